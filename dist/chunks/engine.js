@@ -1,15 +1,15 @@
-import { openSync, constants as constants$1, fstatSync, readFileSync, closeSync, createReadStream, statSync, readdirSync, realpathSync, lstatSync, mkdirSync, writeFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { statSync, readdirSync, readFileSync, realpathSync, lstatSync, openSync, constants as constants$1, fstatSync, closeSync, createReadStream, mkdirSync, writeFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { resolve as resolve$1, relative, sep, join, isAbsolute, posix, dirname, basename } from 'node:path';
-import { u as unknown, a as array, o as object, s as string, l as looseObject, r as record, b as undiciExports, n as number, d as distExports, Z as ZipDeflate, c as Zip, _ as _enum, t as tuple, i as int, e as boolean$1, f as literal, g as discriminatedUnion, p as picomatch, h as structuredPatch, j as formatPatch, F as FILE_HEADERS_ONLY, k as ajvExports, m as j, q as parsePatch, v as reversePatch, w as characterEntities, x as retry, y as throttling, z as summary, A as setOutput, B as setSecret, C as getInput } from './vendor.js';
+import { u as unknown, a as array, o as object, s as string, b as undiciExports, l as looseObject, r as record, n as number, d as distExports, Z as ZipDeflate, c as Zip, _ as _enum, t as tuple, i as int, e as boolean$1, f as literal, g as discriminatedUnion, p as picomatch, h as strictObject, j as structuredPatch, k as formatPatch, F as FILE_HEADERS_ONLY, m as ajvExports, q as j, v as preprocess, w as parsePatch, x as reversePatch, y as characterEntities, z as union, A as retry, B as throttling, C as summary, D as setOutput, E as setSecret, G as getInput } from './vendor.js';
 import { promisify, TextDecoder as TextDecoder$1, parseArgs as parseArgs$1 } from 'node:util';
 import { execFile, spawn } from 'node:child_process';
 import { isUtf8 } from 'node:buffer';
 import { hash, hkdfSync, timingSafeEqual, createHmac, createHash, randomBytes } from 'node:crypto';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { constants, inflateRawSync, gunzipSync } from 'node:zlib';
-import { readFile, lstat, realpath, stat, readdir } from 'node:fs/promises';
+import { lstat, realpath, stat, readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 class ActionError extends Error {
@@ -41,6 +41,42 @@ class DeployError extends ActionError {
 }
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
+}
+
+const utf8Length = (text) => Buffer.byteLength(text, 'utf8');
+function sha256Hex(content) {
+    return hash('sha256', content, 'hex');
+}
+function isBinary(bytes) {
+    return bytes.includes(0) || !isUtf8(bytes);
+}
+function summaryOf(bytes) {
+    return { size: bytes.length, sha256: sha256Hex(bytes), binary: isBinary(bytes) };
+}
+function normaliseText(text) {
+    const unmarked = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    return unmarked.includes('\r') ? unmarked.replace(/\r\n?/g, '\n') : unmarked;
+}
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+function decodeText(bytes) {
+    return isBinary(bytes) ? undefined : utf8.decode(bytes);
+}
+const MAX_FILE_BYTES = 100 * 1024 * 1024;
+function isRecord(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (isRecord(value)) {
+        const record = value;
+        const keys = Object.keys(record).sort();
+        return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
+    }
+    return JSON.stringify(value) ?? 'null';
+}
+function compareCodeUnits(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const REMEDIATION = {
@@ -177,111 +213,6 @@ function firstString(...values) {
         if (typeof value === 'string' && value.trim())
             return value.trim();
     return undefined;
-}
-
-const utf8Length = (text) => Buffer.byteLength(text, 'utf8');
-function sha256Hex(content) {
-    return hash('sha256', content, 'hex');
-}
-function isBinary(bytes) {
-    return bytes.includes(0) || !isUtf8(bytes);
-}
-function summaryOf(bytes) {
-    return { size: bytes.length, sha256: sha256Hex(bytes), binary: isBinary(bytes) };
-}
-function normaliseText(text) {
-    const unmarked = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    return unmarked.includes('\r') ? unmarked.replace(/\r\n?/g, '\n') : unmarked;
-}
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-function decodeText(bytes) {
-    return isBinary(bytes) ? undefined : utf8.decode(bytes);
-}
-const MAX_FILE_BYTES = 100 * 1024 * 1024;
-function isRecord(value) {
-    return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-function canonicalJson(value) {
-    if (Array.isArray(value))
-        return `[${value.map(canonicalJson).join(',')}]`;
-    if (isRecord(value)) {
-        const record = value;
-        const keys = Object.keys(record).sort();
-        return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
-    }
-    return JSON.stringify(value) ?? 'null';
-}
-function compareCodeUnits(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-
-const LEGACY_PREFIX = '/api/v1';
-function tenantPrefix(tenant) {
-    return `${LEGACY_PREFIX}/${encodeURIComponent(tenant)}`;
-}
-function parseVersion(version) {
-    if (typeof version !== 'string')
-        return undefined;
-    const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version.trim().replace(/-SNAPSHOT$/i, ''));
-    if (!match)
-        return undefined;
-    return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
-}
-function isTenantScoped(version, edition, tenant) {
-    const [major, minor] = version;
-    if (major > 0 || minor >= 23)
-        return true;
-    if (edition.toUpperCase() !== 'EE')
-        return false;
-    return minor >= 22 || tenant !== 'main';
-}
-function ossTenantProblem(edition, version, tenant) {
-    if (edition.toUpperCase() !== 'OSS' || tenant === 'main')
-        return undefined;
-    return `the server is Kestra open-source ${version}, which has the single tenant 'main' and maps any other tenant to it, so '${tenant}' would deploy into 'main'. Set tenant to main (the default), or point server at an Enterprise Kestra that has tenant '${tenant}'`;
-}
-
-const COMMIT_MARKER_KEY = 'kestra-gitops-commit';
-function readStored(name, schema, value) {
-    let parsed = value;
-    if (typeof value === 'string') {
-        try {
-            parsed = JSON.parse(value);
-        }
-        catch {
-            return { refused: `${name}: not JSON` };
-        }
-    }
-    const version = looseObject({ version: unknown().optional() }).safeParse(parsed).data?.version;
-    if (version !== undefined && version !== 1) {
-        return { refused: `${name} v${Number.isSafeInteger(version) ? version : '?'}: unsupported` };
-    }
-    const read = schema.safeParse(parsed);
-    if (read.success)
-        return { value: read.data };
-    return {
-        refused: `${name}: ${fieldOf(read.error) || 'the value'} is not what this action writes`
-    };
-}
-function fieldOf(error) {
-    const path = error.issues[0]?.path ?? [];
-    return path
-        .slice(0, 8)
-        .map((key) => typeof key === 'number' || /^[A-Za-z_]\w{0,39}$/.test(String(key)) ? String(key) : '*')
-        .join('.');
-}
-function storedObject(value) {
-    const read = readStored('value', record(string(), unknown()), value);
-    return 'value' in read ? read.value : undefined;
-}
-const SHA$2 = /^[0-9a-f]{7,64}$/i;
-const commitMarker = object({ commit: string().regex(SHA$2), repository: string() });
-function parseMarker(value) {
-    const read = readStored('commit marker', commitMarker, value);
-    return 'value' in read ? read.value : undefined;
-}
-function short(sha) {
-    return sha.slice(0, 12);
 }
 
 const MAX_SINGLE_BACKOFF_MS = 15_000;
@@ -568,6 +499,10 @@ async function formBody(parts) {
     const body = new Uint8Array(await encoded.arrayBuffer());
     return { contentType: encoded.headers.get('content-type'), body };
 }
+function unreadableAnswer(response, serverMessage) {
+    const { status, method, path } = response;
+    return new ApiError({ status, method, path, serverMessage });
+}
 function responseError(response) {
     const { message, violations } = parseErrorBody(response.body, `HTTP ${response.status}`);
     return new ApiError({
@@ -623,6 +558,94 @@ async function readBody(body, contentLength) {
         length += chunk.length;
     }
     return length === bytes.length ? bytes : bytes.subarray(0, length);
+}
+
+const LEGACY_PREFIX = '/api/v1';
+function tenantPrefix(tenant) {
+    return `${LEGACY_PREFIX}/${encodeURIComponent(tenant)}`;
+}
+function parseVersion(version) {
+    if (typeof version !== 'string')
+        return undefined;
+    const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version.trim().replace(/-SNAPSHOT$/i, ''));
+    if (!match)
+        return undefined;
+    return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
+}
+function isTenantScoped(version, edition, tenant) {
+    const [major, minor] = version;
+    if (major > 0 || minor >= 23)
+        return true;
+    if (edition.toUpperCase() !== 'EE')
+        return false;
+    return minor >= 22 || tenant !== 'main';
+}
+function ossTenantProblem(edition, version, tenant) {
+    if (edition.toUpperCase() !== 'OSS' || tenant === 'main')
+        return undefined;
+    return `the server is Kestra open-source ${version}, which has the single tenant 'main' and maps any other tenant to it, so '${tenant}' would deploy into 'main'. Set tenant to main (the default), or point server at an Enterprise Kestra that has tenant '${tenant}'`;
+}
+
+function atLeast(version, since) {
+    for (let i = 0; i < 3; i++) {
+        if (version[i] !== since[i])
+            return (version[i] ?? 0) > (since[i] ?? 0);
+    }
+    return true;
+}
+function resolveVersioned(versioned, version) {
+    return versioned.flatMap(({ finding, since, whenUnknown, silentBefore, until }) => {
+        if (version === undefined)
+            return [{ ...finding, severity: whenUnknown }];
+        if (until && atLeast(version, until))
+            return [{ ...finding, severity: 'warning' }];
+        if (atLeast(version, since))
+            return [{ ...finding, severity: 'error' }];
+        return silentBefore ? [] : [{ ...finding, severity: 'warning' }];
+    });
+}
+
+const COMMIT_MARKER_KEY = 'kestra-gitops-commit';
+function readStored(name, schema, value) {
+    let parsed = value;
+    if (typeof value === 'string') {
+        try {
+            parsed = JSON.parse(value);
+        }
+        catch {
+            return { refused: `${name}: not JSON` };
+        }
+    }
+    const version = looseObject({ version: unknown().optional() }).safeParse(parsed).data?.version;
+    if (version !== undefined && version !== 1) {
+        return { refused: `${name} v${Number.isSafeInteger(version) ? version : '?'}: unsupported` };
+    }
+    const read = schema.safeParse(parsed);
+    if (read.success)
+        return { value: read.data };
+    return {
+        refused: `${name}: ${fieldOf(read.error) || 'the value'} is not what this action writes`
+    };
+}
+function fieldOf(error) {
+    const path = error.issues[0]?.path ?? [];
+    return path
+        .slice(0, 8)
+        .map((key) => typeof key === 'number' || /^[A-Za-z_]\w{0,39}$/.test(String(key)) ? String(key) : '*')
+        .join('.');
+}
+function storedObject(value) {
+    const read = readStored('value', record(string(), unknown()), value);
+    return 'value' in read ? read.value : undefined;
+}
+const SHA$2 = /^[0-9a-f]{7,64}$/i;
+const commitMarker = object({ commit: string().regex(SHA$2), repository: string() });
+function parseMarker(value) {
+    const read = readStored('commit marker', commitMarker, value);
+    return 'value' in read ? read.value : undefined;
+}
+function short(sha) {
+    return sha.slice(0, 12);
 }
 
 class ScopedHttp {
@@ -757,31 +780,21 @@ function readJson(response) {
         return JSON.parse(new TextDecoder().decode(response.body));
     }
     catch {
-        throw new ApiError({
-            status: response.status,
-            method: response.method,
-            path: response.path,
-            serverMessage: 'the answer is not JSON (is the server input the base URL of a Kestra server?)'
-        });
+        throw unreadableAnswer(response, 'the answer is not JSON (is the server input the base URL of a Kestra server?)');
     }
 }
-function readAnswer(response, schema, what) {
+function readAnswer$1(response, schema, what) {
     const read = schema.safeParse(readJson(response));
     if (read.success)
         return read.data;
     const field = fieldOf(read.error);
-    throw new ApiError({
-        status: response.status,
-        method: response.method,
-        path: response.path,
-        serverMessage: `expected ${what} in the answer${field && ` (at ${field})`}`
-    });
+    throw unreadableAnswer(response, `expected ${what} in the answer${field && ` (at ${field})`}`);
 }
 function readJsonObject(response) {
-    return readAnswer(response, record(string(), unknown()), 'a JSON object');
+    return readAnswer$1(response, record(string(), unknown()), 'a JSON object');
 }
 function readJsonArray(response) {
-    return readAnswer(response, array(unknown()), 'a JSON array');
+    return readAnswer$1(response, array(unknown()), 'a JSON array');
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -823,7 +836,7 @@ async function readPages(http, listing, item) {
         });
         if (response.status === 404)
             return undefined;
-        const body = readAnswer(response, paged, '{results, total}');
+        const body = readAnswer$1(response, paged, '{results, total}');
         const rows = body.results;
         let fresh = 0;
         for (const row of rows) {
@@ -860,7 +873,7 @@ function where(response) {
 const SEARCHED_NAMES_CHARS = 2500;
 async function liveKvKeys(api, namespaces) {
     const version = parseVersion((await api.info()).version);
-    const named = !version || version[0] > 1 || (version[0] === 1 && version[1] >= 3);
+    const named = !version || atLeast(version, [1, 3, 0]);
     const entries = named ? await searchUnlessMissing(api, namespaces) : undefined;
     if (entries?.every((entry) => entry.namespace !== undefined)) {
         const byNamespace = Object.fromEntries(namespaces.map((ns) => [ns, []]));
@@ -931,7 +944,7 @@ class ListingsEndpoint {
             route: '/namespaces/{namespace}/inherited-secrets'
         });
         const names = record(string(), array(unknown()).catch([]));
-        return Object.values(readAnswer(response, names, 'names by namespace'))
+        return Object.values(readAnswer$1(response, names, 'names by namespace'))
             .flat()
             .filter((name) => typeof name === 'string');
     }
@@ -1023,13 +1036,13 @@ function byKey(row) {
     return named$1.safeParse(row).data?.key;
 }
 const rowId = object({ id: string() });
-const text$1 = string().optional().catch(undefined);
+const text$2 = string().optional().catch(undefined);
 const label = object({ key: string(), value: string() });
 const executionAnswer = object({
     id: string().min(1),
     namespace: string().min(1),
     flowId: string().min(1),
-    state: object({ current: string().min(1), startDate: text$1, endDate: text$1 }),
+    state: object({ current: string().min(1), startDate: text$2, endDate: text$2 }),
     labels: array(unknown())
         .catch([])
         .transform((items) => items.flatMap((item) => {
@@ -1041,12 +1054,7 @@ const executionAnswer = object({
 function executionOf(raw, response) {
     const read = executionAnswer.safeParse(raw);
     if (!read.success) {
-        throw new ApiError({
-            status: response.status,
-            method: response.method,
-            path: response.path,
-            serverMessage: 'an item of the answer is not an execution (no id, namespace, flowId or state)'
-        });
+        throw unreadableAnswer(response, 'an item of the answer is not an execution (no id, namespace, flowId or state)');
     }
     const { id, namespace, flowId, state } = read.data;
     return {
@@ -1304,12 +1312,7 @@ class DashboardsEndpoint {
 function toDashboard(value, response) {
     const row = dashboardAnswer.safeParse(value);
     if (!row.success) {
-        throw new ApiError({
-            status: response.status,
-            method: response.method,
-            path: response.path,
-            serverMessage: 'expected a dashboard with an id in the answer'
-        });
+        throw unreadableAnswer(response, 'expected a dashboard with an id in the answer');
     }
     return row.data;
 }
@@ -1433,12 +1436,7 @@ function legacyFilters(query) {
 function toExecution(raw, response) {
     const read = executionAnswer.safeParse(Array.isArray(raw) ? raw[0] : raw);
     if (!read.success) {
-        throw new ApiError({
-            status: response.status,
-            method: response.method,
-            path: response.path,
-            serverMessage: 'the answer is not an execution (no id, namespace, flowId or state)'
-        });
+        throw unreadableAnswer(response, 'the answer is not an execution (no id, namespace, flowId or state)');
     }
     const { state, ...execution } = read.data;
     return {
@@ -1508,12 +1506,7 @@ function readZip(response) {
     return bytes;
 }
 function readZipEntries(response) {
-    const unreadable = (error) => new ApiError({
-        status: response.status,
-        method: response.method,
-        path: response.path,
-        serverMessage: `the answer is not a readable zip archive (${error.message})`
-    });
+    const unreadable = (error) => unreadableAnswer(response, `the answer is not a readable zip archive (${error.message})`);
     let entries;
     try {
         entries = response.body.length === 0 ? new Map() : unzip(response.body, unreadable);
@@ -1819,9 +1812,9 @@ function comparableFlowSource(source) {
     return withoutRevisionLine(normaliseText(source));
 }
 const BLOCK_KEY = /^[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)/;
-const ALIAS = /(?:^[ \t]*|[:?-][ \t]+|[[{,][ \t]*)\*[^\s,[\]{}]/m;
+const ALIAS$1 = /(?:^[ \t]*|[:?-][ \t]+|[[{,][ \t]*)\*[^\s,[\]{}]/m;
 function topLevelText(source, keys) {
-    if (ALIAS.test(source))
+    if (ALIAS$1.test(source))
         return undefined;
     const kept = [];
     let keeping = false;
@@ -1902,7 +1895,7 @@ class FlowsEndpoint {
         });
         if (response.status === 404)
             return undefined;
-        return readAnswer(response, flowAnswer, 'a flow').source;
+        return readAnswer$1(response, flowAnswer, 'a flow').source;
     }
     async create(source) {
         const response = await this.http.send({
@@ -1954,7 +1947,7 @@ class FlowsEndpoint {
         });
         if (response.status === 404)
             return undefined;
-        const { nodes, edges } = readAnswer(response, topology, 'a flow topology');
+        const { nodes, edges } = readAnswer$1(response, topology, 'a flow topology');
         const byUid = new Map();
         for (const node of nodes) {
             const read = topologyNode.safeParse(node).data;
@@ -2091,14 +2084,9 @@ const topologyEdge = object({
     relation: _enum(['FLOW_TASK', 'FLOW_TRIGGER'])
 });
 function toRemoteFlow(response, sentSource) {
-    const flow = readAnswer(response, flowAnswer, 'a flow');
+    const flow = readAnswer$1(response, flowAnswer, 'a flow');
     if (flow.id === undefined || flow.namespace === undefined) {
-        throw new ApiError({
-            status: response.status,
-            method: response.method,
-            path: response.path,
-            serverMessage: 'the answer is not a flow (no id or namespace)'
-        });
+        throw unreadableAnswer(response, 'the answer is not a flow (no id or namespace)');
     }
     return {
         namespace: flow.namespace,
@@ -2290,6 +2278,8 @@ function strings(value) {
 const YAML = { 'content-type': 'application/x-yaml' };
 const PAGE_SIZE = 100;
 const MAX_PAGES = 100;
+const resourceAnswer = object({ id: string(), source: string() });
+const listedRow = resourceAnswer.extend({ namespace: unknown(), deleted: unknown() });
 function yamlResources(http, collection) {
     const base = `/${pathSegment(collection)}`;
     const one = (namespace, id) => `${base}/${pathSegment(namespace)}/${pathSegment(id)}`;
@@ -2303,12 +2293,12 @@ function yamlResources(http, collection) {
             query: { namespace, includeChildNamespaces: 'false', sort: 'id:asc' },
             size: PAGE_SIZE,
             maxPages: MAX_PAGES,
-            key: (row) => rowOf(row)?.id,
+            key: (row) => listedRow.safeParse(row).data?.id,
             missing: true
         }, (row) => {
-            const found = rowOf(row);
-            return found && found.namespace === namespace && !found.deleted
-                ? found.resource
+            const found = listedRow.safeParse(row).data;
+            return found && found.namespace === namespace && found.deleted !== true
+                ? { id: found.id, source: found.source }
                 : undefined;
         }),
         async get(namespace, id) {
@@ -2320,7 +2310,7 @@ function yamlResources(http, collection) {
             });
             if (response.status === 404)
                 return undefined;
-            return sourceOf$1(readJsonObject(response), response);
+            return readAnswer$1(response, resourceAnswer.pick({ source: true }), 'the resource with its source').source;
         },
         async create(source) {
             await http.send({ method: 'POST', path: base, route: base, headers: YAML, body: source });
@@ -2346,27 +2336,6 @@ function yamlResources(http, collection) {
             return response.status < 400 || response.attempts > 1;
         }
     };
-}
-function rowOf(row) {
-    const value = (row ?? {});
-    if (typeof value.id !== 'string' || typeof value.source !== 'string')
-        return undefined;
-    return {
-        id: value.id,
-        namespace: value.namespace,
-        deleted: value.deleted === true,
-        resource: { id: value.id, source: value.source }
-    };
-}
-function sourceOf$1(value, response) {
-    if (typeof value.source === 'string')
-        return value.source;
-    throw new ApiError({
-        status: response.status,
-        method: response.method,
-        path: response.path,
-        serverMessage: 'expected the resource with its source in the answer'
-    });
 }
 
 function createKestraClient(options) {
@@ -2518,11 +2487,11 @@ function commitText(sha, repositoryUrl) {
     const text = `\`${short(sha)}\``;
     return repositoryUrl ? `[${text}](${linkTarget(`${repositoryUrl}/commit/${sha}`)})` : text;
 }
-function readableUtc(iso) {
-    const at = new Date(iso);
-    if (Number.isNaN(at.getTime()))
-        return escapeText(iso);
-    return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+function shownDate(iso) {
+    const time = iso ? Date.parse(iso) : NaN;
+    return Number.isNaN(time)
+        ? undefined
+        : `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 function markdownTable(columns, rows) {
     const cells = columns.map((column) => rows.map((row) => column.cell(row)));
@@ -2535,23 +2504,90 @@ function markdownTable(columns, rows) {
     ].join('\n');
 }
 
-const NAMED$1 = 10;
-function deletionNames(plan) {
-    return plan.resources
-        .filter((r) => r.action === 'delete')
-        .map((r) => `${r.kind} ${resourceName$1(r)}`);
+const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+const NAMESPACE_MAX_LENGTH = 150;
+function isKestraNamespace(namespace) {
+    return NAMESPACE_PATTERN.test(namespace) && namespace.length <= NAMESPACE_MAX_LENGTH;
 }
-function deletionsText(plan) {
-    const deleted = plan.resources.filter((r) => r.action === 'delete');
-    if (deleted.length === 0)
+const SYSTEM_NAMESPACE = 'system';
+function heldNamespaceIsManaged(namespace, extraNamespaces) {
+    return namespace !== SYSTEM_NAMESPACE || extraNamespaces.includes(namespace);
+}
+function sameNamespaces(a, b) {
+    return a.length === b.length && a.every((namespace, i) => namespace === b[i]);
+}
+
+const NOTHING_FOUND = 'nothing-found';
+const MISSING_FOLDER = 'missing-folder';
+function deployableFlow(flow) {
+    return (!flow.notAFlow &&
+        flow.id !== undefined &&
+        flow.namespace !== undefined &&
+        NAMESPACE_PATTERN.test(flow.namespace));
+}
+
+const SERVER_VERDICT = /^server-(constraint|deprecation|warning|outdated|info)$/;
+function fromServer(finding) {
+    return SERVER_VERDICT.test(finding.rule);
+}
+const SEVERITY_ORDER = { error: 0, warning: 1, notice: 2 };
+function compareFindings(a, b) {
+    return (compareCodeUnits(a.file, b.file) ||
+        a.line - b.line ||
+        (a.column ?? 0) - (b.column ?? 0) ||
+        SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+        compareCodeUnits(a.rule, b.rule) ||
+        compareCodeUnits(a.message, b.message));
+}
+const READ_ONLY_REFUSED = 'read-only-label';
+
+function demoteUnchangedErrors(findings, changed) {
+    if (changed.kind !== 'list')
+        return findings;
+    return findings.map((finding) => finding.severity === 'error' &&
+        finding.rule !== NOTHING_FOUND &&
+        finding.rule !== MISSING_FOLDER &&
+        finding.rule !== READ_ONLY_REFUSED &&
+        !changed.paths.has(finding.file)
+        ? {
+            ...finding,
+            severity: 'warning',
+            message: `${finding.message} (not changed by this pull request, so reported as a warning)`
+        }
+        : finding);
+}
+function findingCounts(findings) {
+    const counts = { error: 0, warning: 0, notice: 0 };
+    for (const f of findings)
+        counts[f.severity]++;
+    return counts;
+}
+function sortFindings(findings) {
+    const seen = new Set();
+    return [...findings].sort(compareFindings).filter((f) => {
+        const key = `${f.severity}\0${f.file}\0${f.line}\0${f.column ?? ''}\0${f.message}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+function failureMessage(findings, failOn) {
+    const { error, warning } = findingCounts(findings);
+    if (error > 0)
+        return `Validation found ${error} error(s): fix them (see the annotations and the job summary).`;
+    if (failOn === 'warning' && warning > 0)
+        return `Validation found ${warning} warning(s) and fail-on is 'warning': fix them or set fail-on: error.`;
+    return undefined;
+}
+function ruleCounts(findings) {
+    const counts = new Map();
+    for (const { rule } of findings)
+        counts.set(rule, (counts.get(rule) ?? 0) + 1);
+    if (![...counts.values()].some((count) => count > 1))
         return undefined;
-    const byKind = new Map();
-    for (const r of deleted)
-        byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
-    const counts = [...byKind].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ');
-    const names = deletionNames(plan);
-    const more = names.length > NAMED$1 ? `, and ${names.length - NAMED$1} more` : '';
-    return { counts: `Deletes ${counts}`, names: `${names.slice(0, NAMED$1).join(', ')}${more}.` };
+    const ordered = [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+    return `Findings by rule: ${ordered.map(([rule, count]) => `${count} × ${rule}`).join(', ')}`;
 }
 
 function countsText(counts) {
@@ -2566,12 +2602,6 @@ function countsText(counts) {
     if (counts.drifted > 0)
         parts.push(`${counts.drifted} drifted`);
     return parts.join(', ');
-}
-function findingCounts(findings) {
-    const counts = { error: 0, warning: 0, notice: 0 };
-    for (const f of findings)
-        counts[f.severity]++;
-    return counts;
 }
 function plural(n, word) {
     return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -2644,6 +2674,24 @@ function noteLines(notes) {
 }
 function unfinishedText(executions) {
     return `${plural(executions.length, 'execution')} not finished`;
+}
+const NAMED$1 = 10;
+function deletionNames(plan) {
+    return plan.resources
+        .filter((r) => r.action === 'delete')
+        .map((r) => `${r.kind} ${resourceName$1(r)}`);
+}
+function deletionsText(plan) {
+    const deleted = plan.resources.filter((r) => r.action === 'delete');
+    if (deleted.length === 0)
+        return undefined;
+    const byKind = new Map();
+    for (const r of deleted)
+        byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
+    const counts = [...byKind].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ');
+    const names = deletionNames(plan);
+    const more = names.length > NAMED$1 ? `, and ${names.length - NAMED$1} more` : '';
+    return { counts: `Deletes ${counts}`, names: `${names.slice(0, NAMED$1).join(', ')}${more}.` };
 }
 
 function changeTargets(change) {
@@ -2911,10 +2959,6 @@ function upgradePullTitle(report) {
 }
 function upgradePullBody(report, commentKey) {
     const line = (item) => `- ${escapeTextWithCode(`\`${item.file}:${item.line}\``)}: ${escapeTextWithCode(item.message)}`;
-    const list = (items, each) => [
-        ...items.slice(0, SHOWN * 2).map(each),
-        ...(items.length > SHOWN * 2 ? [`- …and ${items.length - SHOWN * 2} more`] : [])
-    ].join('\n');
     const done = report.items.filter((item) => item.mechanical);
     const manual = report.items.filter((item) => !item.mechanical);
     const key = commentKey === 'default' ? '' : ` (${escapeTextWithCode(commentKey)})`;
@@ -2928,8 +2972,12 @@ function upgradePullBody(report, commentKey) {
             .map(line)
             .join('\n') || 'Nothing.',
         '#### Left to rewrite by hand',
-        list(manual, (item) => `${line(item)} ([migration guide](${linkTarget(item.guide)}))`) ||
-            'Nothing: once merged, every managed flow loads on the target.'
+        [
+            ...manual
+                .slice(0, SHOWN * 2)
+                .map((item) => `${line(item)} ([migration guide](${linkTarget(item.guide)}))`),
+            ...(manual.length > SHOWN * 2 ? [`- …and ${manual.length - SHOWN * 2} more`] : [])
+        ].join('\n') || 'Nothing: once merged, every managed flow loads on the target.'
     ].join('\n\n');
 }
 
@@ -2964,39 +3012,16 @@ function fitPieces(pieces, budget, measure) {
 }
 const utf16Length = (text) => text.length;
 
-const SERVER_VERDICT = /^server-(constraint|deprecation|warning|outdated|info)$/;
-function fromServer(finding) {
-    return SERVER_VERDICT.test(finding.rule);
-}
-const SEVERITY_ORDER = { error: 0, warning: 1, notice: 2 };
-function compareFindings(a, b) {
-    return (compareCodeUnits(a.file, b.file) ||
-        a.line - b.line ||
-        (a.column ?? 0) - (b.column ?? 0) ||
-        SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-        compareCodeUnits(a.rule, b.rule) ||
-        compareCodeUnits(a.message, b.message));
-}
-const READ_ONLY_REFUSED = 'read-only-label';
-
 const SEVERITY_LABEL = {
     error: '❌ error',
     warning: '⚠️ warning',
     notice: 'ℹ️ notice'
 };
-function sortFindings$1(findings) {
-    return [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareFindings(a, b));
-}
-function sourceLink(input) {
-    return input.repositoryUrl && input.commit
-        ? { repositoryUrl: input.repositoryUrl, commit: input.commit }
-        : undefined;
-}
 function findingsSection(findings, maxSize, measure, omittedWhere, source) {
     if (findings.length === 0)
         return undefined;
     const head = '#### Validation findings\n\n| Severity | Location | Message |\n| --- | --- | --- |';
-    const sorted = sortFindings$1(findings);
+    const sorted = [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareFindings(a, b));
     const rows = [];
     let size = measure(head);
     const reserve = measure(omittedNote(sorted.length, omittedWhere)) + 2;
@@ -3022,7 +3047,7 @@ function location(f, source) {
     if (f.file === '')
         return 'Kestra (server only)';
     const text = escapeText(`${f.file}:${f.line}`);
-    if (!source)
+    if (!source?.repositoryUrl || !source.commit)
         return text;
     return `[${text}](${source.repositoryUrl}/blob/${urlPart(source.commit)}/${f.file.split('/').map(urlPart).join('/')}#L${f.line})`;
 }
@@ -3245,19 +3270,6 @@ const SETTING_DEFAULTS = {
     'upgrade-server': ''
 };
 
-const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
-const NAMESPACE_MAX_LENGTH = 150;
-function isKestraNamespace(namespace) {
-    return NAMESPACE_PATTERN.test(namespace) && namespace.length <= NAMESPACE_MAX_LENGTH;
-}
-const SYSTEM_NAMESPACE = 'system';
-function heldNamespaceIsManaged(namespace, extraNamespaces) {
-    return namespace !== SYSTEM_NAMESPACE || extraNamespaces.includes(namespace);
-}
-function sameNamespaces(a, b) {
-    return a.length === b.length && a.every((namespace, i) => namespace === b[i]);
-}
-
 function reachesOutside(path) {
     const normalised = path.replace(/\\/g, '/');
     return (normalised.startsWith('/') ||
@@ -3365,7 +3377,7 @@ const boolean = {
         throw new ConfigError(input, `'${raw}' is not a boolean; use true or false`);
     }
 };
-function text(placeholder, parse) {
+function text$1(placeholder, parse) {
     return { shape: 'value', placeholder, parse };
 }
 function lines(placeholder, parse) {
@@ -3388,7 +3400,7 @@ function contentLines(raw) {
         .map((line) => line.trim())
         .filter((line) => line !== '' && !line.startsWith('#'));
 }
-const asText = text('TEXT', (raw) => raw);
+const asText = text$1('TEXT', (raw) => raw);
 function plainParser(declaredDefault) {
     if (declaredDefault === 'true' || declaredDefault === 'false')
         return boolean;
@@ -3403,22 +3415,22 @@ const NAMESPACE_HINT = "use lower-case letters, digits, '.', '_' and '-'";
 const INPUT_PARSERS = {
     mode: choice('auto', 'validate', 'plan', 'deploy', 'drift', 'upgrade'),
     'drift-action': choice('report', 'revert', 'pull-request'),
-    server: text('URL', serverUrl),
+    server: text$1('URL', serverUrl),
     'upgrade-check': choice('auto', 'off', '2.0'),
-    'upgrade-server': text('URL', serverUrl),
-    tenant: text('ID', (raw, input) => {
+    'upgrade-server': text$1('URL', serverUrl),
+    tenant: text$1('ID', (raw, input) => {
         const value = raw.trim();
         if (TENANT_PATTERN.test(value))
             return value;
         throw new ConfigError(input, `'${raw}' is not a tenant id; use lower-case letters, digits, '_' and '-' (default: ${SETTING_DEFAULTS.tenant})`);
     }),
-    root: text('DIR', (raw, input) => {
+    root: text$1('DIR', (raw, input) => {
         const value = raw.trim();
         if (!reachesOutside(value))
             return value;
         throw new ConfigError(input, `'${raw}' must be a folder inside the workspace, e.g. '.' or 'kestra'`);
     }),
-    namespace: text('NS', (raw, input) => {
+    namespace: text$1('NS', (raw, input) => {
         const value = raw.trim();
         if (value === '')
             return undefined;
@@ -3446,7 +3458,7 @@ const INPUT_PARSERS = {
         }
         return [...new Set(list)].sort();
     }),
-    'namespace-prefix': text('NS', (raw, input) => {
+    'namespace-prefix': text$1('NS', (raw, input) => {
         const value = raw.trim();
         if (value === '' ||
             (NAMESPACE_PATTERN.test(value) && !value.endsWith('.') && value.length <= 100))
@@ -3456,13 +3468,13 @@ const INPUT_PARSERS = {
     scope: choice('all', 'changed'),
     'max-deletions': wholeNumber(0, 1_000_000),
     'fail-on': choice('error', 'warning'),
-    'comment-key': text('KEY', (raw, input) => {
+    'comment-key': text$1('KEY', (raw, input) => {
         const value = raw.trim();
         if (COMMENT_KEY_PATTERN.test(value) && !value.includes('--') && value.length <= 64)
             return value;
         throw new ConfigError(input, `'${raw}' is not accepted; use letters, digits, '.', '_' and single '-' (at most 64 characters)`);
     }),
-    'kestra-version': text('VERSION', (raw, input) => {
+    'kestra-version': text$1('VERSION', (raw, input) => {
         const value = raw.trim();
         if (value === '')
             return undefined;
@@ -3477,7 +3489,7 @@ const INPUT_PARSERS = {
     'running-executions-timeout-seconds': wholeNumber(1, 21_600),
     'smoke-flows': lineByLine('FLOW', parseSmokeLine, "write 'NAMESPACE.ID' optionally followed by inputs as key=value"),
     'smoke-timeout-seconds': wholeNumber(1, 21_600),
-    'reviewed-plan': text('FINGERPRINT', (raw, input) => {
+    'reviewed-plan': text$1('FINGERPRINT', (raw, input) => {
         const value = raw.trim();
         if (value === '')
             return undefined;
@@ -3616,8 +3628,12 @@ function runLine(runUrl) {
         return '';
     return `${RUN_LINK}${linkTarget(runUrl)})</sub>`;
 }
-function isRunLine(line) {
-    return line.startsWith(RUN_LINK);
+function beforeRunLine(body, section) {
+    const lines = body.split('\n');
+    const after = lines.at(-1)?.startsWith(RUN_LINK) ? ['', lines.pop()] : [];
+    while (lines.length > 1 && lines.at(-1) === '')
+        lines.pop();
+    return [...lines, '', ...section, ...after].join('\n');
 }
 const DEPLOYED_START = '<!-- kestra-gitops-deployed:start -->';
 const DEPLOYED_END = '<!-- kestra-gitops-deployed:end -->';
@@ -3647,22 +3663,8 @@ const TRUNCATED = '_… more results are in the job summary of the deploy run._'
 const DEPLOYED_HEADING = '#### Deployed';
 function upsertDeployedSection(body, deployedMarkdown, headline) {
     const plain = pastDrift(withoutDeployedSection(body.replace(/\r\n?/g, '\n')));
-    const lines = withHeadline(plain, headline).split('\n');
-    const after = isRunLine(lines.at(-1) ?? '') ? [lines.pop()] : [];
-    const before = lines;
-    while (before.length > 1 && before[before.length - 1] === '')
-        before.pop();
-    const build = (content) => [
-        ...before,
-        '',
-        DEPLOYED_START,
-        DEPLOYED_HEADING,
-        '',
-        content,
-        '',
-        DEPLOYED_END,
-        ...(after.length ? ['', ...after] : [])
-    ].join('\n');
+    const before = withHeadline(plain, headline);
+    const build = (content) => beforeRunLine(before, [DEPLOYED_START, DEPLOYED_HEADING, '', content, '', DEPLOYED_END]);
     const content = deployedMarkdown.replace(/\r\n?/g, '\n').trim();
     const full = build(content);
     if (full.length <= COMMENT_LIMIT)
@@ -3709,61 +3711,114 @@ function cutAtSafeLine(markdown, room) {
 
 const COMMENT_BUDGET = 60_000;
 const SUMMARY_POINTER = '> [!NOTE]\n> The full plan is in the job summary of this run.';
-const DIFF_DROPPED = 'Diff omitted: see the job summary.';
+const SUMMARY_BUDGET_BYTES = 1_048_576;
+const TRIMMED_NOTE = '> [!NOTE]\n> Some detail was left out to keep this summary within GitHub’s 1 MiB limit.';
 function renderComment(input) {
-    const budget = (input.budget ?? COMMENT_BUDGET) - runLine(input.runUrl).length - 2;
     const plan = input.plan;
     const deletions = deletionLine(plan);
-    const head = [
-        `${commentMarker(input.commentKey)}\n${title(input)}`,
-        verdictAndTarget(input, { layoutReason: false }),
-        ...(deletions ? [deletions] : []),
-        ...noteLines(input.notes)
-    ];
-    const findings = findingsSection(input.findings, Math.floor(budget * (plan ? 0.4 : 0.9)), utf16Length, 'see the job summary', sourceLink(input));
+    const first = `${commentMarker(input.commentKey)}\n${title(input)}`;
+    const body = fitReport(input, {
+        budget: (input.budget ?? COMMENT_BUDGET) - runLine(input.runUrl).length - 2,
+        measure: utf16Length,
+        head: [
+            first,
+            verdictAndTarget(input, { layoutReason: false }),
+            ...(deletions ? [deletions] : []),
+            ...noteLines(input.notes)
+        ],
+        findings: [plan ? 0.4 : 0.9, 'see the job summary'],
+        pointer: SUMMARY_POINTER,
+        changes: {
+            omittedNote: 'Diff omitted: see the job summary.',
+            listUnchanged: false,
+            countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.'
+        },
+        footer: (plan, detail) => {
+            const { changes: _changes, omitted: _omitted, ...brief } = planRecord(plan, input.commit, input.settings);
+            const record = detail === 'diffs' ? planRecord(plan, input.commit, input.settings) : brief;
+            return [
+                `Plan fingerprint: \`${plan.fingerprint}\``,
+                planMarkerLine(plan.fingerprint, input.commit, record)
+            ];
+        },
+        minimal: [first, ...(deletions ? [deletions] : []), SUMMARY_POINTER]
+    });
+    const last = runLine(input.runUrl);
+    return last ? `${body}\n\n${last}` : body;
+}
+function renderSummary(input) {
+    const plan = input.plan;
+    const deletions = deletionLine(plan);
+    return fitReport(input, {
+        budget: input.budgetBytes ?? SUMMARY_BUDGET_BYTES,
+        measure: utf8Length,
+        head: [
+            title(input),
+            verdictAndTarget(input),
+            ...(deletions ? [deletions] : []),
+            ...noteLines(input.notes),
+            ...(plan ? [countsTable(plan, input.kinds)] : [])
+        ],
+        findings: [plan ? 0.5 : 0.95, 'the summary is limited to 1 MiB; the plan file lists them all'],
+        pointer: TRIMMED_NOTE,
+        changes: {
+            omittedNote: 'Diff omitted to keep the job summary within its size limit.',
+            listUnchanged: true,
+            countsOmittedNote: 'Too many namespaces changed to list here.'
+        },
+        footer: (plan) => [`Plan fingerprint: \`${plan.fingerprint}\``],
+        minimal: [title(input), TRIMMED_NOTE]
+    });
+}
+function fitReport(input, channel) {
+    const { plan } = input;
+    const head = [...channel.head];
+    const findings = findingsSection(input.findings, Math.floor(channel.budget * channel.findings[0]), channel.measure, channel.findings[1], input);
     if (findings)
         head.push(findings);
     const upgrade = upgradeSection(input.upgrade);
     if (upgrade)
         head.push(upgrade);
-    const fit = (pieces) => fitPieces(pieces, budget, utf16Length);
-    const minimal = [head[0], ...(deletions ? [deletions] : []), SUMMARY_POINTER];
-    let body;
-    if (!plan) {
-        body = fit(head)?.text ?? minimal.join('\n\n');
-    }
-    else {
-        const { changes: _changes, omitted: _omitted, ...brief } = planRecord(plan, input.commit, input.settings);
-        const footerOf = (detail) => [
-            `Plan fingerprint: \`${plan.fingerprint}\``,
-            planMarkerLine(plan.fingerprint, input.commit, detail === 'diffs' ? planRecord(plan, input.commit, input.settings) : brief)
-        ];
-        const invalid = invalidCounts(input.findings);
-        const attempt = (detail, pointer) => fit([
-            ...head,
-            ...(pointer ? [SUMMARY_POINTER] : []),
-            ...changePieces(plan, {
-                detail,
-                invalid,
-                omittedNote: DIFF_DROPPED,
-                listUnchanged: false,
-                countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.',
-                kestraUi: input.kestraUi,
-                kinds: input.kinds
-            }),
-            ...driftPieces(plan, detail),
-            ...footerOf(detail)
-        ]);
-        const whole = attempt('diffs', false);
-        body =
-            (whole?.reduced === 0 ? whole.text : undefined) ??
-                attempt('diffs', true)?.text ??
-                attempt('lines', true)?.text ??
-                attempt('counts', true)?.text ??
-                [...minimal, ...footerOf('minimal')].join('\n\n');
-    }
-    const last = runLine(input.runUrl);
-    return last ? `${body}\n\n${last}` : body;
+    const fit = (pieces) => fitPieces(pieces, channel.budget, channel.measure);
+    if (!plan)
+        return fit(head)?.text ?? channel.minimal.join('\n\n');
+    const invalid = invalidCounts(input.findings);
+    const attempt = (detail, pointer) => fit([
+        ...head,
+        ...(pointer ? [channel.pointer] : []),
+        ...changePieces(plan, {
+            detail,
+            invalid,
+            ...channel.changes,
+            kestraUi: input.kestraUi,
+            kinds: input.kinds
+        }),
+        ...driftPieces(plan, detail),
+        ...channel.footer(plan, detail)
+    ]);
+    const whole = attempt('diffs', false);
+    return ((whole?.reduced === 0 ? whole.text : undefined) ??
+        attempt('diffs', true)?.text ??
+        attempt('lines', true)?.text ??
+        attempt('counts', true)?.text ??
+        [...channel.minimal, ...channel.footer(plan, 'minimal')].join('\n\n'));
+}
+function countsTable(plan, kinds) {
+    const row = (label, c) => `| ${label} | ${c.create} | ${c.update} | ${c.delete} | ${c.orphaned} | ${c.unchanged} | ${c.drifted} |`;
+    const namespaced = plan.resources.filter((r) => r.section === undefined);
+    const kindRows = kinds.flatMap((kind) => {
+        const ofKind = namespaced.filter((r) => r.kind === kind.name);
+        return ofKind.length === 0 ? [] : [row(escapeText(kind.label), countPlan(ofKind))];
+    });
+    const sections = [...new Set(plan.resources.flatMap((r) => r.section ?? []))];
+    const ofSection = (section) => countPlan(plan.resources.filter((r) => r.section === section));
+    return [
+        '| | create | update | delete | orphaned | unchanged | drifted |',
+        '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+        ...kindRows,
+        ...sections.map((section) => row(escapeText(section), ofSection(section))),
+        row('**Total**', plan.counts)
+    ].join('\n');
 }
 
 const FORMAT_VERSION = 1;
@@ -3915,20 +3970,7 @@ function resourceEntry(r, report, invalid) {
     };
 }
 
-const WRITTEN = new Set(['created', 'updated', 'deleted']);
-const NOT_APPLIED = new Set(['conflict', 'failed', 'skipped']);
-function deployStatus(resources) {
-    if (resources.some((r) => NOT_APPLIED.has(r.result)))
-        return 'failed';
-    return resources.some((r) => WRITTEN.has(r.result)) ? 'applied' : 'nothing-to-do';
-}
-function outcomeCounts(resources) {
-    const totals = tally$1(resources.filter((r) => isWrite(r.change)));
-    const kept = resources.filter((r) => !isWrite(r.change) && r.change.action !== 'orphaned').length;
-    const count = (o) => (totals.get(o) ?? 0) + (o === 'unchanged' ? kept : 0);
-    return OUTCOME_ORDER.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`);
-}
-const OUTCOME_ORDER = [
+const OUTCOMES = [
     'created',
     'updated',
     'deleted',
@@ -3937,11 +3979,17 @@ const OUTCOME_ORDER = [
     'failed',
     'skipped'
 ];
-function tally$1(rows) {
-    const totals = new Map();
-    for (const { result } of rows)
-        totals.set(result, (totals.get(result) ?? 0) + 1);
-    return totals;
+const WRITTEN = new Set(['created', 'updated', 'deleted']);
+const NOT_APPLIED = new Set(['conflict', 'failed', 'skipped']);
+function deployStatus(resources) {
+    if (resources.some((r) => NOT_APPLIED.has(r.result)))
+        return 'failed';
+    return resources.some((r) => WRITTEN.has(r.result)) ? 'applied' : 'nothing-to-do';
+}
+function outcomeCounts(resources) {
+    const outcome = ({ change, result }) => isWrite(change) ? result : change.action === 'orphaned' ? undefined : 'unchanged';
+    const count = (o) => resources.filter((r) => outcome(r) === o).length;
+    return OUTCOMES.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`);
 }
 
 function style(open, close) {
@@ -4178,7 +4226,7 @@ async function changedInGit(workspace, [from, to], revisions) {
         const present = (await hasCommit(workspace, from)) && (await hasCommit(workspace, to));
         if (!present)
             return { ok: false };
-        return { ok: false, problem: `git diff failed (${firstLine$2(errorMessage(error))})` };
+        return { ok: false, problem: `git diff failed (${firstLine$1(errorMessage(error))})` };
     }
 }
 async function hasCommit(workspace, sha) {
@@ -4240,7 +4288,7 @@ function fromApi(files, note) {
 function all(reason) {
     return { kind: 'all', reason };
 }
-function firstLine$2(text) {
+function firstLine$1(text) {
     return text.split('\n', 1)[0];
 }
 
@@ -4477,83 +4525,7 @@ function trustedMarker(seal, namespace, marker) {
     return { marker: rest, trusted: false };
 }
 
-const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
-const EMPTY_CONTENT = summaryOf(new Uint8Array());
-async function summariseContent(absPath) {
-    const fd = openSync(absPath, constants$1.O_RDONLY | (constants$1.O_NOFOLLOW ?? 0));
-    try {
-        const { size } = fstatSync(fd);
-        if (size > MAX_FILE_BYTES)
-            return { size, sha256: '', binary: true };
-        if (size > WHOLE_READ_LIMIT)
-            return await summariseStream(fd);
-        return summaryOf(readFileSync(fd));
-    }
-    finally {
-        closeSync(fd);
-    }
-}
-async function summariseStream(fd) {
-    const hash = createHash('sha256');
-    const decoder = new TextDecoder$1('utf-8', { fatal: true });
-    let size = 0;
-    let binary = false;
-    for await (const chunk of createReadStream('', {
-        fd,
-        autoClose: false,
-        highWaterMark: 1024 * 1024
-    })) {
-        const bytes = chunk;
-        size += bytes.length;
-        hash.update(bytes);
-        if (!binary)
-            binary = bytes.includes(0) || !decodes(decoder, bytes);
-    }
-    if (!binary)
-        binary = !decodes(decoder);
-    return { size, sha256: hash.digest('hex'), binary };
-}
-function decodes(decoder, bytes) {
-    try {
-        if (bytes)
-            decoder.decode(bytes, { stream: true });
-        else
-            decoder.decode();
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-function isOversized(entry) {
-    return entry.size > MAX_FILE_BYTES;
-}
-class NamespaceFileReadError extends ActionError {
-    name = 'NamespaceFileReadError';
-}
-async function readNamespaceFileBytes(entry) {
-    if (entry.symlinkEscapes) {
-        throw new NamespaceFileReadError(`${entry.file} is a symbolic link that points outside the root folder; it is never read`);
-    }
-    if (isOversized(entry)) {
-        throw new NamespaceFileReadError(`${entry.file} is over the ${MAX_FILE_BYTES / 2 ** 20} MiB limit of a namespace file; it is never read`);
-    }
-    if (entry.absPath === '') {
-        throw new NamespaceFileReadError(`${entry.file} comes from a commit's tree, whose bytes are not kept; compare its sha256 instead`);
-    }
-    return readFile(entry.absPath, { flag: constants$1.O_RDONLY | (constants$1.O_NOFOLLOW ?? 0) });
-}
-
-const NOTHING_FOUND = 'nothing-found';
-const MISSING_FOLDER = 'missing-folder';
-function deployableFlow(flow) {
-    return (!flow.notAFlow &&
-        flow.id !== undefined &&
-        flow.namespace !== undefined &&
-        NAMESPACE_PATTERN.test(flow.namespace));
-}
-
-async function desiredState(model, actual) {
+async function desiredState(model, actual, { readFileBytes }) {
     const managed = new Set(model.managedNamespaces);
     const flows = desiredFlows(model);
     const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace));
@@ -4562,8 +4534,9 @@ async function desiredState(model, actual) {
         for (const file of files)
             held.set(fileKey(namespace, file.path), file.summary.sha256);
     }
-    const differing = safe.filter((entry) => !isOversized(entry) && held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256);
-    const bytes = new Map(await mapLimit(differing, 32, async (entry) => [entry, await readNamespaceFileBytes(entry)]));
+    const differing = safe.filter((entry) => entry.size <= MAX_FILE_BYTES &&
+        held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256);
+    const bytes = new Map(await mapLimit(differing, 32, async (entry) => [entry, await readFileBytes(entry)]));
     const files = safe.map((entry) => ({
         namespace: entry.namespace,
         path: entry.path,
@@ -5088,6 +5061,53 @@ function statsKind(stats) {
     if (stats.isDirectory())
         return 'folder';
     return stats.isFile() ? 'file' : 'other';
+}
+const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
+async function summariseContent(absPath) {
+    const fd = openSync(absPath, constants$1.O_RDONLY | (constants$1.O_NOFOLLOW ?? 0));
+    try {
+        const { size } = fstatSync(fd);
+        if (size > MAX_FILE_BYTES)
+            return { size, sha256: '', binary: true };
+        if (size > WHOLE_READ_LIMIT)
+            return await summariseStream(fd);
+        return summaryOf(readFileSync(fd));
+    }
+    finally {
+        closeSync(fd);
+    }
+}
+async function summariseStream(fd) {
+    const hash = createHash('sha256');
+    const decoder = new TextDecoder$1('utf-8', { fatal: true });
+    let size = 0;
+    let binary = false;
+    for await (const chunk of createReadStream('', {
+        fd,
+        autoClose: false,
+        highWaterMark: 1024 * 1024
+    })) {
+        const bytes = chunk;
+        size += bytes.length;
+        hash.update(bytes);
+        if (!binary)
+            binary = bytes.includes(0) || !decodes(decoder, bytes);
+    }
+    if (!binary)
+        binary = !decodes(decoder);
+    return { size, sha256: hash.digest('hex'), binary };
+}
+function decodes(decoder, bytes) {
+    try {
+        if (bytes)
+            decoder.decode(bytes, { stream: true });
+        else
+            decoder.decode();
+        return true;
+    }
+    catch {
+        return false;
+    }
 }
 
 function git$1(cwd, args, { exit1IsEmpty = false } = {}) {
@@ -5851,47 +5871,6 @@ function listing(tree, dirRel) {
     return tree.list(dirRel).catch(() => []);
 }
 
-const ONLY_GIT = {
-    excludedBy: async (rel) => rel.slice(rel.lastIndexOf('/') + 1).toLowerCase() === '.git' ? 'fixed' : undefined,
-    knowListing: () => undefined
-};
-async function hiddenFlows(hidden, context) {
-    const found = [];
-    for (const { rel, isDir, rule } of hidden) {
-        const files = isDir ? await filesUnder(rel, context) : [rel];
-        for (const file of files) {
-            if (await wouldRead(file, context))
-                found.push({ rel: file, rule });
-        }
-    }
-    return found;
-}
-async function filesUnder(dirRel, context) {
-    const walk = await walkTree({
-        tree: context.tree,
-        rules: ONLY_GIT,
-        mayContain: context.rules.mayContain,
-        search: context.layout === 'anywhere' ? SearchScope.dependenciesOnly() : undefined,
-        limit: context.limit,
-        from: dirRel
-    });
-    return walk.entries.filter((entry) => entry.kind === 'file').map((entry) => entry.rel);
-}
-async function wouldRead(rel, context) {
-    const flow = context.rules.place(rel).flow;
-    if (!flow)
-        return false;
-    if (context.layout === 'custom')
-        return true;
-    return isFlowDocument(context.tree, rel);
-}
-async function isFlowDocument(tree, rel) {
-    if (!isYamlFile(rel))
-        return false;
-    const text = await tree.read(rel).then(String, () => '');
-    return kindOfText(normaliseText(text)) === 'flow';
-}
-
 class LocalFilesTracker {
     namespaces = new Map();
     constructor(placements) {
@@ -5948,72 +5927,6 @@ function namespaceFits(flow) {
     return (expectedNamespace === undefined ||
         namespace === expectedNamespace ||
         namespace.startsWith(`${expectedNamespace}.`));
-}
-
-function firstInvalidUtf8(bytes) {
-    if (isUtf8(bytes))
-        return -1;
-    let i = 0;
-    while (i < bytes.length) {
-        const b = bytes[i];
-        const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : 4;
-        if (b >= 0xf5 || (b >= 0x80 && b < 0xc2))
-            return i;
-        if (i + length > bytes.length)
-            return i;
-        const second = bytes[i + 1];
-        if (length >= 2) {
-            const low = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
-            const high = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
-            if (second < low || second > high)
-                return i;
-        }
-        for (let k = 2; k < length; k++) {
-            const c = bytes[i + k];
-            if (c < 0x80 || c > 0xbf)
-                return i;
-        }
-        i += length;
-    }
-    return -1;
-}
-function lineOfOffset(bytes, offset) {
-    let line = 1;
-    for (let i = 0; i < offset; i++)
-        if (bytes[i] === 0x0a)
-            line++;
-    return line;
-}
-
-async function readFlow(tree, path, location, reuse) {
-    let bytes;
-    try {
-        bytes = await tree.read(path);
-    }
-    catch (error) {
-        return {
-            severity: 'error',
-            file: location.file,
-            message: `cannot read the flow file: ${error.message}`
-        };
-    }
-    if (location.ifFlowDocument && kindOfText(normaliseText(bytes.toString('utf8'))) === 'none') {
-        return 'not-a-flow';
-    }
-    const invalidAt = firstInvalidUtf8(bytes);
-    if (invalidAt !== -1) {
-        return {
-            severity: 'error',
-            file: location.file,
-            line: lineOfOffset(bytes, invalidAt),
-            message: 'the flow file is not valid UTF-8 text; save it with UTF-8 encoding'
-        };
-    }
-    const { file, rel, expectedNamespace } = location;
-    const reused = await reuse?.({ file, rel, expectedNamespace }, bytes);
-    if (reused)
-        return reused;
-    return parseFlowFile({ file, rel, expectedNamespace, raw: bytes.toString('utf8') });
 }
 
 const NAMED = 5;
@@ -6249,7 +6162,7 @@ function hint(found) {
 }
 
 const CONCURRENCY = 32;
-async function loadRepository(tree, settings, hooks = {}) {
+async function loadRepository(tree, settings, hooks) {
     const { workspace, rootRel } = tree;
     const fileOf = (rel) => (rootRel === '' ? rel : `${rootRel}/${rel}`);
     const rules = new IgnoreRules(tree);
@@ -6313,6 +6226,7 @@ async function loadRepository(tree, settings, hooks = {}) {
     hooks.onWalked?.({ files: localFiles, flowFiles: flowsPlaced.length });
     const context = {
         tree,
+        walk: hooks.walk,
         reuseFlow: hooks.reuseFlow,
         fileOf,
         layout,
@@ -6378,12 +6292,7 @@ async function loadRepository(tree, settings, hooks = {}) {
         load(flowsPlaced)
     ])).flat();
     const hidden = [
-        ...(await hiddenFlows(walk.hidden, {
-            tree,
-            rules: layout,
-            layout: chosen,
-            limit: (task) => walking.run(task)
-        })),
+        ...(await hiddenFlows(walk.hidden, chosen, context, (task) => walking.run(task))),
         ...found.flatMap((part) => part.hidden)
     ];
     if (chosen === 'tenant') {
@@ -6437,6 +6346,32 @@ function byProblemOrder(a, b) {
         (a.line ?? 0) - (b.line ?? 0) ||
         compareCodeUnits(a.message, b.message));
 }
+const ONLY_GIT = {
+    excludedBy: async (rel) => rel.slice(rel.lastIndexOf('/') + 1).toLowerCase() === '.git' ? 'fixed' : undefined,
+    knowListing: () => undefined
+};
+async function hiddenFlows(hidden, chosen, { tree, layout, walk }, limit) {
+    const found = [];
+    for (const { rel, isDir, rule } of hidden) {
+        const inside = isDir &&
+            (await walkTree({
+                tree,
+                rules: ONLY_GIT,
+                mayContain: layout.mayContain,
+                search: chosen === 'anywhere' ? SearchScope.dependenciesOnly() : undefined,
+                limit,
+                from: rel
+            }));
+        const files = inside ? inside.entries.filter((e) => e.kind === 'file').map((e) => e.rel) : [rel];
+        for (const file of files) {
+            if (!layout.place(file).flow)
+                continue;
+            if (chosen === 'custom' || (await walk.isFlowDocument(tree, file)))
+                found.push({ rel: file, rule });
+        }
+    }
+    return found;
+}
 function plainFileNamespace({ entry, placement }) {
     if (entry.kind !== 'file' || placement.flow || placement.files.length !== 1)
         return undefined;
@@ -6463,7 +6398,7 @@ async function loadEntry(entry, placement, context) {
     if (placement.flow?.ifFlowDocument) {
         const rule = await gitignored();
         if (entry.kind !== 'file' || rule) {
-            if (rule && (await isFlowDocument(tree, entry.rel))) {
+            if (rule && (await context.walk.isFlowDocument(tree, entry.rel))) {
                 found.hidden.push({ rel: entry.rel, rule });
             }
             placement = { files: placement.files };
@@ -6500,7 +6435,7 @@ async function loadEntry(entry, placement, context) {
                 problem('error', `a symbolic link that is never followed: ${target.reason}`);
             }
             else {
-                found.files.push(...fileEntries(placement, file, entry.rel, EMPTY_CONTENT, {
+                found.files.push(...fileEntries(placement, file, entry.rel, summaryOf(new Uint8Array()), {
                     absPath: source.bytesPath,
                     symlink: true,
                     symlinkEscapes: true
@@ -6515,7 +6450,7 @@ async function loadEntry(entry, placement, context) {
             problem('warning', 'matched by both the flows and a namespace-files mapping; it is read as a flow and not ' +
                 'uploaded as a namespace file (narrow the flows globs or the mapping to remove this warning)');
         }
-        const flow = await readFlow(tree, source.rel, { file, rel: entry.rel, ...placement.flow }, context.reuseFlow);
+        const flow = await context.walk.readFlow(tree, source.rel, { file, rel: entry.rel, ...placement.flow }, context.reuseFlow);
         if (flow === 'not-a-flow')
             placement = { files: placement.files };
         else if ('severity' in flow)
@@ -6529,7 +6464,7 @@ async function loadEntry(entry, placement, context) {
     }
     if (placement.files.length === 0) {
         const searched = entry.kind === 'file' && !context.readsEveryFlow && !(await gitignored());
-        if (searched && (await isFlowDocument(tree, entry.rel)))
+        if (searched && (await context.walk.isFlowDocument(tree, entry.rel)))
             found.unmatched.push(file);
         return found;
     }
@@ -6588,13 +6523,14 @@ function openBaseTree(settings, context) {
     const sha = baseCommit(context);
     return sha ? GitTree.open(context.workspace, sha, settings.root) : undefined;
 }
-async function readBaseSnapshot(borrowing, settings, current, reuseFlow) {
+async function readBaseSnapshot(borrowing, settings, current, walk, reuseFlow) {
     const borrowed = await borrowing;
     if (!borrowed)
         return undefined;
     const { tree } = borrowed;
     try {
         return snapshotOf(await loadRepository(tree, settings, {
+            walk,
             known: workTreeReuse(current, tree),
             layout: current.layout,
             ...(reuseFlow && { reuseFlow })
@@ -6969,8 +6905,8 @@ async function searchUnfinished(api, groups) {
         return byFlow;
     const info = await api.info();
     const version = parseVersion(info.version);
-    const states = NOT_TERMINATED.filter(([, since]) => !version || !older(version, since)).map(([state]) => state);
-    const legacy = version !== undefined && older(version, [1, 1, 0]);
+    const states = NOT_TERMINATED.filter(([, since]) => !version || atLeast(version, since)).map(([state]) => state);
+    const legacy = version !== undefined && !atLeast(version, [1, 1, 0]);
     const searched = known
         .map(({ namespace, ids }) => ({ namespace, flowIds: [...new Set(ids)].sort() }))
         .sort((a, b) => compareCodeUnits(a.namespace, b.namespace));
@@ -6989,12 +6925,6 @@ async function searchUnfinished(api, groups) {
         byFlow.set(key, list);
     }
     return byFlow;
-}
-function older(version, than) {
-    for (let i = 0; i < 3; i++)
-        if (version[i] !== than[i])
-            return version[i] < than[i];
-    return false;
 }
 function byStart(a, b) {
     return Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? '') || (a.id < b.id ? -1 : 1);
@@ -7128,25 +7058,6 @@ function kvLookupScopes(ref, ownNamespaceOnly = false) {
 function kvScopes(namespace) {
     const parts = namespace.split('.');
     return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
-}
-
-function atLeast(version, since) {
-    for (let i = 0; i < 3; i++) {
-        if (version[i] !== since[i])
-            return (version[i] ?? 0) > (since[i] ?? 0);
-    }
-    return true;
-}
-function resolveVersioned(versioned, version) {
-    return versioned.flatMap(({ finding, since, whenUnknown, silentBefore, until }) => {
-        if (version === undefined)
-            return [{ ...finding, severity: whenUnknown }];
-        if (until && atLeast(version, until))
-            return [{ ...finding, severity: 'warning' }];
-        if (atLeast(version, since))
-            return [{ ...finding, severity: 'error' }];
-        return silentBefore ? [] : [{ ...finding, severity: 'warning' }];
-    });
 }
 
 async function readNameListings(api, refs) {
@@ -7405,71 +7316,16 @@ function runLayout(reads, settings, workspace) {
     return (reads.layout ??= chooseWorkTreeLayout(settings, workspace));
 }
 function gather(input) {
-    const { settings, context, layout, kestra, sending, target } = input;
-    const { work } = target;
+    const { settings, layout, sending, target } = input;
     const shared = input.reads;
-    const probe = probeServer(shared, { work, kestra });
-    const planning = kestra !== undefined && work.plan;
-    const committed = planning
-        ? (shared.committed ??= commitTime(context.workspace, context.sha))
-        : undefined;
-    const pr = context.pullRequest;
-    const comments = input.github && pr && target.comment && planning && context.eventName !== 'merge_group'
-        ? (shared.comments ??= input.github
-            .stickyComments(pr.number, commentMarker(settings.commentKey))
-            .catch(() => []))
-        : undefined;
-    const changed = (shared.changed ??= settle(changedFiles(input)));
-    const borrowBase = planning ? shared.openBase(settings, context) : undefined;
-    const { facts } = work;
-    const reads = planning
-        ? new ServerReads(kestra, {
-            markers: work.markers,
-            facts,
-            seal: markerSeal(settings.auth, settings.tenant)
-        })
-        : undefined;
-    const validating = kestra && work.serverValidation;
-    const onServer = validating
-        ? (shared.validation ??= new ServerValidation(kestra, settings.concurrency))
-        : undefined;
-    const index = facts
-        ? (shared.index ??= readIndexBlobs(resolve$1(context.workspace, settings.root)))
-        : undefined;
-    const workTree = new WorkTree(context.workspace, settings.root, index);
-    const kindsReading = input.kinds.map(async (kind) => {
-        const held = await kind.gather?.({
-            settings,
-            target,
-            work,
-            layout,
-            workTree,
-            openBase: borrowBase
-                ? () => borrowBase().then((borrowed) => borrowed && asClosable(borrowed))
-                : undefined,
-            kestra: planning || work.serverValidation ? kestra : undefined
-        });
-        return [kind.name, held];
-    });
-    const kinds = settle(Promise.all(kindsReading));
-    const reused = new Map();
-    const reuseOf = (options) => reads && input.reuse
-        ? reuseStoredChecks({
-            reads,
-            sending,
-            extraNamespaces: settings.extraNamespaces,
-            layout: layout.layout,
-            identity: input.reuse,
-            ...options
-        })
-        : undefined;
-    const reuseFlow = reuseOf({ reused: (flow, check) => reused.set(flow, check) });
-    const baseReused = new Set();
+    const started = startReads(input);
+    const { reads, onServer, reused, index, workTree } = started;
     const stream = shared.repository ? undefined : new FlowStream();
     const loading = (shared.repository ??= loadRepository(workTree, settings, {
+        walk: started.walk,
         layout,
-        reuseFlow,
-        knownFiles: reads && index && facts === 'use'
+        reuseFlow: reuseOf(input, started, { reused: (flow, check) => reused.set(flow, check) }),
+        knownFiles: reads && index && target.work.facts === 'use'
             ? async (namespace) => {
                 const known = heldNamespaceIsManaged(namespace, settings.extraNamespaces)
                     ? await reads.contentFacts(sending.namespace(namespace))
@@ -7494,7 +7350,6 @@ function gather(input) {
     }));
     const ended = () => stream?.end();
     loading.then(ended, ended);
-    const flows = stream ?? wholeFlows(loading);
     const repository = target.alsoManaged.length === 0
         ? loading
         : loading.then((model) => ({
@@ -7505,55 +7360,133 @@ function gather(input) {
             ]),
             readProblems: model.readProblems.filter((problem) => problem.rule !== NOTHING_FOUND)
         }));
-    const after = (model, sent, references, names) => {
-        const reading = reads && settle(reads.state(sent));
-        const answers = onServer && settle(onServer.answers());
-        const markers = work.markers ? reads?.markersOf(sent.managedNamespaces) : undefined;
-        const recordsOf = [...sent.managedNamespaces].sort();
-        const rollbackRecords = work.markers && reads && kestra
-            ? { namespaces: recordsOf, read: settle(readRollbackRecords(kestra, recordsOf)) }
-            : undefined;
-        const repositoryBase = borrowBase &&
-            (shared.base ??= settle(readBaseSnapshot(borrowBase(), settings, model, work.reuseBase
-                ? reuseOf({ reused: (flow) => baseReused.add(flow.file), onlyStarted: true })
-                : undefined)));
-        const base = repositoryBase &&
-            settle(Promise.all([valueOf(repositoryBase), reading && valueOf(reading)]).then(([snapshot, server]) => snapshot && sending.base(snapshot, model.managedNamespaces, server)));
-        const desired = reading && settle(valueOf(reading).then((held) => desiredState(sent, held)));
-        const listings = kestra && names.length > 0
-            ? settle(readNameListings({ ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) }, names))
-            : undefined;
-        const unfinished = reads &&
-            kestra &&
-            readUnfinishedOfRewritable(kestra, sent.managedNamespaces.map((namespace) => ({ namespace, held: reads.flowsOf(namespace) })), { flows: desiredFlows(sent), deleteEnabled: target.delete });
-        const state = reading ?? settle(Promise.resolve(undefined));
-        const snapshot = settle((async () => {
-            const held = await valueOf(state);
-            return Object.freeze({
-                layout,
-                model: sent,
-                changed: await valueOf(changed),
-                serverVersion: await probe,
-                state: held,
-                serverAnswers: answers && (await valueOf(answers)),
-                targets: await knownTargets(sent, references, kestra && { api: kestra, state: held }),
-                markers: await markers,
-                desired: desired && (await valueOf(desired)),
-                commitTime: await committed,
-                kinds: new Map(await valueOf(kinds)),
-                base: await base,
-                listings: await listings,
-                unfinished: await unfinished,
-                rollbackRecords: rollbackRecords && {
-                    ...rollbackRecords,
-                    read: await rollbackRecords.read
-                },
-                comments: await comments
-            });
-        })());
-        return { serverVersion: Promise.resolve(probe), changed, state, snapshot, baseReused };
+    return {
+        repository,
+        reused,
+        unsealed: reads?.unsealed ?? new Set(),
+        flows: stream ?? wholeFlows(loading),
+        after: (...after) => readRemaining$1(input, started, ...after)
     };
-    return { repository, reused, unsealed: reads?.unsealed ?? new Set(), flows, after };
+}
+function startReads(input) {
+    const { settings, context, kestra, target, github, layout } = input;
+    const { work } = target;
+    const shared = input.reads;
+    const planning = kestra !== undefined && work.plan;
+    const probe = probeServer(shared, { work, kestra });
+    const committed = planning
+        ? (shared.committed ??= commitTime(context.workspace, context.sha))
+        : undefined;
+    const changed = (shared.changed ??= settle(changedFiles(input)));
+    const borrowBase = planning ? shared.openBase(settings, context) : undefined;
+    const index = work.facts
+        ? (shared.index ??= readIndexBlobs(resolve$1(context.workspace, settings.root)))
+        : undefined;
+    const workTree = new WorkTree(context.workspace, settings.root, index);
+    const pr = context.pullRequest;
+    const comments = planning && github && pr && target.comment && context.eventName !== 'merge_group'
+        ? (shared.comments ??= github
+            .stickyComments(pr.number, commentMarker(settings.commentKey))
+            .catch(() => []))
+        : undefined;
+    const kinds = input.kinds
+        .flatMap((kind) => (kind.gather ? [kind] : []))
+        .map(async (kind) => {
+        const held = await kind.gather?.({
+            ...{ settings, target, work, layout, workTree },
+            openBase: borrowBase
+                ? () => borrowBase().then((borrowed) => borrowed && asClosable(borrowed))
+                : undefined,
+            kestra: planning || work.serverValidation ? kestra : undefined
+        });
+        return [kind.name, held];
+    });
+    return {
+        probe,
+        committed,
+        comments,
+        changed,
+        borrowBase,
+        reads: planning
+            ? new ServerReads(kestra, {
+                markers: work.markers,
+                facts: work.facts,
+                seal: markerSeal(settings.auth, settings.tenant)
+            })
+            : undefined,
+        onServer: kestra && work.serverValidation
+            ? (shared.validation ??= new ServerValidation(kestra, settings.concurrency))
+            : undefined,
+        index,
+        workTree,
+        kinds: settle(Promise.all(kinds)),
+        walk: Object.assign({}, ...input.kinds.map((kind) => kind.walk)),
+        reused: new Map(),
+        baseReused: new Set()
+    };
+}
+function reuseOf({ reuse, sending, settings, layout }, { reads }, options) {
+    if (!reads || !reuse)
+        return undefined;
+    return reuseStoredChecks({
+        ...{ reads, sending, extraNamespaces: settings.extraNamespaces },
+        ...{ layout: layout.layout, identity: reuse, ...options }
+    });
+}
+function readRemaining$1(input, started, ...[model, sent, references, names]) {
+    const { settings, kestra, target, layout } = input;
+    const { work } = target;
+    const { reads, onServer, borrowBase, changed, probe, baseReused } = started;
+    const shared = input.reads;
+    const reading = reads && settle(reads.state(sent));
+    const answers = onServer && settle(onServer.answers());
+    const markers = work.markers ? reads?.markersOf(sent.managedNamespaces) : undefined;
+    const recordsOf = [...sent.managedNamespaces].sort();
+    const rollbackRecords = work.markers && reads && kestra
+        ? { namespaces: recordsOf, read: settle(readRollbackRecords(kestra, recordsOf)) }
+        : undefined;
+    const repositoryBase = borrowBase &&
+        (shared.base ??= settle(readBaseSnapshot(borrowBase(), settings, model, started.walk, work.reuseBase
+            ? reuseOf(input, started, {
+                reused: (flow) => baseReused.add(flow.file),
+                onlyStarted: true
+            })
+            : undefined)));
+    const base = repositoryBase &&
+        settle(Promise.all([valueOf(repositoryBase), reading && valueOf(reading)]).then(([snapshot, server]) => snapshot && input.sending.base(snapshot, model.managedNamespaces, server)));
+    const desired = reading && settle(valueOf(reading).then((held) => desiredState(sent, held, started.walk)));
+    const listings = kestra && names.length > 0
+        ? settle(readNameListings({ ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) }, names))
+        : undefined;
+    const unfinished = reads &&
+        kestra &&
+        readUnfinishedOfRewritable(kestra, sent.managedNamespaces.map((namespace) => ({ namespace, held: reads.flowsOf(namespace) })), { flows: desiredFlows(sent), deleteEnabled: target.delete });
+    const state = reading ?? settle(Promise.resolve(undefined));
+    const snapshot = settle((async () => {
+        const held = await valueOf(state);
+        return Object.freeze({
+            layout,
+            model: sent,
+            changed: await valueOf(changed),
+            serverVersion: await probe,
+            state: held,
+            serverAnswers: answers && (await valueOf(answers)),
+            targets: await knownTargets(sent, references, kestra && { api: kestra, state: held }),
+            markers: await markers,
+            desired: desired && (await valueOf(desired)),
+            commitTime: await started.committed,
+            kinds: new Map(await valueOf(started.kinds)),
+            base: await base,
+            listings: await listings,
+            unfinished: await unfinished,
+            rollbackRecords: rollbackRecords && {
+                ...rollbackRecords,
+                read: await rollbackRecords.read
+            },
+            comments: await started.comments
+        });
+    })());
+    return { serverVersion: Promise.resolve(probe), changed, state, snapshot, baseReused };
 }
 async function* wholeFlows(loading) {
     const model = await loading.catch(() => undefined);
@@ -7729,7 +7662,7 @@ function resourceOf(value, kinds) {
 }
 
 const kindVersion = object({
-    hashes: record(string(), sha256Field).readonly(),
+    hashes: strictObject({ source: sha256Field.optional(), fields: sha256Field }).readonly(),
     text: string().optional()
 });
 const recordedDashboard = object({
@@ -7963,21 +7896,22 @@ function dashboardFindings(held) {
         }
         const root = doc.contents;
         const out = [];
+        const add = (...args) => out.push(finding(...args));
         const idNode = root.get('id', true);
         if (id === undefined || id.trim() === '') {
-            out.push(finding('error', 'dashboard-id', at(idNode), 'a dashboard needs an `id` (Kestra 1.0+ takes it from the YAML): add `id: <name>`'));
+            add('error', 'dashboard-id', at(idNode), 'a dashboard needs an `id` (Kestra 1.0+ takes it from the YAML): add `id: <name>`');
         }
         else if (segmentProblem(id) !== undefined) {
-            out.push(finding('error', 'dashboard-id', at(idNode), `dashboard id ${JSON.stringify(id)} cannot be addressed in Kestra's API (${segmentProblem(id)}): give it an id without '/' or '\\' that is not '.' or '..'`));
+            add('error', 'dashboard-id', at(idNode), `dashboard id ${JSON.stringify(id)} cannot be addressed in Kestra's API (${segmentProblem(id)}): give it an id without '/' or '\\' that is not '.' or '..'`);
         }
         else if (firstOf.has(id)) {
-            out.push(finding('error', 'dashboard-duplicate-id', at(idNode), `dashboard id '${id}' is already declared in ${firstOf.get(id)}: give each dashboard its own id`));
+            add('error', 'dashboard-duplicate-id', at(idNode), `dashboard id '${id}' is already declared in ${firstOf.get(id)}: give each dashboard its own id`);
         }
         else
             firstOf.set(id, file.file);
         const title = textOf$1(root.get('title', true));
         if (title === undefined || title.trim() === '') {
-            out.push(finding('error', 'dashboard-title', at(root.get('title', true)), 'a dashboard needs a `title`: add `title: <text>`'));
+            add('error', 'dashboard-title', at(root.get('title', true)), 'a dashboard needs a `title`: add `title: <text>`');
         }
         const charts = root.get('charts', true);
         if (charts && 'items' in charts && Array.isArray(charts.items)) {
@@ -7987,7 +7921,7 @@ function dashboardFindings(held) {
                 const node = chart.get('id', true);
                 const raw = distExports.isScalar(node) ? String(node.source ?? node.value) : undefined;
                 if (raw === undefined || !CHART_ID.test(raw)) {
-                    out.push(finding('error', 'dashboard-chart-id', at(node ?? chart), `chart id '${raw ?? ''}' does not match Kestra's pattern ${CHART_ID_TEXT}: start with a letter or digit, then letters, digits, '_' or '-'`));
+                    add('error', 'dashboard-chart-id', at(node ?? chart), `chart id '${raw ?? ''}' does not match Kestra's pattern ${CHART_ID_TEXT}: start with a letter or digit, then letters, digits, '_' or '-'`);
                 }
             }
         }
@@ -8119,6 +8053,100 @@ function countLineChanges(oldLines, newLines) {
     return { additions, deletions: oldLines.length - (newLines.length - additions) };
 }
 
+function fingerprint(resources, kinds, against) {
+    const changes = resources
+        .filter((r) => r.action !== 'unchanged')
+        .map((r) => kindOf$1(kinds, r).fingerprintOf(r));
+    const where = against && { server: against.server, tenant: against.tenant };
+    return sha256Hex(JSON.stringify({ version: 1, changes, ...(where && { against: where }) }));
+}
+function changeDigest(change, kinds) {
+    return sha256Hex(JSON.stringify(kindOf$1(kinds, change).fingerprintOf(change))).slice(0, 16);
+}
+
+function buildPlan(input, kinds, held = new Map()) {
+    const limits = { ...DEFAULT_DIFF_LIMITS, ...input.diffLimits };
+    const namespaces = [
+        ...new Set([
+            ...input.namespaces,
+            ...input.desired.flows.map((f) => f.namespace),
+            ...input.desired.files.map((f) => f.namespace)
+        ])
+    ].sort(compareCodeUnits);
+    const options = {
+        deleteEnabled: input.deleteEnabled,
+        scope: input.scope,
+        changedFiles: input.changedFiles,
+        limits,
+        input
+    };
+    const resources = [];
+    for (const kind of kinds) {
+        if (kind.plan)
+            resources.push(...kind.plan(held.get(kind.name), options));
+    }
+    sortInPlanOrder(resources, kinds);
+    for (const change of resources) {
+        if (change.action !== 'unchanged')
+            change.digest = changeDigest(change, kinds);
+    }
+    return {
+        resources,
+        namespaces,
+        counts: countPlan(resources),
+        fingerprint: fingerprint(resources, kinds, input.against)
+    };
+}
+function actionOf(options, desired, same) {
+    return desired ? (same ? 'unchanged' : 'update') : options.deleteEnabled ? 'delete' : 'orphaned';
+}
+function indexByFile(items, keyOf) {
+    const index = new Map();
+    for (const item of [...items].sort((a, b) => compareCodeUnits(a.file, b.file))) {
+        const key = keyOf(item);
+        if (!index.has(key))
+            index.set(key, item);
+    }
+    return index;
+}
+function scopeFilter(options, desired, base) {
+    const changed = options.changedFiles;
+    if (options.scope === 'all' || changed === undefined)
+        return () => true;
+    const touched = new Set();
+    for (const [key, { file }] of desired)
+        if (changed.has(file))
+            touched.add(key);
+    for (const [key, { file }] of base ?? []) {
+        if (changed.has(file) && !desired.has(key))
+            touched.add(key);
+    }
+    return (key) => touched.has(key);
+}
+function isDrifted(action, hasBase, differsFromBase) {
+    if (!hasBase || action === 'create' || action === 'unchanged')
+        return false;
+    return differsFromBase ?? action === 'update';
+}
+function applyDiff(change, result) {
+    change.additions = result.additions;
+    change.deletions = result.deletions;
+    if (result.diff !== undefined)
+        change.diff = result.diff;
+    if (result.tooLarge)
+        change.diffOmitted = 'too-large';
+}
+function sortInPlanOrder(resources, kinds) {
+    const keyed = resources.map((change) => {
+        const kind = kindOf$1(kinds, change);
+        return { change, order: kind.order, id: kind.idOf(change) };
+    });
+    keyed.sort((a, b) => compareCodeUnits(a.change.namespace, b.change.namespace) ||
+        a.order - b.order ||
+        compareCodeUnits(a.id, b.id));
+    keyed.forEach(({ change }, i) => (resources[i] = change));
+}
+
 const BY_FIELDS = "compared by their fields: this server's answers carry no dashboard source";
 const NO_DASHBOARD = 'kept because the repository holds no dashboard';
 const UNADDRESSABLE = "kept: its id cannot be addressed in Kestra's API (docs/kestra.md#path-segments)";
@@ -8169,13 +8197,7 @@ function planDashboards(held, options) {
         const before = action === 'create' ? undefined : compared;
         const after = action === 'delete' || action === 'orphaned' ? undefined : (wanted ?? file?.source);
         if (action !== 'unchanged' && action !== 'orphaned') {
-            const diff = diffTexts(before === undefined ? '' : `a/dashboard/${id}`, after === undefined ? '' : `b/dashboard/${id}`, before, after, options.limits);
-            change.additions = diff.additions;
-            change.deletions = diff.deletions;
-            if (diff.diff !== undefined)
-                change.diff = diff.diff;
-            if (diff.tooLarge)
-                change.diffOmitted = 'too-large';
+            applyDiff(change, diffTexts(before === undefined ? '' : `a/dashboard/${id}`, after === undefined ? '' : `b/dashboard/${id}`, before, after, options.limits));
         }
         if (base && current && (action === 'update' || action === 'delete' || action === 'orphaned')) {
             const then = base.get(id);
@@ -8435,105 +8457,6 @@ async function freshFile(change, api) {
     return { kind: 'moved', message: `${name} changed on the server after the plan` };
 }
 
-const RECORDED_BYTES_BUDGET = 256 * 1024;
-const RECORDED_MARKER_BYTES = 512 * 1024;
-function planFromDeploy(result, deployed, kinds) {
-    const items = [];
-    const unrestorable = [];
-    for (const written of result.resources) {
-        const { change, result: did, outcomeUnknown } = written;
-        if (!WRITTEN.has(did) && !(did === 'failed' && outcomeUnknown))
-            continue;
-        const kind = kindNamed(kinds, change.kind);
-        if (!kind) {
-            unrestorable.push(`${change.kind} ${resourceName$1(change)}`);
-            continue;
-        }
-        const { resource, previous } = kind.recordOf(change, written);
-        const { namespace } = change;
-        items.push({ namespace, name: kind.nameOf(resource, namespace), resource, previous });
-    }
-    const marked = [...result.markedNamespaces, ...(result.markersUnknown ?? [])];
-    const namespaces = [...new Set([...items.map((i) => i.namespace), ...marked])].filter((namespace) => namespace !== '');
-    return {
-        ...deployed,
-        deployed: deployed.commit,
-        items,
-        unrestorable,
-        markers: namespaces.sort().map((namespace) => {
-            const toward = result.markersBefore?.get(namespace) ?? null;
-            const whole = toward ? result.markersHeld?.get(namespace) : undefined;
-            return {
-                namespace,
-                toward,
-                ...(whole !== undefined && { whole }),
-                written: marked.includes(namespace)
-            };
-        })
-    };
-}
-function plansFromRecords(records, kinds) {
-    const plans = new Map();
-    for (const [namespace, record] of records) {
-        const key = `${record.repository}@${record.deployed}`;
-        let plan = plans.get(key);
-        if (!plan) {
-            plan = {
-                repository: record.repository,
-                deployed: record.deployed,
-                items: [],
-                markers: [],
-                unrestorable: []
-            };
-            plans.set(key, plan);
-        }
-        plan.items.push(...record.resources.map((resource) => {
-            const kind = kindNamed(kinds, resource.kind);
-            const at = kind?.tenantWide ? '' : namespace;
-            return { namespace: at, name: kind?.nameOf(resource, at) ?? resource.kind, resource };
-        }));
-        plan.markers.push({
-            namespace,
-            toward: record.toward,
-            ...(record.towardWhole !== undefined && { whole: record.towardWhole }),
-            written: record.markerWritten
-        });
-    }
-    return [...plans.values()];
-}
-async function recordsOf(plan, history, kinds) {
-    let budget = RECORDED_BYTES_BUDGET;
-    const located = await Promise.all(plan.items.map((item) => kindNamed(kinds, item.resource.kind)?.locate?.(item, history) ?? item.resource));
-    const records = new Map();
-    const holder = plan.markers[0]?.namespace;
-    for (const { namespace, toward, whole, written } of plan.markers) {
-        const resources = located.flatMap((resource, i) => {
-            const item = plan.items[i];
-            const kind = kindNamed(kinds, resource.kind);
-            if (kind?.tenantWide ? namespace !== holder : item.namespace !== namespace)
-                return [];
-            const embedded = kind?.embed?.(resource, item.previous);
-            if (!embedded || embedded.size > budget)
-                return [resource];
-            budget -= embedded.size;
-            return [embedded.resource];
-        });
-        const fields = {
-            repository: plan.repository,
-            deployed: plan.deployed,
-            toward,
-            ...(whole !== undefined &&
-                utf8Length(JSON.stringify(whole)) <= RECORDED_MARKER_BYTES && { towardWhole: whole }),
-            markerWritten: written
-        };
-        records.set(namespace, newRecord({ ...fields, resources }));
-    }
-    return records;
-}
-function kindNamed(kinds, name) {
-    return kinds.find((kind) => kind.name === name);
-}
-
 async function rollback(plan, deps) {
     if (!deps.recorded) {
         const problem = await writeRecords(plan, deps);
@@ -8713,6 +8636,104 @@ function notStarted(plan, why) {
         stale: false
     };
 }
+const RECORDED_BYTES_BUDGET = 256 * 1024;
+const RECORDED_MARKER_BYTES = 512 * 1024;
+function planFromDeploy(result, deployed, kinds) {
+    const items = [];
+    const unrestorable = [];
+    for (const written of result.resources) {
+        const { change, result: did, outcomeUnknown } = written;
+        if (!WRITTEN.has(did) && !(did === 'failed' && outcomeUnknown))
+            continue;
+        const kind = kindNamed(kinds, change.kind);
+        if (!kind) {
+            unrestorable.push(`${change.kind} ${resourceName$1(change)}`);
+            continue;
+        }
+        const { resource, previous } = kind.recordOf(change, written);
+        const { namespace } = change;
+        items.push({ namespace, name: kind.nameOf(resource, namespace), resource, previous });
+    }
+    const marked = [...result.markedNamespaces, ...(result.markersUnknown ?? [])];
+    const namespaces = [...new Set([...items.map((i) => i.namespace), ...marked])].filter((namespace) => namespace !== '');
+    return {
+        ...deployed,
+        deployed: deployed.commit,
+        items,
+        unrestorable,
+        markers: namespaces.sort().map((namespace) => {
+            const toward = result.markersBefore?.get(namespace) ?? null;
+            const whole = toward ? result.markersHeld?.get(namespace) : undefined;
+            return {
+                namespace,
+                toward,
+                ...(whole !== undefined && { whole }),
+                written: marked.includes(namespace)
+            };
+        })
+    };
+}
+function plansFromRecords(records, kinds) {
+    const plans = new Map();
+    for (const [namespace, record] of records) {
+        const key = `${record.repository}@${record.deployed}`;
+        let plan = plans.get(key);
+        if (!plan) {
+            plan = {
+                repository: record.repository,
+                deployed: record.deployed,
+                items: [],
+                markers: [],
+                unrestorable: []
+            };
+            plans.set(key, plan);
+        }
+        plan.items.push(...record.resources.map((resource) => {
+            const kind = kindNamed(kinds, resource.kind);
+            const at = kind?.tenantWide ? '' : namespace;
+            return { namespace: at, name: kind?.nameOf(resource, at) ?? resource.kind, resource };
+        }));
+        plan.markers.push({
+            namespace,
+            toward: record.toward,
+            ...(record.towardWhole !== undefined && { whole: record.towardWhole }),
+            written: record.markerWritten
+        });
+    }
+    return [...plans.values()];
+}
+async function recordsOf(plan, history, kinds) {
+    let budget = RECORDED_BYTES_BUDGET;
+    const located = await Promise.all(plan.items.map((item) => kindNamed(kinds, item.resource.kind)?.locate?.(item, history) ?? item.resource));
+    const records = new Map();
+    const holder = plan.markers[0]?.namespace;
+    for (const { namespace, toward, whole, written } of plan.markers) {
+        const resources = located.flatMap((resource, i) => {
+            const item = plan.items[i];
+            const kind = kindNamed(kinds, resource.kind);
+            if (kind?.tenantWide ? namespace !== holder : item.namespace !== namespace)
+                return [];
+            const embedded = kind?.embed?.(resource, item.previous);
+            if (!embedded || embedded.size > budget)
+                return [resource];
+            budget -= embedded.size;
+            return [embedded.resource];
+        });
+        const fields = {
+            repository: plan.repository,
+            deployed: plan.deployed,
+            toward,
+            ...(whole !== undefined &&
+                utf8Length(JSON.stringify(whole)) <= RECORDED_MARKER_BYTES && { towardWhole: whole }),
+            markerWritten: written
+        };
+        records.set(namespace, newRecord({ ...fields, resources }));
+    }
+    return records;
+}
+function kindNamed(kinds, name) {
+    return kinds.find((kind) => kind.name === name);
+}
 
 const fileVersion = object({
     sha256: sha256Field,
@@ -8862,100 +8883,6 @@ function megabytes(bytes) {
     return (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '');
 }
 
-function fingerprint(resources, kinds, against) {
-    const changes = resources
-        .filter((r) => r.action !== 'unchanged')
-        .map((r) => kindOf$1(kinds, r).fingerprintOf(r));
-    const where = against && { server: against.server, tenant: against.tenant };
-    return sha256Hex(JSON.stringify({ version: 1, changes, ...(where && { against: where }) }));
-}
-function changeDigest(change, kinds) {
-    return sha256Hex(JSON.stringify(kindOf$1(kinds, change).fingerprintOf(change))).slice(0, 16);
-}
-
-function buildPlan(input, kinds, held = new Map()) {
-    const limits = { ...DEFAULT_DIFF_LIMITS, ...input.diffLimits };
-    const namespaces = [
-        ...new Set([
-            ...input.namespaces,
-            ...input.desired.flows.map((f) => f.namespace),
-            ...input.desired.files.map((f) => f.namespace)
-        ])
-    ].sort(compareCodeUnits);
-    const options = {
-        deleteEnabled: input.deleteEnabled,
-        scope: input.scope,
-        changedFiles: input.changedFiles,
-        limits,
-        input
-    };
-    const resources = [];
-    for (const kind of kinds) {
-        if (kind.plan)
-            resources.push(...kind.plan(held.get(kind.name), options));
-    }
-    sortInPlanOrder(resources, kinds);
-    for (const change of resources) {
-        if (change.action !== 'unchanged')
-            change.digest = changeDigest(change, kinds);
-    }
-    return {
-        resources,
-        namespaces,
-        counts: countPlan(resources),
-        fingerprint: fingerprint(resources, kinds, input.against)
-    };
-}
-function actionOf(options, desired, same) {
-    return desired ? (same ? 'unchanged' : 'update') : options.deleteEnabled ? 'delete' : 'orphaned';
-}
-function indexByFile(items, keyOf) {
-    const index = new Map();
-    for (const item of [...items].sort((a, b) => compareCodeUnits(a.file, b.file))) {
-        const key = keyOf(item);
-        if (!index.has(key))
-            index.set(key, item);
-    }
-    return index;
-}
-function scopeFilter(options, desired, base) {
-    const changed = options.changedFiles;
-    if (options.scope === 'all' || changed === undefined)
-        return () => true;
-    const touched = new Set();
-    for (const [key, { file }] of desired)
-        if (changed.has(file))
-            touched.add(key);
-    for (const [key, { file }] of base ?? []) {
-        if (changed.has(file) && !desired.has(key))
-            touched.add(key);
-    }
-    return (key) => touched.has(key);
-}
-function isDrifted(action, hasBase, differsFromBase) {
-    if (!hasBase || action === 'create' || action === 'unchanged')
-        return false;
-    return differsFromBase ?? action === 'update';
-}
-function applyDiff(change, result) {
-    change.additions = result.additions;
-    change.deletions = result.deletions;
-    if (result.diff !== undefined)
-        change.diff = result.diff;
-    if (result.tooLarge)
-        change.diffOmitted = 'too-large';
-}
-function sortInPlanOrder(resources, kinds) {
-    const keyed = resources.map((change) => {
-        const kind = kindOf$1(kinds, change);
-        return { change, order: kind.order, id: kind.idOf(change) };
-    });
-    keyed.sort((a, b) => compareCodeUnits(a.change.namespace, b.change.namespace) ||
-        a.order - b.order ||
-        compareCodeUnits(a.id, b.id));
-    keyed.forEach(({ change }, i) => (resources[i] = change));
-}
-
 const filesDecide = {
     name: 'file',
     order: 0,
@@ -9085,8 +9012,25 @@ function textOf(bytes) {
     return bytes === undefined ? null : (decodeText(bytes) ?? null);
 }
 
+class NamespaceFileReadError extends ActionError {
+    name = 'NamespaceFileReadError';
+}
+async function readNamespaceFileBytes(entry) {
+    if (entry.symlinkEscapes) {
+        throw new NamespaceFileReadError(`${entry.file} is a symbolic link that points outside the root folder; it is never read`);
+    }
+    if (entry.size > MAX_FILE_BYTES) {
+        throw new NamespaceFileReadError(`${entry.file} is over the ${MAX_FILE_BYTES / 2 ** 20} MiB limit of a namespace file; it is never read`);
+    }
+    if (entry.absPath === '') {
+        throw new NamespaceFileReadError(`${entry.file} comes from a commit's tree, whose bytes are not kept; compare its sha256 instead`);
+    }
+    return readFile(entry.absPath, { flag: constants$1.O_RDONLY | (constants$1.O_NOFOLLOW ?? 0) });
+}
+
+const filesWalk = { readFileBytes: readNamespaceFileBytes };
 const namespaceFiles = {
-    gather: { name: 'file', fromWalk: (walk) => walk },
+    gather: { name: 'file', fromWalk: (walk) => walk, walk: filesWalk },
     decide: filesDecide,
     apply: filesApply,
     rollback: filesRollback
@@ -9581,7 +9525,7 @@ const FLOW_SCHEMAS = {
 
 const SCHEMA_RELEASES = Object.keys(FLOW_SCHEMAS)
     .map((version) => ({ line: version.split('.').slice(0, 2).join('.'), version }))
-    .sort((a, b) => compareVersions(a.version, b.version));
+    .sort((a, b) => a.version.localeCompare(b.version, 'en', { numeric: true }));
 const ANNOTATIONS = new Set([
     'markdownDescription',
     'title',
@@ -9992,261 +9936,6 @@ function releaseFor(version) {
         return undefined;
     return SCHEMA_RELEASES.filter((release) => Number(release.version.split('.')[0]) <= major).at(-1);
 }
-function compareVersions(a, b) {
-    const left = a.split('.').map(Number);
-    const right = b.split('.').map(Number);
-    for (let i = 0; i < 3; i++)
-        if (left[i] !== right[i])
-            return (left[i] ?? 0) - (right[i] ?? 0);
-    return 0;
-}
-
-function dependencyProblems(document, members) {
-    const ids = new Set(members.map((m) => m.id).filter((id) => id !== undefined));
-    const graph = new Map();
-    const unknown = [];
-    for (const [index, member] of members.entries()) {
-        const deps = [];
-        for (const node of document.items(member.dependsOn)) {
-            const name = document.string(node);
-            if (name === undefined)
-                continue;
-            deps.push(name);
-            if (!ids.has(name))
-                unknown.push({ node, name, member: index });
-        }
-        if (member.id !== undefined)
-            graph.set(member.id, deps);
-    }
-    return { unknown, cycle: findCycle(graph) };
-}
-function findCycle(graph) {
-    const done = new Set();
-    const path = [];
-    const onPath = new Set();
-    const visit = (node) => {
-        if (onPath.has(node))
-            return [...path.slice(path.indexOf(node)), node];
-        if (done.has(node) || !graph.has(node))
-            return undefined;
-        onPath.add(node);
-        path.push(node);
-        for (const next of graph.get(node) ?? []) {
-            const cycle = visit(next);
-            if (cycle)
-                return cycle;
-        }
-        path.pop();
-        onPath.delete(node);
-        done.add(node);
-        return undefined;
-    };
-    for (const node of [...graph.keys()].sort()) {
-        const cycle = visit(node);
-        if (cycle)
-            return cycle;
-    }
-    return undefined;
-}
-
-const CHILD_TASK_KEYS = new Set([
-    'tasks',
-    'then',
-    'else',
-    'defaults',
-    'errors',
-    'finally',
-    'afterExecution'
-]);
-const CORE_FLOW_PREFIXES = ['io.kestra.plugin.core.flow.', 'io.kestra.core.tasks.flows.'];
-function coreFlowType(type) {
-    if (type === undefined)
-        return undefined;
-    for (const prefix of CORE_FLOW_PREFIXES) {
-        if (type.startsWith(prefix))
-            return type.slice(prefix.length);
-    }
-    return undefined;
-}
-const CORE_FLOWABLE = new Set([
-    'Parallel',
-    'Sequential',
-    'Switch',
-    'If',
-    'EachSequential',
-    'EachParallel',
-    'ForEach',
-    'Dag',
-    'AllowFailure',
-    'WorkingDirectory',
-    'LoopUntil',
-    'Pause'
-]);
-function taskTree(document) {
-    const tree = { tasks: [], triggers: [], lists: [] };
-    const root = document.root;
-    if (!root || !document.aliases.safe)
-        return tree;
-    for (const entry of document.entries(root)) {
-        const key = String(entry.key.value);
-        if (key === 'tasks' || key === 'errors' || key === 'finally' || key === 'afterExecution') {
-            walkList(document, tree, entry, key, true, undefined, undefined);
-        }
-        else if (key === 'listeners') {
-            document.items(entry.value).forEach((listener, index) => {
-                const tasks = document.get(listener, 'tasks');
-                if (tasks)
-                    walkList(document, tree, tasks, `listeners[${index}].tasks`, true, undefined, undefined);
-            });
-        }
-        else if (key === 'triggers') {
-            itemsWithOrigin(document, entry.value).forEach(({ node, via }, index) => {
-                const map = document.map(node);
-                if (map)
-                    tree.triggers.push(describe$2(document, map, via ?? map, true, `triggers[${index}]`));
-            });
-        }
-    }
-    return tree;
-}
-function walkList(document, tree, entry, path, strict, owner, via) {
-    tree.lists.push({ owner, entry, path });
-    itemsWithOrigin(document, entry.value).forEach(({ node, via: itemVia }, index) => {
-        const map = document.map(node);
-        if (!map)
-            return;
-        const at = via ?? itemVia;
-        const itemPath = `${path}[${index}]`;
-        if (isTaskLike(document, map, strict)) {
-            visitTask(document, tree, map, at, strict, owner, itemPath);
-            return;
-        }
-        const inner = document.get(map, 'task');
-        const innerMap = document.map(inner?.value);
-        if (inner && innerMap && isTaskLike(document, innerMap, strict)) {
-            const innerVia = distExports.isAlias(inner.pair.value) ? inner.pair.value : undefined;
-            visitTask(document, tree, innerMap, at ?? innerVia, strict, owner, `${itemPath}.task`);
-        }
-    });
-}
-function visitTask(document, tree, map, via, strict, parent, path) {
-    const task = describe$2(document, map, via ?? map, strict, path, parent);
-    tree.tasks.push(task);
-    const childStrict = CORE_FLOWABLE.has(coreFlowType(task.type) ?? '');
-    for (const entry of document.entries(map)) {
-        const key = String(entry.key.value);
-        const entryVia = via ?? (distExports.isAlias(entry.pair.value) ? entry.pair.value : undefined);
-        if (key === 'cases') {
-            for (const caseEntry of document.entries(entry.value)) {
-                const caseVia = entryVia ?? (distExports.isAlias(caseEntry.pair.value) ? caseEntry.pair.value : undefined);
-                walkList(document, tree, caseEntry, `${path}.cases.${String(caseEntry.key.value)}`, childStrict, task, caseVia);
-            }
-        }
-        else if (CHILD_TASK_KEYS.has(key) && document.seq(entry.value)) {
-            walkList(document, tree, entry, `${path}.${key}`, childStrict, task, entryVia);
-        }
-        else if (CHILD_TASK_KEYS.has(key) && childStrict && document.isNull(entry.value)) {
-            tree.lists.push({ owner: task, entry, path: `${path}.${key}` });
-        }
-    }
-}
-function isTaskLike(document, map, strict) {
-    const hasId = document.get(map, 'id') !== undefined;
-    const hasType = document.get(map, 'type') !== undefined;
-    return strict ? hasId || hasType : hasId && hasType;
-}
-function describe$2(document, map, at, strict, path, parent) {
-    const idEntry = document.get(map, 'id');
-    const typeEntry = document.get(map, 'type');
-    const node = { map, at, strict, path };
-    if (parent)
-        node.parent = parent;
-    if (idEntry) {
-        node.idEntry = idEntry;
-        const id = document.string(idEntry.value);
-        if (id !== undefined)
-            node.id = id;
-    }
-    if (typeEntry) {
-        node.typeEntry = typeEntry;
-        const type = document.string(typeEntry.value);
-        if (type !== undefined)
-            node.type = type;
-    }
-    return node;
-}
-function itemsWithOrigin(document, value) {
-    const seq = document.seq(value);
-    if (!seq)
-        return [];
-    const out = [];
-    for (const item of seq.items) {
-        const node = document.resolve(item);
-        if (node === undefined)
-            continue;
-        out.push(distExports.isAlias(item) ? { node, via: item } : { node });
-    }
-    return out;
-}
-function taskIdNode(task) {
-    if (task.at !== task.map)
-        return task.at;
-    return task.idEntry?.key ?? task.map;
-}
-
-function coreTaskFindings(document, tree) {
-    return tree.tasks.flatMap((task) => {
-        switch (coreFlowType(task.type)) {
-            case 'Switch':
-                return switchFindings(document, task);
-            case 'Dag':
-                return dagFindings(document, task);
-            case 'WorkingDirectory':
-                return workingDirectoryFindings(document, task, tree);
-            default:
-                return [];
-        }
-    });
-}
-function switchFindings(document, task) {
-    const cases = document.entries(document.get(task.map, 'cases')?.value);
-    const anyCase = cases.some((entry) => document.items(entry.value).length > 0);
-    const defaults = document.items(document.get(task.map, 'defaults')?.value).length > 0;
-    if (anyCase || defaults)
-        return [];
-    return [
-        document.finding('error', task.at, 'switch-no-tasks', `Switch '${task.id ?? task.path}' has no task: neither \`cases\` nor \`defaults\` hold any. Add a case or defaults`)
-    ];
-}
-function dagFindings(document, task) {
-    const findings = [];
-    const members = document.items(document.get(task.map, 'tasks')?.value).map((item) => ({
-        id: document.string(document.get(document.get(item, 'task')?.value, 'id')?.value),
-        dependsOn: document.get(item, 'dependsOn')?.value
-    }));
-    const ids = members.flatMap((m) => (m.id === undefined ? [] : [m.id]));
-    const { unknown, cycle } = dependencyProblems(document, members);
-    for (const { node, name } of unknown) {
-        findings.push(document.finding('error', node, 'dag-dependency', `Dag '${task.id ?? task.path}': dependsOn names '${name}', which is not a task of this Dag. Use one of: ${ids.join(', ')}`));
-    }
-    if (cycle) {
-        findings.push(document.finding('error', task.at, 'dag-dependency', `Dag '${task.id ?? task.path}' has a dependency cycle: ${cycle.join(' → ')}. Remove one of these dependsOn entries`));
-    }
-    return findings;
-}
-function workingDirectoryFindings(document, task, tree) {
-    const findings = [];
-    for (const child of tree.tasks) {
-        if (child.parent !== task || !child.path.startsWith(`${task.path}.tasks[`))
-            continue;
-        const type = coreFlowType(child.type);
-        if (type === undefined || !CORE_FLOWABLE.has(type))
-            continue;
-        const certain = type !== 'Pause' || document.get(child.map, 'tasks') !== undefined;
-        findings.push(document.finding(certain ? 'error' : 'warning', child.at, 'working-directory-child', `WorkingDirectory '${task.id ?? task.path}' may only hold runnable tasks, not the flowable ${type} '${child.id ?? child.path}': move it out of the WorkingDirectory`));
-    }
-    return findings;
-}
 
 const SCHEDULE_TYPES = new Set([
     'io.kestra.plugin.core.trigger.Schedule',
@@ -10528,6 +10217,7 @@ function inputLabel(input) {
 }
 function oneInputFindings(document, input) {
     const findings = [];
+    const add = (...args) => findings.push(document.finding(...args));
     const map = input.map;
     const idNode = input.idEntry?.key ?? map;
     const label = inputLabel(input);
@@ -10536,18 +10226,18 @@ function oneInputFindings(document, input) {
     }
     else {
         if (String(input.idEntry.key.value) === 'name' && !document.get(map, 'id')) {
-            findings.push(document.finding('warning', input.idEntry.key, 'input-name-deprecated', `${label} uses the deprecated \`name:\`: rename the key to \`id:\``));
+            add('warning', input.idEntry.key, 'input-name-deprecated', `${label} uses the deprecated \`name:\`: rename the key to \`id:\``);
         }
         if (input.id === undefined || !INPUT_ID_PATTERN.test(input.id)) {
-            findings.push(document.finding('error', idNode, 'input-id', `Input id '${input.id ?? ''}' is invalid: use letters, digits, '.', '_' or '-' (no spaces), starting with a letter or digit`));
+            add('error', idNode, 'input-id', `Input id '${input.id ?? ''}' is invalid: use letters, digits, '.', '_' or '-' (no spaces), starting with a letter or digit`);
         }
     }
     const typeEntry = document.get(map, 'type');
     if (!typeEntry || document.isNull(typeEntry.value)) {
-        findings.push(document.finding('error', idNode, 'input-type', `${label} has no \`type\`: add one, e.g. \`type: STRING\``));
+        add('error', idNode, 'input-type', `${label} has no \`type\`: add one, e.g. \`type: STRING\``);
     }
     else if (input.type === undefined || !INPUT_TYPES$1.has(input.type)) {
-        findings.push(document.finding('warning', typeEntry.value ?? typeEntry.key, 'input-type', `Input type '${input.type ?? ''}' is not one this action knows (${[...INPUT_TYPES$1].join(', ')}). If your Kestra is newer than this action the server decides; otherwise fix the type`));
+        add('warning', typeEntry.value ?? typeEntry.key, 'input-type', `Input type '${input.type ?? ''}' is not one this action knows (${[...INPUT_TYPES$1].join(', ')}). If your Kestra is newer than this action the server decides; otherwise fix the type`);
     }
     const defaults = document.get(map, 'defaults');
     const literal = document.string(defaults?.value);
@@ -10556,23 +10246,23 @@ function oneInputFindings(document, input) {
         literal !== undefined &&
         !/\{[{%]/.test(literal) &&
         !FILE_DEFAULT_URI.test(literal)) {
-        findings.push(document.finding('error', defaults.value ?? defaults.key, 'input-file-defaults', `${label}: a FILE input's \`defaults\` can only be a file:// or nsfile:// URI (e.g. nsfile:///data/input.csv), not '${literal}'. Fix the URI or remove \`defaults\``));
+        add('error', defaults.value ?? defaults.key, 'input-file-defaults', `${label}: a FILE input's \`defaults\` can only be a file:// or nsfile:// URI (e.g. nsfile:///data/input.csv), not '${literal}'. Fix the URI or remove \`defaults\``);
     }
     const itemType = document.get(map, 'itemType');
     const itemTypeValue = document.string(itemType?.value);
     if (input.type === 'ARRAY' &&
         itemType &&
         (itemTypeValue === 'ARRAY' || itemTypeValue === 'SECRET')) {
-        findings.push(document.finding('error', itemType.value ?? itemType.key, 'input-item-type', `${label}: \`itemType\` cannot be \`${itemTypeValue}\`. Use a scalar type such as STRING`));
+        add('error', itemType.value ?? itemType.key, 'input-item-type', `${label}: \`itemType\` cannot be \`${itemTypeValue}\`. Use a scalar type such as STRING`);
     }
     if (input.type === 'MULTISELECT' && document.get(map, 'values') && document.get(map, 'options')) {
         const options = document.get(map, 'options');
-        findings.push(document.finding('error', options.key, 'input-multiselect', `${label}: you can't define both \`values\` and \`options\`. Keep \`values\` (\`options\` is deprecated)`));
+        add('error', options.key, 'input-multiselect', `${label}: you can't define both \`values\` and \`options\`. Keep \`values\` (\`options\` is deprecated)`);
     }
     const validator = document.get(map, 'validator');
     const pattern = document.string(validator?.value);
     if (validator && pattern !== undefined && /(^|[^\\])(\\\\)*\\$/.test(pattern)) {
-        findings.push(document.finding('error', validator.value ?? validator.key, 'input-validator', `${label}: \`validator\` is not a valid regular expression (it ends with a lone backslash). Escape it as \\\\`));
+        add('error', validator.value ?? validator.key, 'input-validator', `${label}: \`validator\` is not a valid regular expression (it ends with a lone backslash). Escape it as \\\\`);
     }
     return findings;
 }
@@ -10699,6 +10389,53 @@ function triggerInputFindings(document, leaves, tree) {
     }
     return findings;
 }
+function dependencyProblems(document, members) {
+    const ids = new Set(members.map((m) => m.id).filter((id) => id !== undefined));
+    const graph = new Map();
+    const unknown = [];
+    for (const [index, member] of members.entries()) {
+        const deps = [];
+        for (const node of document.items(member.dependsOn)) {
+            const name = document.string(node);
+            if (name === undefined)
+                continue;
+            deps.push(name);
+            if (!ids.has(name))
+                unknown.push({ node, name, member: index });
+        }
+        if (member.id !== undefined)
+            graph.set(member.id, deps);
+    }
+    return { unknown, cycle: findCycle(graph) };
+}
+function findCycle(graph) {
+    const done = new Set();
+    const path = [];
+    const onPath = new Set();
+    const visit = (node) => {
+        if (onPath.has(node))
+            return [...path.slice(path.indexOf(node)), node];
+        if (done.has(node) || !graph.has(node))
+            return undefined;
+        onPath.add(node);
+        path.push(node);
+        for (const next of graph.get(node) ?? []) {
+            const cycle = visit(next);
+            if (cycle)
+                return cycle;
+        }
+        path.pop();
+        onPath.delete(node);
+        done.add(node);
+        return undefined;
+    };
+    for (const node of [...graph.keys()].sort()) {
+        const cycle = visit(node);
+        if (cycle)
+            return cycle;
+    }
+    return undefined;
+}
 
 function expressions(text) {
     const out = [];
@@ -10789,7 +10526,6 @@ function templatedScalars(doc) {
     });
     return out;
 }
-
 function dashedReferenceFindings(document, tree) {
     const dashed = {
         inputs: new Set(declaredInputs$1(document).flatMap((input) => (input.id?.includes('-') ? [input.id] : []))),
@@ -10817,6 +10553,91 @@ function dashedReferenceFindings(document, tree) {
         }
     }
     return findings;
+}
+function literalCalls(document, names) {
+    if (!document.root)
+        return [];
+    const found = [];
+    const call = new RegExp(`(?<![\\w.])(${names.join('|')})\\s*\\(`, 'g');
+    const description = document.get(document.root, 'description')?.value;
+    for (const scalar of templatedScalars(document.doc)) {
+        if (scalar === description)
+            continue;
+        const value = scalar.value;
+        for (const expression of expressions(value)) {
+            const blanked = blankStrings(expression.body);
+            for (const match of blanked.matchAll(call)) {
+                const args = callArguments(expression.body, blanked, match.index + match[0].length);
+                if (!args)
+                    continue;
+                const name = match[1];
+                const index = expression.start + match.index;
+                const occurrence = value.slice(0, index).split(name).length - 1;
+                const position = offsetPosition(document.flow, document.locateInScalar(scalar, name, occurrence));
+                found.push({ name, args, position });
+            }
+        }
+    }
+    return found;
+}
+function callArguments(body, blanked, from) {
+    let depth = 0;
+    let end = -1;
+    for (let i = from; i < blanked.length; i++) {
+        const ch = blanked[i];
+        if (ch === '(' || ch === '[' || ch === '{')
+            depth++;
+        else if (ch === ')' || ch === ']' || ch === '}') {
+            if (depth === 0) {
+                end = i;
+                break;
+            }
+            depth--;
+        }
+    }
+    if (end < 0)
+        return undefined;
+    const positional = [];
+    const named = new Map();
+    const rawPositional = [];
+    const raw = new Map();
+    let start = from;
+    depth = 0;
+    const parts = [];
+    for (let i = from; i <= end; i++) {
+        const ch = blanked[i];
+        if (i === end || (ch === ',' && depth === 0)) {
+            parts.push([start, i]);
+            start = i + 1;
+        }
+        else if (ch === '(' || ch === '[' || ch === '{')
+            depth++;
+        else if (ch === ')' || ch === ']' || ch === '}')
+            depth--;
+    }
+    for (const [s, e] of parts) {
+        const text = body.slice(s, e).trim();
+        if (text === '')
+            continue;
+        const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(text);
+        const valueText = namedMatch ? namedMatch[2] : text;
+        const value = stringLiteral(valueText);
+        if (namedMatch) {
+            named.set(namedMatch[1], value);
+            raw.set(namedMatch[1], valueText);
+        }
+        else {
+            positional.push(value);
+            rawPositional.push(valueText);
+        }
+    }
+    return { positional, named, rawPositional, raw };
+}
+function stringLiteral(text) {
+    const match = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/.exec(text.trim());
+    if (!match)
+        return null;
+    return match[2].replace(/\\(.)/g, '$1');
 }
 
 const SUBFLOW_TYPES = new Set([
@@ -10973,6 +10794,234 @@ function labelPairs(document, owner) {
     return pairs;
 }
 
+const CHILD_TASK_KEYS = new Set([
+    'tasks',
+    'then',
+    'else',
+    'defaults',
+    'errors',
+    'finally',
+    'afterExecution'
+]);
+const CORE_FLOW_PREFIXES = ['io.kestra.plugin.core.flow.', 'io.kestra.core.tasks.flows.'];
+function coreFlowType(type) {
+    if (type === undefined)
+        return undefined;
+    for (const prefix of CORE_FLOW_PREFIXES) {
+        if (type.startsWith(prefix))
+            return type.slice(prefix.length);
+    }
+    return undefined;
+}
+const CORE_FLOWABLE = new Set([
+    'Parallel',
+    'Sequential',
+    'Switch',
+    'If',
+    'EachSequential',
+    'EachParallel',
+    'ForEach',
+    'Dag',
+    'AllowFailure',
+    'WorkingDirectory',
+    'LoopUntil',
+    'Pause'
+]);
+function taskTree(document) {
+    const tree = { tasks: [], triggers: [], lists: [] };
+    const root = document.root;
+    if (!root || !document.aliases.safe)
+        return tree;
+    for (const entry of document.entries(root)) {
+        const key = String(entry.key.value);
+        if (key === 'tasks' || key === 'errors' || key === 'finally' || key === 'afterExecution') {
+            walkList(document, tree, entry, key, true, undefined, undefined);
+        }
+        else if (key === 'listeners') {
+            document.items(entry.value).forEach((listener, index) => {
+                const tasks = document.get(listener, 'tasks');
+                if (tasks)
+                    walkList(document, tree, tasks, `listeners[${index}].tasks`, true, undefined, undefined);
+            });
+        }
+        else if (key === 'triggers') {
+            itemsWithOrigin(document, entry.value).forEach(({ node, via }, index) => {
+                const map = document.map(node);
+                if (map)
+                    tree.triggers.push(describe$2(document, map, via ?? map, true, `triggers[${index}]`));
+            });
+        }
+    }
+    return tree;
+}
+function walkList(document, tree, entry, path, strict, owner, via) {
+    tree.lists.push({ owner, entry, path });
+    itemsWithOrigin(document, entry.value).forEach(({ node, via: itemVia }, index) => {
+        const map = document.map(node);
+        if (!map)
+            return;
+        const at = via ?? itemVia;
+        const itemPath = `${path}[${index}]`;
+        if (isTaskLike(document, map, strict)) {
+            visitTask(document, tree, map, at, strict, owner, itemPath);
+            return;
+        }
+        const inner = document.get(map, 'task');
+        const innerMap = document.map(inner?.value);
+        if (inner && innerMap && isTaskLike(document, innerMap, strict)) {
+            const innerVia = distExports.isAlias(inner.pair.value) ? inner.pair.value : undefined;
+            visitTask(document, tree, innerMap, at ?? innerVia, strict, owner, `${itemPath}.task`);
+        }
+    });
+}
+function visitTask(document, tree, map, via, strict, parent, path) {
+    const task = describe$2(document, map, via ?? map, strict, path, parent);
+    tree.tasks.push(task);
+    const childStrict = CORE_FLOWABLE.has(coreFlowType(task.type) ?? '');
+    for (const entry of document.entries(map)) {
+        const key = String(entry.key.value);
+        const entryVia = via ?? (distExports.isAlias(entry.pair.value) ? entry.pair.value : undefined);
+        if (key === 'cases') {
+            for (const caseEntry of document.entries(entry.value)) {
+                const caseVia = entryVia ?? (distExports.isAlias(caseEntry.pair.value) ? caseEntry.pair.value : undefined);
+                walkList(document, tree, caseEntry, `${path}.cases.${String(caseEntry.key.value)}`, childStrict, task, caseVia);
+            }
+        }
+        else if (CHILD_TASK_KEYS.has(key) && document.seq(entry.value)) {
+            walkList(document, tree, entry, `${path}.${key}`, childStrict, task, entryVia);
+        }
+        else if (CHILD_TASK_KEYS.has(key) && childStrict && document.isNull(entry.value)) {
+            tree.lists.push({ owner: task, entry, path: `${path}.${key}` });
+        }
+    }
+}
+function isTaskLike(document, map, strict) {
+    const hasId = document.get(map, 'id') !== undefined;
+    const hasType = document.get(map, 'type') !== undefined;
+    return strict ? hasId || hasType : hasId && hasType;
+}
+function describe$2(document, map, at, strict, path, parent) {
+    const idEntry = document.get(map, 'id');
+    const typeEntry = document.get(map, 'type');
+    const node = { map, at, strict, path };
+    if (parent)
+        node.parent = parent;
+    if (idEntry) {
+        node.idEntry = idEntry;
+        const id = document.string(idEntry.value);
+        if (id !== undefined)
+            node.id = id;
+    }
+    if (typeEntry) {
+        node.typeEntry = typeEntry;
+        const type = document.string(typeEntry.value);
+        if (type !== undefined)
+            node.type = type;
+    }
+    return node;
+}
+function itemsWithOrigin(document, value) {
+    const seq = document.seq(value);
+    if (!seq)
+        return [];
+    const out = [];
+    for (const item of seq.items) {
+        const node = document.resolve(item);
+        if (node === undefined)
+            continue;
+        out.push(distExports.isAlias(item) ? { node, via: item } : { node });
+    }
+    return out;
+}
+function taskIdNode(task) {
+    if (task.at !== task.map)
+        return task.at;
+    return task.idEntry?.key ?? task.map;
+}
+
+const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+const TYPE_PATTERN = /^[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*(\.[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*)*$/u;
+const MAX_TASK_ID = 256;
+function taskFindings(document, tree) {
+    return [
+        ...tree.tasks.flatMap((task) => idAndTypeFindings(document, task, 'task')),
+        ...tree.triggers.flatMap((trigger) => idAndTypeFindings(document, trigger, 'trigger')),
+        ...duplicateFindings(document, tree.tasks, 'task'),
+        ...duplicateFindings(document, tree.triggers, 'trigger'),
+        ...recursiveCallFindings(document, tree),
+        ...duplicatePreconditionFindings(document, tree.triggers)
+    ];
+}
+function idAndTypeFindings(document, task, kind) {
+    const findings = [];
+    const add = (...args) => findings.push(document.finding(...args));
+    const Kind = kind === 'task' ? 'Task' : 'Trigger';
+    if (!task.idEntry) {
+        add('error', task.at, `${kind}-id`, `${Kind} at ${task.path} has no \`id\`: add one`);
+    }
+    else if (task.id === undefined || task.id === '') {
+        add('error', taskIdNode(task), `${kind}-id`, `${Kind} at ${task.path} has an empty \`id\`: set one`);
+    }
+    else if (!TASK_ID_PATTERN.test(task.id) || task.id.length > MAX_TASK_ID) {
+        add('error', taskIdNode(task), `${kind}-id`, `${Kind} id '${task.id}' is invalid: use letters, digits, '_' or '-' (no dots or spaces), starting with a letter or digit, at most ${MAX_TASK_ID} characters`);
+    }
+    if (!task.typeEntry) {
+        add('error', task.at, `${kind}-type`, `${Kind} ${task.id !== undefined ? `'${task.id}'` : `at ${task.path}`} has no \`type\`: add the plugin class, e.g. io.kestra.plugin.core.log.Log`);
+    }
+    else if (task.type === undefined || !TYPE_PATTERN.test(task.type)) {
+        add('error', task.at !== task.map ? task.at : (task.typeEntry.value ?? task.typeEntry.key), `${kind}-type`, `${Kind} type '${task.type ?? ''}' is not a plugin class name: use a fully-qualified class name such as io.kestra.plugin.core.log.Log`);
+    }
+    return findings;
+}
+function duplicateFindings(document, nodes, kind) {
+    const byPosition = nodes
+        .filter((node) => node.id !== undefined && node.id !== '')
+        .map((node) => ({ node, offset: taskIdNode(node).range?.[0] ?? 0 }))
+        .sort((a, b) => a.offset - b.offset);
+    const first = new Map();
+    const findings = [];
+    for (const { node } of byPosition) {
+        const id = node.id;
+        const previous = first.get(id);
+        if (!previous) {
+            first.set(id, node);
+            continue;
+        }
+        const firstLine = nodePosition(document.flow, taskIdNode(previous)).line;
+        findings.push(document.finding('error', taskIdNode(node), `duplicate-${kind}-id`, `Duplicate ${kind} id '${id}' (first used on line ${firstLine}): ${kind} ids must be unique across the whole flow${kind === 'task' ? ', nested tasks included' : ''}. Rename one`));
+    }
+    return findings;
+}
+function recursiveCallFindings(document, tree) {
+    const flowId = document.string(document.get(document.root, 'id')?.value);
+    const namespace = document.string(document.get(document.root, 'namespace')?.value);
+    if (flowId === undefined || namespace === undefined)
+        return [];
+    return flowLinks(document, tree).flatMap(({ task, flowId: called, namespace: calledIn }) => task &&
+        document.string(called.value) === flowId &&
+        document.string(calledIn.value) === namespace
+        ? [
+            document.finding('error', task.at, 'recursive-subflow', `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`)
+        ]
+        : []);
+}
+function duplicatePreconditionFindings(document, triggers) {
+    const seen = new Set();
+    const findings = [];
+    for (const trigger of triggers) {
+        if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
+            continue;
+        const idEntry = document.get(document.get(trigger.map, 'preconditions')?.value, 'id');
+        const id = document.string(idEntry?.value);
+        if (!idEntry || id === undefined)
+            continue;
+        if (seen.has(id)) {
+            findings.push(document.finding('error', idEntry.key, 'duplicate-preconditions', `Duplicate preconditions id '${id}': another Flow trigger already uses it. Give each trigger's \`preconditions\` its own id`));
+        }
+        seen.add(id);
+    }
+    return findings;
+}
 const VALUES_CHECKED = [0, 16, 0];
 function pluginDefaultFindings(document) {
     const findings = [];
@@ -11014,14 +11063,67 @@ function pluginDefaultsRefFindings(document, tree) {
 function unresolved(document, node, ref) {
     return document.finding('warning', node, 'plugin-defaults-ref', `pluginDefaultsRef '${ref}' names no \`ref\` of this flow's pluginDefaults: unless a namespace or instance plugin default has it, Kestra rejects the flow. Add a pluginDefaults entry with \`ref: ${ref}\`, or fix the name`);
 }
+function coreTaskFindings(document, tree) {
+    return tree.tasks.flatMap((task) => {
+        switch (coreFlowType(task.type)) {
+            case 'Switch':
+                return switchFindings(document, task);
+            case 'Dag':
+                return dagFindings(document, task);
+            case 'WorkingDirectory':
+                return workingDirectoryFindings(document, task, tree);
+            default:
+                return [];
+        }
+    });
+}
+function switchFindings(document, task) {
+    const cases = document.entries(document.get(task.map, 'cases')?.value);
+    const anyCase = cases.some((entry) => document.items(entry.value).length > 0);
+    const defaults = document.items(document.get(task.map, 'defaults')?.value).length > 0;
+    if (anyCase || defaults)
+        return [];
+    return [
+        document.finding('error', task.at, 'switch-no-tasks', `Switch '${task.id ?? task.path}' has no task: neither \`cases\` nor \`defaults\` hold any. Add a case or defaults`)
+    ];
+}
+function dagFindings(document, task) {
+    const findings = [];
+    const members = document.items(document.get(task.map, 'tasks')?.value).map((item) => ({
+        id: document.string(document.get(document.get(item, 'task')?.value, 'id')?.value),
+        dependsOn: document.get(item, 'dependsOn')?.value
+    }));
+    const ids = members.flatMap((m) => (m.id === undefined ? [] : [m.id]));
+    const { unknown, cycle } = dependencyProblems(document, members);
+    for (const { node, name } of unknown) {
+        findings.push(document.finding('error', node, 'dag-dependency', `Dag '${task.id ?? task.path}': dependsOn names '${name}', which is not a task of this Dag. Use one of: ${ids.join(', ')}`));
+    }
+    if (cycle) {
+        findings.push(document.finding('error', task.at, 'dag-dependency', `Dag '${task.id ?? task.path}' has a dependency cycle: ${cycle.join(' → ')}. Remove one of these dependsOn entries`));
+    }
+    return findings;
+}
+function workingDirectoryFindings(document, task, tree) {
+    const findings = [];
+    for (const child of tree.tasks) {
+        if (child.parent !== task || !child.path.startsWith(`${task.path}.tasks[`))
+            continue;
+        const type = coreFlowType(child.type);
+        if (type === undefined || !CORE_FLOWABLE.has(type))
+            continue;
+        const certain = type !== 'Pause' || document.get(child.map, 'tasks') !== undefined;
+        findings.push(document.finding(certain ? 'error' : 'warning', child.at, 'working-directory-child', `WorkingDirectory '${task.id ?? task.path}' may only hold runnable tasks, not the flowable ${type} '${child.id ?? child.path}': move it out of the WorkingDirectory`));
+    }
+    return findings;
+}
 
 const V2 = [2, 0, 0];
-const LOOP$1 = 'rewrite it with `io.kestra.plugin.core.flow.Loop`, which replaces it in Kestra 2.0';
+const USE_LOOP = 'rewrite it with `io.kestra.plugin.core.flow.Loop`, which replaces it in Kestra 2.0';
 const REMOVED_TASKS = {
-    'io.kestra.plugin.core.flow.ForEach': LOOP$1,
-    'io.kestra.plugin.core.flow.ForEachItem': LOOP$1,
-    'io.kestra.plugin.core.flow.EachSequential': LOOP$1,
-    'io.kestra.plugin.core.flow.EachParallel': LOOP$1,
+    'io.kestra.plugin.core.flow.ForEach': USE_LOOP,
+    'io.kestra.plugin.core.flow.ForEachItem': USE_LOOP,
+    'io.kestra.plugin.core.flow.EachSequential': USE_LOOP,
+    'io.kestra.plugin.core.flow.EachParallel': USE_LOOP,
     'io.kestra.plugin.core.flow.Template': 'templates are gone: move the template’s tasks into this flow or into a subflow',
     'io.kestra.plugin.core.debug.Echo': 'use `io.kestra.plugin.core.log.Log`',
     'io.kestra.plugin.core.execution.Count': 'use `io.kestra.plugin.kestra.executions.Count` of the Kestra plugin',
@@ -11170,138 +11272,24 @@ function aliasTarget(type) {
         return undefined;
     return `io.kestra.plugin.core.${ALIASES[key]}`;
 }
-function inputTypeFindings(document, tree) {
-    const typeEntries = [
+function inputTypeEntries(document, tree) {
+    return [
         ...everyInput(document).map((input) => document.get(input.map, 'type')),
         ...tree.tasks
             .filter((task) => coreFlowType(task.type) === 'Pause')
             .flatMap((task) => document.items(document.get(task.map, 'onResume')?.value))
             .map((input) => document.get(input, 'type'))
     ];
+}
+function inputTypeFindings(document, tree) {
     const findings = [];
-    for (const entry of typeEntries) {
+    for (const entry of inputTypeEntries(document, tree)) {
         const type = document.string(entry?.value);
         if (!entry || type === undefined || !Object.hasOwn(REMOVED_INPUT_TYPES, type))
             continue;
         findings.push(document.onlyFrom(V2, entry.value ?? entry.key, 'removed-input-type', `Input type ${type}: Kestra 2.0 rejects it (Invalid type). ${REMOVED_INPUT_TYPES[type]}`));
     }
     return findings;
-}
-
-function literalCalls(document, names) {
-    if (!document.root)
-        return [];
-    const found = [];
-    const call = new RegExp(`(?<![\\w.])(${names.join('|')})\\s*\\(`, 'g');
-    const description = document.get(document.root, 'description')?.value;
-    for (const scalar of templatedScalars(document.doc)) {
-        if (scalar === description)
-            continue;
-        const value = scalar.value;
-        for (const expression of expressions(value)) {
-            const blanked = blankStrings(expression.body);
-            for (const match of blanked.matchAll(call)) {
-                const args = callArguments(expression.body, blanked, match.index + match[0].length);
-                if (!args)
-                    continue;
-                const name = match[1];
-                const index = expression.start + match.index;
-                const occurrence = value.slice(0, index).split(name).length - 1;
-                const position = offsetPosition(document.flow, document.locateInScalar(scalar, name, occurrence));
-                found.push({ name, args, position });
-            }
-        }
-    }
-    return found;
-}
-function callArguments(body, blanked, from) {
-    let depth = 0;
-    let end = -1;
-    for (let i = from; i < blanked.length; i++) {
-        const ch = blanked[i];
-        if (ch === '(' || ch === '[' || ch === '{')
-            depth++;
-        else if (ch === ')' || ch === ']' || ch === '}') {
-            if (depth === 0) {
-                end = i;
-                break;
-            }
-            depth--;
-        }
-    }
-    if (end < 0)
-        return undefined;
-    const positional = [];
-    const named = new Map();
-    const rawPositional = [];
-    const raw = new Map();
-    let start = from;
-    depth = 0;
-    const parts = [];
-    for (let i = from; i <= end; i++) {
-        const ch = blanked[i];
-        if (i === end || (ch === ',' && depth === 0)) {
-            parts.push([start, i]);
-            start = i + 1;
-        }
-        else if (ch === '(' || ch === '[' || ch === '{')
-            depth++;
-        else if (ch === ')' || ch === ']' || ch === '}')
-            depth--;
-    }
-    for (const [s, e] of parts) {
-        const text = body.slice(s, e).trim();
-        if (text === '')
-            continue;
-        const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(text);
-        const valueText = namedMatch ? namedMatch[2] : text;
-        const value = stringLiteral(valueText);
-        if (namedMatch) {
-            named.set(namedMatch[1], value);
-            raw.set(namedMatch[1], valueText);
-        }
-        else {
-            positional.push(value);
-            rawPositional.push(valueText);
-        }
-    }
-    return { positional, named, rawPositional, raw };
-}
-function stringLiteral(text) {
-    const match = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/.exec(text.trim());
-    if (!match)
-        return null;
-    return match[2].replace(/\\(.)/g, '$1');
-}
-
-const NAME_FUNCTIONS = ['secret', 'kv'];
-function nameReferences(calls, flow) {
-    return calls.flatMap((call) => {
-        if (call.name !== 'secret' && call.name !== 'kv')
-            return [];
-        const { positional, named } = call.args;
-        const name = named.has('key') ? named.get('key') : positional[0];
-        const namespace = named.has('namespace') ? named.get('namespace') : positional[1];
-        if (name === undefined || name === null || name === '' || namespace === null)
-            return [];
-        if (call.name === 'kv' && allowsMissing(call))
-            return [];
-        return [
-            {
-                kind: call.name,
-                name,
-                ...(namespace !== undefined && { namespace }),
-                flowNamespace: flow.namespace,
-                file: flow.file,
-                ...call.position,
-                fromFlow: flow.fromFlow
-            }
-        ];
-    });
-}
-function allowsMissing(call) {
-    const raw = call.args.raw.get('errorOnMissing') ?? call.args.rawPositional[2];
-    return raw !== undefined && raw.trim() !== 'true';
 }
 
 function collectReferences(flows) {
@@ -11424,153 +11412,34 @@ function knownResources({ files, flows }) {
         hasFlow: (namespace, id) => flows.has(`${namespace}\0${id}`)
     };
 }
-
-const ERROR_SINCE = {
-    'duplicate-trigger-id': [0, 12, 0],
-    'schedule-timezone': [0, 14, 0],
-    'system-label': [0, 20, 0],
-    'dashed-reference': [0, 23, 0],
-    'duplicate-preconditions': [1, 1, 0]
-};
-function byRelease(findings) {
-    const fixed = [];
-    const versioned = [];
-    for (const finding of findings) {
-        const since = finding.severity === 'error' ? ERROR_SINCE[finding.rule] : undefined;
-        if (!since) {
-            fixed.push(finding);
-            continue;
-        }
-        const { severity: _, ...rest } = finding;
-        versioned.push({ finding: rest, since, whenUnknown: 'error' });
-    }
-    return { fixed, versioned };
-}
-
-const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
-const TYPE_PATTERN = /^[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*(\.[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*)*$/u;
-const MAX_TASK_ID = 256;
-function taskFindings(document, tree) {
-    return [
-        ...tree.tasks.flatMap((task) => idAndTypeFindings(document, task, 'task')),
-        ...tree.triggers.flatMap((trigger) => idAndTypeFindings(document, trigger, 'trigger')),
-        ...duplicateFindings(document, tree.tasks, 'task'),
-        ...duplicateFindings(document, tree.triggers, 'trigger'),
-        ...recursiveCallFindings(document, tree),
-        ...duplicatePreconditionFindings(document, tree.triggers)
-    ];
-}
-function idAndTypeFindings(document, task, kind) {
-    const findings = [];
-    const Kind = kind === 'task' ? 'Task' : 'Trigger';
-    if (!task.idEntry) {
-        findings.push(document.finding('error', task.at, `${kind}-id`, `${Kind} at ${task.path} has no \`id\`: add one`));
-    }
-    else if (task.id === undefined || task.id === '') {
-        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} at ${task.path} has an empty \`id\`: set one`));
-    }
-    else if (!TASK_ID_PATTERN.test(task.id) || task.id.length > MAX_TASK_ID) {
-        findings.push(document.finding('error', taskIdNode(task), `${kind}-id`, `${Kind} id '${task.id}' is invalid: use letters, digits, '_' or '-' (no dots or spaces), starting with a letter or digit, at most ${MAX_TASK_ID} characters`));
-    }
-    if (!task.typeEntry) {
-        findings.push(document.finding('error', task.at, `${kind}-type`, `${Kind} ${task.id !== undefined ? `'${task.id}'` : `at ${task.path}`} has no \`type\`: add the plugin class, e.g. io.kestra.plugin.core.log.Log`));
-    }
-    else if (task.type === undefined || !TYPE_PATTERN.test(task.type)) {
-        findings.push(document.finding('error', task.at !== task.map ? task.at : (task.typeEntry.value ?? task.typeEntry.key), `${kind}-type`, `${Kind} type '${task.type ?? ''}' is not a plugin class name: use a fully-qualified class name such as io.kestra.plugin.core.log.Log`));
-    }
-    return findings;
-}
-function duplicateFindings(document, nodes, kind) {
-    const byPosition = nodes
-        .filter((node) => node.id !== undefined && node.id !== '')
-        .map((node) => ({ node, offset: taskIdNode(node).range?.[0] ?? 0 }))
-        .sort((a, b) => a.offset - b.offset);
-    const first = new Map();
-    const findings = [];
-    for (const { node } of byPosition) {
-        const id = node.id;
-        const previous = first.get(id);
-        if (!previous) {
-            first.set(id, node);
-            continue;
-        }
-        const firstLine = nodePosition(document.flow, taskIdNode(previous)).line;
-        findings.push(document.finding('error', taskIdNode(node), `duplicate-${kind}-id`, `Duplicate ${kind} id '${id}' (first used on line ${firstLine}): ${kind} ids must be unique across the whole flow${kind === 'task' ? ', nested tasks included' : ''}. Rename one`));
-    }
-    return findings;
-}
-function recursiveCallFindings(document, tree) {
-    const flowId = document.string(document.get(document.root, 'id')?.value);
-    const namespace = document.string(document.get(document.root, 'namespace')?.value);
-    if (flowId === undefined || namespace === undefined)
-        return [];
-    return flowLinks(document, tree).flatMap(({ task, flowId: called, namespace: calledIn }) => task &&
-        document.string(called.value) === flowId &&
-        document.string(calledIn.value) === namespace
-        ? [
-            document.finding('error', task.at, 'recursive-subflow', `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`)
-        ]
-        : []);
-}
-function duplicatePreconditionFindings(document, triggers) {
-    const seen = new Set();
-    const findings = [];
-    for (const trigger of triggers) {
-        if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
-            continue;
-        const idEntry = document.get(document.get(trigger.map, 'preconditions')?.value, 'id');
-        const id = document.string(idEntry?.value);
-        if (!idEntry || id === undefined)
-            continue;
-        if (seen.has(id)) {
-            findings.push(document.finding('error', idEntry.key, 'duplicate-preconditions', `Duplicate preconditions id '${id}': another Flow trigger already uses it. Give each trigger's \`preconditions\` its own id`));
-        }
-        seen.add(id);
-    }
-    return findings;
-}
-
-function unquotedPebbleFindings(flow, doc) {
-    const findings = [];
-    distExports.visit(doc, {
-        Map(key, node, path) {
-            if (!node.flow || !startsPebble(flow.source, node))
-                return undefined;
-            const [start = 0, end = start] = node.range ?? [];
-            const parent = path[path.length - 1];
-            const inFlow = distExports.isSeq(parent) && parent.flow === true;
-            const expression = inFlow ? flow.source.slice(start, end) : expressionText(flow.source, start);
-            const prefix = key === 'value' && distExports.isPair(parent) && distExports.isScalar(parent.key)
-                ? `${String(parent.key.value)}: `
-                : distExports.isSeq(parent) && !inFlow
-                    ? '- '
-                    : '';
-            findings.push({
-                severity: 'error',
+const NAME_FUNCTIONS = ['secret', 'kv'];
+function nameReferences(calls, flow) {
+    return calls.flatMap((call) => {
+        if (call.name !== 'secret' && call.name !== 'kv')
+            return [];
+        const { positional, named } = call.args;
+        const name = named.has('key') ? named.get('key') : positional[0];
+        const namespace = named.has('namespace') ? named.get('namespace') : positional[1];
+        if (name === undefined || name === null || name === '' || namespace === null)
+            return [];
+        if (call.name === 'kv' && allowsMissing(call))
+            return [];
+        return [
+            {
+                kind: call.name,
+                name,
+                ...(namespace !== undefined && { namespace }),
+                flowNamespace: flow.namespace,
                 file: flow.file,
-                ...offsetPosition(flow, start),
-                rule: 'unquoted-pebble',
-                message: `Unquoted Pebble expression: YAML reads \`${expression}\` as a mapping, not a string, and Kestra rejects the flow: quote the expression: ${prefix}${quoted$1(expression)}`
-            });
-            return distExports.visit.SKIP;
-        }
+                ...call.position,
+                fromFlow: flow.fromFlow
+            }
+        ];
     });
-    return findings;
 }
-function startsPebble(source, node) {
-    const start = node.range?.[0];
-    return start !== undefined && /^\{[{%]/.test(source.slice(start, start + 2));
-}
-function expressionText(source, start) {
-    const end = source.indexOf('\n', start);
-    const line = source.slice(start, end < 0 ? source.length : end);
-    const comment = line.search(/\s#(?![^{]*[}%]\})/);
-    return (comment < 0 ? line : line.slice(0, comment)).trimEnd();
-}
-function quoted$1(text) {
-    if (!text.includes('"') && !text.includes('\\'))
-        return `"${text}"`;
-    return `'${text.replace(/'/g, "''")}'`;
+function allowsMissing(call) {
+    const raw = call.args.raw.get('errorOnMissing') ?? call.args.rawPositional[2];
+    return raw !== undefined && raw.trim() !== 'true';
 }
 
 function yamlFindings(flow, doc) {
@@ -11668,6 +11537,48 @@ function keyText(source, offset) {
     const match = /^[^:\n]{1,100}/.exec(source.slice(offset, offset + 120));
     return match ? match[0].trim().replace(/^["']|["']$/g, '') : '';
 }
+function unquotedPebbleFindings(flow, doc) {
+    const findings = [];
+    distExports.visit(doc, {
+        Map(key, node, path) {
+            if (!node.flow || !startsPebble(flow.source, node))
+                return undefined;
+            const [start = 0, end = start] = node.range ?? [];
+            const parent = path[path.length - 1];
+            const inFlow = distExports.isSeq(parent) && parent.flow === true;
+            const expression = inFlow ? flow.source.slice(start, end) : expressionText(flow.source, start);
+            const prefix = key === 'value' && distExports.isPair(parent) && distExports.isScalar(parent.key)
+                ? `${String(parent.key.value)}: `
+                : distExports.isSeq(parent) && !inFlow
+                    ? '- '
+                    : '';
+            findings.push({
+                severity: 'error',
+                file: flow.file,
+                ...offsetPosition(flow, start),
+                rule: 'unquoted-pebble',
+                message: `Unquoted Pebble expression: YAML reads \`${expression}\` as a mapping, not a string, and Kestra rejects the flow: quote the expression: ${prefix}${quoted$1(expression)}`
+            });
+            return distExports.visit.SKIP;
+        }
+    });
+    return findings;
+}
+function startsPebble(source, node) {
+    const start = node.range?.[0];
+    return start !== undefined && /^\{[{%]/.test(source.slice(start, start + 2));
+}
+function expressionText(source, start) {
+    const end = source.indexOf('\n', start);
+    const line = source.slice(start, end < 0 ? source.length : end);
+    const comment = line.search(/\s#(?![^{]*[}%]\})/);
+    return (comment < 0 ? line : line.slice(0, comment)).trimEnd();
+}
+function quoted$1(text) {
+    if (!text.includes('"') && !text.includes('\\'))
+        return `"${text}"`;
+    return `'${text.replace(/'/g, "''")}'`;
+}
 
 function confirmReusedChecks(reused, options) {
     const differing = [];
@@ -11763,6 +11674,27 @@ function unmanagedFindings(model) {
             message: message(file.namespace)
         }))
     ];
+}
+const ERROR_SINCE = {
+    'duplicate-trigger-id': [0, 12, 0],
+    'schedule-timezone': [0, 14, 0],
+    'system-label': [0, 20, 0],
+    'dashed-reference': [0, 23, 0],
+    'duplicate-preconditions': [1, 1, 0]
+};
+function byRelease(findings) {
+    const fixed = [];
+    const versioned = [];
+    for (const finding of findings) {
+        const since = finding.severity === 'error' ? ERROR_SINCE[finding.rule] : undefined;
+        if (!since) {
+            fixed.push(finding);
+            continue;
+        }
+        const { severity: _, ...rest } = finding;
+        versioned.push({ finding: rest, since, whenUnknown: 'error' });
+    }
+    return { fixed, versioned };
 }
 
 function flowFindings(reading) {
@@ -11940,105 +11872,6 @@ function serverAnswerFindings(answers, repositoryFlows) {
     return answers.flatMap(({ flows, results }) => serverFindings(flows, results, repositoryFlows));
 }
 
-const VIA$1 = {
-    subflow: 'Subflow',
-    foreach: 'ForEachItem',
-    'flow-trigger': 'Flow trigger'
-};
-function impactMarks(r) {
-    if (!r.impact)
-        return [];
-    const marks = [];
-    const callers = new Set(r.impact.callers.map((c) => `${c.namespace}.${c.id}`)).size;
-    if (callers > 0)
-        marks.push(`📞 called by ${callers} flow${callers === 1 ? '' : 's'}`);
-    if (r.impact.triggers.length > 0)
-        marks.push('⏰ triggers change');
-    return marks;
-}
-function impactText(r) {
-    if (!r.impact)
-        return undefined;
-    const { callers, triggers } = r.impact;
-    const out = [];
-    if (callers.length > 0) {
-        const names = callers.map((c) => `${escapeText(`${c.namespace}.${c.id}`)} (${VIA$1[c.via]}${c.serverOnly ? ', server only' : ''})${breaksText(c)}`);
-        const verb = r.action === 'delete' ? 'Still called by' : 'Called by';
-        if (callers.some((c) => c.breaks?.length))
-            out.push(`**${verb}:**`, ...names.map((n) => `- ${n}`));
-        else
-            out.push(`**${verb}:** ${names.join(', ')}`);
-    }
-    if (triggers.length > 0) {
-        out.push('**Triggers:**', ...triggers.map((t) => `- ${asCode(escapeText(t.text))}${t.nextRun ? ` (next run after the commit: ${escapeText(t.nextRun)})` : ''}`));
-    }
-    return out.join('\n');
-}
-function asCode(escaped) {
-    return escaped.replace(/&quot;(.*?)&quot;/g, '<code>$1</code>');
-}
-function breaksText(caller) {
-    return caller.breaks?.length ? ` — ❌ breaks: ${escapeText(caller.breaks.join('; '))}` : '';
-}
-function reviewMarks(r) {
-    if (!r.review)
-        return [];
-    const marks = [];
-    const missing = r.review.missing?.length ?? 0;
-    if (missing > 0)
-        marks.push(`🔑 ${missing} missing name${missing === 1 ? '' : 's'}`);
-    const unfinished = r.review.unfinished ?? [];
-    if (unfinished.length > 0)
-        marks.push(`⏳ ${unfinishedText(unfinished)}`);
-    return marks;
-}
-function reviewText(r) {
-    if (!r.review)
-        return undefined;
-    const out = [];
-    const missing = r.review.missing ?? [];
-    if (missing.length > 0) {
-        const names = missing.map((m) => `${m.kind === 'secret' ? 'secret' : 'KV key'} <code>${escapeText(m.name)}</code>`);
-        out.push(`**Not defined on the server:** ${names.join(', ')}`);
-    }
-    const unfinished = r.review.unfinished ?? [];
-    if (unfinished.length > 0) {
-        out.push(`**${unfinishedText(unfinished)}:** ${byState(unfinished)}`);
-    }
-    return out.length > 0 ? out.join('\n\n') : undefined;
-}
-function byState(executions) {
-    const counts = new Map();
-    for (const e of executions)
-        counts.set(e.state, (counts.get(e.state) ?? 0) + 1);
-    return [...counts]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([state, n]) => `${n} ${escapeText(state)}`)
-        .join(', ');
-}
-function reviewData(r) {
-    const callers = r.impact?.callers ?? [];
-    const triggers = r.impact?.triggers ?? [];
-    const missing = r.review?.missing ?? [];
-    const unfinished = r.review?.unfinished ?? [];
-    const data = {
-        ...(callers.length > 0 && {
-            callers: callers.map((c) => ({
-                ...{ namespace: c.namespace, id: c.id, via: c.via, server_only: c.serverOnly },
-                ...(c.breaks?.length && { breaks: [...c.breaks] })
-            }))
-        }),
-        ...(triggers.length > 0 && {
-            triggers: triggers.map((t) => ({ text: t.text, ...(t.nextRun && { next_run: t.nextRun }) }))
-        }),
-        ...(missing.length > 0 && { missing: missing.map((m) => ({ kind: m.kind, name: m.name })) }),
-        ...(unfinished.length > 0 && {
-            unfinished: unfinished.map((e) => ({ id: e.id, state: e.state, url: e.url }))
-        })
-    };
-    return Object.keys(data).length > 0 ? data : undefined;
-}
-
 const flowsDecide = {
     name: 'flow',
     order: 1,
@@ -12170,79 +12003,280 @@ function flowChange(subject, action, { limits }, server) {
     }
     return change;
 }
-
-const MAY_REFER = /flowId|\bread\s*\(/;
-function callGraph(repository, server, outside = []) {
-    const held = new Map();
-    for (const flow of repository.flows) {
-        if (flow.notAFlow || flow.namespace === undefined || flow.id === undefined)
-            continue;
-        held.set(flowKey(flow.namespace, flow.id), { namespace: flow.namespace, id: flow.id });
+const VIA$1 = {
+    subflow: 'Subflow',
+    foreach: 'ForEachItem',
+    'flow-trigger': 'Flow trigger'
+};
+function impactMarks(r) {
+    if (!r.impact)
+        return [];
+    const marks = [];
+    const callers = new Set(r.impact.callers.map((c) => `${c.namespace}.${c.id}`)).size;
+    if (callers > 0)
+        marks.push(`📞 called by ${callers} flow${callers === 1 ? '' : 's'}`);
+    if (r.impact.triggers.length > 0)
+        marks.push('⏰ triggers change');
+    return marks;
+}
+function impactText(r) {
+    if (!r.impact)
+        return undefined;
+    const { callers, triggers } = r.impact;
+    const out = [];
+    if (callers.length > 0) {
+        const names = callers.map((c) => `${escapeText(`${c.namespace}.${c.id}`)} (${VIA$1[c.via]}${c.serverOnly ? ', server only' : ''})${breaksText(c)}`);
+        const verb = r.action === 'delete' ? 'Still called by' : 'Called by';
+        if (callers.some((c) => c.breaks?.length))
+            out.push(`**${verb}:**`, ...names.map((n) => `- ${n}`));
+        else
+            out.push(`**${verb}:** ${names.join(', ')}`);
     }
-    const calls = [];
-    const reads = [];
-    const add = (references, caller) => {
-        calls.push(...edgesOf(references, caller));
-        reads.push(...readsOf(references, caller));
+    if (triggers.length > 0) {
+        out.push('**Triggers:**', ...triggers.map((t) => `- ${asCode(escapeText(t.text))}${t.nextRun ? ` (next run after the commit: ${escapeText(t.nextRun)})` : ''}`));
+    }
+    return out.join('\n');
+}
+function asCode(escaped) {
+    return escaped.replace(/&quot;(.*?)&quot;/g, '<code>$1</code>');
+}
+function breaksText(caller) {
+    return caller.breaks?.length ? ` — ❌ breaks: ${escapeText(caller.breaks.join('; '))}` : '';
+}
+function reviewMarks(r) {
+    if (!r.review)
+        return [];
+    const marks = [];
+    const missing = r.review.missing?.length ?? 0;
+    if (missing > 0)
+        marks.push(`🔑 ${missing} missing name${missing === 1 ? '' : 's'}`);
+    const unfinished = r.review.unfinished ?? [];
+    if (unfinished.length > 0)
+        marks.push(`⏳ ${unfinishedText(unfinished)}`);
+    return marks;
+}
+function reviewText(r) {
+    if (!r.review)
+        return undefined;
+    const out = [];
+    const missing = r.review.missing ?? [];
+    if (missing.length > 0) {
+        const names = missing.map((m) => `${m.kind === 'secret' ? 'secret' : 'KV key'} <code>${escapeText(m.name)}</code>`);
+        out.push(`**Not defined on the server:** ${names.join(', ')}`);
+    }
+    const unfinished = r.review.unfinished ?? [];
+    if (unfinished.length > 0) {
+        out.push(`**${unfinishedText(unfinished)}:** ${byState(unfinished)}`);
+    }
+    return out.length > 0 ? out.join('\n\n') : undefined;
+}
+function byState(executions) {
+    const counts = new Map();
+    for (const e of executions)
+        counts.set(e.state, (counts.get(e.state) ?? 0) + 1);
+    return [...counts]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([state, n]) => `${n} ${escapeText(state)}`)
+        .join(', ');
+}
+function reviewData(r) {
+    const callers = r.impact?.callers ?? [];
+    const triggers = r.impact?.triggers ?? [];
+    const missing = r.review?.missing ?? [];
+    const unfinished = r.review?.unfinished ?? [];
+    const data = {
+        ...(callers.length > 0 && {
+            callers: callers.map((c) => ({
+                ...{ namespace: c.namespace, id: c.id, via: c.via, server_only: c.serverOnly },
+                ...(c.breaks?.length && { breaks: [...c.breaks] })
+            }))
+        }),
+        ...(triggers.length > 0 && {
+            triggers: triggers.map((t) => ({ text: t.text, ...(t.nextRun && { next_run: t.nextRun }) }))
+        }),
+        ...(missing.length > 0 && { missing: missing.map((m) => ({ kind: m.kind, name: m.name })) }),
+        ...(unfinished.length > 0 && {
+            unfinished: unfinished.map((e) => ({ id: e.id, state: e.state, url: e.url }))
+        })
     };
-    for (const ref of repository.references) {
-        const caller = held.get(ref.fromFlow);
-        if (caller)
-            add([ref], caller);
-    }
-    const serverOnly = new Set();
-    for (const [namespace, { flows }] of server) {
-        for (const remote of flows) {
-            const key = flowKey(namespace, remote.id);
-            if (held.has(key))
-                continue;
-            serverOnly.add(key);
-            if (!MAY_REFER.test(remote.source))
-                continue;
-            const parsed = parseFlowFile({ file: '', rel: '', raw: remote.source });
-            add(collectReferences([parsed]), { namespace, id: remote.id });
-        }
-    }
-    for (const use of outside) {
-        const key = flowKey(use.user.namespace, use.user.id);
-        if (held.has(key))
-            continue;
-        serverOnly.add(key);
-        const { namespace, id, via } = use;
-        calls.push({ caller: use.user, namespace, id, via, file: '', line: 1, column: 1 });
-    }
-    return { calls, reads, serverOnly };
-}
-function readsOf(references, reader) {
-    return references.flatMap((ref) => ref.kind === 'file'
-        ? [
-            {
-                reader,
-                namespace: ref.namespace,
-                path: ref.path,
-                file: ref.file,
-                line: ref.line,
-                column: ref.column
-            }
-        ]
-        : []);
-}
-function edgesOf(references, caller) {
-    return references.flatMap((ref) => ref.kind === 'flow'
-        ? [
-            {
-                caller,
-                namespace: ref.namespace,
-                id: ref.id,
-                via: ref.via,
-                file: ref.file,
-                line: ref.line,
-                column: ref.column
-            }
-        ]
-        : []);
+    return Object.keys(data).length > 0 ? data : undefined;
 }
 
+async function readFlow(tree, path, location, reuse) {
+    let bytes;
+    try {
+        bytes = await tree.read(path);
+    }
+    catch (error) {
+        return {
+            severity: 'error',
+            file: location.file,
+            message: `cannot read the flow file: ${error.message}`
+        };
+    }
+    if (location.ifFlowDocument && kindOfText(normaliseText(bytes.toString('utf8'))) === 'none') {
+        return 'not-a-flow';
+    }
+    if (!isUtf8(bytes)) {
+        return {
+            severity: 'error',
+            file: location.file,
+            line: invalidUtf8Line(bytes),
+            message: 'the flow file is not valid UTF-8 text; save it with UTF-8 encoding'
+        };
+    }
+    const { file, rel, expectedNamespace } = location;
+    const reused = await reuse?.({ file, rel, expectedNamespace }, bytes);
+    if (reused)
+        return reused;
+    return parseFlowFile({ file, rel, expectedNamespace, raw: bytes.toString('utf8') });
+}
+async function isFlowDocument(tree, rel) {
+    if (!isYamlFile(rel))
+        return false;
+    const text = await tree.read(rel).then(String, () => '');
+    return kindOfText(normaliseText(text)) === 'flow';
+}
+function invalidUtf8Line(bytes) {
+    let line = 1;
+    for (let start = 0; start < bytes.length; line++) {
+        const end = bytes.indexOf(0x0a, start);
+        const stop = end === -1 ? bytes.length : end;
+        if (!isUtf8(bytes.subarray(start, stop)))
+            return line;
+        start = stop + 1;
+    }
+    return line;
+}
+
+const VIA = {
+    subflow: 'Subflow calls',
+    foreach: 'ForEachItem calls',
+    'flow-trigger': 'Flow trigger waits for'
+};
+function withImpact(plan, input) {
+    const flows = plan.resources.filter((r) => r.kind === 'flow');
+    const deleted = new Set(flows.filter((f) => f.action === 'delete').map(keyOf$1));
+    const callers = new Map();
+    const removed = new Map(flows.filter((f) => f.action === 'delete' || f.action === 'orphaned').map((f) => [keyOf$1(f), f]));
+    const findings = [];
+    for (const call of input.calls) {
+        const target = flowKey(call.namespace, call.id);
+        const from = keyOf$1(call.caller);
+        if (from === target || deleted.has(from))
+            continue;
+        const byCaller = callers.get(target) ?? new Map();
+        byCaller.set(`${from}\0${call.via}`, {
+            ...call.caller,
+            via: call.via,
+            serverOnly: input.serverOnly.has(from)
+        });
+        callers.set(target, byCaller);
+        const gone = removed.get(target);
+        if (gone?.action === 'delete')
+            findings.push(deletedInUse(call.caller, call, callTarget(call)));
+        else if (gone && call.file !== '')
+            findings.push(orphanedTargetFinding(call, gone));
+    }
+    const deletedFiles = new Map(plan.resources
+        .filter((r) => r.kind === 'file' && r.action === 'delete')
+        .map((r) => [fileKey(r.namespace, r.path), r]));
+    for (const read of input.reads) {
+        if (deleted.has(keyOf$1(read.reader)))
+            continue;
+        if (!deletedFiles.has(fileKey(read.namespace, read.path)))
+            continue;
+        findings.push(deletedInUse(read.reader, read, {
+            what: `read('${read.path}') reads`,
+            used: `namespace file ${read.namespace}:${read.path}`,
+            effect: 'this flow would fail when it runs',
+            keep: 'Keep the file in the repository'
+        }));
+    }
+    for (const flow of input.unsearched ?? []) {
+        const gone = removed.get(keyOf$1(flow));
+        if (gone?.action === 'delete')
+            findings.push(unsearchedFinding(gone, flow.why, input.searched ?? []));
+    }
+    const resources = plan.resources.map((r) => {
+        if (r.kind !== 'flow' || !isWrite(r))
+            return r;
+        const impact = {
+            callers: [...(callers.get(keyOf$1(r))?.values() ?? [])].sort((a, b) => compareCodeUnits(a.namespace, b.namespace) ||
+                compareCodeUnits(a.id, b.id) ||
+                compareCodeUnits(a.via, b.via)),
+            triggers: r.action === 'update' && r.current && r.desired !== undefined
+                ? triggerChanges(r.current.source, r.desired, input.reference)
+                : []
+        };
+        return impact.callers.length + impact.triggers.length > 0 ? { ...r, impact } : r;
+    });
+    const shown = resources.flatMap((r) => r.kind === 'flow' && r.impact
+        ? [
+            [
+                keyOf$1(r),
+                r.impact.callers.map((c) => [c.namespace, c.id, c.via, c.serverOnly]),
+                r.impact.triggers.map((t) => t.text)
+            ]
+        ]
+        : []);
+    const fingerprint = shown.length === 0
+        ? plan.fingerprint
+        : sha256Hex(JSON.stringify({ plan: plan.fingerprint, impact: shown }));
+    const distinct = new Map(findings.map((f) => [`${f.file}\0${f.line}\0${f.column}\0${f.message}`, f]));
+    return { plan: { ...plan, resources, fingerprint }, findings: [...distinct.values()] };
+}
+function callTarget(call) {
+    const name = `${call.namespace}.${call.id}`;
+    return {
+        what: VIA[call.via],
+        used: `flow ${name}`,
+        effect: call.via === 'flow-trigger'
+            ? "this flow's Flow trigger would never fire"
+            : 'this flow would fail when it runs',
+        keep: `Keep ${name} in the repository`
+    };
+}
+function deletedInUse(user, at, target) {
+    const deletes = `which this deploy deletes (delete: true), so ${target.effect}. ${target.keep}`;
+    const site = at.file === '' ? { file: '', line: 1 } : { file: at.file, line: at.line, column: at.column };
+    return {
+        severity: 'error',
+        ...site,
+        rule: 'deletes-resource-in-use',
+        message: at.file === ''
+            ? `Flow ${user.namespace}.${user.id} (only on the server) still uses ${target.used}, ${deletes}, or change or delete ${user.namespace}.${user.id} in Kestra first`
+            : `${target.what} ${target.used}, ${deletes}, or remove this use first`,
+        resource: keyOf$1(user)
+    };
+}
+function unsearchedFinding(target, why, searched) {
+    const name = `${target.namespace}.${target.id}`;
+    const read = searched.length > 0 ? [...searched].sort(compareCodeUnits).join(', ') : 'none';
+    return {
+        severity: 'warning',
+        file: '',
+        line: 1,
+        rule: 'deletion-users-not-searched',
+        message: `Flow ${name} is deleted, and flows outside the namespaces this repository manages (${read}) were not searched for uses of it (${why}): a Subflow call or Flow trigger in another namespace would break. Check its dependencies in Kestra before merging`,
+        resource: keyOf$1(target)
+    };
+}
+function orphanedTargetFinding(call, target) {
+    const name = `${target.namespace}.${target.id}`;
+    return {
+        severity: 'warning',
+        file: call.file,
+        line: call.line,
+        column: call.column,
+        rule: 'calls-removed-flow',
+        message: `${VIA[call.via]} flow ${name}, which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the call, or keep ${name} in the repository`,
+        resource: keyOf$1(call.caller)
+    };
+}
+function keyOf$1(flow) {
+    return flowKey(flow.namespace, flow.id);
+}
 function triggerChanges(before, after, reference) {
     if (!mentionsTriggers(before) && !mentionsTriggers(after))
         return [];
@@ -12375,134 +12409,79 @@ const flowTriggers = looseObject({
         .catch([])
         .default([])
 });
-
-const VIA = {
-    subflow: 'Subflow calls',
-    foreach: 'ForEachItem calls',
-    'flow-trigger': 'Flow trigger waits for'
-};
-function withImpact(plan, input) {
-    const flows = plan.resources.filter((r) => r.kind === 'flow');
-    const deleted = new Set(flows.filter((f) => f.action === 'delete').map(keyOf$1));
-    const callers = new Map();
-    const removed = new Map(flows.filter((f) => f.action === 'delete' || f.action === 'orphaned').map((f) => [keyOf$1(f), f]));
-    const findings = [];
-    for (const call of input.calls) {
-        const target = flowKey(call.namespace, call.id);
-        const from = keyOf$1(call.caller);
-        if (from === target || deleted.has(from))
-            continue;
-        const byCaller = callers.get(target) ?? new Map();
-        byCaller.set(`${from}\0${call.via}`, {
-            ...call.caller,
-            via: call.via,
-            serverOnly: input.serverOnly.has(from)
-        });
-        callers.set(target, byCaller);
-        const gone = removed.get(target);
-        if (gone?.action === 'delete')
-            findings.push(deletedInUse(call.caller, call, callTarget(call)));
-        else if (gone && call.file !== '')
-            findings.push(orphanedTargetFinding(call, gone));
-    }
-    const deletedFiles = new Map(plan.resources
-        .filter((r) => r.kind === 'file' && r.action === 'delete')
-        .map((r) => [fileKey(r.namespace, r.path), r]));
-    for (const read of input.reads) {
-        if (deleted.has(keyOf$1(read.reader)))
-            continue;
-        if (!deletedFiles.has(fileKey(read.namespace, read.path)))
-            continue;
-        findings.push(deletedInUse(read.reader, read, {
-            what: `read('${read.path}') reads`,
-            used: `namespace file ${read.namespace}:${read.path}`,
-            effect: 'this flow would fail when it runs',
-            keep: 'Keep the file in the repository'
-        }));
-    }
-    for (const flow of input.unsearched ?? []) {
-        const gone = removed.get(keyOf$1(flow));
-        if (gone?.action === 'delete')
-            findings.push(unsearchedFinding(gone, flow.why, input.searched ?? []));
-    }
+function withReview(plan, review) {
     const resources = plan.resources.map((r) => {
-        if (r.kind !== 'flow' || !isWrite(r))
+        if (r.kind !== 'flow')
             return r;
-        const impact = {
-            callers: [...(callers.get(keyOf$1(r))?.values() ?? [])].sort((a, b) => compareCodeUnits(a.namespace, b.namespace) ||
-                compareCodeUnits(a.id, b.id) ||
-                compareCodeUnits(a.via, b.via)),
-            triggers: r.action === 'update' && r.current && r.desired !== undefined
-                ? triggerChanges(r.current.source, r.desired, input.reference)
-                : []
-        };
-        return impact.callers.length + impact.triggers.length > 0 ? { ...r, impact } : r;
+        const key = flowKey(r.namespace, r.id);
+        const missing = r.action === 'create' || r.action === 'update' ? review.missing.get(key) : undefined;
+        const unfinished = r.action === 'update' || r.action === 'delete' ? review.unfinished.get(key) : undefined;
+        const breaks = review.breaks.get(key);
+        let change = r;
+        if (missing?.length || unfinished?.length) {
+            change = {
+                ...change,
+                review: { ...(missing?.length && { missing }), ...(unfinished?.length && { unfinished }) }
+            };
+        }
+        if (breaks && change.impact) {
+            const callers = change.impact.callers.map((c) => {
+                const words = breaks.get(`${flowKey(c.namespace, c.id)}\0${c.via}`);
+                return words ? { ...c, breaks: words } : c;
+            });
+            change = { ...change, impact: { ...change.impact, callers } };
+        }
+        return change;
     });
-    const shown = resources.flatMap((r) => r.kind === 'flow' && r.impact
-        ? [
-            [
-                keyOf$1(r),
-                r.impact.callers.map((c) => [c.namespace, c.id, c.via, c.serverOnly]),
-                r.impact.triggers.map((t) => t.text)
-            ]
-        ]
-        : []);
-    const fingerprint = shown.length === 0
-        ? plan.fingerprint
-        : sha256Hex(JSON.stringify({ plan: plan.fingerprint, impact: shown }));
-    const distinct = new Map(findings.map((f) => [`${f.file}\0${f.line}\0${f.column}\0${f.message}`, f]));
-    return { plan: { ...plan, resources, fingerprint }, findings: [...distinct.values()] };
+    return { ...plan, resources };
 }
-function callTarget(call) {
-    const name = `${call.namespace}.${call.id}`;
-    return {
-        what: VIA[call.via],
-        used: `flow ${name}`,
-        effect: call.via === 'flow-trigger'
-            ? "this flow's Flow trigger would never fire"
-            : 'this flow would fail when it runs',
-        keep: `Keep ${name} in the repository`
+const MAY_REFER = /flowId|\bread\s*\(/;
+function callGraph(repository, server, outside = []) {
+    const held = new Map();
+    for (const flow of repository.flows) {
+        if (flow.notAFlow || flow.namespace === undefined || flow.id === undefined)
+            continue;
+        held.set(flowKey(flow.namespace, flow.id), { namespace: flow.namespace, id: flow.id });
+    }
+    const calls = [];
+    const reads = [];
+    const add = (references, caller) => {
+        for (const ref of references) {
+            const { namespace, file, line, column } = ref;
+            if (ref.kind === 'flow') {
+                calls.push({ caller, namespace, id: ref.id, via: ref.via, file, line, column });
+            }
+            else
+                reads.push({ reader: caller, namespace, path: ref.path, file, line, column });
+        }
     };
-}
-function deletedInUse(user, at, target) {
-    const deletes = `which this deploy deletes (delete: true), so ${target.effect}. ${target.keep}`;
-    const site = at.file === '' ? { file: '', line: 1 } : { file: at.file, line: at.line, column: at.column };
-    return {
-        severity: 'error',
-        ...site,
-        rule: 'deletes-resource-in-use',
-        message: at.file === ''
-            ? `Flow ${user.namespace}.${user.id} (only on the server) still uses ${target.used}, ${deletes}, or change or delete ${user.namespace}.${user.id} in Kestra first`
-            : `${target.what} ${target.used}, ${deletes}, or remove this use first`,
-        resource: keyOf$1(user)
-    };
-}
-function unsearchedFinding(target, why, searched) {
-    const name = `${target.namespace}.${target.id}`;
-    const read = searched.length > 0 ? [...searched].sort(compareCodeUnits).join(', ') : 'none';
-    return {
-        severity: 'warning',
-        file: '',
-        line: 1,
-        rule: 'deletion-users-not-searched',
-        message: `Flow ${name} is deleted, and flows outside the namespaces this repository manages (${read}) were not searched for uses of it (${why}): a Subflow call or Flow trigger in another namespace would break. Check its dependencies in Kestra before merging`,
-        resource: keyOf$1(target)
-    };
-}
-function orphanedTargetFinding(call, target) {
-    const name = `${target.namespace}.${target.id}`;
-    return {
-        severity: 'warning',
-        file: call.file,
-        line: call.line,
-        column: call.column,
-        rule: 'calls-removed-flow',
-        message: `${VIA[call.via]} flow ${name}, which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the call, or keep ${name} in the repository`,
-        resource: keyOf$1(call.caller)
-    };
-}
-function keyOf$1(flow) {
-    return flowKey(flow.namespace, flow.id);
+    for (const ref of repository.references) {
+        const caller = held.get(ref.fromFlow);
+        if (caller)
+            add([ref], caller);
+    }
+    const serverOnly = new Set();
+    for (const [namespace, { flows }] of server) {
+        for (const remote of flows) {
+            const key = flowKey(namespace, remote.id);
+            if (held.has(key))
+                continue;
+            serverOnly.add(key);
+            if (!MAY_REFER.test(remote.source))
+                continue;
+            const parsed = parseFlowFile({ file: '', rel: '', raw: remote.source });
+            add(collectReferences([parsed]), { namespace, id: remote.id });
+        }
+    }
+    for (const use of outside) {
+        const key = flowKey(use.user.namespace, use.user.id);
+        if (held.has(key))
+            continue;
+        serverOnly.add(key);
+        const { namespace, id, via } = use;
+        calls.push({ caller: use.user, namespace, id, via, file: '', line: 1, column: 1 });
+    }
+    return { calls, reads, serverOnly };
 }
 
 const NOTICE_NAMES = 20;
@@ -12601,33 +12580,6 @@ function uncheckedNotice(unchecked) {
     };
 }
 
-function withReview(plan, review) {
-    const resources = plan.resources.map((r) => {
-        if (r.kind !== 'flow')
-            return r;
-        const key = flowKey(r.namespace, r.id);
-        const missing = r.action === 'create' || r.action === 'update' ? review.missing.get(key) : undefined;
-        const unfinished = r.action === 'update' || r.action === 'delete' ? review.unfinished.get(key) : undefined;
-        const breaks = review.breaks.get(key);
-        let change = r;
-        if (missing?.length || unfinished?.length) {
-            change = {
-                ...change,
-                review: { ...(missing?.length && { missing }), ...(unfinished?.length && { unfinished }) }
-            };
-        }
-        if (breaks && change.impact) {
-            const callers = change.impact.callers.map((c) => {
-                const words = breaks.get(`${flowKey(c.namespace, c.id)}\0${c.via}`);
-                return words ? { ...c, breaks: words } : c;
-            });
-            change = { ...change, impact: { ...change.impact, callers } };
-        }
-        return change;
-    });
-    return { ...plan, resources };
-}
-
 function applyEdits(source, edits) {
     let out = source;
     for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
@@ -12671,7 +12623,7 @@ function contentEnd(node) {
 function pairEnd(pair) {
     return Math.max(contentEnd(pair.value) ?? 0, contentEnd(pair.key) ?? 0);
 }
-function column$1(source, offset) {
+function column(source, offset) {
     return offset - (source.lastIndexOf('\n', offset - 1) + 1);
 }
 function endOfLine(source, offset) {
@@ -12691,7 +12643,7 @@ function insertIntoMap(source, map, entry, after) {
     const first = map.items[0]?.key;
     if (!last || !first?.range)
         return undefined;
-    const indent = ' '.repeat(column$1(source, first.range[0]));
+    const indent = ' '.repeat(column(source, first.range[0]));
     const at = endOfLine(source, pairEnd(last));
     return { start: at, end: at, text: entry.lines.map((line) => `\n${indent}${line}`).join('') };
 }
@@ -12708,9 +12660,9 @@ function appendToSeq(source, seq, item) {
     const firstItem = seq.items[0];
     if (!last?.range || !firstItem?.range || !seq.range)
         return undefined;
-    const dash = column$1(source, seq.range[0]);
+    const dash = column(source, seq.range[0]);
     const inner = distExports.isMap(firstItem)
-        ? column$1(source, firstItem.items[0]?.key?.range?.[0] ?? firstItem.range[0])
+        ? column(source, firstItem.items[0]?.key?.range?.[0] ?? firstItem.range[0])
         : dash + 2;
     const at = endOfLine(source, contentEnd(last) ?? last.range[1]);
     const [head, ...rest] = item.lines;
@@ -12721,6 +12673,166 @@ function appendToSeq(source, seq, item) {
     return { start: at, end: at, text };
 }
 
+class SentRewrite {
+    settings;
+    constructor(settings) {
+        this.settings = settings;
+    }
+    get identity() {
+        const { namespacePrefix, disableTriggers, readOnly } = this.settings;
+        return !namespacePrefix && !disableTriggers && !readOnly;
+    }
+    namespace(namespace) {
+        return this.settings.namespacePrefix
+            ? `${this.settings.namespacePrefix}.${namespace}`
+            : namespace;
+    }
+    localFiles(files) {
+        if (!this.settings.namespacePrefix)
+            return files;
+        const prefix = `${this.settings.namespacePrefix}.`;
+        return {
+            of: async (namespace) => namespace.startsWith(prefix)
+                ? (await files.of(namespace.slice(prefix.length))).map((entry) => ({
+                    ...entry,
+                    namespace
+                }))
+                : []
+        };
+    }
+    model(model) {
+        if (this.identity)
+            return { model, findings: [] };
+        this.refuseUnsendable(model);
+        const options = this.options(model.managedNamespaces);
+        const findings = [];
+        const flows = model.flows.map((flow) => {
+            if (flow.notAFlow || flow.namespace === undefined)
+                return flow;
+            const sent = sentFlow(flow.source, options);
+            const resource = flow.id === undefined ? undefined : flowKey(flow.namespace, flow.id);
+            const note = sent.readOnly;
+            const add = (severity, line, rule, message) => findings.push({ severity, file: flow.file, line, rule, message, resource });
+            if (note?.refused) {
+                add('error', note.line, READ_ONLY_REFUSED, `read-only is true, but this flow cannot be sent read-only: ${note.refused}. Nothing is written while it stands.`);
+            }
+            else if (note?.overridden) {
+                add('warning', note.line, 'read-only-label-overridden', `This flow sets ${READ_ONLY_LABEL} to something other than "true", but read-only is true: the flow is sent with ${READ_ONLY_LABEL}: "true" (read-only wins). Remove the label, or turn read-only off for this deploy.`);
+            }
+            for (const mention of sent.pebble) {
+                add('warning', mention.line, 'pebble-mapped-namespace', `This Pebble expression names namespace ${mention.namespace}, which this run sends as ${mention.mapped}; Pebble is sent as written, so it still reads ${mention.namespace}. Use {{ flow.namespace }} to follow the flow wherever it is deployed.`);
+            }
+            const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(flow));
+            return Object.assign(copy, { namespace: this.namespace(flow.namespace), source: sent.source });
+        });
+        return {
+            model: {
+                ...model,
+                flows,
+                files: model.files.map((entry) => ({
+                    ...entry,
+                    namespace: this.namespace(entry.namespace)
+                })),
+                managedNamespaces: model.managedNamespaces.map((namespace) => this.namespace(namespace))
+            },
+            findings
+        };
+    }
+    refuseUnsendable(model) {
+        const prefix = this.settings.namespacePrefix;
+        if (!prefix)
+            return;
+        const held = new Set([
+            ...model.managedNamespaces,
+            ...model.flows.flatMap((flow) => (flow.namespace === undefined ? [] : [flow.namespace])),
+            ...model.files.map((entry) => entry.namespace)
+        ]);
+        const refused = [...held]
+            .filter((namespace) => isKestraNamespace(namespace) && !isKestraNamespace(this.namespace(namespace)))
+            .sort();
+        if (refused.length === 0)
+            return;
+        const room = NAMESPACE_MAX_LENGTH - prefix.length - 1;
+        const named = refused
+            .slice(0, 5)
+            .map((namespace) => {
+            const file = model.flows.find((flow) => flow.namespace === namespace)?.file;
+            return `${namespace} (${namespace.length} characters${file ? `, ${file}` : ''}) would be sent as ${this.namespace(namespace)} (${this.namespace(namespace).length} characters)`;
+        })
+            .join('; ');
+        const more = refused.length > 5 ? `; and ${refused.length - 5} more` : '';
+        throw new ActionError(`Namespace prefix '${prefix}': ${named}${more}. Kestra allows at most ${NAMESPACE_MAX_LENGTH} characters in a namespace, so nothing was written. Shorten these namespaces in the repository to at most ${room} characters, or use a shorter prefix (docs/environments.md#namespace-mapping).`);
+    }
+    references(refs, managed) {
+        if (!this.settings.namespacePrefix)
+            return refs;
+        const held = new Set(managed);
+        const map = (namespace) => (held.has(namespace) ? this.namespace(namespace) : namespace);
+        return refs.map((ref) => ({
+            ...ref,
+            namespace: map(ref.namespace),
+            fromFlow: sentFlowKey(ref.fromFlow, map)
+        }));
+    }
+    names(refs) {
+        if (!this.settings.namespacePrefix)
+            return refs;
+        return refs.map((ref) => ({
+            ...ref,
+            flowNamespace: this.namespace(ref.flowNamespace),
+            fromFlow: sentFlowKey(ref.fromFlow, (namespace) => this.namespace(namespace))
+        }));
+    }
+    base(snapshot, managed, server) {
+        const onServer = new Map();
+        for (const [namespace, held] of server ?? []) {
+            for (const flow of held.flows)
+                onServer.set(flowKey(namespace, flow.id), flow.source);
+        }
+        if (this.identity && onServer.size === 0)
+            return snapshot;
+        const flows = new Map();
+        for (const [key, flow] of snapshot.flows) {
+            const [namespace, id] = key.slice('flow:'.length).split('/');
+            const sentKey = flowKey(this.namespace(namespace), id);
+            const sent = this.identity ? flow.source : sentFlow(flow.source, this.options(managed)).source;
+            const held = onServer.get(sentKey);
+            const source = held === undefined || held === sent || same(held, sent)
+                ? sent
+                : (this.variants(flow.source, managed).find((variant) => same(held, variant)) ?? sent);
+            flows.set(sentKey, { source, file: flow.file });
+        }
+        if (!this.settings.namespacePrefix)
+            return { flows, files: snapshot.files };
+        const files = new Map();
+        for (const [key, file] of snapshot.files) {
+            const rest = key.slice('file:'.length);
+            const colon = rest.indexOf(':');
+            files.set(fileKey(this.namespace(rest.slice(0, colon)), rest.slice(colon + 1)), file);
+        }
+        return { flows, files };
+    }
+    variants(source, managed) {
+        const options = this.options(managed);
+        return [false, true].flatMap((readOnly) => [false, true].map((disableTriggers) => sentFlow(source, { ...options, readOnly, disableTriggers }).source));
+    }
+    options(managed) {
+        const held = new Set(managed);
+        const prefixed = this.settings.namespacePrefix !== '';
+        return {
+            mapNamespace: (namespace) => prefixed && held.has(namespace) ? this.namespace(namespace) : undefined,
+            disableTriggers: this.settings.disableTriggers,
+            readOnly: this.settings.readOnly
+        };
+    }
+}
+function same(a, b) {
+    return comparableFlowSource(a) === comparableFlowSource(b);
+}
+function sentFlowKey(key, map) {
+    const [namespace, id] = key.slice('flow:'.length).split('/');
+    return flowKey(map(namespace), id);
+}
 const READ_ONLY_LABEL = 'system.readOnly';
 const READ_ONLY_LINES = { map: `${READ_ONLY_LABEL}: "true"` };
 const MAX_ALIASES = 1000;
@@ -13036,279 +13148,6 @@ function pebbleMentions(source, doc, lineCounter, options) {
     return mentions;
 }
 
-class SentRewrite {
-    settings;
-    constructor(settings) {
-        this.settings = settings;
-    }
-    get identity() {
-        const { namespacePrefix, disableTriggers, readOnly } = this.settings;
-        return !namespacePrefix && !disableTriggers && !readOnly;
-    }
-    namespace(namespace) {
-        return this.settings.namespacePrefix
-            ? `${this.settings.namespacePrefix}.${namespace}`
-            : namespace;
-    }
-    localFiles(files) {
-        if (!this.settings.namespacePrefix)
-            return files;
-        const prefix = `${this.settings.namespacePrefix}.`;
-        return {
-            of: async (namespace) => namespace.startsWith(prefix)
-                ? (await files.of(namespace.slice(prefix.length))).map((entry) => ({
-                    ...entry,
-                    namespace
-                }))
-                : []
-        };
-    }
-    model(model) {
-        if (this.identity)
-            return { model, findings: [] };
-        this.refuseUnsendable(model);
-        const options = this.options(model.managedNamespaces);
-        const findings = [];
-        const flows = model.flows.map((flow) => {
-            if (flow.notAFlow || flow.namespace === undefined)
-                return flow;
-            const sent = sentFlow(flow.source, options);
-            const resource = flow.id === undefined ? undefined : flowKey(flow.namespace, flow.id);
-            const note = sent.readOnly;
-            if (note?.refused) {
-                findings.push({
-                    severity: 'error',
-                    file: flow.file,
-                    line: note.line,
-                    rule: READ_ONLY_REFUSED,
-                    message: `read-only is true, but this flow cannot be sent read-only: ${note.refused}. Nothing is written while it stands.`,
-                    resource
-                });
-            }
-            else if (note?.overridden) {
-                findings.push({
-                    severity: 'warning',
-                    file: flow.file,
-                    line: note.line,
-                    rule: 'read-only-label-overridden',
-                    message: `This flow sets ${READ_ONLY_LABEL} to something other than "true", but read-only is true: the flow is sent with ${READ_ONLY_LABEL}: "true" (read-only wins). Remove the label, or turn read-only off for this deploy.`,
-                    resource
-                });
-            }
-            for (const mention of sent.pebble) {
-                findings.push({
-                    severity: 'warning',
-                    file: flow.file,
-                    line: mention.line,
-                    rule: 'pebble-mapped-namespace',
-                    message: `This Pebble expression names namespace ${mention.namespace}, which this run sends as ${mention.mapped}; Pebble is sent as written, so it still reads ${mention.namespace}. Use {{ flow.namespace }} to follow the flow wherever it is deployed.`,
-                    resource
-                });
-            }
-            const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(flow));
-            return Object.assign(copy, { namespace: this.namespace(flow.namespace), source: sent.source });
-        });
-        return {
-            model: {
-                ...model,
-                flows,
-                files: model.files.map((entry) => ({
-                    ...entry,
-                    namespace: this.namespace(entry.namespace)
-                })),
-                managedNamespaces: model.managedNamespaces.map((namespace) => this.namespace(namespace))
-            },
-            findings
-        };
-    }
-    refuseUnsendable(model) {
-        const prefix = this.settings.namespacePrefix;
-        if (!prefix)
-            return;
-        const held = new Set([
-            ...model.managedNamespaces,
-            ...model.flows.flatMap((flow) => (flow.namespace === undefined ? [] : [flow.namespace])),
-            ...model.files.map((entry) => entry.namespace)
-        ]);
-        const refused = [...held]
-            .filter((namespace) => isKestraNamespace(namespace) && !isKestraNamespace(this.namespace(namespace)))
-            .sort();
-        if (refused.length === 0)
-            return;
-        const room = NAMESPACE_MAX_LENGTH - prefix.length - 1;
-        const named = refused
-            .slice(0, 5)
-            .map((namespace) => {
-            const file = model.flows.find((flow) => flow.namespace === namespace)?.file;
-            return `${namespace} (${namespace.length} characters${file ? `, ${file}` : ''}) would be sent as ${this.namespace(namespace)} (${this.namespace(namespace).length} characters)`;
-        })
-            .join('; ');
-        const more = refused.length > 5 ? `; and ${refused.length - 5} more` : '';
-        throw new ActionError(`Namespace prefix '${prefix}': ${named}${more}. Kestra allows at most ${NAMESPACE_MAX_LENGTH} characters in a namespace, so nothing was written. Shorten these namespaces in the repository to at most ${room} characters, or use a shorter prefix (docs/environments.md#namespace-mapping).`);
-    }
-    references(refs, managed) {
-        if (!this.settings.namespacePrefix)
-            return refs;
-        const held = new Set(managed);
-        const map = (namespace) => (held.has(namespace) ? this.namespace(namespace) : namespace);
-        return refs.map((ref) => ({
-            ...ref,
-            namespace: map(ref.namespace),
-            fromFlow: sentFlowKey(ref.fromFlow, map)
-        }));
-    }
-    names(refs) {
-        if (!this.settings.namespacePrefix)
-            return refs;
-        return refs.map((ref) => ({
-            ...ref,
-            flowNamespace: this.namespace(ref.flowNamespace),
-            fromFlow: sentFlowKey(ref.fromFlow, (namespace) => this.namespace(namespace))
-        }));
-    }
-    base(snapshot, managed, server) {
-        const onServer = new Map();
-        for (const [namespace, held] of server ?? []) {
-            for (const flow of held.flows)
-                onServer.set(flowKey(namespace, flow.id), flow.source);
-        }
-        if (this.identity && onServer.size === 0)
-            return snapshot;
-        const flows = new Map();
-        for (const [key, flow] of snapshot.flows) {
-            const [namespace, id] = key.slice('flow:'.length).split('/');
-            const sentKey = flowKey(this.namespace(namespace), id);
-            const sent = this.identity ? flow.source : sentFlow(flow.source, this.options(managed)).source;
-            const held = onServer.get(sentKey);
-            const source = held === undefined || held === sent || same(held, sent)
-                ? sent
-                : (this.variants(flow.source, managed).find((variant) => same(held, variant)) ?? sent);
-            flows.set(sentKey, { source, file: flow.file });
-        }
-        if (!this.settings.namespacePrefix)
-            return { flows, files: snapshot.files };
-        const files = new Map();
-        for (const [key, file] of snapshot.files) {
-            const rest = key.slice('file:'.length);
-            const colon = rest.indexOf(':');
-            files.set(fileKey(this.namespace(rest.slice(0, colon)), rest.slice(colon + 1)), file);
-        }
-        return { flows, files };
-    }
-    variants(source, managed) {
-        const options = this.options(managed);
-        return [false, true].flatMap((readOnly) => [false, true].map((disableTriggers) => sentFlow(source, { ...options, readOnly, disableTriggers }).source));
-    }
-    options(managed) {
-        const held = new Set(managed);
-        const prefixed = this.settings.namespacePrefix !== '';
-        return {
-            mapNamespace: (namespace) => prefixed && held.has(namespace) ? this.namespace(namespace) : undefined,
-            disableTriggers: this.settings.disableTriggers,
-            readOnly: this.settings.readOnly
-        };
-    }
-}
-function same(a, b) {
-    return comparableFlowSource(a) === comparableFlowSource(b);
-}
-function sentFlowKey(key, map) {
-    const [namespace, id] = key.slice('flow:'.length).split('/');
-    return flowKey(map(namespace), id);
-}
-
-function declaredInputs(source) {
-    const doc = distExports.parseDocument(source, { uniqueKeys: false });
-    if (doc.errors.length > 0)
-        return undefined;
-    const root = doc.toJS({ maxAliasCount: 100 });
-    if (!root || typeof root !== 'object')
-        return undefined;
-    const inputs = Array.isArray(root.inputs) ? root.inputs : [];
-    return inputs.flatMap((raw) => {
-        const input = (raw ?? {});
-        const id = input.id ?? input.name;
-        if (typeof id !== 'string')
-            return [];
-        const type = typeof input.type === 'string' ? input.type.toUpperCase() : 'STRING';
-        const values = Array.isArray(input.values) ? input.values.map(String) : undefined;
-        const closed = values && !(type === 'SELECT' && input.allowCustomValue === true);
-        return [
-            {
-                id,
-                type,
-                required: input.required !== false && input.dependsOn === undefined,
-                hasDefaults: input.defaults !== undefined && input.defaults !== null,
-                ...(closed && input.required !== false && { values }),
-                ...(typeof input.min === 'number' && { min: input.min }),
-                ...(typeof input.max === 'number' && { max: input.max })
-            }
-        ];
-    });
-}
-function sameInputs(a, b) {
-    const text = topLevelText(a, INPUT_KEYS);
-    if (text !== undefined && text === topLevelText(b, INPUT_KEYS))
-        return true;
-    return JSON.stringify(declaredInputs(a)) === JSON.stringify(declaredInputs(b));
-}
-const INPUT_KEYS = new Set(['inputs']);
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/;
-const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const DURATION = /^[-+]?P(?!$)(\d+D)?(T(?=[\d.])(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/i;
-const INT = /^[-+]?\d+$/;
-const FLOAT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?[fFdD]?$/;
-function refusal$1(input, literal) {
-    const value = literal.trim();
-    switch (input.type) {
-        case 'INT': {
-            if (!INT.test(value) || Number(value) < -2147483648 || Number(value) > 2 ** 31 - 1) {
-                return `'${literal}' is not an INT`;
-            }
-            return bounds(input, Number(value));
-        }
-        case 'FLOAT':
-            return FLOAT.test(value)
-                ? bounds(input, Number(value.replace(/[fFdD]$/, '')))
-                : `'${literal}' is not a FLOAT`;
-        case 'DATE':
-            return DATE.test(value) && validDate(value)
-                ? undefined
-                : `'${literal}' is not a DATE (yyyy-mm-dd)`;
-        case 'TIME':
-            return TIME.test(value) ? undefined : `'${literal}' is not a TIME (hh:mm:ss)`;
-        case 'DATETIME':
-            return DATETIME.test(value) && validDate(value.slice(0, 10))
-                ? undefined
-                : `'${literal}' is not a DATETIME (an ISO-8601 instant with its offset)`;
-        case 'DURATION':
-            return DURATION.test(value)
-                ? undefined
-                : `'${literal}' is not a DURATION (ISO-8601, e.g. PT5M)`;
-        case 'URI':
-            return /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(value)
-                ? undefined
-                : `'${literal}' is not a URI with a scheme`;
-        default:
-            if (input.values && !input.values.includes(literal)) {
-                return `'${literal}' is not one of ${input.values.join(', ')}`;
-            }
-            return undefined;
-    }
-}
-function bounds(input, n) {
-    if (input.min !== undefined && n < input.min)
-        return `${n} is below its min ${input.min}`;
-    if (input.max !== undefined && n > input.max)
-        return `${n} is above its max ${input.max}`;
-    return undefined;
-}
-function validDate(text) {
-    const date = new Date(`${text}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
-}
-
 function changedContracts(flows, calls) {
     const called = new Set(calls.filter((call) => call.via !== 'flow-trigger').map((c) => flowKey(c.namespace, c.id)));
     return flows.filter((f) => f.action === 'update' &&
@@ -13447,6 +13286,97 @@ function inputsLine(source) {
     const index = source.search(/^inputs\s*:/m);
     return index < 0 ? 1 : source.slice(0, index).split('\n').length;
 }
+function declaredInputs(source) {
+    const doc = distExports.parseDocument(source, { uniqueKeys: false });
+    if (doc.errors.length > 0)
+        return undefined;
+    const root = doc.toJS({ maxAliasCount: 100 });
+    if (!root || typeof root !== 'object')
+        return undefined;
+    const inputs = Array.isArray(root.inputs) ? root.inputs : [];
+    return inputs.flatMap((raw) => {
+        const input = (raw ?? {});
+        const id = input.id ?? input.name;
+        if (typeof id !== 'string')
+            return [];
+        const type = typeof input.type === 'string' ? input.type.toUpperCase() : 'STRING';
+        const values = Array.isArray(input.values) ? input.values.map(String) : undefined;
+        const closed = values && !(type === 'SELECT' && input.allowCustomValue === true);
+        return [
+            {
+                id,
+                type,
+                required: input.required !== false && input.dependsOn === undefined,
+                hasDefaults: input.defaults !== undefined && input.defaults !== null,
+                ...(closed && input.required !== false && { values }),
+                ...(typeof input.min === 'number' && { min: input.min }),
+                ...(typeof input.max === 'number' && { max: input.max })
+            }
+        ];
+    });
+}
+function sameInputs(a, b) {
+    const text = topLevelText(a, INPUT_KEYS);
+    if (text !== undefined && text === topLevelText(b, INPUT_KEYS))
+        return true;
+    return JSON.stringify(declaredInputs(a)) === JSON.stringify(declaredInputs(b));
+}
+const INPUT_KEYS = new Set(['inputs']);
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/;
+const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const DURATION = /^[-+]?P(?!$)(\d+D)?(T(?=[\d.])(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/i;
+const INT = /^[-+]?\d+$/;
+const FLOAT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?[fFdD]?$/;
+function refusal$1(input, literal) {
+    const value = literal.trim();
+    switch (input.type) {
+        case 'INT': {
+            if (!INT.test(value) || Number(value) < -2147483648 || Number(value) > 2 ** 31 - 1) {
+                return `'${literal}' is not an INT`;
+            }
+            return bounds(input, Number(value));
+        }
+        case 'FLOAT':
+            return FLOAT.test(value)
+                ? bounds(input, Number(value.replace(/[fFdD]$/, '')))
+                : `'${literal}' is not a FLOAT`;
+        case 'DATE':
+            return DATE.test(value) && validDate(value)
+                ? undefined
+                : `'${literal}' is not a DATE (yyyy-mm-dd)`;
+        case 'TIME':
+            return TIME.test(value) ? undefined : `'${literal}' is not a TIME (hh:mm:ss)`;
+        case 'DATETIME':
+            return DATETIME.test(value) && validDate(value.slice(0, 10))
+                ? undefined
+                : `'${literal}' is not a DATETIME (an ISO-8601 instant with its offset)`;
+        case 'DURATION':
+            return DURATION.test(value)
+                ? undefined
+                : `'${literal}' is not a DURATION (ISO-8601, e.g. PT5M)`;
+        case 'URI':
+            return /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(value)
+                ? undefined
+                : `'${literal}' is not a URI with a scheme`;
+        default:
+            if (input.values && !input.values.includes(literal)) {
+                return `'${literal}' is not one of ${input.values.join(', ')}`;
+            }
+            return undefined;
+    }
+}
+function bounds(input, n) {
+    if (input.min !== undefined && n < input.min)
+        return `${n} is below its min ${input.min}`;
+    if (input.max !== undefined && n > input.max)
+        return `${n} is above its max ${input.max}`;
+    return undefined;
+}
+function validDate(text) {
+    const date = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
 
 const UPGRADE_TARGET = [2, 0, 0];
 const GUIDE = 'https://kestra.io/docs/migration-guide/v2.0.0';
@@ -13513,11 +13443,11 @@ function verified(flow, refused, errorsBefore, edits) {
     if ([...errorKeys(after)].some((key) => !errorsBefore.has(key)))
         return undefined;
     const remaining = refusedByTarget(after);
+    return fixesSome(refused, remaining) ? remaining : undefined;
+}
+function fixesSome(refused, remaining) {
     const known = new Set(refused.map(keyOf));
-    if (remaining.length >= refused.length || remaining.some((f) => !known.has(keyOf(f)))) {
-        return undefined;
-    }
-    return remaining;
+    return remaining.length < refused.length && remaining.every((f) => known.has(keyOf(f)));
 }
 function errorKeys(flow) {
     const { findings } = checkFlow(flow);
@@ -13567,14 +13497,7 @@ function aliasEdit(node) {
 }
 const INPUT_TYPES = { BOOLEAN: 'BOOL', ENUM: 'SELECT' };
 function inputTypeEdits(document, tree) {
-    const entries = [
-        ...everyInput(document).map((input) => document.get(input.map, 'type')),
-        ...tree.tasks
-            .filter((task) => coreFlowType(task.type) === 'Pause')
-            .flatMap((task) => document.items(document.get(task.map, 'onResume')?.value))
-            .map((input) => document.get(input, 'type'))
-    ];
-    return entries.flatMap((entry) => {
+    return inputTypeEntries(document, tree).flatMap((entry) => {
         const type = document.string(entry?.value);
         if (!entry || !distExports.isScalar(entry.value) || type === undefined)
             return [];
@@ -13813,15 +13736,8 @@ function plainText$1(document, node) {
         return undefined;
     return node.type === 'PLAIN' ? text : JSON.stringify(node.value);
 }
-function column(source, offset) {
-    return offset - (source.lastIndexOf('\n', offset - 1) + 1);
-}
 function lineStart(source, offset) {
     return source.lastIndexOf('\n', offset - 1) + 1;
-}
-function lineEnd(source, offset) {
-    const newline = source.indexOf('\n', offset);
-    return newline < 0 ? source.length : newline;
 }
 function ownLineComments(source, start, end) {
     return source
@@ -13840,7 +13756,7 @@ function replacePair(source, entry, lines, keyColumn) {
 }
 function removePair(source, entry) {
     const start = lineStart(source, entry.key.range?.[0] ?? 0);
-    let end = Math.min(source.length, lineEnd(source, contentEnd(entry.pair.value) ?? start) + 1);
+    let end = Math.min(source.length, endOfLine(source, contentEnd(entry.pair.value) ?? start) + 1);
     const indent = ' '.repeat(column(source, entry.key.range?.[0] ?? 0));
     const kept = ownLineComments(source, start, end).map((comment) => `${indent}${comment}\n`);
     if (kept.length === 0 && source.slice(start - 2, start) === '\n\n' && source[end] === '\n')
@@ -13923,7 +13839,7 @@ function pairLines(source, entry) {
     if (start === undefined || end === undefined)
         return undefined;
     const keyColumn = column(source, start);
-    const lines = source.slice(start, lineEnd(source, end)).split('\n');
+    const lines = source.slice(start, endOfLine(source, end)).split('\n');
     const rest = lines.slice(1);
     if (rest.some((line) => line.trim() !== '' && !line.startsWith(' '.repeat(keyColumn)))) {
         return undefined;
@@ -13952,10 +13868,7 @@ function judgedUpgradeReport(target, upgrades, results) {
         const refused = errors(upgrade.flow, results[index]) ?? [];
         const remaining = errors(upgrade.after, upgrade.after && results[next++]);
         const { flow, file, raw } = upgrade;
-        const known = new Set(refused.map(keyOf));
-        if (!remaining ||
-            remaining.length >= refused.length ||
-            remaining.some((finding) => !known.has(keyOf(finding)))) {
+        if (!remaining || !fixesSome(refused, remaining)) {
             return { flow, file, raw, items: itemsOf(refused, refused) };
         }
         return { ...upgrade, items: itemsOf(refused, remaining) };
@@ -14021,18 +13934,6 @@ function listText(found) {
     return `these executions are not finished:\n${lines.join('\n')}\nLet them end (or kill them in Kestra), then run the deploy again; running-executions: warn deploys anyway.`;
 }
 
-async function readPinnedRevisions(api, sites) {
-    const wanted = new Map();
-    for (const site of sites) {
-        if (site.revision === undefined)
-            continue;
-        const key = pinnedKey(flowKey(site.target.namespace, site.target.id), site.revision);
-        wanted.set(key, { ...site.target, revision: site.revision });
-    }
-    const read = await Promise.all([...wanted].map(async ([key, { namespace, id, revision }]) => [key, await api.flowRevisionSource(namespace, id, revision)]));
-    return new Map(read);
-}
-
 const DEPENDENCY_READS = 20;
 async function outsideUsers(api, deleted, read, concurrency) {
     const asked = deleted.slice(0, DEPENDENCY_READS);
@@ -14075,9 +13976,21 @@ async function outsideUsers(api, deleted, read, concurrency) {
     });
     return { users, unsearched };
 }
+async function readPinnedRevisions(api, sites) {
+    const wanted = new Map();
+    for (const site of sites) {
+        if (site.revision === undefined)
+            continue;
+        const key = pinnedKey(flowKey(site.target.namespace, site.target.id), site.revision);
+        wanted.set(key, { ...site.target, revision: site.revision });
+    }
+    const read = await Promise.all([...wanted].map(async ([key, { namespace, id, revision }]) => [key, await api.flowRevisionSource(namespace, id, revision)]));
+    return new Map(read);
+}
 
+const flowsWalk = { readFlow, isFlowDocument };
 const flows = {
-    gather: { name: 'flow', fromWalk: (walk) => walk },
+    gather: { name: 'flow', fromWalk: (walk) => walk, walk: flowsWalk },
     decide: flowsDecide,
     apply: flowsApply,
     rollback: flowsRollback
@@ -14319,15 +14232,8 @@ function valueProblem(value, top) {
         }
         return undefined;
     }
-    if (Array.isArray(value)) {
-        for (const item of value) {
-            const problem = valueProblem(item, false);
-            if (problem !== undefined)
-                return problem;
-        }
-        return undefined;
-    }
-    if (isRecord(value) && Object.getPrototypeOf(value) === Object.prototype) {
+    if (Array.isArray(value) ||
+        (isRecord(value) && Object.getPrototypeOf(value) === Object.prototype)) {
         for (const item of Object.values(value)) {
             const problem = valueProblem(item, false);
             if (problem !== undefined)
@@ -14417,13 +14323,9 @@ function planKv(held, options) {
                 continue;
             const current = currentJson === undefined ? undefined : canonicalJson(JSON.parse(currentJson));
             const desiredJson = wanted === undefined ? undefined : canonicalJson(wanted);
-            let action;
-            if (current === undefined)
-                action = 'create';
-            else if (desiredJson !== undefined)
-                action = desiredJson === current ? 'unchanged' : 'update';
-            else
-                action = options.deleteEnabled ? 'delete' : 'orphaned';
+            const action = current === undefined
+                ? 'create'
+                : actionOf(options, desiredJson !== undefined, desiredJson === current);
             const secretLike = isSecretLike(key);
             const change = {
                 kind: 'kv',
@@ -14442,15 +14344,9 @@ function planKv(held, options) {
             if (action !== 'unchanged') {
                 const shown = (json) => json === undefined ? undefined : lineOf(key, json, secretLike);
                 const after = action === 'delete' || action === 'orphaned' ? undefined : desiredJson;
-                const diff = diffTexts(current === undefined ? '' : `a/kv/${sent(namespace)}/${key}`, after === undefined ? '' : `b/kv/${sent(namespace)}/${key}`, shown(current), secretLike && after !== undefined && current !== undefined
+                applyDiff(change, diffTexts(current === undefined ? '' : `a/kv/${sent(namespace)}/${key}`, after === undefined ? '' : `b/kv/${sent(namespace)}/${key}`, shown(current), secretLike && after !== undefined && current !== undefined
                     ? `${key}: ${HIDDEN} (changed)\n`
-                    : shown(after), options.limits);
-                change.additions = diff.additions;
-                change.deletions = diff.deletions;
-                if (diff.diff !== undefined)
-                    change.diff = diff.diff;
-                if (diff.tooLarge)
-                    change.diffOmitted = 'too-large';
+                    : shown(after), options.limits));
             }
             if (held.base && current !== undefined && action !== 'unchanged' && action !== 'create') {
                 const was = before.get(key);
@@ -14838,13 +14734,9 @@ function planTests(held, options) {
         const desired = suite && sentText(suite, held.prefix);
         if (desired === undefined && current === undefined)
             return;
-        let action;
-        if (current === undefined)
-            action = 'create';
-        else if (desired !== undefined)
-            action = desired === current ? 'unchanged' : 'update';
-        else
-            action = options.deleteEnabled ? 'delete' : 'orphaned';
+        const action = current === undefined
+            ? 'create'
+            : actionOf(options, desired !== undefined, desired === current);
         const change = {
             kind: 'test',
             namespace: sent(namespace),
@@ -14858,13 +14750,7 @@ function planTests(held, options) {
         if (action !== 'unchanged') {
             const name = `tests/${sent(namespace)}/${id}.yml`;
             const after = action === 'delete' || action === 'orphaned' ? undefined : desired;
-            const diff = diffTexts(current === undefined ? '' : `a/${name}`, after === undefined ? '' : `b/${name}`, current, after, options.limits);
-            change.additions = diff.additions;
-            change.deletions = diff.deletions;
-            if (diff.diff !== undefined)
-                change.diff = diff.diff;
-            if (diff.tooLarge)
-                change.diffOmitted = 'too-large';
+            applyDiff(change, diffTexts(current === undefined ? '' : `a/${name}`, after === undefined ? '' : `b/${name}`, current, after, options.limits));
             if (held.base && current !== undefined && action !== 'create') {
                 change.drifted = base ? sentText(base, held.prefix) !== current : action === 'update';
             }
@@ -14966,59 +14852,10 @@ const tests = {
 };
 
 const KINDS = [namespaceFiles, flows, dashboards, kv, tests];
+const WALK = { ...flowsWalk, ...filesWalk };
 const DECIDE_KINDS = KINDS.map((kind) => kind.decide);
 KINDS.flatMap((kind) => (kind.apply ? [kind.apply] : []));
 KINDS.flatMap((kind) => (kind.rollback ? [kind.rollback] : []));
-
-function demoteUnchangedErrors(findings, changed) {
-    if (changed.kind !== 'list')
-        return findings;
-    return findings.map((finding) => finding.severity === 'error' &&
-        finding.rule !== NOTHING_FOUND &&
-        finding.rule !== MISSING_FOLDER &&
-        finding.rule !== READ_ONLY_REFUSED &&
-        !changed.paths.has(finding.file)
-        ? {
-            ...finding,
-            severity: 'warning',
-            message: `${finding.message} (not changed by this pull request, so reported as a warning)`
-        }
-        : finding);
-}
-function tally(findings) {
-    return {
-        errors: findings.filter((f) => f.severity === 'error').length,
-        warnings: findings.filter((f) => f.severity === 'warning').length,
-        notices: findings.filter((f) => f.severity === 'notice').length
-    };
-}
-function sortFindings(findings) {
-    const seen = new Set();
-    return [...findings].sort(compareFindings).filter((f) => {
-        const key = `${f.severity}\0${f.file}\0${f.line}\0${f.column ?? ''}\0${f.message}`;
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-function failureMessage(findings, failOn) {
-    const { errors, warnings } = tally(findings);
-    if (errors > 0)
-        return `Validation found ${errors} error(s): fix them (see the annotations and the job summary).`;
-    if (failOn === 'warning' && warnings > 0)
-        return `Validation found ${warnings} warning(s) and fail-on is 'warning': fix them or set fail-on: error.`;
-    return undefined;
-}
-function ruleCounts(findings) {
-    const counts = new Map();
-    for (const { rule } of findings)
-        counts.set(rule, (counts.get(rule) ?? 0) + 1);
-    if (![...counts.values()].some((count) => count > 1))
-        return undefined;
-    const ordered = [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
-    return `Findings by rule: ${ordered.map(([rule, count]) => `${count} × ${rule}`).join(', ')}`;
-}
 
 async function phase(reporter, title, work, summary) {
     reporter.group(title);
@@ -15047,7 +14884,7 @@ async function check(run) {
     const gathering = gather({
         ...{ settings, target, context, reads, layout, kestra, sending, reuse: stored.reuse },
         github: ports.github,
-        kinds: kinds.flatMap((kind) => (kind.gather?.gather ? [kind.gather] : []))
+        kinds: kinds.flatMap((kind) => (kind.gather?.gather || kind.gather?.walk ? [kind.gather] : []))
     });
     const validation = { layout: layout.layout };
     const checking = settle(flowChecks(gathering, validation));
@@ -15065,8 +14902,7 @@ async function check(run) {
     const findings = await phase(ports.reporter, VALIDATION, async () => validated({ ...validating, settings }), (all) => verdictText(all, settings.failOn));
     return {
         ...{ snapshot, model: sent.model, references, findings, changed, names },
-        ...{ state: snapshot.state, markers: snapshot.markers, base: snapshot.base },
-        ...{ notes: [describeRepository(model), ...read.notes], listings: snapshot.listings },
+        notes: [describeRepository(model), ...read.notes],
         storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),
         reused: { flows: gathering.reused, validation }
     };
@@ -15257,11 +15093,7 @@ function upsertPreviewSection(body, section) {
     if (start >= 0 && end > start) {
         plain = plain.slice(0, start) + plain.slice(end + END.length + 1);
     }
-    const lines = plain.split('\n');
-    const after = isRunLine(lines.at(-1) ?? '') ? [lines.pop()] : [];
-    while (lines.length > 1 && lines.at(-1) === '')
-        lines.pop();
-    return [...lines, '', START, section.trim(), END, ...(after.length ? ['', ...after] : [])].join('\n');
+    return beforeRunLine(plain, [START, section.trim(), END]);
 }
 
 async function ownership(api, preview, namespace) {
@@ -15427,110 +15259,118 @@ const SETTINGS_FILE_PATHS = [
     '.github/kestra-gitops.yaml'
 ];
 const IN_THE_WORKFLOW = () => `set it in the workflow's 'with:'`;
+const ALIAS = Symbol('alias');
+const settingsSchema = strictObject(Object.fromEntries(inputNames()
+    .filter(fileMaySet)
+    .map((name) => [name, settingSchema(name).optional()])));
+function settingSchema(name) {
+    const { shape, parse } = parserOf(name);
+    const notPlain = (input, otherwise) => input === null
+        ? `'${name}' has no value; give one or remove the line`
+        : input === ALIAS
+            ? 'aliases are not read here; write the value itself'
+            : otherwise;
+    const plain = string({
+        error: (issue) => shape === 'lines'
+            ? `each item of '${name}' must be a plain value`
+            : notPlain(issue.input, `'${name}' takes one plain value, not a ${Array.isArray(issue.input) ? 'list' : 'mapping'}`)
+    });
+    const text = shape === 'lines'
+        ? preprocess((value) => (typeof value === 'string' ? [value] : value), array(plain, {
+            error: (issue) => notPlain(issue.input, `'${name}' takes text or a list of plain values`)
+        }))
+            .transform((items) => items.join('\n'))
+        : plain;
+    return text.superRefine((raw, context) => {
+        try {
+            parse(raw, name);
+        }
+        catch (error) {
+            if (!(error instanceof ConfigError))
+                throw error;
+            context.addIssue({ code: 'custom', message: error.message });
+        }
+    });
+}
+function refusedKey(name, elsewhere) {
+    if (Object.hasOwn(WORKFLOW_ONLY, name)) {
+        const why = WORKFLOW_ONLY[name];
+        return `'${name}' cannot be set here (${why}): ${elsewhere(name)}`;
+    }
+    const settable = inputNames().filter(fileMaySet);
+    const meant = nearest(name, settable);
+    return meant === undefined
+        ? `'${name}' is not an input this file may set; it may set: ${settable.join(', ')}`
+        : `'${name}' is not an input this file may set; did you mean '${meant}'?`;
+}
 function parseSettingsFile(path, text, elsewhere = IN_THE_WORKFLOW) {
     const lineCounter = new distExports.LineCounter();
     const lineAt = (offset) => lineCounter.linePos(offset ?? 0).line;
     const fail = (offset, detail) => {
         throw new SettingsFileError(path, lineAt(offset), detail);
     };
-    const documents = distExports.parseAllDocuments(text, {
+    const [document, second] = distExports.parseAllDocuments(text, {
         lineCounter,
         prettyErrors: false,
         uniqueKeys: true
     });
-    if (!Array.isArray(documents))
-        return { path, values: new Map() };
-    const [document, second] = documents;
     if (second)
         fail(second.range[0], 'holds a second YAML document; keep one mapping of settings');
-    if (!document)
-        return { path, values: new Map() };
-    const problem = document.errors[0];
+    const problem = document?.errors[0];
     if (problem)
         fail(problem.pos[0], `${problem.message.replace(/ at line \d+.*$/s, '')}`);
-    const contents = document.contents;
-    if (contents === null || (distExports.isScalar(contents) && contents.value === null)) {
+    if (!document)
         return { path, values: new Map() };
-    }
-    if (!distExports.isMap(contents)) {
-        fail(contents.range?.[0], `must be a mapping of input names to values, e.g. 'delete: true'`);
-    }
-    const values = new Map();
     const problems = [];
-    const skip = (offset, detail) => {
-        problems.push({ line: lineAt(offset), detail });
-        throw SKIP;
-    };
-    for (const pair of contents.items) {
-        try {
+    const keyLines = new Map();
+    distExports.visit(document, {
+        Scalar(_key, node) {
+            if (typeof node.value !== 'string' && node.value !== null && node.value !== ALIAS) {
+                node.value = text.slice(node.range[0], node.range[1]);
+            }
+        },
+        Alias(_key, node) {
+            return Object.assign(new distExports.Scalar(ALIAS), { range: node.range });
+        },
+        Pair(_key, pair, ancestors) {
             const key = pair.key;
-            const name = distExports.isScalar(key) ? String(key.value) : undefined;
-            if (name === undefined)
-                skip(key?.range?.[0], 'each key must be the name of an input');
-            const keyOffset = key?.range?.[0];
-            checkName(name, elsewhere, (detail) => skip(keyOffset, detail));
-            const value = pair.value;
-            const line = lineAt(value?.range?.[0] ?? keyOffset);
-            const raw = settingText(name, value, text, (detail) => skip(value?.range?.[0] ?? keyOffset, detail));
-            try {
-                parserOf(name).parse(raw, name);
+            const topLevel = ancestors.length === 2;
+            if (!distExports.isScalar(key)) {
+                const line = lineAt(key?.range?.[0]);
+                if (topLevel)
+                    problems.push({ line, detail: 'each key must be the name of an input' });
+                return distExports.visit.REMOVE;
             }
-            catch (error) {
-                if (!(error instanceof ConfigError))
-                    throw error;
-                skip(value?.range?.[0] ?? keyOffset, error.message);
-            }
-            values.set(name, { text: raw, line });
+            if (topLevel)
+                keyLines.set(String(key.value ?? ''), lineAt(key.range?.[0]));
         }
-        catch (error) {
-            if (error !== SKIP)
-                throw error;
-        }
+    });
+    const contents = document.toJS();
+    if (contents === null || contents === undefined)
+        return { path, values: new Map() };
+    if (!distExports.isMap(document.contents)) {
+        fail(document.contents?.range?.[0], `must be a mapping of input names to values, e.g. 'delete: true'`);
+    }
+    const lineOf = (at) => {
+        const node = document.getIn(at, true);
+        return node?.range ? lineAt(node.range[0]) : keyLines.get(String(at[0]));
+    };
+    const read = settingsSchema.safeParse(contents);
+    for (const issue of read.error?.issues ?? []) {
+        const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+        for (const key of keys)
+            problems.push({ line: keyLines.get(key), detail: refusedKey(key, elsewhere) });
+        if (keys.length === 0)
+            problems.push({ line: lineOf(issue.path), detail: issue.message });
     }
     if (problems.length > 0)
-        throw new SettingsFileError(path, problems);
-    return { path, values };
-}
-const SKIP = Symbol('skip');
-function checkName(name, elsewhere, fail) {
-    if (fileMaySet(name))
-        return;
-    if (Object.hasOwn(WORKFLOW_ONLY, name)) {
-        const why = WORKFLOW_ONLY[name];
-        fail(`'${name}' cannot be set here (${why}): ${elsewhere(name)}`);
-    }
-    const settable = inputNames().filter(fileMaySet);
-    const meant = nearest(name, settable);
-    fail(meant === undefined
-        ? `'${name}' is not an input this file may set; it may set: ${settable.join(', ')}`
-        : `'${name}' is not an input this file may set; did you mean '${meant}'?`);
-}
-function settingText(name, value, source, fail) {
-    if (value === null || (distExports.isScalar(value) && value.value === null)) {
-        return fail(`'${name}' has no value; give one or remove the line`);
-    }
-    if (distExports.isAlias(value))
-        return fail('aliases are not read here; write the value itself');
-    if (distExports.isScalar(value))
-        return scalarText(value, source);
-    if (distExports.isSeq(value) && parserOf(name).shape === 'lines') {
-        return value.items
-            .map((item) => {
-            const node = item;
-            if (node !== null && distExports.isScalar(node) && node.value !== null)
-                return scalarText(node, source);
-            return fail(`each item of '${name}' must be a plain value`);
-        })
-            .join('\n');
-    }
-    return fail(parserOf(name).shape === 'lines'
-        ? `'${name}' takes text or a list of plain values`
-        : `'${name}' takes one plain value, not a ${distExports.isSeq(value) ? 'list' : 'mapping'}`);
-}
-function scalarText(node, source) {
-    if (typeof node.value === 'string')
-        return node.value;
-    return node.range ? source.slice(node.range[0], node.range[1]) : String(node.value);
+        throw new SettingsFileError(path, problems.sort((a, b) => a.line - b.line));
+    const settings = read.data;
+    const names = [...keyLines.keys()];
+    return {
+        path,
+        values: new Map(names.map((name) => [name, { text: settings[name], line: lineOf([name]) }]))
+    };
 }
 
 function linkLeavingWorkspace(workspace, rel) {
@@ -15794,71 +15634,6 @@ function workOf(mode, settings, at) {
     };
 }
 
-const SUMMARY_BUDGET_BYTES = 1_048_576;
-const TRIMMED_NOTE = '> [!NOTE]\n> Some detail was left out to keep this summary within GitHub’s 1 MiB limit.';
-function renderSummary(input) {
-    const budget = input.budgetBytes ?? SUMMARY_BUDGET_BYTES;
-    const plan = input.plan;
-    const deletions = deletionLine(plan);
-    const head = [
-        title(input),
-        verdictAndTarget(input),
-        ...(deletions ? [deletions] : []),
-        ...noteLines(input.notes)
-    ];
-    if (plan)
-        head.push(countsTable(plan, input.kinds));
-    const findings = findingsSection(input.findings, Math.floor(budget * (plan ? 0.5 : 0.95)), utf8Length, 'the summary is limited to 1 MiB; the plan file lists them all', sourceLink(input));
-    if (findings)
-        head.push(findings);
-    const upgrade = upgradeSection(input.upgrade);
-    if (upgrade)
-        head.push(upgrade);
-    const fit = (pieces) => fitPieces(pieces, budget, utf8Length);
-    if (!plan)
-        return fit(head)?.text ?? `${title(input)}\n\n${TRIMMED_NOTE}`;
-    const footer = `Plan fingerprint: \`${plan.fingerprint}\``;
-    const invalid = invalidCounts(input.findings);
-    const attempt = (detail, note) => fit([
-        ...head,
-        ...(note ? [TRIMMED_NOTE] : []),
-        ...changePieces(plan, {
-            detail,
-            invalid,
-            omittedNote: 'Diff omitted to keep the job summary within its size limit.',
-            listUnchanged: true,
-            countsOmittedNote: 'Too many namespaces changed to list here.',
-            kestraUi: input.kestraUi,
-            kinds: input.kinds
-        }),
-        ...driftPieces(plan, detail),
-        footer
-    ]);
-    const whole = attempt('diffs', false);
-    return ((whole?.reduced === 0 ? whole.text : undefined) ??
-        attempt('diffs', true)?.text ??
-        attempt('lines', true)?.text ??
-        attempt('counts', true)?.text ??
-        [title(input), TRIMMED_NOTE, footer].join('\n\n'));
-}
-function countsTable(plan, kinds) {
-    const row = (label, c) => `| ${label} | ${c.create} | ${c.update} | ${c.delete} | ${c.orphaned} | ${c.unchanged} | ${c.drifted} |`;
-    const namespaced = plan.resources.filter((r) => r.section === undefined);
-    const kindRows = kinds.flatMap((kind) => {
-        const ofKind = namespaced.filter((r) => r.kind === kind.name);
-        return ofKind.length === 0 ? [] : [row(escapeText(kind.label), countPlan(ofKind))];
-    });
-    const sections = [...new Set(plan.resources.flatMap((r) => r.section ?? []))];
-    const ofSection = (section) => countPlan(plan.resources.filter((r) => r.section === section));
-    return [
-        '| | create | update | delete | orphaned | unchanged | drifted |',
-        '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-        ...kindRows,
-        ...sections.map((section) => row(escapeText(section), ofSection(section))),
-        row('**Total**', plan.counts)
-    ].join('\n');
-}
-
 async function applyPlan(plan, deps) {
     const semaphore = new Semaphore(deps.concurrency);
     const results = new Map();
@@ -15974,6 +15749,134 @@ async function applyPlan(plan, deps) {
     return { resources: plan.resources.map((c) => results.get(c)), warnings };
 }
 
+async function deploy(plan, deps) {
+    const log = deps.log ?? (() => undefined);
+    const blockers = deployBlockers(plan, deps.findings);
+    if (blockers.length > 0) {
+        deps.confirmReused?.();
+        throw new DeployError(describeBlockers(blockers));
+    }
+    const refusals = deletionRefusals(plan, deps.settings, deps.target, deps.managedNamespaces);
+    if (refusals.length > 0) {
+        throw new DeployError(`Nothing was deployed:\n${refusals.map((r) => `- ${r}`).join('\n')}`);
+    }
+    const semaphore = new Semaphore(deps.settings.concurrency);
+    const namespaces = [
+        ...new Set([
+            ...deps.managedNamespaces,
+            ...plan.namespaces,
+            ...plan.resources.filter(isWrite).map((c) => c.namespace)
+        ])
+    ].sort();
+    const ours = { commit: deps.commit, repository: deps.repository };
+    const early = deps.markers;
+    const { markers, warnings, stored, held } = await (early &&
+        sameNamespaces(early.namespaces, namespaces)
+        ? early.read
+        : readMarkers(deps.api, namespaces, semaphore));
+    const order = await checkCommitOrder(markers, ours, deps.isAncestor);
+    warnings.push(...order.warnings);
+    if (order.older.length > 0) {
+        if (!deps.target.allowOutOfOrder) {
+            const refusal = `Nothing was deployed: ${order.older.join(' ')}`;
+            log(refusal);
+            return {
+                status: 'refused',
+                resources: plan.resources.map((change) => isWrite(change)
+                    ? { change, result: 'skipped', message: 'not deployed: this commit is out of order' }
+                    : { change, result: 'unchanged', revision: currentRevision(change) }),
+                applied: 0,
+                refusal,
+                warnings,
+                markedNamespaces: []
+            };
+        }
+        warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`);
+    }
+    const seal = deps.settings.auth && markerSeal(deps.settings.auth, deps.settings.tenant);
+    const checks = seal &&
+        deps.storedChecks && {
+        ours: deps.storedChecks,
+        recorded: new Map([...(stored ?? [])].map(([namespace, marker]) => [
+            namespace,
+            trustedMarker(seal, namespace, marker).marker
+        ])),
+        facts: deps.contentFacts,
+        seal
+    };
+    if (plan.resources.some(isWrite) || staleMarkers(namespaces, markers, ours, checks).length > 0) {
+        deps.confirmReused?.();
+    }
+    await deps.beforeWrites?.();
+    const marking = [];
+    const mark = (namespace) => marking.push(writeMarkers(deps.api, [namespace], markers, ours, semaphore, checks));
+    const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace));
+    for (const namespace of namespaces)
+        if (!writing.has(namespace))
+            mark(namespace);
+    const applied = await applyPlan(plan, {
+        api: deps.api,
+        refs: deps.refs,
+        readDesiredFile: deps.readDesiredFile,
+        kinds: deps.kinds,
+        concurrency: deps.settings.concurrency,
+        onResult: deps.onResult,
+        onNamespaceDone: (namespace, complete) => complete && mark(namespace)
+    });
+    warnings.push(...applied.warnings);
+    const marked = await Promise.all(marking);
+    warnings.push(...marked.flatMap((m) => m.warnings).sort());
+    return {
+        status: deployStatus(applied.resources),
+        resources: applied.resources,
+        applied: applied.resources.filter((r) => WRITTEN.has(r.result)).length,
+        warnings,
+        markedNamespaces: marked.flatMap((m) => m.written).sort(),
+        markersUnknown: marked.flatMap((m) => m.unknown).sort(),
+        markersBefore: markers,
+        markersHeld: held
+    };
+}
+function currentRevision(change) {
+    return change.kind === 'flow' ? change.current?.revision : undefined;
+}
+function deployBlockers(plan, findings) {
+    const targets = new Set(plan.resources.filter(isWrite).flatMap(changeTargets));
+    const written = (f) => findingTargets(f).some((target) => targets.has(target));
+    const errors = findings.filter((f) => f.severity === 'error').sort(compareFindings);
+    return [...errors.filter(written), ...errors.filter((f) => !written(f))];
+}
+function describeBlockers(blockers) {
+    const lines = blockers.map((f) => `- ${f.file}:${f.line} ${f.message}`);
+    const count = blockers.length === 1 ? '1 validation error' : `${blockers.length} validation errors`;
+    return `Nothing was deployed: ${count}. Fix them and push again:\n${lines.join('\n')}`;
+}
+function deletionRefusals(plan, settings, target, managedNamespaces) {
+    const deletions = plan.resources.filter((c) => c.action === 'delete');
+    if (deletions.length === 0)
+        return [];
+    const refusals = [];
+    const names = (list) => list.map(resourceName$1).join(', ');
+    if (!target.delete) {
+        refusals.push(`The plan deletes ${count(deletions.length)} (${names(deletions)}) but the delete input is false; set delete: true to allow deletions.`);
+    }
+    const managed = new Set(managedNamespaces);
+    const unmanaged = deletions.filter((c) => c.namespace !== '' && !managed.has(c.namespace));
+    if (unmanaged.length > 0) {
+        refusals.push(`Refusing to delete ${names(unmanaged)}: not in a namespace this repository manages (it holds no resource there and the namespaces input does not list it).`);
+    }
+    const system = deletions.filter((c) => c.namespace === SYSTEM_NAMESPACE && !settings.extraNamespaces.includes(SYSTEM_NAMESPACE));
+    if (system.length > 0) {
+        refusals.push(`Refusing to delete ${names(system)}: the ${SYSTEM_NAMESPACE} namespace is protected; list it in the namespaces input to manage it.`);
+    }
+    if (deletions.length > settings.maxDeletions && !target.allowMassDeletion) {
+        refusals.push(`The plan deletes ${count(deletions.length)}, more than max-deletions (${settings.maxDeletions}); if that is intended, set allow-mass-deletion: true (or raise max-deletions).`);
+    }
+    return refusals;
+}
+function count(n) {
+    return n === 1 ? '1 resource' : `${n} resources`;
+}
 async function checkCommitOrder(markers, ours, isAncestor) {
     const older = [];
     const warnings = [];
@@ -16048,18 +15951,6 @@ function sameChecks(checks, namespace) {
     return (held.length === Object.keys(ours).length && held.every((digest) => Object.hasOwn(ours, digest)));
 }
 
-function deployBlockers(plan, findings) {
-    const targets = new Set(plan.resources.filter(isWrite).flatMap(changeTargets));
-    const written = (f) => findingTargets(f).some((target) => targets.has(target));
-    const errors = findings.filter((f) => f.severity === 'error').sort(compareFindings);
-    return [...errors.filter(written), ...errors.filter((f) => !written(f))];
-}
-function describeBlockers(blockers) {
-    const lines = blockers.map((f) => `- ${f.file}:${f.line} ${f.message}`);
-    const count = blockers.length === 1 ? '1 validation error' : `${blockers.length} validation errors`;
-    return `Nothing was deployed: ${count}. Fix them and push again:\n${lines.join('\n')}`;
-}
-
 const SHA = /^[0-9a-f]{7,64}$/i;
 function gitIsAncestor(cwd) {
     return (ancestor, descendant) => new Promise((resolve) => {
@@ -16091,127 +15982,8 @@ function ancestryChecker(cwd, github) {
     };
 }
 
-function deletionRefusals(plan, settings, target, managedNamespaces) {
-    const deletions = plan.resources.filter((c) => c.action === 'delete');
-    if (deletions.length === 0)
-        return [];
-    const refusals = [];
-    const names = (list) => list.map(resourceName$1).join(', ');
-    if (!target.delete) {
-        refusals.push(`The plan deletes ${count(deletions.length)} (${names(deletions)}) but the delete input is false; set delete: true to allow deletions.`);
-    }
-    const managed = new Set(managedNamespaces);
-    const unmanaged = deletions.filter((c) => c.namespace !== '' && !managed.has(c.namespace));
-    if (unmanaged.length > 0) {
-        refusals.push(`Refusing to delete ${names(unmanaged)}: not in a namespace this repository manages (it holds no resource there and the namespaces input does not list it).`);
-    }
-    const system = deletions.filter((c) => c.namespace === SYSTEM_NAMESPACE && !settings.extraNamespaces.includes(SYSTEM_NAMESPACE));
-    if (system.length > 0) {
-        refusals.push(`Refusing to delete ${names(system)}: the ${SYSTEM_NAMESPACE} namespace is protected; list it in the namespaces input to manage it.`);
-    }
-    if (deletions.length > settings.maxDeletions && !target.allowMassDeletion) {
-        refusals.push(`The plan deletes ${count(deletions.length)}, more than max-deletions (${settings.maxDeletions}); if that is intended, set allow-mass-deletion: true (or raise max-deletions).`);
-    }
-    return refusals;
-}
-function count(n) {
-    return n === 1 ? '1 resource' : `${n} resources`;
-}
-
-async function deploy(plan, deps) {
-    const log = deps.log ?? (() => undefined);
-    const blockers = deployBlockers(plan, deps.findings);
-    if (blockers.length > 0) {
-        deps.confirmReused?.();
-        throw new DeployError(describeBlockers(blockers));
-    }
-    const refusals = deletionRefusals(plan, deps.settings, deps.target, deps.managedNamespaces);
-    if (refusals.length > 0) {
-        throw new DeployError(`Nothing was deployed:\n${refusals.map((r) => `- ${r}`).join('\n')}`);
-    }
-    const semaphore = new Semaphore(deps.settings.concurrency);
-    const namespaces = [
-        ...new Set([
-            ...deps.managedNamespaces,
-            ...plan.namespaces,
-            ...plan.resources.filter(isWrite).map((c) => c.namespace)
-        ])
-    ].sort();
-    const ours = { commit: deps.commit, repository: deps.repository };
-    const early = deps.markers;
-    const { markers, warnings, stored, held } = await (early &&
-        sameNamespaces(early.namespaces, namespaces)
-        ? early.read
-        : readMarkers(deps.api, namespaces, semaphore));
-    const order = await checkCommitOrder(markers, ours, deps.isAncestor ?? gitIsAncestor(process.cwd()));
-    warnings.push(...order.warnings);
-    if (order.older.length > 0) {
-        if (!deps.target.allowOutOfOrder) {
-            const refusal = `Nothing was deployed: ${order.older.join(' ')}`;
-            log(refusal);
-            return {
-                status: 'refused',
-                resources: plan.resources.map((change) => isWrite(change)
-                    ? { change, result: 'skipped', message: 'not deployed: this commit is out of order' }
-                    : { change, result: 'unchanged', revision: currentRevision(change) }),
-                applied: 0,
-                refusal,
-                warnings,
-                markedNamespaces: []
-            };
-        }
-        warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`);
-    }
-    const seal = deps.settings.auth && markerSeal(deps.settings.auth, deps.settings.tenant);
-    const checks = seal &&
-        deps.storedChecks && {
-        ours: deps.storedChecks,
-        recorded: new Map([...(stored ?? [])].map(([namespace, marker]) => [
-            namespace,
-            trustedMarker(seal, namespace, marker).marker
-        ])),
-        facts: deps.contentFacts,
-        seal
-    };
-    if (plan.resources.some(isWrite) || staleMarkers(namespaces, markers, ours, checks).length > 0) {
-        deps.confirmReused?.();
-    }
-    await deps.beforeWrites?.();
-    const marking = [];
-    const mark = (namespace) => marking.push(writeMarkers(deps.api, [namespace], markers, ours, semaphore, checks));
-    const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace));
-    for (const namespace of namespaces)
-        if (!writing.has(namespace))
-            mark(namespace);
-    const applied = await applyPlan(plan, {
-        api: deps.api,
-        refs: deps.refs,
-        readDesiredFile: deps.readDesiredFile,
-        kinds: deps.kinds,
-        concurrency: deps.settings.concurrency,
-        onResult: deps.onResult,
-        onNamespaceDone: (namespace, complete) => complete && mark(namespace)
-    });
-    warnings.push(...applied.warnings);
-    const marked = await Promise.all(marking);
-    warnings.push(...marked.flatMap((m) => m.warnings).sort());
-    return {
-        status: deployStatus(applied.resources),
-        resources: applied.resources,
-        applied: applied.resources.filter((r) => WRITTEN.has(r.result)).length,
-        warnings,
-        markedNamespaces: marked.flatMap((m) => m.written).sort(),
-        markersUnknown: marked.flatMap((m) => m.unknown).sort(),
-        markersBefore: markers,
-        markersHeld: held
-    };
-}
-function currentRevision(change) {
-    return change.kind === 'flow' ? change.current?.revision : undefined;
-}
-
 function renderReceipt(result, meta) {
-    const target = `commit ${commitText(meta.commit, meta.repositoryUrl)} to ${escapeText(meta.server)} (tenant ${escapeText(meta.tenant)}) at ${readableUtc(meta.time)}`;
+    const target = `commit ${commitText(meta.commit, meta.repositoryUrl)} to ${escapeText(meta.server)} (tenant ${escapeText(meta.tenant)}) at ${shownDate(meta.time) ?? escapeText(meta.time)}`;
     const out = [];
     if (result.status === 'refused') {
         out.push(`Not deployed: ${target}. ${escapeText(result.refusal ?? '')}`);
@@ -16276,80 +16048,6 @@ function names(rows) {
     return rows.length === 0
         ? 'nothing'
         : rows.map((r) => escapeText(resourceName$1(r.change))).join(', ');
-}
-
-const RUN_LABEL = 'kestra-gitops.run';
-const LINE_LABEL = 'kestra-gitops.smoke';
-const ATTEMPT_LABEL = 'kestra-gitops.attempt';
-const NOT_RECORDED_GRACE_MS = 15_000;
-const MAX_STARTS = 4;
-const FIRST_POLL_MS = 250;
-const MAX_POLL_MS = 5_000;
-async function startOnce(flow, line, deadline, deps) {
-    const name = `${flow.namespace}.${flow.id}`;
-    const ours = [
-        [RUN_LABEL, deps.runId],
-        [LINE_LABEL, String(line)]
-    ];
-    let lost = '';
-    for (let attempt = 1; attempt <= MAX_STARTS; attempt++) {
-        if (deps.now() >= deadline)
-            return { failed: timedOut(lost, ours), timedOut: true };
-        try {
-            const labels = [...ours, [ATTEMPT_LABEL, String(attempt)]];
-            const execution = await deps.api.startExecution(flow.namespace, flow.id, flow.inputs, {
-                labels,
-                deadline
-            });
-            return { execution, at: deps.now() };
-        }
-        catch (error) {
-            if (!answerLost(error))
-                return { failed: errorMessage(error), timedOut: false };
-            lost = errorMessage(error);
-            deps.log(`Smoke run of ${name}: the start's answer was lost (${lost}); looking it up by label`);
-        }
-        const found = await lookUp(flow, ours, deadline, deps);
-        if ('failed' in found)
-            return found;
-        if (found.execution)
-            return { execution: found.execution, at: deps.now() };
-        deps.log(`Smoke run of ${name}: no execution of attempt ${attempt} was recorded; starting again`);
-    }
-    return { failed: `no start was recorded after ${MAX_STARTS} attempts: ${lost}`, timedOut: false };
-}
-async function lookUp(flow, labels, deadline, deps) {
-    const until = Math.min(deadline, deps.now() + NOT_RECORDED_GRACE_MS);
-    for (let wait = FIRST_POLL_MS;; wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
-        let found;
-        try {
-            found = await deps.api.findExecutions({ namespace: flow.namespace, flowId: flow.id, labels }, { deadline });
-        }
-        catch (error) {
-            if (deps.now() >= deadline)
-                return { failed: timedOut(errorMessage(error), labels), timedOut: true };
-            return {
-                failed: `the start's answer was lost and the execution could not be looked up (${errorMessage(error)}); not started again, so that the flow does not run twice`,
-                timedOut: false
-            };
-        }
-        if (found.length > 1) {
-            deps.log(`Smoke run of ${flow.namespace}.${flow.id}: ${found.length} executions carry this run's labels: ${found.map((e) => e.id).join(', ')}`);
-        }
-        if (found.length > 0)
-            return { execution: found[0] };
-        if (deps.now() >= until) {
-            return deps.now() >= deadline ? { failed: timedOut('', labels), timedOut: true } : {};
-        }
-        await deps.sleep(Math.min(wait, until - deps.now()));
-    }
-}
-function answerLost(error) {
-    return (error instanceof ApiError && (error.status === undefined || isRetryableStatus(error.status)));
-}
-function timedOut(lost, labels) {
-    const label = labels.map(([key, value]) => `${key}:${value}`).join(' ');
-    return `whether it started is unknown at the smoke timeout${lost ? ` (${lost})` : ''}: look for an execution labelled ${label}`;
 }
 
 const PASSING = new Set(['SUCCESS', 'WARNING']);
@@ -16428,6 +16126,79 @@ function durationOf(execution) {
     const ms = Date.parse(execution.endDate) - Date.parse(execution.startDate);
     return Number.isNaN(ms) ? undefined : Math.max(0, ms);
 }
+const RUN_LABEL = 'kestra-gitops.run';
+const LINE_LABEL = 'kestra-gitops.smoke';
+const ATTEMPT_LABEL = 'kestra-gitops.attempt';
+const NOT_RECORDED_GRACE_MS = 15_000;
+const MAX_STARTS = 4;
+const FIRST_POLL_MS = 250;
+const MAX_POLL_MS = 5_000;
+async function startOnce(flow, line, deadline, deps) {
+    const name = `${flow.namespace}.${flow.id}`;
+    const ours = [
+        [RUN_LABEL, deps.runId],
+        [LINE_LABEL, String(line)]
+    ];
+    let lost = '';
+    for (let attempt = 1; attempt <= MAX_STARTS; attempt++) {
+        if (deps.now() >= deadline)
+            return { failed: timedOut(lost, ours), timedOut: true };
+        try {
+            const labels = [...ours, [ATTEMPT_LABEL, String(attempt)]];
+            const execution = await deps.api.startExecution(flow.namespace, flow.id, flow.inputs, {
+                labels,
+                deadline
+            });
+            return { execution, at: deps.now() };
+        }
+        catch (error) {
+            if (!answerLost(error))
+                return { failed: errorMessage(error), timedOut: false };
+            lost = errorMessage(error);
+            deps.log(`Smoke run of ${name}: the start's answer was lost (${lost}); looking it up by label`);
+        }
+        const found = await lookUp(flow, ours, deadline, deps);
+        if ('failed' in found)
+            return found;
+        if (found.execution)
+            return { execution: found.execution, at: deps.now() };
+        deps.log(`Smoke run of ${name}: no execution of attempt ${attempt} was recorded; starting again`);
+    }
+    return { failed: `no start was recorded after ${MAX_STARTS} attempts: ${lost}`, timedOut: false };
+}
+async function lookUp(flow, labels, deadline, deps) {
+    const until = Math.min(deadline, deps.now() + NOT_RECORDED_GRACE_MS);
+    for (let wait = FIRST_POLL_MS;; wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
+        let found;
+        try {
+            found = await deps.api.findExecutions({ namespace: flow.namespace, flowId: flow.id, labels }, { deadline });
+        }
+        catch (error) {
+            if (deps.now() >= deadline)
+                return { failed: timedOut(errorMessage(error), labels), timedOut: true };
+            return {
+                failed: `the start's answer was lost and the execution could not be looked up (${errorMessage(error)}); not started again, so that the flow does not run twice`,
+                timedOut: false
+            };
+        }
+        if (found.length > 1) {
+            deps.log(`Smoke run of ${flow.namespace}.${flow.id}: ${found.length} executions carry this run's labels: ${found.map((e) => e.id).join(', ')}`);
+        }
+        if (found.length > 0)
+            return { execution: found[0] };
+        if (deps.now() >= until) {
+            return deps.now() >= deadline ? { failed: timedOut('', labels), timedOut: true } : {};
+        }
+        await deps.sleep(Math.min(wait, until - deps.now()));
+    }
+}
+function answerLost(error) {
+    return (error instanceof ApiError && (error.status === undefined || isRetryableStatus(error.status)));
+}
+function timedOut(lost, labels) {
+    const label = labels.map(([key, value]) => `${key}:${value}`).join(' ');
+    return `whether it started is unknown at the smoke timeout${lost ? ` (${lost})` : ''}: look for an execution labelled ${label}`;
+}
 
 function rollbackSection(result) {
     const lines = [
@@ -16435,14 +16206,10 @@ function rollbackSection(result) {
             ? '↩️ **Rolled back**: every resource this deploy changed is back as it was before, and the deployed-commit marker too.'
             : `⚠️ **Rollback incomplete** (rolled-back: ${result.rolledBack}): ${backCount(result)}.`
     ];
-    for (const left of leftBehind(result)) {
-        lines.push(`- ${escapeText(notBack(left))}`);
-    }
-    for (const marker of markersLeft(result)) {
-        lines.push(`- ${escapeText(markerSentence(marker))}`);
-    }
+    for (const left of notBack(result))
+        lines.push(`- ${escapeText(left)}`);
     if (result.resumable)
-        lines.push('', escapeText(resumeSentence()));
+        lines.push('', escapeText(RESUME));
     const rows = [
         ...result.resources.map((r) => ({
             resource: r.item.name,
@@ -16474,9 +16241,8 @@ function rollbackAccount(result) {
     }
     return [
         `The rollback is incomplete (rolled-back: ${result.rolledBack}): ${backCount(result)}.`,
-        ...leftBehind(result).map((r) => `  ${notBack(r)}`),
-        ...markersLeft(result).map((m) => `  ${markerSentence(m)}`),
-        ...(result.resumable ? [resumeSentence()] : [])
+        ...notBack(result).map((left) => `  ${left}`),
+        ...(result.resumable ? [RESUME] : [])
     ].join('\n');
 }
 function rollbackLine(done) {
@@ -16489,23 +16255,17 @@ function backCount(result) {
     const back = result.resources.filter((r) => r.result === 'restored').length;
     return `${back} of ${result.resources.length} resource(s) are back as they were before the deploy`;
 }
-function notBack(r) {
-    return r.result === 'kept'
-        ? `${r.item.name}: kept as the server holds it, not rolled back (${r.message})`
-        : `${r.item.name}: left at the deployed version (${r.message})`;
+function notBack({ resources, markers }) {
+    return [
+        ...resources.flatMap(({ result, item, message }) => result === 'restored'
+            ? []
+            : result === 'kept'
+                ? `${item.name}: kept as the server holds it, not rolled back (${message})`
+                : `${item.name}: left at the deployed version (${message})`),
+        ...markers.flatMap(({ result, namespace, message }) => result === 'restored' ? [] : `The deployed-commit marker of ${namespace} ${message}.`)
+    ];
 }
-function leftBehind(result) {
-    return result.resources.filter((r) => r.result !== 'restored');
-}
-function markersLeft(result) {
-    return result.markers.filter((m) => m.result !== 'restored');
-}
-function markerSentence({ namespace, message }) {
-    return `The deployed-commit marker of ${namespace} ${message}.`;
-}
-function resumeSentence() {
-    return `Re-run the workflow to finish the rollback: its progress is recorded in the KV store of each namespace (${ROLLBACK_RECORD_KEY}).`;
-}
+const RESUME = `Re-run the workflow to finish the rollback: its progress is recorded in the KV store of each namespace (${ROLLBACK_RECORD_KEY}).`;
 
 function smokeSection(report) {
     const failed = report.runs.filter((r) => r.verdict !== 'passed').length;
@@ -16541,6 +16301,15 @@ function formatDuration(ms) {
         return `${(ms / 1000).toFixed(1)} s`;
     const minutes = Math.floor(ms / 60_000);
     return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function setCountOutputs(reporter, counts) {
+    reporter.setOutput('created', counts.create);
+    reporter.setOutput('updated', counts.update);
+    reporter.setOutput('deleted', counts.delete);
+    reporter.setOutput('unchanged', counts.unchanged);
+    reporter.setOutput('orphaned', counts.orphaned);
+    reporter.setOutput('drifted', counts.drifted);
 }
 
 async function afterDeploy(args) {
@@ -16593,13 +16362,13 @@ async function rollbackIfFailed(args, smoke, wrote) {
     if (!settings.rollback || !failed || !touched)
         return undefined;
     const plan = planFromDeploy(result, deployed, args.kinds);
-    const undone = await phase(reporter, 'Rollback', () => rollback(plan, {
-        api: kestra,
-        refs: args.refs,
-        kinds: args.kinds,
-        concurrency: settings.concurrency,
-        log: reporter.info
-    }), rollbackLine);
+    const { refs, kinds } = args;
+    return rollbackPhase('Rollback', plan, { kestra, refs, kinds, settings, reporter });
+}
+async function rollbackPhase(title, plan, run, recorded) {
+    const { kestra: api, refs, kinds, settings, reporter } = run;
+    const { concurrency } = settings;
+    const undone = await phase(reporter, title, () => rollback(plan, { api, refs, kinds, concurrency, log: reporter.info, recorded }), rollbackLine);
     for (const warning of undone.warnings)
         reporter.warning(warning);
     return undone;
@@ -16609,16 +16378,6 @@ function failedRun(run) {
     const state = run.verdict === 'timed-out' ? 'timed out' : (run.state ?? run.message);
     return `${run.flow.namespace}.${run.flow.id} (${id}: ${state})`;
 }
-
-function setCountOutputs(reporter, counts) {
-    reporter.setOutput('created', counts.create);
-    reporter.setOutput('updated', counts.update);
-    reporter.setOutput('deleted', counts.delete);
-    reporter.setOutput('unchanged', counts.unchanged);
-    reporter.setOutput('orphaned', counts.orphaned);
-    reporter.setOutput('drifted', counts.drifted);
-}
-
 async function stoppedRollbacks(kestra, namespaces, early, kinds, reporter) {
     try {
         const values = early && sameNamespaces(early.namespaces, namespaces)
@@ -16642,22 +16401,13 @@ async function finishRollbacks(records, deps) {
     return reportFinished(results, deps);
 }
 async function resumeEach(records, deps) {
-    const { reporter, settings } = deps;
+    const { reporter } = deps;
     const results = [];
     for (const plan of plansFromRecords(records, deps.kinds)) {
         const namespaces = plan.markers.map((m) => m.namespace).join(', ');
         reporter.warning(`A rollback of the deploy of commit ${short(plan.deployed)} is recorded as unfinished in namespace(s) ${namespaces}: finishing it before anything else.`);
-        const done = await phase(reporter, `Rollback of ${short(plan.deployed)} left unfinished`, () => rollback(plan, {
-            api: deps.kestra,
-            refs: deps.refs,
-            kinds: deps.kinds,
-            concurrency: settings.concurrency,
-            log: reporter.info,
-            recorded: true
-        }), rollbackLine);
-        for (const warning of done.warnings)
-            reporter.warning(warning);
-        results.push(done);
+        const title = `Rollback of ${short(plan.deployed)} left unfinished`;
+        results.push(await rollbackPhase(title, plan, deps, true));
     }
     return results;
 }
@@ -16952,44 +16702,6 @@ function renderedReport(report) {
     return { ...report, plan: { ...report.plan, resources } };
 }
 
-function gitToServerDiff(planDiff, name) {
-    const [patch] = parsePatch(planDiff);
-    if (!patch)
-        return planDiff;
-    const reversed = reversePatch(patch);
-    reversed.oldFileName = reversed.oldFileName === NO_FILE ? NO_FILE : `git/${name}`;
-    reversed.newFileName = reversed.newFileName === NO_FILE ? NO_FILE : `kestra/${name}`;
-    for (const hunk of reversed.hunks)
-        hunk.lines = removalsFirst(hunk.lines);
-    return formatPatch(reversed, FILE_HEADERS_ONLY);
-}
-function removalsFirst(lines) {
-    const out = [];
-    let removed = [];
-    let added = [];
-    let last;
-    const flush = () => {
-        out.push(...removed, ...added);
-        removed = [];
-        added = [];
-    };
-    for (const line of lines) {
-        if (line.startsWith('-'))
-            (last = removed).push(line);
-        else if (line.startsWith('+'))
-            (last = added).push(line);
-        else if (line.startsWith('\\') && last)
-            last.push(line);
-        else {
-            flush();
-            last = undefined;
-            out.push(line);
-        }
-    }
-    flush();
-    return out;
-}
-
 function driftPlan(plan) {
     const resources = plan.resources.map((r) => r.action === 'unchanged' || r.drifted ? r : { ...r, drifted: true });
     return { ...plan, resources, counts: countPlan(resources) };
@@ -17036,6 +16748,43 @@ function diffOf(change, name, state, kinds) {
 }
 function serverText(bytes) {
     return bytes === undefined ? undefined : (decodeText(bytes) ?? null);
+}
+function gitToServerDiff(planDiff, name) {
+    const [patch] = parsePatch(planDiff);
+    if (!patch)
+        return planDiff;
+    const reversed = reversePatch(patch);
+    reversed.oldFileName = reversed.oldFileName === NO_FILE ? NO_FILE : `git/${name}`;
+    reversed.newFileName = reversed.newFileName === NO_FILE ? NO_FILE : `kestra/${name}`;
+    for (const hunk of reversed.hunks)
+        hunk.lines = removalsFirst(hunk.lines);
+    return formatPatch(reversed, FILE_HEADERS_ONLY);
+}
+function removalsFirst(lines) {
+    const out = [];
+    let removed = [];
+    let added = [];
+    let last;
+    const flush = () => {
+        out.push(...removed, ...added);
+        removed = [];
+        added = [];
+    };
+    for (const line of lines) {
+        if (line.startsWith('-'))
+            (last = removed).push(line);
+        else if (line.startsWith('+'))
+            (last = added).push(line);
+        else if (line.startsWith('\\') && last)
+            last.push(line);
+        else {
+            flush();
+            last = undefined;
+            out.push(line);
+        }
+    }
+    flush();
+    return out;
 }
 
 async function gatherReview(args) {
@@ -17142,26 +16891,13 @@ function byStateNames(executions) {
 }
 
 async function planMode(args) {
-    const { ports, model, state } = args;
-    const { desired, commitTime: reference } = args.snapshot;
+    const { ports } = args;
+    const { desired, commitTime } = args.checked.snapshot;
     if (desired === undefined) {
         throw new ActionError('a plan needs the snapshot of a plan or deploy run');
     }
     const { reporter } = ports;
-    const { plan, findings: impactFindings, notes: reviewNotes } = await phase(reporter, 'Plan', async () => {
-        const built = await plannedChanges(args, desired);
-        const { graph, impact } = await impactOf(args, built, reference);
-        for (const [namespace, counts] of countsByNamespace(impact.plan)) {
-            reporter.info(`${namespace}: ${countsText(counts)}`);
-        }
-        const unfinished = args.snapshot.unfinished ?? { byFlow: new Map() };
-        const review = { ...args.review, unfinished, plan: impact.plan, model, state };
-        const reads = await gatherReview({ ...review, calls: graph.calls });
-        const everyFlow = args.context.pullRequest === undefined;
-        const reviewed = decideReview({ ...review, everyFlow }, reads, reporter);
-        const findings = [...impact.findings, ...reviewed.findings];
-        return { plan: reviewed.plan, findings, notes: reviewed.notes };
-    }, ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`);
+    const { plan, findings: impactFindings, notes: reviewNotes } = await phase(reporter, 'Plan', () => reviewedPlan(args, desired, commitTime), ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`);
     const findings = sortFindings([...args.report.findings, ...impactFindings]);
     const notes = [...(args.report.notes ?? []), ...reviewNotes];
     const report = { ...args.report, findings, plan, notes };
@@ -17180,11 +16916,35 @@ async function planMode(args) {
     await commenting;
     return { plan, summary, findings, notes };
 }
+async function reviewedPlan(args, desired, reference) {
+    const { checked, state, ports } = args;
+    const built = await plannedChanges(args, desired);
+    const { graph, impact } = await impactOf(args, built, reference);
+    for (const [namespace, counts] of countsByNamespace(impact.plan)) {
+        ports.reporter.info(`${namespace}: ${countsText(counts)}`);
+    }
+    const { listings, unfinished = { byFlow: new Map() } } = checked.snapshot;
+    const { names, model } = checked;
+    const review = {
+        kestra: args.kestra,
+        names,
+        listings,
+        unfinished,
+        plan: impact.plan,
+        model,
+        state
+    };
+    const reads = await gatherReview({ ...review, calls: graph.calls });
+    const everyFlow = args.context.pullRequest === undefined;
+    const reviewed = decideReview({ ...review, everyFlow }, reads, ports.reporter);
+    const findings = [...impact.findings, ...reviewed.findings];
+    return { plan: reviewed.plan, findings, notes: reviewed.notes };
+}
 async function impactOf(args, built, reference) {
-    const { state } = args;
+    const { state, checked } = args;
     const deleted = built.resources.filter((r) => r.kind === 'flow' && r.action === 'delete');
-    const outside = await outsideUsers(args.review.kestra, deleted, state, args.settings.concurrency);
-    const repository = { flows: args.model.flows, references: args.references };
+    const outside = await outsideUsers(args.kestra, deleted, state, args.settings.concurrency);
+    const repository = { flows: checked.model.flows, references: checked.references };
     const graph = callGraph(repository, state, outside.users);
     const impact = withImpact(built, {
         ...graph,
@@ -17195,20 +16955,22 @@ async function impactOf(args, built, reference) {
     return { graph, impact };
 }
 async function plannedChanges(args, desired) {
-    const { target, context, ports, model, changed, state } = args;
+    const { target, context, ports, state, checked } = args;
+    const { model, changed } = checked;
+    const { base } = checked.snapshot;
     const heldBack = model.readProblems.some((problem) => problem.rule === MISSING_FOLDER);
     const input = {
-        against: args.review.kestra.target,
+        against: args.kestra.target,
         namespaces: model.managedNamespaces,
         desired,
         actual: state,
         scope: target.scope,
         changedFiles: changed.kind === 'list' ? changed.paths : undefined,
-        base: args.base && valueOfEnded(args.base),
+        base: base && valueOfEnded(base),
         deleteEnabled: target.delete && !heldBack
     };
     const kinds = args.kinds.map((kind) => kind.decide);
-    const held = args.snapshot.kinds;
+    const held = checked.snapshot.kinds;
     let built = buildPlan(input, kinds, held);
     const baseSha = baseCommit(context);
     if (baseSha && !input.base && ports.github) {
@@ -17228,7 +16990,7 @@ function writePlanOutputs(args, report, plan) {
     const { edge, reporter } = ports;
     const planDocument = planJson(plan, {
         mode: report.mode,
-        ...args.review.kestra.target,
+        ...args.kestra.target,
         commit: context.sha,
         settings: settings.recorded,
         findings: report.findings,
@@ -17265,7 +17027,7 @@ async function postComment(args, report, sent) {
         commentKey: settings.commentKey,
         runUrl: runUrl(context)
     });
-    const outcome = await ports.github.upsertStickyComment(pr.number, commentMarker(settings.commentKey), body, args.snapshot.comments, sent);
+    const outcome = await ports.github.upsertStickyComment(pr.number, commentMarker(settings.commentKey), body, args.checked.snapshot.comments, sent);
     if (outcome.status === 'forbidden') {
         ports.reporter.warning(`The pull-request comment could not be written: ${outcome.message}`);
         return;
@@ -17389,20 +17151,6 @@ async function previousVerdict(github, environment, sha, current) {
     return undefined;
 }
 
-function unfinishedGuard(args) {
-    const { settings, kestra, ports } = args;
-    const flows = args.plan.resources.filter((r) => r.kind === 'flow' && (r.action === 'update' || r.action === 'delete'));
-    return {
-        policy: settings.runningExecutions,
-        timeoutSeconds: settings.runningExecutionsTimeoutSeconds,
-        flows,
-        read: () => readUnfinished(kestra, flows),
-        log: ports.reporter.info,
-        sleep: (ms) => setTimeout$1(ms),
-        now: () => ports.now().getTime()
-    };
-}
-
 async function applyMode(args) {
     const { settings, target, context, ports, plan } = args;
     const { reporter } = ports;
@@ -17493,13 +17241,13 @@ async function deployDeps(args, refs, kinds) {
     const { settings, target, context, ports } = args;
     return {
         storedChecks: await args.checked.storedChecks,
-        contentFacts: args.checked.state &&
-            contentFactsToStore(args.plan, args.checked.state, args.checked.model.files),
+        contentFacts: args.checked.snapshot.state &&
+            contentFactsToStore(args.plan, args.checked.snapshot.state, args.checked.model.files),
         ...{ api: args.kestra, findings: args.findings, refs, kinds, settings, target },
         readDesiredFile: repositoryFileReader(args.checked.model),
         managedNamespaces: args.checked.model.managedNamespaces,
         commit: context.sha,
-        markers: args.checked.markers,
+        markers: args.checked.snapshot.markers,
         repository: `${context.owner}/${context.repo}`,
         isAncestor: ancestryChecker(context.workspace, ports.github),
         log: ports.reporter.info,
@@ -17553,7 +17301,7 @@ function repositoryFileReader(model) {
         const entry = entries.get(fileKey(change.namespace, change.path));
         if (!entry)
             throw new DeployError(`No repository file for ${change.namespace}:${change.path}`);
-        return readNamespaceFileBytes(entry);
+        return WALK.readFileBytes(entry);
     };
 }
 function namespacesOf(args) {
@@ -17592,31 +17340,40 @@ function failureSummary(result, rolledBack) {
     ].join('\n');
 }
 async function reportOnPullRequest(args, headline, receipt) {
-    if (args.context.eventName !== 'push')
+    const { ports, context, settings, target } = args;
+    if (context.eventName !== 'push' || !ports.github || !target.comment)
         return;
     try {
-        await addDeployedSection(args, headline, receipt);
+        const pr = await ports.github.findMergedPullRequest(context.sha);
+        if (!pr)
+            return;
+        const marker = commentMarker(settings.commentKey);
+        const [comment] = (await ports.github.commentsByThisToken(pr, marker)).comments;
+        if (!comment)
+            return;
+        const body = upsertDeployedSection(comment.body, receipt, headline);
+        const outcome = await ports.github.updateComment(comment.id, body);
+        if (outcome.status === 'forbidden')
+            ports.reporter.warning(`The pull-request comment could not be updated: ${outcome.message}`);
+        else
+            ports.reporter.setOutput('comment-url', outcome.url);
     }
     catch (error) {
-        args.ports.reporter.warning(`The Deployed section could not be added to the pull-request comment: ${errorMessage(error)}`);
+        ports.reporter.warning(`The Deployed section could not be added to the pull-request comment: ${errorMessage(error)}`);
     }
 }
-async function addDeployedSection(args, headline, receipt) {
-    const { ports, context, settings, target } = args;
-    if (!ports.github || !target.comment)
-        return;
-    const pr = await ports.github.findMergedPullRequest(context.sha);
-    if (!pr)
-        return;
-    const [comment] = (await ports.github.commentsByThisToken(pr, commentMarker(settings.commentKey)))
-        .comments;
-    if (!comment)
-        return;
-    const outcome = await ports.github.updateComment(comment.id, upsertDeployedSection(comment.body, receipt, headline));
-    if (outcome.status === 'forbidden')
-        ports.reporter.warning(`The pull-request comment could not be updated: ${outcome.message}`);
-    else
-        ports.reporter.setOutput('comment-url', outcome.url);
+function unfinishedGuard(args) {
+    const { settings, kestra, ports } = args;
+    const flows = args.plan.resources.filter((r) => r.kind === 'flow' && (r.action === 'update' || r.action === 'delete'));
+    return {
+        policy: settings.runningExecutions,
+        timeoutSeconds: settings.runningExecutionsTimeoutSeconds,
+        flows,
+        read: () => readUnfinished(kestra, flows),
+        log: ports.reporter.info,
+        sleep: (ms) => setTimeout$1(ms),
+        now: () => ports.now().getTime()
+    };
 }
 
 const DRIFT_EVENTS = ['schedule', 'workflow_dispatch'];
@@ -17717,20 +17474,6 @@ function remainingDrift(items, outcome) {
     });
 }
 
-const DRIFT_LABEL = 'kestra-gitops-drift';
-function driftMarker(commentKey) {
-    return commentMarker(commentKey).replace('<!-- kestra-gitops:', '<!-- kestra-gitops-drift:');
-}
-function driftPullMarker(commentKey) {
-    return commentMarker(commentKey).replace('<!-- kestra-gitops:', '<!-- kestra-gitops-drift-pr:');
-}
-function driftBranch(commentKey) {
-    return `kestra-gitops/drift-${commentKey}`;
-}
-function driftCommitTrailer(commentKey) {
-    return `Kestra-GitOps-Drift: ${commentKey}`;
-}
-
 const KIND_TEXT = {
     edited: 'edited in Kestra',
     'only-in-kestra': 'only in Kestra',
@@ -17744,14 +17487,6 @@ function headText(target) {
 }
 function codeName(text) {
     return `<code>${escapeHtml(text.replace(/\s*[\r\n]+\s*/g, ' '))}</code>`;
-}
-function shownDate(iso) {
-    if (!iso)
-        return undefined;
-    const time = Date.parse(iso);
-    if (Number.isNaN(time))
-        return undefined;
-    return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 function driftLine(item) {
     const parts = [KIND_TEXT[item.kind]];
@@ -17778,7 +17513,19 @@ function driftDetails(item, reducedNote) {
     return `<details><summary>${driftLine(item)}</summary>\n\n${body}\n\n</details>`;
 }
 const AUTHOR_NOTE = 'Kestra records when a flow revision was saved, not who saved it: look in Kestra Enterprise’s audit log for the user.';
-
+const DRIFT_LABEL = 'kestra-gitops-drift';
+function driftMarker(commentKey) {
+    return commentMarker(commentKey).replace('<!-- kestra-gitops:', '<!-- kestra-gitops-drift:');
+}
+function driftPullMarker(commentKey) {
+    return commentMarker(commentKey).replace('<!-- kestra-gitops:', '<!-- kestra-gitops-drift-pr:');
+}
+function driftBranch(commentKey) {
+    return `kestra-gitops/drift-${commentKey}`;
+}
+function driftCommitTrailer(commentKey) {
+    return `Kestra-GitOps-Drift: ${commentKey}`;
+}
 const ISSUE_BUDGET = COMMENT_LIMIT - 2_000;
 function driftTitle(input) {
     const key = input.commentKey === 'default' ? '' : ` (${input.commentKey})`;
@@ -17832,7 +17579,6 @@ function driftGoneComment(input) {
     const run = input.runUrl ? `\n\n${runLine(input.runUrl)}` : '';
     return `${how} (${headText(input)}).${run}`;
 }
-
 function driftPullTitle(input) {
     const key = input.commentKey === 'default' ? '' : ` (${input.commentKey})`;
     return `Bring back the edits made in Kestra${key}`;
@@ -18081,7 +17827,7 @@ async function driftMode(args) {
     const { settings, ports } = args;
     const { reporter } = ports;
     const { plan } = args;
-    const items = driftedResources(plan, args.checked.state ?? new Map(), args.kinds.map((kind) => kind.decide));
+    const items = driftedResources(plan, args.checked.snapshot.state ?? new Map(), args.kinds.map((kind) => kind.decide));
     setCountOutputs(reporter, plan.counts);
     reporter.setOutput('has-changes', items.length > 0);
     reporter.setOutput('deployed', false);
@@ -18106,14 +17852,14 @@ async function driftMode(args) {
         const reason = pulled.notBroughtBack?.get(item.name);
         return reason === undefined ? item : { ...item, note: `not brought back: ${reason}` };
     });
-    const report = reportInput$1(args, reported, { pullRequestUrl: pulled.url });
+    const report = reportInput(args, reported, { pullRequestUrl: pulled.url });
     await reporter.writeSummary(`${args.summary}\n\n${driftSummarySection(report, SUMMARY_DRIFT_BUDGET)}\n`);
     await keepIssue(args, report, false);
     return { failure: pullFailure ?? driftFailure(args, items) };
 }
 async function revert(args, plan, items) {
     const action = `drift-action: revert — Git (${args.branch} at ${args.context.sha.slice(0, 7)}) is deployed over the drift, under every deploy guard.`;
-    const before = reportInput$1(args, items, { action });
+    const before = reportInput(args, items, { action });
     const summary = `${args.summary}\n\n${driftSummarySection(before, SUMMARY_DRIFT_BUDGET)}`;
     let outcome;
     let failure;
@@ -18130,15 +17876,15 @@ async function revert(args, plan, items) {
     }
     catch (error) {
         const remaining = remainingDrift(items, { refused: errorMessage(error) });
-        await keepIssue(args, reportInput$1(args, remaining, { action }), false);
+        await keepIssue(args, reportInput(args, remaining, { action }), false);
         throw error;
     }
     const remaining = remainingDrift(items, outcome);
-    await keepIssue(args, reportInput$1(args, remaining, { action }), remaining.length === 0);
+    await keepIssue(args, reportInput(args, remaining, { action }), remaining.length === 0);
     return { failure: failure ?? driftFailure(args, remaining) };
 }
 async function keepIssue(args, report, reverted) {
-    const { ports, settings, context } = args;
+    const { ports, settings } = args;
     const github = ports.drift;
     if (!github) {
         ports.reporter.warning('No github-token: the drift issue was not written (the job summary has the drift).');
@@ -18152,12 +17898,7 @@ async function keepIssue(args, report, reverted) {
             title: driftTitle(report),
             body: driftIssueBody(report)
         })
-        : await github.closeIssue(marker, DRIFT_LABEL, driftGoneComment({
-            branch: args.branch,
-            commit: context.sha,
-            reverted,
-            runUrl: runUrl(context)
-        }));
+        : await github.closeIssue(marker, DRIFT_LABEL, goneComment(args, reverted));
     if (!outcome)
         return;
     if (outcome.status === 'forbidden') {
@@ -18184,13 +17925,8 @@ async function pullRequest(args, items) {
     return { ...(url !== undefined && { url }), notBroughtBack };
 }
 async function closePullRequest(args, github) {
-    const { ports, settings, context } = args;
-    const closed = await github.closePullRequest(driftBranch(settings.commentKey), driftGoneComment({
-        branch: args.branch,
-        commit: context.sha,
-        reverted: false,
-        runUrl: runUrl(context)
-    }));
+    const { ports } = args;
+    const closed = await github.closePullRequest(driftBranch(args.settings.commentKey), goneComment(args, false));
     if (closed?.status === 'forbidden')
         ports.reporter.warning(closed.message);
     else if (closed)
@@ -18199,7 +17935,7 @@ async function closePullRequest(args, github) {
 async function pullRequestTree(args, items) {
     const { ports, settings, context, checked } = args;
     const [serverFiles, committed] = await Promise.all([
-        readServerFiles(args.kestra, items, checked.state ?? new Map()),
+        readServerFiles(args.kestra, items, checked.snapshot.state ?? new Map()),
         readCommitPaths(context.workspace, context.sha)
     ]);
     const { model } = checked;
@@ -18277,7 +18013,7 @@ function reportUnwritten(reporter, outcome, branch) {
     else
         reporter.info('Nothing of the drift can be brought back to the repository: no pull request.');
 }
-function reportInput$1(args, items, extra) {
+function reportInput(args, items, extra) {
     const { settings, context, ports } = args;
     return {
         commentKey: settings.commentKey,
@@ -18289,6 +18025,10 @@ function reportInput$1(args, items, extra) {
         runUrl: runUrl(context),
         checkedAt: ports.now().toISOString()
     };
+}
+function goneComment(args, reverted) {
+    const { branch, context } = args;
+    return driftGoneComment({ branch, commit: context.sha, reverted, runUrl: runUrl(context) });
 }
 function shownDrift(items) {
     return items.map(({ change, ...item }) => ({
@@ -18345,9 +18085,6 @@ async function onTarget(server, target) {
         return;
     throw new ConfigError('upgrade-server', `${server.target.server} answers version ${JSON.stringify(version.slice(0, 40))}, not one of the ${target} line the upgrade check targets`);
 }
-function upgradeBranch(target) {
-    return `kestra-gitops/upgrade-${target}`;
-}
 async function upgradeMode(work, settings, context, ports, upgrade) {
     if (work.writes !== 'upgrade')
         return undefined;
@@ -18361,7 +18098,7 @@ async function upgradeMode(work, settings, context, ports, upgrade) {
     if (!upgrade)
         return undefined;
     const base = context.defaultBranch ?? (await github.defaultBranch());
-    const branch = upgradeBranch(upgrade.report.target);
+    const branch = `kestra-gitops/upgrade-${upgrade.report.target}`;
     const encoder = new TextEncoder();
     const written = await github.writeBranch({
         name: branch,
@@ -18412,14 +18149,13 @@ async function execute(settings, target, context, ports, reads) {
         learnShown(checked, ports);
         const { report, upgrade } = await reportOf({ settings, context, work, kestra, checked, ports });
         const publish = (findings) => published(findings, checked, settings, ports);
-        if (!work.plan || !kestra || !checked.state) {
+        const { state } = checked.snapshot;
+        if (!work.plan || !kestra || !state) {
             return await withoutPlan({ work, settings, context, ports, checked, report, upgrade });
         }
         const { plan, summary, findings, ...planned } = await planMode({
-            ...{ settings, target, context, ports, report, kinds: KINDS },
-            ...{ model: checked.model, references: checked.references, changed: checked.changed },
-            ...{ state: checked.state, base: checked.base, snapshot: checked.snapshot },
-            review: { kestra, names: checked.names, listings: checked.listings }
+            ...{ settings, target, context, ports, report, kinds: KINDS, kestra, checked },
+            state
         }).catch((error) => {
             publish(checked.findings);
             throw error;
@@ -18450,7 +18186,8 @@ async function execute(settings, target, context, ports, reads) {
 }
 async function withoutPlan(run) {
     const { work, settings, context, ports, checked, upgrade } = run;
-    const named = checked.listings ? everyFlowsNames(checked, ports.reporter) : [];
+    const { listings } = checked.snapshot;
+    const named = listings ? everyFlowsNames({ names: checked.names, listings }, ports.reporter) : [];
     const findings = [...checked.findings, ...named].sort(compareFindings);
     const report = { ...run.report, findings };
     await reportNoDeploy(ports.reporter, renderSummary(ports.edge.shown(report)));
@@ -18483,21 +18220,17 @@ async function reportNoDeploy(reporter, summary, counts) {
 function published(findings, checked, settings, ports) {
     const { reporter } = ports;
     reporter.annotate(findings.filter((finding) => !checked.findings.includes(finding)));
-    const counts = tally(findings);
-    reporter.setOutput('errors', counts.errors);
-    reporter.setOutput('warnings', counts.warnings);
+    const counts = findingCounts(findings);
+    reporter.setOutput('errors', counts.error);
+    reporter.setOutput('warnings', counts.warning);
     return failureMessage(findings, settings.failOn);
 }
 async function reportOf(run) {
-    const { settings, work, checked, kestra, ports } = run;
+    const { settings, context, work, kestra, checked, ports } = run;
     const flows = checked.model.flows;
     const upgrade = await upgradeReadiness(settings, work, flows, kestra, ports.upgradeServer);
-    return { report: { ...(await reportInput(run)), upgrade: upgrade?.report }, upgrade };
-}
-async function reportInput(run) {
-    const { settings, context, work, kestra, checked } = run;
-    const kestraUi = kestra && checked.state ? await kestra.uiBase() : undefined;
-    return {
+    const kestraUi = kestra && checked.snapshot.state ? await kestra.uiBase() : undefined;
+    const report = {
         mode: work.mode,
         server: kestra?.target.server,
         tenant: settings.tenant,
@@ -18512,8 +18245,10 @@ async function reportInput(run) {
             ? undefined
             : repositoryUrl(context.serverUrl, context.owner, context.repo),
         kestraUi,
-        kinds: DECIDE_KINDS
+        kinds: DECIDE_KINDS,
+        upgrade: upgrade?.report
     };
+    return { report, upgrade };
 }
 
 const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run'];
@@ -18651,11 +18386,7 @@ async function deployPreview(settings, context, ports, reads) {
     if (now?.state === 'open')
         return deployed;
     ports.reporter.warning(`Preview: pull request #${number} closed while its preview deployed; the preview is removed again.`);
-    const removal = await takeDownPreview(settings, context, ports);
-    return {
-        section: previewRemovedSection(removal.namespaces, removal.deleted.length, removal.leftAlone.map((line) => ports.edge.message(line))),
-        failure: removal.failure
-    };
+    return takeDownPreview(settings, context, ports);
 }
 async function deployPreviewOnce(settings, context, ports, reads) {
     const preview = previewOf(context);
@@ -18719,12 +18450,11 @@ function leaves(namespaces) {
     return namespaces.filter((n) => !namespaces.some((other) => other.startsWith(`${n}.`)));
 }
 async function closePreview(settings, context, ports) {
-    const { reporter, edge } = ports;
+    const { reporter } = ports;
     const { prefix } = previewOf(context);
     reporter.setOutput('mode', 'deploy');
     reporter.info(`kestra-gitops: removing the preview ${prefix}.* (pull request closed)`);
-    const removal = await takeDownPreview(settings, context, ports);
-    const section = previewRemovedSection(removal.namespaces, removal.deleted.length, removal.leftAlone.map((line) => edge.message(line)));
+    const { section, deleted, failure } = await takeDownPreview(settings, context, ports);
     if (settings.comment && ports.github) {
         try {
             const comment = await ports.github.findStickyComment(context.pullRequest.number, commentMarker(settings.commentKey));
@@ -18735,12 +18465,12 @@ async function closePreview(settings, context, ports) {
             reporter.warning(`The pull-request comment could not be updated: ${errorMessage(error)}`);
         }
     }
-    reporter.setOutput('deleted', removal.deleted.length);
-    reporter.setOutput('deployed', removal.deleted.length > 0);
+    reporter.setOutput('deleted', deleted);
+    reporter.setOutput('deployed', deleted > 0);
     await reporter.writeSummary(`## Kestra preview removed\n\n${section}\n`);
     return {
         mode: 'deploy',
-        failure: removal.failure,
+        failure,
         report: {
             mode: 'deploy',
             tenant: settings.tenant,
@@ -18751,7 +18481,7 @@ async function closePreview(settings, context, ports) {
     };
 }
 async function takeDownPreview(settings, context, ports) {
-    const { reporter, kestra } = ports;
+    const { reporter, kestra, edge } = ports;
     const preview = previewOf(context);
     const { prefix } = preview;
     const deployments = ports.deployments
@@ -18781,7 +18511,9 @@ async function takeDownPreview(settings, context, ports) {
     const failure = removal.failed.length > 0
         ? `The preview was not removed completely:\n${removal.failed.map((f) => `  ${f}`).join('\n')}\nRe-run the job to finish.`
         : undefined;
-    return { ...removal, namespaces, failure };
+    const deleted = removal.deleted.length;
+    const leftAlone = removal.leftAlone.map((line) => edge.message(line));
+    return { section: previewRemovedSection(namespaces, deleted, leftAlone), deleted, failure };
 }
 function payloadNamespaces(payload) {
     const listed = payload?.kestra?.namespaces;
@@ -18949,19 +18681,19 @@ function readCharacter(text, at, layers = 2) {
     return readings;
 }
 function introducersAt(text, at, unit, layers) {
-    const found = [];
-    if (unit === BACKSLASH || unit === AMPERSAND || unit === PERCENT) {
-        found.push({ code: unit, end: at + 1 });
-    }
-    if (layers > 1 && (unit === BACKSLASH || unit === AMPERSAND || unit === PERCENT)) {
+    if (!isIntroducer(unit))
+        return [];
+    const found = [{ code: unit, end: at + 1 }];
+    if (layers > 1) {
         for (const escaped of readCharacter(text, at, layers - 1)) {
-            const { code, end } = escaped;
-            const isIntroducer = code === BACKSLASH || code === AMPERSAND || code === PERCENT;
-            if (isIntroducer && end > at + 1)
+            if (isIntroducer(escaped.code) && escaped.end > at + 1)
                 found.push(escaped);
         }
     }
     return found;
+}
+function isIntroducer(unit) {
+    return unit === BACKSLASH || unit === AMPERSAND || unit === PERCENT;
 }
 function foldAt(text, at) {
     let end = at;
@@ -19012,8 +18744,7 @@ function backslashEscape(text, at, layers) {
         return codeOf(hexDigits(text, at + 1, 2), at + 3);
     if (letter in SHORT_ESCAPES)
         return { code: SHORT_ESCAPES[letter], end: at + 1 };
-    const code = letter.charCodeAt(0);
-    return isAsciiPunctuation(code) ? { code, end: at + 1 } : undefined;
+    return /[!-/:-@[-`{-~]/.test(letter) ? { code: letter.charCodeAt(0), end: at + 1 } : undefined;
 }
 function lowSurrogateAfter(text, at, layers) {
     for (const introducer of introducersAt(text, at, text.charCodeAt(at), layers)) {
@@ -19025,24 +18756,21 @@ function lowSurrogateAfter(text, at, layers) {
     }
     return undefined;
 }
+const NUMERIC_REFERENCE = /#(?:[xX](0*)([0-9A-Fa-f]{0,8})|(0*)([0-9]{0,8}))/y;
+const NAME = /[A-Za-z0-9]{0,32}/y;
 function characterReference(text, at) {
     if (text[at] === '#') {
-        const hex = text[at + 1] === 'x' || text[at + 1] === 'X';
-        const start = at + (hex ? 2 : 1);
-        let digits = start;
-        while (text[digits] === '0')
-            digits++;
-        let end = digits;
-        while (end < text.length && end - digits < 8 && isDigit(text.charCodeAt(end), hex))
-            end++;
-        if (end === start)
+        NUMERIC_REFERENCE.lastIndex = at;
+        const [whole, hexZeros, hex, zeros, decimal] = NUMERIC_REFERENCE.exec(text);
+        const digits = hex ?? decimal;
+        if ((hexZeros ?? zeros) + digits === '')
             return undefined;
-        const value = end === digits ? 0 : parseInt(text.slice(digits, end), hex ? 16 : 10);
+        const value = digits === '' ? 0 : parseInt(digits, hex === undefined ? 10 : 16);
+        const end = at + whole.length;
         return codeOf(value, text.charCodeAt(end) === SEMICOLON ? end + 1 : end);
     }
-    let end = at;
-    while (end < text.length && end - at < 32 && isAlphanumeric(text.charCodeAt(end)))
-        end++;
+    NAME.lastIndex = at;
+    const end = at + NAME.exec(text)[0].length;
     if (text.charCodeAt(end) === SEMICOLON) {
         const named = entityCode(text.slice(at, end));
         if (named !== undefined)
@@ -19089,27 +18817,8 @@ function codeOf(value, end) {
     return value !== undefined && value <= 0x10ffff ? { code: value, end } : undefined;
 }
 function hexDigits(text, at, count) {
-    if (at + count > text.length)
-        return undefined;
-    for (let i = at; i < at + count; i++)
-        if (!isDigit(text.charCodeAt(i), true))
-            return undefined;
-    return parseInt(text.slice(at, at + count), 16);
-}
-function isDigit(unit, hex) {
-    return ((unit >= 0x30 && unit <= 0x39) ||
-        (hex && ((unit >= 0x41 && unit <= 0x46) || (unit >= 0x61 && unit <= 0x66))));
-}
-function isAlphanumeric(unit) {
-    return ((unit >= 0x30 && unit <= 0x39) ||
-        (unit >= 0x41 && unit <= 0x5a) ||
-        (unit >= 0x61 && unit <= 0x7a));
-}
-function isAsciiPunctuation(unit) {
-    return ((unit >= 0x21 && unit <= 0x2f) ||
-        (unit >= 0x3a && unit <= 0x40) ||
-        (unit >= 0x5b && unit <= 0x60) ||
-        (unit >= 0x7b && unit <= 0x7e));
+    const digits = text.slice(at, at + count);
+    return digits.length === count && /^[0-9A-Fa-f]+$/.test(digits) ? parseInt(digits, 16) : undefined;
 }
 
 const SKIPPED = new Set([0x0a, 0x0d, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad, 0x00]);
@@ -19469,6 +19178,17 @@ function redactingGitHub(github, edge) {
         pullRequest: (number) => github.pullRequest(number),
         openPullRequestsOf: (label) => github.openPullRequestsOf(label),
         getFileAtRef: (path, ref) => github.getFileAtRef(path, ref)
+    };
+}
+function redactingDriftGitHub(github, edge) {
+    const text = (value) => edge.text(value);
+    return {
+        defaultBranch: () => github.defaultBranch(),
+        keepIssue: (issue) => github.keepIssue({ ...issue, title: text(issue.title), body: text(issue.body) }),
+        closeIssue: (marker, label, comment) => github.closeIssue(marker, label, text(comment)),
+        writeBranch: (branch) => github.writeBranch({ ...branch, message: text(branch.message) }),
+        keepPullRequest: (pull) => github.keepPullRequest({ ...pull, title: text(pull.title), body: text(pull.body) }),
+        closePullRequest: (head, comment) => github.closePullRequest(head, text(comment))
     };
 }
 
@@ -20194,7 +19914,10 @@ async function runCli(argv, io = processIo()) {
     ], { username: io.env.KESTRA_USERNAME, password: io.env.KESTRA_PASSWORD });
     let edge = new OutputEdge(credentials);
     const out = (text) => void io.stdout.write(edge.text(text));
-    const err = (text) => void io.stderr.write(edge.text(logLines(cliWords(text))));
+    const err = (text) => {
+        const lines = cliWords(text).split('\n');
+        io.stderr.write(edge.text(lines.map((line) => bounded(line, LOG_LINE_BYTES)).join('\n')));
+    };
     const usageExit = wantsDetailedExitCode(argv) ? EXIT_FAILED : EXIT_USAGE;
     let args;
     try {
@@ -20403,8 +20126,7 @@ function cliFailure(outcome) {
     const { findings, failOn = 'error' } = outcome.report;
     if (outcome.failure !== failureMessage(findings, failOn))
         return outcome.failure ?? '';
-    const { errors } = tally(findings);
-    return errors > 0
+    return findingCounts(findings).error > 0
         ? `Validation found ${tallyText(findings)}: fix the errors and run again.`
         : `Validation found ${tallyText(findings)} and --fail-on is warning.`;
 }
@@ -20424,12 +20146,6 @@ function withoutSummaries(reporter, titles) {
 function usageFailure(err, error, edge, exitCode) {
     err(`kestra-gitops: ${inert(edge.text(error.message))}\nRun 'kestra-gitops --help' for usage.\n`);
     return exitCode;
-}
-function logLines(text) {
-    return text
-        .split('\n')
-        .map((line) => bounded(line, LOG_LINE_BYTES))
-        .join('\n');
 }
 function processIo() {
     process.stdout.on('error', (error) => {
@@ -20453,31 +20169,22 @@ function readRunContext(env = process.env) {
     const pr = payload.pull_request;
     let pullRequest;
     let sha = env.GITHUB_SHA ?? '';
-    if (isRecord(pr)) {
-        const head = recordOf(pr.head);
-        const base = recordOf(pr.base);
+    if (pr) {
         pullRequest = {
-            number: Number(pr.number ?? payload.number),
-            baseSha: stringOf(base?.sha) ?? '',
-            headSha: stringOf(head?.sha) ?? sha,
-            changedFiles: typeof pr.changed_files === 'number' ? pr.changed_files : undefined,
-            action: typeof payload.action === 'string' ? payload.action : undefined,
-            fork: !sameRepository(head?.repo, base?.repo, repository)
+            number: pr.number ?? payload.number ?? NaN,
+            baseSha: pr.base?.sha ?? '',
+            headSha: pr.head?.sha ?? sha,
+            changedFiles: pr.changed_files,
+            action: payload.action,
+            fork: !sameRepository(pr.head?.repo, pr.base?.repo, repository)
         };
         if (pullRequest.headSha)
             sha = pullRequest.headSha;
     }
-    if (eventName === 'merge_group') {
-        const group = payload.merge_group;
-        if (group?.head_sha) {
-            sha = group.head_sha;
-            pullRequest = {
-                number: 0,
-                baseSha: group.base_sha ?? '',
-                headSha: group.head_sha,
-                fork: false
-            };
-        }
+    const group = payload.merge_group;
+    if (eventName === 'merge_group' && group?.head_sha) {
+        sha = group.head_sha;
+        pullRequest = { number: 0, baseSha: group.base_sha ?? '', headSha: group.head_sha, fork: false };
     }
     const run = eventName === 'workflow_run' ? pullRequestRun(payload, repository) : undefined;
     if (run) {
@@ -20487,9 +20194,9 @@ function readRunContext(env = process.env) {
     let push;
     if (eventName === 'push') {
         push = {
-            before: String(payload.before ?? ''),
-            after: String(payload.after ?? sha),
-            ref: String(payload.ref ?? env.GITHUB_REF ?? '')
+            before: payload.before ?? '',
+            after: payload.after ?? sha,
+            ref: payload.ref ?? env.GITHUB_REF ?? ''
         };
         if (push.after)
             sha = push.after;
@@ -20509,69 +20216,89 @@ function readRunContext(env = process.env) {
         ...(run?.head && { runHead: run.head }),
         push,
         ref: env.GITHUB_REF || undefined,
-        defaultBranch: defaultBranchOf(payload)
+        defaultBranch: payload.repository?.default_branch
     };
 }
+const optional = (schema) => schema.optional().catch(undefined);
+const sha = optional(string().min(1));
+const text = optional(string());
+const anything = unknown().optional();
+const side$1 = optional(looseObject({ sha, repo: anything }));
+const eventPayload = looseObject({
+    action: text,
+    number: optional(number()),
+    pull_request: optional(looseObject({
+        number: optional(number()),
+        head: side$1,
+        base: side$1,
+        changed_files: optional(number())
+    })),
+    merge_group: optional(looseObject({ head_sha: sha, base_sha: text })),
+    workflow_run: optional(looseObject({
+        head_sha: sha,
+        event: anything,
+        head_branch: sha,
+        head_repository: anything,
+        repository: anything,
+        pull_requests: array(optional(looseObject({ number: optional(int()), head: side$1, base: side$1 })))
+            .catch([])
+    })),
+    before: text,
+    after: text,
+    ref: text,
+    repository: optional(looseObject({
+        id: optional(int().positive()),
+        full_name: anything,
+        default_branch: text
+    }))
+});
+const headRepository = object({
+    full_name: string().min(1),
+    owner: object({ login: string().min(1) })
+});
 function thisRepository(env, payload) {
     const fullName = env.GITHUB_REPOSITORY ?? '';
-    const described = recordOf(payload.repository);
-    const id = described?.id;
-    const known = described?.full_name === fullName &&
-        typeof id === 'number' &&
-        Number.isSafeInteger(id) &&
-        id > 0 &&
+    const id = payload.repository?.id;
+    const known = payload.repository?.full_name === fullName &&
+        id !== undefined &&
         (env.GITHUB_REPOSITORY_ID === undefined || env.GITHUB_REPOSITORY_ID === String(id));
     return known ? { fullName, id } : { fullName };
 }
 function pullRequestRun(payload, repository) {
-    const run = recordOf(payload.workflow_run);
-    const headSha = stringOf(run?.head_sha);
+    const run = payload.workflow_run;
+    const headSha = run?.head_sha;
     if (!run || !headSha || !PULL_REQUEST_WORKFLOWS.includes(String(run.event)))
         return undefined;
-    const headRepository = recordOf(run.head_repository);
-    const fromThisRepository = sameRepository(headRepository, run.repository, repository);
-    const entries = Array.isArray(run.pull_requests) ? run.pull_requests.map(recordOf) : [];
-    const entry = entries.find((candidate) => {
-        const base = recordOf(candidate?.base);
-        return (stringOf(recordOf(candidate?.head)?.sha) === headSha &&
-            repository.id !== undefined &&
-            recordOf(base?.repo)?.id === repository.id &&
-            Number.isSafeInteger(candidate?.number));
-    });
+    const fromThisRepository = sameRepository(run.head_repository, run.repository, repository);
+    const entry = run.pull_requests.find((candidate) => candidate?.head?.sha === headSha &&
+        repository.id !== undefined &&
+        baseRepositoryId.safeParse(candidate.base?.repo).data?.id === repository.id &&
+        candidate.number !== undefined);
     if (entry) {
-        const head = recordOf(entry.head);
-        const base = recordOf(entry.base);
         return {
             headSha,
             pullRequest: {
                 number: entry.number,
-                baseSha: stringOf(base?.sha) ?? '',
+                baseSha: entry.base?.sha ?? '',
                 headSha,
-                fork: !(fromThisRepository && sameRepository(head?.repo, base?.repo, repository))
+                fork: !(fromThisRepository && sameRepository(entry.head?.repo, entry.base?.repo, repository))
             }
         };
     }
-    const owner = stringOf(recordOf(headRepository?.owner)?.login);
-    const branch = stringOf(run.head_branch);
-    const fullName = stringOf(headRepository?.full_name);
+    const head = headRepository.safeParse(run.head_repository).data;
     return {
         headSha,
-        head: owner && branch && fullName
-            ? { label: `${owner}:${branch}`, repository: fullName, sha: headSha }
+        head: head && run.head_branch
+            ? {
+                label: `${head.owner.login}:${run.head_branch}`,
+                repository: head.full_name,
+                sha: headSha
+            }
             : undefined
     };
 }
+const baseRepositoryId = looseObject({ id: anything });
 const PULL_REQUEST_WORKFLOWS = ['pull_request', 'pull_request_target'];
-function recordOf(value) {
-    return isRecord(value) ? value : undefined;
-}
-function stringOf(value) {
-    return typeof value === 'string' && value !== '' ? value : undefined;
-}
-function defaultBranchOf(payload) {
-    const repository = payload.repository;
-    return typeof repository?.default_branch === 'string' ? repository.default_branch : undefined;
-}
 function readPayload(path) {
     const fail = (why) => new ActionError(`The event payload (GITHUB_EVENT_PATH${path ? `=${path}` : ''}) ${why}. The runner writes this file for every job: check that no earlier step removed or rewrote it, or point GITHUB_EVENT_PATH at the event's JSON when running the action elsewhere.`);
     if (!path)
@@ -20591,10 +20318,10 @@ function readPayload(path) {
     catch (error) {
         throw fail(`is not valid JSON (${errorMessage(error)})`);
     }
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    const read = eventPayload.safeParse(payload);
+    if (!read.success)
         throw fail('is not a JSON object');
-    }
-    return payload;
+    return read.data;
 }
 
 class GitHubApiError extends ActionError {
@@ -20619,6 +20346,12 @@ function isPermissionError(error) {
         (status === 403 && !/rate limit/i.test(errorMessage(error))) ||
         /Resource not accessible by integration/i.test(errorMessage(error)));
 }
+function readAnswer(request, schema, data) {
+    const read = schema.safeParse(data);
+    if (read.success)
+        return read.data;
+    throw new ActionError(`GitHub's answer to ${request} lacks ${fieldOf(read.error) || 'what it documents'}`);
+}
 function apiError(operation, error) {
     return new GitHubApiError(operation, httpStatus(error), errorMessage(error));
 }
@@ -20626,6 +20359,21 @@ function apiError(operation, error) {
 const PER_PAGE = 100;
 const PR_FILES_CAP = 3000;
 const COMPARE_FILES_CAP = 300;
+const changedFile = object({ filename: string(), previous_filename: string().optional() })
+    .transform(({ filename, previous_filename }) => previous_filename ? { path: filename, previousPath: previous_filename } : { path: filename });
+const comparison = object({
+    files: array(changedFile).default([]),
+    status: _enum(['ahead', 'behind', 'diverged', 'identical'])
+});
+const contents = union([
+    object({
+        type: literal('file'),
+        encoding: string().optional().catch(undefined),
+        content: string().optional().catch(undefined),
+        size: number().optional().catch(undefined)
+    }),
+    unknown().transform(() => undefined)
+]);
 async function listPullRequestFiles(client, pr) {
     const files = [];
     try {
@@ -20637,8 +20385,9 @@ async function listPullRequestFiles(client, pr) {
                 per_page: PER_PAGE,
                 page
             });
-            files.push(...data.map((file) => changedPath(file.filename, file.previous_filename)));
-            if (data.length < PER_PAGE)
+            const listed = readAnswer('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', array(changedFile), data);
+            files.push(...listed);
+            if (listed.length < PER_PAGE)
                 break;
         }
     }
@@ -20648,21 +20397,19 @@ async function listPullRequestFiles(client, pr) {
     return { files, truncated: files.length >= PR_FILES_CAP };
 }
 async function compareCommits(client, base, head) {
+    let response;
     try {
-        const { data } = await client.octokit.rest.repos.compareCommitsWithBasehead({
+        response = await client.octokit.rest.repos.compareCommitsWithBasehead({
             owner: client.owner,
             repo: client.repo,
             basehead: `${base}...${head}`
         });
-        const files = (data.files ?? []).map((file) => changedPath(file.filename, file.previous_filename));
-        return { files, truncated: files.length >= COMPARE_FILES_CAP, status: data.status };
     }
     catch (error) {
         throw apiError(`comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`, error);
     }
-}
-function changedPath(path, previousPath) {
-    return previousPath ? { path, previousPath } : { path };
+    const { files, status } = readAnswer('GET /repos/{owner}/{repo}/compare/{basehead}', comparison, response.data);
+    return { files, truncated: files.length >= COMPARE_FILES_CAP, status };
 }
 async function getFileAtRef(client, path, ref) {
     const route = 'GET /repos/{owner}/{repo}/contents/{+path}';
@@ -20674,8 +20421,8 @@ async function getFileAtRef(client, path, ref) {
     };
     try {
         const { data } = await client.octokit.request(route, params);
-        const entry = data;
-        if (Array.isArray(data) || entry.type !== 'file')
+        const entry = readAnswer(route, contents, data);
+        if (!entry)
             return undefined;
         if (entry.encoding === 'base64' && (entry.content || entry.size === 0)) {
             return new Uint8Array(Buffer.from(entry.content ?? '', 'base64'));
@@ -20694,45 +20441,52 @@ async function getFileAtRef(client, path, ref) {
     }
 }
 
+const side = object({ sha: string(), repo: unknown().optional() });
+const pull = object({ number: int(), state: string(), head: side, base: side })
+    .transform((pull) => ({
+    number: pull.number,
+    state: pull.state === 'open' ? 'open' : 'closed',
+    headSha: pull.head.sha,
+    baseSha: pull.base.sha,
+    headRepository: pull.head.repo,
+    baseRepository: pull.base.repo
+}));
+const associated = object({
+    number: int(),
+    merged_at: string().nullable(),
+    merge_commit_sha: string().nullable()
+});
 async function getPullRequest(client, number) {
+    let response;
     try {
-        const response = await client.octokit.rest.pulls.get({
+        response = await client.octokit.rest.pulls.get({
             owner: client.owner,
             repo: client.repo,
             pull_number: number
         });
-        return stateOf(response.data);
     }
     catch (error) {
         if (httpStatus(error) === 404)
             return undefined;
         throw apiError(`reading pull request #${number}`, error);
     }
+    return readAnswer('GET /repos/{owner}/{repo}/pulls/{pull_number}', pull, response.data);
 }
 async function openPullRequestsOf(client, label) {
+    let response;
     try {
-        const response = await client.octokit.rest.pulls.list({
+        response = await client.octokit.rest.pulls.list({
             owner: client.owner,
             repo: client.repo,
             state: 'open',
             head: label,
             per_page: 100
         });
-        return response.data.map(stateOf);
     }
     catch (error) {
         throw apiError(`finding the pull requests of ${label}`, error);
     }
-}
-function stateOf(pull) {
-    return {
-        number: pull.number,
-        state: pull.state === 'open' ? 'open' : 'closed',
-        headSha: pull.head.sha,
-        baseSha: pull.base.sha,
-        headRepository: pull.head.repo,
-        baseRepository: pull.base.repo
-    };
+    return readAnswer('GET /repos/{owner}/{repo}/pulls', array(pull), response.data);
 }
 async function findMergedPullRequest(client, sha) {
     let pulls;
@@ -20750,7 +20504,7 @@ async function findMergedPullRequest(client, sha) {
             return undefined;
         throw apiError(`finding the pull request of commit ${sha.slice(0, 12)}`, error);
     }
-    const merged = pulls.filter((pull) => pull.merged_at);
+    const merged = readAnswer('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', array(associated), pulls).filter((pull) => pull.merged_at);
     return (merged.find((pull) => pull.merge_commit_sha === sha) ?? merged[0])?.number;
 }
 
@@ -20780,6 +20534,38 @@ function toldWhenSent(octokit) {
 
 const PAGE = 100;
 const STATUS_PAGES = 10;
+const deployments = array(object({
+    id: int(),
+    sha: string(),
+    environment: string(),
+    transient_environment: boolean$1().optional(),
+    created_at: string(),
+    payload: unknown().optional()
+})
+    .transform((d) => ({
+    id: d.id,
+    sha: d.sha,
+    environment: d.environment,
+    transient: d.transient_environment === true,
+    createdAt: d.created_at,
+    payload: d.payload
+})));
+const url = string().nullish();
+const statuses = array(object({
+    id: int(),
+    state: string(),
+    environment_url: url,
+    log_url: url,
+    target_url: url,
+    created_at: string()
+})
+    .transform((s) => ({
+    id: s.id,
+    state: s.state,
+    environmentUrl: s.environment_url ?? '',
+    logUrl: s.log_url ?? s.target_url ?? '',
+    createdAt: s.created_at
+})));
 const DEPLOYMENTS_READ_HELP = "The token cannot read deployments: grant 'permissions: deployments: read' (or write) to the job.";
 function deploymentReads(client) {
     const repo = { owner: client.owner, repo: client.repo };
@@ -20795,16 +20581,7 @@ function deploymentReads(client) {
                         per_page: PAGE,
                         page
                     });
-                    for (const d of data) {
-                        found.push({
-                            id: d.id,
-                            sha: d.sha,
-                            environment: d.environment,
-                            transient: d.transient_environment === true,
-                            createdAt: d.created_at,
-                            payload: d.payload
-                        });
-                    }
+                    found.push(...readAnswer('GET /repos/{owner}/{repo}/deployments', deployments, data));
                     if (data.length < PAGE)
                         break;
                 }
@@ -20826,16 +20603,9 @@ function deploymentReads(client) {
                         per_page: PAGE,
                         page
                     });
-                    for (const s of data) {
-                        found.push({
-                            id: s.id,
-                            state: s.state,
-                            environmentUrl: s.environment_url ?? '',
-                            logUrl: s.log_url ?? s.target_url ?? '',
-                            createdAt: s.created_at
-                        });
-                    }
-                    if (data.length < PAGE || data.some((s) => isDeciding(s.state)))
+                    const read = readAnswer('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', statuses, data);
+                    found.push(...read);
+                    if (read.length < PAGE || read.some((s) => isDeciding(s.state)))
                         break;
                 }
             }
@@ -20847,6 +20617,7 @@ function deploymentReads(client) {
     };
 }
 
+const created$1 = object({ id: int() });
 const MAX_DESCRIPTION = 140;
 const DEPLOYMENTS_WRITE_HELP = "The token cannot write deployments: grant 'permissions: deployments: write' to the job (the environment and preview inputs record GitHub deployments).";
 function deploymentWrites(client) {
@@ -20865,14 +20636,13 @@ function deploymentWrites(client) {
                     description: deployment.description.slice(0, MAX_DESCRIPTION),
                     payload: deployment.payload
                 });
-                const id = response.data.id;
-                if (response.status !== 201 || typeof id !== 'number') {
+                if (response.status !== 201) {
                     throw apiError('creating a deployment', {
                         status: response.status,
                         message: 'no deployment was created'
                     });
                 }
-                return id;
+                return readAnswer('POST /repos/{owner}/{repo}/deployments', created$1, response.data).id;
             }
             catch (error) {
                 if (isPermissionError(error) && httpStatus(error) !== 404) {
@@ -20903,15 +20673,16 @@ function deploymentWrites(client) {
 }
 
 const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+const login = object({ login: string().min(1) });
 function viewerLogin(client) {
-    return client.octokit.rest.users.getAuthenticated().then((response) => response.data.login, () => undefined);
+    return client.octokit.rest.users.getAuthenticated().then((response) => login.safeParse(response.data).data?.login, () => undefined);
 }
 async function tokenLogin(client) {
     try {
         const answer = await client.octokit.graphql('query { viewer { login } }');
-        const login = answer?.viewer?.login;
-        if (typeof login === 'string' && login !== '')
-            return login;
+        const viewer = object({ viewer: login }).safeParse(answer).data?.viewer.login;
+        if (viewer)
+            return viewer;
     }
     catch {
     }
@@ -20939,6 +20710,16 @@ async function tokenRefusal(client, status, doing, permission) {
 }
 
 const FILE_MODE = '100644';
+const created = object({ sha: string() });
+const commitRead = object({
+    message: string(),
+    tree: created,
+    parents: array(created)
+});
+const treeRead = object({
+    tree: array(object({ type: string(), path: string().optional(), mode: string().optional() }))
+});
+const GET_COMMIT = 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}';
 async function writeDriftBranch(client, branch) {
     try {
         return await write(client, branch);
@@ -20955,15 +20736,14 @@ async function writeDriftBranch(client, branch) {
 async function write(client, branch) {
     const { octokit } = client;
     const repo = { owner: client.owner, repo: client.repo };
-    const base = (await octokit.rest.git.getCommit({ ...repo, commit_sha: branch.base })).data;
+    const commitOf = async (sha) => readAnswer(GET_COMMIT, commitRead, (await octokit.rest.git.getCommit({ ...repo, commit_sha: sha })).data);
+    const base = await commitOf(branch.base);
     const current = await existingHead(client, branch.name);
-    const currentCommit = current
-        ? (await octokit.rest.git.getCommit({ ...repo, commit_sha: current })).data
-        : undefined;
+    const currentCommit = current ? await commitOf(current) : undefined;
     if (current && !currentCommit?.message.split('\n').includes(branch.trailer)) {
         return { status: 'foreign', sha: current };
     }
-    const baseTree = (await octokit.rest.git.getTree({ ...repo, tree_sha: base.tree.sha, recursive: 'true' })).data;
+    const baseTree = readAnswer('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', treeRead, (await octokit.rest.git.getTree({ ...repo, tree_sha: base.tree.sha, recursive: 'true' })).data);
     const modes = new Map(baseTree.tree.flatMap((entry) => entry.type === 'blob' && entry.path && entry.mode ? [[entry.path, entry.mode]] : []));
     const entries = [];
     for (const item of branch.writes) {
@@ -20979,11 +20759,12 @@ async function write(client, branch) {
             encoding: 'base64'
         });
         const mode = modes.get(item.path) === '100755' ? '100755' : FILE_MODE;
-        entries.push({ path: item.path, mode, type: 'blob', sha: blob.data.sha });
+        const { sha } = readAnswer('POST /repos/{owner}/{repo}/git/blobs', created, blob.data);
+        entries.push({ path: item.path, mode, type: 'blob', sha });
     }
     if (entries.length === 0)
         return { status: 'empty' };
-    const tree = (await octokit.rest.git.createTree({ ...repo, base_tree: base.tree.sha, tree: entries })).data;
+    const tree = readAnswer('POST /repos/{owner}/{repo}/git/trees', created, (await octokit.rest.git.createTree({ ...repo, base_tree: base.tree.sha, tree: entries })).data);
     if (tree.sha === base.tree.sha)
         return { status: 'empty' };
     if (current &&
@@ -20997,7 +20778,7 @@ async function write(client, branch) {
         tree: tree.sha,
         parents: [branch.base]
     });
-    const sha = commit.data.sha;
+    const { sha } = readAnswer('POST /repos/{owner}/{repo}/git/commits', created, commit.data);
     if (current) {
         await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch.name}`, sha, force: true });
     }
@@ -21013,7 +20794,7 @@ async function existingHead(client, name) {
             repo: client.repo,
             ref: `heads/${name}`
         });
-        return ref.data.object.sha;
+        return readAnswer('GET /repos/{owner}/{repo}/git/ref/{ref}', object({ object: created }), ref.data).object.sha;
     }
     catch (error) {
         if (httpStatus(error) === 404)
@@ -21078,6 +20859,14 @@ function keptHiddenLines(lines, states, from) {
     return text;
 }
 
+const author = object({ login: string(), type: string() }).nullable();
+const comment = object({
+    id: int(),
+    body: string().nullish(),
+    html_url: string(),
+    user: author
+});
+const UPDATE = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}';
 class StickyComments {
     client;
     viewer;
@@ -21139,12 +20928,12 @@ class StickyComments {
     }
     async update(id, body) {
         return this.guard(`updating comment ${id}`, async () => {
-            const updated = await this.send(body, (text) => this.client.octokit.rest.issues.updateComment({
+            const updated = await this.send(body, UPDATE, (text) => this.client.octokit.rest.issues.updateComment({
                 ...this.repo(),
                 comment_id: id,
                 body: text
             }));
-            return outcome('updated', updated.data);
+            return outcome('updated', updated);
         });
     }
     async guard(operation, action) {
@@ -21160,22 +20949,22 @@ class StickyComments {
     async rewrite(comment, text) {
         if (comment.body === text)
             return outcome('unchanged', comment);
-        const updated = await this.send(text, (body) => this.client.octokit.rest.issues.updateComment({
+        const updated = await this.send(text, UPDATE, (body) => this.client.octokit.rest.issues.updateComment({
             ...this.repo(),
             comment_id: comment.id,
             body
         }));
-        return outcome('updated', updated.data);
+        return outcome('updated', updated);
     }
     async rewriteSeen(id, text, sent) {
         try {
-            const updated = await this.send(text, (body) => this.client.octokit.rest.issues.updateComment({
+            const updated = await this.send(text, UPDATE, (body) => this.client.octokit.rest.issues.updateComment({
                 ...this.repo(),
                 comment_id: id,
                 body,
                 ...(sent && { request: { sent } })
             }));
-            return outcome('updated', updated.data);
+            return outcome('updated', updated);
         }
         catch (error) {
             if (httpStatus(error) === 404)
@@ -21184,18 +20973,19 @@ class StickyComments {
         }
     }
     async create(issue, text) {
-        const created = await this.send(text, (body) => this.client.octokit.rest.issues.createComment({ ...this.repo(), issue_number: issue, body }));
-        return created.data;
+        return this.send(text, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', (body) => this.client.octokit.rest.issues.createComment({ ...this.repo(), issue_number: issue, body }));
     }
-    async send(body, call) {
+    async send(body, request, call) {
+        let answer;
         try {
-            return await call(body);
+            answer = await call(body);
         }
         catch (error) {
             if (!isBodyTooLong(error))
                 throw error;
-            return call(truncateCommentBody(body));
+            answer = await call(truncateCommentBody(body));
         }
+        return readAnswer(request, comment, answer.data);
     }
     async deleteAll(comments) {
         for (const comment of comments) {
@@ -21222,12 +21012,12 @@ class StickyComments {
         return ours.sort((a, b) => a.id - b.id);
     }
     async marked(issue, marker, route = this.client.octokit.rest.issues.listComments) {
-        const comments = await this.client.octokit.paginate(route, {
+        const comments = readAnswer('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', array(comment), await this.client.octokit.paginate(route, {
             ...this.repo(),
             issue_number: issue,
             per_page: 100
-        });
-        return comments.filter((comment) => firstLine$1(comment.body).startsWith(marker));
+        }));
+        return comments.filter((comment) => firstLine(comment.body).startsWith(marker));
     }
     async isOurs(comment) {
         return authoredByTheAction(comment.user, () => (this.viewer ??= viewerLogin(this.client)));
@@ -21244,9 +21034,9 @@ async function authoredByTheAction(user, viewer) {
     return user.login === (await viewer());
 }
 function withMarker(marker, body) {
-    return firstLine$1(body).startsWith(marker) ? body : `${marker}\n${body}`;
+    return firstLine(body).startsWith(marker) ? body : `${marker}\n${body}`;
 }
-function firstLine$1(body) {
+function firstLine(body) {
     return (body ?? '').split('\n', 1)[0].trim();
 }
 function toSticky(comment) {
@@ -21262,6 +21052,13 @@ function isBodyTooLong(error) {
     return /too long/i.test(`${error.message} ${JSON.stringify(data ?? '')}`);
 }
 
+const written = object({ number: int(), html_url: string() });
+const listedIssue = written.extend({
+    body: string().nullish(),
+    state: string().optional(),
+    pull_request: unknown().optional(),
+    user: author
+});
 const ISSUES_PERMISSION_HELP = 'The token cannot write issues: grant `permissions: issues: write` to the job (docs/drift.md#permissions).';
 class DriftIssues {
     client;
@@ -21280,7 +21077,8 @@ class DriftIssues {
                     body: issue.body,
                     labels: [issue.label]
                 });
-                return { status: 'created', number: created.data.number, url: created.data.html_url };
+                const { number, html_url } = readAnswer('POST /repos/{owner}/{repo}/issues', written, created.data);
+                return { status: 'created', number, url: html_url };
             }
             const reopen = found.state !== 'open';
             const updated = await octokit.rest.issues.update({
@@ -21290,11 +21088,8 @@ class DriftIssues {
                 body: issue.body,
                 ...(reopen && { state: 'open' })
             });
-            return {
-                status: reopen ? 'reopened' : 'updated',
-                number: updated.data.number,
-                url: updated.data.html_url
-            };
+            const { number, html_url } = readAnswer('PATCH /repos/{owner}/{repo}/issues/{issue_number}', written, updated.data);
+            return { status: reopen ? 'reopened' : 'updated', number, url: html_url };
         });
     }
     async close(marker, label, comment) {
@@ -21318,7 +21113,12 @@ class DriftIssues {
         });
     }
     async find(marker, label) {
-        const listed = await this.client.octokit.paginate(this.client.octokit.rest.issues.listForRepo, { ...this.repo(), labels: label, state: 'all', per_page: 100 });
+        const listed = readAnswer('GET /repos/{owner}/{repo}/issues', array(listedIssue), await this.client.octokit.paginate(this.client.octokit.rest.issues.listForRepo, {
+            ...this.repo(),
+            labels: label,
+            state: 'all',
+            per_page: 100
+        }));
         const ours = [];
         for (const issue of listed) {
             if (issue.pull_request || firstLine(issue.body) !== marker)
@@ -21350,10 +21150,8 @@ class DriftIssues {
         return { owner: this.client.owner, repo: this.client.repo };
     }
 }
-function firstLine(body) {
-    return (body ?? '').split('\n', 1)[0].trim();
-}
 
+const openPull = written.extend({ title: string(), body: string().nullable() });
 const ACTIONS_SETTING = "Settings → Actions → General → 'Allow GitHub Actions to create and approve pull requests'";
 class DriftPulls {
     client;
@@ -21377,7 +21175,8 @@ class DriftPulls {
                 return { status: 'updated', number: open.number, url: open.html_url };
             }
             const created = await octokit.rest.pulls.create({ ...this.repo(), ...pull });
-            return { status: 'created', number: created.data.number, url: created.data.html_url };
+            const { number, html_url } = readAnswer('POST /repos/{owner}/{repo}/pulls', written, created.data);
+            return { status: 'created', number, url: html_url };
         }
         catch (error) {
             if (/not permitted to create or approve pull requests/i.test(errorMessage(error))) {
@@ -21421,7 +21220,7 @@ class DriftPulls {
             state: 'open',
             per_page: 100
         });
-        return data[0];
+        return readAnswer('GET /repos/{owner}/{repo}/pulls', array(openPull), data)[0];
     }
     async forbidden(error, doing) {
         const message = await tokenRefusal(this.client, httpStatus(error), doing, 'Pull requests');
@@ -21432,6 +21231,7 @@ class DriftPulls {
     }
 }
 
+const defaultBranch = object({ default_branch: string() });
 async function gitHubPorts(settings, at, log) {
     if (!settings.githubToken || !at.owner)
         return {};
@@ -21449,12 +21249,15 @@ async function gitHubPorts(settings, at, log) {
         github: createGitHub(octokit, repository),
         drift: {
             defaultBranch: async () => {
+                let answer;
                 try {
-                    return (await octokit.rest.repos.get(repository)).data.default_branch;
+                    answer = await octokit.rest.repos.get(repository);
                 }
                 catch (error) {
                     throw apiError('reading the repository’s default branch', error);
                 }
+                const read = readAnswer('GET /repos/{owner}/{repo}', defaultBranch, answer.data);
+                return read.default_branch;
             },
             keepIssue: (issue) => issues.keep(issue),
             closeIssue: (marker, label, comment) => issues.close(marker, label, comment),
@@ -21512,8 +21315,10 @@ function actionReporter(log) {
                 log.info(`  ${findingLine(finding, palette(false)).replace(/\s*[\r\n]+\s*/g, ' ')}`);
             }
             for (const finding of annotated) {
-                const { title, file, startLine, endLine, startColumn, endColumn } = annotationProperties(finding);
-                log.command(finding.severity, { title, file, line: startLine, endLine, col: startColumn, endColumn }, finding.message);
+                const { rule, file, line, endLine, column, endColumn } = finding;
+                const columns = (endLine === undefined || endLine === line) && column !== undefined;
+                const where = columns ? { col: column, endColumn } : {};
+                log.command(finding.severity, { title: `kestra-gitops: ${rule}`, file, line, endLine, ...where }, finding.message);
             }
         },
         setOutput: (name, value) => setOutput(name, String(value)),
@@ -21528,30 +21333,6 @@ const ANNOTATIONS_PER_SEVERITY = 10;
 function selectAnnotations(findings) {
     const shown = { error: 0, warning: 0, notice: 0 };
     return findings.filter((f) => shown[f.severity]++ < ANNOTATIONS_PER_SEVERITY);
-}
-function annotationProperties(finding) {
-    const sameLine = finding.endLine === undefined || finding.endLine === finding.line;
-    return {
-        title: `kestra-gitops: ${finding.rule}`,
-        file: finding.file,
-        startLine: finding.line,
-        endLine: finding.endLine,
-        ...(sameLine && finding.column !== undefined
-            ? { startColumn: finding.column, endColumn: finding.endColumn }
-            : {})
-    };
-}
-
-function redactingDriftGitHub(github, edge) {
-    const text = (value) => edge.text(value);
-    return {
-        defaultBranch: () => github.defaultBranch(),
-        keepIssue: (issue) => github.keepIssue({ ...issue, title: text(issue.title), body: text(issue.body) }),
-        closeIssue: (marker, label, comment) => github.closeIssue(marker, label, text(comment)),
-        writeBranch: (branch) => github.writeBranch({ ...branch, message: text(branch.message) }),
-        keepPullRequest: (pull) => github.keepPullRequest({ ...pull, title: text(pull.title), body: text(pull.body) }),
-        closePullRequest: (head, comment) => github.closePullRequest(head, text(comment))
-    };
 }
 
 function runnerLog(write, guard) {

@@ -12194,6 +12194,9 @@ function handlePipeResult(left, next, ctx) {
     }
     return next._zod.run({ value: left.value, issues: left.issues }, ctx);
 }
+const $ZodPreprocess = /*@__PURE__*/ $constructor("$ZodPreprocess", (inst, def) => {
+    $ZodPipe.init(inst, def);
+});
 const $ZodReadonly = /*@__PURE__*/ $constructor("$ZodReadonly", (inst, def) => {
     $ZodType.init(inst, def);
     defineLazyInternal(inst, "propValues", (zod) => zod.def.innerType._zod.propValues);
@@ -15260,6 +15263,15 @@ function object(shape, params) {
     };
     return new ZodObject(def);
 }
+// strictObject
+function strictObject(shape, params) {
+    return new ZodObject({
+        type: "object",
+        shape,
+        catchall: never(),
+        ...normalizeParams(params),
+    });
+}
 // looseObject
 function looseObject(shape, params) {
     return new ZodObject({
@@ -15588,6 +15600,10 @@ function pipe(in_, out) {
         // ...util.normalizeParams(params),
     });
 }
+const ZodPreprocess = /*@__PURE__*/ $constructor("ZodPreprocess", (inst, def) => {
+    ZodPipe.init(inst, def);
+    $ZodPreprocess.init(inst, def);
+});
 const ZodReadonly = /*@__PURE__*/ $constructor("ZodReadonly", (inst, def) => {
     $ZodReadonly.init(inst, def);
     ZodType.init(inst, def);
@@ -15611,6 +15627,14 @@ function refine(fn, _params = {}) {
 // superRefine
 function superRefine(fn, params) {
     return _superRefine(fn, params);
+}
+// preprocess
+function preprocess(fn, schema) {
+    return new ZodPreprocess({
+        type: "pipe",
+        in: transform(fn),
+        out: schema,
+    });
 }
 
 var undici = {exports: {}};
@@ -76757,5 +76781,5 @@ function paginateRest(octokit) {
 }
 paginateRest.VERSION = VERSION;
 
-export { setOutput as A, setSecret as B, getInput as C, requireTunnel as D, requireUndici as E, FILE_HEADERS_ONLY as F, restEndpointMethods as G, paginateRest as H, Octokit as O, ZipDeflate as Z, _enum$1 as _, array as a, undiciExports as b, Zip as c, distExports as d, boolean as e, literal as f, discriminatedUnion as g, structuredPatch as h, int as i, formatPatch as j, ajvExports as k, looseObject as l, j as m, number as n, object as o, picomatch as p, parsePatch as q, record as r, string as s, tuple as t, unknown as u, reversePatch as v, characterEntities as w, retry as x, throttling as y, summary as z };
+export { retry as A, throttling as B, summary as C, setOutput as D, setSecret as E, FILE_HEADERS_ONLY as F, getInput as G, requireTunnel as H, requireUndici as I, restEndpointMethods as J, paginateRest as K, Octokit as O, ZipDeflate as Z, _enum$1 as _, array as a, undiciExports as b, Zip as c, distExports as d, boolean as e, literal as f, discriminatedUnion as g, strictObject as h, int as i, structuredPatch as j, formatPatch as k, looseObject as l, ajvExports as m, number as n, object as o, picomatch as p, j as q, record as r, string as s, tuple as t, unknown as u, preprocess as v, parsePatch as w, reversePatch as x, characterEntities as y, union as z };
 //# sourceMappingURL=vendor.js.map
