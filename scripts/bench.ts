@@ -58,6 +58,9 @@ const HELP = `npm run bench -- [flags]
                       skips): the plan's cost must follow the change, not the repository
   --no-baseline       skip the per-resource baseline
   --no-first-deploy   skip the first deploy
+  --no-credentials    run the emulator without basic authentication (Kestra OSS before 0.24): the action
+                      then trusts no stored check (docs/performance.md#what-kv-can-do-to-it) and checks every
+                      flow on every run
   --kestra engine:V   instead: Kestra's own engine of release V (1.3.31, 2.0.0; Java 21+ and Maven), started
                       for the sitting; a first deploy, a plan, a deploy and a no-change re-deploy of a smaller
                       repository (default 60 flows, 120 files, 3 namespaces, 12 changed unless given), then the
@@ -83,6 +86,7 @@ const { values: flags } = parseArgs({
     'changed-sweep': { type: 'string', default: '2000,10000' },
     'no-baseline': { type: 'boolean', default: false },
     'no-first-deploy': { type: 'boolean', default: false },
+    'no-credentials': { type: 'boolean', default: false },
     kestra: { type: 'string' },
     help: { type: 'boolean', default: false }
   }
@@ -146,8 +150,8 @@ interface BundleResults {
 /** A PR plan, a deploy of the PR's changes, the same deploy again, and optionally a first deploy. */
 async function mainScenario(workspace: BenchWorkspace) {
   const github = await startFakeGitHub({ latencyMs: githubLatencyMs })
-  const kestra = await startEmulator({ latencyMs })
-  const inputs = { server: kestra.url, concurrency }
+  const kestra = await benchEmulator(latencyMs)
+  const inputs = serverInputs(kestra)
   try {
     // The server as main was last deployed; `files: false` puts back only the flows and markers.
     const serveBase = async (files: boolean) => {
@@ -157,16 +161,20 @@ async function mainScenario(workspace: BenchWorkspace) {
       await warmUp(kestra, workspace.base.repo.namespaces, latencyMs)
     }
     await serveBase(true)
-    await deployMain(kestra, workspace, github, inputs)
+    let markersBy: Bundle | undefined
 
     log(`plan (pull request): a warm-up run per bundle, then ${RUNS} each`)
-    const planRun = (b: Bundle) =>
-      measureRun(kestra, {
+    const planRun = async (b: Bundle) => {
+      // A plan finds the commit markers its own bundle's deploy of main stored, as it would in use.
+      if (markersBy !== b) await deployMain(kestra, workspace, github, inputs, b)
+      markersBy = b
+      return measureRun(kestra, {
         ...pullRequestEvent(workspace.git, workspace.base.sha, workspace.head.sha),
         github,
         inputs,
         ...b
       })
+    }
     for (const b of bundles) await planRun(b)
     const plans = await alternately(planRun)
     for (const series of plans) expectCounts('plan', series.median, { updated: changedFlows })
@@ -177,6 +185,7 @@ async function mainScenario(workspace: BenchWorkspace) {
       kestra.clearLog()
       baseline = await perResourceBaseline({
         serverUrl: kestra.url,
+        headers: authorization(),
         workspace: workspace.git.dir,
         sha: workspace.head.sha,
         concurrency: Number(concurrency)
@@ -224,23 +233,25 @@ async function mainScenario(workspace: BenchWorkspace) {
 }
 
 /**
- * The deploy of main that left the server as it is, by the bundle measured (the first): it stores the flow
- * checks that its plans reuse (docs/performance.md#incremental-planning). Unmeasured.
+ * The deploy of main that left the server as it is, by the bundle whose plans follow (the first unless
+ * told): it stores the flow checks that its plans reuse (docs/performance.md#incremental-planning).
+ * Unmeasured.
  */
 async function deployMain(
   kestra: Emulator,
   workspace: BenchWorkspace,
   github: Awaited<ReturnType<typeof startFakeGitHub>>,
-  inputs: Record<string, string>
+  inputs: Record<string, string>,
+  by: Bundle = bundle
 ): Promise<void> {
-  log("main's deploy (stores the flow checks in the commit markers; not measured)")
+  log(`main's deploy by ${by.distDir} (stores its flow checks in the commit markers; not measured)`)
   workspace.git.git('checkout', '-q', workspace.base.sha)
   try {
     await measureRun(kestra, {
       ...dispatchEvent(workspace.git, workspace.base.sha),
       github,
       inputs: { ...inputs, mode: 'deploy' },
-      ...bundle
+      ...by
     })
   } finally {
     workspace.git.git('checkout', '-q', 'feature')
@@ -264,8 +275,8 @@ async function changedSweep(flowCounts: number[]): Promise<ChangedPoint[]> {
     log(`changed sweep: ${count(flows)} flows, ${changedFlows} changed`)
     const workspace = createWorkspace(scaled, changedFlows)
     const github = await startFakeGitHub({ latencyMs: githubLatencyMs })
-    const kestra = await startEmulator({ latencyMs })
-    const inputs = { server: kestra.url, concurrency }
+    const kestra = await benchEmulator(latencyMs)
+    const inputs = serverInputs(kestra)
     try {
       kestra.seed(
         seedOf(workspace.base.repo, {
@@ -303,7 +314,7 @@ async function changedSweep(flowCounts: number[]): Promise<ChangedPoint[]> {
 /** The first deploy of every flow onto a server that already holds the namespace files. */
 async function firstDeploy(workspace: BenchWorkspace): Promise<Measured> {
   const github = await startFakeGitHub({ latencyMs: githubLatencyMs })
-  const kestra = await startEmulator({ latencyMs })
+  const kestra = await benchEmulator(latencyMs)
   try {
     kestra.seed(seedOf(workspace.head.repo, { flows: false, files: true }))
     await warmUp(kestra, workspace.head.repo.namespaces, latencyMs)
@@ -311,7 +322,7 @@ async function firstDeploy(workspace: BenchWorkspace): Promise<Measured> {
     const run = await measureRun(kestra, {
       ...dispatchEvent(workspace.git, workspace.head.sha),
       github,
-      inputs: { server: kestra.url, concurrency, mode: 'deploy' },
+      inputs: { ...serverInputs(kestra), mode: 'deploy' },
       ...bundle
     })
     expectCounts('first deploy', run, { created: size.flows })
@@ -347,23 +358,23 @@ async function scaleSweep(multipliers: number[], unit: RepoSize): Promise<ScaleP
     log(`scale ${multiplier}×: ${scaled.flows} flows, ${scaled.files} files`)
     const workspace = createWorkspace(scaled, Math.ceil(scaled.flows / 10))
     const github = await startFakeGitHub({ latencyMs: latency })
-    const kestra = await startEmulator({ latencyMs: latency })
+    const kestra = await benchEmulator(latency)
     try {
       kestra.seed(seedOf(workspace.base.repo, { flows: true, files: true }))
       await warmUp(kestra, workspace.base.repo.namespaces, latency)
       const plan = await measureRun(kestra, {
         ...pullRequestEvent(workspace.git, workspace.base.sha, workspace.head.sha),
         github,
-        inputs: { server: kestra.url, concurrency },
+        inputs: serverInputs(kestra),
         ...bundle
       })
-      const empty = await startEmulator({ latencyMs: latency })
+      const empty = await benchEmulator(latency)
       let deploy: Measured
       try {
         deploy = await measureRun(empty, {
           ...dispatchEvent(workspace.git, workspace.head.sha),
           github,
-          inputs: { server: empty.url, concurrency, mode: 'deploy' },
+          inputs: { ...serverInputs(empty), mode: 'deploy' },
           ...bundle
         })
         expectCounts('scale deploy', deploy, { created: scaled.flows + scaled.files })
@@ -388,6 +399,31 @@ async function scaleSweep(multipliers: number[], unit: RepoSize): Promise<ScaleP
 }
 
 /**
+ * Kestra OSS asks for basic authentication from 0.24 on (docs/kestra.md#authentication), so the emulator
+ * does too, unless --no-credentials: the action's stored checks are trusted only under a seal of the
+ * credentials it holds (docs/performance.md#what-kv-can-do-to-it).
+ */
+const CREDENTIALS = flags['no-credentials']
+  ? undefined
+  : { username: 'bench@example.com', password: 'Bench-passw0rd' }
+
+function benchEmulator(latencyMs: number): Promise<Emulator> {
+  return startEmulator({ latencyMs, ...(CREDENTIALS && { basicAuth: CREDENTIALS }) })
+}
+
+/** The action's inputs that reach the emulator. */
+function serverInputs(kestra: Emulator): Record<string, string> {
+  return { server: kestra.url, concurrency, ...CREDENTIALS }
+}
+
+/** The header the bench's own requests carry. */
+function authorization(): Record<string, string> {
+  if (!CREDENTIALS) return {}
+  const { username, password } = CREDENTIALS
+  return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` }
+}
+
+/**
  * The emulator's own caches (parsed and validated seeds, file exports) are filled before measuring:
  * a real server's CPU is not the runner's, and the emulator shares this machine with the action.
  */
@@ -396,7 +432,12 @@ async function warmUp(kestra: Emulator, namespaces: string[], latency: number): 
   kestra.setLatency(0)
   await Promise.all(
     namespaces.map(async (namespace) => {
-      const response = await fetch(`${kestra.url}/api/v1/main/namespaces/${namespace}/files/export`)
+      const response = await fetch(
+        `${kestra.url}/api/v1/main/namespaces/${namespace}/files/export`,
+        {
+          headers: authorization()
+        }
+      )
       await response.arrayBuffer()
     })
   )

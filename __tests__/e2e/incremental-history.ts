@@ -39,11 +39,13 @@ const KV_KEY = 'threshold'
  * three findings whose severity follows the server's release, one per kind of versioned rule: `listeners` (a
  * key 2.0 removed), a dashed input reference (a rule of 0.23, `rule-releases.ts`) and an optional input with
  * a default (an input rule of 1.1), each a warning before its release and an error from it on; and one whose
- * findings follow the server's listings: a secret and a KV key, each warned of while the server lacks it.
+ * findings follow the server's listings: a secret and a KV key, each warned of while the server lacks it; one
+ * that 2.0 refuses and a rewrite fixes (a `BOOLEAN` input: the upgrade readiness a 1.x server's plan reports),
+ * and one that the released schema refuses (a property the Log task lacks).
  */
 export function plainFlow(id: string, variant: number, message = 'hello'): string {
   const body = `id: ${id}\nnamespace: ${NS}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: ${message}\n`
-  switch (variant % 8) {
+  switch (variant % 10) {
     case 1:
       return `${body}revision: 3\n` // a warning
     case 2:
@@ -58,6 +60,10 @@ export function plainFlow(id: string, variant: number, message = 'hello'): strin
       return `${body}inputs:\n  - id: optional\n    type: STRING\n    defaults: v\n    required: false\n`
     case 7:
       return `${body}  - id: use\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ secret('${SECRET}') }} {{ kv('${KV_KEY}') }}"\n`
+    case 8:
+      return `${body}inputs:\n  - id: refresh\n    type: BOOLEAN\n    defaults: false\n`
+    case 9:
+      return body.replace('    message:', '    colour: red\n    message:')
     default:
       return body
   }
@@ -179,7 +185,7 @@ export const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({
     kind: fc.constant('edit' as const),
     id,
-    variant: fc.nat(7),
+    variant: fc.nat(9),
     message: fc.constantFrom('hello', 'bye', 'again')
   }),
   fc.record({ kind: fc.constant('delete' as const), id }),

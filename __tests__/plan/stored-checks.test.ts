@@ -8,7 +8,10 @@ import { reusedFlowFile } from '../../src/model/flow-file.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { checksToStore } from '../../src/gather/stored-checks.js'
-import { checkFlow } from '../../src/kinds/flows/decide-validate.js'
+import { checkFlow, confirmReusedChecks } from '../../src/kinds/flows/decide-validate.js'
+import { schemaReleases, schemaTarget } from '../../src/kinds/flows/decide-schema.js'
+import { upgradeFlow } from '../../src/kinds/flows/decide-upgrade.js'
+import { DeployError } from '../../src/model/errors.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import { SentRewrite } from '../../src/kinds/flows/decide-sent.js'
 import {
@@ -35,7 +38,12 @@ function stored(sources: Record<string, string>) {
       expectedNamespace: NS
     })
   )
-  const checks = new Map(flows.map((flow) => [flow, checkFlow(flow, { layout: 'tenant' })]))
+  const checks = new Map(
+    flows.map((flow) => {
+      const check = checkFlow(flow, { layout: 'tenant', schema: schemaTarget([1, 3, 0]) })
+      return [flow, { ...check, upgrade: upgradeFlow(flow, check).items }]
+    })
+  )
   const byNamespace = checksToStore(flows, checks, {
     identity: 'build',
     layout: 'tenant',
@@ -84,6 +92,8 @@ describe('stored flow checks', () => {
             expect(value.references).toEqual(check.references)
             expect(value.names).toEqual(check.names)
             expect(value.wellFormed).toBe(check.wellFormed)
+            expect(value.schema).toEqual(check.schema)
+            expect(value.upgrade).toEqual(check.upgrade)
             expect({ id: value.id, namespace: value.namespace, notAFlow: value.notAFlow }).toEqual({
               id: flow.id,
               namespace: flow.namespace,
@@ -215,5 +225,29 @@ describe("a marker's stored checks stay within its bound", () => {
     expect(bytes(record)).toBeLessThanOrEqual(MAX_STORED_CHECKS_BYTES)
     expect(Object.keys(record).length).toBeGreaterThan(100)
     expect(Object.keys(record).length).toBeLessThan(2000)
+  })
+  it('a deploy refuses stored schema verdicts or upgrade items that this build would not compute', () => {
+    const source = `id: a\nnamespace: ${NS}\ninputs:\n  - id: on\n    type: BOOLEAN\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    colour: red\n    message: hi\n`
+    const { flows, record } = stored({ 'a.yml': source })
+    const entry = Object.values(record)[0]!
+    expect(entry.schema?.findings).toHaveLength(1)
+    expect(entry.upgrade).toHaveLength(1)
+    const recheck = (flow: (typeof flows)[number], held: StoredFlowCheck) => {
+      const check = checkFlow(flow, {
+        layout: 'tenant',
+        schema: schemaReleases(held.schema?.releases ?? [])
+      })
+      return held.upgrade ? { ...check, upgrade: upgradeFlow(flow, check).items } : check
+    }
+    const confirm = (held: StoredFlowCheck) =>
+      confirmReusedChecks(new Map([[flows[0]!, held]]), recheck)
+    expect(() => confirm(entry)).not.toThrow()
+    const [item] = entry.upgrade!
+    const altered: StoredFlowCheck[] = [
+      { ...entry, upgrade: [{ ...item!, mechanical: !item!.mechanical }] },
+      { ...entry, upgrade: [] },
+      { ...entry, schema: { ...entry.schema!, findings: [] } }
+    ]
+    for (const held of altered) expect(() => confirm(held)).toThrow(DeployError)
   })
 })

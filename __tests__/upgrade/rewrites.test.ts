@@ -7,6 +7,14 @@ import { upgradeSection } from '../../src/decide/render/upgrade.js'
 import { flow } from '../validate/helpers.js'
 import { JOURNEY } from './journey.js'
 import { runs } from '../../test-support/property-runs.js'
+import { checkFlow } from '../../src/kinds/flows/decide-validate.js'
+import {
+  storedCheckOf,
+  storedChecksOf,
+  STORED_CHECKS_FIELD
+} from '../../src/model/stored-checks.js'
+
+const DIGEST = 'd'.repeat(64)
 
 const JOURNEY_REWRITTEN = `# a 1.3 flow
 id: nightly
@@ -47,6 +55,24 @@ triggers:
         flowId: upstream
         states: [SUCCESS, WARNING]
 `
+
+const PIECES = fc.record({
+  loop: fc.constantFrom('ForEach', 'Loop', 'none'),
+  childExpression: fc.constantFrom(
+    '{{ taskrun.value }}',
+    '{{ taskrun.iteration }}',
+    'plain',
+    '{{ parent.taskrun.value }}'
+  ),
+  nested: fc.boolean(),
+  alias: fc.boolean(),
+  input: fc.constantFrom('BOOLEAN', 'ENUM', 'BOOL', 'STRING'),
+  defaults: fc.constantFrom('none', 'plain', 'forced', 'taskDefaults'),
+  condition: fc.constantFrom('none', 'empty', 'Weekend', 'Expression', 'DayWeek', 'PublicHoliday'),
+  flowTrigger: fc.constantFrom('none', 'conditions', 'no-status', 'preconditions'),
+  pause: fc.constantFrom('none', 'delay', 'tasks'),
+  comments: fc.array(fc.nat(60), { maxLength: 6 })
+})
 
 describe('upgrade rewrites (docs/upgrade.md)', () => {
   it('rewrites the journey flow in place: every refusal mechanical, comments and layout kept', () => {
@@ -107,32 +133,8 @@ describe('upgrade rewrites (docs/upgrade.md)', () => {
   })
 
   it('over flows mixing every construct, with comments anywhere: ids and comments kept, and what is left is exactly what was called manual', () => {
-    const arbitrary = fc.record({
-      loop: fc.constantFrom('ForEach', 'Loop', 'none'),
-      childExpression: fc.constantFrom(
-        '{{ taskrun.value }}',
-        '{{ taskrun.iteration }}',
-        'plain',
-        '{{ parent.taskrun.value }}'
-      ),
-      nested: fc.boolean(),
-      alias: fc.boolean(),
-      input: fc.constantFrom('BOOLEAN', 'ENUM', 'BOOL', 'STRING'),
-      defaults: fc.constantFrom('none', 'plain', 'forced', 'taskDefaults'),
-      condition: fc.constantFrom(
-        'none',
-        'empty',
-        'Weekend',
-        'Expression',
-        'DayWeek',
-        'PublicHoliday'
-      ),
-      flowTrigger: fc.constantFrom('none', 'conditions', 'no-status', 'preconditions'),
-      pause: fc.constantFrom('none', 'delay', 'tasks'),
-      comments: fc.array(fc.nat(60), { maxLength: 6 })
-    })
     fc.assert(
-      fc.property(arbitrary, (pieces) => {
+      fc.property(PIECES, (pieces) => {
         const lines = piecedFlow(pieces)
         // A comment on its own line between any two lines, at the next line's indentation.
         for (const [n, at] of [...pieces.comments.entries()].reverse()) {
@@ -155,6 +157,32 @@ describe('upgrade rewrites (docs/upgrade.md)', () => {
         )
       }),
       { numRuns: runs(100, 10), seed: 20261126 }
+    )
+  })
+
+  it('over the same flows, the run’s own check and the items a deploy stored give what a fresh upgrade gives', () => {
+    fc.assert(
+      fc.property(PIECES, (pieces) => {
+        const source = `${piecedFlow(pieces).join('\n')}\n`
+        const fresh = upgradeFlow(flow(source))
+        const read = flow(source)
+        const check = checkFlow(read, { layout: 'tenant' })
+        const known = upgradeFlow(read, check)
+        expect(known.items).toEqual(fresh.items)
+        expect(known.rewritten).toEqual(fresh.rewritten)
+        // The items as a commit marker stores them, read back through JSON and the stored shape.
+        const record = storedCheckOf(read, { ...check, upgrade: known.items })
+        const back = storedChecksOf({
+          [STORED_CHECKS_FIELD]: JSON.parse(JSON.stringify({ [DIGEST]: record }))
+        })
+        const stored = back.get(DIGEST)!
+        expect(stored.upgrade).toEqual(fresh.items)
+        const of = new Map([[read, stored]])
+        expect(upgradeReport([read], '2.0', { of, itemsOnly: true }).report).toEqual(
+          upgradeReport([flow(source)], '2.0').report
+        )
+      }),
+      { numRuns: runs(100, 10), seed: 20261127 }
     )
   })
 

@@ -26,6 +26,8 @@ export interface BaselineResult {
 
 export async function perResourceBaseline(input: {
   serverUrl: string
+  /** What each request carries besides (its credentials). */
+  headers: Record<string, string>
   workspace: string
   /** The checked-out commit: its time dates the impact section, as the action's plan does. */
   sha: string
@@ -38,7 +40,10 @@ export async function perResourceBaseline(input: {
   const get = (path: string) =>
     semaphore.run(async () => {
       requests++
-      const res = await request(`${input.serverUrl}/api/v1/main${path}`, { dispatcher: agent })
+      const res = await request(`${input.serverUrl}/api/v1/main${path}`, {
+        dispatcher: agent,
+        headers: input.headers
+      })
       const body = Buffer.from(await res.body.arrayBuffer())
       if (res.statusCode !== 200) throw new Error(`GET ${path}: HTTP ${res.statusCode}`)
       return body

@@ -48,6 +48,17 @@ const finding = z.object({
   resource: z.string().optional()
 })
 const version = z.tuple([z.int(), z.int(), z.int()]).readonly()
+/** One thing the newest LTS refuses in a flow file, on its line (docs/upgrade.md). */
+const upgradeItem = z.object({
+  line: z.number(),
+  rule: z.string(),
+  /** Why, in the words of the validation rule (what the release's core answered). */
+  message: z.string(),
+  /** Fixed by the mechanical rewrite; otherwise left to a person, with the guide's page. */
+  mechanical: z.boolean(),
+  guide: z.string()
+})
+export type UpgradeItem = z.infer<typeof upgradeItem>
 const site = { file: z.string(), line: z.number(), column: z.number(), fromFlow: z.string() }
 
 /**
@@ -101,7 +112,12 @@ const storedFlowCheck = z.object({
         ...site
       })
     )
-    .optional()
+    .optional(),
+  /** The released schemas' findings, and the releases (versions) that judged them. */
+  schema: z
+    .object({ releases: z.array(z.string()), findings: z.array(finding.extend({ severity })) })
+    .optional(),
+  upgrade: z.array(upgradeItem).optional()
 })
 export type StoredFlowCheck = z.infer<typeof storedFlowCheck>
 
@@ -120,7 +136,9 @@ export function storedCheckOf(
     identity: check.identity,
     wellFormed: check.wellFormed,
     references: check.references,
-    names: check.names
+    names: check.names,
+    schema: check.schema,
+    upgrade: check.upgrade
   }
 }
 

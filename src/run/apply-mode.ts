@@ -167,8 +167,7 @@ async function deployDeps(args: ApplyModeArgs, refs: FlowDependency[], kinds: Ap
     log: ports.reporter.info,
     onResult: writeLog(args.plan, ports.reporter),
     beforeWrites: () => guardUnfinished(unfinishedGuard(args)),
-    confirmReused: () =>
-      confirmReusedChecks(args.checked.reused.flows, args.checked.reused.validation)
+    confirmReused: () => confirmReusedChecks(args.checked.reused.flows, args.checked.reused.recheck)
   }
 }
 

@@ -25,6 +25,12 @@ import type { Snapshot } from '../model/snapshot.js'
 import type { Target, Work } from '../model/target.js'
 import {
   checkFlow,
+  schemaReleases,
+  schemaTarget,
+  schemaVerdict,
+  upgradeFlow,
+  type FlowCheck,
+  type SchemaRelease,
   knownResources,
   readProblemFindings,
   referenceFindings,
@@ -36,6 +42,7 @@ import { phase } from '../report/phase.js'
 import type { Kind } from '../kinds/kind.js'
 import type { WalkRead } from '../gather/kind.js'
 import type { RunPorts, TargetRun } from './ports.js'
+import { upgradeAsked } from './upgrade.js'
 import { SentRewrite } from '../kinds/index.js'
 
 /** What the checks of one target of a run take. */
@@ -52,7 +59,8 @@ export const VALIDATION = 'Validation'
 
 interface ReusedChecks {
   flows: ReadonlyMap<FlowFile, StoredFlowCheck>
-  validation: { layout: Layout }
+  /** The check this build makes of a flow file, asked what its stored entry holds (`confirmReusedChecks`). */
+  recheck: (flow: FlowFile, stored: StoredFlowCheck) => FlowCheck
 }
 
 export interface Checked {
@@ -62,6 +70,8 @@ export interface Checked {
   /** Every repository flow's references to flows and namespace files, collected as it was checked. */
   references: FlowReference[]
   findings: Finding[]
+  /** Each repository flow file's check, as the loading made or reused it. */
+  flowChecks: ReadonlyMap<FlowFile, FlowCheck>
   changed: ChangedFiles
   /** Plain-text remarks for the summary and the comment. */
   notes: string[]
@@ -85,7 +95,7 @@ export async function check(run: CheckArgs): Promise<Checked> {
   const { settings, target, context, ports, kestra, kinds, reads } = run
   const { work } = target
   // Every request waits on the server's version: asked for while the run's one layout is chosen.
-  probeServer(reads, { work, kestra })
+  const probing = probeServer(reads, { work, kestra })
   const layout = await runLayout(reads, settings, context.workspace)
   sayLayout(ports.reporter, layout)
   // What is sent differs from what is validated (docs/environments.md): mapped names, rewritten flows.
@@ -97,7 +107,7 @@ export async function check(run: CheckArgs): Promise<Checked> {
     kinds: kinds.flatMap((kind) => (kind.gather?.gather || kind.gather?.walk ? [kind.gather] : []))
   })
   const validation = { layout: layout.layout }
-  const checking = settle(flowChecks(gathering, validation))
+  const checking = settle(flowChecks(gathering, checksAsked(run, layout.layout, probing)))
   const model = await phase(
     ports.reporter,
     LOADING,
@@ -124,10 +134,18 @@ export async function check(run: CheckArgs): Promise<Checked> {
     (all) => verdictText(all, settings.failOn)
   )
   return {
-    ...{ snapshot, model: sent.model, references, findings, changed, names },
+    ...{ snapshot, model: sent.model, references, findings, changed, names, flowChecks: checks },
     notes: [describeRepository(model), ...read.notes],
     storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),
-    reused: { flows: gathering.reused, validation }
+    reused: {
+      flows: gathering.reused,
+      recheck: (flow, stored) =>
+        flowCheck(flow, undefined, {
+          layout: layout.layout,
+          schema: schemaReleases(stored.schema?.releases ?? []),
+          upgrade: stored.upgrade !== undefined
+        })
+    }
   }
 }
 
@@ -192,6 +210,35 @@ function storedChecking(work: Work) {
   }
 }
 
+/** What each flow file's check holds besides its own rules' findings, decided once the server's version is known. */
+interface ChecksAsked {
+  layout: Layout
+  /** The releases whose schema judges the flows (docs/validation-rules.md#the-schema-of-each-release). */
+  schema: readonly SchemaRelease[]
+  /** Whether its upgrade readiness is asked (docs/upgrade.md). */
+  upgrade: boolean
+}
+
+/**
+ * What the checks find while each syntax tree is at hand: the schema's verdict for the release the flows are
+ * validated for, and the upgrade readiness when the run reports it. The version is the probe's, asked for
+ * before the repository is read (else `kestra-version`, as `targetVersion` decides).
+ */
+async function checksAsked(
+  { settings, target }: CheckArgs,
+  layout: Layout,
+  probing: ReturnType<typeof probeServer>
+): Promise<ChecksAsked> {
+  const probed = probing && (await probing)
+  const version = parseVersion(probed?.ok ? probed.value : undefined) ?? settings.kestraVersion
+  // Mode upgrade and an upgrade server want the rewritten texts, which `upgradeReadiness` makes then.
+  const upgrade =
+    upgradeAsked(settings, target.work, version) &&
+    target.work.writes !== 'upgrade' &&
+    !settings.upgradeServer
+  return { layout, schema: schemaTarget(version), upgrade }
+}
+
 /**
  * Each flow's own checks, as the loading reads the flow: those a deploy stored, when reused, else run now.
  * Its syntax tree is then let go of, so that a repository's trees are never all held at once; a later rule
@@ -199,14 +246,37 @@ function storedChecking(work: Work) {
  */
 async function flowChecks(
   gathering: Pick<GatherResult, 'flows' | 'reused'>,
-  validation: Parameters<typeof checkFlow>[1]
+  asking: Promise<ChecksAsked>
 ) {
-  const checks = new Map<FlowFile, StoredFlowCheck | ReturnType<typeof checkFlow>>()
+  const asked = await asking
+  const checks = new Map<FlowFile, FlowCheck>()
   for await (const flow of gathering.flows) {
-    checks.set(flow, gathering.reused.get(flow) ?? checkFlow(flow, validation))
+    checks.set(flow, flowCheck(flow, gathering.reused.get(flow), asked))
     releaseSyntaxTree(flow)
   }
   return checks
+}
+
+/**
+ * A flow file's check (`stored`, when reused) with what the run asks of it: a stored entry that lacks the
+ * schema's verdict for these releases or the upgrade readiness gets them now, and is stored with them.
+ */
+function flowCheck(
+  flow: FlowFile,
+  stored: StoredFlowCheck | undefined,
+  { upgrade, ...options }: ChecksAsked
+): FlowCheck {
+  let check: FlowCheck = stored ?? checkFlow(flow, options)
+  const releases = options.schema.map((release) => release.version)
+  if (
+    check.wellFormed &&
+    releases.length > 0 &&
+    check.schema?.releases.join() !== releases.join()
+  ) {
+    check = { ...check, schema: { releases, findings: schemaVerdict(flow, check, options.schema) } }
+  }
+  if (upgrade && !check.upgrade) check = { ...check, upgrade: upgradeFlow(flow, check).items }
+  return check
 }
 
 /** The repository, loaded, each namespace's counts logged in the loading group. */

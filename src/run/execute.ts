@@ -171,7 +171,8 @@ async function reportOf(run: {
 }): Promise<{ report: ReportInput; upgrade: Upgrade | undefined }> {
   const { settings, context, work, kestra, checked, ports } = run
   const flows = checked.model.flows
-  const upgrade = await upgradeReadiness(settings, work, flows, kestra, ports.upgradeServer)
+  const servers = { kestra, upgradeServer: ports.upgradeServer }
+  const upgrade = await upgradeReadiness(settings, work, flows, servers, checked.flowChecks)
   // Resources link to their pages in the Kestra UI, whose path names the tenant on tenant-scoped servers.
   const kestraUi = kestra && checked.snapshot.state ? await kestra.uiBase() : undefined
   const report: ReportInput = {

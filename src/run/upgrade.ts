@@ -10,6 +10,8 @@ import type { FlowFile } from '../model/repository.js'
 import type { Settings } from '../model/settings.js'
 import type { Work } from '../model/target.js'
 import type { UpgradeReport } from '../model/upgrade.js'
+import type { KestraVersion } from '../model/version.js'
+import type { FlowCheck } from '../kinds/index.js'
 
 /** The newest long-term-support line, whose refusals this action knows (docs/upgrade.md). */
 const NEWEST_LTS = '2.0'
@@ -29,18 +31,16 @@ export async function upgradeReadiness(
   settings: Settings,
   work: Work,
   flows: readonly FlowFile[],
-  kestra: KestraServer | undefined,
-  upgradeServer?: KestraServer
+  servers: { kestra: KestraServer | undefined; upgradeServer?: KestraServer },
+  checks?: ReadonlyMap<FlowFile, FlowCheck>
 ): Promise<Upgrade | undefined> {
-  const wanted = settings.upgradeCheck
-  const upgrading = work.writes === 'upgrade'
-  if (wanted === 'off' && !upgrading) return undefined
-  if (wanted === 'auto' && !upgrading) {
-    const version = kestra && parseVersion((await kestra.info()).version)
-    if (!version || version[0] >= 2) return undefined
-  }
-  const target = wanted === '2.0' ? wanted : NEWEST_LTS
-  let { report, upgrades } = upgradeReport(flows, target)
+  const { kestra, upgradeServer } = servers
+  const probed = settings.upgradeCheck === 'auto' && kestra ? await kestra.info() : undefined
+  if (!upgradeAsked(settings, work, parseVersion(probed?.version))) return undefined
+  const target = settings.upgradeCheck === '2.0' ? '2.0' : NEWEST_LTS
+  // Rewritten texts are wanted to write them, or to send them to an upgrade server.
+  const itemsOnly = work.writes !== 'upgrade' && !upgradeServer
+  let { report, upgrades } = upgradeReport(flows, target, checks && { of: checks, itemsOnly })
   if (upgradeServer) {
     await onTarget(upgradeServer, target)
     const sources = upgradeSources(upgrades)
@@ -56,6 +56,21 @@ export async function upgradeReadiness(
       : [{ file: upgrade.file, raw: upgrade.raw, source: upgrade.rewritten }]
   )
   return { report, rewrites }
+}
+
+/**
+ * Whether the run reports upgrade readiness for a server of `version` (docs/upgrade.md): `mode: upgrade`
+ * always; `upgrade-check: auto` when the server answers with a line older than the newest LTS; a version,
+ * always; `off`, never.
+ */
+export function upgradeAsked(
+  settings: Settings,
+  work: Work,
+  version: KestraVersion | undefined
+): boolean {
+  if (work.writes === 'upgrade') return true
+  if (settings.upgradeCheck === 'auto') return version !== undefined && version[0] < 2
+  return settings.upgradeCheck !== 'off'
 }
 
 /** The upgrade server answers, with a version of the target line: else the run stops, naming the input. */

@@ -4,15 +4,10 @@ import type { ServerConstraint, ServerValidation } from '../../model/kestra.js'
 import type { FlowFile, Position } from '../../model/repository.js'
 import { flowKey } from '../../model/targets.js'
 import { type Finding, type Severity, compareFindings } from '../../model/finding.js'
-import { resolveVersioned, type KestraVersion } from '../../model/version.js'
-import {
-  flowSchemaFindings,
-  releaseFor,
-  SCHEMA_RELEASES,
-  type SchemaRelease
-} from './decide-schema.js'
+import { resolveVersioned } from '../../model/version.js'
+import { schemaTarget } from './decide-schema.js'
 import { duplicateFlowFindings, type FlowIdentity } from './decide-identity.js'
-import { checkFlow, type FlowsHeld } from './decide-validate.js'
+import { checkFlow, schemaVerdict, type FlowsHeld } from './decide-validate.js'
 import { locateKestraPath } from '../../decide/validate/kestra-path.js'
 
 /**
@@ -32,7 +27,7 @@ export function flowFindings(reading: FlowsHeld): Finding[] {
       // A line a rule of ours already explains (with Kestra's reason) keeps that one finding.
       const explained = new Set(own.map((finding) => finding.line))
       findings.push(
-        ...schemaFindings(flow, target).filter((finding) => !explained.has(finding.line))
+        ...schemaVerdict(flow, check, target).filter((finding) => !explained.has(finding.line))
       )
     }
     if (check.identity) identities.push(check.identity)
@@ -61,36 +56,6 @@ function withoutRepeats(server: Finding[], local: readonly Finding[]): Finding[]
   )
   return server.filter(
     (f) => !(f.rule === 'server-constraint' && NULL_TYPE.test(f.message) && untyped.has(f.file))
-  )
-}
-
-/** The releases whose schema judges the flows: the target's, else every bundled one (docs/validation-rules.md). */
-function schemaTarget(version: KestraVersion | undefined): readonly SchemaRelease[] {
-  if (version === undefined) return SCHEMA_RELEASES
-  const release = releaseFor(version)
-  return release ? [release] : []
-}
-
-/**
- * A flow's core plugins checked against the schema of each target release: an error where every one refuses
- * it, a warning naming the releases that do where only some do (docs/validation-rules.md#the-schema-of-each-release).
- */
-function schemaFindings(flow: FlowFile, target: readonly SchemaRelease[]): Finding[] {
-  const doc = flow.documents[0]
-  if (!doc || doc.errors.some((error) => error.code !== 'DUPLICATE_KEY')) return []
-  return flowSchemaFindings(flow.file, doc, flow.lineCounter, target).map(
-    ({ finding, refusedBy }) => {
-      const resource =
-        flow.namespace && flow.id ? { resource: flowKey(flow.namespace, flow.id) } : {}
-      if (refusedBy.length === target.length) return { severity: 'error', ...finding, ...resource }
-      const accepting = target.filter((release) => !refusedBy.includes(release.line))
-      return {
-        severity: 'warning',
-        ...finding,
-        ...resource,
-        message: `${finding.message} (Kestra ${refusedBy.join(', ')} refuses it; ${accepting.map((release) => release.line).join(', ')} accepts it: set kestra-version to the release you run.)`
-      }
-    }
   )
 }
 

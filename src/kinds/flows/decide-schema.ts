@@ -22,7 +22,7 @@ export interface SchemaRelease {
 }
 
 /** The bundled releases, oldest first. */
-export const SCHEMA_RELEASES: readonly SchemaRelease[] = Object.keys(FLOW_SCHEMAS)
+const SCHEMA_RELEASES: readonly SchemaRelease[] = Object.keys(FLOW_SCHEMAS)
   .map((version) => ({ line: version.split('.').slice(0, 2).join('.'), version }))
   .sort((a, b) => a.version.localeCompare(b.version, 'en', { numeric: true }))
 
@@ -550,8 +550,20 @@ function editDistance(a: string, b: string): number {
  * The bundled release whose schema judges a server of this version: its line's (1.x: 1.3, 2.x: 2.0), the newest
  * for a later major; none for 0.x, whose flows the bundled schemas do not describe.
  */
-export function releaseFor(version: KestraVersion): SchemaRelease | undefined {
+function releaseFor(version: KestraVersion): SchemaRelease | undefined {
   const [major] = version
   if (major < 1) return undefined
   return SCHEMA_RELEASES.filter((release) => Number(release.version.split('.')[0]) <= major).at(-1)
+}
+
+/** The bundled releases of these versions, oldest first. */
+export function schemaReleases(versions: readonly string[]): SchemaRelease[] {
+  return SCHEMA_RELEASES.filter((release) => versions.includes(release.version))
+}
+
+/** The releases whose schema judges the flows: the target's, else every bundled one (docs/validation-rules.md). */
+export function schemaTarget(version: KestraVersion | undefined): readonly SchemaRelease[] {
+  if (version === undefined) return SCHEMA_RELEASES
+  const release = releaseFor(version)
+  return release ? [release] : []
 }

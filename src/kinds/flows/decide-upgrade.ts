@@ -5,9 +5,10 @@ import type { ServerValidation } from '../../model/kestra.js'
 import { fitToSend } from '../../model/yaml-aliases.js'
 import type { FlowFile } from '../../model/repository.js'
 import type { UpgradeReport } from '../../model/upgrade.js'
+import type { UpgradeItem } from '../../model/stored-checks.js'
 import { resolveVersioned, type KestraVersion } from '../../model/version.js'
 import { FlowDocument, type Entry } from './decide-document.js'
-import { checkFlow } from './decide-validate.js'
+import { checkFlow, type FlowCheck } from './decide-validate.js'
 import { serverFindings } from './decide-checks.js'
 import { aliasTarget, inputTypeEntries, REMOVED_TASKS } from './decide-removed-in-2-0.js'
 import { coreFlowType, taskTree, type TaskNode, type TaskTree } from './decide-task-tree.js'
@@ -32,17 +33,6 @@ import {
 const UPGRADE_TARGET: KestraVersion = [2, 0, 0]
 const GUIDE = 'https://kestra.io/docs/migration-guide/v2.0.0'
 
-/** One thing the target release refuses, on the line of the original file. */
-interface UpgradeItem {
-  line: number
-  rule: string
-  /** Why, in the words of the validation rule (what the release's core answered). */
-  message: string
-  /** Fixed by the mechanical rewrite; otherwise left to a person, with the guide's page. */
-  mechanical: boolean
-  guide: string
-}
-
 interface FlowUpgrade {
   file: string
   items: UpgradeItem[]
@@ -56,36 +46,66 @@ interface FlowUpgrade {
 }
 
 /** What 2.0 refuses in a flow file and 1.3 accepts: the versioned findings of 2.0's rules, as errors. */
-function refusedByTarget(flow: FlowFile): Finding[] {
-  const { versioned } = checkFlow(flow)
+function refusedByTarget({ versioned }: Pick<FlowCheck, 'versioned'>): Finding[] {
   return resolveVersioned(
     versioned.filter(({ since }) => since[0] >= UPGRADE_TARGET[0]),
     UPGRADE_TARGET
   ).filter((finding) => finding.severity === 'error')
 }
 
-/** The flow's upgrade: its refusals on the target and the rewrites that fix some of them. */
-export function upgradeFlow(flow: FlowFile): FlowUpgrade {
-  const refused = refusedByTarget(flow)
+/**
+ * The texts one flow's upgrade parses and checks, each once: a rewrite is checked alone, with the others,
+ * then as the next pass's start, and those are often the same text. `known` is the flow's own check when
+ * the run already made it.
+ */
+function upgradeChecks(flow: FlowFile, known?: Pick<FlowCheck, 'findings' | 'versioned'>) {
+  const parsed = new Map<string, FlowFile>([[flow.source, flow]])
+  const checks = new Map<string, Pick<FlowCheck, 'findings' | 'versioned'>>()
+  if (known) checks.set(flow.source, known)
+  return {
+    parse(source: string): FlowFile {
+      let found = parsed.get(source)
+      if (!found)
+        parsed.set(source, (found = parseFlowFile({ file: flow.file, rel: flow.rel, raw: source })))
+      return found
+    },
+    check(of: FlowFile): Pick<FlowCheck, 'findings' | 'versioned'> {
+      let found = checks.get(of.source)
+      if (!found) checks.set(of.source, (found = checkFlow(of)))
+      return found
+    }
+  }
+}
+
+/**
+ * The flow's upgrade: its refusals on the target and the rewrites that fix some of them. `known`, the
+ * flow's check when the run made it, spares checking it again: a flow the target does not refuse is not
+ * parsed.
+ */
+export function upgradeFlow(
+  flow: FlowFile,
+  known?: Pick<FlowCheck, 'findings' | 'versioned'>
+): FlowUpgrade {
+  const texts = upgradeChecks(flow, known)
+  const refused = refusedByTarget(texts.check(flow))
   if (refused.length === 0) return { file: flow.file, raw: flow.raw, flow, items: [] }
   let current = flow
   // A rewrite can make another certain (a default for a type once its alias is renamed): a few passes.
   for (let pass = 0; pass < 3; pass++) {
-    const now = pass === 0 ? refused : refusedByTarget(current)
+    const now = pass === 0 ? refused : refusedByTarget(texts.check(current))
     const first = current.documents[0]
     const document =
       first && first.errors.length === 0 ? new FlowDocument(current, first) : undefined
     const groups = document?.root && document.aliases.safe ? rewriteGroups(document) : []
-    const errors = errorKeys(current)
-    const accepted = groups.filter((edits) => verified(current, now, errors, edits))
-    if (accepted.length === 0 || !verified(current, now, errors, accepted.flat())) break
-    const source = applyEdits(current.source, accepted.flat())
-    current = parseFlowFile({ file: flow.file, rel: flow.rel, raw: source })
+    const errors = errorKeys(texts.check(current))
+    const accepted = groups.filter((edits) => verified(texts, current, now, errors, edits))
+    if (accepted.length === 0 || !verified(texts, current, now, errors, accepted.flat())) break
+    current = texts.parse(applyEdits(current.source, accepted.flat()))
   }
   if (current === flow)
     return { file: flow.file, raw: flow.raw, flow, items: itemsOf(refused, refused) }
   const rewritten = asWritten(flow.raw, current.source)
-  const items = itemsOf(refused, refusedByTarget(current))
+  const items = itemsOf(refused, refusedByTarget(texts.check(current)))
   return { file: flow.file, raw: flow.raw, flow, after: current, items, rewritten }
 }
 
@@ -123,18 +143,19 @@ function keyOf(finding: Finding): string {
  * renames a task or trigger id, fixes nothing, or is refused for something the original was not.
  */
 function verified(
+  texts: ReturnType<typeof upgradeChecks>,
   flow: FlowFile,
   refused: Finding[],
   errorsBefore: Set<string>,
   edits: Edit[]
 ): Finding[] | undefined {
-  const source = applyEdits(flow.source, edits)
-  const after = parseFlowFile({ file: flow.file, rel: flow.rel, raw: source })
+  const after = texts.parse(applyEdits(flow.source, edits))
   const doc = after.documents[0]
   if (!doc || doc.errors.length > 0 || after.notAFlow) return undefined
   if (idsOf(flow) !== idsOf(after)) return undefined
-  if ([...errorKeys(after)].some((key) => !errorsBefore.has(key))) return undefined
-  const remaining = refusedByTarget(after)
+  const check = texts.check(after)
+  if ([...errorKeys(check)].some((key) => !errorsBefore.has(key))) return undefined
+  const remaining = refusedByTarget(check)
   return fixesSome(refused, remaining) ? remaining : undefined
 }
 
@@ -145,8 +166,7 @@ function fixesSome(refused: Finding[], remaining: Finding[]): boolean {
 }
 
 /** The flow's errors whatever the release (the rules of current Kestra), as rule and words. */
-function errorKeys(flow: FlowFile): Set<string> {
-  const { findings } = checkFlow(flow)
+function errorKeys({ findings }: Pick<FlowCheck, 'findings'>): Set<string> {
   return new Set(findings.filter((finding) => finding.severity === 'error').map(keyOf))
 }
 
@@ -580,15 +600,27 @@ function pairLines(source: string, entry: Entry): string[] | undefined {
   return [lines[0] as string, ...rest.map((line) => line.slice(keyColumn))]
 }
 
-/** Every managed flow file's upgrade, and the section that reports them (docs/upgrade.md). */
+/**
+ * Every managed flow file's upgrade, and the section that reports them (docs/upgrade.md). `checks`, the
+ * run's check of each flow, spares checking a flow again; with `itemsOnly`, an item list a check already
+ * holds (stored with it by a deploy: docs/performance.md#incremental-planning) is taken as it is, and the
+ * upgrades then lack their rewritten texts.
+ */
 export function upgradeReport(
   flows: readonly FlowFile[],
-  target: string
+  target: string,
+  checks?: { of: ReadonlyMap<FlowFile, FlowCheck>; itemsOnly: boolean }
 ): { report: UpgradeReport; upgrades: FlowUpgrade[] } {
   const checked = flows.filter((flow) => !flow.notAFlow && flow.otherKind === undefined)
   return reportOf(
     target,
-    checked.map((flow) => upgradeFlow(flow))
+    checked.map((flow) => {
+      const check = checks?.of.get(flow)
+      if (check?.upgrade && checks?.itemsOnly) {
+        return { file: flow.file, raw: flow.raw, flow, items: check.upgrade }
+      }
+      return upgradeFlow(flow, check)
+    })
   )
 }
 

@@ -39,6 +39,9 @@ import { parseFlowFile } from '../../model/flow-file.js'
 import { sameStoredCheck, storedCheckOf, type StoredFlowCheck } from '../../model/stored-checks.js'
 import { DeployError } from '../../model/errors.js'
 import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
+import { flowKey } from '../../model/targets.js'
+import { flowSchemaFindings, type SchemaRelease } from './decide-schema.js'
+import type { UpgradeItem } from '../../model/stored-checks.js'
 
 export { collectReferences, referenceFindings } from './decide-references.js'
 
@@ -48,6 +51,8 @@ interface ValidateOptions {
   layout?: Layout
   /** The target server's version when detected: rules Kestra added in a release follow it. */
   serverVersion?: KestraVersion
+  /** The releases whose schema judges the flow, when known as it is checked (`schemaTarget`). */
+  schema?: readonly SchemaRelease[]
 }
 
 /**
@@ -66,7 +71,7 @@ export interface FlowsHeld extends ValidateOptions {
 }
 
 /** What the checks of one flow file leave: its findings, and what the checks across files need. */
-interface FlowCheck {
+export interface FlowCheck {
   findings: Finding[]
   /** Findings whose severity follows the server's version, resolved with the repository's checks. */
   versioned: VersionedFinding[]
@@ -77,6 +82,10 @@ interface FlowCheck {
   references: FlowReference[]
   /** Its `secret()` and `kv()` names (validate/names.ts); empty when the document does not parse. */
   names?: NameReference[]
+  /** The released schemas' findings (`schemaVerdict`), when the releases were known as it was checked. */
+  schema?: { releases: string[]; findings: Finding[] }
+  /** What the newest LTS refuses in it (docs/upgrade.md), when the run asks as it checks. */
+  upgrade?: UpgradeItem[]
 }
 
 /**
@@ -87,12 +96,12 @@ interface FlowCheck {
  */
 export function confirmReusedChecks(
   reused: ReadonlyMap<FlowFile, StoredFlowCheck>,
-  options: ValidateOptions
+  recheck: (flow: FlowFile, stored: StoredFlowCheck) => FlowCheck
 ): void {
   const differing: string[] = []
   for (const [flow, stored] of reused) {
     const parsed = parseFlowFile(flow)
-    if (!sameStoredCheck(storedCheckOf(parsed, checkFlow(parsed, options)), stored)) {
+    if (!sameStoredCheck(storedCheckOf(parsed, recheck(parsed, stored)), stored)) {
       differing.push(flow.file)
     }
   }
@@ -109,6 +118,52 @@ export function confirmReusedChecks(
  * can run as soon as the file is parsed.
  */
 export function checkFlow(flow: FlowFile, options: ValidateOptions = {}): FlowCheck {
+  const check = ownChecks(flow, options)
+  const target = options.schema ?? []
+  if (!check.wellFormed || target.length === 0) return check
+  const releases = target.map((release) => release.version)
+  return { ...check, schema: { releases, findings: schemaFindings(flow, target) } }
+}
+
+/**
+ * The released schemas' findings on a flow for the target releases: those its check holds when made for
+ * the same releases (while its syntax tree was at hand, or stored by a deploy), else found now.
+ */
+export function schemaVerdict(
+  flow: FlowFile,
+  check: Pick<FlowCheck, 'schema'>,
+  target: readonly SchemaRelease[]
+): Finding[] {
+  const releases = target.map((release) => release.version)
+  const held = check.schema
+  if (held && held.releases.join('\n') === releases.join('\n')) return held.findings
+  return schemaFindings(flow, target)
+}
+
+/**
+ * A flow's core plugins checked against the schema of each target release: an error where every one refuses
+ * it, a warning naming the releases that do where only some do (docs/validation-rules.md#the-schema-of-each-release).
+ */
+function schemaFindings(flow: FlowFile, target: readonly SchemaRelease[]): Finding[] {
+  const doc = flow.documents[0]
+  if (!doc || doc.errors.some((error) => error.code !== 'DUPLICATE_KEY')) return []
+  return flowSchemaFindings(flow.file, doc, flow.lineCounter, target).map(
+    ({ finding, refusedBy }) => {
+      const resource =
+        flow.namespace && flow.id ? { resource: flowKey(flow.namespace, flow.id) } : {}
+      if (refusedBy.length === target.length) return { severity: 'error', ...finding, ...resource }
+      const accepting = target.filter((release) => !refusedBy.includes(release.line))
+      return {
+        severity: 'warning',
+        ...finding,
+        ...resource,
+        message: `${finding.message} (Kestra ${refusedBy.join(', ')} refuses it; ${accepting.map((release) => release.line).join(', ')} accepts it: set kestra-version to the release you run.)`
+      }
+    }
+  )
+}
+
+function ownChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
   const findings: Finding[] = syntaxFindings(flow)
   findings.push(...multipleDocumentFindings(flow))
   const versioned: VersionedFinding[] = []

@@ -25,8 +25,15 @@ export { knownResources } from './decide-references.js'
 export { SentRewrite } from './decide-sent.js'
 export { callSites, changedContracts, reviewContracts } from './decide-subflow-contracts.js'
 export { type CallSite } from './decide-subflow-contracts.js'
-export { judgedUpgradeReport, upgradeReport, upgradeSources } from './decide-upgrade.js'
+export {
+  judgedUpgradeReport,
+  upgradeFlow,
+  upgradeReport,
+  upgradeSources
+} from './decide-upgrade.js'
+export { schemaReleases, schemaTarget, type SchemaRelease } from './decide-schema.js'
 export { checkFlow, confirmReusedChecks, referenceFindings } from './decide-validate.js'
+export { schemaVerdict, type FlowCheck } from './decide-validate.js'
 export { readProblemFindings, unmanagedFindings } from './decide-validate.js'
 export { guardUnfinished, type UnfinishedGuard } from './apply-running-executions.js'
 export { outsideUsers, readPinnedRevisions } from './gather-users.js'
