@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { upgradeFlow, upgradeReport } from '../../src/kinds/flows/decide-upgrade.js'
+import { rewrittenOf, upgradeFlow, upgradeReport } from '../../src/kinds/flows/decide-upgrade.js'
 import { FlowDocument } from '../../src/kinds/flows/decide-document.js'
 import { taskTree } from '../../src/kinds/flows/decide-task-tree.js'
 import { upgradeSection } from '../../src/decide/render/upgrade.js'
@@ -178,9 +178,10 @@ describe('upgrade rewrites (docs/upgrade.md)', () => {
         const stored = back.get(DIGEST)!
         expect(stored.upgrade).toEqual(fresh.items)
         const of = new Map([[read, stored]])
-        expect(upgradeReport([read], '2.0', { of, itemsOnly: true }).report).toEqual(
-          upgradeReport([flow(source)], '2.0').report
-        )
+        const taken = upgradeReport([read], '2.0', { of, itemsOnly: true })
+        expect(taken.report).toEqual(upgradeReport([flow(source)], '2.0').report)
+        // Its rewrite, made when asked, is the one a fresh upgrade makes.
+        expect(rewrittenOf(taken.upgrades[0]!)).toEqual(fresh.rewritten)
       }),
       { numRuns: runs(100, 10), seed: 20261127 }
     )

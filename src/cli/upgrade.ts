@@ -21,7 +21,7 @@ export function upgradeText(upgrade: Upgrade | undefined, written: boolean, p: P
   })
   const manual = items.filter((item) => !item.mechanical)
   const left = written ? new Set(manual.map((item) => item.file)).size : flows - loading
-  const files = upgrade.rewrites.length
+  const files = upgrade.rewrites().length
   const done = written && files > 0 ? ` ${files} file(s) rewritten.` : ''
   const verdict =
     left === 0
@@ -36,7 +36,7 @@ export function upgradeText(upgrade: Upgrade | undefined, written: boolean, p: P
  */
 export function writeRewrites(workspace: string, upgrade: Upgrade): string[] {
   const skipped: string[] = []
-  for (const { file, raw, source } of upgrade.rewrites) {
+  for (const { file, raw, source } of upgrade.rewrites()) {
     const path = resolve(workspace, file)
     if (!path.startsWith(resolve(workspace) + sep)) {
       skipped.push(file)

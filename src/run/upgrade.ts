@@ -5,7 +5,7 @@ import type { RunContext } from '../model/context.js'
 import { upgradePullBody, upgradePullTitle } from '../decide/render/upgrade.js'
 import type { RunPorts } from './ports.js'
 import type { KestraServer } from '../kestra/api.js'
-import { judgedUpgradeReport, upgradeReport, upgradeSources } from '../kinds/index.js'
+import { judgedUpgradeReport, rewrittenOf, upgradeReport, upgradeSources } from '../kinds/index.js'
 import type { FlowFile } from '../model/repository.js'
 import type { Settings } from '../model/settings.js'
 import type { Work } from '../model/target.js'
@@ -18,8 +18,11 @@ const NEWEST_LTS = '2.0'
 
 export interface Upgrade {
   report: UpgradeReport
-  /** Each flow file a mechanical rewrite changes: its path under the workspace, its text as read and its new text. */
-  rewrites: { file: string; raw: string; source: string }[]
+  /**
+   * Each flow file a mechanical rewrite changes: its path under the workspace, its text as read and its new
+   * text. Made when first asked (to write them): a report needs only the items.
+   */
+  rewrites(): { file: string; raw: string; source: string }[]
 }
 
 /**
@@ -50,11 +53,12 @@ export async function upgradeReadiness(
     )
     ;({ report, upgrades } = judgedUpgradeReport(target, upgrades, results))
   }
-  const rewrites = upgrades.flatMap((upgrade) =>
-    upgrade.rewritten === undefined
-      ? []
-      : [{ file: upgrade.file, raw: upgrade.raw, source: upgrade.rewritten }]
-  )
+  let made: ReturnType<Upgrade['rewrites']> | undefined
+  const rewrites = () =>
+    (made ??= upgrades.flatMap((upgrade) => {
+      const source = rewrittenOf(upgrade)
+      return source === undefined ? [] : [{ file: upgrade.file, raw: upgrade.raw, source }]
+    }))
   return { report, rewrites }
 }
 
@@ -126,9 +130,9 @@ export async function upgradeMode(
   const written = await github.writeBranch({
     name: branch,
     base: context.sha,
-    message: `Rewrite ${upgrade.rewrites.length} flow file(s) for Kestra ${upgrade.report.target}`,
+    message: `Rewrite ${upgrade.rewrites().length} flow file(s) for Kestra ${upgrade.report.target}`,
     trailer: `Kestra-GitOps-Upgrade: ${upgrade.report.target}`,
-    writes: upgrade.rewrites.map(({ file, source }) => ({
+    writes: upgrade.rewrites().map(({ file, source }) => ({
       path: file,
       content: encoder.encode(source)
     }))

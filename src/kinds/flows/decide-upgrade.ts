@@ -624,6 +624,17 @@ export function upgradeReport(
   )
 }
 
+/**
+ * The file with every mechanical rewrite applied, written as it was; undefined when none applies. An
+ * upgrade taken from the items its check holds (`upgradeReport`'s `itemsOnly`) has it made now.
+ */
+export function rewrittenOf(upgrade: FlowUpgrade): string | undefined {
+  if (upgrade.rewritten !== undefined || !upgrade.items.some((item) => item.mechanical)) {
+    return upgrade.rewritten
+  }
+  return upgradeFlow(upgrade.flow).rewritten
+}
+
 /** The texts an upgrade server judges (docs/upgrade.md#upgrade-server): each flow fit to send, then each rewrite. */
 export function upgradeSources(upgrades: readonly FlowUpgrade[]): string[] {
   const sent = upgrades.filter((upgrade) => fitToSend(upgrade.flow))

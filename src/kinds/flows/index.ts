@@ -27,6 +27,7 @@ export { callSites, changedContracts, reviewContracts } from './decide-subflow-c
 export { type CallSite } from './decide-subflow-contracts.js'
 export {
   judgedUpgradeReport,
+  rewrittenOf,
   upgradeFlow,
   upgradeReport,
   upgradeSources
