@@ -1,13 +1,6 @@
 import type { Dispatcher } from 'undici'
 import type { Auth, Settings } from '../model/settings.js'
-import type {
-  DependenciesApi,
-  ExecutionsApi,
-  HistoryApi,
-  KestraApi,
-  ListingsApi,
-  NamespacesApi
-} from './api.js'
+import type { KestraServer } from './api.js'
 import { dashboardsApi } from './dashboards.js'
 import { executionsApi, kestraUiBase } from './executions.js'
 import { filesApi } from './files.js'
@@ -35,8 +28,7 @@ export interface KestraClientOptions {
   dispatcher?: Dispatcher
 }
 
-export interface KestraClient
-  extends KestraApi, ExecutionsApi, HistoryApi, ListingsApi, NamespacesApi, DependenciesApi {
+export type KestraClient = KestraServer & {
   /** Requests sent so far (retries included) per `METHOD /route`, for benchmarks. */
   requestCount(): Record<string, number>
   close(): Promise<void>

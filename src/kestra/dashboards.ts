@@ -28,7 +28,7 @@ const dashboardAnswer = z.object({
 })
 export type RemoteDashboard = z.infer<typeof dashboardAnswer>
 
-export type CreateOutcome = { created: true } | { created: false; retried: boolean }
+type CreateOutcome = { created: true } | { created: false; retried: boolean }
 
 /**
  * `P/dashboards` (Kestra 1.3+, tenant-wide, docs/kestra.md#dashboards). Saves answer 200, a missing id

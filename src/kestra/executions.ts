@@ -18,7 +18,8 @@ export function executionsApi(http: ScopedHttp) {
   return {
     /**
      * Multipart only, one text part per input; `wait` stays false: the run is polled
-     * (docs/kestra.md#start-an-execution). Labels travel as repeated `labels=key:value` parameters.
+     * (docs/kestra.md#start-an-execution). Labels travel as repeated `labels=key:value` parameters. Sent
+     * once, never retried: after a lost answer the caller looks the execution up by its labels first.
      */
     async startExecution(
       namespace: string,
@@ -39,6 +40,7 @@ export function executionsApi(http: ScopedHttp) {
       })
       return toExecution(readJson(response), response)
     },
+    /** Undefined on 404: unknown, or not recorded yet right after the start (docs/kestra.md#read-an-execution). */
     async getExecution(
       executionId: string,
       options?: { deadline?: number }
@@ -56,7 +58,7 @@ export function executionsApi(http: ScopedHttp) {
      * Servers that take `filters[…]` (1.1 onwards) get them; older ones the flat parameters, which
      * 1.x ignores as soon as one `filters[…]` is present (docs/kestra.md#search-executions). Whatever
      * the server did with the query, only executions of this flow that carry every label are
-     * returned.
+     * returned, oldest first.
      */
     async findExecutions(
       query: ExecutionQuery,

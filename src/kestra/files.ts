@@ -28,7 +28,7 @@ export function filesApi(http: ScopedHttp) {
   })
 
   /** The file's bytes, or one revision's (Kestra 1.2+); undefined when absent. */
-  const fileRevision = async (
+  const read = async (
     namespace: string,
     path: string,
     revision?: number
@@ -109,7 +109,7 @@ export function filesApi(http: ScopedHttp) {
       [...entries].map(async ([fileName, type]): Promise<RemoteFile[]> => {
         const path = dir === '/' ? `/${fileName}` : `${dir}/${fileName}`
         if (type === 'Directory') return walk(namespace, path, budget)
-        const bytes = await fileRevision(namespace, path)
+        const bytes = await read(namespace, path)
         return bytes ? [{ path, size: bytes.length, bytes: () => bytes }] : []
       })
     )
@@ -117,14 +117,17 @@ export function filesApi(http: ScopedHttp) {
   }
 
   return {
-    /** One export request; without that endpoint, a walk of the directory tree. */
+    /**
+     * Paths starting with '/'. One export request; without that endpoint, a walk of the directory tree.
+     */
     async listFiles(namespace: string): Promise<RemoteFile[]> {
       const found = exportMissing ? undefined : await exported(namespace)
       const all = found ?? (await walk(namespace, '/', { left: MAX_WALK_ENTRIES }))
       return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     },
-    getFile: (namespace: string, path: string) => fileRevision(namespace, path),
-    fileRevision,
+    getFile: (namespace: string, path: string) => read(namespace, path),
+    fileRevision: (namespace: string, path: string, revision: number) =>
+      read(namespace, path, revision),
     /**
      * 1.2+: `[{revision}]`. Undefined when the server keeps none: before 1.2 the route is missing (404),
      * and from 1.2 a file whose latest version is a deletion answers 404 too.
@@ -148,6 +151,7 @@ export function filesApi(http: ScopedHttp) {
      * then goes inside a one-entry `.zip`, which Kestra extracts to `/<entry>`
      * (docs/kestra.md#empty-files).
      */
+    // Stored at the path, never triggering Kestra's .zip extraction (`uploadFileName`).
     async uploadFile(namespace: string, path: string, bytes: Uint8Array): Promise<void> {
       const response = await send(namespace, path, uploadFileName(path), bytes, bytes.length === 0)
       if (response.status !== 400) return

@@ -43,6 +43,7 @@ export function flowsApi(http: ScopedHttp) {
     route: '/flows/{namespace}/{id}'
   })
 
+  /** One flow, or undefined when absent or deleted. */
   const getFlow = async (namespace: string, id: string): Promise<RemoteFlow | undefined> => {
     const response = await http.send({
       method: 'GET',
@@ -176,7 +177,7 @@ export function flowsApi(http: ScopedHttp) {
   return {
     /**
      * Listing (ids, revisions) then the export of every source, shared with the namespaces listed at the
-     * same time: at most 2 requests a namespace whatever its count.
+     * same time: at most 2 requests a namespace whatever its count. Children excluded.
      */
     async listFlows(namespace: string): Promise<RemoteFlow[]> {
       const { listed, sources } = await listedWithSources(namespace)
@@ -192,11 +193,15 @@ export function flowsApi(http: ScopedHttp) {
         .filter((flow): flow is RemoteFlow => flow !== undefined)
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     },
+    /** Id → revision of every non-deleted flow of exactly this namespace, without sources. 1 request. */
     async flowRevisions(namespace: string): Promise<Map<string, number>> {
       return new Map((await listed(namespace)).map(({ id, revision }) => [id, revision]))
     },
     getFlow,
-    /** With `revision` set the server reads tombstones too (docs/kestra.md#flow-revisions). */
+    /**
+     * Undefined when the server has no such revision. With `revision` set the server reads tombstones too
+     * (docs/kestra.md#flow-revisions).
+     */
     async flowRevisionSource(
       namespace: string,
       id: string,
@@ -234,6 +239,7 @@ export function flowsApi(http: ScopedHttp) {
         return stored
       throw error
     },
+    /** Throws ApiError 404 when the flow is missing. Unchanged source keeps the revision. */
     async updateFlow(namespace: string, id: string, source: string): Promise<RemoteFlow> {
       const response = await http.send({
         method: 'PUT',
@@ -252,6 +258,7 @@ export function flowsApi(http: ScopedHttp) {
       if (response.status === 404 && response.attempts === 1) throw responseError(response)
     },
     /**
+     * The flow's direct edges in Kestra's flow topology; undefined when the server has no such route.
      * Both directions, not expanded (`GET /flows/{ns}/{id}/dependencies`, docs/kestra.md#flow-dependencies).
      * Edges of another relation, or naming a node the answer does not list, are left out.
      */

@@ -8,7 +8,10 @@ export function kvApi(http: ScopedHttp) {
     route: '/namespaces/{namespace}/kv/{key}'
   })
   return {
-    /** Undefined when the key is absent (404) or expired (410). */
+    /**
+     * The entry's parsed JSON value, or undefined when absent (404) or expired (410); `first`: ahead of the
+     * requests waiting for a place (what the run's other work waits on).
+     */
     async getKv(namespace: string, key: string, first = false): Promise<unknown> {
       const response = await http.send({
         method: 'GET',

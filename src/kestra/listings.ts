@@ -393,8 +393,9 @@ export function listingsApi(http: ScopedHttp) {
       return readJsonArray(response).flatMap((item) => byKey(item) ?? [])
     },
     /**
-     * `GET /namespaces/search` (docs/kestra.md#namespaces): OSS lists the namespaces of existing flows and
-     * their parents (a namespace holding only files or KV entries is not listed), EE its namespace entities.
+     * For removing a preview (docs/environments.md#previews): `GET /namespaces/search`
+     * (docs/kestra.md#namespaces). OSS lists the namespaces of existing flows and their parents (a namespace
+     * holding only files or KV entries is not listed), EE its namespace entities.
      */
     async namespacesStartingWith(prefix: string): Promise<string[]> {
       const ids = await readPages(

@@ -111,7 +111,10 @@ export function validateApi(http: ScopedHttp) {
     return batch.map((index) => ({ ...emptyResult(index), noVerdict }))
   }
   return {
-    /** `count`: the flows a request carries at most (`batchCount`). */
+    /**
+     * One result per source, in order, batched: at most `count` flows (`batchCount`) and MAX_BATCH_BYTES a
+     * request.
+     */
     async validateFlows(sources: string[], count = MAX_BATCH): Promise<ServerValidation[]> {
       const bound = { count, bytes: MAX_BATCH_BYTES }
       const results = await Promise.all(
