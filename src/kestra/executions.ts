@@ -1,8 +1,8 @@
 import type { Execution, ExecutionQuery, Label } from '../model/kestra.js'
 import { parseVersion } from './api-version.js'
-import { executionAnswer, readPages, rowId } from './listings.js'
+import { readPages, rowId, toExecution } from './listings.js'
 import { readJson, type ScopedHttp } from './scoped-http.js'
-import { formBody, type HttpResponse, unreadableAnswer } from './transport.js'
+import { formBody } from './transport.js'
 import { pathSegment } from '../model/path-segment.js'
 
 /** Results asked for by a label search: a run's labels match a handful of executions at most. */
@@ -113,24 +113,6 @@ function legacyFilters(query: ExecutionQuery): Record<string, string | string[]>
     namespace: query.namespace,
     flowId: query.flowId,
     labels: query.labels.map(([key, value]) => `${key}:${value}`)
-  }
-}
-
-/** An `Execution` (or the start's `ExecutionResponse`, which some clients type as an array of one). */
-function toExecution(raw: unknown, response: HttpResponse): Execution {
-  const read = executionAnswer.safeParse(Array.isArray(raw) ? raw[0] : raw)
-  if (!read.success) {
-    throw unreadableAnswer(
-      response,
-      'the answer is not an execution (no id, namespace, flowId or state)'
-    )
-  }
-  const { state, ...execution } = read.data
-  return {
-    ...execution,
-    state: state.current,
-    ...(state.startDate && { startDate: state.startDate }),
-    ...(state.endDate && { endDate: state.endDate })
   }
 }
 

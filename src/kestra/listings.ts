@@ -244,7 +244,9 @@ export function listingsApi(http: ScopedHttp) {
         query,
         key: (row) => rowId.safeParse(row).data?.id
       },
-      executionOf
+      // A row is one execution, never an array of one.
+      (row, response) =>
+        toExecution(Array.isArray(row) ? undefined : row, response, 'an item of the answer')
     )
 
   const searchExecutions = async (
@@ -431,7 +433,7 @@ const text = z.string().optional().catch(undefined)
 const label = z.object({ key: z.string(), value: z.string() })
 
 /** An execution as Kestra answers it: one without an id, flow or state is refused. */
-export const executionAnswer = z.object({
+const executionAnswer = z.object({
   id: z.string().min(1),
   namespace: z.string().min(1),
   flowId: z.string().min(1),
@@ -450,25 +452,23 @@ export const executionAnswer = z.object({
 })
 
 /**
- * The fields a review shows of an execution. One without an id, flow or state fails the read: a guard
- * never passes on an answer it cannot read.
+ * An `Execution` (or the start's `ExecutionResponse`, which some clients type as an array of one). One
+ * without an id, flow or state fails the read: a guard never passes on an answer it cannot read.
  */
-function executionOf(raw: unknown, response: HttpResponse): Execution {
-  const read = executionAnswer.safeParse(raw)
+export function toExecution(raw: unknown, response: HttpResponse, what = 'the answer'): Execution {
+  const read = executionAnswer.safeParse(Array.isArray(raw) ? raw[0] : raw)
   if (!read.success) {
     throw unreadableAnswer(
       response,
-      'an item of the answer is not an execution (no id, namespace, flowId or state)'
+      `${what} is not an execution (no id, namespace, flowId or state)`
     )
   }
-  const { id, namespace, flowId, state } = read.data
+  const { state, ...execution } = read.data
   return {
-    id,
-    namespace,
-    flowId,
+    ...execution,
     state: state.current,
     ...(state.startDate && { startDate: state.startDate }),
-    labels: []
+    ...(state.endDate && { endDate: state.endDate })
   }
 }
 
