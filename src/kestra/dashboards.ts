@@ -1,7 +1,7 @@
 import { parse, stringify } from 'yaml'
 import { z } from 'zod'
 import { isRecord, normaliseText } from '../model/content.js'
-import { readPages, rowId } from './listings.js'
+import { LISTED_AT_MOST, readPages, rowId } from './listings.js'
 import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
 import type { ServerVerdict } from '../model/kestra.js'
 import { readJsonObject, type ScopedHttp } from './scoped-http.js'
@@ -9,10 +9,6 @@ import { responseError, type HttpResponse, unreadableAnswer } from './transport.
 import { pathSegment } from '../model/path-segment.js'
 
 const YAML = { 'content-type': 'application/x-yaml' }
-/** Dashboards read per listing request. */
-const PAGE_SIZE = 100
-/** Listing pages read at most (10,000 dashboards); one that goes on is an error. */
-const MAX_PAGES = 100
 
 /**
  * A dashboard as the server answers it (docs/kestra.md#dashboards): its id, the fields compared, and
@@ -46,13 +42,10 @@ export function dashboardsApi(http: ScopedHttp) {
         http,
         {
           name: 'dashboards listing',
-          remedy: `a repository manages at most ${MAX_PAGES * PAGE_SIZE} dashboards: delete the ones no one uses`,
+          remedy: `a repository manages at most ${LISTED_AT_MOST} dashboards: delete the ones no one uses`,
           path: '/dashboards',
-          route: '/dashboards',
           // With no sort the database's order is unspecified: pages sort by id (docs/kestra.md#dashboards).
           query: { sort: 'id:asc' },
-          size: PAGE_SIZE,
-          maxPages: MAX_PAGES,
           key: (row) => rowId.safeParse(row).data?.id,
           missing: true
         },

@@ -73,7 +73,6 @@ export function executionsApi(http: ScopedHttp) {
           name: `executions search of ${query.namespace}.${query.flowId}`,
           remedy: `a run's labels name a handful of executions, yet more than ${SEARCH_PAGES * SEARCH_PAGE} answered`,
           path: '/executions/search',
-          route: '/executions/search',
           query: legacy ? legacyFilters(query) : queryFilters(query),
           size: SEARCH_PAGE,
           maxPages: SEARCH_PAGES,

@@ -27,10 +27,12 @@ interface PagedListing {
   /** What to do when the listing does not end within its bound. */
   remedy: string
   path: string
-  route: string
+  /** By default the path, a namespace in it as `{namespace}`. */
+  route?: string
   query: Record<string, string | readonly string[]>
-  size: number
-  maxPages: number
+  /** By default `DEFAULT_PAGES`. */
+  size?: number
+  maxPages?: number
   /** The row's identity (an id, a name); rows without one are told apart by their whole JSON. */
   key(row: unknown): string | undefined
   /** A 404 answer ends the listing with undefined (a route the server lacks). */
@@ -57,15 +59,17 @@ export async function readPages<T>(
 ): Promise<T[]>
 export async function readPages<T>(
   http: ScopedHttp,
-  listing: PagedListing,
+  asked: PagedListing,
   item: (row: unknown, response: HttpResponse) => T | undefined
 ): Promise<T[] | undefined> {
+  const listing = { ...DEFAULT_PAGES, ...asked }
   const found = new Map<string, T | undefined>()
   for (let page = 1; page <= listing.maxPages; page++) {
     const response = await http.send({
       method: 'GET',
       path: listing.path,
-      route: listing.route,
+      route:
+        listing.route ?? listing.path.replace(/\/namespaces\/[^/]+/, '/namespaces/{namespace}'),
       query: { ...listing.query, page: String(page), size: String(listing.size) },
       ...(listing.missing && { allow: [404] }),
       ...(listing.deadline !== undefined && { deadline: listing.deadline })
@@ -98,6 +102,10 @@ export async function readPages<T>(
     `Kestra's ${listing.name} did not end: ${listing.maxPages} full pages of ${listing.size} were read (${found.size} items) and it still went on. Nothing was decided on a part of it; ${listing.remedy}, or check that the server (or a proxy in front of it) honours the page and size parameters of ${listing.path}.`
   )
 }
+
+/** Rows a page asks for, and pages a listing reads at most (10,000 rows), unless it names its own. */
+const DEFAULT_PAGES = { size: 100, maxPages: 100 }
+export const LISTED_AT_MOST = DEFAULT_PAGES.size * DEFAULT_PAGES.maxPages
 
 /** A page of a listing: `total` is only checked against, a server may leave it out. */
 const paged = z.object({
@@ -219,17 +227,7 @@ export function listingsApi(http: ScopedHttp) {
   const paged = <T>(
     listing: Pick<PagedListing, 'name' | 'remedy' | 'path' | 'query' | 'key'>,
     item: (raw: unknown, response: HttpResponse) => T | undefined
-  ): Promise<T[]> =>
-    readPages(
-      http,
-      {
-        ...listing,
-        route: listing.path.replace(/\/namespaces\/[^/]+/, '/namespaces/{namespace}'),
-        size: PAGE,
-        maxPages: MAX_PAGES
-      },
-      item
-    )
+  ): Promise<T[]> => readPages(http, { ...listing, size: PAGE, maxPages: MAX_PAGES }, item)
 
   /** Every page of one executions search of these namespaces, bounded like every listing. */
   const executionSearch = (
@@ -404,12 +402,10 @@ export function listingsApi(http: ScopedHttp) {
         http,
         {
           name: `namespaces search for ${prefix}`,
-          remedy: `more than ${NAMESPACES_MAX_PAGES * NAMESPACES_PAGE_SIZE} namespaces start with ${prefix}: remove them with Kestra's own tools`,
+          remedy: `more than ${LISTED_AT_MOST} namespaces start with ${prefix}: remove them with Kestra's own tools`,
           path: '/namespaces/search',
           route: '/namespaces/search',
           query: { q: prefix },
-          size: NAMESPACES_PAGE_SIZE,
-          maxPages: NAMESPACES_MAX_PAGES,
           key: namespaceId
         },
         namespaceId
@@ -471,10 +467,6 @@ export function toExecution(raw: unknown, response: HttpResponse, what = 'the an
     ...(state.endDate && { endDate: state.endDate })
   }
 }
-
-const NAMESPACES_PAGE_SIZE = 100
-/** Pages a namespaces search reads at most (10,000 namespaces); one that goes on is an error. */
-const NAMESPACES_MAX_PAGES = 100
 
 function namespaceId(row: unknown): string | undefined {
   return rowId.safeParse(row).data?.id
