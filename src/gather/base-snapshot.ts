@@ -5,6 +5,7 @@ import type { Plan } from '../model/plan.js'
 import { sha256Hex } from '../model/content.js'
 import { parseFlowFile } from '../model/flow-file.js'
 import { IGNORE_FILE } from './repo/ignore-rules.js'
+import { childOf } from './repo/tree-source.js'
 import { GitTree } from './repo/git-tree.js'
 import type { SharedTree } from './repo/shared-tree.js'
 
@@ -129,7 +130,6 @@ export function workTreeReuse(current: RepoModel, commit: GitTree): LoadHooks['k
   const flowsByRel = groupBy(current.flows, (flow) => flow.rel)
   const filesByRel = groupBy(current.files, (entry) => entry.rel)
   const problemsByFile = groupBy(current.readProblems, (problem) => problem.file)
-  const fileOf = (rel: string) => (current.rootRel === '' ? rel : `${current.rootRel}/${rel}`)
   return (rel) => {
     const blob = commit.blobs.get(rel)
     if (!blob || changes.changed.has(rel) || isIgnoreFile(rel)) return undefined
@@ -140,7 +140,7 @@ export function workTreeReuse(current: RepoModel, commit: GitTree): LoadHooks['k
       flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
       files.every((entry) => !entry.symlink && entry.size === blob.size)
     if (!sameSize) return undefined
-    const problems: ReadProblem[] = problemsByFile.get(fileOf(rel)) ?? []
+    const problems: ReadProblem[] = problemsByFile.get(childOf(current.rootRel, rel)) ?? []
     return { flows, files: files.map((entry) => ({ ...entry, absPath: '' })), problems }
   }
 }

@@ -24,7 +24,7 @@ import {
 import { SearchScope } from './search-scope.js'
 import { missingFolders, missingRoot } from './missing-folders.js'
 import { WorkTree } from './work-tree.js'
-import type { TreeSource } from './tree-source.js'
+import { childOf, type TreeSource } from './tree-source.js'
 import { walkTree, type HiddenEntry, type HiddenFlow, type WalkEntry } from './walk.js'
 
 /** Files read or hashed at once. */
@@ -144,7 +144,7 @@ export async function loadRepository(
   hooks: LoadHooks
 ): Promise<RepoModel> {
   const { workspace, rootRel } = tree
-  const fileOf = (rel: string) => (rootRel === '' ? rel : `${rootRel}/${rel}`)
+  const fileOf = (rel: string) => childOf(rootRel, rel)
   const rules = new IgnoreRules(tree)
   const model: RepoModel = {
     workspace,
@@ -547,10 +547,7 @@ function fileEntries(
  * Top-level folders the tenant layout skips because their name is not a namespace, although they
  * hold a flows/ or files/ folder (e.g. `Company.Team/flows`): almost surely a naming mistake.
  */
-async function misnamedTenantFolders(
-  tree: TreeSource,
-  rules: IgnoreRules
-): Promise<string[]> {
+async function misnamedTenantFolders(tree: TreeSource, rules: IgnoreRules): Promise<string[]> {
   const misnamed: string[] = []
   const top = await tree.list('').catch(() => [])
   for (const folder of top) {
