@@ -6,11 +6,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import {
-  ListingsEndpoint,
-  SEARCHED_NAMES_CHARS,
-  type FlowGroup
-} from '../../src/kestra/listings.js'
+import { listingsApi, SEARCHED_NAMES_CHARS, type FlowGroup } from '../../src/kestra/listings.js'
 import { ScopedHttp } from '../../src/kestra/scoped-http.js'
 import type { HttpRequest, HttpResponse, Transport } from '../../src/kestra/transport.js'
 
@@ -66,7 +62,7 @@ function server(rows: readonly Row[]) {
     }
   }
   return {
-    listings: new ListingsEndpoint(new ScopedHttp(transport as unknown as Transport, 'main')),
+    listings: listingsApi(new ScopedHttp(transport as unknown as Transport, 'main')),
     lines
   }
 }

@@ -6,10 +6,10 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { DashboardsEndpoint } from '../../src/kestra/dashboards.js'
-import { ExecutionsEndpoint } from '../../src/kestra/executions.js'
-import { FilesEndpoint } from '../../src/kestra/files.js'
-import { ListingsEndpoint, NamespacesEndpoint } from '../../src/kestra/listings.js'
+import { dashboardsApi } from '../../src/kestra/dashboards.js'
+import { executionsApi } from '../../src/kestra/executions.js'
+import { filesApi } from '../../src/kestra/files.js'
+import { listingsApi } from '../../src/kestra/listings.js'
 import { ScopedHttp } from '../../src/kestra/scoped-http.js'
 import type { HttpRequest, HttpResponse, Transport } from '../../src/kestra/transport.js'
 import { ActionError } from '../../src/model/errors.js'
@@ -49,7 +49,7 @@ const subjects: Subject[] = [
     size: 500,
     maxPages: 40,
     row: (id) => ({ key: id }),
-    read: (http) => new ListingsEndpoint(http).secretNames()
+    read: (http) => listingsApi(http).secretNames()
   },
   {
     name: /secrets listing of team/,
@@ -57,7 +57,7 @@ const subjects: Subject[] = [
     size: 500,
     maxPages: 40,
     row: (id) => ({ key: id }),
-    read: (http) => new ListingsEndpoint(http).namespaceSecretNames('team')
+    read: (http) => listingsApi(http).namespaceSecretNames('team')
   },
   {
     name: /KV listing/,
@@ -65,8 +65,7 @@ const subjects: Subject[] = [
     size: 500,
     maxPages: 40,
     row: (id) => ({ namespace: 'team', key: id }),
-    read: async (http) =>
-      (await new ListingsEndpoint(http).kvKeys(['team'])).map((entry) => entry.key)
+    read: async (http) => (await listingsApi(http).kvKeys(['team'])).map((entry) => entry.key)
   },
   {
     name: /executions search of team/,
@@ -76,7 +75,7 @@ const subjects: Subject[] = [
     row: (id) => ({ id, namespace: 'team', flowId: 'etl', state: { current: 'RUNNING' } }),
     read: async (http) =>
       (
-        await new ListingsEndpoint(http).executionsOf(
+        await listingsApi(http).executionsOf(
           [{ namespace: 'team', flowIds: ['etl'] }],
           ['RUNNING'],
           false
@@ -97,7 +96,7 @@ const subjects: Subject[] = [
     }),
     read: async (http) =>
       (
-        await new ExecutionsEndpoint(http).search({
+        await executionsApi(http).findExecutions({
           namespace: 'team',
           flowId: 'etl',
           labels: [['run', '1']]
@@ -110,7 +109,7 @@ const subjects: Subject[] = [
     size: 100,
     maxPages: 100,
     row: (id) => ({ id, title: id, sourceCode: `id: ${id}\ntitle: ${id}\n` }),
-    read: async (http) => (await new DashboardsEndpoint(http).list())?.map((d) => d.id)
+    read: async (http) => (await dashboardsApi(http).listDashboards())?.map((d) => d.id)
   },
   {
     name: /namespaces search for pr-7/,
@@ -119,7 +118,7 @@ const subjects: Subject[] = [
     maxPages: 100,
     row: (id) => ({ id: `pr-7.${id}` }),
     read: async (http) =>
-      (await new NamespacesEndpoint(http).startingWith('pr-7')).map((id) => id.slice(5))
+      (await listingsApi(http).namespacesStartingWith('pr-7')).map((id) => id.slice(5))
   }
 ]
 
@@ -294,7 +293,7 @@ describe('the namespace files walk (servers without the export) ends within its 
       }
       return answer(req, 404, { message: 'Not Found' })
     })
-    return { endpoint: new FilesEndpoint(http), requests: () => requests }
+    return { endpoint: filesApi(http), requests: () => requests }
   }
 
   it('a tree of more entries than the bound (folders of new folders, each wide): an error, never a part of it', async () => {
@@ -310,7 +309,7 @@ describe('the namespace files walk (servers without the export) ends within its 
         ? answer(req, 200, path.split('/').length > 4 ? [] : entries)
         : answer(req, 404, { message: 'Not Found' })
     })
-    await expect(new FilesEndpoint(http).list('team')).rejects.toThrow(
+    await expect(filesApi(http).listFiles('team')).rejects.toThrow(
       /namespace files of team did not end/
     )
     expect(requests).toBeLessThan(10_100)
@@ -330,12 +329,12 @@ describe('the namespace files walk (servers without the export) ends within its 
           const files = raw.filter((f) => !raw.some((g) => g.startsWith(`${f}/`)))
           const { endpoint, requests } = walkServer(files, loops)
           if (loops) {
-            await expect(endpoint.list('team')).rejects.toThrow(
+            await expect(endpoint.listFiles('team')).rejects.toThrow(
               /namespace files of team did not end: .*10000 entries or 64 folders deep/
             )
             expect(requests()).toBeLessThan(10_100)
           } else {
-            const listed = await endpoint.list('team')
+            const listed = await endpoint.listFiles('team')
             expect(listed.map((f) => f.path)).toEqual([...files].sort())
             expect(listed.map((f) => new TextDecoder().decode(f.bytes()))).toEqual(
               [...files].sort()

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ServerValidation } from '../../src/gather/server/validation.js'
+import { ServerValidation } from '../../src/gather/server/reads.js'
 import type { KestraClient } from '../../src/kestra/client.js'
 import { batchCount, MAX_BATCH, MAX_BATCH_BYTES, planBatches } from '../../src/kestra/validate.js'
 import { utf8Length } from '../../src/model/content.js'

@@ -1,7 +1,7 @@
 import { MAX_BATCH } from '../../src/kestra/validate.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseFlowFile } from '../../src/model/flow-file.js'
-import { ServerValidation } from '../../src/gather/server/validation.js'
+import { ServerValidation } from '../../src/gather/server/reads.js'
 import { serverAnswerFindings } from '../../src/kinds/flows/decide-checks.js'
 import { emulatedClient } from '../kestra/test-server.js'
 

@@ -4,12 +4,13 @@ import type { BaseSnapshot } from '../model/plan-input.js'
 import type { Plan } from '../model/plan.js'
 import { sha256Hex } from '../model/content.js'
 import { parseFlowFile } from '../model/flow-file.js'
-import { workTreeReuse } from './repo/commit-reuse.js'
+import { IGNORE_FILE } from './repo/ignore-rules.js'
+import { childOf } from './repo/tree-source.js'
 import { GitTree } from './repo/git-tree.js'
 import type { SharedTree } from './repo/shared-tree.js'
 
-import { loadRepository, type ReuseFlow, type WalkParts } from './repo/load.js'
-import type { RepoModel } from '../model/repository.js'
+import { loadRepository, type LoadHooks, type ReuseFlow, type WalkParts } from './repo/load.js'
+import type { FlowFile, NamespaceFileEntry, ReadProblem, RepoModel } from '../model/repository.js'
 import type { Settings } from '../model/settings.js'
 import { fileKey, flowKey } from '../model/targets.js'
 import { deployableFlow } from '../model/repository.js'
@@ -110,4 +111,50 @@ export async function baseFromApi(
     }
   })
   return snapshot
+}
+
+/**
+ * Which files of a commit need not be read because the work tree holds the same bytes and the work
+ * tree's model (`current`, read with the same settings) already has their entries: a commit read
+ * then costs what the change costs, not what the repository weighs. Nothing is reused when reading
+ * the work tree could have gone differently for the commit: a `.kestraignore` that differs, or
+ * symbolic links (their targets). A size check guards against checkout filters (line endings, LFS)
+ * that git counts as unchanged. Undefined when nothing may be reused.
+ */
+export function workTreeReuse(current: RepoModel, commit: GitTree): LoadHooks['known'] {
+  const changes = commit.workTreeChanges
+  if (!changes || changes.untrackedIgnoreFile) return undefined
+  if ([...changes.changed].some(isIgnoreFile)) return undefined
+  if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink')) return undefined
+
+  const flowsByRel = groupBy(current.flows, (flow) => flow.rel)
+  const filesByRel = groupBy(current.files, (entry) => entry.rel)
+  const problemsByFile = groupBy(current.readProblems, (problem) => problem.file)
+  return (rel) => {
+    const blob = commit.blobs.get(rel)
+    if (!blob || changes.changed.has(rel) || isIgnoreFile(rel)) return undefined
+    const flows: FlowFile[] = flowsByRel.get(rel) ?? []
+    const files: NamespaceFileEntry[] = filesByRel.get(rel) ?? []
+    if (flows.length + files.length === 0) return undefined
+    const sameSize =
+      flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
+      files.every((entry) => !entry.symlink && entry.size === blob.size)
+    if (!sameSize) return undefined
+    const problems: ReadProblem[] = problemsByFile.get(childOf(current.rootRel, rel)) ?? []
+    return { flows, files: files.map((entry) => ({ ...entry, absPath: '' })), problems }
+  }
+}
+
+function isIgnoreFile(path: string): boolean {
+  return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`)
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>()
+  for (const item of items) {
+    const key = keyOf(item)
+    if (!groups.has(key)) groups.set(key, [])
+    groups.get(key)!.push(item)
+  }
+  return groups
 }

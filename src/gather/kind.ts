@@ -8,7 +8,7 @@ import type { Target, Work } from '../model/target.js'
 import { normaliseText } from '../model/content.js'
 import { IgnoreRules } from './repo/ignore-rules.js'
 import type { WalkParts } from './repo/load.js'
-import type { TreeSource } from './repo/tree-source.js'
+import { childOf, type TreeSource } from './repo/tree-source.js'
 import { walkTree } from './repo/walk.js'
 
 /** A version of the repository a kind reads, closed by the kind once read. */
@@ -98,7 +98,7 @@ export async function kindFiles(
   for (const entry of walk.entries) {
     if (entry.kind !== 'file' || !keep(entry.rel)) continue
     const text = normaliseText((await tree.read(entry.rel)).toString('utf8'))
-    found.push({ file: tree.rootRel === '' ? entry.rel : `${tree.rootRel}/${entry.rel}`, text })
+    found.push({ file: childOf(tree.rootRel, entry.rel), text })
   }
   return found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
 }

@@ -1,23 +1,16 @@
 import type { Dispatcher } from 'undici'
 import type { Auth, Settings } from '../model/settings.js'
-import type {
-  DependenciesApi,
-  ExecutionsApi,
-  HistoryApi,
-  KestraApi,
-  ListingsApi,
-  NamespacesApi
-} from './api.js'
-import { DashboardsEndpoint } from './dashboards.js'
-import { ExecutionsEndpoint, kestraUiBase } from './executions.js'
-import { FilesEndpoint } from './files.js'
-import { FlowsEndpoint } from './flows.js'
-import { KvEndpoint } from './kv.js'
-import { ListingsEndpoint, NamespacesEndpoint } from './listings.js'
+import type { KestraServer } from './api.js'
+import { dashboardsApi } from './dashboards.js'
+import { executionsApi, kestraUiBase } from './executions.js'
+import { filesApi } from './files.js'
+import { flowsApi } from './flows.js'
+import { kvApi } from './kv.js'
+import { listingsApi } from './listings.js'
 import { retryPolicy, type RetryInfo, type RetryOptions } from './retry.js'
 import { ScopedHttp } from './scoped-http.js'
 import { createDispatcher, Transport } from './transport.js'
-import { ValidateEndpoint } from './validate.js'
+import { validateApi } from './validate.js'
 import { yamlResources } from './yaml-resources.js'
 
 export interface KestraClientOptions {
@@ -35,8 +28,7 @@ export interface KestraClientOptions {
   dispatcher?: Dispatcher
 }
 
-export interface KestraClient
-  extends KestraApi, ExecutionsApi, HistoryApi, ListingsApi, NamespacesApi, DependenciesApi {
+export type KestraClient = KestraServer & {
   /** Requests sent so far (retries included) per `METHOD /route`, for benchmarks. */
   requestCount(): Record<string, number>
   close(): Promise<void>
@@ -58,55 +50,19 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
     onRetry: options.onRetry
   })
   const http = new ScopedHttp(transport, options.tenant)
-  const flows = new FlowsEndpoint(http)
-  const files = new FilesEndpoint(http)
-  const kv = new KvEndpoint(http)
-  const validation = new ValidateEndpoint(http)
-  const executions = new ExecutionsEndpoint(http)
-  const dashboards = new DashboardsEndpoint(http)
-  const namespaces = new NamespacesEndpoint(http)
-  const listings = new ListingsEndpoint(http)
   return {
     info: () => http.info(),
     target: { server, tenant: options.tenant },
     uiBase: async () =>
       kestraUiBase(server, (await http.info()).tenantScoped ? options.tenant : undefined),
-    listFlows: (namespace) => flows.list(namespace),
-    flowRevisions: (namespace) => flows.revisions(namespace),
-    getFlow: (namespace, id) => flows.get(namespace, id),
-    createFlow: (source) => flows.create(source),
-    updateFlow: (namespace, id, source) => flows.update(namespace, id, source),
-    deleteFlow: (namespace, id) => flows.delete(namespace, id),
-    listFiles: (namespace) => files.list(namespace),
-    getFile: (namespace, path) => files.get(namespace, path),
-    uploadFile: (namespace, path, bytes) => files.upload(namespace, path, bytes),
-    deleteFile: (namespace, path) => files.delete(namespace, path),
-    getKv: (namespace, key, first) => kv.get(namespace, key, first),
-    putKv: (namespace, key, value) => kv.put(namespace, key, value),
-    deleteKv: (namespace, key) => kv.delete(namespace, key),
-    validateFlows: (sources, count) => validation.validate(sources, count),
-    listDashboards: () => dashboards.list(),
-    getDashboard: (id) => dashboards.get(id),
-    createDashboard: (source) => dashboards.create(source),
-    updateDashboard: (id, source) => dashboards.update(id, source),
-    deleteDashboard: (id) => dashboards.delete(id),
-    validateDashboard: (source) => dashboards.validate(source),
+    ...flowsApi(http),
+    ...filesApi(http),
+    ...kvApi(http),
+    ...validateApi(http),
+    ...dashboardsApi(http),
     yamlResources: (collection) => yamlResources(http, collection),
-    startExecution: (namespace, id, inputs, options) =>
-      executions.start(namespace, id, inputs, options),
-    getExecution: (executionId, options) => executions.get(executionId, options?.deadline),
-    findExecutions: (query, options) => executions.search(query, options?.deadline),
-    flowRevisionSource: (namespace, id, revision) => flows.revisionSource(namespace, id, revision),
-    fileRevisions: (namespace, path) => files.revisions(namespace, path),
-    fileRevision: (namespace, path, revision) => files.get(namespace, path, revision),
-    namespacesStartingWith: (prefix) => namespaces.startingWith(prefix),
-    flowDependencies: (namespace, id) => flows.dependencies(namespace, id),
-    secretNames: () => listings.secretNames(),
-    namespaceSecretNames: (namespace) => listings.namespaceSecretNames(namespace),
-    inheritedSecretNames: (namespace) => listings.inheritedSecretNames(namespace),
-    kvKeys: (namespaces) => listings.kvKeys(namespaces),
-    namespaceKvKeys: (namespace) => listings.namespaceKvKeys(namespace),
-    executionsOf: (groups, states, legacy) => listings.executionsOf(groups, states, legacy),
+    ...executionsApi(http),
+    ...listingsApi(http),
     requestCount: () => transport.requestCount(),
     close: () => dispatcher.close()
   }

@@ -1,7 +1,7 @@
 import { parse, stringify } from 'yaml'
 import { z } from 'zod'
 import { isRecord, normaliseText } from '../model/content.js'
-import { readPages, rowId } from './listings.js'
+import { LISTED_AT_MOST, readPages, rowId } from './listings.js'
 import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
 import type { ServerVerdict } from '../model/kestra.js'
 import { readJsonObject, type ScopedHttp } from './scoped-http.js'
@@ -9,10 +9,6 @@ import { responseError, type HttpResponse, unreadableAnswer } from './transport.
 import { pathSegment } from '../model/path-segment.js'
 
 const YAML = { 'content-type': 'application/x-yaml' }
-/** Dashboards read per listing request. */
-const PAGE_SIZE = 100
-/** Listing pages read at most (10,000 dashboards); one that goes on is an error. */
-const MAX_PAGES = 100
 
 /**
  * A dashboard as the server answers it (docs/kestra.md#dashboards): its id, the fields compared, and
@@ -28,115 +24,101 @@ const dashboardAnswer = z.object({
 })
 export type RemoteDashboard = z.infer<typeof dashboardAnswer>
 
-export type CreateOutcome = { created: true } | { created: false; retried: boolean }
+type CreateOutcome = { created: true } | { created: false; retried: boolean }
 
 /**
  * `P/dashboards` (Kestra 1.3+, tenant-wide, docs/kestra.md#dashboards). Saves answer 200, a missing id
  * on delete 409 (JDBC) or 404; an unknown id on update 404.
  */
-export class DashboardsEndpoint {
-  constructor(private readonly http: ScopedHttp) {}
-
-  /** Every live dashboard, or undefined when the server has no dashboards API (a 404 route miss). */
-  async list(): Promise<RemoteDashboard[] | undefined> {
-    return readPages(
-      this.http,
-      {
-        name: 'dashboards listing',
-        remedy: `a repository manages at most ${MAX_PAGES * PAGE_SIZE} dashboards: delete the ones no one uses`,
+export function dashboardsApi(http: ScopedHttp) {
+  const one = (id: string) => ({
+    path: `/dashboards/${pathSegment(id)}`,
+    route: '/dashboards/{id}'
+  })
+  return {
+    /** Undefined when the server has no dashboards API (a 404 route miss). */
+    listDashboards: (): Promise<RemoteDashboard[] | undefined> =>
+      readPages(
+        http,
+        {
+          name: 'dashboards listing',
+          remedy: `a repository manages at most ${LISTED_AT_MOST} dashboards: delete the ones no one uses`,
+          path: '/dashboards',
+          // With no sort the database's order is unspecified: pages sort by id (docs/kestra.md#dashboards).
+          query: { sort: 'id:asc' },
+          key: (row) => rowId.safeParse(row).data?.id,
+          missing: true
+        },
+        toDashboard
+      ),
+    async getDashboard(id: string): Promise<RemoteDashboard | undefined> {
+      const response = await http.send({ method: 'GET', ...one(id), allow: [404] })
+      return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response)
+    },
+    /**
+     * `exists` when the server already holds a live dashboard of that id (a 422 "already exists", never a
+     * 409): `retried` says the request had to be sent again, so the first attempt may have created it.
+     */
+    async createDashboard(source: string): Promise<CreateOutcome> {
+      const response = await http.send({
+        method: 'POST',
         path: '/dashboards',
         route: '/dashboards',
-        // With no sort the database's order is unspecified: pages sort by id (docs/kestra.md#dashboards).
-        query: { sort: 'id:asc' },
-        size: PAGE_SIZE,
-        maxPages: MAX_PAGES,
-        key: (row) => rowId.safeParse(row).data?.id,
-        missing: true
-      },
-      toDashboard
-    )
-  }
-
-  async get(id: string): Promise<RemoteDashboard | undefined> {
-    const response = await this.http.send({
-      method: 'GET',
-      path: `/dashboards/${pathSegment(id)}`,
-      route: '/dashboards/{id}',
-      allow: [404]
-    })
-    return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response)
-  }
-
-  /**
-   * `exists` when the server already holds a live dashboard of that id (a 422 "already exists", never a
-   * 409): `retried` says the request had to be sent again, so the first attempt may have created it.
-   */
-  async create(source: string): Promise<CreateOutcome> {
-    const response = await this.http.send({
-      method: 'POST',
-      path: '/dashboards',
-      route: '/dashboards',
-      headers: YAML,
-      body: source,
-      allow: [422]
-    })
-    if (response.status < 400) return { created: true }
-    const error = responseError(response)
-    if (!/already exists/i.test(error.serverMessage)) throw error
-    return { created: false, retried: response.attempts > 1 }
-  }
-
-  /** Undefined when the server holds no such dashboard (404). */
-  async update(id: string, source: string): Promise<RemoteDashboard | undefined> {
-    const response = await this.http.send({
-      method: 'PUT',
-      path: `/dashboards/${pathSegment(id)}`,
-      route: '/dashboards/{id}',
-      headers: YAML,
-      body: source,
-      allow: [404]
-    })
-    return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response)
-  }
-
-  /**
-   * False when the server held no such dashboard (404, or JDBC's 409 "doesn't exists"), except when the
-   * request had to be sent again: then its first attempt most likely deleted it.
-   */
-  async delete(id: string): Promise<boolean> {
-    const response = await this.http.send({
-      method: 'DELETE',
-      path: `/dashboards/${pathSegment(id)}`,
-      route: '/dashboards/{id}',
-      allow: [404, 409]
-    })
-    if (response.status === 409 && !/doesn't exist/i.test(responseError(response).serverMessage)) {
-      throw responseError(response)
+        headers: YAML,
+        body: source,
+        allow: [422]
+      })
+      if (response.status < 400) return { created: true }
+      const error = responseError(response)
+      if (!/already exists/i.test(error.serverMessage)) throw error
+      return { created: false, retried: response.attempts > 1 }
+    },
+    async updateDashboard(id: string, source: string): Promise<RemoteDashboard | undefined> {
+      const response = await http.send({
+        method: 'PUT',
+        ...one(id),
+        headers: YAML,
+        body: source,
+        allow: [404]
+      })
+      return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response)
+    },
+    /**
+     * False when the server held no such dashboard (404, or JDBC's 409 "doesn't exists"), except when the
+     * request had to be sent again: then its first attempt most likely deleted it.
+     */
+    async deleteDashboard(id: string): Promise<boolean> {
+      const response = await http.send({ method: 'DELETE', ...one(id), allow: [404, 409] })
+      if (
+        response.status === 409 &&
+        !/doesn't exist/i.test(responseError(response).serverMessage)
+      ) {
+        throw responseError(response)
+      }
+      return response.status < 400 || response.attempts > 1
+    },
+    /**
+     * The server's verdict on one dashboard: its violations (none: valid), from 1.x's `constraints` text or
+     * 2.0's `errors` list, or why the answer could not be read, which is never "valid".
+     */
+    async validateDashboard(source: string): Promise<ServerVerdict> {
+      const response = await http.send({
+        method: 'POST',
+        path: '/dashboards/validate',
+        route: '/dashboards/validate',
+        readOnly: true,
+        headers: YAML,
+        body: source
+      })
+      const text = new TextDecoder().decode(response.body)
+      const answer = parsedJson(text)
+      const verdict =
+        answer === undefined
+          ? { readable: false as const, why: 'it is not JSON' }
+          : readVerdict(answer)
+      if (!verdict.readable) return { errors: [], unreadable: unreadableVerdict(verdict.why, text) }
+      return { errors: verdict.errors }
     }
-    return response.status < 400 || response.attempts > 1
-  }
-
-  /**
-   * The server's verdict on one dashboard: its violations (none: valid), from 1.x's `constraints` text or
-   * 2.0's `errors` list, or why the answer could not be read, which is never "valid".
-   */
-  async validate(source: string): Promise<ServerVerdict> {
-    const response = await this.http.send({
-      method: 'POST',
-      path: '/dashboards/validate',
-      route: '/dashboards/validate',
-      readOnly: true,
-      headers: YAML,
-      body: source
-    })
-    const text = new TextDecoder().decode(response.body)
-    const answer = parsedJson(text)
-    const verdict =
-      answer === undefined
-        ? { readable: false as const, why: 'it is not JSON' }
-        : readVerdict(answer)
-    if (!verdict.readable) return { errors: [], unreadable: unreadableVerdict(verdict.why, text) }
-    return { errors: verdict.errors }
   }
 }
 

@@ -1,8 +1,8 @@
 import type { Execution, ExecutionQuery, Label } from '../model/kestra.js'
 import { parseVersion } from './api-version.js'
-import { executionAnswer, readPages, rowId } from './listings.js'
+import { readPages, rowId, toExecution } from './listings.js'
 import { readJson, type ScopedHttp } from './scoped-http.js'
-import { formBody, type HttpResponse, unreadableAnswer } from './transport.js'
+import { formBody } from './transport.js'
 import { pathSegment } from '../model/path-segment.js'
 
 /** Results asked for by a label search: a run's labels match a handful of executions at most. */
@@ -14,80 +14,84 @@ const SEARCH_PAGES = 20
  * `POST …/executions/{namespace}/{id}`, `GET …/executions/{id}` and `GET …/executions/search`
  * (docs/kestra.md#executions).
  */
-export class ExecutionsEndpoint {
-  constructor(private readonly http: ScopedHttp) {}
-
-  /**
-   * Multipart only, one text part per input; `wait` stays false: the run is polled
-   * (docs/kestra.md#start-an-execution). Labels travel as repeated `labels=key:value` parameters.
-   * Sent once: a start is never repeated blindly.
-   */
-  async start(
-    namespace: string,
-    id: string,
-    inputs: readonly (readonly [string, string])[],
-    options: { labels: Label[]; deadline?: number }
-  ): Promise<Execution> {
-    const { contentType, body } = await formBody(inputs)
-    const response = await this.http.send({
-      method: 'POST',
-      path: `/executions/${pathSegment(namespace)}/${pathSegment(id)}`,
-      route: '/executions/{namespace}/{id}',
-      query: { labels: options.labels.map(([key, value]) => `${key}:${value}`) },
-      headers: { 'content-type': contentType },
-      body,
-      deadline: options.deadline,
-      once: true
-    })
-    return toExecution(readJson(response), response)
-  }
-
-  async get(executionId: string, deadline?: number): Promise<Execution | undefined> {
-    const response = await this.http.send({
-      method: 'GET',
-      path: `/executions/${pathSegment(executionId)}`,
-      route: '/executions/{executionId}',
-      allow: [404],
-      deadline
-    })
-    return response.status === 404 ? undefined : toExecution(readJson(response), response)
-  }
-
-  /**
-   * Servers that take `filters[…]` (1.1 onwards) get them; older ones the flat parameters, which
-   * 1.x ignores as soon as one `filters[…]` is present (docs/kestra.md#search-executions). Whatever
-   * the server did with the query, only executions of this flow that carry every label are
-   * returned.
-   */
-  async search(query: ExecutionQuery, deadline?: number): Promise<Execution[]> {
-    const version = parseVersion((await this.http.info()).version)
-    const [major, minor] = version ?? [Infinity, 0]
-    const legacy = major === 0 || (major === 1 && minor === 0)
-    const found = await readPages(
-      this.http,
-      {
-        name: `executions search of ${query.namespace}.${query.flowId}`,
-        remedy: `a run's labels name a handful of executions, yet more than ${SEARCH_PAGES * SEARCH_PAGE} answered`,
-        path: '/executions/search',
-        route: '/executions/search',
-        query: legacy ? legacyFilters(query) : queryFilters(query),
-        size: SEARCH_PAGE,
-        maxPages: SEARCH_PAGES,
-        key: (row) => rowId.safeParse(row).data?.id,
-        deadline
-      },
-      toExecution
-    )
-    return found
-      .filter(
-        (execution) =>
-          execution.namespace === query.namespace &&
-          execution.flowId === query.flowId &&
-          query.labels.every(([key, value]) =>
-            execution.labels.some(([k, v]) => k === key && v === value)
-          )
+export function executionsApi(http: ScopedHttp) {
+  return {
+    /**
+     * Multipart only, one text part per input; `wait` stays false: the run is polled
+     * (docs/kestra.md#start-an-execution). Labels travel as repeated `labels=key:value` parameters. Sent
+     * once, never retried: after a lost answer the caller looks the execution up by its labels first.
+     */
+    async startExecution(
+      namespace: string,
+      id: string,
+      inputs: readonly (readonly [string, string])[],
+      options: { labels: Label[]; deadline?: number }
+    ): Promise<Execution> {
+      const { contentType, body } = await formBody(inputs)
+      const response = await http.send({
+        method: 'POST',
+        path: `/executions/${pathSegment(namespace)}/${pathSegment(id)}`,
+        route: '/executions/{namespace}/{id}',
+        query: { labels: options.labels.map(([key, value]) => `${key}:${value}`) },
+        headers: { 'content-type': contentType },
+        body,
+        deadline: options.deadline,
+        once: true
+      })
+      return toExecution(readJson(response), response)
+    },
+    /** Undefined on 404: unknown, or not recorded yet right after the start (docs/kestra.md#read-an-execution). */
+    async getExecution(
+      executionId: string,
+      options?: { deadline?: number }
+    ): Promise<Execution | undefined> {
+      const response = await http.send({
+        method: 'GET',
+        path: `/executions/${pathSegment(executionId)}`,
+        route: '/executions/{executionId}',
+        allow: [404],
+        deadline: options?.deadline
+      })
+      return response.status === 404 ? undefined : toExecution(readJson(response), response)
+    },
+    /**
+     * Servers that take `filters[…]` (1.1 onwards) get them; older ones the flat parameters, which
+     * 1.x ignores as soon as one `filters[…]` is present (docs/kestra.md#search-executions). Whatever
+     * the server did with the query, only executions of this flow that carry every label are
+     * returned, oldest first.
+     */
+    async findExecutions(
+      query: ExecutionQuery,
+      options?: { deadline?: number }
+    ): Promise<Execution[]> {
+      const version = parseVersion((await http.info()).version)
+      const [major, minor] = version ?? [Infinity, 0]
+      const legacy = major === 0 || (major === 1 && minor === 0)
+      const found = await readPages(
+        http,
+        {
+          name: `executions search of ${query.namespace}.${query.flowId}`,
+          remedy: `a run's labels name a handful of executions, yet more than ${SEARCH_PAGES * SEARCH_PAGE} answered`,
+          path: '/executions/search',
+          query: legacy ? legacyFilters(query) : queryFilters(query),
+          size: SEARCH_PAGE,
+          maxPages: SEARCH_PAGES,
+          key: (row) => rowId.safeParse(row).data?.id,
+          deadline: options?.deadline
+        },
+        toExecution
       )
-      .sort((a, b) => Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? ''))
+      return found
+        .filter(
+          (execution) =>
+            execution.namespace === query.namespace &&
+            execution.flowId === query.flowId &&
+            query.labels.every(([key, value]) =>
+              execution.labels.some(([k, v]) => k === key && v === value)
+            )
+        )
+        .sort((a, b) => Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? ''))
+    }
   }
 }
 
@@ -108,24 +112,6 @@ function legacyFilters(query: ExecutionQuery): Record<string, string | string[]>
     namespace: query.namespace,
     flowId: query.flowId,
     labels: query.labels.map(([key, value]) => `${key}:${value}`)
-  }
-}
-
-/** An `Execution` (or the start's `ExecutionResponse`, which some clients type as an array of one). */
-function toExecution(raw: unknown, response: HttpResponse): Execution {
-  const read = executionAnswer.safeParse(Array.isArray(raw) ? raw[0] : raw)
-  if (!read.success) {
-    throw unreadableAnswer(
-      response,
-      'the answer is not an execution (no id, namespace, flowId or state)'
-    )
-  }
-  const { state, ...execution } = read.data
-  return {
-    ...execution,
-    state: state.current,
-    ...(state.startDate && { startDate: state.startDate }),
-    ...(state.endDate && { endDate: state.endDate })
   }
 }
 

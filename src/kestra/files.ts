@@ -18,108 +18,56 @@ const MAX_WALK_DEPTH = 64
 /** An entry of `GET /namespaces/{ns}/files/directory`; one without a name is left out. */
 const directoryEntry = z.object({ fileName: z.string(), type: z.unknown().optional() })
 
-export class FilesEndpoint {
+/** `P/namespaces/{ns}/files`: the namespace files part of the client (docs/kestra.md). */
+export function filesApi(http: ScopedHttp) {
   /** Set once `GET …/files/export` turned out to be missing (404 or 405). */
-  private exportMissing = false
-
-  constructor(private readonly http: ScopedHttp) {}
-
-  /** One export request; without that endpoint, a walk of the directory tree. */
-  async list(namespace: string): Promise<RemoteFile[]> {
-    const files = this.exportMissing ? undefined : await this.exported(namespace)
-    const all = files ?? (await this.walk(namespace, '/', { left: MAX_WALK_ENTRIES }))
-    return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-  }
+  let exportMissing = false
+  const files = (namespace: string, below = '') => ({
+    path: `/namespaces/${pathSegment(namespace)}/files${below}`,
+    route: `/namespaces/{namespace}/files${below}`
+  })
 
   /** The file's bytes, or one revision's (Kestra 1.2+); undefined when absent. */
-  async get(namespace: string, path: string, revision?: number): Promise<Uint8Array | undefined> {
-    const response = await this.http.send({
+  const read = async (
+    namespace: string,
+    path: string,
+    revision?: number
+  ): Promise<Uint8Array | undefined> => {
+    const response = await http.send({
       method: 'GET',
-      path: `/namespaces/${pathSegment(namespace)}/files`,
+      ...files(namespace),
       query: revision === undefined ? { path } : { path, revision: String(revision) },
-      route: '/namespaces/{namespace}/files',
       allow: [404]
     })
     return response.status === 404 ? undefined : response.body
   }
 
-  /**
-   * The file's revision numbers (1.2+: `[{revision}]`). Undefined when the server keeps none: before 1.2
-   * the route is missing (404), and from 1.2 a file whose latest version is a deletion answers 404 too.
-   */
-  async revisions(namespace: string, path: string): Promise<number[] | undefined> {
-    const response = await this.http.send({
-      method: 'GET',
-      path: `/namespaces/${pathSegment(namespace)}/files/revisions`,
-      query: { path },
-      route: '/namespaces/{namespace}/files/revisions',
-      allow: [404, 405]
-    })
-    if (response.status >= 400) return undefined
-    return readJsonArray(response).flatMap((item) => {
-      const read = z.object({ revision: z.number() }).safeParse(item).data
-      return read ? [read.revision] : []
-    })
-  }
-
-  /**
-   * An empty file goes as an empty part, like Kestra's UI sends it. Some Micronaut 4 releases drop a
-   * zero-byte part (micronaut-core#12498), which leaves the upload without `fileContent` (400): the file
-   * then goes inside a one-entry `.zip`, which Kestra extracts to `/<entry>`
-   * (docs/kestra.md#empty-files).
-   */
-  async upload(namespace: string, path: string, bytes: Uint8Array): Promise<void> {
-    const response = await this.send(
-      namespace,
-      path,
-      uploadFileName(path),
-      bytes,
-      bytes.length === 0
-    )
-    if (response.status !== 400) return
-    // Zip entries go through `URI.create` on 0.x: name the entry as the server stores the path.
-    const stored = storedPath(fileNaming(await this.http.info()), path)
-    const entry = ('path' in stored ? stored.path : path).replace(/^\/+/, '')
-    await this.send(namespace, path, 'empty-file.zip', emptyEntryZip(entry), false)
-  }
-
-  private async send(
+  const send = (
     namespace: string,
     path: string,
     filename: string,
     bytes: Uint8Array,
     allow400: boolean
-  ): Promise<HttpResponse> {
-    const { contentType, body } = await formBody([['fileContent', new Blob([bytes]), filename]])
-    return this.http.send({
-      method: 'POST',
-      path: `/namespaces/${pathSegment(namespace)}/files`,
-      query: { path },
-      route: '/namespaces/{namespace}/files',
-      headers: { 'content-type': contentType },
-      body,
-      ...(allow400 && { allow: [400] })
-    })
-  }
+  ): Promise<HttpResponse> =>
+    formBody([['fileContent', new Blob([bytes]), filename]]).then(({ contentType, body }) =>
+      http.send({
+        method: 'POST',
+        ...files(namespace),
+        query: { path },
+        headers: { 'content-type': contentType },
+        body,
+        ...(allow400 && { allow: [400] })
+      })
+    )
 
-  async delete(namespace: string, path: string): Promise<void> {
-    await this.http.send({
-      method: 'DELETE',
-      path: `/namespaces/${pathSegment(namespace)}/files`,
-      query: { path },
-      route: '/namespaces/{namespace}/files'
-    })
-  }
-
-  private async exported(namespace: string): Promise<RemoteFile[] | undefined> {
-    const response = await this.http.send({
+  const exported = async (namespace: string): Promise<RemoteFile[] | undefined> => {
+    const response = await http.send({
       method: 'GET',
-      path: `/namespaces/${pathSegment(namespace)}/files/export`,
-      route: '/namespaces/{namespace}/files/export',
+      ...files(namespace, '/export'),
       allow: [404, 405]
     })
     if (response.status === 404 || response.status === 405) {
-      this.exportMissing = true
+      exportMissing = true
       return undefined
     }
     return [...readZipEntries(response)]
@@ -131,16 +79,15 @@ export class FilesEndpoint {
    * The directory tree, file by file, within `budget` entries: a tree that goes on (a directory that holds
    * itself, a server that invents entries) is an error naming the namespace, never a part of the tree.
    */
-  private async walk(
+  const walk = async (
     namespace: string,
     dir: string,
     budget: { left: number }
-  ): Promise<RemoteFile[]> {
-    const response = await this.http.send({
+  ): Promise<RemoteFile[]> => {
+    const response = await http.send({
       method: 'GET',
-      path: `/namespaces/${pathSegment(namespace)}/files/directory`,
+      ...files(namespace, '/directory'),
       query: { path: dir },
-      route: '/namespaces/{namespace}/files/directory',
       allow: [404]
     })
     if (response.status === 404) return []
@@ -161,12 +108,61 @@ export class FilesEndpoint {
     const nested = await Promise.all(
       [...entries].map(async ([fileName, type]): Promise<RemoteFile[]> => {
         const path = dir === '/' ? `/${fileName}` : `${dir}/${fileName}`
-        if (type === 'Directory') return this.walk(namespace, path, budget)
-        const bytes = await this.get(namespace, path)
+        if (type === 'Directory') return walk(namespace, path, budget)
+        const bytes = await read(namespace, path)
         return bytes ? [{ path, size: bytes.length, bytes: () => bytes }] : []
       })
     )
     return nested.flat()
+  }
+
+  return {
+    /**
+     * Paths starting with '/'. One export request; without that endpoint, a walk of the directory tree.
+     */
+    async listFiles(namespace: string): Promise<RemoteFile[]> {
+      const found = exportMissing ? undefined : await exported(namespace)
+      const all = found ?? (await walk(namespace, '/', { left: MAX_WALK_ENTRIES }))
+      return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    },
+    getFile: (namespace: string, path: string) => read(namespace, path),
+    fileRevision: (namespace: string, path: string, revision: number) =>
+      read(namespace, path, revision),
+    /**
+     * 1.2+: `[{revision}]`. Undefined when the server keeps none: before 1.2 the route is missing (404),
+     * and from 1.2 a file whose latest version is a deletion answers 404 too.
+     */
+    async fileRevisions(namespace: string, path: string): Promise<number[] | undefined> {
+      const response = await http.send({
+        method: 'GET',
+        ...files(namespace, '/revisions'),
+        query: { path },
+        allow: [404, 405]
+      })
+      if (response.status >= 400) return undefined
+      return readJsonArray(response).flatMap((item) => {
+        const read = z.object({ revision: z.number() }).safeParse(item).data
+        return read ? [read.revision] : []
+      })
+    },
+    /**
+     * An empty file goes as an empty part, like Kestra's UI sends it. Some Micronaut 4 releases drop a
+     * zero-byte part (micronaut-core#12498), which leaves the upload without `fileContent` (400): the file
+     * then goes inside a one-entry `.zip`, which Kestra extracts to `/<entry>`
+     * (docs/kestra.md#empty-files).
+     */
+    // Stored at the path, never triggering Kestra's .zip extraction (`uploadFileName`).
+    async uploadFile(namespace: string, path: string, bytes: Uint8Array): Promise<void> {
+      const response = await send(namespace, path, uploadFileName(path), bytes, bytes.length === 0)
+      if (response.status !== 400) return
+      // Zip entries go through `URI.create` on 0.x: name the entry as the server stores the path.
+      const stored = storedPath(fileNaming(await http.info()), path)
+      const entry = ('path' in stored ? stored.path : path).replace(/^\/+/, '')
+      await send(namespace, path, 'empty-file.zip', emptyEntryZip(entry), false)
+    },
+    async deleteFile(namespace: string, path: string): Promise<void> {
+      await http.send({ method: 'DELETE', ...files(namespace), query: { path } })
+    }
   }
 }
 

@@ -31,149 +31,32 @@ interface ExportBatch {
 /** Sources by id; undefined when the export answered 404. */
 type Sources = Map<string, string> | undefined
 
-export class FlowsEndpoint {
+/** `P/flows`: the flows part of the client (docs/kestra.md#export-flows). */
+export function flowsApi(http: ScopedHttp) {
   /** Set once `POST /flows/export/by-ids` answered 405 (a proxy or server without that route). */
-  private exportMissing = false
+  let exportMissing = false
   /** The export being filled, sent once it is full or no namespace listing is under way. */
-  private batch: ExportBatch | undefined
-  private listingsUnderWay = 0
+  let batch: ExportBatch | undefined
+  let listingsUnderWay = 0
+  const one = (namespace: string, id: string) => ({
+    path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
+    route: '/flows/{namespace}/{id}'
+  })
 
-  constructor(private readonly http: ScopedHttp) {}
-
-  /**
-   * Listing (ids, revisions) then the export of every source, shared with the namespaces listed at the
-   * same time: at most 2 requests a namespace whatever its count.
-   */
-  async list(namespace: string): Promise<RemoteFlow[]> {
-    const { listed, sources } = await this.listedWithSources(namespace)
-    const flows = await Promise.all(
-      listed.map(async ({ id, revision, updated }): Promise<RemoteFlow | undefined> => {
-        const source = sources.get(id)
-        if (source !== undefined)
-          return { namespace, id, revision, source, ...(updated && { updated }) }
-        return this.get(namespace, id)
-      })
-    )
-    return flows
-      .filter((flow): flow is RemoteFlow => flow !== undefined)
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-  }
-
-  /** Id → revision of every flow of the namespace: the listing alone, 1 request. */
-  async revisions(namespace: string): Promise<Map<string, number>> {
-    return new Map((await this.listed(namespace)).map(({ id, revision }) => [id, revision]))
-  }
-
-  async get(namespace: string, id: string): Promise<RemoteFlow | undefined> {
-    const response = await this.http.send({
+  /** One flow, or undefined when absent or deleted. */
+  const getFlow = async (namespace: string, id: string): Promise<RemoteFlow | undefined> => {
+    const response = await http.send({
       method: 'GET',
-      path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
+      ...one(namespace, id),
       query: { source: 'true' },
-      route: '/flows/{namespace}/{id}',
       allow: [404]
     })
     if (response.status === 404) return undefined
     return toRemoteFlow(response, '')
   }
 
-  /**
-   * One revision's source; with `revision` set the server reads tombstones too
-   * (docs/kestra.md#flow-revisions).
-   */
-  async revisionSource(
-    namespace: string,
-    id: string,
-    revision: number
-  ): Promise<string | undefined> {
-    const response = await this.http.send({
-      method: 'GET',
-      path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
-      query: { revision: String(revision), source: 'true' },
-      route: '/flows/{namespace}/{id}',
-      allow: [404]
-    })
-    if (response.status === 404) return undefined
-    return readAnswer(response, flowAnswer, 'a flow').source
-  }
-
-  /**
-   * A create that had to be retried may have reached the server the first time: its "already exists"
-   * (422 up to 1.3, 409 in 2.0) then re-reads the flow and accepts it when the stored source is the one
-   * sent.
-   */
-  async create(source: string): Promise<RemoteFlow> {
-    const response = await this.http.send({
-      method: 'POST',
-      path: '/flows',
-      route: '/flows',
-      headers: YAML,
-      body: source,
-      allow: [409, 422]
-    })
-    if (response.status < 400) return toRemoteFlow(response, source)
-    const error = responseError(response)
-    if (response.attempts === 1 || !/already exists/i.test(error.serverMessage)) throw error
-    const identity = flowIdentity(source)
-    const stored = identity && (await this.get(identity.namespace, identity.id))
-    if (stored && withoutRevisionLine(stored.source) === withoutRevisionLine(source)) return stored
-    throw error
-  }
-
-  async update(namespace: string, id: string, source: string): Promise<RemoteFlow> {
-    const response = await this.http.send({
-      method: 'PUT',
-      path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
-      route: '/flows/{namespace}/{id}',
-      headers: YAML,
-      body: source
-    })
-    return toRemoteFlow(response, source)
-  }
-
-  /**
-   * Throws ApiError 404 when the flow is absent, except when the request had to be retried:
-   * then the first attempt most likely deleted it.
-   */
-  async delete(namespace: string, id: string): Promise<void> {
-    const response = await this.http.send({
-      method: 'DELETE',
-      path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
-      route: '/flows/{namespace}/{id}',
-      allow: [404]
-    })
-    if (response.status === 404 && response.attempts === 1) throw responseError(response)
-  }
-
-  /**
-   * The flow's edges in Kestra's flow topology, both directions, not expanded (`GET
-   * /flows/{ns}/{id}/dependencies`, docs/kestra.md#flow-dependencies); undefined when the server has no such
-   * route. Edges of another relation, or naming a node the answer does not list, are left out.
-   */
-  async dependencies(namespace: string, id: string): Promise<FlowDependency[] | undefined> {
-    const response = await this.http.send({
-      method: 'GET',
-      path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}/dependencies`,
-      query: { destinationOnly: 'false', expandAll: 'false' },
-      route: '/flows/{namespace}/{id}/dependencies',
-      allow: [404]
-    })
-    if (response.status === 404) return undefined
-    const { nodes, edges } = readAnswer(response, topology, 'a flow topology')
-    const byUid = new Map<string, { namespace: string; id: string }>()
-    for (const node of nodes) {
-      const read = topologyNode.safeParse(node).data
-      if (read) byUid.set(read.uid, { namespace: read.namespace, id: read.id })
-    }
-    return edges.flatMap((edge): FlowDependency[] => {
-      const read = topologyEdge.safeParse(edge).data
-      const from = read && byUid.get(read.source)
-      const to = read && byUid.get(read.target)
-      return from && to ? [{ source: from, target: to, relation: read.relation }] : []
-    })
-  }
-
-  private async listed(namespace: string): Promise<Listed[]> {
-    const listing = await this.http.send({
+  const listed = async (namespace: string): Promise<Listed[]> => {
+    const listing = await http.send({
       method: 'GET',
       path: `/flows/${pathSegment(namespace)}`,
       route: '/flows/{namespace}'
@@ -193,23 +76,22 @@ export class FlowsEndpoint {
    * export is then listed and exported once more on its own, and after a second 404 its flows are read one
    * by one. Other exports are not touched.
    */
-  private async listedWithSources(
+  const listedWithSources = async (
     namespace: string
-  ): Promise<{ listed: Listed[]; sources: Map<string, string> }> {
-    this.listingsUnderWay++
-    const listing = await settle(this.listed(namespace))
-    this.listingsUnderWay--
-    if (!listing.ok || listing.value.length === 0 || this.exportMissing) {
+  ): Promise<{ listed: Listed[]; sources: Map<string, string> }> => {
+    listingsUnderWay++
+    const listing = await settle(listed(namespace))
+    listingsUnderWay--
+    if (!listing.ok || listing.value.length === 0 || exportMissing) {
       // Nothing of this namespace joins the export being filled: it leaves unless a listing may still.
-      if (this.listingsUnderWay === 0) this.send()
+      if (listingsUnderWay === 0) send()
       return { listed: valueOfEnded(listing), sources: new Map() }
     }
-    const listed = listing.value
-    const together = await this.join(namespace, listed)
-    if (together) return { listed, sources: together }
-    const again = await this.listed(namespace)
-    if (again.length === 0 || this.exportMissing) return { listed: again, sources: new Map() }
-    const alone = await this.exportSources([{ namespace, listed: again }])
+    const together = await join(namespace, listing.value)
+    if (together) return { listed: listing.value, sources: together }
+    const again = await listed(namespace)
+    if (again.length === 0 || exportMissing) return { listed: again, sources: new Map() }
+    const alone = await exportSources([{ namespace, listed: again }])
     return { listed: again, sources: alone?.get(namespace) ?? new Map() }
   }
 
@@ -218,30 +100,30 @@ export class FlowsEndpoint {
    * `EXPORTED_AT_ONCE` flows or no other listing is under way. A namespace whose entry names could be
    * confused with the batch's (`a` with `b.c`, `a.b` with `c`) goes to the next one.
    */
-  private join(namespace: string, listed: Listed[]): Promise<Sources> {
-    const names = listed.flatMap(({ id }) => entryNames(namespace, id))
+  const join = (namespace: string, flows: Listed[]): Promise<Sources> => {
+    const names = flows.flatMap(({ id }) => entryNames(namespace, id))
     if (
-      this.batch &&
-      (flowsIn(this.batch) + listed.length > EXPORTED_AT_ONCE ||
-        names.some((name) => this.batch!.names.has(name)))
+      batch &&
+      (flowsIn(batch) + flows.length > EXPORTED_AT_ONCE ||
+        names.some((name) => batch!.names.has(name)))
     ) {
-      this.send()
+      send()
     }
-    const batch: ExportBatch = (this.batch ??= { members: [], names: new Set() })
-    for (const name of names) batch.names.add(name)
+    const filling: ExportBatch = (batch ??= { members: [], names: new Set() })
+    for (const name of names) filling.names.add(name)
     const sources = new Promise<Outcome<Sources>>((done) =>
-      batch.members.push({ namespace, listed, done })
+      filling.members.push({ namespace, listed: flows, done })
     )
-    if (flowsIn(batch) >= EXPORTED_AT_ONCE || this.listingsUnderWay === 0) this.send()
+    if (flowsIn(filling) >= EXPORTED_AT_ONCE || listingsUnderWay === 0) send()
     return valueOf(sources)
   }
 
-  private send(): void {
-    const batch = this.batch
-    this.batch = undefined
-    if (!batch) return
-    void settle(this.exportSources(batch.members)).then((outcome) => {
-      for (const member of batch.members) {
+  const send = (): void => {
+    const sent = batch
+    batch = undefined
+    if (!sent) return
+    void settle(exportSources(sent.members)).then((outcome) => {
+      for (const member of sent.members) {
         member.done(
           outcome.ok
             ? {
@@ -255,10 +137,10 @@ export class FlowsEndpoint {
   }
 
   /** Sources by namespace, then by id; undefined on a 404. */
-  private async exportSources(
+  const exportSources = async (
     members: readonly { namespace: string; listed: Listed[] }[]
-  ): Promise<Map<string, Map<string, string>> | undefined> {
-    const response = await this.http.send({
+  ): Promise<Map<string, Map<string, string>> | undefined> => {
+    const response = await http.send({
       method: 'POST',
       path: '/flows/export/by-ids',
       route: '/flows/export/by-ids',
@@ -271,7 +153,7 @@ export class FlowsEndpoint {
     })
     if (response.status === 404) return undefined
     if (response.status === 405) {
-      this.exportMissing = true
+      exportMissing = true
       return new Map()
     }
     const named = new Map(
@@ -290,6 +172,118 @@ export class FlowsEndpoint {
       if (flow) sources.get(flow.namespace)?.set(flow.id, source)
     }
     return sources
+  }
+
+  return {
+    /**
+     * Listing (ids, revisions) then the export of every source, shared with the namespaces listed at the
+     * same time: at most 2 requests a namespace whatever its count. Children excluded.
+     */
+    async listFlows(namespace: string): Promise<RemoteFlow[]> {
+      const { listed, sources } = await listedWithSources(namespace)
+      const flows = await Promise.all(
+        listed.map(async ({ id, revision, updated }): Promise<RemoteFlow | undefined> => {
+          const source = sources.get(id)
+          if (source !== undefined)
+            return { namespace, id, revision, source, ...(updated && { updated }) }
+          return getFlow(namespace, id)
+        })
+      )
+      return flows
+        .filter((flow): flow is RemoteFlow => flow !== undefined)
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    },
+    /** Id → revision of every non-deleted flow of exactly this namespace, without sources. 1 request. */
+    async flowRevisions(namespace: string): Promise<Map<string, number>> {
+      return new Map((await listed(namespace)).map(({ id, revision }) => [id, revision]))
+    },
+    getFlow,
+    /**
+     * Undefined when the server has no such revision. With `revision` set the server reads tombstones too
+     * (docs/kestra.md#flow-revisions).
+     */
+    async flowRevisionSource(
+      namespace: string,
+      id: string,
+      revision: number
+    ): Promise<string | undefined> {
+      const response = await http.send({
+        method: 'GET',
+        ...one(namespace, id),
+        query: { revision: String(revision), source: 'true' },
+        allow: [404]
+      })
+      if (response.status === 404) return undefined
+      return readAnswer(response, flowAnswer, 'a flow').source
+    },
+    /**
+     * A create that had to be retried may have reached the server the first time: its "already exists"
+     * (422 up to 1.3, 409 in 2.0) then re-reads the flow and accepts it when the stored source is the one
+     * sent.
+     */
+    async createFlow(source: string): Promise<RemoteFlow> {
+      const response = await http.send({
+        method: 'POST',
+        path: '/flows',
+        route: '/flows',
+        headers: YAML,
+        body: source,
+        allow: [409, 422]
+      })
+      if (response.status < 400) return toRemoteFlow(response, source)
+      const error = responseError(response)
+      if (response.attempts === 1 || !/already exists/i.test(error.serverMessage)) throw error
+      const identity = flowIdentity(source)
+      const stored = identity && (await getFlow(identity.namespace, identity.id))
+      if (stored && withoutRevisionLine(stored.source) === withoutRevisionLine(source))
+        return stored
+      throw error
+    },
+    /** Throws ApiError 404 when the flow is missing. Unchanged source keeps the revision. */
+    async updateFlow(namespace: string, id: string, source: string): Promise<RemoteFlow> {
+      const response = await http.send({
+        method: 'PUT',
+        ...one(namespace, id),
+        headers: YAML,
+        body: source
+      })
+      return toRemoteFlow(response, source)
+    },
+    /**
+     * Throws ApiError 404 when the flow is absent, except when the request had to be retried:
+     * then the first attempt most likely deleted it.
+     */
+    async deleteFlow(namespace: string, id: string): Promise<void> {
+      const response = await http.send({ method: 'DELETE', ...one(namespace, id), allow: [404] })
+      if (response.status === 404 && response.attempts === 1) throw responseError(response)
+    },
+    /**
+     * The flow's direct edges in Kestra's flow topology; undefined when the server has no such route.
+     * Both directions, not expanded (`GET /flows/{ns}/{id}/dependencies`, docs/kestra.md#flow-dependencies).
+     * Edges of another relation, or naming a node the answer does not list, are left out.
+     */
+    async flowDependencies(namespace: string, id: string): Promise<FlowDependency[] | undefined> {
+      const response = await http.send({
+        method: 'GET',
+        path: `${one(namespace, id).path}/dependencies`,
+        query: { destinationOnly: 'false', expandAll: 'false' },
+        route: '/flows/{namespace}/{id}/dependencies',
+        allow: [404]
+      })
+      if (response.status === 404) return undefined
+      const { nodes, edges } = readAnswer(response, topology, 'a flow topology')
+      const byUid = new Map<string, { namespace: string; id: string }>()
+      for (const node of nodes) {
+        const read = topologyNode.safeParse(node).data
+        if (read) byUid.set(read.uid, { namespace: read.namespace, id: read.id })
+      }
+      return edges.flatMap((edge): FlowDependency[] => {
+        const read = topologyEdge.safeParse(edge).data
+        const from = read && byUid.get(read.source)
+        const to = read && byUid.get(read.target)
+        return from && to ? [{ source: from, target: to, relation: read.relation }] : []
+      })
+    }
   }
 }
 

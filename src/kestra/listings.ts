@@ -27,10 +27,12 @@ interface PagedListing {
   /** What to do when the listing does not end within its bound. */
   remedy: string
   path: string
-  route: string
+  /** By default the path, a namespace in it as `{namespace}`. */
+  route?: string
   query: Record<string, string | readonly string[]>
-  size: number
-  maxPages: number
+  /** By default `DEFAULT_PAGES`. */
+  size?: number
+  maxPages?: number
   /** The row's identity (an id, a name); rows without one are told apart by their whole JSON. */
   key(row: unknown): string | undefined
   /** A 404 answer ends the listing with undefined (a route the server lacks). */
@@ -57,15 +59,17 @@ export async function readPages<T>(
 ): Promise<T[]>
 export async function readPages<T>(
   http: ScopedHttp,
-  listing: PagedListing,
+  asked: PagedListing,
   item: (row: unknown, response: HttpResponse) => T | undefined
 ): Promise<T[] | undefined> {
+  const listing = { ...DEFAULT_PAGES, ...asked }
   const found = new Map<string, T | undefined>()
   for (let page = 1; page <= listing.maxPages; page++) {
     const response = await http.send({
       method: 'GET',
       path: listing.path,
-      route: listing.route,
+      route:
+        listing.route ?? listing.path.replace(/\/namespaces\/[^/]+/, '/namespaces/{namespace}'),
       query: { ...listing.query, page: String(page), size: String(listing.size) },
       ...(listing.missing && { allow: [404] }),
       ...(listing.deadline !== undefined && { deadline: listing.deadline })
@@ -98,6 +102,10 @@ export async function readPages<T>(
     `Kestra's ${listing.name} did not end: ${listing.maxPages} full pages of ${listing.size} were read (${found.size} items) and it still went on. Nothing was decided on a part of it; ${listing.remedy}, or check that the server (or a proxy in front of it) honours the page and size parameters of ${listing.path}.`
   )
 }
+
+/** Rows a page asks for, and pages a listing reads at most (10,000 rows), unless it names its own. */
+const DEFAULT_PAGES = { size: 100, maxPages: 100 }
+export const LISTED_AT_MOST = DEFAULT_PAGES.size * DEFAULT_PAGES.maxPages
 
 /** A page of a listing: `total` is only checked against, a server may leave it out. */
 const paged = z.object({
@@ -212,123 +220,40 @@ function searchesOf(groups: readonly FlowGroup[]): { namespaces: string[]; flowI
 
 /**
  * The listings a review reads (docs/caught-at-review.md): secret names and KV keys, never a value, and
- * the executions not finished (docs/kestra.md#secrets, #kv-listings, #search-executions).
+ * the executions not finished (docs/kestra.md#secrets, #kv-listings, #search-executions); and the
+ * namespaces a preview's removal looks for.
  */
-export class ListingsEndpoint {
-  constructor(private readonly http: ScopedHttp) {}
+export function listingsApi(http: ScopedHttp) {
+  const paged = <T>(
+    listing: Pick<PagedListing, 'name' | 'remedy' | 'path' | 'query' | 'key'>,
+    item: (raw: unknown, response: HttpResponse) => T | undefined
+  ): Promise<T[]> => readPages(http, { ...listing, size: PAGE, maxPages: MAX_PAGES }, item)
 
-  /** `GET P/secrets`, every page: OSS answers every name of the tenant whatever the namespace. */
-  async secretNames(): Promise<string[]> {
-    return this.paged(
-      { name: 'secrets listing', remedy: SECRETS_REMEDY, path: '/secrets', query: {}, key: byKey },
-      byKey
-    )
-  }
-
-  /** `GET P/namespaces/{ns}/secrets`, every page: Enterprise answers the namespace's own secrets. */
-  async namespaceSecretNames(namespace: string): Promise<string[]> {
-    return this.paged(
+  /** Every page of one executions search of these namespaces, bounded like every listing. */
+  const executionSearch = (
+    namespaces: readonly string[],
+    query: PagedListing['query']
+  ): Promise<Execution[]> =>
+    paged(
       {
-        name: `secrets listing of ${namespace}`,
-        remedy: SECRETS_REMEDY,
-        path: `/namespaces/${pathSegment(namespace)}/secrets`,
-        query: {},
-        key: byKey
+        name: `executions search of ${namespaces.join(', ')}`,
+        remedy: `more than ${MAX_PAGES * PAGE} executions not finished were found for the flows this deploy updates or deletes in ${namespaces.join(', ')}: let them end (or kill them) before deploying`,
+        path: '/executions/search',
+        query,
+        key: (row) => rowId.safeParse(row).data?.id
       },
-      byKey
+      // A row is one execution, never an array of one.
+      (row, response) =>
+        toExecution(Array.isArray(row) ? undefined : row, response, 'an item of the answer')
     )
-  }
 
-  /** `GET P/namespaces/{ns}/inherited-secrets`: `{"<namespace>": ["NAME", …]}`, every array joined. */
-  async inheritedSecretNames(namespace: string): Promise<string[]> {
-    const response = await this.http.send({
-      method: 'GET',
-      path: `/namespaces/${pathSegment(namespace)}/inherited-secrets`,
-      route: '/namespaces/{namespace}/inherited-secrets'
-    })
-    const names = z.record(z.string(), z.array(z.unknown()).catch([]))
-    return Object.values(readAnswer(response, names, 'names by namespace'))
-      .flat()
-      .filter((name) => typeof name === 'string')
-  }
-
-  /**
-   * `GET P/kv?filters[namespace][IN]=…`, every page: the live keys of these namespaces. Entries name their
-   * namespace from 1.3 only (docs/kestra.md#kv-listings): one without is `namespace: undefined`.
-   */
-  async kvKeys(namespaces: readonly string[]): Promise<{ namespace?: string; key: string }[]> {
-    const listing = {
-      name: 'KV listing',
-      remedy:
-        'a review checks at most 20,000 keys of the namespaces it deploys: remove keys no flow reads',
-      path: '/kv',
-      query: { 'filters[namespace][IN]': namespaces.join(',') },
-      // Before 1.3 an entry names no namespace: the same key of two namespaces is two rows.
-      key: (row: unknown) => {
-        const namespace = named.safeParse(row).data?.namespace
-        return namespace === undefined ? undefined : `${namespace} ${byKey(row)}`
-      }
-    }
-    return this.paged(listing, (item) => {
-      const entry = named.safeParse(item).data
-      return (
-        entry && {
-          ...(entry.namespace !== undefined && { namespace: entry.namespace }),
-          key: entry.key
-        }
-      )
-    })
-  }
-
-  /** `GET P/namespaces/{ns}/kv` (0.18 to 1.3): the live keys of exactly this namespace. */
-  async namespaceKvKeys(namespace: string): Promise<string[]> {
-    const response = await this.http.send({
-      method: 'GET',
-      path: `/namespaces/${pathSegment(namespace)}/kv`,
-      route: '/namespaces/{namespace}/kv'
-    })
-    return readJsonArray(response).flatMap((item) => byKey(item) ?? [])
-  }
-
-  /**
-   * The executions of these flows that are in one of `states`, every page, each flow's whatever its age
-   * (docs/kestra.md#search-executions). `filters[…]` (1.1 on): the namespaces and flows packed into as few
-   * searches as the request line allows (`searchesOf`), each an `IN` of both, and a start-date lower bound
-   * older than any run, since without one the server only searches the last 8 days; a pair the search
-   * matched but no group names is dropped, and an execution two searches found counts once. A search of
-   * several namespaces that does not end within its pages is asked again per namespace, so that only the
-   * flows concerned count against the bound. The flat parameters before: one search per namespace,
-   * `namespace` a prefix there (hence the exact match on the results), `flowId` naming one flow only, and
-   * from 0.22 the same 8-day default applies, so `startDate` is sent too.
-   */
-  async executionsOf(
-    groups: readonly FlowGroup[],
-    states: readonly string[],
-    legacy: boolean
-  ): Promise<Execution[]> {
-    const wanted = new Set(
-      groups.flatMap(({ namespace, flowIds }) => flowIds.map((id) => `${namespace} ${id}`))
-    )
-    const found = legacy
-      ? await Promise.all(groups.map((group) => this.legacyExecutions(group, states)))
-      : await Promise.all(
-          searchesOf(groups).map((search) => this.searchExecutions(search, states, groups))
-        )
-    // Two searches of a namespace split over them can both match an execution: it counts once.
-    const byId = new Map(found.flat().map((execution) => [execution.id, execution]))
-    return [...byId.values()].filter((execution) =>
-      wanted.has(`${execution.namespace} ${execution.flowId}`)
-    )
-  }
-
-  private async searchExecutions(
-    search: { namespaces: string[]; flowIds: string[] },
+  const searchExecutions = async (
+    { namespaces, flowIds }: { namespaces: string[]; flowIds: string[] },
     states: readonly string[],
     groups: readonly FlowGroup[]
-  ): Promise<Execution[]> {
-    const { namespaces, flowIds } = search
+  ): Promise<Execution[]> => {
     try {
-      return await this.executionSearch(namespaces, {
+      return await executionSearch(namespaces, {
         'filters[namespace][IN]': namespaces.join(','),
         'filters[flowId][IN]': flowIds.join(','),
         'filters[state][IN]': states.join(','),
@@ -337,7 +262,7 @@ export class ListingsEndpoint {
     } catch (error) {
       if (!(error instanceof UnendedListingError) || namespaces.length === 1) throw error
       const alone = namespaces.map((namespace) =>
-        this.executionsOf(
+        executionsOf(
           groups
             .filter((group) => group.namespace === namespace)
             .map((group) => ({
@@ -352,49 +277,141 @@ export class ListingsEndpoint {
     }
   }
 
-  private async legacyExecutions(
-    { namespace, flowIds }: FlowGroup,
-    states: readonly string[]
-  ): Promise<Execution[]> {
-    return this.executionSearch([namespace], {
-      namespace,
-      ...(flowIds.length === 1 && { flowId: flowIds[0]! }),
-      state: states,
-      startDate: EARLIEST_START
-    })
-  }
-
-  /** Every page of one executions search of these namespaces, bounded like every listing. */
-  private executionSearch(
-    namespaces: readonly string[],
-    query: PagedListing['query']
-  ): Promise<Execution[]> {
-    return this.paged(
-      {
-        name: `executions search of ${namespaces.join(', ')}`,
-        remedy: `more than ${MAX_PAGES * PAGE} executions not finished were found for the flows this deploy updates or deletes in ${namespaces.join(', ')}: let them end (or kill them) before deploying`,
-        path: '/executions/search',
-        query,
-        key: (row) => rowId.safeParse(row).data?.id
-      },
-      executionOf
+  /**
+   * The executions of these flows that are in one of `states`, every page, each flow's whatever its age
+   * (docs/kestra.md#search-executions). `filters[…]` (1.1 on): the namespaces and flows packed into as few
+   * searches as the request line allows (`searchesOf`), each an `IN` of both, and a start-date lower bound
+   * older than any run, since without one the server only searches the last 8 days; a pair the search
+   * matched but no group names is dropped, and an execution two searches found counts once. A search of
+   * several namespaces that does not end within its pages is asked again per namespace, so that only the
+   * flows concerned count against the bound. The flat parameters before: one search per namespace,
+   * `namespace` a prefix there (hence the exact match on the results), `flowId` naming one flow only, and
+   * from 0.22 the same 8-day default applies, so `startDate` is sent too.
+   */
+  const executionsOf = async (
+    groups: readonly FlowGroup[],
+    states: readonly string[],
+    legacy: boolean
+  ): Promise<Execution[]> => {
+    const wanted = new Set(
+      groups.flatMap(({ namespace, flowIds }) => flowIds.map((id) => `${namespace} ${id}`))
+    )
+    const found = legacy
+      ? await Promise.all(
+          groups.map(({ namespace, flowIds }) =>
+            executionSearch([namespace], {
+              namespace,
+              ...(flowIds.length === 1 && { flowId: flowIds[0]! }),
+              state: states,
+              startDate: EARLIEST_START
+            })
+          )
+        )
+      : await Promise.all(
+          searchesOf(groups).map((search) => searchExecutions(search, states, groups))
+        )
+    // Two searches of a namespace split over them can both match an execution: it counts once.
+    const byId = new Map(found.flat().map((execution) => [execution.id, execution]))
+    return [...byId.values()].filter((execution) =>
+      wanted.has(`${execution.namespace} ${execution.flowId}`)
     )
   }
 
-  private async paged<T>(
-    listing: Pick<PagedListing, 'name' | 'remedy' | 'path' | 'query' | 'key'>,
-    item: (raw: unknown, response: HttpResponse) => T | undefined
-  ): Promise<T[]> {
-    return readPages(
-      this.http,
-      {
-        ...listing,
-        route: listing.path.replace(/\/namespaces\/[^/]+/, '/namespaces/{namespace}'),
-        size: PAGE,
-        maxPages: MAX_PAGES
-      },
-      item
-    )
+  return {
+    executionsOf,
+    /** `GET P/secrets`, every page: OSS answers every name of the tenant whatever the namespace. */
+    secretNames: (): Promise<string[]> =>
+      paged(
+        {
+          name: 'secrets listing',
+          remedy: SECRETS_REMEDY,
+          path: '/secrets',
+          query: {},
+          key: byKey
+        },
+        byKey
+      ),
+    /** `GET P/namespaces/{ns}/secrets`, every page: Enterprise answers the namespace's own secrets. */
+    namespaceSecretNames: (namespace: string): Promise<string[]> =>
+      paged(
+        {
+          name: `secrets listing of ${namespace}`,
+          remedy: SECRETS_REMEDY,
+          path: `/namespaces/${pathSegment(namespace)}/secrets`,
+          query: {},
+          key: byKey
+        },
+        byKey
+      ),
+    /** `GET P/namespaces/{ns}/inherited-secrets`: `{"<namespace>": ["NAME", …]}`, every array joined. */
+    async inheritedSecretNames(namespace: string): Promise<string[]> {
+      const response = await http.send({
+        method: 'GET',
+        path: `/namespaces/${pathSegment(namespace)}/inherited-secrets`,
+        route: '/namespaces/{namespace}/inherited-secrets'
+      })
+      const names = z.record(z.string(), z.array(z.unknown()).catch([]))
+      return Object.values(readAnswer(response, names, 'names by namespace'))
+        .flat()
+        .filter((name) => typeof name === 'string')
+    },
+    /**
+     * `GET P/kv?filters[namespace][IN]=…`, every page: the live keys of these namespaces. Entries name their
+     * namespace from 1.3 only (docs/kestra.md#kv-listings): one without is `namespace: undefined`.
+     */
+    kvKeys: (namespaces: readonly string[]): Promise<{ namespace?: string; key: string }[]> =>
+      paged(
+        {
+          name: 'KV listing',
+          remedy:
+            'a review checks at most 20,000 keys of the namespaces it deploys: remove keys no flow reads',
+          path: '/kv',
+          query: { 'filters[namespace][IN]': namespaces.join(',') },
+          // Before 1.3 an entry names no namespace: the same key of two namespaces is two rows.
+          key: (row: unknown) => {
+            const namespace = named.safeParse(row).data?.namespace
+            return namespace === undefined ? undefined : `${namespace} ${byKey(row)}`
+          }
+        },
+        (item) => {
+          const entry = named.safeParse(item).data
+          return (
+            entry && {
+              ...(entry.namespace !== undefined && { namespace: entry.namespace }),
+              key: entry.key
+            }
+          )
+        }
+      ),
+    /** `GET P/namespaces/{ns}/kv` (0.18 to 1.3): the live keys of exactly this namespace. */
+    async namespaceKvKeys(namespace: string): Promise<string[]> {
+      const response = await http.send({
+        method: 'GET',
+        path: `/namespaces/${pathSegment(namespace)}/kv`,
+        route: '/namespaces/{namespace}/kv'
+      })
+      return readJsonArray(response).flatMap((item) => byKey(item) ?? [])
+    },
+    /**
+     * For removing a preview (docs/environments.md#previews): `GET /namespaces/search`
+     * (docs/kestra.md#namespaces). OSS lists the namespaces of existing flows and their parents (a namespace
+     * holding only files or KV entries is not listed), EE its namespace entities.
+     */
+    async namespacesStartingWith(prefix: string): Promise<string[]> {
+      const ids = await readPages(
+        http,
+        {
+          name: `namespaces search for ${prefix}`,
+          remedy: `more than ${LISTED_AT_MOST} namespaces start with ${prefix}: remove them with Kestra's own tools`,
+          path: '/namespaces/search',
+          route: '/namespaces/search',
+          query: { q: prefix },
+          key: namespaceId
+        },
+        namespaceId
+      )
+      return [...new Set(ids.filter((id) => id.startsWith(prefix)))].sort()
+    }
   }
 }
 
@@ -412,7 +429,7 @@ const text = z.string().optional().catch(undefined)
 const label = z.object({ key: z.string(), value: z.string() })
 
 /** An execution as Kestra answers it: one without an id, flow or state is refused. */
-export const executionAnswer = z.object({
+const executionAnswer = z.object({
   id: z.string().min(1),
   namespace: z.string().min(1),
   flowId: z.string().min(1),
@@ -431,56 +448,23 @@ export const executionAnswer = z.object({
 })
 
 /**
- * The fields a review shows of an execution. One without an id, flow or state fails the read: a guard
- * never passes on an answer it cannot read.
+ * An `Execution` (or the start's `ExecutionResponse`, which some clients type as an array of one). One
+ * without an id, flow or state fails the read: a guard never passes on an answer it cannot read.
  */
-function executionOf(raw: unknown, response: HttpResponse): Execution {
-  const read = executionAnswer.safeParse(raw)
+export function toExecution(raw: unknown, response: HttpResponse, what = 'the answer'): Execution {
+  const read = executionAnswer.safeParse(Array.isArray(raw) ? raw[0] : raw)
   if (!read.success) {
     throw unreadableAnswer(
       response,
-      'an item of the answer is not an execution (no id, namespace, flowId or state)'
+      `${what} is not an execution (no id, namespace, flowId or state)`
     )
   }
-  const { id, namespace, flowId, state } = read.data
+  const { state, ...execution } = read.data
   return {
-    id,
-    namespace,
-    flowId,
+    ...execution,
     state: state.current,
     ...(state.startDate && { startDate: state.startDate }),
-    labels: []
-  }
-}
-
-const NAMESPACES_PAGE_SIZE = 100
-/** Pages a namespaces search reads at most (10,000 namespaces); one that goes on is an error. */
-const NAMESPACES_MAX_PAGES = 100
-
-/**
- * `GET /namespaces/search` (docs/kestra.md#namespaces): OSS lists the namespaces of existing flows and
- * their parents (a namespace holding only files or KV entries is not listed), EE its namespace entities.
- */
-export class NamespacesEndpoint {
-  constructor(private readonly http: ScopedHttp) {}
-
-  /** Every listed namespace whose id starts with `prefix`, sorted. */
-  async startingWith(prefix: string): Promise<string[]> {
-    const ids = await readPages(
-      this.http,
-      {
-        name: `namespaces search for ${prefix}`,
-        remedy: `more than ${NAMESPACES_MAX_PAGES * NAMESPACES_PAGE_SIZE} namespaces start with ${prefix}: remove them with Kestra's own tools`,
-        path: '/namespaces/search',
-        route: '/namespaces/search',
-        query: { q: prefix },
-        size: NAMESPACES_PAGE_SIZE,
-        maxPages: NAMESPACES_MAX_PAGES,
-        key: namespaceId
-      },
-      namespaceId
-    )
-    return [...new Set(ids.filter((id) => id.startsWith(prefix)))].sort()
+    ...(state.endDate && { endDate: state.endDate })
   }
 }
 

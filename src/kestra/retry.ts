@@ -16,11 +16,7 @@ export interface RetryInfo {
   delayMs: number
 }
 
-export interface RetryPolicy {
-  maxAttempts: number
-  maxWaitMs: number
-  baseDelayMs: number
-}
+export type RetryPolicy = Required<RetryOptions>
 
 const MAX_SINGLE_BACKOFF_MS = 15_000
 

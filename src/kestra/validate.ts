@@ -71,26 +71,15 @@ export class FillingBatch {
   }
 }
 
-export class ValidateEndpoint {
-  constructor(private readonly http: ScopedHttp) {}
-
-  /** `count`: the flows a request carries at most (`batchCount`). */
-  async validate(sources: string[], count = MAX_BATCH): Promise<ServerValidation[]> {
-    const bound = { count, bytes: MAX_BATCH_BYTES }
-    const results = await Promise.all(
-      planBatches(sources, bound).map((batch) => this.validateBatch(sources, batch))
-    )
-    return results.flat().sort((a, b) => a.index - b.index)
-  }
-
+export function validateApi(http: ScopedHttp) {
   /**
    * One request's verdicts. A body refused as too large (413, from a proxy with a lower limit than
    * MAX_BATCH_BYTES) is sent again as two halves; one flow refused alone is an error of that flow, which a
    * deploy could not send either.
    */
-  private async validateBatch(sources: string[], batch: number[]): Promise<ServerValidation[]> {
+  const validateBatch = async (sources: string[], batch: number[]): Promise<ServerValidation[]> => {
     const body = batch.map((index) => sources[index]).join(SEPARATOR)
-    const response = await this.http.send({
+    const response = await http.send({
       method: 'POST',
       path: '/flows/validate',
       route: '/flows/validate',
@@ -108,8 +97,8 @@ export class ValidateEndpoint {
       }
       const half = Math.ceil(batch.length / 2)
       const halves = await Promise.all([
-        this.validateBatch(sources, batch.slice(0, half)),
-        this.validateBatch(sources, batch.slice(half))
+        validateBatch(sources, batch.slice(0, half)),
+        validateBatch(sources, batch.slice(half))
       ])
       return halves.flat()
     }
@@ -120,6 +109,19 @@ export class ValidateEndpoint {
     // One text for the whole request: the answer, kept whole, may be a page of megabytes.
     const noVerdict = unreadable(unreadableVerdict(why, text))
     return batch.map((index) => ({ ...emptyResult(index), noVerdict }))
+  }
+  return {
+    /**
+     * One result per source, in order, batched: at most `count` flows (`batchCount`) and MAX_BATCH_BYTES a
+     * request.
+     */
+    async validateFlows(sources: string[], count = MAX_BATCH): Promise<ServerValidation[]> {
+      const bound = { count, bytes: MAX_BATCH_BYTES }
+      const results = await Promise.all(
+        planBatches(sources, bound).map((batch) => validateBatch(sources, batch))
+      )
+      return results.flat().sort((a, b) => a.index - b.index)
+    }
   }
 }
 

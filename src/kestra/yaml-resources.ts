@@ -1,12 +1,9 @@
 import { z } from 'zod'
-import { readPages } from './listings.js'
+import { LISTED_AT_MOST, readPages } from './listings.js'
 import { readAnswer, type ScopedHttp } from './scoped-http.js'
 import { pathSegment } from '../model/path-segment.js'
 
 const YAML = { 'content-type': 'application/x-yaml' }
-const PAGE_SIZE = 100
-/** 10,000 resources a namespace at most; a listing that goes on is an error. */
-const MAX_PAGES = 100
 
 /** A YAML resource as the server answers it: its id and the source it keeps. */
 const resourceAnswer = z.object({ id: z.string(), source: z.string() })
@@ -45,12 +42,9 @@ export function yamlResources(http: ScopedHttp, collection: string): YamlResourc
         http,
         {
           name: `${collection} listing`,
-          remedy: `a namespace holds at most ${MAX_PAGES * PAGE_SIZE} of them`,
+          remedy: `a namespace holds at most ${LISTED_AT_MOST} of them`,
           path: `${base}/search`,
-          route: `${base}/search`,
           query: { namespace, includeChildNamespaces: 'false', sort: 'id:asc' },
-          size: PAGE_SIZE,
-          maxPages: MAX_PAGES,
           key: (row) => listedRow.safeParse(row).data?.id,
           missing: true
         },

@@ -12,7 +12,7 @@ import {
   type TreeSource
 } from './tree-source.js'
 import { excludedReason } from './work-tree.js'
-import { git } from './git.js'
+import { git } from './git-index.js'
 
 /** A full object id (SHA-1 or SHA-256). Anything else is refused, so nothing reads as an option. */
 const OBJECT_ID = /^[0-9a-f]{4,64}$/i

@@ -5,9 +5,8 @@ import { IgnoreRules } from './ignore-rules.js'
 import { type ContentSummary, compareCodeUnits, summaryOf } from '../../model/content.js'
 import { layoutRules, type LayoutRules, type Placement } from './layout.js'
 import type { LocalFiles } from '../../model/sent-names.js'
-import { LocalFilesTracker } from './local-files.js'
 import { flowNamespace, managedNamespaces } from '../../model/managed-namespaces.js'
-import { heldNamespaceIsManaged } from '../../model/namespaces.js'
+import { heldNamespaceIsManaged, NAMESPACE_PATTERN } from '../../model/namespaces.js'
 import type {
   ChosenLayout,
   FlowFile,
@@ -23,10 +22,9 @@ import {
   unmatchedFlowsWarning
 } from './read-notes.js'
 import { SearchScope } from './search-scope.js'
-import { misnamedTenantFolders } from './tenant-folders.js'
 import { missingFolders, missingRoot } from './missing-folders.js'
 import { WorkTree } from './work-tree.js'
-import type { TreeSource } from './tree-source.js'
+import { childOf, type TreeSource } from './tree-source.js'
 import { walkTree, type HiddenEntry, type HiddenFlow, type WalkEntry } from './walk.js'
 
 /** Files read or hashed at once. */
@@ -146,7 +144,7 @@ export async function loadRepository(
   hooks: LoadHooks
 ): Promise<RepoModel> {
   const { workspace, rootRel } = tree
-  const fileOf = (rel: string) => (rootRel === '' ? rel : `${rootRel}/${rel}`)
+  const fileOf = (rel: string) => childOf(rootRel, rel)
   const rules = new IgnoreRules(tree)
   const model: RepoModel = {
     workspace,
@@ -543,4 +541,67 @@ function fileEntries(
     ...content,
     ...origin
   }))
+}
+
+/**
+ * Top-level folders the tenant layout skips because their name is not a namespace, although they
+ * hold a flows/ or files/ folder (e.g. `Company.Team/flows`): almost surely a naming mistake.
+ */
+async function misnamedTenantFolders(tree: TreeSource, rules: IgnoreRules): Promise<string[]> {
+  const misnamed: string[] = []
+  const top = await tree.list('').catch(() => [])
+  for (const folder of top) {
+    if (folder.kind !== 'folder' || NAMESPACE_PATTERN.test(folder.name)) continue
+    if (await rules.excludes(folder.name, true)) continue
+    const inside = await tree.list(folder.name).catch(() => [])
+    if (inside.some((d) => d.kind === 'folder' && (d.name === 'flows' || d.name === 'files'))) {
+      misnamed.push(folder.name)
+    }
+  }
+  return misnamed
+}
+
+interface Pending {
+  left: number
+  files: NamespaceFileEntry[]
+  settle(files: NamespaceFileEntry[]): void
+  settled: Promise<NamespaceFileEntry[]>
+}
+
+/** Counts down the entries that place files in each namespace: the last one read settles it. */
+class LocalFilesTracker implements LocalFiles {
+  private readonly namespaces = new Map<string, Pending>()
+
+  /** `placements`: those of every entry that places namespace files. */
+  constructor(placements: readonly Placement[]) {
+    for (const placement of placements) {
+      for (const namespace of namespacesOf(placement)) {
+        let pending = this.namespaces.get(namespace)
+        if (!pending) {
+          let settle!: (files: NamespaceFileEntry[]) => void
+          const settled = new Promise<NamespaceFileEntry[]>((resolve) => (settle = resolve))
+          pending = { left: 0, files: [], settle, settled }
+          this.namespaces.set(namespace, pending)
+        }
+        pending.left++
+      }
+    }
+  }
+
+  of(namespace: string): Promise<NamespaceFileEntry[]> {
+    return this.namespaces.get(namespace)?.settled ?? Promise.resolve([])
+  }
+
+  /** One entry was read (whatever came of it), giving these namespace files. */
+  read(placement: Placement, files: readonly NamespaceFileEntry[]): void {
+    for (const namespace of namespacesOf(placement)) {
+      const pending = this.namespaces.get(namespace)!
+      pending.files.push(...files.filter((file) => file.namespace === namespace))
+      if (--pending.left === 0) pending.settle(pending.files)
+    }
+  }
+}
+
+function namespacesOf(placement: Placement): Set<string> {
+  return new Set(placement.files.map((file) => file.namespace))
 }

@@ -2,6 +2,7 @@ import type { Layout, Settings } from '../../model/settings.js'
 import type { HiddenFlow } from './walk.js'
 import { GIT_IGNORE_FILE, type IgnoreRule } from './ignore-rules.js'
 import { NOTHING_FOUND, type ReadProblem, type RepoModel } from '../../model/repository.js'
+import { childOf } from './tree-source.js'
 
 /** The settings a note speaks of, the layout resolved. */
 type ReadSettings = Pick<Settings, 'root' | 'flowGlobs' | 'namespaceFiles'>
@@ -89,7 +90,7 @@ export function hiddenFlowsWarnings(
       : `flow document(s) that the ${layout} layout would read`
   return groupByRule(hidden, rootRel).map(({ rule, rels, files }) => ({
     severity: 'warning',
-    file: inWorkspace(rootRel, rule.file ?? rels[0]!),
+    file: childOf(rootRel, rule.file ?? rels[0]!),
     ...(rule.line > 0 ? { line: rule.line } : {}),
     rule: 'ignored-flows',
     message: `${ruleName(rule, rootRel)} hides ${files.length} ${what}: ${named(files)}. ${ruleFix(rule, rels[0]!)}`
@@ -116,7 +117,7 @@ function groupByRule(hidden: readonly HiddenFlow[], rootRel: string): RuleGroup[
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([, { rule, rels }]) => {
       const sorted = [...rels].sort()
-      return { rule, rels: sorted, files: sorted.map((rel) => inWorkspace(rootRel, rel)) }
+      return { rule, rels: sorted, files: sorted.map((rel) => childOf(rootRel, rel)) }
     })
 }
 
@@ -128,7 +129,7 @@ function ruleName(rule: IgnoreRule, rootRel: string): string {
   if (rule.file === undefined) {
     return "The rule on names starting with '.' (dotfiles and dot-folders are not read unless a .kestraignore negation lists them)"
   }
-  return `${inWorkspace(rootRel, rule.file)} line ${rule.line} (\`${rule.pattern}\`)`
+  return `${childOf(rootRel, rule.file)} line ${rule.line} (\`${rule.pattern}\`)`
 }
 
 /** How to read them again, with the first one's top folder (relative to the ignore file) as example. */
@@ -146,10 +147,6 @@ function ruleFix(rule: IgnoreRule, first: string): string {
     `To deploy them, narrow that rule or add a negation after it (e.g. \`${negation}\`); a negation ` +
     'cannot re-include a file inside an excluded folder, so re-include the folder first'
   )
-}
-
-function inWorkspace(rootRel: string, rel: string): string {
-  return rootRel === '' ? rel : `${rootRel}/${rel}`
 }
 
 function lookedIn(settings: ReadSettings, layout: Layout): string {

@@ -119,30 +119,20 @@ export class WorkTree implements TreeSource {
 
   async versioned(): Promise<boolean> {
     for (let dir = this.root; ; dir = resolve(dir, '..')) {
-      if (exists(join(dir, '.git'))) return true
+      if (lstatOrUndefined(join(dir, '.git'))) return true
       if (resolve(dir, '..') === dir) return false
     }
   }
 
   private real(): Promise<string | undefined> {
-    if (!this.rootReal) {
-      let real: string | undefined
-      try {
-        real = realpathSync(this.root)
-      } catch {
-        real = undefined
-      }
-      this.rootReal = Promise.resolve(real)
-    }
+    this.rootReal ??= new Promise<string | undefined>((found) =>
+      found(realpathSync(this.root))
+    ).catch(() => undefined)
     return this.rootReal
   }
 }
 
-/** Whether anything is at `path` (a link not followed); false when it cannot be told. */
-function exists(path: string): boolean {
-  return lstatOrUndefined(path) !== undefined
-}
-
+/** What is at `path` (a link not followed); undefined when nothing is, or it cannot be told. */
 function lstatOrUndefined(path: string): Stats | undefined {
   try {
     return lstatSync(path, { throwIfNoEntry: false })

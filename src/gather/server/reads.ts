@@ -4,6 +4,10 @@ import type { EarlyMarkers, MarkerReading } from '../../model/commit-marker.js'
 import { storedChecksOf, type StoredFlowCheck } from '../../model/stored-checks.js'
 import { contentFactsOf, NO_CONTENT_FACTS, type ContentFacts } from '../../model/content-facts.js'
 import { Semaphore } from '../../model/concurrency.js'
+import { batchCount, FillingBatch, MAX_BATCH, MAX_BATCH_BYTES } from '../../kestra/validate.js'
+import { utf8Length } from '../../model/content.js'
+import { fitToSend } from '../../model/yaml-aliases.js'
+import type { ServerAnswer } from '../../model/snapshot.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { settle, valueOf, type Outcome } from '../../model/outcome.js'
 import type { RemoteFile, RemoteFlow } from '../../model/kestra.js'
@@ -12,7 +16,7 @@ import { serverFile } from '../../model/plan-input.js'
 import type { ActualNamespace, ServerFile } from '../../model/plan-input.js'
 import type { ContentSummary } from '../../model/content.js'
 import type { LocalFiles } from '../../model/sent-names.js'
-import type { NamespaceFileEntry, RepoModel } from '../../model/repository.js'
+import type { FlowFile, NamespaceFileEntry, RepoModel } from '../../model/repository.js'
 
 /** Exports in flight: each can weigh megabytes. More than 8 at once raised the peak memory, not the speed. */
 const EXPORTS_AT_ONCE = 8
@@ -248,4 +252,61 @@ function keepUnlessSame(
   local: ReadonlySet<string> | undefined
 ): (summary: ContentSummary) => boolean {
   return ({ sha256 }) => !(local?.size === 1 && local.has(sha256))
+}
+
+/**
+ * The server's verdict on every well-formed flow. Flows are sent a batch at a time as the repository
+ * loads, so most answers are in before it ends. A flow whose aliases expand without bound is already an
+ * error locally and is never sent (the server would expand it); decide/ maps the verdicts to lines.
+ */
+export class ServerValidation {
+  private readonly waiting: FlowFile[] = []
+  /** The flows a request carries at most: `MAX_BATCH` until the walk tells how many there are. */
+  private count = MAX_BATCH
+  private filling = this.nextBatch()
+  private readonly sent: Promise<Outcome<ServerAnswer>>[] = []
+
+  constructor(
+    private readonly api: KestraApi,
+    private readonly concurrency: number
+  ) {}
+
+  /** How many flow files the repository holds: the batches not yet filling are sized for them. */
+  sizeBatches(flowFiles: number): void {
+    this.count = batchCount(flowFiles, this.concurrency)
+    if (this.waiting.length === 0) this.filling = this.nextBatch()
+  }
+
+  /** A flow read from the repository: when fit to send, it goes with the next full batch. */
+  add(flow: FlowFile): void {
+    if (!fitToSend(flow)) return
+    const bytes = utf8Length(flow.source)
+    if (!this.filling.fits(bytes)) this.send()
+    this.waiting.push(flow)
+    this.filling.add(bytes)
+    if (this.filling.full) this.send()
+  }
+
+  /** Every added flow's verdict; the last, partial batch leaves now. A failed batch throws here. */
+  async answers(): Promise<ServerAnswer[]> {
+    this.send()
+    return Promise.all(this.sent.map(valueOf))
+  }
+
+  private send(): void {
+    if (this.waiting.length === 0) return
+    const flows = this.waiting.splice(0)
+    this.filling = this.nextBatch()
+    const answer = this.api
+      .validateFlows(
+        flows.map((flow) => flow.source),
+        this.count
+      )
+      .then((results) => ({ flows, results }))
+    this.sent.push(settle(answer))
+  }
+
+  private nextBatch(): FillingBatch {
+    return new FillingBatch({ count: this.count, bytes: MAX_BATCH_BYTES })
+  }
 }

@@ -83,8 +83,7 @@ async function searchUnfinished(
   const known = (await Promise.all(groups)).filter(({ ids }) => ids.length > 0)
   const byFlow = new Map<string, UnfinishedExecution[]>()
   if (known.length === 0) return byFlow
-  const info = await api.info()
-  const version = parseVersion(info.version)
+  const version = parseVersion((await api.info()).version)
   const states = NOT_TERMINATED.filter(([, since]) => !version || atLeast(version, since)).map(
     ([state]) => state
   )
@@ -97,13 +96,10 @@ async function searchUnfinished(
   for (const execution of found.sort(byStart)) {
     if (!states.includes(execution.state)) continue
     const key = flowKey(execution.namespace, execution.flowId)
-    const list = byFlow.get(key) ?? []
-    list.push({
-      id: execution.id,
-      state: execution.state,
-      url: executionUrl(uiBase, execution)
-    })
-    byFlow.set(key, list)
+    if (!byFlow.has(key)) byFlow.set(key, [])
+    byFlow
+      .get(key)!
+      .push({ id: execution.id, state: execution.state, url: executionUrl(uiBase, execution) })
   }
   return byFlow
 }
