@@ -1,5 +1,4 @@
-import type { ResourceResult } from '../../model/result.js'
-import { WRITTEN } from '../../model/result.js'
+import { type ResourceResult, WRITTEN } from '../../model/result.js'
 import { resourceName } from '../../model/plan.js'
 import type { DriftedResource } from '../../model/drift.js'
 

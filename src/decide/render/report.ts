@@ -5,15 +5,12 @@ import { fitPieces, utf16Length, type Piece } from './fit.js'
 import { findingsSection } from './findings.js'
 import { deletionLine, noteLines, title, verdictAndTarget } from './headline.js'
 import type { CommentInput, ReportInput, SummaryInput } from './input.js'
-import type { Plan, PlanCounts } from '../../model/plan.js'
-import { countPlan } from '../../model/plan.js'
+import { type Plan, type PlanCounts, countPlan } from '../../model/plan.js'
 import { escapeText } from '../../model/markdown/escape.js'
 import { utf8Length } from '../../model/content.js'
 import type { DecideKind } from '../kind.js'
 import { commentMarker, planMarkerLine, runLine } from '../../model/markdown/comment-markers.js'
 import { planRecord } from '../../model/plan-record.js'
-
-export { upsertDeployedSection } from './deployed.js'
 
 const COMMENT_BUDGET = 60_000
 

@@ -1,5 +1,4 @@
-import { findingTargets } from '../../model/targets.js'
-import { changeTargets } from '../../model/targets.js'
+import { findingTargets, changeTargets } from '../../model/targets.js'
 import { resourceName, type ResourceChange } from '../../model/plan.js'
 import { kindOf, type DecideKind } from '../kind.js'
 import type { Finding } from '../../model/finding.js'
