@@ -1,4 +1,4 @@
-import type { SmokeFlow } from './inputs/smoke-flows.js'
+import type { SmokeFlow } from './inputs/parsers.js'
 
 export interface SmokeReport {
   runs: SmokeRun[]
