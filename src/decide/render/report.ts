@@ -48,16 +48,12 @@ export function renderComment(input: CommentInput): string {
       countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.'
     },
     footer: (plan, detail) => {
+      const record = planRecord(plan, input.commit, input.settings)
       // A comment that has to drop detail records the settings but not the changes.
-      const {
-        changes: _changes,
-        omitted: _omitted,
-        ...brief
-      } = planRecord(plan, input.commit, input.settings)
-      const record = detail === 'diffs' ? planRecord(plan, input.commit, input.settings) : brief
+      const { changes: _changes, omitted: _omitted, ...brief } = record
       return [
         `Plan fingerprint: \`${plan.fingerprint}\``,
-        planMarkerLine(plan.fingerprint, input.commit, record)
+        planMarkerLine(plan.fingerprint, input.commit, detail === 'diffs' ? record : brief)
       ]
     },
     // Even the shortest comment names the deletions (docs/comment.md#deletions).
