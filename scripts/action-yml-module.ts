@@ -1,7 +1,7 @@
 /**
  * src/model/inputs/action-yml.ts is action.yml's inputs and outputs as typed data: the bundle reads no YAML at run
- * time, and the compiler knows every input and output name and default. `npm run docs` rewrites it;
- * a test fails when it differs from what action.yml gives.
+ * time, and the compiler knows every input and output name and every input's default (no code reads an output's
+ * description). `npm run docs` rewrites it; a test fails when it differs from what action.yml gives.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -13,7 +13,7 @@ export const ACTION_YML_MODULE = 'src/model/inputs/action-yml.ts'
 
 interface ActionYml {
   inputs: Record<string, { description: string; default?: unknown }>
-  outputs: Record<string, { description: string }>
+  outputs: Record<string, unknown>
 }
 
 /** Settings fields are the input names in camelCase: a name must be lower-case words joined by '-'. */
@@ -37,13 +37,10 @@ export async function renderActionYmlModule(root: string): Promise<string> {
       { description: spec.description, default: String(spec.default ?? '') }
     ])
   )
-  const outputs = Object.fromEntries(
-    Object.entries(action.outputs).map(([name, spec]) => [name, { description: spec.description }])
-  )
   const text = [
     HEADER,
     `export const ACTION_INPUTS = ${JSON.stringify(inputs)} as const`,
-    `export const ACTION_OUTPUTS = ${JSON.stringify(outputs)} as const`
+    `export const ACTION_OUTPUTS = ${JSON.stringify(Object.keys(action.outputs))} as const`
   ].join('\n')
   const filepath = join(root, ACTION_YML_MODULE)
   return format(text, { ...(await resolveConfig(filepath)), filepath })

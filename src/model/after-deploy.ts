@@ -1,4 +1,4 @@
-import type { SmokeFlow } from './inputs/smoke-flows.js'
+import type { SmokeFlow } from './inputs/parsers.js'
 
 export interface SmokeReport {
   runs: SmokeRun[]
@@ -69,7 +69,7 @@ export interface RestoreItem<R extends RecordedResource = RecordedResource> {
 export interface MarkerRestore {
   namespace: string
   /** `kept`: the rollback is incomplete, so the marker still names the deployed commit. */
-  result: 'restored' | 'kept' | 'failed'
+  result: RestoreOutcome
   message: string
   /** A write was sent (false: it already held its previous value). */
   wrote: boolean

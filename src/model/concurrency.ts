@@ -73,7 +73,7 @@ export class EventLoopYielder {
   }
 
   async breathe(): Promise<void> {
-    while (this.clock.now() - this.last >= this.everyMs) {
+    while (this.due()) {
       await new Promise<void>((resume) => {
         this.waiting.push(resume)
         this.askTurn()

@@ -1,18 +1,15 @@
+import type { ReferenceSite } from './references.js'
+
 /** The names flows ask the server for (docs/caught-at-review.md#secrets-and-kv-keys), and its listings of them. */
 
 /** A `secret('NAME')` or `kv('KEY')` call with a literal name, where it is written. */
-export interface NameReference {
+export interface NameReference extends ReferenceSite {
   kind: 'secret' | 'kv'
   name: string
   /** The `namespace` argument, when the call gives one literally. */
   namespace?: string
   /** The namespace of the flow holding the call: where Kestra looks without a `namespace` argument. */
   flowNamespace: string
-  file: string
-  line: number
-  column: number
-  /** flowKey of the flow holding the call. */
-  fromFlow: string
 }
 
 /** What the server answered for a listing, or why it could not list (docs/caught-at-review.md). */

@@ -1,5 +1,5 @@
 /** Where a reference sits in the repository. */
-interface ReferenceSite {
+export interface ReferenceSite {
   file: string
   line: number
   column: number

@@ -7,9 +7,6 @@ import type { Outcome } from './outcome.js'
 import type { ChosenLayout, FlowFile, RepoModel } from './repository.js'
 import type { UnfinishedReading } from './plan.js'
 
-/** The resources the repository wants on the server. */
-type Desired = PlanInput['desired']
-
 /** One batch of flows the server validated, and its verdict on each (in order). */
 export interface ServerAnswer {
   flows: FlowFile[]
@@ -42,7 +39,7 @@ export interface Snapshot {
   /** The deployed-commit markers, read with the server state (deploy only). */
   readonly markers: EarlyMarkers | undefined
   /** What the repository wants on the server, its changed files' bytes read (plan and deploy only). */
-  readonly desired: Desired | undefined
+  readonly desired: PlanInput['desired'] | undefined
   /** The commit's committer time, when git can tell (plan and deploy only): the impact's reference time. */
   readonly commitTime: Date | undefined
   /** What each kind with its own reading (`GatherKind`) gathered, by kind name. */

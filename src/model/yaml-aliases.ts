@@ -1,5 +1,4 @@
-import { isAlias, isMap, isPair, isSeq, visit } from 'yaml'
-import type { Alias, Document, Node } from 'yaml'
+import { isAlias, isMap, isPair, isSeq, visit, type Alias, type Document, type Node } from 'yaml'
 import type { FlowFile } from './repository.js'
 
 /** Expanded size above which a document is treated as an alias bomb (Kestra's parser refuses these too). */

@@ -2,7 +2,7 @@ import type { ACTION_OUTPUTS } from '../model/inputs/action-yml.js'
 import type { Finding } from '../model/finding.js'
 
 /** The outputs action.yml declares: the only names a run may set. */
-export type OutputName = keyof typeof ACTION_OUTPUTS
+export type OutputName = (typeof ACTION_OUTPUTS)[number]
 
 /** Where a run's results go: the GitHub runner (annotations, outputs, job summary) or a terminal. */
 export interface Reporter {

@@ -1,18 +1,8 @@
-export interface Palette {
-  red(text: string): string
-  green(text: string): string
-  yellow(text: string): string
-  blue(text: string): string
-  cyan(text: string): string
-  dim(text: string): string
-  bold(text: string): string
-}
-
 function style(open: number, close: number): (text: string) => string {
   return (text) => (text === '' ? text : `\u001b[${open}m${text}\u001b[${close}m`)
 }
 
-const COLOURS: Palette = {
+const COLOURS = {
   red: style(31, 39),
   green: style(32, 39),
   yellow: style(33, 39),
@@ -21,6 +11,8 @@ const COLOURS: Palette = {
   dim: style(2, 22),
   bold: style(1, 22)
 }
+
+export type Palette = typeof COLOURS
 
 const PLAIN = Object.fromEntries(
   Object.keys(COLOURS).map((name) => [name, (text: string) => text])

@@ -1,7 +1,5 @@
-import { isWrite } from '../model/plan.js'
-import { outcomeCounts } from '../model/result.js'
-import type { ResourceResult } from '../model/result.js'
-import { resourceName, type Plan } from '../model/plan.js'
+import { isWrite, resourceName, type Plan } from '../model/plan.js'
+import { outcomeCounts, type ResourceResult } from '../model/result.js'
 import type { Reporter } from './reporter.js'
 
 /**

@@ -1,8 +1,7 @@
 import { errorMessage } from '../model/errors.js'
 import type { Plan } from '../model/plan.js'
 import { setCountOutputs } from '../report/outputs.js'
-import { remainingDrift, type RevertOutcome } from '../decide/drift/after-revert.js'
-import { driftedResources } from '../decide/drift/drifted.js'
+import { driftedResources, remainingDrift, type RevertOutcome } from '../decide/drift/drifted.js'
 import type { DriftedResource } from '../model/drift.js'
 import {
   DRIFT_LABEL,

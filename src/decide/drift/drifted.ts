@@ -3,6 +3,7 @@ import { decodeText } from '../../model/content.js'
 import { FILE_HEADERS_ONLY, formatPatch, parsePatch, reversePatch } from 'diff'
 import { diffTexts, NO_FILE } from '../plan/diff.js'
 import { countPlan, resourceName, type Plan, type ResourceChange } from '../../model/plan.js'
+import { WRITTEN, type ResourceResult } from '../../model/result.js'
 import type { DriftedResource, DriftKind } from '../../model/drift.js'
 import { kindOf, type DecideKind } from '../kind.js'
 
@@ -111,4 +112,43 @@ function removalsFirst(lines: string[]): string[] {
   }
   flush()
   return out
+}
+
+export interface RevertOutcome {
+  /** Per-resource results; undefined when the deploy stopped before writing (a guard refused it). */
+  resources?: readonly ResourceResult[]
+  /** The deploy was refused as a whole (out of order, max-deletions…), with why. */
+  refused?: string
+  rolledBack?: boolean
+}
+
+/**
+ * The drift a revert leaves (docs/drift.md#revert), each with what became of it: a resource Git now
+ * holds again is gone from the list; a conflict, a failure, a resource kept (orphaned, as `delete` is
+ * false) or everything after a rollback or a refusal stays, named. Pure.
+ */
+export function remainingDrift(
+  items: readonly DriftedResource[],
+  outcome: RevertOutcome
+): (DriftedResource & { note: string })[] {
+  if (outcome.refused !== undefined || !outcome.resources) {
+    const why = outcome.refused ?? 'the deploy stopped before writing'
+    return items.map((item) => ({ ...item, note: `not reverted: ${why}` }))
+  }
+  if (outcome.rolledBack) {
+    return items.map((item) => ({ ...item, note: 'reverted, then rolled back with the deploy' }))
+  }
+  const results = new Map(outcome.resources.map((r) => [resourceName(r.change), r]))
+  return items.flatMap((item) => {
+    const done = results.get(item.name)
+    if (item.change.action === 'orphaned') {
+      return [
+        { ...item, note: 'kept: delete is false, so the revert keeps what only Kestra holds' }
+      ]
+    }
+    if (!done) return [{ ...item, note: 'not reverted: the deploy did not reach it' }]
+    if (WRITTEN.has(done.result) || done.result === 'unchanged') return []
+    const why = done.message ? `: ${done.message}` : ''
+    return [{ ...item, note: `${done.result}${why}` }]
+  })
 }

@@ -1,6 +1,7 @@
 import type { DriftedResource, ReadResource, RepositoryShape } from '../../model/drift.js'
 import { foldedPath, unwritablePath } from '../../model/repository-paths.js'
 import { kindOf, type DecideKind } from '../kind.js'
+import { compareCodeUnits } from '../../model/content.js'
 
 /** One path of the drift branch's tree: the server's bytes, or `undefined` to remove the file. */
 export interface TreeWrite {
@@ -81,7 +82,7 @@ export function driftTree(input: DriftTreeInput): DriftTree {
       })
     } else writes.push(write)
   }
-  writes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  writes.sort((a, b) => compareCodeUnits(a.path, b.path))
   return { writes, notBroughtBack }
 }
 
@@ -165,7 +166,12 @@ function place(item: DriftedResource, input: DriftTreeInput): Placed {
     return { reason: 'its content in Kestra holds a credential of this run: never written to Git' }
   }
   const held = item.kind === 'edited' || shared ? change.file : undefined
-  const path = held !== undefined ? { path: held } : newPath(item, input)
+  const path =
+    held !== undefined
+      ? { path: held }
+      : (kindOf(input.kinds, change).newPath?.(change, shape) ?? {
+          reason: `the ${change.kind} kind does not say where the repository keeps it`
+        })
   if ('reason' in path) return path
   const refused =
     unwritablePath(path.path) ?? readBackRefusal(item, path.path, content.bytes, shape)
@@ -174,19 +180,6 @@ function place(item: DriftedResource, input: DriftTreeInput): Placed {
     return { path: path.path, reason: 'the path is taken by another file of the repository' }
   }
   return { path: path.path, content: content.bytes }
-}
-
-function newPath(
-  item: DriftedResource,
-  input: DriftTreeInput
-): { path: string } | { reason: string } {
-  const { change } = item
-  const { shape } = input
-  return (
-    kindOf(input.kinds, change).newPath?.(change, shape) ?? {
-      reason: `the ${change.kind} kind does not say where the repository keeps it`
-    }
-  )
 }
 
 /**

@@ -4,6 +4,7 @@ import { COMMENT_LIMIT, commentMarker, runLine } from '../../model/markdown/comm
 import type { DriftedResource, DriftKind } from '../../model/drift.js'
 import type { ResourceChange } from '../../model/plan.js'
 import { fitPieces, utf16Length, type Piece } from '../render/fit.js'
+import { noDiffText } from '../render/resource.js'
 import type { NotBroughtBack, TreeWrite } from './pull-request-tree.js'
 
 const KIND_TEXT: Record<DriftKind, string> = {
@@ -67,13 +68,7 @@ function driftLine(item: ShownDrift): string {
 function driftDetails(item: ShownDrift, reducedNote?: string): string {
   const body =
     reducedNote ??
-    (item.diff !== undefined
-      ? fence(item.diff, 'diff')
-      : item.diffOmitted === 'binary'
-        ? 'Binary content: no diff.'
-        : item.diffOmitted === 'too-large'
-          ? 'Diff omitted: the content is too large to compare line by line.'
-          : 'No diff.')
+    (item.diff !== undefined ? fence(item.diff, 'diff') : noDiffText(item.diffOmitted, 'No diff.'))
   return `<details><summary>${driftLine(item)}</summary>\n\n${body}\n\n</details>`
 }
 

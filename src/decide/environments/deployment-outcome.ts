@@ -1,6 +1,5 @@
 import type { NewStatus } from '../../model/deployments-port.js'
-import type { Verdict } from '../../model/verification.js'
-import { verifiedCommit, type EnvironmentHistory } from '../../model/verification.js'
+import { type Verdict, verifiedCommit, type EnvironmentHistory } from '../../model/verification.js'
 
 interface DeployFacts {
   /** `applied`, `failed` or `refused` (a newer commit is deployed). */

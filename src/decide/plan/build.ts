@@ -1,10 +1,8 @@
 import { kindOf, type DecideKind, type KindPlanOptions } from '../kind.js'
-import { countPlan } from '../../model/plan.js'
+import { countPlan, type Plan, type PlanAction, type ResourceChange } from '../../model/plan.js'
 import { DEFAULT_DIFF_LIMITS, type TextDiff } from './diff.js'
 import type { DiffLimits, PlanInput } from '../../model/plan-input.js'
-import { changeDigest, fingerprint } from './fingerprint.js'
-import { compareCodeUnits } from '../../model/content.js'
-import type { Plan, PlanAction, ResourceChange } from '../../model/plan.js'
+import { compareCodeUnits, sha256Hex } from '../../model/content.js'
 
 /**
  * Compares what the repository declares with what the server holds, kind by kind (`DecideKind.plan`):
@@ -119,4 +117,27 @@ function sortInPlanOrder(resources: ResourceChange[], kinds: readonly DecideKind
       compareCodeUnits(a.id, b.id)
   )
   keyed.forEach(({ change }, i) => (resources[i] = change))
+}
+
+/**
+ * sha256 of the canonical plan: every change (unchanged resources left out) with what it would
+ * write and the server state it expects (each kind's `fingerprintOf`), and the server and tenant it was
+ * computed against (`against`). Nothing run-specific (commit, time, drift) takes part. `resources` must be in
+ * plan order.
+ */
+function fingerprint(
+  resources: readonly ResourceChange[],
+  kinds: readonly DecideKind[],
+  against?: PlanInput['against']
+): string {
+  const changes = resources
+    .filter((r) => r.action !== 'unchanged')
+    .map((r) => kindOf(kinds, r).fingerprintOf(r))
+  const where = against && { server: against.server, tenant: against.tenant }
+  return sha256Hex(JSON.stringify({ version: 1, changes, ...(where && { against: where }) }))
+}
+
+/** A change's part of the fingerprint, hashed and cut to 16 hex digits (`ResourceChange.digest`). */
+function changeDigest(change: ResourceChange, kinds: readonly DecideKind[]): string {
+  return sha256Hex(JSON.stringify(kindOf(kinds, change).fingerprintOf(change))).slice(0, 16)
 }

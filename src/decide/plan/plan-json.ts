@@ -29,13 +29,9 @@ type PlanFileResource = {
 } & ({ id: string } | { path: string })
 
 /** The JSON document written to the `plan-file` output (docs/inputs.md#plan-file). */
-interface PlanFile {
+interface PlanFile extends Pick<PlanFileMeta, 'mode' | 'server' | 'tenant' | 'commit'> {
   version: 1
   fingerprint: string
-  mode: Mode
-  server: string
-  tenant: string
-  commit: string
   settings: Record<string, string>
   resources: PlanFileResource[]
   findings: { severity: Severity; file: string; line: number; message: string }[]

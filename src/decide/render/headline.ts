@@ -148,7 +148,7 @@ export function deletionsText(plan: Plan): { counts: string; names: string } | u
   if (deleted.length === 0) return undefined
   const byKind = new Map<string, number>()
   for (const r of deleted) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1)
-  const counts = [...byKind].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ')
+  const counts = [...byKind].map(([kind, n]) => plural(n, kind)).join(', ')
   const names = deletionNames(plan)
   const more = names.length > NAMED ? `, and ${names.length - NAMED} more` : ''
   return { counts: `Deletes ${counts}`, names: `${names.slice(0, NAMED).join(', ')}${more}.` }

@@ -17,14 +17,7 @@ const FORMAT_VERSION = 1
 
 const ACTIONS = ['create', 'update', 'delete', 'orphaned', 'unchanged'] as const
 
-const countsSchema = z.object({
-  create: z.number(),
-  update: z.number(),
-  delete: z.number(),
-  unchanged: z.number(),
-  orphaned: z.number(),
-  drifted: z.number()
-})
+const countsSchema = z.record(z.enum([...ACTIONS, 'drifted']), z.number())
 
 /** Its identity (`id`, `path`, `key`) and details are the plan file's (docs/inputs.md#plan-file). */
 const resourceSchema = z.looseObject({

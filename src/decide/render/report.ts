@@ -5,15 +5,12 @@ import { fitPieces, utf16Length, type Piece } from './fit.js'
 import { findingsSection } from './findings.js'
 import { deletionLine, noteLines, title, verdictAndTarget } from './headline.js'
 import type { CommentInput, ReportInput, SummaryInput } from './input.js'
-import type { Plan, PlanCounts } from '../../model/plan.js'
-import { countPlan } from '../../model/plan.js'
+import { type Plan, type PlanCounts, countPlan } from '../../model/plan.js'
 import { escapeText } from '../../model/markdown/escape.js'
 import { utf8Length } from '../../model/content.js'
 import type { DecideKind } from '../kind.js'
 import { commentMarker, planMarkerLine, runLine } from '../../model/markdown/comment-markers.js'
 import { planRecord } from '../../model/plan-record.js'
-
-export { upsertDeployedSection } from './deployed.js'
 
 const COMMENT_BUDGET = 60_000
 
@@ -51,16 +48,12 @@ export function renderComment(input: CommentInput): string {
       countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.'
     },
     footer: (plan, detail) => {
+      const record = planRecord(plan, input.commit, input.settings)
       // A comment that has to drop detail records the settings but not the changes.
-      const {
-        changes: _changes,
-        omitted: _omitted,
-        ...brief
-      } = planRecord(plan, input.commit, input.settings)
-      const record = detail === 'diffs' ? planRecord(plan, input.commit, input.settings) : brief
+      const { changes: _changes, omitted: _omitted, ...brief } = record
       return [
         `Plan fingerprint: \`${plan.fingerprint}\``,
-        planMarkerLine(plan.fingerprint, input.commit, record)
+        planMarkerLine(plan.fingerprint, input.commit, detail === 'diffs' ? record : brief)
       ]
     },
     // Even the shortest comment names the deletions (docs/comment.md#deletions).

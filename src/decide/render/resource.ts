@@ -1,5 +1,4 @@
-import { findingTargets } from '../../model/targets.js'
-import { changeTargets } from '../../model/targets.js'
+import { findingTargets, changeTargets } from '../../model/targets.js'
 import { resourceName, type ResourceChange } from '../../model/plan.js'
 import { kindOf, type DecideKind } from '../kind.js'
 import type { Finding } from '../../model/finding.js'
@@ -93,15 +92,19 @@ export function detailsBlock(
   links: LineLinks,
   diffOmittedNote?: string
 ): string {
-  const diff = r.diff === undefined ? noDiffText(r) : (diffOmittedNote ?? fence(r.diff, 'diff'))
+  const diff =
+    r.diff === undefined
+      ? noDiffText(r.diffOmitted, 'Empty content.')
+      : (diffOmittedNote ?? fence(r.diff, 'diff'))
   const above = kindAbove(links.kinds, r)
   const body = [...above, diff].join('\n\n')
   return `<details><summary>${summaryLine(r, links)}</summary>\n\n${body}\n\n</details>`
 }
 
-function noDiffText(r: ResourceChange): string {
-  if (r.diffOmitted === 'binary') return 'Binary content: no diff.'
-  if (r.diffOmitted === 'too-large')
+/** What stands for a diff that content has none of: why (binary, too large), else `otherwise`. */
+export function noDiffText(omitted: ResourceChange['diffOmitted'], otherwise: string): string {
+  if (omitted === 'binary') return 'Binary content: no diff.'
+  if (omitted === 'too-large')
     return 'Diff omitted: the content is too large to compare line by line.'
-  return 'Empty content.'
+  return otherwise
 }

@@ -1,5 +1,4 @@
-import type { RollbackResult } from '../../model/after-deploy.js'
-import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
+import { type RollbackResult, ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
 import { escapeText, markdownTable } from '../../model/markdown/escape.js'
 
 /**

@@ -1,6 +1,7 @@
 import type { ChangedFiles } from '../../model/plan-input.js'
 import { MISSING_FOLDER, NOTHING_FOUND } from '../../model/repository.js'
 import { compareFindings, READ_ONLY_REFUSED, type Finding } from '../../model/finding.js'
+import { compareCodeUnits } from '../../model/content.js'
 
 /**
  * docs/validation.md#pull-requests: on a PR, an error in a file the PR did not change is a warning, so old problems never block
@@ -62,6 +63,6 @@ export function ruleCounts(findings: readonly Finding[]): string | undefined {
   const counts = new Map<string, number>()
   for (const { rule } of findings) counts.set(rule, (counts.get(rule) ?? 0) + 1)
   if (![...counts.values()].some((count) => count > 1)) return undefined
-  const ordered = [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+  const ordered = [...counts].sort(([a, x], [b, y]) => y - x || compareCodeUnits(a, b))
   return `Findings by rule: ${ordered.map(([rule, count]) => `${count} × ${rule}`).join(', ')}`
 }

@@ -193,36 +193,21 @@ export const ACTION_INPUTS = {
     default: ''
   }
 } as const
-export const ACTION_OUTPUTS = {
-  mode: { description: 'The mode actually run: validate, plan, deploy, drift or upgrade.' },
-  'has-changes': {
-    description: 'true when the plan changes anything; in mode drift, true when anything drifted.'
-  },
-  created: { description: 'Resources (flows and namespace files) created, or to create.' },
-  updated: { description: 'Resources updated, or to update.' },
-  deleted: { description: 'Resources deleted, or to delete.' },
-  unchanged: { description: 'Resources already up to date.' },
-  orphaned: {
-    description:
-      'Server resources of managed namespaces that the repository no longer holds, kept because delete is false.'
-  },
-  drifted: {
-    description:
-      "Resources whose server copy differs from the repository's previous state (changed outside Git); in mode drift, every resource where Kestra differs from the default branch."
-  },
-  errors: { description: 'Number of validation errors.' },
-  warnings: { description: 'Number of validation warnings.' },
-  'plan-file': { description: 'Path of a JSON file holding the full plan (under RUNNER_TEMP).' },
-  'plan-fingerprint': {
-    description: 'Hash of the plan: identical inputs and server state give the same value.'
-  },
-  'comment-url': { description: 'URL of the pull-request comment, when one was written.' },
-  deployed: { description: 'true when a deploy applied changes, else false.' },
-  smoke: {
-    description: 'passed, failed or skipped: the verdict of the smoke executions after the deploy.'
-  },
-  'rolled-back': {
-    description:
-      'true when every resource the deploy changed is back as it was (marker included), partial when some are, false when none are or no rollback ran.'
-  }
-} as const
+export const ACTION_OUTPUTS = [
+  'mode',
+  'has-changes',
+  'created',
+  'updated',
+  'deleted',
+  'unchanged',
+  'orphaned',
+  'drifted',
+  'errors',
+  'warnings',
+  'plan-file',
+  'plan-fingerprint',
+  'comment-url',
+  'deployed',
+  'smoke',
+  'rolled-back'
+] as const

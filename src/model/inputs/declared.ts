@@ -1,7 +1,12 @@
 import { ACTION_INPUTS } from './action-yml.js'
 import { SETTING_DEFAULTS, WORKFLOW_ONLY } from './defaults.js'
-import { INPUT_PARSERS } from './parsers.js'
-import { plainParser, type InputParser, type ParsedBy, type PlainValue } from './value-kinds.js'
+import {
+  INPUT_PARSERS,
+  plainParser,
+  type InputParser,
+  type ParsedBy,
+  type PlainValue
+} from './parsers.js'
 
 export type InputName = keyof typeof ACTION_INPUTS
 

@@ -3,18 +3,115 @@ import type { KestraVersion } from '../version.js'
 import type { ACTION_INPUTS } from './action-yml.js'
 import { SETTING_DEFAULTS } from './defaults.js'
 import { isKestraNamespace, NAMESPACE_PATTERN } from '../namespaces.js'
-import { reachesOutside } from './paths.js'
-import { parseMapping } from './namespace-file-mapping.js'
-import { parseSmokeLine } from './smoke-flows.js'
-import {
-  choice,
-  contentLines,
-  lineByLine,
-  lines,
-  text,
-  wholeNumber,
-  type InputParser
-} from './value-kinds.js'
+
+export interface InputParser<T> {
+  /**
+   * The value of `raw` (the input's default when it was left blank), or a ConfigError naming the
+   * input and what it accepts.
+   */
+  parse(raw: string, input: string): T
+  /** How a command line gives it: a switch, one flag per line, or one value. */
+  shape: 'switch' | 'lines' | 'value'
+  /** What the value looks like, for usage text: 'N', 'URL', 'all|changed'. */
+  placeholder: string
+}
+
+export type ParsedBy<P> = P extends InputParser<infer T> ? T : never
+
+function choice<const T extends string>(...values: [T, ...T[]]): InputParser<T> {
+  return {
+    shape: 'value',
+    placeholder: values.join('|'),
+    parse(raw, input) {
+      const value = raw.trim().toLowerCase()
+      if ((values as string[]).includes(value)) return value as T
+      throw new ConfigError(input, `'${raw}' is not accepted; use one of: ${values.join(', ')}`)
+    }
+  }
+}
+
+/** A whole number from `min` to `max`; without `max`, any one JavaScript holds exactly. */
+function wholeNumber(min: number, max?: number): InputParser<number> {
+  const accepted = max === undefined ? 'a whole number' : `a whole number from ${min} to ${max}`
+  return {
+    shape: 'value',
+    placeholder: 'N',
+    parse(raw, input) {
+      const value = raw.trim()
+      const n = Number(value)
+      if (/^\d+$/.test(value) && n >= min && n <= (max ?? Number.MAX_SAFE_INTEGER)) return n
+      throw new ConfigError(input, `'${raw}' is not accepted; use ${accepted}`)
+    }
+  }
+}
+
+const boolean: InputParser<boolean> = {
+  shape: 'switch',
+  placeholder: 'true|false',
+  parse(raw, input) {
+    const value = raw.trim().toLowerCase()
+    if (value === 'true') return true
+    if (value === 'false') return false
+    throw new ConfigError(input, `'${raw}' is not a boolean; use true or false`)
+  }
+}
+
+function text<T>(placeholder: string, parse: InputParser<T>['parse']): InputParser<T> {
+  return { shape: 'value', placeholder, parse }
+}
+
+/** A value of several lines: on a command line, one flag per line. */
+function lines<T>(placeholder: string, parse: InputParser<T>['parse']): InputParser<T> {
+  return { shape: 'lines', placeholder, parse }
+}
+
+/**
+ * One value per line, each read by `parseLine` (the value, or why the line is not one); blank lines
+ * and `#` comments are skipped. The first bad line is named by its number, and `hint` says what to write.
+ */
+function lineByLine<T extends object>(
+  placeholder: string,
+  parseLine: (text: string) => T | string,
+  hint: string
+): InputParser<T[]> {
+  return lines(placeholder, (raw, input) =>
+    raw.split(/\r?\n/).flatMap((line, index) => {
+      const text = line.trim()
+      if (text === '' || text.startsWith('#')) return []
+      const value = parseLine(text)
+      if (typeof value !== 'string') return [value]
+      throw new ConfigError(input, `line ${index + 1} '${text}': ${value}; ${hint}`)
+    })
+  )
+}
+
+function contentLines(raw: string): string[] {
+  return raw
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+}
+
+const asText = text('TEXT', (raw) => raw)
+
+/**
+ * The parser of an input that needs none of its own, by its action.yml default: `true`/`false` makes
+ * a boolean, a whole number a whole number, anything else text taken as written.
+ */
+export function plainParser(declaredDefault: string): InputParser<boolean | number | string> {
+  if (declaredDefault === 'true' || declaredDefault === 'false') return boolean
+  if (/^(?:0|[1-9]\d*)$/.test(declaredDefault)) return wholeNumber(0)
+  return asText
+}
+
+/** What `plainParser` gives, as a type (`${bigint}` is a number written as JavaScript writes it). */
+export type PlainValue<Default extends string> = Default extends 'true' | 'false'
+  ? boolean
+  : Default extends `-${string}`
+    ? string
+    : Default extends `${bigint}`
+      ? number
+      : string
 
 const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]*$/
 const COMMENT_KEY_PATTERN = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/
@@ -22,7 +119,7 @@ const NAMESPACE_HINT = "use lower-case letters, digits, '.', '_' and '-'"
 
 /**
  * The inputs whose value is more than plain text, a boolean or a whole number, by name. Every other
- * input of action.yml is read by the kind of its default (value-kinds.ts `plainParser`).
+ * input of action.yml is read by the kind of its default (`plainParser` above).
  */
 export const INPUT_PARSERS = {
   mode: choice('auto', 'validate', 'plan', 'deploy', 'drift', 'upgrade'),
@@ -171,4 +268,95 @@ function serverUrl(raw: string, input: string): string | undefined {
 /** A server value as it may be shown: everything up to the last `@` (credentials, even with `/` in them) is hidden. */
 function withoutUserinfo(value: string): string {
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme = '') => `${scheme}***@`)
+}
+
+/** A path or glob that leaves `root`: absolute, a drive letter, or a `..` segment. */
+function reachesOutside(path: string): boolean {
+  const normalised = path.replace(/\\/g, '/')
+  return (
+    normalised.startsWith('/') ||
+    /^[A-Za-z]:/.test(normalised) ||
+    normalised.split('/').includes('..')
+  )
+}
+
+export interface NamespaceFileMapping {
+  /** Folder relative to `root`, '/'-separated, no trailing slash ('' = root itself). */
+  dir: string
+  namespace: string
+  /** '' or a path starting with '/' and without trailing slash. */
+  prefix: string
+}
+
+const PATH_SEGMENT = /^[^\\]+$/
+
+/** One `namespace-files` line, `DIR -> NAMESPACE[:/PREFIX]`; returns the mapping or why the line is not one. */
+function parseMapping(text: string): NamespaceFileMapping | string {
+  const parts = text.split('->')
+  if (parts.length !== 2) return "expected exactly one '->'"
+  const dir = parts[0]!
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/+$/, '')
+    .replace(/^\.$/, '')
+  const target = parts[1]!.trim()
+  if (reachesOutside(dir)) return 'DIR must be a folder inside root'
+  const colon = target.indexOf(':')
+  const namespace = colon === -1 ? target : target.slice(0, colon)
+  let prefix = colon === -1 ? '' : target.slice(colon + 1).trim()
+  if (!NAMESPACE_PATTERN.test(namespace)) return `'${namespace}' is not a Kestra namespace`
+  if (colon !== -1) {
+    if (!prefix.startsWith('/')) return 'PREFIX must start with /'
+    prefix = prefix.replace(/\/+$/, '')
+    if (prefix.split('/').includes('..') || !PATH_SEGMENT.test(prefix || '/'))
+      return "PREFIX must not contain '..' or backslashes"
+  }
+  return { dir, namespace, prefix }
+}
+
+/**
+ * One `smoke-flows` line: a flow to execute after the deploy, with its inputs
+ * (docs/smoke-and-rollback.md#smoke-flows).
+ */
+export interface SmokeFlow {
+  namespace: string
+  id: string
+  /** Input id → value as text, in the order written. */
+  inputs: readonly (readonly [string, string])[]
+}
+
+const FLOW_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
+const INPUT_ID = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/
+/** A word: `key=value`, `key="value with spaces"` (`\"` and `\\` escaped inside quotes), or a bare word. */
+const WORD = /[^\s=]+=(?:"(?:[^"\\]|\\.)*"(?!\S)|\S*)|\S+/g
+const QUOTED = /^"(?:[^"\\]|\\.)*"$/
+
+/**
+ * Parses `NAMESPACE.ID [key=value …]` (the id is the part after the last dot); returns the flow or why the
+ * line is not one.
+ */
+export function parseSmokeLine(text: string): SmokeFlow | string {
+  const [target, ...rest] = [...text.matchAll(WORD)].map((match) => match[0])
+  if (target === undefined) return 'empty line'
+  const dot = target.lastIndexOf('.')
+  const namespace = target.slice(0, Math.max(dot, 0))
+  const id = target.slice(dot + 1)
+  if (dot <= 0 || !NAMESPACE_PATTERN.test(namespace) || !FLOW_ID.test(id)) {
+    return `'${target}' is not NAMESPACE.ID (a lower-case namespace, a dot, then the flow id)`
+  }
+  const inputs: [string, string][] = []
+  for (const word of rest) {
+    const equals = word.indexOf('=')
+    const key = word.slice(0, Math.max(equals, 0))
+    if (equals <= 0 || !INPUT_ID.test(key)) return `'${word}' is not an input as key=value`
+    if (inputs.some(([k]) => k === key)) return `input '${key}' is given twice`
+    let value = word.slice(equals + 1)
+    if (value.startsWith('"')) {
+      if (!QUOTED.test(value)) return `the value of '${key}' opens a quote it does not close`
+      value = value.slice(1, -1).replace(/\\(.)/g, '$1')
+    }
+    inputs.push([key, value])
+  }
+  return { namespace, id, inputs }
 }
