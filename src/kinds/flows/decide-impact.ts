@@ -58,7 +58,7 @@ interface ImpactInput {
   reference?: Date
   /**
    * Deleted flows whose users outside the `searched` namespaces Kestra's flow topology could not tell
-   * (kinds/flows/gather-users.ts): each a warning naming what was not searched.
+   * (kinds/flows/gather.ts): each a warning naming what was not searched.
    */
   unsearched?: readonly { namespace: string; id: string; why: string }[]
   /** The namespaces whose flows the plan read (the managed ones). */
@@ -461,7 +461,7 @@ const MAY_REFER = /flowId|\bread\s*\(/
  * Every flow-to-flow call (Subflow, ForEachItem and their old aliases, Flow triggers) and every literal
  * `read()` of a namespace file made by the repository's flows and by the server-only flows of the managed
  * namespaces, from the sources already read, and the `outside` users that Kestra's flow topology names in
- * other namespaces (kinds/flows/gather-users.ts).
+ * other namespaces (kinds/flows/gather.ts).
  */
 export function callGraph(
   repository: { flows: readonly FlowFile[]; references: readonly FlowReference[] },

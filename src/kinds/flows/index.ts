@@ -1,10 +1,9 @@
 import type { Kind } from '../kind.js'
 import type { FlowChange } from '../../model/plan.js'
-import { flowsApply } from './apply.js'
-import { flowsRollback } from './apply-restore.js'
+import { flowsApply, flowsRollback } from './apply.js'
 import { flowsDecide } from './decide.js'
 import type { FlowsHeld } from './decide-validate.js'
-import { isFlowDocument, readFlow } from './gather-read.js'
+import { isFlowDocument, readFlow } from './gather.js'
 
 /** Flows' part of the run's one walk: the files the layout places as flows (docs/kinds.md#the-walk-two-kinds-share). */
 export const flowsWalk = { readFlow, isFlowDocument }
@@ -28,5 +27,5 @@ export { type CallSite } from './decide-subflow-contracts.js'
 export { judgedUpgradeReport, upgradeReport, upgradeSources } from './decide-upgrade.js'
 export { checkFlow, confirmReusedChecks, referenceFindings } from './decide-validate.js'
 export { readProblemFindings, unmanagedFindings } from './decide-validate.js'
-export { guardUnfinished, type UnfinishedGuard } from './apply-running-executions.js'
-export { outsideUsers, readPinnedRevisions } from './gather-users.js'
+export { guardUnfinished, type UnfinishedGuard } from './apply.js'
+export { outsideUsers, readPinnedRevisions } from './gather.js'

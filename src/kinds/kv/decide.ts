@@ -337,8 +337,8 @@ export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
         applyDiff(
           change,
           diffTexts(
-            current === undefined ? '' : `a/kv/${sent(namespace)}/${key}`,
-            after === undefined ? '' : `b/kv/${sent(namespace)}/${key}`,
+            `a/kv/${sent(namespace)}/${key}`,
+            `b/kv/${sent(namespace)}/${key}`,
             shown(current),
             secretLike && after !== undefined && current !== undefined
               ? `${key}: ${HIDDEN} (changed)\n`

@@ -1,4 +1,4 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml'
+import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
 import { actionOf, applyDiff } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
@@ -9,11 +9,49 @@ import {
   isKestraNamespace,
   SYSTEM_NAMESPACE
 } from '../../model/namespaces.js'
-import type { PlanAction, ResourceChanges } from '../../model/plan.js'
+import type { ChangeBase, PlanAction } from '../../model/plan.js'
 import { repositoryPath } from '../../model/repository-paths.js'
-import type { HeldTestFile, HeldTests } from './decide-held.js'
 
-type TestChange = ResourceChanges['test']
+/** A Kestra test suite, by namespace and id (docs/tests.md). */
+interface TestChange extends ChangeBase {
+  kind: 'test'
+  id: string
+  /** The YAML sent (create/update/unchanged): the repository file's, its namespace under the run's prefix. */
+  desired?: string
+  /** The source the server keeps (update/delete/orphaned/unchanged); an object, as every kind's `current` is. */
+  current?: { source: string }
+}
+
+declare module '../../model/plan.js' {
+  interface ResourceChanges {
+    test: TestChange
+  }
+}
+
+/** A test suite file of the repository: `tests/**.yml`. */
+interface HeldTestFile {
+  /** Workspace-relative path. */
+  file: string
+  text: string
+}
+
+/** What the test suites kind's decide part takes (what its gather part reads, docs/tests.md). */
+export interface HeldTests {
+  files: HeldTestFile[]
+  /** The base commit's test suite files, when the event has a base commit git holds. */
+  base?: HeldTestFile[]
+  /** The run's namespace prefix (a preview, a prefixed environment): suites are sent under it. */
+  prefix?: string
+  /** The `namespaces` input: `system` is managed only when it lists it. */
+  extraNamespaces: readonly string[]
+  /**
+   * The server's suites (id → source) of each namespace the repository's suites name, by namespace as sent;
+   * undefined when the run does not read the server, or the server cannot hold test suites.
+   */
+  server?: Map<string, Map<string, string>>
+  /** The server's edition when it is not Enterprise: test suites are then checked, never deployed. */
+  edition?: string
+}
 
 /** A suite as its file declares it. */
 interface Suite {
@@ -212,16 +250,7 @@ function planTests(held: HeldTests, options: KindPlanOptions): TestChange[] {
     if (action !== 'unchanged') {
       const name = `tests/${sent(namespace)}/${id}.yml`
       const after = action === 'delete' || action === 'orphaned' ? undefined : desired
-      applyDiff(
-        change,
-        diffTexts(
-          current === undefined ? '' : `a/${name}`,
-          after === undefined ? '' : `b/${name}`,
-          current,
-          after,
-          options.limits
-        )
-      )
+      applyDiff(change, diffTexts(`a/${name}`, `b/${name}`, current, after, options.limits))
       if (held.base && current !== undefined && action !== 'create') {
         change.drifted = base ? sentText(base, held.prefix) !== current : action === 'update'
       }
