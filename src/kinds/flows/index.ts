@@ -19,11 +19,10 @@ export const flows: Kind<FlowsHeld, FlowChange> = {
 // What run/ still takes of flows by name (docs/kinds.md#what-run-still-takes-of-flows), named one by one
 // so that an export nothing uses is still found.
 export { callGraph, withImpact, withReview, type CallEdge } from './decide-impact.js'
-export { checkNames } from './decide-missing-names.js'
+export { callSites, changedContracts, checkNames, reviewContracts } from './decide-impact.js'
+export { type CallSite } from './decide-impact.js'
 export { knownResources } from './decide-references.js'
 export { SentRewrite } from './decide-sent.js'
-export { callSites, changedContracts, reviewContracts } from './decide-subflow-contracts.js'
-export { type CallSite } from './decide-subflow-contracts.js'
 export { judgedUpgradeReport, upgradeReport, upgradeSources } from './decide-upgrade.js'
 export { checkFlow, confirmReusedChecks, referenceFindings } from './decide-validate.js'
 export { readProblemFindings, unmanagedFindings } from './decide-validate.js'
