@@ -23,7 +23,7 @@ import type { FlowFile } from '../../model/repository.js'
 import { fileKey, flowKey, pinnedKey } from '../../model/targets.js'
 import { FlowDocument, nodePosition } from './decide-document.js'
 import { flowLinks } from './decide-links.js'
-import { collectReferences } from './decide-references.js'
+import { CALLS, collectReferences } from './decide-references.js'
 import { cronProblem } from './decide-schedule-cron.js'
 import { taskTree } from './decide-task-tree.js'
 
@@ -77,12 +77,6 @@ interface PlanImpact {
    * a warning on each repository flow that calls a flow this plan orphans.
    */
   findings: Finding[]
-}
-
-const VIA: Record<FlowCaller['via'], string> = {
-  subflow: 'Subflow calls',
-  foreach: 'ForEachItem calls',
-  'flow-trigger': 'Flow trigger waits for'
 }
 
 /**
@@ -179,7 +173,7 @@ export function withImpact(plan: Plan, input: ImpactInput): PlanImpact {
 function callTarget(call: CallEdge): Parameters<typeof deletedInUse>[2] {
   const name = `${call.namespace}.${call.id}`
   return {
-    what: VIA[call.via],
+    what: CALLS[call.via],
     used: `flow ${name}`,
     effect:
       call.via === 'flow-trigger'
@@ -238,7 +232,7 @@ function orphanedTargetFinding(call: CallEdge, target: FlowChange): Finding {
     line: call.line,
     column: call.column,
     rule: 'calls-removed-flow',
-    message: `${VIA[call.via]} flow ${name}, which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the call, or keep ${name} in the repository`,
+    message: `${CALLS[call.via]} flow ${name}, which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the call, or keep ${name} in the repository`,
     resource: keyOf(call.caller)
   }
 }
