@@ -5,7 +5,7 @@ import type { TreeSource } from '../../gather/repo/tree-source.js'
 import { walkTree } from '../../gather/repo/walk.js'
 import { parseVersion } from '../../kestra/api-version.js'
 import { dashboardFields, sourceFields } from '../../kestra/dashboards.js'
-import { normaliseText } from '../../model/content.js'
+import { compareCodeUnits, normaliseText } from '../../model/content.js'
 import type { ServerVerdict } from '../../model/kestra.js'
 import type { Layout } from '../../model/settings.js'
 import { atLeast, type KestraVersion } from '../../model/version.js'
@@ -54,7 +54,7 @@ export async function discoverDashboards(
       found.push({ file: fileOf(entry.rel), source })
     }
   }
-  return found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+  return found.sort((a, b) => compareCodeUnits(a.file, b.file))
 }
 
 /** A folder on the way to `rel` that an ignore rule leaves out. */

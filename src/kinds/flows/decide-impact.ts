@@ -562,7 +562,7 @@ export function callSites(
     }
   }
   const sites: CallSite[] = []
-  for (const [key, caller] of [...callers].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [key, caller] of [...callers].sort(([a], [b]) => compareCodeUnits(a, b))) {
     const repository = sources.repository.get(key)
     const flow = repository ?? sources.server.get(key)
     const first = flow?.documents[0]

@@ -12,7 +12,7 @@ import {
   scopeFilter
 } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
-import { normaliseText, sha256Hex } from '../../model/content.js'
+import { compareCodeUnits, normaliseText, sha256Hex } from '../../model/content.js'
 import type { RemoteFlow } from '../../model/kestra.js'
 import { flowKey } from '../../model/targets.js'
 import { comparableFlowSource } from '../../model/flow-source.js'
@@ -262,7 +262,7 @@ function byState(executions: readonly Pick<UnfinishedExecution, 'state'>[]): str
   const counts = new Map<string, number>()
   for (const e of executions) counts.set(e.state, (counts.get(e.state) ?? 0) + 1)
   return [...counts]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareCodeUnits(a, b))
     .map(([state, n]) => `${n} ${escapeText(state)}`)
     .join(', ')
 }

@@ -4,7 +4,7 @@ import { actionOf, applyDiff } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
 import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
-import { canonicalJson, isRecord, sha256Hex } from '../../model/content.js'
+import { canonicalJson, compareCodeUnits, isRecord, sha256Hex } from '../../model/content.js'
 import type { Finding } from '../../model/finding.js'
 import {
   heldNamespaceIsManaged,
@@ -199,7 +199,7 @@ function valueProblem(value: unknown, top: boolean): string | undefined {
 /** A kv file holding these keys, sorted, as the drift pull request writes it. */
 export function kvFileText(entries: readonly (readonly [string, KvValue])[]): string {
   if (entries.length === 0) return '{}\n'
-  const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const sorted = [...entries].sort(([a], [b]) => compareCodeUnits(a, b))
   return stringify(Object.fromEntries(sorted), { lineWidth: 0 })
 }
 
