@@ -1,4 +1,4 @@
-import { type Document, isMap, isScalar, LineCounter, type Node, parse, parseDocument } from 'yaml'
+import { isMap, isScalar, LineCounter, type Node, parse, parseDocument } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
 import { applyDiff, scopeFilter } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
@@ -159,7 +159,16 @@ export function dashboardFindings(held: HeldDashboards): Finding[] {
       }
     }
     const verdict = held.verdicts?.get(file.file)
-    if (verdict !== undefined) out.push(...serverFindings(verdict, doc, lineCounter, finding, id))
+    if (verdict?.unreadable !== undefined) {
+      const named = id === undefined ? 'this dashboard' : `dashboard ${JSON.stringify(id)}`
+      add('error', 'server-constraint', 1, `${named}: ${verdict.unreadable}`)
+    } else {
+      for (const { path, message } of verdict?.errors ?? []) {
+        const line = path ? locateKestraPath(doc, lineCounter, yamlPath(path))?.line : undefined
+        const text = path ? `${path}: ${message}` : message
+        add('error', 'server-constraint', line ?? 1, `the server refuses this dashboard: ${text}`)
+      }
+    }
     return out
   })
   return [...findings, ...unaddressableOnServer(held), ...unsupportedNotice(held)]
@@ -187,29 +196,6 @@ function unaddressableOnServer(held: HeldDashboards): Finding[] {
         message: `The server's dashboard ${JSON.stringify(id)} cannot be addressed in Kestra's API (${problem}): it is left alone, never deleted; rename or remove it in the Kestra UI.`
       }
     ]
-  })
-}
-
-function serverFindings(
-  verdict: ServerVerdict,
-  doc: Document,
-  lineCounter: LineCounter,
-  finding: (severity: Severity, rule: string, line: number, message: string) => Finding,
-  id: string | undefined
-): Finding[] {
-  if (verdict.unreadable !== undefined) {
-    const named = id === undefined ? 'this dashboard' : `dashboard ${JSON.stringify(id)}`
-    return [finding('error', 'server-constraint', 1, `${named}: ${verdict.unreadable}`)]
-  }
-  return verdict.errors.map(({ path, message }) => {
-    const line = path ? locateKestraPath(doc, lineCounter, yamlPath(path))?.line : undefined
-    const text = path ? `${path}: ${message}` : message
-    return finding(
-      'error',
-      'server-constraint',
-      line ?? 1,
-      `the server refuses this dashboard: ${text}`
-    )
   })
 }
 
