@@ -3,7 +3,7 @@ import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
 import { applyDiff, scopeFilter } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { locateKestraPath } from '../../decide/validate/kestra-path.js'
-import { sha256Hex } from '../../model/content.js'
+import { isRecord, sha256Hex } from '../../model/content.js'
 import type { Finding, Severity } from '../../model/finding.js'
 import type { ServerVerdict } from '../../model/kestra.js'
 import { segmentProblem } from '../../model/path-segment.js'
@@ -60,8 +60,7 @@ const RESOURCE = (id: string) => `dashboard:${id}`
 function idOf(source: string): string | undefined {
   try {
     const value: unknown = parse(source)
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined
-    const id = (value as Record<string, unknown>).id
+    const id = isRecord(value) ? value.id : undefined
     return id === undefined || id === null || String(id).trim() === '' ? undefined : String(id)
   } catch {
     return undefined

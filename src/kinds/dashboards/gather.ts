@@ -5,7 +5,7 @@ import type { TreeSource } from '../../gather/repo/tree-source.js'
 import { walkTree } from '../../gather/repo/walk.js'
 import { parseVersion } from '../../kestra/api-version.js'
 import { dashboardFields, sourceFields } from '../../kestra/dashboards.js'
-import { compareCodeUnits, normaliseText } from '../../model/content.js'
+import { compareCodeUnits, isRecord, normaliseText } from '../../model/content.js'
 import type { ServerVerdict } from '../../model/kestra.js'
 import type { Layout } from '../../model/settings.js'
 import { atLeast, type KestraVersion } from '../../model/version.js'
@@ -69,7 +69,7 @@ async function excludedFolder(rel: string, rules: IgnoreRules): Promise<boolean>
 function looksLikeDashboard(source: string): boolean {
   try {
     const value: unknown = parse(source)
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return false
+    if (!isRecord(value)) return false
     // A top-level `type` or `namespace` is another kind's document (an App, a flow, a typed EE dashboard).
     return (
       ['id', 'title', 'charts'].every((key) => key in value) &&

@@ -275,9 +275,7 @@ export function kvFindings(held: HeldKv): Finding[] {
         }
       ]
     }
-    return parseKvFile(file.text).problems.map((p) => ({
-      ...error(p.line, 'kv-file', p.message)
-    }))
+    return parseKvFile(file.text).problems.map((p) => error(p.line, 'kv-file', p.message))
   })
 }
 
