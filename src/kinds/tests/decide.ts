@@ -91,35 +91,26 @@ function readSuite(file: HeldTestFile): { suite?: Suite; problems: [number, stri
   }
   const root = doc.contents
   const problems: [number, string][] = []
-  const text = (key: string, pattern: RegExp, max: number, rule: string) => {
+  const text = (key: string, valid: (value: string) => boolean, rule: string) => {
     const value: unknown = root.get(key)
     const line = lineOf(root.get(key, true) ?? root)
     if (typeof value !== 'string' || value === '') problems.push([line, `${key} is required`])
-    else if (!pattern.test(value) || value.length > max) problems.push([line, `${key} ${rule}`])
+    else if (!valid(value)) problems.push([line, `${key} ${rule}`])
     return typeof value === 'string' ? value : ''
   }
   const id = text(
     'id',
-    ID,
-    Infinity,
+    (value) => ID.test(value),
     "starts with a letter or digit, then letters, digits, '_' or '-'"
   )
   const namespace = text(
     'namespace',
-    /^/,
-    Infinity,
-    "is in lowercase letters, digits, '.', '_' or '-'"
+    isKestraNamespace,
+    "is in lowercase letters, digits, '.', '_' or '-', at most 150 characters"
   )
-  if (namespace !== '' && !isKestraNamespace(namespace)) {
-    problems.push([
-      lineOf(root.get('namespace', true)),
-      "namespace is in lowercase letters, digits, '.', '_' or '-', at most 150 characters"
-    ])
-  }
   text(
     'flowId',
-    FLOW_ID,
-    FLOW_ID_MAX,
+    (value) => FLOW_ID.test(value) && value.length <= FLOW_ID_MAX,
     `names a flow: at most ${FLOW_ID_MAX} letters, digits, '.', '_' or '-'`
   )
   const cases = root.get('testCases', true)
