@@ -49,8 +49,8 @@ export const filesDecide: DecideKind<FileChange, FilesHeld> = {
 /** A binary file has no diff: its line gives its sizes and digests, before → after. */
 function binaryMarks(change: FileChange): string[] {
   if (change.diffOmitted !== 'binary') return []
-  const sides = [change.current, change.action === 'delete' ? undefined : change.desired].flatMap(
-    (side) => (side === undefined ? [] : [side])
+  const sides = [change.current, change.action === 'delete' ? undefined : change.desired].filter(
+    (side) => side !== undefined
   )
   const sizes = sides.map((side) => formatBytes(side.size)).join(' → ')
   const hashes = sides.map((side) => side.sha256.slice(0, 12)).join(' → ')
@@ -149,9 +149,9 @@ function fileChange(
     path,
     action,
     drifted: false,
-    ...(keepsDesired && desired && { file: desired.file }),
     ...(keepsDesired &&
       desired && {
+        file: desired.file,
         desired: { sha256: desired.sha256, size: desired.size, binary: desired.binary }
       }),
     ...(server && { current: server.summary })
