@@ -7,7 +7,7 @@ import {
   type RollbackPlan
 } from '../../src/apply/rollback.js'
 import { readRecord } from '../../src/apply/rollback-record.js'
-import { flowHash } from '../../src/kinds/flows/apply-restore.js'
+import { flowHash } from '../../src/kinds/flows/apply.js'
 import { ROLLBACK_KINDS } from '../../src/kinds/index.js'
 
 const recordsOf = (plan: RollbackPlan, api: HistoryApi) => recordsOfKinds(plan, api, ROLLBACK_KINDS)

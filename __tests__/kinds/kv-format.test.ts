@@ -7,13 +7,15 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_DIFF_LIMITS } from '../../src/decide/plan/diff.js'
 import {
+  HIDDEN,
   isSecretLike,
   kvFileText,
+  kvFindings,
   OWN_KEYS,
   parseKvFile,
+  planKv,
   type KvValue
-} from '../../src/kinds/kv/decide-format.js'
-import { HIDDEN, kvFindings, planKv } from '../../src/kinds/kv/decide-plan.js'
+} from '../../src/kinds/kv/decide.js'
 import { canonicalJson } from '../../src/model/content.js'
 import { runs } from '../../test-support/property-runs.js'
 

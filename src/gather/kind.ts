@@ -69,7 +69,7 @@ export interface WalkRead {
 }
 
 /** A repository file a kind reads as text: its workspace-relative path, its text normalised. */
-interface KindFile {
+export interface KindFile {
   file: string
   text: string
 }

@@ -1,20 +1,21 @@
-import { settled, type ApplyKind } from '../../apply/kind.js'
+import { z } from 'zod'
+import { type ApplyKind, type KindRestored, type RollbackKind, settled } from '../../apply/kind.js'
+import { sha256Field } from '../../apply/rollback-record.js'
 import type { KestraApi } from '../../kestra/api.js'
 import {
   dashboardFields,
   holds,
-  sourceFields,
-  type RemoteDashboard
+  type RemoteDashboard,
+  sourceFields
 } from '../../kestra/dashboards.js'
+import { normaliseText, sha256Hex } from '../../model/content.js'
 import type { ResourceChanges } from '../../model/plan.js'
 import type { ResourceResult } from '../../model/result.js'
-
-type DashboardChange = ResourceChanges['dashboard']
 
 /**
  * Writes dashboards (docs/dashboards.md#deploy): each compared with the server's copy right before its
  * write; a dashboard deleted on the server since the plan is never re-created.
- * A rollback puts them back (`apply-rollback.ts`).
+ * A rollback puts them back (`dashboardsRollback` below).
  */
 export const dashboardsApply: ApplyKind<DashboardChange> = {
   name: 'dashboard',
@@ -82,4 +83,138 @@ function isAsPlanned(fresh: RemoteDashboard, change: DashboardChange): boolean {
 
 function conflict(change: DashboardChange, what: string): ResourceResult {
   return settled(change, { kind: 'moved', message: `dashboard ${change.id} ${what}` })
+}
+
+type DashboardChange = ResourceChanges['dashboard']
+
+/**
+ * A version of a dashboard as a rollback records it: the hashes it compares by, and the text that goes
+ * back when the record's budget allows (else only the run that deployed holds it).
+ */
+const kindVersion = z.object({
+  // The two hashes by name, not a record of any keys: zod's record drops a `__proto__` key, so a record read
+  // back would differ from the one written.
+  hashes: z.strictObject({ source: sha256Field.optional(), fields: sha256Field }).readonly(),
+  text: z.string().optional()
+})
+type KindVersion = z.infer<typeof kindVersion>
+
+/** A dashboard as a rollback records it (docs/dashboards.md#rollback). */
+const recordedDashboard = z.object({
+  kind: z.literal('dashboard'),
+  id: z.string(),
+  before: kindVersion.optional(),
+  deployed: kindVersion.optional()
+})
+type RecordedDashboard = z.infer<typeof recordedDashboard>
+
+/**
+ * Dashboards in a rollback (docs/dashboards.md#rollback): tenant-wide; each version by the hash of its
+ * source and of its fields (servers whose answers carry no source are compared by fields), and the
+ * previous source, which is what goes back.
+ */
+export const dashboardsRollback: RollbackKind<DashboardChange, RecordedDashboard> = {
+  name: 'dashboard',
+  tenantWide: true,
+  recordOf(change) {
+    const current = change.current
+    const before: KindVersion | undefined = current && {
+      hashes: {
+        ...(current.source !== undefined && { source: sha256Hex(current.source) }),
+        fields: sha256Hex(
+          current.source !== undefined ? (sourceFields(current.source) ?? '') : current.compared
+        )
+      }
+    }
+    const sent = change.action === 'delete' ? undefined : change.desired
+    const deployed: KindVersion | undefined = sent === undefined ? undefined : versionOf(sent)
+    const resource: RecordedDashboard = {
+      kind: 'dashboard',
+      id: change.id,
+      ...(before && { before }),
+      ...(deployed && { deployed })
+    }
+    return { resource, previous: current?.source }
+  },
+  nameOf: (resource) => resource.id,
+  parse: (value) => recordedDashboard.safeParse(value).data,
+  embed(resource, previous) {
+    if (!resource.before || typeof previous !== 'string') return undefined
+    const before = { ...resource.before, text: previous }
+    return { resource: { ...resource, before }, size: Buffer.byteLength(previous) }
+  },
+  restore: (item, _deployed, api) =>
+    restoreDashboard(
+      item.resource,
+      typeof item.previous === 'string' ? item.previous : undefined,
+      api
+    )
+}
+
+/**
+ * Puts a dashboard back as it was before the deploy, only while the server still holds what the deploy
+ * wrote: already back is restored with no write; changed since (an edit in the UI) is kept.
+ */
+async function restoreDashboard(
+  record: RecordedDashboard,
+  previous: string | undefined,
+  api: KestraApi
+): Promise<KindRestored> {
+  const { id, before, deployed } = record
+  const fresh = await api.getDashboard(id)
+  if (matches(fresh, before, id)) {
+    return { result: 'restored', message: 'already as it was before the deploy', wrote: false }
+  }
+  if (!matches(fresh, deployed, id)) {
+    const what = !fresh ? 'deleted' : !deployed ? 're-created' : 'changed'
+    return { result: 'kept', message: `${what} on the server after the deploy`, wrote: false }
+  }
+  if (!before) {
+    await api.deleteDashboard(id)
+    return { result: 'restored', message: 'deleted (the deploy created it)', wrote: true }
+  }
+  const text = previous ?? before.text
+  if (text === undefined) {
+    const message =
+      'not restored: its previous source is not known (the server gave none, or it was too large for the rollback record); restore it from Git'
+    return { result: 'failed', message, wrote: false }
+  }
+  if (fresh) {
+    const stored = await api.updateDashboard(id, text)
+    if (!stored) {
+      return { result: 'kept', message: 'deleted on the server during the rollback', wrote: false }
+    }
+    return { result: 'restored', message: 'previous source restored', wrote: true }
+  }
+  const outcome = await api.createDashboard(text)
+  if (!outcome.created && !matches(await api.getDashboard(id), before, id)) {
+    return { result: 'kept', message: 're-created on the server during the rollback', wrote: false }
+  }
+  return { result: 'restored', message: 'previous source restored (re-created)', wrote: true }
+}
+
+function versionOf(source: string): KindVersion {
+  return { hashes: { source: sha256Hex(source), fields: sha256Hex(sourceFields(source) ?? '') } }
+}
+
+/**
+ * The server's copy is this version (none: absent). By source when both have one; a read by id adds
+ * `id: <id>` first when no line starts with `id:` (docs/kestra.md#dashboards). By fields otherwise.
+ */
+function matches(
+  fresh: RemoteDashboard | undefined,
+  version: KindVersion | undefined,
+  id: string
+): boolean {
+  if (!fresh || !version) return !fresh && !version
+  const { source, fields } = version.hashes
+  if (fresh.sourceCode !== undefined && source !== undefined) {
+    const text = normaliseText(fresh.sourceCode)
+    const added = `id: ${id}\n`
+    return (
+      sha256Hex(text) === source ||
+      (text.startsWith(added) && sha256Hex(text.slice(added.length)) === source)
+    )
+  }
+  return fields !== undefined && sha256Hex(dashboardFields({ ...fresh })) === fields
 }

@@ -1,9 +1,8 @@
 import type { Kind } from '../kind.js'
 import type { ResourceChanges } from '../../model/plan.js'
-import { dashboardsApply } from './apply.js'
-import { dashboardsRollback } from './apply-rollback.js'
+import { dashboardsApply, dashboardsRollback } from './apply.js'
 import { dashboardsDecide } from './decide.js'
-import type { HeldDashboards } from './decide-held.js'
+import type { HeldDashboards } from './decide.js'
 import { dashboardsGather } from './gather.js'
 
 type DashboardChange = ResourceChanges['dashboard']

@@ -1,7 +1,11 @@
-import { settled, type ApplyKind, type Verdict } from '../../apply/kind.js'
-import type { KestraApi } from '../../kestra/api.js'
+import { z } from 'zod'
+import { type ApplyKind, type RollbackKind, settled, type Verdict } from '../../apply/kind.js'
+import { sha256Field } from '../../apply/rollback-record.js'
+import { restoreByHash } from '../../apply/rollback.js'
+import type { HistoryApi, KestraApi } from '../../kestra/api.js'
+import type { RestoreItem } from '../../model/after-deploy.js'
 import { sha256Hex } from '../../model/content.js'
-import { resourceName, type FileChange } from '../../model/plan.js'
+import { type FileChange, resourceName } from '../../model/plan.js'
 
 /**
  * Uploads and deletes namespace files (docs/guarantees.md#compare-before-write): each compared with the
@@ -49,4 +53,109 @@ async function freshFile(change: FileChange, api: KestraApi): Promise<Verdict> {
   if (remote === undefined)
     return { kind: 'moved', message: `${name} was deleted on the server after the plan` }
   return { kind: 'moved', message: `${name} changed on the server after the plan` }
+}
+
+/** A file's version, by its bytes' hash; `revision` (Kestra 1.2+) or `bytes` (base64) say where they are. */
+const fileVersion = z.object({
+  sha256: sha256Field,
+  size: z.int(),
+  revision: z.int().optional(),
+  bytes: z.string().optional()
+})
+
+/** A namespace file as a rollback records it (docs/rollback.md#the-record). */
+const recordedFile = z.object({
+  kind: z.literal('file'),
+  path: z.string(),
+  before: fileVersion.optional(),
+  deployed: z.object({ sha256: sha256Field }).optional()
+})
+type RecordedFile = z.infer<typeof recordedFile>
+type FileVersion = z.infer<typeof fileVersion>
+
+/** Revisions read (newest first) to find the one that holds a file's previous bytes. */
+const REVISIONS_SEARCHED = 3
+
+/**
+ * Namespace files in a rollback: each version by the SHA-256 of its bytes; the previous bytes kept by the
+ * revision that holds them on servers that keep file revisions (1.2+), otherwise in the record itself
+ * within its budget, and always by this run in memory.
+ */
+export const filesRollback: RollbackKind<FileChange, RecordedFile> = {
+  name: 'file',
+  recordOf(change, { result }) {
+    const deleted = result === 'deleted' || change.action === 'delete'
+    const before = change.current && { sha256: change.current.sha256, size: change.current.size }
+    const deployed = deleted ? undefined : change.desired && { sha256: change.desired.sha256 }
+    return {
+      resource: { kind: 'file', path: change.path, before, deployed },
+      previous: change.previous
+    }
+  },
+  nameOf: (resource, namespace) => `${namespace}:${resource.path}`,
+  parse: (value) => recordedFile.safeParse(value).data,
+  /**
+   * The revision that still holds the previous bytes, when the server keeps one (a file the deploy deleted
+   * has none to read: its bytes go in the record). A failed read only means the bytes.
+   */
+  async locate({ namespace, resource }, history) {
+    if (!resource.before || !resource.deployed) return resource
+    const none = () => undefined
+    const revisions = await history.fileRevisions(namespace, resource.path).catch(none)
+    const newest = [...(revisions ?? [])].sort((a, b) => b - a).slice(0, REVISIONS_SEARCHED)
+    for (const revision of newest) {
+      const bytes = await history.fileRevision(namespace, resource.path, revision).catch(none)
+      if (bytes && sha256Hex(bytes) === resource.before.sha256) {
+        return { ...resource, before: { ...resource.before, revision } }
+      }
+    }
+    return resource
+  },
+  embed(resource, previous) {
+    if (!resource.before || resource.before.revision !== undefined) return undefined
+    if (!(previous instanceof Uint8Array)) return undefined
+    const bytes = Buffer.from(previous).toString('base64')
+    return {
+      resource: { ...resource, before: { ...resource.before, bytes } },
+      size: previous.length
+    }
+  },
+  async restore(item, deployed, api) {
+    const { namespace, resource } = item
+    const now = await api.getFile(namespace, resource.path)
+    const held = now ? { sha256: sha256Hex(now) } : {}
+    const versions = { before: resource.before?.sha256, deployed: resource.deployed?.sha256 }
+    return restoreByHash(versions, held, deployed, async () => {
+      if (!resource.before) {
+        await api.deleteFile(namespace, resource.path)
+        return 'deleted (the deploy created it)'
+      }
+      await api.uploadFile(
+        namespace,
+        resource.path,
+        await previousBytes(item, resource.before, api)
+      )
+      return 'previous content restored'
+    })
+  }
+}
+
+async function previousBytes(
+  item: RestoreItem<RecordedFile>,
+  { sha256, size, revision, bytes }: FileVersion,
+  api: HistoryApi
+): Promise<Uint8Array> {
+  if (item.previous instanceof Uint8Array) return item.previous
+  if (bytes !== undefined) {
+    const recorded = Buffer.from(bytes, 'base64')
+    if (sha256Hex(recorded) === sha256) return recorded
+  }
+  if (revision !== undefined) {
+    const stored = await api.fileRevision(item.namespace, item.resource.path, revision)
+    if (stored && sha256Hex(stored) === sha256) return stored
+    throw new Error(`the server no longer holds revision ${revision} as it was before the deploy`)
+  }
+  throw new Error(
+    `its previous content (${size} bytes) was too large to keep in the rollback record; restore it from Git`
+  )
 }

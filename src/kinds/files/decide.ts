@@ -1,8 +1,4 @@
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
-import type { RepositoryShape } from '../../model/drift.js'
-import { repositoryPath } from '../../model/repository-paths.js'
-import type { RepoModel } from '../../model/repository.js'
-import { fileFindings } from './decide-checks.js'
 import {
   actionOf,
   applyDiff,
@@ -11,10 +7,14 @@ import {
   scopeFilter
 } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
-import { decodeText } from '../../model/content.js'
-import { fileKey } from '../../model/targets.js'
+import { decodeText, MAX_FILE_BYTES } from '../../model/content.js'
+import type { RepositoryShape } from '../../model/drift.js'
+import type { Finding, Severity } from '../../model/finding.js'
 import type { DesiredFile, ServerFile } from '../../model/plan-input.js'
 import type { FileChange, PlanAction } from '../../model/plan.js'
+import { repositoryPath } from '../../model/repository-paths.js'
+import type { NamespaceFileEntry, RepoModel } from '../../model/repository.js'
+import { fileKey } from '../../model/targets.js'
 
 /** What the namespace files' checks take of the run's walk. */
 export interface FilesHeld {
@@ -49,8 +49,8 @@ export const filesDecide: DecideKind<FileChange, FilesHeld> = {
 /** A binary file has no diff: its line gives its sizes and digests, before → after. */
 function binaryMarks(change: FileChange): string[] {
   if (change.diffOmitted !== 'binary') return []
-  const sides = [change.current, change.action === 'delete' ? undefined : change.desired].flatMap(
-    (side) => (side === undefined ? [] : [side])
+  const sides = [change.current, change.action === 'delete' ? undefined : change.desired].filter(
+    (side) => side !== undefined
   )
   const sizes = sides.map((side) => formatBytes(side.size)).join(' → ')
   const hashes = sides.map((side) => side.sha256.slice(0, 12)).join(' → ')
@@ -149,9 +149,9 @@ function fileChange(
     path,
     action,
     drifted: false,
-    ...(keepsDesired && desired && { file: desired.file }),
     ...(keepsDesired &&
       desired && {
+        file: desired.file,
         desired: { sha256: desired.sha256, size: desired.size, binary: desired.binary }
       }),
     ...(server && { current: server.summary })
@@ -177,4 +177,96 @@ function fileChange(
 /** Decoded text, or null for binary content. */
 function textOf(bytes: Uint8Array | undefined): string | null {
   return bytes === undefined ? null : (decodeText(bytes) ?? null)
+}
+
+const LARGE_FILE_BYTES = 10 * 1024 * 1024
+const MAX_SEGMENT = 255
+const MAX_PATH = 1024
+
+/** The namespace files' findings (docs/validation.md): each file's, in the model's order. */
+function fileFindings({ model }: { model: Pick<RepoModel, 'files'> }): Finding[] {
+  return model.files.flatMap(namespaceFileFindings)
+}
+
+/** Path, size and symlink rules for one namespace file; findings are on line 1 of the source file. */
+function namespaceFileFindings(entry: NamespaceFileEntry): Finding[] {
+  const findings: Finding[] = []
+  const add = (severity: Severity, rule: string, message: string): void => {
+    findings.push({
+      severity,
+      file: entry.file,
+      line: 1,
+      rule,
+      message,
+      resource: fileKey(entry.namespace, entry.path)
+    })
+  }
+  for (const problem of pathProblems(entry.path)) add('error', 'file-path', problem)
+  if (/[ +]/.test(entry.path)) {
+    add(
+      'notice',
+      'file-name-encoding',
+      `Namespace file path '${entry.path}' contains a space or '+': Kestra 0.x servers encoded these differently (a space became '+'). Prefer names without them`
+    )
+  }
+  if (entry.symlinkEscapes) {
+    add(
+      'error',
+      'file-symlink',
+      'Symlink points outside root (or is dangling or loops): it is never followed; replace it with the file itself'
+    )
+  } else if (entry.size > MAX_FILE_BYTES) {
+    add(
+      'error',
+      'file-size',
+      `Namespace file is ${megabytes(entry.size)} MiB, over the ${megabytes(MAX_FILE_BYTES)} MiB limit: keep large data out of namespace files (use object storage)`
+    )
+  } else if (entry.size > LARGE_FILE_BYTES) {
+    add(
+      'warning',
+      'file-size',
+      `Large upload: namespace file is ${megabytes(entry.size)} MiB (over ${megabytes(LARGE_FILE_BYTES)} MiB). Proxies in front of Kestra may refuse it; consider object storage`
+    )
+  }
+  return findings
+}
+
+/** What is wrong with a namespace file path (which starts with '/'), empty when nothing is. */
+function pathProblems(path: string): string[] {
+  const problems: string[] = []
+  if (!path.startsWith('/')) problems.push(`Namespace file path '${path}' must start with '/'`)
+  if (path.length > MAX_PATH) {
+    problems.push(
+      `Namespace file path is ${path.length} characters long: keep it at most ${MAX_PATH}`
+    )
+  }
+  if (path.includes('\\'))
+    problems.push(`Namespace file path '${path}' contains a backslash: use '/' only`)
+  if (/\p{Cc}/u.test(path)) {
+    problems.push(
+      `Namespace file path ${JSON.stringify(path)} contains a control character: rename the file`
+    )
+  }
+  const segments = path.replace(/^\//, '').split('/')
+  if (segments.some((segment) => segment === '')) {
+    problems.push(`Namespace file path '${path}' has an empty segment ('//' or a trailing '/')`)
+  }
+  if (segments.some((segment) => segment === '..' || segment === '.') || path.includes('..')) {
+    problems.push(
+      `Namespace file path '${path}' contains '..' or '.': Kestra refuses relative paths; rename it`
+    )
+  }
+  if (segments.some((segment) => segment.length > MAX_SEGMENT)) {
+    problems.push(
+      `A file or folder name in '${path}' exceeds the maximum length of ${MAX_SEGMENT} characters`
+    )
+  }
+  if (path === '/_flows' || path.startsWith('/_flows/')) {
+    problems.push(`Namespace file path '${path}' is under /_flows, which Kestra forbids: move it`)
+  }
+  return problems
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')
 }

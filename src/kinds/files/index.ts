@@ -1,7 +1,6 @@
 import type { Kind } from '../kind.js'
 import type { FileChange } from '../../model/plan.js'
-import { filesApply } from './apply.js'
-import { filesRollback } from './apply-restore.js'
+import { filesApply, filesRollback } from './apply.js'
 import { filesDecide, type FilesHeld } from './decide.js'
 import { readNamespaceFileBytes } from './gather-read.js'
 

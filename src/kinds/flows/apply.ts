@@ -1,9 +1,24 @@
-import { settled, type ApplyKind, type DeployContext, type Verdict } from '../../apply/kind.js'
-import type { KestraApi } from '../../kestra/api.js'
+import { z } from 'zod'
+import {
+  type ApplyKind,
+  type DeployContext,
+  type RollbackKind,
+  settled,
+  type Verdict
+} from '../../apply/kind.js'
+import { orderFlowWrites } from '../../apply/order.js'
+import { sha256Field } from '../../apply/rollback-record.js'
+import { restoreByHash } from '../../apply/rollback.js'
+import type { HistoryApi, KestraApi } from '../../kestra/api.js'
 import { ApiError } from '../../kestra/errors.js'
-import { resourceName, type FlowChange } from '../../model/plan.js'
-import { NOT_APPLIED, type ResourceResult } from '../../model/result.js'
+import type { RestoreItem } from '../../model/after-deploy.js'
+import { sha256Hex } from '../../model/content.js'
+import { DeployError, errorMessage } from '../../model/errors.js'
 import { comparableFlowSource } from '../../model/flow-source.js'
+import { type FlowChange, resourceName, type UnfinishedExecution } from '../../model/plan.js'
+import { NOT_APPLIED, type ResourceResult } from '../../model/result.js'
+import type { Settings } from '../../model/settings.js'
+import { flowKey } from '../../model/targets.js'
 
 /**
  * Writes and deletes flows (docs/guarantees.md#compare-before-write): each compared with the server's
@@ -139,4 +154,169 @@ async function freshFlow(
  */
 function isSameFlow(stored: string, desired: string): boolean {
   return comparableFlowSource(stored) === comparableFlowSource(desired)
+}
+
+/** A flow's version, by the revision that holds it and the hash of its comparable source. */
+const flowVersion = z.object({ revision: z.int(), sha256: sha256Field })
+
+/** A flow as a rollback records it (docs/rollback.md#the-record). */
+const recordedFlow = z.object({
+  kind: z.literal('flow'),
+  id: z.string(),
+  before: flowVersion.optional(),
+  deployed: flowVersion.optional()
+})
+type RecordedFlow = z.infer<typeof recordedFlow>
+type FlowVersion = z.infer<typeof flowVersion>
+
+/**
+ * Flows in a rollback: each version by the revision that holds it (Kestra keeps every revision of a flow)
+ * and the hash of its source as Kestra compares it; the previous source read back from its revision and
+ * checked against that hash before it is written. Written flows go back callers first.
+ */
+export const flowsRollback: RollbackKind<FlowChange, RecordedFlow> = {
+  name: 'flow',
+  recordOf(change, { result, revision }) {
+    const deleted = result === 'deleted' || change.action === 'delete'
+    const before = change.current && {
+      revision: change.current.revision,
+      sha256: flowHash(change.current.source)
+    }
+    const deployed = deleted
+      ? undefined
+      : { revision: revision ?? 0, sha256: flowHash(change.desired ?? '') }
+    return {
+      resource: { kind: 'flow', id: change.id, before, deployed },
+      previous: change.current?.source
+    }
+  },
+  nameOf: (resource, namespace) => `${namespace}.${resource.id}`,
+  parse: (value) => recordedFlow.safeParse(value).data,
+  waves: (items, refs) =>
+    orderFlowWrites(
+      items.map((item) => ({ namespace: item.namespace, id: item.resource.id, item })),
+      refs
+    )
+      .waves.reverse()
+      .map((wave) => wave.map((flow) => flow.item)),
+  async restore(item, deployed, api) {
+    const { namespace, resource } = item
+    const flow = await api.getFlow(namespace, resource.id)
+    const held = flow && {
+      sha256: flowHash(flow.source),
+      since: resource.deployed ? ` (revision ${resource.deployed.revision} → ${flow.revision})` : ''
+    }
+    const versions = { before: resource.before?.sha256, deployed: resource.deployed?.sha256 }
+    return restoreByHash(versions, held ?? {}, deployed, async () => {
+      if (!resource.before) {
+        await api.deleteFlow(namespace, resource.id)
+        return 'deleted (the deploy created it)'
+      }
+      const source = await previousSource(item, resource.before, api)
+      const stored = flow
+        ? await api.updateFlow(namespace, resource.id, source)
+        : await api.createFlow(source)
+      return `previous source restored as revision ${stored.revision} (was revision ${resource.before.revision})`
+    })
+  }
+}
+
+/** What a rollback compares of a flow: the SHA-256 of its source as Kestra compares it. */
+export function flowHash(source: string): string {
+  return sha256Hex(comparableFlowSource(source))
+}
+
+async function previousSource(
+  item: RestoreItem<RecordedFlow>,
+  { revision, sha256 }: FlowVersion,
+  api: HistoryApi
+): Promise<string> {
+  if (typeof item.previous === 'string') return item.previous
+  const source = await api.flowRevisionSource(item.namespace, item.resource.id, revision)
+  if (source === undefined || flowHash(source) !== sha256) {
+    throw new Error(`the server no longer holds revision ${revision} as it was before the deploy`)
+  }
+  return source
+}
+
+export interface UnfinishedGuard {
+  policy: Settings['runningExecutions']
+  timeoutSeconds: number
+  /** The flows the deploy updates or deletes. */
+  flows: readonly { namespace: string; id: string }[]
+  /** Reads their executions not finished now, per flowKey. */
+  read(): Promise<Map<string, UnfinishedExecution[]>>
+  log(message: string): void
+  sleep(ms: number): Promise<void>
+  now(): number
+}
+
+/** Between two reads while waiting: short enough to write soon after the last one ends. */
+const POLL_MS = 2000
+
+/**
+ * Right before the first write (docs/caught-at-review.md#executions-not-finished): `warn` lets the deploy
+ * go on (the plan reported them); `fail` refuses while any execution of a flow it updates or deletes is
+ * not finished; `wait` reads again until none is, and refuses past the timeout. A read that fails refuses
+ * too: the deploy never goes on unchecked.
+ */
+export async function guardUnfinished(guard: UnfinishedGuard): Promise<void> {
+  if (guard.policy === 'warn' || guard.flows.length === 0) return
+  const deadline = guard.now() + guard.timeoutSeconds * 1000
+  let waited: string | undefined
+  for (;;) {
+    const found = await readOrRefuse(guard)
+    if (found.length === 0) {
+      if (waited) guard.log(`The executions waited for have ended: ${waited}.`)
+      return
+    }
+    if (guard.policy === 'fail') {
+      throw new DeployError(
+        `Nothing was deployed: running-executions is fail and ${listText(found)}`
+      )
+    }
+    const left = deadline - guard.now()
+    if (left <= 0) {
+      throw new DeployError(
+        `Nothing was deployed: after waiting ${guard.timeoutSeconds} s (running-executions-timeout-seconds), ${listText(found)}`
+      )
+    }
+    if (!waited) {
+      for (const { name, executions } of found) {
+        guard.log(
+          `Waiting for ${executions.length} execution${executions.length === 1 ? '' : 's'} not finished of ${name} (up to ${guard.timeoutSeconds} s): ${executions.map((e) => `${e.id} (${e.state})`).join(', ')}`
+        )
+      }
+      waited = found.flatMap((f) => f.executions.map((e) => e.id)).join(', ')
+    }
+    await guard.sleep(Math.min(POLL_MS, left))
+  }
+}
+
+interface FlowExecutions {
+  name: string
+  executions: UnfinishedExecution[]
+}
+
+async function readOrRefuse(guard: UnfinishedGuard): Promise<FlowExecutions[]> {
+  let byFlow: Map<string, UnfinishedExecution[]>
+  try {
+    byFlow = await guard.read()
+  } catch (error) {
+    throw new DeployError(
+      `Nothing was deployed: running-executions is ${guard.policy} and the executions of the flows this deploy updates or deletes could not be read: ${errorMessage(error)}`
+    )
+  }
+  return guard.flows.flatMap((flow) => {
+    const executions = byFlow.get(flowKey(flow.namespace, flow.id)) ?? []
+    return executions.length > 0 ? [{ name: `${flow.namespace}.${flow.id}`, executions }] : []
+  })
+}
+
+/** Each flow's executions not finished, each with its state and its link in the Kestra UI. */
+function listText(found: FlowExecutions[]): string {
+  const lines = found.flatMap(({ name, executions }) =>
+    executions.map((e) => `- ${name}: execution ${e.id} (${e.state}) ${e.url}`)
+  )
+  return `these executions are not finished:\n${lines.join('\n')}\nLet them end (or kill them in Kestra), then run the deploy again; running-executions: warn deploys anyway.`
 }

@@ -143,10 +143,7 @@ export class FlowDocument {
 
   /** Finding at a character offset (e.g. inside a scalar). */
   findingAt(severity: Severity, offset: number, rule: string, message: string): Finding {
-    const { line, column } = offsetPosition(this.flow, offset)
-    const finding: Finding = { severity, file: this.flow.file, line, column, rule, message }
-    if (this.resource !== undefined) finding.resource = this.resource
-    return finding
+    return { ...this.finding(severity, null, rule, message), ...offsetPosition(this.flow, offset) }
   }
 
   /**

@@ -76,20 +76,15 @@ function inputList(document: FlowDocument, list: unknown, form?: DeclaredInput):
     const map = document.map(item)
     if (!map) continue
     const idEntry = document.get(map, 'id') ?? document.get(map, 'name')
-    const input: DeclaredInput = {
+    out.push({
       map,
+      id: document.string(idEntry?.value),
+      idEntry,
+      type: document.string(document.get(map, 'type')?.value),
       required: document.string(document.get(map, 'required')?.value) !== 'false',
-      hasDefaults: !document.isNull(document.get(map, 'defaults')?.value)
-    }
-    if (form) input.form = form
-    if (idEntry) {
-      input.idEntry = idEntry
-      const id = document.string(idEntry.value)
-      if (id !== undefined) input.id = id
-    }
-    const type = document.string(document.get(map, 'type')?.value)
-    if (type !== undefined) input.type = type
-    out.push(input)
+      hasDefaults: !document.isNull(document.get(map, 'defaults')?.value),
+      form
+    })
   }
   return out
 }

@@ -8,6 +8,7 @@ import type { NameReference } from '../../model/names.js'
 import { flowLinks } from './decide-links.js'
 import type { FlowReference, KnownResources } from '../../model/references.js'
 import type { KnownTargets } from '../../model/snapshot.js'
+import type { FlowCaller } from '../../model/plan.js'
 
 /**
  * References a flow makes that can be checked without plugins: `read('…')` of a namespace file, and
@@ -16,13 +17,8 @@ import type { KnownTargets } from '../../model/snapshot.js'
 export function collectReferences(flows: FlowFile[]): FlowReference[] {
   return flows.flatMap((flow) => {
     const doc = flow.documents[0]
-    return flow.notAFlow || !doc ? [] : referencesOf(new FlowDocument(flow, doc))
+    return flow.notAFlow || !doc ? [] : scanFlow(new FlowDocument(flow, doc), ['read']).references
   })
-}
-
-/** The references of a flow's first document (see `collectReferences`). */
-function referencesOf(document: FlowDocument): FlowReference[] {
-  return scanFlow(document, ['read']).references
 }
 
 /**
@@ -59,6 +55,13 @@ function scanFlow(
   }
 }
 
+/** How a finding names the way a flow uses another. */
+export const CALLS: Record<FlowCaller['via'], string> = {
+  subflow: 'Subflow calls',
+  foreach: 'ForEachItem calls',
+  'flow-trigger': 'Flow trigger waits for'
+}
+
 /** Findings for references that neither the repository nor (when checked) the server holds. */
 export function referenceFindings(
   refs: FlowReference[],
@@ -84,17 +87,11 @@ export function referenceFindings(
       })
     } else {
       if (known.hasFlow(ref.namespace, ref.id)) continue
-      const what =
-        ref.via === 'flow-trigger'
-          ? 'Flow trigger waits for'
-          : ref.via === 'foreach'
-            ? 'ForEachItem calls'
-            : 'Subflow calls'
       findings.push({
         ...site,
         severity: 'warning',
         rule: 'missing-flow',
-        message: `${what} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
+        message: `${CALLS[ref.via]} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
       })
     }
   }

@@ -207,8 +207,7 @@ export class SentRewrite {
     if (this.identity && onServer.size === 0) return snapshot
     const flows = new Map<string, { source: string; file: string }>()
     for (const [key, flow] of snapshot.flows) {
-      const [namespace, id] = key.slice('flow:'.length).split('/') as [string, string]
-      const sentKey = flowKey(this.namespace(namespace), id)
+      const sentKey = sentFlowKey(key, (namespace) => this.namespace(namespace))
       const sent = this.identity ? flow.source : sentFlow(flow.source, this.options(managed)).source
       const held = onServer.get(sentKey)
       const source =

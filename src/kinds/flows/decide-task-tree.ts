@@ -169,19 +169,9 @@ function describe(
 ): TaskNode {
   const idEntry = document.get(map, 'id')
   const typeEntry = document.get(map, 'type')
-  const node: TaskNode = { map, at, strict, path }
-  if (parent) node.parent = parent
-  if (idEntry) {
-    node.idEntry = idEntry
-    const id = document.string(idEntry.value)
-    if (id !== undefined) node.id = id
-  }
-  if (typeEntry) {
-    node.typeEntry = typeEntry
-    const type = document.string(typeEntry.value)
-    if (type !== undefined) node.type = type
-  }
-  return node
+  const id = document.string(idEntry?.value)
+  const type = document.string(typeEntry?.value)
+  return { map, at, strict, path, parent, id, idEntry, type, typeEntry }
 }
 
 function itemsWithOrigin(document: FlowDocument, value: unknown): { node: Node; via?: Node }[] {

@@ -12,7 +12,7 @@ import {
   scopeFilter
 } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
-import { normaliseText, sha256Hex } from '../../model/content.js'
+import { compareCodeUnits, normaliseText, sha256Hex } from '../../model/content.js'
 import type { RemoteFlow } from '../../model/kestra.js'
 import { flowKey } from '../../model/targets.js'
 import { comparableFlowSource } from '../../model/flow-source.js'
@@ -25,7 +25,7 @@ export const flowsDecide: DecideKind<FlowChange, FlowsHeld> = {
   name: 'flow',
   order: 1,
   label: 'Flows',
-  marks: (change) => [...revisionMarks(change), ...impactMarks(change), ...reviewMarks(change)],
+  marks: marksOf,
   above: (change) => [impactText(change), reviewText(change)].filter((text) => text !== undefined),
   review: reviewData,
   kestraPage: (change, kestraUi) =>
@@ -47,17 +47,6 @@ export const flowsDecide: DecideKind<FlowChange, FlowsHeld> = {
   plan: (_reading, options) => planFlows(options),
   serverText: (change) => change.current?.source,
   newPath: (change, shape) => newFlowPath(change.namespace, change.id, shape)
-}
-
-/** The revision the server holds, and the one an update makes. */
-function revisionMarks(change: FlowChange): string[] {
-  const current = change.current
-  if (current === undefined) return []
-  return [
-    change.action === 'update'
-      ? `rev ${current.revision} → ${current.revision + 1}`
-      : `rev ${current.revision}`
-  ]
 }
 
 /** Where the layout puts a flow of `namespace` that only the server holds. */
@@ -186,27 +175,30 @@ function flowChange(
 }
 
 /**
- * What a flow change's line and the block above its diff say of its impact (docs/impact.md) and of what
- * the review caught (docs/caught-at-review.md).
+ * Marks for a flow's one-line summary: the revision the server holds and the one an update makes; how many
+ * flows call it, and that its triggers change (docs/impact.md); names the server lacks (🔑) and executions
+ * not finished (⏳) (docs/caught-at-review.md).
  */
+function marksOf(r: FlowChange): string[] {
+  const marks: string[] = []
+  const revision = r.current?.revision
+  if (revision !== undefined) {
+    marks.push(r.action === 'update' ? `rev ${revision} → ${revision + 1}` : `rev ${revision}`)
+  }
+  const callers = new Set(r.impact?.callers.map((c) => `${c.namespace}.${c.id}`)).size
+  if (callers > 0) marks.push(`📞 called by ${callers} flow${callers === 1 ? '' : 's'}`)
+  if (r.impact?.triggers.length) marks.push('⏰ triggers change')
+  const missing = r.review?.missing?.length ?? 0
+  if (missing > 0) marks.push(`🔑 ${missing} missing name${missing === 1 ? '' : 's'}`)
+  const unfinished = r.review?.unfinished ?? []
+  if (unfinished.length > 0) marks.push(`⏳ ${unfinishedText(unfinished)}`)
+  return marks
+}
 
 const VIA: Record<FlowCaller['via'], string> = {
   subflow: 'Subflow',
   foreach: 'ForEachItem',
   'flow-trigger': 'Flow trigger'
-}
-
-/**
- * Marks for a flow's one-line summary: how many flows call it, and that its triggers change
- * (docs/impact.md).
- */
-function impactMarks(r: FlowChange): string[] {
-  if (!r.impact) return []
-  const marks: string[] = []
-  const callers = new Set(r.impact.callers.map((c) => `${c.namespace}.${c.id}`)).size
-  if (callers > 0) marks.push(`📞 called by ${callers} flow${callers === 1 ? '' : 's'}`)
-  if (r.impact.triggers.length > 0) marks.push('⏰ triggers change')
-  return marks
 }
 
 /** The callers and trigger changes in words, shown above the flow's diff; undefined when there are none. */
@@ -247,20 +239,6 @@ function breaksText(caller: FlowCaller): string {
   return caller.breaks?.length ? ` — ❌ breaks: ${escapeText(caller.breaks.join('; '))}` : ''
 }
 
-/**
- * Marks for a flow's one-line summary: names the server lacks (🔑) and executions not finished (⏳)
- * (docs/caught-at-review.md).
- */
-function reviewMarks(r: FlowChange): string[] {
-  if (!r.review) return []
-  const marks: string[] = []
-  const missing = r.review.missing?.length ?? 0
-  if (missing > 0) marks.push(`🔑 ${missing} missing name${missing === 1 ? '' : 's'}`)
-  const unfinished = r.review.unfinished ?? []
-  if (unfinished.length > 0) marks.push(`⏳ ${unfinishedText(unfinished)}`)
-  return marks
-}
-
 /** The missing names and the executions in words, shown above the flow's diff; undefined when none. */
 function reviewText(r: FlowChange): string | undefined {
   if (!r.review) return undefined
@@ -284,7 +262,7 @@ function byState(executions: readonly Pick<UnfinishedExecution, 'state'>[]): str
   const counts = new Map<string, number>()
   for (const e of executions) counts.set(e.state, (counts.get(e.state) ?? 0) + 1)
   return [...counts]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareCodeUnits(a, b))
     .map(([state, n]) => `${n} ${escapeText(state)}`)
     .join(', ')
 }

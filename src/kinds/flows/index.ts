@@ -1,10 +1,9 @@
 import type { Kind } from '../kind.js'
 import type { FlowChange } from '../../model/plan.js'
-import { flowsApply } from './apply.js'
-import { flowsRollback } from './apply-restore.js'
+import { flowsApply, flowsRollback } from './apply.js'
 import { flowsDecide } from './decide.js'
 import type { FlowsHeld } from './decide-validate.js'
-import { isFlowDocument, readFlow } from './gather-read.js'
+import { isFlowDocument, readFlow } from './gather.js'
 
 /** Flows' part of the run's one walk: the files the layout places as flows (docs/kinds.md#the-walk-two-kinds-share). */
 export const flowsWalk = { readFlow, isFlowDocument }
@@ -20,11 +19,10 @@ export const flows: Kind<FlowsHeld, FlowChange> = {
 // What run/ still takes of flows by name (docs/kinds.md#what-run-still-takes-of-flows), named one by one
 // so that an export nothing uses is still found.
 export { callGraph, withImpact, withReview, type CallEdge } from './decide-impact.js'
-export { checkNames } from './decide-missing-names.js'
+export { callSites, changedContracts, checkNames, reviewContracts } from './decide-impact.js'
+export { type CallSite } from './decide-impact.js'
 export { knownResources } from './decide-references.js'
 export { SentRewrite } from './decide-sent.js'
-export { callSites, changedContracts, reviewContracts } from './decide-subflow-contracts.js'
-export { type CallSite } from './decide-subflow-contracts.js'
 export {
   judgedUpgradeReport,
   rewrittenOf,
@@ -36,5 +34,5 @@ export { schemaReleases, schemaTarget, type SchemaRelease } from './decide-schem
 export { checkFlow, confirmReusedChecks, referenceFindings } from './decide-validate.js'
 export { schemaVerdict, type FlowCheck } from './decide-validate.js'
 export { readProblemFindings, unmanagedFindings } from './decide-validate.js'
-export { guardUnfinished, type UnfinishedGuard } from './apply-running-executions.js'
-export { outsideUsers, readPinnedRevisions } from './gather-users.js'
+export { guardUnfinished, type UnfinishedGuard } from './apply.js'
+export { outsideUsers, readPinnedRevisions } from './gather.js'

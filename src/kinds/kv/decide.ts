@@ -1,11 +1,412 @@
-import type { DecideKind } from '../../decide/kind.js'
-import { sha256Hex } from '../../model/content.js'
+import { isMap, isScalar, LineCounter, parseDocument, stringify, type Node } from 'yaml'
+import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
+import { actionOf, applyDiff } from '../../decide/plan/build.js'
+import { diffTexts } from '../../decide/plan/diff.js'
+import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
+import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
+import { canonicalJson, compareCodeUnits, isRecord, sha256Hex } from '../../model/content.js'
+import type { Finding } from '../../model/finding.js'
+import {
+  heldNamespaceIsManaged,
+  isKestraNamespace,
+  SYSTEM_NAMESPACE
+} from '../../model/namespaces.js'
+import type { ChangeBase, PlanAction } from '../../model/plan.js'
+import { PREVIEW_OWNER_KEY } from '../../model/preview.js'
 import { repositoryPath } from '../../model/repository-paths.js'
-import type { ResourceChanges } from '../../model/plan.js'
-import type { HeldKv } from './decide-held.js'
-import { kvFindings, planKv } from './decide-plan.js'
 
-type KvChange = ResourceChanges['kv']
+/** A KV pair of a managed namespace (docs/kv.md): by key, its namespace as sent. */
+interface KvChange extends ChangeBase {
+  kind: 'kv'
+  /** The key. */
+  id: string
+  /** Its value is never shown (docs/kv.md#secret-like-keys). */
+  secretLike: boolean
+  /** The repository's value (create/update/unchanged), as JSON. */
+  desired?: { json: string }
+  /** The server's value (update/delete/orphaned/unchanged), as JSON. */
+  current?: { json: string }
+  /**
+   * The namespace's kv file as the server holds it, for the drift pull request: the server's values, and
+   * the repository's for a secret-like key (a secret-like key only the server holds is left out).
+   */
+  serverFile?: string
+}
+
+declare module '../../model/plan.js' {
+  interface ResourceChanges {
+    kv: KvChange
+  }
+}
+
+/** A kv file of the repository: `kv/<namespace>.yml`. */
+interface HeldKvFile {
+  /** Workspace-relative path. */
+  file: string
+  /** The namespace its name says, as the repository writes it. */
+  namespace: string
+  text: string
+}
+
+/** What the KV kind's decide part takes (what its gather part reads, docs/kv.md). */
+export interface HeldKv {
+  files: HeldKvFile[]
+  /** The base commit's kv files, when the event has a base commit git holds. */
+  base?: HeldKvFile[]
+  /** The run's namespace prefix (a preview, a prefixed environment): namespaces are sent under it. */
+  prefix?: string
+  /** The `namespaces` input: `system` is managed only when it lists it. */
+  extraNamespaces: readonly string[]
+  /**
+   * The server's values (JSON text) of each namespace the repository's kv files name, by namespace as
+   * sent, the action's own keys left out; undefined when the run does not read the server.
+   */
+  server?: Map<string, Map<string, string>>
+  /** Why the server's other keys could not be listed (no orphan is then known). */
+  unlisted?: string
+}
+
+/**
+ * A KV value as a kv file holds it and Kestra stores it (docs/kv.md#the-file): a string (STRING), a
+ * number (NUMBER), a boolean (BOOLEAN), or a mapping or a list (JSON), which may hold `null` inside.
+ */
+export type KvValue = string | number | boolean | KvJson[] | { [key: string]: KvJson }
+type KvJson = KvValue | null
+
+/** One key of a kv file, and the line it is on. */
+interface KvEntry {
+  key: string
+  value: KvValue
+  line: number
+}
+
+/** A problem of a kv file, on its line, saying how to fix it. */
+interface KvProblem {
+  line: number
+  message: string
+}
+
+/** Kestra's KV key rule (`KVStore`): anything else is refused with a 422. */
+const KEY = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
+
+/**
+ * Keys the action keeps for itself in every namespace (the deployed-commit marker, the rollback record,
+ * the preview's ownership record, and any it may add): never in a kv file, never planned, never deleted.
+ */
+const OWN_KEY_PREFIX = 'kestra-gitops'
+export const OWN_KEYS = [COMMIT_MARKER_KEY, ROLLBACK_RECORD_KEY, PREVIEW_OWNER_KEY]
+
+/** The action's own key, whatever its case: left alone. */
+function isOwnKey(key: string): boolean {
+  return key.toLowerCase().startsWith(OWN_KEY_PREFIX)
+}
+
+/**
+ * The keys of a kv file, or the problems that keep it from round-tripping: YAML errors, duplicate keys, a
+ * key Kestra refuses or the action keeps for itself, a value no KV type holds as written (null, an
+ * infinite or too large number, a tagged value that is not plain data).
+ */
+export function parseKvFile(text: string): { entries: KvEntry[]; problems: KvProblem[] } {
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false })
+  const lineOf = (node: Node | null | undefined, fallback = 1) =>
+    node?.range ? lineCounter.linePos(node.range[0]).line : fallback
+  if (doc.errors.length > 0) {
+    return {
+      entries: [],
+      problems: doc.errors.map((error) => ({
+        line: lineCounter.linePos(error.pos[0]).line,
+        message: `not a kv file: ${error.message.split('\n')[0]}`
+      }))
+    }
+  }
+  const root = doc.contents
+  if (root === null || (isScalar(root) && root.value === null)) return { entries: [], problems: [] }
+  if (!isMap(root)) {
+    return {
+      entries: [],
+      problems: [
+        {
+          line: lineOf(root),
+          message: 'a kv file is a mapping of keys to values: `key: value`, one a line'
+        }
+      ]
+    }
+  }
+  const entries: KvEntry[] = []
+  const problems: KvProblem[] = []
+  for (const pair of root.items) {
+    const keyNode = pair.key as Node | null
+    const line = lineOf(keyNode)
+    if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
+      problems.push({ line, message: 'a KV key is text: write it as a plain or quoted string' })
+      continue
+    }
+    const key = keyNode.value
+    if (!KEY.test(key)) {
+      problems.push({
+        line,
+        message: `KV key ${JSON.stringify(key)} is refused by Kestra: start with a letter or digit, then letters, digits, '.', '_' or '-'`
+      })
+      continue
+    }
+    if (isOwnKey(key)) {
+      problems.push({
+        line,
+        message: `KV key ${key} is the action's own (keys starting with ${OWN_KEY_PREFIX} hold its commit marker, rollback record and preview ownership): choose another key`
+      })
+      continue
+    }
+    const valueNode = pair.value as Node | null
+    const value: unknown = valueNode === null ? null : valueNode.toJS(doc, { maxAliasCount: 100 })
+    const problem = valueProblem(value, true)
+    if (problem !== undefined) {
+      problems.push({ line: lineOf(valueNode, line), message: `KV key ${key}: ${problem}` })
+      continue
+    }
+    entries.push({ key, value: value as KvValue, line })
+  }
+  return { entries, problems }
+}
+
+/** Why a value cannot be stored as written and read back the same, or undefined when it can. */
+function valueProblem(value: unknown, top: boolean): string | undefined {
+  if (value === null) {
+    return top ? 'no KV type holds an empty value: give it a value, or remove the key' : undefined
+  }
+  if (typeof value === 'string' || typeof value === 'boolean') return undefined
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value))
+      return `${value} is not a number Kestra stores: write it as a string`
+    if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      return `${value} is too large to be read back exactly: write it as a string`
+    }
+    return undefined
+  }
+  if (
+    Array.isArray(value) ||
+    (isRecord(value) && Object.getPrototypeOf(value) === Object.prototype)
+  ) {
+    for (const item of Object.values(value)) {
+      const problem = valueProblem(item, false)
+      if (problem !== undefined) return problem
+    }
+    return undefined
+  }
+  return 'the value is not plain data (text, a number, true or false, a mapping or a list): remove its tag'
+}
+
+/** A kv file holding these keys, sorted, as the drift pull request writes it. */
+export function kvFileText(entries: readonly (readonly [string, KvValue])[]): string {
+  if (entries.length === 0) return '{}\n'
+  const sorted = [...entries].sort(([a], [b]) => compareCodeUnits(a, b))
+  return stringify(Object.fromEntries(sorted), { lineWidth: 0 })
+}
+
+/**
+ * Words in a key that name a credential (docs/kv.md#secret-like-keys): such a key's value is never shown,
+ * in any output, whoever wrote it.
+ */
+const SECRET_WORDS =
+  /(pass(word|wd|phrase)?|pwd|secret|token|credentials?|creds|auth|bearer|jwt|cookie|session|private|signature|cert(ificate)?|dsn|(api|access|client|master|signing|encryption|ssh|license|app|private|secret)key)$/
+
+/**
+ * Whether a key names a credential: one of its words (split at `.`, `_`, `-` and lower-to-upper case
+ * changes) or two neighbouring words joined (`api_key`, `privateKey`) is a credential's name.
+ */
+export function isSecretLike(key: string): boolean {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[\s._-]+/)
+    .filter(Boolean)
+  return words.some((word, i) => {
+    const joined = i > 0 ? `${words[i - 1]}${word}` : word
+    return SECRET_WORDS.test(word) || SECRET_WORDS.test(joined)
+  })
+}
+
+/** What is shown of a secret-like key's value: never the value, in any output. */
+export const HIDDEN = '<hidden: secret-like key>'
+
+/**
+ * Every kv file's findings (docs/kv.md#checks): its YAML, keys and values as `parseKvFile` refuses them,
+ * on their lines; a file name that is no namespace; two files for one namespace.
+ */
+export function kvFindings(held: HeldKv): Finding[] {
+  const first = new Map<string, string>()
+  return held.files.flatMap((file): Finding[] => {
+    const error = (line: number, rule: string, message: string): Finding => ({
+      severity: 'error',
+      file: file.file,
+      line,
+      rule,
+      message
+    })
+    if (!isKestraNamespace(file.namespace)) {
+      return [
+        error(
+          1,
+          'kv-namespace',
+          `${file.file} does not name a namespace: a kv file is kv/<namespace>.yml, the namespace in lowercase letters, digits, '.', '_' or '-'`
+        )
+      ]
+    }
+    const earlier = first.get(file.namespace)
+    if (earlier !== undefined) {
+      return [
+        error(
+          1,
+          'kv-duplicate-namespace',
+          `namespace ${file.namespace} already has its kv file ${earlier}: keep its keys in one file`
+        )
+      ]
+    }
+    first.set(file.namespace, file.file)
+    if (!heldNamespaceIsManaged(file.namespace, held.extraNamespaces)) {
+      return [
+        {
+          ...error(
+            1,
+            'kv-namespace',
+            `${file.file} is not deployed: namespace ${SYSTEM_NAMESPACE} is managed only when the namespaces input lists it`
+          ),
+          severity: 'warning'
+        }
+      ]
+    }
+    return parseKvFile(file.text).problems.map((p) => error(p.line, 'kv-file', p.message))
+  })
+}
+
+/**
+ * The KV pairs' changes (docs/kv.md#plan): each key of each kv file against the server's value (compared
+ * as canonical JSON), drift against the base commit, and the namespace's other keys orphaned (deleted only
+ * with `delete`); a namespace whose kv file is gone has the keys its file held at the base orphaned.
+ */
+export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
+  const server = held.server
+  if (!server) return []
+  const sent = (namespace: string) => (held.prefix ? `${held.prefix}.${namespace}` : namespace)
+  const now = valid(held.files, held.extraNamespaces)
+  const then = valid(held.base ?? [], held.extraNamespaces)
+  const changes: KvChange[] = []
+  for (const namespace of [...new Set([...now.keys(), ...then.keys()])].sort()) {
+    const file = now.get(namespace)
+    const base = then.get(namespace)
+    if (!inScope(options, file, base)) continue
+    // The action's own keys (its commit marker, rollback record…) are never the repository's.
+    const actual = new Map(
+      [...(server.get(sent(namespace)) ?? [])].filter(([key]) => !isOwnKey(key))
+    )
+    const desired = file ? entriesOf(file) : undefined
+    const before = base ? entriesOf(base) : new Map<string, KvValue>()
+    // With its file gone, the namespace's keys are not the repository's: only those its file held go.
+    const keys = desired ? [...desired.keys(), ...actual.keys()] : [...before.keys()]
+    const serverFile = file && serverFileText(desired!, actual)
+    for (const key of [...new Set(keys)].sort()) {
+      const wanted = desired?.get(key)
+      const currentJson = actual.get(key)
+      if (wanted === undefined && currentJson === undefined) continue
+      const current = currentJson === undefined ? undefined : canonicalJson(JSON.parse(currentJson))
+      const desiredJson = wanted === undefined ? undefined : canonicalJson(wanted)
+      const action: PlanAction =
+        current === undefined
+          ? 'create'
+          : actionOf(options, desiredJson !== undefined, desiredJson === current)
+      const secretLike = isSecretLike(key)
+      const change: KvChange = {
+        kind: 'kv',
+        namespace: sent(namespace),
+        id: key,
+        action,
+        secretLike,
+        drifted: false,
+        ...((file ?? base) && { file: (file ?? base)!.file }),
+        ...(desiredJson !== undefined && { desired: { json: desiredJson } }),
+        ...(current !== undefined && { current: { json: current } }),
+        ...(serverFile !== undefined && { serverFile })
+      }
+      if (secretLike) change.remark = 'secret-like key: its value is never shown'
+      if (action !== 'unchanged') {
+        const shown = (json: string | undefined) =>
+          json === undefined ? undefined : lineOf(key, json, secretLike)
+        const after = action === 'delete' || action === 'orphaned' ? undefined : desiredJson
+        applyDiff(
+          change,
+          diffTexts(
+            `a/kv/${sent(namespace)}/${key}`,
+            `b/kv/${sent(namespace)}/${key}`,
+            shown(current),
+            secretLike && after !== undefined && current !== undefined
+              ? `${key}: ${HIDDEN} (changed)\n`
+              : shown(after),
+            options.limits
+          )
+        )
+      }
+      if (held.base && current !== undefined && action !== 'unchanged' && action !== 'create') {
+        const was = before.get(key)
+        change.drifted = was !== undefined ? canonicalJson(was) !== current : action === 'update'
+      }
+      changes.push(change)
+    }
+  }
+  return changes
+}
+
+/**
+ * The files that name a managed namespace (`system` only when listed), the first file of each (by path)
+ * kept, its duplicates being findings.
+ */
+function valid(
+  files: readonly HeldKvFile[],
+  extraNamespaces: readonly string[]
+): Map<string, HeldKvFile> {
+  const byNamespace = new Map<string, HeldKvFile>()
+  for (const file of files) {
+    const managed =
+      isKestraNamespace(file.namespace) && heldNamespaceIsManaged(file.namespace, extraNamespaces)
+    if (managed && !byNamespace.has(file.namespace)) {
+      byNamespace.set(file.namespace, file)
+    }
+  }
+  return byNamespace
+}
+
+function entriesOf(file: HeldKvFile): Map<string, KvValue> {
+  return new Map(parseKvFile(file.text).entries.map((entry) => [entry.key, entry.value]))
+}
+
+/** `changed` scope: a namespace whose kv file the change touched (now or at the base commit). */
+function inScope(
+  options: KindPlanOptions,
+  file: HeldKvFile | undefined,
+  base: HeldKvFile | undefined
+): boolean {
+  const changed = options.changedFiles
+  if (options.scope === 'all' || changed === undefined) return true
+  return [file?.file, base?.file].some((path) => path !== undefined && changed.has(path))
+}
+
+/** One key as the plan's diff shows it: `key: <value as YAML>`, or hidden for a secret-like key. */
+function lineOf(key: string, json: string, secretLike: boolean): string {
+  if (secretLike) return `${key}: ${HIDDEN}\n`
+  return kvFileText([[key, JSON.parse(json) as KvValue]])
+}
+
+/**
+ * The namespace's kv file as the server holds it: its values, a secret-like key keeping the repository's
+ * value (or left out when the repository has none), so the drift pull request never writes one to Git.
+ */
+function serverFileText(desired: Map<string, KvValue>, actual: Map<string, string>): string {
+  const entries: [string, KvValue][] = []
+  for (const [key, json] of actual) {
+    if (!isSecretLike(key)) entries.push([key, JSON.parse(json) as KvValue])
+    else if (desired.has(key)) entries.push([key, desired.get(key)!])
+  }
+  return kvFileText(entries)
+}
 
 /**
  * KV pairs in a plan (docs/kv.md): after a namespace's files, flows and dashboards, by key; compared and

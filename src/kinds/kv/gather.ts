@@ -1,14 +1,10 @@
-import { kindFiles, readBase, type GatherKind } from '../../gather/kind.js'
+import { kindFiles, readBase, type GatherKind, type KindFile } from '../../gather/kind.js'
 import type { TreeSource } from '../../gather/repo/tree-source.js'
 import { liveKvKeys } from '../../kestra/listings.js'
 import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
 
 /** A kv file as read: `kv/<namespace>.yml` under root (docs/kv.md#the-file). */
-interface GatheredKvFile {
-  file: string
-  namespace: string
-  text: string
-}
+type GatheredKvFile = KindFile & { namespace: string }
 
 /** What the KV kind reads (docs/kv.md); its decide part takes the same shape. */
 interface GatheredKv {

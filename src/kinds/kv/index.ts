@@ -1,9 +1,8 @@
 import type { Kind } from '../kind.js'
 import type { ResourceChanges } from '../../model/plan.js'
-import { kvApply } from './apply.js'
-import { kvRollback } from './apply-restore.js'
+import { kvApply, kvRollback } from './apply.js'
 import { kvDecide } from './decide.js'
-import type { HeldKv } from './decide-held.js'
+import type { HeldKv } from './decide.js'
 import { kvGather } from './gather.js'
 
 /** KV pairs as code (docs/kv.md): read, checked, planned, written and rolled back by this module alone. */

@@ -1,4 +1,4 @@
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml'
+import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
 import { actionOf, applyDiff } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
@@ -9,11 +9,49 @@ import {
   isKestraNamespace,
   SYSTEM_NAMESPACE
 } from '../../model/namespaces.js'
-import type { PlanAction, ResourceChanges } from '../../model/plan.js'
+import type { ChangeBase, PlanAction } from '../../model/plan.js'
 import { repositoryPath } from '../../model/repository-paths.js'
-import type { HeldTestFile, HeldTests } from './decide-held.js'
 
-type TestChange = ResourceChanges['test']
+/** A Kestra test suite, by namespace and id (docs/tests.md). */
+interface TestChange extends ChangeBase {
+  kind: 'test'
+  id: string
+  /** The YAML sent (create/update/unchanged): the repository file's, its namespace under the run's prefix. */
+  desired?: string
+  /** The source the server keeps (update/delete/orphaned/unchanged); an object, as every kind's `current` is. */
+  current?: { source: string }
+}
+
+declare module '../../model/plan.js' {
+  interface ResourceChanges {
+    test: TestChange
+  }
+}
+
+/** A test suite file of the repository: `tests/**.yml`. */
+interface HeldTestFile {
+  /** Workspace-relative path. */
+  file: string
+  text: string
+}
+
+/** What the test suites kind's decide part takes (what its gather part reads, docs/tests.md). */
+export interface HeldTests {
+  files: HeldTestFile[]
+  /** The base commit's test suite files, when the event has a base commit git holds. */
+  base?: HeldTestFile[]
+  /** The run's namespace prefix (a preview, a prefixed environment): suites are sent under it. */
+  prefix?: string
+  /** The `namespaces` input: `system` is managed only when it lists it. */
+  extraNamespaces: readonly string[]
+  /**
+   * The server's suites (id → source) of each namespace the repository's suites name, by namespace as sent;
+   * undefined when the run does not read the server, or the server cannot hold test suites.
+   */
+  server?: Map<string, Map<string, string>>
+  /** The server's edition when it is not Enterprise: test suites are then checked, never deployed. */
+  edition?: string
+}
 
 /** A suite as its file declares it. */
 interface Suite {
@@ -53,35 +91,26 @@ function readSuite(file: HeldTestFile): { suite?: Suite; problems: [number, stri
   }
   const root = doc.contents
   const problems: [number, string][] = []
-  const text = (key: string, pattern: RegExp, max: number, rule: string) => {
+  const text = (key: string, valid: (value: string) => boolean, rule: string) => {
     const value: unknown = root.get(key)
     const line = lineOf(root.get(key, true) ?? root)
     if (typeof value !== 'string' || value === '') problems.push([line, `${key} is required`])
-    else if (!pattern.test(value) || value.length > max) problems.push([line, `${key} ${rule}`])
+    else if (!valid(value)) problems.push([line, `${key} ${rule}`])
     return typeof value === 'string' ? value : ''
   }
   const id = text(
     'id',
-    ID,
-    Infinity,
+    (value) => ID.test(value),
     "starts with a letter or digit, then letters, digits, '_' or '-'"
   )
   const namespace = text(
     'namespace',
-    /^/,
-    Infinity,
-    "is in lowercase letters, digits, '.', '_' or '-'"
+    isKestraNamespace,
+    "is in lowercase letters, digits, '.', '_' or '-', at most 150 characters"
   )
-  if (namespace !== '' && !isKestraNamespace(namespace)) {
-    problems.push([
-      lineOf(root.get('namespace', true)),
-      "namespace is in lowercase letters, digits, '.', '_' or '-', at most 150 characters"
-    ])
-  }
   text(
     'flowId',
-    FLOW_ID,
-    FLOW_ID_MAX,
+    (value) => FLOW_ID.test(value) && value.length <= FLOW_ID_MAX,
     `names a flow: at most ${FLOW_ID_MAX} letters, digits, '.', '_' or '-'`
   )
   const cases = root.get('testCases', true)
@@ -212,16 +241,7 @@ function planTests(held: HeldTests, options: KindPlanOptions): TestChange[] {
     if (action !== 'unchanged') {
       const name = `tests/${sent(namespace)}/${id}.yml`
       const after = action === 'delete' || action === 'orphaned' ? undefined : desired
-      applyDiff(
-        change,
-        diffTexts(
-          current === undefined ? '' : `a/${name}`,
-          after === undefined ? '' : `b/${name}`,
-          current,
-          after,
-          options.limits
-        )
-      )
+      applyDiff(change, diffTexts(`a/${name}`, `b/${name}`, current, after, options.limits))
       if (held.base && current !== undefined && action !== 'create') {
         change.drifted = base ? sentText(base, held.prefix) !== current : action === 'update'
       }

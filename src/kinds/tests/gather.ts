@@ -1,19 +1,13 @@
 import { parse } from 'yaml'
-import { kindFiles, readBase, type GatherKind } from '../../gather/kind.js'
+import { kindFiles, readBase, type GatherKind, type KindFile } from '../../gather/kind.js'
 import type { TreeSource } from '../../gather/repo/tree-source.js'
 import { normaliseText } from '../../model/content.js'
 import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
 
-/** A test suite file as read (docs/tests.md#the-files). */
-interface GatheredTestFile {
-  file: string
-  text: string
-}
-
 /** What the test suites kind reads (docs/tests.md); its decide part takes the same shape. */
 interface GatheredTests {
-  files: GatheredTestFile[]
-  base?: GatheredTestFile[]
+  files: KindFile[]
+  base?: KindFile[]
   prefix?: string
   extraNamespaces: readonly string[]
   server?: Map<string, Map<string, string>>
@@ -74,6 +68,6 @@ function namespaceOf(text: string): string | undefined {
 }
 
 /** Every `.yml`/`.yaml` file under `tests/` that the ignore rules keep, sorted by path. */
-function discover(tree: TreeSource): Promise<GatheredTestFile[]> {
+function discover(tree: TreeSource): Promise<KindFile[]> {
   return kindFiles(tree, FOLDER, (rel) => /\.ya?ml$/.test(rel), true)
 }
