@@ -23,8 +23,6 @@ const comment = z.object({
 })
 type ListedComment = z.infer<typeof comment>
 
-const UPDATE = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}'
-
 /**
  * The one comment per issue and marker (docs/comment.md#sticky-comment): found by the marker on its
  * first line and a bot (or this token's own user) as author, across all pages; updated in place;
@@ -105,16 +103,7 @@ export class StickyComments {
   }
 
   async update(id: number, body: string): Promise<CommentOutcome> {
-    return this.guard(`updating comment ${id}`, async () => {
-      const updated = await this.send(body, UPDATE, (text) =>
-        this.client.octokit.rest.issues.updateComment({
-          ...this.repo(),
-          comment_id: id,
-          body: text
-        })
-      )
-      return outcome('updated', updated)
-    })
+    return this.guard(`updating comment ${id}`, async () => this.patch(id, body))
   }
 
   private async guard(
@@ -131,14 +120,7 @@ export class StickyComments {
 
   private async rewrite(comment: ListedComment, text: string): Promise<CommentOutcome> {
     if (comment.body === text) return outcome('unchanged', comment)
-    const updated = await this.send(text, UPDATE, (body) =>
-      this.client.octokit.rest.issues.updateComment({
-        ...this.repo(),
-        comment_id: comment.id,
-        body
-      })
-    )
-    return outcome('updated', updated)
+    return this.patch(comment.id, text)
   }
 
   /** The comment `id` rewritten; undefined when it is gone (deleted since it was seen). */
@@ -148,19 +130,26 @@ export class StickyComments {
     sent?: () => void
   ): Promise<CommentOutcome | undefined> {
     try {
-      const updated = await this.send(text, UPDATE, (body) =>
+      return await this.patch(id, text, sent)
+    } catch (error) {
+      if (httpStatus(error) === 404) return undefined
+      throw error
+    }
+  }
+
+  private async patch(id: number, text: string, sent?: () => void): Promise<CommentOutcome> {
+    const updated = await this.send(
+      text,
+      'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
+      (body) =>
         this.client.octokit.rest.issues.updateComment({
           ...this.repo(),
           comment_id: id,
           body,
           ...(sent && { request: { sent } })
         })
-      )
-      return outcome('updated', updated)
-    } catch (error) {
-      if (httpStatus(error) === 404) return undefined
-      throw error
-    }
+    )
+    return outcome('updated', updated)
   }
 
   private async create(issue: number, text: string): Promise<ListedComment> {
