@@ -7,7 +7,7 @@ import type {
 import { z } from 'zod'
 import { isDeciding } from '../model/verification.js'
 import { apiError, httpStatus, isPermissionError, readAnswer } from './errors.js'
-import type { RepoClient } from './octokit.js'
+import { repoOf, type RepoClient } from './octokit.js'
 import { ConfigError } from '../model/errors.js'
 
 const PAGE = 100
@@ -59,7 +59,7 @@ const DEPLOYMENTS_READ_HELP =
 
 /** Listing deployments and their statuses (https://docs.github.com/rest/deployments/deployments#list-deployments). */
 export function deploymentReads(client: RepoClient): DeploymentReads {
-  const repo = { owner: client.owner, repo: client.repo }
+  const repo = repoOf(client)
   return {
     async deployments(filter, limit) {
       const found: DeploymentRecord[] = []
@@ -124,7 +124,7 @@ const DEPLOYMENTS_WRITE_HELP =
  * own checks are still running while it deploys).
  */
 export function deploymentWrites(client: RepoClient): DeploymentWrites {
-  const repo = { owner: client.owner, repo: client.repo }
+  const repo = repoOf(client)
   return {
     async create(deployment) {
       try {

@@ -9,7 +9,7 @@ import type {
   PullOutcome
 } from '../model/drift-port.js'
 import { apiError, httpStatus, isPermissionError, readAnswer } from './errors.js'
-import type { RepoClient } from './octokit.js'
+import { repoOf, type RepoClient } from './octokit.js'
 import { author, authoredByTheAction, firstLine } from './sticky-comment.js'
 import { type NamedClient, tokenRefusal, viewerLogin } from './identity.js'
 
@@ -44,7 +44,7 @@ export class DriftIssues {
       const { octokit } = this.client
       if (!found) {
         const created = await octokit.rest.issues.create({
-          ...this.repo(),
+          ...repoOf(this.client),
           title: issue.title,
           body: issue.body,
           labels: [issue.label]
@@ -58,7 +58,7 @@ export class DriftIssues {
       }
       const reopen = found.state !== 'open'
       const updated = await octokit.rest.issues.update({
-        ...this.repo(),
+        ...repoOf(this.client),
         issue_number: found.number,
         title: issue.title,
         body: issue.body,
@@ -79,12 +79,12 @@ export class DriftIssues {
       if (!found || found.state !== 'open') return undefined
       const { octokit } = this.client
       await octokit.rest.issues.createComment({
-        ...this.repo(),
+        ...repoOf(this.client),
         issue_number: found.number,
         body: comment
       })
       await octokit.rest.issues.update({
-        ...this.repo(),
+        ...repoOf(this.client),
         issue_number: found.number,
         state: 'closed',
         state_reason: 'completed'
@@ -99,7 +99,7 @@ export class DriftIssues {
       'GET /repos/{owner}/{repo}/issues',
       z.array(listedIssue),
       await this.client.octokit.paginate(this.client.octokit.rest.issues.listForRepo, {
-        ...this.repo(),
+        ...repoOf(this.client),
         labels: label,
         state: 'all',
         per_page: 100
@@ -128,10 +128,6 @@ export class DriftIssues {
       if (isPermissionError(error)) return { status: 'forbidden', message: ISSUES_PERMISSION_HELP }
       throw apiError(operation, error)
     }
-  }
-
-  private repo() {
-    return { owner: this.client.owner, repo: this.client.repo }
   }
 }
 
@@ -163,14 +159,14 @@ export class DriftPulls {
           return { status: 'unchanged', number: open.number, url: open.html_url }
         }
         await octokit.rest.pulls.update({
-          ...this.repo(),
+          ...repoOf(this.client),
           pull_number: open.number,
           title: pull.title,
           body: pull.body
         })
         return { status: 'updated', number: open.number, url: open.html_url }
       }
-      const created = await octokit.rest.pulls.create({ ...this.repo(), ...pull })
+      const created = await octokit.rest.pulls.create({ ...repoOf(this.client), ...pull })
       const { number, html_url } = readAnswer(
         'POST /repos/{owner}/{repo}/pulls',
         written,
@@ -197,11 +193,15 @@ export class DriftPulls {
       if (!open) return undefined
       const { octokit } = this.client
       await octokit.rest.issues.createComment({
-        ...this.repo(),
+        ...repoOf(this.client),
         issue_number: open.number,
         body: comment
       })
-      await octokit.rest.pulls.update({ ...this.repo(), pull_number: open.number, state: 'closed' })
+      await octokit.rest.pulls.update({
+        ...repoOf(this.client),
+        pull_number: open.number,
+        state: 'closed'
+      })
       return { status: 'closed', number: open.number, url: open.html_url }
     } catch (error) {
       const status = httpStatus(error)
@@ -214,7 +214,7 @@ export class DriftPulls {
 
   private async openFrom(head: string) {
     const { data } = await this.client.octokit.rest.pulls.list({
-      ...this.repo(),
+      ...repoOf(this.client),
       head: `${this.client.owner}:${head}`,
       state: 'open',
       per_page: 100
@@ -225,10 +225,6 @@ export class DriftPulls {
   private async forbidden(error: unknown, doing: string): Promise<Forbidden> {
     const message = await tokenRefusal(this.client, httpStatus(error), doing, 'Pull requests')
     return { status: 'forbidden', message }
-  }
-
-  private repo() {
-    return { owner: this.client.owner, repo: this.client.repo }
   }
 }
 
@@ -272,7 +268,7 @@ export async function writeDriftBranch(
 
 async function write(client: RepoClient, branch: DriftBranch): Promise<BranchOutcome> {
   const { octokit } = client
-  const repo = { owner: client.owner, repo: client.repo }
+  const repo = repoOf(client)
   const commitOf = async (sha: string) =>
     readAnswer(
       GET_COMMIT,
@@ -344,11 +340,7 @@ async function write(client: RepoClient, branch: DriftBranch): Promise<BranchOut
 
 async function existingHead(client: RepoClient, name: string): Promise<string | undefined> {
   try {
-    const ref = await client.octokit.rest.git.getRef({
-      owner: client.owner,
-      repo: client.repo,
-      ref: `heads/${name}`
-    })
+    const ref = await client.octokit.rest.git.getRef({ ...repoOf(client), ref: `heads/${name}` })
     return readAnswer(
       'GET /repos/{owner}/{repo}/git/ref/{ref}',
       z.object({ object: created }),

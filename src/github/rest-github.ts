@@ -1,14 +1,18 @@
-import { compareCommits, getFileAtRef, listPullRequestFiles } from './changed-paths.js'
-import { findMergedPullRequest, getPullRequest, openPullRequestsOf } from './pull-requests.js'
-import { createOctokit, type Octokit } from './octokit.js'
+import { createOctokit, repoOf, type Octokit, type RepoClient } from './octokit.js'
 import type { DeploymentsPort } from '../model/deployments-port.js'
 import type { DriftGitHub } from '../model/drift-port.js'
-import type { GitHubPort } from '../model/github.js'
+import type {
+  ChangedPath,
+  ChangedPathList,
+  CompareResult,
+  GitHubPort,
+  PullRequestState
+} from '../model/github.js'
 import type { Settings } from '../model/settings.js'
 import { deploymentReads, deploymentWrites } from './deployments.js'
 import { DriftIssues, DriftPulls, writeDriftBranch } from './drift.js'
 import { z } from 'zod'
-import { apiError, readAnswer } from './errors.js'
+import { apiError, httpStatus, readAnswer } from './errors.js'
 import { StickyComments } from './sticky-comment.js'
 
 const defaultBranch = z.object({ default_branch: z.string() })
@@ -81,4 +85,204 @@ export function createGitHub(
     openPullRequestsOf: (label) => openPullRequestsOf(client, label),
     getFileAtRef: (path, ref) => getFileAtRef(client, path, ref)
   }
+}
+
+const PER_PAGE = 100
+/** GitHub lists at most this many files of a pull request. */
+const PR_FILES_CAP = 3000
+/** A compare lists at most this many files. */
+const COMPARE_FILES_CAP = 300
+
+/** A changed file as GitHub lists it: its path, and the one it had before a rename. */
+const changedFile = z
+  .object({ filename: z.string(), previous_filename: z.string().optional() })
+  .transform(({ filename, previous_filename }): ChangedPath =>
+    previous_filename ? { path: filename, previousPath: previous_filename } : { path: filename }
+  )
+
+const comparison = z.object({
+  files: z.array(changedFile).default([]),
+  status: z.enum(['ahead', 'behind', 'diverged', 'identical'])
+})
+
+/** A path's contents: a file's, inline when under 1 MB (anything else, a folder's listing, is no file). */
+const contents = z.union([
+  z.object({
+    type: z.literal('file'),
+    encoding: z.string().optional().catch(undefined),
+    content: z.string().optional().catch(undefined),
+    size: z.number().optional().catch(undefined)
+  }),
+  z.unknown().transform(() => undefined)
+])
+
+/**
+ * Pages by number and stops on a short page: past the cap GitHub answers empty pages while its Link
+ * header still points further, so following `rel="next"` would only waste requests.
+ */
+async function listPullRequestFiles(
+  client: RepoClient,
+  pr: number
+): Promise<ChangedPathList> {
+  const files: ChangedPath[] = []
+  try {
+    for (let page = 1; files.length < PR_FILES_CAP; page++) {
+      const { data } = await client.octokit.rest.pulls.listFiles({
+        ...repoOf(client),
+        pull_number: pr,
+        per_page: PER_PAGE,
+        page
+      })
+      const listed = readAnswer(
+        'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
+        z.array(changedFile),
+        data
+      )
+      files.push(...listed)
+      if (listed.length < PER_PAGE) break
+    }
+  } catch (error) {
+    throw apiError(`listing the files of pull request #${pr}`, error)
+  }
+  return { files, truncated: files.length >= PR_FILES_CAP }
+}
+
+async function compareCommits(
+  client: RepoClient,
+  base: string,
+  head: string
+): Promise<CompareResult> {
+  let response
+  try {
+    response = await client.octokit.rest.repos.compareCommitsWithBasehead({
+      ...repoOf(client),
+      basehead: `${base}...${head}`
+    })
+  } catch (error) {
+    throw apiError(`comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`, error)
+  }
+  const { files, status } = readAnswer(
+    'GET /repos/{owner}/{repo}/compare/{basehead}',
+    comparison,
+    response.data
+  )
+  return { files, truncated: files.length >= COMPARE_FILES_CAP, status }
+}
+
+/**
+ * A file's bytes at a commit through the contents API (for when the local history is shallow).
+ * Files over 1 MB come back without inline content, so they are fetched again as raw bytes.
+ */
+async function getFileAtRef(
+  client: RepoClient,
+  path: string,
+  ref: string
+): Promise<Uint8Array | undefined> {
+  const route = 'GET /repos/{owner}/{repo}/contents/{+path}'
+  // `{+path}` keeps the slashes; every segment is encoded here so '#', '?' and '%' stay literal.
+  const params = {
+    ...repoOf(client),
+    path: path.split('/').map(encodeURIComponent).join('/'),
+    ref
+  }
+  try {
+    const { data } = await client.octokit.request(route, params)
+    const entry = readAnswer(route, contents, data)
+    if (!entry) return undefined
+    if (entry.encoding === 'base64' && (entry.content || entry.size === 0)) {
+      return new Uint8Array(Buffer.from(entry.content ?? '', 'base64'))
+    }
+    const raw = await client.octokit.request(route, {
+      ...params,
+      mediaType: { format: 'raw' },
+      request: { parseSuccessResponseBody: false }
+    })
+    return new Uint8Array(await new Response(raw.data as unknown as ReadableStream).arrayBuffer())
+  } catch (error) {
+    if (httpStatus(error) === 404) return undefined
+    throw apiError(`reading ${path} at ${ref.slice(0, 12)}`, error)
+  }
+}
+
+/** A pull request's fields the action reads; `repo` is checked by the fork rule (`sameRepository`). */
+const side = z.object({ sha: z.string(), repo: z.unknown().optional() })
+const pull = z
+  .object({ number: z.int(), state: z.string(), head: side, base: side })
+  .transform((pull): PullRequestState => ({
+    number: pull.number,
+    state: pull.state === 'open' ? 'open' : 'closed',
+    headSha: pull.head.sha,
+    baseSha: pull.base.sha,
+    headRepository: pull.head.repo,
+    baseRepository: pull.base.repo
+  }))
+
+/** A pull request a commit belongs to, as GitHub lists it. */
+const associated = z.object({
+  number: z.int(),
+  merged_at: z.string().nullable(),
+  merge_commit_sha: z.string().nullable()
+})
+
+/** A pull request as GitHub holds it now, or undefined when the repository has none of that number. */
+async function getPullRequest(
+  client: RepoClient,
+  number: number
+): Promise<PullRequestState | undefined> {
+  let response
+  try {
+    response = await client.octokit.rest.pulls.get({
+      ...repoOf(client),
+      pull_number: number
+    })
+  } catch (error) {
+    if (httpStatus(error) === 404) return undefined
+    throw apiError(`reading pull request #${number}`, error)
+  }
+  return readAnswer('GET /repos/{owner}/{repo}/pulls/{pull_number}', pull, response.data)
+}
+
+/** The open pull requests whose head is `label` (`owner:branch`, the listing's documented filter). */
+async function openPullRequestsOf(
+  client: RepoClient,
+  label: string
+): Promise<PullRequestState[]> {
+  let response
+  try {
+    response = await client.octokit.rest.pulls.list({
+      ...repoOf(client),
+      state: 'open',
+      head: label,
+      per_page: 100
+    })
+  } catch (error) {
+    throw apiError(`finding the pull requests of ${label}`, error)
+  }
+  return readAnswer('GET /repos/{owner}/{repo}/pulls', z.array(pull), response.data)
+}
+
+/** The merged PR a pushed commit came from: the one whose merge commit it is, else the first merged one. */
+async function findMergedPullRequest(
+  client: RepoClient,
+  sha: string
+): Promise<number | undefined> {
+  let pulls: unknown
+  try {
+    const response = await client.octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+      ...repoOf(client),
+      commit_sha: sha,
+      per_page: 100
+    })
+    pulls = response.data
+  } catch (error) {
+    // 422 "No commit found for SHA": a commit GitHub does not know has no PR.
+    if (httpStatus(error) === 404 || httpStatus(error) === 422) return undefined
+    throw apiError(`finding the pull request of commit ${sha.slice(0, 12)}`, error)
+  }
+  const merged = readAnswer(
+    'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls',
+    z.array(associated),
+    pulls
+  ).filter((pull) => pull.merged_at)
+  return (merged.find((pull) => pull.merge_commit_sha === sha) ?? merged[0])?.number
 }

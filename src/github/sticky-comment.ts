@@ -7,7 +7,7 @@ import {
   readAnswer
 } from './errors.js'
 import type { AuthoredComments, CommentOutcome, StickyComment } from '../model/github.js'
-import type { RepoClient } from './octokit.js'
+import { repoOf, type RepoClient } from './octokit.js'
 import { scanLines, type Fence } from '../model/markdown/fence.js'
 import { ACTIONS_BOT_LOGIN, tokenLogin, viewerLogin } from './identity.js'
 
@@ -143,7 +143,7 @@ export class StickyComments {
       'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
       (body) =>
         this.client.octokit.rest.issues.updateComment({
-          ...this.repo(),
+          ...repoOf(this.client),
           comment_id: id,
           body,
           ...(sent && { request: { sent } })
@@ -154,7 +154,11 @@ export class StickyComments {
 
   private async create(issue: number, text: string): Promise<ListedComment> {
     return this.send(text, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', (body) =>
-      this.client.octokit.rest.issues.createComment({ ...this.repo(), issue_number: issue, body })
+      this.client.octokit.rest.issues.createComment({
+        ...repoOf(this.client),
+        issue_number: issue,
+        body
+      })
     )
   }
 
@@ -181,7 +185,7 @@ export class StickyComments {
     for (const comment of comments) {
       try {
         await this.client.octokit.rest.issues.deleteComment({
-          ...this.repo(),
+          ...repoOf(this.client),
           comment_id: comment.id
         })
       } catch (error) {
@@ -220,7 +224,7 @@ export class StickyComments {
       'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
       z.array(comment),
       await this.client.octokit.paginate(route, {
-        ...this.repo(),
+        ...repoOf(this.client),
         issue_number: issue,
         per_page: 100
       })
@@ -230,10 +234,6 @@ export class StickyComments {
 
   private async isOurs(comment: ListedComment): Promise<boolean> {
     return authoredByTheAction(comment.user, () => (this.viewer ??= viewerLogin(this.client)))
-  }
-
-  private repo() {
-    return { owner: this.client.owner, repo: this.client.repo }
   }
 }
 
