@@ -1,4 +1,4 @@
-import { createOctokit, repoOf, type Octokit, type RepoClient } from './octokit.js'
+import { createOctokit, type Octokit } from './octokit.js'
 import type { DeploymentsPort } from '../model/deployments-port.js'
 import type { DriftGitHub } from '../model/drift-port.js'
 import type {
@@ -64,29 +64,6 @@ export async function gitHubPorts(
   }
 }
 
-/** The GitHubPort over GitHub's REST API, for one repository. */
-export function createGitHub(
-  octokit: Octokit,
-  repository: { owner: string; repo: string }
-): GitHubPort {
-  const client = { octokit, ...repository }
-  const comments = new StickyComments(client)
-  return {
-    listPullRequestFiles: (pr) => listPullRequestFiles(client, pr),
-    compareCommits: (base, head) => compareCommits(client, base, head),
-    findStickyComment: async (issue, marker) => (await comments.all(issue, marker))[0],
-    stickyComments: (issue, marker) => comments.all(issue, marker),
-    commentsByThisToken: (issue, marker) => comments.byIdentity(issue, marker),
-    upsertStickyComment: (issue, marker, body, seen, sent) =>
-      comments.upsert(issue, marker, body, seen, sent),
-    updateComment: (id, body) => comments.update(id, body),
-    findMergedPullRequest: (sha) => findMergedPullRequest(client, sha),
-    pullRequest: (number) => getPullRequest(client, number),
-    openPullRequestsOf: (label) => openPullRequestsOf(client, label),
-    getFileAtRef: (path, ref) => getFileAtRef(client, path, ref)
-  }
-}
-
 const PER_PAGE = 100
 /** GitHub lists at most this many files of a pull request. */
 const PR_FILES_CAP = 3000
@@ -116,94 +93,6 @@ const contents = z.union([
   z.unknown().transform(() => undefined)
 ])
 
-/**
- * Pages by number and stops on a short page: past the cap GitHub answers empty pages while its Link
- * header still points further, so following `rel="next"` would only waste requests.
- */
-async function listPullRequestFiles(
-  client: RepoClient,
-  pr: number
-): Promise<ChangedPathList> {
-  const files: ChangedPath[] = []
-  try {
-    for (let page = 1; files.length < PR_FILES_CAP; page++) {
-      const { data } = await client.octokit.rest.pulls.listFiles({
-        ...repoOf(client),
-        pull_number: pr,
-        per_page: PER_PAGE,
-        page
-      })
-      const listed = readAnswer(
-        'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
-        z.array(changedFile),
-        data
-      )
-      files.push(...listed)
-      if (listed.length < PER_PAGE) break
-    }
-  } catch (error) {
-    throw apiError(`listing the files of pull request #${pr}`, error)
-  }
-  return { files, truncated: files.length >= PR_FILES_CAP }
-}
-
-async function compareCommits(
-  client: RepoClient,
-  base: string,
-  head: string
-): Promise<CompareResult> {
-  let response
-  try {
-    response = await client.octokit.rest.repos.compareCommitsWithBasehead({
-      ...repoOf(client),
-      basehead: `${base}...${head}`
-    })
-  } catch (error) {
-    throw apiError(`comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`, error)
-  }
-  const { files, status } = readAnswer(
-    'GET /repos/{owner}/{repo}/compare/{basehead}',
-    comparison,
-    response.data
-  )
-  return { files, truncated: files.length >= COMPARE_FILES_CAP, status }
-}
-
-/**
- * A file's bytes at a commit through the contents API (for when the local history is shallow).
- * Files over 1 MB come back without inline content, so they are fetched again as raw bytes.
- */
-async function getFileAtRef(
-  client: RepoClient,
-  path: string,
-  ref: string
-): Promise<Uint8Array | undefined> {
-  const route = 'GET /repos/{owner}/{repo}/contents/{+path}'
-  // `{+path}` keeps the slashes; every segment is encoded here so '#', '?' and '%' stay literal.
-  const params = {
-    ...repoOf(client),
-    path: path.split('/').map(encodeURIComponent).join('/'),
-    ref
-  }
-  try {
-    const { data } = await client.octokit.request(route, params)
-    const entry = readAnswer(route, contents, data)
-    if (!entry) return undefined
-    if (entry.encoding === 'base64' && (entry.content || entry.size === 0)) {
-      return new Uint8Array(Buffer.from(entry.content ?? '', 'base64'))
-    }
-    const raw = await client.octokit.request(route, {
-      ...params,
-      mediaType: { format: 'raw' },
-      request: { parseSuccessResponseBody: false }
-    })
-    return new Uint8Array(await new Response(raw.data as unknown as ReadableStream).arrayBuffer())
-  } catch (error) {
-    if (httpStatus(error) === 404) return undefined
-    throw apiError(`reading ${path} at ${ref.slice(0, 12)}`, error)
-  }
-}
-
 /** A pull request's fields the action reads; `repo` is checked by the fork rule (`sameRepository`). */
 const side = z.object({ sha: z.string(), repo: z.unknown().optional() })
 const pull = z
@@ -224,65 +113,136 @@ const associated = z.object({
   merge_commit_sha: z.string().nullable()
 })
 
-/** A pull request as GitHub holds it now, or undefined when the repository has none of that number. */
-async function getPullRequest(
-  client: RepoClient,
-  number: number
-): Promise<PullRequestState | undefined> {
-  let response
-  try {
-    response = await client.octokit.rest.pulls.get({
-      ...repoOf(client),
-      pull_number: number
-    })
-  } catch (error) {
-    if (httpStatus(error) === 404) return undefined
-    throw apiError(`reading pull request #${number}`, error)
+/** The GitHubPort over GitHub's REST API, for one repository. */
+export function createGitHub(
+  octokit: Octokit,
+  repository: { owner: string; repo: string }
+): GitHubPort {
+  const repo = { owner: repository.owner, repo: repository.repo }
+  const comments = new StickyComments({ octokit, ...repo })
+  return {
+    /**
+     * Pages by number and stops on a short page: past the cap GitHub answers empty pages while its Link
+     * header still points further, so following `rel="next"` would only waste requests.
+     */
+    async listPullRequestFiles(pr): Promise<ChangedPathList> {
+      const files: ChangedPath[] = []
+      try {
+        for (let page = 1; files.length < PR_FILES_CAP; page++) {
+          const { data } = await octokit.rest.pulls.listFiles({
+            ...repo,
+            pull_number: pr,
+            per_page: PER_PAGE,
+            page
+          })
+          const listed = readAnswer(
+            'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
+            z.array(changedFile),
+            data
+          )
+          files.push(...listed)
+          if (listed.length < PER_PAGE) break
+        }
+      } catch (error) {
+        throw apiError(`listing the files of pull request #${pr}`, error)
+      }
+      return { files, truncated: files.length >= PR_FILES_CAP }
+    },
+    async compareCommits(base, head): Promise<CompareResult> {
+      let response
+      try {
+        const basehead = `${base}...${head}`
+        response = await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead })
+      } catch (error) {
+        throw apiError(`comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`, error)
+      }
+      const { files, status } = readAnswer(
+        'GET /repos/{owner}/{repo}/compare/{basehead}',
+        comparison,
+        response.data
+      )
+      return { files, truncated: files.length >= COMPARE_FILES_CAP, status }
+    },
+    findStickyComment: async (issue, marker) => (await comments.all(issue, marker))[0],
+    stickyComments: (issue, marker) => comments.all(issue, marker),
+    commentsByThisToken: (issue, marker) => comments.byIdentity(issue, marker),
+    upsertStickyComment: (issue, marker, body, seen, sent) =>
+      comments.upsert(issue, marker, body, seen, sent),
+    updateComment: (id, body) => comments.update(id, body),
+    /** The merged PR a pushed commit came from: the one whose merge commit it is, else the first merged one. */
+    async findMergedPullRequest(sha) {
+      let pulls: unknown
+      try {
+        const response = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+          ...repo,
+          commit_sha: sha,
+          per_page: 100
+        })
+        pulls = response.data
+      } catch (error) {
+        // 422 "No commit found for SHA": a commit GitHub does not know has no PR.
+        if (httpStatus(error) === 404 || httpStatus(error) === 422) return undefined
+        throw apiError(`finding the pull request of commit ${sha.slice(0, 12)}`, error)
+      }
+      const merged = readAnswer(
+        'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls',
+        z.array(associated),
+        pulls
+      ).filter((pull) => pull.merged_at)
+      return (merged.find((pull) => pull.merge_commit_sha === sha) ?? merged[0])?.number
+    },
+    /** A pull request as GitHub holds it now, or undefined when the repository has none of that number. */
+    async pullRequest(number) {
+      let response
+      try {
+        response = await octokit.rest.pulls.get({ ...repo, pull_number: number })
+      } catch (error) {
+        if (httpStatus(error) === 404) return undefined
+        throw apiError(`reading pull request #${number}`, error)
+      }
+      return readAnswer('GET /repos/{owner}/{repo}/pulls/{pull_number}', pull, response.data)
+    },
+    /** The open pull requests whose head is `label` (`owner:branch`, the listing's documented filter). */
+    async openPullRequestsOf(label) {
+      let response
+      try {
+        response = await octokit.rest.pulls.list({
+          ...repo,
+          state: 'open',
+          head: label,
+          per_page: 100
+        })
+      } catch (error) {
+        throw apiError(`finding the pull requests of ${label}`, error)
+      }
+      return readAnswer('GET /repos/{owner}/{repo}/pulls', z.array(pull), response.data)
+    },
+    /**
+     * A file's bytes at a commit through the contents API (for when the local history is shallow).
+     * Files over 1 MB come back without inline content, so they are fetched again as raw bytes.
+     */
+    async getFileAtRef(path, ref) {
+      const route = 'GET /repos/{owner}/{repo}/contents/{+path}'
+      // `{+path}` keeps the slashes; every segment is encoded here so '#', '?' and '%' stay literal.
+      const params = { ...repo, path: path.split('/').map(encodeURIComponent).join('/'), ref }
+      try {
+        const { data } = await octokit.request(route, params)
+        const entry = readAnswer(route, contents, data)
+        if (!entry) return undefined
+        if (entry.encoding === 'base64' && (entry.content || entry.size === 0)) {
+          return new Uint8Array(Buffer.from(entry.content ?? '', 'base64'))
+        }
+        const raw = await octokit.request(route, {
+          ...params,
+          mediaType: { format: 'raw' },
+          request: { parseSuccessResponseBody: false }
+        })
+        const body = raw.data as unknown as ReadableStream
+        return new Uint8Array(await new Response(body).arrayBuffer())
+      } catch (error) {
+        if (httpStatus(error) === 404) return undefined
+        throw apiError(`reading ${path} at ${ref.slice(0, 12)}`, error)
+      }
+    }
   }
-  return readAnswer('GET /repos/{owner}/{repo}/pulls/{pull_number}', pull, response.data)
-}
-
-/** The open pull requests whose head is `label` (`owner:branch`, the listing's documented filter). */
-async function openPullRequestsOf(
-  client: RepoClient,
-  label: string
-): Promise<PullRequestState[]> {
-  let response
-  try {
-    response = await client.octokit.rest.pulls.list({
-      ...repoOf(client),
-      state: 'open',
-      head: label,
-      per_page: 100
-    })
-  } catch (error) {
-    throw apiError(`finding the pull requests of ${label}`, error)
-  }
-  return readAnswer('GET /repos/{owner}/{repo}/pulls', z.array(pull), response.data)
-}
-
-/** The merged PR a pushed commit came from: the one whose merge commit it is, else the first merged one. */
-async function findMergedPullRequest(
-  client: RepoClient,
-  sha: string
-): Promise<number | undefined> {
-  let pulls: unknown
-  try {
-    const response = await client.octokit.rest.repos.listPullRequestsAssociatedWithCommit({
-      ...repoOf(client),
-      commit_sha: sha,
-      per_page: 100
-    })
-    pulls = response.data
-  } catch (error) {
-    // 422 "No commit found for SHA": a commit GitHub does not know has no PR.
-    if (httpStatus(error) === 404 || httpStatus(error) === 422) return undefined
-    throw apiError(`finding the pull request of commit ${sha.slice(0, 12)}`, error)
-  }
-  const merged = readAnswer(
-    'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls',
-    z.array(associated),
-    pulls
-  ).filter((pull) => pull.merged_at)
-  return (merged.find((pull) => pull.merge_commit_sha === sha) ?? merged[0])?.number
 }

@@ -34,7 +34,6 @@ export class StickyComments {
 
   constructor(private readonly client: RepoClient) {}
 
-  /** Our comments with the marker, oldest first. */
   async all(issue: number, marker: string): Promise<StickyComment[]> {
     try {
       return (await this.matching(issue, marker)).map(toSticky)
