@@ -3,6 +3,7 @@ import { errorMessage } from '../model/errors.js'
 import type {
   BranchOutcome,
   DriftBranch,
+  DriftGitHub,
   DriftIssueText,
   Forbidden,
   IssueOutcome,
@@ -33,73 +34,17 @@ const ISSUES_PERMISSION_HELP =
  * on its first line, written by the action (never a person's copy); an open one is preferred, else the
  * latest closed one is reopened, so one issue carries a key's drift history.
  */
-export class DriftIssues {
-  private viewer?: Promise<string | undefined>
-
-  constructor(private readonly client: RepoClient) {}
-
-  async keep(issue: DriftIssueText): Promise<IssueOutcome> {
-    return this.guard('writing the drift issue', async () => {
-      const found = await this.find(issue.marker, issue.label)
-      const { octokit } = this.client
-      if (!found) {
-        const created = await octokit.rest.issues.create({
-          ...repoOf(this.client),
-          title: issue.title,
-          body: issue.body,
-          labels: [issue.label]
-        })
-        const { number, html_url } = readAnswer(
-          'POST /repos/{owner}/{repo}/issues',
-          written,
-          created.data
-        )
-        return { status: 'created', number, url: html_url }
-      }
-      const reopen = found.state !== 'open'
-      const updated = await octokit.rest.issues.update({
-        ...repoOf(this.client),
-        issue_number: found.number,
-        title: issue.title,
-        body: issue.body,
-        ...(reopen && { state: 'open' as const })
-      })
-      const { number, html_url } = readAnswer(
-        'PATCH /repos/{owner}/{repo}/issues/{issue_number}',
-        written,
-        updated.data
-      )
-      return { status: reopen ? 'reopened' : 'updated', number, url: html_url }
-    })
-  }
-
-  async close(marker: string, label: string, comment: string): Promise<IssueOutcome | undefined> {
-    return this.guard('closing the drift issue', async () => {
-      const found = await this.find(marker, label)
-      if (!found || found.state !== 'open') return undefined
-      const { octokit } = this.client
-      await octokit.rest.issues.createComment({
-        ...repoOf(this.client),
-        issue_number: found.number,
-        body: comment
-      })
-      await octokit.rest.issues.update({
-        ...repoOf(this.client),
-        issue_number: found.number,
-        state: 'closed',
-        state_reason: 'completed'
-      })
-      return { status: 'closed', number: found.number, url: found.html_url }
-    })
-  }
-
+export function driftIssues(client: RepoClient): Pick<DriftGitHub, 'keepIssue' | 'closeIssue'> {
+  const { octokit } = client
+  const repo = repoOf(client)
+  let viewer: Promise<string | undefined> | undefined
   /** The action's issue with the marker: the oldest open one, else the newest closed one. */
-  private async find(marker: string, label: string): Promise<ListedIssue | undefined> {
+  const find = async (marker: string, label: string): Promise<ListedIssue | undefined> => {
     const listed = readAnswer(
       'GET /repos/{owner}/{repo}/issues',
       z.array(listedIssue),
-      await this.client.octokit.paginate(this.client.octokit.rest.issues.listForRepo, {
-        ...repoOf(this.client),
+      await octokit.paginate(octokit.rest.issues.listForRepo, {
+        ...repo,
         labels: label,
         state: 'all',
         per_page: 100
@@ -108,26 +53,75 @@ export class DriftIssues {
     const ours: ListedIssue[] = []
     for (const issue of listed) {
       if (issue.pull_request || firstLine(issue.body) !== marker) continue
-      const viewer = () => (this.viewer ??= viewerLogin(this.client))
-      if (await authoredByTheAction(issue.user, viewer)) ours.push(issue)
+      if (await authoredByTheAction(issue.user, () => (viewer ??= viewerLogin(client)))) {
+        ours.push(issue)
+      }
     }
     const open = ours.filter((i) => i.state === 'open').sort((a, b) => a.number - b.number)
     return open[0] ?? ours.sort((a, b) => b.number - a.number)[0]
   }
-
-  private async guard<T>(operation: string, action: () => Promise<T>): Promise<T | Forbidden> {
-    try {
-      return await action()
-    } catch (error) {
-      if (httpStatus(error) === 410) {
-        return {
-          status: 'forbidden',
-          message: `Issues are turned off for this repository (${errorMessage(error)}): turn them on in the repository's settings to get the drift issue.`
+  return {
+    keepIssue: (issue: DriftIssueText): Promise<IssueOutcome> =>
+      issuesGuard('writing the drift issue', async () => {
+        const found = await find(issue.marker, issue.label)
+        if (!found) {
+          const created = await octokit.rest.issues.create({
+            ...repo,
+            title: issue.title,
+            body: issue.body,
+            labels: [issue.label]
+          })
+          const { number, html_url } = readAnswer(
+            'POST /repos/{owner}/{repo}/issues',
+            written,
+            created.data
+          )
+          return { status: 'created', number, url: html_url }
         }
+        const reopen = found.state !== 'open'
+        const updated = await octokit.rest.issues.update({
+          ...repo,
+          issue_number: found.number,
+          title: issue.title,
+          body: issue.body,
+          ...(reopen && { state: 'open' as const })
+        })
+        const { number, html_url } = readAnswer(
+          'PATCH /repos/{owner}/{repo}/issues/{issue_number}',
+          written,
+          updated.data
+        )
+        return { status: reopen ? 'reopened' : 'updated', number, url: html_url }
+      }),
+    closeIssue: (marker, label, comment) =>
+      issuesGuard('closing the drift issue', async () => {
+        const found = await find(marker, label)
+        if (!found || found.state !== 'open') return undefined
+        const issue_number = found.number
+        await octokit.rest.issues.createComment({ ...repo, issue_number, body: comment })
+        await octokit.rest.issues.update({
+          ...repo,
+          issue_number,
+          state: 'closed',
+          state_reason: 'completed'
+        })
+        return { status: 'closed', number: found.number, url: found.html_url }
+      })
+  }
+}
+
+async function issuesGuard<T>(operation: string, action: () => Promise<T>): Promise<T | Forbidden> {
+  try {
+    return await action()
+  } catch (error) {
+    if (httpStatus(error) === 410) {
+      return {
+        status: 'forbidden',
+        message: `Issues are turned off for this repository (${errorMessage(error)}): turn them on in the repository's settings to get the drift issue.`
       }
-      if (isPermissionError(error)) return { status: 'forbidden', message: ISSUES_PERMISSION_HELP }
-      throw apiError(operation, error)
     }
+    if (isPermissionError(error)) return { status: 'forbidden', message: ISSUES_PERMISSION_HELP }
+    throw apiError(operation, error)
   }
 }
 
@@ -142,89 +136,79 @@ const ACTIONS_SETTING =
  * The one drift pull request from the drift branch (docs/drift.md#the-drift-pull-request): updated while
  * open, opened otherwise, closed with a comment when the drift is gone.
  */
-export class DriftPulls {
-  constructor(private readonly client: NamedClient) {}
-
-  async keep(pull: {
-    head: string
-    base: string
-    title: string
-    body: string
-  }): Promise<PullOutcome> {
-    try {
-      const open = await this.openFrom(pull.head)
-      const { octokit } = this.client
-      if (open) {
-        if (open.body === pull.body && open.title === pull.title) {
-          return { status: 'unchanged', number: open.number, url: open.html_url }
-        }
-        await octokit.rest.pulls.update({
-          ...repoOf(this.client),
-          pull_number: open.number,
-          title: pull.title,
-          body: pull.body
-        })
-        return { status: 'updated', number: open.number, url: open.html_url }
-      }
-      const created = await octokit.rest.pulls.create({ ...repoOf(this.client), ...pull })
-      const { number, html_url } = readAnswer(
-        'POST /repos/{owner}/{repo}/pulls',
-        written,
-        created.data
-      )
-      return { status: 'created', number, url: html_url }
-    } catch (error) {
-      if (/not permitted to create or approve pull requests/i.test(errorMessage(error))) {
-        return {
-          status: 'forbidden',
-          message: `The branch ${pull.head} holds the edits made in Kestra, but GitHub Actions may not open pull requests in this repository: turn on ${ACTIONS_SETTING}, or give pull-request-token the token of a GitHub App or a person, which it does not bind (docs/drift.md#permissions).`
-        }
-      }
-      if (httpStatus(error) === 401 || isPermissionError(error)) {
-        return this.forbidden(error, `opening the pull request from ${pull.head}`)
-      }
-      throw apiError(`opening the pull request from ${pull.head}`, error)
-    }
-  }
-
-  async close(head: string, comment: string): Promise<PullOutcome | undefined> {
-    try {
-      const open = await this.openFrom(head)
-      if (!open) return undefined
-      const { octokit } = this.client
-      await octokit.rest.issues.createComment({
-        ...repoOf(this.client),
-        issue_number: open.number,
-        body: comment
-      })
-      await octokit.rest.pulls.update({
-        ...repoOf(this.client),
-        pull_number: open.number,
-        state: 'closed'
-      })
-      return { status: 'closed', number: open.number, url: open.html_url }
-    } catch (error) {
-      const status = httpStatus(error)
-      if (status === 401 || (isPermissionError(error) && status !== 404)) {
-        return this.forbidden(error, `closing the pull request from ${head}`)
-      }
-      throw apiError(`closing the pull request from ${head}`, error)
-    }
-  }
-
-  private async openFrom(head: string) {
-    const { data } = await this.client.octokit.rest.pulls.list({
-      ...repoOf(this.client),
-      head: `${this.client.owner}:${head}`,
+export function driftPulls(
+  client: NamedClient
+): Pick<DriftGitHub, 'keepPullRequest' | 'closePullRequest'> {
+  const { octokit } = client
+  const repo = repoOf(client)
+  const openFrom = async (head: string) => {
+    const { data } = await octokit.rest.pulls.list({
+      ...repo,
+      head: `${client.owner}:${head}`,
       state: 'open',
       per_page: 100
     })
     return readAnswer('GET /repos/{owner}/{repo}/pulls', z.array(openPull), data)[0]
   }
-
-  private async forbidden(error: unknown, doing: string): Promise<Forbidden> {
-    const message = await tokenRefusal(this.client, httpStatus(error), doing, 'Pull requests')
+  const forbidden = async (error: unknown, doing: string): Promise<Forbidden> => {
+    const message = await tokenRefusal(client, httpStatus(error), doing, 'Pull requests')
     return { status: 'forbidden', message }
+  }
+  return {
+    async keepPullRequest(pull): Promise<PullOutcome> {
+      try {
+        const open = await openFrom(pull.head)
+        if (open) {
+          if (open.body === pull.body && open.title === pull.title) {
+            return { status: 'unchanged', number: open.number, url: open.html_url }
+          }
+          await octokit.rest.pulls.update({
+            ...repo,
+            pull_number: open.number,
+            title: pull.title,
+            body: pull.body
+          })
+          return { status: 'updated', number: open.number, url: open.html_url }
+        }
+        const created = await octokit.rest.pulls.create({ ...repo, ...pull })
+        const { number, html_url } = readAnswer(
+          'POST /repos/{owner}/{repo}/pulls',
+          written,
+          created.data
+        )
+        return { status: 'created', number, url: html_url }
+      } catch (error) {
+        if (/not permitted to create or approve pull requests/i.test(errorMessage(error))) {
+          return {
+            status: 'forbidden',
+            message: `The branch ${pull.head} holds the edits made in Kestra, but GitHub Actions may not open pull requests in this repository: turn on ${ACTIONS_SETTING}, or give pull-request-token the token of a GitHub App or a person, which it does not bind (docs/drift.md#permissions).`
+          }
+        }
+        if (httpStatus(error) === 401 || isPermissionError(error)) {
+          return forbidden(error, `opening the pull request from ${pull.head}`)
+        }
+        throw apiError(`opening the pull request from ${pull.head}`, error)
+      }
+    },
+    async closePullRequest(head, comment) {
+      try {
+        const open = await openFrom(head)
+        if (!open) return undefined
+        await octokit.rest.issues.createComment({
+          ...repo,
+          issue_number: open.number,
+          body: comment
+        })
+        await octokit.rest.pulls.update({ ...repo, pull_number: open.number, state: 'closed' })
+        return { status: 'closed', number: open.number, url: open.html_url }
+      } catch (error) {
+        const status = httpStatus(error)
+        if (status === 401 || (isPermissionError(error) && status !== 404)) {
+          return forbidden(error, `closing the pull request from ${head}`)
+        }
+        throw apiError(`closing the pull request from ${head}`, error)
+      }
+    }
   }
 }
 

@@ -10,7 +10,7 @@ import type {
 } from '../model/github.js'
 import type { Settings } from '../model/settings.js'
 import { deploymentReads, deploymentWrites } from './deployments.js'
-import { DriftIssues, DriftPulls, writeDriftBranch } from './drift.js'
+import { driftIssues, driftPulls, writeDriftBranch } from './drift.js'
 import { z } from 'zod'
 import { apiError, httpStatus, readAnswer } from './errors.js'
 import { StickyComments } from './sticky-comment.js'
@@ -39,8 +39,6 @@ export async function gitHubPorts(
   // The branch and its pull request are written with the pull token, whose refusals name its input.
   const token = settings.pullRequestToken ? 'pull-request-token' : 'github-token'
   const pullClient = { octokit: pullOctokit, token, ...repository } as const
-  const issues = new DriftIssues(client)
-  const pulls = new DriftPulls(pullClient)
   return {
     github: createGitHub(octokit, repository),
     drift: {
@@ -54,11 +52,9 @@ export async function gitHubPorts(
         const read = readAnswer('GET /repos/{owner}/{repo}', defaultBranch, answer.data)
         return read.default_branch
       },
-      keepIssue: (issue) => issues.keep(issue),
-      closeIssue: (marker, label, comment) => issues.close(marker, label, comment),
+      ...driftIssues(client),
       writeBranch: (branch) => writeDriftBranch(pullClient, branch),
-      keepPullRequest: (pull) => pulls.keep(pull),
-      closePullRequest: (head, comment) => pulls.close(head, comment)
+      ...driftPulls(pullClient)
     },
     deployments: { ...deploymentReads(client), ...deploymentWrites(client) }
   }
