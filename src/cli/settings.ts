@@ -1,7 +1,8 @@
-import { existsSync, realpathSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path'
 import { ConfigError, SettingsFileError } from '../model/errors.js'
 import { parseSettings, readSettingsFile } from '../config/settings.js'
+import { inside, realOrUndefined } from '../config/workspace-links.js'
 import { SETTINGS_FILE_PATHS, type SettingsFile } from '../model/inputs/settings-file.js'
 import type { InputName } from '../model/inputs/declared.js'
 import type { Settings } from '../model/settings.js'
@@ -140,23 +141,13 @@ function localFile(
 
 /** `root` (absolute) as a path relative to `cwd`, following symbolic links when they make it so. */
 function rootInside(root: string, cwd: string): string {
-  const inside = (from: string, to: string) => {
-    const path = relative(from, to)
-    return path === ''
-      ? '.'
-      : path.startsWith(`..${sep}`) || path === '..' || isAbsolute(path)
-        ? undefined
-        : path
+  const real = (path: string) => realOrUndefined(path) ?? resolve(path)
+  for (const [from, to] of [
+    [resolve(cwd), resolve(root)],
+    [real(cwd), real(root)]
+  ] as const) {
+    if (inside(from, to)) return relative(from, to).split(sep).join('/') || '.'
   }
-  const real = (path: string) => {
-    try {
-      return realpathSync(path)
-    } catch {
-      return resolve(path)
-    }
-  }
-  const path = inside(resolve(cwd), resolve(root)) ?? inside(real(cwd), real(root))
-  if (path !== undefined) return path.split(sep).join('/')
   throw new UsageError(
     `--root: '${root}' is not inside the current folder ${cwd}; run kestra-gitops from the repository that holds it (cd there), or give --root relative to it`
   )
