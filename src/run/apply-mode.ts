@@ -130,8 +130,8 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
 async function checkReviewed(args: ApplyModeArgs): Promise<void> {
   const { settings, target, context, ports, plan } = args
   const log = ports.reporter.info
-  if (settings.reviewedPlan !== undefined) {
-    const reviewed = settings.reviewedPlan
+  const reviewed = settings.reviewedPlan
+  if (reviewed !== undefined) {
     checkReviewedFingerprint({ plan, context, settings: settings.recorded, reviewed, log })
   }
   if (target.requireReviewedPlan && context.eventName === 'push') {
