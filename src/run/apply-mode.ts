@@ -77,7 +77,7 @@ export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
     // What was reviewed is checked before anything is written, the GitHub deployment included.
     await checkReviewed(args)
     environment = await beginEnvironment({
-      ...{ settings, target, context, ports, kestra: args.kestra },
+      ...{ target, context, ports, kestra: args.kestra },
       namespaces: args.checked.model.managedNamespaces
     })
     const finished = await finishStopped(args, refs, kinds)
