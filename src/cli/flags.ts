@@ -104,11 +104,7 @@ function isFlag(name: string): name is InputName {
 /** Phrases of the action's messages and their command-line equivalents (credentials come from the environment). */
 const PHRASES: [RegExp, string][] = [
   [
-    /\bthe username\/password or api-token inputs\b/g,
-    'KESTRA_USERNAME/KESTRA_PASSWORD or KESTRA_API_TOKEN'
-  ],
-  [
-    /\busername\/password or api-token inputs\b/g,
+    /\b(?:the )?username\/password or api-token inputs\b/g,
     'KESTRA_USERNAME/KESTRA_PASSWORD or KESTRA_API_TOKEN'
   ],
   [/\bthe server input\b/g, '--server (or KESTRA_URL)'],
