@@ -9,7 +9,7 @@ import {
   LOCAL_VALUES
 } from '../../src/cli/flags.js'
 import { cliSettings } from '../../src/cli/settings.js'
-import { usage } from '../../src/cli/usage.js'
+import { usage } from '../../src/cli/flags.js'
 import { defaultOf, type InputName } from '../../src/model/inputs/declared.js'
 import { declaredInputs } from '../../test-support/action-yml.js'
 

@@ -57,9 +57,7 @@ export function settled(
 export interface ApplyKind<C extends ResourceChange = ResourceChange> {
   /** The kind's name (its `DecideKind`'s). */
   readonly name: C['kind']
-  /** Creates or updates the change's resource. */
   write(change: C, api: KestraApi, deploy: DeployContext): Promise<ResourceResult>
-  /** Deletes the change's resource. */
   remove(change: C, api: KestraApi, deploy: DeployContext): Promise<ResourceResult>
 }
 

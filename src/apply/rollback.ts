@@ -394,17 +394,15 @@ export function plansFromRecords(
   const plans = new Map<string, RollbackPlan>()
   for (const [namespace, record] of records) {
     const key = `${record.repository}@${record.deployed}`
-    let plan = plans.get(key)
-    if (!plan) {
-      plan = {
-        repository: record.repository,
-        deployed: record.deployed,
-        items: [],
-        markers: [],
-        unrestorable: []
-      }
-      plans.set(key, plan)
+    const { repository, deployed } = record
+    const plan = plans.get(key) ?? {
+      repository,
+      deployed,
+      items: [],
+      markers: [],
+      unrestorable: []
     }
+    plans.set(key, plan)
     plan.items.push(
       ...record.resources.map((resource) => {
         const kind = kindNamed(kinds, resource.kind)
@@ -465,7 +463,6 @@ export async function recordsOf(
   return records
 }
 
-/** The registered rollback of a kind, by name. */
 function kindNamed(kinds: readonly RollbackKind[], name: string): RollbackKind | undefined {
   return kinds.find((kind) => kind.name === name)
 }

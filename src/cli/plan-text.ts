@@ -1,4 +1,4 @@
-import { resourceName, type Plan, type ResourceChange } from '../model/plan.js'
+import { type Plan, type ResourceChange, resourceName } from '../model/plan.js'
 import {
   countsText,
   deletionsText,
@@ -8,14 +8,17 @@ import {
 } from '../decide/render/headline.js'
 import type { ReportInput } from '../decide/render/input.js'
 import {
+  type InvalidCount,
   invalidCounts,
   kindAbove,
-  kindMarks,
-  type InvalidCount
+  kindMarks
 } from '../decide/render/resource.js'
 import { inert, type Palette } from '../report/terminal-style.js'
 import { ruleCounts } from '../decide/validate/verdict.js'
-import { outcomeCounts, type DeployResult, type DeployStatus } from '../model/result.js'
+import { type DeployResult, type DeployStatus, outcomeCounts } from '../model/result.js'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { resolve, sep } from 'node:path'
+import type { Upgrade } from '../run/upgrade.js'
 
 const MARK: Record<ResourceChange['action'], { sign: string; colour: keyof Palette }> = {
   create: { sign: '+', colour: 'green' },
@@ -201,4 +204,52 @@ function diffLines(diff: string, p: Palette): string[] {
     if (line.startsWith('-')) return p.red(text)
     return line.startsWith('\\') ? p.dim(text) : text
   })
+}
+
+/**
+ * `kestra-gitops upgrade-check`'s list (docs/upgrade.md), compiler-style: `file:line: why`, then the fix,
+ * and one closing line with the counts. With `written`, the mechanical ones are said done.
+ */
+export function upgradeText(upgrade: Upgrade | undefined, written: boolean, p: Palette): string {
+  if (!upgrade) return 'Upgrade readiness was not checked.\n'
+  const { target, flows, loading, items } = upgrade.report
+  const lines = items.map((item) => {
+    const fix = item.mechanical
+      ? written
+        ? 'rewritten in place'
+        : 'mechanical: `kestra-gitops upgrade-check --write` rewrites it'
+      : `manual: see ${item.guide}`
+    const level = item.mechanical && written ? p.green('fixed') : p.red('error')
+    return `${item.file}:${item.line}: ${level}: ${item.message}\n  fix: ${fix}\n`
+  })
+  const manual = items.filter((item) => !item.mechanical)
+  const left = written ? new Set(manual.map((item) => item.file)).size : flows - loading
+  const files = upgrade.rewrites().length
+  const done = written && files > 0 ? ` ${files} file(s) rewritten.` : ''
+  const verdict =
+    left === 0
+      ? `Ready for Kestra ${target}: all ${flows} flow(s) would load${written ? ' now' : ''}.${done}`
+      : `Not ready for Kestra ${target}: ${left} of ${flows} flow(s) would not load${written ? ' after the rewrites' : ''} (${items.length - manual.length} mechanical, ${manual.length} manual refusal(s)).${done}`
+  return `${lines.join('')}${verdict}\n`
+}
+
+/**
+ * Writes each rewritten flow file in place, under `workspace` only, and only when the file still holds
+ * what was checked: a file changed since is left alone and named.
+ */
+export function writeRewrites(workspace: string, upgrade: Upgrade): string[] {
+  const skipped: string[] = []
+  for (const { file, raw, source } of upgrade.rewrites()) {
+    const path = resolve(workspace, file)
+    if (!path.startsWith(resolve(workspace) + sep)) {
+      skipped.push(file)
+      continue
+    }
+    if (readFileSync(path, 'utf8') !== raw) {
+      skipped.push(file)
+      continue
+    }
+    writeFileSync(path, source)
+  }
+  return skipped
 }

@@ -36,12 +36,9 @@ import {
   wantsDetailedExitCode,
   type CliArgs
 } from './args.js'
-import { upgradeText, writeRewrites } from './upgrade.js'
-import { cliWords } from './flags.js'
-import { localRunContext, uncommittedPaths } from './local-context.js'
-import { reportText } from './plan-text.js'
-import { cliSettings, cliWorkspace } from './settings.js'
-import { usage } from './usage.js'
+import { cliWords, usage } from './flags.js'
+import { reportText, upgradeText, writeRewrites } from './plan-text.js'
+import { cliSettings, cliWorkspace, localRunContext, uncommittedPaths } from './settings.js'
 import { CLI_VERSION } from './version.js'
 
 interface CliIo {

@@ -1,11 +1,12 @@
-import { existsSync, realpathSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path'
 import { ConfigError, SettingsFileError } from '../model/errors.js'
 import { parseSettings, readSettingsFile } from '../config/settings.js'
+import { inside, realOrUndefined } from '../config/workspace-links.js'
 import { SETTINGS_FILE_PATHS, type SettingsFile } from '../model/inputs/settings-file.js'
-import { type InputName } from '../model/inputs/declared.js'
-import { type Settings } from '../model/settings.js'
-import { UPGRADE_CHECK, UsageError, type CliArgs } from './args.js'
+import type { InputName } from '../model/inputs/declared.js'
+import type { Settings } from '../model/settings.js'
+import { type CliArgs, UPGRADE_CHECK, UsageError } from './args.js'
 import {
   CREDENTIAL_VARIABLES,
   entryOf,
@@ -14,6 +15,9 @@ import {
   LOCAL_VALUES,
   NOT_LOCAL
 } from './flags.js'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import type { RunContext } from '../model/context.js'
 
 type Env = Record<string, string | undefined>
 
@@ -137,24 +141,100 @@ function localFile(
 
 /** `root` (absolute) as a path relative to `cwd`, following symbolic links when they make it so. */
 function rootInside(root: string, cwd: string): string {
-  const inside = (from: string, to: string) => {
-    const path = relative(from, to)
-    return path === ''
-      ? '.'
-      : path.startsWith(`..${sep}`) || path === '..' || isAbsolute(path)
-        ? undefined
-        : path
+  const real = (path: string) => realOrUndefined(path) ?? resolve(path)
+  for (const [from, to] of [
+    [resolve(cwd), resolve(root)],
+    [real(cwd), real(root)]
+  ] as const) {
+    if (inside(from, to)) return relative(from, to).split(sep).join('/') || '.'
   }
-  const real = (path: string) => {
-    try {
-      return realpathSync(path)
-    } catch {
-      return resolve(path)
-    }
-  }
-  const path = inside(resolve(cwd), resolve(root)) ?? inside(real(cwd), real(root))
-  if (path !== undefined) return path.split(sep).join('/')
   throw new UsageError(
     `--root: '${root}' is not inside the current folder ${cwd}; run kestra-gitops from the repository that holds it (cd there), or give --root relative to it`
   )
+}
+
+const run = promisify(execFile)
+
+interface LocalContextOptions {
+  cwd: string
+  env: Record<string, string | undefined>
+  runnerTemp: string
+  base?: string
+}
+
+/**
+ * A run on a local checkout. Without `base` it is like `workflow_dispatch`: every file counts as
+ * changed. With `base` it is like a push from that ref to HEAD: the committed changes since it
+ * are the changed files and the repository at the base commit is what drift is measured against.
+ */
+export async function localRunContext(options: LocalContextOptions): Promise<RunContext> {
+  const { cwd, env } = options
+  const head = await git(cwd, ['rev-parse', '--verify', 'HEAD^{commit}'])
+  const [owner, repo] = await repositoryName(cwd, env)
+  const context: RunContext = {
+    eventName: 'workflow_dispatch',
+    workspace: cwd,
+    runnerTemp: options.runnerTemp,
+    sha: head ?? '',
+    owner,
+    repo,
+    serverUrl: 'https://github.com',
+    apiUrl: 'https://api.github.com',
+    runId: '',
+    local: true
+  }
+  if (options.base === undefined) return context
+  if (!head) throw new UsageError('--base needs a git repository with at least one commit')
+  // The ref is a single argument after --end-of-options: never an option, never a shell word.
+  if (options.base.startsWith('-'))
+    throw new UsageError(`--base '${options.base}' is not a git ref`)
+  const before = await git(cwd, [
+    'rev-parse',
+    '--verify',
+    '--end-of-options',
+    `${options.base}^{commit}`
+  ])
+  if (!before) throw new UsageError(`--base '${options.base}' names no commit of this repository`)
+  return { ...context, eventName: 'push', push: { before, after: head, ref: '' } }
+}
+
+export async function uncommittedPaths(cwd: string, root: string): Promise<string[]> {
+  const status = await git(cwd, ['status', '--porcelain', '-z', '--', root])
+  return (status ?? '').split('\0').filter(Boolean)
+}
+
+/**
+ * `owner/repo` as the action sees it, so deploy markers written here and in GitHub Actions agree:
+ * GITHUB_REPOSITORY, else the last two path segments of the `origin` remote, else the folder name.
+ */
+async function repositoryName(
+  cwd: string,
+  env: Record<string, string | undefined>
+): Promise<[string, string]> {
+  const fromEnv = /^([^/\s]+)\/([^/\s]+)$/.exec(env.GITHUB_REPOSITORY ?? '')
+  if (fromEnv) return [fromEnv[1]!, fromEnv[2]!]
+  // Userinfo (a token in an https remote) is dropped before anything is taken from the URL.
+  const remote = (await git(cwd, ['config', '--get', 'remote.origin.url']))?.replace(
+    /^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i,
+    '$1'
+  )
+  const fromRemote = /([^/:@\s]+)\/([^/:@\s]+?)(?:\.git)?\/?$/.exec(remote ?? '')
+  if (fromRemote) return [fromRemote[1]!, fromRemote[2]!]
+  const toplevel = await git(cwd, ['rev-parse', '--show-toplevel'])
+  return ['', (toplevel ?? cwd).split(/[\\/]/).pop() ?? '']
+}
+
+/** Trimmed stdout, or undefined when git fails or is missing. */
+async function git(cwd: string, args: string[]): Promise<string | undefined> {
+  try {
+    const { stdout } = await run('git', args, {
+      cwd,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
+    })
+    return stdout.trim() || undefined
+  } catch {
+    return undefined
+  }
 }

@@ -59,7 +59,7 @@ export function confineRoot(workspace: string, root: string): void {
   )
 }
 
-function realOrUndefined(path: string): string | undefined {
+export function realOrUndefined(path: string): string | undefined {
   try {
     return realpathSync(path)
   } catch {
@@ -67,7 +67,8 @@ function realOrUndefined(path: string): string | undefined {
   }
 }
 
-function inside(base: string, path: string): boolean {
+/** Whether `path` is `base` or under it. */
+export function inside(base: string, path: string): boolean {
   const rel = relative(base, path)
   return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`))
 }

@@ -5,20 +5,12 @@ import { ActionError, errorMessage } from '../model/errors.js'
 /** A GitHub API call failed for a reason other than a missing permission. */
 export class GitHubApiError extends ActionError {
   override name = 'GitHubApiError'
-  constructor(
-    readonly operation: string,
-    readonly status: number | undefined,
-    message: string
-  ) {
-    super(`GitHub API: ${operation} failed${status ? ` (HTTP ${status})` : ''}: ${message}`)
-  }
 }
 
 export const COMMENT_PERMISSION_HELP =
   'The token cannot write PR comments. Grant `permissions: pull-requests: write` to the job; ' +
   "fork PRs get a read-only token — see README 'Fork pull requests'."
 
-/** Status of an Octokit RequestError (or anything shaped like one). */
 export function httpStatus(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status
   return typeof status === 'number' ? status : undefined
@@ -48,5 +40,7 @@ export function readAnswer<T>(request: string, schema: z.ZodType<T>, data: unkno
 }
 
 export function apiError(operation: string, error: unknown): GitHubApiError {
-  return new GitHubApiError(operation, httpStatus(error), errorMessage(error))
+  const status = httpStatus(error)
+  const http = status ? ` (HTTP ${status})` : ''
+  return new GitHubApiError(`GitHub API: ${operation} failed${http}: ${errorMessage(error)}`)
 }

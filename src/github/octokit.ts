@@ -80,3 +80,7 @@ export interface RepoClient {
   owner: string
   repo: string
 }
+
+export function repoOf({ owner, repo }: RepoClient): { owner: string; repo: string } {
+  return { owner, repo }
+}

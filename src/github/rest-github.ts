@@ -1,17 +1,18 @@
-import { compareCommits, getFileAtRef, listPullRequestFiles } from './changed-paths.js'
-import { findMergedPullRequest, getPullRequest, openPullRequestsOf } from './pull-requests.js'
 import { createOctokit, type Octokit } from './octokit.js'
 import type { DeploymentsPort } from '../model/deployments-port.js'
 import type { DriftGitHub } from '../model/drift-port.js'
-import type { GitHubPort } from '../model/github.js'
+import type {
+  ChangedPath,
+  ChangedPathList,
+  CompareResult,
+  GitHubPort,
+  PullRequestState
+} from '../model/github.js'
 import type { Settings } from '../model/settings.js'
-import { deploymentReads } from './deployment-reads.js'
-import { deploymentWrites } from './deployment-writes.js'
-import { writeDriftBranch } from './drift-branch.js'
-import { DriftIssues } from './drift-issue.js'
-import { DriftPulls } from './drift-pull.js'
+import { deploymentReads, deploymentWrites } from './deployments.js'
+import { driftIssues, driftPulls, writeDriftBranch } from './drift.js'
 import { z } from 'zod'
-import { apiError, readAnswer } from './errors.js'
+import { apiError, httpStatus, readAnswer } from './errors.js'
 import { StickyComments } from './sticky-comment.js'
 
 const defaultBranch = z.object({ default_branch: z.string() })
@@ -38,8 +39,6 @@ export async function gitHubPorts(
   // The branch and its pull request are written with the pull token, whose refusals name its input.
   const token = settings.pullRequestToken ? 'pull-request-token' : 'github-token'
   const pullClient = { octokit: pullOctokit, token, ...repository } as const
-  const issues = new DriftIssues(client)
-  const pulls = new DriftPulls(pullClient)
   return {
     github: createGitHub(octokit, repository),
     drift: {
@@ -53,35 +52,193 @@ export async function gitHubPorts(
         const read = readAnswer('GET /repos/{owner}/{repo}', defaultBranch, answer.data)
         return read.default_branch
       },
-      keepIssue: (issue) => issues.keep(issue),
-      closeIssue: (marker, label, comment) => issues.close(marker, label, comment),
+      ...driftIssues(client),
       writeBranch: (branch) => writeDriftBranch(pullClient, branch),
-      keepPullRequest: (pull) => pulls.keep(pull),
-      closePullRequest: (head, comment) => pulls.close(head, comment)
+      ...driftPulls(pullClient)
     },
     deployments: { ...deploymentReads(client), ...deploymentWrites(client) }
   }
 }
+
+const PER_PAGE = 100
+/** GitHub lists at most this many files of a pull request. */
+const PR_FILES_CAP = 3000
+/** A compare lists at most this many files. */
+const COMPARE_FILES_CAP = 300
+
+/** A changed file as GitHub lists it: its path, and the one it had before a rename. */
+const changedFile = z
+  .object({ filename: z.string(), previous_filename: z.string().optional() })
+  .transform(({ filename, previous_filename }): ChangedPath =>
+    previous_filename ? { path: filename, previousPath: previous_filename } : { path: filename }
+  )
+
+const comparison = z.object({
+  files: z.array(changedFile).default([]),
+  status: z.enum(['ahead', 'behind', 'diverged', 'identical'])
+})
+
+/** A path's contents: a file's, inline when under 1 MB (anything else, a folder's listing, is no file). */
+const contents = z.union([
+  z.object({
+    type: z.literal('file'),
+    encoding: z.string().optional().catch(undefined),
+    content: z.string().optional().catch(undefined),
+    size: z.number().optional().catch(undefined)
+  }),
+  z.unknown().transform(() => undefined)
+])
+
+/** A pull request's fields the action reads; `repo` is checked by the fork rule (`sameRepository`). */
+const side = z.object({ sha: z.string(), repo: z.unknown().optional() })
+const pull = z
+  .object({ number: z.int(), state: z.string(), head: side, base: side })
+  .transform((pull): PullRequestState => ({
+    number: pull.number,
+    state: pull.state === 'open' ? 'open' : 'closed',
+    headSha: pull.head.sha,
+    baseSha: pull.base.sha,
+    headRepository: pull.head.repo,
+    baseRepository: pull.base.repo
+  }))
+
+/** A pull request a commit belongs to, as GitHub lists it. */
+const associated = z.object({
+  number: z.int(),
+  merged_at: z.string().nullable(),
+  merge_commit_sha: z.string().nullable()
+})
 
 /** The GitHubPort over GitHub's REST API, for one repository. */
 export function createGitHub(
   octokit: Octokit,
   repository: { owner: string; repo: string }
 ): GitHubPort {
-  const client = { octokit, ...repository }
-  const comments = new StickyComments(client)
+  const repo = { owner: repository.owner, repo: repository.repo }
+  const comments = new StickyComments({ octokit, ...repo })
   return {
-    listPullRequestFiles: (pr) => listPullRequestFiles(client, pr),
-    compareCommits: (base, head) => compareCommits(client, base, head),
+    /**
+     * Pages by number and stops on a short page: past the cap GitHub answers empty pages while its Link
+     * header still points further, so following `rel="next"` would only waste requests.
+     */
+    async listPullRequestFiles(pr): Promise<ChangedPathList> {
+      const files: ChangedPath[] = []
+      try {
+        for (let page = 1; files.length < PR_FILES_CAP; page++) {
+          const { data } = await octokit.rest.pulls.listFiles({
+            ...repo,
+            pull_number: pr,
+            per_page: PER_PAGE,
+            page
+          })
+          const listed = readAnswer(
+            'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
+            z.array(changedFile),
+            data
+          )
+          files.push(...listed)
+          if (listed.length < PER_PAGE) break
+        }
+      } catch (error) {
+        throw apiError(`listing the files of pull request #${pr}`, error)
+      }
+      return { files, truncated: files.length >= PR_FILES_CAP }
+    },
+    async compareCommits(base, head): Promise<CompareResult> {
+      let response
+      try {
+        const basehead = `${base}...${head}`
+        response = await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead })
+      } catch (error) {
+        throw apiError(`comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`, error)
+      }
+      const { files, status } = readAnswer(
+        'GET /repos/{owner}/{repo}/compare/{basehead}',
+        comparison,
+        response.data
+      )
+      return { files, truncated: files.length >= COMPARE_FILES_CAP, status }
+    },
     findStickyComment: async (issue, marker) => (await comments.all(issue, marker))[0],
     stickyComments: (issue, marker) => comments.all(issue, marker),
     commentsByThisToken: (issue, marker) => comments.byIdentity(issue, marker),
     upsertStickyComment: (issue, marker, body, seen, sent) =>
       comments.upsert(issue, marker, body, seen, sent),
     updateComment: (id, body) => comments.update(id, body),
-    findMergedPullRequest: (sha) => findMergedPullRequest(client, sha),
-    pullRequest: (number) => getPullRequest(client, number),
-    openPullRequestsOf: (label) => openPullRequestsOf(client, label),
-    getFileAtRef: (path, ref) => getFileAtRef(client, path, ref)
+    /** The merged PR a pushed commit came from: the one whose merge commit it is, else the first merged one. */
+    async findMergedPullRequest(sha) {
+      let pulls: unknown
+      try {
+        const response = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+          ...repo,
+          commit_sha: sha,
+          per_page: 100
+        })
+        pulls = response.data
+      } catch (error) {
+        // 422 "No commit found for SHA": a commit GitHub does not know has no PR.
+        if (httpStatus(error) === 404 || httpStatus(error) === 422) return undefined
+        throw apiError(`finding the pull request of commit ${sha.slice(0, 12)}`, error)
+      }
+      const merged = readAnswer(
+        'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls',
+        z.array(associated),
+        pulls
+      ).filter((pull) => pull.merged_at)
+      return (merged.find((pull) => pull.merge_commit_sha === sha) ?? merged[0])?.number
+    },
+    /** A pull request as GitHub holds it now, or undefined when the repository has none of that number. */
+    async pullRequest(number) {
+      let response
+      try {
+        response = await octokit.rest.pulls.get({ ...repo, pull_number: number })
+      } catch (error) {
+        if (httpStatus(error) === 404) return undefined
+        throw apiError(`reading pull request #${number}`, error)
+      }
+      return readAnswer('GET /repos/{owner}/{repo}/pulls/{pull_number}', pull, response.data)
+    },
+    /** The open pull requests whose head is `label` (`owner:branch`, the listing's documented filter). */
+    async openPullRequestsOf(label) {
+      let response
+      try {
+        response = await octokit.rest.pulls.list({
+          ...repo,
+          state: 'open',
+          head: label,
+          per_page: 100
+        })
+      } catch (error) {
+        throw apiError(`finding the pull requests of ${label}`, error)
+      }
+      return readAnswer('GET /repos/{owner}/{repo}/pulls', z.array(pull), response.data)
+    },
+    /**
+     * A file's bytes at a commit through the contents API (for when the local history is shallow).
+     * Files over 1 MB come back without inline content, so they are fetched again as raw bytes.
+     */
+    async getFileAtRef(path, ref) {
+      const route = 'GET /repos/{owner}/{repo}/contents/{+path}'
+      // `{+path}` keeps the slashes; every segment is encoded here so '#', '?' and '%' stay literal.
+      const params = { ...repo, path: path.split('/').map(encodeURIComponent).join('/'), ref }
+      try {
+        const { data } = await octokit.request(route, params)
+        const entry = readAnswer(route, contents, data)
+        if (!entry) return undefined
+        if (entry.encoding === 'base64' && (entry.content || entry.size === 0)) {
+          return new Uint8Array(Buffer.from(entry.content ?? '', 'base64'))
+        }
+        const raw = await octokit.request(route, {
+          ...params,
+          mediaType: { format: 'raw' },
+          request: { parseSuccessResponseBody: false }
+        })
+        const body = raw.data as unknown as ReadableStream
+        return new Uint8Array(await new Response(body).arrayBuffer())
+      } catch (error) {
+        if (httpStatus(error) === 404) return undefined
+        throw apiError(`reading ${path} at ${ref.slice(0, 12)}`, error)
+      }
+    }
   }
 }

@@ -7,8 +7,8 @@ import {
   readAnswer
 } from './errors.js'
 import type { AuthoredComments, CommentOutcome, StickyComment } from '../model/github.js'
-import type { RepoClient } from './octokit.js'
-import { truncateCommentBody } from './truncate-comment.js'
+import { repoOf, type RepoClient } from './octokit.js'
+import { scanLines, type Fence } from '../model/markdown/fence.js'
 import { ACTIONS_BOT_LOGIN, tokenLogin, viewerLogin } from './identity.js'
 
 /** An author as GitHub names one (null: a deleted account). */
@@ -23,8 +23,6 @@ const comment = z.object({
 })
 type ListedComment = z.infer<typeof comment>
 
-const UPDATE = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}'
-
 /**
  * The one comment per issue and marker (docs/comment.md#sticky-comment): found by the marker on its
  * first line and a bot (or this token's own user) as author, across all pages; updated in place;
@@ -36,7 +34,6 @@ export class StickyComments {
 
   constructor(private readonly client: RepoClient) {}
 
-  /** Our comments with the marker, oldest first. */
   async all(issue: number, marker: string): Promise<StickyComment[]> {
     try {
       return (await this.matching(issue, marker)).map(toSticky)
@@ -105,16 +102,7 @@ export class StickyComments {
   }
 
   async update(id: number, body: string): Promise<CommentOutcome> {
-    return this.guard(`updating comment ${id}`, async () => {
-      const updated = await this.send(body, UPDATE, (text) =>
-        this.client.octokit.rest.issues.updateComment({
-          ...this.repo(),
-          comment_id: id,
-          body: text
-        })
-      )
-      return outcome('updated', updated)
-    })
+    return this.guard(`updating comment ${id}`, async () => this.patch(id, body))
   }
 
   private async guard(
@@ -131,14 +119,7 @@ export class StickyComments {
 
   private async rewrite(comment: ListedComment, text: string): Promise<CommentOutcome> {
     if (comment.body === text) return outcome('unchanged', comment)
-    const updated = await this.send(text, UPDATE, (body) =>
-      this.client.octokit.rest.issues.updateComment({
-        ...this.repo(),
-        comment_id: comment.id,
-        body
-      })
-    )
-    return outcome('updated', updated)
+    return this.patch(comment.id, text)
   }
 
   /** The comment `id` rewritten; undefined when it is gone (deleted since it was seen). */
@@ -148,24 +129,35 @@ export class StickyComments {
     sent?: () => void
   ): Promise<CommentOutcome | undefined> {
     try {
-      const updated = await this.send(text, UPDATE, (body) =>
-        this.client.octokit.rest.issues.updateComment({
-          ...this.repo(),
-          comment_id: id,
-          body,
-          ...(sent && { request: { sent } })
-        })
-      )
-      return outcome('updated', updated)
+      return await this.patch(id, text, sent)
     } catch (error) {
       if (httpStatus(error) === 404) return undefined
       throw error
     }
   }
 
+  private async patch(id: number, text: string, sent?: () => void): Promise<CommentOutcome> {
+    const updated = await this.send(
+      text,
+      'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
+      (body) =>
+        this.client.octokit.rest.issues.updateComment({
+          ...repoOf(this.client),
+          comment_id: id,
+          body,
+          ...(sent && { request: { sent } })
+        })
+    )
+    return outcome('updated', updated)
+  }
+
   private async create(issue: number, text: string): Promise<ListedComment> {
     return this.send(text, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', (body) =>
-      this.client.octokit.rest.issues.createComment({ ...this.repo(), issue_number: issue, body })
+      this.client.octokit.rest.issues.createComment({
+        ...repoOf(this.client),
+        issue_number: issue,
+        body
+      })
     )
   }
 
@@ -192,7 +184,7 @@ export class StickyComments {
     for (const comment of comments) {
       try {
         await this.client.octokit.rest.issues.deleteComment({
-          ...this.repo(),
+          ...repoOf(this.client),
           comment_id: comment.id
         })
       } catch (error) {
@@ -231,7 +223,7 @@ export class StickyComments {
       'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
       z.array(comment),
       await this.client.octokit.paginate(route, {
-        ...this.repo(),
+        ...repoOf(this.client),
         issue_number: issue,
         per_page: 100
       })
@@ -241,10 +233,6 @@ export class StickyComments {
 
   private async isOurs(comment: ListedComment): Promise<boolean> {
     return authoredByTheAction(comment.user, () => (this.viewer ??= viewerLogin(this.client)))
-  }
-
-  private repo() {
-    return { owner: this.client.owner, repo: this.client.repo }
   }
 }
 
@@ -281,4 +269,79 @@ function isBodyTooLong(error: unknown): boolean {
   if (httpStatus(error) !== 422) return false
   const data = (error as { response?: { data?: unknown } }).response?.data
   return /too long/i.test(`${(error as Error).message} ${JSON.stringify(data ?? '')}`)
+}
+
+/** Comfortably under GitHub's 65,536 limit, whatever unit GitHub counts in. */
+const SAFE_COMMENT_LENGTH = 60_000
+
+export const TRUNCATION_NOTE =
+  '…*[Comment truncated: GitHub limits comments to 65,536 characters. The job summary holds the full plan.]*'
+
+/** Hidden machine-readable lines (the marker, the plan fingerprint) survive truncation. */
+const HIDDEN_LINE = /^<!-- kestra-gitops[\w-]*:.*-->$/
+
+interface LineState {
+  /** The fence still open after this line. */
+  fence?: Fence
+  /** `<details>` still open after this line. */
+  details: number
+  /** The line is Markdown text (not inside a fenced block). */
+  outsideFence: boolean
+}
+
+/**
+ * Last-resort shortening of a comment body that GitHub rejected as too long. The renderer already keeps
+ * bodies under the limit; this only guarantees the retry is accepted and still renders correctly.
+ */
+export function truncateCommentBody(body: string, maxLength = SAFE_COMMENT_LENGTH): string {
+  if (body.length <= maxLength) return body
+  const lines = body.split('\n')
+  const states = scan(lines)
+  const hiddenAfter = hiddenLengthsFrom(lines, states)
+  let keep = 0
+  let length = 0
+  for (; keep < lines.length; keep++) {
+    const next = length + lines[keep].length + 1
+    const tail = closers(states[keep]).length + TRUNCATION_NOTE.length + hiddenAfter[keep + 1] + 2
+    if (next + tail > maxLength) break
+    length = next
+  }
+  const head = lines.slice(0, keep).join('\n')
+  const closing = keep > 0 ? closers(states[keep - 1]) : ''
+  const hidden = keptHiddenLines(lines, states, keep)
+  return `${head}${closing}\n\n${TRUNCATION_NOTE}${hidden}`
+}
+
+function scan(lines: string[]): LineState[] {
+  let details = 0
+  return scanLines(lines.join('\n')).map(({ text: line, inFence, open }) => {
+    if (inFence) return { fence: open, details, outsideFence: false }
+    details += (line.match(/<details[\s>]/gi) ?? []).length
+    details = Math.max(0, details - (line.match(/<\/details>/gi) ?? []).length)
+    return { details, outsideFence: true }
+  })
+}
+
+function closers(state: LineState): string {
+  let text = state.fence ? `\n${state.fence.char.repeat(state.fence.length)}` : ''
+  for (let i = 0; i < state.details; i++) text += '\n\n</details>'
+  return text
+}
+
+/** hiddenLengthsFrom(...)[i]: the length the hidden lines from line i on add to the output. */
+function hiddenLengthsFrom(lines: string[], states: LineState[]): number[] {
+  const lengths = new Array<number>(lines.length + 1).fill(0)
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const hidden = states[i].outsideFence && HIDDEN_LINE.test(lines[i])
+    lengths[i] = lengths[i + 1] + (hidden ? lines[i].length + 1 : 0)
+  }
+  return lengths
+}
+
+function keptHiddenLines(lines: string[], states: LineState[], from: number): string {
+  let text = ''
+  for (let i = from; i < lines.length; i++) {
+    if (states[i].outsideFence && HIDDEN_LINE.test(lines[i])) text += `\n${lines[i]}`
+  }
+  return text
 }

@@ -36,7 +36,7 @@ interface AfterDeploy {
 }
 
 type AfterDeployArgs = {
-  settings: Pick<Settings, 'smokeTimeoutSeconds' | 'rollback' | 'server' | 'tenant' | 'concurrency'>
+  settings: Pick<Settings, 'smokeTimeoutSeconds' | 'rollback' | 'concurrency'>
   target: Pick<Target, 'smokeFlows'>
   ports: Pick<RunPorts, 'reporter' | 'edge'>
   kestra: KestraServer

@@ -22,8 +22,7 @@ import { ignoredPaths, readCommitPaths, readServerFiles } from '../gather/read-d
 import { readBackOf } from '../gather/repo/read-back.js'
 import { applyMode, type ApplyModeArgs } from './apply-mode.js'
 import { runUrl } from './plan-mode.js'
-import type { RunPorts } from './ports.js'
-import type { BranchOutcome, DriftGitHub } from '../model/drift-port.js'
+import type { DriftGitHub } from '../model/drift-port.js'
 
 /** Room for the drift section in the job summary (GitHub takes 1 MiB per step; the plan comes first). */
 const SUMMARY_DRIFT_BUDGET = 300_000
@@ -235,12 +234,18 @@ async function writePullRequest(
     trailer: driftCommitTrailer(settings.commentKey),
     writes: tree.writes
   })
-  if (
-    written.status === 'forbidden' ||
-    written.status === 'foreign' ||
-    written.status === 'empty'
-  ) {
-    reportUnwritten(ports.reporter, written, branch)
+  if (written.status === 'forbidden' || written.status === 'foreign') {
+    ports.reporter.warning(
+      written.status === 'forbidden'
+        ? written.message
+        : `The drift branch ${branch} has commits that the action did not write: it is left as it is. Merge or close its pull request, or delete the branch, and the next run writes it again.`
+    )
+    return undefined
+  }
+  if (written.status === 'empty') {
+    ports.reporter.info(
+      'Nothing of the drift can be brought back to the repository: no pull request.'
+    )
     return undefined
   }
   ports.reporter.info(`Drift branch ${branch}: ${written.status} (${written.sha.slice(0, 7)}).`)
@@ -265,21 +270,6 @@ async function writePullRequest(
   ports.edge.learn([pull.url])
   ports.reporter.info(`Drift pull request ${pull.status}: ${pull.url}`)
   return pull.url
-}
-
-/** Why the drift branch was not written, as a warning (or a note when there is nothing to write). */
-function reportUnwritten(
-  reporter: RunPorts['reporter'],
-  outcome: Exclude<BranchOutcome, { status: 'written' | 'unchanged' }>,
-  branch: string
-): void {
-  if (outcome.status === 'forbidden') reporter.warning(outcome.message)
-  else if (outcome.status === 'foreign') {
-    reporter.warning(
-      `The drift branch ${branch} has commits that the action did not write: it is left as it is. Merge or close its pull request, or delete the branch, and the next run writes it again.`
-    )
-  } else
-    reporter.info('Nothing of the drift can be brought back to the repository: no pull request.')
 }
 
 function reportInput(

@@ -66,13 +66,8 @@ async function executeTargets(
     return execute(settings, target(), context, withSection(ports, noPreviewSection(why)), reads)
   }
   const preview = await deployPreview(settings, context, { ...ports, kestra: ports.kestra! }, reads)
-  const outcome = await execute(
-    settings,
-    target(),
-    context,
-    withSection(ports, preview.section),
-    reads
-  )
+  const withPreview = withSection(ports, preview.section)
+  const outcome = await execute(settings, target(), context, withPreview, reads)
   return { ...outcome, failure: outcome.failure ?? preview.failure }
 }
 

@@ -1,17 +1,22 @@
 import { flowKey } from '../model/targets.js'
 import type { KestraServer } from '../kestra/api.js'
 import { errorMessage } from '../model/errors.js'
-import type { CallEdge } from '../kinds/index.js'
-import { checkNames } from '../kinds/index.js'
 import type { NameListings, NameReference } from '../model/names.js'
 import { valueOfEnded, type Outcome } from '../model/outcome.js'
-import { withReview } from '../kinds/index.js'
-import { callSites, changedContracts, reviewContracts, type CallSite } from '../kinds/index.js'
+import {
+  callSites,
+  changedContracts,
+  checkNames,
+  readPinnedRevisions,
+  reviewContracts,
+  withReview,
+  type CallEdge,
+  type CallSite
+} from '../kinds/index.js'
 import type { FlowChange, Plan, UnfinishedExecution, UnfinishedReading } from '../model/plan.js'
 import { parseFlowFile } from '../model/flow-file.js'
 import type { FlowFile, RepoModel } from '../model/repository.js'
 import type { Reporter } from '../report/reporter.js'
-import { readPinnedRevisions } from '../kinds/index.js'
 import type { ActualNamespace } from '../model/plan-input.js'
 import type { Finding } from '../model/finding.js'
 import { unfinishedText } from '../decide/render/headline.js'
