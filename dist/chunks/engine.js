@@ -2,7 +2,7 @@ import { statSync, readdirSync, readFileSync, realpathSync, lstatSync, openSync,
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { resolve as resolve$1, relative, sep, join, isAbsolute, posix, dirname, basename } from 'node:path';
-import { u as unknown, a as array, o as object, s as string, b as undiciExports, l as looseObject, r as record, n as number, d as distExports, Z as ZipDeflate, c as Zip, _ as _enum, t as tuple, i as int, e as boolean$1, f as literal, g as discriminatedUnion, p as picomatch, h as strictObject, j as structuredPatch, k as formatPatch, F as FILE_HEADERS_ONLY, m as ajvExports, q as j, v as preprocess, w as parsePatch, x as reversePatch, y as characterEntities, z as union, A as retry, B as throttling, C as summary, D as setOutput, E as setSecret, G as getInput } from './vendor.js';
+import { u as unknown, a as array, o as object, s as string, b as undiciExports, l as looseObject, r as record, n as number, d as distExports, Z as ZipDeflate, c as Zip, _ as _enum, t as tuple, i as int, e as boolean$1, f as literal, g as discriminatedUnion, p as picomatch, h as strictObject, j as structuredPatch, k as formatPatch, F as FILE_HEADERS_ONLY, m as ajvExports, q as j, v as preprocess, w as parsePatch, x as reversePatch, y as characterEntities, z as retry, A as throttling, B as union, C as summary, D as setOutput, E as setSecret, G as getInput } from './vendor.js';
 import { promisify, TextDecoder as TextDecoder$1, parseArgs as parseArgs$1 } from 'node:util';
 import { execFile, spawn } from 'node:child_process';
 import { isUtf8 } from 'node:buffer';
@@ -69,9 +69,8 @@ function canonicalJson(value) {
     if (Array.isArray(value))
         return `[${value.map(canonicalJson).join(',')}]`;
     if (isRecord(value)) {
-        const record = value;
-        const keys = Object.keys(record).sort();
-        return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
+        const keys = Object.keys(value).sort();
+        return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`).join(',')}}`;
     }
     return JSON.stringify(value) ?? 'null';
 }
@@ -314,7 +313,7 @@ class EventLoopYielder {
         return this.clock.now() - this.last >= this.everyMs;
     }
     async breathe() {
-        while (this.clock.now() - this.last >= this.everyMs) {
+        while (this.due()) {
             await new Promise((resume) => {
                 this.waiting.push(resume);
                 this.askTurn();
@@ -822,14 +821,15 @@ function pathSegment(value) {
 const PAGE$1 = 500;
 const EARLIEST_START = '1970-01-01T00:00:00Z';
 const SECRETS_REMEDY = 'a review checks at most 20,000 secret names: remove secrets nothing uses';
-const MAX_PAGES$2 = 40;
-async function readPages(http, listing, item) {
+const MAX_PAGES = 40;
+async function readPages(http, asked, item) {
+    const listing = { ...DEFAULT_PAGES, ...asked };
     const found = new Map();
     for (let page = 1; page <= listing.maxPages; page++) {
         const response = await http.send({
             method: 'GET',
             path: listing.path,
-            route: listing.route,
+            route: listing.route ?? listing.path.replace(/\/namespaces\/[^/]+/, '/namespaces/{namespace}'),
             query: { ...listing.query, page: String(page), size: String(listing.size) },
             ...(listing.missing && { allow: [404] }),
             ...(listing.deadline !== undefined && { deadline: listing.deadline })
@@ -858,6 +858,8 @@ async function readPages(http, listing, item) {
     }
     throw new UnendedListingError(`Kestra's ${listing.name} did not end: ${listing.maxPages} full pages of ${listing.size} were read (${found.size} items) and it still went on. Nothing was decided on a part of it; ${listing.remedy}, or check that the server (or a proxy in front of it) honours the page and size parameters of ${listing.path}.`);
 }
+const DEFAULT_PAGES = { size: 100, maxPages: 100 };
+const LISTED_AT_MOST = DEFAULT_PAGES.size * DEFAULT_PAGES.maxPages;
 const paged = object({
     results: array(unknown()),
     total: number().optional().catch(undefined)
@@ -920,73 +922,18 @@ function searchesOf(groups) {
         flowIds: [...search.flowIds]
     }));
 }
-class ListingsEndpoint {
-    http;
-    constructor(http) {
-        this.http = http;
-    }
-    async secretNames() {
-        return this.paged({ name: 'secrets listing', remedy: SECRETS_REMEDY, path: '/secrets', query: {}, key: byKey }, byKey);
-    }
-    async namespaceSecretNames(namespace) {
-        return this.paged({
-            name: `secrets listing of ${namespace}`,
-            remedy: SECRETS_REMEDY,
-            path: `/namespaces/${pathSegment(namespace)}/secrets`,
-            query: {},
-            key: byKey
-        }, byKey);
-    }
-    async inheritedSecretNames(namespace) {
-        const response = await this.http.send({
-            method: 'GET',
-            path: `/namespaces/${pathSegment(namespace)}/inherited-secrets`,
-            route: '/namespaces/{namespace}/inherited-secrets'
-        });
-        const names = record(string(), array(unknown()).catch([]));
-        return Object.values(readAnswer$1(response, names, 'names by namespace'))
-            .flat()
-            .filter((name) => typeof name === 'string');
-    }
-    async kvKeys(namespaces) {
-        const listing = {
-            name: 'KV listing',
-            remedy: 'a review checks at most 20,000 keys of the namespaces it deploys: remove keys no flow reads',
-            path: '/kv',
-            query: { 'filters[namespace][IN]': namespaces.join(',') },
-            key: (row) => {
-                const namespace = named$1.safeParse(row).data?.namespace;
-                return namespace === undefined ? undefined : `${namespace} ${byKey(row)}`;
-            }
-        };
-        return this.paged(listing, (item) => {
-            const entry = named$1.safeParse(item).data;
-            return (entry && {
-                ...(entry.namespace !== undefined && { namespace: entry.namespace }),
-                key: entry.key
-            });
-        });
-    }
-    async namespaceKvKeys(namespace) {
-        const response = await this.http.send({
-            method: 'GET',
-            path: `/namespaces/${pathSegment(namespace)}/kv`,
-            route: '/namespaces/{namespace}/kv'
-        });
-        return readJsonArray(response).flatMap((item) => byKey(item) ?? []);
-    }
-    async executionsOf(groups, states, legacy) {
-        const wanted = new Set(groups.flatMap(({ namespace, flowIds }) => flowIds.map((id) => `${namespace} ${id}`)));
-        const found = legacy
-            ? await Promise.all(groups.map((group) => this.legacyExecutions(group, states)))
-            : await Promise.all(searchesOf(groups).map((search) => this.searchExecutions(search, states, groups)));
-        const byId = new Map(found.flat().map((execution) => [execution.id, execution]));
-        return [...byId.values()].filter((execution) => wanted.has(`${execution.namespace} ${execution.flowId}`));
-    }
-    async searchExecutions(search, states, groups) {
-        const { namespaces, flowIds } = search;
+function listingsApi(http) {
+    const paged = (listing, item) => readPages(http, { ...listing, size: PAGE$1, maxPages: MAX_PAGES }, item);
+    const executionSearch = (namespaces, query) => paged({
+        name: `executions search of ${namespaces.join(', ')}`,
+        remedy: `more than ${MAX_PAGES * PAGE$1} executions not finished were found for the flows this deploy updates or deletes in ${namespaces.join(', ')}: let them end (or kill them) before deploying`,
+        path: '/executions/search',
+        query,
+        key: (row) => rowId.safeParse(row).data?.id
+    }, (row, response) => toExecution(Array.isArray(row) ? undefined : row, response, 'an item of the answer'));
+    const searchExecutions = async ({ namespaces, flowIds }, states, groups) => {
         try {
-            return await this.executionSearch(namespaces, {
+            return await executionSearch(namespaces, {
                 'filters[namespace][IN]': namespaces.join(','),
                 'filters[flowId][IN]': flowIds.join(','),
                 'filters[state][IN]': states.join(','),
@@ -996,7 +943,7 @@ class ListingsEndpoint {
         catch (error) {
             if (!(error instanceof UnendedListingError) || namespaces.length === 1)
                 throw error;
-            const alone = namespaces.map((namespace) => this.executionsOf(groups
+            const alone = namespaces.map((namespace) => executionsOf(groups
                 .filter((group) => group.namespace === namespace)
                 .map((group) => ({
                 namespace,
@@ -1004,32 +951,83 @@ class ListingsEndpoint {
             })), states, false));
             return (await Promise.all(alone)).flat();
         }
-    }
-    async legacyExecutions({ namespace, flowIds }, states) {
-        return this.executionSearch([namespace], {
-            namespace,
-            ...(flowIds.length === 1 && { flowId: flowIds[0] }),
-            state: states,
-            startDate: EARLIEST_START
-        });
-    }
-    executionSearch(namespaces, query) {
-        return this.paged({
-            name: `executions search of ${namespaces.join(', ')}`,
-            remedy: `more than ${MAX_PAGES$2 * PAGE$1} executions not finished were found for the flows this deploy updates or deletes in ${namespaces.join(', ')}: let them end (or kill them) before deploying`,
-            path: '/executions/search',
-            query,
-            key: (row) => rowId.safeParse(row).data?.id
-        }, executionOf);
-    }
-    async paged(listing, item) {
-        return readPages(this.http, {
-            ...listing,
-            route: listing.path.replace(/\/namespaces\/[^/]+/, '/namespaces/{namespace}'),
-            size: PAGE$1,
-            maxPages: MAX_PAGES$2
-        }, item);
-    }
+    };
+    const executionsOf = async (groups, states, legacy) => {
+        const wanted = new Set(groups.flatMap(({ namespace, flowIds }) => flowIds.map((id) => `${namespace} ${id}`)));
+        const found = legacy
+            ? await Promise.all(groups.map(({ namespace, flowIds }) => executionSearch([namespace], {
+                namespace,
+                ...(flowIds.length === 1 && { flowId: flowIds[0] }),
+                state: states,
+                startDate: EARLIEST_START
+            })))
+            : await Promise.all(searchesOf(groups).map((search) => searchExecutions(search, states, groups)));
+        const byId = new Map(found.flat().map((execution) => [execution.id, execution]));
+        return [...byId.values()].filter((execution) => wanted.has(`${execution.namespace} ${execution.flowId}`));
+    };
+    return {
+        executionsOf,
+        secretNames: () => paged({
+            name: 'secrets listing',
+            remedy: SECRETS_REMEDY,
+            path: '/secrets',
+            query: {},
+            key: byKey
+        }, byKey),
+        namespaceSecretNames: (namespace) => paged({
+            name: `secrets listing of ${namespace}`,
+            remedy: SECRETS_REMEDY,
+            path: `/namespaces/${pathSegment(namespace)}/secrets`,
+            query: {},
+            key: byKey
+        }, byKey),
+        async inheritedSecretNames(namespace) {
+            const response = await http.send({
+                method: 'GET',
+                path: `/namespaces/${pathSegment(namespace)}/inherited-secrets`,
+                route: '/namespaces/{namespace}/inherited-secrets'
+            });
+            const names = record(string(), array(unknown()).catch([]));
+            return Object.values(readAnswer$1(response, names, 'names by namespace'))
+                .flat()
+                .filter((name) => typeof name === 'string');
+        },
+        kvKeys: (namespaces) => paged({
+            name: 'KV listing',
+            remedy: 'a review checks at most 20,000 keys of the namespaces it deploys: remove keys no flow reads',
+            path: '/kv',
+            query: { 'filters[namespace][IN]': namespaces.join(',') },
+            key: (row) => {
+                const namespace = named$1.safeParse(row).data?.namespace;
+                return namespace === undefined ? undefined : `${namespace} ${byKey(row)}`;
+            }
+        }, (item) => {
+            const entry = named$1.safeParse(item).data;
+            return (entry && {
+                ...(entry.namespace !== undefined && { namespace: entry.namespace }),
+                key: entry.key
+            });
+        }),
+        async namespaceKvKeys(namespace) {
+            const response = await http.send({
+                method: 'GET',
+                path: `/namespaces/${pathSegment(namespace)}/kv`,
+                route: '/namespaces/{namespace}/kv'
+            });
+            return readJsonArray(response).flatMap((item) => byKey(item) ?? []);
+        },
+        async namespacesStartingWith(prefix) {
+            const ids = await readPages(http, {
+                name: `namespaces search for ${prefix}`,
+                remedy: `more than ${LISTED_AT_MOST} namespaces start with ${prefix}: remove them with Kestra's own tools`,
+                path: '/namespaces/search',
+                route: '/namespaces/search',
+                query: { q: prefix },
+                key: namespaceId
+            }, namespaceId);
+            return [...new Set(ids.filter((id) => id.startsWith(prefix)))].sort();
+        }
+    };
 }
 const named$1 = object({ key: string(), namespace: string().optional().catch(undefined) });
 function byKey(row) {
@@ -1051,41 +1049,18 @@ const executionAnswer = object({
     }))
         .default([])
 });
-function executionOf(raw, response) {
-    const read = executionAnswer.safeParse(raw);
+function toExecution(raw, response, what = 'the answer') {
+    const read = executionAnswer.safeParse(Array.isArray(raw) ? raw[0] : raw);
     if (!read.success) {
-        throw unreadableAnswer(response, 'an item of the answer is not an execution (no id, namespace, flowId or state)');
+        throw unreadableAnswer(response, `${what} is not an execution (no id, namespace, flowId or state)`);
     }
-    const { id, namespace, flowId, state } = read.data;
+    const { state, ...execution } = read.data;
     return {
-        id,
-        namespace,
-        flowId,
+        ...execution,
         state: state.current,
         ...(state.startDate && { startDate: state.startDate }),
-        labels: []
+        ...(state.endDate && { endDate: state.endDate })
     };
-}
-const NAMESPACES_PAGE_SIZE = 100;
-const NAMESPACES_MAX_PAGES = 100;
-class NamespacesEndpoint {
-    http;
-    constructor(http) {
-        this.http = http;
-    }
-    async startingWith(prefix) {
-        const ids = await readPages(this.http, {
-            name: `namespaces search for ${prefix}`,
-            remedy: `more than ${NAMESPACES_MAX_PAGES * NAMESPACES_PAGE_SIZE} namespaces start with ${prefix}: remove them with Kestra's own tools`,
-            path: '/namespaces/search',
-            route: '/namespaces/search',
-            query: { q: prefix },
-            size: NAMESPACES_PAGE_SIZE,
-            maxPages: NAMESPACES_MAX_PAGES,
-            key: namespaceId
-        }, namespaceId);
-        return [...new Set(ids.filter((id) => id.startsWith(prefix)))].sort();
-    }
 }
 function namespaceId(row) {
     return rowId.safeParse(row).data?.id;
@@ -1214,8 +1189,6 @@ function parsedJson(text) {
 }
 
 const YAML$2 = { 'content-type': 'application/x-yaml' };
-const PAGE_SIZE$1 = 100;
-const MAX_PAGES$1 = 100;
 const dashboardAnswer = object({
     id: string(),
     title: unknown().optional(),
@@ -1224,90 +1197,77 @@ const dashboardAnswer = object({
     charts: unknown().optional(),
     sourceCode: string().optional().catch(undefined)
 });
-class DashboardsEndpoint {
-    http;
-    constructor(http) {
-        this.http = http;
-    }
-    async list() {
-        return readPages(this.http, {
+function dashboardsApi(http) {
+    const one = (id) => ({
+        path: `/dashboards/${pathSegment(id)}`,
+        route: '/dashboards/{id}'
+    });
+    return {
+        listDashboards: () => readPages(http, {
             name: 'dashboards listing',
-            remedy: `a repository manages at most ${MAX_PAGES$1 * PAGE_SIZE$1} dashboards: delete the ones no one uses`,
+            remedy: `a repository manages at most ${LISTED_AT_MOST} dashboards: delete the ones no one uses`,
             path: '/dashboards',
-            route: '/dashboards',
             query: { sort: 'id:asc' },
-            size: PAGE_SIZE$1,
-            maxPages: MAX_PAGES$1,
             key: (row) => rowId.safeParse(row).data?.id,
             missing: true
-        }, toDashboard);
-    }
-    async get(id) {
-        const response = await this.http.send({
-            method: 'GET',
-            path: `/dashboards/${pathSegment(id)}`,
-            route: '/dashboards/{id}',
-            allow: [404]
-        });
-        return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response);
-    }
-    async create(source) {
-        const response = await this.http.send({
-            method: 'POST',
-            path: '/dashboards',
-            route: '/dashboards',
-            headers: YAML$2,
-            body: source,
-            allow: [422]
-        });
-        if (response.status < 400)
-            return { created: true };
-        const error = responseError(response);
-        if (!/already exists/i.test(error.serverMessage))
-            throw error;
-        return { created: false, retried: response.attempts > 1 };
-    }
-    async update(id, source) {
-        const response = await this.http.send({
-            method: 'PUT',
-            path: `/dashboards/${pathSegment(id)}`,
-            route: '/dashboards/{id}',
-            headers: YAML$2,
-            body: source,
-            allow: [404]
-        });
-        return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response);
-    }
-    async delete(id) {
-        const response = await this.http.send({
-            method: 'DELETE',
-            path: `/dashboards/${pathSegment(id)}`,
-            route: '/dashboards/{id}',
-            allow: [404, 409]
-        });
-        if (response.status === 409 && !/doesn't exist/i.test(responseError(response).serverMessage)) {
-            throw responseError(response);
+        }, toDashboard),
+        async getDashboard(id) {
+            const response = await http.send({ method: 'GET', ...one(id), allow: [404] });
+            return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response);
+        },
+        async createDashboard(source) {
+            const response = await http.send({
+                method: 'POST',
+                path: '/dashboards',
+                route: '/dashboards',
+                headers: YAML$2,
+                body: source,
+                allow: [422]
+            });
+            if (response.status < 400)
+                return { created: true };
+            const error = responseError(response);
+            if (!/already exists/i.test(error.serverMessage))
+                throw error;
+            return { created: false, retried: response.attempts > 1 };
+        },
+        async updateDashboard(id, source) {
+            const response = await http.send({
+                method: 'PUT',
+                ...one(id),
+                headers: YAML$2,
+                body: source,
+                allow: [404]
+            });
+            return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response);
+        },
+        async deleteDashboard(id) {
+            const response = await http.send({ method: 'DELETE', ...one(id), allow: [404, 409] });
+            if (response.status === 409 &&
+                !/doesn't exist/i.test(responseError(response).serverMessage)) {
+                throw responseError(response);
+            }
+            return response.status < 400 || response.attempts > 1;
+        },
+        async validateDashboard(source) {
+            const response = await http.send({
+                method: 'POST',
+                path: '/dashboards/validate',
+                route: '/dashboards/validate',
+                readOnly: true,
+                headers: YAML$2,
+                body: source
+            });
+            const text = new TextDecoder().decode(response.body);
+            const answer = parsedJson(text);
+            const verdict = answer === undefined
+                ? { readable: false, why: 'it is not JSON' }
+                : readVerdict(answer);
+            if (!verdict.readable)
+                return { errors: [], unreadable: unreadableVerdict(verdict.why, text) };
+            return { errors: verdict.errors };
         }
-        return response.status < 400 || response.attempts > 1;
-    }
-    async validate(source) {
-        const response = await this.http.send({
-            method: 'POST',
-            path: '/dashboards/validate',
-            route: '/dashboards/validate',
-            readOnly: true,
-            headers: YAML$2,
-            body: source
-        });
-        const text = new TextDecoder().decode(response.body);
-        const answer = parsedJson(text);
-        const verdict = answer === undefined
-            ? { readable: false, why: 'it is not JSON' }
-            : readVerdict(answer);
-        if (!verdict.readable)
-            return { errors: [], unreadable: unreadableVerdict(verdict.why, text) };
-        return { errors: verdict.errors };
-    }
+    };
 }
 function toDashboard(value, response) {
     const row = dashboardAnswer.safeParse(value);
@@ -1368,56 +1328,53 @@ function sorted(value) {
 
 const SEARCH_PAGE = 25;
 const SEARCH_PAGES = 20;
-class ExecutionsEndpoint {
-    http;
-    constructor(http) {
-        this.http = http;
-    }
-    async start(namespace, id, inputs, options) {
-        const { contentType, body } = await formBody(inputs);
-        const response = await this.http.send({
-            method: 'POST',
-            path: `/executions/${pathSegment(namespace)}/${pathSegment(id)}`,
-            route: '/executions/{namespace}/{id}',
-            query: { labels: options.labels.map(([key, value]) => `${key}:${value}`) },
-            headers: { 'content-type': contentType },
-            body,
-            deadline: options.deadline,
-            once: true
-        });
-        return toExecution(readJson(response), response);
-    }
-    async get(executionId, deadline) {
-        const response = await this.http.send({
-            method: 'GET',
-            path: `/executions/${pathSegment(executionId)}`,
-            route: '/executions/{executionId}',
-            allow: [404],
-            deadline
-        });
-        return response.status === 404 ? undefined : toExecution(readJson(response), response);
-    }
-    async search(query, deadline) {
-        const version = parseVersion((await this.http.info()).version);
-        const [major, minor] = version ?? [Infinity, 0];
-        const legacy = major === 0 || (major === 1 && minor === 0);
-        const found = await readPages(this.http, {
-            name: `executions search of ${query.namespace}.${query.flowId}`,
-            remedy: `a run's labels name a handful of executions, yet more than ${SEARCH_PAGES * SEARCH_PAGE} answered`,
-            path: '/executions/search',
-            route: '/executions/search',
-            query: legacy ? legacyFilters(query) : queryFilters(query),
-            size: SEARCH_PAGE,
-            maxPages: SEARCH_PAGES,
-            key: (row) => rowId.safeParse(row).data?.id,
-            deadline
-        }, toExecution);
-        return found
-            .filter((execution) => execution.namespace === query.namespace &&
-            execution.flowId === query.flowId &&
-            query.labels.every(([key, value]) => execution.labels.some(([k, v]) => k === key && v === value)))
-            .sort((a, b) => Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? ''));
-    }
+function executionsApi(http) {
+    return {
+        async startExecution(namespace, id, inputs, options) {
+            const { contentType, body } = await formBody(inputs);
+            const response = await http.send({
+                method: 'POST',
+                path: `/executions/${pathSegment(namespace)}/${pathSegment(id)}`,
+                route: '/executions/{namespace}/{id}',
+                query: { labels: options.labels.map(([key, value]) => `${key}:${value}`) },
+                headers: { 'content-type': contentType },
+                body,
+                deadline: options.deadline,
+                once: true
+            });
+            return toExecution(readJson(response), response);
+        },
+        async getExecution(executionId, options) {
+            const response = await http.send({
+                method: 'GET',
+                path: `/executions/${pathSegment(executionId)}`,
+                route: '/executions/{executionId}',
+                allow: [404],
+                deadline: options?.deadline
+            });
+            return response.status === 404 ? undefined : toExecution(readJson(response), response);
+        },
+        async findExecutions(query, options) {
+            const version = parseVersion((await http.info()).version);
+            const [major, minor] = version ?? [Infinity, 0];
+            const legacy = major === 0 || (major === 1 && minor === 0);
+            const found = await readPages(http, {
+                name: `executions search of ${query.namespace}.${query.flowId}`,
+                remedy: `a run's labels name a handful of executions, yet more than ${SEARCH_PAGES * SEARCH_PAGE} answered`,
+                path: '/executions/search',
+                query: legacy ? legacyFilters(query) : queryFilters(query),
+                size: SEARCH_PAGE,
+                maxPages: SEARCH_PAGES,
+                key: (row) => rowId.safeParse(row).data?.id,
+                deadline: options?.deadline
+            }, toExecution);
+            return found
+                .filter((execution) => execution.namespace === query.namespace &&
+                execution.flowId === query.flowId &&
+                query.labels.every(([key, value]) => execution.labels.some(([k, v]) => k === key && v === value)))
+                .sort((a, b) => Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? ''));
+        }
+    };
 }
 function queryFilters(query) {
     return {
@@ -1431,19 +1388,6 @@ function legacyFilters(query) {
         namespace: query.namespace,
         flowId: query.flowId,
         labels: query.labels.map(([key, value]) => `${key}:${value}`)
-    };
-}
-function toExecution(raw, response) {
-    const read = executionAnswer.safeParse(Array.isArray(raw) ? raw[0] : raw);
-    if (!read.success) {
-        throw unreadableAnswer(response, 'the answer is not an execution (no id, namespace, flowId or state)');
-    }
-    const { state, ...execution } = read.data;
-    return {
-        ...execution,
-        state: state.current,
-        ...(state.startDate && { startDate: state.startDate }),
-        ...(state.endDate && { endDate: state.endDate })
     };
 }
 function executionUrl(uiBase, execution) {
@@ -1666,91 +1610,48 @@ const FLOWS_FOLDER = '_flows';
 const MAX_WALK_ENTRIES = 10_000;
 const MAX_WALK_DEPTH = 64;
 const directoryEntry = object({ fileName: string(), type: unknown().optional() });
-class FilesEndpoint {
-    http;
-    exportMissing = false;
-    constructor(http) {
-        this.http = http;
-    }
-    async list(namespace) {
-        const files = this.exportMissing ? undefined : await this.exported(namespace);
-        const all = files ?? (await this.walk(namespace, '/', { left: MAX_WALK_ENTRIES }));
-        return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    }
-    async get(namespace, path, revision) {
-        const response = await this.http.send({
+function filesApi(http) {
+    let exportMissing = false;
+    const files = (namespace, below = '') => ({
+        path: `/namespaces/${pathSegment(namespace)}/files${below}`,
+        route: `/namespaces/{namespace}/files${below}`
+    });
+    const read = async (namespace, path, revision) => {
+        const response = await http.send({
             method: 'GET',
-            path: `/namespaces/${pathSegment(namespace)}/files`,
+            ...files(namespace),
             query: revision === undefined ? { path } : { path, revision: String(revision) },
-            route: '/namespaces/{namespace}/files',
             allow: [404]
         });
         return response.status === 404 ? undefined : response.body;
-    }
-    async revisions(namespace, path) {
-        const response = await this.http.send({
+    };
+    const send = (namespace, path, filename, bytes, allow400) => formBody([['fileContent', new Blob([bytes]), filename]]).then(({ contentType, body }) => http.send({
+        method: 'POST',
+        ...files(namespace),
+        query: { path },
+        headers: { 'content-type': contentType },
+        body,
+        ...(allow400 && { allow: [400] })
+    }));
+    const exported = async (namespace) => {
+        const response = await http.send({
             method: 'GET',
-            path: `/namespaces/${pathSegment(namespace)}/files/revisions`,
-            query: { path },
-            route: '/namespaces/{namespace}/files/revisions',
-            allow: [404, 405]
-        });
-        if (response.status >= 400)
-            return undefined;
-        return readJsonArray(response).flatMap((item) => {
-            const read = object({ revision: number() }).safeParse(item).data;
-            return read ? [read.revision] : [];
-        });
-    }
-    async upload(namespace, path, bytes) {
-        const response = await this.send(namespace, path, uploadFileName(path), bytes, bytes.length === 0);
-        if (response.status !== 400)
-            return;
-        const stored = storedPath(fileNaming(await this.http.info()), path);
-        const entry = ('path' in stored ? stored.path : path).replace(/^\/+/, '');
-        await this.send(namespace, path, 'empty-file.zip', emptyEntryZip(entry), false);
-    }
-    async send(namespace, path, filename, bytes, allow400) {
-        const { contentType, body } = await formBody([['fileContent', new Blob([bytes]), filename]]);
-        return this.http.send({
-            method: 'POST',
-            path: `/namespaces/${pathSegment(namespace)}/files`,
-            query: { path },
-            route: '/namespaces/{namespace}/files',
-            headers: { 'content-type': contentType },
-            body,
-            ...(allow400 && { allow: [400] })
-        });
-    }
-    async delete(namespace, path) {
-        await this.http.send({
-            method: 'DELETE',
-            path: `/namespaces/${pathSegment(namespace)}/files`,
-            query: { path },
-            route: '/namespaces/{namespace}/files'
-        });
-    }
-    async exported(namespace) {
-        const response = await this.http.send({
-            method: 'GET',
-            path: `/namespaces/${pathSegment(namespace)}/files/export`,
-            route: '/namespaces/{namespace}/files/export',
+            ...files(namespace, '/export'),
             allow: [404, 405]
         });
         if (response.status === 404 || response.status === 405) {
-            this.exportMissing = true;
+            exportMissing = true;
             return undefined;
         }
         return [...readZipEntries(response)]
             .map(([name, entry]) => ({ path: '/' + name.replace(/^\/+/, ''), ...entry }))
             .filter(({ path }) => !path.startsWith(`/${FLOWS_FOLDER}/`));
-    }
-    async walk(namespace, dir, budget) {
-        const response = await this.http.send({
+    };
+    const walk = async (namespace, dir, budget) => {
+        const response = await http.send({
             method: 'GET',
-            path: `/namespaces/${pathSegment(namespace)}/files/directory`,
+            ...files(namespace, '/directory'),
             query: { path: dir },
-            route: '/namespaces/{namespace}/files/directory',
             allow: [404]
         });
         if (response.status === 404)
@@ -1772,12 +1673,46 @@ class FilesEndpoint {
         const nested = await Promise.all([...entries].map(async ([fileName, type]) => {
             const path = dir === '/' ? `/${fileName}` : `${dir}/${fileName}`;
             if (type === 'Directory')
-                return this.walk(namespace, path, budget);
-            const bytes = await this.get(namespace, path);
+                return walk(namespace, path, budget);
+            const bytes = await read(namespace, path);
             return bytes ? [{ path, size: bytes.length, bytes: () => bytes }] : [];
         }));
         return nested.flat();
-    }
+    };
+    return {
+        async listFiles(namespace) {
+            const found = exportMissing ? undefined : await exported(namespace);
+            const all = found ?? (await walk(namespace, '/', { left: MAX_WALK_ENTRIES }));
+            return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        },
+        getFile: (namespace, path) => read(namespace, path),
+        fileRevision: (namespace, path, revision) => read(namespace, path, revision),
+        async fileRevisions(namespace, path) {
+            const response = await http.send({
+                method: 'GET',
+                ...files(namespace, '/revisions'),
+                query: { path },
+                allow: [404, 405]
+            });
+            if (response.status >= 400)
+                return undefined;
+            return readJsonArray(response).flatMap((item) => {
+                const read = object({ revision: number() }).safeParse(item).data;
+                return read ? [read.revision] : [];
+            });
+        },
+        async uploadFile(namespace, path, bytes) {
+            const response = await send(namespace, path, uploadFileName(path), bytes, bytes.length === 0);
+            if (response.status !== 400)
+                return;
+            const stored = storedPath(fileNaming(await http.info()), path);
+            const entry = ('path' in stored ? stored.path : path).replace(/^\/+/, '');
+            await send(namespace, path, 'empty-file.zip', emptyEntryZip(entry), false);
+        },
+        async deleteFile(namespace, path) {
+            await http.send({ method: 'DELETE', ...files(namespace), query: { path } });
+        }
+    };
 }
 function emptyEntryZip(name) {
     const parts = [];
@@ -1850,119 +1785,27 @@ function valueOfEnded(ended) {
 
 const YAML$1 = { 'content-type': 'application/x-yaml' };
 const EXPORTED_AT_ONCE = 1000;
-class FlowsEndpoint {
-    http;
-    exportMissing = false;
-    batch;
-    listingsUnderWay = 0;
-    constructor(http) {
-        this.http = http;
-    }
-    async list(namespace) {
-        const { listed, sources } = await this.listedWithSources(namespace);
-        const flows = await Promise.all(listed.map(async ({ id, revision, updated }) => {
-            const source = sources.get(id);
-            if (source !== undefined)
-                return { namespace, id, revision, source, ...(updated && { updated }) };
-            return this.get(namespace, id);
-        }));
-        return flows
-            .filter((flow) => flow !== undefined)
-            .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    }
-    async revisions(namespace) {
-        return new Map((await this.listed(namespace)).map(({ id, revision }) => [id, revision]));
-    }
-    async get(namespace, id) {
-        const response = await this.http.send({
+function flowsApi(http) {
+    let exportMissing = false;
+    let batch;
+    let listingsUnderWay = 0;
+    const one = (namespace, id) => ({
+        path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
+        route: '/flows/{namespace}/{id}'
+    });
+    const getFlow = async (namespace, id) => {
+        const response = await http.send({
             method: 'GET',
-            path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
+            ...one(namespace, id),
             query: { source: 'true' },
-            route: '/flows/{namespace}/{id}',
             allow: [404]
         });
         if (response.status === 404)
             return undefined;
         return toRemoteFlow(response, '');
-    }
-    async revisionSource(namespace, id, revision) {
-        const response = await this.http.send({
-            method: 'GET',
-            path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
-            query: { revision: String(revision), source: 'true' },
-            route: '/flows/{namespace}/{id}',
-            allow: [404]
-        });
-        if (response.status === 404)
-            return undefined;
-        return readAnswer$1(response, flowAnswer, 'a flow').source;
-    }
-    async create(source) {
-        const response = await this.http.send({
-            method: 'POST',
-            path: '/flows',
-            route: '/flows',
-            headers: YAML$1,
-            body: source,
-            allow: [409, 422]
-        });
-        if (response.status < 400)
-            return toRemoteFlow(response, source);
-        const error = responseError(response);
-        if (response.attempts === 1 || !/already exists/i.test(error.serverMessage))
-            throw error;
-        const identity = flowIdentity$1(source);
-        const stored = identity && (await this.get(identity.namespace, identity.id));
-        if (stored && withoutRevisionLine(stored.source) === withoutRevisionLine(source))
-            return stored;
-        throw error;
-    }
-    async update(namespace, id, source) {
-        const response = await this.http.send({
-            method: 'PUT',
-            path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
-            route: '/flows/{namespace}/{id}',
-            headers: YAML$1,
-            body: source
-        });
-        return toRemoteFlow(response, source);
-    }
-    async delete(namespace, id) {
-        const response = await this.http.send({
-            method: 'DELETE',
-            path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
-            route: '/flows/{namespace}/{id}',
-            allow: [404]
-        });
-        if (response.status === 404 && response.attempts === 1)
-            throw responseError(response);
-    }
-    async dependencies(namespace, id) {
-        const response = await this.http.send({
-            method: 'GET',
-            path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}/dependencies`,
-            query: { destinationOnly: 'false', expandAll: 'false' },
-            route: '/flows/{namespace}/{id}/dependencies',
-            allow: [404]
-        });
-        if (response.status === 404)
-            return undefined;
-        const { nodes, edges } = readAnswer$1(response, topology, 'a flow topology');
-        const byUid = new Map();
-        for (const node of nodes) {
-            const read = topologyNode.safeParse(node).data;
-            if (read)
-                byUid.set(read.uid, { namespace: read.namespace, id: read.id });
-        }
-        return edges.flatMap((edge) => {
-            const read = topologyEdge.safeParse(edge).data;
-            const from = read && byUid.get(read.source);
-            const to = read && byUid.get(read.target);
-            return from && to ? [{ source: from, target: to, relation: read.relation }] : [];
-        });
-    }
-    async listed(namespace) {
-        const listing = await this.http.send({
+    };
+    const listed = async (namespace) => {
+        const listing = await http.send({
             method: 'GET',
             path: `/flows/${pathSegment(namespace)}`,
             route: '/flows/{namespace}'
@@ -1976,48 +1819,47 @@ class FlowsEndpoint {
             const updated = flow.updated !== undefined ? { updated: flow.updated } : {};
             return [{ id: flow.id, revision: Number(flow.revision ?? 0), ...updated }];
         });
-    }
-    async listedWithSources(namespace) {
-        this.listingsUnderWay++;
-        const listing = await settle(this.listed(namespace));
-        this.listingsUnderWay--;
-        if (!listing.ok || listing.value.length === 0 || this.exportMissing) {
-            if (this.listingsUnderWay === 0)
-                this.send();
+    };
+    const listedWithSources = async (namespace) => {
+        listingsUnderWay++;
+        const listing = await settle(listed(namespace));
+        listingsUnderWay--;
+        if (!listing.ok || listing.value.length === 0 || exportMissing) {
+            if (listingsUnderWay === 0)
+                send();
             return { listed: valueOfEnded(listing), sources: new Map() };
         }
-        const listed = listing.value;
-        const together = await this.join(namespace, listed);
+        const together = await join(namespace, listing.value);
         if (together)
-            return { listed, sources: together };
-        const again = await this.listed(namespace);
-        if (again.length === 0 || this.exportMissing)
+            return { listed: listing.value, sources: together };
+        const again = await listed(namespace);
+        if (again.length === 0 || exportMissing)
             return { listed: again, sources: new Map() };
-        const alone = await this.exportSources([{ namespace, listed: again }]);
+        const alone = await exportSources([{ namespace, listed: again }]);
         return { listed: again, sources: alone?.get(namespace) ?? new Map() };
-    }
-    join(namespace, listed) {
-        const names = listed.flatMap(({ id }) => entryNames(namespace, id));
-        if (this.batch &&
-            (flowsIn(this.batch) + listed.length > EXPORTED_AT_ONCE ||
-                names.some((name) => this.batch.names.has(name)))) {
-            this.send();
+    };
+    const join = (namespace, flows) => {
+        const names = flows.flatMap(({ id }) => entryNames(namespace, id));
+        if (batch &&
+            (flowsIn(batch) + flows.length > EXPORTED_AT_ONCE ||
+                names.some((name) => batch.names.has(name)))) {
+            send();
         }
-        const batch = (this.batch ??= { members: [], names: new Set() });
+        const filling = (batch ??= { members: [], names: new Set() });
         for (const name of names)
-            batch.names.add(name);
-        const sources = new Promise((done) => batch.members.push({ namespace, listed, done }));
-        if (flowsIn(batch) >= EXPORTED_AT_ONCE || this.listingsUnderWay === 0)
-            this.send();
+            filling.names.add(name);
+        const sources = new Promise((done) => filling.members.push({ namespace, listed: flows, done }));
+        if (flowsIn(filling) >= EXPORTED_AT_ONCE || listingsUnderWay === 0)
+            send();
         return valueOf(sources);
-    }
-    send() {
-        const batch = this.batch;
-        this.batch = undefined;
-        if (!batch)
+    };
+    const send = () => {
+        const sent = batch;
+        batch = undefined;
+        if (!sent)
             return;
-        void settle(this.exportSources(batch.members)).then((outcome) => {
-            for (const member of batch.members) {
+        void settle(exportSources(sent.members)).then((outcome) => {
+            for (const member of sent.members) {
                 member.done(outcome.ok
                     ? {
                         ok: true,
@@ -2026,9 +1868,9 @@ class FlowsEndpoint {
                     : outcome);
             }
         });
-    }
-    async exportSources(members) {
-        const response = await this.http.send({
+    };
+    const exportSources = async (members) => {
+        const response = await http.send({
             method: 'POST',
             path: '/flows/export/by-ids',
             route: '/flows/export/by-ids',
@@ -2040,7 +1882,7 @@ class FlowsEndpoint {
         if (response.status === 404)
             return undefined;
         if (response.status === 405) {
-            this.exportMissing = true;
+            exportMissing = true;
             return new Map();
         }
         const named = new Map(members.flatMap(({ namespace, listed }) => listed.flatMap(({ id }) => entryNames(namespace, id).map((name) => [name, { namespace, id }]))));
@@ -2053,7 +1895,94 @@ class FlowsEndpoint {
                 sources.get(flow.namespace)?.set(flow.id, source);
         }
         return sources;
-    }
+    };
+    return {
+        async listFlows(namespace) {
+            const { listed, sources } = await listedWithSources(namespace);
+            const flows = await Promise.all(listed.map(async ({ id, revision, updated }) => {
+                const source = sources.get(id);
+                if (source !== undefined)
+                    return { namespace, id, revision, source, ...(updated && { updated }) };
+                return getFlow(namespace, id);
+            }));
+            return flows
+                .filter((flow) => flow !== undefined)
+                .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        },
+        async flowRevisions(namespace) {
+            return new Map((await listed(namespace)).map(({ id, revision }) => [id, revision]));
+        },
+        getFlow,
+        async flowRevisionSource(namespace, id, revision) {
+            const response = await http.send({
+                method: 'GET',
+                ...one(namespace, id),
+                query: { revision: String(revision), source: 'true' },
+                allow: [404]
+            });
+            if (response.status === 404)
+                return undefined;
+            return readAnswer$1(response, flowAnswer, 'a flow').source;
+        },
+        async createFlow(source) {
+            const response = await http.send({
+                method: 'POST',
+                path: '/flows',
+                route: '/flows',
+                headers: YAML$1,
+                body: source,
+                allow: [409, 422]
+            });
+            if (response.status < 400)
+                return toRemoteFlow(response, source);
+            const error = responseError(response);
+            if (response.attempts === 1 || !/already exists/i.test(error.serverMessage))
+                throw error;
+            const identity = flowIdentity$1(source);
+            const stored = identity && (await getFlow(identity.namespace, identity.id));
+            if (stored && withoutRevisionLine(stored.source) === withoutRevisionLine(source))
+                return stored;
+            throw error;
+        },
+        async updateFlow(namespace, id, source) {
+            const response = await http.send({
+                method: 'PUT',
+                ...one(namespace, id),
+                headers: YAML$1,
+                body: source
+            });
+            return toRemoteFlow(response, source);
+        },
+        async deleteFlow(namespace, id) {
+            const response = await http.send({ method: 'DELETE', ...one(namespace, id), allow: [404] });
+            if (response.status === 404 && response.attempts === 1)
+                throw responseError(response);
+        },
+        async flowDependencies(namespace, id) {
+            const response = await http.send({
+                method: 'GET',
+                path: `${one(namespace, id).path}/dependencies`,
+                query: { destinationOnly: 'false', expandAll: 'false' },
+                route: '/flows/{namespace}/{id}/dependencies',
+                allow: [404]
+            });
+            if (response.status === 404)
+                return undefined;
+            const { nodes, edges } = readAnswer$1(response, topology, 'a flow topology');
+            const byUid = new Map();
+            for (const node of nodes) {
+                const read = topologyNode.safeParse(node).data;
+                if (read)
+                    byUid.set(read.uid, { namespace: read.namespace, id: read.id });
+            }
+            return edges.flatMap((edge) => {
+                const read = topologyEdge.safeParse(edge).data;
+                const from = read && byUid.get(read.source);
+                const to = read && byUid.get(read.target);
+                return from && to ? [{ source: from, target: to, relation: read.relation }] : [];
+            });
+        }
+    };
 }
 function flowsIn(batch) {
     return batch.members.reduce((sum, member) => sum + member.listed.length, 0);
@@ -2097,39 +2026,35 @@ function toRemoteFlow(response, sentSource) {
     };
 }
 
-class KvEndpoint {
-    http;
-    constructor(http) {
-        this.http = http;
-    }
-    async get(namespace, key, first = false) {
-        const response = await this.http.send({
-            method: 'GET',
-            path: `/namespaces/${pathSegment(namespace)}/kv/${pathSegment(key)}`,
-            route: '/namespaces/{namespace}/kv/{key}',
-            allow: [404, 410],
-            first
-        });
-        if (response.status === 404 || response.status === 410)
-            return undefined;
-        return readJsonObject(response).value;
-    }
-    async put(namespace, key, value) {
-        await this.http.send({
-            method: 'PUT',
-            path: `/namespaces/${pathSegment(namespace)}/kv/${pathSegment(key)}`,
-            route: '/namespaces/{namespace}/kv/{key}',
-            headers: { 'content-type': 'text/plain' },
-            body: JSON.stringify(value) ?? 'null'
-        });
-    }
-    async delete(namespace, key) {
-        await this.http.send({
-            method: 'DELETE',
-            path: `/namespaces/${pathSegment(namespace)}/kv/${pathSegment(key)}`,
-            route: '/namespaces/{namespace}/kv/{key}'
-        });
-    }
+function kvApi(http) {
+    const entry = (namespace, key) => ({
+        path: `/namespaces/${pathSegment(namespace)}/kv/${pathSegment(key)}`,
+        route: '/namespaces/{namespace}/kv/{key}'
+    });
+    return {
+        async getKv(namespace, key, first = false) {
+            const response = await http.send({
+                method: 'GET',
+                ...entry(namespace, key),
+                allow: [404, 410],
+                first
+            });
+            if (response.status === 404 || response.status === 410)
+                return undefined;
+            return readJsonObject(response).value;
+        },
+        async putKv(namespace, key, value) {
+            await http.send({
+                method: 'PUT',
+                ...entry(namespace, key),
+                headers: { 'content-type': 'text/plain' },
+                body: JSON.stringify(value) ?? 'null'
+            });
+        },
+        async deleteKv(namespace, key) {
+            await http.send({ method: 'DELETE', ...entry(namespace, key) });
+        }
+    };
 }
 
 const MAX_BATCH = 250;
@@ -2160,19 +2085,10 @@ class FillingBatch {
         this.count += 1;
     }
 }
-class ValidateEndpoint {
-    http;
-    constructor(http) {
-        this.http = http;
-    }
-    async validate(sources, count = MAX_BATCH) {
-        const bound = { count, bytes: MAX_BATCH_BYTES };
-        const results = await Promise.all(planBatches(sources, bound).map((batch) => this.validateBatch(sources, batch)));
-        return results.flat().sort((a, b) => a.index - b.index);
-    }
-    async validateBatch(sources, batch) {
+function validateApi(http) {
+    const validateBatch = async (sources, batch) => {
         const body = batch.map((index) => sources[index]).join(SEPARATOR$1);
-        const response = await this.http.send({
+        const response = await http.send({
             method: 'POST',
             path: '/flows/validate',
             route: '/flows/validate',
@@ -2188,8 +2104,8 @@ class ValidateEndpoint {
             }
             const half = Math.ceil(batch.length / 2);
             const halves = await Promise.all([
-                this.validateBatch(sources, batch.slice(0, half)),
-                this.validateBatch(sources, batch.slice(half))
+                validateBatch(sources, batch.slice(0, half)),
+                validateBatch(sources, batch.slice(half))
             ]);
             return halves.flat();
         }
@@ -2200,7 +2116,14 @@ class ValidateEndpoint {
         const why = items === undefined ? 'it is not JSON' : 'it is not a list of verdicts';
         const noVerdict = unreadable(unreadableVerdict(why, text));
         return batch.map((index) => ({ ...emptyResult(index), noVerdict }));
-    }
+    };
+    return {
+        async validateFlows(sources, count = MAX_BATCH) {
+            const bound = { count, bytes: MAX_BATCH_BYTES };
+            const results = await Promise.all(planBatches(sources, bound).map((batch) => validateBatch(sources, batch)));
+            return results.flat().sort((a, b) => a.index - b.index);
+        }
+    };
 }
 function couldNotValidate(why) {
     return `Kestra could not validate this flow: ${why}.`;
@@ -2276,8 +2199,6 @@ function strings(value) {
 }
 
 const YAML = { 'content-type': 'application/x-yaml' };
-const PAGE_SIZE = 100;
-const MAX_PAGES = 100;
 const resourceAnswer = object({ id: string(), source: string() });
 const listedRow = resourceAnswer.extend({ namespace: unknown(), deleted: unknown() });
 function yamlResources(http, collection) {
@@ -2287,12 +2208,9 @@ function yamlResources(http, collection) {
     return {
         list: (namespace) => readPages(http, {
             name: `${collection} listing`,
-            remedy: `a namespace holds at most ${MAX_PAGES * PAGE_SIZE} of them`,
+            remedy: `a namespace holds at most ${LISTED_AT_MOST} of them`,
             path: `${base}/search`,
-            route: `${base}/search`,
             query: { namespace, includeChildNamespaces: 'false', sort: 'id:asc' },
-            size: PAGE_SIZE,
-            maxPages: MAX_PAGES,
             key: (row) => listedRow.safeParse(row).data?.id,
             missing: true
         }, (row) => {
@@ -2352,53 +2270,18 @@ function createKestraClient(options) {
         onRetry: options.onRetry
     });
     const http = new ScopedHttp(transport, options.tenant);
-    const flows = new FlowsEndpoint(http);
-    const files = new FilesEndpoint(http);
-    const kv = new KvEndpoint(http);
-    const validation = new ValidateEndpoint(http);
-    const executions = new ExecutionsEndpoint(http);
-    const dashboards = new DashboardsEndpoint(http);
-    const namespaces = new NamespacesEndpoint(http);
-    const listings = new ListingsEndpoint(http);
     return {
         info: () => http.info(),
         target: { server, tenant: options.tenant },
         uiBase: async () => kestraUiBase(server, (await http.info()).tenantScoped ? options.tenant : undefined),
-        listFlows: (namespace) => flows.list(namespace),
-        flowRevisions: (namespace) => flows.revisions(namespace),
-        getFlow: (namespace, id) => flows.get(namespace, id),
-        createFlow: (source) => flows.create(source),
-        updateFlow: (namespace, id, source) => flows.update(namespace, id, source),
-        deleteFlow: (namespace, id) => flows.delete(namespace, id),
-        listFiles: (namespace) => files.list(namespace),
-        getFile: (namespace, path) => files.get(namespace, path),
-        uploadFile: (namespace, path, bytes) => files.upload(namespace, path, bytes),
-        deleteFile: (namespace, path) => files.delete(namespace, path),
-        getKv: (namespace, key, first) => kv.get(namespace, key, first),
-        putKv: (namespace, key, value) => kv.put(namespace, key, value),
-        deleteKv: (namespace, key) => kv.delete(namespace, key),
-        validateFlows: (sources, count) => validation.validate(sources, count),
-        listDashboards: () => dashboards.list(),
-        getDashboard: (id) => dashboards.get(id),
-        createDashboard: (source) => dashboards.create(source),
-        updateDashboard: (id, source) => dashboards.update(id, source),
-        deleteDashboard: (id) => dashboards.delete(id),
-        validateDashboard: (source) => dashboards.validate(source),
+        ...flowsApi(http),
+        ...filesApi(http),
+        ...kvApi(http),
+        ...validateApi(http),
+        ...dashboardsApi(http),
         yamlResources: (collection) => yamlResources(http, collection),
-        startExecution: (namespace, id, inputs, options) => executions.start(namespace, id, inputs, options),
-        getExecution: (executionId, options) => executions.get(executionId, options?.deadline),
-        findExecutions: (query, options) => executions.search(query, options?.deadline),
-        flowRevisionSource: (namespace, id, revision) => flows.revisionSource(namespace, id, revision),
-        fileRevisions: (namespace, path) => files.revisions(namespace, path),
-        fileRevision: (namespace, path, revision) => files.get(namespace, path, revision),
-        namespacesStartingWith: (prefix) => namespaces.startingWith(prefix),
-        flowDependencies: (namespace, id) => flows.dependencies(namespace, id),
-        secretNames: () => listings.secretNames(),
-        namespaceSecretNames: (namespace) => listings.namespaceSecretNames(namespace),
-        inheritedSecretNames: (namespace) => listings.inheritedSecretNames(namespace),
-        kvKeys: (namespaces) => listings.kvKeys(namespaces),
-        namespaceKvKeys: (namespace) => listings.namespaceKvKeys(namespace),
-        executionsOf: (groups, states, legacy) => listings.executionsOf(groups, states, legacy),
+        ...executionsApi(http),
+        ...listingsApi(http),
         requestCount: () => transport.requestCount(),
         close: () => dispatcher.close()
     };
@@ -2586,7 +2469,7 @@ function ruleCounts(findings) {
         counts.set(rule, (counts.get(rule) ?? 0) + 1);
     if (![...counts.values()].some((count) => count > 1))
         return undefined;
-    const ordered = [...counts].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+    const ordered = [...counts].sort(([a, x], [b, y]) => y - x || compareCodeUnits(a, b));
     return `Findings by rule: ${ordered.map(([rule, count]) => `${count} × ${rule}`).join(', ')}`;
 }
 
@@ -2688,7 +2571,7 @@ function deletionsText(plan) {
     const byKind = new Map();
     for (const r of deleted)
         byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
-    const counts = [...byKind].map(([kind, n]) => `${n} ${kind}${n === 1 ? '' : 's'}`).join(', ');
+    const counts = [...byKind].map(([kind, n]) => plural(n, kind)).join(', ');
     const names = deletionNames(plan);
     const more = names.length > NAMED$1 ? `, and ${names.length - NAMED$1} more` : '';
     return { counts: `Deletes ${counts}`, names: `${names.slice(0, NAMED$1).join(', ')}${more}.` };
@@ -2822,17 +2705,19 @@ function lineCounts(r) {
     return r.diffOmitted === 'too-large' ? `${counts} lines, diff omitted: too large` : counts;
 }
 function detailsBlock(r, links, diffOmittedNote) {
-    const diff = r.diff === undefined ? noDiffText(r) : (diffOmittedNote ?? fence(r.diff, 'diff'));
+    const diff = r.diff === undefined
+        ? noDiffText(r.diffOmitted, 'Empty content.')
+        : (diffOmittedNote ?? fence(r.diff, 'diff'));
     const above = kindAbove(links.kinds, r);
     const body = [...above, diff].join('\n\n');
     return `<details><summary>${summaryLine(r, links)}</summary>\n\n${body}\n\n</details>`;
 }
-function noDiffText(r) {
-    if (r.diffOmitted === 'binary')
+function noDiffText(omitted, otherwise) {
+    if (omitted === 'binary')
         return 'Binary content: no diff.';
-    if (r.diffOmitted === 'too-large')
+    if (omitted === 'too-large')
         return 'Diff omitted: the content is too large to compare line by line.';
-    return 'Empty content.';
+    return otherwise;
 }
 
 function changePieces(plan, options) {
@@ -3270,75 +3155,6 @@ const SETTING_DEFAULTS = {
     'upgrade-server': ''
 };
 
-function reachesOutside(path) {
-    const normalised = path.replace(/\\/g, '/');
-    return (normalised.startsWith('/') ||
-        /^[A-Za-z]:/.test(normalised) ||
-        normalised.split('/').includes('..'));
-}
-
-const PATH_SEGMENT = /^[^\\]+$/;
-function parseMapping(text) {
-    const parts = text.split('->');
-    if (parts.length !== 2)
-        return "expected exactly one '->'";
-    const dir = parts[0]
-        .trim()
-        .replace(/\\/g, '/')
-        .replace(/^(\.\/)+/, '')
-        .replace(/\/+$/, '')
-        .replace(/^\.$/, '');
-    const target = parts[1].trim();
-    if (reachesOutside(dir))
-        return 'DIR must be a folder inside root';
-    const colon = target.indexOf(':');
-    const namespace = colon === -1 ? target : target.slice(0, colon);
-    let prefix = colon === -1 ? '' : target.slice(colon + 1).trim();
-    if (!NAMESPACE_PATTERN.test(namespace))
-        return `'${namespace}' is not a Kestra namespace`;
-    if (colon !== -1) {
-        if (!prefix.startsWith('/'))
-            return 'PREFIX must start with /';
-        prefix = prefix.replace(/\/+$/, '');
-        if (prefix.split('/').includes('..') || !PATH_SEGMENT.test(prefix || '/'))
-            return "PREFIX must not contain '..' or backslashes";
-    }
-    return { dir, namespace, prefix };
-}
-
-const FLOW_ID$1 = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
-const INPUT_ID = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
-const WORD = /[^\s=]+=(?:"(?:[^"\\]|\\.)*"(?!\S)|\S*)|\S+/g;
-const QUOTED = /^"(?:[^"\\]|\\.)*"$/;
-function parseSmokeLine(text) {
-    const [target, ...rest] = [...text.matchAll(WORD)].map((match) => match[0]);
-    if (target === undefined)
-        return 'empty line';
-    const dot = target.lastIndexOf('.');
-    const namespace = target.slice(0, Math.max(dot, 0));
-    const id = target.slice(dot + 1);
-    if (dot <= 0 || !NAMESPACE_PATTERN.test(namespace) || !FLOW_ID$1.test(id)) {
-        return `'${target}' is not NAMESPACE.ID (a lower-case namespace, a dot, then the flow id)`;
-    }
-    const inputs = [];
-    for (const word of rest) {
-        const equals = word.indexOf('=');
-        const key = word.slice(0, Math.max(equals, 0));
-        if (equals <= 0 || !INPUT_ID.test(key))
-            return `'${word}' is not an input as key=value`;
-        if (inputs.some(([k]) => k === key))
-            return `input '${key}' is given twice`;
-        let value = word.slice(equals + 1);
-        if (value.startsWith('"')) {
-            if (!QUOTED.test(value))
-                return `the value of '${key}' opens a quote it does not close`;
-            value = value.slice(1, -1).replace(/\\(.)/g, '$1');
-        }
-        inputs.push([key, value]);
-    }
-    return { namespace, id, inputs };
-}
-
 function choice(...values) {
     return {
         shape: 'value',
@@ -3408,7 +3224,6 @@ function plainParser(declaredDefault) {
         return wholeNumber(0);
     return asText;
 }
-
 const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 const COMMENT_KEY_PATTERN = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
 const NAMESPACE_HINT = "use lower-case letters, digits, '.', '_' and '-'";
@@ -3520,6 +3335,72 @@ function serverUrl(raw, input) {
 }
 function withoutUserinfo(value) {
     return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme = '') => `${scheme}***@`);
+}
+function reachesOutside(path) {
+    const normalised = path.replace(/\\/g, '/');
+    return (normalised.startsWith('/') ||
+        /^[A-Za-z]:/.test(normalised) ||
+        normalised.split('/').includes('..'));
+}
+const PATH_SEGMENT = /^[^\\]+$/;
+function parseMapping(text) {
+    const parts = text.split('->');
+    if (parts.length !== 2)
+        return "expected exactly one '->'";
+    const dir = parts[0]
+        .trim()
+        .replace(/\\/g, '/')
+        .replace(/^(\.\/)+/, '')
+        .replace(/\/+$/, '')
+        .replace(/^\.$/, '');
+    const target = parts[1].trim();
+    if (reachesOutside(dir))
+        return 'DIR must be a folder inside root';
+    const colon = target.indexOf(':');
+    const namespace = colon === -1 ? target : target.slice(0, colon);
+    let prefix = colon === -1 ? '' : target.slice(colon + 1).trim();
+    if (!NAMESPACE_PATTERN.test(namespace))
+        return `'${namespace}' is not a Kestra namespace`;
+    if (colon !== -1) {
+        if (!prefix.startsWith('/'))
+            return 'PREFIX must start with /';
+        prefix = prefix.replace(/\/+$/, '');
+        if (prefix.split('/').includes('..') || !PATH_SEGMENT.test(prefix || '/'))
+            return "PREFIX must not contain '..' or backslashes";
+    }
+    return { dir, namespace, prefix };
+}
+const FLOW_ID$1 = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+const INPUT_ID = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
+const WORD = /[^\s=]+=(?:"(?:[^"\\]|\\.)*"(?!\S)|\S*)|\S+/g;
+const QUOTED = /^"(?:[^"\\]|\\.)*"$/;
+function parseSmokeLine(text) {
+    const [target, ...rest] = [...text.matchAll(WORD)].map((match) => match[0]);
+    if (target === undefined)
+        return 'empty line';
+    const dot = target.lastIndexOf('.');
+    const namespace = target.slice(0, Math.max(dot, 0));
+    const id = target.slice(dot + 1);
+    if (dot <= 0 || !NAMESPACE_PATTERN.test(namespace) || !FLOW_ID$1.test(id)) {
+        return `'${target}' is not NAMESPACE.ID (a lower-case namespace, a dot, then the flow id)`;
+    }
+    const inputs = [];
+    for (const word of rest) {
+        const equals = word.indexOf('=');
+        const key = word.slice(0, Math.max(equals, 0));
+        if (equals <= 0 || !INPUT_ID.test(key))
+            return `'${word}' is not an input as key=value`;
+        if (inputs.some(([k]) => k === key))
+            return `input '${key}' is given twice`;
+        let value = word.slice(equals + 1);
+        if (value.startsWith('"')) {
+            if (!QUOTED.test(value))
+                return `the value of '${key}' opens a quote it does not close`;
+            value = value.slice(1, -1).replace(/\\(.)/g, '$1');
+        }
+        inputs.push([key, value]);
+    }
+    return { namespace, id, inputs };
 }
 
 function inputNames() {
@@ -3659,56 +3540,6 @@ function parsePlanLine(line) {
 }
 const COMMENT_LIMIT = 65_536;
 
-const TRUNCATED = '_… more results are in the job summary of the deploy run._';
-const DEPLOYED_HEADING = '#### Deployed';
-function upsertDeployedSection(body, deployedMarkdown, headline) {
-    const plain = pastDrift(withoutDeployedSection(body.replace(/\r\n?/g, '\n')));
-    const before = withHeadline(plain, headline);
-    const build = (content) => beforeRunLine(before, [DEPLOYED_START, DEPLOYED_HEADING, '', content, '', DEPLOYED_END]);
-    const content = deployedMarkdown.replace(/\r\n?/g, '\n').trim();
-    const full = build(content);
-    if (full.length <= COMMENT_LIMIT)
-        return full;
-    const room = COMMENT_LIMIT - build('').length - TRUNCATED.length - 2;
-    return build(`${cutAtSafeLine(content, room)}\n\n${TRUNCATED}`.trim());
-}
-function pastDrift(body) {
-    const at = body.lastIndexOf(DRIFT_CONSEQUENCE.planned);
-    if (at < 0)
-        return body;
-    return (body.slice(0, at) +
-        DRIFT_CONSEQUENCE.deployed +
-        body.slice(at + DRIFT_CONSEQUENCE.planned.length));
-}
-function withoutDeployedSection(body) {
-    const start = body.indexOf(`\n${DEPLOYED_START}\n`);
-    if (start < 0)
-        return body;
-    const end = body.lastIndexOf(`\n${DEPLOYED_END}`);
-    if (end < start)
-        return body;
-    const rest = body.slice(end + DEPLOYED_END.length + 1);
-    const kept = body.slice(0, start).replace(/\n+$/, '');
-    return rest === '' ? kept : kept + (rest.startsWith('\n') ? rest : `\n${rest}`);
-}
-function cutAtSafeLine(markdown, room) {
-    let length = 0;
-    let depth = 0;
-    let safeEnd = 0;
-    for (const { text, inFence } of scanLines(markdown)) {
-        length += text.length + 1;
-        if (length > room)
-            break;
-        if (!inFence) {
-            depth += (text.match(/<details\b/gi) ?? []).length;
-            depth -= (text.match(/<\/details>/gi) ?? []).length;
-            if (depth <= 0)
-                safeEnd = length;
-        }
-    }
-    return markdown.slice(0, Math.max(0, safeEnd - 1));
-}
-
 const COMMENT_BUDGET = 60_000;
 const SUMMARY_POINTER = '> [!NOTE]\n> The full plan is in the job summary of this run.';
 const SUMMARY_BUDGET_BYTES = 1_048_576;
@@ -3734,11 +3565,11 @@ function renderComment(input) {
             countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.'
         },
         footer: (plan, detail) => {
-            const { changes: _changes, omitted: _omitted, ...brief } = planRecord(plan, input.commit, input.settings);
-            const record = detail === 'diffs' ? planRecord(plan, input.commit, input.settings) : brief;
+            const record = planRecord(plan, input.commit, input.settings);
+            const { changes: _changes, omitted: _omitted, ...brief } = record;
             return [
                 `Plan fingerprint: \`${plan.fingerprint}\``,
-                planMarkerLine(plan.fingerprint, input.commit, record)
+                planMarkerLine(plan.fingerprint, input.commit, detail === 'diffs' ? record : brief)
             ];
         },
         minimal: [first, ...(deletions ? [deletions] : []), SUMMARY_POINTER]
@@ -3821,16 +3652,59 @@ function countsTable(plan, kinds) {
     ].join('\n');
 }
 
+const TRUNCATED = '_… more results are in the job summary of the deploy run._';
+const DEPLOYED_HEADING = '#### Deployed';
+function upsertDeployedSection(body, deployedMarkdown, headline) {
+    const plain = pastDrift(withoutDeployedSection(body.replace(/\r\n?/g, '\n')));
+    const before = withHeadline(plain, headline);
+    const build = (content) => beforeRunLine(before, [DEPLOYED_START, DEPLOYED_HEADING, '', content, '', DEPLOYED_END]);
+    const content = deployedMarkdown.replace(/\r\n?/g, '\n').trim();
+    const full = build(content);
+    if (full.length <= COMMENT_LIMIT)
+        return full;
+    const room = COMMENT_LIMIT - build('').length - TRUNCATED.length - 2;
+    return build(`${cutAtSafeLine(content, room)}\n\n${TRUNCATED}`.trim());
+}
+function pastDrift(body) {
+    const at = body.lastIndexOf(DRIFT_CONSEQUENCE.planned);
+    if (at < 0)
+        return body;
+    return (body.slice(0, at) +
+        DRIFT_CONSEQUENCE.deployed +
+        body.slice(at + DRIFT_CONSEQUENCE.planned.length));
+}
+function withoutDeployedSection(body) {
+    const start = body.indexOf(`\n${DEPLOYED_START}\n`);
+    if (start < 0)
+        return body;
+    const end = body.lastIndexOf(`\n${DEPLOYED_END}`);
+    if (end < start)
+        return body;
+    const rest = body.slice(end + DEPLOYED_END.length + 1);
+    const kept = body.slice(0, start).replace(/\n+$/, '');
+    return rest === '' ? kept : kept + (rest.startsWith('\n') ? rest : `\n${rest}`);
+}
+function cutAtSafeLine(markdown, room) {
+    let length = 0;
+    let depth = 0;
+    let safeEnd = 0;
+    for (const { text, inFence } of scanLines(markdown)) {
+        length += text.length + 1;
+        if (length > room)
+            break;
+        if (!inFence) {
+            depth += (text.match(/<details\b/gi) ?? []).length;
+            depth -= (text.match(/<\/details>/gi) ?? []).length;
+            if (depth <= 0)
+                safeEnd = length;
+        }
+    }
+    return markdown.slice(0, Math.max(0, safeEnd - 1));
+}
+
 const FORMAT_VERSION = 1;
 const ACTIONS = ['create', 'update', 'delete', 'orphaned', 'unchanged'];
-const countsSchema = object({
-    create: number(),
-    update: number(),
-    delete: number(),
-    unchanged: number(),
-    orphaned: number(),
-    drifted: number()
-});
+const countsSchema = record(_enum([...ACTIONS, 'drifted']), number());
 const resourceSchema = looseObject({
     kind: string(),
     namespace: string().optional(),
@@ -4387,6 +4261,13 @@ const finding = object({
     resource: string().optional()
 });
 const version = tuple([int(), int(), int()]).readonly();
+const upgradeItem = object({
+    line: number(),
+    rule: string(),
+    message: string(),
+    mechanical: boolean$1(),
+    guide: string()
+});
 const site = { file: string(), line: number(), column: number(), fromFlow: string() };
 const storedFlowCheck = object({
     id: string().optional(),
@@ -4427,7 +4308,10 @@ const storedFlowCheck = object({
         flowNamespace: string(),
         ...site
     }))
-        .optional()
+        .optional(),
+    schema: object({ releases: array(string()), findings: array(finding.extend({ severity })) })
+        .optional(),
+    upgrade: array(upgradeItem).optional()
 });
 function storedCheckOf(flow, check) {
     return {
@@ -4440,7 +4324,9 @@ function storedCheckOf(flow, check) {
         identity: check.identity,
         wellFormed: check.wellFormed,
         references: check.references,
-        names: check.names
+        names: check.names,
+        schema: check.schema,
+        upgrade: check.upgrade
     };
 }
 const MAX_STORED_CHECKS_BYTES = 512 * 1024;
@@ -4996,28 +4882,16 @@ class WorkTree {
     }
     async versioned() {
         for (let dir = this.root;; dir = resolve$1(dir, '..')) {
-            if (exists(join(dir, '.git')))
+            if (lstatOrUndefined(join(dir, '.git')))
                 return true;
             if (resolve$1(dir, '..') === dir)
                 return false;
         }
     }
     real() {
-        if (!this.rootReal) {
-            let real;
-            try {
-                real = realpathSync(this.root);
-            }
-            catch {
-                real = undefined;
-            }
-            this.rootReal = Promise.resolve(real);
-        }
+        this.rootReal ??= new Promise((found) => found(realpathSync(this.root))).catch(() => undefined);
         return this.rootReal;
     }
-}
-function exists(path) {
-    return lstatOrUndefined(path) !== undefined;
 }
 function lstatOrUndefined(path) {
     try {
@@ -5110,6 +4984,63 @@ function decodes(decoder, bytes) {
     }
 }
 
+const CONVERTING = new Set(['text', 'eol', 'crlf', 'filter', 'ident', 'working-tree-encoding']);
+async function readIndexBlobs(folder) {
+    const [listing, autocrlf] = await Promise.all([
+        git$1(folder, ['ls-files', '-s', '-v', '-c', '-m', '-z', '--', '.']),
+        git$1(folder, ['config', '--get', 'core.autocrlf'], { exit1IsEmpty: true })
+    ]);
+    if (listing === undefined)
+        return undefined;
+    const blobs = new Map();
+    const breather = new EventLoopYielder();
+    for (const record of listing.split('\0')) {
+        if (breather.due())
+            await breather.breathe();
+        const tab = record.indexOf('\t');
+        if (tab === -1)
+            continue;
+        const [tag, mode, oid, stage] = record.slice(0, tab).split(' ');
+        const path = record.slice(tab + 1);
+        if (tag !== 'H')
+            blobs.delete(path);
+        else if (stage === '0' && (mode === '100644' || mode === '100755') && oid)
+            blobs.set(path, oid);
+    }
+    const attributes = await checkAttributes(folder, [...blobs.keys()]);
+    if (attributes === undefined)
+        return undefined;
+    const convertsAll = ['true', 'yes', 'on', '1', 'input'].includes((autocrlf ?? '').trim().toLowerCase());
+    for (const path of blobs.keys()) {
+        if (breather.due())
+            await breather.breathe();
+        const set = attributes.get(path);
+        const converted = set !== undefined &&
+            [...set].some(([name, value]) => !((name === 'text' || name === 'crlf') && value === 'unset'));
+        if (converted || (convertsAll && set?.get('text') !== 'unset'))
+            blobs.delete(path);
+    }
+    return { blobOf: (rel) => blobs.get(rel) };
+}
+async function checkAttributes(folder, paths) {
+    const found = new Map();
+    if (paths.length === 0)
+        return found;
+    const output = await gitWithInput(folder, ['check-attr', '--all', '-z', '--stdin'], paths);
+    if (output === undefined)
+        return undefined;
+    const fields = output.split('\0');
+    for (let i = 0; i + 2 < fields.length; i += 3) {
+        const [path, name, value] = [fields[i], fields[i + 1], fields[i + 2]];
+        if (!CONVERTING.has(name))
+            continue;
+        let set = found.get(path);
+        if (!set)
+            found.set(path, (set = new Map()));
+        set.set(name, value);
+    }
+    return found;
+}
 function git$1(cwd, args, { exit1IsEmpty = false } = {}) {
     return new Promise((resolve) => {
         execFile('git', args, { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 }, (error, out) => resolve(!error ? out : exit1IsEmpty && error.code === 1 ? '' : undefined));
@@ -5510,50 +5441,6 @@ function scalarString(node) {
     return undefined;
 }
 
-function workTreeReuse(current, commit) {
-    const changes = commit.workTreeChanges;
-    if (!changes || changes.untrackedIgnoreFile)
-        return undefined;
-    if ([...changes.changed].some(isIgnoreFile))
-        return undefined;
-    if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink'))
-        return undefined;
-    const flowsByRel = groupBy(current.flows, (flow) => flow.rel);
-    const filesByRel = groupBy(current.files, (entry) => entry.rel);
-    const problemsByFile = groupBy(current.readProblems, (problem) => problem.file);
-    const fileOf = (rel) => (current.rootRel === '' ? rel : `${current.rootRel}/${rel}`);
-    return (rel) => {
-        const blob = commit.blobs.get(rel);
-        if (!blob || changes.changed.has(rel) || isIgnoreFile(rel))
-            return undefined;
-        const flows = flowsByRel.get(rel) ?? [];
-        const files = filesByRel.get(rel) ?? [];
-        if (flows.length + files.length === 0)
-            return undefined;
-        const sameSize = flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
-            files.every((entry) => !entry.symlink && entry.size === blob.size);
-        if (!sameSize)
-            return undefined;
-        const problems = problemsByFile.get(fileOf(rel)) ?? [];
-        return { flows, files: files.map((entry) => ({ ...entry, absPath: '' })), problems };
-    };
-}
-function isIgnoreFile(path) {
-    return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`);
-}
-function groupBy(items, keyOf) {
-    const groups = new Map();
-    for (const item of items) {
-        const key = keyOf(item);
-        const group = groups.get(key);
-        if (group)
-            group.push(item);
-        else
-            groups.set(key, [item]);
-    }
-    return groups;
-}
-
 const YAML_FILE$1 = /\.ya?ml$/;
 function isYamlFile(rel) {
     return YAML_FILE$1.test(rel);
@@ -5871,38 +5758,6 @@ function listing(tree, dirRel) {
     return tree.list(dirRel).catch(() => []);
 }
 
-class LocalFilesTracker {
-    namespaces = new Map();
-    constructor(placements) {
-        for (const placement of placements) {
-            for (const namespace of namespacesOf$1(placement)) {
-                let pending = this.namespaces.get(namespace);
-                if (!pending) {
-                    let settle;
-                    const settled = new Promise((resolve) => (settle = resolve));
-                    pending = { left: 0, files: [], settle, settled };
-                    this.namespaces.set(namespace, pending);
-                }
-                pending.left++;
-            }
-        }
-    }
-    of(namespace) {
-        return this.namespaces.get(namespace)?.settled ?? Promise.resolve([]);
-    }
-    read(placement, files) {
-        for (const namespace of namespacesOf$1(placement)) {
-            const pending = this.namespaces.get(namespace);
-            pending.files.push(...files.filter((file) => file.namespace === namespace));
-            if (--pending.left === 0)
-                pending.settle(pending.files);
-        }
-    }
-}
-function namespacesOf$1(placement) {
-    return new Set(placement.files.map((file) => file.namespace));
-}
-
 function managedNamespaces(flows, files, extraNamespaces) {
     const held = new Set();
     for (const flow of flows) {
@@ -5974,7 +5829,7 @@ function hiddenFlowsWarnings(hidden, settings, layout, rootRel) {
         : `flow document(s) that the ${layout} layout would read`;
     return groupByRule(hidden, rootRel).map(({ rule, rels, files }) => ({
         severity: 'warning',
-        file: inWorkspace(rootRel, rule.file ?? rels[0]),
+        file: childOf(rootRel, rule.file ?? rels[0]),
         ...(rule.line > 0 ? { line: rule.line } : {}),
         rule: 'ignored-flows',
         message: `${ruleName(rule, rootRel)} hides ${files.length} ${what}: ${named(files)}. ${ruleFix(rule, rels[0])}`
@@ -5992,7 +5847,7 @@ function groupByRule(hidden, rootRel) {
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([, { rule, rels }]) => {
         const sorted = [...rels].sort();
-        return { rule, rels: sorted, files: sorted.map((rel) => inWorkspace(rootRel, rel)) };
+        return { rule, rels: sorted, files: sorted.map((rel) => childOf(rootRel, rel)) };
     });
 }
 function ruleOrder(rule) {
@@ -6002,7 +5857,7 @@ function ruleName(rule, rootRel) {
     if (rule.file === undefined) {
         return "The rule on names starting with '.' (dotfiles and dot-folders are not read unless a .kestraignore negation lists them)";
     }
-    return `${inWorkspace(rootRel, rule.file)} line ${rule.line} (\`${rule.pattern}\`)`;
+    return `${childOf(rootRel, rule.file)} line ${rule.line} (\`${rule.pattern}\`)`;
 }
 function ruleFix(rule, first) {
     const below = rule.file?.includes('/') ? first.slice(rule.file.lastIndexOf('/') + 1) : first;
@@ -6016,9 +5871,6 @@ function ruleFix(rule, first) {
     }
     return (`To deploy them, narrow that rule or add a negation after it (e.g. \`${negation}\`); a negation ` +
         'cannot re-include a file inside an excluded folder, so re-include the folder first');
-}
-function inWorkspace(rootRel, rel) {
-    return rootRel === '' ? rel : `${rootRel}/${rel}`;
 }
 function lookedIn$1(settings, layout) {
     const files = { tenant: ['<namespace>/files/'], namespace: ['files/'] }[layout];
@@ -6036,22 +5888,6 @@ function flowPlaces(settings, layout) {
 function named(paths) {
     const shown = paths.slice(0, NAMED).join(', ');
     return paths.length > NAMED ? `${shown} and ${paths.length - NAMED} more` : shown;
-}
-
-async function misnamedTenantFolders(tree, rules) {
-    const misnamed = [];
-    const top = await tree.list('').catch(() => []);
-    for (const folder of top) {
-        if (folder.kind !== 'folder' || NAMESPACE_PATTERN.test(folder.name))
-            continue;
-        if (await rules.excludes(folder.name, true))
-            continue;
-        const inside = await tree.list(folder.name).catch(() => []);
-        if (inside.some((d) => d.kind === 'folder' && (d.name === 'flows' || d.name === 'files'))) {
-            misnamed.push(folder.name);
-        }
-    }
-    return misnamed;
 }
 
 function nearest(typed, names) {
@@ -6164,7 +6000,7 @@ function hint(found) {
 const CONCURRENCY = 32;
 async function loadRepository(tree, settings, hooks) {
     const { workspace, rootRel } = tree;
-    const fileOf = (rel) => (rootRel === '' ? rel : `${rootRel}/${rel}`);
+    const fileOf = (rel) => childOf(rootRel, rel);
     const rules = new IgnoreRules(tree);
     const model = {
         workspace,
@@ -6500,6 +6336,52 @@ function fileEntries(placement, file, rel, content, origin) {
         ...origin
     }));
 }
+async function misnamedTenantFolders(tree, rules) {
+    const misnamed = [];
+    const top = await tree.list('').catch(() => []);
+    for (const folder of top) {
+        if (folder.kind !== 'folder' || NAMESPACE_PATTERN.test(folder.name))
+            continue;
+        if (await rules.excludes(folder.name, true))
+            continue;
+        const inside = await tree.list(folder.name).catch(() => []);
+        if (inside.some((d) => d.kind === 'folder' && (d.name === 'flows' || d.name === 'files'))) {
+            misnamed.push(folder.name);
+        }
+    }
+    return misnamed;
+}
+class LocalFilesTracker {
+    namespaces = new Map();
+    constructor(placements) {
+        for (const placement of placements) {
+            for (const namespace of namespacesOf$1(placement)) {
+                let pending = this.namespaces.get(namespace);
+                if (!pending) {
+                    let settle;
+                    const settled = new Promise((resolve) => (settle = resolve));
+                    pending = { left: 0, files: [], settle, settled };
+                    this.namespaces.set(namespace, pending);
+                }
+                pending.left++;
+            }
+        }
+    }
+    of(namespace) {
+        return this.namespaces.get(namespace)?.settled ?? Promise.resolve([]);
+    }
+    read(placement, files) {
+        for (const namespace of namespacesOf$1(placement)) {
+            const pending = this.namespaces.get(namespace);
+            pending.files.push(...files.filter((file) => file.namespace === namespace));
+            if (--pending.left === 0)
+                pending.settle(pending.files);
+        }
+    }
+}
+function namespacesOf$1(placement) {
+    return new Set(placement.files.map((file) => file.namespace));
+}
 
 function baseCommit(context) {
     const sha = context.pullRequest?.baseSha || context.push?.before;
@@ -6568,6 +6450,46 @@ async function baseFromApi(plan, github, sha) {
     });
     return snapshot;
 }
+function workTreeReuse(current, commit) {
+    const changes = commit.workTreeChanges;
+    if (!changes || changes.untrackedIgnoreFile)
+        return undefined;
+    if ([...changes.changed].some(isIgnoreFile))
+        return undefined;
+    if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink'))
+        return undefined;
+    const flowsByRel = groupBy(current.flows, (flow) => flow.rel);
+    const filesByRel = groupBy(current.files, (entry) => entry.rel);
+    const problemsByFile = groupBy(current.readProblems, (problem) => problem.file);
+    return (rel) => {
+        const blob = commit.blobs.get(rel);
+        if (!blob || changes.changed.has(rel) || isIgnoreFile(rel))
+            return undefined;
+        const flows = flowsByRel.get(rel) ?? [];
+        const files = filesByRel.get(rel) ?? [];
+        if (flows.length + files.length === 0)
+            return undefined;
+        const sameSize = flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
+            files.every((entry) => !entry.symlink && entry.size === blob.size);
+        if (!sameSize)
+            return undefined;
+        const problems = problemsByFile.get(childOf(current.rootRel, rel)) ?? [];
+        return { flows, files: files.map((entry) => ({ ...entry, absPath: '' })), problems };
+    };
+}
+function isIgnoreFile(path) {
+    return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`);
+}
+function groupBy(items, keyOf) {
+    const groups = new Map();
+    for (const item of items) {
+        const key = keyOf(item);
+        if (!groups.has(key))
+            groups.set(key, []);
+        groups.get(key).push(item);
+    }
+    return groups;
+}
 
 function shareTree(opening) {
     let borrowers = 0;
@@ -6607,64 +6529,6 @@ function asClosable({ tree, release }) {
     };
 }
 
-const CONVERTING = new Set(['text', 'eol', 'crlf', 'filter', 'ident', 'working-tree-encoding']);
-async function readIndexBlobs(folder) {
-    const [listing, autocrlf] = await Promise.all([
-        git$1(folder, ['ls-files', '-s', '-v', '-c', '-m', '-z', '--', '.']),
-        git$1(folder, ['config', '--get', 'core.autocrlf'], { exit1IsEmpty: true })
-    ]);
-    if (listing === undefined)
-        return undefined;
-    const blobs = new Map();
-    const breather = new EventLoopYielder();
-    for (const record of listing.split('\0')) {
-        if (breather.due())
-            await breather.breathe();
-        const tab = record.indexOf('\t');
-        if (tab === -1)
-            continue;
-        const [tag, mode, oid, stage] = record.slice(0, tab).split(' ');
-        const path = record.slice(tab + 1);
-        if (tag !== 'H')
-            blobs.delete(path);
-        else if (stage === '0' && (mode === '100644' || mode === '100755') && oid)
-            blobs.set(path, oid);
-    }
-    const attributes = await checkAttributes(folder, [...blobs.keys()]);
-    if (attributes === undefined)
-        return undefined;
-    const convertsAll = ['true', 'yes', 'on', '1', 'input'].includes((autocrlf ?? '').trim().toLowerCase());
-    for (const path of blobs.keys()) {
-        if (breather.due())
-            await breather.breathe();
-        const set = attributes.get(path);
-        const converted = set !== undefined &&
-            [...set].some(([name, value]) => !((name === 'text' || name === 'crlf') && value === 'unset'));
-        if (converted || (convertsAll && set?.get('text') !== 'unset'))
-            blobs.delete(path);
-    }
-    return { blobOf: (rel) => blobs.get(rel) };
-}
-async function checkAttributes(folder, paths) {
-    const found = new Map();
-    if (paths.length === 0)
-        return found;
-    const output = await gitWithInput(folder, ['check-attr', '--all', '-z', '--stdin'], paths);
-    if (output === undefined)
-        return undefined;
-    const fields = output.split('\0');
-    for (let i = 0; i + 2 < fields.length; i += 3) {
-        const [path, name, value] = [fields[i], fields[i + 1], fields[i + 2]];
-        if (!CONVERTING.has(name))
-            continue;
-        let set = found.get(path);
-        if (!set)
-            found.set(path, (set = new Map()));
-        set.set(name, value);
-    }
-    return found;
-}
-
 async function readMarkers(api, namespaces, semaphore, first = false) {
     const markers = new Map();
     const warnings = [];
@@ -6693,6 +6557,90 @@ async function readMarkers(api, namespaces, semaphore, first = false) {
     }));
     warnings.sort();
     return { markers, warnings, stored, held };
+}
+
+const MAX_EXPANDED_NODES = 100_000;
+function analyseAliases(doc, source) {
+    const plain = source !== undefined && !source.includes('&') && !source.includes('*');
+    return plain ? { targets: new Map(), problems: [], safe: true } : analyse(doc);
+}
+function analyse(doc) {
+    const anchors = new Map();
+    const targets = new Map();
+    const problems = [];
+    distExports.visit(doc, {
+        Alias(_key, alias) {
+            const target = anchors.get(alias.source);
+            targets.set(alias, target);
+            if (target === undefined) {
+                problems.push({
+                    node: alias,
+                    message: `unknown anchor '*${alias.source}': no '&${alias.source}' is defined before it. Quote the value if '*' is meant literally (e.g. "${'*' + alias.source}")`
+                });
+            }
+        },
+        Node(_key, node) {
+            if (node.anchor)
+                anchors.set(node.anchor, node);
+        }
+    });
+    if (targets.size === 0)
+        return { targets, problems, safe: true };
+    const sizes = new Map();
+    const inProgress = new Set();
+    let cycle;
+    const sizeOf = (node) => {
+        if (distExports.isAlias(node)) {
+            const target = targets.get(node);
+            if (target === undefined)
+                return 1;
+            if (inProgress.has(target)) {
+                cycle ??= node;
+                return MAX_EXPANDED_NODES + 1;
+            }
+            return sizeOf(target);
+        }
+        if (!distExports.isMap(node) && !distExports.isSeq(node))
+            return 1;
+        const known = sizes.get(node);
+        if (known !== undefined)
+            return known;
+        inProgress.add(node);
+        let total = 1;
+        for (const item of node.items) {
+            total += distExports.isPair(item) ? sizeOf(item.key) + sizeOf(item.value) : sizeOf(item);
+            if (total > MAX_EXPANDED_NODES)
+                break;
+        }
+        inProgress.delete(node);
+        sizes.set(node, total);
+        return total;
+    };
+    const total = sizeOf(doc.contents);
+    if (cycle !== undefined) {
+        problems.push({
+            node: cycle,
+            message: `alias '*${cycle.source}' refers to a node that contains it: remove the recursive alias`
+        });
+        return { targets, problems, safe: false };
+    }
+    if (total > MAX_EXPANDED_NODES) {
+        const first = targets.keys().next().value;
+        problems.push({
+            node: first,
+            message: `aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes (an alias bomb?): write the values out or reduce the aliases`
+        });
+        return { targets, problems, safe: false };
+    }
+    return { targets, problems, safe: true };
+}
+function fitToSend(flow, aliases) {
+    if (flow.sendable !== undefined)
+        return flow.sendable;
+    const [only, ...more] = flow.documents;
+    if (flow.notAFlow || !only || more.length > 0 || only.errors.length > 0)
+        return false;
+    return (aliases ?? analyseAliases(only, flow.source)).safe;
 }
 
 function serverFile(path, file, keepBytes, facts) {
@@ -6866,6 +6814,51 @@ function hashesByPath(entries) {
 function keepUnlessSame(local) {
     return ({ sha256 }) => !(local?.size === 1 && local.has(sha256));
 }
+class ServerValidation {
+    api;
+    concurrency;
+    waiting = [];
+    count = MAX_BATCH;
+    filling = this.nextBatch();
+    sent = [];
+    constructor(api, concurrency) {
+        this.api = api;
+        this.concurrency = concurrency;
+    }
+    sizeBatches(flowFiles) {
+        this.count = batchCount(flowFiles, this.concurrency);
+        if (this.waiting.length === 0)
+            this.filling = this.nextBatch();
+    }
+    add(flow) {
+        if (!fitToSend(flow))
+            return;
+        const bytes = utf8Length(flow.source);
+        if (!this.filling.fits(bytes))
+            this.send();
+        this.waiting.push(flow);
+        this.filling.add(bytes);
+        if (this.filling.full)
+            this.send();
+    }
+    async answers() {
+        this.send();
+        return Promise.all(this.sent.map(valueOf));
+    }
+    send() {
+        if (this.waiting.length === 0)
+            return;
+        const flows = this.waiting.splice(0);
+        this.filling = this.nextBatch();
+        const answer = this.api
+            .validateFlows(flows.map((flow) => flow.source), this.count)
+            .then((results) => ({ flows, results }));
+        this.sent.push(settle(answer));
+    }
+    nextBatch() {
+        return new FillingBatch({ count: this.count, bytes: MAX_BATCH_BYTES });
+    }
+}
 
 const NOT_TERMINATED = [
     ['CREATED', [0, 0, 0]],
@@ -6903,8 +6896,7 @@ async function searchUnfinished(api, groups) {
     const byFlow = new Map();
     if (known.length === 0)
         return byFlow;
-    const info = await api.info();
-    const version = parseVersion(info.version);
+    const version = parseVersion((await api.info()).version);
     const states = NOT_TERMINATED.filter(([, since]) => !version || atLeast(version, since)).map(([state]) => state);
     const legacy = version !== undefined && !atLeast(version, [1, 1, 0]);
     const searched = known
@@ -6916,13 +6908,11 @@ async function searchUnfinished(api, groups) {
         if (!states.includes(execution.state))
             continue;
         const key = flowKey(execution.namespace, execution.flowId);
-        const list = byFlow.get(key) ?? [];
-        list.push({
-            id: execution.id,
-            state: execution.state,
-            url: executionUrl(uiBase, execution)
-        });
-        byFlow.set(key, list);
+        if (!byFlow.has(key))
+            byFlow.set(key, []);
+        byFlow
+            .get(key)
+            .push({ id: execution.id, state: execution.state, url: executionUrl(uiBase, execution) });
     }
     return byFlow;
 }
@@ -7147,136 +7137,6 @@ function uniqueTargets(refs) {
     for (const ref of refs)
         seen.set(`${ref.kind}\0${targetOf(ref)}`, ref);
     return [...seen.values()];
-}
-
-const MAX_EXPANDED_NODES = 100_000;
-function analyseAliases(doc, source) {
-    const plain = source !== undefined && !source.includes('&') && !source.includes('*');
-    return plain ? { targets: new Map(), problems: [], safe: true } : analyse(doc);
-}
-function analyse(doc) {
-    const anchors = new Map();
-    const targets = new Map();
-    const problems = [];
-    distExports.visit(doc, {
-        Alias(_key, alias) {
-            const target = anchors.get(alias.source);
-            targets.set(alias, target);
-            if (target === undefined) {
-                problems.push({
-                    node: alias,
-                    message: `unknown anchor '*${alias.source}': no '&${alias.source}' is defined before it. Quote the value if '*' is meant literally (e.g. "${'*' + alias.source}")`
-                });
-            }
-        },
-        Node(_key, node) {
-            if (node.anchor)
-                anchors.set(node.anchor, node);
-        }
-    });
-    if (targets.size === 0)
-        return { targets, problems, safe: true };
-    const sizes = new Map();
-    const inProgress = new Set();
-    let cycle;
-    const sizeOf = (node) => {
-        if (distExports.isAlias(node)) {
-            const target = targets.get(node);
-            if (target === undefined)
-                return 1;
-            if (inProgress.has(target)) {
-                cycle ??= node;
-                return MAX_EXPANDED_NODES + 1;
-            }
-            return sizeOf(target);
-        }
-        if (!distExports.isMap(node) && !distExports.isSeq(node))
-            return 1;
-        const known = sizes.get(node);
-        if (known !== undefined)
-            return known;
-        inProgress.add(node);
-        let total = 1;
-        for (const item of node.items) {
-            total += distExports.isPair(item) ? sizeOf(item.key) + sizeOf(item.value) : sizeOf(item);
-            if (total > MAX_EXPANDED_NODES)
-                break;
-        }
-        inProgress.delete(node);
-        sizes.set(node, total);
-        return total;
-    };
-    const total = sizeOf(doc.contents);
-    if (cycle !== undefined) {
-        problems.push({
-            node: cycle,
-            message: `alias '*${cycle.source}' refers to a node that contains it: remove the recursive alias`
-        });
-        return { targets, problems, safe: false };
-    }
-    if (total > MAX_EXPANDED_NODES) {
-        const first = targets.keys().next().value;
-        problems.push({
-            node: first,
-            message: `aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes (an alias bomb?): write the values out or reduce the aliases`
-        });
-        return { targets, problems, safe: false };
-    }
-    return { targets, problems, safe: true };
-}
-function fitToSend(flow, aliases) {
-    if (flow.sendable !== undefined)
-        return flow.sendable;
-    const [only, ...more] = flow.documents;
-    if (flow.notAFlow || !only || more.length > 0 || only.errors.length > 0)
-        return false;
-    return (aliases ?? analyseAliases(only, flow.source)).safe;
-}
-
-class ServerValidation {
-    api;
-    concurrency;
-    waiting = [];
-    count = MAX_BATCH;
-    filling = this.nextBatch();
-    sent = [];
-    constructor(api, concurrency) {
-        this.api = api;
-        this.concurrency = concurrency;
-    }
-    sizeBatches(flowFiles) {
-        this.count = batchCount(flowFiles, this.concurrency);
-        if (this.waiting.length === 0)
-            this.filling = this.nextBatch();
-    }
-    add(flow) {
-        if (!fitToSend(flow))
-            return;
-        const bytes = utf8Length(flow.source);
-        if (!this.filling.fits(bytes))
-            this.send();
-        this.waiting.push(flow);
-        this.filling.add(bytes);
-        if (this.filling.full)
-            this.send();
-    }
-    async answers() {
-        this.send();
-        return Promise.all(this.sent.map(valueOf));
-    }
-    send() {
-        if (this.waiting.length === 0)
-            return;
-        const flows = this.waiting.splice(0);
-        this.filling = this.nextBatch();
-        const answer = this.api
-            .validateFlows(flows.map((flow) => flow.source), this.count)
-            .then((results) => ({ flows, results }));
-        this.sent.push(settle(answer));
-    }
-    nextBatch() {
-        return new FillingBatch({ count: this.count, bytes: MAX_BATCH_BYTES });
-    }
 }
 
 class RunReads {
@@ -7542,6 +7402,60 @@ function settled(change, verdict) {
     };
 }
 
+const FORMAT = 'kestra-gitops-rollback/1';
+const sha256Field = string().regex(/^[0-9a-f]{64}$/);
+const rollbackRecord = object({
+    format: literal(FORMAT),
+    repository: string(),
+    deployed: string(),
+    toward: commitMarker.nullable(),
+    towardWhole: unknown().optional(),
+    markerWritten: boolean$1(),
+    resources: array(looseObject({ kind: string(), of: string().optional() }))
+});
+function newRecord(fields) {
+    return { format: FORMAT, ...fields };
+}
+function readRecord(value, kinds) {
+    const read = readStored('rollback record', rollbackRecord, value);
+    if ('refused' in read) {
+        const format = storedObject(value)?.format;
+        const other = typeof format === 'string' && /^kestra-gitops-rollback\/\d{1,6}$/.test(format);
+        return other ? { refused: `rollback record ${format}: unsupported` } : read;
+    }
+    const { toward, towardWhole, resources } = read.value;
+    const parsed = resources.map((resource) => resourceOf(resource, kinds));
+    const at = parsed.indexOf(undefined);
+    if (at >= 0)
+        return { refused: `rollback record: resources.${at} is not one of a known kind` };
+    const whole = parseMarker(towardWhole);
+    const same = toward && whole?.commit === toward.commit && whole.repository === toward.repository;
+    const { towardWhole: _whole, ...fields } = read.value;
+    return {
+        value: { ...fields, ...(same && { towardWhole }), resources: parsed }
+    };
+}
+function recordsOf$1(values, kinds) {
+    const records = new Map();
+    const warnings = [];
+    for (const [namespace, value] of values) {
+        const record = readRecord(value, kinds);
+        if ('value' in record)
+            records.set(namespace, record.value);
+        else {
+            warnings.push(`The KV entry ${ROLLBACK_RECORD_KEY} of namespace ${namespace} is not a rollback record of this action (${record.refused}); it is left alone.`);
+        }
+    }
+    return { records: new Map([...records].sort(([a], [b]) => (a < b ? -1 : 1))), warnings };
+}
+function resourceOf(value, kinds) {
+    const { of, ...rest } = value;
+    const fields = value.kind === 'tenant-wide' && of !== undefined ? { ...rest, kind: of } : value;
+    if (fields.before === undefined && fields.deployed === undefined)
+        return undefined;
+    return kinds.find((kind) => kind.name === fields.kind)?.parse(fields);
+}
+
 const dashboardsApply = {
     name: 'dashboard',
     async write(change, api) {
@@ -7606,61 +7520,6 @@ function isAsPlanned(fresh, change) {
 function conflict$2(change, what) {
     return settled(change, { kind: 'moved', message: `dashboard ${change.id} ${what}` });
 }
-
-const FORMAT = 'kestra-gitops-rollback/1';
-const sha256Field = string().regex(/^[0-9a-f]{64}$/);
-const rollbackRecord = object({
-    format: literal(FORMAT),
-    repository: string(),
-    deployed: string(),
-    toward: commitMarker.nullable(),
-    towardWhole: unknown().optional(),
-    markerWritten: boolean$1(),
-    resources: array(looseObject({ kind: string(), of: string().optional() }))
-});
-function newRecord(fields) {
-    return { format: FORMAT, ...fields };
-}
-function readRecord(value, kinds) {
-    const read = readStored('rollback record', rollbackRecord, value);
-    if ('refused' in read) {
-        const format = storedObject(value)?.format;
-        const other = typeof format === 'string' && /^kestra-gitops-rollback\/\d{1,6}$/.test(format);
-        return other ? { refused: `rollback record ${format}: unsupported` } : read;
-    }
-    const { toward, towardWhole, resources } = read.value;
-    const parsed = resources.map((resource) => resourceOf(resource, kinds));
-    const at = parsed.indexOf(undefined);
-    if (at >= 0)
-        return { refused: `rollback record: resources.${at} is not one of a known kind` };
-    const whole = parseMarker(towardWhole);
-    const same = toward && whole?.commit === toward.commit && whole.repository === toward.repository;
-    const { towardWhole: _whole, ...fields } = read.value;
-    return {
-        value: { ...fields, ...(same && { towardWhole }), resources: parsed }
-    };
-}
-function recordsOf$1(values, kinds) {
-    const records = new Map();
-    const warnings = [];
-    for (const [namespace, value] of values) {
-        const record = readRecord(value, kinds);
-        if ('value' in record)
-            records.set(namespace, record.value);
-        else {
-            warnings.push(`The KV entry ${ROLLBACK_RECORD_KEY} of namespace ${namespace} is not a rollback record of this action (${record.refused}); it is left alone.`);
-        }
-    }
-    return { records: new Map([...records].sort(([a], [b]) => (a < b ? -1 : 1))), warnings };
-}
-function resourceOf(value, kinds) {
-    const { of, ...rest } = value;
-    const fields = value.kind === 'tenant-wide' && of !== undefined ? { ...rest, kind: of } : value;
-    if (fields.before === undefined && fields.deployed === undefined)
-        return undefined;
-    return kinds.find((kind) => kind.name === fields.kind)?.parse(fields);
-}
-
 const kindVersion = object({
     hashes: strictObject({ source: sha256Field.optional(), fields: sha256Field }).readonly(),
     text: string().optional()
@@ -7750,255 +7609,6 @@ function matches(fresh, version, id) {
     return fields !== undefined && sha256Hex(dashboardFields({ ...fresh })) === fields;
 }
 
-const IGNORABLE = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]|\u034f|\p{Variation_Selector}/gu;
-function foldedName(name) {
-    return name.replace(IGNORABLE, '').normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
-}
-function repositoryPath(...parts) {
-    return parts.filter(Boolean).join('/');
-}
-function foldedPath(path) {
-    return path.split('/').map(foldedName).join('/');
-}
-const SHORT_NAME = /^(?:git|github|gi7eba)~\d+$/;
-function unwritablePath(path) {
-    if (path === '')
-        return 'the path is empty';
-    if (path.startsWith('/') || /^[A-Za-z]:/.test(path))
-        return 'the path is absolute';
-    if (path.includes('\\'))
-        return 'the path holds a backslash, a folder separator on Windows';
-    if (/[\u0000-\u001f\u007f]/.test(path))
-        return 'the path holds a control character';
-    for (const segment of path.split('/')) {
-        const folded = foldedName(segment)
-            .replace(/:.*$/s, '')
-            .replace(/[. ]+$/, '');
-        if (/^\.*$/.test(folded))
-            return `the path has an empty, '.' or '..' segment ('${segment}')`;
-        if (folded.startsWith('.git') || SHORT_NAME.test(folded)) {
-            return `'${segment}' reads as a .git or .github name: Git's own files and GitHub's workflows are never written from Kestra`;
-        }
-    }
-    return undefined;
-}
-
-function locateKestraPath(doc, lineCounter, pathOrPointer) {
-    const text = pathOrPointer.trim();
-    if (text.startsWith('/') || text.startsWith('#/')) {
-        return walk(doc.contents, pointerSegments(text), lineCounter);
-    }
-    const segments = pathSegments(text);
-    for (let start = 0; start < segments.length; start++) {
-        const found = walk(doc.contents, segments.slice(start), lineCounter);
-        if (found)
-            return found;
-    }
-    return undefined;
-}
-function walk(root, segments, lineCounter) {
-    let node = root;
-    let offset;
-    for (const [index, name] of segments.entries()) {
-        const step = child(node, name, index > 0);
-        if (!step)
-            break;
-        node = step.node;
-        offset = step.offset;
-    }
-    if (offset === undefined)
-        return undefined;
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
-}
-function child(node, name, countsEntries) {
-    if (distExports.isMap(node)) {
-        const named = node.items.find((pair) => {
-            const key = pair.key;
-            return String(distExports.isScalar(key) ? key.value : key) === name;
-        });
-        const pair = named ?? (countsEntries && /^\d+$/.test(name) ? node.items[Number(name)] : undefined);
-        const range = pair?.key?.range;
-        return pair && range ? { node: pair.value, offset: range[0] } : undefined;
-    }
-    if (distExports.isSeq(node)) {
-        const item = /^\d+$/.test(name)
-            ? node.items[Number(name)]
-            : node.items.find((entry) => distExports.isMap(entry) && String(entry.get('id')) === name);
-        const range = item?.range;
-        return range ? { node: item, offset: range[0] } : undefined;
-    }
-    return undefined;
-}
-function pointerSegments(pointer) {
-    const fragment = pointer.startsWith('#');
-    return pointer
-        .replace(/^#/, '')
-        .split('/')
-        .slice(1)
-        .map((raw) => (fragment ? safeDecode(raw) : raw))
-        .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-function pathSegments(path) {
-    return [...path.matchAll(/\[([^\]]*)\]|([^.[\]]+)/g)].map((match) => match[1] !== undefined ? unquote(match[1].trim()) : match[2]);
-}
-function unquote(value) {
-    const quoted = /^(['"])(.*)\1$/.exec(value);
-    return quoted ? quoted[2] : value;
-}
-function safeDecode(value) {
-    try {
-        return decodeURIComponent(value);
-    }
-    catch {
-        return value;
-    }
-}
-
-const SECTION = 'Dashboards';
-const RESOURCE = (id) => `dashboard:${id}`;
-function idOf(source) {
-    try {
-        const value = distExports.parse(source);
-        if (!value || typeof value !== 'object' || Array.isArray(value))
-            return undefined;
-        const id = value.id;
-        return id === undefined || id === null || String(id).trim() === '' ? undefined : String(id);
-    }
-    catch {
-        return undefined;
-    }
-}
-
-const CHART_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
-const CHART_ID_TEXT = '^[a-zA-Z0-9][a-zA-Z0-9_-]*';
-function dashboardFindings(held) {
-    const firstOf = new Map();
-    const findings = held.files.flatMap((file) => {
-        const lineCounter = new distExports.LineCounter();
-        const doc = distExports.parseDocument(file.source, { lineCounter, uniqueKeys: false });
-        const at = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : 1;
-        const finding = (severity, rule, line, message) => ({
-            severity,
-            file: file.file,
-            line,
-            rule,
-            message,
-            ...(id !== undefined && { resource: RESOURCE(id) })
-        });
-        const id = textOf$1(doc.contents && distExports.isMap(doc.contents) ? doc.contents.get('id', true) : undefined);
-        if (doc.errors.length > 0 || !distExports.isMap(doc.contents)) {
-            const error = doc.errors[0];
-            const line = error ? lineCounter.linePos(error.pos[0]).line : 1;
-            return [
-                finding('error', 'dashboard-yaml', line, `not a dashboard: ${error?.message ?? 'the YAML is no mapping'}`)
-            ];
-        }
-        const root = doc.contents;
-        const out = [];
-        const add = (...args) => out.push(finding(...args));
-        const idNode = root.get('id', true);
-        if (id === undefined || id.trim() === '') {
-            add('error', 'dashboard-id', at(idNode), 'a dashboard needs an `id` (Kestra 1.0+ takes it from the YAML): add `id: <name>`');
-        }
-        else if (segmentProblem(id) !== undefined) {
-            add('error', 'dashboard-id', at(idNode), `dashboard id ${JSON.stringify(id)} cannot be addressed in Kestra's API (${segmentProblem(id)}): give it an id without '/' or '\\' that is not '.' or '..'`);
-        }
-        else if (firstOf.has(id)) {
-            add('error', 'dashboard-duplicate-id', at(idNode), `dashboard id '${id}' is already declared in ${firstOf.get(id)}: give each dashboard its own id`);
-        }
-        else
-            firstOf.set(id, file.file);
-        const title = textOf$1(root.get('title', true));
-        if (title === undefined || title.trim() === '') {
-            add('error', 'dashboard-title', at(root.get('title', true)), 'a dashboard needs a `title`: add `title: <text>`');
-        }
-        const charts = root.get('charts', true);
-        if (charts && 'items' in charts && Array.isArray(charts.items)) {
-            for (const chart of charts.items) {
-                if (!distExports.isMap(chart))
-                    continue;
-                const node = chart.get('id', true);
-                const raw = distExports.isScalar(node) ? String(node.source ?? node.value) : undefined;
-                if (raw === undefined || !CHART_ID.test(raw)) {
-                    add('error', 'dashboard-chart-id', at(node ?? chart), `chart id '${raw ?? ''}' does not match Kestra's pattern ${CHART_ID_TEXT}: start with a letter or digit, then letters, digits, '_' or '-'`);
-                }
-            }
-        }
-        const verdict = held.verdicts?.get(file.file);
-        if (verdict !== undefined)
-            out.push(...serverFindings$1(verdict, doc, lineCounter, finding, id));
-        return out;
-    });
-    return [...findings, ...unaddressableOnServer(held), ...unsupportedNotice(held)];
-}
-function unaddressableOnServer(held) {
-    const server = held.server;
-    const first = held.files[0];
-    if (!server || 'unsupported' in server || held.prefixed || !first)
-        return [];
-    return server.dashboards.flatMap(({ id }) => {
-        const problem = segmentProblem(id);
-        if (problem === undefined || held.files.some((f) => f.source && idOf(f.source) === id))
-            return [];
-        return [
-            {
-                severity: 'warning',
-                file: first.file,
-                line: 1,
-                rule: 'dashboard-id',
-                resource: RESOURCE(id),
-                message: `The server's dashboard ${JSON.stringify(id)} cannot be addressed in Kestra's API (${problem}): it is left alone, never deleted; rename or remove it in the Kestra UI.`
-            }
-        ];
-    });
-}
-function serverFindings$1(verdict, doc, lineCounter, finding, id) {
-    if (verdict.unreadable !== undefined) {
-        const named = id === undefined ? 'this dashboard' : `dashboard ${JSON.stringify(id)}`;
-        return [finding('error', 'server-constraint', 1, `${named}: ${verdict.unreadable}`)];
-    }
-    return verdict.errors.map(({ path, message }) => {
-        const line = path ? locateKestraPath(doc, lineCounter, yamlPath(path))?.line : undefined;
-        const text = path ? `${path}: ${message}` : message;
-        return finding('error', 'server-constraint', line ?? 1, `the server refuses this dashboard: ${text}`);
-    });
-}
-function yamlPath(path) {
-    return path.replace(/\.defaultDuration\b/, '.default').replace(/\.maxDuration\b/, '.max');
-}
-function unsupportedNotice(held) {
-    const server = held.server;
-    const first = held.files[0];
-    if (first && held.prefixed) {
-        return [
-            {
-                severity: 'notice',
-                file: first.file,
-                line: 1,
-                rule: 'dashboards-prefixed',
-                message: `Dashboards are not planned: they are tenant-wide, and with namespace-prefix ${held.prefixed} (a preview or a prefixed environment) the repository's ${held.files.length} dashboard file(s) would replace the tenant's own; deploy them without a prefix.`
-            }
-        ];
-    }
-    if (!server || !('unsupported' in server) || !first)
-        return [];
-    return [
-        {
-            severity: 'notice',
-            file: first.file,
-            line: 1,
-            rule: 'dashboards-unsupported',
-            message: `Dashboards are not planned: this Kestra server (${server.unsupported}) has no dashboards API taking ids from the YAML (Kestra 1.0+); the repository's ${held.files.length} dashboard file(s) are left alone.`
-        }
-    ];
-}
-function textOf$1(node) {
-    if (!distExports.isScalar(node) || node.value === null || node.value === undefined)
-        return undefined;
-    return String(node.value);
-}
-
 const DEFAULT_DIFF_LIMITS = {
     maxChars: 200_000,
     maxLines: 5_000,
@@ -8051,17 +7661,6 @@ function countLineChanges(oldLines, newLines) {
             additions++;
     }
     return { additions, deletions: oldLines.length - (newLines.length - additions) };
-}
-
-function fingerprint(resources, kinds, against) {
-    const changes = resources
-        .filter((r) => r.action !== 'unchanged')
-        .map((r) => kindOf$1(kinds, r).fingerprintOf(r));
-    const where = against && { server: against.server, tenant: against.tenant };
-    return sha256Hex(JSON.stringify({ version: 1, changes, ...(where && { against: where }) }));
-}
-function changeDigest(change, kinds) {
-    return sha256Hex(JSON.stringify(kindOf$1(kinds, change).fingerprintOf(change))).slice(0, 16);
 }
 
 function buildPlan(input, kinds, held = new Map()) {
@@ -8146,7 +7745,260 @@ function sortInPlanOrder(resources, kinds) {
         compareCodeUnits(a.id, b.id));
     keyed.forEach(({ change }, i) => (resources[i] = change));
 }
+function fingerprint(resources, kinds, against) {
+    const changes = resources
+        .filter((r) => r.action !== 'unchanged')
+        .map((r) => kindOf$1(kinds, r).fingerprintOf(r));
+    const where = against && { server: against.server, tenant: against.tenant };
+    return sha256Hex(JSON.stringify({ version: 1, changes, ...(where && { against: where }) }));
+}
+function changeDigest(change, kinds) {
+    return sha256Hex(JSON.stringify(kindOf$1(kinds, change).fingerprintOf(change))).slice(0, 16);
+}
 
+function locateKestraPath(doc, lineCounter, pathOrPointer) {
+    const text = pathOrPointer.trim();
+    if (text.startsWith('/') || text.startsWith('#/')) {
+        return walk(doc.contents, pointerSegments(text), lineCounter);
+    }
+    const segments = pathSegments(text);
+    for (let start = 0; start < segments.length; start++) {
+        const found = walk(doc.contents, segments.slice(start), lineCounter);
+        if (found)
+            return found;
+    }
+    return undefined;
+}
+function walk(root, segments, lineCounter) {
+    let node = root;
+    let offset;
+    for (const [index, name] of segments.entries()) {
+        const step = child(node, name, index > 0);
+        if (!step)
+            break;
+        node = step.node;
+        offset = step.offset;
+    }
+    if (offset === undefined)
+        return undefined;
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+}
+function child(node, name, countsEntries) {
+    if (distExports.isMap(node)) {
+        const named = node.items.find((pair) => {
+            const key = pair.key;
+            return String(distExports.isScalar(key) ? key.value : key) === name;
+        });
+        const pair = named ?? (countsEntries && /^\d+$/.test(name) ? node.items[Number(name)] : undefined);
+        const range = pair?.key?.range;
+        return pair && range ? { node: pair.value, offset: range[0] } : undefined;
+    }
+    if (distExports.isSeq(node)) {
+        const item = /^\d+$/.test(name)
+            ? node.items[Number(name)]
+            : node.items.find((entry) => distExports.isMap(entry) && String(entry.get('id')) === name);
+        const range = item?.range;
+        return range ? { node: item, offset: range[0] } : undefined;
+    }
+    return undefined;
+}
+function pointerSegments(pointer) {
+    const fragment = pointer.startsWith('#');
+    return pointer
+        .replace(/^#/, '')
+        .split('/')
+        .slice(1)
+        .map((raw) => (fragment ? safeDecode(raw) : raw))
+        .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+function pathSegments(path) {
+    return [...path.matchAll(/\[([^\]]*)\]|([^.[\]]+)/g)].map((match) => match[1] !== undefined ? unquote(match[1].trim()) : match[2]);
+}
+function unquote(value) {
+    const quoted = /^(['"])(.*)\1$/.exec(value);
+    return quoted ? quoted[2] : value;
+}
+function safeDecode(value) {
+    try {
+        return decodeURIComponent(value);
+    }
+    catch {
+        return value;
+    }
+}
+
+const IGNORABLE = /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]|\u034f|\p{Variation_Selector}/gu;
+function foldedName(name) {
+    return name.replace(IGNORABLE, '').normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
+}
+function repositoryPath(...parts) {
+    return parts.filter(Boolean).join('/');
+}
+function foldedPath(path) {
+    return path.split('/').map(foldedName).join('/');
+}
+const SHORT_NAME = /^(?:git|github|gi7eba)~\d+$/;
+function unwritablePath(path) {
+    if (path === '')
+        return 'the path is empty';
+    if (path.startsWith('/') || /^[A-Za-z]:/.test(path))
+        return 'the path is absolute';
+    if (path.includes('\\'))
+        return 'the path holds a backslash, a folder separator on Windows';
+    if (/[\u0000-\u001f\u007f]/.test(path))
+        return 'the path holds a control character';
+    for (const segment of path.split('/')) {
+        const folded = foldedName(segment)
+            .replace(/:.*$/s, '')
+            .replace(/[. ]+$/, '');
+        if (/^\.*$/.test(folded))
+            return `the path has an empty, '.' or '..' segment ('${segment}')`;
+        if (folded.startsWith('.git') || SHORT_NAME.test(folded)) {
+            return `'${segment}' reads as a .git or .github name: Git's own files and GitHub's workflows are never written from Kestra`;
+        }
+    }
+    return undefined;
+}
+
+const SECTION = 'Dashboards';
+const RESOURCE = (id) => `dashboard:${id}`;
+function idOf(source) {
+    try {
+        const value = distExports.parse(source);
+        const id = isRecord(value) ? value.id : undefined;
+        return id === undefined || id === null || String(id).trim() === '' ? undefined : String(id);
+    }
+    catch {
+        return undefined;
+    }
+}
+const CHART_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+const CHART_ID_TEXT = '^[a-zA-Z0-9][a-zA-Z0-9_-]*';
+function dashboardFindings(held) {
+    const firstOf = new Map();
+    const findings = held.files.flatMap((file) => {
+        const lineCounter = new distExports.LineCounter();
+        const doc = distExports.parseDocument(file.source, { lineCounter, uniqueKeys: false });
+        const at = (node) => node?.range ? lineCounter.linePos(node.range[0]).line : 1;
+        const finding = (severity, rule, line, message) => ({
+            severity,
+            file: file.file,
+            line,
+            rule,
+            message,
+            ...(id !== undefined && { resource: RESOURCE(id) })
+        });
+        const id = textOf$1(doc.contents && distExports.isMap(doc.contents) ? doc.contents.get('id', true) : undefined);
+        if (doc.errors.length > 0 || !distExports.isMap(doc.contents)) {
+            const error = doc.errors[0];
+            const line = error ? lineCounter.linePos(error.pos[0]).line : 1;
+            return [
+                finding('error', 'dashboard-yaml', line, `not a dashboard: ${error?.message ?? 'the YAML is no mapping'}`)
+            ];
+        }
+        const root = doc.contents;
+        const out = [];
+        const add = (...args) => out.push(finding(...args));
+        const idNode = root.get('id', true);
+        if (id === undefined || id.trim() === '') {
+            add('error', 'dashboard-id', at(idNode), 'a dashboard needs an `id` (Kestra 1.0+ takes it from the YAML): add `id: <name>`');
+        }
+        else if (segmentProblem(id) !== undefined) {
+            add('error', 'dashboard-id', at(idNode), `dashboard id ${JSON.stringify(id)} cannot be addressed in Kestra's API (${segmentProblem(id)}): give it an id without '/' or '\\' that is not '.' or '..'`);
+        }
+        else if (firstOf.has(id)) {
+            add('error', 'dashboard-duplicate-id', at(idNode), `dashboard id '${id}' is already declared in ${firstOf.get(id)}: give each dashboard its own id`);
+        }
+        else
+            firstOf.set(id, file.file);
+        const title = textOf$1(root.get('title', true));
+        if (title === undefined || title.trim() === '') {
+            add('error', 'dashboard-title', at(root.get('title', true)), 'a dashboard needs a `title`: add `title: <text>`');
+        }
+        const charts = root.get('charts', true);
+        if (charts && 'items' in charts && Array.isArray(charts.items)) {
+            for (const chart of charts.items) {
+                if (!distExports.isMap(chart))
+                    continue;
+                const node = chart.get('id', true);
+                const raw = distExports.isScalar(node) ? String(node.source ?? node.value) : undefined;
+                if (raw === undefined || !CHART_ID.test(raw)) {
+                    add('error', 'dashboard-chart-id', at(node ?? chart), `chart id '${raw ?? ''}' does not match Kestra's pattern ${CHART_ID_TEXT}: start with a letter or digit, then letters, digits, '_' or '-'`);
+                }
+            }
+        }
+        const verdict = held.verdicts?.get(file.file);
+        if (verdict?.unreadable !== undefined) {
+            const named = id === undefined ? 'this dashboard' : `dashboard ${JSON.stringify(id)}`;
+            add('error', 'server-constraint', 1, `${named}: ${verdict.unreadable}`);
+        }
+        else {
+            for (const { path, message } of verdict?.errors ?? []) {
+                const line = path ? locateKestraPath(doc, lineCounter, yamlPath(path))?.line : undefined;
+                const text = path ? `${path}: ${message}` : message;
+                add('error', 'server-constraint', line ?? 1, `the server refuses this dashboard: ${text}`);
+            }
+        }
+        return out;
+    });
+    return [...findings, ...unaddressableOnServer(held), ...unsupportedNotice(held)];
+}
+function unaddressableOnServer(held) {
+    const server = held.server;
+    const first = held.files[0];
+    if (!server || 'unsupported' in server || held.prefixed || !first)
+        return [];
+    return server.dashboards.flatMap(({ id }) => {
+        const problem = segmentProblem(id);
+        if (problem === undefined || held.files.some((f) => f.source && idOf(f.source) === id))
+            return [];
+        return [
+            {
+                severity: 'warning',
+                file: first.file,
+                line: 1,
+                rule: 'dashboard-id',
+                resource: RESOURCE(id),
+                message: `The server's dashboard ${JSON.stringify(id)} cannot be addressed in Kestra's API (${problem}): it is left alone, never deleted; rename or remove it in the Kestra UI.`
+            }
+        ];
+    });
+}
+function yamlPath(path) {
+    return path.replace(/\.defaultDuration\b/, '.default').replace(/\.maxDuration\b/, '.max');
+}
+function unsupportedNotice(held) {
+    const server = held.server;
+    const first = held.files[0];
+    if (first && held.prefixed) {
+        return [
+            {
+                severity: 'notice',
+                file: first.file,
+                line: 1,
+                rule: 'dashboards-prefixed',
+                message: `Dashboards are not planned: they are tenant-wide, and with namespace-prefix ${held.prefixed} (a preview or a prefixed environment) the repository's ${held.files.length} dashboard file(s) would replace the tenant's own; deploy them without a prefix.`
+            }
+        ];
+    }
+    if (!server || !('unsupported' in server) || !first)
+        return [];
+    return [
+        {
+            severity: 'notice',
+            file: first.file,
+            line: 1,
+            rule: 'dashboards-unsupported',
+            message: `Dashboards are not planned: this Kestra server (${server.unsupported}) has no dashboards API taking ids from the YAML (Kestra 1.0+); the repository's ${held.files.length} dashboard file(s) are left alone.`
+        }
+    ];
+}
+function textOf$1(node) {
+    if (!distExports.isScalar(node) || node.value === null || node.value === undefined)
+        return undefined;
+    return String(node.value);
+}
 const BY_FIELDS = "compared by their fields: this server's answers carry no dashboard source";
 const NO_DASHBOARD = 'kept because the repository holds no dashboard';
 const UNADDRESSABLE = "kept: its id cannot be addressed in Kestra's API (docs/kestra.md#path-segments)";
@@ -8157,10 +8009,10 @@ function planDashboards(held, options) {
     const desired = byId(held.files);
     const base = held.base && byId(held.base);
     const actual = new Map(server.dashboards.map((d) => [d.id, d]));
-    const touched = scope(held, desired, options);
+    const inScope = scopeFilter(options, desired, base);
     const changes = [];
     for (const id of new Set([...desired.keys(), ...actual.keys()])) {
-        if (touched && !touched.has(id))
+        if (!inScope(id))
             continue;
         const file = desired.get(id);
         const current = actual.get(id);
@@ -8197,7 +8049,7 @@ function planDashboards(held, options) {
         const before = action === 'create' ? undefined : compared;
         const after = action === 'delete' || action === 'orphaned' ? undefined : (wanted ?? file?.source);
         if (action !== 'unchanged' && action !== 'orphaned') {
-            applyDiff(change, diffTexts(before === undefined ? '' : `a/dashboard/${id}`, after === undefined ? '' : `b/dashboard/${id}`, before, after, options.limits));
+            applyDiff(change, diffTexts(`a/dashboard/${id}`, `b/dashboard/${id}`, before, after, options.limits));
         }
         if (base && current && (action === 'update' || action === 'delete' || action === 'orphaned')) {
             const then = base.get(id);
@@ -8216,24 +8068,9 @@ function byId(files) {
     }
     return index;
 }
-function scope(held, desired, options) {
-    const changed = options.changedFiles;
-    if (options.scope === 'all' || changed === undefined)
-        return undefined;
-    const ids = new Set();
-    for (const [id, file] of desired)
-        if (changed.has(file.file))
-            ids.add(id);
-    for (const [id, file] of byId(held.base ?? [])) {
-        if (changed.has(file.file) && !desired.has(id))
-            ids.add(id);
-    }
-    return ids;
-}
 function comparedOf(server, dashboard = server) {
     return server.source !== undefined ? dashboard.source : dashboard.fields;
 }
-
 const dashboardsDecide = {
     name: 'dashboard',
     order: 2,
@@ -8275,7 +8112,7 @@ async function kindFiles(tree, folder, keep, deep = false) {
         if (entry.kind !== 'file' || !keep(entry.rel))
             continue;
         const text = normaliseText((await tree.read(entry.rel)).toString('utf8'));
-        found.push({ file: tree.rootRel === '' ? entry.rel : `${tree.rootRel}/${entry.rel}`, text });
+        found.push({ file: childOf(tree.rootRel, entry.rel), text });
     }
     return found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
@@ -8323,7 +8160,7 @@ async function discoverDashboards(tree, layout) {
             found.push({ file: fileOf(entry.rel), source });
         }
     }
-    return found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    return found.sort((a, b) => compareCodeUnits(a.file, b.file));
 }
 async function excludedFolder(rel, rules) {
     const parts = rel.split('/');
@@ -8336,7 +8173,7 @@ async function excludedFolder(rel, rules) {
 function looksLikeDashboard(source) {
     try {
         const value = distExports.parse(source);
-        if (!value || typeof value !== 'object' || Array.isArray(value))
+        if (!isRecord(value))
             return false;
         return (['id', 'title', 'charts'].every((key) => key in value) &&
             !('type' in value) &&
@@ -8346,7 +8183,6 @@ function looksLikeDashboard(source) {
         return false;
     }
 }
-
 const FIRST_VERSION = [1, 0, 0];
 const dashboardsGather = {
     name: 'dashboard',
@@ -8411,51 +8247,6 @@ const dashboards = {
     apply: dashboardsApply,
     rollback: dashboardsRollback
 };
-
-const filesApply = {
-    name: 'file',
-    async write(change, api, deploy) {
-        if (change.desired === undefined) {
-            return { change, result: 'failed', message: 'the plan holds no content for this file' };
-        }
-        const bytes = await deploy.readDesiredFile(change);
-        if (sha256Hex(bytes) !== change.desired.sha256) {
-            return {
-                change,
-                result: 'failed',
-                message: `${change.file ?? resourceName$1(change)} changed on disk after the plan was made`
-            };
-        }
-        const verdict = await freshFile(change, api);
-        if (verdict.kind !== 'as-planned')
-            return settled(change, verdict);
-        await api.uploadFile(change.namespace, change.path, bytes);
-        return { change, result: change.action === 'create' ? 'created' : 'updated' };
-    },
-    async remove(change, api) {
-        const verdict = await freshFile(change, api);
-        if (verdict.kind !== 'as-planned')
-            return settled(change, verdict);
-        await api.deleteFile(change.namespace, change.path);
-        return { change, result: 'deleted' };
-    }
-};
-async function freshFile(change, api) {
-    const bytes = await api.getFile(change.namespace, change.path);
-    const remote = bytes && sha256Hex(bytes);
-    const seen = change.action === 'create' ? undefined : change.current?.sha256;
-    if (remote === seen)
-        return { kind: 'as-planned' };
-    if (remote === (change.action === 'delete' ? undefined : change.desired?.sha256)) {
-        return { kind: 'desired' };
-    }
-    const name = `file ${resourceName$1(change)}`;
-    if (seen === undefined)
-        return { kind: 'moved', message: `${name} appeared on the server after the plan` };
-    if (remote === undefined)
-        return { kind: 'moved', message: `${name} was deleted on the server after the plan` };
-    return { kind: 'moved', message: `${name} changed on the server after the plan` };
-}
 
 async function rollback(plan, deps) {
     if (!deps.recorded) {
@@ -8677,17 +8468,15 @@ function plansFromRecords(records, kinds) {
     const plans = new Map();
     for (const [namespace, record] of records) {
         const key = `${record.repository}@${record.deployed}`;
-        let plan = plans.get(key);
-        if (!plan) {
-            plan = {
-                repository: record.repository,
-                deployed: record.deployed,
-                items: [],
-                markers: [],
-                unrestorable: []
-            };
-            plans.set(key, plan);
-        }
+        const { repository, deployed } = record;
+        const plan = plans.get(key) ?? {
+            repository,
+            deployed,
+            items: [],
+            markers: [],
+            unrestorable: []
+        };
+        plans.set(key, plan);
         plan.items.push(...record.resources.map((resource) => {
             const kind = kindNamed(kinds, resource.kind);
             const at = kind?.tenantWide ? '' : namespace;
@@ -8735,6 +8524,50 @@ function kindNamed(kinds, name) {
     return kinds.find((kind) => kind.name === name);
 }
 
+const filesApply = {
+    name: 'file',
+    async write(change, api, deploy) {
+        if (change.desired === undefined) {
+            return { change, result: 'failed', message: 'the plan holds no content for this file' };
+        }
+        const bytes = await deploy.readDesiredFile(change);
+        if (sha256Hex(bytes) !== change.desired.sha256) {
+            return {
+                change,
+                result: 'failed',
+                message: `${change.file ?? resourceName$1(change)} changed on disk after the plan was made`
+            };
+        }
+        const verdict = await freshFile(change, api);
+        if (verdict.kind !== 'as-planned')
+            return settled(change, verdict);
+        await api.uploadFile(change.namespace, change.path, bytes);
+        return { change, result: change.action === 'create' ? 'created' : 'updated' };
+    },
+    async remove(change, api) {
+        const verdict = await freshFile(change, api);
+        if (verdict.kind !== 'as-planned')
+            return settled(change, verdict);
+        await api.deleteFile(change.namespace, change.path);
+        return { change, result: 'deleted' };
+    }
+};
+async function freshFile(change, api) {
+    const bytes = await api.getFile(change.namespace, change.path);
+    const remote = bytes && sha256Hex(bytes);
+    const seen = change.action === 'create' ? undefined : change.current?.sha256;
+    if (remote === seen)
+        return { kind: 'as-planned' };
+    if (remote === (change.action === 'delete' ? undefined : change.desired?.sha256)) {
+        return { kind: 'desired' };
+    }
+    const name = `file ${resourceName$1(change)}`;
+    if (seen === undefined)
+        return { kind: 'moved', message: `${name} appeared on the server after the plan` };
+    if (remote === undefined)
+        return { kind: 'moved', message: `${name} was deleted on the server after the plan` };
+    return { kind: 'moved', message: `${name} changed on the server after the plan` };
+}
 const fileVersion = object({
     sha256: sha256Field,
     size: int(),
@@ -8818,71 +8651,6 @@ async function previousBytes(item, { sha256, size, revision, bytes }, api) {
     throw new Error(`its previous content (${size} bytes) was too large to keep in the rollback record; restore it from Git`);
 }
 
-const LARGE_FILE_BYTES = 10 * 1024 * 1024;
-const MAX_SEGMENT = 255;
-const MAX_PATH = 1024;
-function fileFindings({ model }) {
-    return model.files.flatMap(namespaceFileFindings);
-}
-function namespaceFileFindings(entry) {
-    const findings = [];
-    const add = (severity, rule, message) => {
-        findings.push({
-            severity,
-            file: entry.file,
-            line: 1,
-            rule,
-            message,
-            resource: fileKey(entry.namespace, entry.path)
-        });
-    };
-    for (const problem of pathProblems(entry.path))
-        add('error', 'file-path', problem);
-    if (/[ +]/.test(entry.path)) {
-        add('notice', 'file-name-encoding', `Namespace file path '${entry.path}' contains a space or '+': Kestra 0.x servers encoded these differently (a space became '+'). Prefer names without them`);
-    }
-    if (entry.symlinkEscapes) {
-        add('error', 'file-symlink', 'Symlink points outside root (or is dangling or loops): it is never followed; replace it with the file itself');
-    }
-    else if (entry.size > MAX_FILE_BYTES) {
-        add('error', 'file-size', `Namespace file is ${megabytes(entry.size)} MiB, over the ${megabytes(MAX_FILE_BYTES)} MiB limit: keep large data out of namespace files (use object storage)`);
-    }
-    else if (entry.size > LARGE_FILE_BYTES) {
-        add('warning', 'file-size', `Large upload: namespace file is ${megabytes(entry.size)} MiB (over ${megabytes(LARGE_FILE_BYTES)} MiB). Proxies in front of Kestra may refuse it; consider object storage`);
-    }
-    return findings;
-}
-function pathProblems(path) {
-    const problems = [];
-    if (!path.startsWith('/'))
-        problems.push(`Namespace file path '${path}' must start with '/'`);
-    if (path.length > MAX_PATH) {
-        problems.push(`Namespace file path is ${path.length} characters long: keep it at most ${MAX_PATH}`);
-    }
-    if (path.includes('\\'))
-        problems.push(`Namespace file path '${path}' contains a backslash: use '/' only`);
-    if (/\p{Cc}/u.test(path)) {
-        problems.push(`Namespace file path ${JSON.stringify(path)} contains a control character: rename the file`);
-    }
-    const segments = path.replace(/^\//, '').split('/');
-    if (segments.some((segment) => segment === '')) {
-        problems.push(`Namespace file path '${path}' has an empty segment ('//' or a trailing '/')`);
-    }
-    if (segments.some((segment) => segment === '..' || segment === '.') || path.includes('..')) {
-        problems.push(`Namespace file path '${path}' contains '..' or '.': Kestra refuses relative paths; rename it`);
-    }
-    if (segments.some((segment) => segment.length > MAX_SEGMENT)) {
-        problems.push(`A file or folder name in '${path}' exceeds the maximum length of ${MAX_SEGMENT} characters`);
-    }
-    if (path === '/_flows' || path.startsWith('/_flows/')) {
-        problems.push(`Namespace file path '${path}' is under /_flows, which Kestra forbids: move it`);
-    }
-    return problems;
-}
-function megabytes(bytes) {
-    return (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '');
-}
-
 const filesDecide = {
     name: 'file',
     order: 0,
@@ -8908,7 +8676,7 @@ const filesDecide = {
 function binaryMarks(change) {
     if (change.diffOmitted !== 'binary')
         return [];
-    const sides = [change.current, change.action === 'delete' ? undefined : change.desired].flatMap((side) => (side === undefined ? [] : [side]));
+    const sides = [change.current, change.action === 'delete' ? undefined : change.desired].filter((side) => side !== undefined);
     const sizes = sides.map((side) => formatBytes(side.size)).join(' → ');
     const hashes = sides.map((side) => side.sha256.slice(0, 12)).join(' → ');
     return [`binary, ${sizes}, sha256 ${hashes}`];
@@ -8984,9 +8752,9 @@ function fileChange(namespace, path, action, { limits }, desired, server) {
         path,
         action,
         drifted: false,
-        ...(keepsDesired && desired && { file: desired.file }),
         ...(keepsDesired &&
             desired && {
+            file: desired.file,
             desired: { sha256: desired.sha256, size: desired.size, binary: desired.binary }
         }),
         ...(server && { current: server.summary })
@@ -9010,6 +8778,70 @@ function fileChange(namespace, path, action, { limits }, desired, server) {
 }
 function textOf(bytes) {
     return bytes === undefined ? null : (decodeText(bytes) ?? null);
+}
+const LARGE_FILE_BYTES = 10 * 1024 * 1024;
+const MAX_SEGMENT = 255;
+const MAX_PATH = 1024;
+function fileFindings({ model }) {
+    return model.files.flatMap(namespaceFileFindings);
+}
+function namespaceFileFindings(entry) {
+    const findings = [];
+    const add = (severity, rule, message) => {
+        findings.push({
+            severity,
+            file: entry.file,
+            line: 1,
+            rule,
+            message,
+            resource: fileKey(entry.namespace, entry.path)
+        });
+    };
+    for (const problem of pathProblems(entry.path))
+        add('error', 'file-path', problem);
+    if (/[ +]/.test(entry.path)) {
+        add('notice', 'file-name-encoding', `Namespace file path '${entry.path}' contains a space or '+': Kestra 0.x servers encoded these differently (a space became '+'). Prefer names without them`);
+    }
+    if (entry.symlinkEscapes) {
+        add('error', 'file-symlink', 'Symlink points outside root (or is dangling or loops): it is never followed; replace it with the file itself');
+    }
+    else if (entry.size > MAX_FILE_BYTES) {
+        add('error', 'file-size', `Namespace file is ${megabytes(entry.size)} MiB, over the ${megabytes(MAX_FILE_BYTES)} MiB limit: keep large data out of namespace files (use object storage)`);
+    }
+    else if (entry.size > LARGE_FILE_BYTES) {
+        add('warning', 'file-size', `Large upload: namespace file is ${megabytes(entry.size)} MiB (over ${megabytes(LARGE_FILE_BYTES)} MiB). Proxies in front of Kestra may refuse it; consider object storage`);
+    }
+    return findings;
+}
+function pathProblems(path) {
+    const problems = [];
+    if (!path.startsWith('/'))
+        problems.push(`Namespace file path '${path}' must start with '/'`);
+    if (path.length > MAX_PATH) {
+        problems.push(`Namespace file path is ${path.length} characters long: keep it at most ${MAX_PATH}`);
+    }
+    if (path.includes('\\'))
+        problems.push(`Namespace file path '${path}' contains a backslash: use '/' only`);
+    if (/\p{Cc}/u.test(path)) {
+        problems.push(`Namespace file path ${JSON.stringify(path)} contains a control character: rename the file`);
+    }
+    const segments = path.replace(/^\//, '').split('/');
+    if (segments.some((segment) => segment === '')) {
+        problems.push(`Namespace file path '${path}' has an empty segment ('//' or a trailing '/')`);
+    }
+    if (segments.some((segment) => segment === '..' || segment === '.') || path.includes('..')) {
+        problems.push(`Namespace file path '${path}' contains '..' or '.': Kestra refuses relative paths; rename it`);
+    }
+    if (segments.some((segment) => segment.length > MAX_SEGMENT)) {
+        problems.push(`A file or folder name in '${path}' exceeds the maximum length of ${MAX_SEGMENT} characters`);
+    }
+    if (path === '/_flows' || path.startsWith('/_flows/')) {
+        problems.push(`Namespace file path '${path}' is under /_flows, which Kestra forbids: move it`);
+    }
+    return problems;
+}
+function megabytes(bytes) {
+    return (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '');
 }
 
 class NamespaceFileReadError extends ActionError {
@@ -9035,6 +8867,111 @@ const namespaceFiles = {
     apply: filesApply,
     rollback: filesRollback
 };
+
+function orderFlowWrites(changes, refs) {
+    return orderWrites(changes, refs, (change) => flowKey(change.namespace, change.id));
+}
+function orderWrites(changes, refs, keyOf) {
+    const byKey = new Map();
+    for (const change of changes)
+        byKey.set(keyOf(change), change);
+    const keys = [...byKey.keys()].sort(compareCodeUnits);
+    const deps = new Map(keys.map((k) => [k, new Set()]));
+    for (const { from, to } of refs) {
+        if (from !== to && byKey.has(from) && byKey.has(to))
+            deps.get(from).add(to);
+    }
+    const components = stronglyConnected(keys, deps);
+    const cycles = [];
+    const rank = new Map();
+    for (const component of components) {
+        if (component.length < 2)
+            continue;
+        const sorted = [...component].sort(compareCodeUnits);
+        cycles.push(sorted);
+        sorted.forEach((key, index) => rank.set(key, index));
+    }
+    const componentOf = new Map();
+    components.forEach((component, index) => component.forEach((k) => componentOf.set(k, index)));
+    for (const [from, tos] of deps) {
+        for (const to of tos) {
+            if (componentOf.get(from) === componentOf.get(to) && rank.get(to) > rank.get(from)) {
+                tos.delete(to);
+            }
+        }
+    }
+    const level = new Map();
+    for (const component of components) {
+        for (const key of [...component].sort(compareCodeUnits)) {
+            let value = 0;
+            for (const dep of deps.get(key))
+                value = Math.max(value, level.get(dep) + 1);
+            level.set(key, value);
+        }
+    }
+    const waves = [];
+    for (const key of keys) {
+        const index = level.get(key);
+        while (waves.length <= index)
+            waves.push([]);
+        waves[index].push(byKey.get(key));
+    }
+    cycles.sort((a, b) => compareCodeUnits(a[0], b[0]));
+    const prerequisites = new Map();
+    for (const key of keys) {
+        prerequisites.set(byKey.get(key), [...deps.get(key)].sort(compareCodeUnits).map((k) => byKey.get(k)));
+    }
+    return { waves, cycles, prerequisites };
+}
+function stronglyConnected(keys, deps) {
+    const index = new Map();
+    const low = new Map();
+    const onStack = new Set();
+    const stack = [];
+    const result = [];
+    let counter = 0;
+    for (const root of keys) {
+        if (index.has(root))
+            continue;
+        const work = [];
+        const visit = (key) => {
+            index.set(key, counter);
+            low.set(key, counter);
+            counter++;
+            stack.push(key);
+            onStack.add(key);
+            work.push({ key, next: [...deps.get(key)].sort(compareCodeUnits)[Symbol.iterator]() });
+        };
+        visit(root);
+        while (work.length > 0) {
+            const frame = work[work.length - 1];
+            const step = frame.next.next();
+            if (!step.done) {
+                const dep = step.value;
+                if (!index.has(dep))
+                    visit(dep);
+                else if (onStack.has(dep))
+                    low.set(frame.key, Math.min(low.get(frame.key), index.get(dep)));
+                continue;
+            }
+            work.pop();
+            const parent = work[work.length - 1];
+            if (parent)
+                low.set(parent.key, Math.min(low.get(parent.key), low.get(frame.key)));
+            if (low.get(frame.key) === index.get(frame.key)) {
+                const component = [];
+                let member;
+                do {
+                    member = stack.pop();
+                    onStack.delete(member);
+                    component.push(member);
+                } while (member !== frame.key);
+                result.push(component);
+            }
+        }
+    }
+    return result;
+}
 
 const flowsApply = {
     name: 'flow',
@@ -9144,112 +9081,6 @@ async function freshFlow(change, api, deploy) {
 function isSameFlow(stored, desired) {
     return comparableFlowSource(stored) === comparableFlowSource(desired);
 }
-
-function orderFlowWrites(changes, refs) {
-    return orderWrites(changes, refs, (change) => flowKey(change.namespace, change.id));
-}
-function orderWrites(changes, refs, keyOf) {
-    const byKey = new Map();
-    for (const change of changes)
-        byKey.set(keyOf(change), change);
-    const keys = [...byKey.keys()].sort(compareCodeUnits);
-    const deps = new Map(keys.map((k) => [k, new Set()]));
-    for (const { from, to } of refs) {
-        if (from !== to && byKey.has(from) && byKey.has(to))
-            deps.get(from).add(to);
-    }
-    const components = stronglyConnected(keys, deps);
-    const cycles = [];
-    const rank = new Map();
-    for (const component of components) {
-        if (component.length < 2)
-            continue;
-        const sorted = [...component].sort(compareCodeUnits);
-        cycles.push(sorted);
-        sorted.forEach((key, index) => rank.set(key, index));
-    }
-    const componentOf = new Map();
-    components.forEach((component, index) => component.forEach((k) => componentOf.set(k, index)));
-    for (const [from, tos] of deps) {
-        for (const to of tos) {
-            if (componentOf.get(from) === componentOf.get(to) && rank.get(to) > rank.get(from)) {
-                tos.delete(to);
-            }
-        }
-    }
-    const level = new Map();
-    for (const component of components) {
-        for (const key of [...component].sort(compareCodeUnits)) {
-            let value = 0;
-            for (const dep of deps.get(key))
-                value = Math.max(value, level.get(dep) + 1);
-            level.set(key, value);
-        }
-    }
-    const waves = [];
-    for (const key of keys) {
-        const index = level.get(key);
-        while (waves.length <= index)
-            waves.push([]);
-        waves[index].push(byKey.get(key));
-    }
-    cycles.sort((a, b) => compareCodeUnits(a[0], b[0]));
-    const prerequisites = new Map();
-    for (const key of keys) {
-        prerequisites.set(byKey.get(key), [...deps.get(key)].sort(compareCodeUnits).map((k) => byKey.get(k)));
-    }
-    return { waves, cycles, prerequisites };
-}
-function stronglyConnected(keys, deps) {
-    const index = new Map();
-    const low = new Map();
-    const onStack = new Set();
-    const stack = [];
-    const result = [];
-    let counter = 0;
-    for (const root of keys) {
-        if (index.has(root))
-            continue;
-        const work = [];
-        const visit = (key) => {
-            index.set(key, counter);
-            low.set(key, counter);
-            counter++;
-            stack.push(key);
-            onStack.add(key);
-            work.push({ key, next: [...deps.get(key)].sort(compareCodeUnits)[Symbol.iterator]() });
-        };
-        visit(root);
-        while (work.length > 0) {
-            const frame = work[work.length - 1];
-            const step = frame.next.next();
-            if (!step.done) {
-                const dep = step.value;
-                if (!index.has(dep))
-                    visit(dep);
-                else if (onStack.has(dep))
-                    low.set(frame.key, Math.min(low.get(frame.key), index.get(dep)));
-                continue;
-            }
-            work.pop();
-            const parent = work[work.length - 1];
-            if (parent)
-                low.set(parent.key, Math.min(low.get(parent.key), low.get(frame.key)));
-            if (low.get(frame.key) === index.get(frame.key)) {
-                const component = [];
-                let member;
-                do {
-                    member = stack.pop();
-                    onStack.delete(member);
-                    component.push(member);
-                } while (member !== frame.key);
-                result.push(component);
-            }
-        }
-    }
-    return result;
-}
-
 const flowVersion = object({ revision: int(), sha256: sha256Field });
 const recordedFlow = object({
     kind: literal('flow'),
@@ -9310,6 +9141,52 @@ async function previousSource(item, { revision, sha256 }, api) {
         throw new Error(`the server no longer holds revision ${revision} as it was before the deploy`);
     }
     return source;
+}
+const POLL_MS = 2000;
+async function guardUnfinished(guard) {
+    if (guard.policy === 'warn' || guard.flows.length === 0)
+        return;
+    const deadline = guard.now() + guard.timeoutSeconds * 1000;
+    let waited;
+    for (;;) {
+        const found = await readOrRefuse(guard);
+        if (found.length === 0) {
+            if (waited)
+                guard.log(`The executions waited for have ended: ${waited}.`);
+            return;
+        }
+        if (guard.policy === 'fail') {
+            throw new DeployError(`Nothing was deployed: running-executions is fail and ${listText(found)}`);
+        }
+        const left = deadline - guard.now();
+        if (left <= 0) {
+            throw new DeployError(`Nothing was deployed: after waiting ${guard.timeoutSeconds} s (running-executions-timeout-seconds), ${listText(found)}`);
+        }
+        if (!waited) {
+            for (const { name, executions } of found) {
+                guard.log(`Waiting for ${executions.length} execution${executions.length === 1 ? '' : 's'} not finished of ${name} (up to ${guard.timeoutSeconds} s): ${executions.map((e) => `${e.id} (${e.state})`).join(', ')}`);
+            }
+            waited = found.flatMap((f) => f.executions.map((e) => e.id)).join(', ');
+        }
+        await guard.sleep(Math.min(POLL_MS, left));
+    }
+}
+async function readOrRefuse(guard) {
+    let byFlow;
+    try {
+        byFlow = await guard.read();
+    }
+    catch (error) {
+        throw new DeployError(`Nothing was deployed: running-executions is ${guard.policy} and the executions of the flows this deploy updates or deletes could not be read: ${errorMessage(error)}`);
+    }
+    return guard.flows.flatMap((flow) => {
+        const executions = byFlow.get(flowKey(flow.namespace, flow.id)) ?? [];
+        return executions.length > 0 ? [{ name: `${flow.namespace}.${flow.id}`, executions }] : [];
+    });
+}
+function listText(found) {
+    const lines = found.flatMap(({ name, executions }) => executions.map((e) => `- ${name}: execution ${e.id} (${e.state}) ${e.url}`));
+    return `these executions are not finished:\n${lines.join('\n')}\nLet them end (or kill them in Kestra), then run the deploy again; running-executions: warn deploys anyway.`;
 }
 
 function nodePosition(flow, node) {
@@ -9405,11 +9282,7 @@ class FlowDocument {
         return { ...this.versioned(since, 'notice', node, rule, message), silentBefore: true };
     }
     findingAt(severity, offset, rule, message) {
-        const { line, column } = offsetPosition(this.flow, offset);
-        const finding = { severity, file: this.flow.file, line, column, rule, message };
-        if (this.resource !== undefined)
-            finding.resource = this.resource;
-        return finding;
+        return { ...this.finding(severity, null, rule, message), ...offsetPosition(this.flow, offset) };
     }
     locateInScalar(node, needle, occurrence = 0) {
         const [start, end] = node.range ?? [0, 0];
@@ -9936,6 +9809,15 @@ function releaseFor(version) {
         return undefined;
     return SCHEMA_RELEASES.filter((release) => Number(release.version.split('.')[0]) <= major).at(-1);
 }
+function schemaReleases(versions) {
+    return SCHEMA_RELEASES.filter((release) => versions.includes(release.version));
+}
+function schemaTarget(version) {
+    if (version === undefined)
+        return SCHEMA_RELEASES;
+    const release = releaseFor(version);
+    return release ? [release] : [];
+}
 
 const SCHEDULE_TYPES = new Set([
     'io.kestra.plugin.core.trigger.Schedule',
@@ -10138,23 +10020,15 @@ function inputList(document, list, form) {
         if (!map)
             continue;
         const idEntry = document.get(map, 'id') ?? document.get(map, 'name');
-        const input = {
+        out.push({
             map,
+            id: document.string(idEntry?.value),
+            idEntry,
+            type: document.string(document.get(map, 'type')?.value),
             required: document.string(document.get(map, 'required')?.value) !== 'false',
-            hasDefaults: !document.isNull(document.get(map, 'defaults')?.value)
-        };
-        if (form)
-            input.form = form;
-        if (idEntry) {
-            input.idEntry = idEntry;
-            const id = document.string(idEntry.value);
-            if (id !== undefined)
-                input.id = id;
-        }
-        const type = document.string(document.get(map, 'type')?.value);
-        if (type !== undefined)
-            input.type = type;
-        out.push(input);
+            hasDefaults: !document.isNull(document.get(map, 'defaults')?.value),
+            form
+        });
     }
     return out;
 }
@@ -10903,22 +10777,9 @@ function isTaskLike(document, map, strict) {
 function describe$2(document, map, at, strict, path, parent) {
     const idEntry = document.get(map, 'id');
     const typeEntry = document.get(map, 'type');
-    const node = { map, at, strict, path };
-    if (parent)
-        node.parent = parent;
-    if (idEntry) {
-        node.idEntry = idEntry;
-        const id = document.string(idEntry.value);
-        if (id !== undefined)
-            node.id = id;
-    }
-    if (typeEntry) {
-        node.typeEntry = typeEntry;
-        const type = document.string(typeEntry.value);
-        if (type !== undefined)
-            node.type = type;
-    }
-    return node;
+    const id = document.string(idEntry?.value);
+    const type = document.string(typeEntry?.value);
+    return { map, at, strict, path, parent, id, idEntry, type, typeEntry };
 }
 function itemsWithOrigin(document, value) {
     const seq = document.seq(value);
@@ -11295,11 +11156,8 @@ function inputTypeFindings(document, tree) {
 function collectReferences(flows) {
     return flows.flatMap((flow) => {
         const doc = flow.documents[0];
-        return flow.notAFlow || !doc ? [] : referencesOf(new FlowDocument(flow, doc));
+        return flow.notAFlow || !doc ? [] : scanFlow(new FlowDocument(flow, doc), ['read']).references;
     });
-}
-function referencesOf(document) {
-    return scanFlow(document, ['read']).references;
 }
 function referencesAndNamesOf(document) {
     return scanFlow(document, ['read', ...NAME_FUNCTIONS]);
@@ -11320,6 +11178,11 @@ function scanFlow(document, functions) {
         names: nameReferences(calls, { file: flow.file, namespace: flow.namespace, fromFlow })
     };
 }
+const CALLS = {
+    subflow: 'Subflow calls',
+    foreach: 'ForEachItem calls',
+    'flow-trigger': 'Flow trigger waits for'
+};
 function referenceFindings(refs, known, serverChecked, fileFoldersOf = () => []) {
     const findings = [];
     for (const ref of refs) {
@@ -11340,16 +11203,11 @@ function referenceFindings(refs, known, serverChecked, fileFoldersOf = () => [])
         else {
             if (known.hasFlow(ref.namespace, ref.id))
                 continue;
-            const what = ref.via === 'flow-trigger'
-                ? 'Flow trigger waits for'
-                : ref.via === 'foreach'
-                    ? 'ForEachItem calls'
-                    : 'Subflow calls';
             findings.push({
                 ...site,
                 severity: 'warning',
                 rule: 'missing-flow',
-                message: `${what} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
+                message: `${CALLS[ref.via]} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
             });
         }
     }
@@ -11580,11 +11438,11 @@ function quoted$1(text) {
     return `'${text.replace(/'/g, "''")}'`;
 }
 
-function confirmReusedChecks(reused, options) {
+function confirmReusedChecks(reused, recheck) {
     const differing = [];
     for (const [flow, stored] of reused) {
         const parsed = parseFlowFile(flow);
-        if (!sameStoredCheck(storedCheckOf(parsed, checkFlow(parsed, options)), stored)) {
+        if (!sameStoredCheck(storedCheckOf(parsed, recheck(parsed, stored)), stored)) {
             differing.push(flow.file);
         }
     }
@@ -11595,6 +11453,38 @@ function confirmReusedChecks(reused, options) {
     throw new DeployError(`Nothing was deployed: the checks stored with the commit marker (KV ${COMMIT_MARKER_KEY}) are not what this build computes for ${differing.length} flow file(s): ${shown.join(', ')}${more}. The marker was changed outside this action. Deploy again with full-plan: true, which checks every file and stores its own checks.`);
 }
 function checkFlow(flow, options = {}) {
+    const check = ownChecks(flow, options);
+    const target = options.schema ?? [];
+    if (!check.wellFormed || target.length === 0)
+        return check;
+    const releases = target.map((release) => release.version);
+    return { ...check, schema: { releases, findings: schemaFindings(flow, target) } };
+}
+function schemaVerdict(flow, check, target) {
+    const releases = target.map((release) => release.version);
+    const held = check.schema;
+    if (held && held.releases.join('\n') === releases.join('\n'))
+        return held.findings;
+    return schemaFindings(flow, target);
+}
+function schemaFindings(flow, target) {
+    const doc = flow.documents[0];
+    if (!doc || doc.errors.some((error) => error.code !== 'DUPLICATE_KEY'))
+        return [];
+    return flowSchemaFindings(flow.file, doc, flow.lineCounter, target).map(({ finding, refusedBy }) => {
+        const resource = flow.namespace && flow.id ? { resource: flowKey(flow.namespace, flow.id) } : {};
+        if (refusedBy.length === target.length)
+            return { severity: 'error', ...finding, ...resource };
+        const accepting = target.filter((release) => !refusedBy.includes(release.line));
+        return {
+            severity: 'warning',
+            ...finding,
+            ...resource,
+            message: `${finding.message} (Kestra ${refusedBy.join(', ')} refuses it; ${accepting.map((release) => release.line).join(', ')} accepts it: set kestra-version to the release you run.)`
+        };
+    });
+}
+function ownChecks(flow, options) {
     const findings = syntaxFindings(flow);
     findings.push(...multipleDocumentFindings(flow));
     const versioned = [];
@@ -11707,7 +11597,7 @@ function flowFindings(reading) {
         findings.push(...own);
         if (check.wellFormed && target.length > 0) {
             const explained = new Set(own.map((finding) => finding.line));
-            findings.push(...schemaFindings(flow, target).filter((finding) => !explained.has(finding.line)));
+            findings.push(...schemaVerdict(flow, check, target).filter((finding) => !explained.has(finding.line)));
         }
         if (check.identity)
             identities.push(check.identity);
@@ -11725,29 +11615,6 @@ function withoutRepeats(server, local) {
         .filter((f) => /^(task|trigger)-type$/.test(f.rule) && f.message.includes('has no `type`'))
         .map((f) => f.file));
     return server.filter((f) => !(f.rule === 'server-constraint' && NULL_TYPE.test(f.message) && untyped.has(f.file)));
-}
-function schemaTarget(version) {
-    if (version === undefined)
-        return SCHEMA_RELEASES;
-    const release = releaseFor(version);
-    return release ? [release] : [];
-}
-function schemaFindings(flow, target) {
-    const doc = flow.documents[0];
-    if (!doc || doc.errors.some((error) => error.code !== 'DUPLICATE_KEY'))
-        return [];
-    return flowSchemaFindings(flow.file, doc, flow.lineCounter, target).map(({ finding, refusedBy }) => {
-        const resource = flow.namespace && flow.id ? { resource: flowKey(flow.namespace, flow.id) } : {};
-        if (refusedBy.length === target.length)
-            return { severity: 'error', ...finding, ...resource };
-        const accepting = target.filter((release) => !refusedBy.includes(release.line));
-        return {
-            severity: 'warning',
-            ...finding,
-            ...resource,
-            message: `${finding.message} (Kestra ${refusedBy.join(', ')} refuses it; ${accepting.map((release) => release.line).join(', ')} accepts it: set kestra-version to the release you run.)`
-        };
-    });
 }
 function repositoryFlows({ model }) {
     return new Set(model.flows.flatMap((flow) => !flow.notAFlow && flow.namespace && flow.id ? [flowKey(flow.namespace, flow.id)] : []));
@@ -11876,7 +11743,7 @@ const flowsDecide = {
     name: 'flow',
     order: 1,
     label: 'Flows',
-    marks: (change) => [...revisionMarks(change), ...impactMarks(change), ...reviewMarks(change)],
+    marks: marksOf,
     above: (change) => [impactText(change), reviewText(change)].filter((text) => text !== undefined),
     review: reviewData,
     kestraPage: (change, kestraUi) => `${kestraUi}/flows/edit/${encodeURIComponent(change.namespace)}/${encodeURIComponent(change.id)}`,
@@ -11897,16 +11764,6 @@ const flowsDecide = {
     serverText: (change) => change.current?.source,
     newPath: (change, shape) => newFlowPath(change.namespace, change.id, shape)
 };
-function revisionMarks(change) {
-    const current = change.current;
-    if (current === undefined)
-        return [];
-    return [
-        change.action === 'update'
-            ? `rev ${current.revision} → ${current.revision + 1}`
-            : `rev ${current.revision}`
-    ];
-}
 function newFlowPath(namespace, id, shape) {
     if (!FLOW_ID_PATTERN.test(id))
         return { reason: 'its id cannot name a file' };
@@ -12003,29 +11860,37 @@ function flowChange(subject, action, { limits }, server) {
     }
     return change;
 }
-const VIA$1 = {
+function marksOf(r) {
+    const marks = [];
+    const revision = r.current?.revision;
+    if (revision !== undefined) {
+        marks.push(r.action === 'update' ? `rev ${revision} → ${revision + 1}` : `rev ${revision}`);
+    }
+    const callers = new Set(r.impact?.callers.map((c) => `${c.namespace}.${c.id}`)).size;
+    if (callers > 0)
+        marks.push(`📞 called by ${callers} flow${callers === 1 ? '' : 's'}`);
+    if (r.impact?.triggers.length)
+        marks.push('⏰ triggers change');
+    const missing = r.review?.missing?.length ?? 0;
+    if (missing > 0)
+        marks.push(`🔑 ${missing} missing name${missing === 1 ? '' : 's'}`);
+    const unfinished = r.review?.unfinished ?? [];
+    if (unfinished.length > 0)
+        marks.push(`⏳ ${unfinishedText(unfinished)}`);
+    return marks;
+}
+const VIA = {
     subflow: 'Subflow',
     foreach: 'ForEachItem',
     'flow-trigger': 'Flow trigger'
 };
-function impactMarks(r) {
-    if (!r.impact)
-        return [];
-    const marks = [];
-    const callers = new Set(r.impact.callers.map((c) => `${c.namespace}.${c.id}`)).size;
-    if (callers > 0)
-        marks.push(`📞 called by ${callers} flow${callers === 1 ? '' : 's'}`);
-    if (r.impact.triggers.length > 0)
-        marks.push('⏰ triggers change');
-    return marks;
-}
 function impactText(r) {
     if (!r.impact)
         return undefined;
     const { callers, triggers } = r.impact;
     const out = [];
     if (callers.length > 0) {
-        const names = callers.map((c) => `${escapeText(`${c.namespace}.${c.id}`)} (${VIA$1[c.via]}${c.serverOnly ? ', server only' : ''})${breaksText(c)}`);
+        const names = callers.map((c) => `${escapeText(`${c.namespace}.${c.id}`)} (${VIA[c.via]}${c.serverOnly ? ', server only' : ''})${breaksText(c)}`);
         const verb = r.action === 'delete' ? 'Still called by' : 'Called by';
         if (callers.some((c) => c.breaks?.length))
             out.push(`**${verb}:**`, ...names.map((n) => `- ${n}`));
@@ -12042,18 +11907,6 @@ function asCode(escaped) {
 }
 function breaksText(caller) {
     return caller.breaks?.length ? ` — ❌ breaks: ${escapeText(caller.breaks.join('; '))}` : '';
-}
-function reviewMarks(r) {
-    if (!r.review)
-        return [];
-    const marks = [];
-    const missing = r.review.missing?.length ?? 0;
-    if (missing > 0)
-        marks.push(`🔑 ${missing} missing name${missing === 1 ? '' : 's'}`);
-    const unfinished = r.review.unfinished ?? [];
-    if (unfinished.length > 0)
-        marks.push(`⏳ ${unfinishedText(unfinished)}`);
-    return marks;
 }
 function reviewText(r) {
     if (!r.review)
@@ -12075,7 +11928,7 @@ function byState(executions) {
     for (const e of executions)
         counts.set(e.state, (counts.get(e.state) ?? 0) + 1);
     return [...counts]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .sort(([a], [b]) => compareCodeUnits(a, b))
         .map(([state, n]) => `${n} ${escapeText(state)}`)
         .join(', ');
 }
@@ -12148,12 +12001,60 @@ function invalidUtf8Line(bytes) {
     }
     return line;
 }
+const DEPENDENCY_READS = 20;
+async function outsideUsers(api, deleted, read, concurrency) {
+    const asked = deleted.slice(0, DEPENDENCY_READS);
+    const unsearched = deleted.slice(DEPENDENCY_READS).map((flow) => ({
+        ...flow,
+        why: `only the first ${DEPENDENCY_READS} deleted flows are looked up`
+    }));
+    const users = [];
+    await mapLimit(asked, concurrency, async (flow) => {
+        let edges;
+        try {
+            edges = await api.flowDependencies(flow.namespace, flow.id);
+        }
+        catch (error) {
+            unsearched.push({
+                ...flow,
+                why: `Kestra's flow dependencies could not be read: ${errorMessage(error)}`
+            });
+            return;
+        }
+        if (edges === undefined) {
+            unsearched.push({ ...flow, why: 'this Kestra has no flow dependencies route' });
+            return;
+        }
+        const same = (a) => a.namespace === flow.namespace && a.id === flow.id;
+        for (const edge of edges) {
+            const user = edge.relation === 'FLOW_TASK' && same(edge.target)
+                ? edge.source
+                : edge.relation === 'FLOW_TRIGGER' && same(edge.source)
+                    ? edge.target
+                    : undefined;
+            if (!user || same(user) || read.has(user.namespace))
+                continue;
+            users.push({
+                user,
+                ...flow,
+                via: edge.relation === 'FLOW_TASK' ? 'subflow' : 'flow-trigger'
+            });
+        }
+    });
+    return { users, unsearched };
+}
+async function readPinnedRevisions(api, sites) {
+    const wanted = new Map();
+    for (const site of sites) {
+        if (site.revision === undefined)
+            continue;
+        const key = pinnedKey(flowKey(site.target.namespace, site.target.id), site.revision);
+        wanted.set(key, { ...site.target, revision: site.revision });
+    }
+    const read = await Promise.all([...wanted].map(async ([key, { namespace, id, revision }]) => [key, await api.flowRevisionSource(namespace, id, revision)]));
+    return new Map(read);
+}
 
-const VIA = {
-    subflow: 'Subflow calls',
-    foreach: 'ForEachItem calls',
-    'flow-trigger': 'Flow trigger waits for'
-};
 function withImpact(plan, input) {
     const flows = plan.resources.filter((r) => r.kind === 'flow');
     const deleted = new Set(flows.filter((f) => f.action === 'delete').map(keyOf$1));
@@ -12229,7 +12130,7 @@ function withImpact(plan, input) {
 function callTarget(call) {
     const name = `${call.namespace}.${call.id}`;
     return {
-        what: VIA[call.via],
+        what: CALLS[call.via],
         used: `flow ${name}`,
         effect: call.via === 'flow-trigger'
             ? "this flow's Flow trigger would never fire"
@@ -12270,7 +12171,7 @@ function orphanedTargetFinding(call, target) {
         line: call.line,
         column: call.column,
         rule: 'calls-removed-flow',
-        message: `${VIA[call.via]} flow ${name}, which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the call, or keep ${name} in the repository`,
+        message: `${CALLS[call.via]} flow ${name}, which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the call, or keep ${name} in the repository`,
         resource: keyOf$1(call.caller)
     };
 }
@@ -12483,7 +12384,235 @@ function callGraph(repository, server, outside = []) {
     }
     return { calls, reads, serverOnly };
 }
-
+function changedContracts(flows, calls) {
+    const called = new Set(calls.filter((call) => call.via !== 'flow-trigger').map((c) => flowKey(c.namespace, c.id)));
+    return flows.filter((f) => f.action === 'update' &&
+        f.current !== undefined &&
+        f.desired !== undefined &&
+        called.has(flowKey(f.namespace, f.id)) &&
+        !sameInputs(f.current.source, f.desired));
+}
+function callSites(targets, calls, sources) {
+    const wanted = new Set(targets.map((t) => flowKey(t.namespace, t.id)));
+    const callers = new Map();
+    for (const call of calls) {
+        if (call.via !== 'flow-trigger' && wanted.has(flowKey(call.namespace, call.id))) {
+            callers.set(flowKey(call.caller.namespace, call.caller.id), call.caller);
+        }
+    }
+    const sites = [];
+    for (const [key, caller] of [...callers].sort(([a], [b]) => compareCodeUnits(a, b))) {
+        const repository = sources.repository.get(key);
+        const flow = repository ?? sources.server.get(key);
+        const first = flow?.documents[0];
+        if (!flow || !first)
+            continue;
+        const document = new FlowDocument(flow, first);
+        if (!document.root || !document.aliases.safe)
+            continue;
+        for (const link of flowLinks(document, taskTree(document))) {
+            const { task, via } = link;
+            if (!task || via === 'flow-trigger')
+                continue;
+            const namespace = document.string(link.namespace.value);
+            const id = document.string(link.flowId.value);
+            if (namespace === undefined || id === undefined)
+                continue;
+            if (!wanted.has(flowKey(namespace, id)))
+                continue;
+            const inputsEntry = document.get(task.map, 'inputs');
+            if (inputsEntry && !document.map(inputsEntry.value) && !document.isNull(inputsEntry.value)) {
+                continue;
+            }
+            const revision = Number(document.string(document.get(task.map, 'revision')?.value));
+            const at = (node) => nodePosition(flow, node);
+            sites.push({
+                target: { namespace, id },
+                caller,
+                via,
+                serverOnly: repository === undefined,
+                file: repository ? flow.file : '',
+                ...at(task.at),
+                ...(Number.isInteger(revision) && revision > 0 && { revision }),
+                inputs: document.entries(inputsEntry?.value).map((entry) => {
+                    const text = document.string(entry.value);
+                    const literal = text === undefined || /\{[{%]/.test(text) ? undefined : text;
+                    return {
+                        key: String(entry.key.value),
+                        ...(literal !== undefined && { literal }),
+                        ...at(entry.key)
+                    };
+                })
+            });
+        }
+    }
+    return sites;
+}
+function reviewContracts(sites, targets, pinned) {
+    const findings = [];
+    const breaks = new Map();
+    const byKey = new Map(targets.map((t) => [flowKey(t.namespace, t.id), t]));
+    for (const site of sites) {
+        const targetKey = flowKey(site.target.namespace, site.target.id);
+        const target = byKey.get(targetKey);
+        const source = site.revision === undefined ? target.desired : pinned.get(pinnedKey(targetKey, site.revision));
+        const declared = source === undefined ? undefined : declaredInputs(source);
+        if (!declared)
+            continue;
+        const name = `${site.target.namespace}.${site.target.id}`;
+        const words = [];
+        const report = (fatal, text, at) => {
+            words.push(text);
+            findings.push(contractFinding(site, target, fatal, `${text}${fatal ? FAILS : DROPPED}`, at));
+        };
+        const revision = site.revision === undefined ? '' : ` (revision ${site.revision})`;
+        for (const input of missingInputs(declared, site)) {
+            report(true, `does not pass required input ${input.id} of ${name}${revision}`, site);
+        }
+        for (const passed of site.inputs) {
+            const input = declared.find((d) => d.id === passed.key);
+            if (!input) {
+                report(false, `passes input ${passed.key}, which ${name}${revision} does not declare`, passed);
+                continue;
+            }
+            const why = passed.literal === undefined ? undefined : refusal$1(input, passed.literal);
+            if (why)
+                report(true, `passes ${passed.key}: ${why}, which input ${passed.key} of ${name}${revision} refuses`, passed);
+        }
+        if (words.length > 0) {
+            const callers = breaks.get(targetKey) ?? new Map();
+            const callerKey = `${flowKey(site.caller.namespace, site.caller.id)}\0${site.via}`;
+            callers.set(callerKey, [...(callers.get(callerKey) ?? []), ...words]);
+            breaks.set(targetKey, callers);
+        }
+    }
+    return { findings, breaks };
+}
+const FAILS = ': the task fails when it runs (Kestra checks a call only then). Pass the input, give it defaults, or make it optional';
+const DROPPED = ': Kestra drops it with a warning when the task runs. Remove it from the call';
+function missingInputs(declared, site) {
+    const passed = new Set(site.inputs.map((i) => i.key));
+    return declared.filter((d) => d.required && !d.hasDefaults && !passed.has(d.id));
+}
+function contractFinding(site, target, fatal, text, at) {
+    const callerName = `${site.caller.namespace}.${site.caller.id}`;
+    const resource = flowKey(site.caller.namespace, site.caller.id);
+    const what = site.via === 'foreach' ? 'ForEachItem' : 'Subflow';
+    if (!site.serverOnly) {
+        return {
+            severity: fatal ? 'error' : 'warning',
+            file: site.file,
+            line: at.line,
+            column: at.column,
+            rule: 'subflow-contract',
+            message: `${what} call ${text}`,
+            resource
+        };
+    }
+    return {
+        severity: 'warning',
+        file: target.file ?? '',
+        line: inputsLine(target.desired ?? ''),
+        rule: 'subflow-contract',
+        message: `${callerName} (server only): its ${what} call ${text}`,
+        resource
+    };
+}
+function inputsLine(source) {
+    const index = source.search(/^inputs\s*:/m);
+    return index < 0 ? 1 : source.slice(0, index).split('\n').length;
+}
+function declaredInputs(source) {
+    const doc = distExports.parseDocument(source, { uniqueKeys: false });
+    if (doc.errors.length > 0)
+        return undefined;
+    const root = doc.toJS({ maxAliasCount: 100 });
+    if (!root || typeof root !== 'object')
+        return undefined;
+    const inputs = Array.isArray(root.inputs) ? root.inputs : [];
+    return inputs.flatMap((raw) => {
+        const input = (raw ?? {});
+        const id = input.id ?? input.name;
+        if (typeof id !== 'string')
+            return [];
+        const type = typeof input.type === 'string' ? input.type.toUpperCase() : 'STRING';
+        const values = Array.isArray(input.values) ? input.values.map(String) : undefined;
+        const closed = values && !(type === 'SELECT' && input.allowCustomValue === true);
+        return [
+            {
+                id,
+                type,
+                required: input.required !== false && input.dependsOn === undefined,
+                hasDefaults: input.defaults !== undefined && input.defaults !== null,
+                ...(closed && input.required !== false && { values }),
+                ...(typeof input.min === 'number' && { min: input.min }),
+                ...(typeof input.max === 'number' && { max: input.max })
+            }
+        ];
+    });
+}
+function sameInputs(a, b) {
+    const text = topLevelText(a, INPUT_KEYS);
+    if (text !== undefined && text === topLevelText(b, INPUT_KEYS))
+        return true;
+    return JSON.stringify(declaredInputs(a)) === JSON.stringify(declaredInputs(b));
+}
+const INPUT_KEYS = new Set(['inputs']);
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/;
+const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const DURATION = /^[-+]?P(?!$)(\d+D)?(T(?=[\d.])(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/i;
+const INT = /^[-+]?\d+$/;
+const FLOAT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?[fFdD]?$/;
+function refusal$1(input, literal) {
+    const value = literal.trim();
+    switch (input.type) {
+        case 'INT': {
+            if (!INT.test(value) || Number(value) < -2147483648 || Number(value) > 2 ** 31 - 1) {
+                return `'${literal}' is not an INT`;
+            }
+            return bounds(input, Number(value));
+        }
+        case 'FLOAT':
+            return FLOAT.test(value)
+                ? bounds(input, Number(value.replace(/[fFdD]$/, '')))
+                : `'${literal}' is not a FLOAT`;
+        case 'DATE':
+            return DATE.test(value) && validDate(value)
+                ? undefined
+                : `'${literal}' is not a DATE (yyyy-mm-dd)`;
+        case 'TIME':
+            return TIME.test(value) ? undefined : `'${literal}' is not a TIME (hh:mm:ss)`;
+        case 'DATETIME':
+            return DATETIME.test(value) && validDate(value.slice(0, 10))
+                ? undefined
+                : `'${literal}' is not a DATETIME (an ISO-8601 instant with its offset)`;
+        case 'DURATION':
+            return DURATION.test(value)
+                ? undefined
+                : `'${literal}' is not a DURATION (ISO-8601, e.g. PT5M)`;
+        case 'URI':
+            return /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(value)
+                ? undefined
+                : `'${literal}' is not a URI with a scheme`;
+        default:
+            if (input.values && !input.values.includes(literal)) {
+                return `'${literal}' is not one of ${input.values.join(', ')}`;
+            }
+            return undefined;
+    }
+}
+function bounds(input, n) {
+    if (input.min !== undefined && n < input.min)
+        return `${n} is below its min ${input.min}`;
+    if (input.max !== undefined && n > input.max)
+        return `${n} is above its max ${input.max}`;
+    return undefined;
+}
+function validDate(text) {
+    const date = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
 const NOTICE_NAMES = 20;
 function checkNames(refs, listings) {
     const findings = [];
@@ -12793,8 +12922,7 @@ class SentRewrite {
             return snapshot;
         const flows = new Map();
         for (const [key, flow] of snapshot.flows) {
-            const [namespace, id] = key.slice('flow:'.length).split('/');
-            const sentKey = flowKey(this.namespace(namespace), id);
+            const sentKey = sentFlowKey(key, (namespace) => this.namespace(namespace));
             const sent = this.identity ? flow.source : sentFlow(flow.source, this.options(managed)).source;
             const held = onServer.get(sentKey);
             const source = held === undefined || held === sent || same(held, sent)
@@ -13148,263 +13276,52 @@ function pebbleMentions(source, doc, lineCounter, options) {
     return mentions;
 }
 
-function changedContracts(flows, calls) {
-    const called = new Set(calls.filter((call) => call.via !== 'flow-trigger').map((c) => flowKey(c.namespace, c.id)));
-    return flows.filter((f) => f.action === 'update' &&
-        f.current !== undefined &&
-        f.desired !== undefined &&
-        called.has(flowKey(f.namespace, f.id)) &&
-        !sameInputs(f.current.source, f.desired));
-}
-function callSites(targets, calls, sources) {
-    const wanted = new Set(targets.map((t) => flowKey(t.namespace, t.id)));
-    const callers = new Map();
-    for (const call of calls) {
-        if (call.via !== 'flow-trigger' && wanted.has(flowKey(call.namespace, call.id))) {
-            callers.set(flowKey(call.caller.namespace, call.caller.id), call.caller);
-        }
-    }
-    const sites = [];
-    for (const [key, caller] of [...callers].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const repository = sources.repository.get(key);
-        const flow = repository ?? sources.server.get(key);
-        const first = flow?.documents[0];
-        if (!flow || !first)
-            continue;
-        const document = new FlowDocument(flow, first);
-        if (!document.root || !document.aliases.safe)
-            continue;
-        for (const link of flowLinks(document, taskTree(document))) {
-            const { task, via } = link;
-            if (!task || via === 'flow-trigger')
-                continue;
-            const namespace = document.string(link.namespace.value);
-            const id = document.string(link.flowId.value);
-            if (namespace === undefined || id === undefined)
-                continue;
-            if (!wanted.has(flowKey(namespace, id)))
-                continue;
-            const inputsEntry = document.get(task.map, 'inputs');
-            if (inputsEntry && !document.map(inputsEntry.value) && !document.isNull(inputsEntry.value)) {
-                continue;
-            }
-            const revision = Number(document.string(document.get(task.map, 'revision')?.value));
-            const at = (node) => nodePosition(flow, node);
-            sites.push({
-                target: { namespace, id },
-                caller,
-                via,
-                serverOnly: repository === undefined,
-                file: repository ? flow.file : '',
-                ...at(task.at),
-                ...(Number.isInteger(revision) && revision > 0 && { revision }),
-                inputs: document.entries(inputsEntry?.value).map((entry) => {
-                    const text = document.string(entry.value);
-                    const literal = text === undefined || /\{[{%]/.test(text) ? undefined : text;
-                    return {
-                        key: String(entry.key.value),
-                        ...(literal !== undefined && { literal }),
-                        ...at(entry.key)
-                    };
-                })
-            });
-        }
-    }
-    return sites;
-}
-function reviewContracts(sites, targets, pinned) {
-    const findings = [];
-    const breaks = new Map();
-    const byKey = new Map(targets.map((t) => [flowKey(t.namespace, t.id), t]));
-    for (const site of sites) {
-        const targetKey = flowKey(site.target.namespace, site.target.id);
-        const target = byKey.get(targetKey);
-        const source = site.revision === undefined ? target.desired : pinned.get(pinnedKey(targetKey, site.revision));
-        const declared = source === undefined ? undefined : declaredInputs(source);
-        if (!declared)
-            continue;
-        const name = `${site.target.namespace}.${site.target.id}`;
-        const words = [];
-        const report = (fatal, text, at) => {
-            words.push(text);
-            findings.push(contractFinding(site, target, fatal, `${text}${fatal ? FAILS : DROPPED}`, at));
-        };
-        const revision = site.revision === undefined ? '' : ` (revision ${site.revision})`;
-        for (const input of missingInputs(declared, site)) {
-            report(true, `does not pass required input ${input.id} of ${name}${revision}`, site);
-        }
-        for (const passed of site.inputs) {
-            const input = declared.find((d) => d.id === passed.key);
-            if (!input) {
-                report(false, `passes input ${passed.key}, which ${name}${revision} does not declare`, passed);
-                continue;
-            }
-            const why = passed.literal === undefined ? undefined : refusal$1(input, passed.literal);
-            if (why)
-                report(true, `passes ${passed.key}: ${why}, which input ${passed.key} of ${name}${revision} refuses`, passed);
-        }
-        if (words.length > 0) {
-            const callers = breaks.get(targetKey) ?? new Map();
-            const callerKey = `${flowKey(site.caller.namespace, site.caller.id)}\0${site.via}`;
-            callers.set(callerKey, [...(callers.get(callerKey) ?? []), ...words]);
-            breaks.set(targetKey, callers);
-        }
-    }
-    return { findings, breaks };
-}
-const FAILS = ': the task fails when it runs (Kestra checks a call only then). Pass the input, give it defaults, or make it optional';
-const DROPPED = ': Kestra drops it with a warning when the task runs. Remove it from the call';
-function missingInputs(declared, site) {
-    const passed = new Set(site.inputs.map((i) => i.key));
-    return declared.filter((d) => d.required && !d.hasDefaults && !passed.has(d.id));
-}
-function contractFinding(site, target, fatal, text, at) {
-    const callerName = `${site.caller.namespace}.${site.caller.id}`;
-    const resource = flowKey(site.caller.namespace, site.caller.id);
-    const what = site.via === 'foreach' ? 'ForEachItem' : 'Subflow';
-    if (!site.serverOnly) {
-        return {
-            severity: fatal ? 'error' : 'warning',
-            file: site.file,
-            line: at.line,
-            column: at.column,
-            rule: 'subflow-contract',
-            message: `${what} call ${text}`,
-            resource
-        };
-    }
-    return {
-        severity: 'warning',
-        file: target.file ?? '',
-        line: inputsLine(target.desired ?? ''),
-        rule: 'subflow-contract',
-        message: `${callerName} (server only): its ${what} call ${text}`,
-        resource
-    };
-}
-function inputsLine(source) {
-    const index = source.search(/^inputs\s*:/m);
-    return index < 0 ? 1 : source.slice(0, index).split('\n').length;
-}
-function declaredInputs(source) {
-    const doc = distExports.parseDocument(source, { uniqueKeys: false });
-    if (doc.errors.length > 0)
-        return undefined;
-    const root = doc.toJS({ maxAliasCount: 100 });
-    if (!root || typeof root !== 'object')
-        return undefined;
-    const inputs = Array.isArray(root.inputs) ? root.inputs : [];
-    return inputs.flatMap((raw) => {
-        const input = (raw ?? {});
-        const id = input.id ?? input.name;
-        if (typeof id !== 'string')
-            return [];
-        const type = typeof input.type === 'string' ? input.type.toUpperCase() : 'STRING';
-        const values = Array.isArray(input.values) ? input.values.map(String) : undefined;
-        const closed = values && !(type === 'SELECT' && input.allowCustomValue === true);
-        return [
-            {
-                id,
-                type,
-                required: input.required !== false && input.dependsOn === undefined,
-                hasDefaults: input.defaults !== undefined && input.defaults !== null,
-                ...(closed && input.required !== false && { values }),
-                ...(typeof input.min === 'number' && { min: input.min }),
-                ...(typeof input.max === 'number' && { max: input.max })
-            }
-        ];
-    });
-}
-function sameInputs(a, b) {
-    const text = topLevelText(a, INPUT_KEYS);
-    if (text !== undefined && text === topLevelText(b, INPUT_KEYS))
-        return true;
-    return JSON.stringify(declaredInputs(a)) === JSON.stringify(declaredInputs(b));
-}
-const INPUT_KEYS = new Set(['inputs']);
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const TIME = /^\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/;
-const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const DURATION = /^[-+]?P(?!$)(\d+D)?(T(?=[\d.])(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/i;
-const INT = /^[-+]?\d+$/;
-const FLOAT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?[fFdD]?$/;
-function refusal$1(input, literal) {
-    const value = literal.trim();
-    switch (input.type) {
-        case 'INT': {
-            if (!INT.test(value) || Number(value) < -2147483648 || Number(value) > 2 ** 31 - 1) {
-                return `'${literal}' is not an INT`;
-            }
-            return bounds(input, Number(value));
-        }
-        case 'FLOAT':
-            return FLOAT.test(value)
-                ? bounds(input, Number(value.replace(/[fFdD]$/, '')))
-                : `'${literal}' is not a FLOAT`;
-        case 'DATE':
-            return DATE.test(value) && validDate(value)
-                ? undefined
-                : `'${literal}' is not a DATE (yyyy-mm-dd)`;
-        case 'TIME':
-            return TIME.test(value) ? undefined : `'${literal}' is not a TIME (hh:mm:ss)`;
-        case 'DATETIME':
-            return DATETIME.test(value) && validDate(value.slice(0, 10))
-                ? undefined
-                : `'${literal}' is not a DATETIME (an ISO-8601 instant with its offset)`;
-        case 'DURATION':
-            return DURATION.test(value)
-                ? undefined
-                : `'${literal}' is not a DURATION (ISO-8601, e.g. PT5M)`;
-        case 'URI':
-            return /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(value)
-                ? undefined
-                : `'${literal}' is not a URI with a scheme`;
-        default:
-            if (input.values && !input.values.includes(literal)) {
-                return `'${literal}' is not one of ${input.values.join(', ')}`;
-            }
-            return undefined;
-    }
-}
-function bounds(input, n) {
-    if (input.min !== undefined && n < input.min)
-        return `${n} is below its min ${input.min}`;
-    if (input.max !== undefined && n > input.max)
-        return `${n} is above its max ${input.max}`;
-    return undefined;
-}
-function validDate(text) {
-    const date = new Date(`${text}T00:00:00Z`);
-    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
-}
-
 const UPGRADE_TARGET = [2, 0, 0];
 const GUIDE = 'https://kestra.io/docs/migration-guide/v2.0.0';
-function refusedByTarget(flow) {
-    const { versioned } = checkFlow(flow);
+function refusedByTarget({ versioned }) {
     return resolveVersioned(versioned.filter(({ since }) => since[0] >= UPGRADE_TARGET[0]), UPGRADE_TARGET).filter((finding) => finding.severity === 'error');
 }
-function upgradeFlow(flow) {
-    const refused = refusedByTarget(flow);
+function upgradeChecks(flow, known) {
+    const parsed = new Map([[flow.source, flow]]);
+    const checks = new Map();
+    if (known)
+        checks.set(flow.source, known);
+    return {
+        parse(source) {
+            let found = parsed.get(source);
+            if (!found)
+                parsed.set(source, (found = parseFlowFile({ file: flow.file, rel: flow.rel, raw: source })));
+            return found;
+        },
+        check(of) {
+            let found = checks.get(of.source);
+            if (!found)
+                checks.set(of.source, (found = checkFlow(of)));
+            return found;
+        }
+    };
+}
+function upgradeFlow(flow, known) {
+    const texts = upgradeChecks(flow, known);
+    const refused = refusedByTarget(texts.check(flow));
     if (refused.length === 0)
         return { file: flow.file, raw: flow.raw, flow, items: [] };
     let current = flow;
     for (let pass = 0; pass < 3; pass++) {
-        const now = pass === 0 ? refused : refusedByTarget(current);
+        const now = pass === 0 ? refused : refusedByTarget(texts.check(current));
         const first = current.documents[0];
         const document = first && first.errors.length === 0 ? new FlowDocument(current, first) : undefined;
         const groups = document?.root && document.aliases.safe ? rewriteGroups(document) : [];
-        const errors = errorKeys(current);
-        const accepted = groups.filter((edits) => verified(current, now, errors, edits));
-        if (accepted.length === 0 || !verified(current, now, errors, accepted.flat()))
+        const errors = errorKeys(texts.check(current));
+        const accepted = groups.filter((edits) => verified(texts, current, now, errors, edits));
+        if (accepted.length === 0 || !verified(texts, current, now, errors, accepted.flat()))
             break;
-        const source = applyEdits(current.source, accepted.flat());
-        current = parseFlowFile({ file: flow.file, rel: flow.rel, raw: source });
+        current = texts.parse(applyEdits(current.source, accepted.flat()));
     }
     if (current === flow)
         return { file: flow.file, raw: flow.raw, flow, items: itemsOf(refused, refused) };
     const rewritten = asWritten(flow.raw, current.source);
-    const items = itemsOf(refused, refusedByTarget(current));
+    const items = itemsOf(refused, refusedByTarget(texts.check(current)));
     return { file: flow.file, raw: flow.raw, flow, after: current, items, rewritten };
 }
 function itemsOf(refused, remaining) {
@@ -13432,25 +13349,24 @@ function asWritten(raw, source) {
 function keyOf(finding) {
     return `${finding.rule}\u0000${finding.message}`;
 }
-function verified(flow, refused, errorsBefore, edits) {
-    const source = applyEdits(flow.source, edits);
-    const after = parseFlowFile({ file: flow.file, rel: flow.rel, raw: source });
+function verified(texts, flow, refused, errorsBefore, edits) {
+    const after = texts.parse(applyEdits(flow.source, edits));
     const doc = after.documents[0];
     if (!doc || doc.errors.length > 0 || after.notAFlow)
         return undefined;
     if (idsOf(flow) !== idsOf(after))
         return undefined;
-    if ([...errorKeys(after)].some((key) => !errorsBefore.has(key)))
+    const check = texts.check(after);
+    if ([...errorKeys(check)].some((key) => !errorsBefore.has(key)))
         return undefined;
-    const remaining = refusedByTarget(after);
+    const remaining = refusedByTarget(check);
     return fixesSome(refused, remaining) ? remaining : undefined;
 }
 function fixesSome(refused, remaining) {
     const known = new Set(refused.map(keyOf));
     return remaining.length < refused.length && remaining.every((f) => known.has(keyOf(f)));
 }
-function errorKeys(flow) {
-    const { findings } = checkFlow(flow);
+function errorKeys({ findings }) {
     return new Set(findings.filter((finding) => finding.severity === 'error').map(keyOf));
 }
 function idsOf(flow) {
@@ -13846,9 +13762,21 @@ function pairLines(source, entry) {
     }
     return [lines[0], ...rest.map((line) => line.slice(keyColumn))];
 }
-function upgradeReport(flows, target) {
+function upgradeReport(flows, target, checks) {
     const checked = flows.filter((flow) => !flow.notAFlow && flow.otherKind === undefined);
-    return reportOf$1(target, checked.map((flow) => upgradeFlow(flow)));
+    return reportOf$1(target, checked.map((flow) => {
+        const check = checks?.of.get(flow);
+        if (check?.upgrade && checks?.itemsOnly) {
+            return { file: flow.file, raw: flow.raw, flow, items: check.upgrade };
+        }
+        return upgradeFlow(flow, check);
+    }));
+}
+function rewrittenOf(upgrade) {
+    if (upgrade.rewritten !== undefined || !upgrade.items.some((item) => item.mechanical)) {
+        return upgrade.rewritten;
+    }
+    return upgradeFlow(upgrade.flow).rewritten;
 }
 function upgradeSources(upgrades) {
     const sent = upgrades.filter((upgrade) => fitToSend(upgrade.flow));
@@ -13885,107 +13813,6 @@ function reportOf$1(target, upgrades) {
     })));
     const loading = upgrades.filter((upgrade) => upgrade.items.length === 0).length;
     return { report: { target, flows: upgrades.length, loading, items }, upgrades };
-}
-
-const POLL_MS = 2000;
-async function guardUnfinished(guard) {
-    if (guard.policy === 'warn' || guard.flows.length === 0)
-        return;
-    const deadline = guard.now() + guard.timeoutSeconds * 1000;
-    let waited;
-    for (;;) {
-        const found = await readOrRefuse(guard);
-        if (found.length === 0) {
-            if (waited)
-                guard.log(`The executions waited for have ended: ${waited}.`);
-            return;
-        }
-        if (guard.policy === 'fail') {
-            throw new DeployError(`Nothing was deployed: running-executions is fail and ${listText(found)}`);
-        }
-        const left = deadline - guard.now();
-        if (left <= 0) {
-            throw new DeployError(`Nothing was deployed: after waiting ${guard.timeoutSeconds} s (running-executions-timeout-seconds), ${listText(found)}`);
-        }
-        if (!waited) {
-            for (const { name, executions } of found) {
-                guard.log(`Waiting for ${executions.length} execution${executions.length === 1 ? '' : 's'} not finished of ${name} (up to ${guard.timeoutSeconds} s): ${executions.map((e) => `${e.id} (${e.state})`).join(', ')}`);
-            }
-            waited = found.flatMap((f) => f.executions.map((e) => e.id)).join(', ');
-        }
-        await guard.sleep(Math.min(POLL_MS, left));
-    }
-}
-async function readOrRefuse(guard) {
-    let byFlow;
-    try {
-        byFlow = await guard.read();
-    }
-    catch (error) {
-        throw new DeployError(`Nothing was deployed: running-executions is ${guard.policy} and the executions of the flows this deploy updates or deletes could not be read: ${errorMessage(error)}`);
-    }
-    return guard.flows.flatMap((flow) => {
-        const executions = byFlow.get(flowKey(flow.namespace, flow.id)) ?? [];
-        return executions.length > 0 ? [{ name: `${flow.namespace}.${flow.id}`, executions }] : [];
-    });
-}
-function listText(found) {
-    const lines = found.flatMap(({ name, executions }) => executions.map((e) => `- ${name}: execution ${e.id} (${e.state}) ${e.url}`));
-    return `these executions are not finished:\n${lines.join('\n')}\nLet them end (or kill them in Kestra), then run the deploy again; running-executions: warn deploys anyway.`;
-}
-
-const DEPENDENCY_READS = 20;
-async function outsideUsers(api, deleted, read, concurrency) {
-    const asked = deleted.slice(0, DEPENDENCY_READS);
-    const unsearched = deleted.slice(DEPENDENCY_READS).map((flow) => ({
-        ...flow,
-        why: `only the first ${DEPENDENCY_READS} deleted flows are looked up`
-    }));
-    const users = [];
-    await mapLimit(asked, concurrency, async (flow) => {
-        let edges;
-        try {
-            edges = await api.flowDependencies(flow.namespace, flow.id);
-        }
-        catch (error) {
-            unsearched.push({
-                ...flow,
-                why: `Kestra's flow dependencies could not be read: ${errorMessage(error)}`
-            });
-            return;
-        }
-        if (edges === undefined) {
-            unsearched.push({ ...flow, why: 'this Kestra has no flow dependencies route' });
-            return;
-        }
-        const same = (a) => a.namespace === flow.namespace && a.id === flow.id;
-        for (const edge of edges) {
-            const user = edge.relation === 'FLOW_TASK' && same(edge.target)
-                ? edge.source
-                : edge.relation === 'FLOW_TRIGGER' && same(edge.source)
-                    ? edge.target
-                    : undefined;
-            if (!user || same(user) || read.has(user.namespace))
-                continue;
-            users.push({
-                user,
-                ...flow,
-                via: edge.relation === 'FLOW_TASK' ? 'subflow' : 'flow-trigger'
-            });
-        }
-    });
-    return { users, unsearched };
-}
-async function readPinnedRevisions(api, sites) {
-    const wanted = new Map();
-    for (const site of sites) {
-        if (site.revision === undefined)
-            continue;
-        const key = pinnedKey(flowKey(site.target.namespace, site.target.id), site.revision);
-        wanted.set(key, { ...site.target, revision: site.revision });
-    }
-    const read = await Promise.all([...wanted].map(async ([key, { namespace, id, revision }]) => [key, await api.flowRevisionSource(namespace, id, revision)]));
-    return new Map(read);
 }
 
 const flowsWalk = { readFlow, isFlowDocument };
@@ -14059,7 +13886,6 @@ function conflict$1(change, what) {
         message: `KV pair ${change.namespace}:${change.id} ${what}`
     });
 }
-
 const kvVersion = object({ sha256: sha256Field, json: string().optional() });
 const recordedKv = object({
     kind: literal('kv'),
@@ -14246,7 +14072,7 @@ function valueProblem(value, top) {
 function kvFileText(entries) {
     if (entries.length === 0)
         return '{}\n';
-    const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const sorted = [...entries].sort(([a], [b]) => compareCodeUnits(a, b));
     return distExports.stringify(Object.fromEntries(sorted), { lineWidth: 0 });
 }
 const SECRET_WORDS = /(pass(word|wd|phrase)?|pwd|secret|token|credentials?|creds|auth|bearer|jwt|cookie|session|private|signature|cert(ificate)?|dsn|(api|access|client|master|signing|encryption|ssh|license|app|private|secret)key)$/;
@@ -14261,7 +14087,6 @@ function isSecretLike(key) {
         return SECRET_WORDS.test(word) || SECRET_WORDS.test(joined);
     });
 }
-
 const HIDDEN = '<hidden: secret-like key>';
 function kvFindings(held) {
     const first = new Map();
@@ -14293,9 +14118,7 @@ function kvFindings(held) {
                 }
             ];
         }
-        return parseKvFile(file.text).problems.map((p) => ({
-            ...error(p.line, 'kv-file', p.message)
-        }));
+        return parseKvFile(file.text).problems.map((p) => error(p.line, 'kv-file', p.message));
     });
 }
 function planKv(held, options) {
@@ -14344,7 +14167,7 @@ function planKv(held, options) {
             if (action !== 'unchanged') {
                 const shown = (json) => json === undefined ? undefined : lineOf(key, json, secretLike);
                 const after = action === 'delete' || action === 'orphaned' ? undefined : desiredJson;
-                applyDiff(change, diffTexts(current === undefined ? '' : `a/kv/${sent(namespace)}/${key}`, after === undefined ? '' : `b/kv/${sent(namespace)}/${key}`, shown(current), secretLike && after !== undefined && current !== undefined
+                applyDiff(change, diffTexts(`a/kv/${sent(namespace)}/${key}`, `b/kv/${sent(namespace)}/${key}`, shown(current), secretLike && after !== undefined && current !== undefined
                     ? `${key}: ${HIDDEN} (changed)\n`
                     : shown(after), options.limits));
             }
@@ -14391,7 +14214,6 @@ function serverFileText(desired, actual) {
     }
     return kvFileText(entries);
 }
-
 const kvDecide = {
     name: 'kv',
     order: 3,
@@ -14617,24 +14439,18 @@ function readSuite(file) {
     }
     const root = doc.contents;
     const problems = [];
-    const text = (key, pattern, max, rule) => {
+    const text = (key, valid, rule) => {
         const value = root.get(key);
         const line = lineOf(root.get(key, true) ?? root);
         if (typeof value !== 'string' || value === '')
             problems.push([line, `${key} is required`]);
-        else if (!pattern.test(value) || value.length > max)
+        else if (!valid(value))
             problems.push([line, `${key} ${rule}`]);
         return typeof value === 'string' ? value : '';
     };
-    const id = text('id', ID, Infinity, "starts with a letter or digit, then letters, digits, '_' or '-'");
-    const namespace = text('namespace', /^/, Infinity, "is in lowercase letters, digits, '.', '_' or '-'");
-    if (namespace !== '' && !isKestraNamespace(namespace)) {
-        problems.push([
-            lineOf(root.get('namespace', true)),
-            "namespace is in lowercase letters, digits, '.', '_' or '-', at most 150 characters"
-        ]);
-    }
-    text('flowId', FLOW_ID, FLOW_ID_MAX, `names a flow: at most ${FLOW_ID_MAX} letters, digits, '.', '_' or '-'`);
+    const id = text('id', (value) => ID.test(value), "starts with a letter or digit, then letters, digits, '_' or '-'");
+    const namespace = text('namespace', isKestraNamespace, "is in lowercase letters, digits, '.', '_' or '-', at most 150 characters");
+    text('flowId', (value) => FLOW_ID.test(value) && value.length <= FLOW_ID_MAX, `names a flow: at most ${FLOW_ID_MAX} letters, digits, '.', '_' or '-'`);
     const cases = root.get('testCases', true);
     if (!distExports.isSeq(cases) || cases.items.length === 0) {
         problems.push([lineOf(cases ?? root), 'testCases lists at least one test case']);
@@ -14750,7 +14566,7 @@ function planTests(held, options) {
         if (action !== 'unchanged') {
             const name = `tests/${sent(namespace)}/${id}.yml`;
             const after = action === 'delete' || action === 'orphaned' ? undefined : desired;
-            applyDiff(change, diffTexts(current === undefined ? '' : `a/${name}`, after === undefined ? '' : `b/${name}`, current, after, options.limits));
+            applyDiff(change, diffTexts(`a/${name}`, `b/${name}`, current, after, options.limits));
             if (held.base && current !== undefined && action !== 'create') {
                 change.drifted = base ? sentText(base, held.prefix) !== current : action === 'update';
             }
@@ -14871,12 +14687,105 @@ async function phase(reporter, title, work, summary) {
     return result;
 }
 
+const NEWEST_LTS = '2.0';
+async function upgradeReadiness(settings, work, flows, servers, checks) {
+    const { kestra, upgradeServer } = servers;
+    const probed = settings.upgradeCheck === 'auto' && kestra ? await kestra.info() : undefined;
+    if (!upgradeAsked(settings, work, parseVersion(probed?.version)))
+        return undefined;
+    const target = settings.upgradeCheck === '2.0' ? '2.0' : NEWEST_LTS;
+    const itemsOnly = work.writes !== 'upgrade' && !upgradeServer;
+    let { report, upgrades } = upgradeReport(flows, target, checks && { of: checks, itemsOnly });
+    if (upgradeServer) {
+        await onTarget(upgradeServer, target);
+        const sources = upgradeSources(upgrades);
+        const results = await upgradeServer.validateFlows(sources, batchCount(sources.length, settings.concurrency));
+        ({ report, upgrades } = judgedUpgradeReport(target, upgrades, results));
+    }
+    let made;
+    const rewrites = () => (made ??= upgrades.flatMap((upgrade) => {
+        const source = rewrittenOf(upgrade);
+        return source === undefined ? [] : [{ file: upgrade.file, raw: upgrade.raw, source }];
+    }));
+    return { report, rewrites };
+}
+function upgradeAsked(settings, work, version) {
+    if (work.writes === 'upgrade')
+        return true;
+    if (settings.upgradeCheck === 'auto')
+        return version !== undefined && version[0] < 2;
+    return settings.upgradeCheck !== 'off';
+}
+async function onTarget(server, target) {
+    let version;
+    try {
+        version = (await server.info()).version;
+    }
+    catch (error) {
+        throw new ConfigError('upgrade-server', `${server.target.server} did not answer: ${errorMessage(error)}`);
+    }
+    const line = parseVersion(version);
+    if (line && `${line[0]}.${line[1]}` === target)
+        return;
+    throw new ConfigError('upgrade-server', `${server.target.server} answers version ${JSON.stringify(version.slice(0, 40))}, not one of the ${target} line the upgrade check targets`);
+}
+async function upgradeMode(work, settings, context, ports, upgrade) {
+    if (work.writes !== 'upgrade')
+        return undefined;
+    const github = ports.drift;
+    if (context.eventName !== 'workflow_dispatch') {
+        throw new ConfigError('mode', `mode upgrade runs on workflow_dispatch, not on ${context.eventName}`);
+    }
+    if (!github) {
+        throw new ConfigError('github-token', 'mode upgrade opens a pull request: pass a github-token with contents: write and pull-requests: write');
+    }
+    if (!upgrade)
+        return undefined;
+    const base = context.defaultBranch ?? (await github.defaultBranch());
+    const branch = `kestra-gitops/upgrade-${upgrade.report.target}`;
+    const encoder = new TextEncoder();
+    const written = await github.writeBranch({
+        name: branch,
+        base: context.sha,
+        message: `Rewrite ${upgrade.rewrites().length} flow file(s) for Kestra ${upgrade.report.target}`,
+        trailer: `Kestra-GitOps-Upgrade: ${upgrade.report.target}`,
+        writes: upgrade.rewrites().map(({ file, source }) => ({
+            path: file,
+            content: encoder.encode(source)
+        }))
+    });
+    if (written.status === 'forbidden')
+        return failed(ports, written.message);
+    if (written.status === 'foreign') {
+        return failed(ports, `The branch ${branch} holds a commit that is not this action's: it is left as it is. Delete the branch, or merge it, and run again`);
+    }
+    if (written.status === 'empty') {
+        ports.reporter.info(`Nothing to rewrite for Kestra ${upgrade.report.target}: no pull request.`);
+        return undefined;
+    }
+    const pull = await github.keepPullRequest({
+        head: branch,
+        base,
+        title: upgradePullTitle(upgrade.report),
+        body: upgradePullBody(ports.edge.shown(upgrade.report), settings.commentKey)
+    });
+    if (pull.status === 'forbidden')
+        return failed(ports, pull.message);
+    ports.edge.learn([pull.url]);
+    ports.reporter.info(`Upgrade pull request ${pull.status}: ${pull.url}`);
+    return undefined;
+}
+function failed(ports, message) {
+    ports.reporter.warning(message);
+    return message;
+}
+
 const LOADING = 'Loading the repository';
 const VALIDATION = 'Validation';
 async function check(run) {
     const { settings, target, context, ports, kestra, kinds, reads } = run;
     const { work } = target;
-    probeServer(reads, { work, kestra });
+    const probing = probeServer(reads, { work, kestra });
     const layout = await runLayout(reads, settings, context.workspace);
     sayLayout(ports.reporter, layout);
     const sending = new SentRewrite(target);
@@ -14887,7 +14796,7 @@ async function check(run) {
         kinds: kinds.flatMap((kind) => (kind.gather?.gather || kind.gather?.walk ? [kind.gather] : []))
     });
     const validation = { layout: layout.layout };
-    const checking = settle(flowChecks(gathering, validation));
+    const checking = settle(flowChecks(gathering, checksAsked(run, layout.layout, probing)));
     const model = await phase(ports.reporter, LOADING, () => loaded(gathering, ports), describeRepository);
     const checks = await valueOf(checking);
     const sent = sending.model(model);
@@ -14901,10 +14810,17 @@ async function check(run) {
     const validating = { walk, snapshot, changed, kinds, references, sent, context, ports, kestra };
     const findings = await phase(ports.reporter, VALIDATION, async () => validated({ ...validating, settings }), (all) => verdictText(all, settings.failOn));
     return {
-        ...{ snapshot, model: sent.model, references, findings, changed, names },
+        ...{ snapshot, model: sent.model, references, findings, changed, names, flowChecks: checks },
         notes: [describeRepository(model), ...read.notes],
         storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),
-        reused: { flows: gathering.reused, validation }
+        reused: {
+            flows: gathering.reused,
+            recheck: (flow, stored) => flowCheck(flow, undefined, {
+                layout: layout.layout,
+                schema: schemaReleases(stored.schema?.releases ?? []),
+                upgrade: stored.upgrade !== undefined
+            })
+        }
     };
 }
 function walked({ snapshot }, read, kinds) {
@@ -14940,13 +14856,34 @@ function storedChecking(work) {
         }
     };
 }
-async function flowChecks(gathering, validation) {
+async function checksAsked({ settings, target }, layout, probing) {
+    const probed = probing && (await probing);
+    const version = parseVersion(probed?.ok ? probed.value : undefined) ?? settings.kestraVersion;
+    const upgrade = upgradeAsked(settings, target.work, version) &&
+        target.work.writes !== 'upgrade' &&
+        !settings.upgradeServer;
+    return { layout, schema: schemaTarget(version), upgrade };
+}
+async function flowChecks(gathering, asking) {
+    const asked = await asking;
     const checks = new Map();
     for await (const flow of gathering.flows) {
-        checks.set(flow, gathering.reused.get(flow) ?? checkFlow(flow, validation));
+        checks.set(flow, flowCheck(flow, gathering.reused.get(flow), asked));
         releaseSyntaxTree(flow);
     }
     return checks;
+}
+function flowCheck(flow, stored, { upgrade, ...options }) {
+    let check = stored ?? checkFlow(flow, options);
+    const releases = options.schema.map((release) => release.version);
+    if (check.wellFormed &&
+        releases.length > 0 &&
+        check.schema?.releases.join() !== releases.join()) {
+        check = { ...check, schema: { releases, findings: schemaVerdict(flow, check, options.schema) } };
+    }
+    if (upgrade && !check.upgrade)
+        check = { ...check, upgrade: upgradeFlow(flow, check).items };
+    return check;
 }
 async function loaded(gathering, { reporter }) {
     const model = await gathering.repository;
@@ -16786,6 +16723,30 @@ function removalsFirst(lines) {
     flush();
     return out;
 }
+function remainingDrift(items, outcome) {
+    if (outcome.refused !== undefined || !outcome.resources) {
+        const why = outcome.refused ?? 'the deploy stopped before writing';
+        return items.map((item) => ({ ...item, note: `not reverted: ${why}` }));
+    }
+    if (outcome.rolledBack) {
+        return items.map((item) => ({ ...item, note: 'reverted, then rolled back with the deploy' }));
+    }
+    const results = new Map(outcome.resources.map((r) => [resourceName$1(r.change), r]));
+    return items.flatMap((item) => {
+        const done = results.get(item.name);
+        if (item.change.action === 'orphaned') {
+            return [
+                { ...item, note: 'kept: delete is false, so the revert keeps what only Kestra holds' }
+            ];
+        }
+        if (!done)
+            return [{ ...item, note: 'not reverted: the deploy did not reach it' }];
+        if (WRITTEN.has(done.result) || done.result === 'unchanged')
+            return [];
+        const why = done.message ? `: ${done.message}` : '';
+        return [{ ...item, note: `${done.result}${why}` }];
+    });
+}
 
 async function gatherReview(args) {
     const targets = changedContracts(flowChanges(args.plan), args.calls);
@@ -17050,107 +17011,6 @@ function runUrl(context) {
     return `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}`;
 }
 
-async function beginEnvironment(args) {
-    const { target, context, ports } = args;
-    if (!target.environment && !target.requireVerifiedIn)
-        return undefined;
-    const github = ports.deployments;
-    if (!github) {
-        throw new ConfigError(target.environment ? 'environment' : 'require-verified-in', 'GitHub deployments need the github-token input (the default, github.token, works)');
-    }
-    if (target.requireVerifiedIn) {
-        await checkVerified(github, target.requireVerifiedIn, context.sha, ports.reporter);
-    }
-    if (!target.environment)
-        return undefined;
-    const environment = target.environment;
-    const [first] = [...args.namespaces].sort();
-    const environmentUrl = first ? namespaceUrl(await args.kestra.uiBase(), first) : undefined;
-    const logUrl = runUrl(context);
-    const id = await github.create({
-        sha: context.sha,
-        environment,
-        transient: target.transientEnvironment,
-        description: ports.edge.text(`Kestra deploy of ${context.sha.slice(0, 7)}`),
-        payload: {
-            kestra: {
-                server: args.kestra.target.server,
-                tenant: args.kestra.target.tenant,
-                namespaces: [...args.namespaces].sort()
-            }
-        }
-    });
-    await github.addStatus(id, {
-        state: 'in_progress',
-        description: 'Deploying to Kestra.',
-        environmentUrl,
-        logUrl
-    });
-    ports.reporter.info(`GitHub deployment ${id} to ${environment}: in_progress.`);
-    return environmentRun({ github, environment, id, environmentUrl, logUrl, context, ports });
-}
-async function checkVerified(github, environment, sha, reporter) {
-    const history = await environmentHistory(github, environment, sha);
-    if (!isVerified(history, sha))
-        throw new DeployError(refusal(environment, sha, history));
-    reporter.info(`Commit ${sha.slice(0, 7)} is verified in ${environment}.`);
-}
-function environmentRun(run) {
-    const { github, environment, id, environmentUrl, logUrl, context, ports } = run;
-    const status = async (state) => {
-        await github.addStatus(id, {
-            ...state,
-            description: ports.edge.text(state.description),
-            environmentUrl,
-            logUrl
-        });
-        ports.reporter.info(`GitHub deployment ${id} to ${environment}: ${state.state}.`);
-    };
-    return {
-        async finish(result, smokeFailed) {
-            const wrote = result.resources.some((r) => WRITTEN.has(r.result));
-            try {
-                const previous = wrote
-                    ? undefined
-                    : await previousVerdict(github, environment, context.sha, id);
-                const outcome = finalStatus({ status: result.status, wrote, smokeFailed, previous });
-                if (outcome.state !== 'success' && !wrote && previous === 'failure') {
-                    ports.reporter.warning(`GitHub deployment to ${environment} recorded as failure: ${outcome.description}`);
-                }
-                await status(outcome);
-            }
-            catch (error) {
-                ports.reporter.warning(`The GitHub deployment to ${environment} could not be completed: ${errorMessage(error)}`);
-            }
-            try {
-                return environmentsTable(await environmentRows(github), (sha) => `${context.serverUrl}/${context.owner}/${context.repo}/commit/${sha}`);
-            }
-            catch (error) {
-                ports.reporter.warning(`The environments table could not be read: ${errorMessage(error)}`);
-                return '';
-            }
-        },
-        async fail(message) {
-            try {
-                await status({ state: 'failure', description: `Not deployed: ${message}` });
-            }
-            catch (error) {
-                ports.reporter.warning(`The GitHub deployment to ${environment} could not be marked failed: ${errorMessage(error)}`);
-            }
-        }
-    };
-}
-async function previousVerdict(github, environment, sha, current) {
-    for (const deployment of await github.deployments({ environment, sha }, 10)) {
-        if (deployment.id === current)
-            continue;
-        const verdict = verdictOf(await github.statuses(deployment.id));
-        if (verdict !== 'pending')
-            return verdict;
-    }
-    return undefined;
-}
-
 async function applyMode(args) {
     const { settings, target, context, ports, plan } = args;
     const { reporter } = ports;
@@ -17162,7 +17022,7 @@ async function applyMode(args) {
     try {
         await checkReviewed(args);
         environment = await beginEnvironment({
-            ...{ settings, target, context, ports, kestra: args.kestra },
+            ...{ target, context, ports, kestra: args.kestra },
             namespaces: args.checked.model.managedNamespaces
         });
         const finished = await finishStopped(args, refs, kinds);
@@ -17213,8 +17073,8 @@ async function applyMode(args) {
 async function checkReviewed(args) {
     const { settings, target, context, ports, plan } = args;
     const log = ports.reporter.info;
-    if (settings.reviewedPlan !== undefined) {
-        const reviewed = settings.reviewedPlan;
+    const reviewed = settings.reviewedPlan;
+    if (reviewed !== undefined) {
         checkReviewedFingerprint({ plan, context, settings: settings.recorded, reviewed, log });
     }
     if (target.requireReviewedPlan && context.eventName === 'push') {
@@ -17253,7 +17113,7 @@ async function deployDeps(args, refs, kinds) {
         log: ports.reporter.info,
         onResult: writeLog(args.plan, ports.reporter),
         beforeWrites: () => guardUnfinished(unfinishedGuard(args)),
-        confirmReused: () => confirmReusedChecks(args.checked.reused.flows, args.checked.reused.validation)
+        confirmReused: () => confirmReusedChecks(args.checked.reused.flows, args.checked.reused.recheck)
     };
 }
 async function reportNotDeployed(args, error) {
@@ -17375,6 +17235,106 @@ function unfinishedGuard(args) {
         now: () => ports.now().getTime()
     };
 }
+async function beginEnvironment(args) {
+    const { target, context, ports } = args;
+    if (!target.environment && !target.requireVerifiedIn)
+        return undefined;
+    const github = ports.deployments;
+    if (!github) {
+        throw new ConfigError(target.environment ? 'environment' : 'require-verified-in', 'GitHub deployments need the github-token input (the default, github.token, works)');
+    }
+    if (target.requireVerifiedIn) {
+        await checkVerified(github, target.requireVerifiedIn, context.sha, ports.reporter);
+    }
+    if (!target.environment)
+        return undefined;
+    const environment = target.environment;
+    const [first] = [...args.namespaces].sort();
+    const environmentUrl = first ? namespaceUrl(await args.kestra.uiBase(), first) : undefined;
+    const logUrl = runUrl(context);
+    const id = await github.create({
+        sha: context.sha,
+        environment,
+        transient: target.transientEnvironment,
+        description: ports.edge.text(`Kestra deploy of ${context.sha.slice(0, 7)}`),
+        payload: {
+            kestra: {
+                server: args.kestra.target.server,
+                tenant: args.kestra.target.tenant,
+                namespaces: [...args.namespaces].sort()
+            }
+        }
+    });
+    await github.addStatus(id, {
+        state: 'in_progress',
+        description: 'Deploying to Kestra.',
+        environmentUrl,
+        logUrl
+    });
+    ports.reporter.info(`GitHub deployment ${id} to ${environment}: in_progress.`);
+    return environmentRun({ github, environment, id, environmentUrl, logUrl, context, ports });
+}
+async function checkVerified(github, environment, sha, reporter) {
+    const history = await environmentHistory(github, environment, sha);
+    if (!isVerified(history, sha))
+        throw new DeployError(refusal(environment, sha, history));
+    reporter.info(`Commit ${sha.slice(0, 7)} is verified in ${environment}.`);
+}
+function environmentRun(run) {
+    const { github, environment, id, environmentUrl, logUrl, context, ports } = run;
+    const status = async (state) => {
+        await github.addStatus(id, {
+            ...state,
+            description: ports.edge.text(state.description),
+            environmentUrl,
+            logUrl
+        });
+        ports.reporter.info(`GitHub deployment ${id} to ${environment}: ${state.state}.`);
+    };
+    return {
+        async finish(result, smokeFailed) {
+            const wrote = result.resources.some((r) => WRITTEN.has(r.result));
+            try {
+                const previous = wrote
+                    ? undefined
+                    : await previousVerdict(github, environment, context.sha, id);
+                const outcome = finalStatus({ status: result.status, wrote, smokeFailed, previous });
+                if (outcome.state !== 'success' && !wrote && previous === 'failure') {
+                    ports.reporter.warning(`GitHub deployment to ${environment} recorded as failure: ${outcome.description}`);
+                }
+                await status(outcome);
+            }
+            catch (error) {
+                ports.reporter.warning(`The GitHub deployment to ${environment} could not be completed: ${errorMessage(error)}`);
+            }
+            try {
+                return environmentsTable(await environmentRows(github), (sha) => `${context.serverUrl}/${context.owner}/${context.repo}/commit/${sha}`);
+            }
+            catch (error) {
+                ports.reporter.warning(`The environments table could not be read: ${errorMessage(error)}`);
+                return '';
+            }
+        },
+        async fail(message) {
+            try {
+                await status({ state: 'failure', description: `Not deployed: ${message}` });
+            }
+            catch (error) {
+                ports.reporter.warning(`The GitHub deployment to ${environment} could not be marked failed: ${errorMessage(error)}`);
+            }
+        }
+    };
+}
+async function previousVerdict(github, environment, sha, current) {
+    for (const deployment of await github.deployments({ environment, sha }, 10)) {
+        if (deployment.id === current)
+            continue;
+        const verdict = verdictOf(await github.statuses(deployment.id));
+        if (verdict !== 'pending')
+            return verdict;
+    }
+    return undefined;
+}
 
 const DRIFT_EVENTS = ['schedule', 'workflow_dispatch'];
 async function driftBranchOf(context, github) {
@@ -17449,31 +17409,6 @@ async function ignoredPaths(workspace, sha, root, paths) {
     return ignored;
 }
 
-function remainingDrift(items, outcome) {
-    if (outcome.refused !== undefined || !outcome.resources) {
-        const why = outcome.refused ?? 'the deploy stopped before writing';
-        return items.map((item) => ({ ...item, note: `not reverted: ${why}` }));
-    }
-    if (outcome.rolledBack) {
-        return items.map((item) => ({ ...item, note: 'reverted, then rolled back with the deploy' }));
-    }
-    const results = new Map(outcome.resources.map((r) => [resourceName$1(r.change), r]));
-    return items.flatMap((item) => {
-        const done = results.get(item.name);
-        if (item.change.action === 'orphaned') {
-            return [
-                { ...item, note: 'kept: delete is false, so the revert keeps what only Kestra holds' }
-            ];
-        }
-        if (!done)
-            return [{ ...item, note: 'not reverted: the deploy did not reach it' }];
-        if (WRITTEN.has(done.result) || done.result === 'unchanged')
-            return [];
-        const why = done.message ? `: ${done.message}` : '';
-        return [{ ...item, note: `${done.result}${why}` }];
-    });
-}
-
 const KIND_TEXT = {
     edited: 'edited in Kestra',
     'only-in-kestra': 'only in Kestra',
@@ -17503,13 +17438,7 @@ function driftLine(item) {
 }
 function driftDetails(item, reducedNote) {
     const body = reducedNote ??
-        (item.diff !== undefined
-            ? fence(item.diff, 'diff')
-            : item.diffOmitted === 'binary'
-                ? 'Binary content: no diff.'
-                : item.diffOmitted === 'too-large'
-                    ? 'Diff omitted: the content is too large to compare line by line.'
-                    : 'No diff.');
+        (item.diff !== undefined ? fence(item.diff, 'diff') : noDiffText(item.diffOmitted, 'No diff.'));
     return `<details><summary>${driftLine(item)}</summary>\n\n${body}\n\n</details>`;
 }
 const AUTHOR_NOTE = 'Kestra records when a flow revision was saved, not who saved it: look in Kestra Enterprise’s audit log for the user.';
@@ -17652,7 +17581,7 @@ function driftTree(input) {
         else
             writes.push(write);
     }
-    writes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    writes.sort((a, b) => compareCodeUnits(a.path, b.path));
     return { writes, notBroughtBack };
 }
 function withoutIgnored(tree, ignored) {
@@ -17726,7 +17655,11 @@ function place(item, input) {
         return { reason: 'its content in Kestra holds a credential of this run: never written to Git' };
     }
     const held = item.kind === 'edited' || shared ? change.file : undefined;
-    const path = held !== undefined ? { path: held } : newPath(item, input);
+    const path = held !== undefined
+        ? { path: held }
+        : (kindOf$1(input.kinds, change).newPath?.(change, shape) ?? {
+            reason: `the ${change.kind} kind does not say where the repository keeps it`
+        });
     if ('reason' in path)
         return path;
     const refused = unwritablePath(path.path) ?? readBackRefusal(item, path.path, content.bytes, shape);
@@ -17736,13 +17669,6 @@ function place(item, input) {
         return { path: path.path, reason: 'the path is taken by another file of the repository' };
     }
     return { path: path.path, content: content.bytes };
-}
-function newPath(item, input) {
-    const { change } = item;
-    const { shape } = input;
-    return (kindOf$1(input.kinds, change).newPath?.(change, shape) ?? {
-        reason: `the ${change.kind} kind does not say where the repository keeps it`
-    });
 }
 function readBackRefusal(item, path, content, shape) {
     const read = shape.readBack(path, content);
@@ -17975,10 +17901,14 @@ async function writePullRequest(args, github, items, tree) {
         trailer: driftCommitTrailer(settings.commentKey),
         writes: tree.writes
     });
-    if (written.status === 'forbidden' ||
-        written.status === 'foreign' ||
-        written.status === 'empty') {
-        reportUnwritten(ports.reporter, written, branch);
+    if (written.status === 'forbidden' || written.status === 'foreign') {
+        ports.reporter.warning(written.status === 'forbidden'
+            ? written.message
+            : `The drift branch ${branch} has commits that the action did not write: it is left as it is. Merge or close its pull request, or delete the branch, and the next run writes it again.`);
+        return undefined;
+    }
+    if (written.status === 'empty') {
+        ports.reporter.info('Nothing of the drift can be brought back to the repository: no pull request.');
         return undefined;
     }
     ports.reporter.info(`Drift branch ${branch}: ${written.status} (${written.sha.slice(0, 7)}).`);
@@ -18003,15 +17933,6 @@ async function writePullRequest(args, github, items, tree) {
     ports.edge.learn([pull.url]);
     ports.reporter.info(`Drift pull request ${pull.status}: ${pull.url}`);
     return pull.url;
-}
-function reportUnwritten(reporter, outcome, branch) {
-    if (outcome.status === 'forbidden')
-        reporter.warning(outcome.message);
-    else if (outcome.status === 'foreign') {
-        reporter.warning(`The drift branch ${branch} has commits that the action did not write: it is left as it is. Merge or close its pull request, or delete the branch, and the next run writes it again.`);
-    }
-    else
-        reporter.info('Nothing of the drift can be brought back to the repository: no pull request.');
 }
 function reportInput(args, items, extra) {
     const { settings, context, ports } = args;
@@ -18046,94 +17967,6 @@ function driftFailure(args, items) {
     if (args.settings.failOn !== 'warning' || items.length === 0)
         return undefined;
     return `Kestra drift: ${items.length} resource(s) differ from ${args.branch}, and fail-on is warning. Bring the edits back to Git or deploy Git over them (drift-action).`;
-}
-
-const NEWEST_LTS = '2.0';
-async function upgradeReadiness(settings, work, flows, kestra, upgradeServer) {
-    const wanted = settings.upgradeCheck;
-    const upgrading = work.writes === 'upgrade';
-    if (wanted === 'off' && !upgrading)
-        return undefined;
-    if (wanted === 'auto' && !upgrading) {
-        const version = kestra && parseVersion((await kestra.info()).version);
-        if (!version || version[0] >= 2)
-            return undefined;
-    }
-    const target = wanted === '2.0' ? wanted : NEWEST_LTS;
-    let { report, upgrades } = upgradeReport(flows, target);
-    if (upgradeServer) {
-        await onTarget(upgradeServer, target);
-        const sources = upgradeSources(upgrades);
-        const results = await upgradeServer.validateFlows(sources, batchCount(sources.length, settings.concurrency));
-        ({ report, upgrades } = judgedUpgradeReport(target, upgrades, results));
-    }
-    const rewrites = upgrades.flatMap((upgrade) => upgrade.rewritten === undefined
-        ? []
-        : [{ file: upgrade.file, raw: upgrade.raw, source: upgrade.rewritten }]);
-    return { report, rewrites };
-}
-async function onTarget(server, target) {
-    let version;
-    try {
-        version = (await server.info()).version;
-    }
-    catch (error) {
-        throw new ConfigError('upgrade-server', `${server.target.server} did not answer: ${errorMessage(error)}`);
-    }
-    const line = parseVersion(version);
-    if (line && `${line[0]}.${line[1]}` === target)
-        return;
-    throw new ConfigError('upgrade-server', `${server.target.server} answers version ${JSON.stringify(version.slice(0, 40))}, not one of the ${target} line the upgrade check targets`);
-}
-async function upgradeMode(work, settings, context, ports, upgrade) {
-    if (work.writes !== 'upgrade')
-        return undefined;
-    const github = ports.drift;
-    if (context.eventName !== 'workflow_dispatch') {
-        throw new ConfigError('mode', `mode upgrade runs on workflow_dispatch, not on ${context.eventName}`);
-    }
-    if (!github) {
-        throw new ConfigError('github-token', 'mode upgrade opens a pull request: pass a github-token with contents: write and pull-requests: write');
-    }
-    if (!upgrade)
-        return undefined;
-    const base = context.defaultBranch ?? (await github.defaultBranch());
-    const branch = `kestra-gitops/upgrade-${upgrade.report.target}`;
-    const encoder = new TextEncoder();
-    const written = await github.writeBranch({
-        name: branch,
-        base: context.sha,
-        message: `Rewrite ${upgrade.rewrites.length} flow file(s) for Kestra ${upgrade.report.target}`,
-        trailer: `Kestra-GitOps-Upgrade: ${upgrade.report.target}`,
-        writes: upgrade.rewrites.map(({ file, source }) => ({
-            path: file,
-            content: encoder.encode(source)
-        }))
-    });
-    if (written.status === 'forbidden')
-        return failed(ports, written.message);
-    if (written.status === 'foreign') {
-        return failed(ports, `The branch ${branch} holds a commit that is not this action's: it is left as it is. Delete the branch, or merge it, and run again`);
-    }
-    if (written.status === 'empty') {
-        ports.reporter.info(`Nothing to rewrite for Kestra ${upgrade.report.target}: no pull request.`);
-        return undefined;
-    }
-    const pull = await github.keepPullRequest({
-        head: branch,
-        base,
-        title: upgradePullTitle(upgrade.report),
-        body: upgradePullBody(ports.edge.shown(upgrade.report), settings.commentKey)
-    });
-    if (pull.status === 'forbidden')
-        return failed(ports, pull.message);
-    ports.edge.learn([pull.url]);
-    ports.reporter.info(`Upgrade pull request ${pull.status}: ${pull.url}`);
-    return undefined;
-}
-function failed(ports, message) {
-    ports.reporter.warning(message);
-    return message;
 }
 
 async function execute(settings, target, context, ports, reads) {
@@ -18228,7 +18061,8 @@ function published(findings, checked, settings, ports) {
 async function reportOf(run) {
     const { settings, context, work, kestra, checked, ports } = run;
     const flows = checked.model.flows;
-    const upgrade = await upgradeReadiness(settings, work, flows, kestra, ports.upgradeServer);
+    const servers = { kestra, upgradeServer: ports.upgradeServer };
+    const upgrade = await upgradeReadiness(settings, work, flows, servers, checked.flowChecks);
     const kestraUi = kestra && checked.snapshot.state ? await kestra.uiBase() : undefined;
     const report = {
         mode: work.mode,
@@ -18280,7 +18114,8 @@ async function executeTargets(settings, eventContext, ports, reads) {
         return execute(settings, target(), context, withSection(ports, noPreviewSection(why)), reads);
     }
     const preview = await deployPreview(settings, context, { ...ports, kestra: ports.kestra }, reads);
-    const outcome = await execute(settings, target(), context, withSection(ports, preview.section), reads);
+    const withPreview = withSection(ports, preview.section);
+    const outcome = await execute(settings, target(), context, withPreview, reads);
     return { ...outcome, failure: outcome.failure ?? preview.failure };
 }
 async function withPullRequestOfRun(context, ports) {
@@ -19249,11 +19084,7 @@ function isFlag(name) {
 }
 const PHRASES = [
     [
-        /\bthe username\/password or api-token inputs\b/g,
-        'KESTRA_USERNAME/KESTRA_PASSWORD or KESTRA_API_TOKEN'
-    ],
-    [
-        /\busername\/password or api-token inputs\b/g,
+        /\b(?:the )?username\/password or api-token inputs\b/g,
         'KESTRA_USERNAME/KESTRA_PASSWORD or KESTRA_API_TOKEN'
     ],
     [/\bthe server input\b/g, '--server (or KESTRA_URL)'],
@@ -19267,6 +19098,79 @@ function cliWords(text) {
         out = out.replace(phrase, words);
     out = out.replace(/\b(?:the )?`?([a-z-]+)`? input\b/g, (whole, name) => flagKind(name) ? `--${name}` : whole);
     return out.replace(/\b([a-z-]+): true\b/g, (whole, name) => flagKind(name) === 'switch' ? `--${name}` : whole);
+}
+const WIDTH = 100;
+const HELP_COLUMN = 27;
+function usage() {
+    return `Usage: kestra-gitops <validate|plan|deploy|upgrade-check> [options]
+
+Runs the kestra-gitops action's engine on a local checkout: the same checks, plan and deploy
+as in GitHub Actions, for previewing a plan or for other CI systems.
+
+Commands:
+  validate                 check flows and namespace files (server checks too with a server)
+  plan                     validate, then show what a deploy would change; writes nothing
+  deploy                   validate, plan, show the plan and ask for 'yes', then apply it to Kestra
+  upgrade-check            list what Kestra 2.0 would refuse, file:line, with the fix (no server
+                           needed); exit 1 when a flow would not load
+
+Options (the action's inputs of the same name; a switch also takes --no-NAME or --NAME=false):
+${flagInputs().map(inputOption).join('')}${option('--base REF', 'git ref the change starts from: files changed since it count as changed, and server copies that differ from it are drift')}${option('--full', 'same as --full-plan: parse and check every flow file again, reusing no check stored with the commit marker')}${option('--to VERSION', 'with upgrade-check: the release line to check against (default: 2.0)')}${option('--write', 'with upgrade-check: apply the mechanical rewrites in place, keeping comments, layout and every task id')}${option('--auto-approve', "with deploy: deploy without asking for 'yes' (needed where stdin is not a terminal, as in CI)")}${option('--detailed-exitcode', 'with plan: exit 0 when the plan changes nothing, 2 when it changes something, 1 on any error (a usage error included), as Terraform does')}
+Output:
+  --format F               text, markdown (the PR comment) or json (default: text)
+  --json                   same as --format json
+  --color, --no-color      force ANSI colours on or off (default: on for a terminal
+                           unless NO_COLOR is set)
+  -v, --verbose            also print each step's detail (one line per resource written)
+                           and the action's outputs
+  -h, --help               show this text
+  --version                print the version
+
+Environment (credentials are read only from here, never from flags):
+  KESTRA_URL               default for --server
+  KESTRA_USERNAME          basic authentication user
+  KESTRA_PASSWORD          basic authentication password
+  KESTRA_API_TOKEN         bearer token (Enterprise); wins over basic authentication
+
+Only in GitHub Actions (refused here, before anything is read): ${Object.keys(GITHUB_ONLY)
+        .map((name) => `--${name}`)
+        .join(', ')}.
+
+Exit status: 0 success, 1 validation errors or a failed deploy, 2 usage error (with
+--detailed-exitcode: 0 no changes, 2 changes, 1 any error).
+`;
+}
+function inputOption(name) {
+    const kind = flagKind(name);
+    const flag = kind === 'switch'
+        ? `--${name}`
+        : `--${name} ${parserOf(name).placeholder}${kind === 'list' ? ' …' : ''}`;
+    const variable = entryOf(FLAG_VARIABLES, name);
+    const fallback = variable ? `$${variable}` : defaultOf(name);
+    const notes = [
+        kind === 'list' ? 'repeatable, one line each' : '',
+        fallback === '' ? '' : `default: ${fallback}`
+    ].filter(Boolean);
+    const description = cliWords(ACTION_INPUTS[name].description);
+    return option(flag, notes.length > 0 ? `${description} (${notes.join('; ')})` : description);
+}
+function option(flag, help) {
+    const indent = ' '.repeat(HELP_COLUMN);
+    const lines = [];
+    let line = '';
+    for (const word of help.split(/\s+/)) {
+        if (line !== '' && HELP_COLUMN + line.length + 1 + word.length > WIDTH) {
+            lines.push(line);
+            line = word;
+        }
+        else {
+            line = line === '' ? word : `${line} ${word}`;
+        }
+    }
+    lines.push(line);
+    const head = `  ${flag}`;
+    const first = head.length < HELP_COLUMN - 1 ? `${head.padEnd(HELP_COLUMN)}${lines.shift()}\n` : `${head}\n`;
+    return first + lines.map((text) => `${indent}${text}\n`).join('');
 }
 
 class UsageError extends Error {
@@ -19446,108 +19350,6 @@ function suggestion(typed, names, prefix) {
     return best === undefined ? '' : `; did you mean '${prefix}${best}'?`;
 }
 
-function upgradeText(upgrade, written, p) {
-    if (!upgrade)
-        return 'Upgrade readiness was not checked.\n';
-    const { target, flows, loading, items } = upgrade.report;
-    const lines = items.map((item) => {
-        const fix = item.mechanical
-            ? written
-                ? 'rewritten in place'
-                : 'mechanical: `kestra-gitops upgrade-check --write` rewrites it'
-            : `manual: see ${item.guide}`;
-        const level = item.mechanical && written ? p.green('fixed') : p.red('error');
-        return `${item.file}:${item.line}: ${level}: ${item.message}\n  fix: ${fix}\n`;
-    });
-    const manual = items.filter((item) => !item.mechanical);
-    const left = written ? new Set(manual.map((item) => item.file)).size : flows - loading;
-    const files = upgrade.rewrites.length;
-    const done = written && files > 0 ? ` ${files} file(s) rewritten.` : '';
-    const verdict = left === 0
-        ? `Ready for Kestra ${target}: all ${flows} flow(s) would load${written ? ' now' : ''}.${done}`
-        : `Not ready for Kestra ${target}: ${left} of ${flows} flow(s) would not load${written ? ' after the rewrites' : ''} (${items.length - manual.length} mechanical, ${manual.length} manual refusal(s)).${done}`;
-    return `${lines.join('')}${verdict}\n`;
-}
-function writeRewrites(workspace, upgrade) {
-    const skipped = [];
-    for (const { file, raw, source } of upgrade.rewrites) {
-        const path = resolve$1(workspace, file);
-        if (!path.startsWith(resolve$1(workspace) + sep)) {
-            skipped.push(file);
-            continue;
-        }
-        if (readFileSync(path, 'utf8') !== raw) {
-            skipped.push(file);
-            continue;
-        }
-        writeFileSync(path, source);
-    }
-    return skipped;
-}
-
-const run$1 = promisify(execFile);
-async function localRunContext(options) {
-    const { cwd, env } = options;
-    const head = await git(cwd, ['rev-parse', '--verify', 'HEAD^{commit}']);
-    const [owner, repo] = await repositoryName(cwd, env);
-    const context = {
-        eventName: 'workflow_dispatch',
-        workspace: cwd,
-        runnerTemp: options.runnerTemp,
-        sha: head ?? '',
-        owner,
-        repo,
-        serverUrl: 'https://github.com',
-        apiUrl: 'https://api.github.com',
-        runId: '',
-        local: true
-    };
-    if (options.base === undefined)
-        return context;
-    if (!head)
-        throw new UsageError('--base needs a git repository with at least one commit');
-    if (options.base.startsWith('-'))
-        throw new UsageError(`--base '${options.base}' is not a git ref`);
-    const before = await git(cwd, [
-        'rev-parse',
-        '--verify',
-        '--end-of-options',
-        `${options.base}^{commit}`
-    ]);
-    if (!before)
-        throw new UsageError(`--base '${options.base}' names no commit of this repository`);
-    return { ...context, eventName: 'push', push: { before, after: head, ref: '' } };
-}
-async function uncommittedPaths(cwd, root) {
-    const status = await git(cwd, ['status', '--porcelain', '-z', '--', root]);
-    return (status ?? '').split('\0').filter(Boolean);
-}
-async function repositoryName(cwd, env) {
-    const fromEnv = /^([^/\s]+)\/([^/\s]+)$/.exec(env.GITHUB_REPOSITORY ?? '');
-    if (fromEnv)
-        return [fromEnv[1], fromEnv[2]];
-    const remote = (await git(cwd, ['config', '--get', 'remote.origin.url']))?.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1');
-    const fromRemote = /([^/:@\s]+)\/([^/:@\s]+?)(?:\.git)?\/?$/.exec(remote ?? '');
-    if (fromRemote)
-        return [fromRemote[1], fromRemote[2]];
-    const toplevel = await git(cwd, ['rev-parse', '--show-toplevel']);
-    return ['', (toplevel ?? cwd).split(/[\\/]/).pop() ?? ''];
-}
-async function git(cwd, args) {
-    try {
-        const { stdout } = await run$1('git', args, {
-            cwd,
-            encoding: 'utf8',
-            maxBuffer: 64 * 1024 * 1024,
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
-        });
-        return stdout.trim() || undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
 const MARK = {
     create: { sign: '+', colour: 'green' },
     update: { sign: '~', colour: 'yellow' },
@@ -19699,6 +19501,44 @@ function diffLines(diff, p) {
         return line.startsWith('\\') ? p.dim(text) : text;
     });
 }
+function upgradeText(upgrade, written, p) {
+    if (!upgrade)
+        return 'Upgrade readiness was not checked.\n';
+    const { target, flows, loading, items } = upgrade.report;
+    const lines = items.map((item) => {
+        const fix = item.mechanical
+            ? written
+                ? 'rewritten in place'
+                : 'mechanical: `kestra-gitops upgrade-check --write` rewrites it'
+            : `manual: see ${item.guide}`;
+        const level = item.mechanical && written ? p.green('fixed') : p.red('error');
+        return `${item.file}:${item.line}: ${level}: ${item.message}\n  fix: ${fix}\n`;
+    });
+    const manual = items.filter((item) => !item.mechanical);
+    const left = written ? new Set(manual.map((item) => item.file)).size : flows - loading;
+    const files = upgrade.rewrites().length;
+    const done = written && files > 0 ? ` ${files} file(s) rewritten.` : '';
+    const verdict = left === 0
+        ? `Ready for Kestra ${target}: all ${flows} flow(s) would load${written ? ' now' : ''}.${done}`
+        : `Not ready for Kestra ${target}: ${left} of ${flows} flow(s) would not load${written ? ' after the rewrites' : ''} (${items.length - manual.length} mechanical, ${manual.length} manual refusal(s)).${done}`;
+    return `${lines.join('')}${verdict}\n`;
+}
+function writeRewrites(workspace, upgrade) {
+    const skipped = [];
+    for (const { file, raw, source } of upgrade.rewrites()) {
+        const path = resolve$1(workspace, file);
+        if (!path.startsWith(resolve$1(workspace) + sep)) {
+            skipped.push(file);
+            continue;
+        }
+        if (readFileSync(path, 'utf8') !== raw) {
+            skipped.push(file);
+            continue;
+        }
+        writeFileSync(path, source);
+    }
+    return skipped;
+}
 
 function cliSettings(args, env, cwd, { settingsFile = false, log } = {}) {
     const workspace = settingsFile ? cliWorkspace(cwd) : cwd;
@@ -19805,100 +19645,77 @@ function localFile(file, log) {
     return { path: file.path, values: new Map(values) };
 }
 function rootInside(root, cwd) {
-    const inside = (from, to) => {
-        const path = relative(from, to);
-        return path === ''
-            ? '.'
-            : path.startsWith(`..${sep}`) || path === '..' || isAbsolute(path)
-                ? undefined
-                : path;
-    };
-    const real = (path) => {
-        try {
-            return realpathSync(path);
-        }
-        catch {
-            return resolve$1(path);
-        }
-    };
-    const path = inside(resolve$1(cwd), resolve$1(root)) ?? inside(real(cwd), real(root));
-    if (path !== undefined)
-        return path.split(sep).join('/');
+    const real = (path) => realOrUndefined(path) ?? resolve$1(path);
+    for (const [from, to] of [
+        [resolve$1(cwd), resolve$1(root)],
+        [real(cwd), real(root)]
+    ]) {
+        if (inside(from, to))
+            return relative(from, to).split(sep).join('/') || '.';
+    }
     throw new UsageError(`--root: '${root}' is not inside the current folder ${cwd}; run kestra-gitops from the repository that holds it (cd there), or give --root relative to it`);
 }
-
-const WIDTH = 100;
-const HELP_COLUMN = 27;
-function usage() {
-    return `Usage: kestra-gitops <validate|plan|deploy|upgrade-check> [options]
-
-Runs the kestra-gitops action's engine on a local checkout: the same checks, plan and deploy
-as in GitHub Actions, for previewing a plan or for other CI systems.
-
-Commands:
-  validate                 check flows and namespace files (server checks too with a server)
-  plan                     validate, then show what a deploy would change; writes nothing
-  deploy                   validate, plan, show the plan and ask for 'yes', then apply it to Kestra
-  upgrade-check            list what Kestra 2.0 would refuse, file:line, with the fix (no server
-                           needed); exit 1 when a flow would not load
-
-Options (the action's inputs of the same name; a switch also takes --no-NAME or --NAME=false):
-${flagInputs().map(inputOption).join('')}${option('--base REF', 'git ref the change starts from: files changed since it count as changed, and server copies that differ from it are drift')}${option('--full', 'same as --full-plan: parse and check every flow file again, reusing no check stored with the commit marker')}${option('--to VERSION', 'with upgrade-check: the release line to check against (default: 2.0)')}${option('--write', 'with upgrade-check: apply the mechanical rewrites in place, keeping comments, layout and every task id')}${option('--auto-approve', "with deploy: deploy without asking for 'yes' (needed where stdin is not a terminal, as in CI)")}${option('--detailed-exitcode', 'with plan: exit 0 when the plan changes nothing, 2 when it changes something, 1 on any error (a usage error included), as Terraform does')}
-Output:
-  --format F               text, markdown (the PR comment) or json (default: text)
-  --json                   same as --format json
-  --color, --no-color      force ANSI colours on or off (default: on for a terminal
-                           unless NO_COLOR is set)
-  -v, --verbose            also print each step's detail (one line per resource written)
-                           and the action's outputs
-  -h, --help               show this text
-  --version                print the version
-
-Environment (credentials are read only from here, never from flags):
-  KESTRA_URL               default for --server
-  KESTRA_USERNAME          basic authentication user
-  KESTRA_PASSWORD          basic authentication password
-  KESTRA_API_TOKEN         bearer token (Enterprise); wins over basic authentication
-
-Only in GitHub Actions (refused here, before anything is read): ${Object.keys(GITHUB_ONLY)
-        .map((name) => `--${name}`)
-        .join(', ')}.
-
-Exit status: 0 success, 1 validation errors or a failed deploy, 2 usage error (with
---detailed-exitcode: 0 no changes, 2 changes, 1 any error).
-`;
+const run$1 = promisify(execFile);
+async function localRunContext(options) {
+    const { cwd, env } = options;
+    const head = await git(cwd, ['rev-parse', '--verify', 'HEAD^{commit}']);
+    const [owner, repo] = await repositoryName(cwd, env);
+    const context = {
+        eventName: 'workflow_dispatch',
+        workspace: cwd,
+        runnerTemp: options.runnerTemp,
+        sha: head ?? '',
+        owner,
+        repo,
+        serverUrl: 'https://github.com',
+        apiUrl: 'https://api.github.com',
+        runId: '',
+        local: true
+    };
+    if (options.base === undefined)
+        return context;
+    if (!head)
+        throw new UsageError('--base needs a git repository with at least one commit');
+    if (options.base.startsWith('-'))
+        throw new UsageError(`--base '${options.base}' is not a git ref`);
+    const before = await git(cwd, [
+        'rev-parse',
+        '--verify',
+        '--end-of-options',
+        `${options.base}^{commit}`
+    ]);
+    if (!before)
+        throw new UsageError(`--base '${options.base}' names no commit of this repository`);
+    return { ...context, eventName: 'push', push: { before, after: head, ref: '' } };
 }
-function inputOption(name) {
-    const kind = flagKind(name);
-    const flag = kind === 'switch'
-        ? `--${name}`
-        : `--${name} ${parserOf(name).placeholder}${kind === 'list' ? ' …' : ''}`;
-    const variable = entryOf(FLAG_VARIABLES, name);
-    const fallback = variable ? `$${variable}` : defaultOf(name);
-    const notes = [
-        kind === 'list' ? 'repeatable, one line each' : '',
-        fallback === '' ? '' : `default: ${fallback}`
-    ].filter(Boolean);
-    const description = cliWords(ACTION_INPUTS[name].description);
-    return option(flag, notes.length > 0 ? `${description} (${notes.join('; ')})` : description);
+async function uncommittedPaths(cwd, root) {
+    const status = await git(cwd, ['status', '--porcelain', '-z', '--', root]);
+    return (status ?? '').split('\0').filter(Boolean);
 }
-function option(flag, help) {
-    const indent = ' '.repeat(HELP_COLUMN);
-    const lines = [];
-    let line = '';
-    for (const word of help.split(/\s+/)) {
-        if (line !== '' && HELP_COLUMN + line.length + 1 + word.length > WIDTH) {
-            lines.push(line);
-            line = word;
-        }
-        else {
-            line = line === '' ? word : `${line} ${word}`;
-        }
+async function repositoryName(cwd, env) {
+    const fromEnv = /^([^/\s]+)\/([^/\s]+)$/.exec(env.GITHUB_REPOSITORY ?? '');
+    if (fromEnv)
+        return [fromEnv[1], fromEnv[2]];
+    const remote = (await git(cwd, ['config', '--get', 'remote.origin.url']))?.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1');
+    const fromRemote = /([^/:@\s]+)\/([^/:@\s]+?)(?:\.git)?\/?$/.exec(remote ?? '');
+    if (fromRemote)
+        return [fromRemote[1], fromRemote[2]];
+    const toplevel = await git(cwd, ['rev-parse', '--show-toplevel']);
+    return ['', (toplevel ?? cwd).split(/[\\/]/).pop() ?? ''];
+}
+async function git(cwd, args) {
+    try {
+        const { stdout } = await run$1('git', args, {
+            cwd,
+            encoding: 'utf8',
+            maxBuffer: 64 * 1024 * 1024,
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
+        });
+        return stdout.trim() || undefined;
     }
-    lines.push(line);
-    const head = `  ${flag}`;
-    const first = head.length < HELP_COLUMN - 1 ? `${head.padEnd(HELP_COLUMN)}${lines.shift()}\n` : `${head}\n`;
-    return first + lines.map((text) => `${indent}${text}\n`).join('');
+    catch {
+        return undefined;
+    }
 }
 
 const CLI_VERSION = "0.1.0";
@@ -20324,190 +20141,6 @@ function readPayload(path) {
     return read.data;
 }
 
-class GitHubApiError extends ActionError {
-    operation;
-    status;
-    name = 'GitHubApiError';
-    constructor(operation, status, message) {
-        super(`GitHub API: ${operation} failed${status ? ` (HTTP ${status})` : ''}: ${message}`);
-        this.operation = operation;
-        this.status = status;
-    }
-}
-const COMMENT_PERMISSION_HELP = 'The token cannot write PR comments. Grant `permissions: pull-requests: write` to the job; ' +
-    "fork PRs get a read-only token — see README 'Fork pull requests'.";
-function httpStatus(error) {
-    const status = error?.status;
-    return typeof status === 'number' ? status : undefined;
-}
-function isPermissionError(error) {
-    const status = httpStatus(error);
-    return (status === 404 ||
-        (status === 403 && !/rate limit/i.test(errorMessage(error))) ||
-        /Resource not accessible by integration/i.test(errorMessage(error)));
-}
-function readAnswer(request, schema, data) {
-    const read = schema.safeParse(data);
-    if (read.success)
-        return read.data;
-    throw new ActionError(`GitHub's answer to ${request} lacks ${fieldOf(read.error) || 'what it documents'}`);
-}
-function apiError(operation, error) {
-    return new GitHubApiError(operation, httpStatus(error), errorMessage(error));
-}
-
-const PER_PAGE = 100;
-const PR_FILES_CAP = 3000;
-const COMPARE_FILES_CAP = 300;
-const changedFile = object({ filename: string(), previous_filename: string().optional() })
-    .transform(({ filename, previous_filename }) => previous_filename ? { path: filename, previousPath: previous_filename } : { path: filename });
-const comparison = object({
-    files: array(changedFile).default([]),
-    status: _enum(['ahead', 'behind', 'diverged', 'identical'])
-});
-const contents = union([
-    object({
-        type: literal('file'),
-        encoding: string().optional().catch(undefined),
-        content: string().optional().catch(undefined),
-        size: number().optional().catch(undefined)
-    }),
-    unknown().transform(() => undefined)
-]);
-async function listPullRequestFiles(client, pr) {
-    const files = [];
-    try {
-        for (let page = 1; files.length < PR_FILES_CAP; page++) {
-            const { data } = await client.octokit.rest.pulls.listFiles({
-                owner: client.owner,
-                repo: client.repo,
-                pull_number: pr,
-                per_page: PER_PAGE,
-                page
-            });
-            const listed = readAnswer('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', array(changedFile), data);
-            files.push(...listed);
-            if (listed.length < PER_PAGE)
-                break;
-        }
-    }
-    catch (error) {
-        throw apiError(`listing the files of pull request #${pr}`, error);
-    }
-    return { files, truncated: files.length >= PR_FILES_CAP };
-}
-async function compareCommits(client, base, head) {
-    let response;
-    try {
-        response = await client.octokit.rest.repos.compareCommitsWithBasehead({
-            owner: client.owner,
-            repo: client.repo,
-            basehead: `${base}...${head}`
-        });
-    }
-    catch (error) {
-        throw apiError(`comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`, error);
-    }
-    const { files, status } = readAnswer('GET /repos/{owner}/{repo}/compare/{basehead}', comparison, response.data);
-    return { files, truncated: files.length >= COMPARE_FILES_CAP, status };
-}
-async function getFileAtRef(client, path, ref) {
-    const route = 'GET /repos/{owner}/{repo}/contents/{+path}';
-    const params = {
-        owner: client.owner,
-        repo: client.repo,
-        path: path.split('/').map(encodeURIComponent).join('/'),
-        ref
-    };
-    try {
-        const { data } = await client.octokit.request(route, params);
-        const entry = readAnswer(route, contents, data);
-        if (!entry)
-            return undefined;
-        if (entry.encoding === 'base64' && (entry.content || entry.size === 0)) {
-            return new Uint8Array(Buffer.from(entry.content ?? '', 'base64'));
-        }
-        const raw = await client.octokit.request(route, {
-            ...params,
-            mediaType: { format: 'raw' },
-            request: { parseSuccessResponseBody: false }
-        });
-        return new Uint8Array(await new Response(raw.data).arrayBuffer());
-    }
-    catch (error) {
-        if (httpStatus(error) === 404)
-            return undefined;
-        throw apiError(`reading ${path} at ${ref.slice(0, 12)}`, error);
-    }
-}
-
-const side = object({ sha: string(), repo: unknown().optional() });
-const pull = object({ number: int(), state: string(), head: side, base: side })
-    .transform((pull) => ({
-    number: pull.number,
-    state: pull.state === 'open' ? 'open' : 'closed',
-    headSha: pull.head.sha,
-    baseSha: pull.base.sha,
-    headRepository: pull.head.repo,
-    baseRepository: pull.base.repo
-}));
-const associated = object({
-    number: int(),
-    merged_at: string().nullable(),
-    merge_commit_sha: string().nullable()
-});
-async function getPullRequest(client, number) {
-    let response;
-    try {
-        response = await client.octokit.rest.pulls.get({
-            owner: client.owner,
-            repo: client.repo,
-            pull_number: number
-        });
-    }
-    catch (error) {
-        if (httpStatus(error) === 404)
-            return undefined;
-        throw apiError(`reading pull request #${number}`, error);
-    }
-    return readAnswer('GET /repos/{owner}/{repo}/pulls/{pull_number}', pull, response.data);
-}
-async function openPullRequestsOf(client, label) {
-    let response;
-    try {
-        response = await client.octokit.rest.pulls.list({
-            owner: client.owner,
-            repo: client.repo,
-            state: 'open',
-            head: label,
-            per_page: 100
-        });
-    }
-    catch (error) {
-        throw apiError(`finding the pull requests of ${label}`, error);
-    }
-    return readAnswer('GET /repos/{owner}/{repo}/pulls', array(pull), response.data);
-}
-async function findMergedPullRequest(client, sha) {
-    let pulls;
-    try {
-        const response = await client.octokit.rest.repos.listPullRequestsAssociatedWithCommit({
-            owner: client.owner,
-            repo: client.repo,
-            commit_sha: sha,
-            per_page: 100
-        });
-        pulls = response.data;
-    }
-    catch (error) {
-        if (httpStatus(error) === 404 || httpStatus(error) === 422)
-            return undefined;
-        throw apiError(`finding the pull request of commit ${sha.slice(0, 12)}`, error);
-    }
-    const merged = readAnswer('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', array(associated), pulls).filter((pull) => pull.merged_at);
-    return (merged.find((pull) => pull.merge_commit_sha === sha) ?? merged[0])?.number;
-}
-
 const MAX_RATE_LIMIT_RETRIES = 2;
 async function createOctokit(token, options = {}) {
     const { getOctokit } = await import('./github.js');
@@ -20530,6 +20163,36 @@ async function createOctokit(token, options = {}) {
 }
 function toldWhenSent(octokit) {
     octokit.hook.before('request', (options) => options.request?.sent?.());
+}
+function repoOf({ owner, repo }) {
+    return { owner, repo };
+}
+
+class GitHubApiError extends ActionError {
+    name = 'GitHubApiError';
+}
+const COMMENT_PERMISSION_HELP = 'The token cannot write PR comments. Grant `permissions: pull-requests: write` to the job; ' +
+    "fork PRs get a read-only token — see README 'Fork pull requests'.";
+function httpStatus(error) {
+    const status = error?.status;
+    return typeof status === 'number' ? status : undefined;
+}
+function isPermissionError(error) {
+    const status = httpStatus(error);
+    return (status === 404 ||
+        (status === 403 && !/rate limit/i.test(errorMessage(error))) ||
+        /Resource not accessible by integration/i.test(errorMessage(error)));
+}
+function readAnswer(request, schema, data) {
+    const read = schema.safeParse(data);
+    if (read.success)
+        return read.data;
+    throw new ActionError(`GitHub's answer to ${request} lacks ${fieldOf(read.error) || 'what it documents'}`);
+}
+function apiError(operation, error) {
+    const status = httpStatus(error);
+    const http = status ? ` (HTTP ${status})` : '';
+    return new GitHubApiError(`GitHub API: ${operation} failed${http}: ${errorMessage(error)}`);
 }
 
 const PAGE = 100;
@@ -20568,7 +20231,7 @@ const statuses = array(object({
 })));
 const DEPLOYMENTS_READ_HELP = "The token cannot read deployments: grant 'permissions: deployments: read' (or write) to the job.";
 function deploymentReads(client) {
-    const repo = { owner: client.owner, repo: client.repo };
+    const repo = repoOf(client);
     return {
         async deployments(filter, limit) {
             const found = [];
@@ -20616,12 +20279,11 @@ function deploymentReads(client) {
         }
     };
 }
-
 const created$1 = object({ id: int() });
 const MAX_DESCRIPTION = 140;
 const DEPLOYMENTS_WRITE_HELP = "The token cannot write deployments: grant 'permissions: deployments: write' to the job (the environment and preview inputs record GitHub deployments).";
 function deploymentWrites(client) {
-    const repo = { owner: client.owner, repo: client.repo };
+    const repo = repoOf(client);
     return {
         async create(deployment) {
             try {
@@ -20709,156 +20371,6 @@ async function tokenRefusal(client, status, doing, permission) {
     return `${token} ${lacks} while ${doing}, and GitHub would not say who it acts as: an App's installation needs the repository permission '${permission}: Read and write' and the App installed on ${repository}; a person's fine-grained token the same permission (a classic token the \`repo\` scope) (docs/drift.md#permissions).`;
 }
 
-const FILE_MODE = '100644';
-const created = object({ sha: string() });
-const commitRead = object({
-    message: string(),
-    tree: created,
-    parents: array(created)
-});
-const treeRead = object({
-    tree: array(object({ type: string(), path: string().optional(), mode: string().optional() }))
-});
-const GET_COMMIT = 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}';
-async function writeDriftBranch(client, branch) {
-    try {
-        return await write(client, branch);
-    }
-    catch (error) {
-        const status = httpStatus(error);
-        if (status === 401 || isPermissionError(error)) {
-            const doing = `writing the drift branch ${branch.name}`;
-            return { status: 'forbidden', message: await tokenRefusal(client, status, doing, 'Contents') };
-        }
-        throw apiError(`writing the branch ${branch.name}`, error);
-    }
-}
-async function write(client, branch) {
-    const { octokit } = client;
-    const repo = { owner: client.owner, repo: client.repo };
-    const commitOf = async (sha) => readAnswer(GET_COMMIT, commitRead, (await octokit.rest.git.getCommit({ ...repo, commit_sha: sha })).data);
-    const base = await commitOf(branch.base);
-    const current = await existingHead(client, branch.name);
-    const currentCommit = current ? await commitOf(current) : undefined;
-    if (current && !currentCommit?.message.split('\n').includes(branch.trailer)) {
-        return { status: 'foreign', sha: current };
-    }
-    const baseTree = readAnswer('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', treeRead, (await octokit.rest.git.getTree({ ...repo, tree_sha: base.tree.sha, recursive: 'true' })).data);
-    const modes = new Map(baseTree.tree.flatMap((entry) => entry.type === 'blob' && entry.path && entry.mode ? [[entry.path, entry.mode]] : []));
-    const entries = [];
-    for (const item of branch.writes) {
-        if (item.content === undefined) {
-            if (modes.has(item.path)) {
-                entries.push({ path: item.path, mode: FILE_MODE, type: 'blob', sha: null });
-            }
-            continue;
-        }
-        const blob = await octokit.rest.git.createBlob({
-            ...repo,
-            content: Buffer.from(item.content).toString('base64'),
-            encoding: 'base64'
-        });
-        const mode = modes.get(item.path) === '100755' ? '100755' : FILE_MODE;
-        const { sha } = readAnswer('POST /repos/{owner}/{repo}/git/blobs', created, blob.data);
-        entries.push({ path: item.path, mode, type: 'blob', sha });
-    }
-    if (entries.length === 0)
-        return { status: 'empty' };
-    const tree = readAnswer('POST /repos/{owner}/{repo}/git/trees', created, (await octokit.rest.git.createTree({ ...repo, base_tree: base.tree.sha, tree: entries })).data);
-    if (tree.sha === base.tree.sha)
-        return { status: 'empty' };
-    if (current &&
-        currentCommit?.tree.sha === tree.sha &&
-        currentCommit.parents.map((p) => p.sha).join() === branch.base) {
-        return { status: 'unchanged', sha: current };
-    }
-    const commit = await octokit.rest.git.createCommit({
-        ...repo,
-        message: `${branch.message}\n\n${branch.trailer}`,
-        tree: tree.sha,
-        parents: [branch.base]
-    });
-    const { sha } = readAnswer('POST /repos/{owner}/{repo}/git/commits', created, commit.data);
-    if (current) {
-        await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch.name}`, sha, force: true });
-    }
-    else {
-        await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${branch.name}`, sha });
-    }
-    return { status: 'written', sha };
-}
-async function existingHead(client, name) {
-    try {
-        const ref = await client.octokit.rest.git.getRef({
-            owner: client.owner,
-            repo: client.repo,
-            ref: `heads/${name}`
-        });
-        return readAnswer('GET /repos/{owner}/{repo}/git/ref/{ref}', object({ object: created }), ref.data).object.sha;
-    }
-    catch (error) {
-        if (httpStatus(error) === 404)
-            return undefined;
-        throw error;
-    }
-}
-
-const SAFE_COMMENT_LENGTH = 60_000;
-const TRUNCATION_NOTE = '…*[Comment truncated: GitHub limits comments to 65,536 characters. The job summary holds the full plan.]*';
-const HIDDEN_LINE = /^<!-- kestra-gitops[\w-]*:.*-->$/;
-function truncateCommentBody(body, maxLength = SAFE_COMMENT_LENGTH) {
-    if (body.length <= maxLength)
-        return body;
-    const lines = body.split('\n');
-    const states = scan(lines);
-    const hiddenAfter = hiddenLengthsFrom(lines, states);
-    let keep = 0;
-    let length = 0;
-    for (; keep < lines.length; keep++) {
-        const next = length + lines[keep].length + 1;
-        const tail = closers(states[keep]).length + TRUNCATION_NOTE.length + hiddenAfter[keep + 1] + 2;
-        if (next + tail > maxLength)
-            break;
-        length = next;
-    }
-    const head = lines.slice(0, keep).join('\n');
-    const closing = keep > 0 ? closers(states[keep - 1]) : '';
-    const hidden = keptHiddenLines(lines, states, keep);
-    return `${head}${closing}\n\n${TRUNCATION_NOTE}${hidden}`;
-}
-function scan(lines) {
-    let details = 0;
-    return scanLines(lines.join('\n')).map(({ text: line, inFence, open }) => {
-        if (inFence)
-            return { fence: open, details, outsideFence: false };
-        details += (line.match(/<details[\s>]/gi) ?? []).length;
-        details = Math.max(0, details - (line.match(/<\/details>/gi) ?? []).length);
-        return { details, outsideFence: true };
-    });
-}
-function closers(state) {
-    let text = state.fence ? `\n${state.fence.char.repeat(state.fence.length)}` : '';
-    for (let i = 0; i < state.details; i++)
-        text += '\n\n</details>';
-    return text;
-}
-function hiddenLengthsFrom(lines, states) {
-    const lengths = new Array(lines.length + 1).fill(0);
-    for (let i = lines.length - 1; i >= 0; i--) {
-        const hidden = states[i].outsideFence && HIDDEN_LINE.test(lines[i]);
-        lengths[i] = lengths[i + 1] + (hidden ? lines[i].length + 1 : 0);
-    }
-    return lengths;
-}
-function keptHiddenLines(lines, states, from) {
-    let text = '';
-    for (let i = from; i < lines.length; i++) {
-        if (states[i].outsideFence && HIDDEN_LINE.test(lines[i]))
-            text += `\n${lines[i]}`;
-    }
-    return text;
-}
-
 const author = object({ login: string(), type: string() }).nullable();
 const comment = object({
     id: int(),
@@ -20866,7 +20378,6 @@ const comment = object({
     html_url: string(),
     user: author
 });
-const UPDATE = 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}';
 class StickyComments {
     client;
     viewer;
@@ -20927,14 +20438,7 @@ class StickyComments {
         });
     }
     async update(id, body) {
-        return this.guard(`updating comment ${id}`, async () => {
-            const updated = await this.send(body, UPDATE, (text) => this.client.octokit.rest.issues.updateComment({
-                ...this.repo(),
-                comment_id: id,
-                body: text
-            }));
-            return outcome('updated', updated);
-        });
+        return this.guard(`updating comment ${id}`, async () => this.patch(id, body));
     }
     async guard(operation, action) {
         try {
@@ -20949,22 +20453,11 @@ class StickyComments {
     async rewrite(comment, text) {
         if (comment.body === text)
             return outcome('unchanged', comment);
-        const updated = await this.send(text, UPDATE, (body) => this.client.octokit.rest.issues.updateComment({
-            ...this.repo(),
-            comment_id: comment.id,
-            body
-        }));
-        return outcome('updated', updated);
+        return this.patch(comment.id, text);
     }
     async rewriteSeen(id, text, sent) {
         try {
-            const updated = await this.send(text, UPDATE, (body) => this.client.octokit.rest.issues.updateComment({
-                ...this.repo(),
-                comment_id: id,
-                body,
-                ...(sent && { request: { sent } })
-            }));
-            return outcome('updated', updated);
+            return await this.patch(id, text, sent);
         }
         catch (error) {
             if (httpStatus(error) === 404)
@@ -20972,8 +20465,21 @@ class StickyComments {
             throw error;
         }
     }
+    async patch(id, text, sent) {
+        const updated = await this.send(text, 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', (body) => this.client.octokit.rest.issues.updateComment({
+            ...repoOf(this.client),
+            comment_id: id,
+            body,
+            ...(sent && { request: { sent } })
+        }));
+        return outcome('updated', updated);
+    }
     async create(issue, text) {
-        return this.send(text, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', (body) => this.client.octokit.rest.issues.createComment({ ...this.repo(), issue_number: issue, body }));
+        return this.send(text, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', (body) => this.client.octokit.rest.issues.createComment({
+            ...repoOf(this.client),
+            issue_number: issue,
+            body
+        }));
     }
     async send(body, request, call) {
         let answer;
@@ -20991,7 +20497,7 @@ class StickyComments {
         for (const comment of comments) {
             try {
                 await this.client.octokit.rest.issues.deleteComment({
-                    ...this.repo(),
+                    ...repoOf(this.client),
                     comment_id: comment.id
                 });
             }
@@ -21013,7 +20519,7 @@ class StickyComments {
     }
     async marked(issue, marker, route = this.client.octokit.rest.issues.listComments) {
         const comments = readAnswer('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', array(comment), await this.client.octokit.paginate(route, {
-            ...this.repo(),
+            ...repoOf(this.client),
             issue_number: issue,
             per_page: 100
         }));
@@ -21021,9 +20527,6 @@ class StickyComments {
     }
     async isOurs(comment) {
         return authoredByTheAction(comment.user, () => (this.viewer ??= viewerLogin(this.client)));
-    }
-    repo() {
-        return { owner: this.client.owner, repo: this.client.repo };
     }
 }
 async function authoredByTheAction(user, viewer) {
@@ -21051,6 +20554,61 @@ function isBodyTooLong(error) {
     const data = error.response?.data;
     return /too long/i.test(`${error.message} ${JSON.stringify(data ?? '')}`);
 }
+const SAFE_COMMENT_LENGTH = 60_000;
+const TRUNCATION_NOTE = '…*[Comment truncated: GitHub limits comments to 65,536 characters. The job summary holds the full plan.]*';
+const HIDDEN_LINE = /^<!-- kestra-gitops[\w-]*:.*-->$/;
+function truncateCommentBody(body, maxLength = SAFE_COMMENT_LENGTH) {
+    if (body.length <= maxLength)
+        return body;
+    const lines = body.split('\n');
+    const states = scan(lines);
+    const hiddenAfter = hiddenLengthsFrom(lines, states);
+    let keep = 0;
+    let length = 0;
+    for (; keep < lines.length; keep++) {
+        const next = length + lines[keep].length + 1;
+        const tail = closers(states[keep]).length + TRUNCATION_NOTE.length + hiddenAfter[keep + 1] + 2;
+        if (next + tail > maxLength)
+            break;
+        length = next;
+    }
+    const head = lines.slice(0, keep).join('\n');
+    const closing = keep > 0 ? closers(states[keep - 1]) : '';
+    const hidden = keptHiddenLines(lines, states, keep);
+    return `${head}${closing}\n\n${TRUNCATION_NOTE}${hidden}`;
+}
+function scan(lines) {
+    let details = 0;
+    return scanLines(lines.join('\n')).map(({ text: line, inFence, open }) => {
+        if (inFence)
+            return { fence: open, details, outsideFence: false };
+        details += (line.match(/<details[\s>]/gi) ?? []).length;
+        details = Math.max(0, details - (line.match(/<\/details>/gi) ?? []).length);
+        return { details, outsideFence: true };
+    });
+}
+function closers(state) {
+    let text = state.fence ? `\n${state.fence.char.repeat(state.fence.length)}` : '';
+    for (let i = 0; i < state.details; i++)
+        text += '\n\n</details>';
+    return text;
+}
+function hiddenLengthsFrom(lines, states) {
+    const lengths = new Array(lines.length + 1).fill(0);
+    for (let i = lines.length - 1; i >= 0; i--) {
+        const hidden = states[i].outsideFence && HIDDEN_LINE.test(lines[i]);
+        lengths[i] = lengths[i + 1] + (hidden ? lines[i].length + 1 : 0);
+    }
+    return lengths;
+}
+function keptHiddenLines(lines, states, from) {
+    let text = '';
+    for (let i = from; i < lines.length; i++) {
+        if (states[i].outsideFence && HIDDEN_LINE.test(lines[i]))
+            text += `\n${lines[i]}`;
+    }
+    return text;
+}
 
 const written = object({ number: int(), html_url: string() });
 const listedIssue = written.extend({
@@ -21060,19 +20618,34 @@ const listedIssue = written.extend({
     user: author
 });
 const ISSUES_PERMISSION_HELP = 'The token cannot write issues: grant `permissions: issues: write` to the job (docs/drift.md#permissions).';
-class DriftIssues {
-    client;
-    viewer;
-    constructor(client) {
-        this.client = client;
-    }
-    async keep(issue) {
-        return this.guard('writing the drift issue', async () => {
-            const found = await this.find(issue.marker, issue.label);
-            const { octokit } = this.client;
+function driftIssues(client) {
+    const { octokit } = client;
+    const repo = repoOf(client);
+    let viewer;
+    const find = async (marker, label) => {
+        const listed = readAnswer('GET /repos/{owner}/{repo}/issues', array(listedIssue), await octokit.paginate(octokit.rest.issues.listForRepo, {
+            ...repo,
+            labels: label,
+            state: 'all',
+            per_page: 100
+        }));
+        const ours = [];
+        for (const issue of listed) {
+            if (issue.pull_request || firstLine(issue.body) !== marker)
+                continue;
+            if (await authoredByTheAction(issue.user, () => (viewer ??= viewerLogin(client)))) {
+                ours.push(issue);
+            }
+        }
+        const open = ours.filter((i) => i.state === 'open').sort((a, b) => a.number - b.number);
+        return open[0] ?? ours.sort((a, b) => b.number - a.number)[0];
+    };
+    return {
+        keepIssue: (issue) => issuesGuard('writing the drift issue', async () => {
+            const found = await find(issue.marker, issue.label);
             if (!found) {
                 const created = await octokit.rest.issues.create({
-                    ...this.repo(),
+                    ...repo,
                     title: issue.title,
                     body: issue.body,
                     labels: [issue.label]
@@ -21082,7 +20655,7 @@ class DriftIssues {
             }
             const reopen = found.state !== 'open';
             const updated = await octokit.rest.issues.update({
-                ...this.repo(),
+                ...repo,
                 issue_number: found.number,
                 title: issue.title,
                 body: issue.body,
@@ -21090,144 +20663,200 @@ class DriftIssues {
             });
             const { number, html_url } = readAnswer('PATCH /repos/{owner}/{repo}/issues/{issue_number}', written, updated.data);
             return { status: reopen ? 'reopened' : 'updated', number, url: html_url };
-        });
-    }
-    async close(marker, label, comment) {
-        return this.guard('closing the drift issue', async () => {
-            const found = await this.find(marker, label);
+        }),
+        closeIssue: (marker, label, comment) => issuesGuard('closing the drift issue', async () => {
+            const found = await find(marker, label);
             if (!found || found.state !== 'open')
                 return undefined;
-            const { octokit } = this.client;
-            await octokit.rest.issues.createComment({
-                ...this.repo(),
-                issue_number: found.number,
-                body: comment
-            });
+            const issue_number = found.number;
+            await octokit.rest.issues.createComment({ ...repo, issue_number, body: comment });
             await octokit.rest.issues.update({
-                ...this.repo(),
-                issue_number: found.number,
+                ...repo,
+                issue_number,
                 state: 'closed',
                 state_reason: 'completed'
             });
             return { status: 'closed', number: found.number, url: found.html_url };
-        });
+        })
+    };
+}
+async function issuesGuard(operation, action) {
+    try {
+        return await action();
     }
-    async find(marker, label) {
-        const listed = readAnswer('GET /repos/{owner}/{repo}/issues', array(listedIssue), await this.client.octokit.paginate(this.client.octokit.rest.issues.listForRepo, {
-            ...this.repo(),
-            labels: label,
-            state: 'all',
-            per_page: 100
-        }));
-        const ours = [];
-        for (const issue of listed) {
-            if (issue.pull_request || firstLine(issue.body) !== marker)
-                continue;
-            const viewer = () => (this.viewer ??= viewerLogin(this.client));
-            if (await authoredByTheAction(issue.user, viewer))
-                ours.push(issue);
+    catch (error) {
+        if (httpStatus(error) === 410) {
+            return {
+                status: 'forbidden',
+                message: `Issues are turned off for this repository (${errorMessage(error)}): turn them on in the repository's settings to get the drift issue.`
+            };
         }
-        const open = ours.filter((i) => i.state === 'open').sort((a, b) => a.number - b.number);
-        return open[0] ?? ours.sort((a, b) => b.number - a.number)[0];
-    }
-    async guard(operation, action) {
-        try {
-            return await action();
-        }
-        catch (error) {
-            if (httpStatus(error) === 410) {
-                return {
-                    status: 'forbidden',
-                    message: `Issues are turned off for this repository (${errorMessage(error)}): turn them on in the repository's settings to get the drift issue.`
-                };
-            }
-            if (isPermissionError(error))
-                return { status: 'forbidden', message: ISSUES_PERMISSION_HELP };
-            throw apiError(operation, error);
-        }
-    }
-    repo() {
-        return { owner: this.client.owner, repo: this.client.repo };
+        if (isPermissionError(error))
+            return { status: 'forbidden', message: ISSUES_PERMISSION_HELP };
+        throw apiError(operation, error);
     }
 }
-
 const openPull = written.extend({ title: string(), body: string().nullable() });
 const ACTIONS_SETTING = "Settings → Actions → General → 'Allow GitHub Actions to create and approve pull requests'";
-class DriftPulls {
-    client;
-    constructor(client) {
-        this.client = client;
-    }
-    async keep(pull) {
-        try {
-            const open = await this.openFrom(pull.head);
-            const { octokit } = this.client;
-            if (open) {
-                if (open.body === pull.body && open.title === pull.title) {
-                    return { status: 'unchanged', number: open.number, url: open.html_url };
-                }
-                await octokit.rest.pulls.update({
-                    ...this.repo(),
-                    pull_number: open.number,
-                    title: pull.title,
-                    body: pull.body
-                });
-                return { status: 'updated', number: open.number, url: open.html_url };
-            }
-            const created = await octokit.rest.pulls.create({ ...this.repo(), ...pull });
-            const { number, html_url } = readAnswer('POST /repos/{owner}/{repo}/pulls', written, created.data);
-            return { status: 'created', number, url: html_url };
-        }
-        catch (error) {
-            if (/not permitted to create or approve pull requests/i.test(errorMessage(error))) {
-                return {
-                    status: 'forbidden',
-                    message: `The branch ${pull.head} holds the edits made in Kestra, but GitHub Actions may not open pull requests in this repository: turn on ${ACTIONS_SETTING}, or give pull-request-token the token of a GitHub App or a person, which it does not bind (docs/drift.md#permissions).`
-                };
-            }
-            if (httpStatus(error) === 401 || isPermissionError(error)) {
-                return this.forbidden(error, `opening the pull request from ${pull.head}`);
-            }
-            throw apiError(`opening the pull request from ${pull.head}`, error);
-        }
-    }
-    async close(head, comment) {
-        try {
-            const open = await this.openFrom(head);
-            if (!open)
-                return undefined;
-            const { octokit } = this.client;
-            await octokit.rest.issues.createComment({
-                ...this.repo(),
-                issue_number: open.number,
-                body: comment
-            });
-            await octokit.rest.pulls.update({ ...this.repo(), pull_number: open.number, state: 'closed' });
-            return { status: 'closed', number: open.number, url: open.html_url };
-        }
-        catch (error) {
-            const status = httpStatus(error);
-            if (status === 401 || (isPermissionError(error) && status !== 404)) {
-                return this.forbidden(error, `closing the pull request from ${head}`);
-            }
-            throw apiError(`closing the pull request from ${head}`, error);
-        }
-    }
-    async openFrom(head) {
-        const { data } = await this.client.octokit.rest.pulls.list({
-            ...this.repo(),
-            head: `${this.client.owner}:${head}`,
+function driftPulls(client) {
+    const { octokit } = client;
+    const repo = repoOf(client);
+    const openFrom = async (head) => {
+        const { data } = await octokit.rest.pulls.list({
+            ...repo,
+            head: `${client.owner}:${head}`,
             state: 'open',
             per_page: 100
         });
         return readAnswer('GET /repos/{owner}/{repo}/pulls', array(openPull), data)[0];
-    }
-    async forbidden(error, doing) {
-        const message = await tokenRefusal(this.client, httpStatus(error), doing, 'Pull requests');
+    };
+    const forbidden = async (error, doing) => {
+        const message = await tokenRefusal(client, httpStatus(error), doing, 'Pull requests');
         return { status: 'forbidden', message };
+    };
+    return {
+        async keepPullRequest(pull) {
+            try {
+                const open = await openFrom(pull.head);
+                if (open) {
+                    if (open.body === pull.body && open.title === pull.title) {
+                        return { status: 'unchanged', number: open.number, url: open.html_url };
+                    }
+                    await octokit.rest.pulls.update({
+                        ...repo,
+                        pull_number: open.number,
+                        title: pull.title,
+                        body: pull.body
+                    });
+                    return { status: 'updated', number: open.number, url: open.html_url };
+                }
+                const created = await octokit.rest.pulls.create({ ...repo, ...pull });
+                const { number, html_url } = readAnswer('POST /repos/{owner}/{repo}/pulls', written, created.data);
+                return { status: 'created', number, url: html_url };
+            }
+            catch (error) {
+                if (/not permitted to create or approve pull requests/i.test(errorMessage(error))) {
+                    return {
+                        status: 'forbidden',
+                        message: `The branch ${pull.head} holds the edits made in Kestra, but GitHub Actions may not open pull requests in this repository: turn on ${ACTIONS_SETTING}, or give pull-request-token the token of a GitHub App or a person, which it does not bind (docs/drift.md#permissions).`
+                    };
+                }
+                if (httpStatus(error) === 401 || isPermissionError(error)) {
+                    return forbidden(error, `opening the pull request from ${pull.head}`);
+                }
+                throw apiError(`opening the pull request from ${pull.head}`, error);
+            }
+        },
+        async closePullRequest(head, comment) {
+            try {
+                const open = await openFrom(head);
+                if (!open)
+                    return undefined;
+                await octokit.rest.issues.createComment({
+                    ...repo,
+                    issue_number: open.number,
+                    body: comment
+                });
+                await octokit.rest.pulls.update({ ...repo, pull_number: open.number, state: 'closed' });
+                return { status: 'closed', number: open.number, url: open.html_url };
+            }
+            catch (error) {
+                const status = httpStatus(error);
+                if (status === 401 || (isPermissionError(error) && status !== 404)) {
+                    return forbidden(error, `closing the pull request from ${head}`);
+                }
+                throw apiError(`closing the pull request from ${head}`, error);
+            }
+        }
+    };
+}
+const FILE_MODE = '100644';
+const created = object({ sha: string() });
+const commitRead = object({
+    message: string(),
+    tree: created,
+    parents: array(created)
+});
+const treeRead = object({
+    tree: array(object({ type: string(), path: string().optional(), mode: string().optional() }))
+});
+const GET_COMMIT = 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}';
+async function writeDriftBranch(client, branch) {
+    try {
+        return await write(client, branch);
     }
-    repo() {
-        return { owner: this.client.owner, repo: this.client.repo };
+    catch (error) {
+        const status = httpStatus(error);
+        if (status === 401 || isPermissionError(error)) {
+            const doing = `writing the drift branch ${branch.name}`;
+            return { status: 'forbidden', message: await tokenRefusal(client, status, doing, 'Contents') };
+        }
+        throw apiError(`writing the branch ${branch.name}`, error);
+    }
+}
+async function write(client, branch) {
+    const { octokit } = client;
+    const repo = repoOf(client);
+    const commitOf = async (sha) => readAnswer(GET_COMMIT, commitRead, (await octokit.rest.git.getCommit({ ...repo, commit_sha: sha })).data);
+    const base = await commitOf(branch.base);
+    const current = await existingHead(client, branch.name);
+    const currentCommit = current ? await commitOf(current) : undefined;
+    if (current && !currentCommit?.message.split('\n').includes(branch.trailer)) {
+        return { status: 'foreign', sha: current };
+    }
+    const baseTree = readAnswer('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', treeRead, (await octokit.rest.git.getTree({ ...repo, tree_sha: base.tree.sha, recursive: 'true' })).data);
+    const modes = new Map(baseTree.tree.flatMap((entry) => entry.type === 'blob' && entry.path && entry.mode ? [[entry.path, entry.mode]] : []));
+    const entries = [];
+    for (const item of branch.writes) {
+        if (item.content === undefined) {
+            if (modes.has(item.path)) {
+                entries.push({ path: item.path, mode: FILE_MODE, type: 'blob', sha: null });
+            }
+            continue;
+        }
+        const blob = await octokit.rest.git.createBlob({
+            ...repo,
+            content: Buffer.from(item.content).toString('base64'),
+            encoding: 'base64'
+        });
+        const mode = modes.get(item.path) === '100755' ? '100755' : FILE_MODE;
+        const { sha } = readAnswer('POST /repos/{owner}/{repo}/git/blobs', created, blob.data);
+        entries.push({ path: item.path, mode, type: 'blob', sha });
+    }
+    if (entries.length === 0)
+        return { status: 'empty' };
+    const tree = readAnswer('POST /repos/{owner}/{repo}/git/trees', created, (await octokit.rest.git.createTree({ ...repo, base_tree: base.tree.sha, tree: entries })).data);
+    if (tree.sha === base.tree.sha)
+        return { status: 'empty' };
+    if (current &&
+        currentCommit?.tree.sha === tree.sha &&
+        currentCommit.parents.map((p) => p.sha).join() === branch.base) {
+        return { status: 'unchanged', sha: current };
+    }
+    const commit = await octokit.rest.git.createCommit({
+        ...repo,
+        message: `${branch.message}\n\n${branch.trailer}`,
+        tree: tree.sha,
+        parents: [branch.base]
+    });
+    const { sha } = readAnswer('POST /repos/{owner}/{repo}/git/commits', created, commit.data);
+    if (current) {
+        await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch.name}`, sha, force: true });
+    }
+    else {
+        await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${branch.name}`, sha });
+    }
+    return { status: 'written', sha };
+}
+async function existingHead(client, name) {
+    try {
+        const ref = await client.octokit.rest.git.getRef({ ...repoOf(client), ref: `heads/${name}` });
+        return readAnswer('GET /repos/{owner}/{repo}/git/ref/{ref}', object({ object: created }), ref.data).object.sha;
+    }
+    catch (error) {
+        if (httpStatus(error) === 404)
+            return undefined;
+        throw error;
     }
 }
 
@@ -21243,8 +20872,6 @@ async function gitHubPorts(settings, at, log) {
     const client = { octokit, ...repository };
     const token = settings.pullRequestToken ? 'pull-request-token' : 'github-token';
     const pullClient = { octokit: pullOctokit, token, ...repository };
-    const issues = new DriftIssues(client);
-    const pulls = new DriftPulls(pullClient);
     return {
         github: createGitHub(octokit, repository),
         drift: {
@@ -21259,30 +20886,158 @@ async function gitHubPorts(settings, at, log) {
                 const read = readAnswer('GET /repos/{owner}/{repo}', defaultBranch, answer.data);
                 return read.default_branch;
             },
-            keepIssue: (issue) => issues.keep(issue),
-            closeIssue: (marker, label, comment) => issues.close(marker, label, comment),
+            ...driftIssues(client),
             writeBranch: (branch) => writeDriftBranch(pullClient, branch),
-            keepPullRequest: (pull) => pulls.keep(pull),
-            closePullRequest: (head, comment) => pulls.close(head, comment)
+            ...driftPulls(pullClient)
         },
         deployments: { ...deploymentReads(client), ...deploymentWrites(client) }
     };
 }
+const PER_PAGE = 100;
+const PR_FILES_CAP = 3000;
+const COMPARE_FILES_CAP = 300;
+const changedFile = object({ filename: string(), previous_filename: string().optional() })
+    .transform(({ filename, previous_filename }) => previous_filename ? { path: filename, previousPath: previous_filename } : { path: filename });
+const comparison = object({
+    files: array(changedFile).default([]),
+    status: _enum(['ahead', 'behind', 'diverged', 'identical'])
+});
+const contents = union([
+    object({
+        type: literal('file'),
+        encoding: string().optional().catch(undefined),
+        content: string().optional().catch(undefined),
+        size: number().optional().catch(undefined)
+    }),
+    unknown().transform(() => undefined)
+]);
+const side = object({ sha: string(), repo: unknown().optional() });
+const pull = object({ number: int(), state: string(), head: side, base: side })
+    .transform((pull) => ({
+    number: pull.number,
+    state: pull.state === 'open' ? 'open' : 'closed',
+    headSha: pull.head.sha,
+    baseSha: pull.base.sha,
+    headRepository: pull.head.repo,
+    baseRepository: pull.base.repo
+}));
+const associated = object({
+    number: int(),
+    merged_at: string().nullable(),
+    merge_commit_sha: string().nullable()
+});
 function createGitHub(octokit, repository) {
-    const client = { octokit, ...repository };
-    const comments = new StickyComments(client);
+    const repo = { owner: repository.owner, repo: repository.repo };
+    const comments = new StickyComments({ octokit, ...repo });
     return {
-        listPullRequestFiles: (pr) => listPullRequestFiles(client, pr),
-        compareCommits: (base, head) => compareCommits(client, base, head),
+        async listPullRequestFiles(pr) {
+            const files = [];
+            try {
+                for (let page = 1; files.length < PR_FILES_CAP; page++) {
+                    const { data } = await octokit.rest.pulls.listFiles({
+                        ...repo,
+                        pull_number: pr,
+                        per_page: PER_PAGE,
+                        page
+                    });
+                    const listed = readAnswer('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', array(changedFile), data);
+                    files.push(...listed);
+                    if (listed.length < PER_PAGE)
+                        break;
+                }
+            }
+            catch (error) {
+                throw apiError(`listing the files of pull request #${pr}`, error);
+            }
+            return { files, truncated: files.length >= PR_FILES_CAP };
+        },
+        async compareCommits(base, head) {
+            let response;
+            try {
+                const basehead = `${base}...${head}`;
+                response = await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead });
+            }
+            catch (error) {
+                throw apiError(`comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`, error);
+            }
+            const { files, status } = readAnswer('GET /repos/{owner}/{repo}/compare/{basehead}', comparison, response.data);
+            return { files, truncated: files.length >= COMPARE_FILES_CAP, status };
+        },
         findStickyComment: async (issue, marker) => (await comments.all(issue, marker))[0],
         stickyComments: (issue, marker) => comments.all(issue, marker),
         commentsByThisToken: (issue, marker) => comments.byIdentity(issue, marker),
         upsertStickyComment: (issue, marker, body, seen, sent) => comments.upsert(issue, marker, body, seen, sent),
         updateComment: (id, body) => comments.update(id, body),
-        findMergedPullRequest: (sha) => findMergedPullRequest(client, sha),
-        pullRequest: (number) => getPullRequest(client, number),
-        openPullRequestsOf: (label) => openPullRequestsOf(client, label),
-        getFileAtRef: (path, ref) => getFileAtRef(client, path, ref)
+        async findMergedPullRequest(sha) {
+            let pulls;
+            try {
+                const response = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+                    ...repo,
+                    commit_sha: sha,
+                    per_page: 100
+                });
+                pulls = response.data;
+            }
+            catch (error) {
+                if (httpStatus(error) === 404 || httpStatus(error) === 422)
+                    return undefined;
+                throw apiError(`finding the pull request of commit ${sha.slice(0, 12)}`, error);
+            }
+            const merged = readAnswer('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', array(associated), pulls).filter((pull) => pull.merged_at);
+            return (merged.find((pull) => pull.merge_commit_sha === sha) ?? merged[0])?.number;
+        },
+        async pullRequest(number) {
+            let response;
+            try {
+                response = await octokit.rest.pulls.get({ ...repo, pull_number: number });
+            }
+            catch (error) {
+                if (httpStatus(error) === 404)
+                    return undefined;
+                throw apiError(`reading pull request #${number}`, error);
+            }
+            return readAnswer('GET /repos/{owner}/{repo}/pulls/{pull_number}', pull, response.data);
+        },
+        async openPullRequestsOf(label) {
+            let response;
+            try {
+                response = await octokit.rest.pulls.list({
+                    ...repo,
+                    state: 'open',
+                    head: label,
+                    per_page: 100
+                });
+            }
+            catch (error) {
+                throw apiError(`finding the pull requests of ${label}`, error);
+            }
+            return readAnswer('GET /repos/{owner}/{repo}/pulls', array(pull), response.data);
+        },
+        async getFileAtRef(path, ref) {
+            const route = 'GET /repos/{owner}/{repo}/contents/{+path}';
+            const params = { ...repo, path: path.split('/').map(encodeURIComponent).join('/'), ref };
+            try {
+                const { data } = await octokit.request(route, params);
+                const entry = readAnswer(route, contents, data);
+                if (!entry)
+                    return undefined;
+                if (entry.encoding === 'base64' && (entry.content || entry.size === 0)) {
+                    return new Uint8Array(Buffer.from(entry.content ?? '', 'base64'));
+                }
+                const raw = await octokit.request(route, {
+                    ...params,
+                    mediaType: { format: 'raw' },
+                    request: { parseSuccessResponseBody: false }
+                });
+                const body = raw.data;
+                return new Uint8Array(await new Response(body).arrayBuffer());
+            }
+            catch (error) {
+                if (httpStatus(error) === 404)
+                    return undefined;
+                throw apiError(`reading ${path} at ${ref.slice(0, 12)}`, error);
+            }
+        }
     };
 }
 
