@@ -14875,10 +14875,8 @@ async function flowChecks(gathering, asking) {
 }
 function flowCheck(flow, stored, { upgrade, ...options }) {
     let check = stored ?? checkFlow(flow, options);
-    const releases = options.schema.map((release) => release.version);
-    if (check.wellFormed &&
-        releases.length > 0 &&
-        check.schema?.releases.join() !== releases.join()) {
+    if (check.wellFormed && options.schema.length > 0) {
+        const releases = options.schema.map((release) => release.version);
         check = { ...check, schema: { releases, findings: schemaVerdict(flow, check, options.schema) } };
     }
     if (upgrade && !check.upgrade)

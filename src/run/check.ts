@@ -267,12 +267,8 @@ function flowCheck(
   { upgrade, ...options }: ChecksAsked
 ): FlowCheck {
   let check: FlowCheck = stored ?? checkFlow(flow, options)
-  const releases = options.schema.map((release) => release.version)
-  if (
-    check.wellFormed &&
-    releases.length > 0 &&
-    check.schema?.releases.join() !== releases.join()
-  ) {
+  if (check.wellFormed && options.schema.length > 0) {
+    const releases = options.schema.map((release) => release.version)
     check = { ...check, schema: { releases, findings: schemaVerdict(flow, check, options.schema) } }
   }
   if (upgrade && !check.upgrade) check = { ...check, upgrade: upgradeFlow(flow, check).items }
