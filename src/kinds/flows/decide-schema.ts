@@ -33,22 +33,6 @@ interface SchemaFinding {
   refusedBy: string[]
 }
 
-/** Keys that only document a schema: dropped before it is compiled (Ajv would carry them for nothing). */
-const ANNOTATIONS = new Set([
-  'markdownDescription',
-  'title',
-  'description',
-  'default',
-  'examples',
-  '$group',
-  '$metrics',
-  '$deprecated',
-  '$secret',
-  '$internalStorageURI',
-  '$beta',
-  '$required'
-])
-
 /**
  * Java's `Duration.parse` (what Kestra's Jackson reads a duration with): `PT0.5S` is one, which ajv-formats'
  * duration refuses. The other formats the schemas name are read by Jackson's Java time types and URI, whose
@@ -58,20 +42,46 @@ const JAVA_DURATION =
   /^[-+]?P(?:[-+]?\d+D)?(?:T(?:[-+]?\d+H)?(?:[-+]?\d+M)?(?:[-+]?\d+(?:[.,]\d{0,9})?S)?)?$/i
 
 /** The keyword a union of plugin definitions becomes: a type's name → its definition's `$ref`. */
-const BY_TYPE = 'x-kestra-by-type'
+export const BY_TYPE = 'x-kestra-by-type'
+
+type Schema = { [key: string]: unknown }
+
+/**
+ * A release's schema as the bundle carries it: already read as that release reads a flow (the module's
+ * comment), by `npm run schemas` (scripts/flow-schemas.ts), so that a run only parses it.
+ */
+export interface BundledSchema {
+  /** The flow's definition. */
+  root: string
+  /** Every plugin type (class or alias) the release's core has. */
+  types: string[]
+  definitions: Record<string, Schema>
+}
+
+const bundled = new Map<string, BundledSchema & { known: Set<string> }>()
+
+function bundledSchema(version: string): BundledSchema & { known: Set<string> } {
+  let found = bundled.get(version)
+  if (found) return found
+  const packed = FLOW_SCHEMAS[version]
+  if (packed === undefined) throw new Error(`No flow schema bundled for Kestra ${version}`)
+  const schema = JSON.parse(
+    gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')
+  ) as BundledSchema
+  bundled.set(version, (found = { ...schema, known: new Set(schema.types) }))
+  return found
+}
 
 const compiled = new Map<string, ValidateFunction>()
 
 /**
- * The release's validator. The schema is read once a run; a definition is compiled the first time a flow uses
- * its type (compiling all of a release's 120–190 definitions takes seconds).
+ * The release's validator. A definition is compiled the first time a flow uses its type (compiling all of a
+ * release's 120–190 definitions takes seconds).
  */
 function validatorOf(version: string): ValidateFunction {
   let validate = compiled.get(version)
   if (validate) return validate
-  const packed = FLOW_SCHEMAS[version]
-  if (packed === undefined) throw new Error(`No flow schema bundled for Kestra ${version}`)
-  const schema = JSON.parse(gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')) as Schema
+  const schema = bundledSchema(version)
   const ajv = new Ajv({
     strict: false,
     allErrors: true,
@@ -99,8 +109,10 @@ function validatorOf(version: string): ValidateFunction {
     const type = isRecord(data) ? data.type : undefined
     const name =
       typeof type === 'string' && Object.hasOwn(choices, type) ? choices[type] : undefined
-    if (name === undefined && typeof type === 'string' && !typesOf(version).has(type)) {
-      const elsewhere = SCHEMA_RELEASES.filter((release) => typesOf(release.version).has(type))
+    if (name === undefined && typeof type === 'string' && !schema.known.has(type)) {
+      const elsewhere = SCHEMA_RELEASES.filter((release) =>
+        bundledSchema(release.version).known.has(type)
+      )
       if (elsewhere.length === 0) return true // a plugin outside the core: the server's verdict decides
       // core 1.3.31 run: "Invalid type: io.kestra.plugin.core.flow.Loop" (2.0's), as 2.0.0 for 1.3's ForEach.
       byType.errors = [
@@ -122,217 +134,12 @@ function validatorOf(version: string): ValidateFunction {
     return false
   }
   ajv.addKeyword({ keyword: BY_TYPE, schemaType: 'object', errors: true, validate: byType })
-  const aliases = ALIASES[version.split('.')[0]!] ?? []
-  for (const [name, definition] of Object.entries(
-    readAsKestra(schema.definitions ?? {}, aliases)
-  )) {
+  for (const [name, definition] of Object.entries(schema.definitions)) {
     ajv.addSchema(definition, `${base}${name}`)
   }
-  const root = String(schema.$ref).replace('#/definitions/', '')
-  validate = ajv.getSchema(`${base}${root}`)!
+  validate = ajv.getSchema(`${base}${schema.root}`)!
   compiled.set(version, validate)
   return validate
-}
-
-type Schema = { [key: string]: unknown; definitions?: Record<string, Schema> }
-
-const types = new Map<string, Set<string>>()
-
-/** Every plugin type (class or alias) the release's core has: the `type` names of its schema's definitions. */
-function typesOf(version: string): Set<string> {
-  let known = types.get(version)
-  if (known) return known
-  const schema = JSON.parse(
-    gunzipSync(Buffer.from(FLOW_SCHEMAS[version]!, 'base64')).toString('utf8')
-  ) as Schema
-  known = new Set(
-    Object.values(schema.definitions ?? {}).flatMap((definition) => {
-      const type = (definition.properties as Record<string, Schema> | undefined)?.type
-      const names = type?.const !== undefined ? [type.const] : type?.enum
-      return Array.isArray(names) ? names.map(String).filter((name) => name.includes('.')) : []
-    })
-  )
-  types.set(version, known)
-  return known
-}
-
-/** The schema turned into what the release's reading of a flow accepts (see the module's comment). */
-function readAsKestra(
-  generated: Record<string, Schema>,
-  aliases: readonly PropertyAlias[]
-): Record<string, Schema> {
-  const definitions = Object.fromEntries(
-    Object.entries(generated).map(([name, definition]) => [
-      name,
-      withAliases(name, flattened(definition, generated), aliases)
-    ])
-  )
-  const rewrite = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(rewrite)
-    if (node === null || typeof node !== 'object') return node
-    const schema = node as Schema
-    const byType = typeUnion(schema, definitions)
-    if (byType) return { [BY_TYPE]: byType }
-    const out: Schema = {}
-    for (const [key, value] of Object.entries(schema)) {
-      if (ANNOTATIONS.has(key) || key === '$dynamic') continue
-      if (key === 'properties') {
-        out[key] = Object.fromEntries(
-          Object.entries(value as Record<string, unknown>).map(([name, sub]) => [
-            name,
-            rewrite(sub)
-          ])
-        )
-      } else if (key === '$ref' && typeof value === 'string') {
-        out.$ref = value.replace('#/definitions/', '')
-      } else if (key === 'pattern' && typeof value === 'string') {
-        const anchored = wholeValue(value)
-        if (anchored !== undefined) out.pattern = anchored
-      } else {
-        out[key] = rewrite(value)
-      }
-    }
-    // Kestra's Jackson refuses a property its class does not declare ("Unrecognized field").
-    if (out.properties !== undefined && out.additionalProperties === undefined) {
-      out.additionalProperties = false
-    }
-    // A dynamic property is rendered when the task runs: core 1.3.31 and 2.0.0 run accept any value there at
-    // validate time, a mapping where a string is declared included (the released cores judge, below).
-    if (isDynamic(schema)) return {}
-    return out
-  }
-  return Object.fromEntries(
-    Object.entries(definitions).map(([name, definition]) => [name, rewrite(definition) as Schema])
-  )
-}
-
-/**
- * A definition written as an `allOf` of a base definition and the part that adds its `type` (`Constant-2` is
- * `Constant-1` plus `type: constant`) as one object schema, so that its properties are known in one place and
- * an undeclared one can be refused. Any other `allOf` is kept.
- */
-function flattened(definition: Schema, definitions: Record<string, Schema>, depth = 0): Schema {
-  const parts = definition.allOf
-  if (!Array.isArray(parts) || depth > 8) return definition
-  const properties: Record<string, unknown> = {}
-  const required = new Set<string>()
-  for (const part of parts as Schema[]) {
-    const ref = typeof part.$ref === 'string' ? part.$ref.replace('#/definitions/', '') : undefined
-    const resolved =
-      ref === undefined
-        ? part
-        : definitions[ref] && flattened(definitions[ref], definitions, depth + 1)
-    if (!resolved || resolved.allOf !== undefined || resolved.anyOf !== undefined) return definition
-    if (resolved.type !== undefined && resolved.type !== 'object') return definition
-    Object.assign(properties, resolved.properties ?? {})
-    for (const name of (resolved.required as string[] | undefined) ?? []) required.add(name)
-  }
-  const { allOf: _, ...rest } = definition
-  return {
-    ...rest,
-    type: 'object',
-    properties,
-    ...(required.size > 0 && { required: [...required] })
-  }
-}
-
-/** A property name that a release's Jackson also binds (`@JsonAlias`), which its schema does not list. */
-interface PropertyAlias {
-  /** Which definitions: a part of their name. */
-  definitions: string
-  property: string
-  alias: string
-}
-
-/**
- * The aliases each line still binds, measured with its core: core 1.3.31 run: a retry's `maxAttempt` and an
- * input's `name` are accepted (2.0.0 refuses both: "Unrecognized field").
- */
-const ALIASES: Readonly<Record<string, readonly PropertyAlias[]>> = {
-  '1': [
-    { definitions: '.retrys.', property: 'maxAttempts', alias: 'maxAttempt' },
-    { definitions: '.flows.input.', property: 'id', alias: 'name' }
-  ]
-}
-
-/** The definition with the release's aliases of its properties: either name binds, and satisfies `required`. */
-function withAliases(name: string, definition: Schema, aliases: readonly PropertyAlias[]): Schema {
-  const properties = definition.properties as Record<string, unknown> | undefined
-  const fitting = aliases.filter(
-    (alias) => name.includes(alias.definitions) && properties?.[alias.property] !== undefined
-  )
-  if (fitting.length === 0) return definition
-  const required = ((definition.required as string[] | undefined) ?? []).filter(
-    (property) => !fitting.some((alias) => alias.property === property)
-  )
-  return {
-    ...definition,
-    properties: {
-      ...properties,
-      ...Object.fromEntries(fitting.map((alias) => [alias.alias, properties![alias.property]]))
-    },
-    required
-  }
-}
-
-function isDynamic(schema: Schema): boolean {
-  if (schema.$dynamic === true) return true
-  return (
-    Array.isArray(schema.allOf) && schema.allOf.some((part) => (part as Schema)?.$dynamic === true)
-  )
-}
-
-/** Java matches a pattern against the whole value, JSON Schema anywhere in it. */
-function wholeValue(pattern: string): string | undefined {
-  const anchored = `^(?:${pattern.replace(/^\^/, '').replace(/(?<!\\)\$$/, '')})$`
-  try {
-    new RegExp(anchored, 'u')
-    return anchored
-  } catch {
-    return undefined // a Java construct JavaScript lacks: not checked rather than misread
-  }
-}
-
-/**
- * An `anyOf` of plugin definitions told apart by their `type` (tasks, triggers, conditions, inputs…): each name
- * a definition takes (its class and aliases) → that definition. The value's own type picks the one that applies,
- * rather than an `anyOf` reporting every choice's complaint; a type no choice names (a plugin outside the core)
- * gets no finding about its properties.
- */
-function typeUnion(
-  schema: Schema,
-  definitions: Record<string, Schema>
-): Record<string, string> | undefined {
-  const choices = schema.anyOf
-  if (!Array.isArray(choices) || choices.length < 2) return undefined
-  const byName: Record<string, string> = {}
-  const claimedBy = new Map<string, number>()
-  for (const choice of choices as Schema[]) {
-    const name = (typeof choice.$ref === 'string' ? choice.$ref : refOfAllOf(choice))?.replace(
-      '#/definitions/',
-      ''
-    )
-    const properties = name
-      ? (definitions[name]?.properties as Record<string, Schema> | undefined)
-      : undefined
-    const type = properties?.type
-    const names = type?.const !== undefined ? [type.const] : type?.enum
-    if (!name || !Array.isArray(names)) return undefined
-    // A definition that takes every input type (2.0's `ReusableInputsInput`, told by its `ref`) yields each
-    // name to the definition made for it.
-    for (const typeName of names.map(String)) {
-      if ((claimedBy.get(typeName) ?? Infinity) <= names.length) continue
-      byName[typeName] = name
-      claimedBy.set(typeName, names.length)
-    }
-  }
-  return byName
-}
-
-function refOfAllOf(choice: Schema): string | undefined {
-  if (!Array.isArray(choice.allOf)) return undefined
-  const ref = (choice.allOf as Schema[]).find((part) => typeof part.$ref === 'string')?.$ref
-  return typeof ref === 'string' ? ref : undefined
 }
 
 function flowValue(doc: Document): unknown {

@@ -62,6 +62,7 @@ function upgradeChecks(flow: FlowFile, known?: Pick<FlowCheck, 'findings' | 'ver
   const parsed = new Map<string, FlowFile>([[flow.source, flow]])
   const checks = new Map<string, Pick<FlowCheck, 'findings' | 'versioned'>>()
   if (known) checks.set(flow.source, known)
+  const ids = new Map<string, string>()
   return {
     parse(source: string): FlowFile {
       let found = parsed.get(source)
@@ -72,6 +73,12 @@ function upgradeChecks(flow: FlowFile, known?: Pick<FlowCheck, 'findings' | 'ver
     check(of: FlowFile): Pick<FlowCheck, 'findings' | 'versioned'> {
       let found = checks.get(of.source)
       if (!found) checks.set(of.source, (found = checkFlow(of)))
+      return found
+    },
+    /** The ids of the text's tasks and triggers, which a rewrite must keep. */
+    ids(of: FlowFile): string {
+      let found = ids.get(of.source)
+      if (found === undefined) ids.set(of.source, (found = idsOf(of)))
       return found
     }
   }
@@ -152,7 +159,7 @@ function verified(
   const after = texts.parse(applyEdits(flow.source, edits))
   const doc = after.documents[0]
   if (!doc || doc.errors.length > 0 || after.notAFlow) return undefined
-  if (idsOf(flow) !== idsOf(after)) return undefined
+  if (texts.ids(flow) !== texts.ids(after)) return undefined
   const check = texts.check(after)
   if ([...errorKeys(check)].some((key) => !errorsBefore.has(key))) return undefined
   const remaining = refusedByTarget(check)
