@@ -24,8 +24,14 @@ export interface AliasAnalysis {
  */
 export function analyseAliases(doc: Document.Parsed, source?: string): AliasAnalysis {
   const plain = source !== undefined && !source.includes('&') && !source.includes('*')
-  return plain ? { targets: new Map(), problems: [], safe: true } : analyse(doc)
+  if (plain) return { targets: new Map(), problems: [], safe: true }
+  // A document is read by several rules and by each candidate rewrite's checks: its aliases are found once.
+  let analysis = analysed.get(doc)
+  if (!analysis) analysed.set(doc, (analysis = analyse(doc)))
+  return analysis
 }
+
+const analysed = new WeakMap<Document.Parsed, AliasAnalysis>()
 
 function analyse(doc: Document.Parsed): AliasAnalysis {
   const anchors = new Map<string, Node>()

@@ -93,7 +93,12 @@ export class FlowDocument {
   }
 
   get(node: unknown, key: string): Entry | undefined {
-    return this.entries(node).find((entry) => String(entry.key.value) === key)
+    for (const pair of this.map(node)?.items ?? []) {
+      if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === key) {
+        return { pair, key: pair.key, value: this.resolve(pair.value) }
+      }
+    }
+    return undefined
   }
 
   items(node: unknown): Node[] {
