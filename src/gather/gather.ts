@@ -1,43 +1,48 @@
-import { detectChangedFiles } from './changed-files.js'
-import { markerSeal } from '../model/marker-seal.js'
-import { desiredFlows, desiredState } from './desired.js'
-import { commitTime } from './repo/git-tree.js'
-import { openBaseTree, readBaseSnapshot } from './base-snapshot.js'
-import { asClosable, shareTree, type SharedTree } from './repo/shared-tree.js'
-import { chooseWorkTreeLayout } from './repo/choose-layout.js'
-import type { GitTree } from './repo/git-tree.js'
-import { loadRepository, type WalkParts } from './repo/load.js'
-import { WorkTree } from './repo/work-tree.js'
-import { readIndexBlobs, type IndexBlobs } from './repo/git-index.js'
+import { execFile } from 'node:child_process'
 import { resolve } from 'node:path'
-import { ServerReads, ServerValidation } from './server/reads.js'
-import { readUnfinishedOfRewritable } from './server/unfinished-executions.js'
-import { readRollbackRecords } from './server/rollback-records.js'
-import { reuseStoredChecks } from './stored-checks.js'
-import { readNameListings } from './server/name-listings.js'
-import { knownTargets } from './server/references.js'
-import type { GatherKind } from './kind.js'
-import { managedNamespaces } from '../model/managed-namespaces.js'
-import { heldNamespaceIsManaged } from '../model/namespaces.js'
-import { NO_CONTENT_FACTS } from '../model/content-facts.js'
-import type { KestraApi, ListingsApi } from '../kestra/api.js'
-import type { ChangedFiles, BaseSnapshot } from '../model/plan-input.js'
-import { onPullRequest, type RunContext } from '../model/context.js'
-import type { GitHubPort, StickyComment } from '../model/github.js'
-import { commentMarker } from '../model/markdown/comment-markers.js'
-import { settle, valueOf, type Outcome } from '../model/outcome.js'
-import { EventLoopYielder } from '../model/concurrency.js'
-import type { FlowReference } from '../model/references.js'
+import { promisify } from 'node:util'
+import { errorMessage } from '../model/errors.js'
+import { markerSeal } from '../model/marker-seal.js'
+import type { BaseSnapshot, ChangedFiles } from '../model/plan-input.js'
+import { desiredFlows, desiredState } from './desired.js'
 import {
   NOTHING_FOUND,
   type ChosenLayout,
   type FlowFile,
   type RepoModel
 } from '../model/repository.js'
+import { EventLoopYielder } from '../model/concurrency.js'
+import { commitTime, type GitTree } from './repo/git-tree.js'
+import { openBaseTree, readBaseSnapshot } from './base-snapshot.js'
+import { asClosable, shareTree, type SharedTree } from './repo/shared-tree.js'
+import { chooseWorkTreeLayout } from './repo/choose-layout.js'
+import { loadRepository, type WalkParts } from './repo/load.js'
+import { WorkTree } from './repo/work-tree.js'
+import { readIndexBlobs, type IndexBlobs } from './repo/git-index.js'
+import {
+  knownTargets,
+  readNameListings,
+  readRollbackRecords,
+  readUnfinishedOfRewritable,
+  ServerReads,
+  ServerValidation
+} from './server/reads.js'
+import { reuseStoredChecks } from './stored-checks.js'
+import type { GatherKind } from './kind.js'
+import { managedNamespaces } from '../model/managed-namespaces.js'
+import { heldNamespaceIsManaged } from '../model/namespaces.js'
+import { NO_CONTENT_FACTS } from '../model/content-facts.js'
+import type { KestraApi, ListingsApi } from '../kestra/api.js'
+import { onPullRequest, type RunContext } from '../model/context.js'
+import type { ChangedPath, GitHubPort, StickyComment } from '../model/github.js'
+import { commentMarker } from '../model/markdown/comment-markers.js'
+import { settle, valueOf, type Outcome } from '../model/outcome.js'
+import type { FlowReference } from '../model/references.js'
 import type { NameReference } from '../model/names.js'
 import type { SentNames } from '../model/sent-names.js'
 import type { Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
+import type { StoredFlowCheck } from '../model/stored-checks.js'
 import type { Target, Work } from '../model/target.js'
 
 /**
@@ -100,7 +105,6 @@ export function probeServer(
 export function runLayout(reads: RunReads, settings: Settings, workspace: string) {
   return (reads.layout ??= chooseWorkTreeLayout(settings, workspace))
 }
-import type { StoredFlowCheck } from '../model/stored-checks.js'
 
 interface GatherInput {
   settings: Settings
@@ -240,7 +244,9 @@ function startReads(input: GatherInput) {
     ? (shared.committed ??= commitTime(context.workspace, context.sha))
     : undefined
   // Asked of git now, while its process costs the least to start and the repository loads.
-  const changed = (shared.changed ??= settle(changedFiles(input)))
+  const changed = (shared.changed ??= settle(
+    detectChangedFiles(context, { workspace: context.workspace, github })
+  ))
   // Opened once, read by the run's base snapshot and by each kind, closed when the run ends.
   const borrowBase = planning ? shared.openBase(settings, context) : undefined
   // Git's index vouches for files' bytes when content facts are used or recorded.
@@ -444,14 +450,182 @@ class FlowStream implements AsyncIterable<FlowFile> {
   }
 }
 
-function changedFiles({ context, github }: GatherInput): Promise<ChangedFiles> {
-  if (onPullRequest(context) || context.eventName === 'push') {
-    return detectChangedFiles(context, { workspace: context.workspace, github })
+interface DetectChangedFilesOptions {
+  /** The git working tree (GITHUB_WORKSPACE). */
+  workspace: string
+  github?: GitHubPort
+}
+
+const run = promisify(execFile)
+const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i
+const ZERO_SHA = /^0+$/
+const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list'
+
+/**
+ * Which files a PR or push changed (docs/modes.md#changed-files): from the local git history when it
+ * holds both commits, else from the GitHub API, else "everything" with the reason. Git runs through
+ * execFile with argument arrays and only ever receives validated commit ids; paths are read
+ * NUL-separated.
+ */
+export async function detectChangedFiles(
+  context: RunContext,
+  options: DetectChangedFilesOptions
+): Promise<ChangedFiles> {
+  if (onPullRequest(context)) return pullRequestChanges(context, options)
+  if (context.eventName === 'push') return pushChanges(context, options)
+  return all(
+    context.local ? 'no --base was given' : `${context.eventName} treats every file as changed`
+  )
+}
+
+async function pullRequestChanges(
+  context: RunContext,
+  { workspace, github }: DetectChangedFilesOptions
+): Promise<ChangedFiles> {
+  const pr = context.pullRequest
+  if (!pr) return all(`the ${context.eventName} event names no pull request`)
+  const listed = await changedInGit(workspace, [pr.baseSha, pr.headSha], (base, head) => [
+    `${base}...${head}`
+  ])
+  if (listed.ok) return listed.value
+  const gitProblem =
+    listed.problem ?? `the PR's base and head commits are not in the local history (shallow clone)`
+  if (!github) return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`)
+  let files
+  try {
+    files = await github.listPullRequestFiles(pr.number)
+  } catch (error) {
+    return all(`${gitProblem} and ${errorMessage(error)}`)
   }
-  return Promise.resolve({
-    kind: 'all',
-    reason: context.local
-      ? 'no --base was given'
-      : `${context.eventName} treats every file as changed`
+  if (files.truncated) {
+    return all(`the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`)
+  }
+  if (pr.changedFiles !== undefined && files.files.length < pr.changedFiles) {
+    return all(
+      `GitHub listed ${files.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`
+    )
+  }
+  return fromApi(files.files, `${gitProblem}; listed through the GitHub API`)
+}
+
+async function pushChanges(
+  context: RunContext,
+  { workspace, github }: DetectChangedFilesOptions
+): Promise<ChangedFiles> {
+  const push = context.push
+  if (!push || !SHA.test(push.after)) return all('the push event names no commit range')
+  if (ZERO_SHA.test(push.after)) return all('the push deleted the branch')
+  if (ZERO_SHA.test(push.before) || !push.before) {
+    return all('the push created a new branch, so there is no previous commit to compare with')
+  }
+  const short = push.before.slice(0, 12)
+  // Two-dot: what the tree looks like now against what it was, right even after a force push.
+  const listed = await changedInGit(workspace, [push.before, push.after], (before, after) => [
+    before,
+    after
+  ])
+  if (listed.ok) return listed.value
+  const gitProblem =
+    listed.problem ??
+    `the previous commit ${short} is not in the local history (force push or shallow clone)`
+  if (!github) return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`)
+  let compared
+  try {
+    compared = await github.compareCommits(push.before, push.after)
+  } catch (error) {
+    return all(`${gitProblem} and ${errorMessage(error)}`)
+  }
+  if (compared.status !== 'ahead' && compared.status !== 'identical') {
+    // The compare is three-dot (since the merge base): after a force push it misses reverted files.
+    return all(`the push rewrote history (${short} is not an ancestor of the pushed commit)`)
+  }
+  if (compared.truncated) {
+    return all(`the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`)
+  }
+  return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`)
+}
+
+/**
+ * The files git lists as changed between two commits; when it cannot, why: `problem` when git failed with both
+ * commits at hand, none when one of them is missing. The commits are looked for only after a failure: the
+ * usual run starts one git process.
+ */
+async function changedInGit(
+  workspace: string,
+  [from, to]: [string, string],
+  revisions: (from: string, to: string) => string[]
+): Promise<{ ok: true; value: ChangedFiles } | { ok: false; problem?: string }> {
+  if (!SHA.test(from) || !SHA.test(to)) return { ok: false }
+  try {
+    return { ok: true, value: fromGit(await gitDiff(workspace, revisions(from, to))) }
+  } catch (error) {
+    const present = (await hasCommit(workspace, from)) && (await hasCommit(workspace, to))
+    if (!present) return { ok: false }
+    return { ok: false, problem: `git diff failed (${firstLine(errorMessage(error))})` }
+  }
+}
+
+async function hasCommit(workspace: string, sha: string): Promise<boolean> {
+  if (!SHA.test(sha)) return false
+  try {
+    await git(workspace, ['cat-file', '-e', `${sha}^{commit}`])
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** `git diff --name-status -z -M`: entries are STATUS\0PATH\0, renames and copies STATUS\0OLD\0NEW\0. */
+async function gitDiff(workspace: string, revisions: string[]): Promise<Set<string>> {
+  const output = await git(workspace, [
+    'diff',
+    '--name-status',
+    '-z',
+    '-M',
+    '--no-color',
+    '--no-ext-diff',
+    '--relative',
+    ...revisions,
+    '--'
+  ])
+  const fields = output.split('\0')
+  const paths = new Set<string>()
+  for (let i = 0; i < fields.length;) {
+    const status = fields[i++]
+    if (!status) continue
+    if (status[0] === 'R' || status[0] === 'C') paths.add(fields[i++])
+    paths.add(fields[i++])
+  }
+  return paths
+}
+
+async function git(workspace: string, args: string[]): Promise<string> {
+  const { stdout } = await run('git', args, {
+    cwd: workspace,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
   })
+  return stdout
+}
+
+function fromGit(paths: Set<string>): ChangedFiles {
+  return { kind: 'list', paths, source: 'git' }
+}
+
+function fromApi(files: ChangedPath[], note: string): ChangedFiles {
+  const paths = new Set<string>()
+  for (const file of files) {
+    paths.add(file.path)
+    if (file.previousPath) paths.add(file.previousPath)
+  }
+  return { kind: 'list', paths, source: 'api', note }
+}
+
+function all(reason: string): ChangedFiles {
+  return { kind: 'all', reason }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0]
 }

@@ -14,12 +14,10 @@ import { validateApi } from './validate.js'
 import { yamlResources } from './yaml-resources.js'
 
 export interface KestraClientOptions {
-  /** Base URL without trailing slash, as resolved by the settings. */
   server: string
   tenant: string
   auth: Auth
   timeoutSeconds: number
-  /** Most requests in flight at once. */
   concurrency: number
   userAgent?: string
   retry?: RetryOptions
@@ -66,14 +64,6 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
     requestCount: () => transport.requestCount(),
     close: () => dispatcher.close()
   }
-}
-
-/** The Kestra servers the settings name: what a run shows and asks about before its clients exist. */
-export function settingsTarget(settings: Pick<Settings, 'server' | 'upgradeServer'>): {
-  server: string | undefined
-  upgradeServer: string | undefined
-} {
-  return { server: settings.server, upgradeServer: settings.upgradeServer }
 }
 
 /**

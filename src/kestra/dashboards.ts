@@ -1,7 +1,7 @@
 import { parse, stringify } from 'yaml'
 import { z } from 'zod'
 import { isRecord, normaliseText } from '../model/content.js'
-import { LISTED_AT_MOST, readPages, rowId } from './listings.js'
+import { LISTED_AT_MOST, readPages, rowIdOf } from './listings.js'
 import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
 import type { ServerVerdict } from '../model/kestra.js'
 import { readJsonObject, type ScopedHttp } from './scoped-http.js'
@@ -46,7 +46,7 @@ export function dashboardsApi(http: ScopedHttp) {
           path: '/dashboards',
           // With no sort the database's order is unspecified: pages sort by id (docs/kestra.md#dashboards).
           query: { sort: 'id:asc' },
-          key: (row) => rowId.safeParse(row).data?.id,
+          key: rowIdOf,
           missing: true
         },
         toDashboard

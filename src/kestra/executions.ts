@@ -1,6 +1,6 @@
 import type { Execution, ExecutionQuery, Label } from '../model/kestra.js'
 import { parseVersion } from './api-version.js'
-import { readPages, rowId, toExecution } from './listings.js'
+import { readPages, rowIdOf, toExecution } from './listings.js'
 import { readJson, type ScopedHttp } from './scoped-http.js'
 import { formBody } from './transport.js'
 import { pathSegment } from '../model/path-segment.js'
@@ -76,7 +76,7 @@ export function executionsApi(http: ScopedHttp) {
           query: legacy ? legacyFilters(query) : queryFilters(query),
           size: SEARCH_PAGE,
           maxPages: SEARCH_PAGES,
-          key: (row) => rowId.safeParse(row).data?.id,
+          key: rowIdOf,
           deadline: options?.deadline
         },
         toExecution

@@ -30,7 +30,6 @@ interface PagedListing {
   /** By default the path, a namespace in it as `{namespace}`. */
   route?: string
   query: Record<string, string | readonly string[]>
-  /** By default `DEFAULT_PAGES`. */
   size?: number
   maxPages?: number
   /** The row's identity (an id, a name); rows without one are told apart by their whole JSON. */
@@ -41,11 +40,9 @@ interface PagedListing {
 }
 
 /**
- * Every row of a paged listing, each once, or an error: the reading ends on a short page (fewer rows than
- * asked for); a full page that brings nothing new (a server or proxy that ignores `page`) and a listing
- * still full after `maxPages` pages are errors naming the listing, and so is a last page that leaves
- * fewer rows than the `total` the server announced. `total` never ends the reading early: a total that
- * says too few cannot cut the listing.
+ * Every row of a paged listing, each once, or an error naming the listing: the reading ends on a short page; a
+ * full page that brings nothing new (`page` ignored), a listing still full after `maxPages` pages and a last
+ * page short of the announced `total` are errors. `total` never ends the reading early, so it cannot cut it.
  */
 export async function readPages<T>(
   http: ScopedHttp,
@@ -167,20 +164,15 @@ async function searchUnlessMissing(
   api: KvKeyReads,
   namespaces: string[]
 ): Promise<{ namespace?: string; key: string }[] | undefined> {
+  // Consecutive groups, each naming at most `SEARCHED_NAMES_CHARS` (one longer name alone).
+  const groups = searchesOf(namespaces.map((namespace) => ({ namespace, flowIds: [] })))
   try {
-    const found = await Promise.all(inGroups(namespaces).map((group) => api.kvKeys(group)))
+    const found = await Promise.all(groups.map((group) => api.kvKeys(group.namespaces)))
     return found.flat()
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return undefined
     throw error
   }
-}
-
-/** Consecutive groups of namespaces, each naming at most `SEARCHED_NAMES_CHARS` (one longer name alone). */
-function inGroups(namespaces: readonly string[]): string[][] {
-  return searchesOf(namespaces.map((namespace) => ({ namespace, flowIds: [] }))).map(
-    (search) => search.namespaces
-  )
 }
 
 /** The flows of one namespace whose executions are searched for. */
@@ -240,7 +232,7 @@ export function listingsApi(http: ScopedHttp) {
         remedy: `more than ${MAX_PAGES * PAGE} executions not finished were found for the flows this deploy updates or deletes in ${namespaces.join(', ')}: let them end (or kill them) before deploying`,
         path: '/executions/search',
         query,
-        key: (row) => rowId.safeParse(row).data?.id
+        key: rowIdOf
       },
       // A row is one execution, never an array of one.
       (row, response) =>
@@ -406,9 +398,9 @@ export function listingsApi(http: ScopedHttp) {
           path: '/namespaces/search',
           route: '/namespaces/search',
           query: { q: prefix },
-          key: namespaceId
+          key: rowIdOf
         },
-        namespaceId
+        rowIdOf
       )
       return [...new Set(ids.filter((id) => id.startsWith(prefix)))].sort()
     }
@@ -422,8 +414,11 @@ function byKey(row: unknown): string | undefined {
   return named.safeParse(row).data?.key
 }
 
-/** A row of a listing by its id: what pages are told apart by. */
-export const rowId = z.object({ id: z.string() })
+const rowId = z.object({ id: z.string() })
+/** A row's id: what pages are told apart by. */
+export function rowIdOf(row: unknown): string | undefined {
+  return rowId.safeParse(row).data?.id
+}
 
 const text = z.string().optional().catch(undefined)
 const label = z.object({ key: z.string(), value: z.string() })
@@ -466,8 +461,4 @@ export function toExecution(raw: unknown, response: HttpResponse, what = 'the an
     ...(state.startDate && { startDate: state.startDate }),
     ...(state.endDate && { endDate: state.endDate })
   }
-}
-
-function namespaceId(row: unknown): string | undefined {
-  return rowId.safeParse(row).data?.id
 }

@@ -1,22 +1,51 @@
 import { readMarkers } from '../../kestra/commit-markers.js'
-import { trustedMarker, type MarkerSeal } from '../../model/marker-seal.js'
+import { type MarkerSeal, trustedMarker } from '../../model/marker-seal.js'
 import type { EarlyMarkers, MarkerReading } from '../../model/commit-marker.js'
 import { storedChecksOf, type StoredFlowCheck } from '../../model/stored-checks.js'
-import { contentFactsOf, NO_CONTENT_FACTS, type ContentFacts } from '../../model/content-facts.js'
-import { Semaphore } from '../../model/concurrency.js'
+import { type ContentFacts, contentFactsOf, NO_CONTENT_FACTS } from '../../model/content-facts.js'
+import { mapLimit, Semaphore } from '../../model/concurrency.js'
 import { batchCount, FillingBatch, MAX_BATCH, MAX_BATCH_BYTES } from '../../kestra/validate.js'
-import { utf8Length } from '../../model/content.js'
+import {
+  compareCodeUnits,
+  type ContentSummary,
+  normaliseText,
+  utf8Length
+} from '../../model/content.js'
 import { fitToSend } from '../../model/yaml-aliases.js'
-import type { ServerAnswer } from '../../model/snapshot.js'
-import type { KestraApi } from '../../kestra/api.js'
-import { settle, valueOf, type Outcome } from '../../model/outcome.js'
-import type { RemoteFile, RemoteFlow } from '../../model/kestra.js'
+import type { KnownTargets, ServerAnswer } from '../../model/snapshot.js'
+import type { KestraApi, ListingsApi } from '../../kestra/api.js'
+import { type Outcome, settle, valueOf } from '../../model/outcome.js'
+import type { Execution, RemoteFile, RemoteFlow } from '../../model/kestra.js'
 import { fileNaming, repositoryNames } from '../../kestra/file-paths.js'
-import { serverFile } from '../../model/plan-input.js'
-import type { ActualNamespace, ServerFile } from '../../model/plan-input.js'
-import type { ContentSummary } from '../../model/content.js'
+import {
+  type ActualNamespace,
+  type DesiredFlow,
+  serverFile,
+  type ServerFile
+} from '../../model/plan-input.js'
 import type { LocalFiles } from '../../model/sent-names.js'
-import type { FlowFile, NamespaceFileEntry, RepoModel } from '../../model/repository.js'
+import {
+  deployableFlow,
+  type FlowFile,
+  type NamespaceFileEntry,
+  type RepoModel
+} from '../../model/repository.js'
+import { parseVersion } from '../../kestra/api-version.js'
+import { ApiError } from '../../kestra/errors.js'
+import { liveKvKeys } from '../../kestra/listings.js'
+import { errorMessage } from '../../model/errors.js'
+import {
+  kvLookupScopes,
+  type Listed,
+  type NameListings,
+  type NameReference
+} from '../../model/names.js'
+import { atLeast } from '../../model/version.js'
+import type { FlowReference } from '../../model/references.js'
+import { executionUrl } from '../../kestra/executions.js'
+import { flowKey } from '../../model/targets.js'
+import type { UnfinishedExecution, UnfinishedReading } from '../../model/plan.js'
+import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
 
 /** Exports in flight: each can weigh megabytes. More than 8 at once raised the peak memory, not the speed. */
 const EXPORTS_AT_ONCE = 8
@@ -309,4 +338,265 @@ export class ServerValidation {
   private nextBatch(): FillingBatch {
     return new FillingBatch({ count: this.count, bytes: MAX_BATCH_BYTES })
   }
+}
+
+/**
+ * Reads the names that the flows' `secret()` and `kv()` calls need, never a value
+ * (docs/caught-at-review.md#secrets-and-kv-keys): OSS secrets in one tenant-wide listing, Enterprise
+ * secrets with two listings per namespace (its own, and what it inherits), KV keys in one search of
+ * every namespace needed (servers before that search: one listing per namespace). A listing the server
+ * cannot give becomes the reason, never a failure of the run and never a finding.
+ */
+export async function readNameListings(
+  api: KestraApi & ListingsApi,
+  refs: readonly NameReference[]
+): Promise<NameListings> {
+  const secretScopes = new Set<string>()
+  const kvNamespaces = new Set<string>()
+  const kvOwnNamespaceOnly = refs.some((ref) => ref.kind === 'kv') && (await kvLooksInOwnOnly(api))
+  for (const ref of refs) {
+    if (ref.kind === 'secret') secretScopes.add(ref.namespace ?? ref.flowNamespace)
+    else for (const scope of kvLookupScopes(ref, kvOwnNamespaceOnly)) kvNamespaces.add(scope)
+  }
+  const [secrets, kv] = await Promise.all([
+    secretScopes.size > 0 ? listed(() => secretNames(api, [...secretScopes].sort())) : undefined,
+    kvNamespaces.size > 0 ? listed(() => liveKvKeys(api, [...kvNamespaces].sort())) : undefined
+  ])
+  return {
+    ...(secrets && { secrets }),
+    ...(kv && { kv }),
+    ...(kvOwnNamespaceOnly && { kvOwnNamespaceOnly: true as const })
+  }
+}
+
+/** Kestra before 0.22 looks a `kv()` key up in the flow's namespace only (docs/kestra.md#kv-inheritance). */
+async function kvLooksInOwnOnly(api: KestraApi): Promise<boolean> {
+  const version = await api.info().then(
+    (info) => parseVersion(info.version),
+    () => undefined
+  )
+  return version !== undefined && !atLeast(version, [0, 22, 0])
+}
+
+async function secretNames(
+  api: KestraApi & ListingsApi,
+  namespaces: string[]
+): Promise<{ tenant?: string[]; byNamespace?: Record<string, string[]> }> {
+  const { edition } = await api.info()
+  if (edition.toUpperCase() !== 'EE') return { tenant: await api.secretNames() }
+  // Which namespaces `inherited-secrets` answers for is not documented: the namespace's own are read too.
+  const entries = await Promise.all(
+    namespaces.map(async (namespace) => {
+      const [own, inherited] = await Promise.all([
+        api.namespaceSecretNames(namespace),
+        api.inheritedSecretNames(namespace)
+      ])
+      return [namespace, [...own, ...inherited]] as [string, string[]]
+    })
+  )
+  return { byNamespace: Object.fromEntries(entries) }
+}
+
+async function listed<T>(read: () => Promise<T>): Promise<Listed<T>> {
+  try {
+    return { listed: true, value: await read() }
+  } catch (error) {
+    return { listed: false, reason: unlistedReason(error) }
+  }
+}
+
+function unlistedReason(error: unknown): string {
+  if (error instanceof ApiError && error.status === 404) {
+    return `the server has no such listing: ${error.method} ${error.path.replace(/\?.*/, '')} answered 404 (an older Kestra, or an edition without it)`
+  }
+  if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+    return `no permission to list them: ${error.method} ${error.path.replace(/\?.*/, '')} answered ${error.status}`
+  }
+  return `the listing failed: ${errorMessage(error)}`
+}
+
+/**
+ * Which targets of `read('…')` and of subflows exist, in the repository or on the server. Managed
+ * namespaces are answered from the bulk server state; others with one request per target the repository
+ * does not hold. decide/ turns the missing ones into findings.
+ */
+export async function knownTargets(
+  model: RepoModel,
+  refs: readonly FlowReference[],
+  server?: { api: KestraApi; state?: ReadonlyMap<string, ActualNamespace> }
+): Promise<KnownTargets> {
+  const files = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`))
+  const flows = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`))
+  for (const [namespace, actual] of server?.state ?? []) {
+    for (const file of actual.files) files.add(`${namespace}\0${file.path}`)
+    for (const flow of actual.flows) flows.add(`${namespace}\0${flow.id}`)
+  }
+  if (server) {
+    const unresolved = uniqueTargets(refs).filter(
+      (ref) => !(ref.kind === 'file' ? files : flows).has(targetOf(ref))
+    )
+    await mapLimit(unresolved, 8, async (ref) => {
+      if (server.state?.has(ref.namespace)) return // the bulk read already answered for this namespace
+      const exists =
+        ref.kind === 'file'
+          ? (await server.api.getFile(ref.namespace, ref.path)) !== undefined
+          : (await server.api.getFlow(ref.namespace, ref.id)) !== undefined
+      if (exists) (ref.kind === 'file' ? files : flows).add(targetOf(ref))
+    })
+  }
+  return { files, flows }
+}
+
+function targetOf(ref: FlowReference): string {
+  return ref.kind === 'file' ? `${ref.namespace}\0${ref.path}` : `${ref.namespace}\0${ref.id}`
+}
+
+function uniqueTargets(refs: readonly FlowReference[]): FlowReference[] {
+  const seen = new Map<string, FlowReference>()
+  for (const ref of refs) seen.set(`${ref.kind}\0${targetOf(ref)}`, ref)
+  return [...seen.values()]
+}
+
+/**
+ * The states that are not terminated, with the release that added each (docs/kestra.md#execution-states):
+ * a search naming a state the server's enum lacks fails, so only the server's own are sent.
+ */
+const NOT_TERMINATED: [state: string, since: [number, number, number]][] = [
+  ['CREATED', [0, 0, 0]],
+  ['RUNNING', [0, 0, 0]],
+  ['PAUSED', [0, 0, 0]],
+  ['RESTARTED', [0, 0, 0]],
+  ['KILLING', [0, 0, 0]],
+  ['QUEUED', [0, 0, 0]],
+  ['RETRYING', [0, 17, 0]],
+  ['SUBMITTED', [1, 1, 4]],
+  ['BREAKPOINT', [1, 1, 4]]
+]
+
+/**
+ * The executions not finished of the named flows, per flowKey, oldest first: searches for exactly those
+ * flows, read to their end (docs/caught-at-review.md#executions-not-finished). A failed or
+ * endless search throws: the caller says so, and the guard refuses.
+ */
+export function readUnfinished(
+  api: KestraApi & ListingsApi,
+  flows: readonly { namespace: string; id: string }[]
+): Promise<Map<string, UnfinishedExecution[]>> {
+  const idsOf = new Map<string, string[]>()
+  for (const f of flows) idsOf.set(f.namespace, [...(idsOf.get(f.namespace) ?? []), f.id])
+  return searchUnfinished(
+    api,
+    [...idsOf].map(([namespace, ids]) => Promise.resolve({ namespace, ids }))
+  )
+}
+
+/**
+ * The review's read (docs/caught-at-review.md#executions-not-finished): the executions not finished of the
+ * server flows the plan may update or delete, searched once every namespace's flows are read, the
+ * namespaces sharing searches. Such a flow is known before the plan is built: its repository
+ * source differs in any byte, or (with `delete`) the repository lacks it, a superset of the plan's updates
+ * and deletions. Settles, never rejects: a failure is said in the plan.
+ */
+export function readUnfinishedOfRewritable(
+  api: KestraApi & ListingsApi,
+  namespaces: readonly { namespace: string; held: Promise<readonly RemoteFlow[]> }[],
+  wanted: { flows: readonly DesiredFlow[]; deleteEnabled: boolean }
+): Promise<UnfinishedReading> {
+  const sources = new Map(wanted.flows.map((f) => [flowKey(f.namespace, f.id), f.source]))
+  const groups = namespaces.map(async ({ namespace, held }) => {
+    const ids = (await held).flatMap((flow) => {
+      const source = sources.get(flowKey(namespace, flow.id))
+      const rewritten =
+        source === undefined
+          ? wanted.deleteEnabled
+          : normaliseText(source) !== normaliseText(flow.source)
+      return rewritten ? [flow.id] : []
+    })
+    return { namespace, ids }
+  })
+  return searchUnfinished(api, groups).then(
+    (byFlow) => ({ byFlow }),
+    (error: unknown) => ({ error })
+  )
+}
+
+/**
+ * The executions not finished of the groups' flows, once every group is known: the searches share
+ * namespaces as the request line allows (docs/kestra.md#search-executions).
+ */
+async function searchUnfinished(
+  api: KestraApi & ListingsApi,
+  groups: readonly Promise<{ namespace: string; ids: readonly string[] }>[]
+): Promise<Map<string, UnfinishedExecution[]>> {
+  const known = (await Promise.all(groups)).filter(({ ids }) => ids.length > 0)
+  const byFlow = new Map<string, UnfinishedExecution[]>()
+  if (known.length === 0) return byFlow
+  const version = parseVersion((await api.info()).version)
+  const states = NOT_TERMINATED.filter(([, since]) => !version || atLeast(version, since)).map(
+    ([state]) => state
+  )
+  const legacy = version !== undefined && !atLeast(version, [1, 1, 0])
+  const searched = known
+    .map(({ namespace, ids }) => ({ namespace, flowIds: [...new Set(ids)].sort() }))
+    .sort((a, b) => compareCodeUnits(a.namespace, b.namespace))
+  const found = await api.executionsOf(searched, states, legacy)
+  const uiBase = await api.uiBase()
+  for (const execution of found.sort(byStart)) {
+    if (!states.includes(execution.state)) continue
+    const key = flowKey(execution.namespace, execution.flowId)
+    if (!byFlow.has(key)) byFlow.set(key, [])
+    byFlow
+      .get(key)!
+      .push({ id: execution.id, state: execution.state, url: executionUrl(uiBase, execution) })
+  }
+  return byFlow
+}
+
+function byStart(a: Execution, b: Execution): number {
+  return Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? '') || (a.id < b.id ? -1 : 1)
+}
+
+/**
+ * The values under the rollback-record key of these namespaces, as stored (docs/rollback.md#finishing-a-stopped-rollback):
+ * one listing of keys tells which namespaces hold one (docs/performance.md#where-the-requests-go), and only
+ * those are read; every namespace is read when the listing cannot tell (it failed, or could not be read
+ * whole). A record that cannot be read leaves unknown whether the server is half rolled back: that throws.
+ */
+export async function readRollbackRecords(
+  api: KestraApi & ListingsApi,
+  namespaces: readonly string[]
+): Promise<Map<string, unknown>> {
+  const holding = new Set(await namespacesHoldingRecords(api, namespaces))
+  const values = await Promise.all(
+    namespaces.map(async (namespace) => {
+      if (!holding.has(namespace)) return undefined
+      try {
+        return await api.getKv(namespace, ROLLBACK_RECORD_KEY)
+      } catch (error) {
+        throw new Error(
+          `could not read whether a rollback is unfinished in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`,
+          { cause: error }
+        )
+      }
+    })
+  )
+  const found = new Map<string, unknown>()
+  namespaces.forEach((namespace, i) => {
+    if (values[i] !== undefined) found.set(namespace, values[i])
+  })
+  return found
+}
+
+async function namespacesHoldingRecords(
+  api: KestraApi & ListingsApi,
+  namespaces: readonly string[]
+): Promise<readonly string[]> {
+  try {
+    // A listing that cannot be read whole is an error (docs/kestra.md#paged-listings), never a part.
+    const keys = await liveKvKeys(api, [...namespaces])
+    return namespaces.filter((namespace) => keys[namespace]?.includes(ROLLBACK_RECORD_KEY))
+  } catch {
+    // Read each namespace's record instead: its own failure is the one reported.
+  }
+  return namespaces
 }
