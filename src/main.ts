@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { readRunContext } from './config/context.js'
 import { errorMessage, SettingsFileError } from './model/errors.js'
 import { gitHubPorts } from './github/rest-github.js'
-import { clientForSettings, type KestraClient } from './kestra/client.js'
+import { clientForSettings, settingsTarget, type KestraClient } from './kestra/client.js'
 import { credentialsFrom, maskedValues, type Credentials } from './report/redact/credentials.js'
 import { actionReporter } from './report/action-reporter.js'
 import { OutputEdge } from './report/output-edge.js'
@@ -46,7 +46,7 @@ export async function run(): Promise<void> {
         )
       )
     }
-    edge = new OutputEdge(credentials, publicNames(settings, context, settings))
+    edge = new OutputEdge(credentials, publicNames(settings, context, settingsTarget(settings)))
     // A retry still under way once the run has failed says nothing after the final error.
     kestra = clientForSettings(settings, (message) => {
       if (!ended) log.info(edge.text(message))

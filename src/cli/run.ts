@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { errorMessage } from '../model/errors.js'
-import { clientForSettings, type KestraClient } from '../kestra/client.js'
+import { clientForSettings, settingsTarget, type KestraClient } from '../kestra/client.js'
 import { renderComment } from '../decide/render/report.js'
 import { upsertDeployedSection } from '../decide/render/deployed.js'
 import { countsText, deployTitle, tallyText } from '../decide/render/headline.js'
@@ -115,7 +115,11 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     const settingsFor = (given: CliArgs, log?: (message: string) => void) =>
       cliSettings(given, io.env, io.cwd, { settingsFile: true, log })
     const settings = settingsFor(args, (message) => err(`${message}\n`))
-    if (args.command !== 'validate' && args.command !== UPGRADE_CHECK && !settings.server) {
+    if (
+      args.command !== 'validate' &&
+      args.command !== UPGRADE_CHECK &&
+      !settingsTarget(settings).server
+    ) {
       throw new UsageError(`${args.command} needs the Kestra server: --server URL or KESTRA_URL`)
     }
     // Terraform's apply habit (docs/cli.md#deploy-asks-first): the plan, then `yes` on a terminal.
@@ -127,7 +131,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       runnerTemp: scratch,
       base: args.base
     })
-    edge = new OutputEdge(credentials, publicNames(settings, context, settings))
+    edge = new OutputEdge(credentials, publicNames(settings, context, settingsTarget(settings)))
     const writes = args.command === 'deploy' && !settings.dryRun
     if (writes && !context.sha) {
       throw new UsageError(
@@ -287,7 +291,7 @@ function deployQuestion(plan: Plan, settings: Settings, p: Palette): string {
     deletes.length > 0
       ? `\n${p.red(`It deletes ${deletes.length} resource(s)`)}: ${named.join(', ')}${more}.`
       : ''
-  return `\nDeploy this plan (${countsText(plan.counts)}) to ${inert(settings.server ?? '')}, tenant ${inert(settings.tenant)}?${deleting}\nOnly 'yes' deploys. Enter a value: `
+  return `\nDeploy this plan (${countsText(plan.counts)}) to ${inert(settingsTarget(settings).server ?? '')}, tenant ${inert(settings.tenant)}?${deleting}\nOnly 'yes' deploys. Enter a value: `
 }
 
 async function ask(io: CliIo, question: string): Promise<string> {

@@ -35,10 +35,7 @@ function snapshotOf(model: RepoModel): BaseSnapshot {
   return snapshot
 }
 
-/**
- * Opens the base commit's tree, when the event has a base commit: git lists it in its own process
- * while the work tree loads. Undefined inside when the commit is not in the local history.
- */
+/** The base commit's tree, listed by git while the work tree loads; inside, undefined when git lacks it. */
 export function openBaseTree(
   settings: Settings,
   context: RunContext
@@ -47,10 +44,7 @@ export function openBaseTree(
   return sha ? GitTree.open(context.workspace, sha, settings.root) : undefined
 }
 
-/**
- * The base commit's snapshot, read from its tree (then closed); `current` (the work tree's model,
- * read with the same settings) spares reading the files the change left alone.
- */
+/** The base commit's snapshot; `current` (the work tree's model) spares reading the files the change left alone. */
 export async function readBaseSnapshot(
   borrowing: Promise<SharedTree<GitTree> | undefined>,
   settings: Settings,

@@ -46,11 +46,8 @@ import type { StoredFlowCheck } from '../model/stored-checks.js'
 import type { Target, Work } from '../model/target.js'
 
 /**
- * What every target of a run reads alike, read once (docs/architecture.md#one-read-per-run): the
- * repository as written, its layout, its change, the base commit, the commit's time, the server's
- * version and its verdicts on the flows. A pull request's preview and its plan are two targets of one
- * run: the first gathering starts each of these reads, the next takes the same answers. Made by the
- * run's entry, closed by it when the run ends (the base commit's git process with it).
+ * What every target of a run reads alike, read once (docs/architecture.md#one-read-per-run): a preview and a
+ * plan are two targets; the first starts each read, the next takes its answers. The run's entry closes it.
  */
 export class RunReads {
   layout?: Promise<ChosenLayout>
@@ -64,35 +61,28 @@ export class RunReads {
   secretNames?: Promise<string[]>
   /** What git's index vouches for under root (docs/performance.md#what-a-plan-knows-without-reading). */
   index?: Promise<IndexBlobs | undefined>
-  /** The pull request's sticky comments (none when there is none or they could not be read). */
   comments?: Promise<StickyComment[]>
   borrowBase?: () => Promise<SharedTree<GitTree> | undefined>
   /** Held until the run ends, so that each target borrows the one opening of the base commit. */
   private held?: Promise<SharedTree<GitTree> | undefined>
 
-  /** The base commit's tree, opened once for the run. */
   openBase(settings: Settings, context: RunContext) {
     if (this.borrowBase) return this.borrowBase
     const opening = openBaseTree(settings, context)
     if (!opening) return undefined
-    // Its failure reaches each borrower (the base snapshot holds it as an outcome); this only keeps a
-    // failure before the first borrow from being an unhandled rejection.
+    // Keeps a failure before the first borrow from being unhandled; each borrower gets it as an outcome.
     opening.catch(() => undefined)
     this.borrowBase = shareTree(opening)
     this.held = this.borrowBase().catch(() => undefined)
     return this.borrowBase
   }
 
-  /** The run is over: the base commit's tree is let go. */
   async close(): Promise<void> {
     await (await this.held)?.release()
   }
 }
 
-/**
- * The server's version, asked for once a run when the mode reads the server (every request's address waits on
- * it): a run asks it as early as it can, before the repository is read.
- */
+/** The server's version, asked once a run as early as it can (every request's address waits on it). */
 export function probeServer(
   reads: RunReads,
   { work, kestra }: { work: Work; kestra?: KestraApi }
@@ -109,11 +99,8 @@ export function runLayout(reads: RunReads, settings: Settings, workspace: string
 interface GatherInput {
   settings: Settings
   context: RunContext
-  /** The reads the run's targets share. */
   reads: RunReads
-  /** Where the repository is sent (its work, prefix and the namespaces it also manages). */
   target: Target
-  /** The layout chosen for the run (chooseWorkTreeLayout): the base commit is read as the work tree is. */
   layout: ChosenLayout
   kestra?: KestraApi & ListingsApi
   github?: GitHubPort
@@ -137,9 +124,8 @@ export interface GatherResult {
   /** The namespaces whose marker's stored checks or content facts were not used: no seal of this job vouches for them. */
   unsealed: ReadonlySet<string>
   /**
-   * The repository's flow files as the loading reads them (each after its entry in `reused`), ending with
-   * the loading: they can be checked, and their syntax trees let go of, while the rest is still read. Read
-   * once.
+   * The flow files as the loading reads them (each after its entry in `reused`), read once: they can be checked,
+   * and their syntax trees let go of, while the rest is still read.
    */
   flows: AsyncIterable<FlowFile>
   /**
@@ -160,18 +146,13 @@ export interface Remaining {
   changed: Promise<Outcome<ChangedFiles>>
   state: Promise<Outcome<Snapshot['state']>>
   snapshot: Promise<Outcome<Snapshot>>
-  /**
-   * The base commit's flow files (other than the work tree's) that a plan took from stored checks rather
-   * than parse them: complete once `snapshot` is.
-   */
+  /** Base-commit flow files a plan took from stored checks rather than parse: complete once `snapshot` is. */
   baseReused: ReadonlySet<string>
 }
 
 /**
- * Starts all the reading of a run. Server reads begin as soon as the walk reveals a namespace, server
- * validation batches leave while the repository loads, and git's base commit and the changed files are
- * read in parallel. Every failed read is either an outcome inside the snapshot or thrown where the value
- * is needed; none is dropped.
+ * Starts all the reading of a run: server reads as the walk reveals namespaces, validation batches as flows load,
+ * git's base commit and changed files in parallel. A failed read is an outcome or thrown where used, never dropped.
  */
 export function gather(input: GatherInput): GatherResult {
   const { settings, layout, sending, target } = input
@@ -239,11 +220,10 @@ function startReads(input: GatherInput) {
   const shared = input.reads
   const planning = kestra !== undefined && work.plan
   const probe = probeServer(shared, { work, kestra })
-  // Asked for now, so that git answers while the repository loads.
+  // Git is asked now (commit time, changed files), while the repository loads.
   const committed = planning
     ? (shared.committed ??= commitTime(context.workspace, context.sha))
     : undefined
-  // Asked of git now, while its process costs the least to start and the repository loads.
   const changed = (shared.changed ??= settle(
     detectChangedFiles(context, { workspace: context.workspace, github })
   ))
@@ -318,7 +298,6 @@ function reuseOf(
   })
 }
 
-/** `GatherResult.after`: the reads that wait on the repository, and the whole snapshot. */
 function readRemaining(
   input: GatherInput,
   started: Started,
@@ -451,7 +430,6 @@ class FlowStream implements AsyncIterable<FlowFile> {
 }
 
 interface DetectChangedFilesOptions {
-  /** The git working tree (GITHUB_WORKSPACE). */
   workspace: string
   github?: GitHubPort
 }

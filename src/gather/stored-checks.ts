@@ -38,7 +38,6 @@ export async function validatorIdentity(): Promise<string | undefined> {
   }
 }
 
-/** `src/` when this module is a source file, else the bundle's folder (the parent of `chunks/`). */
 function codeRoot(here: string): string {
   for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) {
     if (basename(dir) === 'src') return dir
@@ -52,16 +51,15 @@ interface ReuseOptions {
   extraNamespaces: readonly string[]
   layout: string
   identity: Promise<string | undefined>
-  /** Told of each flow file whose checks are reused, before the loading hands the flow on. */
   reused(flow: FlowFile, check: StoredFlowCheck): void
   /** Looks up only the namespaces whose reads have begun: nothing more is read for the others. */
   onlyStarted?: boolean
 }
 
 /**
- * A flow file whose every check input is the same as when a deploy stored its checks in its namespace's
- * commit marker (same build, path, expected namespace, layout and bytes) is not parsed: its checks are
- * those stored. Only files of a layout that names their namespace by their place can be looked up.
+ * A flow file whose every check input (build, path, expected namespace, layout, bytes) is as when a deploy stored
+ * its checks in its namespace's marker is not parsed: its checks are those stored. Only layouts that name the
+ * namespace by the file's place can look it up.
  */
 export function reuseStoredChecks(options: ReuseOptions): ReuseFlow {
   const looked = (namespace: string) =>

@@ -37,7 +37,6 @@ export type ListingsApi = Omit<ReturnType<typeof listingsApi>, 'namespacesStarti
 /** Kestra's own record of which flows use which (docs/kestra.md#flow-dependencies). */
 export type DependenciesApi = Pick<KestraServer, 'flowDependencies'>
 
-/** What the core (plan, deploy, server validation) needs from a Kestra server. */
 export type KestraApi = Omit<
   KestraServer,
   | keyof ExecutionsApi

@@ -27,14 +27,13 @@ export interface KestraClientOptions {
 }
 
 export type KestraClient = KestraServer & {
-  /** Requests sent so far (retries included) per `METHOD /route`, for benchmarks. */
+  /** Requests sent so far (retries included) per `METHOD /route`. */
   requestCount(): Record<string, number>
   close(): Promise<void>
 }
 
 export function createKestraClient(options: KestraClientOptions): KestraClient {
-  // Twice the connections of the requests in flight (`concurrency` bounds those): a request that leaves as
-  // another's answer is read finds an idle connection, rather than wait until that one is handed back.
+  // Twice the connections of the requests in flight: one leaving as another's answer is read finds an idle one.
   const dispatcher = options.dispatcher ?? createDispatcher(2 * Math.max(options.concurrency, 1))
   const server = options.server.replace(/\/+$/, '')
   const transport = new Transport({
@@ -66,10 +65,12 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
   }
 }
 
-/**
- * The client a run uses, from its settings; retries are reported through `log`. `which`: the upgrade server
- * (docs/upgrade.md#upgrade-server) is reached the same way.
- */
+/** The Kestra servers the settings name: what a run shows before its clients exist (the one reader of them). */
+export function settingsTarget(settings: Pick<Settings, 'server' | 'upgradeServer'>) {
+  return { server: settings.server, upgradeServer: settings.upgradeServer }
+}
+
+/** The client a run uses; retries are reported through `log`. `which`: docs/upgrade.md#upgrade-server. */
 export function clientForSettings(
   settings: Pick<
     Settings,

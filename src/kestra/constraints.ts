@@ -12,9 +12,8 @@ const JACKSON_CLASS = / \(class [\w.$]+\), not marked as ignorable(?: \([^)]*\))
 const JACKSON_CHAIN = /\s*\(through reference chain: ([^)]*)\)/
 
 /**
- * Splits the `constraints` string of a validate answer (≤ 1.3) into violations. It holds one or
- * more `path: message` items separated by newlines or by ", ", or a parser message (Jackson) whose
- * reference chain gives the path.
+ * Splits a validate answer's `constraints` (≤ 1.3) into violations: `path: message` items separated by newlines
+ * or ", ", or a Jackson message whose reference chain gives the path.
  */
 export function splitConstraints(constraints: string): ServerConstraint[] {
   let text = constraints.trim()
@@ -126,7 +125,6 @@ function shapeOf(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`
 }
 
-/** What a resource without a verdict the action can read waits for, and what to check. */
 const NO_VERDICT_REMEDY =
   'nothing is deployed until the server answers a verdict the action can read: check that the `server` ' +
   "input reaches Kestra itself (not a proxy's or a sign-in page), or set `server-validation: false` to " +
@@ -140,12 +138,10 @@ export function unreadableVerdict(why: string, answer: string): string {
   return `the server's validation answer could not be read (${why}); ${NO_VERDICT_REMEDY}. The answer: ${JSON.stringify(answer)}`
 }
 
-/** The finding text of a resource the server's answer says nothing of. */
 export function missingVerdict(): string {
   return `the server returned no validation result for it; ${NO_VERDICT_REMEDY}`
 }
 
-/** The JSON value of a text, or undefined when it is none. */
 export function parsedJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown

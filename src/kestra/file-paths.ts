@@ -38,9 +38,8 @@ export function storedPath(
 }
 
 /**
- * Stored path → repository path, for the repository's files the server stores under another name, so
- * that both sides compare. Throws, naming the files, when the server cannot store one under its name or
- * would store two as one.
+ * Stored path → repository path for the files the server stores under another name. Throws, naming the files,
+ * when the server cannot store one under its name or would store two as one.
  */
 export function repositoryNames(
   naming: FileNaming,

@@ -22,9 +22,9 @@ const MAX_PAGES = 40
 
 /** A paged `{results, total}` route of Kestra, as one listing reads it (docs/kestra.md#paged-listings). */
 interface PagedListing {
-  /** What is listed, for the errors: "the dashboards listing". */
+  /** For the errors: "the dashboards listing". */
   name: string
-  /** What to do when the listing does not end within its bound. */
+  /** What to do when it does not end within its bound. */
   remedy: string
   path: string
   /** By default the path, a namespace in it as `{namespace}`. */
@@ -34,7 +34,7 @@ interface PagedListing {
   maxPages?: number
   /** The row's identity (an id, a name); rows without one are told apart by their whole JSON. */
   key(row: unknown): string | undefined
-  /** A 404 answer ends the listing with undefined (a route the server lacks). */
+  /** A 404 ends the listing with undefined (a route the server lacks). */
   missing?: boolean
   deadline?: number
 }
@@ -104,7 +104,7 @@ export async function readPages<T>(
 const DEFAULT_PAGES = { size: 100, maxPages: 100 }
 export const LISTED_AT_MOST = DEFAULT_PAGES.size * DEFAULT_PAGES.maxPages
 
-/** A page of a listing: `total` is only checked against, a server may leave it out. */
+/** `total` is only checked against: a server may leave it out. */
 const paged = z.object({
   results: z.array(z.unknown()),
   total: z.number().optional().catch(undefined)
@@ -123,14 +123,12 @@ function where(response: HttpResponse): string {
 }
 
 /**
- * Characters of the names (namespaces, flow ids) one search names, each comma sent as `%2C`: with the
- * route, the other filters (about 450 bytes for the executions search) and room for a tenant and a base
- * path, the request line stays within the 4,096 bytes a Micronaut server accepts by default
+ * Characters of the names one search names, commas sent as `%2C`: with the route, the other filters (about 450
+ * bytes) and room for a tenant and base path, the request line stays within Micronaut's default 4,096 bytes
  * (docs/kestra.md#search-executions).
  */
 export const SEARCHED_NAMES_CHARS = 2500
 
-/** The reads `liveKvKeys` makes, as the `KestraApi` port offers them. */
 interface KvKeyReads {
   info(): Promise<ServerInfo>
   kvKeys(namespaces: readonly string[]): Promise<{ namespace?: string; key: string }[]>
@@ -138,9 +136,8 @@ interface KvKeyReads {
 }
 
 /**
- * The live KV keys of each namespace (docs/kestra.md#kv-listings), never a value: one paged search of them
- * all where its entries name their namespace (1.3 on, the only listing 2.0 keeps); before, and before the
- * search itself (a 404), one listing per namespace.
+ * The live KV keys of each namespace (docs/kestra.md#kv-listings), never a value: one paged search where entries
+ * name their namespace (1.3 on, the only listing 2.0 keeps); before, or on a 404, one listing per namespace.
  */
 export async function liveKvKeys(
   api: KvKeyReads,
@@ -175,17 +172,15 @@ async function searchUnlessMissing(
   }
 }
 
-/** The flows of one namespace whose executions are searched for. */
 export interface FlowGroup {
   namespace: string
   flowIds: readonly string[]
 }
 
 /**
- * The groups packed, in order, into searches that each name at most `SEARCHED_NAMES_CHARS` of namespaces
- * and flow ids (one longer pair alone): a namespace with many flows is split over several, and many
- * namespaces with few flows share one; a group without flow ids names its namespace alone. Namespaces and
- * flow ids hold no comma (their patterns: docs/validation-rules.md).
+ * The groups packed, in order, into searches naming at most `SEARCHED_NAMES_CHARS` of namespaces and flow ids (one
+ * longer pair alone): a namespace's many flows split over several, namespaces with few flows share one; a group
+ * without flow ids names its namespace alone. Names hold no comma (docs/validation-rules.md).
  */
 function searchesOf(groups: readonly FlowGroup[]): { namespaces: string[]; flowIds: string[] }[] {
   const searches: { namespaces: Set<string>; flowIds: Set<string>; chars: number }[] = []
@@ -211,9 +206,8 @@ function searchesOf(groups: readonly FlowGroup[]): { namespaces: string[]; flowI
 }
 
 /**
- * The listings a review reads (docs/caught-at-review.md): secret names and KV keys, never a value, and
- * the executions not finished (docs/kestra.md#secrets, #kv-listings, #search-executions); and the
- * namespaces a preview's removal looks for.
+ * What a review lists (docs/caught-at-review.md): secret names and KV keys, never a value, and executions not
+ * finished (docs/kestra.md#secrets, #kv-listings, #search-executions); and the namespaces a preview's removal seeks.
  */
 export function listingsApi(http: ScopedHttp) {
   const paged = <T>(
@@ -221,7 +215,6 @@ export function listingsApi(http: ScopedHttp) {
     item: (raw: unknown, response: HttpResponse) => T | undefined
   ): Promise<T[]> => readPages(http, { ...listing, size: PAGE, maxPages: MAX_PAGES }, item)
 
-  /** Every page of one executions search of these namespaces, bounded like every listing. */
   const executionSearch = (
     namespaces: readonly string[],
     query: PagedListing['query']
@@ -347,10 +340,7 @@ export function listingsApi(http: ScopedHttp) {
         .flat()
         .filter((name) => typeof name === 'string')
     },
-    /**
-     * `GET P/kv?filters[namespace][IN]=…`, every page: the live keys of these namespaces. Entries name their
-     * namespace from 1.3 only (docs/kestra.md#kv-listings): one without is `namespace: undefined`.
-     */
+    /** `GET P/kv?filters[namespace][IN]=…`: entries name their namespace from 1.3 only (docs/kestra.md#kv-listings). */
     kvKeys: (namespaces: readonly string[]): Promise<{ namespace?: string; key: string }[]> =>
       paged(
         {
@@ -385,9 +375,8 @@ export function listingsApi(http: ScopedHttp) {
       return readJsonArray(response).flatMap((item) => byKey(item) ?? [])
     },
     /**
-     * For removing a preview (docs/environments.md#previews): `GET /namespaces/search`
-     * (docs/kestra.md#namespaces). OSS lists the namespaces of existing flows and their parents (a namespace
-     * holding only files or KV entries is not listed), EE its namespace entities.
+     * For removing a preview (docs/environments.md#previews, docs/kestra.md#namespaces): OSS lists the namespaces of
+     * existing flows and their parents (not one holding only files or KV), EE its namespace entities.
      */
     async namespacesStartingWith(prefix: string): Promise<string[]> {
       const ids = await readPages(
@@ -423,7 +412,6 @@ export function rowIdOf(row: unknown): string | undefined {
 const text = z.string().optional().catch(undefined)
 const label = z.object({ key: z.string(), value: z.string() })
 
-/** An execution as Kestra answers it: one without an id, flow or state is refused. */
 const executionAnswer = z.object({
   id: z.string().min(1),
   namespace: z.string().min(1),
@@ -443,8 +431,8 @@ const executionAnswer = z.object({
 })
 
 /**
- * An `Execution` (or the start's `ExecutionResponse`, which some clients type as an array of one). One
- * without an id, flow or state fails the read: a guard never passes on an answer it cannot read.
+ * An `Execution` (or the start's `ExecutionResponse`, which some clients type as an array of one). One without an
+ * id, flow or state fails the read: a guard never passes on an answer it cannot read.
  */
 export function toExecution(raw: unknown, response: HttpResponse, what = 'the answer'): Execution {
   const read = executionAnswer.safeParse(Array.isArray(raw) ? raw[0] : raw)

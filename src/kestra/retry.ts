@@ -10,7 +10,7 @@ export interface RetryOptions {
 export interface RetryInfo {
   method: string
   path: string
-  /** The attempt that failed (1-based). */
+  /** 1-based. */
   attempt: number
   reason: string
   delayMs: number

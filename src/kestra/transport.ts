@@ -15,10 +15,7 @@ import { utf8Length } from '../model/content.js'
 
 const LOOPBACK = ['localhost', '127.0.0.1', '[::1]']
 
-/**
- * One keep-alive pool for the run. Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY like other tools;
- * loopback addresses never go through the proxy.
- */
+/** One keep-alive pool for the run, honouring HTTPS_PROXY / HTTP_PROXY / NO_PROXY; loopback never proxied. */
 export function createDispatcher(connections: number, env = process.env): Dispatcher {
   const options = { connections, keepAliveTimeout: 10_000 }
   const httpProxy = env.http_proxy ?? env.HTTP_PROXY
@@ -37,19 +34,16 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
 export interface HttpRequest {
   method: Method
-  /** Absolute path on the server, encoded, with its query string. */
+  /** On the server, encoded, with its query string. */
   path: string
-  /** Label for request counting, e.g. `/flows/{namespace}`. */
+  /** For request counting, e.g. `/flows/{namespace}`. */
   route: string
   headers?: Record<string, string>
   /** Buffered so a retry resends the same bytes. */
   body?: Uint8Array | string
   /** Statuses ≥ 400 returned to the caller instead of thrown (e.g. 404 for "absent"). */
   allow?: readonly number[]
-  /**
-   * Epoch ms that bounds the whole request, its retries included: each attempt's timeout is cut to the
-   * time left, no retry waits past it, and none starts after it.
-   */
+  /** Epoch ms bounding the whole request, retries included: each attempt's timeout is cut to it, no retry passes it. */
   deadline?: number
   /** Sent once, never retried: a request that must not take effect twice (the caller resolves a failure). */
   once?: boolean
@@ -61,19 +55,18 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   method: Method
-  /** The path that was requested, with its query string. */
   path: string
   status: number
   headers: Record<string, string | string[] | undefined>
   body: Uint8Array
-  /** How many attempts it took (1 = no retry). */
+  /** 1 = no retry. */
   attempts: number
-  /** The size of the request's body, in bytes (0 without one). */
+  /** The request body's size in bytes. */
   sentBytes: number
 }
 
 interface TransportOptions {
-  /** Base URL of the server without trailing slash (may carry a path). */
+  /** Without trailing slash (may carry a path). */
   server: string
   auth: Auth
   timeoutMs: number
@@ -87,9 +80,8 @@ interface TransportOptions {
 type Attempt = { response: HttpResponse } | { error: unknown; reason: string }
 
 /**
- * Sends requests with auth, a deadline per attempt, bounded concurrency and retries of transient failures.
- * Answers are returned as the server sent them: decisions read real values, and the output edge alone
- * redacts what is shown (docs/security.md).
+ * Sends requests with auth, a deadline per attempt, bounded concurrency and retries of transient failures. Answers
+ * come as sent: decisions read real values, and the output edge alone redacts what is shown (docs/security.md).
  */
 export class Transport {
   private readonly semaphore: Semaphore
@@ -164,8 +156,7 @@ export class Transport {
       ...req.headers
     }
     if (this.authorization) headers.authorization = this.authorization
-    // The deadline covers the whole exchange: an answer that trickles in is a timeout too
-    // (docs/guarantees.md#retries-and-deadlines).
+    // The deadline covers the whole exchange, a trickling answer too (docs/guarantees.md#retries-and-deadlines).
     const { timeoutMs, cut } = this.attemptTimeout(req)
     const deadline = new AbortController()
     const timer = setTimeout(() => deadline.abort(new RequestTimeout(timeoutMs, cut)), timeoutMs)
@@ -229,10 +220,7 @@ export class Transport {
   }
 }
 
-/**
- * A `multipart/form-data` body as undici encodes it (text values' line breaks become CRLF, as browsers
- * send them), buffered so that a retry resends the same bytes.
- */
+/** A `multipart/form-data` body as undici encodes it (CRLF line breaks, as browsers), buffered for retries. */
 export async function formBody(
   parts: readonly (readonly [string, string | Blob, string?])[]
 ): Promise<{ contentType: string; body: Uint8Array }> {
@@ -252,7 +240,6 @@ export function unreadableAnswer(response: HttpResponse, serverMessage: string):
   return new ApiError({ status, method, path, serverMessage })
 }
 
-/** The ApiError for an answer the caller cannot use. */
 export function responseError(response: HttpResponse): ApiError {
   const { message, violations } = parseErrorBody(response.body, `HTTP ${response.status}`)
   return new ApiError({
@@ -296,8 +283,8 @@ function header(response: HttpResponse, name: string): string | undefined {
 export const PREALLOCATED_AT_MOST = 64 * 1024 * 1024
 
 /**
- * The whole answer. With a length announced, each chunk is copied into one buffer as it arrives and
- * dropped: a namespace export is not held twice (chunks plus their concatenation) while it downloads.
+ * The whole answer. With a length announced, each chunk is copied into one buffer as it arrives: an export is
+ * not held twice (chunks plus their concatenation) while it downloads.
  */
 async function readBody(
   body: AsyncIterable<Uint8Array>,

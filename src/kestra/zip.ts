@@ -4,15 +4,13 @@ import { PREALLOCATED_AT_MOST, type HttpResponse, unreadableAnswer } from './tra
 
 /** One file of a zip answer, its bytes read only when asked for. */
 interface ZipEntry {
-  /** Byte length, as the central directory gives it. */
   size: number
   /**
-   * The digest of the entry as the archive stores it (its method and the SHA-256 of its stored bytes): two
-   * entries of one digest hold the same bytes, since inflating is a function of what is inflated
-   * (docs/performance.md#what-a-plan-knows-without-reading).
+   * The entry's method and the SHA-256 of its stored bytes: one digest, the same bytes, since inflating is a function
+   * of what is inflated (docs/performance.md#what-a-plan-knows-without-reading).
    */
   digest(): string
-  /** The bytes: a stored entry's are a view of the answer, a deflated one's are inflated at each call. */
+  /** A stored entry's are a view of the answer, a deflated one's are inflated at each call. */
   bytes(): Uint8Array
 }
 
@@ -23,10 +21,7 @@ export function readZip(response: HttpResponse): Map<string, Uint8Array> {
   return bytes
 }
 
-/**
- * Non-directory entries of a zip answer, by entry name. A broken archive, or an entry whose bytes cannot be
- * inflated to its size, is an ApiError naming the request, whenever it is found.
- */
+/** Non-directory entries of a zip answer, by name; a broken archive or entry is an ApiError naming the request. */
 export function readZipEntries(response: HttpResponse): Map<string, ZipEntry> {
   const unreadable = (error: unknown) =>
     unreadableAnswer(
@@ -106,10 +101,7 @@ function unzip(zip: Uint8Array, unreadable: (error: unknown) => Error): Map<stri
   return entries
 }
 
-/**
- * How many entries the central directory holds and where it starts: the end record's word, or that of the zip64
- * end record when a zip64 locator stands right before it.
- */
+/** The central directory's entry count and start: the end record's, or the zip64 end record's after a locator. */
 function centralDirectory(view: DataView, end: number): { count: number; at: number } {
   const locator = end - 20
   if (locator < 0 || view.getUint32(locator, true) !== ZIP64_LOCATOR) {
@@ -125,10 +117,7 @@ function centralDirectory(view: DataView, end: number): { count: number; at: num
   }
 }
 
-/**
- * An entry's sizes and local header offset. A field at 0xffffffff is in the zip64 extra field, which holds only
- * those, in this order: size, compressed size, local header offset.
- */
+/** An entry's sizes and local header offset; those at 0xffffffff come, in this order, from the zip64 extra field. */
 function entrySizes(
   view: DataView,
   at: number,

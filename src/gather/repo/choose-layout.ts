@@ -23,10 +23,7 @@ interface TopFolder {
   declaresOwnNamespace: boolean
 }
 
-/**
- * docs/layouts.md#auto: the `layout` input, else what `auto` makes of the inputs and the top-level
- * folders.
- */
+/** docs/layouts.md#auto: the `layout` input, else what `auto` makes of the inputs and the top-level folders. */
 export async function chooseLayout(
   settings: ChoiceSettings,
   tree: TreeSource,

@@ -7,7 +7,6 @@ import { EventLoopYielder } from '../../model/concurrency.js'
  * known of the file without reading it.
  */
 export interface IndexBlobs {
-  /** The blob id of the file at `rel` (relative to the folder), when git vouches for its bytes. */
   blobOf(rel: string): string | undefined
 }
 

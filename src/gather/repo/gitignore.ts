@@ -4,14 +4,11 @@
  * are matched by the greedy last-star algorithm, never by a backtracking regular expression.
  */
 
-/** One pattern line of an ignore file. */
 export interface IgnorePattern {
   /** As written, for messages: trailing spaces removed, `!` kept. */
   text: string
-  /** 1-based line in its file. */
   line: number
   negative: boolean
-  /** Written with a trailing `/`: matches folders only. */
   dirOnly: boolean
   /** Holds a `/` before its end: matched against the whole path, else against the last name. */
   anchored: boolean

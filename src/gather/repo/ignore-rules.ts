@@ -6,11 +6,9 @@ export const GIT_IGNORE_FILE = '.gitignore'
 
 /** The rule that leaves a path out: a line of an ignore file, or the rule on names starting with '.'. */
 export interface IgnoreRule {
-  /** The ignore file, relative to root; undefined for the dotfile rule. */
+  /** Relative to root; undefined for the dotfile rule (line 0). */
   file?: string
-  /** 1-based line of the pattern in its file (0 for the dotfile rule). */
   line: number
-  /** The pattern as written. */
   pattern: string
 }
 
@@ -75,9 +73,8 @@ class IgnoreFile {
  */
 export class IgnoreRules {
   /**
-   * Each folder's ignore file once read (undefined: none), or its reading under way. A walk asks about
-   * every folder of every path: waiting on a settled promise for each cost 12,000 paths tens of
-   * milliseconds.
+   * Each folder's ignore file once read (undefined: none), or its reading under way: awaiting a settled promise
+   * for every folder of every path cost 12,000 paths tens of milliseconds.
    */
   private readonly byDir = new Map<
     string,
@@ -105,10 +102,7 @@ export class IgnoreRules {
     return this.verdict(rel, isDir, dotfile ? DOTFILE_RULE : undefined)
   }
 
-  /**
-   * `excludedBy`'s answer when every ignore file on the way is read already (`{ rule }`), undefined when one is
-   * still being read: a walk of thousands of entries waits for nothing most of the time.
-   */
+  /** `excludedBy` without waiting when every ignore file on the way is read (`{ rule }`), else undefined. */
   settledVerdict(
     rel: string,
     isDir: boolean
@@ -147,10 +141,7 @@ export class IgnoreRules {
     }
   }
 
-  /**
-   * What a folder listing shows: whether the folder holds an ignore file that is a regular file. Spares
-   * the walk a probe of every folder it enters.
-   */
+  /** Whether the folder holds an ignore file that is a regular file: spares the walk a probe of each folder. */
   knowListing(dirRel: string, hasRegularIgnoreFile: boolean): void {
     if (this.byDir.has(dirRel)) return
     if (hasRegularIgnoreFile) void this.readRules(dirRel)

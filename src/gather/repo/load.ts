@@ -27,7 +27,6 @@ import { WorkTree } from './work-tree.js'
 import { childOf, type TreeSource } from './tree-source.js'
 import { walkTree, type HiddenEntry, type HiddenFlow, type WalkEntry } from './walk.js'
 
-/** Files read or hashed at once. */
 const CONCURRENCY = 32
 
 /**
@@ -50,33 +49,27 @@ export interface WalkParts {
 }
 
 export interface FlowLocation {
-  /** Relative to the workspace. */
+  /** Relative to the workspace; `rel` to root. */
   file: string
-  /** Relative to root. */
   rel: string
   expectedNamespace?: string
   /** Only a flow document (or another Kestra kind) is parsed; any other YAML is `'not-a-flow'`. */
   ifFlowDocument?: boolean
 }
 
-/**
- * The same file already checked, from its bytes (docs/performance.md#incremental-planning); undefined to
- * parse it.
- */
+/** The same file already checked, from its bytes (docs/performance.md#incremental-planning); undefined to parse it. */
 export interface ReuseFlow {
   (location: Omit<FlowLocation, 'ifFlowDocument'>, bytes: Buffer): Promise<FlowFile | undefined>
   /** Starts reading what the flows a layout places in `namespace` are looked up in. */
   prefetch(namespace: string): void
 }
 
-/** What the files of one entry give the model. */
 interface Discovery {
   flows: FlowFile[]
   files: NamespaceFileEntry[]
   problems: ReadProblem[]
   /** Files of other Kestra kinds (Apps, dashboards…), skipped. */
   otherKinds: { file: string; type: string }[]
-  /** Flow documents that the layout does not read. */
   unmatched: string[]
   /** Flow documents the anywhere layout's search leaves out by a `.gitignore` rule. */
   hidden: HiddenFlow[]
@@ -87,21 +80,13 @@ export interface LoadHooks {
   walk: WalkParts
   /** Called once per managed namespace, as soon as a resource reveals it (the `namespaces` input first). */
   onNamespace?(namespace: string): void
-  /** Called once per flow file, right after it is parsed. */
   onFlow?(flow: FlowFile): void
-  /**
-   * Called once the tree is walked, with the namespace files as they are being read and the count of the
-   * files the layout reads as flows (documents that may turn out not to be flows included).
-   */
+  /** Once the tree is walked: the namespace files as they are read, and how many files the layout reads as flows. */
   onWalked?(walked: { files: LocalFiles; flowFiles: number }): void
-  /**
-   * What the caller already knows of a regular file (same bytes read with the same settings), so it
-   * is not read again; undefined to read it.
-   */
+  /** What the caller knows of a regular file (same bytes, same settings), so it is not read again. */
   known?(rel: string): Pick<Discovery, 'flows' | 'files' | 'problems'> | undefined
-  /** The layout already chosen for the run (every read of a run uses the same); chosen here otherwise. */
+  /** Chosen here unless given (every read of a run uses the same). */
   layout?: ChosenLayout
-  /** A flow file's checks already made, to reuse rather than parse it again. */
   reuseFlow?: ReuseFlow
   /**
    * What is known of the regular files placed in one namespace, so that they are not read
@@ -134,10 +119,7 @@ interface Context {
   readsEveryFlow: boolean
 }
 
-/**
- * Reads the flows and namespace files of `tree` (the work tree, or a commit) as the layout defines
- * them. `settings.root` is the tree's root.
- */
+/** Reads the flows and namespace files of `tree` (the work tree, or a commit; its root `settings.root`). */
 export async function loadRepository(
   tree: TreeSource,
   settings: Settings,
@@ -233,8 +215,7 @@ export async function loadRepository(
       await breather.breathe()
       return take(placed, await loadEntry(placed.entry, placed.placement, context))
     })
-  // What the caller knows already is taken as it is: no read, nor a place among those read, nor a turn of the
-  // event loop each.
+  // What the caller knows already is taken as it is: no read, no place among those read, no event-loop turn.
   const load = async (entries: Placed[]): Promise<Discovery[]> => {
     const known: Discovery[] = []
     const byNamespace = new Map<string, Placed[]>()
@@ -380,7 +361,6 @@ function plainFileNamespace({ entry, placement }: Placed): string | undefined {
   return placement.files[0]!.namespace
 }
 
-/** What `loadEntry` finds of a plain namespace file whose summary is known: its entry, as read. */
 function knownFileDiscovery(
   { entry, placement }: Placed,
   known: KnownFile,
@@ -515,10 +495,7 @@ async function loadEntry(
   return found
 }
 
-/**
- * docs/layouts.md#symbolic-links: a link out of root is refused with a warning naming it, even
- * where nothing reads it.
- */
+/** docs/layouts.md#symbolic-links: a link out of root is refused with a warning naming it, even where unread. */
 function refusedLink(reason: string | undefined): string {
   return (
     `a symbolic link that is never followed${reason ? `: ${reason}` : ''}. Nothing it points to is ` +
@@ -572,7 +549,6 @@ interface Pending {
 class LocalFilesTracker implements LocalFiles {
   private readonly namespaces = new Map<string, Pending>()
 
-  /** `placements`: those of every entry that places namespace files. */
   constructor(placements: readonly Placement[]) {
     for (const placement of placements) {
       for (const namespace of namespacesOf(placement)) {
@@ -592,7 +568,6 @@ class LocalFilesTracker implements LocalFiles {
     return this.namespaces.get(namespace)?.settled ?? Promise.resolve([])
   }
 
-  /** One entry was read (whatever came of it), giving these namespace files. */
   read(placement: Placement, files: readonly NamespaceFileEntry[]): void {
     for (const namespace of namespacesOf(placement)) {
       const pending = this.namespaces.get(namespace)!

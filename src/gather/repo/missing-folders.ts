@@ -63,7 +63,6 @@ export async function missingFolders(
   return problems
 }
 
-/** The error of a `root` that does not exist in the workspace (listed by `workspace`). */
 export async function missingRoot(
   workspace: Lister,
   rootRel: string,

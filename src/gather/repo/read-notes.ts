@@ -4,7 +4,6 @@ import { GIT_IGNORE_FILE, type IgnoreRule } from './ignore-rules.js'
 import { NOTHING_FOUND, type ReadProblem, type RepoModel } from '../../model/repository.js'
 import { childOf } from './tree-source.js'
 
-/** The settings a note speaks of, the layout resolved. */
 type ReadSettings = Pick<Settings, 'root' | 'flowGlobs' | 'namespaceFiles'>
 
 /** At most this many paths are named in a note; the count says the rest. */
@@ -23,10 +22,7 @@ export function otherKindsNotice(skipped: readonly { file: string; type: string 
   }
 }
 
-/**
- * Flow documents under root that the layout does not read, as one warning
- * (docs/layouts.md#what-a-run-says).
- */
+/** Flow documents under root that the layout does not read, as one warning (docs/layouts.md#what-a-run-says). */
 export function unmatchedFlowsWarning(
   files: readonly string[],
   settings: ReadSettings,
@@ -45,8 +41,8 @@ export function unmatchedFlowsWarning(
 }
 
 /**
- * A run that finds no resource at all is an error that says where it looked, and which
- * ignore rules hid the flows it would have read (docs/layouts.md#what-a-run-says).
+ * A run that finds no resource is an error saying where it looked and which ignore rules hid the flows it
+ * would have read (docs/layouts.md#what-a-run-says).
  */
 export function nothingFound(
   model: Pick<RepoModel, 'rootRel' | 'layout'>,
@@ -99,9 +95,7 @@ export function hiddenFlowsWarnings(
 
 interface RuleGroup {
   rule: IgnoreRule
-  /** Relative to root. */
   rels: string[]
-  /** Relative to the workspace. */
   files: string[]
 }
 

@@ -32,7 +32,6 @@ export function shareTree<T extends ClosableTree>(
   }
 }
 
-/** The borrowed tree as a `ClosableTree` whose `close` releases it. */
 export function asClosable<T extends ClosableTree>({ tree, release }: SharedTree<T>): ClosableTree {
   return {
     workspace: tree.workspace,

@@ -49,16 +49,12 @@ import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
 
 /** Exports in flight: each can weigh megabytes. More than 8 at once raised the peak memory, not the speed. */
 const EXPORTS_AT_ONCE = 8
-/**
- * Bytes of exported files held at most while they wait for the repository's files of their namespace (about: the
- * exports in flight come on top). A namespace asked for past it waits until earlier ones are summarised.
- */
+/** Bytes of exported files held at most (about) while they wait for their namespace's repository files. */
 const EXPORTED_BYTES_HELD = 256 * 1024 * 1024
 
 /**
- * Reads the server state of the managed namespaces in bulk; the client bounds the concurrency. A
- * namespace's flows, files (and, for a deploy, its deployed-commit marker) are asked for as soon as the
- * loading repository reveals it, so the answers come while the repository is still being read and checked.
+ * Reads the server state of the managed namespaces in bulk, each namespace's reads leaving as soon as the loading
+ * repository reveals it: the answers come while the repository is still read and checked.
  */
 export class ServerReads {
   private readonly flows = new Map<string, Promise<Outcome<RemoteFlow[]>>>()
@@ -70,12 +66,9 @@ export class ServerReads {
   private readonly facts = new Map<string, Promise<ContentFacts>>()
   /** The namespaces whose marker stores checks or facts that no seal of this job's credentials vouches for. */
   readonly unsealed = new Set<string>()
-  /** The repository's namespace files, as the loading reads them. */
   private readonly localFiles: Promise<LocalFiles>
   private knowLocalFiles!: (files: LocalFiles) => void
-  /** Held while an export is asked for. */
   private readonly exports = new Semaphore(EXPORTS_AT_ONCE)
-  /** Bytes of exported files held until summarised, and the exports waiting for room. */
   private heldBytes = 0
   private readonly waitingForRoom: (() => void)[] = []
 
@@ -84,14 +77,13 @@ export class ServerReads {
     private readonly options: {
       markers: boolean
       /**
-       * Content facts (docs/performance.md#what-a-plan-knows-without-reading): `use` summarises a server file
-       * from its namespace's facts when they know its export entry; `record` keeps each entry's digest, for
-       * the facts a deploy stores. Neither: every file is read and hashed.
+       * Content facts (docs/performance.md#what-a-plan-knows-without-reading): `use` summarises server files from
+       * them; `record` keeps each export entry's digest, for the facts a deploy stores; neither: all read and hashed.
        */
       facts?: 'use' | 'record'
       /**
-       * Tells the stored checks and content facts this action's deploys sealed from what anyone who may write
-       * KV could put there (docs/performance.md#what-kv-can-do-to-it); none: nothing stored is used.
+       * Tells what this action's deploys sealed from what any KV writer could put there
+       * (docs/performance.md#what-kv-can-do-to-it); none: nothing stored is used.
        */
       seal?: MarkerSeal
     }
@@ -100,11 +92,9 @@ export class ServerReads {
   }
 
   /**
-   * Starts the reads of a namespace; a failure surfaces when the namespace's answer is used. Its files
-   * are asked for at once, and summarised once the repository's own of that namespace are read: a file's
-   * bytes are kept only when the repository's differ (only a diff needs them), and the answers wait within
-   * EXPORTED_BYTES_HELD. A deploy's marker read goes first, ahead of the requests queued: the flows looking up
-   * their stored checks in it wait on nothing else.
+   * Starts the reads of a namespace; a failure surfaces where its answer is used. Its files are summarised once the
+   * repository's own are read, keeping bytes only where they differ, within EXPORTED_BYTES_HELD. A deploy's
+   * marker read goes first: the flows looking up their stored checks in it wait on nothing else.
    */
   start(namespace: string): void {
     if (this.flows.has(namespace)) return
@@ -155,10 +145,7 @@ export class ServerReads {
     for (const resume of this.waitingForRoom.splice(0)) resume()
   }
 
-  /**
-   * The flow checks stored in a namespace's commit marker (empty when it holds none or cannot be read:
-   * the flows are then parsed and checked), read with the marker (docs/performance.md#incremental-planning).
-   */
+  /** The flow checks stored in a namespace's marker; none when unreadable (docs/performance.md#incremental-planning). */
   storedChecks(namespace: string): Promise<Map<string, StoredFlowCheck>> {
     let checks = this.checks.get(namespace)
     if (!checks) {
@@ -174,10 +161,7 @@ export class ServerReads {
     return this.flows.has(namespace) ? this.storedChecks(namespace) : Promise.resolve(new Map())
   }
 
-  /**
-   * The content facts a namespace's commit marker holds (none when it holds none or cannot be read: the files
-   * are then read and hashed), read with the marker (docs/performance.md#what-a-plan-knows-without-reading).
-   */
+  /** A namespace marker's content facts; none if unreadable (docs/performance.md#what-a-plan-knows-without-reading). */
   contentFacts(namespace: string): Promise<ContentFacts> {
     if (this.options.facts !== 'use') return Promise.resolve(NO_CONTENT_FACTS)
     let facts = this.facts.get(namespace)
@@ -188,10 +172,7 @@ export class ServerReads {
     return facts
   }
 
-  /**
-   * Queues the read of a namespace's marker now, ahead of the namespace's own reads: the flows and files
-   * that look up what it stores wait on nothing else (docs/performance.md#incremental-planning).
-   */
+  /** Queues the read of a namespace's marker now, ahead of its own reads (docs/performance.md#incremental-planning). */
   prefetchStoredChecks(namespace: string): void {
     void this.storedMarker(namespace)
   }
@@ -218,18 +199,16 @@ export class ServerReads {
     return marker
   }
 
-  /** Where the repository's namespace files come from: the reads of server files may begin. The first word counts. */
+  /** Where the repository's namespace files come from: server files may be read. The first word counts. */
   knowFiles(files: LocalFiles): void {
     this.knowLocalFiles(files)
   }
 
-  /** The server's flows of a namespace (its reads started if they were not). */
   async flowsOf(namespace: string): Promise<RemoteFlow[]> {
     this.start(namespace)
     return valueOf(this.flows.get(namespace)!)
   }
 
-  /** Flows and files of every managed namespace. */
   async state(
     model: Pick<RepoModel, 'managedNamespaces' | 'files'>
   ): Promise<Map<string, ActualNamespace>> {
@@ -266,7 +245,6 @@ export class ServerReads {
   }
 }
 
-/** Content hashes of the namespace's repository files by path. */
 function hashesByPath(entries: readonly NamespaceFileEntry[]): Map<string, Set<string>> {
   const local = new Map<string, Set<string>>()
   for (const entry of entries) {
@@ -284,9 +262,8 @@ function keepUnlessSame(
 }
 
 /**
- * The server's verdict on every well-formed flow. Flows are sent a batch at a time as the repository
- * loads, so most answers are in before it ends. A flow whose aliases expand without bound is already an
- * error locally and is never sent (the server would expand it); decide/ maps the verdicts to lines.
+ * The server's verdict on every well-formed flow, sent a batch at a time as the repository loads. A flow whose
+ * aliases expand without bound is already an error locally and is never sent (the server would expand it).
  */
 export class ServerValidation {
   private readonly waiting: FlowFile[] = []
@@ -306,7 +283,7 @@ export class ServerValidation {
     if (this.waiting.length === 0) this.filling = this.nextBatch()
   }
 
-  /** A flow read from the repository: when fit to send, it goes with the next full batch. */
+  /** A flow read from the repository, when fit to send, goes with the next full batch. */
   add(flow: FlowFile): void {
     if (!fitToSend(flow)) return
     const bytes = utf8Length(flow.source)
@@ -341,11 +318,9 @@ export class ServerValidation {
 }
 
 /**
- * Reads the names that the flows' `secret()` and `kv()` calls need, never a value
- * (docs/caught-at-review.md#secrets-and-kv-keys): OSS secrets in one tenant-wide listing, Enterprise
- * secrets with two listings per namespace (its own, and what it inherits), KV keys in one search of
- * every namespace needed (servers before that search: one listing per namespace). A listing the server
- * cannot give becomes the reason, never a failure of the run and never a finding.
+ * The names the flows' `secret()` and `kv()` calls need, never a value (docs/caught-at-review.md#secrets-and-kv-keys):
+ * OSS secrets tenant-wide, Enterprise ones per namespace (own and inherited), KV keys in one search. A listing the
+ * server cannot give becomes the reason, never a failure of the run nor a finding.
  */
 export async function readNameListings(
   api: KestraApi & ListingsApi,
@@ -416,9 +391,8 @@ function unlistedReason(error: unknown): string {
 }
 
 /**
- * Which targets of `read('…')` and of subflows exist, in the repository or on the server. Managed
- * namespaces are answered from the bulk server state; others with one request per target the repository
- * does not hold. decide/ turns the missing ones into findings.
+ * Which targets of `read('…')` and of subflows exist, in the repository or on the server: managed namespaces from
+ * the bulk state, others with one request per target. decide/ turns the missing ones into findings.
  */
 export async function knownTargets(
   model: RepoModel,
@@ -474,9 +448,8 @@ const NOT_TERMINATED: [state: string, since: [number, number, number]][] = [
 ]
 
 /**
- * The executions not finished of the named flows, per flowKey, oldest first: searches for exactly those
- * flows, read to their end (docs/caught-at-review.md#executions-not-finished). A failed or
- * endless search throws: the caller says so, and the guard refuses.
+ * The executions not finished of the named flows, per flowKey, oldest first, read to their end
+ * (docs/caught-at-review.md#executions-not-finished). A failed or endless search throws: the guard refuses.
  */
 export function readUnfinished(
   api: KestraApi & ListingsApi,
@@ -491,11 +464,9 @@ export function readUnfinished(
 }
 
 /**
- * The review's read (docs/caught-at-review.md#executions-not-finished): the executions not finished of the
- * server flows the plan may update or delete, searched once every namespace's flows are read, the
- * namespaces sharing searches. Such a flow is known before the plan is built: its repository
- * source differs in any byte, or (with `delete`) the repository lacks it, a superset of the plan's updates
- * and deletions. Settles, never rejects: a failure is said in the plan.
+ * The review's read (docs/caught-at-review.md#executions-not-finished): executions not finished of the server flows
+ * whose repository source differs or (with `delete`) is gone, a superset of the plan's updates and deletions,
+ * searched once every namespace's flows are read. Settles, never rejects: a failure is said in the plan.
  */
 export function readUnfinishedOfRewritable(
   api: KestraApi & ListingsApi,
@@ -520,10 +491,7 @@ export function readUnfinishedOfRewritable(
   )
 }
 
-/**
- * The executions not finished of the groups' flows, once every group is known: the searches share
- * namespaces as the request line allows (docs/kestra.md#search-executions).
- */
+/** The executions not finished of the groups' flows, searches sharing namespaces (docs/kestra.md#search-executions). */
 async function searchUnfinished(
   api: KestraApi & ListingsApi,
   groups: readonly Promise<{ namespace: string; ids: readonly string[] }>[]
@@ -557,10 +525,9 @@ function byStart(a: Execution, b: Execution): number {
 }
 
 /**
- * The values under the rollback-record key of these namespaces, as stored (docs/rollback.md#finishing-a-stopped-rollback):
- * one listing of keys tells which namespaces hold one (docs/performance.md#where-the-requests-go), and only
- * those are read; every namespace is read when the listing cannot tell (it failed, or could not be read
- * whole). A record that cannot be read leaves unknown whether the server is half rolled back: that throws.
+ * The rollback records of these namespaces as stored (docs/rollback.md#finishing-a-stopped-rollback): one listing of
+ * keys tells which to read, all when it cannot tell (docs/performance.md#where-the-requests-go). An unreadable
+ * record throws: a half rollback must be known.
  */
 export async function readRollbackRecords(
   api: KestraApi & ListingsApi,
