@@ -1,31 +1,28 @@
 import { resolve } from 'node:path'
 import type { Layout, Settings } from '../../model/settings.js'
 import { chooseLayout } from './choose-layout.js'
-import { IgnoreRules } from './ignore-rules.js'
-import { type ContentSummary, compareCodeUnits, summaryOf } from '../../model/content.js'
+import { GIT_IGNORE_FILE, type IgnoreRule, IgnoreRules } from './ignore-rules.js'
+import { compareCodeUnits, type ContentSummary, summaryOf } from '../../model/content.js'
 import { layoutRules, type LayoutRules, type Placement } from './layout.js'
 import type { LocalFiles } from '../../model/sent-names.js'
 import { flowNamespace, managedNamespaces } from '../../model/managed-namespaces.js'
 import { heldNamespaceIsManaged, NAMESPACE_PATTERN } from '../../model/namespaces.js'
-import type {
-  ChosenLayout,
-  FlowFile,
-  NamespaceFileEntry,
-  ReadProblem,
-  RepoModel
+import {
+  type ChosenLayout,
+  type FlowFile,
+  MISSING_FOLDER,
+  type NamespaceFileEntry,
+  NOTHING_FOUND,
+  type ReadProblem,
+  type RepoModel
 } from '../../model/repository.js'
 import { EventLoopYielder, mapLimit, Semaphore } from '../../model/concurrency.js'
-import {
-  hiddenFlowsWarnings,
-  nothingFound,
-  otherKindsNotice,
-  unmatchedFlowsWarning
-} from './read-notes.js'
 import { SearchScope } from './search-scope.js'
-import { missingFolders, missingRoot } from './missing-folders.js'
 import { WorkTree } from './work-tree.js'
-import { childOf, type TreeSource } from './tree-source.js'
-import { walkTree, type HiddenEntry, type HiddenFlow, type WalkEntry } from './walk.js'
+import { childOf, type TreeEntry, type TreeSource } from './tree-source.js'
+import { type HiddenEntry, type HiddenFlow, type WalkEntry, walkTree } from './walk.js'
+import picomatch from 'picomatch'
+import { nearest } from '../../model/nearest.js'
 
 const CONCURRENCY = 32
 
@@ -579,4 +576,266 @@ class LocalFilesTracker implements LocalFiles {
 
 function namespacesOf(placement: Placement): Set<string> {
   return new Set(placement.files.map((file) => file.namespace))
+}
+
+type ReadSettings = Pick<Settings, 'root' | 'flowGlobs' | 'namespaceFiles'>
+
+/** At most this many paths are named in a note; the count says the rest. */
+const NAMED = 5
+
+/** One notice for the run: YAML files of other Kestra kinds (a top-level `type`) are not flows. */
+function otherKindsNotice(skipped: readonly { file: string; type: string }[]): ReadProblem {
+  const files = [...skipped].sort((a, b) => (a.file < b.file ? -1 : 1))
+  const types = [...new Set(files.map(({ type }) => type))].sort()
+  return {
+    severity: 'notice',
+    file: files[0]!.file,
+    message:
+      `${files.length} YAML file(s) of other Kestra kinds than flows (top-level type: ${types.join(', ')}) ` +
+      `were skipped: ${named(files.map(({ file }) => file))}. The action deploys flows and namespace files only`
+  }
+}
+
+/** Flow documents under root that the layout does not read, as one warning (docs/layouts.md#what-a-run-says). */
+function unmatchedFlowsWarning(
+  files: readonly string[],
+  settings: ReadSettings,
+  layout: Layout
+): ReadProblem {
+  const sorted = [...files].sort()
+  const why =
+    layout === 'custom'
+      ? `are not matched by the flows globs (${settings.flowGlobs.join(', ')}): ${named(sorted)}. Widen the globs`
+      : `are not read by the ${layout} layout: ${named(sorted)}. Move them to ${flowPlaces(settings, layout).join(', ')}`
+  return {
+    severity: 'warning',
+    file: sorted[0]!,
+    message: `${sorted.length} flow file(s) under root ${why}, or set layout: anywhere to read every flow`
+  }
+}
+
+/**
+ * A run that finds no resource is an error saying where it looked and which ignore rules hid the flows it
+ * would have read (docs/layouts.md#what-a-run-says).
+ */
+function nothingFound(
+  model: Pick<RepoModel, 'rootRel' | 'layout'>,
+  settings: ReadSettings,
+  layout: Layout,
+  hidden: readonly HiddenFlow[] = []
+): ReadProblem {
+  const byRule = groupByRule(hidden, model.rootRel)
+  const hiding =
+    byRule.length === 0
+      ? ''
+      : ` Ignore rules hide what it would read: ${byRule
+          .map(({ rule, files }) => `${ruleName(rule, model.rootRel)} hides ${named(files)}`)
+          .join('; ')}. Change the rule to deploy them.`
+  return {
+    severity: 'error',
+    file: model.rootRel || '.',
+    rule: NOTHING_FOUND,
+    message:
+      `No flow or namespace file found: the ${layout} layout (${model.layout.reason}) ` +
+      `looked in ${lookedIn(settings, layout)} under root '${settings.root}'.${hiding} Set namespace (flows/ and files/ ` +
+      'of one namespace), layout (tenant, namespace, anywhere, custom) or root (the folder holding ' +
+      'the flows), or list the namespaces to manage in namespaces'
+  }
+}
+
+/**
+ * docs/layouts.md#what-a-run-says: one warning per ignore rule that hides flow documents the layout
+ * would read (or files a `flows` glob matches), on the rule's line: no run is silent about a flow
+ * it leaves out.
+ */
+function hiddenFlowsWarnings(
+  hidden: readonly HiddenFlow[],
+  settings: ReadSettings,
+  layout: Layout,
+  rootRel: string
+): ReadProblem[] {
+  const what =
+    layout === 'custom'
+      ? `file(s) that the flows globs (${settings.flowGlobs.join(', ')}) match`
+      : `flow document(s) that the ${layout} layout would read`
+  return groupByRule(hidden, rootRel).map(({ rule, rels, files }) => ({
+    severity: 'warning',
+    file: childOf(rootRel, rule.file ?? rels[0]!),
+    ...(rule.line > 0 ? { line: rule.line } : {}),
+    rule: 'ignored-flows',
+    message: `${ruleName(rule, rootRel)} hides ${files.length} ${what}: ${named(files)}. ${ruleFix(rule, rels[0]!)}`
+  }))
+}
+
+interface RuleGroup {
+  rule: IgnoreRule
+  rels: string[]
+  files: string[]
+}
+
+function groupByRule(hidden: readonly HiddenFlow[], rootRel: string): RuleGroup[] {
+  const groups = new Map<string, { rule: IgnoreRule; rels: Set<string> }>()
+  for (const { rel, rule } of hidden) {
+    const key = ruleOrder(rule)
+    const group = groups.get(key) ?? { rule, rels: new Set() }
+    group.rels.add(rel)
+    groups.set(key, group)
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, { rule, rels }]) => {
+      const sorted = [...rels].sort()
+      return { rule, rels: sorted, files: sorted.map((rel) => childOf(rootRel, rel)) }
+    })
+}
+
+function ruleOrder(rule: IgnoreRule): string {
+  return `${rule.file ?? ''}\0${String(rule.line).padStart(9, '0')}\0${rule.pattern}`
+}
+
+function ruleName(rule: IgnoreRule, rootRel: string): string {
+  if (rule.file === undefined) {
+    return "The rule on names starting with '.' (dotfiles and dot-folders are not read unless a .kestraignore negation lists them)"
+  }
+  return `${childOf(rootRel, rule.file)} line ${rule.line} (\`${rule.pattern}\`)`
+}
+
+/** How to read them again, with the first one's top folder (relative to the ignore file) as example. */
+function ruleFix(rule: IgnoreRule, first: string): string {
+  const below = rule.file?.includes('/') ? first.slice(rule.file.lastIndexOf('/') + 1) : first
+  const top = below.split('/')
+  const negation = `!${top[0]}${top.length > 1 ? '/' : ''}`
+  if (rule.file === undefined) {
+    return `To deploy them, add a negation naming them to .kestraignore (e.g. \`${negation}\`)`
+  }
+  if (rule.file.endsWith(GIT_IGNORE_FILE)) {
+    return 'Git ignores these paths, so the search does too: move the flows, or name them with layout: custom and flows globs'
+  }
+  return (
+    `To deploy them, narrow that rule or add a negation after it (e.g. \`${negation}\`); a negation ` +
+    'cannot re-include a file inside an excluded folder, so re-include the folder first'
+  )
+}
+
+function lookedIn(settings: ReadSettings, layout: Layout): string {
+  const files = { tenant: ['<namespace>/files/'], namespace: ['files/'] }[layout as string]
+  const mapped = settings.namespaceFiles.map(({ dir }) => `${dir || '.'}/`)
+  return [...flowPlaces(settings, layout), ...(files ?? []), ...mapped].join(', ')
+}
+
+function flowPlaces(settings: ReadSettings, layout: Layout): readonly string[] {
+  return {
+    tenant: ['<namespace>/flows/'],
+    namespace: ['flows/'],
+    anywhere: ['every folder'],
+    custom: settings.flowGlobs
+  }[layout]
+}
+
+function named(paths: readonly string[]): string {
+  const shown = paths.slice(0, NAMED).join(', ')
+  return paths.length > NAMED ? `${shown} and ${paths.length - NAMED} more` : shown
+}
+
+type Lister = Pick<TreeSource, 'list'>
+
+/**
+ * docs/layouts.md#a-folder-that-does-not-exist: each folder the inputs name under root (a `namespace-files`
+ * line's DIR, a `flows` glob's fixed part, the namespace layout's `flows/` and `files/`) that names nothing is
+ * an error naming it, with the nearest existing folder when one is close: never an empty tree, which would
+ * plan the deletion of what the server holds there.
+ */
+async function missingFolders(
+  tree: Lister,
+  settings: Pick<Settings, 'namespaceFiles' | 'flowGlobs' | 'root'>,
+  layout: Layout,
+  fileOf: (rel: string) => string
+): Promise<ReadProblem[]> {
+  const problems: ReadProblem[] = []
+  const missing = async (rel: string, what: string, after: string) => {
+    const found = await lookUp(tree, rel)
+    if (found.exists) return
+    problems.push({
+      severity: 'error',
+      file: fileOf(rel),
+      rule: MISSING_FOLDER,
+      message: `${what} names '${rel}', which does not exist under root '${settings.root}'${hint(found)}. ${after}`
+    })
+  }
+  for (const mapping of settings.namespaceFiles) {
+    if (mapping.dir === '') continue
+    await missing(
+      mapping.dir,
+      `The namespace-files line '${mapping.dir} -> ${mapping.namespace}${mapping.prefix ? `:${mapping.prefix}` : ''}'`,
+      `Nothing is read for it, and the plan deletes nothing until it names a folder`
+    )
+  }
+  if (layout === 'custom') {
+    for (const glob of settings.flowGlobs) {
+      if (glob.startsWith('!')) continue
+      const base = picomatch.scan(glob.replace(/^\.\//, '')).base
+      if (base === '' || base === '.') continue
+      await missing(base, `The flows glob '${glob}'`, 'Fix the glob')
+    }
+  }
+  if (layout === 'namespace') {
+    const [flows, files] = await Promise.all([lookUp(tree, 'flows'), lookUp(tree, 'files')])
+    if (!flows.exists && !files.exists) {
+      problems.push({
+        severity: 'error',
+        file: fileOf('flows'),
+        rule: MISSING_FOLDER,
+        message:
+          `The namespace layout reads flows/ and files/ under root '${settings.root}', and neither exists` +
+          `${hint(flows)}. Set root to the folder holding them, or choose another layout`
+      })
+    }
+  }
+  return problems
+}
+
+async function missingRoot(workspace: Lister, rootRel: string, root: string): Promise<ReadProblem> {
+  const found = await lookUp(workspace, rootRel)
+  return {
+    severity: 'error',
+    file: rootRel === '' ? '.' : rootRel,
+    rule: MISSING_FOLDER,
+    message: `the root folder '${root}' does not exist in the workspace${hint(found)}; check the root input`
+  }
+}
+
+/** What exists of a path: the whole of it, or the deepest existing folder and the nearest path spelled alike. */
+type Found = { exists: true } | { exists: false; deepest: string; nearest?: string }
+
+/**
+ * Looks `rel` up segment by segment: where a segment is missing, the folder's entry nearest to it is taken
+ * (a typo), and the rest looked up below it.
+ */
+async function lookUp(tree: Lister, rel: string): Promise<Found> {
+  const segments = rel.split('/').filter((s) => s !== '' && s !== '.')
+  let at = ''
+  let spelled = ''
+  let exact = true
+  let deepest = ''
+  for (const segment of segments) {
+    const entries = await tree.list(spelled).catch((): TreeEntry[] => [])
+    const names = entries.map((entry) => entry.name)
+    if (exact && names.includes(segment)) {
+      at = childOf(at, segment)
+      spelled = at
+      deepest = at
+      continue
+    }
+    exact = false
+    const name = names.includes(segment) ? segment : nearest(segment, names)
+    if (name === undefined) return { exists: false, deepest }
+    spelled = childOf(spelled, name)
+  }
+  return exact ? { exists: true } : { exists: false, deepest, nearest: spelled }
+}
+
+function hint(found: Found): string {
+  if (found.exists) return ''
+  if (found.nearest !== undefined) return ` (did you mean '${found.nearest}'?)`
+  return found.deepest === '' ? '' : ` (the deepest folder that exists is '${found.deepest}')`
 }
