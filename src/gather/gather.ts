@@ -13,8 +13,13 @@ import {
 } from '../model/repository.js'
 import { EventLoopYielder } from '../model/concurrency.js'
 import { commitTime, type GitTree } from './repo/git-tree.js'
-import { openBaseTree, readBaseSnapshot } from './base-snapshot.js'
-import { asClosable, shareTree, type SharedTree } from './repo/shared-tree.js'
+import {
+  asClosable,
+  openBaseTree,
+  readBaseSnapshot,
+  shareTree,
+  type SharedTree
+} from './base-snapshot.js'
 import { chooseWorkTreeLayout } from './repo/choose-layout.js'
 import { loadRepository, type WalkParts } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
@@ -440,10 +445,9 @@ const ZERO_SHA = /^0+$/
 const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list'
 
 /**
- * Which files a PR or push changed (docs/modes.md#changed-files): from the local git history when it
- * holds both commits, else from the GitHub API, else "everything" with the reason. Git runs through
- * execFile with argument arrays and only ever receives validated commit ids; paths are read
- * NUL-separated.
+ * Which files a PR or push changed (docs/modes.md#changed-files): from local git history when it holds both
+ * commits, else the GitHub API, else "everything" with the reason. Git gets argument arrays and validated commit
+ * ids only; paths are read NUL-separated.
  */
 export async function detectChangedFiles(
   context: RunContext,
@@ -524,9 +528,8 @@ async function pushChanges(
 }
 
 /**
- * The files git lists as changed between two commits; when it cannot, why: `problem` when git failed with both
- * commits at hand, none when one of them is missing. The commits are looked for only after a failure: the
- * usual run starts one git process.
+ * The files git lists as changed between two commits; else `problem` when git failed with both at hand, none when
+ * one is missing (looked for only after a failure: the usual run starts one git process).
  */
 async function changedInGit(
   workspace: string,

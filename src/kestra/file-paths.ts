@@ -3,12 +3,9 @@ import { ActionError } from '../model/errors.js'
 import { parseVersion } from './api-version.js'
 
 /**
- * How a server turns a namespace file path into the one it stores. Kestra 0.19 → 0.x
- * pass the path through `URLEncoder` and read it back with `URI.getPath()`: every escape is undone except
- * a space, stored as '+' (NamespaceFileController `new URI(URLEncoder.encode(path))`). The result then goes
- * through `URI.create`, where '?' or '#' cut the name, '%' starts an escape and some characters are refused;
- * 0.13 → 0.18 bind the path as a URI directly, which refuses a space too. 1.x keeps every name.
- * See docs/kestra.md#namespace-file-names.
+ * How a server stores a namespace file path (docs/kestra.md#namespace-file-names). 0.19 → 0.x: `URLEncoder` then
+ * `URI.getPath()` undo every escape but a space, stored as '+' (NamespaceFileController), and `URI.create` cuts at
+ * '?' or '#', reads '%' as an escape and refuses some characters; 0.13 → 0.18 bind a URI, refusing a space too.
  */
 type FileNaming = 'exact' | 'space-as-plus' | 'uri'
 

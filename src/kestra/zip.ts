@@ -51,11 +51,10 @@ const DEFLATED = 8
 const MIN_CHUNK = constants.Z_MIN_CHUNK
 
 /**
- * Reads the central directory, zip64 included (Java's `ZipOutputStream` writes it from 65,535 entries on, and
- * for sizes and offsets of 4 GiB): stored entries are views into the answer (no copy: a namespace export can
- * weigh hundreds of megabytes) and deflated ones are inflated natively when their bytes are asked for. Entries go
- * into a Map, so that no name (`__proto__` included) is lost. An encrypted entry or another method is refused:
- * Kestra writes neither.
+ * Reads the central directory, zip64 included (Java writes it from 65,535 entries, or sizes and offsets of 4 GiB):
+ * stored entries are views into the answer (an export can weigh hundreds of megabytes), deflated ones inflated
+ * when asked for. A Map keeps every name (`__proto__` too). Encryption or another method is refused: Kestra
+ * writes neither.
  */
 function unzip(zip: Uint8Array, unreadable: (error: unknown) => Error): Map<string, ZipEntry> {
   const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength)
@@ -159,10 +158,9 @@ function zip64Fields(
 }
 
 /**
- * A deflated entry's bytes (Kestra deflates every entry), as a plain view over what zlib returns, not a copy.
- * zlib writes into a buffer of the size the central directory gives, not one of 16 kB per entry (an export
- * of 10,000 small files would leave 160 MB for the collector), and stops past that size. That size is the
- * answer's word: as for a body, no more than PREALLOCATED_AT_MOST is set aside before bytes really come.
+ * A deflated entry's bytes, a view over zlib's output: zlib writes into a buffer of the central directory's size,
+ * not 16 kB per entry (10,000 small files would leave 160 MB to collect), and stops past it; as for a body, no more
+ * than PREALLOCATED_AT_MOST is set aside on the answer's word.
  */
 function inflated(data: Uint8Array, size: number): Uint8Array {
   const stored = storedBlocks(data, size)

@@ -740,10 +740,9 @@ function named(paths: readonly string[]): string {
 type Lister = Pick<TreeSource, 'list'>
 
 /**
- * docs/layouts.md#a-folder-that-does-not-exist: each folder the inputs name under root (a `namespace-files`
- * line's DIR, a `flows` glob's fixed part, the namespace layout's `flows/` and `files/`) that names nothing is
- * an error naming it, with the nearest existing folder when one is close: never an empty tree, which would
- * plan the deletion of what the server holds there.
+ * docs/layouts.md#a-folder-that-does-not-exist: a folder the inputs name under root (a `namespace-files` DIR, a
+ * `flows` glob's fixed part, the namespace layout's `flows/` and `files/`) that is missing is an error naming it and
+ * the nearest existing folder: never an empty tree, which would plan deleting what the server holds there.
  */
 async function missingFolders(
   tree: Lister,
