@@ -156,7 +156,6 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
   return groups
 }
 
-/** A borrowed tree: read it, then `release` it (once). */
 export interface SharedTree<T> {
   tree: T
   release(): Promise<void>

@@ -27,7 +27,6 @@ export interface KestraClientOptions {
 }
 
 export type KestraClient = KestraServer & {
-  /** Requests sent so far (retries included) per `METHOD /route`. */
   requestCount(): Record<string, number>
   close(): Promise<void>
 }

@@ -54,7 +54,6 @@ function flowProperty(item: string): string | undefined {
   )?.[1]
 }
 
-/** `io.kestra…Flow["tasks"]->java.util.ArrayList[0]->…Log["format"]` → `tasks[0].format`. */
 export function pathFromReferenceChain(chain: string): string | undefined {
   let path = ''
   for (const match of chain.matchAll(/\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]/g)) {

@@ -30,7 +30,6 @@ export function dashboardsApi(http: ScopedHttp) {
     route: '/dashboards/{id}'
   })
   return {
-    /** Undefined when the server has no dashboards API (a 404 route miss). */
     listDashboards: (): Promise<RemoteDashboard[] | undefined> =>
       readPages(
         http,
@@ -135,7 +134,6 @@ export function dashboardFields(value: Record<string, unknown>): string {
   return stringify(fields)
 }
 
-/** The fields of a dashboard's YAML as compared (`dashboardFields`); undefined when it is no mapping. */
 export function sourceFields(source: string): string | undefined {
   try {
     const mapping = z.record(z.string(), z.unknown()).safeParse(parse(source)).data

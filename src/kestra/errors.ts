@@ -9,12 +9,11 @@ const REMEDIATION: Record<number, string> = {
 }
 
 interface ApiErrorDetails {
-  /** Undefined when no answer came (connection refused, reset, timeout). */
+  /** Undefined when no answer came. */
   status: number | undefined
   method: string
-  /** With its query string; never holds credentials. */
   path: string
-  /** What the server said (`message` ?? `detail` ?? `title`), or why the request failed. */
+  /** What the server said, or why the request failed. */
   serverMessage: string
   violations?: ServerConstraint[]
   /** A write whose answer was lost: applied or not (docs/rollback.md#writes-whose-answer-was-lost). */
@@ -37,7 +36,6 @@ export function bodyRefused(bytes: number): string {
   return `the server, or a proxy in front of it, refused a body of ${bytes.toLocaleString('en-US')} bytes as too large`
 }
 
-/** A request to Kestra failed. The message names the request, the server's answer and what to check. */
 export class ApiError extends ActionError {
   override name = 'ApiError'
   readonly status: number | undefined
@@ -69,7 +67,6 @@ export function isOutcomeUnknown(error: unknown): boolean {
   return error instanceof ApiError && error.outcomeUnknown
 }
 
-/** What a failed write's error adds to its result: its answer lost, or its body refused as too large. */
 export function failureMarks(
   error: unknown
 ): Pick<ResourceResult, 'outcomeUnknown' | 'bodyRefused'> {
@@ -145,7 +142,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** An error answer's fields; one of another type counts as absent. */
 const optionalText = z.unknown().optional()
 const violationList = z.array(z.unknown()).optional().catch(undefined)
 const errorAnswer = z.object({

@@ -7,7 +7,6 @@ import { pathSegment } from '../model/path-segment.js'
 
 /** Results asked for by a label search: a run's labels match a handful of executions at most. */
 const SEARCH_PAGE = 25
-/** Pages a label search reads at most. */
 const SEARCH_PAGES = 20
 
 /** `POST …/executions/{namespace}/{id}`, `GET …/executions/{id}`, `GET …/search` (docs/kestra.md#executions). */
@@ -90,7 +89,6 @@ export function executionsApi(http: ScopedHttp) {
   }
 }
 
-/** `filters[field][OP]=value`; labels as `filters[labels][EQUALS][key]=value`, all of them required. */
 function queryFilters(query: ExecutionQuery): Record<string, string> {
   return {
     'filters[namespace][EQUALS]': query.namespace,

@@ -18,7 +18,6 @@ export function fileNaming(info: Pick<ServerInfo, 'version'>): FileNaming {
 /** Characters a pre-1.0 server cannot keep in a name, besides the space on 0.13 → 0.18. */
 const UNSTORABLE = /[?#%"<>\\^`{|}[\]]|[^\P{Z} ]|\p{Cc}/u
 
-/** The stored path of `path`, or why the server cannot store it under that name. */
 export function storedPath(
   naming: FileNaming,
   path: string

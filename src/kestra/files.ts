@@ -15,7 +15,6 @@ const FLOWS_FOLDER = '_flows'
 const MAX_WALK_ENTRIES = 10_000
 const MAX_WALK_DEPTH = 64
 
-/** An entry of `GET /namespaces/{ns}/files/directory`; one without a name is left out. */
 const directoryEntry = z.object({ fileName: z.string(), type: z.unknown().optional() })
 
 /** `P/namespaces/{ns}/files` (docs/kestra.md). */

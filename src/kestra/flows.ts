@@ -30,7 +30,6 @@ type Sources = Map<string, string> | undefined
 export function flowsApi(http: ScopedHttp) {
   /** Set once `POST /flows/export/by-ids` answered 405 (a proxy or server without that route). */
   let exportMissing = false
-  /** The export being filled, sent once it is full or no namespace listing is under way. */
   let batch: ExportBatch | undefined
   let listingsUnderWay = 0
   const one = (namespace: string, id: string) => ({
@@ -295,7 +294,6 @@ const flowAnswer = z.object({
   updated: z.string().optional().catch(undefined)
 })
 
-/** `GET /flows/{ns}/{id}/dependencies`: nodes by uid, and the edges between them. */
 const topology = z.object({
   nodes: z.array(z.unknown()).catch([]),
   edges: z.array(z.unknown()).catch([])

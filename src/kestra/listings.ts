@@ -24,7 +24,6 @@ const MAX_PAGES = 40
 interface PagedListing {
   /** For the errors: "the dashboards listing". */
   name: string
-  /** What to do when it does not end within its bound. */
   remedy: string
   path: string
   /** By default the path, a namespace in it as `{namespace}`. */
@@ -115,7 +114,6 @@ export class ListingError extends ActionError {
   override name = 'ListingError'
 }
 
-/** A listing still full after its bound of pages. */
 class UnendedListingError extends ListingError {}
 
 function where(response: HttpResponse): string {
@@ -404,7 +402,6 @@ function byKey(row: unknown): string | undefined {
 }
 
 const rowId = z.object({ id: z.string() })
-/** A row's id: what pages are told apart by. */
 export function rowIdOf(row: unknown): string | undefined {
   return rowId.safeParse(row).data?.id
 }

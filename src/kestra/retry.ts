@@ -10,7 +10,6 @@ export interface RetryOptions {
 export interface RetryInfo {
   method: string
   path: string
-  /** 1-based. */
   attempt: number
   reason: string
   delayMs: number

@@ -59,14 +59,11 @@ export interface HttpResponse {
   status: number
   headers: Record<string, string | string[] | undefined>
   body: Uint8Array
-  /** 1 = no retry. */
   attempts: number
-  /** The request body's size in bytes. */
   sentBytes: number
 }
 
 interface TransportOptions {
-  /** Without trailing slash (may carry a path). */
   server: string
   auth: Auth
   timeoutMs: number

@@ -51,7 +51,6 @@ export class FillingBatch {
     )
   }
 
-  /** Full: not even an empty source would fit. */
   get full(): boolean {
     return !this.fits(0)
   }

@@ -2,7 +2,6 @@ import { hash } from 'node:crypto'
 import { constants, inflateRawSync } from 'node:zlib'
 import { PREALLOCATED_AT_MOST, type HttpResponse, unreadableAnswer } from './transport.js'
 
-/** One file of a zip answer, its bytes read only when asked for. */
 interface ZipEntry {
   size: number
   /**
@@ -14,7 +13,6 @@ interface ZipEntry {
   bytes(): Uint8Array
 }
 
-/** Non-directory entries of a zip answer, by entry name, their bytes read at once. */
 export function readZip(response: HttpResponse): Map<string, Uint8Array> {
   const bytes = new Map<string, Uint8Array>()
   for (const [name, entry] of readZipEntries(response)) bytes.set(name, entry.bytes())

@@ -97,7 +97,6 @@ async function findFileFolders(
     .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0))
 }
 
-/** The namespace each flow document among `rels` declares, read as text. */
 async function declaredNamespaces(
   tree: TreeSource,
   rels: readonly string[],

@@ -99,7 +99,6 @@ export function git(
   })
 }
 
-/** Git's standard output for `input` written to its standard input, NUL-separated; undefined when it fails. */
 function gitWithInput(
   cwd: string,
   args: readonly string[],

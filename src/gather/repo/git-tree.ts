@@ -38,9 +38,7 @@ export class GitTree implements TreeSource {
     readonly workspace: string,
     readonly rootRel: string,
     readonly blobs: ReadonlyMap<string, TreeBlob>,
-    /** Each folder's entries, by path relative to root ('' is root). */
     private readonly folders: ReadonlyMap<string, TreeEntry[]>,
-    /** How the work tree differs from the commit under root (undefined when git cannot tell). */
     readonly workTreeChanges: WorktreeChanges | undefined
   ) {}
 
@@ -81,7 +79,6 @@ export class GitTree implements TreeSource {
     return summaryOf(await this.read(rel))
   }
 
-  /** A commit's file is its blob: its bytes are read from git's object store as they are. */
   async blob(rel: string): Promise<string | undefined> {
     const blob = this.blobs.get(rel)
     return blob?.kind === 'file' ? blob.oid : undefined

@@ -32,7 +32,6 @@ function isDotName(rel: string): boolean {
 /** `.kestraignore` leaves out names starting with '.' unless a negation re-includes them. */
 const DOTFILE_RULE: IgnoreRule = { line: 0, pattern: '.*' }
 
-/** One ignore file: its patterns, and what they said of the folders already asked about. */
 class IgnoreFile {
   private readonly folders = new Map<string, Verdict>()
 
@@ -122,7 +121,6 @@ export class IgnoreRules {
     }
   }
 
-  /** What the ignore files say of one entry, `excluded` being the verdict when none speaks of it. */
   private async verdict(
     rel: string,
     isDir: boolean,
@@ -198,7 +196,6 @@ interface IgnorePattern {
   names?: NameToken[]
 }
 
-/** What the last pattern that speaks of a path says of it. */
 interface Verdict {
   ignored: boolean
   unignored: boolean
@@ -233,7 +230,6 @@ const POSIX_CLASSES: Record<string, RegExp> = {
   xdigit: /[0-9A-Fa-f]/
 }
 
-/** The patterns of an ignore file's text; blank lines and `#` comments skipped. */
 export function parseIgnoreFile(text: string): IgnorePattern[] {
   const patterns: IgnorePattern[] = []
   text.split('\n').forEach((raw, index) => {
@@ -388,7 +384,6 @@ export function testPath(
   return verdictOf(lastMatch(patterns, names, isDir, meter))
 }
 
-/** What the last pattern matching `rel` itself says, its folders not considered. */
 function ownVerdict(
   patterns: readonly IgnorePattern[],
   rel: string,
@@ -415,7 +410,6 @@ function lastMatch(
   return undefined
 }
 
-/** Whether one pattern matches the path given as names (the path itself, not its folders). */
 function patternMatches(
   pattern: IgnorePattern,
   names: readonly string[],

@@ -20,7 +20,6 @@ export interface LayoutRules {
   fileFoldersOf(namespace: string): string[]
 }
 
-/** A folder segment: a literal name, or any name that is a namespace (tenant layout). */
 type Segment = string | RegExp
 
 interface FileArea {

@@ -32,14 +32,14 @@ const CONCURRENCY = 32
  * (`GatherKind.walk`): gather/ never names a kind.
  */
 export interface WalkParts {
-  /** Flows: reads the file at `path` (the entry or a link's target) placed as a flow. */
+  /** Reads the file at `path` (the entry or a link's target) placed as a flow. */
   readFlow(
     tree: TreeSource,
     path: string,
     location: FlowLocation,
     reuse?: ReuseFlow
   ): Promise<FlowFile | ReadProblem | 'not-a-flow'>
-  /** Flows: whether a file is a YAML file holding a flow document (what a search finds). */
+  /** Whether a file is a YAML file holding a flow document (what a search finds). */
   isFlowDocument(tree: TreeSource, rel: string): Promise<boolean>
   /** Namespace files: the bytes to upload of a file the walk read (refused where they must not be read). */
   readFileBytes(entry: NamespaceFileEntry): Promise<Uint8Array>
@@ -65,7 +65,6 @@ interface Discovery {
   flows: FlowFile[]
   files: NamespaceFileEntry[]
   problems: ReadProblem[]
-  /** Files of other Kestra kinds (Apps, dashboards…), skipped. */
   otherKinds: { file: string; type: string }[]
   unmatched: string[]
   /** Flow documents the anywhere layout's search leaves out by a `.gitignore` rule. */
@@ -93,7 +92,6 @@ export interface LoadHooks {
   knownFiles?(namespace: string): Promise<(rel: string) => KnownFile | undefined>
 }
 
-/** A file's summary as known without reading it, and the git blob its bytes are. */
 interface KnownFile {
   summary: ContentSummary
   blob: string
@@ -116,7 +114,6 @@ interface Context {
   readsEveryFlow: boolean
 }
 
-/** Reads the flows and namespace files of `tree` (the work tree, or a commit; its root `settings.root`). */
 export async function loadRepository(
   tree: TreeSource,
   settings: Settings,
@@ -352,7 +349,6 @@ async function hiddenFlows(
   return found
 }
 
-/** The namespace of a regular file that the layout places in one namespace only, and not as a flow. */
 function plainFileNamespace({ entry, placement }: Placed): string | undefined {
   if (entry.kind !== 'file' || placement.flow || placement.files.length !== 1) return undefined
   return placement.files[0]!.namespace
@@ -409,7 +405,6 @@ async function loadEntry(
     if (wanted) problem('warning', 'not a regular file; skipped')
     return found
   }
-  // The file read: the entry itself, or a link's target.
   let source = { rel: entry.rel, bytesPath: tree.bytesPath(entry.rel) }
   if (entry.kind === 'symlink') {
     const target = await tree.resolveLink(entry.rel, context.rules)
@@ -583,7 +578,6 @@ type ReadSettings = Pick<Settings, 'root' | 'flowGlobs' | 'namespaceFiles'>
 /** At most this many paths are named in a note; the count says the rest. */
 const NAMED = 5
 
-/** One notice for the run: YAML files of other Kestra kinds (a top-level `type`) are not flows. */
 function otherKindsNotice(skipped: readonly { file: string; type: string }[]): ReadProblem {
   const files = [...skipped].sort((a, b) => (a.file < b.file ? -1 : 1))
   const types = [...new Set(files.map(({ type }) => type))].sort()
@@ -803,7 +797,6 @@ async function missingRoot(workspace: Lister, rootRel: string, root: string): Pr
   }
 }
 
-/** What exists of a path: the whole of it, or the deepest existing folder and the nearest path spelled alike. */
 type Found = { exists: true } | { exists: false; deepest: string; nearest?: string }
 
 /**

@@ -7,7 +7,6 @@ export interface TreeEntry {
   kind: EntryKind
 }
 
-/** What a symbolic link under root leads to, decided without reading anything outside root. */
 export type LinkTarget =
   | { kind: 'file'; target: string; bytesPath: string }
   | { kind: 'folder'; escapes: boolean; reason?: string }
@@ -23,12 +22,10 @@ export interface TreeSource {
   /** '' when root is the workspace. */
   readonly rootRel: string
   hasRoot(): Promise<boolean>
-  /** Rejects when the folder cannot be listed. */
   list(dirRel: string): Promise<TreeEntry[]>
   /** Links not followed; undefined when nothing is there. */
   kind(rel: string): Promise<EntryKind | undefined>
   read(rel: string): Promise<Buffer>
-  /** Read once, as a stream when large. */
   summarise(rel: string): Promise<ContentSummary>
   /** The git blob of a file's bytes, vouched for unread (docs/performance.md#what-a-plan-knows-without-reading). */
   blob(rel: string): Promise<string | undefined>

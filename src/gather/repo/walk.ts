@@ -7,7 +7,6 @@ export interface WalkEntry {
   kind: 'file' | 'symlink' | 'other'
 }
 
-/** A file or folder an ignore rule leaves out, and that rule. */
 export interface HiddenEntry {
   rel: string
   isDir: boolean
@@ -38,7 +37,6 @@ interface WalkOptions {
   from?: string
 }
 
-/** Lists the files under a folder that are not excluded; symbolic links are listed, never entered. */
 export async function walkTree(options: WalkOptions): Promise<WalkResult> {
   const result: WalkResult = { entries: [], unreadable: [], hidden: [] }
   await walkFolder(options.from ?? '', options, result)

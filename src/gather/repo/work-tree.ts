@@ -136,7 +136,6 @@ function lstatOrUndefined(path: string): Stats | undefined {
   }
 }
 
-/** Why a link whose real target is `target` (relative to root's real path) is never followed. */
 async function escapeReason(target: string, rules: IgnoreRules): Promise<string | undefined> {
   if (target === '') return 'it points to the root folder itself'
   if (target === '..' || target.startsWith(`..${sep}`) || isAbsolute(target)) {
@@ -193,7 +192,6 @@ async function summariseContent(absPath: string): Promise<ContentSummary> {
   }
 }
 
-/** `summaryOf` of a large file opened as `fd` (left open), chunk by chunk. */
 async function summariseStream(fd: number): Promise<ContentSummary> {
   const hash = createHash('sha256')
   const decoder = new TextDecoder('utf-8', { fatal: true })

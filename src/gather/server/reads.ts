@@ -129,7 +129,6 @@ export class ServerReads {
     this.files.set(namespace, settle(files))
   }
 
-  /** A namespace's exported files, asked for once the files held leave room; their bytes count as held. */
   private async exported(namespace: string): Promise<{ files: RemoteFile[]; bytes: number }> {
     while (this.heldBytes >= EXPORTED_BYTES_HELD) {
       await new Promise<void>((resume) => this.waitingForRoom.push(resume))
@@ -199,7 +198,7 @@ export class ServerReads {
     return marker
   }
 
-  /** Where the repository's namespace files come from: server files may be read. The first word counts. */
+  /** Where the repository's namespace files come from (the first word counts): server files may be read. */
   knowFiles(files: LocalFiles): void {
     this.knowLocalFiles(files)
   }
@@ -228,7 +227,6 @@ export class ServerReads {
     return new Map(entries)
   }
 
-  /** The deployed-commit markers of these namespaces (read early when started with `markers`). */
   async markersOf(namespaces: readonly string[]): Promise<EarlyMarkers> {
     const sorted = [...namespaces].sort()
     const readings = sorted.map(
@@ -254,7 +252,6 @@ function hashesByPath(entries: readonly NamespaceFileEntry[]): Map<string, Set<s
   return local
 }
 
-/** The keep rule of the plan: a file's bytes stay unless the repository holds exactly these. */
 function keepUnlessSame(
   local: ReadonlySet<string> | undefined
 ): (summary: ContentSummary) => boolean {
@@ -283,7 +280,6 @@ export class ServerValidation {
     if (this.waiting.length === 0) this.filling = this.nextBatch()
   }
 
-  /** A flow read from the repository, when fit to send, goes with the next full batch. */
   add(flow: FlowFile): void {
     if (!fitToSend(flow)) return
     const bytes = utf8Length(flow.source)
