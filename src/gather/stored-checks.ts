@@ -1,3 +1,4 @@
+import type { WalkRead } from './kind.js'
 import { readdir, readFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -109,10 +110,7 @@ export function reuseStoredChecks(options: ReuseOptions): ReuseFlow {
  */
 export function checksToStore(
   flows: readonly FlowFile[],
-  checks: ReadonlyMap<
-    FlowFile,
-    Omit<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
-  >,
+  checks: WalkRead['checks'],
   options: Omit<ReuseOptions, 'reads' | 'identity' | 'reused' | 'onlyStarted'> & {
     identity: string
   }
