@@ -27,7 +27,7 @@ interface ApiErrorDetails {
 const NO_CREDENTIALS =
   'the server asks for credentials and none were given: set username and password, or api-token'
 
-/** Kestra takes 10 GB: a body refused as too large met a proxy's limit (docs/kestra.md#validation-behind-a-proxy). */
+/** Kestra takes 10 GB: a body refused as too large nearly always met a proxy's 1 MiB (docs/kestra.md#validation-behind-a-proxy). */
 export const BODY_LIMIT_REMEDY =
   "raise the proxy's request body limit (nginx: `client_max_body_size`; ingress-nginx: the " +
   '`nginx.ingress.kubernetes.io/proxy-body-size` annotation)'

@@ -9,7 +9,7 @@ import { pathSegment } from '../model/path-segment.js'
 const SEARCH_PAGE = 25
 const SEARCH_PAGES = 20
 
-/** `POST …/executions/{namespace}/{id}`, `GET …/executions/{id}`, `GET …/search` (docs/kestra.md#executions). */
+/** `POST …/executions/{namespace}/{id}`, `GET …/executions/{id}` and `…/search` (docs/kestra.md#executions). */
 export function executionsApi(http: ScopedHttp) {
   return {
     /**
