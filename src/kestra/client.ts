@@ -7,9 +7,14 @@ import { filesApi } from './files.js'
 import { flowsApi } from './flows.js'
 import { kvApi } from './kv.js'
 import { listingsApi } from './listings.js'
-import { retryPolicy, type RetryInfo, type RetryOptions } from './retry.js'
 import { ScopedHttp } from './scoped-http.js'
-import { createDispatcher, Transport } from './transport.js'
+import {
+  createDispatcher,
+  retryPolicy,
+  Transport,
+  type RetryInfo,
+  type RetryOptions
+} from './transport.js'
 import { validateApi } from './validate.js'
 import { yamlResources } from './yaml-resources.js'
 
