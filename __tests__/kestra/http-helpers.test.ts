@@ -4,7 +4,12 @@ import { parseErrorBody } from '../../src/kestra/errors.js'
 import { isTenantScoped, parseVersion } from '../../src/kestra/api-version.js'
 import { uploadFileName } from '../../src/kestra/files.js'
 import { withoutRevisionLine } from '../../src/model/flow-source.js'
-import { backoffMs, retryAfterMs, retryPolicy, transientReason } from '../../src/kestra/retry.js'
+import {
+  backoffMs,
+  retryAfterMs,
+  retryPolicy,
+  transientReason
+} from '../../src/kestra/transport.js'
 import { formBody } from '../../src/kestra/transport.js'
 import { parseMultipart } from '../../test-support/kestra-emulator/multipart.js'
 

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
-import { readNameListings } from '../../src/gather/server/name-listings.js'
+import { readNameListings } from '../../src/gather/server/reads.js'
 import type { NameReference } from '../../src/model/names.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 

@@ -1,7 +1,7 @@
 import type { ExecutionsApi } from '../kestra/api.js'
 import type { Execution, Label } from '../model/kestra.js'
 import { ApiError } from '../kestra/errors.js'
-import { isRetryableStatus } from '../kestra/retry.js'
+import { isRetryableStatus } from '../kestra/transport.js'
 import { errorMessage } from '../model/errors.js'
 import type { SmokeFlow } from '../model/inputs/parsers.js'
 import type { SmokeReport, SmokeRun } from '../model/after-deploy.js'

@@ -7,13 +7,18 @@ import { parseFlowFile } from '../model/flow-file.js'
 import { IGNORE_FILE } from './repo/ignore-rules.js'
 import { childOf } from './repo/tree-source.js'
 import { GitTree } from './repo/git-tree.js'
-import type { SharedTree } from './repo/shared-tree.js'
+import type { ClosableTree } from './kind.js'
 
 import { loadRepository, type LoadHooks, type ReuseFlow, type WalkParts } from './repo/load.js'
-import type { FlowFile, NamespaceFileEntry, ReadProblem, RepoModel } from '../model/repository.js'
 import type { Settings } from '../model/settings.js'
 import { fileKey, flowKey } from '../model/targets.js'
-import { deployableFlow } from '../model/repository.js'
+import {
+  deployableFlow,
+  type FlowFile,
+  type NamespaceFileEntry,
+  type ReadProblem,
+  type RepoModel
+} from '../model/repository.js'
 import { mapLimit } from '../model/concurrency.js'
 
 /** The commit the change starts from: the PR base, or the push's `before` (none for a new branch). */
@@ -35,10 +40,7 @@ function snapshotOf(model: RepoModel): BaseSnapshot {
   return snapshot
 }
 
-/**
- * Opens the base commit's tree, when the event has a base commit: git lists it in its own process
- * while the work tree loads. Undefined inside when the commit is not in the local history.
- */
+/** The base commit's tree, listed by git while the work tree loads; inside, undefined when git lacks it. */
 export function openBaseTree(
   settings: Settings,
   context: RunContext
@@ -47,10 +49,7 @@ export function openBaseTree(
   return sha ? GitTree.open(context.workspace, sha, settings.root) : undefined
 }
 
-/**
- * The base commit's snapshot, read from its tree (then closed); `current` (the work tree's model,
- * read with the same settings) spares reading the files the change left alone.
- */
+/** The base commit's snapshot; `current` (the work tree's model) spares reading the files the change left alone. */
 export async function readBaseSnapshot(
   borrowing: Promise<SharedTree<GitTree> | undefined>,
   settings: Settings,
@@ -114,12 +113,10 @@ export async function baseFromApi(
 }
 
 /**
- * Which files of a commit need not be read because the work tree holds the same bytes and the work
- * tree's model (`current`, read with the same settings) already has their entries: a commit read
- * then costs what the change costs, not what the repository weighs. Nothing is reused when reading
- * the work tree could have gone differently for the commit: a `.kestraignore` that differs, or
- * symbolic links (their targets). A size check guards against checkout filters (line endings, LFS)
- * that git counts as unchanged. Undefined when nothing may be reused.
+ * Which files of a commit need not be read: the work tree holds the same bytes and its model (`current`, same
+ * settings) has their entries, so a commit read costs what the change costs. Nothing is reused when the reading
+ * could differ (a `.kestraignore` changed, symbolic links); a size check guards against checkout filters (line
+ * endings, LFS) git counts as unchanged. Undefined when nothing may be reused.
  */
 export function workTreeReuse(current: RepoModel, commit: GitTree): LoadHooks['known'] {
   const changes = commit.workTreeChanges
@@ -157,4 +154,52 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
     groups.get(key)!.push(item)
   }
   return groups
+}
+
+export interface SharedTree<T> {
+  tree: T
+  release(): Promise<void>
+}
+
+/**
+ * One opening of a tree lent to several readers (the base commit: the run's snapshot and each kind): it is
+ * closed when its last borrower releases it, never while one still reads. A later borrow reads on, and is
+ * closed in turn (a closed tree starts its reader again on demand).
+ */
+export function shareTree<T extends ClosableTree>(
+  opening: Promise<T | undefined>
+): () => Promise<SharedTree<T> | undefined> {
+  let borrowers = 0
+  return async () => {
+    const tree = await opening
+    if (!tree) return undefined
+    borrowers++
+    let released = false
+    return {
+      tree,
+      release: async () => {
+        if (released) return
+        released = true
+        borrowers--
+        if (borrowers === 0) await tree.close()
+      }
+    }
+  }
+}
+
+export function asClosable<T extends ClosableTree>({ tree, release }: SharedTree<T>): ClosableTree {
+  return {
+    workspace: tree.workspace,
+    rootRel: tree.rootRel,
+    hasRoot: () => tree.hasRoot(),
+    list: (dirRel) => tree.list(dirRel),
+    kind: (rel) => tree.kind(rel),
+    read: (rel) => tree.read(rel),
+    summarise: (rel) => tree.summarise(rel),
+    blob: (rel) => tree.blob(rel),
+    resolveLink: (rel, rules) => tree.resolveLink(rel, rules),
+    bytesPath: (rel) => tree.bytesPath(rel),
+    versioned: () => tree.versioned(),
+    close: release
+  }
 }

@@ -5,10 +5,7 @@ import type { WalkParts } from './repo/load.js'
 import { fileKey, flowKey } from '../model/targets.js'
 import { mapLimit } from '../model/concurrency.js'
 
-/**
- * What the repository wants on the server. The first file declaring an identity wins (later ones are
- * errors). A file's bytes are read only when the server does not hold the same: a diff shows them.
- */
+/** What the repository wants on the server; a file's bytes are read only where the server's differ. */
 export async function desiredState(
   model: RepoModel,
   actual: ReadonlyMap<string, ActualNamespace> | undefined,
@@ -21,7 +18,6 @@ export async function desiredState(
   for (const [namespace, { files }] of actual ?? []) {
     for (const file of files) held.set(fileKey(namespace, file.path), file.summary.sha256)
   }
-  // Bytes are read again only where the server's copy differs: a diff shows them.
   const differing = safe.filter(
     (entry) =>
       entry.size <= MAX_FILE_BYTES &&

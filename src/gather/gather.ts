@@ -1,51 +1,58 @@
-import { detectChangedFiles } from './changed-files.js'
-import { markerSeal } from '../model/marker-seal.js'
-import { desiredFlows, desiredState } from './desired.js'
-import { commitTime } from './repo/git-tree.js'
-import { openBaseTree, readBaseSnapshot } from './base-snapshot.js'
-import { asClosable, shareTree, type SharedTree } from './repo/shared-tree.js'
-import { chooseWorkTreeLayout } from './repo/choose-layout.js'
-import type { GitTree } from './repo/git-tree.js'
-import { loadRepository, type WalkParts } from './repo/load.js'
-import { WorkTree } from './repo/work-tree.js'
-import { readIndexBlobs, type IndexBlobs } from './repo/git-index.js'
+import { execFile } from 'node:child_process'
 import { resolve } from 'node:path'
-import { ServerReads, ServerValidation } from './server/reads.js'
-import { readUnfinishedOfRewritable } from './server/unfinished-executions.js'
-import { readRollbackRecords } from './server/rollback-records.js'
-import { reuseStoredChecks } from './stored-checks.js'
-import { readNameListings } from './server/name-listings.js'
-import { knownTargets } from './server/references.js'
-import type { GatherKind } from './kind.js'
-import { managedNamespaces } from '../model/managed-namespaces.js'
-import { heldNamespaceIsManaged } from '../model/namespaces.js'
-import { NO_CONTENT_FACTS } from '../model/content-facts.js'
-import type { KestraApi, ListingsApi } from '../kestra/api.js'
-import type { ChangedFiles, BaseSnapshot } from '../model/plan-input.js'
-import { onPullRequest, type RunContext } from '../model/context.js'
-import type { GitHubPort, StickyComment } from '../model/github.js'
-import { commentMarker } from '../model/markdown/comment-markers.js'
-import { settle, valueOf, type Outcome } from '../model/outcome.js'
-import { EventLoopYielder } from '../model/concurrency.js'
-import type { FlowReference } from '../model/references.js'
+import { promisify } from 'node:util'
+import { errorMessage } from '../model/errors.js'
+import { markerSeal } from '../model/marker-seal.js'
+import type { BaseSnapshot, ChangedFiles } from '../model/plan-input.js'
+import { desiredFlows, desiredState } from './desired.js'
 import {
   NOTHING_FOUND,
   type ChosenLayout,
   type FlowFile,
   type RepoModel
 } from '../model/repository.js'
+import { EventLoopYielder } from '../model/concurrency.js'
+import { commitTime, type GitTree } from './repo/git-tree.js'
+import {
+  asClosable,
+  openBaseTree,
+  readBaseSnapshot,
+  shareTree,
+  type SharedTree
+} from './base-snapshot.js'
+import { chooseWorkTreeLayout } from './repo/choose-layout.js'
+import { loadRepository, type WalkParts } from './repo/load.js'
+import { WorkTree } from './repo/work-tree.js'
+import { readIndexBlobs, type IndexBlobs } from './repo/git-index.js'
+import {
+  knownTargets,
+  readNameListings,
+  readRollbackRecords,
+  readUnfinishedOfRewritable,
+  ServerReads,
+  ServerValidation
+} from './server/reads.js'
+import { reuseStoredChecks } from './stored-checks.js'
+import type { GatherKind } from './kind.js'
+import { managedNamespaces } from '../model/managed-namespaces.js'
+import { heldNamespaceIsManaged } from '../model/namespaces.js'
+import { NO_CONTENT_FACTS } from '../model/content-facts.js'
+import type { KestraApi, ListingsApi } from '../kestra/api.js'
+import { onPullRequest, type RunContext } from '../model/context.js'
+import type { ChangedPath, GitHubPort, StickyComment } from '../model/github.js'
+import { commentMarker } from '../model/markdown/comment-markers.js'
+import { settle, valueOf, type Outcome } from '../model/outcome.js'
+import type { FlowReference } from '../model/references.js'
 import type { NameReference } from '../model/names.js'
 import type { SentNames } from '../model/sent-names.js'
 import type { Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
+import type { StoredFlowCheck } from '../model/stored-checks.js'
 import type { Target, Work } from '../model/target.js'
 
 /**
- * What every target of a run reads alike, read once (docs/architecture.md#one-read-per-run): the
- * repository as written, its layout, its change, the base commit, the commit's time, the server's
- * version and its verdicts on the flows. A pull request's preview and its plan are two targets of one
- * run: the first gathering starts each of these reads, the next takes the same answers. Made by the
- * run's entry, closed by it when the run ends (the base commit's git process with it).
+ * What every target of a run reads alike, read once (docs/architecture.md#one-read-per-run): a preview and a
+ * plan are two targets; the first starts each read, the next takes its answers. The run's entry closes it.
  */
 export class RunReads {
   layout?: Promise<ChosenLayout>
@@ -59,35 +66,28 @@ export class RunReads {
   secretNames?: Promise<string[]>
   /** What git's index vouches for under root (docs/performance.md#what-a-plan-knows-without-reading). */
   index?: Promise<IndexBlobs | undefined>
-  /** The pull request's sticky comments (none when there is none or they could not be read). */
   comments?: Promise<StickyComment[]>
   borrowBase?: () => Promise<SharedTree<GitTree> | undefined>
   /** Held until the run ends, so that each target borrows the one opening of the base commit. */
   private held?: Promise<SharedTree<GitTree> | undefined>
 
-  /** The base commit's tree, opened once for the run. */
   openBase(settings: Settings, context: RunContext) {
     if (this.borrowBase) return this.borrowBase
     const opening = openBaseTree(settings, context)
     if (!opening) return undefined
-    // Its failure reaches each borrower (the base snapshot holds it as an outcome); this only keeps a
-    // failure before the first borrow from being an unhandled rejection.
+    // Keeps a failure before the first borrow from being unhandled; each borrower gets it as an outcome.
     opening.catch(() => undefined)
     this.borrowBase = shareTree(opening)
     this.held = this.borrowBase().catch(() => undefined)
     return this.borrowBase
   }
 
-  /** The run is over: the base commit's tree is let go. */
   async close(): Promise<void> {
     await (await this.held)?.release()
   }
 }
 
-/**
- * The server's version, asked for once a run when the mode reads the server (every request's address waits on
- * it): a run asks it as early as it can, before the repository is read.
- */
+/** The server's version, asked once a run as early as it can (every request's address waits on it). */
 export function probeServer(
   reads: RunReads,
   { work, kestra }: { work: Work; kestra?: KestraApi }
@@ -100,16 +100,12 @@ export function probeServer(
 export function runLayout(reads: RunReads, settings: Settings, workspace: string) {
   return (reads.layout ??= chooseWorkTreeLayout(settings, workspace))
 }
-import type { StoredFlowCheck } from '../model/stored-checks.js'
 
 interface GatherInput {
   settings: Settings
   context: RunContext
-  /** The reads the run's targets share. */
   reads: RunReads
-  /** Where the repository is sent (its work, prefix and the namespaces it also manages). */
   target: Target
-  /** The layout chosen for the run (chooseWorkTreeLayout): the base commit is read as the work tree is. */
   layout: ChosenLayout
   kestra?: KestraApi & ListingsApi
   github?: GitHubPort
@@ -133,9 +129,8 @@ export interface GatherResult {
   /** The namespaces whose marker's stored checks or content facts were not used: no seal of this job vouches for them. */
   unsealed: ReadonlySet<string>
   /**
-   * The repository's flow files as the loading reads them (each after its entry in `reused`), ending with
-   * the loading: they can be checked, and their syntax trees let go of, while the rest is still read. Read
-   * once.
+   * The flow files as the loading reads them (each after its entry in `reused`), read once: they can be checked,
+   * and their syntax trees let go of, while the rest is still read.
    */
   flows: AsyncIterable<FlowFile>
   /**
@@ -156,18 +151,13 @@ export interface Remaining {
   changed: Promise<Outcome<ChangedFiles>>
   state: Promise<Outcome<Snapshot['state']>>
   snapshot: Promise<Outcome<Snapshot>>
-  /**
-   * The base commit's flow files (other than the work tree's) that a plan took from stored checks rather
-   * than parse them: complete once `snapshot` is.
-   */
+  /** Base-commit flow files a plan took from stored checks rather than parse: complete once `snapshot` is. */
   baseReused: ReadonlySet<string>
 }
 
 /**
- * Starts all the reading of a run. Server reads begin as soon as the walk reveals a namespace, server
- * validation batches leave while the repository loads, and git's base commit and the changed files are
- * read in parallel. Every failed read is either an outcome inside the snapshot or thrown where the value
- * is needed; none is dropped.
+ * Starts all the reading of a run: server reads as the walk reveals namespaces, validation batches as flows load,
+ * git's base commit and changed files in parallel. A failed read is an outcome or thrown where used, never dropped.
  */
 export function gather(input: GatherInput): GatherResult {
   const { settings, layout, sending, target } = input
@@ -235,12 +225,13 @@ function startReads(input: GatherInput) {
   const shared = input.reads
   const planning = kestra !== undefined && work.plan
   const probe = probeServer(shared, { work, kestra })
-  // Asked for now, so that git answers while the repository loads.
+  // Git is asked now (commit time, changed files), while the repository loads.
   const committed = planning
     ? (shared.committed ??= commitTime(context.workspace, context.sha))
     : undefined
-  // Asked of git now, while its process costs the least to start and the repository loads.
-  const changed = (shared.changed ??= settle(changedFiles(input)))
+  const changed = (shared.changed ??= settle(
+    detectChangedFiles(context, { workspace: context.workspace, github })
+  ))
   // Opened once, read by the run's base snapshot and by each kind, closed when the run ends.
   const borrowBase = planning ? shared.openBase(settings, context) : undefined
   // Git's index vouches for files' bytes when content facts are used or recorded.
@@ -312,7 +303,6 @@ function reuseOf(
   })
 }
 
-/** `GatherResult.after`: the reads that wait on the repository, and the whole snapshot. */
 function readRemaining(
   input: GatherInput,
   started: Started,
@@ -444,14 +434,179 @@ class FlowStream implements AsyncIterable<FlowFile> {
   }
 }
 
-function changedFiles({ context, github }: GatherInput): Promise<ChangedFiles> {
-  if (onPullRequest(context) || context.eventName === 'push') {
-    return detectChangedFiles(context, { workspace: context.workspace, github })
+interface DetectChangedFilesOptions {
+  workspace: string
+  github?: GitHubPort
+}
+
+const run = promisify(execFile)
+const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i
+const ZERO_SHA = /^0+$/
+const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list'
+
+/**
+ * Which files a PR or push changed (docs/modes.md#changed-files): from local git history when it holds both
+ * commits, else the GitHub API, else "everything" with the reason. Git gets argument arrays and validated commit
+ * ids only; paths are read NUL-separated.
+ */
+export async function detectChangedFiles(
+  context: RunContext,
+  options: DetectChangedFilesOptions
+): Promise<ChangedFiles> {
+  if (onPullRequest(context)) return pullRequestChanges(context, options)
+  if (context.eventName === 'push') return pushChanges(context, options)
+  return all(
+    context.local ? 'no --base was given' : `${context.eventName} treats every file as changed`
+  )
+}
+
+async function pullRequestChanges(
+  context: RunContext,
+  { workspace, github }: DetectChangedFilesOptions
+): Promise<ChangedFiles> {
+  const pr = context.pullRequest
+  if (!pr) return all(`the ${context.eventName} event names no pull request`)
+  const listed = await changedInGit(workspace, [pr.baseSha, pr.headSha], (base, head) => [
+    `${base}...${head}`
+  ])
+  if (listed.ok) return listed.value
+  const gitProblem =
+    listed.problem ?? `the PR's base and head commits are not in the local history (shallow clone)`
+  if (!github) return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`)
+  let files
+  try {
+    files = await github.listPullRequestFiles(pr.number)
+  } catch (error) {
+    return all(`${gitProblem} and ${errorMessage(error)}`)
   }
-  return Promise.resolve({
-    kind: 'all',
-    reason: context.local
-      ? 'no --base was given'
-      : `${context.eventName} treats every file as changed`
+  if (files.truncated) {
+    return all(`the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`)
+  }
+  if (pr.changedFiles !== undefined && files.files.length < pr.changedFiles) {
+    return all(
+      `GitHub listed ${files.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`
+    )
+  }
+  return fromApi(files.files, `${gitProblem}; listed through the GitHub API`)
+}
+
+async function pushChanges(
+  context: RunContext,
+  { workspace, github }: DetectChangedFilesOptions
+): Promise<ChangedFiles> {
+  const push = context.push
+  if (!push || !SHA.test(push.after)) return all('the push event names no commit range')
+  if (ZERO_SHA.test(push.after)) return all('the push deleted the branch')
+  if (ZERO_SHA.test(push.before) || !push.before) {
+    return all('the push created a new branch, so there is no previous commit to compare with')
+  }
+  const short = push.before.slice(0, 12)
+  // Two-dot: what the tree looks like now against what it was, right even after a force push.
+  const listed = await changedInGit(workspace, [push.before, push.after], (before, after) => [
+    before,
+    after
+  ])
+  if (listed.ok) return listed.value
+  const gitProblem =
+    listed.problem ??
+    `the previous commit ${short} is not in the local history (force push or shallow clone)`
+  if (!github) return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`)
+  let compared
+  try {
+    compared = await github.compareCommits(push.before, push.after)
+  } catch (error) {
+    return all(`${gitProblem} and ${errorMessage(error)}`)
+  }
+  if (compared.status !== 'ahead' && compared.status !== 'identical') {
+    // The compare is three-dot (since the merge base): after a force push it misses reverted files.
+    return all(`the push rewrote history (${short} is not an ancestor of the pushed commit)`)
+  }
+  if (compared.truncated) {
+    return all(`the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`)
+  }
+  return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`)
+}
+
+/**
+ * The files git lists as changed between two commits; else `problem` when git failed with both at hand, none when
+ * one is missing (looked for only after a failure: the usual run starts one git process).
+ */
+async function changedInGit(
+  workspace: string,
+  [from, to]: [string, string],
+  revisions: (from: string, to: string) => string[]
+): Promise<{ ok: true; value: ChangedFiles } | { ok: false; problem?: string }> {
+  if (!SHA.test(from) || !SHA.test(to)) return { ok: false }
+  try {
+    return { ok: true, value: fromGit(await gitDiff(workspace, revisions(from, to))) }
+  } catch (error) {
+    const present = (await hasCommit(workspace, from)) && (await hasCommit(workspace, to))
+    if (!present) return { ok: false }
+    return { ok: false, problem: `git diff failed (${firstLine(errorMessage(error))})` }
+  }
+}
+
+async function hasCommit(workspace: string, sha: string): Promise<boolean> {
+  if (!SHA.test(sha)) return false
+  try {
+    await git(workspace, ['cat-file', '-e', `${sha}^{commit}`])
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** `git diff --name-status -z -M`: entries are STATUS\0PATH\0, renames and copies STATUS\0OLD\0NEW\0. */
+async function gitDiff(workspace: string, revisions: string[]): Promise<Set<string>> {
+  const output = await git(workspace, [
+    'diff',
+    '--name-status',
+    '-z',
+    '-M',
+    '--no-color',
+    '--no-ext-diff',
+    '--relative',
+    ...revisions,
+    '--'
+  ])
+  const fields = output.split('\0')
+  const paths = new Set<string>()
+  for (let i = 0; i < fields.length;) {
+    const status = fields[i++]
+    if (!status) continue
+    if (status[0] === 'R' || status[0] === 'C') paths.add(fields[i++])
+    paths.add(fields[i++])
+  }
+  return paths
+}
+
+async function git(workspace: string, args: string[]): Promise<string> {
+  const { stdout } = await run('git', args, {
+    cwd: workspace,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
   })
+  return stdout
+}
+
+function fromGit(paths: Set<string>): ChangedFiles {
+  return { kind: 'list', paths, source: 'git' }
+}
+
+function fromApi(files: ChangedPath[], note: string): ChangedFiles {
+  const paths = new Set<string>()
+  for (const file of files) {
+    paths.add(file.path)
+    if (file.previousPath) paths.add(file.previousPath)
+  }
+  return { kind: 'list', paths, source: 'api', note }
+}
+
+function all(reason: string): ChangedFiles {
+  return { kind: 'all', reason }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0]
 }

@@ -17,13 +17,10 @@ export type ClosableTree = TreeSource & { close(): Promise<void> }
 /** What gather/ hands a kind's reading (docs/kinds.md). */
 export interface KindGatherInput {
   settings: Settings
-  /** Where the run sends the repository (its namespace prefix). */
   target: Pick<Target, 'namespacePrefix'>
   /** What the run reads: the server's copy only when it plans against it (`work.plan`). */
   work: Work
-  /** The run's layout: every version of the repository is read as the work tree is. */
   layout: ChosenLayout
-  /** The work tree under root. */
   workTree: TreeSource
   /** Opens the base commit's tree, when the event has one and git holds it; the kind closes it. */
   openBase: (() => Promise<ClosableTree | undefined>) | undefined
@@ -36,7 +33,6 @@ export interface KindGatherInput {
  * the server, as one value that decide/ hands back to the same kind. gather/ never names a kind.
  */
 export interface GatherKind<H = unknown> {
-  /** The kind's name (its `DecideKind`'s). */
   readonly name: string
   /**
    * Reads what the kind needs: found in the work tree (and the base commit), the server's copy and its
@@ -64,7 +60,6 @@ export interface WalkRead {
   >
   /** The release the flows are validated for: the server's, else the `kestra-version` input. */
   serverVersion?: KestraVersion
-  /** The server's verdicts on the flows it validated (with server validation on). */
   serverAnswers?: Snapshot['serverAnswers']
 }
 

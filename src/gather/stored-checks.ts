@@ -1,3 +1,4 @@
+import type { WalkRead } from './kind.js'
 import { readdir, readFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,10 +18,9 @@ import type { ReuseFlow } from './repo/load.js'
 import type { ServerReads } from './server/reads.js'
 
 /**
- * The identity of the checks this process runs: a digest of the action's own code (the bundle's `.js`
- * files, or `src/` when run from source) and of Node's version. Another build is another identity, so a
- * check stored by it is never reused (docs/performance.md#incremental-planning). Undefined when the code
- * cannot be read: nothing is then reused.
+ * The identity of the checks this process runs: a digest of the action's code (the bundle's `.js` files, or `src/`)
+ * and Node's version, so a check another build stored is never reused (docs/performance.md#incremental-planning).
+ * Undefined when the code cannot be read: nothing is then reused.
  */
 export async function validatorIdentity(): Promise<string | undefined> {
   try {
@@ -38,7 +38,6 @@ export async function validatorIdentity(): Promise<string | undefined> {
   }
 }
 
-/** `src/` when this module is a source file, else the bundle's folder (the parent of `chunks/`). */
 function codeRoot(here: string): string {
   for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) {
     if (basename(dir) === 'src') return dir
@@ -52,16 +51,15 @@ interface ReuseOptions {
   extraNamespaces: readonly string[]
   layout: string
   identity: Promise<string | undefined>
-  /** Told of each flow file whose checks are reused, before the loading hands the flow on. */
   reused(flow: FlowFile, check: StoredFlowCheck): void
   /** Looks up only the namespaces whose reads have begun: nothing more is read for the others. */
   onlyStarted?: boolean
 }
 
 /**
- * A flow file whose every check input is the same as when a deploy stored its checks in its namespace's
- * commit marker (same build, path, expected namespace, layout and bytes) is not parsed: its checks are
- * those stored. Only files of a layout that names their namespace by their place can be looked up.
+ * A flow file whose every check input (build, path, expected namespace, layout, bytes) is as when a deploy stored
+ * its checks in its namespace's marker is not parsed: its checks are those stored. Only layouts that name the
+ * namespace by the file's place can look it up.
  */
 export function reuseStoredChecks(options: ReuseOptions): ReuseFlow {
   const looked = (namespace: string) =>
@@ -112,10 +110,7 @@ export function reuseStoredChecks(options: ReuseOptions): ReuseFlow {
  */
 export function checksToStore(
   flows: readonly FlowFile[],
-  checks: ReadonlyMap<
-    FlowFile,
-    Omit<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
-  >,
+  checks: WalkRead['checks'],
   options: Omit<ReuseOptions, 'reads' | 'identity' | 'reused' | 'onlyStarted'> & {
     identity: string
   }

@@ -14,10 +14,8 @@ export function parseVersion(version: unknown): [number, number, number] | undef
 }
 
 /**
- * Whether routes carry the tenant segment. Enterprise 0.22 turned tenants on with no default tenant
- * (docs/kestra.md#tenant-prefix, `defaultTenant: false`), so every route needs one from there. Before,
- * only an Enterprise server configured with a tenant did; the default tenant `main` is taken as "not
- * configured" there.
+ * Whether routes carry the tenant segment: from Enterprise 0.22 every route (no default tenant,
+ * docs/kestra.md#tenant-prefix); before, only a configured tenant (`main` counts as none).
  */
 export function isTenantScoped(
   version: [number, number, number],
@@ -31,8 +29,8 @@ export function isTenantScoped(
 }
 
 /**
- * OSS serves one tenant: `TenantService.resolveTenant()` answers `main` whatever the path says (and
- * before 0.23 there is no tenant at all), so another tenant would silently write into `main`.
+ * OSS serves one tenant: `TenantService.resolveTenant()` answers `main` whatever the path says, so another tenant
+ * would silently write into `main`.
  */
 export function ossTenantProblem(
   edition: string,

@@ -8,15 +8,10 @@ import type { validateApi } from './validate.js'
 import type { YamlResourcesApi } from './yaml-resources.js'
 import type { KestraTarget, ServerInfo } from '../model/kestra.js'
 
-/**
- * Everything a run asks of the server: the core's reads and writes, smoke runs, earlier versions. The HTTP
- * client (`client.ts`) implements it; the core's tests reach the Kestra emulator through that client
- * (`__tests__/deploy/emulated-kestra.ts`). Each part's methods say what they answer where they are written.
- */
+/** Everything a run asks of the server; `client.ts` implements it, each part's methods documented where written. */
 export type KestraServer = {
   /** Version, edition and API shape (tenant-scoped or legacy), probed once per run. */
   info(): Promise<ServerInfo>
-  /** The server and tenant the client talks to. */
   readonly target: KestraTarget
   /** The Kestra UI's base, once the probe says where the tenant goes (docs/kestra.md#execution-ui-link). */
   uiBase(): Promise<string>
@@ -42,7 +37,6 @@ export type ListingsApi = Omit<ReturnType<typeof listingsApi>, 'namespacesStarti
 /** Kestra's own record of which flows use which (docs/kestra.md#flow-dependencies). */
 export type DependenciesApi = Pick<KestraServer, 'flowDependencies'>
 
-/** What the core (plan, deploy, server validation) needs from a Kestra server. */
 export type KestraApi = Omit<
   KestraServer,
   | keyof ExecutionsApi

@@ -7,19 +7,22 @@ import { filesApi } from './files.js'
 import { flowsApi } from './flows.js'
 import { kvApi } from './kv.js'
 import { listingsApi } from './listings.js'
-import { retryPolicy, type RetryInfo, type RetryOptions } from './retry.js'
 import { ScopedHttp } from './scoped-http.js'
-import { createDispatcher, Transport } from './transport.js'
+import {
+  createDispatcher,
+  retryPolicy,
+  Transport,
+  type RetryInfo,
+  type RetryOptions
+} from './transport.js'
 import { validateApi } from './validate.js'
 import { yamlResources } from './yaml-resources.js'
 
 export interface KestraClientOptions {
-  /** Base URL without trailing slash, as resolved by the settings. */
   server: string
   tenant: string
   auth: Auth
   timeoutSeconds: number
-  /** Most requests in flight at once. */
   concurrency: number
   userAgent?: string
   retry?: RetryOptions
@@ -29,14 +32,12 @@ export interface KestraClientOptions {
 }
 
 export type KestraClient = KestraServer & {
-  /** Requests sent so far (retries included) per `METHOD /route`, for benchmarks. */
   requestCount(): Record<string, number>
   close(): Promise<void>
 }
 
 export function createKestraClient(options: KestraClientOptions): KestraClient {
-  // Twice the connections of the requests in flight (`concurrency` bounds those): a request that leaves as
-  // another's answer is read finds an idle connection, rather than wait until that one is handed back.
+  // Twice the connections of the requests in flight: one leaving as another's answer is read finds an idle one.
   const dispatcher = options.dispatcher ?? createDispatcher(2 * Math.max(options.concurrency, 1))
   const server = options.server.replace(/\/+$/, '')
   const transport = new Transport({
@@ -68,18 +69,12 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
   }
 }
 
-/** The Kestra servers the settings name: what a run shows and asks about before its clients exist. */
-export function settingsTarget(settings: Pick<Settings, 'server' | 'upgradeServer'>): {
-  server: string | undefined
-  upgradeServer: string | undefined
-} {
+/** The Kestra servers the settings name: what a run shows before its clients exist (the one reader of them). */
+export function settingsTarget(settings: Pick<Settings, 'server' | 'upgradeServer'>) {
   return { server: settings.server, upgradeServer: settings.upgradeServer }
 }
 
-/**
- * The client a run uses, from its settings; retries are reported through `log`. `which`: the upgrade server
- * (docs/upgrade.md#upgrade-server) is reached the same way.
- */
+/** The client a run uses; retries are reported through `log`. `which`: docs/upgrade.md#upgrade-server. */
 export function clientForSettings(
   settings: Pick<
     Settings,

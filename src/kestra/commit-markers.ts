@@ -11,9 +11,8 @@ import type { Semaphore } from '../model/concurrency.js'
 import { errorMessage } from '../model/errors.js'
 
 /**
- * The marker of each namespace. A marker that cannot be read leaves the order unknown, like a commit missing
- * from the checkout: the deploy goes on with a warning. `first`: each read waits ahead of the requests
- * queued (the marker holding the stored checks, which the loading waits on).
+ * The marker of each namespace; one that cannot be read leaves the order unknown (a warning, the deploy goes on).
+ * `first`: each read waits ahead of the requests queued (the loading waits on the stored checks).
  */
 export async function readMarkers(
   api: KestraApi,

@@ -12,9 +12,8 @@ const JACKSON_CLASS = / \(class [\w.$]+\), not marked as ignorable(?: \([^)]*\))
 const JACKSON_CHAIN = /\s*\(through reference chain: ([^)]*)\)/
 
 /**
- * Splits the `constraints` string of a validate answer (≤ 1.3) into violations. It holds one or
- * more `path: message` items separated by newlines or by ", ", or a parser message (Jackson) whose
- * reference chain gives the path.
+ * Splits a validate answer's `constraints` (≤ 1.3) into violations: `path: message` items separated by newlines
+ * or ", ", or a Jackson message whose reference chain gives the path.
  */
 export function splitConstraints(constraints: string): ServerConstraint[] {
   let text = constraints.trim()
@@ -55,7 +54,6 @@ function flowProperty(item: string): string | undefined {
   )?.[1]
 }
 
-/** `io.kestra…Flow["tasks"]->java.util.ArrayList[0]->…Log["format"]` → `tasks[0].format`. */
 export function pathFromReferenceChain(chain: string): string | undefined {
   let path = ''
   for (const match of chain.matchAll(/\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]/g)) {
@@ -66,10 +64,9 @@ export function pathFromReferenceChain(chain: string): string | undefined {
 }
 
 /**
- * One validate verdict (`ValidateConstraintViolation`, docs/kestra.md#validate-flows) as the client reads
- * it: its violations from `constraints` (≤ 1.3, a string) or `errors` (2.0, `[{detail, pointer, path}]`),
- * or why it cannot be read. Only a recognised answer with neither is valid: an object with the boolean
- * `outdated` every release sends, `constraints` absent or a text, `errors` absent or a list of readable items.
+ * One validate verdict (`ValidateConstraintViolation`, docs/kestra.md#validate-flows): violations from `constraints`
+ * (≤ 1.3, a text) or `errors` (2.0, `[{detail, pointer, path}]`), or why it is unreadable. Valid only when recognised
+ * (the boolean `outdated` every release sends) with neither a text nor readable error items.
  */
 type ReadVerdict =
   | { readable: true; errors: ServerConstraint[]; record: Record<string, unknown> }
@@ -126,7 +123,6 @@ function shapeOf(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`
 }
 
-/** What a resource without a verdict the action can read waits for, and what to check. */
 const NO_VERDICT_REMEDY =
   'nothing is deployed until the server answers a verdict the action can read: check that the `server` ' +
   "input reaches Kestra itself (not a proxy's or a sign-in page), or set `server-validation: false` to " +
@@ -140,12 +136,10 @@ export function unreadableVerdict(why: string, answer: string): string {
   return `the server's validation answer could not be read (${why}); ${NO_VERDICT_REMEDY}. The answer: ${JSON.stringify(answer)}`
 }
 
-/** The finding text of a resource the server's answer says nothing of. */
 export function missingVerdict(): string {
   return `the server returned no validation result for it; ${NO_VERDICT_REMEDY}`
 }
 
-/** The JSON value of a text, or undefined when it is none. */
 export function parsedJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown

@@ -1,7 +1,7 @@
 import { parse, stringify } from 'yaml'
 import { z } from 'zod'
 import { isRecord, normaliseText } from '../model/content.js'
-import { LISTED_AT_MOST, readPages, rowId } from './listings.js'
+import { LISTED_AT_MOST, readPages, rowIdOf } from './listings.js'
 import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
 import type { ServerVerdict } from '../model/kestra.js'
 import { readJsonObject, type ScopedHttp } from './scoped-http.js'
@@ -10,10 +10,7 @@ import { pathSegment } from '../model/path-segment.js'
 
 const YAML = { 'content-type': 'application/x-yaml' }
 
-/**
- * A dashboard as the server answers it (docs/kestra.md#dashboards): its id, the fields compared, and
- * `sourceCode`, the YAML as sent, only from the 1.3 patch that added it to the answers.
- */
+/** A dashboard answer (docs/kestra.md#dashboards); `sourceCode`, the YAML as sent, only from the 1.3 patch adding it. */
 const dashboardAnswer = z.object({
   id: z.string(),
   title: z.unknown().optional(),
@@ -26,17 +23,13 @@ export type RemoteDashboard = z.infer<typeof dashboardAnswer>
 
 type CreateOutcome = { created: true } | { created: false; retried: boolean }
 
-/**
- * `P/dashboards` (Kestra 1.3+, tenant-wide, docs/kestra.md#dashboards). Saves answer 200, a missing id
- * on delete 409 (JDBC) or 404; an unknown id on update 404.
- */
+/** `P/dashboards` (Kestra 1.3+, tenant-wide, docs/kestra.md#dashboards). */
 export function dashboardsApi(http: ScopedHttp) {
   const one = (id: string) => ({
     path: `/dashboards/${pathSegment(id)}`,
     route: '/dashboards/{id}'
   })
   return {
-    /** Undefined when the server has no dashboards API (a 404 route miss). */
     listDashboards: (): Promise<RemoteDashboard[] | undefined> =>
       readPages(
         http,
@@ -46,7 +39,7 @@ export function dashboardsApi(http: ScopedHttp) {
           path: '/dashboards',
           // With no sort the database's order is unspecified: pages sort by id (docs/kestra.md#dashboards).
           query: { sort: 'id:asc' },
-          key: (row) => rowId.safeParse(row).data?.id,
+          key: rowIdOf,
           missing: true
         },
         toDashboard
@@ -55,10 +48,7 @@ export function dashboardsApi(http: ScopedHttp) {
       const response = await http.send({ method: 'GET', ...one(id), allow: [404] })
       return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response)
     },
-    /**
-     * `exists` when the server already holds a live dashboard of that id (a 422 "already exists", never a
-     * 409): `retried` says the request had to be sent again, so the first attempt may have created it.
-     */
+    /** A 422 "already exists" (never a 409): `retried`, the first attempt may have created it. */
     async createDashboard(source: string): Promise<CreateOutcome> {
       const response = await http.send({
         method: 'POST',
@@ -83,10 +73,7 @@ export function dashboardsApi(http: ScopedHttp) {
       })
       return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response)
     },
-    /**
-     * False when the server held no such dashboard (404, or JDBC's 409 "doesn't exists"), except when the
-     * request had to be sent again: then its first attempt most likely deleted it.
-     */
+    /** False when the server held none (404, or JDBC's 409), unless retried: the first attempt most likely deleted it. */
     async deleteDashboard(id: string): Promise<boolean> {
       const response = await http.send({ method: 'DELETE', ...one(id), allow: [404, 409] })
       if (
@@ -97,10 +84,7 @@ export function dashboardsApi(http: ScopedHttp) {
       }
       return response.status < 400 || response.attempts > 1
     },
-    /**
-     * The server's verdict on one dashboard: its violations (none: valid), from 1.x's `constraints` text or
-     * 2.0's `errors` list, or why the answer could not be read, which is never "valid".
-     */
+    /** The server's verdict (1.x `constraints`, 2.0 `errors`), or why the answer is unreadable: never "valid". */
     async validateDashboard(source: string): Promise<ServerVerdict> {
       const response = await http.send({
         method: 'POST',
@@ -134,10 +118,7 @@ function toDashboard(value: unknown, response: HttpResponse): RemoteDashboard {
 const WINDOW_DEFAULTS = { default: 30 * 86400, max: 366 * 86400 }
 const DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/
 
-/**
- * The fields a dashboard answer carries, as one canonical text: what a server whose answers have no
- * `sourceCode` is compared by (durations in seconds, defaults filled in, keys sorted).
- */
+/** A dashboard's fields as one canonical text (seconds, defaults filled, keys sorted): compared without `sourceCode`. */
 export function dashboardFields(value: Record<string, unknown>): string {
   const window = (value.timeWindow ?? {}) as Record<string, unknown>
   const fields = {
@@ -153,7 +134,6 @@ export function dashboardFields(value: Record<string, unknown>): string {
   return stringify(fields)
 }
 
-/** The fields of a dashboard's YAML as compared (`dashboardFields`); undefined when it is no mapping. */
 export function sourceFields(source: string): string | undefined {
   try {
     const mapping = z.record(z.string(), z.unknown()).safeParse(parse(source)).data

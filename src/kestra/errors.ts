@@ -9,44 +9,33 @@ const REMEDIATION: Record<number, string> = {
 }
 
 interface ApiErrorDetails {
-  /** HTTP status; undefined when no answer came (connection refused, reset, timeout). */
+  /** Undefined when no answer came. */
   status: number | undefined
   method: string
-  /** Request path with its query string; never holds credentials. */
   path: string
-  /** What the server said (`message` ?? `detail` ?? `title`), or why the request failed. */
+  /** What the server said, or why the request failed. */
   serverMessage: string
-  /** Per-field violations when the server listed them (`_embedded.errors` or `errors`). */
   violations?: ServerConstraint[]
-  /**
-   * A write whose answer was lost (no answer, a timeout, a 5xx or 429, after its retries): the server may
-   * or may not have applied it (docs/rollback.md#writes-whose-answer-was-lost).
-   */
+  /** A write whose answer was lost: applied or not (docs/rollback.md#writes-whose-answer-was-lost). */
   outcomeUnknown?: boolean
-  /** The size of the request's body (0 without one): an answer 413 names it, with the limit to raise. */
+  /** The request body's size: an answer 413 names it, with the limit to raise. */
   sentBytes?: number
-  /** The request carried no credentials: a 401 then says they are missing, not wrong. */
+  /** A 401 then says the credentials are missing, not wrong. */
   noCredentials?: boolean
 }
 
-/** A 401 to a request sent without credentials: nothing was wrong but their absence. */
 const NO_CREDENTIALS =
   'the server asks for credentials and none were given: set username and password, or api-token'
 
-/**
- * What to do about a body refused as too large (docs/kestra.md#validation-behind-a-proxy): Kestra itself
- * accepts 10 GB, so the limit met is nearly always a proxy's (nginx and ingress-nginx default to 1 MiB).
- */
+/** Kestra takes 10 GB: a body refused as too large nearly always met a proxy's 1 MiB (docs/kestra.md#validation-behind-a-proxy). */
 export const BODY_LIMIT_REMEDY =
   "raise the proxy's request body limit (nginx: `client_max_body_size`; ingress-nginx: the " +
   '`nginx.ingress.kubernetes.io/proxy-body-size` annotation)'
 
-/** Why a body of `bytes` was refused: the server's 413, or a proxy's. */
 export function bodyRefused(bytes: number): string {
   return `the server, or a proxy in front of it, refused a body of ${bytes.toLocaleString('en-US')} bytes as too large`
 }
 
-/** A request to Kestra failed. The message names the request, the server's answer and what to check. */
 export class ApiError extends ActionError {
   override name = 'ApiError'
   readonly status: number | undefined
@@ -55,7 +44,6 @@ export class ApiError extends ActionError {
   readonly serverMessage: string
   readonly violations: ServerConstraint[]
   readonly outcomeUnknown: boolean
-  /** The size of the request's body (0 or undefined without one). */
   readonly sentBytes: number | undefined
   /** A body refused as too large (413): sending it again is refused again until the limit is raised. */
   readonly bodyRefused: boolean
@@ -75,12 +63,10 @@ export class ApiError extends ActionError {
   }
 }
 
-/** A write that failed without an answer saying what the server did. */
 export function isOutcomeUnknown(error: unknown): boolean {
   return error instanceof ApiError && error.outcomeUnknown
 }
 
-/** What a failed write's error adds to its result: its answer lost, or its body refused as too large. */
 export function failureMarks(
   error: unknown
 ): Pick<ResourceResult, 'outcomeUnknown' | 'bodyRefused'> {
@@ -91,10 +77,7 @@ export function failureMarks(
   }
 }
 
-/**
- * What a deploy whose writes of `names` were refused as too large needs before a re-run: without it, the
- * re-run sends the same bodies and is refused again. `remedy`: the advice as the medium spells it.
- */
+/** What a deploy whose writes of `names` were refused as too large needs before a re-run, `remedy` as spelt. */
 export function limitBeforeRerun(names: readonly string[], remedy = BODY_LIMIT_REMEDY): string {
   const were = names.length === 1 ? 'was' : 'were'
   return `${names.join(', ')} ${were} refused as too large, and a re-run is refused again until the limit is raised: ${remedy}`
@@ -130,9 +113,8 @@ interface ErrorBody {
 }
 
 /**
- * Reads an error answer of any Kestra release: Micronaut `JsonError` (`message`, `_embedded.errors`),
- * RFC 9457 problem+json (`detail`, `title`, `errors`), a bare status, or an HTML page from a proxy. The
- * message is kept whole: the output edge cuts it once redacted, so no cut can leave part of a credential.
+ * Reads an error answer of any Kestra release: Micronaut `JsonError`, RFC 9457 problem+json, a bare status, or a
+ * proxy's HTML. The message is kept whole: the output edge cuts it once redacted, never leaving part of a credential.
  */
 export function parseErrorBody(body: Uint8Array, statusText: string): ErrorBody {
   const text = new TextDecoder().decode(body).trim()
@@ -160,7 +142,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** An error answer's fields; one of another type counts as absent. */
 const optionalText = z.unknown().optional()
 const violationList = z.array(z.unknown()).optional().catch(undefined)
 const errorAnswer = z.object({

@@ -1,25 +1,21 @@
 import type { Execution, ExecutionQuery, Label } from '../model/kestra.js'
 import { parseVersion } from './api-version.js'
-import { readPages, rowId, toExecution } from './listings.js'
+import { readPages, rowIdOf, toExecution } from './listings.js'
 import { readJson, type ScopedHttp } from './scoped-http.js'
 import { formBody } from './transport.js'
 import { pathSegment } from '../model/path-segment.js'
 
 /** Results asked for by a label search: a run's labels match a handful of executions at most. */
 const SEARCH_PAGE = 25
-/** Pages a label search reads at most; one that goes on is an error. */
 const SEARCH_PAGES = 20
 
-/**
- * `POST …/executions/{namespace}/{id}`, `GET …/executions/{id}` and `GET …/executions/search`
- * (docs/kestra.md#executions).
- */
+/** `POST …/executions/{namespace}/{id}`, `GET …/executions/{id}` and `…/search` (docs/kestra.md#executions). */
 export function executionsApi(http: ScopedHttp) {
   return {
     /**
-     * Multipart only, one text part per input; `wait` stays false: the run is polled
-     * (docs/kestra.md#start-an-execution). Labels travel as repeated `labels=key:value` parameters. Sent
-     * once, never retried: after a lost answer the caller looks the execution up by its labels first.
+     * Multipart, a text part per input, labels as repeated `labels=key:value`, `wait` false
+     * (docs/kestra.md#start-an-execution). Sent once, never retried: after a lost answer the caller looks the
+     * execution up by its labels first.
      */
     async startExecution(
       namespace: string,
@@ -55,10 +51,8 @@ export function executionsApi(http: ScopedHttp) {
       return response.status === 404 ? undefined : toExecution(readJson(response), response)
     },
     /**
-     * Servers that take `filters[…]` (1.1 onwards) get them; older ones the flat parameters, which
-     * 1.x ignores as soon as one `filters[…]` is present (docs/kestra.md#search-executions). Whatever
-     * the server did with the query, only executions of this flow that carry every label are
-     * returned, oldest first.
+     * `filters[…]` from 1.1, the flat parameters before (1.x ignores those once one `filters[…]` is present,
+     * docs/kestra.md#search-executions); only this flow's executions carrying every label, oldest first.
      */
     async findExecutions(
       query: ExecutionQuery,
@@ -76,7 +70,7 @@ export function executionsApi(http: ScopedHttp) {
           query: legacy ? legacyFilters(query) : queryFilters(query),
           size: SEARCH_PAGE,
           maxPages: SEARCH_PAGES,
-          key: (row) => rowId.safeParse(row).data?.id,
+          key: rowIdOf,
           deadline: options?.deadline
         },
         toExecution
@@ -95,7 +89,6 @@ export function executionsApi(http: ScopedHttp) {
   }
 }
 
-/** `filters[field][OP]=value`; labels as `filters[labels][EQUALS][key]=value`, all of them required. */
 function queryFilters(query: ExecutionQuery): Record<string, string> {
   return {
     'filters[namespace][EQUALS]': query.namespace,
@@ -116,9 +109,8 @@ function legacyFilters(query: ExecutionQuery): Record<string, string | string[]>
 }
 
 /**
- * The execution's page in the Kestra UI, built from the action's base URL (the start's `url`
- * depends on the server's `kestra.url` setting): `<base>/ui/<tenant>/executions/…` on tenant-scoped
- * servers (docs/kestra.md#execution-ui-link).
+ * The execution's page in the Kestra UI, from the action's base URL (the start's `url` depends on the server's
+ * `kestra.url`; docs/kestra.md#execution-ui-link).
  */
 export function executionUrl(
   uiBase: string,
@@ -136,7 +128,6 @@ export function kestraUiBase(server: string, tenant: string | undefined): string
   return tenant === undefined ? root : `${root}/${encodeURIComponent(tenant)}`
 }
 
-/** A namespace's page in the Kestra UI. */
 export function namespaceUrl(uiBase: string, namespace: string): string {
   return `${uiBase}/namespaces/edit/${encodeURIComponent(namespace)}`
 }

@@ -3,12 +3,9 @@ import { ActionError } from '../model/errors.js'
 import { parseVersion } from './api-version.js'
 
 /**
- * How a server turns a namespace file path into the one it stores. Kestra 0.19 → 0.x
- * pass the path through `URLEncoder` and read it back with `URI.getPath()`: every escape is undone except
- * a space, stored as '+' (NamespaceFileController `new URI(URLEncoder.encode(path))`). The result then goes
- * through `URI.create`, where '?' or '#' cut the name, '%' starts an escape and some characters are refused;
- * 0.13 → 0.18 bind the path as a URI directly, which refuses a space too. 1.x keeps every name.
- * See docs/kestra.md#namespace-file-names.
+ * How a server stores a namespace file path (docs/kestra.md#namespace-file-names). 0.19 → 0.x: `URLEncoder` then
+ * `URI.getPath()` undo every escape but a space, stored as '+' (NamespaceFileController), and `URI.create` cuts at
+ * '?' or '#', reads '%' as an escape and refuses some characters; 0.13 → 0.18 bind a URI, refusing a space too.
  */
 type FileNaming = 'exact' | 'space-as-plus' | 'uri'
 
@@ -21,7 +18,6 @@ export function fileNaming(info: Pick<ServerInfo, 'version'>): FileNaming {
 /** Characters a pre-1.0 server cannot keep in a name, besides the space on 0.13 → 0.18. */
 const UNSTORABLE = /[?#%"<>\\^`{|}[\]]|[^\P{Z} ]|\p{Cc}/u
 
-/** The stored path of `path`, or why the server cannot store it under that name. */
 export function storedPath(
   naming: FileNaming,
   path: string
@@ -38,9 +34,8 @@ export function storedPath(
 }
 
 /**
- * Stored path → repository path, for the repository's files the server stores under another name, so
- * that both sides compare. Throws, naming the files, when the server cannot store one under its name or
- * would store two as one.
+ * Stored path → repository path for the files the server stores under another name. Throws, naming the files,
+ * when the server cannot store one under its name or would store two as one.
  */
 export function repositoryNames(
   naming: FileNaming,

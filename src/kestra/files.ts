@@ -15,12 +15,10 @@ const FLOWS_FOLDER = '_flows'
 const MAX_WALK_ENTRIES = 10_000
 const MAX_WALK_DEPTH = 64
 
-/** An entry of `GET /namespaces/{ns}/files/directory`; one without a name is left out. */
 const directoryEntry = z.object({ fileName: z.string(), type: z.unknown().optional() })
 
-/** `P/namespaces/{ns}/files`: the namespace files part of the client (docs/kestra.md). */
+/** `P/namespaces/{ns}/files` (docs/kestra.md). */
 export function filesApi(http: ScopedHttp) {
-  /** Set once `GET …/files/export` turned out to be missing (404 or 405). */
   let exportMissing = false
   const files = (namespace: string, below = '') => ({
     path: `/namespaces/${pathSegment(namespace)}/files${below}`,
@@ -75,10 +73,7 @@ export function filesApi(http: ScopedHttp) {
       .filter(({ path }) => !path.startsWith(`/${FLOWS_FOLDER}/`))
   }
 
-  /**
-   * The directory tree, file by file, within `budget` entries: a tree that goes on (a directory that holds
-   * itself, a server that invents entries) is an error naming the namespace, never a part of the tree.
-   */
+  /** The directory tree within `budget` entries: one that goes on is an error naming the namespace, never a part. */
   const walk = async (
     namespace: string,
     dir: string,
@@ -117,9 +112,7 @@ export function filesApi(http: ScopedHttp) {
   }
 
   return {
-    /**
-     * Paths starting with '/'. One export request; without that endpoint, a walk of the directory tree.
-     */
+    /** Paths starting with '/'. One export request; without that endpoint, a walk of the directory tree. */
     async listFiles(namespace: string): Promise<RemoteFile[]> {
       const found = exportMissing ? undefined : await exported(namespace)
       const all = found ?? (await walk(namespace, '/', { left: MAX_WALK_ENTRIES }))
@@ -128,10 +121,7 @@ export function filesApi(http: ScopedHttp) {
     getFile: (namespace: string, path: string) => read(namespace, path),
     fileRevision: (namespace: string, path: string, revision: number) =>
       read(namespace, path, revision),
-    /**
-     * 1.2+: `[{revision}]`. Undefined when the server keeps none: before 1.2 the route is missing (404),
-     * and from 1.2 a file whose latest version is a deletion answers 404 too.
-     */
+    /** 1.2+: `[{revision}]`; undefined before 1.2 (no route) and for a file whose latest version is a deletion (404). */
     async fileRevisions(namespace: string, path: string): Promise<number[] | undefined> {
       const response = await http.send({
         method: 'GET',
@@ -146,10 +136,8 @@ export function filesApi(http: ScopedHttp) {
       })
     },
     /**
-     * An empty file goes as an empty part, like Kestra's UI sends it. Some Micronaut 4 releases drop a
-     * zero-byte part (micronaut-core#12498), which leaves the upload without `fileContent` (400): the file
-     * then goes inside a one-entry `.zip`, which Kestra extracts to `/<entry>`
-     * (docs/kestra.md#empty-files).
+     * An empty file goes as an empty part, as Kestra's UI sends it; a Micronaut 4 that drops it (micronaut-core#12498,
+     * a 400) gets a one-entry `.zip`, which Kestra extracts to `/<entry>` (docs/kestra.md#empty-files).
      */
     // Stored at the path, never triggering Kestra's .zip extraction (`uploadFileName`).
     async uploadFile(namespace: string, path: string, bytes: Uint8Array): Promise<void> {
@@ -167,9 +155,8 @@ export function filesApi(http: ScopedHttp) {
 }
 
 /**
- * A zip of one empty entry, deflated, its sizes in a data descriptor (JDK 17's `ZipInputStream` reads it, names
- * such as `__proto__` and `dir/ü €.txt` included). fflate's streaming writer takes the name as a value, where
- * `zipSync` takes an object keyed by names, which an entry named `__proto__` broke.
+ * A zip of one empty deflated entry, sizes in a data descriptor (JDK 17's `ZipInputStream` reads it, `__proto__`
+ * and `dir/ü €.txt` included): fflate's streaming writer, since `zipSync`'s object keyed by names broke `__proto__`.
  */
 function emptyEntryZip(name: string): Uint8Array {
   const parts: Uint8Array[] = []
@@ -184,10 +171,7 @@ function emptyEntryZip(name: string): Uint8Array {
   return Buffer.concat(parts)
 }
 
-/**
- * The multipart file name. Kestra extracts an upload whose file name ends in `.zip`, and otherwise
- * stores the bytes at the `path` query parameter, so the name only has to avoid that suffix.
- */
+/** The multipart file name: Kestra extracts an upload named `*.zip`, else stores it at `path`: avoid that suffix. */
 export function uploadFileName(path: string): string {
   const base = path.slice(path.lastIndexOf('/') + 1)
   if (base === '') return 'file'

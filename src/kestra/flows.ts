@@ -15,27 +15,21 @@ interface Listed {
   updated?: string
 }
 
-/**
- * Flows one export asks for at most, several namespaces together: 2,000 flows listed at the same time take
- * 2 exports whatever the namespaces (docs/kestra.md#export-flows).
- */
+/** Flows one export asks for at most, several namespaces together (docs/kestra.md#export-flows). */
 export const EXPORTED_AT_ONCE = 1000
 
 /** Namespaces whose listed flows leave in one export; each learns its sources, or undefined on a 404. */
 interface ExportBatch {
   members: { namespace: string; listed: Listed[]; done: (sources: Outcome<Sources>) => void }[]
-  /** The `entryNames` of every flow of the batch: no two flows of it share one. */
   names: Set<string>
 }
 
-/** Sources by id; undefined when the export answered 404. */
 type Sources = Map<string, string> | undefined
 
-/** `P/flows`: the flows part of the client (docs/kestra.md#export-flows). */
+/** `P/flows` (docs/kestra.md#export-flows). */
 export function flowsApi(http: ScopedHttp) {
   /** Set once `POST /flows/export/by-ids` answered 405 (a proxy or server without that route). */
   let exportMissing = false
-  /** The export being filled, sent once it is full or no namespace listing is under way. */
   let batch: ExportBatch | undefined
   let listingsUnderWay = 0
   const one = (namespace: string, id: string) => ({
@@ -43,7 +37,6 @@ export function flowsApi(http: ScopedHttp) {
     route: '/flows/{namespace}/{id}'
   })
 
-  /** One flow, or undefined when absent or deleted. */
   const getFlow = async (namespace: string, id: string): Promise<RemoteFlow | undefined> => {
     const response = await http.send({
       method: 'GET',
@@ -71,10 +64,9 @@ export function flowsApi(http: ScopedHttp) {
   }
 
   /**
-   * The export answers 404 for the whole request when one listed flow is gone by then (Kestra's
-   * `exportByIds` calls `orElseThrow()` per id, docs/kestra.md#export-flows): each namespace of that
-   * export is then listed and exported once more on its own, and after a second 404 its flows are read one
-   * by one. Other exports are not touched.
+   * The export answers 404 for the whole request when one listed flow is gone by then (`exportByIds` calls
+   * `orElseThrow()` per id, docs/kestra.md#export-flows): each namespace of that export is then listed and exported
+   * once more alone, and after a second 404 its flows are read one by one. Other exports are not touched.
    */
   const listedWithSources = async (
     namespace: string
@@ -96,9 +88,9 @@ export function flowsApi(http: ScopedHttp) {
   }
 
   /**
-   * Adds a namespace's listed flows to the export being filled, and sends it once it holds
-   * `EXPORTED_AT_ONCE` flows or no other listing is under way. A namespace whose entry names could be
-   * confused with the batch's (`a` with `b.c`, `a.b` with `c`) goes to the next one.
+   * Adds a namespace's listed flows to the export being filled, sent once it holds `EXPORTED_AT_ONCE` flows or no
+   * listing is under way. A namespace whose entry names could be confused with the batch's (`a` + `b.c`, `a.b` + `c`)
+   * goes to the next one.
    */
   const join = (namespace: string, flows: Listed[]): Promise<Sources> => {
     const names = flows.flatMap(({ id }) => entryNames(namespace, id))
@@ -136,7 +128,6 @@ export function flowsApi(http: ScopedHttp) {
     })
   }
 
-  /** Sources by namespace, then by id; undefined on a 404. */
   const exportSources = async (
     members: readonly { namespace: string; listed: Listed[] }[]
   ): Promise<Map<string, Map<string, string>> | undefined> => {
@@ -175,10 +166,7 @@ export function flowsApi(http: ScopedHttp) {
   }
 
   return {
-    /**
-     * Listing (ids, revisions) then the export of every source, shared with the namespaces listed at the
-     * same time: at most 2 requests a namespace whatever its count. Children excluded.
-     */
+    /** Listing, then the export shared with the namespaces listed at the same time: at most 2 requests a namespace. */
     async listFlows(namespace: string): Promise<RemoteFlow[]> {
       const { listed, sources } = await listedWithSources(namespace)
       const flows = await Promise.all(
@@ -198,10 +186,7 @@ export function flowsApi(http: ScopedHttp) {
       return new Map((await listed(namespace)).map(({ id, revision }) => [id, revision]))
     },
     getFlow,
-    /**
-     * Undefined when the server has no such revision. With `revision` set the server reads tombstones too
-     * (docs/kestra.md#flow-revisions).
-     */
+    /** Undefined when the server has no such revision; tombstones included (docs/kestra.md#flow-revisions). */
     async flowRevisionSource(
       namespace: string,
       id: string,
@@ -217,9 +202,8 @@ export function flowsApi(http: ScopedHttp) {
       return readAnswer(response, flowAnswer, 'a flow').source
     },
     /**
-     * A create that had to be retried may have reached the server the first time: its "already exists"
-     * (422 up to 1.3, 409 in 2.0) then re-reads the flow and accepts it when the stored source is the one
-     * sent.
+     * A create that had to be retried may have reached the server the first time: its "already exists" (422 up to
+     * 1.3, 409 in 2.0) then re-reads the flow and accepts it when the stored source is the one sent.
      */
     async createFlow(source: string): Promise<RemoteFlow> {
       const response = await http.send({
@@ -239,7 +223,7 @@ export function flowsApi(http: ScopedHttp) {
         return stored
       throw error
     },
-    /** Throws ApiError 404 when the flow is missing. Unchanged source keeps the revision. */
+    /** Unchanged source keeps the revision. */
     async updateFlow(namespace: string, id: string, source: string): Promise<RemoteFlow> {
       const response = await http.send({
         method: 'PUT',
@@ -249,18 +233,14 @@ export function flowsApi(http: ScopedHttp) {
       })
       return toRemoteFlow(response, source)
     },
-    /**
-     * Throws ApiError 404 when the flow is absent, except when the request had to be retried:
-     * then the first attempt most likely deleted it.
-     */
+    /** A 404 throws, except after a retry: the first attempt most likely deleted it. */
     async deleteFlow(namespace: string, id: string): Promise<void> {
       const response = await http.send({ method: 'DELETE', ...one(namespace, id), allow: [404] })
       if (response.status === 404 && response.attempts === 1) throw responseError(response)
     },
     /**
-     * The flow's direct edges in Kestra's flow topology; undefined when the server has no such route.
-     * Both directions, not expanded (`GET /flows/{ns}/{id}/dependencies`, docs/kestra.md#flow-dependencies).
-     * Edges of another relation, or naming a node the answer does not list, are left out.
+     * The flow's direct edges, both directions, not expanded (docs/kestra.md#flow-dependencies); undefined when the
+     * server has no such route. Edges of another relation, or naming a node the answer does not list, are left out.
      */
     async flowDependencies(namespace: string, id: string): Promise<FlowDependency[] | undefined> {
       const response = await http.send({
@@ -291,15 +271,11 @@ function flowsIn(batch: ExportBatch): number {
   return batch.members.reduce((sum, member) => sum + member.listed.length, 0)
 }
 
-/**
- * A flow's entry names in an export, without their extension: `<namespace>.<id>` (by-ids) and
- * `<namespace>-<id>` (by-query).
- */
+/** A flow's entry names in an export, extension aside: `<namespace>.<id>` (by-ids), `<namespace>-<id>` (by-query). */
 function entryNames(namespace: string, id: string): string[] {
   return [`${namespace}.${id}`, `${namespace}-${id}`]
 }
 
-/** The flow a source declares, when the export holds it. */
 function identified(
   source: string,
   named: ReadonlyMap<string, { namespace: string; id: string }>
@@ -318,7 +294,6 @@ const flowAnswer = z.object({
   updated: z.string().optional().catch(undefined)
 })
 
-/** `GET /flows/{ns}/{id}/dependencies`: nodes by uid, and the edges between them (other relations left out). */
 const topology = z.object({
   nodes: z.array(z.unknown()).catch([]),
   edges: z.array(z.unknown()).catch([])

@@ -1,17 +1,14 @@
 import { readJsonObject, type ScopedHttp } from './scoped-http.js'
 import { pathSegment } from '../model/path-segment.js'
 
-/** `P/namespaces/{ns}/kv/{key}`: the KV part of the client (docs/kestra.md). */
+/** `P/namespaces/{ns}/kv/{key}` (docs/kestra.md). */
 export function kvApi(http: ScopedHttp) {
   const entry = (namespace: string, key: string) => ({
     path: `/namespaces/${pathSegment(namespace)}/kv/${pathSegment(key)}`,
     route: '/namespaces/{namespace}/kv/{key}'
   })
   return {
-    /**
-     * The entry's parsed JSON value, or undefined when absent (404) or expired (410); `first`: ahead of the
-     * requests waiting for a place (what the run's other work waits on).
-     */
+    /** Undefined when absent (404) or expired (410); `first`: ahead of the requests waiting for a place. */
     async getKv(namespace: string, key: string, first = false): Promise<unknown> {
       const response = await http.send({
         method: 'GET',

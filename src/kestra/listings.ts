@@ -22,30 +22,26 @@ const MAX_PAGES = 40
 
 /** A paged `{results, total}` route of Kestra, as one listing reads it (docs/kestra.md#paged-listings). */
 interface PagedListing {
-  /** What is listed, for the errors: "the dashboards listing". */
+  /** For the errors: "the dashboards listing". */
   name: string
-  /** What to do when the listing does not end within its bound. */
   remedy: string
   path: string
   /** By default the path, a namespace in it as `{namespace}`. */
   route?: string
   query: Record<string, string | readonly string[]>
-  /** By default `DEFAULT_PAGES`. */
   size?: number
   maxPages?: number
   /** The row's identity (an id, a name); rows without one are told apart by their whole JSON. */
   key(row: unknown): string | undefined
-  /** A 404 answer ends the listing with undefined (a route the server lacks). */
+  /** A 404 ends the listing with undefined (a route the server lacks). */
   missing?: boolean
   deadline?: number
 }
 
 /**
- * Every row of a paged listing, each once, or an error: the reading ends on a short page (fewer rows than
- * asked for); a full page that brings nothing new (a server or proxy that ignores `page`) and a listing
- * still full after `maxPages` pages are errors naming the listing, and so is a last page that leaves
- * fewer rows than the `total` the server announced. `total` never ends the reading early: a total that
- * says too few cannot cut the listing.
+ * Every row of a paged listing, each once, or an error naming the listing: the reading ends on a short page; a
+ * full page that brings nothing new (`page` ignored), a listing still full after `maxPages` pages and a last
+ * page short of the announced `total` are errors. `total` never ends the reading early, so it cannot cut it.
  */
 export async function readPages<T>(
   http: ScopedHttp,
@@ -107,7 +103,7 @@ export async function readPages<T>(
 const DEFAULT_PAGES = { size: 100, maxPages: 100 }
 export const LISTED_AT_MOST = DEFAULT_PAGES.size * DEFAULT_PAGES.maxPages
 
-/** A page of a listing: `total` is only checked against, a server may leave it out. */
+/** `total` is only checked against: a server may leave it out. */
 const paged = z.object({
   results: z.array(z.unknown()),
   total: z.number().optional().catch(undefined)
@@ -118,7 +114,6 @@ export class ListingError extends ActionError {
   override name = 'ListingError'
 }
 
-/** A listing still full after its bound of pages. */
 class UnendedListingError extends ListingError {}
 
 function where(response: HttpResponse): string {
@@ -126,14 +121,12 @@ function where(response: HttpResponse): string {
 }
 
 /**
- * Characters of the names (namespaces, flow ids) one search names, each comma sent as `%2C`: with the
- * route, the other filters (about 450 bytes for the executions search) and room for a tenant and a base
- * path, the request line stays within the 4,096 bytes a Micronaut server accepts by default
+ * Characters of the names one search names, commas sent as `%2C`: with the route, the other filters (about 450
+ * bytes) and room for a tenant and base path, the request line stays within Micronaut's default 4,096 bytes
  * (docs/kestra.md#search-executions).
  */
 export const SEARCHED_NAMES_CHARS = 2500
 
-/** The reads `liveKvKeys` makes, as the `KestraApi` port offers them. */
 interface KvKeyReads {
   info(): Promise<ServerInfo>
   kvKeys(namespaces: readonly string[]): Promise<{ namespace?: string; key: string }[]>
@@ -141,9 +134,8 @@ interface KvKeyReads {
 }
 
 /**
- * The live KV keys of each namespace (docs/kestra.md#kv-listings), never a value: one paged search of them
- * all where its entries name their namespace (1.3 on, the only listing 2.0 keeps); before, and before the
- * search itself (a 404), one listing per namespace.
+ * The live KV keys of each namespace (docs/kestra.md#kv-listings), never a value: one paged search where entries
+ * name their namespace (1.3 on, the only listing 2.0 keeps); before, or on a 404, one listing per namespace.
  */
 export async function liveKvKeys(
   api: KvKeyReads,
@@ -167,8 +159,10 @@ async function searchUnlessMissing(
   api: KvKeyReads,
   namespaces: string[]
 ): Promise<{ namespace?: string; key: string }[] | undefined> {
+  // Consecutive groups, each naming at most `SEARCHED_NAMES_CHARS` (one longer name alone).
+  const groups = searchesOf(namespaces.map((namespace) => ({ namespace, flowIds: [] })))
   try {
-    const found = await Promise.all(inGroups(namespaces).map((group) => api.kvKeys(group)))
+    const found = await Promise.all(groups.map((group) => api.kvKeys(group.namespaces)))
     return found.flat()
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return undefined
@@ -176,24 +170,15 @@ async function searchUnlessMissing(
   }
 }
 
-/** Consecutive groups of namespaces, each naming at most `SEARCHED_NAMES_CHARS` (one longer name alone). */
-function inGroups(namespaces: readonly string[]): string[][] {
-  return searchesOf(namespaces.map((namespace) => ({ namespace, flowIds: [] }))).map(
-    (search) => search.namespaces
-  )
-}
-
-/** The flows of one namespace whose executions are searched for. */
 export interface FlowGroup {
   namespace: string
   flowIds: readonly string[]
 }
 
 /**
- * The groups packed, in order, into searches that each name at most `SEARCHED_NAMES_CHARS` of namespaces
- * and flow ids (one longer pair alone): a namespace with many flows is split over several, and many
- * namespaces with few flows share one; a group without flow ids names its namespace alone. Namespaces and
- * flow ids hold no comma (their patterns: docs/validation-rules.md).
+ * The groups packed, in order, into searches naming at most `SEARCHED_NAMES_CHARS` of namespaces and flow ids (one
+ * longer pair alone): a namespace's many flows split over several, namespaces with few flows share one; a group
+ * without flow ids names its namespace alone. Names hold no comma (docs/validation-rules.md).
  */
 function searchesOf(groups: readonly FlowGroup[]): { namespaces: string[]; flowIds: string[] }[] {
   const searches: { namespaces: Set<string>; flowIds: Set<string>; chars: number }[] = []
@@ -219,9 +204,8 @@ function searchesOf(groups: readonly FlowGroup[]): { namespaces: string[]; flowI
 }
 
 /**
- * The listings a review reads (docs/caught-at-review.md): secret names and KV keys, never a value, and
- * the executions not finished (docs/kestra.md#secrets, #kv-listings, #search-executions); and the
- * namespaces a preview's removal looks for.
+ * What a review lists (docs/caught-at-review.md): secret names and KV keys, never a value, and executions not
+ * finished (docs/kestra.md#secrets, #kv-listings, #search-executions); and the namespaces a preview's removal seeks.
  */
 export function listingsApi(http: ScopedHttp) {
   const paged = <T>(
@@ -229,7 +213,6 @@ export function listingsApi(http: ScopedHttp) {
     item: (raw: unknown, response: HttpResponse) => T | undefined
   ): Promise<T[]> => readPages(http, { ...listing, size: PAGE, maxPages: MAX_PAGES }, item)
 
-  /** Every page of one executions search of these namespaces, bounded like every listing. */
   const executionSearch = (
     namespaces: readonly string[],
     query: PagedListing['query']
@@ -240,7 +223,7 @@ export function listingsApi(http: ScopedHttp) {
         remedy: `more than ${MAX_PAGES * PAGE} executions not finished were found for the flows this deploy updates or deletes in ${namespaces.join(', ')}: let them end (or kill them) before deploying`,
         path: '/executions/search',
         query,
-        key: (row) => rowId.safeParse(row).data?.id
+        key: rowIdOf
       },
       // A row is one execution, never an array of one.
       (row, response) =>
@@ -355,10 +338,7 @@ export function listingsApi(http: ScopedHttp) {
         .flat()
         .filter((name) => typeof name === 'string')
     },
-    /**
-     * `GET P/kv?filters[namespace][IN]=…`, every page: the live keys of these namespaces. Entries name their
-     * namespace from 1.3 only (docs/kestra.md#kv-listings): one without is `namespace: undefined`.
-     */
+    /** `GET P/kv?filters[namespace][IN]=…`: entries name their namespace from 1.3 only (docs/kestra.md#kv-listings). */
     kvKeys: (namespaces: readonly string[]): Promise<{ namespace?: string; key: string }[]> =>
       paged(
         {
@@ -393,9 +373,8 @@ export function listingsApi(http: ScopedHttp) {
       return readJsonArray(response).flatMap((item) => byKey(item) ?? [])
     },
     /**
-     * For removing a preview (docs/environments.md#previews): `GET /namespaces/search`
-     * (docs/kestra.md#namespaces). OSS lists the namespaces of existing flows and their parents (a namespace
-     * holding only files or KV entries is not listed), EE its namespace entities.
+     * For removing a preview (docs/environments.md#previews, docs/kestra.md#namespaces): OSS lists the namespaces of
+     * existing flows and their parents (not one holding only files or KV), EE its namespace entities.
      */
     async namespacesStartingWith(prefix: string): Promise<string[]> {
       const ids = await readPages(
@@ -406,9 +385,9 @@ export function listingsApi(http: ScopedHttp) {
           path: '/namespaces/search',
           route: '/namespaces/search',
           query: { q: prefix },
-          key: namespaceId
+          key: rowIdOf
         },
-        namespaceId
+        rowIdOf
       )
       return [...new Set(ids.filter((id) => id.startsWith(prefix)))].sort()
     }
@@ -422,13 +401,14 @@ function byKey(row: unknown): string | undefined {
   return named.safeParse(row).data?.key
 }
 
-/** A row of a listing by its id: what pages are told apart by. */
-export const rowId = z.object({ id: z.string() })
+const rowId = z.object({ id: z.string() })
+export function rowIdOf(row: unknown): string | undefined {
+  return rowId.safeParse(row).data?.id
+}
 
 const text = z.string().optional().catch(undefined)
 const label = z.object({ key: z.string(), value: z.string() })
 
-/** An execution as Kestra answers it: one without an id, flow or state is refused. */
 const executionAnswer = z.object({
   id: z.string().min(1),
   namespace: z.string().min(1),
@@ -448,8 +428,8 @@ const executionAnswer = z.object({
 })
 
 /**
- * An `Execution` (or the start's `ExecutionResponse`, which some clients type as an array of one). One
- * without an id, flow or state fails the read: a guard never passes on an answer it cannot read.
+ * An `Execution` (or the start's `ExecutionResponse`, which some clients type as an array of one). One without an
+ * id, flow or state fails the read: a guard never passes on an answer it cannot read.
  */
 export function toExecution(raw: unknown, response: HttpResponse, what = 'the answer'): Execution {
   const read = executionAnswer.safeParse(Array.isArray(raw) ? raw[0] : raw)
@@ -466,8 +446,4 @@ export function toExecution(raw: unknown, response: HttpResponse, what = 'the an
     ...(state.startDate && { startDate: state.startDate }),
     ...(state.endDate && { endDate: state.endDate })
   }
-}
-
-function namespaceId(row: unknown): string | undefined {
-  return rowId.safeParse(row).data?.id
 }

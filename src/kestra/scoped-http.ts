@@ -19,7 +19,7 @@ import {
 } from './transport.js'
 
 interface ScopedRequest extends Omit<HttpRequest, 'path'> {
-  /** Path below the API prefix, starting with '/', path segments already encoded. */
+  /** Below the API prefix, starting with '/', segments already encoded. */
   path: string
   /** A list repeats its parameter (`labels=a:1&labels=b:2`). */
   query?: Record<string, string | readonly string[]>
@@ -32,14 +32,12 @@ interface ApiShape {
 }
 
 /**
- * Sends requests below the API shape's prefix. The shape comes from `GET /api/v1/configs`, probed once;
- * when that probe gives nothing usable, the tenant prefix is tried first and a 404 retried on the
- * legacy prefix, remembering whichever answers. A read does not wait for the probe: it leaves on the tenant
- * prefix, and is asked again on the legacy one if the probe finds that shape.
+ * Sends requests below the API shape's prefix, probed once (`GET /api/v1/configs`). Without a usable probe the tenant
+ * prefix goes first and a 404 is retried on the legacy one, remembering whichever answers. A read does not wait
+ * for the probe: it leaves on the tenant prefix, asked again on the legacy one if the probe finds that shape.
  */
 export class ScopedHttp {
   private apiShape: Promise<ApiShape> | undefined
-  /** True once the probe has answered (or failed). */
   private eraSettled = false
 
   constructor(
@@ -171,8 +169,8 @@ function unconfirmedTenant(tenant: string, why: string): string {
 }
 
 /**
- * What a request ends with, to be taken later: its answer, or its error thrown then. A read that left before
- * the probe answered ends as it would have after it, or is not used at all; its failure is never left unhandled.
+ * A request's end, taken later: its answer, or its error thrown then. A read that left before the probe answered
+ * ends as it would have after it, or is not used; its failure is never left unhandled.
  */
 function answerOf(sending: Promise<HttpResponse>): Promise<() => HttpResponse> {
   return sending.then(
@@ -204,8 +202,8 @@ export function readJson(response: HttpResponse): unknown {
 }
 
 /**
- * The JSON body of a successful answer read by its schema: the client's boundary (docs/kestra.md). An answer
- * of another shape is an ApiError naming the request and the field, never a value taken on trust.
+ * The JSON body read by its schema: the client's boundary (docs/kestra.md). Another shape is an ApiError naming
+ * the request and the field, never a value taken on trust.
  */
 export function readAnswer<T>(response: HttpResponse, schema: z.ZodType<T>, what: string): T {
   const read = schema.safeParse(readJson(response))

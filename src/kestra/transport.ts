@@ -1,24 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Agent, EnvHttpProxyAgent, FormData, request, Response, type Dispatcher } from 'undici'
+import { Agent, type Dispatcher, EnvHttpProxyAgent, FormData, request, Response } from 'undici'
 import type { Auth } from '../model/settings.js'
 import { ApiError, parseErrorBody } from './errors.js'
-import {
-  backoffMs,
-  isRetryableStatus,
-  retryAfterMs,
-  transientReason,
-  type RetryInfo,
-  type RetryPolicy
-} from './retry.js'
 import { Semaphore } from '../model/concurrency.js'
 import { utf8Length } from '../model/content.js'
 
 const LOOPBACK = ['localhost', '127.0.0.1', '[::1]']
 
-/**
- * One keep-alive pool for the run. Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY like other tools;
- * loopback addresses never go through the proxy.
- */
+/** One keep-alive pool for the run, honouring HTTPS_PROXY / HTTP_PROXY / NO_PROXY; loopback never proxied. */
 export function createDispatcher(connections: number, env = process.env): Dispatcher {
   const options = { connections, keepAliveTimeout: 10_000 }
   const httpProxy = env.http_proxy ?? env.HTTP_PROXY
@@ -37,19 +26,16 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
 export interface HttpRequest {
   method: Method
-  /** Absolute path on the server, encoded, with its query string. */
+  /** On the server, encoded, with its query string. */
   path: string
-  /** Label for request counting, e.g. `/flows/{namespace}`. */
+  /** For request counting, e.g. `/flows/{namespace}`. */
   route: string
   headers?: Record<string, string>
   /** Buffered so a retry resends the same bytes. */
   body?: Uint8Array | string
   /** Statuses ≥ 400 returned to the caller instead of thrown (e.g. 404 for "absent"). */
   allow?: readonly number[]
-  /**
-   * Epoch ms that bounds the whole request, its retries included: each attempt's timeout is cut to the
-   * time left, no retry waits past it, and none starts after it.
-   */
+  /** Epoch ms bounding the whole request, retries included: each attempt's timeout is cut to it, no retry passes it. */
   deadline?: number
   /** Sent once, never retried: a request that must not take effect twice (the caller resolves a failure). */
   once?: boolean
@@ -61,19 +47,15 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   method: Method
-  /** The path that was requested, with its query string. */
   path: string
   status: number
   headers: Record<string, string | string[] | undefined>
   body: Uint8Array
-  /** How many attempts it took (1 = no retry). */
   attempts: number
-  /** The size of the request's body, in bytes (0 without one). */
   sentBytes: number
 }
 
 interface TransportOptions {
-  /** Base URL of the server without trailing slash (may carry a path). */
   server: string
   auth: Auth
   timeoutMs: number
@@ -87,9 +69,8 @@ interface TransportOptions {
 type Attempt = { response: HttpResponse } | { error: unknown; reason: string }
 
 /**
- * Sends requests with auth, a deadline per attempt, bounded concurrency and retries of transient failures.
- * Answers are returned as the server sent them: decisions read real values, and the output edge alone
- * redacts what is shown (docs/security.md).
+ * Sends requests with auth, a deadline per attempt, bounded concurrency and retries of transient failures. Answers
+ * come as sent: decisions read real values, and the output edge alone redacts what is shown (docs/security.md).
  */
 export class Transport {
   private readonly semaphore: Semaphore
@@ -164,8 +145,7 @@ export class Transport {
       ...req.headers
     }
     if (this.authorization) headers.authorization = this.authorization
-    // The deadline covers the whole exchange: an answer that trickles in is a timeout too
-    // (docs/guarantees.md#retries-and-deadlines).
+    // The deadline covers the whole exchange, a trickling answer too (docs/guarantees.md#retries-and-deadlines).
     const { timeoutMs, cut } = this.attemptTimeout(req)
     const deadline = new AbortController()
     const timer = setTimeout(() => deadline.abort(new RequestTimeout(timeoutMs, cut)), timeoutMs)
@@ -229,10 +209,7 @@ export class Transport {
   }
 }
 
-/**
- * A `multipart/form-data` body as undici encodes it (text values' line breaks become CRLF, as browsers
- * send them), buffered so that a retry resends the same bytes.
- */
+/** A `multipart/form-data` body as undici encodes it (CRLF line breaks, as browsers), buffered for retries. */
 export async function formBody(
   parts: readonly (readonly [string, string | Blob, string?])[]
 ): Promise<{ contentType: string; body: Uint8Array }> {
@@ -252,7 +229,6 @@ export function unreadableAnswer(response: HttpResponse, serverMessage: string):
   return new ApiError({ status, method, path, serverMessage })
 }
 
-/** The ApiError for an answer the caller cannot use. */
 export function responseError(response: HttpResponse): ApiError {
   const { message, violations } = parseErrorBody(response.body, `HTTP ${response.status}`)
   return new ApiError({
@@ -296,8 +272,8 @@ function header(response: HttpResponse, name: string): string | undefined {
 export const PREALLOCATED_AT_MOST = 64 * 1024 * 1024
 
 /**
- * The whole answer. With a length announced, each chunk is copied into one buffer as it arrives and
- * dropped: a namespace export is not held twice (chunks plus their concatenation) while it downloads.
+ * The whole answer. With a length announced, each chunk is copied into one buffer as it arrives: an export is
+ * not held twice (chunks plus their concatenation) while it downloads.
  */
 async function readBody(
   body: AsyncIterable<Uint8Array>,
@@ -323,4 +299,76 @@ async function readBody(
     length += chunk.length
   }
   return length === bytes.length ? bytes : bytes.subarray(0, length)
+}
+
+export interface RetryOptions {
+  /** Attempts per request, the first included (default 4). */
+  maxAttempts?: number
+  /** Total time spent waiting between attempts of one request (default 60 000 ms). */
+  maxWaitMs?: number
+  /** First backoff step (default 500 ms); doubles per attempt, with jitter. */
+  baseDelayMs?: number
+}
+
+export interface RetryInfo {
+  method: string
+  path: string
+  attempt: number
+  reason: string
+  delayMs: number
+}
+
+type RetryPolicy = Required<RetryOptions>
+
+const MAX_SINGLE_BACKOFF_MS = 15_000
+
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT'
+])
+
+export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
+  return {
+    maxAttempts: Math.max(1, options.maxAttempts ?? 4),
+    maxWaitMs: Math.max(0, options.maxWaitMs ?? 60_000),
+    baseDelayMs: Math.max(0, options.baseDelayMs ?? 500)
+  }
+}
+
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500
+}
+
+/** Why a failed request is worth retrying (connection reset, timeout…), or undefined when it is not. */
+export function transientReason(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    const { code, message, name } = current as { code?: unknown; message?: unknown; name?: unknown }
+    if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return code
+    if (typeof message === 'string' && /socket hang up/i.test(message)) return 'socket hang up'
+    if (name === 'TimeoutError') return 'timeout'
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+/** `Retry-After` as milliseconds (delta-seconds or HTTP-date), or undefined when absent or unreadable. */
+export function retryAfterMs(header: string | undefined, now = Date.now()): number | undefined {
+  if (!header) return undefined
+  const value = header.trim()
+  if (/^\d+$/.test(value)) return Number(value) * 1000
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+/** Capped exponential backoff with jitter (between half and the full step). */
+export function backoffMs(policy: RetryPolicy, attempt: number, random = Math.random): number {
+  const step = Math.min(MAX_SINGLE_BACKOFF_MS, policy.baseDelayMs * 2 ** (attempt - 1))
+  return Math.round(step * (0.5 + random() / 2))
 }

@@ -6,30 +6,25 @@ import type { ScopedHttp } from './scoped-http.js'
 import { BODY_LIMIT_REMEDY, bodyRefused } from './errors.js'
 
 /**
- * Flows a validation request carries: a repository's verdicts take few round trips, while one of 2,000 flows
- * still fills the 8 places of the default concurrency (docs/performance.md#where-the-requests-go). A larger
- * repository's requests carry more: `batchCount`.
+ * Flows a validation request carries: few round trips, while 2,000 flows still fill the default concurrency's 8
+ * places (docs/performance.md#where-the-requests-go). A larger repository's requests carry more: `batchCount`.
  */
 export const MAX_BATCH = 250
 
 /**
- * Flows each validation request carries when `flows` are to be validated with `concurrency` requests in
- * flight: `MAX_BATCH`, or as many as fill each place once when there are more, so that the verdicts of
- * 10,000 small flows take as few as 8 requests, not 40; as many requests are in flight either way, and the
- * body stays within `MAX_BATCH_BYTES` (which decides when the flows are larger).
+ * Flows each validation request carries: `MAX_BATCH`, or enough to fill each of the `concurrency` places once, so
+ * 10,000 small flows take 8 requests, not 40; the body stays within `MAX_BATCH_BYTES` (which decides for large flows).
  */
 export function batchCount(flows: number, concurrency: number): number {
   return Math.max(MAX_BATCH, Math.ceil(flows / concurrency))
 }
 
 /**
- * Bytes a validation request's body holds, unless one flow alone is larger: half the 1 MiB that nginx
- * (`client_max_body_size`) and the Kubernetes ingress-nginx (`proxy-body-size`) accept by default, so that
- * large flows behind such a proxy are not refused (docs/kestra.md#validation-behind-a-proxy).
+ * A validation body's bytes, unless one flow alone is larger: half the 1 MiB nginx and ingress-nginx accept by
+ * default, so large flows behind such a proxy are not refused (docs/kestra.md#validation-behind-a-proxy).
  */
 export const MAX_BATCH_BYTES = 512 * 1024
 
-/** How many flows, and how many bytes of body, one request may carry. */
 interface BatchBound {
   count: number
   bytes: number
@@ -37,16 +32,12 @@ interface BatchBound {
 
 const BATCH_BOUND: BatchBound = { count: MAX_BATCH, bytes: MAX_BATCH_BYTES }
 
-/** Joins a batch's sources into one YAML body. */
 const SEPARATOR = '\n---\n'
 
 /** The server splits a YAML body on `\n+---\n*?`: a line starting with `---` starts a new document. */
 const SEPARATOR_LINE = /(^|\n)---/
 
-/**
- * A batch as it fills: how many sources it holds and how many bytes their joined body takes. Any source
- * fits an empty batch; a source the bound has no room for starts the next one.
- */
+/** A batch as it fills: any source fits an empty one; a source the bound has no room for starts the next. */
 export class FillingBatch {
   private count = 0
   private bytes = 0
@@ -60,7 +51,6 @@ export class FillingBatch {
     )
   }
 
-  /** Full: not even an empty source would fit. */
   get full(): boolean {
     return !this.fits(0)
   }
@@ -73,9 +63,8 @@ export class FillingBatch {
 
 export function validateApi(http: ScopedHttp) {
   /**
-   * One request's verdicts. A body refused as too large (413, from a proxy with a lower limit than
-   * MAX_BATCH_BYTES) is sent again as two halves; one flow refused alone is an error of that flow, which a
-   * deploy could not send either.
+   * One request's verdicts. A body refused as too large (413, a proxy's lower limit) is sent again as two halves;
+   * one flow refused alone is an error of that flow, which a deploy could not send either.
    */
   const validateBatch = async (sources: string[], batch: number[]): Promise<ServerValidation[]> => {
     const body = batch.map((index) => sources[index]).join(SEPARATOR)
@@ -111,10 +100,7 @@ export function validateApi(http: ScopedHttp) {
     return batch.map((index) => ({ ...emptyResult(index), noVerdict }))
   }
   return {
-    /**
-     * One result per source, in order, batched: at most `count` flows (`batchCount`) and MAX_BATCH_BYTES a
-     * request.
-     */
+    /** One result per source, in order, batched: at most `count` flows (`batchCount`) and MAX_BATCH_BYTES a request. */
     async validateFlows(sources: string[], count = MAX_BATCH): Promise<ServerValidation[]> {
       const bound = { count, bytes: MAX_BATCH_BYTES }
       const results = await Promise.all(
@@ -135,9 +121,8 @@ function unreadable(why: string): NonNullable<ServerValidation['noVerdict']> {
 }
 
 /**
- * Groups source indexes into requests within the bound (MAX_BATCH flows, MAX_BATCH_BYTES of body, a larger
- * flow alone). A source that the server would itself split (a line starting with `---`) or that is blank
- * goes alone, so answers map back by index.
+ * Source indexes grouped into requests within the bound (a larger flow alone). A source the server would itself
+ * split (a line starting with `---`) or a blank one goes alone, so answers map back by index.
  */
 export function planBatches(sources: readonly string[], bound = BATCH_BOUND): number[][] {
   const batches: number[][] = []
@@ -162,10 +147,9 @@ export function planBatches(sources: readonly string[], bound = BATCH_BOUND): nu
 }
 
 /**
- * One result per source of the batch, by each answer's `index` (its position when it has none). A source
- * sent alone takes every answer, merged. An answer the client cannot read is an error of its flow, never
- * "valid"; one whose index names no source of the request (out of range, not a whole number) cannot be
- * placed, so it is an error of every flow of the request.
+ * One result per source of the batch, by each answer's `index` (else its position); a source sent alone takes every
+ * answer, merged. An unreadable answer is an error of its flow, never "valid"; one whose index names no source of
+ * the request is an error of every flow of it.
  */
 function mapBatch(batch: number[], items: unknown[]): ServerValidation[] {
   const results = batch.map((index) => emptyResult(index))
@@ -189,7 +173,6 @@ function mapBatch(batch: number[], items: unknown[]): ServerValidation[] {
   return results
 }
 
-/** A verdict names the source it is of by `index` (its position when it has none). */
 const indexed = z.looseObject({ index: z.unknown().optional() })
 
 function emptyResult(index: number): ServerValidation {

@@ -5,39 +5,24 @@ import { pathSegment } from '../model/path-segment.js'
 
 const YAML = { 'content-type': 'application/x-yaml' }
 
-/** A YAML resource as the server answers it: its id and the source it keeps. */
 const resourceAnswer = z.object({ id: z.string(), source: z.string() })
-type RemoteYamlResource = z.infer<typeof resourceAnswer>
 /** A listed resource; a row without an id or a source is none. */
 const listedRow = resourceAnswer.extend({ namespace: z.unknown(), deleted: z.unknown() })
 
-/**
- * What a kind reads and writes of a Kestra resource kept as YAML by namespace and id
- * (docs/kestra.md#yaml-resources): test suites, `P/tests`.
- */
-export interface YamlResourcesApi {
-  /** Every live resource of exactly this namespace; undefined when the server has no such route. */
-  list(namespace: string): Promise<RemoteYamlResource[] | undefined>
-  /** The source the server keeps, or undefined when it holds no such resource. */
-  get(namespace: string, id: string): Promise<string | undefined>
-  create(source: string): Promise<void>
-  /** False when the server holds no such resource. */
-  update(namespace: string, id: string, source: string): Promise<boolean>
-  /** False when the server held no such resource. */
-  delete(namespace: string, id: string): Promise<boolean>
-}
+export type YamlResourcesApi = ReturnType<typeof yamlResources>
 
 /**
- * `P/<collection>` routes shaped as Kestra's controllers for YAML resources serve them: `POST` the YAML,
- * `GET`/`PUT`/`DELETE /{namespace}/{id}`, `GET /search?namespace=` paged (docs/kestra.md#yaml-resources).
+ * What a kind reads and writes of a Kestra resource kept as YAML by namespace and id (test suites, `P/tests`):
+ * `POST` the YAML, `GET`/`PUT`/`DELETE /{namespace}/{id}`, `GET /search?namespace=` paged
+ * (docs/kestra.md#yaml-resources). Undefined or false: the server has no such route or resource.
  */
-export function yamlResources(http: ScopedHttp, collection: string): YamlResourcesApi {
+export function yamlResources(http: ScopedHttp, collection: string) {
   const base = `/${pathSegment(collection)}`
   const one = (namespace: string, id: string) =>
     `${base}/${pathSegment(namespace)}/${pathSegment(id)}`
   const route = `${base}/{namespace}/{id}`
   return {
-    list: (namespace) =>
+    list: (namespace: string) =>
       readPages(
         http,
         {
@@ -56,7 +41,7 @@ export function yamlResources(http: ScopedHttp, collection: string): YamlResourc
             : undefined
         }
       ),
-    async get(namespace, id) {
+    async get(namespace: string, id: string): Promise<string | undefined> {
       const response = await http.send({
         method: 'GET',
         path: one(namespace, id),
@@ -70,10 +55,10 @@ export function yamlResources(http: ScopedHttp, collection: string): YamlResourc
         'the resource with its source'
       ).source
     },
-    async create(source) {
+    async create(source: string): Promise<void> {
       await http.send({ method: 'POST', path: base, route: base, headers: YAML, body: source })
     },
-    async update(namespace, id, source) {
+    async update(namespace: string, id: string, source: string): Promise<boolean> {
       const response = await http.send({
         method: 'PUT',
         path: one(namespace, id),
@@ -84,7 +69,7 @@ export function yamlResources(http: ScopedHttp, collection: string): YamlResourc
       })
       return response.status !== 404
     },
-    async delete(namespace, id) {
+    async delete(namespace: string, id: string): Promise<boolean> {
       const response = await http.send({
         method: 'DELETE',
         path: one(namespace, id),

@@ -2,31 +2,24 @@ import { hash } from 'node:crypto'
 import { constants, inflateRawSync } from 'node:zlib'
 import { PREALLOCATED_AT_MOST, type HttpResponse, unreadableAnswer } from './transport.js'
 
-/** One file of a zip answer, its bytes read only when asked for. */
 interface ZipEntry {
-  /** Byte length, as the central directory gives it. */
   size: number
   /**
-   * The digest of the entry as the archive stores it (its method and the SHA-256 of its stored bytes): two
-   * entries of one digest hold the same bytes, since inflating is a function of what is inflated
-   * (docs/performance.md#what-a-plan-knows-without-reading).
+   * The entry's method and the SHA-256 of its stored bytes: one digest, the same bytes, since inflating is a function
+   * of what is inflated (docs/performance.md#what-a-plan-knows-without-reading).
    */
   digest(): string
-  /** The bytes: a stored entry's are a view of the answer, a deflated one's are inflated at each call. */
+  /** A stored entry's are a view of the answer, a deflated one's are inflated at each call. */
   bytes(): Uint8Array
 }
 
-/** Non-directory entries of a zip answer, by entry name, their bytes read at once. */
 export function readZip(response: HttpResponse): Map<string, Uint8Array> {
   const bytes = new Map<string, Uint8Array>()
   for (const [name, entry] of readZipEntries(response)) bytes.set(name, entry.bytes())
   return bytes
 }
 
-/**
- * Non-directory entries of a zip answer, by entry name. A broken archive, or an entry whose bytes cannot be
- * inflated to its size, is an ApiError naming the request, whenever it is found.
- */
+/** Non-directory entries of a zip answer, by name; a broken archive or entry is an ApiError naming the request. */
 export function readZipEntries(response: HttpResponse): Map<string, ZipEntry> {
   const unreadable = (error: unknown) =>
     unreadableAnswer(
@@ -56,11 +49,10 @@ const DEFLATED = 8
 const MIN_CHUNK = constants.Z_MIN_CHUNK
 
 /**
- * Reads the central directory, zip64 included (Java's `ZipOutputStream` writes it from 65,535 entries on, and
- * for sizes and offsets of 4 GiB): stored entries are views into the answer (no copy: a namespace export can
- * weigh hundreds of megabytes) and deflated ones are inflated natively when their bytes are asked for. Entries go
- * into a Map, so that no name (`__proto__` included) is lost. An encrypted entry or another method is refused:
- * Kestra writes neither.
+ * Reads the central directory, zip64 included (Java writes it from 65,535 entries, or sizes and offsets of 4 GiB):
+ * stored entries are views into the answer (an export can weigh hundreds of megabytes), deflated ones inflated
+ * when asked for. A Map keeps every name (`__proto__` too). Encryption or another method is refused: Kestra
+ * writes neither.
  */
 function unzip(zip: Uint8Array, unreadable: (error: unknown) => Error): Map<string, ZipEntry> {
   const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength)
@@ -106,10 +98,7 @@ function unzip(zip: Uint8Array, unreadable: (error: unknown) => Error): Map<stri
   return entries
 }
 
-/**
- * How many entries the central directory holds and where it starts: the end record's word, or that of the zip64
- * end record when a zip64 locator stands right before it.
- */
+/** The central directory's entry count and start: the end record's, or the zip64 end record's after a locator. */
 function centralDirectory(view: DataView, end: number): { count: number; at: number } {
   const locator = end - 20
   if (locator < 0 || view.getUint32(locator, true) !== ZIP64_LOCATOR) {
@@ -125,10 +114,7 @@ function centralDirectory(view: DataView, end: number): { count: number; at: num
   }
 }
 
-/**
- * An entry's sizes and local header offset. A field at 0xffffffff is in the zip64 extra field, which holds only
- * those, in this order: size, compressed size, local header offset.
- */
+/** An entry's sizes and local header offset; those at 0xffffffff come, in this order, from the zip64 extra field. */
 function entrySizes(
   view: DataView,
   at: number,
@@ -170,10 +156,9 @@ function zip64Fields(
 }
 
 /**
- * A deflated entry's bytes (Kestra deflates every entry), as a plain view over what zlib returns, not a copy.
- * zlib writes into a buffer of the size the central directory gives, not one of 16 kB per entry (an export
- * of 10,000 small files would leave 160 MB for the collector), and stops past that size. That size is the
- * answer's word: as for a body, no more than PREALLOCATED_AT_MOST is set aside before bytes really come.
+ * A deflated entry's bytes, a view over zlib's output: zlib writes into a buffer of the central directory's size,
+ * not 16 kB per entry (10,000 small files would leave 160 MB to collect), and stops past it; as for a body, no more
+ * than PREALLOCATED_AT_MOST is set aside on the answer's word.
  */
 function inflated(data: Uint8Array, size: number): Uint8Array {
   const stored = storedBlocks(data, size)

@@ -23,10 +23,7 @@ interface TopFolder {
   declaresOwnNamespace: boolean
 }
 
-/**
- * docs/layouts.md#auto: the `layout` input, else what `auto` makes of the inputs and the top-level
- * folders.
- */
+/** docs/layouts.md#auto: the `layout` input, else what `auto` makes of the inputs and the top-level folders. */
 export async function chooseLayout(
   settings: ChoiceSettings,
   tree: TreeSource,
@@ -100,7 +97,6 @@ async function findFileFolders(
     .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0))
 }
 
-/** The namespace each flow document among `rels` declares, read as text. */
 async function declaredNamespaces(
   tree: TreeSource,
   rels: readonly string[],

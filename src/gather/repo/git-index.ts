@@ -7,7 +7,6 @@ import { EventLoopYielder } from '../../model/concurrency.js'
  * known of the file without reading it.
  */
 export interface IndexBlobs {
-  /** The blob id of the file at `rel` (relative to the folder), when git vouches for its bytes. */
   blobOf(rel: string): string | undefined
 }
 
@@ -100,7 +99,6 @@ export function git(
   })
 }
 
-/** Git's standard output for `input` written to its standard input, NUL-separated; undefined when it fails. */
 function gitWithInput(
   cwd: string,
   args: readonly string[],

@@ -19,7 +19,6 @@ const OBJECT_ID = /^[0-9a-f]{4,64}$/i
 /** Links followed in a row before a chain counts as a loop (as the kernel's ELOOP). */
 const MAX_LINK_HOPS = 40
 
-/** One entry of a commit's tree under root. */
 interface TreeBlob {
   kind: 'file' | 'symlink'
   oid: string
@@ -38,11 +37,8 @@ export class GitTree implements TreeSource {
   private constructor(
     readonly workspace: string,
     readonly rootRel: string,
-    /** Every blob under root, by path relative to root. */
     readonly blobs: ReadonlyMap<string, TreeBlob>,
-    /** Each folder's entries, by path relative to root ('' is root). */
     private readonly folders: ReadonlyMap<string, TreeEntry[]>,
-    /** How the work tree differs from the commit under root (undefined when git cannot tell). */
     readonly workTreeChanges: WorktreeChanges | undefined
   ) {}
 
@@ -83,7 +79,6 @@ export class GitTree implements TreeSource {
     return summaryOf(await this.read(rel))
   }
 
-  /** A commit's file is its blob: its bytes are read from git's object store as they are. */
   async blob(rel: string): Promise<string | undefined> {
     const blob = this.blobs.get(rel)
     return blob?.kind === 'file' ? blob.oid : undefined
@@ -149,10 +144,7 @@ export class GitTree implements TreeSource {
   }
 }
 
-/**
- * Each folder's entries of a commit's blobs, built a few milliseconds at a time: a commit of thousands of files
- * keeps no server answer waiting.
- */
+/** Each folder's entries, built a few ms at a time: thousands of files keep no server answer waiting. */
 async function foldersOf(blobs: ReadonlyMap<string, TreeBlob>): Promise<Map<string, TreeEntry[]>> {
   const folders = new Map<string, TreeEntry[]>([['', []]])
   const add = (path: string, kind: EntryKind): void => {
@@ -227,7 +219,6 @@ function isSafePath(path: string): boolean {
 interface WorktreeChanges {
   /** Paths under the folder (relative to it) whose work-tree content is not the commit's. */
   changed: Set<string>
-  /** An untracked (or git-ignored) `.kestraignore` exists under the folder. */
   untrackedIgnoreFile: boolean
 }
 

@@ -13,15 +13,13 @@ export interface Placement {
 }
 
 export interface LayoutRules {
-  /** `rel` is relative to root, '/'-separated. */
   place(rel: string): Placement
   /** Whether a folder can hold anything the layout looks for (the walk skips the others). */
   mayContain(dirRel: string): boolean
-  /** The folders (relative to root, ending in '/') that hold the namespace files of `namespace`. */
+  /** The folders (relative to root, ending in '/') holding `namespace`'s files. */
   fileFoldersOf(namespace: string): string[]
 }
 
-/** A folder segment: a literal name, or any name that is a namespace (tenant layout). */
 type Segment = string | RegExp
 
 interface FileArea {

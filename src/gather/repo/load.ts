@@ -1,33 +1,29 @@
 import { resolve } from 'node:path'
 import type { Layout, Settings } from '../../model/settings.js'
 import { chooseLayout } from './choose-layout.js'
-import { IgnoreRules } from './ignore-rules.js'
-import { type ContentSummary, compareCodeUnits, summaryOf } from '../../model/content.js'
+import { GIT_IGNORE_FILE, type IgnoreRule, IgnoreRules } from './ignore-rules.js'
+import { compareCodeUnits, type ContentSummary, summaryOf } from '../../model/content.js'
 import { layoutRules, type LayoutRules, type Placement } from './layout.js'
 import type { LocalFiles } from '../../model/sent-names.js'
 import { flowNamespace, managedNamespaces } from '../../model/managed-namespaces.js'
 import { heldNamespaceIsManaged, NAMESPACE_PATTERN } from '../../model/namespaces.js'
-import type {
-  ChosenLayout,
-  FlowFile,
-  NamespaceFileEntry,
-  ReadProblem,
-  RepoModel
+import {
+  type ChosenLayout,
+  type FlowFile,
+  MISSING_FOLDER,
+  type NamespaceFileEntry,
+  NOTHING_FOUND,
+  type ReadProblem,
+  type RepoModel
 } from '../../model/repository.js'
 import { EventLoopYielder, mapLimit, Semaphore } from '../../model/concurrency.js'
-import {
-  hiddenFlowsWarnings,
-  nothingFound,
-  otherKindsNotice,
-  unmatchedFlowsWarning
-} from './read-notes.js'
 import { SearchScope } from './search-scope.js'
-import { missingFolders, missingRoot } from './missing-folders.js'
 import { WorkTree } from './work-tree.js'
-import { childOf, type TreeSource } from './tree-source.js'
-import { walkTree, type HiddenEntry, type HiddenFlow, type WalkEntry } from './walk.js'
+import { childOf, type TreeEntry, type TreeSource } from './tree-source.js'
+import { type HiddenEntry, type HiddenFlow, type WalkEntry, walkTree } from './walk.js'
+import picomatch from 'picomatch'
+import { nearest } from '../../model/nearest.js'
 
-/** Files read or hashed at once. */
 const CONCURRENCY = 32
 
 /**
@@ -36,47 +32,40 @@ const CONCURRENCY = 32
  * (`GatherKind.walk`): gather/ never names a kind.
  */
 export interface WalkParts {
-  /** Flows: reads the file at `path` (the entry or a link's target) placed as a flow. */
+  /** Reads the file at `path` (the entry or a link's target) placed as a flow. */
   readFlow(
     tree: TreeSource,
     path: string,
     location: FlowLocation,
     reuse?: ReuseFlow
   ): Promise<FlowFile | ReadProblem | 'not-a-flow'>
-  /** Flows: whether a file is a YAML file holding a flow document (what a search finds). */
+  /** Whether a file is a YAML file holding a flow document (what a search finds). */
   isFlowDocument(tree: TreeSource, rel: string): Promise<boolean>
   /** Namespace files: the bytes to upload of a file the walk read (refused where they must not be read). */
   readFileBytes(entry: NamespaceFileEntry): Promise<Uint8Array>
 }
 
 export interface FlowLocation {
-  /** Relative to the workspace. */
+  /** Relative to the workspace; `rel` to root. */
   file: string
-  /** Relative to root. */
   rel: string
   expectedNamespace?: string
   /** Only a flow document (or another Kestra kind) is parsed; any other YAML is `'not-a-flow'`. */
   ifFlowDocument?: boolean
 }
 
-/**
- * The same file already checked, from its bytes (docs/performance.md#incremental-planning); undefined to
- * parse it.
- */
+/** The same file already checked, from its bytes (docs/performance.md#incremental-planning); undefined to parse it. */
 export interface ReuseFlow {
   (location: Omit<FlowLocation, 'ifFlowDocument'>, bytes: Buffer): Promise<FlowFile | undefined>
   /** Starts reading what the flows a layout places in `namespace` are looked up in. */
   prefetch(namespace: string): void
 }
 
-/** What the files of one entry give the model. */
 interface Discovery {
   flows: FlowFile[]
   files: NamespaceFileEntry[]
   problems: ReadProblem[]
-  /** Files of other Kestra kinds (Apps, dashboards…), skipped. */
   otherKinds: { file: string; type: string }[]
-  /** Flow documents that the layout does not read. */
   unmatched: string[]
   /** Flow documents the anywhere layout's search leaves out by a `.gitignore` rule. */
   hidden: HiddenFlow[]
@@ -87,21 +76,13 @@ export interface LoadHooks {
   walk: WalkParts
   /** Called once per managed namespace, as soon as a resource reveals it (the `namespaces` input first). */
   onNamespace?(namespace: string): void
-  /** Called once per flow file, right after it is parsed. */
   onFlow?(flow: FlowFile): void
-  /**
-   * Called once the tree is walked, with the namespace files as they are being read and the count of the
-   * files the layout reads as flows (documents that may turn out not to be flows included).
-   */
+  /** Once the tree is walked: the namespace files as they are read, and how many files the layout reads as flows. */
   onWalked?(walked: { files: LocalFiles; flowFiles: number }): void
-  /**
-   * What the caller already knows of a regular file (same bytes read with the same settings), so it
-   * is not read again; undefined to read it.
-   */
+  /** What the caller knows of a regular file (same bytes, same settings), so it is not read again. */
   known?(rel: string): Pick<Discovery, 'flows' | 'files' | 'problems'> | undefined
-  /** The layout already chosen for the run (every read of a run uses the same); chosen here otherwise. */
+  /** Chosen here unless given (every read of a run uses the same). */
   layout?: ChosenLayout
-  /** A flow file's checks already made, to reuse rather than parse it again. */
   reuseFlow?: ReuseFlow
   /**
    * What is known of the regular files placed in one namespace, so that they are not read
@@ -111,7 +92,6 @@ export interface LoadHooks {
   knownFiles?(namespace: string): Promise<(rel: string) => KnownFile | undefined>
 }
 
-/** A file's summary as known without reading it, and the git blob its bytes are. */
 interface KnownFile {
   summary: ContentSummary
   blob: string
@@ -134,10 +114,6 @@ interface Context {
   readsEveryFlow: boolean
 }
 
-/**
- * Reads the flows and namespace files of `tree` (the work tree, or a commit) as the layout defines
- * them. `settings.root` is the tree's root.
- */
 export async function loadRepository(
   tree: TreeSource,
   settings: Settings,
@@ -233,8 +209,7 @@ export async function loadRepository(
       await breather.breathe()
       return take(placed, await loadEntry(placed.entry, placed.placement, context))
     })
-  // What the caller knows already is taken as it is: no read, nor a place among those read, nor a turn of the
-  // event loop each.
+  // What the caller knows already is taken as it is: no read, no place among those read, no event-loop turn.
   const load = async (entries: Placed[]): Promise<Discovery[]> => {
     const known: Discovery[] = []
     const byNamespace = new Map<string, Placed[]>()
@@ -374,13 +349,11 @@ async function hiddenFlows(
   return found
 }
 
-/** The namespace of a regular file that the layout places in one namespace only, and not as a flow. */
 function plainFileNamespace({ entry, placement }: Placed): string | undefined {
   if (entry.kind !== 'file' || placement.flow || placement.files.length !== 1) return undefined
   return placement.files[0]!.namespace
 }
 
-/** What `loadEntry` finds of a plain namespace file whose summary is known: its entry, as read. */
 function knownFileDiscovery(
   { entry, placement }: Placed,
   known: KnownFile,
@@ -432,7 +405,6 @@ async function loadEntry(
     if (wanted) problem('warning', 'not a regular file; skipped')
     return found
   }
-  // The file read: the entry itself, or a link's target.
   let source = { rel: entry.rel, bytesPath: tree.bytesPath(entry.rel) }
   if (entry.kind === 'symlink') {
     const target = await tree.resolveLink(entry.rel, context.rules)
@@ -515,10 +487,7 @@ async function loadEntry(
   return found
 }
 
-/**
- * docs/layouts.md#symbolic-links: a link out of root is refused with a warning naming it, even
- * where nothing reads it.
- */
+/** docs/layouts.md#symbolic-links: a link out of root is refused with a warning naming it, even where unread. */
 function refusedLink(reason: string | undefined): string {
   return (
     `a symbolic link that is never followed${reason ? `: ${reason}` : ''}. Nothing it points to is ` +
@@ -572,7 +541,6 @@ interface Pending {
 class LocalFilesTracker implements LocalFiles {
   private readonly namespaces = new Map<string, Pending>()
 
-  /** `placements`: those of every entry that places namespace files. */
   constructor(placements: readonly Placement[]) {
     for (const placement of placements) {
       for (const namespace of namespacesOf(placement)) {
@@ -592,7 +560,6 @@ class LocalFilesTracker implements LocalFiles {
     return this.namespaces.get(namespace)?.settled ?? Promise.resolve([])
   }
 
-  /** One entry was read (whatever came of it), giving these namespace files. */
   read(placement: Placement, files: readonly NamespaceFileEntry[]): void {
     for (const namespace of namespacesOf(placement)) {
       const pending = this.namespaces.get(namespace)!
@@ -604,4 +571,263 @@ class LocalFilesTracker implements LocalFiles {
 
 function namespacesOf(placement: Placement): Set<string> {
   return new Set(placement.files.map((file) => file.namespace))
+}
+
+type ReadSettings = Pick<Settings, 'root' | 'flowGlobs' | 'namespaceFiles'>
+
+/** At most this many paths are named in a note; the count says the rest. */
+const NAMED = 5
+
+function otherKindsNotice(skipped: readonly { file: string; type: string }[]): ReadProblem {
+  const files = [...skipped].sort((a, b) => (a.file < b.file ? -1 : 1))
+  const types = [...new Set(files.map(({ type }) => type))].sort()
+  return {
+    severity: 'notice',
+    file: files[0]!.file,
+    message:
+      `${files.length} YAML file(s) of other Kestra kinds than flows (top-level type: ${types.join(', ')}) ` +
+      `were skipped: ${named(files.map(({ file }) => file))}. The action deploys flows and namespace files only`
+  }
+}
+
+/** Flow documents under root that the layout does not read, as one warning (docs/layouts.md#what-a-run-says). */
+function unmatchedFlowsWarning(
+  files: readonly string[],
+  settings: ReadSettings,
+  layout: Layout
+): ReadProblem {
+  const sorted = [...files].sort()
+  const why =
+    layout === 'custom'
+      ? `are not matched by the flows globs (${settings.flowGlobs.join(', ')}): ${named(sorted)}. Widen the globs`
+      : `are not read by the ${layout} layout: ${named(sorted)}. Move them to ${flowPlaces(settings, layout).join(', ')}`
+  return {
+    severity: 'warning',
+    file: sorted[0]!,
+    message: `${sorted.length} flow file(s) under root ${why}, or set layout: anywhere to read every flow`
+  }
+}
+
+/**
+ * A run that finds no resource is an error saying where it looked and which ignore rules hid the flows it
+ * would have read (docs/layouts.md#what-a-run-says).
+ */
+function nothingFound(
+  model: Pick<RepoModel, 'rootRel' | 'layout'>,
+  settings: ReadSettings,
+  layout: Layout,
+  hidden: readonly HiddenFlow[] = []
+): ReadProblem {
+  const byRule = groupByRule(hidden, model.rootRel)
+  const hiding =
+    byRule.length === 0
+      ? ''
+      : ` Ignore rules hide what it would read: ${byRule
+          .map(({ rule, files }) => `${ruleName(rule, model.rootRel)} hides ${named(files)}`)
+          .join('; ')}. Change the rule to deploy them.`
+  return {
+    severity: 'error',
+    file: model.rootRel || '.',
+    rule: NOTHING_FOUND,
+    message:
+      `No flow or namespace file found: the ${layout} layout (${model.layout.reason}) ` +
+      `looked in ${lookedIn(settings, layout)} under root '${settings.root}'.${hiding} Set namespace (flows/ and files/ ` +
+      'of one namespace), layout (tenant, namespace, anywhere, custom) or root (the folder holding ' +
+      'the flows), or list the namespaces to manage in namespaces'
+  }
+}
+
+/**
+ * docs/layouts.md#what-a-run-says: one warning per ignore rule that hides flow documents the layout
+ * would read (or files a `flows` glob matches), on the rule's line: no run is silent about a flow
+ * it leaves out.
+ */
+function hiddenFlowsWarnings(
+  hidden: readonly HiddenFlow[],
+  settings: ReadSettings,
+  layout: Layout,
+  rootRel: string
+): ReadProblem[] {
+  const what =
+    layout === 'custom'
+      ? `file(s) that the flows globs (${settings.flowGlobs.join(', ')}) match`
+      : `flow document(s) that the ${layout} layout would read`
+  return groupByRule(hidden, rootRel).map(({ rule, rels, files }) => ({
+    severity: 'warning',
+    file: childOf(rootRel, rule.file ?? rels[0]!),
+    ...(rule.line > 0 ? { line: rule.line } : {}),
+    rule: 'ignored-flows',
+    message: `${ruleName(rule, rootRel)} hides ${files.length} ${what}: ${named(files)}. ${ruleFix(rule, rels[0]!)}`
+  }))
+}
+
+interface RuleGroup {
+  rule: IgnoreRule
+  rels: string[]
+  files: string[]
+}
+
+function groupByRule(hidden: readonly HiddenFlow[], rootRel: string): RuleGroup[] {
+  const groups = new Map<string, { rule: IgnoreRule; rels: Set<string> }>()
+  for (const { rel, rule } of hidden) {
+    const key = ruleOrder(rule)
+    const group = groups.get(key) ?? { rule, rels: new Set() }
+    group.rels.add(rel)
+    groups.set(key, group)
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, { rule, rels }]) => {
+      const sorted = [...rels].sort()
+      return { rule, rels: sorted, files: sorted.map((rel) => childOf(rootRel, rel)) }
+    })
+}
+
+function ruleOrder(rule: IgnoreRule): string {
+  return `${rule.file ?? ''}\0${String(rule.line).padStart(9, '0')}\0${rule.pattern}`
+}
+
+function ruleName(rule: IgnoreRule, rootRel: string): string {
+  if (rule.file === undefined) {
+    return "The rule on names starting with '.' (dotfiles and dot-folders are not read unless a .kestraignore negation lists them)"
+  }
+  return `${childOf(rootRel, rule.file)} line ${rule.line} (\`${rule.pattern}\`)`
+}
+
+/** How to read them again, with the first one's top folder (relative to the ignore file) as example. */
+function ruleFix(rule: IgnoreRule, first: string): string {
+  const below = rule.file?.includes('/') ? first.slice(rule.file.lastIndexOf('/') + 1) : first
+  const top = below.split('/')
+  const negation = `!${top[0]}${top.length > 1 ? '/' : ''}`
+  if (rule.file === undefined) {
+    return `To deploy them, add a negation naming them to .kestraignore (e.g. \`${negation}\`)`
+  }
+  if (rule.file.endsWith(GIT_IGNORE_FILE)) {
+    return 'Git ignores these paths, so the search does too: move the flows, or name them with layout: custom and flows globs'
+  }
+  return (
+    `To deploy them, narrow that rule or add a negation after it (e.g. \`${negation}\`); a negation ` +
+    'cannot re-include a file inside an excluded folder, so re-include the folder first'
+  )
+}
+
+function lookedIn(settings: ReadSettings, layout: Layout): string {
+  const files = { tenant: ['<namespace>/files/'], namespace: ['files/'] }[layout as string]
+  const mapped = settings.namespaceFiles.map(({ dir }) => `${dir || '.'}/`)
+  return [...flowPlaces(settings, layout), ...(files ?? []), ...mapped].join(', ')
+}
+
+function flowPlaces(settings: ReadSettings, layout: Layout): readonly string[] {
+  return {
+    tenant: ['<namespace>/flows/'],
+    namespace: ['flows/'],
+    anywhere: ['every folder'],
+    custom: settings.flowGlobs
+  }[layout]
+}
+
+function named(paths: readonly string[]): string {
+  const shown = paths.slice(0, NAMED).join(', ')
+  return paths.length > NAMED ? `${shown} and ${paths.length - NAMED} more` : shown
+}
+
+type Lister = Pick<TreeSource, 'list'>
+
+/**
+ * docs/layouts.md#a-folder-that-does-not-exist: a folder the inputs name under root (a `namespace-files` DIR, a
+ * `flows` glob's fixed part, the namespace layout's `flows/` and `files/`) that is missing is an error naming it and
+ * the nearest existing folder: never an empty tree, which would plan deleting what the server holds there.
+ */
+async function missingFolders(
+  tree: Lister,
+  settings: Pick<Settings, 'namespaceFiles' | 'flowGlobs' | 'root'>,
+  layout: Layout,
+  fileOf: (rel: string) => string
+): Promise<ReadProblem[]> {
+  const problems: ReadProblem[] = []
+  const missing = async (rel: string, what: string, after: string) => {
+    const found = await lookUp(tree, rel)
+    if (found.exists) return
+    problems.push({
+      severity: 'error',
+      file: fileOf(rel),
+      rule: MISSING_FOLDER,
+      message: `${what} names '${rel}', which does not exist under root '${settings.root}'${hint(found)}. ${after}`
+    })
+  }
+  for (const mapping of settings.namespaceFiles) {
+    if (mapping.dir === '') continue
+    await missing(
+      mapping.dir,
+      `The namespace-files line '${mapping.dir} -> ${mapping.namespace}${mapping.prefix ? `:${mapping.prefix}` : ''}'`,
+      `Nothing is read for it, and the plan deletes nothing until it names a folder`
+    )
+  }
+  if (layout === 'custom') {
+    for (const glob of settings.flowGlobs) {
+      if (glob.startsWith('!')) continue
+      const base = picomatch.scan(glob.replace(/^\.\//, '')).base
+      if (base === '' || base === '.') continue
+      await missing(base, `The flows glob '${glob}'`, 'Fix the glob')
+    }
+  }
+  if (layout === 'namespace') {
+    const [flows, files] = await Promise.all([lookUp(tree, 'flows'), lookUp(tree, 'files')])
+    if (!flows.exists && !files.exists) {
+      problems.push({
+        severity: 'error',
+        file: fileOf('flows'),
+        rule: MISSING_FOLDER,
+        message:
+          `The namespace layout reads flows/ and files/ under root '${settings.root}', and neither exists` +
+          `${hint(flows)}. Set root to the folder holding them, or choose another layout`
+      })
+    }
+  }
+  return problems
+}
+
+async function missingRoot(workspace: Lister, rootRel: string, root: string): Promise<ReadProblem> {
+  const found = await lookUp(workspace, rootRel)
+  return {
+    severity: 'error',
+    file: rootRel === '' ? '.' : rootRel,
+    rule: MISSING_FOLDER,
+    message: `the root folder '${root}' does not exist in the workspace${hint(found)}; check the root input`
+  }
+}
+
+type Found = { exists: true } | { exists: false; deepest: string; nearest?: string }
+
+/**
+ * Looks `rel` up segment by segment: where a segment is missing, the folder's entry nearest to it is taken
+ * (a typo), and the rest looked up below it.
+ */
+async function lookUp(tree: Lister, rel: string): Promise<Found> {
+  const segments = rel.split('/').filter((s) => s !== '' && s !== '.')
+  let at = ''
+  let spelled = ''
+  let exact = true
+  let deepest = ''
+  for (const segment of segments) {
+    const entries = await tree.list(spelled).catch((): TreeEntry[] => [])
+    const names = entries.map((entry) => entry.name)
+    if (exact && names.includes(segment)) {
+      at = childOf(at, segment)
+      spelled = at
+      deepest = at
+      continue
+    }
+    exact = false
+    const name = names.includes(segment) ? segment : nearest(segment, names)
+    if (name === undefined) return { exists: false, deepest }
+    spelled = childOf(spelled, name)
+  }
+  return exact ? { exists: true } : { exists: false, deepest, nearest: spelled }
+}
+
+function hint(found: Found): string {
+  if (found.exists) return ''
+  if (found.nearest !== undefined) return ` (did you mean '${found.nearest}'?)`
+  return found.deepest === '' ? '' : ` (the deepest folder that exists is '${found.deepest}')`
 }

@@ -7,10 +7,9 @@ import { IGNORE_FILE } from './ignore-rules.js'
 import { layoutRules } from './layout.js'
 
 /**
- * What the layout would read from a repository file (workspace-relative `path`) holding `content`, as the
- * load reads it (docs/drift.md#where-the-drift-pull-request-never-writes): a flow where the layout reads
- * flows (in the anywhere layout, only a flow document), else the namespace files its folder maps to; nothing
- * outside `root`, and nothing under a name starting with `.`, which the layout skips.
+ * What the layout would read from a repository file (workspace-relative `path`) holding `content`, as the load
+ * does (docs/drift.md#where-the-drift-pull-request-never-writes): a flow where it reads flows (anywhere: a flow
+ * document only), else the namespace files its folder maps to; nothing outside `root` nor under a dot name.
  */
 export function readBackOf(
   settings: Settings,

@@ -26,7 +26,6 @@ export class SearchScope {
     )
   }
 
-  /** Dependencies and virtual environments only, `.gitignore` aside (to look inside what it hides). */
   static dependenciesOnly(): SearchScope {
     return new SearchScope(undefined)
   }
@@ -38,7 +37,6 @@ export class SearchScope {
     return this.gitignored(dirRel, true)
   }
 
-  /** The `.gitignore` rule leaving a file out of the search, if any. */
   async gitignored(rel: string, isDir = false): Promise<IgnoreRule | undefined> {
     const rule = await this.gitignore?.excludedBy(rel, isDir)
     return rule === 'fixed' ? undefined : rule

@@ -3,12 +3,10 @@ import type { SearchScope } from './search-scope.js'
 import { childOf, type TreeEntry, type TreeSource } from './tree-source.js'
 
 export interface WalkEntry {
-  /** Relative to root, '/'-separated. */
   rel: string
   kind: 'file' | 'symlink' | 'other'
 }
 
-/** A file or folder an ignore rule leaves out, and that rule. */
 export interface HiddenEntry {
   rel: string
   isDir: boolean
@@ -20,7 +18,6 @@ export type HiddenFlow = Omit<HiddenEntry, 'isDir'>
 
 interface WalkResult {
   entries: WalkEntry[]
-  /** Folders that could not be listed, by path relative to root. */
   unreadable: { rel: string; message: string }[]
   /** What ignore rules left out (not `.git` nor the ignore files, which no rule the user wrote leaves out). */
   hidden: HiddenEntry[]
@@ -32,21 +29,14 @@ interface WalkOptions {
     Partial<Pick<IgnoreRules, 'settledVerdict'>>
   /** Folders for which this is false are not entered, unless `search` enters them. */
   mayContain(dirRel: string): boolean
-  /** Where flow documents are searched for beyond the layout's folders. */
   search?: SearchScope
   limit<R>(task: () => Promise<R>): Promise<R>
-  /**
-   * Called before each folder's entries: a tree held in memory (a commit's) lists its folders without a turn of
-   * the event loop, and a walk of thousands of entries would keep server answers waiting.
-   */
+  /** Called before each folder's entries: a commit's in-memory tree would otherwise keep server answers waiting. */
   breathe?(): Promise<void>
-  /** Told of each entry as it is listed, before the walk ends. */
   onEntry?(entry: WalkEntry): void
-  /** The folder to walk (default root). */
   from?: string
 }
 
-/** Lists the files under a folder that are not excluded; symbolic links are listed, never entered. */
 export async function walkTree(options: WalkOptions): Promise<WalkResult> {
   const result: WalkResult = { entries: [], unreadable: [], hidden: [] }
   await walkFolder(options.from ?? '', options, result)

@@ -21,16 +21,12 @@ import type { IgnoreRules } from './ignore-rules.js'
 import type { IndexBlobs } from './git-index.js'
 import type { EntryKind, LinkTarget, TreeEntry, TreeSource } from './tree-source.js'
 
-/** The work tree on disk: what a run deploys. */
 export class WorkTree implements TreeSource {
   readonly workspace: string
   readonly rootRel: string
   private readonly root: string
   private rootReal?: Promise<string | undefined>
-  /**
-   * `root`: the `root` input, relative to the workspace; `index`: what git's index vouches for under root
-   * (`readIndexBlobs` of the root), when the run asks it.
-   */
+  /** `root`: the input, relative to the workspace; `index`: what git's index vouches for under root, when asked. */
   constructor(
     workspace: string,
     root: string,
@@ -132,7 +128,6 @@ export class WorkTree implements TreeSource {
   }
 }
 
-/** What is at `path` (a link not followed); undefined when nothing is, or it cannot be told. */
 function lstatOrUndefined(path: string): Stats | undefined {
   try {
     return lstatSync(path, { throwIfNoEntry: false })
@@ -141,7 +136,6 @@ function lstatOrUndefined(path: string): Stats | undefined {
   }
 }
 
-/** Why a link whose real target is `target` (relative to root's real path) is never followed. */
 async function escapeReason(target: string, rules: IgnoreRules): Promise<string | undefined> {
   if (target === '') return 'it points to the root folder itself'
   if (target === '..' || target.startsWith(`..${sep}`) || isAbsolute(target)) {
@@ -157,7 +151,6 @@ export async function excludedReason(target: string, rules: IgnoreRules) {
     : undefined
 }
 
-/** A listed entry's kind, or undefined when the listing does not say. */
 function direntKind(dirent: Dirent): EntryKind | undefined {
   if (dirent.isSymbolicLink()) return 'symlink'
   if (dirent.isDirectory()) return 'folder'
@@ -179,14 +172,11 @@ function statsKind(stats: Stats): EntryKind {
   return stats.isFile() ? 'file' : 'other'
 }
 
-/** Files up to this size are read in one go; larger ones are hashed as a stream. */
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024
 
 /**
- * Size, SHA-256 and binary flag of a regular file, reading it exactly once (as a stream when large).
- * A file over MAX_FILE_BYTES is judged by its size alone and never read (sha256 '', binary): it cannot be
- * deployed anyway. The file is opened once, without following a link: its size and its bytes are those of
- * that one opening.
+ * Size, SHA-256 and binary flag of a regular file, opened once without following a link and read once (as a
+ * stream when large). One over MAX_FILE_BYTES, which cannot be deployed, is judged by its size alone.
  */
 async function summariseContent(absPath: string): Promise<ContentSummary> {
   // Synchronous for small files: one thread-pool trip per system call costs more than the read. The size
@@ -202,7 +192,6 @@ async function summariseContent(absPath: string): Promise<ContentSummary> {
   }
 }
 
-/** `summaryOf` of a large file opened as `fd` (left open), chunk by chunk (the same `isBinary` rule). */
 async function summariseStream(fd: number): Promise<ContentSummary> {
   const hash = createHash('sha256')
   const decoder = new TextDecoder('utf-8', { fatal: true })

@@ -1,35 +1,60 @@
 import { readMarkers } from '../../kestra/commit-markers.js'
-import { trustedMarker, type MarkerSeal } from '../../model/marker-seal.js'
+import { type MarkerSeal, trustedMarker } from '../../model/marker-seal.js'
 import type { EarlyMarkers, MarkerReading } from '../../model/commit-marker.js'
 import { storedChecksOf, type StoredFlowCheck } from '../../model/stored-checks.js'
-import { contentFactsOf, NO_CONTENT_FACTS, type ContentFacts } from '../../model/content-facts.js'
-import { Semaphore } from '../../model/concurrency.js'
+import { type ContentFacts, contentFactsOf, NO_CONTENT_FACTS } from '../../model/content-facts.js'
+import { mapLimit, Semaphore } from '../../model/concurrency.js'
 import { batchCount, FillingBatch, MAX_BATCH, MAX_BATCH_BYTES } from '../../kestra/validate.js'
-import { utf8Length } from '../../model/content.js'
+import {
+  compareCodeUnits,
+  type ContentSummary,
+  normaliseText,
+  utf8Length
+} from '../../model/content.js'
 import { fitToSend } from '../../model/yaml-aliases.js'
-import type { ServerAnswer } from '../../model/snapshot.js'
-import type { KestraApi } from '../../kestra/api.js'
-import { settle, valueOf, type Outcome } from '../../model/outcome.js'
-import type { RemoteFile, RemoteFlow } from '../../model/kestra.js'
+import type { KnownTargets, ServerAnswer } from '../../model/snapshot.js'
+import type { KestraApi, ListingsApi } from '../../kestra/api.js'
+import { type Outcome, settle, valueOf } from '../../model/outcome.js'
+import type { Execution, RemoteFile, RemoteFlow } from '../../model/kestra.js'
 import { fileNaming, repositoryNames } from '../../kestra/file-paths.js'
-import { serverFile } from '../../model/plan-input.js'
-import type { ActualNamespace, ServerFile } from '../../model/plan-input.js'
-import type { ContentSummary } from '../../model/content.js'
+import {
+  type ActualNamespace,
+  type DesiredFlow,
+  serverFile,
+  type ServerFile
+} from '../../model/plan-input.js'
 import type { LocalFiles } from '../../model/sent-names.js'
-import type { FlowFile, NamespaceFileEntry, RepoModel } from '../../model/repository.js'
+import {
+  deployableFlow,
+  type FlowFile,
+  type NamespaceFileEntry,
+  type RepoModel
+} from '../../model/repository.js'
+import { parseVersion } from '../../kestra/api-version.js'
+import { ApiError } from '../../kestra/errors.js'
+import { liveKvKeys } from '../../kestra/listings.js'
+import { errorMessage } from '../../model/errors.js'
+import {
+  kvLookupScopes,
+  type Listed,
+  type NameListings,
+  type NameReference
+} from '../../model/names.js'
+import { atLeast } from '../../model/version.js'
+import type { FlowReference } from '../../model/references.js'
+import { executionUrl } from '../../kestra/executions.js'
+import { flowKey } from '../../model/targets.js'
+import type { UnfinishedExecution, UnfinishedReading } from '../../model/plan.js'
+import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
 
 /** Exports in flight: each can weigh megabytes. More than 8 at once raised the peak memory, not the speed. */
 const EXPORTS_AT_ONCE = 8
-/**
- * Bytes of exported files held at most while they wait for the repository's files of their namespace (about: the
- * exports in flight come on top). A namespace asked for past it waits until earlier ones are summarised.
- */
+/** Bytes of exported files held at most (about) while they wait for their namespace's repository files. */
 const EXPORTED_BYTES_HELD = 256 * 1024 * 1024
 
 /**
- * Reads the server state of the managed namespaces in bulk; the client bounds the concurrency. A
- * namespace's flows, files (and, for a deploy, its deployed-commit marker) are asked for as soon as the
- * loading repository reveals it, so the answers come while the repository is still being read and checked.
+ * Reads the server state of the managed namespaces in bulk, each namespace's reads leaving as soon as the loading
+ * repository reveals it: the answers come while the repository is still read and checked.
  */
 export class ServerReads {
   private readonly flows = new Map<string, Promise<Outcome<RemoteFlow[]>>>()
@@ -41,12 +66,9 @@ export class ServerReads {
   private readonly facts = new Map<string, Promise<ContentFacts>>()
   /** The namespaces whose marker stores checks or facts that no seal of this job's credentials vouches for. */
   readonly unsealed = new Set<string>()
-  /** The repository's namespace files, as the loading reads them. */
   private readonly localFiles: Promise<LocalFiles>
   private knowLocalFiles!: (files: LocalFiles) => void
-  /** Held while an export is asked for. */
   private readonly exports = new Semaphore(EXPORTS_AT_ONCE)
-  /** Bytes of exported files held until summarised, and the exports waiting for room. */
   private heldBytes = 0
   private readonly waitingForRoom: (() => void)[] = []
 
@@ -55,14 +77,13 @@ export class ServerReads {
     private readonly options: {
       markers: boolean
       /**
-       * Content facts (docs/performance.md#what-a-plan-knows-without-reading): `use` summarises a server file
-       * from its namespace's facts when they know its export entry; `record` keeps each entry's digest, for
-       * the facts a deploy stores. Neither: every file is read and hashed.
+       * Content facts (docs/performance.md#what-a-plan-knows-without-reading): `use` summarises server files from
+       * them; `record` keeps each export entry's digest, for the facts a deploy stores; neither: all read and hashed.
        */
       facts?: 'use' | 'record'
       /**
-       * Tells the stored checks and content facts this action's deploys sealed from what anyone who may write
-       * KV could put there (docs/performance.md#what-kv-can-do-to-it); none: nothing stored is used.
+       * Tells what this action's deploys sealed from what any KV writer could put there
+       * (docs/performance.md#what-kv-can-do-to-it); none: nothing stored is used.
        */
       seal?: MarkerSeal
     }
@@ -71,11 +92,9 @@ export class ServerReads {
   }
 
   /**
-   * Starts the reads of a namespace; a failure surfaces when the namespace's answer is used. Its files
-   * are asked for at once, and summarised once the repository's own of that namespace are read: a file's
-   * bytes are kept only when the repository's differ (only a diff needs them), and the answers wait within
-   * EXPORTED_BYTES_HELD. A deploy's marker read goes first, ahead of the requests queued: the flows looking up
-   * their stored checks in it wait on nothing else.
+   * Starts the reads of a namespace; a failure surfaces where its answer is used. Its files are summarised once the
+   * repository's own are read, keeping bytes only where they differ, within EXPORTED_BYTES_HELD. A deploy's
+   * marker read goes first: the flows looking up their stored checks in it wait on nothing else.
    */
   start(namespace: string): void {
     if (this.flows.has(namespace)) return
@@ -110,7 +129,6 @@ export class ServerReads {
     this.files.set(namespace, settle(files))
   }
 
-  /** A namespace's exported files, asked for once the files held leave room; their bytes count as held. */
   private async exported(namespace: string): Promise<{ files: RemoteFile[]; bytes: number }> {
     while (this.heldBytes >= EXPORTED_BYTES_HELD) {
       await new Promise<void>((resume) => this.waitingForRoom.push(resume))
@@ -126,10 +144,7 @@ export class ServerReads {
     for (const resume of this.waitingForRoom.splice(0)) resume()
   }
 
-  /**
-   * The flow checks stored in a namespace's commit marker (empty when it holds none or cannot be read:
-   * the flows are then parsed and checked), read with the marker (docs/performance.md#incremental-planning).
-   */
+  /** The flow checks stored in a namespace's marker; none when unreadable (docs/performance.md#incremental-planning). */
   storedChecks(namespace: string): Promise<Map<string, StoredFlowCheck>> {
     let checks = this.checks.get(namespace)
     if (!checks) {
@@ -145,10 +160,7 @@ export class ServerReads {
     return this.flows.has(namespace) ? this.storedChecks(namespace) : Promise.resolve(new Map())
   }
 
-  /**
-   * The content facts a namespace's commit marker holds (none when it holds none or cannot be read: the files
-   * are then read and hashed), read with the marker (docs/performance.md#what-a-plan-knows-without-reading).
-   */
+  /** A namespace marker's content facts; none if unreadable (docs/performance.md#what-a-plan-knows-without-reading). */
   contentFacts(namespace: string): Promise<ContentFacts> {
     if (this.options.facts !== 'use') return Promise.resolve(NO_CONTENT_FACTS)
     let facts = this.facts.get(namespace)
@@ -159,10 +171,7 @@ export class ServerReads {
     return facts
   }
 
-  /**
-   * Queues the read of a namespace's marker now, ahead of the namespace's own reads: the flows and files
-   * that look up what it stores wait on nothing else (docs/performance.md#incremental-planning).
-   */
+  /** Queues the read of a namespace's marker now, ahead of its own reads (docs/performance.md#incremental-planning). */
   prefetchStoredChecks(namespace: string): void {
     void this.storedMarker(namespace)
   }
@@ -189,18 +198,16 @@ export class ServerReads {
     return marker
   }
 
-  /** Where the repository's namespace files come from: the reads of server files may begin. The first word counts. */
+  /** Where the repository's namespace files come from (the first word counts): server files may be read. */
   knowFiles(files: LocalFiles): void {
     this.knowLocalFiles(files)
   }
 
-  /** The server's flows of a namespace (its reads started if they were not). */
   async flowsOf(namespace: string): Promise<RemoteFlow[]> {
     this.start(namespace)
     return valueOf(this.flows.get(namespace)!)
   }
 
-  /** Flows and files of every managed namespace. */
   async state(
     model: Pick<RepoModel, 'managedNamespaces' | 'files'>
   ): Promise<Map<string, ActualNamespace>> {
@@ -220,7 +227,6 @@ export class ServerReads {
     return new Map(entries)
   }
 
-  /** The deployed-commit markers of these namespaces (read early when started with `markers`). */
   async markersOf(namespaces: readonly string[]): Promise<EarlyMarkers> {
     const sorted = [...namespaces].sort()
     const readings = sorted.map(
@@ -237,7 +243,6 @@ export class ServerReads {
   }
 }
 
-/** Content hashes of the namespace's repository files by path. */
 function hashesByPath(entries: readonly NamespaceFileEntry[]): Map<string, Set<string>> {
   const local = new Map<string, Set<string>>()
   for (const entry of entries) {
@@ -247,7 +252,6 @@ function hashesByPath(entries: readonly NamespaceFileEntry[]): Map<string, Set<s
   return local
 }
 
-/** The keep rule of the plan: a file's bytes stay unless the repository holds exactly these. */
 function keepUnlessSame(
   local: ReadonlySet<string> | undefined
 ): (summary: ContentSummary) => boolean {
@@ -255,9 +259,8 @@ function keepUnlessSame(
 }
 
 /**
- * The server's verdict on every well-formed flow. Flows are sent a batch at a time as the repository
- * loads, so most answers are in before it ends. A flow whose aliases expand without bound is already an
- * error locally and is never sent (the server would expand it); decide/ maps the verdicts to lines.
+ * The server's verdict on every well-formed flow, sent a batch at a time as the repository loads. A flow whose
+ * aliases expand without bound is already an error locally and is never sent (the server would expand it).
  */
 export class ServerValidation {
   private readonly waiting: FlowFile[] = []
@@ -277,7 +280,6 @@ export class ServerValidation {
     if (this.waiting.length === 0) this.filling = this.nextBatch()
   }
 
-  /** A flow read from the repository: when fit to send, it goes with the next full batch. */
   add(flow: FlowFile): void {
     if (!fitToSend(flow)) return
     const bytes = utf8Length(flow.source)
@@ -309,4 +311,255 @@ export class ServerValidation {
   private nextBatch(): FillingBatch {
     return new FillingBatch({ count: this.count, bytes: MAX_BATCH_BYTES })
   }
+}
+
+/**
+ * The names the flows' `secret()` and `kv()` calls need, never a value (docs/caught-at-review.md#secrets-and-kv-keys):
+ * OSS secrets tenant-wide, Enterprise ones per namespace (own and inherited), KV keys in one search. A listing the
+ * server cannot give becomes the reason, never a failure of the run nor a finding.
+ */
+export async function readNameListings(
+  api: KestraApi & ListingsApi,
+  refs: readonly NameReference[]
+): Promise<NameListings> {
+  const secretScopes = new Set<string>()
+  const kvNamespaces = new Set<string>()
+  const kvOwnNamespaceOnly = refs.some((ref) => ref.kind === 'kv') && (await kvLooksInOwnOnly(api))
+  for (const ref of refs) {
+    if (ref.kind === 'secret') secretScopes.add(ref.namespace ?? ref.flowNamespace)
+    else for (const scope of kvLookupScopes(ref, kvOwnNamespaceOnly)) kvNamespaces.add(scope)
+  }
+  const [secrets, kv] = await Promise.all([
+    secretScopes.size > 0 ? listed(() => secretNames(api, [...secretScopes].sort())) : undefined,
+    kvNamespaces.size > 0 ? listed(() => liveKvKeys(api, [...kvNamespaces].sort())) : undefined
+  ])
+  return {
+    ...(secrets && { secrets }),
+    ...(kv && { kv }),
+    ...(kvOwnNamespaceOnly && { kvOwnNamespaceOnly: true as const })
+  }
+}
+
+/** Kestra before 0.22 looks a `kv()` key up in the flow's namespace only (docs/kestra.md#kv-inheritance). */
+async function kvLooksInOwnOnly(api: KestraApi): Promise<boolean> {
+  const version = await api.info().then(
+    (info) => parseVersion(info.version),
+    () => undefined
+  )
+  return version !== undefined && !atLeast(version, [0, 22, 0])
+}
+
+async function secretNames(
+  api: KestraApi & ListingsApi,
+  namespaces: string[]
+): Promise<{ tenant?: string[]; byNamespace?: Record<string, string[]> }> {
+  const { edition } = await api.info()
+  if (edition.toUpperCase() !== 'EE') return { tenant: await api.secretNames() }
+  // Which namespaces `inherited-secrets` answers for is not documented: the namespace's own are read too.
+  const entries = await Promise.all(
+    namespaces.map(async (namespace) => {
+      const [own, inherited] = await Promise.all([
+        api.namespaceSecretNames(namespace),
+        api.inheritedSecretNames(namespace)
+      ])
+      return [namespace, [...own, ...inherited]] as [string, string[]]
+    })
+  )
+  return { byNamespace: Object.fromEntries(entries) }
+}
+
+async function listed<T>(read: () => Promise<T>): Promise<Listed<T>> {
+  try {
+    return { listed: true, value: await read() }
+  } catch (error) {
+    return { listed: false, reason: unlistedReason(error) }
+  }
+}
+
+function unlistedReason(error: unknown): string {
+  if (error instanceof ApiError && error.status === 404) {
+    return `the server has no such listing: ${error.method} ${error.path.replace(/\?.*/, '')} answered 404 (an older Kestra, or an edition without it)`
+  }
+  if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+    return `no permission to list them: ${error.method} ${error.path.replace(/\?.*/, '')} answered ${error.status}`
+  }
+  return `the listing failed: ${errorMessage(error)}`
+}
+
+/**
+ * Which targets of `read('…')` and of subflows exist, in the repository or on the server: managed namespaces from
+ * the bulk state, others with one request per target. decide/ turns the missing ones into findings.
+ */
+export async function knownTargets(
+  model: RepoModel,
+  refs: readonly FlowReference[],
+  server?: { api: KestraApi; state?: ReadonlyMap<string, ActualNamespace> }
+): Promise<KnownTargets> {
+  const files = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`))
+  const flows = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`))
+  for (const [namespace, actual] of server?.state ?? []) {
+    for (const file of actual.files) files.add(`${namespace}\0${file.path}`)
+    for (const flow of actual.flows) flows.add(`${namespace}\0${flow.id}`)
+  }
+  if (server) {
+    const unresolved = uniqueTargets(refs).filter(
+      (ref) => !(ref.kind === 'file' ? files : flows).has(targetOf(ref))
+    )
+    await mapLimit(unresolved, 8, async (ref) => {
+      if (server.state?.has(ref.namespace)) return // the bulk read already answered for this namespace
+      const exists =
+        ref.kind === 'file'
+          ? (await server.api.getFile(ref.namespace, ref.path)) !== undefined
+          : (await server.api.getFlow(ref.namespace, ref.id)) !== undefined
+      if (exists) (ref.kind === 'file' ? files : flows).add(targetOf(ref))
+    })
+  }
+  return { files, flows }
+}
+
+function targetOf(ref: FlowReference): string {
+  return ref.kind === 'file' ? `${ref.namespace}\0${ref.path}` : `${ref.namespace}\0${ref.id}`
+}
+
+function uniqueTargets(refs: readonly FlowReference[]): FlowReference[] {
+  const seen = new Map<string, FlowReference>()
+  for (const ref of refs) seen.set(`${ref.kind}\0${targetOf(ref)}`, ref)
+  return [...seen.values()]
+}
+
+/**
+ * The states that are not terminated, with the release that added each (docs/kestra.md#execution-states):
+ * a search naming a state the server's enum lacks fails, so only the server's own are sent.
+ */
+const NOT_TERMINATED: [state: string, since: [number, number, number]][] = [
+  ['CREATED', [0, 0, 0]],
+  ['RUNNING', [0, 0, 0]],
+  ['PAUSED', [0, 0, 0]],
+  ['RESTARTED', [0, 0, 0]],
+  ['KILLING', [0, 0, 0]],
+  ['QUEUED', [0, 0, 0]],
+  ['RETRYING', [0, 17, 0]],
+  ['SUBMITTED', [1, 1, 4]],
+  ['BREAKPOINT', [1, 1, 4]]
+]
+
+/**
+ * The executions not finished of the named flows, per flowKey, oldest first, read to their end
+ * (docs/caught-at-review.md#executions-not-finished). A failed or endless search throws: the guard refuses.
+ */
+export function readUnfinished(
+  api: KestraApi & ListingsApi,
+  flows: readonly { namespace: string; id: string }[]
+): Promise<Map<string, UnfinishedExecution[]>> {
+  const idsOf = new Map<string, string[]>()
+  for (const f of flows) idsOf.set(f.namespace, [...(idsOf.get(f.namespace) ?? []), f.id])
+  return searchUnfinished(
+    api,
+    [...idsOf].map(([namespace, ids]) => Promise.resolve({ namespace, ids }))
+  )
+}
+
+/**
+ * The review's read (docs/caught-at-review.md#executions-not-finished): executions not finished of the server flows
+ * whose repository source differs or (with `delete`) is gone, a superset of the plan's updates and deletions,
+ * searched once every namespace's flows are read. Settles, never rejects: a failure is said in the plan.
+ */
+export function readUnfinishedOfRewritable(
+  api: KestraApi & ListingsApi,
+  namespaces: readonly { namespace: string; held: Promise<readonly RemoteFlow[]> }[],
+  wanted: { flows: readonly DesiredFlow[]; deleteEnabled: boolean }
+): Promise<UnfinishedReading> {
+  const sources = new Map(wanted.flows.map((f) => [flowKey(f.namespace, f.id), f.source]))
+  const groups = namespaces.map(async ({ namespace, held }) => {
+    const ids = (await held).flatMap((flow) => {
+      const source = sources.get(flowKey(namespace, flow.id))
+      const rewritten =
+        source === undefined
+          ? wanted.deleteEnabled
+          : normaliseText(source) !== normaliseText(flow.source)
+      return rewritten ? [flow.id] : []
+    })
+    return { namespace, ids }
+  })
+  return searchUnfinished(api, groups).then(
+    (byFlow) => ({ byFlow }),
+    (error: unknown) => ({ error })
+  )
+}
+
+/** The executions not finished of the groups' flows, searches sharing namespaces (docs/kestra.md#search-executions). */
+async function searchUnfinished(
+  api: KestraApi & ListingsApi,
+  groups: readonly Promise<{ namespace: string; ids: readonly string[] }>[]
+): Promise<Map<string, UnfinishedExecution[]>> {
+  const known = (await Promise.all(groups)).filter(({ ids }) => ids.length > 0)
+  const byFlow = new Map<string, UnfinishedExecution[]>()
+  if (known.length === 0) return byFlow
+  const version = parseVersion((await api.info()).version)
+  const states = NOT_TERMINATED.filter(([, since]) => !version || atLeast(version, since)).map(
+    ([state]) => state
+  )
+  const legacy = version !== undefined && !atLeast(version, [1, 1, 0])
+  const searched = known
+    .map(({ namespace, ids }) => ({ namespace, flowIds: [...new Set(ids)].sort() }))
+    .sort((a, b) => compareCodeUnits(a.namespace, b.namespace))
+  const found = await api.executionsOf(searched, states, legacy)
+  const uiBase = await api.uiBase()
+  for (const execution of found.sort(byStart)) {
+    if (!states.includes(execution.state)) continue
+    const key = flowKey(execution.namespace, execution.flowId)
+    if (!byFlow.has(key)) byFlow.set(key, [])
+    byFlow
+      .get(key)!
+      .push({ id: execution.id, state: execution.state, url: executionUrl(uiBase, execution) })
+  }
+  return byFlow
+}
+
+function byStart(a: Execution, b: Execution): number {
+  return Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? '') || (a.id < b.id ? -1 : 1)
+}
+
+/**
+ * The rollback records of these namespaces as stored (docs/rollback.md#finishing-a-stopped-rollback): one listing of
+ * keys tells which to read, all when it cannot tell (docs/performance.md#where-the-requests-go). An unreadable
+ * record throws: a half rollback must be known.
+ */
+export async function readRollbackRecords(
+  api: KestraApi & ListingsApi,
+  namespaces: readonly string[]
+): Promise<Map<string, unknown>> {
+  const holding = new Set(await namespacesHoldingRecords(api, namespaces))
+  const values = await Promise.all(
+    namespaces.map(async (namespace) => {
+      if (!holding.has(namespace)) return undefined
+      try {
+        return await api.getKv(namespace, ROLLBACK_RECORD_KEY)
+      } catch (error) {
+        throw new Error(
+          `could not read whether a rollback is unfinished in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`,
+          { cause: error }
+        )
+      }
+    })
+  )
+  const found = new Map<string, unknown>()
+  namespaces.forEach((namespace, i) => {
+    if (values[i] !== undefined) found.set(namespace, values[i])
+  })
+  return found
+}
+
+async function namespacesHoldingRecords(
+  api: KestraApi & ListingsApi,
+  namespaces: readonly string[]
+): Promise<readonly string[]> {
+  try {
+    // A listing that cannot be read whole is an error (docs/kestra.md#paged-listings), never a part.
+    const keys = await liveKvKeys(api, [...namespaces])
+    return namespaces.filter((namespace) => keys[namespace]?.includes(ROLLBACK_RECORD_KEY))
+  } catch {
+    // Read each namespace's record instead: its own failure is the one reported.
+  }
+  return namespaces
 }
