@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../src/decide/plan/build.js'
-import { desiredState } from '../../src/gather/desired.js'
+import { desiredState } from '../../src/gather/gather.js'
 import { WALK } from '../../src/kinds/index.js'
 import { ServerReads } from '../../src/gather/server/reads.js'
 import type { NamespaceFileEntry, RepoModel } from '../../src/model/repository.js'

@@ -14,7 +14,7 @@ import { loadRepository } from '../../src/gather/repo/load.js'
 import { WorkTree } from '../../src/gather/repo/work-tree.js'
 import { Semaphore } from '../../src/model/concurrency.js'
 import { serverFile } from '../../src/model/plan-input.js'
-import { desiredState } from '../../src/gather/desired.js'
+import { desiredState } from '../../src/gather/gather.js'
 import { parseSettings } from '../../src/config/settings.js'
 import { DECIDE_KINDS, WALK } from '../../src/kinds/index.js'
 
