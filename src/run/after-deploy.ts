@@ -3,7 +3,8 @@ import type { RollbackKind } from '../apply/kind.js'
 import type { FlowDependency } from '../apply/order.js'
 import { WRITTEN, type DeployResult } from '../model/result.js'
 import type { RolledBack, RollbackResult, SmokeRun, SmokeReport } from '../model/after-deploy.js'
-import { planFromDeploy, plansFromRecords, rollback, type RollbackPlan } from '../apply/rollback.js'
+import { planFromDeploy, plansFromRecords, readRecords, rollback } from '../apply/rollback.js'
+import type { RollbackPlan, RollbackRecord } from '../apply/rollback.js'
 import { runSmoke } from '../apply/smoke.js'
 import type { KestraServer } from '../kestra/api.js'
 import { executionUrl } from '../kestra/executions.js'
@@ -12,7 +13,6 @@ import { smokeSection } from '../decide/render/smoke.js'
 import type { Settings } from '../model/settings.js'
 import { DEPLOYED_HEADING } from '../decide/render/deployed.js'
 import { short } from '../model/commit-marker.js'
-import { recordsOf, type RollbackRecord } from '../apply/rollback-record.js'
 import { readRollbackRecords } from '../gather/server/rollback-records.js'
 import type { EarlyRecords } from '../model/snapshot.js'
 import { valueOfEnded } from '../model/outcome.js'
@@ -170,7 +170,7 @@ export async function stoppedRollbacks(
       early && sameNamespaces(early.namespaces, namespaces)
         ? valueOfEnded(early.read)
         : await readRollbackRecords(kestra, namespaces)
-    const reading = recordsOf(values, kinds)
+    const reading = readRecords(values, kinds)
     for (const warning of reading.warnings) reporter.warning(warning)
     return reading.records
   } catch (error) {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { type ApplyKind, type KindRestored, type RollbackKind, settled } from '../../apply/kind.js'
-import { sha256Field } from '../../apply/rollback-record.js'
+import { sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import {
   dashboardFields,

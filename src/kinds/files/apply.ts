@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { type ApplyKind, type RollbackKind, settled, type Verdict } from '../../apply/kind.js'
-import { sha256Field } from '../../apply/rollback-record.js'
-import { restoreByHash } from '../../apply/rollback.js'
+import { restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { HistoryApi, KestraApi } from '../../kestra/api.js'
 import type { RestoreItem } from '../../model/after-deploy.js'
 import { sha256Hex } from '../../model/content.js'

@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
-import { sha256Field } from '../../apply/rollback-record.js'
-import { restoreByHash } from '../../apply/rollback.js'
+import { restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { ApiError, failureMarks } from '../../kestra/errors.js'
 import { canonicalJson, sha256Hex } from '../../model/content.js'

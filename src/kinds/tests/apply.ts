@@ -1,7 +1,6 @@
 import { settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
 import { z } from 'zod'
-import { sha256Field } from '../../apply/rollback-record.js'
-import { restoreByHash } from '../../apply/rollback.js'
+import { restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { failureMarks } from '../../kestra/errors.js'
 import { normaliseText, sha256Hex } from '../../model/content.js'
