@@ -8,8 +8,12 @@ import type { RollbackPlan, RollbackRecord } from '../apply/rollback.js'
 import { runSmoke } from '../apply/smoke.js'
 import type { KestraServer } from '../kestra/api.js'
 import { executionUrl } from '../kestra/executions.js'
-import { rollbackAccount, rollbackLine, rollbackSection } from '../decide/render/rollback.js'
-import { smokeSection } from '../decide/render/smoke.js'
+import {
+  rollbackAccount,
+  rollbackLine,
+  rollbackSection,
+  smokeSection
+} from '../decide/render/after-deploy.js'
 import type { Settings } from '../model/settings.js'
 import { DEPLOYED_HEADING } from '../decide/render/deployed.js'
 import { short } from '../model/commit-marker.js'

@@ -22,7 +22,7 @@ import type { Finding } from '../model/finding.js'
 import type { FlowReference } from '../model/references.js'
 import { afterDeploy, finishRollbacks, stoppedRollbacks } from './after-deploy.js'
 import type { FlowDependency } from '../apply/order.js'
-import { rollbackAccount } from '../decide/render/rollback.js'
+import { rollbackAccount } from '../decide/render/after-deploy.js'
 import type { RunPorts, TargetRun } from './ports.js'
 import { setCountOutputs } from '../report/outputs.js'
 import { writeLog } from '../report/write-log.js'
@@ -30,9 +30,12 @@ import { readUnfinished } from '../gather/server/unfinished-executions.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { RunContext } from '../model/context.js'
 import type { DeploymentsPort } from '../model/deployments-port.js'
-import { finalStatus, refusal } from '../decide/environments/deployment-outcome.js'
+import {
+  environmentsTable,
+  finalStatus,
+  refusal
+} from '../decide/environments/deployment-outcome.js'
 import { environmentHistory, environmentRows } from '../gather/environment-history.js'
-import { environmentsTable } from '../decide/environments/environments-table.js'
 import { isVerified, type Verdict, verdictOf } from '../model/verification.js'
 import { namespaceUrl } from '../kestra/executions.js'
 import type { Target } from '../model/target.js'
