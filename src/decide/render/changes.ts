@@ -6,10 +6,7 @@ import { countsText } from './headline.js'
 import { detailsBlock, summaryLine, type InvalidCount } from './resource.js'
 import type { DecideKind } from '../kind.js'
 
-/**
- * How much of the plan to show: every diff (each can shrink to `omittedNote`), one line per
- * resource, or only counts per namespace.
- */
+/** How much of the plan to show; each diff can shrink to `omittedNote`. */
 export type Detail = 'diffs' | 'lines' | 'counts'
 
 export interface ChangesOptions {
@@ -128,10 +125,7 @@ export const DRIFT_CONSEQUENCE = {
     'The deploy below overwrote (or deleted) those edits where it wrote the resource; orphaned ones were kept.'
 } as const
 
-/**
- * Drift warning: these server copies were edited outside Git and applying the plan overwrites them.
- * Names only: each resource's full line is in its namespace above. Said once: the heading warns.
- */
+/** Drift warning: names only, each resource's full line is in its namespace above. */
 export function driftPieces(plan: Plan, detail: Detail): string[] {
   const drifted = plan.resources.filter((r) => r.drifted)
   if (drifted.length === 0) return []

@@ -14,9 +14,8 @@ interface Fitted {
 }
 
 /**
- * Joins the pieces with blank lines within `budget` (as measured), replacing the shrinkables whose
- * reduction saves the most first. Undefined when even every reduction is not enough.
- * Measures each piece once: linear in the document size (plus a sort).
+ * Joins the pieces with blank lines within `budget` (as measured), reducing first the shrinkables that
+ * save the most. Measures each piece once: linear in the document size (plus a sort).
  */
 export function fitPieces(
   pieces: readonly Piece[],
