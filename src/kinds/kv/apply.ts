@@ -11,9 +11,8 @@ import type { ResourceResult } from '../../model/result.js'
 type KvChange = ResourceChanges['kv']
 
 /**
- * Writes KV pairs (docs/kv.md#deploy): each compared with the server's value right before its write; a
- * key deleted on the server since the plan is never re-created. A secret-like key's failure never carries
- * the server's answer, which could echo the value.
+ * Writes KV pairs (docs/kv.md#deploy). A secret-like key's failure never carries the server's answer,
+ * which could echo the value.
  */
 export const kvApply: ApplyKind<KvChange> = {
   name: 'kv',
@@ -59,7 +58,6 @@ async function serverJson(api: KestraApi, change: KvChange): Promise<string | un
   return value === undefined ? undefined : canonicalJson(value)
 }
 
-/** A failed request: a secret-like key's says what happened, never what the server answered. */
 function failed(change: KvChange, error: unknown): ResourceResult {
   const marks = failureMarks(error)
   const status =
@@ -92,9 +90,8 @@ const recordedKv = z.object({
 type RecordedKv = z.infer<typeof recordedKv>
 
 /**
- * KV pairs in a rollback (docs/kv.md#rollback): each value by the hash of its canonical JSON; the previous
- * value kept in the record within its budget (Kestra before 1.2 keeps no KV history), and by this run in
- * memory. A secret-like key's failure never carries the server's answer.
+ * KV pairs in a rollback (docs/kv.md#rollback): Kestra before 1.2 keeps no KV history. A secret-like key's
+ * failure never carries the server's answer.
  */
 export const kvRollback: RollbackKind<KvChange, RecordedKv> = {
   name: 'kv',

@@ -13,7 +13,6 @@ type TestChange = ResourceChanges['test']
 /** Kestra's route for test suites, `P/tests` (docs/tests.md#edition). */
 const TESTS_ROUTE = 'tests'
 
-/** The server's source of a suite right now, as the plan compared it. */
 async function serverSource(api: KestraApi, change: TestChange): Promise<string | undefined> {
   const source = await api.yamlResources(TESTS_ROUTE).get(change.namespace, change.id)
   return source === undefined ? undefined : normaliseText(source)
@@ -30,10 +29,7 @@ function failed(change: TestChange, error: unknown): ResourceResult {
   return { change, result: 'failed', message: errorMessage(error), ...failureMarks(error) }
 }
 
-/**
- * Writes test suites (docs/tests.md#deploy): each compared with the server's source right before its
- * write; one changed, created or deleted on the server since the plan is a conflict, never overwritten.
- */
+/** Writes test suites (docs/tests.md#deploy), each compared with the server's source right before. */
 export const testsApply: ApplyKind<TestChange> = {
   name: 'test',
   async write(change, api) {
@@ -90,10 +86,7 @@ const recordedTest = z.object({
 })
 type RecordedTest = z.infer<typeof recordedTest>
 
-/**
- * Test suites in a rollback (docs/tests.md#rollback): each source by its hash, the previous one kept in
- * the record within its budget (Kestra keeps no history of a suite) and by this run in memory.
- */
+/** Test suites in a rollback (docs/tests.md#rollback): Kestra keeps no history of a suite. */
 export const testsRollback: RollbackKind<TestChange, RecordedTest> = {
   name: 'test',
   recordOf(change, { result }) {
