@@ -32,6 +32,27 @@ export type Verdict =
   /** Moved to something else: a conflict, never overwritten. */
   | { kind: 'moved'; message: string }
 
+/**
+ * What the server holds right before a write or delete, as text comparable with the plan's (undefined:
+ * absent): `planned` what the plan read, `desired` what the change leaves.
+ */
+export function comparedVerdict(
+  change: ResourceChange,
+  name: string,
+  held: { fresh?: string; planned?: string; desired?: string }
+): Verdict {
+  const { fresh, planned, desired } = held
+  if (fresh === desired) return { kind: 'desired' }
+  const moved = (what: string): Verdict => ({
+    kind: 'moved',
+    message: `${name} was ${what} on the server since the plan`
+  })
+  if (change.action === 'create')
+    return fresh === undefined ? { kind: 'as-planned' } : moved('created')
+  if (fresh === undefined) return moved('deleted')
+  return fresh === planned ? { kind: 'as-planned' } : moved('changed')
+}
+
 export function settled(
   change: ResourceChange,
   verdict: Exclude<Verdict, { kind: 'as-planned' }>

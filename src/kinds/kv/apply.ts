@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
+import { comparedVerdict, settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
 import { restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { ApiError, failureMarks } from '../../kestra/errors.js'
@@ -21,17 +21,8 @@ export const kvApply: ApplyKind<KvChange> = {
       return { change, result: 'failed', message: 'the plan holds no value for this key' }
     }
     try {
-      const fresh = await serverJson(api, change)
-      if (fresh === change.desired.json) return settled(change, { kind: 'desired' })
-      if (change.action === 'create' && fresh !== undefined) {
-        return conflict(change, 'was created on the server since the plan')
-      }
-      if (change.action === 'update') {
-        if (fresh === undefined) return conflict(change, 'was deleted on the server since the plan')
-        if (fresh !== change.current?.json) {
-          return conflict(change, 'was changed on the server since the plan')
-        }
-      }
+      const verdict = await freshVerdict(api, change, change.desired.json)
+      if (verdict.kind !== 'as-planned') return settled(change, verdict)
       await api.putKv(change.namespace, change.id, JSON.parse(change.desired.json))
       return { change, result: change.action === 'create' ? 'created' : 'updated' }
     } catch (error) {
@@ -40,11 +31,8 @@ export const kvApply: ApplyKind<KvChange> = {
   },
   async remove(change, api) {
     try {
-      const fresh = await serverJson(api, change)
-      if (fresh === undefined) return settled(change, { kind: 'desired' })
-      if (fresh !== change.current?.json) {
-        return conflict(change, 'was changed on the server since the plan')
-      }
+      const verdict = await freshVerdict(api, change, undefined)
+      if (verdict.kind !== 'as-planned') return settled(change, verdict)
       await api.deleteKv(change.namespace, change.id)
       return { change, result: 'deleted' }
     } catch (error) {
@@ -53,9 +41,11 @@ export const kvApply: ApplyKind<KvChange> = {
   }
 }
 
-async function serverJson(api: KestraApi, change: KvChange): Promise<string | undefined> {
+async function freshVerdict(api: KestraApi, change: KvChange, desired: string | undefined) {
   const value = await api.getKv(change.namespace, change.id)
-  return value === undefined ? undefined : canonicalJson(value)
+  const fresh = value === undefined ? undefined : canonicalJson(value)
+  const name = `KV pair ${change.namespace}:${change.id}`
+  return comparedVerdict(change, name, { fresh, planned: change.current?.json, desired })
 }
 
 function failed(change: KvChange, error: unknown): ResourceResult {
@@ -70,12 +60,6 @@ function failed(change: KvChange, error: unknown): ResourceResult {
   return { change, result: 'failed', message, ...marks }
 }
 
-function conflict(change: KvChange, what: string): ResourceResult {
-  return settled(change, {
-    kind: 'moved',
-    message: `KV pair ${change.namespace}:${change.id} ${what}`
-  })
-}
 /** A value by the SHA-256 of its canonical JSON; `json`, the value itself, when the record's budget allows. */
 const kvVersion = z.object({ sha256: sha256Field, json: z.string().optional() })
 

@@ -1,4 +1,4 @@
-import { settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
+import { comparedVerdict, settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
 import { z } from 'zod'
 import { restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
@@ -13,16 +13,11 @@ type TestChange = ResourceChanges['test']
 /** Kestra's route for test suites, `P/tests` (docs/tests.md#edition). */
 const TESTS_ROUTE = 'tests'
 
-async function serverSource(api: KestraApi, change: TestChange): Promise<string | undefined> {
+async function freshVerdict(api: KestraApi, change: TestChange, desired: string | undefined) {
   const source = await api.yamlResources(TESTS_ROUTE).get(change.namespace, change.id)
-  return source === undefined ? undefined : normaliseText(source)
-}
-
-function conflict(change: TestChange, what: string): ResourceResult {
-  return settled(change, {
-    kind: 'moved',
-    message: `test suite ${change.namespace}.${change.id} ${what}`
-  })
+  const fresh = source === undefined ? undefined : normaliseText(source)
+  const name = `test suite ${change.namespace}.${change.id}`
+  return comparedVerdict(change, name, { fresh, planned: change.current?.source, desired })
 }
 
 function failed(change: TestChange, error: unknown): ResourceResult {
@@ -37,23 +32,15 @@ export const testsApply: ApplyKind<TestChange> = {
       return { change, result: 'failed', message: 'the plan holds no source for this test suite' }
     }
     try {
-      const fresh = await serverSource(api, change)
-      if (fresh === change.desired) return settled(change, { kind: 'desired' })
-      if (change.action === 'create' && fresh !== undefined) {
-        return conflict(change, 'was created on the server since the plan')
-      }
-      if (change.action === 'update' && fresh !== change.current?.source) {
-        return conflict(
-          change,
-          fresh === undefined
-            ? 'was deleted on the server since the plan'
-            : 'was changed on the server since the plan'
-        )
-      }
+      const verdict = await freshVerdict(api, change, change.desired)
+      if (verdict.kind !== 'as-planned') return settled(change, verdict)
       const suites = api.yamlResources(TESTS_ROUTE)
       if (change.action === 'create') await suites.create(change.desired)
       else if (!(await suites.update(change.namespace, change.id, change.desired))) {
-        return conflict(change, 'was deleted on the server since the plan')
+        return settled(change, {
+          kind: 'moved',
+          message: `test suite ${change.namespace}.${change.id} was deleted on the server since the plan`
+        })
       }
       return { change, result: change.action === 'create' ? 'created' : 'updated' }
     } catch (error) {
@@ -62,10 +49,8 @@ export const testsApply: ApplyKind<TestChange> = {
   },
   async remove(change, api) {
     try {
-      const fresh = await serverSource(api, change)
-      if (fresh === undefined) return settled(change, { kind: 'desired' })
-      if (fresh !== change.current?.source)
-        return conflict(change, 'was changed on the server since the plan')
+      const verdict = await freshVerdict(api, change, undefined)
+      if (verdict.kind !== 'as-planned') return settled(change, verdict)
       await api.yamlResources(TESTS_ROUTE).delete(change.namespace, change.id)
       return { change, result: 'deleted' }
     } catch (error) {
