@@ -3,7 +3,7 @@ import { fence } from '../../model/markdown/fence.js'
 import { COMMENT_LIMIT, commentMarker, runLine } from '../../model/markdown/comment-markers.js'
 import type { DriftedResource, DriftKind } from '../../model/drift.js'
 import type { ResourceChange } from '../../model/plan.js'
-import { fitPieces, utf16Length, type Piece } from '../render/fit.js'
+import { fitPieces, utf16Length, type Piece } from '../render/changes.js'
 import { noDiffText } from '../render/resource.js'
 import type { NotBroughtBack, TreeWrite } from './pull-request-tree.js'
 
