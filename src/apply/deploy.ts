@@ -428,9 +428,7 @@ async function applyPlan(
 
   for (const change of plan.resources) {
     if (!isWrite(change)) {
-      const current = change.current
-      const revision = current && 'revision' in current ? current.revision : undefined
-      results.set(change, { change, result: 'unchanged', revision })
+      results.set(change, { change, result: 'unchanged', revision: currentRevision(change) })
     }
   }
   const writes = plan.resources.filter((c) => c.action === 'create' || c.action === 'update')

@@ -63,6 +63,13 @@ export function indexByFile<T extends { file: string }>(
  * `changed` scope: resources whose repository file changed, plus those that a changed path held at
  * the base commit and the head no longer declares (file removed or renamed, flow id changed).
  */
+/** `changed` scope: whether the change touched one of these files (now or at the base commit). */
+export function touched(options: KindPlanOptions, ...files: (string | undefined)[]): boolean {
+  const changed = options.changedFiles
+  if (options.scope === 'all' || changed === undefined) return true
+  return files.some((file) => file !== undefined && changed.has(file))
+}
+
 export function scopeFilter(
   options: KindPlanOptions,
   desired: ReadonlyMap<string, { file: string }>,

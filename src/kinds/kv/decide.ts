@@ -1,6 +1,6 @@
 import { isMap, isScalar, LineCounter, parseDocument, stringify, type Node } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
-import { actionOf, applyDiff } from '../../decide/plan/build.js'
+import { actionOf, applyDiff, touched } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
 import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
@@ -271,7 +271,7 @@ export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
   for (const namespace of [...new Set([...now.keys(), ...then.keys()])].sort()) {
     const file = now.get(namespace)
     const base = then.get(namespace)
-    if (!inScope(options, file, base)) continue
+    if (!touched(options, file?.file, base?.file)) continue
     // The action's own keys (its commit marker, rollback record…) are never the repository's.
     const actual = new Map(
       [...(server.get(sent(namespace)) ?? [])].filter(([key]) => !isOwnKey(key))
@@ -350,17 +350,6 @@ function valid(
 
 function entriesOf(file: HeldKvFile): Map<string, KvValue> {
   return new Map(parseKvFile(file.text).entries.map((entry) => [entry.key, entry.value]))
-}
-
-/** `changed` scope: a namespace whose kv file the change touched, now or at the base commit. */
-function inScope(
-  options: KindPlanOptions,
-  file: HeldKvFile | undefined,
-  base: HeldKvFile | undefined
-): boolean {
-  const changed = options.changedFiles
-  if (options.scope === 'all' || changed === undefined) return true
-  return [file?.file, base?.file].some((path) => path !== undefined && changed.has(path))
 }
 
 function lineOf(key: string, json: string, secretLike: boolean): string {

@@ -1,6 +1,6 @@
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
-import { actionOf, applyDiff } from '../../decide/plan/build.js'
+import { actionOf, applyDiff, touched } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { sha256Hex } from '../../model/content.js'
 import type { Finding } from '../../model/finding.js'
@@ -203,10 +203,7 @@ function planTests(held: HeldTests, options: KindPlanOptions): TestChange[] {
     const suite = now.get(key)
     const base = then.get(key)
     const current = server.get(sent(namespace))?.get(id)
-    const changed = options.changedFiles
-    if (options.scope === 'changed' && changed !== undefined) {
-      if (![suite?.file, base?.file].some((f) => f !== undefined && changed.has(f))) return
-    }
+    if (!touched(options, suite?.file, base?.file)) return
     const desired = suite && sentText(suite, held.prefix)
     if (desired === undefined && current === undefined) return
     const action: PlanAction =
