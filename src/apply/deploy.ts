@@ -73,9 +73,8 @@ export interface DeployDeps {
 }
 
 /**
- * Applies the plan. Validation errors in written resources and unsafe deletions throw DeployError before the
- * first write; a commit older than one already deployed is refused (status `refused`, nothing written).
- * Otherwise every resource is attempted and the result says what happened to each.
+ * Applies the plan. Validation errors and unsafe deletions throw DeployError before the first write; a
+ * commit older than one already deployed is refused (status `refused`, nothing written).
  */
 export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult> {
   const log = deps.log ?? (() => undefined)
@@ -179,9 +178,8 @@ function currentRevision(change: ResourceChange): number | undefined {
 }
 
 /**
- * docs/guarantees.md#no-write-while-invalid: nothing is written unless every validation error is
- * resolved — a bad file stops the whole deployment, whether or not the plan writes it (a broken file may
- * hide a resource the plan cannot see). Errors of the resources the plan writes are listed first.
+ * docs/guarantees.md#no-write-while-invalid: any error blocks, written or not (a broken file may hide a
+ * resource the plan cannot see); errors of the resources the plan writes are listed first.
  */
 export function deployBlockers(plan: Plan, findings: Finding[]): Finding[] {
   const targets = new Set(plan.resources.filter(isWrite).flatMap(changeTargets))
@@ -245,7 +243,7 @@ function count(n: number): string {
   return n === 1 ? '1 resource' : `${n} resources`
 }
 
-/** Whether `ours` is older than what some namespace already holds (ours is an ancestor of the recorded commit). */
+/** Whether `ours` is an ancestor of the commit some namespace already holds. */
 async function checkCommitOrder(
   markers: RecordedMarkers,
   ours: CommitMarker,
@@ -373,13 +371,10 @@ type ApplyDeps = Pick<DeployDeps, 'api' | 'refs' | 'readDesiredFile' | 'kinds' |
 }
 
 /**
- * Writes the plan kind by kind in the registry's order (namespace files, then flows, then tenant-wide
- * kinds), each resource as soon as those of its kind it needs are written (a flow after the flows it
- * calls); each kind's write sees what was written of what it needs (a flow that reads a file that was not
- * uploaded is skipped). Then deletions, only when everything before went through: namespaced kinds in
- * the reverse order (flows before the files they read), then tenant-wide ones. Each resource's server
- * state is read right before its own write: one that moved since the plan is a conflict, one already as
- * desired is unchanged. One resource's failure does not stop the others.
+ * Writes the plan kind by kind in the registry's order, each resource as soon as those it needs are
+ * written (a flow reading a file that was not uploaded is skipped). Then deletions, only when everything
+ * before went through: namespaced kinds in reverse order (flows before the files they read), then
+ * tenant-wide ones. One resource's failure does not stop the others.
  */
 async function applyPlan(
   plan: Plan,
