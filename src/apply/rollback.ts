@@ -178,10 +178,8 @@ export async function restoreByHash(
 }
 
 /**
- * Each marker the deploy wrote (or may have: its write lost its answer), read now: one that already holds
- * its previous value is back, with no write. After a complete rollback the others are put back (a marker that
- * was no marker of ours before, another tool's value, is removed, not restored); after an incomplete one they
- * keep naming the deployed commit (docs/rollback.md#writes-whose-answer-was-lost).
+ * Each marker the deploy wrote (or may have), put back only after a complete rollback; one that was another
+ * tool's value is removed, not restored (docs/rollback.md#writes-whose-answer-was-lost).
  */
 async function settleMarkers(
   targets: MarkerTarget[],
@@ -499,7 +497,7 @@ export function readRecord(
   }
 }
 
-/** The rollbacks a stopped run left, sorted by namespace; a value that is no record is left alone, with a warning. */
+/** The rollbacks a stopped run left, sorted by namespace; a value that is no record is left, with a warning. */
 export function readRecords(
   values: ReadonlyMap<string, unknown>,
   kinds: readonly RollbackKind[]

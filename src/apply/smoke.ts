@@ -105,10 +105,7 @@ const RUN_LABEL = 'kestra-gitops.run'
 const LINE_LABEL = 'kestra-gitops.smoke'
 const ATTEMPT_LABEL = 'kestra-gitops.attempt'
 
-/**
- * Kestra records a new execution asynchronously: a 404 this soon after the start means "not yet"
- * (docs/kestra.md#read-an-execution).
- */
+/** A 404 this soon after the start means "not yet" (docs/kestra.md#read-an-execution). */
 export const NOT_RECORDED_GRACE_MS = 15_000
 /** A request's attempts (docs/guarantees.md#retries-and-deadlines), each after a lookup found nothing. */
 const MAX_STARTS = 4
