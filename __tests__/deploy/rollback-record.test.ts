@@ -3,10 +3,10 @@ import { sha256Hex } from '../../src/model/content.js'
 import type { HistoryApi } from '../../src/kestra/api.js'
 import {
   RECORDED_BYTES_BUDGET,
+  readRecord,
   recordsOf as recordsOfKinds,
   type RollbackPlan
 } from '../../src/apply/rollback.js'
-import { readRecord } from '../../src/apply/rollback-record.js'
 import { flowHash } from '../../src/kinds/flows/apply.js'
 import { ROLLBACK_KINDS } from '../../src/kinds/index.js'
 

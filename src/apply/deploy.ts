@@ -1,17 +1,19 @@
 import type { KestraApi } from '../kestra/api.js'
+import { failureMarks, isOutcomeUnknown } from '../kestra/errors.js'
+import { readMarkers } from '../kestra/commit-markers.js'
 import { markerSeal, trustedMarker, type MarkerSeal } from '../model/marker-seal.js'
 import { Semaphore } from '../model/concurrency.js'
+import type { RunContext } from '../model/context.js'
 import { DeployError, errorMessage } from '../model/errors.js'
-import { isOutcomeUnknown } from '../kestra/errors.js'
+import type { GitHubPort } from '../model/github.js'
+import { commentMarker, readPlanMarker } from '../model/markdown/comment-markers.js'
 import { isWrite, resourceName, type Plan, type ResourceChange } from '../model/plan.js'
+import { planRecord, recordDifferences } from '../model/plan-record.js'
 import type { Settings } from '../model/settings.js'
 import type { Target } from '../model/target.js'
 import { compareFindings, type Finding } from '../model/finding.js'
-import { changeTargets, findingTargets } from '../model/targets.js'
+import { changeTargets, findingTargets, resourceKey } from '../model/targets.js'
 import { sameNamespaces, SYSTEM_NAMESPACE } from '../model/namespaces.js'
-import type { ApplyKind } from './kind.js'
-import { applyPlan, type ReadDesiredFile } from './apply.js'
-import { readMarkers } from '../kestra/commit-markers.js'
 import {
   COMMIT_MARKER_KEY,
   short,
@@ -19,23 +21,25 @@ import {
   type EarlyMarkers,
   type RecordedMarkers
 } from '../model/commit-marker.js'
-import type { IsAncestor } from './git-ancestry.js'
-import type { FlowDependency } from './order.js'
 import { STORED_CHECKS_FIELD, type StoredFlowCheck } from '../model/stored-checks.js'
 import { CONTENT_FACTS_FIELD, type StoredContentFacts } from '../model/content-facts.js'
-import { deployStatus, WRITTEN, type DeployResult, type ResourceResult } from '../model/result.js'
+import {
+  deployStatus,
+  NOT_APPLIED,
+  WRITTEN,
+  type DeployResult,
+  type ResourceResult
+} from '../model/result.js'
+import type { ApplyKind, DeployContext } from './kind.js'
+import type { IsAncestor } from './git-ancestry.js'
+import { orderWrites, type FlowDependency } from './order.js'
 
 export interface DeployDeps {
   api: KestraApi
-  /**
-   * Every validation finding of the run; any error blocks the deploy
-   * (docs/guarantees.md#no-write-while-invalid).
-   */
+  /** Any error blocks the deploy (docs/guarantees.md#no-write-while-invalid). */
   findings: Finding[]
-  /** What flows need: flows they call (written before them) and files they read (see FlowDependency). */
   refs: FlowDependency[]
-  readDesiredFile: ReadDesiredFile
-  /** The kinds whose writes are their own. */
+  readDesiredFile: DeployContext['readDesiredFile']
   kinds: readonly ApplyKind[]
   /**
    * `auth` and `tenant` key the seal of what each marker stores, which tells a recorded marker's from a forged
@@ -43,10 +47,9 @@ export interface DeployDeps {
    */
   settings: Pick<Settings, 'maxDeletions' | 'extraNamespaces' | 'concurrency'> &
     Partial<Pick<Settings, 'auth' | 'tenant'>>
-  /** What the deploy may do where it writes: delete, many deletions, an older commit. */
   target: Pick<Target, 'delete' | 'allowMassDeletion' | 'allowOutOfOrder'>
   managedNamespaces: string[]
-  /** The commit being deployed (full sha). */
+  /** Full sha. */
   commit: string
   /** `owner/repo`. */
   repository: string
@@ -54,30 +57,24 @@ export interface DeployDeps {
   markers?: EarlyMarkers
   /** The flow checks each namespace's marker carries (docs/performance.md#incremental-planning). */
   storedChecks?: ReadonlyMap<string, Record<string, StoredFlowCheck>>
-  /**
-   * The content facts each namespace's marker carries when it is written
-   * (docs/performance.md#what-a-plan-knows-without-reading).
-   */
+  /** Content facts for each marker written (docs/performance.md#what-a-plan-knows-without-reading). */
   contentFacts?: ReadonlyMap<string, StoredContentFacts>
-  /** Whether a commit is older than another (`ancestryChecker`): the out-of-order guard. */
+  /** The out-of-order guard's question (`ancestryChecker`). */
   isAncestor: IsAncestor
   log?: (message: string) => void
-  /** Each written resource's result, as soon as it is known. */
   onResult?: (result: ResourceResult) => void
   /** Runs right before the first write; a DeployError from it stops the deploy with nothing written. */
   beforeWrites?: () => Promise<void>
   /**
-   * Confirms the flow checks the run reused rather than ran (docs/performance.md#a-deploy-confirms-before-it-writes):
-   * called when the deploy is about to write anything, or to refuse on a validation error; a DeployError
-   * from it stops the deploy with nothing written.
+   * Confirms the reused flow checks (docs/performance.md#a-deploy-confirms-before-it-writes) before any
+   * write or a refusal on a validation error; a DeployError from it stops the deploy with nothing written.
    */
   confirmReused?: () => void
 }
 
 /**
- * Applies the plan. Validation errors in written resources and unsafe deletions throw DeployError before the
- * first write; a commit older than one already deployed is refused (status `refused`, nothing written).
- * Otherwise every resource is attempted and the result says what happened to each.
+ * Applies the plan. Validation errors and unsafe deletions throw DeployError before the first write; a
+ * commit older than one already deployed is refused (status `refused`, nothing written).
  */
 export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult> {
   const log = deps.log ?? (() => undefined)
@@ -181,9 +178,8 @@ function currentRevision(change: ResourceChange): number | undefined {
 }
 
 /**
- * docs/guarantees.md#no-write-while-invalid: nothing is written unless every validation error is
- * resolved — a bad file stops the whole deployment, whether or not the plan writes it (a broken file may
- * hide a resource the plan cannot see). Errors of the resources the plan writes are listed first.
+ * docs/guarantees.md#no-write-while-invalid: any error blocks, written or not (a broken file may hide a
+ * resource the plan cannot see); errors of the resources the plan writes are listed first.
  */
 export function deployBlockers(plan: Plan, findings: Finding[]): Finding[] {
   const targets = new Set(plan.resources.filter(isWrite).flatMap(changeTargets))
@@ -192,7 +188,6 @@ export function deployBlockers(plan: Plan, findings: Finding[]): Finding[] {
   return [...errors.filter(written), ...errors.filter((f) => !written(f))]
 }
 
-/** One line per blocker: `file:line message`. */
 export function describeBlockers(blockers: Finding[]): string {
   const lines = blockers.map((f) => `- ${f.file}:${f.line} ${f.message}`)
   const count =
@@ -200,10 +195,7 @@ export function describeBlockers(blockers: Finding[]): string {
   return `Nothing was deployed: ${count}. Fix them and push again:\n${lines.join('\n')}`
 }
 
-/**
- * Why the plan's deletions must not run, one message per problem; empty when they may.
- * Checked before the first write: a refusal stops the whole deploy.
- */
+/** Why the plan's deletions must not run, one message per problem: a refusal stops the whole deploy. */
 export function deletionRefusals(
   plan: Plan,
   settings: Pick<Settings, 'maxDeletions' | 'extraNamespaces'>,
@@ -251,18 +243,12 @@ function count(n: number): string {
   return n === 1 ? '1 resource' : `${n} resources`
 }
 
-interface CommitOrderCheck {
-  /** One message per namespace that already holds a newer commit. */
-  older: string[]
-  warnings: string[]
-}
-
-/** Whether `ours` is older than what some namespace already holds (ours is an ancestor of the recorded commit). */
+/** Whether `ours` is an ancestor of the commit some namespace already holds. */
 async function checkCommitOrder(
   markers: RecordedMarkers,
   ours: CommitMarker,
   isAncestor: IsAncestor
-): Promise<CommitOrderCheck> {
+): Promise<{ older: string[]; warnings: string[] }> {
   const older: string[] = []
   const warnings: string[] = []
   // Namespaces usually hold the same commit: ask git once per commit, not once per namespace.
@@ -302,23 +288,18 @@ interface MarkerWrite {
 }
 
 /**
- * What a marker carries besides the commit (docs/performance.md#incremental-planning): the flow checks, ours
- * and those recorded, and the content facts. Only the checks make a marker stale: the facts ride with a
- * marker written anyway, so that a deploy that changes nothing writes nothing.
+ * What a marker carries besides the commit (docs/performance.md#incremental-planning). Only the checks make
+ * a marker stale: the facts ride with a marker written anyway, so that a no-change deploy writes nothing.
  */
 interface MarkerChecks {
   ours: ReadonlyMap<string, Record<string, StoredFlowCheck>>
   /** The recorded markers, as far as their seal vouches for them (`trustedMarker`). */
   recorded?: ReadonlyMap<string, Record<string, unknown>>
   facts?: ReadonlyMap<string, StoredContentFacts>
-  /** Seals each marker written with checks or facts: a plan trusts nothing else. */
+  /** A plan trusts no checks or facts unsealed. */
   seal: MarkerSeal
 }
 
-/**
- * Writes our marker to each namespace whose recorded marker differs (in its commit, or in which flow
- * checks it carries); returns the namespaces written and problems.
- */
 async function writeMarkers(
   api: KestraApi,
   namespaces: string[],
@@ -372,7 +353,6 @@ function staleMarkers(
   })
 }
 
-/** Whether the namespace's recorded marker already carries exactly the checks we would store. */
 function sameChecks(checks: MarkerChecks | undefined, namespace: string): boolean {
   const ours = checks?.ours.get(namespace)
   if (!ours) return true
@@ -382,4 +362,252 @@ function sameChecks(checks: MarkerChecks | undefined, namespace: string): boolea
   return (
     held.length === Object.keys(ours).length && held.every((digest) => Object.hasOwn(ours, digest))
   )
+}
+
+type ApplyDeps = Pick<DeployDeps, 'api' | 'refs' | 'readDesiredFile' | 'kinds' | 'onResult'> & {
+  concurrency: number
+  /** Called once per namespace with writes, when the last of them has a result; `complete` if all went through. */
+  onNamespaceDone?: (namespace: string, complete: boolean) => void
+}
+
+/**
+ * Writes the plan kind by kind in the registry's order, each resource as soon as those it needs are
+ * written (a flow reading a file that was not uploaded is skipped). Then deletions, only when everything
+ * before went through: namespaced kinds in reverse order (flows before the files they read), then
+ * tenant-wide ones. One resource's failure does not stop the others.
+ */
+async function applyPlan(
+  plan: Plan,
+  deps: ApplyDeps
+): Promise<{ resources: ResourceResult[]; warnings: string[] }> {
+  const semaphore = new Semaphore(deps.concurrency)
+  const results = new Map<ResourceChange, ResourceResult>()
+  const pending = new Map<string, number>()
+  const incomplete = new Set<string>()
+  // Tenant-wide resources ('') belong to no namespace's marker.
+  const namespaced = (change: ResourceChange) => change.namespace !== ''
+  for (const change of plan.resources.filter(isWrite).filter(namespaced)) {
+    pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1)
+  }
+  const record = (result: ResourceResult) => {
+    results.set(result.change, result)
+    deps.onResult?.(result)
+    const { namespace } = result.change
+    if (!isWrite(result.change) || !namespaced(result.change)) return
+    if (NOT_APPLIED.has(result.result)) incomplete.add(namespace)
+    const left = pending.get(namespace)! - 1
+    pending.set(namespace, left)
+    if (left === 0) deps.onNamespaceDone?.(namespace, !incomplete.has(namespace))
+  }
+  const runAll = async <C extends ResourceChange>(
+    changes: C[],
+    write: (change: C) => Promise<ResourceResult>
+  ) => {
+    await Promise.all(
+      changes.map((change) =>
+        semaphore.run(async () => {
+          try {
+            record(await write(change))
+          } catch (error) {
+            record({
+              change,
+              result: 'failed',
+              message: errorMessage(error),
+              ...failureMarks(error)
+            })
+          }
+        })
+      )
+    )
+  }
+
+  for (const change of plan.resources) {
+    if (!isWrite(change)) {
+      results.set(change, { change, result: 'unchanged', revision: currentRevision(change) })
+    }
+  }
+  const writes = plan.resources.filter((c) => c.action === 'create' || c.action === 'update')
+  const deletes = plan.resources.filter((c) => c.action === 'delete')
+  const writtenByKey = new Map(writes.map((c) => [resourceKey(c), c]))
+  const needs = new Map<string, string[]>()
+  for (const { from, to } of deps.refs) needs.set(from, [...(needs.get(from) ?? []), to])
+  const nextRead = new Map<string, Promise<unknown>>()
+  const context: DeployContext = {
+    readDesiredFile: deps.readDesiredFile,
+    shared<T>(key: string, read: () => Promise<T>): Promise<T> {
+      let pending = nextRead.get(key) as Promise<T> | undefined
+      if (!pending) {
+        pending = new Promise((sent) => setImmediate(sent)).then(() => {
+          nextRead.delete(key)
+          return read()
+        })
+        nextRead.set(key, pending)
+      }
+      return pending
+    },
+    needed: (change) =>
+      (needs.get(resourceKey(change)) ?? []).flatMap((key) => {
+        const needed = writtenByKey.get(key)
+        const result = needed && results.get(needed)
+        return result ? [result] : []
+      })
+  }
+  const ofKind = (kind: ApplyKind, list: ResourceChange[]) =>
+    list.filter((c) => c.kind === kind.name)
+
+  const warnings: string[] = []
+  for (const change of [...writes, ...deletes]) {
+    if (!deps.kinds.some((kind) => kind.name === change.kind)) {
+      const message = `not applied: no resource kind '${change.kind}' is registered (src/kinds/index.ts)`
+      record({ change, result: 'failed', message })
+    }
+  }
+  for (const kind of deps.kinds) {
+    const order = orderWrites(ofKind(kind, writes), deps.refs, resourceKey)
+    for (const cycle of order.cycles) {
+      warnings.push(
+        `Flows ${cycle.join(', ')} call each other in a cycle; each was written after the ones it calls that come before it in this list.`
+      )
+    }
+    // Each resource goes as soon as those it needs are written, not when its whole wave is ready.
+    const written = new Map<ResourceChange, Promise<void>>()
+    for (const change of order.waves.flat()) {
+      const before = (order.prerequisites.get(change) ?? []).map((c) => written.get(c)!)
+      written.set(
+        change,
+        Promise.all(before).then(() => runAll([change], (c) => kind.write(c, deps.api, context)))
+      )
+    }
+    await Promise.all(written.values())
+  }
+  const deletePhase = async <C extends ResourceChange>(
+    phase: C[],
+    remove: (change: C) => Promise<ResourceResult>
+  ) => {
+    if ([...results.values()].some((r) => NOT_APPLIED.has(r.result))) {
+      for (const change of phase) {
+        record({
+          change,
+          result: 'skipped',
+          message:
+            'not deleted: an earlier write failed or conflicted, and deletions never run on a half-applied deploy'
+        })
+      }
+    } else {
+      await runAll(phase, remove)
+    }
+  }
+  const removal = (kind: ApplyKind) => (change: ResourceChange) =>
+    kind.remove(change, deps.api, context)
+  for (const kind of [...deps.kinds].reverse()) {
+    await deletePhase(ofKind(kind, deletes).filter(namespaced), removal(kind))
+  }
+  for (const kind of deps.kinds) {
+    const tenantWide = ofKind(kind, deletes).filter((change) => !namespaced(change))
+    await deletePhase(tenantWide, removal(kind))
+  }
+  return { resources: plan.resources.map((c) => results.get(c)!), warnings }
+}
+
+interface ReviewCheck {
+  plan: Plan
+  context: RunContext
+  /** The settings the plan now runs with, as a plan records them (`Settings.recorded`). */
+  settings: Readonly<Record<string, string>>
+  log(message: string): void
+}
+
+/**
+ * `require-reviewed-plan`: the plan about to be applied must be the one shown in the merged PR's comment
+ * (same fingerprint); otherwise nothing is deployed, and the refusal names the settings and resources
+ * that differ from those the comment's marker recorded.
+ */
+export async function checkReviewedPlan(
+  args: ReviewCheck & { github?: GitHubPort; commentKey: string }
+): Promise<void> {
+  const { plan, context, github } = args
+  const refuse = (why: string) =>
+    new DeployError(`require-reviewed-plan: ${why} Nothing was deployed.`)
+  if (!github) throw refuse('no github-token to read the merged pull request.')
+  const pr = await github.findMergedPullRequest(context.sha)
+  if (!pr)
+    throw refuse(
+      `commit ${context.sha} did not come from a merged pull request, so no plan was reviewed.`
+    )
+  // Only the identity this token comments as writes the plan comment: a marker in anyone else's comment (another
+  // App's bot, a person) is ignored and named (docs/guarantees.md#reviewed-plan).
+  const found = await github.commentsByThisToken(pr, commentMarker(args.commentKey))
+  const { identity } = found
+  if (identity === undefined) {
+    throw refuse(
+      'GitHub would not say which identity github-token comments as (GraphQL viewer and GET /user both refused), so no plan comment can be trusted.'
+    )
+  }
+  for (const other of found.others) {
+    args.log(
+      `Ignored a plan comment on pull request #${pr} by ${other.author} (${other.url}): only a comment by ${identity}, the identity github-token comments as, is a reviewed plan.`
+    )
+  }
+  const comment = found.comments.find((candidate) => readPlanMarker(candidate.body))
+  const reviewed = comment && readPlanMarker(comment.body)
+  if (!reviewed) {
+    const ignored =
+      found.others.length > 0
+        ? ` ${found.others.length} comment(s) by others carry the marker and were ignored (${[...new Set(found.others.map((other) => other.author))].join(', ')}).`
+        : ''
+    throw refuse(
+      `pull request #${pr} has no plan comment by ${identity} (comment-key '${args.commentKey}').${ignored}`
+    )
+  }
+  if (reviewed.fingerprint !== plan.fingerprint) {
+    const now = planRecord(plan, context.sha, args.settings)
+    const differences = recordDifferences(reviewed, now)
+    throw refuse(
+      [
+        `the plan differs from the one reviewed on pull request #${pr}.`,
+        `  reviewed: ${reviewed.fingerprint} (commit ${reviewed.commit})`,
+        `  now:      ${plan.fingerprint} (commit ${context.sha})`,
+        ...(differences.length > 0
+          ? differences
+          : [
+              'The server or the repository changed after the review. The plan now:',
+              ...changeLines(plan)
+            ]),
+        differences.some((line) => line.startsWith('Settings'))
+          ? 'The pull request was planned with other settings than this deploy: keep the shared ones in kestra-gitops.yml (docs/inputs.md#settings-file) so that both jobs read them, then re-run the pull request workflow and merge again.'
+          : 'Re-run the pull request workflow to review the current plan, then merge again (or re-run this one after it).'
+      ].join('\n')
+    )
+  }
+  args.log(
+    `The plan matches the one reviewed on pull request #${pr} (${plan.fingerprint.slice(0, 12)}).`
+  )
+}
+
+/**
+ * `reviewed-plan`: the plan about to be applied must have exactly the fingerprint a reviewer approved
+ * (the plan job's output); otherwise nothing is deployed.
+ */
+export function checkReviewedFingerprint(args: ReviewCheck & { reviewed: string }): void {
+  const { plan, reviewed } = args
+  if (reviewed === plan.fingerprint) {
+    args.log(`The plan has the approved fingerprint (${plan.fingerprint.slice(0, 12)}).`)
+    return
+  }
+  throw new DeployError(
+    [
+      `reviewed-plan: the plan computed now is not the approved one. Nothing was deployed.`,
+      `  approved: ${reviewed}`,
+      `  now:      ${plan.fingerprint} (commit ${args.context.sha})`,
+      'The server or the repository changed after the plan job ran (or the two jobs ran with other settings). The plan now:',
+      ...changeLines(plan),
+      "Compare it with the plan job's summary, then run the workflow again to plan and approve the current state."
+    ].join('\n')
+  )
+}
+
+function changeLines(plan: Plan): string[] {
+  const changes = plan.resources.filter((r) => r.action !== 'unchanged')
+  if (changes.length === 0) return ['  (no changes)']
+  return changes.map((r) => `  ${r.action} ${r.kind} ${resourceName(r)}`)
 }

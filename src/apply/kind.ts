@@ -8,13 +8,11 @@ import type { ResourceResult } from '../model/result.js'
 export interface KindRestored {
   result: RestoreOutcome
   message: string
-  /** A write was sent. */
   wrote: boolean
 }
 
 /** What one deploy hands each write besides the server (docs/kinds.md). */
 export interface DeployContext {
-  /** The repository's bytes of a namespace file, read right before its upload. */
   readDesiredFile(change: FileChange): Promise<Uint8Array>
   /**
    * One read for every write that asks for it (by `key`) before it is sent, on the next turn of the
@@ -34,7 +32,27 @@ export type Verdict =
   /** Moved to something else: a conflict, never overwritten. */
   | { kind: 'moved'; message: string }
 
-/** The result of a resource that was not written: already as desired, or moved (a conflict). */
+/**
+ * What the server holds right before a write or delete, as text comparable with the plan's (undefined:
+ * absent): `planned` what the plan read, `desired` what the change leaves.
+ */
+export function comparedVerdict(
+  change: ResourceChange,
+  name: string,
+  held: { fresh?: string; planned?: string; desired?: string }
+): Verdict {
+  const { fresh, planned, desired } = held
+  if (fresh === desired) return { kind: 'desired' }
+  const moved = (what: string): Verdict => ({
+    kind: 'moved',
+    message: `${name} was ${what} on the server since the plan`
+  })
+  if (change.action === 'create')
+    return fresh === undefined ? { kind: 'as-planned' } : moved('created')
+  if (fresh === undefined) return moved('deleted')
+  return fresh === planned ? { kind: 'as-planned' } : moved('changed')
+}
+
 export function settled(
   change: ResourceChange,
   verdict: Exclude<Verdict, { kind: 'as-planned' }>
@@ -49,29 +67,24 @@ export function settled(
 }
 
 /**
- * What apply/ needs of a resource kind whose writes are its own (docs/kinds.md). Each write and delete
- * reads the server's copy right before it: one that moved since the plan is a conflict, one already as
- * desired is unchanged. Kinds are written in the registry's order, a resource after those it needs
- * (docs/kinds.md); deletions come only when every write went through. apply/ never names a kind.
+ * What apply/ needs of a resource kind (docs/kinds.md). Each write and delete reads the server's copy right
+ * before it: one that moved since the plan is a conflict, one already as desired is unchanged.
  */
 export interface ApplyKind<C extends ResourceChange = ResourceChange> {
-  /** The kind's name (its `DecideKind`'s). */
   readonly name: C['kind']
   write(change: C, api: KestraApi, deploy: DeployContext): Promise<ResourceResult>
   remove(change: C, api: KestraApi, deploy: DeployContext): Promise<ResourceResult>
 }
 
 /**
- * What the rollback needs of a resource kind (docs/rollback.md, docs/kinds.md): one path for every kind
- * records what a deploy changed, keeps it in the namespaces' records, reads it back after a stopped run,
- * and hands each resource back to its kind to restore. A kind without it is not rolled back: the rollback
- * names its resources and is at most partial.
+ * What the rollback needs of a resource kind (docs/rollback.md, docs/kinds.md); a kind without it is not
+ * rolled back: the rollback names its resources and is at most partial.
  */
 export interface RollbackKind<
   C extends ResourceChange = ResourceChange,
   R extends RecordedResource = RecordedResource
 > {
-  /** The kind's name (its `DecideKind`'s), the `kind` of its recorded resources. */
+  /** Also the `kind` of its recorded resources. */
   readonly name: C['kind']
   /** Its resources belong to no namespace: they are recorded in the first namespace's record. */
   readonly tenantWide?: boolean
@@ -81,9 +94,8 @@ export interface RollbackKind<
    * goes back when this run holds it.
    */
   recordOf(change: C, written: ResourceResult): { resource: R; previous?: string | Uint8Array }
-  /** How reports name a recorded resource of `namespace`. */
   nameOf(resource: R, namespace: string): string
-  /** A recorded resource read back from the KV store; undefined when it is not one of this kind. */
+  /** Undefined when the value is not a recorded resource of this kind. */
   parse(value: Record<string, unknown>): R | undefined
   /** Where the server still keeps the previous version (a revision), read before the record is written. */
   locate?(item: RestoreItem<R>, history: HistoryApi): Promise<R>
@@ -91,10 +103,7 @@ export interface RollbackKind<
   embed?(resource: R, previous: RestoreItem['previous']): { resource: R; size: number } | undefined
   /** The order in which the resources this deploy wrote go back, in waves (flows: callers first). */
   waves?(items: RestoreItem<R>[], refs: FlowDependency[]): RestoreItem<R>[][]
-  /**
-   * Puts the resource back as it was before the deploy, only while the server still holds what the
-   * deploy wrote: already back is restored with no write; moved since is kept (docs/rollback.md).
-   */
+  /** Only while the server holds what the deploy wrote; moved since is kept (docs/rollback.md). */
   restore(
     item: RestoreItem<R>,
     deployed: string,

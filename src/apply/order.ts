@@ -10,27 +10,20 @@ export interface FlowDependency {
   to: string
 }
 
-/** A flow by its identity: a plan's change, or a rollback's restore. */
-interface Flow {
-  namespace: string
-  id: string
-}
-
 interface FlowWriteOrder<F> {
   /** Topological levels: every flow a wave's flow depends on is in an earlier wave. Sorted by key inside. */
   waves: F[][]
   /** Flows that depend on each other in a cycle, sorted keys per cycle. */
   cycles: string[][]
-  /** For each flow, the flows written before it (its dependencies once cycles are broken). */
+  /** Each flow's dependencies once cycles are broken. */
   prerequisites: Map<F, F[]>
 }
 
 /**
- * Orders flow writes so that subflows come before the flows that call them. Only dependencies between the
- * flows being written matter. A cycle is broken deterministically: inside it, only calls to members earlier
- * in key order are kept.
+ * Orders flow writes so that subflows come before the flows that call them. A cycle is broken
+ * deterministically: inside it, only calls to members earlier in key order are kept.
  */
-export function orderFlowWrites<F extends Flow>(
+export function orderFlowWrites<F extends { namespace: string; id: string }>(
   changes: F[],
   refs: FlowDependency[]
 ): FlowWriteOrder<F> {

@@ -14,7 +14,6 @@ import type { KestraApi, KestraServer, ListingsApi } from '../kestra/api.js'
 import { liveKvKeys } from '../kestra/listings.js'
 import { mapLimit } from '../model/concurrency.js'
 
-/** A pull request's preview: its prefix and who it is. */
 export interface Preview {
   prefix: string
   owner: PreviewOwner
@@ -23,7 +22,6 @@ export interface Preview {
 interface RemovalResult {
   /** `flow ns.id`, `file ns:/path`, `kv ns:key`, in the order deleted. */
   deleted: string[]
-  /** What could not be deleted, with the server's answer. */
   failed: string[]
   /** Namespaces inside the prefix that are not this preview's, with why they were left as they are. */
   leftAlone: string[]
@@ -31,19 +29,14 @@ interface RemovalResult {
 
 type PreviewApi = KestraApi & ListingsApi
 
-/**
- * Whose a namespace is, as its ownership record and its content say; `inherited` names the preview namespace
- * above it whose record makes it this preview's.
- */
+/** `inherited` names the preview namespace above whose record makes it this preview's. */
 type Ownership =
   { kind: 'ours'; inherited?: string } | { kind: 'empty' } | { kind: 'theirs'; why: string }
 
 /**
- * Whose the namespace is (docs/environments.md#previews): this preview's when its record names this pull
- * request; when it has no record, the nearest namespace above it inside the prefix that has one decides (a
- * namespace made in the UI below this preview's belongs to it, one below another's to that other); with no
- * record above either, nobody's when it holds nothing, and otherwise someone else's (an unrecorded namespace
- * that an older version or someone else filled), never touched.
+ * Whose the namespace is (docs/environments.md#previews): its record's; without one, the record of the
+ * nearest namespace above it inside the prefix (one made in the UI below a preview's is that preview's);
+ * with none above either, nobody's when empty, else someone else's, never touched.
  */
 async function ownership(api: PreviewApi, preview: Preview, namespace: string): Promise<Ownership> {
   const own = recordOwnership(preview, await api.getKv(namespace, PREVIEW_OWNER_KEY))
@@ -73,7 +66,6 @@ async function ownership(api: PreviewApi, preview: Preview, namespace: string): 
   }
 }
 
-/** What an ownership record says, or undefined when there is none. */
 function recordOwnership(
   preview: Preview,
   value: unknown
@@ -102,10 +94,9 @@ function ancestorsInPreview(prefix: string, namespace: string): string[] {
 }
 
 /**
- * Deletes everything in the preview's own namespaces (docs/environments.md#previews): flows, namespace
- * files and every KV pair, the ownership record last. A namespace outside the prefix is refused, whatever
- * asked for it; one inside it that is not this preview's is left alone and named. One failed delete does
- * not stop the others; a namespace with a failure keeps its record, so a re-run still knows it is ours.
+ * Deletes everything in the preview's own namespaces (docs/environments.md#previews), the ownership record
+ * last, kept where a delete failed so that a re-run still knows the namespace is ours. A namespace outside
+ * the prefix is refused; one inside it that is not this preview's is left alone and named.
  */
 export async function removePreview(
   api: PreviewApi,
@@ -201,10 +192,9 @@ export async function ownNamespaces(
 }
 
 /**
- * The server as a preview deploy may use it: before its first write or execution in a namespace, the
- * namespace is claimed. A namespace of this preview, or one that is empty (its ownership record is then
- * written, next to where the commit marker goes), is written as asked; any other is refused with why, so a
- * namespace another repository's pull request owns, or an unrecorded one, is never written or run in.
+ * The server as a preview deploy may use it: a namespace is claimed before its first write or execution.
+ * This preview's is written as asked, an empty one first gets this preview's ownership record, any other
+ * is refused with why.
  */
 export function ownedPreviewServer(api: KestraServer, preview: Preview): KestraServer {
   const claims = new Map<string, Promise<void>>()
@@ -229,7 +219,6 @@ export function ownedPreviewServer(api: KestraServer, preview: Preview): KestraS
     }
     return claimed
   }
-  /** The write, once its namespace (named by `where` from the write's arguments) is claimed. */
   const claimed =
     <A extends unknown[], R>(write: (...args: A) => Promise<R>, where = (...args: A) => args[0]) =>
     async (...args: A): Promise<R> => {

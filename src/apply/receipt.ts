@@ -22,7 +22,7 @@ interface ReceiptMeta {
   time: string
   server: string
   tenant: string
-  /** `https://github.com/<owner>/<repo>`: the commit links there. */
+  /** `https://github.com/<owner>/<repo>`. */
   repositoryUrl?: string
   /** A rollback ran after this deploy: what was applied may be back as it was, and a re-run writes it again. */
   rolledBack?: boolean
@@ -75,11 +75,9 @@ export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
 
 const RERUN_FINISHES =
   'finishes the job: what was applied is unchanged now and is not written again'
-/** After a rollback, what was applied may be back as it was: the rollback's account says which. */
 const RERUN_AFTER_ROLLBACK =
   'plans again from the server as the rollback below left it, and writes whatever differs from this commit'
 
-/** The Deployed table; a column with nothing to show in any row is left out. */
 const COLUMNS: Column<ResourceResult>[] = [
   { title: 'Resource', cell: (r) => escapeText(resourceName(r.change)) },
   { title: 'Kind', cell: (r) => r.change.kind },

@@ -1,12 +1,20 @@
+import { z } from 'zod'
 import { Semaphore } from '../model/concurrency.js'
 import { errorMessage } from '../model/errors.js'
 import { isOutcomeUnknown } from '../kestra/errors.js'
 import type { HistoryApi, KestraApi } from '../kestra/api.js'
-import { COMMIT_MARKER_KEY, parseMarker, short, type CommitMarker } from '../model/commit-marker.js'
+import {
+  COMMIT_MARKER_KEY,
+  commitMarker,
+  parseMarker,
+  readStored,
+  short,
+  storedObject,
+  type CommitMarker
+} from '../model/commit-marker.js'
 import { canonicalJson, utf8Length } from '../model/content.js'
 import { WRITTEN, type DeployResult } from '../model/result.js'
 import { resourceName } from '../model/plan.js'
-import { newRecord, type RollbackRecord } from './rollback-record.js'
 import type { FlowDependency } from './order.js'
 import {
   ROLLBACK_RECORD_KEY,
@@ -25,17 +33,14 @@ interface RollbackDeps {
   log: (message: string) => void
   /** The records already in the KV store (a run finishing a stopped rollback); none: written first. */
   recorded?: boolean
-  /** The registry's rollbacks, in its order: each kind records and restores its own resources. */
   kinds: readonly RollbackKind[]
 }
 
 /**
- * Puts back what a deploy changed, as a transaction a re-run can finish (docs/rollback.md):
- * first a record in each namespace of what is being restored and toward which commit; then each resource,
- * in the reverse of the deploy's order (deleted files, deleted flows, written flows callers first, written
- * files), only when the server still holds what the deploy wrote; then, once every resource is back, the
- * deployed-commit markers; then the records go. A record that cannot be written stops the rollback before
- * its first restore. While something a re-run could still put back remains, the records stay.
+ * Puts back what a deploy changed, as a transaction a re-run can finish (docs/rollback.md): the records
+ * first (one that cannot be written stops it before any restore), then each resource in the reverse of the
+ * deploy's order while the server holds what the deploy wrote, then the markers once every resource is
+ * back; the records go only when nothing is left that a re-run could put back.
  */
 export async function rollback(plan: RollbackPlan, deps: RollbackDeps): Promise<RollbackResult> {
   if (!deps.recorded) {
@@ -90,10 +95,8 @@ export async function rollback(plan: RollbackPlan, deps: RollbackDeps): Promise<
 }
 
 /**
- * The reverse of the deploy's order (docs/rollback.md#what-is-restored-and-in-which-order): first what the
- * deploy deleted, re-created kind by kind in the registry's order (a namespace file before the flows that
- * read it); then what it wrote, put back kind by kind in the reverse order, each kind's own waves (flows:
- * callers before the flows they call).
+ * docs/rollback.md#what-is-restored-and-in-which-order: what the deploy deleted, in the registry's order
+ * (a file before the flows that read it); then what it wrote, in reverse, each kind's own waves.
  */
 function restorePhases(
   items: RestoreItem[],
@@ -112,14 +115,13 @@ function restorePhases(
   ].filter((phase) => phase.length > 0)
 }
 
-/** What the deploy had done to a recorded resource. */
 function deployAction({ resource }: RestoreItem): RestoreResult['did'] {
   return !resource.before ? 'created' : !resource.deployed ? 'deleted' : 'updated'
 }
 
 /**
- * Puts one resource back through its kind. A restore whose own answer is lost is settled by its kind
- * reading the server once more (docs/rollback.md#writes-whose-answer-was-lost).
+ * A restore whose answer is lost is tried again: its kind reads the server first
+ * (docs/rollback.md#writes-whose-answer-was-lost).
  */
 async function restoreItem(
   item: RestoreItem,
@@ -143,7 +145,6 @@ async function restoreItem(
   }
 }
 
-/** The version of a resource the server holds now, by hash (undefined: absent). */
 interface HeldVersion {
   sha256?: string
   /** How it moved since the deploy, said after "changed on the server after the deploy of …". */
@@ -151,9 +152,8 @@ interface HeldVersion {
 }
 
 /**
- * The restore of a kind that compares versions by hash: already as before is restored with no write;
- * anything but what the deploy wrote is kept, never overwritten; otherwise `putBack` writes the previous
- * version (deletes a resource the deploy created) and says what it did.
+ * The restore of a kind that compares versions by hash: already as before needs no write; anything but
+ * what the deploy wrote is kept; otherwise `putBack` writes the previous version and says what it did.
  */
 export async function restoreByHash(
   versions: { before?: string; deployed?: string },
@@ -178,10 +178,8 @@ export async function restoreByHash(
 }
 
 /**
- * Each marker the deploy wrote (or may have: its write lost its answer), read now: one that already holds
- * its previous value is back, with no write. After a complete rollback the others are put back (a marker that
- * was no marker of ours before, another tool's value, is removed, not restored); after an incomplete one they
- * keep naming the deployed commit (docs/rollback.md#writes-whose-answer-was-lost).
+ * Each marker the deploy wrote (or may have), put back only after a complete rollback; one that was another
+ * tool's value is removed, not restored (docs/rollback.md#writes-whose-answer-was-lost).
  */
 async function settleMarkers(
   targets: MarkerTarget[],
@@ -229,10 +227,7 @@ function keptMarker({ namespace }: MarkerTarget, deployed: string): MarkerRestor
   }
 }
 
-/**
- * Whether the namespace's marker, read now, holds its value from before the deploy: the whole value when it is
- * known, else its commit and repository.
- */
+/** Whether the marker is as before the deploy: its whole value when known, else commit and repository. */
 async function markerIsBack(
   { namespace, toward, whole }: MarkerTarget,
   api: KestraApi
@@ -243,7 +238,7 @@ async function markerIsBack(
   return now?.commit === toward?.commit && now?.repository === toward?.repository
 }
 
-/** Writes every namespace's record; on a failure, removes those written and says why. */
+/** On a failure, removes the records written and says why. */
 async function writeRecords(plan: RollbackPlan, deps: RollbackDeps): Promise<string | undefined> {
   let records
   try {
@@ -281,7 +276,6 @@ async function removeRecords(targets: MarkerTarget[], api: KestraApi): Promise<s
   return problems.filter((p): p is string => p !== undefined)
 }
 
-/** Nothing was restored: every resource and marker stays at the deployed version, for `why`. */
 function notStarted(plan: RollbackPlan, why: string): RollbackResult {
   const message = `not restored: the rollback did not start, as ${why}`
   return {
@@ -302,9 +296,8 @@ function notStarted(plan: RollbackPlan, why: string): RollbackResult {
 }
 
 /**
- * Bytes of previous versions a record may carry (raw, before base64): KV values travel as one request
- * body, which proxies commonly cap at 1 MiB. A file over the budget is restored by this run from memory,
- * but a run that finishes an interrupted rollback can only name it.
+ * Raw bytes of previous versions a record may carry: a KV value travels as one request body, which proxies
+ * commonly cap at 1 MiB. Over it, only this run (from memory) can restore a file; a later run names it.
  */
 export const RECORDED_BYTES_BUDGET = 256 * 1024
 
@@ -314,14 +307,10 @@ export const RECORDED_BYTES_BUDGET = 256 * 1024
  */
 const RECORDED_MARKER_BYTES = 512 * 1024
 
-/** What one namespace's marker goes back to, and whether the deploy wrote it. */
 interface MarkerTarget {
   namespace: string
   toward: CommitMarker | null
-  /**
-   * The marker's whole value before the deploy, as the server gave it (its stored checks and content facts
-   * with it): put back exactly. Undefined when only `toward` is known (a record that could not hold it).
-   */
+  /** The marker's whole value before the deploy, put back exactly; undefined when the record could not hold it. */
   whole?: unknown
   written: boolean
 }
@@ -329,21 +318,16 @@ interface MarkerTarget {
 /** Everything one rollback puts back: a deploy's changes, or what a stopped run's records name. */
 export interface RollbackPlan {
   repository: string
-  /** The commit whose deploy is undone. */
   deployed: string
   items: RestoreItem[]
   markers: MarkerTarget[]
-  /**
-   * What the deploy wrote that no rollback can put back (a kind with no rollback, docs/kinds.md), as
-   * `kind name`: the rollback says so and is at most partial.
-   */
+  /** `kind name` of what a kind with no rollback wrote (docs/kinds.md): the rollback is at most partial. */
   unrestorable: string[]
 }
 
 /**
- * What this run's deploy changed, as its plan read it before writing: each resource it wrote, and each whose
- * write lost its answer, which the server may hold at either version (the rollback reads it,
- * docs/rollback.md#writes-whose-answer-was-lost). Likewise the markers.
+ * What this run's deploy changed, as its plan read it: each resource and marker written, or whose write
+ * lost its answer (the server may hold either version, docs/rollback.md#writes-whose-answer-was-lost).
  */
 export function planFromDeploy(
   result: DeployResult,
@@ -421,9 +405,8 @@ export function plansFromRecords(
 }
 
 /**
- * The record of each namespace: where each previous version is, as its kind locates it (a flow's revision,
- * a file's revision on servers that keep them), or the previous content itself within the budget.
- * Tenant-wide resources go into the first namespace's record.
+ * Each namespace's record: where each previous version is (a revision, as its kind locates it), or the
+ * content itself within the budget. Tenant-wide resources go into the first namespace's record.
  */
 export async function recordsOf(
   plan: RollbackPlan,
@@ -452,8 +435,7 @@ export async function recordsOf(
       repository: plan.repository,
       deployed: plan.deployed,
       toward,
-      // The whole marker when it fits beside the previous versions: a run that finishes the rollback then
-      // puts it back exactly too; a larger one goes back as its commit and repository, and the log says so.
+      // A larger marker goes back as its commit and repository only, and the log says so.
       ...(whole !== undefined &&
         utf8Length(JSON.stringify(whole)) <= RECORDED_MARKER_BYTES && { towardWhole: whole }),
       markerWritten: written
@@ -465,4 +447,82 @@ export async function recordsOf(
 
 function kindNamed(kinds: readonly RollbackKind[], name: string): RollbackKind | undefined {
   return kinds.find((kind) => kind.name === name)
+}
+
+/** The record's version (docs/rollback.md#the-record): another is refused by name, never read. */
+const FORMAT = 'kestra-gitops-rollback/1'
+
+export const sha256Field = z.string().regex(/^[0-9a-f]{64}$/)
+
+/** One namespace's rollback in progress; each resource is its kind's to read (`RollbackKind.parse`). */
+const rollbackRecord = z.object({
+  format: z.literal(FORMAT),
+  repository: z.string(),
+  deployed: z.string(),
+  /** The commit the namespace goes back to: its marker before the deploy (null: it had none). */
+  toward: commitMarker.nullable(),
+  towardWhole: z.unknown().optional(),
+  markerWritten: z.boolean(),
+  resources: z.array(z.looseObject({ kind: z.string(), of: z.string().optional() }))
+})
+export type RollbackRecord = Omit<z.infer<typeof rollbackRecord>, 'resources'> & {
+  resources: RecordedResource[]
+}
+
+export function newRecord(fields: Omit<RollbackRecord, 'format'>): RollbackRecord {
+  return { format: FORMAT, ...fields }
+}
+
+/** The record, or why the value is not one (written by something else, or by another format). */
+export function readRecord(
+  value: unknown,
+  kinds: readonly RollbackKind[]
+): { value: RollbackRecord } | { refused: string } {
+  const read = readStored('rollback record', rollbackRecord, value)
+  if ('refused' in read) {
+    const format = storedObject(value)?.format
+    const other = typeof format === 'string' && /^kestra-gitops-rollback\/\d{1,6}$/.test(format)
+    return other ? { refused: `rollback record ${format}: unsupported` } : read
+  }
+  const { toward, towardWhole, resources } = read.value
+  const parsed = resources.map((resource) => resourceOf(resource, kinds))
+  const at = parsed.indexOf(undefined)
+  if (at >= 0) return { refused: `rollback record: resources.${at} is not one of a known kind` }
+  // A whole value that is not that same marker is not put back (nor is one with no marker to go back to).
+  const whole = parseMarker(towardWhole)
+  const same = toward && whole?.commit === toward.commit && whole.repository === toward.repository
+  const { towardWhole: _whole, ...fields } = read.value
+  return {
+    value: { ...fields, ...(same && { towardWhole }), resources: parsed as RecordedResource[] }
+  }
+}
+
+/** The rollbacks a stopped run left, sorted by namespace; a value that is no record is left, with a warning. */
+export function readRecords(
+  values: ReadonlyMap<string, unknown>,
+  kinds: readonly RollbackKind[]
+): { records: Map<string, RollbackRecord>; warnings: string[] } {
+  const records = new Map<string, RollbackRecord>()
+  const warnings: string[] = []
+  for (const [namespace, value] of values) {
+    const record = readRecord(value, kinds)
+    if ('value' in record) records.set(namespace, record.value)
+    else {
+      warnings.push(
+        `The KV entry ${ROLLBACK_RECORD_KEY} of namespace ${namespace} is not a rollback record of this action (${record.refused}); it is left alone.`
+      )
+    }
+  }
+  return { records: new Map([...records].sort(([a], [b]) => (a < b ? -1 : 1))), warnings }
+}
+
+/** A recorded resource, read by its kind; an earlier version wrote some as `tenant-wide`, `of` its kind. */
+function resourceOf(
+  value: { kind: string; of?: string; [field: string]: unknown },
+  kinds: readonly RollbackKind[]
+): RecordedResource | undefined {
+  const { of, ...rest } = value
+  const fields = value.kind === 'tenant-wide' && of !== undefined ? { ...rest, kind: of } : value
+  if (fields.before === undefined && fields.deployed === undefined) return undefined
+  return kinds.find((kind) => kind.name === fields.kind)?.parse(fields)
 }

@@ -13,14 +13,12 @@ const FAILING = new Set(['FAILED', 'KILLED', 'CANCELLED', 'RETRIED', 'SKIPPED', 
 interface SmokeDeps extends StartDeps {
   /** One deadline for the whole phase, from the first start to the last verdict. */
   timeoutMs: number
-  /** The execution's page in the Kestra UI. */
   link(execution: Execution): string
 }
 
 /**
- * Starts one execution per smoke flow, once each, and polls each until it ends or the shared
- * deadline passes (docs/smoke-and-rollback.md#smoke-runs); every request's own timeout is cut to
- * the time left. An execution still running at the deadline is named and left running.
+ * Starts one execution per smoke flow, once each, and polls each until it ends or the shared deadline
+ * passes (docs/smoke-and-rollback.md#smoke-runs); one still running then is named and left running.
  */
 export async function runSmoke(flows: readonly SmokeFlow[], deps: SmokeDeps): Promise<SmokeReport> {
   const begun = deps.now()
@@ -102,30 +100,21 @@ function durationOf(execution: Execution): number | undefined {
   return Number.isNaN(ms) ? undefined : Math.max(0, ms)
 }
 
-/**
- * Label keys of a smoke execution (Kestra's label key pattern, never `system.`:
- * docs/kestra.md#execution-labels).
- */
+/** Kestra's label key pattern, never `system.` (docs/kestra.md#execution-labels). */
 const RUN_LABEL = 'kestra-gitops.run'
 const LINE_LABEL = 'kestra-gitops.smoke'
 const ATTEMPT_LABEL = 'kestra-gitops.attempt'
 
-/**
- * Kestra records a new execution asynchronously: a 404 this soon after the start means "not yet"
- * (docs/kestra.md#read-an-execution).
- */
+/** A 404 this soon after the start means "not yet" (docs/kestra.md#read-an-execution). */
 export const NOT_RECORDED_GRACE_MS = 15_000
-/**
- * A start is sent at most this often (a request's attempts,
- * docs/guarantees.md#retries-and-deadlines), each after a lookup found nothing.
- */
+/** A request's attempts (docs/guarantees.md#retries-and-deadlines), each after a lookup found nothing. */
 const MAX_STARTS = 4
 const FIRST_POLL_MS = 250
 const MAX_POLL_MS = 5_000
 
 interface StartDeps {
   api: ExecutionsApi
-  /** Names this run of the action in every execution it starts. */
+  /** A label of every execution this run starts. */
   runId: string
   now(): number
   sleep(ms: number): Promise<void>
@@ -138,11 +127,9 @@ type Started =
   | { failed: string; timedOut: boolean }
 
 /**
- * Starts the execution of one smoke line, once (docs/smoke-and-rollback.md#starting-once). A start
- * is never repeated blindly: when its answer is lost (no answer, a timeout, a 5xx or 429), the
- * executions carrying this run's and line's labels are looked up until Kestra has had time to
- * record one; only when none appears is another start sent, with the next attempt's label. Nothing
- * waits past `deadline`.
+ * Starts one smoke line's execution once (docs/smoke-and-rollback.md#starting-once): a start whose answer
+ * is lost is looked up by its labels until Kestra had time to record it; only when none appears is another
+ * start sent, with the next attempt's label.
  */
 async function startOnce(
   flow: SmokeFlow,
@@ -218,7 +205,7 @@ async function lookUp(
   }
 }
 
-/** No usable answer came: the start may or may not have reached Kestra. */
+/** The start may or may not have reached Kestra. */
 function answerLost(error: unknown): boolean {
   return (
     error instanceof ApiError && (error.status === undefined || isRetryableStatus(error.status))

@@ -3,16 +3,20 @@ import type { RollbackKind } from '../apply/kind.js'
 import type { FlowDependency } from '../apply/order.js'
 import { WRITTEN, type DeployResult } from '../model/result.js'
 import type { RolledBack, RollbackResult, SmokeRun, SmokeReport } from '../model/after-deploy.js'
-import { planFromDeploy, plansFromRecords, rollback, type RollbackPlan } from '../apply/rollback.js'
+import { planFromDeploy, plansFromRecords, readRecords, rollback } from '../apply/rollback.js'
+import type { RollbackPlan, RollbackRecord } from '../apply/rollback.js'
 import { runSmoke } from '../apply/smoke.js'
 import type { KestraServer } from '../kestra/api.js'
 import { executionUrl } from '../kestra/executions.js'
-import { rollbackAccount, rollbackLine, rollbackSection } from '../decide/render/rollback.js'
-import { smokeSection } from '../decide/render/smoke.js'
+import {
+  rollbackAccount,
+  rollbackLine,
+  rollbackSection,
+  smokeSection
+} from '../decide/render/after-deploy.js'
 import type { Settings } from '../model/settings.js'
 import { DEPLOYED_HEADING } from '../decide/render/deployed.js'
 import { short } from '../model/commit-marker.js'
-import { recordsOf, type RollbackRecord } from '../apply/rollback-record.js'
 import { readRollbackRecords } from '../gather/server/reads.js'
 import type { EarlyRecords } from '../model/snapshot.js'
 import { valueOfEnded } from '../model/outcome.js'
@@ -170,7 +174,7 @@ export async function stoppedRollbacks(
       early && sameNamespaces(early.namespaces, namespaces)
         ? valueOfEnded(early.read)
         : await readRollbackRecords(kestra, namespaces)
-    const reading = recordsOf(values, kinds)
+    const reading = readRecords(values, kinds)
     for (const warning of reading.warnings) reporter.warning(warning)
     return reading.records
   } catch (error) {

@@ -75,9 +75,8 @@ function serverText(bytes: Uint8Array | undefined): string | null | undefined {
 }
 
 /**
- * The plan's diff reads from the server to the repository (what a deploy would do); drift reads the other
- * way, from Git to what Kestra holds (docs/drift.md#the-drift-issue). Within each run of changed lines the
- * removed ones come first, as a diff tool prints them. Pure.
+ * The plan's diff reversed: drift reads from Git to what Kestra holds (docs/drift.md#the-drift-issue),
+ * removals first in each run of changed lines, as a diff tool prints them.
  */
 export function gitToServerDiff(planDiff: string, name: string): string {
   const [patch] = parsePatch(planDiff)
@@ -89,7 +88,6 @@ export function gitToServerDiff(planDiff: string, name: string): string {
   return formatPatch(reversed, FILE_HEADERS_ONLY)
 }
 
-/** Reorders each run of `-`/`+` lines (with their `\ No newline` notes) so that removals precede additions. */
 function removalsFirst(lines: string[]): string[] {
   const out: string[] = []
   let removed: string[] = []
@@ -123,9 +121,8 @@ export interface RevertOutcome {
 }
 
 /**
- * The drift a revert leaves (docs/drift.md#revert), each with what became of it: a resource Git now
- * holds again is gone from the list; a conflict, a failure, a resource kept (orphaned, as `delete` is
- * false) or everything after a rollback or a refusal stays, named. Pure.
+ * The drift a revert leaves (docs/drift.md#revert): what Git holds again goes; a conflict, a failure, a
+ * resource kept, or everything after a rollback or a refusal stays, with what became of it.
  */
 export function remainingDrift(
   items: readonly DriftedResource[],

@@ -3,17 +3,15 @@ import { foldedPath, unwritablePath } from '../../model/repository-paths.js'
 import { kindOf, type DecideKind } from '../kind.js'
 import { compareCodeUnits } from '../../model/content.js'
 
-/** One path of the drift branch's tree: the server's bytes, or `undefined` to remove the file. */
+/** `content` undefined: the file is removed. */
 export interface TreeWrite {
   path: string
   content: Uint8Array | undefined
-  /** The drifted resource it brings back. */
   name: string
   /** The other drifted resources the same file brings back (a kind keeping several in one file). */
   alsoBrings?: string[]
 }
 
-/** A drifted resource the pull request leaves as Git has it, and why. */
 export interface NotBroughtBack {
   name: string
   path?: string
@@ -30,19 +28,14 @@ interface DriftTreeInput {
   shape: RepositoryShape
   /** The server's bytes of each drifted namespace file, by resource name. */
   serverFiles: ReadonlyMap<string, Uint8Array>
-  /** True when the bytes hold a credential of this run, in any text encoding: such content is never written to Git. */
+  /** In any text encoding: such content is never written to Git. */
   holdsCredential: (content: Uint8Array) => boolean
-  /** The run's kinds: each change is placed by its own (`newPath`, `serverText`). */
   kinds: readonly DecideKind[]
 }
 
 /**
- * What the drift pull request writes (docs/drift.md#the-drift-pull-request): the server's current source
- * of each drifted flow in the file that holds it, or where the layout puts its namespace; drifted
- * namespace files at their mapped paths; removals only where the layout says every file there is a
- * resource. Never a `.git…` name or a path outside the repository, never a file the layout would read as
- * anything but the resource it brings back, never two paths that differ only in case or Unicode spelling
- * (docs/drift.md#where-the-drift-pull-request-never-writes). Pure.
+ * What the drift pull request writes (docs/drift.md#the-drift-pull-request), never where
+ * docs/drift.md#where-the-drift-pull-request-never-writes says.
  */
 export function driftTree(input: DriftTreeInput): DriftTree {
   const placed: TreeWrite[] = []
@@ -86,10 +79,7 @@ export function driftTree(input: DriftTreeInput): DriftTree {
   return { writes, notBroughtBack }
 }
 
-/**
- * The tree without the files that the repository's ignore rules leave out (`ignored`: why, by path): the
- * layout would never read them back. Removals stay.
- */
+/** The tree without the files the ignore rules leave out (`ignored`: why, by path); removals stay. */
 export function withoutIgnored(tree: DriftTree, ignored: ReadonlyMap<string, string>): DriftTree {
   const left = tree.writes.filter((write) => write.content && ignored.has(write.path))
   if (left.length === 0) return tree
@@ -183,9 +173,8 @@ function place(item: DriftedResource, input: DriftTreeInput): Placed {
 }
 
 /**
- * Why the layout would not read the file back as exactly this resource: the path must round-trip. A flow
- * or namespace file must be read as itself and nothing else; a resource of another kind (kept where its
- * kind reads it) must not be read as a flow or namespace file too.
+ * Why the layout would not read the file back as exactly this resource; one of another kind must not be
+ * read as a flow or namespace file too.
  */
 function readBackRefusal(
   item: DriftedResource,

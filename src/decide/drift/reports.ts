@@ -3,7 +3,7 @@ import { fence } from '../../model/markdown/fence.js'
 import { COMMENT_LIMIT, commentMarker, runLine } from '../../model/markdown/comment-markers.js'
 import type { DriftedResource, DriftKind } from '../../model/drift.js'
 import type { ResourceChange } from '../../model/plan.js'
-import { fitPieces, utf16Length, type Piece } from '../render/fit.js'
+import { fitPieces, utf16Length, type Piece } from '../render/changes.js'
 import { noDiffText } from '../render/resource.js'
 import type { NotBroughtBack, TreeWrite } from './pull-request-tree.js'
 
@@ -18,18 +18,15 @@ interface DriftTarget {
   commentKey: string
   server: string
   tenant: string
-  /** The default branch and its head, as planned. */
   branch: string
   commit: string
   items: ShownDrift[]
 }
 
-/** `Kestra at <server> (tenant main)`, as HTML. */
 function kestraText(target: Pick<DriftTarget, 'server' | 'tenant'>): string {
   return `Kestra at ${escapeText(target.server)} (tenant ${escapeText(target.tenant)})`
 }
 
-/** `main at abc1234`, as HTML. */
 function headText(target: Pick<DriftTarget, 'branch' | 'commit'>): string {
   return `${codeName(target.branch)} at ${codeName(target.commit.slice(0, 7))}`
 }
@@ -37,16 +34,12 @@ function headText(target: Pick<DriftTarget, 'branch' | 'commit'>): string {
 /** What a drifted resource shows as, with what the run did about it (revert: conflict, kept…). */
 export interface ShownDrift extends Omit<DriftedResource, 'change'> {
   resourceKind: ResourceChange['kind']
-  /** The repository file that holds (or held) it. */
   file?: string
   /** What became of it in this run, e.g. `conflict: …` or `kept: delete is false`. */
   note?: string
 }
 
-/**
- * A name or path of the repository or the server inside HTML (a `<summary>`): inline code, HTML-escaped,
- * on one line, so it shows as written and can open nothing.
- */
+/** A name or path inside HTML (a `<summary>`): inline code on one line, so it can open nothing. */
 export function codeName(text: string): string {
   return `<code>${escapeHtml(text.replace(/\s*[\r\n]+\s*/g, ' '))}</code>`
 }
@@ -84,12 +77,10 @@ export function driftMarker(commentKey: string): string {
   return commentMarker(commentKey).replace('<!-- kestra-gitops:', '<!-- kestra-gitops-drift:')
 }
 
-/** First line of the drift pull request's body. */
 function driftPullMarker(commentKey: string): string {
   return commentMarker(commentKey).replace('<!-- kestra-gitops:', '<!-- kestra-gitops-drift-pr:')
 }
 
-/** The branch the drift pull request comes from. */
 export function driftBranch(commentKey: string): string {
   return `kestra-gitops/drift-${commentKey}`
 }
@@ -196,9 +187,8 @@ export function driftPullTitle(input: Pick<DriftPullInput, 'commentKey'>): strin
 }
 
 /**
- * The drift pull request's body (docs/drift.md#the-drift-pull-request): what changed in Kestra, with
- * revision and date, the repository file each lands in, and what was not brought back. Deterministic for
- * the same drift, so an identical run leaves the pull request as it is.
+ * The drift pull request's body (docs/drift.md#the-drift-pull-request), deterministic so that an identical
+ * run leaves the pull request as it is.
  */
 export function driftPullBody(input: DriftPullInput): string {
   const written = new Map(

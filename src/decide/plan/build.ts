@@ -4,10 +4,7 @@ import { DEFAULT_DIFF_LIMITS, type TextDiff } from './diff.js'
 import type { DiffLimits, PlanInput } from '../../model/plan-input.js'
 import { compareCodeUnits, sha256Hex } from '../../model/content.js'
 
-/**
- * Compares what the repository declares with what the server holds, kind by kind (`DecideKind.plan`):
- * each from what it gathered (`held`, by kind name) and the run's plan input. Pure: no I/O.
- */
+/** Compares what the repository declares with what the server holds, kind by kind (`DecideKind.plan`). */
 export function buildPlan(
   input: PlanInput,
   kinds: readonly DecideKind[],
@@ -66,6 +63,13 @@ export function indexByFile<T extends { file: string }>(
  * `changed` scope: resources whose repository file changed, plus those that a changed path held at
  * the base commit and the head no longer declares (file removed or renamed, flow id changed).
  */
+/** `changed` scope: whether the change touched one of these files (now or at the base commit). */
+export function touched(options: KindPlanOptions, ...files: (string | undefined)[]): boolean {
+  const changed = options.changedFiles
+  if (options.scope === 'all' || changed === undefined) return true
+  return files.some((file) => file !== undefined && changed.has(file))
+}
+
 export function scopeFilter(
   options: KindPlanOptions,
   desired: ReadonlyMap<string, { file: string }>,
@@ -101,10 +105,7 @@ export function applyDiff(change: ResourceChange, result: TextDiff): void {
   if (result.tooLarge) change.diffOmitted = 'too-large'
 }
 
-/**
- * Namespace, then the kinds' order (namespace files before flows), then each kind's identity; each change's
- * kind and identity asked once, not at every comparison.
- */
+/** Namespace, then the kinds' order, then identity; each asked once, not at every comparison. */
 function sortInPlanOrder(resources: ResourceChange[], kinds: readonly DecideKind[]): void {
   const keyed = resources.map((change) => {
     const kind = kindOf(kinds, change)
@@ -120,10 +121,8 @@ function sortInPlanOrder(resources: ResourceChange[], kinds: readonly DecideKind
 }
 
 /**
- * sha256 of the canonical plan: every change (unchanged resources left out) with what it would
- * write and the server state it expects (each kind's `fingerprintOf`), and the server and tenant it was
- * computed against (`against`). Nothing run-specific (commit, time, drift) takes part. `resources` must be in
- * plan order.
+ * sha256 of the canonical plan: each change's `fingerprintOf` and the server and tenant (`against`);
+ * nothing run-specific (commit, time, drift). `resources` must be in plan order.
  */
 function fingerprint(
   resources: readonly ResourceChange[],

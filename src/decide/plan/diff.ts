@@ -18,10 +18,7 @@ export interface TextDiff {
 /** `/dev/null` stands for an absent side (creation or deletion). */
 export const NO_FILE = '/dev/null'
 
-/**
- * Unified diff of two texts, or, past the limits, only line counts computed in linear time.
- * `undefined` text means the side does not exist.
- */
+/** Unified diff of two texts (undefined: no such side), or, past the limits, only line counts. */
 export function diffTexts(
   oldName: string,
   newName: string,

@@ -8,12 +8,10 @@ interface PlanFileMeta {
   /** Kestra base URL ('' when none is configured). */
   server: string
   tenant: string
-  /** Full sha of the planned commit. */
   commit: string
   /** The settings the plan ran with, as it records them (`Settings.recorded`: no credential). */
   settings?: Readonly<Record<string, string>>
   findings: readonly Finding[]
-  /** The run's resource kinds: each names its changes in the file. */
   kinds: readonly DecideKind[]
 }
 
@@ -22,7 +20,6 @@ type PlanFileResource = {
   /** Absent for a tenant-wide resource. */
   namespace?: string
   action: PlanAction
-  /** The server's current revision of a flow, when the server holds it. */
   revision?: number
   /** Present (true) only for drifted resources. */
   drifted?: true
@@ -50,7 +47,6 @@ export function planJson(plan: Plan, meta: PlanFileMeta): PlanFile {
       const kind = kindOf(meta.kinds, r)
       return {
         kind: r.kind,
-        // A tenant-wide resource has no namespace.
         ...(r.namespace !== '' && { namespace: r.namespace }),
         ...kind.planFileIdentity(r),
         action: r.action,

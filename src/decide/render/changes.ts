@@ -1,15 +1,70 @@
-import { countPlan } from '../../model/plan.js'
-import { isWrite, resourceName, type Plan, type ResourceChange } from '../../model/plan.js'
+import {
+  countPlan,
+  isWrite,
+  resourceName,
+  type Plan,
+  type ResourceChange
+} from '../../model/plan.js'
 import { escapeText } from '../../model/markdown/escape.js'
-import type { Piece } from './fit.js'
 import { countsText } from './headline.js'
 import { detailsBlock, summaryLine, type InvalidCount } from './resource.js'
 import type { DecideKind } from '../kind.js'
 
+/** A part of a document that can shrink: `reduced` replaces `full` when space runs out. */
+interface Shrinkable {
+  full: string
+  reduced: string
+}
+
+export type Piece = string | Shrinkable
+
+const SEPARATOR = '\n\n'
+
+interface Fitted {
+  text: string
+  reduced: number
+}
+
 /**
- * How much of the plan to show: every diff (each can shrink to `omittedNote`), one line per
- * resource, or only counts per namespace.
+ * Joins the pieces with blank lines within `budget` (as measured), reducing first the shrinkables that
+ * save the most. Measures each piece once: linear in the document size (plus a sort).
  */
+export function fitPieces(
+  pieces: readonly Piece[],
+  budget: number,
+  measure: (text: string) => number
+): Fitted | undefined {
+  const separators = Math.max(0, pieces.length - 1) * measure(SEPARATOR)
+  let total = separators
+  const savings: { index: number; saving: number }[] = []
+  for (const [index, piece] of pieces.entries()) {
+    if (typeof piece === 'string') {
+      total += measure(piece)
+      continue
+    }
+    const full = measure(piece.full)
+    total += full
+    savings.push({ index, saving: full - measure(piece.reduced) })
+  }
+  savings.sort((a, b) => b.saving - a.saving || a.index - b.index)
+  const reduced = new Set<number>()
+  for (const { index, saving } of savings) {
+    if (total <= budget) break
+    reduced.add(index)
+    total -= saving
+  }
+  if (total > budget) return undefined
+  const text = pieces
+    .map((piece, index) =>
+      typeof piece === 'string' ? piece : reduced.has(index) ? piece.reduced : piece.full
+    )
+    .join(SEPARATOR)
+  return { text, reduced: reduced.size }
+}
+
+export const utf16Length = (text: string): number => text.length
+
+/** How much of the plan to show; each diff can shrink to `omittedNote`. */
 export type Detail = 'diffs' | 'lines' | 'counts'
 
 export interface ChangesOptions {
@@ -128,10 +183,7 @@ export const DRIFT_CONSEQUENCE = {
     'The deploy below overwrote (or deleted) those edits where it wrote the resource; orphaned ones were kept.'
 } as const
 
-/**
- * Drift warning: these server copies were edited outside Git and applying the plan overwrites them.
- * Names only: each resource's full line is in its namespace above. Said once: the heading warns.
- */
+/** Drift warning: names only, each resource's full line is in its namespace above. */
 export function driftPieces(plan: Plan, detail: Detail): string[] {
   const drifted = plan.resources.filter((r) => r.drifted)
   if (drifted.length === 0) return []

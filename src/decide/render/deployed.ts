@@ -13,11 +13,9 @@ const TRUNCATED = '_… more results are in the job summary of the deploy run._'
 export const DEPLOYED_HEADING = '#### Deployed'
 
 /**
- * Adds the `Deployed` section to a plan comment, or replaces the one already there, just before
- * the run link (the last line) if any, and puts the deploy's `headline` in place of the plan's; the drift
- * warning then says what the deploy did, in the past. Idempotent.
- * Keeps the body within GitHub's limit by cutting the section's content at a line outside code
- * fences and `<details>`.
+ * Adds (or replaces) the `Deployed` section of a plan comment before the run link, with the deploy's
+ * `headline` and the drift warning in the past. Idempotent; within GitHub's limit, the section is cut at a
+ * line outside code fences and `<details>`.
  */
 export function upsertDeployedSection(
   body: string,

@@ -11,10 +11,7 @@ const SEVERITY_LABEL: Record<Finding['severity'], string> = {
 /** Where findings link to their line: the repository at the commit, when both are known. */
 type SourceLink = Pick<ReportInput, 'repositoryUrl' | 'commit'>
 
-/**
- * The findings as a table, cut to `maxSize` (as measured) when too long: the rows that fit,
- * then how many were left out and where they are. With `source`, locations link to the line.
- */
+/** The findings as a table, cut to `maxSize` (as measured): the rows that fit, then where the rest are. */
 export function findingsSection(
   findings: readonly Finding[],
   maxSize: number,
@@ -55,7 +52,7 @@ function location(f: Finding, source: SourceLink | undefined): string {
   return `[${text}](${source.repositoryUrl}/blob/${urlPart(source.commit)}/${f.file.split('/').map(urlPart).join('/')}#L${f.line})`
 }
 
-/** A URL path segment that cannot end a Markdown link or a table cell: all but unreserved characters percent-encoded. */
+/** A URL path segment that cannot end a Markdown link or a table cell. */
 function urlPart(segment: string): string {
   return encodeURIComponent(segment).replace(
     /[!'()*]/g,

@@ -63,10 +63,7 @@ function targetLine(input: ReportInput, layoutReason: boolean): string {
   return `**Server** ${server} · **Tenant** ${escapeText(input.tenant)} · **Commit** ${commit}${layout}`
 }
 
-/**
- * `Kestra plan`, or `Kestra plan · staging` for a comment-key other than `default`
- * (docs/comment.md#what-reviewers-see).
- */
+/** `Kestra plan · staging` for a comment-key other than `default` (docs/comment.md#what-reviewers-see). */
 function subject(what: 'plan' | 'validation' | 'deploy', commentKey: string | undefined): string {
   const key = commentKey && commentKey !== 'default' ? ` · ${escapeText(commentKey)}` : ''
   return `Kestra ${what}${key}`
@@ -78,10 +75,7 @@ export function title(input: ReportInput): string {
     : `### ${subject('validation', input.commentKey)}`
 }
 
-/**
- * How a deploy ended: its status, or its rollback after a failed smoke run or write
- * (docs/comment.md#headline-after-a-deploy).
- */
+/** docs/comment.md#headline-after-a-deploy */
 type DeployOutcome = DeployStatus | 'rolled-back' | 'rollback-incomplete'
 
 const DEPLOY_OUTCOME: Record<DeployOutcome, string> = {
@@ -93,10 +87,7 @@ const DEPLOY_OUTCOME: Record<DeployOutcome, string> = {
   'rollback-incomplete': '⚠️ rollback incomplete'
 }
 
-/**
- * The headline once a deploy ran: it replaces the plan's in the job summary and in the merged pull
- * request's comment, so the first visible line says what happened. `detail` is Markdown.
- */
+/** The headline once a deploy ran, in place of the plan's; `detail` is Markdown. */
 export function deployTitle(status: DeployOutcome, detail: string, commentKey?: string): string {
   return `### ${subject('deploy', commentKey)}: ${DEPLOY_OUTCOME[status]}${detail ? `, ${detail}` : ''}`
 }
@@ -111,10 +102,7 @@ export function withHeadline(markdown: string, headline: string): string {
   return lines.join('\n')
 }
 
-/**
- * The line right under the headline naming what the plan deletes (docs/comment.md#deletions);
- * undefined when it deletes nothing.
- */
+/** The line right under the headline naming what the plan deletes (docs/comment.md#deletions). */
 export function deletionLine(plan: Plan | undefined): string | undefined {
   const text = plan && deletionsText(plan)
   if (text === undefined) return undefined
@@ -138,11 +126,7 @@ export function deletionNames(plan: Plan): string[] {
     .map((r) => `${r.kind} ${resourceName(r)}`)
 }
 
-/**
- * What the line under the headline says of the plan's deletions, in plain text (the caller escapes it):
- * how many of each kind (`Deletes 2 flows`), then their names, the first ten; undefined when it deletes
- * nothing.
- */
+/** The deletion line's plain text (the caller escapes it): counts per kind, then the first names. */
 export function deletionsText(plan: Plan): { counts: string; names: string } | undefined {
   const deleted = plan.resources.filter((r) => r.action === 'delete')
   if (deleted.length === 0) return undefined

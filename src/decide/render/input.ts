@@ -10,7 +10,6 @@ export interface ReportInput {
   tenant: string
   commit: string
   findings: readonly Finding[]
-  /** Undefined in validate mode or when no plan could be computed. */
   plan?: Plan
   failOn?: 'error' | 'warning'
   /** The repository layout the run read, and why (docs/layouts.md#auto). */
@@ -34,19 +33,18 @@ export interface CommentInput extends ReportInput {
   commentKey: string
   /** Link to this workflow run; the only run-specific text, always on the comment's last line. */
   runUrl?: string
-  /** Maximum length in UTF-16 code units (JS string length). Default 60,000. */
+  /** In UTF-16 code units. Default 60,000. */
   budget?: number
 }
 
 export interface SummaryInput extends ReportInput {
-  /** Maximum size in UTF-8 bytes. Default 1,048,576. */
+  /** In UTF-8 bytes. Default 1,048,576. */
   budgetBytes?: number
 }
 
 /**
- * The report as the renderers read it: an unchanged resource is shown by its kind and name alone (the counts and
- * the summary's list of names), so its other fields (digests, hashes, revisions, files), thousands of texts that no
- * output shows, are not in what the output edge reads.
+ * The report as the renderers read it: an unchanged resource is shown by its kind and name alone, so its
+ * other fields, thousands of texts that no output shows, are not in what the output edge reads.
  */
 export function renderedReport<T extends ReportInput>(report: T): T {
   if (!report.plan) return report

@@ -8,11 +8,7 @@ import { findingCounts } from '../validate/verdict.js'
 import type { ReportInput } from './input.js'
 import { invalidCounts, kestraPageOf, kindMarks } from './resource.js'
 
-/**
- * The version of the document `plan --json` prints (docs/cli.md#the-json-document). It only grows: a field
- * is added under the same version, never renamed, retyped or removed; a change that would need that is a
- * new version.
- */
+/** It only grows: a field renamed, retyped or removed takes a new version (docs/cli.md#the-json-document). */
 const FORMAT_VERSION = 1
 
 const ACTIONS = ['create', 'update', 'delete', 'orphaned', 'unchanged'] as const

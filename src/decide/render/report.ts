@@ -1,7 +1,7 @@
-import { changePieces, driftPieces, type ChangesOptions, type Detail } from './changes.js'
 import { upgradeSection } from './upgrade.js'
 import { invalidCounts } from './resource.js'
-import { fitPieces, utf16Length, type Piece } from './fit.js'
+import { changePieces, driftPieces, fitPieces, utf16Length } from './changes.js'
+import type { ChangesOptions, Detail, Piece } from './changes.js'
 import { findingsSection } from './findings.js'
 import { deletionLine, noteLines, title, verdictAndTarget } from './headline.js'
 import type { CommentInput, ReportInput, SummaryInput } from './input.js'
@@ -23,9 +23,8 @@ const TRIMMED_NOTE =
   '> [!NOTE]\n> Some detail was left out to keep this summary within GitHub’s 1 MiB limit.'
 
 /**
- * The sticky PR comment (docs/comment.md). Deterministic: only `runUrl` varies between runs of the same
- * plan, and it is confined to the last line. Stays within `budget` by dropping detail: diff bodies
- * largest first, then whole blocks for one-line summaries, then per-namespace counts.
+ * The sticky PR comment (docs/comment.md). Deterministic: only `runUrl`, on the last line, varies between
+ * runs of the same plan. Within `budget` by dropping detail.
  */
 export function renderComment(input: CommentInput): string {
   const plan = input.plan
@@ -63,10 +62,7 @@ export function renderComment(input: CommentInput): string {
   return last ? `${body}\n\n${last}` : body
 }
 
-/**
- * The job summary: verdict, counts, every finding and every resource with its full diff; past the
- * byte budget, diffs are dropped largest first, then blocks become lines, then counts.
- */
+/** The job summary: every finding and every resource with its full diff, within the byte budget. */
 export function renderSummary(input: SummaryInput): string {
   const plan = input.plan
   const deletions = deletionLine(plan)
@@ -107,7 +103,7 @@ interface Channel {
   minimal: string[]
 }
 
-/** The report within the channel's budget, dropping detail step by step. */
+/** Drops detail step by step: diffs largest first, then blocks become lines, then counts. */
 function fitReport(input: ReportInput, channel: Channel): string {
   const { plan } = input
   const head: Piece[] = [...channel.head]

@@ -41,10 +41,7 @@ interface LineLinks {
   kestraUi?: string
 }
 
-/**
- * One line saying what happens to the resource (escaped, usable in `<summary>` and in Markdown), ending
- * with a link to its page in the Kestra UI when `kestraUi` is known and its kind has one.
- */
+/** One escaped line saying what happens to the resource, usable in `<summary>` and in Markdown. */
 export function summaryLine(r: ResourceChange, links: LineLinks): string {
   const findings = links.invalid?.(r)
   const parts = [`${ACTION_LABEL[r.action]} ${r.kind} <b>${escapeText(resourceName(r))}</b>`]
@@ -60,10 +57,7 @@ export function summaryLine(r: ResourceChange, links: LineLinks): string {
   return parts.join(' · ')
 }
 
-/**
- * The resource's page in the Kestra UI, when the server holds it: a resource the plan creates has none yet
- * (docs/comment.md#links-to-kestra).
- */
+/** A resource the plan creates has no page yet (docs/comment.md#links-to-kestra). */
 export function kestraPageOf(
   r: ResourceChange,
   kinds: readonly DecideKind[],

@@ -37,9 +37,8 @@ export function upgradePullTitle(report: UpgradeReport): string {
 }
 
 /**
- * The upgrade pull request's body (docs/upgrade.md#mode-upgrade): what the commit rewrites and what stays
- * manual, each with its line and the guide's page. Deterministic for the same repository, so an identical
- * run leaves the pull request as it is.
+ * The upgrade pull request's body (docs/upgrade.md#mode-upgrade), deterministic so that an identical run
+ * leaves the pull request as it is.
  */
 export function upgradePullBody(report: UpgradeReport, commentKey: string): string {
   const line = (item: UpgradeReport['items'][number]) =>

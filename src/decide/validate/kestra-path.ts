@@ -2,11 +2,9 @@ import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } fr
 import type { Position } from '../../model/repository.js'
 
 /**
- * Line and column of the YAML node a Kestra path designates: `tasks[1].message`,
- * `tasks[my-task].message` (a bracketed id selects the list item with that `id`), `flow.id`,
- * `triggers[0].cron`, `triggers[0].labels[1].<list element>` (the second label, written as a map or a
- * list), or an RFC 6901 pointer such as `/tasks/1/message`. Stops at the deepest node
- * that resolves; undefined when not even the first step does.
+ * Line and column of the YAML node a Kestra path designates: `tasks[1].message`, `tasks[my-task].message`
+ * (the item with that `id`), `triggers[0].labels[1].<list element>` (labels written as a map or a list),
+ * or an RFC 6901 pointer (`/tasks/1/message`). Stops at the deepest node that resolves.
  */
 export function locateKestraPath(
   doc: Document,

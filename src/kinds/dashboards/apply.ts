@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { type ApplyKind, type KindRestored, type RollbackKind, settled } from '../../apply/kind.js'
-import { sha256Field } from '../../apply/rollback-record.js'
+import { sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import {
   dashboardFields,
@@ -12,11 +12,7 @@ import { normaliseText, sha256Hex } from '../../model/content.js'
 import type { ResourceChanges } from '../../model/plan.js'
 import type { ResourceResult } from '../../model/result.js'
 
-/**
- * Writes dashboards (docs/dashboards.md#deploy): each compared with the server's copy right before its
- * write; a dashboard deleted on the server since the plan is never re-created.
- * A rollback puts them back (`dashboardsRollback` below).
- */
+/** Writes dashboards (docs/dashboards.md#deploy), each compared with the server's copy right before. */
 export const dashboardsApply: ApplyKind<DashboardChange> = {
   name: 'dashboard',
   async write(change, api) {
@@ -69,7 +65,6 @@ function wantedOf(change: DashboardChange): { source: string; fields: string } |
 
 const ID_LINE = /^id:.*$/m
 
-/** The server's copy is the one the plan read. */
 function isAsPlanned(fresh: RemoteDashboard, change: DashboardChange): boolean {
   const planned = change.current
   if (!planned) return false
@@ -87,10 +82,7 @@ function conflict(change: DashboardChange, what: string): ResourceResult {
 
 type DashboardChange = ResourceChanges['dashboard']
 
-/**
- * A version of a dashboard as a rollback records it: the hashes it compares by, and the text that goes
- * back when the record's budget allows (else only the run that deployed holds it).
- */
+/** `text` when the record's budget allows (else only the run that deployed holds it). */
 const kindVersion = z.object({
   // The two hashes by name, not a record of any keys: zod's record drops a `__proto__` key, so a record read
   // back would differ from the one written.
@@ -108,11 +100,7 @@ const recordedDashboard = z.object({
 })
 type RecordedDashboard = z.infer<typeof recordedDashboard>
 
-/**
- * Dashboards in a rollback (docs/dashboards.md#rollback): tenant-wide; each version by the hash of its
- * source and of its fields (servers whose answers carry no source are compared by fields), and the
- * previous source, which is what goes back.
- */
+/** Dashboards in a rollback (docs/dashboards.md#rollback): by fields where the server gives no source. */
 export const dashboardsRollback: RollbackKind<DashboardChange, RecordedDashboard> = {
   name: 'dashboard',
   tenantWide: true,
@@ -151,10 +139,6 @@ export const dashboardsRollback: RollbackKind<DashboardChange, RecordedDashboard
     )
 }
 
-/**
- * Puts a dashboard back as it was before the deploy, only while the server still holds what the deploy
- * wrote: already back is restored with no write; changed since (an edit in the UI) is kept.
- */
 async function restoreDashboard(
   record: RecordedDashboard,
   previous: string | undefined,

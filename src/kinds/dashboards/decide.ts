@@ -35,7 +35,6 @@ interface HeldDashboard {
   fields?: string
 }
 
-/** A repository file holding a dashboard. */
 interface HeldFile extends HeldDashboard {
   /** Workspace-relative path. */
   file: string
@@ -69,13 +68,8 @@ function idOf(source: string): string | undefined {
 
 /** Kestra's pattern for a chart id (`Chart.id`, docs/dashboards.md#checks). */
 const CHART_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
-const CHART_ID_TEXT = '^[a-zA-Z0-9][a-zA-Z0-9_-]*'
 
-/**
- * Every dashboard file's findings (docs/dashboards.md#checks): YAML, `id` and `title` present, chart ids
- * as Kestra's pattern requires, one file per id, the server's constraints on their lines; and one notice
- * when the server cannot manage dashboards.
- */
+/** Every dashboard file's findings (docs/dashboards.md#checks), and a notice when none can be planned. */
 export function dashboardFindings(held: HeldDashboards): Finding[] {
   const firstOf = new Map<string, string>()
   const findings = held.files.flatMap((file) => {
@@ -152,7 +146,7 @@ export function dashboardFindings(held: HeldDashboards): Finding[] {
             'error',
             'dashboard-chart-id',
             at(node ?? chart),
-            `chart id '${raw ?? ''}' does not match Kestra's pattern ${CHART_ID_TEXT}: start with a letter or digit, then letters, digits, '_' or '-'`
+            `chart id '${raw ?? ''}' does not match Kestra's pattern ${CHART_ID.source.slice(0, -1)}: start with a letter or digit, then letters, digits, '_' or '-'`
           )
         }
       }
@@ -243,9 +237,8 @@ const UNADDRESSABLE =
   "kept: its id cannot be addressed in Kestra's API (docs/kestra.md#path-segments)"
 
 /**
- * The dashboards' changes (docs/dashboards.md#plan): each repository dashboard against the server's copy
- * (by source, or by fields when the server's answers carry none), drift against the base commit, and the
- * server's other dashboards orphaned, deleted only with `delete` and when the repository holds one.
+ * The dashboards' changes (docs/dashboards.md#plan): the server's other dashboards are deleted only with
+ * `delete` and when the repository holds one.
  */
 function planDashboards(held: HeldDashboards, options: KindPlanOptions): DashboardChange[] {
   const server = held.server

@@ -25,11 +25,7 @@ const FOLDERS: Record<Layout, readonly string[]> = {
 }
 const YAML_FILE = /\.ya?ml$/
 
-/**
- * The dashboards of one version of the repository (docs/dashboards.md#where-dashboards-are-found): every
- * YAML file under the layout's dashboard folders, or, in the anywhere layout, every YAML document with an
- * `id`, a `title` and `charts` and no top-level `type` or `namespace`. Ignore rules are honoured as for flows.
- */
+/** The dashboards of one version of the repository (docs/dashboards.md#where-dashboards-are-found). */
 export async function discoverDashboards(
   tree: TreeSource,
   layout: Layout
@@ -88,23 +84,19 @@ interface ComparedDashboard {
   fields?: string
 }
 
-/** What the dashboards kind reads (docs/dashboards.md); its decide part takes the same shape. */
+/** Its decide part's `HeldDashboards`. */
 interface GatheredDashboards {
   files: (DashboardFile & ComparedDashboard)[]
-  /** The base commit's dashboard files, when the event has a base commit git holds. */
   base?: (DashboardFile & ComparedDashboard)[]
-  /**
-   * The server's dashboards; `unsupported` (with the version) when it has no dashboards API; undefined
-   * when the run does not read the server.
-   */
+  /** `unsupported` (with the version) when it has no dashboards API. */
   server?: { dashboards: ({ id: string } & ComparedDashboard)[] } | { unsupported: string }
-  /** The server's validate endpoint's verdict on each file (by file), with server validation on. */
+  /** With server validation on. */
   verdicts?: Map<string, ServerVerdict>
   /** The run's namespace prefix: tenant-wide dashboards are then neither read nor planned. */
   prefixed?: string
 }
 
-/** YAML-supplied dashboard ids, which a repository needs, are mandatory from Kestra 1.0 (docs/kestra.md#dashboards). */
+/** A repository needs YAML-supplied ids, mandatory from Kestra 1.0 (docs/kestra.md#dashboards). */
 const FIRST_VERSION: KestraVersion = [1, 0, 0]
 
 export const dashboardsGather: GatherKind<GatheredDashboards> = {

@@ -1,16 +1,12 @@
 import { z } from 'zod'
 import { type ApplyKind, type RollbackKind, settled, type Verdict } from '../../apply/kind.js'
-import { sha256Field } from '../../apply/rollback-record.js'
-import { restoreByHash } from '../../apply/rollback.js'
+import { restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { HistoryApi, KestraApi } from '../../kestra/api.js'
 import type { RestoreItem } from '../../model/after-deploy.js'
 import { sha256Hex } from '../../model/content.js'
 import { type FileChange, resourceName } from '../../model/plan.js'
 
-/**
- * Uploads and deletes namespace files (docs/guarantees.md#compare-before-write): each compared with the
- * file on the server right before its write; the bytes uploaded are the repository's as planned.
- */
+/** Uploads and deletes namespace files (docs/guarantees.md#compare-before-write). */
 export const filesApply: ApplyKind<FileChange> = {
   name: 'file',
   async write(change, api, deploy) {
@@ -76,11 +72,7 @@ type FileVersion = z.infer<typeof fileVersion>
 /** Revisions read (newest first) to find the one that holds a file's previous bytes. */
 const REVISIONS_SEARCHED = 3
 
-/**
- * Namespace files in a rollback: each version by the SHA-256 of its bytes; the previous bytes kept by the
- * revision that holds them on servers that keep file revisions (1.2+), otherwise in the record itself
- * within its budget, and always by this run in memory.
- */
+/** Namespace files in a rollback: the previous bytes by their revision (Kestra 1.2+), else in the record. */
 export const filesRollback: RollbackKind<FileChange, RecordedFile> = {
   name: 'file',
   recordOf(change, { result }) {
@@ -94,10 +86,7 @@ export const filesRollback: RollbackKind<FileChange, RecordedFile> = {
   },
   nameOf: (resource, namespace) => `${namespace}:${resource.path}`,
   parse: (value) => recordedFile.safeParse(value).data,
-  /**
-   * The revision that still holds the previous bytes, when the server keeps one (a file the deploy deleted
-   * has none to read: its bytes go in the record). A failed read only means the bytes.
-   */
+  /** A file the deploy deleted has no revision to read; a failed read only means the bytes go in the record. */
   async locate({ namespace, resource }, history) {
     if (!resource.before || !resource.deployed) return resource
     const none = () => undefined

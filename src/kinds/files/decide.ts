@@ -88,10 +88,7 @@ function newFilePath(
   return { reason: 'no folder of the repository maps to its namespace' }
 }
 
-/**
- * The namespace files' changes (docs/plan.md): the repository's files against the server's in each
- * managed namespace, compared by content hash; a text diff unless either side is binary.
- */
+/** The namespace files' changes (docs/plan.md), compared by content hash. */
 function planFiles(options: KindPlanOptions): FileChange[] {
   const { input } = options
   if (!input) return []
@@ -174,7 +171,6 @@ function fileChange(
   return change
 }
 
-/** Decoded text, or null for binary content. */
 function textOf(bytes: Uint8Array | undefined): string | null {
   return bytes === undefined ? null : (decodeText(bytes) ?? null)
 }
@@ -183,7 +179,7 @@ const LARGE_FILE_BYTES = 10 * 1024 * 1024
 const MAX_SEGMENT = 255
 const MAX_PATH = 1024
 
-/** The namespace files' findings (docs/validation.md): each file's, in the model's order. */
+/** docs/validation.md */
 function fileFindings({ model }: { model: Pick<RepoModel, 'files'> }): Finding[] {
   return model.files.flatMap(namespaceFileFindings)
 }

@@ -4,7 +4,7 @@ import { filesApply, filesRollback } from './apply.js'
 import { filesDecide, type FilesHeld } from './decide.js'
 import { readNamespaceFileBytes } from './gather-read.js'
 
-/** Namespace files' part of the run's one walk: the bytes of the files it read (docs/kinds.md#the-walk-two-kinds-share). */
+/** docs/kinds.md#the-walk-two-kinds-share */
 export const filesWalk = { readFileBytes: readNamespaceFileBytes }
 
 /** Namespace files (docs/kinds.md): read by the run's one walk, with flows. */

@@ -7,8 +7,7 @@ import {
   type Verdict
 } from '../../apply/kind.js'
 import { orderFlowWrites } from '../../apply/order.js'
-import { sha256Field } from '../../apply/rollback-record.js'
-import { restoreByHash } from '../../apply/rollback.js'
+import { restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { HistoryApi, KestraApi } from '../../kestra/api.js'
 import { ApiError } from '../../kestra/errors.js'
 import type { RestoreItem } from '../../model/after-deploy.js'

@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
-import { sha256Field } from '../../apply/rollback-record.js'
-import { restoreByHash } from '../../apply/rollback.js'
+import { comparedVerdict, settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
+import { restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { ApiError, failureMarks } from '../../kestra/errors.js'
 import { canonicalJson, sha256Hex } from '../../model/content.js'
@@ -12,9 +11,8 @@ import type { ResourceResult } from '../../model/result.js'
 type KvChange = ResourceChanges['kv']
 
 /**
- * Writes KV pairs (docs/kv.md#deploy): each compared with the server's value right before its write; a
- * key deleted on the server since the plan is never re-created. A secret-like key's failure never carries
- * the server's answer, which could echo the value.
+ * Writes KV pairs (docs/kv.md#deploy). A secret-like key's failure never carries the server's answer,
+ * which could echo the value.
  */
 export const kvApply: ApplyKind<KvChange> = {
   name: 'kv',
@@ -23,17 +21,8 @@ export const kvApply: ApplyKind<KvChange> = {
       return { change, result: 'failed', message: 'the plan holds no value for this key' }
     }
     try {
-      const fresh = await serverJson(api, change)
-      if (fresh === change.desired.json) return settled(change, { kind: 'desired' })
-      if (change.action === 'create' && fresh !== undefined) {
-        return conflict(change, 'was created on the server since the plan')
-      }
-      if (change.action === 'update') {
-        if (fresh === undefined) return conflict(change, 'was deleted on the server since the plan')
-        if (fresh !== change.current?.json) {
-          return conflict(change, 'was changed on the server since the plan')
-        }
-      }
+      const verdict = await freshVerdict(api, change, change.desired.json)
+      if (verdict.kind !== 'as-planned') return settled(change, verdict)
       await api.putKv(change.namespace, change.id, JSON.parse(change.desired.json))
       return { change, result: change.action === 'create' ? 'created' : 'updated' }
     } catch (error) {
@@ -42,11 +31,8 @@ export const kvApply: ApplyKind<KvChange> = {
   },
   async remove(change, api) {
     try {
-      const fresh = await serverJson(api, change)
-      if (fresh === undefined) return settled(change, { kind: 'desired' })
-      if (fresh !== change.current?.json) {
-        return conflict(change, 'was changed on the server since the plan')
-      }
+      const verdict = await freshVerdict(api, change, undefined)
+      if (verdict.kind !== 'as-planned') return settled(change, verdict)
       await api.deleteKv(change.namespace, change.id)
       return { change, result: 'deleted' }
     } catch (error) {
@@ -55,12 +41,13 @@ export const kvApply: ApplyKind<KvChange> = {
   }
 }
 
-async function serverJson(api: KestraApi, change: KvChange): Promise<string | undefined> {
+async function freshVerdict(api: KestraApi, change: KvChange, desired: string | undefined) {
   const value = await api.getKv(change.namespace, change.id)
-  return value === undefined ? undefined : canonicalJson(value)
+  const fresh = value === undefined ? undefined : canonicalJson(value)
+  const name = `KV pair ${change.namespace}:${change.id}`
+  return comparedVerdict(change, name, { fresh, planned: change.current?.json, desired })
 }
 
-/** A failed request: a secret-like key's says what happened, never what the server answered. */
 function failed(change: KvChange, error: unknown): ResourceResult {
   const marks = failureMarks(error)
   const status =
@@ -73,12 +60,6 @@ function failed(change: KvChange, error: unknown): ResourceResult {
   return { change, result: 'failed', message, ...marks }
 }
 
-function conflict(change: KvChange, what: string): ResourceResult {
-  return settled(change, {
-    kind: 'moved',
-    message: `KV pair ${change.namespace}:${change.id} ${what}`
-  })
-}
 /** A value by the SHA-256 of its canonical JSON; `json`, the value itself, when the record's budget allows. */
 const kvVersion = z.object({ sha256: sha256Field, json: z.string().optional() })
 
@@ -93,9 +74,8 @@ const recordedKv = z.object({
 type RecordedKv = z.infer<typeof recordedKv>
 
 /**
- * KV pairs in a rollback (docs/kv.md#rollback): each value by the hash of its canonical JSON; the previous
- * value kept in the record within its budget (Kestra before 1.2 keeps no KV history), and by this run in
- * memory. A secret-like key's failure never carries the server's answer.
+ * KV pairs in a rollback (docs/kv.md#rollback): Kestra before 1.2 keeps no KV history. A secret-like key's
+ * failure never carries the server's answer.
  */
 export const kvRollback: RollbackKind<KvChange, RecordedKv> = {
   name: 'kv',

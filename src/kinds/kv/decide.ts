@@ -1,6 +1,6 @@
 import { isMap, isScalar, LineCounter, parseDocument, stringify, type Node } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
-import { actionOf, applyDiff } from '../../decide/plan/build.js'
+import { actionOf, applyDiff, touched } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
 import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
@@ -18,7 +18,6 @@ import { repositoryPath } from '../../model/repository-paths.js'
 /** A KV pair of a managed namespace (docs/kv.md): by key, its namespace as sent. */
 interface KvChange extends ChangeBase {
   kind: 'kv'
-  /** The key. */
   id: string
   /** Its value is never shown (docs/kv.md#secret-like-keys). */
   secretLike: boolean
@@ -26,10 +25,7 @@ interface KvChange extends ChangeBase {
   desired?: { json: string }
   /** The server's value (update/delete/orphaned/unchanged), as JSON. */
   current?: { json: string }
-  /**
-   * The namespace's kv file as the server holds it, for the drift pull request: the server's values, and
-   * the repository's for a secret-like key (a secret-like key only the server holds is left out).
-   */
+  /** The namespace's kv file as the server holds it, for the drift pull request (`serverFileText`). */
   serverFile?: string
 }
 
@@ -57,13 +53,8 @@ export interface HeldKv {
   prefix?: string
   /** The `namespaces` input: `system` is managed only when it lists it. */
   extraNamespaces: readonly string[]
-  /**
-   * The server's values (JSON text) of each namespace the repository's kv files name, by namespace as
-   * sent, the action's own keys left out; undefined when the run does not read the server.
-   */
+  /** The server's values (JSON text) by namespace as sent; undefined when the run does not read the server. */
   server?: Map<string, Map<string, string>>
-  /** Why the server's other keys could not be listed (no orphan is then known). */
-  unlisted?: string
 }
 
 /**
@@ -73,14 +64,12 @@ export interface HeldKv {
 export type KvValue = string | number | boolean | KvJson[] | { [key: string]: KvJson }
 type KvJson = KvValue | null
 
-/** One key of a kv file, and the line it is on. */
 interface KvEntry {
   key: string
   value: KvValue
   line: number
 }
 
-/** A problem of a kv file, on its line, saying how to fix it. */
 interface KvProblem {
   line: number
   message: string
@@ -89,10 +78,7 @@ interface KvProblem {
 /** Kestra's KV key rule (`KVStore`): anything else is refused with a 422. */
 const KEY = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
 
-/**
- * Keys the action keeps for itself in every namespace (the deployed-commit marker, the rollback record,
- * the preview's ownership record, and any it may add): never in a kv file, never planned, never deleted.
- */
+/** Keys the action keeps for itself in every namespace, and any it may add: never in a kv file, planned or deleted. */
 const OWN_KEY_PREFIX = 'kestra-gitops'
 export const OWN_KEYS = [COMMIT_MARKER_KEY, ROLLBACK_RECORD_KEY, PREVIEW_OWNER_KEY]
 
@@ -101,11 +87,7 @@ function isOwnKey(key: string): boolean {
   return key.toLowerCase().startsWith(OWN_KEY_PREFIX)
 }
 
-/**
- * The keys of a kv file, or the problems that keep it from round-tripping: YAML errors, duplicate keys, a
- * key Kestra refuses or the action keeps for itself, a value no KV type holds as written (null, an
- * infinite or too large number, a tagged value that is not plain data).
- */
+/** The keys of a kv file, or the problems that keep it from round-tripping (docs/kv.md#checks). */
 export function parseKvFile(text: string): { entries: KvEntry[]; problems: KvProblem[] } {
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false })
@@ -169,7 +151,7 @@ export function parseKvFile(text: string): { entries: KvEntry[]; problems: KvPro
   return { entries, problems }
 }
 
-/** Why a value cannot be stored as written and read back the same, or undefined when it can. */
+/** Why a value cannot be stored as written and read back the same. */
 function valueProblem(value: unknown, top: boolean): string | undefined {
   if (value === null) {
     return top ? 'no KV type holds an empty value: give it a value, or remove the key' : undefined
@@ -226,13 +208,9 @@ export function isSecretLike(key: string): boolean {
   })
 }
 
-/** What is shown of a secret-like key's value: never the value, in any output. */
 export const HIDDEN = '<hidden: secret-like key>'
 
-/**
- * Every kv file's findings (docs/kv.md#checks): its YAML, keys and values as `parseKvFile` refuses them,
- * on their lines; a file name that is no namespace; two files for one namespace.
- */
+/** Every kv file's findings (docs/kv.md#checks). */
 export function kvFindings(held: HeldKv): Finding[] {
   const first = new Map<string, string>()
   return held.files.flatMap((file): Finding[] => {
@@ -280,9 +258,8 @@ export function kvFindings(held: HeldKv): Finding[] {
 }
 
 /**
- * The KV pairs' changes (docs/kv.md#plan): each key of each kv file against the server's value (compared
- * as canonical JSON), drift against the base commit, and the namespace's other keys orphaned (deleted only
- * with `delete`); a namespace whose kv file is gone has the keys its file held at the base orphaned.
+ * The KV pairs' changes (docs/kv.md#plan), compared as canonical JSON; a namespace whose kv file is gone
+ * has the keys its file held at the base orphaned.
  */
 export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
   const server = held.server
@@ -294,7 +271,7 @@ export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
   for (const namespace of [...new Set([...now.keys(), ...then.keys()])].sort()) {
     const file = now.get(namespace)
     const base = then.get(namespace)
-    if (!inScope(options, file, base)) continue
+    if (!touched(options, file?.file, base?.file)) continue
     // The action's own keys (its commit marker, rollback record…) are never the repository's.
     const actual = new Map(
       [...(server.get(sent(namespace)) ?? [])].filter(([key]) => !isOwnKey(key))
@@ -355,10 +332,7 @@ export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
   return changes
 }
 
-/**
- * The files that name a managed namespace (`system` only when listed), the first file of each (by path)
- * kept, its duplicates being findings.
- */
+/** The first file (by path) of each managed namespace: its duplicates are findings. */
 function valid(
   files: readonly HeldKvFile[],
   extraNamespaces: readonly string[]
@@ -378,26 +352,14 @@ function entriesOf(file: HeldKvFile): Map<string, KvValue> {
   return new Map(parseKvFile(file.text).entries.map((entry) => [entry.key, entry.value]))
 }
 
-/** `changed` scope: a namespace whose kv file the change touched (now or at the base commit). */
-function inScope(
-  options: KindPlanOptions,
-  file: HeldKvFile | undefined,
-  base: HeldKvFile | undefined
-): boolean {
-  const changed = options.changedFiles
-  if (options.scope === 'all' || changed === undefined) return true
-  return [file?.file, base?.file].some((path) => path !== undefined && changed.has(path))
-}
-
-/** One key as the plan's diff shows it: `key: <value as YAML>`, or hidden for a secret-like key. */
 function lineOf(key: string, json: string, secretLike: boolean): string {
   if (secretLike) return `${key}: ${HIDDEN}\n`
   return kvFileText([[key, JSON.parse(json) as KvValue]])
 }
 
 /**
- * The namespace's kv file as the server holds it: its values, a secret-like key keeping the repository's
- * value (or left out when the repository has none), so the drift pull request never writes one to Git.
+ * The server's values, a secret-like key keeping the repository's value (left out when it has none), so
+ * the drift pull request never writes a secret to Git.
  */
 function serverFileText(desired: Map<string, KvValue>, actual: Map<string, string>): string {
   const entries: [string, KvValue][] = []
@@ -408,10 +370,7 @@ function serverFileText(desired: Map<string, KvValue>, actual: Map<string, strin
   return kvFileText(entries)
 }
 
-/**
- * KV pairs in a plan (docs/kv.md): after a namespace's files, flows and dashboards, by key; compared and
- * fingerprinted by their values' hashes, never their text.
- */
+/** KV pairs in a plan (docs/kv.md): fingerprinted by their values' hashes, never their text. */
 export const kvDecide: DecideKind<KvChange, HeldKv> = {
   name: 'kv',
   order: 3,

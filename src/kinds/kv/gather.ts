@@ -6,7 +6,7 @@ import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespace
 /** A kv file as read: `kv/<namespace>.yml` under root (docs/kv.md#the-file). */
 type GatheredKvFile = KindFile & { namespace: string }
 
-/** What the KV kind reads (docs/kv.md); its decide part takes the same shape. */
+/** Its decide part's `HeldKv`. */
 interface GatheredKv {
   files: GatheredKvFile[]
   base?: GatheredKvFile[]
@@ -26,7 +26,7 @@ export const kvGather: GatherKind<GatheredKv> = {
       readBase(input, discoverKvFiles)
     ])
     const prefix = input.settings.namespacePrefix || undefined
-    const extraNamespaces = input.settings.extraNamespaces
+    const { extraNamespaces } = input.settings
     const held: GatheredKv = {
       files,
       extraNamespaces,

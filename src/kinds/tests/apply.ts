@@ -1,7 +1,6 @@
-import { settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
+import { comparedVerdict, settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
 import { z } from 'zod'
-import { sha256Field } from '../../apply/rollback-record.js'
-import { restoreByHash } from '../../apply/rollback.js'
+import { restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { failureMarks } from '../../kestra/errors.js'
 import { normaliseText, sha256Hex } from '../../model/content.js'
@@ -14,27 +13,18 @@ type TestChange = ResourceChanges['test']
 /** Kestra's route for test suites, `P/tests` (docs/tests.md#edition). */
 const TESTS_ROUTE = 'tests'
 
-/** The server's source of a suite right now, as the plan compared it. */
-async function serverSource(api: KestraApi, change: TestChange): Promise<string | undefined> {
+async function freshVerdict(api: KestraApi, change: TestChange, desired: string | undefined) {
   const source = await api.yamlResources(TESTS_ROUTE).get(change.namespace, change.id)
-  return source === undefined ? undefined : normaliseText(source)
-}
-
-function conflict(change: TestChange, what: string): ResourceResult {
-  return settled(change, {
-    kind: 'moved',
-    message: `test suite ${change.namespace}.${change.id} ${what}`
-  })
+  const fresh = source === undefined ? undefined : normaliseText(source)
+  const name = `test suite ${change.namespace}.${change.id}`
+  return comparedVerdict(change, name, { fresh, planned: change.current?.source, desired })
 }
 
 function failed(change: TestChange, error: unknown): ResourceResult {
   return { change, result: 'failed', message: errorMessage(error), ...failureMarks(error) }
 }
 
-/**
- * Writes test suites (docs/tests.md#deploy): each compared with the server's source right before its
- * write; one changed, created or deleted on the server since the plan is a conflict, never overwritten.
- */
+/** Writes test suites (docs/tests.md#deploy), each compared with the server's source right before. */
 export const testsApply: ApplyKind<TestChange> = {
   name: 'test',
   async write(change, api) {
@@ -42,23 +32,15 @@ export const testsApply: ApplyKind<TestChange> = {
       return { change, result: 'failed', message: 'the plan holds no source for this test suite' }
     }
     try {
-      const fresh = await serverSource(api, change)
-      if (fresh === change.desired) return settled(change, { kind: 'desired' })
-      if (change.action === 'create' && fresh !== undefined) {
-        return conflict(change, 'was created on the server since the plan')
-      }
-      if (change.action === 'update' && fresh !== change.current?.source) {
-        return conflict(
-          change,
-          fresh === undefined
-            ? 'was deleted on the server since the plan'
-            : 'was changed on the server since the plan'
-        )
-      }
+      const verdict = await freshVerdict(api, change, change.desired)
+      if (verdict.kind !== 'as-planned') return settled(change, verdict)
       const suites = api.yamlResources(TESTS_ROUTE)
       if (change.action === 'create') await suites.create(change.desired)
       else if (!(await suites.update(change.namespace, change.id, change.desired))) {
-        return conflict(change, 'was deleted on the server since the plan')
+        return settled(change, {
+          kind: 'moved',
+          message: `test suite ${change.namespace}.${change.id} was deleted on the server since the plan`
+        })
       }
       return { change, result: change.action === 'create' ? 'created' : 'updated' }
     } catch (error) {
@@ -67,10 +49,8 @@ export const testsApply: ApplyKind<TestChange> = {
   },
   async remove(change, api) {
     try {
-      const fresh = await serverSource(api, change)
-      if (fresh === undefined) return settled(change, { kind: 'desired' })
-      if (fresh !== change.current?.source)
-        return conflict(change, 'was changed on the server since the plan')
+      const verdict = await freshVerdict(api, change, undefined)
+      if (verdict.kind !== 'as-planned') return settled(change, verdict)
       await api.yamlResources(TESTS_ROUTE).delete(change.namespace, change.id)
       return { change, result: 'deleted' }
     } catch (error) {
@@ -91,10 +71,7 @@ const recordedTest = z.object({
 })
 type RecordedTest = z.infer<typeof recordedTest>
 
-/**
- * Test suites in a rollback (docs/tests.md#rollback): each source by its hash, the previous one kept in
- * the record within its budget (Kestra keeps no history of a suite) and by this run in memory.
- */
+/** Test suites in a rollback (docs/tests.md#rollback): Kestra keeps no history of a suite. */
 export const testsRollback: RollbackKind<TestChange, RecordedTest> = {
   name: 'test',
   recordOf(change, { result }) {

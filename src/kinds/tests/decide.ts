@@ -1,6 +1,6 @@
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
-import { actionOf, applyDiff } from '../../decide/plan/build.js'
+import { actionOf, applyDiff, touched } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { sha256Hex } from '../../model/content.js'
 import type { Finding } from '../../model/finding.js'
@@ -28,32 +28,26 @@ declare module '../../model/plan.js' {
   }
 }
 
-/** A test suite file of the repository: `tests/**.yml`. */
+/** `tests/**.yml` */
 interface HeldTestFile {
   /** Workspace-relative path. */
   file: string
   text: string
 }
 
-/** What the test suites kind's decide part takes (what its gather part reads, docs/tests.md). */
 export interface HeldTests {
   files: HeldTestFile[]
-  /** The base commit's test suite files, when the event has a base commit git holds. */
   base?: HeldTestFile[]
   /** The run's namespace prefix (a preview, a prefixed environment): suites are sent under it. */
   prefix?: string
   /** The `namespaces` input: `system` is managed only when it lists it. */
   extraNamespaces: readonly string[]
-  /**
-   * The server's suites (id → source) of each namespace the repository's suites name, by namespace as sent;
-   * undefined when the run does not read the server, or the server cannot hold test suites.
-   */
+  /** id → source, by namespace as sent; undefined when not read or the server holds none. */
   server?: Map<string, Map<string, string>>
   /** The server's edition when it is not Enterprise: test suites are then checked, never deployed. */
   edition?: string
 }
 
-/** A suite as its file declares it. */
 interface Suite {
   file: string
   namespace: string
@@ -129,11 +123,7 @@ function readSuite(file: HeldTestFile): { suite?: Suite; problems: [number, stri
     : { suite: { file: file.file, namespace, id, text: file.text }, problems }
 }
 
-/**
- * Every test suite file's findings (docs/tests.md#checks): its YAML and the fields Kestra requires, on
- * their lines; two files for one suite; a suite of `system` not listed; and, against a server that is not
- * Enterprise, once, that no suite is deployed.
- */
+/** Every test suite file's findings (docs/tests.md#checks). */
 function testFindings(held: HeldTests): Finding[] {
   const seen = new Map<string, string>()
   const findings = held.files.flatMap((file): Finding[] => {
@@ -192,7 +182,6 @@ function suitesOf(files: readonly HeldTestFile[], held: HeldTests): Map<string, 
   return suites
 }
 
-/** What is sent of a suite: its file's text, its namespace under the run's prefix. */
 function sentText(suite: Suite, prefix: string | undefined): string {
   if (!prefix) return suite.text
   const doc = parseDocument(suite.text)
@@ -200,11 +189,7 @@ function sentText(suite: Suite, prefix: string | undefined): string {
   return doc.toString({ lineWidth: 0 })
 }
 
-/**
- * The test suites' changes (docs/tests.md#plan): each suite against the server's source, drift against
- * the base commit; the other suites of a namespace the repository's suites name are orphaned (deleted
- * only with `delete`); a suite whose file is gone is orphaned as well.
- */
+/** The test suites' changes (docs/tests.md#plan). */
 function planTests(held: HeldTests, options: KindPlanOptions): TestChange[] {
   const server = held.server
   if (!server) return []
@@ -218,10 +203,7 @@ function planTests(held: HeldTests, options: KindPlanOptions): TestChange[] {
     const suite = now.get(key)
     const base = then.get(key)
     const current = server.get(sent(namespace))?.get(id)
-    const changed = options.changedFiles
-    if (options.scope === 'changed' && changed !== undefined) {
-      if (![suite?.file, base?.file].some((f) => f !== undefined && changed.has(f))) return
-    }
+    if (!touched(options, suite?.file, base?.file)) return
     const desired = suite && sentText(suite, held.prefix)
     if (desired === undefined && current === undefined) return
     const action: PlanAction =
@@ -260,7 +242,7 @@ function planTests(held: HeldTests, options: KindPlanOptions): TestChange[] {
   return changes
 }
 
-/** Test suites in a plan (docs/tests.md): after a namespace's files, flows and KV pairs, by id. */
+/** Test suites in a plan (docs/tests.md). */
 export const testsDecide: DecideKind<TestChange, HeldTests> = {
   name: 'test',
   order: 4,

@@ -4,7 +4,7 @@ import type { TreeSource } from '../../gather/repo/tree-source.js'
 import { normaliseText } from '../../model/content.js'
 import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
 
-/** What the test suites kind reads (docs/tests.md); its decide part takes the same shape. */
+/** Its decide part's `HeldTests`. */
 interface GatheredTests {
   files: KindFile[]
   base?: KindFile[]

@@ -1,10 +1,54 @@
-import { type RollbackResult, ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
-import { escapeText, markdownTable } from '../../model/markdown/escape.js'
+import {
+  ROLLBACK_RECORD_KEY,
+  type RollbackResult,
+  type SmokeReport,
+  type SmokeRun
+} from '../../model/after-deploy.js'
+import { escapeText, linkTarget, markdownTable } from '../../model/markdown/escape.js'
+
+/** The smoke executions after a deploy (docs/smoke-and-rollback.md#reports). */
+export function smokeSection(report: SmokeReport): string {
+  const failed = report.runs.filter((r) => r.verdict !== 'passed').length
+  const verdict = report.passed
+    ? `✅ **Smoke runs passed** (${report.runs.length})`
+    : `❌ **Smoke runs failed** (${failed} of ${report.runs.length})`
+  const table = markdownTable<SmokeRun>(
+    [
+      { title: 'Flow', cell: (run) => escapeText(`${run.flow.namespace}.${run.flow.id}`) },
+      { title: 'Execution', cell: executionCell },
+      { title: 'State', cell: stateCell },
+      {
+        title: 'Duration',
+        cell: (run) => (run.durationMs === undefined ? '' : formatDuration(run.durationMs))
+      },
+      { title: 'Details', cell: (run) => escapeText(run.message ?? '') }
+    ],
+    report.runs
+  )
+  return `${verdict}\n\n${table}`
+}
+
+function executionCell(run: SmokeRun): string {
+  if (!run.executionId) return 'not started'
+  const id = escapeText(run.executionId)
+  return run.url ? `[${id}](${linkTarget(run.url)})` : id
+}
+
+function stateCell(run: SmokeRun): string {
+  const state = escapeText(run.state ?? 'unknown')
+  if (run.verdict === 'timed-out') return `⏱️ ${state} (timed out)`
+  return run.verdict === 'passed' ? `✅ ${state}` : `❌ ${state}`
+}
+
+function formatDuration(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
+  const minutes = Math.floor(ms / 60_000)
+  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`
+}
 
 /**
- * The rollback for the job summary and the comment (docs/rollback.md#the-outcome): a verdict that
- * says "rolled back" only when everything is back as it was, each resource left at the deployed
- * version named with why, the marker's fate, then every restore in the order it ran.
+ * The rollback for the job summary and the comment (docs/rollback.md#the-outcome): "rolled back" only
+ * when everything is back as it was.
  */
 export function rollbackSection(result: RollbackResult): string {
   const lines = [
@@ -66,10 +110,7 @@ function backCount(result: RollbackResult): string {
   return `${back} of ${result.resources.length} resource(s) are back as they were before the deploy`
 }
 
-/**
- * What is not back, and why: each resource whose restore failed, or that changed on the server and is kept;
- * then each marker.
- */
+/** What is not back, and why. */
 function notBack({ resources, markers }: RollbackResult): string[] {
   return [
     ...resources.flatMap(({ result, item, message }) =>
