@@ -38,10 +38,9 @@ const INPUT_TYPES = new Set([
 /** `InputValidator`: defaults with `required: false`, or with `prefill`, are rejected since 1.1. */
 const PREFILL_RELEASE: KestraVersion = [1, 1, 0]
 /**
- * FORM inputs and their rules come together, in Kestra 1.3.25: its core jar's `Type` enum has FORM, its
- * `InputValidator` is 2.0.0's and its `FlowValidator` checks dotted input paths and their `dependsOn` graph;
- * 1.3.22's has none of these. Where FORM is known (no server, or 1.3.25+) a broken FORM is an error, on an
- * older server a warning.
+ * FORM and its rules arrive together in Kestra 1.3.25's core jar (`Type` has FORM, 2.0.0's
+ * `InputValidator`, `FlowValidator`'s dotted paths and `dependsOn` graph); 1.3.22's has none. A broken
+ * FORM is an error where FORM is known (no server, 1.3.25+), a warning on an older server.
  */
 const FORM_RELEASE: KestraVersion = [1, 3, 25]
 /** `FlowValidator.findMissingInputsForTriggers`: first in the 2.0.0 core jar (not in 1.3.34's). */
@@ -56,16 +55,14 @@ const FILE_DEFAULT_URI = /^(file|nsfile):\/\//
 interface DeclaredInput {
   map: YAMLMap
   id?: string
-  /** The `id:` (or deprecated `name:`) entry. */
+  /** The `id:` or deprecated `name:` entry. */
   idEntry?: Entry
   type?: string
   required: boolean
   hasDefaults: boolean
-  /** The FORM holding this input, for an input of a FORM's `inputs`. */
   form?: DeclaredInput
 }
 
-/** The flow's top-level inputs (a FORM counts as one). */
 export function declaredInputs(document: FlowDocument): DeclaredInput[] {
   return inputList(document, document.get(document.root, 'inputs')?.value)
 }
@@ -89,14 +86,12 @@ function inputList(document: FlowDocument, list: unknown, form?: DeclaredInput):
   return out
 }
 
-/** A FORM's own inputs. */
 function children(document: FlowDocument, form: DeclaredInput): DeclaredInput[] {
   return form.type === 'FORM'
     ? inputList(document, document.get(form.map, 'inputs')?.value, form)
     : []
 }
 
-/** Every input declared: the top-level ones and those inside FORMs. */
 export function everyInput(
   document: FlowDocument,
   inputs = declaredInputs(document)
@@ -116,10 +111,8 @@ function inputPath(input: DeclaredInput): string | undefined {
 }
 
 /**
- * Flow inputs and outputs: ids, types, duplicates, dependencies and type-specific rules; `versioned`:
- * those whose severity follows the server's version, `InputValidator`'s combinations of `defaults`,
- * `required` and `prefill` (Kestra 1.1+) and the FORM rules (2.0: `InputValidator`, `FormInput`,
- * `FlowValidator`'s dotted paths and `dependsOn` graph).
+ * `versioned`: the findings whose severity follows the server's version: `InputValidator`'s
+ * `defaults`/`required`/`prefill` (1.1+) and the FORM rules (2.0).
  */
 export function inputFindings(
   document: FlowDocument,
@@ -333,10 +326,9 @@ function formFindings(document: FlowDocument, form: DeclaredInput): VersionedFin
 }
 
 /**
- * `FlowValidator` (2.0) over the expanded paths (`form.child`): a dotted path declared twice, or one path
- * nested under another. Where a FORM is involved FORM is known, so it is an error unless the server is
- * older (`input-path`); two plain dotted ids (`a`, `a.b`) only 2.0 rejects, a warning when no server is
- * known (`input-dotted-path`).
+ * `FlowValidator` (2.0) over the expanded paths (`form.child`): a path declared twice or nested under
+ * another; with a FORM involved an error unless the server is older (`input-path`), between plain dotted
+ * ids a warning when no server is known (`input-dotted-path`).
  */
 function pathFindings(document: FlowDocument, leaves: DeclaredInput[]): VersionedFinding[] {
   const findings: VersionedFinding[] = []
@@ -463,10 +455,8 @@ function outputFindings(document: FlowDocument): Finding[] {
 }
 
 /**
- * Kestra 2.0.0 refuses a Schedule or a Webhook trigger that does not give every required input without
- * default ("Missing inputs for Schedule Trigger 's'", `FlowValidator.findMissingInputsForTriggers`); inputs
- * of a FORM are given by their dotted path. Before 2.0 every scheduled run of such a flow fails; a Webhook
- * has no `inputs` there.
+ * Kestra 2.0.0 refuses a Schedule or Webhook trigger that does not give every required input without
+ * default (`FlowValidator.findMissingInputsForTriggers`); before 2.0 every scheduled run fails.
  */
 function triggerInputFindings(
   document: FlowDocument,
@@ -509,27 +499,20 @@ function triggerInputFindings(
   return findings
 }
 
-/** One member of a `dependsOn` graph (a Dag task, an input) and the YAML nodes naming what it depends on. */
+/** A Dag task or an input, and the YAML nodes naming what it depends on. */
 interface Dependent {
   id?: string
   dependsOn: unknown
 }
 
-interface DependencyProblems {
-  /** `dependsOn` entries naming no member of the graph. */
-  unknown: { node: Node; name: string; member: number }[]
-  /** A cycle, as a path, when there is one. */
-  cycle?: string[]
-}
-
-/** What is wrong with a `dependsOn` graph: unknown names and the first cycle (deterministic). */
+/** Unknown names and the first cycle (deterministic). */
 export function dependencyProblems(
   document: FlowDocument,
   members: Dependent[]
-): DependencyProblems {
+): { unknown: { node: Node; name: string; member: number }[]; cycle?: string[] } {
   const ids = new Set(members.map((m) => m.id).filter((id) => id !== undefined))
   const graph = new Map<string, string[]>()
-  const unknown: DependencyProblems['unknown'] = []
+  const unknown: { node: Node; name: string; member: number }[] = []
   for (const [index, member] of members.entries()) {
     const deps: string[] = []
     for (const node of document.items(member.dependsOn)) {
@@ -543,7 +526,6 @@ export function dependencyProblems(
   return { unknown, cycle: findCycle(graph) }
 }
 
-/** A cycle in a dependency graph (node → the nodes it depends on), as a path, or undefined. */
 function findCycle(graph: Map<string, string[]>): string[] | undefined {
   const done = new Set<string>()
   const path: string[] = []

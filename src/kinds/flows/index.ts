@@ -21,7 +21,7 @@ export const flows: Kind<FlowsHeld, FlowChange> = {
 export { callGraph, withImpact, withReview, type CallEdge } from './decide-impact.js'
 export { callSites, changedContracts, checkNames, reviewContracts } from './decide-impact.js'
 export { type CallSite } from './decide-impact.js'
-export { knownResources } from './decide-references.js'
+export { knownResources, referenceFindings } from './decide-references.js'
 export { SentRewrite } from './decide-sent.js'
 export {
   judgedUpgradeReport,
@@ -31,7 +31,7 @@ export {
   upgradeSources
 } from './decide-upgrade.js'
 export { schemaReleases, schemaTarget, type SchemaRelease } from './decide-schema.js'
-export { checkFlow, confirmReusedChecks, referenceFindings } from './decide-validate.js'
+export { checkFlow, confirmReusedChecks } from './decide-validate.js'
 export { schemaVerdict, type FlowCheck } from './decide-validate.js'
 export { readProblemFindings, unmanagedFindings } from './decide-validate.js'
 export { guardUnfinished, type UnfinishedGuard } from './apply.js'
