@@ -6,8 +6,14 @@ import { flowKey } from '../../model/targets.js'
 import { type Finding, type Severity, compareFindings } from '../../model/finding.js'
 import { resolveVersioned } from '../../model/version.js'
 import { schemaTarget } from './decide-schema.js'
-import { duplicateFlowFindings, type FlowIdentity } from './decide-identity.js'
-import { checkFlow, schemaVerdict, type FlowsHeld } from './decide-validate.js'
+
+import {
+  checkFlow,
+  duplicateFlowFindings,
+  schemaVerdict,
+  type FlowIdentity,
+  type FlowsHeld
+} from './decide-validate.js'
 import { locateKestraPath } from '../../decide/validate/kestra-path.js'
 
 /**

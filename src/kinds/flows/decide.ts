@@ -1,8 +1,7 @@
-import { FLOW_ID_PATTERN } from './decide-identity.js'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
 import type { RepositoryShape } from '../../model/drift.js'
 import { repositoryPath } from '../../model/repository-paths.js'
-import type { FlowsHeld } from './decide-validate.js'
+import { FLOW_ID_PATTERN, type FlowsHeld } from './decide-validate.js'
 import { flowFindings } from './decide-checks.js'
 import {
   actionOf,
