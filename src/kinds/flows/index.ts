@@ -5,7 +5,7 @@ import { flowsDecide } from './decide.js'
 import type { FlowsHeld } from './decide-validate.js'
 import { isFlowDocument, readFlow } from './gather.js'
 
-/** Flows' part of the run's one walk: the files the layout places as flows (docs/kinds.md#the-walk-two-kinds-share). */
+/** docs/kinds.md#the-walk-two-kinds-share */
 export const flowsWalk = { readFlow, isFlowDocument }
 
 /** Flows (docs/kinds.md): read by the run's one walk, with namespace files. */
