@@ -150,7 +150,17 @@ function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
         `Kestra warns: ${sentence(warning)} Check the flow; the server accepts it as it is.`
       )
     ),
-    ...result.infos.map((info) => infoFinding(info, doc, flow, finding)),
+    ...result.infos.map((info) => {
+      const replaced = /^(\S+) is replaced by (\S+)$/.exec(info.trim())
+      if (!replaced)
+        return finding('notice', 'server-info', at(undefined), `Kestra notes: ${sentence(info)}`)
+      return finding(
+        'notice',
+        'server-info',
+        (doc && scalarPosition(doc, flow.lineCounter, replaced[1]!)) ?? at(undefined),
+        `Kestra notes: \`${replaced[1]}\` is replaced by \`${replaced[2]}\`; use the new type name.`
+      )
+    }),
     ...(result.outdated
       ? [
           finding(
@@ -162,32 +172,6 @@ function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
         ]
       : [])
   ]
-}
-
-function infoFinding(
-  info: string,
-  doc: Document | undefined,
-  flow: FlowFile,
-  finding: (severity: Severity, rule: string, position: Position, message: string) => Finding
-): Finding {
-  const replaced = /^(\S+) is replaced by (\S+)$/.exec(info.trim())
-  if (replaced) {
-    const position =
-      (doc && scalarPosition(doc, flow.lineCounter, replaced[1]!)) ??
-      idPosition(doc, flow.lineCounter)
-    return finding(
-      'notice',
-      'server-info',
-      position,
-      `Kestra notes: \`${replaced[1]}\` is replaced by \`${replaced[2]}\`; use the new type name.`
-    )
-  }
-  return finding(
-    'notice',
-    'server-info',
-    idPosition(doc, flow.lineCounter),
-    `Kestra notes: ${sentence(info)}`
-  )
 }
 
 function constraintMessage(error: ServerConstraint): string {

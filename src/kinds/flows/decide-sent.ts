@@ -352,16 +352,13 @@ function readOnlyLabel(
   const pair = pairOf(root, 'labels')
   const at = (node: unknown) => lineCounter.linePos((node as Node | null)?.range?.[0] ?? 0).line
   const line = at(ownReadOnlyNode(pair?.value) ?? pair?.key)
+  const refuse = (refused: string) => ({ edits: [], note: { line, refused } })
   const resolved = resolve(source)
   const own = labelsOf(resolved?.labels)
   if (!resolved || own === undefined) {
-    return {
-      edits: [],
-      note: {
-        line,
-        refused: `its labels are neither a map nor a list of {key, value} with text values, so the ${READ_ONLY_LABEL} label that read-only adds cannot be added. Write labels as a map (key: value)`
-      }
-    }
+    return refuse(
+      `its labels are neither a map nor a list of {key, value} with text values, so the ${READ_ONLY_LABEL} label that read-only adds cannot be added. Write labels as a map (key: value)`
+    )
   }
   const userValue = own.find(([key]) => key === READ_ONLY_LABEL)?.[1]
   const overridden = userValue !== undefined && userValue !== 'true'
@@ -374,13 +371,9 @@ function readOnlyLabel(
   ]
   const refused = edits ? checkLabelled(source, applyEdits(source, edits), expected) : 'no edit'
   if (refused) {
-    return {
-      edits: [],
-      note: {
-        line,
-        refused: `the ${READ_ONLY_LABEL} label that read-only adds cannot be added safely to its labels (${refused}). Write labels as a plain map (key: value) without aliases or merge keys`
-      }
-    }
+    return refuse(
+      `the ${READ_ONLY_LABEL} label that read-only adds cannot be added safely to its labels (${refused}). Write labels as a plain map (key: value) without aliases or merge keys`
+    )
   }
   return { edits: edits!, note: { line, ...(overridden && { overridden }) } }
 }

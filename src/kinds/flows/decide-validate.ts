@@ -230,30 +230,18 @@ export function readProblemFindings(model: RepoModel): Finding[] {
  */
 export function unmanagedFindings(model: RepoModel): Finding[] {
   const managed = new Set(model.managedNamespaces)
-  const message = (namespace: string) =>
-    `Namespace '${namespace}' is not managed: list it in the namespaces input to deploy this resource (it is skipped).`
   return [
-    ...model.flows
-      .filter(
-        (flow) => deployableFlow(flow) && namespaceFits(flow) && !managed.has(flow.namespace!)
-      )
-      .map((flow) => ({
-        severity: 'warning' as const,
-        file: flow.file,
-        line: 1,
-        rule: 'unmanaged-namespace',
-        message: message(flow.namespace!)
-      })),
+    ...model.flows.filter((flow) => deployableFlow(flow) && namespaceFits(flow)),
     ...model.files
-      .filter((file) => !managed.has(file.namespace))
-      .map((file) => ({
-        severity: 'warning' as const,
-        file: file.file,
-        line: 1,
-        rule: 'unmanaged-namespace',
-        message: message(file.namespace)
-      }))
   ]
+    .filter((resource) => !managed.has(resource.namespace!))
+    .map((resource) => ({
+      severity: 'warning',
+      file: resource.file,
+      line: 1,
+      rule: 'unmanaged-namespace',
+      message: `Namespace '${resource.namespace}' is not managed: list it in the namespaces input to deploy this resource (it is skipped).`
+    }))
 }
 
 /**
