@@ -417,9 +417,8 @@ export function withReview(plan: Plan, review: ReviewInput): Plan {
 const MAY_REFER = /flowId|\bread\s*\(/
 
 /**
- * Every flow-to-flow call and literal `read()` of a namespace file by the repository's flows and
- * the managed namespaces' server-only flows, and the `outside` users Kestra's topology names
- * (kinds/flows/gather.ts).
+ * Every flow call and literal `read()` by the repository's and the managed server-only flows, and
+ * the `outside` users Kestra's topology names (kinds/flows/gather.ts).
  */
 export function callGraph(
   repository: { flows: readonly FlowFile[]; references: readonly FlowReference[] },
@@ -561,10 +560,10 @@ export function callSites(
 }
 
 /**
- * Each call checked as Kestra checks it when the task runs: a required input without defaults that is
- * not passed, or a literal its type refuses, fails the task (an error on a repository caller's line, a
- * warning naming a caller that only the server holds); an input passed that is not declared is dropped
- * with a log line (a warning). A call pinning a revision is checked against that revision's source.
+ * Each call checked as Kestra checks it when the task runs: a required input without defaults not
+ * passed, or a literal its type refuses, fails the task (an error; a warning for a server-only
+ * caller); an undeclared input is dropped (a warning). A pinned revision's source is the one
+ * checked.
  */
 export function reviewContracts(
   sites: readonly CallSite[],
@@ -588,7 +587,8 @@ export function reviewContracts(
       findings.push(contractFinding(site, target, fatal, `${text}${fatal ? FAILS : DROPPED}`, at))
     }
     const revision = site.revision === undefined ? '' : ` (revision ${site.revision})`
-    for (const input of missingInputs(declared, site)) {
+    const given = new Set(site.inputs.map((i) => i.key))
+    for (const input of declared.filter((d) => d.required && !d.hasDefaults && !given.has(d.id))) {
       report(true, `does not pass required input ${input.id} of ${name}${revision}`, site)
     }
     for (const passed of site.inputs) {
@@ -622,11 +622,6 @@ export function reviewContracts(
 const FAILS =
   ': the task fails when it runs (Kestra checks a call only then). Pass the input, give it defaults, or make it optional'
 const DROPPED = ': Kestra drops it with a warning when the task runs. Remove it from the call'
-
-function missingInputs(declared: readonly DeclaredInput[], site: CallSite): DeclaredInput[] {
-  const passed = new Set(site.inputs.map((i) => i.key))
-  return declared.filter((d) => d.required && !d.hasDefaults && !passed.has(d.id))
-}
 
 function contractFinding(
   site: CallSite,

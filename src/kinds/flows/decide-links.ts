@@ -4,9 +4,7 @@ import type { TaskNode, TaskTree } from './decide-task-tree.js'
 
 /**
  * One place a flow names another (docs/impact.md#how-a-flow-names-another). Every reader of calls
- * takes them from `flowLinks`, so a shape is known to all of them or to none; the sent rewrite
- * (decide-sent.ts) maps every `namespace` under a Flow trigger's conditions, preconditions and
- * dependsOn.
+ * takes them from `flowLinks`, so a shape is known to all of them or to none.
  */
 interface FlowLink {
   via: 'subflow' | 'foreach' | 'flow-trigger'

@@ -42,9 +42,8 @@ interface SendSettings {
 }
 
 /**
- * How the repository is sent: its namespaces under the prefix, its flows rewritten. Everything after the
- * checks (server reads, plan, deploy, commit marker) speaks the sent names; validation reads the
- * repository as written.
+ * How the repository is sent: everything after the checks (server reads, plan, deploy, commit
+ * marker) speaks the sent names; validation reads the repository as written.
  */
 export class SentRewrite {
   constructor(private readonly settings: SendSettings) {}

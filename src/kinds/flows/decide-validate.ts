@@ -506,9 +506,8 @@ function duplicatePreconditionFindings(document: FlowDocument, triggers: TaskNod
 }
 
 /**
- * `TaskDefaultValidator` (0.16) then `PluginDefaultValidator`: a `values` map. Core 1.3.31 run
- * refuses a default without one ("…getValues() is null") and accepts a key of it whose value is
- * null.
+ * `TaskDefaultValidator` (0.16) then `PluginDefaultValidator`: core 1.3.31 run refuses a default
+ * without a `values` map ("…getValues() is null") and accepts a key of it whose value is null.
  */
 const VALUES_CHECKED: KestraVersion = [0, 16, 0]
 
@@ -541,11 +540,10 @@ function pluginDefaultFindings(document: FlowDocument): VersionedFinding[] {
 }
 
 /**
- * A plugin's `pluginDefaultsRef` (Kestra 2.0: `FlowPluginDefault.ref`, "apply this default only to
- * plugins that opt in via pluginDefaultsRef") that no `ref` of the flow's `pluginDefaults` names: a
- * warning, since a namespace or instance plugin default may have it. Unresolved, Kestra rejects the
- * flow (core 1.3.31 run: "pluginDefaultsRef: No plugin-defaults exists for pluginDefaultsRef:
- * '…'"), which the server's validation reports.
+ * A `pluginDefaultsRef` (2.0 `FlowPluginDefault.ref`) no `ref` of the flow's `pluginDefaults`
+ * names: a warning, as a namespace or instance default may have it; else Kestra rejects the flow
+ * (core 1.3.31 run: "No plugin-defaults exists for pluginDefaultsRef"), as the server's validation
+ * reports.
  */
 function pluginDefaultsRefFindings(document: FlowDocument, tree: TaskTree): Finding[] {
   const refs = new Set(
@@ -579,10 +577,9 @@ function unresolved(document: FlowDocument, node: Node | undefined, ref: string)
 }
 
 /**
- * Shapes of Kestra's core flowable tasks that its validators refuse and its schema does not say:
- * Switch without tasks, Dag dependencies, WorkingDirectory children. A missing or empty `tasks` or
- * `then` is the schema's (docs/validation-rules.md#the-schema-of-each-release); core 1.3.31 and
- * 2.0.0 run accept a Switch whose one case or `defaults` is an empty list while another branch has
+ * Core flowable task shapes Kestra's validators refuse and its schema does not say; a missing or
+ * empty `tasks`/`then` is the schema's (docs/validation-rules.md#the-schema-of-each-release). Core
+ * 1.3.31 and 2.0.0 run accept a Switch with one empty case or `defaults` while another branch has
  * tasks.
  */
 function coreTaskFindings(document: FlowDocument, tree: TaskTree): Finding[] {
