@@ -2,7 +2,6 @@ import type { Finding } from '../../model/finding.js'
 import type { FlowDocument } from './decide-document.js'
 import type { TaskTree } from './decide-task-tree.js'
 
-/** Kestra's Schedule trigger, and its pre-0.17 alias. */
 export const SCHEDULE_TYPES = new Set([
   'io.kestra.plugin.core.trigger.Schedule',
   'io.kestra.core.models.triggers.types.Schedule'
@@ -34,12 +33,11 @@ const RANGE = /^(\d+)-(\d+)$/
 const STEP = /^(\*|\d+|\d+-\d+)\/\d+$/
 
 /**
- * Why Kestra's `Schedule` refuses a cron, or undefined when it accepts it or this action cannot tell.
- * Kestra parses it with cron-utils (`Schedule.parseCron`, checked by `ScheduleValidator`: "invalid cron
- * expression") with its own definition: five fields, six with `withSeconds: true`, or one of seven
- * nicknames. Only what that parser certainly refuses is reported: a field count, an unknown nickname,
- * a number out of its field's range, a backwards range, a trailing comma. Names, `L`, `W`, `#`, `?`
- * and composite (`|`) expressions are left to the server.
+ * Why Kestra's Schedule refuses a cron, or undefined. Kestra parses it with cron-utils
+ * (`Schedule.parseCron`, `ScheduleValidator`: "invalid cron expression"): five fields, six with
+ * `withSeconds`, or one of seven nicknames. Only certain refusals are reported (field count,
+ * nickname, range, backwards range, trailing comma); names, `L`, `W`, `#`, `?` and `|` are left to
+ * the server.
  */
 export function cronProblem(cron: string, withSeconds: boolean): string | undefined {
   if (NICKNAMES.has(cron)) return undefined
@@ -101,12 +99,11 @@ const OFFSET =
   /^[+-](?:(\d)|(\d\d)|(\d\d)(\d\d)|(\d\d):(\d\d)|(\d\d)(\d\d)(\d\d)|(\d\d):(\d\d):(\d\d))$/
 
 /**
- * Why Java's `ZoneId.of` refuses a `Schedule`'s `timezone` (Kestra's `TimezoneIdValidator`: "is not a
- * valid time-zone ID"), or undefined when it accepts it or this action cannot tell. Offsets and the
- * `UTC`/`GMT`/`UT` prefixes follow `ZoneId.of` and `ZoneOffset.of` exactly. A region id is looked up in
- * this runtime's time-zone database (ICU): an id it does not know, or knows only in another case (Java's
- * lookup is case-sensitive), is refused. An id ICU knows that the server's Java does not (`EST` on a
- * recent JDK, a zone newer than the server's) is left to the server (docs/validation-rules.md).
+ * Why Java's `ZoneId.of` refuses a Schedule's `timezone` (Kestra's `TimezoneIdValidator`), or
+ * undefined. Offsets and `UTC`/`GMT`/`UT` prefixes follow `ZoneId.of` and `ZoneOffset.of`; a region
+ * id unknown to this runtime's ICU, or known only in another case (Java is case-sensitive), is
+ * refused; one ICU knows and the server's Java may not (`EST`, a newer zone) is left to the server
+ * (docs/validation-rules.md).
  */
 export function timezoneProblem(zone: string): string | undefined {
   if (zone.length <= 1 || zone.startsWith('+') || zone.startsWith('-')) return offsetProblem(zone)
@@ -158,10 +155,7 @@ function nicknames(): string {
   return [...NICKNAMES].join(', ')
 }
 
-/**
- * A `Schedule` trigger's literal cron or timezone that Kestra refuses: an error on the value
- * (docs/validation-rules.md#rules-that-can-be-errors).
- */
+/** docs/validation-rules.md#rules-that-can-be-errors */
 export function scheduleFindings(document: FlowDocument, tree: TaskTree): Finding[] {
   const findings: Finding[] = []
   for (const trigger of tree.triggers) {
