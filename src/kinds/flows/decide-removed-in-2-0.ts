@@ -124,7 +124,6 @@ const REMOVED_RETRY_KEYS: Readonly<Record<string, string>> = {
   maxAttempt: 'Use `maxAttempts`, the name 1.3 already reads it as'
 }
 
-/** What a flow uses that Kestra 2.0.0 refuses and 1.3 accepts: types, input types and properties. */
 export function removedInTwoFindings(document: FlowDocument, tree: TaskTree): VersionedFinding[] {
   const findings: VersionedFinding[] = []
   const property = (owner: Node, removed: Readonly<Record<string, string>>, where: string) => {

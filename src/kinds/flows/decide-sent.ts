@@ -287,7 +287,7 @@ export function sentFlow(
         mapScalar(pairOf(map, 'namespace')?.value)
       }
       if (type && FLOW_TRIGGER_TYPES.has(type)) {
-        // Every shape flowLinks reads (validate/flow-links.ts), nested conditions included.
+        // Every shape flowLinks reads (decide-links.ts), nested conditions included.
         for (const key of ['conditions', 'preconditions', 'dependsOn']) {
           visit(pairOf(map, key)?.value as Node, {
             Map(_k, inner) {
