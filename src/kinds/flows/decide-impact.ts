@@ -24,7 +24,7 @@ import { fileKey, flowKey, pinnedKey } from '../../model/targets.js'
 import { FlowDocument, nodePosition } from './decide-document.js'
 import { flowLinks } from './decide-links.js'
 import { CALLS, collectReferences } from './decide-references.js'
-import { cronProblem } from './decide-schedule-cron.js'
+import { cronProblem } from './decide-inputs.js'
 import { taskTree } from './decide-task-tree.js'
 
 /** One flow calling (or triggered by) another, as read from a source the plan already holds. */

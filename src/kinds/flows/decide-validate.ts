@@ -3,12 +3,11 @@ import { fitToSend } from '../../model/yaml-aliases.js'
 
 import type { Finding } from '../../model/finding.js'
 import { FlowDocument, nodePosition, offsetPosition } from './decide-document.js'
-import { inputFindings, dependencyProblems } from './decide-inputs.js'
+import { inputFindings, dependencyProblems, scheduleFindings } from './decide-inputs.js'
 import { removedInTwoFindings } from './decide-removed-in-2-0.js'
 import { dashedReferenceFindings, referencesAndNamesOf } from './decide-references.js'
 import type { FlowReference } from '../../model/references.js'
 import type { NameReference } from '../../model/names.js'
-import { scheduleFindings } from './decide-schedule-cron.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 import type { ServerAnswer } from '../../model/snapshot.js'
 import {
