@@ -1,11 +1,8 @@
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import type { FlowFile, NamespaceFileEntry, RepoModel } from '../../src/model/repository.js'
 import { compareFindings, type Finding } from '../../src/model/finding.js'
-import {
-  readProblemFindings,
-  type KestraVersion,
-  type FlowsHeld
-} from '../../src/kinds/flows/decide-validate.js'
+import { readProblemFindings, type FlowsHeld } from '../../src/kinds/flows/decide-validate.js'
+import type { KestraVersion } from '../../src/model/version.js'
 import { namespaceFiles } from '../../src/kinds/files/index.js'
 import { flows } from '../../src/kinds/flows/index.js'
 

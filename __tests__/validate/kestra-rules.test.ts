@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { KestraVersion } from '../../src/kinds/flows/decide-validate.js'
+import type { KestraVersion } from '../../src/model/version.js'
 import { atLeast } from '../../src/model/version.js'
 import { PROJECT_ROOT } from '../../test-support/runner.js'
 import { check, checkOn } from './helpers.js'

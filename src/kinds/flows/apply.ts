@@ -31,7 +31,9 @@ export const flowsApply: ApplyKind<FlowChange> = {
       .needed(change)
       .filter((needed) => needed.change.kind === 'file' && NOT_APPLIED.has(needed.result))
     if (missing.length > 0) {
-      return { change, result: 'skipped', message: skippedForFiles(missing) }
+      const named = missing.map((f) => `${resourceName(f.change)} (${f.result})`).join(', ')
+      const message = `not written: it reads namespace file ${named}, which this deploy did not upload`
+      return { change, result: 'skipped', message }
     }
     if (change.desired === undefined) {
       return { change, result: 'failed', message: 'the plan holds no source for this flow' }
@@ -47,7 +49,8 @@ export const flowsApply: ApplyKind<FlowChange> = {
       return { change, result, revision: stored.revision }
     } catch (error) {
       if (!isStatus(error, 404)) throw error
-      return vanished(change)
+      const message = `flow ${resourceName(change)} was deleted on the server during the deploy`
+      return { change, result: 'conflict', message }
     }
   },
   async remove(change, api, deploy) {
@@ -61,11 +64,6 @@ export const flowsApply: ApplyKind<FlowChange> = {
       return settled(change, { kind: 'desired' })
     }
   }
-}
-
-function skippedForFiles(files: ResourceResult[]): string {
-  const named = files.map((f) => `${resourceName(f.change)} (${f.result})`).join(', ')
-  return `not written: it reads namespace file ${named}, which this deploy did not upload`
 }
 
 /** A create that meets "already exists" (another run created it meanwhile) compares what is stored. */
@@ -88,24 +86,15 @@ async function createFlow(
   }
 }
 
-/** A flow that the server no longer has when the write reaches it. */
-function vanished(change: FlowChange): ResourceResult {
-  return {
-    change,
-    result: 'conflict',
-    message: `flow ${resourceName(change)} was deleted on the server during the deploy`
-  }
-}
-
 function isStatus(error: unknown, status: number): boolean {
   return error instanceof ApiError && error.status === status
 }
 
 /**
- * What the server holds of a flow right before its write (docs/guarantees.md#compare-before-write): one
- * listing of the namespace's revisions, shared by the writes that asked for it before it was sent (never
- * by a write that asked later, so no write trusts a read older than itself); a flow whose revision moved
- * is read whole to tell "already desired" from a conflict.
+ * What the server holds right before the write (docs/guarantees.md#compare-before-write): one
+ * listing of the namespace's revisions, shared only by writes that asked before it was sent (no
+ * write trusts a read older than itself); a moved revision is read whole to tell "already desired"
+ * from a conflict.
  */
 async function freshFlow(
   change: FlowChange,
@@ -116,46 +105,28 @@ async function freshFlow(
   const revision = (await deploy.shared(`revisions ${change.namespace}`, listing)).get(change.id)
   const seen = change.action === 'create' ? undefined : change.current?.revision
   if (revision === seen) return { kind: 'as-planned' }
-  const name = `flow ${resourceName(change)}`
-  if (change.action === 'delete') {
-    return revision === undefined
-      ? { kind: 'desired' }
-      : {
-          kind: 'moved',
-          message: `${name} changed on the server after the plan (revision ${seen} → ${revision})`
-        }
-  }
-  const stored = revision === undefined ? undefined : await api.getFlow(change.namespace, change.id)
-  if (stored && change.desired !== undefined && isSameFlow(stored.source, change.desired)) {
+  const deleting = change.action === 'delete'
+  if (deleting && revision === undefined) return { kind: 'desired' }
+  const stored =
+    deleting || revision === undefined ? undefined : await api.getFlow(change.namespace, change.id)
+  // Kestra's own equality (docs/kestra.md#unchanged-source).
+  if (
+    stored &&
+    change.desired !== undefined &&
+    comparableFlowSource(stored.source) === comparableFlowSource(change.desired)
+  ) {
     return { kind: 'desired', revision: stored.revision }
   }
-  if (seen === undefined) {
-    return {
-      kind: 'moved',
-      message: `${name} appeared on the server (revision ${revision}) after the plan`
-    }
-  }
-  if (revision === undefined) {
-    return {
-      kind: 'moved',
-      message: `${name} was deleted on the server after the plan (it was at revision ${seen})`
-    }
-  }
-  return {
-    kind: 'moved',
-    message: `${name} changed on the server after the plan (revision ${seen} → ${revision})`
-  }
+  const name = `flow ${resourceName(change)}`
+  const message =
+    seen === undefined && !deleting
+      ? `${name} appeared on the server (revision ${revision}) after the plan`
+      : revision === undefined
+        ? `${name} was deleted on the server after the plan (it was at revision ${seen})`
+        : `${name} changed on the server after the plan (revision ${seen} → ${revision})`
+  return { kind: 'moved', message }
 }
 
-/**
- * Kestra's own equality (docs/kestra.md#unchanged-source): a server copy equal to ours is what this
- * deploy wants.
- */
-function isSameFlow(stored: string, desired: string): boolean {
-  return comparableFlowSource(stored) === comparableFlowSource(desired)
-}
-
-/** A flow's version, by the revision that holds it and the hash of its comparable source. */
 const flowVersion = z.object({ revision: z.int(), sha256: sha256Field })
 
 /** A flow as a rollback records it (docs/rollback.md#the-record). */
@@ -169,9 +140,9 @@ type RecordedFlow = z.infer<typeof recordedFlow>
 type FlowVersion = z.infer<typeof flowVersion>
 
 /**
- * Flows in a rollback: each version by the revision that holds it (Kestra keeps every revision of a flow)
- * and the hash of its source as Kestra compares it; the previous source read back from its revision and
- * checked against that hash before it is written. Written flows go back callers first.
+ * Flows in a rollback: each version by its revision (Kestra keeps them all) and the hash of its
+ * source as Kestra compares it; the previous source is read back and checked against that hash
+ * before it is written. Written flows go back callers first.
  */
 export const flowsRollback: RollbackKind<FlowChange, RecordedFlow> = {
   name: 'flow',
@@ -220,7 +191,6 @@ export const flowsRollback: RollbackKind<FlowChange, RecordedFlow> = {
   }
 }
 
-/** What a rollback compares of a flow: the SHA-256 of its source as Kestra compares it. */
 export function flowHash(source: string): string {
   return sha256Hex(comparableFlowSource(source))
 }
@@ -241,9 +211,8 @@ async function previousSource(
 export interface UnfinishedGuard {
   policy: Settings['runningExecutions']
   timeoutSeconds: number
-  /** The flows the deploy updates or deletes. */
   flows: readonly { namespace: string; id: string }[]
-  /** Reads their executions not finished now, per flowKey. */
+  /** Their executions not finished now, per flowKey. */
   read(): Promise<Map<string, UnfinishedExecution[]>>
   log(message: string): void
   sleep(ms: number): Promise<void>
@@ -254,10 +223,9 @@ export interface UnfinishedGuard {
 const POLL_MS = 2000
 
 /**
- * Right before the first write (docs/caught-at-review.md#executions-not-finished): `warn` lets the deploy
- * go on (the plan reported them); `fail` refuses while any execution of a flow it updates or deletes is
- * not finished; `wait` reads again until none is, and refuses past the timeout. A read that fails refuses
- * too: the deploy never goes on unchecked.
+ * Right before the first write (docs/caught-at-review.md#executions-not-finished): `fail` refuses
+ * while an execution of a flow it updates or deletes is not finished, `wait` reads again until none
+ * is (refusing past the timeout); a failed read refuses too, never unchecked.
  */
 export async function guardUnfinished(guard: UnfinishedGuard): Promise<void> {
   if (guard.policy === 'warn' || guard.flows.length === 0) return
@@ -312,7 +280,6 @@ async function readOrRefuse(guard: UnfinishedGuard): Promise<FlowExecutions[]> {
   })
 }
 
-/** Each flow's executions not finished, each with its state and its link in the Kestra UI. */
 function listText(found: FlowExecutions[]): string {
   const lines = found.flatMap(({ name, executions }) =>
     executions.map((e) => `- ${name}: execution ${e.id} (${e.state}) ${e.url}`)

@@ -6,14 +6,19 @@ import { flowKey } from '../../model/targets.js'
 import { type Finding, type Severity, compareFindings } from '../../model/finding.js'
 import { resolveVersioned } from '../../model/version.js'
 import { schemaTarget } from './decide-schema.js'
-import { duplicateFlowFindings, type FlowIdentity } from './decide-identity.js'
-import { checkFlow, schemaVerdict, type FlowsHeld } from './decide-validate.js'
+
+import {
+  checkFlow,
+  duplicateFlowFindings,
+  schemaVerdict,
+  type FlowIdentity,
+  type FlowsHeld
+} from './decide-validate.js'
 import { locateKestraPath } from '../../decide/validate/kestra-path.js'
 
 /**
- * The flows' findings (docs/validation.md): each flow's own checks (those run as it was read are
- * reused), with the rules Kestra added in a release resolved for the server's version, flows declared
- * twice, and the server's verdicts. Sorted, deterministic.
+ * The flows' findings (docs/validation.md): each flow's own checks (reused from the walk), versioned
+ * rules resolved for the server's version, flows declared twice, and the server's verdicts.
  */
 export function flowFindings(reading: FlowsHeld): Finding[] {
   const findings: Finding[] = []
@@ -40,13 +45,12 @@ export function flowFindings(reading: FlowsHeld): Finding[] {
   return findings.sort(compareFindings)
 }
 
-/** The server's words for a task or trigger without `type` (the released core, run: docs/validation.md#server-validation). */
+/** The server's words for a task or trigger without `type` (docs/validation.md#server-validation). */
 const NULL_TYPE = /\bInvalid type: null\b/
 
 /**
- * The server's verdicts but those that repeat a local finding: one finding per problem. A task or trigger
- * without `type` is the local rule's error on its own line; the server's `Invalid type: null` for the same
- * file says it again, less precisely (docs/validation.md#server-validation).
+ * A task or trigger without `type` is the local rule's error on its own line: the server's `Invalid
+ * type: null` for the same file is dropped (docs/validation.md#server-validation).
  */
 function withoutRepeats(server: Finding[], local: readonly Finding[]): Finding[] {
   const untyped = new Set(
@@ -67,13 +71,12 @@ function repositoryFlows({ model }: FlowsHeld): Set<string> {
   )
 }
 
-/** FlowService's warning about a subflow target the server lacks [DEV FlowService `checkValidSubflows`]. */
+/** FlowService `checkValidSubflows` [DEV]: its warning about a subflow target the server lacks. */
 const SUBFLOW_NOT_FOUND = /^The subflow '(.+)' not found in namespace '(.+)'\.$/
 
 /**
- * Turns the server's verdicts (same order as `flows`) into findings on the flows' lines. A warning that
- * a subflow is missing is dropped when the repository holds that flow (`repositoryFlows`, flow keys): it
- * is deployed with the rest (docs/validation.md#server-validation).
+ * A warning that a subflow is missing is dropped when the repository holds that flow: it is deployed
+ * with the rest (docs/validation.md#server-validation).
  */
 export function serverFindings(
   flows: FlowFile[],
@@ -147,7 +150,17 @@ function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
         `Kestra warns: ${sentence(warning)} Check the flow; the server accepts it as it is.`
       )
     ),
-    ...result.infos.map((info) => infoFinding(info, doc, flow, finding)),
+    ...result.infos.map((info) => {
+      const replaced = /^(\S+) is replaced by (\S+)$/.exec(info.trim())
+      if (!replaced)
+        return finding('notice', 'server-info', at(undefined), `Kestra notes: ${sentence(info)}`)
+      return finding(
+        'notice',
+        'server-info',
+        (doc && scalarPosition(doc, flow.lineCounter, replaced[1]!)) ?? at(undefined),
+        `Kestra notes: \`${replaced[1]}\` is replaced by \`${replaced[2]}\`; use the new type name.`
+      )
+    }),
     ...(result.outdated
       ? [
           finding(
@@ -161,32 +174,6 @@ function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
   ]
 }
 
-function infoFinding(
-  info: string,
-  doc: Document | undefined,
-  flow: FlowFile,
-  finding: (severity: Severity, rule: string, position: Position, message: string) => Finding
-): Finding {
-  const replaced = /^(\S+) is replaced by (\S+)$/.exec(info.trim())
-  if (replaced) {
-    const position =
-      (doc && scalarPosition(doc, flow.lineCounter, replaced[1]!)) ??
-      idPosition(doc, flow.lineCounter)
-    return finding(
-      'notice',
-      'server-info',
-      position,
-      `Kestra notes: \`${replaced[1]}\` is replaced by \`${replaced[2]}\`; use the new type name.`
-    )
-  }
-  return finding(
-    'notice',
-    'server-info',
-    idPosition(doc, flow.lineCounter),
-    `Kestra notes: ${sentence(info)}`
-  )
-}
-
 function constraintMessage(error: ServerConstraint): string {
   const where = error.path ?? error.pointer
   const fix = where ? `Fix the value at \`${where}\`` : 'Fix the flow'
@@ -198,12 +185,11 @@ function sentence(text: string): string {
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`
 }
 
-/** The `id:` key of the flow, or line 1. */
 function idPosition(doc: Document | undefined, lineCounter: LineCounter): Position {
   return (doc && locateKestraPath(doc, lineCounter, 'id')) ?? { line: 1, column: 1 }
 }
 
-/** The first scalar holding `value` (the value of a `key` entry, when given). */
+/** The first scalar holding `value` (as the value of a `key` entry, when given). */
 function scalarPosition(
   doc: Document,
   lineCounter: LineCounter,
@@ -230,11 +216,10 @@ function scalarPosition(
 }
 
 /**
- * Kestra reports some problems without a path: an unknown plugin type (`Invalid type: io.x.Y`), an
- * unresolved named plugin default (`No pluginDefaults bundle found for pluginDefaultsRef 'x'.`, 1.3's
- * `PluginDefaultsRefNotFoundException`), a plugin's unknown property (`Unrecognized field "x"`, what 2.0.0
- * answers for a property it removed: docs/kestra.md#the-released-core-run; the flow's own gets a path when
- * read). Point at the value or the key naming it, which is where the fix goes.
+ * Where Kestra reports a problem without a path, the value or key naming it, where the fix goes: an
+ * unknown plugin type (`Invalid type: io.x.Y`), an unresolved named plugin default (1.3's
+ * `PluginDefaultsRefNotFoundException`), a plugin's unknown property (`Unrecognized field "x"`,
+ * 2.0.0's answer for a removed property: docs/kestra.md#the-released-core-run).
  */
 function namedValuePosition(
   doc: Document,
@@ -249,7 +234,7 @@ function namedValuePosition(
   return ref === undefined ? undefined : scalarPosition(doc, lineCounter, ref, 'pluginDefaultsRef')
 }
 
-/** The first key named `name` below the flow's own keys, in document order, the order Kestra's parser meets them in. */
+/** Below the flow's own keys, in document order, the order Kestra's parser meets them in. */
 function nestedKeyPosition(
   doc: Document,
   lineCounter: LineCounter,
@@ -268,7 +253,6 @@ function nestedKeyPosition(
   return { line, column: col }
 }
 
-/** The findings of every batch the server validated (see `serverFindings`). */
 export function serverAnswerFindings(
   answers: readonly ServerAnswer[],
   repositoryFlows: ReadonlySet<string>

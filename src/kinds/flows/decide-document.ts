@@ -6,7 +6,7 @@ import { flowKey } from '../../model/targets.js'
 import { type Finding, type Severity } from '../../model/finding.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 
-/** 1-based line and column where a YAML node starts (line 1 when the node has no range). */
+/** Line 1 when the node has no range. */
 export function nodePosition(flow: FlowFile, node: Node | null | undefined): Position {
   const offset = node?.range?.[0]
   if (offset === undefined) return { line: 1, column: 1 }
@@ -25,10 +25,7 @@ export interface Entry {
   value: Node | undefined
 }
 
-/**
- * One YAML document of a flow file, with alias-aware accessors and finding construction. Positions
- * always come from the nodes themselves, so they are exact.
- */
+/** A flow document with alias-aware accessors; positions come from the nodes themselves. */
 export class FlowDocument {
   readonly aliases: AliasAnalysis
   readonly root: YAMLMap | undefined
@@ -42,7 +39,6 @@ export class FlowDocument {
     this.root = isMap(contents) ? contents : undefined
   }
 
-  /** Namespace and id when both are plain strings, for `resource`. */
   get resource(): string | undefined {
     const id = this.string(this.get(this.root, 'id')?.value)
     const namespace = this.string(this.get(this.root, 'namespace')?.value)
@@ -120,7 +116,6 @@ export class FlowDocument {
     return finding
   }
 
-  /** A finding whose severity follows the target server's version (see `server-version.ts`). */
   versioned(
     since: KestraVersion,
     whenUnknown: Severity,
@@ -133,9 +128,8 @@ export class FlowDocument {
   }
 
   /**
-   * A finding that only a release at or after `since` has (what it removed while older ones accept it without
-   * a deprecation, or a property older ones lack): an error there, nothing on an older server, a notice when no
-   * server is known.
+   * Only a release at or after `since` has it (a removal older ones accept without deprecation, or
+   * a property they lack): an error there, nothing before, a notice when no server is known.
    */
   onlyFrom(
     since: KestraVersion,
@@ -146,15 +140,11 @@ export class FlowDocument {
     return { ...this.versioned(since, 'notice', node, rule, message), silentBefore: true }
   }
 
-  /** Finding at a character offset (e.g. inside a scalar). */
   findingAt(severity: Severity, offset: number, rule: string, message: string): Finding {
     return { ...this.finding(severity, null, rule, message), ...offsetPosition(this.flow, offset) }
   }
 
-  /**
-   * Offset of `needle` inside a scalar's source text (its `occurrence`-th match), or the scalar's start
-   * when the text cannot be found verbatim (escapes, folding).
-   */
+  /** The `occurrence`-th `needle` in a scalar's source, else its start (escapes, folding). */
   locateInScalar(node: Scalar, needle: string, occurrence = 0): number {
     const [start, end] = node.range ?? [0, 0]
     let from = start

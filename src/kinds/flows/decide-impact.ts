@@ -24,17 +24,16 @@ import { fileKey, flowKey, pinnedKey } from '../../model/targets.js'
 import { FlowDocument, nodePosition } from './decide-document.js'
 import { flowLinks } from './decide-links.js'
 import { CALLS, collectReferences } from './decide-references.js'
-import { cronProblem } from './decide-schedule-cron.js'
+import { cronProblem } from './decide-inputs.js'
 import { taskTree } from './decide-task-tree.js'
 
 /** One flow calling (or triggered by) another, as read from a source the plan already holds. */
 export interface CallEdge {
   caller: { namespace: string; id: string }
-  /** The flow called. */
   namespace: string
   id: string
   via: FlowCaller['via']
-  /** Where the call is written; '' for a caller that only the server holds. */
+  /** Where the call is written; '' for a caller only the server holds. */
   file: string
   line: number
   column: number
@@ -43,49 +42,29 @@ export interface CallEdge {
 /** A flow's literal `read()` of a namespace file. */
 interface FileRead {
   reader: { namespace: string; id: string }
-  /** The file read. */
   namespace: string
   path: string
-  /** Where the call is written; '' for a reader that only the server holds. */
   file: string
   line: number
   column: number
 }
 
 interface ImpactInput {
-  /** Calls made by the repository's flows and by the server-only flows of managed namespaces. */
   calls: readonly CallEdge[]
-  /** The same flows' `read()` of namespace files. */
   reads: readonly FileRead[]
-  /** flowKeys of the callers that only the server holds. */
   serverOnly: ReadonlySet<string>
-  /** The planned commit's time: the reference for a cron's next run (none: no next run is shown). */
+  /** The planned commit's time, for a cron's next run. */
   reference?: Date
-  /**
-   * Deleted flows whose users outside the `searched` namespaces Kestra's flow topology could not tell
-   * (kinds/flows/gather.ts): each a warning naming what was not searched.
-   */
+  /** Deleted flows whose outside users Kestra's topology could not tell (kinds/flows/gather.ts). */
   unsearched?: readonly { namespace: string; id: string; why: string }[]
-  /** The namespaces whose flows the plan read (the managed ones). */
   searched?: readonly string[]
 }
 
-interface PlanImpact {
-  plan: Plan
-  /**
-   * An error on each use of a flow or namespace file this plan deletes by a flow it keeps (docs/impact.md);
-   * a warning on each repository flow that calls a flow this plan orphans.
-   */
-  findings: Finding[]
-}
-
 /**
- * Callers and trigger changes of every flow the plan creates, updates or deletes (docs/impact.md),
- * attached to the flow's change; the fingerprint then covers the callers too (trigger changes follow
- * from the sources it already covers; a next run time follows from the commit, like the commit line).
- * Pure.
+ * Callers and trigger changes of each flow the plan writes; an error on each use of what it deletes, a
+ * warning on each call of what it orphans (docs/impact.md). The fingerprint covers the callers.
  */
-export function withImpact(plan: Plan, input: ImpactInput): PlanImpact {
+export function withImpact(plan: Plan, input: ImpactInput): { plan: Plan; findings: Finding[] } {
   const flows = plan.resources.filter((r): r is FlowChange => r.kind === 'flow')
   const deleted = new Set(flows.filter((f) => f.action === 'delete').map(keyOf))
   const callers = new Map<string, Map<string, FlowCaller>>()
@@ -184,8 +163,8 @@ function callTarget(call: CallEdge): Parameters<typeof deletedInUse>[2] {
 }
 
 /**
- * A flow the plan keeps still uses what it deletes: the flow would fail when it runs. An error on the use's
- * line, or naming the flow when only the server holds it, so nothing is written (docs/impact.md).
+ * A flow the plan keeps still uses what it deletes: an error on the use's line, or naming the flow when
+ * only the server holds it, so nothing is written (docs/impact.md).
  */
 function deletedInUse(
   user: { namespace: string; id: string },
@@ -207,10 +186,7 @@ function deletedInUse(
   }
 }
 
-/**
- * A deleted flow whose users Kestra could not tell outside the managed namespaces: said plainly, naming
- * the namespaces that were searched (docs/impact.md#users-outside-the-managed-namespaces).
- */
+/** Names the namespaces searched (docs/impact.md#users-outside-the-managed-namespaces). */
 function unsearchedFinding(target: FlowChange, why: string, searched: readonly string[]): Finding {
   const name = `${target.namespace}.${target.id}`
   const read = searched.length > 0 ? [...searched].sort(compareCodeUnits).join(', ') : 'none'
@@ -250,17 +226,10 @@ interface TriggerState {
   timezone?: string
 }
 
-interface FlowTriggers {
-  disabled: boolean
-  triggers: TriggerState[]
-}
-
 /**
- * What changes in an updated flow's triggers and `disabled` flag between the server's source and the
- * repository's, in words (docs/impact.md#trigger-changes). A cron that changes gets its next run after
- * `reference` (the planned commit's time: the same for every run of the commit). Created and deleted
- * flows show every trigger in their diff already. Pure; sources are parsed only when their trigger text
- * differs.
+ * An updated flow's trigger and `disabled` changes in words (docs/impact.md#trigger-changes); a changed
+ * cron's next run follows `reference`, the planned commit's time. Sources are parsed only when their
+ * trigger text differs.
  */
 export function triggerChanges(
   before: string,
@@ -315,15 +284,13 @@ export function triggerChanges(
   }
 }
 
-/** Cheap test before parsing: a source without these words has no triggers and is not disabled. */
 function mentionsTriggers(source: string): boolean {
   return source.includes('triggers') || source.includes('disabled')
 }
 
-/** The top-level keys that decide the triggers and the flow's `disabled` flag. */
 const TRIGGER_KEYS: ReadonlySet<string> = new Set(['triggers', 'disabled'])
 
-function readTriggers(source: string): FlowTriggers | undefined {
+function readTriggers(source: string): { disabled: boolean; triggers: TriggerState[] } | undefined {
   let root: unknown
   try {
     const doc = parseFlowFile({ file: '', rel: '', raw: source }).documents[0]
@@ -368,10 +335,8 @@ function quoted(value: string | undefined): string {
 }
 
 /**
- * `2025-01-02 08:00 Europe/Paris`: the first run strictly after `reference`, in the trigger's timezone
- * (UTC when it names none: the server's default zone is not known here). Undefined when Kestra would
- * reject the cron (see `cronProblem`: never a next run for it), when it is not a literal cron, or when
- * no reference time is known.
+ * `2025-01-02 08:00 Europe/Paris`: the first run after `reference` in the trigger's zone (UTC when
+ * it names none); none for a cron Kestra rejects (`cronProblem`) or without a reference.
  */
 export function nextRun(
   trigger: { cron?: string; withSeconds?: boolean; timezone?: string },
@@ -402,7 +367,6 @@ export function nextRun(
   }
 }
 
-/** What a flow's triggers are read from: its `disabled`, and each trigger that is a mapping. */
 const mapping = z.record(z.string(), z.unknown())
 const flowTriggers = z.looseObject({
   disabled: z.unknown().optional(),
@@ -412,18 +376,15 @@ const flowTriggers = z.looseObject({
     .default([])
 })
 
-/** What the review found per flow (docs/caught-at-review.md), keyed by flowKey. */
 interface ReviewInput {
   missing: ReadonlyMap<string, MissingName[]>
   unfinished: ReadonlyMap<string, UnfinishedExecution[]>
-  /** Per called flow, per `callerKey\0via`, how the call breaks. */
   breaks: ReadonlyMap<string, ReadonlyMap<string, string[]>>
 }
 
 /**
- * The plan with each flow's review attached: missing names on the flows it creates or updates, executions
- * not finished on those it updates or deletes, contract breaks beside the callers its impact lists. The
- * fingerprint is left alone: what the server holds at run time is no part of the reviewed change. Pure.
+ * Each flow's review attached (docs/caught-at-review.md). The fingerprint is left alone: what the
+ * server holds at run time is no part of the reviewed change.
  */
 export function withReview(plan: Plan, review: ReviewInput): Plan {
   const resources = plan.resources.map((r) => {
@@ -453,21 +414,18 @@ export function withReview(plan: Plan, review: ReviewInput): Plan {
   return { ...plan, resources }
 }
 
-/** A server source that may call a flow or read a namespace file: only those are parsed. */
 const MAY_REFER = /flowId|\bread\s*\(/
 
 /**
- * Every flow-to-flow call (Subflow, ForEachItem and their old aliases, Flow triggers) and every literal
- * `read()` of a namespace file made by the repository's flows and by the server-only flows of the managed
- * namespaces, from the sources already read, and the `outside` users that Kestra's flow topology names in
- * other namespaces (kinds/flows/gather.ts).
+ * Every flow call and literal `read()` by the repository's and the managed server-only flows, and
+ * the `outside` users Kestra's topology names (kinds/flows/gather.ts).
  */
 export function callGraph(
   repository: { flows: readonly FlowFile[]; references: readonly FlowReference[] },
   server: ReadonlyMap<string, { flows: readonly RemoteFlow[] }>,
   outside: readonly OutsideUser[] = []
 ): { calls: CallEdge[]; reads: FileRead[]; serverOnly: Set<string> } {
-  // The repository's references were collected when its flows were checked: not walked again here.
+  // The repository's references come from its flows' checks: not walked again.
   const held = new Map<string, CallEdge['caller']>()
   for (const flow of repository.flows) {
     if (flow.notAFlow || flow.namespace === undefined || flow.id === undefined) continue
@@ -498,7 +456,7 @@ export function callGraph(
       add(collectReferences([parsed]), { namespace, id: remote.id })
     }
   }
-  // Users in namespaces the plan did not read, as Kestra's flow topology knows them: no source, no line.
+  // Users in namespaces the plan did not read, from Kestra's flow topology: no source, no line.
   for (const use of outside) {
     const key = flowKey(use.user.namespace, use.user.id)
     if (held.has(key)) continue
@@ -518,16 +476,12 @@ export interface CallSite {
   file: string
   line: number
   column: number
-  /** The literal `revision` the call pins, if any. */
   revision?: number
-  /** Each input passed: its literal text (undefined when computed by Pebble) and where it is written. */
+  /** Literal text undefined when computed by Pebble. */
   inputs: { key: string; literal?: string; line: number; column: number }[]
 }
 
-/**
- * The called changes whose `inputs` differ from the server copy's: their callers are checked. A flow no
- * subflow task calls has no call to break, so its inputs are not read.
- */
+/** Updated flows some Subflow or ForEachItem task calls whose `inputs` differ from the server copy's. */
 export function changedContracts(
   flows: readonly FlowChange[],
   calls: readonly CallEdge[]
@@ -546,8 +500,8 @@ export function changedContracts(
 }
 
 /**
- * The calls to those flows, read from the callers' sources (the repository's files, the server-only
- * flows' sources the plan already read). A call whose `inputs` is not a map is not checked.
+ * The calls to those flows, read from the callers' sources; a call whose `inputs` is not a map is
+ * not checked.
  */
 export function callSites(
   targets: readonly FlowChange[],
@@ -605,24 +559,17 @@ export function callSites(
   return sites
 }
 
-interface ContractReview {
-  /** Errors and warnings on the callers (docs/caught-at-review.md#subflow-contracts). */
-  findings: Finding[]
-  /** Per called flow's key, per `callerKey\0via`, what breaks, in words. */
-  breaks: Map<string, Map<string, string[]>>
-}
-
 /**
- * Each call checked as Kestra checks it when the task runs: a required input without defaults that is
- * not passed, or a literal its type refuses, fails the task (an error on a repository caller's line, a
- * warning naming a caller that only the server holds); an input passed that is not declared is dropped
- * with a log line (a warning). A call pinning a revision is checked against that revision's source.
+ * Each call checked as Kestra checks it when the task runs: a required input without defaults not
+ * passed, or a literal its type refuses, fails the task (an error; a warning for a server-only
+ * caller); an undeclared input is dropped (a warning). A pinned revision's source is the one
+ * checked.
  */
 export function reviewContracts(
   sites: readonly CallSite[],
   targets: readonly FlowChange[],
   pinned: ReadonlyMap<string, string | undefined>
-): ContractReview {
+): { findings: Finding[]; breaks: Map<string, Map<string, string[]>> } {
   const findings: Finding[] = []
   const breaks = new Map<string, Map<string, string[]>>()
   const byKey = new Map(targets.map((t) => [flowKey(t.namespace, t.id), t]))
@@ -640,7 +587,8 @@ export function reviewContracts(
       findings.push(contractFinding(site, target, fatal, `${text}${fatal ? FAILS : DROPPED}`, at))
     }
     const revision = site.revision === undefined ? '' : ` (revision ${site.revision})`
-    for (const input of missingInputs(declared, site)) {
+    const given = new Set(site.inputs.map((i) => i.key))
+    for (const input of declared.filter((d) => d.required && !d.hasDefaults && !given.has(d.id))) {
       report(true, `does not pass required input ${input.id} of ${name}${revision}`, site)
     }
     for (const passed of site.inputs) {
@@ -675,11 +623,6 @@ const FAILS =
   ': the task fails when it runs (Kestra checks a call only then). Pass the input, give it defaults, or make it optional'
 const DROPPED = ': Kestra drops it with a warning when the task runs. Remove it from the call'
 
-function missingInputs(declared: readonly DeclaredInput[], site: CallSite): DeclaredInput[] {
-  const passed = new Set(site.inputs.map((i) => i.key))
-  return declared.filter((d) => d.required && !d.hasDefaults && !passed.has(d.id))
-}
-
 function contractFinding(
   site: CallSite,
   target: FlowChange,
@@ -711,26 +654,23 @@ function contractFinding(
   }
 }
 
-/** The line of the top-level `inputs:` key of a flow source (1 when there is none). */
 function inputsLine(source: string): number {
   const index = source.search(/^inputs\s*:/m)
   return index < 0 ? 1 : source.slice(0, index).split('\n').length
 }
 
-/** One declared input of a flow, as far as a caller's literal call can be checked against it. */
 export interface DeclaredInput {
   id: string
   type: string
   /** `required` defaults to true (docs/kestra.md#subflow-inputs). */
   required: boolean
   hasDefaults: boolean
-  /** ENUM / SELECT values, when the input refuses others. */
+  /** ENUM / SELECT values, when it refuses others. */
   values?: string[]
   min?: number
   max?: number
 }
 
-/** The `inputs` a flow source declares; undefined when the source does not parse as one flow. */
 export function declaredInputs(source: string): DeclaredInput[] | undefined {
   const doc = parseDocument(source, { uniqueKeys: false })
   if (doc.errors.length > 0) return undefined
@@ -777,8 +717,8 @@ const FLOAT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?[fFdD]?$/
 /**
  * Why Kestra refuses this literal for the input when the task runs, or undefined when it takes it
  * (docs/caught-at-review.md#subflow-contracts). Only refusals certain from the text are reported: a
- * BOOLEAN takes any text (anything but `true` is false), a STRING any (its `validator` is a Java pattern,
- * not checked here).
+ * BOOLEAN takes any text (anything but `true` is false), a STRING any (its `validator` is a Java
+ * pattern, not checked here).
  */
 export function refusal(input: DeclaredInput, literal: string): string | undefined {
   const value = literal.trim()
@@ -832,18 +772,16 @@ function validDate(text: string): boolean {
 
 interface NameCheck {
   findings: Finding[]
-  /** Per flowKey, the names it uses that the server lacks, in the order written, once each. */
+  /** Per flowKey, the names the server lacks, in the order written, once each. */
   missing: Map<string, MissingName[]>
-  /** How many references were checked against a listing. */
   checked: number
 }
 
-/** Names listed in a notice before "and N more". */
 const NOTICE_NAMES = 20
 
 /**
- * A warning on the line of each name the server does not define, with Kestra's lookup rules
- * (docs/kestra.md#kv-inheritance, #secrets); one notice naming what could not be checked. Pure.
+ * A warning on each name the server does not define, by Kestra's lookup rules
+ * (docs/kestra.md#kv-inheritance, #secrets); one notice naming what could not be checked.
  */
 export function checkNames(refs: readonly NameReference[], listings: NameListings): NameCheck {
   const findings: Finding[] = []
@@ -928,7 +866,6 @@ function missingFinding(ref: NameReference, kvOwnOnly: boolean): Finding {
   }
 }
 
-/** One notice for the run: which kinds of names were not checked, why, and which names. */
 function uncheckedNotice(unchecked: { ref: NameReference; reason: string }[]): Finding {
   const parts: string[] = []
   for (const kind of ['secret', 'kv'] as const) {

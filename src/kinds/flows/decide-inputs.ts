@@ -2,7 +2,6 @@ import type { Node, YAMLMap } from 'yaml'
 import type { Finding } from '../../model/finding.js'
 import type { Entry, FlowDocument } from './decide-document.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
-import { SCHEDULE_TYPES } from './decide-schedule-cron.js'
 import type { TaskTree } from './decide-task-tree.js'
 
 const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/
@@ -38,10 +37,9 @@ const INPUT_TYPES = new Set([
 /** `InputValidator`: defaults with `required: false`, or with `prefill`, are rejected since 1.1. */
 const PREFILL_RELEASE: KestraVersion = [1, 1, 0]
 /**
- * FORM inputs and their rules come together, in Kestra 1.3.25: its core jar's `Type` enum has FORM, its
- * `InputValidator` is 2.0.0's and its `FlowValidator` checks dotted input paths and their `dependsOn` graph;
- * 1.3.22's has none of these. Where FORM is known (no server, or 1.3.25+) a broken FORM is an error, on an
- * older server a warning.
+ * FORM and its rules arrive together in Kestra 1.3.25's core jar (`Type` has FORM, 2.0.0's
+ * `InputValidator`, `FlowValidator`'s dotted paths and `dependsOn` graph); 1.3.22's has none. A broken
+ * FORM is an error where FORM is known (no server, 1.3.25+), a warning on an older server.
  */
 const FORM_RELEASE: KestraVersion = [1, 3, 25]
 /** `FlowValidator.findMissingInputsForTriggers`: first in the 2.0.0 core jar (not in 1.3.34's). */
@@ -56,16 +54,14 @@ const FILE_DEFAULT_URI = /^(file|nsfile):\/\//
 interface DeclaredInput {
   map: YAMLMap
   id?: string
-  /** The `id:` (or deprecated `name:`) entry. */
+  /** The `id:` or deprecated `name:` entry. */
   idEntry?: Entry
   type?: string
   required: boolean
   hasDefaults: boolean
-  /** The FORM holding this input, for an input of a FORM's `inputs`. */
   form?: DeclaredInput
 }
 
-/** The flow's top-level inputs (a FORM counts as one). */
 export function declaredInputs(document: FlowDocument): DeclaredInput[] {
   return inputList(document, document.get(document.root, 'inputs')?.value)
 }
@@ -89,14 +85,12 @@ function inputList(document: FlowDocument, list: unknown, form?: DeclaredInput):
   return out
 }
 
-/** A FORM's own inputs. */
 function children(document: FlowDocument, form: DeclaredInput): DeclaredInput[] {
   return form.type === 'FORM'
     ? inputList(document, document.get(form.map, 'inputs')?.value, form)
     : []
 }
 
-/** Every input declared: the top-level ones and those inside FORMs. */
 export function everyInput(
   document: FlowDocument,
   inputs = declaredInputs(document)
@@ -116,10 +110,8 @@ function inputPath(input: DeclaredInput): string | undefined {
 }
 
 /**
- * Flow inputs and outputs: ids, types, duplicates, dependencies and type-specific rules; `versioned`:
- * those whose severity follows the server's version, `InputValidator`'s combinations of `defaults`,
- * `required` and `prefill` (Kestra 1.1+) and the FORM rules (2.0: `InputValidator`, `FormInput`,
- * `FlowValidator`'s dotted paths and `dependsOn` graph).
+ * `versioned`: the findings whose severity follows the server's version: `InputValidator`'s
+ * `defaults`/`required`/`prefill` (1.1+) and the FORM rules (2.0).
  */
 export function inputFindings(
   document: FlowDocument,
@@ -333,10 +325,9 @@ function formFindings(document: FlowDocument, form: DeclaredInput): VersionedFin
 }
 
 /**
- * `FlowValidator` (2.0) over the expanded paths (`form.child`): a dotted path declared twice, or one path
- * nested under another. Where a FORM is involved FORM is known, so it is an error unless the server is
- * older (`input-path`); two plain dotted ids (`a`, `a.b`) only 2.0 rejects, a warning when no server is
- * known (`input-dotted-path`).
+ * `FlowValidator` (2.0) over the expanded paths (`form.child`): a path declared twice or nested under
+ * another; with a FORM involved an error unless the server is older (`input-path`), between plain dotted
+ * ids a warning when no server is known (`input-dotted-path`).
  */
 function pathFindings(document: FlowDocument, leaves: DeclaredInput[]): VersionedFinding[] {
   const findings: VersionedFinding[] = []
@@ -463,10 +454,8 @@ function outputFindings(document: FlowDocument): Finding[] {
 }
 
 /**
- * Kestra 2.0.0 refuses a Schedule or a Webhook trigger that does not give every required input without
- * default ("Missing inputs for Schedule Trigger 's'", `FlowValidator.findMissingInputsForTriggers`); inputs
- * of a FORM are given by their dotted path. Before 2.0 every scheduled run of such a flow fails; a Webhook
- * has no `inputs` there.
+ * Kestra 2.0.0 refuses a Schedule or Webhook trigger that does not give every required input without
+ * default (`FlowValidator.findMissingInputsForTriggers`); before 2.0 every scheduled run fails.
  */
 function triggerInputFindings(
   document: FlowDocument,
@@ -509,27 +498,20 @@ function triggerInputFindings(
   return findings
 }
 
-/** One member of a `dependsOn` graph (a Dag task, an input) and the YAML nodes naming what it depends on. */
+/** A Dag task or an input, and the YAML nodes naming what it depends on. */
 interface Dependent {
   id?: string
   dependsOn: unknown
 }
 
-interface DependencyProblems {
-  /** `dependsOn` entries naming no member of the graph. */
-  unknown: { node: Node; name: string; member: number }[]
-  /** A cycle, as a path, when there is one. */
-  cycle?: string[]
-}
-
-/** What is wrong with a `dependsOn` graph: unknown names and the first cycle (deterministic). */
+/** Unknown names and the first cycle (deterministic). */
 export function dependencyProblems(
   document: FlowDocument,
   members: Dependent[]
-): DependencyProblems {
+): { unknown: { node: Node; name: string; member: number }[]; cycle?: string[] } {
   const ids = new Set(members.map((m) => m.id).filter((id) => id !== undefined))
   const graph = new Map<string, string[]>()
-  const unknown: DependencyProblems['unknown'] = []
+  const unknown: { node: Node; name: string; member: number }[] = []
   for (const [index, member] of members.entries()) {
     const deps: string[] = []
     for (const node of document.items(member.dependsOn)) {
@@ -543,7 +525,6 @@ export function dependencyProblems(
   return { unknown, cycle: findCycle(graph) }
 }
 
-/** A cycle in a dependency graph (node → the nodes it depends on), as a path, or undefined. */
 function findCycle(graph: Map<string, string[]>): string[] | undefined {
   const done = new Set<string>()
   const path: string[] = []
@@ -567,4 +548,198 @@ function findCycle(graph: Map<string, string[]>): string[] | undefined {
     if (cycle) return cycle
   }
   return undefined
+}
+
+const SCHEDULE_TYPES = new Set([
+  'io.kestra.plugin.core.trigger.Schedule',
+  'io.kestra.core.models.triggers.types.Schedule'
+])
+
+/** `Schedule`'s cron-utils definition: the nicknames it supports (`withSupportedNickname…`). */
+const NICKNAMES = new Set([
+  '@yearly',
+  '@annually',
+  '@monthly',
+  '@weekly',
+  '@daily',
+  '@midnight',
+  '@hourly'
+])
+
+/** Each field's range (`withValidRange(…).withStrictRange()`), seconds first when `withSeconds`. */
+const SECONDS = { name: 'second', min: 0, max: 59 }
+const FIELDS = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day-of-month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12 },
+  { name: 'day-of-week', min: 0, max: 7 }
+]
+
+const NUMBER = /^\d+$/
+const RANGE = /^(\d+)-(\d+)$/
+const STEP = /^(\*|\d+|\d+-\d+)\/\d+$/
+
+/**
+ * Why Kestra's Schedule refuses a cron, or undefined. Kestra parses it with cron-utils
+ * (`Schedule.parseCron`, `ScheduleValidator`: "invalid cron expression"): five fields, six with
+ * `withSeconds`, or one of seven nicknames. Only certain refusals are reported (field count,
+ * nickname, range, backwards range, trailing comma); names, `L`, `W`, `#`, `?` and `|` are left to
+ * the server.
+ */
+export function cronProblem(cron: string, withSeconds: boolean): string | undefined {
+  if (NICKNAMES.has(cron)) return undefined
+  if (cron === '@reboot') return `the nickname @reboot is not supported (${nicknames()})`
+  if (/\{[{%]/.test(cron))
+    return 'Kestra reads `cron` as written, it renders no Pebble expression in it'
+  if (cron.includes('|')) return undefined
+  const parts = cron.trim().split(/\s+/).filter(Boolean)
+  const fields = withSeconds ? [SECONDS, ...FIELDS] : FIELDS
+  if (parts.length !== fields.length) {
+    const hint =
+      parts.length === 6 && !withSeconds
+        ? '; with a seconds field, add `withSeconds: true`'
+        : parts.length === 5 && withSeconds
+          ? '; `withSeconds: true` needs a seconds field first'
+          : ''
+    return `it has ${parts.length} field(s) and Kestra takes ${fields.length} (${fields.map((f) => f.name).join(' ')}) or a nickname (${nicknames()})${hint}`
+  }
+  for (const [index, part] of parts.entries()) {
+    const problem = fieldProblem(part, fields[index]!)
+    if (problem) return problem
+  }
+  return undefined
+}
+
+function fieldProblem(part: string, field: { name: string; min: number; max: number }) {
+  if (part.endsWith(',')) return `its ${field.name} field ends with a comma`
+  for (const item of part.split(',')) {
+    const step = STEP.exec(item)
+    const value = step ? step[1]! : item
+    const range = RANGE.exec(value)
+    const bounds = range ? [range[1]!, range[2]!] : NUMBER.test(value) ? [value] : []
+    for (const bound of bounds) {
+      const number = Number(bound)
+      if (number < field.min || number > field.max) {
+        return `its ${field.name} field has ${number}, outside ${field.min}-${field.max}`
+      }
+    }
+    if (range && Number(range[1]) > Number(range[2])) {
+      return `its ${field.name} field has the backwards range ${value}`
+    }
+  }
+  return undefined
+}
+
+/**
+ * `ZoneId.SHORT_IDS`' keys: abbreviations `ZoneId.of` refuses on every JDK Kestra runs on (17 and later:
+ * only `ZoneId.of(id, SHORT_IDS)` maps them), though ICU knows several (PST, CST, IST…).
+ */
+const JAVA_SHORT_IDS = new Set(
+  'ACT AET AGT ART AST BET BST CAT CNT CST CTT EAT ECT EST HST IET IST JST MIT MST NET NST PLT PNT PRT PST SST VST'.split(
+    ' '
+  )
+)
+/** `ZoneRegion.checkName`: the shape of a region id, before it is looked up. */
+const REGION_ID = /^[A-Za-z][A-Za-z0-9~/._+-]+$/
+/** `ZoneOffset.of`'s six shapes: ±h, ±hh, ±hhmm, ±hh:mm, ±hhmmss, ±hh:mm:ss. */
+const OFFSET =
+  /^[+-](?:(\d)|(\d\d)|(\d\d)(\d\d)|(\d\d):(\d\d)|(\d\d)(\d\d)(\d\d)|(\d\d):(\d\d):(\d\d))$/
+
+/**
+ * Why Java's `ZoneId.of` refuses a Schedule's `timezone` (Kestra's `TimezoneIdValidator`), or
+ * undefined. Offsets and `UTC`/`GMT`/`UT` prefixes follow `ZoneId.of` and `ZoneOffset.of`; a region
+ * id unknown to this runtime's ICU, or known only in another case (Java is case-sensitive), is
+ * refused; one ICU knows and the server's Java may not (`EST`, a newer zone) is left to the server
+ * (docs/validation-rules.md).
+ */
+export function timezoneProblem(zone: string): string | undefined {
+  if (zone.length <= 1 || zone.startsWith('+') || zone.startsWith('-')) return offsetProblem(zone)
+  const prefix = ['UTC', 'GMT', 'UT'].find((p) => zone.startsWith(p))
+  if (prefix !== undefined) {
+    const rest = zone.slice(prefix.length)
+    if (rest === '') return undefined
+    if (rest.startsWith('+') || rest.startsWith('-')) {
+      const problem = offsetProblem(rest)
+      return problem && `after ${prefix}, ${problem}`
+    }
+  }
+  if (JAVA_SHORT_IDS.has(zone)) {
+    return 'Java takes no abbreviation for a zone: write its region, such as America/Los_Angeles or Europe/London'
+  }
+  if (!REGION_ID.test(zone)) {
+    return 'it is neither an offset (+02:00, UTC+2) nor a region id (letters, digits and ~/._+- only, as in Europe/Paris)'
+  }
+  let known: string
+  try {
+    known = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone
+  } catch {
+    return 'no time-zone database knows this region (the IANA names are like Europe/Paris or America/New_York)'
+  }
+  if (known !== zone && known.toLowerCase() === zone.toLowerCase()) {
+    return `region ids are case-sensitive: write ${known}`
+  }
+  return undefined
+}
+
+/** `ZoneOffset.of`: `Z`, or a sign and hours, minutes and seconds in one of six shapes, within ±18:00. */
+function offsetProblem(offset: string): string | undefined {
+  if (offset === 'Z') return undefined
+  const shape = OFFSET.exec(offset)
+  if (!shape) {
+    return `an offset is Z, or +h, +hh, +hhmm, +hh:mm, +hhmmss or +hh:mm:ss, and "${offset}" is none of these`
+  }
+  const [hours = 0, minutes = 0, seconds = 0] = shape
+    .slice(1)
+    .filter((group) => group !== undefined)
+    .map(Number)
+  if (hours > 18 || minutes > 59 || seconds > 59 || (hours === 18 && minutes + seconds > 0)) {
+    return `the offset ${offset} is outside -18:00 to +18:00 (or a minute or second past 59)`
+  }
+  return undefined
+}
+
+function nicknames(): string {
+  return [...NICKNAMES].join(', ')
+}
+
+/** docs/validation-rules.md#rules-that-can-be-errors */
+export function scheduleFindings(document: FlowDocument, tree: TaskTree): Finding[] {
+  const findings: Finding[] = []
+  for (const trigger of tree.triggers) {
+    if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type)) continue
+    const name = `Schedule trigger '${trigger.id ?? trigger.path}'`
+    const withSeconds = document.string(document.get(trigger.map, 'withSeconds')?.value) === 'true'
+    const checks = [
+      {
+        key: 'cron',
+        rule: 'schedule-cron',
+        refused: 'invalid cron expression',
+        fix: 'the expression',
+        problem: (cron: string) => cronProblem(cron, withSeconds)
+      },
+      {
+        key: 'timezone',
+        rule: 'schedule-timezone',
+        refused: 'not a valid time-zone ID',
+        fix: 'the timezone',
+        problem: timezoneProblem
+      }
+    ]
+    for (const { key, rule, refused, fix, problem } of checks) {
+      const entry = document.get(trigger.map, key)
+      const value = document.string(entry?.value)
+      const why = value === undefined ? undefined : problem(value)
+      if (!entry || !why) continue
+      findings.push(
+        document.finding(
+          'error',
+          entry.value ?? entry.key,
+          rule,
+          `${name}: Kestra rejects the ${key} "${value}" (${refused}): ${why}. Fix ${fix}`
+        )
+      )
+    }
+  }
+  return findings
 }

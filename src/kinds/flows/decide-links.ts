@@ -3,12 +3,8 @@ import type { Entry, FlowDocument } from './decide-document.js'
 import type { TaskNode, TaskTree } from './decide-task-tree.js'
 
 /**
- * One place a flow names another flow (docs/impact.md#how-a-flow-names-another): a `Subflow` or
- * `ForEachItem` task, or a `Flow` trigger's condition, precondition or dependency. Every reader of calls
- * (the references check, the impact's callers, the subflow contracts, the deletion check) takes them from
- * `flowLinks`, so a shape is known to all of them or to none. The namespace mapping of previews
- * (environments/flow-rewrite.ts) maps every `namespace` under a `Flow` trigger's `conditions`,
- * `preconditions` and `dependsOn`, which covers these shapes.
+ * One place a flow names another (docs/impact.md#how-a-flow-names-another). Every reader of calls
+ * takes them from `flowLinks`, so a shape is known to all of them or to none.
  */
 interface FlowLink {
   via: 'subflow' | 'foreach' | 'flow-trigger'
@@ -16,11 +12,10 @@ interface FlowLink {
   flowId: Entry
   /** Where the link is reported: the task (or the alias reaching it), else the `flowId` key. */
   at: Node
-  /** The calling task, for a `Subflow` or `ForEachItem` call. */
   task?: TaskNode
 }
 
-/** The task and trigger types that name another flow, with the aliases the core still reads. */
+/** With the aliases the core still reads. */
 export const SUBFLOW_TYPES = new Set([
   'io.kestra.plugin.core.flow.Subflow',
   'io.kestra.core.tasks.flows.Subflow',
@@ -64,18 +59,14 @@ const LIST_CONDITIONS = new Set([
   'io.kestra.core.models.conditions.types.OrCondition'
 ])
 
-/** How deep conditions may nest before the rest is not read (a flow's YAML is bounded already). */
 const MAX_DEPTH = 16
 
 /**
- * Every place the flow names another flow, in the shapes each supported release reads:
- * - tasks: `Subflow` (and its aliases `io.kestra.core.tasks.flows.Subflow`/`Flow`), `ForEachItem` (and its
- *   alias), anywhere in the task tree;
- * - `Flow` triggers (and the alias `io.kestra.core.models.triggers.types.Flow`): 1.3's `conditions` (an
- *   `ExecutionFlow` or `FlowCondition`, and those inside a `MultipleCondition`'s map or an `Or`'s list,
- *   aliases included), 1.3's `preconditions.flows` (core 1.3.31 `Flow$UpstreamFlow`) and 2.0's `dependsOn`
- *   (core 2.0.0 `Flow$Dependency`), each a `namespace` and a `flowId`.
- * The values are as written: whether they are literal is the reader's question.
+ * Every place the flow names another flow, as each supported release reads it: `Subflow` and
+ * `ForEachItem` tasks (and aliases) anywhere in the task tree; `Flow` triggers' 1.3 `conditions`
+ * (an `ExecutionFlow` or `FlowCondition`, nested in a `MultipleCondition` map or an `Or` list), 1.3
+ * `preconditions.flows` (core 1.3.31 `Flow$UpstreamFlow`) and 2.0 `dependsOn` (core 2.0.0
+ * `Flow$Dependency`). Values as written: whether they are literal is the reader's question.
  */
 export function flowLinks(document: FlowDocument, tree: TaskTree): FlowLink[] {
   const links: FlowLink[] = []

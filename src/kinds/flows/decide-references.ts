@@ -1,14 +1,15 @@
 import type { FlowFile } from '../../model/repository.js'
 import { flowKey } from '../../model/targets.js'
 import type { Finding } from '../../model/finding.js'
-import { FlowDocument, nodePosition } from './decide-document.js'
-import { literalCalls, type LiteralCall } from './decide-pebble.js'
-import { taskTree } from './decide-task-tree.js'
+import { FlowDocument, nodePosition, offsetPosition } from './decide-document.js'
+import { taskTree, type TaskTree } from './decide-task-tree.js'
 import type { NameReference } from '../../model/names.js'
 import { flowLinks } from './decide-links.js'
 import type { FlowReference, KnownResources } from '../../model/references.js'
 import type { KnownTargets } from '../../model/snapshot.js'
 import type { FlowCaller } from '../../model/plan.js'
+import { isScalar, visit, type Document, type Scalar } from 'yaml'
+import { declaredInputs } from './decide-inputs.js'
 
 /**
  * References a flow makes that can be checked without plugins: `read('…')` of a namespace file, and
@@ -21,14 +22,8 @@ export function collectReferences(flows: FlowFile[]): FlowReference[] {
   })
 }
 
-/**
- * The flow's references and its `secret()` / `kv()` names (validate/names.ts), from one scan of its
- * expressions.
- */
-export function referencesAndNamesOf(document: FlowDocument): {
-  references: FlowReference[]
-  names: NameReference[]
-} {
+/** The flow's references and `secret()` / `kv()` names, from one scan of its expressions. */
+export function referencesAndNamesOf(document: FlowDocument): ReturnType<typeof scanFlow> {
   return scanFlow(document, ['read', ...NAME_FUNCTIONS])
 }
 
@@ -55,19 +50,17 @@ function scanFlow(
   }
 }
 
-/** How a finding names the way a flow uses another. */
 export const CALLS: Record<FlowCaller['via'], string> = {
   subflow: 'Subflow calls',
   foreach: 'ForEachItem calls',
   'flow-trigger': 'Flow trigger waits for'
 }
 
-/** Findings for references that neither the repository nor (when checked) the server holds. */
 export function referenceFindings(
   refs: FlowReference[],
   known: KnownResources,
   serverChecked: boolean,
-  /** The folders under root the repository's files of a namespace are read from (none: no folder is). */
+  /** Folders under root holding the repository's files of a namespace. */
   fileFoldersOf: (namespace: string) => readonly string[] = () => []
 ): Finding[] {
   const findings: Finding[] = []
@@ -145,7 +138,6 @@ function flowReferences(document: FlowDocument, fromFlow: string): FlowReference
   })
 }
 
-/** Where the repository's files of `namespace` were looked for, and how to add the file. */
 function lookedIn(namespace: string, folders: readonly string[]): string {
   if (folders.length === 0) {
     return (
@@ -157,7 +149,6 @@ function lookedIn(namespace: string, folders: readonly string[]): string {
   return `Looked in ${named} under root: add the file there or fix the path`
 }
 
-/** The targets gather/ found, as `referenceFindings` asks about them. */
 export function knownResources({ files, flows }: KnownTargets): KnownResources {
   return {
     hasFile: (namespace, path) => files.has(`${namespace}\0${path}`),
@@ -165,7 +156,7 @@ export function knownResources({ files, flows }: KnownTargets): KnownResources {
   }
 }
 
-/** The Pebble functions that name a secret or a KV key (docs/caught-at-review.md#secrets-and-kv-keys). */
+/** docs/caught-at-review.md#secrets-and-kv-keys */
 const NAME_FUNCTIONS = ['secret', 'kv'] as const
 
 /**
@@ -202,4 +193,239 @@ function nameReferences(
 function allowsMissing(call: LiteralCall): boolean {
   const raw = call.args.raw.get('errorOnMissing') ?? call.args.rawPositional[2]
   return raw !== undefined && raw.trim() !== 'true'
+}
+
+interface Expression {
+  /** Offset of the body in the text (after `{{` or `{%`). */
+  start: number
+  body: string
+}
+
+/**
+ * The bodies of `{{ … }}` and `{% … %}` in a Pebble template. Text outside them, `{# … #}` comments
+ * and `{% raw %}` blocks are not expressions. String literals inside a body may contain `}}`.
+ */
+function expressions(text: string): Expression[] {
+  const out: Expression[] = []
+  let at = 0
+  while (at < text.length) {
+    const open = text.indexOf('{', at)
+    if (open < 0 || open + 1 >= text.length) break
+    const kind = text[open + 1]
+    if (kind === '#') {
+      const close = text.indexOf('#}', open + 2)
+      at = close < 0 ? text.length : close + 2
+      continue
+    }
+    if (kind !== '{' && kind !== '%') {
+      at = open + 1
+      continue
+    }
+    const closer = kind === '{' ? '}}' : '%}'
+    const start = open + 2
+    const end = closingIndex(text, start, closer)
+    const body = text.slice(start, end < 0 ? text.length : end)
+    out.push({ start, body })
+    at = end < 0 ? text.length : end + 2
+    if (kind === '%' && /^-?\s*raw\s*-?$/.test(body)) {
+      const endraw = /\{%-?\s*endraw\s*-?%\}/g
+      endraw.lastIndex = at
+      const found = endraw.exec(text)
+      at = found ? found.index + found[0].length : text.length
+    }
+  }
+  return out
+}
+
+function closingIndex(text: string, from: number, closer: string): number {
+  let quote: string | undefined
+  for (let i = from; i < text.length; i++) {
+    const ch = text[i]
+    if (quote) {
+      if (ch === '\\') i++
+      else if (ch === quote) quote = undefined
+    } else if (ch === '"' || ch === "'") {
+      quote = ch
+    } else if (text.startsWith(closer, i)) {
+      return i
+    }
+  }
+  return -1
+}
+
+/** String literals blanked to spaces (same length, quotes kept). */
+function blankStrings(body: string): string {
+  let out = ''
+  let quote: string | undefined
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i] as string
+    if (quote) {
+      if (ch === quote) {
+        quote = undefined
+        out += ch
+      } else if (ch === '\\' && i + 1 < body.length) {
+        out += '  '
+        i++
+      } else out += ch === '\n' ? '\n' : ' '
+    } else {
+      if (ch === '"' || ch === "'") quote = ch
+      out += ch
+    }
+  }
+  return out
+}
+
+/** Visited once (aliases not followed). */
+function templatedScalars(doc: Document.Parsed): Scalar<string>[] {
+  const out: Scalar<string>[] = []
+  visit(doc, {
+    Scalar(key, node) {
+      if (key === 'key') return
+      if (isScalar(node) && typeof node.value === 'string' && /\{[{%]/.test(node.value)) {
+        out.push(node as Scalar<string>)
+      }
+    }
+  })
+  return out
+}
+
+/**
+ * `{{ inputs.my-input }}` / `{{ outputs.my-task.value }}` where `my-input` / `my-task` is a declared
+ * id: Pebble reads the dash as a subtraction, and Kestra rejects it. Only declared dashed ids count,
+ * so `{{ inputs.a - 1 }}` or `{{ inputs.a-b }}` with an input `a` are left alone.
+ */
+export function dashedReferenceFindings(document: FlowDocument, tree: TaskTree): Finding[] {
+  const dashed = {
+    inputs: new Set(
+      declaredInputs(document).flatMap((input) => (input.id?.includes('-') ? [input.id] : []))
+    ),
+    outputs: new Set(tree.tasks.flatMap((task) => (task.id?.includes('-') ? [task.id] : [])))
+  }
+  if (dashed.inputs.size === 0 && dashed.outputs.size === 0) return []
+  const findings: Finding[] = []
+  const reference = /(?<![\w.\]'"])(inputs|outputs)\.([A-Za-z0-9_][A-Za-z0-9_-]*)/g
+  for (const scalar of templatedScalars(document.doc)) {
+    const value = scalar.value
+    for (const expression of expressions(value)) {
+      const body = blankStrings(expression.body)
+      for (const match of body.matchAll(reference)) {
+        const kind = match[1] as 'inputs' | 'outputs'
+        const name = match[2] as string
+        if (!dashed[kind].has(name)) continue
+        const needle = match[0]
+        const index = expression.start + match.index
+        const occurrence = value.slice(0, index).split(needle).length - 1
+        const kindName = kind === 'inputs' ? 'input' : 'output'
+        findings.push(
+          document.findingAt(
+            'error',
+            document.locateInScalar(scalar, needle, occurrence),
+            'dashed-reference',
+            `Invalid ${kindName} reference \`${needle}\`: Pebble reads '-' as a minus. Use bracket notation: ${kind}['${name}']`
+          )
+        )
+      }
+    }
+  }
+  return findings
+}
+
+interface LiteralCall {
+  name: string
+  args: CallArguments
+  position: { line: number; column: number }
+}
+
+interface CallArguments {
+  positional: (string | null)[]
+  named: Map<string, string | null>
+  /** Each argument's text as written, for non-string literals (`errorOnMissing=false`). */
+  rawPositional: string[]
+  raw: Map<string, string>
+}
+
+/**
+ * Every call of the named Pebble functions in the flow's expressions, with its arguments: the one
+ * scanner behind `read()` references and `secret()` / `kv()` names. Kestra never renders the flow's
+ * description: a call there is text.
+ */
+function literalCalls(document: FlowDocument, names: readonly string[]): LiteralCall[] {
+  if (!document.root) return []
+  const found: LiteralCall[] = []
+  const call = new RegExp(`(?<![\\w.])(${names.join('|')})\\s*\\(`, 'g')
+  const description = document.get(document.root, 'description')?.value
+  for (const scalar of templatedScalars(document.doc)) {
+    if (scalar === description) continue
+    const value = scalar.value
+    for (const expression of expressions(value)) {
+      const blanked = blankStrings(expression.body)
+      for (const match of blanked.matchAll(call)) {
+        const args = callArguments(expression.body, blanked, match.index + match[0].length)
+        if (!args) continue
+        const name = match[1] as string
+        const index = expression.start + match.index
+        const occurrence = value.slice(0, index).split(name).length - 1
+        const position = offsetPosition(
+          document.flow,
+          document.locateInScalar(scalar, name, occurrence)
+        )
+        found.push({ name, args, position })
+      }
+    }
+  }
+  return found
+}
+
+/** Arguments from `from` (after the `(`); undefined when the call is not closed. */
+function callArguments(body: string, blanked: string, from: number): CallArguments | undefined {
+  let depth = 0
+  let end = -1
+  for (let i = from; i < blanked.length; i++) {
+    const ch = blanked[i]
+    if (ch === '(' || ch === '[' || ch === '{') depth++
+    else if (ch === ')' || ch === ']' || ch === '}') {
+      if (depth === 0) {
+        end = i
+        break
+      }
+      depth--
+    }
+  }
+  if (end < 0) return undefined
+  const positional: (string | null)[] = []
+  const named = new Map<string, string | null>()
+  const rawPositional: string[] = []
+  const raw = new Map<string, string>()
+  let start = from
+  depth = 0
+  const parts: [number, number][] = []
+  for (let i = from; i <= end; i++) {
+    const ch = blanked[i]
+    if (i === end || (ch === ',' && depth === 0)) {
+      parts.push([start, i])
+      start = i + 1
+    } else if (ch === '(' || ch === '[' || ch === '{') depth++
+    else if (ch === ')' || ch === ']' || ch === '}') depth--
+  }
+  for (const [s, e] of parts) {
+    const text = body.slice(s, e).trim()
+    if (text === '') continue
+    const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(text)
+    const valueText = namedMatch ? (namedMatch[2] as string) : text
+    const value = stringLiteral(valueText)
+    if (namedMatch) {
+      named.set(namedMatch[1] as string, value)
+      raw.set(namedMatch[1] as string, valueText)
+    } else {
+      positional.push(value)
+      rawPositional.push(valueText)
+    }
+  }
+  return { positional, named, rawPositional, raw }
+}
+
+function stringLiteral(text: string): string | null {
+  const match = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/.exec(text.trim())
+  if (!match) return null
+  return (match[2] as string).replace(/\\(.)/g, '$1')
 }

@@ -6,9 +6,9 @@ import { coreFlowType, type TaskNode, type TaskTree } from './decide-task-tree.j
 import { FLOW_TRIGGER_TYPES } from './decide-links.js'
 
 /**
- * What Kestra 2.0.0 refuses and 1.3 accepts: every entry was refused by the released 2.0.0 core and is held by
- * 1.3.34's (docs/kestra.md, "What the released 2.0.0 refuses that 1.3 accepts"). An error on 2.0 and later;
- * nothing on an older server, which reports its own deprecations; a notice when no server is known.
+ * Each entry refused by the released 2.0.0 core and held by 1.3.34's (docs/kestra.md, "What the
+ * released 2.0.0 refuses that 1.3 accepts"): an error on 2.0+, nothing before, a notice when no
+ * server is known.
  */
 const V2: KestraVersion = [2, 0, 0]
 const USE_LOOP =
@@ -39,8 +39,8 @@ export const REMOVED_TASKS: Readonly<Record<string, string>> = {
 }
 
 /**
- * The pre-0.17 names that 1.3.34's plugins still answer to (their `@Plugin` aliases), by the class each
- * names: `io.kestra.core.tasks.<key>` or `io.kestra.core.models.triggers.types.<key>` → `io.kestra.plugin.core.<value>`.
+ * Pre-0.17 names 1.3.34's plugins still answer to (`@Plugin` aliases): `io.kestra.core.tasks.<key>`
+ * or `io.kestra.core.models.triggers.types.<key>` → `io.kestra.plugin.core.<value>`.
  */
 const ALIASES: Readonly<Record<string, string>> = {
   'debugs.Echo': 'debug.Echo',
@@ -124,7 +124,6 @@ const REMOVED_RETRY_KEYS: Readonly<Record<string, string>> = {
   maxAttempt: 'Use `maxAttempts`, the name 1.3 already reads it as'
 }
 
-/** What a flow uses that Kestra 2.0.0 refuses and 1.3 accepts: types, input types and properties. */
 export function removedInTwoFindings(document: FlowDocument, tree: TaskTree): VersionedFinding[] {
   const findings: VersionedFinding[] = []
   const property = (owner: Node, removed: Readonly<Record<string, string>>, where: string) => {
@@ -219,7 +218,6 @@ export function inputTypeEntries(document: FlowDocument, tree: TaskTree) {
   ]
 }
 
-/** BOOLEAN and ENUM among those inputs. */
 function inputTypeFindings(document: FlowDocument, tree: TaskTree): VersionedFinding[] {
   const findings: VersionedFinding[] = []
   for (const entry of inputTypeEntries(document, tree)) {

@@ -36,27 +36,23 @@ import { isRecord } from '../../model/content.js'
 
 /** What the environment inputs ask of the sent text (docs/environments.md). */
 interface SendSettings {
-  /** '' for none. */
   namespacePrefix: string
   disableTriggers: boolean
   readOnly: boolean
 }
 
 /**
- * How the repository is sent: its namespaces under the prefix, its flows rewritten. Everything after
- * the checks (server reads, plan, deploy, commit marker) works on what this returns, so identity,
- * conflicts, drift and deletions all speak the mapped names. Validation reads the repository as written.
+ * How the repository is sent: everything after the checks (server reads, plan, deploy, commit
+ * marker) speaks the sent names; validation reads the repository as written.
  */
 export class SentRewrite {
   constructor(private readonly settings: SendSettings) {}
 
-  /** Nothing differs from the repository's text: the model is used as it is. */
   get identity(): boolean {
     const { namespacePrefix, disableTriggers, readOnly } = this.settings
     return !namespacePrefix && !disableTriggers && !readOnly
   }
 
-  /** The namespace a repository namespace is sent as. */
   namespace(namespace: string): string {
     return this.settings.namespacePrefix
       ? `${this.settings.namespacePrefix}.${namespace}`
@@ -79,9 +75,8 @@ export class SentRewrite {
   }
 
   /**
-   * The model as sent, and a warning for each Pebble expression that still names an original namespace. A
-   * namespace that the prefix makes one Kestra refuses (longer than 150 characters) stops the run here,
-   * before the plan and any write.
+   * The model as sent, with a warning per Pebble expression naming an original namespace. A namespace
+   * the prefix makes too long for Kestra (150 characters) stops the run here, before any write.
    */
   model(model: RepoModel): { model: RepoModel; findings: Finding[] } {
     if (this.identity) return { model, findings: [] }
@@ -118,7 +113,7 @@ export class SentRewrite {
           `This Pebble expression names namespace ${mention.namespace}, which this run sends as ${mention.mapped}; Pebble is sent as written, so it still reads ${mention.namespace}. Use {{ flow.namespace }} to follow the flow wherever it is deployed.`
         )
       }
-      // Copied with its accessors: a syntax tree let go of stays so (releaseSyntaxTree).
+      // Copied with its accessors: a released syntax tree stays so (releaseSyntaxTree).
       const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(flow)) as FlowFile
       return Object.assign(copy, { namespace: this.namespace(flow.namespace), source: sent.source })
     })
@@ -164,7 +159,6 @@ export class SentRewrite {
     )
   }
 
-  /** The references as the sent flows make them: calls into the repository's namespaces follow the prefix. */
   references(refs: FlowReference[], managed: readonly string[]): FlowReference[] {
     if (!this.settings.namespacePrefix) return refs
     const held = new Set(managed)
@@ -176,10 +170,7 @@ export class SentRewrite {
     }))
   }
 
-  /**
-   * The `secret()` and `kv()` names as the sent flows ask for them: each flow looks in the namespace it is
-   * sent to. A literal `namespace` argument is Pebble text, sent as written (docs/environments.md).
-   */
+  /** A literal `namespace` argument is Pebble text, sent as written (docs/environments.md). */
   names(refs: NameReference[]): NameReference[] {
     if (!this.settings.namespacePrefix) return refs
     return refs.map((ref) => ({
@@ -190,10 +181,9 @@ export class SentRewrite {
   }
 
   /**
-   * The base commit as it would have been sent, for drift. What the action itself adds (the read-only
-   * label, disabled triggers) is no edit made outside Git: when the server holds the base flow as it was
-   * sent with the other setting of those inputs, that copy is the base, so turning an input on or off shows
-   * an update, never drift.
+   * The base commit as sent, for drift. What the action adds (read-only label, disabled triggers) is no
+   * edit outside Git: when the server holds the base flow as sent with the other setting of those
+   * inputs, that copy is the base, so toggling an input shows an update, never drift.
    */
   base(
     snapshot: BaseSnapshot,
@@ -226,7 +216,6 @@ export class SentRewrite {
     return { flows, files }
   }
 
-  /** The flow as sent under every setting of the inputs that only add to it. */
   private variants(source: string, managed: readonly string[]): string[] {
     const options = this.options(managed)
     return [false, true].flatMap((readOnly) =>
@@ -252,45 +241,33 @@ function same(a: string, b: string): boolean {
   return comparableFlowSource(a) === comparableFlowSource(b)
 }
 
-/** A flow's key with its namespace sent as `map` says. */
 function sentFlowKey(key: string, map: (namespace: string) => string): string {
   const [namespace, id] = key.slice('flow:'.length).split('/') as [string, string]
   return flowKey(map(namespace), id)
 }
 
-/** How the text sent to Kestra differs from the repository's (docs/environments.md). */
+/** docs/environments.md */
 export interface SendOptions {
-  /** The namespace a repository namespace is sent as; undefined for a namespace the repository does not hold. */
+  /** Undefined for a namespace the repository does not hold. */
   mapNamespace(namespace: string): string | undefined
   disableTriggers: boolean
   readOnly: boolean
 }
 
-/** A Pebble expression naming a mapped namespace: it is sent as written, so it still names the original. */
-interface PebbleMention {
-  line: number
-  namespace: string
-  mapped: string
-}
-
-interface SentFlow {
-  source: string
-  pebble: PebbleMention[]
-  /** With read-only: when the label was refused, or replaced the flow's own. */
-  readOnly?: ReadOnlyNote
-}
+type PebbleMention = { line: number; namespace: string; mapped: string }
 
 const READ_ONLY_LABEL = 'system.readOnly'
-const READ_ONLY_LINES = { map: `${READ_ONLY_LABEL}: "true"` }
-/** Aliases a flow's YAML may expand while its labels are read (the repository read bounds them too). */
+/** The repository read bounds aliases too. */
 const MAX_ALIASES = 1000
 
 /**
- * The flow as it is sent: each edit touches one node of the parsed document and keeps every other
- * character, so comments, quoting and layout stay the user's. A source that does not parse is sent
- * unchanged (validation has already reported it).
+ * Each edit touches one node and keeps every other character, so comments, quoting and layout stay
+ * the user's. A source that does not parse is sent unchanged (validation reported it).
  */
-export function sentFlow(source: string, options: SendOptions): SentFlow {
+export function sentFlow(
+  source: string,
+  options: SendOptions
+): { source: string; pebble: PebbleMention[]; readOnly?: ReadOnlyNote } {
   const lineCounter = new LineCounter()
   const doc = parseDocument(source, { lineCounter, keepSourceTokens: false, uniqueKeys: false })
   const root = doc.contents
@@ -310,7 +287,7 @@ export function sentFlow(source: string, options: SendOptions): SentFlow {
         mapScalar(pairOf(map, 'namespace')?.value)
       }
       if (type && FLOW_TRIGGER_TYPES.has(type)) {
-        // Every shape flowLinks reads (validate/flow-links.ts), nested conditions included.
+        // Every shape flowLinks reads (decide-links.ts), nested conditions included.
         for (const key of ['conditions', 'preconditions', 'dependsOn']) {
           visit(pairOf(map, key)?.value as Node, {
             Map(_k, inner) {
@@ -322,20 +299,15 @@ export function sentFlow(source: string, options: SendOptions): SentFlow {
     }
   })
   if (options.disableTriggers) edits.push(...disabledTriggers(source, root))
-  let readOnly: ReadOnlyNote | undefined
-  if (options.readOnly) {
-    const labelled = readOnlyLabel(source, doc, lineCounter)
-    edits.push(...labelled.edits)
-    readOnly = labelled.note
-  }
+  const labelled = options.readOnly ? readOnlyLabel(source, doc, lineCounter) : undefined
+  edits.push(...(labelled?.edits ?? []))
   return {
     source: applyEdits(source, edits),
     pebble: pebbleMentions(source, doc, lineCounter, options),
-    ...(readOnly && { readOnly })
+    ...(labelled && { readOnly: labelled.note })
   }
 }
 
-/** `disabled: true` on every trigger: the value replaced when the key is there, else a new entry. */
 function disabledTriggers(source: string, root: YAMLMap): Edit[] {
   const triggers = pairOf(root, 'triggers')?.value
   if (!isSeq(triggers)) return []
@@ -356,25 +328,19 @@ function disabledTriggers(source: string, root: YAMLMap): Edit[] {
   })
 }
 
-/** What the read-only label did to a flow, when it is not simply added. */
 interface ReadOnlyNote {
-  /** The label could not be added safely: the flow is refused, with this reason. */
   refused?: string
-  /** The flow's own `system.readOnly` said otherwise; "true" replaces it. */
   overridden?: boolean
-  /** The line of the flow's own label, else of its labels, else 1. */
   line: number
 }
 
 type Labels = [key: string, value: string][]
 
 /**
- * `system.readOnly: "true"` in the sent text (docs/environments.md#read-only-flows). Labels written as a
- * plain map or list get one entry, in their own style. Labels that reuse other nodes (an alias such as
- * `labels: *common`, a merge key `<<:`, an anchor that other nodes reuse) are sent expanded, the label
- * added, every other alias of them expanded as it was: nothing else changes meaning. The edit is then
- * checked by parsing the result: the labels must be the flow's, with "true" for `system.readOnly`, and
- * the rest of the document unchanged; otherwise the flow is refused.
+ * `system.readOnly: "true"` in the sent text (docs/environments.md#read-only-flows). Labels that reuse
+ * nodes (alias, merge key, reused anchor) are sent expanded, other aliases of them expanded as they
+ * were. The result is parsed back: its labels must be the flow's plus the label and the rest unchanged,
+ * else the flow is refused.
  */
 function readOnlyLabel(
   source: string,
@@ -385,16 +351,13 @@ function readOnlyLabel(
   const pair = pairOf(root, 'labels')
   const at = (node: unknown) => lineCounter.linePos((node as Node | null)?.range?.[0] ?? 0).line
   const line = at(ownReadOnlyNode(pair?.value) ?? pair?.key)
+  const refuse = (refused: string) => ({ edits: [], note: { line, refused } })
   const resolved = resolve(source)
   const own = labelsOf(resolved?.labels)
   if (!resolved || own === undefined) {
-    return {
-      edits: [],
-      note: {
-        line,
-        refused: `its labels are neither a map nor a list of {key, value} with text values, so the ${READ_ONLY_LABEL} label that read-only adds cannot be added. Write labels as a map (key: value)`
-      }
-    }
+    return refuse(
+      `its labels are neither a map nor a list of {key, value} with text values, so the ${READ_ONLY_LABEL} label that read-only adds cannot be added. Write labels as a map (key: value)`
+    )
   }
   const userValue = own.find(([key]) => key === READ_ONLY_LABEL)?.[1]
   const overridden = userValue !== undefined && userValue !== 'true'
@@ -407,18 +370,13 @@ function readOnlyLabel(
   ]
   const refused = edits ? checkLabelled(source, applyEdits(source, edits), expected) : 'no edit'
   if (refused) {
-    return {
-      edits: [],
-      note: {
-        line,
-        refused: `the ${READ_ONLY_LABEL} label that read-only adds cannot be added safely to its labels (${refused}). Write labels as a plain map (key: value) without aliases or merge keys`
-      }
-    }
+    return refuse(
+      `the ${READ_ONLY_LABEL} label that read-only adds cannot be added safely to its labels (${refused}). Write labels as a plain map (key: value) without aliases or merge keys`
+    )
   }
   return { edits: edits!, note: { line, ...(overridden && { overridden }) } }
 }
 
-/** The document as YAML 1.1 tools read it, merge keys merged; undefined when it does not resolve. */
 function resolve(source: string): Record<string, unknown> | undefined {
   const doc = parseDocument(source, { merge: true, uniqueKeys: false })
   if (doc.errors.length > 0) return undefined
@@ -430,7 +388,7 @@ function resolve(source: string): Record<string, unknown> | undefined {
   }
 }
 
-/** Labels as pairs of text: absent or empty is none; a value that is not a scalar makes them unreadable. */
+/** Absent or empty is none; a value that is not a scalar makes them unreadable. */
 function labelsOf(labels: unknown): Labels | undefined {
   if (labels === undefined || labels === null) return []
   const text = (value: unknown) =>
@@ -454,7 +412,6 @@ function labelsOf(labels: unknown): Labels | undefined {
   return pairs
 }
 
-/** Whether the labels node is or holds an alias or a merge key, or carries an anchor another node reuses. */
 function reusesNodes(doc: Document.Parsed, labels: unknown): boolean {
   if (!isMap(labels) && !isSeq(labels) && !isAlias(labels)) return false
   let reuses = isAlias(labels)
@@ -477,10 +434,7 @@ function reusesNodes(doc: Document.Parsed, labels: unknown): boolean {
   return reuses
 }
 
-/**
- * The labels written out in full as a flow collection, the label added, and every alias elsewhere of an
- * anchor inside them written out as it was (so that only the labels gain it).
- */
+/** Also every alias elsewhere of an anchor inside the labels written out, so only the labels gain it. */
 function expandedLabels(doc: Document.Parsed, labels: Node, own: Labels): Edit[] | undefined {
   const end = isAlias(labels) ? labels.range?.[1] : contentEnd(labels)
   if (!labels.range || end === undefined) return undefined
@@ -524,7 +478,6 @@ function aliasIsKey(doc: Document.Parsed, alias: Node): boolean {
   return key
 }
 
-/** The node of the flow's own `system.readOnly` value in a plain map or list of labels. */
 function ownReadOnlyNode(labels: unknown): Node | undefined {
   if (isMap(labels)) return pairOf(labels, READ_ONLY_LABEL)?.key as Node | undefined
   if (isSeq(labels)) {
@@ -536,10 +489,6 @@ function ownReadOnlyNode(labels: unknown): Node | undefined {
   return undefined
 }
 
-/**
- * Why the labelled text is not what read-only promises (undefined when it is): its labels must be
- * `expected`, in any order, and everything else must read as before.
- */
 function checkLabelled(before: string, after: string, expected: Labels): string | undefined {
   const was = resolve(before)
   const now = resolve(after)
@@ -558,58 +507,51 @@ function checkLabelled(before: string, after: string, expected: Labels): string 
     : 'the rest of the flow would change'
 }
 
-/** `system.readOnly: "true"` added to plain labels in the form the flow writes them (a map or a list). */
+/** The label added to plain labels in the form the flow writes them (a map or a list). */
 function plainLabelEdit(source: string, root: YAMLMap): Edit[] | undefined {
-  const edit = plainLabel(source, root)
-  return edit === undefined ? undefined : edit === 'none' ? [] : [edit]
-}
-
-function plainLabel(source: string, root: YAMLMap): Edit | 'none' | undefined {
   const labels = pairOf(root, 'labels')
   const value = labels?.value
+  const label = `${READ_ONLY_LABEL}: "true"`
+  let edit: Edit | undefined
   if (isMap(value)) {
     const own = pairOf(value, READ_ONLY_LABEL)
     if (own) return setTrue(own.value)
-    return insertIntoMap(source, value, {
-      lines: [READ_ONLY_LINES.map],
-      flowText: READ_ONLY_LINES.map
-    })
-  }
-  if (isSeq(value)) {
+    edit = insertIntoMap(source, value, { lines: [label], flowText: label })
+  } else if (isSeq(value)) {
     const own = value.items.find(
       (item) => isMap(item) && scalarValue(pairOf(item, 'key')?.value) === READ_ONLY_LABEL
     ) as YAMLMap | undefined
     if (own) return setTrue(pairOf(own, 'value')?.value)
-    return appendToSeq(source, value, {
+    edit = appendToSeq(source, value, {
       lines: [`key: ${READ_ONLY_LABEL}`, 'value: "true"'],
       flowText: `{key: ${READ_ONLY_LABEL}, value: "true"}`
     })
+  } else if (labels && !(isScalar(value) && value.value === null)) {
+    return undefined
+  } else if (labels && isScalar(value)) {
+    // `labels:` with nothing, or no labels: a labels map right after the namespace.
+    edit = { ...replaceScalar(value, '')!, text: ` {${label}}` }
+  } else {
+    const lines = ['labels:', `  ${label}`]
+    edit = insertIntoMap(
+      source,
+      root,
+      { lines, flowText: `labels: {${label}}` },
+      pairOf(root, 'namespace')
+    )
   }
-  if (labels && !(isScalar(value) && value.value === null)) return undefined
-  // No labels (or `labels:` with nothing): a labels map right after the namespace.
-  if (labels && isScalar(value))
-    return { ...replaceScalar(value, '')!, text: ` {${READ_ONLY_LINES.map}}` }
-  return insertIntoMap(
-    source,
-    root,
-    {
-      lines: ['labels:', `  ${READ_ONLY_LINES.map}`],
-      flowText: `labels: {${READ_ONLY_LINES.map}}`
-    },
-    pairOf(root, 'namespace')
-  )
+  return edit && [edit]
 }
 
-function setTrue(node: unknown): Edit | 'none' | undefined {
+function setTrue(node: unknown): Edit[] | undefined {
   if (!isScalar(node)) return undefined
-  if (String(node.value) === 'true') return 'none'
+  if (String(node.value) === 'true') return []
   const range = node.range
   return range
-    ? { start: range[0], end: range[1], text: range[0] === range[1] ? ' "true"' : '"true"' }
+    ? [{ start: range[0], end: range[1], text: range[0] === range[1] ? ' "true"' : '"true"' }]
     : undefined
 }
 
-/** Every Pebble expression that names a namespace the mapping rewrites, on its line. */
 function pebbleMentions(
   source: string,
   doc: ReturnType<typeof parseDocument>,

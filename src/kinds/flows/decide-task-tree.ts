@@ -49,8 +49,6 @@ export interface TaskNode {
   type?: string
   typeEntry?: Entry
   parent?: TaskNode
-  /** Found in a list whose content is certainly tasks (the flow's lists, core flowable tasks). */
-  strict: boolean
   /** The property path from the flow, e.g. `tasks[2].then[0]`, for messages. */
   path: string
 }
@@ -58,29 +56,26 @@ export interface TaskNode {
 export interface TaskTree {
   tasks: TaskNode[]
   triggers: TaskNode[]
-  /** Task lists found (key + resolved list value), for the empty-list rules. */
-  lists: { owner?: TaskNode; entry: Entry; path: string }[]
 }
 
 /** Walks every task of a flow: top-level lists, listeners, and nested children of flowable tasks. */
 export function taskTree(document: FlowDocument): TaskTree {
-  const tree: TaskTree = { tasks: [], triggers: [], lists: [] }
+  const tree: TaskTree = { tasks: [], triggers: [] }
   const root = document.root
   if (!root || !document.aliases.safe) return tree
   for (const entry of document.entries(root)) {
     const key = String(entry.key.value)
     if (key === 'tasks' || key === 'errors' || key === 'finally' || key === 'afterExecution') {
-      walkList(document, tree, entry, key, true, undefined, undefined)
+      walkList(document, tree, entry, key, true)
     } else if (key === 'listeners') {
       document.items(entry.value).forEach((listener, index) => {
         const tasks = document.get(listener, 'tasks')
-        if (tasks)
-          walkList(document, tree, tasks, `listeners[${index}].tasks`, true, undefined, undefined)
+        if (tasks) walkList(document, tree, tasks, `listeners[${index}].tasks`, true)
       })
     } else if (key === 'triggers') {
       itemsWithOrigin(document, entry.value).forEach(({ node, via }, index) => {
         const map = document.map(node)
-        if (map) tree.triggers.push(describe(document, map, via ?? map, true, `triggers[${index}]`))
+        if (map) tree.triggers.push(describe(document, map, via ?? map, `triggers[${index}]`))
       })
     }
   }
@@ -93,17 +88,16 @@ function walkList(
   entry: Entry,
   path: string,
   strict: boolean,
-  owner: TaskNode | undefined,
-  via: Node | undefined
+  owner?: TaskNode,
+  via?: Node
 ): void {
-  tree.lists.push({ owner, entry, path })
   itemsWithOrigin(document, entry.value).forEach(({ node, via: itemVia }, index) => {
     const map = document.map(node)
     if (!map) return
     const at = via ?? itemVia
     const itemPath = `${path}[${index}]`
     if (isTaskLike(document, map, strict)) {
-      visitTask(document, tree, map, at, strict, owner, itemPath)
+      visitTask(document, tree, map, at, owner, itemPath)
       return
     }
     // Dag: `tasks: [{ task: {...}, dependsOn: [...] }]`
@@ -111,7 +105,7 @@ function walkList(
     const innerMap = document.map(inner?.value)
     if (inner && innerMap && isTaskLike(document, innerMap, strict)) {
       const innerVia = isAlias(inner.pair.value) ? inner.pair.value : undefined
-      visitTask(document, tree, innerMap, at ?? innerVia, strict, owner, `${itemPath}.task`)
+      visitTask(document, tree, innerMap, at ?? innerVia, owner, `${itemPath}.task`)
     }
   })
 }
@@ -121,11 +115,10 @@ function visitTask(
   tree: TaskTree,
   map: YAMLMap,
   via: Node | undefined,
-  strict: boolean,
   parent: TaskNode | undefined,
   path: string
 ): void {
-  const task = describe(document, map, via ?? map, strict, path, parent)
+  const task = describe(document, map, via ?? map, path, parent)
   tree.tasks.push(task)
   const childStrict = CORE_FLOWABLE.has(coreFlowType(task.type) ?? '')
   for (const entry of document.entries(map)) {
@@ -147,8 +140,6 @@ function visitTask(
       }
     } else if (CHILD_TASK_KEYS.has(key) && document.seq(entry.value)) {
       walkList(document, tree, entry, `${path}.${key}`, childStrict, task, entryVia)
-    } else if (CHILD_TASK_KEYS.has(key) && childStrict && document.isNull(entry.value)) {
-      tree.lists.push({ owner: task, entry, path: `${path}.${key}` })
     }
   }
 }
@@ -163,7 +154,6 @@ function describe(
   document: FlowDocument,
   map: YAMLMap,
   at: Node,
-  strict: boolean,
   path: string,
   parent?: TaskNode
 ): TaskNode {
@@ -171,7 +161,7 @@ function describe(
   const typeEntry = document.get(map, 'type')
   const id = document.string(idEntry?.value)
   const type = document.string(typeEntry?.value)
-  return { map, at, strict, path, parent, id, idEntry, type, typeEntry }
+  return { map, at, path, parent, id, idEntry, type, typeEntry }
 }
 
 function itemsWithOrigin(document: FlowDocument, value: unknown): { node: Node; via?: Node }[] {

@@ -1,51 +1,37 @@
 import { deployableFlow, type FlowFile, type RepoModel } from '../../model/repository.js'
 import { fitToSend } from '../../model/yaml-aliases.js'
-import { dashedReferenceFindings } from './decide-pebble.js'
+
 import type { Finding } from '../../model/finding.js'
-import { FlowDocument } from './decide-document.js'
-import {
-  flowIdentity,
-  identityFindings,
-  namespaceFolderFindings,
-  versionedIdentityFindings,
-  type FlowIdentity,
-  type Layout
-} from './decide-identity.js'
-import { inputFindings } from './decide-inputs.js'
-import { executionLabelFindings, labelFindings } from './decide-labels.js'
-import {
-  coreTaskFindings,
-  pluginDefaultFindings,
-  pluginDefaultsRefFindings,
-  taskFindings
-} from './decide-tasks.js'
+import { FlowDocument, nodePosition, offsetPosition } from './decide-document.js'
+import { inputFindings, dependencyProblems, scheduleFindings } from './decide-inputs.js'
 import { removedInTwoFindings } from './decide-removed-in-2-0.js'
-import { referencesAndNamesOf } from './decide-references.js'
+import { dashedReferenceFindings, referencesAndNamesOf } from './decide-references.js'
 import type { FlowReference } from '../../model/references.js'
 import type { NameReference } from '../../model/names.js'
-import { scheduleFindings } from './decide-schedule-cron.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 import type { ServerAnswer } from '../../model/snapshot.js'
-import { taskTree } from './decide-task-tree.js'
 import {
-  unquotedPebbleFindings,
-  aliasFindings,
-  multipleDocumentFindings,
-  notAFlowFinding,
-  yamlFindings
-} from './decide-yaml.js'
+  taskTree,
+  type TaskTree,
+  taskIdNode,
+  type TaskNode,
+  CORE_FLOWABLE,
+  coreFlowType
+} from './decide-task-tree.js'
 import { namespaceFits } from '../../model/managed-namespaces.js'
 import { parseFlowFile } from '../../model/flow-file.js'
-import { sameStoredCheck, storedCheckOf, type StoredFlowCheck } from '../../model/stored-checks.js'
+import {
+  sameStoredCheck,
+  storedCheckOf,
+  type StoredFlowCheck,
+  type UpgradeItem
+} from '../../model/stored-checks.js'
 import { DeployError } from '../../model/errors.js'
 import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
 import { flowKey } from '../../model/targets.js'
 import { flowSchemaFindings, type SchemaRelease } from './decide-schema.js'
-import type { UpgradeItem } from '../../model/stored-checks.js'
-
-export { collectReferences, referenceFindings } from './decide-references.js'
-
-export type { KestraVersion } from '../../model/version.js'
+import { type Node, isScalar, type Document, isPair, isSeq, visit, type YAMLMap } from 'yaml'
+import { FOREACH_ITEM_TYPES, SUBFLOW_TYPES, FLOW_TRIGGER_TYPES, flowLinks } from './decide-links.js'
 
 interface ValidateOptions {
   layout?: Layout
@@ -55,44 +41,34 @@ interface ValidateOptions {
   schema?: readonly SchemaRelease[]
 }
 
-/**
- * What the flows' checks take of the run's walk (docs/kinds.md): the repository as read, the flow checks
- * already run as it was read, the server's version and verdicts.
- */
+/** What the flows' checks take of the run's walk (docs/kinds.md). */
 export interface FlowsHeld extends ValidateOptions {
   model: RepoModel
-  /**
-   * `checkFlow`'s result for flows checked as they were read (with the same layout), so their syntax
-   * trees are walked once; flows missing here are checked now.
-   */
+  /** `checkFlow`'s results from the walk (same layout), so syntax trees are walked once. */
   checks?: ReadonlyMap<FlowFile, FlowCheck>
-  /** The server's verdicts on the flows it validated (with server validation on). */
   serverAnswers?: readonly ServerAnswer[]
 }
 
-/** What the checks of one flow file leave: its findings, and what the checks across files need. */
 export interface FlowCheck {
   findings: Finding[]
-  /** Findings whose severity follows the server's version, resolved with the repository's checks. */
+  /** Resolved against the server's version with the repository's checks. */
   versioned: VersionedFinding[]
   identity?: FlowIdentity
   /** One YAML document that parses, with aliases that expand safely: fit to send to the server. */
   wellFormed: boolean
-  /** The flow's references to other flows and to namespace files (see `collectReferences`). */
   references: FlowReference[]
-  /** Its `secret()` and `kv()` names (validate/names.ts); empty when the document does not parse. */
+  /** Empty when the document does not parse. */
   names?: NameReference[]
-  /** The released schemas' findings (`schemaVerdict`), when the releases were known as it was checked. */
+  /** Set when the releases were known as it was checked (`schemaVerdict`). */
   schema?: { releases: string[]; findings: Finding[] }
-  /** What the newest LTS refuses in it (docs/upgrade.md), when the run asks as it checks. */
+  /** docs/upgrade.md: set when the run asks as it checks. */
   upgrade?: UpgradeItem[]
 }
 
 /**
  * A deploy that reused stored checks confirms them right before its first write
- * (docs/performance.md#a-deploy-confirms-before-it-writes): each flow file whose checks were reused is
- * parsed and checked now, and its result must be exactly the stored one. KV can be written by others: a
- * stored entry that says anything else stops the deploy with nothing written.
+ * (docs/performance.md#a-deploy-confirms-before-it-writes). KV can be written by others: a stored entry
+ * that differs from the checks computed now stops the deploy with nothing written.
  */
 export function confirmReusedChecks(
   reused: ReadonlyMap<FlowFile, StoredFlowCheck>,
@@ -113,10 +89,7 @@ export function confirmReusedChecks(
   )
 }
 
-/**
- * The checks of one flow file on its own, and its references, from one reading of its document: they
- * can run as soon as the file is parsed.
- */
+/** One flow file's own checks and references, from one reading of its document. */
 export function checkFlow(flow: FlowFile, options: ValidateOptions = {}): FlowCheck {
   const check = ownChecks(flow, options)
   const target = options.schema ?? []
@@ -126,8 +99,8 @@ export function checkFlow(flow: FlowFile, options: ValidateOptions = {}): FlowCh
 }
 
 /**
- * The released schemas' findings on a flow for the target releases: those its check holds when made for
- * the same releases (while its syntax tree was at hand, or stored by a deploy), else found now.
+ * Those the check holds when made for the same releases (at hand or stored by a deploy), else found
+ * now.
  */
 export function schemaVerdict(
   flow: FlowFile,
@@ -141,8 +114,8 @@ export function schemaVerdict(
 }
 
 /**
- * A flow's core plugins checked against the schema of each target release: an error where every one refuses
- * it, a warning naming the releases that do where only some do (docs/validation-rules.md#the-schema-of-each-release).
+ * An error where every target release's schema refuses it, a warning naming the refusing releases where
+ * only some do (docs/validation-rules.md#the-schema-of-each-release).
  */
 function schemaFindings(flow: FlowFile, target: readonly SchemaRelease[]): Finding[] {
   const doc = flow.documents[0]
@@ -168,8 +141,16 @@ function ownChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
   findings.push(...multipleDocumentFindings(flow))
   const versioned: VersionedFinding[] = []
   if (flow.notAFlow) {
-    const notAFlow = notAFlowFinding(flow)
-    return { findings: [...findings, notAFlow], versioned, wellFormed: false, references: [] }
+    findings.push({
+      severity: 'warning',
+      file: flow.file,
+      line: 1,
+      column: 1,
+      rule: 'not-a-flow',
+      message:
+        'Not a flow (no id and no tasks): skipped, not deployed. Move it out of the flows folder or add id, namespace and tasks'
+    })
+    return { findings, versioned, wellFormed: false, references: [] }
   }
   const first = flow.documents[0]
   if (!first) return { findings, versioned, wellFormed: false, references: [] }
@@ -180,7 +161,11 @@ function ownChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
     return { findings, versioned, wellFormed: false, references, names }
   }
   const wellFormed = fitToSend(flow, document.aliases)
-  findings.push(...aliasFindings(document))
+  findings.push(
+    ...document.aliases.problems.map((problem) =>
+      document.finding('error', problem.node, 'yaml-alias', `YAML alias: ${problem.message}`)
+    )
+  )
   if (!document.root || !document.aliases.safe) {
     return { findings, versioned, wellFormed, references, names }
   }
@@ -228,7 +213,6 @@ function syntaxFindings(flow: FlowFile): Finding[] {
   return findings
 }
 
-/** The repository's read problems (a file that could not be read, a walk's limit…), as findings. */
 export function readProblemFindings(model: RepoModel): Finding[] {
   return model.readProblems.map((problem) => ({
     severity: problem.severity,
@@ -245,30 +229,18 @@ export function readProblemFindings(model: RepoModel): Finding[] {
  */
 export function unmanagedFindings(model: RepoModel): Finding[] {
   const managed = new Set(model.managedNamespaces)
-  const message = (namespace: string) =>
-    `Namespace '${namespace}' is not managed: list it in the namespaces input to deploy this resource (it is skipped).`
   return [
-    ...model.flows
-      .filter(
-        (flow) => deployableFlow(flow) && namespaceFits(flow) && !managed.has(flow.namespace!)
-      )
-      .map((flow) => ({
-        severity: 'warning' as const,
-        file: flow.file,
-        line: 1,
-        rule: 'unmanaged-namespace',
-        message: message(flow.namespace!)
-      })),
+    ...model.flows.filter((flow) => deployableFlow(flow) && namespaceFits(flow)),
     ...model.files
-      .filter((file) => !managed.has(file.namespace))
-      .map((file) => ({
-        severity: 'warning' as const,
-        file: file.file,
-        line: 1,
-        rule: 'unmanaged-namespace',
-        message: message(file.namespace)
-      }))
   ]
+    .filter((resource) => !managed.has(resource.namespace!))
+    .map((resource) => ({
+      severity: 'warning',
+      file: resource.file,
+      line: 1,
+      rule: 'unmanaged-namespace',
+      message: `Namespace '${resource.namespace}' is not managed: list it in the namespaces input to deploy this resource (it is skipped).`
+    }))
 }
 
 /**
@@ -286,7 +258,6 @@ const ERROR_SINCE: Readonly<Record<string, KestraVersion>> = {
   'duplicate-preconditions': [1, 1, 0]
 }
 
-/** The errors of rules Kestra added in a release, turned into findings that follow the server's version. */
 function byRelease(findings: Finding[]): {
   fixed: Finding[]
   versioned: VersionedFinding[]
@@ -303,4 +274,690 @@ function byRelease(findings: Finding[]): {
     versioned.push({ finding: rest, since, whenUnknown: 'error' })
   }
   return { fixed, versioned }
+}
+
+const LABEL_KEY_PATTERN = /^\p{Ll}[\p{L}0-9._-]*$/u
+const SYSTEM_PREFIX = 'system.'
+const READ_ONLY = 'system.readOnly'
+
+const EXECUTION_LABELS_TYPES = new Set([
+  'io.kestra.plugin.core.condition.ExecutionLabels',
+  'io.kestra.plugin.core.condition.ExecutionLabelsCondition',
+  'io.kestra.core.models.conditions.types.ExecutionLabelsCondition'
+])
+
+function labelFindings(document: FlowDocument): Finding[] {
+  const findings: Finding[] = []
+  for (const { key, node } of labelPairs(document, document.root)) {
+    if (key.startsWith(SYSTEM_PREFIX) && key !== READ_ONLY) {
+      findings.push(
+        document.finding(
+          'error',
+          node,
+          'system-label',
+          `Label '${key}': system labels can only be set by Kestra itself (only ${READ_ONLY} is allowed). Rename the label`
+        )
+      )
+    } else if (!key.startsWith(SYSTEM_PREFIX) && !LABEL_KEY_PATTERN.test(key)) {
+      findings.push(
+        document.finding(
+          'warning',
+          node,
+          'label-key',
+          `Label key '${key}' does not start with a lower-case letter followed by letters, digits, '.', '_' or '-': Kestra 1.2+ rejects it. Rename the label`
+        )
+      )
+    }
+  }
+  return findings
+}
+
+/**
+ * Labels of triggers, their `ExecutionLabels` conditions, SLAs, and `Subflow`/`ForEachItem` tasks:
+ * Kestra's `NoSystemLabelValidator` refuses every `system.` key there, `system.readOnly` included
+ * (docs/validation-rules.md).
+ */
+function executionLabelFindings(document: FlowDocument, tree: TaskTree): Finding[] {
+  const places: { owner: Node; where: string }[] = []
+  for (const trigger of tree.triggers) {
+    const name = `trigger '${trigger.id ?? trigger.path}'`
+    places.push({ owner: trigger.map, where: `on ${name}` })
+    for (const condition of document.items(document.get(trigger.map, 'conditions')?.value)) {
+      const type = document.string(document.get(condition, 'type')?.value)
+      if (type !== undefined && EXECUTION_LABELS_TYPES.has(type)) {
+        places.push({ owner: condition, where: `in an ExecutionLabels condition of ${name}` })
+      }
+    }
+  }
+  document.items(document.get(document.root, 'sla')?.value).forEach((sla, index) => {
+    const id = document.string(document.get(sla, 'id')?.value)
+    places.push({ owner: sla, where: `on SLA '${id ?? `sla[${index}]`}'` })
+  })
+  for (const task of tree.tasks) {
+    const type = task.type ?? ''
+    if (!SUBFLOW_TYPES.has(type) && !FOREACH_ITEM_TYPES.has(type)) continue
+    const kind = SUBFLOW_TYPES.has(type) ? 'Subflow' : 'ForEachItem'
+    places.push({ owner: task.map, where: `on ${kind} task '${task.id ?? task.path}'` })
+  }
+  return places.flatMap(({ owner, where }) =>
+    labelPairs(document, owner)
+      .filter(({ key }) => key.startsWith(SYSTEM_PREFIX))
+      .map(({ key, node }) =>
+        document.finding(
+          'error',
+          node,
+          'system-label',
+          `Label '${key}' ${where}: Kestra refuses every label starting with '${SYSTEM_PREFIX}' here, ${READ_ONLY} included (only the flow's own labels may carry it). Rename the label`
+        )
+      )
+  )
+}
+
+/** As a map or a list of `{key, value}`, each with the node showing its key. */
+function labelPairs(document: FlowDocument, owner: unknown): { key: string; node: Node }[] {
+  const labels = document.get(owner, 'labels')
+  if (!labels) return []
+  const pairs: { key: string; node: Node }[] = []
+  for (const entry of document.entries(labels.value)) {
+    pairs.push({ key: String(entry.key.value), node: entry.key })
+  }
+  for (const item of document.items(labels.value)) {
+    const keyEntry = document.get(item, 'key')
+    const key = document.string(keyEntry?.value)
+    if (keyEntry && key !== undefined) pairs.push({ key, node: keyEntry.value ?? keyEntry.key })
+  }
+  return pairs
+}
+
+const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
+/** A Java class name (`TaskInterface.type`'s pattern: Java identifiers, so any Unicode letter). */
+const TYPE_PATTERN =
+  /^[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*(\.[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*)*$/u
+const MAX_TASK_ID = 256
+
+function taskFindings(document: FlowDocument, tree: TaskTree): Finding[] {
+  return [
+    ...tree.tasks.flatMap((task) => idAndTypeFindings(document, task, 'task')),
+    ...tree.triggers.flatMap((trigger) => idAndTypeFindings(document, trigger, 'trigger')),
+    ...duplicateFindings(document, tree.tasks, 'task'),
+    ...duplicateFindings(document, tree.triggers, 'trigger'),
+    ...recursiveCallFindings(document, tree),
+    ...duplicatePreconditionFindings(document, tree.triggers)
+  ]
+}
+
+function idAndTypeFindings(
+  document: FlowDocument,
+  task: TaskNode,
+  kind: 'task' | 'trigger'
+): Finding[] {
+  const findings: Finding[] = []
+  const add = (...args: Parameters<FlowDocument['finding']>) =>
+    findings.push(document.finding(...args))
+  const Kind = kind === 'task' ? 'Task' : 'Trigger'
+  if (!task.idEntry) {
+    add('error', task.at, `${kind}-id`, `${Kind} at ${task.path} has no \`id\`: add one`)
+  } else if (task.id === undefined || task.id === '') {
+    add(
+      'error',
+      taskIdNode(task),
+      `${kind}-id`,
+      `${Kind} at ${task.path} has an empty \`id\`: set one`
+    )
+  } else if (!TASK_ID_PATTERN.test(task.id) || task.id.length > MAX_TASK_ID) {
+    add(
+      'error',
+      taskIdNode(task),
+      `${kind}-id`,
+      `${Kind} id '${task.id}' is invalid: use letters, digits, '_' or '-' (no dots or spaces), starting with a letter or digit, at most ${MAX_TASK_ID} characters`
+    )
+  }
+  if (!task.typeEntry) {
+    add(
+      'error',
+      task.at,
+      `${kind}-type`,
+      `${Kind} ${task.id !== undefined ? `'${task.id}'` : `at ${task.path}`} has no \`type\`: add the plugin class, e.g. io.kestra.plugin.core.log.Log`
+    )
+  } else if (task.type === undefined || !TYPE_PATTERN.test(task.type)) {
+    add(
+      'error',
+      task.at !== task.map ? task.at : (task.typeEntry.value ?? task.typeEntry.key),
+      `${kind}-type`,
+      `${Kind} type '${task.type ?? ''}' is not a plugin class name: use a fully-qualified class name such as io.kestra.plugin.core.log.Log`
+    )
+  }
+  return findings
+}
+
+function duplicateFindings(
+  document: FlowDocument,
+  nodes: TaskNode[],
+  kind: 'task' | 'trigger'
+): Finding[] {
+  const byPosition = nodes
+    .filter((node) => node.id !== undefined && node.id !== '')
+    .map((node) => ({ node, offset: taskIdNode(node).range?.[0] ?? 0 }))
+    .sort((a, b) => a.offset - b.offset)
+  const first = new Map<string, TaskNode>()
+  const findings: Finding[] = []
+  for (const { node } of byPosition) {
+    const id = node.id as string
+    const previous = first.get(id)
+    if (!previous) {
+      first.set(id, node)
+      continue
+    }
+    const firstLine = nodePosition(document.flow, taskIdNode(previous)).line
+    findings.push(
+      document.finding(
+        'error',
+        taskIdNode(node),
+        `duplicate-${kind}-id`,
+        `Duplicate ${kind} id '${id}' (first used on line ${firstLine}): ${kind} ids must be unique across the whole flow${kind === 'task' ? ', nested tasks included' : ''}. Rename one`
+      )
+    )
+  }
+  return findings
+}
+
+function recursiveCallFindings(document: FlowDocument, tree: TaskTree): Finding[] {
+  const flowId = document.string(document.get(document.root, 'id')?.value)
+  const namespace = document.string(document.get(document.root, 'namespace')?.value)
+  if (flowId === undefined || namespace === undefined) return []
+  return flowLinks(document, tree).flatMap(({ task, flowId: called, namespace: calledIn }) =>
+    task &&
+    document.string(called.value) === flowId &&
+    document.string(calledIn.value) === namespace
+      ? [
+          document.finding(
+            'error',
+            task.at,
+            'recursive-subflow',
+            `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`
+          )
+        ]
+      : []
+  )
+}
+
+function duplicatePreconditionFindings(document: FlowDocument, triggers: TaskNode[]): Finding[] {
+  const seen = new Set<string>()
+  const findings: Finding[] = []
+  for (const trigger of triggers) {
+    if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type)) continue
+    const idEntry = document.get(document.get(trigger.map, 'preconditions')?.value, 'id')
+    const id = document.string(idEntry?.value)
+    if (!idEntry || id === undefined) continue
+    if (seen.has(id)) {
+      findings.push(
+        document.finding(
+          'error',
+          idEntry.key as Node,
+          'duplicate-preconditions',
+          `Duplicate preconditions id '${id}': another Flow trigger already uses it. Give each trigger's \`preconditions\` its own id`
+        )
+      )
+    }
+    seen.add(id)
+  }
+  return findings
+}
+
+/**
+ * `TaskDefaultValidator` (0.16) then `PluginDefaultValidator`: core 1.3.31 run refuses a default
+ * without a `values` map ("…getValues() is null") and accepts a key of it whose value is null.
+ */
+const VALUES_CHECKED: KestraVersion = [0, 16, 0]
+
+/**
+ * `pluginDefaults` (pre-1.0 `taskDefaults`) entries need a `values` map; a missing `type` is the
+ * schema's.
+ */
+function pluginDefaultFindings(document: FlowDocument): VersionedFinding[] {
+  const findings: VersionedFinding[] = []
+  for (const key of ['pluginDefaults', 'taskDefaults']) {
+    document.items(document.get(document.root, key)?.value).forEach((item, index) => {
+      const entry = document.map(item)
+      if (!entry) return
+      const where = `${key}[${index}]`
+      const values = document.get(entry, 'values')
+      if (!values || document.isNull(values.value)) {
+        findings.push(
+          document.versioned(
+            VALUES_CHECKED,
+            'error',
+            values?.key ?? item,
+            'plugin-default-values',
+            `${where} has no \`values\`: Kestra rejects a plugin default without them ("No 'values' provided"). Add the property values or remove the entry`
+          )
+        )
+      }
+    })
+  }
+  return findings
+}
+
+/**
+ * A `pluginDefaultsRef` (2.0 `FlowPluginDefault.ref`) no `ref` of the flow's `pluginDefaults`
+ * names: a warning, as a namespace or instance default may have it; else Kestra rejects the flow
+ * (core 1.3.31 run: "No plugin-defaults exists for pluginDefaultsRef"), as the server's validation
+ * reports.
+ */
+function pluginDefaultsRefFindings(document: FlowDocument, tree: TaskTree): Finding[] {
+  const refs = new Set(
+    document
+      .items(document.get(document.root, 'pluginDefaults')?.value)
+      .map((item) => document.string(document.get(item, 'ref')?.value))
+  )
+  const findings: Finding[] = []
+  const visit = (plugin: unknown) => {
+    for (const entry of document.entries(plugin)) {
+      if (String(entry.key.value) === 'pluginDefaultsRef') {
+        const ref = document.string(entry.value)
+        if (ref !== undefined && !refs.has(ref))
+          findings.push(unresolved(document, entry.value, ref))
+      } else if (document.get(entry.value, 'type')) {
+        visit(entry.value) // a plugin inside the plugin: a task runner
+      }
+    }
+  }
+  for (const node of [...tree.tasks, ...tree.triggers]) visit(node.map)
+  return findings
+}
+
+function unresolved(document: FlowDocument, node: Node | undefined, ref: string): Finding {
+  return document.finding(
+    'warning',
+    node,
+    'plugin-defaults-ref',
+    `pluginDefaultsRef '${ref}' names no \`ref\` of this flow's pluginDefaults: unless a namespace or instance plugin default has it, Kestra rejects the flow. Add a pluginDefaults entry with \`ref: ${ref}\`, or fix the name`
+  )
+}
+
+/**
+ * Core flowable task shapes Kestra's validators refuse and its schema does not say; a missing or
+ * empty `tasks`/`then` is the schema's (docs/validation-rules.md#the-schema-of-each-release). Core
+ * 1.3.31 and 2.0.0 run accept a Switch with one empty case or `defaults` while another branch has
+ * tasks.
+ */
+function coreTaskFindings(document: FlowDocument, tree: TaskTree): Finding[] {
+  return tree.tasks.flatMap((task) => {
+    switch (coreFlowType(task.type)) {
+      case 'Switch':
+        return switchFindings(document, task)
+      case 'Dag':
+        return dagFindings(document, task)
+      case 'WorkingDirectory':
+        return workingDirectoryFindings(document, task, tree)
+      default:
+        return []
+    }
+  })
+}
+
+function switchFindings(document: FlowDocument, task: TaskNode): Finding[] {
+  const cases = document.entries(document.get(task.map, 'cases')?.value)
+  const anyCase = cases.some((entry) => document.items(entry.value).length > 0)
+  const defaults = document.items(document.get(task.map, 'defaults')?.value).length > 0
+  if (anyCase || defaults) return []
+  return [
+    document.finding(
+      'error',
+      task.at,
+      'switch-no-tasks',
+      `Switch '${task.id ?? task.path}' has no task: neither \`cases\` nor \`defaults\` hold any. Add a case or defaults`
+    )
+  ]
+}
+
+function dagFindings(document: FlowDocument, task: TaskNode): Finding[] {
+  const findings: Finding[] = []
+  const members = document.items(document.get(task.map, 'tasks')?.value).map((item) => ({
+    id: document.string(document.get(document.get(item, 'task')?.value, 'id')?.value),
+    dependsOn: document.get(item, 'dependsOn')?.value
+  }))
+  const ids = members.flatMap((m) => (m.id === undefined ? [] : [m.id]))
+  const { unknown, cycle } = dependencyProblems(document, members)
+  for (const { node, name } of unknown) {
+    findings.push(
+      document.finding(
+        'error',
+        node,
+        'dag-dependency',
+        `Dag '${task.id ?? task.path}': dependsOn names '${name}', which is not a task of this Dag. Use one of: ${ids.join(', ')}`
+      )
+    )
+  }
+  if (cycle) {
+    findings.push(
+      document.finding(
+        'error',
+        task.at,
+        'dag-dependency',
+        `Dag '${task.id ?? task.path}' has a dependency cycle: ${cycle.join(' → ')}. Remove one of these dependsOn entries`
+      )
+    )
+  }
+  return findings
+}
+
+function workingDirectoryFindings(
+  document: FlowDocument,
+  task: TaskNode,
+  tree: TaskTree
+): Finding[] {
+  const findings: Finding[] = []
+  for (const child of tree.tasks) {
+    if (child.parent !== task || !child.path.startsWith(`${task.path}.tasks[`)) continue
+    const type = coreFlowType(child.type)
+    if (type === undefined || !CORE_FLOWABLE.has(type)) continue
+    // A Pause with child tasks is flowable; without, whether a given release counts it flowable is
+    // not known.
+    const certain = type !== 'Pause' || document.get(child.map, 'tasks') !== undefined
+    findings.push(
+      document.finding(
+        certain ? 'error' : 'warning',
+        child.at,
+        'working-directory-child',
+        `WorkingDirectory '${task.id ?? task.path}' may only hold runnable tasks, not the flowable ${type} '${child.id ?? child.path}': move it out of the WorkingDirectory`
+      )
+    )
+  }
+  return findings
+}
+
+function yamlFindings(flow: FlowFile, doc: Document.Parsed): Finding[] {
+  const findings: Finding[] = []
+  const syntaxLines = new Set<number>()
+  for (const error of doc.errors) {
+    const duplicate = error.code === 'DUPLICATE_KEY'
+    const key = duplicate ? keyText(flow.source, error.pos[0]) : ''
+    const position = offsetPosition(flow, skipBlank(flow.source, error.pos[0]))
+    // One parse error tends to cascade into several on the same line: the first says the most.
+    if (!duplicate && syntaxLines.has(position.line)) continue
+    if (!duplicate) syntaxLines.add(position.line)
+    // Engine 1.3.31 and 2.0.0: saving a flow with a duplicate key is refused ("Duplicate field"),
+    // while their validate endpoint keeps the last value (docs/validation-rules.md).
+    findings.push({
+      severity: 'error',
+      file: flow.file,
+      ...position,
+      rule: duplicate ? 'duplicate-key' : 'yaml-syntax',
+      message: duplicate
+        ? `Duplicate key${key ? ` '${key}'` : ''}: this mapping already has it above. Kestra refuses to save a flow with a duplicate key (its validate endpoint alone keeps the last value written${lastValue(flow.source, error.pos[0])}): remove the one you do not mean`
+        : `YAML syntax error: ${error.message}. Fix the YAML (check indentation and quoting)`
+    })
+  }
+  for (const warning of doc.warnings) {
+    findings.push({
+      severity: 'warning',
+      file: flow.file,
+      ...offsetPosition(flow, skipBlank(flow.source, warning.pos[0])),
+      rule: 'yaml-warning',
+      message: `YAML warning: ${warning.message}`
+    })
+  }
+  return findings
+}
+
+function multipleDocumentFindings(flow: FlowFile): Finding[] {
+  return flow.documents
+    .slice(1)
+    .filter((doc) => !isEmptyDocument(doc))
+    .map((doc) => {
+      const start = documentStart(flow.source, doc)
+      return {
+        severity: 'error',
+        file: flow.file,
+        ...offsetPosition(flow, start),
+        rule: 'multiple-documents',
+        message:
+          'A flow file must hold exactly one YAML document: move this document (after `---`) into a file of its own'
+      }
+    })
+}
+
+/** A bare trailing `---` parses as a document holding an empty scalar: not a second flow. */
+function isEmptyDocument(doc: Document.Parsed): boolean {
+  const contents = doc.contents
+  return (
+    doc.errors.length === 0 &&
+    (contents === null || (isScalar(contents) && contents.value === null && contents.source === ''))
+  )
+}
+
+function documentStart(source: string, doc: Document.Parsed): number {
+  const [start] = doc.range
+  const contentStart = doc.contents?.range?.[0] ?? doc.range[1]
+  const marker = /^---/gm
+  marker.lastIndex = start
+  const found = marker.exec(source)
+  return found && found.index <= contentStart ? found.index : start
+}
+
+/** Parser errors sometimes start on the blank line before the culprit: point at the culprit. */
+function skipBlank(source: string, offset: number): number {
+  let at = offset
+  while (at < source.length && /\s/.test(source[at] ?? '')) at++
+  return at < source.length ? at : offset
+}
+
+/**
+ * ` (here, \`value\`)` when this occurrence is the last one and its value fits on its line; else
+ * nothing.
+ */
+function lastValue(source: string, offset: number): string {
+  const end = source.indexOf('\n', offset)
+  const line = source.slice(offset, end === -1 ? undefined : end)
+  const value = /^[^:\n]{1,100}:[ \t]+([^\n#]{1,60})$/.exec(line)?.[1]?.trim()
+  if (!value || value.includes('`')) return ''
+  const key = keyText(source, offset)
+  const later = source.slice(offset + line.length)
+  const indent =
+    /^[ \t-]*/.exec(source.slice(source.lastIndexOf('\n', offset) + 1, offset))?.[0].length ?? 0
+  const again = new RegExp(
+    `\\n[ \\t]{${indent}}${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ \\t]*:`
+  )
+  return again.test(later) ? '' : ` (here, \`${value}\`)`
+}
+
+function keyText(source: string, offset: number): string {
+  const match = /^[^:\n]{1,100}/.exec(source.slice(offset, offset + 120))
+  return match ? match[0].trim().replace(/^["']|["']$/g, '') : ''
+}
+
+/**
+ * `message: {{ name }}` is YAML for a flow mapping whose key is another mapping, not a string: Kestra
+ * then fails to read the flow with an error that does not say why. Same for `{% … %}` (a syntax error)
+ * and for a flow sequence item. Works on documents with syntax errors too: it explains them.
+ */
+function unquotedPebbleFindings(flow: FlowFile, doc: Document.Parsed): Finding[] {
+  const findings: Finding[] = []
+  visit(doc, {
+    Map(key, node, path) {
+      if (!node.flow || !startsPebble(flow.source, node)) return undefined
+      const [start = 0, end = start] = node.range ?? []
+      const parent = path[path.length - 1]
+      const inFlow = isSeq(parent) && parent.flow === true
+      const expression = inFlow ? flow.source.slice(start, end) : expressionText(flow.source, start)
+      const prefix =
+        key === 'value' && isPair(parent) && isScalar(parent.key)
+          ? `${String(parent.key.value)}: `
+          : isSeq(parent) && !inFlow
+            ? '- '
+            : ''
+      findings.push({
+        severity: 'error',
+        file: flow.file,
+        ...offsetPosition(flow, start),
+        rule: 'unquoted-pebble',
+        message: `Unquoted Pebble expression: YAML reads \`${expression}\` as a mapping, not a string, and Kestra rejects the flow: quote the expression: ${prefix}${quoted(expression)}`
+      })
+      return visit.SKIP
+    }
+  })
+  return findings
+}
+
+function startsPebble(source: string, node: YAMLMap): boolean {
+  const start = node.range?.[0]
+  return start !== undefined && /^\{[{%]/.test(source.slice(start, start + 2))
+}
+
+/** Up to the end of its line, without a trailing ` # comment`. */
+function expressionText(source: string, start: number): string {
+  const end = source.indexOf('\n', start)
+  const line = source.slice(start, end < 0 ? source.length : end)
+  const comment = line.search(/\s#(?![^{]*[}%]\})/)
+  return (comment < 0 ? line : line.slice(0, comment)).trimEnd()
+}
+
+function quoted(text: string): string {
+  if (!text.includes('"') && !text.includes('\\')) return `"${text}"`
+  return `'${text.replace(/'/g, "''")}'`
+}
+
+type Layout = 'tenant' | 'namespace' | 'anywhere' | 'custom'
+
+export const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
+const RESERVED_FLOW_IDS = [
+  'pause',
+  'resume',
+  'force-run',
+  'change-status',
+  'kill',
+  'executions',
+  'search',
+  'source',
+  'disable',
+  'enable'
+]
+
+const REMOVED_KEYS: Record<string, string> = {
+  listeners: 'Use `afterExecution` or a Flow trigger instead',
+  taskDefaults:
+    'On Kestra 1.x rename it to `pluginDefaults`; Kestra 2.0 has no flow-level plugin defaults at all: set the values on the tasks'
+}
+const V1: KestraVersion = [1, 0, 0]
+/** Kestra 2.0: `Flow` has no `listeners` nor `taskDefaults` field any more (core 2.0.0, run). */
+const V2: KestraVersion = [2, 0, 0]
+const SERVER_OWNED_KEYS = new Set(['revision', 'deleted', 'updated', 'tenantId'])
+
+/**
+ * Keys the server owns. Required keys, id and namespace patterns and unknown top-level keys are the
+ * release schema's (docs/validation-rules.md#the-schema-of-each-release).
+ */
+function identityFindings(document: FlowDocument): Finding[] {
+  return document
+    .entries(document.root)
+    .filter((entry) => SERVER_OWNED_KEYS.has(String(entry.key.value)))
+    .map((entry) =>
+      document.finding(
+        'warning',
+        entry.key,
+        'server-owned-key',
+        `\`${String(entry.key.value)}\` is set by the Kestra server, not by the repository: remove it`
+      )
+    )
+}
+
+/**
+ * Reserved flow ids (refused by the 1.0.0 to 1.3.34 core jars' `FlowValidator`, not by 2.0.0's) and
+ * the deprecated `listeners` and `taskDefaults` (accepted up to 1.3, removed in 2.0); warnings when
+ * no server is known.
+ */
+function versionedIdentityFindings(document: FlowDocument): VersionedFinding[] {
+  const findings: VersionedFinding[] = []
+  const id = document.get(document.root, 'id')
+  const value = document.string(id?.value)
+  if (id && value !== undefined && RESERVED_FLOW_IDS.includes(value)) {
+    findings.push({
+      ...document.versioned(
+        V1,
+        'warning',
+        id.key,
+        'reserved-flow-id',
+        `Flow id '${value}' is reserved in Kestra 1.x (${RESERVED_FLOW_IDS.join(', ')}): a 1.x server rejects the flow, while the released 2.0.0 no longer checks it. Rename the flow`
+      ),
+      until: V2
+    })
+  }
+  for (const entry of document.entries(document.root)) {
+    const key = String(entry.key.value)
+    if (!Object.hasOwn(REMOVED_KEYS, key)) continue
+    const fix = REMOVED_KEYS[key] as string
+    findings.push(
+      document.versioned(
+        V2,
+        'warning',
+        entry.key,
+        'removed-key',
+        `\`${key}\` is deprecated: Kestra up to 1.3 accepts it, Kestra 2.0 rejects it as an unknown field. ${fix}`
+      )
+    )
+  }
+  return findings
+}
+
+function namespaceFolderFindings(document: FlowDocument, layout?: Layout): Finding[] {
+  const expected = document.flow.expectedNamespace
+  const entry = document.get(document.root, 'namespace')
+  const actual = document.string(entry?.value)
+  if (expected === undefined || !entry || actual === undefined || actual === '') return []
+  if (actual === expected || actual.startsWith(`${expected}.`)) return []
+  const source =
+    layout === 'namespace'
+      ? `the \`namespace\` input is '${expected}'`
+      : `its folder implies namespace '${expected}'`
+  return [
+    document.finding(
+      'error',
+      entry.value ?? entry.key,
+      'namespace-folder',
+      `Namespace '${actual}' does not match where the file is: ${source}. Use '${expected}' or a child namespace ('${expected}.…'), or move the file`
+    )
+  ]
+}
+
+export interface FlowIdentity {
+  namespace: string
+  id: string
+  file: string
+  line: number
+  column: number
+}
+
+function flowIdentity(document: FlowDocument): FlowIdentity | undefined {
+  const id = document.get(document.root, 'id')
+  const ns = document.string(document.get(document.root, 'namespace')?.value)
+  const value = document.string(id?.value)
+  if (!id || ns === undefined || value === undefined) return undefined
+  const { line, column } = nodePosition(document.flow, id.key)
+  return { namespace: ns, id: value, file: document.flow.file, line, column }
+}
+
+/** Two files declaring the same flow: the later file (in path order) gets the error. */
+export function duplicateFlowFindings(identities: FlowIdentity[]): Finding[] {
+  const seen = new Map<string, string>()
+  const findings: Finding[] = []
+  const ordered = [...identities].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+  for (const { namespace, id, file, line, column } of ordered) {
+    const key = flowKey(namespace, id)
+    const first = seen.get(key)
+    if (first === undefined) {
+      seen.set(key, file)
+      continue
+    }
+    findings.push({
+      severity: 'error',
+      file,
+      line,
+      column,
+      rule: 'duplicate-flow',
+      message: `Flow ${namespace}.${id} is already declared in ${first}: each flow must live in exactly one file. Remove one or change its id`,
+      resource: key
+    })
+  }
+  return findings
 }

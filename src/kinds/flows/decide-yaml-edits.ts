@@ -7,7 +7,7 @@ export interface Edit {
   text: string
 }
 
-/** The source with every edit applied; edits never overlap (each touches its own node). */
+/** Edits never overlap (each touches its own node). */
 export function applyEdits(source: string, edits: readonly Edit[]): string {
   let out = source
   for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
@@ -36,7 +36,6 @@ export function replaceScalar(node: Scalar, value: string): Edit | undefined {
   return { start: range[0], end: range[1], text: empty ? ` ${text}` : text }
 }
 
-/** The pair of `map` whose key is the scalar `key`. */
 export function pairOf(map: YAMLMap, key: string): Pair | undefined {
   return map.items.find((pair) => isScalar(pair.key) && pair.key.value === key)
 }

@@ -1,8 +1,7 @@
-import { FLOW_ID_PATTERN } from './decide-identity.js'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
 import type { RepositoryShape } from '../../model/drift.js'
 import { repositoryPath } from '../../model/repository-paths.js'
-import type { FlowsHeld } from './decide-validate.js'
+import { FLOW_ID_PATTERN, type FlowsHeld } from './decide-validate.js'
 import { flowFindings } from './decide-checks.js'
 import {
   actionOf,
@@ -78,7 +77,7 @@ function newFlowPath(
   return { path: repositoryPath(dir, name) }
 }
 
-/** The first flow file of `namespace` (or, with `parents`, of its closest parent namespace that has one). */
+/** With `parents`, the closest parent namespace with one counts too. */
 function siblingOf(
   namespace: string,
   shape: RepositoryShape,
@@ -100,10 +99,7 @@ function parentOf(namespace: string): string | undefined {
   return dot < 0 ? undefined : namespace.slice(0, dot)
 }
 
-/**
- * The flows' changes (docs/plan.md): the repository's flows against the server's in each managed
- * namespace, compared as Kestra compares them; drift against the base commit.
- */
+/** docs/plan.md: compared as Kestra compares flows; drift against the base commit. */
 function planFlows(options: KindPlanOptions): FlowChange[] {
   const { input } = options
   if (!input) return []
@@ -175,9 +171,8 @@ function flowChange(
 }
 
 /**
- * Marks for a flow's one-line summary: the revision the server holds and the one an update makes; how many
- * flows call it, and that its triggers change (docs/impact.md); names the server lacks (🔑) and executions
- * not finished (⏳) (docs/caught-at-review.md).
+ * Marks for a flow's summary line: revisions, callers and trigger changes (docs/impact.md), missing
+ * names and unfinished executions (docs/caught-at-review.md).
  */
 function marksOf(r: FlowChange): string[] {
   const marks: string[] = []
@@ -201,7 +196,6 @@ const VIA: Record<FlowCaller['via'], string> = {
   'flow-trigger': 'Flow trigger'
 }
 
-/** The callers and trigger changes in words, shown above the flow's diff; undefined when there are none. */
 function impactText(r: FlowChange): string | undefined {
   if (!r.impact) return undefined
   const { callers, triggers } = r.impact
@@ -234,12 +228,11 @@ function asCode(escaped: string): string {
   return escaped.replace(/&quot;(.*?)&quot;/g, '<code>$1</code>')
 }
 
-/** ` — ❌ breaks: …` after a caller whose call no longer fits (docs/caught-at-review.md#subflow-contracts). */
+/** After a caller whose call no longer fits (docs/caught-at-review.md#subflow-contracts). */
 function breaksText(caller: FlowCaller): string {
   return caller.breaks?.length ? ` — ❌ breaks: ${escapeText(caller.breaks.join('; '))}` : ''
 }
 
-/** The missing names and the executions in words, shown above the flow's diff; undefined when none. */
 function reviewText(r: FlowChange): string | undefined {
   if (!r.review) return undefined
   const out: string[] = []
@@ -268,8 +261,8 @@ function byState(executions: readonly Pick<UnfinishedExecution, 'state'>[]): str
 }
 
 /**
- * What the comment says above the flow's diff, as data for the `--json` document
- * (docs/cli.md#the-json-document); undefined when it says nothing.
+ * What the comment says above the flow's diff, for the `--json` document
+ * (docs/cli.md#the-json-document).
  */
 function reviewData(r: FlowChange): Record<string, unknown> | undefined {
   const callers = r.impact?.callers ?? []

@@ -12,7 +12,7 @@ import type { OutsideUser, OutsideUsers } from '../../model/references.js'
 import type { FlowFile, ReadProblem } from '../../model/repository.js'
 import { flowKey, pinnedKey } from '../../model/targets.js'
 
-/** Reads a flow file (`path`: the file or a link's target, relative to root) as UTF-8 and parses it; text that is not UTF-8 is a read problem. */
+/** `path`: the file or a link's target, relative to root; text that is not UTF-8 is a read problem. */
 export async function readFlow(
   tree: TreeSource,
   path: string,
@@ -46,17 +46,13 @@ export async function readFlow(
   return parseFlowFile({ file, rel, expectedNamespace, raw: bytes.toString('utf8') })
 }
 
-/** A YAML file holding a flow document. */
 export async function isFlowDocument(tree: TreeSource, rel: string): Promise<boolean> {
   if (!isYamlFile(rel)) return false
   const text = await tree.read(rel).then(String, () => '')
   return kindOfText(normaliseText(text)) === 'flow'
 }
 
-/**
- * The 1-based line of the first sequence that is not UTF-8: the first line that is not UTF-8 on its own, since
- * no UTF-8 sequence holds a newline byte.
- */
+/** The first line not UTF-8 on its own: no UTF-8 sequence holds a newline byte. */
 function invalidUtf8Line(bytes: Uint8Array): number {
   let line = 1
   for (let start = 0; start < bytes.length; line++) {
@@ -69,22 +65,19 @@ function invalidUtf8Line(bytes: Uint8Array): number {
 }
 
 /**
- * Most deleted flows whose users Kestra is asked about, one request each
- * (docs/impact.md#users-outside-the-managed-namespaces): deletions are few; the rest are named as not searched.
+ * One request each (docs/impact.md#users-outside-the-managed-namespaces): the rest are not
+ * searched.
  */
 const DEPENDENCY_READS = 20
 
 /**
- * The users of each deleted flow that Kestra's flow topology knows in namespaces the plan did not read
- * (another team's Subflow call or Flow trigger): `GET …/flows/{ns}/{id}/dependencies` per deleted flow, at
- * most `DEPENDENCY_READS`. Kestra's edge runs caller → called for a task and upstream → triggered flow for
- * a trigger: a user of the deleted flow is the source of a `FLOW_TASK` edge into it, or the target of a
- * `FLOW_TRIGGER` edge out of it.
+ * Users of each deleted flow in namespaces the plan did not read, from Kestra's flow topology (`GET
+ * …/flows/{ns}/{id}/dependencies`). A user is the source of a `FLOW_TASK` edge into the deleted
+ * flow, or the target of a `FLOW_TRIGGER` edge out of it.
  */
 export async function outsideUsers(
   api: DependenciesApi,
   deleted: readonly { namespace: string; id: string }[],
-  /** The namespaces the plan read: their users are known from the sources already. */
   read: { has(namespace: string): boolean },
   concurrency: number
 ): Promise<OutsideUsers> {
@@ -129,19 +122,13 @@ export async function outsideUsers(
   return { users, unsearched }
 }
 
-/** Where a call names its target, and the revision it pins, if any. */
-interface PinningCall {
-  target: { namespace: string; id: string }
-  revision?: number
-}
-
 /**
- * The sources of the revisions that calls pin, each read once (docs/caught-at-review.md#subflow-contracts);
- * a revision the server does not have maps to undefined (that call is not checked).
+ * Each pinned revision read once (docs/caught-at-review.md#subflow-contracts); one the server lacks
+ * maps to undefined.
  */
 export async function readPinnedRevisions(
   api: HistoryApi,
-  sites: readonly PinningCall[]
+  sites: readonly { target: { namespace: string; id: string }; revision?: number }[]
 ): Promise<Map<string, string | undefined>> {
   const wanted = new Map<string, { namespace: string; id: string; revision: number }>()
   for (const site of sites) {

@@ -5,7 +5,7 @@ import { flowsDecide } from './decide.js'
 import type { FlowsHeld } from './decide-validate.js'
 import { isFlowDocument, readFlow } from './gather.js'
 
-/** Flows' part of the run's one walk: the files the layout places as flows (docs/kinds.md#the-walk-two-kinds-share). */
+/** docs/kinds.md#the-walk-two-kinds-share */
 export const flowsWalk = { readFlow, isFlowDocument }
 
 /** Flows (docs/kinds.md): read by the run's one walk, with namespace files. */
@@ -21,7 +21,7 @@ export const flows: Kind<FlowsHeld, FlowChange> = {
 export { callGraph, withImpact, withReview, type CallEdge } from './decide-impact.js'
 export { callSites, changedContracts, checkNames, reviewContracts } from './decide-impact.js'
 export { type CallSite } from './decide-impact.js'
-export { knownResources } from './decide-references.js'
+export { knownResources, referenceFindings } from './decide-references.js'
 export { SentRewrite } from './decide-sent.js'
 export {
   judgedUpgradeReport,
@@ -31,7 +31,7 @@ export {
   upgradeSources
 } from './decide-upgrade.js'
 export { schemaReleases, schemaTarget, type SchemaRelease } from './decide-schema.js'
-export { checkFlow, confirmReusedChecks, referenceFindings } from './decide-validate.js'
+export { checkFlow, confirmReusedChecks } from './decide-validate.js'
 export { schemaVerdict, type FlowCheck } from './decide-validate.js'
 export { readProblemFindings, unmanagedFindings } from './decide-validate.js'
 export { guardUnfinished, type UnfinishedGuard } from './apply.js'
