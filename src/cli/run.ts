@@ -229,10 +229,8 @@ interface CliRun {
   report: ReportInput
   deployment?: DeployResult
   receipt?: string
-  /** The action's outputs but the plan file (it goes with the scratch folder). */
   outputs: Record<string, string>
   failure?: string
-  /** upgrade-check's list, as the run decided it (its rewrites are written from it). */
   upgrade: RunOutcome['upgrade']
 }
 
@@ -305,10 +303,7 @@ async function ask(io: CliIo, question: string): Promise<string> {
   }
 }
 
-/**
- * The result as the format asks, from a run as shown. `approved`: the plan was shown above the question,
- * so a text result does not repeat its diffs.
- */
+/** The result as the format asks; `approved`: the plan was shown above the question, so no diffs again. */
 function formatResult(
   args: CliArgs,
   settings: Settings,

@@ -41,26 +41,18 @@ import { runUrl } from './plan-mode.js'
 
 export interface ApplyModeArgs extends TargetRun {
   kestra: KestraServer
-  /**
-   * What the checks read and found: the repository, its flows' references, the markers and rollback
-   * records read early, the reused and the stored flow checks, the server's state (its content facts are
-   * stored too).
-   */
   checked: Checked
   plan: Plan
-  /** The resource kinds of the run (the registry's). */
   kinds: readonly Kind[]
   findings: Finding[]
   /** The plan's job summary; the receipt is added to it. */
   summary: string
 }
 
-/** What a deploy did: the step's failure, the per-resource results and whether it was rolled back. */
 interface Applied {
   failure?: string
   result?: DeployResult
   rolledBack?: boolean
-  /** The deploy's report as the summary shows it (results, smoke runs, rollback). */
   receipt?: string
 }
 
@@ -190,7 +182,6 @@ async function reportNotDeployed(args: ApplyModeArgs, error: DeployError): Promi
   await reportOnPullRequest(args, headline, `Not deployed:\n\n${why}`)
 }
 
-/** The deploy's results as the summary and the comment show them. */
 function receiptOf(args: ApplyModeArgs, result: DeployResult, rolledBack: boolean): string {
   const { context, ports } = args
   return renderReceipt(ports.edge.shown(result), {
@@ -204,7 +195,6 @@ function receiptOf(args: ApplyModeArgs, result: DeployResult, rolledBack: boolea
   }).trimEnd()
 }
 
-/** The deploy's headline: its status (rolled back, a smoke run failed…) and its counts. */
 function deployHeadline(
   result: DeployResult,
   after: Awaited<ReturnType<typeof afterDeploy>>,
@@ -333,7 +323,6 @@ function unfinishedGuard(args: ApplyModeArgs): UnfinishedGuard {
 interface EnvironmentRun {
   /** Records the deploy's outcome; returns the job summary's environments table ('' when unreadable). */
   finish(result: DeployResult, smokeFailed: boolean): Promise<string>
-  /** The deploy stopped before or during its writes with this error. */
   fail(message: string): Promise<void>
 }
 
@@ -388,7 +377,6 @@ async function beginEnvironment(args: {
   return environmentRun({ github, environment, id, environmentUrl, logUrl, context, ports })
 }
 
-/** `require-verified-in`: the commit is refused unless that environment verified it. */
 async function checkVerified(
   github: DeploymentsPort,
   environment: string,
@@ -400,7 +388,6 @@ async function checkVerified(
   reporter.info(`Commit ${sha.slice(0, 7)} is verified in ${environment}.`)
 }
 
-/** The deployment recorded `in_progress`, and how it ends: its final status and the environments table. */
 function environmentRun(run: {
   github: DeploymentsPort
   environment: string
