@@ -11,8 +11,14 @@ import type {
 } from '../model/drift-port.js'
 import { apiError, httpStatus, isPermissionError, readAnswer } from './errors.js'
 import { repoOf, type RepoClient } from './octokit.js'
-import { author, authoredByTheAction, firstLine } from './sticky-comment.js'
-import { type NamedClient, tokenRefusal, viewerLogin } from './identity.js'
+import {
+  author,
+  authoredByTheAction,
+  firstLine,
+  type NamedClient,
+  tokenRefusal,
+  viewerLogin
+} from './sticky-comment.js'
 
 /** An issue or pull request as GitHub answers a write: its number and page. */
 const written = z.object({ number: z.int(), html_url: z.string() })
