@@ -23,9 +23,7 @@ type Env = Record<string, string | undefined>
 
 /**
  * The action's settings from the command line, the environment and, with `settingsFile`, the repository's
- * settings file in `cwd` (docs/inputs.md#settings-file), read as the action reads it; bad values are usage
- * errors. The values a local run fixes win over the file's, silently. An absolute `--root` inside the
- * current folder is taken relative to it.
+ * settings file (docs/inputs.md#settings-file); values a local run fixes win over the file's, silently.
  */
 export function cliSettings(
   args: CliArgs,
@@ -68,11 +66,7 @@ export function cliSettings(
     return args.inputs[name] ?? (variable && env[variable]) ?? ''
   }
   try {
-    return parseSettings(read, {
-      file,
-      log,
-      givenIn: 'the command line'
-    })
+    return parseSettings(read, { file, log, givenIn: 'the command line' })
   } catch (error) {
     if (error instanceof SettingsFileError)
       throw new UsageError(settingsFileMessage(error, cwd, workspace))
@@ -82,10 +76,7 @@ export function cliSettings(
   }
 }
 
-/**
- * The folder a CLI run reads the repository from: `cwd`, unless `cwd` holds no settings file and is below
- * the Git root, which holds one (docs/inputs.md#settings-file).
- */
+/** `cwd`, unless it holds no settings file and is below a Git root that does (docs/inputs.md#settings-file). */
 export function cliWorkspace(cwd: string): string {
   const holdsFile = (dir: string) => SETTINGS_FILE_PATHS.some((path) => existsSync(join(dir, path)))
   if (holdsFile(cwd)) return cwd
@@ -117,10 +108,7 @@ function sourceOf(input: string, args: CliArgs): string {
   return `--${input}`
 }
 
-/**
- * The file's values but those a local run fixes; each of those the file sets to another value is
- * named, with why the CLI does not use it.
- */
+/** The file's values but those a local run fixes; each the file sets otherwise is named, with why. */
 function localFile(
   file: SettingsFile | undefined,
   log: ((message: string) => void) | undefined
@@ -163,9 +151,8 @@ interface LocalContextOptions {
 }
 
 /**
- * A run on a local checkout. Without `base` it is like `workflow_dispatch`: every file counts as
- * changed. With `base` it is like a push from that ref to HEAD: the committed changes since it
- * are the changed files and the repository at the base commit is what drift is measured against.
+ * A run on a local checkout: like `workflow_dispatch` (every file changed), or with `base` like a push from
+ * that ref to HEAD (its changes, and drift measured against it).
  */
 export async function localRunContext(options: LocalContextOptions): Promise<RunContext> {
   const { cwd, env } = options
@@ -203,14 +190,8 @@ export async function uncommittedPaths(cwd: string, root: string): Promise<strin
   return (status ?? '').split('\0').filter(Boolean)
 }
 
-/**
- * `owner/repo` as the action sees it, so deploy markers written here and in GitHub Actions agree:
- * GITHUB_REPOSITORY, else the last two path segments of the `origin` remote, else the folder name.
- */
-async function repositoryName(
-  cwd: string,
-  env: Record<string, string | undefined>
-): Promise<[string, string]> {
+/** `owner/repo` as the action sees it, so markers agree: GITHUB_REPOSITORY, else the `origin` remote, else the folder. */
+async function repositoryName(cwd: string, env: Env): Promise<[string, string]> {
   const fromEnv = /^([^/\s]+)\/([^/\s]+)$/.exec(env.GITHUB_REPOSITORY ?? '')
   if (fromEnv) return [fromEnv[1]!, fromEnv[2]!]
   // Userinfo (a token in an https remote) is dropped before anything is taken from the URL.

@@ -17,11 +17,7 @@ import { StickyComments } from './sticky-comment.js'
 
 const defaultBranch = z.object({ default_branch: z.string() })
 
-/**
- * Every port of GitHub a run talks to, built once by the action's entry (none without a token): the
- * GitHubPort, the deployments (docs/environments.md) and the drift watch's issue, branch and pull request
- * (docs/drift.md).
- */
+/** Every GitHub port of a run, built once by the entry (none without a token): docs/environments.md, docs/drift.md. */
 export async function gitHubPorts(
   settings: Pick<Settings, 'githubToken' | 'pullRequestToken'>,
   at: { owner: string; repo: string; apiUrl: string },
@@ -66,7 +62,6 @@ const PR_FILES_CAP = 3000
 /** A compare lists at most this many files. */
 const COMPARE_FILES_CAP = 300
 
-/** A changed file as GitHub lists it: its path, and the one it had before a rename. */
 const changedFile = z
   .object({ filename: z.string(), previous_filename: z.string().optional() })
   .transform(({ filename, previous_filename }): ChangedPath =>
@@ -102,7 +97,6 @@ const pull = z
     baseRepository: pull.base.repo
   }))
 
-/** A pull request a commit belongs to, as GitHub lists it. */
 const associated = z.object({
   number: z.int(),
   merged_at: z.string().nullable(),
@@ -117,10 +111,8 @@ export function createGitHub(
   const repo = { owner: repository.owner, repo: repository.repo }
   const comments = new StickyComments({ octokit, ...repo })
   return {
-    /**
-     * Pages by number and stops on a short page: past the cap GitHub answers empty pages while its Link
-     * header still points further, so following `rel="next"` would only waste requests.
-     */
+    // Pages by number and stops on a short page: past the cap GitHub answers empty pages while its Link
+    // header still points further.
     async listPullRequestFiles(pr): Promise<ChangedPathList> {
       const files: ChangedPath[] = []
       try {
@@ -187,7 +179,6 @@ export function createGitHub(
       ).filter((pull) => pull.merged_at)
       return (merged.find((pull) => pull.merge_commit_sha === sha) ?? merged[0])?.number
     },
-    /** A pull request as GitHub holds it now, or undefined when the repository has none of that number. */
     async pullRequest(number) {
       let response
       try {
@@ -213,10 +204,7 @@ export function createGitHub(
       }
       return readAnswer('GET /repos/{owner}/{repo}/pulls', z.array(pull), response.data)
     },
-    /**
-     * A file's bytes at a commit through the contents API (for when the local history is shallow).
-     * Files over 1 MB come back without inline content, so they are fetched again as raw bytes.
-     */
+    /** Through the contents API (a shallow local history); a file over 1 MB comes back without content, so is fetched raw. */
     async getFileAtRef(path, ref) {
       const route = 'GET /repos/{owner}/{repo}/contents/{+path}'
       // `{+path}` keeps the slashes; every segment is encoded here so '#', '?' and '%' stay literal.

@@ -12,9 +12,8 @@ const UNBOUNDED_KEYS = new Set(['diff'])
 const SOURCE_KEYS = new Set(['desired', 'source'])
 
 /**
- * The output edge (docs/security.md): every text an output shows passes here, after the run has decided on
- * raw values and before a channel escapes it (Markdown, HTML, workflow commands, JSON). Credentials are
- * redacted from the text as a reader decodes it, and server text is bounded.
+ * Every text an output shows passes here (docs/security.md), after the run decided on raw values and before a
+ * channel escapes it: credentials redacted as a reader decodes the text, server text bounded.
  */
 export class OutputEdge {
   private redactor: Redactor
@@ -28,10 +27,7 @@ export class OutputEdge {
     this.redactor = createRedactor(credentials, names)
   }
 
-  /**
-   * Names the run has found and shows as they are (the managed namespaces, the comment's address): a
-   * credential inside one is that name, not a leak. Names are only ever added.
-   */
+  /** Names the run shows as they are (namespaces, the comment's address): a credential inside one is not a leak. */
   learn(names: readonly string[]): void {
     this.names.push(...names)
     this.redactor = this.redactor.withNames(names)
@@ -45,11 +41,7 @@ export class OutputEdge {
     return this.redactor.text(text)
   }
 
-  /**
-   * Whether bytes the run would write as they are (a file brought back to Git) hold a credential in any form,
-   * read in every text encoding a reader may decode them with. The bytes themselves are never redacted: such
-   * content is not written at all.
-   */
+  /** Bytes written as they are (a file brought back to Git) hold a credential in any encoding: then never written. */
   holdsCredential(bytes: Uint8Array): boolean {
     return decodedTexts(bytes).some((text) => this.text(text) !== text)
   }
@@ -60,10 +52,8 @@ export class OutputEdge {
   }
 
   /**
-   * Plain data as a renderer may show it: every string redacted and cut as a message, diffs redacted whole;
-   * numbers, bytes, maps and other objects as they are. Flow sources stay as they are: a renderer shows a source
-   * only through its diff (and a channel's last guard reads everything). What holds nothing to redact is
-   * returned itself, not copied.
+   * Every string redacted and cut as a message, diffs redacted whole, flow sources as they are (a renderer shows
+   * them only through their diff); what holds nothing to redact is returned itself, not copied.
    */
   shown<T>(data: T): T {
     // A plan repeats its names (namespaces, actions, kinds) thousands of times: each is read once.
@@ -104,10 +94,7 @@ function isPlain(value: object): boolean {
   return prototype === Object.prototype || prototype === null
 }
 
-/**
- * `text` cut to at most `bytes` UTF-8 bytes, at a character boundary, with a note saying how much it held.
- * Cut after redaction, so that no cut leaves part of a credential.
- */
+/** Cut to `bytes` UTF-8 bytes at a character boundary, noting how much it held; after redaction, so no credential is cut. */
 export function bounded(text: string, bytes: number): string {
   if (text.length * 3 <= bytes) return text
   const total = Buffer.byteLength(text)

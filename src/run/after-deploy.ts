@@ -29,7 +29,6 @@ import { phase } from '../report/phase.js'
 interface AfterDeploy {
   /** Sections for the deployed report (job summary and the comment's Deployed section). */
   markdown: string[]
-  /** The rollback, when one ran. */
   rollback?: RollbackResult
   /** Set when the step must fail for a smoke execution. */
   failure?: string
@@ -42,17 +41,12 @@ type AfterDeployArgs = {
   kestra: KestraServer
   result: DeployResult
   refs: FlowDependency[]
-  /** The registry's rollbacks. */
   kinds: readonly RollbackKind[]
   /** The deployed commit, its repository (`owner/repo`), and the workflow run (GITHUB_RUN_ID). */
   deployed: { commit: string; repository: string; runId: string }
 }
 
-/**
- * docs/smoke-and-rollback.md: smoke executions after a deploy that wrote something and had no failed
- * write, then a rollback when one of them failed or a write failed, with `rollback: true`. Sets the
- * `smoke` and `rolled-back` outputs.
- */
+/** Smoke executions after a deploy that wrote without a failed write, then the rollback a failure calls for (docs/smoke-and-rollback.md). */
 export async function afterDeploy(args: AfterDeployArgs): Promise<AfterDeploy> {
   const { result, ports } = args
   const wrote = result.resources.some((r) => WRITTEN.has(r.result))
@@ -102,10 +96,7 @@ async function smokeRuns(args: AfterDeployArgs, wrote: boolean): Promise<SmokeRe
   )
 }
 
-/**
- * With `rollback: true`, the rollback of a deploy whose smoke run or write failed, when it may have
- * changed anything (a write, a marker, or an outcome unknown).
- */
+/** With `rollback: true`, after a failed smoke run or write, when the deploy may have changed anything. */
 async function rollbackIfFailed(
   args: AfterDeployArgs,
   smoke: SmokeReport | undefined,
@@ -153,11 +144,7 @@ function failedRun(run: SmokeRun): string {
   return `${run.flow.namespace}.${run.flow.id} (${id}: ${state})`
 }
 
-/**
- * The rollbacks that stopped runs left recorded in these namespaces: the records read with the snapshot
- * when they were read for the same namespaces, else read now. Unreadable records leave unknown whether the
- * server is half rolled back: then nothing is written.
- */
+/** The rollbacks stopped runs left recorded here; unreadable records leave the server's state unknown, so nothing is written. */
 export async function stoppedRollbacks(
   kestra: KestraServer,
   namespaces: string[],
@@ -181,9 +168,7 @@ export async function stoppedRollbacks(
 }
 
 interface FinishedRollbacks {
-  /** For the comment's Deployed section. */
   headline: string
-  /** For the job summary and the comment's Deployed section. */
   markdown: string
   /** The step fails: this run deployed nothing of its own. */
   failure: string
@@ -192,11 +177,9 @@ interface FinishedRollbacks {
 type FinishDeps = {
   kestra: KestraServer
   refs: FlowDependency[]
-  /** The registry's rollbacks. */
   kinds: readonly RollbackKind[]
   settings: Pick<Settings, 'concurrency' | 'commentKey'>
   reporter: Reporter
-  /** The commit this run was to deploy. */
   commit: string
   /** The plan's job summary, and its counts. */
   summary: string
@@ -204,12 +187,9 @@ type FinishDeps = {
 }
 
 /**
- * Finishes the rollbacks that a stopped run left recorded
- * (docs/rollback.md#finishing-a-stopped-rollback): each resource goes back to its recorded version,
- * or is named as left; sets the outputs and writes the job summary. The run deploys nothing of its
- * own: its plan was read from a half rolled-back server, and a re-run plans again from what this
- * leaves. Undefined when nothing needed a write (a finished rollback whose record could not be
- * removed): the plan was read from the state the records name, and the deploy goes on.
+ * Finishes the rollbacks a stopped run left recorded (docs/rollback.md#finishing-a-stopped-rollback); the run
+ * deploys nothing of its own, its plan having read a half rolled-back server. Undefined when nothing needed a
+ * write (only a record could not be removed): the deploy goes on.
  */
 export async function finishRollbacks(
   records: ReadonlyMap<string, RollbackRecord>,
@@ -225,7 +205,6 @@ export async function finishRollbacks(
   return reportFinished(results, deps)
 }
 
-/** Each recorded rollback, finished in turn. */
 async function resumeEach(
   records: ReadonlyMap<string, RollbackRecord>,
   deps: FinishDeps
