@@ -12,10 +12,7 @@ import { base64Inside, base64Whole, utf16Patterns, utf16Spans } from './text-enc
 
 const REDACTED = '***'
 
-/**
- * A credential with fewer characters (white space not counted) cannot be told apart from ordinary text:
- * redacting it would garble every output. It is not redacted; the run warns (docs/security.md).
- */
+/** Fewer characters (white space not counted) cannot be told from ordinary text: not redacted, warned about (docs/security.md). */
 export const MIN_REDACTED_CHARACTERS = 4
 
 /** The longest spelling of one character (`&#x0001F600;`, two layers of escapes), to size the search for names. */
@@ -28,11 +25,9 @@ export interface Redactor {
 }
 
 /**
- * The redactor of docs/security.md: finds each credential in `text` read as a reader would read it (escapes
- * of JSON, HTML, Markdown, percent and form encoding undone, line breaks skipped) and in base64 at any
- * alignment, and cuts those spans out of the text itself. A span that lies inside a public name (the
- * repository, the servers, the tenant, namespaces, the paths and URLs the run computes) is that name, not a
- * leak: it stays, so that a weak credential never garbles a value the run computes.
+ * The redactor of docs/security.md: cuts each credential out of `text` as a reader would read it (escapes undone,
+ * line breaks skipped) and in base64 at any alignment. A span inside a public name the run computes (repository,
+ * servers, namespaces, paths) is that name, not a leak: it stays, so a weak credential never garbles it.
  */
 export function createRedactor(credentials: Credentials, names: readonly string[] = []): Redactor {
   const texts = credentialNeedles(credentials)
@@ -51,10 +46,7 @@ export function createRedactor(credentials: Credentials, names: readonly string[
 interface CredentialIndex {
   needles: NeedleIndex
   utf16: readonly Buffer[]
-  /**
-   * The UTF-16 spellings without a NUL byte: the only ones a text without U+0000 can hold, since UTF-8
-   * writes a NUL byte for that character alone.
-   */
+  /** UTF-16 spellings without a NUL byte: the only ones a text without U+0000 can hold. */
   utf16WithoutNul: readonly Buffer[]
 }
 
@@ -112,10 +104,7 @@ function insideName(text: string, [start, end]: Span, names: NeedleIndex): boole
 /** Shorter credentials are weak: easy to guess, and likely to turn up in ordinary text. */
 const STRONG_CREDENTIAL_CHARACTERS = 8
 
-/**
- * The one warning about weak credentials (docs/security.md): short, or part of a name the run shows as it
- * is. It names the inputs, not which reason applies to which, and never the value. Undefined when none is.
- */
+/** The one warning about weak credentials (docs/security.md): names the inputs, never the value; undefined when none. */
 export function weakCredentialWarning(
   credentials: Credentials,
   names: readonly string[]

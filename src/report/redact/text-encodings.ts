@@ -6,11 +6,7 @@ interface Utf16View {
   bytesOf(span: Span): Span
 }
 
-/**
- * Bytes read as UTF-16 little- and big-endian, from either byte (docs/security.md): a file may be UTF-16
- * without a BOM (a BOM reads as a character the redactor skips), and a UTF-16 run inside other bytes, or text
- * that was UTF-16 once and was then read as single bytes, may start at an odd offset.
- */
+/** UTF-16 LE and BE from either byte (docs/security.md): a file may lack a BOM, and a UTF-16 run may start at an odd offset. */
 function utf16Views(bytes: Uint8Array): Utf16View[] {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const views: Utf16View[] = []
@@ -26,10 +22,7 @@ function utf16Views(bytes: Uint8Array): Utf16View[] {
   return views
 }
 
-/**
- * Every text a reader can decode from bytes the run writes as they are: UTF-8 (a BOM is a character the
- * redactor skips), and UTF-16 of either endianness from either byte, where escapes and split lines are read too.
- */
+/** Every text a reader can decode from bytes written as they are: UTF-8, and UTF-16 of either endianness from either byte. */
 export function decodedTexts(bytes: Uint8Array): string[] {
   const utf8 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
   return [utf8, ...utf16Views(bytes).map((view) => view.text)]
@@ -44,10 +37,8 @@ export function utf16Patterns(texts: readonly string[]): Buffer[] {
 }
 
 /**
- * The spans of `text` whose UTF-8 bytes hold one of `patterns`, in the text's own positions: UTF-16 bytes
- * that reached the run as UTF-8 text (NULs between ASCII letters, or letters whose UTF-16 bytes are valid
- * UTF-8) still spell a credential to a reader who decodes them again. A native search over the bytes, so that
- * large text costs little.
+ * The spans of `text` whose UTF-8 bytes hold one of `patterns`: UTF-16 bytes that reached the run as UTF-8 text
+ * still spell a credential to a reader who decodes them again. A native search over the bytes keeps it cheap.
  */
 export function utf16Spans(text: string, patterns: readonly Buffer[]): Span[] {
   if (patterns.length === 0) return []
@@ -76,11 +67,7 @@ export function utf16Spans(text: string, patterns: readonly Buffer[]): Span[] {
 /** Shorter runs of base64 digits would turn up in ordinary text by chance. */
 const MIN_DIGITS = 4
 
-/**
- * The base64 digits that spell `text` wherever it sits in a longer base64 run, standard and URL-safe: for
- * each of the three alignments (its first byte at offset 0, 1 or 2 of a 3-byte group), the digits that
- * depend on its bytes alone.
- */
+/** The base64 digits that spell `text` inside a longer run, standard and URL-safe, for each of the three alignments. */
 export function base64Inside(text: string): string[] {
   const bytes = Buffer.from(text)
   const spellings = new Set<string>()
