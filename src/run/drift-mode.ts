@@ -30,14 +30,10 @@ const SUMMARY_DRIFT_BUDGET = 300_000
 const WARNING_NAMES = 10
 
 interface DriftModeArgs extends ApplyModeArgs {
-  /** The default branch, checked before the server was read. */
   branch: string
 }
 
-/**
- * docs/drift.md: the plan of the default branch's head against the server is the drift; the issue of
- * the comment-key is kept current, and `drift-action` reverts it or brings it back as a pull request.
- */
+/** docs/drift.md: the default branch's plan against the server is the drift; its issue is kept current, `drift-action` acts on it. */
 export async function driftMode(args: DriftModeArgs): Promise<{ failure?: string }> {
   const { settings, ports } = args
   const { reporter } = ports
@@ -141,16 +137,12 @@ async function keepIssue(args: DriftModeArgs, report: DriftReportInput, reverted
 }
 
 interface PullRequestOutcome {
-  /** The pull request's address, when there is one. */
   url?: string
   /** Why each drifted resource left out of the branch was left out, by name. */
   notBroughtBack?: ReadonlyMap<string, string>
 }
 
-/**
- * The drift pull request (docs/drift.md#the-drift-pull-request): its tree is read and placed (the
- * server's bytes, the planned commit's paths and ignore files), then its branch and pull request written.
- */
+/** The drift pull request (docs/drift.md#the-drift-pull-request): its tree read and placed, then its branch and pull request written. */
 async function pullRequest(
   args: DriftModeArgs,
   items: DriftedResource[]
@@ -218,7 +210,6 @@ async function pullRequestTree(args: DriftModeArgs, items: DriftedResource[]) {
   return withoutIgnored(placed, ignored)
 }
 
-/** The drift branch and its pull request; the pull request's address once written. */
 async function writePullRequest(
   args: DriftModeArgs,
   github: DriftGitHub,
@@ -296,7 +287,6 @@ function goneComment(args: DriftModeArgs, reverted: boolean): string {
   return driftGoneComment({ branch, commit: context.sha, reverted, runUrl: runUrl(context) })
 }
 
-/** The drifted resources as the renderers take them: plain data, no server source. */
 function shownDrift(items: (DriftedResource & { note?: string })[]): ShownDrift[] {
   return items.map(({ change, ...item }) => ({
     ...item,
