@@ -35,10 +35,7 @@ const DEPLOY_STATUS: Record<DeployStatus, string> = {
   failed: 'failed'
 }
 
-/**
- * The report as a terminal would show it: the headline (a deploy's outcome after a deploy), verdict,
- * target, the plan as a coloured diff, then what the deploy wrote.
- */
+/** The report as a terminal shows it: headline, verdict, target, the plan as a coloured diff, what the deploy wrote. */
 export function reportText(
   report: ReportInput,
   p: Palette,
@@ -169,20 +166,14 @@ function resourceLine(r: ResourceChange, { kinds, invalid, p }: PlanTextOptions)
   return parts.join(' · ')
 }
 
-/**
- * What the comment says above the resource's diff (a flow's callers and broken calls, trigger changes and
- * next runs, missing names, executions not finished), as plain lines under its line.
- */
+/** What the comment says above the resource's diff (callers, triggers, missing names…), as plain lines. */
 function aboveLines(r: ResourceChange, kinds: ReportInput['kinds']): string[] {
   return kindAbove(kinds, r).flatMap((paragraph) =>
     paragraph.split('\n').map((line) => `      ${inert(plainText(line))}`)
   )
 }
 
-/**
- * Escaped Markdown (`escapeText`, `<code>`, `**bold**`) as the text it stands for: the comment's words
- * for a terminal.
- */
+/** Escaped Markdown (`escapeText`, `<code>`, `**bold**`) as the text it stands for. */
 function plainText(markdown: string): string {
   return markdown
     .replace(/<\/?code>/g, '')
@@ -206,10 +197,7 @@ function diffLines(diff: string, p: Palette): string[] {
   })
 }
 
-/**
- * `kestra-gitops upgrade-check`'s list (docs/upgrade.md), compiler-style: `file:line: why`, then the fix,
- * and one closing line with the counts. With `written`, the mechanical ones are said done.
- */
+/** `upgrade-check`'s list (docs/upgrade.md), compiler-style: `file:line: why`, the fix, then the counts. */
 export function upgradeText(upgrade: Upgrade | undefined, written: boolean, p: Palette): string {
   if (!upgrade) return 'Upgrade readiness was not checked.\n'
   const { target, flows, loading, items } = upgrade.report
@@ -233,10 +221,7 @@ export function upgradeText(upgrade: Upgrade | undefined, written: boolean, p: P
   return `${lines.join('')}${verdict}\n`
 }
 
-/**
- * Writes each rewritten flow file in place, under `workspace` only, and only when the file still holds
- * what was checked: a file changed since is left alone and named.
- */
+/** Writes each rewritten flow file in place under `workspace`, only when it still holds what was checked. */
 export function writeRewrites(workspace: string, upgrade: Upgrade): string[] {
   const skipped: string[] = []
   for (const { file, raw, source } of upgrade.rewrites()) {

@@ -20,7 +20,6 @@ import {
   viewerLogin
 } from './sticky-comment.js'
 
-/** An issue or pull request as GitHub answers a write: its number and page. */
 const written = z.object({ number: z.int(), html_url: z.string() })
 
 /** An issue's fields the action reads (a pull request is listed among issues too). */
@@ -35,11 +34,7 @@ type ListedIssue = z.infer<typeof listedIssue>
 const ISSUES_PERMISSION_HELP =
   'The token cannot write issues: grant `permissions: issues: write` to the job (docs/drift.md#permissions).'
 
-/**
- * The drift issue of one comment-key (docs/drift.md#the-drift-issue): found by its label and the marker
- * on its first line, written by the action (never a person's copy); an open one is preferred, else the
- * latest closed one is reopened, so one issue carries a key's drift history.
- */
+/** The drift issue of one comment-key (docs/drift.md#the-drift-issue): an open one preferred, else the latest closed reopened. */
 export function driftIssues(client: RepoClient): Pick<DriftGitHub, 'keepIssue' | 'closeIssue'> {
   const { octokit } = client
   const repo = repoOf(client)
@@ -131,17 +126,13 @@ async function issuesGuard<T>(operation: string, action: () => Promise<T>): Prom
   }
 }
 
-/** An open pull request's fields the action reads. */
 const openPull = written.extend({ title: z.string(), body: z.string().nullable() })
 
 /** The repository setting that lets the workflow's token open pull requests. */
 const ACTIONS_SETTING =
   "Settings → Actions → General → 'Allow GitHub Actions to create and approve pull requests'"
 
-/**
- * The one drift pull request from the drift branch (docs/drift.md#the-drift-pull-request): updated while
- * open, opened otherwise, closed with a comment when the drift is gone.
- */
+/** The one drift pull request (docs/drift.md#the-drift-pull-request): updated while open, opened otherwise, closed when drift is gone. */
 export function driftPulls(
   client: NamedClient
 ): Pick<DriftGitHub, 'keepPullRequest' | 'closePullRequest'> {
@@ -220,7 +211,6 @@ export function driftPulls(
 
 const FILE_MODE = '100644'
 
-/** An object of the git database as GitHub answers its creation: its id. */
 const created = z.object({ sha: z.string() })
 const commitRead = z.object({
   message: z.string(),
@@ -235,10 +225,8 @@ const treeRead = z.object({
 const GET_COMMIT = 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}'
 
 /**
- * The drift branch, written through GitHub's git database (docs/drift.md#the-drift-pull-request), so the
- * action needs no `git push` credentials: one commit on the planned commit holding the server's
- * contents, rewritten when the drift changes, left alone when it is the same or when someone else's
- * commit is on top.
+ * The drift branch, written through GitHub's git database (docs/drift.md#the-drift-pull-request), so no `git push`
+ * credentials: one commit on the planned commit, rewritten when the drift changes, left alone under someone else's.
  */
 export async function writeDriftBranch(
   client: NamedClient,
