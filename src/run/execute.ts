@@ -29,9 +29,7 @@ export interface RunOutcome {
   failure?: string
   /** Findings and the plan (when one was computed), for reports made outside the runner (the CLI). */
   report: ReportInput
-  /** After a deploy: its report as the job summary shows it. */
   receipt?: string
-  /** After a deploy: what it wrote, resource by resource. */
   deployment?: DeployResult
   /** Upgrade readiness and its mechanical rewrites, when `upgrade-check` asks (docs/upgrade.md). */
   upgrade?: Upgrade
@@ -94,10 +92,7 @@ export async function execute(
   }
 }
 
-/**
- * A run that plans nothing reports its checks' findings and, when the server was asked for their listings
- * (validate with a server), every flow's `secret()` and `kv()` names not defined there.
- */
+/** A run that plans nothing: its checks' findings and, with a server's listings, every flow's undefined names. */
 async function withoutPlan(run: {
   work: Work
   settings: Settings
@@ -122,7 +117,6 @@ async function withoutPlan(run: {
   }
 }
 
-/** The mode, as an output and as the log's first line. */
 function announce(mode: Mode, server: string, context: RunContext, ports: RunPorts) {
   ports.reporter.setOutput('mode', mode)
   // A local run has no event: the CLI's words are its command and flags.
@@ -160,7 +154,6 @@ function published(
   return failureMessage(findings, settings.failOn)
 }
 
-/** What every report of the run shows, before the plan, and the upgrade readiness it shows. */
 async function reportOf(run: {
   settings: Settings
   context: RunContext
