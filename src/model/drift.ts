@@ -18,12 +18,10 @@ export interface DriftedResource {
   updated?: string
 }
 
-/** Where the repository keeps things: the layout the run read it with. */
 export interface RepositoryShape {
   layout: Layout
   /** Root relative to the workspace ('' when equal). */
   rootRel: string
-  /** The `namespace` input (namespace layout). */
   namespace?: string
   mappings: readonly NamespaceFileMapping[]
   /** Every repository flow file, workspace-relative, with the namespace it declares. */
