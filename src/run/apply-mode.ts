@@ -493,7 +493,7 @@ async function previousVerdict(
  * write has a result, then the namespace's tally as one line outside the group. Writes of several
  * namespaces run at once: lines wait for their namespace, so no group interleaves with another.
  */
-export function writeLog(plan: Plan, reporter: Reporter): (result: ResourceResult) => void {
+function writeLog(plan: Plan, reporter: Reporter): (result: ResourceResult) => void {
   const pending = new Map<string, number>()
   for (const change of plan.resources.filter(isWrite)) {
     pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1)
@@ -543,7 +543,7 @@ type AfterDeployArgs = {
 }
 
 /** Smoke executions after a deploy that wrote without a failed write, then the rollback a failure calls for (docs/smoke-and-rollback.md). */
-export async function afterDeploy(args: AfterDeployArgs): Promise<AfterDeploy> {
+async function afterDeploy(args: AfterDeployArgs): Promise<AfterDeploy> {
   const { result, ports } = args
   const wrote = result.resources.some((r) => WRITTEN.has(r.result))
   const smoke = await smokeRuns(args, wrote)
@@ -641,7 +641,7 @@ function failedRun(run: SmokeRun): string {
 }
 
 /** The rollbacks stopped runs left recorded here; unreadable records leave the server's state unknown, so nothing is written. */
-export async function stoppedRollbacks(
+async function stoppedRollbacks(
   kestra: KestraServer,
   namespaces: string[],
   early: EarlyRecords | undefined,
@@ -687,7 +687,7 @@ type FinishDeps = {
  * deploys nothing of its own, its plan having read a half rolled-back server. Undefined when nothing needed a
  * write (only a record could not be removed): the deploy goes on.
  */
-export async function finishRollbacks(
+async function finishRollbacks(
   records: ReadonlyMap<string, RollbackRecord>,
   deps: FinishDeps
 ): Promise<FinishedRollbacks | undefined> {
