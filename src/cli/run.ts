@@ -83,10 +83,7 @@ const EXIT_USAGE = 2
 /** `plan --detailed-exitcode`: the plan changes something (as Terraform's `-detailed-exitcode`). */
 const EXIT_CHANGES = 2
 
-/**
- * `kestra-gitops <validate|plan|deploy> [flags]`: the action's engine on a local checkout. The result
- * (findings and plan, the PR comment's Markdown, or JSON) goes to stdout, progress to stderr.
- */
+/** `kestra-gitops <command> [flags]` on a local checkout: the result to stdout, progress to stderr. */
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
   // Secrets are redacted from the start, in every form the server could echo them, so not even a
   // settings error can show them; stderr is a log: each line of it is cut at 4 KiB.
@@ -355,10 +352,7 @@ function formatResult(
   return args.verbose ? `${text}\n${outputLines(outputs, p)}` : text
 }
 
-/**
- * `upgrade-check`'s list and exit status (docs/upgrade.md): 1 when a flow would not load on the target
- * (after `--write`, when one still would not), else 0. Its own validation findings went to the log.
- */
+/** `upgrade-check`'s list and exit status (docs/upgrade.md): 1 when a flow would (still, after `--write`) not load. */
 function upgradeCheckResult(
   args: CliArgs,
   workspace: string,

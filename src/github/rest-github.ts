@@ -125,7 +125,6 @@ const associated = z.object({
   merge_commit_sha: z.string().nullable()
 })
 
-/** The GitHubPort over GitHub's REST API, for one repository. */
 export function createGitHub(
   octokit: Octokit,
   repository: { owner: string; repo: string }
@@ -361,10 +360,9 @@ const DEPLOYMENTS_WRITE_HELP =
   "The token cannot write deployments: grant 'permissions: deployments: write' to the job (the environment and preview inputs record GitHub deployments)."
 
 /**
- * Creating deployments and their statuses (https://docs.github.com/rest/deployments/deployments#create-a-deployment).
- * The deployment names the exact commit: `auto_merge: false` (GitHub would otherwise merge the default
- * branch into a ref behind it, or refuse an older SHA with 409) and `required_contexts: []` (this job's
- * own checks are still running while it deploys).
+ * Creating deployments (https://docs.github.com/rest/deployments/deployments#create-a-deployment) of the exact
+ * commit: `auto_merge: false` (else GitHub merges the default branch in, or refuses an older SHA with 409) and
+ * `required_contexts: []` (this job's own checks are still running).
  */
 function deploymentWrites(client: RepoClient): DeploymentWrites {
   const repo = repoOf(client)
@@ -438,7 +436,6 @@ function driftIssues(client: RepoClient): Pick<DriftGitHub, 'keepIssue' | 'close
   const { octokit } = client
   const repo = repoOf(client)
   let viewer: Promise<string | undefined> | undefined
-  /** The action's issue with the marker: the oldest open one, else the newest closed one. */
   const find = async (marker: string, label: string): Promise<ListedIssue | undefined> => {
     const listed = readAnswer(
       'GET /repos/{owner}/{repo}/issues',

@@ -148,14 +148,12 @@ function announce(mode: Mode, server: string, context: RunContext, ports: RunPor
   ports.reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`)
 }
 
-/** The output edge learns the managed namespaces (shown as they are) and warns of weak credentials. */
 function learnShown(checked: Checked, ports: RunPorts): void {
   ports.edge.learn(checked.model.managedNamespaces)
   const weak = ports.edge.weakCredentials()
   if (weak) ports.reporter.warning(weak)
 }
 
-/** A run that deploys nothing: `deployed` is false, the plan's counts are outputs, the summary written. */
 async function reportNoDeploy(reporter: Reporter, summary: string, counts?: PlanCounts) {
   if (counts) setCountOutputs(reporter, counts)
   reporter.setOutput('deployed', false)
@@ -350,7 +348,6 @@ async function pullRequest(
   return { ...(url !== undefined && { url }), notBroughtBack }
 }
 
-/** No drift left: the drift pull request is closed, saying so. */
 async function closePullRequest(args: DriftModeArgs, github: DriftGitHub): Promise<void> {
   const { ports } = args
   const closed = await github.closePullRequest(
@@ -469,7 +466,6 @@ function reportInput(
   }
 }
 
-/** What closes the drift issue or pull request once no drift is left. */
 function goneComment(args: DriftModeArgs, reverted: boolean): string {
   const { branch, context } = args
   return driftGoneComment({ branch, commit: context.sha, reverted, runUrl: runUrl(context) })
