@@ -65,10 +65,7 @@ export class OutputEdge {
     return bounded(this.text(text), MESSAGE_BYTES)
   }
 
-  /**
-   * Every string redacted and cut as a message, diffs redacted whole, flow sources as they are (a renderer shows
-   * them only through their diff); what holds nothing to redact is returned itself, not copied.
-   */
+  /** Strings redacted and cut as messages, diffs redacted whole, flow sources as they are (shown only through diffs); nothing copied needlessly. */
   shown<T>(data: T): T {
     // A plan repeats its names (namespaces, actions, kinds) thousands of times: each is read once.
     const messages = new Map<string, string>()

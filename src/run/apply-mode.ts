@@ -488,11 +488,7 @@ async function previousVerdict(
   return undefined
 }
 
-/**
- * The deploy's log (docs/modes.md#the-log): each namespace's writes in one group, logged when its last
- * write has a result, then the namespace's tally as one line outside the group. Writes of several
- * namespaces run at once: lines wait for their namespace, so no group interleaves with another.
- */
+/** The deploy's log (docs/modes.md#the-log): each namespace's writes in one group once all have results, then its tally. */
 function writeLog(plan: Plan, reporter: Reporter): (result: ResourceResult) => void {
   const pending = new Map<string, number>()
   for (const change of plan.resources.filter(isWrite)) {
@@ -526,7 +522,6 @@ interface AfterDeploy {
   /** Sections for the deployed report (job summary and the comment's Deployed section). */
   markdown: string[]
   rollback?: RollbackResult
-  /** Set when the step must fail for a smoke execution. */
   failure?: string
 }
 
@@ -538,7 +533,6 @@ type AfterDeployArgs = {
   result: DeployResult
   refs: FlowDependency[]
   kinds: readonly RollbackKind[]
-  /** The deployed commit, its repository (`owner/repo`), and the workflow run (GITHUB_RUN_ID). */
   deployed: { commit: string; repository: string; runId: string }
 }
 
