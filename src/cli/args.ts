@@ -61,7 +61,7 @@ export const OWN_OPTIONS = {
   write: { type: 'boolean' }
 } as const satisfies ParseArgsConfig['options']
 
-/** Every option `util.parseArgs` is told of (`--no-<name>` beside each switch), so a value flag takes the next argument. */
+/** The options of `util.parseArgs` (`--no-<name>` beside each switch): a value flag takes the next argument. */
 function options(): NonNullable<ParseArgsConfig['options']> {
   const inputs = flagInputs().flatMap((name) => {
     const kind = flagKind(name)
@@ -85,7 +85,7 @@ function parseArgsTokens(argv: readonly string[]) {
   }).tokens
 }
 
-/** Read before parsing: with `--detailed-exitcode` a usage error exits 1, so 2 says only "the plan has changes". */
+/** Read before parsing: with `--detailed-exitcode` a usage error exits 1, so 2 says only "it has changes". */
 export function wantsDetailedExitCode(argv: readonly string[]): boolean {
   const tokens = parseArgsTokens(argv)
   const end = tokens.findIndex((token) => token.kind === 'option-terminator')

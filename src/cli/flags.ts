@@ -50,7 +50,10 @@ export const GITHUB_ONLY = {
     "the drift watch runs in GitHub Actions on a schedule (docs/drift.md). 'kestra-gitops plan --base <ref>' shows the server's differences"
 } as const satisfies Partial<Record<keyof typeof LOCAL_VALUES, string>>
 
-/** Why each input a local run fixes does not apply, said when the settings file sets it (docs/cli.md#settings-the-cli-does-not-use). */
+/**
+ * Why each input a local run fixes does not apply, said when the settings file sets it
+ * (docs/cli.md#settings-the-cli-does-not-use).
+ */
 export const NOT_LOCAL = {
   ...GITHUB_ONLY,
   'allow-out-of-order':
@@ -107,7 +110,9 @@ const PHRASES: [RegExp, string][] = [
   [/\bin the `?namespaces`? input\b/g, 'with --namespaces']
 ]
 
-/** The action's words for a terminal (`the root input` → `--root`); only the CLI's flags, so a flow's own inputs stay. */
+/**
+ * The action's words for a terminal (`the root input` → `--root`): only CLI flags, so a flow's own inputs stay.
+ */
 export function cliWords(text: string): string {
   let out = text
   for (const [phrase, words] of PHRASES) out = out.replace(phrase, words)

@@ -352,7 +352,9 @@ function formatResult(
   return args.verbose ? `${text}\n${outputLines(outputs, p)}` : text
 }
 
-/** `upgrade-check`'s list and exit status (docs/upgrade.md): 1 when a flow would (still, after `--write`) not load. */
+/**
+ * `upgrade-check`'s list and exit status (docs/upgrade.md): 1 when a flow would not load (after `--write`: still).
+ */
 function upgradeCheckResult(
   args: CliArgs,
   workspace: string,
@@ -434,7 +436,9 @@ const DEPLOY_STATUS: Record<DeployStatus, string> = {
   failed: 'failed'
 }
 
-/** The report as a terminal shows it: headline, verdict, target, the plan as a coloured diff, what the deploy wrote. */
+/**
+ * The report as a terminal shows it: headline, verdict, target, the plan as a coloured diff, what was deployed.
+ */
 export function reportText(
   report: ReportInput,
   p: Palette,
@@ -809,7 +813,7 @@ async function uncommittedPaths(cwd: string, root: string): Promise<string[]> {
   return (status ?? '').split('\0').filter(Boolean)
 }
 
-/** `owner/repo` as the action sees it, so markers agree: GITHUB_REPOSITORY, else the `origin` remote, else the folder. */
+/** `owner/repo` so markers agree: GITHUB_REPOSITORY, else the origin remote, else the folder. */
 async function repositoryName(cwd: string, env: Env): Promise<[string, string]> {
   const fromEnv = /^([^/\s]+)\/([^/\s]+)$/.exec(env.GITHUB_REPOSITORY ?? '')
   if (fromEnv) return [fromEnv[1]!, fromEnv[2]!]

@@ -79,7 +79,7 @@ const anything = z.unknown().optional()
 /** A pull request's head or base; `repo` is checked by the fork rule itself (`sameRepository`). */
 const side = optional(z.looseObject({ sha, repo: anything }))
 
-/** The event payload's fields the action reads (docs/modes.md): one of another type is absent, as when GitHub sends none. */
+/** The event payload's fields the action reads (docs/modes.md): one of another type is absent, as if not sent. */
 const eventPayload = z.looseObject({
   action: text,
   number: optional(z.number()),
@@ -135,8 +135,9 @@ function thisRepository(env: Env, payload: EventPayload): ThisRepository {
 }
 
 /**
- * A pull request's `workflow_run` (docs/modes.md#fork-pull-requests): the commit is the run's head; a fork's has no
- * pull request in the payload, so its head is named for the action to find it. The fork rule is `sameRepository`.
+ * A pull request's `workflow_run` (docs/modes.md#fork-pull-requests): the commit is the run's head; a fork's has
+ * no pull request in the payload, so its head is named for the action to find it. The fork rule is
+ * `sameRepository`.
  */
 function pullRequestRun(
   payload: EventPayload,

@@ -27,7 +27,10 @@ interface SettingsSources {
   givenIn?: string
 }
 
-/** Parses every input once: `read`'s value ('' when unset) wins over the settings file's, then the default (docs/inputs.md#settings-file). */
+/**
+ * Parses every input once: `read`'s value ('' when unset) wins over the settings file's, then the default
+ * (docs/inputs.md#settings-file).
+ */
 export function parseSettings(
   read: (name: InputName) => string,
   sources: SettingsSources = {}
@@ -88,7 +91,9 @@ export function deepFreeze<T>(value: T): DeepReadonly<T> {
   return value as DeepReadonly<T>
 }
 
-/** The repository's settings file, checked; undefined when none. A symbolic link is refused: the file is the repository's own. */
+/**
+ * The repository's settings file, checked, or undefined; a symbolic link is refused: the file is the repository's.
+ */
 export function readSettingsFile(
   repositoryRoot: string,
   elsewhere?: ElsewhereWay
@@ -132,7 +137,7 @@ function kindOf(path: string): 'file' | 'other' | undefined {
   }
 }
 
-/** Every input's value, which the file gave, and the settings a plan records (non-default, as text); the first bad one throws. */
+/** Every input's value, which the file gave, and what a plan records (non-default, as text); a bad one throws. */
 function readInputs(
   read: (name: InputName) => string,
   { file, log, givenIn = 'the workflow' }: SettingsSources
@@ -158,7 +163,8 @@ function readInputs(
     const parser = parserOf(name)
     const value = parser.parse(raw, name)
     values[name] = value
-    // full-plan changes how a plan is computed, never what it is; upgrade inputs only add notices (docs/upgrade.md).
+    // full-plan changes how a plan is computed, never what it is; upgrade inputs only add notices
+    // (docs/upgrade.md).
     const planned = fileMaySet(name) && !NOT_PLANNED.has(name)
     if (planned && !sameValue(value, parser.parse(defaultOf(name), name))) {
       recorded[name] = isRecord(value) || Array.isArray(value) ? raw.trim() : String(value)

@@ -71,7 +71,9 @@ export function resolveMode(settings: Pick<Settings, 'mode' | 'dryRun'>, eventNa
   return mode === 'deploy' && settings.dryRun ? 'plan' : mode
 }
 
-/** The work of this event's mode (docs/modes.md#events): a fork's pull request without credentials gets local checks only. */
+/**
+ * This event's mode's work (docs/modes.md#events): a fork's pull request without credentials: local checks only.
+ */
 function runWork(
   settings: Settings,
   context: Pick<RunContext, 'eventName' | 'pullRequest'>,

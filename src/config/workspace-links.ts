@@ -8,7 +8,10 @@ interface LeavingLink {
   reason: string
 }
 
-/** The first link on the way to `rel` whose real path leaves the workspace or leads nowhere; only lstat and realpath are asked (docs/security.md#what-the-action-reads). */
+/**
+ * The first link on the way to `rel` whose real path leaves the workspace or leads nowhere; only lstat and
+ * realpath are asked (docs/security.md#what-the-action-reads).
+ */
 export function linkLeavingWorkspace(workspace: string, rel: string): LeavingLink | undefined {
   const base = realOrUndefined(workspace)
   if (base === undefined) return undefined
@@ -38,7 +41,10 @@ export function linkLeavingWorkspace(workspace: string, rel: string): LeavingLin
   return undefined
 }
 
-/** `root` is refused when a link on the way leaves the workspace; the error names the link, never its target (docs/inputs.md#reading-inputs). */
+/**
+ * `root` is refused when a link on the way leaves the workspace; the error names the link, never its target
+ * (docs/inputs.md#reading-inputs).
+ */
 export function confineRoot(workspace: string, root: string): void {
   const leaving = linkLeavingWorkspace(workspace, root)
   if (!leaving) return

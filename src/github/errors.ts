@@ -26,7 +26,9 @@ export function isPermissionError(error: unknown): boolean {
   )
 }
 
-/** GitHub's answer to `request` read by the schema of the fields the action reads: one lacking is refused by name, never a crash. */
+/**
+ * GitHub's answer to `request`, read by the schema of the fields the action reads: one lacking is refused by name.
+ */
 export function readAnswer<T>(request: string, schema: z.ZodType<T>, data: unknown): T {
   const read = schema.safeParse(data)
   if (read.success) return read.data

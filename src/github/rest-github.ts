@@ -39,7 +39,7 @@ import { ConfigError, errorMessage } from '../model/errors.js'
 
 const defaultBranch = z.object({ default_branch: z.string() })
 
-/** Every GitHub port of a run, built once by the entry (none without a token): docs/environments.md, docs/drift.md. */
+/** A run's GitHub ports, built once by the entry (none without a token): docs/environments.md, docs/drift.md */
 export async function gitHubPorts(
   settings: Pick<Settings, 'githubToken' | 'pullRequestToken'>,
   at: { owner: string; repo: string; apiUrl: string },
@@ -225,7 +225,10 @@ export function createGitHub(
       }
       return readAnswer('GET /repos/{owner}/{repo}/pulls', z.array(pull), response.data)
     },
-    /** Through the contents API (a shallow local history); a file over 1 MB comes back without content, so is fetched raw. */
+    /**
+     * Through the contents API (a shallow local history); a file over 1 MB comes back without content, so is
+     * fetched raw.
+     */
     async getFileAtRef(path, ref) {
       const route = 'GET /repos/{owner}/{repo}/contents/{+path}'
       // `{+path}` keeps the slashes; every segment is encoded here so '#', '?' and '%' stay literal.
@@ -299,7 +302,7 @@ const statuses = z.array(
 const DEPLOYMENTS_READ_HELP =
   "The token cannot read deployments: grant 'permissions: deployments: read' (or write) to the job."
 
-/** Listing deployments and their statuses (https://docs.github.com/rest/deployments/deployments#list-deployments). */
+/** Listing deployments and statuses (https://docs.github.com/rest/deployments/deployments#list-deployments). */
 function deploymentReads(client: RepoClient): DeploymentReads {
   const repo = repoOf(client)
   return {
@@ -431,7 +434,9 @@ type ListedIssue = z.infer<typeof listedIssue>
 const ISSUES_PERMISSION_HELP =
   'The token cannot write issues: grant `permissions: issues: write` to the job (docs/drift.md#permissions).'
 
-/** The drift issue of one comment-key (docs/drift.md#the-drift-issue): an open one preferred, else the latest closed reopened. */
+/**
+ * The drift issue of a comment-key (docs/drift.md#the-drift-issue): an open one, else the latest closed reopened.
+ */
 function driftIssues(client: RepoClient): Pick<DriftGitHub, 'keepIssue' | 'closeIssue'> {
   const { octokit } = client
   const repo = repoOf(client)
@@ -528,7 +533,10 @@ const openPull = written.extend({ title: z.string(), body: z.string().nullable()
 const ACTIONS_SETTING =
   "Settings → Actions → General → 'Allow GitHub Actions to create and approve pull requests'"
 
-/** The one drift pull request (docs/drift.md#the-drift-pull-request): updated while open, opened otherwise, closed when drift is gone. */
+/**
+ * The one drift pull request (docs/drift.md#the-drift-pull-request): updated while open, opened otherwise, closed
+ * when drift is gone.
+ */
 function driftPulls(
   client: NamedClient
 ): Pick<DriftGitHub, 'keepPullRequest' | 'closePullRequest'> {
@@ -622,7 +630,8 @@ const GET_COMMIT = 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}'
 
 /**
  * The drift branch, written through GitHub's git database (docs/drift.md#the-drift-pull-request), so no `git push`
- * credentials: one commit on the planned commit, rewritten when the drift changes, left alone under someone else's.
+ * credentials: one commit on the planned commit, rewritten when the drift changes, left alone under someone
+ * else's.
  */
 async function writeDriftBranch(client: NamedClient, branch: DriftBranch): Promise<BranchOutcome> {
   try {

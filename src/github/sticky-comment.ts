@@ -21,7 +21,9 @@ const comment = z.object({
 })
 type ListedComment = z.infer<typeof comment>
 
-/** The one comment per issue and marker (docs/comment.md#sticky-comment): updated in place, racing duplicates deleted. */
+/**
+ * One comment per issue and marker (docs/comment.md#sticky-comment): updated in place, racing duplicates deleted.
+ */
 export class StickyComments {
   private viewer?: Promise<string | undefined>
   private login?: Promise<string | undefined>
@@ -275,7 +277,9 @@ interface LineState {
   outsideFence: boolean
 }
 
-/** Last resort when GitHub rejects a body as too long (the renderer keeps them under): the retry is accepted and renders. */
+/**
+ * Last resort when GitHub rejects a body as too long (the renderer keeps under it): the retry is accepted whole.
+ */
 export function truncateCommentBody(body: string, maxLength = SAFE_COMMENT_LENGTH): string {
   if (body.length <= maxLength) return body
   const lines = body.split('\n')

@@ -45,7 +45,10 @@ export interface RollbackResult {
   stale: boolean
 }
 
-/** KV key of a rollback in progress in that namespace: written before the first restore, removed once nothing is left to put back (docs/rollback.md). */
+/**
+ * KV key of a rollback in progress in that namespace: written before the first restore, removed once nothing is
+ * left to put back (docs/rollback.md).
+ */
 export const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback'
 
 export interface RestoreItem<R extends RecordedResource = RecordedResource> {
@@ -68,7 +71,10 @@ export interface MarkerRestore {
 /** `true`: everything back, markers included; `partial`: some; `false`: none (docs/rollback.md#the-outcome). */
 export type RolledBack = 'true' | 'partial' | 'false'
 
-/** What the deploy did to one resource, as its kind records, reads back and restores it (docs/rollback.md#the-record). */
+/**
+ * What the deploy did to a resource, as its kind records, reads back and restores it
+ * (docs/rollback.md#the-record).
+ */
 export interface RecordedResource {
   kind: string
   /** Absent: the deploy created it. */

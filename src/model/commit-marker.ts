@@ -1,6 +1,6 @@
 import { z } from 'zod'
 
-/** Per namespace and server, not per comment-key: instances deploying the same resources must agree on the newest commit. */
+/** Per namespace and server, not comment-key: instances deploying the same resources must agree on the newest. */
 export const COMMIT_MARKER_KEY = 'kestra-gitops-commit'
 
 /**
@@ -68,7 +68,10 @@ export interface MarkerReading {
   warnings: string[]
   /** Each namespace's marker as stored, when it is a JSON object (it may hold more than the marker). */
   stored?: Map<string, Record<string, unknown>>
-  /** Each namespace's value under the key exactly as the server gave it, when there is one: what a rollback puts back. */
+  /**
+   * Each namespace's value under the key exactly as the server gave it, when there is one: what a rollback puts
+   * back.
+   */
   held?: Map<string, unknown>
 }
 

@@ -37,7 +37,10 @@ const SUMMARY = /^([0-9a-f]{64}),(0|[1-9][0-9]{0,14}),([01])$/
 /** Format 1, the only one: a map that is not of strings by string keys is read as no facts. */
 const storedFacts = z.record(z.string(), z.unknown())
 
-/** Entries not exactly of the stored shape are left out; the marker's seal held (`trustedMarker`, docs/performance.md#what-kv-can-do-to-it). */
+/**
+ * Entries not exactly of the stored shape are left out; the marker's seal held (`trustedMarker`,
+ * docs/performance.md#what-kv-can-do-to-it).
+ */
 export function contentFactsOf(markerValue: Record<string, unknown> | undefined): ContentFacts {
   const stored = storedFacts.safeParse(markerValue?.[CONTENT_FACTS_FIELD]).data
   if (!stored) return NO_CONTENT_FACTS
@@ -55,7 +58,9 @@ function factsIn(value: unknown, key: RegExp): Map<string, ContentSummary> {
   return facts
 }
 
-/** Per namespace: the blobs of the repository's files, and the export digests of the server files the deploy does not write. */
+/**
+ * Per namespace: the repository files' blobs, and the export digests of server files the deploy does not write.
+ */
 export function contentFactsToStore(
   plan: Pick<Plan, 'resources'>,
   state: ReadonlyMap<string, ActualNamespace>,
@@ -94,7 +99,9 @@ function storedSummary(summary: ContentSummary): string | undefined {
   return `${summary.sha256},${summary.size},${summary.binary ? 1 : 0}`
 }
 
-/** As many facts as fit, in key order: the same facts give the same choice; one left out is hashed, as if never stored. */
+/**
+ * As many facts as fit, in key order: the same facts, the same choice; one left out is hashed as if never stored.
+ */
 function within(blobs: Map<string, string>, zipped: Map<string, string>): StoredContentFacts {
   const stored: StoredContentFacts = { blobs: {}, zipped: {} }
   let bytes = utf8Length(JSON.stringify(stored))

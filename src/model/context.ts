@@ -33,7 +33,10 @@ export interface PullRequestInfo {
   /** Not provably this repository's (`sameRepository`): it gets no preview and is never deployed. */
   fork: boolean
   action?: string
-  /** A fork's `workflow_run`: the other open pull requests of this head, commit and base; each gets the comment (docs/modes.md#fork-pull-requests). */
+  /**
+   * A fork's `workflow_run`: the other open pull requests of this head, commit and base; each gets the comment
+   * (docs/modes.md#fork-pull-requests).
+   */
   sameHead?: number[]
 }
 
@@ -74,7 +77,8 @@ export interface ThisRepository {
 /**
  * The head and base repositories of a pull request are provably this one (docs/github.md#fork-pull-requests):
  * each identifying field present (`full_name`, `id`) is on both, well formed and names this repository, and
- * at least one proves it. Anything else (missing, `null`, deleted, another owner or case, ids that disagree) is a fork.
+ * at least one proves it. Anything else (missing, `null`, deleted, another owner or case, ids that disagree) is a
+ * fork.
  */
 export function sameRepository(head: unknown, base: unknown, repository: ThisRepository): boolean {
   const [h, b] = [gitHubRepository.safeParse(head).data, gitHubRepository.safeParse(base).data]

@@ -1,4 +1,4 @@
-/** GitHub deployments reduced to what a decision or a report reads (docs/environments.md#environments-on-github). */
+/** GitHub deployments reduced to what a decision or report reads (docs/environments.md#environments-on-github). */
 export interface DeploymentRecord {
   id: number
   sha: string

@@ -37,5 +37,5 @@ export type ReadResource =
   | { kind: 'flow'; namespace: string; id: string }
   | { kind: 'file'; namespace: string; path: string }
 
-/** The resources a repository file would be read as (none: the layout reads no flow or file there), or why it is not read. */
+/** What a repository file would be read as (none: the layout reads nothing there), or why it is not read. */
 export type ReadBack = { resources: ReadResource[] } | { reason: string }

@@ -39,5 +39,5 @@ export function compareFindings(a: Finding, b: Finding): number {
   )
 }
 
-/** A flow read-only cannot label (docs/environments.md#read-only-flows): an error even in a file the pull request left alone. */
+/** Read-only cannot label the flow (docs/environments.md#read-only-flows): an error even in an unchanged file. */
 export const READ_ONLY_REFUSED = 'read-only-label'

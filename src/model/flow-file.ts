@@ -45,7 +45,7 @@ export function parseFlowFile(input: {
   }
 }
 
-/** A flow file whose checks are reused (docs/performance.md#incremental-planning): parsed only if its tree is asked for. */
+/** Checks reused: parsed only if its tree is asked for (docs/performance.md#incremental-planning). */
 export function reusedFlowFile(
   input: { file: string; rel: string; raw: string; expectedNamespace?: string },
   known: Pick<FlowFile, 'id' | 'namespace' | 'notAFlow' | 'otherKind'> & { wellFormed: boolean }
@@ -66,7 +66,9 @@ export function reusedFlowFile(
   return flow
 }
 
-/** Lets go of a checked flow's syntax tree (~13 kB a flow, most of a large repository's memory): a later rule parses again. */
+/**
+ * Drops a checked flow's syntax tree (~13 kB a flow, most of a big repository's memory); a later rule re-parses.
+ */
 export function releaseSyntaxTree(flow: FlowFile): void {
   let parsed: FlowFile | undefined
   const parse = () => (parsed ??= parseFlowFile(flow))
@@ -79,7 +81,9 @@ export function releaseSyntaxTree(flow: FlowFile): void {
   }
 }
 
-/** Not allowed in a YAML stream (C0/C1 controls but tab, LF, CR, NEL; DEL; lone surrogates; U+FFFE/F); Kestra refuses them. */
+/**
+ * Not allowed in YAML (C0/C1 controls but tab, LF, CR, NEL; DEL; lone surrogates; U+FFFE/F); Kestra refuses them.
+ */
 const FORBIDDEN =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/u
 

@@ -14,7 +14,7 @@ export function flowIdentity(source: string): { namespace: string; id: string } 
   return typeof namespace === 'string' && typeof id === 'string' ? { namespace, id } : undefined
 }
 
-/** What Kestra's `isSameWithSource` compares: line endings normalised, the server-owned `revision: N` line removed. */
+/** What Kestra's `isSameWithSource` compares: line endings normalised, the server's `revision: N` line removed. */
 export function comparableFlowSource(source: string): string {
   return withoutRevisionLine(normaliseText(source))
 }
@@ -30,7 +30,8 @@ const ALIAS = /(?:^[ \t]*|[:?-][ \t]+|[[{,][ \t]*)\*[^\s,[\]{}]/m
 /**
  * The text that decides the values of the top-level `keys`: their entries, each up to the next key at the left
  * margin; equal texts read as equal values, so need no parse to compare. Undefined when the text alone cannot
- * tell: an alias, a margin line that is no plain key (flow style, document marker, quoted key), or no block mapping.
+ * tell: an alias, a margin line that is no plain key (flow style, document marker, quoted key), or no block
+ * mapping.
  */
 export function topLevelText(source: string, keys: ReadonlySet<string>): string | undefined {
   if (ALIAS.test(source)) return undefined

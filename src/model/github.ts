@@ -54,7 +54,10 @@ export interface GitHubPort {
   compareCommits(base: string, head: string): Promise<CompareResult>
   /** The action's comment carrying `marker` on its first line, written by a bot or this token's user. */
   findStickyComment(issue: number, marker: string): Promise<StickyComment | undefined>
-  /** Those carrying `marker` by this token's own identity, and by others: what `require-reviewed-plan` trusts (docs/guarantees.md#reviewed-plan). */
+  /**
+   * Those carrying `marker` by this token's own identity, and by others: what `require-reviewed-plan` trusts
+   * (docs/guarantees.md#reviewed-plan).
+   */
   commentsByThisToken(issue: number, marker: string): Promise<AuthoredComments>
   /** Every such comment, oldest first: more than one only after runs raced (docs/comment.md#sticky-comment). */
   stickyComments(issue: number, marker: string): Promise<StickyComment[]>

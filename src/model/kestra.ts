@@ -1,6 +1,8 @@
 /** The data the Kestra port (kestra/api.ts) answers with: what the other layers read of a server. */
 
-/** Resolved once by the client (docs/kestra.md#tenant-prefix): nothing above src/kestra/ reads the settings' server. */
+/**
+ * Resolved once by the client (docs/kestra.md#tenant-prefix): nothing above src/kestra/ reads the server setting.
+ */
 export interface KestraTarget {
   readonly server: string
   readonly tenant: string
@@ -20,11 +22,17 @@ export interface RemoteFlow {
   id: string
   revision: number
   source: string
-  /** When the revision was saved (ISO-8601), where the server says (1.x; docs/kestra.md#who-changed-a-flow-and-when). */
+  /**
+   * When the revision was saved (ISO-8601), where the server says (1.x;
+   * docs/kestra.md#who-changed-a-flow-and-when).
+   */
   updated?: string
 }
 
-/** An edge of the flow topology (docs/kestra.md#flow-dependencies): a Subflow/ForEachItem call, or a Flow trigger waiting on `source`. */
+/**
+ * An edge of the flow topology (docs/kestra.md#flow-dependencies): a Subflow/ForEachItem call, or a Flow trigger
+ * waiting on `source`.
+ */
 export interface FlowDependency {
   source: { namespace: string; id: string }
   target: { namespace: string; id: string }
@@ -38,7 +46,10 @@ export interface RemoteFile {
   size: number
   /** The bytes: an export's deflated entry is inflated at each call. */
   bytes(): Uint8Array
-  /** An export entry's digest (`ZipEntry.digest`): one digest, the same bytes. Undefined for a file read on its own. */
+  /**
+   * An export entry's digest (`ZipEntry.digest`): one digest, the same bytes. Undefined for a file read on its
+   * own.
+   */
   digest?(): string
 }
 
@@ -50,7 +61,10 @@ export interface ServerValidation {
   deprecationPaths: string[]
   warnings: string[]
   infos: string[]
-  /** No verdict came, so never "valid": refused as too large (413) even alone, or unreadable; the flow is not at fault. */
+  /**
+   * No verdict came, so never "valid": refused as too large (413) even alone, or unreadable; the flow is not at
+   * fault.
+   */
   noVerdict?: { cause: 'too large' | 'unreadable'; message: string }
 }
 

@@ -22,11 +22,17 @@ export type Listed<T> = { listed: true; value: T } | { listed: false; reason: st
 export interface NameListings {
   secrets?: Listed<{ tenant?: string[]; byNamespace?: Record<string, string[]> }>
   kv?: Listed<Record<string, string[]>>
-  /** `kv('KEY')` without a namespace looks in the flow's namespace only and yields null when missing: Kestra before 0.22 (docs/kestra.md#kv-inheritance). */
+  /**
+   * `kv('KEY')` without a namespace looks in the flow's namespace only and yields null when missing: Kestra before
+   * 0.22 (docs/kestra.md#kv-inheritance).
+   */
   kvOwnNamespaceOnly?: true
 }
 
-/** Where a `kv()` call looks: its namespace argument only; else the flow's namespace and, unless the server looks there only, each parent. */
+/**
+ * Where a `kv()` call looks: its namespace argument only; else the flow's namespace and, unless the server looks
+ * there only, each parent.
+ */
 export function kvLookupScopes(ref: NameReference, ownNamespaceOnly = false): string[] {
   if (ref.namespace !== undefined) return [ref.namespace]
   return ownNamespaceOnly ? [ref.flowNamespace] : kvScopes(ref.flowNamespace)

@@ -1,4 +1,4 @@
-/** The name among `names` within a few edits of `typed`: what a near-miss most likely meant; undefined when none. */
+/** The name among `names` within a few edits of `typed`: what a near-miss likely meant; undefined when none. */
 export function nearest(typed: string, names: Iterable<string>): string | undefined {
   let best: string | undefined
   let bestDistance = Math.max(2, Math.floor(typed.length / 3)) + 1

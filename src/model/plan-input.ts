@@ -53,7 +53,10 @@ export interface PlanInput {
   base?: BaseSnapshot
   deleteEnabled: boolean
   diffLimits?: Partial<DiffLimits>
-  /** Server and tenant: in the fingerprint, so a plan reviewed against one server never deploys to another (docs/plan.md#fingerprint). */
+  /**
+   * Server and tenant: in the fingerprint, so a plan reviewed against one server never deploys to another
+   * (docs/plan.md#fingerprint).
+   */
   against?: { server: string; tenant: string }
 }
 

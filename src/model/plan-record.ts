@@ -8,7 +8,8 @@ export type RecordedChange = z.infer<typeof recordedChange>
 
 /**
  * The plan marker's record (docs/comment.md#markers), format 1: fingerprint, commit and, so a refused deploy can
- * say what moved, the settings (`Settings.recorded`) and as many changes as fit. A part not of its shape is left out.
+ * say what moved, the settings (`Settings.recorded`) and as many changes as fit. A part not of its shape is left
+ * out.
  */
 export const planRecordSchema = z.object({
   fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
@@ -45,7 +46,7 @@ export function planRecord(
   }
 }
 
-/** The differences between the reviewed plan's record and now, as a refusal shows them: settings, then resources. */
+/** What differs between the reviewed plan's record and now, as a refusal shows it: settings, then resources. */
 export function recordDifferences(reviewed: PlanRecord, now: PlanRecord): string[] {
   const lines: string[] = []
   if (reviewed.settings && now.settings) {

@@ -92,11 +92,16 @@ export interface FileChange extends ChangeBase {
   path: string
   desired?: ContentSummary
   current?: ContentSummary
-  /** The server's bytes as planned: what a rollback puts back (docs/rollback.md#what-is-restored-and-in-which-order). */
+  /**
+   * The server's bytes as planned: what a rollback puts back
+   * (docs/rollback.md#what-is-restored-and-in-which-order).
+   */
   previous?: Uint8Array
 }
 
-/** Every kind's change type; a kind adds its own by declaration merging, so adding one edits no pipeline file (docs/kinds.md). */
+/**
+ * Every kind's change type; a kind adds its own by declaration merging, editing no pipeline file (docs/kinds.md).
+ */
 export interface ResourceChanges {
   flow: FlowChange
   file: FileChange

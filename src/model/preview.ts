@@ -1,4 +1,4 @@
-/** A pull request's preview namespaces `pr-<number>.*`, each recording whose it is (docs/environments.md#previews). */
+/** Preview namespaces `pr-<number>.*`, each recording whose it is (docs/environments.md#previews). */
 
 import { z } from 'zod'
 import { readStored } from './commit-marker.js'

@@ -1,6 +1,6 @@
 /** Paths the action writes into the repository (docs/drift.md#where-the-drift-pull-request-never-writes). */
 
-/** Code points file systems drop when comparing names (macOS, as Git's own `.git` check knows), and other invisible ones. */
+/** Code points file systems drop when comparing names (macOS, as Git's `.git` check knows), and invisible ones. */
 const IGNORABLE =
   /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]|\u034f|\p{Variation_Selector}/gu
 

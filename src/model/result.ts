@@ -20,9 +20,15 @@ export interface ResourceResult {
   /** The flow's revision after the deploy (new revision when written). */
   revision?: number
   message?: string
-  /** A failed write whose answer was lost: a rollback reads what the server holds (docs/rollback.md#writes-whose-answer-was-lost). */
+  /**
+   * A failed write whose answer was lost: a rollback reads what the server holds
+   * (docs/rollback.md#writes-whose-answer-was-lost).
+   */
   outcomeUnknown?: true
-  /** The body was refused as too large: a re-run is refused again until the limit is raised (docs/kestra.md#validation-behind-a-proxy). */
+  /**
+   * The body was refused as too large: a re-run is refused again until the limit is raised
+   * (docs/kestra.md#validation-behind-a-proxy).
+   */
   bodyRefused?: true
 }
 

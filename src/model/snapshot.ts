@@ -18,7 +18,10 @@ export interface KnownTargets {
   flows: ReadonlySet<string>
 }
 
-/** Everything a run reads before it decides, made once by gather/; decide/ reads only this and the settings (docs/architecture.md). */
+/**
+ * Everything a run reads before it decides, made once by gather/; decide/ reads only this and the settings
+ * (docs/architecture.md).
+ */
 export interface Snapshot {
   readonly layout: ChosenLayout
   readonly model: RepoModel
@@ -40,13 +43,20 @@ export interface Snapshot {
   readonly base: Outcome<BaseSnapshot | undefined> | undefined
   /** Of the names the flows' `secret()` and `kv()` calls use (plan and deploy). */
   readonly listings: Outcome<NameListings> | undefined
-  /** The review's search of the server flows the plan may update or delete (docs/caught-at-review.md#executions-not-finished). */
+  /**
+   * The review's search of the server flows the plan may update or delete
+   * (docs/caught-at-review.md#executions-not-finished).
+   */
   readonly unfinished: UnfinishedReading | undefined
-  /** Deploy only, read with the markers; a failed read throws where used (docs/rollback.md#finishing-a-stopped-rollback). */
+  /**
+   * Deploy only, read with the markers; a failed read throws where used
+   * (docs/rollback.md#finishing-a-stopped-rollback).
+   */
   readonly rollbackRecords: EarlyRecords | undefined
   /**
-   * As the run began, read with the rest so the plan's write needs no read of its own (docs/comment.md#sticky-comment).
-   * Undefined when not read; empty when none, or unreadable (the write then reads them).
+   * As the run began, read with the rest so the plan's write needs no read of its own
+   * (docs/comment.md#sticky-comment). Undefined when not read; empty when none, or unreadable (the write then
+   * reads them).
    */
   readonly comments: readonly StickyComment[] | undefined
 }

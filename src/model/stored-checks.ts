@@ -4,7 +4,7 @@ import { z } from 'zod'
 /** The commit marker's field holding its namespace's flow checks (docs/performance.md#incremental-planning). */
 export const STORED_CHECKS_FIELD = 'checks'
 
-/** All the checks of one flow file depend on; the server's version is applied to `versioned` findings afterwards. */
+/** All the checks of one flow file depend on; the server's version is applied to `versioned` findings later. */
 interface CheckKey {
   validator: string
   file: string
@@ -127,10 +127,13 @@ export function storedCheckOf(
   }
 }
 
-/** With the rest of the marker, its KV write stays within the 1 MiB body nginx accepts by default (docs/performance.md#incremental-planning). */
+/**
+ * With the rest of the marker, its KV write stays within the 1 MiB body nginx accepts by default
+ * (docs/performance.md#incremental-planning).
+ */
 export const MAX_STORED_CHECKS_BYTES = 512 * 1024
 
-/** As many entries as fit `bound` bytes of JSON, in digest order, so a re-deploy finds its marker holding exactly these. */
+/** Entries within `bound` JSON bytes, in digest order: a re-deploy finds its marker holding exactly these. */
 export function entriesWithin(
   entries: Readonly<Record<string, StoredFlowCheck>>,
   bound = MAX_STORED_CHECKS_BYTES
@@ -157,7 +160,10 @@ export function sameStoredCheck(a: StoredFlowCheck, b: StoredFlowCheck): boolean
   )
 }
 
-/** KV can be edited by anyone who can write the namespace: an entry not exactly of the stored shape is left out (its file is checked). */
+/**
+ * KV can be edited by anyone who can write the namespace: an entry not exactly of the stored shape is left out
+ * (its file is checked).
+ */
 export function storedChecksOf(
   markerValue: Record<string, unknown> | undefined
 ): Map<string, StoredFlowCheck> {

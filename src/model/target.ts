@@ -1,6 +1,6 @@
 import type { Mode, Settings } from './settings.js'
 
-/** Where a run sends the repository and what it may do there: the plain deploy or a preview (docs/environments.md). */
+/** Where a run sends the repository and what it may do there: plain deploy or preview (docs/environments.md). */
 export interface Target {
   readonly work: Work
   /** '' for none: every namespace is sent as `<prefix>.<namespace>`. */
@@ -23,23 +23,31 @@ export interface Target {
   readonly smokeFlows: Settings['smokeFlows']
 }
 
-/** What a run does, decided once from its mode (docs/modes.md): the phases take these fields, none asks the mode. */
+/** What a run does, decided once from its mode (docs/modes.md): phases take these fields, none asks the mode. */
 export interface Work {
   /** As outputs and reports name it (never a branch of a phase). */
   readonly mode: Mode
-  /** Kestra is talked to: a server is set, and neither an upgrade nor a fork's pull request without credentials. */
+  /**
+   * Kestra is talked to: a server is set, and neither an upgrade nor a fork's pull request without credentials.
+   */
   readonly server: boolean
   /** Kestra validates the flows (`server-validation`). */
   readonly serverValidation: boolean
   /** The server's state is read and a plan made against it (plan, deploy, drift). */
   readonly plan: boolean
-  /** The commit markers and rollback records are read, the checks and content facts stored (deploy, a drift revert). */
+  /**
+   * The commit markers and rollback records are read, the checks and content facts stored (deploy, a drift
+   * revert).
+   */
   readonly markers: boolean
   /** Flow checks a deploy stored are reused rather than run (plan and deploy, unless `full-plan`). */
   readonly reuseChecks: boolean
   /** A plan reusing checks also takes the base commit's flows and files' summaries from what deploys stored. */
   readonly reuseBase: boolean
-  /** Content facts: recorded with the markers (a deploy, not a preview's), or used instead of reading files (a plan). */
+  /**
+   * Content facts: recorded with the markers (a deploy, not a preview's), or used instead of reading files (a
+   * plan).
+   */
   readonly facts: 'record' | 'use' | undefined
   /** What is written once planned: the server (deploy), the drift watch, or the upgrade's pull request. */
   readonly writes: 'deploy' | 'drift' | 'upgrade' | undefined

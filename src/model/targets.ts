@@ -1,7 +1,9 @@
 import type { Finding } from './finding.js'
 import type { ResourceChange } from './plan.js'
 
-/** The names under which a change meets a finding (`changeTargets(c)` meets `findingTargets(f)`): its key or its file. */
+/**
+ * The names under which a change meets a finding (`changeTargets` meets `findingTargets`): its key or its file.
+ */
 export function changeTargets(change: ResourceChange): string[] {
   const key = `resource ${resourceKey(change)}`
   return change.file === undefined ? [key] : [key, `file ${change.file}`]

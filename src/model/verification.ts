@@ -22,7 +22,8 @@ function newerFirst(a: { createdAt: string; id: number }, b: { createdAt: string
 }
 
 /**
- * The newest `success`, `failure` or `error` of a deployment's statuses decides; `inactive` (GitHub's auto_inactive),
+ * The newest `success`, `failure` or `error` of a deployment's statuses decides; `inactive` (GitHub's
+ * auto_inactive),
  * `queued`, `pending` and `in_progress` undo nothing; with none deciding the verdict is `pending`.
  */
 export function verdictOf(statuses: readonly DeploymentStatusRecord[]): Verdict {
@@ -38,7 +39,9 @@ function newestFirst(history: EnvironmentHistory): EnvironmentHistory['deploymen
   return [...history.deployments].sort((a, b) => newerFirst(a.deployment, b.deployment))
 }
 
-/** Its newest deployment there that came to a verdict succeeded: one that succeeded, then failed later, is not verified. */
+/**
+ * Its newest deployment there with a verdict succeeded: one that succeeded, then failed later, is not verified.
+ */
 export function isVerified(history: EnvironmentHistory, sha: string): boolean {
   const decided = newestFirst(history).find(
     (entry) => entry.deployment.sha === sha && entry.verdict !== 'pending'

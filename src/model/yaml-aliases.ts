@@ -92,7 +92,7 @@ function analyse(doc: Document.Parsed): AliasAnalysis {
   return { targets, problems, safe: true }
 }
 
-/** One YAML document that parses, with aliases that expand safely: fit to send to the server (which would expand a bomb). */
+/** One YAML document that parses, its aliases expanding safely: fit to send (the server would expand a bomb). */
 export function fitToSend(flow: FlowFile, aliases?: AliasAnalysis): boolean {
   if (flow.sendable !== undefined) return flow.sendable
   const [only, ...more] = flow.documents

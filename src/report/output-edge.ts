@@ -16,7 +16,7 @@ import {
   spellingSpans
 } from './redact/spelling.js'
 
-/** Untrusted text is bounded (docs/security.md): a log line of it at 4 KiB, a message (a finding's…) at 2 KiB. */
+/** Untrusted text is bounded (docs/security.md): a log line of it at 4 KiB, a message (a finding…) at 2 KiB. */
 export const LOG_LINE_BYTES = 4096
 const MESSAGE_BYTES = 2048
 
@@ -41,7 +41,9 @@ export class OutputEdge {
     this.redactor = createRedactor(credentials, names)
   }
 
-  /** Names the run shows as they are (namespaces, the comment's address): a credential inside one is not a leak. */
+  /**
+   * Names the run shows as they are (namespaces, the comment's address): a credential inside one is not a leak.
+   */
   learn(names: readonly string[]): void {
     this.names.push(...names)
     this.redactor = this.redactor.withNames(names)
@@ -55,7 +57,9 @@ export class OutputEdge {
     return this.redactor.text(text)
   }
 
-  /** Bytes written as they are (a file brought back to Git) hold a credential in any encoding: then never written. */
+  /**
+   * Bytes written as they are (a file brought back to Git) hold a credential in any encoding: then never written.
+   */
   holdsCredential(bytes: Uint8Array): boolean {
     return decodedTexts(bytes).some((text) => this.text(text) !== text)
   }
@@ -65,7 +69,10 @@ export class OutputEdge {
     return bounded(this.text(text), MESSAGE_BYTES)
   }
 
-  /** Strings redacted and cut as messages, diffs redacted whole, flow sources as they are (shown only through diffs); nothing copied needlessly. */
+  /**
+   * Strings redacted and cut as messages, diffs redacted whole, flow sources as they are (shown only through
+   * diffs); nothing copied needlessly.
+   */
   shown<T>(data: T): T {
     // A plan repeats its names (namespaces, actions, kinds) thousands of times: each is read once.
     const messages = new Map<string, string>()
@@ -105,7 +112,9 @@ function isPlain(value: object): boolean {
   return prototype === Object.prototype || prototype === null
 }
 
-/** Cut to `bytes` UTF-8 bytes at a character boundary, noting how much it held; after redaction, so no credential is cut. */
+/**
+ * Cut to `bytes` UTF-8 bytes at a character boundary, noting the total; after redaction, so no credential is cut.
+ */
 export function bounded(text: string, bytes: number): string {
   if (text.length * 3 <= bytes) return text
   const total = Buffer.byteLength(text)
@@ -123,7 +132,9 @@ export function bounded(text: string, bytes: number): string {
 
 const REDACTED = '***'
 
-/** Fewer characters (white space not counted) cannot be told from ordinary text: not redacted, warned about (docs/security.md). */
+/**
+ * Shorter (white space not counted) is not told from ordinary text: not redacted, warned about (docs/security.md).
+ */
 export const MIN_REDACTED_CHARACTERS = 4
 
 /** The longest spelling of one character (`&#x0001F600;`, two layers of escapes), to size the search for names. */
@@ -215,7 +226,7 @@ function insideName(text: string, [start, end]: Span, names: NeedleIndex): boole
 /** Shorter credentials are weak: easy to guess, and likely to turn up in ordinary text. */
 const STRONG_CREDENTIAL_CHARACTERS = 8
 
-/** The one warning about weak credentials (docs/security.md): names the inputs, never the value; undefined when none. */
+/** The one warning about weak credentials (docs/security.md): names the inputs, never the value; or undefined. */
 export function weakCredentialWarning(
   credentials: Credentials,
   names: readonly string[]

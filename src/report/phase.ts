@@ -1,6 +1,9 @@
 import type { Reporter } from './reporter.js'
 
-/** One phase of the run (docs/modes.md#the-log): its lines grouped under `title`, then `summary` as one line; a throw closes the group. */
+/**
+ * One phase of the run (docs/modes.md#the-log): its lines grouped under `title`, then `summary` as one line; a
+ * throw closes the group.
+ */
 export async function phase<T>(
   reporter: Reporter,
   title: string,

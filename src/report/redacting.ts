@@ -3,7 +3,10 @@ import type { DriftGitHub } from '../model/drift-port.js'
 import type { OutputEdge } from './output-edge.js'
 import type { Reporter } from './reporter.js'
 
-/** Messages, titles, annotations and outputs redacted (findings bounded) before the reporter escapes them; the summary guarded again. */
+/**
+ * Messages, titles, annotations and outputs redacted (findings bounded) before the reporter escapes them; the
+ * summary guarded again.
+ */
 export function redactingReporter(reporter: Reporter, edge: OutputEdge): Reporter {
   const text = (value: string) => edge.text(value)
   return {
@@ -21,7 +24,7 @@ export function redactingReporter(reporter: Reporter, edge: OutputEdge): Reporte
   }
 }
 
-/** Comments are public and never masked by the runner: bodies get the last guard; their address is a name shown as it is. */
+/** Comments are public, never masked by the runner: bodies get the last guard; their address is shown as it is. */
 export function redactingGitHub(github: GitHubPort, edge: OutputEdge): GitHubPort {
   const text = (value: string) => edge.text(value)
   const learn = (outcome: CommentOutcome) => {
@@ -44,7 +47,7 @@ export function redactingGitHub(github: GitHubPort, edge: OutputEdge): GitHubPor
   }
 }
 
-/** The drift issue and pull request are public: their texts get the last guard (docs/drift.md#the-drift-pull-request). */
+/** Drift issue and pull request texts get the last guard (docs/drift.md#the-drift-pull-request). */
 export function redactingDriftGitHub(github: DriftGitHub, edge: OutputEdge): DriftGitHub {
   const text = (value: string) => edge.text(value)
   return {

@@ -17,7 +17,7 @@ export interface TerminalReporter extends Reporter {
   outputs(): Partial<Record<OutputName, string>>
 }
 
-/** Phases print their summary line only (detail with `verbose`); the progress line is cleared before any output. */
+/** Phases print their summary line only (detail with `verbose`); the progress line is cleared before output. */
 export function terminalReporter(options: TerminalReporterOptions): TerminalReporter {
   const { palette: p, progress } = options
   const outputs: Partial<Record<OutputName, string>> = {}
@@ -87,7 +87,7 @@ interface ProgressLineOptions {
 
 const CLEAR_LINE = '\r\u001b[2K'
 
-/** One line saying what is under way once it takes over a second, rewritten in place: `Reading the server… 3 s`. */
+/** What is under way once it takes over a second, rewritten in place: `Reading the server… 3 s`. */
 export class ProgressLine {
   private text = ''
   private since = 0

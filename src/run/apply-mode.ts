@@ -311,7 +311,8 @@ async function reportOnPullRequest(
   try {
     const pr = await ports.github.findMergedPullRequest(context.sha)
     if (!pr) return
-    // Only the comment this token wrote gains the section: another author's copy of the marker is not ours to edit.
+    // Only the comment this token wrote gains the section: another author's copy of the marker is not ours to
+    // edit.
     const marker = commentMarker(settings.commentKey)
     const [comment] = (await ports.github.commentsByThisToken(pr, marker)).comments
     if (!comment) return
@@ -488,7 +489,9 @@ async function previousVerdict(
   return undefined
 }
 
-/** The deploy's log (docs/modes.md#the-log): each namespace's writes in one group once all have results, then its tally. */
+/**
+ * The deploy's log (docs/modes.md#the-log): a namespace's writes grouped once all have results, then its tally.
+ */
 function writeLog(plan: Plan, reporter: Reporter): (result: ResourceResult) => void {
   const pending = new Map<string, number>()
   for (const change of plan.resources.filter(isWrite)) {
@@ -536,7 +539,10 @@ type AfterDeployArgs = {
   deployed: { commit: string; repository: string; runId: string }
 }
 
-/** Smoke executions after a deploy that wrote without a failed write, then the rollback a failure calls for (docs/smoke-and-rollback.md). */
+/**
+ * Smoke executions after a deploy that wrote without a failed write, then the rollback a failure calls for
+ * (docs/smoke-and-rollback.md).
+ */
 async function afterDeploy(args: AfterDeployArgs): Promise<AfterDeploy> {
   const { result, ports } = args
   const wrote = result.resources.some((r) => WRITTEN.has(r.result))
@@ -634,7 +640,9 @@ function failedRun(run: SmokeRun): string {
   return `${run.flow.namespace}.${run.flow.id} (${id}: ${state})`
 }
 
-/** The rollbacks stopped runs left recorded here; unreadable records leave the server's state unknown, so nothing is written. */
+/**
+ * The rollbacks stopped runs left recorded; unreadable records leave the server unknown, so nothing is written.
+ */
 async function stoppedRollbacks(
   kestra: KestraServer,
   namespaces: string[],

@@ -219,7 +219,10 @@ interface DriftModeArgs extends ApplyModeArgs {
   branch: string
 }
 
-/** docs/drift.md: the default branch's plan against the server is the drift; its issue is kept current, `drift-action` acts on it. */
+/**
+ * docs/drift.md: the default branch's plan against the server is the drift; its issue kept current, `drift-action`
+ * acts.
+ */
 async function driftMode(args: DriftModeArgs): Promise<{ failure?: string }> {
   const { settings, ports } = args
   const { reporter } = ports
@@ -328,7 +331,10 @@ interface PullRequestOutcome {
   notBroughtBack?: ReadonlyMap<string, string>
 }
 
-/** The drift pull request (docs/drift.md#the-drift-pull-request): its tree read and placed, then its branch and pull request written. */
+/**
+ * The drift pull request (docs/drift.md#the-drift-pull-request): its tree read and placed, then its branch and
+ * pull request written.
+ */
 async function pullRequest(
   args: DriftModeArgs,
   items: DriftedResource[]

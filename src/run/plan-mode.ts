@@ -108,7 +108,10 @@ async function reviewedPlan(
   return { plan: reviewed.plan, findings, notes: reviewed.notes }
 }
 
-/** The plan's impact (docs/impact.md): the sources' calls, and the users Kestra names outside the managed namespaces for deleted flows. */
+/**
+ * The plan's impact (docs/impact.md): the sources' calls, and the users Kestra names outside the managed
+ * namespaces for deleted flows.
+ */
 async function impactOf(args: PlanModeArgs, built: Plan, reference: Date | undefined) {
   const { state, checked } = args
   const deleted = built.resources.filter(
@@ -126,12 +129,15 @@ async function impactOf(args: PlanModeArgs, built: Plan, reference: Date | undef
   return { graph, impact }
 }
 
-/** The plan of the snapshot; in a shallow clone without the base commit, its files' base versions come through GitHub. */
+/**
+ * The snapshot's plan; in a shallow clone without the base commit, its files' base versions come through GitHub.
+ */
 async function plannedChanges(args: PlanModeArgs, desired: PlanInput['desired']): Promise<Plan> {
   const { target, context, ports, state, checked } = args
   const { model, changed } = checked
   const { base } = checked.snapshot
-  // docs/layouts.md#a-folder-that-does-not-exist: with a missing input folder, what seems gone may be a typo's doing.
+  // docs/layouts.md#a-folder-that-does-not-exist: with a missing input folder, what seems gone may be a typo's
+  // doing.
   const heldBack = model.readProblems.some((problem) => problem.rule === MISSING_FOLDER)
   const input: PlanInput = {
     against: args.kestra.target,

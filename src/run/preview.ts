@@ -70,7 +70,10 @@ async function executeTargets(
   return { ...outcome, failure: outcome.failure ?? preview.failure }
 }
 
-/** A `workflow_run` whose payload names no pull request (a fork's): its open pull request, read through the API (docs/modes.md#fork-pull-requests). */
+/**
+ * A `workflow_run` whose payload names no pull request (a fork's): its open pull request, read through the API
+ * (docs/modes.md#fork-pull-requests).
+ */
 async function withPullRequestOfRun(context: RunContext, ports: RunPorts): Promise<RunContext> {
   const head = context.runHead
   if (!head) return context
@@ -141,7 +144,10 @@ function previewOf(context: RunContext): Preview {
   }
 }
 
-/** Only the head an open pull request has now is previewed: a late run would bring back what the close removed (docs/environments.md#previews). */
+/**
+ * Only the head an open pull request has now is previewed: a late run would bring back what the close removed
+ * (docs/environments.md#previews).
+ */
 async function notCurrentReason(context: RunContext, ports: RunPorts): Promise<string | undefined> {
   const number = context.pullRequest!.number
   if (!ports.github) {

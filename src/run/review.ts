@@ -32,7 +32,10 @@ interface ReviewArgs {
   listings?: Outcome<NameListings>
   /** Read with the server state. */
   unfinished: UnfinishedReading
-  /** Every repository flow's names, not only the written ones': any plan but a pull request's (docs/caught-at-review.md#which-flows-are-checked). */
+  /**
+   * Every repository flow's names, not only the written ones': any plan but a pull request's
+   * (docs/caught-at-review.md#which-flows-are-checked).
+   */
   everyFlow?: boolean
 }
 
@@ -41,7 +44,7 @@ interface ReviewReads {
   contracts: { targets: FlowChange[]; sites: CallSite[]; pinned: Map<string, string | undefined> }
 }
 
-/** The reads that depend on the plan, together: executions not finished, revisions pinned by calls (docs/caught-at-review.md). */
+/** The reads that depend on the plan: unfinished executions, revisions calls pin (docs/caught-at-review.md). */
 export async function gatherReview(args: ReviewArgs): Promise<ReviewReads> {
   const targets = changedContracts(flowChanges(args.plan), args.calls)
   const sites = targets.length === 0 ? [] : callSitesOf(args, targets)
@@ -54,7 +57,10 @@ export async function gatherReview(args: ReviewArgs): Promise<ReviewReads> {
   return { unfinished, contracts: { targets, sites, pinned } }
 }
 
-/** What would fail at run time, over what `gatherReview` read: missing names, unfinished executions, broken calls (docs/caught-at-review.md). */
+/**
+ * What would fail at run time, over what `gatherReview` read: missing names, unfinished executions, broken calls
+ * (docs/caught-at-review.md).
+ */
 export function decideReview(
   args: Pick<ReviewArgs, 'plan' | 'names' | 'listings' | 'everyFlow'>,
   reads: ReviewReads,
@@ -83,7 +89,8 @@ function flowChanges(plan: Plan): FlowChange[] {
 
 /**
  * The names of the flows the plan writes (every flow with `everyFlow`); a plan skipping some says how many, so
- * a name deleted on the server does not vanish from every report (docs/caught-at-review.md#which-flows-are-checked).
+ * a name deleted on the server does not vanish from every report
+ * (docs/caught-at-review.md#which-flows-are-checked).
  */
 function reviewNames(
   args: Pick<ReviewArgs, 'names' | 'listings' | 'everyFlow'>,

@@ -58,7 +58,9 @@ export async function upgradeReadiness(
   return { report, rewrites }
 }
 
-/** Whether the run reports upgrade readiness for a server of `version`: `mode: upgrade` always, else as `upgrade-check` says. */
+/**
+ * Whether the run checks upgrade readiness for `version`: `mode: upgrade` always, else as `upgrade-check` says.
+ */
 export function upgradeAsked(
   settings: Settings,
   work: Work,
@@ -89,8 +91,9 @@ async function onTarget(server: KestraServer, target: string): Promise<void> {
 }
 
 /**
- * `mode: upgrade` (docs/upgrade.md#mode-upgrade): the mechanical rewrites as one commit on `kestra-gitops/upgrade-<version>`
- * and one pull request into the default branch listing what stays manual; nothing is written to Kestra.
+ * `mode: upgrade` (docs/upgrade.md#mode-upgrade): the mechanical rewrites as one commit on
+ * `kestra-gitops/upgrade-<version>` and one pull request into the default branch listing what stays manual;
+ * nothing is written to Kestra.
  */
 export async function upgradeMode(
   work: Work,

@@ -3,7 +3,10 @@ import type { ACTION_INPUTS } from './action-yml.js'
 const CREDENTIAL = 'credentials belong in secrets, passed by the workflow'
 const PER_JOB = 'it belongs to one job, not to every run of the repository'
 
-/** The inputs only a workflow may set, each with why; every other may come from the settings file (docs/inputs.md#settings-file). */
+/**
+ * Inputs only a workflow may set, with why; the others may come from the settings file
+ * (docs/inputs.md#settings-file).
+ */
 export const WORKFLOW_ONLY = {
   mode: 'each workflow says what it does',
   username: CREDENTIAL,

@@ -252,7 +252,7 @@ function serverUrl(raw: string, input: string): string | undefined {
   return `${url.protocol}//${url.host}${path}`
 }
 
-/** A server value as it may be shown: everything up to the last `@` (credentials, even with `/` in them) is hidden. */
+/** A server value as it may be shown: all up to the last `@` (credentials, even with `/` in them) is hidden. */
 function withoutUserinfo(value: string): string {
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme = '') => `${scheme}***@`)
 }

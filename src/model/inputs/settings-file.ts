@@ -41,7 +41,9 @@ export interface SettingsFile {
 /** What an alias reads as: no value the schema takes (the file's values are written out). */
 const ALIAS = Symbol('alias')
 
-/** Derived from action.yml: each input the file may set, to the text its parser accepts (a list: a multi-line input's lines). */
+/**
+ * Derived from action.yml: each input the file may set, to the text its parser accepts (a list: several lines).
+ */
 const settingsSchema = z.strictObject(
   Object.fromEntries(
     inputNames()
@@ -127,7 +129,8 @@ export function parseSettingsFile(
   if (!document) return { path, values: new Map() }
   const problems: { line: number; detail: string }[] = []
   const keyLines = new Map<string, number>()
-  // As written: a non-string scalar as its text (`2.0` is the release), an alias as no value, a non-scalar key left out.
+  // As written: a non-string scalar as its text (`2.0` is the release), an alias as no value, a non-scalar key
+  // left out.
   visit(document, {
     Scalar(_key, node) {
       if (typeof node.value !== 'string' && node.value !== null && node.value !== ALIAS) {

@@ -3,7 +3,7 @@ import { planRecordSchema, type PlanRecord } from '../plan-record.js'
 import { linkTarget } from './escape.js'
 import { scanLines } from './fence.js'
 
-/** First line of our sticky comment (docs/comment.md#markers); keys are kept to characters safe in an HTML comment. */
+/** First line of our sticky comment (docs/comment.md#markers); keys keep to characters safe in an HTML comment. */
 export function commentMarker(commentKey: string): string {
   const safeKey = commentKey.replace(/[^A-Za-z0-9._-]/g, '_').replace(/--+/g, '-')
   return `<!-- kestra-gitops:${safeKey} -->`
@@ -46,7 +46,7 @@ export function beforeRunLine(body: string, section: readonly string[]): string 
 export const DEPLOYED_START = '<!-- kestra-gitops-deployed:start -->'
 export const DEPLOYED_END = '<!-- kestra-gitops-deployed:end -->'
 
-/** The plan our renderer recorded: the last marker line on its own, outside code fences and the Deployed section. */
+/** The recorded plan: the last marker line on its own, outside code fences and the Deployed section. */
 export function readPlanMarker(body: string): PlanRecord | undefined {
   let found: PlanRecord | undefined
   let inDeployed = false

@@ -35,7 +35,7 @@ export function escapeText(text: string): string {
 /** What `escapeText` rewrites: line breaks with the white space around them, HTML, Markdown and `@`. */
 const TEXT_SPECIALS = /\s*[\r\n]+\s*|[&<>"`*_[\]|\\~@]/g
 
-/** Like `escapeText`, but a span between backticks becomes `<code>` (escaped alike); a lone backtick stays text. */
+/** Like `escapeText`, but a span between backticks becomes `<code>` (escaped alike); a lone one stays text. */
 export function escapeTextWithCode(text: string): string {
   const parts = text.split('`')
   if (parts.length % 2 === 0) {

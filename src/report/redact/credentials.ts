@@ -12,7 +12,7 @@ interface Secret {
   value: string
 }
 
-/** The credentials among raw inputs; the Basic pair counts even when an api-token wins (the plan file once showed it). */
+/** The credentials among raw inputs; Basic counts even when an api-token wins (a plan file once showed it). */
 export function credentialsFrom(
   secrets: readonly [input: string, value: string | undefined][],
   basic?: { username?: string; password?: string }

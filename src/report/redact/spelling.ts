@@ -87,7 +87,7 @@ function isIntroducer(unit: number): boolean {
   return unit === BACKSLASH || unit === AMPERSAND || unit === PERCENT
 }
 
-/** Where YAML's folding of one line break into a space ends (white space, a line break, indentation), or undefined. */
+/** Where YAML's line folding ends (white space, a line break, indentation), or undefined. */
 function foldAt(text: string, at: number): number | undefined {
   let end = at
   while (text.charCodeAt(end) === SPACE || text.charCodeAt(end) === TAB) end++
@@ -211,7 +211,10 @@ function hexDigits(text: string, at: number, count: number): number | undefined 
   return digits.length === count && /^[0-9A-Fa-f]+$/.test(digits) ? parseInt(digits, 16) : undefined
 }
 
-/** What a reader skips inside a split credential: line breaks (with indentation) and invisible characters (NUL: UTF-16 read as bytes). */
+/**
+ * What a reader skips inside a split credential: line breaks (with indentation) and invisible characters (NUL:
+ * UTF-16 read as bytes).
+ */
 const SKIPPED = new Set([0x0a, 0x0d, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad, 0x00])
 
 const INTRODUCERS = [BACKSLASH, AMPERSAND, PERCENT]
@@ -231,7 +234,10 @@ export function needleOf(text: string): Needle {
 
 export interface NeedleIndex {
   byFirst: Map<number, Needle[]>
-  /** The positions worth reading (global): an escape, a `+`, or a needle's first two units; a native scan keeps clean text cheap. */
+  /**
+   * The positions worth reading (global): an escape, a `+`, or a needle's first two units; a native scan keeps
+   * clean text cheap.
+   */
   candidates: RegExp
   longest: number
 }
@@ -285,7 +291,9 @@ export function spellingSpans(text: string, index: NeedleIndex): Span[] {
   return spans
 }
 
-/** Calls `visit` at each position in `[from, to)` where a needle may start until it returns true; says whether one did. */
+/**
+ * Calls `visit` at each position in `[from, to)` where a needle may start until it returns true; says if one did.
+ */
 export function eachCandidate(
   text: string,
   index: NeedleIndex,
@@ -354,7 +362,9 @@ function rest(text: string, at: number, needle: Needle, k: number, attempt: Atte
   return -1
 }
 
-/** After a line break, its indentation and a diff's line marker (`+`, `-`) may be skipped too; every end, longest first. */
+/**
+ * After a line break, its indentation and a diff's line marker (`+`, `-`) may be skipped too; ends longest first.
+ */
 function indentedEnds(text: string, reading: { code: number; end: number }): number[] {
   if (reading.code !== 0x0a && reading.code !== 0x0d) return [reading.end]
   const ends: number[] = []

@@ -6,7 +6,9 @@ interface Utf16View {
   bytesOf(span: Span): Span
 }
 
-/** UTF-16 LE and BE from either byte (docs/security.md): a file may lack a BOM, and a UTF-16 run may start at an odd offset. */
+/**
+ * UTF-16 LE and BE from either byte (docs/security.md): a file may lack a BOM, a UTF-16 run start at odd offsets.
+ */
 function utf16Views(bytes: Uint8Array): Utf16View[] {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const views: Utf16View[] = []
@@ -22,7 +24,9 @@ function utf16Views(bytes: Uint8Array): Utf16View[] {
   return views
 }
 
-/** Every text a reader can decode from bytes written as they are: UTF-8, and UTF-16 of either endianness from either byte. */
+/**
+ * Every text a reader can decode from bytes written as they are: UTF-8, and UTF-16 (either order, either byte).
+ */
 export function decodedTexts(bytes: Uint8Array): string[] {
   const utf8 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
   return [utf8, ...utf16Views(bytes).map((view) => view.text)]
@@ -67,7 +71,9 @@ export function utf16Spans(text: string, patterns: readonly Buffer[]): Span[] {
 /** Shorter runs of base64 digits would turn up in ordinary text by chance. */
 const MIN_DIGITS = 4
 
-/** The base64 digits that spell `text` inside a longer run, standard and URL-safe, for each of the three alignments. */
+/**
+ * The base64 digits spelling `text` inside a longer run, standard and URL-safe, for each of the three alignments.
+ */
 export function base64Inside(text: string): string[] {
   const bytes = Buffer.from(text)
   const spellings = new Set<string>()
@@ -83,7 +89,7 @@ export function base64Inside(text: string): string[] {
   return [...spellings]
 }
 
-/** The whole base64 value of `text` (as an Authorization header carries it), standard and URL-safe, padded or not. */
+/** The whole base64 value of `text` (as an Authorization header has it), standard and URL-safe, padded or not. */
 export function base64Whole(text: string): string[] {
   const padded = Buffer.from(text).toString('base64')
   const bare = padded.replace(/=+$/, '')
