@@ -225,10 +225,7 @@ export function createGitHub(
       }
       return readAnswer('GET /repos/{owner}/{repo}/pulls', z.array(pull), response.data)
     },
-    /**
-     * Through the contents API (a shallow local history); a file over 1 MB comes back without content, so is
-     * fetched raw.
-     */
+    /** Via the contents API (shallow local history); a file over 1 MB comes back empty, so is fetched raw. */
     async getFileAtRef(path, ref) {
       const route = 'GET /repos/{owner}/{repo}/contents/{+path}'
       // `{+path}` keeps the slashes; every segment is encoded here so '#', '?' and '%' stay literal.

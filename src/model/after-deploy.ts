@@ -71,10 +71,7 @@ export interface MarkerRestore {
 /** `true`: everything back, markers included; `partial`: some; `false`: none (docs/rollback.md#the-outcome). */
 export type RolledBack = 'true' | 'partial' | 'false'
 
-/**
- * What the deploy did to a resource, as its kind records, reads back and restores it
- * (docs/rollback.md#the-record).
- */
+/** What the deploy did to a resource, as its kind records and restores it (docs/rollback.md#the-record). */
 export interface RecordedResource {
   kind: string
   /** Absent: the deploy created it. */

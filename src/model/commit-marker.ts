@@ -68,10 +68,7 @@ export interface MarkerReading {
   warnings: string[]
   /** Each namespace's marker as stored, when it is a JSON object (it may hold more than the marker). */
   stored?: Map<string, Record<string, unknown>>
-  /**
-   * Each namespace's value under the key exactly as the server gave it, when there is one: what a rollback puts
-   * back.
-   */
+  /** Each namespace's value under the key exactly as the server gave it: what a rollback puts back. */
   held?: Map<string, unknown>
 }
 

@@ -22,10 +22,7 @@ export interface RemoteFlow {
   id: string
   revision: number
   source: string
-  /**
-   * When the revision was saved (ISO-8601), where the server says (1.x;
-   * docs/kestra.md#who-changed-a-flow-and-when).
-   */
+  /** When the revision was saved (ISO-8601; 1.x, docs/kestra.md#who-changed-a-flow-and-when). */
   updated?: string
 }
 
@@ -46,10 +43,7 @@ export interface RemoteFile {
   size: number
   /** The bytes: an export's deflated entry is inflated at each call. */
   bytes(): Uint8Array
-  /**
-   * An export entry's digest (`ZipEntry.digest`): one digest, the same bytes. Undefined for a file read on its
-   * own.
-   */
+  /** An export entry's digest (`ZipEntry.digest`): same digest, same bytes; undefined for a file read alone. */
   digest?(): string
 }
 
@@ -61,10 +55,7 @@ export interface ServerValidation {
   deprecationPaths: string[]
   warnings: string[]
   infos: string[]
-  /**
-   * No verdict came, so never "valid": refused as too large (413) even alone, or unreadable; the flow is not at
-   * fault.
-   */
+  /** No verdict, so never "valid": too large (413) even alone, or unreadable; the flow is not at fault. */
   noVerdict?: { cause: 'too large' | 'unreadable'; message: string }
 }
 

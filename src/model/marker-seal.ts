@@ -73,10 +73,7 @@ function sortedKeys(_key: string, value: unknown): unknown {
   )
 }
 
-/**
- * A marker as a plan or deploy may use it: whole if it stores nothing or its seal holds, else without stored
- * parts.
- */
+/** A marker as a plan or deploy may use it: whole if it stores nothing or its seal holds, else stripped. */
 export function trustedMarker(
   seal: MarkerSeal | undefined,
   namespace: string,

@@ -92,10 +92,7 @@ export interface FileChange extends ChangeBase {
   path: string
   desired?: ContentSummary
   current?: ContentSummary
-  /**
-   * The server's bytes as planned: what a rollback puts back
-   * (docs/rollback.md#what-is-restored-and-in-which-order).
-   */
+  /** Server bytes as planned: what a rollback puts back (docs/rollback.md#what-is-restored-and-in-which-order). */
   previous?: Uint8Array
 }
 

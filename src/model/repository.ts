@@ -31,10 +31,7 @@ export interface FlowFile {
   notAFlow: boolean
   /** The top-level `type` of another Kestra kind (an App, a dashboard…): not a flow, skipped. */
   otherKind?: string
-  /**
-   * Fit to send to the server's validation, when a reused check says so
-   * (docs/performance.md#incremental-planning).
-   */
+  /** A reused check says it is fit for server validation (docs/performance.md#incremental-planning). */
   sendable?: boolean
 }
 
@@ -49,10 +46,7 @@ export interface NamespaceFileEntry extends ContentSummary {
   symlink: boolean
   /** It resolves outside `root` (or dangles, or loops). */
   symlinkEscapes: boolean
-  /**
-   * When git vouches for the bytes (docs/performance.md#what-a-plan-knows-without-reading): tracked, unchanged, no
-   * conversion.
-   */
+  /** Set when git vouches for the bytes (docs/performance.md#what-a-plan-knows-without-reading). */
   blob?: string
   /** Where the bytes are read (a safe symlink's target); '' in a model read from a commit: compare by sha256. */
   absPath: string
@@ -89,10 +83,7 @@ export const MISSING_FOLDER = 'missing-folder'
 export interface ChosenLayout {
   layout: Layout
   reason: string
-  /**
-   * The `files/<namespace>/` folders `auto` reads as namespace files, root-relative
-   * (docs/layouts.md#files-folders-found-by-auto).
-   */
+  /** Root-relative `files/<namespace>/` folders `auto` reads (docs/layouts.md#files-folders-found-by-auto). */
   fileFolders?: readonly FileFolder[]
 }
 

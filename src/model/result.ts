@@ -20,10 +20,7 @@ export interface ResourceResult {
   /** The flow's revision after the deploy (new revision when written). */
   revision?: number
   message?: string
-  /**
-   * A failed write whose answer was lost: a rollback reads what the server holds
-   * (docs/rollback.md#writes-whose-answer-was-lost).
-   */
+  /** The write's answer was lost: a rollback reads the server (docs/rollback.md#writes-whose-answer-was-lost). */
   outcomeUnknown?: true
   /**
    * The body was refused as too large: a re-run is refused again until the limit is raised

@@ -39,18 +39,12 @@ export type DeepReadonly<T> = T extends (...args: never[]) => unknown
 interface SettingsFields extends CamelCased<Omit<InputValues, Reshaped>> {
   auth: Auth
   githubToken?: string
-  /**
-   * Writes the branch and pull requests the action opens (docs/drift.md#checks-on-the-drift-pull-request); else
-   * githubToken.
-   */
+  /** Writes the branch and pull requests the action opens, else githubToken (docs/drift.md). */
   pullRequestToken?: string
   /** Why `layout` is what it is, once `auto` is resolved. */
   layoutReason?: string
   flowGlobs: InputValues['flows']
   extraNamespaces: InputValues['namespaces']
-  /**
-   * What a plan records (docs/comment.md#markers): each file-settable input not at its default, as text; no
-   * credential.
-   */
+  /** What a plan records (docs/comment.md#markers): file-settable inputs not at their default; no credential. */
   recorded: Record<string, string>
 }

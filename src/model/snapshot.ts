@@ -18,10 +18,7 @@ export interface KnownTargets {
   flows: ReadonlySet<string>
 }
 
-/**
- * Everything a run reads before it decides, made once by gather/; decide/ reads only this and the settings
- * (docs/architecture.md).
- */
+/** All a run reads before deciding, made once by gather/; decide/ reads only this (docs/architecture.md). */
 export interface Snapshot {
   readonly layout: ChosenLayout
   readonly model: RepoModel
@@ -43,15 +40,9 @@ export interface Snapshot {
   readonly base: Outcome<BaseSnapshot | undefined> | undefined
   /** Of the names the flows' `secret()` and `kv()` calls use (plan and deploy). */
   readonly listings: Outcome<NameListings> | undefined
-  /**
-   * The review's search of the server flows the plan may update or delete
-   * (docs/caught-at-review.md#executions-not-finished).
-   */
+  /** The review's search of flows the plan may rewrite (docs/caught-at-review.md#executions-not-finished). */
   readonly unfinished: UnfinishedReading | undefined
-  /**
-   * Deploy only, read with the markers; a failed read throws where used
-   * (docs/rollback.md#finishing-a-stopped-rollback).
-   */
+  /** Deploy only; a failed read throws where used (docs/rollback.md#finishing-a-stopped-rollback). */
   readonly rollbackRecords: EarlyRecords | undefined
   /**
    * As the run began, read with the rest so the plan's write needs no read of its own

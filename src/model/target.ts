@@ -35,19 +35,13 @@ export interface Work {
   readonly serverValidation: boolean
   /** The server's state is read and a plan made against it (plan, deploy, drift). */
   readonly plan: boolean
-  /**
-   * The commit markers and rollback records are read, the checks and content facts stored (deploy, a drift
-   * revert).
-   */
+  /** Commit markers and rollback records are read, checks and content facts stored (deploy, drift revert). */
   readonly markers: boolean
   /** Flow checks a deploy stored are reused rather than run (plan and deploy, unless `full-plan`). */
   readonly reuseChecks: boolean
   /** A plan reusing checks also takes the base commit's flows and files' summaries from what deploys stored. */
   readonly reuseBase: boolean
-  /**
-   * Content facts: recorded with the markers (a deploy, not a preview's), or used instead of reading files (a
-   * plan).
-   */
+  /** Content facts: recorded with the markers (a deploy but a preview's), or used instead of reading (a plan). */
   readonly facts: 'record' | 'use' | undefined
   /** What is written once planned: the server (deploy), the drift watch, or the upgrade's pull request. */
   readonly writes: 'deploy' | 'drift' | 'upgrade' | undefined

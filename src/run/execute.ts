@@ -219,10 +219,7 @@ interface DriftModeArgs extends ApplyModeArgs {
   branch: string
 }
 
-/**
- * docs/drift.md: the default branch's plan against the server is the drift; its issue kept current, `drift-action`
- * acts.
- */
+/** docs/drift.md: the default branch's plan against the server is the drift, kept in its issue. */
 async function driftMode(args: DriftModeArgs): Promise<{ failure?: string }> {
   const { settings, ports } = args
   const { reporter } = ports

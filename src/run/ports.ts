@@ -20,10 +20,7 @@ export interface RunPorts {
   deployments?: DeploymentsPort
   /** docs/drift.md */
   drift?: DriftGitHub
-  /**
-   * Where text leaves the run (docs/security.md): renderers get `edge.shown(data)`; the reporter and GitHub port
-   * stand behind it.
-   */
+  /** Where text leaves the run (docs/security.md): renderers get `edge.shown(data)`, never raw data. */
   edge: OutputEdge
   now(): Date
 }

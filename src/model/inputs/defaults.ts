@@ -3,10 +3,7 @@ import type { ACTION_INPUTS } from './action-yml.js'
 const CREDENTIAL = 'credentials belong in secrets, passed by the workflow'
 const PER_JOB = 'it belongs to one job, not to every run of the repository'
 
-/**
- * Inputs only a workflow may set, with why; the others may come from the settings file
- * (docs/inputs.md#settings-file).
- */
+/** Inputs only a workflow may set, with why; others may come from the settings file (docs/inputs.md). */
 export const WORKFLOW_ONLY = {
   mode: 'each workflow says what it does',
   username: CREDENTIAL,
