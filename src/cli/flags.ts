@@ -50,10 +50,7 @@ export const GITHUB_ONLY = {
     "the drift watch runs in GitHub Actions on a schedule (docs/drift.md). 'kestra-gitops plan --base <ref>' shows the server's differences"
 } as const satisfies Partial<Record<keyof typeof LOCAL_VALUES, string>>
 
-/**
- * Why each input a local run fixes does not apply, said when the settings file sets it
- * (docs/cli.md#settings-the-cli-does-not-use).
- */
+/** Why each input a local run fixes is ignored, said when the settings file sets it (docs/cli.md). */
 export const NOT_LOCAL = {
   ...GITHUB_ONLY,
   'allow-out-of-order':

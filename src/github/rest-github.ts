@@ -530,10 +530,7 @@ const openPull = written.extend({ title: z.string(), body: z.string().nullable()
 const ACTIONS_SETTING =
   "Settings → Actions → General → 'Allow GitHub Actions to create and approve pull requests'"
 
-/**
- * The one drift pull request (docs/drift.md#the-drift-pull-request): updated while open, opened otherwise, closed
- * when drift is gone.
- */
+/** The one drift pull request (docs/drift.md#the-drift-pull-request): kept while drift remains, then closed. */
 function driftPulls(
   client: NamedClient
 ): Pick<DriftGitHub, 'keepPullRequest' | 'closePullRequest'> {

@@ -26,10 +26,7 @@ export interface RemoteFlow {
   updated?: string
 }
 
-/**
- * An edge of the flow topology (docs/kestra.md#flow-dependencies): a Subflow/ForEachItem call, or a Flow trigger
- * waiting on `source`.
- */
+/** A flow topology edge (docs/kestra.md#flow-dependencies): a Subflow/ForEachItem call, or a Flow trigger. */
 export interface FlowDependency {
   source: { namespace: string; id: string }
   target: { namespace: string; id: string }

@@ -22,10 +22,7 @@ export interface ResourceResult {
   message?: string
   /** The write's answer was lost: a rollback reads the server (docs/rollback.md#writes-whose-answer-was-lost). */
   outcomeUnknown?: true
-  /**
-   * The body was refused as too large: a re-run is refused again until the limit is raised
-   * (docs/kestra.md#validation-behind-a-proxy).
-   */
+  /** Too large: a re-run is refused until the limit is raised (docs/kestra.md#validation-behind-a-proxy). */
   bodyRefused?: true
 }
 

@@ -7,10 +7,7 @@ export interface LocalFiles {
   of(namespace: string): Promise<NamespaceFileEntry[]>
 }
 
-/**
- * How the repository is sent, as gathering needs it: namespaces under their sent names, the base commit as sent
- * (docs/environments.md).
- */
+/** How the repository is sent: namespaces under sent names, the base commit as sent (docs/environments.md). */
 export interface SentNames {
   namespace(namespace: string): string
   localFiles(files: LocalFiles): LocalFiles

@@ -160,10 +160,7 @@ export function sameStoredCheck(a: StoredFlowCheck, b: StoredFlowCheck): boolean
   )
 }
 
-/**
- * KV can be edited by anyone who can write the namespace: an entry not exactly of the stored shape is left out
- * (its file is checked).
- */
+/** KV is anyone's who may write the namespace: an entry not exactly of the stored shape is left out. */
 export function storedChecksOf(
   markerValue: Record<string, unknown> | undefined
 ): Map<string, StoredFlowCheck> {

@@ -1,9 +1,6 @@
 import type { Reporter } from './reporter.js'
 
-/**
- * One phase of the run (docs/modes.md#the-log): its lines grouped under `title`, then `summary` as one line; a
- * throw closes the group.
- */
+/** A phase of the run (docs/modes.md#the-log): lines grouped under `title`, then `summary`; a throw closes it. */
 export async function phase<T>(
   reporter: Reporter,
   title: string,

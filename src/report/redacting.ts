@@ -3,10 +3,7 @@ import type { DriftGitHub } from '../model/drift-port.js'
 import type { OutputEdge } from './output-edge.js'
 import type { Reporter } from './reporter.js'
 
-/**
- * Messages, titles, annotations and outputs redacted (findings bounded) before the reporter escapes them; the
- * summary guarded again.
- */
+/** Texts redacted (findings bounded) before the reporter escapes them; the summary is guarded again. */
 export function redactingReporter(reporter: Reporter, edge: OutputEdge): Reporter {
   const text = (value: string) => edge.text(value)
   return {

@@ -539,10 +539,7 @@ type AfterDeployArgs = {
   deployed: { commit: string; repository: string; runId: string }
 }
 
-/**
- * Smoke executions after a deploy that wrote without a failed write, then the rollback a failure calls for
- * (docs/smoke-and-rollback.md).
- */
+/** Smoke runs after a deploy with no failed write, then any rollback (docs/smoke-and-rollback.md). */
 async function afterDeploy(args: AfterDeployArgs): Promise<AfterDeploy> {
   const { result, ports } = args
   const wrote = result.resources.some((r) => WRITTEN.has(r.result))

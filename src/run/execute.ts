@@ -328,10 +328,7 @@ interface PullRequestOutcome {
   notBroughtBack?: ReadonlyMap<string, string>
 }
 
-/**
- * The drift pull request (docs/drift.md#the-drift-pull-request): its tree read and placed, then its branch and
- * pull request written.
- */
+/** The drift pull request (docs/drift.md#the-drift-pull-request): its tree placed, branch and pull written. */
 async function pullRequest(
   args: DriftModeArgs,
   items: DriftedResource[]
