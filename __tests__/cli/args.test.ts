@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { OWN_OPTIONS, parseArgs, UsageError, wantsDetailedExitCode } from '../../src/cli/args.js'
 import { flagInputs, flagKind, GITHUB_ONLY } from '../../src/cli/flags.js'
-import { cliSettings } from '../../src/cli/settings.js'
+import { cliSettings } from '../../src/cli/run.js'
 
 describe('command-line flags', () => {
   it('maps flags onto the action inputs of the same name', () => {

@@ -8,7 +8,7 @@ import {
   flagKind,
   LOCAL_VALUES
 } from '../../src/cli/flags.js'
-import { cliSettings } from '../../src/cli/settings.js'
+import { cliSettings } from '../../src/cli/run.js'
 import { usage } from '../../src/cli/flags.js'
 import { defaultOf, type InputName } from '../../src/model/inputs/declared.js'
 import { declaredInputs } from '../../test-support/action-yml.js'

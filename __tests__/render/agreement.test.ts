@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { reportText } from '../../src/cli/plan-text.js'
+import { reportText } from '../../src/cli/run.js'
 import { buildPlan } from '../../src/decide/plan/build.js'
 import { renderComment } from '../../src/decide/render/report.js'
 import type { CommentInput } from '../../src/decide/render/input.js'

@@ -6,7 +6,7 @@
 import { renderComment, renderSummary } from '../../src/decide/render/report.js'
 import type { ReportInput } from '../../src/decide/render/input.js'
 import { planJson } from '../../src/decide/plan/plan-json.js'
-import { reportText } from '../../src/cli/plan-text.js'
+import { reportText } from '../../src/cli/run.js'
 import { actionReporter } from '../../src/report/action-reporter.js'
 import type { OutputEdge } from '../../src/report/output-edge.js'
 import { redactingReporter } from '../../src/report/redacting.js'

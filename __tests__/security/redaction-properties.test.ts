@@ -17,7 +17,7 @@ import {
   hiddenCharacters,
   MIN_REDACTED_CHARACTERS,
   weakCredentialWarning
-} from '../../src/report/redact/redactor.js'
+} from '../../src/report/output-edge.js'
 import { bounded, OutputEdge } from '../../src/report/output-edge.js'
 import { utf16Patterns, utf16Spans } from '../../src/report/redact/text-encodings.js'
 import { CHANNELS } from './channels.js'

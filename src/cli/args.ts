@@ -44,7 +44,6 @@ const COMMANDS: readonly NonNullable<CliArgs['command']>[] = [
 
 const FORMATS: readonly OutputFormat[] = ['text', 'markdown', 'json']
 
-/** The CLI's own options, beside one per flag input. */
 export const OWN_OPTIONS = {
   format: { type: 'string' },
   json: { type: 'boolean' },
@@ -62,10 +61,7 @@ export const OWN_OPTIONS = {
   write: { type: 'boolean' }
 } as const satisfies ParseArgsConfig['options']
 
-/**
- * Every option `util.parseArgs` is told of: the CLI's own and one per flag input (`--no-<name>` beside
- * each switch), so that a value flag takes the next argument whatever it starts with.
- */
+/** The options of `util.parseArgs` (`--no-<name>` beside each switch): a value flag takes the next argument. */
 function options(): NonNullable<ParseArgsConfig['options']> {
   const inputs = flagInputs().flatMap((name) => {
     const kind = flagKind(name)
@@ -78,10 +74,7 @@ function options(): NonNullable<ParseArgsConfig['options']> {
 type Token = NonNullable<ReturnType<typeof parseArgsTokens>>[number]
 type OptionToken = Extract<Token, { kind: 'option' }>
 
-/**
- * The command line as `util.parseArgs` reads it, without its own checks: each refusal below names the
- * flag and what to do instead.
- */
+/** The command line as `util.parseArgs` reads it; each refusal below names the flag and what to do instead. */
 function parseArgsTokens(argv: readonly string[]) {
   return parseArgsTokensOf({
     args: [...argv],
@@ -92,10 +85,7 @@ function parseArgsTokens(argv: readonly string[]) {
   }).tokens
 }
 
-/**
- * Whether the command line asks for `--detailed-exitcode`, read before parsing it: then a usage error
- * exits 1, so that 2 says only "the plan has changes".
- */
+/** Read before parsing: with `--detailed-exitcode` a usage error exits 1, so 2 says only "it has changes". */
 export function wantsDetailedExitCode(argv: readonly string[]): boolean {
   const tokens = parseArgsTokens(argv)
   const end = tokens.findIndex((token) => token.kind === 'option-terminator')

@@ -30,10 +30,7 @@ export const LOCAL_VALUES = {
   'drift-action': ''
 } as const satisfies Partial<Record<InputName, string>>
 
-/**
- * Inputs that only mean something in GitHub Actions, and what to do locally instead. Their flags are
- * refused before anything is read: a flag the CLI silently ignored would deploy what the user did not ask
- */
+/** Inputs that only mean something in GitHub Actions: their flags are refused before anything is read. */
 export const GITHUB_ONLY = {
   environment:
     'it records a GitHub deployment of the commit, which needs GitHub Actions and its token. Set environment in the workflow; a local deploy records the deployed commit in Kestra only',
@@ -53,10 +50,7 @@ export const GITHUB_ONLY = {
     "the drift watch runs in GitHub Actions on a schedule (docs/drift.md). 'kestra-gitops plan --base <ref>' shows the server's differences"
 } as const satisfies Partial<Record<keyof typeof LOCAL_VALUES, string>>
 
-/**
- * Why each input a local run fixes does not apply to the CLI: said when the settings file sets one
- * (docs/cli.md#settings-the-cli-does-not-use), rather than dropping it silently.
- */
+/** Why each input a local run fixes is ignored, said when the settings file sets it (docs/cli.md). */
 export const NOT_LOCAL = {
   ...GITHUB_ONLY,
   'allow-out-of-order':
@@ -114,9 +108,7 @@ const PHRASES: [RegExp, string][] = [
 ]
 
 /**
- * The action's words for a terminal: `the root input` becomes `--root`, `delete: true` becomes
- * `--delete`, credentials name their environment variables. Only names of inputs that the CLI has
- * as flags are rewritten, so a flow's own inputs in a validation message stay as they are.
+ * The action's words for a terminal (`the root input` → `--root`): only CLI flags, so a flow's own inputs stay.
  */
 export function cliWords(text: string): string {
   let out = text

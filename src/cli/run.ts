@@ -1,14 +1,21 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { errorMessage } from '../model/errors.js'
-import { clientForSettings, settingsTarget, type KestraClient } from '../kestra/client.js'
+import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path'
+import { ConfigError, errorMessage, SettingsFileError } from '../model/errors.js'
+import { clientForSettings, type KestraClient, settingsTarget } from '../kestra/client.js'
 import { renderComment } from '../decide/render/report.js'
 import { upsertDeployedSection } from '../decide/render/deployed.js'
-import { countsText, deployTitle, tallyText } from '../decide/render/headline.js'
+import {
+  countsText,
+  deletionsText,
+  deployTitle,
+  plural,
+  tallyText,
+  validationFailed
+} from '../decide/render/headline.js'
 import { planDocument } from '../decide/render/plan-document.js'
-import { outcomeCounts, type DeployResult } from '../model/result.js'
+import { type DeployResult, type DeployStatus, outcomeCounts } from '../model/result.js'
 import type { ReportInput } from '../decide/render/input.js'
 import {
   outputLines,
@@ -16,11 +23,11 @@ import {
   terminalReporter,
   type TerminalReporter
 } from '../report/terminal-reporter.js'
-import { inert, palette, wantsColour, type Palette } from '../report/terminal-style.js'
+import { inert, palette, type Palette, wantsColour } from '../report/terminal-style.js'
 import { LOADING, VALIDATION } from '../run/check.js'
 import type { RunOutcome } from '../run/execute.js'
 import { executeWithEnvironments } from '../run/preview.js'
-import { failureMessage, findingCounts } from '../decide/validate/verdict.js'
+import { failureMessage, findingCounts, ruleCounts } from '../decide/validate/verdict.js'
 import { credentialsFrom } from '../report/redact/credentials.js'
 import { bounded, LOG_LINE_BYTES, OutputEdge } from '../report/output-edge.js'
 import { publicNames } from '../report/public-names.js'
@@ -28,18 +35,38 @@ import { redactingReporter } from '../report/redacting.js'
 import type { Settings } from '../model/settings.js'
 import type { Reporter } from '../report/reporter.js'
 import type { RunContext } from '../model/context.js'
-import { resourceName, type Plan } from '../model/plan.js'
+import { type Plan, type ResourceChange, resourceName } from '../model/plan.js'
 import {
+  type CliArgs,
   parseArgs,
   UPGRADE_CHECK,
   UsageError,
-  wantsDetailedExitCode,
-  type CliArgs
+  wantsDetailedExitCode
 } from './args.js'
-import { cliWords, usage } from './flags.js'
-import { reportText, upgradeText, writeRewrites } from './plan-text.js'
-import { cliSettings, cliWorkspace, localRunContext, uncommittedPaths } from './settings.js'
+import {
+  cliWords,
+  CREDENTIAL_VARIABLES,
+  entryOf,
+  FLAG_VARIABLES,
+  GITHUB_ONLY,
+  LOCAL_VALUES,
+  NOT_LOCAL,
+  usage
+} from './flags.js'
 import { CLI_VERSION } from './version.js'
+import {
+  type InvalidCount,
+  invalidCounts,
+  kindAbove,
+  kindMarks
+} from '../decide/render/resource.js'
+import type { Upgrade } from '../run/upgrade.js'
+import { parseSettings, readSettingsFile } from '../config/settings.js'
+import { inside, realOrUndefined } from '../config/workspace-links.js'
+import { SETTINGS_FILE_PATHS, type SettingsFile } from '../model/inputs/settings-file.js'
+import type { InputName } from '../model/inputs/declared.js'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 
 interface CliIo {
   env: Record<string, string | undefined>
@@ -56,10 +83,7 @@ const EXIT_USAGE = 2
 /** `plan --detailed-exitcode`: the plan changes something (as Terraform's `-detailed-exitcode`). */
 const EXIT_CHANGES = 2
 
-/**
- * `kestra-gitops <validate|plan|deploy> [flags]`: the action's engine on a local checkout. The result
- * (findings and plan, the PR comment's Markdown, or JSON) goes to stdout, progress to stderr.
- */
+/** `kestra-gitops <command> [flags]` on a local checkout: the result to stdout, progress to stderr. */
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
   // Secrets are redacted from the start, in every form the server could echo them, so not even a
   // settings error can show them; stderr is a log: each line of it is cut at 4 KiB.
@@ -229,10 +253,8 @@ interface CliRun {
   report: ReportInput
   deployment?: DeployResult
   receipt?: string
-  /** The action's outputs but the plan file (it goes with the scratch folder). */
   outputs: Record<string, string>
   failure?: string
-  /** upgrade-check's list, as the run decided it (its rewrites are written from it). */
   upgrade: RunOutcome['upgrade']
 }
 
@@ -305,10 +327,7 @@ async function ask(io: CliIo, question: string): Promise<string> {
   }
 }
 
-/**
- * The result as the format asks, from a run as shown. `approved`: the plan was shown above the question,
- * so a text result does not repeat its diffs.
- */
+/** The result as the format asks; `approved`: the plan was shown above the question, so no diffs again. */
 function formatResult(
   args: CliArgs,
   settings: Settings,
@@ -334,8 +353,7 @@ function formatResult(
 }
 
 /**
- * `upgrade-check`'s list and exit status (docs/upgrade.md): 1 when a flow would not load on the target
- * (after `--write`, when one still would not), else 0. Its own validation findings went to the log.
+ * `upgrade-check`'s list and exit status (docs/upgrade.md): 1 when a flow would not load (after `--write`: still).
  */
 function upgradeCheckResult(
   args: CliArgs,
@@ -400,5 +418,427 @@ function processIo(): CliIo {
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin
+  }
+}
+
+const MARK: Record<ResourceChange['action'], { sign: string; colour: keyof Palette }> = {
+  create: { sign: '+', colour: 'green' },
+  update: { sign: '~', colour: 'yellow' },
+  delete: { sign: '-', colour: 'red' },
+  orphaned: { sign: '!', colour: 'dim' },
+  unchanged: { sign: '=', colour: 'dim' }
+}
+
+const DEPLOY_STATUS: Record<DeployStatus, string> = {
+  applied: 'applied',
+  'nothing-to-do': 'up to date',
+  refused: 'not deployed',
+  failed: 'failed'
+}
+
+/**
+ * The report as a terminal shows it: headline, verdict, target, the plan as a coloured diff, what was deployed.
+ */
+export function reportText(
+  report: ReportInput,
+  p: Palette,
+  deployment?: DeployResult,
+  { diffs = true }: { diffs?: boolean } = {}
+): string {
+  const target = `server ${report.server ? inert(report.server) : 'none'} · tenant ${inert(report.tenant)} · commit ${report.commit.slice(0, 7) || 'unknown'}`
+  const counts = ruleCounts(report.findings)
+  const deletions = report.plan && deletionsText(report.plan)
+  const lines = [
+    p.bold(headline(report, deployment)),
+    ...(deletions ? [`${p.red(deletions.counts)}: ${inert(deletions.names)}`] : []),
+    verdict(report, p),
+    ...(counts ? [p.dim(counts)] : []),
+    p.dim(target)
+  ]
+  for (const note of report.notes ?? []) lines.push(p.dim(inert(note)))
+  if (report.plan) {
+    const invalid = invalidCounts(report.findings)
+    lines.push('', ...planLines(report.plan, { kinds: report.kinds, invalid, p, diffs }))
+  }
+  if (deployment) lines.push(deployedLine(deployment, p))
+  return `${lines.join('\n')}\n`
+}
+
+function headline(report: ReportInput, deployment: DeployResult | undefined): string {
+  if (deployment) {
+    const detail = outcomeCounts(deployment.resources).join(', ')
+    return `Kestra deploy: ${DEPLOY_STATUS[deployment.status]}${detail ? `, ${detail}` : ''}`
+  }
+  return report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation'
+}
+
+function deployedLine(deployment: DeployResult, p: Palette): string {
+  switch (deployment.status) {
+    case 'applied':
+      return p.green(`Deployed: ${deployment.applied} resource(s) written.`)
+    case 'nothing-to-do':
+      return p.green('Deployed: nothing to write, the server already holds this commit.')
+    case 'refused':
+      return p.yellow(`Not deployed: ${inert(deployment.refusal ?? 'a newer commit is deployed')}`)
+    case 'failed':
+      return p.red(
+        `Deploy incomplete: ${outcomeCounts(deployment.resources).join(', ')} (${deployment.applied} resource(s) written).`
+      )
+  }
+}
+
+function verdict(report: ReportInput, p: Palette): string {
+  const tally = tallyText(report.findings)
+  return validationFailed(report.findings, report.failOn)
+    ? `${p.red('Validation failed')}: ${tally}`
+    : `${p.green('Validation passed')}: ${tally}`
+}
+
+interface PlanTextOptions {
+  kinds: ReportInput['kinds']
+  invalid: InvalidCount
+  p: Palette
+  /** Print each resource's diff (not when the plan was shown already, above a deploy's question). */
+  diffs: boolean
+}
+
+function planLines(plan: Plan, options: PlanTextOptions): string[] {
+  const { p, diffs } = options
+  const lines: string[] = []
+  const byNamespace = new Map<string, ResourceChange[]>()
+  for (const r of plan.resources) {
+    const group = byNamespace.get(r.namespace) ?? []
+    group.push(r)
+    byNamespace.set(r.namespace, group)
+  }
+  let quiet = 0
+  for (const [namespace, resources] of byNamespace) {
+    const shown = resources.filter((r) => r.action !== 'unchanged')
+    const unchanged = resources.length - shown.length
+    if (shown.length === 0) {
+      quiet++
+      continue
+    }
+    lines.push(p.bold(`Namespace ${inert(namespace)}`))
+    for (const r of shown) {
+      lines.push(`  ${resourceLine(r, options)}`)
+      if (r.action !== 'orphaned') lines.push(...aboveLines(r, options.kinds))
+      if (diffs && r.action !== 'orphaned' && r.diff !== undefined) {
+        lines.push(...diffLines(r.diff, p))
+      }
+    }
+    if (unchanged > 0) lines.push(p.dim(`  ${unchanged} unchanged`))
+    lines.push('')
+  }
+  if (byNamespace.size === quiet) {
+    lines.push('No changes: the server already matches the repository.', '')
+  } else if (quiet > 0) {
+    lines.push(p.dim(`No changes in ${quiet} other namespace(s).`), '')
+  }
+  const drifted = plan.resources.filter((r) => r.drifted)
+  if (drifted.length > 0) {
+    lines.push(
+      p.yellow(
+        'Drift: the server copy of these resources was changed outside Git since the base commit; deploying overwrites (or deletes) those edits.'
+      ),
+      ...drifted.map((r) => `  ${r.kind} ${inert(resourceName(r))} (${r.action})`),
+      ''
+    )
+  }
+  lines.push(p.dim(`Plan fingerprint: ${plan.fingerprint}`))
+  return lines
+}
+
+function resourceLine(r: ResourceChange, { kinds, invalid, p }: PlanTextOptions): string {
+  const mark = MARK[r.action]
+  const parts = [
+    p[mark.colour](`${mark.sign} ${r.action} ${r.kind} ${p.bold(inert(resourceName(r)))}`)
+  ]
+  const findings = invalid(r)
+  if (findings !== undefined) {
+    parts.push(p.red(`invalid (${plural(findings, 'finding')})`))
+  }
+  if (r.additions !== undefined && r.deletions !== undefined) {
+    const counts = `${p.green(`+${r.additions}`)} ${p.red(`-${r.deletions}`)}`
+    parts.push(r.diffOmitted === 'too-large' ? `${counts} (diff too large to show)` : counts)
+  }
+  parts.push(...kindMarks(kinds, r).map(inert))
+  if (r.drifted) parts.push(p.yellow('drifted'))
+  if (r.remark !== undefined) parts.push(p.dim(inert(r.remark)))
+  else if (r.action === 'orphaned') parts.push(p.dim('kept: --delete is off'))
+  return parts.join(' · ')
+}
+
+/** What the comment says above the resource's diff (callers, triggers, missing names…), as plain lines. */
+function aboveLines(r: ResourceChange, kinds: ReportInput['kinds']): string[] {
+  return kindAbove(kinds, r).flatMap((paragraph) =>
+    paragraph.split('\n').map((line) => `      ${inert(plainText(line))}`)
+  )
+}
+
+/** Escaped Markdown (`escapeText`, `<code>`, `**bold**`) as the text it stands for. */
+function plainText(markdown: string): string {
+  return markdown
+    .replace(/<\/?code>/g, '')
+    .replace(/\*\*/g, '')
+    .replace(/@&#8203;/g, '@')
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+    .replace(/&(amp|lt|gt|quot);/g, (_, name: string) => ENTITIES[name]!)
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"' }
+
+function diffLines(diff: string, p: Palette): string[] {
+  const lines = diff.replace(/\n$/, '').split('\n')
+  return lines.map((line) => {
+    const text = `      ${inert(line)}`
+    if (line.startsWith('+++') || line.startsWith('---')) return p.bold(text)
+    if (line.startsWith('@@')) return p.cyan(text)
+    if (line.startsWith('+')) return p.green(text)
+    if (line.startsWith('-')) return p.red(text)
+    return line.startsWith('\\') ? p.dim(text) : text
+  })
+}
+
+/** `upgrade-check`'s list (docs/upgrade.md), compiler-style: `file:line: why`, the fix, then the counts. */
+function upgradeText(upgrade: Upgrade | undefined, written: boolean, p: Palette): string {
+  if (!upgrade) return 'Upgrade readiness was not checked.\n'
+  const { target, flows, loading, items } = upgrade.report
+  const lines = items.map((item) => {
+    const fix = item.mechanical
+      ? written
+        ? 'rewritten in place'
+        : 'mechanical: `kestra-gitops upgrade-check --write` rewrites it'
+      : `manual: see ${item.guide}`
+    const level = item.mechanical && written ? p.green('fixed') : p.red('error')
+    return `${item.file}:${item.line}: ${level}: ${item.message}\n  fix: ${fix}\n`
+  })
+  const manual = items.filter((item) => !item.mechanical)
+  const left = written ? new Set(manual.map((item) => item.file)).size : flows - loading
+  const files = upgrade.rewrites().length
+  const done = written && files > 0 ? ` ${files} file(s) rewritten.` : ''
+  const verdict =
+    left === 0
+      ? `Ready for Kestra ${target}: all ${flows} flow(s) would load${written ? ' now' : ''}.${done}`
+      : `Not ready for Kestra ${target}: ${left} of ${flows} flow(s) would not load${written ? ' after the rewrites' : ''} (${items.length - manual.length} mechanical, ${manual.length} manual refusal(s)).${done}`
+  return `${lines.join('')}${verdict}\n`
+}
+
+/** Writes each rewritten flow file in place under `workspace`, only when it still holds what was checked. */
+function writeRewrites(workspace: string, upgrade: Upgrade): string[] {
+  const skipped: string[] = []
+  for (const { file, raw, source } of upgrade.rewrites()) {
+    const path = resolve(workspace, file)
+    if (!path.startsWith(resolve(workspace) + sep)) {
+      skipped.push(file)
+      continue
+    }
+    if (readFileSync(path, 'utf8') !== raw) {
+      skipped.push(file)
+      continue
+    }
+    writeFileSync(path, source)
+  }
+  return skipped
+}
+
+type Env = Record<string, string | undefined>
+
+/**
+ * The action's settings from the command line, the environment and, with `settingsFile`, the repository's
+ * settings file (docs/inputs.md#settings-file); values a local run fixes win over the file's, silently.
+ */
+export function cliSettings(
+  args: CliArgs,
+  env: Env,
+  cwd: string,
+  { settingsFile = false, log }: { settingsFile?: boolean; log?(message: string): void } = {}
+): Settings {
+  // Run from a subfolder of a repository whose settings file is at its Git root, the run reads the repository
+  // from there, root being the subfolder unless a flag or the file says otherwise.
+  const workspace = settingsFile ? cliWorkspace(cwd) : cwd
+  const below = relative(workspace, cwd).split(sep).join('/')
+  let root = args.inputs.root?.trim()
+  if (root !== undefined && isAbsolute(root)) root = rootInside(root, workspace)
+  else if (root !== undefined && below !== '') root = posix.join(below, root)
+  if (root !== args.inputs.root) args = { ...args, inputs: { ...args.inputs, root } }
+  let file: SettingsFile | undefined
+  try {
+    file = settingsFile ? localFile(readSettingsFile(workspace, cliWay), log) : undefined
+  } catch (error) {
+    if (error instanceof SettingsFileError)
+      throw new UsageError(settingsFileMessage(error, cwd, workspace))
+    throw error
+  }
+  if (file && workspace !== cwd) {
+    log?.(
+      `Settings file: ${relative(cwd, join(workspace, file.path))}, at the Git root ${workspace}: the repository is read from there` +
+        (root === undefined && !file.values.has('root') ? `, with root ${below}` : '')
+    )
+  }
+  const read = (name: InputName): string => {
+    // upgrade-check validates locally, then checks against the release `--to` names (default: 2.0).
+    if (name === 'mode') return args.command === UPGRADE_CHECK ? 'validate' : (args.command ?? '')
+    if (name === 'upgrade-check' && args.command === UPGRADE_CHECK) return args.to ?? '2.0'
+    if (name === 'root' && args.inputs.root === undefined && !file?.values.has('root')) return below
+    const credential = entryOf(CREDENTIAL_VARIABLES, name)
+    if (credential) return env[credential] ?? ''
+    const fixed = entryOf(LOCAL_VALUES, name)
+    if (fixed !== undefined) return fixed
+    const variable = entryOf(FLAG_VARIABLES, name)
+    return args.inputs[name] ?? (variable && env[variable]) ?? ''
+  }
+  try {
+    return parseSettings(read, { file, log, givenIn: 'the command line' })
+  } catch (error) {
+    if (error instanceof SettingsFileError)
+      throw new UsageError(settingsFileMessage(error, cwd, workspace))
+    if (!(error instanceof ConfigError)) throw error
+    const detail = error.message.replace(/^Input '[^']*': /, '')
+    throw new UsageError(`${sourceOf(error.input, args)}: ${detail}`)
+  }
+}
+
+/** `cwd`, unless it holds no settings file and is below a Git root that does (docs/inputs.md#settings-file). */
+function cliWorkspace(cwd: string): string {
+  const holdsFile = (dir: string) => SETTINGS_FILE_PATHS.some((path) => existsSync(join(dir, path)))
+  if (holdsFile(cwd)) return cwd
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return holdsFile(dir) ? dir : cwd
+    if (dirname(dir) === dir) return cwd
+  }
+}
+
+function settingsFileMessage(error: SettingsFileError, cwd: string, workspace: string): string {
+  const shown = relative(cwd, join(workspace, error.file)).split(sep).join('/')
+  return error.problems.map(({ line, detail }) => `${shown}:${line}: ${detail}`).join('\n')
+}
+
+function cliWay(name: string): string {
+  const variable = entryOf(CREDENTIAL_VARIABLES, name)
+  if (variable) return `give it to the CLI in the environment variable ${variable}`
+  if (name === 'mode') return 'the command names it (kestra-gitops validate, plan or deploy)'
+  const local = entryOf(GITHUB_ONLY, name)
+  if (local) return `and the CLI does not take it: ${local}`
+  return `give it to the CLI as --${name}`
+}
+
+function sourceOf(input: string, args: CliArgs): string {
+  const credential = entryOf(CREDENTIAL_VARIABLES, input)
+  if (credential) return credential
+  const variable = entryOf(FLAG_VARIABLES, input)
+  if (variable && args.inputs[input as InputName] === undefined) return variable
+  return `--${input}`
+}
+
+/** The file's values but those a local run fixes; each the file sets otherwise is named, with why. */
+function localFile(
+  file: SettingsFile | undefined,
+  log: ((message: string) => void) | undefined
+): SettingsFile | undefined {
+  if (!file) return undefined
+  const values = [...file.values].filter(([name, { text, line }]) => {
+    const fixed = entryOf(LOCAL_VALUES, name)
+    if (fixed === undefined) return true
+    if (text.trim() !== fixed) {
+      log?.(
+        `notice ${file.path}:${line}: ${name} is ignored by the CLI: ${NOT_LOCAL[name as keyof typeof NOT_LOCAL]}.`
+      )
+    }
+    return false
+  })
+  return { path: file.path, values: new Map(values) }
+}
+
+/** `root` (absolute) as a path relative to `cwd`, following symbolic links when they make it so. */
+function rootInside(root: string, cwd: string): string {
+  const real = (path: string) => realOrUndefined(path) ?? resolve(path)
+  for (const [from, to] of [
+    [resolve(cwd), resolve(root)],
+    [real(cwd), real(root)]
+  ] as const) {
+    if (inside(from, to)) return relative(from, to).split(sep).join('/') || '.'
+  }
+  throw new UsageError(
+    `--root: '${root}' is not inside the current folder ${cwd}; run kestra-gitops from the repository that holds it (cd there), or give --root relative to it`
+  )
+}
+
+const run = promisify(execFile)
+
+interface LocalContextOptions {
+  cwd: string
+  env: Record<string, string | undefined>
+  runnerTemp: string
+  base?: string
+}
+
+/**
+ * A run on a local checkout: like `workflow_dispatch` (every file changed), or with `base` like a push from
+ * that ref to HEAD (its changes, and drift measured against it).
+ */
+async function localRunContext(options: LocalContextOptions): Promise<RunContext> {
+  const { cwd, env } = options
+  const head = await git(cwd, ['rev-parse', '--verify', 'HEAD^{commit}'])
+  const [owner, repo] = await repositoryName(cwd, env)
+  const context: RunContext = {
+    eventName: 'workflow_dispatch',
+    workspace: cwd,
+    runnerTemp: options.runnerTemp,
+    sha: head ?? '',
+    owner,
+    repo,
+    serverUrl: 'https://github.com',
+    apiUrl: 'https://api.github.com',
+    runId: '',
+    local: true
+  }
+  if (options.base === undefined) return context
+  if (!head) throw new UsageError('--base needs a git repository with at least one commit')
+  // The ref is a single argument after --end-of-options: never an option, never a shell word.
+  if (options.base.startsWith('-'))
+    throw new UsageError(`--base '${options.base}' is not a git ref`)
+  const before = await git(cwd, [
+    'rev-parse',
+    '--verify',
+    '--end-of-options',
+    `${options.base}^{commit}`
+  ])
+  if (!before) throw new UsageError(`--base '${options.base}' names no commit of this repository`)
+  return { ...context, eventName: 'push', push: { before, after: head, ref: '' } }
+}
+
+async function uncommittedPaths(cwd: string, root: string): Promise<string[]> {
+  const status = await git(cwd, ['status', '--porcelain', '-z', '--', root])
+  return (status ?? '').split('\0').filter(Boolean)
+}
+
+/** `owner/repo` so markers agree: GITHUB_REPOSITORY, else the origin remote, else the folder. */
+async function repositoryName(cwd: string, env: Env): Promise<[string, string]> {
+  const fromEnv = /^([^/\s]+)\/([^/\s]+)$/.exec(env.GITHUB_REPOSITORY ?? '')
+  if (fromEnv) return [fromEnv[1]!, fromEnv[2]!]
+  // Userinfo (a token in an https remote) is dropped before anything is taken from the URL.
+  const remote = (await git(cwd, ['config', '--get', 'remote.origin.url']))?.replace(
+    /^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i,
+    '$1'
+  )
+  const fromRemote = /([^/:@\s]+)\/([^/:@\s]+?)(?:\.git)?\/?$/.exec(remote ?? '')
+  if (fromRemote) return [fromRemote[1]!, fromRemote[2]!]
+  const toplevel = await git(cwd, ['rev-parse', '--show-toplevel'])
+  return ['', (toplevel ?? cwd).split(/[\\/]/).pop() ?? '']
+}
+
+/** Trimmed stdout, or undefined when git fails or is missing. */
+async function git(cwd: string, args: string[]): Promise<string | undefined> {
+  try {
+    const { stdout } = await run('git', args, {
+      cwd,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
+    })
+    return stdout.trim() || undefined
+  } catch {
+    return undefined
   }
 }

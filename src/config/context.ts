@@ -79,10 +79,7 @@ const anything = z.unknown().optional()
 /** A pull request's head or base; `repo` is checked by the fork rule itself (`sameRepository`). */
 const side = optional(z.looseObject({ sha, repo: anything }))
 
-/**
- * The fields of the event payload the action reads (docs/modes.md): each of another type is absent, and the
- * run falls back as it does when GitHub sends none.
- */
+/** The event payload's fields the action reads (docs/modes.md): one of another type is absent, as if not sent. */
 const eventPayload = z.looseObject({
   action: text,
   number: optional(z.number()),
@@ -126,10 +123,7 @@ const headRepository = z.object({
   owner: z.object({ login: z.string().min(1) })
 })
 
-/**
- * This repository: `GITHUB_REPOSITORY`, and its id when the payload's `repository` is that repository
- * and agrees with `GITHUB_REPOSITORY_ID` (when the runner sets it).
- */
+/** `GITHUB_REPOSITORY`, with its id when the payload's `repository` agrees with `GITHUB_REPOSITORY_ID`. */
 function thisRepository(env: Env, payload: EventPayload): ThisRepository {
   const fullName = env.GITHUB_REPOSITORY ?? ''
   const id = payload.repository?.id
@@ -141,10 +135,9 @@ function thisRepository(env: Env, payload: EventPayload): ThisRepository {
 }
 
 /**
- * A `workflow_run` that a pull request's workflow started (docs/modes.md#fork-pull-requests): the commit
- * is the run's head. Its pull request is the payload's entry for that head in this repository; GitHub lists
- * none for a fork's, so the run then names the head for the action to find its pull request through the
- * API. Either way, the fork rule is the pull request events' (`sameRepository`).
+ * A pull request's `workflow_run` (docs/modes.md#fork-pull-requests): the commit is the run's head; a fork's has
+ * no pull request in the payload, so its head is named for the action to find it. The fork rule is
+ * `sameRepository`.
  */
 function pullRequestRun(
   payload: EventPayload,

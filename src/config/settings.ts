@@ -20,17 +20,16 @@ import { linkLeavingWorkspace } from './workspace-links.js'
 import { isRecord } from '../model/content.js'
 
 interface SettingsSources {
-  /** The settings file of the repository, when it has one. */
   file?: SettingsFile
   /** Told which inputs the file sets, and of each that the workflow (or the command line) sets over it. */
   log?(message: string): void
-  /** Where the values `read` returns come from, as the log names it: 'the workflow' unless told. */
+  /** As the log names it: 'the workflow' unless told. */
   givenIn?: string
 }
 
 /**
- * Parses every input once. `read` returns the raw input value ('' when unset): a value there wins over
- * the settings file's, which wins over the input's default (docs/inputs.md#settings-file).
+ * Parses every input once: `read`'s value ('' when unset) wins over the settings file's, then the default
+ * (docs/inputs.md#settings-file).
  */
 export function parseSettings(
   read: (name: InputName) => string,
@@ -84,7 +83,6 @@ export function parseSettings(
   })
 }
 
-/** Freezes `value` and everything it holds: a write anywhere in it throws in strict mode. */
 export function deepFreeze<T>(value: T): DeepReadonly<T> {
   if ((isRecord(value) || Array.isArray(value)) && !Object.isFrozen(value)) {
     Object.freeze(value)
@@ -94,8 +92,7 @@ export function deepFreeze<T>(value: T): DeepReadonly<T> {
 }
 
 /**
- * The repository's settings file under `repositoryRoot`, checked; undefined when there is none. A
- * symbolic link is refused: the file is the repository's own.
+ * The repository's settings file, checked, or undefined; a symbolic link is refused: the file is the repository's.
  */
 export function readSettingsFile(
   repositoryRoot: string,
@@ -140,10 +137,7 @@ function kindOf(path: string): 'file' | 'other' | undefined {
   }
 }
 
-/**
- * Every input's value, which of them the file gave, and the settings a plan records: each input the
- * file may set whose value is not its default, as text. The first bad input throws its ConfigError.
- */
+/** Every input's value, which the file gave, and what a plan records (non-default, as text); a bad one throws. */
 function readInputs(
   read: (name: InputName) => string,
   { file, log, givenIn = 'the workflow' }: SettingsSources
@@ -169,8 +163,8 @@ function readInputs(
     const parser = parserOf(name)
     const value = parser.parse(raw, name)
     values[name] = value
-    // full-plan changes how a plan is computed, never what it is: a full plan's comment is the same;
-    // the upgrade inputs add notices beside the plan, never change it (docs/upgrade.md).
+    // full-plan changes how a plan is computed, never what it is; upgrade inputs only add notices
+    // (docs/upgrade.md).
     const planned = fileMaySet(name) && !NOT_PLANNED.has(name)
     if (planned && !sameValue(value, parser.parse(defaultOf(name), name))) {
       recorded[name] = isRecord(value) || Array.isArray(value) ? raw.trim() : String(value)

@@ -4,10 +4,7 @@ import { PR_EVENTS, type RunContext } from '../model/context.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { Target, Work } from '../model/target.js'
 
-/**
- * The target the settings describe for this event (docs/modes.md#events); `server`: a Kestra client is
- * there to talk to.
- */
+/** The target the settings describe for this event (docs/modes.md#events); `server`: a Kestra client is there. */
 export function plainTarget(
   settings: Settings,
   context: Pick<RunContext, 'eventName' | 'pullRequest'>,
@@ -34,9 +31,8 @@ export function plainTarget(
 }
 
 /**
- * A pull request's preview (docs/environments.md#previews): deployed under `prefix` with triggers off,
- * every resource planned and deletions allowed inside its own namespaces (`own`: those the repository no
- * longer holds, named without the prefix), into a transient GitHub environment named as the prefix.
+ * A pull request's preview (docs/environments.md#previews): under `prefix`, triggers off, every resource planned,
+ * deletions allowed in its own namespaces (`own`, named without the prefix), a transient environment.
  */
 export function previewTarget(settings: Settings, prefix: string, own: readonly string[]): Target {
   return deepFreeze({
@@ -76,8 +72,7 @@ export function resolveMode(settings: Pick<Settings, 'mode' | 'dryRun'>, eventNa
 }
 
 /**
- * The work of this event's mode (docs/modes.md#events): a fork's pull request without credentials gets the
- * local checks only, and is never deployed; every mode but validate and upgrade needs a server.
+ * This event's mode's work (docs/modes.md#events): a fork's pull request without credentials: local checks only.
  */
 function runWork(
   settings: Settings,

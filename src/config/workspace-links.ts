@@ -2,7 +2,6 @@ import { lstatSync, realpathSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { ConfigError } from '../model/errors.js'
 
-/** A symbolic link on the way to a path that leaves the workspace, and why it is refused. */
 interface LeavingLink {
   /** The link, relative to the workspace. */
   link: string
@@ -10,9 +9,8 @@ interface LeavingLink {
 }
 
 /**
- * docs/security.md#what-the-action-reads: the first symbolic link on the way from the workspace to `rel` whose
- * real path (every link followed) is outside the workspace, or that leads nowhere; undefined when every
- * step stays inside. Only links are asked (lstat, realpath): nothing they point to is read or listed.
+ * The first link on the way to `rel` whose real path leaves the workspace or leads nowhere; only lstat and
+ * realpath are asked (docs/security.md#what-the-action-reads).
  */
 export function linkLeavingWorkspace(workspace: string, rel: string): LeavingLink | undefined {
   const base = realOrUndefined(workspace)
@@ -44,8 +42,8 @@ export function linkLeavingWorkspace(workspace: string, rel: string): LeavingLin
 }
 
 /**
- * The `root` input's folder, refused before anything under it is read when a link on the way leaves the
- * workspace (docs/inputs.md#reading-inputs). The error names the link, never where it points.
+ * `root` is refused when a link on the way leaves the workspace; the error names the link, never its target
+ * (docs/inputs.md#reading-inputs).
  */
 export function confineRoot(workspace: string, root: string): void {
   const leaving = linkLeavingWorkspace(workspace, root)
@@ -67,7 +65,6 @@ export function realOrUndefined(path: string): string | undefined {
   }
 }
 
-/** Whether `path` is `base` or under it. */
 export function inside(base: string, path: string): boolean {
   const rel = relative(base, path)
   return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`))

@@ -27,9 +27,7 @@ export function isPermissionError(error: unknown): boolean {
 }
 
 /**
- * GitHub's answer to `request` (`GET /repos/{owner}/{repo}/pulls/{pull_number}`) read by the schema of the fields
- * the action reads, as src/kestra reads Kestra's: an answer lacking one is refused naming the request and the
- * field, never a crash or a silent undefined.
+ * GitHub's answer to `request`, read by the schema of the fields the action reads: one lacking is refused by name.
  */
 export function readAnswer<T>(request: string, schema: z.ZodType<T>, data: unknown): T {
   const read = schema.safeParse(data)

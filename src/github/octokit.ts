@@ -16,10 +16,8 @@ interface CreateOctokitOptions {
 const MAX_RATE_LIMIT_RETRIES = 2
 
 /**
- * The one place an Octokit is built: GHES and proxies via @actions/github, plus retry and throttling.
- * @actions/github parses the event payload (GITHUB_EVENT_PATH) as it loads, and a malformed one would
- * throw a bare SyntaxError: it is loaded here, after the run context has checked that file and said
- * what is wrong with it.
+ * The one place an Octokit is built (GHES, proxies, retry, throttling). @actions/github parses the event payload
+ * as it loads: loaded here, after the run context has checked that file, so a malformed one is explained.
  */
 export async function createOctokit(
   token: string,
@@ -62,10 +60,7 @@ export async function createOctokit(
   return octokit
 }
 
-/**
- * A request whose options carry `request.sent` tells it when the request leaves for GitHub, past the rate
- * limiter's queue: the plan's comment is written while the rest of the run goes on (docs/comment.md).
- */
+/** `request.sent` is told when the request leaves, past the rate limiter's queue (docs/comment.md). */
 function toldWhenSent(octokit: {
   hook: { before(name: 'request', hook: (options: { request?: object }) => void): void }
 }) {
@@ -74,7 +69,6 @@ function toldWhenSent(octokit: {
   )
 }
 
-/** An Octokit bound to the repository the action runs for. */
 export interface RepoClient {
   octokit: Octokit
   owner: string

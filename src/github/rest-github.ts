@@ -1,6 +1,20 @@
-import { createOctokit, type Octokit } from './octokit.js'
-import type { DeploymentsPort } from '../model/deployments-port.js'
-import type { DriftGitHub } from '../model/drift-port.js'
+import { createOctokit, type Octokit, type RepoClient, repoOf } from './octokit.js'
+import type {
+  DeploymentReads,
+  DeploymentRecord,
+  DeploymentsPort,
+  DeploymentStatusRecord,
+  DeploymentWrites
+} from '../model/deployments-port.js'
+import type {
+  BranchOutcome,
+  DriftBranch,
+  DriftGitHub,
+  DriftIssueText,
+  Forbidden,
+  IssueOutcome,
+  PullOutcome
+} from '../model/drift-port.js'
 import type {
   ChangedPath,
   ChangedPathList,
@@ -9,19 +23,23 @@ import type {
   PullRequestState
 } from '../model/github.js'
 import type { Settings } from '../model/settings.js'
-import { deploymentReads, deploymentWrites } from './deployments.js'
-import { driftIssues, driftPulls, writeDriftBranch } from './drift.js'
 import { z } from 'zod'
-import { apiError, httpStatus, readAnswer } from './errors.js'
-import { StickyComments } from './sticky-comment.js'
+import { apiError, httpStatus, isPermissionError, readAnswer } from './errors.js'
+import {
+  author,
+  authoredByTheAction,
+  firstLine,
+  type NamedClient,
+  StickyComments,
+  tokenRefusal,
+  viewerLogin
+} from './sticky-comment.js'
+import { isDeciding } from '../model/verification.js'
+import { ConfigError, errorMessage } from '../model/errors.js'
 
 const defaultBranch = z.object({ default_branch: z.string() })
 
-/**
- * Every port of GitHub a run talks to, built once by the action's entry (none without a token): the
- * GitHubPort, the deployments (docs/environments.md) and the drift watch's issue, branch and pull request
- * (docs/drift.md).
- */
+/** A run's GitHub ports, built once by the entry (none without a token): docs/environments.md, docs/drift.md */
 export async function gitHubPorts(
   settings: Pick<Settings, 'githubToken' | 'pullRequestToken'>,
   at: { owner: string; repo: string; apiUrl: string },
@@ -66,7 +84,6 @@ const PR_FILES_CAP = 3000
 /** A compare lists at most this many files. */
 const COMPARE_FILES_CAP = 300
 
-/** A changed file as GitHub lists it: its path, and the one it had before a rename. */
 const changedFile = z
   .object({ filename: z.string(), previous_filename: z.string().optional() })
   .transform(({ filename, previous_filename }): ChangedPath =>
@@ -102,14 +119,12 @@ const pull = z
     baseRepository: pull.base.repo
   }))
 
-/** A pull request a commit belongs to, as GitHub lists it. */
 const associated = z.object({
   number: z.int(),
   merged_at: z.string().nullable(),
   merge_commit_sha: z.string().nullable()
 })
 
-/** The GitHubPort over GitHub's REST API, for one repository. */
 export function createGitHub(
   octokit: Octokit,
   repository: { owner: string; repo: string }
@@ -117,10 +132,8 @@ export function createGitHub(
   const repo = { owner: repository.owner, repo: repository.repo }
   const comments = new StickyComments({ octokit, ...repo })
   return {
-    /**
-     * Pages by number and stops on a short page: past the cap GitHub answers empty pages while its Link
-     * header still points further, so following `rel="next"` would only waste requests.
-     */
+    // Pages by number and stops on a short page: past the cap GitHub answers empty pages while its Link
+    // header still points further.
     async listPullRequestFiles(pr): Promise<ChangedPathList> {
       const files: ChangedPath[] = []
       try {
@@ -187,7 +200,6 @@ export function createGitHub(
       ).filter((pull) => pull.merged_at)
       return (merged.find((pull) => pull.merge_commit_sha === sha) ?? merged[0])?.number
     },
-    /** A pull request as GitHub holds it now, or undefined when the repository has none of that number. */
     async pullRequest(number) {
       let response
       try {
@@ -213,10 +225,7 @@ export function createGitHub(
       }
       return readAnswer('GET /repos/{owner}/{repo}/pulls', z.array(pull), response.data)
     },
-    /**
-     * A file's bytes at a commit through the contents API (for when the local history is shallow).
-     * Files over 1 MB come back without inline content, so they are fetched again as raw bytes.
-     */
+    /** Via the contents API (shallow local history); a file over 1 MB comes back empty, so is fetched raw. */
     async getFileAtRef(path, ref) {
       const route = 'GET /repos/{owner}/{repo}/contents/{+path}'
       // `{+path}` keeps the slashes; every segment is encoded here so '#', '?' and '%' stay literal.
@@ -240,5 +249,479 @@ export function createGitHub(
         throw apiError(`reading ${path} at ${ref.slice(0, 12)}`, error)
       }
     }
+  }
+}
+
+const PAGE = 100
+/** Statuses read per deployment at most; with no deciding state among them the deployment stays pending. */
+const STATUS_PAGES = 10
+
+const deployments = z.array(
+  z
+    .object({
+      id: z.int(),
+      sha: z.string(),
+      environment: z.string(),
+      transient_environment: z.boolean().optional(),
+      created_at: z.string(),
+      payload: z.unknown().optional()
+    })
+    .transform((d): DeploymentRecord => ({
+      id: d.id,
+      sha: d.sha,
+      environment: d.environment,
+      transient: d.transient_environment === true,
+      createdAt: d.created_at,
+      payload: d.payload
+    }))
+)
+
+const url = z.string().nullish()
+const statuses = z.array(
+  z
+    .object({
+      id: z.int(),
+      state: z.string(),
+      environment_url: url,
+      log_url: url,
+      target_url: url,
+      created_at: z.string()
+    })
+    .transform((s): DeploymentStatusRecord => ({
+      id: s.id,
+      state: s.state,
+      environmentUrl: s.environment_url ?? '',
+      logUrl: s.log_url ?? s.target_url ?? '',
+      createdAt: s.created_at
+    }))
+)
+
+const DEPLOYMENTS_READ_HELP =
+  "The token cannot read deployments: grant 'permissions: deployments: read' (or write) to the job."
+
+/** Listing deployments and statuses (https://docs.github.com/rest/deployments/deployments#list-deployments). */
+function deploymentReads(client: RepoClient): DeploymentReads {
+  const repo = repoOf(client)
+  return {
+    async deployments(filter, limit) {
+      const found: DeploymentRecord[] = []
+      try {
+        for (let page = 1; found.length < limit; page++) {
+          const { data } = await client.octokit.rest.repos.listDeployments({
+            ...repo,
+            ...(filter.environment !== undefined && { environment: filter.environment }),
+            ...(filter.sha !== undefined && { sha: filter.sha }),
+            per_page: PAGE,
+            page
+          })
+          found.push(...readAnswer('GET /repos/{owner}/{repo}/deployments', deployments, data))
+          if (data.length < PAGE) break
+        }
+      } catch (error) {
+        if (isPermissionError(error))
+          throw apiError(`listing deployments (${DEPLOYMENTS_READ_HELP})`, error)
+        throw apiError('listing deployments', error)
+      }
+      return found.slice(0, limit)
+    },
+    async statuses(deploymentId) {
+      const found: DeploymentStatusRecord[] = []
+      try {
+        // Newest first: a page that holds a deciding state ends the reading (docs/environments.md#promotion).
+        for (let page = 1; page <= STATUS_PAGES; page++) {
+          const { data } = await client.octokit.rest.repos.listDeploymentStatuses({
+            ...repo,
+            deployment_id: deploymentId,
+            per_page: PAGE,
+            page
+          })
+          const read = readAnswer(
+            'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
+            statuses,
+            data
+          )
+          found.push(...read)
+          if (read.length < PAGE || read.some((s) => isDeciding(s.state))) break
+        }
+      } catch (error) {
+        throw apiError(`listing the statuses of deployment ${deploymentId}`, error)
+      }
+      return found
+    }
+  }
+}
+
+const created = z.object({ id: z.int() })
+
+/** GitHub refuses a longer status description (422). */
+const MAX_DESCRIPTION = 140
+
+const DEPLOYMENTS_WRITE_HELP =
+  "The token cannot write deployments: grant 'permissions: deployments: write' to the job (the environment and preview inputs record GitHub deployments)."
+
+/**
+ * Creating deployments (https://docs.github.com/rest/deployments/deployments#create-a-deployment) of the exact
+ * commit: `auto_merge: false` (else GitHub merges the default branch in, or refuses an older SHA with 409) and
+ * `required_contexts: []` (this job's own checks are still running).
+ */
+function deploymentWrites(client: RepoClient): DeploymentWrites {
+  const repo = repoOf(client)
+  return {
+    async create(deployment) {
+      try {
+        const response = await client.octokit.rest.repos.createDeployment({
+          ...repo,
+          ref: deployment.sha,
+          environment: deployment.environment,
+          task: 'deploy',
+          auto_merge: false,
+          required_contexts: [],
+          transient_environment: deployment.transient,
+          description: deployment.description.slice(0, MAX_DESCRIPTION),
+          payload: deployment.payload
+        })
+        if (response.status !== 201) {
+          throw apiError('creating a deployment', {
+            status: response.status,
+            message: 'no deployment was created'
+          })
+        }
+        return readAnswer('POST /repos/{owner}/{repo}/deployments', created, response.data).id
+      } catch (error) {
+        if (isPermissionError(error) && httpStatus(error) !== 404) {
+          throw new ConfigError('environment', DEPLOYMENTS_WRITE_HELP)
+        }
+        throw apiError(
+          `creating a deployment of ${deployment.sha} to ${deployment.environment}`,
+          error
+        )
+      }
+    },
+    async addStatus(deploymentId, status) {
+      try {
+        await client.octokit.rest.repos.createDeploymentStatus({
+          ...repo,
+          deployment_id: deploymentId,
+          state: status.state,
+          description: status.description.slice(0, MAX_DESCRIPTION),
+          ...(status.environmentUrl && { environment_url: status.environmentUrl }),
+          ...(status.logUrl && { log_url: status.logUrl })
+        })
+      } catch (error) {
+        if (isPermissionError(error) && httpStatus(error) !== 404) {
+          throw new ConfigError('environment', DEPLOYMENTS_WRITE_HELP)
+        }
+        throw apiError(`setting deployment ${deploymentId} to ${status.state}`, error)
+      }
+    }
+  }
+}
+
+const written = z.object({ number: z.int(), html_url: z.string() })
+
+/** An issue's fields the action reads (a pull request is listed among issues too). */
+const listedIssue = written.extend({
+  body: z.string().nullish(),
+  state: z.string().optional(),
+  pull_request: z.unknown().optional(),
+  user: author
+})
+type ListedIssue = z.infer<typeof listedIssue>
+
+const ISSUES_PERMISSION_HELP =
+  'The token cannot write issues: grant `permissions: issues: write` to the job (docs/drift.md#permissions).'
+
+/**
+ * The drift issue of a comment-key (docs/drift.md#the-drift-issue): an open one, else the latest closed reopened.
+ */
+function driftIssues(client: RepoClient): Pick<DriftGitHub, 'keepIssue' | 'closeIssue'> {
+  const { octokit } = client
+  const repo = repoOf(client)
+  let viewer: Promise<string | undefined> | undefined
+  const find = async (marker: string, label: string): Promise<ListedIssue | undefined> => {
+    const listed = readAnswer(
+      'GET /repos/{owner}/{repo}/issues',
+      z.array(listedIssue),
+      await octokit.paginate(octokit.rest.issues.listForRepo, {
+        ...repo,
+        labels: label,
+        state: 'all',
+        per_page: 100
+      })
+    )
+    const ours: ListedIssue[] = []
+    for (const issue of listed) {
+      if (issue.pull_request || firstLine(issue.body) !== marker) continue
+      if (await authoredByTheAction(issue.user, () => (viewer ??= viewerLogin(client)))) {
+        ours.push(issue)
+      }
+    }
+    const open = ours.filter((i) => i.state === 'open').sort((a, b) => a.number - b.number)
+    return open[0] ?? ours.sort((a, b) => b.number - a.number)[0]
+  }
+  return {
+    keepIssue: (issue: DriftIssueText): Promise<IssueOutcome> =>
+      issuesGuard('writing the drift issue', async () => {
+        const found = await find(issue.marker, issue.label)
+        if (!found) {
+          const created = await octokit.rest.issues.create({
+            ...repo,
+            title: issue.title,
+            body: issue.body,
+            labels: [issue.label]
+          })
+          const { number, html_url } = readAnswer(
+            'POST /repos/{owner}/{repo}/issues',
+            written,
+            created.data
+          )
+          return { status: 'created', number, url: html_url }
+        }
+        const reopen = found.state !== 'open'
+        const updated = await octokit.rest.issues.update({
+          ...repo,
+          issue_number: found.number,
+          title: issue.title,
+          body: issue.body,
+          ...(reopen && { state: 'open' as const })
+        })
+        const { number, html_url } = readAnswer(
+          'PATCH /repos/{owner}/{repo}/issues/{issue_number}',
+          written,
+          updated.data
+        )
+        return { status: reopen ? 'reopened' : 'updated', number, url: html_url }
+      }),
+    closeIssue: (marker, label, comment) =>
+      issuesGuard('closing the drift issue', async () => {
+        const found = await find(marker, label)
+        if (!found || found.state !== 'open') return undefined
+        const issue_number = found.number
+        await octokit.rest.issues.createComment({ ...repo, issue_number, body: comment })
+        await octokit.rest.issues.update({
+          ...repo,
+          issue_number,
+          state: 'closed',
+          state_reason: 'completed'
+        })
+        return { status: 'closed', number: found.number, url: found.html_url }
+      })
+  }
+}
+
+async function issuesGuard<T>(operation: string, action: () => Promise<T>): Promise<T | Forbidden> {
+  try {
+    return await action()
+  } catch (error) {
+    if (httpStatus(error) === 410) {
+      return {
+        status: 'forbidden',
+        message: `Issues are turned off for this repository (${errorMessage(error)}): turn them on in the repository's settings to get the drift issue.`
+      }
+    }
+    if (isPermissionError(error)) return { status: 'forbidden', message: ISSUES_PERMISSION_HELP }
+    throw apiError(operation, error)
+  }
+}
+
+const openPull = written.extend({ title: z.string(), body: z.string().nullable() })
+
+/** The repository setting that lets the workflow's token open pull requests. */
+const ACTIONS_SETTING =
+  "Settings → Actions → General → 'Allow GitHub Actions to create and approve pull requests'"
+
+/** The one drift pull request (docs/drift.md#the-drift-pull-request): kept while drift remains, then closed. */
+function driftPulls(
+  client: NamedClient
+): Pick<DriftGitHub, 'keepPullRequest' | 'closePullRequest'> {
+  const { octokit } = client
+  const repo = repoOf(client)
+  const openFrom = async (head: string) => {
+    const { data } = await octokit.rest.pulls.list({
+      ...repo,
+      head: `${client.owner}:${head}`,
+      state: 'open',
+      per_page: 100
+    })
+    return readAnswer('GET /repos/{owner}/{repo}/pulls', z.array(openPull), data)[0]
+  }
+  const forbidden = async (error: unknown, doing: string): Promise<Forbidden> => {
+    const message = await tokenRefusal(client, httpStatus(error), doing, 'Pull requests')
+    return { status: 'forbidden', message }
+  }
+  return {
+    async keepPullRequest(pull): Promise<PullOutcome> {
+      try {
+        const open = await openFrom(pull.head)
+        if (open) {
+          if (open.body === pull.body && open.title === pull.title) {
+            return { status: 'unchanged', number: open.number, url: open.html_url }
+          }
+          await octokit.rest.pulls.update({
+            ...repo,
+            pull_number: open.number,
+            title: pull.title,
+            body: pull.body
+          })
+          return { status: 'updated', number: open.number, url: open.html_url }
+        }
+        const created = await octokit.rest.pulls.create({ ...repo, ...pull })
+        const { number, html_url } = readAnswer(
+          'POST /repos/{owner}/{repo}/pulls',
+          written,
+          created.data
+        )
+        return { status: 'created', number, url: html_url }
+      } catch (error) {
+        if (/not permitted to create or approve pull requests/i.test(errorMessage(error))) {
+          return {
+            status: 'forbidden',
+            message: `The branch ${pull.head} holds the edits made in Kestra, but GitHub Actions may not open pull requests in this repository: turn on ${ACTIONS_SETTING}, or give pull-request-token the token of a GitHub App or a person, which it does not bind (docs/drift.md#permissions).`
+          }
+        }
+        if (httpStatus(error) === 401 || isPermissionError(error)) {
+          return forbidden(error, `opening the pull request from ${pull.head}`)
+        }
+        throw apiError(`opening the pull request from ${pull.head}`, error)
+      }
+    },
+    async closePullRequest(head, comment) {
+      try {
+        const open = await openFrom(head)
+        if (!open) return undefined
+        await octokit.rest.issues.createComment({
+          ...repo,
+          issue_number: open.number,
+          body: comment
+        })
+        await octokit.rest.pulls.update({ ...repo, pull_number: open.number, state: 'closed' })
+        return { status: 'closed', number: open.number, url: open.html_url }
+      } catch (error) {
+        const status = httpStatus(error)
+        if (status === 401 || (isPermissionError(error) && status !== 404)) {
+          return forbidden(error, `closing the pull request from ${head}`)
+        }
+        throw apiError(`closing the pull request from ${head}`, error)
+      }
+    }
+  }
+}
+
+const FILE_MODE = '100644'
+
+const createdObject = z.object({ sha: z.string() })
+const commitRead = z.object({
+  message: z.string(),
+  tree: createdObject,
+  parents: z.array(createdObject)
+})
+const treeRead = z.object({
+  tree: z.array(
+    z.object({ type: z.string(), path: z.string().optional(), mode: z.string().optional() })
+  )
+})
+const GET_COMMIT = 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}'
+
+/**
+ * The drift branch, written through GitHub's git database (docs/drift.md#the-drift-pull-request), so no `git push`
+ * credentials: one commit on the planned commit, rewritten when the drift changes, left alone under someone
+ * else's.
+ */
+async function writeDriftBranch(client: NamedClient, branch: DriftBranch): Promise<BranchOutcome> {
+  try {
+    return await write(client, branch)
+  } catch (error) {
+    const status = httpStatus(error)
+    if (status === 401 || isPermissionError(error)) {
+      const doing = `writing the drift branch ${branch.name}`
+      return { status: 'forbidden', message: await tokenRefusal(client, status, doing, 'Contents') }
+    }
+    throw apiError(`writing the branch ${branch.name}`, error)
+  }
+}
+
+async function write(client: RepoClient, branch: DriftBranch): Promise<BranchOutcome> {
+  const { octokit } = client
+  const repo = repoOf(client)
+  const commitOf = async (sha: string) =>
+    readAnswer(
+      GET_COMMIT,
+      commitRead,
+      (await octokit.rest.git.getCommit({ ...repo, commit_sha: sha })).data
+    )
+  const base = await commitOf(branch.base)
+  const current = await existingHead(client, branch.name)
+  const currentCommit = current ? await commitOf(current) : undefined
+  if (current && !currentCommit?.message.split('\n').includes(branch.trailer)) {
+    return { status: 'foreign', sha: current }
+  }
+  const baseTree = readAnswer(
+    'GET /repos/{owner}/{repo}/git/trees/{tree_sha}',
+    treeRead,
+    (await octokit.rest.git.getTree({ ...repo, tree_sha: base.tree.sha, recursive: 'true' })).data
+  )
+  const modes = new Map(
+    baseTree.tree.flatMap((entry) =>
+      entry.type === 'blob' && entry.path && entry.mode ? [[entry.path, entry.mode] as const] : []
+    )
+  )
+  const entries = []
+  for (const item of branch.writes) {
+    if (item.content === undefined) {
+      // A removal of a path the tree does not hold is refused by GitHub: there is nothing to remove.
+      if (modes.has(item.path)) {
+        entries.push({ path: item.path, mode: FILE_MODE, type: 'blob', sha: null } as const)
+      }
+      continue
+    }
+    const blob = await octokit.rest.git.createBlob({
+      ...repo,
+      content: Buffer.from(item.content).toString('base64'),
+      encoding: 'base64'
+    })
+    const mode = modes.get(item.path) === '100755' ? '100755' : FILE_MODE
+    const { sha } = readAnswer('POST /repos/{owner}/{repo}/git/blobs', createdObject, blob.data)
+    entries.push({ path: item.path, mode, type: 'blob', sha } as const)
+  }
+  if (entries.length === 0) return { status: 'empty' }
+  const tree = readAnswer(
+    'POST /repos/{owner}/{repo}/git/trees',
+    createdObject,
+    (await octokit.rest.git.createTree({ ...repo, base_tree: base.tree.sha, tree: entries })).data
+  )
+  if (tree.sha === base.tree.sha) return { status: 'empty' }
+  if (
+    current &&
+    currentCommit?.tree.sha === tree.sha &&
+    currentCommit.parents.map((p) => p.sha).join() === branch.base
+  ) {
+    return { status: 'unchanged', sha: current }
+  }
+  const commit = await octokit.rest.git.createCommit({
+    ...repo,
+    message: `${branch.message}\n\n${branch.trailer}`,
+    tree: tree.sha,
+    parents: [branch.base]
+  })
+  const { sha } = readAnswer('POST /repos/{owner}/{repo}/git/commits', createdObject, commit.data)
+  if (current) {
+    await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch.name}`, sha, force: true })
+  } else {
+    await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${branch.name}`, sha })
+  }
+  return { status: 'written', sha }
+}
+
+async function existingHead(client: RepoClient, name: string): Promise<string | undefined> {
+  try {
+    const ref = await client.octokit.rest.git.getRef({ ...repoOf(client), ref: `heads/${name}` })
+    return readAnswer(
+      'GET /repos/{owner}/{repo}/git/ref/{ref}',
+      z.object({ object: createdObject }),
+      ref.data
+    ).object.sha
+  } catch (error) {
+    if (httpStatus(error) === 404) return undefined
+    throw error
   }
 }

@@ -9,12 +9,10 @@ import {
 import type { AuthoredComments, CommentOutcome, StickyComment } from '../model/github.js'
 import { repoOf, type RepoClient } from './octokit.js'
 import { scanLines, type Fence } from '../model/markdown/fence.js'
-import { ACTIONS_BOT_LOGIN, tokenLogin, viewerLogin } from './identity.js'
 
 /** An author as GitHub names one (null: a deleted account). */
 export const author = z.object({ login: z.string(), type: z.string() }).nullable()
 
-/** A comment's fields the action reads. */
 const comment = z.object({
   id: z.int(),
   body: z.string().nullish(),
@@ -24,9 +22,7 @@ const comment = z.object({
 type ListedComment = z.infer<typeof comment>
 
 /**
- * The one comment per issue and marker (docs/comment.md#sticky-comment): found by the marker on its
- * first line and a bot (or this token's own user) as author, across all pages; updated in place;
- * duplicates from racing runs are deleted, the oldest kept.
+ * One comment per issue and marker (docs/comment.md#sticky-comment): updated in place, racing duplicates deleted.
  */
 export class StickyComments {
   private viewer?: Promise<string | undefined>
@@ -42,10 +38,7 @@ export class StickyComments {
     }
   }
 
-  /**
-   * The comments carrying `marker` split by author: those by the identity this token comments as (read once,
-   * `tokenLogin`), oldest first, and every other one. `identity` is undefined when GitHub would not say it.
-   */
+  /** Split by author: the identity this token comments as (`tokenLogin`, read once), oldest first, and others. */
   async byIdentity(issue: number, marker: string): Promise<AuthoredComments> {
     try {
       const identity = await (this.login ??= tokenLogin(this.client))
@@ -161,10 +154,7 @@ export class StickyComments {
     )
   }
 
-  /**
-   * Sends the body by `request`, and reads the comment GitHub answers; if GitHub still finds the body too
-   * long, once more shortened (fences and details closed).
-   */
+  /** Sends `body`; if GitHub finds it too long, once more shortened (fences and details closed). */
   private async send(
     body: string,
     request: string,
@@ -281,17 +271,14 @@ export const TRUNCATION_NOTE =
 const HIDDEN_LINE = /^<!-- kestra-gitops[\w-]*:.*-->$/
 
 interface LineState {
-  /** The fence still open after this line. */
   fence?: Fence
-  /** `<details>` still open after this line. */
   details: number
   /** The line is Markdown text (not inside a fenced block). */
   outsideFence: boolean
 }
 
 /**
- * Last-resort shortening of a comment body that GitHub rejected as too long. The renderer already keeps
- * bodies under the limit; this only guarantees the retry is accepted and still renders correctly.
+ * Last resort when GitHub rejects a body as too long (the renderer keeps under it): the retry is accepted whole.
  */
 export function truncateCommentBody(body: string, maxLength = SAFE_COMMENT_LENGTH): string {
   if (body.length <= maxLength) return body
@@ -344,4 +331,67 @@ function keptHiddenLines(lines: string[], states: LineState[], from: number): st
     if (states[i].outsideFence && HIDDEN_LINE.test(lines[i])) text += `\n${lines[i]}`
   }
   return text
+}
+
+/** The author GITHUB_TOKEN comments and writes as. */
+const ACTIONS_BOT_LOGIN = 'github-actions[bot]'
+
+const login = z.object({ login: z.string().min(1) })
+
+/** The token's own user, for a person's token; an App installation token (GITHUB_TOKEN) cannot read it. */
+export function viewerLogin(client: RepoClient): Promise<string | undefined> {
+  return client.octokit.rest.users.getAuthenticated().then(
+    (response) => login.safeParse(response.data).data?.login,
+    () => undefined
+  )
+}
+
+/**
+ * The login a token acts as (docs/github.md#comments): GraphQL's `viewer`, which answers an App installation
+ * token as well as a person's; else `GET /user`, which only a person's token may read.
+ */
+async function tokenLogin(client: RepoClient): Promise<string | undefined> {
+  try {
+    const answer = await client.octokit.graphql('query { viewer { login } }')
+    const viewer = z.object({ viewer: login }).safeParse(answer).data?.viewer.login
+    if (viewer) return viewer
+  } catch {
+    // GraphQL refused (a server without it, or a token it does not take): REST may still say.
+  }
+  return viewerLogin(client)
+}
+
+/** A client and the input its token came from: a refusal names that input (docs/drift.md#permissions). */
+export interface NamedClient extends RepoClient {
+  token: 'github-token' | 'pull-request-token'
+}
+
+/**
+ * Why GitHub refused `doing` with this client's token (401 or 403/404): the token, the identity it acts as and
+ * the permission it lacks, in the words of its kind (App installation, GITHUB_TOKEN, a person's token).
+ */
+export async function tokenRefusal(
+  client: NamedClient,
+  status: number | undefined,
+  doing: string,
+  permission: 'Contents' | 'Pull requests'
+): Promise<string> {
+  const repository = `${client.owner}/${client.repo}`
+  const { token } = client
+  if (status === 401) {
+    return `GitHub refused ${token} (401 Bad credentials) while ${doing}: the token is expired, revoked or not a token. Put a valid one in the secret that ${token} is given.`
+  }
+  const identity = await tokenLogin(client)
+  const scope = permission === 'Contents' ? 'contents' : 'pull-requests'
+  const lacks = `lacks '${permission}: Read and write' on ${repository}`
+  if (identity === ACTIONS_BOT_LOGIN) {
+    return `${token} acts as ${identity} (the workflow's GITHUB_TOKEN), which ${lacks} while ${doing}: grant \`permissions: ${scope}: write\` to the job (docs/drift.md#permissions).`
+  }
+  if (identity?.endsWith('[bot]')) {
+    return `${token} acts as ${identity}, a GitHub App installation, which ${lacks} while ${doing}: give the App the repository permission '${permission}: Read and write' and install it on ${repository}; the job's \`permissions:\` do not apply to it (docs/drift.md#permissions).`
+  }
+  if (identity) {
+    return `${token} acts as ${identity} (a personal access token), which ${lacks} while ${doing}: a fine-grained token needs the repository permission '${permission}: Read and write' on ${repository} (a classic token the \`repo\` scope), and ${identity} needs write access to the repository (docs/drift.md#permissions).`
+  }
+  return `${token} ${lacks} while ${doing}, and GitHub would not say who it acts as: an App's installation needs the repository permission '${permission}: Read and write' and the App installed on ${repository}; a person's fine-grained token the same permission (a classic token the \`repo\` scope) (docs/drift.md#permissions).`
 }

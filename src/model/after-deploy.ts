@@ -9,22 +9,18 @@ export interface SmokeReport {
 
 export interface SmokeRun {
   flow: Pick<SmokeFlow, 'namespace' | 'id'>
-  /** Absent when the execution could not start. */
   executionId?: string
   /** The last state seen (terminal unless timed out). */
   state?: string
   verdict: 'passed' | 'failed' | 'timed-out'
   /** From the execution's start to its end (or to the deadline), in ms. */
   durationMs?: number
-  /** The execution in the Kestra UI. */
   url?: string
-  /** Why it failed to start or to be read. */
   message?: string
 }
 
 export interface RestoreResult {
   item: RestoreItem
-  /** What the deploy had done. */
   did: 'created' | 'updated' | 'deleted'
   result: RestoreOutcome
   /** What the restore did, or why the resource stays at the deployed version. */
@@ -36,7 +32,6 @@ export interface RestoreResult {
 export type RestoreOutcome = 'restored' | 'kept' | 'failed'
 
 export interface RollbackResult {
-  /** The commit whose deploy was undone. */
   deployed: string
   /** In the order restored: the reverse of the deploy's order. */
   resources: RestoreResult[]
@@ -51,14 +46,12 @@ export interface RollbackResult {
 }
 
 /**
- * KV key, next to the deployed-commit marker, of a rollback in progress in that namespace: written before
- * the first restore, removed once nothing is left that a re-run could still put back (docs/rollback.md).
+ * KV key of a rollback in progress in that namespace: written before the first restore, removed once nothing is
+ * left to put back (docs/rollback.md).
  */
 export const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback'
 
-/** One resource to put back, and its previous content when this run holds it. */
 export interface RestoreItem<R extends RecordedResource = RecordedResource> {
-  /** '' for a tenant-wide resource. */
   namespace: string
   /** As reports name it: `namespace.id`, `namespace:/path`, a tenant-wide `id` (its kind says). */
   name: string
@@ -75,16 +68,10 @@ export interface MarkerRestore {
   wrote: boolean
 }
 
-/**
- * `true`: everything back as before, markers included; `partial`: some of it; `false`: none
- * (docs/rollback.md#the-outcome).
- */
+/** `true`: everything back, markers included; `partial`: some; `false`: none (docs/rollback.md#the-outcome). */
 export type RolledBack = 'true' | 'partial' | 'false'
 
-/**
- * What the deploy did to one resource, as its kind records it (docs/rollback.md#the-record): `kind` names
- * the kind, which records, reads back and restores it; the other fields are the kind's own.
- */
+/** What the deploy did to a resource, as its kind records and restores it (docs/rollback.md#the-record). */
 export interface RecordedResource {
   kind: string
   /** Absent: the deploy created it. */

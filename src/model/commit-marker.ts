@@ -1,17 +1,12 @@
 import { z } from 'zod'
 
-/**
- * KV key holding the last commit deployed to a namespace. One key per namespace and server, not per
- * comment-key: instances that deploy to the same namespace of the same server write the same resources, so
- * they must agree on which commit is newest.
- */
+/** Per namespace and server, not comment-key: instances deploying the same resources must agree on the newest. */
 export const COMMIT_MARKER_KEY = 'kestra-gitops-commit'
 
 /**
- * What the action stores in Kestra, read back as untrusted (docs/performance.md#what-kv-can-do-to-it): a JSON
- * object as the server gives it back, parsed already (typed `JSON`) or as text (older servers, or a value
- * someone else wrote), then its schema. Each record is format 1, written without a `version` field; a record
- * naming another version is refused by name, as is one its schema does not fit: never a crash.
+ * What the action stores in Kestra, read back as untrusted (docs/performance.md#what-kv-can-do-to-it): JSON or
+ * its text (older servers, someone else's value), then its schema. Format 1 has no `version` field; another
+ * version or a value the schema does not fit is refused by name, never a crash.
  */
 export function readStored<T>(
   name: string,
@@ -37,10 +32,7 @@ export function readStored<T>(
   }
 }
 
-/**
- * The field a schema refused, as `a.0.b`; a key of the value read is untrusted text (a stored record, a
- * server's answer): only a plain word is shown, else `*`.
- */
+/** The field a schema refused, as `a.0.b`; keys are untrusted text, so only a plain word is shown, else `*`. */
 export function fieldOf(error: z.ZodError): string {
   const path = error.issues[0]?.path ?? []
   return path
@@ -76,11 +68,10 @@ export interface MarkerReading {
   warnings: string[]
   /** Each namespace's marker as stored, when it is a JSON object (it may hold more than the marker). */
   stored?: Map<string, Record<string, unknown>>
-  /** Each namespace's value under the key exactly as the server gave it, when there is one: what a rollback puts back. */
+  /** Each namespace's value under the key exactly as the server gave it: what a rollback puts back. */
   held?: Map<string, unknown>
 }
 
-/** The short form of a commit id in messages. */
 export function short(sha: string): string {
   return sha.slice(0, 12)
 }

@@ -1,8 +1,6 @@
 /**
- * At most `limit` tasks at a time, shared between callers (one per client, one per deploy), started in
- * arrival order, except that a task run `first` starts ahead of every task waiting that was not: what the
- * others wait on (a commit marker holding the stored checks, docs/performance.md#incremental-planning).
- * p-limit has no such lane (docs/dependencies.md).
+ * At most `limit` tasks at a time, in arrival order, but a task run `first` goes ahead of those waiting: what
+ * the others wait on (docs/performance.md#incremental-planning). p-limit has no such lane (docs/dependencies.md).
  */
 export class Semaphore {
   private running = 0
@@ -27,7 +25,6 @@ export class Semaphore {
   }
 }
 
-/** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */
 export async function mapLimit<T, R>(
   items: readonly T[],
   limit: number,
@@ -37,7 +34,6 @@ export async function mapLimit<T, R>(
   return Promise.all(items.map((item) => semaphore.run(() => task(item))))
 }
 
-/** Time and turns of the event loop, injectable for tests. */
 export interface LoopClock {
   now(): number
   /** Settles on a later turn of the event loop, after pending I/O has been taken in. */
@@ -50,10 +46,8 @@ const EVENT_LOOP: LoopClock = {
 }
 
 /**
- * For long runs of synchronous work chained by promises: they never let the event loop reach I/O, so
- * server answers wait unread. `breathe()` yields to it once the thread has been busy for `everyMs`.
- * The budget is shared by every task that breathes here, and each turn of the loop wakes one waiting
- * task, oldest first: I/O is taken in every `everyMs` however many tasks run, and none starves.
+ * Long synchronous work chained by promises never lets the event loop reach I/O: `breathe()` yields once the
+ * thread has been busy `everyMs`, the budget shared, each turn waking the oldest waiting task, so none starves.
  */
 export class EventLoopYielder {
   private last: number

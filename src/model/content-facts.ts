@@ -6,11 +6,9 @@ import type { NamespaceFileEntry } from './repository.js'
 import { fileKey } from './targets.js'
 
 /**
- * What a deploy learnt of the contents it read in full (docs/performance.md#what-a-plan-knows-without-reading):
- * the summary (size, SHA-256, text or binary) of a git blob, and of a server export's entry by its digest. Each
- * is a fact about content alone, true wherever and whenever the same blob or entry is met again. A deploy
- * stores those of a namespace's files with its commit marker; a plan takes a file's summary from them rather
- * than read and hash its bytes.
+ * Content summaries (size, SHA-256, text or binary) of git blobs and server export entries, true wherever the same
+ * blob or entry is met again: stored with a deploy's marker, a plan takes them rather than hash the bytes
+ * (docs/performance.md#what-a-plan-knows-without-reading).
  */
 export interface ContentFacts {
   /** Git object id → the summary of that blob's bytes. */
@@ -19,13 +17,9 @@ export interface ContentFacts {
   zipped: ReadonlyMap<string, ContentSummary>
 }
 
-/** The field of the commit marker that holds the namespace's content facts. */
 export const CONTENT_FACTS_FIELD = 'contents'
 
-/**
- * Bytes of content facts one commit marker holds. With the stored checks' 512 KiB and the marker itself, its
- * KV write stays within the 1 MiB body that nginx and ingress-nginx accept by default.
- */
+/** With the stored checks' 512 KiB and the marker, its KV write stays within nginx's default 1 MiB body. */
 export const MAX_CONTENT_FACTS_BYTES = 384 * 1024
 
 export const NO_CONTENT_FACTS: ContentFacts = { blobs: new Map(), zipped: new Map() }
@@ -44,8 +38,7 @@ const SUMMARY = /^([0-9a-f]{64}),(0|[1-9][0-9]{0,14}),([01])$/
 const storedFacts = z.record(z.string(), z.unknown())
 
 /**
- * The content facts of a stored marker; entries not exactly of the stored shape are left out. KV can be written
- * by anyone who may write the namespace: a marker reaches here only once its seal holds (`trustedMarker`,
+ * Entries not exactly of the stored shape are left out; the marker's seal held (`trustedMarker`,
  * docs/performance.md#what-kv-can-do-to-it).
  */
 export function contentFactsOf(markerValue: Record<string, unknown> | undefined): ContentFacts {
@@ -66,9 +59,7 @@ function factsIn(value: unknown, key: RegExp): Map<string, ContentSummary> {
 }
 
 /**
- * The facts each namespace's marker stores after a deploy: the blobs of the repository's files placed in it
- * (those git vouches for), and the export digests of the server files the deploy leaves as they are (a file it
- * writes holds other bytes after it). Keyed by the namespace as sent; each within the marker's bound.
+ * Per namespace: the repository files' blobs, and the export digests of server files the deploy does not write.
  */
 export function contentFactsToStore(
   plan: Pick<Plan, 'resources'>,
@@ -109,8 +100,7 @@ function storedSummary(summary: ContentSummary): string | undefined {
 }
 
 /**
- * As many facts as fit MAX_CONTENT_FACTS_BYTES of JSON, blobs then export entries, each in key order: the same
- * facts always give the same choice. A file left out is read and hashed, as if never stored.
+ * As many facts as fit, in key order: the same facts, the same choice; one left out is hashed as if never stored.
  */
 function within(blobs: Map<string, string>, zipped: Map<string, string>): StoredContentFacts {
   const stored: StoredContentFacts = { blobs: {}, zipped: {} }

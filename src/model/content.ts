@@ -1,7 +1,6 @@
 import { isUtf8 } from 'node:buffer'
 import { hash } from 'node:crypto'
 
-/** Size, SHA-256 and text/binary verdict of a file's bytes. */
 export interface ContentSummary {
   size: number
   sha256: string
@@ -46,10 +45,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
-/**
- * A JSON value as one canonical text, a mapping's keys sorted: what a kind whose values are JSON (KV pairs)
- * compares, hashes and records, in every phase alike.
- */
+/** A JSON value as one canonical text (keys sorted): what a JSON-valued kind (KV) compares, hashes and records. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
   if (isRecord(value)) {

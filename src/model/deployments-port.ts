@@ -1,7 +1,4 @@
-/**
- * GitHub deployments as the environment features use them (docs/environments.md#environments-on-github):
- * the Deployments API's records, reduced to what a decision or a report reads.
- */
+/** GitHub deployments reduced to what a decision or report reads (docs/environments.md#environments-on-github). */
 export interface DeploymentRecord {
   id: number
   sha: string
@@ -43,22 +40,17 @@ export interface DeploymentReads {
     filter: { environment?: string; sha?: string },
     limit: number
   ): Promise<DeploymentRecord[]>
-  /**
-   * Newest first: at least every status down to the newest `success`, `failure` or `error` (or all of them),
-   * within a bound.
-   */
+  /** Newest first: every status down to the newest `success`, `failure` or `error` at least, within a bound. */
   statuses(deploymentId: number): Promise<DeploymentStatusRecord[]>
 }
 
 export interface DeploymentWrites {
-  /** The new deployment's id. */
   create(deployment: NewDeployment): Promise<number>
   addStatus(deploymentId: number, status: NewStatus): Promise<void>
 }
 
 export type DeploymentsPort = DeploymentReads & DeploymentWrites
 
-/** An environment's newest deployment with its statuses. */
 export interface EnvironmentRow {
   deployment: DeploymentRecord
   /** Newest first. */

@@ -36,7 +36,7 @@ interface BranchWrite {
 }
 
 export interface DriftBranch {
-  /** Branch name without `refs/heads/`. */
+  /** Without `refs/heads/`. */
   name: string
   /** The planned commit: the branch's one commit has it as its parent. */
   base: string
@@ -47,7 +47,6 @@ export interface DriftBranch {
 }
 
 export interface DriftGitHub {
-  /** The repository's default branch. */
   defaultBranch(): Promise<string>
   /** Updates the action's issue carrying the marker (reopening it when closed), or opens one. */
   keepIssue(issue: DriftIssueText): Promise<IssueOutcome>

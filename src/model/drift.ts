@@ -18,12 +18,10 @@ export interface DriftedResource {
   updated?: string
 }
 
-/** Where the repository keeps things: the layout the run read it with. */
 export interface RepositoryShape {
   layout: Layout
   /** Root relative to the workspace ('' when equal). */
   rootRel: string
-  /** The `namespace` input (namespace layout). */
   namespace?: string
   mappings: readonly NamespaceFileMapping[]
   /** Every repository flow file, workspace-relative, with the namespace it declares. */
@@ -39,5 +37,5 @@ export type ReadResource =
   | { kind: 'flow'; namespace: string; id: string }
   | { kind: 'file'; namespace: string; path: string }
 
-/** The resources a repository file would be read as (none: the layout reads no flow or file there), or why it is not read. */
+/** What a repository file would be read as (none: the layout reads nothing there), or why it is not read. */
 export type ReadBack = { resources: ReadResource[] } | { reason: string }

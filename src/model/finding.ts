@@ -2,10 +2,9 @@ import { compareCodeUnits } from './content.js'
 
 export type Severity = 'error' | 'warning' | 'notice'
 
-/** A validation result pointing at a file and line. Messages say how to fix the problem. */
 export interface Finding {
   severity: Severity
-  /** Path relative to the workspace, '/'-separated (what GitHub annotations use). */
+  /** Workspace-relative, '/'-separated (what GitHub annotations use). */
   file: string
   /** 1-based; 1 when the problem concerns the whole file. */
   line: number
@@ -22,7 +21,6 @@ export interface Finding {
 /** The rules of the findings that carry a server's verdict (docs/validation.md#server-validation). */
 const SERVER_VERDICT = /^server-(constraint|deprecation|warning|outdated|info)$/
 
-/** A finding that carries the server's verdict, rather than a local check's. */
 export function fromServer(finding: Finding): boolean {
   return SERVER_VERDICT.test(finding.rule)
 }
@@ -41,8 +39,5 @@ export function compareFindings(a: Finding, b: Finding): number {
   )
 }
 
-/**
- * The rule of a flow refused because read-only cannot label it (docs/environments.md#read-only-flows): an
- * error even in a file a pull request left alone, since the flow would be written without the label.
- */
+/** Read-only cannot label the flow (docs/environments.md#read-only-flows): an error even in an unchanged file. */
 export const READ_ONLY_REFUSED = 'read-only-label'

@@ -45,11 +45,7 @@ export function parseFlowFile(input: {
   }
 }
 
-/**
- * A flow file whose checks are reused (docs/performance.md#incremental-planning): what its parse told is
- * known, so it is parsed only if something asks for its syntax tree (a server verdict to place on a line,
- * a subflow contract to compare), and then once.
- */
+/** Checks reused: parsed only if its tree is asked for (docs/performance.md#incremental-planning). */
 export function reusedFlowFile(
   input: { file: string; rel: string; raw: string; expectedNamespace?: string },
   known: Pick<FlowFile, 'id' | 'namespace' | 'notAFlow' | 'otherKind'> & { wellFormed: boolean }
@@ -71,9 +67,7 @@ export function reusedFlowFile(
 }
 
 /**
- * Lets go of a checked flow's syntax tree (about 13 kB a flow, most of a large repository's memory): the
- * few rules that need it later (a server verdict to place on a line, a subflow contract) parse the text
- * again, once.
+ * Drops a checked flow's syntax tree (~13 kB a flow, most of a big repository's memory); a later rule re-parses.
  */
 export function releaseSyntaxTree(flow: FlowFile): void {
   let parsed: FlowFile | undefined
@@ -88,8 +82,7 @@ export function releaseSyntaxTree(flow: FlowFile): void {
 }
 
 /**
- * Characters YAML does not allow in a stream (C0 and C1 controls but tab, LF, CR and NEL; DEL; lone
- * surrogates; U+FFFE and U+FFFF). The parser accepts them; Kestra refuses the file.
+ * Not allowed in YAML (C0/C1 controls but tab, LF, CR, NEL; DEL; lone surrogates; U+FFFE/F); Kestra refuses them.
  */
 const FORBIDDEN =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/u
@@ -116,11 +109,7 @@ const TOP_LEVEL_KEY = Object.fromEntries(
   ])
 ) as Record<'id' | 'namespace' | 'tasks' | 'type', RegExp>
 
-/**
- * What a YAML text holds, read from its top-level keys without parsing it (most YAML of a
- * repository is not Kestra's): a flow document (`id`, `namespace`, `tasks`, no `type`), another
- * Kestra kind (`id`, `namespace` and a `type`: an App, a test…), or neither.
- */
+/** What a YAML text holds, from its top-level keys without parsing (most YAML of a repository is not Kestra's). */
 export function kindOfText(source: string): 'flow' | 'other-kind' | 'none' {
   const has = (key: keyof typeof TOP_LEVEL_KEY) => TOP_LEVEL_KEY[key].test(source)
   if (!has('id') || !has('namespace')) return 'none'

@@ -55,16 +55,15 @@ export interface GitHubPort {
   /** The action's comment carrying `marker` on its first line, written by a bot or this token's user. */
   findStickyComment(issue: number, marker: string): Promise<StickyComment | undefined>
   /**
-   * The comments carrying `marker` written by the very identity this token comments as (read once), and those by
-   * anyone else: what `require-reviewed-plan` trusts (docs/guarantees.md#reviewed-plan).
+   * Those carrying `marker` by this token's own identity, and by others: what `require-reviewed-plan` trusts
+   * (docs/guarantees.md#reviewed-plan).
    */
   commentsByThisToken(issue: number, marker: string): Promise<AuthoredComments>
   /** Every such comment, oldest first: more than one only after runs raced (docs/comment.md#sticky-comment). */
   stickyComments(issue: number, marker: string): Promise<StickyComment[]>
   /**
-   * Updates the one comment carrying `marker`, or creates it; never leaves two. `seen`: those comments as this run
-   * found them earlier (`stickyComments`), the oldest rewritten without another read when its text differs from
-   * `body`. `sent` is told when the first request leaves for GitHub.
+   * Updates the one comment carrying `marker`, or creates it; never leaves two. `seen`: those found earlier
+   * (`stickyComments`), rewritten without another read; `sent` is told when the first request leaves.
    */
   upsertStickyComment(
     issue: number,
@@ -77,7 +76,6 @@ export interface GitHubPort {
   updateComment(id: number, body: string): Promise<CommentOutcome>
   /** The merged PR that brought `sha` in (prefers the one whose merge commit is `sha`). */
   findMergedPullRequest(sha: string): Promise<number | undefined>
-  /** A pull request as GitHub holds it now, or undefined when there is none of that number. */
   pullRequest(number: number): Promise<PullRequestState | undefined>
   /** The open pull requests whose head is `label` (`owner:branch`), newest first. */
   openPullRequestsOf(label: string): Promise<PullRequestState[]>

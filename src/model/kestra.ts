@@ -1,8 +1,7 @@
 /** The data the Kestra port (kestra/api.ts) answers with: what the other layers read of a server. */
 
 /**
- * Where a run's Kestra is, resolved once by its client (docs/kestra.md#tenant-prefix): the server's URL
- * and the tenant. Nothing above src/kestra/ reads the settings' server.
+ * Resolved once by the client (docs/kestra.md#tenant-prefix): nothing above src/kestra/ reads the server setting.
  */
 export interface KestraTarget {
   readonly server: string
@@ -23,14 +22,11 @@ export interface RemoteFlow {
   id: string
   revision: number
   source: string
-  /** When the revision was saved (ISO-8601), where the server says (1.x; docs/kestra.md#who-changed-a-flow-and-when). */
+  /** When the revision was saved (ISO-8601; 1.x, docs/kestra.md#who-changed-a-flow-and-when). */
   updated?: string
 }
 
-/**
- * One edge of Kestra's flow topology (docs/kestra.md#flow-dependencies): `source` calls `target` with a
- * Subflow or ForEachItem task (`FLOW_TASK`), or `target`'s Flow trigger waits for `source` (`FLOW_TRIGGER`).
- */
+/** A flow topology edge (docs/kestra.md#flow-dependencies): a Subflow/ForEachItem call, or a Flow trigger. */
 export interface FlowDependency {
   source: { namespace: string; id: string }
   target: { namespace: string; id: string }
@@ -44,10 +40,7 @@ export interface RemoteFile {
   size: number
   /** The bytes: an export's deflated entry is inflated at each call. */
   bytes(): Uint8Array
-  /**
-   * An export entry's digest as the archive stores it (`ZipEntry.digest` in src/kestra/zip.ts): two files of
-   * one digest hold the same bytes. Undefined for a file read on its own.
-   */
+  /** An export entry's digest (`ZipEntry.digest`): same digest, same bytes; undefined for a file read alone. */
   digest?(): string
 }
 
@@ -59,11 +52,7 @@ export interface ServerValidation {
   deprecationPaths: string[]
   warnings: string[]
   infos: string[]
-  /**
-   * Set when no verdict came for the flow, which is then never "valid": the request carrying it was refused
-   * as too large (413) even with the flow alone, or the answer could not be read (not JSON, not a verdict, none
-   * for this flow). `message` is the finding's text; the flow is not at fault.
-   */
+  /** No verdict, so never "valid": too large (413) even alone, or unreadable; the flow is not at fault. */
   noVerdict?: { cause: 'too large' | 'unreadable'; message: string }
 }
 

@@ -23,8 +23,7 @@ export function managedNamespaces(
 /** The namespace a flow file makes managed, if any. */
 export function flowNamespace(flow: FlowFile): string | undefined {
   if (flow.notAFlow) return undefined
-  // A namespace that breaks the layout is an error of its own; it must not make another namespace managed
-  // (and so open it to deletions).
+  // A namespace that breaks the layout must not make another managed (and open it to deletions).
   return namespaceFits(flow) ? flow.namespace : flow.expectedNamespace
 }
 

@@ -9,25 +9,18 @@ const SEAL_FIELD = 'seal'
 const SEAL = /^hmac-sha256:([0-9a-f]{64}):([0-9a-f]{64})$/
 
 /**
- * What proves that a commit marker's stored checks and content facts were written by this action's own
- * deploy (docs/performance.md#what-kv-can-do-to-it): HMAC-SHA256s of the namespace it is stored in and of the
- * whole marker as JSON, keyed from the Kestra credentials the job holds. Anyone who may write KV but does not hold
- * them can neither forge a seal nor move a sealed marker, or a part of one, to another namespace or beside
- * another commit.
+ * Proves a commit marker's stored checks and content facts were written by this action's deploy
+ * (docs/performance.md#what-kv-can-do-to-it): HMACs of its namespace and its JSON, keyed from the job's Kestra
+ * credentials, so a KV writer without them can neither forge a seal nor move a sealed marker elsewhere.
  */
 export interface MarkerSeal {
-  /** The marker with its seal, as a deploy stores it in `namespace` (as sent). */
   sealed(namespace: string, marker: Record<string, unknown>): Record<string, unknown>
-  /** Whether a marker read from `namespace` carries the seal of exactly what it holds. */
   holds(namespace: string, marker: Record<string, unknown>): boolean
 }
 
 /**
- * The seal of this job's credentials (undefined without any: nothing stored is then trusted, every file is
- * checked and read). The key is derived (HKDF-SHA256) from the credentials and the tenant and lives only in
- * this closure: it is never logged, stored or sent, and a seal (an HMAC) tells nothing of it. Other
- * credentials (rotated, or another identity for plans than for deploys) make other seals: stored markers are
- * then not trusted until a deploy with them rewrites them.
+ * Undefined without credentials: nothing stored is then trusted. The HKDF-derived key lives only in this
+ * closure, never logged, stored or sent; other credentials make other seals, trusted once a deploy rewrites them.
  */
 export function markerSeal(auth: Auth, tenant: string | undefined): MarkerSeal | undefined {
   const secret =
@@ -48,13 +41,11 @@ export function markerSeal(auth: Auth, tenant: string | undefined): MarkerSeal |
   const same = (seal: string, namespace: string, text: string) =>
     timingSafeEqual(Buffer.from(seal), Buffer.from(sealOf(namespace, text)))
   return {
-    // Two HMACs of the same marker: of its JSON as written, which a server that keeps the keys' order gives
-    // back, so that checking it costs one native JSON.stringify (its sorted form costs several times more);
-    // and of its sorted form, for a server that gives the keys back in another order.
+    // Two HMACs: of the JSON as written (a server that keeps key order costs one native stringify to check)
+    // and of its sorted form (for a server that reorders keys).
     sealed(namespace, marker) {
       const { [SEAL_FIELD]: _seal, ...held } = marker
-      // Written with its keys sorted, so that one marker has one seal however its fields were put together
-      // (a record read back through its schema comes out in the schema's order).
+      // Sorted, so one marker has one seal however its fields were put together.
       const sorted = JSON.stringify(held, sortedKeys)
       const seal = sealOf(namespace, sorted)
       return { ...(JSON.parse(sorted) as typeof held), [SEAL_FIELD]: `hmac-sha256:${seal}:${seal}` }
@@ -82,11 +73,7 @@ function sortedKeys(_key: string, value: unknown): unknown {
   )
 }
 
-/**
- * A marker read from `namespace` as a plan or a deploy may use it: whole when it holds neither stored checks
- * nor content facts, or when its seal holds; else without them (and its seal), as a marker that stores
- * nothing. `trusted` is false when something was left out.
- */
+/** A marker as a plan or deploy may use it: whole if it stores nothing or its seal holds, else stripped. */
 export function trustedMarker(
   seal: MarkerSeal | undefined,
   namespace: string,

@@ -16,21 +16,23 @@ export interface NameReference extends ReferenceSite {
 export type Listed<T> = { listed: true; value: T } | { listed: false; reason: string }
 
 /**
- * The names the server defines. Secrets: one tenant-wide set (OSS: secrets belong to no namespace), or
- * the set each namespace sees (Enterprise: its own and its parents'). KV: the keys of each namespace read.
- * Names are kept upper-cased for secrets (OSS looks them up upper-cased).
+ * Secrets: one tenant-wide set (OSS), or what each namespace sees (Enterprise: its own and its parents'), kept
+ * upper-cased (OSS looks them up so). KV: the keys of each namespace read.
  */
 export interface NameListings {
   secrets?: Listed<{ tenant?: string[]; byNamespace?: Record<string, string[]> }>
   kv?: Listed<Record<string, string[]>>
   /**
-   * `kv('KEY')` without a namespace looks in the flow's own namespace only, and yields null when the key is
-   * missing: Kestra before 0.22 (docs/kestra.md#kv-inheritance). Absent: its parents too, and it fails.
+   * `kv('KEY')` without a namespace looks in the flow's namespace only and yields null when missing: Kestra before
+   * 0.22 (docs/kestra.md#kv-inheritance).
    */
   kvOwnNamespaceOnly?: true
 }
 
-/** Where a `kv()` call looks: its namespace argument only; else the flow's namespace and, unless the server looks there only, each parent. */
+/**
+ * Where a `kv()` call looks: its namespace argument only; else the flow's namespace and, unless the server looks
+ * there only, each parent.
+ */
 export function kvLookupScopes(ref: NameReference, ownNamespaceOnly = false): string[] {
   if (ref.namespace !== undefined) return [ref.namespace]
   return ownNamespaceOnly ? [ref.flowNamespace] : kvScopes(ref.flowNamespace)

@@ -4,7 +4,6 @@ export const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/
 /** The longest namespace Kestra accepts (docs/kestra.md#flow-top-level-keys). */
 export const NAMESPACE_MAX_LENGTH = 150
 
-/** Whether Kestra accepts this namespace name: its pattern, and 1 to 150 characters. */
 export function isKestraNamespace(namespace: string): boolean {
   return NAMESPACE_PATTERN.test(namespace) && namespace.length <= NAMESPACE_MAX_LENGTH
 }

@@ -1,7 +1,4 @@
-/**
- * The name among `names` closest to `typed` (a flag, a settings key, a folder), when it is within a few
- * edits of it: what a near-miss most likely meant. Undefined when none is close.
- */
+/** The name among `names` within a few edits of `typed`: what a near-miss likely meant; undefined when none. */
 export function nearest(typed: string, names: Iterable<string>): string | undefined {
   let best: string | undefined
   let bestDistance = Math.max(2, Math.floor(typed.length / 3)) + 1
@@ -13,7 +10,6 @@ export function nearest(typed: string, names: Iterable<string>): string | undefi
   return best
 }
 
-/** Levenshtein distance. */
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
   for (let i = 1; i <= a.length; i++) {

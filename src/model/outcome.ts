@@ -1,7 +1,6 @@
 /**
- * A read that has ended, well or not. Reads start early and are used later (to overlap them with other
- * work); holding each as an outcome from the start means no rejection is left unhandled meanwhile, and
- * the code that uses the read decides what a failure means, instead of a catch that drops it.
+ * A read that has ended, well or not: reads start early and are used later, so no rejection is left unhandled
+ * meanwhile, and the user of the read decides what a failure means.
  */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown }
 

@@ -4,10 +4,8 @@ import { ActionError } from './errors.js'
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 /**
- * Why a value (a dashboard id, a key) cannot be sent as one URL path segment that addresses exactly it, or
- * undefined when it can (docs/kestra.md#path-segments). `.` and `..` are relative steps that URL parsers
- * (the action's HTTP client included, even percent-encoded) and proxies resolve to another route; `/` and `\`
- * are decoded into separators by servers and proxies before routing.
+ * Why a value cannot be sent as one URL path segment addressing exactly it (docs/kestra.md#path-segments): `.` and
+ * `..` are resolved to another route (even percent-encoded), `/` and `\` decoded into separators before routing.
  */
 export function segmentProblem(value: string): string | undefined {
   if (value === '') return 'it is empty'
@@ -21,10 +19,7 @@ export function segmentProblem(value: string): string | undefined {
   return undefined
 }
 
-/**
- * The value as one percent-encoded path segment; throws for a value that cannot be addressed safely, so no
- * request ever reaches another route than the one it names.
- */
+/** The value as one percent-encoded path segment; throws for one that could reach another route. */
 export function pathSegment(value: string): string {
   const problem = segmentProblem(value)
   if (problem !== undefined) {

@@ -1,28 +1,24 @@
 import type { RemoteFile, RemoteFlow } from './kestra.js'
 import { summaryOf, type ContentSummary } from './content.js'
 
-/** A flow the repository holds at the planned commit. */
 export interface DesiredFlow {
   namespace: string
   id: string
   /** Normalised source: BOM stripped, LF line endings. */
   source: string
-  /** Workspace-relative path of the file declaring it. */
+  /** Workspace-relative. */
   file: string
 }
 
-/** A namespace file the repository holds at the planned commit. */
 export interface DesiredFile extends ContentSummary {
   namespace: string
-  /** Path in the namespace's storage, starting with '/'. */
+  /** Starts with '/'. */
   path: string
   /** The content, unless the server holds the same (no diff can need it then). */
   bytes?: Uint8Array
-  /** Workspace-relative path of the repository file. */
   file: string
 }
 
-/** A namespace file the server holds. */
 export interface ServerFile {
   /** Starts with '/'. */
   path: string
@@ -33,7 +29,6 @@ export interface ServerFile {
   digest?: string
 }
 
-/** What the server holds in one managed namespace. */
 export interface ActualNamespace {
   flows: RemoteFlow[]
   files: ServerFile[]
@@ -59,8 +54,8 @@ export interface PlanInput {
   deleteEnabled: boolean
   diffLimits?: Partial<DiffLimits>
   /**
-   * The server (the `server` input as the run uses it) and tenant the plan is computed against: part of its
-   * fingerprint, so that a plan reviewed against one server never deploys to another (docs/plan.md#fingerprint).
+   * Server and tenant: in the fingerprint, so a plan reviewed against one server never deploys to another
+   * (docs/plan.md#fingerprint).
    */
   against?: { server: string; tenant: string }
 }
@@ -75,9 +70,8 @@ export interface DiffLimits {
 }
 
 /**
- * A server file as the plan keeps it: summarised, with its bytes only when a diff may show them. With `known`
- * (the content facts of its export entries), an entry whose digest is known is summarised without reading its
- * bytes (docs/performance.md#what-a-plan-knows-without-reading); `digest` is kept for facts to be recorded.
+ * A server file summarised, its bytes kept only when a diff may show them; an entry whose digest `known` holds
+ * is never read (docs/performance.md#what-a-plan-knows-without-reading).
  */
 export function serverFile(
   path: string,

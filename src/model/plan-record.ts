@@ -7,10 +7,9 @@ const recordedChange = z.tuple([z.string(), z.string(), z.string(), z.string()])
 export type RecordedChange = z.infer<typeof recordedChange>
 
 /**
- * What the plan marker holds (docs/comment.md#markers), format 1: the fingerprint and commit, and, so that a
- * refused deploy can say what moved, the settings the plan ran with (no credential: `Settings.recorded`) and
- * its changes, as many as fit in a few thousand characters (`omitted`: those left out). A part not of its
- * shape is left out, as in a record of an older version without it.
+ * The plan marker's record (docs/comment.md#markers), format 1: fingerprint, commit and, so a refused deploy can
+ * say what moved, the settings (`Settings.recorded`) and as many changes as fit. A part not of its shape is left
+ * out.
  */
 export const planRecordSchema = z.object({
   fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
@@ -47,11 +46,7 @@ export function planRecord(
   }
 }
 
-/**
- * What differs between the reviewed plan's record and the plan now, in lines a refusal shows: the
- * settings (reviewed → now), then each resource whose change is not the same. Empty when the records
- * hold nothing that differs (an older marker without them, or changes past the recorded ones).
- */
+/** What differs between the reviewed plan's record and now, as a refusal shows it: settings, then resources. */
 export function recordDifferences(reviewed: PlanRecord, now: PlanRecord): string[] {
   const lines: string[] = []
   if (reviewed.settings && now.settings) {

@@ -8,29 +8,19 @@ export type PlanAction = 'create' | 'update' | 'delete' | 'orphaned' | 'unchange
 export interface ChangeBase {
   /** '' for a tenant-wide resource (it then has a `section`). */
   namespace: string
-  /**
-   * The report section a tenant-wide change shows under, its kind's plural name (`Dashboards`): its own
-   * heading and row of the counts table. Namespaced changes show under their namespace.
-   */
+  /** The report section of a tenant-wide change, its kind's plural name (`Dashboards`). */
   section?: string
-  /**
-   * What the kind says of this change on its line, in plain text: why an orphan is kept (when not
-   * because `delete` is false), how the server's copy was compared.
-   */
+  /** What the kind says of this change on its line: why an orphan is kept, how the server's copy was compared. */
   remark?: string
   action: PlanAction
-  /**
-   * A change's part of the plan fingerprint, hashed (what it would write and the server state it
-   * expects): what a plan marker records, so that a refused deploy can name the resource that moved.
-   */
+  /** A change's part of the plan fingerprint, hashed: a refused deploy can name the resource that moved. */
   digest?: string
-  /** Workspace-relative path of the repository file, when the repository holds the resource. */
+  /** Workspace-relative. */
   file?: string
   /** The server copy differs from the repository's base commit too: someone changed it outside Git. */
   drifted: boolean
   /** Unified diff (3 lines of context) for text content; undefined when unchanged or binary. */
   diff?: string
-  /** Lines added and removed, for one-line summaries; undefined when binary or unchanged. */
   additions?: number
   deletions?: number
   /** Why content that changes has no `diff`. */
@@ -66,7 +56,6 @@ export type MissingName = Pick<NameReference, 'kind' | 'name'>
 export interface UnfinishedExecution {
   id: string
   state: string
-  /** Its page in the Kestra UI. */
   url: string
 }
 
@@ -103,17 +92,12 @@ export interface FileChange extends ChangeBase {
   path: string
   desired?: ContentSummary
   current?: ContentSummary
-  /**
-   * The server's bytes as planned (update/delete): what a rollback puts back
-   * (docs/rollback.md#what-is-restored-and-in-which-order).
-   */
+  /** Server bytes as planned: what a rollback puts back (docs/rollback.md#what-is-restored-and-in-which-order). */
   previous?: Uint8Array
 }
 
 /**
- * Every kind's change type, by the kind's name. A kind adds its own from its folder by declaration merging
- * (`declare module '…/model/plan.js' { interface ResourceChanges { <name>: <Change> } }`, docs/kinds.md),
- * so that adding a kind edits no pipeline file.
+ * Every kind's change type; a kind adds its own by declaration merging, editing no pipeline file (docs/kinds.md).
  */
 export interface ResourceChanges {
   flow: FlowChange
@@ -156,12 +140,10 @@ export function countPlan(resources: readonly ResourceChange[]): PlanCounts {
   return counts
 }
 
-/** True when applying the plan writes or deletes something. */
 export function hasChanges(counts: PlanCounts): boolean {
   return counts.create + counts.update + counts.delete > 0
 }
 
-/** The actions that write to the server: create, update and delete. */
 export function isWrite(change: Pick<ResourceChange, 'action'>): boolean {
   return change.action === 'create' || change.action === 'update' || change.action === 'delete'
 }

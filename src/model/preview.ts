@@ -1,13 +1,8 @@
-/**
- * A pull request's preview (docs/environments.md#previews): its namespaces `pr-<number>.*`, and the record
- * in each of them that says whose they are, so that another repository's pull request of the same number
- * on the same Kestra keeps its own.
- */
+/** Preview namespaces `pr-<number>.*`, each recording whose it is (docs/environments.md#previews). */
 
 import { z } from 'zod'
 import { readStored } from './commit-marker.js'
 
-/** `pr-<number>`: the prefix of every preview namespace of the pull request. */
 export function previewPrefix(number: number): string {
   return `pr-${number}`
 }
@@ -30,7 +25,6 @@ const previewOwner = z.object({
 })
 export type PreviewOwner = z.infer<typeof previewOwner>
 
-/** The record stored in KV, or why it is not one of ours. */
 export function readPreviewOwner(value: unknown): { value: PreviewOwner } | { refused: string } {
   return readStored('preview ownership record', previewOwner, value)
 }

@@ -1,4 +1,3 @@
-/** Where a reference sits in the repository. */
 export interface ReferenceSite {
   file: string
   line: number
@@ -17,7 +16,6 @@ export type FlowReference =
       id: string
     } & ReferenceSite)
 
-/** Which reference targets exist, in the repository or on the server. */
 export interface KnownResources {
   hasFile(namespace: string, path: string): boolean
   hasFlow(namespace: string, id: string): boolean
@@ -26,7 +24,6 @@ export interface KnownResources {
 /** A flow of a namespace the plan did not read that still uses a flow the plan deletes (Kestra's topology). */
 export interface OutsideUser {
   user: { namespace: string; id: string }
-  /** The deleted flow. */
   namespace: string
   id: string
   via: 'subflow' | 'flow-trigger'

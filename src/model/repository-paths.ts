@@ -1,19 +1,10 @@
-/**
- * Paths the action writes into the repository (docs/drift.md#where-the-drift-pull-request-never-writes): how
- * file systems and Git compare names, and which names are Git's or GitHub's own.
- */
+/** Paths the action writes into the repository (docs/drift.md#where-the-drift-pull-request-never-writes). */
 
-/**
- * Code points a name may hold that file systems drop when comparing (macOS ignores these, as Git's own
- * `.git` check knows) and other invisible ones.
- */
+/** Code points file systems drop when comparing names (macOS, as Git's `.git` check knows), and invisible ones. */
 const IGNORABLE =
   /[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]|\u034f|\p{Variation_Selector}/gu
 
-/**
- * A name as a case-insensitive, normalising file system may compare it: invisible code points dropped,
- * Unicode compatibility form, case folded.
- */
+/** A name as a case-insensitive, normalising file system compares it. */
 function foldedName(name: string): string {
   return name.replace(IGNORABLE, '').normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC')
 }
@@ -32,11 +23,9 @@ export function foldedPath(path: string): string {
 const SHORT_NAME = /^(?:git|github|gi7eba)~\d+$/
 
 /**
- * Why the action may not write `path` (workspace-relative, '/'-separated) into the repository, or undefined.
- * Refused: an absolute or empty path, backslashes, control characters, empty, `.` and `..` segments, and any
- * segment a file system or Git may read as a `.git…` name (`.git`, `.github`, `.gitmodules`, `.gitattributes`
- * …), whatever its case, Unicode spelling, invisible characters, trailing dots or spaces, NTFS stream
- * suffix or 8.3 short name.
+ * Why the action may not write `path` into the repository, or undefined: absolute, empty, backslashes, control
+ * characters, `.`/`..` segments, and any segment a file system or Git may read as a `.git…` name whatever its
+ * case, Unicode spelling, invisible characters, trailing dots or spaces, NTFS stream suffix or 8.3 short name.
  */
 export function unwritablePath(path: string): string | undefined {
   if (path === '') return 'the path is empty'

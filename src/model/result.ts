@@ -19,17 +19,10 @@ export interface ResourceResult {
   result: ResourceOutcome
   /** The flow's revision after the deploy (new revision when written). */
   revision?: number
-  /** Why a resource conflicted, failed or was skipped. */
   message?: string
-  /**
-   * A failed write whose answer was lost: the server may hold either version, so a rollback reads it
-   * (docs/rollback.md#writes-whose-answer-was-lost).
-   */
+  /** The write's answer was lost: a rollback reads the server (docs/rollback.md#writes-whose-answer-was-lost). */
   outcomeUnknown?: true
-  /**
-   * A failed write whose body the server, or a proxy in front of it, refused as too large: a re-run sends
-   * it again and is refused again until the limit is raised (docs/kestra.md#validation-behind-a-proxy).
-   */
+  /** Too large: a re-run is refused until the limit is raised (docs/kestra.md#validation-behind-a-proxy). */
   bodyRefused?: true
 }
 
@@ -40,13 +33,10 @@ export interface DeployResult {
   status: DeployStatus
   /** One per plan resource, in plan order (orphaned resources are kept: `unchanged`). */
   resources: ResourceResult[]
-  /** Resources created, updated or deleted. */
   applied: number
-  /** Why nothing was deployed, when `refused`. */
   refusal?: string
   /** For the log and job summary: cycles between flows, markers that could not be checked or written… */
   warnings: string[]
-  /** Namespaces whose deployed-commit marker was written. */
   markedNamespaces: string[]
   /** Namespaces whose marker write lost its answer: it may name this commit, and a rollback reads it. */
   markersUnknown?: string[]

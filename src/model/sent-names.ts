@@ -7,10 +7,7 @@ export interface LocalFiles {
   of(namespace: string): Promise<NamespaceFileEntry[]>
 }
 
-/**
- * What gathering needs of how the repository is sent (docs/environments.md): the namespaces it reads
- * under their sent names, and the base commit as it would have been sent.
- */
+/** How the repository is sent: namespaces under sent names, the base commit as sent (docs/environments.md). */
 export interface SentNames {
   namespace(namespace: string): string
   localFiles(files: LocalFiles): LocalFiles

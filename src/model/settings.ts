@@ -26,10 +26,7 @@ type Reshaped =
   | 'flows'
   | 'namespaces'
 
-/**
- * Every input's value under its name in camelCase (`max-deletions` is `maxDeletions`), and the
- * reshaped ones. Parsed once, by config/settings.ts.
- */
+/** Every input's value under its camelCase name, and the reshaped ones; parsed once, by config/settings.ts. */
 export type Settings = DeepReadonly<SettingsFields>
 
 /** Read-only all the way down: the settings are frozen so (config/settings.ts). */
@@ -40,18 +37,14 @@ export type DeepReadonly<T> = T extends (...args: never[]) => unknown
     : T
 
 interface SettingsFields extends CamelCased<Omit<InputValues, Reshaped>> {
-  /** From username, password and api-token. */
   auth: Auth
   githubToken?: string
-  /** Writes the branch and pull requests the action opens (docs/drift.md#checks-on-the-drift-pull-request); else githubToken. */
+  /** Writes the branch and pull requests the action opens, else githubToken (docs/drift.md). */
   pullRequestToken?: string
   /** Why `layout` is what it is, once `auto` is resolved. */
   layoutReason?: string
   flowGlobs: InputValues['flows']
   extraNamespaces: InputValues['namespaces']
-  /**
-   * What a plan records of its settings (docs/comment.md#markers): each input the settings file may
-   * set whose value is not its default, as text. No credential is among them.
-   */
+  /** What a plan records (docs/comment.md#markers): file-settable inputs not at their default; no credential. */
   recorded: Record<string, string>
 }

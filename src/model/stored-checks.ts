@@ -1,28 +1,19 @@
 import { canonicalJson, sha256Hex, utf8Length } from './content.js'
 import { z } from 'zod'
 
-/**
- * The field of the commit marker that holds the checks of the namespace's flow files, as the deploy that
- * wrote it computed them (docs/performance.md#incremental-planning).
- */
+/** The commit marker's field holding its namespace's flow checks (docs/performance.md#incremental-planning). */
 export const STORED_CHECKS_FIELD = 'checks'
 
-/**
- * Everything the checks of one flow file depend on: the build of the action that checks (its code and
- * Node's version), where the file is, the namespace the layout expects of it, the layout, and its bytes.
- * Nothing else is read by them: the server's version is applied to `versioned` findings afterwards.
- */
+/** All the checks of one flow file depend on; the server's version is applied to `versioned` findings later. */
 interface CheckKey {
   validator: string
   file: string
   rel: string
   expectedNamespace: string
   layout: string
-  /** SHA-256 of the file's bytes. */
   sha256: string
 }
 
-/** One key for all of `CheckKey`: two files share it only when every part is the same. */
 export function checkDigest(key: CheckKey): string {
   return sha256Hex(
     JSON.stringify([
@@ -52,7 +43,6 @@ const version = z.tuple([z.int(), z.int(), z.int()]).readonly()
 const upgradeItem = z.object({
   line: z.number(),
   rule: z.string(),
-  /** Why, in the words of the validation rule (what the release's core answered). */
   message: z.string(),
   /** Fixed by the mechanical rewrite; otherwise left to a person, with the guide's page. */
   mechanical: z.boolean(),
@@ -61,10 +51,7 @@ const upgradeItem = z.object({
 export type UpgradeItem = z.infer<typeof upgradeItem>
 const site = { file: z.string(), line: z.number(), column: z.number(), fromFlow: z.string() }
 
-/**
- * The checks of one flow file on their own, and what its parse told of it, as stored (format 1: the only one;
- * an entry of another shape is not reused, docs/performance.md#what-kv-can-do-to-it).
- */
+/** As stored (format 1: another shape is not reused, docs/performance.md#what-kv-can-do-to-it). */
 const storedFlowCheck = z.object({
   id: z.string().optional(),
   namespace: z.string().optional(),
@@ -113,7 +100,6 @@ const storedFlowCheck = z.object({
       })
     )
     .optional(),
-  /** The released schemas' findings, and the releases (versions) that judged them. */
   schema: z
     .object({ releases: z.array(z.string()), findings: z.array(finding.extend({ severity })) })
     .optional(),
@@ -121,7 +107,6 @@ const storedFlowCheck = z.object({
 })
 export type StoredFlowCheck = z.infer<typeof storedFlowCheck>
 
-/** The entry stored for a flow file: what its parse told of it, and what its checks left. */
 export function storedCheckOf(
   flow: Pick<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>,
   check: Omit<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
@@ -143,16 +128,12 @@ export function storedCheckOf(
 }
 
 /**
- * Bytes of checks one commit marker holds: with the rest of the marker, its KV write stays well within the
- * 1 MiB body that nginx and ingress-nginx accept by default (docs/performance.md#incremental-planning).
+ * With the rest of the marker, its KV write stays within the 1 MiB body nginx accepts by default
+ * (docs/performance.md#incremental-planning).
  */
 export const MAX_STORED_CHECKS_BYTES = 512 * 1024
 
-/**
- * The entries a marker stores: as many as fit `bound` bytes of JSON, taken in digest order, so that the same
- * entries always give the same choice (a re-deploy finds its marker holding exactly these). The flow files
- * left out are checked on every plan, as if never stored.
- */
+/** Entries within `bound` JSON bytes, in digest order: a re-deploy finds its marker holding exactly these. */
 export function entriesWithin(
   entries: Readonly<Record<string, StoredFlowCheck>>,
   bound = MAX_STORED_CHECKS_BYTES
@@ -179,11 +160,7 @@ export function sameStoredCheck(a: StoredFlowCheck, b: StoredFlowCheck): boolean
   )
 }
 
-/**
- * The stored checks of a namespace by digest. A marker is written by this action, but KV can be edited by
- * anyone who can write to the namespace: an entry not exactly of the stored shape is left out (the file is
- * parsed and checked), so it cannot make the run fail.
- */
+/** KV is anyone's who may write the namespace: an entry not exactly of the stored shape is left out. */
 export function storedChecksOf(
   markerValue: Record<string, unknown> | undefined
 ): Map<string, StoredFlowCheck> {

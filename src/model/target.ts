@@ -1,10 +1,6 @@
 import type { Mode, Settings } from './settings.js'
 
-/**
- * Where a run sends the repository and what it may do there (docs/environments.md): the plain deploy the
- * settings describe, or a pull request's preview. Built once from the settings and the run's context by
- * config/target.ts and taken by the phases beside the settings, which never change.
- */
+/** Where a run sends the repository and what it may do there: plain deploy or preview (docs/environments.md). */
 export interface Target {
   readonly work: Work
   /** '' for none: every namespace is sent as `<prefix>.<namespace>`. */
@@ -24,30 +20,28 @@ export interface Target {
   readonly environment: string
   /** A preview's GitHub environment, removed when the pull request closes (docs/environments.md#previews). */
   readonly transientEnvironment: boolean
-  /** The smoke flows, named where they are deployed. */
   readonly smokeFlows: Settings['smokeFlows']
 }
 
-/**
- * What a run does, decided once from its mode and the facts it needs (config/target.ts, docs/modes.md):
- * which reads, which checks, which writes. The phases take these fields; none asks which mode it is.
- */
+/** What a run does, decided once from its mode (docs/modes.md): phases take these fields, none asks the mode. */
 export interface Work {
-  /** The mode run, as outputs and reports name it (never a branch of a phase). */
+  /** As outputs and reports name it (never a branch of a phase). */
   readonly mode: Mode
-  /** Kestra is talked to: a server is set, and neither an upgrade nor a fork's pull request without credentials. */
+  /**
+   * Kestra is talked to: a server is set, and neither an upgrade nor a fork's pull request without credentials.
+   */
   readonly server: boolean
   /** Kestra validates the flows (`server-validation`). */
   readonly serverValidation: boolean
   /** The server's state is read and a plan made against it (plan, deploy, drift). */
   readonly plan: boolean
-  /** The commit markers and rollback records are read, the checks and content facts stored (deploy, a drift revert). */
+  /** Commit markers and rollback records are read, checks and content facts stored (deploy, drift revert). */
   readonly markers: boolean
   /** Flow checks a deploy stored are reused rather than run (plan and deploy, unless `full-plan`). */
   readonly reuseChecks: boolean
   /** A plan reusing checks also takes the base commit's flows and files' summaries from what deploys stored. */
   readonly reuseBase: boolean
-  /** Content facts: recorded with the markers (a deploy, not a preview's), or used instead of reading files (a plan). */
+  /** Content facts: recorded with the markers (a deploy but a preview's), or used instead of reading (a plan). */
   readonly facts: 'record' | 'use' | undefined
   /** What is written once planned: the server (deploy), the drift watch, or the upgrade's pull request. */
   readonly writes: 'deploy' | 'drift' | 'upgrade' | undefined

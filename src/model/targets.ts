@@ -2,8 +2,7 @@ import type { Finding } from './finding.js'
 import type { ResourceChange } from './plan.js'
 
 /**
- * A finding concerns a resource through its key or through the resource's repository file: these are the
- * names under which each side can be matched (`changeTargets(c)` meets `findingTargets(f)`).
+ * The names under which a change meets a finding (`changeTargets` meets `findingTargets`): its key or its file.
  */
 export function changeTargets(change: ResourceChange): string[] {
   const key = `resource ${resourceKey(change)}`

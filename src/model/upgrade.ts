@@ -2,9 +2,8 @@
 export interface UpgradeReport {
   /** The release line checked against, e.g. `2.0`. */
   target: string
-  /** Managed flow files checked. */
   flows: number
-  /** Those of them that the target would load as they are. */
+  /** Those the target would load as they are. */
   loading: number
   /** What the target refuses, each on the line of the file as it is. */
   items: readonly UpgradeFinding[]

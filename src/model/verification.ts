@@ -9,7 +9,6 @@ const VERDICT_STATES = new Map<string, Verdict>([
   ['error', 'failure']
 ])
 
-/** Whether a deployment status says how the deployment went. */
 export function isDeciding(state: string): boolean {
   return VERDICT_STATES.has(state)
 }
@@ -23,10 +22,9 @@ function newerFirst(a: { createdAt: string; id: number }, b: { createdAt: string
 }
 
 /**
- * What a deployment's statuses (in any order) say of its commit: the newest status that is `success`,
- * `failure` or `error` decides. `inactive` (GitHub's `auto_inactive` after a newer deployment), `queued`,
- * `pending` and `in_progress` neither make a success of an earlier failure nor undo an earlier success;
- * with no deciding status the verdict is `pending`.
+ * The newest `success`, `failure` or `error` of a deployment's statuses decides; `inactive` (GitHub's
+ * auto_inactive),
+ * `queued`, `pending` and `in_progress` undo nothing; with none deciding the verdict is `pending`.
  */
 export function verdictOf(statuses: readonly DeploymentStatusRecord[]): Verdict {
   const deciding = [...statuses].sort(newerFirst).find((s) => isDeciding(s.state))
@@ -34,7 +32,6 @@ export function verdictOf(statuses: readonly DeploymentStatusRecord[]): Verdict 
 }
 
 export interface EnvironmentHistory {
-  /** The environment's deployments, each with its verdict. */
   deployments: { deployment: DeploymentRecord; verdict: Verdict }[]
 }
 
@@ -43,8 +40,7 @@ function newestFirst(history: EnvironmentHistory): EnvironmentHistory['deploymen
 }
 
 /**
- * Whether `sha` is verified in the environment: its newest deployment there that came to a verdict
- * succeeded. A commit that succeeded once and failed on a later deploy is not verified.
+ * Its newest deployment there with a verdict succeeded: one that succeeded, then failed later, is not verified.
  */
 export function isVerified(history: EnvironmentHistory, sha: string): boolean {
   const decided = newestFirst(history).find(

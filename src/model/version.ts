@@ -4,9 +4,8 @@ import type { Finding, Severity } from './finding.js'
 export type KestraVersion = readonly [number, number, number]
 
 /**
- * A finding whose severity depends on the target server: an error on a server at or after `since`
- * (the release whose validation rejects it), a warning on an older one, and `whenUnknown` when no
- * version was detected (each rule says why in docs/validation-rules.md).
+ * A finding whose severity depends on the server: an error at or after `since`, a warning before, `whenUnknown`
+ * when no version was detected (each rule says why in docs/validation-rules.md).
  */
 export interface VersionedFinding {
   finding: Omit<Finding, 'severity'>

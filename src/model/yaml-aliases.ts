@@ -18,9 +18,8 @@ export interface AliasAnalysis {
 }
 
 /**
- * Resolves every alias once, in document order, and measures the expanded size without expanding
- * anything (memoised per node), so a billion-laughs document costs linear time. With the document's
- * `source` at hand, text without '&' or '*' (the only way to write an anchor or an alias) is not walked.
+ * Resolves every alias once and measures the expanded size without expanding (memoised per node), so a
+ * billion-laughs document costs linear time; a `source` without '&' or '*' is not walked.
  */
 export function analyseAliases(doc: Document.Parsed, source?: string): AliasAnalysis {
   const plain = source !== undefined && !source.includes('&') && !source.includes('*')
@@ -99,10 +98,7 @@ function analyse(doc: Document.Parsed): AliasAnalysis {
   return { targets, problems, safe: true }
 }
 
-/**
- * One YAML document that parses, with aliases that expand safely: fit to send to the server (which
- * would expand an alias bomb). `aliases` is the document's analysis when the caller has it already.
- */
+/** One YAML document that parses, its aliases expanding safely: fit to send (the server would expand a bomb). */
 export function fitToSend(flow: FlowFile, aliases?: AliasAnalysis): boolean {
   if (flow.sendable !== undefined) return flow.sendable
   const [only, ...more] = flow.documents

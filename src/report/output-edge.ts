@@ -1,8 +1,22 @@
 import type { Credentials } from './redact/credentials.js'
-import { createRedactor, weakCredentialWarning, type Redactor } from './redact/redactor.js'
-import { decodedTexts } from './redact/text-encodings.js'
+import {
+  base64Inside,
+  base64Whole,
+  decodedTexts,
+  utf16Patterns,
+  utf16Spans
+} from './redact/text-encodings.js'
+import {
+  eachCandidate,
+  indexNeedles,
+  type NeedleIndex,
+  needleOf,
+  type Span,
+  spellingAt,
+  spellingSpans
+} from './redact/spelling.js'
 
-/** Untrusted text is bounded (docs/security.md): a log line of it at 4 KiB, a message (a finding's…) at 2 KiB. */
+/** Untrusted text is bounded (docs/security.md): a log line of it at 4 KiB, a message (a finding…) at 2 KiB. */
 export const LOG_LINE_BYTES = 4096
 const MESSAGE_BYTES = 2048
 
@@ -12,9 +26,8 @@ const UNBOUNDED_KEYS = new Set(['diff'])
 const SOURCE_KEYS = new Set(['desired', 'source'])
 
 /**
- * The output edge (docs/security.md): every text an output shows passes here, after the run has decided on
- * raw values and before a channel escapes it (Markdown, HTML, workflow commands, JSON). Credentials are
- * redacted from the text as a reader decodes it, and server text is bounded.
+ * Every text an output shows passes here (docs/security.md), after the run decided on raw values and before a
+ * channel escapes it: credentials redacted as a reader decodes the text, server text bounded.
  */
 export class OutputEdge {
   private redactor: Redactor
@@ -29,8 +42,7 @@ export class OutputEdge {
   }
 
   /**
-   * Names the run has found and shows as they are (the managed namespaces, the comment's address): a
-   * credential inside one is that name, not a leak. Names are only ever added.
+   * Names the run shows as they are (namespaces, the comment's address): a credential inside one is not a leak.
    */
   learn(names: readonly string[]): void {
     this.names.push(...names)
@@ -46,9 +58,7 @@ export class OutputEdge {
   }
 
   /**
-   * Whether bytes the run would write as they are (a file brought back to Git) hold a credential in any form,
-   * read in every text encoding a reader may decode them with. The bytes themselves are never redacted: such
-   * content is not written at all.
+   * Bytes written as they are (a file brought back to Git) hold a credential in any encoding: then never written.
    */
   holdsCredential(bytes: Uint8Array): boolean {
     return decodedTexts(bytes).some((text) => this.text(text) !== text)
@@ -60,10 +70,8 @@ export class OutputEdge {
   }
 
   /**
-   * Plain data as a renderer may show it: every string redacted and cut as a message, diffs redacted whole;
-   * numbers, bytes, maps and other objects as they are. Flow sources stay as they are: a renderer shows a source
-   * only through its diff (and a channel's last guard reads everything). What holds nothing to redact is
-   * returned itself, not copied.
+   * Strings redacted and cut as messages, diffs redacted whole, flow sources as they are (shown only through
+   * diffs); nothing copied needlessly.
    */
   shown<T>(data: T): T {
     // A plan repeats its names (namespaces, actions, kinds) thousands of times: each is read once.
@@ -105,8 +113,7 @@ function isPlain(value: object): boolean {
 }
 
 /**
- * `text` cut to at most `bytes` UTF-8 bytes, at a character boundary, with a note saying how much it held.
- * Cut after redaction, so that no cut leaves part of a credential.
+ * Cut to `bytes` UTF-8 bytes at a character boundary, noting the total; after redaction, so no credential is cut.
  */
 export function bounded(text: string, bytes: number): string {
   if (text.length * 3 <= bytes) return text
@@ -121,4 +128,121 @@ export function bounded(text: string, bytes: number): string {
     end += character.length
   }
   return `${text.slice(0, end)} … [cut at ${bytes / 1024} KiB of ${total.toLocaleString('en-US')} bytes]`
+}
+
+const REDACTED = '***'
+
+/**
+ * Shorter (white space not counted) is not told from ordinary text: not redacted, warned about (docs/security.md).
+ */
+export const MIN_REDACTED_CHARACTERS = 4
+
+/** The longest spelling of one character (`&#x0001F600;`, two layers of escapes), to size the search for names. */
+const WIDEST_SPELLING = 16
+
+interface Redactor {
+  text(text: string): string
+  /** The same credentials, with more names that the run shows as they are (docs/security.md). */
+  withNames(names: readonly string[]): Redactor
+}
+
+/**
+ * The redactor of docs/security.md: cuts each credential out of `text` as a reader would read it (escapes undone,
+ * line breaks skipped) and in base64 at any alignment. A span inside a public name the run computes (repository,
+ * servers, namespaces, paths) is that name, not a leak: it stays, so a weak credential never garbles it.
+ */
+function createRedactor(credentials: Credentials, names: readonly string[] = []): Redactor {
+  const texts = credentialNeedles(credentials)
+  const utf16 = utf16Patterns(texts)
+  return redactorOf(
+    {
+      needles: indexNeedles(texts.map(needleOf)),
+      utf16,
+      utf16WithoutNul: utf16.filter((pattern) => !pattern.includes(0))
+    },
+    names
+  )
+}
+
+/** The credentials' spellings to find: as read character by character, and as UTF-16 bytes. */
+interface CredentialIndex {
+  needles: NeedleIndex
+  utf16: readonly Buffer[]
+  /** UTF-16 spellings without a NUL byte: the only ones a text without U+0000 can hold. */
+  utf16WithoutNul: readonly Buffer[]
+}
+
+/** The characters of a secret that redaction can hide: white space and what a reader skips not counted. */
+export function hiddenCharacters(secret: string): number {
+  return needleOf(secret).filter((code) => !/\s/u.test(String.fromCodePoint(code))).length
+}
+
+function redactorOf(credentials: CredentialIndex, names: readonly string[]): Redactor {
+  const publicNames = indexNeedles(names.map(needleOf).filter((name) => name.length > 0))
+  return {
+    text: (text) => redact(text, credentials, publicNames),
+    withNames: (more) => redactorOf(credentials, [...names, ...more])
+  }
+}
+
+function credentialNeedles(credentials: Credentials): string[] {
+  const texts = credentials.secrets
+    .map((secret) => secret.value)
+    .filter((secret) => hiddenCharacters(secret) >= MIN_REDACTED_CHARACTERS)
+    .flatMap((secret) => [secret, ...base64Inside(secret), ...base64Whole(secret)])
+  const { basic } = credentials
+  if (basic) texts.push(...base64Whole(`${basic.username}:${basic.password}`))
+  return texts
+}
+
+function redact(text: string, credentials: CredentialIndex, names: NeedleIndex): string {
+  if (credentials.needles.byFirst.size === 0) return text
+  const spans = [
+    ...spellingSpans(text, credentials.needles).filter((span) => !insideName(text, span, names)),
+    ...utf16Spans(text, text.includes('\0') ? credentials.utf16 : credentials.utf16WithoutNul)
+  ]
+  if (spans.length === 0) return text
+  spans.sort((a, b) => a[0] - b[0])
+  let out = ''
+  let at = 0
+  for (const [start, end] of spans) {
+    if (start < at) {
+      // Overlaps the span just cut: one cut for both.
+      at = Math.max(at, end)
+      continue
+    }
+    out += text.slice(at, start) + REDACTED
+    at = end
+  }
+  return out + text.slice(at)
+}
+
+function insideName(text: string, [start, end]: Span, names: NeedleIndex): boolean {
+  if (names.byFirst.size === 0) return false
+  const from = Math.max(0, start - names.longest * WIDEST_SPELLING)
+  return eachCandidate(text, names, from, start + 1, (at) => spellingAt(text, at, names) >= end)
+}
+
+/** Shorter credentials are weak: easy to guess, and likely to turn up in ordinary text. */
+const STRONG_CREDENTIAL_CHARACTERS = 8
+
+/** The one warning about weak credentials (docs/security.md): names the inputs, never the value; or undefined. */
+export function weakCredentialWarning(
+  credentials: Credentials,
+  names: readonly string[]
+): string | undefined {
+  const weak = credentials.secrets.filter(
+    ({ value }) =>
+      hiddenCharacters(value) < STRONG_CREDENTIAL_CHARACTERS ||
+      names.some((name) => name.includes(value))
+  )
+  if (weak.length === 0) return undefined
+  const inputs = weak.map((secret) => secret.input).join(', ')
+  const unredacted = weak.some(({ value }) => hiddenCharacters(value) < MIN_REDACTED_CHARACTERS)
+  return [
+    `Weak credential (${inputs}): shorter than ${STRONG_CREDENTIAL_CHARACTERS} characters, or part of a name this run shows as it is (the repository, a server, the tenant, a namespace, a path).`,
+    'Outputs cannot hide it inside those names',
+    unredacted ? `, nor anywhere when under ${MIN_REDACTED_CHARACTERS} characters` : '',
+    '. The run is unaffected: replace it with a long random value.'
+  ].join('')
 }

@@ -1,10 +1,6 @@
 import type { Reporter } from './reporter.js'
 
-/**
- * One phase of the run (docs/modes.md#the-log): its log lines in a group titled `title`, then `summary`
- * of its result as one line outside the group. A phase that throws closes its group and lets the error
- * through.
- */
+/** A phase of the run (docs/modes.md#the-log): lines grouped under `title`, then `summary`; a throw closes it. */
 export async function phase<T>(
   reporter: Reporter,
   title: string,

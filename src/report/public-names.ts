@@ -6,9 +6,8 @@ import type { Settings } from '../model/settings.js'
 const ACTION_NAME = 'kestra-gitops'
 
 /**
- * The names a run shows as they are, known before it reads anything (docs/security.md): the repository, the
- * GitHub and Kestra servers, the tenant, the namespaces and comment key of the inputs, the paths it computes,
- * the commits. A credential that lies inside one of them is that name, not a leak.
+ * The names a run shows as they are, known before it reads anything (docs/security.md): repository, servers,
+ * tenant, namespaces, comment key, computed paths, commits. A credential inside one is that name, not a leak.
  */
 export function publicNames(
   settings: Settings,

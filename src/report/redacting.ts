@@ -3,11 +3,7 @@ import type { DriftGitHub } from '../model/drift-port.js'
 import type { OutputEdge } from './output-edge.js'
 import type { Reporter } from './reporter.js'
 
-/**
- * The reporter behind the output edge: messages, titles, annotations and outputs are redacted (and findings
- * bounded) before the reporter escapes them for its channel; the job summary, already rendered from redacted
- * data, is guarded once more as it is written.
- */
+/** Texts redacted (findings bounded) before the reporter escapes them; the summary is guarded again. */
 export function redactingReporter(reporter: Reporter, edge: OutputEdge): Reporter {
   const text = (value: string) => edge.text(value)
   return {
@@ -25,10 +21,7 @@ export function redactingReporter(reporter: Reporter, edge: OutputEdge): Reporte
   }
 }
 
-/**
- * GitHub's comments are public and never masked by the runner: their final bodies get the last guard. The
- * address GitHub gives a comment is a name the run shows as it is (the `comment-url` output).
- */
+/** Comments are public, never masked by the runner: bodies get the last guard; their address is shown as it is. */
 export function redactingGitHub(github: GitHubPort, edge: OutputEdge): GitHubPort {
   const text = (value: string) => edge.text(value)
   const learn = (outcome: CommentOutcome) => {
@@ -51,11 +44,7 @@ export function redactingGitHub(github: GitHubPort, edge: OutputEdge): GitHubPor
   }
 }
 
-/**
- * The drift issue and pull request are public and never masked by the runner: their titles, bodies and
- * comments get the last guard. The branch's file contents are not text the run shows but the server's
- * sources brought back: the run never hands one holding a credential (docs/drift.md#the-drift-pull-request).
- */
+/** Drift issue and pull request texts get the last guard (docs/drift.md#the-drift-pull-request). */
 export function redactingDriftGitHub(github: DriftGitHub, edge: OutputEdge): DriftGitHub {
   const text = (value: string) => edge.text(value)
   return {

@@ -11,10 +11,7 @@ export interface Reporter {
   warning(message: string): void
   /** A notice that is not about a file (e.g. why a fork gets no preview). */
   notice(message: string): void
-  /**
-   * Opens a collapsible group of log lines for a phase of the run (docs/modes.md#the-log). Groups do not
-   * nest: a new one closes the one open.
-   */
+  /** Opens a collapsible group for a phase (docs/modes.md#the-log); a new one closes the one open. */
   group(title: string): void
   /** Closes the open group; `summary` is the phase's one line, logged outside it. */
   endGroup(summary?: string): void

@@ -4,15 +4,11 @@ import { bounded, LOG_LINE_BYTES } from './output-edge.js'
 type CommandProperties = Record<string, string | number | undefined>
 
 /**
- * The one printer of the runner's log (docs/security.md). The runner reads a command in any line that starts
- * with `::` after white space, and the legacy `##[…]` anywhere in a line (actions/runner,
- * src/Runner.Common/ActionCommand.cs): text that would read so is printed as a verbatim block between
- * `::stop-commands::<random token>` and `::<token>::` (docs.github.com, "Stopping and starting workflow
- * commands"), so the runner obeys nothing in it. Every line is cut at 4 KiB, and the final bytes pass the
- * last guard before they are written.
+ * The one printer of the runner's log (docs/security.md). The runner reads a command in a line starting with `::`
+ * after white space, and `##[…]` anywhere (actions/runner, src/Runner.Common/ActionCommand.cs): such text is
+ * printed between `::stop-commands::<token>` and `::<token>::`. Every line is cut at 4 KiB, then the last guard.
  */
 export interface RunnerLog {
-  /** Lines of text, the action's own or untrusted. */
   info(text: string): void
   /** A workflow command of the action's own, escaped as @actions/core escapes it. */
   command(name: string, properties: CommandProperties, message: string): void

@@ -17,10 +17,7 @@ export interface TerminalReporter extends Reporter {
   outputs(): Partial<Record<OutputName, string>>
 }
 
-/**
- * Phases print their summary line only (their detail with `verbose`); the progress line, if any, is
- * cleared before anything else is printed.
- */
+/** Phases print their summary line only (detail with `verbose`); the progress line is cleared before output. */
 export function terminalReporter(options: TerminalReporterOptions): TerminalReporter {
   const { palette: p, progress } = options
   const outputs: Partial<Record<OutputName, string>> = {}
@@ -90,10 +87,7 @@ interface ProgressLineOptions {
 
 const CLEAR_LINE = '\r\u001b[2K'
 
-/**
- * One line on a terminal saying what is under way, shown once the work has taken over a second and
- * rewritten in place: `Reading the server… 3 s`. Other output clears it first (`clear`).
- */
+/** What is under way once it takes over a second, rewritten in place: `Reading the server… 3 s`. */
 export class ProgressLine {
   private text = ''
   private since = 0

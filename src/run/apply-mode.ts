@@ -1,11 +1,24 @@
 import { checkReviewedFingerprint, checkReviewedPlan, deploy } from '../apply/deploy.js'
 import { ancestryChecker } from '../apply/git-ancestry.js'
-import { type DeployResult, NOT_APPLIED, outcomeCounts, WRITTEN } from '../model/result.js'
+import {
+  type DeployResult,
+  NOT_APPLIED,
+  outcomeCounts,
+  type ResourceResult,
+  WRITTEN
+} from '../model/result.js'
 import { renderReceipt } from '../apply/receipt.js'
 import { ConfigError, DeployError, errorMessage } from '../model/errors.js'
 import type { KestraServer } from '../kestra/api.js'
 import { limitBeforeRerun } from '../kestra/errors.js'
-import type { FileChange, FlowChange, Plan } from '../model/plan.js'
+import {
+  type FileChange,
+  type FlowChange,
+  isWrite,
+  type Plan,
+  type PlanCounts,
+  resourceName
+} from '../model/plan.js'
 import type { NamespaceFileEntry, RepoModel } from '../model/repository.js'
 import type { Checked } from './check.js'
 import { confirmReusedChecks, guardUnfinished, type UnfinishedGuard, WALK } from '../kinds/index.js'
@@ -20,13 +33,16 @@ import { contentFactsToStore } from '../model/content-facts.js'
 import type { ApplyKind, RollbackKind } from '../apply/kind.js'
 import type { Finding } from '../model/finding.js'
 import type { FlowReference } from '../model/references.js'
-import { afterDeploy, finishRollbacks, stoppedRollbacks } from './after-deploy.js'
 import type { FlowDependency } from '../apply/order.js'
-import { rollbackAccount } from '../decide/render/after-deploy.js'
+import {
+  rollbackAccount,
+  rollbackLine,
+  rollbackSection,
+  smokeSection
+} from '../decide/render/after-deploy.js'
 import type { RunPorts, TargetRun } from './ports.js'
 import { setCountOutputs } from '../report/outputs.js'
-import { writeLog } from '../report/write-log.js'
-import { readUnfinished } from '../gather/server/reads.js'
+import { readRollbackRecords, readUnfinished } from '../gather/server/reads.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { RunContext } from '../model/context.js'
 import type { DeploymentsPort } from '../model/deployments-port.js'
@@ -37,32 +53,36 @@ import {
 } from '../decide/environments/deployment-outcome.js'
 import { environmentHistory, environmentRows } from '../gather/environment-history.js'
 import { isVerified, type Verdict, verdictOf } from '../model/verification.js'
-import { namespaceUrl } from '../kestra/executions.js'
+import { executionUrl, namespaceUrl } from '../kestra/executions.js'
 import type { Target } from '../model/target.js'
 import { runUrl } from './plan-mode.js'
+import type { Reporter } from '../report/reporter.js'
+import { randomBytes } from 'node:crypto'
+import type { RollbackResult, RolledBack, SmokeReport, SmokeRun } from '../model/after-deploy.js'
+import { planFromDeploy, plansFromRecords, readRecords, rollback } from '../apply/rollback.js'
+import type { RollbackPlan, RollbackRecord } from '../apply/rollback.js'
+import { runSmoke } from '../apply/smoke.js'
+import type { Settings } from '../model/settings.js'
+import { short } from '../model/commit-marker.js'
+import type { EarlyRecords } from '../model/snapshot.js'
+import { valueOfEnded } from '../model/outcome.js'
+import { sameNamespaces } from '../model/namespaces.js'
+import { phase } from '../report/phase.js'
 
 export interface ApplyModeArgs extends TargetRun {
   kestra: KestraServer
-  /**
-   * What the checks read and found: the repository, its flows' references, the markers and rollback
-   * records read early, the reused and the stored flow checks, the server's state (its content facts are
-   * stored too).
-   */
   checked: Checked
   plan: Plan
-  /** The resource kinds of the run (the registry's). */
   kinds: readonly Kind[]
   findings: Finding[]
   /** The plan's job summary; the receipt is added to it. */
   summary: string
 }
 
-/** What a deploy did: the step's failure, the per-resource results and whether it was rolled back. */
 interface Applied {
   failure?: string
   result?: DeployResult
   rolledBack?: boolean
-  /** The deploy's report as the summary shows it (results, smoke runs, rollback). */
   receipt?: string
 }
 
@@ -192,7 +212,6 @@ async function reportNotDeployed(args: ApplyModeArgs, error: DeployError): Promi
   await reportOnPullRequest(args, headline, `Not deployed:\n\n${why}`)
 }
 
-/** The deploy's results as the summary and the comment show them. */
 function receiptOf(args: ApplyModeArgs, result: DeployResult, rolledBack: boolean): string {
   const { context, ports } = args
   return renderReceipt(ports.edge.shown(result), {
@@ -206,7 +225,6 @@ function receiptOf(args: ApplyModeArgs, result: DeployResult, rolledBack: boolea
   }).trimEnd()
 }
 
-/** The deploy's headline: its status (rolled back, a smoke run failed…) and its counts. */
 function deployHeadline(
   result: DeployResult,
   after: Awaited<ReturnType<typeof afterDeploy>>,
@@ -298,7 +316,8 @@ async function reportOnPullRequest(
   try {
     const pr = await ports.github.findMergedPullRequest(context.sha)
     if (!pr) return
-    // Only the comment this token wrote gains the section: another author's copy of the marker is not ours to edit.
+    // Only the comment this token wrote gains the section: another author's copy of the marker is not ours to
+    // edit.
     const marker = commentMarker(settings.commentKey)
     const [comment] = (await ports.github.commentsByThisToken(pr, marker)).comments
     if (!comment) return
@@ -335,7 +354,6 @@ function unfinishedGuard(args: ApplyModeArgs): UnfinishedGuard {
 interface EnvironmentRun {
   /** Records the deploy's outcome; returns the job summary's environments table ('' when unreadable). */
   finish(result: DeployResult, smokeFailed: boolean): Promise<string>
-  /** The deploy stopped before or during its writes with this error. */
   fail(message: string): Promise<void>
 }
 
@@ -390,7 +408,6 @@ async function beginEnvironment(args: {
   return environmentRun({ github, environment, id, environmentUrl, logUrl, context, ports })
 }
 
-/** `require-verified-in`: the commit is refused unless that environment verified it. */
 async function checkVerified(
   github: DeploymentsPort,
   environment: string,
@@ -402,7 +419,6 @@ async function checkVerified(
   reporter.info(`Commit ${sha.slice(0, 7)} is verified in ${environment}.`)
 }
 
-/** The deployment recorded `in_progress`, and how it ends: its final status and the environments table. */
 function environmentRun(run: {
   github: DeploymentsPort
   environment: string
@@ -476,4 +492,277 @@ async function previousVerdict(
     if (verdict !== 'pending') return verdict
   }
   return undefined
+}
+
+/**
+ * The deploy's log (docs/modes.md#the-log): a namespace's writes grouped once all have results, then its tally.
+ */
+function writeLog(plan: Plan, reporter: Reporter): (result: ResourceResult) => void {
+  const pending = new Map<string, number>()
+  for (const change of plan.resources.filter(isWrite)) {
+    pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1)
+  }
+  const total = [...pending.values()].reduce((sum, n) => sum + n, 0)
+  const results = new Map<string, ResourceResult[]>()
+  let done = 0
+  return (result) => {
+    const { namespace } = result.change
+    const own = results.get(namespace) ?? []
+    own.push(result)
+    results.set(namespace, own)
+    done++
+    reporter.progress(done < total ? `Writing to Kestra: ${done} of ${total}` : '')
+    if (own.length < (pending.get(namespace) ?? 0)) return
+    reporter.group(`Writes to ${namespace}`)
+    for (const r of own) reporter.info(describe(r))
+    reporter.endGroup(`${namespace}: ${outcomeCounts(own).join(', ')}`)
+    results.delete(namespace)
+  }
+}
+
+function describe({ change, result, revision, message }: ResourceResult): string {
+  const rev = revision === undefined ? '' : ` (revision ${revision})`
+  const why = message === undefined ? '' : `: ${message}`
+  return `${change.kind} ${resourceName(change)}: ${result}${rev}${why}`
+}
+
+interface AfterDeploy {
+  /** Sections for the deployed report (job summary and the comment's Deployed section). */
+  markdown: string[]
+  rollback?: RollbackResult
+  failure?: string
+}
+
+type AfterDeployArgs = {
+  settings: Pick<Settings, 'smokeTimeoutSeconds' | 'rollback' | 'concurrency'>
+  target: Pick<Target, 'smokeFlows'>
+  ports: Pick<RunPorts, 'reporter' | 'edge'>
+  kestra: KestraServer
+  result: DeployResult
+  refs: FlowDependency[]
+  kinds: readonly RollbackKind[]
+  deployed: { commit: string; repository: string; runId: string }
+}
+
+/** Smoke runs after a deploy with no failed write, then any rollback (docs/smoke-and-rollback.md). */
+async function afterDeploy(args: AfterDeployArgs): Promise<AfterDeploy> {
+  const { result, ports } = args
+  const wrote = result.resources.some((r) => WRITTEN.has(r.result))
+  const smoke = await smokeRuns(args, wrote)
+  ports.reporter.setOutput('smoke', smoke ? (smoke.passed ? 'passed' : 'failed') : 'skipped')
+  const markdown = smoke ? [smokeSection(ports.edge.shown(smoke))] : []
+  const undone = await rollbackIfFailed(args, smoke, wrote)
+  if (undone) markdown.push(rollbackSection(ports.edge.shown(undone)))
+  ports.reporter.setOutput('rolled-back', undone?.rolledBack ?? 'false')
+  if (!smoke || smoke.passed) return { markdown, rollback: undone }
+  const failed = smoke.runs.filter((run) => run.verdict !== 'passed').map(failedRun)
+  return {
+    markdown,
+    rollback: undone,
+    failure: `Smoke run(s) failed: ${failed.join(', ')}.\n${undone ? rollbackAccount(undone) : 'The deploy stays in place (rollback is false).'}`
+  }
+}
+
+/** The smoke runs, when the deploy wrote something and every write went through. */
+async function smokeRuns(args: AfterDeployArgs, wrote: boolean): Promise<SmokeReport | undefined> {
+  const { settings, target, result, kestra, deployed } = args
+  const { reporter } = args.ports
+  if (target.smokeFlows.length === 0) return undefined
+  if (!wrote || result.status !== 'applied') {
+    reporter.info(
+      `Smoke runs skipped: ${wrote ? 'a write of this deploy did not go through' : 'this deploy wrote no flow or file'}.`
+    )
+    return undefined
+  }
+  const uiBase = await kestra.uiBase()
+  return phase(
+    reporter,
+    'Smoke runs',
+    () =>
+      runSmoke(target.smokeFlows, {
+        api: kestra,
+        timeoutMs: settings.smokeTimeoutSeconds * 1000,
+        // Unique to this run of the action: two steps of one job never share a label.
+        runId: `${deployed.runId || 'local'}-${randomBytes(4).toString('hex')}`,
+        link: (execution) => executionUrl(uiBase, execution),
+        now: () => Date.now(),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        log: reporter.info
+      }),
+    (done) =>
+      `Smoke runs: ${done.passed ? 'passed' : 'failed'} (${done.runs.length}) in ${(done.elapsedMs / 1000).toFixed(1)} s.`
+  )
+}
+
+/** With `rollback: true`, after a failed smoke run or write, when the deploy may have changed anything. */
+async function rollbackIfFailed(
+  args: AfterDeployArgs,
+  smoke: SmokeReport | undefined,
+  wrote: boolean
+): Promise<RollbackResult | undefined> {
+  const { settings, result, kestra, deployed } = args
+  const { reporter } = args.ports
+  const failed = smoke?.passed === false || result.status === 'failed'
+  const touched =
+    wrote ||
+    result.markedNamespaces.length > 0 ||
+    (result.markersUnknown ?? []).length > 0 ||
+    result.resources.some((r) => r.outcomeUnknown)
+  if (!settings.rollback || !failed || !touched) return undefined
+  const plan = planFromDeploy(result, deployed, args.kinds)
+  const { refs, kinds } = args
+  return rollbackPhase('Rollback', plan, { kestra, refs, kinds, settings, reporter })
+}
+
+/** One rollback (docs/rollback.md) as a phase of the log, its warnings said. */
+async function rollbackPhase(
+  title: string,
+  plan: RollbackPlan,
+  run: Pick<FinishDeps, 'kestra' | 'refs' | 'kinds' | 'reporter'> & {
+    settings: Pick<Settings, 'concurrency'>
+  },
+  recorded?: boolean
+): Promise<RollbackResult> {
+  const { kestra: api, refs, kinds, settings, reporter } = run
+  const { concurrency } = settings
+  const undone = await phase(
+    reporter,
+    title,
+    () => rollback(plan, { api, refs, kinds, concurrency, log: reporter.info, recorded }),
+    rollbackLine
+  )
+  for (const warning of undone.warnings) reporter.warning(warning)
+  return undone
+}
+
+function failedRun(run: SmokeRun): string {
+  const id =
+    run.executionId ?? (run.verdict === 'timed-out' ? 'start not confirmed' : 'not started')
+  const state = run.verdict === 'timed-out' ? 'timed out' : (run.state ?? run.message)
+  return `${run.flow.namespace}.${run.flow.id} (${id}: ${state})`
+}
+
+/**
+ * The rollbacks stopped runs left recorded; unreadable records leave the server unknown, so nothing is written.
+ */
+async function stoppedRollbacks(
+  kestra: KestraServer,
+  namespaces: string[],
+  early: EarlyRecords | undefined,
+  kinds: readonly RollbackKind[],
+  reporter: Reporter
+): Promise<Map<string, RollbackRecord>> {
+  try {
+    const values =
+      early && sameNamespaces(early.namespaces, namespaces)
+        ? valueOfEnded(early.read)
+        : await readRollbackRecords(kestra, namespaces)
+    const reading = readRecords(values, kinds)
+    for (const warning of reading.warnings) reporter.warning(warning)
+    return reading.records
+  } catch (error) {
+    throw new DeployError(
+      `Nothing was deployed: ${errorMessage(error)}. Re-run once the server answers.`
+    )
+  }
+}
+
+interface FinishedRollbacks {
+  headline: string
+  markdown: string
+  /** The step fails: this run deployed nothing of its own. */
+  failure: string
+}
+
+type FinishDeps = {
+  kestra: KestraServer
+  refs: FlowDependency[]
+  kinds: readonly RollbackKind[]
+  settings: Pick<Settings, 'concurrency' | 'commentKey'>
+  reporter: Reporter
+  commit: string
+  /** The plan's job summary, and its counts. */
+  summary: string
+  counts: PlanCounts
+}
+
+/**
+ * Finishes the rollbacks a stopped run left recorded (docs/rollback.md#finishing-a-stopped-rollback); the run
+ * deploys nothing of its own, its plan having read a half rolled-back server. Undefined when nothing needed a
+ * write (only a record could not be removed): the deploy goes on.
+ */
+async function finishRollbacks(
+  records: ReadonlyMap<string, RollbackRecord>,
+  deps: FinishDeps
+): Promise<FinishedRollbacks | undefined> {
+  const results = await resumeEach(records, deps)
+  if (results.every((r) => r.stale)) {
+    deps.reporter.info(
+      'The server already held every version those records name: records removed, deploying.'
+    )
+    return undefined
+  }
+  return reportFinished(results, deps)
+}
+
+async function resumeEach(
+  records: ReadonlyMap<string, RollbackRecord>,
+  deps: FinishDeps
+): Promise<RollbackResult[]> {
+  const { reporter } = deps
+  const results: RollbackResult[] = []
+  for (const plan of plansFromRecords(records, deps.kinds)) {
+    const namespaces = plan.markers.map((m) => m.namespace).join(', ')
+    reporter.warning(
+      `A rollback of the deploy of commit ${short(plan.deployed)} is recorded as unfinished in namespace(s) ${namespaces}: finishing it before anything else.`
+    )
+    const title = `Rollback of ${short(plan.deployed)} left unfinished`
+    results.push(await rollbackPhase(title, plan, deps, true))
+  }
+  return results
+}
+
+/** The finished rollbacks as outputs, summary and failure: nothing of this run's commit was deployed. */
+async function reportFinished(
+  results: RollbackResult[],
+  deps: FinishDeps
+): Promise<FinishedRollbacks> {
+  const { reporter, settings } = deps
+  const rolledBack = combined(results.map((r) => r.rolledBack))
+  const deployed = [...new Set(results.map((r) => short(r.deployed)))].join(', ')
+  const nothing = `Nothing was deployed by this run: re-run the workflow to deploy commit ${short(deps.commit)}.`
+  const headline = deployTitle(
+    rolledBack === 'true' ? 'rolled-back' : 'rollback-incomplete',
+    `finishing the interrupted rollback of ${deployed}, nothing deployed`,
+    settings.commentKey
+  )
+  const markdown = [
+    ...results.map(
+      (r) =>
+        `An earlier run stopped while rolling back the deploy of commit \`${short(r.deployed)}\`; this run went on with it:\n\n${rollbackSection(r)}`
+    ),
+    nothing
+  ].join('\n\n')
+  reporter.setOutput('deployed', false)
+  reporter.setOutput('smoke', 'skipped')
+  reporter.setOutput('rolled-back', rolledBack)
+  const { orphaned, drifted } = deps.counts
+  setCountOutputs(reporter, { create: 0, update: 0, delete: 0, unchanged: 0, orphaned, drifted })
+  await reporter.writeSummary(
+    `${withHeadline(deps.summary, headline)}\n\n${DEPLOYED_HEADING}\n\n${markdown}\n`
+  )
+  return {
+    headline,
+    markdown,
+    failure: [
+      `An earlier run stopped while rolling back the deploy of commit ${deployed}; this run went on with that rollback before writing anything else.`,
+      ...results.map(rollbackAccount),
+      nothing
+    ].join('\n')
+  }
+}
+
+function combined(outcomes: RolledBack[]): RolledBack {
+  if (outcomes.every((o) => o === 'true')) return 'true'
+  return outcomes.every((o) => o === 'false') ? 'false' : 'partial'
 }

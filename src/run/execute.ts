@@ -1,4 +1,4 @@
-import { type RunContext } from '../model/context.js'
+import type { RunContext } from '../model/context.js'
 import { DeployError, errorMessage } from '../model/errors.js'
 import type { KestraServer } from '../kestra/api.js'
 import { repositoryUrl } from '../decide/render/findings.js'
@@ -8,20 +8,43 @@ import type { Mode, Settings } from '../model/settings.js'
 import type { Target, Work } from '../model/target.js'
 import { compareFindings, type Finding } from '../model/finding.js'
 import type { DeployResult } from '../model/result.js'
-import { applyMode } from './apply-mode.js'
-import { driftBranchOf } from '../gather/read-drift.js'
-import { driftMode } from './drift-mode.js'
+import { applyMode, type ApplyModeArgs } from './apply-mode.js'
+import {
+  driftBranchOf,
+  ignoredPaths,
+  readCommitPaths,
+  readServerFiles
+} from '../gather/read-drift.js'
 import { check, type Checked } from './check.js'
 import type { RunReads } from '../gather/gather.js'
 import { failureMessage, findingCounts } from '../decide/validate/verdict.js'
 import { setCountOutputs } from '../report/outputs.js'
-import { planMode } from './plan-mode.js'
+import { planMode, runUrl } from './plan-mode.js'
 import { everyFlowsNames } from './review.js'
-import { upgradeMode, upgradeReadiness, type Upgrade } from './upgrade.js'
+import { type Upgrade, upgradeMode, upgradeReadiness } from './upgrade.js'
 import { DECIDE_KINDS, KINDS } from '../kinds/index.js'
 import type { RunPorts } from './ports.js'
 import type { Reporter } from '../report/reporter.js'
-import type { PlanCounts } from '../model/plan.js'
+import type { Plan, PlanCounts } from '../model/plan.js'
+import { driftedResources, remainingDrift, type RevertOutcome } from '../decide/drift/drifted.js'
+import type { DriftedResource } from '../model/drift.js'
+import {
+  DRIFT_LABEL,
+  driftBranch,
+  driftCommitTrailer,
+  driftGoneComment,
+  driftIssueBody,
+  driftMarker,
+  driftPullBody,
+  driftPullTitle,
+  type DriftReportInput,
+  driftSummarySection,
+  driftTitle,
+  type ShownDrift
+} from '../decide/drift/reports.js'
+import { driftTree, withoutIgnored } from '../decide/drift/pull-request-tree.js'
+import { readBackOf } from '../gather/repo/read-back.js'
+import type { DriftGitHub } from '../model/drift-port.js'
 
 export interface RunOutcome {
   mode: Mode
@@ -29,9 +52,7 @@ export interface RunOutcome {
   failure?: string
   /** Findings and the plan (when one was computed), for reports made outside the runner (the CLI). */
   report: ReportInput
-  /** After a deploy: its report as the job summary shows it. */
   receipt?: string
-  /** After a deploy: what it wrote, resource by resource. */
   deployment?: DeployResult
   /** Upgrade readiness and its mechanical rewrites, when `upgrade-check` asks (docs/upgrade.md). */
   upgrade?: Upgrade
@@ -94,10 +115,7 @@ export async function execute(
   }
 }
 
-/**
- * A run that plans nothing reports its checks' findings and, when the server was asked for their listings
- * (validate with a server), every flow's `secret()` and `kv()` names not defined there.
- */
+/** A run that plans nothing: its checks' findings and, with a server's listings, every flow's undefined names. */
 async function withoutPlan(run: {
   work: Work
   settings: Settings
@@ -122,7 +140,6 @@ async function withoutPlan(run: {
   }
 }
 
-/** The mode, as an output and as the log's first line. */
 function announce(mode: Mode, server: string, context: RunContext, ports: RunPorts) {
   ports.reporter.setOutput('mode', mode)
   // A local run has no event: the CLI's words are its command and flags.
@@ -131,14 +148,12 @@ function announce(mode: Mode, server: string, context: RunContext, ports: RunPor
   ports.reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`)
 }
 
-/** The output edge learns the managed namespaces (shown as they are) and warns of weak credentials. */
 function learnShown(checked: Checked, ports: RunPorts): void {
   ports.edge.learn(checked.model.managedNamespaces)
   const weak = ports.edge.weakCredentials()
   if (weak) ports.reporter.warning(weak)
 }
 
-/** A run that deploys nothing: `deployed` is false, the plan's counts are outputs, the summary written. */
 async function reportNoDeploy(reporter: Reporter, summary: string, counts?: PlanCounts) {
   if (counts) setCountOutputs(reporter, counts)
   reporter.setOutput('deployed', false)
@@ -160,7 +175,6 @@ function published(
   return failureMessage(findings, settings.failOn)
 }
 
-/** What every report of the run shows, before the plan, and the upgrade readiness it shows. */
 async function reportOf(run: {
   settings: Settings
   context: RunContext
@@ -194,4 +208,285 @@ async function reportOf(run: {
     upgrade: upgrade?.report
   }
   return { report, upgrade }
+}
+
+/** Room for the drift section in the job summary (GitHub takes 1 MiB per step; the plan comes first). */
+const SUMMARY_DRIFT_BUDGET = 300_000
+/** Names listed in the drift warning; the issue and the summary list them all. */
+const WARNING_NAMES = 10
+
+interface DriftModeArgs extends ApplyModeArgs {
+  branch: string
+}
+
+/** docs/drift.md: the default branch's plan against the server is the drift, kept in its issue. */
+async function driftMode(args: DriftModeArgs): Promise<{ failure?: string }> {
+  const { settings, ports } = args
+  const { reporter } = ports
+  const { plan } = args
+  const items = driftedResources(
+    plan,
+    args.checked.snapshot.state ?? new Map(),
+    args.kinds.map((kind) => kind.decide)
+  )
+  setCountOutputs(reporter, plan.counts)
+  reporter.setOutput('has-changes', items.length > 0)
+  reporter.setOutput('deployed', false)
+  if (items.length > 0) reporter.warning(driftWarning(items, args.branch))
+  else reporter.info(`No drift: Kestra matches ${args.branch} at ${args.context.sha.slice(0, 7)}.`)
+
+  if (settings.driftAction === 'revert' && items.length > 0) {
+    if (!settings.dryRun) return revert(args, plan, items)
+    reporter.info('dry-run: the drift is reported, not reverted (nothing is written to Kestra).')
+  }
+
+  let pulled: PullRequestOutcome = {}
+  let pullFailure: string | undefined
+  if (settings.driftAction === 'pull-request') {
+    // The issue still tells the drift when GitHub fails the pull request; a re-run finishes it.
+    pulled = await pullRequest(args, items).catch((error: unknown) => {
+      pullFailure = `The drift pull request could not be written: ${errorMessage(error)}. Re-run the workflow to finish it.`
+      return {}
+    })
+  }
+  // Each resource the pull request leaves out is named in the issue, with why.
+  const reported = items.map((item) => {
+    const reason = pulled.notBroughtBack?.get(item.name)
+    return reason === undefined ? item : { ...item, note: `not brought back: ${reason}` }
+  })
+  const report = reportInput(args, reported, { pullRequestUrl: pulled.url })
+  await reporter.writeSummary(
+    `${args.summary}\n\n${driftSummarySection(report, SUMMARY_DRIFT_BUDGET)}\n`
+  )
+  await keepIssue(args, report, false)
+  return { failure: pullFailure ?? driftFailure(args, items) }
+}
+
+async function revert(
+  args: DriftModeArgs,
+  plan: Plan,
+  items: DriftedResource[]
+): Promise<{ failure?: string }> {
+  const action = `drift-action: revert — Git (${args.branch} at ${args.context.sha.slice(0, 7)}) is deployed over the drift, under every deploy guard.`
+  const before = reportInput(args, items, { action })
+  const summary = `${args.summary}\n\n${driftSummarySection(before, SUMMARY_DRIFT_BUDGET)}`
+  let outcome: RevertOutcome
+  let failure: string | undefined
+  try {
+    const applied = await applyMode({ ...args, plan, summary })
+    failure = applied.failure
+    outcome = {
+      resources: applied.result?.resources,
+      rolledBack: applied.rolledBack,
+      ...(applied.result?.status === 'refused' && {
+        refused: applied.result.refusal ?? 'a newer commit is deployed'
+      })
+    }
+  } catch (error) {
+    // Refused before any write (validation, max-deletions…): the issue still tells the drift, and why.
+    const remaining = remainingDrift(items, { refused: errorMessage(error) })
+    await keepIssue(args, reportInput(args, remaining, { action }), false)
+    throw error
+  }
+  const remaining = remainingDrift(items, outcome)
+  await keepIssue(args, reportInput(args, remaining, { action }), remaining.length === 0)
+  return { failure: failure ?? driftFailure(args, remaining) }
+}
+
+/** The drift issue: kept current while drift remains, closed with a comment once it is gone. */
+async function keepIssue(args: DriftModeArgs, report: DriftReportInput, reverted: boolean) {
+  const { ports, settings } = args
+  const github = ports.drift
+  if (!github) {
+    ports.reporter.warning(
+      'No github-token: the drift issue was not written (the job summary has the drift).'
+    )
+    return
+  }
+  const marker = driftMarker(settings.commentKey)
+  const outcome =
+    report.items.length > 0
+      ? await github.keepIssue({
+          marker,
+          label: DRIFT_LABEL,
+          title: driftTitle(report),
+          body: driftIssueBody(report)
+        })
+      : await github.closeIssue(marker, DRIFT_LABEL, goneComment(args, reverted))
+  if (!outcome) return
+  if (outcome.status === 'forbidden') {
+    ports.reporter.warning(`The drift issue could not be written: ${outcome.message}`)
+    return
+  }
+  ports.edge.learn([outcome.url])
+  ports.reporter.info(`Drift issue ${outcome.status}: ${outcome.url}`)
+}
+
+interface PullRequestOutcome {
+  url?: string
+  /** Why each drifted resource left out of the branch was left out, by name. */
+  notBroughtBack?: ReadonlyMap<string, string>
+}
+
+/** The drift pull request (docs/drift.md#the-drift-pull-request): its tree placed, branch and pull written. */
+async function pullRequest(
+  args: DriftModeArgs,
+  items: DriftedResource[]
+): Promise<PullRequestOutcome> {
+  const github = args.ports.drift
+  if (!github) return {}
+  if (items.length === 0) {
+    await closePullRequest(args, github)
+    return {}
+  }
+  const tree = await pullRequestTree(args, items)
+  for (const missing of tree.notBroughtBack) {
+    args.ports.reporter.info(`Not brought back: ${missing.name} — ${missing.reason}`)
+  }
+  const notBroughtBack = new Map(tree.notBroughtBack.map((n) => [n.name, n.reason]))
+  const url = await writePullRequest(args, github, items, tree)
+  return { ...(url !== undefined && { url }), notBroughtBack }
+}
+
+async function closePullRequest(args: DriftModeArgs, github: DriftGitHub): Promise<void> {
+  const { ports } = args
+  const closed = await github.closePullRequest(
+    driftBranch(args.settings.commentKey),
+    goneComment(args, false)
+  )
+  if (closed?.status === 'forbidden') ports.reporter.warning(closed.message)
+  else if (closed) ports.reporter.info(`Drift pull request closed: ${closed.url}`)
+}
+
+/** What the pull request writes: read (server bytes, commit paths), placed, less what ignore files hide. */
+async function pullRequestTree(args: DriftModeArgs, items: DriftedResource[]) {
+  const { ports, settings, context, checked } = args
+  const [serverFiles, committed] = await Promise.all([
+    readServerFiles(args.kestra, items, checked.snapshot.state ?? new Map()),
+    readCommitPaths(context.workspace, context.sha)
+  ])
+  const { model } = checked
+  const placed = driftTree({
+    items,
+    serverFiles,
+    holdsCredential: (bytes) => ports.edge.holdsCredential(bytes),
+    kinds: args.kinds.map((kind) => kind.decide),
+    shape: {
+      layout: model.layout.layout,
+      rootRel: model.rootRel,
+      namespace: settings.namespace,
+      mappings: [
+        ...settings.namespaceFiles,
+        ...(model.layout.fileFolders ?? []).map((folder) => ({ ...folder, prefix: '' }))
+      ],
+      flowFiles: model.flows.flatMap((f) =>
+        !f.notAFlow && f.namespace ? [{ file: f.file, namespace: f.namespace }] : []
+      ),
+      paths: new Set([
+        ...committed,
+        ...model.flows.map((f) => f.file),
+        ...model.files.map((f) => f.file)
+      ]),
+      readBack: readBackOf(settings, model.layout.layout, model.rootRel, model.layout.fileFolders)
+    }
+  })
+  const written = placed.writes.flatMap((write) => (write.content ? [write.path] : []))
+  const ignored = await ignoredPaths(context.workspace, context.sha, settings.root, written)
+  return withoutIgnored(placed, ignored)
+}
+
+async function writePullRequest(
+  args: DriftModeArgs,
+  github: DriftGitHub,
+  items: DriftedResource[],
+  tree: ReturnType<typeof withoutIgnored>
+): Promise<string | undefined> {
+  const { ports, settings, context } = args
+  const branch = driftBranch(settings.commentKey)
+  const written = await github.writeBranch({
+    name: branch,
+    base: context.sha,
+    message: `Bring back the edits made in Kestra (${tree.writes.length} file(s))`,
+    trailer: driftCommitTrailer(settings.commentKey),
+    writes: tree.writes
+  })
+  if (written.status === 'forbidden' || written.status === 'foreign') {
+    ports.reporter.warning(
+      written.status === 'forbidden'
+        ? written.message
+        : `The drift branch ${branch} has commits that the action did not write: it is left as it is. Merge or close its pull request, or delete the branch, and the next run writes it again.`
+    )
+    return undefined
+  }
+  if (written.status === 'empty') {
+    ports.reporter.info(
+      'Nothing of the drift can be brought back to the repository: no pull request.'
+    )
+    return undefined
+  }
+  ports.reporter.info(`Drift branch ${branch}: ${written.status} (${written.sha.slice(0, 7)}).`)
+  const pull = await github.keepPullRequest({
+    head: branch,
+    base: args.branch,
+    title: driftPullTitle({ commentKey: settings.commentKey }),
+    body: driftPullBody({
+      commentKey: settings.commentKey,
+      ...args.kestra.target,
+      branch: args.branch,
+      commit: context.sha,
+      items: ports.edge.shown(shownDrift(items)),
+      writes: tree.writes,
+      notBroughtBack: ports.edge.shown(tree.notBroughtBack)
+    })
+  })
+  if (pull.status === 'forbidden') {
+    ports.reporter.warning(pull.message)
+    return undefined
+  }
+  ports.edge.learn([pull.url])
+  ports.reporter.info(`Drift pull request ${pull.status}: ${pull.url}`)
+  return pull.url
+}
+
+function reportInput(
+  args: DriftModeArgs,
+  items: (DriftedResource & { note?: string })[],
+  extra: { action?: string; pullRequestUrl?: string }
+): DriftReportInput {
+  const { settings, context, ports } = args
+  return {
+    commentKey: settings.commentKey,
+    ...args.kestra.target,
+    branch: args.branch,
+    commit: context.sha,
+    items: ports.edge.shown(shownDrift(items)),
+    ...extra,
+    runUrl: runUrl(context),
+    checkedAt: ports.now().toISOString()
+  }
+}
+
+function goneComment(args: DriftModeArgs, reverted: boolean): string {
+  const { branch, context } = args
+  return driftGoneComment({ branch, commit: context.sha, reverted, runUrl: runUrl(context) })
+}
+
+function shownDrift(items: (DriftedResource & { note?: string })[]): ShownDrift[] {
+  return items.map(({ change, ...item }) => ({
+    ...item,
+    resourceKind: change.kind,
+    ...(change.file !== undefined && { file: change.file })
+  }))
+}
+
+function driftWarning(items: DriftedResource[], branch: string): string {
+  const names = items.slice(0, WARNING_NAMES).map((item) => item.name)
+  const more = items.length > WARNING_NAMES ? `, and ${items.length - WARNING_NAMES} more` : ''
+  return `Kestra drift: ${items.length} resource(s) differ from ${branch} (changed outside Git): ${names.join(', ')}${more}.`
+}
+
+/** docs/drift.md#outputs: drift fails the step only with `fail-on: warning`. */
+function driftFailure(args: DriftModeArgs, items: readonly DriftedResource[]): string | undefined {
+  if (args.settings.failOn !== 'warning' || items.length === 0) return undefined
+  return `Kestra drift: ${items.length} resource(s) differ from ${args.branch}, and fail-on is warning. Bring the edits back to Git or deploy Git over them (drift-action).`
 }

@@ -26,19 +26,14 @@ import { decideReview, gatherReview } from './review.js'
 
 interface PlanModeArgs extends TargetRun {
   kestra: KestraServer
-  /** What the checks read and found (the repository, its references, the change, the base commit…). */
   checked: Checked
-  /** The server state planned against: the checks'. */
+  /** The server state planned against. */
   state: ReadonlyMap<string, ActualNamespace>
   report: ReportInput
-  /** The resource kinds of the run (the registry's). */
   kinds: readonly Kind[]
 }
 
-/**
- * Computes the plan and its impact, writes the plan file and outputs, and posts the sticky PR comment.
- * `findings` are the run's findings with the impact's warnings added.
- */
+/** Computes the plan and its impact, writes the plan file and outputs, and posts the sticky PR comment. */
 export async function planMode(
   args: PlanModeArgs
 ): Promise<{ plan: Plan; summary: string; findings: Finding[]; notes: string[] }> {
@@ -114,8 +109,8 @@ async function reviewedPlan(
 }
 
 /**
- * The plan's impact (docs/impact.md): the calls the sources hold, and the users Kestra's own dependencies
- * name outside the managed namespaces for the flows it deletes.
+ * The plan's impact (docs/impact.md): the sources' calls, and the users Kestra names outside the managed
+ * namespaces for deleted flows.
  */
 async function impactOf(args: PlanModeArgs, built: Plan, reference: Date | undefined) {
   const { state, checked } = args
@@ -135,15 +130,14 @@ async function impactOf(args: PlanModeArgs, built: Plan, reference: Date | undef
 }
 
 /**
- * The plan of the snapshot. In a shallow clone with no base commit at hand, the base versions of the
- * files the first plan would overwrite are read through GitHub, and the plan is made again with them.
+ * The snapshot's plan; in a shallow clone without the base commit, its files' base versions come through GitHub.
  */
 async function plannedChanges(args: PlanModeArgs, desired: PlanInput['desired']): Promise<Plan> {
   const { target, context, ports, state, checked } = args
   const { model, changed } = checked
   const { base } = checked.snapshot
-  // docs/layouts.md#a-folder-that-does-not-exist: while an input names a folder that does not exist, what the
-  // repository seems to lack may be a typo's doing: nothing is planned for deletion.
+  // docs/layouts.md#a-folder-that-does-not-exist: with a missing input folder, what seems gone may be a typo's
+  // doing.
   const heldBack = model.readProblems.some((problem) => problem.rule === MISSING_FOLDER)
   const input: PlanInput = {
     against: args.kestra.target,

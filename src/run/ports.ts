@@ -11,20 +11,16 @@ import type { Target } from '../model/target.js'
 /** What a run talks to: the action and the CLI each build these, the tests build them over fakes. */
 export interface RunPorts {
   reporter: Reporter
-  /** Present when the `server` input is set. */
+  /** With the `server` input. */
   kestra?: KestraServer
-  /** Present when the `upgrade-server` input is set: asked only its version and verdicts (docs/upgrade.md). */
+  /** With the `upgrade-server` input: asked only its version and verdicts (docs/upgrade.md). */
   upgradeServer?: KestraServer
-  /** Present when a GitHub token is available. */
   github?: GitHubPort
-  /** GitHub deployments (docs/environments.md), present when a GitHub token is available. */
+  /** docs/environments.md */
   deployments?: DeploymentsPort
-  /** The drift issue, branch and pull request (docs/drift.md); present when a GitHub token is available. */
+  /** docs/drift.md */
   drift?: DriftGitHub
-  /**
-   * Where text leaves the run (docs/security.md): renderers get `edge.shown(data)`, never the raw data the
-   * run decided on. The reporter and the GitHub port above already stand behind it.
-   */
+  /** Where text leaves the run (docs/security.md): renderers get `edge.shown(data)`, never raw data. */
   edge: OutputEdge
   now(): Date
 }

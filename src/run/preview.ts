@@ -24,9 +24,8 @@ import { confineRoot } from '../config/workspace-links.js'
 const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run']
 
 /**
- * A run with its environment features (docs/environments.md): a pull request with `preview` is also
- * deployed into `pr-<number>.*` through the same plan → deploy → smoke path, and its `closed` event removes
- * that preview and does nothing else. Every other run is `execute` itself.
+ * A run with its environment features (docs/environments.md): `preview` also deploys a pull request into
+ * `pr-<number>.*` through plan → deploy → smoke, and its `closed` event only removes that preview.
  */
 export async function executeWithEnvironments(
   settings: Settings,
@@ -72,9 +71,8 @@ async function executeTargets(
 }
 
 /**
- * A pull request's `workflow_run` whose payload names no pull request (GitHub lists none for a fork's):
- * the open pull request whose head is the run's head, found through the API, with the fork rule applied
- * to the repositories the API names (docs/modes.md#fork-pull-requests).
+ * A `workflow_run` whose payload names no pull request (a fork's): its open pull request, read through the API
+ * (docs/modes.md#fork-pull-requests).
  */
 async function withPullRequestOfRun(context: RunContext, ports: RunPorts): Promise<RunContext> {
   const head = context.runHead
@@ -99,9 +97,8 @@ async function withPullRequestOfRun(context: RunContext, ports: RunPorts): Promi
     )
     return context
   }
-  // Several pull requests of one head (to several base branches) each start a run, and nothing in a run's
-  // payload tells which started it: every one of them planned against the same base gets the plan; one
-  // against another base would need another plan, so it is named rather than silently left without one.
+  // A run's payload cannot tell which pull request of one head started it: those against the same base
+  // get the plan; one against another base needs another plan, so it is named.
   const sameHead = matching.slice(1).filter((pull) => pull.baseSha === found.baseSha)
   const otherBase = matching.slice(1).filter((pull) => pull.baseSha !== found.baseSha)
   if (otherBase.length > 0) {
@@ -139,7 +136,6 @@ function noPreviewReason(
   return undefined
 }
 
-/** This pull request's preview: its prefix and its owner, as each preview namespace records it. */
 function previewOf(context: RunContext): Preview {
   const number = context.pullRequest!.number
   return {
@@ -149,8 +145,7 @@ function previewOf(context: RunContext): Preview {
 }
 
 /**
- * A preview deploys only the head the pull request has now, while it is open: a late run (of a head the
- * pull request moved past, or one that ends after the close) would bring back what the close removed
+ * Only the head an open pull request has now is previewed: a late run would bring back what the close removed
  * (docs/environments.md#previews).
  */
 async function notCurrentReason(context: RunContext, ports: RunPorts): Promise<string | undefined> {
@@ -191,9 +186,8 @@ function withSection(ports: RunPorts, section: string): RunPorts {
 }
 
 /**
- * Deploys the preview, then reads the pull request again: when it closed meanwhile (its close may have run
- * before these writes), the preview is taken down again here, so a close and a late deploy converge on no
- * preview whatever their order (docs/environments.md#previews).
+ * Deploys the preview, then reads the pull request again: if it closed meanwhile, the preview is taken
+ * down again, so a close and a late deploy converge on no preview (docs/environments.md#previews).
  */
 async function deployPreview(
   settings: Settings,
@@ -266,10 +260,6 @@ async function deployPreviewOnce(
   }
 }
 
-/**
- * The ports of the preview's run: Kestra as the preview owns it, its smoke runs started only while the
- * pull request is still open at this head; the report takes only the preview's own findings and outputs.
- */
 function previewPortsOf(
   context: RunContext,
   ports: RunPorts & { kestra: KestraServer },
@@ -307,10 +297,7 @@ function leaves(namespaces: readonly string[]): string[] {
   return namespaces.filter((n) => !namespaces.some((other) => other.startsWith(`${n}.`)))
 }
 
-/**
- * The pull request closed: everything in its preview namespaces is deleted (the prefix checked on every
- * delete), its GitHub deployments go `inactive`, and the comment says the preview is gone.
- */
+/** The pull request closed: its preview is deleted, its deployments go `inactive`, the comment says so. */
 async function closePreview(
   settings: Settings,
   context: RunContext,
@@ -350,10 +337,8 @@ async function closePreview(
 }
 
 /**
- * Removes the pull request's preview: everything in the preview namespaces that are its own (found
- * through the server's listing and the namespaces its deployments recorded), the prefix and the
- * ownership checked before the deletes; its deployments go `inactive`. A namespace inside the prefix that
- * is another's is named in a warning and left as it is. Its Preview section says what was removed.
+ * Removes the preview namespaces that are this pull request's own (listed or recorded by its deployments),
+ * prefix and ownership checked before the deletes; another's namespace inside the prefix is only warned about.
  */
 async function takeDownPreview(
   settings: Settings,

@@ -27,30 +27,24 @@ interface ReviewArgs {
   model: RepoModel
   state: ReadonlyMap<string, ActualNamespace>
   calls: readonly CallEdge[]
-  /** The repository flows' `secret()` and `kv()` names. */
   names: readonly NameReference[]
-  /** The listings those names need, read while the repository loaded (a failed read throws where used). */
+  /** Read while the repository loaded (a failed read throws where used). */
   listings?: Outcome<NameListings>
-  /** The executions not finished of the flows the plan may rewrite, read with the server state. */
+  /** Read with the server state. */
   unfinished: UnfinishedReading
   /**
-   * Check the names of every repository flow, not only of those the plan writes: any plan but a pull
-   * request's (docs/caught-at-review.md#which-flows-are-checked).
+   * Every repository flow's names, not only the written ones': any plan but a pull request's
+   * (docs/caught-at-review.md#which-flows-are-checked).
    */
   everyFlow?: boolean
 }
 
-/** What the review read once the plan was known: plain values, every read ended. */
 interface ReviewReads {
   unfinished: UnfinishedReading
-  /** The calls of the flows whose inputs changed, and the sources of the revisions they pin. */
   contracts: { targets: FlowChange[]; sites: CallSite[]; pinned: Map<string, string | undefined> }
 }
 
-/**
- * The reads that depend on the plan (docs/caught-at-review.md), together: the executions not finished
- * (started early), and the revisions pinned by the calls of the flows whose inputs changed.
- */
+/** The reads that depend on the plan: unfinished executions, revisions calls pin (docs/caught-at-review.md). */
 export async function gatherReview(args: ReviewArgs): Promise<ReviewReads> {
   const targets = changedContracts(flowChanges(args.plan), args.calls)
   const sites = targets.length === 0 ? [] : callSitesOf(args, targets)
@@ -64,8 +58,8 @@ export async function gatherReview(args: ReviewArgs): Promise<ReviewReads> {
 }
 
 /**
- * What would fail at run time (docs/caught-at-review.md): the names the server lacks, the executions not
- * finished, the calls a change of inputs breaks, decided over what `gatherReview` read.
+ * What would fail at run time, over what `gatherReview` read: missing names, unfinished executions, broken calls
+ * (docs/caught-at-review.md).
  */
 export function decideReview(
   args: Pick<ReviewArgs, 'plan' | 'names' | 'listings' | 'everyFlow'>,
@@ -94,9 +88,9 @@ function flowChanges(plan: Plan): FlowChange[] {
 }
 
 /**
- * The names of the flows the plan writes, or of every repository flow with `everyFlow`; a plan that
- * skips some says how many names it left unchecked, so that a name deleted on the server after the first
- * deploy does not vanish from every report (docs/caught-at-review.md#which-flows-are-checked).
+ * The names of the flows the plan writes (every flow with `everyFlow`); a plan skipping some says how many, so
+ * a name deleted on the server does not vanish from every report
+ * (docs/caught-at-review.md#which-flows-are-checked).
  */
 function reviewNames(
   args: Pick<ReviewArgs, 'names' | 'listings' | 'everyFlow'>,
@@ -128,7 +122,6 @@ export function everyFlowsNames(
   return reviewNames({ ...args, everyFlow: true }, [], reporter).findings
 }
 
-/** `3 secret and KV reference(s) in 2 flow(s) this plan does not write were not checked…`. */
 function uncheckedNote(skipped: readonly NameReference[]): string {
   const flows = new Set(skipped.map((ref) => ref.fromFlow)).size
   return `${skipped.length} secret and KV reference(s) in ${flows} flow(s) this pull request does not change were not checked against the server; a plan of the branch (a push, workflow_dispatch, or 'kestra-gitops plan') checks every flow.`
@@ -162,7 +155,6 @@ function reviewExecutions(
   return { byFlow: new Map(), findings: [notice] }
 }
 
-/** The calls of the changed flows: the repository's, and the server-only callers parsed again. */
 function callSitesOf(
   args: Pick<ReviewArgs, 'model' | 'state' | 'calls'>,
   targets: FlowChange[]
@@ -173,7 +165,7 @@ function callSitesOf(
       repository.set(flowKey(flow.namespace, flow.id), flow)
     }
   }
-  // Only the server-only flows that call a changed flow are parsed again.
+  // Only the server-only flows calling a changed flow are parsed again.
   const wanted = new Set(targets.map((t) => flowKey(t.namespace, t.id)))
   const callers = new Set(
     args.calls
@@ -192,7 +184,6 @@ function callSitesOf(
   return callSites(targets, args.calls, { repository, server })
 }
 
-/** `2 executions not finished (PAUSED, RUNNING)`, for the log. */
 function byStateNames(executions: readonly UnfinishedExecution[]): string {
   const states = [...new Set(executions.map((e) => e.state))].sort()
   return `${unfinishedText(executions)} (${states.join(', ')})`

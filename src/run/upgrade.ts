@@ -18,17 +18,13 @@ const NEWEST_LTS = '2.0'
 
 export interface Upgrade {
   report: UpgradeReport
-  /**
-   * Each flow file a mechanical rewrite changes: its path under the workspace, its text as read and its new
-   * text. Made when first asked (to write them): a report needs only the items.
-   */
+  /** Each flow file a mechanical rewrite changes (path, text read, new text); made only when asked. */
   rewrites(): { file: string; raw: string; source: string }[]
 }
 
 /**
- * Upgrade readiness, as `upgrade-check` asks (docs/upgrade.md): with `auto`, only when the server answers
- * with a line older than the newest LTS; with a version, always; never with `off`. With an upgrade server,
- * its verdicts decide (docs/upgrade.md#upgrade-server).
+ * Upgrade readiness, as `upgrade-check` asks (docs/upgrade.md): `auto` only for a server older than the newest
+ * LTS, a version always, `off` never; an upgrade server's verdicts decide (docs/upgrade.md#upgrade-server).
  */
 export async function upgradeReadiness(
   settings: Settings,
@@ -63,9 +59,7 @@ export async function upgradeReadiness(
 }
 
 /**
- * Whether the run reports upgrade readiness for a server of `version` (docs/upgrade.md): `mode: upgrade`
- * always; `upgrade-check: auto` when the server answers with a line older than the newest LTS; a version,
- * always; `off`, never.
+ * Whether the run checks upgrade readiness for `version`: `mode: upgrade` always, else as `upgrade-check` says.
  */
 export function upgradeAsked(
   settings: Settings,
@@ -98,9 +92,8 @@ async function onTarget(server: KestraServer, target: string): Promise<void> {
 
 /**
  * `mode: upgrade` (docs/upgrade.md#mode-upgrade): the mechanical rewrites as one commit on
- * `kestra-gitops/upgrade-<version>` over the run's commit, and one pull request from it into the default
- * branch, opened or updated, listing what stays manual. Written through the drift pull request's port;
- * nothing is written to Kestra. The step's failure, or undefined (and nothing done in another mode).
+ * `kestra-gitops/upgrade-<version>` and one pull request into the default branch listing what stays manual;
+ * nothing is written to Kestra.
  */
 export async function upgradeMode(
   work: Work,

@@ -30,10 +30,7 @@ export function fileMaySet(name: string): name is InputName {
   return Object.hasOwn(ACTION_INPUTS, name) && !Object.hasOwn(WORKFLOW_ONLY, name)
 }
 
-/**
- * The text a blank input stands for: its default. A default the runner evaluates
- * (`${{ github.token }}`) is known only on the runner, which passes its value: elsewhere it is ''.
- */
+/** A blank input's default; one the runner evaluates (`${{ github.token }}`) is '' off the runner. */
 export function defaultOf(name: InputName): string {
   const declared: string = Object.hasOwn(SETTING_DEFAULTS, name)
     ? SETTING_DEFAULTS[name as keyof typeof SETTING_DEFAULTS]

@@ -3,10 +3,7 @@ import type { ACTION_INPUTS } from './action-yml.js'
 const CREDENTIAL = 'credentials belong in secrets, passed by the workflow'
 const PER_JOB = 'it belongs to one job, not to every run of the repository'
 
-/**
- * The inputs a workflow alone may set, each with why: the mode, the credentials and the per-job ones.
- * Every other input may also come from the settings file (docs/inputs.md#settings-file).
- */
+/** Inputs only a workflow may set, with why; others may come from the settings file (docs/inputs.md). */
 export const WORKFLOW_ONLY = {
   mode: 'each workflow says what it does',
   username: CREDENTIAL,
@@ -22,9 +19,8 @@ export const WORKFLOW_ONLY = {
 type WorkflowOnly = keyof typeof WORKFLOW_ONLY
 
 /**
- * The defaults of the inputs the settings file may set. action.yml gives these inputs no `default:`,
- * because the runner passes an input's default as if the workflow had set it: only without one does an
- * input the workflow leaves out arrive blank, so that the file's value counts (docs/inputs.md#settings-file).
+ * Defaults of the inputs the settings file may set: action.yml gives them none, since the runner passes a default
+ * as if the workflow set it; only a blank input lets the file's value count (docs/inputs.md#settings-file).
  */
 export const SETTING_DEFAULTS = {
   server: '',

@@ -5,10 +5,7 @@ import { SETTING_DEFAULTS } from './defaults.js'
 import { isKestraNamespace, NAMESPACE_PATTERN } from '../namespaces.js'
 
 export interface InputParser<T> {
-  /**
-   * The value of `raw` (the input's default when it was left blank), or a ConfigError naming the
-   * input and what it accepts.
-   */
+  /** The value of `raw` (blank: the input's default), or a ConfigError naming the input and what it accepts. */
   parse(raw: string, input: string): T
   /** How a command line gives it: a switch, one flag per line, or one value. */
   shape: 'switch' | 'lines' | 'value'
@@ -60,15 +57,11 @@ function text<T>(placeholder: string, parse: InputParser<T>['parse']): InputPars
   return { shape: 'value', placeholder, parse }
 }
 
-/** A value of several lines: on a command line, one flag per line. */
 function lines<T>(placeholder: string, parse: InputParser<T>['parse']): InputParser<T> {
   return { shape: 'lines', placeholder, parse }
 }
 
-/**
- * One value per line, each read by `parseLine` (the value, or why the line is not one); blank lines
- * and `#` comments are skipped. The first bad line is named by its number, and `hint` says what to write.
- */
+/** One value per line (`#` comments and blank lines skipped); the first bad line is named, with `hint`. */
 function lineByLine<T extends object>(
   placeholder: string,
   parseLine: (text: string) => T | string,
@@ -94,10 +87,7 @@ function contentLines(raw: string): string[] {
 
 const asText = text('TEXT', (raw) => raw)
 
-/**
- * The parser of an input that needs none of its own, by its action.yml default: `true`/`false` makes
- * a boolean, a whole number a whole number, anything else text taken as written.
- */
+/** By its action.yml default: `true`/`false` a boolean, a whole number a number, else text as written. */
 export function plainParser(declaredDefault: string): InputParser<boolean | number | string> {
   if (declaredDefault === 'true' || declaredDefault === 'false') return boolean
   if (/^(?:0|[1-9]\d*)$/.test(declaredDefault)) return wholeNumber(0)
@@ -117,10 +107,7 @@ const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]*$/
 const COMMENT_KEY_PATTERN = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/
 const NAMESPACE_HINT = "use lower-case letters, digits, '.', '_' and '-'"
 
-/**
- * The inputs whose value is more than plain text, a boolean or a whole number, by name. Every other
- * input of action.yml is read by the kind of its default (`plainParser` above).
- */
+/** The inputs whose value is more than plain text, a boolean or a whole number (others: `plainParser`). */
 export const INPUT_PARSERS = {
   mode: choice('auto', 'validate', 'plan', 'deploy', 'drift', 'upgrade'),
   /** What a drift run does about the drift (docs/drift.md). */
@@ -265,7 +252,7 @@ function serverUrl(raw: string, input: string): string | undefined {
   return `${url.protocol}//${url.host}${path}`
 }
 
-/** A server value as it may be shown: everything up to the last `@` (credentials, even with `/` in them) is hidden. */
+/** A server value as it may be shown: all up to the last `@` (credentials, even with `/` in them) is hidden. */
 function withoutUserinfo(value: string): string {
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme = '') => `${scheme}***@`)
 }
@@ -290,7 +277,7 @@ export interface NamespaceFileMapping {
 
 const PATH_SEGMENT = /^[^\\]+$/
 
-/** One `namespace-files` line, `DIR -> NAMESPACE[:/PREFIX]`; returns the mapping or why the line is not one. */
+/** `DIR -> NAMESPACE[:/PREFIX]`, or why the line is not one. */
 function parseMapping(text: string): NamespaceFileMapping | string {
   const parts = text.split('->')
   if (parts.length !== 2) return "expected exactly one '->'"
@@ -315,10 +302,7 @@ function parseMapping(text: string): NamespaceFileMapping | string {
   return { dir, namespace, prefix }
 }
 
-/**
- * One `smoke-flows` line: a flow to execute after the deploy, with its inputs
- * (docs/smoke-and-rollback.md#smoke-flows).
- */
+/** A flow to execute after the deploy, with its inputs (docs/smoke-and-rollback.md#smoke-flows). */
 export interface SmokeFlow {
   namespace: string
   id: string
@@ -332,10 +316,7 @@ const INPUT_ID = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/
 const WORD = /[^\s=]+=(?:"(?:[^"\\]|\\.)*"(?!\S)|\S*)|\S+/g
 const QUOTED = /^"(?:[^"\\]|\\.)*"$/
 
-/**
- * Parses `NAMESPACE.ID [key=value …]` (the id is the part after the last dot); returns the flow or why the
- * line is not one.
- */
+/** `NAMESPACE.ID [key=value …]` (the id after the last dot), or why the line is not one. */
 export function parseSmokeLine(text: string): SmokeFlow | string {
   const [target, ...rest] = [...text.matchAll(WORD)].map((match) => match[0])
   if (target === undefined) return 'empty line'

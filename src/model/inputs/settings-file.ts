@@ -14,10 +14,7 @@ import { nearest } from '../nearest.js'
 import { fileMaySet, inputNames, parserOf, type InputName } from './declared.js'
 import { WORKFLOW_ONLY } from './defaults.js'
 
-/**
- * Where the settings file may be, relative to the repository's root, in the order looked at: `.yaml` is the
- * same file as `.yml` (docs/inputs.md#settings-file).
- */
+/** Where the settings file may be, in the order looked at (docs/inputs.md#settings-file). */
 export const SETTINGS_FILE_PATHS = [
   'kestra-gitops.yml',
   'kestra-gitops.yaml',
@@ -45,8 +42,7 @@ export interface SettingsFile {
 const ALIAS = Symbol('alias')
 
 /**
- * The file's schema, derived from action.yml's declaration: a mapping of the inputs the file may set, each to
- * the text its parser accepts (a list stands for the lines of a multi-line input).
+ * Derived from action.yml: each input the file may set, to the text its parser accepts (a list: several lines).
  */
 const settingsSchema = z.strictObject(
   Object.fromEntries(
@@ -109,9 +105,8 @@ function refusedKey(name: string, elsewhere: ElsewhereWay): string {
 }
 
 /**
- * `text` read as the settings file at `path` by its schema. A file that is not one YAML mapping throws a
- * SettingsFileError naming the line; otherwise every bad key and value is found, and one SettingsFileError
- * names each on its line. `elsewhere` says how to set an input the file may not set.
+ * `text` read as the settings file by its schema: not one YAML mapping throws naming the line; else one
+ * SettingsFileError names every bad key and value on its line.
  */
 export function parseSettingsFile(
   path: string,
@@ -134,8 +129,8 @@ export function parseSettingsFile(
   if (!document) return { path, values: new Map() }
   const problems: { line: number; detail: string }[] = []
   const keyLines = new Map<string, number>()
-  // The file as written: a scalar other than a string as its text (`2.0` is the release, not the number 2), an
-  // alias as no value, a key that is not a scalar left out (a value holding one is refused anyway).
+  // As written: a non-string scalar as its text (`2.0` is the release), an alias as no value, a non-scalar key
+  // left out.
   visit(document, {
     Scalar(_key, node) {
       if (typeof node.value !== 'string' && node.value !== null && node.value !== ALIAS) {

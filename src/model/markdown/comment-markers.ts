@@ -3,10 +3,7 @@ import { planRecordSchema, type PlanRecord } from '../plan-record.js'
 import { linkTarget } from './escape.js'
 import { scanLines } from './fence.js'
 
-/**
- * First line of our sticky comment (docs/comment.md#markers). Keys are kept to characters safe in an
- * HTML comment.
- */
+/** First line of our sticky comment (docs/comment.md#markers); keys keep to characters safe in an HTML comment. */
 export function commentMarker(commentKey: string): string {
   const safeKey = commentKey.replace(/[^A-Za-z0-9._-]/g, '_').replace(/--+/g, '-')
   return `<!-- kestra-gitops:${safeKey} -->`
@@ -15,9 +12,8 @@ export function commentMarker(commentKey: string): string {
 const PLAN_MARKER = /^<!-- kestra-gitops-plan: (\{.*\}) -->$/
 
 /**
- * The hidden marker line. `<`, `>`, `@`, the first `-` of `--` and the line separators JSON leaves as they
- * are are written as JSON escapes, so no value can end the HTML comment, start another, mention anyone or
- * break the line; it reads back to the same record.
+ * The hidden marker line: `<`, `>`, `@`, `--`'s first `-` and line separators written as JSON escapes, so no value
+ * can end the HTML comment, mention anyone or break the line; it reads back to the same record.
  */
 export function planMarkerLine(
   fingerprint: string,
@@ -50,10 +46,7 @@ export function beforeRunLine(body: string, section: readonly string[]): string 
 export const DEPLOYED_START = '<!-- kestra-gitops-deployed:start -->'
 export const DEPLOYED_END = '<!-- kestra-gitops-deployed:end -->'
 
-/**
- * The plan our renderer recorded in a comment: the last marker line that stands on its own outside
- * code fences and outside the Deployed section. Lines inside diffs never qualify.
- */
+/** The recorded plan: the last marker line on its own, outside code fences and the Deployed section. */
 export function readPlanMarker(body: string): PlanRecord | undefined {
   let found: PlanRecord | undefined
   let inDeployed = false

@@ -20,10 +20,8 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * User-derived text (names, paths, messages) for use outside code fences, in Markdown as well as
- * in HTML blocks such as `<summary>`: HTML-escaped, Markdown punctuation written as numeric
- * character references (inert in both contexts, `|` included for tables), @mentions defused with
- * a zero-width space, and line breaks folded so the text stays on its line.
+ * User-derived text for Markdown and HTML blocks (`<summary>`) outside code fences: HTML-escaped, Markdown
+ * punctuation as numeric references (`|` included), @mentions defused, line breaks folded onto its line.
  */
 export function escapeText(text: string): string {
   // One pass over the text: a plan's summary escapes thousands of names.
@@ -37,10 +35,7 @@ export function escapeText(text: string): string {
 /** What `escapeText` rewrites: line breaks with the white space around them, HTML, Markdown and `@`. */
 const TEXT_SPECIALS = /\s*[\r\n]+\s*|[&<>"`*_[\]|\\~@]/g
 
-/**
- * Like `escapeText`, but a span between a pair of backticks becomes inline code (`<code>`, its content
- * escaped alike, so it still cannot open a link, a table cell or a mention). A lone backtick stays text.
- */
+/** Like `escapeText`, but a span between backticks becomes `<code>` (escaped alike); a lone one stays text. */
 export function escapeTextWithCode(text: string): string {
   const parts = text.split('`')
   if (parts.length % 2 === 0) {
@@ -52,20 +47,14 @@ export function escapeTextWithCode(text: string): string {
     .join('')
 }
 
-/**
- * A commit as every report spells it: the short sha in code, linked to the commit on GitHub when the
- * repository's address is known. One spelling for the plan's commit and the deployed one.
- */
+/** A commit as every report spells it: the short sha in code, linked on GitHub when the repository is known. */
 export function commitText(sha: string, repositoryUrl?: string): string {
   if (!/^[0-9a-f]{7,64}$/i.test(sha)) return escapeText(short(sha)) || 'unknown'
   const text = `\`${short(sha)}\``
   return repositoryUrl ? `[${text}](${linkTarget(`${repositoryUrl}/commit/${sha}`)})` : text
 }
 
-/**
- * `2026-11-23 17:47 UTC` for an ISO 8601 instant: what a reader takes in at a glance. Undefined for a date
- * Kestra did not give.
- */
+/** `2026-11-23 17:47 UTC` for an ISO 8601 instant; undefined for a date Kestra did not give. */
 export function shownDate(iso: string | undefined): string | undefined {
   const time = iso ? Date.parse(iso) : NaN
   return Number.isNaN(time)
@@ -78,10 +67,7 @@ export interface Column<Row> {
   cell(row: Row): string
 }
 
-/**
- * A Markdown table of the columns that have something to show: a column empty in every row is left
- * out, so optional facts (revisions, messages, later smoke runs) cost nothing when absent.
- */
+/** A column empty in every row is left out, so optional facts cost nothing when absent. */
 export function markdownTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[]): string {
   const cells = columns.map((column) => rows.map((row) => column.cell(row)))
   const shown = columns.flatMap((column, i) =>

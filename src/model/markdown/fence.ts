@@ -1,7 +1,4 @@
-/**
- * A fenced code block that no content can close early: backticks one longer than the longest
- * backtick run inside (at least three).
- */
+/** A fenced code block no content can close early: backticks one longer than the longest run inside (min. 3). */
 export function fence(content: string, info = ''): string {
   let longest = 0
   for (const run of content.match(/`+/g) ?? []) longest = Math.max(longest, run.length)

@@ -12,10 +12,7 @@ interface Secret {
   value: string
 }
 
-/**
- * The credentials among raw inputs (`[input, value]`, empty ones left out). The Basic pair counts even when
- * an api-token wins: it is a credential all the same (the plan file once showed it).
- */
+/** The credentials among raw inputs; Basic counts even when an api-token wins (a plan file once showed it). */
 export function credentialsFrom(
   secrets: readonly [input: string, value: string | undefined][],
   basic?: { username?: string; password?: string }
@@ -28,9 +25,8 @@ export function credentialsFrom(
 }
 
 /**
- * What the runner is told to mask in its log (`::add-mask::`): each secret and the Basic value. The runner
- * masks a few encodings of its own; every other form is the redactor's to remove. Values under 4 characters
- * are not masked: the runner would hide every such string in the log.
+ * What the runner masks in its log (`::add-mask::`): each secret and the Basic value; other forms are the
+ * redactor's. Values under 4 characters are not masked: the runner would hide every such string.
  */
 export function maskedValues(credentials: Credentials): string[] {
   const basic = credentials.basic

@@ -7,9 +7,7 @@ interface Utf16View {
 }
 
 /**
- * Bytes read as UTF-16 little- and big-endian, from either byte (docs/security.md): a file may be UTF-16
- * without a BOM (a BOM reads as a character the redactor skips), and a UTF-16 run inside other bytes, or text
- * that was UTF-16 once and was then read as single bytes, may start at an odd offset.
+ * UTF-16 LE and BE from either byte (docs/security.md): a file may lack a BOM, a UTF-16 run start at odd offsets.
  */
 function utf16Views(bytes: Uint8Array): Utf16View[] {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
@@ -27,8 +25,7 @@ function utf16Views(bytes: Uint8Array): Utf16View[] {
 }
 
 /**
- * Every text a reader can decode from bytes the run writes as they are: UTF-8 (a BOM is a character the
- * redactor skips), and UTF-16 of either endianness from either byte, where escapes and split lines are read too.
+ * Every text a reader can decode from bytes written as they are: UTF-8, and UTF-16 (either order, either byte).
  */
 export function decodedTexts(bytes: Uint8Array): string[] {
   const utf8 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
@@ -44,10 +41,8 @@ export function utf16Patterns(texts: readonly string[]): Buffer[] {
 }
 
 /**
- * The spans of `text` whose UTF-8 bytes hold one of `patterns`, in the text's own positions: UTF-16 bytes
- * that reached the run as UTF-8 text (NULs between ASCII letters, or letters whose UTF-16 bytes are valid
- * UTF-8) still spell a credential to a reader who decodes them again. A native search over the bytes, so that
- * large text costs little.
+ * The spans of `text` whose UTF-8 bytes hold one of `patterns`: UTF-16 bytes that reached the run as UTF-8 text
+ * still spell a credential to a reader who decodes them again. A native search over the bytes keeps it cheap.
  */
 export function utf16Spans(text: string, patterns: readonly Buffer[]): Span[] {
   if (patterns.length === 0) return []
@@ -77,9 +72,7 @@ export function utf16Spans(text: string, patterns: readonly Buffer[]): Span[] {
 const MIN_DIGITS = 4
 
 /**
- * The base64 digits that spell `text` wherever it sits in a longer base64 run, standard and URL-safe: for
- * each of the three alignments (its first byte at offset 0, 1 or 2 of a 3-byte group), the digits that
- * depend on its bytes alone.
+ * The base64 digits spelling `text` inside a longer run, standard and URL-safe, for each of the three alignments.
  */
 export function base64Inside(text: string): string[] {
   const bytes = Buffer.from(text)
@@ -96,7 +89,7 @@ export function base64Inside(text: string): string[] {
   return [...spellings]
 }
 
-/** The whole base64 value of `text` (as an Authorization header carries it), standard and URL-safe, padded or not. */
+/** The whole base64 value of `text` (as an Authorization header has it), standard and URL-safe, padded or not. */
 export function base64Whole(text: string): string[] {
   const padded = Buffer.from(text).toString('base64')
   const bare = padded.replace(/=+$/, '')
