@@ -10,7 +10,9 @@ export interface KindPlanOptions {
   /** Workspace-relative paths changed by the PR or push; undefined when every file counts as changed. */
   changedFiles: ReadonlySet<string> | undefined
   limits: DiffLimits
-  /** What the run's one walk of the repository wants and the server holds (flows and namespace files plan from it). */
+  /**
+   * What the run's one walk of the repository wants and the server holds (flows and namespace files plan from it).
+   */
   input?: PlanInput
 }
 
@@ -36,13 +38,19 @@ export interface DecideKind<C extends ResourceChange = ResourceChange, H = unkno
   /** What the plan's fingerprint holds of a change: what it writes and the server state it expects. */
   fingerprintOf(change: C): unknown[]
   validate?(held: H): Finding[]
-  /** Its changes from what it gathered (undefined: nothing was); each tenant-wide change carries the kind's `section`. */
+  /**
+   * Its changes from what it gathered (undefined: nothing was); each tenant-wide change carries the kind's
+   * `section`.
+   */
   plan?(held: H | undefined, options: KindPlanOptions): C[]
   /** The server's text of a change, as the drift watch shows it and brings it back to Git (docs/drift.md). */
   serverText?(change: C): string | undefined
   /** Resources share files (KV pairs): `serverText` is the whole file as the server holds it. */
   readonly sharesFiles?: boolean
-  /** Where the repository keeps such a resource when only the server holds it (docs/drift.md#the-drift-pull-request). */
+  /**
+   * Where the repository keeps such a resource when only the server holds it
+   * (docs/drift.md#the-drift-pull-request).
+   */
   newPath?(change: C, shape: RepositoryShape): { path: string } | { reason: string }
 }
 

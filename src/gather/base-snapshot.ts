@@ -49,7 +49,9 @@ export function openBaseTree(
   return sha ? GitTree.open(context.workspace, sha, settings.root) : undefined
 }
 
-/** The base commit's snapshot; `current` (the work tree's model) spares reading the files the change left alone. */
+/**
+ * The base commit's snapshot; `current` (the work tree's model) spares reading the files the change left alone.
+ */
 export async function readBaseSnapshot(
   borrowing: Promise<SharedTree<GitTree> | undefined>,
   settings: Settings,

@@ -134,7 +134,10 @@ export interface GatherResult {
   repository: Promise<RepoModel>
   /** The flow files whose stored checks were reused, with those checks: complete once `repository` is. */
   reused: ReadonlyMap<FlowFile, StoredFlowCheck>
-  /** The namespaces whose marker's stored checks or content facts were not used: no seal of this job vouches for them. */
+  /**
+   * The namespaces whose marker's stored checks or content facts were not used: no seal of this job vouches for
+   * them.
+   */
   unsealed: ReadonlySet<string>
   /**
    * The flow files as the loading reads them (each after its entry in `reused`), read once: they can be checked,
@@ -142,8 +145,9 @@ export interface GatherResult {
    */
   flows: AsyncIterable<FlowFile>
   /**
-   * Once the repository is read (`sent`: as it is sent) and its references and `secret()` / `kv()` names collected: the
-   * server's version as soon as it is known, the change, the server's state, then the whole snapshot.
+   * Once the repository is read (`sent`: as it is sent) and its references and `secret()` / `kv()` names
+   * collected: the server's version as soon as it is known, the change, the server's state, then the whole
+   * snapshot.
    */
   after(
     model: RepoModel,
@@ -165,7 +169,8 @@ export interface Remaining {
 
 /**
  * Starts all the reading of a run: server reads as the walk reveals namespaces, validation batches as flows load,
- * git's base commit and changed files in parallel. A failed read is an outcome or thrown where used, never dropped.
+ * git's base commit and changed files in parallel. A failed read is an outcome or thrown where used, never
+ * dropped.
  */
 export function gather(input: GatherInput): GatherResult {
   const { settings, layout, sending, target } = input
@@ -274,7 +279,8 @@ function startReads(input: GatherInput) {
     changed,
     borrowBase,
     // A plan takes files' summaries from content facts when it reuses what deploys stored; a deploy reads
-    // every file, and records the facts its commit markers store (docs/performance.md#what-a-plan-knows-without-reading).
+    // every file, and records the facts its commit markers store
+    // (docs/performance.md#what-a-plan-knows-without-reading).
     reads: planning
       ? new ServerReads(kestra, {
           markers: work.markers,

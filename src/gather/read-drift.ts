@@ -75,7 +75,8 @@ export async function readCommitPaths(workspace: string, sha: string): Promise<S
 
 /**
  * Why the planned commit's ignore files leave each of `paths` (workspace-relative) out of what the layout
- * reads, by path: a file written there would never be read back (docs/drift.md#where-the-drift-pull-request-never-writes).
+ * reads, by path: a file written there would never be read back
+ * (docs/drift.md#where-the-drift-pull-request-never-writes).
  */
 export async function ignoredPaths(
   workspace: string,

@@ -18,9 +18,9 @@ import type { ReuseFlow } from './repo/load.js'
 import type { ServerReads } from './server/reads.js'
 
 /**
- * The identity of the checks this process runs: a digest of the action's code (the bundle's `.js` files, or `src/`)
- * and Node's version, so a check another build stored is never reused (docs/performance.md#incremental-planning).
- * Undefined when the code cannot be read: nothing is then reused.
+ * The identity of the checks this process runs: a digest of the action's code (the bundle's `.js` files, or
+ * `src/`) and Node's version, so a check another build stored is never reused
+ * (docs/performance.md#incremental-planning). Undefined when the code cannot be read: nothing is then reused.
  */
 export async function validatorIdentity(): Promise<string | undefined> {
   try {

@@ -8,7 +8,9 @@ import type { validateApi } from './validate.js'
 import type { YamlResourcesApi } from './yaml-resources.js'
 import type { KestraTarget, ServerInfo } from '../model/kestra.js'
 
-/** Everything a run asks of the server; `client.ts` implements it, each part's methods documented where written. */
+/**
+ * Everything a run asks of the server; `client.ts` implements it, each part's methods documented where written.
+ */
 export type KestraServer = {
   /** Version, edition and API shape (tenant-scoped or legacy), probed once per run. */
   info(): Promise<ServerInfo>
@@ -25,10 +27,15 @@ export type KestraServer = {
   ReturnType<typeof executionsApi> &
   ReturnType<typeof listingsApi>
 
-/** Executions, for smoke runs after a deploy (docs/smoke-and-rollback.md#smoke-runs, docs/kestra.md#executions). */
+/**
+ * Executions, for smoke runs after a deploy (docs/smoke-and-rollback.md#smoke-runs, docs/kestra.md#executions).
+ */
 export type ExecutionsApi = ReturnType<typeof executionsApi>
 
-/** What the server keeps of earlier versions, for a rollback that a later run finishes (docs/rollback.md#the-record). */
+/**
+ * What the server keeps of earlier versions, for a rollback that a later run finishes
+ * (docs/rollback.md#the-record).
+ */
 export type HistoryApi = Pick<KestraServer, 'flowRevisionSource' | 'fileRevisions' | 'fileRevision'>
 
 /** Names and executions that a review checks (docs/caught-at-review.md); never a secret's or key's value. */

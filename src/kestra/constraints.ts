@@ -64,9 +64,9 @@ export function pathFromReferenceChain(chain: string): string | undefined {
 }
 
 /**
- * One validate verdict (`ValidateConstraintViolation`, docs/kestra.md#validate-flows): violations from `constraints`
- * (≤ 1.3, a text) or `errors` (2.0, `[{detail, pointer, path}]`), or why it is unreadable. Valid only when recognised
- * (the boolean `outdated` every release sends) with neither a text nor readable error items.
+ * One validate verdict (`ValidateConstraintViolation`, docs/kestra.md#validate-flows): violations from
+ * `constraints` (≤ 1.3, a text) or `errors` (2.0, `[{detail, pointer, path}]`), or why it is unreadable. Valid
+ * only when recognised (the boolean `outdated` every release sends) with neither a text nor readable error items.
  */
 type ReadVerdict =
   | { readable: true; errors: ServerConstraint[]; record: Record<string, unknown> }

@@ -10,7 +10,10 @@ import { pathSegment } from '../model/path-segment.js'
 
 const YAML = { 'content-type': 'application/x-yaml' }
 
-/** A dashboard answer (docs/kestra.md#dashboards); `sourceCode`, the YAML as sent, only from the 1.3 patch adding it. */
+/**
+ * A dashboard answer (docs/kestra.md#dashboards); `sourceCode`, the YAML as sent, only from the 1.3 patch adding
+ * it.
+ */
 const dashboardAnswer = z.object({
   id: z.string(),
   title: z.unknown().optional(),
@@ -73,7 +76,10 @@ export function dashboardsApi(http: ScopedHttp) {
       })
       return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response)
     },
-    /** False when the server held none (404, or JDBC's 409), unless retried: the first attempt most likely deleted it. */
+    /**
+     * False when the server held none (404, or JDBC's 409), unless retried: the first attempt most likely deleted
+     * it.
+     */
     async deleteDashboard(id: string): Promise<boolean> {
       const response = await http.send({ method: 'DELETE', ...one(id), allow: [404, 409] })
       if (
@@ -118,7 +124,10 @@ function toDashboard(value: unknown, response: HttpResponse): RemoteDashboard {
 const WINDOW_DEFAULTS = { default: 30 * 86400, max: 366 * 86400 }
 const DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/
 
-/** A dashboard's fields as one canonical text (seconds, defaults filled, keys sorted): compared without `sourceCode`. */
+/**
+ * A dashboard's fields as one canonical text (seconds, defaults filled, keys sorted): compared without
+ * `sourceCode`.
+ */
 export function dashboardFields(value: Record<string, unknown>): string {
   const window = (value.timeWindow ?? {}) as Record<string, unknown>
   const fields = {

@@ -27,7 +27,10 @@ interface ApiErrorDetails {
 const NO_CREDENTIALS =
   'the server asks for credentials and none were given: set username and password, or api-token'
 
-/** Kestra takes 10 GB: a body refused as too large nearly always met a proxy's 1 MiB (docs/kestra.md#validation-behind-a-proxy). */
+/**
+ * Kestra takes 10 GB: a body refused as too large nearly always met a proxy's 1 MiB
+ * (docs/kestra.md#validation-behind-a-proxy).
+ */
 export const BODY_LIMIT_REMEDY =
   "raise the proxy's request body limit (nginx: `client_max_body_size`; ingress-nginx: the " +
   '`nginx.ingress.kubernetes.io/proxy-body-size` annotation)'
@@ -114,7 +117,8 @@ interface ErrorBody {
 
 /**
  * Reads an error answer of any Kestra release: Micronaut `JsonError`, RFC 9457 problem+json, a bare status, or a
- * proxy's HTML. The message is kept whole: the output edge cuts it once redacted, never leaving part of a credential.
+ * proxy's HTML. The message is kept whole: the output edge cuts it once redacted, never leaving part of a
+ * credential.
  */
 export function parseErrorBody(body: Uint8Array, statusText: string): ErrorBody {
   const text = new TextDecoder().decode(body).trim()

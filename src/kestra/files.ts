@@ -73,7 +73,9 @@ export function filesApi(http: ScopedHttp) {
       .filter(({ path }) => !path.startsWith(`/${FLOWS_FOLDER}/`))
   }
 
-  /** The directory tree within `budget` entries: one that goes on is an error naming the namespace, never a part. */
+  /**
+   * The directory tree within `budget` entries: one that goes on is an error naming the namespace, never a part.
+   */
   const walk = async (
     namespace: string,
     dir: string,
@@ -121,7 +123,10 @@ export function filesApi(http: ScopedHttp) {
     getFile: (namespace: string, path: string) => read(namespace, path),
     fileRevision: (namespace: string, path: string, revision: number) =>
       read(namespace, path, revision),
-    /** 1.2+: `[{revision}]`; undefined before 1.2 (no route) and for a file whose latest version is a deletion (404). */
+    /**
+     * 1.2+: `[{revision}]`; undefined before 1.2 (no route) and for a file whose latest version is a deletion
+     * (404).
+     */
     async fileRevisions(namespace: string, path: string): Promise<number[] | undefined> {
       const response = await http.send({
         method: 'GET',
@@ -136,8 +141,9 @@ export function filesApi(http: ScopedHttp) {
       })
     },
     /**
-     * An empty file goes as an empty part, as Kestra's UI sends it; a Micronaut 4 that drops it (micronaut-core#12498,
-     * a 400) gets a one-entry `.zip`, which Kestra extracts to `/<entry>` (docs/kestra.md#empty-files).
+     * An empty file goes as an empty part, as Kestra's UI sends it; a Micronaut 4 that drops it
+     * (micronaut-core#12498, a 400) gets a one-entry `.zip`, which Kestra extracts to `/<entry>`
+     * (docs/kestra.md#empty-files).
      */
     // Stored at the path, never triggering Kestra's .zip extraction (`uploadFileName`).
     async uploadFile(namespace: string, path: string, bytes: Uint8Array): Promise<void> {
@@ -156,7 +162,8 @@ export function filesApi(http: ScopedHttp) {
 
 /**
  * A zip of one empty deflated entry, sizes in a data descriptor (JDK 17's `ZipInputStream` reads it, `__proto__`
- * and `dir/ü €.txt` included): fflate's streaming writer, since `zipSync`'s object keyed by names broke `__proto__`.
+ * and `dir/ü €.txt` included): fflate's streaming writer, since `zipSync`'s object keyed by names broke
+ * `__proto__`.
  */
 function emptyEntryZip(name: string): Uint8Array {
   const parts: Uint8Array[] = []
@@ -171,7 +178,9 @@ function emptyEntryZip(name: string): Uint8Array {
   return Buffer.concat(parts)
 }
 
-/** The multipart file name: Kestra extracts an upload named `*.zip`, else stores it at `path`: avoid that suffix. */
+/**
+ * The multipart file name: Kestra extracts an upload named `*.zip`, else stores it at `path`: avoid that suffix.
+ */
 export function uploadFileName(path: string): string {
   const base = path.slice(path.lastIndexOf('/') + 1)
   if (base === '') return 'file'

@@ -65,8 +65,8 @@ export function flowsApi(http: ScopedHttp) {
 
   /**
    * The export answers 404 for the whole request when one listed flow is gone by then (`exportByIds` calls
-   * `orElseThrow()` per id, docs/kestra.md#export-flows): each namespace of that export is then listed and exported
-   * once more alone, and after a second 404 its flows are read one by one. Other exports are not touched.
+   * `orElseThrow()` per id, docs/kestra.md#export-flows): each namespace of that export is then listed and
+   * exported once more alone, and after a second 404 its flows are read one by one. Other exports are not touched.
    */
   const listedWithSources = async (
     namespace: string
@@ -89,8 +89,8 @@ export function flowsApi(http: ScopedHttp) {
 
   /**
    * Adds a namespace's listed flows to the export being filled, sent once it holds `EXPORTED_AT_ONCE` flows or no
-   * listing is under way. A namespace whose entry names could be confused with the batch's (`a` + `b.c`, `a.b` + `c`)
-   * goes to the next one.
+   * listing is under way. A namespace whose entry names could be confused with the batch's (`a` + `b.c`, `a.b` +
+   * `c`) goes to the next one.
    */
   const join = (namespace: string, flows: Listed[]): Promise<Sources> => {
     const names = flows.flatMap(({ id }) => entryNames(namespace, id))
@@ -166,7 +166,9 @@ export function flowsApi(http: ScopedHttp) {
   }
 
   return {
-    /** Listing, then the export shared with the namespaces listed at the same time: at most 2 requests a namespace. */
+    /**
+     * Listing, then the export shared with the namespaces listed at the same time: at most 2 requests a namespace.
+     */
     async listFlows(namespace: string): Promise<RemoteFlow[]> {
       const { listed, sources } = await listedWithSources(namespace)
       const flows = await Promise.all(
@@ -239,8 +241,9 @@ export function flowsApi(http: ScopedHttp) {
       if (response.status === 404 && response.attempts === 1) throw responseError(response)
     },
     /**
-     * The flow's direct edges, both directions, not expanded (docs/kestra.md#flow-dependencies); undefined when the
-     * server has no such route. Edges of another relation, or naming a node the answer does not list, are left out.
+     * The flow's direct edges, both directions, not expanded (docs/kestra.md#flow-dependencies); undefined when
+     * the server has no such route. Edges of another relation, or naming a node the answer does not list, are left
+     * out.
      */
     async flowDependencies(namespace: string, id: string): Promise<FlowDependency[] | undefined> {
       const response = await http.send({
@@ -271,7 +274,9 @@ function flowsIn(batch: ExportBatch): number {
   return batch.members.reduce((sum, member) => sum + member.listed.length, 0)
 }
 
-/** A flow's entry names in an export, extension aside: `<namespace>.<id>` (by-ids), `<namespace>-<id>` (by-query). */
+/**
+ * A flow's entry names in an export, extension aside: `<namespace>.<id>` (by-ids), `<namespace>-<id>` (by-query).
+ */
 function entryNames(namespace: string, id: string): string[] {
   return [`${namespace}.${id}`, `${namespace}-${id}`]
 }

@@ -205,7 +205,8 @@ function searchesOf(groups: readonly FlowGroup[]): { namespaces: string[]; flowI
 
 /**
  * What a review lists (docs/caught-at-review.md): secret names and KV keys, never a value, and executions not
- * finished (docs/kestra.md#secrets, #kv-listings, #search-executions); and the namespaces a preview's removal seeks.
+ * finished (docs/kestra.md#secrets, #kv-listings, #search-executions); and the namespaces a preview's removal
+ * seeks.
  */
 export function listingsApi(http: ScopedHttp) {
   const paged = <T>(
@@ -338,7 +339,10 @@ export function listingsApi(http: ScopedHttp) {
         .flat()
         .filter((name) => typeof name === 'string')
     },
-    /** `GET P/kv?filters[namespace][IN]=…`: entries name their namespace from 1.3 only (docs/kestra.md#kv-listings). */
+    /**
+     * `GET P/kv?filters[namespace][IN]=…`: entries name their namespace from 1.3 only
+     * (docs/kestra.md#kv-listings).
+     */
     kvKeys: (namespaces: readonly string[]): Promise<{ namespace?: string; key: string }[]> =>
       paged(
         {
@@ -373,8 +377,8 @@ export function listingsApi(http: ScopedHttp) {
       return readJsonArray(response).flatMap((item) => byKey(item) ?? [])
     },
     /**
-     * For removing a preview (docs/environments.md#previews, docs/kestra.md#namespaces): OSS lists the namespaces of
-     * existing flows and their parents (not one holding only files or KV), EE its namespace entities.
+     * For removing a preview (docs/environments.md#previews, docs/kestra.md#namespaces): OSS lists the namespaces
+     * of existing flows and their parents (not one holding only files or KV), EE its namespace entities.
      */
     async namespacesStartingWith(prefix: string): Promise<string[]> {
       const ids = await readPages(

@@ -32,9 +32,9 @@ interface ApiShape {
 }
 
 /**
- * Sends requests below the API shape's prefix, probed once (`GET /api/v1/configs`). Without a usable probe the tenant
- * prefix goes first and a 404 is retried on the legacy one, remembering whichever answers. A read does not wait
- * for the probe: it leaves on the tenant prefix, asked again on the legacy one if the probe finds that shape.
+ * Sends requests below the API shape's prefix, probed once (`GET /api/v1/configs`). Without a usable probe the
+ * tenant prefix goes first and a 404 is retried on the legacy one, remembering whichever answers. A read does not
+ * wait for the probe: it leaves on the tenant prefix, asked again on the legacy one if the probe finds that shape.
  */
 export class ScopedHttp {
   private apiShape: Promise<ApiShape> | undefined
@@ -159,7 +159,9 @@ export class ScopedHttp {
   }
 }
 
-/** Why a tenant other than `main` is refused when the probe cannot tell the edition (docs/kestra.md#tenant-prefix). */
+/**
+ * Why a tenant other than `main` is refused when the probe cannot tell the edition (docs/kestra.md#tenant-prefix).
+ */
 function unconfirmedTenant(tenant: string, why: string): string {
   return (
     `the server's version probe (GET ${LEGACY_PREFIX}/configs) ${why}, so whether it is an Enterprise Kestra that has tenant '${tenant}' is not confirmed: ` +

@@ -35,7 +35,10 @@ export interface HttpRequest {
   body?: Uint8Array | string
   /** Statuses ≥ 400 returned to the caller instead of thrown (e.g. 404 for "absent"). */
   allow?: readonly number[]
-  /** Epoch ms bounding the whole request, retries included: each attempt's timeout is cut to it, no retry passes it. */
+  /**
+   * Epoch ms bounding the whole request, retries included: each attempt's timeout is cut to it, no retry passes
+   * it.
+   */
   deadline?: number
   /** Sent once, never retried: a request that must not take effect twice (the caller resolves a failure). */
   once?: boolean

@@ -13,7 +13,8 @@ export const MAX_BATCH = 250
 
 /**
  * Flows each validation request carries: `MAX_BATCH`, or enough to fill each of the `concurrency` places once, so
- * 10,000 small flows take 8 requests, not 40; the body stays within `MAX_BATCH_BYTES` (which decides for large flows).
+ * 10,000 small flows take 8 requests, not 40; the body stays within `MAX_BATCH_BYTES` (which decides for large
+ * flows).
  */
 export function batchCount(flows: number, concurrency: number): number {
   return Math.max(MAX_BATCH, Math.ceil(flows / concurrency))
@@ -100,7 +101,10 @@ export function validateApi(http: ScopedHttp) {
     return batch.map((index) => ({ ...emptyResult(index), noVerdict }))
   }
   return {
-    /** One result per source, in order, batched: at most `count` flows (`batchCount`) and MAX_BATCH_BYTES a request. */
+    /**
+     * One result per source, in order, batched: at most `count` flows (`batchCount`) and MAX_BATCH_BYTES a
+     * request.
+     */
     async validateFlows(sources: string[], count = MAX_BATCH): Promise<ServerValidation[]> {
       const bound = { count, bytes: MAX_BATCH_BYTES }
       const results = await Promise.all(
@@ -147,9 +151,9 @@ export function planBatches(sources: readonly string[], bound = BATCH_BOUND): nu
 }
 
 /**
- * One result per source of the batch, by each answer's `index` (else its position); a source sent alone takes every
- * answer, merged. An unreadable answer is an error of its flow, never "valid"; one whose index names no source of
- * the request is an error of every flow of it.
+ * One result per source of the batch, by each answer's `index` (else its position); a source sent alone takes
+ * every answer, merged. An unreadable answer is an error of its flow, never "valid"; one whose index names no
+ * source of the request is an error of every flow of it.
  */
 function mapBatch(batch: number[], items: unknown[]): ServerValidation[] {
   const results = batch.map((index) => emptyResult(index))

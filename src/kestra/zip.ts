@@ -5,8 +5,8 @@ import { PREALLOCATED_AT_MOST, type HttpResponse, unreadableAnswer } from './tra
 interface ZipEntry {
   size: number
   /**
-   * The entry's method and the SHA-256 of its stored bytes: one digest, the same bytes, since inflating is a function
-   * of what is inflated (docs/performance.md#what-a-plan-knows-without-reading).
+   * The entry's method and the SHA-256 of its stored bytes: one digest, the same bytes, since inflating is a
+   * function of what is inflated (docs/performance.md#what-a-plan-knows-without-reading).
    */
   digest(): string
   /** A stored entry's are a view of the answer, a deflated one's are inflated at each call. */
@@ -114,7 +114,9 @@ function centralDirectory(view: DataView, end: number): { count: number; at: num
   }
 }
 
-/** An entry's sizes and local header offset; those at 0xffffffff come, in this order, from the zip64 extra field. */
+/**
+ * An entry's sizes and local header offset; those at 0xffffffff come, in this order, from the zip64 extra field.
+ */
 function entrySizes(
   view: DataView,
   at: number,
@@ -157,8 +159,8 @@ function zip64Fields(
 
 /**
  * A deflated entry's bytes, a view over zlib's output: zlib writes into a buffer of the central directory's size,
- * not 16 kB per entry (10,000 small files would leave 160 MB to collect), and stops past it; as for a body, no more
- * than PREALLOCATED_AT_MOST is set aside on the answer's word.
+ * not 16 kB per entry (10,000 small files would leave 160 MB to collect), and stops past it; as for a body, no
+ * more than PREALLOCATED_AT_MOST is set aside on the answer's word.
  */
 function inflated(data: Uint8Array, size: number): Uint8Array {
   const stored = storedBlocks(data, size)
@@ -174,7 +176,8 @@ function inflated(data: Uint8Array, size: number): Uint8Array {
  * The bytes of a deflate stream made only of stored blocks, read without zlib; undefined for any other stream,
  * which zlib then reads (and refuses if broken). Deflate stores what it cannot compress (images, archives: most
  * of an export's bytes) as blocks of a header byte (the final bit, type 00, padding), LEN, ~LEN and LEN bytes
- * (docs/performance.md#stored-blocks-read-without-zlib-alternating): a call into zlib costs more than copying them.
+ * (docs/performance.md#stored-blocks-read-without-zlib-alternating): a call into zlib costs more than copying
+ * them.
  */
 function storedBlocks(data: Uint8Array, size: number): Uint8Array | undefined {
   const blocks: Uint8Array[] = []

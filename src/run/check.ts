@@ -210,7 +210,9 @@ function storedChecking(work: Work) {
   }
 }
 
-/** What each flow file's check holds besides its own rules' findings, decided once the server's version is known. */
+/**
+ * What each flow file's check holds besides its own rules' findings, decided once the server's version is known.
+ */
 interface ChecksAsked {
   layout: Layout
   /** The releases whose schema judges the flows (docs/validation-rules.md#the-schema-of-each-release). */

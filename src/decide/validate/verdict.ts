@@ -4,10 +4,11 @@ import { compareFindings, READ_ONLY_REFUSED, type Finding } from '../../model/fi
 import { compareCodeUnits } from '../../model/content.js'
 
 /**
- * docs/validation.md#pull-requests: on a PR, an error in a file the PR did not change is a warning, so old problems never block
- * it. A run that finds nothing at all, or whose inputs name a folder that does not exist, is about the run, not a file: an
- * error on every event (docs/layouts.md#what-a-run-says, docs/layouts.md#a-folder-that-does-not-exist);
- * so is a flow read-only cannot label (docs/environments.md#read-only-flows).
+ * docs/validation.md#pull-requests: on a PR, an error in a file the PR did not change is a warning, so old
+ * problems never block it. A run that finds nothing at all, or whose inputs name a folder that does not exist, is
+ * about the run, not a file: an error on every event (docs/layouts.md#what-a-run-says,
+ * docs/layouts.md#a-folder-that-does-not-exist); so is a flow read-only cannot label
+ * (docs/environments.md#read-only-flows).
  */
 export function demoteUnchangedErrors(findings: Finding[], changed: ChangedFiles): Finding[] {
   if (changed.kind !== 'list') return findings

@@ -42,7 +42,10 @@ export class GitTree implements TreeSource {
     readonly workTreeChanges: WorktreeChanges | undefined
   ) {}
 
-  /** The tree of commit `sha` under `root` (relative to `workspace`); undefined when the commit is not in the local history. */
+  /**
+   * The tree of commit `sha` under `root` (relative to `workspace`); undefined when the commit is not in the local
+   * history.
+   */
   static async open(workspace: string, sha: string, root: string): Promise<GitTree | undefined> {
     const workspaceAbs = resolve(workspace)
     const rootRel = relative(workspaceAbs, resolve(workspaceAbs, root)).split(sep).join('/')

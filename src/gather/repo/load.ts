@@ -54,7 +54,9 @@ export interface FlowLocation {
   ifFlowDocument?: boolean
 }
 
-/** The same file already checked, from its bytes (docs/performance.md#incremental-planning); undefined to parse it. */
+/**
+ * The same file already checked, from its bytes (docs/performance.md#incremental-planning); undefined to parse it.
+ */
 export interface ReuseFlow {
   (location: Omit<FlowLocation, 'ifFlowDocument'>, bytes: Buffer): Promise<FlowFile | undefined>
   /** Starts reading what the flows a layout places in `namespace` are looked up in. */
@@ -77,7 +79,9 @@ export interface LoadHooks {
   /** Called once per managed namespace, as soon as a resource reveals it (the `namespaces` input first). */
   onNamespace?(namespace: string): void
   onFlow?(flow: FlowFile): void
-  /** Once the tree is walked: the namespace files as they are read, and how many files the layout reads as flows. */
+  /**
+   * Once the tree is walked: the namespace files as they are read, and how many files the layout reads as flows.
+   */
   onWalked?(walked: { files: LocalFiles; flowFiles: number }): void
   /** What the caller knows of a regular file (same bytes, same settings), so it is not read again. */
   known?(rel: string): Pick<Discovery, 'flows' | 'files' | 'problems'> | undefined
@@ -735,8 +739,8 @@ type Lister = Pick<TreeSource, 'list'>
 
 /**
  * docs/layouts.md#a-folder-that-does-not-exist: a folder the inputs name under root (a `namespace-files` DIR, a
- * `flows` glob's fixed part, the namespace layout's `flows/` and `files/`) that is missing is an error naming it and
- * the nearest existing folder: never an empty tree, which would plan deleting what the server holds there.
+ * `flows` glob's fixed part, the namespace layout's `flows/` and `files/`) that is missing is an error naming it
+ * and the nearest existing folder: never an empty tree, which would plan deleting what the server holds there.
  */
 async function missingFolders(
   tree: Lister,

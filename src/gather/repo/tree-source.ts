@@ -27,7 +27,9 @@ export interface TreeSource {
   kind(rel: string): Promise<EntryKind | undefined>
   read(rel: string): Promise<Buffer>
   summarise(rel: string): Promise<ContentSummary>
-  /** The git blob of a file's bytes, vouched for unread (docs/performance.md#what-a-plan-knows-without-reading). */
+  /**
+   * The git blob of a file's bytes, vouched for unread (docs/performance.md#what-a-plan-knows-without-reading).
+   */
   blob(rel: string): Promise<string | undefined>
   resolveLink(rel: string, rules: PathExclusions): Promise<LinkTarget>
   /** Where a file's bytes can be read once the load is over ('' when they cannot: a commit). */

@@ -31,7 +31,9 @@ interface WalkOptions {
   mayContain(dirRel: string): boolean
   search?: SearchScope
   limit<R>(task: () => Promise<R>): Promise<R>
-  /** Called before each folder's entries: a commit's in-memory tree would otherwise keep server answers waiting. */
+  /**
+   * Called before each folder's entries: a commit's in-memory tree would otherwise keep server answers waiting.
+   */
   breathe?(): Promise<void>
   onEntry?(entry: WalkEntry): void
   from?: string

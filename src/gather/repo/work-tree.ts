@@ -26,7 +26,9 @@ export class WorkTree implements TreeSource {
   readonly rootRel: string
   private readonly root: string
   private rootReal?: Promise<string | undefined>
-  /** `root`: the input, relative to the workspace; `index`: what git's index vouches for under root, when asked. */
+  /**
+   * `root`: the input, relative to the workspace; `index`: what git's index vouches for under root, when asked.
+   */
   constructor(
     workspace: string,
     root: string,

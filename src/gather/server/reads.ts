@@ -78,7 +78,8 @@ export class ServerReads {
       markers: boolean
       /**
        * Content facts (docs/performance.md#what-a-plan-knows-without-reading): `use` summarises server files from
-       * them; `record` keeps each export entry's digest, for the facts a deploy stores; neither: all read and hashed.
+       * them; `record` keeps each export entry's digest, for the facts a deploy stores; neither: all read and
+       * hashed.
        */
       facts?: 'use' | 'record'
       /**
@@ -92,8 +93,8 @@ export class ServerReads {
   }
 
   /**
-   * Starts the reads of a namespace; a failure surfaces where its answer is used. Its files are summarised once the
-   * repository's own are read, keeping bytes only where they differ, within EXPORTED_BYTES_HELD. A deploy's
+   * Starts the reads of a namespace; a failure surfaces where its answer is used. Its files are summarised once
+   * the repository's own are read, keeping bytes only where they differ, within EXPORTED_BYTES_HELD. A deploy's
    * marker read goes first: the flows looking up their stored checks in it wait on nothing else.
    */
   start(namespace: string): void {
@@ -144,7 +145,10 @@ export class ServerReads {
     for (const resume of this.waitingForRoom.splice(0)) resume()
   }
 
-  /** The flow checks stored in a namespace's marker; none when unreadable (docs/performance.md#incremental-planning). */
+  /**
+   * The flow checks stored in a namespace's marker; none when unreadable
+   * (docs/performance.md#incremental-planning).
+   */
   storedChecks(namespace: string): Promise<Map<string, StoredFlowCheck>> {
     let checks = this.checks.get(namespace)
     if (!checks) {
@@ -160,7 +164,10 @@ export class ServerReads {
     return this.flows.has(namespace) ? this.storedChecks(namespace) : Promise.resolve(new Map())
   }
 
-  /** A namespace marker's content facts; none if unreadable (docs/performance.md#what-a-plan-knows-without-reading). */
+  /**
+   * A namespace marker's content facts; none if unreadable
+   * (docs/performance.md#what-a-plan-knows-without-reading).
+   */
   contentFacts(namespace: string): Promise<ContentFacts> {
     if (this.options.facts !== 'use') return Promise.resolve(NO_CONTENT_FACTS)
     let facts = this.facts.get(namespace)
@@ -171,7 +178,10 @@ export class ServerReads {
     return facts
   }
 
-  /** Queues the read of a namespace's marker now, ahead of its own reads (docs/performance.md#incremental-planning). */
+  /**
+   * Queues the read of a namespace's marker now, ahead of its own reads
+   * (docs/performance.md#incremental-planning).
+   */
   prefetchStoredChecks(namespace: string): void {
     void this.storedMarker(namespace)
   }
@@ -314,9 +324,10 @@ export class ServerValidation {
 }
 
 /**
- * The names the flows' `secret()` and `kv()` calls need, never a value (docs/caught-at-review.md#secrets-and-kv-keys):
- * OSS secrets tenant-wide, Enterprise ones per namespace (own and inherited), KV keys in one search. A listing the
- * server cannot give becomes the reason, never a failure of the run nor a finding.
+ * The names the flows' `secret()` and `kv()` calls need, never a value
+ * (docs/caught-at-review.md#secrets-and-kv-keys): OSS secrets tenant-wide, Enterprise ones per namespace (own and
+ * inherited), KV keys in one search. A listing the server cannot give becomes the reason, never a failure of the
+ * run nor a finding.
  */
 export async function readNameListings(
   api: KestraApi & ListingsApi,
@@ -460,9 +471,10 @@ export function readUnfinished(
 }
 
 /**
- * The review's read (docs/caught-at-review.md#executions-not-finished): executions not finished of the server flows
- * whose repository source differs or (with `delete`) is gone, a superset of the plan's updates and deletions,
- * searched once every namespace's flows are read. Settles, never rejects: a failure is said in the plan.
+ * The review's read (docs/caught-at-review.md#executions-not-finished): executions not finished of the server
+ * flows whose repository source differs or (with `delete`) is gone, a superset of the plan's updates and
+ * deletions, searched once every namespace's flows are read. Settles, never rejects: a failure is said in the
+ * plan.
  */
 export function readUnfinishedOfRewritable(
   api: KestraApi & ListingsApi,
@@ -487,7 +499,10 @@ export function readUnfinishedOfRewritable(
   )
 }
 
-/** The executions not finished of the groups' flows, searches sharing namespaces (docs/kestra.md#search-executions). */
+/**
+ * The executions not finished of the groups' flows, searches sharing namespaces
+ * (docs/kestra.md#search-executions).
+ */
 async function searchUnfinished(
   api: KestraApi & ListingsApi,
   groups: readonly Promise<{ namespace: string; ids: readonly string[] }>[]
@@ -521,8 +536,8 @@ function byStart(a: Execution, b: Execution): number {
 }
 
 /**
- * The rollback records of these namespaces as stored (docs/rollback.md#finishing-a-stopped-rollback): one listing of
- * keys tells which to read, all when it cannot tell (docs/performance.md#where-the-requests-go). An unreadable
+ * The rollback records of these namespaces as stored (docs/rollback.md#finishing-a-stopped-rollback): one listing
+ * of keys tells which to read, all when it cannot tell (docs/performance.md#where-the-requests-go). An unreadable
  * record throws: a half rollback must be known.
  */
 export async function readRollbackRecords(

@@ -41,7 +41,10 @@ interface FlowUpgrade {
   after?: FlowFile
   /** The file as read (its line breaks and byte-order mark included). */
   raw: string
-  /** The file with every mechanical rewrite applied, written as it was (line breaks, BOM); undefined when none applies. */
+  /**
+   * The file with every mechanical rewrite applied, written as it was (line breaks, BOM); undefined when none
+   * applies.
+   */
   rewritten?: string
 }
 
@@ -380,7 +383,10 @@ function iterationExpressions(text: string, depth: number): string | undefined {
   return /(?<![\w.])(taskrun\.(value|iteration)|parents?\b)/.test(text) ? undefined : text
 }
 
-/** A condition type's short name, `ExecutionFlow` for `io.kestra.core.models.conditions.types.ExecutionFlowCondition`. */
+/**
+ * A condition type's short name, `ExecutionFlow` for
+ * `io.kestra.core.models.conditions.types.ExecutionFlowCondition`.
+ */
 function conditionName(type: string | undefined): string | undefined {
   const match =
     /^(?:io\.kestra\.plugin\.core\.condition\.|io\.kestra\.core\.models\.conditions\.types\.)(\w+?)(?:Condition)?$/.exec(
@@ -642,7 +648,9 @@ export function rewrittenOf(upgrade: FlowUpgrade): string | undefined {
   return upgradeFlow(upgrade.flow).rewritten
 }
 
-/** The texts an upgrade server judges (docs/upgrade.md#upgrade-server): each flow fit to send, then each rewrite. */
+/**
+ * The texts an upgrade server judges (docs/upgrade.md#upgrade-server): each flow fit to send, then each rewrite.
+ */
 export function upgradeSources(upgrades: readonly FlowUpgrade[]): string[] {
   const sent = upgrades.filter((upgrade) => fitToSend(upgrade.flow))
   return [

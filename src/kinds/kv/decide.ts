@@ -78,7 +78,9 @@ interface KvProblem {
 /** Kestra's KV key rule (`KVStore`): anything else is refused with a 422. */
 const KEY = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
 
-/** Keys the action keeps for itself in every namespace, and any it may add: never in a kv file, planned or deleted. */
+/**
+ * Keys the action keeps for itself in every namespace, and any it may add: never in a kv file, planned or deleted.
+ */
 const OWN_KEY_PREFIX = 'kestra-gitops'
 export const OWN_KEYS = [COMMIT_MARKER_KEY, ROLLBACK_RECORD_KEY, PREVIEW_OWNER_KEY]
 

@@ -5,7 +5,10 @@ import { testsDecide } from './decide.js'
 import type { HeldTests } from './decide.js'
 import { testsGather } from './gather.js'
 
-/** Kestra test suites as code (docs/tests.md): read, checked, planned, written and rolled back by this module alone. */
+/**
+ * Kestra test suites as code (docs/tests.md): read, checked, planned, written and rolled back by this module
+ * alone.
+ */
 export const tests: Kind<HeldTests, ResourceChanges['test']> = {
   gather: testsGather,
   decide: testsDecide,
