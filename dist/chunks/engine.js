@@ -1,9 +1,9 @@
-import { statSync, readdirSync, readFileSync, realpathSync, lstatSync, openSync, constants as constants$1, fstatSync, closeSync, createReadStream, mkdirSync, writeFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { statSync, readdirSync, readFileSync, realpathSync, lstatSync, openSync, constants as constants$1, fstatSync, closeSync, createReadStream, mkdirSync, writeFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { resolve as resolve$1, relative, sep, join, isAbsolute, posix, dirname, basename } from 'node:path';
 import { u as unknown, a as array, o as object, s as string, b as undiciExports, l as looseObject, r as record, n as number, d as distExports, Z as ZipDeflate, c as Zip, _ as _enum, t as tuple, i as int, e as boolean$1, f as literal, g as discriminatedUnion, p as picomatch, h as strictObject, j as structuredPatch, k as formatPatch, F as FILE_HEADERS_ONLY, m as ajvExports, q as j, v as preprocess, w as parsePatch, x as reversePatch, y as characterEntities, z as retry, A as throttling, B as union, C as summary, D as setOutput, E as setSecret, G as getInput } from './vendor.js';
-import { promisify, TextDecoder as TextDecoder$1, parseArgs as parseArgs$1 } from 'node:util';
+import { TextDecoder as TextDecoder$1, promisify, parseArgs as parseArgs$1 } from 'node:util';
 import { execFile, spawn } from 'node:child_process';
 import { isUtf8 } from 'node:buffer';
 import { hash, hkdfSync, timingSafeEqual, createHmac, createHash, randomBytes } from 'node:crypto';
@@ -212,55 +212,6 @@ function firstString(...values) {
         if (typeof value === 'string' && value.trim())
             return value.trim();
     return undefined;
-}
-
-const MAX_SINGLE_BACKOFF_MS = 15_000;
-const TRANSIENT_CODES = new Set([
-    'ECONNRESET',
-    'EPIPE',
-    'ETIMEDOUT',
-    'ECONNABORTED',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CLOSED',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT'
-]);
-function retryPolicy(options = {}) {
-    return {
-        maxAttempts: Math.max(1, options.maxAttempts ?? 4),
-        maxWaitMs: Math.max(0, options.maxWaitMs ?? 60_000),
-        baseDelayMs: Math.max(0, options.baseDelayMs ?? 500)
-    };
-}
-function isRetryableStatus(status) {
-    return status === 429 || status >= 500;
-}
-function transientReason(error) {
-    for (let current = error, depth = 0; current && depth < 4; depth++) {
-        const { code, message, name } = current;
-        if (typeof code === 'string' && TRANSIENT_CODES.has(code))
-            return code;
-        if (typeof message === 'string' && /socket hang up/i.test(message))
-            return 'socket hang up';
-        if (name === 'TimeoutError')
-            return 'timeout';
-        current = current.cause;
-    }
-    return undefined;
-}
-function retryAfterMs(header, now = Date.now()) {
-    if (!header)
-        return undefined;
-    const value = header.trim();
-    if (/^\d+$/.test(value))
-        return Number(value) * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-function backoffMs(policy, attempt, random = Math.random) {
-    const step = Math.min(MAX_SINGLE_BACKOFF_MS, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(step * (0.5 + random() / 2));
 }
 
 class Semaphore {
@@ -557,6 +508,54 @@ async function readBody(body, contentLength) {
         length += chunk.length;
     }
     return length === bytes.length ? bytes : bytes.subarray(0, length);
+}
+const MAX_SINGLE_BACKOFF_MS = 15_000;
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'EPIPE',
+    'ETIMEDOUT',
+    'ECONNABORTED',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CLOSED',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT'
+]);
+function retryPolicy(options = {}) {
+    return {
+        maxAttempts: Math.max(1, options.maxAttempts ?? 4),
+        maxWaitMs: Math.max(0, options.maxWaitMs ?? 60_000),
+        baseDelayMs: Math.max(0, options.baseDelayMs ?? 500)
+    };
+}
+function isRetryableStatus(status) {
+    return status === 429 || status >= 500;
+}
+function transientReason(error) {
+    for (let current = error, depth = 0; current && depth < 4; depth++) {
+        const { code, message, name } = current;
+        if (typeof code === 'string' && TRANSIENT_CODES.has(code))
+            return code;
+        if (typeof message === 'string' && /socket hang up/i.test(message))
+            return 'socket hang up';
+        if (name === 'TimeoutError')
+            return 'timeout';
+        current = current.cause;
+    }
+    return undefined;
+}
+function retryAfterMs(header, now = Date.now()) {
+    if (!header)
+        return undefined;
+    const value = header.trim();
+    if (/^\d+$/.test(value))
+        return Number(value) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+function backoffMs(policy, attempt, random = Math.random) {
+    const step = Math.min(MAX_SINGLE_BACKOFF_MS, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(step * (0.5 + random() / 2));
 }
 
 const LEGACY_PREFIX = '/api/v1';
@@ -887,8 +886,9 @@ async function liveKvKeys(api, namespaces) {
     return Object.fromEntries(namespaces.map((ns, i) => [ns, lists[i]]));
 }
 async function searchUnlessMissing(api, namespaces) {
+    const groups = searchesOf(namespaces.map((namespace) => ({ namespace, flowIds: [] })));
     try {
-        const found = await Promise.all(inGroups(namespaces).map((group) => api.kvKeys(group)));
+        const found = await Promise.all(groups.map((group) => api.kvKeys(group.namespaces)));
         return found.flat();
     }
     catch (error) {
@@ -896,9 +896,6 @@ async function searchUnlessMissing(api, namespaces) {
             return undefined;
         throw error;
     }
-}
-function inGroups(namespaces) {
-    return searchesOf(namespaces.map((namespace) => ({ namespace, flowIds: [] }))).map((search) => search.namespaces);
 }
 function searchesOf(groups) {
     const searches = [];
@@ -929,7 +926,7 @@ function listingsApi(http) {
         remedy: `more than ${MAX_PAGES * PAGE$1} executions not finished were found for the flows this deploy updates or deletes in ${namespaces.join(', ')}: let them end (or kill them) before deploying`,
         path: '/executions/search',
         query,
-        key: (row) => rowId.safeParse(row).data?.id
+        key: rowIdOf
     }, (row, response) => toExecution(Array.isArray(row) ? undefined : row, response, 'an item of the answer'));
     const searchExecutions = async ({ namespaces, flowIds }, states, groups) => {
         try {
@@ -1023,8 +1020,8 @@ function listingsApi(http) {
                 path: '/namespaces/search',
                 route: '/namespaces/search',
                 query: { q: prefix },
-                key: namespaceId
-            }, namespaceId);
+                key: rowIdOf
+            }, rowIdOf);
             return [...new Set(ids.filter((id) => id.startsWith(prefix)))].sort();
         }
     };
@@ -1034,6 +1031,9 @@ function byKey(row) {
     return named$1.safeParse(row).data?.key;
 }
 const rowId = object({ id: string() });
+function rowIdOf(row) {
+    return rowId.safeParse(row).data?.id;
+}
 const text$2 = string().optional().catch(undefined);
 const label = object({ key: string(), value: string() });
 const executionAnswer = object({
@@ -1061,9 +1061,6 @@ function toExecution(raw, response, what = 'the answer') {
         ...(state.startDate && { startDate: state.startDate }),
         ...(state.endDate && { endDate: state.endDate })
     };
-}
-function namespaceId(row) {
-    return rowId.safeParse(row).data?.id;
 }
 
 const PATH = String.raw `[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*(?:\.(?:[A-Za-z_$][\w$-]*|<[a-z][a-z -]*>)(?:\[[^\]\n]*\])*)*`;
@@ -1208,7 +1205,7 @@ function dashboardsApi(http) {
             remedy: `a repository manages at most ${LISTED_AT_MOST} dashboards: delete the ones no one uses`,
             path: '/dashboards',
             query: { sort: 'id:asc' },
-            key: (row) => rowId.safeParse(row).data?.id,
+            key: rowIdOf,
             missing: true
         }, toDashboard),
         async getDashboard(id) {
@@ -1365,7 +1362,7 @@ function executionsApi(http) {
                 query: legacy ? legacyFilters(query) : queryFilters(query),
                 size: SEARCH_PAGE,
                 maxPages: SEARCH_PAGES,
-                key: (row) => rowId.safeParse(row).data?.id,
+                key: rowIdOf,
                 deadline: options?.deadline
             }, toExecution);
             return found
@@ -2304,34 +2301,6 @@ function clientForSettings(settings, log, userAgent, which = 'server') {
     });
 }
 
-function resourceName$1(r) {
-    if (r.kind === 'file')
-        return `${r.namespace}:${r.path}`;
-    return r.namespace === '' ? r.id : `${r.namespace}.${r.id}`;
-}
-function countPlan(resources) {
-    const counts = {
-        create: 0,
-        update: 0,
-        delete: 0,
-        orphaned: 0,
-        unchanged: 0,
-        drifted: 0
-    };
-    for (const r of resources) {
-        counts[r.action]++;
-        if (r.drifted)
-            counts.drifted++;
-    }
-    return counts;
-}
-function hasChanges(counts) {
-    return counts.create + counts.update + counts.delete > 0;
-}
-function isWrite(change) {
-    return change.action === 'create' || change.action === 'update' || change.action === 'delete';
-}
-
 const HTML_ENTITIES = {
     '&': '&amp;',
     '<': '&lt;',
@@ -2385,6 +2354,150 @@ function markdownTable(columns, rows) {
         line(shown.map(() => '---')),
         ...rows.map((_, r) => line(shown.map((c) => c.cells[r])))
     ].join('\n');
+}
+
+const SHOWN = 60;
+function upgradeSection(report) {
+    if (!report)
+        return undefined;
+    const { target, flows, loading, items } = report;
+    const refusing = flows - loading;
+    const headline = refusing === 0
+        ? `all ${flows} managed flow(s) would load`
+        : `${loading} of ${flows} managed flow(s) would load; ${refusing} would not`;
+    const mechanical = items.filter((item) => item.mechanical).length;
+    const lines = items.slice(0, SHOWN).map((item) => {
+        const fix = item.mechanical
+            ? 'mechanical: `kestra-gitops upgrade-check --write` or `mode: upgrade` rewrites it'
+            : `manual: [migration guide](${linkTarget(item.guide)})`;
+        return `- ${escapeTextWithCode(`\`${item.file}:${item.line}\``)}: ${escapeTextWithCode(item.message)} (${fix})`;
+    });
+    if (items.length > SHOWN)
+        lines.push(`- …and ${items.length - SHOWN} more: run \`kestra-gitops upgrade-check\``);
+    const tally = items.length === 0
+        ? ''
+        : `\n\n${items.length} refusal(s), ${mechanical} with a mechanical rewrite, ${items.length - mechanical} to rewrite by hand.\n\n${lines.join('\n')}`;
+    return `<details><summary>Ready for Kestra ${escapeTextWithCode(target)}? ${headline}</summary>${tally}\n\n</details>`;
+}
+function upgradePullTitle(report) {
+    return `Ready for Kestra ${report.target}: the mechanical rewrites`;
+}
+function upgradePullBody(report, commentKey) {
+    const line = (item) => `- ${escapeTextWithCode(`\`${item.file}:${item.line}\``)}: ${escapeTextWithCode(item.message)}`;
+    const done = report.items.filter((item) => item.mechanical);
+    const manual = report.items.filter((item) => !item.mechanical);
+    const key = commentKey === 'default' ? '' : ` (${escapeTextWithCode(commentKey)})`;
+    return [
+        `<!-- kestra-gitops-upgrade: ${report.target} -->`,
+        `### Ready for Kestra ${escapeTextWithCode(report.target)}?${key}`,
+        `${report.loading} of ${report.flows} managed flow(s) load on Kestra ${escapeTextWithCode(report.target)} as they are. This pull request rewrites what is mechanical, keeping every task id, comment and line it does not change; nothing was written to Kestra.`,
+        '#### Rewritten',
+        done
+            .slice(0, SHOWN * 4)
+            .map(line)
+            .join('\n') || 'Nothing.',
+        '#### Left to rewrite by hand',
+        [
+            ...manual
+                .slice(0, SHOWN * 2)
+                .map((item) => `${line(item)} ([migration guide](${linkTarget(item.guide)}))`),
+            ...(manual.length > SHOWN * 2 ? [`- …and ${manual.length - SHOWN * 2} more`] : [])
+        ].join('\n') || 'Nothing: once merged, every managed flow loads on the target.'
+    ].join('\n\n');
+}
+
+function changeTargets(change) {
+    const key = `resource ${resourceKey(change)}`;
+    return change.file === undefined ? [key] : [key, `file ${change.file}`];
+}
+function findingTargets(finding) {
+    const file = `file ${finding.file}`;
+    return finding.resource === undefined ? [file] : [file, `resource ${finding.resource}`];
+}
+function resourceKey(change) {
+    if (change.kind === 'file')
+        return fileKey(change.namespace, change.path);
+    if (change.kind === 'flow')
+        return flowKey(change.namespace, change.id);
+    return change.namespace === ''
+        ? `${change.kind}:${change.id}`
+        : `${change.kind}:${change.namespace}/${change.id}`;
+}
+function flowKey(namespace, id) {
+    return `flow:${namespace}/${id}`;
+}
+function fileKey(namespace, path) {
+    return `file:${namespace}:${path}`;
+}
+function pinnedKey(targetKey, revision) {
+    return `${targetKey}@${revision}`;
+}
+
+function resourceName$1(r) {
+    if (r.kind === 'file')
+        return `${r.namespace}:${r.path}`;
+    return r.namespace === '' ? r.id : `${r.namespace}.${r.id}`;
+}
+function countPlan(resources) {
+    const counts = {
+        create: 0,
+        update: 0,
+        delete: 0,
+        orphaned: 0,
+        unchanged: 0,
+        drifted: 0
+    };
+    for (const r of resources) {
+        counts[r.action]++;
+        if (r.drifted)
+            counts.drifted++;
+    }
+    return counts;
+}
+function hasChanges(counts) {
+    return counts.create + counts.update + counts.delete > 0;
+}
+function isWrite(change) {
+    return change.action === 'create' || change.action === 'update' || change.action === 'delete';
+}
+
+function kindOf$1(kinds, change) {
+    const kind = kinds.find((candidate) => candidate.name === change.kind);
+    if (kind === undefined) {
+        throw new ActionError(`no resource kind '${change.kind}' is registered (src/kinds/index.ts)`);
+    }
+    return kind;
+}
+
+function fence(content, info = '') {
+    let longest = 0;
+    for (const run of content.match(/`+/g) ?? [])
+        longest = Math.max(longest, run.length);
+    const ticks = '`'.repeat(Math.max(3, longest + 1));
+    const body = content.endsWith('\n') || content === '' ? content : `${content}\n`;
+    return `${ticks}${info}\n${body}${ticks}`;
+}
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+function scanLines(markdown) {
+    const result = [];
+    let open;
+    for (const text of markdown.split('\n')) {
+        if (open) {
+            const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(text);
+            if (close && close[1][0] === open.char && close[1].length >= open.length)
+                open = undefined;
+            result.push({ text, inFence: true, open });
+            continue;
+        }
+        const start = FENCE_OPEN.exec(text);
+        if (start && !(start[1][0] === '`' && start[2].includes('`'))) {
+            open = { char: start[1][0], length: start[1].length };
+            result.push({ text, inFence: true, open });
+            continue;
+        }
+        result.push({ text, inFence: false });
+    }
+    return result;
 }
 
 const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
@@ -2577,72 +2690,6 @@ function deletionsText(plan) {
     return { counts: `Deletes ${counts}`, names: `${names.slice(0, NAMED$1).join(', ')}${more}.` };
 }
 
-function changeTargets(change) {
-    const key = `resource ${resourceKey(change)}`;
-    return change.file === undefined ? [key] : [key, `file ${change.file}`];
-}
-function findingTargets(finding) {
-    const file = `file ${finding.file}`;
-    return finding.resource === undefined ? [file] : [file, `resource ${finding.resource}`];
-}
-function resourceKey(change) {
-    if (change.kind === 'file')
-        return fileKey(change.namespace, change.path);
-    if (change.kind === 'flow')
-        return flowKey(change.namespace, change.id);
-    return change.namespace === ''
-        ? `${change.kind}:${change.id}`
-        : `${change.kind}:${change.namespace}/${change.id}`;
-}
-function flowKey(namespace, id) {
-    return `flow:${namespace}/${id}`;
-}
-function fileKey(namespace, path) {
-    return `file:${namespace}:${path}`;
-}
-function pinnedKey(targetKey, revision) {
-    return `${targetKey}@${revision}`;
-}
-
-function kindOf$1(kinds, change) {
-    const kind = kinds.find((candidate) => candidate.name === change.kind);
-    if (kind === undefined) {
-        throw new ActionError(`no resource kind '${change.kind}' is registered (src/kinds/index.ts)`);
-    }
-    return kind;
-}
-
-function fence(content, info = '') {
-    let longest = 0;
-    for (const run of content.match(/`+/g) ?? [])
-        longest = Math.max(longest, run.length);
-    const ticks = '`'.repeat(Math.max(3, longest + 1));
-    const body = content.endsWith('\n') || content === '' ? content : `${content}\n`;
-    return `${ticks}${info}\n${body}${ticks}`;
-}
-const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
-function scanLines(markdown) {
-    const result = [];
-    let open;
-    for (const text of markdown.split('\n')) {
-        if (open) {
-            const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(text);
-            if (close && close[1][0] === open.char && close[1].length >= open.length)
-                open = undefined;
-            result.push({ text, inFence: true, open });
-            continue;
-        }
-        const start = FENCE_OPEN.exec(text);
-        if (start && !(start[1][0] === '`' && start[2].includes('`'))) {
-            open = { char: start[1][0], length: start[1].length };
-            result.push({ text, inFence: true, open });
-            continue;
-        }
-        result.push({ text, inFence: false });
-    }
-    return result;
-}
-
 const ACTION_LABEL = {
     create: '🟢 create',
     update: '🟡 update',
@@ -2720,6 +2767,36 @@ function noDiffText(omitted, otherwise) {
     return otherwise;
 }
 
+const SEPARATOR = '\n\n';
+function fitPieces(pieces, budget, measure) {
+    const separators = Math.max(0, pieces.length - 1) * measure(SEPARATOR);
+    let total = separators;
+    const savings = [];
+    for (const [index, piece] of pieces.entries()) {
+        if (typeof piece === 'string') {
+            total += measure(piece);
+            continue;
+        }
+        const full = measure(piece.full);
+        total += full;
+        savings.push({ index, saving: full - measure(piece.reduced) });
+    }
+    savings.sort((a, b) => b.saving - a.saving || a.index - b.index);
+    const reduced = new Set();
+    for (const { index, saving } of savings) {
+        if (total <= budget)
+            break;
+        reduced.add(index);
+        total -= saving;
+    }
+    if (total > budget)
+        return undefined;
+    const text = pieces
+        .map((piece, index) => typeof piece === 'string' ? piece : reduced.has(index) ? piece.reduced : piece.full)
+        .join(SEPARATOR);
+    return { text, reduced: reduced.size };
+}
+const utf16Length = (text) => text.length;
 function changePieces(plan, options) {
     const groups = groupByNamespace(plan.resources);
     const active = groups.filter((g) => g.resources.some((r) => r.action !== 'unchanged'));
@@ -2815,87 +2892,6 @@ function driftPieces(plan, detail) {
         .join(', ');
     return [`#### ⚠️ Drift\n\n${intro}\n\n${list}`];
 }
-
-const SHOWN = 60;
-function upgradeSection(report) {
-    if (!report)
-        return undefined;
-    const { target, flows, loading, items } = report;
-    const refusing = flows - loading;
-    const headline = refusing === 0
-        ? `all ${flows} managed flow(s) would load`
-        : `${loading} of ${flows} managed flow(s) would load; ${refusing} would not`;
-    const mechanical = items.filter((item) => item.mechanical).length;
-    const lines = items.slice(0, SHOWN).map((item) => {
-        const fix = item.mechanical
-            ? 'mechanical: `kestra-gitops upgrade-check --write` or `mode: upgrade` rewrites it'
-            : `manual: [migration guide](${linkTarget(item.guide)})`;
-        return `- ${escapeTextWithCode(`\`${item.file}:${item.line}\``)}: ${escapeTextWithCode(item.message)} (${fix})`;
-    });
-    if (items.length > SHOWN)
-        lines.push(`- …and ${items.length - SHOWN} more: run \`kestra-gitops upgrade-check\``);
-    const tally = items.length === 0
-        ? ''
-        : `\n\n${items.length} refusal(s), ${mechanical} with a mechanical rewrite, ${items.length - mechanical} to rewrite by hand.\n\n${lines.join('\n')}`;
-    return `<details><summary>Ready for Kestra ${escapeTextWithCode(target)}? ${headline}</summary>${tally}\n\n</details>`;
-}
-function upgradePullTitle(report) {
-    return `Ready for Kestra ${report.target}: the mechanical rewrites`;
-}
-function upgradePullBody(report, commentKey) {
-    const line = (item) => `- ${escapeTextWithCode(`\`${item.file}:${item.line}\``)}: ${escapeTextWithCode(item.message)}`;
-    const done = report.items.filter((item) => item.mechanical);
-    const manual = report.items.filter((item) => !item.mechanical);
-    const key = commentKey === 'default' ? '' : ` (${escapeTextWithCode(commentKey)})`;
-    return [
-        `<!-- kestra-gitops-upgrade: ${report.target} -->`,
-        `### Ready for Kestra ${escapeTextWithCode(report.target)}?${key}`,
-        `${report.loading} of ${report.flows} managed flow(s) load on Kestra ${escapeTextWithCode(report.target)} as they are. This pull request rewrites what is mechanical, keeping every task id, comment and line it does not change; nothing was written to Kestra.`,
-        '#### Rewritten',
-        done
-            .slice(0, SHOWN * 4)
-            .map(line)
-            .join('\n') || 'Nothing.',
-        '#### Left to rewrite by hand',
-        [
-            ...manual
-                .slice(0, SHOWN * 2)
-                .map((item) => `${line(item)} ([migration guide](${linkTarget(item.guide)}))`),
-            ...(manual.length > SHOWN * 2 ? [`- …and ${manual.length - SHOWN * 2} more`] : [])
-        ].join('\n') || 'Nothing: once merged, every managed flow loads on the target.'
-    ].join('\n\n');
-}
-
-const SEPARATOR = '\n\n';
-function fitPieces(pieces, budget, measure) {
-    const separators = Math.max(0, pieces.length - 1) * measure(SEPARATOR);
-    let total = separators;
-    const savings = [];
-    for (const [index, piece] of pieces.entries()) {
-        if (typeof piece === 'string') {
-            total += measure(piece);
-            continue;
-        }
-        const full = measure(piece.full);
-        total += full;
-        savings.push({ index, saving: full - measure(piece.reduced) });
-    }
-    savings.sort((a, b) => b.saving - a.saving || a.index - b.index);
-    const reduced = new Set();
-    for (const { index, saving } of savings) {
-        if (total <= budget)
-            break;
-        reduced.add(index);
-        total -= saving;
-    }
-    if (total > budget)
-        return undefined;
-    const text = pieces
-        .map((piece, index) => typeof piece === 'string' ? piece : reduced.has(index) ? piece.reduced : piece.full)
-        .join(SEPARATOR);
-    return { text, reduced: reduced.size };
-}
-const utf16Length = (text) => text.length;
 
 const SEVERITY_LABEL = {
     error: '❌ error',
@@ -3980,192 +3976,6 @@ class ProgressLine {
     }
 }
 
-function checkoutIsOwn(context) {
-    return context.pullRequest?.fork !== true && context.runHead === undefined;
-}
-const PR_EVENTS = ['pull_request', 'pull_request_target', 'merge_group'];
-function onPullRequest(context) {
-    return (PR_EVENTS.includes(context.eventName) ||
-        (context.eventName === 'workflow_run' && context.pullRequest !== undefined));
-}
-function sameRepository(head, base, repository) {
-    const [h, b] = [gitHubRepository.safeParse(head).data, gitHubRepository.safeParse(base).data];
-    if (!h || !b || !/^[^/\s]+\/[^/\s]+$/.test(repository.fullName))
-        return false;
-    let proven = false;
-    const names = [h.full_name, b.full_name];
-    if (names.some((name) => name !== undefined)) {
-        if (!names.every((name) => name === repository.fullName))
-            return false;
-        proven = true;
-    }
-    const ids = [h.id, b.id];
-    if (ids.some((id) => id !== undefined)) {
-        if (!ids.every((id) => Number.isSafeInteger(id) && id > 0 && id === ids[0])) {
-            return false;
-        }
-        if (repository.id !== undefined) {
-            if (ids[0] !== repository.id)
-                return false;
-            proven = true;
-        }
-    }
-    return proven;
-}
-const gitHubRepository = looseObject({
-    full_name: unknown().optional(),
-    id: unknown().optional()
-});
-
-const run$2 = promisify(execFile);
-const SHA$1 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
-const ZERO_SHA = /^0+$/;
-const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list';
-async function detectChangedFiles(context, options) {
-    if (onPullRequest(context))
-        return pullRequestChanges(context, options);
-    if (context.eventName === 'push')
-        return pushChanges(context, options);
-    return all(`${context.eventName} events treat every file as changed`);
-}
-async function pullRequestChanges(context, { workspace, github }) {
-    const pr = context.pullRequest;
-    if (!pr)
-        return all(`the ${context.eventName} event names no pull request`);
-    const listed = await changedInGit(workspace, [pr.baseSha, pr.headSha], (base, head) => [
-        `${base}...${head}`
-    ]);
-    if (listed.ok)
-        return listed.value;
-    const gitProblem = listed.problem ?? `the PR's base and head commits are not in the local history (shallow clone)`;
-    if (!github)
-        return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`);
-    let files;
-    try {
-        files = await github.listPullRequestFiles(pr.number);
-    }
-    catch (error) {
-        return all(`${gitProblem} and ${errorMessage(error)}`);
-    }
-    if (files.truncated) {
-        return all(`the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`);
-    }
-    if (pr.changedFiles !== undefined && files.files.length < pr.changedFiles) {
-        return all(`GitHub listed ${files.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`);
-    }
-    return fromApi(files.files, `${gitProblem}; listed through the GitHub API`);
-}
-async function pushChanges(context, { workspace, github }) {
-    const push = context.push;
-    if (!push || !SHA$1.test(push.after))
-        return all('the push event names no commit range');
-    if (ZERO_SHA.test(push.after))
-        return all('the push deleted the branch');
-    if (ZERO_SHA.test(push.before) || !push.before) {
-        return all('the push created a new branch, so there is no previous commit to compare with');
-    }
-    const short = push.before.slice(0, 12);
-    const listed = await changedInGit(workspace, [push.before, push.after], (before, after) => [
-        before,
-        after
-    ]);
-    if (listed.ok)
-        return listed.value;
-    const gitProblem = listed.problem ??
-        `the previous commit ${short} is not in the local history (force push or shallow clone)`;
-    if (!github)
-        return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`);
-    let compared;
-    try {
-        compared = await github.compareCommits(push.before, push.after);
-    }
-    catch (error) {
-        return all(`${gitProblem} and ${errorMessage(error)}`);
-    }
-    if (compared.status !== 'ahead' && compared.status !== 'identical') {
-        return all(`the push rewrote history (${short} is not an ancestor of the pushed commit)`);
-    }
-    if (compared.truncated) {
-        return all(`the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`);
-    }
-    return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`);
-}
-async function changedInGit(workspace, [from, to], revisions) {
-    if (!SHA$1.test(from) || !SHA$1.test(to))
-        return { ok: false };
-    try {
-        return { ok: true, value: fromGit(await gitDiff(workspace, revisions(from, to))) };
-    }
-    catch (error) {
-        const present = (await hasCommit(workspace, from)) && (await hasCommit(workspace, to));
-        if (!present)
-            return { ok: false };
-        return { ok: false, problem: `git diff failed (${firstLine$1(errorMessage(error))})` };
-    }
-}
-async function hasCommit(workspace, sha) {
-    if (!SHA$1.test(sha))
-        return false;
-    try {
-        await git$2(workspace, ['cat-file', '-e', `${sha}^{commit}`]);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-async function gitDiff(workspace, revisions) {
-    const output = await git$2(workspace, [
-        'diff',
-        '--name-status',
-        '-z',
-        '-M',
-        '--no-color',
-        '--no-ext-diff',
-        '--relative',
-        ...revisions,
-        '--'
-    ]);
-    const fields = output.split('\0');
-    const paths = new Set();
-    for (let i = 0; i < fields.length;) {
-        const status = fields[i++];
-        if (!status)
-            continue;
-        if (status[0] === 'R' || status[0] === 'C')
-            paths.add(fields[i++]);
-        paths.add(fields[i++]);
-    }
-    return paths;
-}
-async function git$2(workspace, args) {
-    const { stdout } = await run$2('git', args, {
-        cwd: workspace,
-        encoding: 'utf8',
-        maxBuffer: 256 * 1024 * 1024,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
-    });
-    return stdout;
-}
-function fromGit(paths) {
-    return { kind: 'list', paths, source: 'git' };
-}
-function fromApi(files, note) {
-    const paths = new Set();
-    for (const file of files) {
-        paths.add(file.path);
-        if (file.previousPath)
-            paths.add(file.previousPath);
-    }
-    return { kind: 'list', paths, source: 'api', note };
-}
-function all(reason) {
-    return { kind: 'all', reason };
-}
-function firstLine$1(text) {
-    return text.split('\n', 1)[0];
-}
-
 const CONTENT_FACTS_FIELD = 'contents';
 const MAX_CONTENT_FACTS_BYTES = 384 * 1024;
 const NO_CONTENT_FACTS = { blobs: new Map(), zipped: new Map() };
@@ -4411,45 +4221,141 @@ function trustedMarker(seal, namespace, marker) {
     return { marker: rest, trusted: false };
 }
 
-async function desiredState(model, actual, { readFileBytes }) {
-    const managed = new Set(model.managedNamespaces);
-    const flows = desiredFlows(model);
-    const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace));
-    const held = new Map();
-    for (const [namespace, { files }] of actual ?? []) {
-        for (const file of files)
-            held.set(fileKey(namespace, file.path), file.summary.sha256);
-    }
-    const differing = safe.filter((entry) => entry.size <= MAX_FILE_BYTES &&
-        held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256);
-    const bytes = new Map(await mapLimit(differing, 32, async (entry) => [entry, await readFileBytes(entry)]));
-    const files = safe.map((entry) => ({
-        namespace: entry.namespace,
-        path: entry.path,
-        ...(bytes.has(entry) && { bytes: bytes.get(entry) }),
-        sha256: entry.sha256,
-        size: entry.size,
-        binary: entry.binary,
-        file: entry.file
-    }));
-    return { flows, files };
-}
-function desiredFlows(model) {
-    const managed = new Set(model.managedNamespaces);
-    const seen = new Set();
-    const flows = [];
-    for (const flow of model.flows) {
-        if (!deployableFlow(flow) || !managed.has(flow.namespace))
-            continue;
-        const key = flowKey(flow.namespace, flow.id);
-        if (seen.has(key))
-            continue;
-        seen.add(key);
-        flows.push({ namespace: flow.namespace, id: flow.id, source: flow.source, file: flow.file });
-    }
-    return flows;
+function childOf(dirRel, name) {
+    return dirRel === '' ? name : `${dirRel}/${name}`;
 }
 
+const IGNORE_FILE = '.kestraignore';
+const GIT_IGNORE_FILE = '.gitignore';
+function applied(rules, rel, isDir, excluded) {
+    const verdict = rules.test(rel, isDir);
+    if (verdict.ignored && verdict.pattern) {
+        return { file: rules.path, line: verdict.pattern.line, pattern: verdict.pattern.text };
+    }
+    return verdict.unignored ? undefined : excluded;
+}
+function isDotName(rel) {
+    return rel.charCodeAt(rel.lastIndexOf('/') + 1) === 0x2e;
+}
+const DOTFILE_RULE = { line: 0, pattern: '.*' };
+class IgnoreFile {
+    path;
+    patterns;
+    folders = new Map();
+    constructor(path, patterns) {
+        this.path = path;
+        this.patterns = patterns;
+    }
+    test(rel, isDir) {
+        return isDir
+            ? this.folder(rel)
+            : (this.ignoredParent(rel) ?? ownVerdict(this.patterns, rel, false));
+    }
+    folder(rel) {
+        let verdict = this.folders.get(rel);
+        if (!verdict) {
+            verdict = this.ignoredParent(rel) ?? ownVerdict(this.patterns, rel, true);
+            this.folders.set(rel, verdict);
+        }
+        return verdict;
+    }
+    ignoredParent(rel) {
+        const cut = rel.lastIndexOf('/');
+        if (cut <= 0)
+            return undefined;
+        const parent = this.folder(rel.slice(0, cut));
+        return parent.ignored ? parent : undefined;
+    }
+}
+class IgnoreRules {
+    tree;
+    fileName;
+    byDir = new Map();
+    constructor(tree, fileName = IGNORE_FILE) {
+        this.tree = tree;
+        this.fileName = fileName;
+    }
+    async excludes(rel, isDir) {
+        return (await this.excludedBy(rel, isDir)) !== undefined;
+    }
+    async excludedBy(rel, isDir) {
+        const settled = this.settledVerdict(rel, isDir);
+        if (settled)
+            return settled.rule;
+        const dotfile = this.fileName === IGNORE_FILE && isDotName(rel);
+        return this.verdict(rel, isDir, dotfile ? DOTFILE_RULE : undefined);
+    }
+    settledVerdict(rel, isDir) {
+        const name = rel.slice(rel.lastIndexOf('/') + 1);
+        if (name.toLowerCase() === '.git' || name === this.fileName)
+            return { rule: 'fixed' };
+        let excluded = this.fileName === IGNORE_FILE && name.startsWith('.') ? DOTFILE_RULE : undefined;
+        for (let cut = -1;;) {
+            const dir = cut === -1 ? '' : rel.slice(0, cut);
+            if (!this.byDir.has(dir))
+                return undefined;
+            const rules = this.byDir.get(dir);
+            if (rules instanceof Promise)
+                return undefined;
+            if (rules)
+                excluded = applied(rules, rel.slice(cut + 1), isDir, excluded);
+            const next = rel.indexOf('/', cut + 1);
+            if (next === -1)
+                return { rule: excluded };
+            cut = next;
+        }
+    }
+    async verdict(rel, isDir, excluded) {
+        for (let cut = -1;;) {
+            const dir = cut === -1 ? '' : rel.slice(0, cut);
+            const held = this.byDir.has(dir) ? this.byDir.get(dir) : this.readRules(dir);
+            const rules = held instanceof Promise ? await held : held;
+            if (rules)
+                excluded = applied(rules, rel.slice(cut + 1), isDir, excluded);
+            const next = rel.indexOf('/', cut + 1);
+            if (next === -1)
+                return excluded;
+            cut = next;
+        }
+    }
+    knowListing(dirRel, hasRegularIgnoreFile) {
+        if (this.byDir.has(dirRel))
+            return;
+        if (hasRegularIgnoreFile)
+            void this.readRules(dirRel);
+        else
+            this.byDir.set(dirRel, undefined);
+    }
+    async excludesPath(rel) {
+        const segments = rel.split('/');
+        for (let depth = 1; depth <= segments.length; depth++) {
+            const isDir = depth < segments.length;
+            if (await this.excludes(segments.slice(0, depth).join('/'), isDir))
+                return true;
+        }
+        return false;
+    }
+    readRules(dirRel) {
+        const reading = this.load(dirRel).then((file) => {
+            this.byDir.set(dirRel, file);
+            return file;
+        });
+        this.byDir.set(dirRel, reading);
+        return reading;
+    }
+    async load(dirRel) {
+        const path = childOf(dirRel, this.fileName);
+        try {
+            if ((await this.tree.kind(path)) !== 'file')
+                return undefined;
+            const text = (await this.tree.read(path)).toString('utf8');
+            return new IgnoreFile(path, parseIgnoreFile(text));
+        }
+        catch {
+            return undefined;
+        }
+    }
+}
 const POSIX_CLASSES = {
     alnum: /[A-Za-z0-9]/,
     alpha: /[A-Za-z]/,
@@ -4670,142 +4576,6 @@ function greedyMatch(tokens, items, isStar, matchesOne, meter) {
     return t === tokens.length;
 }
 
-function childOf(dirRel, name) {
-    return dirRel === '' ? name : `${dirRel}/${name}`;
-}
-
-const IGNORE_FILE = '.kestraignore';
-const GIT_IGNORE_FILE = '.gitignore';
-function applied(rules, rel, isDir, excluded) {
-    const verdict = rules.test(rel, isDir);
-    if (verdict.ignored && verdict.pattern) {
-        return { file: rules.path, line: verdict.pattern.line, pattern: verdict.pattern.text };
-    }
-    return verdict.unignored ? undefined : excluded;
-}
-function isDotName(rel) {
-    return rel.charCodeAt(rel.lastIndexOf('/') + 1) === 0x2e;
-}
-const DOTFILE_RULE = { line: 0, pattern: '.*' };
-class IgnoreFile {
-    path;
-    patterns;
-    folders = new Map();
-    constructor(path, patterns) {
-        this.path = path;
-        this.patterns = patterns;
-    }
-    test(rel, isDir) {
-        return isDir
-            ? this.folder(rel)
-            : (this.ignoredParent(rel) ?? ownVerdict(this.patterns, rel, false));
-    }
-    folder(rel) {
-        let verdict = this.folders.get(rel);
-        if (!verdict) {
-            verdict = this.ignoredParent(rel) ?? ownVerdict(this.patterns, rel, true);
-            this.folders.set(rel, verdict);
-        }
-        return verdict;
-    }
-    ignoredParent(rel) {
-        const cut = rel.lastIndexOf('/');
-        if (cut <= 0)
-            return undefined;
-        const parent = this.folder(rel.slice(0, cut));
-        return parent.ignored ? parent : undefined;
-    }
-}
-class IgnoreRules {
-    tree;
-    fileName;
-    byDir = new Map();
-    constructor(tree, fileName = IGNORE_FILE) {
-        this.tree = tree;
-        this.fileName = fileName;
-    }
-    async excludes(rel, isDir) {
-        return (await this.excludedBy(rel, isDir)) !== undefined;
-    }
-    async excludedBy(rel, isDir) {
-        const settled = this.settledVerdict(rel, isDir);
-        if (settled)
-            return settled.rule;
-        const dotfile = this.fileName === IGNORE_FILE && isDotName(rel);
-        return this.verdict(rel, isDir, dotfile ? DOTFILE_RULE : undefined);
-    }
-    settledVerdict(rel, isDir) {
-        const name = rel.slice(rel.lastIndexOf('/') + 1);
-        if (name.toLowerCase() === '.git' || name === this.fileName)
-            return { rule: 'fixed' };
-        let excluded = this.fileName === IGNORE_FILE && name.startsWith('.') ? DOTFILE_RULE : undefined;
-        for (let cut = -1;;) {
-            const dir = cut === -1 ? '' : rel.slice(0, cut);
-            if (!this.byDir.has(dir))
-                return undefined;
-            const rules = this.byDir.get(dir);
-            if (rules instanceof Promise)
-                return undefined;
-            if (rules)
-                excluded = applied(rules, rel.slice(cut + 1), isDir, excluded);
-            const next = rel.indexOf('/', cut + 1);
-            if (next === -1)
-                return { rule: excluded };
-            cut = next;
-        }
-    }
-    async verdict(rel, isDir, excluded) {
-        for (let cut = -1;;) {
-            const dir = cut === -1 ? '' : rel.slice(0, cut);
-            const held = this.byDir.has(dir) ? this.byDir.get(dir) : this.readRules(dir);
-            const rules = held instanceof Promise ? await held : held;
-            if (rules)
-                excluded = applied(rules, rel.slice(cut + 1), isDir, excluded);
-            const next = rel.indexOf('/', cut + 1);
-            if (next === -1)
-                return excluded;
-            cut = next;
-        }
-    }
-    knowListing(dirRel, hasRegularIgnoreFile) {
-        if (this.byDir.has(dirRel))
-            return;
-        if (hasRegularIgnoreFile)
-            void this.readRules(dirRel);
-        else
-            this.byDir.set(dirRel, undefined);
-    }
-    async excludesPath(rel) {
-        const segments = rel.split('/');
-        for (let depth = 1; depth <= segments.length; depth++) {
-            const isDir = depth < segments.length;
-            if (await this.excludes(segments.slice(0, depth).join('/'), isDir))
-                return true;
-        }
-        return false;
-    }
-    readRules(dirRel) {
-        const reading = this.load(dirRel).then((file) => {
-            this.byDir.set(dirRel, file);
-            return file;
-        });
-        this.byDir.set(dirRel, reading);
-        return reading;
-    }
-    async load(dirRel) {
-        const path = childOf(dirRel, this.fileName);
-        try {
-            if ((await this.tree.kind(path)) !== 'file')
-                return undefined;
-            const text = (await this.tree.read(path)).toString('utf8');
-            return new IgnoreFile(path, parseIgnoreFile(text));
-        }
-        catch {
-            return undefined;
-        }
-    }
-}
-
 class WorkTree {
     index;
     workspace;
@@ -4987,8 +4757,8 @@ function decodes(decoder, bytes) {
 const CONVERTING = new Set(['text', 'eol', 'crlf', 'filter', 'ident', 'working-tree-encoding']);
 async function readIndexBlobs(folder) {
     const [listing, autocrlf] = await Promise.all([
-        git$1(folder, ['ls-files', '-s', '-v', '-c', '-m', '-z', '--', '.']),
-        git$1(folder, ['config', '--get', 'core.autocrlf'], { exit1IsEmpty: true })
+        git$2(folder, ['ls-files', '-s', '-v', '-c', '-m', '-z', '--', '.']),
+        git$2(folder, ['config', '--get', 'core.autocrlf'], { exit1IsEmpty: true })
     ]);
     if (listing === undefined)
         return undefined;
@@ -5041,7 +4811,7 @@ async function checkAttributes(folder, paths) {
     }
     return found;
 }
-function git$1(cwd, args, { exit1IsEmpty = false } = {}) {
+function git$2(cwd, args, { exit1IsEmpty = false } = {}) {
     return new Promise((resolve) => {
         execFile('git', args, { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 }, (error, out) => resolve(!error ? out : exit1IsEmpty && error.code === 1 ? '' : undefined));
     });
@@ -5191,7 +4961,7 @@ async function listCommitFolder(workspace, sha, folder) {
     if (!OBJECT_ID.test(sha))
         return undefined;
     const under = folder === '' ? '' : `${folder}/`;
-    const listing = await git$1(workspace, [
+    const listing = await git$2(workspace, [
         '--literal-pathspecs',
         'ls-tree',
         '-r',
@@ -5229,7 +4999,7 @@ async function worktreeChanges(workspace, sha, folder) {
     if (!OBJECT_ID.test(sha))
         return undefined;
     const pathspec = folder === '' ? '.' : folder;
-    const diff = await git$1(workspace, [
+    const diff = await git$2(workspace, [
         'diff',
         '--name-only',
         '-z',
@@ -5239,7 +5009,7 @@ async function worktreeChanges(workspace, sha, folder) {
         '--',
         pathspec
     ]);
-    const untracked = await git$1(workspace, [
+    const untracked = await git$2(workspace, [
         'ls-files',
         '-z',
         '--others',
@@ -5350,7 +5120,7 @@ class BatchReader {
 async function commitTime(workspace, sha) {
     if (!/^[0-9a-f]{7,64}$/i.test(sha))
         return undefined;
-    const shown = await git$1(workspace, ['show', '-s', '--format=%cI', sha]);
+    const shown = await git$2(workspace, ['show', '-s', '--format=%cI', sha]);
     const time = shown === undefined ? NaN : Date.parse(shown.trim());
     return Number.isNaN(time) ? undefined : new Date(time);
 }
@@ -5784,112 +5554,6 @@ function namespaceFits(flow) {
         namespace.startsWith(`${expectedNamespace}.`));
 }
 
-const NAMED = 5;
-function otherKindsNotice(skipped) {
-    const files = [...skipped].sort((a, b) => (a.file < b.file ? -1 : 1));
-    const types = [...new Set(files.map(({ type }) => type))].sort();
-    return {
-        severity: 'notice',
-        file: files[0].file,
-        message: `${files.length} YAML file(s) of other Kestra kinds than flows (top-level type: ${types.join(', ')}) ` +
-            `were skipped: ${named(files.map(({ file }) => file))}. The action deploys flows and namespace files only`
-    };
-}
-function unmatchedFlowsWarning(files, settings, layout) {
-    const sorted = [...files].sort();
-    const why = layout === 'custom'
-        ? `are not matched by the flows globs (${settings.flowGlobs.join(', ')}): ${named(sorted)}. Widen the globs`
-        : `are not read by the ${layout} layout: ${named(sorted)}. Move them to ${flowPlaces(settings, layout).join(', ')}`;
-    return {
-        severity: 'warning',
-        file: sorted[0],
-        message: `${sorted.length} flow file(s) under root ${why}, or set layout: anywhere to read every flow`
-    };
-}
-function nothingFound(model, settings, layout, hidden = []) {
-    const byRule = groupByRule(hidden, model.rootRel);
-    const hiding = byRule.length === 0
-        ? ''
-        : ` Ignore rules hide what it would read: ${byRule
-            .map(({ rule, files }) => `${ruleName(rule, model.rootRel)} hides ${named(files)}`)
-            .join('; ')}. Change the rule to deploy them.`;
-    return {
-        severity: 'error',
-        file: model.rootRel || '.',
-        rule: NOTHING_FOUND,
-        message: `No flow or namespace file found: the ${layout} layout (${model.layout.reason}) ` +
-            `looked in ${lookedIn$1(settings, layout)} under root '${settings.root}'.${hiding} Set namespace (flows/ and files/ ` +
-            'of one namespace), layout (tenant, namespace, anywhere, custom) or root (the folder holding ' +
-            'the flows), or list the namespaces to manage in namespaces'
-    };
-}
-function hiddenFlowsWarnings(hidden, settings, layout, rootRel) {
-    const what = layout === 'custom'
-        ? `file(s) that the flows globs (${settings.flowGlobs.join(', ')}) match`
-        : `flow document(s) that the ${layout} layout would read`;
-    return groupByRule(hidden, rootRel).map(({ rule, rels, files }) => ({
-        severity: 'warning',
-        file: childOf(rootRel, rule.file ?? rels[0]),
-        ...(rule.line > 0 ? { line: rule.line } : {}),
-        rule: 'ignored-flows',
-        message: `${ruleName(rule, rootRel)} hides ${files.length} ${what}: ${named(files)}. ${ruleFix(rule, rels[0])}`
-    }));
-}
-function groupByRule(hidden, rootRel) {
-    const groups = new Map();
-    for (const { rel, rule } of hidden) {
-        const key = ruleOrder(rule);
-        const group = groups.get(key) ?? { rule, rels: new Set() };
-        group.rels.add(rel);
-        groups.set(key, group);
-    }
-    return [...groups.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([, { rule, rels }]) => {
-        const sorted = [...rels].sort();
-        return { rule, rels: sorted, files: sorted.map((rel) => childOf(rootRel, rel)) };
-    });
-}
-function ruleOrder(rule) {
-    return `${rule.file ?? ''}\0${String(rule.line).padStart(9, '0')}\0${rule.pattern}`;
-}
-function ruleName(rule, rootRel) {
-    if (rule.file === undefined) {
-        return "The rule on names starting with '.' (dotfiles and dot-folders are not read unless a .kestraignore negation lists them)";
-    }
-    return `${childOf(rootRel, rule.file)} line ${rule.line} (\`${rule.pattern}\`)`;
-}
-function ruleFix(rule, first) {
-    const below = rule.file?.includes('/') ? first.slice(rule.file.lastIndexOf('/') + 1) : first;
-    const top = below.split('/');
-    const negation = `!${top[0]}${top.length > 1 ? '/' : ''}`;
-    if (rule.file === undefined) {
-        return `To deploy them, add a negation naming them to .kestraignore (e.g. \`${negation}\`)`;
-    }
-    if (rule.file.endsWith(GIT_IGNORE_FILE)) {
-        return 'Git ignores these paths, so the search does too: move the flows, or name them with layout: custom and flows globs';
-    }
-    return (`To deploy them, narrow that rule or add a negation after it (e.g. \`${negation}\`); a negation ` +
-        'cannot re-include a file inside an excluded folder, so re-include the folder first');
-}
-function lookedIn$1(settings, layout) {
-    const files = { tenant: ['<namespace>/files/'], namespace: ['files/'] }[layout];
-    const mapped = settings.namespaceFiles.map(({ dir }) => `${dir || '.'}/`);
-    return [...flowPlaces(settings, layout), ...(files ?? []), ...mapped].join(', ');
-}
-function flowPlaces(settings, layout) {
-    return {
-        tenant: ['<namespace>/flows/'],
-        namespace: ['flows/'],
-        anywhere: ['every folder'],
-        custom: settings.flowGlobs
-    }[layout];
-}
-function named(paths) {
-    const shown = paths.slice(0, NAMED).join(', ');
-    return paths.length > NAMED ? `${shown} and ${paths.length - NAMED} more` : shown;
-}
-
 function nearest(typed, names) {
     let best;
     let bestDistance = Math.max(2, Math.floor(typed.length / 3)) + 1;
@@ -5913,88 +5577,6 @@ function editDistance$1(a, b) {
         previous = current;
     }
     return previous[b.length];
-}
-
-async function missingFolders(tree, settings, layout, fileOf) {
-    const problems = [];
-    const missing = async (rel, what, after) => {
-        const found = await lookUp$1(tree, rel);
-        if (found.exists)
-            return;
-        problems.push({
-            severity: 'error',
-            file: fileOf(rel),
-            rule: MISSING_FOLDER,
-            message: `${what} names '${rel}', which does not exist under root '${settings.root}'${hint(found)}. ${after}`
-        });
-    };
-    for (const mapping of settings.namespaceFiles) {
-        if (mapping.dir === '')
-            continue;
-        await missing(mapping.dir, `The namespace-files line '${mapping.dir} -> ${mapping.namespace}${mapping.prefix ? `:${mapping.prefix}` : ''}'`, `Nothing is read for it, and the plan deletes nothing until it names a folder`);
-    }
-    if (layout === 'custom') {
-        for (const glob of settings.flowGlobs) {
-            if (glob.startsWith('!'))
-                continue;
-            const base = picomatch.scan(glob.replace(/^\.\//, '')).base;
-            if (base === '' || base === '.')
-                continue;
-            await missing(base, `The flows glob '${glob}'`, 'Fix the glob');
-        }
-    }
-    if (layout === 'namespace') {
-        const [flows, files] = await Promise.all([lookUp$1(tree, 'flows'), lookUp$1(tree, 'files')]);
-        if (!flows.exists && !files.exists) {
-            problems.push({
-                severity: 'error',
-                file: fileOf('flows'),
-                rule: MISSING_FOLDER,
-                message: `The namespace layout reads flows/ and files/ under root '${settings.root}', and neither exists` +
-                    `${hint(flows)}. Set root to the folder holding them, or choose another layout`
-            });
-        }
-    }
-    return problems;
-}
-async function missingRoot(workspace, rootRel, root) {
-    const found = await lookUp$1(workspace, rootRel);
-    return {
-        severity: 'error',
-        file: rootRel === '' ? '.' : rootRel,
-        rule: MISSING_FOLDER,
-        message: `the root folder '${root}' does not exist in the workspace${hint(found)}; check the root input`
-    };
-}
-async function lookUp$1(tree, rel) {
-    const segments = rel.split('/').filter((s) => s !== '' && s !== '.');
-    let at = '';
-    let spelled = '';
-    let exact = true;
-    let deepest = '';
-    for (const segment of segments) {
-        const entries = await tree.list(spelled).catch(() => []);
-        const names = entries.map((entry) => entry.name);
-        if (exact && names.includes(segment)) {
-            at = childOf(at, segment);
-            spelled = at;
-            deepest = at;
-            continue;
-        }
-        exact = false;
-        const name = names.includes(segment) ? segment : nearest(segment, names);
-        if (name === undefined)
-            return { exists: false, deepest };
-        spelled = childOf(spelled, name);
-    }
-    return exact ? { exists: true } : { exists: false, deepest, nearest: spelled };
-}
-function hint(found) {
-    if (found.exists)
-        return '';
-    if (found.nearest !== undefined)
-        return ` (did you mean '${found.nearest}'?)`;
-    return found.deepest === '' ? '' : ` (the deepest folder that exists is '${found.deepest}')`;
 }
 
 const CONCURRENCY = 32;
@@ -6382,6 +5964,192 @@ class LocalFilesTracker {
 function namespacesOf$1(placement) {
     return new Set(placement.files.map((file) => file.namespace));
 }
+const NAMED = 5;
+function otherKindsNotice(skipped) {
+    const files = [...skipped].sort((a, b) => (a.file < b.file ? -1 : 1));
+    const types = [...new Set(files.map(({ type }) => type))].sort();
+    return {
+        severity: 'notice',
+        file: files[0].file,
+        message: `${files.length} YAML file(s) of other Kestra kinds than flows (top-level type: ${types.join(', ')}) ` +
+            `were skipped: ${named(files.map(({ file }) => file))}. The action deploys flows and namespace files only`
+    };
+}
+function unmatchedFlowsWarning(files, settings, layout) {
+    const sorted = [...files].sort();
+    const why = layout === 'custom'
+        ? `are not matched by the flows globs (${settings.flowGlobs.join(', ')}): ${named(sorted)}. Widen the globs`
+        : `are not read by the ${layout} layout: ${named(sorted)}. Move them to ${flowPlaces(settings, layout).join(', ')}`;
+    return {
+        severity: 'warning',
+        file: sorted[0],
+        message: `${sorted.length} flow file(s) under root ${why}, or set layout: anywhere to read every flow`
+    };
+}
+function nothingFound(model, settings, layout, hidden = []) {
+    const byRule = groupByRule(hidden, model.rootRel);
+    const hiding = byRule.length === 0
+        ? ''
+        : ` Ignore rules hide what it would read: ${byRule
+            .map(({ rule, files }) => `${ruleName(rule, model.rootRel)} hides ${named(files)}`)
+            .join('; ')}. Change the rule to deploy them.`;
+    return {
+        severity: 'error',
+        file: model.rootRel || '.',
+        rule: NOTHING_FOUND,
+        message: `No flow or namespace file found: the ${layout} layout (${model.layout.reason}) ` +
+            `looked in ${lookedIn$1(settings, layout)} under root '${settings.root}'.${hiding} Set namespace (flows/ and files/ ` +
+            'of one namespace), layout (tenant, namespace, anywhere, custom) or root (the folder holding ' +
+            'the flows), or list the namespaces to manage in namespaces'
+    };
+}
+function hiddenFlowsWarnings(hidden, settings, layout, rootRel) {
+    const what = layout === 'custom'
+        ? `file(s) that the flows globs (${settings.flowGlobs.join(', ')}) match`
+        : `flow document(s) that the ${layout} layout would read`;
+    return groupByRule(hidden, rootRel).map(({ rule, rels, files }) => ({
+        severity: 'warning',
+        file: childOf(rootRel, rule.file ?? rels[0]),
+        ...(rule.line > 0 ? { line: rule.line } : {}),
+        rule: 'ignored-flows',
+        message: `${ruleName(rule, rootRel)} hides ${files.length} ${what}: ${named(files)}. ${ruleFix(rule, rels[0])}`
+    }));
+}
+function groupByRule(hidden, rootRel) {
+    const groups = new Map();
+    for (const { rel, rule } of hidden) {
+        const key = ruleOrder(rule);
+        const group = groups.get(key) ?? { rule, rels: new Set() };
+        group.rels.add(rel);
+        groups.set(key, group);
+    }
+    return [...groups.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([, { rule, rels }]) => {
+        const sorted = [...rels].sort();
+        return { rule, rels: sorted, files: sorted.map((rel) => childOf(rootRel, rel)) };
+    });
+}
+function ruleOrder(rule) {
+    return `${rule.file ?? ''}\0${String(rule.line).padStart(9, '0')}\0${rule.pattern}`;
+}
+function ruleName(rule, rootRel) {
+    if (rule.file === undefined) {
+        return "The rule on names starting with '.' (dotfiles and dot-folders are not read unless a .kestraignore negation lists them)";
+    }
+    return `${childOf(rootRel, rule.file)} line ${rule.line} (\`${rule.pattern}\`)`;
+}
+function ruleFix(rule, first) {
+    const below = rule.file?.includes('/') ? first.slice(rule.file.lastIndexOf('/') + 1) : first;
+    const top = below.split('/');
+    const negation = `!${top[0]}${top.length > 1 ? '/' : ''}`;
+    if (rule.file === undefined) {
+        return `To deploy them, add a negation naming them to .kestraignore (e.g. \`${negation}\`)`;
+    }
+    if (rule.file.endsWith(GIT_IGNORE_FILE)) {
+        return 'Git ignores these paths, so the search does too: move the flows, or name them with layout: custom and flows globs';
+    }
+    return (`To deploy them, narrow that rule or add a negation after it (e.g. \`${negation}\`); a negation ` +
+        'cannot re-include a file inside an excluded folder, so re-include the folder first');
+}
+function lookedIn$1(settings, layout) {
+    const files = { tenant: ['<namespace>/files/'], namespace: ['files/'] }[layout];
+    const mapped = settings.namespaceFiles.map(({ dir }) => `${dir || '.'}/`);
+    return [...flowPlaces(settings, layout), ...(files ?? []), ...mapped].join(', ');
+}
+function flowPlaces(settings, layout) {
+    return {
+        tenant: ['<namespace>/flows/'],
+        namespace: ['flows/'],
+        anywhere: ['every folder'],
+        custom: settings.flowGlobs
+    }[layout];
+}
+function named(paths) {
+    const shown = paths.slice(0, NAMED).join(', ');
+    return paths.length > NAMED ? `${shown} and ${paths.length - NAMED} more` : shown;
+}
+async function missingFolders(tree, settings, layout, fileOf) {
+    const problems = [];
+    const missing = async (rel, what, after) => {
+        const found = await lookUp$1(tree, rel);
+        if (found.exists)
+            return;
+        problems.push({
+            severity: 'error',
+            file: fileOf(rel),
+            rule: MISSING_FOLDER,
+            message: `${what} names '${rel}', which does not exist under root '${settings.root}'${hint(found)}. ${after}`
+        });
+    };
+    for (const mapping of settings.namespaceFiles) {
+        if (mapping.dir === '')
+            continue;
+        await missing(mapping.dir, `The namespace-files line '${mapping.dir} -> ${mapping.namespace}${mapping.prefix ? `:${mapping.prefix}` : ''}'`, `Nothing is read for it, and the plan deletes nothing until it names a folder`);
+    }
+    if (layout === 'custom') {
+        for (const glob of settings.flowGlobs) {
+            if (glob.startsWith('!'))
+                continue;
+            const base = picomatch.scan(glob.replace(/^\.\//, '')).base;
+            if (base === '' || base === '.')
+                continue;
+            await missing(base, `The flows glob '${glob}'`, 'Fix the glob');
+        }
+    }
+    if (layout === 'namespace') {
+        const [flows, files] = await Promise.all([lookUp$1(tree, 'flows'), lookUp$1(tree, 'files')]);
+        if (!flows.exists && !files.exists) {
+            problems.push({
+                severity: 'error',
+                file: fileOf('flows'),
+                rule: MISSING_FOLDER,
+                message: `The namespace layout reads flows/ and files/ under root '${settings.root}', and neither exists` +
+                    `${hint(flows)}. Set root to the folder holding them, or choose another layout`
+            });
+        }
+    }
+    return problems;
+}
+async function missingRoot(workspace, rootRel, root) {
+    const found = await lookUp$1(workspace, rootRel);
+    return {
+        severity: 'error',
+        file: rootRel === '' ? '.' : rootRel,
+        rule: MISSING_FOLDER,
+        message: `the root folder '${root}' does not exist in the workspace${hint(found)}; check the root input`
+    };
+}
+async function lookUp$1(tree, rel) {
+    const segments = rel.split('/').filter((s) => s !== '' && s !== '.');
+    let at = '';
+    let spelled = '';
+    let exact = true;
+    let deepest = '';
+    for (const segment of segments) {
+        const entries = await tree.list(spelled).catch(() => []);
+        const names = entries.map((entry) => entry.name);
+        if (exact && names.includes(segment)) {
+            at = childOf(at, segment);
+            spelled = at;
+            deepest = at;
+            continue;
+        }
+        exact = false;
+        const name = names.includes(segment) ? segment : nearest(segment, names);
+        if (name === undefined)
+            return { exists: false, deepest };
+        spelled = childOf(spelled, name);
+    }
+    return exact ? { exists: true } : { exists: false, deepest, nearest: spelled };
+}
+function hint(found) {
+    if (found.exists)
+        return '';
+    if (found.nearest !== undefined)
+        return ` (did you mean '${found.nearest}'?)`;
+    return found.deepest === '' ? '' : ` (the deepest folder that exists is '${found.deepest}')`;
+}
 
 function baseCommit(context) {
     const sha = context.pullRequest?.baseSha || context.push?.before;
@@ -6490,7 +6258,6 @@ function groupBy(items, keyOf) {
     }
     return groups;
 }
-
 function shareTree(opening) {
     let borrowers = 0;
     return async () => {
@@ -6562,8 +6329,14 @@ async function readMarkers(api, namespaces, semaphore, first = false) {
 const MAX_EXPANDED_NODES = 100_000;
 function analyseAliases(doc, source) {
     const plain = source !== undefined && !source.includes('&') && !source.includes('*');
-    return plain ? { targets: new Map(), problems: [], safe: true } : analyse(doc);
+    if (plain)
+        return { targets: new Map(), problems: [], safe: true };
+    let analysis = analysed.get(doc);
+    if (!analysis)
+        analysed.set(doc, (analysis = analyse(doc)));
+    return analysis;
 }
+const analysed = new WeakMap();
 function analyse(doc) {
     const anchors = new Map();
     const targets = new Map();
@@ -6655,6 +6428,18 @@ function serverFile(path, file, keepBytes, facts) {
         bytes ??= file.bytes();
     return { path, summary, ...(bytes && { bytes }), ...(digest !== undefined && { digest }) };
 }
+
+function kvLookupScopes(ref, ownNamespaceOnly = false) {
+    if (ref.namespace !== undefined)
+        return [ref.namespace];
+    return ownNamespaceOnly ? [ref.flowNamespace] : kvScopes(ref.flowNamespace);
+}
+function kvScopes(namespace) {
+    const parts = namespace.split('.');
+    return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
+}
+
+const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback';
 
 const EXPORTS_AT_ONCE = 8;
 const EXPORTED_BYTES_HELD = 256 * 1024 * 1024;
@@ -6859,7 +6644,93 @@ class ServerValidation {
         return new FillingBatch({ count: this.count, bytes: MAX_BATCH_BYTES });
     }
 }
-
+async function readNameListings(api, refs) {
+    const secretScopes = new Set();
+    const kvNamespaces = new Set();
+    const kvOwnNamespaceOnly = refs.some((ref) => ref.kind === 'kv') && (await kvLooksInOwnOnly(api));
+    for (const ref of refs) {
+        if (ref.kind === 'secret')
+            secretScopes.add(ref.namespace ?? ref.flowNamespace);
+        else
+            for (const scope of kvLookupScopes(ref, kvOwnNamespaceOnly))
+                kvNamespaces.add(scope);
+    }
+    const [secrets, kv] = await Promise.all([
+        secretScopes.size > 0 ? listed(() => secretNames(api, [...secretScopes].sort())) : undefined,
+        kvNamespaces.size > 0 ? listed(() => liveKvKeys(api, [...kvNamespaces].sort())) : undefined
+    ]);
+    return {
+        ...(secrets && { secrets }),
+        ...(kv && { kv }),
+        ...(kvOwnNamespaceOnly && { kvOwnNamespaceOnly: true })
+    };
+}
+async function kvLooksInOwnOnly(api) {
+    const version = await api.info().then((info) => parseVersion(info.version), () => undefined);
+    return version !== undefined && !atLeast(version, [0, 22, 0]);
+}
+async function secretNames(api, namespaces) {
+    const { edition } = await api.info();
+    if (edition.toUpperCase() !== 'EE')
+        return { tenant: await api.secretNames() };
+    const entries = await Promise.all(namespaces.map(async (namespace) => {
+        const [own, inherited] = await Promise.all([
+            api.namespaceSecretNames(namespace),
+            api.inheritedSecretNames(namespace)
+        ]);
+        return [namespace, [...own, ...inherited]];
+    }));
+    return { byNamespace: Object.fromEntries(entries) };
+}
+async function listed(read) {
+    try {
+        return { listed: true, value: await read() };
+    }
+    catch (error) {
+        return { listed: false, reason: unlistedReason(error) };
+    }
+}
+function unlistedReason(error) {
+    if (error instanceof ApiError && error.status === 404) {
+        return `the server has no such listing: ${error.method} ${error.path.replace(/\?.*/, '')} answered 404 (an older Kestra, or an edition without it)`;
+    }
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+        return `no permission to list them: ${error.method} ${error.path.replace(/\?.*/, '')} answered ${error.status}`;
+    }
+    return `the listing failed: ${errorMessage(error)}`;
+}
+async function knownTargets(model, refs, server) {
+    const files = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`));
+    const flows = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`));
+    for (const [namespace, actual] of server?.state ?? []) {
+        for (const file of actual.files)
+            files.add(`${namespace}\0${file.path}`);
+        for (const flow of actual.flows)
+            flows.add(`${namespace}\0${flow.id}`);
+    }
+    if (server) {
+        const unresolved = uniqueTargets(refs).filter((ref) => !(ref.kind === 'file' ? files : flows).has(targetOf(ref)));
+        await mapLimit(unresolved, 8, async (ref) => {
+            if (server.state?.has(ref.namespace))
+                return;
+            const exists = ref.kind === 'file'
+                ? (await server.api.getFile(ref.namespace, ref.path)) !== undefined
+                : (await server.api.getFlow(ref.namespace, ref.id)) !== undefined;
+            if (exists)
+                (ref.kind === 'file' ? files : flows).add(targetOf(ref));
+        });
+    }
+    return { files, flows };
+}
+function targetOf(ref) {
+    return ref.kind === 'file' ? `${ref.namespace}\0${ref.path}` : `${ref.namespace}\0${ref.id}`;
+}
+function uniqueTargets(refs) {
+    const seen = new Map();
+    for (const ref of refs)
+        seen.set(`${ref.kind}\0${targetOf(ref)}`, ref);
+    return [...seen.values()];
+}
 const NOT_TERMINATED = [
     ['CREATED', [0, 0, 0]],
     ['RUNNING', [0, 0, 0]],
@@ -6919,9 +6790,6 @@ async function searchUnfinished(api, groups) {
 function byStart(a, b) {
     return Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? '') || (a.id < b.id ? -1 : 1);
 }
-
-const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback';
-
 async function readRollbackRecords(api, namespaces) {
     const holding = new Set(await namespacesHoldingRecords(api, namespaces));
     const values = await Promise.all(namespaces.map(async (namespace) => {
@@ -7040,104 +6908,42 @@ function checksToStore(flows, checks, options) {
     return stored;
 }
 
-function kvLookupScopes(ref, ownNamespaceOnly = false) {
-    if (ref.namespace !== undefined)
-        return [ref.namespace];
-    return ownNamespaceOnly ? [ref.flowNamespace] : kvScopes(ref.flowNamespace);
+function checkoutIsOwn(context) {
+    return context.pullRequest?.fork !== true && context.runHead === undefined;
 }
-function kvScopes(namespace) {
-    const parts = namespace.split('.');
-    return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
+const PR_EVENTS = ['pull_request', 'pull_request_target', 'merge_group'];
+function onPullRequest(context) {
+    return (PR_EVENTS.includes(context.eventName) ||
+        (context.eventName === 'workflow_run' && context.pullRequest !== undefined));
 }
-
-async function readNameListings(api, refs) {
-    const secretScopes = new Set();
-    const kvNamespaces = new Set();
-    const kvOwnNamespaceOnly = refs.some((ref) => ref.kind === 'kv') && (await kvLooksInOwnOnly(api));
-    for (const ref of refs) {
-        if (ref.kind === 'secret')
-            secretScopes.add(ref.namespace ?? ref.flowNamespace);
-        else
-            for (const scope of kvLookupScopes(ref, kvOwnNamespaceOnly))
-                kvNamespaces.add(scope);
+function sameRepository(head, base, repository) {
+    const [h, b] = [gitHubRepository.safeParse(head).data, gitHubRepository.safeParse(base).data];
+    if (!h || !b || !/^[^/\s]+\/[^/\s]+$/.test(repository.fullName))
+        return false;
+    let proven = false;
+    const names = [h.full_name, b.full_name];
+    if (names.some((name) => name !== undefined)) {
+        if (!names.every((name) => name === repository.fullName))
+            return false;
+        proven = true;
     }
-    const [secrets, kv] = await Promise.all([
-        secretScopes.size > 0 ? listed(() => secretNames(api, [...secretScopes].sort())) : undefined,
-        kvNamespaces.size > 0 ? listed(() => liveKvKeys(api, [...kvNamespaces].sort())) : undefined
-    ]);
-    return {
-        ...(secrets && { secrets }),
-        ...(kv && { kv }),
-        ...(kvOwnNamespaceOnly && { kvOwnNamespaceOnly: true })
-    };
-}
-async function kvLooksInOwnOnly(api) {
-    const version = await api.info().then((info) => parseVersion(info.version), () => undefined);
-    return version !== undefined && !atLeast(version, [0, 22, 0]);
-}
-async function secretNames(api, namespaces) {
-    const { edition } = await api.info();
-    if (edition.toUpperCase() !== 'EE')
-        return { tenant: await api.secretNames() };
-    const entries = await Promise.all(namespaces.map(async (namespace) => {
-        const [own, inherited] = await Promise.all([
-            api.namespaceSecretNames(namespace),
-            api.inheritedSecretNames(namespace)
-        ]);
-        return [namespace, [...own, ...inherited]];
-    }));
-    return { byNamespace: Object.fromEntries(entries) };
-}
-async function listed(read) {
-    try {
-        return { listed: true, value: await read() };
+    const ids = [h.id, b.id];
+    if (ids.some((id) => id !== undefined)) {
+        if (!ids.every((id) => Number.isSafeInteger(id) && id > 0 && id === ids[0])) {
+            return false;
+        }
+        if (repository.id !== undefined) {
+            if (ids[0] !== repository.id)
+                return false;
+            proven = true;
+        }
     }
-    catch (error) {
-        return { listed: false, reason: unlistedReason(error) };
-    }
+    return proven;
 }
-function unlistedReason(error) {
-    if (error instanceof ApiError && error.status === 404) {
-        return `the server has no such listing: ${error.method} ${error.path.replace(/\?.*/, '')} answered 404 (an older Kestra, or an edition without it)`;
-    }
-    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-        return `no permission to list them: ${error.method} ${error.path.replace(/\?.*/, '')} answered ${error.status}`;
-    }
-    return `the listing failed: ${errorMessage(error)}`;
-}
-
-async function knownTargets(model, refs, server) {
-    const files = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`));
-    const flows = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`));
-    for (const [namespace, actual] of server?.state ?? []) {
-        for (const file of actual.files)
-            files.add(`${namespace}\0${file.path}`);
-        for (const flow of actual.flows)
-            flows.add(`${namespace}\0${flow.id}`);
-    }
-    if (server) {
-        const unresolved = uniqueTargets(refs).filter((ref) => !(ref.kind === 'file' ? files : flows).has(targetOf(ref)));
-        await mapLimit(unresolved, 8, async (ref) => {
-            if (server.state?.has(ref.namespace))
-                return;
-            const exists = ref.kind === 'file'
-                ? (await server.api.getFile(ref.namespace, ref.path)) !== undefined
-                : (await server.api.getFlow(ref.namespace, ref.id)) !== undefined;
-            if (exists)
-                (ref.kind === 'file' ? files : flows).add(targetOf(ref));
-        });
-    }
-    return { files, flows };
-}
-function targetOf(ref) {
-    return ref.kind === 'file' ? `${ref.namespace}\0${ref.path}` : `${ref.namespace}\0${ref.id}`;
-}
-function uniqueTargets(refs) {
-    const seen = new Map();
-    for (const ref of refs)
-        seen.set(`${ref.kind}\0${targetOf(ref)}`, ref);
-    return [...seen.values()];
-}
+const gitHubRepository = looseObject({
+    full_name: unknown().optional(),
+    id: unknown().optional()
+});
 
 class RunReads {
     layout;
@@ -7237,7 +7043,7 @@ function startReads(input) {
     const committed = planning
         ? (shared.committed ??= commitTime(context.workspace, context.sha))
         : undefined;
-    const changed = (shared.changed ??= settle(changedFiles(input)));
+    const changed = (shared.changed ??= settle(detectChangedFiles(context, { workspace: context.workspace, github })));
     const borrowBase = planning ? shared.openBase(settings, context) : undefined;
     const index = work.facts
         ? (shared.index ??= readIndexBlobs(resolve$1(context.workspace, settings.root)))
@@ -7379,18 +7185,207 @@ class FlowStream {
         }
     }
 }
-function changedFiles({ context, github }) {
-    if (onPullRequest(context) || context.eventName === 'push') {
-        return detectChangedFiles(context, { workspace: context.workspace, github });
+const run$2 = promisify(execFile);
+const SHA$1 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
+const ZERO_SHA = /^0+$/;
+const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list';
+async function detectChangedFiles(context, options) {
+    if (onPullRequest(context))
+        return pullRequestChanges(context, options);
+    if (context.eventName === 'push')
+        return pushChanges(context, options);
+    return all(context.local ? 'no --base was given' : `${context.eventName} treats every file as changed`);
+}
+async function pullRequestChanges(context, { workspace, github }) {
+    const pr = context.pullRequest;
+    if (!pr)
+        return all(`the ${context.eventName} event names no pull request`);
+    const listed = await changedInGit(workspace, [pr.baseSha, pr.headSha], (base, head) => [
+        `${base}...${head}`
+    ]);
+    if (listed.ok)
+        return listed.value;
+    const gitProblem = listed.problem ?? `the PR's base and head commits are not in the local history (shallow clone)`;
+    if (!github)
+        return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`);
+    let files;
+    try {
+        files = await github.listPullRequestFiles(pr.number);
     }
-    return Promise.resolve({
-        kind: 'all',
-        reason: context.local
-            ? 'no --base was given'
-            : `${context.eventName} treats every file as changed`
+    catch (error) {
+        return all(`${gitProblem} and ${errorMessage(error)}`);
+    }
+    if (files.truncated) {
+        return all(`the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`);
+    }
+    if (pr.changedFiles !== undefined && files.files.length < pr.changedFiles) {
+        return all(`GitHub listed ${files.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`);
+    }
+    return fromApi(files.files, `${gitProblem}; listed through the GitHub API`);
+}
+async function pushChanges(context, { workspace, github }) {
+    const push = context.push;
+    if (!push || !SHA$1.test(push.after))
+        return all('the push event names no commit range');
+    if (ZERO_SHA.test(push.after))
+        return all('the push deleted the branch');
+    if (ZERO_SHA.test(push.before) || !push.before) {
+        return all('the push created a new branch, so there is no previous commit to compare with');
+    }
+    const short = push.before.slice(0, 12);
+    const listed = await changedInGit(workspace, [push.before, push.after], (before, after) => [
+        before,
+        after
+    ]);
+    if (listed.ok)
+        return listed.value;
+    const gitProblem = listed.problem ??
+        `the previous commit ${short} is not in the local history (force push or shallow clone)`;
+    if (!github)
+        return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`);
+    let compared;
+    try {
+        compared = await github.compareCommits(push.before, push.after);
+    }
+    catch (error) {
+        return all(`${gitProblem} and ${errorMessage(error)}`);
+    }
+    if (compared.status !== 'ahead' && compared.status !== 'identical') {
+        return all(`the push rewrote history (${short} is not an ancestor of the pushed commit)`);
+    }
+    if (compared.truncated) {
+        return all(`the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`);
+    }
+    return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`);
+}
+async function changedInGit(workspace, [from, to], revisions) {
+    if (!SHA$1.test(from) || !SHA$1.test(to))
+        return { ok: false };
+    try {
+        return { ok: true, value: fromGit(await gitDiff(workspace, revisions(from, to))) };
+    }
+    catch (error) {
+        const present = (await hasCommit(workspace, from)) && (await hasCommit(workspace, to));
+        if (!present)
+            return { ok: false };
+        return { ok: false, problem: `git diff failed (${firstLine$1(errorMessage(error))})` };
+    }
+}
+async function hasCommit(workspace, sha) {
+    if (!SHA$1.test(sha))
+        return false;
+    try {
+        await git$1(workspace, ['cat-file', '-e', `${sha}^{commit}`]);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+async function gitDiff(workspace, revisions) {
+    const output = await git$1(workspace, [
+        'diff',
+        '--name-status',
+        '-z',
+        '-M',
+        '--no-color',
+        '--no-ext-diff',
+        '--relative',
+        ...revisions,
+        '--'
+    ]);
+    const fields = output.split('\0');
+    const paths = new Set();
+    for (let i = 0; i < fields.length;) {
+        const status = fields[i++];
+        if (!status)
+            continue;
+        if (status[0] === 'R' || status[0] === 'C')
+            paths.add(fields[i++]);
+        paths.add(fields[i++]);
+    }
+    return paths;
+}
+async function git$1(workspace, args) {
+    const { stdout } = await run$2('git', args, {
+        cwd: workspace,
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
     });
+    return stdout;
+}
+function fromGit(paths) {
+    return { kind: 'list', paths, source: 'git' };
+}
+function fromApi(files, note) {
+    const paths = new Set();
+    for (const file of files) {
+        paths.add(file.path);
+        if (file.previousPath)
+            paths.add(file.previousPath);
+    }
+    return { kind: 'list', paths, source: 'api', note };
+}
+function all(reason) {
+    return { kind: 'all', reason };
+}
+function firstLine$1(text) {
+    return text.split('\n', 1)[0];
+}
+async function desiredState(model, actual, { readFileBytes }) {
+    const managed = new Set(model.managedNamespaces);
+    const flows = desiredFlows(model);
+    const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace));
+    const held = new Map();
+    for (const [namespace, { files }] of actual ?? []) {
+        for (const file of files)
+            held.set(fileKey(namespace, file.path), file.summary.sha256);
+    }
+    const differing = safe.filter((entry) => entry.size <= MAX_FILE_BYTES &&
+        held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256);
+    const bytes = new Map(await mapLimit(differing, 32, async (entry) => [entry, await readFileBytes(entry)]));
+    const files = safe.map((entry) => ({
+        namespace: entry.namespace,
+        path: entry.path,
+        ...(bytes.has(entry) && { bytes: bytes.get(entry) }),
+        sha256: entry.sha256,
+        size: entry.size,
+        binary: entry.binary,
+        file: entry.file
+    }));
+    return { flows, files };
+}
+function desiredFlows(model) {
+    const managed = new Set(model.managedNamespaces);
+    const seen = new Set();
+    const flows = [];
+    for (const flow of model.flows) {
+        if (!deployableFlow(flow) || !managed.has(flow.namespace))
+            continue;
+        const key = flowKey(flow.namespace, flow.id);
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        flows.push({ namespace: flow.namespace, id: flow.id, source: flow.source, file: flow.file });
+    }
+    return flows;
 }
 
+function comparedVerdict(change, name, held) {
+    const { fresh, planned, desired } = held;
+    if (fresh === desired)
+        return { kind: 'desired' };
+    const moved = (what) => ({
+        kind: 'moved',
+        message: `${name} was ${what} on the server since the plan`
+    });
+    if (change.action === 'create')
+        return fresh === undefined ? { kind: 'as-planned' } : moved('created');
+    if (fresh === undefined)
+        return moved('deleted');
+    return fresh === planned ? { kind: 'as-planned' } : moved('changed');
+}
 function settled(change, verdict) {
     if (verdict.kind === 'moved')
         return { change, result: 'conflict', message: verdict.message };
@@ -7402,6 +7397,281 @@ function settled(change, verdict) {
     };
 }
 
+async function rollback(plan, deps) {
+    if (!deps.recorded) {
+        const problem = await writeRecords(plan, deps);
+        if (problem)
+            return notStarted(plan, problem);
+    }
+    const semaphore = new Semaphore(deps.concurrency);
+    const resources = [];
+    for (const phase of restorePhases(plan.items, deps.refs, deps.kinds)) {
+        const results = await Promise.all(phase.map((item) => semaphore.run(() => restoreItem(item, plan.deployed, deps.api, deps.kinds))));
+        for (const result of results) {
+            deps.log(`Rollback of ${result.item.resource.kind} ${result.item.name}: ${result.result}: ${result.message}`);
+            resources.push(result);
+        }
+    }
+    const complete = resources.every((r) => r.result === 'restored');
+    const markers = await settleMarkers(plan.markers, plan.deployed, deps.api, complete);
+    for (const marker of markers) {
+        deps.log(`Rollback of the deployed-commit marker of ${marker.namespace}: ${marker.message}`);
+    }
+    const retryable = [...resources, ...markers].some((r) => r.result === 'failed');
+    const unrecorded = !deps.recorded && plan.markers.length === 0 && plan.items.length > 0;
+    const warnings = [
+        ...(unrecorded
+            ? [
+                `Rollback: no managed namespace could hold its record (KV ${ROLLBACK_RECORD_KEY}), so a run stopped during it could not have finished it.`
+            ]
+            : []),
+        ...plan.unrestorable.map((name) => `Rollback: ${name} stays as this deploy wrote it: its kind has no rollback yet.`),
+        ...(retryable ? [] : await removeRecords(plan.markers, deps.api))
+    ];
+    const restored = [...resources, ...markers].filter((r) => r.result === 'restored').length;
+    const left = resources.length + markers.length + plan.unrestorable.length - restored;
+    return {
+        deployed: plan.deployed,
+        resources,
+        markers,
+        rolledBack: left === 0 ? 'true' : restored > 0 ? 'partial' : 'false',
+        resumable: retryable,
+        warnings,
+        stale: left === 0 && ![...resources, ...markers].some((r) => r.wrote)
+    };
+}
+function restorePhases(items, refs, kinds) {
+    const ofKind = (kind, deleted) => items.filter((i) => i.resource.kind === kind.name && (i.resource.deployed === undefined) === deleted);
+    return [
+        ...kinds.map((kind) => ofKind(kind, true)),
+        ...[...kinds]
+            .reverse()
+            .flatMap((kind) => kind.waves?.(ofKind(kind, false), refs) ?? [ofKind(kind, false)])
+    ].filter((phase) => phase.length > 0);
+}
+function deployAction({ resource }) {
+    return !resource.before ? 'created' : !resource.deployed ? 'deleted' : 'updated';
+}
+async function restoreItem(item, deployed, api, kinds, again = true) {
+    const did = deployAction(item);
+    const kind = kindNamed(kinds, item.resource.kind);
+    if (!kind) {
+        const message = `not restored: no rollback of the ${item.resource.kind} kind is registered (src/kinds/index.ts)`;
+        return { item, did, result: 'failed', message, wrote: false };
+    }
+    try {
+        return { item, did, ...(await kind.restore(item, deployed, api)) };
+    }
+    catch (error) {
+        if (again && isOutcomeUnknown(error))
+            return restoreItem(item, deployed, api, kinds, false);
+        const message = `restore failed: ${errorMessage(error)}`;
+        return { item, did, result: 'failed', message, wrote: false };
+    }
+}
+async function restoreByHash(versions, held, deployedCommit, putBack) {
+    if (held.sha256 === versions.before) {
+        return { result: 'restored', message: 'already as it was before the deploy', wrote: false };
+    }
+    if (held.sha256 !== versions.deployed) {
+        const commit = short(deployedCommit);
+        const message = held.sha256 === undefined
+            ? `deleted on the server after the deploy of ${commit}`
+            : versions.deployed === undefined
+                ? `re-created on the server after the deploy of ${commit}`
+                : `changed on the server after the deploy of ${commit}${held.since ?? ''}`;
+        return { result: 'kept', message, wrote: false };
+    }
+    return { result: 'restored', message: await putBack(), wrote: true };
+}
+async function settleMarkers(targets, deployed, api, complete) {
+    return Promise.all(targets
+        .filter((target) => target.written)
+        .map(async (target) => {
+        const { namespace, toward, whole } = target;
+        const back = !toward
+            ? 'deployed-commit marker removed (there was none before)'
+            : whole !== undefined
+                ? `deployed-commit marker put back to ${short(toward.commit)}, exactly as it was`
+                : `deployed-commit marker put back to ${short(toward.commit)}, its commit and repository only: the rollback record could not hold its stored checks and content facts, so the next plan checks and reads every file`;
+        try {
+            if (await markerIsBack(target, api)) {
+                return { namespace, result: 'restored', message: `${back} (already)`, wrote: false };
+            }
+            if (!complete)
+                return keptMarker(target, deployed);
+            if (toward)
+                await api.putKv(namespace, COMMIT_MARKER_KEY, whole ?? { ...toward });
+            else
+                await api.deleteKv(namespace, COMMIT_MARKER_KEY);
+            return { namespace, result: 'restored', message: back, wrote: true };
+        }
+        catch (error) {
+            if (!complete)
+                return keptMarker(target, deployed);
+            if (isOutcomeUnknown(error) && (await markerIsBack(target, api).catch(() => false))) {
+                return { namespace, result: 'restored', message: back, wrote: true };
+            }
+            const message = `still names ${short(deployed)}: it could not be put back: ${errorMessage(error)}`;
+            return { namespace, result: 'failed', message, wrote: false };
+        }
+    }));
+}
+function keptMarker({ namespace }, deployed) {
+    return {
+        namespace,
+        result: 'kept',
+        message: `still names ${short(deployed)}: the rollback is incomplete`,
+        wrote: false
+    };
+}
+async function markerIsBack({ namespace, toward, whole }, api) {
+    const value = await api.getKv(namespace, COMMIT_MARKER_KEY);
+    if (toward && whole !== undefined)
+        return canonicalJson(value) === canonicalJson(whole);
+    const now = parseMarker(value);
+    return now?.commit === toward?.commit && now?.repository === toward?.repository;
+}
+async function writeRecords(plan, deps) {
+    let records;
+    try {
+        records = await recordsOf(plan, deps.api, deps.kinds);
+    }
+    catch (error) {
+        return `its record could not be prepared: ${errorMessage(error)}`;
+    }
+    const written = [];
+    for (const [namespace, record] of records) {
+        try {
+            await deps.api.putKv(namespace, ROLLBACK_RECORD_KEY, record);
+            written.push(namespace);
+        }
+        catch (error) {
+            const maybe = isOutcomeUnknown(error) ? [...written, namespace] : written;
+            await Promise.all(maybe.map((ns) => deps.api.deleteKv(ns, ROLLBACK_RECORD_KEY).catch(() => undefined)));
+            return `its progress could not be recorded in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`;
+        }
+    }
+    return undefined;
+}
+async function removeRecords(targets, api) {
+    const problems = await Promise.all(targets.map(({ namespace }) => api.deleteKv(namespace, ROLLBACK_RECORD_KEY).then(() => undefined, (error) => `The finished rollback's record in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}) could not be removed: ${errorMessage(error)}; the next deploy finds nothing left to restore and removes it.`)));
+    return problems.filter((p) => p !== undefined);
+}
+function notStarted(plan, why) {
+    const message = `not restored: the rollback did not start, as ${why}`;
+    return {
+        deployed: plan.deployed,
+        resources: plan.items.map((item) => ({
+            item,
+            did: deployAction(item),
+            result: 'failed',
+            message,
+            wrote: false
+        })),
+        markers: plan.markers.filter((m) => m.written).map((m) => keptMarker(m, plan.deployed)),
+        rolledBack: 'false',
+        resumable: false,
+        warnings: [],
+        stale: false
+    };
+}
+const RECORDED_BYTES_BUDGET = 256 * 1024;
+const RECORDED_MARKER_BYTES = 512 * 1024;
+function planFromDeploy(result, deployed, kinds) {
+    const items = [];
+    const unrestorable = [];
+    for (const written of result.resources) {
+        const { change, result: did, outcomeUnknown } = written;
+        if (!WRITTEN.has(did) && !(did === 'failed' && outcomeUnknown))
+            continue;
+        const kind = kindNamed(kinds, change.kind);
+        if (!kind) {
+            unrestorable.push(`${change.kind} ${resourceName$1(change)}`);
+            continue;
+        }
+        const { resource, previous } = kind.recordOf(change, written);
+        const { namespace } = change;
+        items.push({ namespace, name: kind.nameOf(resource, namespace), resource, previous });
+    }
+    const marked = [...result.markedNamespaces, ...(result.markersUnknown ?? [])];
+    const namespaces = [...new Set([...items.map((i) => i.namespace), ...marked])].filter((namespace) => namespace !== '');
+    return {
+        ...deployed,
+        deployed: deployed.commit,
+        items,
+        unrestorable,
+        markers: namespaces.sort().map((namespace) => {
+            const toward = result.markersBefore?.get(namespace) ?? null;
+            const whole = toward ? result.markersHeld?.get(namespace) : undefined;
+            return {
+                namespace,
+                toward,
+                ...(whole !== undefined && { whole }),
+                written: marked.includes(namespace)
+            };
+        })
+    };
+}
+function plansFromRecords(records, kinds) {
+    const plans = new Map();
+    for (const [namespace, record] of records) {
+        const key = `${record.repository}@${record.deployed}`;
+        const { repository, deployed } = record;
+        const plan = plans.get(key) ?? {
+            repository,
+            deployed,
+            items: [],
+            markers: [],
+            unrestorable: []
+        };
+        plans.set(key, plan);
+        plan.items.push(...record.resources.map((resource) => {
+            const kind = kindNamed(kinds, resource.kind);
+            const at = kind?.tenantWide ? '' : namespace;
+            return { namespace: at, name: kind?.nameOf(resource, at) ?? resource.kind, resource };
+        }));
+        plan.markers.push({
+            namespace,
+            toward: record.toward,
+            ...(record.towardWhole !== undefined && { whole: record.towardWhole }),
+            written: record.markerWritten
+        });
+    }
+    return [...plans.values()];
+}
+async function recordsOf(plan, history, kinds) {
+    let budget = RECORDED_BYTES_BUDGET;
+    const located = await Promise.all(plan.items.map((item) => kindNamed(kinds, item.resource.kind)?.locate?.(item, history) ?? item.resource));
+    const records = new Map();
+    const holder = plan.markers[0]?.namespace;
+    for (const { namespace, toward, whole, written } of plan.markers) {
+        const resources = located.flatMap((resource, i) => {
+            const item = plan.items[i];
+            const kind = kindNamed(kinds, resource.kind);
+            if (kind?.tenantWide ? namespace !== holder : item.namespace !== namespace)
+                return [];
+            const embedded = kind?.embed?.(resource, item.previous);
+            if (!embedded || embedded.size > budget)
+                return [resource];
+            budget -= embedded.size;
+            return [embedded.resource];
+        });
+        const fields = {
+            repository: plan.repository,
+            deployed: plan.deployed,
+            toward,
+            ...(whole !== undefined &&
+                utf8Length(JSON.stringify(whole)) <= RECORDED_MARKER_BYTES && { towardWhole: whole }),
+            markerWritten: written
+        };
+        records.set(namespace, newRecord({ ...fields, resources }));
+    }
+    return records;
+}
+function kindNamed(kinds, name) {
+    return kinds.find((kind) => kind.name === name);
+}
 const FORMAT = 'kestra-gitops-rollback/1';
 const sha256Field = string().regex(/^[0-9a-f]{64}$/);
 const rollbackRecord = object({
@@ -7435,7 +7705,7 @@ function readRecord(value, kinds) {
         value: { ...fields, ...(same && { towardWhole }), resources: parsed }
     };
 }
-function recordsOf$1(values, kinds) {
+function readRecords(values, kinds) {
     const records = new Map();
     const warnings = [];
     for (const [namespace, value] of values) {
@@ -7467,16 +7737,16 @@ const dashboardsApply = {
             return settled(change, { kind: 'desired' });
         if (change.action === 'create') {
             if (fresh)
-                return conflict$2(change, 'was created on the server since the plan');
+                return conflict(change, 'was created on the server since the plan');
             return create(change, wanted, api);
         }
         if (!fresh)
-            return conflict$2(change, 'was deleted on the server since the plan');
+            return conflict(change, 'was deleted on the server since the plan');
         if (!isAsPlanned(fresh, change))
-            return conflict$2(change, 'was changed on the server since the plan');
+            return conflict(change, 'was changed on the server since the plan');
         const stored = await api.updateDashboard(change.id, wanted.source);
         if (!stored)
-            return conflict$2(change, 'was deleted on the server during the deploy');
+            return conflict(change, 'was deleted on the server during the deploy');
         return { change, result: 'updated' };
     },
     async remove(change, api) {
@@ -7484,7 +7754,7 @@ const dashboardsApply = {
         if (!fresh)
             return settled(change, { kind: 'desired' });
         if (!isAsPlanned(fresh, change))
-            return conflict$2(change, 'was changed on the server since the plan');
+            return conflict(change, 'was changed on the server since the plan');
         return (await api.deleteDashboard(change.id))
             ? { change, result: 'deleted' }
             : settled(change, { kind: 'desired' });
@@ -7498,7 +7768,7 @@ async function create(change, wanted, api) {
     if (stored && holds(stored, wanted)) {
         return outcome.retried ? { change, result: 'created' } : settled(change, { kind: 'desired' });
     }
-    return conflict$2(change, 'was created on the server since the plan');
+    return conflict(change, 'was created on the server since the plan');
 }
 function wantedOf(change) {
     if (change.desired === undefined)
@@ -7517,7 +7787,7 @@ function isAsPlanned(fresh, change) {
     const read = ID_LINE.test(planned.source) ? planned.source : `id: ${change.id}\n${planned.source}`;
     return holds(fresh, { source: read, fields: '' });
 }
-function conflict$2(change, what) {
+function conflict(change, what) {
     return settled(change, { kind: 'moved', message: `dashboard ${change.id} ${what}` });
 }
 const kindVersion = object({
@@ -7708,6 +7978,12 @@ function indexByFile(items, keyOf) {
     }
     return index;
 }
+function touched(options, ...files) {
+    const changed = options.changedFiles;
+    if (options.scope === 'all' || changed === undefined)
+        return true;
+    return files.some((file) => file !== undefined && changed.has(file));
+}
 function scopeFilter(options, desired, base) {
     const changed = options.changedFiles;
     if (options.scope === 'all' || changed === undefined)
@@ -7874,7 +8150,6 @@ function idOf(source) {
     }
 }
 const CHART_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
-const CHART_ID_TEXT = '^[a-zA-Z0-9][a-zA-Z0-9_-]*';
 function dashboardFindings(held) {
     const firstOf = new Map();
     const findings = held.files.flatMap((file) => {
@@ -7924,7 +8199,7 @@ function dashboardFindings(held) {
                 const node = chart.get('id', true);
                 const raw = distExports.isScalar(node) ? String(node.source ?? node.value) : undefined;
                 if (raw === undefined || !CHART_ID.test(raw)) {
-                    add('error', 'dashboard-chart-id', at(node ?? chart), `chart id '${raw ?? ''}' does not match Kestra's pattern ${CHART_ID_TEXT}: start with a letter or digit, then letters, digits, '_' or '-'`);
+                    add('error', 'dashboard-chart-id', at(node ?? chart), `chart id '${raw ?? ''}' does not match Kestra's pattern ${CHART_ID.source.slice(0, -1)}: start with a letter or digit, then letters, digits, '_' or '-'`);
                 }
             }
         }
@@ -8247,282 +8522,6 @@ const dashboards = {
     apply: dashboardsApply,
     rollback: dashboardsRollback
 };
-
-async function rollback(plan, deps) {
-    if (!deps.recorded) {
-        const problem = await writeRecords(plan, deps);
-        if (problem)
-            return notStarted(plan, problem);
-    }
-    const semaphore = new Semaphore(deps.concurrency);
-    const resources = [];
-    for (const phase of restorePhases(plan.items, deps.refs, deps.kinds)) {
-        const results = await Promise.all(phase.map((item) => semaphore.run(() => restoreItem(item, plan.deployed, deps.api, deps.kinds))));
-        for (const result of results) {
-            deps.log(`Rollback of ${result.item.resource.kind} ${result.item.name}: ${result.result}: ${result.message}`);
-            resources.push(result);
-        }
-    }
-    const complete = resources.every((r) => r.result === 'restored');
-    const markers = await settleMarkers(plan.markers, plan.deployed, deps.api, complete);
-    for (const marker of markers) {
-        deps.log(`Rollback of the deployed-commit marker of ${marker.namespace}: ${marker.message}`);
-    }
-    const retryable = [...resources, ...markers].some((r) => r.result === 'failed');
-    const unrecorded = !deps.recorded && plan.markers.length === 0 && plan.items.length > 0;
-    const warnings = [
-        ...(unrecorded
-            ? [
-                `Rollback: no managed namespace could hold its record (KV ${ROLLBACK_RECORD_KEY}), so a run stopped during it could not have finished it.`
-            ]
-            : []),
-        ...plan.unrestorable.map((name) => `Rollback: ${name} stays as this deploy wrote it: its kind has no rollback yet.`),
-        ...(retryable ? [] : await removeRecords(plan.markers, deps.api))
-    ];
-    const restored = [...resources, ...markers].filter((r) => r.result === 'restored').length;
-    const left = resources.length + markers.length + plan.unrestorable.length - restored;
-    return {
-        deployed: plan.deployed,
-        resources,
-        markers,
-        rolledBack: left === 0 ? 'true' : restored > 0 ? 'partial' : 'false',
-        resumable: retryable,
-        warnings,
-        stale: left === 0 && ![...resources, ...markers].some((r) => r.wrote)
-    };
-}
-function restorePhases(items, refs, kinds) {
-    const ofKind = (kind, deleted) => items.filter((i) => i.resource.kind === kind.name && (i.resource.deployed === undefined) === deleted);
-    return [
-        ...kinds.map((kind) => ofKind(kind, true)),
-        ...[...kinds]
-            .reverse()
-            .flatMap((kind) => kind.waves?.(ofKind(kind, false), refs) ?? [ofKind(kind, false)])
-    ].filter((phase) => phase.length > 0);
-}
-function deployAction({ resource }) {
-    return !resource.before ? 'created' : !resource.deployed ? 'deleted' : 'updated';
-}
-async function restoreItem(item, deployed, api, kinds, again = true) {
-    const did = deployAction(item);
-    const kind = kindNamed(kinds, item.resource.kind);
-    if (!kind) {
-        const message = `not restored: no rollback of the ${item.resource.kind} kind is registered (src/kinds/index.ts)`;
-        return { item, did, result: 'failed', message, wrote: false };
-    }
-    try {
-        return { item, did, ...(await kind.restore(item, deployed, api)) };
-    }
-    catch (error) {
-        if (again && isOutcomeUnknown(error))
-            return restoreItem(item, deployed, api, kinds, false);
-        const message = `restore failed: ${errorMessage(error)}`;
-        return { item, did, result: 'failed', message, wrote: false };
-    }
-}
-async function restoreByHash(versions, held, deployedCommit, putBack) {
-    if (held.sha256 === versions.before) {
-        return { result: 'restored', message: 'already as it was before the deploy', wrote: false };
-    }
-    if (held.sha256 !== versions.deployed) {
-        const commit = short(deployedCommit);
-        const message = held.sha256 === undefined
-            ? `deleted on the server after the deploy of ${commit}`
-            : versions.deployed === undefined
-                ? `re-created on the server after the deploy of ${commit}`
-                : `changed on the server after the deploy of ${commit}${held.since ?? ''}`;
-        return { result: 'kept', message, wrote: false };
-    }
-    return { result: 'restored', message: await putBack(), wrote: true };
-}
-async function settleMarkers(targets, deployed, api, complete) {
-    return Promise.all(targets
-        .filter((target) => target.written)
-        .map(async (target) => {
-        const { namespace, toward, whole } = target;
-        const back = !toward
-            ? 'deployed-commit marker removed (there was none before)'
-            : whole !== undefined
-                ? `deployed-commit marker put back to ${short(toward.commit)}, exactly as it was`
-                : `deployed-commit marker put back to ${short(toward.commit)}, its commit and repository only: the rollback record could not hold its stored checks and content facts, so the next plan checks and reads every file`;
-        try {
-            if (await markerIsBack(target, api)) {
-                return { namespace, result: 'restored', message: `${back} (already)`, wrote: false };
-            }
-            if (!complete)
-                return keptMarker(target, deployed);
-            if (toward)
-                await api.putKv(namespace, COMMIT_MARKER_KEY, whole ?? { ...toward });
-            else
-                await api.deleteKv(namespace, COMMIT_MARKER_KEY);
-            return { namespace, result: 'restored', message: back, wrote: true };
-        }
-        catch (error) {
-            if (!complete)
-                return keptMarker(target, deployed);
-            if (isOutcomeUnknown(error) && (await markerIsBack(target, api).catch(() => false))) {
-                return { namespace, result: 'restored', message: back, wrote: true };
-            }
-            const message = `still names ${short(deployed)}: it could not be put back: ${errorMessage(error)}`;
-            return { namespace, result: 'failed', message, wrote: false };
-        }
-    }));
-}
-function keptMarker({ namespace }, deployed) {
-    return {
-        namespace,
-        result: 'kept',
-        message: `still names ${short(deployed)}: the rollback is incomplete`,
-        wrote: false
-    };
-}
-async function markerIsBack({ namespace, toward, whole }, api) {
-    const value = await api.getKv(namespace, COMMIT_MARKER_KEY);
-    if (toward && whole !== undefined)
-        return canonicalJson(value) === canonicalJson(whole);
-    const now = parseMarker(value);
-    return now?.commit === toward?.commit && now?.repository === toward?.repository;
-}
-async function writeRecords(plan, deps) {
-    let records;
-    try {
-        records = await recordsOf(plan, deps.api, deps.kinds);
-    }
-    catch (error) {
-        return `its record could not be prepared: ${errorMessage(error)}`;
-    }
-    const written = [];
-    for (const [namespace, record] of records) {
-        try {
-            await deps.api.putKv(namespace, ROLLBACK_RECORD_KEY, record);
-            written.push(namespace);
-        }
-        catch (error) {
-            const maybe = isOutcomeUnknown(error) ? [...written, namespace] : written;
-            await Promise.all(maybe.map((ns) => deps.api.deleteKv(ns, ROLLBACK_RECORD_KEY).catch(() => undefined)));
-            return `its progress could not be recorded in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`;
-        }
-    }
-    return undefined;
-}
-async function removeRecords(targets, api) {
-    const problems = await Promise.all(targets.map(({ namespace }) => api.deleteKv(namespace, ROLLBACK_RECORD_KEY).then(() => undefined, (error) => `The finished rollback's record in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}) could not be removed: ${errorMessage(error)}; the next deploy finds nothing left to restore and removes it.`)));
-    return problems.filter((p) => p !== undefined);
-}
-function notStarted(plan, why) {
-    const message = `not restored: the rollback did not start, as ${why}`;
-    return {
-        deployed: plan.deployed,
-        resources: plan.items.map((item) => ({
-            item,
-            did: deployAction(item),
-            result: 'failed',
-            message,
-            wrote: false
-        })),
-        markers: plan.markers.filter((m) => m.written).map((m) => keptMarker(m, plan.deployed)),
-        rolledBack: 'false',
-        resumable: false,
-        warnings: [],
-        stale: false
-    };
-}
-const RECORDED_BYTES_BUDGET = 256 * 1024;
-const RECORDED_MARKER_BYTES = 512 * 1024;
-function planFromDeploy(result, deployed, kinds) {
-    const items = [];
-    const unrestorable = [];
-    for (const written of result.resources) {
-        const { change, result: did, outcomeUnknown } = written;
-        if (!WRITTEN.has(did) && !(did === 'failed' && outcomeUnknown))
-            continue;
-        const kind = kindNamed(kinds, change.kind);
-        if (!kind) {
-            unrestorable.push(`${change.kind} ${resourceName$1(change)}`);
-            continue;
-        }
-        const { resource, previous } = kind.recordOf(change, written);
-        const { namespace } = change;
-        items.push({ namespace, name: kind.nameOf(resource, namespace), resource, previous });
-    }
-    const marked = [...result.markedNamespaces, ...(result.markersUnknown ?? [])];
-    const namespaces = [...new Set([...items.map((i) => i.namespace), ...marked])].filter((namespace) => namespace !== '');
-    return {
-        ...deployed,
-        deployed: deployed.commit,
-        items,
-        unrestorable,
-        markers: namespaces.sort().map((namespace) => {
-            const toward = result.markersBefore?.get(namespace) ?? null;
-            const whole = toward ? result.markersHeld?.get(namespace) : undefined;
-            return {
-                namespace,
-                toward,
-                ...(whole !== undefined && { whole }),
-                written: marked.includes(namespace)
-            };
-        })
-    };
-}
-function plansFromRecords(records, kinds) {
-    const plans = new Map();
-    for (const [namespace, record] of records) {
-        const key = `${record.repository}@${record.deployed}`;
-        const { repository, deployed } = record;
-        const plan = plans.get(key) ?? {
-            repository,
-            deployed,
-            items: [],
-            markers: [],
-            unrestorable: []
-        };
-        plans.set(key, plan);
-        plan.items.push(...record.resources.map((resource) => {
-            const kind = kindNamed(kinds, resource.kind);
-            const at = kind?.tenantWide ? '' : namespace;
-            return { namespace: at, name: kind?.nameOf(resource, at) ?? resource.kind, resource };
-        }));
-        plan.markers.push({
-            namespace,
-            toward: record.toward,
-            ...(record.towardWhole !== undefined && { whole: record.towardWhole }),
-            written: record.markerWritten
-        });
-    }
-    return [...plans.values()];
-}
-async function recordsOf(plan, history, kinds) {
-    let budget = RECORDED_BYTES_BUDGET;
-    const located = await Promise.all(plan.items.map((item) => kindNamed(kinds, item.resource.kind)?.locate?.(item, history) ?? item.resource));
-    const records = new Map();
-    const holder = plan.markers[0]?.namespace;
-    for (const { namespace, toward, whole, written } of plan.markers) {
-        const resources = located.flatMap((resource, i) => {
-            const item = plan.items[i];
-            const kind = kindNamed(kinds, resource.kind);
-            if (kind?.tenantWide ? namespace !== holder : item.namespace !== namespace)
-                return [];
-            const embedded = kind?.embed?.(resource, item.previous);
-            if (!embedded || embedded.size > budget)
-                return [resource];
-            budget -= embedded.size;
-            return [embedded.resource];
-        });
-        const fields = {
-            repository: plan.repository,
-            deployed: plan.deployed,
-            toward,
-            ...(whole !== undefined &&
-                utf8Length(JSON.stringify(whole)) <= RECORDED_MARKER_BYTES && { towardWhole: whole }),
-            markerWritten: written
-        };
-        records.set(namespace, newRecord({ ...fields, resources }));
-    }
-    return records;
-}
-function kindNamed(kinds, name) {
-    return kinds.find((kind) => kind.name === name);
-}
 
 const filesApply = {
     name: 'file',
@@ -8980,7 +8979,9 @@ const flowsApply = {
             .needed(change)
             .filter((needed) => needed.change.kind === 'file' && NOT_APPLIED.has(needed.result));
         if (missing.length > 0) {
-            return { change, result: 'skipped', message: skippedForFiles(missing) };
+            const named = missing.map((f) => `${resourceName$1(f.change)} (${f.result})`).join(', ');
+            const message = `not written: it reads namespace file ${named}, which this deploy did not upload`;
+            return { change, result: 'skipped', message };
         }
         if (change.desired === undefined) {
             return { change, result: 'failed', message: 'the plan holds no source for this flow' };
@@ -8998,7 +8999,8 @@ const flowsApply = {
         catch (error) {
             if (!isStatus(error, 404))
                 throw error;
-            return vanished(change);
+            const message = `flow ${resourceName$1(change)} was deleted on the server during the deploy`;
+            return { change, result: 'conflict', message };
         }
     },
     async remove(change, api, deploy) {
@@ -9016,10 +9018,6 @@ const flowsApply = {
         }
     }
 };
-function skippedForFiles(files) {
-    const named = files.map((f) => `${resourceName$1(f.change)} (${f.result})`).join(', ');
-    return `not written: it reads namespace file ${named}, which this deploy did not upload`;
-}
 async function createFlow(change, desired, api, deploy) {
     try {
         const stored = await api.createFlow(desired);
@@ -9032,13 +9030,6 @@ async function createFlow(change, desired, api, deploy) {
         return settled(change, verdict.kind === 'as-planned' ? { kind: 'moved', message: error.message } : verdict);
     }
 }
-function vanished(change) {
-    return {
-        change,
-        result: 'conflict',
-        message: `flow ${resourceName$1(change)} was deleted on the server during the deploy`
-    };
-}
 function isStatus(error, status) {
     return error instanceof ApiError && error.status === status;
 }
@@ -9048,38 +9039,22 @@ async function freshFlow(change, api, deploy) {
     const seen = change.action === 'create' ? undefined : change.current?.revision;
     if (revision === seen)
         return { kind: 'as-planned' };
-    const name = `flow ${resourceName$1(change)}`;
-    if (change.action === 'delete') {
-        return revision === undefined
-            ? { kind: 'desired' }
-            : {
-                kind: 'moved',
-                message: `${name} changed on the server after the plan (revision ${seen} → ${revision})`
-            };
-    }
-    const stored = revision === undefined ? undefined : await api.getFlow(change.namespace, change.id);
-    if (stored && change.desired !== undefined && isSameFlow(stored.source, change.desired)) {
+    const deleting = change.action === 'delete';
+    if (deleting && revision === undefined)
+        return { kind: 'desired' };
+    const stored = deleting || revision === undefined ? undefined : await api.getFlow(change.namespace, change.id);
+    if (stored &&
+        change.desired !== undefined &&
+        comparableFlowSource(stored.source) === comparableFlowSource(change.desired)) {
         return { kind: 'desired', revision: stored.revision };
     }
-    if (seen === undefined) {
-        return {
-            kind: 'moved',
-            message: `${name} appeared on the server (revision ${revision}) after the plan`
-        };
-    }
-    if (revision === undefined) {
-        return {
-            kind: 'moved',
-            message: `${name} was deleted on the server after the plan (it was at revision ${seen})`
-        };
-    }
-    return {
-        kind: 'moved',
-        message: `${name} changed on the server after the plan (revision ${seen} → ${revision})`
-    };
-}
-function isSameFlow(stored, desired) {
-    return comparableFlowSource(stored) === comparableFlowSource(desired);
+    const name = `flow ${resourceName$1(change)}`;
+    const message = seen === undefined && !deleting
+        ? `${name} appeared on the server (revision ${revision}) after the plan`
+        : revision === undefined
+            ? `${name} was deleted on the server after the plan (it was at revision ${seen})`
+            : `${name} changed on the server after the plan (revision ${seen} → ${revision})`;
+    return { kind: 'moved', message };
 }
 const flowVersion = object({ revision: int(), sha256: sha256Field });
 const recordedFlow = object({
@@ -9259,7 +9234,12 @@ class FlowDocument {
         return out;
     }
     get(node, key) {
-        return this.entries(node).find((entry) => String(entry.key.value) === key);
+        for (const pair of this.map(node)?.items ?? []) {
+            if (distExports.isPair(pair) && distExports.isScalar(pair.key) && String(pair.key.value) === key) {
+                return { pair, key: pair.key, value: this.resolve(pair.value) };
+            }
+        }
+        return undefined;
     }
     items(node) {
         const seq = this.seq(node);
@@ -9296,526 +9276,6 @@ class FlowDocument {
             from = at + 1;
         }
     }
-}
-
-const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
-const RESERVED_FLOW_IDS = [
-    'pause',
-    'resume',
-    'force-run',
-    'change-status',
-    'kill',
-    'executions',
-    'search',
-    'source',
-    'disable',
-    'enable'
-];
-const REMOVED_KEYS = {
-    listeners: 'Use `afterExecution` or a Flow trigger instead',
-    taskDefaults: 'On Kestra 1.x rename it to `pluginDefaults`; Kestra 2.0 has no flow-level plugin defaults at all: set the values on the tasks'
-};
-const V1 = [1, 0, 0];
-const V2$1 = [2, 0, 0];
-const SERVER_OWNED_KEYS = new Set(['revision', 'deleted', 'updated', 'tenantId']);
-function identityFindings(document) {
-    return document
-        .entries(document.root)
-        .filter((entry) => SERVER_OWNED_KEYS.has(String(entry.key.value)))
-        .map((entry) => document.finding('warning', entry.key, 'server-owned-key', `\`${String(entry.key.value)}\` is set by the Kestra server, not by the repository: remove it`));
-}
-function versionedIdentityFindings(document) {
-    const findings = [];
-    const id = document.get(document.root, 'id');
-    const value = document.string(id?.value);
-    if (id && value !== undefined && RESERVED_FLOW_IDS.includes(value)) {
-        findings.push({
-            ...document.versioned(V1, 'warning', id.key, 'reserved-flow-id', `Flow id '${value}' is reserved in Kestra 1.x (${RESERVED_FLOW_IDS.join(', ')}): a 1.x server rejects the flow, while the released 2.0.0 no longer checks it. Rename the flow`),
-            until: V2$1
-        });
-    }
-    for (const entry of document.entries(document.root)) {
-        const key = String(entry.key.value);
-        if (!Object.hasOwn(REMOVED_KEYS, key))
-            continue;
-        const fix = REMOVED_KEYS[key];
-        findings.push(document.versioned(V2$1, 'warning', entry.key, 'removed-key', `\`${key}\` is deprecated: Kestra up to 1.3 accepts it, Kestra 2.0 rejects it as an unknown field. ${fix}`));
-    }
-    return findings;
-}
-function namespaceFolderFindings(document, layout) {
-    const expected = document.flow.expectedNamespace;
-    const entry = document.get(document.root, 'namespace');
-    const actual = document.string(entry?.value);
-    if (expected === undefined || !entry || actual === undefined || actual === '')
-        return [];
-    if (actual === expected || actual.startsWith(`${expected}.`))
-        return [];
-    const source = layout === 'namespace'
-        ? `the \`namespace\` input is '${expected}'`
-        : `its folder implies namespace '${expected}'`;
-    return [
-        document.finding('error', entry.value ?? entry.key, 'namespace-folder', `Namespace '${actual}' does not match where the file is: ${source}. Use '${expected}' or a child namespace ('${expected}.…'), or move the file`)
-    ];
-}
-function flowIdentity(document) {
-    const id = document.get(document.root, 'id');
-    const ns = document.string(document.get(document.root, 'namespace')?.value);
-    const value = document.string(id?.value);
-    if (!id || ns === undefined || value === undefined)
-        return undefined;
-    const { line, column } = nodePosition(document.flow, id.key);
-    return { namespace: ns, id: value, file: document.flow.file, line, column };
-}
-function duplicateFlowFindings(identities) {
-    const seen = new Map();
-    const findings = [];
-    const ordered = [...identities].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    for (const { namespace, id, file, line, column } of ordered) {
-        const key = flowKey(namespace, id);
-        const first = seen.get(key);
-        if (first === undefined) {
-            seen.set(key, file);
-            continue;
-        }
-        findings.push({
-            severity: 'error',
-            file,
-            line,
-            column,
-            rule: 'duplicate-flow',
-            message: `Flow ${namespace}.${id} is already declared in ${first}: each flow must live in exactly one file. Remove one or change its id`,
-            resource: key
-        });
-    }
-    return findings;
-}
-
-const FLOW_SCHEMAS = {
-    '1.3.31': 'H4sIAAAAAAACA+2db3PbOJKHv4tqX9xdKb5Nqvaq1m+uFEnOaCNLXkmOZ24ul4IpSOaaIjkk6D+Tyne/AkBSpESCAEnJtvJ7M+PYjQYJAs3uxkP0986SrmzXZrbnhp3z7x3bO7unIQvImeUF9OyOMf/McmzqsjPLc1f2OgqIED77SELb6kXsrp/9/bv3XAtZLoVK4lwFnk8DZtOwc74iTki7HT/zq+8dn4ThoxcsO+fff3Q77Nmn/LeW54asc9752JuP+p0f3U4U0sAlG/7HH6lcx7v9F7UY/3vj6/5wlOsO6B+RHdBl5/x32eZrs3uhJKBB84fAvHvqltzJsDcbzjpNB73kQj8c5EJbHuWBvaYhO/RUH4w+DeeLdud62ZV/OM6Vt/wcfmHMz92H4V0Qx/EeL4jt8Cv63iHu83TVOf/9+4/u9x9ff3Tl3+lyRkPfc0Pa95aiHf9LxO54k6d38lLf3T6/S0ZBLvXzNixQN5nE560srW7yZM5bmTL8id4ml361nRHJIw1ZYLvrTlbqOqRBoYTluS612MLeUC9iXGTlBRvCZ9Myebjd0ma25155njNaOtRUw5KuSOSw/h0JQsoKpwF1ya1DlwvLHz4x6i7p8jOlfs+xH2ih/Mrj82ZGl3ZALRYWyjjeekwfqMP/SN1ow1dEbzzudDuLWa8/5I9q+PH6U6fbGU0upp1u56Y3m3S6neFsNp11up3pxUWn25lMF9/mV8P+6GI0HGQW0/b2HG8tX+OMbsJsZ7PhP6+H88W3X4a9wXA273TT33ycDn4T/5xfTSfzYU4i/pUQKeou/gUJAvLM/70hT33PZdRlY+qu5ZqJZWyX0TUNuJQfeE/P8YKUw9T5S0BXRtP0iuvIG4NkrIX63nIZ0DAsnHxCQDmBpYQXMMUNLOL1n4zwYDQb9hedbueXxeKq0+3Mp/3P88JRE82vt6ZyXyKgZFlndvN2pm3C0Gn4LOahM/WlB5k8A7a9iAaK41speszN3osFs8fwVZJOL/48c29HP542ezYgfmG0+oLPDL3ZDdhuSK0ooIsgClnPcfr8TyvbIowWWbBmV1n4HM2ud/+FsTe+BYvG/C423pI64dmY3EpjbXCJ91QYtY3tJsbvPZ8bjNHA7Zx3/u/f/vv89//9X//72PnxVf7w46/v/n727d3X//j3vxStzAfiRHRf5Y7cjp/FryJp+lX7fkkYUhae9fj/Rkvq8rkgX90mc6rYmCaO0v5117i4cEAth9SaQvK93ouYVzh9bNePWLyivYgl/zC+TO40BC4xnT1LGlqB7Sf3te+42KHvkOdJ2StDDv6GPKUz5W9/7aonI3n3Z+/d//z13d+/bn88+3ZeOh83lJElYSTT/3ZMuD0LfWLROpeRXIN6PezGHXqPYXeB2EuDdWF5rnyC4Vk/+bEsEKjUwAXDswFhwkR9pOyRUjejNqPBd6K17UpFqYbdpp2ufp/PN5Tem/Ulmhj3MXIvPVcED6ZdxS31exw+USviv7hwvEeTDnMNa/Qn3g5hrR5l0xp9TpL1VavbtHWNnqfSGNbqN25bo9c5Iyyq16lsqt+n6fTJyxt1U+spljTU7vgXEs4oC557jNGNz0y63mmq3+dl5DDbd4zuc7+NdncTz+i2Jp7BrUwDE9XTQF/zVXTr2NYvnmMvybNJJ7mG+v3VfO3UeuV8IYHN/S2zFezzqMroyfM3B3WXJt3ETXJ96L1wm72itVq05Q+o3+r13v9KyabOhZZv0MiZ0GnQkt+i43c08VM05NtxiPTcmWYOkFaLtrwtbUepsXel26hFh07TG2vowOk1ac1f1PP2mvmHWi3ackYrX36135RVwi28jHVc4iYutJEL3IrvrOf5NvOVtVq05ZjretdNPfJy39rcAy+VauLWl3roxm58mVCDyEDHs28SCWjItxNyVAcN9UOMSuk24hh1lNBmPNEgWPlRmqOkyasmPAsZYXbIbEtmGwxT0CvHexwV5/Bz2V31BkSsJdtGP9/KG4tUqxUFAXWtZ8NbuKV35MH2guzG7D+vh9d8h73fm/SHfMv9ojcaF++e2xubxRsu9oa33m63pNu/O7cr25je4YD61F2G0xrbYNsk9P4eQLKFsd3/r9iy/2F43TVmFVkxGqTuUO7iNLLojIT34dmS3kbr8Gxo3XmlS0bISJGuUsuMsihwK/TEQiWaMkuu70WuwqVOJaWghkIOKGmoE2LV2ioCtK2+ssS01Ciffi8BqKKgPD7ionlJpc4BWatVcQGlhiGx7q5IQByHOmpVOclKnXP6R8R3QomG1oysUq8y8Bfa5tHtqnBXIqfGC3ivI0Y3am1ZQaXG0UqtaLRSt9d7AHqDf0WikFYp4iJKLbqPT/fRJQ+m+dObP9rMuqtQJGWUehZ04zuEVQxVKqXUdeMF9zRQa+IytrseCM7NC56rNeakW9HteOuzC6oavq2EQsXYWysV8L+XNOc+Ft/upA5VDL2QSoTUmj5RVqGGS6h1zCt1zFU6vICsqfS7iEqRkEvEqrQN6DLyHYEUjeQbv0LvXoPqHiqeQaJX/RRibRe2w2igd6lZ2Sq9Y88izoXt0Gq1GdEqrVdRsKYa73Uhl7pfmnoz7lrFFQvxvnDW2TaLrHUHM/pAg7D68SVyVfrm9p/VyoRQpSbfsauXgZQq0cWk1bXddWqAlwsSlu+8lDYo6yCw12sanC289dopv+8dsW6182zoX5e6zsb+dfH85dRXwDQmeizY1XTE6zjsxXLDJ1tHnRDr6vn1Ndx/pVdfy/3XsyfNLFBxixkNo42OcYsFqzXOKUs2pHUuOSderf3aDc307zToaodS9YKuwpjKKOhSh1L1gq6qQKpu0FUWBGlFSlqa6sddRXGVSdy19/ex5/nXLrMrhmsr1tWKz8yjuJIQzTCKU0VndaK4fTmHUr9ClRDp6oR5xrFgWZxnGguWR3nmseB+LEZsduEFrcyoFqPArLT42GDgPbqOR8pT9Hkppa4Znz8hU6tKhJSa5iHVUpaRK9N3/1AV4mwlFDpUAWb8Z3Xrz/Q5rNAgRBRahBPw+YtKSyKi1MLUGpR3MlePw1wxDnXTDkV5BZO8w+7fxRiNxUd+WlJlujaUBbYlN/XC8pvaESvTlu70xJNRHewWS2vojheytvacfLV+MWq6yjPC1ZqvfZPrzkqX6ZYfqJxJXOYL/9inXHORbFcnbWWc2yrOXJnltoozV2a5LUXSqkZuSytV1Si3pUha1chtVeWr6ua2KhJWNXNbpUmlFiNLjWRVS3mu0qatZ9RKm87lP/T6SYS7mjm4Orm60jScca6uPAtnnqsrkroJbI0lJ6W6pnm8Rok/RUqvfuZvFbblRyeajLzoHwUHCFh31LrPEwxV34/n+ATR/qzP/9vJf3ed6SNPl2hozfIo4gwJbnOzoMyt5zmUuPKPld9xiuMlilvTIPCCEJAEIAlAEoAkAEkAkgAkAUgCkAQgCUASgCQASQCSACQBSAKQBCAJQBKAJABJAJIAJAFIApAEIAlAEoAkAEkAkgAkcfKQxMp2ieM8gxIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAETp4S2C8I/dd6BaFL6zEXlJsowhB6s1nvt4oTFoSqsx6/9hH/8d2HTrfzcToda7X76HlOvtmwN9FuSYm7bTzoLYZaLXntxXyzxehSvymvRZNpfj3rLUZTvWseRLL8+bb58JJXNNFpO9wQOzNUw8n1pV47N9psm12Mxnp3ym1tptl42lvotXM8wjINpzO9y7zwgsxljiZ6vY3cTF//mGs+hn+E2UdweT1ejObD8bCv16eorBVSh1qZvufD/myo135OrYDmmmp3Pd/tdTEbTT7pNRVrf9tUe8rnp/v1bKTV6no22jb6rXepN8d/I5t0ihcZRidO5H/vEPc5PlomNWDK02BEZn+/iE73+24Rna+imFDIqEuDWqfZpI3PxvFPpcfZ5EozZc393zTMfWLr1YbeS+pGfv/R7ciX0ICuSOTsWH+No3Susq0LhrIT8Kp2Za8Sy3NDRna2nLKdyA09oUPswQtpMX3ok++5BenP0tbDbQOhICDu0tvotZ0J2Xj+BfTBDuPjgFSFpbqd0CGVb9Phr8P+NX9XfOvN58OZxlsjdMhucXW5wcerU4570nz1fv2m+RLaqrskT8m7SOopWm18XAoni9G5TrvTpngpiGcALBJYJLBIYJHAIoFFAosEFgksElgksEhgkcAigUUCiwQWCSwSWCSwSGCRwCKBRQKLBBYJLBJYJLBIYJHAIoFFAos8OSxyY7uxUXpfAAzIOzBmBhLmI24e8xDKrddksC4KN++KFc6tO7qMNJ5AKqip+Ibe3nnefaXeRE4ZjiyksPqRJEJdneExHkPlmNQaPJXg1OUEZ6itOJHvao52g6eSLBOjZ1KE7UT+ksQ1zlZesBF+Df/NO2aLdOgeI/awTU7u4XDdzqPY/P0UeJFfCYrJ3YebTAtJUf0R2QG/ot852pzl3hLw52t3v2MVVCT9VcEiLZc2fwkS5yrwfI5G8ftYESek3Y6f+dV3nfpuvkOeJ2RDC/8eY9maGPZZ+nM5nbcdmaKKcokFoy7Hzn5PaM+Y/U3BUUnLJozuFqKOKewM4Rwz0jH8mWGXYy44Rmgl5Zkyrd0YA8+TsjHVmRDMMen7tXB6ORHNMZsZ7DIR+1o4UYRQosF0juTBM7OpsvICq+yxiAVQMD2Sx1U8AEWLa+eWxV9N7zJbNtHsHm/pHXmweSpvO8U+jqf9z99SUJE/1t5onPtFfzbsLYaZXxU9c8tz5XXsr5g92Q0NQ+GTVkqG7NnJrYjhbDad8Zl63e8P5/NOt3PTm03kIhlNLqYF17Yz5tsL3V6I6SPY+wLivbFhSiFLUYbSp+4ynLrGqOUgbZlglq/P5HFfbXEahs2NR63N4fEDurIdR86En+D1sGv1k9nRrWcNCz5GwlLEUjzWUhQfOXTO45s5zOTefjHX4DWT88Xi6XnKU/2w82N/NH8+y93KjP6AGf22Z3RiAMUEbXmKpB/7wu7B7p2K3ct8wY5JfTKmj8/WFifK9sACU9NHVowGe5ngogG4pSsvoFqimHqwp6/RnmbP9cAywTIps9Bijrc877anZLRjoks360omYKk8ZiGM9Ws11tmjZbBosGj0TLeY7m3OxNyhXEguaD/WDXnKL6l4IAtlbVdbFnb7NdvtnSPssFqwWlQGO5ncLU7BzEmIIC1e6k0Ou1l70oJJePWTNjFfcnq0OQ3S01hhumC6jgDe5j+QKIFWE3i8aJ6neppOeJi9t2P2+Dx/LTNoexK1cWqVn3lCxdeywydG3VAeSqN/N28oE0STG0RyFc5m9vB2LBksGR2bL6Z1m3NwWwgAOVXTLFH8ezfa3MrzxeOM0N7vYYZfsxnO1sLAEviplkBqVsUcb3NSpYVSYFb1P3VBvSPUO0K9I9Q7elv1juDdHfyDU/li6LbzRoaXhzcy3sh4I+ONjDfyiwSbfK4f4hWXznLEnDXzGJlagflERuYPcPdecTIvY+ixBH6yJZDYVz7TW5xSWy8AMBBgoLdhBrOeK+bsG+F5xIRqcRLsBSC1yJx+FDJv8yU5HnL/NkjEPBlwXNhByIqFXu+0ok9+QMMjAgY40Es5PJ7PzGkWYKP1oL+WDMsHGBYYFhiW/Os8e+cvvGCzqUTkhkDPvvCLy14SJk+0PlgAlE+eY8afBPwaz8AjTiLETq/MxQlnZGl7xeOEFNRbDyzmiCmw4Go73K/E185soGPDABsGJ+FN56AQzOk3sqEQz+mjTZM2j1f0ScBLwZscFlfVBHEdMhmvcbO2zQMWsWx+nnRI20cspiwm3Fa4rW/DdGbwYUzZN+KV8onU4hTYsuAwWzBbb8NsZb9fwJx9I3ZLTJJWJkHokLhO/PCJWhEf8l4Y8ofsufNxzzx6Fo01SvMWFRO+kHO+35v0h/yHyXQyLEw1FT3gPSGH3FInHyqkOdh9vGKv1vLXAltx2fv1W2Z5pyWNv/Xm8+GspLjxzmOKRygzAt1M7eq2n98HPL/sMXUFD+xYz+eSPCXfUtZZWI3GOz0OWveM6Le8wDLPLXOLB3iEH/AIi1iz7CM83LNx7JBRlwbh2Tj+yfBppIXcq78pL76CrYJ4eiRfWn+k7JFSt78taZ/R4DvR2nalolTDbtNOV7/P5xtK7836Ek2M+xi5l57L7mp0FbfU7zF9l13wjXSDDnMNa/Q3FuuhVo+yaY0+uRsb+sSitbpNW9foeRox/qVvrX7jtjV6nTPConqdyqb6fZpOn7y8UTe1nmJJQ+2OfyHhjLLguccY3fjMpOudpvp9CuLed4zuc7+NdncTz+i2Jp7BrUwDE9XTQF/zVXTr2NYvHt/qfDbpJNdQv7+ar51ar5wvJLDJrWNorlJYSLsf/uag7tKkm7hJrg+9F26zV7RWi7b8AfVbvd77XynZ1LnQ8g0aORM6DVryW3T8jiZ+ioZ8Ow6RnjvTzAHSatGWt6XtKDX2rnQbtejQaXpjDR04vSat+Yt63l4z/1CrRVvOaOXLr/abskq4hZexjkvcxIU2coFb8Z31PN9mvrJWi7Ycc13vuqlHXu5bm3vgpVJN3PpSD93YjS8TahAZ6Hj2TSIBDfl2Qo7qoKF+iFEp3UYco44S2ownGgQrPwpLYqh3QBkJ743zlqLR2ZLeRuvwbGjdeaUXKWSkSFepZUZZFLgVemKhEk00eZ+GZ30vchVOTCopBTUUXhDb0VAnxKq1VbjEW31lqUCpUe4q9Pg3QrzjKCj3SLloXlKpc0DWalVcQKlhSKy7KxIQx6GOWlVOslLnnP4RUZezndVaM7JKvcpQS2ibR7erwjxwTo0X8F5HjG7U2rKCSo2jlVrRaKVur/cA9Ab/ikQhrVLERZRadB+f7qNLHkzzpzd/tJl1V6FIyij1LOjGdwirGKpUSqnrxgvuaaDWxGVsdz2wA2oxL3iu1piTbkW3463PLqhq+LYSChVjb61UwP9e0jxkhPENJupQxdALqURIrekTZRVquIRax7xSx1ylwwvImvJ3mWsRlSIhl4hVaRvQZeQ7tsWPgZZv/Aq9ew2qe6h4Bole9VOItV3YDqOB3qVmZav0jj2LOPyc52q1GdEqrVdRsKYa73Uhl8b/mnpT+corFuL9KAioy7Z5O607mNEHGoTVjy+Rq9I3t/+sViaEKjX5jl29DKRUiS4mra7trlMDvFyQsDzXXdqgrIPAXq9pcLbw1mun/L53xLrVzrOhf13qOhv718XztxfDXbqCXU1HvI7DXiw3fLJ11Amxrp5fX8P9V3r1tdx/PXvSzAIVt5jRMNroGLdYsFrjnLJkC1DnknPi1dqv3dBM/06DrnYoVS/oKoypjIIudShVL+iqCqTqBl1lQZBWpKSlqX7cVRRXmcRde38fe55/7TK7Yri2Yl2t+Mw8iisJ0QyjOFV0VieK25dzKPUrVAmRrk6YZxwLlsV5prFgeZRnHgvux2LEZhde0MqMajEKzErfMeafDbxH1/FIeVI0L6XUNePzJ2RqVYmQUtM8pFrKMnJl+u4fqkKcrYRChyrAjP+sbv2ZPocVGoSIQotwAj5/UWlJRJRamFqD8k7m6nGYK8ahbtqhKK9gknfY/bsYo7G3DpVatlJlujaUBbYlt1HC8pvaESvT5iZbmvFkVAe7xdIauuOFrK09J1+tX4yarvKMcLXma9/kurPSZbo9QSacSUDhS3xck4FsVydtZZzbKs5cmeW2ijNXZrktRdKqRm5LK1XVKLelSFrVyG1V5avq5rYqElY1c1ulSaUWI0uNZFVLea7Spq1n1EqbzuU/9PpJhLuaObg6ubrSNJxxrq48C2eeqyuSuglsjSUnpbqmebxGiT9FSq9+5m8VtuVHJ5qMvOgfskRSbJTeVx0pKOgB/W+tZJa0T6w7aviRFXV5Vqbsq2bmaH7NtnP9iVbTO0hxsdhO1b2VvcNy6JPlREsqP5pbec6SBlc0yBCnBW3s1fDJDpPP5203oyH1X8QffxjepVwhIEJAhIAIARECIgRECIgQECEgQkCEgAgBEQIiBEQIiBAQISBCQISACAERAiIERAiIEBAhIEJAhIAIARECIgRECIiQ0yBCVJSA3JL6FHiRbwhCrIjj3BLrvuAY45veaLE9zbjoGON7+lxc980IcbC8zYYn/VwrePYZXcqigIb3kTARxWVnW7hK6d/FEAMNLsU/a5QGyR4Fsq1FIE4BWecOat4ewmzJLnN3s0Og7DA1Qmsi/bWVO/3wBu7U+Nzp/A1/ItGaHvPBrnmHx36s2bv88OrvsuEj5WcJHXWt8mJ3R1+p2bv88OrvsuYjDfg5amLjPWTEZa3UXJgNF7PfvvH33XDwbdGbf+bvu9mwtxh+mwxvvqUVC4rrXnBT9UAc7UP8N+QpPaZOHOZvb/hlbAFPrnEtB3YrG2oJD0wrCuybXjmu/G+PJHBtdz11xdl1RbznzvNNh6LpQ/2Ah/r6HmqzBTt88j1X7je8/JpdUoc8XxArX7HYjTa3ctDf9uPfkKeR6Q3sThm6fVxNZ032clqYPB8weX7SydPMAM2Iu/Q2L2973vzT5t+kNJ0hgXgYtSZHfkZkL6bZxPiAiXGqE8PccMhMoAypbmx3yckFw3iKLB3bNSuFTt0l79CoTchIwIxb7dZoG/RG49++8WKn3wbD3mA8msgaqOlvb0aTwfQmUwl1+5v5eDQYTT4lvyia2o/pEGpNCineWz4Q16L6n5MpHq5mwRCzsoorFhco2/0M7JauvKD4C7GlIE6+FzyCA5YTKylZ0qDaydcahUorapyYLa90GJfkebqKNdQa1XqF08xGcafJ3uhtb6LbeCTT4iv1B3SrorUBbl7hpXFpu6JR315WK49gp2SM2RaM4z2Oljsfi9Yb85Yq0TQt7bc34PEtZu+vjcEebwte6g/3AQqdHr6s4G5xnQZ1efYejpNcVPMHkv9I2qR858YngR1mc9CZZSCKaz8VvlZrP4ompRZrVSpRtS5MmLe3TtKCQmbfyGcq3bQ58vWLTe6VLGpS7mhvzGm2kk7zQU8KHhmNuZ0sAI+N3IbvANP6mqVllBpUYGrPXRzmZ2PNaVxrPBvWcGpQi/FAc3SnDFQ9b2U/esta7erI84DlW4/miZTVuzIaUfWwbd99BWeu1BjSJhVqS9of5u21V9nr2Ia0xUJhzWsAt2dICwqMNSi1Xtzwe+cvAc1/rlVy29urkHnErJb3RXe3jNOeY+queaT6vtvxCWNUfEb7f//23+e/k3d/9t79z1/f/f3r9sdv777+x7//pSjlFNCQsqk7jyyLhmHJOssnAx0nDhuUN1mUSqzrOzUoubzf9OvR8nLZ+ZqZNuIpNrAMonRdgzlrUmbLOLd2fsh8XisVfGvlUBqV2a2TQ2hSDbdeTH1+hDj+ENVka8ZO58eI2NqtyGrg+J0f0r88VInTeq5Bsyqkhi+P80O+qxrWEVXqblQEVKn5ALU6lf21XFbTMCStXZFY2U+Dips1dvsavaINN8wO01m8dVbr/a+5V3UA5en20vE2jw7Q1c5ez7E2ZQ7YUcXRN3oOkOE2xEE7y+xDNPWuzJP5h+4yzeY3c+BM8+WH7S7JljfyDw2T04fpbJttPnxqueUu2nOhzdKlbfjOmknEY2b9DtFZ+x65Isdi7IGXSjVx60s9dGM3vkyoQWSg49k3iQQ05NsJOaqDhvohRqV0G3GMOkpoM55oEKxUHO1vnhk2ioFzC9Fw3X5VJnRr53KnAVK5SOUilYtULlK5SOUilYtULlK5SOUilYtULlK5SOUilYtULlK5SOUilYtU7smnck0C1exEN1sWB8rj7iwTw5Ru5MqTHnLfyYfR7cB+sOt/udPSUmyaPWgP3X8zRxa0YD2a5VDaG/PU6tT8qt506BrYrvopmqbDla2JZjYvcxWbir69EBI38kiYEokwpCw0+DJDNhBV0Fg4oJZD4m8Y0omfOxOz4CAwO1RUwk6+jfi+/VyFPCWfq3z423912/x8xaEPvAYR78vx1uP4X+lsG85m05k4y3k26XQ7o8nFlB/lMvx4/anT7Sxmvf6w8NwWx1svPH6SevEtymc/oCsSOSyc8bH+XvRpTXx+T9HmXHo04bnhAZHd3Clj5+anyHWTs4bOjQ6JEkskckfF98rbbGuqa34hlKnEnn4ZZG+oF7EGX1xrF/cWIlwvP4e+bKo/7pwsbnJn2VPJC4+FrfMZUL5wIozNUY0NLAwsjKIs6b6NiYXenJXZL6p6ApYmh840tjw0CLzgkoahqKAC+wP70579SQ6F1FycL2ldGn/XvFdt+af3aai7HKTx8+7xLfwAjzz6p3nR6TiHohSaHTJeOkHsr+an3zaDd0oGLT2TIzb+MHCFB6puJ56ol5ccCvdqfC9VzfWM+5WZ7EIufFkXLHdskTCS28FuYDBlOfmf3l7C7zpxs5Tmkl+hCybW4NsN77gpOK3gDrEdbMzbzS3trMxq90aIveH8Uq0zjOHF1LEwyUjD2sDalCzDansTC768xal7bHd5TfBTsEG3hFl3smR2EdHSXl4qe2r/SeaJTNJE/k7d9oKhFyJjb13+R1nAtPzvabX2AgHkqV5tnmrXylRVlhfyZYY4FgpjqZdNasXmoGnaf0bDaEPhAXbSIUns6lFtrO3GNRLegL2Ft/iySa94yb7dqHNOWfI9MGLP03LgvAcaPAY2K3aUYF/egn3JLU9uZTJr9XUYnew11TFA124IE3RUE2SvXS+gl3YYxmOyN0uRFIMZUi3SEzJEPLI46+2YkZ89/OKbfsanqu1/UnDe9MOEBO5vgB/v8y/nrQE1csu4rf2rigM7dDPUAovbmdHac1+pc0DWalVcQKlhSKy7KxIQx6GOWlVOslLnnP4RFVjxQq0ZWaVe5UEwQts8ul0VnlKXU+MFvFf+cbBaW1ZQqXG0UisardTt9R6A3uBfkSikVYq4iFKL7uPTfXTJg2n+9OaPNrPuKhRJGaWeBd34jkjUqjSlUkpd8pWo1sRlbHc9sANqMS94rtaYk25Ft+Otzy6oavi2EgoVYqdAoYD/vTRHzBPiZwPqUMXQC6lESK3pE2UVariEWse8UsdcpSPOevc91yIqRTKFHotVaRvQZeQ7tkUYjU8xqNC716C6h4pnkOhVP4VY24XtMBroXWpWtkrv2LOIw2OVarUZUb0divNG+yOlejN7bTrbKf0oCKjLtqeKad3BjHL/vvrxJXJV+uS2bIUyIVSpyXfs6mUgpUp0MWl1bXedGuDlgoTlJ/GVNijrQNb/O1t467VTft87Yjpf2Jv51+Ufz5r61+oP5HQFtb+DqeGwqzBxPTFdYtTc/VfjX3Xcf02qo7Ud2v0tS11B0w0JM3HzbKNpA4M0Qq2gqzCmMgq61KFUvaCrKpCqG3SVBUFakZKWpvpxV1FcZRJ37f197Hn+tcvsiuHainW14jPzKK4kRDOM4lTRWZ0obl/OodSvUCVEujphnnEsWBbnmcaC5VGeeSy4H4sRm114QSszqsUoMCt9x5h/NvAeXccj5Ue25aWUumZ8/iiy1jkhpaZ5SLWUZeTK9N0/VIU4WwmFDlWAGf9Z3fozfQ4rNAgRhRbhBHz+otKSiCi1MLUG5Z3M1eMwV4xD3bRDUV7BJO+w+/erGHMMlVq2UmW6NgKGlEfKheU3tSNWpi2FjOLJqA52i6U1dMcLWVt7Tr5avxg1XeUZ4WrN177JdWely3R74tzkM3l88hfiRArNRbJdnbSVcW6rOHNlltsqzlyZ5bYUSasauS2tVFWj3JYiaVUjt1WVr6qb26pIWNXMbZUzuueHYX+Lk1Ut5blKm7aeUSttmnLsJsJdzRxcnVxdaRrOOFdXnoUzz9UVSd1Irk1Lqmuax2uU+FOk9Opn/lZhW350osnIi/5RcCTKynaJ4zyDEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoAROnhLAaeE4qkTjqBL+O5AkIElAkoAkAUkCkgQkCUgSkCQgSUCSgCQBSQKSBCQJSBKQJCBJQJKAJAFJApIEJAlIEpAkIElAkoAkAUkCkgQkycmRJBvbjY3S+32spHlZSsO96JzkKygyLoAJ47Jv2wzPCdQ4sTzXkrbwEBV+UQIFSAqQFCApQFKApABJAZICJAVICpAUIClAUoCkAEkBkgIkBUgKkBQgKUBSgKQASQGSAiQFSAqQFCApQFKApABJQQkUUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQASqCgBMrPXgJlT0VRRuvdgKzFyjrSiSmV5AIXePPno6SjanZOypL61F2GUzf3HPenzO6jiXsCOgR0COgQ0CGgQ0CHgA4BHQI6BHQI6BDQIaBDQIeADgEdAjoEdAjoENAhoENAh4AOAR0COgR0COgQ0CGgQ0CHgA69fXRoB2QQWIAhu5DPQ6DIC4q8gMEAgwEGAwwGGAwwGGAwwGCAwQCDAQYDDAYYDDAYYDDAYIDBAIMBBgMMBhgMMBhgMMBggMEAgwEGAwwGGAwwGDi+BUVeQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoARR5QZEXFHlRFnkBSQKSBCQJSBKQJCBJQJKAJAFJApIEJAlIEpAkIElAkoAkAUkCkgQkCUgSkCQgSUCSgCQBSQKSBCQJSBKQJCBJQJKcAkmysd3YKL3fx0qYvaFeVFz7IsEFEhqktV3fVJL38sDflp3z7/xHGoRlhTYexebZp8CLfGNG4ibTVt7cTiUUm4+4ZCfi206uq0Z5lGw4fQIFUlABBUQKiBQQKSBSQKSASAGRAiIFRAqIFBApIFJApIBIAZECIgVECogUECkgUkCkgEgBkQIiBUQKiBQQKSBSQKSASAGRggoooARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBVEBBBRRUQAFJApIEJAlIEpAkIElAkoAkAUkCkgQkCUgSkCQgSUCSgCQBSQKSBCQJSBKQJCBJQJKAJAFJApIEJAlIEpAkIElQAeVIFVB0N/l2ZE+uCkqaCjmB8ieW51rCTFrPY3tji3mysV17w2fEX9NxsV1G1zTooGAKABYALABYALAAYAHAAoAFAAsAFgAsAFgAsABgAcACgAUACwAWACwAWACwAGABwAKABQALABYALABYALAAYAHAAoAFBVNACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAIomIKCKSiYApIEJAlIEpAkIElAkoAkAUkCkgQkCUgSkCQgSUCSgCQBSQKSBCQJSBKQJCBJQJKAJAFJApIEJAlIEpAkIElAkoAkaaFgimAt9CL7pPhJ+Fqrn4Q1y5/IdMQJlEC5JSwu5lKuUDUI7z4KBYk61EcBrwJeBbwKeBXwKuBVwKuAVwGvAl4FvAp4FfAq4FXAq4BXAa8CXgW8CngV8CrgVcCrgFcBrwJeBbwKeBXwKuBVwKugPgooAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASmBLCTje42gpj504eK0U272jgc2SHFnR0Qa260csPgYjwRZ4ZZSkyXErrqQ+guxZtwBLyEjAPtI78mDzqG57mZPhzbfhr8P+9WI05dc5Gy5mv3276I3Gw0Hh9Z1gMRf6YO8cbmK7jK5p0FGWegmtO7qMHDoQMXfRsStt1YJRHe0SEDfc2Izn/MoO50ieTvLM24AFsoJfqw6IITYrvrKDHh0TG5KuPEPGjp2Z7QKKB6b+MTLxCSpmh8ncPrPkUB2fBMyOU+gFjzaga/p0lVg33iDwHotFQ+rz42HE0s7YVK0bkrP7zR+HY3muvAM5VA2Ps3FCCkwNmBowNWBqwNSAqQFTA6YGTA2YGjA1YGrA1ICpAVMDpgZMDZgaMDVgasDUgKkBUwOmBkwNmBowNWBqwNSAqQFTO3lMDRVvAAkAEgAkAEgAkAAgAUACgAQACQASACQASACQACABQAKABAAJABIAJABIAJAAIAFAAoAEAAkAEgAkAEgAkAAgAVS8ASUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJnBQlcPAqN0esT6NbkObkisiUlolprQrMHXUBkgAkAUgCkAQgCUASgCQASQCSACQBSAKQBCAJQBKAJABJAJIAJAFIApAEIAlAEoAkAEkAkgAkAUgCkAQgCUASgCQnB5JsbDc2Su/3qRJmb6jHPb7vHeI+S+ogZQliXCCBQRpsXY5WHa6RT1yxPgsIiEexO/Yp8CLfmIG4ybSVVy/wkT8iO6BLcel8SAUbEd/WFlrxbv9FLSYIG60UwPcOWS5tbjCIcxV4Pg2YzY3bijgh7Xb8zK/EXWQSS0UojJC4IYHLh6FYIgwpCw3GRDYQyVoWDqjlkIAIs5g8WOuOWvcXgQjnrecKzeVj8a6f15Oq91w5QJ3z7z+6nSUNrcD2WdmDX9ohT9Eti+8eFVSAtABpAdICpAVIC5AWIC1AWoC0AGkB0gKkBUgLkBYgLUBagLQAaQHSAqQFSAuQFiAtQFqAtABpAdICpAVIC5CWn6WCCrGdqXtJnmaUn4axLMRZUGYFKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlQJkVlFlBmZX0aBT+O5AkIElAkoAkAUkCkgQkCUgSkCQgSUCSgCQBSQKSBCQJSBKQJCBJQJKAJAFJApIEJAlIEpAkIElAkoAkAUkCkgQkycmTJC2VVtENTuJA50XLrGwrf3TjkiuCk2hYc2W3zohZCRbbZTR4IE7hc9iQp0EUV0cp+fuIUSkQFkj8MLulbU7iFKrIeK4lTXvh0KHsCwgbEDYgbEDYgLABYQPCBoQNCBsQNiBsQNiAsAFhA8IGhA0IGxA2IGxA2ICwAWEDwgaEDQgbEDYgbEDYgLABYQPCRqfsCyq6gBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqjogoouqOiCii4gSUCSgCQBSQKSBCQJSBKQJCBJQJKAJAFJApIEJAlIEpAkIElAkoAkAUkCkgQkCUgSkCQgSUCSgCQBSQKSBCTJSZMkG9uNjdL7g5V30d10jKVetLxL45IucdR9AsVPbukdebB5GPpd1DpxyHPyI8qeAEMBhgIMBRgKMBRgKMBQgKEAQwGGAgwFGAowFGAowFCAoQBDAYYCDAUYCjAUYCjAUIChAEMBhgIMBRgKMBRgKMBQUPYElAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACVwgmVPPDc9OQKgA0AHgA4AHQA6AHQA6ADQAaADQAeADgAdADoAdADoANABoANAB4AOAB0AOgB0AOgA0AGgA0AHgA4AHQA6AHQA6HAKoIPnJrmeivMPerNZ77fSEg9yx8l2+Xuux6GJEf/x3YdOt/NxOh1rtfvoeU6+2bA30W5JibttPOgthlotB/x1kGu2GF3qN13Ym2zz61lvMZrqXfMgkkUwts2Hl72R3kgNN8TODNVwcn2p186NNttmF6Ox3p1y25dpNp72FnrtHI+wTMPpTO8yL7wgc5mjiV5vIzfT1z/mmo/hH2H2EVxejxej+XA87Ov1eRk5zA6pQ61M3/NhfzbUaz+nVkBzTbW7nu/2upiNJp/0mgpSaNtUe8rnp/v1bKTV6no22jb6rXepN8d/I5t0ihcRWT5PXSWLSFaLkYZuQFckclg44xVpCmrGBJQFz2VWzvLckJGd3Yn94j5Ch9iuFdLizuiT77kFmbLS1sNtA6EgIO7S2+i1nQnZeGiCyB0V3ytv0yfWHTUuXyRbpSWYRJkiHJEDcgzkGMgxkGMgx0COgRwDOQZyDOQYyDGQYyDHQI6BHAM5BnIM5BjIMZBjIMdAjoEcAzkGcgzkGMgxkGMgx0COnfoROczeUI87ed87xH2WpEHKD8SEQHKyTbPtQSnC9fIZK/GPffbhUWyLfQq8yDemH24ybeU9CHDkj8gO6FLcwDI5xGd7AI93+y9qMXFakF5Q/L1Dlkub2wjiXAWeTwNmc3u2Ik5Iux0/8ytx/ZlcUtG5PkLihgQuH4BiiTCkLDQYDdlA5GdZOKCWQ2LeJnmwSxpage2zsoewtEOeJ1sWXw8NAi8AVwKuBFwJuBJwJeBKwJWAKwFXAq4EXAm4EnAl4ErAlYArAVcCrgRcCbgScCXgSsCVgCsBVwKuBFwJuBJwJeBKwJWcPleysl3iOM+gBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKIGTpwRsccTAhjyNqbtmd53zD3/7r25nY7vJv9/zkiGMUZFg/L9/++/z38m7P3vv/uev7/7+dfvjt3df/+Pf/9Lp7p9k4HjrMX2gTvYYi+FsNp11up2b3mwiKtVcTHkZoOHH60+8rMqs1x9mzofI6Vp4fGUWH4uAOiaoYwKSBCQJSBKQJCBJQJKAJAFJApIEJAlIEpAkIElAkoAkAUkCkgQkCUgSkCQgSUCSgCQBSQKSBCQJSBKQJCBJQJKAJDEhSTa2Gxul9wcraqK9wbeVewXlTQQsUbPMiYxxf/oKJ8soVlc0gcAsgVnSYJY0TJAYOp2U0ksalXQtdBuUT0qyXj+9ZeHDMOJ/O4Yhsd07Gtgs2copsmWuH4nh4aYiETuuCUrDV9mzjDnjy9A1TyEjAftI78iDzbOP22ueDG++DX8d9q8Xoym/6NlwMfvt20VvNB4OCi/2BE0dfbBjy6E0fKF1R5eRQwciF1xktY5hGQPihhub8VVftoRMHDgtJK4au4rVVDp3xGbF13xQCx3blNg+b9dTTVsd7yucgKm2SBhfXuGdZHhijccgIquiAoq7Y7uMzRWAZQDLAJYBLANYBrAMYBnAMoBlAMsAlgEsA1gGsAxgGcAygGUAywCWASwDWAawDGAZwDKAZQDLAJYBLANYBrAMYPnkj75rxpHRIPACIAZADIAYADEAYgDEAIgBEAMgBkAMgBgAMQBiAMQAiAEQAyAGQAyAGAAxAGIAxACIARADIAZADIAYADEAYgDEAIjB6SMGK9sljvMMSgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBI4eUoA9axQz6qdelY6FVk09lhjGVFthbtOsnLNC1fV410m12NYUWWbJzh+TZVgHZdSem2FsHCACdAkoElAk4AmAU0CmgQ0CWgS0CSgSUCTgCYBTQKaBDQJaBLQJKBJQJOAJgFNApoENAloEtAkoElAk4AmAU0CmoQDTEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAjjA5JUeYJK+0QuPVMDxJgc73iReRaNlcTftnH6it62aSn198WNPttMxN0TxTRueg7If1h//PJTWT0GxNCZf5Ui8y09GnKwCZgrMFJgpMFNgpsBMgZkCMwVmCswUmCkwU2CmwEyBmQIzBWYKzBSYKTBTYKbATIGZAjMFZgrMFJgpMFNgpsBMgZnCySqgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKIHjnaxiu37E4iX//YVOWkm6Nzs/Y5JvnhzdIN/umTvCkS0HO7KF/w4ACwAWACwAWACwAGABwAKABQALABYALABYALAAYAHAAoAFAAsAFgAsAFgAsABgAcACgAUACwAWACwAWACwAGABwHJyAMvGdmOj9H6fZmmpiEvDbSudbbOXL/wi4Yp26ry829Ie+tVeYqwopmgYcwoe286Fp030r3dnvtarRyMLsexNqddZr+bWWz7LMbU8l1GXLeTMb1x2ZkVsZ+oONz57ntHQ99yQFg7Lygs2A8KI7POOkiUN4qd8SoW8NpTdeUt5X54f57arH6OYkJZjU5edWZ67steRfIDh2S+M+f3sr9Jn6pOAbMCblfBmIXmgvXh0wtCZtvIw5ltFWR6tFa6t8WtK+/2aynDdUWDLQXrhNw/vUl6NoR1PvQWY8QbVw1wrePbZR6kf5hvm+6XN989jshX5+92I6CQMdnZr42ez2RZh//hj+OQHNIyf3WFccrqcupd2GNru+h9/wKLDosOit2XRxWPR3pQ9BYO9kDnAOtaab4TIJPSLmFt5scafC8V9bRWccUH+lQmjC3tDP1L2SKnbT/5eOhtSDbtN9/OB5X0+31B6b9aXaGLcx8i99Fx2V6OruKV+j9stCTlJtDvMNazRnyQUa/VY9m1TZZ/pR4O1up1kinGb9ix3a+vdbty2Rq9zRlhUr1PZVL9P0+mTlzfqptZTLGmo3fEvJJzxt2yP8Q0eZtL1TlP9Pi8jh9m+Y3Sf+220u5t4Rrc18QxuZRqYqJ4G+poFzGL94jn2kjybdJJrqN9fzddOrVdOghSbreA0ptHuh785qLs06SZuUrqrWf7CbfaK1mrRlj+gfqvXe/8rJZs6F1q+QSNnQqdBS36Ljt/RxE/RkG/HIdJzZ5o5QFot2vK2tB2lxt6VbqMWHTpNb6yhA6fXpDV/Uc/ba+YfarVoyxmtfPnVflNWCbfwMtZxiZu40EYucCu+s57n28xX1mrRlmOu61039cjLfWtzD7xUqolbX+qhG7vxZUINIgMdz75JJKAh307IUR001A8xKqXbiGPUUUKb8USDYKXojK1j798LTCtO5A6DwAtK9o4qd4XaPAWM0eCBiF0g3q/g6pfJpkrRVk/ssWbuL03r7g/x990c91fsPGV3niSsl5nPhyalQub5vRWTGwlpOj55Cv3ZsLcYDjrdzvz64+VoIX+eXU8mowl/Dle967n81XC+6M3knz+PxmP55/l1vz+cz+PHKH930RuNUzHxQ7836Q/jn/95PbyOFS5mv8kW/MeRvIjPo6sr8dPH2bD3+Wo6mixk5+nVFc2JPfhYHwNIdlkUGEAi8tYxgMwXifUAgFe1wd/QcnNjnG7WFxrvg+/H39PnlzuIEfvlBz4wsfGe9na5vri54TPV+POE5ONl2BrYGtiaV29r+Fp9y4ZGnnPw0xubU6IIaxkQP6Ar+0m2gDF5OWMi1uPrCJSMTMln+vzuvaEhoU8+73XqyiLv+zN5d+C4ncvkpzQv68OxLis7jDVG8EF8nv6R3pEHW6a8itafcEmqbjgzf8pFv0iReIlUH2NzAi+J28zg7i3Thu5qftYc31e1XcuJlrR/ZzvLdCcqLLyWe/p8lXT1Ut5t7gLc7PXC6X3t76nEJLzB99RVhNgasTVi67dhZmRszc/veg3bB5kwO7kqI9szR17vqIbl/mGQu1Lxq+0m9svZHe+BBo/y4KWC9QGr9CJWqfD4HgNrNaenZa2S8NA0qr+lKy9nrbIrk/q9jTyLPv0zJyv4PnHBWCcDaBbzb+PaV3HhDbICmSNY4bImoOsoxlT4OV7Jz4dP38YvCrirp1unL5lMzU/K0KrHJAW+vrUYOj3SGY7saRqdDQ1DcZgqTM5LR8jVVkZRtC3588tbmGRG1bI1mePf4QO5y4EoePH95R2idg2S0LUtsAynqMnZNYwEbDtPXk9KL7+cX9IsJQupW8sF2q0kAU/otM7gCmwL+5CvfoNgZxW+tTiqpIDMSdgSfj9XhB+kdeE5S3oI3GIVDxfYPdifl7E/xQv4Jc3QKqmYws2Rmzm4ob5pytef+hkcHRoy2yXbHUOYIZihN2KGcov1tAyRuKc9PnbvWosbZ0BXs5J4IF6rbF+O4nxNiCuQVtjQGjY0s/rfbkCZq715AjaMn9bg2BbTPHuktgcnfrwkPvw52KJXYIuyy/jFjVErXtzbRMqKHMm3TpYVFlPGPsYJmXzY+Ndr44tWX4IOh6/moCR9a5IvoQ5M4xV8XXVk53In5sV3DUfHV4PI/RJ/elBglhrDZrklXkKcCZkwEfr6Nq0YDl+CCYMJO10Txte32n5xiTdqvE7mC9P0VF8EdLBRP52NmlfaqPnbtFFeQNaUTxiLwMvii4VRd1ta90RhEhikPUKf8jPQmdiVf1WfFO2s0FIbJKTCROzrq2FNahqkAV1GvmNbhNFRctT7T2+a/KCw2SrgiwE2Ck7TsY3S3iqtMk97DV7UUIkVFa+fpuYKifafMUsFI/UWjJQ6Q56apjRH/pZroyR3fWE7jAbwnbJmKZhEjpOhlWWAx2i2lluRfyVktqeUwd+CKXsZU5Zd1FX2LCv70uFgbom14nCNPYs4P9E3UC+bU7ddWTz4yOfeeEnRYhCyb8M+ZVZllXnKiL7ZrLn4NKEfBfyz6m0ddRglkJuwPUe3PYrFqLWO0zaVpmtH/G2br7n8BwxWZxk8zyK3cCbmTvl6y4d64YukUzzFq3BBv93DvJLbmVF+A6dhmqw7EoSUtUFQIf0EJOFVeFzJ+qzylxK5l81CNc85ze0/4SfB6iCwO66ZEcuuysYIoVPZu5v7jn0aMObtM0v4STg9BeaHBEw84LARN76mT7mDbk7QXnmPxUP0ht0nucorDZuQeuuu001aWusETr5h1G0lkNthzeFXwa86ZrZIrsmXNCzJWqpnWxjd+A5htrs+W8gf6XJBwnuEaDAlp50Y8qn12pya0sVY4t+Uyr/8bpoYXnNrFNjrNQ3OLhzvsY4F4h/uyM3LI3oyy23wYSekaNECKu5hq+CMC4ZnPOe/sDf0I2WPlLoZqrJk0FINu033p015n883lN6b9SWaGPcxci89l93V6Cpuqd/jdgNbTg3tDnMNa/Q3JrfUCWv1KJvW6DM9N7ZWt5PMMXimPcvjnurdbty2Rq9zRlhUr1PZVL9P0+mTlzfqptZTLGmo3fEvJJzxd2eP8RcKM+l6p6l+n5eRw2zfMbrP/Tba3U08o9uaeAa3Mg1MVE8Dfc2iBoz1i+fYS/Js0kmuoX5/NV87tV45X0hgc+fbbAX7AQ1DoyfP3xzUXZp0EzcpJZ7KX7jNXtFaLdryB9Rv9Xrvf6VkU+dCyzdo5EzoNGjJb9HxO5r4KRry7ThEeu5MMwdIq0Vb3pa2o9TYu9Jt1KJDp+mNNXTg9Jq05i/qeXvN/EOtFm05o5Uvv9pvyirhFl7GOi5xExfayAVuxXfW83yb+cpaLdpyzHW966Yeeblvbe6Bl0o1cetLPXRjN75MqEFkoOPZN4kENOTbCTmqg4b6IUaldBtxjDpKaDOeaBCsZA7+J0FAnjvNaRFiO1N3IVOyQ/7tt3Kf5AAfSu6njZ3Yn8yk2NOk6/4A7Cn4+hp3XfyA5rPIitx0WbL83VVOSZKdlqfq5TLTyS33Z8PeYjjodDvz64+Xo4X8eXY9mYwm/Kavetdz+avhfNGbyT9/Ho3H8s/z635/OJ/HYyZ/d9EbjVMx8UO/N+kP45//eT28jhUuZr/JFvzHkbyIz6OrK/HTx9mw9/lqOposZOfp1RU9gN0ZHzLP762YLM36k9yz5t5SdmulLHsSC2Uzkm/vy6zcush+xBZPC4NNJfnVfX4B1VmdcefJstzYbnymyPv9x1lkTvcGnV8kcZfZx96b8Jk0nRXMmcKzBOLD5WqOa83hpE7umi/G05tvI37dk97lcH7F7Wy3M1/0Fvz/w1+vZsP5fDSdKNZBxoj/87o3/rbglnsyXXzL/HM0iX8nfhjNvy1m10P500VvPI9/nFyPx/FP00XyL2EH5t9uRotf+BVNBunPs+Gn4a98vU8ni95oMi+8xofkTNXiv+RnVsVK33uKfDCbrY6rvVePwcN0Ypyw0cq49kMWULIRpia/W65eEo08jICGlE3deWRZNAyLX958O//GdpfxTrSmWUsM6GLbOrmrxzsq4ZhGA7Zr0IrHbN+M1pwhuedjPkFGy8KJvXXj9q4pdwh00deDP5NDs/MYt2Nj/jTn1h1dRg59G1jFLbHuV7bjFE4RMBdgLsBcgLkAcwHmAswFmAswF2AuwFyAuQBzAeYCzAWYCzAXYC7AXIC5eBHmwgrKYIs3DmO0RF8QRi/Jk72JNgPqEPG16coLNrxuXmcZxWngt/GxrOU90IAXaaHLJLue25EY9+YLsfE44TuMvfG48GLCuGkfWe1Xm9VGKuu1pbKQYkKK6a2kmOB9w/uG930U7/un5D/tDf3Tc6kCIdOFQ1NIRBMQTeUrIVGb3c0Fa1ZCWx32iKRAZkka4HLJnU7dQUIg4XAShBQAZQDKAJQBKANQBqAMQBlkMQDKAJQBKANQBqAMQBmAMgBlkKpHqh6p+uLDSUhbVW1OBY05WcLl596U0a4pUbbX8JIHcMhV2mzvZOGt1w6K/vEKyCozhorIKGpzsPoTcinmrZHennC8estKUOSlXsFhQfGd1rZWN/T2zvPuscOLHV7s8GKHFzu82OHFDi92eLHDix1e7PBihxc7vNjhxQ4vdnixw4sdXuzwYocXO7wnW37iR7dzT59PeX839D03pH1vSQt3DbYCosT8YmffgPi+Y1siIf2f/wrlsQ30if2n7xDbLbzsgLIo2Pp5RZeOCg6/a25QaH6jl4hXbs0Qm73At3li04YvM8WGzb/IAzlziLs+++LZy8IzoYWIa3tn1h0JQsrO+vL/BcL8AjyvfPdQHGyf1MkQY5h/JgUbNMMnbm6IY7IdUZJWqb9p0ngrpOnORvOdilb2HVrYQmi+H1Azu980W9886d4ghV4vHV4r0d00h90sJ90gy1w/cWxSs8f0823DV0kJC7Ckt9E6PBtad16FyEz4AWVCNFlUHN6I3KL9uT1BTgppiJXtb0pBafl7WfJIKTkga7XAkFh3VyQgjkOdask5/SOK2RSlbPEjzkl4AVfIiwypBUcr9d/1Lv6KRGHFUOne2zy6XVXe3vzRZtadWmZBNz4/bEwtJd2TahnbXQ/sgFrMC57LpB1vfXZBFRfGBcZe6ZSRtU3OBtSh5ZcdC32irEJirpLwArKmAo2ySLXYgC4j6elTWbaquoH6FmIxWcFGT+XYs4jDA55q0asoWFM9qfT1XSk+o9x3rlY7t//UEPIdu3TYmZy4trtO5/ByQcJ7TQKre8w9wO4h9+m6x9tM6x5rr6t7zJ2o7vG3iLrH3brpHnNXpXv4bY/usXYmusfcLugeLJFvmKLvtp9X7x4rBd49RpK6e8hkclkTERPsRw37IgVRQ1YodfMFLxswDUERXmjIDZ9sHbG9IKRYrMKybwXzPopOixkNow3VEJxTlgSnOnqv3VCnAXeYy+OnPcnd+GlPoDR+KpQsiTH2ZOPoSEtoL4TaE9wJofb+PvY8/9pldsVF6d3mfqS1J6I7CnOHUr9CpCAY2xfaD8b2ZAqDsT2pG2KzCy+oEFJFY1npO8b8s4H36DoeWaqlZnzIQqYWmodUS26RfoBQLHT/UBQf7Ujsxnf7f/5Mn0OViLAdn7+oRZSdzBXXUBzr7krsBru7fxfXOPbW5TeyoSywLflODMs7S78xiod2P1AskY6nh668uGBd4Wu/WrUnPNoz6dh+kSWBy2RFYF81d6SQavpIiblSQsSpRemBIjFleqC4QcUtSLGy9ECRbEl6oEh0Pz1QKtWXH/NkS+7qdlCcWSgVn8t/VAoXpSGK5PbSEIVCe2mIIqmbwFY8LK1shVYdeu3zSHU+me2af9Smu9Uay63C6jdMIqN4byQiyVvj64//BwyI+zk0CQkA',
-    '2.0.0': 'H4sIAAAAAAACA+19a3fbOJL2f/HZD9O7ttPTOzO7ky9zZFmxFUuyW5LtTc/k1SmREAmLBBQQkK305L+/BwAvgETdbCdx3PVFYhUBEJdCofAAKPx+EJIJZVRSzrKDt78fUH48JZkUcBxwQY5jKWfHQUIJk8cBZxMaKQEm8PEJZDRoKBk3Xf7RLzoVCEOTJCRXgs+IkJRkB28nkGTk8GDmsH4/mEGW3XMRHrz9/cvhgVzMiOYGnGXy4O3BSWPQbh58OTxQGREMUv3yy5fDA0E+KSpIePD2nzbOxyLuAR/fkUDqOHuUhYAg4umFkXxK2JqStBr9Vv/gK2T+lEYkk1+7JU7bZ63B8Os3xbmUM68ce5YCkoTfvwOa6Bz9fgBscTk5ePvP378c/v7l45dD+56EfZLNOMtIk4cmnn6jZKyjPBzZrB6NF0dFLVg5fPsc3eOwEIW3zyKgh0XLvH0WkdEtGpIJqEQ2YxAZkbW1SBiMExIOg1nrQRIWkvCCkFkjoXNSG37CdbX3SUgFCWRWGybhkVVBkqTmgTCVaqnqt369bg2Go/NW47TVHxwclpyTy9MPhhxcXfYGLS9EzjJBKpHMpKAsOigF/ACEgIWmZ4I/LHIJshk7+A9BJnvV65VOw5feonRZljwx8UGWXM6soi4SlTQlXMknJjy0qdTl+8uT+nJNdezZmcNQkCzvn75+mnFRL5p5l11VVE8oiFP1+xWAsowESpChUJlsJElTv5rQACSp6wRPy2VtO+6X34AzRgI5dORquX4FgbAdJmR9mB1KkfKQJNlxB8Yk2TOLU2J6aUpZh7BIq+w/a9mQkgh28Pbg//3pH2//+a9/zX7vJF8+2ocvPx/9/Xh09PE/f/qPgxpFMIdEkdUkl8ItjXQ6F0XUjzuXF7KMyOy4of/aIWFaFojYV6bCrZmthu/NpaDhIzOfnZIggcf1aR1fD9BKkBMSw5xyYfurHVQaSvJawaNspmSuC7iSBfFl3wLoEUsw2FfuQpIFgs6KEq/UeEizWQKLnlU4q+/zZoOHstn++vPhZjGGo8+No99+Pvr7x+rxePR2rSSnREIIEpzvV3WiNWE2g4A8JhtFHjb3pGWbcbdmeJJQThJ+nx03OQuUEIQFiz1bdVxJYGlv/Hrdum4dHB40G71mq3NwePCu0e7U2hAJTanMeyNNdeyqL1ImSUTESvFsnH1LeEpmhIXZ5SMUug1bL5NFl6qMri120pc98/0u4ff7KoiJJKL1QAJV5LvMXJ1pXn19lqiIMpuJkIxVdNwnUhk53iHQ4ZpApMiJ0XxCrk1tJeD2FFsPdJf0TLDtqWmlukNqJtj21MzYnO2QXh5we4pXSkSkbNhdkl6Osf0bAyJvQFA9kOzyAS/49tSvWbZf+ksR1n1B95XjRjFzVYKsTXo15MY0TyHanJQOsDGF9mRzAu3J5vgdzmebUzAhtqZxzeQG6V4KtjG1KxCQJGRLYmWoLWmpjGxLSAfZnIoWc60psy1JVeE2pjcgn5Q2LmFLGZ1wm9NLCNnSiDbI5lTUeGJGg10CbU7pnsog3pKQDbMxnVug8p0e+59Bqm65mFIWnRqAg4vF5kRXQq9L20z3Tvk9SziEa9P0Q21Mq6/bPJObkyoCbUxpkJGdEnPCrUtvOj8+JQmR67tSFWJDGmdEbkpAv94c+4Issi0pmCAbUjF99OJmUypFkI2pyM0pbCzJYHM9DDbUQ8Kj4w5fP2gU7zfFN+XrGDRvp1Dr0kqJFDQ4vlLjhGbru/tSsHWplfOfXJDe0U1DeH3oHdLOO+HOqXvht6dvh4AdE3cCb0/5erZPvt3Q69K2k/TjS/N3o6GS9SnXhV2Xbia5gIiYWR+sl/SlYNtSOyWhmiUGmmvb+ca+EbZ/YaOKWwq2LbV3NJFE7JZVN+y2dI3QNM1sWpam92ax2CHqTl8dWGK37xSBt6XcJ3Misu2JFuG2pTegn7cnZgJtTWmW0O3ia0NtS+tW0B1Ey4Zal5Yk6SwBSVl0PLSPJBxCNl2b7NoINV+YZM9lyxQp7WXJfKlZ8QliEkx99GPbKoqHbZj4x039e+CvPjjfWEKm9knfRbWK9EOjHEIHqRlznhBgBoLcDlGaZbs1sQVMZP0rIgQXGUIxCMUgFINQDEIxCMUgFINQDEIxCMUgFINQDEIxCMUgFINQzBOgmAllkCQLRBgQYUCEAREGRBgQYUCEAREGRBgQYUCEAREGRBgQYUCEARGGJyAMq8evfn7c8au1p59qDtPUQRiNfr/xYcvOD5PUcUPnva0f7bHxy8vOTvFOOE+qaKeNYWunaKdat3nRhu3u7lH1eVAn+nW/MWxf9naLnh9WraK3uvrI1S5xWylQp7Tv2p3dsqw1lROtc9kY7hYv4SCdiJf97m7xuEiraO3ebl9rM+dbu1Zn263J94MdY73P3Gjd686wPWh1Ws3dMtpViaQZSUjgZHjQavZbu8UfkEAQL+rOnx4sf3XYb/fOdotqOm8VdWeB94X9ut/eKdZ1v11F+tDo7ibhHyAtBbxOsyU5duccma000MZtZvb49WqSK6dHP36b86POqV59wD+hwaJPJnudTzw8+KS4hCfs6jPxj3/Vv2t39QkixWKdgjenX4GtPwArIZtmxyYNs8nPhDYyQR5mnNWAOWtjt6oIJgEBLOTpbnH7JmwuVILMaZbvG9x0mPXwIEtg6xjX+r9W81qr/1FjMGj1dxgIsgSOdWxdpNyWtMA65WzQaVid1Pi/0Y7jSpVcFx6K4cWmU9eFTL3g4gMuPuDiAy4+4OIDLj7g4gMuPuDiAy4+4OIDLj7g4gMuPuDiAy4+7LH4kFKWd5c/14ANgkYRefRxSvOxoU1jc46KQGtbwb7PfXTtEmhbSt1gNuQ82Za7NcG3pT4IYhKqhGxNtwy4a4qX7NR65Nwz/Lb0b8k45ny6Nd0i3AYZ3KvF6zAuNQshPzk84SI1w5nmHGknsvV+MUv0ocad4D0XUyIs9m7d5+2IsloM8taPXjoOXXIE6MLOBUy3r+s8O9J/H2+POy4vHpfP68HxqmbqTmgXOqPwYZgvgpQLKXbJqVjoyhcTnVW+fJ0wXwJx1u/yJbV8IckuQtkVj3J95zBf0/RXjfIVjmItL18q+7jJAavr8nM5WL10mED7+2FdPb//dK+RJ53L5sWoRL5zt5Eeo9lvNYYth/Wx1olnlhnTZKuP10wuEq/RW/3+ZV+3y3Wz2RpoN9i3jX7PykG79+6y9nv3MWH7er8t8pjH3rfia5a39+2dxkN5vlIUer4x91nrqbxqVv4VXlq/1ybC8Afu3TNBJjRJbFPtpsQK/7H2w7Udv6yVw50vHdiyU+LRErjqqfh1C2TVoHXOwfdpXyOm6/X649rU3cbyCMezK/ZRXRWMyYQLslNQFJRnEBSjvb6GoLj7OJ5DWNYa02skZm14FJtnEhsz4j276CxtWMOxY8e2TeHB7wPFNRV1YSnbOewzykxhGj23zHgbFdHc3d779246a4o+d7u5G0UfcRUVMUsX5pakrLxkbefNbDgMPEOXNlOcZxcLdx8w6v/99H/OZyod202Fua5f4T+jEJip8bNLgbOrG4VgV0QDD0rgQQk8KIEHJb7xQYlnHEy0MNfjkla3PWlQcWQZx5RHGRbOcQXfsnBePJ80aB313IZF+xnABZwrbmizrzDDdwcGbLR1jXaXcab3UaRQ+8EntKkZwZ+7UWvG60egAE2VSZ7eFAvdq2UBJbkdn99Rkcl1/t1fqpiQh5m+qHftPYO4Kvp8Yu5+sNg9sXTesTwHuvzdncTDCr4RVnvr8ZHzfOkcCV25GvI5O16fKHNbgel1me17f0aDaNcO4h3X3RNcm+yw+WSzzLrHSVdNrx93s1KdjOv6enZJR9MfJf31SboPXqCEf/OlkFw0rNlAQ8i37u7Q9k9qdbSeX5j1nPUhpLy+np5gmr5+q9QHQnGW/xWgmXyM/LY66jk3gs1AGIcse+wF2xYFB79nGPy+ylYwZ6kCtcFX0AbapH3uNts8iOzXjMb7Vm01zpfslTWayybw2DMsqytfKIVfQQrNnOn5xND1Mfb0k0fv7ESu2eg1W51atLHcOrnrfsqEptT0BPIQJCqjc9ItnIL9vOoUbKleyjweut+wSe5bU9v9gu05WueetbbO+rdX9OFB77LXqq3vOtldreMNfvt29Mm3sgOyxu/acutA4TLMaabHS/IGR2vPLdgb6ntv+f5eDeS5sNut3zymbewZ2yYEMdmzGQjbcEOwlMmONbxUsiLVfUvQK6C93CvEY4uyYjgatRYS25ATnoREXBHRc5HElTh00nqgWTFUUuakUEKQ5uWXPUtpPR+gz0H0OYg+B9HnIPocRJ+D6HMQfQ6iz0H0OYg+B9HnIPocRJ+D6HMQfQ5u8zm4h7e1/XCUCSTJGKyPrCVk7rbRHroAXfusd9mvh+hSMEZtlUSjo2M0eh9qg0uIthyVTuEhVw+//Fyz6L8XAhPwNNVIBAvEYiZJaFf596ynArLZZyFor1xaU0BfGaKYJKJryEes+LjrMjl4lSOattJrcMvAfnKtt7ZV92wm1SL0IwHMosBnoCLyLYsb6Q9+p8LqnQjftG31noNv3bKrl988fbWg3xr2P4y0ZmqdjoaNwUXlca/Xut3idU+vZYk5JLt7J4GHhtRDhN2UsfnOnLRaG9n5A6tdML9WSPvsA8Eoiy5Zv7iIaBmsX16qLIr3tPbyrxv6zk0WkgQW7yDw9wdVvgNeXpPqIWvfTC2LgXtF1BMlwc3O0+SivErqO4vEi2xB7Qz6qa2e3+v1mAb3W9nNzP5tnnuuPr6lLNRY556DE4QJZfttfNPTlsXO1TYR+vKzPZJPOJ8Wtu1OX+CTSUbk7u1IU/KZM39UrUxgsx+/Yffqn9kd++Z3YH4nggbwpjGm4R0whxEEAhwyDGk2aoxh7DKTiGoX4xUjS8GLlaXEpU8ghSl3aRYp6tF3KnFommWgHDoBJhdmwabgCPj8GeY0SVymulPpWLlfbgIV3CX1WRhggRuEKOmSnMHUoMo54xSmIFxSjEg2GkACkDrsOzrmSjqFOuUKEifhVjJqAFVOXb8ThEh+73DOYMyFbtGScw4C3IK/5zEwRrKxEpHDVW77XEA68z59EYOQXDnZvaARJNSlWRZD5sTpQMSdJu7QsT6M4tV3h6cupYCFbgJqrNIxZDF1eRlMnTBdSGDMXXqmpEdnRDiC0NWC6FZPl0cQ0ix2w3Am+Jw6X+lpIRg72eiFd5AS5gahkBKn0XtcwTSIuZQV71JBBCFXEXe+dsWF5Ec9PndyPQA+Gnp1M6TpWE2lE28oqL6D0mEoRp361kow5kTjAY2U5H0RPJIFcQHjVLxI0cQ2fcmSNFIeR0CkgDKfF+lhn+lORBjPRg0qDPS0GqAJElIQQX30Jk952KdzCCFvg5ogIuTj+nfv1Z1a1L7pwKhP+V19tC5hIf9c/65P+ehMr0fm8rwSYACJhDVv2Oi9suqx9mVH0fo0hypQ6ZqI11msYKlulF8fmWKBVfolS9Ipn/opyqkb6QRiukKPToCFREDmvRBjCL3KOCEJSX3aonAlQyvNowGMEy9XJxxGNzTzqu+ER3yJQTMvrXoJa0I6FjSMyOgEFj5/xkdn2kghHpsFinkMAQH4Ka5KahMWhDE/oYXfUs2YBhBxnxMriL1e1KQqhFCLhyCfXT4XkIzOQYy5Ej5/SeqbPJNaqP388UUM9JPycihIJr16byoKflpKF97N8ymwFMQ0i2HOPPZ9xlcZo6YgnrI5JWxOhMeQghs0teRwbQJ7uW+FKWd+VltUKEZmbnlaiR4+5xBy9wMtlhEGoZvcOy7kqEcSP8eGewsLrxU1ExLi6YCzBIJlaTrjoYxh7HF4thJKS9toqMTUYy7n70xBSBKuvNKdKZAkhWQp4AI+KbMQXvEW4Ongc0joBB48znwpCBEpz2iSuC3dZiEFVv7rYSWreX3B+EMNuwuCsKguvSsiiSgNjaWXQ5IkoyaVi5p3N2QOtXzKAt356nJ3SxmkEKy+WS2OmlO3WdqfIFGeYL6HFHy5XB5W3itGrIGZMy4IkyqYLt50uKJZaecsv+1yJmlA/PrXFTtq91yOgISwkN65+ezA6ApcTdGhqZvHjtaJLCKJVz+1+enweyJGV0LXpxu4CwGh3GMw8Ad/zVF+HEEjLn2OpGxJB3W1LuWC+1E/g0w83bk6EHcJ03qCeIkRQUM/kExgqhPzmA804MtC1tUZ80ehLmeBXOZIIgRZLPPmNCR8iSkIJEusjAgBbp30oJiRFAxyP/rAPf3QozMaedno5UZgSQrOYvA5Mh6dwpRLPeiqBOJ1b5vEYORr3ursDMAfxHtKudm7vKMMIvfrV6D7nM+IGBVSscjjCj2M0rFbcVcxJ4y6CkVbwkegjqxYLr0Y8cloMAPKlvh81AgEWWHekCT2vqaIZvdp4HOZhFFDq2VXLPtA2WLUp/741Qc2pWzUZglxG7ZPAjohHiPyTeM+yXiipBeG8tGJAOblps8zEF7vG4DOXzvLz+B4bOE1lWZR3+bQLD4yY+wSn4+uQHkaaKBxlGy8yBQLXXZMZ4IHrhAMqG80DuToBISMtf238Pnvecwyn3VBpVxidVRAlxIcxjyFpWBW9bsVP7inEznKV7wd/pBEKtCz05mb7DBWngYcxkrbtUvD9pDeKX/AHOouJ7nPkdzTMze6IZUvLTdURJ6w3sZUkpgLz5K9pYzRGXE7yweYKumpjg96uLifslzMdNsHMgcjrIKqWKcwt4Odw1LapDq9FuUgUL3rQvBJgaAr7MLGc3hBV4mQ+8wrSFJb7IrX5zLOwZuKOeBKxqMrvpyBwYLfLwUdCp4kPuuGZ9LcP9YwjDcdzqIFATFeEJPLjOrJrfOcpGB1vqHS3Dw3BINwIUrqk7RKOSf4mJRUFkcwtg2R09MYxmZZ3DLkQlSRTyCKw+rlCcQiV1aWnDohWTS1pbGkYGCxK0MSKlT50ROaxVNShdWWMC2oJiSBknamZOiYugSnY0iyquTNmLPoE7Wa2TIUi6Yugyc8tUpak6cQBFARKWSBHfgNHec4jCFoUubqVI3BIbIYWFWp7yCFSGVVNs/gc/mspzxVlZ2TseAVxUfNmI66lMUVi0WjC15l/5zPy/pvi6mSWVlxbb02Na5q+b2G5KpcvIcFzHLYz9BEqKwYDDXjApzIF5AGMciq+Bd64hjTitSiIypSximwUDkMn46BhYuoSo4nU6gydyEgY3wBoirOhQYGRx2VzlT1GRXETlteqHugpRx1i7ldQaiKiCCshKQLU22oiIpmNCmz0lVZUPWIHg14RsuXGsKaqs+MOPWueRkdUyfvl6nzLKCs1auY8XR0RaoGvtK2MjAog18tdL+HqpC/gqyy+queDTMou/2vi8+LhIuwzGAfWMQrkerTBYTlxwZQmF6WmsaQUIfWU2FgpXwNCK8EYhADi+JK6geURTDjohT7gSAhI1OeLJzCD4HOqs48BN3TWVm5wzFNaFa9JrGoWmlIklFjTuclHWt40KVmcUXy6YJXhJOD6zvFotGVRl2rOr1OANgY3Jq9ToCNToyng4IjVPqpzNx1Jo96pOo+N9SsALKy/DcJhHReKnHNMsNc5pDMqf4PZAqSCMqKuaNlCjK3daDnDHocaHzmOQRUcE6ISJVt8oLVBAYWjq84MzK6IcLCQQX3HRDBlzhLjPfARl3IB52C2YWQUOF9sk8W0zvIZ5kF0w6BZ4SLiHqhB3J0TpIcTa6YwBI7uiu90pXoEccuyFS0XmOmthQl80TQrIC4HSafEjY6p3ZkLflNrZyFzXzFVCK3CErWKYh72xtKVksFiR/vnI/BnLyqWJ3ztk9TFpJ8NK6YXISjc37vf7JLEg2ALRWkN7j1aT2H8ThXZJnzqyKEZUnee0u2aQ+fswjZUpUPIUuBUb+gN1Sv6i8xb+0e+4rxQVuF95SZdj0xq2gnZuVMLz3R5E0+b8mpU1JN7nJWC0yKOZWn3zSOuJomuaZxztUc5L9/a56ap6H5BQ01vSnkqeLoaaBVuzlDf4aYM3g5o6t3U1njJef0yP2EKxbmdZhzryCgEzfpAWRTvY+O3IMT+YOamp7djGlC9OqYpHqHgM2C4dkctIsmalosu2VKap2CtUx5W4P8968tU9JWtJjpOmlRU5MtGbw56w6rp//62Xn+s/vsvfDe/OIQ7vN/O89/cZ7/6jz/zXn+H+f5f53nv1fPR04ujv7sPnsvvDe/uMR/u4STqSM3lBvIDeNk/MjJ+JGT8SMn40dOxsvsCULYPTUnfTR93Swq/3rYLJ6YnkZnprU1/ZtK9MjUUnrx/U0j1S0fmnXQgsVCbjVSwdAdahobkSpYMiZmapnTJySZ2M5SMSIBRjOWHGHH84LWq+JZAnNweSrL7HHKgqOCGATxklYhzJY4GWURcRJvxjSjDJyCNvmMsBi8UKf60IRDn9Gx0CtJwmEpIpid5OWcc5JklE1pxWlnCdHoSNetIcfgzTnv9QZrJ6ELbd9QpqvJYVIydynBXXJBHapDszF3vti5U+Pkzk6eCxZnoRdEPZBUK/Wo4nUhFDR0abuWVpKCkhhSJ5UuZcZuKEjOwMAoJZ0F5gxbTldWas64zBIn+BUI6jT4FQ8jLiz2W7D0aqcjSX0aOW/7FqHLKWMngktrg0FQxl2egDsyX+JIt6YHNJ0QwWfcab/BlM/u3E/xiVuqgeTBNOaJ05OGkCSUOTU3pMIaBg6deR+5ThbA+Nyt3+vPccQFd5roBkL12SX1HN35jDb/XDG4oQmjyqnkG55E3Be8WxAZOK32G0SCjF16xgX/HC+c7P+mhNU9Zyfm5ygfB+wYkOspV0edm/FDzxundtrYNsNK27DbAcnHH7tuoNe9gWnbkZq2yrnNON/WUNKCZtLCVQWLB14IrmHvir4gIlLa3qtYXYiJSyUhnZPM5ShBpa3DkrXgUjqx+kQxu+LbtjOFdibAwIbvTfmqNY33MDMBLu7hDhJiVFCHjhf6XdfUSNfsm+8O8t//6Zrh1sLpb07gDrTZRXzWwExFc8YZYcQaGT2TYM8k1fvN/Bw1z83Q3oM53OmKuepo8spYM1f9pvk1z4P893+vTAZyg+NNY2YkvyRVMM2brmCdcBUBZQXiVbCbMcjYDDYVx2LcBW1NEZcxsTenlrRGDcfKTCgK3juYAp9wl0PvqEsqBhO7t6dgnUECs1yUKl46pt7X9fogJAEwU5cO1y3DOWc8scNqwTLQq13RKFgXwJYYVMtUCl62LriWGpfhCEnB68KdEtxjCH3SA9zCdGl4D24t9UAJN489qtwP9biY8GTqcVRK3Ia+gkhD1xH3eAm4qV5RGQAVbnaveMzsTLviMJgRjyHkqGsxcIfdB8ElZ5GbiQFQ230qRsrdAEOIqVenQxBw74XQSUqYufkeCk8Ob2FKPDKxi5gF4wPoA99XvJB7LqSKjJD0L/We1IHpOi4QMVhkkqQ3bxqD4V+WyIbpXQVHzySWyKYXQBvgS2TLC3A+GBoTtqC1Clkiu14E3cWXyCsvwIfB8O9L5AcTQK+wG6vG2p7XgzeNRM9CimeiNBCRU4J+5ix/VU2Drgem1x/ly8UVx06KrgdvzuEeKLXPeaijgQRhmuh68KZLg5hGxWec6dP1wJkkXQ9KUbHmsWsa35j2uj0aXOs/ozONpfxRe+7x/Yr96bd///O/jj7+61/h7798+dPbf9iHn/7hPP77T9fD5r/PusN/Xw9/2hb4p5/+4+BL7SEnvsdm1c2nhdZ7h9nf3W7ppaPW1a4OcWs3Ia8JkWVEZnt4kLMRjF8ZmZ2SIIF8Q+0eruQ2eC0q6vf3yu8TPBR+n375698Od3Yyt4OPuYRHHTK3HgGLbb6tfv+yb07L9Y2r7t67S+3Ku3VyrT2BD/uNZv2RuYRHQ64PmK7x08sTGiz6ZLLnnaKi2Dhe52+oPGXyds/zO4feyYS3+58mOSw2ub/d68SB2e6umHbkYo85ZdPK79Vu8ud6yypETvdBrmStI6jlzfk79EJ9uoqItR6e71fPZ+6T9aXjnbWntnZ1I7bZOdQrUCYBZ7YEpc/LpygXIgQXXZJl5mQ3qhhUMd9Qxaz0z++vZpzedfhEnWPdx/3hzRfUJ69cn2RSAyAvVrWYbvij2y/WeeRrsl7QeEFl80qMF9M5f3QN06mcRaO98nVVSFHTqE5QnazviS9EoSSF/+hHa5YVx9KvQMWM9S4m62uu9kKjJ1k1LDwtLWrtj7Ydvj7jxr308gnKaebJVm1jzHJPputfWmdV69+Xjg9rb3B63TM7IStZNBO97OUqzmVF8/01aNGVnwol+X7z0UR7RYqQz4m4t+5B6/QPGm0/htHm9VDji7Dqri9paujm7DGaaPmODdRFX1sX0YhxQbo0ywqXrsuyipNI1Edb+umr00g1d/L84VWRgcP9jolXcuGVXHglF17JhVdy4ZVceCUXXsmFV3LhlVx4JRdeyYVXcuGVXHglF17JtflKrmUUb0IZJMkCEQZEGBBhQIQBEQZEGBBhQIQBEQZEGBBhQIQBEQZEGBBhQIThCQgDnt/DvVK77ZXSPASiEIhCIAqBKASiEIhCIAqBKASiEIhCIAqBKASiEIhCIAqBqD2AqJSyvLv8eRWRefrBrNWp2Us5gmVwlL2PplcTyNfhkyzILwn9Ct488FAWIlWIVCFShUgVIlWIVCFShUgVIlWIVCFShUgVIlWIVCFShYeyEGFAhAERBkQYEGFAhAERBkQYEGFAhAERBkQYEGFAhAERBjyU9azu9lkzpklY7UHBg1rf+qDWShJ1k+2jU4hMF/lGe7P0/P51bMkqa26/rVkhmREWZpdsvz4g8y8h4oiIIyKOiDgi4oiIIyKOiDgi4oiIIyKOiDgi4oiIIyKOiDhuQhyXQBADKeyJexjU6lWcRLMlsBjcE0+eJRnBXWGI0SBGgxgNYjSI0SBGgxgNYjSI0SBGgxgNYjSI0SBGgxjNE3aFoWMbBBgQYECAAQEGBBgQYECAAQEGBBgQYECAAQEGBBgQYECAAR3bIMKACAMiDIgwIMKACAMiDIgwIMKACAMiDIgwIMKACAMiDOjYBm8b/2Gc2MSEIQ6FOBTiUIhDIQ6FOBTiUIhDIQ6FOBTiUIhDIQ6FOBTiUIhDvbDLxtuTF+DPtvJncpj7ttVAyuNc29r522u6bjxYdGhKTUunlNFU44M/l5VCmSQREQd4AznCVwhfIXyF8BXCVwhfIXyF8BXCVwhfIXyF8BXCVwhfIXz1Ag5qERnEwxxGKLY5Na6Hel/Tu9aweX5weDAYXvbr9zXhMS/EJxCfQHwC8QnEJxCfQHwC8QnEJxCfQHwC8QnEJxCfQHwCj3l595cbxZnhxeXf4eJyRKUQlUJUClEpRKUQlUJUClEpRKUQlUJUClEpRKUQlUJUClGpr3XoSwDLUir1lGvdGZ89DoaZCY8+GparxN+//zExezTM4C15UcrsPeKQWD5Xew0nxWISTN8JM08KFltSXl8XR00/na9z2zieMkO8DPEyxMsQL0O8DPEyxMsQL0O8DPEyxMsQL0O8DPEyxMuefMoMaHLJuvDQJ3qfTliLleFhMoQhEIZAGAJhCIQhEIZAGAJhCIQhEIZAGAJhCIQhEIZAGAIPk+GdYXh+DIEoBKIQiEIgCoEoBKIQiEIgCoEoBKIQiEIgCoEoBKIQiHqtl4YVYNIzWIu55fnxJd4w5h4je+zpseUTU/sdJtM3d4k5JLWtkcLDqcrPea1535bEBshqQnzZr0jVdPE13ZxWL+h4gA0BOwTsELBDwA4BOwTsELBDwA4BOwTsELBDwA4BOwTsELD73gfY8GwaIgyIMCDCgAgDIgyIMCDCgAgDIgyIMCDCgAgDIgyIMCDCgGfT3IvOWDOmSVjtQcHzanheDcEpBKcQnEJwCsEpBKcQnEJwCsEpBKcQnEJwCsEpBKcQnHpl59V2uMusnDa8xDvMPu57UstMbl7BMa0xiWFOTT3jqSyEpRCWQlgKYSmEpRCWQlgKYSmEpRCWQlgKYSmEpRCWQlgKT2UhwoAIAyIMiDAgwoAIAyIMiDAgwoAIAyIMiDAgwoAIAyIMeCrrpZ3KKrepIEiCIAmCJAiSIEiCIAmCJAiSIEiCIAmCJAiSIEiCIAmCJAiSbAZJOOuTTKVk676LRr/f+LD2LIo24LJjyrS+amjApa0fjW+Vk8vLzk7xTjhPqminjWFrp2inWtd40Ybt7u5RhzR1o1/3G8P2ZW+36Pn9UVX0VrfR3q2wrRSoU9p37c5uWdaaw4nWuWwMd4uXcJBOxMt+d7d4XKRVtHZvt6+1mfOtXauz7dbk+8GOsd5nbrTudWfYHrQ6reZuGe2qRNLMHCirEhm0mv3WbvEHJBDEi7rzpwfLXx32272z3aIamLCKurPA+8J+3W/vFOu6364ifWh0d5PwD5CWAl4Hx840BuBcwYZ+pb6yX6nnOuqpoZuXcs7zMec7HWDpdR3yfO6b+HR1tUMrha9p8aScsaHW+WG0TtVpf2DV42LQr0D14IlyXMrEpUxcysSlTFzKxKVMXMrEpUxcysSlTFzKxKVMXMrEpUxcysQT5YgwIMKACAMiDIgwIMKACAMiDIgwIMKACAMiDIgwIMKACAOeKH9Bm6JwFxTe6YlAFAJRCEQhEIVAFAJRCEQhEIVAFAJRCEQhEIVAFAJRCET9we70dEzqV3CrZ274/+FPXYXVgetV6UA8E/HMb3mq03bK769dyk5x+ISznQUm8IdXMd/02DhlMRFUFhBvnVLTPigym52kCPaDHjjPJAh54pz4LzLea92OWv/Xal4b5zWHB/3WsP9h9K7R7rROa3P8CtUcmdOsdCXiKL0siEmoEqK9/dRrrG+hFQWwLKVS9/V1HWcfzZlrm226E6is/9Y30Kq5Hsh1atUHHqlfc6T0FajXADKywfmIoxJ2aAkzS6lRFit1G5IJqETiMiQuQ+IyJC5D4jIkLkPiMiQuQ+IyJC5D4jIkLkPiMiQuQ+IyJC5DPmU/PDoERHgC4QmEJxCeQHgC4QmEJxCeQHgC4QmEJxCeQHgC4QmEJ9AhICIMiDAgwoAIAyIMiDAgwoAIAyIMiDAgwoAIAyIMiDAgwoAOAfEALR6g3ecYmJ2S6FNgeoCzeXwxt6MWudrzpNdNlf89jnqNyYR7h7yqQk8JmTVSrpip75QymuqeU7lOoEySiAi3S++U09UZ2qs4nbZdvLfWxJEv7rgxDGFbhG0RtkXYFmFbhG0RtkXYFmFbhG0RtkXYFmFbhG0RtsWNYYgwIMKACAMiDIgwIMKACAMiDIgwIMKACAMiDIgwIMKACANuDNvuB32mZN51vpd38+Lz++0p6vnRiy0jVks7JcL9aHhBLeJfiH8h/oX4F+JfiH8h/oX4F+JfiH8h/oX4F+JfiH8h/vUHu6B2xbB7BdfUrjlHtd+5shxIzHEzKZOaml7KeBll9/wuidgrOPk25uHC1lnAmSRMDq0wPv1GTKDJJWulM7nok2zGWVZ/EeGEi/QUJNhvxgRCIrJvdJHmNwSMUyJjnl8Qymc5QLW9GY3ABQklTB4HnE1olF/bmh2fSzlruqyyTWcgIEUEeT2CnMGcNLJvf7q5kLEnjkxlGJ22EvTFHYHWedpTqZajLerUDYeCWSAWM3li00ddirr0j+UdYgf9uQEKXDbsX5H2dLHS16ZAA5DvP7UeZoJk1VXXX8FYJeEl69Isoyx6/wnVK6pXdL6zUdG8Hu05FDTSrnAeoTo1+GsByddvXJoJfV5XLe2eZo0u/Y5aUjs1EnMwWlLnw8D3YaF06lRhvgvld1Sxm1WsRXCanNn+kc+jJZ81JtJ2nTK1ou6a/VZj2Do9ODwYXJ9020P73L/u9do9XXtXjeuBZbUGw0bfvr5odzr29eC62WwNBnnlW967RrtTBjMPzUav2cqff71uXecJDvsfbAz92LaZuGhfXZmnk36rcXF12e4N7cfL3NW15AqQu7stWuiVDbZoEWR3WzQmeeW/aL3qrLi/Anv0GVx5lbZlrW796opxShbfb48smnc/gHlX9dgXYs9pkd17QanYpYNKB5UOKp0fQeno7vrjaxy7s+8Pr3VeEwz2TJpkJsiEPtg0UKt8Q61iuuRLwqb20ikXZHH0y54ahTzM9FcvmXXrsyrSy9WnFd5yfh+R1bnZMHdCYphTW4t18m2sgW0FdpprfdDcWXYugtu3Sr+GFRGncld6xQvX2ZQFiQpJM6ZJWB58zGpLMiWLq+JT38tw9DLA3PyiPfkDaP6i1/+wmv9K4fwV5684f/1h9I18gXeROFPZ/W8kKY544XT2m2mY6fzUy6lhVSu7308B8TkR9/bwR00vQfX0vdRT7QGHPdTWgLxGtVXNDL/SRUrLlyet1nhRjU+cV5cHZVEJf3VMMdes33oLSJaZw4ho5r14M6/ojC9ESxaic/gYpeKcnn8NuBjIILZHZp8dGCMsPAWZ99DS504737aljy4Wzz/asodJq9r19i1WQTxPS6X4rdiTOliPs+0hX/f5NAlCVrL3shRhpUC+vzosuujho8C2ZQcgaGq9rlMMggYI2/8I9tVSR/wxofs1DoBehVLR5bkCfczhHU9C8jWWISeV11PcRYKK6Psoovo+/P310aRwcqT1UiVST9FRviOxP4LpQzJJGVQAO+oj1Ec/jj7y+utr1EimZCs7yVayWx/Z2RK2n5ND3Bu2TQl6+6Fe0mYx3ByGyvRxytRRAD/6XNNzq/oKlJk+1pzQQO54ov3RNp157MIMLTxUSi9DKbk9+YVopWex617Pnoxah9O4aPCKdCcqyxetLOs6YLGJLXthnoh2VyvL/uZx7/+DJKzy9fZKkTjUNXU7H4h2V2R754tSPUud9IUBcI/UOKt3UqDueZiJ2mgToWUblRAaPN9B66x01Bew9Up3lLxbPFULoaOwF3PmEXUP6p7a7vkq3L3WXm6FesfoHdFTSeIsvdqZlyTCdfpZYxeZMNVRRbSTUFd9N13l9usXMUXzus+zWEub7s9DLBpVDqqcb6tyNvTHHxuO9q/M/MOrllAs+orVCox3UPBHPheI2wpe6bm92j79ox/fW7mB9zVsf4pBZEQ+y51GOBHDVbMXoneKLvoC5mRPn4GV7gZwroVaBeda31CNmJ73qoDowSyhr+TOxoUsdumg3VKjYUBIWl309XyO9CLy4B1KeYUqid+v8QHzA1lAtqO/CvvntnQH+QoOm0h7deNz71lE4wiNo2+sYWy3/P4apuhUj1MykqSzBCRl0fHQPpJwCNkUJ1yoU149jDMjwUvTLmv74wuZfZk621/L2GtXj98l/P7HuPY5JDPCwuySef1lQ+rrint0alIiLFgc+KJQ9bInTuB2vCj6G/gSmCnp6pVKLL7Xvc+UDUDSbEJt5ZGHIFEZnZMuZTTVn/75sOY8oxYSN3eNTufg8KDR+6B/h6NOqzEY1mbnsWo2k2Bn83+UW53/yDdZbxkAXFW5++XUlIW5at1R7dvPZMe3Nmahml7oJol1GnW/saTcK7DhYvrVHLkr8asR/3BdtxC6L3s3XjeYDTlPijvYv4YdwBiXUMF++w3Xfv6OGk5iRfd4aXOUFzP2f68BPpgNiJiT+jNkjx+O/4CjE5VJvYaTnCenW6RUh9Huo5ak7G9/2VnI/uRI2fHRx/90Xv30j3qZ229AXdI+uw+t32pENA2wWt1O5T562Nyg2fbTwtoBkFCBpHOyTtGQdMblWg3NZ4TdcpGs0WeCwIb7VAWRSrBTKkhQm/z+Q9IgiEmoEvJjTEoDsd4v06uaQC4PKCBJFx70jO2UJGCkY8JFqr03HIQqr6UfFWEL9J1f+hAiCQtx9Mabjp5tHh70LnstPf/sdGqz98ccs1LymTP/MpJq1t7UaTZa5vfM/PbNr6nOxkTQAN40xjS8A+YwgkCAQ4YhzUaNMYxdZhJRIjKHkaXgxcpS4tInkMKUuzSLFPXoO5U4NM0yUA6dAJMLQRyOgM+fYU6TxGWqO5WOlfvlJlDBXVIrAmCBG4Qo6ZKcwVQsKsYpTEG4pBiRbDSABCB12Hd0zJV0CnXKFSROwq1k1ACqnLp+JwiR/N7hnMGYC92iJeccBLgFf89jYIxkYyUih6vc9rmAdOZ9+iIGIblysntBI0ioS7MshsyJ04GIO03coWNBluq7w1OXUsBCNwE1VukYspi6vAymTpguJDDmLj1T0qMzIhxB6GpBdKunyyMIaRa7YTgTfE6dr/S0EIydbPTCO0gJc4NQSInT6D2uYBrEXMqKd6kggpCriDtfu+JC8qMenzu5HgAfDb26GdJ0rKbSiTcUVKtMh6EYdepb4xIxJ1PNSUneF8EjWRDbndUuL1I0sU1fsiSNlMcRECmgzOdFenWB6U5EGM9GDSqMv4/VAE2QkIII6qM3ecrDPp1DCHkb1AQRIR/Xv3uv7tSi9k0HRn3K7+qjdQkL+ef6d33KR2eQJCSX55UAA0gkrHnDRu+VVY+1LzuK1qc5VIFK10S8zmIFS3Wj/PrIFAvsmF6yJJ3yqZ+inLqRTiCmK/ToBFhIBGTeCzGG0KuME5KQ1Kf13jeHoZXm0QDGiZerEw6jG5p51XfCI77EoJmXVr2ENSEdCxpGZHQCC58/46MzveJFPDYLFPMYAgLwU1yV1CYsCGN+Qgu/pZoxDSDiPidWEHu9qElVCKEWD0E+u3wuIBmdgxhzJXz+ktQ3eSa1UPv544sY6Cfl5VCQTHr13lQU/LSULryb51NgKYhpFsOceez7jK8yRk1BPGVzSpiGFVyGFJxKl8NTyvzct8KUMz+rLSoUIzO3PK1ED59zCLn7gRbLCIPQTe4dF3LUI4mfY8O9hYXXipoJCfF0wFkCwbI0nfFQxjD2ODxbCaWlbTRUYuoxl/N3piAkCVde6c4USJJCshRwAZ8UTTzeAjwdfA4JncCDx5kvBSEi5RlNErel2yykwMp/PaxkNa8vGH+oYXf1PStRXXpXRBJRGhpLL4ckSUZNKhc1727IHGr5lAW689Xl7pYySCFYfbNaHDWnbrO0P0GiPMF8Dyn4crk8rLxXjFgDM2dcECZVMF286XBFs9LOWX7b5UzSgPj1ryt21O65HAEJYSG9c/PZgdEVuJqiQ1M3jx2tE1lEEq9+avPT4fdEjK6Erk83cBcCQrnHYOAP/pqj/DiCRlz6HEnZkg7qal3KBfejfgaZeLpzdSDuEqb1BPESI4KGfiCZwFQn5jEfaMCXhayrM+aPQl3OArnMkUQIsljmzWlI+BJTEEiWWBkRAtw66UExIykY5H70gXv6oUdnNPKy0cuNwJIUnMXgc2Q8OoUpl3rQVQnE6942iS7Surc6OwPwB/GeUm72Lu8og8j9+hXoPuczIkaFVCzyuEIPo3TsVtxVzAmjrkLRlvARqCMrlksvRnwyGsyAsiU+HzUCQVaYNySJva8potl9GvhcJmHU0GrZFcs+ULYY9ak/fvWBTSkbtVlC3Ibtk4BOiMeIfNO4TzKeKOmFoXx0IoB5uenzDITX+wag89fONJSzzBZeU2kW9W0OzeIjM8Yu8fnoCpSngQYaRsvGi0yx0GXHdCZ44ArBgPpG40COTkDIWNt/C5//nscs81kXVMolVkcFdCnBYcxTWApmVb9b8YN7OpGj/CS7wx+SSAV6djpzkx3GytOAw1hpu3Zp2B7SO+UPmEPd5ST3OZJ7euZGN6TypeWGisgT1tuYShJz4Vmyt5QxOiNuZ/kAUyU91fFBDxf3U5aLmW77QOZghFVQFesU5nawc1hKm1Sn16IcBKp3XQg+KRB0hV3YeA4v6CoRcp95BUlqi13x+lzGOXhTMQdcyXh0xZczMFjw+6WgQ8GTxGfd8ExyI4WG8abDWbQgIMYLYnKZUT25dZ6TFKzON1Sam+eGYBAuREl9klYp5wQfk5LK4gjGtiFyehrDGMKSIReiinwCURxWL08gFrmysuTUCcmiqS2NJQUDi10ZklChyo+e0CyekiqstoRpQTUhCZS0MyVDx9QlOB1DklUlb8acRZ+o1cyWoVg0dRk84alV0po8hSCAikghC+zAb+g4x2EMQZMyV6dqDA6RxcCqSn0HKUQqq7J5Bp/LZz3lqarsnIwFryg+asZ01KUsrlgsGl3wKvvnfF7Wf1tMlczKimvrnZPjqpbfa0iuysV7WMAsh/0MTYTKisFQMy7AiXwBaRCDrIp/oSeOMa1ILTqiImWcAguVw/DpGFi4iKrkeDKFKnMXAjLGFyCq4lxoYHDUUelMVZ9RQey05YW6B1rKUbeY2xWEqogIwkpIujDVhoqoaEaTMitdlQVVj+jRgGe0fKkhrKn6zIhT75qX0TF18n6ZOs8Cylq9ihlPR1ekauArbSsDgzL41UL3e6gK+SvIKqu/6tkwg7Lb/7r4vEi4CMsM9oFFvBKpPl1AWH5sAIXpZalpDAl1aD0VBlbK14DwSiAGMbAorqR+QFkEMy5KsR8IEjIy5cnCKfwQ6KzqzEPQPZ2VlTsc04Rm1WsSi6qVhiQZNeZ0XtKxhgddahZXJJ8ueEU4Obi+UywaXWnUtarT6wSAjcGt2esE2OjEnFYqOEKln8rMXWfyqEeq7nNDzUZjVpb/JoGQzkslrllmmMsckjnV/4FMQRJBWTF3tExB5rYO9JxBjwONzzyHgArOCRGpsk1esJrAwMLxFWdGRjdEWDio4L4DIvgSZ4nxHtioC/mgUzC7EBIqvE/2yWJ6B/kss2DaIfCMcBFRL/RAjs5JkqPJFRNYYkd3pRc6Ez3i2AWZig5JAtSWomSeCJoVELfD5FPCRufUjqwlv6mVs7CZr5hK5BZByToFcW97Q8lqqSDx453zMQjpsTrnbZ+mLCT5aFwxuQhH5/ze/2SXJBoAWypIb3Dr03oO43GuyDLnV0UIy5K895Zs0x4+ZxGypSofQpYCo35Bb6jeirDEvCWZX/YP2iq8p8y064lZRTsxK2d66Ykmb/J5S06dkmpyl7NaYFLMqTz9ZkMn0TTJNc2iX3OQ//6teWqehuYXNNT0ppCniqOngVbt5gz9Gb3iXDK6+qISa7zknB65n3DFwrwOc+4VBHTiJj2AbAoyiMk9OJE/qKnp2fqKNKJXxyTVBxFsFgzP5qBdNFHTYtktU9KWkfmWKW9rkP/+tWVK2ooWM10nLWpqsiWDN2fdYfX0Xz87z392n70X3ptfHMJ9/m/n+S/O81+d5785z//jPP+v8/z36vnIycXRn91n74X35heX+G+XcDJ15IZyA7lhnIwfORk/cjJ+5GT8yMl4mT1BCLunQZzT182i8q+HzeKJ6Wl0Zlpb07+pRI9MLaX3g7xppLrlQ7MOWrBYyK1GKhi6Q01jI1IFS8bETC1z+oQkE9tZKkYkwGjGkiPseF7QetNDlsAcXJ7KMr1pouIo7eCGeEmrEGZLHO3+mDiJN2OaUQZOQZt6304MXqhTfX24Q5/RsdArScJhKSKYneTlnHOSZJRNacVpZwnR6EjXrSHH4M0577VDEyehC23fUKaryWFSMncpwV1yQR2qQ7Mxd77YuVPj5M5OngsWZ6EXRD2QVCv1qOJ1IRQ0dGm7llaSgpIYUieVLmXGbihIzsDAKCWdBfy+oisrNWdcZokT/AoEdRr8iocRFxb7LVh6tdORpD6NnLd9i9DllLETwaW1wSAo4y5PwB2ZL3GkW9MDmk6I4DPutN9gymd37qf4xC3VQPJgGvPE6UlDSBLKnJobUmENA4fOvI9cJwtgfO7W7/XnOOKCO010A6H67JJ6ju58Rpt/rhjc0IRR5VTyDU8i7gveLYgMnFb7DSJBxi4944J/jhdO9n9TwuqesxPzc5SPA3YMyPWUq6POzfih541TO21sm2GlbdjtgOTjj1030OvewLTtSE1b5dxmnG9rKGlBM2nhqoLFAy8E17B3RV8QESlt71WsLsTEpZKQzknmcpSg0tZhyVpwKZ1YfaKYXfFt25lCOxNgYMP3pnzVmsZ7mJkAF/dwBwkxKqhDxwv9rmtqpNs2v4P893+6Zri1cPqbE7gDbXYRnzUwU9GccUYYsUZGzyTYszuwfjM/R81zM7T3YA53umKuOpq8MtbMVb9pfs3zIP/93yuTgdzgeNOYGckvSRVM86YrWCdcRUBZgXgV7GYMMjaDTcWxGHdBW1PEZUysw7eS1qjhWJkJRcF7B1PgE+5y6B11ScVgYvf2FKwzSGCWi1LFS8fU+7peH4QkAGbq0uG6ZTjnjCd2WC1YBnq1KxoF6wLYEoNqmUrBy9YF11LjMhwhKXhduFOCewzxSZEM3MJ0aXgPbi31QAk3jz2q3A/1uJjwZOpxVErchr6CSEPXEfd4CbipXlEZABVudq94zOxMu+IwmBGPIeSoazFwh90HwSVnkZuJAVDbfSpGyt0AQ4ipV6dDEHDvhdBJSpi5+R4KTw5vYUo8MrGLmAXjA8w0xQu550KqyAhJ//JCbxA0XccFIgaLTJL05k1jMPzLEtkwvavg6JnEEtn0AmgDfIlseQHOB0Njwha0ViFLZNeLoLv4EnnlBfgwGP59ifxgAugVdmPVWNvzevCmkehZSPFMlAYickrQz5zlr6pp0PXA9PqjfLm44thJ0fXgzTncA6X2OQ91NJAgTBNdD950aRDTqPiMM326HjiTpOtBKSrWPHZN4xvTXrdHg2v9Z3SmsZQ/fjn8fWlP8J9++/c//+vo47/+Ff7+y5c/vf2HffjpH87jv/90PWz++6w7/Pf18KdtgX/66T8Ovnx88vGAcif4HmfuZDwgAWdhVr8l+Fs4f7AY81OO1BUFv2SnxUm2H+B4NjyX96sXv/cdt7D/QbawP1plFT33JR1psh30aZrploxjzqc/isOIb6GGJkQGcX75S9kz8m71rjVsnmvJHF726/v/N1Vi2q75MbVZNuMsI83cCcSqG7wygHG8tNwaMLM3x1HO3tzZbQiSPMg3s0QbVXUFscfa7C27a0wJ9JfwdkdlsU0JAl2jEr79iU9r+a9Vjncwh+MEWHR8w2lY65rABGGUH+d+zI+bpT/z5cDGsSNf76tJ+0bIrNcJm5fM5HOTMmw9aE1h7P/6tgnJWEXHfSPeawOR4hIPo1zNAty2gK0Huksw7Y9sh2Adq5+2BzTe/Ms7R3aJMSDyBgTVin+X4Ncs2yWCbqrjhutxbWPIU4g2B2hPNr/vcD7bHuKayQ3VbYLpjZRJQraGUtmWIpmW0LK6pZIG5JPKvYxtDpcQsqWIAzWe2M6xKdA9lQaq3RDmFqh8Z7YibArEhd7ZZI86c4PW1YeOpZwdn/J7lnCDR28I1deVkcnNgQYZ2SlccYx+XaDpvLjIcEOIMyK3vL4gi2xTECMIFzebg2z8yGBDHhIeHXd4tPG9yUGHR+uzmRIpaHB8pZfLsvXCUbqZySvuHd2kA5zQeePvGt72nR0DX8+2J82N4XJs7ZcbSNSGsEvXeu99YfaOd9vucx/lEy6A2+tKp12vVdnpOoTd/Jzv5ll4b9egO3n529MZ0M6OGvaFs3adZNaEm2Tb1WsRZoPSLIIURf345f8DiZX22MoeBAA='
-};
-
-const SCHEMA_RELEASES = Object.keys(FLOW_SCHEMAS)
-    .map((version) => ({ line: version.split('.').slice(0, 2).join('.'), version }))
-    .sort((a, b) => a.version.localeCompare(b.version, 'en', { numeric: true }));
-const JAVA_DURATION = /^[-+]?P(?:[-+]?\d+D)?(?:T(?:[-+]?\d+H)?(?:[-+]?\d+M)?(?:[-+]?\d+(?:[.,]\d{0,9})?S)?)?$/i;
-const BY_TYPE = 'x-kestra-by-type';
-const bundled = new Map();
-function bundledSchema(version) {
-    let found = bundled.get(version);
-    if (found)
-        return found;
-    const packed = FLOW_SCHEMAS[version];
-    if (packed === undefined)
-        throw new Error(`No flow schema bundled for Kestra ${version}`);
-    const schema = JSON.parse(gunzipSync(Buffer.from(packed, 'base64')).toString('utf8'));
-    bundled.set(version, (found = { ...schema, known: new Set(schema.types) }));
-    return found;
-}
-const compiled = new Map();
-function validatorOf(version) {
-    let validate = compiled.get(version);
-    if (validate)
-        return validate;
-    const schema = bundledSchema(version);
-    const ajv = new ajvExports.Ajv({
-        strict: false,
-        allErrors: true,
-        verbose: true,
-        coerceTypes: 'array',
-        validateSchema: false,
-        inlineRefs: false,
-        formats: {
-            duration: (text) => text.length > 1 && JAVA_DURATION.test(text),
-            uri: true,
-            date: true,
-            time: true,
-            'date-time': true,
-            'partial-time': true
-        }
-    });
-    const base = `kestra-${version}/`;
-    const byType = (choices, data, _parent, context) => {
-        const type = isRecord(data) ? data.type : undefined;
-        const name = typeof type === 'string' && Object.hasOwn(choices, type) ? choices[type] : undefined;
-        if (name === undefined && typeof type === 'string' && !schema.known.has(type)) {
-            const elsewhere = SCHEMA_RELEASES.filter((release) => bundledSchema(release.version).known.has(type));
-            if (elsewhere.length === 0)
-                return true;
-            byType.errors = [
-                {
-                    keyword: 'type',
-                    instancePath: `${context?.instancePath ?? ''}/type`,
-                    params: { type },
-                    message: `is a type Kestra ${version.split('.').slice(0, 2).join('.')} does not have (only ${elsewhere.map((release) => release.line).join(', ')}): "Invalid type"`
-                }
-            ];
-            return false;
-        }
-        const definition = name === undefined ? undefined : ajv.getSchema(`${base}${name}`);
-        if (!definition || definition(data))
-            return true;
-        byType.errors = (definition.errors ?? []).map((error) => ({
-            ...error,
-            instancePath: `${context?.instancePath ?? ''}${error.instancePath}`
-        }));
-        return false;
-    };
-    ajv.addKeyword({ keyword: BY_TYPE, schemaType: 'object', errors: true, validate: byType });
-    for (const [name, definition] of Object.entries(schema.definitions)) {
-        ajv.addSchema(definition, `${base}${name}`);
-    }
-    validate = ajv.getSchema(`${base}${schema.root}`);
-    compiled.set(version, validate);
-    return validate;
-}
-function flowValue(doc) {
-    try {
-        return boundValue(doc.toJS({ maxAliasCount: 100 }));
-    }
-    catch {
-        return undefined;
-    }
-}
-function boundValue(value) {
-    if (Array.isArray(value))
-        return value.map(boundValue);
-    if (value === null || typeof value !== 'object' || value instanceof Date)
-        return value;
-    return Object.fromEntries(Object.entries(value)
-        .filter(([, sub]) => sub !== null)
-        .map(([key, sub]) => [key, boundValue(sub)]));
-}
-function flowSchemaFindings(file, doc, lineCounter, only) {
-    if (!distExports.isMap(doc.contents))
-        return [];
-    const byKey = new Map();
-    for (const release of only ?? SCHEMA_RELEASES) {
-        const data = flowValue(doc);
-        if (data === undefined)
-            return [];
-        const validate = validatorOf(release.version);
-        if (validate(data))
-            continue;
-        for (const problem of problems(validate.errors ?? [], data)) {
-            const position = locateKestraPath(doc, lineCounter, problem.pointer) ?? { line: 1, column: 1 };
-            const finding = {
-                file,
-                ...position,
-                rule: 'core-schema',
-                message: problem.message
-            };
-            const key = problem.key;
-            const seen = byKey.get(key);
-            if (seen)
-                seen.refusedBy.push(release.line);
-            else
-                byKey.set(key, { finding, refusedBy: [release.line] });
-        }
-    }
-    return [...byKey.values()];
-}
-function problems(errors, data) {
-    const folded = errors.filter((error) => error.keyword === 'anyOf' || error.keyword === 'oneOf');
-    const inFolded = (error) => folded.some((parent) => parent !== error &&
-        error.schemaPath.startsWith(`${parent.schemaPath}/`) &&
-        error.instancePath.startsWith(parent.instancePath));
-    const out = new Map();
-    for (const error of errors) {
-        if (error.keyword === 'if' || error.keyword === 'then' || error.keyword === 'else')
-            continue;
-        if (inFolded(error))
-            continue;
-        const problem = {
-            ...problemOf(error, data),
-            key: `${error.instancePath}\u0000${error.keyword}\u0000${JSON.stringify(error.params)}`
-        };
-        out.set(problem.key, problem);
-    }
-    return [...out.values()];
-}
-function problemOf(error, data) {
-    const at = error.instancePath;
-    const owner = ownerOf(data, at);
-    const params = error.params;
-    switch (error.keyword) {
-        case 'additionalProperties': {
-            const name = String(params.additionalProperty);
-            const known = Object.keys((error.parentSchema?.properties ?? {}));
-            const near = closest(name, known);
-            return {
-                pointer: `${at}/${escapePointer(name)}`,
-                message: `${owner.label} has no property \`${name}\`${near ? `: did you mean \`${near}\`?` : `; remove it${known.length ? ` (its properties: ${list(known)})` : ''}.`}`
-            };
-        }
-        case 'required': {
-            const name = String(params.missingProperty);
-            return {
-                pointer: at,
-                message: `${owner.label} needs the property \`${name}\`: add it (a null value counts as missing).`
-            };
-        }
-        case 'enum': {
-            const allowed = params.allowedValues.map(String);
-            const value = String(valueAt(data, at));
-            const near = closest(value, allowed);
-            return {
-                pointer: at,
-                message: `${propertyLabel(owner, at)} is \`${value}\`, not one of ${list(allowed)}${near ? `: did you mean \`${near}\`?` : '.'}`
-            };
-        }
-        case 'anyOf':
-        case 'oneOf':
-            return {
-                pointer: at,
-                message: `${propertyLabel(owner, at)} has a shape ${owner.label === 'The flow' ? 'Kestra' : owner.label} does not take: check the plugin documentation for its accepted forms.`
-            };
-        default:
-            return {
-                pointer: at,
-                message: `${propertyLabel(owner, at)} ${error.message ?? 'is not valid'}.`
-            };
-    }
-}
-function ownerOf(data, pointer) {
-    const segments = pointer.split('/').slice(1);
-    for (let end = segments.length; end >= 0; end--) {
-        const path = segments.slice(0, end);
-        const value = valueAt(data, path.length ? `/${path.join('/')}` : '');
-        if (isRecord(value)) {
-            const type = value.type;
-            if (typeof type === 'string' && type.includes('.')) {
-                return { label: `\`${type.slice(type.lastIndexOf('.') + 1)}\``, at: path.join('/') };
-            }
-        }
-    }
-    return { label: 'The flow', at: '' };
-}
-function propertyLabel(owner, pointer) {
-    const rest = pointer
-        .split('/')
-        .slice(1)
-        .slice(owner.at ? owner.at.split('/').length : 0)
-        .map(unescapePointer);
-    const property = rest.reduce((path, segment) => /^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment, '');
-    if (!property)
-        return owner.label;
-    return owner.label === 'The flow' ? `\`${property}\`` : `${owner.label}'s \`${property}\``;
-}
-function valueAt(data, pointer) {
-    const segments = typeof pointer === 'string' ? pointer.split('/').slice(1).map(unescapePointer) : pointer;
-    let value = data;
-    for (const segment of segments) {
-        if (value === null || typeof value !== 'object')
-            return undefined;
-        value = value[segment];
-    }
-    return value;
-}
-const escapePointer = (segment) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
-const unescapePointer = (segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~');
-function list(names) {
-    const shown = names.slice(0, 12).map((name) => `\`${name}\``);
-    return names.length > 12 ? `${shown.join(', ')}…` : shown.join(', ');
-}
-function closest(name, known) {
-    let best;
-    let bestDistance = Infinity;
-    for (const candidate of known) {
-        const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-        if (distance < bestDistance) {
-            best = candidate;
-            bestDistance = distance;
-        }
-    }
-    return best !== undefined && bestDistance <= Math.max(1, Math.floor(name.length / 3))
-        ? best
-        : undefined;
-}
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
-}
-function releaseFor(version) {
-    const [major] = version;
-    if (major < 1)
-        return undefined;
-    return SCHEMA_RELEASES.filter((release) => Number(release.version.split('.')[0]) <= major).at(-1);
-}
-function schemaReleases(versions) {
-    return SCHEMA_RELEASES.filter((release) => versions.includes(release.version));
-}
-function schemaTarget(version) {
-    if (version === undefined)
-        return SCHEMA_RELEASES;
-    const release = releaseFor(version);
-    return release ? [release] : [];
-}
-
-const SCHEDULE_TYPES = new Set([
-    'io.kestra.plugin.core.trigger.Schedule',
-    'io.kestra.core.models.triggers.types.Schedule'
-]);
-const NICKNAMES = new Set([
-    '@yearly',
-    '@annually',
-    '@monthly',
-    '@weekly',
-    '@daily',
-    '@midnight',
-    '@hourly'
-]);
-const SECONDS = { name: 'second', min: 0, max: 59 };
-const FIELDS = [
-    { name: 'minute', min: 0, max: 59 },
-    { name: 'hour', min: 0, max: 23 },
-    { name: 'day-of-month', min: 1, max: 31 },
-    { name: 'month', min: 1, max: 12 },
-    { name: 'day-of-week', min: 0, max: 7 }
-];
-const NUMBER = /^\d+$/;
-const RANGE = /^(\d+)-(\d+)$/;
-const STEP = /^(\*|\d+|\d+-\d+)\/\d+$/;
-function cronProblem(cron, withSeconds) {
-    if (NICKNAMES.has(cron))
-        return undefined;
-    if (cron === '@reboot')
-        return `the nickname @reboot is not supported (${nicknames()})`;
-    if (/\{[{%]/.test(cron))
-        return 'Kestra reads `cron` as written, it renders no Pebble expression in it';
-    if (cron.includes('|'))
-        return undefined;
-    const parts = cron.trim().split(/\s+/).filter(Boolean);
-    const fields = withSeconds ? [SECONDS, ...FIELDS] : FIELDS;
-    if (parts.length !== fields.length) {
-        const hint = parts.length === 6 && !withSeconds
-            ? '; with a seconds field, add `withSeconds: true`'
-            : parts.length === 5 && withSeconds
-                ? '; `withSeconds: true` needs a seconds field first'
-                : '';
-        return `it has ${parts.length} field(s) and Kestra takes ${fields.length} (${fields.map((f) => f.name).join(' ')}) or a nickname (${nicknames()})${hint}`;
-    }
-    for (const [index, part] of parts.entries()) {
-        const problem = fieldProblem(part, fields[index]);
-        if (problem)
-            return problem;
-    }
-    return undefined;
-}
-function fieldProblem(part, field) {
-    if (part.endsWith(','))
-        return `its ${field.name} field ends with a comma`;
-    for (const item of part.split(',')) {
-        const step = STEP.exec(item);
-        const value = step ? step[1] : item;
-        const range = RANGE.exec(value);
-        const bounds = range ? [range[1], range[2]] : NUMBER.test(value) ? [value] : [];
-        for (const bound of bounds) {
-            const number = Number(bound);
-            if (number < field.min || number > field.max) {
-                return `its ${field.name} field has ${number}, outside ${field.min}-${field.max}`;
-            }
-        }
-        if (range && Number(range[1]) > Number(range[2])) {
-            return `its ${field.name} field has the backwards range ${value}`;
-        }
-    }
-    return undefined;
-}
-const JAVA_SHORT_IDS = new Set('ACT AET AGT ART AST BET BST CAT CNT CST CTT EAT ECT EST HST IET IST JST MIT MST NET NST PLT PNT PRT PST SST VST'.split(' '));
-const REGION_ID = /^[A-Za-z][A-Za-z0-9~/._+-]+$/;
-const OFFSET = /^[+-](?:(\d)|(\d\d)|(\d\d)(\d\d)|(\d\d):(\d\d)|(\d\d)(\d\d)(\d\d)|(\d\d):(\d\d):(\d\d))$/;
-function timezoneProblem(zone) {
-    if (zone.length <= 1 || zone.startsWith('+') || zone.startsWith('-'))
-        return offsetProblem(zone);
-    const prefix = ['UTC', 'GMT', 'UT'].find((p) => zone.startsWith(p));
-    if (prefix !== undefined) {
-        const rest = zone.slice(prefix.length);
-        if (rest === '')
-            return undefined;
-        if (rest.startsWith('+') || rest.startsWith('-')) {
-            const problem = offsetProblem(rest);
-            return problem && `after ${prefix}, ${problem}`;
-        }
-    }
-    if (JAVA_SHORT_IDS.has(zone)) {
-        return 'Java takes no abbreviation for a zone: write its region, such as America/Los_Angeles or Europe/London';
-    }
-    if (!REGION_ID.test(zone)) {
-        return 'it is neither an offset (+02:00, UTC+2) nor a region id (letters, digits and ~/._+- only, as in Europe/Paris)';
-    }
-    let known;
-    try {
-        known = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-    }
-    catch {
-        return 'no time-zone database knows this region (the IANA names are like Europe/Paris or America/New_York)';
-    }
-    if (known !== zone && known.toLowerCase() === zone.toLowerCase()) {
-        return `region ids are case-sensitive: write ${known}`;
-    }
-    return undefined;
-}
-function offsetProblem(offset) {
-    if (offset === 'Z')
-        return undefined;
-    const shape = OFFSET.exec(offset);
-    if (!shape) {
-        return `an offset is Z, or +h, +hh, +hhmm, +hh:mm, +hhmmss or +hh:mm:ss, and "${offset}" is none of these`;
-    }
-    const [hours = 0, minutes = 0, seconds = 0] = shape
-        .slice(1)
-        .filter((group) => group !== undefined)
-        .map(Number);
-    if (hours > 18 || minutes > 59 || seconds > 59 || (hours === 18 && minutes + seconds > 0)) {
-        return `the offset ${offset} is outside -18:00 to +18:00 (or a minute or second past 59)`;
-    }
-    return undefined;
-}
-function nicknames() {
-    return [...NICKNAMES].join(', ');
-}
-function scheduleFindings(document, tree) {
-    const findings = [];
-    for (const trigger of tree.triggers) {
-        if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type))
-            continue;
-        const name = `Schedule trigger '${trigger.id ?? trigger.path}'`;
-        const withSeconds = document.string(document.get(trigger.map, 'withSeconds')?.value) === 'true';
-        const checks = [
-            {
-                key: 'cron',
-                rule: 'schedule-cron',
-                refused: 'invalid cron expression',
-                fix: 'the expression',
-                problem: (cron) => cronProblem(cron, withSeconds)
-            },
-            {
-                key: 'timezone',
-                rule: 'schedule-timezone',
-                refused: 'not a valid time-zone ID',
-                fix: 'the timezone',
-                problem: timezoneProblem
-            }
-        ];
-        for (const { key, rule, refused, fix, problem } of checks) {
-            const entry = document.get(trigger.map, key);
-            const value = document.string(entry?.value);
-            const why = value === undefined ? undefined : problem(value);
-            if (!entry || !why)
-                continue;
-            findings.push(document.finding('error', entry.value ?? entry.key, rule, `${name}: Kestra rejects the ${key} "${value}" (${refused}): ${why}. Fix ${fix}`));
-        }
-    }
-    return findings;
 }
 
 const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
@@ -10151,7 +9611,703 @@ function findCycle(graph) {
     }
     return undefined;
 }
+const SCHEDULE_TYPES = new Set([
+    'io.kestra.plugin.core.trigger.Schedule',
+    'io.kestra.core.models.triggers.types.Schedule'
+]);
+const NICKNAMES = new Set([
+    '@yearly',
+    '@annually',
+    '@monthly',
+    '@weekly',
+    '@daily',
+    '@midnight',
+    '@hourly'
+]);
+const SECONDS = { name: 'second', min: 0, max: 59 };
+const FIELDS = [
+    { name: 'minute', min: 0, max: 59 },
+    { name: 'hour', min: 0, max: 23 },
+    { name: 'day-of-month', min: 1, max: 31 },
+    { name: 'month', min: 1, max: 12 },
+    { name: 'day-of-week', min: 0, max: 7 }
+];
+const NUMBER = /^\d+$/;
+const RANGE = /^(\d+)-(\d+)$/;
+const STEP = /^(\*|\d+|\d+-\d+)\/\d+$/;
+function cronProblem(cron, withSeconds) {
+    if (NICKNAMES.has(cron))
+        return undefined;
+    if (cron === '@reboot')
+        return `the nickname @reboot is not supported (${nicknames()})`;
+    if (/\{[{%]/.test(cron))
+        return 'Kestra reads `cron` as written, it renders no Pebble expression in it';
+    if (cron.includes('|'))
+        return undefined;
+    const parts = cron.trim().split(/\s+/).filter(Boolean);
+    const fields = withSeconds ? [SECONDS, ...FIELDS] : FIELDS;
+    if (parts.length !== fields.length) {
+        const hint = parts.length === 6 && !withSeconds
+            ? '; with a seconds field, add `withSeconds: true`'
+            : parts.length === 5 && withSeconds
+                ? '; `withSeconds: true` needs a seconds field first'
+                : '';
+        return `it has ${parts.length} field(s) and Kestra takes ${fields.length} (${fields.map((f) => f.name).join(' ')}) or a nickname (${nicknames()})${hint}`;
+    }
+    for (const [index, part] of parts.entries()) {
+        const problem = fieldProblem(part, fields[index]);
+        if (problem)
+            return problem;
+    }
+    return undefined;
+}
+function fieldProblem(part, field) {
+    if (part.endsWith(','))
+        return `its ${field.name} field ends with a comma`;
+    for (const item of part.split(',')) {
+        const step = STEP.exec(item);
+        const value = step ? step[1] : item;
+        const range = RANGE.exec(value);
+        const bounds = range ? [range[1], range[2]] : NUMBER.test(value) ? [value] : [];
+        for (const bound of bounds) {
+            const number = Number(bound);
+            if (number < field.min || number > field.max) {
+                return `its ${field.name} field has ${number}, outside ${field.min}-${field.max}`;
+            }
+        }
+        if (range && Number(range[1]) > Number(range[2])) {
+            return `its ${field.name} field has the backwards range ${value}`;
+        }
+    }
+    return undefined;
+}
+const JAVA_SHORT_IDS = new Set('ACT AET AGT ART AST BET BST CAT CNT CST CTT EAT ECT EST HST IET IST JST MIT MST NET NST PLT PNT PRT PST SST VST'.split(' '));
+const REGION_ID = /^[A-Za-z][A-Za-z0-9~/._+-]+$/;
+const OFFSET = /^[+-](?:(\d)|(\d\d)|(\d\d)(\d\d)|(\d\d):(\d\d)|(\d\d)(\d\d)(\d\d)|(\d\d):(\d\d):(\d\d))$/;
+function timezoneProblem(zone) {
+    if (zone.length <= 1 || zone.startsWith('+') || zone.startsWith('-'))
+        return offsetProblem(zone);
+    const prefix = ['UTC', 'GMT', 'UT'].find((p) => zone.startsWith(p));
+    if (prefix !== undefined) {
+        const rest = zone.slice(prefix.length);
+        if (rest === '')
+            return undefined;
+        if (rest.startsWith('+') || rest.startsWith('-')) {
+            const problem = offsetProblem(rest);
+            return problem && `after ${prefix}, ${problem}`;
+        }
+    }
+    if (JAVA_SHORT_IDS.has(zone)) {
+        return 'Java takes no abbreviation for a zone: write its region, such as America/Los_Angeles or Europe/London';
+    }
+    if (!REGION_ID.test(zone)) {
+        return 'it is neither an offset (+02:00, UTC+2) nor a region id (letters, digits and ~/._+- only, as in Europe/Paris)';
+    }
+    let known;
+    try {
+        known = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    }
+    catch {
+        return 'no time-zone database knows this region (the IANA names are like Europe/Paris or America/New_York)';
+    }
+    if (known !== zone && known.toLowerCase() === zone.toLowerCase()) {
+        return `region ids are case-sensitive: write ${known}`;
+    }
+    return undefined;
+}
+function offsetProblem(offset) {
+    if (offset === 'Z')
+        return undefined;
+    const shape = OFFSET.exec(offset);
+    if (!shape) {
+        return `an offset is Z, or +h, +hh, +hhmm, +hh:mm, +hhmmss or +hh:mm:ss, and "${offset}" is none of these`;
+    }
+    const [hours = 0, minutes = 0, seconds = 0] = shape
+        .slice(1)
+        .filter((group) => group !== undefined)
+        .map(Number);
+    if (hours > 18 || minutes > 59 || seconds > 59 || (hours === 18 && minutes + seconds > 0)) {
+        return `the offset ${offset} is outside -18:00 to +18:00 (or a minute or second past 59)`;
+    }
+    return undefined;
+}
+function nicknames() {
+    return [...NICKNAMES].join(', ');
+}
+function scheduleFindings(document, tree) {
+    const findings = [];
+    for (const trigger of tree.triggers) {
+        if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type))
+            continue;
+        const name = `Schedule trigger '${trigger.id ?? trigger.path}'`;
+        const withSeconds = document.string(document.get(trigger.map, 'withSeconds')?.value) === 'true';
+        const checks = [
+            {
+                key: 'cron',
+                rule: 'schedule-cron',
+                refused: 'invalid cron expression',
+                fix: 'the expression',
+                problem: (cron) => cronProblem(cron, withSeconds)
+            },
+            {
+                key: 'timezone',
+                rule: 'schedule-timezone',
+                refused: 'not a valid time-zone ID',
+                fix: 'the timezone',
+                problem: timezoneProblem
+            }
+        ];
+        for (const { key, rule, refused, fix, problem } of checks) {
+            const entry = document.get(trigger.map, key);
+            const value = document.string(entry?.value);
+            const why = value === undefined ? undefined : problem(value);
+            if (!entry || !why)
+                continue;
+            findings.push(document.finding('error', entry.value ?? entry.key, rule, `${name}: Kestra rejects the ${key} "${value}" (${refused}): ${why}. Fix ${fix}`));
+        }
+    }
+    return findings;
+}
 
+const CHILD_TASK_KEYS = new Set([
+    'tasks',
+    'then',
+    'else',
+    'defaults',
+    'errors',
+    'finally',
+    'afterExecution'
+]);
+const CORE_FLOW_PREFIXES = ['io.kestra.plugin.core.flow.', 'io.kestra.core.tasks.flows.'];
+function coreFlowType(type) {
+    if (type === undefined)
+        return undefined;
+    for (const prefix of CORE_FLOW_PREFIXES) {
+        if (type.startsWith(prefix))
+            return type.slice(prefix.length);
+    }
+    return undefined;
+}
+const CORE_FLOWABLE = new Set([
+    'Parallel',
+    'Sequential',
+    'Switch',
+    'If',
+    'EachSequential',
+    'EachParallel',
+    'ForEach',
+    'Dag',
+    'AllowFailure',
+    'WorkingDirectory',
+    'LoopUntil',
+    'Pause'
+]);
+function taskTree(document) {
+    const tree = { tasks: [], triggers: [] };
+    const root = document.root;
+    if (!root || !document.aliases.safe)
+        return tree;
+    for (const entry of document.entries(root)) {
+        const key = String(entry.key.value);
+        if (key === 'tasks' || key === 'errors' || key === 'finally' || key === 'afterExecution') {
+            walkList(document, tree, entry, key, true);
+        }
+        else if (key === 'listeners') {
+            document.items(entry.value).forEach((listener, index) => {
+                const tasks = document.get(listener, 'tasks');
+                if (tasks)
+                    walkList(document, tree, tasks, `listeners[${index}].tasks`, true);
+            });
+        }
+        else if (key === 'triggers') {
+            itemsWithOrigin(document, entry.value).forEach(({ node, via }, index) => {
+                const map = document.map(node);
+                if (map)
+                    tree.triggers.push(describe$2(document, map, via ?? map, `triggers[${index}]`));
+            });
+        }
+    }
+    return tree;
+}
+function walkList(document, tree, entry, path, strict, owner, via) {
+    itemsWithOrigin(document, entry.value).forEach(({ node, via: itemVia }, index) => {
+        const map = document.map(node);
+        if (!map)
+            return;
+        const at = via ?? itemVia;
+        const itemPath = `${path}[${index}]`;
+        if (isTaskLike(document, map, strict)) {
+            visitTask(document, tree, map, at, owner, itemPath);
+            return;
+        }
+        const inner = document.get(map, 'task');
+        const innerMap = document.map(inner?.value);
+        if (inner && innerMap && isTaskLike(document, innerMap, strict)) {
+            const innerVia = distExports.isAlias(inner.pair.value) ? inner.pair.value : undefined;
+            visitTask(document, tree, innerMap, at ?? innerVia, owner, `${itemPath}.task`);
+        }
+    });
+}
+function visitTask(document, tree, map, via, parent, path) {
+    const task = describe$2(document, map, via ?? map, path, parent);
+    tree.tasks.push(task);
+    const childStrict = CORE_FLOWABLE.has(coreFlowType(task.type) ?? '');
+    for (const entry of document.entries(map)) {
+        const key = String(entry.key.value);
+        const entryVia = via ?? (distExports.isAlias(entry.pair.value) ? entry.pair.value : undefined);
+        if (key === 'cases') {
+            for (const caseEntry of document.entries(entry.value)) {
+                const caseVia = entryVia ?? (distExports.isAlias(caseEntry.pair.value) ? caseEntry.pair.value : undefined);
+                walkList(document, tree, caseEntry, `${path}.cases.${String(caseEntry.key.value)}`, childStrict, task, caseVia);
+            }
+        }
+        else if (CHILD_TASK_KEYS.has(key) && document.seq(entry.value)) {
+            walkList(document, tree, entry, `${path}.${key}`, childStrict, task, entryVia);
+        }
+    }
+}
+function isTaskLike(document, map, strict) {
+    const hasId = document.get(map, 'id') !== undefined;
+    const hasType = document.get(map, 'type') !== undefined;
+    return strict ? hasId || hasType : hasId && hasType;
+}
+function describe$2(document, map, at, path, parent) {
+    const idEntry = document.get(map, 'id');
+    const typeEntry = document.get(map, 'type');
+    const id = document.string(idEntry?.value);
+    const type = document.string(typeEntry?.value);
+    return { map, at, path, parent, id, idEntry, type, typeEntry };
+}
+function itemsWithOrigin(document, value) {
+    const seq = document.seq(value);
+    if (!seq)
+        return [];
+    const out = [];
+    for (const item of seq.items) {
+        const node = document.resolve(item);
+        if (node === undefined)
+            continue;
+        out.push(distExports.isAlias(item) ? { node, via: item } : { node });
+    }
+    return out;
+}
+function taskIdNode(task) {
+    if (task.at !== task.map)
+        return task.at;
+    return task.idEntry?.key ?? task.map;
+}
+
+const SUBFLOW_TYPES = new Set([
+    'io.kestra.plugin.core.flow.Subflow',
+    'io.kestra.core.tasks.flows.Subflow',
+    'io.kestra.core.tasks.flows.Flow'
+]);
+const FOREACH_ITEM_TYPES = new Set([
+    'io.kestra.plugin.core.flow.ForEachItem',
+    'io.kestra.core.tasks.flows.ForEachItem'
+]);
+const FLOW_TRIGGER_TYPES = new Set([
+    'io.kestra.plugin.core.trigger.Flow',
+    'io.kestra.core.models.triggers.types.Flow'
+]);
+const FLOW_CONDITIONS = new Set([
+    'io.kestra.plugin.core.condition.ExecutionFlow',
+    'io.kestra.plugin.core.condition.ExecutionFlowCondition',
+    'io.kestra.core.models.conditions.types.ExecutionFlowCondition',
+    'io.kestra.plugin.core.condition.FlowCondition',
+    'io.kestra.core.models.conditions.types.FlowCondition'
+]);
+const MAP_CONDITIONS = new Set([
+    'io.kestra.plugin.core.condition.MultipleCondition',
+    'io.kestra.core.models.conditions.types.MultipleCondition'
+]);
+const LIST_CONDITIONS = new Set([
+    'io.kestra.plugin.core.condition.Or',
+    'io.kestra.plugin.core.condition.OrCondition',
+    'io.kestra.core.models.conditions.types.OrCondition'
+]);
+const MAX_DEPTH = 16;
+function flowLinks(document, tree) {
+    const links = [];
+    const named = (map) => {
+        const namespace = document.get(map, 'namespace');
+        const flowId = document.get(map, 'flowId');
+        return namespace && flowId ? { namespace, flowId } : undefined;
+    };
+    for (const task of tree.tasks) {
+        if (task.type === undefined)
+            continue;
+        const via = SUBFLOW_TYPES.has(task.type)
+            ? 'subflow'
+            : FOREACH_ITEM_TYPES.has(task.type)
+                ? 'foreach'
+                : undefined;
+        const names = via && named(task.map);
+        if (via && names)
+            links.push({ via, ...names, at: task.at, task });
+    }
+    const upstream = (node) => {
+        const map = document.map(node);
+        const names = map && named(map);
+        if (map && names) {
+            links.push({ via: 'flow-trigger', ...names, at: names.flowId.key });
+        }
+    };
+    const condition = (node, depth) => {
+        const map = document.map(node);
+        if (!map || depth > MAX_DEPTH)
+            return;
+        const type = document.string(document.get(map, 'type')?.value);
+        if (type === undefined)
+            return;
+        const inner = document.get(map, 'conditions')?.value;
+        if (FLOW_CONDITIONS.has(type))
+            upstream(map);
+        else if (MAP_CONDITIONS.has(type)) {
+            for (const entry of document.entries(inner))
+                condition(entry.value, depth + 1);
+        }
+        else if (LIST_CONDITIONS.has(type)) {
+            for (const item of document.items(inner))
+                condition(item, depth + 1);
+        }
+    };
+    for (const trigger of tree.triggers) {
+        if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
+            continue;
+        for (const item of document.items(document.get(trigger.map, 'conditions')?.value)) {
+            condition(item, 0);
+        }
+        const preconditions = document.get(trigger.map, 'preconditions')?.value;
+        for (const item of document.items(document.get(preconditions, 'flows')?.value))
+            upstream(item);
+        for (const item of document.items(document.get(trigger.map, 'dependsOn')?.value))
+            upstream(item);
+    }
+    return links;
+}
+
+const V2$1 = [2, 0, 0];
+const USE_LOOP = 'rewrite it with `io.kestra.plugin.core.flow.Loop`, which replaces it in Kestra 2.0';
+const REMOVED_TASKS = {
+    'io.kestra.plugin.core.flow.ForEach': USE_LOOP,
+    'io.kestra.plugin.core.flow.ForEachItem': USE_LOOP,
+    'io.kestra.plugin.core.flow.EachSequential': USE_LOOP,
+    'io.kestra.plugin.core.flow.EachParallel': USE_LOOP,
+    'io.kestra.plugin.core.flow.Template': 'templates are gone: move the template’s tasks into this flow or into a subflow',
+    'io.kestra.plugin.core.debug.Echo': 'use `io.kestra.plugin.core.log.Log`',
+    'io.kestra.plugin.core.execution.Count': 'use `io.kestra.plugin.kestra.executions.Count` of the Kestra plugin',
+    'io.kestra.plugin.core.execution.Resume': 'use `io.kestra.plugin.kestra.executions.Resume` of the Kestra plugin',
+    'io.kestra.plugin.core.trigger.Toggle': 'use `io.kestra.plugin.kestra.triggers.Toggle` of the Kestra plugin',
+    'io.kestra.plugin.core.log.Fetch': 'use `io.kestra.plugin.kestra.logs.Fetch` of the Kestra plugin',
+    'io.kestra.plugin.core.state.Get': 'use the KV store: `io.kestra.plugin.core.kv.Get`',
+    'io.kestra.plugin.core.state.Set': 'use the KV store: `io.kestra.plugin.core.kv.Set`',
+    'io.kestra.plugin.core.state.Delete': 'use the KV store: `io.kestra.plugin.core.kv.Delete`',
+    'io.kestra.plugin.core.storage.LocalFiles': 'use the `inputFiles` of a `io.kestra.plugin.core.flow.WorkingDirectory` or of a script task'
+};
+const ALIASES = {
+    'debugs.Echo': 'debug.Echo',
+    'debugs.Return': 'debug.Return',
+    'executions.Counts': 'execution.Count',
+    'executions.Fail': 'execution.Fail',
+    'executions.Labels': 'execution.Labels',
+    'flows.AllowFailure': 'flow.AllowFailure',
+    'flows.Dag': 'flow.Dag',
+    'flows.EachParallel': 'flow.EachParallel',
+    'flows.EachSequential': 'flow.EachSequential',
+    'flows.Flow': 'flow.Subflow',
+    'flows.ForEachItem': 'flow.ForEachItem',
+    'flows.If': 'flow.If',
+    'flows.Parallel': 'flow.Parallel',
+    'flows.Pause': 'flow.Pause',
+    'flows.Sequential': 'flow.Sequential',
+    'flows.Subflow': 'flow.Subflow',
+    'flows.Switch': 'flow.Switch',
+    'flows.Template': 'flow.Template',
+    'flows.Worker': 'flow.WorkingDirectory',
+    'flows.WorkingDirectory': 'flow.WorkingDirectory',
+    'log.Fetch': 'log.Fetch',
+    'log.Log': 'log.Log',
+    'states.Delete': 'state.Delete',
+    'states.Get': 'state.Get',
+    'states.Set': 'state.Set',
+    'storages.Concat': 'storage.Concat',
+    'storages.DeduplicateItems': 'storage.DeduplicateItems',
+    'storages.Delete': 'storage.Delete',
+    'storages.FilterItems': 'storage.FilterItems',
+    'storages.LocalFiles': 'storage.LocalFiles',
+    'storages.Purge': 'execution.PurgeExecutions',
+    'storages.PurgeExecution': 'storage.PurgeCurrentExecutionFiles',
+    'storages.Reverse': 'storage.Reverse',
+    'storages.Size': 'storage.Size',
+    'storages.Split': 'storage.Split',
+    'templating.TemplatedTask': 'templating.TemplatedTask',
+    'trigger.Toggle': 'trigger.Toggle',
+    Flow: 'trigger.Flow',
+    Schedule: 'trigger.Schedule',
+    Webhook: 'trigger.Webhook'
+};
+const TASK_ALIAS = 'io.kestra.core.tasks.';
+const TRIGGER_ALIAS = 'io.kestra.core.models.triggers.types.';
+const REMOVED_INPUT_TYPES = {
+    BOOLEAN: 'Use `type: BOOL`, which replaces it (Kestra 0.23 and later)',
+    ENUM: 'Use `type: SELECT` with the same `values`, which replaces it'
+};
+const REMOVED_FLOW_KEYS = {
+    pluginDefaults: 'Kestra 2.0 has no flow-level plugin defaults: set these values on the tasks themselves',
+    workerGroup: 'Kestra 2.0 flows choose their workers with `workerSelector`'
+};
+const REMOVED_PLUGIN_KEYS = {
+    workerGroup: 'Kestra 2.0 chooses workers with `workerSelector`',
+    pluginDefaultsRef: 'Kestra 2.0 has no plugin defaults to refer to: set the values on the task'
+};
+const REMOVED_TRIGGER_KEYS = {
+    conditions: 'Kestra 2.0 triggers take a `when` expression instead: rewrite the conditions as one'
+};
+const REMOVED_FLOW_TRIGGER_KEYS = {
+    preconditions: 'Kestra 2.0’s Flow trigger names the flows it waits for in `dependsOn` (with `window` and `mode`)'
+};
+const REMOVED_PAUSE_KEYS = {
+    delay: 'Use `pauseDuration`, which 1.3 already takes for it ("Deprecated: use `pauseDuration` instead")',
+    tasks: 'A 2.0 Pause holds no tasks: move them after the Pause'
+};
+const REMOVED_RETRY_KEYS = {
+    maxAttempt: 'Use `maxAttempts`, the name 1.3 already reads it as'
+};
+function removedInTwoFindings(document, tree) {
+    const findings = [];
+    const property = (owner, removed, where) => {
+        for (const entry of document.entries(owner)) {
+            const key = String(entry.key.value);
+            if (!Object.hasOwn(removed, key))
+                continue;
+            findings.push(document.onlyFrom(V2$1, entry.key, 'removed-property', `\`${key}\`${where}: Kestra 2.0 rejects it as an unknown property. ${removed[key]}`));
+        }
+    };
+    property(document.root, REMOVED_FLOW_KEYS, '');
+    const retry = (owner, where) => {
+        const policy = document.get(owner, 'retry')?.value;
+        if (policy)
+            property(policy, REMOVED_RETRY_KEYS, ` in the retry${where}`);
+    };
+    retry(document.root, ' of the flow');
+    for (const task of tree.tasks) {
+        const where = ` on task '${task.id ?? task.path}'`;
+        property(task.map, REMOVED_PLUGIN_KEYS, where);
+        if (coreFlowType(task.type) === 'Pause')
+            property(task.map, REMOVED_PAUSE_KEYS, where);
+        retry(task.map, ` of task '${task.id ?? task.path}'`);
+        findings.push(...typeFindings(document, task));
+    }
+    for (const trigger of tree.triggers) {
+        const where = ` on trigger '${trigger.id ?? trigger.path}'`;
+        property(trigger.map, { ...REMOVED_PLUGIN_KEYS, ...REMOVED_TRIGGER_KEYS }, where);
+        if (FLOW_TRIGGER_TYPES.has(trigger.type ?? '')) {
+            property(trigger.map, REMOVED_FLOW_TRIGGER_KEYS, where);
+        }
+        findings.push(...typeFindings(document, trigger));
+    }
+    findings.push(...inputTypeFindings(document, tree));
+    return findings;
+}
+function typeFindings(document, node) {
+    const type = node.type;
+    if (type === undefined || !node.typeEntry)
+        return [];
+    const at = node.typeEntry.value ?? node.typeEntry.key;
+    const aliased = aliasTarget(type);
+    if (aliased !== undefined) {
+        const then = REMOVED_TASKS[aliased];
+        const fix = then
+            ? `It names \`${aliased}\`, which 2.0 has no more either: ${then}`
+            : `Use \`${aliased}\`, the class it names, which every release since 0.20 accepts`;
+        return [
+            document.onlyFrom(V2$1, at, 'removed-type', `\`${type}\` is a pre-0.17 name: Kestra 2.0 rejects it (Invalid type). ${fix}`)
+        ];
+    }
+    const fix = REMOVED_TASKS[type];
+    if (fix === undefined)
+        return [];
+    return [
+        document.onlyFrom(V2$1, at, 'removed-type', `\`${type}\`: Kestra 2.0 has no such task (Invalid type): ${fix}`)
+    ];
+}
+function aliasTarget(type) {
+    const key = type.startsWith(TASK_ALIAS)
+        ? type.slice(TASK_ALIAS.length)
+        : type.startsWith(TRIGGER_ALIAS) && !type.slice(TRIGGER_ALIAS.length).includes('.')
+            ? type.slice(TRIGGER_ALIAS.length)
+            : undefined;
+    if (key === undefined || !Object.hasOwn(ALIASES, key))
+        return undefined;
+    return `io.kestra.plugin.core.${ALIASES[key]}`;
+}
+function inputTypeEntries(document, tree) {
+    return [
+        ...everyInput(document).map((input) => document.get(input.map, 'type')),
+        ...tree.tasks
+            .filter((task) => coreFlowType(task.type) === 'Pause')
+            .flatMap((task) => document.items(document.get(task.map, 'onResume')?.value))
+            .map((input) => document.get(input, 'type'))
+    ];
+}
+function inputTypeFindings(document, tree) {
+    const findings = [];
+    for (const entry of inputTypeEntries(document, tree)) {
+        const type = document.string(entry?.value);
+        if (!entry || type === undefined || !Object.hasOwn(REMOVED_INPUT_TYPES, type))
+            continue;
+        findings.push(document.onlyFrom(V2$1, entry.value ?? entry.key, 'removed-input-type', `Input type ${type}: Kestra 2.0 rejects it (Invalid type). ${REMOVED_INPUT_TYPES[type]}`));
+    }
+    return findings;
+}
+
+function collectReferences(flows) {
+    return flows.flatMap((flow) => {
+        const doc = flow.documents[0];
+        return flow.notAFlow || !doc ? [] : scanFlow(new FlowDocument(flow, doc), ['read']).references;
+    });
+}
+function referencesAndNamesOf(document) {
+    return scanFlow(document, ['read', ...NAME_FUNCTIONS]);
+}
+function scanFlow(document, functions) {
+    const { flow } = document;
+    if (flow.id === undefined || flow.namespace === undefined)
+        return { references: [], names: [] };
+    if (!document.root || !document.aliases.safe)
+        return { references: [], names: [] };
+    const fromFlow = flowKey(flow.namespace, flow.id);
+    const calls = literalCalls(document, functions);
+    return {
+        references: [
+            ...fileReferences(document, calls.filter((c) => c.name === 'read'), flow.namespace, fromFlow),
+            ...flowReferences(document, fromFlow)
+        ],
+        names: nameReferences(calls, { file: flow.file, namespace: flow.namespace, fromFlow })
+    };
+}
+const CALLS = {
+    subflow: 'Subflow calls',
+    foreach: 'ForEachItem calls',
+    'flow-trigger': 'Flow trigger waits for'
+};
+function referenceFindings(refs, known, serverChecked, fileFoldersOf = () => []) {
+    const findings = [];
+    for (const ref of refs) {
+        const site = { file: ref.file, line: ref.line, column: ref.column, resource: ref.fromFlow };
+        if (ref.kind === 'file') {
+            if (known.hasFile(ref.namespace, ref.path))
+                continue;
+            findings.push({
+                ...site,
+                severity: serverChecked ? 'error' : 'warning',
+                rule: 'missing-namespace-file',
+                message: (serverChecked
+                    ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. `
+                    : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. `) +
+                    lookedIn(ref.namespace, fileFoldersOf(ref.namespace))
+            });
+        }
+        else {
+            if (known.hasFlow(ref.namespace, ref.id))
+                continue;
+            findings.push({
+                ...site,
+                severity: 'warning',
+                rule: 'missing-flow',
+                message: `${CALLS[ref.via]} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
+            });
+        }
+    }
+    return findings;
+}
+function fileReferences(document, calls, namespace, fromFlow) {
+    return calls.flatMap(({ args, position }) => {
+        const path = args.named.get('path') ?? args.positional[0];
+        const ns = args.named.has('namespace') ? args.named.get('namespace') : args.positional[1];
+        if (path === undefined || path === null || ns === null)
+            return [];
+        if (path.startsWith('kestra://'))
+            return [];
+        return [
+            {
+                kind: 'file',
+                namespace: ns ?? namespace,
+                path: `/${path.replace(/^\/+/, '')}`,
+                file: document.flow.file,
+                ...position,
+                fromFlow
+            }
+        ];
+    });
+}
+function flowReferences(document, fromFlow) {
+    const literal = (node) => {
+        const value = document.string(node);
+        return value === undefined || /\{[{%]/.test(value) ? undefined : value;
+    };
+    return flowLinks(document, taskTree(document)).flatMap((link) => {
+        const id = literal(link.flowId.value);
+        const namespace = literal(link.namespace.value);
+        if (id === undefined || namespace === undefined)
+            return [];
+        return [
+            {
+                kind: 'flow',
+                via: link.via,
+                namespace,
+                id,
+                file: document.flow.file,
+                ...nodePosition(document.flow, link.at),
+                fromFlow
+            }
+        ];
+    });
+}
+function lookedIn(namespace, folders) {
+    if (folders.length === 0) {
+        return (`No folder holds the files of ${namespace}: keep them in files/${namespace}/ beside the flows, or add a ` +
+            `namespace-files line 'DIR -> ${namespace}'; or fix the path`);
+    }
+    const named = folders.map((folder) => `'${folder}'`).join(', ');
+    return `Looked in ${named} under root: add the file there or fix the path`;
+}
+function knownResources({ files, flows }) {
+    return {
+        hasFile: (namespace, path) => files.has(`${namespace}\0${path}`),
+        hasFlow: (namespace, id) => flows.has(`${namespace}\0${id}`)
+    };
+}
+const NAME_FUNCTIONS = ['secret', 'kv'];
+function nameReferences(calls, flow) {
+    return calls.flatMap((call) => {
+        if (call.name !== 'secret' && call.name !== 'kv')
+            return [];
+        const { positional, named } = call.args;
+        const name = named.has('key') ? named.get('key') : positional[0];
+        const namespace = named.has('namespace') ? named.get('namespace') : positional[1];
+        if (name === undefined || name === null || name === '' || namespace === null)
+            return [];
+        if (call.name === 'kv' && allowsMissing(call))
+            return [];
+        return [
+            {
+                kind: call.name,
+                name,
+                ...(namespace !== undefined && { namespace }),
+                flowNamespace: flow.namespace,
+                file: flow.file,
+                ...call.position,
+                fromFlow: flow.fromFlow
+            }
+        ];
+    });
+}
+function allowsMissing(call) {
+    const raw = call.args.raw.get('errorOnMissing') ?? call.args.rawPositional[2];
+    return raw !== undefined && raw.trim() !== 'true';
+}
 function expressions(text) {
     const out = [];
     let at = 0;
@@ -10355,96 +10511,421 @@ function stringLiteral(text) {
     return match[2].replace(/\\(.)/g, '$1');
 }
 
-const SUBFLOW_TYPES = new Set([
-    'io.kestra.plugin.core.flow.Subflow',
-    'io.kestra.core.tasks.flows.Subflow',
-    'io.kestra.core.tasks.flows.Flow'
-]);
-const FOREACH_ITEM_TYPES = new Set([
-    'io.kestra.plugin.core.flow.ForEachItem',
-    'io.kestra.core.tasks.flows.ForEachItem'
-]);
-const FLOW_TRIGGER_TYPES = new Set([
-    'io.kestra.plugin.core.trigger.Flow',
-    'io.kestra.core.models.triggers.types.Flow'
-]);
-const FLOW_CONDITIONS = new Set([
-    'io.kestra.plugin.core.condition.ExecutionFlow',
-    'io.kestra.plugin.core.condition.ExecutionFlowCondition',
-    'io.kestra.core.models.conditions.types.ExecutionFlowCondition',
-    'io.kestra.plugin.core.condition.FlowCondition',
-    'io.kestra.core.models.conditions.types.FlowCondition'
-]);
-const MAP_CONDITIONS = new Set([
-    'io.kestra.plugin.core.condition.MultipleCondition',
-    'io.kestra.core.models.conditions.types.MultipleCondition'
-]);
-const LIST_CONDITIONS = new Set([
-    'io.kestra.plugin.core.condition.Or',
-    'io.kestra.plugin.core.condition.OrCondition',
-    'io.kestra.core.models.conditions.types.OrCondition'
-]);
-const MAX_DEPTH = 16;
-function flowLinks(document, tree) {
-    const links = [];
-    const named = (map) => {
-        const namespace = document.get(map, 'namespace');
-        const flowId = document.get(map, 'flowId');
-        return namespace && flowId ? { namespace, flowId } : undefined;
+const FLOW_SCHEMAS = {
+    '1.3.31': 'H4sIAAAAAAACA+2db3PbOJKHv4tqX9xdKb5Nqvaq1m+uFEnOaCNLXkmOZ24ul4IpSOaaIjkk6D+Tyne/AkBSpESCAEnJtvJ7M+PYjQYJAs3uxkP0986SrmzXZrbnhp3z7x3bO7unIQvImeUF9OyOMf/McmzqsjPLc1f2OgqIED77SELb6kXsrp/9/bv3XAtZLoVK4lwFnk8DZtOwc74iTki7HT/zq+8dn4ThoxcsO+fff3Q77Nmn/LeW54asc9752JuP+p0f3U4U0sAlG/7HH6lcx7v9F7UY/3vj6/5wlOsO6B+RHdBl5/x32eZrs3uhJKBB84fAvHvqltzJsDcbzjpNB73kQj8c5EJbHuWBvaYhO/RUH4w+DeeLdud62ZV/OM6Vt/wcfmHMz92H4V0Qx/EeL4jt8Cv63iHu83TVOf/9+4/u9x9ff3Tl3+lyRkPfc0Pa95aiHf9LxO54k6d38lLf3T6/S0ZBLvXzNixQN5nE560srW7yZM5bmTL8id4ml361nRHJIw1ZYLvrTlbqOqRBoYTluS612MLeUC9iXGTlBRvCZ9Myebjd0ma25155njNaOtRUw5KuSOSw/h0JQsoKpwF1ya1DlwvLHz4x6i7p8jOlfs+xH2ih/Mrj82ZGl3ZALRYWyjjeekwfqMP/SN1ow1dEbzzudDuLWa8/5I9q+PH6U6fbGU0upp1u56Y3m3S6neFsNp11up3pxUWn25lMF9/mV8P+6GI0HGQW0/b2HG8tX+OMbsJsZ7PhP6+H88W3X4a9wXA273TT33ycDn4T/5xfTSfzYU4i/pUQKeou/gUJAvLM/70hT33PZdRlY+qu5ZqJZWyX0TUNuJQfeE/P8YKUw9T5S0BXRtP0iuvIG4NkrIX63nIZ0DAsnHxCQDmBpYQXMMUNLOL1n4zwYDQb9hedbueXxeKq0+3Mp/3P88JRE82vt6ZyXyKgZFlndvN2pm3C0Gn4LOahM/WlB5k8A7a9iAaK41speszN3osFs8fwVZJOL/48c29HP542ezYgfmG0+oLPDL3ZDdhuSK0ooIsgClnPcfr8TyvbIowWWbBmV1n4HM2ud/+FsTe+BYvG/C423pI64dmY3EpjbXCJ91QYtY3tJsbvPZ8bjNHA7Zx3/u/f/vv89//9X//72PnxVf7w46/v/n727d3X//j3vxStzAfiRHRf5Y7cjp/FryJp+lX7fkkYUhae9fj/Rkvq8rkgX90mc6rYmCaO0v5117i4cEAth9SaQvK93ouYVzh9bNePWLyivYgl/zC+TO40BC4xnT1LGlqB7Sf3te+42KHvkOdJ2StDDv6GPKUz5W9/7aonI3n3Z+/d//z13d+/bn88+3ZeOh83lJElYSTT/3ZMuD0LfWLROpeRXIN6PezGHXqPYXeB2EuDdWF5rnyC4Vk/+bEsEKjUwAXDswFhwkR9pOyRUjejNqPBd6K17UpFqYbdpp2ufp/PN5Tem/Ulmhj3MXIvPVcED6ZdxS31exw+USviv7hwvEeTDnMNa/Qn3g5hrR5l0xp9TpL1VavbtHWNnqfSGNbqN25bo9c5Iyyq16lsqt+n6fTJyxt1U+spljTU7vgXEs4oC557jNGNz0y63mmq3+dl5DDbd4zuc7+NdncTz+i2Jp7BrUwDE9XTQF/zVXTr2NYvnmMvybNJJ7mG+v3VfO3UeuV8IYHN/S2zFezzqMroyfM3B3WXJt3ETXJ96L1wm72itVq05Q+o3+r13v9KyabOhZZv0MiZ0GnQkt+i43c08VM05NtxiPTcmWYOkFaLtrwtbUepsXel26hFh07TG2vowOk1ac1f1PP2mvmHWi3ackYrX36135RVwi28jHVc4iYutJEL3IrvrOf5NvOVtVq05ZjretdNPfJy39rcAy+VauLWl3roxm58mVCDyEDHs28SCWjItxNyVAcN9UOMSuk24hh1lNBmPNEgWPlRmqOkyasmPAsZYXbIbEtmGwxT0CvHexwV5/Bz2V31BkSsJdtGP9/KG4tUqxUFAXWtZ8NbuKV35MH2guzG7D+vh9d8h73fm/SHfMv9ojcaF++e2xubxRsu9oa33m63pNu/O7cr25je4YD61F2G0xrbYNsk9P4eQLKFsd3/r9iy/2F43TVmFVkxGqTuUO7iNLLojIT34dmS3kbr8Gxo3XmlS0bISJGuUsuMsihwK/TEQiWaMkuu70WuwqVOJaWghkIOKGmoE2LV2ioCtK2+ssS01Ciffi8BqKKgPD7ionlJpc4BWatVcQGlhiGx7q5IQByHOmpVOclKnXP6R8R3QomG1oysUq8y8Bfa5tHtqnBXIqfGC3ivI0Y3am1ZQaXG0UqtaLRSt9d7AHqDf0WikFYp4iJKLbqPT/fRJQ+m+dObP9rMuqtQJGWUehZ04zuEVQxVKqXUdeMF9zRQa+IytrseCM7NC56rNeakW9HteOuzC6oavq2EQsXYWysV8L+XNOc+Ft/upA5VDL2QSoTUmj5RVqGGS6h1zCt1zFU6vICsqfS7iEqRkEvEqrQN6DLyHYEUjeQbv0LvXoPqHiqeQaJX/RRibRe2w2igd6lZ2Sq9Y88izoXt0Gq1GdEqrVdRsKYa73Uhl7pfmnoz7lrFFQvxvnDW2TaLrHUHM/pAg7D68SVyVfrm9p/VyoRQpSbfsauXgZQq0cWk1bXddWqAlwsSlu+8lDYo6yCw12sanC289dopv+8dsW6182zoX5e6zsb+dfH85dRXwDQmeizY1XTE6zjsxXLDJ1tHnRDr6vn1Ndx/pVdfy/3XsyfNLFBxixkNo42OcYsFqzXOKUs2pHUuOSderf3aDc307zToaodS9YKuwpjKKOhSh1L1gq6qQKpu0FUWBGlFSlqa6sddRXGVSdy19/ex5/nXLrMrhmsr1tWKz8yjuJIQzTCKU0VndaK4fTmHUr9ClRDp6oR5xrFgWZxnGguWR3nmseB+LEZsduEFrcyoFqPArLT42GDgPbqOR8pT9Hkppa4Znz8hU6tKhJSa5iHVUpaRK9N3/1AV4mwlFDpUAWb8Z3Xrz/Q5rNAgRBRahBPw+YtKSyKi1MLUGpR3MlePw1wxDnXTDkV5BZO8w+7fxRiNxUd+WlJlujaUBbYlN/XC8pvaESvTlu70xJNRHewWS2vojheytvacfLV+MWq6yjPC1ZqvfZPrzkqX6ZYfqJxJXOYL/9inXHORbFcnbWWc2yrOXJnltoozV2a5LUXSqkZuSytV1Si3pUha1chtVeWr6ua2KhJWNXNbpUmlFiNLjWRVS3mu0qatZ9RKm87lP/T6SYS7mjm4Orm60jScca6uPAtnnqsrkroJbI0lJ6W6pnm8Rok/RUqvfuZvFbblRyeajLzoHwUHCFh31LrPEwxV34/n+ATR/qzP/9vJf3ed6SNPl2hozfIo4gwJbnOzoMyt5zmUuPKPld9xiuMlilvTIPCCEJAEIAlAEoAkAEkAkgAkAUgCkAQgCUASgCQASQCSACQBSAKQBCAJQBKAJABJAJIAJAFIApAEIAlAEoAkAEkAkgAkcfKQxMp2ieM8gxIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAETp4S2C8I/dd6BaFL6zEXlJsowhB6s1nvt4oTFoSqsx6/9hH/8d2HTrfzcToda7X76HlOvtmwN9FuSYm7bTzoLYZaLXntxXyzxehSvymvRZNpfj3rLUZTvWseRLL8+bb58JJXNNFpO9wQOzNUw8n1pV47N9psm12Mxnp3ym1tptl42lvotXM8wjINpzO9y7zwgsxljiZ6vY3cTF//mGs+hn+E2UdweT1ejObD8bCv16eorBVSh1qZvufD/myo135OrYDmmmp3Pd/tdTEbTT7pNRVrf9tUe8rnp/v1bKTV6no22jb6rXepN8d/I5t0ihcZRidO5H/vEPc5PlomNWDK02BEZn+/iE73+24Rna+imFDIqEuDWqfZpI3PxvFPpcfZ5EozZc393zTMfWLr1YbeS+pGfv/R7ciX0ICuSOTsWH+No3Susq0LhrIT8Kp2Za8Sy3NDRna2nLKdyA09oUPswQtpMX3ok++5BenP0tbDbQOhICDu0tvotZ0J2Xj+BfTBDuPjgFSFpbqd0CGVb9Phr8P+NX9XfOvN58OZxlsjdMhucXW5wcerU4570nz1fv2m+RLaqrskT8m7SOopWm18XAoni9G5TrvTpngpiGcALBJYJLBIYJHAIoFFAosEFgksElgksEhgkcAigUUCiwQWCSwSWCSwSGCRwCKBRQKLBBYJLBJYJLBIYJHAIoFFAos8OSxyY7uxUXpfAAzIOzBmBhLmI24e8xDKrddksC4KN++KFc6tO7qMNJ5AKqip+Ibe3nnefaXeRE4ZjiyksPqRJEJdneExHkPlmNQaPJXg1OUEZ6itOJHvao52g6eSLBOjZ1KE7UT+ksQ1zlZesBF+Df/NO2aLdOgeI/awTU7u4XDdzqPY/P0UeJFfCYrJ3YebTAtJUf0R2QG/ot852pzl3hLw52t3v2MVVCT9VcEiLZc2fwkS5yrwfI5G8ftYESek3Y6f+dV3nfpuvkOeJ2RDC/8eY9maGPZZ+nM5nbcdmaKKcokFoy7Hzn5PaM+Y/U3BUUnLJozuFqKOKewM4Rwz0jH8mWGXYy44Rmgl5Zkyrd0YA8+TsjHVmRDMMen7tXB6ORHNMZsZ7DIR+1o4UYRQosF0juTBM7OpsvICq+yxiAVQMD2Sx1U8AEWLa+eWxV9N7zJbNtHsHm/pHXmweSpvO8U+jqf9z99SUJE/1t5onPtFfzbsLYaZXxU9c8tz5XXsr5g92Q0NQ+GTVkqG7NnJrYjhbDad8Zl63e8P5/NOt3PTm03kIhlNLqYF17Yz5tsL3V6I6SPY+wLivbFhSiFLUYbSp+4ynLrGqOUgbZlglq/P5HFfbXEahs2NR63N4fEDurIdR86En+D1sGv1k9nRrWcNCz5GwlLEUjzWUhQfOXTO45s5zOTefjHX4DWT88Xi6XnKU/2w82N/NH8+y93KjP6AGf22Z3RiAMUEbXmKpB/7wu7B7p2K3ct8wY5JfTKmj8/WFifK9sACU9NHVowGe5ngogG4pSsvoFqimHqwp6/RnmbP9cAywTIps9Bijrc877anZLRjoks360omYKk8ZiGM9Ws11tmjZbBosGj0TLeY7m3OxNyhXEguaD/WDXnKL6l4IAtlbVdbFnb7NdvtnSPssFqwWlQGO5ncLU7BzEmIIC1e6k0Ou1l70oJJePWTNjFfcnq0OQ3S01hhumC6jgDe5j+QKIFWE3i8aJ6neppOeJi9t2P2+Dx/LTNoexK1cWqVn3lCxdeywydG3VAeSqN/N28oE0STG0RyFc5m9vB2LBksGR2bL6Z1m3NwWwgAOVXTLFH8ezfa3MrzxeOM0N7vYYZfsxnO1sLAEviplkBqVsUcb3NSpYVSYFb1P3VBvSPUO0K9I9Q7elv1juDdHfyDU/li6LbzRoaXhzcy3sh4I+ONjDfyiwSbfK4f4hWXznLEnDXzGJlagflERuYPcPdecTIvY+ixBH6yJZDYVz7TW5xSWy8AMBBgoLdhBrOeK+bsG+F5xIRqcRLsBSC1yJx+FDJv8yU5HnL/NkjEPBlwXNhByIqFXu+0ok9+QMMjAgY40Es5PJ7PzGkWYKP1oL+WDMsHGBYYFhiW/Os8e+cvvGCzqUTkhkDPvvCLy14SJk+0PlgAlE+eY8afBPwaz8AjTiLETq/MxQlnZGl7xeOEFNRbDyzmiCmw4Go73K/E185soGPDABsGJ+FN56AQzOk3sqEQz+mjTZM2j1f0ScBLwZscFlfVBHEdMhmvcbO2zQMWsWx+nnRI20cspiwm3Fa4rW/DdGbwYUzZN+KV8onU4hTYsuAwWzBbb8NsZb9fwJx9I3ZLTJJWJkHokLhO/PCJWhEf8l4Y8ofsufNxzzx6Fo01SvMWFRO+kHO+35v0h/yHyXQyLEw1FT3gPSGH3FInHyqkOdh9vGKv1vLXAltx2fv1W2Z5pyWNv/Xm8+GspLjxzmOKRygzAt1M7eq2n98HPL/sMXUFD+xYz+eSPCXfUtZZWI3GOz0OWveM6Le8wDLPLXOLB3iEH/AIi1iz7CM83LNx7JBRlwbh2Tj+yfBppIXcq78pL76CrYJ4eiRfWn+k7JFSt78taZ/R4DvR2nalolTDbtNOV7/P5xtK7836Ek2M+xi5l57L7mp0FbfU7zF9l13wjXSDDnMNa/Q3FuuhVo+yaY0+uRsb+sSitbpNW9foeRox/qVvrX7jtjV6nTPConqdyqb6fZpOn7y8UTe1nmJJQ+2OfyHhjLLguccY3fjMpOudpvp9CuLed4zuc7+NdncTz+i2Jp7BrUwDE9XTQF/zVXTr2NYvHt/qfDbpJNdQv7+ar51ar5wvJLDJrWNorlJYSLsf/uag7tKkm7hJrg+9F26zV7RWi7b8AfVbvd77XynZ1LnQ8g0aORM6DVryW3T8jiZ+ioZ8Ow6RnjvTzAHSatGWt6XtKDX2rnQbtejQaXpjDR04vSat+Yt63l4z/1CrRVvOaOXLr/abskq4hZexjkvcxIU2coFb8Z31PN9mvrJWi7Ycc13vuqlHXu5bm3vgpVJN3PpSD93YjS8TahAZ6Hj2TSIBDfl2Qo7qoKF+iFEp3UYco44S2ownGgQrPwpLYqh3QBkJ743zlqLR2ZLeRuvwbGjdeaUXKWSkSFepZUZZFLgVemKhEk00eZ+GZ30vchVOTCopBTUUXhDb0VAnxKq1VbjEW31lqUCpUe4q9Pg3QrzjKCj3SLloXlKpc0DWalVcQKlhSKy7KxIQx6GOWlVOslLnnP4RUZezndVaM7JKvcpQS2ibR7erwjxwTo0X8F5HjG7U2rKCSo2jlVrRaKVur/cA9Ab/ikQhrVLERZRadB+f7qNLHkzzpzd/tJl1V6FIyij1LOjGdwirGKpUSqnrxgvuaaDWxGVsdz2wA2oxL3iu1piTbkW3463PLqhq+LYSChVjb61UwP9e0jxkhPENJupQxdALqURIrekTZRVquIRax7xSx1ylwwvImvJ3mWsRlSIhl4hVaRvQZeQ7tsWPgZZv/Aq9ew2qe6h4Bole9VOItV3YDqOB3qVmZav0jj2LOPyc52q1GdEqrVdRsKYa73Uhl8b/mnpT+corFuL9KAioy7Z5O607mNEHGoTVjy+Rq9I3t/+sViaEKjX5jl29DKRUiS4mra7trlMDvFyQsDzXXdqgrIPAXq9pcLbw1mun/L53xLrVzrOhf13qOhv718XztxfDXbqCXU1HvI7DXiw3fLJ11Amxrp5fX8P9V3r1tdx/PXvSzAIVt5jRMNroGLdYsFrjnLJkC1DnknPi1dqv3dBM/06DrnYoVS/oKoypjIIudShVL+iqCqTqBl1lQZBWpKSlqX7cVRRXmcRde38fe55/7TK7Yri2Yl2t+Mw8iisJ0QyjOFV0VieK25dzKPUrVAmRrk6YZxwLlsV5prFgeZRnHgvux2LEZhde0MqMajEKzErfMeafDbxH1/FIeVI0L6XUNePzJ2RqVYmQUtM8pFrKMnJl+u4fqkKcrYRChyrAjP+sbv2ZPocVGoSIQotwAj5/UWlJRJRamFqD8k7m6nGYK8ahbtqhKK9gknfY/bsYo7G3DpVatlJlujaUBbYlt1HC8pvaESvT5iZbmvFkVAe7xdIauuOFrK09J1+tX4yarvKMcLXma9/kurPSZbo9QSacSUDhS3xck4FsVydtZZzbKs5cmeW2ijNXZrktRdKqRm5LK1XVKLelSFrVyG1V5avq5rYqElY1c1ulSaUWI0uNZFVLea7Spq1n1EqbzuU/9PpJhLuaObg6ubrSNJxxrq48C2eeqyuSuglsjSUnpbqmebxGiT9FSq9+5m8VtuVHJ5qMvOgfskRSbJTeVx0pKOgB/W+tZJa0T6w7aviRFXV5Vqbsq2bmaH7NtnP9iVbTO0hxsdhO1b2VvcNy6JPlREsqP5pbec6SBlc0yBCnBW3s1fDJDpPP5203oyH1X8QffxjepVwhIEJAhIAIARECIgRECIgQECEgQkCEgAgBEQIiBEQIiBAQISBCQISACAERAiIERAiIEBAhIEJAhIAIARECIgRECIiQ0yBCVJSA3JL6FHiRbwhCrIjj3BLrvuAY45veaLE9zbjoGON7+lxc980IcbC8zYYn/VwrePYZXcqigIb3kTARxWVnW7hK6d/FEAMNLsU/a5QGyR4Fsq1FIE4BWecOat4ewmzJLnN3s0Og7DA1Qmsi/bWVO/3wBu7U+Nzp/A1/ItGaHvPBrnmHx36s2bv88OrvsuEj5WcJHXWt8mJ3R1+p2bv88OrvsuYjDfg5amLjPWTEZa3UXJgNF7PfvvH33XDwbdGbf+bvu9mwtxh+mwxvvqUVC4rrXnBT9UAc7UP8N+QpPaZOHOZvb/hlbAFPrnEtB3YrG2oJD0wrCuybXjmu/G+PJHBtdz11xdl1RbznzvNNh6LpQ/2Ah/r6HmqzBTt88j1X7je8/JpdUoc8XxArX7HYjTa3ctDf9uPfkKeR6Q3sThm6fVxNZ032clqYPB8weX7SydPMAM2Iu/Q2L2973vzT5t+kNJ0hgXgYtSZHfkZkL6bZxPiAiXGqE8PccMhMoAypbmx3yckFw3iKLB3bNSuFTt0l79CoTchIwIxb7dZoG/RG49++8WKn3wbD3mA8msgaqOlvb0aTwfQmUwl1+5v5eDQYTT4lvyia2o/pEGpNCineWz4Q16L6n5MpHq5mwRCzsoorFhco2/0M7JauvKD4C7GlIE6+FzyCA5YTKylZ0qDaydcahUorapyYLa90GJfkebqKNdQa1XqF08xGcafJ3uhtb6LbeCTT4iv1B3SrorUBbl7hpXFpu6JR315WK49gp2SM2RaM4z2Oljsfi9Yb85Yq0TQt7bc34PEtZu+vjcEebwte6g/3AQqdHr6s4G5xnQZ1efYejpNcVPMHkv9I2qR858YngR1mc9CZZSCKaz8VvlZrP4ompRZrVSpRtS5MmLe3TtKCQmbfyGcq3bQ58vWLTe6VLGpS7mhvzGm2kk7zQU8KHhmNuZ0sAI+N3IbvANP6mqVllBpUYGrPXRzmZ2PNaVxrPBvWcGpQi/FAc3SnDFQ9b2U/esta7erI84DlW4/miZTVuzIaUfWwbd99BWeu1BjSJhVqS9of5u21V9nr2Ia0xUJhzWsAt2dICwqMNSi1Xtzwe+cvAc1/rlVy29urkHnErJb3RXe3jNOeY+queaT6vtvxCWNUfEb7f//23+e/k3d/9t79z1/f/f3r9sdv777+x7//pSjlFNCQsqk7jyyLhmHJOssnAx0nDhuUN1mUSqzrOzUoubzf9OvR8nLZ+ZqZNuIpNrAMonRdgzlrUmbLOLd2fsh8XisVfGvlUBqV2a2TQ2hSDbdeTH1+hDj+ENVka8ZO58eI2NqtyGrg+J0f0r88VInTeq5Bsyqkhi+P80O+qxrWEVXqblQEVKn5ALU6lf21XFbTMCStXZFY2U+Dips1dvsavaINN8wO01m8dVbr/a+5V3UA5en20vE2jw7Q1c5ez7E2ZQ7YUcXRN3oOkOE2xEE7y+xDNPWuzJP5h+4yzeY3c+BM8+WH7S7JljfyDw2T04fpbJttPnxqueUu2nOhzdKlbfjOmknEY2b9DtFZ+x65Isdi7IGXSjVx60s9dGM3vkyoQWSg49k3iQQ05NsJOaqDhvohRqV0G3GMOkpoM55oEKxUHO1vnhk2ioFzC9Fw3X5VJnRr53KnAVK5SOUilYtULlK5SOUilYtULlK5SOUilYtULlK5SOUilYtULlK5SOUilYtU7smnck0C1exEN1sWB8rj7iwTw5Ru5MqTHnLfyYfR7cB+sOt/udPSUmyaPWgP3X8zRxa0YD2a5VDaG/PU6tT8qt506BrYrvopmqbDla2JZjYvcxWbir69EBI38kiYEokwpCw0+DJDNhBV0Fg4oJZD4m8Y0omfOxOz4CAwO1RUwk6+jfi+/VyFPCWfq3z423912/x8xaEPvAYR78vx1uP4X+lsG85m05k4y3k26XQ7o8nFlB/lMvx4/anT7Sxmvf6w8NwWx1svPH6SevEtymc/oCsSOSyc8bH+XvRpTXx+T9HmXHo04bnhAZHd3Clj5+anyHWTs4bOjQ6JEkskckfF98rbbGuqa34hlKnEnn4ZZG+oF7EGX1xrF/cWIlwvP4e+bKo/7pwsbnJn2VPJC4+FrfMZUL5wIozNUY0NLAwsjKIs6b6NiYXenJXZL6p6ApYmh840tjw0CLzgkoahqKAC+wP70579SQ6F1FycL2ldGn/XvFdt+af3aai7HKTx8+7xLfwAjzz6p3nR6TiHohSaHTJeOkHsr+an3zaDd0oGLT2TIzb+MHCFB6puJ56ol5ccCvdqfC9VzfWM+5WZ7EIufFkXLHdskTCS28FuYDBlOfmf3l7C7zpxs5Tmkl+hCybW4NsN77gpOK3gDrEdbMzbzS3trMxq90aIveH8Uq0zjOHF1LEwyUjD2sDalCzDansTC768xal7bHd5TfBTsEG3hFl3smR2EdHSXl4qe2r/SeaJTNJE/k7d9oKhFyJjb13+R1nAtPzvabX2AgHkqV5tnmrXylRVlhfyZYY4FgpjqZdNasXmoGnaf0bDaEPhAXbSIUns6lFtrO3GNRLegL2Ft/iySa94yb7dqHNOWfI9MGLP03LgvAcaPAY2K3aUYF/egn3JLU9uZTJr9XUYnew11TFA124IE3RUE2SvXS+gl3YYxmOyN0uRFIMZUi3SEzJEPLI46+2YkZ89/OKbfsanqu1/UnDe9MOEBO5vgB/v8y/nrQE1csu4rf2rigM7dDPUAovbmdHac1+pc0DWalVcQKlhSKy7KxIQx6GOWlVOslLnnP4RFVjxQq0ZWaVe5UEwQts8ul0VnlKXU+MFvFf+cbBaW1ZQqXG0UisardTt9R6A3uBfkSikVYq4iFKL7uPTfXTJg2n+9OaPNrPuKhRJGaWeBd34jkjUqjSlUkpd8pWo1sRlbHc9sANqMS94rtaYk25Ft+Otzy6oavi2EgoVYqdAoYD/vTRHzBPiZwPqUMXQC6lESK3pE2UVariEWse8UsdcpSPOevc91yIqRTKFHotVaRvQZeQ7tkUYjU8xqNC716C6h4pnkOhVP4VY24XtMBroXWpWtkrv2LOIw2OVarUZUb0divNG+yOlejN7bTrbKf0oCKjLtqeKad3BjHL/vvrxJXJV+uS2bIUyIVSpyXfs6mUgpUp0MWl1bXedGuDlgoTlJ/GVNijrQNb/O1t467VTft87Yjpf2Jv51+Ufz5r61+oP5HQFtb+DqeGwqzBxPTFdYtTc/VfjX3Xcf02qo7Ud2v0tS11B0w0JM3HzbKNpA4M0Qq2gqzCmMgq61KFUvaCrKpCqG3SVBUFakZKWpvpxV1FcZRJ37f197Hn+tcvsiuHainW14jPzKK4kRDOM4lTRWZ0obl/OodSvUCVEujphnnEsWBbnmcaC5VGeeSy4H4sRm114QSszqsUoMCt9x5h/NvAeXccj5Ue25aWUumZ8/iiy1jkhpaZ5SLWUZeTK9N0/VIU4WwmFDlWAGf9Z3fozfQ4rNAgRhRbhBHz+otKSiCi1MLUG5Z3M1eMwV4xD3bRDUV7BJO+w+/erGHMMlVq2UmW6NgKGlEfKheU3tSNWpi2FjOLJqA52i6U1dMcLWVt7Tr5avxg1XeUZ4WrN177JdWely3R74tzkM3l88hfiRArNRbJdnbSVcW6rOHNlltsqzlyZ5bYUSasauS2tVFWj3JYiaVUjt1WVr6qb26pIWNXMbZUzuueHYX+Lk1Ut5blKm7aeUSttmnLsJsJdzRxcnVxdaRrOOFdXnoUzz9UVSd1Irk1Lqmuax2uU+FOk9Opn/lZhW350osnIi/5RcCTKynaJ4zyDEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoAROnhLAaeE4qkTjqBL+O5AkIElAkoAkAUkCkgQkCUgSkCQgSUCSgCQBSQKSBCQJSBKQJCBJQJKAJAFJApIEJAlIEpAkIElAkoAkAUkCkgQkycmRJBvbjY3S+32spHlZSsO96JzkKygyLoAJ47Jv2wzPCdQ4sTzXkrbwEBV+UQIFSAqQFCApQFKApABJAZICJAVICpAUIClAUoCkAEkBkgIkBUgKkBQgKUBSgKQASQGSAiQFSAqQFCApQFKApABJQQkUUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQASqCgBMrPXgJlT0VRRuvdgKzFyjrSiSmV5AIXePPno6SjanZOypL61F2GUzf3HPenzO6jiXsCOgR0COgQ0CGgQ0CHgA4BHQI6BHQI6BDQIaBDQIeADgEdAjoEdAjoENAhoENAh4AOAR0COgR0COgQ0CGgQ0CHgA69fXRoB2QQWIAhu5DPQ6DIC4q8gMEAgwEGAwwGGAwwGGAwwGCAwQCDAQYDDAYYDDAYYDDAYIDBAIMBBgMMBhgMMBhgMMBggMEAgwEGAwwGGAwwGDi+BUVeQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoARR5QZEXFHlRFnkBSQKSBCQJSBKQJCBJQJKAJAFJApIEJAlIEpAkIElAkoAkAUkCkgQkCUgSkCQgSUCSgCQBSQKSBCQJSBKQJCBJQJKcAkmysd3YKL3fx0qYvaFeVFz7IsEFEhqktV3fVJL38sDflp3z7/xHGoRlhTYexebZp8CLfGNG4ibTVt7cTiUUm4+4ZCfi206uq0Z5lGw4fQIFUlABBUQKiBQQKSBSQKSASAGRAiIFRAqIFBApIFJApIBIAZECIgVECogUECkgUkCkgEgBkQIiBUQKiBQQKSBSQKSASAGRggoooARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBVEBBBRRUQAFJApIEJAlIEpAkIElAkoAkAUkCkgQkCUgSkCQgSUCSgCQBSQKSBCQJSBKQJCBJQJKAJAFJApIEJAlIEpAkIElQAeVIFVB0N/l2ZE+uCkqaCjmB8ieW51rCTFrPY3tji3mysV17w2fEX9NxsV1G1zTooGAKABYALABYALAAYAHAAoAFAAsAFgAsAFgAsABgAcACgAUACwAWACwAWACwAGABwAKABQALABYALABYALAAYAHAAoAFBVNACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAIomIKCKSiYApIEJAlIEpAkIElAkoAkAUkCkgQkCUgSkCQgSUCSgCQBSQKSBCQJSBKQJCBJQJKAJAFJApIEJAlIEpAkIElAkoAkaaFgimAt9CL7pPhJ+Fqrn4Q1y5/IdMQJlEC5JSwu5lKuUDUI7z4KBYk61EcBrwJeBbwKeBXwKuBVwKuAVwGvAl4FvAp4FfAq4FXAq4BXAa8CXgW8CngV8CrgVcCrgFcBrwJeBbwKeBXwKuBVwKugPgooAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASmBLCTje42gpj504eK0U272jgc2SHFnR0Qa260csPgYjwRZ4ZZSkyXErrqQ+guxZtwBLyEjAPtI78mDzqG57mZPhzbfhr8P+9WI05dc5Gy5mv3276I3Gw0Hh9Z1gMRf6YO8cbmK7jK5p0FGWegmtO7qMHDoQMXfRsStt1YJRHe0SEDfc2Izn/MoO50ieTvLM24AFsoJfqw6IITYrvrKDHh0TG5KuPEPGjp2Z7QKKB6b+MTLxCSpmh8ncPrPkUB2fBMyOU+gFjzaga/p0lVg33iDwHotFQ+rz42HE0s7YVK0bkrP7zR+HY3muvAM5VA2Ps3FCCkwNmBowNWBqwNSAqQFTA6YGTA2YGjA1YGrA1ICpAVMDpgZMDZgaMDVgasDUgKkBUwOmBkwNmBowNWBqwNSAqQFTO3lMDRVvAAkAEgAkAEgAkAAgAUACgAQACQASACQASACQACABQAKABAAJABIAJABIAJAAIAFAAoAEAAkAEgAkAEgAkAAgAVS8ASUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJnBQlcPAqN0esT6NbkObkisiUlolprQrMHXUBkgAkAUgCkAQgCUASgCQASQCSACQBSAKQBCAJQBKAJABJAJIAJAFIApAEIAlAEoAkAEkAkgAkAUgCkAQgCUASgCQnB5JsbDc2Su/3qRJmb6jHPb7vHeI+S+ogZQliXCCBQRpsXY5WHa6RT1yxPgsIiEexO/Yp8CLfmIG4ybSVVy/wkT8iO6BLcel8SAUbEd/WFlrxbv9FLSYIG60UwPcOWS5tbjCIcxV4Pg2YzY3bijgh7Xb8zK/EXWQSS0UojJC4IYHLh6FYIgwpCw3GRDYQyVoWDqjlkIAIs5g8WOuOWvcXgQjnrecKzeVj8a6f15Oq91w5QJ3z7z+6nSUNrcD2WdmDX9ohT9Eti+8eFVSAtABpAdICpAVIC5AWIC1AWoC0AGkB0gKkBUgLkBYgLUBagLQAaQHSAqQFSAuQFiAtQFqAtABpAdICpAVIC5CWn6WCCrGdqXtJnmaUn4axLMRZUGYFKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlQJkVlFlBmZX0aBT+O5AkIElAkoAkAUkCkgQkCUgSkCQgSUCSgCQBSQKSBCQJSBKQJCBJQJKAJAFJApIEJAlIEpAkIElAkoAkAUkCkgQkycmTJC2VVtENTuJA50XLrGwrf3TjkiuCk2hYc2W3zohZCRbbZTR4IE7hc9iQp0EUV0cp+fuIUSkQFkj8MLulbU7iFKrIeK4lTXvh0KHsCwgbEDYgbEDYgLABYQPCBoQNCBsQNiBsQNiAsAFhA8IGhA0IGxA2IGxA2ICwAWEDwgaEDQgbEDYgbEDYgLABYQPCRqfsCyq6gBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqjogoouqOiCii4gSUCSgCQBSQKSBCQJSBKQJCBJQJKAJAFJApIEJAlIEpAkIElAkoAkAUkCkgQkCUgSkCQgSUCSgCQBSQKSBCTJSZMkG9uNjdL7g5V30d10jKVetLxL45IucdR9AsVPbukdebB5GPpd1DpxyHPyI8qeAEMBhgIMBRgKMBRgKMBQgKEAQwGGAgwFGAowFGAowFCAoQBDAYYCDAUYCjAUYCjAUIChAEMBhgIMBRgKMBRgKMBQUPYElAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACVwgmVPPDc9OQKgA0AHgA4AHQA6AHQA6ADQAaADQAeADgAdADoAdADoANABoANAB4AOAB0AOgB0AOgA0AGgA0AHgA4AHQA6AHQA6HAKoIPnJrmeivMPerNZ77fSEg9yx8l2+Xuux6GJEf/x3YdOt/NxOh1rtfvoeU6+2bA30W5JibttPOgthlotB/x1kGu2GF3qN13Ym2zz61lvMZrqXfMgkkUwts2Hl72R3kgNN8TODNVwcn2p186NNttmF6Ox3p1y25dpNp72FnrtHI+wTMPpTO8yL7wgc5mjiV5vIzfT1z/mmo/hH2H2EVxejxej+XA87Ov1eRk5zA6pQ61M3/NhfzbUaz+nVkBzTbW7nu/2upiNJp/0mgpSaNtUe8rnp/v1bKTV6no22jb6rXepN8d/I5t0ihcRWT5PXSWLSFaLkYZuQFckclg44xVpCmrGBJQFz2VWzvLckJGd3Yn94j5Ch9iuFdLizuiT77kFmbLS1sNtA6EgIO7S2+i1nQnZeGiCyB0V3ytv0yfWHTUuXyRbpSWYRJkiHJEDcgzkGMgxkGMgx0COgRwDOQZyDOQYyDGQYyDHQI6BHAM5BnIM5BjIMZBjIMdAjoEcAzkGcgzkGMgxkGMgx0COnfoROczeUI87ed87xH2WpEHKD8SEQHKyTbPtQSnC9fIZK/GPffbhUWyLfQq8yDemH24ybeU9CHDkj8gO6FLcwDI5xGd7AI93+y9qMXFakF5Q/L1Dlkub2wjiXAWeTwNmc3u2Ik5Iux0/8ytx/ZlcUtG5PkLihgQuH4BiiTCkLDQYDdlA5GdZOKCWQ2LeJnmwSxpage2zsoewtEOeJ1sWXw8NAi8AVwKuBFwJuBJwJeBKwJWAKwFXAq4EXAm4EnAl4ErAlYArAVcCrgRcCbgScCXgSsCVgCsBVwKuBFwJuBJwJeBKwJWcPleysl3iOM+gBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKIGTpwRsccTAhjyNqbtmd53zD3/7r25nY7vJv9/zkiGMUZFg/L9/++/z38m7P3vv/uev7/7+dfvjt3df/+Pf/9Lp7p9k4HjrMX2gTvYYi+FsNp11up2b3mwiKtVcTHkZoOHH60+8rMqs1x9mzofI6Vp4fGUWH4uAOiaoYwKSBCQJSBKQJCBJQJKAJAFJApIEJAlIEpAkIElAkoAkAUkCkgQkCUgSkCQgSUCSgCQBSQKSBCQJSBKQJCBJQJKAJDEhSTa2Gxul9wcraqK9wbeVewXlTQQsUbPMiYxxf/oKJ8soVlc0gcAsgVnSYJY0TJAYOp2U0ksalXQtdBuUT0qyXj+9ZeHDMOJ/O4Yhsd07Gtgs2copsmWuH4nh4aYiETuuCUrDV9mzjDnjy9A1TyEjAftI78iDzbOP22ueDG++DX8d9q8Xoym/6NlwMfvt20VvNB4OCi/2BE0dfbBjy6E0fKF1R5eRQwciF1xktY5hGQPihhub8VVftoRMHDgtJK4au4rVVDp3xGbF13xQCx3blNg+b9dTTVsd7yucgKm2SBhfXuGdZHhijccgIquiAoq7Y7uMzRWAZQDLAJYBLANYBrAMYBnAMoBlAMsAlgEsA1gGsAxgGcAygGUAywCWASwDWAawDGAZwDKAZQDLAJYBLANYBrAMYPnkj75rxpHRIPACIAZADIAYADEAYgDEAIgBEAMgBkAMgBgAMQBiAMQAiAEQAyAGQAyAGAAxAGIAxACIARADIAZADIAYADEAYgDEAIjB6SMGK9sljvMMSgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBI4eUoA9axQz6qdelY6FVk09lhjGVFthbtOsnLNC1fV410m12NYUWWbJzh+TZVgHZdSem2FsHCACdAkoElAk4AmAU0CmgQ0CWgS0CSgSUCTgCYBTQKaBDQJaBLQJKBJQJOAJgFNApoENAloEtAkoElAk4AmAU0CmoQDTEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKAFQAjjA5JUeYJK+0QuPVMDxJgc73iReRaNlcTftnH6it62aSn198WNPttMxN0TxTRueg7If1h//PJTWT0GxNCZf5Ui8y09GnKwCZgrMFJgpMFNgpsBMgZkCMwVmCswUmCkwU2CmwEyBmQIzBWYKzBSYKTBTYKbATIGZAjMFZgrMFJgpMFNgpsBMgZnCySqgBEAJgBIAJQBKAJQAKAFQAqAEQAmAEgAlAEoAlAAoAVACoARACYASACUASgCUACgBUAKgBEAJgBIAJQBKAJQAKIHjnaxiu37E4iX//YVOWkm6Nzs/Y5JvnhzdIN/umTvCkS0HO7KF/w4ACwAWACwAWACwAGABwAKABQALABYALABYALAAYAHAAoAFAAsAFgAsAFgAsABgAcACgAUACwAWACwAWACwAGABwHJyAMvGdmOj9H6fZmmpiEvDbSudbbOXL/wi4Yp26ry829Ie+tVeYqwopmgYcwoe286Fp030r3dnvtarRyMLsexNqddZr+bWWz7LMbU8l1GXLeTMb1x2ZkVsZ+oONz57ntHQ99yQFg7Lygs2A8KI7POOkiUN4qd8SoW8NpTdeUt5X54f57arH6OYkJZjU5edWZ67steRfIDh2S+M+f3sr9Jn6pOAbMCblfBmIXmgvXh0wtCZtvIw5ltFWR6tFa6t8WtK+/2aynDdUWDLQXrhNw/vUl6NoR1PvQWY8QbVw1wrePbZR6kf5hvm+6XN989jshX5+92I6CQMdnZr42ez2RZh//hj+OQHNIyf3WFccrqcupd2GNru+h9/wKLDosOit2XRxWPR3pQ9BYO9kDnAOtaab4TIJPSLmFt5scafC8V9bRWccUH+lQmjC3tDP1L2SKnbT/5eOhtSDbtN9/OB5X0+31B6b9aXaGLcx8i99Fx2V6OruKV+j9stCTlJtDvMNazRnyQUa/VY9m1TZZ/pR4O1up1kinGb9ix3a+vdbty2Rq9zRlhUr1PZVL9P0+mTlzfqptZTLGmo3fEvJJzxt2yP8Q0eZtL1TlP9Pi8jh9m+Y3Sf+220u5t4Rrc18QxuZRqYqJ4G+poFzGL94jn2kjybdJJrqN9fzddOrVdOghSbreA0ptHuh785qLs06SZuUrqrWf7CbfaK1mrRlj+gfqvXe/8rJZs6F1q+QSNnQqdBS36Ljt/RxE/RkG/HIdJzZ5o5QFot2vK2tB2lxt6VbqMWHTpNb6yhA6fXpDV/Uc/ba+YfarVoyxmtfPnVflNWCbfwMtZxiZu40EYucCu+s57n28xX1mrRlmOu61039cjLfWtzD7xUqolbX+qhG7vxZUINIgMdz75JJKAh307IUR001A8xKqXbiGPUUUKb8USDYKXojK1j798LTCtO5A6DwAtK9o4qd4XaPAWM0eCBiF0g3q/g6pfJpkrRVk/ssWbuL03r7g/x990c91fsPGV3niSsl5nPhyalQub5vRWTGwlpOj55Cv3ZsLcYDjrdzvz64+VoIX+eXU8mowl/Dle967n81XC+6M3knz+PxmP55/l1vz+cz+PHKH930RuNUzHxQ7836Q/jn/95PbyOFS5mv8kW/MeRvIjPo6sr8dPH2bD3+Wo6mixk5+nVFc2JPfhYHwNIdlkUGEAi8tYxgMwXifUAgFe1wd/QcnNjnG7WFxrvg+/H39PnlzuIEfvlBz4wsfGe9na5vri54TPV+POE5ONl2BrYGtiaV29r+Fp9y4ZGnnPw0xubU6IIaxkQP6Ar+0m2gDF5OWMi1uPrCJSMTMln+vzuvaEhoU8+73XqyiLv+zN5d+C4ncvkpzQv68OxLis7jDVG8EF8nv6R3pEHW6a8itafcEmqbjgzf8pFv0iReIlUH2NzAi+J28zg7i3Thu5qftYc31e1XcuJlrR/ZzvLdCcqLLyWe/p8lXT1Ut5t7gLc7PXC6X3t76nEJLzB99RVhNgasTVi67dhZmRszc/veg3bB5kwO7kqI9szR17vqIbl/mGQu1Lxq+0m9svZHe+BBo/y4KWC9QGr9CJWqfD4HgNrNaenZa2S8NA0qr+lKy9nrbIrk/q9jTyLPv0zJyv4PnHBWCcDaBbzb+PaV3HhDbICmSNY4bImoOsoxlT4OV7Jz4dP38YvCrirp1unL5lMzU/K0KrHJAW+vrUYOj3SGY7saRqdDQ1DcZgqTM5LR8jVVkZRtC3588tbmGRG1bI1mePf4QO5y4EoePH95R2idg2S0LUtsAynqMnZNYwEbDtPXk9KL7+cX9IsJQupW8sF2q0kAU/otM7gCmwL+5CvfoNgZxW+tTiqpIDMSdgSfj9XhB+kdeE5S3oI3GIVDxfYPdifl7E/xQv4Jc3QKqmYws2Rmzm4ob5pytef+hkcHRoy2yXbHUOYIZihN2KGcov1tAyRuKc9PnbvWosbZ0BXs5J4IF6rbF+O4nxNiCuQVtjQGjY0s/rfbkCZq715AjaMn9bg2BbTPHuktgcnfrwkPvw52KJXYIuyy/jFjVErXtzbRMqKHMm3TpYVFlPGPsYJmXzY+Ndr44tWX4IOh6/moCR9a5IvoQ5M4xV8XXVk53In5sV3DUfHV4PI/RJ/elBglhrDZrklXkKcCZkwEfr6Nq0YDl+CCYMJO10Txte32n5xiTdqvE7mC9P0VF8EdLBRP52NmlfaqPnbtFFeQNaUTxiLwMvii4VRd1ta90RhEhikPUKf8jPQmdiVf1WfFO2s0FIbJKTCROzrq2FNahqkAV1GvmNbhNFRctT7T2+a/KCw2SrgiwE2Ck7TsY3S3iqtMk97DV7UUIkVFa+fpuYKifafMUsFI/UWjJQ6Q56apjRH/pZroyR3fWE7jAbwnbJmKZhEjpOhlWWAx2i2lluRfyVktqeUwd+CKXsZU5Zd1FX2LCv70uFgbom14nCNPYs4P9E3UC+bU7ddWTz4yOfeeEnRYhCyb8M+ZVZllXnKiL7ZrLn4NKEfBfyz6m0ddRglkJuwPUe3PYrFqLWO0zaVpmtH/G2br7n8BwxWZxk8zyK3cCbmTvl6y4d64YukUzzFq3BBv93DvJLbmVF+A6dhmqw7EoSUtUFQIf0EJOFVeFzJ+qzylxK5l81CNc85ze0/4SfB6iCwO66ZEcuuysYIoVPZu5v7jn0aMObtM0v4STg9BeaHBEw84LARN76mT7mDbk7QXnmPxUP0ht0nucorDZuQeuuu001aWusETr5h1G0lkNthzeFXwa86ZrZIrsmXNCzJWqpnWxjd+A5htrs+W8gf6XJBwnuEaDAlp50Y8qn12pya0sVY4t+Uyr/8bpoYXnNrFNjrNQ3OLhzvsY4F4h/uyM3LI3oyy23wYSekaNECKu5hq+CMC4ZnPOe/sDf0I2WPlLoZqrJk0FINu033p015n883lN6b9SWaGPcxci89l93V6Cpuqd/jdgNbTg3tDnMNa/Q3JrfUCWv1KJvW6DM9N7ZWt5PMMXimPcvjnurdbty2Rq9zRlhUr1PZVL9P0+mTlzfqptZTLGmo3fEvJJzxd2eP8RcKM+l6p6l+n5eRw2zfMbrP/Tba3U08o9uaeAa3Mg1MVE8Dfc2iBoz1i+fYS/Js0kmuoX5/NV87tV45X0hgc+fbbAX7AQ1DoyfP3xzUXZp0EzcpJZ7KX7jNXtFaLdryB9Rv9Xrvf6VkU+dCyzdo5EzoNGjJb9HxO5r4KRry7ThEeu5MMwdIq0Vb3pa2o9TYu9Jt1KJDp+mNNXTg9Jq05i/qeXvN/EOtFm05o5Uvv9pvyirhFl7GOi5xExfayAVuxXfW83yb+cpaLdpyzHW966Yeeblvbe6Bl0o1cetLPXRjN75MqEFkoOPZN4kENOTbCTmqg4b6IUaldBtxjDpKaDOeaBCsZA7+J0FAnjvNaRFiO1N3IVOyQ/7tt3Kf5AAfSu6njZ3Yn8yk2NOk6/4A7Cn4+hp3XfyA5rPIitx0WbL83VVOSZKdlqfq5TLTyS33Z8PeYjjodDvz64+Xo4X8eXY9mYwm/Kavetdz+avhfNGbyT9/Ho3H8s/z635/OJ/HYyZ/d9EbjVMx8UO/N+kP45//eT28jhUuZr/JFvzHkbyIz6OrK/HTx9mw9/lqOposZOfp1RU9gN0ZHzLP762YLM36k9yz5t5SdmulLHsSC2Uzkm/vy6zcush+xBZPC4NNJfnVfX4B1VmdcefJstzYbnymyPv9x1lkTvcGnV8kcZfZx96b8Jk0nRXMmcKzBOLD5WqOa83hpE7umi/G05tvI37dk97lcH7F7Wy3M1/0Fvz/w1+vZsP5fDSdKNZBxoj/87o3/rbglnsyXXzL/HM0iX8nfhjNvy1m10P500VvPI9/nFyPx/FP00XyL2EH5t9uRotf+BVNBunPs+Gn4a98vU8ni95oMi+8xofkTNXiv+RnVsVK33uKfDCbrY6rvVePwcN0Ypyw0cq49kMWULIRpia/W65eEo08jICGlE3deWRZNAyLX958O//GdpfxTrSmWUsM6GLbOrmrxzsq4ZhGA7Zr0IrHbN+M1pwhuedjPkFGy8KJvXXj9q4pdwh00deDP5NDs/MYt2Nj/jTn1h1dRg59G1jFLbHuV7bjFE4RMBdgLsBcgLkAcwHmAswFmAswF2AuwFyAuQBzAeYCzAWYCzAXYC7AXIC5eBHmwgrKYIs3DmO0RF8QRi/Jk72JNgPqEPG16coLNrxuXmcZxWngt/GxrOU90IAXaaHLJLue25EY9+YLsfE44TuMvfG48GLCuGkfWe1Xm9VGKuu1pbKQYkKK6a2kmOB9w/uG930U7/un5D/tDf3Tc6kCIdOFQ1NIRBMQTeUrIVGb3c0Fa1ZCWx32iKRAZkka4HLJnU7dQUIg4XAShBQAZQDKAJQBKANQBqAMQBlkMQDKAJQBKANQBqAMQBmAMgBlkKpHqh6p+uLDSUhbVW1OBY05WcLl596U0a4pUbbX8JIHcMhV2mzvZOGt1w6K/vEKyCozhorIKGpzsPoTcinmrZHennC8estKUOSlXsFhQfGd1rZWN/T2zvPuscOLHV7s8GKHFzu82OHFDi92eLHDix1e7PBihxc7vNjhxQ4vdnixw4sdXuzwYocXO7wnW37iR7dzT59PeX839D03pH1vSQt3DbYCosT8YmffgPi+Y1siIf2f/wrlsQ30if2n7xDbLbzsgLIo2Pp5RZeOCg6/a25QaH6jl4hXbs0Qm73At3li04YvM8WGzb/IAzlziLs+++LZy8IzoYWIa3tn1h0JQsrO+vL/BcL8AjyvfPdQHGyf1MkQY5h/JgUbNMMnbm6IY7IdUZJWqb9p0ngrpOnORvOdilb2HVrYQmi+H1Azu980W9886d4ghV4vHV4r0d00h90sJ90gy1w/cWxSs8f0823DV0kJC7Ckt9E6PBtad16FyEz4AWVCNFlUHN6I3KL9uT1BTgppiJXtb0pBafl7WfJIKTkga7XAkFh3VyQgjkOdask5/SOK2RSlbPEjzkl4AVfIiwypBUcr9d/1Lv6KRGHFUOne2zy6XVXe3vzRZtadWmZBNz4/bEwtJd2TahnbXQ/sgFrMC57LpB1vfXZBFRfGBcZe6ZSRtU3OBtSh5ZcdC32irEJirpLwArKmAo2ySLXYgC4j6elTWbaquoH6FmIxWcFGT+XYs4jDA55q0asoWFM9qfT1XSk+o9x3rlY7t//UEPIdu3TYmZy4trtO5/ByQcJ7TQKre8w9wO4h9+m6x9tM6x5rr6t7zJ2o7vG3iLrH3brpHnNXpXv4bY/usXYmusfcLugeLJFvmKLvtp9X7x4rBd49RpK6e8hkclkTERPsRw37IgVRQ1YodfMFLxswDUERXmjIDZ9sHbG9IKRYrMKybwXzPopOixkNow3VEJxTlgSnOnqv3VCnAXeYy+OnPcnd+GlPoDR+KpQsiTH2ZOPoSEtoL4TaE9wJofb+PvY8/9pldsVF6d3mfqS1J6I7CnOHUr9CpCAY2xfaD8b2ZAqDsT2pG2KzCy+oEFJFY1npO8b8s4H36DoeWaqlZnzIQqYWmodUS26RfoBQLHT/UBQf7Ujsxnf7f/5Mn0OViLAdn7+oRZSdzBXXUBzr7krsBru7fxfXOPbW5TeyoSywLflODMs7S78xiod2P1AskY6nh668uGBd4Wu/WrUnPNoz6dh+kSWBy2RFYF81d6SQavpIiblSQsSpRemBIjFleqC4QcUtSLGy9ECRbEl6oEh0Pz1QKtWXH/NkS+7qdlCcWSgVn8t/VAoXpSGK5PbSEIVCe2mIIqmbwFY8LK1shVYdeu3zSHU+me2af9Smu9Uay63C6jdMIqN4byQiyVvj64//BwyI+zk0CQkA',
+    '2.0.0': 'H4sIAAAAAAACA+19a3fbOJL2f/HZD9O7ttPTOzO7ky9zZFmxFUuyW5LtTc/k1SmREAmLBBQQkK305L+/BwAvgETdbCdx3PVFYhUBEJdCofAAKPx+EJIJZVRSzrKDt78fUH48JZkUcBxwQY5jKWfHQUIJk8cBZxMaKQEm8PEJZDRoKBk3Xf7RLzoVCEOTJCRXgs+IkJRkB28nkGTk8GDmsH4/mEGW3XMRHrz9/cvhgVzMiOYGnGXy4O3BSWPQbh58OTxQGREMUv3yy5fDA0E+KSpIePD2nzbOxyLuAR/fkUDqOHuUhYAg4umFkXxK2JqStBr9Vv/gK2T+lEYkk1+7JU7bZ63B8Os3xbmUM68ce5YCkoTfvwOa6Bz9fgBscTk5ePvP378c/v7l45dD+56EfZLNOMtIk4cmnn6jZKyjPBzZrB6NF0dFLVg5fPsc3eOwEIW3zyKgh0XLvH0WkdEtGpIJqEQ2YxAZkbW1SBiMExIOg1nrQRIWkvCCkFkjoXNSG37CdbX3SUgFCWRWGybhkVVBkqTmgTCVaqnqt369bg2Go/NW47TVHxwclpyTy9MPhhxcXfYGLS9EzjJBKpHMpKAsOigF/ACEgIWmZ4I/LHIJshk7+A9BJnvV65VOw5feonRZljwx8UGWXM6soi4SlTQlXMknJjy0qdTl+8uT+nJNdezZmcNQkCzvn75+mnFRL5p5l11VVE8oiFP1+xWAsowESpChUJlsJElTv5rQACSp6wRPy2VtO+6X34AzRgI5dORquX4FgbAdJmR9mB1KkfKQJNlxB8Yk2TOLU2J6aUpZh7BIq+w/a9mQkgh28Pbg//3pH2//+a9/zX7vJF8+2ocvPx/9/Xh09PE/f/qPgxpFMIdEkdUkl8ItjXQ6F0XUjzuXF7KMyOy4of/aIWFaFojYV6bCrZmthu/NpaDhIzOfnZIggcf1aR1fD9BKkBMSw5xyYfurHVQaSvJawaNspmSuC7iSBfFl3wLoEUsw2FfuQpIFgs6KEq/UeEizWQKLnlU4q+/zZoOHstn++vPhZjGGo8+No99+Pvr7x+rxePR2rSSnREIIEpzvV3WiNWE2g4A8JhtFHjb3pGWbcbdmeJJQThJ+nx03OQuUEIQFiz1bdVxJYGlv/Hrdum4dHB40G71mq3NwePCu0e7U2hAJTanMeyNNdeyqL1ImSUTESvFsnH1LeEpmhIXZ5SMUug1bL5NFl6qMri120pc98/0u4ff7KoiJJKL1QAJV5LvMXJ1pXn19lqiIMpuJkIxVdNwnUhk53iHQ4ZpApMiJ0XxCrk1tJeD2FFsPdJf0TLDtqWmlukNqJtj21MzYnO2QXh5we4pXSkSkbNhdkl6Osf0bAyJvQFA9kOzyAS/49tSvWbZf+ksR1n1B95XjRjFzVYKsTXo15MY0TyHanJQOsDGF9mRzAu3J5vgdzmebUzAhtqZxzeQG6V4KtjG1KxCQJGRLYmWoLWmpjGxLSAfZnIoWc60psy1JVeE2pjcgn5Q2LmFLGZ1wm9NLCNnSiDbI5lTUeGJGg10CbU7pnsog3pKQDbMxnVug8p0e+59Bqm65mFIWnRqAg4vF5kRXQq9L20z3Tvk9SziEa9P0Q21Mq6/bPJObkyoCbUxpkJGdEnPCrUtvOj8+JQmR67tSFWJDGmdEbkpAv94c+4Issi0pmCAbUjF99OJmUypFkI2pyM0pbCzJYHM9DDbUQ8Kj4w5fP2gU7zfFN+XrGDRvp1Dr0kqJFDQ4vlLjhGbru/tSsHWplfOfXJDe0U1DeH3oHdLOO+HOqXvht6dvh4AdE3cCb0/5erZPvt3Q69K2k/TjS/N3o6GS9SnXhV2Xbia5gIiYWR+sl/SlYNtSOyWhmiUGmmvb+ca+EbZ/YaOKWwq2LbV3NJFE7JZVN+y2dI3QNM1sWpam92ax2CHqTl8dWGK37xSBt6XcJ3Misu2JFuG2pTegn7cnZgJtTWmW0O3ia0NtS+tW0B1Ey4Zal5Yk6SwBSVl0PLSPJBxCNl2b7NoINV+YZM9lyxQp7WXJfKlZ8QliEkx99GPbKoqHbZj4x039e+CvPjjfWEKm9knfRbWK9EOjHEIHqRlznhBgBoLcDlGaZbs1sQVMZP0rIgQXGUIxCMUgFINQDEIxCMUgFINQDEIxCMUgFINQDEIxCMUgFINQzBOgmAllkCQLRBgQYUCEAREGRBgQYUCEAREGRBgQYUCEAREGRBgQYUCEARGGJyAMq8evfn7c8au1p59qDtPUQRiNfr/xYcvOD5PUcUPnva0f7bHxy8vOTvFOOE+qaKeNYWunaKdat3nRhu3u7lH1eVAn+nW/MWxf9naLnh9WraK3uvrI1S5xWylQp7Tv2p3dsqw1lROtc9kY7hYv4SCdiJf97m7xuEiraO3ebl9rM+dbu1Zn263J94MdY73P3Gjd686wPWh1Ws3dMtpViaQZSUjgZHjQavZbu8UfkEAQL+rOnx4sf3XYb/fOdotqOm8VdWeB94X9ut/eKdZ1v11F+tDo7ibhHyAtBbxOsyU5duccma000MZtZvb49WqSK6dHP36b86POqV59wD+hwaJPJnudTzw8+KS4hCfs6jPxj3/Vv2t39QkixWKdgjenX4GtPwArIZtmxyYNs8nPhDYyQR5mnNWAOWtjt6oIJgEBLOTpbnH7JmwuVILMaZbvG9x0mPXwIEtg6xjX+r9W81qr/1FjMGj1dxgIsgSOdWxdpNyWtMA65WzQaVid1Pi/0Y7jSpVcFx6K4cWmU9eFTL3g4gMuPuDiAy4+4OIDLj7g4gMuPuDiAy4+4OIDLj7g4gMuPuDiAy4+7LH4kFKWd5c/14ANgkYRefRxSvOxoU1jc46KQGtbwb7PfXTtEmhbSt1gNuQ82Za7NcG3pT4IYhKqhGxNtwy4a4qX7NR65Nwz/Lb0b8k45ny6Nd0i3AYZ3KvF6zAuNQshPzk84SI1w5nmHGknsvV+MUv0ocad4D0XUyIs9m7d5+2IsloM8taPXjoOXXIE6MLOBUy3r+s8O9J/H2+POy4vHpfP68HxqmbqTmgXOqPwYZgvgpQLKXbJqVjoyhcTnVW+fJ0wXwJx1u/yJbV8IckuQtkVj3J95zBf0/RXjfIVjmItL18q+7jJAavr8nM5WL10mED7+2FdPb//dK+RJ53L5sWoRL5zt5Eeo9lvNYYth/Wx1olnlhnTZKuP10wuEq/RW/3+ZV+3y3Wz2RpoN9i3jX7PykG79+6y9nv3MWH7er8t8pjH3rfia5a39+2dxkN5vlIUer4x91nrqbxqVv4VXlq/1ybC8Afu3TNBJjRJbFPtpsQK/7H2w7Udv6yVw50vHdiyU+LRErjqqfh1C2TVoHXOwfdpXyOm6/X649rU3cbyCMezK/ZRXRWMyYQLslNQFJRnEBSjvb6GoLj7OJ5DWNYa02skZm14FJtnEhsz4j276CxtWMOxY8e2TeHB7wPFNRV1YSnbOewzykxhGj23zHgbFdHc3d779246a4o+d7u5G0UfcRUVMUsX5pakrLxkbefNbDgMPEOXNlOcZxcLdx8w6v/99H/OZyod202Fua5f4T+jEJip8bNLgbOrG4VgV0QDD0rgQQk8KIEHJb7xQYlnHEy0MNfjkla3PWlQcWQZx5RHGRbOcQXfsnBePJ80aB313IZF+xnABZwrbmizrzDDdwcGbLR1jXaXcab3UaRQ+8EntKkZwZ+7UWvG60egAE2VSZ7eFAvdq2UBJbkdn99Rkcl1/t1fqpiQh5m+qHftPYO4Kvp8Yu5+sNg9sXTesTwHuvzdncTDCr4RVnvr8ZHzfOkcCV25GvI5O16fKHNbgel1me17f0aDaNcO4h3X3RNcm+yw+WSzzLrHSVdNrx93s1KdjOv6enZJR9MfJf31SboPXqCEf/OlkFw0rNlAQ8i37u7Q9k9qdbSeX5j1nPUhpLy+np5gmr5+q9QHQnGW/xWgmXyM/LY66jk3gs1AGIcse+wF2xYFB79nGPy+ylYwZ6kCtcFX0AbapH3uNts8iOzXjMb7Vm01zpfslTWayybw2DMsqytfKIVfQQrNnOn5xND1Mfb0k0fv7ESu2eg1W51atLHcOrnrfsqEptT0BPIQJCqjc9ItnIL9vOoUbKleyjweut+wSe5bU9v9gu05WueetbbO+rdX9OFB77LXqq3vOtldreMNfvt29Mm3sgOyxu/acutA4TLMaabHS/IGR2vPLdgb6ntv+f5eDeS5sNut3zymbewZ2yYEMdmzGQjbcEOwlMmONbxUsiLVfUvQK6C93CvEY4uyYjgatRYS25ATnoREXBHRc5HElTh00nqgWTFUUuakUEKQ5uWXPUtpPR+gz0H0OYg+B9HnIPocRJ+D6HMQfQ6iz0H0OYg+B9HnIPocRJ+D6HMQfQ5u8zm4h7e1/XCUCSTJGKyPrCVk7rbRHroAXfusd9mvh+hSMEZtlUSjo2M0eh9qg0uIthyVTuEhVw+//Fyz6L8XAhPwNNVIBAvEYiZJaFf596ynArLZZyFor1xaU0BfGaKYJKJryEes+LjrMjl4lSOattJrcMvAfnKtt7ZV92wm1SL0IwHMosBnoCLyLYsb6Q9+p8LqnQjftG31noNv3bKrl988fbWg3xr2P4y0ZmqdjoaNwUXlca/Xut3idU+vZYk5JLt7J4GHhtRDhN2UsfnOnLRaG9n5A6tdML9WSPvsA8Eoiy5Zv7iIaBmsX16qLIr3tPbyrxv6zk0WkgQW7yDw9wdVvgNeXpPqIWvfTC2LgXtF1BMlwc3O0+SivErqO4vEi2xB7Qz6qa2e3+v1mAb3W9nNzP5tnnuuPr6lLNRY556DE4QJZfttfNPTlsXO1TYR+vKzPZJPOJ8Wtu1OX+CTSUbk7u1IU/KZM39UrUxgsx+/Yffqn9kd++Z3YH4nggbwpjGm4R0whxEEAhwyDGk2aoxh7DKTiGoX4xUjS8GLlaXEpU8ghSl3aRYp6tF3KnFommWgHDoBJhdmwabgCPj8GeY0SVymulPpWLlfbgIV3CX1WRhggRuEKOmSnMHUoMo54xSmIFxSjEg2GkACkDrsOzrmSjqFOuUKEifhVjJqAFVOXb8ThEh+73DOYMyFbtGScw4C3IK/5zEwRrKxEpHDVW77XEA68z59EYOQXDnZvaARJNSlWRZD5sTpQMSdJu7QsT6M4tV3h6cupYCFbgJqrNIxZDF1eRlMnTBdSGDMXXqmpEdnRDiC0NWC6FZPl0cQ0ix2w3Am+Jw6X+lpIRg72eiFd5AS5gahkBKn0XtcwTSIuZQV71JBBCFXEXe+dsWF5Ec9PndyPQA+Gnp1M6TpWE2lE28oqL6D0mEoRp361kow5kTjAY2U5H0RPJIFcQHjVLxI0cQ2fcmSNFIeR0CkgDKfF+lhn+lORBjPRg0qDPS0GqAJElIQQX30Jk952KdzCCFvg5ogIuTj+nfv1Z1a1L7pwKhP+V19tC5hIf9c/65P+ehMr0fm8rwSYACJhDVv2Oi9suqx9mVH0fo0hypQ6ZqI11msYKlulF8fmWKBVfolS9Ipn/opyqkb6QRiukKPToCFREDmvRBjCL3KOCEJSX3aonAlQyvNowGMEy9XJxxGNzTzqu+ER3yJQTMvrXoJa0I6FjSMyOgEFj5/xkdn2kghHpsFinkMAQH4Ka5KahMWhDE/oYXfUs2YBhBxnxMriL1e1KQqhFCLhyCfXT4XkIzOQYy5Ej5/SeqbPJNaqP388UUM9JPycihIJr16byoKflpKF97N8ymwFMQ0i2HOPPZ9xlcZo6YgnrI5JWxOhMeQghs0teRwbQJ7uW+FKWd+VltUKEZmbnlaiR4+5xBy9wMtlhEGoZvcOy7kqEcSP8eGewsLrxU1ExLi6YCzBIJlaTrjoYxh7HF4thJKS9toqMTUYy7n70xBSBKuvNKdKZAkhWQp4AI+KbMQXvEW4Ongc0joBB48znwpCBEpz2iSuC3dZiEFVv7rYSWreX3B+EMNuwuCsKguvSsiiSgNjaWXQ5IkoyaVi5p3N2QOtXzKAt356nJ3SxmkEKy+WS2OmlO3WdqfIFGeYL6HFHy5XB5W3itGrIGZMy4IkyqYLt50uKJZaecsv+1yJmlA/PrXFTtq91yOgISwkN65+ezA6ApcTdGhqZvHjtaJLCKJVz+1+enweyJGV0LXpxu4CwGh3GMw8Ad/zVF+HEEjLn2OpGxJB3W1LuWC+1E/g0w83bk6EHcJ03qCeIkRQUM/kExgqhPzmA804MtC1tUZ80ehLmeBXOZIIgRZLPPmNCR8iSkIJEusjAgBbp30oJiRFAxyP/rAPf3QozMaedno5UZgSQrOYvA5Mh6dwpRLPeiqBOJ1b5vEYORr3ursDMAfxHtKudm7vKMMIvfrV6D7nM+IGBVSscjjCj2M0rFbcVcxJ4y6CkVbwkegjqxYLr0Y8cloMAPKlvh81AgEWWHekCT2vqaIZvdp4HOZhFFDq2VXLPtA2WLUp/741Qc2pWzUZglxG7ZPAjohHiPyTeM+yXiipBeG8tGJAOblps8zEF7vG4DOXzvLz+B4bOE1lWZR3+bQLD4yY+wSn4+uQHkaaKBxlGy8yBQLXXZMZ4IHrhAMqG80DuToBISMtf238Pnvecwyn3VBpVxidVRAlxIcxjyFpWBW9bsVP7inEznKV7wd/pBEKtCz05mb7DBWngYcxkrbtUvD9pDeKX/AHOouJ7nPkdzTMze6IZUvLTdURJ6w3sZUkpgLz5K9pYzRGXE7yweYKumpjg96uLifslzMdNsHMgcjrIKqWKcwt4Odw1LapDq9FuUgUL3rQvBJgaAr7MLGc3hBV4mQ+8wrSFJb7IrX5zLOwZuKOeBKxqMrvpyBwYLfLwUdCp4kPuuGZ9LcP9YwjDcdzqIFATFeEJPLjOrJrfOcpGB1vqHS3Dw3BINwIUrqk7RKOSf4mJRUFkcwtg2R09MYxmZZ3DLkQlSRTyCKw+rlCcQiV1aWnDohWTS1pbGkYGCxK0MSKlT50ROaxVNShdWWMC2oJiSBknamZOiYugSnY0iyquTNmLPoE7Wa2TIUi6Yugyc8tUpak6cQBFARKWSBHfgNHec4jCFoUubqVI3BIbIYWFWp7yCFSGVVNs/gc/mspzxVlZ2TseAVxUfNmI66lMUVi0WjC15l/5zPy/pvi6mSWVlxbb02Na5q+b2G5KpcvIcFzHLYz9BEqKwYDDXjApzIF5AGMciq+Bd64hjTitSiIypSximwUDkMn46BhYuoSo4nU6gydyEgY3wBoirOhQYGRx2VzlT1GRXETlteqHugpRx1i7ldQaiKiCCshKQLU22oiIpmNCmz0lVZUPWIHg14RsuXGsKaqs+MOPWueRkdUyfvl6nzLKCs1auY8XR0RaoGvtK2MjAog18tdL+HqpC/gqyy+queDTMou/2vi8+LhIuwzGAfWMQrkerTBYTlxwZQmF6WmsaQUIfWU2FgpXwNCK8EYhADi+JK6geURTDjohT7gSAhI1OeLJzCD4HOqs48BN3TWVm5wzFNaFa9JrGoWmlIklFjTuclHWt40KVmcUXy6YJXhJOD6zvFotGVRl2rOr1OANgY3Jq9ToCNToyng4IjVPqpzNx1Jo96pOo+N9SsALKy/DcJhHReKnHNMsNc5pDMqf4PZAqSCMqKuaNlCjK3daDnDHocaHzmOQRUcE6ISJVt8oLVBAYWjq84MzK6IcLCQQX3HRDBlzhLjPfARl3IB52C2YWQUOF9sk8W0zvIZ5kF0w6BZ4SLiHqhB3J0TpIcTa6YwBI7uiu90pXoEccuyFS0XmOmthQl80TQrIC4HSafEjY6p3ZkLflNrZyFzXzFVCK3CErWKYh72xtKVksFiR/vnI/BnLyqWJ3ztk9TFpJ8NK6YXISjc37vf7JLEg2ALRWkN7j1aT2H8ThXZJnzqyKEZUnee0u2aQ+fswjZUpUPIUuBUb+gN1Sv6i8xb+0e+4rxQVuF95SZdj0xq2gnZuVMLz3R5E0+b8mpU1JN7nJWC0yKOZWn3zSOuJomuaZxztUc5L9/a56ap6H5BQ01vSnkqeLoaaBVuzlDf4aYM3g5o6t3U1njJef0yP2EKxbmdZhzryCgEzfpAWRTvY+O3IMT+YOamp7djGlC9OqYpHqHgM2C4dkctIsmalosu2VKap2CtUx5W4P8968tU9JWtJjpOmlRU5MtGbw56w6rp//62Xn+s/vsvfDe/OIQ7vN/O89/cZ7/6jz/zXn+H+f5f53nv1fPR04ujv7sPnsvvDe/uMR/u4STqSM3lBvIDeNk/MjJ+JGT8SMn40dOxsvsCULYPTUnfTR93Swq/3rYLJ6YnkZnprU1/ZtK9MjUUnrx/U0j1S0fmnXQgsVCbjVSwdAdahobkSpYMiZmapnTJySZ2M5SMSIBRjOWHGHH84LWq+JZAnNweSrL7HHKgqOCGATxklYhzJY4GWURcRJvxjSjDJyCNvmMsBi8UKf60IRDn9Gx0CtJwmEpIpid5OWcc5JklE1pxWlnCdHoSNetIcfgzTnv9QZrJ6ELbd9QpqvJYVIydynBXXJBHapDszF3vti5U+Pkzk6eCxZnoRdEPZBUK/Wo4nUhFDR0abuWVpKCkhhSJ5UuZcZuKEjOwMAoJZ0F5gxbTldWas64zBIn+BUI6jT4FQ8jLiz2W7D0aqcjSX0aOW/7FqHLKWMngktrg0FQxl2egDsyX+JIt6YHNJ0QwWfcab/BlM/u3E/xiVuqgeTBNOaJ05OGkCSUOTU3pMIaBg6deR+5ThbA+Nyt3+vPccQFd5roBkL12SX1HN35jDb/XDG4oQmjyqnkG55E3Be8WxAZOK32G0SCjF16xgX/HC+c7P+mhNU9Zyfm5ygfB+wYkOspV0edm/FDzxundtrYNsNK27DbAcnHH7tuoNe9gWnbkZq2yrnNON/WUNKCZtLCVQWLB14IrmHvir4gIlLa3qtYXYiJSyUhnZPM5ShBpa3DkrXgUjqx+kQxu+LbtjOFdibAwIbvTfmqNY33MDMBLu7hDhJiVFCHjhf6XdfUSNfsm+8O8t//6Zrh1sLpb07gDrTZRXzWwExFc8YZYcQaGT2TYM8k1fvN/Bw1z83Q3oM53OmKuepo8spYM1f9pvk1z4P893+vTAZyg+NNY2YkvyRVMM2brmCdcBUBZQXiVbCbMcjYDDYVx2LcBW1NEZcxsTenlrRGDcfKTCgK3juYAp9wl0PvqEsqBhO7t6dgnUECs1yUKl46pt7X9fogJAEwU5cO1y3DOWc8scNqwTLQq13RKFgXwJYYVMtUCl62LriWGpfhCEnB68KdEtxjCH3SA9zCdGl4D24t9UAJN489qtwP9biY8GTqcVRK3Ia+gkhD1xH3eAm4qV5RGQAVbnaveMzsTLviMJgRjyHkqGsxcIfdB8ElZ5GbiQFQ230qRsrdAEOIqVenQxBw74XQSUqYufkeCk8Ob2FKPDKxi5gF4wPoA99XvJB7LqSKjJD0L/We1IHpOi4QMVhkkqQ3bxqD4V+WyIbpXQVHzySWyKYXQBvgS2TLC3A+GBoTtqC1Clkiu14E3cWXyCsvwIfB8O9L5AcTQK+wG6vG2p7XgzeNRM9CimeiNBCRU4J+5ix/VU2Drgem1x/ly8UVx06KrgdvzuEeKLXPeaijgQRhmuh68KZLg5hGxWec6dP1wJkkXQ9KUbHmsWsa35j2uj0aXOs/ozONpfxRe+7x/Yr96bd///O/jj7+61/h7798+dPbf9iHn/7hPP77T9fD5r/PusN/Xw9/2hb4p5/+4+BL7SEnvsdm1c2nhdZ7h9nf3W7ppaPW1a4OcWs3Ia8JkWVEZnt4kLMRjF8ZmZ2SIIF8Q+0eruQ2eC0q6vf3yu8TPBR+n375698Od3Yyt4OPuYRHHTK3HgGLbb6tfv+yb07L9Y2r7t67S+3Ku3VyrT2BD/uNZv2RuYRHQ64PmK7x08sTGiz6ZLLnnaKi2Dhe52+oPGXyds/zO4feyYS3+58mOSw2ub/d68SB2e6umHbkYo85ZdPK79Vu8ud6yypETvdBrmStI6jlzfk79EJ9uoqItR6e71fPZ+6T9aXjnbWntnZ1I7bZOdQrUCYBZ7YEpc/LpygXIgQXXZJl5mQ3qhhUMd9Qxaz0z++vZpzedfhEnWPdx/3hzRfUJ69cn2RSAyAvVrWYbvij2y/WeeRrsl7QeEFl80qMF9M5f3QN06mcRaO98nVVSFHTqE5QnazviS9EoSSF/+hHa5YVx9KvQMWM9S4m62uu9kKjJ1k1LDwtLWrtj7Ydvj7jxr308gnKaebJVm1jzHJPputfWmdV69+Xjg9rb3B63TM7IStZNBO97OUqzmVF8/01aNGVnwol+X7z0UR7RYqQz4m4t+5B6/QPGm0/htHm9VDji7Dqri9paujm7DGaaPmODdRFX1sX0YhxQbo0ywqXrsuyipNI1Edb+umr00g1d/L84VWRgcP9jolXcuGVXHglF17JhVdy4ZVceCUXXsmFV3LhlVx4JRdeyYVXcuGVXHglF17JtflKrmUUb0IZJMkCEQZEGBBhQIQBEQZEGBBhQIQBEQZEGBBhQIQBEQZEGBBhQIThCQgDnt/DvVK77ZXSPASiEIhCIAqBKASiEIhCIAqBKASiEIhCIAqBKASiEIhCIAqBqD2AqJSyvLv8eRWRefrBrNWp2Us5gmVwlL2PplcTyNfhkyzILwn9Ct488FAWIlWIVCFShUgVIlWIVCFShUgVIlWIVCFShUgVIlWIVCFShYeyEGFAhAERBkQYEGFAhAERBkQYEGFAhAERBkQYEGFAhAERBjyU9azu9lkzpklY7UHBg1rf+qDWShJ1k+2jU4hMF/lGe7P0/P51bMkqa26/rVkhmREWZpdsvz4g8y8h4oiIIyKOiDgi4oiIIyKOiDgi4oiIIyKOiDgi4oiIIyKOiDhuQhyXQBADKeyJexjU6lWcRLMlsBjcE0+eJRnBXWGI0SBGgxgNYjSI0SBGgxgNYjSI0SBGgxgNYjSI0SBGgxjNE3aFoWMbBBgQYECAAQEGBBgQYECAAQEGBBgQYECAAQEGBBgQYECAAR3bIMKACAMiDIgwIMKACAMiDIgwIMKACAMiDIgwIMKACAMiDOjYBm8b/2Gc2MSEIQ6FOBTiUIhDIQ6FOBTiUIhDIQ6FOBTiUIhDIQ6FOBTiUIhDvbDLxtuTF+DPtvJncpj7ttVAyuNc29r522u6bjxYdGhKTUunlNFU44M/l5VCmSQREQd4AznCVwhfIXyF8BXCVwhfIXyF8BXCVwhfIXyF8BXCVwhfIXz1Ag5qERnEwxxGKLY5Na6Hel/Tu9aweX5weDAYXvbr9zXhMS/EJxCfQHwC8QnEJxCfQHwC8QnEJxCfQHwC8QnEJxCfQHwCj3l595cbxZnhxeXf4eJyRKUQlUJUClEpRKUQlUJUClEpRKUQlUJUClEpRKUQlUJUClGpr3XoSwDLUir1lGvdGZ89DoaZCY8+GparxN+//zExezTM4C15UcrsPeKQWD5Xew0nxWISTN8JM08KFltSXl8XR00/na9z2zieMkO8DPEyxMsQL0O8DPEyxMsQL0O8DPEyxMsQL0O8DPEyxMuefMoMaHLJuvDQJ3qfTliLleFhMoQhEIZAGAJhCIQhEIZAGAJhCIQhEIZAGAJhCIQhEIZAGAIPk+GdYXh+DIEoBKIQiEIgCoEoBKIQiEIgCoEoBKIQiEIgCoEoBKIQiHqtl4YVYNIzWIu55fnxJd4w5h4je+zpseUTU/sdJtM3d4k5JLWtkcLDqcrPea1535bEBshqQnzZr0jVdPE13ZxWL+h4gA0BOwTsELBDwA4BOwTsELBDwA4BOwTsELBDwA4BOwTsELD73gfY8GwaIgyIMCDCgAgDIgyIMCDCgAgDIgyIMCDCgAgDIgyIMCDCgGfT3IvOWDOmSVjtQcHzanheDcEpBKcQnEJwCsEpBKcQnEJwCsEpBKcQnEJwCsEpBKcQnHpl59V2uMusnDa8xDvMPu57UstMbl7BMa0xiWFOTT3jqSyEpRCWQlgKYSmEpRCWQlgKYSmEpRCWQlgKYSmEpRCWQlgKT2UhwoAIAyIMiDAgwoAIAyIMiDAgwoAIAyIMiDAgwoAIAyIMeCrrpZ3KKrepIEiCIAmCJAiSIEiCIAmCJAiSIEiCIAmCJAiSIEiCIAmCJAiSbAZJOOuTTKVk676LRr/f+LD2LIo24LJjyrS+amjApa0fjW+Vk8vLzk7xTjhPqminjWFrp2inWtd40Ybt7u5RhzR1o1/3G8P2ZW+36Pn9UVX0VrfR3q2wrRSoU9p37c5uWdaaw4nWuWwMd4uXcJBOxMt+d7d4XKRVtHZvt6+1mfOtXauz7dbk+8GOsd5nbrTudWfYHrQ6reZuGe2qRNLMHCirEhm0mv3WbvEHJBDEi7rzpwfLXx32272z3aIamLCKurPA+8J+3W/vFOu6364ifWh0d5PwD5CWAl4Hx840BuBcwYZ+pb6yX6nnOuqpoZuXcs7zMec7HWDpdR3yfO6b+HR1tUMrha9p8aScsaHW+WG0TtVpf2DV42LQr0D14IlyXMrEpUxcysSlTFzKxKVMXMrEpUxcysSlTFzKxKVMXMrEpUxcysQT5YgwIMKACAMiDIgwIMKACAMiDIgwIMKACAMiDIgwIMKACAOeKH9Bm6JwFxTe6YlAFAJRCEQhEIVAFAJRCEQhEIVAFAJRCEQhEIVAFAJRCET9we70dEzqV3CrZ274/+FPXYXVgetV6UA8E/HMb3mq03bK769dyk5x+ISznQUm8IdXMd/02DhlMRFUFhBvnVLTPigym52kCPaDHjjPJAh54pz4LzLea92OWv/Xal4b5zWHB/3WsP9h9K7R7rROa3P8CtUcmdOsdCXiKL0siEmoEqK9/dRrrG+hFQWwLKVS9/V1HWcfzZlrm226E6is/9Y30Kq5Hsh1atUHHqlfc6T0FajXADKywfmIoxJ2aAkzS6lRFit1G5IJqETiMiQuQ+IyJC5D4jIkLkPiMiQuQ+IyJC5D4jIkLkPiMiQuQ+IyJC5DPmU/PDoERHgC4QmEJxCeQHgC4QmEJxCeQHgC4QmEJxCeQHgC4QmEJ9AhICIMiDAgwoAIAyIMiDAgwoAIAyIMiDAgwoAIAyIMiDAgwoAOAfEALR6g3ecYmJ2S6FNgeoCzeXwxt6MWudrzpNdNlf89jnqNyYR7h7yqQk8JmTVSrpip75QymuqeU7lOoEySiAi3S++U09UZ2qs4nbZdvLfWxJEv7rgxDGFbhG0RtkXYFmFbhG0RtkXYFmFbhG0RtkXYFmFbhG0RtsWNYYgwIMKACAMiDIgwIMKACAMiDIgwIMKACAMiDIgwIMKACANuDNvuB32mZN51vpd38+Lz++0p6vnRiy0jVks7JcL9aHhBLeJfiH8h/oX4F+JfiH8h/oX4F+JfiH8h/oX4F+JfiH8h/vUHu6B2xbB7BdfUrjlHtd+5shxIzHEzKZOaml7KeBll9/wuidgrOPk25uHC1lnAmSRMDq0wPv1GTKDJJWulM7nok2zGWVZ/EeGEi/QUJNhvxgRCIrJvdJHmNwSMUyJjnl8Qymc5QLW9GY3ABQklTB4HnE1olF/bmh2fSzlruqyyTWcgIEUEeT2CnMGcNLJvf7q5kLEnjkxlGJ22EvTFHYHWedpTqZajLerUDYeCWSAWM3li00ddirr0j+UdYgf9uQEKXDbsX5H2dLHS16ZAA5DvP7UeZoJk1VXXX8FYJeEl69Isoyx6/wnVK6pXdL6zUdG8Hu05FDTSrnAeoTo1+GsByddvXJoJfV5XLe2eZo0u/Y5aUjs1EnMwWlLnw8D3YaF06lRhvgvld1Sxm1WsRXCanNn+kc+jJZ81JtJ2nTK1ou6a/VZj2Do9ODwYXJ9020P73L/u9do9XXtXjeuBZbUGw0bfvr5odzr29eC62WwNBnnlW967RrtTBjMPzUav2cqff71uXecJDvsfbAz92LaZuGhfXZmnk36rcXF12e4N7cfL3NW15AqQu7stWuiVDbZoEWR3WzQmeeW/aL3qrLi/Anv0GVx5lbZlrW796opxShbfb48smnc/gHlX9dgXYs9pkd17QanYpYNKB5UOKp0fQeno7vrjaxy7s+8Pr3VeEwz2TJpkJsiEPtg0UKt8Q61iuuRLwqb20ikXZHH0y54ahTzM9FcvmXXrsyrSy9WnFd5yfh+R1bnZMHdCYphTW4t18m2sgW0FdpprfdDcWXYugtu3Sr+GFRGncld6xQvX2ZQFiQpJM6ZJWB58zGpLMiWLq+JT38tw9DLA3PyiPfkDaP6i1/+wmv9K4fwV5684f/1h9I18gXeROFPZ/W8kKY544XT2m2mY6fzUy6lhVSu7308B8TkR9/bwR00vQfX0vdRT7QGHPdTWgLxGtVXNDL/SRUrLlyet1nhRjU+cV5cHZVEJf3VMMdes33oLSJaZw4ho5r14M6/ojC9ESxaic/gYpeKcnn8NuBjIILZHZp8dGCMsPAWZ99DS504737aljy4Wzz/asodJq9r19i1WQTxPS6X4rdiTOliPs+0hX/f5NAlCVrL3shRhpUC+vzosuujho8C2ZQcgaGq9rlMMggYI2/8I9tVSR/wxofs1DoBehVLR5bkCfczhHU9C8jWWISeV11PcRYKK6Psoovo+/P310aRwcqT1UiVST9FRviOxP4LpQzJJGVQAO+oj1Ec/jj7y+utr1EimZCs7yVayWx/Z2RK2n5ND3Bu2TQl6+6Fe0mYx3ByGyvRxytRRAD/6XNNzq/oKlJk+1pzQQO54ov3RNp157MIMLTxUSi9DKbk9+YVopWex617Pnoxah9O4aPCKdCcqyxetLOs6YLGJLXthnoh2VyvL/uZx7/+DJKzy9fZKkTjUNXU7H4h2V2R754tSPUud9IUBcI/UOKt3UqDueZiJ2mgToWUblRAaPN9B66x01Bew9Up3lLxbPFULoaOwF3PmEXUP6p7a7vkq3L3WXm6FesfoHdFTSeIsvdqZlyTCdfpZYxeZMNVRRbSTUFd9N13l9usXMUXzus+zWEub7s9DLBpVDqqcb6tyNvTHHxuO9q/M/MOrllAs+orVCox3UPBHPheI2wpe6bm92j79ox/fW7mB9zVsf4pBZEQ+y51GOBHDVbMXoneKLvoC5mRPn4GV7gZwroVaBeda31CNmJ73qoDowSyhr+TOxoUsdumg3VKjYUBIWl309XyO9CLy4B1KeYUqid+v8QHzA1lAtqO/CvvntnQH+QoOm0h7deNz71lE4wiNo2+sYWy3/P4apuhUj1MykqSzBCRl0fHQPpJwCNkUJ1yoU149jDMjwUvTLmv74wuZfZk621/L2GtXj98l/P7HuPY5JDPCwuySef1lQ+rrint0alIiLFgc+KJQ9bInTuB2vCj6G/gSmCnp6pVKLL7Xvc+UDUDSbEJt5ZGHIFEZnZMuZTTVn/75sOY8oxYSN3eNTufg8KDR+6B/h6NOqzEY1mbnsWo2k2Bn83+UW53/yDdZbxkAXFW5++XUlIW5at1R7dvPZMe3Nmahml7oJol1GnW/saTcK7DhYvrVHLkr8asR/3BdtxC6L3s3XjeYDTlPijvYv4YdwBiXUMF++w3Xfv6OGk5iRfd4aXOUFzP2f68BPpgNiJiT+jNkjx+O/4CjE5VJvYaTnCenW6RUh9Huo5ak7G9/2VnI/uRI2fHRx/90Xv30j3qZ229AXdI+uw+t32pENA2wWt1O5T562Nyg2fbTwtoBkFCBpHOyTtGQdMblWg3NZ4TdcpGs0WeCwIb7VAWRSrBTKkhQm/z+Q9IgiEmoEvJjTEoDsd4v06uaQC4PKCBJFx70jO2UJGCkY8JFqr03HIQqr6UfFWEL9J1f+hAiCQtx9Mabjp5tHh70LnstPf/sdGqz98ccs1LymTP/MpJq1t7UaTZa5vfM/PbNr6nOxkTQAN40xjS8A+YwgkCAQ4YhzUaNMYxdZhJRIjKHkaXgxcpS4tInkMKUuzSLFPXoO5U4NM0yUA6dAJMLQRyOgM+fYU6TxGWqO5WOlfvlJlDBXVIrAmCBG4Qo6ZKcwVQsKsYpTEG4pBiRbDSABCB12Hd0zJV0CnXKFSROwq1k1ACqnLp+JwiR/N7hnMGYC92iJeccBLgFf89jYIxkYyUih6vc9rmAdOZ9+iIGIblysntBI0ioS7MshsyJ04GIO03coWNBluq7w1OXUsBCNwE1VukYspi6vAymTpguJDDmLj1T0qMzIhxB6GpBdKunyyMIaRa7YTgTfE6dr/S0EIydbPTCO0gJc4NQSInT6D2uYBrEXMqKd6kggpCriDtfu+JC8qMenzu5HgAfDb26GdJ0rKbSiTcUVKtMh6EYdepb4xIxJ1PNSUneF8EjWRDbndUuL1I0sU1fsiSNlMcRECmgzOdFenWB6U5EGM9GDSqMv4/VAE2QkIII6qM3ecrDPp1DCHkb1AQRIR/Xv3uv7tSi9k0HRn3K7+qjdQkL+ef6d33KR2eQJCSX55UAA0gkrHnDRu+VVY+1LzuK1qc5VIFK10S8zmIFS3Wj/PrIFAvsmF6yJJ3yqZ+inLqRTiCmK/ToBFhIBGTeCzGG0KuME5KQ1Kf13jeHoZXm0QDGiZerEw6jG5p51XfCI77EoJmXVr2ENSEdCxpGZHQCC58/46MzveJFPDYLFPMYAgLwU1yV1CYsCGN+Qgu/pZoxDSDiPidWEHu9qElVCKEWD0E+u3wuIBmdgxhzJXz+ktQ3eSa1UPv544sY6Cfl5VCQTHr13lQU/LSULryb51NgKYhpFsOceez7jK8yRk1BPGVzSpiGFVyGFJxKl8NTyvzct8KUMz+rLSoUIzO3PK1ED59zCLn7gRbLCIPQTe4dF3LUI4mfY8O9hYXXipoJCfF0wFkCwbI0nfFQxjD2ODxbCaWlbTRUYuoxl/N3piAkCVde6c4USJJCshRwAZ8UTTzeAjwdfA4JncCDx5kvBSEi5RlNErel2yykwMp/PaxkNa8vGH+oYXf1PStRXXpXRBJRGhpLL4ckSUZNKhc1727IHGr5lAW689Xl7pYySCFYfbNaHDWnbrO0P0GiPMF8Dyn4crk8rLxXjFgDM2dcECZVMF286XBFs9LOWX7b5UzSgPj1ryt21O65HAEJYSG9c/PZgdEVuJqiQ1M3jx2tE1lEEq9+avPT4fdEjK6Erk83cBcCQrnHYOAP/pqj/DiCRlz6HEnZkg7qal3KBfejfgaZeLpzdSDuEqb1BPESI4KGfiCZwFQn5jEfaMCXhayrM+aPQl3OArnMkUQIsljmzWlI+BJTEEiWWBkRAtw66UExIykY5H70gXv6oUdnNPKy0cuNwJIUnMXgc2Q8OoUpl3rQVQnE6942iS7Surc6OwPwB/GeUm72Lu8og8j9+hXoPuczIkaFVCzyuEIPo3TsVtxVzAmjrkLRlvARqCMrlksvRnwyGsyAsiU+HzUCQVaYNySJva8potl9GvhcJmHU0GrZFcs+ULYY9ak/fvWBTSkbtVlC3Ibtk4BOiMeIfNO4TzKeKOmFoXx0IoB5uenzDITX+wag89fONJSzzBZeU2kW9W0OzeIjM8Yu8fnoCpSngQYaRsvGi0yx0GXHdCZ44ArBgPpG40COTkDIWNt/C5//nscs81kXVMolVkcFdCnBYcxTWApmVb9b8YN7OpGj/CS7wx+SSAV6djpzkx3GytOAw1hpu3Zp2B7SO+UPmEPd5ST3OZJ7euZGN6TypeWGisgT1tuYShJz4Vmyt5QxOiNuZ/kAUyU91fFBDxf3U5aLmW77QOZghFVQFesU5nawc1hKm1Sn16IcBKp3XQg+KRB0hV3YeA4v6CoRcp95BUlqi13x+lzGOXhTMQdcyXh0xZczMFjw+6WgQ8GTxGfd8ExyI4WG8abDWbQgIMYLYnKZUT25dZ6TFKzON1Sam+eGYBAuREl9klYp5wQfk5LK4gjGtiFyehrDGMKSIReiinwCURxWL08gFrmysuTUCcmiqS2NJQUDi10ZklChyo+e0CyekiqstoRpQTUhCZS0MyVDx9QlOB1DklUlb8acRZ+o1cyWoVg0dRk84alV0po8hSCAikghC+zAb+g4x2EMQZMyV6dqDA6RxcCqSn0HKUQqq7J5Bp/LZz3lqarsnIwFryg+asZ01KUsrlgsGl3wKvvnfF7Wf1tMlczKimvrnZPjqpbfa0iuysV7WMAsh/0MTYTKisFQMy7AiXwBaRCDrIp/oSeOMa1ILTqiImWcAguVw/DpGFi4iKrkeDKFKnMXAjLGFyCq4lxoYHDUUelMVZ9RQey05YW6B1rKUbeY2xWEqogIwkpIujDVhoqoaEaTMitdlQVVj+jRgGe0fKkhrKn6zIhT75qX0TF18n6ZOs8Cylq9ihlPR1ekauArbSsDgzL41UL3e6gK+SvIKqu/6tkwg7Lb/7r4vEi4CMsM9oFFvBKpPl1AWH5sAIXpZalpDAl1aD0VBlbK14DwSiAGMbAorqR+QFkEMy5KsR8IEjIy5cnCKfwQ6KzqzEPQPZ2VlTsc04Rm1WsSi6qVhiQZNeZ0XtKxhgddahZXJJ8ueEU4Obi+UywaXWnUtarT6wSAjcGt2esE2OjEnFYqOEKln8rMXWfyqEeq7nNDzUZjVpb/JoGQzkslrllmmMsckjnV/4FMQRJBWTF3tExB5rYO9JxBjwONzzyHgArOCRGpsk1esJrAwMLxFWdGRjdEWDio4L4DIvgSZ4nxHtioC/mgUzC7EBIqvE/2yWJ6B/kss2DaIfCMcBFRL/RAjs5JkqPJFRNYYkd3pRc6Ez3i2AWZig5JAtSWomSeCJoVELfD5FPCRufUjqwlv6mVs7CZr5hK5BZByToFcW97Q8lqqSDx453zMQjpsTrnbZ+mLCT5aFwxuQhH5/ze/2SXJBoAWypIb3Dr03oO43GuyDLnV0UIy5K895Zs0x4+ZxGypSofQpYCo35Bb6jeirDEvCWZX/YP2iq8p8y064lZRTsxK2d66Ykmb/J5S06dkmpyl7NaYFLMqTz9ZkMn0TTJNc2iX3OQ//6teWqehuYXNNT0ppCniqOngVbt5gz9Gb3iXDK6+qISa7zknB65n3DFwrwOc+4VBHTiJj2AbAoyiMk9OJE/qKnp2fqKNKJXxyTVBxFsFgzP5qBdNFHTYtktU9KWkfmWKW9rkP/+tWVK2ooWM10nLWpqsiWDN2fdYfX0Xz87z392n70X3ptfHMJ9/m/n+S/O81+d5785z//jPP+v8/z36vnIycXRn91n74X35heX+G+XcDJ15IZyA7lhnIwfORk/cjJ+5GT8yMl4mT1BCLunQZzT182i8q+HzeKJ6Wl0Zlpb07+pRI9MLaX3g7xppLrlQ7MOWrBYyK1GKhi6Q01jI1IFS8bETC1z+oQkE9tZKkYkwGjGkiPseF7QetNDlsAcXJ7KMr1pouIo7eCGeEmrEGZLHO3+mDiJN2OaUQZOQZt6304MXqhTfX24Q5/RsdArScJhKSKYneTlnHOSZJRNacVpZwnR6EjXrSHH4M0577VDEyehC23fUKaryWFSMncpwV1yQR2qQ7Mxd77YuVPj5M5OngsWZ6EXRD2QVCv1qOJ1IRQ0dGm7llaSgpIYUieVLmXGbihIzsDAKCWdBfy+oisrNWdcZokT/AoEdRr8iocRFxb7LVh6tdORpD6NnLd9i9DllLETwaW1wSAo4y5PwB2ZL3GkW9MDmk6I4DPutN9gymd37qf4xC3VQPJgGvPE6UlDSBLKnJobUmENA4fOvI9cJwtgfO7W7/XnOOKCO010A6H67JJ6ju58Rpt/rhjc0IRR5VTyDU8i7gveLYgMnFb7DSJBxi4944J/jhdO9n9TwuqesxPzc5SPA3YMyPWUq6POzfih541TO21sm2GlbdjtgOTjj1030OvewLTtSE1b5dxmnG9rKGlBM2nhqoLFAy8E17B3RV8QESlt71WsLsTEpZKQzknmcpSg0tZhyVpwKZ1YfaKYXfFt25lCOxNgYMP3pnzVmsZ7mJkAF/dwBwkxKqhDxwv9rmtqpNs2v4P893+6Zri1cPqbE7gDbXYRnzUwU9GccUYYsUZGzyTYszuwfjM/R81zM7T3YA53umKuOpq8MtbMVb9pfs3zIP/93yuTgdzgeNOYGckvSRVM86YrWCdcRUBZgXgV7GYMMjaDTcWxGHdBW1PEZUysw7eS1qjhWJkJRcF7B1PgE+5y6B11ScVgYvf2FKwzSGCWi1LFS8fU+7peH4QkAGbq0uG6ZTjnjCd2WC1YBnq1KxoF6wLYEoNqmUrBy9YF11LjMhwhKXhduFOCewzxSZEM3MJ0aXgPbi31QAk3jz2q3A/1uJjwZOpxVErchr6CSEPXEfd4CbipXlEZABVudq94zOxMu+IwmBGPIeSoazFwh90HwSVnkZuJAVDbfSpGyt0AQ4ipV6dDEHDvhdBJSpi5+R4KTw5vYUo8MrGLmAXjA8w0xQu550KqyAhJ//JCbxA0XccFIgaLTJL05k1jMPzLEtkwvavg6JnEEtn0AmgDfIlseQHOB0Njwha0ViFLZNeLoLv4EnnlBfgwGP59ifxgAugVdmPVWNvzevCmkehZSPFMlAYickrQz5zlr6pp0PXA9PqjfLm44thJ0fXgzTncA6X2OQ91NJAgTBNdD950aRDTqPiMM326HjiTpOtBKSrWPHZN4xvTXrdHg2v9Z3SmsZQ/fjn8fWlP8J9++/c//+vo47/+Ff7+y5c/vf2HffjpH87jv/90PWz++6w7/Pf18KdtgX/66T8Ovnx88vGAcif4HmfuZDwgAWdhVr8l+Fs4f7AY81OO1BUFv2SnxUm2H+B4NjyX96sXv/cdt7D/QbawP1plFT33JR1psh30aZrploxjzqc/isOIb6GGJkQGcX75S9kz8m71rjVsnmvJHF726/v/N1Vi2q75MbVZNuMsI83cCcSqG7wygHG8tNwaMLM3x1HO3tzZbQiSPMg3s0QbVXUFscfa7C27a0wJ9JfwdkdlsU0JAl2jEr79iU9r+a9Vjncwh+MEWHR8w2lY65rABGGUH+d+zI+bpT/z5cDGsSNf76tJ+0bIrNcJm5fM5HOTMmw9aE1h7P/6tgnJWEXHfSPeawOR4hIPo1zNAty2gK0Huksw7Y9sh2Adq5+2BzTe/Ms7R3aJMSDyBgTVin+X4Ncs2yWCbqrjhutxbWPIU4g2B2hPNr/vcD7bHuKayQ3VbYLpjZRJQraGUtmWIpmW0LK6pZIG5JPKvYxtDpcQsqWIAzWe2M6xKdA9lQaq3RDmFqh8Z7YibArEhd7ZZI86c4PW1YeOpZwdn/J7lnCDR28I1deVkcnNgQYZ2SlccYx+XaDpvLjIcEOIMyK3vL4gi2xTECMIFzebg2z8yGBDHhIeHXd4tPG9yUGHR+uzmRIpaHB8pZfLsvXCUbqZySvuHd2kA5zQeePvGt72nR0DX8+2J82N4XJs7ZcbSNSGsEvXeu99YfaOd9vucx/lEy6A2+tKp12vVdnpOoTd/Jzv5ll4b9egO3n529MZ0M6OGvaFs3adZNaEm2Tb1WsRZoPSLIIURf345f8DiZX22MoeBAA='
+};
+
+const SCHEMA_RELEASES = Object.keys(FLOW_SCHEMAS)
+    .map((version) => ({ line: version.split('.').slice(0, 2).join('.'), version }))
+    .sort((a, b) => a.version.localeCompare(b.version, 'en', { numeric: true }));
+const JAVA_DURATION = /^[-+]?P(?:[-+]?\d+D)?(?:T(?:[-+]?\d+H)?(?:[-+]?\d+M)?(?:[-+]?\d+(?:[.,]\d{0,9})?S)?)?$/i;
+const BY_TYPE = 'x-kestra-by-type';
+const bundled = new Map();
+function bundledSchema(version) {
+    let found = bundled.get(version);
+    if (found)
+        return found;
+    const packed = FLOW_SCHEMAS[version];
+    if (packed === undefined)
+        throw new Error(`No flow schema bundled for Kestra ${version}`);
+    const schema = JSON.parse(gunzipSync(Buffer.from(packed, 'base64')).toString('utf8'));
+    bundled.set(version, (found = { ...schema, known: new Set(schema.types) }));
+    return found;
+}
+const compiled = new Map();
+function validatorOf(version) {
+    let validate = compiled.get(version);
+    if (validate)
+        return validate;
+    const schema = bundledSchema(version);
+    const ajv = new ajvExports.Ajv({
+        strict: false,
+        allErrors: true,
+        verbose: true,
+        coerceTypes: 'array',
+        validateSchema: false,
+        inlineRefs: false,
+        formats: {
+            duration: (text) => text.length > 1 && JAVA_DURATION.test(text),
+            uri: true,
+            date: true,
+            time: true,
+            'date-time': true,
+            'partial-time': true
+        }
+    });
+    const base = `kestra-${version}/`;
+    const byType = (choices, data, _parent, context) => {
+        const type = isRecord(data) ? data.type : undefined;
+        const name = typeof type === 'string' && Object.hasOwn(choices, type) ? choices[type] : undefined;
+        if (name === undefined && typeof type === 'string' && !schema.known.has(type)) {
+            const elsewhere = SCHEMA_RELEASES.filter((release) => bundledSchema(release.version).known.has(type));
+            if (elsewhere.length === 0)
+                return true;
+            byType.errors = [
+                {
+                    keyword: 'type',
+                    instancePath: `${context?.instancePath ?? ''}/type`,
+                    params: { type },
+                    message: `is a type Kestra ${version.split('.').slice(0, 2).join('.')} does not have (only ${elsewhere.map((release) => release.line).join(', ')}): "Invalid type"`
+                }
+            ];
+            return false;
+        }
+        const definition = name === undefined ? undefined : ajv.getSchema(`${base}${name}`);
+        if (!definition || definition(data))
+            return true;
+        byType.errors = (definition.errors ?? []).map((error) => ({
+            ...error,
+            instancePath: `${context?.instancePath ?? ''}${error.instancePath}`
+        }));
+        return false;
     };
-    for (const task of tree.tasks) {
-        if (task.type === undefined)
-            continue;
-        const via = SUBFLOW_TYPES.has(task.type)
-            ? 'subflow'
-            : FOREACH_ITEM_TYPES.has(task.type)
-                ? 'foreach'
-                : undefined;
-        const names = via && named(task.map);
-        if (via && names)
-            links.push({ via, ...names, at: task.at, task });
+    ajv.addKeyword({ keyword: BY_TYPE, schemaType: 'object', errors: true, validate: byType });
+    for (const [name, definition] of Object.entries(schema.definitions)) {
+        ajv.addSchema(definition, `${base}${name}`);
     }
-    const upstream = (node) => {
-        const map = document.map(node);
-        const names = map && named(map);
-        if (map && names) {
-            links.push({ via: 'flow-trigger', ...names, at: names.flowId.key });
-        }
-    };
-    const condition = (node, depth) => {
-        const map = document.map(node);
-        if (!map || depth > MAX_DEPTH)
-            return;
-        const type = document.string(document.get(map, 'type')?.value);
-        if (type === undefined)
-            return;
-        const inner = document.get(map, 'conditions')?.value;
-        if (FLOW_CONDITIONS.has(type))
-            upstream(map);
-        else if (MAP_CONDITIONS.has(type)) {
-            for (const entry of document.entries(inner))
-                condition(entry.value, depth + 1);
-        }
-        else if (LIST_CONDITIONS.has(type)) {
-            for (const item of document.items(inner))
-                condition(item, depth + 1);
-        }
-    };
-    for (const trigger of tree.triggers) {
-        if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
-            continue;
-        for (const item of document.items(document.get(trigger.map, 'conditions')?.value)) {
-            condition(item, 0);
-        }
-        const preconditions = document.get(trigger.map, 'preconditions')?.value;
-        for (const item of document.items(document.get(preconditions, 'flows')?.value))
-            upstream(item);
-        for (const item of document.items(document.get(trigger.map, 'dependsOn')?.value))
-            upstream(item);
+    validate = ajv.getSchema(`${base}${schema.root}`);
+    compiled.set(version, validate);
+    return validate;
+}
+function flowValue(doc) {
+    try {
+        return boundValue(doc.toJS({ maxAliasCount: 100 }));
     }
-    return links;
+    catch {
+        return undefined;
+    }
+}
+function boundValue(value) {
+    if (Array.isArray(value))
+        return value.map(boundValue);
+    if (value === null || typeof value !== 'object' || value instanceof Date)
+        return value;
+    return Object.fromEntries(Object.entries(value)
+        .filter(([, sub]) => sub !== null)
+        .map(([key, sub]) => [key, boundValue(sub)]));
+}
+function flowSchemaFindings(file, doc, lineCounter, only) {
+    if (!distExports.isMap(doc.contents))
+        return [];
+    const byKey = new Map();
+    for (const release of only ?? SCHEMA_RELEASES) {
+        const data = flowValue(doc);
+        if (data === undefined)
+            return [];
+        const validate = validatorOf(release.version);
+        if (validate(data))
+            continue;
+        for (const problem of problems(validate.errors ?? [], data)) {
+            const position = locateKestraPath(doc, lineCounter, problem.pointer) ?? { line: 1, column: 1 };
+            const finding = {
+                file,
+                ...position,
+                rule: 'core-schema',
+                message: problem.message
+            };
+            const key = problem.key;
+            const seen = byKey.get(key);
+            if (seen)
+                seen.refusedBy.push(release.line);
+            else
+                byKey.set(key, { finding, refusedBy: [release.line] });
+        }
+    }
+    return [...byKey.values()];
+}
+function problems(errors, data) {
+    const folded = errors.filter((error) => error.keyword === 'anyOf' || error.keyword === 'oneOf');
+    const inFolded = (error) => folded.some((parent) => parent !== error &&
+        error.schemaPath.startsWith(`${parent.schemaPath}/`) &&
+        error.instancePath.startsWith(parent.instancePath));
+    const out = new Map();
+    for (const error of errors) {
+        if (error.keyword === 'if' || error.keyword === 'then' || error.keyword === 'else')
+            continue;
+        if (inFolded(error))
+            continue;
+        const problem = {
+            ...problemOf(error, data),
+            key: `${error.instancePath}\u0000${error.keyword}\u0000${JSON.stringify(error.params)}`
+        };
+        out.set(problem.key, problem);
+    }
+    return [...out.values()];
+}
+function problemOf(error, data) {
+    const at = error.instancePath;
+    const owner = ownerOf(data, at);
+    const params = error.params;
+    switch (error.keyword) {
+        case 'additionalProperties': {
+            const name = String(params.additionalProperty);
+            const known = Object.keys((error.parentSchema?.properties ?? {}));
+            const near = closest(name, known);
+            return {
+                pointer: `${at}/${escapePointer(name)}`,
+                message: `${owner.label} has no property \`${name}\`${near ? `: did you mean \`${near}\`?` : `; remove it${known.length ? ` (its properties: ${list(known)})` : ''}.`}`
+            };
+        }
+        case 'required': {
+            const name = String(params.missingProperty);
+            return {
+                pointer: at,
+                message: `${owner.label} needs the property \`${name}\`: add it (a null value counts as missing).`
+            };
+        }
+        case 'enum': {
+            const allowed = params.allowedValues.map(String);
+            const value = String(valueAt(data, at));
+            const near = closest(value, allowed);
+            return {
+                pointer: at,
+                message: `${propertyLabel(owner, at)} is \`${value}\`, not one of ${list(allowed)}${near ? `: did you mean \`${near}\`?` : '.'}`
+            };
+        }
+        case 'anyOf':
+        case 'oneOf':
+            return {
+                pointer: at,
+                message: `${propertyLabel(owner, at)} has a shape ${owner.label === 'The flow' ? 'Kestra' : owner.label} does not take: check the plugin documentation for its accepted forms.`
+            };
+        default:
+            return {
+                pointer: at,
+                message: `${propertyLabel(owner, at)} ${error.message ?? 'is not valid'}.`
+            };
+    }
+}
+function ownerOf(data, pointer) {
+    const segments = pointer.split('/').slice(1);
+    for (let end = segments.length; end >= 0; end--) {
+        const path = segments.slice(0, end);
+        const value = valueAt(data, path.length ? `/${path.join('/')}` : '');
+        if (isRecord(value)) {
+            const type = value.type;
+            if (typeof type === 'string' && type.includes('.')) {
+                return { label: `\`${type.slice(type.lastIndexOf('.') + 1)}\``, at: path.join('/') };
+            }
+        }
+    }
+    return { label: 'The flow', at: '' };
+}
+function propertyLabel(owner, pointer) {
+    const rest = pointer
+        .split('/')
+        .slice(1)
+        .slice(owner.at ? owner.at.split('/').length : 0)
+        .map(unescapePointer);
+    const property = rest.reduce((path, segment) => /^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment, '');
+    if (!property)
+        return owner.label;
+    return owner.label === 'The flow' ? `\`${property}\`` : `${owner.label}'s \`${property}\``;
+}
+function valueAt(data, pointer) {
+    const segments = typeof pointer === 'string' ? pointer.split('/').slice(1).map(unescapePointer) : pointer;
+    let value = data;
+    for (const segment of segments) {
+        if (value === null || typeof value !== 'object')
+            return undefined;
+        value = value[segment];
+    }
+    return value;
+}
+const escapePointer = (segment) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
+const unescapePointer = (segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~');
+function list(names) {
+    const shown = names.slice(0, 12).map((name) => `\`${name}\``);
+    return names.length > 12 ? `${shown.join(', ')}…` : shown.join(', ');
+}
+function closest(name, known) {
+    let best;
+    let bestDistance = Infinity;
+    for (const candidate of known) {
+        const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+        if (distance < bestDistance) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    return best !== undefined && bestDistance <= Math.max(1, Math.floor(name.length / 3))
+        ? best
+        : undefined;
+}
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+function releaseFor(version) {
+    const [major] = version;
+    if (major < 1)
+        return undefined;
+    return SCHEMA_RELEASES.filter((release) => Number(release.version.split('.')[0]) <= major).at(-1);
+}
+function schemaReleases(versions) {
+    return SCHEMA_RELEASES.filter((release) => versions.includes(release.version));
+}
+function schemaTarget(version) {
+    if (version === undefined)
+        return SCHEMA_RELEASES;
+    const release = releaseFor(version);
+    return release ? [release] : [];
 }
 
+function confirmReusedChecks(reused, recheck) {
+    const differing = [];
+    for (const [flow, stored] of reused) {
+        const parsed = parseFlowFile(flow);
+        if (!sameStoredCheck(storedCheckOf(parsed, recheck(parsed, stored)), stored)) {
+            differing.push(flow.file);
+        }
+    }
+    if (differing.length === 0)
+        return;
+    const shown = differing.sort().slice(0, 10);
+    const more = differing.length > shown.length ? ` and ${differing.length - shown.length} more` : '';
+    throw new DeployError(`Nothing was deployed: the checks stored with the commit marker (KV ${COMMIT_MARKER_KEY}) are not what this build computes for ${differing.length} flow file(s): ${shown.join(', ')}${more}. The marker was changed outside this action. Deploy again with full-plan: true, which checks every file and stores its own checks.`);
+}
+function checkFlow(flow, options = {}) {
+    const check = ownChecks(flow, options);
+    const target = options.schema ?? [];
+    if (!check.wellFormed || target.length === 0)
+        return check;
+    const releases = target.map((release) => release.version);
+    return { ...check, schema: { releases, findings: schemaFindings(flow, target) } };
+}
+function schemaVerdict(flow, check, target) {
+    const releases = target.map((release) => release.version);
+    const held = check.schema;
+    if (held && held.releases.join('\n') === releases.join('\n'))
+        return held.findings;
+    return schemaFindings(flow, target);
+}
+function schemaFindings(flow, target) {
+    const doc = flow.documents[0];
+    if (!doc || doc.errors.some((error) => error.code !== 'DUPLICATE_KEY'))
+        return [];
+    return flowSchemaFindings(flow.file, doc, flow.lineCounter, target).map(({ finding, refusedBy }) => {
+        const resource = flow.namespace && flow.id ? { resource: flowKey(flow.namespace, flow.id) } : {};
+        if (refusedBy.length === target.length)
+            return { severity: 'error', ...finding, ...resource };
+        const accepting = target.filter((release) => !refusedBy.includes(release.line));
+        return {
+            severity: 'warning',
+            ...finding,
+            ...resource,
+            message: `${finding.message} (Kestra ${refusedBy.join(', ')} refuses it; ${accepting.map((release) => release.line).join(', ')} accepts it: set kestra-version to the release you run.)`
+        };
+    });
+}
+function ownChecks(flow, options) {
+    const findings = syntaxFindings(flow);
+    findings.push(...multipleDocumentFindings(flow));
+    const versioned = [];
+    if (flow.notAFlow) {
+        findings.push({
+            severity: 'warning',
+            file: flow.file,
+            line: 1,
+            column: 1,
+            rule: 'not-a-flow',
+            message: 'Not a flow (no id and no tasks): skipped, not deployed. Move it out of the flows folder or add id, namespace and tasks'
+        });
+        return { findings, versioned, wellFormed: false, references: [] };
+    }
+    const first = flow.documents[0];
+    if (!first)
+        return { findings, versioned, wellFormed: false, references: [] };
+    const document = new FlowDocument(flow, first);
+    const { references, names } = referencesAndNamesOf(document);
+    if (first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
+        return { findings, versioned, wellFormed: false, references, names };
+    }
+    const wellFormed = fitToSend(flow, document.aliases);
+    findings.push(...document.aliases.problems.map((problem) => document.finding('error', problem.node, 'yaml-alias', `YAML alias: ${problem.message}`)));
+    if (!document.root || !document.aliases.safe) {
+        return { findings, versioned, wellFormed, references, names };
+    }
+    const tree = taskTree(document);
+    const inputs = inputFindings(document, tree);
+    const checked = byRelease([
+        ...identityFindings(document),
+        ...namespaceFolderFindings(document, options.layout),
+        ...taskFindings(document, tree),
+        ...coreTaskFindings(document, tree),
+        ...inputs.findings,
+        ...labelFindings(document),
+        ...executionLabelFindings(document, tree),
+        ...dashedReferenceFindings(document, tree),
+        ...scheduleFindings(document, tree),
+        ...pluginDefaultsRefFindings(document, tree)
+    ]);
+    findings.push(...checked.fixed);
+    versioned.push(...versionedIdentityFindings(document), ...inputs.versioned, ...pluginDefaultFindings(document), ...removedInTwoFindings(document, tree), ...checked.versioned);
+    return { findings, versioned, identity: flowIdentity(document), wellFormed, references, names };
+}
+function syntaxFindings(flow) {
+    const findings = [];
+    for (const doc of flow.documents) {
+        const pebble = unquotedPebbleFindings(flow, doc);
+        const explained = new Set(pebble.map((finding) => finding.line));
+        findings.push(...pebble, ...yamlFindings(flow, doc).filter((finding) => finding.rule !== 'yaml-syntax' || !explained.has(finding.line)));
+    }
+    return findings;
+}
+function readProblemFindings(model) {
+    return model.readProblems.map((problem) => ({
+        severity: problem.severity,
+        file: problem.file,
+        line: problem.line ?? 1,
+        rule: problem.rule ?? 'read',
+        message: problem.message
+    }));
+}
+function unmanagedFindings(model) {
+    const managed = new Set(model.managedNamespaces);
+    return [
+        ...model.flows.filter((flow) => deployableFlow(flow) && namespaceFits(flow)),
+        ...model.files
+    ]
+        .filter((resource) => !managed.has(resource.namespace))
+        .map((resource) => ({
+        severity: 'warning',
+        file: resource.file,
+        line: 1,
+        rule: 'unmanaged-namespace',
+        message: `Namespace '${resource.namespace}' is not managed: list it in the namespaces input to deploy this resource (it is skipped).`
+    }));
+}
+const ERROR_SINCE = {
+    'duplicate-trigger-id': [0, 12, 0],
+    'schedule-timezone': [0, 14, 0],
+    'system-label': [0, 20, 0],
+    'dashed-reference': [0, 23, 0],
+    'duplicate-preconditions': [1, 1, 0]
+};
+function byRelease(findings) {
+    const fixed = [];
+    const versioned = [];
+    for (const finding of findings) {
+        const since = finding.severity === 'error' ? ERROR_SINCE[finding.rule] : undefined;
+        if (!since) {
+            fixed.push(finding);
+            continue;
+        }
+        const { severity: _, ...rest } = finding;
+        versioned.push({ finding: rest, since, whenUnknown: 'error' });
+    }
+    return { fixed, versioned };
+}
 const LABEL_KEY_PATTERN = /^\p{Ll}[\p{L}0-9._-]*$/u;
 const SYSTEM_PREFIX = 'system.';
 const READ_ONLY = 'system.readOnly';
@@ -10508,139 +10989,6 @@ function labelPairs(document, owner) {
     }
     return pairs;
 }
-
-const CHILD_TASK_KEYS = new Set([
-    'tasks',
-    'then',
-    'else',
-    'defaults',
-    'errors',
-    'finally',
-    'afterExecution'
-]);
-const CORE_FLOW_PREFIXES = ['io.kestra.plugin.core.flow.', 'io.kestra.core.tasks.flows.'];
-function coreFlowType(type) {
-    if (type === undefined)
-        return undefined;
-    for (const prefix of CORE_FLOW_PREFIXES) {
-        if (type.startsWith(prefix))
-            return type.slice(prefix.length);
-    }
-    return undefined;
-}
-const CORE_FLOWABLE = new Set([
-    'Parallel',
-    'Sequential',
-    'Switch',
-    'If',
-    'EachSequential',
-    'EachParallel',
-    'ForEach',
-    'Dag',
-    'AllowFailure',
-    'WorkingDirectory',
-    'LoopUntil',
-    'Pause'
-]);
-function taskTree(document) {
-    const tree = { tasks: [], triggers: [], lists: [] };
-    const root = document.root;
-    if (!root || !document.aliases.safe)
-        return tree;
-    for (const entry of document.entries(root)) {
-        const key = String(entry.key.value);
-        if (key === 'tasks' || key === 'errors' || key === 'finally' || key === 'afterExecution') {
-            walkList(document, tree, entry, key, true, undefined, undefined);
-        }
-        else if (key === 'listeners') {
-            document.items(entry.value).forEach((listener, index) => {
-                const tasks = document.get(listener, 'tasks');
-                if (tasks)
-                    walkList(document, tree, tasks, `listeners[${index}].tasks`, true, undefined, undefined);
-            });
-        }
-        else if (key === 'triggers') {
-            itemsWithOrigin(document, entry.value).forEach(({ node, via }, index) => {
-                const map = document.map(node);
-                if (map)
-                    tree.triggers.push(describe$2(document, map, via ?? map, true, `triggers[${index}]`));
-            });
-        }
-    }
-    return tree;
-}
-function walkList(document, tree, entry, path, strict, owner, via) {
-    tree.lists.push({ owner, entry, path });
-    itemsWithOrigin(document, entry.value).forEach(({ node, via: itemVia }, index) => {
-        const map = document.map(node);
-        if (!map)
-            return;
-        const at = via ?? itemVia;
-        const itemPath = `${path}[${index}]`;
-        if (isTaskLike(document, map, strict)) {
-            visitTask(document, tree, map, at, strict, owner, itemPath);
-            return;
-        }
-        const inner = document.get(map, 'task');
-        const innerMap = document.map(inner?.value);
-        if (inner && innerMap && isTaskLike(document, innerMap, strict)) {
-            const innerVia = distExports.isAlias(inner.pair.value) ? inner.pair.value : undefined;
-            visitTask(document, tree, innerMap, at ?? innerVia, strict, owner, `${itemPath}.task`);
-        }
-    });
-}
-function visitTask(document, tree, map, via, strict, parent, path) {
-    const task = describe$2(document, map, via ?? map, strict, path, parent);
-    tree.tasks.push(task);
-    const childStrict = CORE_FLOWABLE.has(coreFlowType(task.type) ?? '');
-    for (const entry of document.entries(map)) {
-        const key = String(entry.key.value);
-        const entryVia = via ?? (distExports.isAlias(entry.pair.value) ? entry.pair.value : undefined);
-        if (key === 'cases') {
-            for (const caseEntry of document.entries(entry.value)) {
-                const caseVia = entryVia ?? (distExports.isAlias(caseEntry.pair.value) ? caseEntry.pair.value : undefined);
-                walkList(document, tree, caseEntry, `${path}.cases.${String(caseEntry.key.value)}`, childStrict, task, caseVia);
-            }
-        }
-        else if (CHILD_TASK_KEYS.has(key) && document.seq(entry.value)) {
-            walkList(document, tree, entry, `${path}.${key}`, childStrict, task, entryVia);
-        }
-        else if (CHILD_TASK_KEYS.has(key) && childStrict && document.isNull(entry.value)) {
-            tree.lists.push({ owner: task, entry, path: `${path}.${key}` });
-        }
-    }
-}
-function isTaskLike(document, map, strict) {
-    const hasId = document.get(map, 'id') !== undefined;
-    const hasType = document.get(map, 'type') !== undefined;
-    return strict ? hasId || hasType : hasId && hasType;
-}
-function describe$2(document, map, at, strict, path, parent) {
-    const idEntry = document.get(map, 'id');
-    const typeEntry = document.get(map, 'type');
-    const id = document.string(idEntry?.value);
-    const type = document.string(typeEntry?.value);
-    return { map, at, strict, path, parent, id, idEntry, type, typeEntry };
-}
-function itemsWithOrigin(document, value) {
-    const seq = document.seq(value);
-    if (!seq)
-        return [];
-    const out = [];
-    for (const item of seq.items) {
-        const node = document.resolve(item);
-        if (node === undefined)
-            continue;
-        out.push(distExports.isAlias(item) ? { node, via: item } : { node });
-    }
-    return out;
-}
-function taskIdNode(task) {
-    if (task.at !== task.map)
-        return task.at;
-    return task.idEntry?.key ?? task.map;
-}
-
 const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 const TYPE_PATTERN = /^[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*(\.[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*)*$/u;
 const MAX_TASK_ID = 256;
@@ -10818,329 +11166,6 @@ function workingDirectoryFindings(document, task, tree) {
     }
     return findings;
 }
-
-const V2 = [2, 0, 0];
-const USE_LOOP = 'rewrite it with `io.kestra.plugin.core.flow.Loop`, which replaces it in Kestra 2.0';
-const REMOVED_TASKS = {
-    'io.kestra.plugin.core.flow.ForEach': USE_LOOP,
-    'io.kestra.plugin.core.flow.ForEachItem': USE_LOOP,
-    'io.kestra.plugin.core.flow.EachSequential': USE_LOOP,
-    'io.kestra.plugin.core.flow.EachParallel': USE_LOOP,
-    'io.kestra.plugin.core.flow.Template': 'templates are gone: move the template’s tasks into this flow or into a subflow',
-    'io.kestra.plugin.core.debug.Echo': 'use `io.kestra.plugin.core.log.Log`',
-    'io.kestra.plugin.core.execution.Count': 'use `io.kestra.plugin.kestra.executions.Count` of the Kestra plugin',
-    'io.kestra.plugin.core.execution.Resume': 'use `io.kestra.plugin.kestra.executions.Resume` of the Kestra plugin',
-    'io.kestra.plugin.core.trigger.Toggle': 'use `io.kestra.plugin.kestra.triggers.Toggle` of the Kestra plugin',
-    'io.kestra.plugin.core.log.Fetch': 'use `io.kestra.plugin.kestra.logs.Fetch` of the Kestra plugin',
-    'io.kestra.plugin.core.state.Get': 'use the KV store: `io.kestra.plugin.core.kv.Get`',
-    'io.kestra.plugin.core.state.Set': 'use the KV store: `io.kestra.plugin.core.kv.Set`',
-    'io.kestra.plugin.core.state.Delete': 'use the KV store: `io.kestra.plugin.core.kv.Delete`',
-    'io.kestra.plugin.core.storage.LocalFiles': 'use the `inputFiles` of a `io.kestra.plugin.core.flow.WorkingDirectory` or of a script task'
-};
-const ALIASES = {
-    'debugs.Echo': 'debug.Echo',
-    'debugs.Return': 'debug.Return',
-    'executions.Counts': 'execution.Count',
-    'executions.Fail': 'execution.Fail',
-    'executions.Labels': 'execution.Labels',
-    'flows.AllowFailure': 'flow.AllowFailure',
-    'flows.Dag': 'flow.Dag',
-    'flows.EachParallel': 'flow.EachParallel',
-    'flows.EachSequential': 'flow.EachSequential',
-    'flows.Flow': 'flow.Subflow',
-    'flows.ForEachItem': 'flow.ForEachItem',
-    'flows.If': 'flow.If',
-    'flows.Parallel': 'flow.Parallel',
-    'flows.Pause': 'flow.Pause',
-    'flows.Sequential': 'flow.Sequential',
-    'flows.Subflow': 'flow.Subflow',
-    'flows.Switch': 'flow.Switch',
-    'flows.Template': 'flow.Template',
-    'flows.Worker': 'flow.WorkingDirectory',
-    'flows.WorkingDirectory': 'flow.WorkingDirectory',
-    'log.Fetch': 'log.Fetch',
-    'log.Log': 'log.Log',
-    'states.Delete': 'state.Delete',
-    'states.Get': 'state.Get',
-    'states.Set': 'state.Set',
-    'storages.Concat': 'storage.Concat',
-    'storages.DeduplicateItems': 'storage.DeduplicateItems',
-    'storages.Delete': 'storage.Delete',
-    'storages.FilterItems': 'storage.FilterItems',
-    'storages.LocalFiles': 'storage.LocalFiles',
-    'storages.Purge': 'execution.PurgeExecutions',
-    'storages.PurgeExecution': 'storage.PurgeCurrentExecutionFiles',
-    'storages.Reverse': 'storage.Reverse',
-    'storages.Size': 'storage.Size',
-    'storages.Split': 'storage.Split',
-    'templating.TemplatedTask': 'templating.TemplatedTask',
-    'trigger.Toggle': 'trigger.Toggle',
-    Flow: 'trigger.Flow',
-    Schedule: 'trigger.Schedule',
-    Webhook: 'trigger.Webhook'
-};
-const TASK_ALIAS = 'io.kestra.core.tasks.';
-const TRIGGER_ALIAS = 'io.kestra.core.models.triggers.types.';
-const REMOVED_INPUT_TYPES = {
-    BOOLEAN: 'Use `type: BOOL`, which replaces it (Kestra 0.23 and later)',
-    ENUM: 'Use `type: SELECT` with the same `values`, which replaces it'
-};
-const REMOVED_FLOW_KEYS = {
-    pluginDefaults: 'Kestra 2.0 has no flow-level plugin defaults: set these values on the tasks themselves',
-    workerGroup: 'Kestra 2.0 flows choose their workers with `workerSelector`'
-};
-const REMOVED_PLUGIN_KEYS = {
-    workerGroup: 'Kestra 2.0 chooses workers with `workerSelector`',
-    pluginDefaultsRef: 'Kestra 2.0 has no plugin defaults to refer to: set the values on the task'
-};
-const REMOVED_TRIGGER_KEYS = {
-    conditions: 'Kestra 2.0 triggers take a `when` expression instead: rewrite the conditions as one'
-};
-const REMOVED_FLOW_TRIGGER_KEYS = {
-    preconditions: 'Kestra 2.0’s Flow trigger names the flows it waits for in `dependsOn` (with `window` and `mode`)'
-};
-const REMOVED_PAUSE_KEYS = {
-    delay: 'Use `pauseDuration`, which 1.3 already takes for it ("Deprecated: use `pauseDuration` instead")',
-    tasks: 'A 2.0 Pause holds no tasks: move them after the Pause'
-};
-const REMOVED_RETRY_KEYS = {
-    maxAttempt: 'Use `maxAttempts`, the name 1.3 already reads it as'
-};
-function removedInTwoFindings(document, tree) {
-    const findings = [];
-    const property = (owner, removed, where) => {
-        for (const entry of document.entries(owner)) {
-            const key = String(entry.key.value);
-            if (!Object.hasOwn(removed, key))
-                continue;
-            findings.push(document.onlyFrom(V2, entry.key, 'removed-property', `\`${key}\`${where}: Kestra 2.0 rejects it as an unknown property. ${removed[key]}`));
-        }
-    };
-    property(document.root, REMOVED_FLOW_KEYS, '');
-    const retry = (owner, where) => {
-        const policy = document.get(owner, 'retry')?.value;
-        if (policy)
-            property(policy, REMOVED_RETRY_KEYS, ` in the retry${where}`);
-    };
-    retry(document.root, ' of the flow');
-    for (const task of tree.tasks) {
-        const where = ` on task '${task.id ?? task.path}'`;
-        property(task.map, REMOVED_PLUGIN_KEYS, where);
-        if (coreFlowType(task.type) === 'Pause')
-            property(task.map, REMOVED_PAUSE_KEYS, where);
-        retry(task.map, ` of task '${task.id ?? task.path}'`);
-        findings.push(...typeFindings(document, task));
-    }
-    for (const trigger of tree.triggers) {
-        const where = ` on trigger '${trigger.id ?? trigger.path}'`;
-        property(trigger.map, { ...REMOVED_PLUGIN_KEYS, ...REMOVED_TRIGGER_KEYS }, where);
-        if (FLOW_TRIGGER_TYPES.has(trigger.type ?? '')) {
-            property(trigger.map, REMOVED_FLOW_TRIGGER_KEYS, where);
-        }
-        findings.push(...typeFindings(document, trigger));
-    }
-    findings.push(...inputTypeFindings(document, tree));
-    return findings;
-}
-function typeFindings(document, node) {
-    const type = node.type;
-    if (type === undefined || !node.typeEntry)
-        return [];
-    const at = node.typeEntry.value ?? node.typeEntry.key;
-    const aliased = aliasTarget(type);
-    if (aliased !== undefined) {
-        const then = REMOVED_TASKS[aliased];
-        const fix = then
-            ? `It names \`${aliased}\`, which 2.0 has no more either: ${then}`
-            : `Use \`${aliased}\`, the class it names, which every release since 0.20 accepts`;
-        return [
-            document.onlyFrom(V2, at, 'removed-type', `\`${type}\` is a pre-0.17 name: Kestra 2.0 rejects it (Invalid type). ${fix}`)
-        ];
-    }
-    const fix = REMOVED_TASKS[type];
-    if (fix === undefined)
-        return [];
-    return [
-        document.onlyFrom(V2, at, 'removed-type', `\`${type}\`: Kestra 2.0 has no such task (Invalid type): ${fix}`)
-    ];
-}
-function aliasTarget(type) {
-    const key = type.startsWith(TASK_ALIAS)
-        ? type.slice(TASK_ALIAS.length)
-        : type.startsWith(TRIGGER_ALIAS) && !type.slice(TRIGGER_ALIAS.length).includes('.')
-            ? type.slice(TRIGGER_ALIAS.length)
-            : undefined;
-    if (key === undefined || !Object.hasOwn(ALIASES, key))
-        return undefined;
-    return `io.kestra.plugin.core.${ALIASES[key]}`;
-}
-function inputTypeEntries(document, tree) {
-    return [
-        ...everyInput(document).map((input) => document.get(input.map, 'type')),
-        ...tree.tasks
-            .filter((task) => coreFlowType(task.type) === 'Pause')
-            .flatMap((task) => document.items(document.get(task.map, 'onResume')?.value))
-            .map((input) => document.get(input, 'type'))
-    ];
-}
-function inputTypeFindings(document, tree) {
-    const findings = [];
-    for (const entry of inputTypeEntries(document, tree)) {
-        const type = document.string(entry?.value);
-        if (!entry || type === undefined || !Object.hasOwn(REMOVED_INPUT_TYPES, type))
-            continue;
-        findings.push(document.onlyFrom(V2, entry.value ?? entry.key, 'removed-input-type', `Input type ${type}: Kestra 2.0 rejects it (Invalid type). ${REMOVED_INPUT_TYPES[type]}`));
-    }
-    return findings;
-}
-
-function collectReferences(flows) {
-    return flows.flatMap((flow) => {
-        const doc = flow.documents[0];
-        return flow.notAFlow || !doc ? [] : scanFlow(new FlowDocument(flow, doc), ['read']).references;
-    });
-}
-function referencesAndNamesOf(document) {
-    return scanFlow(document, ['read', ...NAME_FUNCTIONS]);
-}
-function scanFlow(document, functions) {
-    const { flow } = document;
-    if (flow.id === undefined || flow.namespace === undefined)
-        return { references: [], names: [] };
-    if (!document.root || !document.aliases.safe)
-        return { references: [], names: [] };
-    const fromFlow = flowKey(flow.namespace, flow.id);
-    const calls = literalCalls(document, functions);
-    return {
-        references: [
-            ...fileReferences(document, calls.filter((c) => c.name === 'read'), flow.namespace, fromFlow),
-            ...flowReferences(document, fromFlow)
-        ],
-        names: nameReferences(calls, { file: flow.file, namespace: flow.namespace, fromFlow })
-    };
-}
-const CALLS = {
-    subflow: 'Subflow calls',
-    foreach: 'ForEachItem calls',
-    'flow-trigger': 'Flow trigger waits for'
-};
-function referenceFindings(refs, known, serverChecked, fileFoldersOf = () => []) {
-    const findings = [];
-    for (const ref of refs) {
-        const site = { file: ref.file, line: ref.line, column: ref.column, resource: ref.fromFlow };
-        if (ref.kind === 'file') {
-            if (known.hasFile(ref.namespace, ref.path))
-                continue;
-            findings.push({
-                ...site,
-                severity: serverChecked ? 'error' : 'warning',
-                rule: 'missing-namespace-file',
-                message: (serverChecked
-                    ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. `
-                    : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. `) +
-                    lookedIn(ref.namespace, fileFoldersOf(ref.namespace))
-            });
-        }
-        else {
-            if (known.hasFlow(ref.namespace, ref.id))
-                continue;
-            findings.push({
-                ...site,
-                severity: 'warning',
-                rule: 'missing-flow',
-                message: `${CALLS[ref.via]} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
-            });
-        }
-    }
-    return findings;
-}
-function fileReferences(document, calls, namespace, fromFlow) {
-    return calls.flatMap(({ args, position }) => {
-        const path = args.named.get('path') ?? args.positional[0];
-        const ns = args.named.has('namespace') ? args.named.get('namespace') : args.positional[1];
-        if (path === undefined || path === null || ns === null)
-            return [];
-        if (path.startsWith('kestra://'))
-            return [];
-        return [
-            {
-                kind: 'file',
-                namespace: ns ?? namespace,
-                path: `/${path.replace(/^\/+/, '')}`,
-                file: document.flow.file,
-                ...position,
-                fromFlow
-            }
-        ];
-    });
-}
-function flowReferences(document, fromFlow) {
-    const literal = (node) => {
-        const value = document.string(node);
-        return value === undefined || /\{[{%]/.test(value) ? undefined : value;
-    };
-    return flowLinks(document, taskTree(document)).flatMap((link) => {
-        const id = literal(link.flowId.value);
-        const namespace = literal(link.namespace.value);
-        if (id === undefined || namespace === undefined)
-            return [];
-        return [
-            {
-                kind: 'flow',
-                via: link.via,
-                namespace,
-                id,
-                file: document.flow.file,
-                ...nodePosition(document.flow, link.at),
-                fromFlow
-            }
-        ];
-    });
-}
-function lookedIn(namespace, folders) {
-    if (folders.length === 0) {
-        return (`No folder holds the files of ${namespace}: keep them in files/${namespace}/ beside the flows, or add a ` +
-            `namespace-files line 'DIR -> ${namespace}'; or fix the path`);
-    }
-    const named = folders.map((folder) => `'${folder}'`).join(', ');
-    return `Looked in ${named} under root: add the file there or fix the path`;
-}
-function knownResources({ files, flows }) {
-    return {
-        hasFile: (namespace, path) => files.has(`${namespace}\0${path}`),
-        hasFlow: (namespace, id) => flows.has(`${namespace}\0${id}`)
-    };
-}
-const NAME_FUNCTIONS = ['secret', 'kv'];
-function nameReferences(calls, flow) {
-    return calls.flatMap((call) => {
-        if (call.name !== 'secret' && call.name !== 'kv')
-            return [];
-        const { positional, named } = call.args;
-        const name = named.has('key') ? named.get('key') : positional[0];
-        const namespace = named.has('namespace') ? named.get('namespace') : positional[1];
-        if (name === undefined || name === null || name === '' || namespace === null)
-            return [];
-        if (call.name === 'kv' && allowsMissing(call))
-            return [];
-        return [
-            {
-                kind: call.name,
-                name,
-                ...(namespace !== undefined && { namespace }),
-                flowNamespace: flow.namespace,
-                file: flow.file,
-                ...call.position,
-                fromFlow: flow.fromFlow
-            }
-        ];
-    });
-}
-function allowsMissing(call) {
-    const raw = call.args.raw.get('errorOnMissing') ?? call.args.rawPositional[2];
-    return raw !== undefined && raw.trim() !== 'true';
-}
-
 function yamlFindings(flow, doc) {
     const findings = [];
     const syntaxLines = new Set();
@@ -11173,9 +11198,6 @@ function yamlFindings(flow, doc) {
     }
     return findings;
 }
-function aliasFindings(document) {
-    return document.aliases.problems.map((problem) => document.finding('error', problem.node, 'yaml-alias', `YAML alias: ${problem.message}`));
-}
 function multipleDocumentFindings(flow) {
     return flow.documents
         .slice(1)
@@ -11190,16 +11212,6 @@ function multipleDocumentFindings(flow) {
             message: 'A flow file must hold exactly one YAML document: move this document (after `---`) into a file of its own'
         };
     });
-}
-function notAFlowFinding(flow) {
-    return {
-        severity: 'warning',
-        file: flow.file,
-        line: 1,
-        column: 1,
-        rule: 'not-a-flow',
-        message: 'Not a flow (no id and no tasks): skipped, not deployed. Move it out of the flows folder or add id, namespace and tasks'
-    };
 }
 function isEmptyDocument(doc) {
     const contents = doc.contents;
@@ -11278,154 +11290,97 @@ function quoted$1(text) {
         return `"${text}"`;
     return `'${text.replace(/'/g, "''")}'`;
 }
-
-function confirmReusedChecks(reused, recheck) {
-    const differing = [];
-    for (const [flow, stored] of reused) {
-        const parsed = parseFlowFile(flow);
-        if (!sameStoredCheck(storedCheckOf(parsed, recheck(parsed, stored)), stored)) {
-            differing.push(flow.file);
-        }
-    }
-    if (differing.length === 0)
-        return;
-    const shown = differing.sort().slice(0, 10);
-    const more = differing.length > shown.length ? ` and ${differing.length - shown.length} more` : '';
-    throw new DeployError(`Nothing was deployed: the checks stored with the commit marker (KV ${COMMIT_MARKER_KEY}) are not what this build computes for ${differing.length} flow file(s): ${shown.join(', ')}${more}. The marker was changed outside this action. Deploy again with full-plan: true, which checks every file and stores its own checks.`);
+const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
+const RESERVED_FLOW_IDS = [
+    'pause',
+    'resume',
+    'force-run',
+    'change-status',
+    'kill',
+    'executions',
+    'search',
+    'source',
+    'disable',
+    'enable'
+];
+const REMOVED_KEYS = {
+    listeners: 'Use `afterExecution` or a Flow trigger instead',
+    taskDefaults: 'On Kestra 1.x rename it to `pluginDefaults`; Kestra 2.0 has no flow-level plugin defaults at all: set the values on the tasks'
+};
+const V1 = [1, 0, 0];
+const V2 = [2, 0, 0];
+const SERVER_OWNED_KEYS = new Set(['revision', 'deleted', 'updated', 'tenantId']);
+function identityFindings(document) {
+    return document
+        .entries(document.root)
+        .filter((entry) => SERVER_OWNED_KEYS.has(String(entry.key.value)))
+        .map((entry) => document.finding('warning', entry.key, 'server-owned-key', `\`${String(entry.key.value)}\` is set by the Kestra server, not by the repository: remove it`));
 }
-function checkFlow(flow, options = {}) {
-    const check = ownChecks(flow, options);
-    const target = options.schema ?? [];
-    if (!check.wellFormed || target.length === 0)
-        return check;
-    const releases = target.map((release) => release.version);
-    return { ...check, schema: { releases, findings: schemaFindings(flow, target) } };
-}
-function schemaVerdict(flow, check, target) {
-    const releases = target.map((release) => release.version);
-    const held = check.schema;
-    if (held && held.releases.join('\n') === releases.join('\n'))
-        return held.findings;
-    return schemaFindings(flow, target);
-}
-function schemaFindings(flow, target) {
-    const doc = flow.documents[0];
-    if (!doc || doc.errors.some((error) => error.code !== 'DUPLICATE_KEY'))
-        return [];
-    return flowSchemaFindings(flow.file, doc, flow.lineCounter, target).map(({ finding, refusedBy }) => {
-        const resource = flow.namespace && flow.id ? { resource: flowKey(flow.namespace, flow.id) } : {};
-        if (refusedBy.length === target.length)
-            return { severity: 'error', ...finding, ...resource };
-        const accepting = target.filter((release) => !refusedBy.includes(release.line));
-        return {
-            severity: 'warning',
-            ...finding,
-            ...resource,
-            message: `${finding.message} (Kestra ${refusedBy.join(', ')} refuses it; ${accepting.map((release) => release.line).join(', ')} accepts it: set kestra-version to the release you run.)`
-        };
-    });
-}
-function ownChecks(flow, options) {
-    const findings = syntaxFindings(flow);
-    findings.push(...multipleDocumentFindings(flow));
-    const versioned = [];
-    if (flow.notAFlow) {
-        const notAFlow = notAFlowFinding(flow);
-        return { findings: [...findings, notAFlow], versioned, wellFormed: false, references: [] };
-    }
-    const first = flow.documents[0];
-    if (!first)
-        return { findings, versioned, wellFormed: false, references: [] };
-    const document = new FlowDocument(flow, first);
-    const { references, names } = referencesAndNamesOf(document);
-    if (first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
-        return { findings, versioned, wellFormed: false, references, names };
-    }
-    const wellFormed = fitToSend(flow, document.aliases);
-    findings.push(...aliasFindings(document));
-    if (!document.root || !document.aliases.safe) {
-        return { findings, versioned, wellFormed, references, names };
-    }
-    const tree = taskTree(document);
-    const inputs = inputFindings(document, tree);
-    const checked = byRelease([
-        ...identityFindings(document),
-        ...namespaceFolderFindings(document, options.layout),
-        ...taskFindings(document, tree),
-        ...coreTaskFindings(document, tree),
-        ...inputs.findings,
-        ...labelFindings(document),
-        ...executionLabelFindings(document, tree),
-        ...dashedReferenceFindings(document, tree),
-        ...scheduleFindings(document, tree),
-        ...pluginDefaultsRefFindings(document, tree)
-    ]);
-    findings.push(...checked.fixed);
-    versioned.push(...versionedIdentityFindings(document), ...inputs.versioned, ...pluginDefaultFindings(document), ...removedInTwoFindings(document, tree), ...checked.versioned);
-    return { findings, versioned, identity: flowIdentity(document), wellFormed, references, names };
-}
-function syntaxFindings(flow) {
+function versionedIdentityFindings(document) {
     const findings = [];
-    for (const doc of flow.documents) {
-        const pebble = unquotedPebbleFindings(flow, doc);
-        const explained = new Set(pebble.map((finding) => finding.line));
-        findings.push(...pebble, ...yamlFindings(flow, doc).filter((finding) => finding.rule !== 'yaml-syntax' || !explained.has(finding.line)));
+    const id = document.get(document.root, 'id');
+    const value = document.string(id?.value);
+    if (id && value !== undefined && RESERVED_FLOW_IDS.includes(value)) {
+        findings.push({
+            ...document.versioned(V1, 'warning', id.key, 'reserved-flow-id', `Flow id '${value}' is reserved in Kestra 1.x (${RESERVED_FLOW_IDS.join(', ')}): a 1.x server rejects the flow, while the released 2.0.0 no longer checks it. Rename the flow`),
+            until: V2
+        });
+    }
+    for (const entry of document.entries(document.root)) {
+        const key = String(entry.key.value);
+        if (!Object.hasOwn(REMOVED_KEYS, key))
+            continue;
+        const fix = REMOVED_KEYS[key];
+        findings.push(document.versioned(V2, 'warning', entry.key, 'removed-key', `\`${key}\` is deprecated: Kestra up to 1.3 accepts it, Kestra 2.0 rejects it as an unknown field. ${fix}`));
     }
     return findings;
 }
-function readProblemFindings(model) {
-    return model.readProblems.map((problem) => ({
-        severity: problem.severity,
-        file: problem.file,
-        line: problem.line ?? 1,
-        rule: problem.rule ?? 'read',
-        message: problem.message
-    }));
-}
-function unmanagedFindings(model) {
-    const managed = new Set(model.managedNamespaces);
-    const message = (namespace) => `Namespace '${namespace}' is not managed: list it in the namespaces input to deploy this resource (it is skipped).`;
+function namespaceFolderFindings(document, layout) {
+    const expected = document.flow.expectedNamespace;
+    const entry = document.get(document.root, 'namespace');
+    const actual = document.string(entry?.value);
+    if (expected === undefined || !entry || actual === undefined || actual === '')
+        return [];
+    if (actual === expected || actual.startsWith(`${expected}.`))
+        return [];
+    const source = layout === 'namespace'
+        ? `the \`namespace\` input is '${expected}'`
+        : `its folder implies namespace '${expected}'`;
     return [
-        ...model.flows
-            .filter((flow) => deployableFlow(flow) && namespaceFits(flow) && !managed.has(flow.namespace))
-            .map((flow) => ({
-            severity: 'warning',
-            file: flow.file,
-            line: 1,
-            rule: 'unmanaged-namespace',
-            message: message(flow.namespace)
-        })),
-        ...model.files
-            .filter((file) => !managed.has(file.namespace))
-            .map((file) => ({
-            severity: 'warning',
-            file: file.file,
-            line: 1,
-            rule: 'unmanaged-namespace',
-            message: message(file.namespace)
-        }))
+        document.finding('error', entry.value ?? entry.key, 'namespace-folder', `Namespace '${actual}' does not match where the file is: ${source}. Use '${expected}' or a child namespace ('${expected}.…'), or move the file`)
     ];
 }
-const ERROR_SINCE = {
-    'duplicate-trigger-id': [0, 12, 0],
-    'schedule-timezone': [0, 14, 0],
-    'system-label': [0, 20, 0],
-    'dashed-reference': [0, 23, 0],
-    'duplicate-preconditions': [1, 1, 0]
-};
-function byRelease(findings) {
-    const fixed = [];
-    const versioned = [];
-    for (const finding of findings) {
-        const since = finding.severity === 'error' ? ERROR_SINCE[finding.rule] : undefined;
-        if (!since) {
-            fixed.push(finding);
+function flowIdentity(document) {
+    const id = document.get(document.root, 'id');
+    const ns = document.string(document.get(document.root, 'namespace')?.value);
+    const value = document.string(id?.value);
+    if (!id || ns === undefined || value === undefined)
+        return undefined;
+    const { line, column } = nodePosition(document.flow, id.key);
+    return { namespace: ns, id: value, file: document.flow.file, line, column };
+}
+function duplicateFlowFindings(identities) {
+    const seen = new Map();
+    const findings = [];
+    const ordered = [...identities].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    for (const { namespace, id, file, line, column } of ordered) {
+        const key = flowKey(namespace, id);
+        const first = seen.get(key);
+        if (first === undefined) {
+            seen.set(key, file);
             continue;
         }
-        const { severity: _, ...rest } = finding;
-        versioned.push({ finding: rest, since, whenUnknown: 'error' });
+        findings.push({
+            severity: 'error',
+            file,
+            line,
+            column,
+            rule: 'duplicate-flow',
+            message: `Flow ${namespace}.${id} is already declared in ${first}: each flow must live in exactly one file. Remove one or change its id`,
+            resource: key
+        });
     }
-    return { fixed, versioned };
+    return findings;
 }
 
 function flowFindings(reading) {
@@ -11503,22 +11458,18 @@ function findingsOf(flow, result) {
             at(error.pointer ?? error.path), constraintMessage(error))),
         ...result.deprecationPaths.map((path) => finding('warning', 'server-deprecation', at(path), `\`${path}\` is deprecated on this Kestra server; replace it with its current equivalent (the plugin documentation names the replacement).`)),
         ...result.warnings.map((warning) => finding('warning', 'server-warning', at(undefined), `Kestra warns: ${sentence(warning)} Check the flow; the server accepts it as it is.`)),
-        ...result.infos.map((info) => infoFinding(info, doc, flow, finding)),
+        ...result.infos.map((info) => {
+            const replaced = /^(\S+) is replaced by (\S+)$/.exec(info.trim());
+            if (!replaced)
+                return finding('notice', 'server-info', at(undefined), `Kestra notes: ${sentence(info)}`);
+            return finding('notice', 'server-info', (doc && scalarPosition(doc, flow.lineCounter, replaced[1])) ?? at(undefined), `Kestra notes: \`${replaced[1]}\` is replaced by \`${replaced[2]}\`; use the new type name.`);
+        }),
         ...(result.outdated
             ? [
                 finding('warning', 'server-outdated', at('revision'), "The flow's `revision:` does not follow the server's latest revision; remove the `revision:` key (Kestra numbers revisions itself).")
             ]
             : [])
     ];
-}
-function infoFinding(info, doc, flow, finding) {
-    const replaced = /^(\S+) is replaced by (\S+)$/.exec(info.trim());
-    if (replaced) {
-        const position = (doc && scalarPosition(doc, flow.lineCounter, replaced[1])) ??
-            idPosition(doc, flow.lineCounter);
-        return finding('notice', 'server-info', position, `Kestra notes: \`${replaced[1]}\` is replaced by \`${replaced[2]}\`; use the new type name.`);
-    }
-    return finding('notice', 'server-info', idPosition(doc, flow.lineCounter), `Kestra notes: ${sentence(info)}`);
 }
 function constraintMessage(error) {
     const where = error.path ?? error.pointer;
@@ -12307,7 +12258,8 @@ function reviewContracts(sites, targets, pinned) {
             findings.push(contractFinding(site, target, fatal, `${text}${fatal ? FAILS : DROPPED}`, at));
         };
         const revision = site.revision === undefined ? '' : ` (revision ${site.revision})`;
-        for (const input of missingInputs(declared, site)) {
+        const given = new Set(site.inputs.map((i) => i.key));
+        for (const input of declared.filter((d) => d.required && !d.hasDefaults && !given.has(d.id))) {
             report(true, `does not pass required input ${input.id} of ${name}${revision}`, site);
         }
         for (const passed of site.inputs) {
@@ -12331,10 +12283,6 @@ function reviewContracts(sites, targets, pinned) {
 }
 const FAILS = ': the task fails when it runs (Kestra checks a call only then). Pass the input, give it defaults, or make it optional';
 const DROPPED = ': Kestra drops it with a warning when the task runs. Remove it from the call';
-function missingInputs(declared, site) {
-    const passed = new Set(site.inputs.map((i) => i.key));
-    return declared.filter((d) => d.required && !d.hasDefaults && !passed.has(d.id));
-}
 function contractFinding(site, target, fatal, text, at) {
     const callerName = `${site.caller.namespace}.${site.caller.id}`;
     const resource = flowKey(site.caller.namespace, site.caller.id);
@@ -12803,7 +12751,6 @@ function sentFlowKey(key, map) {
     return flowKey(map(namespace), id);
 }
 const READ_ONLY_LABEL = 'system.readOnly';
-const READ_ONLY_LINES = { map: `${READ_ONLY_LABEL}: "true"` };
 const MAX_ALIASES = 1000;
 function sentFlow(source, options) {
     const lineCounter = new distExports.LineCounter();
@@ -12839,16 +12786,12 @@ function sentFlow(source, options) {
     });
     if (options.disableTriggers)
         edits.push(...disabledTriggers(source, root));
-    let readOnly;
-    if (options.readOnly) {
-        const labelled = readOnlyLabel(source, doc, lineCounter);
-        edits.push(...labelled.edits);
-        readOnly = labelled.note;
-    }
+    const labelled = options.readOnly ? readOnlyLabel(source, doc, lineCounter) : undefined;
+    edits.push(...(labelled?.edits ?? []));
     return {
         source: applyEdits(source, edits),
         pebble: pebbleMentions(source, doc, lineCounter, options),
-        ...(readOnly && { readOnly })
+        ...(labelled && { readOnly: labelled.note })
     };
 }
 function disabledTriggers(source, root) {
@@ -12879,16 +12822,11 @@ function readOnlyLabel(source, doc, lineCounter) {
     const pair = pairOf(root, 'labels');
     const at = (node) => lineCounter.linePos(node?.range?.[0] ?? 0).line;
     const line = at(ownReadOnlyNode(pair?.value) ?? pair?.key);
+    const refuse = (refused) => ({ edits: [], note: { line, refused } });
     const resolved = resolve(source);
     const own = labelsOf(resolved?.labels);
     if (!resolved || own === undefined) {
-        return {
-            edits: [],
-            note: {
-                line,
-                refused: `its labels are neither a map nor a list of {key, value} with text values, so the ${READ_ONLY_LABEL} label that read-only adds cannot be added. Write labels as a map (key: value)`
-            }
-        };
+        return refuse(`its labels are neither a map nor a list of {key, value} with text values, so the ${READ_ONLY_LABEL} label that read-only adds cannot be added. Write labels as a map (key: value)`);
     }
     const userValue = own.find(([key]) => key === READ_ONLY_LABEL)?.[1];
     const overridden = userValue !== undefined && userValue !== 'true';
@@ -12901,13 +12839,7 @@ function readOnlyLabel(source, doc, lineCounter) {
     ];
     const refused = edits ? checkLabelled(source, applyEdits(source, edits), expected) : 'no edit';
     if (refused) {
-        return {
-            edits: [],
-            note: {
-                line,
-                refused: `the ${READ_ONLY_LABEL} label that read-only adds cannot be added safely to its labels (${refused}). Write labels as a plain map (key: value) without aliases or merge keys`
-            }
-        };
+        return refuse(`the ${READ_ONLY_LABEL} label that read-only adds cannot be added safely to its labels (${refused}). Write labels as a plain map (key: value) without aliases or merge keys`);
     }
     return { edits: edits, note: { line, ...(overridden && { overridden }) } };
 }
@@ -13049,47 +12981,45 @@ function checkLabelled(before, after, expected) {
         : 'the rest of the flow would change';
 }
 function plainLabelEdit(source, root) {
-    const edit = plainLabel(source, root);
-    return edit === undefined ? undefined : edit === 'none' ? [] : [edit];
-}
-function plainLabel(source, root) {
     const labels = pairOf(root, 'labels');
     const value = labels?.value;
+    const label = `${READ_ONLY_LABEL}: "true"`;
+    let edit;
     if (distExports.isMap(value)) {
         const own = pairOf(value, READ_ONLY_LABEL);
         if (own)
             return setTrue(own.value);
-        return insertIntoMap(source, value, {
-            lines: [READ_ONLY_LINES.map],
-            flowText: READ_ONLY_LINES.map
-        });
+        edit = insertIntoMap(source, value, { lines: [label], flowText: label });
     }
-    if (distExports.isSeq(value)) {
+    else if (distExports.isSeq(value)) {
         const own = value.items.find((item) => distExports.isMap(item) && scalarValue(pairOf(item, 'key')?.value) === READ_ONLY_LABEL);
         if (own)
             return setTrue(pairOf(own, 'value')?.value);
-        return appendToSeq(source, value, {
+        edit = appendToSeq(source, value, {
             lines: [`key: ${READ_ONLY_LABEL}`, 'value: "true"'],
             flowText: `{key: ${READ_ONLY_LABEL}, value: "true"}`
         });
     }
-    if (labels && !(distExports.isScalar(value) && value.value === null))
+    else if (labels && !(distExports.isScalar(value) && value.value === null)) {
         return undefined;
-    if (labels && distExports.isScalar(value))
-        return { ...replaceScalar(value, ''), text: ` {${READ_ONLY_LINES.map}}` };
-    return insertIntoMap(source, root, {
-        lines: ['labels:', `  ${READ_ONLY_LINES.map}`],
-        flowText: `labels: {${READ_ONLY_LINES.map}}`
-    }, pairOf(root, 'namespace'));
+    }
+    else if (labels && distExports.isScalar(value)) {
+        edit = { ...replaceScalar(value, ''), text: ` {${label}}` };
+    }
+    else {
+        const lines = ['labels:', `  ${label}`];
+        edit = insertIntoMap(source, root, { lines, flowText: `labels: {${label}}` }, pairOf(root, 'namespace'));
+    }
+    return edit && [edit];
 }
 function setTrue(node) {
     if (!distExports.isScalar(node))
         return undefined;
     if (String(node.value) === 'true')
-        return 'none';
+        return [];
     const range = node.range;
     return range
-        ? { start: range[0], end: range[1], text: range[0] === range[1] ? ' "true"' : '"true"' }
+        ? [{ start: range[0], end: range[1], text: range[0] === range[1] ? ' "true"' : '"true"' }]
         : undefined;
 }
 function pebbleMentions(source, doc, lineCounter, options) {
@@ -13678,19 +13608,9 @@ const kvApply = {
             return { change, result: 'failed', message: 'the plan holds no value for this key' };
         }
         try {
-            const fresh = await serverJson(api, change);
-            if (fresh === change.desired.json)
-                return settled(change, { kind: 'desired' });
-            if (change.action === 'create' && fresh !== undefined) {
-                return conflict$1(change, 'was created on the server since the plan');
-            }
-            if (change.action === 'update') {
-                if (fresh === undefined)
-                    return conflict$1(change, 'was deleted on the server since the plan');
-                if (fresh !== change.current?.json) {
-                    return conflict$1(change, 'was changed on the server since the plan');
-                }
-            }
+            const verdict = await freshVerdict$1(api, change, change.desired.json);
+            if (verdict.kind !== 'as-planned')
+                return settled(change, verdict);
             await api.putKv(change.namespace, change.id, JSON.parse(change.desired.json));
             return { change, result: change.action === 'create' ? 'created' : 'updated' };
         }
@@ -13700,12 +13620,9 @@ const kvApply = {
     },
     async remove(change, api) {
         try {
-            const fresh = await serverJson(api, change);
-            if (fresh === undefined)
-                return settled(change, { kind: 'desired' });
-            if (fresh !== change.current?.json) {
-                return conflict$1(change, 'was changed on the server since the plan');
-            }
+            const verdict = await freshVerdict$1(api, change, undefined);
+            if (verdict.kind !== 'as-planned')
+                return settled(change, verdict);
             await api.deleteKv(change.namespace, change.id);
             return { change, result: 'deleted' };
         }
@@ -13714,9 +13631,11 @@ const kvApply = {
         }
     }
 };
-async function serverJson(api, change) {
+async function freshVerdict$1(api, change, desired) {
     const value = await api.getKv(change.namespace, change.id);
-    return value === undefined ? undefined : canonicalJson(value);
+    const fresh = value === undefined ? undefined : canonicalJson(value);
+    const name = `KV pair ${change.namespace}:${change.id}`;
+    return comparedVerdict(change, name, { fresh, planned: change.current?.json, desired });
 }
 function failed$2(change, error) {
     const marks = failureMarks(error);
@@ -13727,12 +13646,6 @@ function failed$2(change, error) {
             ? 'Kestra may or may not have applied this write (its answer was lost); its answer is not shown: the key is secret-like'
             : `the request failed${status}; its answer is not shown: the key is secret-like`;
     return { change, result: 'failed', message, ...marks };
-}
-function conflict$1(change, what) {
-    return settled(change, {
-        kind: 'moved',
-        message: `KV pair ${change.namespace}:${change.id} ${what}`
-    });
 }
 const kvVersion = object({ sha256: sha256Field, json: string().optional() });
 const recordedKv = object({
@@ -13980,7 +13893,7 @@ function planKv(held, options) {
     for (const namespace of [...new Set([...now.keys(), ...then.keys()])].sort()) {
         const file = now.get(namespace);
         const base = then.get(namespace);
-        if (!inScope(options, file, base))
+        if (!touched(options, file?.file, base?.file))
             continue;
         const actual = new Map([...(server.get(sent(namespace)) ?? [])].filter(([key]) => !isOwnKey(key)));
         const desired = file ? entriesOf(file) : undefined;
@@ -14041,12 +13954,6 @@ function valid(files, extraNamespaces) {
 function entriesOf(file) {
     return new Map(parseKvFile(file.text).entries.map((entry) => [entry.key, entry.value]));
 }
-function inScope(options, file, base) {
-    const changed = options.changedFiles;
-    if (options.scope === 'all' || changed === undefined)
-        return true;
-    return [file?.file, base?.file].some((path) => path !== undefined && changed.has(path));
-}
 function lineOf(key, json, secretLike) {
     if (secretLike)
         return `${key}: ${HIDDEN}\n`;
@@ -14096,7 +14003,7 @@ const kvGather = {
             readBase(input, discoverKvFiles)
         ]);
         const prefix = input.settings.namespacePrefix || undefined;
-        const extraNamespaces = input.settings.extraNamespaces;
+        const { extraNamespaces } = input.settings;
         const held = {
             files,
             extraNamespaces,
@@ -14145,15 +14052,11 @@ const kv = {
 };
 
 const TESTS_ROUTE$1 = 'tests';
-async function serverSource(api, change) {
+async function freshVerdict(api, change, desired) {
     const source = await api.yamlResources(TESTS_ROUTE$1).get(change.namespace, change.id);
-    return source === undefined ? undefined : normaliseText(source);
-}
-function conflict(change, what) {
-    return settled(change, {
-        kind: 'moved',
-        message: `test suite ${change.namespace}.${change.id} ${what}`
-    });
+    const fresh = source === undefined ? undefined : normaliseText(source);
+    const name = `test suite ${change.namespace}.${change.id}`;
+    return comparedVerdict(change, name, { fresh, planned: change.current?.source, desired });
 }
 function failed$1(change, error) {
     return { change, result: 'failed', message: errorMessage(error), ...failureMarks(error) };
@@ -14165,22 +14068,17 @@ const testsApply = {
             return { change, result: 'failed', message: 'the plan holds no source for this test suite' };
         }
         try {
-            const fresh = await serverSource(api, change);
-            if (fresh === change.desired)
-                return settled(change, { kind: 'desired' });
-            if (change.action === 'create' && fresh !== undefined) {
-                return conflict(change, 'was created on the server since the plan');
-            }
-            if (change.action === 'update' && fresh !== change.current?.source) {
-                return conflict(change, fresh === undefined
-                    ? 'was deleted on the server since the plan'
-                    : 'was changed on the server since the plan');
-            }
+            const verdict = await freshVerdict(api, change, change.desired);
+            if (verdict.kind !== 'as-planned')
+                return settled(change, verdict);
             const suites = api.yamlResources(TESTS_ROUTE$1);
             if (change.action === 'create')
                 await suites.create(change.desired);
             else if (!(await suites.update(change.namespace, change.id, change.desired))) {
-                return conflict(change, 'was deleted on the server since the plan');
+                return settled(change, {
+                    kind: 'moved',
+                    message: `test suite ${change.namespace}.${change.id} was deleted on the server since the plan`
+                });
             }
             return { change, result: change.action === 'create' ? 'created' : 'updated' };
         }
@@ -14190,11 +14088,9 @@ const testsApply = {
     },
     async remove(change, api) {
         try {
-            const fresh = await serverSource(api, change);
-            if (fresh === undefined)
-                return settled(change, { kind: 'desired' });
-            if (fresh !== change.current?.source)
-                return conflict(change, 'was changed on the server since the plan');
+            const verdict = await freshVerdict(api, change, undefined);
+            if (verdict.kind !== 'as-planned')
+                return settled(change, verdict);
             await api.yamlResources(TESTS_ROUTE$1).delete(change.namespace, change.id);
             return { change, result: 'deleted' };
         }
@@ -14390,11 +14286,8 @@ function planTests(held, options) {
         const suite = now.get(key);
         const base = then.get(key);
         const current = server.get(sent(namespace))?.get(id);
-        const changed = options.changedFiles;
-        if (options.scope === 'changed' && changed !== undefined) {
-            if (![suite?.file, base?.file].some((f) => f !== undefined && changed.has(f)))
-                return;
-        }
+        if (!touched(options, suite?.file, base?.file))
+            return;
         const desired = suite && sentText(suite, held.prefix);
         if (desired === undefined && current === undefined)
             return;
@@ -15417,121 +15310,6 @@ function workOf(mode, settings, at) {
     };
 }
 
-async function applyPlan(plan, deps) {
-    const semaphore = new Semaphore(deps.concurrency);
-    const results = new Map();
-    const pending = new Map();
-    const incomplete = new Set();
-    const namespaced = (change) => change.namespace !== '';
-    for (const change of plan.resources.filter(isWrite).filter(namespaced)) {
-        pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1);
-    }
-    const record = (result) => {
-        results.set(result.change, result);
-        deps.onResult?.(result);
-        const { namespace } = result.change;
-        if (!isWrite(result.change) || !namespaced(result.change))
-            return;
-        if (NOT_APPLIED.has(result.result))
-            incomplete.add(namespace);
-        const left = pending.get(namespace) - 1;
-        pending.set(namespace, left);
-        if (left === 0)
-            deps.onNamespaceDone?.(namespace, !incomplete.has(namespace));
-    };
-    const runAll = async (changes, write) => {
-        await Promise.all(changes.map((change) => semaphore.run(async () => {
-            try {
-                record(await write(change));
-            }
-            catch (error) {
-                record({
-                    change,
-                    result: 'failed',
-                    message: errorMessage(error),
-                    ...failureMarks(error)
-                });
-            }
-        })));
-    };
-    for (const change of plan.resources) {
-        if (!isWrite(change)) {
-            const current = change.current;
-            const revision = current && 'revision' in current ? current.revision : undefined;
-            results.set(change, { change, result: 'unchanged', revision });
-        }
-    }
-    const writes = plan.resources.filter((c) => c.action === 'create' || c.action === 'update');
-    const deletes = plan.resources.filter((c) => c.action === 'delete');
-    const writtenByKey = new Map(writes.map((c) => [resourceKey(c), c]));
-    const needs = new Map();
-    for (const { from, to } of deps.refs)
-        needs.set(from, [...(needs.get(from) ?? []), to]);
-    const nextRead = new Map();
-    const context = {
-        readDesiredFile: deps.readDesiredFile,
-        shared(key, read) {
-            let pending = nextRead.get(key);
-            if (!pending) {
-                pending = new Promise((sent) => setImmediate(sent)).then(() => {
-                    nextRead.delete(key);
-                    return read();
-                });
-                nextRead.set(key, pending);
-            }
-            return pending;
-        },
-        needed: (change) => (needs.get(resourceKey(change)) ?? []).flatMap((key) => {
-            const needed = writtenByKey.get(key);
-            const result = needed && results.get(needed);
-            return result ? [result] : [];
-        })
-    };
-    const ofKind = (kind, list) => list.filter((c) => c.kind === kind.name);
-    const warnings = [];
-    for (const change of [...writes, ...deletes]) {
-        if (!deps.kinds.some((kind) => kind.name === change.kind)) {
-            const message = `not applied: no resource kind '${change.kind}' is registered (src/kinds/index.ts)`;
-            record({ change, result: 'failed', message });
-        }
-    }
-    for (const kind of deps.kinds) {
-        const order = orderWrites(ofKind(kind, writes), deps.refs, resourceKey);
-        for (const cycle of order.cycles) {
-            warnings.push(`Flows ${cycle.join(', ')} call each other in a cycle; each was written after the ones it calls that come before it in this list.`);
-        }
-        const written = new Map();
-        for (const change of order.waves.flat()) {
-            const before = (order.prerequisites.get(change) ?? []).map((c) => written.get(c));
-            written.set(change, Promise.all(before).then(() => runAll([change], (c) => kind.write(c, deps.api, context))));
-        }
-        await Promise.all(written.values());
-    }
-    const deletePhase = async (phase, remove) => {
-        if ([...results.values()].some((r) => NOT_APPLIED.has(r.result))) {
-            for (const change of phase) {
-                record({
-                    change,
-                    result: 'skipped',
-                    message: 'not deleted: an earlier write failed or conflicted, and deletions never run on a half-applied deploy'
-                });
-            }
-        }
-        else {
-            await runAll(phase, remove);
-        }
-    };
-    const removal = (kind) => (change) => kind.remove(change, deps.api, context);
-    for (const kind of [...deps.kinds].reverse()) {
-        await deletePhase(ofKind(kind, deletes).filter(namespaced), removal(kind));
-    }
-    for (const kind of deps.kinds) {
-        const tenantWide = ofKind(kind, deletes).filter((change) => !namespaced(change));
-        await deletePhase(tenantWide, removal(kind));
-    }
-    return { resources: plan.resources.map((c) => results.get(c)), warnings };
-}
-
 async function deploy(plan, deps) {
     const log = deps.log ?? (() => undefined);
     const blockers = deployBlockers(plan, deps.findings);
@@ -15733,6 +15511,183 @@ function sameChecks(checks, namespace) {
     const held = Object.keys(recorded);
     return (held.length === Object.keys(ours).length && held.every((digest) => Object.hasOwn(ours, digest)));
 }
+async function applyPlan(plan, deps) {
+    const semaphore = new Semaphore(deps.concurrency);
+    const results = new Map();
+    const pending = new Map();
+    const incomplete = new Set();
+    const namespaced = (change) => change.namespace !== '';
+    for (const change of plan.resources.filter(isWrite).filter(namespaced)) {
+        pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1);
+    }
+    const record = (result) => {
+        results.set(result.change, result);
+        deps.onResult?.(result);
+        const { namespace } = result.change;
+        if (!isWrite(result.change) || !namespaced(result.change))
+            return;
+        if (NOT_APPLIED.has(result.result))
+            incomplete.add(namespace);
+        const left = pending.get(namespace) - 1;
+        pending.set(namespace, left);
+        if (left === 0)
+            deps.onNamespaceDone?.(namespace, !incomplete.has(namespace));
+    };
+    const runAll = async (changes, write) => {
+        await Promise.all(changes.map((change) => semaphore.run(async () => {
+            try {
+                record(await write(change));
+            }
+            catch (error) {
+                record({
+                    change,
+                    result: 'failed',
+                    message: errorMessage(error),
+                    ...failureMarks(error)
+                });
+            }
+        })));
+    };
+    for (const change of plan.resources) {
+        if (!isWrite(change)) {
+            results.set(change, { change, result: 'unchanged', revision: currentRevision(change) });
+        }
+    }
+    const writes = plan.resources.filter((c) => c.action === 'create' || c.action === 'update');
+    const deletes = plan.resources.filter((c) => c.action === 'delete');
+    const writtenByKey = new Map(writes.map((c) => [resourceKey(c), c]));
+    const needs = new Map();
+    for (const { from, to } of deps.refs)
+        needs.set(from, [...(needs.get(from) ?? []), to]);
+    const nextRead = new Map();
+    const context = {
+        readDesiredFile: deps.readDesiredFile,
+        shared(key, read) {
+            let pending = nextRead.get(key);
+            if (!pending) {
+                pending = new Promise((sent) => setImmediate(sent)).then(() => {
+                    nextRead.delete(key);
+                    return read();
+                });
+                nextRead.set(key, pending);
+            }
+            return pending;
+        },
+        needed: (change) => (needs.get(resourceKey(change)) ?? []).flatMap((key) => {
+            const needed = writtenByKey.get(key);
+            const result = needed && results.get(needed);
+            return result ? [result] : [];
+        })
+    };
+    const ofKind = (kind, list) => list.filter((c) => c.kind === kind.name);
+    const warnings = [];
+    for (const change of [...writes, ...deletes]) {
+        if (!deps.kinds.some((kind) => kind.name === change.kind)) {
+            const message = `not applied: no resource kind '${change.kind}' is registered (src/kinds/index.ts)`;
+            record({ change, result: 'failed', message });
+        }
+    }
+    for (const kind of deps.kinds) {
+        const order = orderWrites(ofKind(kind, writes), deps.refs, resourceKey);
+        for (const cycle of order.cycles) {
+            warnings.push(`Flows ${cycle.join(', ')} call each other in a cycle; each was written after the ones it calls that come before it in this list.`);
+        }
+        const written = new Map();
+        for (const change of order.waves.flat()) {
+            const before = (order.prerequisites.get(change) ?? []).map((c) => written.get(c));
+            written.set(change, Promise.all(before).then(() => runAll([change], (c) => kind.write(c, deps.api, context))));
+        }
+        await Promise.all(written.values());
+    }
+    const deletePhase = async (phase, remove) => {
+        if ([...results.values()].some((r) => NOT_APPLIED.has(r.result))) {
+            for (const change of phase) {
+                record({
+                    change,
+                    result: 'skipped',
+                    message: 'not deleted: an earlier write failed or conflicted, and deletions never run on a half-applied deploy'
+                });
+            }
+        }
+        else {
+            await runAll(phase, remove);
+        }
+    };
+    const removal = (kind) => (change) => kind.remove(change, deps.api, context);
+    for (const kind of [...deps.kinds].reverse()) {
+        await deletePhase(ofKind(kind, deletes).filter(namespaced), removal(kind));
+    }
+    for (const kind of deps.kinds) {
+        const tenantWide = ofKind(kind, deletes).filter((change) => !namespaced(change));
+        await deletePhase(tenantWide, removal(kind));
+    }
+    return { resources: plan.resources.map((c) => results.get(c)), warnings };
+}
+async function checkReviewedPlan(args) {
+    const { plan, context, github } = args;
+    const refuse = (why) => new DeployError(`require-reviewed-plan: ${why} Nothing was deployed.`);
+    if (!github)
+        throw refuse('no github-token to read the merged pull request.');
+    const pr = await github.findMergedPullRequest(context.sha);
+    if (!pr)
+        throw refuse(`commit ${context.sha} did not come from a merged pull request, so no plan was reviewed.`);
+    const found = await github.commentsByThisToken(pr, commentMarker(args.commentKey));
+    const { identity } = found;
+    if (identity === undefined) {
+        throw refuse('GitHub would not say which identity github-token comments as (GraphQL viewer and GET /user both refused), so no plan comment can be trusted.');
+    }
+    for (const other of found.others) {
+        args.log(`Ignored a plan comment on pull request #${pr} by ${other.author} (${other.url}): only a comment by ${identity}, the identity github-token comments as, is a reviewed plan.`);
+    }
+    const comment = found.comments.find((candidate) => readPlanMarker(candidate.body));
+    const reviewed = comment && readPlanMarker(comment.body);
+    if (!reviewed) {
+        const ignored = found.others.length > 0
+            ? ` ${found.others.length} comment(s) by others carry the marker and were ignored (${[...new Set(found.others.map((other) => other.author))].join(', ')}).`
+            : '';
+        throw refuse(`pull request #${pr} has no plan comment by ${identity} (comment-key '${args.commentKey}').${ignored}`);
+    }
+    if (reviewed.fingerprint !== plan.fingerprint) {
+        const now = planRecord(plan, context.sha, args.settings);
+        const differences = recordDifferences(reviewed, now);
+        throw refuse([
+            `the plan differs from the one reviewed on pull request #${pr}.`,
+            `  reviewed: ${reviewed.fingerprint} (commit ${reviewed.commit})`,
+            `  now:      ${plan.fingerprint} (commit ${context.sha})`,
+            ...(differences.length > 0
+                ? differences
+                : [
+                    'The server or the repository changed after the review. The plan now:',
+                    ...changeLines(plan)
+                ]),
+            differences.some((line) => line.startsWith('Settings'))
+                ? 'The pull request was planned with other settings than this deploy: keep the shared ones in kestra-gitops.yml (docs/inputs.md#settings-file) so that both jobs read them, then re-run the pull request workflow and merge again.'
+                : 'Re-run the pull request workflow to review the current plan, then merge again (or re-run this one after it).'
+        ].join('\n'));
+    }
+    args.log(`The plan matches the one reviewed on pull request #${pr} (${plan.fingerprint.slice(0, 12)}).`);
+}
+function checkReviewedFingerprint(args) {
+    const { plan, reviewed } = args;
+    if (reviewed === plan.fingerprint) {
+        args.log(`The plan has the approved fingerprint (${plan.fingerprint.slice(0, 12)}).`);
+        return;
+    }
+    throw new DeployError([
+        `reviewed-plan: the plan computed now is not the approved one. Nothing was deployed.`,
+        `  approved: ${reviewed}`,
+        `  now:      ${plan.fingerprint} (commit ${args.context.sha})`,
+        'The server or the repository changed after the plan job ran (or the two jobs ran with other settings). The plan now:',
+        ...changeLines(plan),
+        "Compare it with the plan job's summary, then run the workflow again to plan and approve the current state."
+    ].join('\n'));
+}
+function changeLines(plan) {
+    const changes = plan.resources.filter((r) => r.action !== 'unchanged');
+    if (changes.length === 0)
+        return ['  (no changes)'];
+    return changes.map((r) => `  ${r.action} ${r.kind} ${resourceName$1(r)}`);
+}
 
 const SHA = /^[0-9a-f]{7,64}$/i;
 function gitIsAncestor(cwd) {
@@ -15833,156 +15788,41 @@ function names(rows) {
         : rows.map((r) => escapeText(resourceName$1(r.change))).join(', ');
 }
 
-const PASSING = new Set(['SUCCESS', 'WARNING']);
-const FAILING = new Set(['FAILED', 'KILLED', 'CANCELLED', 'RETRIED', 'SKIPPED', 'RESUBMITTED']);
-async function runSmoke(flows, deps) {
-    const begun = deps.now();
-    const deadline = begun + deps.timeoutMs;
-    const runs = await Promise.all(flows.map((flow, i) => runOne(flow, i + 1, deadline, deps)));
-    return {
-        runs,
-        passed: runs.every((run) => run.verdict === 'passed'),
-        elapsedMs: deps.now() - begun
-    };
+function smokeSection(report) {
+    const failed = report.runs.filter((r) => r.verdict !== 'passed').length;
+    const verdict = report.passed
+        ? `✅ **Smoke runs passed** (${report.runs.length})`
+        : `❌ **Smoke runs failed** (${failed} of ${report.runs.length})`;
+    const table = markdownTable([
+        { title: 'Flow', cell: (run) => escapeText(`${run.flow.namespace}.${run.flow.id}`) },
+        { title: 'Execution', cell: executionCell },
+        { title: 'State', cell: stateCell },
+        {
+            title: 'Duration',
+            cell: (run) => (run.durationMs === undefined ? '' : formatDuration(run.durationMs))
+        },
+        { title: 'Details', cell: (run) => escapeText(run.message ?? '') }
+    ], report.runs);
+    return `${verdict}\n\n${table}`;
 }
-async function runOne(flow, line, deadline, deps) {
-    const name = `${flow.namespace}.${flow.id}`;
-    const target = { namespace: flow.namespace, id: flow.id };
-    const start = await startOnce(flow, line, deadline, deps);
-    if ('failed' in start) {
-        deps.log(`Smoke run of ${name} could not start: ${start.failed}`);
-        return { flow: target, verdict: start.timedOut ? 'timed-out' : 'failed', message: start.failed };
-    }
-    const { execution, at: started } = start;
-    const url = deps.link(execution);
-    deps.log(`Smoke run of ${name} started: execution ${execution.id} (${url})`);
-    const done = (run) => {
-        deps.log(`Smoke run of ${name}, execution ${execution.id}: ${run.state ?? 'unknown state'} (${run.verdict})${run.message ? `: ${run.message}` : ''}`);
-        return { flow: target, executionId: execution.id, url, ...run };
-    };
-    let last = execution;
-    for (let wait = FIRST_POLL_MS;; wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
-        const verdict = verdictOf$1(last.state);
-        if (verdict)
-            return done({ state: last.state, verdict, durationMs: durationOf(last) });
-        const left = deadline - deps.now();
-        if (left <= 0) {
-            return done({
-                state: last.state,
-                verdict: 'timed-out',
-                durationMs: deps.now() - started,
-                message: 'still running at the smoke timeout: left running'
-            });
-        }
-        await deps.sleep(Math.min(wait, left));
-        let read;
-        try {
-            read = await deps.api.getExecution(execution.id, { deadline });
-        }
-        catch (error) {
-            if (deps.now() < deadline) {
-                return done({ state: last.state, verdict: 'failed', message: errorMessage(error) });
-            }
-            continue;
-        }
-        if (read)
-            last = read;
-        else if (deps.now() - started > NOT_RECORDED_GRACE_MS) {
-            return done({
-                state: last.state,
-                verdict: 'failed',
-                message: 'the server no longer knows this execution (404)'
-            });
-        }
-    }
+function executionCell(run) {
+    if (!run.executionId)
+        return 'not started';
+    const id = escapeText(run.executionId);
+    return run.url ? `[${id}](${linkTarget(run.url)})` : id;
 }
-function verdictOf$1(state) {
-    if (PASSING.has(state))
-        return 'passed';
-    if (FAILING.has(state))
-        return 'failed';
-    return undefined;
+function stateCell(run) {
+    const state = escapeText(run.state ?? 'unknown');
+    if (run.verdict === 'timed-out')
+        return `⏱️ ${state} (timed out)`;
+    return run.verdict === 'passed' ? `✅ ${state}` : `❌ ${state}`;
 }
-function durationOf(execution) {
-    if (!execution.startDate || !execution.endDate)
-        return undefined;
-    const ms = Date.parse(execution.endDate) - Date.parse(execution.startDate);
-    return Number.isNaN(ms) ? undefined : Math.max(0, ms);
+function formatDuration(ms) {
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(1)} s`;
+    const minutes = Math.floor(ms / 60_000);
+    return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
-const RUN_LABEL = 'kestra-gitops.run';
-const LINE_LABEL = 'kestra-gitops.smoke';
-const ATTEMPT_LABEL = 'kestra-gitops.attempt';
-const NOT_RECORDED_GRACE_MS = 15_000;
-const MAX_STARTS = 4;
-const FIRST_POLL_MS = 250;
-const MAX_POLL_MS = 5_000;
-async function startOnce(flow, line, deadline, deps) {
-    const name = `${flow.namespace}.${flow.id}`;
-    const ours = [
-        [RUN_LABEL, deps.runId],
-        [LINE_LABEL, String(line)]
-    ];
-    let lost = '';
-    for (let attempt = 1; attempt <= MAX_STARTS; attempt++) {
-        if (deps.now() >= deadline)
-            return { failed: timedOut(lost, ours), timedOut: true };
-        try {
-            const labels = [...ours, [ATTEMPT_LABEL, String(attempt)]];
-            const execution = await deps.api.startExecution(flow.namespace, flow.id, flow.inputs, {
-                labels,
-                deadline
-            });
-            return { execution, at: deps.now() };
-        }
-        catch (error) {
-            if (!answerLost(error))
-                return { failed: errorMessage(error), timedOut: false };
-            lost = errorMessage(error);
-            deps.log(`Smoke run of ${name}: the start's answer was lost (${lost}); looking it up by label`);
-        }
-        const found = await lookUp(flow, ours, deadline, deps);
-        if ('failed' in found)
-            return found;
-        if (found.execution)
-            return { execution: found.execution, at: deps.now() };
-        deps.log(`Smoke run of ${name}: no execution of attempt ${attempt} was recorded; starting again`);
-    }
-    return { failed: `no start was recorded after ${MAX_STARTS} attempts: ${lost}`, timedOut: false };
-}
-async function lookUp(flow, labels, deadline, deps) {
-    const until = Math.min(deadline, deps.now() + NOT_RECORDED_GRACE_MS);
-    for (let wait = FIRST_POLL_MS;; wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
-        let found;
-        try {
-            found = await deps.api.findExecutions({ namespace: flow.namespace, flowId: flow.id, labels }, { deadline });
-        }
-        catch (error) {
-            if (deps.now() >= deadline)
-                return { failed: timedOut(errorMessage(error), labels), timedOut: true };
-            return {
-                failed: `the start's answer was lost and the execution could not be looked up (${errorMessage(error)}); not started again, so that the flow does not run twice`,
-                timedOut: false
-            };
-        }
-        if (found.length > 1) {
-            deps.log(`Smoke run of ${flow.namespace}.${flow.id}: ${found.length} executions carry this run's labels: ${found.map((e) => e.id).join(', ')}`);
-        }
-        if (found.length > 0)
-            return { execution: found[0] };
-        if (deps.now() >= until) {
-            return deps.now() >= deadline ? { failed: timedOut('', labels), timedOut: true } : {};
-        }
-        await deps.sleep(Math.min(wait, until - deps.now()));
-    }
-}
-function answerLost(error) {
-    return (error instanceof ApiError && (error.status === undefined || isRetryableStatus(error.status)));
-}
-function timedOut(lost, labels) {
-    const label = labels.map(([key, value]) => `${key}:${value}`).join(' ');
-    return `whether it started is unknown at the smoke timeout${lost ? ` (${lost})` : ''}: look for an execution labelled ${label}`;
-}
-
 function rollbackSection(result) {
     const lines = [
         result.rolledBack === 'true'
@@ -16050,42 +15890,6 @@ function notBack({ resources, markers }) {
 }
 const RESUME = `Re-run the workflow to finish the rollback: its progress is recorded in the KV store of each namespace (${ROLLBACK_RECORD_KEY}).`;
 
-function smokeSection(report) {
-    const failed = report.runs.filter((r) => r.verdict !== 'passed').length;
-    const verdict = report.passed
-        ? `✅ **Smoke runs passed** (${report.runs.length})`
-        : `❌ **Smoke runs failed** (${failed} of ${report.runs.length})`;
-    const table = markdownTable([
-        { title: 'Flow', cell: (run) => escapeText(`${run.flow.namespace}.${run.flow.id}`) },
-        { title: 'Execution', cell: executionCell },
-        { title: 'State', cell: stateCell },
-        {
-            title: 'Duration',
-            cell: (run) => (run.durationMs === undefined ? '' : formatDuration(run.durationMs))
-        },
-        { title: 'Details', cell: (run) => escapeText(run.message ?? '') }
-    ], report.runs);
-    return `${verdict}\n\n${table}`;
-}
-function executionCell(run) {
-    if (!run.executionId)
-        return 'not started';
-    const id = escapeText(run.executionId);
-    return run.url ? `[${id}](${linkTarget(run.url)})` : id;
-}
-function stateCell(run) {
-    const state = escapeText(run.state ?? 'unknown');
-    if (run.verdict === 'timed-out')
-        return `⏱️ ${state} (timed out)`;
-    return run.verdict === 'passed' ? `✅ ${state}` : `❌ ${state}`;
-}
-function formatDuration(ms) {
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)} s`;
-    const minutes = Math.floor(ms / 60_000);
-    return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
 function setCountOutputs(reporter, counts) {
     reporter.setOutput('created', counts.create);
     reporter.setOutput('updated', counts.update);
@@ -16093,233 +15897,6 @@ function setCountOutputs(reporter, counts) {
     reporter.setOutput('unchanged', counts.unchanged);
     reporter.setOutput('orphaned', counts.orphaned);
     reporter.setOutput('drifted', counts.drifted);
-}
-
-async function afterDeploy(args) {
-    const { result, ports } = args;
-    const wrote = result.resources.some((r) => WRITTEN.has(r.result));
-    const smoke = await smokeRuns(args, wrote);
-    ports.reporter.setOutput('smoke', smoke ? (smoke.passed ? 'passed' : 'failed') : 'skipped');
-    const markdown = smoke ? [smokeSection(ports.edge.shown(smoke))] : [];
-    const undone = await rollbackIfFailed(args, smoke, wrote);
-    if (undone)
-        markdown.push(rollbackSection(ports.edge.shown(undone)));
-    ports.reporter.setOutput('rolled-back', undone?.rolledBack ?? 'false');
-    if (!smoke || smoke.passed)
-        return { markdown, rollback: undone };
-    const failed = smoke.runs.filter((run) => run.verdict !== 'passed').map(failedRun);
-    return {
-        markdown,
-        rollback: undone,
-        failure: `Smoke run(s) failed: ${failed.join(', ')}.\n${undone ? rollbackAccount(undone) : 'The deploy stays in place (rollback is false).'}`
-    };
-}
-async function smokeRuns(args, wrote) {
-    const { settings, target, result, kestra, deployed } = args;
-    const { reporter } = args.ports;
-    if (target.smokeFlows.length === 0)
-        return undefined;
-    if (!wrote || result.status !== 'applied') {
-        reporter.info(`Smoke runs skipped: ${wrote ? 'a write of this deploy did not go through' : 'this deploy wrote no flow or file'}.`);
-        return undefined;
-    }
-    const uiBase = await kestra.uiBase();
-    return phase(reporter, 'Smoke runs', () => runSmoke(target.smokeFlows, {
-        api: kestra,
-        timeoutMs: settings.smokeTimeoutSeconds * 1000,
-        runId: `${deployed.runId || 'local'}-${randomBytes(4).toString('hex')}`,
-        link: (execution) => executionUrl(uiBase, execution),
-        now: () => Date.now(),
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        log: reporter.info
-    }), (done) => `Smoke runs: ${done.passed ? 'passed' : 'failed'} (${done.runs.length}) in ${(done.elapsedMs / 1000).toFixed(1)} s.`);
-}
-async function rollbackIfFailed(args, smoke, wrote) {
-    const { settings, result, kestra, deployed } = args;
-    const { reporter } = args.ports;
-    const failed = smoke?.passed === false || result.status === 'failed';
-    const touched = wrote ||
-        result.markedNamespaces.length > 0 ||
-        (result.markersUnknown ?? []).length > 0 ||
-        result.resources.some((r) => r.outcomeUnknown);
-    if (!settings.rollback || !failed || !touched)
-        return undefined;
-    const plan = planFromDeploy(result, deployed, args.kinds);
-    const { refs, kinds } = args;
-    return rollbackPhase('Rollback', plan, { kestra, refs, kinds, settings, reporter });
-}
-async function rollbackPhase(title, plan, run, recorded) {
-    const { kestra: api, refs, kinds, settings, reporter } = run;
-    const { concurrency } = settings;
-    const undone = await phase(reporter, title, () => rollback(plan, { api, refs, kinds, concurrency, log: reporter.info, recorded }), rollbackLine);
-    for (const warning of undone.warnings)
-        reporter.warning(warning);
-    return undone;
-}
-function failedRun(run) {
-    const id = run.executionId ?? (run.verdict === 'timed-out' ? 'start not confirmed' : 'not started');
-    const state = run.verdict === 'timed-out' ? 'timed out' : (run.state ?? run.message);
-    return `${run.flow.namespace}.${run.flow.id} (${id}: ${state})`;
-}
-async function stoppedRollbacks(kestra, namespaces, early, kinds, reporter) {
-    try {
-        const values = early && sameNamespaces(early.namespaces, namespaces)
-            ? valueOfEnded(early.read)
-            : await readRollbackRecords(kestra, namespaces);
-        const reading = recordsOf$1(values, kinds);
-        for (const warning of reading.warnings)
-            reporter.warning(warning);
-        return reading.records;
-    }
-    catch (error) {
-        throw new DeployError(`Nothing was deployed: ${errorMessage(error)}. Re-run once the server answers.`);
-    }
-}
-async function finishRollbacks(records, deps) {
-    const results = await resumeEach(records, deps);
-    if (results.every((r) => r.stale)) {
-        deps.reporter.info('The server already held every version those records name: records removed, deploying.');
-        return undefined;
-    }
-    return reportFinished(results, deps);
-}
-async function resumeEach(records, deps) {
-    const { reporter } = deps;
-    const results = [];
-    for (const plan of plansFromRecords(records, deps.kinds)) {
-        const namespaces = plan.markers.map((m) => m.namespace).join(', ');
-        reporter.warning(`A rollback of the deploy of commit ${short(plan.deployed)} is recorded as unfinished in namespace(s) ${namespaces}: finishing it before anything else.`);
-        const title = `Rollback of ${short(plan.deployed)} left unfinished`;
-        results.push(await rollbackPhase(title, plan, deps, true));
-    }
-    return results;
-}
-async function reportFinished(results, deps) {
-    const { reporter, settings } = deps;
-    const rolledBack = combined(results.map((r) => r.rolledBack));
-    const deployed = [...new Set(results.map((r) => short(r.deployed)))].join(', ');
-    const nothing = `Nothing was deployed by this run: re-run the workflow to deploy commit ${short(deps.commit)}.`;
-    const headline = deployTitle(rolledBack === 'true' ? 'rolled-back' : 'rollback-incomplete', `finishing the interrupted rollback of ${deployed}, nothing deployed`, settings.commentKey);
-    const markdown = [
-        ...results.map((r) => `An earlier run stopped while rolling back the deploy of commit \`${short(r.deployed)}\`; this run went on with it:\n\n${rollbackSection(r)}`),
-        nothing
-    ].join('\n\n');
-    reporter.setOutput('deployed', false);
-    reporter.setOutput('smoke', 'skipped');
-    reporter.setOutput('rolled-back', rolledBack);
-    const { orphaned, drifted } = deps.counts;
-    setCountOutputs(reporter, { create: 0, update: 0, delete: 0, unchanged: 0, orphaned, drifted });
-    await reporter.writeSummary(`${withHeadline(deps.summary, headline)}\n\n${DEPLOYED_HEADING}\n\n${markdown}\n`);
-    return {
-        headline,
-        markdown,
-        failure: [
-            `An earlier run stopped while rolling back the deploy of commit ${deployed}; this run went on with that rollback before writing anything else.`,
-            ...results.map(rollbackAccount),
-            nothing
-        ].join('\n')
-    };
-}
-function combined(outcomes) {
-    if (outcomes.every((o) => o === 'true'))
-        return 'true';
-    return outcomes.every((o) => o === 'false') ? 'false' : 'partial';
-}
-
-function writeLog(plan, reporter) {
-    const pending = new Map();
-    for (const change of plan.resources.filter(isWrite)) {
-        pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1);
-    }
-    const total = [...pending.values()].reduce((sum, n) => sum + n, 0);
-    const results = new Map();
-    let done = 0;
-    return (result) => {
-        const { namespace } = result.change;
-        const own = results.get(namespace) ?? [];
-        own.push(result);
-        results.set(namespace, own);
-        done++;
-        reporter.progress(done < total ? `Writing to Kestra: ${done} of ${total}` : '');
-        if (own.length < (pending.get(namespace) ?? 0))
-            return;
-        reporter.group(`Writes to ${namespace}`);
-        for (const r of own)
-            reporter.info(describe(r));
-        reporter.endGroup(`${namespace}: ${outcomeCounts(own).join(', ')}`);
-        results.delete(namespace);
-    };
-}
-function describe({ change, result, revision, message }) {
-    const rev = revision === undefined ? '' : ` (revision ${revision})`;
-    const why = message === undefined ? '' : `: ${message}`;
-    return `${change.kind} ${resourceName$1(change)}: ${result}${rev}${why}`;
-}
-
-async function checkReviewedPlan(args) {
-    const { plan, context, github } = args;
-    const refuse = (why) => new DeployError(`require-reviewed-plan: ${why} Nothing was deployed.`);
-    if (!github)
-        throw refuse('no github-token to read the merged pull request.');
-    const pr = await github.findMergedPullRequest(context.sha);
-    if (!pr)
-        throw refuse(`commit ${context.sha} did not come from a merged pull request, so no plan was reviewed.`);
-    const found = await github.commentsByThisToken(pr, commentMarker(args.commentKey));
-    const { identity } = found;
-    if (identity === undefined) {
-        throw refuse('GitHub would not say which identity github-token comments as (GraphQL viewer and GET /user both refused), so no plan comment can be trusted.');
-    }
-    for (const other of found.others) {
-        args.log(`Ignored a plan comment on pull request #${pr} by ${other.author} (${other.url}): only a comment by ${identity}, the identity github-token comments as, is a reviewed plan.`);
-    }
-    const comment = found.comments.find((candidate) => readPlanMarker(candidate.body));
-    const reviewed = comment && readPlanMarker(comment.body);
-    if (!reviewed) {
-        const ignored = found.others.length > 0
-            ? ` ${found.others.length} comment(s) by others carry the marker and were ignored (${[...new Set(found.others.map((other) => other.author))].join(', ')}).`
-            : '';
-        throw refuse(`pull request #${pr} has no plan comment by ${identity} (comment-key '${args.commentKey}').${ignored}`);
-    }
-    if (reviewed.fingerprint !== plan.fingerprint) {
-        const now = planRecord(plan, context.sha, args.settings);
-        const differences = recordDifferences(reviewed, now);
-        throw refuse([
-            `the plan differs from the one reviewed on pull request #${pr}.`,
-            `  reviewed: ${reviewed.fingerprint} (commit ${reviewed.commit})`,
-            `  now:      ${plan.fingerprint} (commit ${context.sha})`,
-            ...(differences.length > 0
-                ? differences
-                : [
-                    'The server or the repository changed after the review. The plan now:',
-                    ...changeLines(plan)
-                ]),
-            differences.some((line) => line.startsWith('Settings'))
-                ? 'The pull request was planned with other settings than this deploy: keep the shared ones in kestra-gitops.yml (docs/inputs.md#settings-file) so that both jobs read them, then re-run the pull request workflow and merge again.'
-                : 'Re-run the pull request workflow to review the current plan, then merge again (or re-run this one after it).'
-        ].join('\n'));
-    }
-    args.log(`The plan matches the one reviewed on pull request #${pr} (${plan.fingerprint.slice(0, 12)}).`);
-}
-function checkReviewedFingerprint(args) {
-    const { plan, reviewed } = args;
-    if (reviewed === plan.fingerprint) {
-        args.log(`The plan has the approved fingerprint (${plan.fingerprint.slice(0, 12)}).`);
-        return;
-    }
-    throw new DeployError([
-        `reviewed-plan: the plan computed now is not the approved one. Nothing was deployed.`,
-        `  approved: ${reviewed}`,
-        `  now:      ${plan.fingerprint} (commit ${args.context.sha})`,
-        'The server or the repository changed after the plan job ran (or the two jobs ran with other settings). The plan now:',
-        ...changeLines(plan),
-        "Compare it with the plan job's summary, then run the workflow again to plan and approve the current state."
-    ].join('\n'));
-}
-function changeLines(plan) {
-    const changes = plan.resources.filter((r) => r.action !== 'unchanged');
-    if (changes.length === 0)
-        return ['  (no changes)'];
-    return changes.map((r) => `  ${r.action} ${r.kind} ${resourceName$1(r)}`);
 }
 
 const VERDICT_STATES = new Map([
@@ -16337,7 +15914,7 @@ function newerFirst(a, b) {
         return bt - at;
     return b.id - a.id;
 }
-function verdictOf(statuses) {
+function verdictOf$1(statuses) {
     const deciding = [...statuses].sort(newerFirst).find((s) => isDeciding(s.state));
     return deciding ? VERDICT_STATES.get(deciding.state) : 'pending';
 }
@@ -16382,34 +15959,6 @@ function refusal(environment, sha, history) {
         : `no commit is verified there yet; deploy ${sha.slice(0, 7)} to ${environment} first`;
     return `Input 'require-verified-in': commit ${sha.slice(0, 7)} has no successful deployment in ${environment}, so nothing was written: ${instead}.`;
 }
-
-const HISTORY_LIMIT = 30;
-async function environmentHistory(reads, environment, sha) {
-    const history = { deployments: [] };
-    for (const deployment of await reads.deployments({ environment }, HISTORY_LIMIT)) {
-        history.deployments.push({
-            deployment,
-            verdict: verdictOf(await reads.statuses(deployment.id))
-        });
-        const decided = history.deployments.some((entry) => entry.deployment.sha === sha && entry.verdict !== 'pending');
-        if (decided && (isVerified(history, sha) || verifiedCommit(history)))
-            break;
-    }
-    return history;
-}
-async function environmentRows(reads) {
-    const newest = new Map();
-    for (const deployment of await reads.deployments({}, 100)) {
-        if (!newest.has(deployment.environment))
-            newest.set(deployment.environment, deployment);
-    }
-    const rows = await Promise.all([...newest.values()].map(async (deployment) => ({
-        deployment,
-        statuses: await reads.statuses(deployment.id)
-    })));
-    return rows.filter((row) => !(row.deployment.transient && row.statuses[0]?.state === 'inactive'));
-}
-
 function environmentsTable(rows, commitUrl) {
     if (rows.length === 0)
         return '';
@@ -16435,6 +15984,33 @@ function environmentsTable(rows, commitUrl) {
         }
     ], sorted);
     return `### Environments\n\n${table}`;
+}
+
+const HISTORY_LIMIT = 30;
+async function environmentHistory(reads, environment, sha) {
+    const history = { deployments: [] };
+    for (const deployment of await reads.deployments({ environment }, HISTORY_LIMIT)) {
+        history.deployments.push({
+            deployment,
+            verdict: verdictOf$1(await reads.statuses(deployment.id))
+        });
+        const decided = history.deployments.some((entry) => entry.deployment.sha === sha && entry.verdict !== 'pending');
+        if (decided && (isVerified(history, sha) || verifiedCommit(history)))
+            break;
+    }
+    return history;
+}
+async function environmentRows(reads) {
+    const newest = new Map();
+    for (const deployment of await reads.deployments({}, 100)) {
+        if (!newest.has(deployment.environment))
+            newest.set(deployment.environment, deployment);
+    }
+    const rows = await Promise.all([...newest.values()].map(async (deployment) => ({
+        deployment,
+        statuses: await reads.statuses(deployment.id)
+    })));
+    return rows.filter((row) => !(row.deployment.transient && row.statuses[0]?.state === 'inactive'));
 }
 
 function planJson(plan, meta) {
@@ -16857,6 +16433,156 @@ function runUrl(context) {
     return `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}`;
 }
 
+const PASSING = new Set(['SUCCESS', 'WARNING']);
+const FAILING = new Set(['FAILED', 'KILLED', 'CANCELLED', 'RETRIED', 'SKIPPED', 'RESUBMITTED']);
+async function runSmoke(flows, deps) {
+    const begun = deps.now();
+    const deadline = begun + deps.timeoutMs;
+    const runs = await Promise.all(flows.map((flow, i) => runOne(flow, i + 1, deadline, deps)));
+    return {
+        runs,
+        passed: runs.every((run) => run.verdict === 'passed'),
+        elapsedMs: deps.now() - begun
+    };
+}
+async function runOne(flow, line, deadline, deps) {
+    const name = `${flow.namespace}.${flow.id}`;
+    const target = { namespace: flow.namespace, id: flow.id };
+    const start = await startOnce(flow, line, deadline, deps);
+    if ('failed' in start) {
+        deps.log(`Smoke run of ${name} could not start: ${start.failed}`);
+        return { flow: target, verdict: start.timedOut ? 'timed-out' : 'failed', message: start.failed };
+    }
+    const { execution, at: started } = start;
+    const url = deps.link(execution);
+    deps.log(`Smoke run of ${name} started: execution ${execution.id} (${url})`);
+    const done = (run) => {
+        deps.log(`Smoke run of ${name}, execution ${execution.id}: ${run.state ?? 'unknown state'} (${run.verdict})${run.message ? `: ${run.message}` : ''}`);
+        return { flow: target, executionId: execution.id, url, ...run };
+    };
+    let last = execution;
+    for (let wait = FIRST_POLL_MS;; wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
+        const verdict = verdictOf(last.state);
+        if (verdict)
+            return done({ state: last.state, verdict, durationMs: durationOf(last) });
+        const left = deadline - deps.now();
+        if (left <= 0) {
+            return done({
+                state: last.state,
+                verdict: 'timed-out',
+                durationMs: deps.now() - started,
+                message: 'still running at the smoke timeout: left running'
+            });
+        }
+        await deps.sleep(Math.min(wait, left));
+        let read;
+        try {
+            read = await deps.api.getExecution(execution.id, { deadline });
+        }
+        catch (error) {
+            if (deps.now() < deadline) {
+                return done({ state: last.state, verdict: 'failed', message: errorMessage(error) });
+            }
+            continue;
+        }
+        if (read)
+            last = read;
+        else if (deps.now() - started > NOT_RECORDED_GRACE_MS) {
+            return done({
+                state: last.state,
+                verdict: 'failed',
+                message: 'the server no longer knows this execution (404)'
+            });
+        }
+    }
+}
+function verdictOf(state) {
+    if (PASSING.has(state))
+        return 'passed';
+    if (FAILING.has(state))
+        return 'failed';
+    return undefined;
+}
+function durationOf(execution) {
+    if (!execution.startDate || !execution.endDate)
+        return undefined;
+    const ms = Date.parse(execution.endDate) - Date.parse(execution.startDate);
+    return Number.isNaN(ms) ? undefined : Math.max(0, ms);
+}
+const RUN_LABEL = 'kestra-gitops.run';
+const LINE_LABEL = 'kestra-gitops.smoke';
+const ATTEMPT_LABEL = 'kestra-gitops.attempt';
+const NOT_RECORDED_GRACE_MS = 15_000;
+const MAX_STARTS = 4;
+const FIRST_POLL_MS = 250;
+const MAX_POLL_MS = 5_000;
+async function startOnce(flow, line, deadline, deps) {
+    const name = `${flow.namespace}.${flow.id}`;
+    const ours = [
+        [RUN_LABEL, deps.runId],
+        [LINE_LABEL, String(line)]
+    ];
+    let lost = '';
+    for (let attempt = 1; attempt <= MAX_STARTS; attempt++) {
+        if (deps.now() >= deadline)
+            return { failed: timedOut(lost, ours), timedOut: true };
+        try {
+            const labels = [...ours, [ATTEMPT_LABEL, String(attempt)]];
+            const execution = await deps.api.startExecution(flow.namespace, flow.id, flow.inputs, {
+                labels,
+                deadline
+            });
+            return { execution, at: deps.now() };
+        }
+        catch (error) {
+            if (!answerLost(error))
+                return { failed: errorMessage(error), timedOut: false };
+            lost = errorMessage(error);
+            deps.log(`Smoke run of ${name}: the start's answer was lost (${lost}); looking it up by label`);
+        }
+        const found = await lookUp(flow, ours, deadline, deps);
+        if ('failed' in found)
+            return found;
+        if (found.execution)
+            return { execution: found.execution, at: deps.now() };
+        deps.log(`Smoke run of ${name}: no execution of attempt ${attempt} was recorded; starting again`);
+    }
+    return { failed: `no start was recorded after ${MAX_STARTS} attempts: ${lost}`, timedOut: false };
+}
+async function lookUp(flow, labels, deadline, deps) {
+    const until = Math.min(deadline, deps.now() + NOT_RECORDED_GRACE_MS);
+    for (let wait = FIRST_POLL_MS;; wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
+        let found;
+        try {
+            found = await deps.api.findExecutions({ namespace: flow.namespace, flowId: flow.id, labels }, { deadline });
+        }
+        catch (error) {
+            if (deps.now() >= deadline)
+                return { failed: timedOut(errorMessage(error), labels), timedOut: true };
+            return {
+                failed: `the start's answer was lost and the execution could not be looked up (${errorMessage(error)}); not started again, so that the flow does not run twice`,
+                timedOut: false
+            };
+        }
+        if (found.length > 1) {
+            deps.log(`Smoke run of ${flow.namespace}.${flow.id}: ${found.length} executions carry this run's labels: ${found.map((e) => e.id).join(', ')}`);
+        }
+        if (found.length > 0)
+            return { execution: found[0] };
+        if (deps.now() >= until) {
+            return deps.now() >= deadline ? { failed: timedOut('', labels), timedOut: true } : {};
+        }
+        await deps.sleep(Math.min(wait, until - deps.now()));
+    }
+}
+function answerLost(error) {
+    return (error instanceof ApiError && (error.status === undefined || isRetryableStatus(error.status)));
+}
+function timedOut(lost, labels) {
+    const label = labels.map(([key, value]) => `${key}:${value}`).join(' ');
+    return `whether it started is unknown at the smoke timeout${lost ? ` (${lost})` : ''}: look for an execution labelled ${label}`;
+}
+
 async function applyMode(args) {
     const { settings, target, context, ports, plan } = args;
     const { reporter } = ports;
@@ -17175,11 +16901,170 @@ async function previousVerdict(github, environment, sha, current) {
     for (const deployment of await github.deployments({ environment, sha }, 10)) {
         if (deployment.id === current)
             continue;
-        const verdict = verdictOf(await github.statuses(deployment.id));
+        const verdict = verdictOf$1(await github.statuses(deployment.id));
         if (verdict !== 'pending')
             return verdict;
     }
     return undefined;
+}
+function writeLog(plan, reporter) {
+    const pending = new Map();
+    for (const change of plan.resources.filter(isWrite)) {
+        pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1);
+    }
+    const total = [...pending.values()].reduce((sum, n) => sum + n, 0);
+    const results = new Map();
+    let done = 0;
+    return (result) => {
+        const { namespace } = result.change;
+        const own = results.get(namespace) ?? [];
+        own.push(result);
+        results.set(namespace, own);
+        done++;
+        reporter.progress(done < total ? `Writing to Kestra: ${done} of ${total}` : '');
+        if (own.length < (pending.get(namespace) ?? 0))
+            return;
+        reporter.group(`Writes to ${namespace}`);
+        for (const r of own)
+            reporter.info(describe(r));
+        reporter.endGroup(`${namespace}: ${outcomeCounts(own).join(', ')}`);
+        results.delete(namespace);
+    };
+}
+function describe({ change, result, revision, message }) {
+    const rev = revision === undefined ? '' : ` (revision ${revision})`;
+    const why = message === undefined ? '' : `: ${message}`;
+    return `${change.kind} ${resourceName$1(change)}: ${result}${rev}${why}`;
+}
+async function afterDeploy(args) {
+    const { result, ports } = args;
+    const wrote = result.resources.some((r) => WRITTEN.has(r.result));
+    const smoke = await smokeRuns(args, wrote);
+    ports.reporter.setOutput('smoke', smoke ? (smoke.passed ? 'passed' : 'failed') : 'skipped');
+    const markdown = smoke ? [smokeSection(ports.edge.shown(smoke))] : [];
+    const undone = await rollbackIfFailed(args, smoke, wrote);
+    if (undone)
+        markdown.push(rollbackSection(ports.edge.shown(undone)));
+    ports.reporter.setOutput('rolled-back', undone?.rolledBack ?? 'false');
+    if (!smoke || smoke.passed)
+        return { markdown, rollback: undone };
+    const failed = smoke.runs.filter((run) => run.verdict !== 'passed').map(failedRun);
+    return {
+        markdown,
+        rollback: undone,
+        failure: `Smoke run(s) failed: ${failed.join(', ')}.\n${undone ? rollbackAccount(undone) : 'The deploy stays in place (rollback is false).'}`
+    };
+}
+async function smokeRuns(args, wrote) {
+    const { settings, target, result, kestra, deployed } = args;
+    const { reporter } = args.ports;
+    if (target.smokeFlows.length === 0)
+        return undefined;
+    if (!wrote || result.status !== 'applied') {
+        reporter.info(`Smoke runs skipped: ${wrote ? 'a write of this deploy did not go through' : 'this deploy wrote no flow or file'}.`);
+        return undefined;
+    }
+    const uiBase = await kestra.uiBase();
+    return phase(reporter, 'Smoke runs', () => runSmoke(target.smokeFlows, {
+        api: kestra,
+        timeoutMs: settings.smokeTimeoutSeconds * 1000,
+        runId: `${deployed.runId || 'local'}-${randomBytes(4).toString('hex')}`,
+        link: (execution) => executionUrl(uiBase, execution),
+        now: () => Date.now(),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        log: reporter.info
+    }), (done) => `Smoke runs: ${done.passed ? 'passed' : 'failed'} (${done.runs.length}) in ${(done.elapsedMs / 1000).toFixed(1)} s.`);
+}
+async function rollbackIfFailed(args, smoke, wrote) {
+    const { settings, result, kestra, deployed } = args;
+    const { reporter } = args.ports;
+    const failed = smoke?.passed === false || result.status === 'failed';
+    const touched = wrote ||
+        result.markedNamespaces.length > 0 ||
+        (result.markersUnknown ?? []).length > 0 ||
+        result.resources.some((r) => r.outcomeUnknown);
+    if (!settings.rollback || !failed || !touched)
+        return undefined;
+    const plan = planFromDeploy(result, deployed, args.kinds);
+    const { refs, kinds } = args;
+    return rollbackPhase('Rollback', plan, { kestra, refs, kinds, settings, reporter });
+}
+async function rollbackPhase(title, plan, run, recorded) {
+    const { kestra: api, refs, kinds, settings, reporter } = run;
+    const { concurrency } = settings;
+    const undone = await phase(reporter, title, () => rollback(plan, { api, refs, kinds, concurrency, log: reporter.info, recorded }), rollbackLine);
+    for (const warning of undone.warnings)
+        reporter.warning(warning);
+    return undone;
+}
+function failedRun(run) {
+    const id = run.executionId ?? (run.verdict === 'timed-out' ? 'start not confirmed' : 'not started');
+    const state = run.verdict === 'timed-out' ? 'timed out' : (run.state ?? run.message);
+    return `${run.flow.namespace}.${run.flow.id} (${id}: ${state})`;
+}
+async function stoppedRollbacks(kestra, namespaces, early, kinds, reporter) {
+    try {
+        const values = early && sameNamespaces(early.namespaces, namespaces)
+            ? valueOfEnded(early.read)
+            : await readRollbackRecords(kestra, namespaces);
+        const reading = readRecords(values, kinds);
+        for (const warning of reading.warnings)
+            reporter.warning(warning);
+        return reading.records;
+    }
+    catch (error) {
+        throw new DeployError(`Nothing was deployed: ${errorMessage(error)}. Re-run once the server answers.`);
+    }
+}
+async function finishRollbacks(records, deps) {
+    const results = await resumeEach(records, deps);
+    if (results.every((r) => r.stale)) {
+        deps.reporter.info('The server already held every version those records name: records removed, deploying.');
+        return undefined;
+    }
+    return reportFinished(results, deps);
+}
+async function resumeEach(records, deps) {
+    const { reporter } = deps;
+    const results = [];
+    for (const plan of plansFromRecords(records, deps.kinds)) {
+        const namespaces = plan.markers.map((m) => m.namespace).join(', ');
+        reporter.warning(`A rollback of the deploy of commit ${short(plan.deployed)} is recorded as unfinished in namespace(s) ${namespaces}: finishing it before anything else.`);
+        const title = `Rollback of ${short(plan.deployed)} left unfinished`;
+        results.push(await rollbackPhase(title, plan, deps, true));
+    }
+    return results;
+}
+async function reportFinished(results, deps) {
+    const { reporter, settings } = deps;
+    const rolledBack = combined(results.map((r) => r.rolledBack));
+    const deployed = [...new Set(results.map((r) => short(r.deployed)))].join(', ');
+    const nothing = `Nothing was deployed by this run: re-run the workflow to deploy commit ${short(deps.commit)}.`;
+    const headline = deployTitle(rolledBack === 'true' ? 'rolled-back' : 'rollback-incomplete', `finishing the interrupted rollback of ${deployed}, nothing deployed`, settings.commentKey);
+    const markdown = [
+        ...results.map((r) => `An earlier run stopped while rolling back the deploy of commit \`${short(r.deployed)}\`; this run went on with it:\n\n${rollbackSection(r)}`),
+        nothing
+    ].join('\n\n');
+    reporter.setOutput('deployed', false);
+    reporter.setOutput('smoke', 'skipped');
+    reporter.setOutput('rolled-back', rolledBack);
+    const { orphaned, drifted } = deps.counts;
+    setCountOutputs(reporter, { create: 0, update: 0, delete: 0, unchanged: 0, orphaned, drifted });
+    await reporter.writeSummary(`${withHeadline(deps.summary, headline)}\n\n${DEPLOYED_HEADING}\n\n${markdown}\n`);
+    return {
+        headline,
+        markdown,
+        failure: [
+            `An earlier run stopped while rolling back the deploy of commit ${deployed}; this run went on with that rollback before writing anything else.`,
+            ...results.map(rollbackAccount),
+            nothing
+        ].join('\n')
+    };
+}
+function combined(outcomes) {
+    if (outcomes.every((o) => o === 'true'))
+        return 'true';
+    return outcomes.every((o) => o === 'false') ? 'false' : 'partial';
 }
 
 const DRIFT_EVENTS = ['schedule', 'workflow_dispatch'];
@@ -17593,6 +17478,121 @@ function readBackOf(settings, layout, rootRel, fileFolders = []) {
     };
 }
 
+async function execute(settings, target, context, ports, reads) {
+    const { reporter } = ports;
+    const { work } = target;
+    const { mode } = work;
+    const kestra = work.server ? ports.kestra : undefined;
+    announce(mode, kestra ? `server ${kestra.target.server}` : '', context, ports);
+    let applying = false;
+    try {
+        const branch = work.writes === 'drift' ? await driftBranchOf(context, ports.drift) : undefined;
+        const checked = await check({ settings, target, context, ports, kestra, kinds: KINDS, reads });
+        learnShown(checked, ports);
+        const { report, upgrade } = await reportOf({ settings, context, work, kestra, checked, ports });
+        const publish = (findings) => published(findings, checked, settings, ports);
+        const { state } = checked.snapshot;
+        if (!work.plan || !kestra || !state) {
+            return await withoutPlan({ work, settings, context, ports, checked, report, upgrade });
+        }
+        const { plan, summary, findings, ...planned } = await planMode({
+            ...{ settings, target, context, ports, report, kinds: KINDS, kestra, checked },
+            state
+        }).catch((error) => {
+            publish(checked.findings);
+            throw error;
+        });
+        const validationFailure = publish(findings);
+        const withPlan = { ...report, findings, plan, notes: planned.notes };
+        if (!work.writes) {
+            await reportNoDeploy(reporter, summary, plan.counts);
+            return { mode, failure: validationFailure, report: withPlan, upgrade };
+        }
+        const run = { settings, target, context, ports, kestra, checked, plan, findings, summary };
+        if (work.writes === 'drift') {
+            const drift = await driftMode({ ...run, branch: branch, kinds: KINDS });
+            return { mode, failure: drift.failure ?? validationFailure, report: withPlan };
+        }
+        applying = true;
+        const applied = await applyMode({ ...run, kinds: KINDS });
+        const { receipt, result: deployment } = applied;
+        const failure = applied.failure ?? validationFailure;
+        return { mode, failure, report: withPlan, receipt, deployment };
+    }
+    catch (error) {
+        if (work.writes !== 'deploy' || applying || error instanceof DeployError)
+            throw error;
+        reporter.setOutput('deployed', false);
+        throw new DeployError(`Nothing was deployed: ${errorMessage(error)}`);
+    }
+}
+async function withoutPlan(run) {
+    const { work, settings, context, ports, checked, upgrade } = run;
+    const { listings } = checked.snapshot;
+    const named = listings ? everyFlowsNames({ names: checked.names, listings }, ports.reporter) : [];
+    const findings = [...checked.findings, ...named].sort(compareFindings);
+    const report = { ...run.report, findings };
+    await reportNoDeploy(ports.reporter, renderSummary(ports.edge.shown(report)));
+    const pull = await upgradeMode(work, settings, context, ports, upgrade);
+    return {
+        mode: work.mode,
+        failure: published(findings, checked, settings, ports) ?? pull,
+        report,
+        upgrade
+    };
+}
+function announce(mode, server, context, ports) {
+    ports.reporter.setOutput('mode', mode);
+    const about = [context.local ? '' : context.eventName, server];
+    const detail = about.filter(Boolean).join(', ');
+    ports.reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`);
+}
+function learnShown(checked, ports) {
+    ports.edge.learn(checked.model.managedNamespaces);
+    const weak = ports.edge.weakCredentials();
+    if (weak)
+        ports.reporter.warning(weak);
+}
+async function reportNoDeploy(reporter, summary, counts) {
+    if (counts)
+        setCountOutputs(reporter, counts);
+    reporter.setOutput('deployed', false);
+    await reporter.writeSummary(summary);
+}
+function published(findings, checked, settings, ports) {
+    const { reporter } = ports;
+    reporter.annotate(findings.filter((finding) => !checked.findings.includes(finding)));
+    const counts = findingCounts(findings);
+    reporter.setOutput('errors', counts.error);
+    reporter.setOutput('warnings', counts.warning);
+    return failureMessage(findings, settings.failOn);
+}
+async function reportOf(run) {
+    const { settings, context, work, kestra, checked, ports } = run;
+    const flows = checked.model.flows;
+    const servers = { kestra, upgradeServer: ports.upgradeServer };
+    const upgrade = await upgradeReadiness(settings, work, flows, servers, checked.flowChecks);
+    const kestraUi = kestra && checked.snapshot.state ? await kestra.uiBase() : undefined;
+    const report = {
+        mode: work.mode,
+        server: kestra?.target.server,
+        tenant: settings.tenant,
+        commit: context.sha,
+        findings: checked.findings,
+        failOn: settings.failOn,
+        layout: checked.model.layout,
+        notes: [...work.notes, ...checked.notes],
+        commentKey: settings.commentKey,
+        settings: settings.recorded,
+        repositoryUrl: context.local
+            ? undefined
+            : repositoryUrl(context.serverUrl, context.owner, context.repo),
+        kestraUi,
+        kinds: DECIDE_KINDS,
+        upgrade: upgrade?.report
+    };
+    return { report, upgrade };
+}
 const SUMMARY_DRIFT_BUDGET = 300_000;
 const WARNING_NAMES = 10;
 async function driftMode(args) {
@@ -17813,122 +17813,6 @@ function driftFailure(args, items) {
     if (args.settings.failOn !== 'warning' || items.length === 0)
         return undefined;
     return `Kestra drift: ${items.length} resource(s) differ from ${args.branch}, and fail-on is warning. Bring the edits back to Git or deploy Git over them (drift-action).`;
-}
-
-async function execute(settings, target, context, ports, reads) {
-    const { reporter } = ports;
-    const { work } = target;
-    const { mode } = work;
-    const kestra = work.server ? ports.kestra : undefined;
-    announce(mode, kestra ? `server ${kestra.target.server}` : '', context, ports);
-    let applying = false;
-    try {
-        const branch = work.writes === 'drift' ? await driftBranchOf(context, ports.drift) : undefined;
-        const checked = await check({ settings, target, context, ports, kestra, kinds: KINDS, reads });
-        learnShown(checked, ports);
-        const { report, upgrade } = await reportOf({ settings, context, work, kestra, checked, ports });
-        const publish = (findings) => published(findings, checked, settings, ports);
-        const { state } = checked.snapshot;
-        if (!work.plan || !kestra || !state) {
-            return await withoutPlan({ work, settings, context, ports, checked, report, upgrade });
-        }
-        const { plan, summary, findings, ...planned } = await planMode({
-            ...{ settings, target, context, ports, report, kinds: KINDS, kestra, checked },
-            state
-        }).catch((error) => {
-            publish(checked.findings);
-            throw error;
-        });
-        const validationFailure = publish(findings);
-        const withPlan = { ...report, findings, plan, notes: planned.notes };
-        if (!work.writes) {
-            await reportNoDeploy(reporter, summary, plan.counts);
-            return { mode, failure: validationFailure, report: withPlan, upgrade };
-        }
-        const run = { settings, target, context, ports, kestra, checked, plan, findings, summary };
-        if (work.writes === 'drift') {
-            const drift = await driftMode({ ...run, branch: branch, kinds: KINDS });
-            return { mode, failure: drift.failure ?? validationFailure, report: withPlan };
-        }
-        applying = true;
-        const applied = await applyMode({ ...run, kinds: KINDS });
-        const { receipt, result: deployment } = applied;
-        const failure = applied.failure ?? validationFailure;
-        return { mode, failure, report: withPlan, receipt, deployment };
-    }
-    catch (error) {
-        if (work.writes !== 'deploy' || applying || error instanceof DeployError)
-            throw error;
-        reporter.setOutput('deployed', false);
-        throw new DeployError(`Nothing was deployed: ${errorMessage(error)}`);
-    }
-}
-async function withoutPlan(run) {
-    const { work, settings, context, ports, checked, upgrade } = run;
-    const { listings } = checked.snapshot;
-    const named = listings ? everyFlowsNames({ names: checked.names, listings }, ports.reporter) : [];
-    const findings = [...checked.findings, ...named].sort(compareFindings);
-    const report = { ...run.report, findings };
-    await reportNoDeploy(ports.reporter, renderSummary(ports.edge.shown(report)));
-    const pull = await upgradeMode(work, settings, context, ports, upgrade);
-    return {
-        mode: work.mode,
-        failure: published(findings, checked, settings, ports) ?? pull,
-        report,
-        upgrade
-    };
-}
-function announce(mode, server, context, ports) {
-    ports.reporter.setOutput('mode', mode);
-    const about = [context.local ? '' : context.eventName, server];
-    const detail = about.filter(Boolean).join(', ');
-    ports.reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`);
-}
-function learnShown(checked, ports) {
-    ports.edge.learn(checked.model.managedNamespaces);
-    const weak = ports.edge.weakCredentials();
-    if (weak)
-        ports.reporter.warning(weak);
-}
-async function reportNoDeploy(reporter, summary, counts) {
-    if (counts)
-        setCountOutputs(reporter, counts);
-    reporter.setOutput('deployed', false);
-    await reporter.writeSummary(summary);
-}
-function published(findings, checked, settings, ports) {
-    const { reporter } = ports;
-    reporter.annotate(findings.filter((finding) => !checked.findings.includes(finding)));
-    const counts = findingCounts(findings);
-    reporter.setOutput('errors', counts.error);
-    reporter.setOutput('warnings', counts.warning);
-    return failureMessage(findings, settings.failOn);
-}
-async function reportOf(run) {
-    const { settings, context, work, kestra, checked, ports } = run;
-    const flows = checked.model.flows;
-    const servers = { kestra, upgradeServer: ports.upgradeServer };
-    const upgrade = await upgradeReadiness(settings, work, flows, servers, checked.flowChecks);
-    const kestraUi = kestra && checked.snapshot.state ? await kestra.uiBase() : undefined;
-    const report = {
-        mode: work.mode,
-        server: kestra?.target.server,
-        tenant: settings.tenant,
-        commit: context.sha,
-        findings: checked.findings,
-        failOn: settings.failOn,
-        layout: checked.model.layout,
-        notes: [...work.notes, ...checked.notes],
-        commentKey: settings.commentKey,
-        settings: settings.recorded,
-        repositoryUrl: context.local
-            ? undefined
-            : repositoryUrl(context.serverUrl, context.owner, context.repo),
-        kestraUi,
-        kinds: DECIDE_KINDS,
-        upgrade: upgrade?.report
-    };
-    return { report, upgrade };
 }
 
 const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run'];
@@ -18308,7 +18192,7 @@ function maskedValues(credentials) {
 const BACKSLASH = 0x5c;
 const AMPERSAND = 0x26;
 const PERCENT = 0x25;
-const PLUS$1 = 0x2b;
+const PLUS = 0x2b;
 const SEMICOLON = 0x3b;
 const QUOTE = 0x27;
 const SPACE = 0x20;
@@ -18337,7 +18221,7 @@ function readCharacter(text, at, layers = 2) {
         return [];
     const code = text.codePointAt(at);
     const readings = [];
-    if (unit === PLUS$1)
+    if (unit === PLUS)
         readings.push({ code: SPACE, end: at + 1 });
     if (unit === QUOTE && text.charCodeAt(at + 1) === QUOTE)
         readings.push({ code: QUOTE, end: at + 2 });
@@ -18501,10 +18385,8 @@ function hexDigits(text, at, count) {
     const digits = text.slice(at, at + count);
     return digits.length === count && /^[0-9A-Fa-f]+$/.test(digits) ? parseInt(digits, 16) : undefined;
 }
-
 const SKIPPED = new Set([0x0a, 0x0d, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad, 0x00]);
-const INTRODUCERS = [0x5c, 0x26, 0x25];
-const PLUS = 0x2b;
+const INTRODUCERS = [BACKSLASH, AMPERSAND, PERCENT];
 const FOLDING = [0x20, 0x09, 0x27];
 const SPECIAL_UNITS = new Set([...INTRODUCERS, PLUS, ...SKIPPED]);
 const SPECIAL = new Uint8Array(0x10000);
@@ -18641,82 +18523,6 @@ function sameNeedle(a, b) {
     return a.length === b.length && a.every((code, i) => code === b[i]);
 }
 
-const REDACTED = '***';
-const MIN_REDACTED_CHARACTERS = 4;
-const WIDEST_SPELLING = 16;
-function createRedactor(credentials, names = []) {
-    const texts = credentialNeedles(credentials);
-    const utf16 = utf16Patterns(texts);
-    return redactorOf({
-        needles: indexNeedles(texts.map(needleOf)),
-        utf16,
-        utf16WithoutNul: utf16.filter((pattern) => !pattern.includes(0))
-    }, names);
-}
-function hiddenCharacters(secret) {
-    return needleOf(secret).filter((code) => !/\s/u.test(String.fromCodePoint(code))).length;
-}
-function redactorOf(credentials, names) {
-    const publicNames = indexNeedles(names.map(needleOf).filter((name) => name.length > 0));
-    return {
-        text: (text) => redact(text, credentials, publicNames),
-        withNames: (more) => redactorOf(credentials, [...names, ...more])
-    };
-}
-function credentialNeedles(credentials) {
-    const texts = credentials.secrets
-        .map((secret) => secret.value)
-        .filter((secret) => hiddenCharacters(secret) >= MIN_REDACTED_CHARACTERS)
-        .flatMap((secret) => [secret, ...base64Inside(secret), ...base64Whole(secret)]);
-    const { basic } = credentials;
-    if (basic)
-        texts.push(...base64Whole(`${basic.username}:${basic.password}`));
-    return texts;
-}
-function redact(text, credentials, names) {
-    if (credentials.needles.byFirst.size === 0)
-        return text;
-    const spans = [
-        ...spellingSpans(text, credentials.needles).filter((span) => !insideName(text, span, names)),
-        ...utf16Spans(text, text.includes('\0') ? credentials.utf16 : credentials.utf16WithoutNul)
-    ];
-    if (spans.length === 0)
-        return text;
-    spans.sort((a, b) => a[0] - b[0]);
-    let out = '';
-    let at = 0;
-    for (const [start, end] of spans) {
-        if (start < at) {
-            at = Math.max(at, end);
-            continue;
-        }
-        out += text.slice(at, start) + REDACTED;
-        at = end;
-    }
-    return out + text.slice(at);
-}
-function insideName(text, [start, end], names) {
-    if (names.byFirst.size === 0)
-        return false;
-    const from = Math.max(0, start - names.longest * WIDEST_SPELLING);
-    return eachCandidate(text, names, from, start + 1, (at) => spellingAt(text, at, names) >= end);
-}
-const STRONG_CREDENTIAL_CHARACTERS = 8;
-function weakCredentialWarning(credentials, names) {
-    const weak = credentials.secrets.filter(({ value }) => hiddenCharacters(value) < STRONG_CREDENTIAL_CHARACTERS ||
-        names.some((name) => name.includes(value)));
-    if (weak.length === 0)
-        return undefined;
-    const inputs = weak.map((secret) => secret.input).join(', ');
-    const unredacted = weak.some(({ value }) => hiddenCharacters(value) < MIN_REDACTED_CHARACTERS);
-    return [
-        `Weak credential (${inputs}): shorter than ${STRONG_CREDENTIAL_CHARACTERS} characters, or part of a name this run shows as it is (the repository, a server, the tenant, a namespace, a path).`,
-        'Outputs cannot hide it inside those names',
-        unredacted ? `, nor anywhere when under ${MIN_REDACTED_CHARACTERS} characters` : '',
-        '. The run is unaffected: replace it with a long random value.'
-    ].join('');
-}
-
 const LOG_LINE_BYTES = 4096;
 const MESSAGE_BYTES = 2048;
 const UNBOUNDED_KEYS = new Set(['diff']);
@@ -18797,6 +18603,81 @@ function bounded(text, bytes) {
         end += character.length;
     }
     return `${text.slice(0, end)} … [cut at ${bytes / 1024} KiB of ${total.toLocaleString('en-US')} bytes]`;
+}
+const REDACTED = '***';
+const MIN_REDACTED_CHARACTERS = 4;
+const WIDEST_SPELLING = 16;
+function createRedactor(credentials, names = []) {
+    const texts = credentialNeedles(credentials);
+    const utf16 = utf16Patterns(texts);
+    return redactorOf({
+        needles: indexNeedles(texts.map(needleOf)),
+        utf16,
+        utf16WithoutNul: utf16.filter((pattern) => !pattern.includes(0))
+    }, names);
+}
+function hiddenCharacters(secret) {
+    return needleOf(secret).filter((code) => !/\s/u.test(String.fromCodePoint(code))).length;
+}
+function redactorOf(credentials, names) {
+    const publicNames = indexNeedles(names.map(needleOf).filter((name) => name.length > 0));
+    return {
+        text: (text) => redact(text, credentials, publicNames),
+        withNames: (more) => redactorOf(credentials, [...names, ...more])
+    };
+}
+function credentialNeedles(credentials) {
+    const texts = credentials.secrets
+        .map((secret) => secret.value)
+        .filter((secret) => hiddenCharacters(secret) >= MIN_REDACTED_CHARACTERS)
+        .flatMap((secret) => [secret, ...base64Inside(secret), ...base64Whole(secret)]);
+    const { basic } = credentials;
+    if (basic)
+        texts.push(...base64Whole(`${basic.username}:${basic.password}`));
+    return texts;
+}
+function redact(text, credentials, names) {
+    if (credentials.needles.byFirst.size === 0)
+        return text;
+    const spans = [
+        ...spellingSpans(text, credentials.needles).filter((span) => !insideName(text, span, names)),
+        ...utf16Spans(text, text.includes('\0') ? credentials.utf16 : credentials.utf16WithoutNul)
+    ];
+    if (spans.length === 0)
+        return text;
+    spans.sort((a, b) => a[0] - b[0]);
+    let out = '';
+    let at = 0;
+    for (const [start, end] of spans) {
+        if (start < at) {
+            at = Math.max(at, end);
+            continue;
+        }
+        out += text.slice(at, start) + REDACTED;
+        at = end;
+    }
+    return out + text.slice(at);
+}
+function insideName(text, [start, end], names) {
+    if (names.byFirst.size === 0)
+        return false;
+    const from = Math.max(0, start - names.longest * WIDEST_SPELLING);
+    return eachCandidate(text, names, from, start + 1, (at) => spellingAt(text, at, names) >= end);
+}
+const STRONG_CREDENTIAL_CHARACTERS = 8;
+function weakCredentialWarning(credentials, names) {
+    const weak = credentials.secrets.filter(({ value }) => hiddenCharacters(value) < STRONG_CREDENTIAL_CHARACTERS ||
+        names.some((name) => name.includes(value)));
+    if (weak.length === 0)
+        return undefined;
+    const inputs = weak.map((secret) => secret.input).join(', ');
+    const unredacted = weak.some(({ value }) => hiddenCharacters(value) < MIN_REDACTED_CHARACTERS);
+    return [
+        `Weak credential (${inputs}): shorter than ${STRONG_CREDENTIAL_CHARACTERS} characters, or part of a name this run shows as it is (the repository, a server, the tenant, a namespace, a path).`,
+        'Outputs cannot hide it inside those names',
+        unredacted ? `, nor anywhere when under ${MIN_REDACTED_CHARACTERS} characters` : '',
+        '. The run is unaffected: replace it with a long random value.'
+    ].join('');
 }
 
 const ACTION_NAME = 'kestra-gitops';
@@ -19196,374 +19077,6 @@ function suggestion(typed, names, prefix) {
     return best === undefined ? '' : `; did you mean '${prefix}${best}'?`;
 }
 
-const MARK = {
-    create: { sign: '+', colour: 'green' },
-    update: { sign: '~', colour: 'yellow' },
-    delete: { sign: '-', colour: 'red' },
-    orphaned: { sign: '!', colour: 'dim' },
-    unchanged: { sign: '=', colour: 'dim' }
-};
-const DEPLOY_STATUS = {
-    applied: 'applied',
-    'nothing-to-do': 'up to date',
-    refused: 'not deployed',
-    failed: 'failed'
-};
-function reportText(report, p, deployment, { diffs = true } = {}) {
-    const target = `server ${report.server ? inert(report.server) : 'none'} · tenant ${inert(report.tenant)} · commit ${report.commit.slice(0, 7) || 'unknown'}`;
-    const counts = ruleCounts(report.findings);
-    const deletions = report.plan && deletionsText(report.plan);
-    const lines = [
-        p.bold(headline(report, deployment)),
-        ...(deletions ? [`${p.red(deletions.counts)}: ${inert(deletions.names)}`] : []),
-        verdict(report, p),
-        ...(counts ? [p.dim(counts)] : []),
-        p.dim(target)
-    ];
-    for (const note of report.notes ?? [])
-        lines.push(p.dim(inert(note)));
-    if (report.plan) {
-        const invalid = invalidCounts(report.findings);
-        lines.push('', ...planLines(report.plan, { kinds: report.kinds, invalid, p, diffs }));
-    }
-    if (deployment)
-        lines.push(deployedLine(deployment, p));
-    return `${lines.join('\n')}\n`;
-}
-function headline(report, deployment) {
-    if (deployment) {
-        const detail = outcomeCounts(deployment.resources).join(', ');
-        return `Kestra deploy: ${DEPLOY_STATUS[deployment.status]}${detail ? `, ${detail}` : ''}`;
-    }
-    return report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation';
-}
-function deployedLine(deployment, p) {
-    switch (deployment.status) {
-        case 'applied':
-            return p.green(`Deployed: ${deployment.applied} resource(s) written.`);
-        case 'nothing-to-do':
-            return p.green('Deployed: nothing to write, the server already holds this commit.');
-        case 'refused':
-            return p.yellow(`Not deployed: ${inert(deployment.refusal ?? 'a newer commit is deployed')}`);
-        case 'failed':
-            return p.red(`Deploy incomplete: ${outcomeCounts(deployment.resources).join(', ')} (${deployment.applied} resource(s) written).`);
-    }
-}
-function verdict(report, p) {
-    const tally = tallyText(report.findings);
-    return validationFailed(report.findings, report.failOn)
-        ? `${p.red('Validation failed')}: ${tally}`
-        : `${p.green('Validation passed')}: ${tally}`;
-}
-function planLines(plan, options) {
-    const { p, diffs } = options;
-    const lines = [];
-    const byNamespace = new Map();
-    for (const r of plan.resources) {
-        const group = byNamespace.get(r.namespace) ?? [];
-        group.push(r);
-        byNamespace.set(r.namespace, group);
-    }
-    let quiet = 0;
-    for (const [namespace, resources] of byNamespace) {
-        const shown = resources.filter((r) => r.action !== 'unchanged');
-        const unchanged = resources.length - shown.length;
-        if (shown.length === 0) {
-            quiet++;
-            continue;
-        }
-        lines.push(p.bold(`Namespace ${inert(namespace)}`));
-        for (const r of shown) {
-            lines.push(`  ${resourceLine(r, options)}`);
-            if (r.action !== 'orphaned')
-                lines.push(...aboveLines(r, options.kinds));
-            if (diffs && r.action !== 'orphaned' && r.diff !== undefined) {
-                lines.push(...diffLines(r.diff, p));
-            }
-        }
-        if (unchanged > 0)
-            lines.push(p.dim(`  ${unchanged} unchanged`));
-        lines.push('');
-    }
-    if (byNamespace.size === quiet) {
-        lines.push('No changes: the server already matches the repository.', '');
-    }
-    else if (quiet > 0) {
-        lines.push(p.dim(`No changes in ${quiet} other namespace(s).`), '');
-    }
-    const drifted = plan.resources.filter((r) => r.drifted);
-    if (drifted.length > 0) {
-        lines.push(p.yellow('Drift: the server copy of these resources was changed outside Git since the base commit; deploying overwrites (or deletes) those edits.'), ...drifted.map((r) => `  ${r.kind} ${inert(resourceName$1(r))} (${r.action})`), '');
-    }
-    lines.push(p.dim(`Plan fingerprint: ${plan.fingerprint}`));
-    return lines;
-}
-function resourceLine(r, { kinds, invalid, p }) {
-    const mark = MARK[r.action];
-    const parts = [
-        p[mark.colour](`${mark.sign} ${r.action} ${r.kind} ${p.bold(inert(resourceName$1(r)))}`)
-    ];
-    const findings = invalid(r);
-    if (findings !== undefined) {
-        parts.push(p.red(`invalid (${plural(findings, 'finding')})`));
-    }
-    if (r.additions !== undefined && r.deletions !== undefined) {
-        const counts = `${p.green(`+${r.additions}`)} ${p.red(`-${r.deletions}`)}`;
-        parts.push(r.diffOmitted === 'too-large' ? `${counts} (diff too large to show)` : counts);
-    }
-    parts.push(...kindMarks(kinds, r).map(inert));
-    if (r.drifted)
-        parts.push(p.yellow('drifted'));
-    if (r.remark !== undefined)
-        parts.push(p.dim(inert(r.remark)));
-    else if (r.action === 'orphaned')
-        parts.push(p.dim('kept: --delete is off'));
-    return parts.join(' · ');
-}
-function aboveLines(r, kinds) {
-    return kindAbove(kinds, r).flatMap((paragraph) => paragraph.split('\n').map((line) => `      ${inert(plainText(line))}`));
-}
-function plainText(markdown) {
-    return markdown
-        .replace(/<\/?code>/g, '')
-        .replace(/\*\*/g, '')
-        .replace(/@&#8203;/g, '@')
-        .replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code)))
-        .replace(/&(amp|lt|gt|quot);/g, (_, name) => ENTITIES[name]);
-}
-const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"' };
-function diffLines(diff, p) {
-    const lines = diff.replace(/\n$/, '').split('\n');
-    return lines.map((line) => {
-        const text = `      ${inert(line)}`;
-        if (line.startsWith('+++') || line.startsWith('---'))
-            return p.bold(text);
-        if (line.startsWith('@@'))
-            return p.cyan(text);
-        if (line.startsWith('+'))
-            return p.green(text);
-        if (line.startsWith('-'))
-            return p.red(text);
-        return line.startsWith('\\') ? p.dim(text) : text;
-    });
-}
-function upgradeText(upgrade, written, p) {
-    if (!upgrade)
-        return 'Upgrade readiness was not checked.\n';
-    const { target, flows, loading, items } = upgrade.report;
-    const lines = items.map((item) => {
-        const fix = item.mechanical
-            ? written
-                ? 'rewritten in place'
-                : 'mechanical: `kestra-gitops upgrade-check --write` rewrites it'
-            : `manual: see ${item.guide}`;
-        const level = item.mechanical && written ? p.green('fixed') : p.red('error');
-        return `${item.file}:${item.line}: ${level}: ${item.message}\n  fix: ${fix}\n`;
-    });
-    const manual = items.filter((item) => !item.mechanical);
-    const left = written ? new Set(manual.map((item) => item.file)).size : flows - loading;
-    const files = upgrade.rewrites().length;
-    const done = written && files > 0 ? ` ${files} file(s) rewritten.` : '';
-    const verdict = left === 0
-        ? `Ready for Kestra ${target}: all ${flows} flow(s) would load${written ? ' now' : ''}.${done}`
-        : `Not ready for Kestra ${target}: ${left} of ${flows} flow(s) would not load${written ? ' after the rewrites' : ''} (${items.length - manual.length} mechanical, ${manual.length} manual refusal(s)).${done}`;
-    return `${lines.join('')}${verdict}\n`;
-}
-function writeRewrites(workspace, upgrade) {
-    const skipped = [];
-    for (const { file, raw, source } of upgrade.rewrites()) {
-        const path = resolve$1(workspace, file);
-        if (!path.startsWith(resolve$1(workspace) + sep)) {
-            skipped.push(file);
-            continue;
-        }
-        if (readFileSync(path, 'utf8') !== raw) {
-            skipped.push(file);
-            continue;
-        }
-        writeFileSync(path, source);
-    }
-    return skipped;
-}
-
-function cliSettings(args, env, cwd, { settingsFile = false, log } = {}) {
-    const workspace = settingsFile ? cliWorkspace(cwd) : cwd;
-    const below = relative(workspace, cwd).split(sep).join('/');
-    let root = args.inputs.root?.trim();
-    if (root !== undefined && isAbsolute(root))
-        root = rootInside(root, workspace);
-    else if (root !== undefined && below !== '')
-        root = posix.join(below, root);
-    if (root !== args.inputs.root)
-        args = { ...args, inputs: { ...args.inputs, root } };
-    let file;
-    try {
-        file = settingsFile ? localFile(readSettingsFile(workspace, cliWay), log) : undefined;
-    }
-    catch (error) {
-        if (error instanceof SettingsFileError)
-            throw new UsageError(settingsFileMessage(error, cwd, workspace));
-        throw error;
-    }
-    if (file && workspace !== cwd) {
-        log?.(`Settings file: ${relative(cwd, join(workspace, file.path))}, at the Git root ${workspace}: the repository is read from there` +
-            (root === undefined && !file.values.has('root') ? `, with root ${below}` : ''));
-    }
-    const read = (name) => {
-        if (name === 'mode')
-            return args.command === UPGRADE_CHECK ? 'validate' : (args.command ?? '');
-        if (name === 'upgrade-check' && args.command === UPGRADE_CHECK)
-            return args.to ?? '2.0';
-        if (name === 'root' && args.inputs.root === undefined && !file?.values.has('root'))
-            return below;
-        const credential = entryOf(CREDENTIAL_VARIABLES, name);
-        if (credential)
-            return env[credential] ?? '';
-        const fixed = entryOf(LOCAL_VALUES, name);
-        if (fixed !== undefined)
-            return fixed;
-        const variable = entryOf(FLAG_VARIABLES, name);
-        return args.inputs[name] ?? (variable && env[variable]) ?? '';
-    };
-    try {
-        return parseSettings(read, {
-            file,
-            log,
-            givenIn: 'the command line'
-        });
-    }
-    catch (error) {
-        if (error instanceof SettingsFileError)
-            throw new UsageError(settingsFileMessage(error, cwd, workspace));
-        if (!(error instanceof ConfigError))
-            throw error;
-        const detail = error.message.replace(/^Input '[^']*': /, '');
-        throw new UsageError(`${sourceOf(error.input, args)}: ${detail}`);
-    }
-}
-function cliWorkspace(cwd) {
-    const holdsFile = (dir) => SETTINGS_FILE_PATHS.some((path) => existsSync(join(dir, path)));
-    if (holdsFile(cwd))
-        return cwd;
-    for (let dir = resolve$1(cwd);; dir = dirname(dir)) {
-        if (existsSync(join(dir, '.git')))
-            return holdsFile(dir) ? dir : cwd;
-        if (dirname(dir) === dir)
-            return cwd;
-    }
-}
-function settingsFileMessage(error, cwd, workspace) {
-    const shown = relative(cwd, join(workspace, error.file)).split(sep).join('/');
-    return error.problems.map(({ line, detail }) => `${shown}:${line}: ${detail}`).join('\n');
-}
-function cliWay(name) {
-    const variable = entryOf(CREDENTIAL_VARIABLES, name);
-    if (variable)
-        return `give it to the CLI in the environment variable ${variable}`;
-    if (name === 'mode')
-        return 'the command names it (kestra-gitops validate, plan or deploy)';
-    const local = entryOf(GITHUB_ONLY, name);
-    if (local)
-        return `and the CLI does not take it: ${local}`;
-    return `give it to the CLI as --${name}`;
-}
-function sourceOf(input, args) {
-    const credential = entryOf(CREDENTIAL_VARIABLES, input);
-    if (credential)
-        return credential;
-    const variable = entryOf(FLAG_VARIABLES, input);
-    if (variable && args.inputs[input] === undefined)
-        return variable;
-    return `--${input}`;
-}
-function localFile(file, log) {
-    if (!file)
-        return undefined;
-    const values = [...file.values].filter(([name, { text, line }]) => {
-        const fixed = entryOf(LOCAL_VALUES, name);
-        if (fixed === undefined)
-            return true;
-        if (text.trim() !== fixed) {
-            log?.(`notice ${file.path}:${line}: ${name} is ignored by the CLI: ${NOT_LOCAL[name]}.`);
-        }
-        return false;
-    });
-    return { path: file.path, values: new Map(values) };
-}
-function rootInside(root, cwd) {
-    const real = (path) => realOrUndefined(path) ?? resolve$1(path);
-    for (const [from, to] of [
-        [resolve$1(cwd), resolve$1(root)],
-        [real(cwd), real(root)]
-    ]) {
-        if (inside(from, to))
-            return relative(from, to).split(sep).join('/') || '.';
-    }
-    throw new UsageError(`--root: '${root}' is not inside the current folder ${cwd}; run kestra-gitops from the repository that holds it (cd there), or give --root relative to it`);
-}
-const run$1 = promisify(execFile);
-async function localRunContext(options) {
-    const { cwd, env } = options;
-    const head = await git(cwd, ['rev-parse', '--verify', 'HEAD^{commit}']);
-    const [owner, repo] = await repositoryName(cwd, env);
-    const context = {
-        eventName: 'workflow_dispatch',
-        workspace: cwd,
-        runnerTemp: options.runnerTemp,
-        sha: head ?? '',
-        owner,
-        repo,
-        serverUrl: 'https://github.com',
-        apiUrl: 'https://api.github.com',
-        runId: '',
-        local: true
-    };
-    if (options.base === undefined)
-        return context;
-    if (!head)
-        throw new UsageError('--base needs a git repository with at least one commit');
-    if (options.base.startsWith('-'))
-        throw new UsageError(`--base '${options.base}' is not a git ref`);
-    const before = await git(cwd, [
-        'rev-parse',
-        '--verify',
-        '--end-of-options',
-        `${options.base}^{commit}`
-    ]);
-    if (!before)
-        throw new UsageError(`--base '${options.base}' names no commit of this repository`);
-    return { ...context, eventName: 'push', push: { before, after: head, ref: '' } };
-}
-async function uncommittedPaths(cwd, root) {
-    const status = await git(cwd, ['status', '--porcelain', '-z', '--', root]);
-    return (status ?? '').split('\0').filter(Boolean);
-}
-async function repositoryName(cwd, env) {
-    const fromEnv = /^([^/\s]+)\/([^/\s]+)$/.exec(env.GITHUB_REPOSITORY ?? '');
-    if (fromEnv)
-        return [fromEnv[1], fromEnv[2]];
-    const remote = (await git(cwd, ['config', '--get', 'remote.origin.url']))?.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1');
-    const fromRemote = /([^/:@\s]+)\/([^/:@\s]+?)(?:\.git)?\/?$/.exec(remote ?? '');
-    if (fromRemote)
-        return [fromRemote[1], fromRemote[2]];
-    const toplevel = await git(cwd, ['rev-parse', '--show-toplevel']);
-    return ['', (toplevel ?? cwd).split(/[\\/]/).pop() ?? ''];
-}
-async function git(cwd, args) {
-    try {
-        const { stdout } = await run$1('git', args, {
-            cwd,
-            encoding: 'utf8',
-            maxBuffer: 64 * 1024 * 1024,
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
-        });
-        return stdout.trim() || undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
 const CLI_VERSION = "0.1.0";
 
 const EXIT_OK = 0;
@@ -19823,6 +19336,368 @@ function processIo() {
         stdin: process.stdin
     };
 }
+const MARK = {
+    create: { sign: '+', colour: 'green' },
+    update: { sign: '~', colour: 'yellow' },
+    delete: { sign: '-', colour: 'red' },
+    orphaned: { sign: '!', colour: 'dim' },
+    unchanged: { sign: '=', colour: 'dim' }
+};
+const DEPLOY_STATUS = {
+    applied: 'applied',
+    'nothing-to-do': 'up to date',
+    refused: 'not deployed',
+    failed: 'failed'
+};
+function reportText(report, p, deployment, { diffs = true } = {}) {
+    const target = `server ${report.server ? inert(report.server) : 'none'} · tenant ${inert(report.tenant)} · commit ${report.commit.slice(0, 7) || 'unknown'}`;
+    const counts = ruleCounts(report.findings);
+    const deletions = report.plan && deletionsText(report.plan);
+    const lines = [
+        p.bold(headline(report, deployment)),
+        ...(deletions ? [`${p.red(deletions.counts)}: ${inert(deletions.names)}`] : []),
+        verdict(report, p),
+        ...(counts ? [p.dim(counts)] : []),
+        p.dim(target)
+    ];
+    for (const note of report.notes ?? [])
+        lines.push(p.dim(inert(note)));
+    if (report.plan) {
+        const invalid = invalidCounts(report.findings);
+        lines.push('', ...planLines(report.plan, { kinds: report.kinds, invalid, p, diffs }));
+    }
+    if (deployment)
+        lines.push(deployedLine(deployment, p));
+    return `${lines.join('\n')}\n`;
+}
+function headline(report, deployment) {
+    if (deployment) {
+        const detail = outcomeCounts(deployment.resources).join(', ');
+        return `Kestra deploy: ${DEPLOY_STATUS[deployment.status]}${detail ? `, ${detail}` : ''}`;
+    }
+    return report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation';
+}
+function deployedLine(deployment, p) {
+    switch (deployment.status) {
+        case 'applied':
+            return p.green(`Deployed: ${deployment.applied} resource(s) written.`);
+        case 'nothing-to-do':
+            return p.green('Deployed: nothing to write, the server already holds this commit.');
+        case 'refused':
+            return p.yellow(`Not deployed: ${inert(deployment.refusal ?? 'a newer commit is deployed')}`);
+        case 'failed':
+            return p.red(`Deploy incomplete: ${outcomeCounts(deployment.resources).join(', ')} (${deployment.applied} resource(s) written).`);
+    }
+}
+function verdict(report, p) {
+    const tally = tallyText(report.findings);
+    return validationFailed(report.findings, report.failOn)
+        ? `${p.red('Validation failed')}: ${tally}`
+        : `${p.green('Validation passed')}: ${tally}`;
+}
+function planLines(plan, options) {
+    const { p, diffs } = options;
+    const lines = [];
+    const byNamespace = new Map();
+    for (const r of plan.resources) {
+        const group = byNamespace.get(r.namespace) ?? [];
+        group.push(r);
+        byNamespace.set(r.namespace, group);
+    }
+    let quiet = 0;
+    for (const [namespace, resources] of byNamespace) {
+        const shown = resources.filter((r) => r.action !== 'unchanged');
+        const unchanged = resources.length - shown.length;
+        if (shown.length === 0) {
+            quiet++;
+            continue;
+        }
+        lines.push(p.bold(`Namespace ${inert(namespace)}`));
+        for (const r of shown) {
+            lines.push(`  ${resourceLine(r, options)}`);
+            if (r.action !== 'orphaned')
+                lines.push(...aboveLines(r, options.kinds));
+            if (diffs && r.action !== 'orphaned' && r.diff !== undefined) {
+                lines.push(...diffLines(r.diff, p));
+            }
+        }
+        if (unchanged > 0)
+            lines.push(p.dim(`  ${unchanged} unchanged`));
+        lines.push('');
+    }
+    if (byNamespace.size === quiet) {
+        lines.push('No changes: the server already matches the repository.', '');
+    }
+    else if (quiet > 0) {
+        lines.push(p.dim(`No changes in ${quiet} other namespace(s).`), '');
+    }
+    const drifted = plan.resources.filter((r) => r.drifted);
+    if (drifted.length > 0) {
+        lines.push(p.yellow('Drift: the server copy of these resources was changed outside Git since the base commit; deploying overwrites (or deletes) those edits.'), ...drifted.map((r) => `  ${r.kind} ${inert(resourceName$1(r))} (${r.action})`), '');
+    }
+    lines.push(p.dim(`Plan fingerprint: ${plan.fingerprint}`));
+    return lines;
+}
+function resourceLine(r, { kinds, invalid, p }) {
+    const mark = MARK[r.action];
+    const parts = [
+        p[mark.colour](`${mark.sign} ${r.action} ${r.kind} ${p.bold(inert(resourceName$1(r)))}`)
+    ];
+    const findings = invalid(r);
+    if (findings !== undefined) {
+        parts.push(p.red(`invalid (${plural(findings, 'finding')})`));
+    }
+    if (r.additions !== undefined && r.deletions !== undefined) {
+        const counts = `${p.green(`+${r.additions}`)} ${p.red(`-${r.deletions}`)}`;
+        parts.push(r.diffOmitted === 'too-large' ? `${counts} (diff too large to show)` : counts);
+    }
+    parts.push(...kindMarks(kinds, r).map(inert));
+    if (r.drifted)
+        parts.push(p.yellow('drifted'));
+    if (r.remark !== undefined)
+        parts.push(p.dim(inert(r.remark)));
+    else if (r.action === 'orphaned')
+        parts.push(p.dim('kept: --delete is off'));
+    return parts.join(' · ');
+}
+function aboveLines(r, kinds) {
+    return kindAbove(kinds, r).flatMap((paragraph) => paragraph.split('\n').map((line) => `      ${inert(plainText(line))}`));
+}
+function plainText(markdown) {
+    return markdown
+        .replace(/<\/?code>/g, '')
+        .replace(/\*\*/g, '')
+        .replace(/@&#8203;/g, '@')
+        .replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code)))
+        .replace(/&(amp|lt|gt|quot);/g, (_, name) => ENTITIES[name]);
+}
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"' };
+function diffLines(diff, p) {
+    const lines = diff.replace(/\n$/, '').split('\n');
+    return lines.map((line) => {
+        const text = `      ${inert(line)}`;
+        if (line.startsWith('+++') || line.startsWith('---'))
+            return p.bold(text);
+        if (line.startsWith('@@'))
+            return p.cyan(text);
+        if (line.startsWith('+'))
+            return p.green(text);
+        if (line.startsWith('-'))
+            return p.red(text);
+        return line.startsWith('\\') ? p.dim(text) : text;
+    });
+}
+function upgradeText(upgrade, written, p) {
+    if (!upgrade)
+        return 'Upgrade readiness was not checked.\n';
+    const { target, flows, loading, items } = upgrade.report;
+    const lines = items.map((item) => {
+        const fix = item.mechanical
+            ? written
+                ? 'rewritten in place'
+                : 'mechanical: `kestra-gitops upgrade-check --write` rewrites it'
+            : `manual: see ${item.guide}`;
+        const level = item.mechanical && written ? p.green('fixed') : p.red('error');
+        return `${item.file}:${item.line}: ${level}: ${item.message}\n  fix: ${fix}\n`;
+    });
+    const manual = items.filter((item) => !item.mechanical);
+    const left = written ? new Set(manual.map((item) => item.file)).size : flows - loading;
+    const files = upgrade.rewrites().length;
+    const done = written && files > 0 ? ` ${files} file(s) rewritten.` : '';
+    const verdict = left === 0
+        ? `Ready for Kestra ${target}: all ${flows} flow(s) would load${written ? ' now' : ''}.${done}`
+        : `Not ready for Kestra ${target}: ${left} of ${flows} flow(s) would not load${written ? ' after the rewrites' : ''} (${items.length - manual.length} mechanical, ${manual.length} manual refusal(s)).${done}`;
+    return `${lines.join('')}${verdict}\n`;
+}
+function writeRewrites(workspace, upgrade) {
+    const skipped = [];
+    for (const { file, raw, source } of upgrade.rewrites()) {
+        const path = resolve$1(workspace, file);
+        if (!path.startsWith(resolve$1(workspace) + sep)) {
+            skipped.push(file);
+            continue;
+        }
+        if (readFileSync(path, 'utf8') !== raw) {
+            skipped.push(file);
+            continue;
+        }
+        writeFileSync(path, source);
+    }
+    return skipped;
+}
+function cliSettings(args, env, cwd, { settingsFile = false, log } = {}) {
+    const workspace = settingsFile ? cliWorkspace(cwd) : cwd;
+    const below = relative(workspace, cwd).split(sep).join('/');
+    let root = args.inputs.root?.trim();
+    if (root !== undefined && isAbsolute(root))
+        root = rootInside(root, workspace);
+    else if (root !== undefined && below !== '')
+        root = posix.join(below, root);
+    if (root !== args.inputs.root)
+        args = { ...args, inputs: { ...args.inputs, root } };
+    let file;
+    try {
+        file = settingsFile ? localFile(readSettingsFile(workspace, cliWay), log) : undefined;
+    }
+    catch (error) {
+        if (error instanceof SettingsFileError)
+            throw new UsageError(settingsFileMessage(error, cwd, workspace));
+        throw error;
+    }
+    if (file && workspace !== cwd) {
+        log?.(`Settings file: ${relative(cwd, join(workspace, file.path))}, at the Git root ${workspace}: the repository is read from there` +
+            (root === undefined && !file.values.has('root') ? `, with root ${below}` : ''));
+    }
+    const read = (name) => {
+        if (name === 'mode')
+            return args.command === UPGRADE_CHECK ? 'validate' : (args.command ?? '');
+        if (name === 'upgrade-check' && args.command === UPGRADE_CHECK)
+            return args.to ?? '2.0';
+        if (name === 'root' && args.inputs.root === undefined && !file?.values.has('root'))
+            return below;
+        const credential = entryOf(CREDENTIAL_VARIABLES, name);
+        if (credential)
+            return env[credential] ?? '';
+        const fixed = entryOf(LOCAL_VALUES, name);
+        if (fixed !== undefined)
+            return fixed;
+        const variable = entryOf(FLAG_VARIABLES, name);
+        return args.inputs[name] ?? (variable && env[variable]) ?? '';
+    };
+    try {
+        return parseSettings(read, { file, log, givenIn: 'the command line' });
+    }
+    catch (error) {
+        if (error instanceof SettingsFileError)
+            throw new UsageError(settingsFileMessage(error, cwd, workspace));
+        if (!(error instanceof ConfigError))
+            throw error;
+        const detail = error.message.replace(/^Input '[^']*': /, '');
+        throw new UsageError(`${sourceOf(error.input, args)}: ${detail}`);
+    }
+}
+function cliWorkspace(cwd) {
+    const holdsFile = (dir) => SETTINGS_FILE_PATHS.some((path) => existsSync(join(dir, path)));
+    if (holdsFile(cwd))
+        return cwd;
+    for (let dir = resolve$1(cwd);; dir = dirname(dir)) {
+        if (existsSync(join(dir, '.git')))
+            return holdsFile(dir) ? dir : cwd;
+        if (dirname(dir) === dir)
+            return cwd;
+    }
+}
+function settingsFileMessage(error, cwd, workspace) {
+    const shown = relative(cwd, join(workspace, error.file)).split(sep).join('/');
+    return error.problems.map(({ line, detail }) => `${shown}:${line}: ${detail}`).join('\n');
+}
+function cliWay(name) {
+    const variable = entryOf(CREDENTIAL_VARIABLES, name);
+    if (variable)
+        return `give it to the CLI in the environment variable ${variable}`;
+    if (name === 'mode')
+        return 'the command names it (kestra-gitops validate, plan or deploy)';
+    const local = entryOf(GITHUB_ONLY, name);
+    if (local)
+        return `and the CLI does not take it: ${local}`;
+    return `give it to the CLI as --${name}`;
+}
+function sourceOf(input, args) {
+    const credential = entryOf(CREDENTIAL_VARIABLES, input);
+    if (credential)
+        return credential;
+    const variable = entryOf(FLAG_VARIABLES, input);
+    if (variable && args.inputs[input] === undefined)
+        return variable;
+    return `--${input}`;
+}
+function localFile(file, log) {
+    if (!file)
+        return undefined;
+    const values = [...file.values].filter(([name, { text, line }]) => {
+        const fixed = entryOf(LOCAL_VALUES, name);
+        if (fixed === undefined)
+            return true;
+        if (text.trim() !== fixed) {
+            log?.(`notice ${file.path}:${line}: ${name} is ignored by the CLI: ${NOT_LOCAL[name]}.`);
+        }
+        return false;
+    });
+    return { path: file.path, values: new Map(values) };
+}
+function rootInside(root, cwd) {
+    const real = (path) => realOrUndefined(path) ?? resolve$1(path);
+    for (const [from, to] of [
+        [resolve$1(cwd), resolve$1(root)],
+        [real(cwd), real(root)]
+    ]) {
+        if (inside(from, to))
+            return relative(from, to).split(sep).join('/') || '.';
+    }
+    throw new UsageError(`--root: '${root}' is not inside the current folder ${cwd}; run kestra-gitops from the repository that holds it (cd there), or give --root relative to it`);
+}
+const run$1 = promisify(execFile);
+async function localRunContext(options) {
+    const { cwd, env } = options;
+    const head = await git(cwd, ['rev-parse', '--verify', 'HEAD^{commit}']);
+    const [owner, repo] = await repositoryName(cwd, env);
+    const context = {
+        eventName: 'workflow_dispatch',
+        workspace: cwd,
+        runnerTemp: options.runnerTemp,
+        sha: head ?? '',
+        owner,
+        repo,
+        serverUrl: 'https://github.com',
+        apiUrl: 'https://api.github.com',
+        runId: '',
+        local: true
+    };
+    if (options.base === undefined)
+        return context;
+    if (!head)
+        throw new UsageError('--base needs a git repository with at least one commit');
+    if (options.base.startsWith('-'))
+        throw new UsageError(`--base '${options.base}' is not a git ref`);
+    const before = await git(cwd, [
+        'rev-parse',
+        '--verify',
+        '--end-of-options',
+        `${options.base}^{commit}`
+    ]);
+    if (!before)
+        throw new UsageError(`--base '${options.base}' names no commit of this repository`);
+    return { ...context, eventName: 'push', push: { before, after: head, ref: '' } };
+}
+async function uncommittedPaths(cwd, root) {
+    const status = await git(cwd, ['status', '--porcelain', '-z', '--', root]);
+    return (status ?? '').split('\0').filter(Boolean);
+}
+async function repositoryName(cwd, env) {
+    const fromEnv = /^([^/\s]+)\/([^/\s]+)$/.exec(env.GITHUB_REPOSITORY ?? '');
+    if (fromEnv)
+        return [fromEnv[1], fromEnv[2]];
+    const remote = (await git(cwd, ['config', '--get', 'remote.origin.url']))?.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1');
+    const fromRemote = /([^/:@\s]+)\/([^/:@\s]+?)(?:\.git)?\/?$/.exec(remote ?? '');
+    if (fromRemote)
+        return [fromRemote[1], fromRemote[2]];
+    const toplevel = await git(cwd, ['rev-parse', '--show-toplevel']);
+    return ['', (toplevel ?? cwd).split(/[\\/]/).pop() ?? ''];
+}
+async function git(cwd, args) {
+    try {
+        const { stdout } = await run$1('git', args, {
+            cwd,
+            encoding: 'utf8',
+            maxBuffer: 64 * 1024 * 1024,
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
+        });
+        return stdout.trim() || undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
 
 function readRunContext(env = process.env) {
     const eventName = env.GITHUB_EVENT_NAME ?? 'workflow_dispatch';
@@ -20039,182 +19914,6 @@ function apiError(operation, error) {
     const status = httpStatus(error);
     const http = status ? ` (HTTP ${status})` : '';
     return new GitHubApiError(`GitHub API: ${operation} failed${http}: ${errorMessage(error)}`);
-}
-
-const PAGE = 100;
-const STATUS_PAGES = 10;
-const deployments = array(object({
-    id: int(),
-    sha: string(),
-    environment: string(),
-    transient_environment: boolean$1().optional(),
-    created_at: string(),
-    payload: unknown().optional()
-})
-    .transform((d) => ({
-    id: d.id,
-    sha: d.sha,
-    environment: d.environment,
-    transient: d.transient_environment === true,
-    createdAt: d.created_at,
-    payload: d.payload
-})));
-const url = string().nullish();
-const statuses = array(object({
-    id: int(),
-    state: string(),
-    environment_url: url,
-    log_url: url,
-    target_url: url,
-    created_at: string()
-})
-    .transform((s) => ({
-    id: s.id,
-    state: s.state,
-    environmentUrl: s.environment_url ?? '',
-    logUrl: s.log_url ?? s.target_url ?? '',
-    createdAt: s.created_at
-})));
-const DEPLOYMENTS_READ_HELP = "The token cannot read deployments: grant 'permissions: deployments: read' (or write) to the job.";
-function deploymentReads(client) {
-    const repo = repoOf(client);
-    return {
-        async deployments(filter, limit) {
-            const found = [];
-            try {
-                for (let page = 1; found.length < limit; page++) {
-                    const { data } = await client.octokit.rest.repos.listDeployments({
-                        ...repo,
-                        ...(filter.environment !== undefined && { environment: filter.environment }),
-                        ...(filter.sha !== undefined && { sha: filter.sha }),
-                        per_page: PAGE,
-                        page
-                    });
-                    found.push(...readAnswer('GET /repos/{owner}/{repo}/deployments', deployments, data));
-                    if (data.length < PAGE)
-                        break;
-                }
-            }
-            catch (error) {
-                if (isPermissionError(error))
-                    throw apiError(`listing deployments (${DEPLOYMENTS_READ_HELP})`, error);
-                throw apiError('listing deployments', error);
-            }
-            return found.slice(0, limit);
-        },
-        async statuses(deploymentId) {
-            const found = [];
-            try {
-                for (let page = 1; page <= STATUS_PAGES; page++) {
-                    const { data } = await client.octokit.rest.repos.listDeploymentStatuses({
-                        ...repo,
-                        deployment_id: deploymentId,
-                        per_page: PAGE,
-                        page
-                    });
-                    const read = readAnswer('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', statuses, data);
-                    found.push(...read);
-                    if (read.length < PAGE || read.some((s) => isDeciding(s.state)))
-                        break;
-                }
-            }
-            catch (error) {
-                throw apiError(`listing the statuses of deployment ${deploymentId}`, error);
-            }
-            return found;
-        }
-    };
-}
-const created$1 = object({ id: int() });
-const MAX_DESCRIPTION = 140;
-const DEPLOYMENTS_WRITE_HELP = "The token cannot write deployments: grant 'permissions: deployments: write' to the job (the environment and preview inputs record GitHub deployments).";
-function deploymentWrites(client) {
-    const repo = repoOf(client);
-    return {
-        async create(deployment) {
-            try {
-                const response = await client.octokit.rest.repos.createDeployment({
-                    ...repo,
-                    ref: deployment.sha,
-                    environment: deployment.environment,
-                    task: 'deploy',
-                    auto_merge: false,
-                    required_contexts: [],
-                    transient_environment: deployment.transient,
-                    description: deployment.description.slice(0, MAX_DESCRIPTION),
-                    payload: deployment.payload
-                });
-                if (response.status !== 201) {
-                    throw apiError('creating a deployment', {
-                        status: response.status,
-                        message: 'no deployment was created'
-                    });
-                }
-                return readAnswer('POST /repos/{owner}/{repo}/deployments', created$1, response.data).id;
-            }
-            catch (error) {
-                if (isPermissionError(error) && httpStatus(error) !== 404) {
-                    throw new ConfigError('environment', DEPLOYMENTS_WRITE_HELP);
-                }
-                throw apiError(`creating a deployment of ${deployment.sha} to ${deployment.environment}`, error);
-            }
-        },
-        async addStatus(deploymentId, status) {
-            try {
-                await client.octokit.rest.repos.createDeploymentStatus({
-                    ...repo,
-                    deployment_id: deploymentId,
-                    state: status.state,
-                    description: status.description.slice(0, MAX_DESCRIPTION),
-                    ...(status.environmentUrl && { environment_url: status.environmentUrl }),
-                    ...(status.logUrl && { log_url: status.logUrl })
-                });
-            }
-            catch (error) {
-                if (isPermissionError(error) && httpStatus(error) !== 404) {
-                    throw new ConfigError('environment', DEPLOYMENTS_WRITE_HELP);
-                }
-                throw apiError(`setting deployment ${deploymentId} to ${status.state}`, error);
-            }
-        }
-    };
-}
-
-const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
-const login = object({ login: string().min(1) });
-function viewerLogin(client) {
-    return client.octokit.rest.users.getAuthenticated().then((response) => login.safeParse(response.data).data?.login, () => undefined);
-}
-async function tokenLogin(client) {
-    try {
-        const answer = await client.octokit.graphql('query { viewer { login } }');
-        const viewer = object({ viewer: login }).safeParse(answer).data?.viewer.login;
-        if (viewer)
-            return viewer;
-    }
-    catch {
-    }
-    return viewerLogin(client);
-}
-async function tokenRefusal(client, status, doing, permission) {
-    const repository = `${client.owner}/${client.repo}`;
-    const { token } = client;
-    if (status === 401) {
-        return `GitHub refused ${token} (401 Bad credentials) while ${doing}: the token is expired, revoked or not a token. Put a valid one in the secret that ${token} is given.`;
-    }
-    const identity = await tokenLogin(client);
-    const scope = permission === 'Contents' ? 'contents' : 'pull-requests';
-    const lacks = `lacks '${permission}: Read and write' on ${repository}`;
-    if (identity === ACTIONS_BOT_LOGIN) {
-        return `${token} acts as ${identity} (the workflow's GITHUB_TOKEN), which ${lacks} while ${doing}: grant \`permissions: ${scope}: write\` to the job (docs/drift.md#permissions).`;
-    }
-    if (identity?.endsWith('[bot]')) {
-        return `${token} acts as ${identity}, a GitHub App installation, which ${lacks} while ${doing}: give the App the repository permission '${permission}: Read and write' and install it on ${repository}; the job's \`permissions:\` do not apply to it (docs/drift.md#permissions).`;
-    }
-    if (identity) {
-        return `${token} acts as ${identity} (a personal access token), which ${lacks} while ${doing}: a fine-grained token needs the repository permission '${permission}: Read and write' on ${repository} (a classic token the \`repo\` scope), and ${identity} needs write access to the repository (docs/drift.md#permissions).`;
-    }
-    return `${token} ${lacks} while ${doing}, and GitHub would not say who it acts as: an App's installation needs the repository permission '${permission}: Read and write' and the App installed on ${repository}; a person's fine-grained token the same permission (a classic token the \`repo\` scope) (docs/drift.md#permissions).`;
 }
 
 const author = object({ login: string(), type: string() }).nullable();
@@ -20455,255 +20154,41 @@ function keptHiddenLines(lines, states, from) {
     }
     return text;
 }
-
-const written = object({ number: int(), html_url: string() });
-const listedIssue = written.extend({
-    body: string().nullish(),
-    state: string().optional(),
-    pull_request: unknown().optional(),
-    user: author
-});
-const ISSUES_PERMISSION_HELP = 'The token cannot write issues: grant `permissions: issues: write` to the job (docs/drift.md#permissions).';
-function driftIssues(client) {
-    const { octokit } = client;
-    const repo = repoOf(client);
-    let viewer;
-    const find = async (marker, label) => {
-        const listed = readAnswer('GET /repos/{owner}/{repo}/issues', array(listedIssue), await octokit.paginate(octokit.rest.issues.listForRepo, {
-            ...repo,
-            labels: label,
-            state: 'all',
-            per_page: 100
-        }));
-        const ours = [];
-        for (const issue of listed) {
-            if (issue.pull_request || firstLine(issue.body) !== marker)
-                continue;
-            if (await authoredByTheAction(issue.user, () => (viewer ??= viewerLogin(client)))) {
-                ours.push(issue);
-            }
-        }
-        const open = ours.filter((i) => i.state === 'open').sort((a, b) => a.number - b.number);
-        return open[0] ?? ours.sort((a, b) => b.number - a.number)[0];
-    };
-    return {
-        keepIssue: (issue) => issuesGuard('writing the drift issue', async () => {
-            const found = await find(issue.marker, issue.label);
-            if (!found) {
-                const created = await octokit.rest.issues.create({
-                    ...repo,
-                    title: issue.title,
-                    body: issue.body,
-                    labels: [issue.label]
-                });
-                const { number, html_url } = readAnswer('POST /repos/{owner}/{repo}/issues', written, created.data);
-                return { status: 'created', number, url: html_url };
-            }
-            const reopen = found.state !== 'open';
-            const updated = await octokit.rest.issues.update({
-                ...repo,
-                issue_number: found.number,
-                title: issue.title,
-                body: issue.body,
-                ...(reopen && { state: 'open' })
-            });
-            const { number, html_url } = readAnswer('PATCH /repos/{owner}/{repo}/issues/{issue_number}', written, updated.data);
-            return { status: reopen ? 'reopened' : 'updated', number, url: html_url };
-        }),
-        closeIssue: (marker, label, comment) => issuesGuard('closing the drift issue', async () => {
-            const found = await find(marker, label);
-            if (!found || found.state !== 'open')
-                return undefined;
-            const issue_number = found.number;
-            await octokit.rest.issues.createComment({ ...repo, issue_number, body: comment });
-            await octokit.rest.issues.update({
-                ...repo,
-                issue_number,
-                state: 'closed',
-                state_reason: 'completed'
-            });
-            return { status: 'closed', number: found.number, url: found.html_url };
-        })
-    };
+const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+const login = object({ login: string().min(1) });
+function viewerLogin(client) {
+    return client.octokit.rest.users.getAuthenticated().then((response) => login.safeParse(response.data).data?.login, () => undefined);
 }
-async function issuesGuard(operation, action) {
+async function tokenLogin(client) {
     try {
-        return await action();
+        const answer = await client.octokit.graphql('query { viewer { login } }');
+        const viewer = object({ viewer: login }).safeParse(answer).data?.viewer.login;
+        if (viewer)
+            return viewer;
     }
-    catch (error) {
-        if (httpStatus(error) === 410) {
-            return {
-                status: 'forbidden',
-                message: `Issues are turned off for this repository (${errorMessage(error)}): turn them on in the repository's settings to get the drift issue.`
-            };
-        }
-        if (isPermissionError(error))
-            return { status: 'forbidden', message: ISSUES_PERMISSION_HELP };
-        throw apiError(operation, error);
+    catch {
     }
+    return viewerLogin(client);
 }
-const openPull = written.extend({ title: string(), body: string().nullable() });
-const ACTIONS_SETTING = "Settings → Actions → General → 'Allow GitHub Actions to create and approve pull requests'";
-function driftPulls(client) {
-    const { octokit } = client;
-    const repo = repoOf(client);
-    const openFrom = async (head) => {
-        const { data } = await octokit.rest.pulls.list({
-            ...repo,
-            head: `${client.owner}:${head}`,
-            state: 'open',
-            per_page: 100
-        });
-        return readAnswer('GET /repos/{owner}/{repo}/pulls', array(openPull), data)[0];
-    };
-    const forbidden = async (error, doing) => {
-        const message = await tokenRefusal(client, httpStatus(error), doing, 'Pull requests');
-        return { status: 'forbidden', message };
-    };
-    return {
-        async keepPullRequest(pull) {
-            try {
-                const open = await openFrom(pull.head);
-                if (open) {
-                    if (open.body === pull.body && open.title === pull.title) {
-                        return { status: 'unchanged', number: open.number, url: open.html_url };
-                    }
-                    await octokit.rest.pulls.update({
-                        ...repo,
-                        pull_number: open.number,
-                        title: pull.title,
-                        body: pull.body
-                    });
-                    return { status: 'updated', number: open.number, url: open.html_url };
-                }
-                const created = await octokit.rest.pulls.create({ ...repo, ...pull });
-                const { number, html_url } = readAnswer('POST /repos/{owner}/{repo}/pulls', written, created.data);
-                return { status: 'created', number, url: html_url };
-            }
-            catch (error) {
-                if (/not permitted to create or approve pull requests/i.test(errorMessage(error))) {
-                    return {
-                        status: 'forbidden',
-                        message: `The branch ${pull.head} holds the edits made in Kestra, but GitHub Actions may not open pull requests in this repository: turn on ${ACTIONS_SETTING}, or give pull-request-token the token of a GitHub App or a person, which it does not bind (docs/drift.md#permissions).`
-                    };
-                }
-                if (httpStatus(error) === 401 || isPermissionError(error)) {
-                    return forbidden(error, `opening the pull request from ${pull.head}`);
-                }
-                throw apiError(`opening the pull request from ${pull.head}`, error);
-            }
-        },
-        async closePullRequest(head, comment) {
-            try {
-                const open = await openFrom(head);
-                if (!open)
-                    return undefined;
-                await octokit.rest.issues.createComment({
-                    ...repo,
-                    issue_number: open.number,
-                    body: comment
-                });
-                await octokit.rest.pulls.update({ ...repo, pull_number: open.number, state: 'closed' });
-                return { status: 'closed', number: open.number, url: open.html_url };
-            }
-            catch (error) {
-                const status = httpStatus(error);
-                if (status === 401 || (isPermissionError(error) && status !== 404)) {
-                    return forbidden(error, `closing the pull request from ${head}`);
-                }
-                throw apiError(`closing the pull request from ${head}`, error);
-            }
-        }
-    };
-}
-const FILE_MODE = '100644';
-const created = object({ sha: string() });
-const commitRead = object({
-    message: string(),
-    tree: created,
-    parents: array(created)
-});
-const treeRead = object({
-    tree: array(object({ type: string(), path: string().optional(), mode: string().optional() }))
-});
-const GET_COMMIT = 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}';
-async function writeDriftBranch(client, branch) {
-    try {
-        return await write(client, branch);
+async function tokenRefusal(client, status, doing, permission) {
+    const repository = `${client.owner}/${client.repo}`;
+    const { token } = client;
+    if (status === 401) {
+        return `GitHub refused ${token} (401 Bad credentials) while ${doing}: the token is expired, revoked or not a token. Put a valid one in the secret that ${token} is given.`;
     }
-    catch (error) {
-        const status = httpStatus(error);
-        if (status === 401 || isPermissionError(error)) {
-            const doing = `writing the drift branch ${branch.name}`;
-            return { status: 'forbidden', message: await tokenRefusal(client, status, doing, 'Contents') };
-        }
-        throw apiError(`writing the branch ${branch.name}`, error);
+    const identity = await tokenLogin(client);
+    const scope = permission === 'Contents' ? 'contents' : 'pull-requests';
+    const lacks = `lacks '${permission}: Read and write' on ${repository}`;
+    if (identity === ACTIONS_BOT_LOGIN) {
+        return `${token} acts as ${identity} (the workflow's GITHUB_TOKEN), which ${lacks} while ${doing}: grant \`permissions: ${scope}: write\` to the job (docs/drift.md#permissions).`;
     }
-}
-async function write(client, branch) {
-    const { octokit } = client;
-    const repo = repoOf(client);
-    const commitOf = async (sha) => readAnswer(GET_COMMIT, commitRead, (await octokit.rest.git.getCommit({ ...repo, commit_sha: sha })).data);
-    const base = await commitOf(branch.base);
-    const current = await existingHead(client, branch.name);
-    const currentCommit = current ? await commitOf(current) : undefined;
-    if (current && !currentCommit?.message.split('\n').includes(branch.trailer)) {
-        return { status: 'foreign', sha: current };
+    if (identity?.endsWith('[bot]')) {
+        return `${token} acts as ${identity}, a GitHub App installation, which ${lacks} while ${doing}: give the App the repository permission '${permission}: Read and write' and install it on ${repository}; the job's \`permissions:\` do not apply to it (docs/drift.md#permissions).`;
     }
-    const baseTree = readAnswer('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', treeRead, (await octokit.rest.git.getTree({ ...repo, tree_sha: base.tree.sha, recursive: 'true' })).data);
-    const modes = new Map(baseTree.tree.flatMap((entry) => entry.type === 'blob' && entry.path && entry.mode ? [[entry.path, entry.mode]] : []));
-    const entries = [];
-    for (const item of branch.writes) {
-        if (item.content === undefined) {
-            if (modes.has(item.path)) {
-                entries.push({ path: item.path, mode: FILE_MODE, type: 'blob', sha: null });
-            }
-            continue;
-        }
-        const blob = await octokit.rest.git.createBlob({
-            ...repo,
-            content: Buffer.from(item.content).toString('base64'),
-            encoding: 'base64'
-        });
-        const mode = modes.get(item.path) === '100755' ? '100755' : FILE_MODE;
-        const { sha } = readAnswer('POST /repos/{owner}/{repo}/git/blobs', created, blob.data);
-        entries.push({ path: item.path, mode, type: 'blob', sha });
+    if (identity) {
+        return `${token} acts as ${identity} (a personal access token), which ${lacks} while ${doing}: a fine-grained token needs the repository permission '${permission}: Read and write' on ${repository} (a classic token the \`repo\` scope), and ${identity} needs write access to the repository (docs/drift.md#permissions).`;
     }
-    if (entries.length === 0)
-        return { status: 'empty' };
-    const tree = readAnswer('POST /repos/{owner}/{repo}/git/trees', created, (await octokit.rest.git.createTree({ ...repo, base_tree: base.tree.sha, tree: entries })).data);
-    if (tree.sha === base.tree.sha)
-        return { status: 'empty' };
-    if (current &&
-        currentCommit?.tree.sha === tree.sha &&
-        currentCommit.parents.map((p) => p.sha).join() === branch.base) {
-        return { status: 'unchanged', sha: current };
-    }
-    const commit = await octokit.rest.git.createCommit({
-        ...repo,
-        message: `${branch.message}\n\n${branch.trailer}`,
-        tree: tree.sha,
-        parents: [branch.base]
-    });
-    const { sha } = readAnswer('POST /repos/{owner}/{repo}/git/commits', created, commit.data);
-    if (current) {
-        await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch.name}`, sha, force: true });
-    }
-    else {
-        await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${branch.name}`, sha });
-    }
-    return { status: 'written', sha };
-}
-async function existingHead(client, name) {
-    try {
-        const ref = await client.octokit.rest.git.getRef({ ...repoOf(client), ref: `heads/${name}` });
-        return readAnswer('GET /repos/{owner}/{repo}/git/ref/{ref}', object({ object: created }), ref.data).object.sha;
-    }
-    catch (error) {
-        if (httpStatus(error) === 404)
-            return undefined;
-        throw error;
-    }
+    return `${token} ${lacks} while ${doing}, and GitHub would not say who it acts as: an App's installation needs the repository permission '${permission}: Read and write' and the App installed on ${repository}; a person's fine-grained token the same permission (a classic token the \`repo\` scope) (docs/drift.md#permissions).`;
 }
 
 const defaultBranch = object({ default_branch: string() });
@@ -20885,6 +20370,393 @@ function createGitHub(octokit, repository) {
             }
         }
     };
+}
+const PAGE = 100;
+const STATUS_PAGES = 10;
+const deployments = array(object({
+    id: int(),
+    sha: string(),
+    environment: string(),
+    transient_environment: boolean$1().optional(),
+    created_at: string(),
+    payload: unknown().optional()
+})
+    .transform((d) => ({
+    id: d.id,
+    sha: d.sha,
+    environment: d.environment,
+    transient: d.transient_environment === true,
+    createdAt: d.created_at,
+    payload: d.payload
+})));
+const url = string().nullish();
+const statuses = array(object({
+    id: int(),
+    state: string(),
+    environment_url: url,
+    log_url: url,
+    target_url: url,
+    created_at: string()
+})
+    .transform((s) => ({
+    id: s.id,
+    state: s.state,
+    environmentUrl: s.environment_url ?? '',
+    logUrl: s.log_url ?? s.target_url ?? '',
+    createdAt: s.created_at
+})));
+const DEPLOYMENTS_READ_HELP = "The token cannot read deployments: grant 'permissions: deployments: read' (or write) to the job.";
+function deploymentReads(client) {
+    const repo = repoOf(client);
+    return {
+        async deployments(filter, limit) {
+            const found = [];
+            try {
+                for (let page = 1; found.length < limit; page++) {
+                    const { data } = await client.octokit.rest.repos.listDeployments({
+                        ...repo,
+                        ...(filter.environment !== undefined && { environment: filter.environment }),
+                        ...(filter.sha !== undefined && { sha: filter.sha }),
+                        per_page: PAGE,
+                        page
+                    });
+                    found.push(...readAnswer('GET /repos/{owner}/{repo}/deployments', deployments, data));
+                    if (data.length < PAGE)
+                        break;
+                }
+            }
+            catch (error) {
+                if (isPermissionError(error))
+                    throw apiError(`listing deployments (${DEPLOYMENTS_READ_HELP})`, error);
+                throw apiError('listing deployments', error);
+            }
+            return found.slice(0, limit);
+        },
+        async statuses(deploymentId) {
+            const found = [];
+            try {
+                for (let page = 1; page <= STATUS_PAGES; page++) {
+                    const { data } = await client.octokit.rest.repos.listDeploymentStatuses({
+                        ...repo,
+                        deployment_id: deploymentId,
+                        per_page: PAGE,
+                        page
+                    });
+                    const read = readAnswer('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', statuses, data);
+                    found.push(...read);
+                    if (read.length < PAGE || read.some((s) => isDeciding(s.state)))
+                        break;
+                }
+            }
+            catch (error) {
+                throw apiError(`listing the statuses of deployment ${deploymentId}`, error);
+            }
+            return found;
+        }
+    };
+}
+const created = object({ id: int() });
+const MAX_DESCRIPTION = 140;
+const DEPLOYMENTS_WRITE_HELP = "The token cannot write deployments: grant 'permissions: deployments: write' to the job (the environment and preview inputs record GitHub deployments).";
+function deploymentWrites(client) {
+    const repo = repoOf(client);
+    return {
+        async create(deployment) {
+            try {
+                const response = await client.octokit.rest.repos.createDeployment({
+                    ...repo,
+                    ref: deployment.sha,
+                    environment: deployment.environment,
+                    task: 'deploy',
+                    auto_merge: false,
+                    required_contexts: [],
+                    transient_environment: deployment.transient,
+                    description: deployment.description.slice(0, MAX_DESCRIPTION),
+                    payload: deployment.payload
+                });
+                if (response.status !== 201) {
+                    throw apiError('creating a deployment', {
+                        status: response.status,
+                        message: 'no deployment was created'
+                    });
+                }
+                return readAnswer('POST /repos/{owner}/{repo}/deployments', created, response.data).id;
+            }
+            catch (error) {
+                if (isPermissionError(error) && httpStatus(error) !== 404) {
+                    throw new ConfigError('environment', DEPLOYMENTS_WRITE_HELP);
+                }
+                throw apiError(`creating a deployment of ${deployment.sha} to ${deployment.environment}`, error);
+            }
+        },
+        async addStatus(deploymentId, status) {
+            try {
+                await client.octokit.rest.repos.createDeploymentStatus({
+                    ...repo,
+                    deployment_id: deploymentId,
+                    state: status.state,
+                    description: status.description.slice(0, MAX_DESCRIPTION),
+                    ...(status.environmentUrl && { environment_url: status.environmentUrl }),
+                    ...(status.logUrl && { log_url: status.logUrl })
+                });
+            }
+            catch (error) {
+                if (isPermissionError(error) && httpStatus(error) !== 404) {
+                    throw new ConfigError('environment', DEPLOYMENTS_WRITE_HELP);
+                }
+                throw apiError(`setting deployment ${deploymentId} to ${status.state}`, error);
+            }
+        }
+    };
+}
+const written = object({ number: int(), html_url: string() });
+const listedIssue = written.extend({
+    body: string().nullish(),
+    state: string().optional(),
+    pull_request: unknown().optional(),
+    user: author
+});
+const ISSUES_PERMISSION_HELP = 'The token cannot write issues: grant `permissions: issues: write` to the job (docs/drift.md#permissions).';
+function driftIssues(client) {
+    const { octokit } = client;
+    const repo = repoOf(client);
+    let viewer;
+    const find = async (marker, label) => {
+        const listed = readAnswer('GET /repos/{owner}/{repo}/issues', array(listedIssue), await octokit.paginate(octokit.rest.issues.listForRepo, {
+            ...repo,
+            labels: label,
+            state: 'all',
+            per_page: 100
+        }));
+        const ours = [];
+        for (const issue of listed) {
+            if (issue.pull_request || firstLine(issue.body) !== marker)
+                continue;
+            if (await authoredByTheAction(issue.user, () => (viewer ??= viewerLogin(client)))) {
+                ours.push(issue);
+            }
+        }
+        const open = ours.filter((i) => i.state === 'open').sort((a, b) => a.number - b.number);
+        return open[0] ?? ours.sort((a, b) => b.number - a.number)[0];
+    };
+    return {
+        keepIssue: (issue) => issuesGuard('writing the drift issue', async () => {
+            const found = await find(issue.marker, issue.label);
+            if (!found) {
+                const created = await octokit.rest.issues.create({
+                    ...repo,
+                    title: issue.title,
+                    body: issue.body,
+                    labels: [issue.label]
+                });
+                const { number, html_url } = readAnswer('POST /repos/{owner}/{repo}/issues', written, created.data);
+                return { status: 'created', number, url: html_url };
+            }
+            const reopen = found.state !== 'open';
+            const updated = await octokit.rest.issues.update({
+                ...repo,
+                issue_number: found.number,
+                title: issue.title,
+                body: issue.body,
+                ...(reopen && { state: 'open' })
+            });
+            const { number, html_url } = readAnswer('PATCH /repos/{owner}/{repo}/issues/{issue_number}', written, updated.data);
+            return { status: reopen ? 'reopened' : 'updated', number, url: html_url };
+        }),
+        closeIssue: (marker, label, comment) => issuesGuard('closing the drift issue', async () => {
+            const found = await find(marker, label);
+            if (!found || found.state !== 'open')
+                return undefined;
+            const issue_number = found.number;
+            await octokit.rest.issues.createComment({ ...repo, issue_number, body: comment });
+            await octokit.rest.issues.update({
+                ...repo,
+                issue_number,
+                state: 'closed',
+                state_reason: 'completed'
+            });
+            return { status: 'closed', number: found.number, url: found.html_url };
+        })
+    };
+}
+async function issuesGuard(operation, action) {
+    try {
+        return await action();
+    }
+    catch (error) {
+        if (httpStatus(error) === 410) {
+            return {
+                status: 'forbidden',
+                message: `Issues are turned off for this repository (${errorMessage(error)}): turn them on in the repository's settings to get the drift issue.`
+            };
+        }
+        if (isPermissionError(error))
+            return { status: 'forbidden', message: ISSUES_PERMISSION_HELP };
+        throw apiError(operation, error);
+    }
+}
+const openPull = written.extend({ title: string(), body: string().nullable() });
+const ACTIONS_SETTING = "Settings → Actions → General → 'Allow GitHub Actions to create and approve pull requests'";
+function driftPulls(client) {
+    const { octokit } = client;
+    const repo = repoOf(client);
+    const openFrom = async (head) => {
+        const { data } = await octokit.rest.pulls.list({
+            ...repo,
+            head: `${client.owner}:${head}`,
+            state: 'open',
+            per_page: 100
+        });
+        return readAnswer('GET /repos/{owner}/{repo}/pulls', array(openPull), data)[0];
+    };
+    const forbidden = async (error, doing) => {
+        const message = await tokenRefusal(client, httpStatus(error), doing, 'Pull requests');
+        return { status: 'forbidden', message };
+    };
+    return {
+        async keepPullRequest(pull) {
+            try {
+                const open = await openFrom(pull.head);
+                if (open) {
+                    if (open.body === pull.body && open.title === pull.title) {
+                        return { status: 'unchanged', number: open.number, url: open.html_url };
+                    }
+                    await octokit.rest.pulls.update({
+                        ...repo,
+                        pull_number: open.number,
+                        title: pull.title,
+                        body: pull.body
+                    });
+                    return { status: 'updated', number: open.number, url: open.html_url };
+                }
+                const created = await octokit.rest.pulls.create({ ...repo, ...pull });
+                const { number, html_url } = readAnswer('POST /repos/{owner}/{repo}/pulls', written, created.data);
+                return { status: 'created', number, url: html_url };
+            }
+            catch (error) {
+                if (/not permitted to create or approve pull requests/i.test(errorMessage(error))) {
+                    return {
+                        status: 'forbidden',
+                        message: `The branch ${pull.head} holds the edits made in Kestra, but GitHub Actions may not open pull requests in this repository: turn on ${ACTIONS_SETTING}, or give pull-request-token the token of a GitHub App or a person, which it does not bind (docs/drift.md#permissions).`
+                    };
+                }
+                if (httpStatus(error) === 401 || isPermissionError(error)) {
+                    return forbidden(error, `opening the pull request from ${pull.head}`);
+                }
+                throw apiError(`opening the pull request from ${pull.head}`, error);
+            }
+        },
+        async closePullRequest(head, comment) {
+            try {
+                const open = await openFrom(head);
+                if (!open)
+                    return undefined;
+                await octokit.rest.issues.createComment({
+                    ...repo,
+                    issue_number: open.number,
+                    body: comment
+                });
+                await octokit.rest.pulls.update({ ...repo, pull_number: open.number, state: 'closed' });
+                return { status: 'closed', number: open.number, url: open.html_url };
+            }
+            catch (error) {
+                const status = httpStatus(error);
+                if (status === 401 || (isPermissionError(error) && status !== 404)) {
+                    return forbidden(error, `closing the pull request from ${head}`);
+                }
+                throw apiError(`closing the pull request from ${head}`, error);
+            }
+        }
+    };
+}
+const FILE_MODE = '100644';
+const createdObject = object({ sha: string() });
+const commitRead = object({
+    message: string(),
+    tree: createdObject,
+    parents: array(createdObject)
+});
+const treeRead = object({
+    tree: array(object({ type: string(), path: string().optional(), mode: string().optional() }))
+});
+const GET_COMMIT = 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}';
+async function writeDriftBranch(client, branch) {
+    try {
+        return await write(client, branch);
+    }
+    catch (error) {
+        const status = httpStatus(error);
+        if (status === 401 || isPermissionError(error)) {
+            const doing = `writing the drift branch ${branch.name}`;
+            return { status: 'forbidden', message: await tokenRefusal(client, status, doing, 'Contents') };
+        }
+        throw apiError(`writing the branch ${branch.name}`, error);
+    }
+}
+async function write(client, branch) {
+    const { octokit } = client;
+    const repo = repoOf(client);
+    const commitOf = async (sha) => readAnswer(GET_COMMIT, commitRead, (await octokit.rest.git.getCommit({ ...repo, commit_sha: sha })).data);
+    const base = await commitOf(branch.base);
+    const current = await existingHead(client, branch.name);
+    const currentCommit = current ? await commitOf(current) : undefined;
+    if (current && !currentCommit?.message.split('\n').includes(branch.trailer)) {
+        return { status: 'foreign', sha: current };
+    }
+    const baseTree = readAnswer('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', treeRead, (await octokit.rest.git.getTree({ ...repo, tree_sha: base.tree.sha, recursive: 'true' })).data);
+    const modes = new Map(baseTree.tree.flatMap((entry) => entry.type === 'blob' && entry.path && entry.mode ? [[entry.path, entry.mode]] : []));
+    const entries = [];
+    for (const item of branch.writes) {
+        if (item.content === undefined) {
+            if (modes.has(item.path)) {
+                entries.push({ path: item.path, mode: FILE_MODE, type: 'blob', sha: null });
+            }
+            continue;
+        }
+        const blob = await octokit.rest.git.createBlob({
+            ...repo,
+            content: Buffer.from(item.content).toString('base64'),
+            encoding: 'base64'
+        });
+        const mode = modes.get(item.path) === '100755' ? '100755' : FILE_MODE;
+        const { sha } = readAnswer('POST /repos/{owner}/{repo}/git/blobs', createdObject, blob.data);
+        entries.push({ path: item.path, mode, type: 'blob', sha });
+    }
+    if (entries.length === 0)
+        return { status: 'empty' };
+    const tree = readAnswer('POST /repos/{owner}/{repo}/git/trees', createdObject, (await octokit.rest.git.createTree({ ...repo, base_tree: base.tree.sha, tree: entries })).data);
+    if (tree.sha === base.tree.sha)
+        return { status: 'empty' };
+    if (current &&
+        currentCommit?.tree.sha === tree.sha &&
+        currentCommit.parents.map((p) => p.sha).join() === branch.base) {
+        return { status: 'unchanged', sha: current };
+    }
+    const commit = await octokit.rest.git.createCommit({
+        ...repo,
+        message: `${branch.message}\n\n${branch.trailer}`,
+        tree: tree.sha,
+        parents: [branch.base]
+    });
+    const { sha } = readAnswer('POST /repos/{owner}/{repo}/git/commits', createdObject, commit.data);
+    if (current) {
+        await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch.name}`, sha, force: true });
+    }
+    else {
+        await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${branch.name}`, sha });
+    }
+    return { status: 'written', sha };
+}
+async function existingHead(client, name) {
+    try {
+        const ref = await client.octokit.rest.git.getRef({ ...repoOf(client), ref: `heads/${name}` });
+        return readAnswer('GET /repos/{owner}/{repo}/git/ref/{ref}', object({ object: createdObject }), ref.data).object.sha;
+    }
+    catch (error) {
+        if (httpStatus(error) === 404)
+            return undefined;
+        throw error;
+    }
 }
 
 function actionReporter(log) {
