@@ -14615,13 +14615,17 @@ async function flowChecks(gathering, asking) {
     return checks;
 }
 function flowCheck(flow, stored, { upgrade, ...options }) {
-    let check = stored ?? checkFlow(flow, options);
-    if (check.wellFormed && options.schema.length > 0) {
+    const { schema, upgrade: items, ...own } = stored ?? checkFlow(flow, options);
+    let check = own;
+    if (own.wellFormed && options.schema.length > 0) {
         const releases = options.schema.map((release) => release.version);
-        check = { ...check, schema: { releases, findings: schemaVerdict(flow, check, options.schema) } };
+        check = {
+            ...own,
+            schema: { releases, findings: schemaVerdict(flow, { schema }, options.schema) }
+        };
     }
-    if (upgrade && !check.upgrade)
-        check = { ...check, upgrade: upgradeFlow(flow, check).items };
+    if (upgrade)
+        check = { ...check, upgrade: items ?? upgradeFlow(flow, check).items };
     return check;
 }
 async function loaded(gathering, { reporter }) {

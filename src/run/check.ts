@@ -260,20 +260,25 @@ async function flowChecks(
 }
 
 /**
- * A flow file's check (`stored`, when reused) with what the run asks of it: a stored entry that lacks the
- * schema's verdict for these releases or the upgrade readiness gets them now, and is stored with them.
+ * A flow file's check (`stored`, when reused) with what the run asks of it, and nothing else: a stored entry
+ * that lacks the schema's verdict for these releases or the upgrade readiness gets them now, and one that holds
+ * what this run does not ask (a deploy against another release stored it) loses it, as a fresh check lacks it.
  */
 function flowCheck(
   flow: FlowFile,
   stored: StoredFlowCheck | undefined,
   { upgrade, ...options }: ChecksAsked
 ): FlowCheck {
-  let check: FlowCheck = stored ?? checkFlow(flow, options)
-  if (check.wellFormed && options.schema.length > 0) {
+  const { schema, upgrade: items, ...own } = stored ?? checkFlow(flow, options)
+  let check: FlowCheck = own
+  if (own.wellFormed && options.schema.length > 0) {
     const releases = options.schema.map((release) => release.version)
-    check = { ...check, schema: { releases, findings: schemaVerdict(flow, check, options.schema) } }
+    check = {
+      ...own,
+      schema: { releases, findings: schemaVerdict(flow, { schema }, options.schema) }
+    }
   }
-  if (upgrade && !check.upgrade) check = { ...check, upgrade: upgradeFlow(flow, check).items }
+  if (upgrade) check = { ...check, upgrade: items ?? upgradeFlow(flow, check).items }
   return check
 }
 
