@@ -9222,24 +9222,20 @@ class FlowDocument {
         return resolved === undefined || (distExports.isScalar(resolved) && resolved.value === null);
     }
     entries(node) {
-        const map = this.map(node);
-        if (!map)
-            return [];
-        const out = [];
-        for (const pair of map.items) {
-            if (!distExports.isPair(pair) || !distExports.isScalar(pair.key))
-                continue;
-            out.push({ pair, key: pair.key, value: this.resolve(pair.value) });
-        }
-        return out;
+        return [...this.eachEntry(node)];
     }
     get(node, key) {
+        for (const entry of this.eachEntry(node))
+            if (String(entry.key.value) === key)
+                return entry;
+        return undefined;
+    }
+    *eachEntry(node) {
         for (const pair of this.map(node)?.items ?? []) {
-            if (distExports.isPair(pair) && distExports.isScalar(pair.key) && String(pair.key.value) === key) {
-                return { pair, key: pair.key, value: this.resolve(pair.value) };
+            if (distExports.isPair(pair) && distExports.isScalar(pair.key)) {
+                yield { pair, key: pair.key, value: this.resolve(pair.value) };
             }
         }
-        return undefined;
     }
     items(node) {
         const seq = this.seq(node);

@@ -78,23 +78,21 @@ export class FlowDocument {
   }
 
   entries(node: unknown): Entry[] {
-    const map = this.map(node)
-    if (!map) return []
-    const out: Entry[] = []
-    for (const pair of map.items) {
-      if (!isPair(pair) || !isScalar(pair.key)) continue
-      out.push({ pair, key: pair.key, value: this.resolve(pair.value) })
-    }
-    return out
+    return [...this.eachEntry(node)]
   }
 
   get(node: unknown, key: string): Entry | undefined {
+    for (const entry of this.eachEntry(node)) if (String(entry.key.value) === key) return entry
+    return undefined
+  }
+
+  /** A map's pairs with a scalar key, read one at a time: a lookup stops at its key. */
+  private *eachEntry(node: unknown): Generator<Entry> {
     for (const pair of this.map(node)?.items ?? []) {
-      if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === key) {
-        return { pair, key: pair.key, value: this.resolve(pair.value) }
+      if (isPair(pair) && isScalar(pair.key)) {
+        yield { pair, key: pair.key, value: this.resolve(pair.value) }
       }
     }
-    return undefined
   }
 
   items(node: unknown): Node[] {
