@@ -396,7 +396,7 @@ describe('removal over every arrangement of namespaces and owners', () => {
           await closeOpened()
         }
       }),
-      { numRuns: runs(150, 20) }
+      { numRuns: runs(150, 8) }
     )
   })
 })

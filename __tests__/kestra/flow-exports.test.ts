@@ -105,7 +105,7 @@ describe('shared flow exports', () => {
           if (!race) expect(exportCount).toBeLessThan(namespaces.length + 1)
         }
       ),
-      { numRuns: runs(120, 40) }
+      { numRuns: runs(120, 15) }
     )
   }, 120_000)
 

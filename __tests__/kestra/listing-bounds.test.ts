@@ -260,7 +260,7 @@ describe('every paged listing ends within its bound, whole or with an error nami
           if (readable(subject, behaviour)) expect(failure).toBeUndefined()
           if (behaviour.pages.kind === 'endless') expect(failure).toBeDefined()
         }),
-        { numRuns: runs(60, 8) }
+        { numRuns: runs(60, 4) }
       )
     }, 120_000)
   }
@@ -342,7 +342,7 @@ describe('the namespace files walk (servers without the export) ends within its 
           }
         }
       ),
-      { numRuns: runs(40, 6) }
+      { numRuns: runs(40, 3) }
     )
   }, 120_000)
 })

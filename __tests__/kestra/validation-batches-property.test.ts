@@ -58,7 +58,7 @@ describe('planBatches', () => {
           }
         }
       ),
-      { numRuns: runs(2000, 500), seed: 20261125 }
+      { numRuns: runs(2000, 200), seed: 20261125 }
     )
   })
 
@@ -152,7 +152,7 @@ describe('validation behind a proxy with a lower body limit', () => {
           }
         }
       ),
-      { numRuns: runs(60, 20), seed: 20261125 }
+      { numRuns: runs(60, 10), seed: 20261125 }
     )
   })
 

@@ -238,7 +238,7 @@ describe('readZip', () => {
           }
         }
       ),
-      { numRuns: runs(2_000, 500), seed: 20261125 }
+      { numRuns: runs(2_000, 200), seed: 20261125 }
     )
   })
 
@@ -274,7 +274,7 @@ describe('readZip', () => {
           expect(Buffer.from(entries.get(path)!).equals(Buffer.from(bytes))).toBe(true)
         }
       }),
-      { numRuns: runs(300, 100), seed: 20261125 }
+      { numRuns: runs(300, 50), seed: 20261125 }
     )
   })
 

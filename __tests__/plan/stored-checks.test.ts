@@ -210,7 +210,7 @@ describe("a marker's stored checks stay within its bound", () => {
           storedChecksOf({ [STORED_CHECKS_FIELD]: JSON.parse(JSON.stringify(kept)) }).size
         ).toBe(Object.keys(kept).length)
       }),
-      { numRuns: runs(1000, 250), seed: 20261125 }
+      { numRuns: runs(1000, 100), seed: 20261125 }
     )
   })
 

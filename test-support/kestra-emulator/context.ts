@@ -89,46 +89,59 @@ export function kestraZip(
   entries: ReadonlyMap<string, Uint8Array>,
   cache?: Map<string, DeflatedEntry>
 ): Uint8Array {
-  const locals: Buffer[] = []
-  const central: Buffer[] = []
-  let offset = 0
-  for (const [name, bytes] of entries) {
-    const entry = deflatedEntry(name, bytes, cache)
-    const fileName = Buffer.from(name, 'utf8')
-    const common = Buffer.alloc(26)
+  // Sized first, then written into one buffer: an export of 65,536 entries is built in one allocation.
+  const parts = [...entries].map(([name, bytes]) => ({
+    fileName: Buffer.from(name, 'utf8'),
+    entry: deflatedEntry(name, bytes, cache)
+  }))
+  const count = parts.length
+  let directoryAt = 0
+  let directorySize = 0
+  for (const { fileName, entry } of parts) {
+    directoryAt += 30 + fileName.byteLength + entry.data.byteLength + 16
+    directorySize += 46 + fileName.byteLength
+  }
+  const tail = zip64End(count, directorySize, directoryAt)
+  const zip = Buffer.alloc(directoryAt + directorySize + tail.byteLength + 22)
+  let local = 0
+  let central = directoryAt
+  const common = Buffer.alloc(26)
+  for (const { fileName, entry } of parts) {
+    common.fill(0)
     common.writeUInt16LE(20, 0) // version needed
     common.writeUInt16LE(0x0808, 2) // a data descriptor follows; names in UTF-8
     common.writeUInt16LE(8, 4) // deflated
     common.writeUInt16LE(0, 6) // time
     common.writeUInt16LE(0x21, 8) // date: 1980-01-01
     common.writeUInt16LE(fileName.byteLength, 22)
-    const local = Buffer.alloc(30)
-    local.writeUInt32LE(0x04034b50, 0)
-    common.copy(local, 4)
+    // The local header: CRC and sizes zero, in the data descriptor after the bytes.
+    zip.writeUInt32LE(0x04034b50, local)
+    common.copy(zip, local + 4)
+    fileName.copy(zip, local + 30)
+    const dataAt = local + 30 + fileName.byteLength
+    entry.data.copy(zip, dataAt)
     common.writeUInt32LE(entry.crc, 10)
     common.writeUInt32LE(entry.data.byteLength, 14)
     common.writeUInt32LE(entry.size, 18)
-    const descriptor = Buffer.alloc(16)
-    descriptor.writeUInt32LE(0x08074b50, 0)
-    common.copy(descriptor, 4, 10, 22)
-    locals.push(local, fileName, entry.data, descriptor)
-    const header = Buffer.alloc(46)
-    header.writeUInt32LE(0x02014b50, 0)
-    header.writeUInt16LE(20, 4) // made by
-    common.copy(header, 6)
-    header.writeUInt32LE(offset, 42)
-    central.push(header, fileName)
-    offset += local.byteLength + fileName.byteLength + entry.data.byteLength + descriptor.byteLength
+    const descriptorAt = dataAt + entry.data.byteLength
+    zip.writeUInt32LE(0x08074b50, descriptorAt)
+    common.copy(zip, descriptorAt + 4, 10, 22)
+    zip.writeUInt32LE(0x02014b50, central)
+    zip.writeUInt16LE(20, central + 4) // made by
+    common.copy(zip, central + 6)
+    zip.writeUInt32LE(local, central + 42)
+    fileName.copy(zip, central + 46)
+    central += 46 + fileName.byteLength
+    local = descriptorAt + 16
   }
-  const count = central.length / 2
-  const directorySize = central.reduce((sum, part) => sum + part.byteLength, 0)
-  const end = Buffer.alloc(22)
-  end.writeUInt32LE(0x06054b50, 0)
-  end.writeUInt16LE(Math.min(count, 0xffff), 8)
-  end.writeUInt16LE(Math.min(count, 0xffff), 10)
-  end.writeUInt32LE(directorySize, 12)
-  end.writeUInt32LE(offset, 16)
-  return Buffer.concat([...locals, ...central, ...zip64End(count, directorySize, offset), end])
+  tail.copy(zip, central)
+  const end = central + tail.byteLength
+  zip.writeUInt32LE(0x06054b50, end)
+  zip.writeUInt16LE(Math.min(count, 0xffff), end + 8)
+  zip.writeUInt16LE(Math.min(count, 0xffff), end + 10)
+  zip.writeUInt32LE(directorySize, end + 12)
+  zip.writeUInt32LE(directoryAt, end + 16)
+  return zip
 }
 
 /**
@@ -136,8 +149,8 @@ export function kestraZip(
  * before the end record, which says 0xffff. (Sizes and offsets of 4 GiB, which would also take zip64, do not
  * occur in the emulator.)
  */
-function zip64End(count: number, directorySize: number, directoryAt: number): Buffer[] {
-  if (count < 0xffff) return []
+function zip64End(count: number, directorySize: number, directoryAt: number): Buffer {
+  if (count < 0xffff) return Buffer.alloc(0)
   const record = Buffer.alloc(56)
   record.writeUInt32LE(0x06064b50, 0)
   record.writeBigUInt64LE(44n, 4) // the record's size after this field
@@ -151,7 +164,7 @@ function zip64End(count: number, directorySize: number, directoryAt: number): Bu
   locator.writeUInt32LE(0x07064b50, 0)
   locator.writeBigUInt64LE(BigInt(directoryAt + directorySize), 8)
   locator.writeUInt32LE(1, 16) // disks
-  return [record, locator]
+  return Buffer.concat([record, locator])
 }
 
 /**
