@@ -10,7 +10,7 @@ export function nearest(typed: string, names: Iterable<string>): string | undefi
   return best
 }
 
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
   for (let i = 1; i <= a.length; i++) {
     const current = [i]

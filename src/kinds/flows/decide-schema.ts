@@ -6,6 +6,7 @@ import type { KestraVersion } from '../../model/version.js'
 import { locateKestraPath } from '../../decide/validate/kestra-path.js'
 import { FLOW_SCHEMAS } from './decide-schemas.js'
 import { isRecord } from '../../model/content.js'
+import { editDistance } from '../../model/nearest.js'
 
 /**
  * A flow checked against the JSON schema that a Kestra release generates for it with every core plugin
@@ -335,22 +336,6 @@ function closest(name: string, known: readonly string[]): string | undefined {
   return best !== undefined && bestDistance <= Math.max(1, Math.floor(name.length / 3))
     ? best
     : undefined
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)
-      )
-    }
-    previous = current
-  }
-  return previous[b.length]!
 }
 
 /**
