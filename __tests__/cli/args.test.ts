@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { OWN_OPTIONS, parseArgs, UsageError, wantsDetailedExitCode } from '../../src/cli/args.js'
 import { flagInputs, flagKind, GITHUB_ONLY } from '../../src/cli/flags.js'
 import { cliSettings } from '../../src/cli/run.js'
+import { runs } from '../../test-support/property-runs.js'
 
 describe('command-line flags', () => {
   it('maps flags onto the action inputs of the same name', () => {
@@ -123,7 +124,7 @@ describe('any command line of known flags', () => {
           expect(args.inputs).toEqual(expected)
         }
       ),
-      { numRuns: 500 }
+      { numRuns: runs(500, 125) }
     )
   })
 
@@ -155,7 +156,7 @@ describe('any command line of known flags', () => {
           expect(() => parseArgs(argv)).toThrow(`unknown option '--${name}'`)
         }
       ),
-      { numRuns: 300 }
+      { numRuns: runs(300, 75) }
     )
   })
 })

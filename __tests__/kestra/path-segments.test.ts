@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { ActionError } from '../../src/model/errors.js'
 import { pathSegment, segmentProblem } from '../../src/model/path-segment.js'
 import { emulatedClientPerFile } from './test-server.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const TRICKY = [
   '.',
@@ -72,7 +73,7 @@ describe('an id in a request path addresses exactly that id', () => {
           ['dashboards.delete', id]
         ])
       }),
-      { numRuns: 300 }
+      { numRuns: runs(300, 75) }
     )
   })
 
@@ -88,7 +89,7 @@ describe('an id in a request path addresses exactly that id', () => {
         expect(segmentProblem(id) !== undefined).toBe(unsafe)
         if (!unsafe) expect(decodeURIComponent(pathSegment(id))).toBe(id)
       }),
-      { numRuns: 2000 }
+      { numRuns: runs(2000, 500) }
     )
   })
 })

@@ -262,7 +262,7 @@ describe('a validate verdict is valid only when recognised as valid', () => {
           )
         }
       ),
-      { seed: 20261125, numRuns: 500 }
+      { seed: 20261125, numRuns: runs(500, 125) }
     )
   })
 })

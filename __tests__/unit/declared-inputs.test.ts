@@ -6,6 +6,7 @@ import { defaultOf, inputNames } from '../../src/model/inputs/declared.js'
 import { parseSettings } from '../../src/config/settings.js'
 import { type InputName } from '../../src/model/inputs/declared.js'
 import { declaredInputs } from '../../test-support/action-yml.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const settingsOf = (inputs: Partial<Record<string, string>>) =>
   parseSettings((name) => inputs[name] ?? '')
@@ -64,7 +65,7 @@ describe('inputs declared once, in action.yml', () => {
           }
         }
       ),
-      { numRuns: 2000 }
+      { numRuns: runs(2000, 500) }
     )
   })
 
@@ -77,7 +78,7 @@ describe('inputs declared once, in action.yml', () => {
       fc.property(fc.constantFrom(...inputNames()), whitespace, (name, value) => {
         expect(settingsOf({ [name]: value })).toEqual(blank)
       }),
-      { numRuns: 500 }
+      { numRuns: runs(500, 125) }
     )
   })
 })

@@ -21,6 +21,7 @@ import {
 import { SETTING_DEFAULTS, WORKFLOW_ONLY } from '../../src/model/inputs/defaults.js'
 import { parseSettingsFile } from '../../src/model/inputs/settings-file.js'
 import { declaredInputs } from '../../test-support/action-yml.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const FILE = 'kestra-gitops.yml'
 const SETTABLE = inputNames().filter(fileMaySet)
@@ -142,7 +143,7 @@ describe('the settings file', () => {
         })
         expect(fromFile).toEqual(asInputs)
       }),
-      { numRuns: 300 }
+      { numRuns: runs(300, 75) }
     )
   })
 
@@ -177,7 +178,7 @@ describe('the settings file', () => {
           expect(error.message.startsWith(`${FILE}:${lines[position]}: `)).toBe(true)
         }
       ),
-      { numRuns: 200 }
+      { numRuns: runs(200, 50) }
     )
   })
 
@@ -199,7 +200,7 @@ describe('the settings file', () => {
           expect(error.message).toContain(`'${unknown}' is not an input this file may set`)
         }
       ),
-      { numRuns: 200 }
+      { numRuns: runs(200, 50) }
     )
   })
 
@@ -216,7 +217,7 @@ describe('the settings file', () => {
           expect(error.message).toContain(`'${name}'`)
         }
       ),
-      { numRuns: 500 }
+      { numRuns: runs(500, 125) }
     )
   })
 
@@ -265,7 +266,7 @@ describe('the settings file', () => {
           expect(error.message.startsWith(`${FILE}:${error.line}: `)).toBe(true)
         }
       ),
-      { numRuns: 200 }
+      { numRuns: runs(200, 50) }
     )
     fc.assert(
       fc.property(settableEntries, fc.nat(), (entries, pick) => {
@@ -276,7 +277,7 @@ describe('the settings file', () => {
         expect(error.line).toBe(lines.length)
         expect(error.message).toMatch(/unique/i)
       }),
-      { numRuns: 100 }
+      { numRuns: runs(100, 25) }
     )
   })
 
@@ -324,7 +325,7 @@ describe('settings from the file and the workflow', () => {
           expect(said).toBe(workflow.has(name))
         }
       }),
-      { numRuns: 200 }
+      { numRuns: runs(200, 50) }
     )
   })
 
@@ -445,7 +446,7 @@ describe('every problem of the file, in one run', () => {
           })
         }
       ),
-      { numRuns: 200, seed: 20261126 }
+      { numRuns: runs(200, 50), seed: 20261126 }
     )
   })
 
