@@ -34,6 +34,7 @@ import {
   knownResources,
   readProblemFindings,
   referenceFindings,
+  SentRewrite,
   unmanagedFindings
 } from '../kinds/index.js'
 import { demoteUnchangedErrors, failureMessage, sortFindings } from '../decide/validate/verdict.js'
@@ -43,7 +44,6 @@ import type { Kind } from '../kinds/kind.js'
 import type { WalkRead } from '../gather/kind.js'
 import type { RunPorts, TargetRun } from './ports.js'
 import { upgradeAsked } from './upgrade.js'
-import { SentRewrite } from '../kinds/index.js'
 
 /** What the checks of one target of a run take. */
 interface CheckArgs extends TargetRun {
@@ -341,18 +341,15 @@ async function readRemaining(
 }
 
 /** Every finding of the run, sorted (unchanged files' errors demoted on a pull request), annotated. */
-function validated(input: {
-  walk: WalkRead
-  snapshot: Snapshot
-  changed: ChangedFiles
-  kinds: readonly Kind[]
-  references: FlowReference[]
-  sent: ReturnType<SentRewrite['model']>
-  context: RunContext
-  ports: RunPorts
-  kestra: KestraServer | undefined
-  settings: Settings
-}): Finding[] {
+function validated(
+  input: Pick<CheckArgs, 'kinds' | 'context' | 'ports' | 'kestra' | 'settings'> & {
+    walk: WalkRead
+    snapshot: Snapshot
+    changed: ChangedFiles
+    references: FlowReference[]
+    sent: ReturnType<SentRewrite['model']>
+  }
+): Finding[] {
   const { walk, snapshot, ports, context } = input
   const { reporter } = ports
   const repositoryFindings = [...readProblemFindings(walk.model), ...unmanagedFindings(walk.model)]
@@ -400,11 +397,8 @@ function verdictText(findings: readonly Finding[], failOn: 'error' | 'warning'):
 /** One line per namespace, inside the loading group. */
 function namespaceLines(model: RepoModel): string[] {
   const counts = new Map<string, { flows: number; files: number }>()
-  const of = (namespace: string) => {
-    const entry = counts.get(namespace) ?? { flows: 0, files: 0 }
-    counts.set(namespace, entry)
-    return entry
-  }
+  const of = (namespace: string) =>
+    counts.get(namespace) ?? counts.set(namespace, { flows: 0, files: 0 }).get(namespace)!
   for (const flow of model.flows) if (!flow.notAFlow && flow.namespace) of(flow.namespace).flows++
   for (const file of model.files) of(file.namespace).files++
   return [...counts]
@@ -413,13 +407,9 @@ function namespaceLines(model: RepoModel): string[] {
 }
 
 function describeServerState(state: ReadonlyMap<string, ActualNamespace>): string {
-  let flows = 0
-  let files = 0
-  for (const namespace of state.values()) {
-    flows += namespace.flows.length
-    files += namespace.files.length
-  }
-  return `Read ${state.size} namespace(s) from the server: ${flows} flow(s), ${files} file(s).`
+  const held = [...state.values()]
+  const count = (of: 'flows' | 'files') => held.reduce((n, ns) => n + ns[of].length, 0)
+  return `Read ${state.size} namespace(s) from the server: ${count('flows')} flow(s), ${count('files')} file(s).`
 }
 
 function describeRepository(model: RepoModel): string {
