@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { type ApplyKind, type KindRestored, type RollbackKind, settled } from '../../apply/kind.js'
-import { sha256Field } from '../../apply/rollback.js'
+import { embedText, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import {
   dashboardFields,
@@ -126,11 +126,7 @@ export const dashboardsRollback: RollbackKind<DashboardChange, RecordedDashboard
   },
   nameOf: (resource) => resource.id,
   parse: (value) => recordedDashboard.safeParse(value).data,
-  embed(resource, previous) {
-    if (!resource.before || typeof previous !== 'string') return undefined
-    const before = { ...resource.before, text: previous }
-    return { resource: { ...resource, before }, size: Buffer.byteLength(previous) }
-  },
+  embed: (resource, previous) => embedText(resource, previous, 'text'),
   restore: (item, _deployed, api) =>
     restoreDashboard(
       item.resource,
