@@ -59,10 +59,6 @@ export function indexByFile<T extends { file: string }>(
   return index
 }
 
-/**
- * `changed` scope: resources whose repository file changed, plus those that a changed path held at
- * the base commit and the head no longer declares (file removed or renamed, flow id changed).
- */
 /** `changed` scope: whether the change touched one of these files (now or at the base commit). */
 export function touched(options: KindPlanOptions, ...files: (string | undefined)[]): boolean {
   const changed = options.changedFiles
@@ -70,6 +66,10 @@ export function touched(options: KindPlanOptions, ...files: (string | undefined)
   return files.some((file) => file !== undefined && changed.has(file))
 }
 
+/**
+ * `changed` scope: resources whose repository file changed, plus those that a changed path held at
+ * the base commit and the head no longer declares (file removed or renamed, flow id changed).
+ */
 export function scopeFilter(
   options: KindPlanOptions,
   desired: ReadonlyMap<string, { file: string }>,

@@ -31,7 +31,6 @@ export const filesDecide: DecideKind<FileChange, FilesHeld> = {
     `${kestraUi}/namespaces/edit/${encodeURIComponent(change.namespace)}/files`,
   idOf: (change) => change.path,
   planFileIdentity: (change) => ({ path: change.path }),
-  planFileDetails: () => ({}),
   fingerprintOf: (r) => [
     'file',
     r.namespace,

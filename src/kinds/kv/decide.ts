@@ -379,7 +379,6 @@ export const kvDecide: DecideKind<KvChange, HeldKv> = {
   label: 'KV pairs',
   idOf: (change) => change.id,
   planFileIdentity: (change) => ({ key: change.id }),
-  planFileDetails: () => ({}),
   fingerprintOf: (r) => [
     'kv',
     r.namespace,

@@ -249,7 +249,6 @@ export const testsDecide: DecideKind<TestChange, HeldTests> = {
   label: 'Test suites',
   idOf: (change) => change.id,
   planFileIdentity: (change) => ({ id: change.id }),
-  planFileDetails: () => ({}),
   fingerprintOf: (r) => [
     'test',
     r.namespace,
