@@ -12,9 +12,9 @@ import {
   storedObject,
   type CommitMarker
 } from '../model/commit-marker.js'
-import { canonicalJson, sha256Hex, utf8Length } from '../model/content.js'
+import { canonicalJson, utf8Length } from '../model/content.js'
 import { WRITTEN, type DeployResult } from '../model/result.js'
-import { resourceName, type ResourceChange } from '../model/plan.js'
+import { resourceName } from '../model/plan.js'
 import type { FlowDependency } from './order.js'
 import {
   ROLLBACK_RECORD_KEY,
@@ -175,75 +175,6 @@ export async function restoreByHash(
     return { result: 'kept', message, wrote: false }
   }
   return { result: 'restored', message: await putBack(), wrote: true }
-}
-
-type Hashed = { sha256: string }
-
-/**
- * The rollback of a kind whose resources are texts compared by their SHA-256 (docs/rollback.md): recorded by
- * hash, the previous text kept under `field` within the record's budget, and put back only when it is that
- * same text. `what` names the text in messages (`value`, `source`).
- */
-export function textRollback<
-  C extends ResourceChange,
-  R extends RecordedResource & { before?: Hashed; deployed?: Hashed }
->(spec: {
-  name: C['kind']
-  schema: z.ZodType<R>
-  field: string
-  what: string
-  /** The recorded resource's fields besides `kind`, `before` and `deployed`. */
-  identity(change: C): Omit<R, 'kind' | 'before' | 'deployed'>
-  /** The server's text before the deploy, and the text it sent. */
-  texts(change: C): { current?: string; desired?: string }
-  nameOf: RollbackKind<C, R>['nameOf']
-  /** The SHA-256 of the text the server holds now; undefined when it holds none. */
-  held(item: RestoreItem<R>, api: KestraApi): Promise<string | undefined>
-  put(item: RestoreItem<R>, text: string, api: KestraApi): Promise<void>
-  remove(item: RestoreItem<R>, api: KestraApi): Promise<void>
-}): RollbackKind<C, R> {
-  return {
-    name: spec.name,
-    recordOf(change, { result }) {
-      const { current, desired } = spec.texts(change)
-      const deleted = result === 'deleted' || change.action === 'delete'
-      const deployed = deleted ? undefined : desired
-      const resource = {
-        kind: spec.name,
-        ...spec.identity(change),
-        ...(current !== undefined && { before: { sha256: sha256Hex(current) } }),
-        ...(deployed !== undefined && { deployed: { sha256: sha256Hex(deployed) } })
-      } as R
-      return { resource, previous: current }
-    },
-    nameOf: spec.nameOf,
-    parse: (value) => spec.schema.safeParse(value).data,
-    embed: (resource, previous) => embedText(resource, previous, spec.field),
-    async restore(item, deployed, api) {
-      const { before, deployed: sent } = item.resource
-      const held = await spec.held(item, api)
-      return restoreByHash(
-        { before: before?.sha256, deployed: sent?.sha256 },
-        { sha256: held },
-        deployed,
-        async () => {
-          if (!before) {
-            await spec.remove(item, api)
-            return 'deleted (the deploy created it)'
-          }
-          const recorded = (before as Record<string, unknown>)[spec.field]
-          const text = typeof item.previous === 'string' ? item.previous : recorded
-          if (typeof text !== 'string' || sha256Hex(text) !== before.sha256) {
-            throw new Error(
-              `its previous ${spec.what} was too large to keep in the rollback record; restore it from Git`
-            )
-          }
-          await spec.put(item, text, api)
-          return `previous ${spec.what} restored`
-        }
-      )
-    }
-  }
 }
 
 /** The recorded resource carrying its previous text under `field` of `before`, and the text's size. */

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { comparedVerdict, settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
-import { sha256Field, textRollback } from '../../apply/rollback.js'
+import { embedText, restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { ApiError, failureMarks } from '../../kestra/errors.js'
 import { canonicalJson, sha256Hex } from '../../model/content.js'
@@ -77,31 +77,56 @@ type RecordedKv = z.infer<typeof recordedKv>
  * KV pairs in a rollback (docs/kv.md#rollback): Kestra before 1.2 keeps no KV history. A secret-like key's
  * failure never carries the server's answer.
  */
-export const kvRollback: RollbackKind<KvChange, RecordedKv> = textRollback({
+export const kvRollback: RollbackKind<KvChange, RecordedKv> = {
   name: 'kv',
-  schema: recordedKv,
-  field: 'json',
-  what: 'value',
-  identity: (change) => ({ key: change.id, secretLike: change.secretLike }),
-  texts: (change) => ({ current: change.current?.json, desired: change.desired?.json }),
-  nameOf: (resource, namespace) => `${namespace}:${resource.key}`,
-  async held({ namespace, resource }, api) {
-    const value = await guarded(resource, () => api.getKv(namespace, resource.key))
-    return value === undefined ? undefined : sha256Hex(canonicalJson(value))
+  recordOf(change, { result }) {
+    const deleted = result === 'deleted' || change.action === 'delete'
+    const before = change.current && { sha256: sha256Hex(change.current.json) }
+    const deployed = deleted
+      ? undefined
+      : change.desired && { sha256: sha256Hex(change.desired.json) }
+    return {
+      resource: {
+        kind: 'kv',
+        key: change.id,
+        secretLike: change.secretLike,
+        ...(before && { before }),
+        ...(deployed && { deployed })
+      },
+      previous: change.current?.json
+    }
   },
-  put: ({ namespace, resource }, json, api) =>
-    guarded(resource, () => api.putKv(namespace, resource.key, JSON.parse(json))),
-  remove: ({ namespace, resource }, api) =>
-    guarded(resource, () => api.deleteKv(namespace, resource.key))
-})
-
-async function guarded<T>(resource: RecordedKv, request: () => Promise<T>): Promise<T> {
-  try {
-    return await request()
-  } catch (error) {
-    if (!resource.secretLike) throw error
-    throw new Error('the request failed; its answer is not shown: the key is secret-like', {
-      cause: error
+  nameOf: (resource, namespace) => `${namespace}:${resource.key}`,
+  parse: (value) => recordedKv.safeParse(value).data,
+  embed: (resource, previous) => embedText(resource, previous, 'json'),
+  async restore(item, deployed, api) {
+    const { namespace, resource } = item
+    const guarded = async <T>(request: () => Promise<T>): Promise<T> => {
+      try {
+        return await request()
+      } catch (error) {
+        if (!resource.secretLike) throw error
+        throw new Error('the request failed; its answer is not shown: the key is secret-like', {
+          cause: error
+        })
+      }
+    }
+    const value = await guarded(() => api.getKv(namespace, resource.key))
+    const held = value === undefined ? {} : { sha256: sha256Hex(canonicalJson(value)) }
+    const versions = { before: resource.before?.sha256, deployed: resource.deployed?.sha256 }
+    return restoreByHash(versions, held, deployed, async () => {
+      if (!resource.before) {
+        await guarded(() => api.deleteKv(namespace, resource.key))
+        return 'deleted (the deploy created it)'
+      }
+      const json = typeof item.previous === 'string' ? item.previous : resource.before.json
+      if (json === undefined || sha256Hex(json) !== resource.before.sha256) {
+        throw new Error(
+          'its previous value was too large to keep in the rollback record; restore it from Git'
+        )
+      }
+      await guarded(() => api.putKv(namespace, resource.key, JSON.parse(json)))
+      return 'previous value restored'
     })
   }
 }

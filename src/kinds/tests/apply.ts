@@ -1,6 +1,6 @@
 import { comparedVerdict, settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
 import { z } from 'zod'
-import { sha256Field, textRollback } from '../../apply/rollback.js'
+import { embedText, restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { failureMarks } from '../../kestra/errors.js'
 import { normaliseText, sha256Hex } from '../../model/content.js'
@@ -72,25 +72,46 @@ const recordedTest = z.object({
 type RecordedTest = z.infer<typeof recordedTest>
 
 /** Test suites in a rollback (docs/tests.md#rollback): Kestra keeps no history of a suite. */
-export const testsRollback: RollbackKind<TestChange, RecordedTest> = textRollback({
+export const testsRollback: RollbackKind<TestChange, RecordedTest> = {
   name: 'test',
-  schema: recordedTest,
-  field: 'source',
-  what: 'source',
-  identity: (change) => ({ id: change.id }),
-  texts: (change) => ({ current: change.current?.source, desired: change.desired }),
+  recordOf(change, { result }) {
+    const deleted = result === 'deleted' || change.action === 'delete'
+    const before = change.current && { sha256: sha256Hex(change.current.source) }
+    const deployed =
+      !deleted && change.desired !== undefined ? { sha256: sha256Hex(change.desired) } : undefined
+    return {
+      resource: {
+        kind: 'test',
+        id: change.id,
+        ...(before && { before }),
+        ...(deployed && { deployed })
+      },
+      previous: change.current?.source
+    }
+  },
   nameOf: (resource, namespace) => `${namespace}.${resource.id}`,
-  async held({ namespace, resource }, api) {
-    const now = await api.yamlResources(TESTS_ROUTE).get(namespace, resource.id)
-    return now === undefined ? undefined : sha256Hex(normaliseText(now))
-  },
-  // Put back only over what the deploy wrote: absent when the deploy deleted it.
-  async put({ namespace, resource }, source, api) {
+  parse: (value) => recordedTest.safeParse(value).data,
+  embed: (resource, previous) => embedText(resource, previous, 'source'),
+  async restore(item, deployed, api) {
+    const { namespace, resource } = item
     const suites = api.yamlResources(TESTS_ROUTE)
-    if (!resource.deployed) await suites.create(source)
-    else await suites.update(namespace, resource.id, source)
-  },
-  async remove({ namespace, resource }, api) {
-    await api.yamlResources(TESTS_ROUTE).delete(namespace, resource.id)
+    const now = await suites.get(namespace, resource.id)
+    const held = now === undefined ? {} : { sha256: sha256Hex(normaliseText(now)) }
+    const versions = { before: resource.before?.sha256, deployed: resource.deployed?.sha256 }
+    return restoreByHash(versions, held, deployed, async () => {
+      if (!resource.before) {
+        await suites.delete(namespace, resource.id)
+        return 'deleted (the deploy created it)'
+      }
+      const source = typeof item.previous === 'string' ? item.previous : resource.before.source
+      if (source === undefined || sha256Hex(source) !== resource.before.sha256) {
+        throw new Error(
+          'its previous source was too large to keep in the rollback record; restore it from Git'
+        )
+      }
+      if (now === undefined) await suites.create(source)
+      else await suites.update(namespace, resource.id, source)
+      return 'previous source restored'
+    })
   }
-})
+}
