@@ -275,7 +275,7 @@ export function driftTree(input: DriftTreeInput): DriftTree {
       continue
     }
     const same = placed.find((write) => write.path === at.path)
-    if (same && sameBytes(same.content, at.content)) {
+    if (same?.content && at.content && Buffer.from(same.content).equals(Buffer.from(at.content))) {
       same.alsoBrings = [...(same.alsoBrings ?? []), item.name]
       continue
     }
@@ -344,10 +344,6 @@ function caseTwin(path: string, spellings: ReadonlyMap<string, Set<string>>): st
     if (twin !== undefined) return twin
   }
   return undefined
-}
-
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  return a !== undefined && b !== undefined && Buffer.from(a).equals(Buffer.from(b))
 }
 
 function prefixesOf(path: string): string[] {

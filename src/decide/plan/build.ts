@@ -31,7 +31,13 @@ export function buildPlan(
   }
   sortInPlanOrder(resources, kinds)
   for (const change of resources) {
-    if (change.action !== 'unchanged') change.digest = changeDigest(change, kinds)
+    // A change's part of the fingerprint, cut to 16 hex digits (`ResourceChange.digest`).
+    if (change.action !== 'unchanged') {
+      change.digest = sha256Hex(JSON.stringify(kindOf(kinds, change).fingerprintOf(change))).slice(
+        0,
+        16
+      )
+    }
   }
   return {
     resources,
@@ -134,9 +140,4 @@ function fingerprint(
     .map((r) => kindOf(kinds, r).fingerprintOf(r))
   const where = against && { server: against.server, tenant: against.tenant }
   return sha256Hex(JSON.stringify({ version: 1, changes, ...(where && { against: where }) }))
-}
-
-/** A change's part of the fingerprint, hashed and cut to 16 hex digits (`ResourceChange.digest`). */
-function changeDigest(change: ResourceChange, kinds: readonly DecideKind[]): string {
-  return sha256Hex(JSON.stringify(kindOf(kinds, change).fingerprintOf(change))).slice(0, 16)
 }

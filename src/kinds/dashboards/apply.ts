@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { type ApplyKind, type KindRestored, type RollbackKind, settled } from '../../apply/kind.js'
 import { embedText, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
+import type { RestoreItem } from '../../model/after-deploy.js'
 import {
   dashboardFields,
   holds,
@@ -127,20 +128,14 @@ export const dashboardsRollback: RollbackKind<DashboardChange, RecordedDashboard
   nameOf: (resource) => resource.id,
   parse: (value) => recordedDashboard.safeParse(value).data,
   embed: (resource, previous) => embedText(resource, previous, 'text'),
-  restore: (item, _deployed, api) =>
-    restoreDashboard(
-      item.resource,
-      typeof item.previous === 'string' ? item.previous : undefined,
-      api
-    )
+  restore: (item, _deployed, api) => restoreDashboard(item, api)
 }
 
 async function restoreDashboard(
-  record: RecordedDashboard,
-  previous: string | undefined,
+  { resource, previous }: RestoreItem<RecordedDashboard>,
   api: KestraApi
 ): Promise<KindRestored> {
-  const { id, before, deployed } = record
+  const { id, before, deployed } = resource
   const fresh = await api.getDashboard(id)
   if (matches(fresh, before, id)) {
     return { result: 'restored', message: 'already as it was before the deploy', wrote: false }
@@ -153,7 +148,7 @@ async function restoreDashboard(
     await api.deleteDashboard(id)
     return { result: 'restored', message: 'deleted (the deploy created it)', wrote: true }
   }
-  const text = previous ?? before.text
+  const text = typeof previous === 'string' ? previous : before.text
   if (text === undefined) {
     const message =
       'not restored: its previous source is not known (the server gave none, or it was too large for the rollback record); restore it from Git'
