@@ -183,10 +183,7 @@ export function driftGoneComment(input: {
   return `${how} (${headText(input)}).${run}`
 }
 
-interface DriftPullInput extends DriftTarget {
-  writes: TreeWrite[]
-  notBroughtBack: NotBroughtBack[]
-}
+type DriftPullInput = DriftTarget & DriftTree
 
 export function driftPullTitle(input: Pick<DriftPullInput, 'commentKey'>): string {
   const key = input.commentKey === 'default' ? '' : ` (${input.commentKey})`
