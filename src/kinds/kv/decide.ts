@@ -95,30 +95,19 @@ export function parseKvFile(text: string): { entries: KvEntry[]; problems: KvPro
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false })
   const lineOf = (node: Node | null | undefined, fallback = 1) =>
     node?.range ? lineCounter.linePos(node.range[0]).line : fallback
-  if (doc.errors.length > 0) {
-    return {
-      entries: [],
-      problems: doc.errors.map((error) => ({
-        line: lineCounter.linePos(error.pos[0]).line,
-        message: `not a kv file: ${error.message.split('\n')[0]}`
-      }))
-    }
-  }
-  const root = doc.contents
-  if (root === null || (isScalar(root) && root.value === null)) return { entries: [], problems: [] }
-  if (!isMap(root)) {
-    return {
-      entries: [],
-      problems: [
-        {
-          line: lineOf(root),
-          message: 'a kv file is a mapping of keys to values: `key: value`, one a line'
-        }
-      ]
-    }
-  }
   const entries: KvEntry[] = []
-  const problems: KvProblem[] = []
+  const problems: KvProblem[] = doc.errors.map((error) => ({
+    line: lineCounter.linePos(error.pos[0]).line,
+    message: `not a kv file: ${error.message.split('\n')[0]}`
+  }))
+  const root = doc.contents
+  if (problems.length > 0 || root === null || (isScalar(root) && root.value === null)) {
+    return { entries, problems }
+  }
+  if (!isMap(root)) {
+    const message = 'a kv file is a mapping of keys to values: `key: value`, one a line'
+    return { entries, problems: [{ line: lineOf(root), message }] }
+  }
   for (const pair of root.items) {
     const keyNode = pair.key as Node | null
     const line = lineOf(keyNode)

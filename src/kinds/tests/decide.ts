@@ -62,20 +62,16 @@ const FLOW_ID_MAX = 100
 
 /** A suite file's YAML and the fields Kestra requires, on their lines; the suite when it has none. */
 function readSuite(file: HeldTestFile): { suite?: Suite; problems: [number, string][] } {
-  const lines = new LineCounter()
-  const doc = parseDocument(file.text, {
-    lineCounter: lines,
-    uniqueKeys: true,
-    prettyErrors: false
-  })
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(file.text, { lineCounter, uniqueKeys: true, prettyErrors: false })
   const lineOf = (node: unknown) => {
     const range = (node as Node | null | undefined)?.range
-    return range ? lines.linePos(range[0]).line : 1
+    return range ? lineCounter.linePos(range[0]).line : 1
   }
   if (doc.errors.length > 0) {
     return {
       problems: doc.errors.map((e) => [
-        lines.linePos(e.pos[0]).line,
+        lineCounter.linePos(e.pos[0]).line,
         `not a test suite: ${e.message.split('\n')[0]}`
       ])
     }
