@@ -1,6 +1,6 @@
 import { isMap, isScalar, LineCounter, parseDocument, stringify, type Node } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
-import { actionOf, applyDiff, touched } from '../../decide/plan/build.js'
+import { actionOf, applyDiff, indexByFile, touched } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
 import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
@@ -324,19 +324,12 @@ export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
 }
 
 /** The first file (by path) of each managed namespace: its duplicates are findings. */
-function valid(
-  files: readonly HeldKvFile[],
-  extraNamespaces: readonly string[]
-): Map<string, HeldKvFile> {
-  const byNamespace = new Map<string, HeldKvFile>()
-  for (const file of files) {
-    const managed =
+function valid(files: HeldKvFile[], extraNamespaces: readonly string[]): Map<string, HeldKvFile> {
+  const managed = files.filter(
+    (file) =>
       isKestraNamespace(file.namespace) && heldNamespaceIsManaged(file.namespace, extraNamespaces)
-    if (managed && !byNamespace.has(file.namespace)) {
-      byNamespace.set(file.namespace, file)
-    }
-  }
-  return byNamespace
+  )
+  return indexByFile(managed, (file) => file.namespace)
 }
 
 function entriesOf(file: HeldKvFile): Map<string, KvValue> {

@@ -1,6 +1,6 @@
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
-import { actionOf, applyDiff, touched } from '../../decide/plan/build.js'
+import { actionOf, applyDiff, indexByFile, touched } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { sha256Hex } from '../../model/content.js'
 import type { Finding } from '../../model/finding.js'
@@ -168,14 +168,9 @@ function testFindings(held: HeldTests): Finding[] {
 
 /** The valid suites of managed namespaces, by `namespace.id`, the first file of each kept. */
 function suitesOf(files: readonly HeldTestFile[], held: HeldTests): Map<string, Suite> {
-  const suites = new Map<string, Suite>()
-  for (const file of files) {
-    const { suite } = readSuite(file)
-    if (!suite || !heldNamespaceIsManaged(suite.namespace, held.extraNamespaces)) continue
-    const key = `${suite.namespace}.${suite.id}`
-    if (!suites.has(key)) suites.set(key, suite)
-  }
-  return suites
+  const suites = files.flatMap((file) => readSuite(file).suite ?? [])
+  const managed = suites.filter((s) => heldNamespaceIsManaged(s.namespace, held.extraNamespaces))
+  return indexByFile(managed, (suite) => `${suite.namespace}.${suite.id}`)
 }
 
 function sentText(suite: Suite, prefix: string | undefined): string {
