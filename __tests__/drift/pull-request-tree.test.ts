@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { driftTree } from '../../src/decide/drift/pull-request-tree.js'
+import { driftTree } from '../../src/decide/drift/reports.js'
 import type { RepositoryShape } from '../../src/model/drift.js'
 import type { DriftedResource } from '../../src/model/drift.js'
 import { readBackOf } from '../../src/gather/repo/read-back.js'

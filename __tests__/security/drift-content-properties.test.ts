@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { driftTree } from '../../src/decide/drift/pull-request-tree.js'
+import { driftTree } from '../../src/decide/drift/reports.js'
 import type { DriftedResource } from '../../src/model/drift.js'
 import { credentialsFrom } from '../../src/report/redact/credentials.js'
 import { hiddenCharacters, MIN_REDACTED_CHARACTERS } from '../../src/report/output-edge.js'

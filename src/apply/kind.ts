@@ -1,15 +1,11 @@
 import type { HistoryApi, KestraApi } from '../kestra/api.js'
-import type { RecordedResource, RestoreItem, RestoreOutcome } from '../model/after-deploy.js'
+import type { RecordedResource, RestoreItem, RestoreResult } from '../model/after-deploy.js'
 import type { FlowDependency } from './order.js'
 import type { FileChange, ResourceChange } from '../model/plan.js'
 import type { ResourceResult } from '../model/result.js'
 
 /** What a kind's restore did: the pipeline names the resource and counts it (docs/rollback.md). */
-export interface KindRestored {
-  result: RestoreOutcome
-  message: string
-  wrote: boolean
-}
+export type KindRestored = Pick<RestoreResult, 'result' | 'message' | 'wrote'>
 
 /** What one deploy hands each write besides the server (docs/kinds.md). */
 export interface DeployContext {

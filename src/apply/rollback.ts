@@ -177,6 +177,19 @@ export async function restoreByHash(
   return { result: 'restored', message: await putBack(), wrote: true }
 }
 
+/** The recorded resource carrying its previous text under `field` of `before`, and the text's size. */
+export function embedText<R extends RecordedResource>(
+  resource: R,
+  previous: RestoreItem['previous'],
+  field: string
+): { resource: R; size: number } | undefined {
+  if (!resource.before || typeof previous !== 'string') return undefined
+  return {
+    resource: { ...resource, before: { ...resource.before, [field]: previous } },
+    size: Buffer.byteLength(previous)
+  }
+}
+
 /**
  * Each marker the deploy wrote (or may have), put back only after a complete rollback; one that was another
  * tool's value is removed, not restored (docs/rollback.md#writes-whose-answer-was-lost).

@@ -34,7 +34,7 @@ export interface DecideKind<C extends ResourceChange = ResourceChange, H = unkno
   /** Its identity inside a namespace: plans sort by it. */
   idOf(change: C): string
   planFileIdentity(change: C): Record<string, string>
-  planFileDetails(change: C): Record<string, string | number>
+  planFileDetails?(change: C): Record<string, string | number>
   /** What the plan's fingerprint holds of a change: what it writes and the server state it expects. */
   fingerprintOf(change: C): unknown[]
   validate?(held: H): Finding[]

@@ -29,7 +29,7 @@ export interface RestoreResult {
   wrote: boolean
 }
 
-export type RestoreOutcome = 'restored' | 'kept' | 'failed'
+type RestoreOutcome = 'restored' | 'kept' | 'failed'
 
 export interface RollbackResult {
   deployed: string

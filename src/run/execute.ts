@@ -40,9 +40,10 @@ import {
   type DriftReportInput,
   driftSummarySection,
   driftTitle,
-  type ShownDrift
+  driftTree,
+  type ShownDrift,
+  withoutIgnored
 } from '../decide/drift/reports.js'
-import { driftTree, withoutIgnored } from '../decide/drift/pull-request-tree.js'
 import { readBackOf } from '../gather/repo/read-back.js'
 import type { DriftGitHub } from '../model/drift-port.js'
 

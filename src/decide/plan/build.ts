@@ -31,7 +31,13 @@ export function buildPlan(
   }
   sortInPlanOrder(resources, kinds)
   for (const change of resources) {
-    if (change.action !== 'unchanged') change.digest = changeDigest(change, kinds)
+    // A change's part of the fingerprint, cut to 16 hex digits (`ResourceChange.digest`).
+    if (change.action !== 'unchanged') {
+      change.digest = sha256Hex(JSON.stringify(kindOf(kinds, change).fingerprintOf(change))).slice(
+        0,
+        16
+      )
+    }
   }
   return {
     resources,
@@ -59,10 +65,6 @@ export function indexByFile<T extends { file: string }>(
   return index
 }
 
-/**
- * `changed` scope: resources whose repository file changed, plus those that a changed path held at
- * the base commit and the head no longer declares (file removed or renamed, flow id changed).
- */
 /** `changed` scope: whether the change touched one of these files (now or at the base commit). */
 export function touched(options: KindPlanOptions, ...files: (string | undefined)[]): boolean {
   const changed = options.changedFiles
@@ -70,6 +72,10 @@ export function touched(options: KindPlanOptions, ...files: (string | undefined)
   return files.some((file) => file !== undefined && changed.has(file))
 }
 
+/**
+ * `changed` scope: resources whose repository file changed, plus those that a changed path held at
+ * the base commit and the head no longer declares (file removed or renamed, flow id changed).
+ */
 export function scopeFilter(
   options: KindPlanOptions,
   desired: ReadonlyMap<string, { file: string }>,
@@ -134,9 +140,4 @@ function fingerprint(
     .map((r) => kindOf(kinds, r).fingerprintOf(r))
   const where = against && { server: against.server, tenant: against.tenant }
   return sha256Hex(JSON.stringify({ version: 1, changes, ...(where && { against: where }) }))
-}
-
-/** A change's part of the fingerprint, hashed and cut to 16 hex digits (`ResourceChange.digest`). */
-function changeDigest(change: ResourceChange, kinds: readonly DecideKind[]): string {
-  return sha256Hex(JSON.stringify(kindOf(kinds, change).fingerprintOf(change))).slice(0, 16)
 }

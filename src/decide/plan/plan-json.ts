@@ -50,7 +50,7 @@ export function planJson(plan: Plan, meta: PlanFileMeta): PlanFile {
         ...(r.namespace !== '' && { namespace: r.namespace }),
         ...kind.planFileIdentity(r),
         action: r.action,
-        ...kind.planFileDetails(r),
+        ...kind.planFileDetails?.(r),
         ...(r.drifted && { drifted: true as const })
       } as PlanFileResource
     }),

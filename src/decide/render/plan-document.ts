@@ -162,7 +162,7 @@ function resourceEntry(
     ...kind.planFileIdentity(r),
     name: resourceName(r),
     action: r.action,
-    ...kind.planFileDetails(r),
+    ...kind.planFileDetails?.(r),
     drifted: r.drifted,
     ...(invalid !== undefined && { invalid_findings: invalid }),
     ...(r.additions !== undefined && { additions: r.additions }),

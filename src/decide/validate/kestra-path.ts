@@ -78,13 +78,8 @@ function pointerSegments(pointer: string): string[] {
 
 function pathSegments(path: string): string[] {
   return [...path.matchAll(/\[([^\]]*)\]|([^.[\]]+)/g)].map((match) =>
-    match[1] !== undefined ? unquote(match[1].trim()) : match[2]!
+    match[1] !== undefined ? match[1].trim().replace(/^(['"])(.*)\1$/, '$2') : match[2]!
   )
-}
-
-function unquote(value: string): string {
-  const quoted = /^(['"])(.*)\1$/.exec(value)
-  return quoted ? quoted[2]! : value
 }
 
 function safeDecode(value: string): string {

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { type ApplyKind, type KindRestored, type RollbackKind, settled } from '../../apply/kind.js'
-import { sha256Field } from '../../apply/rollback.js'
+import { embedText, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
+import type { RestoreItem } from '../../model/after-deploy.js'
 import {
   dashboardFields,
   holds,
@@ -126,25 +127,15 @@ export const dashboardsRollback: RollbackKind<DashboardChange, RecordedDashboard
   },
   nameOf: (resource) => resource.id,
   parse: (value) => recordedDashboard.safeParse(value).data,
-  embed(resource, previous) {
-    if (!resource.before || typeof previous !== 'string') return undefined
-    const before = { ...resource.before, text: previous }
-    return { resource: { ...resource, before }, size: Buffer.byteLength(previous) }
-  },
-  restore: (item, _deployed, api) =>
-    restoreDashboard(
-      item.resource,
-      typeof item.previous === 'string' ? item.previous : undefined,
-      api
-    )
+  embed: (resource, previous) => embedText(resource, previous, 'text'),
+  restore: (item, _deployed, api) => restoreDashboard(item, api)
 }
 
 async function restoreDashboard(
-  record: RecordedDashboard,
-  previous: string | undefined,
+  { resource, previous }: RestoreItem<RecordedDashboard>,
   api: KestraApi
 ): Promise<KindRestored> {
-  const { id, before, deployed } = record
+  const { id, before, deployed } = resource
   const fresh = await api.getDashboard(id)
   if (matches(fresh, before, id)) {
     return { result: 'restored', message: 'already as it was before the deploy', wrote: false }
@@ -157,7 +148,7 @@ async function restoreDashboard(
     await api.deleteDashboard(id)
     return { result: 'restored', message: 'deleted (the deploy created it)', wrote: true }
   }
-  const text = previous ?? before.text
+  const text = typeof previous === 'string' ? previous : before.text
   if (text === undefined) {
     const message =
       'not restored: its previous source is not known (the server gave none, or it was too large for the rollback record); restore it from Git'

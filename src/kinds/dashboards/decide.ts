@@ -316,7 +316,6 @@ export const dashboardsDecide: DecideKind<DashboardChange, HeldDashboards> = {
   label: 'Dashboards',
   idOf: (change) => change.id,
   planFileIdentity: (change) => ({ id: change.id }),
-  planFileDetails: () => ({}),
   fingerprintOf: (r) => [
     'dashboard',
     r.id,

@@ -6,7 +6,6 @@ import { walkTree } from '../../gather/repo/walk.js'
 import { parseVersion } from '../../kestra/api-version.js'
 import { dashboardFields, sourceFields } from '../../kestra/dashboards.js'
 import { compareCodeUnits, isRecord, normaliseText } from '../../model/content.js'
-import type { ServerVerdict } from '../../model/kestra.js'
 import type { Layout } from '../../model/settings.js'
 import { atLeast, type KestraVersion } from '../../model/version.js'
 
@@ -84,22 +83,11 @@ interface ComparedDashboard {
   fields?: string
 }
 
-/** Its decide part's `HeldDashboards`. */
-interface GatheredDashboards {
-  files: (DashboardFile & ComparedDashboard)[]
-  base?: (DashboardFile & ComparedDashboard)[]
-  /** `unsupported` (with the version) when it has no dashboards API. */
-  server?: { dashboards: ({ id: string } & ComparedDashboard)[] } | { unsupported: string }
-  /** With server validation on. */
-  verdicts?: Map<string, ServerVerdict>
-  /** The run's namespace prefix: tenant-wide dashboards are then neither read nor planned. */
-  prefixed?: string
-}
-
 /** A repository needs YAML-supplied ids, mandatory from Kestra 1.0 (docs/kestra.md#dashboards). */
 const FIRST_VERSION: KestraVersion = [1, 0, 0]
 
-export const dashboardsGather: GatherKind<GatheredDashboards> = {
+/** Reads its decide part's `HeldDashboards`. */
+export const dashboardsGather = {
   name: 'dashboard',
   async gather(input) {
     const layout = input.layout.layout
@@ -123,9 +111,7 @@ export const dashboardsGather: GatherKind<GatheredDashboards> = {
     )
     // Awaited together: a failed read rejects the whole, never unobserved.
     const [files, baseFiles, read] = await Promise.all([found, base, reading])
-    const held: GatheredDashboards = { files }
-    if (baseFiles) held.base = baseFiles
-    if (read) held.server = read
+    const held = { files, ...(baseFiles && { base: baseFiles }), ...(read && { server: read }) }
     const api = input.kestra
     if (
       api &&
@@ -136,17 +122,17 @@ export const dashboardsGather: GatherKind<GatheredDashboards> = {
       const supported = read ?? (await readServer(input))
       if (!('unsupported' in supported)) {
         const verdicts = await Promise.all(files.map((f) => api.validateDashboard(f.source)))
-        held.verdicts = new Map(files.map((f, i) => [f.file, verdicts[i]]))
+        return { ...held, verdicts: new Map(files.map((f, i) => [f.file, verdicts[i]!])) }
       }
     }
     return held
   }
-}
+} satisfies GatherKind
 
 /** Servers before 1.0 are not asked: their dashboards API, if any, assigns ids itself. */
 async function readServer(
   input: KindGatherInput
-): Promise<NonNullable<GatheredDashboards['server']>> {
+): Promise<{ dashboards: ({ id: string } & ComparedDashboard)[] } | { unsupported: string }> {
   const api = input.kestra!
   const { version } = await api.info()
   const parsed = parseVersion(version)

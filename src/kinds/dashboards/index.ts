@@ -5,10 +5,8 @@ import { dashboardsDecide } from './decide.js'
 import type { HeldDashboards } from './decide.js'
 import { dashboardsGather } from './gather.js'
 
-type DashboardChange = ResourceChanges['dashboard']
-
 /** Kestra dashboards (docs/dashboards.md): read, checked, planned and written by this module alone. */
-export const dashboards: Kind<HeldDashboards, DashboardChange> = {
+export const dashboards: Kind<HeldDashboards, ResourceChanges['dashboard']> = {
   gather: dashboardsGather,
   decide: dashboardsDecide,
   apply: dashboardsApply,

@@ -43,12 +43,11 @@ async function freshFile(change: FileChange, api: KestraApi): Promise<Verdict> {
   if (remote === (change.action === 'delete' ? undefined : change.desired?.sha256)) {
     return { kind: 'desired' }
   }
-  const name = `file ${resourceName(change)}`
-  if (seen === undefined)
-    return { kind: 'moved', message: `${name} appeared on the server after the plan` }
-  if (remote === undefined)
-    return { kind: 'moved', message: `${name} was deleted on the server after the plan` }
-  return { kind: 'moved', message: `${name} changed on the server after the plan` }
+  const how = seen === undefined ? 'appeared' : remote === undefined ? 'was deleted' : 'changed'
+  return {
+    kind: 'moved',
+    message: `file ${resourceName(change)} ${how} on the server after the plan`
+  }
 }
 
 /** A file's version, by its bytes' hash; `revision` (Kestra 1.2+) or `bytes` (base64) say where they are. */

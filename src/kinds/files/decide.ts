@@ -31,7 +31,6 @@ export const filesDecide: DecideKind<FileChange, FilesHeld> = {
     `${kestraUi}/namespaces/edit/${encodeURIComponent(change.namespace)}/files`,
   idOf: (change) => change.path,
   planFileIdentity: (change) => ({ path: change.path }),
-  planFileDetails: () => ({}),
   fingerprintOf: (r) => [
     'file',
     r.namespace,
@@ -41,7 +40,7 @@ export const filesDecide: DecideKind<FileChange, FilesHeld> = {
     null,
     r.current?.sha256 ?? null
   ],
-  validate: fileFindings,
+  validate: ({ model }) => model.files.flatMap(namespaceFileFindings),
   plan: (_reading, options) => planFiles(options),
   newPath: (change, shape) => newFilePath(change.namespace, change.path, shape)
 }
@@ -179,12 +178,10 @@ const LARGE_FILE_BYTES = 10 * 1024 * 1024
 const MAX_SEGMENT = 255
 const MAX_PATH = 1024
 
-/** docs/validation.md */
-function fileFindings({ model }: { model: Pick<RepoModel, 'files'> }): Finding[] {
-  return model.files.flatMap(namespaceFileFindings)
-}
-
-/** Path, size and symlink rules for one namespace file; findings are on line 1 of the source file. */
+/**
+ * Path, size and symlink rules for one namespace file (docs/validation.md); findings are on line 1 of the
+ * source file.
+ */
 function namespaceFileFindings(entry: NamespaceFileEntry): Finding[] {
   const findings: Finding[] = []
   const add = (severity: Severity, rule: string, message: string): void => {

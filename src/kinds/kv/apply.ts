@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { comparedVerdict, settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
-import { restoreByHash, sha256Field } from '../../apply/rollback.js'
+import { embedText, restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { ApiError, failureMarks } from '../../kestra/errors.js'
 import { canonicalJson, sha256Hex } from '../../model/content.js'
@@ -98,13 +98,7 @@ export const kvRollback: RollbackKind<KvChange, RecordedKv> = {
   },
   nameOf: (resource, namespace) => `${namespace}:${resource.key}`,
   parse: (value) => recordedKv.safeParse(value).data,
-  embed(resource, previous) {
-    if (!resource.before || typeof previous !== 'string') return undefined
-    return {
-      resource: { ...resource, before: { ...resource.before, json: previous } },
-      size: Buffer.byteLength(previous)
-    }
-  },
+  embed: (resource, previous) => embedText(resource, previous, 'json'),
   async restore(item, deployed, api) {
     const { namespace, resource } = item
     const guarded = async <T>(request: () => Promise<T>): Promise<T> => {

@@ -1,6 +1,6 @@
 import { isMap, isScalar, LineCounter, parseDocument, stringify, type Node } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
-import { actionOf, applyDiff, touched } from '../../decide/plan/build.js'
+import { actionOf, applyDiff, indexByFile, touched } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
 import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
@@ -95,30 +95,19 @@ export function parseKvFile(text: string): { entries: KvEntry[]; problems: KvPro
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false })
   const lineOf = (node: Node | null | undefined, fallback = 1) =>
     node?.range ? lineCounter.linePos(node.range[0]).line : fallback
-  if (doc.errors.length > 0) {
-    return {
-      entries: [],
-      problems: doc.errors.map((error) => ({
-        line: lineCounter.linePos(error.pos[0]).line,
-        message: `not a kv file: ${error.message.split('\n')[0]}`
-      }))
-    }
-  }
-  const root = doc.contents
-  if (root === null || (isScalar(root) && root.value === null)) return { entries: [], problems: [] }
-  if (!isMap(root)) {
-    return {
-      entries: [],
-      problems: [
-        {
-          line: lineOf(root),
-          message: 'a kv file is a mapping of keys to values: `key: value`, one a line'
-        }
-      ]
-    }
-  }
   const entries: KvEntry[] = []
-  const problems: KvProblem[] = []
+  const problems: KvProblem[] = doc.errors.map((error) => ({
+    line: lineCounter.linePos(error.pos[0]).line,
+    message: `not a kv file: ${error.message.split('\n')[0]}`
+  }))
+  const root = doc.contents
+  if (problems.length > 0 || root === null || (isScalar(root) && root.value === null)) {
+    return { entries, problems }
+  }
+  if (!isMap(root)) {
+    const message = 'a kv file is a mapping of keys to values: `key: value`, one a line'
+    return { entries, problems: [{ line: lineOf(root), message }] }
+  }
   for (const pair of root.items) {
     const keyNode = pair.key as Node | null
     const line = lineOf(keyNode)
@@ -335,19 +324,12 @@ export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
 }
 
 /** The first file (by path) of each managed namespace: its duplicates are findings. */
-function valid(
-  files: readonly HeldKvFile[],
-  extraNamespaces: readonly string[]
-): Map<string, HeldKvFile> {
-  const byNamespace = new Map<string, HeldKvFile>()
-  for (const file of files) {
-    const managed =
+function valid(files: HeldKvFile[], extraNamespaces: readonly string[]): Map<string, HeldKvFile> {
+  const managed = files.filter(
+    (file) =>
       isKestraNamespace(file.namespace) && heldNamespaceIsManaged(file.namespace, extraNamespaces)
-    if (managed && !byNamespace.has(file.namespace)) {
-      byNamespace.set(file.namespace, file)
-    }
-  }
-  return byNamespace
+  )
+  return indexByFile(managed, (file) => file.namespace)
 }
 
 function entriesOf(file: HeldKvFile): Map<string, KvValue> {
@@ -379,7 +361,6 @@ export const kvDecide: DecideKind<KvChange, HeldKv> = {
   label: 'KV pairs',
   idOf: (change) => change.id,
   planFileIdentity: (change) => ({ key: change.id }),
-  planFileDetails: () => ({}),
   fingerprintOf: (r) => [
     'kv',
     r.namespace,

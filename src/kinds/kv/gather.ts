@@ -6,19 +6,11 @@ import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespace
 /** A kv file as read: `kv/<namespace>.yml` under root (docs/kv.md#the-file). */
 type GatheredKvFile = KindFile & { namespace: string }
 
-/** Its decide part's `HeldKv`. */
-interface GatheredKv {
-  files: GatheredKvFile[]
-  base?: GatheredKvFile[]
-  prefix?: string
-  extraNamespaces: readonly string[]
-  server?: Map<string, Map<string, string>>
-}
-
 const FOLDER = 'kv'
 const KV_FILE = /^kv\/[^/]+\.ya?ml$/
 
-export const kvGather: GatherKind<GatheredKv> = {
+/** Reads its decide part's `HeldKv`. */
+export const kvGather = {
   name: 'kv',
   async gather(input) {
     const [files, base] = await Promise.all([
@@ -27,7 +19,7 @@ export const kvGather: GatherKind<GatheredKv> = {
     ])
     const prefix = input.settings.namespacePrefix || undefined
     const { extraNamespaces } = input.settings
-    const held: GatheredKv = {
+    const held = {
       files,
       extraNamespaces,
       ...(base && { base }),
@@ -57,10 +49,9 @@ export const kvGather: GatherKind<GatheredKv> = {
         server.set(namespace, values)
       })
     )
-    held.server = server
-    return held
+    return { ...held, server }
   }
-}
+} satisfies GatherKind
 
 /** Every `kv/<namespace>.yml` (or `.yaml`) under root that the ignore rules keep, sorted by path. */
 async function discoverKvFiles(tree: TreeSource): Promise<GatheredKvFile[]> {

@@ -1,6 +1,6 @@
 import { comparedVerdict, settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
 import { z } from 'zod'
-import { restoreByHash, sha256Field } from '../../apply/rollback.js'
+import { embedText, restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { failureMarks } from '../../kestra/errors.js'
 import { normaliseText, sha256Hex } from '../../model/content.js'
@@ -91,13 +91,7 @@ export const testsRollback: RollbackKind<TestChange, RecordedTest> = {
   },
   nameOf: (resource, namespace) => `${namespace}.${resource.id}`,
   parse: (value) => recordedTest.safeParse(value).data,
-  embed(resource, previous) {
-    if (!resource.before || typeof previous !== 'string') return undefined
-    return {
-      resource: { ...resource, before: { ...resource.before, source: previous } },
-      size: Buffer.byteLength(previous)
-    }
-  },
+  embed: (resource, previous) => embedText(resource, previous, 'source'),
   async restore(item, deployed, api) {
     const { namespace, resource } = item
     const suites = api.yamlResources(TESTS_ROUTE)

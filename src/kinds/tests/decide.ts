@@ -1,6 +1,6 @@
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
-import { actionOf, applyDiff, touched } from '../../decide/plan/build.js'
+import { actionOf, applyDiff, indexByFile, touched } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { sha256Hex } from '../../model/content.js'
 import type { Finding } from '../../model/finding.js'
@@ -62,20 +62,16 @@ const FLOW_ID_MAX = 100
 
 /** A suite file's YAML and the fields Kestra requires, on their lines; the suite when it has none. */
 function readSuite(file: HeldTestFile): { suite?: Suite; problems: [number, string][] } {
-  const lines = new LineCounter()
-  const doc = parseDocument(file.text, {
-    lineCounter: lines,
-    uniqueKeys: true,
-    prettyErrors: false
-  })
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(file.text, { lineCounter, uniqueKeys: true, prettyErrors: false })
   const lineOf = (node: unknown) => {
     const range = (node as Node | null | undefined)?.range
-    return range ? lines.linePos(range[0]).line : 1
+    return range ? lineCounter.linePos(range[0]).line : 1
   }
   if (doc.errors.length > 0) {
     return {
       problems: doc.errors.map((e) => [
-        lines.linePos(e.pos[0]).line,
+        lineCounter.linePos(e.pos[0]).line,
         `not a test suite: ${e.message.split('\n')[0]}`
       ])
     }
@@ -172,14 +168,9 @@ function testFindings(held: HeldTests): Finding[] {
 
 /** The valid suites of managed namespaces, by `namespace.id`, the first file of each kept. */
 function suitesOf(files: readonly HeldTestFile[], held: HeldTests): Map<string, Suite> {
-  const suites = new Map<string, Suite>()
-  for (const file of files) {
-    const { suite } = readSuite(file)
-    if (!suite || !heldNamespaceIsManaged(suite.namespace, held.extraNamespaces)) continue
-    const key = `${suite.namespace}.${suite.id}`
-    if (!suites.has(key)) suites.set(key, suite)
-  }
-  return suites
+  const suites = files.flatMap((file) => readSuite(file).suite ?? [])
+  const managed = suites.filter((s) => heldNamespaceIsManaged(s.namespace, held.extraNamespaces))
+  return indexByFile(managed, (suite) => `${suite.namespace}.${suite.id}`)
 }
 
 function sentText(suite: Suite, prefix: string | undefined): string {
@@ -249,7 +240,6 @@ export const testsDecide: DecideKind<TestChange, HeldTests> = {
   label: 'Test suites',
   idOf: (change) => change.id,
   planFileIdentity: (change) => ({ id: change.id }),
-  planFileDetails: () => ({}),
   fingerprintOf: (r) => [
     'test',
     r.namespace,

@@ -4,27 +4,18 @@ import type { TreeSource } from '../../gather/repo/tree-source.js'
 import { normaliseText } from '../../model/content.js'
 import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
 
-/** Its decide part's `HeldTests`. */
-interface GatheredTests {
-  files: KindFile[]
-  base?: KindFile[]
-  prefix?: string
-  extraNamespaces: readonly string[]
-  server?: Map<string, Map<string, string>>
-  edition?: string
-}
-
 const FOLDER = 'tests'
 /** Kestra's route for test suites (EE OpenAPI 1.3.0 and 2.0.0, `TestSuites`: `P/tests`). */
 const TESTS_ROUTE = 'tests'
 
-export const testsGather: GatherKind<GatheredTests> = {
+/** Reads its decide part's `HeldTests`. */
+export const testsGather = {
   name: 'test',
   async gather(input) {
     const [files, base] = await Promise.all([discover(input.workTree), readBase(input, discover)])
     const prefix = input.settings.namespacePrefix || undefined
     const extraNamespaces = input.settings.extraNamespaces
-    const held: GatheredTests = {
+    const held = {
       files,
       extraNamespaces,
       ...(base && { base }),
@@ -56,7 +47,7 @@ export const testsGather: GatherKind<GatheredTests> = {
     )
     return { ...held, server }
   }
-}
+} satisfies GatherKind
 
 function namespaceOf(text: string): string | undefined {
   try {
