@@ -351,11 +351,7 @@ function unfinishedGuard(args: ApplyModeArgs): UnfinishedGuard {
   }
 }
 
-interface EnvironmentRun {
-  /** Records the deploy's outcome; returns the job summary's environments table ('' when unreadable). */
-  finish(result: DeployResult, smokeFailed: boolean): Promise<string>
-  fail(message: string): Promise<void>
-}
+type EnvironmentRun = ReturnType<typeof environmentRun>
 
 /**
  * Before the first write of a deploy (docs/environments.md): `require-verified-in` refuses a commit that
@@ -377,8 +373,13 @@ async function beginEnvironment(args: {
       'GitHub deployments need the github-token input (the default, github.token, works)'
     )
   }
-  if (target.requireVerifiedIn) {
-    await checkVerified(github, target.requireVerifiedIn, context.sha, ports.reporter)
+  const verifiedIn = target.requireVerifiedIn
+  if (verifiedIn) {
+    const history = await environmentHistory(github, verifiedIn, context.sha)
+    if (!isVerified(history, context.sha)) {
+      throw new DeployError(refusal(verifiedIn, context.sha, history))
+    }
+    ports.reporter.info(`Commit ${context.sha.slice(0, 7)} is verified in ${verifiedIn}.`)
   }
   if (!target.environment) return undefined
   const environment = target.environment
@@ -408,17 +409,6 @@ async function beginEnvironment(args: {
   return environmentRun({ github, environment, id, environmentUrl, logUrl, context, ports })
 }
 
-async function checkVerified(
-  github: DeploymentsPort,
-  environment: string,
-  sha: string,
-  reporter: RunPorts['reporter']
-): Promise<void> {
-  const history = await environmentHistory(github, environment, sha)
-  if (!isVerified(history, sha)) throw new DeployError(refusal(environment, sha, history))
-  reporter.info(`Commit ${sha.slice(0, 7)} is verified in ${environment}.`)
-}
-
 function environmentRun(run: {
   github: DeploymentsPort
   environment: string
@@ -427,7 +417,7 @@ function environmentRun(run: {
   logUrl: string | undefined
   context: RunContext
   ports: Pick<RunPorts, 'reporter' | 'edge'>
-}): EnvironmentRun {
+}) {
   const { github, environment, id, environmentUrl, logUrl, context, ports } = run
   const status = async (state: ReturnType<typeof finalStatus>) => {
     await github.addStatus(id, {
@@ -439,7 +429,8 @@ function environmentRun(run: {
     ports.reporter.info(`GitHub deployment ${id} to ${environment}: ${state.state}.`)
   }
   return {
-    async finish(result, smokeFailed) {
+    /** Records the deploy's outcome; returns the job summary's environments table ('' when unreadable). */
+    async finish(result: DeployResult, smokeFailed: boolean): Promise<string> {
       const wrote = result.resources.some((r) => WRITTEN.has(r.result))
       try {
         const previous = wrote
@@ -467,7 +458,7 @@ function environmentRun(run: {
         return ''
       }
     },
-    async fail(message) {
+    async fail(message: string): Promise<void> {
       try {
         await status({ state: 'failure', description: `Not deployed: ${message}` })
       } catch (error) {
@@ -667,13 +658,6 @@ async function stoppedRollbacks(
   }
 }
 
-interface FinishedRollbacks {
-  headline: string
-  markdown: string
-  /** The step fails: this run deployed nothing of its own. */
-  failure: string
-}
-
 type FinishDeps = {
   kestra: KestraServer
   refs: FlowDependency[]
@@ -691,10 +675,7 @@ type FinishDeps = {
  * deploys nothing of its own, its plan having read a half rolled-back server. Undefined when nothing needed a
  * write (only a record could not be removed): the deploy goes on.
  */
-async function finishRollbacks(
-  records: ReadonlyMap<string, RollbackRecord>,
-  deps: FinishDeps
-): Promise<FinishedRollbacks | undefined> {
+async function finishRollbacks(records: ReadonlyMap<string, RollbackRecord>, deps: FinishDeps) {
   const results = await resumeEach(records, deps)
   if (results.every((r) => r.stale)) {
     deps.reporter.info(
@@ -723,10 +704,7 @@ async function resumeEach(
 }
 
 /** The finished rollbacks as outputs, summary and failure: nothing of this run's commit was deployed. */
-async function reportFinished(
-  results: RollbackResult[],
-  deps: FinishDeps
-): Promise<FinishedRollbacks> {
+async function reportFinished(results: RollbackResult[], deps: FinishDeps) {
   const { reporter, settings } = deps
   const rolledBack = combined(results.map((r) => r.rolledBack))
   const deployed = [...new Set(results.map((r) => short(r.deployed)))].join(', ')

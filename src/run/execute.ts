@@ -26,7 +26,7 @@ import { DECIDE_KINDS, KINDS } from '../kinds/index.js'
 import type { RunPorts } from './ports.js'
 import type { Reporter } from '../report/reporter.js'
 import type { Plan, PlanCounts } from '../model/plan.js'
-import { driftedResources, remainingDrift, type RevertOutcome } from '../decide/drift/drifted.js'
+import { driftedResources, remainingDrift } from '../decide/drift/drifted.js'
 import type { DriftedResource } from '../model/drift.js'
 import {
   DRIFT_LABEL,
@@ -270,27 +270,24 @@ async function revert(
   const action = `drift-action: revert — Git (${args.branch} at ${args.context.sha.slice(0, 7)}) is deployed over the drift, under every deploy guard.`
   const before = reportInput(args, items, { action })
   const summary = `${args.summary}\n\n${driftSummarySection(before, SUMMARY_DRIFT_BUDGET)}`
-  let outcome: RevertOutcome
-  let failure: string | undefined
+  let applied
   try {
-    const applied = await applyMode({ ...args, plan, summary })
-    failure = applied.failure
-    outcome = {
-      resources: applied.result?.resources,
-      rolledBack: applied.rolledBack,
-      ...(applied.result?.status === 'refused' && {
-        refused: applied.result.refusal ?? 'a newer commit is deployed'
-      })
-    }
+    applied = await applyMode({ ...args, plan, summary })
   } catch (error) {
     // Refused before any write (validation, max-deletions…): the issue still tells the drift, and why.
     const remaining = remainingDrift(items, { refused: errorMessage(error) })
     await keepIssue(args, reportInput(args, remaining, { action }), false)
     throw error
   }
-  const remaining = remainingDrift(items, outcome)
+  const remaining = remainingDrift(items, {
+    resources: applied.result?.resources,
+    rolledBack: applied.rolledBack,
+    ...(applied.result?.status === 'refused' && {
+      refused: applied.result.refusal ?? 'a newer commit is deployed'
+    })
+  })
   await keepIssue(args, reportInput(args, remaining, { action }), remaining.length === 0)
-  return { failure: failure ?? driftFailure(args, remaining) }
+  return { failure: applied.failure ?? driftFailure(args, remaining) }
 }
 
 /** The drift issue: kept current while drift remains, closed with a comment once it is gone. */
