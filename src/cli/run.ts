@@ -38,12 +38,6 @@ import type { RunContext } from '../model/context.js'
 import { type Plan, type ResourceChange, resourceName } from '../model/plan.js'
 import {
   type CliArgs,
-  parseArgs,
-  UPGRADE_CHECK,
-  UsageError,
-  wantsDetailedExitCode
-} from './args.js'
-import {
   cliWords,
   CREDENTIAL_VARIABLES,
   entryOf,
@@ -51,7 +45,11 @@ import {
   GITHUB_ONLY,
   LOCAL_VALUES,
   NOT_LOCAL,
-  usage
+  parseArgs,
+  UPGRADE_CHECK,
+  usage,
+  UsageError,
+  wantsDetailedExitCode
 } from './flags.js'
 import { CLI_VERSION } from './version.js'
 import {

@@ -318,9 +318,8 @@ function deploymentReads(client: RepoClient): DeploymentReads {
           if (data.length < PAGE) break
         }
       } catch (error) {
-        if (isPermissionError(error))
-          throw apiError(`listing deployments (${DEPLOYMENTS_READ_HELP})`, error)
-        throw apiError('listing deployments', error)
+        const help = isPermissionError(error) ? ` (${DEPLOYMENTS_READ_HELP})` : ''
+        throw apiError(`listing deployments${help}`, error)
       }
       return found.slice(0, limit)
     },
@@ -388,10 +387,7 @@ function deploymentWrites(client: RepoClient): DeploymentWrites {
         }
         return readAnswer('POST /repos/{owner}/{repo}/deployments', created, response.data).id
       } catch (error) {
-        if (isPermissionError(error) && httpStatus(error) !== 404) {
-          throw new ConfigError('environment', DEPLOYMENTS_WRITE_HELP)
-        }
-        throw apiError(
+        throw writeRefusal(
           `creating a deployment of ${deployment.sha} to ${deployment.environment}`,
           error
         )
@@ -408,13 +404,15 @@ function deploymentWrites(client: RepoClient): DeploymentWrites {
           ...(status.logUrl && { log_url: status.logUrl })
         })
       } catch (error) {
-        if (isPermissionError(error) && httpStatus(error) !== 404) {
-          throw new ConfigError('environment', DEPLOYMENTS_WRITE_HELP)
-        }
-        throw apiError(`setting deployment ${deploymentId} to ${status.state}`, error)
+        throw writeRefusal(`setting deployment ${deploymentId} to ${status.state}`, error)
       }
     }
   }
+}
+
+function writeRefusal(doing: string, error: unknown): Error {
+  if (!isPermissionError(error) || httpStatus(error) === 404) return apiError(doing, error)
+  return new ConfigError('environment', DEPLOYMENTS_WRITE_HELP)
 }
 
 const written = z.object({ number: z.int(), html_url: z.string() })
