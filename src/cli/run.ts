@@ -108,12 +108,8 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     if (!(error instanceof UsageError)) throw error
     return usageFailure(err, error, edge, usageExit)
   }
-  if (args.help) {
-    out(usage())
-    return EXIT_OK
-  }
-  if (args.version) {
-    out(`kestra-gitops ${CLI_VERSION}\n`)
+  if (args.help || args.version) {
+    out(args.help ? usage() : `kestra-gitops ${CLI_VERSION}\n`)
     return EXIT_OK
   }
   const p = palette(wantsColour(args.color, Boolean(io.stdout.isTTY), io.env))
@@ -228,8 +224,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   } catch (error) {
     ended = true
     if (error instanceof UsageError) return usageFailure(err, error, edge, usageExit)
-    err(`${p.red('error')} ${inert(edge.text(errorMessage(error)))}\n`)
-    return EXIT_FAILED
+    return failed(errorMessage(error))
   } finally {
     clearInterval(ticking)
     progress?.clear()
