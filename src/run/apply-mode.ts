@@ -590,7 +590,7 @@ async function rollbackIfFailed(
   smoke: SmokeReport | undefined,
   wrote: boolean
 ): Promise<RollbackResult | undefined> {
-  const { settings, result, kestra, deployed } = args
+  const { settings, result, deployed } = args
   const { reporter } = args.ports
   const failed = smoke?.passed === false || result.status === 'failed'
   const touched =
@@ -600,8 +600,7 @@ async function rollbackIfFailed(
     result.resources.some((r) => r.outcomeUnknown)
   if (!settings.rollback || !failed || !touched) return undefined
   const plan = planFromDeploy(result, deployed, args.kinds)
-  const { refs, kinds } = args
-  return rollbackPhase('Rollback', plan, { kestra, refs, kinds, settings, reporter })
+  return rollbackPhase('Rollback', plan, { ...args, reporter })
 }
 
 /** One rollback (docs/rollback.md) as a phase of the log, its warnings said. */
