@@ -24,7 +24,7 @@ import { type Upgrade, upgradeMode, upgradeReadiness } from './upgrade.js'
 import { DECIDE_KINDS, KINDS } from '../kinds/index.js'
 import type { RunPorts } from './ports.js'
 import { type Reporter, setCountOutputs } from '../report/reporter.js'
-import type { Plan, PlanCounts } from '../model/plan.js'
+import type { PlanCounts } from '../model/plan.js'
 import { driftedResources, remainingDrift } from '../decide/drift/drifted.js'
 import type { DriftedResource } from '../model/drift.js'
 import {
@@ -235,7 +235,7 @@ async function driftMode(args: DriftModeArgs): Promise<{ failure?: string }> {
   else reporter.info(`No drift: Kestra matches ${args.branch} at ${args.context.sha.slice(0, 7)}.`)
 
   if (settings.driftAction === 'revert' && items.length > 0) {
-    if (!settings.dryRun) return revert(args, plan, items)
+    if (!settings.dryRun) return revert(args, items)
     reporter.info('dry-run: the drift is reported, not reverted (nothing is written to Kestra).')
   }
 
@@ -263,7 +263,6 @@ async function driftMode(args: DriftModeArgs): Promise<{ failure?: string }> {
 
 async function revert(
   args: DriftModeArgs,
-  plan: Plan,
   items: DriftedResource[]
 ): Promise<{ failure?: string }> {
   const action = `drift-action: revert — Git (${args.branch} at ${args.context.sha.slice(0, 7)}) is deployed over the drift, under every deploy guard.`
@@ -271,7 +270,7 @@ async function revert(
   const summary = `${args.summary}\n\n${driftSummarySection(before, SUMMARY_DRIFT_BUDGET)}`
   let applied
   try {
-    applied = await applyMode({ ...args, plan, summary })
+    applied = await applyMode({ ...args, summary })
   } catch (error) {
     // Refused before any write (validation, max-deletions…): the issue still tells the drift, and why.
     const remaining = remainingDrift(items, { refused: errorMessage(error) })
