@@ -142,8 +142,7 @@ async function withoutPlan(run: {
 function announce(mode: Mode, server: string, context: RunContext, ports: RunPorts) {
   ports.reporter.setOutput('mode', mode)
   // A local run has no event: the CLI's words are its command and flags.
-  const about = [context.local ? '' : context.eventName, server]
-  const detail = about.filter(Boolean).join(', ')
+  const detail = [context.local ? '' : context.eventName, server].filter(Boolean).join(', ')
   ports.reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`)
 }
 
