@@ -252,7 +252,6 @@ export function createGitHub(
   }
 }
 
-const PAGE = 100
 /** Statuses read per deployment at most; with no deciding state among them the deployment stays pending. */
 const STATUS_PAGES = 10
 
@@ -311,11 +310,11 @@ function deploymentReads(client: RepoClient): DeploymentReads {
             ...repo,
             ...(filter.environment !== undefined && { environment: filter.environment }),
             ...(filter.sha !== undefined && { sha: filter.sha }),
-            per_page: PAGE,
+            per_page: PER_PAGE,
             page
           })
           found.push(...readAnswer('GET /repos/{owner}/{repo}/deployments', deployments, data))
-          if (data.length < PAGE) break
+          if (data.length < PER_PAGE) break
         }
       } catch (error) {
         const help = isPermissionError(error) ? ` (${DEPLOYMENTS_READ_HELP})` : ''
@@ -331,7 +330,7 @@ function deploymentReads(client: RepoClient): DeploymentReads {
           const { data } = await client.octokit.rest.repos.listDeploymentStatuses({
             ...repo,
             deployment_id: deploymentId,
-            per_page: PAGE,
+            per_page: PER_PAGE,
             page
           })
           const read = readAnswer(
@@ -340,7 +339,7 @@ function deploymentReads(client: RepoClient): DeploymentReads {
             data
           )
           found.push(...read)
-          if (read.length < PAGE || read.some((s) => isDeciding(s.state))) break
+          if (read.length < PER_PAGE || read.some((s) => isDeciding(s.state))) break
         }
       } catch (error) {
         throw apiError(`listing the statuses of deployment ${deploymentId}`, error)
