@@ -75,10 +75,8 @@ export function entryOf<Table extends object>(
   return Object.hasOwn(table, name) ? table[name as keyof Table] : undefined
 }
 
-type FlagKind = 'value' | 'list' | 'switch'
-
 /** How the flag of an action input takes its value; undefined when the CLI has no such flag. */
-export function flagKind(name: string): FlagKind | undefined {
+export function flagKind(name: string): 'value' | 'list' | 'switch' | undefined {
   if (!isFlag(name)) return undefined
   const { shape } = parserOf(name)
   return shape === 'lines' ? 'list' : shape
