@@ -167,7 +167,11 @@ async function checkReviewed(args: ApplyModeArgs): Promise<void> {
 async function finishStopped(args: ApplyModeArgs, refs: FlowDependency[], kinds: RollbackKind[]) {
   const { reporter } = args.ports
   const early = args.checked.snapshot.rollbackRecords
-  const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), early, kinds, reporter)
+  // Where this run deploys: where a rollback that a stopped run left may be recorded.
+  const namespaces = [
+    ...new Set([...args.checked.model.managedNamespaces, ...args.plan.namespaces])
+  ]
+  const stopped = await stoppedRollbacks(args.kestra, namespaces.sort(), early, kinds, reporter)
   if (stopped.size === 0) return undefined
   return finishRollbacks(stopped, {
     ...{ kestra: args.kestra, refs, kinds, settings: args.settings, reporter },
@@ -259,11 +263,6 @@ function repositoryFileReader(model: RepoModel): (change: FileChange) => Promise
     if (!entry) throw new DeployError(`No repository file for ${change.namespace}:${change.path}`)
     return WALK.readFileBytes(entry)
   }
-}
-
-/** Where this run deploys: where a rollback that a stopped run left may be recorded. */
-function namespacesOf(args: ApplyModeArgs): string[] {
-  return [...new Set([...args.checked.model.managedNamespaces, ...args.plan.namespaces])].sort()
 }
 
 /** What each flow needs on the server before it is written: the flows it calls, the files it reads. */
