@@ -1,7 +1,14 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { OWN_OPTIONS, parseArgs, UsageError, wantsDetailedExitCode } from '../../src/cli/args.js'
-import { flagInputs, flagKind, GITHUB_ONLY } from '../../src/cli/flags.js'
+import {
+  flagInputs,
+  flagKind,
+  GITHUB_ONLY,
+  OWN_OPTIONS,
+  parseArgs,
+  UsageError,
+  wantsDetailedExitCode
+} from '../../src/cli/flags.js'
 import { cliSettings } from '../../src/cli/run.js'
 import { runs } from '../../test-support/property-runs.js'
 

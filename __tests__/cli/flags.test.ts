@@ -1,15 +1,15 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseArgs } from '../../src/cli/args.js'
 import {
   cliWords,
   CREDENTIAL_VARIABLES,
   flagInputs,
   flagKind,
-  LOCAL_VALUES
+  LOCAL_VALUES,
+  parseArgs,
+  usage
 } from '../../src/cli/flags.js'
 import { cliSettings } from '../../src/cli/run.js'
-import { usage } from '../../src/cli/flags.js'
 import { defaultOf, type InputName } from '../../src/model/inputs/declared.js'
 import { declaredInputs } from '../../test-support/action-yml.js'
 

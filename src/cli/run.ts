@@ -29,8 +29,7 @@ import type { RunOutcome } from '../run/execute.js'
 import { executeWithEnvironments } from '../run/preview.js'
 import { failureMessage, findingCounts, ruleCounts } from '../decide/validate/verdict.js'
 import { credentialsFrom } from '../report/redact/credentials.js'
-import { bounded, LOG_LINE_BYTES, OutputEdge } from '../report/output-edge.js'
-import { publicNames } from '../report/public-names.js'
+import { bounded, LOG_LINE_BYTES, OutputEdge, publicNames } from '../report/output-edge.js'
 import { redactingReporter } from '../report/redacting.js'
 import type { Settings } from '../model/settings.js'
 import type { Reporter } from '../report/reporter.js'
@@ -38,12 +37,6 @@ import type { RunContext } from '../model/context.js'
 import { type Plan, type ResourceChange, resourceName } from '../model/plan.js'
 import {
   type CliArgs,
-  parseArgs,
-  UPGRADE_CHECK,
-  UsageError,
-  wantsDetailedExitCode
-} from './args.js'
-import {
   cliWords,
   CREDENTIAL_VARIABLES,
   entryOf,
@@ -51,7 +44,11 @@ import {
   GITHUB_ONLY,
   LOCAL_VALUES,
   NOT_LOCAL,
-  usage
+  parseArgs,
+  UPGRADE_CHECK,
+  usage,
+  UsageError,
+  wantsDetailedExitCode
 } from './flags.js'
 import { CLI_VERSION } from './version.js'
 import {
@@ -110,12 +107,8 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     if (!(error instanceof UsageError)) throw error
     return usageFailure(err, error, edge, usageExit)
   }
-  if (args.help) {
-    out(usage())
-    return EXIT_OK
-  }
-  if (args.version) {
-    out(`kestra-gitops ${CLI_VERSION}\n`)
+  if (args.help || args.version) {
+    out(args.help ? usage() : `kestra-gitops ${CLI_VERSION}\n`)
     return EXIT_OK
   }
   const p = palette(wantsColour(args.color, Boolean(io.stdout.isTTY), io.env))
@@ -230,8 +223,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   } catch (error) {
     ended = true
     if (error instanceof UsageError) return usageFailure(err, error, edge, usageExit)
-    err(`${p.red('error')} ${inert(edge.text(errorMessage(error)))}\n`)
-    return EXIT_FAILED
+    return failed(errorMessage(error))
   } finally {
     clearInterval(ticking)
     progress?.clear()
@@ -249,13 +241,8 @@ interface Shown {
   palette: Palette
 }
 
-interface CliRun {
-  report: ReportInput
-  deployment?: DeployResult
-  receipt?: string
+type CliRun = Pick<RunOutcome, 'report' | 'deployment' | 'receipt' | 'failure' | 'upgrade'> & {
   outputs: Record<string, string>
-  failure?: string
-  upgrade: RunOutcome['upgrade']
 }
 
 async function runOnce(
@@ -629,11 +616,7 @@ function writeRewrites(workspace: string, upgrade: Upgrade): string[] {
   const skipped: string[] = []
   for (const { file, raw, source } of upgrade.rewrites()) {
     const path = resolve(workspace, file)
-    if (!path.startsWith(resolve(workspace) + sep)) {
-      skipped.push(file)
-      continue
-    }
-    if (readFileSync(path, 'utf8') !== raw) {
+    if (!path.startsWith(resolve(workspace) + sep) || readFileSync(path, 'utf8') !== raw) {
       skipped.push(file)
       continue
     }
@@ -662,33 +645,27 @@ export function cliSettings(
   if (root !== undefined && isAbsolute(root)) root = rootInside(root, workspace)
   else if (root !== undefined && below !== '') root = posix.join(below, root)
   if (root !== args.inputs.root) args = { ...args, inputs: { ...args.inputs, root } }
-  let file: SettingsFile | undefined
   try {
-    file = settingsFile ? localFile(readSettingsFile(workspace, cliWay), log) : undefined
-  } catch (error) {
-    if (error instanceof SettingsFileError)
-      throw new UsageError(settingsFileMessage(error, cwd, workspace))
-    throw error
-  }
-  if (file && workspace !== cwd) {
-    log?.(
-      `Settings file: ${relative(cwd, join(workspace, file.path))}, at the Git root ${workspace}: the repository is read from there` +
-        (root === undefined && !file.values.has('root') ? `, with root ${below}` : '')
-    )
-  }
-  const read = (name: InputName): string => {
-    // upgrade-check validates locally, then checks against the release `--to` names (default: 2.0).
-    if (name === 'mode') return args.command === UPGRADE_CHECK ? 'validate' : (args.command ?? '')
-    if (name === 'upgrade-check' && args.command === UPGRADE_CHECK) return args.to ?? '2.0'
-    if (name === 'root' && args.inputs.root === undefined && !file?.values.has('root')) return below
-    const credential = entryOf(CREDENTIAL_VARIABLES, name)
-    if (credential) return env[credential] ?? ''
-    const fixed = entryOf(LOCAL_VALUES, name)
-    if (fixed !== undefined) return fixed
-    const variable = entryOf(FLAG_VARIABLES, name)
-    return args.inputs[name] ?? (variable && env[variable]) ?? ''
-  }
-  try {
+    const file = settingsFile ? localFile(readSettingsFile(workspace, cliWay), log) : undefined
+    if (file && workspace !== cwd) {
+      log?.(
+        `Settings file: ${relative(cwd, join(workspace, file.path))}, at the Git root ${workspace}: the repository is read from there` +
+          (root === undefined && !file.values.has('root') ? `, with root ${below}` : '')
+      )
+    }
+    const read = (name: InputName): string => {
+      // upgrade-check validates locally, then checks against the release `--to` names (default: 2.0).
+      if (name === 'mode') return args.command === UPGRADE_CHECK ? 'validate' : (args.command ?? '')
+      if (name === 'upgrade-check' && args.command === UPGRADE_CHECK) return args.to ?? '2.0'
+      if (name === 'root' && args.inputs.root === undefined && !file?.values.has('root'))
+        return below
+      const credential = entryOf(CREDENTIAL_VARIABLES, name)
+      if (credential) return env[credential] ?? ''
+      const fixed = entryOf(LOCAL_VALUES, name)
+      if (fixed !== undefined) return fixed
+      const variable = entryOf(FLAG_VARIABLES, name)
+      return args.inputs[name] ?? (variable && env[variable]) ?? ''
+    }
     return parseSettings(read, { file, log, givenIn: 'the command line' })
   } catch (error) {
     if (error instanceof SettingsFileError)
@@ -766,18 +743,16 @@ function rootInside(root: string, cwd: string): string {
 
 const run = promisify(execFile)
 
-interface LocalContextOptions {
-  cwd: string
-  env: Record<string, string | undefined>
-  runnerTemp: string
-  base?: string
-}
-
 /**
  * A run on a local checkout: like `workflow_dispatch` (every file changed), or with `base` like a push from
  * that ref to HEAD (its changes, and drift measured against it).
  */
-async function localRunContext(options: LocalContextOptions): Promise<RunContext> {
+async function localRunContext(options: {
+  cwd: string
+  env: Env
+  runnerTemp: string
+  base?: string
+}): Promise<RunContext> {
   const { cwd, env } = options
   const head = await git(cwd, ['rev-parse', '--verify', 'HEAD^{commit}'])
   const [owner, repo] = await repositoryName(cwd, env)

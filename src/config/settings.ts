@@ -166,7 +166,7 @@ function readInputs(
     // full-plan changes how a plan is computed, never what it is; upgrade inputs only add notices
     // (docs/upgrade.md).
     const planned = fileMaySet(name) && !NOT_PLANNED.has(name)
-    if (planned && !sameValue(value, parser.parse(defaultOf(name), name))) {
+    if (planned && JSON.stringify(value) !== JSON.stringify(parser.parse(defaultOf(name), name))) {
       recorded[name] = isRecord(value) || Array.isArray(value) ? raw.trim() : String(value)
     }
   }
@@ -174,10 +174,6 @@ function readInputs(
 }
 
 const NOT_PLANNED = new Set<InputName>(['full-plan', 'upgrade-check', 'upgrade-server'])
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b)
-}
 
 function camelCased<Values extends object>(values: Values): CamelCased<Values> {
   return Object.fromEntries(

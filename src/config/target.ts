@@ -1,6 +1,6 @@
 import { deepFreeze } from './settings.js'
 import { ConfigError } from '../model/errors.js'
-import { PR_EVENTS, type RunContext } from '../model/context.js'
+import type { RunContext } from '../model/context.js'
 import type { Mode, Settings } from '../model/settings.js'
 import type { Target, Work } from '../model/target.js'
 
@@ -63,11 +63,9 @@ function inPrefix(flows: Settings['smokeFlows'], prefix: string): Settings['smok
 
 /** What `auto` means per event (docs/modes.md#events); `dry-run` turns deploy into plan. */
 export function resolveMode(settings: Pick<Settings, 'mode' | 'dryRun'>, eventName: string): Mode {
-  let mode: Mode
-  if (settings.mode !== 'auto') mode = settings.mode
-  else if (PR_EVENTS.includes(eventName)) mode = 'plan'
-  else if (eventName === 'push' || eventName === 'workflow_dispatch') mode = 'deploy'
-  else mode = 'plan'
+  // A pull request's events, a schedule and any other event plan; a push and a manual run deploy.
+  const deploys = eventName === 'push' || eventName === 'workflow_dispatch'
+  const mode = settings.mode !== 'auto' ? settings.mode : deploys ? 'deploy' : 'plan'
   return mode === 'deploy' && settings.dryRun ? 'plan' : mode
 }
 

@@ -2,17 +2,14 @@ import { lstatSync, realpathSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { ConfigError } from '../model/errors.js'
 
-interface LeavingLink {
-  /** The link, relative to the workspace. */
-  link: string
-  reason: string
-}
-
 /**
- * The first link on the way to `rel` whose real path leaves the workspace or leads nowhere; only lstat and
- * realpath are asked (docs/security.md#what-the-action-reads).
+ * The first link on the way to `rel` whose real path leaves the workspace or leads nowhere (relative to the
+ * workspace), and why; only lstat and realpath are asked (docs/security.md#what-the-action-reads).
  */
-export function linkLeavingWorkspace(workspace: string, rel: string): LeavingLink | undefined {
+export function linkLeavingWorkspace(
+  workspace: string,
+  rel: string
+): { link: string; reason: string } | undefined {
   const base = realOrUndefined(workspace)
   if (base === undefined) return undefined
   const parts = rel.split(/[\\/]/).filter((part) => part !== '' && part !== '.')

@@ -252,7 +252,6 @@ export function createGitHub(
   }
 }
 
-const PAGE = 100
 /** Statuses read per deployment at most; with no deciding state among them the deployment stays pending. */
 const STATUS_PAGES = 10
 
@@ -311,16 +310,15 @@ function deploymentReads(client: RepoClient): DeploymentReads {
             ...repo,
             ...(filter.environment !== undefined && { environment: filter.environment }),
             ...(filter.sha !== undefined && { sha: filter.sha }),
-            per_page: PAGE,
+            per_page: PER_PAGE,
             page
           })
           found.push(...readAnswer('GET /repos/{owner}/{repo}/deployments', deployments, data))
-          if (data.length < PAGE) break
+          if (data.length < PER_PAGE) break
         }
       } catch (error) {
-        if (isPermissionError(error))
-          throw apiError(`listing deployments (${DEPLOYMENTS_READ_HELP})`, error)
-        throw apiError('listing deployments', error)
+        const help = isPermissionError(error) ? ` (${DEPLOYMENTS_READ_HELP})` : ''
+        throw apiError(`listing deployments${help}`, error)
       }
       return found.slice(0, limit)
     },
@@ -332,7 +330,7 @@ function deploymentReads(client: RepoClient): DeploymentReads {
           const { data } = await client.octokit.rest.repos.listDeploymentStatuses({
             ...repo,
             deployment_id: deploymentId,
-            per_page: PAGE,
+            per_page: PER_PAGE,
             page
           })
           const read = readAnswer(
@@ -341,7 +339,7 @@ function deploymentReads(client: RepoClient): DeploymentReads {
             data
           )
           found.push(...read)
-          if (read.length < PAGE || read.some((s) => isDeciding(s.state))) break
+          if (read.length < PER_PAGE || read.some((s) => isDeciding(s.state))) break
         }
       } catch (error) {
         throw apiError(`listing the statuses of deployment ${deploymentId}`, error)
@@ -388,10 +386,7 @@ function deploymentWrites(client: RepoClient): DeploymentWrites {
         }
         return readAnswer('POST /repos/{owner}/{repo}/deployments', created, response.data).id
       } catch (error) {
-        if (isPermissionError(error) && httpStatus(error) !== 404) {
-          throw new ConfigError('environment', DEPLOYMENTS_WRITE_HELP)
-        }
-        throw apiError(
+        throw writeRefusal(
           `creating a deployment of ${deployment.sha} to ${deployment.environment}`,
           error
         )
@@ -408,13 +403,15 @@ function deploymentWrites(client: RepoClient): DeploymentWrites {
           ...(status.logUrl && { log_url: status.logUrl })
         })
       } catch (error) {
-        if (isPermissionError(error) && httpStatus(error) !== 404) {
-          throw new ConfigError('environment', DEPLOYMENTS_WRITE_HELP)
-        }
-        throw apiError(`setting deployment ${deploymentId} to ${status.state}`, error)
+        throw writeRefusal(`setting deployment ${deploymentId} to ${status.state}`, error)
       }
     }
   }
+}
+
+function writeRefusal(doing: string, error: unknown): Error {
+  if (!isPermissionError(error) || httpStatus(error) === 404) return apiError(doing, error)
+  return new ConfigError('environment', DEPLOYMENTS_WRITE_HELP)
 }
 
 const written = z.object({ number: z.int(), html_url: z.string() })

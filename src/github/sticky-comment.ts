@@ -284,7 +284,12 @@ export function truncateCommentBody(body: string, maxLength = SAFE_COMMENT_LENGT
   if (body.length <= maxLength) return body
   const lines = body.split('\n')
   const states = scan(lines)
-  const hiddenAfter = hiddenLengthsFrom(lines, states)
+  const hidden = lines.map((line, i) => states[i].outsideFence && HIDDEN_LINE.test(line))
+  // hiddenAfter[i]: the length the hidden lines from line i on add to the output.
+  const hiddenAfter = new Array<number>(lines.length + 1).fill(0)
+  for (let i = lines.length - 1; i >= 0; i--) {
+    hiddenAfter[i] = hiddenAfter[i + 1] + (hidden[i] ? lines[i].length + 1 : 0)
+  }
   let keep = 0
   let length = 0
   for (; keep < lines.length; keep++) {
@@ -295,8 +300,8 @@ export function truncateCommentBody(body: string, maxLength = SAFE_COMMENT_LENGT
   }
   const head = lines.slice(0, keep).join('\n')
   const closing = keep > 0 ? closers(states[keep - 1]) : ''
-  const hidden = keptHiddenLines(lines, states, keep)
-  return `${head}${closing}\n\n${TRUNCATION_NOTE}${hidden}`
+  const kept = lines.flatMap((line, i) => (i >= keep && hidden[i] ? [`\n${line}`] : []))
+  return `${head}${closing}\n\n${TRUNCATION_NOTE}${kept.join('')}`
 }
 
 function scan(lines: string[]): LineState[] {
@@ -312,24 +317,6 @@ function scan(lines: string[]): LineState[] {
 function closers(state: LineState): string {
   let text = state.fence ? `\n${state.fence.char.repeat(state.fence.length)}` : ''
   for (let i = 0; i < state.details; i++) text += '\n\n</details>'
-  return text
-}
-
-/** hiddenLengthsFrom(...)[i]: the length the hidden lines from line i on add to the output. */
-function hiddenLengthsFrom(lines: string[], states: LineState[]): number[] {
-  const lengths = new Array<number>(lines.length + 1).fill(0)
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const hidden = states[i].outsideFence && HIDDEN_LINE.test(lines[i])
-    lengths[i] = lengths[i + 1] + (hidden ? lines[i].length + 1 : 0)
-  }
-  return lengths
-}
-
-function keptHiddenLines(lines: string[], states: LineState[], from: number): string {
-  let text = ''
-  for (let i = from; i < lines.length; i++) {
-    if (states[i].outsideFence && HIDDEN_LINE.test(lines[i])) text += `\n${lines[i]}`
-  }
   return text
 }
 

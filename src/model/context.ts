@@ -59,7 +59,7 @@ export interface PushInfo {
   ref: string
 }
 
-export const PR_EVENTS = ['pull_request', 'pull_request_target', 'merge_group']
+const PR_EVENTS = ['pull_request', 'pull_request_target', 'merge_group']
 
 /** A pull request's run: its event, or a `workflow_run` whose pull request the run found. */
 export function onPullRequest(context: Pick<RunContext, 'eventName' | 'pullRequest'>): boolean {

@@ -29,12 +29,6 @@ export interface DriftIssueText {
   body: string
 }
 
-interface BranchWrite {
-  path: string
-  /** Undefined: the file is removed. */
-  content: Uint8Array | undefined
-}
-
 export interface DriftBranch {
   /** Without `refs/heads/`. */
   name: string
@@ -43,7 +37,8 @@ export interface DriftBranch {
   message: string
   /** A line of the commit message that marks the commit as the action's. */
   trailer: string
-  writes: BranchWrite[]
+  /** Each path's new bytes; undefined: the file is removed. */
+  writes: { path: string; content: Uint8Array | undefined }[]
 }
 
 export interface DriftGitHub {

@@ -9,13 +9,10 @@ import {
 import { normaliseText } from './content.js'
 import type { FlowFile } from './repository.js'
 
+type FlowInput = Pick<FlowFile, 'file' | 'rel' | 'raw' | 'expectedNamespace'>
+
 /** Parses a flow file once, keeping positions. Never throws: YAML problems stay in `documents[i].errors`. */
-export function parseFlowFile(input: {
-  file: string
-  rel: string
-  raw: string
-  expectedNamespace?: string
-}): FlowFile {
+export function parseFlowFile(input: FlowInput): FlowFile {
   // Line numbers stay those of the raw file: only a BOM and CRs go.
   const source = normaliseText(input.raw)
   const lineCounter = new LineCounter()
@@ -47,7 +44,7 @@ export function parseFlowFile(input: {
 
 /** Checks reused: parsed only if its tree is asked for (docs/performance.md#incremental-planning). */
 export function reusedFlowFile(
-  input: { file: string; rel: string; raw: string; expectedNamespace?: string },
+  input: FlowInput,
   known: Pick<FlowFile, 'id' | 'namespace' | 'notAFlow' | 'otherKind'> & { wellFormed: boolean }
 ): FlowFile {
   const flow = {

@@ -1,3 +1,6 @@
+import type { RunContext } from '../model/context.js'
+import { planFilePath } from './plan-file.js'
+import type { Settings } from '../model/settings.js'
 import type { Credentials } from './redact/credentials.js'
 import {
   base64Inside,
@@ -30,15 +33,16 @@ const SOURCE_KEYS = new Set(['desired', 'source'])
  * channel escapes it: credentials redacted as a reader decodes the text, server text bounded.
  */
 export class OutputEdge {
-  private redactor: Redactor
-  private readonly names: string[]
+  private readonly index: CredentialIndex
+  private readonly names: string[] = []
+  private publicNames = indexNeedles([])
 
   constructor(
     private readonly credentials: Credentials,
     names: readonly string[] = []
   ) {
-    this.names = [...names]
-    this.redactor = createRedactor(credentials, names)
+    this.index = credentialIndex(credentials)
+    this.learn(names)
   }
 
   /**
@@ -46,15 +50,21 @@ export class OutputEdge {
    */
   learn(names: readonly string[]): void {
     this.names.push(...names)
-    this.redactor = this.redactor.withNames(names)
+    this.publicNames = indexNeedles(this.names.map(needleOf).filter((name) => name.length > 0))
   }
 
   weakCredentials(): string | undefined {
     return weakCredentialWarning(this.credentials, this.names)
   }
 
+  /**
+   * The redactor of docs/security.md: cuts each credential out of `text` as a reader would read it (escapes
+   * undone, line breaks skipped) and in base64 at any alignment. A span inside a public name the run computes
+   * (repository, servers, namespaces, paths) is that name, not a leak: it stays, so a weak credential never
+   * garbles it.
+   */
   text(text: string): string {
-    return this.redactor.text(text)
+    return redact(text, this.index, this.publicNames)
   }
 
   /**
@@ -140,30 +150,6 @@ export const MIN_REDACTED_CHARACTERS = 4
 /** The longest spelling of one character (`&#x0001F600;`, two layers of escapes), to size the search for names. */
 const WIDEST_SPELLING = 16
 
-interface Redactor {
-  text(text: string): string
-  /** The same credentials, with more names that the run shows as they are (docs/security.md). */
-  withNames(names: readonly string[]): Redactor
-}
-
-/**
- * The redactor of docs/security.md: cuts each credential out of `text` as a reader would read it (escapes undone,
- * line breaks skipped) and in base64 at any alignment. A span inside a public name the run computes (repository,
- * servers, namespaces, paths) is that name, not a leak: it stays, so a weak credential never garbles it.
- */
-function createRedactor(credentials: Credentials, names: readonly string[] = []): Redactor {
-  const texts = credentialNeedles(credentials)
-  const utf16 = utf16Patterns(texts)
-  return redactorOf(
-    {
-      needles: indexNeedles(texts.map(needleOf)),
-      utf16,
-      utf16WithoutNul: utf16.filter((pattern) => !pattern.includes(0))
-    },
-    names
-  )
-}
-
 /** The credentials' spellings to find: as read character by character, and as UTF-16 bytes. */
 interface CredentialIndex {
   needles: NeedleIndex
@@ -177,22 +163,19 @@ export function hiddenCharacters(secret: string): number {
   return needleOf(secret).filter((code) => !/\s/u.test(String.fromCodePoint(code))).length
 }
 
-function redactorOf(credentials: CredentialIndex, names: readonly string[]): Redactor {
-  const publicNames = indexNeedles(names.map(needleOf).filter((name) => name.length > 0))
-  return {
-    text: (text) => redact(text, credentials, publicNames),
-    withNames: (more) => redactorOf(credentials, [...names, ...more])
-  }
-}
-
-function credentialNeedles(credentials: Credentials): string[] {
+function credentialIndex(credentials: Credentials): CredentialIndex {
   const texts = credentials.secrets
     .map((secret) => secret.value)
     .filter((secret) => hiddenCharacters(secret) >= MIN_REDACTED_CHARACTERS)
     .flatMap((secret) => [secret, ...base64Inside(secret), ...base64Whole(secret)])
   const { basic } = credentials
   if (basic) texts.push(...base64Whole(`${basic.username}:${basic.password}`))
-  return texts
+  const utf16 = utf16Patterns(texts)
+  return {
+    needles: indexNeedles(texts.map(needleOf)),
+    utf16,
+    utf16WithoutNul: utf16.filter((pattern) => !pattern.includes(0))
+  }
 }
 
 function redact(text: string, credentials: CredentialIndex, names: NeedleIndex): string {
@@ -245,4 +228,41 @@ export function weakCredentialWarning(
     unredacted ? `, nor anywhere when under ${MIN_REDACTED_CHARACTERS} characters` : '',
     '. The run is unaffected: replace it with a long random value.'
   ].join('')
+}
+
+/** The action's own name: the start of its markers, plan file, annotation titles and KV keys. */
+const ACTION_NAME = 'kestra-gitops'
+
+/**
+ * The names a run shows as they are, known before it reads anything (docs/security.md): repository, servers,
+ * tenant, namespaces, comment key, computed paths, commits. A credential inside one is that name, not a leak.
+ */
+export function publicNames(
+  settings: Settings,
+  context: RunContext,
+  kestra: { server: string | undefined; upgradeServer: string | undefined }
+): string[] {
+  const repository = context.owner && context.repo ? `${context.owner}/${context.repo}` : ''
+  return [
+    ACTION_NAME,
+    repository,
+    context.owner,
+    context.repo,
+    context.serverUrl,
+    repository && `${context.serverUrl}/${repository}`,
+    context.apiUrl,
+    kestra.server ?? '',
+    kestra.upgradeServer ?? '',
+    settings.tenant,
+    settings.commentKey,
+    settings.namespace ?? '',
+    ...settings.extraNamespaces,
+    ...settings.namespaceFiles.map((mapping) => mapping.namespace),
+    context.workspace,
+    context.runnerTemp,
+    planFilePath(context.runnerTemp, settings.commentKey),
+    context.sha,
+    context.pullRequest?.baseSha ?? '',
+    context.push?.before ?? ''
+  ].filter((name) => name !== '')
 }

@@ -1,5 +1,6 @@
 import type { ACTION_OUTPUTS } from '../model/inputs/action-yml.js'
 import type { Finding } from '../model/finding.js'
+import type { PlanCounts } from '../model/plan.js'
 
 /** The outputs action.yml declares: the only names a run may set. */
 export type OutputName = (typeof ACTION_OUTPUTS)[number]
@@ -20,4 +21,13 @@ export interface Reporter {
   annotate(findings: Finding[]): void
   setOutput(name: OutputName, value: string | number | boolean): void
   writeSummary(markdown: string): Promise<void>
+}
+
+export function setCountOutputs(reporter: Reporter, counts: PlanCounts): void {
+  reporter.setOutput('created', counts.create)
+  reporter.setOutput('updated', counts.update)
+  reporter.setOutput('deleted', counts.delete)
+  reporter.setOutput('unchanged', counts.unchanged)
+  reporter.setOutput('orphaned', counts.orphaned)
+  reporter.setOutput('drifted', counts.drifted)
 }

@@ -41,7 +41,6 @@ import {
   smokeSection
 } from '../decide/render/after-deploy.js'
 import type { RunPorts, TargetRun } from './ports.js'
-import { setCountOutputs } from '../report/outputs.js'
 import { readRollbackRecords, readUnfinished } from '../gather/server/reads.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { RunContext } from '../model/context.js'
@@ -56,7 +55,7 @@ import { isVerified, type Verdict, verdictOf } from '../model/verification.js'
 import { executionUrl, namespaceUrl } from '../kestra/executions.js'
 import type { Target } from '../model/target.js'
 import { runUrl } from './plan-mode.js'
-import type { Reporter } from '../report/reporter.js'
+import { type Reporter, setCountOutputs } from '../report/reporter.js'
 import { randomBytes } from 'node:crypto'
 import type { RollbackResult, RolledBack, SmokeReport, SmokeRun } from '../model/after-deploy.js'
 import { planFromDeploy, plansFromRecords, readRecords, rollback } from '../apply/rollback.js'
@@ -168,7 +167,11 @@ async function checkReviewed(args: ApplyModeArgs): Promise<void> {
 async function finishStopped(args: ApplyModeArgs, refs: FlowDependency[], kinds: RollbackKind[]) {
   const { reporter } = args.ports
   const early = args.checked.snapshot.rollbackRecords
-  const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), early, kinds, reporter)
+  // Where this run deploys: where a rollback that a stopped run left may be recorded.
+  const namespaces = [
+    ...new Set([...args.checked.model.managedNamespaces, ...args.plan.namespaces])
+  ]
+  const stopped = await stoppedRollbacks(args.kestra, namespaces.sort(), early, kinds, reporter)
   if (stopped.size === 0) return undefined
   return finishRollbacks(stopped, {
     ...{ kestra: args.kestra, refs, kinds, settings: args.settings, reporter },
@@ -262,11 +265,6 @@ function repositoryFileReader(model: RepoModel): (change: FileChange) => Promise
   }
 }
 
-/** Where this run deploys: where a rollback that a stopped run left may be recorded. */
-function namespacesOf(args: ApplyModeArgs): string[] {
-  return [...new Set([...args.checked.model.managedNamespaces, ...args.plan.namespaces])].sort()
-}
-
 /** What each flow needs on the server before it is written: the flows it calls, the files it reads. */
 function flowDependencies(references: FlowReference[]): FlowDependency[] {
   return references.map((ref) => ({
@@ -351,11 +349,7 @@ function unfinishedGuard(args: ApplyModeArgs): UnfinishedGuard {
   }
 }
 
-interface EnvironmentRun {
-  /** Records the deploy's outcome; returns the job summary's environments table ('' when unreadable). */
-  finish(result: DeployResult, smokeFailed: boolean): Promise<string>
-  fail(message: string): Promise<void>
-}
+type EnvironmentRun = ReturnType<typeof environmentRun>
 
 /**
  * Before the first write of a deploy (docs/environments.md): `require-verified-in` refuses a commit that
@@ -377,8 +371,13 @@ async function beginEnvironment(args: {
       'GitHub deployments need the github-token input (the default, github.token, works)'
     )
   }
-  if (target.requireVerifiedIn) {
-    await checkVerified(github, target.requireVerifiedIn, context.sha, ports.reporter)
+  const verifiedIn = target.requireVerifiedIn
+  if (verifiedIn) {
+    const history = await environmentHistory(github, verifiedIn, context.sha)
+    if (!isVerified(history, context.sha)) {
+      throw new DeployError(refusal(verifiedIn, context.sha, history))
+    }
+    ports.reporter.info(`Commit ${context.sha.slice(0, 7)} is verified in ${verifiedIn}.`)
   }
   if (!target.environment) return undefined
   const environment = target.environment
@@ -408,17 +407,6 @@ async function beginEnvironment(args: {
   return environmentRun({ github, environment, id, environmentUrl, logUrl, context, ports })
 }
 
-async function checkVerified(
-  github: DeploymentsPort,
-  environment: string,
-  sha: string,
-  reporter: RunPorts['reporter']
-): Promise<void> {
-  const history = await environmentHistory(github, environment, sha)
-  if (!isVerified(history, sha)) throw new DeployError(refusal(environment, sha, history))
-  reporter.info(`Commit ${sha.slice(0, 7)} is verified in ${environment}.`)
-}
-
 function environmentRun(run: {
   github: DeploymentsPort
   environment: string
@@ -427,7 +415,7 @@ function environmentRun(run: {
   logUrl: string | undefined
   context: RunContext
   ports: Pick<RunPorts, 'reporter' | 'edge'>
-}): EnvironmentRun {
+}) {
   const { github, environment, id, environmentUrl, logUrl, context, ports } = run
   const status = async (state: ReturnType<typeof finalStatus>) => {
     await github.addStatus(id, {
@@ -439,7 +427,8 @@ function environmentRun(run: {
     ports.reporter.info(`GitHub deployment ${id} to ${environment}: ${state.state}.`)
   }
   return {
-    async finish(result, smokeFailed) {
+    /** Records the deploy's outcome; returns the job summary's environments table ('' when unreadable). */
+    async finish(result: DeployResult, smokeFailed: boolean): Promise<string> {
       const wrote = result.resources.some((r) => WRITTEN.has(r.result))
       try {
         const previous = wrote
@@ -467,7 +456,7 @@ function environmentRun(run: {
         return ''
       }
     },
-    async fail(message) {
+    async fail(message: string): Promise<void> {
       try {
         await status({ state: 'failure', description: `Not deployed: ${message}` })
       } catch (error) {
@@ -600,7 +589,7 @@ async function rollbackIfFailed(
   smoke: SmokeReport | undefined,
   wrote: boolean
 ): Promise<RollbackResult | undefined> {
-  const { settings, result, kestra, deployed } = args
+  const { settings, result, deployed } = args
   const { reporter } = args.ports
   const failed = smoke?.passed === false || result.status === 'failed'
   const touched =
@@ -610,8 +599,7 @@ async function rollbackIfFailed(
     result.resources.some((r) => r.outcomeUnknown)
   if (!settings.rollback || !failed || !touched) return undefined
   const plan = planFromDeploy(result, deployed, args.kinds)
-  const { refs, kinds } = args
-  return rollbackPhase('Rollback', plan, { kestra, refs, kinds, settings, reporter })
+  return rollbackPhase('Rollback', plan, { ...args, reporter })
 }
 
 /** One rollback (docs/rollback.md) as a phase of the log, its warnings said. */
@@ -667,13 +655,6 @@ async function stoppedRollbacks(
   }
 }
 
-interface FinishedRollbacks {
-  headline: string
-  markdown: string
-  /** The step fails: this run deployed nothing of its own. */
-  failure: string
-}
-
 type FinishDeps = {
   kestra: KestraServer
   refs: FlowDependency[]
@@ -691,10 +672,7 @@ type FinishDeps = {
  * deploys nothing of its own, its plan having read a half rolled-back server. Undefined when nothing needed a
  * write (only a record could not be removed): the deploy goes on.
  */
-async function finishRollbacks(
-  records: ReadonlyMap<string, RollbackRecord>,
-  deps: FinishDeps
-): Promise<FinishedRollbacks | undefined> {
+async function finishRollbacks(records: ReadonlyMap<string, RollbackRecord>, deps: FinishDeps) {
   const results = await resumeEach(records, deps)
   if (results.every((r) => r.stale)) {
     deps.reporter.info(
@@ -723,10 +701,7 @@ async function resumeEach(
 }
 
 /** The finished rollbacks as outputs, summary and failure: nothing of this run's commit was deployed. */
-async function reportFinished(
-  results: RollbackResult[],
-  deps: FinishDeps
-): Promise<FinishedRollbacks> {
+async function reportFinished(results: RollbackResult[], deps: FinishDeps) {
   const { reporter, settings } = deps
   const rolledBack = combined(results.map((r) => r.rolledBack))
   const deployed = [...new Set(results.map((r) => short(r.deployed)))].join(', ')

@@ -18,15 +18,14 @@ import {
 import { check, type Checked } from './check.js'
 import type { RunReads } from '../gather/gather.js'
 import { failureMessage, findingCounts } from '../decide/validate/verdict.js'
-import { setCountOutputs } from '../report/outputs.js'
 import { planMode, runUrl } from './plan-mode.js'
 import { everyFlowsNames } from './review.js'
 import { type Upgrade, upgradeMode, upgradeReadiness } from './upgrade.js'
 import { DECIDE_KINDS, KINDS } from '../kinds/index.js'
 import type { RunPorts } from './ports.js'
-import type { Reporter } from '../report/reporter.js'
-import type { Plan, PlanCounts } from '../model/plan.js'
-import { driftedResources, remainingDrift, type RevertOutcome } from '../decide/drift/drifted.js'
+import { type Reporter, setCountOutputs } from '../report/reporter.js'
+import type { PlanCounts } from '../model/plan.js'
+import { driftedResources, remainingDrift } from '../decide/drift/drifted.js'
 import type { DriftedResource } from '../model/drift.js'
 import {
   DRIFT_LABEL,
@@ -144,8 +143,7 @@ async function withoutPlan(run: {
 function announce(mode: Mode, server: string, context: RunContext, ports: RunPorts) {
   ports.reporter.setOutput('mode', mode)
   // A local run has no event: the CLI's words are its command and flags.
-  const about = [context.local ? '' : context.eventName, server]
-  const detail = about.filter(Boolean).join(', ')
+  const detail = [context.local ? '' : context.eventName, server].filter(Boolean).join(', ')
   ports.reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`)
 }
 
@@ -237,7 +235,7 @@ async function driftMode(args: DriftModeArgs): Promise<{ failure?: string }> {
   else reporter.info(`No drift: Kestra matches ${args.branch} at ${args.context.sha.slice(0, 7)}.`)
 
   if (settings.driftAction === 'revert' && items.length > 0) {
-    if (!settings.dryRun) return revert(args, plan, items)
+    if (!settings.dryRun) return revert(args, items)
     reporter.info('dry-run: the drift is reported, not reverted (nothing is written to Kestra).')
   }
 
@@ -265,33 +263,29 @@ async function driftMode(args: DriftModeArgs): Promise<{ failure?: string }> {
 
 async function revert(
   args: DriftModeArgs,
-  plan: Plan,
   items: DriftedResource[]
 ): Promise<{ failure?: string }> {
   const action = `drift-action: revert — Git (${args.branch} at ${args.context.sha.slice(0, 7)}) is deployed over the drift, under every deploy guard.`
   const before = reportInput(args, items, { action })
   const summary = `${args.summary}\n\n${driftSummarySection(before, SUMMARY_DRIFT_BUDGET)}`
-  let outcome: RevertOutcome
-  let failure: string | undefined
+  let applied
   try {
-    const applied = await applyMode({ ...args, plan, summary })
-    failure = applied.failure
-    outcome = {
-      resources: applied.result?.resources,
-      rolledBack: applied.rolledBack,
-      ...(applied.result?.status === 'refused' && {
-        refused: applied.result.refusal ?? 'a newer commit is deployed'
-      })
-    }
+    applied = await applyMode({ ...args, summary })
   } catch (error) {
     // Refused before any write (validation, max-deletions…): the issue still tells the drift, and why.
     const remaining = remainingDrift(items, { refused: errorMessage(error) })
     await keepIssue(args, reportInput(args, remaining, { action }), false)
     throw error
   }
-  const remaining = remainingDrift(items, outcome)
+  const remaining = remainingDrift(items, {
+    resources: applied.result?.resources,
+    rolledBack: applied.rolledBack,
+    ...(applied.result?.status === 'refused' && {
+      refused: applied.result.refusal ?? 'a newer commit is deployed'
+    })
+  })
   await keepIssue(args, reportInput(args, remaining, { action }), remaining.length === 0)
-  return { failure: failure ?? driftFailure(args, remaining) }
+  return { failure: applied.failure ?? driftFailure(args, remaining) }
 }
 
 /** The drift issue: kept current while drift remains, closed with a comment once it is gone. */

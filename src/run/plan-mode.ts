@@ -61,14 +61,7 @@ export async function planMode(
   let sent!: () => void
   const leaving = new Promise<void>((resolve) => (sent = resolve))
   const commenting = postComment(args, shown, sent)
-  commenting.catch(() => undefined)
-  await Promise.race([
-    leaving,
-    commenting.then(
-      () => undefined,
-      () => undefined
-    )
-  ])
+  await Promise.race([leaving, commenting.catch(() => undefined)])
   // A request told to leave is written once the event loop has turned past its timers.
   await new Promise((resume) => setTimeout(resume, 1))
   writePlanOutputs(args, report, plan)

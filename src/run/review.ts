@@ -39,13 +39,8 @@ interface ReviewArgs {
   everyFlow?: boolean
 }
 
-interface ReviewReads {
-  unfinished: UnfinishedReading
-  contracts: { targets: FlowChange[]; sites: CallSite[]; pinned: Map<string, string | undefined> }
-}
-
 /** The reads that depend on the plan: unfinished executions, revisions calls pin (docs/caught-at-review.md). */
-export async function gatherReview(args: ReviewArgs): Promise<ReviewReads> {
+export async function gatherReview(args: ReviewArgs) {
   const targets = changedContracts(flowChanges(args.plan), args.calls)
   const sites = targets.length === 0 ? [] : callSitesOf(args, targets)
   const [unfinished, pinned] = await Promise.all([
@@ -63,7 +58,7 @@ export async function gatherReview(args: ReviewArgs): Promise<ReviewReads> {
  */
 export function decideReview(
   args: Pick<ReviewArgs, 'plan' | 'names' | 'listings' | 'everyFlow'>,
-  reads: ReviewReads,
+  reads: Awaited<ReturnType<typeof gatherReview>>,
   reporter: Reporter
 ): { plan: Plan; findings: Finding[]; notes: string[] } {
   const flows = flowChanges(args.plan)
@@ -137,9 +132,7 @@ function reviewExecutions(
   if ('byFlow' in reading) {
     for (const flow of guarded) {
       const executions = reading.byFlow.get(flowKey(flow.namespace, flow.id))
-      if (executions) {
-        reporter.info(`${flow.namespace}.${flow.id}: ${byStateNames(executions)}`)
-      }
+      if (executions) reporter.info(`${flow.namespace}.${flow.id}: ${byStateNames(executions)}`)
     }
     return { byFlow: reading.byFlow, findings: [] }
   }

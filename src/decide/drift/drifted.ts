@@ -112,7 +112,7 @@ function removalsFirst(lines: string[]): string[] {
   return out
 }
 
-export interface RevertOutcome {
+interface RevertOutcome {
   /** Per-resource results; undefined when the deploy stopped before writing (a guard refused it). */
   resources?: readonly ResourceResult[]
   /** The deploy was refused as a whole (out of order, max-deletions…), with why. */

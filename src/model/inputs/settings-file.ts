@@ -27,15 +27,10 @@ export type ElsewhereWay = (name: string) => string
 
 const IN_THE_WORKFLOW: ElsewhereWay = () => `set it in the workflow's 'with:'`
 
-interface FileSetting {
-  text: string
-  line: number
-}
-
 /** The settings file, checked: every key an input it may set, every value one that input accepts. */
 export interface SettingsFile {
   path: string
-  values: ReadonlyMap<InputName, FileSetting>
+  values: ReadonlyMap<InputName, { text: string; line: number }>
 }
 
 /** What an alias reads as: no value the schema takes (the file's values are written out). */

@@ -2,14 +2,9 @@ import { base64Whole } from './text-encodings.js'
 
 /** What no output may show: every secret the run was given (docs/security.md). */
 export interface Credentials {
-  secrets: readonly Secret[]
+  secrets: readonly { input: string; value: string }[]
   /** The Basic pair, whose `user:password` base64 value is a credential of its own. */
   basic?: { username: string; password: string }
-}
-
-interface Secret {
-  input: string
-  value: string
 }
 
 /** The credentials among raw inputs; Basic counts even when an api-token wins (a plan file once showed it). */
