@@ -71,7 +71,6 @@ export function validateApi(http: ScopedHttp) {
     const body = batch.map((index) => sources[index]).join(SEPARATOR)
     const response = await http.send({
       method: 'POST',
-      path: '/flows/validate',
       route: '/flows/validate',
       readOnly: true,
       headers: { 'content-type': 'application/x-yaml' },

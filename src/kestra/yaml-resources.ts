@@ -18,9 +18,10 @@ export type YamlResourcesApi = ReturnType<typeof yamlResources>
  */
 export function yamlResources(http: ScopedHttp, collection: string) {
   const base = `/${pathSegment(collection)}`
-  const one = (namespace: string, id: string) =>
-    `${base}/${pathSegment(namespace)}/${pathSegment(id)}`
-  const route = `${base}/{namespace}/{id}`
+  const one = (namespace: string, id: string) => ({
+    route: `${base}/{namespace}/{id}`,
+    params: [namespace, id]
+  })
   return {
     list: (namespace: string) =>
       readPages(
@@ -28,7 +29,7 @@ export function yamlResources(http: ScopedHttp, collection: string) {
         {
           name: `${collection} listing`,
           remedy: `a namespace holds at most ${LISTED_AT_MOST} of them`,
-          path: `${base}/search`,
+          route: `${base}/search`,
           query: { namespace, includeChildNamespaces: 'false', sort: 'id:asc' },
           key: (row) => listedRow.safeParse(row).data?.id,
           missing: true
@@ -42,40 +43,24 @@ export function yamlResources(http: ScopedHttp, collection: string) {
         }
       ),
     async get(namespace: string, id: string): Promise<string | undefined> {
-      const response = await http.send({
-        method: 'GET',
-        path: one(namespace, id),
-        route,
-        allow: [404]
-      })
-      if (response.status === 404) return undefined
-      return readAnswer(
-        response,
-        resourceAnswer.pick({ source: true }),
-        'the resource with its source'
-      ).source
+      const response = await http.found({ method: 'GET', ...one(namespace, id) })
+      const withSource = resourceAnswer.pick({ source: true })
+      return response && readAnswer(response, withSource, 'the resource with its source').source
     },
     async create(source: string): Promise<void> {
-      await http.send({ method: 'POST', path: base, route: base, headers: YAML, body: source })
+      await http.send({ method: 'POST', route: base, headers: YAML, body: source })
     },
     async update(namespace: string, id: string, source: string): Promise<boolean> {
-      const response = await http.send({
+      const response = await http.found({
         method: 'PUT',
-        path: one(namespace, id),
-        route,
+        ...one(namespace, id),
         headers: YAML,
-        body: source,
-        allow: [404]
+        body: source
       })
-      return response.status !== 404
+      return response !== undefined
     },
     async delete(namespace: string, id: string): Promise<boolean> {
-      const response = await http.send({
-        method: 'DELETE',
-        path: one(namespace, id),
-        route,
-        allow: [404]
-      })
+      const response = await http.send({ method: 'DELETE', ...one(namespace, id), allow: [404] })
       // A request sent again most likely found what its first attempt had deleted.
       return response.status < 400 || response.attempts > 1
     }
