@@ -448,11 +448,6 @@ class FlowStream implements AsyncIterable<FlowFile> {
   }
 }
 
-interface DetectChangedFilesOptions {
-  workspace: string
-  github?: GitHubPort
-}
-
 const run = promisify(execFile)
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i
 const ZERO_SHA = /^0+$/
@@ -465,103 +460,103 @@ const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` 
  */
 export async function detectChangedFiles(
   context: RunContext,
-  options: DetectChangedFilesOptions
+  { workspace, github }: { workspace: string; github?: GitHubPort }
 ): Promise<ChangedFiles> {
-  if (onPullRequest(context)) return pullRequestChanges(context, options)
-  if (context.eventName === 'push') return pushChanges(context, options)
-  return all(
-    context.local ? 'no --base was given' : `${context.eventName} treats every file as changed`
-  )
-}
-
-async function pullRequestChanges(
-  context: RunContext,
-  { workspace, github }: DetectChangedFilesOptions
-): Promise<ChangedFiles> {
-  const pr = context.pullRequest
-  if (!pr) return all(`the ${context.eventName} event names no pull request`)
-  const listed = await changedInGit(workspace, [pr.baseSha, pr.headSha], (base, head) => [
-    `${base}...${head}`
-  ])
-  if (listed.ok) return listed.value
-  const gitProblem =
-    listed.problem ?? `the PR's base and head commits are not in the local history (shallow clone)`
-  if (!github) return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`)
-  let files
-  try {
-    files = await github.listPullRequestFiles(pr.number)
-  } catch (error) {
-    return all(`${gitProblem} and ${errorMessage(error)}`)
-  }
-  if (files.truncated) {
-    return all(`the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`)
-  }
-  if (pr.changedFiles !== undefined && files.files.length < pr.changedFiles) {
-    return all(
-      `GitHub listed ${files.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`
+  const { pullRequest: pr, push } = context
+  if (onPullRequest(context)) {
+    if (!pr) return all(`the ${context.eventName} event names no pull request`)
+    const missing = `the PR's base and head commits are not in the local history (shallow clone)`
+    const revisions = [`${pr.baseSha}...${pr.headSha}`]
+    return changedBetween(
+      workspace,
+      [pr.baseSha, pr.headSha],
+      revisions,
+      missing,
+      github &&
+        (async (gitProblem) => {
+          const files = await github.listPullRequestFiles(pr.number)
+          if (files.truncated) {
+            return all(
+              `the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`
+            )
+          }
+          if (pr.changedFiles !== undefined && files.files.length < pr.changedFiles) {
+            return all(
+              `GitHub listed ${files.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`
+            )
+          }
+          return fromApi(files.files, `${gitProblem}; listed through the GitHub API`)
+        })
     )
   }
-  return fromApi(files.files, `${gitProblem}; listed through the GitHub API`)
-}
-
-async function pushChanges(
-  context: RunContext,
-  { workspace, github }: DetectChangedFilesOptions
-): Promise<ChangedFiles> {
-  const push = context.push
+  if (context.eventName !== 'push') {
+    return all(
+      context.local ? 'no --base was given' : `${context.eventName} treats every file as changed`
+    )
+  }
   if (!push || !SHA.test(push.after)) return all('the push event names no commit range')
   if (ZERO_SHA.test(push.after)) return all('the push deleted the branch')
   if (ZERO_SHA.test(push.before) || !push.before) {
     return all('the push created a new branch, so there is no previous commit to compare with')
   }
   const short = push.before.slice(0, 12)
+  const missing = `the previous commit ${short} is not in the local history (force push or shallow clone)`
   // Two-dot: what the tree looks like now against what it was, right even after a force push.
-  const listed = await changedInGit(workspace, [push.before, push.after], (before, after) => [
-    before,
-    after
-  ])
-  if (listed.ok) return listed.value
-  const gitProblem =
-    listed.problem ??
-    `the previous commit ${short} is not in the local history (force push or shallow clone)`
-  if (!github) return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`)
-  let compared
-  try {
-    compared = await github.compareCommits(push.before, push.after)
-  } catch (error) {
-    return all(`${gitProblem} and ${errorMessage(error)}`)
-  }
-  if (compared.status !== 'ahead' && compared.status !== 'identical') {
-    // The compare is three-dot (since the merge base): after a force push it misses reverted files.
-    return all(`the push rewrote history (${short} is not an ancestor of the pushed commit)`)
-  }
-  if (compared.truncated) {
-    return all(`the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`)
-  }
-  return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`)
+  const pair: [string, string] = [push.before, push.after]
+  return changedBetween(
+    workspace,
+    pair,
+    pair,
+    missing,
+    github &&
+      (async (gitProblem) => {
+        const compared = await github.compareCommits(push.before, push.after)
+        if (compared.status !== 'ahead' && compared.status !== 'identical') {
+          // The compare is three-dot (since the merge base): after a force push it misses reverted files.
+          return all(`the push rewrote history (${short} is not an ancestor of the pushed commit)`)
+        }
+        if (compared.truncated) {
+          return all(
+            `the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`
+          )
+        }
+        return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`)
+      })
+  )
 }
 
 /**
- * The files git lists as changed between two commits; else `problem` when git failed with both at hand, none when
- * one is missing (looked for only after a failure: the usual run starts one git process).
+ * The files git lists as changed between two commits. When git fails, and both commits are at hand (looked for
+ * only then: the usual run starts one git process), that failure is the problem, else `missing`: GitHub's list
+ * is asked then, else every file counts as changed.
  */
-async function changedInGit(
+async function changedBetween(
   workspace: string,
   [from, to]: [string, string],
-  revisions: (from: string, to: string) => string[]
-): Promise<{ ok: true; value: ChangedFiles } | { ok: false; problem?: string }> {
-  if (!SHA.test(from) || !SHA.test(to)) return { ok: false }
+  revisions: string[],
+  missing: string,
+  fromGitHub: ((gitProblem: string) => Promise<ChangedFiles>) | undefined
+): Promise<ChangedFiles> {
+  let gitProblem = missing
+  if (SHA.test(from) && SHA.test(to)) {
+    try {
+      return { kind: 'list', paths: await gitDiff(workspace, revisions), source: 'git' }
+    } catch (error) {
+      if ((await hasCommit(workspace, from)) && (await hasCommit(workspace, to))) {
+        gitProblem = `git diff failed (${errorMessage(error).split('\n', 1)[0]})`
+      }
+    }
+  }
+  if (!fromGitHub)
+    return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`)
   try {
-    return { ok: true, value: fromGit(await gitDiff(workspace, revisions(from, to))) }
+    return await fromGitHub(gitProblem)
   } catch (error) {
-    const present = (await hasCommit(workspace, from)) && (await hasCommit(workspace, to))
-    if (!present) return { ok: false }
-    return { ok: false, problem: `git diff failed (${firstLine(errorMessage(error))})` }
+    return all(`${gitProblem} and ${errorMessage(error)}`)
   }
 }
 
 async function hasCommit(workspace: string, sha: string): Promise<boolean> {
-  if (!SHA.test(sha)) return false
   try {
     await git(workspace, ['cat-file', '-e', `${sha}^{commit}`])
     return true
@@ -604,25 +599,13 @@ async function git(workspace: string, args: string[]): Promise<string> {
   return stdout
 }
 
-function fromGit(paths: Set<string>): ChangedFiles {
-  return { kind: 'list', paths, source: 'git' }
-}
-
 function fromApi(files: ChangedPath[], note: string): ChangedFiles {
-  const paths = new Set<string>()
-  for (const file of files) {
-    paths.add(file.path)
-    if (file.previousPath) paths.add(file.previousPath)
-  }
+  const paths = new Set(files.flatMap((file) => [file.path, file.previousPath ?? []].flat()))
   return { kind: 'list', paths, source: 'api', note }
 }
 
 function all(reason: string): ChangedFiles {
   return { kind: 'all', reason }
-}
-
-function firstLine(text: string): string {
-  return text.split('\n', 1)[0]
 }
 
 /** What the repository wants on the server; a file's bytes are read only where the server's differ. */
