@@ -935,21 +935,14 @@ export async function ignoredPaths(
     const under = tree.rootRel === '' ? '' : `${tree.rootRel}/`
     for (const path of paths) {
       if (!path.startsWith(under)) continue
-      const segments = path.slice(under.length).split('/')
-      for (let depth = 1; depth <= segments.length; depth++) {
-        const rule = await rules.excludedBy(
-          segments.slice(0, depth).join('/'),
-          depth < segments.length
-        )
-        if (rule === undefined) continue
-        ignored.set(
-          path,
-          rule === 'fixed' || rule.file === undefined
-            ? 'the layout never reads that name'
-            : `${rule.file} line ${rule.line} (${rule.pattern}) leaves it out of what the layout reads`
-        )
-        break
-      }
+      const rule = await rules.pathExcludedBy(path.slice(under.length))
+      if (rule === undefined) continue
+      ignored.set(
+        path,
+        rule === 'fixed' || rule.file === undefined
+          ? 'the layout never reads that name'
+          : `${rule.file} line ${rule.line} (${rule.pattern}) leaves it out of what the layout reads`
+      )
     }
   } finally {
     await tree.close()

@@ -145,14 +145,17 @@ export class IgnoreRules {
     else this.byDir.set(dirRel, undefined)
   }
 
-  /** Whether a path or any folder on the way to it is excluded (for symlink targets). */
-  async excludesPath(rel: string): Promise<boolean> {
+  /** The rule excluding a path or a folder on the way to it (a link's target, a drift write); undefined if none. */
+  async pathExcludedBy(rel: string): Promise<IgnoreRule | 'fixed' | undefined> {
     const segments = rel.split('/')
     for (let depth = 1; depth <= segments.length; depth++) {
-      const isDir = depth < segments.length
-      if (await this.excludes(segments.slice(0, depth).join('/'), isDir)) return true
+      const rule = await this.excludedBy(
+        segments.slice(0, depth).join('/'),
+        depth < segments.length
+      )
+      if (rule !== undefined) return rule
     }
-    return false
+    return undefined
   }
 
   /** Starts reading a folder's ignore file (`load` never rejects); the file replaces the reading once read. */

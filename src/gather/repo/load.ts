@@ -286,31 +286,21 @@ export async function loadRepository(
   if (model.flows.length + model.files.length === 0 && settings.extraNamespaces.length === 0) {
     model.readProblems.push(nothingFound(model, settings, chosen, hidden))
   }
-  model.flows.sort(byFlowOrder)
-  model.files.sort(byFileOrder)
-  model.readProblems.sort(byProblemOrder)
+  model.flows.sort((a, b) => compareCodeUnits(a.file, b.file))
+  model.files.sort(
+    (a, b) =>
+      compareCodeUnits(a.file, b.file) ||
+      compareCodeUnits(a.namespace, b.namespace) ||
+      compareCodeUnits(a.path, b.path)
+  )
+  model.readProblems.sort(
+    (a, b) =>
+      compareCodeUnits(a.file, b.file) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      compareCodeUnits(a.message, b.message)
+  )
   model.managedNamespaces = managedNamespaces(model.flows, model.files, settings.extraNamespaces)
   return model
-}
-
-function byFlowOrder(a: FlowFile, b: FlowFile): number {
-  return compareCodeUnits(a.file, b.file)
-}
-
-function byFileOrder(a: NamespaceFileEntry, b: NamespaceFileEntry): number {
-  return (
-    compareCodeUnits(a.file, b.file) ||
-    compareCodeUnits(a.namespace, b.namespace) ||
-    compareCodeUnits(a.path, b.path)
-  )
-}
-
-function byProblemOrder(a: ReadProblem, b: ReadProblem): number {
-  return (
-    compareCodeUnits(a.file, b.file) ||
-    (a.line ?? 0) - (b.line ?? 0) ||
-    compareCodeUnits(a.message, b.message)
-  )
 }
 
 /** Nothing is left out inside a folder being looked into, except `.git`, which is never read. */
