@@ -154,9 +154,10 @@ export function flowsApi(http: ScopedHttp) {
     const sources = new Map(members.map(({ namespace }) => [namespace, new Map<string, string>()]))
     for (const [name, bytes] of readZip(response)) {
       const source = new TextDecoder().decode(bytes)
+      const identity = flowIdentity(source)
       const flow =
         named.get(name.slice(name.lastIndexOf('/') + 1).replace(/\.ya?ml$/i, '')) ??
-        identified(source, named)
+        (identity && named.get(`${identity.namespace}.${identity.id}`))
       if (flow) sources.get(flow.namespace)?.set(flow.id, source)
     }
     return sources
@@ -272,14 +273,6 @@ function flowsIn(batch: ExportBatch): number {
  */
 function entryNames(namespace: string, id: string): string[] {
   return [`${namespace}.${id}`, `${namespace}-${id}`]
-}
-
-function identified(
-  source: string,
-  named: ReadonlyMap<string, { namespace: string; id: string }>
-): { namespace: string; id: string } | undefined {
-  const identity = flowIdentity(source)
-  return identity && named.get(`${identity.namespace}.${identity.id}`)
 }
 
 /** A flow as Kestra answers it; a field of another type counts as absent. */
