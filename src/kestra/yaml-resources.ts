@@ -9,8 +9,6 @@ const resourceAnswer = z.object({ id: z.string(), source: z.string() })
 /** A listed resource; a row without an id or a source is none. */
 const listedRow = resourceAnswer.extend({ namespace: z.unknown(), deleted: z.unknown() })
 
-export type YamlResourcesApi = ReturnType<typeof yamlResources>
-
 /**
  * What a kind reads and writes of a Kestra resource kept as YAML by namespace and id (test suites, `P/tests`):
  * `POST` the YAML, `GET`/`PUT`/`DELETE /{namespace}/{id}`, `GET /search?namespace=` paged
