@@ -1,7 +1,7 @@
 import { parse, stringify } from 'yaml'
 import { z } from 'zod'
 import { isRecord, normaliseText } from '../model/content.js'
-import { LISTED_AT_MOST, readPages, rowIdOf } from './listings.js'
+import { LISTED_AT_MOST, readPages, rowIdOf, unlessMissing } from './listings.js'
 import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
 import type { ServerVerdict } from '../model/kestra.js'
 import { readJsonObject, type ScopedHttp } from './scoped-http.js'
@@ -30,18 +30,19 @@ export function dashboardsApi(http: ScopedHttp) {
   const one = (id: string) => ({ route: '/dashboards/{id}', params: [id] })
   return {
     listDashboards: (): Promise<RemoteDashboard[] | undefined> =>
-      readPages(
-        http,
-        {
-          name: 'dashboards listing',
-          remedy: `a repository manages at most ${LISTED_AT_MOST} dashboards: delete the ones no one uses`,
-          route: '/dashboards',
-          // With no sort the database's order is unspecified: pages sort by id (docs/kestra.md#dashboards).
-          query: { sort: 'id:asc' },
-          key: rowIdOf,
-          missing: true
-        },
-        toDashboard
+      unlessMissing(
+        readPages(
+          http,
+          {
+            name: 'dashboards listing',
+            remedy: `a repository manages at most ${LISTED_AT_MOST} dashboards: delete the ones no one uses`,
+            route: '/dashboards',
+            // With no sort the database's order is unspecified: pages sort by id (docs/kestra.md#dashboards).
+            query: { sort: 'id:asc' },
+            key: rowIdOf
+          },
+          toDashboard
+        )
       ),
     async getDashboard(id: string): Promise<RemoteDashboard | undefined> {
       const response = await http.found({ method: 'GET', ...one(id) })

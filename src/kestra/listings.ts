@@ -31,8 +31,6 @@ interface PagedListing {
   maxPages?: number
   /** The row's identity (an id, a name); rows without one are told apart by their whole JSON. */
   key(row: unknown): string | undefined
-  /** A 404 ends the listing with undefined (a route the server lacks). */
-  missing?: boolean
   deadline?: number
 }
 
@@ -43,19 +41,9 @@ interface PagedListing {
  */
 export async function readPages<T>(
   http: ScopedHttp,
-  listing: PagedListing & { missing: true },
-  item: (row: unknown, response: HttpResponse) => T | undefined
-): Promise<T[] | undefined>
-export async function readPages<T>(
-  http: ScopedHttp,
-  listing: PagedListing,
-  item: (row: unknown, response: HttpResponse) => T | undefined
-): Promise<T[]>
-export async function readPages<T>(
-  http: ScopedHttp,
   asked: PagedListing,
   item: (row: unknown, response: HttpResponse) => T | undefined
-): Promise<T[] | undefined> {
+): Promise<T[]> {
   const listing = { ...DEFAULT_PAGES, ...asked }
   const found = new Map<string, T | undefined>()
   for (let page = 1; page <= listing.maxPages; page++) {
@@ -64,10 +52,8 @@ export async function readPages<T>(
       route: listing.route,
       params: listing.params,
       query: { ...listing.query, page: String(page), size: String(listing.size) },
-      ...(listing.missing && { allow: [404] }),
       ...(listing.deadline !== undefined && { deadline: listing.deadline })
     })
-    if (response.status === 404) return undefined
     const body = readAnswer(response, paged, '{results, total}')
     const rows = body.results
     let fresh = 0
@@ -158,9 +144,16 @@ async function searchUnlessMissing(
 ): Promise<{ namespace?: string; key: string }[] | undefined> {
   // Consecutive groups, each naming at most `SEARCHED_NAMES_CHARS` (one longer name alone).
   const groups = searchesOf(namespaces.map((namespace) => ({ namespace, flowIds: [] })))
+  const found = await unlessMissing(
+    Promise.all(groups.map((group) => api.kvKeys(group.namespaces)))
+  )
+  return found?.flat()
+}
+
+/** Undefined when the server lacks the route (404); any other failure is thrown. */
+export async function unlessMissing<T>(reading: Promise<T>): Promise<T | undefined> {
   try {
-    const found = await Promise.all(groups.map((group) => api.kvKeys(group.namespaces)))
-    return found.flat()
+    return await reading
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return undefined
     throw error
@@ -207,7 +200,7 @@ function searchesOf(groups: readonly FlowGroup[]): { namespaces: string[]; flowI
  */
 export function listingsApi(http: ScopedHttp) {
   const paged = <T>(
-    listing: Omit<PagedListing, 'size' | 'maxPages' | 'missing' | 'deadline'>,
+    listing: Omit<PagedListing, 'size' | 'maxPages' | 'deadline'>,
     item: (raw: unknown, response: HttpResponse) => T | undefined
   ): Promise<T[]> => readPages(http, { ...listing, size: PAGE, maxPages: MAX_PAGES }, item)
 

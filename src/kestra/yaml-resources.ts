@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { LISTED_AT_MOST, readPages } from './listings.js'
+import { LISTED_AT_MOST, readPages, unlessMissing } from './listings.js'
 import { readAnswer, type ScopedHttp } from './scoped-http.js'
 import { pathSegment } from '../model/path-segment.js'
 
@@ -22,23 +22,24 @@ export function yamlResources(http: ScopedHttp, collection: string) {
   })
   return {
     list: (namespace: string) =>
-      readPages(
-        http,
-        {
-          name: `${collection} listing`,
-          remedy: `a namespace holds at most ${LISTED_AT_MOST} of them`,
-          route: `${base}/search`,
-          query: { namespace, includeChildNamespaces: 'false', sort: 'id:asc' },
-          key: (row) => listedRow.safeParse(row).data?.id,
-          missing: true
-        },
-        (row) => {
-          const found = listedRow.safeParse(row).data
-          // A child namespace's resource is not this namespace's, whatever the server's filter did.
-          return found && found.namespace === namespace && found.deleted !== true
-            ? { id: found.id, source: found.source }
-            : undefined
-        }
+      unlessMissing(
+        readPages(
+          http,
+          {
+            name: `${collection} listing`,
+            remedy: `a namespace holds at most ${LISTED_AT_MOST} of them`,
+            route: `${base}/search`,
+            query: { namespace, includeChildNamespaces: 'false', sort: 'id:asc' },
+            key: (row) => listedRow.safeParse(row).data?.id
+          },
+          (row) => {
+            const found = listedRow.safeParse(row).data
+            // A child namespace's resource is not this namespace's, whatever the server's filter did.
+            return found && found.namespace === namespace && found.deleted !== true
+              ? { id: found.id, source: found.source }
+              : undefined
+          }
+        )
       ),
     async get(namespace: string, id: string): Promise<string | undefined> {
       const response = await http.found({ method: 'GET', ...one(namespace, id) })
