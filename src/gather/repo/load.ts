@@ -233,9 +233,17 @@ export async function loadRepository(
       const missed: Placed[] = []
       for (const placed of group) {
         if (breather.due()) await breather.breathe()
-        const file = knownFile(placed.entry.rel)
-        if (file) found.push(take(placed, knownFileDiscovery(placed, file, context)))
-        else missed.push(placed)
+        const { entry, placement } = placed
+        const known = knownFile(entry.rel)
+        if (!known) {
+          missed.push(placed)
+          continue
+        }
+        const files = fileEntries(placement, fileOf(entry.rel), entry.rel, known.summary, {
+          ...{ absPath: tree.bytesPath(entry.rel), symlink: false, symlinkEscapes: false },
+          blob: known.blob
+        })
+        found.push(take(placed, { ...nothingDiscovered(), files }))
       }
       return [...found, ...(await read(missed))]
     })
@@ -346,23 +354,6 @@ async function hiddenFlows(
 function plainFileNamespace({ entry, placement }: Placed): string | undefined {
   if (entry.kind !== 'file' || placement.flow || placement.files.length !== 1) return undefined
   return placement.files[0]!.namespace
-}
-
-function knownFileDiscovery(
-  { entry, placement }: Placed,
-  known: KnownFile,
-  context: Context
-): Discovery {
-  const found = nothingDiscovered()
-  found.files.push(
-    ...fileEntries(placement, context.fileOf(entry.rel), entry.rel, known.summary, {
-      absPath: context.tree.bytesPath(entry.rel),
-      symlink: false,
-      symlinkEscapes: false,
-      blob: known.blob
-    })
-  )
-  return found
 }
 
 function nothingDiscovered(): Discovery {
