@@ -17,10 +17,9 @@ import {
   type RepoModel
 } from '../../model/repository.js'
 import { EventLoopYielder, mapLimit, Semaphore } from '../../model/concurrency.js'
-import { SearchScope } from './search-scope.js'
 import { WorkTree } from './work-tree.js'
 import { childOf, type TreeEntry, type TreeSource } from './tree-source.js'
-import { type HiddenEntry, type HiddenFlow, type WalkEntry, walkTree } from './walk.js'
+import { type HiddenEntry, type HiddenFlow, SearchScope, type WalkEntry, walkTree } from './walk.js'
 import picomatch from 'picomatch'
 import { nearest } from '../../model/nearest.js'
 
