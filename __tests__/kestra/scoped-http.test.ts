@@ -76,7 +76,7 @@ describe('reads asked while the probe is out', () => {
   it('leave before the probe answers, on the tenant prefix', async () => {
     const { http, sent, release } = server('tenant')
     const info = http.info()
-    const read = http.send({ method: 'GET', path: '/flows/team', route: '/flows/{namespace}' })
+    const read = http.send({ method: 'GET', route: '/flows/{namespace}', params: ['team'] })
     await new Promise((resolve) => setTimeout(resolve, 5))
     expect(sent).toEqual(['GET /api/v1/configs', 'GET /api/v1/main/flows/team'])
     release()
@@ -117,7 +117,7 @@ describe('reads asked while the probe is out', () => {
 
   it('a write waits for the probe', async () => {
     const { http, sent, release } = server('tenant')
-    const write = http.send({ method: 'PUT', path: '/flows/team', route: '/flows/{namespace}' })
+    const write = http.send({ method: 'PUT', route: '/flows/{namespace}', params: ['team'] })
     await new Promise((resolve) => setTimeout(resolve, 5))
     expect(sent).toEqual(['GET /api/v1/configs'])
     release()
@@ -127,7 +127,7 @@ describe('reads asked while the probe is out', () => {
 
   it('on a server of the legacy prefix, are asked again there', async () => {
     const { http, sent, release } = server('legacy')
-    const read = http.send({ method: 'GET', path: '/flows/team', route: '/flows/{namespace}' })
+    const read = http.send({ method: 'GET', route: '/flows/{namespace}', params: ['team'] })
     release()
     expect(await outcome(read)).toEqual({ status: 200, body: { path: '/api/v1/flows/team' } })
     expect(sent).toEqual([

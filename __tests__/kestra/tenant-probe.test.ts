@@ -67,9 +67,9 @@ function server(probe: ProbeAnswer) {
 }
 
 const requests = [
-  { method: 'GET', path: '/flows/team/a', route: '/flows/{namespace}/{id}' },
-  { method: 'POST', path: '/flows', route: '/flows', body: 'id: a' },
-  { method: 'PUT', path: '/flows/team/a', route: '/flows/{namespace}/{id}', body: 'id: a' }
+  { method: 'GET', route: '/flows/{namespace}/{id}', params: ['team', 'a'] },
+  { method: 'POST', route: '/flows', body: 'id: a' },
+  { method: 'PUT', route: '/flows/{namespace}/{id}', params: ['team', 'a'], body: 'id: a' }
 ] as const
 
 describe('a tenant other than main and the version probe', () => {
@@ -103,7 +103,7 @@ describe('a tenant other than main and the version probe', () => {
       const { transport, sent } = server(probe)
       const http = new ScopedHttp(transport, 'main')
       if (probe.kind === 'status' && [401, 403].includes(probe.status)) return
-      const answer = await http.send({ method: 'POST', path: '/flows', route: '/flows' })
+      const answer = await http.send({ method: 'POST', route: '/flows' })
       expect(answer.status).toBe(200)
       expect(sent).toContain('POST /api/v1/main/flows')
     }
@@ -118,7 +118,7 @@ describe('a tenant other than main and the version probe', () => {
   ] as const)('a usable probe %j: the tenant is %s', async (config, verdict) => {
     const { transport, sent } = server({ kind: 'body', text: JSON.stringify(config) })
     const http = new ScopedHttp(transport, 'staging')
-    const sending = http.send({ method: 'POST', path: '/flows', route: '/flows' })
+    const sending = http.send({ method: 'POST', route: '/flows' })
     if (verdict === 'accepted') {
       expect((await sending).status).toBe(200)
       expect(sent).toEqual(['GET /api/v1/configs', 'POST /api/v1/staging/flows'])

@@ -1,4 +1,4 @@
-import { workTreeReuse } from '../../src/gather/base-snapshot.js'
+import { workTreeReuse } from '../../src/gather/gather.js'
 import { GitTree } from '../../src/gather/repo/git-tree.js'
 import { loadRepository, type LoadHooks } from '../../src/gather/repo/load.js'
 import { WALK } from '../../src/kinds/index.js'

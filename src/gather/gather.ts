@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { resolve } from 'node:path'
 import { promisify } from 'node:util'
-import { errorMessage } from '../model/errors.js'
+import { ConfigError, errorMessage } from '../model/errors.js'
 import { markerSeal } from '../model/marker-seal.js'
 import type {
   ActualNamespace,
@@ -10,26 +10,23 @@ import type {
   DesiredFile,
   DesiredFlow
 } from '../model/plan-input.js'
-import { MAX_FILE_BYTES } from '../model/content.js'
+import { MAX_FILE_BYTES, sha256Hex } from '../model/content.js'
 import { fileKey, flowKey } from '../model/targets.js'
 import {
   deployableFlow,
   NOTHING_FOUND,
   type ChosenLayout,
   type FlowFile,
+  type NamespaceFileEntry,
+  type ReadProblem,
   type RepoModel
 } from '../model/repository.js'
 import { EventLoopYielder, mapLimit } from '../model/concurrency.js'
-import { commitTime, type GitTree } from './repo/git-tree.js'
-import {
-  asClosable,
-  openBaseTree,
-  readBaseSnapshot,
-  shareTree,
-  type SharedTree
-} from './base-snapshot.js'
+import { commitTime, GitTree } from './repo/git-tree.js'
+import { IGNORE_FILE, IgnoreRules } from './repo/ignore-rules.js'
+import { childOf } from './repo/tree-source.js'
 import { chooseWorkTreeLayout } from './repo/choose-layout.js'
-import { loadRepository, type WalkParts } from './repo/load.js'
+import { loadRepository, type LoadHooks, type ReuseFlow, type WalkParts } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
 import { readIndexBlobs, type IndexBlobs } from './repo/git-index.js'
 import {
@@ -41,15 +38,20 @@ import {
   ServerValidation
 } from './server/reads.js'
 import { reuseStoredChecks } from './stored-checks.js'
-import type { GatherKind } from './kind.js'
+import type { ClosableTree, GatherKind } from './kind.js'
 import { managedNamespaces } from '../model/managed-namespaces.js'
 import { heldNamespaceIsManaged } from '../model/namespaces.js'
 import { NO_CONTENT_FACTS } from '../model/content-facts.js'
 import type { KestraApi, ListingsApi } from '../kestra/api.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
 import type { ChangedPath, GitHubPort, StickyComment } from '../model/github.js'
+import type { DeploymentReads, EnvironmentRow } from '../model/deployments-port.js'
+import type { DriftGitHub } from '../model/drift-port.js'
+import type { DriftedResource } from '../model/drift.js'
+import { parseFlowFile } from '../model/flow-file.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
 import { settle, valueOf, type Outcome } from '../model/outcome.js'
+import type { Plan } from '../model/plan.js'
 import type { FlowReference } from '../model/references.js'
 import type { NameReference } from '../model/names.js'
 import type { SentNames } from '../model/sent-names.js'
@@ -57,6 +59,12 @@ import type { Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
 import type { StoredFlowCheck } from '../model/stored-checks.js'
 import type { Target, Work } from '../model/target.js'
+import {
+  isVerified,
+  verdictOf,
+  verifiedCommit,
+  type EnvironmentHistory
+} from '../model/verification.js'
 
 /**
  * What every target of a run reads alike, read once (docs/architecture.md#one-read-per-run): a preview and a
@@ -448,11 +456,6 @@ class FlowStream implements AsyncIterable<FlowFile> {
   }
 }
 
-interface DetectChangedFilesOptions {
-  workspace: string
-  github?: GitHubPort
-}
-
 const run = promisify(execFile)
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i
 const ZERO_SHA = /^0+$/
@@ -465,103 +468,103 @@ const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` 
  */
 export async function detectChangedFiles(
   context: RunContext,
-  options: DetectChangedFilesOptions
+  { workspace, github }: { workspace: string; github?: GitHubPort }
 ): Promise<ChangedFiles> {
-  if (onPullRequest(context)) return pullRequestChanges(context, options)
-  if (context.eventName === 'push') return pushChanges(context, options)
-  return all(
-    context.local ? 'no --base was given' : `${context.eventName} treats every file as changed`
-  )
-}
-
-async function pullRequestChanges(
-  context: RunContext,
-  { workspace, github }: DetectChangedFilesOptions
-): Promise<ChangedFiles> {
-  const pr = context.pullRequest
-  if (!pr) return all(`the ${context.eventName} event names no pull request`)
-  const listed = await changedInGit(workspace, [pr.baseSha, pr.headSha], (base, head) => [
-    `${base}...${head}`
-  ])
-  if (listed.ok) return listed.value
-  const gitProblem =
-    listed.problem ?? `the PR's base and head commits are not in the local history (shallow clone)`
-  if (!github) return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`)
-  let files
-  try {
-    files = await github.listPullRequestFiles(pr.number)
-  } catch (error) {
-    return all(`${gitProblem} and ${errorMessage(error)}`)
-  }
-  if (files.truncated) {
-    return all(`the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`)
-  }
-  if (pr.changedFiles !== undefined && files.files.length < pr.changedFiles) {
-    return all(
-      `GitHub listed ${files.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`
+  const { pullRequest: pr, push } = context
+  if (onPullRequest(context)) {
+    if (!pr) return all(`the ${context.eventName} event names no pull request`)
+    const missing = `the PR's base and head commits are not in the local history (shallow clone)`
+    const revisions = [`${pr.baseSha}...${pr.headSha}`]
+    return changedBetween(
+      workspace,
+      [pr.baseSha, pr.headSha],
+      revisions,
+      missing,
+      github &&
+        (async (gitProblem) => {
+          const files = await github.listPullRequestFiles(pr.number)
+          if (files.truncated) {
+            return all(
+              `the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`
+            )
+          }
+          if (pr.changedFiles !== undefined && files.files.length < pr.changedFiles) {
+            return all(
+              `GitHub listed ${files.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`
+            )
+          }
+          return fromApi(files.files, `${gitProblem}; listed through the GitHub API`)
+        })
     )
   }
-  return fromApi(files.files, `${gitProblem}; listed through the GitHub API`)
-}
-
-async function pushChanges(
-  context: RunContext,
-  { workspace, github }: DetectChangedFilesOptions
-): Promise<ChangedFiles> {
-  const push = context.push
+  if (context.eventName !== 'push') {
+    return all(
+      context.local ? 'no --base was given' : `${context.eventName} treats every file as changed`
+    )
+  }
   if (!push || !SHA.test(push.after)) return all('the push event names no commit range')
   if (ZERO_SHA.test(push.after)) return all('the push deleted the branch')
   if (ZERO_SHA.test(push.before) || !push.before) {
     return all('the push created a new branch, so there is no previous commit to compare with')
   }
   const short = push.before.slice(0, 12)
+  const missing = `the previous commit ${short} is not in the local history (force push or shallow clone)`
   // Two-dot: what the tree looks like now against what it was, right even after a force push.
-  const listed = await changedInGit(workspace, [push.before, push.after], (before, after) => [
-    before,
-    after
-  ])
-  if (listed.ok) return listed.value
-  const gitProblem =
-    listed.problem ??
-    `the previous commit ${short} is not in the local history (force push or shallow clone)`
-  if (!github) return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`)
-  let compared
-  try {
-    compared = await github.compareCommits(push.before, push.after)
-  } catch (error) {
-    return all(`${gitProblem} and ${errorMessage(error)}`)
-  }
-  if (compared.status !== 'ahead' && compared.status !== 'identical') {
-    // The compare is three-dot (since the merge base): after a force push it misses reverted files.
-    return all(`the push rewrote history (${short} is not an ancestor of the pushed commit)`)
-  }
-  if (compared.truncated) {
-    return all(`the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`)
-  }
-  return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`)
+  const pair: [string, string] = [push.before, push.after]
+  return changedBetween(
+    workspace,
+    pair,
+    pair,
+    missing,
+    github &&
+      (async (gitProblem) => {
+        const compared = await github.compareCommits(push.before, push.after)
+        if (compared.status !== 'ahead' && compared.status !== 'identical') {
+          // The compare is three-dot (since the merge base): after a force push it misses reverted files.
+          return all(`the push rewrote history (${short} is not an ancestor of the pushed commit)`)
+        }
+        if (compared.truncated) {
+          return all(
+            `the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`
+          )
+        }
+        return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`)
+      })
+  )
 }
 
 /**
- * The files git lists as changed between two commits; else `problem` when git failed with both at hand, none when
- * one is missing (looked for only after a failure: the usual run starts one git process).
+ * The files git lists as changed between two commits. When git fails, and both commits are at hand (looked for
+ * only then: the usual run starts one git process), that failure is the problem, else `missing`: GitHub's list
+ * is asked then, else every file counts as changed.
  */
-async function changedInGit(
+async function changedBetween(
   workspace: string,
   [from, to]: [string, string],
-  revisions: (from: string, to: string) => string[]
-): Promise<{ ok: true; value: ChangedFiles } | { ok: false; problem?: string }> {
-  if (!SHA.test(from) || !SHA.test(to)) return { ok: false }
+  revisions: string[],
+  missing: string,
+  fromGitHub: ((gitProblem: string) => Promise<ChangedFiles>) | undefined
+): Promise<ChangedFiles> {
+  let gitProblem = missing
+  if (SHA.test(from) && SHA.test(to)) {
+    try {
+      return { kind: 'list', paths: await gitDiff(workspace, revisions), source: 'git' }
+    } catch (error) {
+      if ((await hasCommit(workspace, from)) && (await hasCommit(workspace, to))) {
+        gitProblem = `git diff failed (${errorMessage(error).split('\n', 1)[0]})`
+      }
+    }
+  }
+  if (!fromGitHub)
+    return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`)
   try {
-    return { ok: true, value: fromGit(await gitDiff(workspace, revisions(from, to))) }
+    return await fromGitHub(gitProblem)
   } catch (error) {
-    const present = (await hasCommit(workspace, from)) && (await hasCommit(workspace, to))
-    if (!present) return { ok: false }
-    return { ok: false, problem: `git diff failed (${firstLine(errorMessage(error))})` }
+    return all(`${gitProblem} and ${errorMessage(error)}`)
   }
 }
 
 async function hasCommit(workspace: string, sha: string): Promise<boolean> {
-  if (!SHA.test(sha)) return false
   try {
     await git(workspace, ['cat-file', '-e', `${sha}^{commit}`])
     return true
@@ -604,25 +607,13 @@ async function git(workspace: string, args: string[]): Promise<string> {
   return stdout
 }
 
-function fromGit(paths: Set<string>): ChangedFiles {
-  return { kind: 'list', paths, source: 'git' }
-}
-
 function fromApi(files: ChangedPath[], note: string): ChangedFiles {
-  const paths = new Set<string>()
-  for (const file of files) {
-    paths.add(file.path)
-    if (file.previousPath) paths.add(file.previousPath)
-  }
+  const paths = new Set(files.flatMap((file) => [file.path, file.previousPath ?? []].flat()))
   return { kind: 'list', paths, source: 'api', note }
 }
 
 function all(reason: string): ChangedFiles {
   return { kind: 'all', reason }
-}
-
-function firstLine(text: string): string {
-  return text.split('\n', 1)[0]
 }
 
 /** What the repository wants on the server; a file's bytes are read only where the server's differ. */
@@ -671,4 +662,331 @@ function desiredFlows(model: Pick<RepoModel, 'flows' | 'managedNamespaces'>): De
     flows.push({ namespace: flow.namespace!, id: flow.id!, source: flow.source, file: flow.file })
   }
   return flows
+}
+
+/** The commit the change starts from: the PR base, or the push's `before` (none for a new branch). */
+export function baseCommit(context: RunContext): string | undefined {
+  const sha = context.pullRequest?.baseSha || context.push?.before
+  return sha && !/^0+$/.test(sha) ? sha : undefined
+}
+
+function snapshotOf(model: RepoModel): BaseSnapshot {
+  const snapshot: BaseSnapshot = { flows: new Map(), files: new Map() }
+  for (const flow of model.flows) {
+    if (!deployableFlow(flow)) continue
+    const key = flowKey(flow.namespace!, flow.id!)
+    if (!snapshot.flows.has(key)) snapshot.flows.set(key, { source: flow.source, file: flow.file })
+  }
+  for (const file of model.files) {
+    snapshot.files.set(fileKey(file.namespace, file.path), { sha256: file.sha256, file: file.file })
+  }
+  return snapshot
+}
+
+/** The base commit's tree, listed by git while the work tree loads; inside, undefined when git lacks it. */
+function openBaseTree(
+  settings: Settings,
+  context: RunContext
+): Promise<GitTree | undefined> | undefined {
+  const sha = baseCommit(context)
+  return sha ? GitTree.open(context.workspace, sha, settings.root) : undefined
+}
+
+/**
+ * The base commit's snapshot; `current` (the work tree's model) spares reading the files the change left alone.
+ */
+async function readBaseSnapshot(
+  borrowing: Promise<SharedTree<GitTree> | undefined>,
+  settings: Settings,
+  current: RepoModel,
+  walk: WalkParts,
+  reuseFlow?: ReuseFlow
+): Promise<BaseSnapshot | undefined> {
+  const borrowed = await borrowing
+  if (!borrowed) return undefined
+  const { tree } = borrowed
+  try {
+    return snapshotOf(
+      await loadRepository(tree, settings, {
+        walk,
+        known: workTreeReuse(current, tree),
+        layout: current.layout,
+        ...(reuseFlow && { reuseFlow })
+      })
+    )
+  } finally {
+    await borrowed.release()
+  }
+}
+
+/**
+ * Shallow history: read, through the contents API, the base version of just the files the plan would
+ * overwrite or remove (drift needs nothing else).
+ */
+export async function baseFromApi(
+  plan: Plan,
+  github: GitHubPort,
+  sha: string
+): Promise<BaseSnapshot> {
+  const snapshot: BaseSnapshot = { flows: new Map(), files: new Map() }
+  const candidates = plan.resources.filter(
+    (r) => r.file && r.action !== 'create' && r.action !== 'unchanged'
+  )
+  await mapLimit(candidates, 8, async (change) => {
+    const bytes = await github.getFileAtRef(change.file!, sha)
+    if (!bytes) return
+    if (change.kind === 'file') {
+      snapshot.files.set(fileKey(change.namespace, change.path), {
+        sha256: sha256Hex(bytes),
+        file: change.file!
+      })
+      return
+    }
+    const flow = parseFlowFile({
+      file: change.file!,
+      rel: change.file!,
+      raw: Buffer.from(bytes).toString('utf8')
+    })
+    if (flow.namespace === change.namespace && flow.id === change.id) {
+      snapshot.flows.set(flowKey(change.namespace, change.id), {
+        source: flow.source,
+        file: change.file!
+      })
+    }
+  })
+  return snapshot
+}
+
+/**
+ * Which files of a commit need not be read: the work tree holds the same bytes and its model (`current`, same
+ * settings) has their entries, so a commit read costs what the change costs. Nothing is reused when the reading
+ * could differ (a `.kestraignore` changed, symbolic links); a size check guards against checkout filters (line
+ * endings, LFS) git counts as unchanged. Undefined when nothing may be reused.
+ */
+export function workTreeReuse(current: RepoModel, commit: GitTree): LoadHooks['known'] {
+  const changes = commit.workTreeChanges
+  if (!changes || changes.untrackedIgnoreFile) return undefined
+  if ([...changes.changed].some(isIgnoreFile)) return undefined
+  if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink')) return undefined
+
+  const flowsByRel = groupBy(current.flows, (flow) => flow.rel)
+  const filesByRel = groupBy(current.files, (entry) => entry.rel)
+  const problemsByFile = groupBy(current.readProblems, (problem) => problem.file)
+  return (rel) => {
+    const blob = commit.blobs.get(rel)
+    if (!blob || changes.changed.has(rel) || isIgnoreFile(rel)) return undefined
+    const flows: FlowFile[] = flowsByRel.get(rel) ?? []
+    const files: NamespaceFileEntry[] = filesByRel.get(rel) ?? []
+    if (flows.length + files.length === 0) return undefined
+    const sameSize =
+      flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
+      files.every((entry) => !entry.symlink && entry.size === blob.size)
+    if (!sameSize) return undefined
+    const problems: ReadProblem[] = problemsByFile.get(childOf(current.rootRel, rel)) ?? []
+    return { flows, files: files.map((entry) => ({ ...entry, absPath: '' })), problems }
+  }
+}
+
+function isIgnoreFile(path: string): boolean {
+  return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`)
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>()
+  for (const item of items) {
+    const key = keyOf(item)
+    if (!groups.has(key)) groups.set(key, [])
+    groups.get(key)!.push(item)
+  }
+  return groups
+}
+
+export interface SharedTree<T> {
+  tree: T
+  release(): Promise<void>
+}
+
+/**
+ * One opening of a tree lent to several readers (the base commit: the run's snapshot and each kind): it is
+ * closed when its last borrower releases it, never while one still reads. A later borrow reads on, and is
+ * closed in turn (a closed tree starts its reader again on demand).
+ */
+export function shareTree<T extends ClosableTree>(
+  opening: Promise<T | undefined>
+): () => Promise<SharedTree<T> | undefined> {
+  let borrowers = 0
+  return async () => {
+    const tree = await opening
+    if (!tree) return undefined
+    borrowers++
+    let released = false
+    return {
+      tree,
+      release: async () => {
+        if (released) return
+        released = true
+        borrowers--
+        if (borrowers === 0) await tree.close()
+      }
+    }
+  }
+}
+
+export function asClosable<T extends ClosableTree>({ tree, release }: SharedTree<T>): ClosableTree {
+  return {
+    workspace: tree.workspace,
+    rootRel: tree.rootRel,
+    hasRoot: () => tree.hasRoot(),
+    list: (dirRel) => tree.list(dirRel),
+    kind: (rel) => tree.kind(rel),
+    read: (rel) => tree.read(rel),
+    summarise: (rel) => tree.summarise(rel),
+    blob: (rel) => tree.blob(rel),
+    resolveLink: (rel, rules) => tree.resolveLink(rel, rules),
+    bytesPath: (rel) => tree.bytesPath(rel),
+    versioned: () => tree.versioned(),
+    close: release
+  }
+}
+
+/** Events a drift run plans on: the default branch's head (docs/drift.md#when-it-runs). */
+const DRIFT_EVENTS = ['schedule', 'workflow_dispatch']
+
+/**
+ * The default branch, once the run is known to be on it: a drift run plans the default branch's head and
+ * refuses any other ref before the server is read.
+ */
+export async function driftBranchOf(
+  context: RunContext,
+  github: DriftGitHub | undefined
+): Promise<string> {
+  if (!DRIFT_EVENTS.includes(context.eventName)) {
+    throw new ConfigError(
+      'mode',
+      `mode drift runs on schedule or workflow_dispatch, not on ${context.eventName}; start it from a scheduled workflow (docs/drift.md#when-it-runs)`
+    )
+  }
+  const onBranch = context.ref?.startsWith('refs/heads/')
+    ? context.ref.slice('refs/heads/'.length)
+    : undefined
+  const known = context.defaultBranch ?? (await github?.defaultBranch())
+  // GitHub runs a schedule on the default branch's last commit.
+  const branch = known ?? (context.eventName === 'schedule' ? onBranch : undefined)
+  if (!branch) {
+    throw new ConfigError(
+      'github-token',
+      'mode drift needs the repository’s default branch: pass a github-token that can read the repository'
+    )
+  }
+  if (context.ref && context.ref !== `refs/heads/${branch}`) {
+    throw new ConfigError(
+      'mode',
+      `mode drift plans the default branch (${branch}), and this run is on ${context.ref}: run the workflow on ${branch}`
+    )
+  }
+  return branch
+}
+
+/** The server's bytes of drifted namespace files that the plan did not keep, by resource name. */
+export async function readServerFiles(
+  kestra: KestraApi,
+  items: readonly DriftedResource[],
+  state: ReadonlyMap<string, ActualNamespace>
+): Promise<Map<string, Uint8Array>> {
+  const found = new Map<string, Uint8Array>()
+  for (const item of items) {
+    const { change } = item
+    if (change.kind !== 'file' || item.kind === 'deleted-in-kestra' || change.previous) continue
+    const kept = state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes
+    const bytes = kept ?? (await kestra.getFile(change.namespace, change.path))
+    if (bytes) found.set(item.name, bytes)
+  }
+  return found
+}
+
+/** Every path of the planned commit (workspace-relative): new files never replace one of them. */
+export async function readCommitPaths(workspace: string, sha: string): Promise<Set<string>> {
+  const tree = await GitTree.open(workspace, sha, '.')
+  if (!tree) return new Set()
+  try {
+    return new Set(tree.blobs.keys())
+  } finally {
+    await tree.close()
+  }
+}
+
+/**
+ * Why the planned commit's ignore files leave each of `paths` (workspace-relative) out of what the layout
+ * reads, by path: a file written there would never be read back
+ * (docs/drift.md#where-the-drift-pull-request-never-writes).
+ */
+export async function ignoredPaths(
+  workspace: string,
+  sha: string,
+  root: string,
+  paths: readonly string[]
+): Promise<Map<string, string>> {
+  const ignored = new Map<string, string>()
+  if (paths.length === 0) return ignored
+  const tree = await GitTree.open(workspace, sha, root)
+  if (!tree) return ignored
+  try {
+    const rules = new IgnoreRules(tree)
+    const under = tree.rootRel === '' ? '' : `${tree.rootRel}/`
+    for (const path of paths) {
+      if (!path.startsWith(under)) continue
+      const rule = await rules.pathExcludedBy(path.slice(under.length))
+      if (rule === undefined) continue
+      ignored.set(
+        path,
+        rule === 'fixed' || rule.file === undefined
+          ? 'the layout never reads that name'
+          : `${rule.file} line ${rule.line} (${rule.pattern}) leaves it out of what the layout reads`
+      )
+    }
+  } finally {
+    await tree.close()
+  }
+  return ignored
+}
+
+/** How far back an environment's history is read: GitHub lists newest first. */
+const HISTORY_LIMIT = 30
+
+/**
+ * The environment's deployments, newest first, with their verdicts: statuses are read one deployment at a
+ * time and the reading stops as soon as `sha`'s verdict and the verified commit are both known.
+ */
+export async function environmentHistory(
+  reads: DeploymentReads,
+  environment: string,
+  sha: string
+): Promise<EnvironmentHistory> {
+  const history: EnvironmentHistory = { deployments: [] }
+  for (const deployment of await reads.deployments({ environment }, HISTORY_LIMIT)) {
+    history.deployments.push({
+      deployment,
+      verdict: verdictOf(await reads.statuses(deployment.id))
+    })
+    const decided = history.deployments.some(
+      (entry) => entry.deployment.sha === sha && entry.verdict !== 'pending'
+    )
+    if (decided && (isVerified(history, sha) || verifiedCommit(history))) break
+  }
+  return history
+}
+
+/** The newest deployment of each environment with its statuses; previews already removed are left out. */
+export async function environmentRows(reads: DeploymentReads): Promise<EnvironmentRow[]> {
+  const newest = new Map<string, EnvironmentRow['deployment']>()
+  for (const deployment of await reads.deployments({}, 100)) {
+    if (!newest.has(deployment.environment)) newest.set(deployment.environment, deployment)
+  }
+  const rows = await Promise.all(
+    [...newest.values()].map(async (deployment) => ({
+      deployment,
+      statuses: await reads.statuses(deployment.id)
+    }))
+  )
+  return rows.filter((row) => !(row.deployment.transient && row.statuses[0]?.state === 'inactive'))
 }

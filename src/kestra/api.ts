@@ -1,31 +1,9 @@
-import type { dashboardsApi } from './dashboards.js'
+import type { KestraClient } from './client.js'
 import type { executionsApi } from './executions.js'
-import type { filesApi } from './files.js'
-import type { flowsApi } from './flows.js'
-import type { kvApi } from './kv.js'
 import type { listingsApi } from './listings.js'
-import type { validateApi } from './validate.js'
-import type { YamlResourcesApi } from './yaml-resources.js'
-import type { KestraTarget, ServerInfo } from '../model/kestra.js'
 
-/**
- * Everything a run asks of the server; `client.ts` implements it, each part's methods documented where written.
- */
-export type KestraServer = {
-  /** Version, edition and API shape (tenant-scoped or legacy), probed once per run. */
-  info(): Promise<ServerInfo>
-  readonly target: KestraTarget
-  /** The Kestra UI's base, once the probe says where the tenant goes (docs/kestra.md#execution-ui-link). */
-  uiBase(): Promise<string>
-  /** A kind's YAML resources kept by namespace and id under `P/<collection>` (docs/kestra.md#yaml-resources). */
-  yamlResources(collection: string): YamlResourcesApi
-} & ReturnType<typeof flowsApi> &
-  ReturnType<typeof filesApi> &
-  ReturnType<typeof kvApi> &
-  ReturnType<typeof validateApi> &
-  ReturnType<typeof dashboardsApi> &
-  ReturnType<typeof executionsApi> &
-  ReturnType<typeof listingsApi>
+/** Everything a run asks of the server: the client (`client.ts`) without its own bookkeeping. */
+export type KestraServer = Omit<KestraClient, 'requestCount' | 'close'>
 
 /**
  * Executions, for smoke runs after a deploy (docs/smoke-and-rollback.md#smoke-runs, docs/kestra.md#executions).

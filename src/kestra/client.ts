@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici'
+import type { KestraTarget, ServerInfo } from '../model/kestra.js'
 import type { Auth, Settings } from '../model/settings.js'
-import type { KestraServer } from './api.js'
 import { dashboardsApi } from './dashboards.js'
 import { executionsApi, kestraUiBase } from './executions.js'
 import { filesApi } from './files.js'
@@ -31,12 +31,10 @@ export interface KestraClientOptions {
   dispatcher?: Dispatcher
 }
 
-export type KestraClient = KestraServer & {
-  requestCount(): Record<string, number>
-  close(): Promise<void>
-}
+export type KestraClient = ReturnType<typeof createKestraClient>
 
-export function createKestraClient(options: KestraClientOptions): KestraClient {
+/** Everything a run asks of the server, each part's methods documented where written. */
+export function createKestraClient(options: KestraClientOptions) {
   // Twice the connections of the requests in flight: one leaving as another's answer is read finds an idle one.
   const dispatcher = options.dispatcher ?? createDispatcher(2 * Math.max(options.concurrency, 1))
   const server = options.server.replace(/\/+$/, '')
@@ -52,16 +50,19 @@ export function createKestraClient(options: KestraClientOptions): KestraClient {
   })
   const http = new ScopedHttp(transport, options.tenant)
   return {
-    info: () => http.info(),
-    target: { server, tenant: options.tenant },
+    /** Version, edition and API shape (tenant-scoped or legacy), probed once per run. */
+    info: (): Promise<ServerInfo> => http.info(),
+    target: { server, tenant: options.tenant } satisfies KestraTarget,
+    /** The Kestra UI's base, once the probe says where the tenant goes (docs/kestra.md#execution-ui-link). */
     uiBase: async () =>
       kestraUiBase(server, (await http.info()).tenantScoped ? options.tenant : undefined),
+    /** A kind's YAML resources kept by namespace and id under `P/<collection>` (docs/kestra.md#yaml-resources). */
+    yamlResources: (collection: string) => yamlResources(http, collection),
     ...flowsApi(http),
     ...filesApi(http),
     ...kvApi(http),
     ...validateApi(http),
     ...dashboardsApi(http),
-    yamlResources: (collection) => yamlResources(http, collection),
     ...executionsApi(http),
     ...listingsApi(http),
     requestCount: () => transport.requestCount(),

@@ -1,3 +1,4 @@
+import { isRecord } from '../model/content.js'
 import type { ServerConstraint } from '../model/kestra.js'
 
 /**
@@ -72,11 +73,10 @@ type ReadVerdict =
   | { readable: true; errors: ServerConstraint[]; record: Record<string, unknown> }
   | { readable: false; why: string }
 
-export function readVerdict(item: unknown): ReadVerdict {
-  if (!item || typeof item !== 'object' || Array.isArray(item)) {
-    return { readable: false, why: `it is ${shapeOf(item)}, not a verdict object` }
+export function readVerdict(record: unknown): ReadVerdict {
+  if (!isRecord(record)) {
+    return { readable: false, why: `it is ${shapeOf(record)}, not a verdict object` }
   }
-  const record = item as Record<string, unknown>
   if (typeof record.outdated !== 'boolean') {
     return {
       readable: false,
@@ -106,8 +106,8 @@ export function readVerdict(item: unknown): ReadVerdict {
 
 /** A 2.0 `errors` item (`detail`, `pointer`, `path`); `message` as 1.x's `_embedded.errors` spell it. */
 function readError(error: unknown): ServerConstraint | undefined {
-  if (!error || typeof error !== 'object' || Array.isArray(error)) return undefined
-  const { detail, message, path, pointer } = error as Record<string, unknown>
+  if (!isRecord(error)) return undefined
+  const { detail, message, path, pointer } = error
   const text = [detail, message].find((t): t is string => typeof t === 'string' && t.trim() !== '')
   if (text === undefined) return undefined
   const constraint: ServerConstraint = { message: text }

@@ -1,12 +1,11 @@
 import { parse, stringify } from 'yaml'
 import { z } from 'zod'
 import { isRecord, normaliseText } from '../model/content.js'
-import { LISTED_AT_MOST, readPages, rowIdOf } from './listings.js'
+import { LISTED_AT_MOST, readPages, rowIdOf, unlessMissing } from './listings.js'
 import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
 import type { ServerVerdict } from '../model/kestra.js'
 import { readJsonObject, type ScopedHttp } from './scoped-http.js'
 import { responseError, type HttpResponse, unreadableAnswer } from './transport.js'
-import { pathSegment } from '../model/path-segment.js'
 
 const YAML = { 'content-type': 'application/x-yaml' }
 
@@ -28,34 +27,31 @@ type CreateOutcome = { created: true } | { created: false; retried: boolean }
 
 /** `P/dashboards` (Kestra 1.3+, tenant-wide, docs/kestra.md#dashboards). */
 export function dashboardsApi(http: ScopedHttp) {
-  const one = (id: string) => ({
-    path: `/dashboards/${pathSegment(id)}`,
-    route: '/dashboards/{id}'
-  })
+  const one = (id: string) => ({ route: '/dashboards/{id}', params: [id] })
   return {
     listDashboards: (): Promise<RemoteDashboard[] | undefined> =>
-      readPages(
-        http,
-        {
-          name: 'dashboards listing',
-          remedy: `a repository manages at most ${LISTED_AT_MOST} dashboards: delete the ones no one uses`,
-          path: '/dashboards',
-          // With no sort the database's order is unspecified: pages sort by id (docs/kestra.md#dashboards).
-          query: { sort: 'id:asc' },
-          key: rowIdOf,
-          missing: true
-        },
-        toDashboard
+      unlessMissing(
+        readPages(
+          http,
+          {
+            name: 'dashboards listing',
+            remedy: `a repository manages at most ${LISTED_AT_MOST} dashboards: delete the ones no one uses`,
+            route: '/dashboards',
+            // With no sort the database's order is unspecified: pages sort by id (docs/kestra.md#dashboards).
+            query: { sort: 'id:asc' },
+            key: rowIdOf
+          },
+          toDashboard
+        )
       ),
     async getDashboard(id: string): Promise<RemoteDashboard | undefined> {
-      const response = await http.send({ method: 'GET', ...one(id), allow: [404] })
-      return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response)
+      const response = await http.found({ method: 'GET', ...one(id) })
+      return response && toDashboard(readJsonObject(response), response)
     },
     /** A 422 "already exists" (never a 409): `retried`, the first attempt may have created it. */
     async createDashboard(source: string): Promise<CreateOutcome> {
       const response = await http.send({
         method: 'POST',
-        path: '/dashboards',
         route: '/dashboards',
         headers: YAML,
         body: source,
@@ -67,14 +63,8 @@ export function dashboardsApi(http: ScopedHttp) {
       return { created: false, retried: response.attempts > 1 }
     },
     async updateDashboard(id: string, source: string): Promise<RemoteDashboard | undefined> {
-      const response = await http.send({
-        method: 'PUT',
-        ...one(id),
-        headers: YAML,
-        body: source,
-        allow: [404]
-      })
-      return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response)
+      const response = await http.found({ method: 'PUT', ...one(id), headers: YAML, body: source })
+      return response && toDashboard(readJsonObject(response), response)
     },
     /**
      * False when the server held none (404, or JDBC's 409), unless retried: the first attempt most likely deleted
@@ -94,7 +84,6 @@ export function dashboardsApi(http: ScopedHttp) {
     async validateDashboard(source: string): Promise<ServerVerdict> {
       const response = await http.send({
         method: 'POST',
-        path: '/dashboards/validate',
         route: '/dashboards/validate',
         readOnly: true,
         headers: YAML,
@@ -173,11 +162,10 @@ function seconds(value: unknown): number | undefined {
 function sorted(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sorted)
   if (isRecord(value)) {
-    const record = value
     return Object.fromEntries(
-      Object.keys(record)
+      Object.keys(value)
         .sort()
-        .map((key) => [key, sorted(record[key])])
+        .map((key) => [key, sorted(value[key])])
     )
   }
   return value

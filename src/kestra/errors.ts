@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parsedJson } from './constraints.js'
 import { ActionError } from '../model/errors.js'
 import type { ServerConstraint } from '../model/kestra.js'
 import type { ResourceResult } from '../model/result.js'
@@ -122,7 +123,7 @@ interface ErrorBody {
  */
 export function parseErrorBody(body: Uint8Array, statusText: string): ErrorBody {
   const text = new TextDecoder().decode(body).trim()
-  const record = errorAnswer.safeParse(parseJson(text)).data
+  const record = errorAnswer.safeParse(parsedJson(text)).data
   if (record) {
     const violations = [
       ...readViolations(record._embedded?.errors),
@@ -135,15 +136,6 @@ export function parseErrorBody(body: Uint8Array, statusText: string): ErrorBody 
   }
   if (text === '' || text.startsWith('<')) return { message: statusText, violations: [] }
   return { message: text, violations: [] }
-}
-
-function parseJson(text: string): unknown {
-  if (!text.startsWith('{')) return undefined
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
 }
 
 const optionalText = z.unknown().optional()

@@ -3,7 +3,6 @@ import { parseVersion } from './api-version.js'
 import { readPages, rowIdOf, toExecution } from './listings.js'
 import { readJson, type ScopedHttp } from './scoped-http.js'
 import { formBody } from './transport.js'
-import { pathSegment } from '../model/path-segment.js'
 
 /** Results asked for by a label search: a run's labels match a handful of executions at most. */
 const SEARCH_PAGE = 25
@@ -26,8 +25,8 @@ export function executionsApi(http: ScopedHttp) {
       const { contentType, body } = await formBody(inputs)
       const response = await http.send({
         method: 'POST',
-        path: `/executions/${pathSegment(namespace)}/${pathSegment(id)}`,
         route: '/executions/{namespace}/{id}',
+        params: [namespace, id],
         query: { labels: options.labels.map(([key, value]) => `${key}:${value}`) },
         headers: { 'content-type': contentType },
         body,
@@ -41,14 +40,13 @@ export function executionsApi(http: ScopedHttp) {
       executionId: string,
       options?: { deadline?: number }
     ): Promise<Execution | undefined> {
-      const response = await http.send({
+      const response = await http.found({
         method: 'GET',
-        path: `/executions/${pathSegment(executionId)}`,
         route: '/executions/{executionId}',
-        allow: [404],
+        params: [executionId],
         deadline: options?.deadline
       })
-      return response.status === 404 ? undefined : toExecution(readJson(response), response)
+      return response && toExecution(readJson(response), response)
     },
     /**
      * `filters[…]` from 1.1, the flat parameters before (1.x ignores those once one `filters[…]` is present,
@@ -66,7 +64,7 @@ export function executionsApi(http: ScopedHttp) {
         {
           name: `executions search of ${query.namespace}.${query.flowId}`,
           remedy: `a run's labels name a handful of executions, yet more than ${SEARCH_PAGES * SEARCH_PAGE} answered`,
-          path: '/executions/search',
+          route: '/executions/search',
           query: legacy ? legacyFilters(query) : queryFilters(query),
           size: SEARCH_PAGE,
           maxPages: SEARCH_PAGES,

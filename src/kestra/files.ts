@@ -1,12 +1,12 @@
 import { Zip, ZipDeflate } from 'fflate'
 import type { RemoteFile } from '../model/kestra.js'
+import { compareCodeUnits } from '../model/content.js'
 import { fileNaming, storedPath } from './file-paths.js'
 import { ListingError } from './listings.js'
 import { z } from 'zod'
 import { readJsonArray, type ScopedHttp } from './scoped-http.js'
 import { formBody, type HttpResponse } from './transport.js'
 import { readZipEntries } from './zip.js'
-import { pathSegment } from '../model/path-segment.js'
 
 /** Kestra 0.x exports held the namespace's flows under this folder; they are not namespace files. */
 const FLOWS_FOLDER = '_flows'
@@ -21,8 +21,8 @@ const directoryEntry = z.object({ fileName: z.string(), type: z.unknown().option
 export function filesApi(http: ScopedHttp) {
   let exportMissing = false
   const files = (namespace: string, below = '') => ({
-    path: `/namespaces/${pathSegment(namespace)}/files${below}`,
-    route: `/namespaces/{namespace}/files${below}`
+    route: `/namespaces/{namespace}/files${below}`,
+    params: [namespace]
   })
 
   /** The file's bytes, or one revision's (Kestra 1.2+); undefined when absent. */
@@ -31,13 +31,12 @@ export function filesApi(http: ScopedHttp) {
     path: string,
     revision?: number
   ): Promise<Uint8Array | undefined> => {
-    const response = await http.send({
+    const response = await http.found({
       method: 'GET',
       ...files(namespace),
-      query: revision === undefined ? { path } : { path, revision: String(revision) },
-      allow: [404]
+      query: revision === undefined ? { path } : { path, revision: String(revision) }
     })
-    return response.status === 404 ? undefined : response.body
+    return response?.body
   }
 
   const send = (
@@ -81,13 +80,12 @@ export function filesApi(http: ScopedHttp) {
     dir: string,
     budget: { left: number }
   ): Promise<RemoteFile[]> => {
-    const response = await http.send({
+    const response = await http.found({
       method: 'GET',
       ...files(namespace, '/directory'),
-      query: { path: dir },
-      allow: [404]
+      query: { path: dir }
     })
-    if (response.status === 404) return []
+    if (!response) return []
     const entries = new Map<string, unknown>()
     for (const item of readJsonArray(response)) {
       const { fileName, type } = directoryEntry.safeParse(item).data ?? {}
@@ -118,7 +116,7 @@ export function filesApi(http: ScopedHttp) {
     async listFiles(namespace: string): Promise<RemoteFile[]> {
       const found = exportMissing ? undefined : await exported(namespace)
       const all = found ?? (await walk(namespace, '/', { left: MAX_WALK_ENTRIES }))
-      return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+      return all.sort((a, b) => compareCodeUnits(a.path, b.path))
     },
     getFile: (namespace: string, path: string) => read(namespace, path),
     fileRevision: (namespace: string, path: string, revision: number) =>

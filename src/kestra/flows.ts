@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { readAnswer, readJsonArray, type ScopedHttp } from './scoped-http.js'
 import { responseError, type HttpResponse, unreadableAnswer } from './transport.js'
 import { readZip } from './zip.js'
-import { pathSegment } from '../model/path-segment.js'
+import { compareCodeUnits } from '../model/content.js'
 import { settle, valueOf, valueOfEnded, type Outcome } from '../model/outcome.js'
 
 const YAML = { 'content-type': 'application/x-yaml' }
@@ -33,26 +33,24 @@ export function flowsApi(http: ScopedHttp) {
   let batch: ExportBatch | undefined
   let listingsUnderWay = 0
   const one = (namespace: string, id: string) => ({
-    path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
-    route: '/flows/{namespace}/{id}'
+    route: '/flows/{namespace}/{id}',
+    params: [namespace, id]
   })
 
   const getFlow = async (namespace: string, id: string): Promise<RemoteFlow | undefined> => {
-    const response = await http.send({
+    const response = await http.found({
       method: 'GET',
       ...one(namespace, id),
-      query: { source: 'true' },
-      allow: [404]
+      query: { source: 'true' }
     })
-    if (response.status === 404) return undefined
-    return toRemoteFlow(response, '')
+    return response && toRemoteFlow(response, '')
   }
 
   const listed = async (namespace: string): Promise<Listed[]> => {
     const listing = await http.send({
       method: 'GET',
-      path: `/flows/${pathSegment(namespace)}`,
-      route: '/flows/{namespace}'
+      route: '/flows/{namespace}',
+      params: [namespace]
     })
     return readJsonArray(listing).flatMap((item): Listed[] => {
       const flow = flowAnswer.safeParse(item).data
@@ -133,7 +131,6 @@ export function flowsApi(http: ScopedHttp) {
   ): Promise<Map<string, Map<string, string>> | undefined> => {
     const response = await http.send({
       method: 'POST',
-      path: '/flows/export/by-ids',
       route: '/flows/export/by-ids',
       readOnly: true,
       headers: { 'content-type': 'application/json' },
@@ -157,9 +154,10 @@ export function flowsApi(http: ScopedHttp) {
     const sources = new Map(members.map(({ namespace }) => [namespace, new Map<string, string>()]))
     for (const [name, bytes] of readZip(response)) {
       const source = new TextDecoder().decode(bytes)
+      const identity = flowIdentity(source)
       const flow =
         named.get(name.slice(name.lastIndexOf('/') + 1).replace(/\.ya?ml$/i, '')) ??
-        identified(source, named)
+        (identity && named.get(`${identity.namespace}.${identity.id}`))
       if (flow) sources.get(flow.namespace)?.set(flow.id, source)
     }
     return sources
@@ -181,7 +179,7 @@ export function flowsApi(http: ScopedHttp) {
       )
       return flows
         .filter((flow): flow is RemoteFlow => flow !== undefined)
-        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .sort((a, b) => compareCodeUnits(a.id, b.id))
     },
     /** Id → revision of every non-deleted flow of exactly this namespace, without sources. 1 request. */
     async flowRevisions(namespace: string): Promise<Map<string, number>> {
@@ -194,14 +192,12 @@ export function flowsApi(http: ScopedHttp) {
       id: string,
       revision: number
     ): Promise<string | undefined> {
-      const response = await http.send({
+      const response = await http.found({
         method: 'GET',
         ...one(namespace, id),
-        query: { revision: String(revision), source: 'true' },
-        allow: [404]
+        query: { revision: String(revision), source: 'true' }
       })
-      if (response.status === 404) return undefined
-      return readAnswer(response, flowAnswer, 'a flow').source
+      return response && readAnswer(response, flowAnswer, 'a flow').source
     },
     /**
      * A create that had to be retried may have reached the server the first time: its "already exists" (422 up to
@@ -210,7 +206,6 @@ export function flowsApi(http: ScopedHttp) {
     async createFlow(source: string): Promise<RemoteFlow> {
       const response = await http.send({
         method: 'POST',
-        path: '/flows',
         route: '/flows',
         headers: YAML,
         body: source,
@@ -246,14 +241,13 @@ export function flowsApi(http: ScopedHttp) {
      * out.
      */
     async flowDependencies(namespace: string, id: string): Promise<FlowDependency[] | undefined> {
-      const response = await http.send({
+      const response = await http.found({
         method: 'GET',
-        path: `${one(namespace, id).path}/dependencies`,
-        query: { destinationOnly: 'false', expandAll: 'false' },
         route: '/flows/{namespace}/{id}/dependencies',
-        allow: [404]
+        params: [namespace, id],
+        query: { destinationOnly: 'false', expandAll: 'false' }
       })
-      if (response.status === 404) return undefined
+      if (!response) return undefined
       const { nodes, edges } = readAnswer(response, topology, 'a flow topology')
       const byUid = new Map<string, { namespace: string; id: string }>()
       for (const node of nodes) {
@@ -279,14 +273,6 @@ function flowsIn(batch: ExportBatch): number {
  */
 function entryNames(namespace: string, id: string): string[] {
   return [`${namespace}.${id}`, `${namespace}-${id}`]
-}
-
-function identified(
-  source: string,
-  named: ReadonlyMap<string, { namespace: string; id: string }>
-): { namespace: string; id: string } | undefined {
-  const identity = flowIdentity(source)
-  return identity && named.get(`${identity.namespace}.${identity.id}`)
 }
 
 /** A flow as Kestra answers it; a field of another type counts as absent. */

@@ -5,9 +5,8 @@ import { parseVersion } from './api-version.js'
 import { atLeast } from '../model/version.js'
 import { ApiError } from './errors.js'
 import { z } from 'zod'
-import { readAnswer, readJsonArray, type ScopedHttp } from './scoped-http.js'
+import { pathOf, readAnswer, readJsonArray, type ScopedHttp } from './scoped-http.js'
 import type { HttpResponse } from './transport.js'
-import { pathSegment } from '../model/path-segment.js'
 
 /** Names asked for per page: a tenant holds hundreds of secrets or keys at most, so one page answers. */
 const PAGE = 500
@@ -25,16 +24,13 @@ interface PagedListing {
   /** For the errors: "the dashboards listing". */
   name: string
   remedy: string
-  path: string
-  /** By default the path, a namespace in it as `{namespace}`. */
-  route?: string
+  route: string
+  params?: readonly string[]
   query: Record<string, string | readonly string[]>
   size?: number
   maxPages?: number
   /** The row's identity (an id, a name); rows without one are told apart by their whole JSON. */
   key(row: unknown): string | undefined
-  /** A 404 ends the listing with undefined (a route the server lacks). */
-  missing?: boolean
   deadline?: number
 }
 
@@ -45,32 +41,19 @@ interface PagedListing {
  */
 export async function readPages<T>(
   http: ScopedHttp,
-  listing: PagedListing & { missing: true },
-  item: (row: unknown, response: HttpResponse) => T | undefined
-): Promise<T[] | undefined>
-export async function readPages<T>(
-  http: ScopedHttp,
-  listing: PagedListing,
-  item: (row: unknown, response: HttpResponse) => T | undefined
-): Promise<T[]>
-export async function readPages<T>(
-  http: ScopedHttp,
   asked: PagedListing,
   item: (row: unknown, response: HttpResponse) => T | undefined
-): Promise<T[] | undefined> {
+): Promise<T[]> {
   const listing = { ...DEFAULT_PAGES, ...asked }
   const found = new Map<string, T | undefined>()
   for (let page = 1; page <= listing.maxPages; page++) {
     const response = await http.send({
       method: 'GET',
-      path: listing.path,
-      route:
-        listing.route ?? listing.path.replace(/\/namespaces\/[^/]+/, '/namespaces/{namespace}'),
+      route: listing.route,
+      params: listing.params,
       query: { ...listing.query, page: String(page), size: String(listing.size) },
-      ...(listing.missing && { allow: [404] }),
       ...(listing.deadline !== undefined && { deadline: listing.deadline })
     })
-    if (response.status === 404) return undefined
     const body = readAnswer(response, paged, '{results, total}')
     const rows = body.results
     let fresh = 0
@@ -95,7 +78,7 @@ export async function readPages<T>(
     }
   }
   throw new UnendedListingError(
-    `Kestra's ${listing.name} did not end: ${listing.maxPages} full pages of ${listing.size} were read (${found.size} items) and it still went on. Nothing was decided on a part of it; ${listing.remedy}, or check that the server (or a proxy in front of it) honours the page and size parameters of ${listing.path}.`
+    `Kestra's ${listing.name} did not end: ${listing.maxPages} full pages of ${listing.size} were read (${found.size} items) and it still went on. Nothing was decided on a part of it; ${listing.remedy}, or check that the server (or a proxy in front of it) honours the page and size parameters of ${pathOf(listing.route, listing.params)}.`
   )
 }
 
@@ -161,9 +144,16 @@ async function searchUnlessMissing(
 ): Promise<{ namespace?: string; key: string }[] | undefined> {
   // Consecutive groups, each naming at most `SEARCHED_NAMES_CHARS` (one longer name alone).
   const groups = searchesOf(namespaces.map((namespace) => ({ namespace, flowIds: [] })))
+  const found = await unlessMissing(
+    Promise.all(groups.map((group) => api.kvKeys(group.namespaces)))
+  )
+  return found?.flat()
+}
+
+/** Undefined when the server lacks the route (404); any other failure is thrown. */
+export async function unlessMissing<T>(reading: Promise<T>): Promise<T | undefined> {
   try {
-    const found = await Promise.all(groups.map((group) => api.kvKeys(group.namespaces)))
-    return found.flat()
+    return await reading
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return undefined
     throw error
@@ -210,7 +200,7 @@ function searchesOf(groups: readonly FlowGroup[]): { namespaces: string[]; flowI
  */
 export function listingsApi(http: ScopedHttp) {
   const paged = <T>(
-    listing: Pick<PagedListing, 'name' | 'remedy' | 'path' | 'query' | 'key'>,
+    listing: Omit<PagedListing, 'size' | 'maxPages' | 'deadline'>,
     item: (raw: unknown, response: HttpResponse) => T | undefined
   ): Promise<T[]> => readPages(http, { ...listing, size: PAGE, maxPages: MAX_PAGES }, item)
 
@@ -222,7 +212,7 @@ export function listingsApi(http: ScopedHttp) {
       {
         name: `executions search of ${namespaces.join(', ')}`,
         remedy: `more than ${MAX_PAGES * PAGE} executions not finished were found for the flows this deploy updates or deletes in ${namespaces.join(', ')}: let them end (or kill them) before deploying`,
-        path: '/executions/search',
+        route: '/executions/search',
         query,
         key: rowIdOf
       },
@@ -301,38 +291,22 @@ export function listingsApi(http: ScopedHttp) {
     )
   }
 
+  const secrets = (name: string, route: string, params?: string[]): Promise<string[]> =>
+    paged({ name, remedy: SECRETS_REMEDY, route, params, query: {}, key: byKey }, byKey)
+
   return {
     executionsOf,
     /** `GET P/secrets`, every page: OSS answers every name of the tenant whatever the namespace. */
-    secretNames: (): Promise<string[]> =>
-      paged(
-        {
-          name: 'secrets listing',
-          remedy: SECRETS_REMEDY,
-          path: '/secrets',
-          query: {},
-          key: byKey
-        },
-        byKey
-      ),
+    secretNames: () => secrets('secrets listing', '/secrets'),
     /** `GET P/namespaces/{ns}/secrets`, every page: Enterprise answers the namespace's own secrets. */
-    namespaceSecretNames: (namespace: string): Promise<string[]> =>
-      paged(
-        {
-          name: `secrets listing of ${namespace}`,
-          remedy: SECRETS_REMEDY,
-          path: `/namespaces/${pathSegment(namespace)}/secrets`,
-          query: {},
-          key: byKey
-        },
-        byKey
-      ),
+    namespaceSecretNames: (namespace: string) =>
+      secrets(`secrets listing of ${namespace}`, '/namespaces/{namespace}/secrets', [namespace]),
     /** `GET P/namespaces/{ns}/inherited-secrets`: `{"<namespace>": ["NAME", …]}`, every array joined. */
     async inheritedSecretNames(namespace: string): Promise<string[]> {
       const response = await http.send({
         method: 'GET',
-        path: `/namespaces/${pathSegment(namespace)}/inherited-secrets`,
-        route: '/namespaces/{namespace}/inherited-secrets'
+        route: '/namespaces/{namespace}/inherited-secrets',
+        params: [namespace]
       })
       const names = z.record(z.string(), z.array(z.unknown()).catch([]))
       return Object.values(readAnswer(response, names, 'names by namespace'))
@@ -349,7 +323,7 @@ export function listingsApi(http: ScopedHttp) {
           name: 'KV listing',
           remedy:
             'a review checks at most 20,000 keys of the namespaces it deploys: remove keys no flow reads',
-          path: '/kv',
+          route: '/kv',
           query: { 'filters[namespace][IN]': namespaces.join(',') },
           // Before 1.3 an entry names no namespace: the same key of two namespaces is two rows.
           key: (row: unknown) => {
@@ -371,8 +345,8 @@ export function listingsApi(http: ScopedHttp) {
     async namespaceKvKeys(namespace: string): Promise<string[]> {
       const response = await http.send({
         method: 'GET',
-        path: `/namespaces/${pathSegment(namespace)}/kv`,
-        route: '/namespaces/{namespace}/kv'
+        route: '/namespaces/{namespace}/kv',
+        params: [namespace]
       })
       return readJsonArray(response).flatMap((item) => byKey(item) ?? [])
     },
@@ -386,7 +360,6 @@ export function listingsApi(http: ScopedHttp) {
         {
           name: `namespaces search for ${prefix}`,
           remedy: `more than ${LISTED_AT_MOST} namespaces start with ${prefix}: remove them with Kestra's own tools`,
-          path: '/namespaces/search',
           route: '/namespaces/search',
           query: { q: prefix },
           key: rowIdOf

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { fieldOf } from '../model/commit-marker.js'
 import type { ServerInfo } from '../model/kestra.js'
 import { ConfigError, errorMessage } from '../model/errors.js'
+import { pathSegment } from '../model/path-segment.js'
 import {
   isTenantScoped,
   LEGACY_PREFIX,
@@ -19,10 +20,16 @@ import {
 } from './transport.js'
 
 interface ScopedRequest extends Omit<HttpRequest, 'path'> {
-  /** Below the API prefix, starting with '/', segments already encoded. */
-  path: string
+  /** Each `{…}` of the route (`/flows/{namespace}/{id}`), in order: the path below the API prefix. */
+  params?: readonly string[]
   /** A list repeats its parameter (`labels=a:1&labels=b:2`). */
   query?: Record<string, string | readonly string[]>
+}
+
+/** The route with each `{…}` filled, in order, by a param as one encoded path segment. */
+export function pathOf(route: string, params: readonly string[] = []): string {
+  let next = 0
+  return route.replace(/\{\w+\}/g, () => pathSegment(params[next++]!))
 }
 
 interface ApiShape {
@@ -50,7 +57,7 @@ export class ScopedHttp {
   }
 
   async send(req: ScopedRequest): Promise<HttpResponse> {
-    const suffix = req.path + queryString(req.query)
+    const suffix = pathOf(req.route, req.params) + queryString(req.query)
     const allow = [...(req.allow ?? []), 404]
     const probing = this.resolveApiShape()
     // A read asked while the probe is out leaves at once on the tenant prefix (docs/kestra.md#tenant-prefix);
@@ -80,6 +87,12 @@ export class ScopedHttp {
     shape.known = true
     shape.info.tenantScoped = false
     return this.settle(req, legacy)
+  }
+
+  /** The answer, or undefined when the server holds no such resource (404). */
+  async found(req: ScopedRequest): Promise<HttpResponse | undefined> {
+    const response = await this.send({ ...req, allow: [...(req.allow ?? []), 404] })
+    return response.status === 404 ? undefined : response
   }
 
   private settle(req: ScopedRequest, response: HttpResponse): HttpResponse {

@@ -118,8 +118,10 @@ export class Transport {
       }
       const outcome = await this.semaphore.run(() => this.attempt(req, attempt), req.first)
       const finish = (): HttpResponse => {
-        if ('response' in outcome) return this.checked(req, outcome.response)
-        throw this.unanswered(req, outcome.error)
+        if (!('response' in outcome)) throw this.unanswered(req, outcome.error)
+        const { response } = outcome
+        if (response.status < 400 || req.allow?.includes(response.status)) return response
+        throw responseError(response)
       }
       let reason: string
       let delayMs = backoffMs(retry, attempt)
@@ -163,19 +165,14 @@ export class Transport {
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs
       })
-      const body = await readBody(res.body, res.headers['content-length'])
-      const { method, path } = req
-      const sentBytes =
-        typeof req.body === 'string' ? utf8Length(req.body) : (req.body?.length ?? 0)
-      const response = {
-        method,
-        path,
-        status: res.statusCode,
-        headers: res.headers,
-        body,
-        sentBytes
+      return {
+        response: {
+          ...{ method: req.method, path: req.path, status: res.statusCode, headers: res.headers },
+          body: await readBody(res.body, res.headers['content-length']),
+          attempts: attempt,
+          sentBytes: typeof req.body === 'string' ? utf8Length(req.body) : (req.body?.length ?? 0)
+        }
       }
-      return { response: { ...response, attempts: attempt } }
     } catch (error) {
       const reason = transientReason(deadline.signal.reason ?? error)
       if (reason === undefined) throw this.unanswered(req, error)
@@ -191,11 +188,6 @@ export class Transport {
     return left < this.options.timeoutMs
       ? { timeoutMs: left, cut: true }
       : { timeoutMs: this.options.timeoutMs, cut: false }
-  }
-
-  private checked(req: HttpRequest, response: HttpResponse): HttpResponse {
-    if (response.status < 400 || req.allow?.includes(response.status)) return response
-    throw responseError(response)
   }
 
   private unanswered(req: HttpRequest, error: unknown): ApiError {
@@ -232,16 +224,9 @@ export function unreadableAnswer(response: HttpResponse, serverMessage: string):
   return new ApiError({ status, method, path, serverMessage })
 }
 
-export function responseError(response: HttpResponse): ApiError {
-  const { message, violations } = parseErrorBody(response.body, `HTTP ${response.status}`)
-  return new ApiError({
-    status: response.status,
-    method: response.method,
-    path: response.path,
-    serverMessage: message,
-    violations,
-    sentBytes: response.sentBytes
-  })
+export function responseError({ status, method, path, body, sentBytes }: HttpResponse): ApiError {
+  const { message, violations } = parseErrorBody(body, `HTTP ${status}`)
+  return new ApiError({ status, method, path, serverMessage: message, violations, sentBytes })
 }
 
 function authorizationHeader(auth: Auth): string | undefined {

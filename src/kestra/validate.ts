@@ -26,13 +26,6 @@ export function batchCount(flows: number, concurrency: number): number {
  */
 export const MAX_BATCH_BYTES = 512 * 1024
 
-interface BatchBound {
-  count: number
-  bytes: number
-}
-
-const BATCH_BOUND: BatchBound = { count: MAX_BATCH, bytes: MAX_BATCH_BYTES }
-
 const SEPARATOR = '\n---\n'
 
 /** The server splits a YAML body on `\n+---\n*?`: a line starting with `---` starts a new document. */
@@ -43,7 +36,7 @@ export class FillingBatch {
   private count = 0
   private bytes = 0
 
-  constructor(private readonly bound: BatchBound = BATCH_BOUND) {}
+  constructor(private readonly bound: { count: number; bytes: number }) {}
 
   fits(bytes: number): boolean {
     if (this.count === 0) return true
@@ -71,7 +64,6 @@ export function validateApi(http: ScopedHttp) {
     const body = batch.map((index) => sources[index]).join(SEPARATOR)
     const response = await http.send({
       method: 'POST',
-      path: '/flows/validate',
       route: '/flows/validate',
       readOnly: true,
       headers: { 'content-type': 'application/x-yaml' },
@@ -128,7 +120,10 @@ function unreadable(why: string): NonNullable<ServerValidation['noVerdict']> {
  * Source indexes grouped into requests within the bound (a larger flow alone). A source the server would itself
  * split (a line starting with `---`) or a blank one goes alone, so answers map back by index.
  */
-export function planBatches(sources: readonly string[], bound = BATCH_BOUND): number[][] {
+export function planBatches(
+  sources: readonly string[],
+  bound = { count: MAX_BATCH, bytes: MAX_BATCH_BYTES }
+): number[][] {
   const batches: number[][] = []
   let current: number[] = []
   let filling = new FillingBatch(bound)

@@ -50,7 +50,7 @@ import {
   finalStatus,
   refusal
 } from '../decide/environments/deployment-outcome.js'
-import { environmentHistory, environmentRows } from '../gather/environment-history.js'
+import { environmentHistory, environmentRows } from '../gather/gather.js'
 import { isVerified, type Verdict, verdictOf } from '../model/verification.js'
 import { executionUrl, namespaceUrl } from '../kestra/executions.js'
 import type { Target } from '../model/target.js'

@@ -13,10 +13,10 @@ import {
   driftBranchOf,
   ignoredPaths,
   readCommitPaths,
-  readServerFiles
-} from '../gather/read-drift.js'
+  readServerFiles,
+  type RunReads
+} from '../gather/gather.js'
 import { check, type Checked } from './check.js'
-import type { RunReads } from '../gather/gather.js'
 import { failureMessage, findingCounts } from '../decide/validate/verdict.js'
 import { planMode, runUrl } from './plan-mode.js'
 import { everyFlowsNames } from './review.js'

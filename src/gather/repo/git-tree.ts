@@ -169,8 +169,10 @@ async function foldersOf(blobs: ReadonlyMap<string, TreeBlob>): Promise<Map<stri
 }
 
 /**
- * The blobs under `folder` (relative to `workspace`) as committed in `sha`, from git's object store;
- * empty when the commit has no such folder, undefined when the commit is not in the local history.
+ * The blobs under `folder` (relative to `workspace`) as committed in `sha`, from git's object store, paths made
+ * relative to it; empty when the commit has no such folder, undefined when the commit is not in the local
+ * history. `git ls-tree -l` records, `<mode> <type> <oid> <size>\t<path>`, are read a few milliseconds at a time,
+ * as the folders are built.
  */
 async function listCommitFolder(
   workspace: string,
@@ -190,14 +192,7 @@ async function listCommitFolder(
     '--',
     under === '' ? '.' : under
   ])
-  return listing === undefined ? undefined : parseTree(listing, under)
-}
-
-/**
- * `git ls-tree -l` records: `<mode> <type> <oid> <size>\t<path>`, paths under `under` made relative to it; read a
- * few milliseconds at a time, as the folders are built.
- */
-async function parseTree(listing: string, under: string): Promise<Map<string, TreeBlob>> {
+  if (listing === undefined) return undefined
   const blobs = new Map<string, TreeBlob>()
   const breather = new EventLoopYielder()
   for (const record of listing.split('\0')) {
@@ -235,7 +230,7 @@ async function worktreeChanges(
   folder: string
 ): Promise<WorktreeChanges | undefined> {
   if (!OBJECT_ID.test(sha)) return undefined
-  const pathspec = folder === '' ? '.' : folder
+  const under = folder === '' ? '' : `${folder}/`
   const diff = await git(workspace, [
     'diff',
     '--name-only',
@@ -244,20 +239,19 @@ async function worktreeChanges(
     '--relative',
     sha,
     '--',
-    pathspec
+    folder === '' ? '.' : folder
   ])
   const untracked = await git(workspace, [
     'ls-files',
     '-z',
     '--others',
     '--',
-    `:(glob)${folder === '' ? '' : `${folder}/`}**/${IGNORE_FILE}`
+    `:(glob)${under}**/${IGNORE_FILE}`
   ])
   if (diff === undefined || untracked === undefined) return undefined
-  const strip = folder === '' ? '' : `${folder}/`
   const changed = new Set<string>()
   for (const path of diff.split('\0')) {
-    if (path !== '' && path.startsWith(strip)) changed.add(path.slice(strip.length))
+    if (path !== '' && path.startsWith(under)) changed.add(path.slice(under.length))
   }
   return { changed, untrackedIgnoreFile: untracked !== '' }
 }

@@ -32,25 +32,34 @@ function isDotName(rel: string): boolean {
 /** `.kestraignore` leaves out names starting with '.' unless a negation re-includes them. */
 const DOTFILE_RULE: IgnoreRule = { line: 0, pattern: '.*' }
 
+/**
+ * What the patterns of one ignore file say of `rel` (relative to the file's folder, '/'-separated): the last
+ * pattern matching it, unless a folder on the way is ignored (git never looks inside one). The folders' verdicts
+ * are kept: a walk asks about each folder many times.
+ */
 class IgnoreFile {
   private readonly folders = new Map<string, Verdict>()
 
   constructor(
     readonly path: string,
-    private readonly patterns: IgnorePattern[]
+    private readonly patterns: readonly IgnorePattern[],
+    private readonly meter?: Meter
   ) {}
 
-  /** `testPath`'s verdict, with the folders' verdicts kept: a walk asks about each folder many times. */
   test(rel: string, isDir: boolean): Verdict {
-    return isDir
-      ? this.folder(rel)
-      : (this.ignoredParent(rel) ?? ownVerdict(this.patterns, rel, false))
+    return isDir ? this.folder(rel) : (this.ignoredParent(rel) ?? this.own(rel, false))
+  }
+
+  private own(rel: string, isDir: boolean): Verdict {
+    const pattern = lastMatch(this.patterns, rel.split('/'), isDir, this.meter)
+    if (!pattern) return { ignored: false, unignored: false }
+    return { ignored: !pattern.negative, unignored: pattern.negative, pattern }
   }
 
   private folder(rel: string): Verdict {
     let verdict = this.folders.get(rel)
     if (!verdict) {
-      verdict = this.ignoredParent(rel) ?? ownVerdict(this.patterns, rel, true)
+      verdict = this.ignoredParent(rel) ?? this.own(rel, true)
       this.folders.set(rel, verdict)
     }
     return verdict
@@ -145,14 +154,17 @@ export class IgnoreRules {
     else this.byDir.set(dirRel, undefined)
   }
 
-  /** Whether a path or any folder on the way to it is excluded (for symlink targets). */
-  async excludesPath(rel: string): Promise<boolean> {
+  /** The rule excluding a path or a folder on the way to it (a link's target, a drift write); undefined if none. */
+  async pathExcludedBy(rel: string): Promise<IgnoreRule | 'fixed' | undefined> {
     const segments = rel.split('/')
     for (let depth = 1; depth <= segments.length; depth++) {
-      const isDir = depth < segments.length
-      if (await this.excludes(segments.slice(0, depth).join('/'), isDir)) return true
+      const rule = await this.excludedBy(
+        segments.slice(0, depth).join('/'),
+        depth < segments.length
+      )
+      if (rule !== undefined) return rule
     }
-    return false
+    return undefined
   }
 
   /** Starts reading a folder's ignore file (`load` never rejects); the file replaces the reading once read. */
@@ -366,36 +378,13 @@ function indexOfPair(chars: string[], first: string, second: string, from: numbe
   return -1
 }
 
-/**
- * What the patterns of one ignore file say of `rel` (relative to the file's folder, '/'-separated): the
- * last pattern matching it, unless a folder on the way is ignored (git never looks inside one).
- */
 export function testPath(
   patterns: readonly IgnorePattern[],
   rel: string,
   isDir: boolean,
   meter?: Meter
 ): Verdict {
-  const names = rel.split('/')
-  for (let depth = 1; depth < names.length; depth++) {
-    const parent = lastMatch(patterns, names.slice(0, depth), true, meter)
-    if (parent && !parent.negative) return { ignored: true, unignored: false, pattern: parent }
-  }
-  return verdictOf(lastMatch(patterns, names, isDir, meter))
-}
-
-function ownVerdict(
-  patterns: readonly IgnorePattern[],
-  rel: string,
-  isDir: boolean,
-  meter?: Meter
-): Verdict {
-  return verdictOf(lastMatch(patterns, rel.split('/'), isDir, meter))
-}
-
-function verdictOf(pattern: IgnorePattern | undefined): Verdict {
-  if (!pattern) return { ignored: false, unignored: false }
-  return { ignored: !pattern.negative, unignored: pattern.negative, pattern }
+  return new IgnoreFile('', patterns, meter).test(rel, isDir)
 }
 
 function lastMatch(

@@ -35,10 +35,8 @@ interface FlowArea {
   expectedNamespaceOf(segments: string[]): string | undefined
 }
 
-const YAML_FILE = /\.ya?ml$/
-
 export function isYamlFile(rel: string): boolean {
-  return YAML_FILE.test(rel)
+  return /\.ya?ml$/.test(rel)
 }
 
 /**
@@ -83,7 +81,7 @@ export function layoutRules(
       const segments = rel.split('/')
       const dirs = segments.slice(0, -1)
       const placement: Placement = { files: filesFor(fileAreas, segments) }
-      if (!YAML_FILE.test(segments[segments.length - 1]!)) return placement
+      if (!isYamlFile(rel)) return placement
       const area = flowAreas.find((a) => startsWith(dirs, a.dir))
       if (area) placement.flow = { expectedNamespace: area.expectedNamespaceOf(segments) }
       else if (globs?.matches(rel)) placement.flow = {}

@@ -17,10 +17,9 @@ import {
   type RepoModel
 } from '../../model/repository.js'
 import { EventLoopYielder, mapLimit, Semaphore } from '../../model/concurrency.js'
-import { SearchScope } from './search-scope.js'
 import { WorkTree } from './work-tree.js'
 import { childOf, type TreeEntry, type TreeSource } from './tree-source.js'
-import { type HiddenEntry, type HiddenFlow, type WalkEntry, walkTree } from './walk.js'
+import { type HiddenEntry, type HiddenFlow, SearchScope, type WalkEntry, walkTree } from './walk.js'
 import picomatch from 'picomatch'
 import { nearest } from '../../model/nearest.js'
 
@@ -233,9 +232,17 @@ export async function loadRepository(
       const missed: Placed[] = []
       for (const placed of group) {
         if (breather.due()) await breather.breathe()
-        const file = knownFile(placed.entry.rel)
-        if (file) found.push(take(placed, knownFileDiscovery(placed, file, context)))
-        else missed.push(placed)
+        const { entry, placement } = placed
+        const known = knownFile(entry.rel)
+        if (!known) {
+          missed.push(placed)
+          continue
+        }
+        const files = fileEntries(placement, fileOf(entry.rel), entry.rel, known.summary, {
+          ...{ absPath: tree.bytesPath(entry.rel), symlink: false, symlinkEscapes: false },
+          blob: known.blob
+        })
+        found.push(take(placed, { ...nothingDiscovered(), files }))
       }
       return [...found, ...(await read(missed))]
     })
@@ -286,31 +293,21 @@ export async function loadRepository(
   if (model.flows.length + model.files.length === 0 && settings.extraNamespaces.length === 0) {
     model.readProblems.push(nothingFound(model, settings, chosen, hidden))
   }
-  model.flows.sort(byFlowOrder)
-  model.files.sort(byFileOrder)
-  model.readProblems.sort(byProblemOrder)
+  model.flows.sort((a, b) => compareCodeUnits(a.file, b.file))
+  model.files.sort(
+    (a, b) =>
+      compareCodeUnits(a.file, b.file) ||
+      compareCodeUnits(a.namespace, b.namespace) ||
+      compareCodeUnits(a.path, b.path)
+  )
+  model.readProblems.sort(
+    (a, b) =>
+      compareCodeUnits(a.file, b.file) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      compareCodeUnits(a.message, b.message)
+  )
   model.managedNamespaces = managedNamespaces(model.flows, model.files, settings.extraNamespaces)
   return model
-}
-
-function byFlowOrder(a: FlowFile, b: FlowFile): number {
-  return compareCodeUnits(a.file, b.file)
-}
-
-function byFileOrder(a: NamespaceFileEntry, b: NamespaceFileEntry): number {
-  return (
-    compareCodeUnits(a.file, b.file) ||
-    compareCodeUnits(a.namespace, b.namespace) ||
-    compareCodeUnits(a.path, b.path)
-  )
-}
-
-function byProblemOrder(a: ReadProblem, b: ReadProblem): number {
-  return (
-    compareCodeUnits(a.file, b.file) ||
-    (a.line ?? 0) - (b.line ?? 0) ||
-    compareCodeUnits(a.message, b.message)
-  )
 }
 
 /** Nothing is left out inside a folder being looked into, except `.git`, which is never read. */
@@ -356,23 +353,6 @@ async function hiddenFlows(
 function plainFileNamespace({ entry, placement }: Placed): string | undefined {
   if (entry.kind !== 'file' || placement.flow || placement.files.length !== 1) return undefined
   return placement.files[0]!.namespace
-}
-
-function knownFileDiscovery(
-  { entry, placement }: Placed,
-  known: KnownFile,
-  context: Context
-): Discovery {
-  const found = nothingDiscovered()
-  found.files.push(
-    ...fileEntries(placement, context.fileOf(entry.rel), entry.rel, known.summary, {
-      absPath: context.tree.bytesPath(entry.rel),
-      symlink: false,
-      symlinkEscapes: false,
-      blob: known.blob
-    })
-  )
-  return found
 }
 
 function nothingDiscovered(): Discovery {

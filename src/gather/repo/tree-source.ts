@@ -42,5 +42,5 @@ export function childOf(dirRel: string, name: string): string {
 }
 
 interface PathExclusions {
-  excludesPath(rel: string): Promise<boolean>
+  pathExcludedBy(rel: string): Promise<unknown>
 }

@@ -50,13 +50,13 @@ export class WorkTree implements TreeSource {
   // each of a repository's folders keeps the walk, and the namespaces it reveals, waiting.
   async list(dirRel: string): Promise<TreeEntry[]> {
     const dirents = readdirSync(join(this.root, dirRel), { withFileTypes: true })
-    const entries = dirents.map((dirent) => ({ name: dirent.name, kind: direntKind(dirent) }))
+    const entries = dirents.map((dirent) => ({ name: dirent.name, kind: kindOf(dirent) }))
     // Some file systems do not report the type in the listing: those entries are asked of lstat.
     const untyped = entries.filter((entry) => entry.kind === undefined)
     await Promise.all(
       untyped.map(async (entry) => {
         const stats = await lstat(join(this.root, dirRel, entry.name)).catch(() => undefined)
-        entry.kind = stats ? statsKind(stats) : 'other'
+        entry.kind = (stats && kindOf(stats)) ?? 'other'
       })
     )
     return entries as TreeEntry[]
@@ -69,7 +69,7 @@ export class WorkTree implements TreeSource {
     for (let i = 1; i <= parts.length; i++) {
       const stats = lstatOrUndefined(join(this.root, ...parts.slice(0, i)))
       if (!stats) return undefined
-      if (i === parts.length || stats.isSymbolicLink()) return statsKind(stats)
+      if (i === parts.length || stats.isSymbolicLink()) return kindOf(stats) ?? 'other'
     }
     return undefined
   }
@@ -148,30 +148,19 @@ async function escapeReason(target: string, rules: IgnoreRules): Promise<string 
 
 /** Excluded paths include .git, whose config may hold credentials (actions/checkout keeps the token there). */
 export async function excludedReason(target: string, rules: IgnoreRules) {
-  return (await rules.excludesPath(target))
-    ? 'it points to a path excluded by .kestraignore, a dot-folder or .git'
-    : undefined
+  return (await rules.pathExcludedBy(target)) === undefined
+    ? undefined
+    : 'it points to a path excluded by .kestraignore, a dot-folder or .git'
 }
 
-function direntKind(dirent: Dirent): EntryKind | undefined {
-  if (dirent.isSymbolicLink()) return 'symlink'
-  if (dirent.isDirectory()) return 'folder'
-  if (dirent.isFile()) return 'file'
-  if (
-    dirent.isFIFO() ||
-    dirent.isSocket() ||
-    dirent.isBlockDevice() ||
-    dirent.isCharacterDevice()
-  ) {
-    return 'other'
-  }
-  return undefined
-}
-
-function statsKind(stats: Stats): EntryKind {
-  if (stats.isSymbolicLink()) return 'symlink'
-  if (stats.isDirectory()) return 'folder'
-  return stats.isFile() ? 'file' : 'other'
+/** Undefined when a listing does not report the type (some file systems): lstat then tells. */
+function kindOf(entry: Dirent | Stats): EntryKind | undefined {
+  if (entry.isSymbolicLink()) return 'symlink'
+  if (entry.isDirectory()) return 'folder'
+  if (entry.isFile()) return 'file'
+  const special =
+    entry.isFIFO() || entry.isSocket() || entry.isBlockDevice() || entry.isCharacterDevice()
+  return special ? 'other' : undefined
 }
 
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024

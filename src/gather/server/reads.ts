@@ -413,7 +413,8 @@ export async function knownTargets(
     for (const flow of actual.flows) flows.add(`${namespace}\0${flow.id}`)
   }
   if (server) {
-    const unresolved = uniqueTargets(refs).filter(
+    const unique = new Map(refs.map((ref) => [`${ref.kind}\0${targetOf(ref)}`, ref])).values()
+    const unresolved = [...unique].filter(
       (ref) => !(ref.kind === 'file' ? files : flows).has(targetOf(ref))
     )
     await mapLimit(unresolved, 8, async (ref) => {
@@ -430,12 +431,6 @@ export async function knownTargets(
 
 function targetOf(ref: FlowReference): string {
   return ref.kind === 'file' ? `${ref.namespace}\0${ref.path}` : `${ref.namespace}\0${ref.id}`
-}
-
-function uniqueTargets(refs: readonly FlowReference[]): FlowReference[] {
-  const seen = new Map<string, FlowReference>()
-  for (const ref of refs) seen.set(`${ref.kind}\0${targetOf(ref)}`, ref)
-  return [...seen.values()]
 }
 
 /**
@@ -558,11 +553,11 @@ export async function readRollbackRecords(
       }
     })
   )
-  const found = new Map<string, unknown>()
-  namespaces.forEach((namespace, i) => {
-    if (values[i] !== undefined) found.set(namespace, values[i])
-  })
-  return found
+  return new Map(
+    namespaces.flatMap((namespace, i) =>
+      values[i] === undefined ? [] : [[namespace, values[i]] as const]
+    )
+  )
 }
 
 async function namespacesHoldingRecords(
