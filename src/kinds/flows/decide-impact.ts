@@ -22,10 +22,9 @@ import type { FlowReference, OutsideUser } from '../../model/references.js'
 import type { FlowFile } from '../../model/repository.js'
 import { fileKey, flowKey, pinnedKey } from '../../model/targets.js'
 import { FlowDocument, nodePosition } from './decide-document.js'
-import { flowLinks } from './decide-links.js'
 import { CALLS, collectReferences } from './decide-references.js'
 import { cronProblem } from './decide-inputs.js'
-import { taskTree } from './decide-task-tree.js'
+import { flowLinks, taskTree } from './decide-task-tree.js'
 
 /** One flow calling (or triggered by) another, as read from a source the plan already holds. */
 export interface CallEdge {

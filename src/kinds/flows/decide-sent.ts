@@ -21,7 +21,7 @@ import {
   type Scalar,
   type YAMLMap
 } from 'yaml'
-import { FLOW_TRIGGER_TYPES, FOREACH_ITEM_TYPES, SUBFLOW_TYPES } from './decide-links.js'
+import { FLOW_TRIGGER_TYPES, FOREACH_ITEM_TYPES, SUBFLOW_TYPES } from './decide-task-tree.js'
 import {
   appendToSeq,
   applyEdits,
@@ -31,7 +31,7 @@ import {
   replaceScalar,
   scalarValue,
   type Edit
-} from './decide-yaml-edits.js'
+} from './decide-document.js'
 import { isRecord } from '../../model/content.js'
 
 /** What the environment inputs ask of the sent text (docs/environments.md). */
@@ -287,7 +287,7 @@ export function sentFlow(
         mapScalar(pairOf(map, 'namespace')?.value)
       }
       if (type && FLOW_TRIGGER_TYPES.has(type)) {
-        // Every shape flowLinks reads (decide-links.ts), nested conditions included.
+        // Every shape flowLinks reads (decide-task-tree.ts), nested conditions included.
         for (const key of ['conditions', 'preconditions', 'dependsOn']) {
           visit(pairOf(map, key)?.value as Node, {
             Map(_k, inner) {

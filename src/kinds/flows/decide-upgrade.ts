@@ -7,21 +7,32 @@ import type { FlowFile } from '../../model/repository.js'
 import type { UpgradeReport } from '../../model/upgrade.js'
 import type { UpgradeItem } from '../../model/stored-checks.js'
 import { resolveVersioned, type KestraVersion } from '../../model/version.js'
-import { FlowDocument, type Entry } from './decide-document.js'
-import { checkFlow, type FlowCheck } from './decide-validate.js'
-import { serverFindings } from './decide-checks.js'
-import { aliasTarget, inputTypeEntries, REMOVED_TASKS } from './decide-removed-in-2-0.js'
-import { coreFlowType, taskTree, type TaskNode, type TaskTree } from './decide-task-tree.js'
-import { FLOW_TRIGGER_TYPES } from './decide-links.js'
 import {
   applyEdits,
   column,
   contentEnd,
   endOfLine,
+  FlowDocument,
   insertIntoMap,
   replaceScalar,
-  type Edit
-} from './decide-yaml-edits.js'
+  type Edit,
+  type Entry
+} from './decide-document.js'
+import {
+  aliasTarget,
+  checkFlow,
+  inputTypeEntries,
+  REMOVED_TASKS,
+  serverFindings,
+  type FlowCheck
+} from './decide-validate.js'
+import {
+  coreFlowType,
+  FLOW_TRIGGER_TYPES,
+  taskTree,
+  type TaskNode,
+  type TaskTree
+} from './decide-task-tree.js'
 
 /**
  * Upgrade readiness (docs/upgrade.md): what Kestra 2.0 refuses in a flow that 1.3 loads, and the

@@ -1,8 +1,7 @@
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
 import type { RepositoryShape } from '../../model/drift.js'
 import { repositoryPath } from '../../model/repository-paths.js'
-import { FLOW_ID_PATTERN, type FlowsHeld } from './decide-validate.js'
-import { flowFindings } from './decide-checks.js'
+import { FLOW_ID_PATTERN, flowFindings, type FlowsHeld } from './decide-validate.js'
 import {
   actionOf,
   applyDiff,
