@@ -18,6 +18,17 @@ export function offsetPosition(flow: FlowFile, offset: number): Position {
   return { line: pos.line, column: pos.col }
 }
 
+/** Each item whose key an earlier item has, with that earlier item; an undefined key is no key. */
+export function repeats<T>(items: readonly T[], key: (item: T) => string | undefined): [T, T][] {
+  const first = new Map<string, T>()
+  return items.flatMap((item): [T, T][] => {
+    const k = key(item)
+    const earlier = k === undefined ? undefined : first.get(k)
+    if (k !== undefined && earlier === undefined) first.set(k, item)
+    return earlier === undefined ? [] : [[item, earlier]]
+  })
+}
+
 export interface Entry {
   pair: Pair
   key: Scalar

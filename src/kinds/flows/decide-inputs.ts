@@ -1,6 +1,6 @@
 import type { Node, YAMLMap } from 'yaml'
 import type { Finding } from '../../model/finding.js'
-import type { Entry, FlowDocument } from './decide-document.js'
+import { repeats, type Entry, type FlowDocument } from './decide-document.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 import type { TaskTree } from './decide-task-tree.js'
 
@@ -270,23 +270,14 @@ function duplicates(
   items: { id?: string; idEntry?: Entry }[],
   kind: 'input' | 'output'
 ): Finding[] {
-  const seen = new Set<string>()
-  const findings: Finding[] = []
-  for (const item of items) {
-    if (item.id === undefined || !item.idEntry) continue
-    if (seen.has(item.id)) {
-      findings.push(
-        document.finding(
-          'error',
-          item.idEntry.key,
-          `duplicate-${kind}-id`,
-          `Duplicate ${kind} with name [${item.id}]: ${kind} ids must be unique. Rename or remove this one`
-        )
-      )
-    }
-    seen.add(item.id)
-  }
-  return findings
+  return repeats(items, (item) => (item.idEntry ? item.id : undefined)).map(([item]) =>
+    document.finding(
+      'error',
+      item.idEntry?.key,
+      `duplicate-${kind}-id`,
+      `Duplicate ${kind} with name [${item.id}]: ${kind} ids must be unique. Rename or remove this one`
+    )
+  )
 }
 
 /**

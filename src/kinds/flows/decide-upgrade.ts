@@ -45,13 +45,10 @@ const UPGRADE_TARGET: KestraVersion = [2, 0, 0]
 const GUIDE = 'https://kestra.io/docs/migration-guide/v2.0.0'
 
 interface FlowUpgrade {
-  file: string
   items: UpgradeItem[]
   flow: FlowFile
   /** The rewritten flow, as parsed (what an upgrade server is sent). */
   after?: FlowFile
-  /** The file as read (its line breaks and byte-order mark included). */
-  raw: string
   /**
    * The file with every mechanical rewrite applied, written as it was (line breaks, BOM); undefined when none
    * applies.
@@ -73,28 +70,23 @@ function refusedByTarget({ versioned }: Pick<FlowCheck, 'versioned'>): Finding[]
  * the run already made it.
  */
 function upgradeChecks(flow: FlowFile, known?: Pick<FlowCheck, 'findings' | 'versioned'>) {
-  const parsed = new Map<string, FlowFile>([[flow.source, flow]])
-  const checks = new Map<string, Pick<FlowCheck, 'findings' | 'versioned'>>()
-  if (known) checks.set(flow.source, known)
-  const ids = new Map<string, string>()
-  return {
-    parse(source: string): FlowFile {
-      let found = parsed.get(source)
-      if (!found)
-        parsed.set(source, (found = parseFlowFile({ file: flow.file, rel: flow.rel, raw: source })))
-      return found
-    },
-    check(of: FlowFile): Pick<FlowCheck, 'findings' | 'versioned'> {
-      let found = checks.get(of.source)
-      if (!found) checks.set(of.source, (found = checkFlow(of)))
-      return found
-    },
-    /** The ids of the text's tasks and triggers, which a rewrite must keep. */
-    ids(of: FlowFile): string {
-      let found = ids.get(of.source)
-      if (found === undefined) ids.set(of.source, (found = idsOf(of)))
-      return found
-    }
+  // One parse per text: the same text is then the same FlowFile, which the other two are keyed by.
+  const parse = cached((source: string) =>
+    source === flow.source ? flow : parseFlowFile({ file: flow.file, rel: flow.rel, raw: source })
+  )
+  const check = cached(
+    (of: FlowFile): Pick<FlowCheck, 'findings' | 'versioned'> =>
+      (of === flow && known) || checkFlow(of)
+  )
+  // `ids`: those of the text's tasks and triggers, which a rewrite must keep.
+  return { parse, check, ids: cached(idsOf) }
+}
+
+function cached<K, T>(make: (key: K) => T): (key: K) => T {
+  const held = new Map<K, T>()
+  return (key) => {
+    if (!held.has(key)) held.set(key, make(key))
+    return held.get(key) as T
   }
 }
 
@@ -109,7 +101,7 @@ export function upgradeFlow(
 ): FlowUpgrade {
   const texts = upgradeChecks(flow, known)
   const refused = refusedByTarget(texts.check(flow))
-  if (refused.length === 0) return { file: flow.file, raw: flow.raw, flow, items: [] }
+  if (refused.length === 0) return { flow, items: [] }
   let current = flow
   // A rewrite can make another certain (a default for a type once its alias is renamed): a few passes.
   for (let pass = 0; pass < 3; pass++) {
@@ -123,11 +115,14 @@ export function upgradeFlow(
     if (accepted.length === 0 || !verified(texts, current, now, errors, accepted.flat())) break
     current = texts.parse(applyEdits(current.source, accepted.flat()))
   }
-  if (current === flow)
-    return { file: flow.file, raw: flow.raw, flow, items: itemsOf(refused, refused) }
+  if (current === flow) return { flow, items: itemsOf(refused, refused) }
   const rewritten = asWritten(flow.raw, current.source)
-  const items = itemsOf(refused, refusedByTarget(texts.check(current)))
-  return { file: flow.file, raw: flow.raw, flow, after: current, items, rewritten }
+  return {
+    flow,
+    after: current,
+    items: itemsOf(refused, refusedByTarget(texts.check(current))),
+    rewritten
+  }
 }
 
 /** Each refusal, mechanical unless the same refusal (rule and words: lines move) is among those `remaining`. */
@@ -160,8 +155,8 @@ function keyOf(finding: Finding): string {
 }
 
 /**
- * The refusals left when `edits` are applied, or undefined when the result does not parse, loses or
- * renames a task or trigger id, fixes nothing, or is refused for something the original was not.
+ * `edits` fix some refusals, and the result parses, keeps every task and trigger id and is refused for
+ * nothing the original was not.
  */
 function verified(
   texts: ReturnType<typeof upgradeChecks>,
@@ -169,15 +164,14 @@ function verified(
   refused: Finding[],
   errorsBefore: Set<string>,
   edits: Edit[]
-): Finding[] | undefined {
+): boolean {
   const after = texts.parse(applyEdits(flow.source, edits))
   const doc = after.documents[0]
-  if (!doc || doc.errors.length > 0 || after.notAFlow) return undefined
-  if (texts.ids(flow) !== texts.ids(after)) return undefined
+  if (!doc || doc.errors.length > 0 || after.notAFlow) return false
+  if (texts.ids(flow) !== texts.ids(after)) return false
   const check = texts.check(after)
-  if ([...errorKeys(check)].some((key) => !errorsBefore.has(key))) return undefined
-  const remaining = refusedByTarget(check)
-  return fixesSome(refused, remaining) ? remaining : undefined
+  if ([...errorKeys(check)].some((key) => !errorsBefore.has(key))) return false
+  return fixesSome(refused, refusedByTarget(check))
 }
 
 /** `remaining` is fewer refusals than `refused`, each one of them (by rule and words: lines move). */
@@ -395,15 +389,20 @@ function iterationExpressions(text: string, depth: number): string | undefined {
 }
 
 /**
- * A condition type's short name, `ExecutionFlow` for
- * `io.kestra.core.models.conditions.types.ExecutionFlowCondition`.
+ * A condition's type by its short name (`ExecutionFlow` for
+ * `io.kestra.core.models.conditions.types.ExecutionFlowCondition`), and whether it holds no key but `type`
+ * and those `allowed`.
  */
-function conditionName(type: string | undefined): string | undefined {
+function conditionOf(document: FlowDocument, condition: Node) {
+  const keys = document.entries(condition).map((entry) => String(entry.key.value))
   const match =
     /^(?:io\.kestra\.plugin\.core\.condition\.|io\.kestra\.core\.models\.conditions\.types\.)(\w+?)(?:Condition)?$/.exec(
-      type ?? ''
+      document.string(document.get(condition, 'type')?.value) ?? ''
     )
-  return match?.[1]
+  return {
+    name: match?.[1],
+    only: (...allowed: string[]) => keys.every((key) => ['type', ...allowed].includes(key))
+  }
 }
 
 /**
@@ -441,9 +440,7 @@ function conditionEdits(document: FlowDocument, trigger: TaskNode): Edit[] | und
 
 /** A schedule condition as a Pebble expression (no braces), or undefined when it has no exact one. */
 function whenExpression(document: FlowDocument, condition: Node): string | undefined {
-  const keys = document.entries(condition).map((entry) => String(entry.key.value))
-  const name = conditionName(document.string(document.get(condition, 'type')?.value))
-  const only = (...allowed: string[]) => keys.every((key) => ['type', ...allowed].includes(key))
+  const { name, only } = conditionOf(document, condition)
   if (name === 'Expression' && only('expression')) {
     const text = document.string(document.get(condition, 'expression')?.value)
     const inner = text === undefined ? undefined : /^\s*\{\{([^]*)\}\}\s*$/.exec(text)?.[1]
@@ -469,10 +466,8 @@ function dependsOnLines(document: FlowDocument, conditions: Node[]): string[] | 
   let target: { namespace?: string; flowId?: string } | undefined
   let states: string[] | undefined
   for (const condition of conditions) {
-    const keys = document.entries(condition).map((entry) => String(entry.key.value))
-    const only = (...allowed: string[]) => keys.every((key) => ['type', ...allowed].includes(key))
+    const { name, only } = conditionOf(document, condition)
     const text = (key: string) => plainText(document, document.get(condition, key)?.value)
-    const name = conditionName(document.string(document.get(condition, 'type')?.value))
     if (name === 'ExecutionFlow' && only('namespace', 'flowId') && !target) {
       const [namespace, flowId] = [text('namespace'), text('flowId')]
       if (namespace === undefined || flowId === undefined) return undefined
@@ -640,10 +635,9 @@ export function upgradeReport(
     target,
     checked.map((flow) => {
       const check = checks?.of.get(flow)
-      if (check?.upgrade && checks?.itemsOnly) {
-        return { file: flow.file, raw: flow.raw, flow, items: check.upgrade }
-      }
-      return upgradeFlow(flow, check)
+      return check?.upgrade && checks?.itemsOnly
+        ? { flow, items: check.upgrade }
+        : upgradeFlow(flow, check)
     })
   )
 }
@@ -690,9 +684,8 @@ export function judgedUpgradeReport(
     if (index < 0) return upgrade
     const refused = errors(upgrade.flow, results[index]) ?? []
     const remaining = errors(upgrade.after, upgrade.after && results[next++])
-    const { flow, file, raw } = upgrade
     if (!remaining || !fixesSome(refused, remaining)) {
-      return { flow, file, raw, items: itemsOf(refused, refused) }
+      return { flow: upgrade.flow, items: itemsOf(refused, refused) }
     }
     return { ...upgrade, items: itemsOf(refused, remaining) }
   })
@@ -703,14 +696,8 @@ function reportOf(
   target: string,
   upgrades: FlowUpgrade[]
 ): { report: UpgradeReport; upgrades: FlowUpgrade[] } {
-  const items = upgrades.flatMap((upgrade) =>
-    upgrade.items.map((item) => ({
-      file: upgrade.file,
-      line: item.line,
-      message: item.message,
-      mechanical: item.mechanical,
-      guide: item.guide
-    }))
+  const items = upgrades.flatMap(({ flow, items }) =>
+    items.map(({ rule: _, ...item }) => ({ file: flow.file, ...item }))
   )
   const loading = upgrades.filter((upgrade) => upgrade.items.length === 0).length
   return { report: { target, flows: upgrades.length, loading, items }, upgrades }

@@ -33,7 +33,7 @@ import {
 import { flowKey } from '../../model/targets.js'
 import { resolveVersioned, type KestraVersion, type VersionedFinding } from '../../model/version.js'
 import { fitToSend } from '../../model/yaml-aliases.js'
-import { FlowDocument, nodePosition, offsetPosition } from './decide-document.js'
+import { FlowDocument, nodePosition, offsetPosition, repeats } from './decide-document.js'
 import { dependencyProblems, everyInput, inputFindings, scheduleFindings } from './decide-inputs.js'
 import { dashedReferenceFindings, referencesAndNamesOf } from './decide-references.js'
 import { flowSchemaFindings, schemaTarget, type SchemaRelease } from './decide-schema.js'
@@ -216,18 +216,16 @@ function ownChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
  * they cause on their line (`message: {{ a }} b`), which are then left out.
  */
 function syntaxFindings(flow: FlowFile): Finding[] {
-  const findings: Finding[] = []
-  for (const doc of flow.documents) {
+  return flow.documents.flatMap((doc) => {
     const pebble = unquotedPebbleFindings(flow, doc)
     const explained = new Set(pebble.map((finding) => finding.line))
-    findings.push(
+    return [
       ...pebble,
       ...yamlFindings(flow, doc).filter(
         (finding) => finding.rule !== 'yaml-syntax' || !explained.has(finding.line)
       )
-    )
-  }
-  return findings
+    ]
+  })
 }
 
 export function readProblemFindings(model: RepoModel): Finding[] {
@@ -275,22 +273,17 @@ const ERROR_SINCE: Readonly<Record<string, KestraVersion>> = {
   'duplicate-preconditions': [1, 1, 0]
 }
 
-function byRelease(findings: Finding[]): {
-  fixed: Finding[]
-  versioned: VersionedFinding[]
-} {
-  const fixed: Finding[] = []
-  const versioned: VersionedFinding[] = []
-  for (const finding of findings) {
-    const since = finding.severity === 'error' ? ERROR_SINCE[finding.rule] : undefined
-    if (!since) {
-      fixed.push(finding)
-      continue
-    }
-    const { severity: _, ...rest } = finding
-    versioned.push({ finding: rest, since, whenUnknown: 'error' })
+function byRelease(findings: Finding[]): { fixed: Finding[]; versioned: VersionedFinding[] } {
+  const since = ({ severity, rule }: Finding) =>
+    severity === 'error' ? ERROR_SINCE[rule] : undefined
+  return {
+    fixed: findings.filter((finding) => !since(finding)),
+    versioned: findings.flatMap((finding) => {
+      const { severity: _, ...rest } = finding
+      const from = since(finding)
+      return from ? [{ finding: rest, since: from, whenUnknown: 'error' as const }] : []
+    })
   }
-  return { fixed, versioned }
 }
 
 const LABEL_KEY_PATTERN = /^\p{Ll}[\p{L}0-9._-]*$/u
@@ -304,29 +297,27 @@ const EXECUTION_LABELS_TYPES = new Set([
 ])
 
 function labelFindings(document: FlowDocument): Finding[] {
-  const findings: Finding[] = []
-  for (const { key, node } of labelPairs(document, document.root)) {
-    if (key.startsWith(SYSTEM_PREFIX) && key !== READ_ONLY) {
-      findings.push(
-        document.finding(
-          'error',
-          node,
-          'system-label',
-          `Label '${key}': system labels can only be set by Kestra itself (only ${READ_ONLY} is allowed). Rename the label`
-        )
-      )
-    } else if (!key.startsWith(SYSTEM_PREFIX) && !LABEL_KEY_PATTERN.test(key)) {
-      findings.push(
-        document.finding(
-          'warning',
-          node,
-          'label-key',
-          `Label key '${key}' does not start with a lower-case letter followed by letters, digits, '.', '_' or '-': Kestra 1.2+ rejects it. Rename the label`
-        )
-      )
-    }
-  }
-  return findings
+  return labelPairs(document, document.root).flatMap(({ key, node }) =>
+    key.startsWith(SYSTEM_PREFIX) && key !== READ_ONLY
+      ? [
+          document.finding(
+            'error',
+            node,
+            'system-label',
+            `Label '${key}': system labels can only be set by Kestra itself (only ${READ_ONLY} is allowed). Rename the label`
+          )
+        ]
+      : !key.startsWith(SYSTEM_PREFIX) && !LABEL_KEY_PATTERN.test(key)
+        ? [
+            document.finding(
+              'warning',
+              node,
+              'label-key',
+              `Label key '${key}' does not start with a lower-case letter followed by letters, digits, '.', '_' or '-': Kestra 1.2+ rejects it. Rename the label`
+            )
+          ]
+        : []
+  )
 }
 
 /**
@@ -372,18 +363,15 @@ function executionLabelFindings(document: FlowDocument, tree: TaskTree): Finding
 
 /** As a map or a list of `{key, value}`, each with the node showing its key. */
 function labelPairs(document: FlowDocument, owner: unknown): { key: string; node: Node }[] {
-  const labels = document.get(owner, 'labels')
-  if (!labels) return []
-  const pairs: { key: string; node: Node }[] = []
-  for (const entry of document.entries(labels.value)) {
-    pairs.push({ key: String(entry.key.value), node: entry.key })
-  }
-  for (const item of document.items(labels.value)) {
-    const keyEntry = document.get(item, 'key')
-    const key = document.string(keyEntry?.value)
-    if (keyEntry && key !== undefined) pairs.push({ key, node: keyEntry.value ?? keyEntry.key })
-  }
-  return pairs
+  const labels = document.get(owner, 'labels')?.value
+  return [
+    ...document.entries(labels).map((entry) => ({ key: String(entry.key.value), node: entry.key })),
+    ...document.items(labels).flatMap((item) => {
+      const keyEntry = document.get(item, 'key')
+      const key = document.string(keyEntry?.value)
+      return keyEntry && key !== undefined ? [{ key, node: keyEntry.value ?? keyEntry.key }] : []
+    })
+  ]
 }
 
 const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
@@ -452,30 +440,16 @@ function duplicateFindings(
   nodes: TaskNode[],
   kind: 'task' | 'trigger'
 ): Finding[] {
-  const byPosition = nodes
-    .filter((node) => node.id !== undefined && node.id !== '')
-    .map((node) => ({ node, offset: taskIdNode(node).range?.[0] ?? 0 }))
-    .sort((a, b) => a.offset - b.offset)
-  const first = new Map<string, TaskNode>()
-  const findings: Finding[] = []
-  for (const { node } of byPosition) {
-    const id = node.id as string
-    const previous = first.get(id)
-    if (!previous) {
-      first.set(id, node)
-      continue
-    }
-    const firstLine = nodePosition(document.flow, taskIdNode(previous)).line
-    findings.push(
-      document.finding(
-        'error',
-        taskIdNode(node),
-        `duplicate-${kind}-id`,
-        `Duplicate ${kind} id '${id}' (first used on line ${firstLine}): ${kind} ids must be unique across the whole flow${kind === 'task' ? ', nested tasks included' : ''}. Rename one`
-      )
+  const offset = (node: TaskNode) => taskIdNode(node).range?.[0] ?? 0
+  const byPosition = nodes.filter((node) => node.id).sort((a, b) => offset(a) - offset(b))
+  return repeats(byPosition, (node) => node.id).map(([node, first]) =>
+    document.finding(
+      'error',
+      taskIdNode(node),
+      `duplicate-${kind}-id`,
+      `Duplicate ${kind} id '${node.id}' (first used on line ${nodePosition(document.flow, taskIdNode(first)).line}): ${kind} ids must be unique across the whole flow${kind === 'task' ? ', nested tasks included' : ''}. Rename one`
     )
-  }
-  return findings
+  )
 }
 
 function recursiveCallFindings(document: FlowDocument, tree: TaskTree): Finding[] {
@@ -499,26 +473,20 @@ function recursiveCallFindings(document: FlowDocument, tree: TaskTree): Finding[
 }
 
 function duplicatePreconditionFindings(document: FlowDocument, triggers: TaskNode[]): Finding[] {
-  const seen = new Set<string>()
-  const findings: Finding[] = []
-  for (const trigger of triggers) {
-    if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type)) continue
+  const ids = triggers.flatMap((trigger) => {
+    if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type)) return []
     const idEntry = document.get(document.get(trigger.map, 'preconditions')?.value, 'id')
     const id = document.string(idEntry?.value)
-    if (!idEntry || id === undefined) continue
-    if (seen.has(id)) {
-      findings.push(
-        document.finding(
-          'error',
-          idEntry.key as Node,
-          'duplicate-preconditions',
-          `Duplicate preconditions id '${id}': another Flow trigger already uses it. Give each trigger's \`preconditions\` its own id`
-        )
-      )
-    }
-    seen.add(id)
-  }
-  return findings
+    return idEntry && id !== undefined ? [{ id, key: idEntry.key }] : []
+  })
+  return repeats(ids, ({ id }) => id).map(([{ id, key }]) =>
+    document.finding(
+      'error',
+      key,
+      'duplicate-preconditions',
+      `Duplicate preconditions id '${id}': another Flow trigger already uses it. Give each trigger's \`preconditions\` its own id`
+    )
+  )
 }
 
 /**
@@ -956,27 +924,18 @@ function flowIdentity(document: FlowDocument): FlowIdentity | undefined {
 
 /** Two files declaring the same flow: the later file (in path order) gets the error. */
 function duplicateFlowFindings(identities: FlowIdentity[]): Finding[] {
-  const seen = new Map<string, string>()
-  const findings: Finding[] = []
   const ordered = [...identities].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
-  for (const { namespace, id, file, line, column } of ordered) {
-    const key = flowKey(namespace, id)
-    const first = seen.get(key)
-    if (first === undefined) {
-      seen.set(key, file)
-      continue
-    }
-    findings.push({
+  return repeats(ordered, ({ namespace, id }) => flowKey(namespace, id)).map(
+    ([{ namespace, id, file, line, column }, first]): Finding => ({
       severity: 'error',
       file,
       line,
       column,
       rule: 'duplicate-flow',
-      message: `Flow ${namespace}.${id} is already declared in ${first}: each flow must live in exactly one file. Remove one or change its id`,
-      resource: key
+      message: `Flow ${namespace}.${id} is already declared in ${first.file}: each flow must live in exactly one file. Remove one or change its id`,
+      resource: flowKey(namespace, id)
     })
-  }
-  return findings
+  )
 }
 
 /**
@@ -1141,32 +1100,19 @@ function removedInTwoFindings(document: FlowDocument, tree: TaskTree): Versioned
 function typeFindings(document: FlowDocument, node: TaskNode): VersionedFinding[] {
   const type = node.type
   if (type === undefined || !node.typeEntry) return []
-  const at = node.typeEntry.value ?? node.typeEntry.key
   const aliased = aliasTarget(type)
-  if (aliased !== undefined) {
-    const then = REMOVED_TASKS[aliased]
-    const fix = then
-      ? `It names \`${aliased}\`, which 2.0 has no more either: ${then}`
-      : `Use \`${aliased}\`, the class it names, which every release since 0.20 accepts`
-    return [
-      document.onlyFrom(
-        V2,
-        at,
-        'removed-type',
-        `\`${type}\` is a pre-0.17 name: Kestra 2.0 rejects it (Invalid type). ${fix}`
-      )
-    ]
-  }
-  const fix = REMOVED_TASKS[type]
-  if (fix === undefined) return []
-  return [
-    document.onlyFrom(
-      V2,
-      at,
-      'removed-type',
-      `\`${type}\`: Kestra 2.0 has no such task (Invalid type): ${fix}`
-    )
-  ]
+  const then = REMOVED_TASKS[aliased ?? type]
+  const message =
+    aliased === undefined
+      ? then && `\`${type}\`: Kestra 2.0 has no such task (Invalid type): ${then}`
+      : `\`${type}\` is a pre-0.17 name: Kestra 2.0 rejects it (Invalid type). ${
+          then
+            ? `It names \`${aliased}\`, which 2.0 has no more either: ${then}`
+            : `Use \`${aliased}\`, the class it names, which every release since 0.20 accepts`
+        }`
+  if (message === undefined) return []
+  const at = node.typeEntry.value ?? node.typeEntry.key
+  return [document.onlyFrom(V2, at, 'removed-type', message)]
 }
 
 /** The class a pre-0.17 alias names, or undefined when the type is not one of 1.3.34's aliases. */
