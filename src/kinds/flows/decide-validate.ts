@@ -1,13 +1,4 @@
-import {
-  type Document,
-  isPair,
-  isScalar,
-  isSeq,
-  type LineCounter,
-  type Node,
-  visit,
-  type YAMLMap
-} from 'yaml'
+import { type Document, isPair, isScalar, isSeq, type Node, visit, type YAMLMap } from 'yaml'
 import { locateKestraPath } from '../../decide/validate/kestra-path.js'
 import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
 import { DeployError } from '../../model/errors.js'
@@ -1241,10 +1232,11 @@ function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
   // The syntax tree may have been released (a re-parse): only a flow with something to say needs it.
   if (clean) return []
   const doc = flow.documents[0]
-  const at = (path: string | undefined): Position => {
-    const found = doc && path ? locateKestraPath(doc, flow.lineCounter, path) : undefined
-    return found ?? idPosition(doc, flow.lineCounter)
-  }
+  const id = (doc && locateKestraPath(doc, flow.lineCounter, 'id')) ?? { line: 1, column: 1 }
+  const at = (path: string | undefined): Position =>
+    (doc && path && locateKestraPath(doc, flow.lineCounter, path)) || id
+  const offsetAt = (offset: number | undefined) =>
+    offset === undefined ? undefined : offsetPosition(flow, offset)
   const finding = (severity: Severity, rule: string, position: Position, message: string) => {
     const item: Finding = { severity, file: flow.file, ...position, rule, message }
     if (flow.namespace && flow.id) item.resource = flowKey(flow.namespace, flow.id)
@@ -1257,7 +1249,7 @@ function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
           finding(
             'error',
             result.noVerdict.cause === 'too large' ? 'server-refused' : 'server-constraint',
-            idPosition(doc, flow.lineCounter),
+            id,
             result.noVerdict.message
           )
         ]),
@@ -1265,9 +1257,7 @@ function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
       finding(
         'error',
         'server-constraint',
-        (doc &&
-          !(error.pointer ?? error.path) &&
-          namedValuePosition(doc, flow.lineCounter, error.message)) ||
+        (doc && !(error.pointer ?? error.path) && offsetAt(namedValueOffset(doc, error.message))) ||
           at(error.pointer ?? error.path),
         constraintMessage(error)
       )
@@ -1295,7 +1285,7 @@ function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
       return finding(
         'notice',
         'server-info',
-        (doc && scalarPosition(doc, flow.lineCounter, replaced[1]!)) ?? at(undefined),
+        (doc && offsetAt(scalarOffset(doc, replaced[1]!))) ?? at(undefined),
         `Kestra notes: \`${replaced[1]}\` is replaced by \`${replaced[2]}\`; use the new type name.`
       )
     }),
@@ -1323,17 +1313,8 @@ function sentence(text: string): string {
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`
 }
 
-function idPosition(doc: Document | undefined, lineCounter: LineCounter): Position {
-  return (doc && locateKestraPath(doc, lineCounter, 'id')) ?? { line: 1, column: 1 }
-}
-
 /** The first scalar holding `value` (as the value of a `key` entry, when given). */
-function scalarPosition(
-  doc: Document,
-  lineCounter: LineCounter,
-  value: string,
-  key?: string
-): Position | undefined {
+function scalarOffset(doc: Document, value: string, key?: string): number | undefined {
   let offset: number | undefined
   visit(doc, {
     Scalar(_, node, path) {
@@ -1348,9 +1329,7 @@ function scalarPosition(
       return undefined
     }
   })
-  if (offset === undefined) return undefined
-  const { line, col } = lineCounter.linePos(offset)
-  return { line, column: col }
+  return offset
 }
 
 /**
@@ -1359,25 +1338,17 @@ function scalarPosition(
  * `PluginDefaultsRefNotFoundException`), a plugin's unknown property (`Unrecognized field "x"`,
  * 2.0.0's answer for a removed property: docs/kestra.md#the-released-core-run).
  */
-function namedValuePosition(
-  doc: Document,
-  lineCounter: LineCounter,
-  message: string
-): Position | undefined {
+function namedValueOffset(doc: Document, message: string): number | undefined {
   const type = /Invalid type: ([A-Za-z_$][\w$.]*)/.exec(message)?.[1]
-  if (type) return scalarPosition(doc, lineCounter, type)
+  if (type) return scalarOffset(doc, type)
   const field = /^Unrecognized field "([^"]+)"/.exec(message)?.[1]
-  if (field) return nestedKeyPosition(doc, lineCounter, field)
+  if (field) return nestedKeyOffset(doc, field)
   const ref = /pluginDefaultsRef '([^']*)'/.exec(message)?.[1]
-  return ref === undefined ? undefined : scalarPosition(doc, lineCounter, ref, 'pluginDefaultsRef')
+  return ref === undefined ? undefined : scalarOffset(doc, ref, 'pluginDefaultsRef')
 }
 
 /** Below the flow's own keys, in document order, the order Kestra's parser meets them in. */
-function nestedKeyPosition(
-  doc: Document,
-  lineCounter: LineCounter,
-  name: string
-): Position | undefined {
+function nestedKeyOffset(doc: Document, name: string): number | undefined {
   let offset: number | undefined
   visit(doc, {
     Pair(_, pair, path) {
@@ -1386,9 +1357,7 @@ function nestedKeyPosition(
       return visit.BREAK
     }
   })
-  if (offset === undefined) return undefined
-  const { line, col } = lineCounter.linePos(offset)
-  return { line, column: col }
+  return offset
 }
 
 export function serverAnswerFindings(
