@@ -62,14 +62,60 @@ export function taskTree(document: FlowDocument): TaskTree {
   const tree: TaskTree = { tasks: [], triggers: [] }
   const root = document.root
   if (!root || !document.aliases.safe) return tree
+  const walkList = (entry: Entry, path: string, strict: boolean, owner?: TaskNode, via?: Node) => {
+    itemsWithOrigin(document, entry.value).forEach(({ node, via: itemVia }, index) => {
+      const map = document.map(node)
+      if (!map) return
+      const at = via ?? itemVia
+      const itemPath = `${path}[${index}]`
+      if (isTaskLike(document, map, strict)) {
+        visitTask(map, at, owner, itemPath)
+        return
+      }
+      // Dag: `tasks: [{ task: {...}, dependsOn: [...] }]`
+      const inner = document.get(map, 'task')
+      const innerMap = document.map(inner?.value)
+      if (inner && innerMap && isTaskLike(document, innerMap, strict)) {
+        visitTask(innerMap, at ?? aliasOf(inner.pair.value), owner, `${itemPath}.task`)
+      }
+    })
+  }
+  const visitTask = (
+    map: YAMLMap,
+    via: Node | undefined,
+    parent: TaskNode | undefined,
+    path: string
+  ) => {
+    const task = describe(document, map, via ?? map, path, parent)
+    tree.tasks.push(task)
+    const childStrict = CORE_FLOWABLE.has(coreFlowType(task.type) ?? '')
+    for (const entry of document.entries(map)) {
+      const key = String(entry.key.value)
+      const entryVia = via ?? aliasOf(entry.pair.value)
+      if (key === 'cases') {
+        for (const caseEntry of document.entries(entry.value)) {
+          const casePath = `${path}.cases.${String(caseEntry.key.value)}`
+          walkList(
+            caseEntry,
+            casePath,
+            childStrict,
+            task,
+            entryVia ?? aliasOf(caseEntry.pair.value)
+          )
+        }
+      } else if (CHILD_TASK_KEYS.has(key) && document.seq(entry.value)) {
+        walkList(entry, `${path}.${key}`, childStrict, task, entryVia)
+      }
+    }
+  }
   for (const entry of document.entries(root)) {
     const key = String(entry.key.value)
     if (key === 'tasks' || key === 'errors' || key === 'finally' || key === 'afterExecution') {
-      walkList(document, tree, entry, key, true)
+      walkList(entry, key, true)
     } else if (key === 'listeners') {
       document.items(entry.value).forEach((listener, index) => {
         const tasks = document.get(listener, 'tasks')
-        if (tasks) walkList(document, tree, tasks, `listeners[${index}].tasks`, true)
+        if (tasks) walkList(tasks, `listeners[${index}].tasks`, true)
       })
     } else if (key === 'triggers') {
       itemsWithOrigin(document, entry.value).forEach(({ node, via }, index) => {
@@ -79,68 +125,6 @@ export function taskTree(document: FlowDocument): TaskTree {
     }
   }
   return tree
-}
-
-function walkList(
-  document: FlowDocument,
-  tree: TaskTree,
-  entry: Entry,
-  path: string,
-  strict: boolean,
-  owner?: TaskNode,
-  via?: Node
-): void {
-  itemsWithOrigin(document, entry.value).forEach(({ node, via: itemVia }, index) => {
-    const map = document.map(node)
-    if (!map) return
-    const at = via ?? itemVia
-    const itemPath = `${path}[${index}]`
-    if (isTaskLike(document, map, strict)) {
-      visitTask(document, tree, map, at, owner, itemPath)
-      return
-    }
-    // Dag: `tasks: [{ task: {...}, dependsOn: [...] }]`
-    const inner = document.get(map, 'task')
-    const innerMap = document.map(inner?.value)
-    if (inner && innerMap && isTaskLike(document, innerMap, strict)) {
-      const innerVia = isAlias(inner.pair.value) ? inner.pair.value : undefined
-      visitTask(document, tree, innerMap, at ?? innerVia, owner, `${itemPath}.task`)
-    }
-  })
-}
-
-function visitTask(
-  document: FlowDocument,
-  tree: TaskTree,
-  map: YAMLMap,
-  via: Node | undefined,
-  parent: TaskNode | undefined,
-  path: string
-): void {
-  const task = describe(document, map, via ?? map, path, parent)
-  tree.tasks.push(task)
-  const childStrict = CORE_FLOWABLE.has(coreFlowType(task.type) ?? '')
-  for (const entry of document.entries(map)) {
-    const key = String(entry.key.value)
-    const entryVia = via ?? (isAlias(entry.pair.value) ? (entry.pair.value as Node) : undefined)
-    if (key === 'cases') {
-      for (const caseEntry of document.entries(entry.value)) {
-        const caseVia =
-          entryVia ?? (isAlias(caseEntry.pair.value) ? (caseEntry.pair.value as Node) : undefined)
-        walkList(
-          document,
-          tree,
-          caseEntry,
-          `${path}.cases.${String(caseEntry.key.value)}`,
-          childStrict,
-          task,
-          caseVia
-        )
-      }
-    } else if (CHILD_TASK_KEYS.has(key) && document.seq(entry.value)) {
-      walkList(document, tree, entry, `${path}.${key}`, childStrict, task, entryVia)
-    }
-  }
 }
 
 function isTaskLike(document: FlowDocument, map: YAMLMap, strict: boolean): boolean {
@@ -164,15 +148,14 @@ function describe(
 }
 
 function itemsWithOrigin(document: FlowDocument, value: unknown): { node: Node; via?: Node }[] {
-  const seq = document.seq(value)
-  if (!seq) return []
-  const out: { node: Node; via?: Node }[] = []
-  for (const item of seq.items) {
+  return (document.seq(value)?.items ?? []).flatMap((item) => {
     const node = document.resolve(item)
-    if (node === undefined) continue
-    out.push(isAlias(item) ? { node, via: item } : { node })
-  }
-  return out
+    return node === undefined ? [] : [{ node, via: aliasOf(item) }]
+  })
+}
+
+function aliasOf(node: unknown): Node | undefined {
+  return isAlias(node) ? node : undefined
 }
 
 /** The node a finding about a task's id should point at: the alias, else the `id` key, else the task. */
