@@ -62,32 +62,33 @@ export function referenceFindings(
   /** Folders under root holding the repository's files of a namespace. */
   fileFoldersOf: (namespace: string) => readonly string[] = () => []
 ): Finding[] {
-  const findings: Finding[] = []
-  for (const ref of refs) {
+  return refs.flatMap((ref): Finding[] => {
     const site = { file: ref.file, line: ref.line, column: ref.column, resource: ref.fromFlow }
     if (ref.kind === 'file') {
-      if (known.hasFile(ref.namespace, ref.path)) continue
-      findings.push({
-        ...site,
-        severity: serverChecked ? 'error' : 'warning',
-        rule: 'missing-namespace-file',
-        message:
-          (serverChecked
-            ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. `
-            : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. `) +
-          lookedIn(ref.namespace, fileFoldersOf(ref.namespace))
-      })
-    } else {
-      if (known.hasFlow(ref.namespace, ref.id)) continue
-      findings.push({
+      if (known.hasFile(ref.namespace, ref.path)) return []
+      return [
+        {
+          ...site,
+          severity: serverChecked ? 'error' : 'warning',
+          rule: 'missing-namespace-file',
+          message:
+            (serverChecked
+              ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. `
+              : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. `) +
+            lookedIn(ref.namespace, fileFoldersOf(ref.namespace))
+        }
+      ]
+    }
+    if (known.hasFlow(ref.namespace, ref.id)) return []
+    return [
+      {
         ...site,
         severity: 'warning',
         rule: 'missing-flow',
         message: `${CALLS[ref.via]} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
-      })
-    }
-  }
-  return findings
+      }
+    ]
+  })
 }
 
 function fileReferences(

@@ -55,11 +55,8 @@ export class SentRewrite {
     return !namespacePrefix && !disableTriggers && !readOnly
   }
 
-  namespace(namespace: string): string {
-    return this.settings.namespacePrefix
-      ? `${this.settings.namespacePrefix}.${namespace}`
-      : namespace
-  }
+  readonly namespace = (namespace: string): string =>
+    this.settings.namespacePrefix ? `${this.settings.namespacePrefix}.${namespace}` : namespace
 
   /** The repository's namespace files, asked for by the namespaces they are sent to. */
   localFiles(files: LocalFiles): LocalFiles {
@@ -127,7 +124,7 @@ export class SentRewrite {
           ...entry,
           namespace: this.namespace(entry.namespace)
         })),
-        managedNamespaces: model.managedNamespaces.map((namespace) => this.namespace(namespace))
+        managedNamespaces: model.managedNamespaces.map(this.namespace)
       },
       findings
     }
@@ -178,7 +175,7 @@ export class SentRewrite {
     return refs.map((ref) => ({
       ...ref,
       flowNamespace: this.namespace(ref.flowNamespace),
-      fromFlow: sentFlowKey(ref.fromFlow, (namespace) => this.namespace(namespace))
+      fromFlow: sentFlowKey(ref.fromFlow, this.namespace)
     }))
   }
 
@@ -199,7 +196,7 @@ export class SentRewrite {
     if (this.identity && onServer.size === 0) return snapshot
     const flows = new Map<string, { source: string; file: string }>()
     for (const [key, flow] of snapshot.flows) {
-      const sentKey = sentFlowKey(key, (namespace) => this.namespace(namespace))
+      const sentKey = sentFlowKey(key, this.namespace)
       const sent = this.identity ? flow.source : sentFlow(flow.source, this.options(managed)).source
       const held = onServer.get(sentKey)
       const source =

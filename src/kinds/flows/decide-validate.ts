@@ -1129,20 +1129,16 @@ export function inputTypeEntries(document: FlowDocument, tree: TaskTree) {
 }
 
 function inputTypeFindings(document: FlowDocument, tree: TaskTree): VersionedFinding[] {
-  const findings: VersionedFinding[] = []
-  for (const entry of inputTypeEntries(document, tree)) {
+  return inputTypeEntries(document, tree).flatMap((entry) => {
     const type = document.string(entry?.value)
-    if (!entry || type === undefined || !Object.hasOwn(REMOVED_INPUT_TYPES, type)) continue
-    findings.push(
-      document.onlyFrom(
-        V2,
-        entry.value ?? entry.key,
-        'removed-input-type',
-        `Input type ${type}: Kestra 2.0 rejects it (Invalid type). ${REMOVED_INPUT_TYPES[type] as string}`
-      )
+    if (!entry || type === undefined || !Object.hasOwn(REMOVED_INPUT_TYPES, type)) return []
+    return document.onlyFrom(
+      V2,
+      entry.value ?? entry.key,
+      'removed-input-type',
+      `Input type ${type}: Kestra 2.0 rejects it (Invalid type). ${REMOVED_INPUT_TYPES[type] as string}`
     )
-  }
-  return findings
+  })
 }
 
 /**
