@@ -75,11 +75,9 @@ export class FlowDocument {
   /** A scalar's value as a string when it is a string (or a number/boolean written plainly). */
   string(node: unknown): string | undefined {
     const resolved = this.resolve(node)
-    if (!isScalar(resolved)) return undefined
-    const value = resolved.value
-    if (typeof value === 'string') return value
-    if (typeof value === 'number' || typeof value === 'boolean') return String(value)
-    return undefined
+    return isScalar(resolved) && ['string', 'number', 'boolean'].includes(typeof resolved.value)
+      ? String(resolved.value)
+      : undefined
   }
 
   /** True for a missing value, `null`, `~` or an empty value. */
@@ -107,9 +105,8 @@ export class FlowDocument {
   }
 
   items(node: unknown): Node[] {
-    const seq = this.seq(node)
-    if (!seq) return []
-    return seq.items.map((item) => this.resolve(item)).filter((item) => item !== undefined)
+    const items = this.seq(node)?.items ?? []
+    return items.map((item) => this.resolve(item)).filter((item) => item !== undefined)
   }
 
   finding(
@@ -230,6 +227,11 @@ export function contentEnd(node: unknown): number | undefined {
 
 function pairEnd(pair: Pair): number {
   return Math.max(contentEnd(pair.value) ?? 0, contentEnd(pair.key) ?? 0)
+}
+
+/** `text` matched literally inside a regular expression. */
+export function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
 export function column(source: string, offset: number): number {

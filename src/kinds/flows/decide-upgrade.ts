@@ -12,6 +12,7 @@ import {
   column,
   contentEnd,
   endOfLine,
+  escape,
   FlowDocument,
   insertIntoMap,
   replaceScalar,
@@ -352,10 +353,6 @@ function depthUnder(task: TaskNode, ancestor: TaskNode): number {
   return 0
 }
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
-
 /** The scalars a task's map holds, without those of the tasks inside it. */
 function ownScalars(map: YAMLMap, taskMaps: Set<Node>): Node[] {
   const scalars: Node[] = []
@@ -503,10 +500,6 @@ function plainText(document: FlowDocument, node: Node | undefined): string | und
   return node.type === 'PLAIN' ? text : JSON.stringify(node.value)
 }
 
-function lineStart(source: string, offset: number): number {
-  return source.lastIndexOf('\n', offset - 1) + 1
-}
-
 /** The comments on lines of their own in `[start, end)`: a rewrite keeps them. */
 function ownLineComments(source: string, start: number, end: number): string[] {
   return source
@@ -528,9 +521,10 @@ function replacePair(source: string, entry: Entry, lines: string[], keyColumn: n
 
 /** The pair's lines removed, with their line break; the comments on lines of their own stay. */
 function removePair(source: string, entry: Entry): Edit {
-  const start = lineStart(source, entry.key.range?.[0] ?? 0)
+  const keyStart = entry.key.range?.[0] ?? 0
+  const start = keyStart - column(source, keyStart)
   let end = Math.min(source.length, endOfLine(source, contentEnd(entry.pair.value) ?? start) + 1)
-  const indent = ' '.repeat(column(source, entry.key.range?.[0] ?? 0))
+  const indent = ' '.repeat(keyStart - start)
   const kept = ownLineComments(source, start, end).map((comment) => `${indent}${comment}\n`)
   // Between two blank lines, one of them goes too.
   if (kept.length === 0 && source.slice(start - 2, start) === '\n\n' && source[end] === '\n') end++

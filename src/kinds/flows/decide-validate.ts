@@ -24,7 +24,7 @@ import {
 import { flowKey } from '../../model/targets.js'
 import { resolveVersioned, type KestraVersion, type VersionedFinding } from '../../model/version.js'
 import { fitToSend } from '../../model/yaml-aliases.js'
-import { FlowDocument, nodePosition, offsetPosition, repeats } from './decide-document.js'
+import { escape, FlowDocument, nodePosition, offsetPosition, repeats } from './decide-document.js'
 import { dependencyProblems, everyInput, inputFindings, scheduleFindings } from './decide-inputs.js'
 import { dashedReferenceFindings, referencesAndNamesOf } from './decide-references.js'
 import { flowSchemaFindings, schemaTarget, type SchemaRelease } from './decide-schema.js'
@@ -732,9 +732,7 @@ function lastValue(source: string, offset: number): string {
   const later = source.slice(offset + line.length)
   const indent =
     /^[ \t-]*/.exec(source.slice(source.lastIndexOf('\n', offset) + 1, offset))?.[0].length ?? 0
-  const again = new RegExp(
-    `\\n[ \\t]{${indent}}${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ \\t]*:`
-  )
+  const again = new RegExp(`\\n[ \\t]{${indent}}${escape(key)}[ \\t]*:`)
   return again.test(later) ? '' : ` (here, \`${value}\`)`
 }
 
