@@ -53,7 +53,9 @@ export async function upgradeReadiness(
   const rewrites = () =>
     (made ??= upgrades.flatMap((upgrade) => {
       const source = rewrittenOf(upgrade)
-      return source === undefined ? [] : [{ file: upgrade.file, raw: upgrade.raw, source }]
+      return source === undefined
+        ? []
+        : [{ file: upgrade.flow.file, raw: upgrade.flow.raw, source }]
     }))
   return { report, rewrites }
 }

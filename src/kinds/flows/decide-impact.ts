@@ -8,7 +8,6 @@ import { topLevelText } from '../../model/flow-source.js'
 import type { RemoteFlow } from '../../model/kestra.js'
 import { kvLookupScopes, type NameListings, type NameReference } from '../../model/names.js'
 import {
-  type FileChange,
   type FlowCaller,
   type FlowChange,
   type FlowImpact,
@@ -19,34 +18,29 @@ import {
   type UnfinishedExecution
 } from '../../model/plan.js'
 import type { FlowReference, OutsideUser } from '../../model/references.js'
-import type { FlowFile } from '../../model/repository.js'
+import type { FlowFile, Position } from '../../model/repository.js'
 import { fileKey, flowKey, pinnedKey } from '../../model/targets.js'
 import { FlowDocument, nodePosition } from './decide-document.js'
-import { flowLinks } from './decide-links.js'
 import { CALLS, collectReferences } from './decide-references.js'
 import { cronProblem } from './decide-inputs.js'
-import { taskTree } from './decide-task-tree.js'
+import { flowLinks, taskTree } from './decide-task-tree.js'
 
 /** One flow calling (or triggered by) another, as read from a source the plan already holds. */
-export interface CallEdge {
+export interface CallEdge extends Position {
   caller: { namespace: string; id: string }
   namespace: string
   id: string
   via: FlowCaller['via']
   /** Where the call is written; '' for a caller only the server holds. */
   file: string
-  line: number
-  column: number
 }
 
 /** A flow's literal `read()` of a namespace file. */
-interface FileRead {
+interface FileRead extends Position {
   reader: { namespace: string; id: string }
   namespace: string
   path: string
   file: string
-  line: number
-  column: number
 }
 
 interface ImpactInput {
@@ -87,14 +81,14 @@ export function withImpact(plan: Plan, input: ImpactInput): { plan: Plan; findin
     if (gone?.action === 'delete') findings.push(deletedInUse(call.caller, call, callTarget(call)))
     else if (gone && call.file !== '') findings.push(orphanedTargetFinding(call, gone))
   }
-  const deletedFiles = new Map(
-    plan.resources
-      .filter((r): r is FileChange => r.kind === 'file' && r.action === 'delete')
-      .map((r) => [fileKey(r.namespace, r.path), r])
+  const deletedFiles = new Set(
+    plan.resources.map(
+      (r) => r.kind === 'file' && r.action === 'delete' && fileKey(r.namespace, r.path)
+    )
   )
   for (const read of input.reads) {
-    if (deleted.has(keyOf(read.reader))) continue
-    if (!deletedFiles.has(fileKey(read.namespace, read.path))) continue
+    if (deleted.has(keyOf(read.reader)) || !deletedFiles.has(fileKey(read.namespace, read.path)))
+      continue
     findings.push(
       deletedInUse(read.reader, read, {
         what: `read('${read.path}') reads`,
@@ -468,17 +462,15 @@ export function callGraph(
 }
 
 /** A `Subflow` or `ForEachItem` task calling a flow whose inputs this plan changes. */
-export interface CallSite {
+export interface CallSite extends Position {
   target: { namespace: string; id: string }
   caller: { namespace: string; id: string }
   via: 'subflow' | 'foreach'
   serverOnly: boolean
   file: string
-  line: number
-  column: number
   revision?: number
   /** Literal text undefined when computed by Pebble. */
-  inputs: { key: string; literal?: string; line: number; column: number }[]
+  inputs: ({ key: string; literal?: string } & Position)[]
 }
 
 /** Updated flows some Subflow or ForEachItem task calls whose `inputs` differ from the server copy's. */

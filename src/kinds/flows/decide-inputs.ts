@@ -1,6 +1,6 @@
 import type { Node, YAMLMap } from 'yaml'
 import type { Finding } from '../../model/finding.js'
-import type { Entry, FlowDocument } from './decide-document.js'
+import { repeats, type Entry, type FlowDocument } from './decide-document.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 import type { TaskTree } from './decide-task-tree.js'
 
@@ -183,7 +183,7 @@ function oneInputFindings(document: FlowDocument, input: DeclaredInput): Finding
   const idNode: Node = input.idEntry?.key ?? map
   const label = inputLabel(input)
   if (!input.idEntry) {
-    findings.push(document.finding('error', map, 'input-id', 'Input has no `id`: add one'))
+    add('error', map, 'input-id', 'Input has no `id`: add one')
   } else {
     if (String(input.idEntry.key.value) === 'name' && !document.get(map, 'id')) {
       add(
@@ -243,8 +243,9 @@ function oneInputFindings(document: FlowDocument, input: DeclaredInput): Finding
       `${label}: \`itemType\` cannot be \`${itemTypeValue}\`. Use a scalar type such as STRING`
     )
   }
-  if (input.type === 'MULTISELECT' && document.get(map, 'values') && document.get(map, 'options')) {
-    const options = document.get(map, 'options') as Entry
+  const options =
+    input.type === 'MULTISELECT' && document.get(map, 'values') && document.get(map, 'options')
+  if (options) {
     add(
       'error',
       options.key,
@@ -270,23 +271,14 @@ function duplicates(
   items: { id?: string; idEntry?: Entry }[],
   kind: 'input' | 'output'
 ): Finding[] {
-  const seen = new Set<string>()
-  const findings: Finding[] = []
-  for (const item of items) {
-    if (item.id === undefined || !item.idEntry) continue
-    if (seen.has(item.id)) {
-      findings.push(
-        document.finding(
-          'error',
-          item.idEntry.key,
-          `duplicate-${kind}-id`,
-          `Duplicate ${kind} with name [${item.id}]: ${kind} ids must be unique. Rename or remove this one`
-        )
-      )
-    }
-    seen.add(item.id)
-  }
-  return findings
+  return repeats(items, (item) => (item.idEntry ? item.id : undefined)).map(([item]) =>
+    document.finding(
+      'error',
+      item.idEntry?.key,
+      `duplicate-${kind}-id`,
+      `Duplicate ${kind} with name [${item.id}]: ${kind} ids must be unique. Rename or remove this one`
+    )
+  )
 }
 
 /**
@@ -429,28 +421,28 @@ function dependsOnFindings(
 }
 
 function outputFindings(document: FlowDocument): Finding[] {
-  const outputs: { id?: string; idEntry?: Entry }[] = []
-  const findings: Finding[] = []
-  for (const item of document.items(document.get(document.root, 'outputs')?.value)) {
+  const outputs = document.items(document.get(document.root, 'outputs')?.value).flatMap((item) => {
     const map = document.map(item)
-    if (!map) continue
-    const idEntry = document.get(map, 'id')
-    const id = document.string(idEntry?.value)
-    if (!idEntry) {
-      findings.push(document.finding('error', map, 'output-id', 'Flow output has no `id`: add one'))
-    } else if (id === undefined || !INPUT_ID_PATTERN.test(id)) {
-      findings.push(
-        document.finding(
-          'error',
-          idEntry.key,
-          'output-id',
-          `Output id '${id ?? ''}' is invalid: use letters, digits, '.', '_' or '-', starting with a letter or digit`
-        )
-      )
-    }
-    outputs.push(id !== undefined && idEntry ? { id, idEntry } : {})
-  }
-  return [...findings, ...duplicates(document, outputs, 'output')]
+    const idEntry = map && document.get(map, 'id')
+    return map ? [{ map, idEntry, id: document.string(idEntry?.value) }] : []
+  })
+  return [
+    ...outputs.flatMap(({ map, idEntry, id }) =>
+      !idEntry
+        ? [document.finding('error', map, 'output-id', 'Flow output has no `id`: add one')]
+        : id === undefined || !INPUT_ID_PATTERN.test(id)
+          ? [
+              document.finding(
+                'error',
+                idEntry.key,
+                'output-id',
+                `Output id '${id ?? ''}' is invalid: use letters, digits, '.', '_' or '-', starting with a letter or digit`
+              )
+            ]
+          : []
+    ),
+    ...duplicates(document, outputs, 'output')
+  ]
 }
 
 /**
@@ -466,19 +458,18 @@ function triggerInputFindings(
     (input) => inputPath(input) !== undefined && input.required && !input.hasDefaults
   )
   if (needed.length === 0) return []
-  const findings: VersionedFinding[] = []
-  for (const trigger of tree.triggers) {
+  return tree.triggers.flatMap((trigger) => {
     const schedule = trigger.type !== undefined && SCHEDULE_TYPES.has(trigger.type)
     const webhook = trigger.type !== undefined && WEBHOOK_TYPES.has(trigger.type)
-    if (!schedule && !webhook) continue
+    if (!schedule && !webhook) return []
     const given = new Set(
       document.entries(document.get(trigger.map, 'inputs')?.value).map((e) => String(e.key.value))
     )
     const missing = needed.map((input) => inputPath(input) as string).filter((id) => !given.has(id))
-    if (missing.length === 0) continue
+    if (missing.length === 0) return []
     const name = `'${trigger.id ?? trigger.path}'`
     const fix = "Add them under the trigger's `inputs` or give them defaults"
-    findings.push(
+    return [
       schedule
         ? document.versioned(
             TRIGGER_INPUTS_RELEASE,
@@ -493,9 +484,8 @@ function triggerInputFindings(
             'webhook-missing-inputs',
             `Webhook trigger ${name} does not supply required input(s) without defaults (${missing.join(', ')}): Kestra 2.0 rejects the flow. ${fix}`
           )
-    )
-  }
-  return findings
+    ]
+  })
 }
 
 /** A Dag task or an input, and the YAML nodes naming what it depends on. */

@@ -2,9 +2,8 @@ import type { FlowFile } from '../../model/repository.js'
 import { flowKey } from '../../model/targets.js'
 import type { Finding } from '../../model/finding.js'
 import { FlowDocument, nodePosition, offsetPosition } from './decide-document.js'
-import { taskTree, type TaskTree } from './decide-task-tree.js'
+import { flowLinks, taskTree, type TaskTree } from './decide-task-tree.js'
 import type { NameReference } from '../../model/names.js'
-import { flowLinks } from './decide-links.js'
 import type { FlowReference, KnownResources } from '../../model/references.js'
 import type { KnownTargets } from '../../model/snapshot.js'
 import type { FlowCaller } from '../../model/plan.js'
@@ -63,32 +62,33 @@ export function referenceFindings(
   /** Folders under root holding the repository's files of a namespace. */
   fileFoldersOf: (namespace: string) => readonly string[] = () => []
 ): Finding[] {
-  const findings: Finding[] = []
-  for (const ref of refs) {
+  return refs.flatMap((ref): Finding[] => {
     const site = { file: ref.file, line: ref.line, column: ref.column, resource: ref.fromFlow }
     if (ref.kind === 'file') {
-      if (known.hasFile(ref.namespace, ref.path)) continue
-      findings.push({
-        ...site,
-        severity: serverChecked ? 'error' : 'warning',
-        rule: 'missing-namespace-file',
-        message:
-          (serverChecked
-            ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. `
-            : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. `) +
-          lookedIn(ref.namespace, fileFoldersOf(ref.namespace))
-      })
-    } else {
-      if (known.hasFlow(ref.namespace, ref.id)) continue
-      findings.push({
+      if (known.hasFile(ref.namespace, ref.path)) return []
+      return [
+        {
+          ...site,
+          severity: serverChecked ? 'error' : 'warning',
+          rule: 'missing-namespace-file',
+          message:
+            (serverChecked
+              ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. `
+              : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. `) +
+            lookedIn(ref.namespace, fileFoldersOf(ref.namespace))
+        }
+      ]
+    }
+    if (known.hasFlow(ref.namespace, ref.id)) return []
+    return [
+      {
         ...site,
         severity: 'warning',
         rule: 'missing-flow',
         message: `${CALLS[ref.via]} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
-      })
-    }
-  }
-  return findings
+      }
+    ]
+  })
 }
 
 function fileReferences(
@@ -98,8 +98,9 @@ function fileReferences(
   fromFlow: string
 ): FlowReference[] {
   return calls.flatMap(({ args, position }): FlowReference[] => {
-    const path = args.named.get('path') ?? args.positional[0]
-    const ns = args.named.has('namespace') ? args.named.get('namespace') : args.positional[1]
+    // A computed `path=` gives way to a first positional argument.
+    const path = argument(args, 'path', 0) ?? argument({ ...args, named: new Map() }, 'path', 0)
+    const ns = argument(args, 'namespace', 1)
     if (path === undefined || path === null || ns === null) return []
     if (path.startsWith('kestra://')) return []
     return [
@@ -170,9 +171,8 @@ function nameReferences(
 ): NameReference[] {
   return calls.flatMap((call): NameReference[] => {
     if (call.name !== 'secret' && call.name !== 'kv') return []
-    const { positional, named } = call.args
-    const name = named.has('key') ? named.get('key') : positional[0]
-    const namespace = named.has('namespace') ? named.get('namespace') : positional[1]
+    const name = argument(call.args, 'key', 0)
+    const namespace = argument(call.args, 'namespace', 1)
     if (name === undefined || name === null || name === '' || namespace === null) return []
     if (call.name === 'kv' && allowsMissing(call)) return []
     return [
@@ -191,7 +191,7 @@ function nameReferences(
 
 /** `errorOnMissing` given and not the literal `true` (a computed one may be false: no finding then). */
 function allowsMissing(call: LiteralCall): boolean {
-  const raw = call.args.raw.get('errorOnMissing') ?? call.args.rawPositional[2]
+  const raw = call.args.named.get('errorOnMissing') ?? call.args.positional[2]
   return raw !== undefined && raw.trim() !== 'true'
 }
 
@@ -336,12 +336,16 @@ interface LiteralCall {
   position: { line: number; column: number }
 }
 
+/** Each argument's text as written; `stringLiteral` reads a literal's value. */
 interface CallArguments {
-  positional: (string | null)[]
-  named: Map<string, string | null>
-  /** Each argument's text as written, for non-string literals (`errorOnMissing=false`). */
-  rawPositional: string[]
-  raw: Map<string, string>
+  positional: string[]
+  named: Map<string, string>
+}
+
+/** The argument named `name`, else the one at `index`, as a string literal's value (null for another value). */
+function argument(args: CallArguments, name: string, index: number): string | null | undefined {
+  const text = args.named.has(name) ? args.named.get(name) : args.positional[index]
+  return text === undefined ? undefined : stringLiteral(text)
 }
 
 /**
@@ -392,10 +396,8 @@ function callArguments(body: string, blanked: string, from: number): CallArgumen
     }
   }
   if (end < 0) return undefined
-  const positional: (string | null)[] = []
-  const named = new Map<string, string | null>()
-  const rawPositional: string[] = []
-  const raw = new Map<string, string>()
+  const positional: string[] = []
+  const named = new Map<string, string>()
   let start = from
   depth = 0
   const parts: [number, number][] = []
@@ -411,17 +413,10 @@ function callArguments(body: string, blanked: string, from: number): CallArgumen
     const text = body.slice(s, e).trim()
     if (text === '') continue
     const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(text)
-    const valueText = namedMatch ? (namedMatch[2] as string) : text
-    const value = stringLiteral(valueText)
-    if (namedMatch) {
-      named.set(namedMatch[1] as string, value)
-      raw.set(namedMatch[1] as string, valueText)
-    } else {
-      positional.push(value)
-      rawPositional.push(valueText)
-    }
+    if (namedMatch) named.set(namedMatch[1] as string, namedMatch[2] as string)
+    else positional.push(text)
   }
-  return { positional, named, rawPositional, raw }
+  return { positional, named }
 }
 
 function stringLiteral(text: string): string | null {

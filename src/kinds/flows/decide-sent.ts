@@ -19,9 +19,11 @@ import {
   visit,
   type Node,
   type Scalar,
-  type YAMLMap
+  type YAMLMap,
+  type YAMLSeq
 } from 'yaml'
-import { FLOW_TRIGGER_TYPES, FOREACH_ITEM_TYPES, SUBFLOW_TYPES } from './decide-links.js'
+import { z } from 'zod'
+import { FLOW_TRIGGER_TYPES, FOREACH_ITEM_TYPES, SUBFLOW_TYPES } from './decide-task-tree.js'
 import {
   appendToSeq,
   applyEdits,
@@ -31,7 +33,7 @@ import {
   replaceScalar,
   scalarValue,
   type Edit
-} from './decide-yaml-edits.js'
+} from './decide-document.js'
 import { isRecord } from '../../model/content.js'
 
 /** What the environment inputs ask of the sent text (docs/environments.md). */
@@ -53,11 +55,8 @@ export class SentRewrite {
     return !namespacePrefix && !disableTriggers && !readOnly
   }
 
-  namespace(namespace: string): string {
-    return this.settings.namespacePrefix
-      ? `${this.settings.namespacePrefix}.${namespace}`
-      : namespace
-  }
+  readonly namespace = (namespace: string): string =>
+    this.settings.namespacePrefix ? `${this.settings.namespacePrefix}.${namespace}` : namespace
 
   /** The repository's namespace files, asked for by the namespaces they are sent to. */
   localFiles(files: LocalFiles): LocalFiles {
@@ -125,7 +124,7 @@ export class SentRewrite {
           ...entry,
           namespace: this.namespace(entry.namespace)
         })),
-        managedNamespaces: model.managedNamespaces.map((namespace) => this.namespace(namespace))
+        managedNamespaces: model.managedNamespaces.map(this.namespace)
       },
       findings
     }
@@ -176,7 +175,7 @@ export class SentRewrite {
     return refs.map((ref) => ({
       ...ref,
       flowNamespace: this.namespace(ref.flowNamespace),
-      fromFlow: sentFlowKey(ref.fromFlow, (namespace) => this.namespace(namespace))
+      fromFlow: sentFlowKey(ref.fromFlow, this.namespace)
     }))
   }
 
@@ -197,7 +196,7 @@ export class SentRewrite {
     if (this.identity && onServer.size === 0) return snapshot
     const flows = new Map<string, { source: string; file: string }>()
     for (const [key, flow] of snapshot.flows) {
-      const sentKey = sentFlowKey(key, (namespace) => this.namespace(namespace))
+      const sentKey = sentFlowKey(key, this.namespace)
       const sent = this.identity ? flow.source : sentFlow(flow.source, this.options(managed)).source
       const held = onServer.get(sentKey)
       const source =
@@ -287,7 +286,7 @@ export function sentFlow(
         mapScalar(pairOf(map, 'namespace')?.value)
       }
       if (type && FLOW_TRIGGER_TYPES.has(type)) {
-        // Every shape flowLinks reads (decide-links.ts), nested conditions included.
+        // Every shape flowLinks reads (decide-task-tree.ts), nested conditions included.
         for (const key of ['conditions', 'preconditions', 'dependsOn']) {
           visit(pairOf(map, key)?.value as Node, {
             Map(_k, inner) {
@@ -388,28 +387,21 @@ function resolve(source: string): Record<string, unknown> | undefined {
   }
 }
 
+const labelText = z.union([z.string(), z.number(), z.boolean(), z.bigint()]).transform(String)
 /** Absent or empty is none; a value that is not a scalar makes them unreadable. */
+const labelList = z.union([
+  z
+    .null()
+    .or(z.undefined())
+    .transform((): Labels => []),
+  z.array(
+    z.object({ key: labelText, value: labelText }).transform((l) => [l.key, l.value] as const)
+  ),
+  z.record(z.string(), labelText).transform(Object.entries)
+])
+
 function labelsOf(labels: unknown): Labels | undefined {
-  if (labels === undefined || labels === null) return []
-  const text = (value: unknown) =>
-    value == null || Array.isArray(value) || isRecord(value) ? undefined : String(value)
-  const pairs: Labels = []
-  if (Array.isArray(labels)) {
-    for (const item of labels) {
-      const { key, value } = (item ?? {}) as { key?: unknown; value?: unknown }
-      const [k, v] = [text(key), text(value)]
-      if (k === undefined || v === undefined) return undefined
-      pairs.push([k, v])
-    }
-    return pairs
-  }
-  if (typeof labels !== 'object') return undefined
-  for (const [key, value] of Object.entries(labels)) {
-    const v = text(value)
-    if (v === undefined) return undefined
-    pairs.push([key, v])
-  }
-  return pairs
+  return labelList.safeParse(labels).data as Labels | undefined
 }
 
 function reusesNodes(doc: Document.Parsed, labels: unknown): boolean {
@@ -480,13 +472,15 @@ function aliasIsKey(doc: Document.Parsed, alias: Node): boolean {
 
 function ownReadOnlyNode(labels: unknown): Node | undefined {
   if (isMap(labels)) return pairOf(labels, READ_ONLY_LABEL)?.key as Node | undefined
-  if (isSeq(labels)) {
-    const item = labels.items.find(
-      (entry) => isMap(entry) && scalarValue(pairOf(entry, 'key')?.value) === READ_ONLY_LABEL
-    ) as YAMLMap | undefined
-    return item ? (pairOf(item, 'key')?.value as Node | undefined) : undefined
-  }
-  return undefined
+  const item = isSeq(labels) ? readOnlyItem(labels) : undefined
+  return item && (pairOf(item, 'key')?.value as Node | undefined)
+}
+
+/** The `{key: system.readOnly, value: …}` item of a list of labels. */
+function readOnlyItem(labels: YAMLSeq): YAMLMap | undefined {
+  return labels.items.find(
+    (item) => isMap(item) && scalarValue(pairOf(item, 'key')?.value) === READ_ONLY_LABEL
+  ) as YAMLMap | undefined
 }
 
 function checkLabelled(before: string, after: string, expected: Labels): string | undefined {
@@ -518,9 +512,7 @@ function plainLabelEdit(source: string, root: YAMLMap): Edit[] | undefined {
     if (own) return setTrue(own.value)
     edit = insertIntoMap(source, value, { lines: [label], flowText: label })
   } else if (isSeq(value)) {
-    const own = value.items.find(
-      (item) => isMap(item) && scalarValue(pairOf(item, 'key')?.value) === READ_ONLY_LABEL
-    ) as YAMLMap | undefined
+    const own = readOnlyItem(value)
     if (own) return setTrue(pairOf(own, 'value')?.value)
     edit = appendToSeq(source, value, {
       lines: [`key: ${READ_ONLY_LABEL}`, 'value: "true"'],

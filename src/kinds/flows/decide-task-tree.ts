@@ -1,5 +1,4 @@
-import { isAlias } from 'yaml'
-import type { Node, Scalar, YAMLMap } from 'yaml'
+import { isAlias, type Node, type Scalar, type YAMLMap } from 'yaml'
 import type { Entry, FlowDocument } from './decide-document.js'
 
 /** Properties that hold child tasks in Kestra's flowable tasks (and in the flow itself). */
@@ -63,14 +62,60 @@ export function taskTree(document: FlowDocument): TaskTree {
   const tree: TaskTree = { tasks: [], triggers: [] }
   const root = document.root
   if (!root || !document.aliases.safe) return tree
+  const walkList = (entry: Entry, path: string, strict: boolean, owner?: TaskNode, via?: Node) => {
+    itemsWithOrigin(document, entry.value).forEach(({ node, via: itemVia }, index) => {
+      const map = document.map(node)
+      if (!map) return
+      const at = via ?? itemVia
+      const itemPath = `${path}[${index}]`
+      if (isTaskLike(document, map, strict)) {
+        visitTask(map, at, owner, itemPath)
+        return
+      }
+      // Dag: `tasks: [{ task: {...}, dependsOn: [...] }]`
+      const inner = document.get(map, 'task')
+      const innerMap = document.map(inner?.value)
+      if (inner && innerMap && isTaskLike(document, innerMap, strict)) {
+        visitTask(innerMap, at ?? aliasOf(inner.pair.value), owner, `${itemPath}.task`)
+      }
+    })
+  }
+  const visitTask = (
+    map: YAMLMap,
+    via: Node | undefined,
+    parent: TaskNode | undefined,
+    path: string
+  ) => {
+    const task = describe(document, map, via ?? map, path, parent)
+    tree.tasks.push(task)
+    const childStrict = CORE_FLOWABLE.has(coreFlowType(task.type) ?? '')
+    for (const entry of document.entries(map)) {
+      const key = String(entry.key.value)
+      const entryVia = via ?? aliasOf(entry.pair.value)
+      if (key === 'cases') {
+        for (const caseEntry of document.entries(entry.value)) {
+          const casePath = `${path}.cases.${String(caseEntry.key.value)}`
+          walkList(
+            caseEntry,
+            casePath,
+            childStrict,
+            task,
+            entryVia ?? aliasOf(caseEntry.pair.value)
+          )
+        }
+      } else if (CHILD_TASK_KEYS.has(key) && document.seq(entry.value)) {
+        walkList(entry, `${path}.${key}`, childStrict, task, entryVia)
+      }
+    }
+  }
   for (const entry of document.entries(root)) {
     const key = String(entry.key.value)
     if (key === 'tasks' || key === 'errors' || key === 'finally' || key === 'afterExecution') {
-      walkList(document, tree, entry, key, true)
+      walkList(entry, key, true)
     } else if (key === 'listeners') {
       document.items(entry.value).forEach((listener, index) => {
         const tasks = document.get(listener, 'tasks')
-        if (tasks) walkList(document, tree, tasks, `listeners[${index}].tasks`, true)
+        if (tasks) walkList(tasks, `listeners[${index}].tasks`, true)
       })
     } else if (key === 'triggers') {
       itemsWithOrigin(document, entry.value).forEach(({ node, via }, index) => {
@@ -80,68 +125,6 @@ export function taskTree(document: FlowDocument): TaskTree {
     }
   }
   return tree
-}
-
-function walkList(
-  document: FlowDocument,
-  tree: TaskTree,
-  entry: Entry,
-  path: string,
-  strict: boolean,
-  owner?: TaskNode,
-  via?: Node
-): void {
-  itemsWithOrigin(document, entry.value).forEach(({ node, via: itemVia }, index) => {
-    const map = document.map(node)
-    if (!map) return
-    const at = via ?? itemVia
-    const itemPath = `${path}[${index}]`
-    if (isTaskLike(document, map, strict)) {
-      visitTask(document, tree, map, at, owner, itemPath)
-      return
-    }
-    // Dag: `tasks: [{ task: {...}, dependsOn: [...] }]`
-    const inner = document.get(map, 'task')
-    const innerMap = document.map(inner?.value)
-    if (inner && innerMap && isTaskLike(document, innerMap, strict)) {
-      const innerVia = isAlias(inner.pair.value) ? inner.pair.value : undefined
-      visitTask(document, tree, innerMap, at ?? innerVia, owner, `${itemPath}.task`)
-    }
-  })
-}
-
-function visitTask(
-  document: FlowDocument,
-  tree: TaskTree,
-  map: YAMLMap,
-  via: Node | undefined,
-  parent: TaskNode | undefined,
-  path: string
-): void {
-  const task = describe(document, map, via ?? map, path, parent)
-  tree.tasks.push(task)
-  const childStrict = CORE_FLOWABLE.has(coreFlowType(task.type) ?? '')
-  for (const entry of document.entries(map)) {
-    const key = String(entry.key.value)
-    const entryVia = via ?? (isAlias(entry.pair.value) ? (entry.pair.value as Node) : undefined)
-    if (key === 'cases') {
-      for (const caseEntry of document.entries(entry.value)) {
-        const caseVia =
-          entryVia ?? (isAlias(caseEntry.pair.value) ? (caseEntry.pair.value as Node) : undefined)
-        walkList(
-          document,
-          tree,
-          caseEntry,
-          `${path}.cases.${String(caseEntry.key.value)}`,
-          childStrict,
-          task,
-          caseVia
-        )
-      }
-    } else if (CHILD_TASK_KEYS.has(key) && document.seq(entry.value)) {
-      walkList(document, tree, entry, `${path}.${key}`, childStrict, task, entryVia)
-    }
-  }
 }
 
 function isTaskLike(document: FlowDocument, map: YAMLMap, strict: boolean): boolean {
@@ -165,19 +148,133 @@ function describe(
 }
 
 function itemsWithOrigin(document: FlowDocument, value: unknown): { node: Node; via?: Node }[] {
-  const seq = document.seq(value)
-  if (!seq) return []
-  const out: { node: Node; via?: Node }[] = []
-  for (const item of seq.items) {
+  return (document.seq(value)?.items ?? []).flatMap((item) => {
     const node = document.resolve(item)
-    if (node === undefined) continue
-    out.push(isAlias(item) ? { node, via: item } : { node })
-  }
-  return out
+    return node === undefined ? [] : [{ node, via: aliasOf(item) }]
+  })
+}
+
+function aliasOf(node: unknown): Node | undefined {
+  return isAlias(node) ? node : undefined
 }
 
 /** The node a finding about a task's id should point at: the alias, else the `id` key, else the task. */
 export function taskIdNode(task: TaskNode): Node {
   if (task.at !== task.map) return task.at
   return (task.idEntry?.key as Scalar | undefined) ?? task.map
+}
+
+/**
+ * One place a flow names another (docs/impact.md#how-a-flow-names-another). Every reader of calls
+ * takes them from `flowLinks`, so a shape is known to all of them or to none.
+ */
+interface FlowLink {
+  via: 'subflow' | 'foreach' | 'flow-trigger'
+  namespace: Entry
+  flowId: Entry
+  /** Where the link is reported: the task (or the alias reaching it), else the `flowId` key. */
+  at: Node
+  task?: TaskNode
+}
+
+/** With the aliases the core still reads. */
+export const SUBFLOW_TYPES = new Set([
+  'io.kestra.plugin.core.flow.Subflow',
+  'io.kestra.core.tasks.flows.Subflow',
+  'io.kestra.core.tasks.flows.Flow'
+])
+export const FOREACH_ITEM_TYPES = new Set([
+  'io.kestra.plugin.core.flow.ForEachItem',
+  'io.kestra.core.tasks.flows.ForEachItem'
+])
+export const FLOW_TRIGGER_TYPES = new Set([
+  'io.kestra.plugin.core.trigger.Flow',
+  'io.kestra.core.models.triggers.types.Flow'
+])
+
+/**
+ * Conditions that name one flow by `namespace` and `flowId` (core 1.3.31's `@Plugin(aliases)` on
+ * `ExecutionFlow` and `FlowCondition`). Kestra's own dependency graph (`FlowTopologyService.isTriggerChild`)
+ * counts both as the trigger's upstream flow.
+ */
+const FLOW_CONDITIONS = new Set([
+  'io.kestra.plugin.core.condition.ExecutionFlow',
+  'io.kestra.plugin.core.condition.ExecutionFlowCondition',
+  'io.kestra.core.models.conditions.types.ExecutionFlowCondition',
+  'io.kestra.plugin.core.condition.FlowCondition',
+  'io.kestra.core.models.conditions.types.FlowCondition'
+])
+
+/** Conditions holding other conditions in a map by name (core 1.3.31 `MultipleCondition.conditions`). */
+const MAP_CONDITIONS = new Set([
+  'io.kestra.plugin.core.condition.MultipleCondition',
+  'io.kestra.core.models.conditions.types.MultipleCondition'
+])
+
+/**
+ * Conditions holding other conditions in a list, any of which lets the trigger fire (core 1.3.31 `Or`).
+ * `Not` is left out on purpose: a flow it names is one the trigger ignores, so deleting it breaks nothing.
+ */
+const LIST_CONDITIONS = new Set([
+  'io.kestra.plugin.core.condition.Or',
+  'io.kestra.plugin.core.condition.OrCondition',
+  'io.kestra.core.models.conditions.types.OrCondition'
+])
+
+const MAX_DEPTH = 16
+
+/**
+ * Every place the flow names another flow, as each supported release reads it: `Subflow` and
+ * `ForEachItem` tasks (and aliases) anywhere in the task tree; `Flow` triggers' 1.3 `conditions`
+ * (an `ExecutionFlow` or `FlowCondition`, nested in a `MultipleCondition` map or an `Or` list), 1.3
+ * `preconditions.flows` (core 1.3.31 `Flow$UpstreamFlow`) and 2.0 `dependsOn` (core 2.0.0
+ * `Flow$Dependency`). Values as written: whether they are literal is the reader's question.
+ */
+export function flowLinks(document: FlowDocument, tree: TaskTree): FlowLink[] {
+  const links: FlowLink[] = []
+  const named = (map: YAMLMap): { namespace: Entry; flowId: Entry } | undefined => {
+    const namespace = document.get(map, 'namespace')
+    const flowId = document.get(map, 'flowId')
+    return namespace && flowId ? { namespace, flowId } : undefined
+  }
+  for (const task of tree.tasks) {
+    if (task.type === undefined) continue
+    const via = SUBFLOW_TYPES.has(task.type)
+      ? 'subflow'
+      : FOREACH_ITEM_TYPES.has(task.type)
+        ? 'foreach'
+        : undefined
+    const names = via && named(task.map)
+    if (via && names) links.push({ via, ...names, at: task.at, task })
+  }
+  const upstream = (node: unknown): void => {
+    const map = document.map(node)
+    const names = map && named(map)
+    if (map && names) {
+      links.push({ via: 'flow-trigger', ...names, at: names.flowId.key as Node })
+    }
+  }
+  const condition = (node: unknown, depth: number): void => {
+    const map = document.map(node)
+    if (!map || depth > MAX_DEPTH) return
+    const type = document.string(document.get(map, 'type')?.value)
+    if (type === undefined) return
+    const inner = document.get(map, 'conditions')?.value
+    if (FLOW_CONDITIONS.has(type)) upstream(map)
+    else if (MAP_CONDITIONS.has(type)) {
+      for (const entry of document.entries(inner)) condition(entry.value, depth + 1)
+    } else if (LIST_CONDITIONS.has(type)) {
+      for (const item of document.items(inner)) condition(item, depth + 1)
+    }
+  }
+  for (const trigger of tree.triggers) {
+    if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type)) continue
+    for (const item of document.items(document.get(trigger.map, 'conditions')?.value)) {
+      condition(item, 0)
+    }
+    const preconditions = document.get(trigger.map, 'preconditions')?.value
+    for (const item of document.items(document.get(preconditions, 'flows')?.value)) upstream(item)
+    for (const item of document.items(document.get(trigger.map, 'dependsOn')?.value)) upstream(item)
+  }
+  return links
 }

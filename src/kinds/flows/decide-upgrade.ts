@@ -7,21 +7,33 @@ import type { FlowFile } from '../../model/repository.js'
 import type { UpgradeReport } from '../../model/upgrade.js'
 import type { UpgradeItem } from '../../model/stored-checks.js'
 import { resolveVersioned, type KestraVersion } from '../../model/version.js'
-import { FlowDocument, type Entry } from './decide-document.js'
-import { checkFlow, type FlowCheck } from './decide-validate.js'
-import { serverFindings } from './decide-checks.js'
-import { aliasTarget, inputTypeEntries, REMOVED_TASKS } from './decide-removed-in-2-0.js'
-import { coreFlowType, taskTree, type TaskNode, type TaskTree } from './decide-task-tree.js'
-import { FLOW_TRIGGER_TYPES } from './decide-links.js'
 import {
   applyEdits,
   column,
   contentEnd,
   endOfLine,
+  escape,
+  FlowDocument,
   insertIntoMap,
   replaceScalar,
-  type Edit
-} from './decide-yaml-edits.js'
+  type Edit,
+  type Entry
+} from './decide-document.js'
+import {
+  aliasTarget,
+  checkFlow,
+  inputTypeEntries,
+  REMOVED_TASKS,
+  serverFindings,
+  type FlowCheck
+} from './decide-validate.js'
+import {
+  coreFlowType,
+  FLOW_TRIGGER_TYPES,
+  taskTree,
+  type TaskNode,
+  type TaskTree
+} from './decide-task-tree.js'
 
 /**
  * Upgrade readiness (docs/upgrade.md): what Kestra 2.0 refuses in a flow that 1.3 loads, and the
@@ -34,13 +46,10 @@ const UPGRADE_TARGET: KestraVersion = [2, 0, 0]
 const GUIDE = 'https://kestra.io/docs/migration-guide/v2.0.0'
 
 interface FlowUpgrade {
-  file: string
   items: UpgradeItem[]
   flow: FlowFile
   /** The rewritten flow, as parsed (what an upgrade server is sent). */
   after?: FlowFile
-  /** The file as read (its line breaks and byte-order mark included). */
-  raw: string
   /**
    * The file with every mechanical rewrite applied, written as it was (line breaks, BOM); undefined when none
    * applies.
@@ -62,28 +71,23 @@ function refusedByTarget({ versioned }: Pick<FlowCheck, 'versioned'>): Finding[]
  * the run already made it.
  */
 function upgradeChecks(flow: FlowFile, known?: Pick<FlowCheck, 'findings' | 'versioned'>) {
-  const parsed = new Map<string, FlowFile>([[flow.source, flow]])
-  const checks = new Map<string, Pick<FlowCheck, 'findings' | 'versioned'>>()
-  if (known) checks.set(flow.source, known)
-  const ids = new Map<string, string>()
-  return {
-    parse(source: string): FlowFile {
-      let found = parsed.get(source)
-      if (!found)
-        parsed.set(source, (found = parseFlowFile({ file: flow.file, rel: flow.rel, raw: source })))
-      return found
-    },
-    check(of: FlowFile): Pick<FlowCheck, 'findings' | 'versioned'> {
-      let found = checks.get(of.source)
-      if (!found) checks.set(of.source, (found = checkFlow(of)))
-      return found
-    },
-    /** The ids of the text's tasks and triggers, which a rewrite must keep. */
-    ids(of: FlowFile): string {
-      let found = ids.get(of.source)
-      if (found === undefined) ids.set(of.source, (found = idsOf(of)))
-      return found
-    }
+  // One parse per text: the same text is then the same FlowFile, which the other two are keyed by.
+  const parse = cached((source: string) =>
+    source === flow.source ? flow : parseFlowFile({ file: flow.file, rel: flow.rel, raw: source })
+  )
+  const check = cached(
+    (of: FlowFile): Pick<FlowCheck, 'findings' | 'versioned'> =>
+      (of === flow && known) || checkFlow(of)
+  )
+  // `ids`: those of the text's tasks and triggers, which a rewrite must keep.
+  return { parse, check, ids: cached(idsOf) }
+}
+
+function cached<K, T>(make: (key: K) => T): (key: K) => T {
+  const held = new Map<K, T>()
+  return (key) => {
+    if (!held.has(key)) held.set(key, make(key))
+    return held.get(key) as T
   }
 }
 
@@ -98,7 +102,7 @@ export function upgradeFlow(
 ): FlowUpgrade {
   const texts = upgradeChecks(flow, known)
   const refused = refusedByTarget(texts.check(flow))
-  if (refused.length === 0) return { file: flow.file, raw: flow.raw, flow, items: [] }
+  if (refused.length === 0) return { flow, items: [] }
   let current = flow
   // A rewrite can make another certain (a default for a type once its alias is renamed): a few passes.
   for (let pass = 0; pass < 3; pass++) {
@@ -112,11 +116,14 @@ export function upgradeFlow(
     if (accepted.length === 0 || !verified(texts, current, now, errors, accepted.flat())) break
     current = texts.parse(applyEdits(current.source, accepted.flat()))
   }
-  if (current === flow)
-    return { file: flow.file, raw: flow.raw, flow, items: itemsOf(refused, refused) }
+  if (current === flow) return { flow, items: itemsOf(refused, refused) }
   const rewritten = asWritten(flow.raw, current.source)
-  const items = itemsOf(refused, refusedByTarget(texts.check(current)))
-  return { file: flow.file, raw: flow.raw, flow, after: current, items, rewritten }
+  return {
+    flow,
+    after: current,
+    items: itemsOf(refused, refusedByTarget(texts.check(current))),
+    rewritten
+  }
 }
 
 /** Each refusal, mechanical unless the same refusal (rule and words: lines move) is among those `remaining`. */
@@ -149,8 +156,8 @@ function keyOf(finding: Finding): string {
 }
 
 /**
- * The refusals left when `edits` are applied, or undefined when the result does not parse, loses or
- * renames a task or trigger id, fixes nothing, or is refused for something the original was not.
+ * `edits` fix some refusals, and the result parses, keeps every task and trigger id and is refused for
+ * nothing the original was not.
  */
 function verified(
   texts: ReturnType<typeof upgradeChecks>,
@@ -158,15 +165,14 @@ function verified(
   refused: Finding[],
   errorsBefore: Set<string>,
   edits: Edit[]
-): Finding[] | undefined {
+): boolean {
   const after = texts.parse(applyEdits(flow.source, edits))
   const doc = after.documents[0]
-  if (!doc || doc.errors.length > 0 || after.notAFlow) return undefined
-  if (texts.ids(flow) !== texts.ids(after)) return undefined
+  if (!doc || doc.errors.length > 0 || after.notAFlow) return false
+  if (texts.ids(flow) !== texts.ids(after)) return false
   const check = texts.check(after)
-  if ([...errorKeys(check)].some((key) => !errorsBefore.has(key))) return undefined
-  const remaining = refusedByTarget(check)
-  return fixesSome(refused, remaining) ? remaining : undefined
+  if ([...errorKeys(check)].some((key) => !errorsBefore.has(key))) return false
+  return fixesSome(refused, refusedByTarget(check))
 }
 
 /** `remaining` is fewer refusals than `refused`, each one of them (by rule and words: lines move). */
@@ -347,10 +353,6 @@ function depthUnder(task: TaskNode, ancestor: TaskNode): number {
   return 0
 }
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
-
 /** The scalars a task's map holds, without those of the tasks inside it. */
 function ownScalars(map: YAMLMap, taskMaps: Set<Node>): Node[] {
   const scalars: Node[] = []
@@ -384,15 +386,20 @@ function iterationExpressions(text: string, depth: number): string | undefined {
 }
 
 /**
- * A condition type's short name, `ExecutionFlow` for
- * `io.kestra.core.models.conditions.types.ExecutionFlowCondition`.
+ * A condition's type by its short name (`ExecutionFlow` for
+ * `io.kestra.core.models.conditions.types.ExecutionFlowCondition`), and whether it holds no key but `type`
+ * and those `allowed`.
  */
-function conditionName(type: string | undefined): string | undefined {
+function conditionOf(document: FlowDocument, condition: Node) {
+  const keys = document.entries(condition).map((entry) => String(entry.key.value))
   const match =
     /^(?:io\.kestra\.plugin\.core\.condition\.|io\.kestra\.core\.models\.conditions\.types\.)(\w+?)(?:Condition)?$/.exec(
-      type ?? ''
+      document.string(document.get(condition, 'type')?.value) ?? ''
     )
-  return match?.[1]
+  return {
+    name: match?.[1],
+    only: (...allowed: string[]) => keys.every((key) => ['type', ...allowed].includes(key))
+  }
 }
 
 /**
@@ -430,9 +437,7 @@ function conditionEdits(document: FlowDocument, trigger: TaskNode): Edit[] | und
 
 /** A schedule condition as a Pebble expression (no braces), or undefined when it has no exact one. */
 function whenExpression(document: FlowDocument, condition: Node): string | undefined {
-  const keys = document.entries(condition).map((entry) => String(entry.key.value))
-  const name = conditionName(document.string(document.get(condition, 'type')?.value))
-  const only = (...allowed: string[]) => keys.every((key) => ['type', ...allowed].includes(key))
+  const { name, only } = conditionOf(document, condition)
   if (name === 'Expression' && only('expression')) {
     const text = document.string(document.get(condition, 'expression')?.value)
     const inner = text === undefined ? undefined : /^\s*\{\{([^]*)\}\}\s*$/.exec(text)?.[1]
@@ -458,10 +463,8 @@ function dependsOnLines(document: FlowDocument, conditions: Node[]): string[] | 
   let target: { namespace?: string; flowId?: string } | undefined
   let states: string[] | undefined
   for (const condition of conditions) {
-    const keys = document.entries(condition).map((entry) => String(entry.key.value))
-    const only = (...allowed: string[]) => keys.every((key) => ['type', ...allowed].includes(key))
+    const { name, only } = conditionOf(document, condition)
     const text = (key: string) => plainText(document, document.get(condition, key)?.value)
-    const name = conditionName(document.string(document.get(condition, 'type')?.value))
     if (name === 'ExecutionFlow' && only('namespace', 'flowId') && !target) {
       const [namespace, flowId] = [text('namespace'), text('flowId')]
       if (namespace === undefined || flowId === undefined) return undefined
@@ -497,10 +500,6 @@ function plainText(document: FlowDocument, node: Node | undefined): string | und
   return node.type === 'PLAIN' ? text : JSON.stringify(node.value)
 }
 
-function lineStart(source: string, offset: number): number {
-  return source.lastIndexOf('\n', offset - 1) + 1
-}
-
 /** The comments on lines of their own in `[start, end)`: a rewrite keeps them. */
 function ownLineComments(source: string, start: number, end: number): string[] {
   return source
@@ -522,9 +521,10 @@ function replacePair(source: string, entry: Entry, lines: string[], keyColumn: n
 
 /** The pair's lines removed, with their line break; the comments on lines of their own stay. */
 function removePair(source: string, entry: Entry): Edit {
-  const start = lineStart(source, entry.key.range?.[0] ?? 0)
+  const keyStart = entry.key.range?.[0] ?? 0
+  const start = keyStart - column(source, keyStart)
   let end = Math.min(source.length, endOfLine(source, contentEnd(entry.pair.value) ?? start) + 1)
-  const indent = ' '.repeat(column(source, entry.key.range?.[0] ?? 0))
+  const indent = ' '.repeat(keyStart - start)
   const kept = ownLineComments(source, start, end).map((comment) => `${indent}${comment}\n`)
   // Between two blank lines, one of them goes too.
   if (kept.length === 0 && source.slice(start - 2, start) === '\n\n' && source[end] === '\n') end++
@@ -629,10 +629,9 @@ export function upgradeReport(
     target,
     checked.map((flow) => {
       const check = checks?.of.get(flow)
-      if (check?.upgrade && checks?.itemsOnly) {
-        return { file: flow.file, raw: flow.raw, flow, items: check.upgrade }
-      }
-      return upgradeFlow(flow, check)
+      return check?.upgrade && checks?.itemsOnly
+        ? { flow, items: check.upgrade }
+        : upgradeFlow(flow, check)
     })
   )
 }
@@ -679,9 +678,8 @@ export function judgedUpgradeReport(
     if (index < 0) return upgrade
     const refused = errors(upgrade.flow, results[index]) ?? []
     const remaining = errors(upgrade.after, upgrade.after && results[next++])
-    const { flow, file, raw } = upgrade
     if (!remaining || !fixesSome(refused, remaining)) {
-      return { flow, file, raw, items: itemsOf(refused, refused) }
+      return { flow: upgrade.flow, items: itemsOf(refused, refused) }
     }
     return { ...upgrade, items: itemsOf(refused, remaining) }
   })
@@ -692,14 +690,8 @@ function reportOf(
   target: string,
   upgrades: FlowUpgrade[]
 ): { report: UpgradeReport; upgrades: FlowUpgrade[] } {
-  const items = upgrades.flatMap((upgrade) =>
-    upgrade.items.map((item) => ({
-      file: upgrade.file,
-      line: item.line,
-      message: item.message,
-      mechanical: item.mechanical,
-      guide: item.guide
-    }))
+  const items = upgrades.flatMap(({ flow, items }) =>
+    items.map(({ rule: _, ...item }) => ({ file: flow.file, ...item }))
   )
   const loading = upgrades.filter((upgrade) => upgrade.items.length === 0).length
   return { report: { target, flows: upgrades.length, loading, items }, upgrades }

@@ -1,37 +1,45 @@
-import { deployableFlow, type FlowFile, type RepoModel } from '../../model/repository.js'
-import { fitToSend } from '../../model/yaml-aliases.js'
-
-import type { Finding } from '../../model/finding.js'
-import { FlowDocument, nodePosition, offsetPosition } from './decide-document.js'
-import { inputFindings, dependencyProblems, scheduleFindings } from './decide-inputs.js'
-import { removedInTwoFindings } from './decide-removed-in-2-0.js'
-import { dashedReferenceFindings, referencesAndNamesOf } from './decide-references.js'
-import type { FlowReference } from '../../model/references.js'
-import type { NameReference } from '../../model/names.js'
-import type { KestraVersion, VersionedFinding } from '../../model/version.js'
-import type { ServerAnswer } from '../../model/snapshot.js'
-import {
-  taskTree,
-  type TaskTree,
-  taskIdNode,
-  type TaskNode,
-  CORE_FLOWABLE,
-  coreFlowType
-} from './decide-task-tree.js'
-import { namespaceFits } from '../../model/managed-namespaces.js'
+import { type Document, isPair, isScalar, isSeq, type Node, visit, type YAMLMap } from 'yaml'
+import { locateKestraPath } from '../../decide/validate/kestra-path.js'
+import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
+import { DeployError } from '../../model/errors.js'
+import { compareFindings, type Finding, type Severity } from '../../model/finding.js'
 import { parseFlowFile } from '../../model/flow-file.js'
+import type { ServerConstraint, ServerValidation } from '../../model/kestra.js'
+import { namespaceFits } from '../../model/managed-namespaces.js'
+import type { NameReference } from '../../model/names.js'
+import type { FlowReference } from '../../model/references.js'
+import {
+  deployableFlow,
+  type FlowFile,
+  type Position,
+  type RepoModel
+} from '../../model/repository.js'
+import type { ServerAnswer } from '../../model/snapshot.js'
 import {
   sameStoredCheck,
   storedCheckOf,
   type StoredFlowCheck,
   type UpgradeItem
 } from '../../model/stored-checks.js'
-import { DeployError } from '../../model/errors.js'
-import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
 import { flowKey } from '../../model/targets.js'
-import { flowSchemaFindings, type SchemaRelease } from './decide-schema.js'
-import { type Node, isScalar, type Document, isPair, isSeq, visit, type YAMLMap } from 'yaml'
-import { FOREACH_ITEM_TYPES, SUBFLOW_TYPES, FLOW_TRIGGER_TYPES, flowLinks } from './decide-links.js'
+import { resolveVersioned, type KestraVersion, type VersionedFinding } from '../../model/version.js'
+import { fitToSend } from '../../model/yaml-aliases.js'
+import { escape, FlowDocument, nodePosition, offsetPosition, repeats } from './decide-document.js'
+import { dependencyProblems, everyInput, inputFindings, scheduleFindings } from './decide-inputs.js'
+import { dashedReferenceFindings, referencesAndNamesOf } from './decide-references.js'
+import { flowSchemaFindings, schemaTarget, type SchemaRelease } from './decide-schema.js'
+import {
+  CORE_FLOWABLE,
+  coreFlowType,
+  FLOW_TRIGGER_TYPES,
+  flowLinks,
+  FOREACH_ITEM_TYPES,
+  SUBFLOW_TYPES,
+  taskIdNode,
+  taskTree,
+  type TaskNode,
+  type TaskTree
+} from './decide-task-tree.js'
 
 interface ValidateOptions {
   layout?: Layout
@@ -199,18 +207,16 @@ function ownChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
  * they cause on their line (`message: {{ a }} b`), which are then left out.
  */
 function syntaxFindings(flow: FlowFile): Finding[] {
-  const findings: Finding[] = []
-  for (const doc of flow.documents) {
+  return flow.documents.flatMap((doc) => {
     const pebble = unquotedPebbleFindings(flow, doc)
     const explained = new Set(pebble.map((finding) => finding.line))
-    findings.push(
+    return [
       ...pebble,
       ...yamlFindings(flow, doc).filter(
         (finding) => finding.rule !== 'yaml-syntax' || !explained.has(finding.line)
       )
-    )
-  }
-  return findings
+    ]
+  })
 }
 
 export function readProblemFindings(model: RepoModel): Finding[] {
@@ -258,22 +264,17 @@ const ERROR_SINCE: Readonly<Record<string, KestraVersion>> = {
   'duplicate-preconditions': [1, 1, 0]
 }
 
-function byRelease(findings: Finding[]): {
-  fixed: Finding[]
-  versioned: VersionedFinding[]
-} {
-  const fixed: Finding[] = []
-  const versioned: VersionedFinding[] = []
-  for (const finding of findings) {
-    const since = finding.severity === 'error' ? ERROR_SINCE[finding.rule] : undefined
-    if (!since) {
-      fixed.push(finding)
-      continue
-    }
-    const { severity: _, ...rest } = finding
-    versioned.push({ finding: rest, since, whenUnknown: 'error' })
+function byRelease(findings: Finding[]): { fixed: Finding[]; versioned: VersionedFinding[] } {
+  const since = ({ severity, rule }: Finding) =>
+    severity === 'error' ? ERROR_SINCE[rule] : undefined
+  return {
+    fixed: findings.filter((finding) => !since(finding)),
+    versioned: findings.flatMap((finding) => {
+      const { severity: _, ...rest } = finding
+      const from = since(finding)
+      return from ? [{ finding: rest, since: from, whenUnknown: 'error' as const }] : []
+    })
   }
-  return { fixed, versioned }
 }
 
 const LABEL_KEY_PATTERN = /^\p{Ll}[\p{L}0-9._-]*$/u
@@ -287,29 +288,27 @@ const EXECUTION_LABELS_TYPES = new Set([
 ])
 
 function labelFindings(document: FlowDocument): Finding[] {
-  const findings: Finding[] = []
-  for (const { key, node } of labelPairs(document, document.root)) {
-    if (key.startsWith(SYSTEM_PREFIX) && key !== READ_ONLY) {
-      findings.push(
-        document.finding(
-          'error',
-          node,
-          'system-label',
-          `Label '${key}': system labels can only be set by Kestra itself (only ${READ_ONLY} is allowed). Rename the label`
-        )
-      )
-    } else if (!key.startsWith(SYSTEM_PREFIX) && !LABEL_KEY_PATTERN.test(key)) {
-      findings.push(
-        document.finding(
-          'warning',
-          node,
-          'label-key',
-          `Label key '${key}' does not start with a lower-case letter followed by letters, digits, '.', '_' or '-': Kestra 1.2+ rejects it. Rename the label`
-        )
-      )
-    }
-  }
-  return findings
+  return labelPairs(document, document.root).flatMap(({ key, node }) =>
+    key.startsWith(SYSTEM_PREFIX) && key !== READ_ONLY
+      ? [
+          document.finding(
+            'error',
+            node,
+            'system-label',
+            `Label '${key}': system labels can only be set by Kestra itself (only ${READ_ONLY} is allowed). Rename the label`
+          )
+        ]
+      : !key.startsWith(SYSTEM_PREFIX) && !LABEL_KEY_PATTERN.test(key)
+        ? [
+            document.finding(
+              'warning',
+              node,
+              'label-key',
+              `Label key '${key}' does not start with a lower-case letter followed by letters, digits, '.', '_' or '-': Kestra 1.2+ rejects it. Rename the label`
+            )
+          ]
+        : []
+  )
 }
 
 /**
@@ -355,18 +354,15 @@ function executionLabelFindings(document: FlowDocument, tree: TaskTree): Finding
 
 /** As a map or a list of `{key, value}`, each with the node showing its key. */
 function labelPairs(document: FlowDocument, owner: unknown): { key: string; node: Node }[] {
-  const labels = document.get(owner, 'labels')
-  if (!labels) return []
-  const pairs: { key: string; node: Node }[] = []
-  for (const entry of document.entries(labels.value)) {
-    pairs.push({ key: String(entry.key.value), node: entry.key })
-  }
-  for (const item of document.items(labels.value)) {
-    const keyEntry = document.get(item, 'key')
-    const key = document.string(keyEntry?.value)
-    if (keyEntry && key !== undefined) pairs.push({ key, node: keyEntry.value ?? keyEntry.key })
-  }
-  return pairs
+  const labels = document.get(owner, 'labels')?.value
+  return [
+    ...document.entries(labels).map((entry) => ({ key: String(entry.key.value), node: entry.key })),
+    ...document.items(labels).flatMap((item) => {
+      const keyEntry = document.get(item, 'key')
+      const key = document.string(keyEntry?.value)
+      return keyEntry && key !== undefined ? [{ key, node: keyEntry.value ?? keyEntry.key }] : []
+    })
+  ]
 }
 
 const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
@@ -435,30 +431,16 @@ function duplicateFindings(
   nodes: TaskNode[],
   kind: 'task' | 'trigger'
 ): Finding[] {
-  const byPosition = nodes
-    .filter((node) => node.id !== undefined && node.id !== '')
-    .map((node) => ({ node, offset: taskIdNode(node).range?.[0] ?? 0 }))
-    .sort((a, b) => a.offset - b.offset)
-  const first = new Map<string, TaskNode>()
-  const findings: Finding[] = []
-  for (const { node } of byPosition) {
-    const id = node.id as string
-    const previous = first.get(id)
-    if (!previous) {
-      first.set(id, node)
-      continue
-    }
-    const firstLine = nodePosition(document.flow, taskIdNode(previous)).line
-    findings.push(
-      document.finding(
-        'error',
-        taskIdNode(node),
-        `duplicate-${kind}-id`,
-        `Duplicate ${kind} id '${id}' (first used on line ${firstLine}): ${kind} ids must be unique across the whole flow${kind === 'task' ? ', nested tasks included' : ''}. Rename one`
-      )
+  const offset = (node: TaskNode) => taskIdNode(node).range?.[0] ?? 0
+  const byPosition = nodes.filter((node) => node.id).sort((a, b) => offset(a) - offset(b))
+  return repeats(byPosition, (node) => node.id).map(([node, first]) =>
+    document.finding(
+      'error',
+      taskIdNode(node),
+      `duplicate-${kind}-id`,
+      `Duplicate ${kind} id '${node.id}' (first used on line ${nodePosition(document.flow, taskIdNode(first)).line}): ${kind} ids must be unique across the whole flow${kind === 'task' ? ', nested tasks included' : ''}. Rename one`
     )
-  }
-  return findings
+  )
 }
 
 function recursiveCallFindings(document: FlowDocument, tree: TaskTree): Finding[] {
@@ -482,26 +464,20 @@ function recursiveCallFindings(document: FlowDocument, tree: TaskTree): Finding[
 }
 
 function duplicatePreconditionFindings(document: FlowDocument, triggers: TaskNode[]): Finding[] {
-  const seen = new Set<string>()
-  const findings: Finding[] = []
-  for (const trigger of triggers) {
-    if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type)) continue
+  const ids = triggers.flatMap((trigger) => {
+    if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type)) return []
     const idEntry = document.get(document.get(trigger.map, 'preconditions')?.value, 'id')
     const id = document.string(idEntry?.value)
-    if (!idEntry || id === undefined) continue
-    if (seen.has(id)) {
-      findings.push(
-        document.finding(
-          'error',
-          idEntry.key as Node,
-          'duplicate-preconditions',
-          `Duplicate preconditions id '${id}': another Flow trigger already uses it. Give each trigger's \`preconditions\` its own id`
-        )
-      )
-    }
-    seen.add(id)
-  }
-  return findings
+    return idEntry && id !== undefined ? [{ id, key: idEntry.key }] : []
+  })
+  return repeats(ids, ({ id }) => id).map(([{ id, key }]) =>
+    document.finding(
+      'error',
+      key,
+      'duplicate-preconditions',
+      `Duplicate preconditions id '${id}': another Flow trigger already uses it. Give each trigger's \`preconditions\` its own id`
+    )
+  )
 }
 
 /**
@@ -756,9 +732,7 @@ function lastValue(source: string, offset: number): string {
   const later = source.slice(offset + line.length)
   const indent =
     /^[ \t-]*/.exec(source.slice(source.lastIndexOf('\n', offset) + 1, offset))?.[0].length ?? 0
-  const again = new RegExp(
-    `\\n[ \\t]{${indent}}${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ \\t]*:`
-  )
+  const again = new RegExp(`\\n[ \\t]{${indent}}${escape(key)}[ \\t]*:`)
   return again.test(later) ? '' : ` (here, \`${value}\`)`
 }
 
@@ -920,7 +894,7 @@ function namespaceFolderFindings(document: FlowDocument, layout?: Layout): Findi
   ]
 }
 
-export interface FlowIdentity {
+interface FlowIdentity {
   namespace: string
   id: string
   file: string
@@ -938,26 +912,451 @@ function flowIdentity(document: FlowDocument): FlowIdentity | undefined {
 }
 
 /** Two files declaring the same flow: the later file (in path order) gets the error. */
-export function duplicateFlowFindings(identities: FlowIdentity[]): Finding[] {
-  const seen = new Map<string, string>()
-  const findings: Finding[] = []
+function duplicateFlowFindings(identities: FlowIdentity[]): Finding[] {
   const ordered = [...identities].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
-  for (const { namespace, id, file, line, column } of ordered) {
-    const key = flowKey(namespace, id)
-    const first = seen.get(key)
-    if (first === undefined) {
-      seen.set(key, file)
-      continue
-    }
-    findings.push({
+  return repeats(ordered, ({ namespace, id }) => flowKey(namespace, id)).map(
+    ([{ namespace, id, file, line, column }, first]): Finding => ({
       severity: 'error',
       file,
       line,
       column,
       rule: 'duplicate-flow',
-      message: `Flow ${namespace}.${id} is already declared in ${first}: each flow must live in exactly one file. Remove one or change its id`,
-      resource: key
+      message: `Flow ${namespace}.${id} is already declared in ${first.file}: each flow must live in exactly one file. Remove one or change its id`,
+      resource: flowKey(namespace, id)
     })
+  )
+}
+
+/**
+ * Each entry refused by the released 2.0.0 core and held by 1.3.34's (docs/kestra.md, "What the
+ * released 2.0.0 refuses that 1.3 accepts"): an error on 2.0+, nothing before, a notice when no
+ * server is known.
+ */
+const USE_LOOP =
+  'rewrite it with `io.kestra.plugin.core.flow.Loop`, which replaces it in Kestra 2.0'
+
+/** Core task types 2.0.0 no longer has, and what to use instead (1.3.34's own deprecation texts). */
+export const REMOVED_TASKS: Readonly<Record<string, string>> = {
+  'io.kestra.plugin.core.flow.ForEach': USE_LOOP,
+  'io.kestra.plugin.core.flow.ForEachItem': USE_LOOP,
+  'io.kestra.plugin.core.flow.EachSequential': USE_LOOP,
+  'io.kestra.plugin.core.flow.EachParallel': USE_LOOP,
+  'io.kestra.plugin.core.flow.Template':
+    'templates are gone: move the template’s tasks into this flow or into a subflow',
+  'io.kestra.plugin.core.debug.Echo': 'use `io.kestra.plugin.core.log.Log`',
+  'io.kestra.plugin.core.execution.Count':
+    'use `io.kestra.plugin.kestra.executions.Count` of the Kestra plugin',
+  'io.kestra.plugin.core.execution.Resume':
+    'use `io.kestra.plugin.kestra.executions.Resume` of the Kestra plugin',
+  'io.kestra.plugin.core.trigger.Toggle':
+    'use `io.kestra.plugin.kestra.triggers.Toggle` of the Kestra plugin',
+  'io.kestra.plugin.core.log.Fetch':
+    'use `io.kestra.plugin.kestra.logs.Fetch` of the Kestra plugin',
+  'io.kestra.plugin.core.state.Get': 'use the KV store: `io.kestra.plugin.core.kv.Get`',
+  'io.kestra.plugin.core.state.Set': 'use the KV store: `io.kestra.plugin.core.kv.Set`',
+  'io.kestra.plugin.core.state.Delete': 'use the KV store: `io.kestra.plugin.core.kv.Delete`',
+  'io.kestra.plugin.core.storage.LocalFiles':
+    'use the `inputFiles` of a `io.kestra.plugin.core.flow.WorkingDirectory` or of a script task'
+}
+
+/**
+ * Pre-0.17 names 1.3.34's plugins still answer to (`@Plugin` aliases): `io.kestra.core.tasks.<key>`
+ * or `io.kestra.core.models.triggers.types.<key>` → `io.kestra.plugin.core.<value>`.
+ */
+const ALIASES: Readonly<Record<string, string>> = {
+  'debugs.Echo': 'debug.Echo',
+  'debugs.Return': 'debug.Return',
+  'executions.Counts': 'execution.Count',
+  'executions.Fail': 'execution.Fail',
+  'executions.Labels': 'execution.Labels',
+  'flows.AllowFailure': 'flow.AllowFailure',
+  'flows.Dag': 'flow.Dag',
+  'flows.EachParallel': 'flow.EachParallel',
+  'flows.EachSequential': 'flow.EachSequential',
+  'flows.Flow': 'flow.Subflow',
+  'flows.ForEachItem': 'flow.ForEachItem',
+  'flows.If': 'flow.If',
+  'flows.Parallel': 'flow.Parallel',
+  'flows.Pause': 'flow.Pause',
+  'flows.Sequential': 'flow.Sequential',
+  'flows.Subflow': 'flow.Subflow',
+  'flows.Switch': 'flow.Switch',
+  'flows.Template': 'flow.Template',
+  'flows.Worker': 'flow.WorkingDirectory',
+  'flows.WorkingDirectory': 'flow.WorkingDirectory',
+  'log.Fetch': 'log.Fetch',
+  'log.Log': 'log.Log',
+  'states.Delete': 'state.Delete',
+  'states.Get': 'state.Get',
+  'states.Set': 'state.Set',
+  'storages.Concat': 'storage.Concat',
+  'storages.DeduplicateItems': 'storage.DeduplicateItems',
+  'storages.Delete': 'storage.Delete',
+  'storages.FilterItems': 'storage.FilterItems',
+  'storages.LocalFiles': 'storage.LocalFiles',
+  'storages.Purge': 'execution.PurgeExecutions',
+  'storages.PurgeExecution': 'storage.PurgeCurrentExecutionFiles',
+  'storages.Reverse': 'storage.Reverse',
+  'storages.Size': 'storage.Size',
+  'storages.Split': 'storage.Split',
+  'templating.TemplatedTask': 'templating.TemplatedTask',
+  'trigger.Toggle': 'trigger.Toggle',
+  Flow: 'trigger.Flow',
+  Schedule: 'trigger.Schedule',
+  Webhook: 'trigger.Webhook'
+}
+const TASK_ALIAS = 'io.kestra.core.tasks.'
+const TRIGGER_ALIAS = 'io.kestra.core.models.triggers.types.'
+
+/** The input types 2.0.0's `Type` enum dropped, and what replaces each (the core jars' `Type` enums). */
+const REMOVED_INPUT_TYPES: Readonly<Record<string, string>> = {
+  BOOLEAN: 'Use `type: BOOL`, which replaces it (Kestra 0.23 and later)',
+  ENUM: 'Use `type: SELECT` with the same `values`, which replaces it'
+}
+
+/** Flow properties 2.0.0's `Flow` no longer has. */
+const REMOVED_FLOW_KEYS: Readonly<Record<string, string>> = {
+  pluginDefaults:
+    'Kestra 2.0 has no flow-level plugin defaults: set these values on the tasks themselves',
+  workerGroup: 'Kestra 2.0 flows choose their workers with `workerSelector`'
+}
+
+/** Task and trigger properties 2.0.0's `Task` and `AbstractTrigger` no longer have. */
+const REMOVED_PLUGIN_KEYS: Readonly<Record<string, string>> = {
+  workerGroup: 'Kestra 2.0 chooses workers with `workerSelector`',
+  pluginDefaultsRef: 'Kestra 2.0 has no plugin defaults to refer to: set the values on the task'
+}
+const REMOVED_TRIGGER_KEYS: Readonly<Record<string, string>> = {
+  conditions: 'Kestra 2.0 triggers take a `when` expression instead: rewrite the conditions as one'
+}
+const REMOVED_FLOW_TRIGGER_KEYS: Readonly<Record<string, string>> = {
+  preconditions:
+    'Kestra 2.0’s Flow trigger names the flows it waits for in `dependsOn` (with `window` and `mode`)'
+}
+
+/** Pause properties 2.0.0's `Pause` no longer has (its class; 1.3.31's marks `delay` deprecated). */
+const REMOVED_PAUSE_KEYS: Readonly<Record<string, string>> = {
+  delay:
+    'Use `pauseDuration`, which 1.3 already takes for it ("Deprecated: use `pauseDuration` instead")',
+  tasks: 'A 2.0 Pause holds no tasks: move them after the Pause'
+}
+/** Retry properties 2.0.0's `AbstractRetry` no longer has (1.3.31's reads `maxAttempt` as `maxAttempts`). */
+const REMOVED_RETRY_KEYS: Readonly<Record<string, string>> = {
+  maxAttempt: 'Use `maxAttempts`, the name 1.3 already reads it as'
+}
+
+function removedInTwoFindings(document: FlowDocument, tree: TaskTree): VersionedFinding[] {
+  const findings: VersionedFinding[] = []
+  const property = (owner: Node, removed: Readonly<Record<string, string>>, where: string) => {
+    for (const entry of document.entries(owner)) {
+      const key = String(entry.key.value)
+      if (!Object.hasOwn(removed, key)) continue
+      findings.push(
+        document.onlyFrom(
+          V2,
+          entry.key,
+          'removed-property',
+          `\`${key}\`${where}: Kestra 2.0 rejects it as an unknown property. ${removed[key] as string}`
+        )
+      )
+    }
   }
+  property(document.root as Node, REMOVED_FLOW_KEYS, '')
+  const retry = (owner: Node, where: string) => {
+    const policy = document.get(owner, 'retry')?.value
+    if (policy) property(policy, REMOVED_RETRY_KEYS, ` in the retry${where}`)
+  }
+  retry(document.root as Node, ' of the flow')
+  for (const task of tree.tasks) {
+    const where = ` on task '${task.id ?? task.path}'`
+    property(task.map, REMOVED_PLUGIN_KEYS, where)
+    if (coreFlowType(task.type) === 'Pause') property(task.map, REMOVED_PAUSE_KEYS, where)
+    retry(task.map, ` of task '${task.id ?? task.path}'`)
+    findings.push(...typeFindings(document, task))
+  }
+  for (const trigger of tree.triggers) {
+    const where = ` on trigger '${trigger.id ?? trigger.path}'`
+    property(trigger.map, { ...REMOVED_PLUGIN_KEYS, ...REMOVED_TRIGGER_KEYS }, where)
+    if (FLOW_TRIGGER_TYPES.has(trigger.type ?? '')) {
+      property(trigger.map, REMOVED_FLOW_TRIGGER_KEYS, where)
+    }
+    findings.push(...typeFindings(document, trigger))
+  }
+  findings.push(...inputTypeFindings(document, tree))
   return findings
+}
+
+function typeFindings(document: FlowDocument, node: TaskNode): VersionedFinding[] {
+  const type = node.type
+  if (type === undefined || !node.typeEntry) return []
+  const aliased = aliasTarget(type)
+  const then = REMOVED_TASKS[aliased ?? type]
+  const message =
+    aliased === undefined
+      ? then && `\`${type}\`: Kestra 2.0 has no such task (Invalid type): ${then}`
+      : `\`${type}\` is a pre-0.17 name: Kestra 2.0 rejects it (Invalid type). ${
+          then
+            ? `It names \`${aliased}\`, which 2.0 has no more either: ${then}`
+            : `Use \`${aliased}\`, the class it names, which every release since 0.20 accepts`
+        }`
+  if (message === undefined) return []
+  const at = node.typeEntry.value ?? node.typeEntry.key
+  return [document.onlyFrom(V2, at, 'removed-type', message)]
+}
+
+/** The class a pre-0.17 alias names, or undefined when the type is not one of 1.3.34's aliases. */
+export function aliasTarget(type: string): string | undefined {
+  const key = type.startsWith(TASK_ALIAS)
+    ? type.slice(TASK_ALIAS.length)
+    : type.startsWith(TRIGGER_ALIAS) && !type.slice(TRIGGER_ALIAS.length).includes('.')
+      ? type.slice(TRIGGER_ALIAS.length)
+      : undefined
+  if (key === undefined || !Object.hasOwn(ALIASES, key)) return undefined
+  return `io.kestra.plugin.core.${ALIASES[key] as string}`
+}
+
+/** The `type` entries of the flow's inputs, a FORM's inputs and a Pause's `onResume` inputs. */
+export function inputTypeEntries(document: FlowDocument, tree: TaskTree) {
+  return [
+    ...everyInput(document).map((input) => document.get(input.map, 'type')),
+    ...tree.tasks
+      .filter((task) => coreFlowType(task.type) === 'Pause')
+      .flatMap((task) => document.items(document.get(task.map, 'onResume')?.value))
+      .map((input) => document.get(input, 'type'))
+  ]
+}
+
+function inputTypeFindings(document: FlowDocument, tree: TaskTree): VersionedFinding[] {
+  return inputTypeEntries(document, tree).flatMap((entry) => {
+    const type = document.string(entry?.value)
+    if (!entry || type === undefined || !Object.hasOwn(REMOVED_INPUT_TYPES, type)) return []
+    return document.onlyFrom(
+      V2,
+      entry.value ?? entry.key,
+      'removed-input-type',
+      `Input type ${type}: Kestra 2.0 rejects it (Invalid type). ${REMOVED_INPUT_TYPES[type] as string}`
+    )
+  })
+}
+
+/**
+ * The flows' findings (docs/validation.md): each flow's own checks (reused from the walk), versioned
+ * rules resolved for the server's version, flows declared twice, and the server's verdicts.
+ */
+export function flowFindings(reading: FlowsHeld): Finding[] {
+  const findings: Finding[] = []
+  const identities: FlowIdentity[] = []
+  const target = schemaTarget(reading.serverVersion)
+  for (const flow of reading.model.flows) {
+    const check = reading.checks?.get(flow) ?? checkFlow(flow, reading)
+    const own = [...check.findings, ...resolveVersioned(check.versioned, reading.serverVersion)]
+    findings.push(...own)
+    if (check.wellFormed && target.length > 0) {
+      // A line a rule of ours already explains (with Kestra's reason) keeps that one finding.
+      const explained = new Set(own.map((finding) => finding.line))
+      findings.push(
+        ...schemaVerdict(flow, check, target).filter((finding) => !explained.has(finding.line))
+      )
+    }
+    if (check.identity) identities.push(check.identity)
+  }
+  findings.push(...duplicateFlowFindings(identities))
+  if (reading.serverAnswers) {
+    const server = serverAnswerFindings(reading.serverAnswers, repositoryFlows(reading))
+    findings.push(...withoutRepeats(server, findings))
+  }
+  return findings.sort(compareFindings)
+}
+
+/** The server's words for a task or trigger without `type` (docs/validation.md#server-validation). */
+const NULL_TYPE = /\bInvalid type: null\b/
+
+/**
+ * A task or trigger without `type` is the local rule's error on its own line: the server's `Invalid
+ * type: null` for the same file is dropped (docs/validation.md#server-validation).
+ */
+function withoutRepeats(server: Finding[], local: readonly Finding[]): Finding[] {
+  const untyped = new Set(
+    local
+      .filter((f) => /^(task|trigger)-type$/.test(f.rule) && f.message.includes('has no `type`'))
+      .map((f) => f.file)
+  )
+  return server.filter(
+    (f) => !(f.rule === 'server-constraint' && NULL_TYPE.test(f.message) && untyped.has(f.file))
+  )
+}
+
+function repositoryFlows({ model }: FlowsHeld): Set<string> {
+  return new Set(
+    model.flows.flatMap((flow) =>
+      !flow.notAFlow && flow.namespace && flow.id ? [flowKey(flow.namespace, flow.id)] : []
+    )
+  )
+}
+
+/** FlowService `checkValidSubflows` [DEV]: its warning about a subflow target the server lacks. */
+const SUBFLOW_NOT_FOUND = /^The subflow '(.+)' not found in namespace '(.+)'\.$/
+
+/**
+ * A warning that a subflow is missing is dropped when the repository holds that flow: it is deployed
+ * with the rest (docs/validation.md#server-validation).
+ */
+export function serverFindings(
+  flows: FlowFile[],
+  results: ServerValidation[],
+  repositoryFlows: ReadonlySet<string> = new Set()
+): Finding[] {
+  return flows.flatMap((flow, index) => {
+    const result = results[index]
+    if (!result) return []
+    const warnings = result.warnings.filter((warning) => {
+      const missing = SUBFLOW_NOT_FOUND.exec(warning.trim())
+      return !missing || !repositoryFlows.has(flowKey(missing[2]!, missing[1]!))
+    })
+    return findingsOf(flow, { ...result, warnings })
+  })
+}
+
+function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
+  const clean =
+    result.errors.length + result.deprecationPaths.length + result.warnings.length === 0 &&
+    result.infos.length === 0 &&
+    !result.outdated &&
+    result.noVerdict === undefined
+  // The syntax tree may have been released (a re-parse): only a flow with something to say needs it.
+  if (clean) return []
+  const doc = flow.documents[0]
+  const id = (doc && locateKestraPath(doc, flow.lineCounter, 'id')) ?? { line: 1, column: 1 }
+  const at = (path: string | undefined): Position =>
+    (doc && path && locateKestraPath(doc, flow.lineCounter, path)) || id
+  const offsetAt = (offset: number | undefined) =>
+    offset === undefined ? undefined : offsetPosition(flow, offset)
+  const finding = (severity: Severity, rule: string, position: Position, message: string) => {
+    const item: Finding = { severity, file: flow.file, ...position, rule, message }
+    if (flow.namespace && flow.id) item.resource = flowKey(flow.namespace, flow.id)
+    return item
+  }
+  return [
+    ...(result.noVerdict === undefined
+      ? []
+      : [
+          finding(
+            'error',
+            result.noVerdict.cause === 'too large' ? 'server-refused' : 'server-constraint',
+            id,
+            result.noVerdict.message
+          )
+        ]),
+    ...result.errors.map((error) =>
+      finding(
+        'error',
+        'server-constraint',
+        (doc && !(error.pointer ?? error.path) && offsetAt(namedValueOffset(doc, error.message))) ||
+          at(error.pointer ?? error.path),
+        constraintMessage(error)
+      )
+    ),
+    ...result.deprecationPaths.map((path) =>
+      finding(
+        'warning',
+        'server-deprecation',
+        at(path),
+        `\`${path}\` is deprecated on this Kestra server; replace it with its current equivalent (the plugin documentation names the replacement).`
+      )
+    ),
+    ...result.warnings.map((warning) =>
+      finding(
+        'warning',
+        'server-warning',
+        at(undefined),
+        `Kestra warns: ${sentence(warning)} Check the flow; the server accepts it as it is.`
+      )
+    ),
+    ...result.infos.map((info) => {
+      const replaced = /^(\S+) is replaced by (\S+)$/.exec(info.trim())
+      if (!replaced)
+        return finding('notice', 'server-info', at(undefined), `Kestra notes: ${sentence(info)}`)
+      return finding(
+        'notice',
+        'server-info',
+        (doc && offsetAt(scalarOffset(doc, replaced[1]!))) ?? at(undefined),
+        `Kestra notes: \`${replaced[1]}\` is replaced by \`${replaced[2]}\`; use the new type name.`
+      )
+    }),
+    ...(result.outdated
+      ? [
+          finding(
+            'warning',
+            'server-outdated',
+            at('revision'),
+            "The flow's `revision:` does not follow the server's latest revision; remove the `revision:` key (Kestra numbers revisions itself)."
+          )
+        ]
+      : [])
+  ]
+}
+
+function constraintMessage(error: ServerConstraint): string {
+  const where = error.path ?? error.pointer
+  const fix = where ? `Fix the value at \`${where}\`` : 'Fix the flow'
+  return `Kestra rejects this flow: ${sentence(error.message)} ${fix} (the server's plugins define the accepted types and properties).`
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim()
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`
+}
+
+/** The first scalar holding `value` (as the value of a `key` entry, when given). */
+function scalarOffset(doc: Document, value: string, key?: string): number | undefined {
+  let offset: number | undefined
+  visit(doc, {
+    Scalar(_, node, path) {
+      const pair = path[path.length - 1]
+      const keyed =
+        key === undefined ||
+        (isPair(pair) && pair.value === node && isScalar(pair.key) && pair.key.value === key)
+      if (node.value === value && node.range && keyed) {
+        offset = node.range[0]
+        return visit.BREAK
+      }
+      return undefined
+    }
+  })
+  return offset
+}
+
+/**
+ * Where Kestra reports a problem without a path, the value or key naming it, where the fix goes: an
+ * unknown plugin type (`Invalid type: io.x.Y`), an unresolved named plugin default (1.3's
+ * `PluginDefaultsRefNotFoundException`), a plugin's unknown property (`Unrecognized field "x"`,
+ * 2.0.0's answer for a removed property: docs/kestra.md#the-released-core-run).
+ */
+function namedValueOffset(doc: Document, message: string): number | undefined {
+  const type = /Invalid type: ([A-Za-z_$][\w$.]*)/.exec(message)?.[1]
+  if (type) return scalarOffset(doc, type)
+  const field = /^Unrecognized field "([^"]+)"/.exec(message)?.[1]
+  if (field) return nestedKeyOffset(doc, field)
+  const ref = /pluginDefaultsRef '([^']*)'/.exec(message)?.[1]
+  return ref === undefined ? undefined : scalarOffset(doc, ref, 'pluginDefaultsRef')
+}
+
+/** Below the flow's own keys, in document order, the order Kestra's parser meets them in. */
+function nestedKeyOffset(doc: Document, name: string): number | undefined {
+  let offset: number | undefined
+  visit(doc, {
+    Pair(_, pair, path) {
+      if (path.length <= 2 || !isScalar(pair.key) || pair.key.value !== name) return undefined
+      offset = pair.key.range?.[0]
+      return visit.BREAK
+    }
+  })
+  return offset
+}
+
+export function serverAnswerFindings(
+  answers: readonly ServerAnswer[],
+  repositoryFlows: ReadonlySet<string>
+): Finding[] {
+  return answers.flatMap(({ flows, results }) => serverFindings(flows, results, repositoryFlows))
 }

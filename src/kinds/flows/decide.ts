@@ -1,8 +1,7 @@
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
 import type { RepositoryShape } from '../../model/drift.js'
 import { repositoryPath } from '../../model/repository-paths.js'
-import { FLOW_ID_PATTERN, type FlowsHeld } from './decide-validate.js'
-import { flowFindings } from './decide-checks.js'
+import { FLOW_ID_PATTERN, flowFindings, type FlowsHeld } from './decide-validate.js'
 import {
   actionOf,
   applyDiff,
@@ -65,7 +64,8 @@ function newFlowPath(
     return { path: repositoryPath(shape.rootRel, top || namespace, 'flows', name) }
   }
   if (shape.layout === 'namespace') {
-    if (shape.namespace && within(namespace, shape.namespace)) {
+    const input = shape.namespace
+    if (input && (namespace === input || namespace.startsWith(`${input}.`))) {
       return { path: repositoryPath(shape.rootRel, 'flows', name) }
     }
     return { reason: `its namespace is outside the namespace input (${shape.namespace ?? ''})` }
@@ -83,20 +83,12 @@ function siblingOf(
   shape: RepositoryShape,
   parents: boolean
 ): string | undefined {
-  for (let ns: string | undefined = namespace; ns; ns = parents ? parentOf(ns) : undefined) {
+  // The parent of `a.b` is `a`; `a` has none.
+  for (let ns = namespace; ns; ns = parents ? ns.slice(0, Math.max(ns.lastIndexOf('.'), 0)) : '') {
     const files = shape.flowFiles.filter((f) => f.namespace === ns).map((f) => f.file)
     if (files.length > 0) return files.sort()[0]
   }
   return undefined
-}
-
-function within(namespace: string, parent: string): boolean {
-  return namespace === parent || namespace.startsWith(`${parent}.`)
-}
-
-function parentOf(namespace: string): string | undefined {
-  const dot = namespace.lastIndexOf('.')
-  return dot < 0 ? undefined : namespace.slice(0, dot)
 }
 
 /** docs/plan.md: compared as Kestra compares flows; drift against the base commit. */
