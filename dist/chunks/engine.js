@@ -2,7 +2,7 @@ import { statSync, readdirSync, readFileSync, realpathSync, lstatSync, openSync,
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { resolve as resolve$1, relative, sep, join, isAbsolute, posix, dirname, basename } from 'node:path';
-import { u as unknown, a as array, o as object, s as string, b as undiciExports, l as looseObject, r as record, n as number, d as distExports, Z as ZipDeflate, c as Zip, _ as _enum, t as tuple, i as int, e as boolean$1, f as literal, g as discriminatedUnion, p as picomatch, h as strictObject, j as structuredPatch, k as formatPatch, F as FILE_HEADERS_ONLY, m as ajvExports, q as j, v as preprocess, w as parsePatch, x as reversePatch, y as characterEntities, z as retry, A as throttling, B as union, C as summary, D as setOutput, E as setSecret, G as getInput } from './vendor.js';
+import { u as unknown, a as array, o as object, s as string, b as undiciExports, l as looseObject, r as record, n as number, d as distExports, Z as ZipDeflate, c as Zip, _ as _enum, t as tuple, i as int, e as boolean$1, f as literal, g as discriminatedUnion, p as picomatch, h as strictObject, j as structuredPatch, k as formatPatch, F as FILE_HEADERS_ONLY, m as ajvExports, q as j, v as union, w as _null, x as _undefined, y as bigint, z as preprocess, A as parsePatch, B as reversePatch, C as characterEntities, D as retry, E as throttling, G as summary, H as setOutput, I as setSecret, J as getInput } from './vendor.js';
 import { TextDecoder as TextDecoder$1, promisify, parseArgs as parseArgs$1 } from 'node:util';
 import { execFile, spawn } from 'node:child_process';
 import { isUtf8 } from 'node:buffer';
@@ -78,6 +78,127 @@ function compareCodeUnits(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const PATH = String.raw `[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*(?:\.(?:[A-Za-z_$][\w$-]*|<[a-z][a-z -]*>)(?:\[[^\]\n]*\])*)*`;
+const LEADING_PATH = new RegExp(String.raw `^(${PATH}): ([\s\S]+)$`);
+const ITEM_SEPARATOR = new RegExp(String.raw `, (?=${PATH}: )`);
+const JACKSON_SOURCE = /\s*at \[Source: [\s\S]*?; line: (\d+), column: (\d+)\]/g;
+const JACKSON_CLASS = / \(class [\w.$]+\), not marked as ignorable(?: \([^)]*\))?/g;
+const JACKSON_CHAIN = /\s*\(through reference chain: ([^)]*)\)/;
+function splitConstraints(constraints) {
+    let text = constraints.trim();
+    for (let previous = ''; previous !== text;) {
+        previous = text;
+        text = text.replace(/^Validation error:\s*/, '').replace(/^:\s*/, '');
+    }
+    text = text.replace(JACKSON_SOURCE, ' (line $1, column $2)');
+    const items = [];
+    for (const line of text.split(/\r?\n/)) {
+        if (items.length === 0 || LEADING_PATH.test(line))
+            items.push(line);
+        else
+            items[items.length - 1] += `\n${line}`;
+    }
+    return items
+        .flatMap((item) => item.split(ITEM_SEPARATOR))
+        .map((item) => item.trim())
+        .filter(Boolean)
+        .map(toConstraint);
+}
+function toConstraint(item) {
+    const chain = JACKSON_CHAIN.exec(item);
+    const message = item.replace(JACKSON_CHAIN, '').replace(JACKSON_CLASS, '').trim();
+    const leading = LEADING_PATH.exec(message);
+    if (leading)
+        return { path: leading[1], message: leading[2].trim() };
+    const path = chain ? pathFromReferenceChain(chain[1]) : flowProperty(item);
+    return path ? { path, message } : { message };
+}
+function flowProperty(item) {
+    return /^Unrecognized field "([\w$-]+)" \(class io\.kestra\.core\.models\.flows\.(?:Flow|FlowWithSource)\)/.exec(item)?.[1];
+}
+function pathFromReferenceChain(chain) {
+    let path = '';
+    for (const match of chain.matchAll(/\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]/g)) {
+        if (match[2] !== undefined)
+            path += `[${match[2]}]`;
+        else
+            path += path ? `.${match[1]}` : match[1];
+    }
+    return path || undefined;
+}
+function readVerdict(record) {
+    if (!isRecord(record)) {
+        return { readable: false, why: `it is ${shapeOf(record)}, not a verdict object` };
+    }
+    if (typeof record.outdated !== 'boolean') {
+        return {
+            readable: false,
+            why: `its \`outdated\` is ${shapeOf(record.outdated)}, not a boolean`
+        };
+    }
+    const errors = [];
+    const { constraints } = record;
+    if (typeof constraints === 'string' && constraints.trim() !== '') {
+        const split = splitConstraints(constraints);
+        errors.push(...(split.length > 0 ? split : [{ message: constraints.trim() }]));
+    }
+    else if (constraints !== undefined && constraints !== null) {
+        return { readable: false, why: `its \`constraints\` is ${shapeOf(constraints)}` };
+    }
+    if (Array.isArray(record.errors)) {
+        for (const error of record.errors) {
+            const read = readError(error);
+            if (!read)
+                return { readable: false, why: `an item of its \`errors\` is ${shapeOf(error)}` };
+            errors.push(read);
+        }
+    }
+    else if (record.errors !== undefined && record.errors !== null) {
+        return { readable: false, why: `its \`errors\` is ${shapeOf(record.errors)}, not a list` };
+    }
+    return { readable: true, errors, record };
+}
+function readError(error) {
+    if (!isRecord(error))
+        return undefined;
+    const { detail, message, path, pointer } = error;
+    const text = [detail, message].find((t) => typeof t === 'string' && t.trim() !== '');
+    if (text === undefined)
+        return undefined;
+    const constraint = { message: text };
+    if (typeof path === 'string' && path)
+        constraint.path = path;
+    if (typeof pointer === 'string' && pointer)
+        constraint.pointer = pointer;
+    return constraint;
+}
+function shapeOf(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'string')
+        return value.trim() === '' ? 'a blank text' : 'a text';
+    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+const NO_VERDICT_REMEDY = 'nothing is deployed until the server answers a verdict the action can read: check that the `server` ' +
+    "input reaches Kestra itself (not a proxy's or a sign-in page), or set `server-validation: false` to " +
+    "deploy without the server's verdicts";
+function unreadableVerdict(why, answer) {
+    return `the server's validation answer could not be read (${why}); ${NO_VERDICT_REMEDY}. The answer: ${JSON.stringify(answer)}`;
+}
+function missingVerdict() {
+    return `the server returned no validation result for it; ${NO_VERDICT_REMEDY}`;
+}
+function parsedJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+
 const REMEDIATION = {
     401: 'check the username/password or api-token inputs (and that the server URL and tenant are right)',
     403: 'the credentials lack permission for this namespace/tenant (or the tenant is wrong)'
@@ -150,7 +271,7 @@ function describe$3(details) {
 }
 function parseErrorBody(body, statusText) {
     const text = new TextDecoder().decode(body).trim();
-    const record = errorAnswer.safeParse(parseJson(text)).data;
+    const record = errorAnswer.safeParse(parsedJson(text)).data;
     if (record) {
         const violations = [
             ...readViolations(record._embedded?.errors),
@@ -164,16 +285,6 @@ function parseErrorBody(body, statusText) {
     if (text === '' || text.startsWith('<'))
         return { message: statusText, violations: [] };
     return { message: text, violations: [] };
-}
-function parseJson(text) {
-    if (!text.startsWith('{'))
-        return undefined;
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
 }
 const optionalText = unknown().optional();
 const violationList = array(unknown()).optional().catch(undefined);
@@ -342,9 +453,12 @@ class Transport {
             }
             const outcome = await this.semaphore.run(() => this.attempt(req, attempt), req.first);
             const finish = () => {
-                if ('response' in outcome)
-                    return this.checked(req, outcome.response);
-                throw this.unanswered(req, outcome.error);
+                if (!('response' in outcome))
+                    throw this.unanswered(req, outcome.error);
+                const { response } = outcome;
+                if (response.status < 400 || req.allow?.includes(response.status))
+                    return response;
+                throw responseError(response);
             };
             let reason;
             let delayMs = backoffMs(retry, attempt);
@@ -389,18 +503,14 @@ class Transport {
                 headersTimeout: this.options.timeoutMs,
                 bodyTimeout: this.options.timeoutMs
             });
-            const body = await readBody(res.body, res.headers['content-length']);
-            const { method, path } = req;
-            const sentBytes = typeof req.body === 'string' ? utf8Length(req.body) : (req.body?.length ?? 0);
-            const response = {
-                method,
-                path,
-                status: res.statusCode,
-                headers: res.headers,
-                body,
-                sentBytes
+            return {
+                response: {
+                    ...{ method: req.method, path: req.path, status: res.statusCode, headers: res.headers },
+                    body: await readBody(res.body, res.headers['content-length']),
+                    attempts: attempt,
+                    sentBytes: typeof req.body === 'string' ? utf8Length(req.body) : (req.body?.length ?? 0)
+                }
             };
-            return { response: { ...response, attempts: attempt } };
         }
         catch (error) {
             const reason = transientReason(deadline.signal.reason ?? error);
@@ -417,11 +527,6 @@ class Transport {
         return left < this.options.timeoutMs
             ? { timeoutMs: left, cut: true }
             : { timeoutMs: this.options.timeoutMs, cut: false };
-    }
-    checked(req, response) {
-        if (response.status < 400 || req.allow?.includes(response.status))
-            return response;
-        throw responseError(response);
     }
     unanswered(req, error) {
         if (error instanceof ApiError)
@@ -453,16 +558,9 @@ function unreadableAnswer(response, serverMessage) {
     const { status, method, path } = response;
     return new ApiError({ status, method, path, serverMessage });
 }
-function responseError(response) {
-    const { message, violations } = parseErrorBody(response.body, `HTTP ${response.status}`);
-    return new ApiError({
-        status: response.status,
-        method: response.method,
-        path: response.path,
-        serverMessage: message,
-        violations,
-        sentBytes: response.sentBytes
-    });
+function responseError({ status, method, path, body, sentBytes }) {
+    const { message, violations } = parseErrorBody(body, `HTTP ${status}`);
+    return new ApiError({ status, method, path, serverMessage: message, violations, sentBytes });
 }
 function authorizationHeader(auth) {
     if (auth.kind === 'bearer')
@@ -646,6 +744,32 @@ function short(sha) {
     return sha.slice(0, 12);
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function segmentProblem(value) {
+    if (value === '')
+        return 'it is empty';
+    if (value === '.' || value === '..') {
+        return `'${value}' is a relative path step: every URL parser resolves it to another route`;
+    }
+    if (/[/\\]/.test(value)) {
+        return 'it holds a path separator (/ or \\), which servers and proxies decode before routing';
+    }
+    if (LONE_SURROGATE.test(value))
+        return 'it holds a lone UTF-16 surrogate, which has no UTF-8 form';
+    return undefined;
+}
+function pathSegment(value) {
+    const problem = segmentProblem(value);
+    if (problem !== undefined) {
+        throw new ActionError(`${JSON.stringify(value)} cannot be addressed in Kestra's API: ${problem}; nothing was sent for it`);
+    }
+    return encodeURIComponent(value);
+}
+
+function pathOf(route, params = []) {
+    let next = 0;
+    return route.replace(/\{\w+\}/g, () => pathSegment(params[next++]));
+}
 class ScopedHttp {
     transport;
     tenant;
@@ -659,7 +783,7 @@ class ScopedHttp {
         return { ...(await this.resolveApiShape()).info };
     }
     async send(req) {
-        const suffix = req.path + queryString(req.query);
+        const suffix = pathOf(req.route, req.params) + queryString(req.query);
         const allow = [...(req.allow ?? []), 404];
         const probing = this.resolveApiShape();
         const early = !this.eraSettled && this.tenant === 'main' && (req.method === 'GET' || req.readOnly)
@@ -685,6 +809,10 @@ class ScopedHttp {
         shape.known = true;
         shape.info.tenantScoped = false;
         return this.settle(req, legacy);
+    }
+    async found(req) {
+        const response = await this.send({ ...req, allow: [...(req.allow ?? []), 404] });
+        return response.status === 404 ? undefined : response;
     }
     settle(req, response) {
         if (response.status === 404 && !req.allow?.includes(404)) {
@@ -795,29 +923,7 @@ function readJsonArray(response) {
     return readAnswer$1(response, array(unknown()), 'a JSON array');
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-function segmentProblem(value) {
-    if (value === '')
-        return 'it is empty';
-    if (value === '.' || value === '..') {
-        return `'${value}' is a relative path step: every URL parser resolves it to another route`;
-    }
-    if (/[/\\]/.test(value)) {
-        return 'it holds a path separator (/ or \\), which servers and proxies decode before routing';
-    }
-    if (LONE_SURROGATE.test(value))
-        return 'it holds a lone UTF-16 surrogate, which has no UTF-8 form';
-    return undefined;
-}
-function pathSegment(value) {
-    const problem = segmentProblem(value);
-    if (problem !== undefined) {
-        throw new ActionError(`${JSON.stringify(value)} cannot be addressed in Kestra's API: ${problem}; nothing was sent for it`);
-    }
-    return encodeURIComponent(value);
-}
-
-const PAGE$1 = 500;
+const PAGE = 500;
 const EARLIEST_START = '1970-01-01T00:00:00Z';
 const SECRETS_REMEDY = 'a review checks at most 20,000 secret names: remove secrets nothing uses';
 const MAX_PAGES = 40;
@@ -827,14 +933,11 @@ async function readPages(http, asked, item) {
     for (let page = 1; page <= listing.maxPages; page++) {
         const response = await http.send({
             method: 'GET',
-            path: listing.path,
-            route: listing.route ?? listing.path.replace(/\/namespaces\/[^/]+/, '/namespaces/{namespace}'),
+            route: listing.route,
+            params: listing.params,
             query: { ...listing.query, page: String(page), size: String(listing.size) },
-            ...(listing.missing && { allow: [404] }),
             ...(listing.deadline !== undefined && { deadline: listing.deadline })
         });
-        if (response.status === 404)
-            return undefined;
         const body = readAnswer$1(response, paged, '{results, total}');
         const rows = body.results;
         let fresh = 0;
@@ -855,7 +958,7 @@ async function readPages(http, asked, item) {
             throw new ListingError(`Kestra's ${listing.name} (${where(response)}) answered page ${page} with nothing it had not already sent: the server (or a proxy in front of it) ignores the page parameter, so the rest cannot be read. Nothing was decided on a part of it; check what answers that route.`);
         }
     }
-    throw new UnendedListingError(`Kestra's ${listing.name} did not end: ${listing.maxPages} full pages of ${listing.size} were read (${found.size} items) and it still went on. Nothing was decided on a part of it; ${listing.remedy}, or check that the server (or a proxy in front of it) honours the page and size parameters of ${listing.path}.`);
+    throw new UnendedListingError(`Kestra's ${listing.name} did not end: ${listing.maxPages} full pages of ${listing.size} were read (${found.size} items) and it still went on. Nothing was decided on a part of it; ${listing.remedy}, or check that the server (or a proxy in front of it) honours the page and size parameters of ${pathOf(listing.route, listing.params)}.`);
 }
 const DEFAULT_PAGES = { size: 100, maxPages: 100 };
 const LISTED_AT_MOST = DEFAULT_PAGES.size * DEFAULT_PAGES.maxPages;
@@ -887,9 +990,12 @@ async function liveKvKeys(api, namespaces) {
 }
 async function searchUnlessMissing(api, namespaces) {
     const groups = searchesOf(namespaces.map((namespace) => ({ namespace, flowIds: [] })));
+    const found = await unlessMissing(Promise.all(groups.map((group) => api.kvKeys(group.namespaces))));
+    return found?.flat();
+}
+async function unlessMissing(reading) {
     try {
-        const found = await Promise.all(groups.map((group) => api.kvKeys(group.namespaces)));
-        return found.flat();
+        return await reading;
     }
     catch (error) {
         if (error instanceof ApiError && error.status === 404)
@@ -920,11 +1026,11 @@ function searchesOf(groups) {
     }));
 }
 function listingsApi(http) {
-    const paged = (listing, item) => readPages(http, { ...listing, size: PAGE$1, maxPages: MAX_PAGES }, item);
+    const paged = (listing, item) => readPages(http, { ...listing, size: PAGE, maxPages: MAX_PAGES }, item);
     const executionSearch = (namespaces, query) => paged({
         name: `executions search of ${namespaces.join(', ')}`,
-        remedy: `more than ${MAX_PAGES * PAGE$1} executions not finished were found for the flows this deploy updates or deletes in ${namespaces.join(', ')}: let them end (or kill them) before deploying`,
-        path: '/executions/search',
+        remedy: `more than ${MAX_PAGES * PAGE} executions not finished were found for the flows this deploy updates or deletes in ${namespaces.join(', ')}: let them end (or kill them) before deploying`,
+        route: '/executions/search',
         query,
         key: rowIdOf
     }, (row, response) => toExecution(Array.isArray(row) ? undefined : row, response, 'an item of the answer'));
@@ -962,27 +1068,16 @@ function listingsApi(http) {
         const byId = new Map(found.flat().map((execution) => [execution.id, execution]));
         return [...byId.values()].filter((execution) => wanted.has(`${execution.namespace} ${execution.flowId}`));
     };
+    const secrets = (name, route, params) => paged({ name, remedy: SECRETS_REMEDY, route, params, query: {}, key: byKey }, byKey);
     return {
         executionsOf,
-        secretNames: () => paged({
-            name: 'secrets listing',
-            remedy: SECRETS_REMEDY,
-            path: '/secrets',
-            query: {},
-            key: byKey
-        }, byKey),
-        namespaceSecretNames: (namespace) => paged({
-            name: `secrets listing of ${namespace}`,
-            remedy: SECRETS_REMEDY,
-            path: `/namespaces/${pathSegment(namespace)}/secrets`,
-            query: {},
-            key: byKey
-        }, byKey),
+        secretNames: () => secrets('secrets listing', '/secrets'),
+        namespaceSecretNames: (namespace) => secrets(`secrets listing of ${namespace}`, '/namespaces/{namespace}/secrets', [namespace]),
         async inheritedSecretNames(namespace) {
             const response = await http.send({
                 method: 'GET',
-                path: `/namespaces/${pathSegment(namespace)}/inherited-secrets`,
-                route: '/namespaces/{namespace}/inherited-secrets'
+                route: '/namespaces/{namespace}/inherited-secrets',
+                params: [namespace]
             });
             const names = record(string(), array(unknown()).catch([]));
             return Object.values(readAnswer$1(response, names, 'names by namespace'))
@@ -992,7 +1087,7 @@ function listingsApi(http) {
         kvKeys: (namespaces) => paged({
             name: 'KV listing',
             remedy: 'a review checks at most 20,000 keys of the namespaces it deploys: remove keys no flow reads',
-            path: '/kv',
+            route: '/kv',
             query: { 'filters[namespace][IN]': namespaces.join(',') },
             key: (row) => {
                 const namespace = named$1.safeParse(row).data?.namespace;
@@ -1008,8 +1103,8 @@ function listingsApi(http) {
         async namespaceKvKeys(namespace) {
             const response = await http.send({
                 method: 'GET',
-                path: `/namespaces/${pathSegment(namespace)}/kv`,
-                route: '/namespaces/{namespace}/kv'
+                route: '/namespaces/{namespace}/kv',
+                params: [namespace]
             });
             return readJsonArray(response).flatMap((item) => byKey(item) ?? []);
         },
@@ -1017,7 +1112,6 @@ function listingsApi(http) {
             const ids = await readPages(http, {
                 name: `namespaces search for ${prefix}`,
                 remedy: `more than ${LISTED_AT_MOST} namespaces start with ${prefix}: remove them with Kestra's own tools`,
-                path: '/namespaces/search',
                 route: '/namespaces/search',
                 query: { q: prefix },
                 key: rowIdOf
@@ -1063,128 +1157,6 @@ function toExecution(raw, response, what = 'the answer') {
     };
 }
 
-const PATH = String.raw `[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*(?:\.(?:[A-Za-z_$][\w$-]*|<[a-z][a-z -]*>)(?:\[[^\]\n]*\])*)*`;
-const LEADING_PATH = new RegExp(String.raw `^(${PATH}): ([\s\S]+)$`);
-const ITEM_SEPARATOR = new RegExp(String.raw `, (?=${PATH}: )`);
-const JACKSON_SOURCE = /\s*at \[Source: [\s\S]*?; line: (\d+), column: (\d+)\]/g;
-const JACKSON_CLASS = / \(class [\w.$]+\), not marked as ignorable(?: \([^)]*\))?/g;
-const JACKSON_CHAIN = /\s*\(through reference chain: ([^)]*)\)/;
-function splitConstraints(constraints) {
-    let text = constraints.trim();
-    for (let previous = ''; previous !== text;) {
-        previous = text;
-        text = text.replace(/^Validation error:\s*/, '').replace(/^:\s*/, '');
-    }
-    text = text.replace(JACKSON_SOURCE, ' (line $1, column $2)');
-    const items = [];
-    for (const line of text.split(/\r?\n/)) {
-        if (items.length === 0 || LEADING_PATH.test(line))
-            items.push(line);
-        else
-            items[items.length - 1] += `\n${line}`;
-    }
-    return items
-        .flatMap((item) => item.split(ITEM_SEPARATOR))
-        .map((item) => item.trim())
-        .filter(Boolean)
-        .map(toConstraint);
-}
-function toConstraint(item) {
-    const chain = JACKSON_CHAIN.exec(item);
-    const message = item.replace(JACKSON_CHAIN, '').replace(JACKSON_CLASS, '').trim();
-    const leading = LEADING_PATH.exec(message);
-    if (leading)
-        return { path: leading[1], message: leading[2].trim() };
-    const path = chain ? pathFromReferenceChain(chain[1]) : flowProperty(item);
-    return path ? { path, message } : { message };
-}
-function flowProperty(item) {
-    return /^Unrecognized field "([\w$-]+)" \(class io\.kestra\.core\.models\.flows\.(?:Flow|FlowWithSource)\)/.exec(item)?.[1];
-}
-function pathFromReferenceChain(chain) {
-    let path = '';
-    for (const match of chain.matchAll(/\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]/g)) {
-        if (match[2] !== undefined)
-            path += `[${match[2]}]`;
-        else
-            path += path ? `.${match[1]}` : match[1];
-    }
-    return path || undefined;
-}
-function readVerdict(item) {
-    if (!item || typeof item !== 'object' || Array.isArray(item)) {
-        return { readable: false, why: `it is ${shapeOf(item)}, not a verdict object` };
-    }
-    const record = item;
-    if (typeof record.outdated !== 'boolean') {
-        return {
-            readable: false,
-            why: `its \`outdated\` is ${shapeOf(record.outdated)}, not a boolean`
-        };
-    }
-    const errors = [];
-    const { constraints } = record;
-    if (typeof constraints === 'string' && constraints.trim() !== '') {
-        const split = splitConstraints(constraints);
-        errors.push(...(split.length > 0 ? split : [{ message: constraints.trim() }]));
-    }
-    else if (constraints !== undefined && constraints !== null) {
-        return { readable: false, why: `its \`constraints\` is ${shapeOf(constraints)}` };
-    }
-    if (Array.isArray(record.errors)) {
-        for (const error of record.errors) {
-            const read = readError(error);
-            if (!read)
-                return { readable: false, why: `an item of its \`errors\` is ${shapeOf(error)}` };
-            errors.push(read);
-        }
-    }
-    else if (record.errors !== undefined && record.errors !== null) {
-        return { readable: false, why: `its \`errors\` is ${shapeOf(record.errors)}, not a list` };
-    }
-    return { readable: true, errors, record };
-}
-function readError(error) {
-    if (!error || typeof error !== 'object' || Array.isArray(error))
-        return undefined;
-    const { detail, message, path, pointer } = error;
-    const text = [detail, message].find((t) => typeof t === 'string' && t.trim() !== '');
-    if (text === undefined)
-        return undefined;
-    const constraint = { message: text };
-    if (typeof path === 'string' && path)
-        constraint.path = path;
-    if (typeof pointer === 'string' && pointer)
-        constraint.pointer = pointer;
-    return constraint;
-}
-function shapeOf(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'a list';
-    if (typeof value === 'string')
-        return value.trim() === '' ? 'a blank text' : 'a text';
-    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-const NO_VERDICT_REMEDY = 'nothing is deployed until the server answers a verdict the action can read: check that the `server` ' +
-    "input reaches Kestra itself (not a proxy's or a sign-in page), or set `server-validation: false` to " +
-    "deploy without the server's verdicts";
-function unreadableVerdict(why, answer) {
-    return `the server's validation answer could not be read (${why}); ${NO_VERDICT_REMEDY}. The answer: ${JSON.stringify(answer)}`;
-}
-function missingVerdict() {
-    return `the server returned no validation result for it; ${NO_VERDICT_REMEDY}`;
-}
-function parsedJson(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
-
 const YAML$2 = { 'content-type': 'application/x-yaml' };
 const dashboardAnswer = object({
     id: string(),
@@ -1195,27 +1167,22 @@ const dashboardAnswer = object({
     sourceCode: string().optional().catch(undefined)
 });
 function dashboardsApi(http) {
-    const one = (id) => ({
-        path: `/dashboards/${pathSegment(id)}`,
-        route: '/dashboards/{id}'
-    });
+    const one = (id) => ({ route: '/dashboards/{id}', params: [id] });
     return {
-        listDashboards: () => readPages(http, {
+        listDashboards: () => unlessMissing(readPages(http, {
             name: 'dashboards listing',
             remedy: `a repository manages at most ${LISTED_AT_MOST} dashboards: delete the ones no one uses`,
-            path: '/dashboards',
+            route: '/dashboards',
             query: { sort: 'id:asc' },
-            key: rowIdOf,
-            missing: true
-        }, toDashboard),
+            key: rowIdOf
+        }, toDashboard)),
         async getDashboard(id) {
-            const response = await http.send({ method: 'GET', ...one(id), allow: [404] });
-            return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response);
+            const response = await http.found({ method: 'GET', ...one(id) });
+            return response && toDashboard(readJsonObject(response), response);
         },
         async createDashboard(source) {
             const response = await http.send({
                 method: 'POST',
-                path: '/dashboards',
                 route: '/dashboards',
                 headers: YAML$2,
                 body: source,
@@ -1229,14 +1196,8 @@ function dashboardsApi(http) {
             return { created: false, retried: response.attempts > 1 };
         },
         async updateDashboard(id, source) {
-            const response = await http.send({
-                method: 'PUT',
-                ...one(id),
-                headers: YAML$2,
-                body: source,
-                allow: [404]
-            });
-            return response.status === 404 ? undefined : toDashboard(readJsonObject(response), response);
+            const response = await http.found({ method: 'PUT', ...one(id), headers: YAML$2, body: source });
+            return response && toDashboard(readJsonObject(response), response);
         },
         async deleteDashboard(id) {
             const response = await http.send({ method: 'DELETE', ...one(id), allow: [404, 409] });
@@ -1249,7 +1210,6 @@ function dashboardsApi(http) {
         async validateDashboard(source) {
             const response = await http.send({
                 method: 'POST',
-                path: '/dashboards/validate',
                 route: '/dashboards/validate',
                 readOnly: true,
                 headers: YAML$2,
@@ -1315,10 +1275,9 @@ function sorted(value) {
     if (Array.isArray(value))
         return value.map(sorted);
     if (isRecord(value)) {
-        const record = value;
-        return Object.fromEntries(Object.keys(record)
+        return Object.fromEntries(Object.keys(value)
             .sort()
-            .map((key) => [key, sorted(record[key])]));
+            .map((key) => [key, sorted(value[key])]));
     }
     return value;
 }
@@ -1331,8 +1290,8 @@ function executionsApi(http) {
             const { contentType, body } = await formBody(inputs);
             const response = await http.send({
                 method: 'POST',
-                path: `/executions/${pathSegment(namespace)}/${pathSegment(id)}`,
                 route: '/executions/{namespace}/{id}',
+                params: [namespace, id],
                 query: { labels: options.labels.map(([key, value]) => `${key}:${value}`) },
                 headers: { 'content-type': contentType },
                 body,
@@ -1342,14 +1301,13 @@ function executionsApi(http) {
             return toExecution(readJson(response), response);
         },
         async getExecution(executionId, options) {
-            const response = await http.send({
+            const response = await http.found({
                 method: 'GET',
-                path: `/executions/${pathSegment(executionId)}`,
                 route: '/executions/{executionId}',
-                allow: [404],
+                params: [executionId],
                 deadline: options?.deadline
             });
-            return response.status === 404 ? undefined : toExecution(readJson(response), response);
+            return response && toExecution(readJson(response), response);
         },
         async findExecutions(query, options) {
             const version = parseVersion((await http.info()).version);
@@ -1358,7 +1316,7 @@ function executionsApi(http) {
             const found = await readPages(http, {
                 name: `executions search of ${query.namespace}.${query.flowId}`,
                 remedy: `a run's labels name a handful of executions, yet more than ${SEARCH_PAGES * SEARCH_PAGE} answered`,
-                path: '/executions/search',
+                route: '/executions/search',
                 query: legacy ? legacyFilters(query) : queryFilters(query),
                 size: SEARCH_PAGE,
                 maxPages: SEARCH_PAGES,
@@ -1610,17 +1568,16 @@ const directoryEntry = object({ fileName: string(), type: unknown().optional() }
 function filesApi(http) {
     let exportMissing = false;
     const files = (namespace, below = '') => ({
-        path: `/namespaces/${pathSegment(namespace)}/files${below}`,
-        route: `/namespaces/{namespace}/files${below}`
+        route: `/namespaces/{namespace}/files${below}`,
+        params: [namespace]
     });
     const read = async (namespace, path, revision) => {
-        const response = await http.send({
+        const response = await http.found({
             method: 'GET',
             ...files(namespace),
-            query: revision === undefined ? { path } : { path, revision: String(revision) },
-            allow: [404]
+            query: revision === undefined ? { path } : { path, revision: String(revision) }
         });
-        return response.status === 404 ? undefined : response.body;
+        return response?.body;
     };
     const send = (namespace, path, filename, bytes, allow400) => formBody([['fileContent', new Blob([bytes]), filename]]).then(({ contentType, body }) => http.send({
         method: 'POST',
@@ -1645,13 +1602,12 @@ function filesApi(http) {
             .filter(({ path }) => !path.startsWith(`/${FLOWS_FOLDER}/`));
     };
     const walk = async (namespace, dir, budget) => {
-        const response = await http.send({
+        const response = await http.found({
             method: 'GET',
             ...files(namespace, '/directory'),
-            query: { path: dir },
-            allow: [404]
+            query: { path: dir }
         });
-        if (response.status === 404)
+        if (!response)
             return [];
         const entries = new Map();
         for (const item of readJsonArray(response)) {
@@ -1680,7 +1636,7 @@ function filesApi(http) {
         async listFiles(namespace) {
             const found = exportMissing ? undefined : await exported(namespace);
             const all = found ?? (await walk(namespace, '/', { left: MAX_WALK_ENTRIES }));
-            return all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+            return all.sort((a, b) => compareCodeUnits(a.path, b.path));
         },
         getFile: (namespace, path) => read(namespace, path),
         fileRevision: (namespace, path, revision) => read(namespace, path, revision),
@@ -1787,25 +1743,22 @@ function flowsApi(http) {
     let batch;
     let listingsUnderWay = 0;
     const one = (namespace, id) => ({
-        path: `/flows/${pathSegment(namespace)}/${pathSegment(id)}`,
-        route: '/flows/{namespace}/{id}'
+        route: '/flows/{namespace}/{id}',
+        params: [namespace, id]
     });
     const getFlow = async (namespace, id) => {
-        const response = await http.send({
+        const response = await http.found({
             method: 'GET',
             ...one(namespace, id),
-            query: { source: 'true' },
-            allow: [404]
+            query: { source: 'true' }
         });
-        if (response.status === 404)
-            return undefined;
-        return toRemoteFlow(response, '');
+        return response && toRemoteFlow(response, '');
     };
     const listed = async (namespace) => {
         const listing = await http.send({
             method: 'GET',
-            path: `/flows/${pathSegment(namespace)}`,
-            route: '/flows/{namespace}'
+            route: '/flows/{namespace}',
+            params: [namespace]
         });
         return readJsonArray(listing).flatMap((item) => {
             const flow = flowAnswer.safeParse(item).data;
@@ -1869,7 +1822,6 @@ function flowsApi(http) {
     const exportSources = async (members) => {
         const response = await http.send({
             method: 'POST',
-            path: '/flows/export/by-ids',
             route: '/flows/export/by-ids',
             readOnly: true,
             headers: { 'content-type': 'application/json' },
@@ -1886,8 +1838,9 @@ function flowsApi(http) {
         const sources = new Map(members.map(({ namespace }) => [namespace, new Map()]));
         for (const [name, bytes] of readZip(response)) {
             const source = new TextDecoder().decode(bytes);
+            const identity = flowIdentity$1(source);
             const flow = named.get(name.slice(name.lastIndexOf('/') + 1).replace(/\.ya?ml$/i, '')) ??
-                identified(source, named);
+                (identity && named.get(`${identity.namespace}.${identity.id}`));
             if (flow)
                 sources.get(flow.namespace)?.set(flow.id, source);
         }
@@ -1904,27 +1857,23 @@ function flowsApi(http) {
             }));
             return flows
                 .filter((flow) => flow !== undefined)
-                .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+                .sort((a, b) => compareCodeUnits(a.id, b.id));
         },
         async flowRevisions(namespace) {
             return new Map((await listed(namespace)).map(({ id, revision }) => [id, revision]));
         },
         getFlow,
         async flowRevisionSource(namespace, id, revision) {
-            const response = await http.send({
+            const response = await http.found({
                 method: 'GET',
                 ...one(namespace, id),
-                query: { revision: String(revision), source: 'true' },
-                allow: [404]
+                query: { revision: String(revision), source: 'true' }
             });
-            if (response.status === 404)
-                return undefined;
-            return readAnswer$1(response, flowAnswer, 'a flow').source;
+            return response && readAnswer$1(response, flowAnswer, 'a flow').source;
         },
         async createFlow(source) {
             const response = await http.send({
                 method: 'POST',
-                path: '/flows',
                 route: '/flows',
                 headers: YAML$1,
                 body: source,
@@ -1956,14 +1905,13 @@ function flowsApi(http) {
                 throw responseError(response);
         },
         async flowDependencies(namespace, id) {
-            const response = await http.send({
+            const response = await http.found({
                 method: 'GET',
-                path: `${one(namespace, id).path}/dependencies`,
-                query: { destinationOnly: 'false', expandAll: 'false' },
                 route: '/flows/{namespace}/{id}/dependencies',
-                allow: [404]
+                params: [namespace, id],
+                query: { destinationOnly: 'false', expandAll: 'false' }
             });
-            if (response.status === 404)
+            if (!response)
                 return undefined;
             const { nodes, edges } = readAnswer$1(response, topology, 'a flow topology');
             const byUid = new Map();
@@ -1986,10 +1934,6 @@ function flowsIn(batch) {
 }
 function entryNames(namespace, id) {
     return [`${namespace}.${id}`, `${namespace}-${id}`];
-}
-function identified(source, named) {
-    const identity = flowIdentity$1(source);
-    return identity && named.get(`${identity.namespace}.${identity.id}`);
 }
 const flowAnswer = object({
     id: string().optional().catch(undefined),
@@ -2025,20 +1969,18 @@ function toRemoteFlow(response, sentSource) {
 
 function kvApi(http) {
     const entry = (namespace, key) => ({
-        path: `/namespaces/${pathSegment(namespace)}/kv/${pathSegment(key)}`,
-        route: '/namespaces/{namespace}/kv/{key}'
+        route: '/namespaces/{namespace}/kv/{key}',
+        params: [namespace, key]
     });
     return {
         async getKv(namespace, key, first = false) {
-            const response = await http.send({
+            const response = await http.found({
                 method: 'GET',
                 ...entry(namespace, key),
-                allow: [404, 410],
+                allow: [410],
                 first
             });
-            if (response.status === 404 || response.status === 410)
-                return undefined;
-            return readJsonObject(response).value;
+            return response && response.status !== 410 ? readJsonObject(response).value : undefined;
         },
         async putKv(namespace, key, value) {
             await http.send({
@@ -2059,14 +2001,13 @@ function batchCount(flows, concurrency) {
     return Math.max(MAX_BATCH, Math.ceil(flows / concurrency));
 }
 const MAX_BATCH_BYTES = 512 * 1024;
-const BATCH_BOUND = { count: MAX_BATCH, bytes: MAX_BATCH_BYTES };
 const SEPARATOR$1 = '\n---\n';
 const SEPARATOR_LINE = /(^|\n)---/;
 class FillingBatch {
     bound;
     count = 0;
     bytes = 0;
-    constructor(bound = BATCH_BOUND) {
+    constructor(bound) {
         this.bound = bound;
     }
     fits(bytes) {
@@ -2087,7 +2028,6 @@ function validateApi(http) {
         const body = batch.map((index) => sources[index]).join(SEPARATOR$1);
         const response = await http.send({
             method: 'POST',
-            path: '/flows/validate',
             route: '/flows/validate',
             readOnly: true,
             headers: { 'content-type': 'application/x-yaml' },
@@ -2128,7 +2068,7 @@ function couldNotValidate(why) {
 function unreadable(why) {
     return { cause: 'unreadable', message: couldNotValidate(why) };
 }
-function planBatches(sources, bound = BATCH_BOUND) {
+function planBatches(sources, bound = { count: MAX_BATCH, bytes: MAX_BATCH_BYTES }) {
     const batches = [];
     let current = [];
     let filling = new FillingBatch(bound);
@@ -2200,54 +2140,42 @@ const resourceAnswer = object({ id: string(), source: string() });
 const listedRow = resourceAnswer.extend({ namespace: unknown(), deleted: unknown() });
 function yamlResources(http, collection) {
     const base = `/${pathSegment(collection)}`;
-    const one = (namespace, id) => `${base}/${pathSegment(namespace)}/${pathSegment(id)}`;
-    const route = `${base}/{namespace}/{id}`;
+    const one = (namespace, id) => ({
+        route: `${base}/{namespace}/{id}`,
+        params: [namespace, id]
+    });
     return {
-        list: (namespace) => readPages(http, {
+        list: (namespace) => unlessMissing(readPages(http, {
             name: `${collection} listing`,
             remedy: `a namespace holds at most ${LISTED_AT_MOST} of them`,
-            path: `${base}/search`,
+            route: `${base}/search`,
             query: { namespace, includeChildNamespaces: 'false', sort: 'id:asc' },
-            key: (row) => listedRow.safeParse(row).data?.id,
-            missing: true
+            key: (row) => listedRow.safeParse(row).data?.id
         }, (row) => {
             const found = listedRow.safeParse(row).data;
             return found && found.namespace === namespace && found.deleted !== true
                 ? { id: found.id, source: found.source }
                 : undefined;
-        }),
+        })),
         async get(namespace, id) {
-            const response = await http.send({
-                method: 'GET',
-                path: one(namespace, id),
-                route,
-                allow: [404]
-            });
-            if (response.status === 404)
-                return undefined;
-            return readAnswer$1(response, resourceAnswer.pick({ source: true }), 'the resource with its source').source;
+            const response = await http.found({ method: 'GET', ...one(namespace, id) });
+            const withSource = resourceAnswer.pick({ source: true });
+            return response && readAnswer$1(response, withSource, 'the resource with its source').source;
         },
         async create(source) {
-            await http.send({ method: 'POST', path: base, route: base, headers: YAML, body: source });
+            await http.send({ method: 'POST', route: base, headers: YAML, body: source });
         },
         async update(namespace, id, source) {
-            const response = await http.send({
+            const response = await http.found({
                 method: 'PUT',
-                path: one(namespace, id),
-                route,
+                ...one(namespace, id),
                 headers: YAML,
-                body: source,
-                allow: [404]
+                body: source
             });
-            return response.status !== 404;
+            return response !== undefined;
         },
         async delete(namespace, id) {
-            const response = await http.send({
-                method: 'DELETE',
-                path: one(namespace, id),
-                route,
-                allow: [404]
-            });
+            const response = await http.send({ method: 'DELETE', ...one(namespace, id), allow: [404] });
             return response.status < 400 || response.attempts > 1;
         }
     };
@@ -2271,12 +2199,12 @@ function createKestraClient(options) {
         info: () => http.info(),
         target: { server, tenant: options.tenant },
         uiBase: async () => kestraUiBase(server, (await http.info()).tenantScoped ? options.tenant : undefined),
+        yamlResources: (collection) => yamlResources(http, collection),
         ...flowsApi(http),
         ...filesApi(http),
         ...kvApi(http),
         ...validateApi(http),
         ...dashboardsApi(http),
-        yamlResources: (collection) => yamlResources(http, collection),
         ...executionsApi(http),
         ...listingsApi(http),
         requestCount: () => transport.requestCount(),
@@ -2461,7 +2389,7 @@ function isWrite(change) {
     return change.action === 'create' || change.action === 'update' || change.action === 'delete';
 }
 
-function kindOf$1(kinds, change) {
+function kindOf$2(kinds, change) {
     const kind = kinds.find((candidate) => candidate.name === change.kind);
     if (kind === undefined) {
         throw new ActionError(`no resource kind '${change.kind}' is registered (src/kinds/index.ts)`);
@@ -2737,13 +2665,13 @@ function summaryLine(r, links) {
 function kestraPageOf(r, kinds, kestraUi) {
     if (kestraUi === undefined || r.action === 'create')
         return undefined;
-    return kindOf$1(kinds, r).kestraPage?.(r, kestraUi);
+    return kindOf$2(kinds, r).kestraPage?.(r, kestraUi);
 }
 function kindMarks(kinds, r) {
-    return kindOf$1(kinds, r).marks?.(r) ?? [];
+    return kindOf$2(kinds, r).marks?.(r) ?? [];
 }
 function kindAbove(kinds, r) {
-    return kindOf$1(kinds, r).above?.(r) ?? [];
+    return kindOf$2(kinds, r).above?.(r) ?? [];
 }
 function lineCounts(r) {
     if (r.additions === undefined || r.deletions === undefined)
@@ -3817,7 +3745,7 @@ function planDocument(report, run) {
     };
 }
 function resourceEntry(r, report, invalid) {
-    const kind = kindOf$1(report.kinds, r);
+    const kind = kindOf$2(report.kinds, r);
     const review = kind.review?.(r);
     const page = kestraPageOf(r, report.kinds, report.kestraUi);
     return {
@@ -3826,7 +3754,7 @@ function resourceEntry(r, report, invalid) {
         ...kind.planFileIdentity(r),
         name: resourceName$1(r),
         action: r.action,
-        ...kind.planFileDetails(r),
+        ...kind.planFileDetails?.(r),
         drifted: r.drifted,
         ...(invalid !== undefined && { invalid_findings: invalid }),
         ...(r.additions !== undefined && { additions: r.additions }),
@@ -4022,14 +3950,14 @@ function contentFactsToStore(plan, state, files) {
                 of(namespace).zipped.set(file.digest, text);
         }
     }
-    return new Map([...facts].map(([namespace, { blobs, zipped }]) => [namespace, within$1(blobs, zipped)]));
+    return new Map([...facts].map(([namespace, { blobs, zipped }]) => [namespace, within(blobs, zipped)]));
 }
 function storedSummary(summary) {
     if (summary.sha256.length !== 64)
         return undefined;
     return `${summary.sha256},${summary.size},${summary.binary ? 1 : 0}`;
 }
-function within$1(blobs, zipped) {
+function within(blobs, zipped) {
     const stored = { blobs: {}, zipped: {} };
     let bytes = utf8Length(JSON.stringify(stored));
     for (const [field, entries] of [
@@ -4241,20 +4169,26 @@ const DOTFILE_RULE = { line: 0, pattern: '.*' };
 class IgnoreFile {
     path;
     patterns;
+    meter;
     folders = new Map();
-    constructor(path, patterns) {
+    constructor(path, patterns, meter) {
         this.path = path;
         this.patterns = patterns;
+        this.meter = meter;
     }
     test(rel, isDir) {
-        return isDir
-            ? this.folder(rel)
-            : (this.ignoredParent(rel) ?? ownVerdict(this.patterns, rel, false));
+        return isDir ? this.folder(rel) : (this.ignoredParent(rel) ?? this.own(rel, false));
+    }
+    own(rel, isDir) {
+        const pattern = lastMatch(this.patterns, rel.split('/'), isDir, this.meter);
+        if (!pattern)
+            return { ignored: false, unignored: false };
+        return { ignored: !pattern.negative, unignored: pattern.negative, pattern };
     }
     folder(rel) {
         let verdict = this.folders.get(rel);
         if (!verdict) {
-            verdict = this.ignoredParent(rel) ?? ownVerdict(this.patterns, rel, true);
+            verdict = this.ignoredParent(rel) ?? this.own(rel, true);
             this.folders.set(rel, verdict);
         }
         return verdict;
@@ -4326,14 +4260,14 @@ class IgnoreRules {
         else
             this.byDir.set(dirRel, undefined);
     }
-    async excludesPath(rel) {
+    async pathExcludedBy(rel) {
         const segments = rel.split('/');
         for (let depth = 1; depth <= segments.length; depth++) {
-            const isDir = depth < segments.length;
-            if (await this.excludes(segments.slice(0, depth).join('/'), isDir))
-                return true;
+            const rule = await this.excludedBy(segments.slice(0, depth).join('/'), depth < segments.length);
+            if (rule !== undefined)
+                return rule;
         }
-        return false;
+        return undefined;
     }
     readRules(dirRel) {
         const reading = this.load(dirRel).then((file) => {
@@ -4513,17 +4447,9 @@ function indexOfPair(chars, first, second, from) {
     }
     return -1;
 }
-function ownVerdict(patterns, rel, isDir, meter) {
-    return verdictOf$2(lastMatch(patterns, rel.split('/'), isDir));
-}
-function verdictOf$2(pattern) {
-    if (!pattern)
-        return { ignored: false, unignored: false };
-    return { ignored: !pattern.negative, unignored: pattern.negative, pattern };
-}
 function lastMatch(patterns, names, isDir, meter) {
     for (let i = patterns.length - 1; i >= 0; i--) {
-        if (patternMatches(patterns[i], names, isDir))
+        if (patternMatches(patterns[i], names, isDir, meter))
             return patterns[i];
     }
     return undefined;
@@ -4532,10 +4458,10 @@ function patternMatches(pattern, names, isDir, meter) {
     if (!pattern.names || (pattern.dirOnly && !isDir))
         return false;
     const subject = pattern.anchored ? names : names.slice(-1);
-    return greedyMatch(pattern.names, subject, (token) => token.kind === 'globstar', (token, name) => token.kind === 'name' && nameMatches(token.chars, name));
+    return greedyMatch(pattern.names, subject, (token) => token.kind === 'globstar', (token, name) => token.kind === 'name' && nameMatches(token.chars, name, meter), meter);
 }
 function nameMatches(tokens, name, meter) {
-    return greedyMatch(tokens, [...name], (token) => token.kind === 'star', (token, char) => charMatches(token, char));
+    return greedyMatch(tokens, [...name], (token) => token.kind === 'star', (token, char) => charMatches(token, char), meter);
 }
 function charMatches(token, char) {
     switch (token.kind) {
@@ -4555,6 +4481,8 @@ function greedyMatch(tokens, items, isStar, matchesOne, meter) {
     let star = -1;
     let resume = 0;
     while (i < items.length) {
+        if (meter)
+            meter.steps++;
         if (t < tokens.length && isStar(tokens[t])) {
             star = t++;
             resume = i;
@@ -4594,11 +4522,11 @@ class WorkTree {
     }
     async list(dirRel) {
         const dirents = readdirSync(join(this.root, dirRel), { withFileTypes: true });
-        const entries = dirents.map((dirent) => ({ name: dirent.name, kind: direntKind(dirent) }));
+        const entries = dirents.map((dirent) => ({ name: dirent.name, kind: kindOf$1(dirent) }));
         const untyped = entries.filter((entry) => entry.kind === undefined);
         await Promise.all(untyped.map(async (entry) => {
             const stats = await lstat(join(this.root, dirRel, entry.name)).catch(() => undefined);
-            entry.kind = stats ? statsKind(stats) : 'other';
+            entry.kind = (stats && kindOf$1(stats)) ?? 'other';
         }));
         return entries;
     }
@@ -4609,7 +4537,7 @@ class WorkTree {
             if (!stats)
                 return undefined;
             if (i === parts.length || stats.isSymbolicLink())
-                return statsKind(stats);
+                return kindOf$1(stats) ?? 'other';
         }
         return undefined;
     }
@@ -4680,31 +4608,19 @@ async function escapeReason(target, rules) {
     return excludedReason(target.split(sep).join('/'), rules);
 }
 async function excludedReason(target, rules) {
-    return (await rules.excludesPath(target))
-        ? 'it points to a path excluded by .kestraignore, a dot-folder or .git'
-        : undefined;
+    return (await rules.pathExcludedBy(target)) === undefined
+        ? undefined
+        : 'it points to a path excluded by .kestraignore, a dot-folder or .git';
 }
-function direntKind(dirent) {
-    if (dirent.isSymbolicLink())
+function kindOf$1(entry) {
+    if (entry.isSymbolicLink())
         return 'symlink';
-    if (dirent.isDirectory())
+    if (entry.isDirectory())
         return 'folder';
-    if (dirent.isFile())
+    if (entry.isFile())
         return 'file';
-    if (dirent.isFIFO() ||
-        dirent.isSocket() ||
-        dirent.isBlockDevice() ||
-        dirent.isCharacterDevice()) {
-        return 'other';
-    }
-    return undefined;
-}
-function statsKind(stats) {
-    if (stats.isSymbolicLink())
-        return 'symlink';
-    if (stats.isDirectory())
-        return 'folder';
-    return stats.isFile() ? 'file' : 'other';
+    const special = entry.isFIFO() || entry.isSocket() || entry.isBlockDevice() || entry.isCharacterDevice();
+    return special ? 'other' : undefined;
 }
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
 async function summariseContent(absPath) {
@@ -4971,9 +4887,8 @@ async function listCommitFolder(workspace, sha, folder) {
         '--',
         under === '' ? '.' : under
     ]);
-    return listing === undefined ? undefined : parseTree(listing, under);
-}
-async function parseTree(listing, under) {
+    if (listing === undefined)
+        return undefined;
     const blobs = new Map();
     const breather = new EventLoopYielder();
     for (const record of listing.split('\0')) {
@@ -4998,7 +4913,7 @@ function isSafePath(path) {
 async function worktreeChanges(workspace, sha, folder) {
     if (!OBJECT_ID.test(sha))
         return undefined;
-    const pathspec = folder === '' ? '.' : folder;
+    const under = folder === '' ? '' : `${folder}/`;
     const diff = await git$2(workspace, [
         'diff',
         '--name-only',
@@ -5007,22 +4922,21 @@ async function worktreeChanges(workspace, sha, folder) {
         '--relative',
         sha,
         '--',
-        pathspec
+        folder === '' ? '.' : folder
     ]);
     const untracked = await git$2(workspace, [
         'ls-files',
         '-z',
         '--others',
         '--',
-        `:(glob)${folder === '' ? '' : `${folder}/`}**/${IGNORE_FILE}`
+        `:(glob)${under}**/${IGNORE_FILE}`
     ]);
     if (diff === undefined || untracked === undefined)
         return undefined;
-    const strip = folder === '' ? '' : `${folder}/`;
     const changed = new Set();
     for (const path of diff.split('\0')) {
-        if (path !== '' && path.startsWith(strip))
-            changed.add(path.slice(strip.length));
+        if (path !== '' && path.startsWith(under))
+            changed.add(path.slice(under.length));
     }
     return { changed, untrackedIgnoreFile: untracked !== '' };
 }
@@ -5211,9 +5125,8 @@ function scalarString(node) {
     return undefined;
 }
 
-const YAML_FILE$1 = /\.ya?ml$/;
 function isYamlFile(rel) {
-    return YAML_FILE$1.test(rel);
+    return /\.ya?ml$/.test(rel);
 }
 function layoutRules(settings, layout, fileFolders = []) {
     const flowAreas = [];
@@ -5249,7 +5162,7 @@ function layoutRules(settings, layout, fileFolders = []) {
             const segments = rel.split('/');
             const dirs = segments.slice(0, -1);
             const placement = { files: filesFor(fileAreas, segments) };
-            if (!YAML_FILE$1.test(segments[segments.length - 1]))
+            if (!isYamlFile(rel))
                 return placement;
             const area = flowAreas.find((a) => startsWith(dirs, a.dir));
             if (area)
@@ -5308,41 +5221,6 @@ function splitPath(path) {
     return path.split('/').filter((s) => s !== '' && s !== '.');
 }
 
-const NEVER_SEARCHED = new Set([
-    'node_modules',
-    'bower_components',
-    'venv',
-    'site-packages',
-    '__pycache__'
-]);
-const VIRTUAL_ENV_MARKER = 'pyvenv.cfg';
-class SearchScope {
-    gitignore;
-    constructor(gitignore) {
-        this.gitignore = gitignore;
-    }
-    static async of(tree) {
-        return new SearchScope((await tree.versioned()) ? new IgnoreRules(tree, GIT_IGNORE_FILE) : undefined);
-    }
-    static dependenciesOnly() {
-        return new SearchScope(undefined);
-    }
-    async skips(dirRel) {
-        const name = dirRel.slice(dirRel.lastIndexOf('/') + 1);
-        if (NEVER_SEARCHED.has(name))
-            return 'dependencies';
-        return this.gitignored(dirRel, true);
-    }
-    async gitignored(rel, isDir = false) {
-        const rule = await this.gitignore?.excludedBy(rel, isDir);
-        return rule === 'fixed' ? undefined : rule;
-    }
-    knowListing(dirRel, names) {
-        this.gitignore?.knowListing(dirRel, names.has(GIT_IGNORE_FILE));
-        return { virtualEnv: names.has(VIRTUAL_ENV_MARKER) };
-    }
-}
-
 async function walkTree(options) {
     const result = { entries: [], unreadable: [], hidden: [] };
     await walkFolder(options.from ?? '', options, result);
@@ -5395,6 +5273,40 @@ async function walkFolder(dirRel, options, result) {
         }
     }
     await Promise.all(subfolders);
+}
+const NEVER_SEARCHED = new Set([
+    'node_modules',
+    'bower_components',
+    'venv',
+    'site-packages',
+    '__pycache__'
+]);
+const VIRTUAL_ENV_MARKER = 'pyvenv.cfg';
+class SearchScope {
+    gitignore;
+    constructor(gitignore) {
+        this.gitignore = gitignore;
+    }
+    static async of(tree) {
+        return new SearchScope((await tree.versioned()) ? new IgnoreRules(tree, GIT_IGNORE_FILE) : undefined);
+    }
+    static dependenciesOnly() {
+        return new SearchScope(undefined);
+    }
+    async skips(dirRel) {
+        const name = dirRel.slice(dirRel.lastIndexOf('/') + 1);
+        if (NEVER_SEARCHED.has(name))
+            return 'dependencies';
+        return this.gitignored(dirRel, true);
+    }
+    async gitignored(rel, isDir = false) {
+        const rule = await this.gitignore?.excludedBy(rel, isDir);
+        return rule === 'fixed' ? undefined : rule;
+    }
+    knowListing(dirRel, names) {
+        this.gitignore?.knowListing(dirRel, names.has(GIT_IGNORE_FILE));
+        return { virtualEnv: names.has(VIRTUAL_ENV_MARKER) };
+    }
 }
 
 async function chooseLayout(settings, tree, rules) {
@@ -5560,13 +5472,13 @@ function nearest(typed, names) {
     for (const name of names) {
         if (name === typed)
             continue;
-        const distance = editDistance$1(typed, name);
+        const distance = editDistance(typed, name);
         if (distance < bestDistance)
             [best, bestDistance] = [name, distance];
     }
     return best;
 }
-function editDistance$1(a, b) {
+function editDistance(a, b) {
     let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
         const current = [i];
@@ -5694,11 +5606,17 @@ async function loadRepository(tree, settings, hooks) {
             for (const placed of group) {
                 if (breather.due())
                     await breather.breathe();
-                const file = knownFile(placed.entry.rel);
-                if (file)
-                    found.push(take(placed, knownFileDiscovery(placed, file, context)));
-                else
+                const { entry, placement } = placed;
+                const known = knownFile(entry.rel);
+                if (!known) {
                     missed.push(placed);
+                    continue;
+                }
+                const files = fileEntries(placement, fileOf(entry.rel), entry.rel, known.summary, {
+                    ...{ absPath: tree.bytesPath(entry.rel), symlink: false, symlinkEscapes: false },
+                    blob: known.blob
+                });
+                found.push(take(placed, { ...nothingDiscovered(), files }));
             }
             return [...found, ...(await read(missed))];
         });
@@ -5745,24 +5663,15 @@ async function loadRepository(tree, settings, hooks) {
     if (model.flows.length + model.files.length === 0 && settings.extraNamespaces.length === 0) {
         model.readProblems.push(nothingFound(model, settings, chosen, hidden));
     }
-    model.flows.sort(byFlowOrder);
-    model.files.sort(byFileOrder);
-    model.readProblems.sort(byProblemOrder);
-    model.managedNamespaces = managedNamespaces(model.flows, model.files, settings.extraNamespaces);
-    return model;
-}
-function byFlowOrder(a, b) {
-    return compareCodeUnits(a.file, b.file);
-}
-function byFileOrder(a, b) {
-    return (compareCodeUnits(a.file, b.file) ||
+    model.flows.sort((a, b) => compareCodeUnits(a.file, b.file));
+    model.files.sort((a, b) => compareCodeUnits(a.file, b.file) ||
         compareCodeUnits(a.namespace, b.namespace) ||
         compareCodeUnits(a.path, b.path));
-}
-function byProblemOrder(a, b) {
-    return (compareCodeUnits(a.file, b.file) ||
+    model.readProblems.sort((a, b) => compareCodeUnits(a.file, b.file) ||
         (a.line ?? 0) - (b.line ?? 0) ||
         compareCodeUnits(a.message, b.message));
+    model.managedNamespaces = managedNamespaces(model.flows, model.files, settings.extraNamespaces);
+    return model;
 }
 const ONLY_GIT = {
     excludedBy: async (rel) => rel.slice(rel.lastIndexOf('/') + 1).toLowerCase() === '.git' ? 'fixed' : undefined,
@@ -5794,16 +5703,6 @@ function plainFileNamespace({ entry, placement }) {
     if (entry.kind !== 'file' || placement.flow || placement.files.length !== 1)
         return undefined;
     return placement.files[0].namespace;
-}
-function knownFileDiscovery({ entry, placement }, known, context) {
-    const found = nothingDiscovered();
-    found.files.push(...fileEntries(placement, context.fileOf(entry.rel), entry.rel, known.summary, {
-        absPath: context.tree.bytesPath(entry.rel),
-        symlink: false,
-        symlinkEscapes: false,
-        blob: known.blob
-    }));
-    return found;
 }
 function nothingDiscovered() {
     return { flows: [], files: [], problems: [], otherKinds: [], unmatched: [], hidden: [] };
@@ -5937,7 +5836,7 @@ class LocalFilesTracker {
     namespaces = new Map();
     constructor(placements) {
         for (const placement of placements) {
-            for (const namespace of namespacesOf$1(placement)) {
+            for (const namespace of namespacesOf(placement)) {
                 let pending = this.namespaces.get(namespace);
                 if (!pending) {
                     let settle;
@@ -5953,7 +5852,7 @@ class LocalFilesTracker {
         return this.namespaces.get(namespace)?.settled ?? Promise.resolve([]);
     }
     read(placement, files) {
-        for (const namespace of namespacesOf$1(placement)) {
+        for (const namespace of namespacesOf(placement)) {
             const pending = this.namespaces.get(namespace);
             pending.files.push(...files.filter((file) => file.namespace === namespace));
             if (--pending.left === 0)
@@ -5961,7 +5860,7 @@ class LocalFilesTracker {
         }
     }
 }
-function namespacesOf$1(placement) {
+function namespacesOf(placement) {
     return new Set(placement.files.map((file) => file.namespace));
 }
 const NAMED = 5;
@@ -6149,151 +6048,6 @@ function hint(found) {
     if (found.nearest !== undefined)
         return ` (did you mean '${found.nearest}'?)`;
     return found.deepest === '' ? '' : ` (the deepest folder that exists is '${found.deepest}')`;
-}
-
-function baseCommit(context) {
-    const sha = context.pullRequest?.baseSha || context.push?.before;
-    return sha && !/^0+$/.test(sha) ? sha : undefined;
-}
-function snapshotOf(model) {
-    const snapshot = { flows: new Map(), files: new Map() };
-    for (const flow of model.flows) {
-        if (!deployableFlow(flow))
-            continue;
-        const key = flowKey(flow.namespace, flow.id);
-        if (!snapshot.flows.has(key))
-            snapshot.flows.set(key, { source: flow.source, file: flow.file });
-    }
-    for (const file of model.files) {
-        snapshot.files.set(fileKey(file.namespace, file.path), { sha256: file.sha256, file: file.file });
-    }
-    return snapshot;
-}
-function openBaseTree(settings, context) {
-    const sha = baseCommit(context);
-    return sha ? GitTree.open(context.workspace, sha, settings.root) : undefined;
-}
-async function readBaseSnapshot(borrowing, settings, current, walk, reuseFlow) {
-    const borrowed = await borrowing;
-    if (!borrowed)
-        return undefined;
-    const { tree } = borrowed;
-    try {
-        return snapshotOf(await loadRepository(tree, settings, {
-            walk,
-            known: workTreeReuse(current, tree),
-            layout: current.layout,
-            ...(reuseFlow && { reuseFlow })
-        }));
-    }
-    finally {
-        await borrowed.release();
-    }
-}
-async function baseFromApi(plan, github, sha) {
-    const snapshot = { flows: new Map(), files: new Map() };
-    const candidates = plan.resources.filter((r) => r.file && r.action !== 'create' && r.action !== 'unchanged');
-    await mapLimit(candidates, 8, async (change) => {
-        const bytes = await github.getFileAtRef(change.file, sha);
-        if (!bytes)
-            return;
-        if (change.kind === 'file') {
-            snapshot.files.set(fileKey(change.namespace, change.path), {
-                sha256: sha256Hex(bytes),
-                file: change.file
-            });
-            return;
-        }
-        const flow = parseFlowFile({
-            file: change.file,
-            rel: change.file,
-            raw: Buffer.from(bytes).toString('utf8')
-        });
-        if (flow.namespace === change.namespace && flow.id === change.id) {
-            snapshot.flows.set(flowKey(change.namespace, change.id), {
-                source: flow.source,
-                file: change.file
-            });
-        }
-    });
-    return snapshot;
-}
-function workTreeReuse(current, commit) {
-    const changes = commit.workTreeChanges;
-    if (!changes || changes.untrackedIgnoreFile)
-        return undefined;
-    if ([...changes.changed].some(isIgnoreFile))
-        return undefined;
-    if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink'))
-        return undefined;
-    const flowsByRel = groupBy(current.flows, (flow) => flow.rel);
-    const filesByRel = groupBy(current.files, (entry) => entry.rel);
-    const problemsByFile = groupBy(current.readProblems, (problem) => problem.file);
-    return (rel) => {
-        const blob = commit.blobs.get(rel);
-        if (!blob || changes.changed.has(rel) || isIgnoreFile(rel))
-            return undefined;
-        const flows = flowsByRel.get(rel) ?? [];
-        const files = filesByRel.get(rel) ?? [];
-        if (flows.length + files.length === 0)
-            return undefined;
-        const sameSize = flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
-            files.every((entry) => !entry.symlink && entry.size === blob.size);
-        if (!sameSize)
-            return undefined;
-        const problems = problemsByFile.get(childOf(current.rootRel, rel)) ?? [];
-        return { flows, files: files.map((entry) => ({ ...entry, absPath: '' })), problems };
-    };
-}
-function isIgnoreFile(path) {
-    return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`);
-}
-function groupBy(items, keyOf) {
-    const groups = new Map();
-    for (const item of items) {
-        const key = keyOf(item);
-        if (!groups.has(key))
-            groups.set(key, []);
-        groups.get(key).push(item);
-    }
-    return groups;
-}
-function shareTree(opening) {
-    let borrowers = 0;
-    return async () => {
-        const tree = await opening;
-        if (!tree)
-            return undefined;
-        borrowers++;
-        let released = false;
-        return {
-            tree,
-            release: async () => {
-                if (released)
-                    return;
-                released = true;
-                borrowers--;
-                if (borrowers === 0)
-                    await tree.close();
-            }
-        };
-    };
-}
-function asClosable({ tree, release }) {
-    return {
-        workspace: tree.workspace,
-        rootRel: tree.rootRel,
-        hasRoot: () => tree.hasRoot(),
-        list: (dirRel) => tree.list(dirRel),
-        kind: (rel) => tree.kind(rel),
-        read: (rel) => tree.read(rel),
-        summarise: (rel) => tree.summarise(rel),
-        blob: (rel) => tree.blob(rel),
-        resolveLink: (rel, rules) => tree.resolveLink(rel, rules),
-        bytesPath: (rel) => tree.bytesPath(rel),
-        versioned: () => tree.versioned(),
-        close: release
-    };
 }
 
 async function readMarkers(api, namespaces, semaphore, first = false) {
@@ -6709,7 +6463,8 @@ async function knownTargets(model, refs, server) {
             flows.add(`${namespace}\0${flow.id}`);
     }
     if (server) {
-        const unresolved = uniqueTargets(refs).filter((ref) => !(ref.kind === 'file' ? files : flows).has(targetOf(ref)));
+        const unique = new Map(refs.map((ref) => [`${ref.kind}\0${targetOf(ref)}`, ref])).values();
+        const unresolved = [...unique].filter((ref) => !(ref.kind === 'file' ? files : flows).has(targetOf(ref)));
         await mapLimit(unresolved, 8, async (ref) => {
             if (server.state?.has(ref.namespace))
                 return;
@@ -6724,12 +6479,6 @@ async function knownTargets(model, refs, server) {
 }
 function targetOf(ref) {
     return ref.kind === 'file' ? `${ref.namespace}\0${ref.path}` : `${ref.namespace}\0${ref.id}`;
-}
-function uniqueTargets(refs) {
-    const seen = new Map();
-    for (const ref of refs)
-        seen.set(`${ref.kind}\0${targetOf(ref)}`, ref);
-    return [...seen.values()];
 }
 const NOT_TERMINATED = [
     ['CREATED', [0, 0, 0]],
@@ -6802,12 +6551,7 @@ async function readRollbackRecords(api, namespaces) {
             throw new Error(`could not read whether a rollback is unfinished in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`, { cause: error });
         }
     }));
-    const found = new Map();
-    namespaces.forEach((namespace, i) => {
-        if (values[i] !== undefined)
-            found.set(namespace, values[i]);
-    });
-    return found;
+    return new Map(namespaces.flatMap((namespace, i) => values[i] === undefined ? [] : [[namespace, values[i]]]));
 }
 async function namespacesHoldingRecords(api, namespaces) {
     try {
@@ -6944,6 +6688,36 @@ const gitHubRepository = looseObject({
     full_name: unknown().optional(),
     id: unknown().optional()
 });
+
+const VERDICT_STATES = new Map([
+    ['success', 'success'],
+    ['failure', 'failure'],
+    ['error', 'failure']
+]);
+function isDeciding(state) {
+    return VERDICT_STATES.has(state);
+}
+function newerFirst(a, b) {
+    const at = Date.parse(a.createdAt);
+    const bt = Date.parse(b.createdAt);
+    if (Number.isFinite(at) && Number.isFinite(bt) && at !== bt)
+        return bt - at;
+    return b.id - a.id;
+}
+function verdictOf$1(statuses) {
+    const deciding = [...statuses].sort(newerFirst).find((s) => isDeciding(s.state));
+    return deciding ? VERDICT_STATES.get(deciding.state) : 'pending';
+}
+function newestFirst(history) {
+    return [...history.deployments].sort((a, b) => newerFirst(a.deployment, b.deployment));
+}
+function isVerified(history, sha) {
+    const decided = newestFirst(history).find((entry) => entry.deployment.sha === sha && entry.verdict !== 'pending');
+    return decided?.verdict === 'success';
+}
+function verifiedCommit(history) {
+    return newestFirst(history).find((entry) => entry.verdict === 'success' && isVerified(history, entry.deployment.sha))?.deployment;
+}
 
 class RunReads {
     layout;
@@ -7189,42 +6963,28 @@ const run$2 = promisify(execFile);
 const SHA$1 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
 const ZERO_SHA = /^0+$/;
 const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list';
-async function detectChangedFiles(context, options) {
-    if (onPullRequest(context))
-        return pullRequestChanges(context, options);
-    if (context.eventName === 'push')
-        return pushChanges(context, options);
-    return all(context.local ? 'no --base was given' : `${context.eventName} treats every file as changed`);
-}
-async function pullRequestChanges(context, { workspace, github }) {
-    const pr = context.pullRequest;
-    if (!pr)
-        return all(`the ${context.eventName} event names no pull request`);
-    const listed = await changedInGit(workspace, [pr.baseSha, pr.headSha], (base, head) => [
-        `${base}...${head}`
-    ]);
-    if (listed.ok)
-        return listed.value;
-    const gitProblem = listed.problem ?? `the PR's base and head commits are not in the local history (shallow clone)`;
-    if (!github)
-        return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`);
-    let files;
-    try {
-        files = await github.listPullRequestFiles(pr.number);
+async function detectChangedFiles(context, { workspace, github }) {
+    const { pullRequest: pr, push } = context;
+    if (onPullRequest(context)) {
+        if (!pr)
+            return all(`the ${context.eventName} event names no pull request`);
+        const missing = `the PR's base and head commits are not in the local history (shallow clone)`;
+        const revisions = [`${pr.baseSha}...${pr.headSha}`];
+        return changedBetween(workspace, [pr.baseSha, pr.headSha], revisions, missing, github &&
+            (async (gitProblem) => {
+                const files = await github.listPullRequestFiles(pr.number);
+                if (files.truncated) {
+                    return all(`the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`);
+                }
+                if (pr.changedFiles !== undefined && files.files.length < pr.changedFiles) {
+                    return all(`GitHub listed ${files.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`);
+                }
+                return fromApi(files.files, `${gitProblem}; listed through the GitHub API`);
+            }));
     }
-    catch (error) {
-        return all(`${gitProblem} and ${errorMessage(error)}`);
+    if (context.eventName !== 'push') {
+        return all(context.local ? 'no --base was given' : `${context.eventName} treats every file as changed`);
     }
-    if (files.truncated) {
-        return all(`the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`);
-    }
-    if (pr.changedFiles !== undefined && files.files.length < pr.changedFiles) {
-        return all(`GitHub listed ${files.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`);
-    }
-    return fromApi(files.files, `${gitProblem}; listed through the GitHub API`);
-}
-async function pushChanges(context, { workspace, github }) {
-    const push = context.push;
     if (!push || !SHA$1.test(push.after))
         return all('the push event names no commit range');
     if (ZERO_SHA.test(push.after))
@@ -7233,47 +6993,42 @@ async function pushChanges(context, { workspace, github }) {
         return all('the push created a new branch, so there is no previous commit to compare with');
     }
     const short = push.before.slice(0, 12);
-    const listed = await changedInGit(workspace, [push.before, push.after], (before, after) => [
-        before,
-        after
-    ]);
-    if (listed.ok)
-        return listed.value;
-    const gitProblem = listed.problem ??
-        `the previous commit ${short} is not in the local history (force push or shallow clone)`;
-    if (!github)
+    const missing = `the previous commit ${short} is not in the local history (force push or shallow clone)`;
+    const pair = [push.before, push.after];
+    return changedBetween(workspace, pair, pair, missing, github &&
+        (async (gitProblem) => {
+            const compared = await github.compareCommits(push.before, push.after);
+            if (compared.status !== 'ahead' && compared.status !== 'identical') {
+                return all(`the push rewrote history (${short} is not an ancestor of the pushed commit)`);
+            }
+            if (compared.truncated) {
+                return all(`the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`);
+            }
+            return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`);
+        }));
+}
+async function changedBetween(workspace, [from, to], revisions, missing, fromGitHub) {
+    let gitProblem = missing;
+    if (SHA$1.test(from) && SHA$1.test(to)) {
+        try {
+            return { kind: 'list', paths: await gitDiff(workspace, revisions), source: 'git' };
+        }
+        catch (error) {
+            if ((await hasCommit(workspace, from)) && (await hasCommit(workspace, to))) {
+                gitProblem = `git diff failed (${errorMessage(error).split('\n', 1)[0]})`;
+            }
+        }
+    }
+    if (!fromGitHub)
         return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`);
-    let compared;
     try {
-        compared = await github.compareCommits(push.before, push.after);
+        return await fromGitHub(gitProblem);
     }
     catch (error) {
         return all(`${gitProblem} and ${errorMessage(error)}`);
     }
-    if (compared.status !== 'ahead' && compared.status !== 'identical') {
-        return all(`the push rewrote history (${short} is not an ancestor of the pushed commit)`);
-    }
-    if (compared.truncated) {
-        return all(`the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`);
-    }
-    return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`);
-}
-async function changedInGit(workspace, [from, to], revisions) {
-    if (!SHA$1.test(from) || !SHA$1.test(to))
-        return { ok: false };
-    try {
-        return { ok: true, value: fromGit(await gitDiff(workspace, revisions(from, to))) };
-    }
-    catch (error) {
-        const present = (await hasCommit(workspace, from)) && (await hasCommit(workspace, to));
-        if (!present)
-            return { ok: false };
-        return { ok: false, problem: `git diff failed (${firstLine$1(errorMessage(error))})` };
-    }
 }
 async function hasCommit(workspace, sha) {
-    if (!SHA$1.test(sha))
-        return false;
     try {
         await git$1(workspace, ['cat-file', '-e', `${sha}^{commit}`]);
         return true;
@@ -7315,23 +7070,12 @@ async function git$1(workspace, args) {
     });
     return stdout;
 }
-function fromGit(paths) {
-    return { kind: 'list', paths, source: 'git' };
-}
 function fromApi(files, note) {
-    const paths = new Set();
-    for (const file of files) {
-        paths.add(file.path);
-        if (file.previousPath)
-            paths.add(file.previousPath);
-    }
+    const paths = new Set(files.flatMap((file) => [file.path, file.previousPath ?? []].flat()));
     return { kind: 'list', paths, source: 'api', note };
 }
 function all(reason) {
     return { kind: 'all', reason };
-}
-function firstLine$1(text) {
-    return text.split('\n', 1)[0];
 }
 async function desiredState(model, actual, { readFileBytes }) {
     const managed = new Set(model.managedNamespaces);
@@ -7370,6 +7114,244 @@ function desiredFlows(model) {
         flows.push({ namespace: flow.namespace, id: flow.id, source: flow.source, file: flow.file });
     }
     return flows;
+}
+function baseCommit(context) {
+    const sha = context.pullRequest?.baseSha || context.push?.before;
+    return sha && !/^0+$/.test(sha) ? sha : undefined;
+}
+function snapshotOf(model) {
+    const snapshot = { flows: new Map(), files: new Map() };
+    for (const flow of model.flows) {
+        if (!deployableFlow(flow))
+            continue;
+        const key = flowKey(flow.namespace, flow.id);
+        if (!snapshot.flows.has(key))
+            snapshot.flows.set(key, { source: flow.source, file: flow.file });
+    }
+    for (const file of model.files) {
+        snapshot.files.set(fileKey(file.namespace, file.path), { sha256: file.sha256, file: file.file });
+    }
+    return snapshot;
+}
+function openBaseTree(settings, context) {
+    const sha = baseCommit(context);
+    return sha ? GitTree.open(context.workspace, sha, settings.root) : undefined;
+}
+async function readBaseSnapshot(borrowing, settings, current, walk, reuseFlow) {
+    const borrowed = await borrowing;
+    if (!borrowed)
+        return undefined;
+    const { tree } = borrowed;
+    try {
+        return snapshotOf(await loadRepository(tree, settings, {
+            walk,
+            known: workTreeReuse(current, tree),
+            layout: current.layout,
+            ...(reuseFlow && { reuseFlow })
+        }));
+    }
+    finally {
+        await borrowed.release();
+    }
+}
+async function baseFromApi(plan, github, sha) {
+    const snapshot = { flows: new Map(), files: new Map() };
+    const candidates = plan.resources.filter((r) => r.file && r.action !== 'create' && r.action !== 'unchanged');
+    await mapLimit(candidates, 8, async (change) => {
+        const bytes = await github.getFileAtRef(change.file, sha);
+        if (!bytes)
+            return;
+        if (change.kind === 'file') {
+            snapshot.files.set(fileKey(change.namespace, change.path), {
+                sha256: sha256Hex(bytes),
+                file: change.file
+            });
+            return;
+        }
+        const flow = parseFlowFile({
+            file: change.file,
+            rel: change.file,
+            raw: Buffer.from(bytes).toString('utf8')
+        });
+        if (flow.namespace === change.namespace && flow.id === change.id) {
+            snapshot.flows.set(flowKey(change.namespace, change.id), {
+                source: flow.source,
+                file: change.file
+            });
+        }
+    });
+    return snapshot;
+}
+function workTreeReuse(current, commit) {
+    const changes = commit.workTreeChanges;
+    if (!changes || changes.untrackedIgnoreFile)
+        return undefined;
+    if ([...changes.changed].some(isIgnoreFile))
+        return undefined;
+    if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink'))
+        return undefined;
+    const flowsByRel = groupBy(current.flows, (flow) => flow.rel);
+    const filesByRel = groupBy(current.files, (entry) => entry.rel);
+    const problemsByFile = groupBy(current.readProblems, (problem) => problem.file);
+    return (rel) => {
+        const blob = commit.blobs.get(rel);
+        if (!blob || changes.changed.has(rel) || isIgnoreFile(rel))
+            return undefined;
+        const flows = flowsByRel.get(rel) ?? [];
+        const files = filesByRel.get(rel) ?? [];
+        if (flows.length + files.length === 0)
+            return undefined;
+        const sameSize = flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
+            files.every((entry) => !entry.symlink && entry.size === blob.size);
+        if (!sameSize)
+            return undefined;
+        const problems = problemsByFile.get(childOf(current.rootRel, rel)) ?? [];
+        return { flows, files: files.map((entry) => ({ ...entry, absPath: '' })), problems };
+    };
+}
+function isIgnoreFile(path) {
+    return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`);
+}
+function groupBy(items, keyOf) {
+    const groups = new Map();
+    for (const item of items) {
+        const key = keyOf(item);
+        if (!groups.has(key))
+            groups.set(key, []);
+        groups.get(key).push(item);
+    }
+    return groups;
+}
+function shareTree(opening) {
+    let borrowers = 0;
+    return async () => {
+        const tree = await opening;
+        if (!tree)
+            return undefined;
+        borrowers++;
+        let released = false;
+        return {
+            tree,
+            release: async () => {
+                if (released)
+                    return;
+                released = true;
+                borrowers--;
+                if (borrowers === 0)
+                    await tree.close();
+            }
+        };
+    };
+}
+function asClosable({ tree, release }) {
+    return {
+        workspace: tree.workspace,
+        rootRel: tree.rootRel,
+        hasRoot: () => tree.hasRoot(),
+        list: (dirRel) => tree.list(dirRel),
+        kind: (rel) => tree.kind(rel),
+        read: (rel) => tree.read(rel),
+        summarise: (rel) => tree.summarise(rel),
+        blob: (rel) => tree.blob(rel),
+        resolveLink: (rel, rules) => tree.resolveLink(rel, rules),
+        bytesPath: (rel) => tree.bytesPath(rel),
+        versioned: () => tree.versioned(),
+        close: release
+    };
+}
+const DRIFT_EVENTS = ['schedule', 'workflow_dispatch'];
+async function driftBranchOf(context, github) {
+    if (!DRIFT_EVENTS.includes(context.eventName)) {
+        throw new ConfigError('mode', `mode drift runs on schedule or workflow_dispatch, not on ${context.eventName}; start it from a scheduled workflow (docs/drift.md#when-it-runs)`);
+    }
+    const onBranch = context.ref?.startsWith('refs/heads/')
+        ? context.ref.slice('refs/heads/'.length)
+        : undefined;
+    const known = context.defaultBranch ?? (await github?.defaultBranch());
+    const branch = known ?? (context.eventName === 'schedule' ? onBranch : undefined);
+    if (!branch) {
+        throw new ConfigError('github-token', 'mode drift needs the repository’s default branch: pass a github-token that can read the repository');
+    }
+    if (context.ref && context.ref !== `refs/heads/${branch}`) {
+        throw new ConfigError('mode', `mode drift plans the default branch (${branch}), and this run is on ${context.ref}: run the workflow on ${branch}`);
+    }
+    return branch;
+}
+async function readServerFiles(kestra, items, state) {
+    const found = new Map();
+    for (const item of items) {
+        const { change } = item;
+        if (change.kind !== 'file' || item.kind === 'deleted-in-kestra' || change.previous)
+            continue;
+        const kept = state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes;
+        const bytes = kept ?? (await kestra.getFile(change.namespace, change.path));
+        if (bytes)
+            found.set(item.name, bytes);
+    }
+    return found;
+}
+async function readCommitPaths(workspace, sha) {
+    const tree = await GitTree.open(workspace, sha, '.');
+    if (!tree)
+        return new Set();
+    try {
+        return new Set(tree.blobs.keys());
+    }
+    finally {
+        await tree.close();
+    }
+}
+async function ignoredPaths(workspace, sha, root, paths) {
+    const ignored = new Map();
+    if (paths.length === 0)
+        return ignored;
+    const tree = await GitTree.open(workspace, sha, root);
+    if (!tree)
+        return ignored;
+    try {
+        const rules = new IgnoreRules(tree);
+        const under = tree.rootRel === '' ? '' : `${tree.rootRel}/`;
+        for (const path of paths) {
+            if (!path.startsWith(under))
+                continue;
+            const rule = await rules.pathExcludedBy(path.slice(under.length));
+            if (rule === undefined)
+                continue;
+            ignored.set(path, rule === 'fixed' || rule.file === undefined
+                ? 'the layout never reads that name'
+                : `${rule.file} line ${rule.line} (${rule.pattern}) leaves it out of what the layout reads`);
+        }
+    }
+    finally {
+        await tree.close();
+    }
+    return ignored;
+}
+const HISTORY_LIMIT = 30;
+async function environmentHistory(reads, environment, sha) {
+    const history = { deployments: [] };
+    for (const deployment of await reads.deployments({ environment }, HISTORY_LIMIT)) {
+        history.deployments.push({
+            deployment,
+            verdict: verdictOf$1(await reads.statuses(deployment.id))
+        });
+        const decided = history.deployments.some((entry) => entry.deployment.sha === sha && entry.verdict !== 'pending');
+        if (decided && (isVerified(history, sha) || verifiedCommit(history)))
+            break;
+    }
+    return history;
+}
+async function environmentRows(reads) {
+    const newest = new Map();
+    for (const deployment of await reads.deployments({}, 100)) {
+        if (!newest.has(deployment.environment))
+            newest.set(deployment.environment, deployment);
+    }
+    const rows = await Promise.all([...newest.values()].map(async (deployment) => ({
+        deployment,
+        statuses: await reads.statuses(deployment.id)
+    })));
+    return rows.filter((row) => !(row.deployment.transient && row.statuses[0]?.state === 'inactive'));
 }
 
 function comparedVerdict(change, name, held) {
@@ -7483,6 +7465,14 @@ async function restoreByHash(versions, held, deployedCommit, putBack) {
         return { result: 'kept', message, wrote: false };
     }
     return { result: 'restored', message: await putBack(), wrote: true };
+}
+function embedText(resource, previous, field) {
+    if (!resource.before || typeof previous !== 'string')
+        return undefined;
+    return {
+        resource: { ...resource, before: { ...resource.before, [field]: previous } },
+        size: Buffer.byteLength(previous)
+    };
 }
 async function settleMarkers(targets, deployed, api, complete) {
     return Promise.all(targets
@@ -7823,16 +7813,11 @@ const dashboardsRollback = {
     },
     nameOf: (resource) => resource.id,
     parse: (value) => recordedDashboard.safeParse(value).data,
-    embed(resource, previous) {
-        if (!resource.before || typeof previous !== 'string')
-            return undefined;
-        const before = { ...resource.before, text: previous };
-        return { resource: { ...resource, before }, size: Buffer.byteLength(previous) };
-    },
-    restore: (item, _deployed, api) => restoreDashboard(item.resource, typeof item.previous === 'string' ? item.previous : undefined, api)
+    embed: (resource, previous) => embedText(resource, previous, 'text'),
+    restore: (item, _deployed, api) => restoreDashboard(item, api)
 };
-async function restoreDashboard(record, previous, api) {
-    const { id, before, deployed } = record;
+async function restoreDashboard({ resource, previous }, api) {
+    const { id, before, deployed } = resource;
     const fresh = await api.getDashboard(id);
     if (matches(fresh, before, id)) {
         return { result: 'restored', message: 'already as it was before the deploy', wrote: false };
@@ -7845,7 +7830,7 @@ async function restoreDashboard(record, previous, api) {
         await api.deleteDashboard(id);
         return { result: 'restored', message: 'deleted (the deploy created it)', wrote: true };
     }
-    const text = previous ?? before.text;
+    const text = typeof previous === 'string' ? previous : before.text;
     if (text === undefined) {
         const message = 'not restored: its previous source is not known (the server gave none, or it was too large for the rollback record); restore it from Git';
         return { result: 'failed', message, wrote: false };
@@ -7956,8 +7941,9 @@ function buildPlan(input, kinds, held = new Map()) {
     }
     sortInPlanOrder(resources, kinds);
     for (const change of resources) {
-        if (change.action !== 'unchanged')
-            change.digest = changeDigest(change, kinds);
+        if (change.action !== 'unchanged') {
+            change.digest = sha256Hex(JSON.stringify(kindOf$2(kinds, change).fingerprintOf(change))).slice(0, 16);
+        }
     }
     return {
         resources,
@@ -8013,7 +7999,7 @@ function applyDiff(change, result) {
 }
 function sortInPlanOrder(resources, kinds) {
     const keyed = resources.map((change) => {
-        const kind = kindOf$1(kinds, change);
+        const kind = kindOf$2(kinds, change);
         return { change, order: kind.order, id: kind.idOf(change) };
     });
     keyed.sort((a, b) => compareCodeUnits(a.change.namespace, b.change.namespace) ||
@@ -8024,12 +8010,9 @@ function sortInPlanOrder(resources, kinds) {
 function fingerprint(resources, kinds, against) {
     const changes = resources
         .filter((r) => r.action !== 'unchanged')
-        .map((r) => kindOf$1(kinds, r).fingerprintOf(r));
+        .map((r) => kindOf$2(kinds, r).fingerprintOf(r));
     const where = against && { server: against.server, tenant: against.tenant };
     return sha256Hex(JSON.stringify({ version: 1, changes, ...(where && { against: where }) }));
-}
-function changeDigest(change, kinds) {
-    return sha256Hex(JSON.stringify(kindOf$1(kinds, change).fingerprintOf(change))).slice(0, 16);
 }
 
 function locateKestraPath(doc, lineCounter, pathOrPointer) {
@@ -8089,11 +8072,7 @@ function pointerSegments(pointer) {
         .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 function pathSegments(path) {
-    return [...path.matchAll(/\[([^\]]*)\]|([^.[\]]+)/g)].map((match) => match[1] !== undefined ? unquote(match[1].trim()) : match[2]);
-}
-function unquote(value) {
-    const quoted = /^(['"])(.*)\1$/.exec(value);
-    return quoted ? quoted[2] : value;
+    return [...path.matchAll(/\[([^\]]*)\]|([^.[\]]+)/g)].map((match) => match[1] !== undefined ? match[1].trim().replace(/^(['"])(.*)\1$/, '$2') : match[2]);
 }
 function safeDecode(value) {
     try {
@@ -8352,7 +8331,6 @@ const dashboardsDecide = {
     label: 'Dashboards',
     idOf: (change) => change.id,
     planFileIdentity: (change) => ({ id: change.id }),
-    planFileDetails: () => ({}),
     fingerprintOf: (r) => [
         'dashboard',
         r.id,
@@ -8475,11 +8453,7 @@ const dashboardsGather = {
         const managed = found.then(async (files) => files.length > 0 || !!(await base)?.length);
         const reading = managed.then((yes) => yes && input.kestra && input.work.plan ? readServer(input) : undefined);
         const [files, baseFiles, read] = await Promise.all([found, base, reading]);
-        const held = { files };
-        if (baseFiles)
-            held.base = baseFiles;
-        if (read)
-            held.server = read;
+        const held = { files, ...(baseFiles && { base: baseFiles }), ...(read && { server: read }) };
         const api = input.kestra;
         if (api &&
             input.settings.serverValidation &&
@@ -8488,7 +8462,7 @@ const dashboardsGather = {
             const supported = read ?? (await readServer(input));
             if (!('unsupported' in supported)) {
                 const verdicts = await Promise.all(files.map((f) => api.validateDashboard(f.source)));
-                held.verdicts = new Map(files.map((f, i) => [f.file, verdicts[i]]));
+                return { ...held, verdicts: new Map(files.map((f, i) => [f.file, verdicts[i]])) };
             }
         }
         return held;
@@ -8560,12 +8534,11 @@ async function freshFile(change, api) {
     if (remote === (change.action === 'delete' ? undefined : change.desired?.sha256)) {
         return { kind: 'desired' };
     }
-    const name = `file ${resourceName$1(change)}`;
-    if (seen === undefined)
-        return { kind: 'moved', message: `${name} appeared on the server after the plan` };
-    if (remote === undefined)
-        return { kind: 'moved', message: `${name} was deleted on the server after the plan` };
-    return { kind: 'moved', message: `${name} changed on the server after the plan` };
+    const how = seen === undefined ? 'appeared' : remote === undefined ? 'was deleted' : 'changed';
+    return {
+        kind: 'moved',
+        message: `file ${resourceName$1(change)} ${how} on the server after the plan`
+    };
 }
 const fileVersion = object({
     sha256: sha256Field,
@@ -8658,7 +8631,6 @@ const filesDecide = {
     kestraPage: (change, kestraUi) => `${kestraUi}/namespaces/edit/${encodeURIComponent(change.namespace)}/files`,
     idOf: (change) => change.path,
     planFileIdentity: (change) => ({ path: change.path }),
-    planFileDetails: () => ({}),
     fingerprintOf: (r) => [
         'file',
         r.namespace,
@@ -8668,7 +8640,7 @@ const filesDecide = {
         null,
         r.current?.sha256 ?? null
     ],
-    validate: fileFindings,
+    validate: ({ model }) => model.files.flatMap(namespaceFileFindings),
     plan: (_reading, options) => planFiles(options),
     newPath: (change, shape) => newFilePath(change.namespace, change.path, shape)
 };
@@ -8781,9 +8753,6 @@ function textOf(bytes) {
 const LARGE_FILE_BYTES = 10 * 1024 * 1024;
 const MAX_SEGMENT = 255;
 const MAX_PATH = 1024;
-function fileFindings({ model }) {
-    return model.files.flatMap(namespaceFileFindings);
-}
 function namespaceFileFindings(entry) {
     const findings = [];
     const add = (severity, rule, message) => {
@@ -9174,6 +9143,16 @@ function offsetPosition(flow, offset) {
     const pos = flow.lineCounter.linePos(offset);
     return { line: pos.line, column: pos.col };
 }
+function repeats(items, key) {
+    const first = new Map();
+    return items.flatMap((item) => {
+        const k = key(item);
+        const earlier = k === undefined ? undefined : first.get(k);
+        if (k !== undefined && earlier === undefined)
+            first.set(k, item);
+        return earlier === undefined ? [] : [[item, earlier]];
+    });
+}
 class FlowDocument {
     flow;
     doc;
@@ -9208,14 +9187,9 @@ class FlowDocument {
     }
     string(node) {
         const resolved = this.resolve(node);
-        if (!distExports.isScalar(resolved))
-            return undefined;
-        const value = resolved.value;
-        if (typeof value === 'string')
-            return value;
-        if (typeof value === 'number' || typeof value === 'boolean')
-            return String(value);
-        return undefined;
+        return distExports.isScalar(resolved) && ['string', 'number', 'boolean'].includes(typeof resolved.value)
+            ? String(resolved.value)
+            : undefined;
     }
     isNull(node) {
         const resolved = this.resolve(node);
@@ -9238,10 +9212,8 @@ class FlowDocument {
         }
     }
     items(node) {
-        const seq = this.seq(node);
-        if (!seq)
-            return [];
-        return seq.items.map((item) => this.resolve(item)).filter((item) => item !== undefined);
+        const items = this.seq(node)?.items ?? [];
+        return items.map((item) => this.resolve(item)).filter((item) => item !== undefined);
     }
     finding(severity, node, rule, message, resource = this.resource) {
         const { line, column } = nodePosition(this.flow, node);
@@ -9272,6 +9244,101 @@ class FlowDocument {
             from = at + 1;
         }
     }
+}
+function applyEdits(source, edits) {
+    let out = source;
+    for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
+        out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+    }
+    return out;
+}
+function replaceScalar(node, value) {
+    const range = node.range;
+    if (!range)
+        return undefined;
+    const text = node.type === 'QUOTE_DOUBLE'
+        ? JSON.stringify(value)
+        : node.type === 'QUOTE_SINGLE'
+            ? `'${value.replace(/'/g, "''")}'`
+            : node.type === 'PLAIN'
+                ? value
+                : JSON.stringify(value);
+    const empty = range[0] === range[1];
+    return { start: range[0], end: range[1], text: empty ? ` ${text}` : text };
+}
+function pairOf(map, key) {
+    return map.items.find((pair) => distExports.isScalar(pair.key) && pair.key.value === key);
+}
+function scalarValue(node) {
+    return distExports.isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'boolean')
+        ? String(node.value)
+        : undefined;
+}
+function contentEnd(node) {
+    if (distExports.isMap(node)) {
+        const last = node.items.at(-1);
+        return node.flow || !last ? node.range?.[1] : pairEnd(last);
+    }
+    if (distExports.isSeq(node)) {
+        const last = node.items.at(-1);
+        return node.flow || !last ? node.range?.[1] : contentEnd(last);
+    }
+    return node?.range?.[1];
+}
+function pairEnd(pair) {
+    return Math.max(contentEnd(pair.value) ?? 0, contentEnd(pair.key) ?? 0);
+}
+function escape(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+function column(source, offset) {
+    return offset - (source.lastIndexOf('\n', offset - 1) + 1);
+}
+function endOfLine(source, offset) {
+    const newline = source.indexOf('\n', offset);
+    return newline < 0 ? source.length : newline;
+}
+function insertIntoMap(source, map, entry, after) {
+    const last = after ?? map.items.at(-1);
+    if (map.flow) {
+        if (!last) {
+            const close = source.lastIndexOf('}', contentEnd(map));
+            return close < 0 ? undefined : { start: close, end: close, text: entry.flowText };
+        }
+        const at = pairEnd(last);
+        return { start: at, end: at, text: `, ${entry.flowText}` };
+    }
+    const first = map.items[0]?.key;
+    if (!last || !first?.range)
+        return undefined;
+    const indent = ' '.repeat(column(source, first.range[0]));
+    const at = endOfLine(source, pairEnd(last));
+    return { start: at, end: at, text: entry.lines.map((line) => `\n${indent}${line}`).join('') };
+}
+function appendToSeq(source, seq, item) {
+    const last = seq.items.at(-1);
+    if (seq.flow) {
+        if (!last?.range) {
+            const close = source.lastIndexOf(']', contentEnd(seq));
+            return close < 0 ? undefined : { start: close, end: close, text: item.flowText };
+        }
+        const at = contentEnd(last) ?? last.range[1];
+        return { start: at, end: at, text: `, ${item.flowText}` };
+    }
+    const firstItem = seq.items[0];
+    if (!last?.range || !firstItem?.range || !seq.range)
+        return undefined;
+    const dash = column(source, seq.range[0]);
+    const inner = distExports.isMap(firstItem)
+        ? column(source, firstItem.items[0]?.key?.range?.[0] ?? firstItem.range[0])
+        : dash + 2;
+    const at = endOfLine(source, contentEnd(last) ?? last.range[1]);
+    const [head, ...rest] = item.lines;
+    const text = [
+        `\n${' '.repeat(dash)}- ${head}`,
+        ...rest.map((line) => `\n${' '.repeat(inner)}${line}`)
+    ].join('');
+    return { start: at, end: at, text };
 }
 
 const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
@@ -9393,7 +9460,7 @@ function oneInputFindings(document, input) {
     const idNode = input.idEntry?.key ?? map;
     const label = inputLabel(input);
     if (!input.idEntry) {
-        findings.push(document.finding('error', map, 'input-id', 'Input has no `id`: add one'));
+        add('error', map, 'input-id', 'Input has no `id`: add one');
     }
     else {
         if (String(input.idEntry.key.value) === 'name' && !document.get(map, 'id')) {
@@ -9426,8 +9493,8 @@ function oneInputFindings(document, input) {
         (itemTypeValue === 'ARRAY' || itemTypeValue === 'SECRET')) {
         add('error', itemType.value ?? itemType.key, 'input-item-type', `${label}: \`itemType\` cannot be \`${itemTypeValue}\`. Use a scalar type such as STRING`);
     }
-    if (input.type === 'MULTISELECT' && document.get(map, 'values') && document.get(map, 'options')) {
-        const options = document.get(map, 'options');
+    const options = input.type === 'MULTISELECT' && document.get(map, 'values') && document.get(map, 'options');
+    if (options) {
         add('error', options.key, 'input-multiselect', `${label}: you can't define both \`values\` and \`options\`. Keep \`values\` (\`options\` is deprecated)`);
     }
     const validator = document.get(map, 'validator');
@@ -9438,17 +9505,7 @@ function oneInputFindings(document, input) {
     return findings;
 }
 function duplicates(document, items, kind) {
-    const seen = new Set();
-    const findings = [];
-    for (const item of items) {
-        if (item.id === undefined || !item.idEntry)
-            continue;
-        if (seen.has(item.id)) {
-            findings.push(document.finding('error', item.idEntry.key, `duplicate-${kind}-id`, `Duplicate ${kind} with name [${item.id}]: ${kind} ids must be unique. Rename or remove this one`));
-        }
-        seen.add(item.id);
-    }
-    return findings;
+    return repeats(items, (item) => (item.idEntry ? item.id : undefined)).map(([item]) => document.finding('error', item.idEntry?.key, `duplicate-${kind}-id`, `Duplicate ${kind} with name [${item.id}]: ${kind} ids must be unique. Rename or remove this one`));
 }
 function formFindings(document, form) {
     if (form.type !== 'FORM')
@@ -9520,45 +9577,43 @@ function dependsOnFindings(document, inputs, leaves) {
     return { fixed, onForms };
 }
 function outputFindings(document) {
-    const outputs = [];
-    const findings = [];
-    for (const item of document.items(document.get(document.root, 'outputs')?.value)) {
+    const outputs = document.items(document.get(document.root, 'outputs')?.value).flatMap((item) => {
         const map = document.map(item);
-        if (!map)
-            continue;
-        const idEntry = document.get(map, 'id');
-        const id = document.string(idEntry?.value);
-        if (!idEntry) {
-            findings.push(document.finding('error', map, 'output-id', 'Flow output has no `id`: add one'));
-        }
-        else if (id === undefined || !INPUT_ID_PATTERN.test(id)) {
-            findings.push(document.finding('error', idEntry.key, 'output-id', `Output id '${id ?? ''}' is invalid: use letters, digits, '.', '_' or '-', starting with a letter or digit`));
-        }
-        outputs.push(id !== undefined && idEntry ? { id, idEntry } : {});
-    }
-    return [...findings, ...duplicates(document, outputs, 'output')];
+        const idEntry = map && document.get(map, 'id');
+        return map ? [{ map, idEntry, id: document.string(idEntry?.value) }] : [];
+    });
+    return [
+        ...outputs.flatMap(({ map, idEntry, id }) => !idEntry
+            ? [document.finding('error', map, 'output-id', 'Flow output has no `id`: add one')]
+            : id === undefined || !INPUT_ID_PATTERN.test(id)
+                ? [
+                    document.finding('error', idEntry.key, 'output-id', `Output id '${id ?? ''}' is invalid: use letters, digits, '.', '_' or '-', starting with a letter or digit`)
+                ]
+                : []),
+        ...duplicates(document, outputs, 'output')
+    ];
 }
 function triggerInputFindings(document, leaves, tree) {
     const needed = leaves.filter((input) => inputPath(input) !== undefined && input.required && !input.hasDefaults);
     if (needed.length === 0)
         return [];
-    const findings = [];
-    for (const trigger of tree.triggers) {
+    return tree.triggers.flatMap((trigger) => {
         const schedule = trigger.type !== undefined && SCHEDULE_TYPES.has(trigger.type);
         const webhook = trigger.type !== undefined && WEBHOOK_TYPES.has(trigger.type);
         if (!schedule && !webhook)
-            continue;
+            return [];
         const given = new Set(document.entries(document.get(trigger.map, 'inputs')?.value).map((e) => String(e.key.value)));
         const missing = needed.map((input) => inputPath(input)).filter((id) => !given.has(id));
         if (missing.length === 0)
-            continue;
+            return [];
         const name = `'${trigger.id ?? trigger.path}'`;
         const fix = "Add them under the trigger's `inputs` or give them defaults";
-        findings.push(schedule
-            ? document.versioned(TRIGGER_INPUTS_RELEASE, 'warning', trigger.at, 'schedule-missing-inputs', `Schedule trigger ${name} does not supply required input(s) without defaults (${missing.join(', ')}): every scheduled run fails, and Kestra 2.0 rejects the flow. ${fix}`)
-            : document.onlyFrom(TRIGGER_INPUTS_RELEASE, trigger.at, 'webhook-missing-inputs', `Webhook trigger ${name} does not supply required input(s) without defaults (${missing.join(', ')}): Kestra 2.0 rejects the flow. ${fix}`));
-    }
-    return findings;
+        return [
+            schedule
+                ? document.versioned(TRIGGER_INPUTS_RELEASE, 'warning', trigger.at, 'schedule-missing-inputs', `Schedule trigger ${name} does not supply required input(s) without defaults (${missing.join(', ')}): every scheduled run fails, and Kestra 2.0 rejects the flow. ${fix}`)
+                : document.onlyFrom(TRIGGER_INPUTS_RELEASE, trigger.at, 'webhook-missing-inputs', `Webhook trigger ${name} does not supply required input(s) without defaults (${missing.join(', ')}): Kestra 2.0 rejects the flow. ${fix}`)
+        ];
+    });
 }
 function dependencyProblems(document, members) {
     const ids = new Set(members.map((m) => m.id).filter((id) => id !== undefined));
@@ -9803,16 +9858,52 @@ function taskTree(document) {
     const root = document.root;
     if (!root || !document.aliases.safe)
         return tree;
+    const walkList = (entry, path, strict, owner, via) => {
+        itemsWithOrigin(document, entry.value).forEach(({ node, via: itemVia }, index) => {
+            const map = document.map(node);
+            if (!map)
+                return;
+            const at = via ?? itemVia;
+            const itemPath = `${path}[${index}]`;
+            if (isTaskLike(document, map, strict)) {
+                visitTask(map, at, owner, itemPath);
+                return;
+            }
+            const inner = document.get(map, 'task');
+            const innerMap = document.map(inner?.value);
+            if (inner && innerMap && isTaskLike(document, innerMap, strict)) {
+                visitTask(innerMap, at ?? aliasOf(inner.pair.value), owner, `${itemPath}.task`);
+            }
+        });
+    };
+    const visitTask = (map, via, parent, path) => {
+        const task = describe$2(document, map, via ?? map, path, parent);
+        tree.tasks.push(task);
+        const childStrict = CORE_FLOWABLE.has(coreFlowType(task.type) ?? '');
+        for (const entry of document.entries(map)) {
+            const key = String(entry.key.value);
+            const entryVia = via ?? aliasOf(entry.pair.value);
+            if (key === 'cases') {
+                for (const caseEntry of document.entries(entry.value)) {
+                    const casePath = `${path}.cases.${String(caseEntry.key.value)}`;
+                    walkList(caseEntry, casePath, childStrict, task, entryVia ?? aliasOf(caseEntry.pair.value));
+                }
+            }
+            else if (CHILD_TASK_KEYS.has(key) && document.seq(entry.value)) {
+                walkList(entry, `${path}.${key}`, childStrict, task, entryVia);
+            }
+        }
+    };
     for (const entry of document.entries(root)) {
         const key = String(entry.key.value);
         if (key === 'tasks' || key === 'errors' || key === 'finally' || key === 'afterExecution') {
-            walkList(document, tree, entry, key, true);
+            walkList(entry, key, true);
         }
         else if (key === 'listeners') {
             document.items(entry.value).forEach((listener, index) => {
                 const tasks = document.get(listener, 'tasks');
                 if (tasks)
-                    walkList(document, tree, tasks, `listeners[${index}].tasks`, true);
+                    walkList(tasks, `listeners[${index}].tasks`, true);
             });
         }
         else if (key === 'triggers') {
@@ -9824,43 +9915,6 @@ function taskTree(document) {
         }
     }
     return tree;
-}
-function walkList(document, tree, entry, path, strict, owner, via) {
-    itemsWithOrigin(document, entry.value).forEach(({ node, via: itemVia }, index) => {
-        const map = document.map(node);
-        if (!map)
-            return;
-        const at = via ?? itemVia;
-        const itemPath = `${path}[${index}]`;
-        if (isTaskLike(document, map, strict)) {
-            visitTask(document, tree, map, at, owner, itemPath);
-            return;
-        }
-        const inner = document.get(map, 'task');
-        const innerMap = document.map(inner?.value);
-        if (inner && innerMap && isTaskLike(document, innerMap, strict)) {
-            const innerVia = distExports.isAlias(inner.pair.value) ? inner.pair.value : undefined;
-            visitTask(document, tree, innerMap, at ?? innerVia, owner, `${itemPath}.task`);
-        }
-    });
-}
-function visitTask(document, tree, map, via, parent, path) {
-    const task = describe$2(document, map, via ?? map, path, parent);
-    tree.tasks.push(task);
-    const childStrict = CORE_FLOWABLE.has(coreFlowType(task.type) ?? '');
-    for (const entry of document.entries(map)) {
-        const key = String(entry.key.value);
-        const entryVia = via ?? (distExports.isAlias(entry.pair.value) ? entry.pair.value : undefined);
-        if (key === 'cases') {
-            for (const caseEntry of document.entries(entry.value)) {
-                const caseVia = entryVia ?? (distExports.isAlias(caseEntry.pair.value) ? caseEntry.pair.value : undefined);
-                walkList(document, tree, caseEntry, `${path}.cases.${String(caseEntry.key.value)}`, childStrict, task, caseVia);
-            }
-        }
-        else if (CHILD_TASK_KEYS.has(key) && document.seq(entry.value)) {
-            walkList(document, tree, entry, `${path}.${key}`, childStrict, task, entryVia);
-        }
-    }
 }
 function isTaskLike(document, map, strict) {
     const hasId = document.get(map, 'id') !== undefined;
@@ -9875,24 +9929,19 @@ function describe$2(document, map, at, path, parent) {
     return { map, at, path, parent, id, idEntry, type, typeEntry };
 }
 function itemsWithOrigin(document, value) {
-    const seq = document.seq(value);
-    if (!seq)
-        return [];
-    const out = [];
-    for (const item of seq.items) {
+    return (document.seq(value)?.items ?? []).flatMap((item) => {
         const node = document.resolve(item);
-        if (node === undefined)
-            continue;
-        out.push(distExports.isAlias(item) ? { node, via: item } : { node });
-    }
-    return out;
+        return node === undefined ? [] : [{ node, via: aliasOf(item) }];
+    });
+}
+function aliasOf(node) {
+    return distExports.isAlias(node) ? node : undefined;
 }
 function taskIdNode(task) {
     if (task.at !== task.map)
         return task.at;
     return task.idEntry?.key ?? task.map;
 }
-
 const SUBFLOW_TYPES = new Set([
     'io.kestra.plugin.core.flow.Subflow',
     'io.kestra.core.tasks.flows.Subflow',
@@ -9983,181 +10032,6 @@ function flowLinks(document, tree) {
     return links;
 }
 
-const V2$1 = [2, 0, 0];
-const USE_LOOP = 'rewrite it with `io.kestra.plugin.core.flow.Loop`, which replaces it in Kestra 2.0';
-const REMOVED_TASKS = {
-    'io.kestra.plugin.core.flow.ForEach': USE_LOOP,
-    'io.kestra.plugin.core.flow.ForEachItem': USE_LOOP,
-    'io.kestra.plugin.core.flow.EachSequential': USE_LOOP,
-    'io.kestra.plugin.core.flow.EachParallel': USE_LOOP,
-    'io.kestra.plugin.core.flow.Template': 'templates are gone: move the template’s tasks into this flow or into a subflow',
-    'io.kestra.plugin.core.debug.Echo': 'use `io.kestra.plugin.core.log.Log`',
-    'io.kestra.plugin.core.execution.Count': 'use `io.kestra.plugin.kestra.executions.Count` of the Kestra plugin',
-    'io.kestra.plugin.core.execution.Resume': 'use `io.kestra.plugin.kestra.executions.Resume` of the Kestra plugin',
-    'io.kestra.plugin.core.trigger.Toggle': 'use `io.kestra.plugin.kestra.triggers.Toggle` of the Kestra plugin',
-    'io.kestra.plugin.core.log.Fetch': 'use `io.kestra.plugin.kestra.logs.Fetch` of the Kestra plugin',
-    'io.kestra.plugin.core.state.Get': 'use the KV store: `io.kestra.plugin.core.kv.Get`',
-    'io.kestra.plugin.core.state.Set': 'use the KV store: `io.kestra.plugin.core.kv.Set`',
-    'io.kestra.plugin.core.state.Delete': 'use the KV store: `io.kestra.plugin.core.kv.Delete`',
-    'io.kestra.plugin.core.storage.LocalFiles': 'use the `inputFiles` of a `io.kestra.plugin.core.flow.WorkingDirectory` or of a script task'
-};
-const ALIASES = {
-    'debugs.Echo': 'debug.Echo',
-    'debugs.Return': 'debug.Return',
-    'executions.Counts': 'execution.Count',
-    'executions.Fail': 'execution.Fail',
-    'executions.Labels': 'execution.Labels',
-    'flows.AllowFailure': 'flow.AllowFailure',
-    'flows.Dag': 'flow.Dag',
-    'flows.EachParallel': 'flow.EachParallel',
-    'flows.EachSequential': 'flow.EachSequential',
-    'flows.Flow': 'flow.Subflow',
-    'flows.ForEachItem': 'flow.ForEachItem',
-    'flows.If': 'flow.If',
-    'flows.Parallel': 'flow.Parallel',
-    'flows.Pause': 'flow.Pause',
-    'flows.Sequential': 'flow.Sequential',
-    'flows.Subflow': 'flow.Subflow',
-    'flows.Switch': 'flow.Switch',
-    'flows.Template': 'flow.Template',
-    'flows.Worker': 'flow.WorkingDirectory',
-    'flows.WorkingDirectory': 'flow.WorkingDirectory',
-    'log.Fetch': 'log.Fetch',
-    'log.Log': 'log.Log',
-    'states.Delete': 'state.Delete',
-    'states.Get': 'state.Get',
-    'states.Set': 'state.Set',
-    'storages.Concat': 'storage.Concat',
-    'storages.DeduplicateItems': 'storage.DeduplicateItems',
-    'storages.Delete': 'storage.Delete',
-    'storages.FilterItems': 'storage.FilterItems',
-    'storages.LocalFiles': 'storage.LocalFiles',
-    'storages.Purge': 'execution.PurgeExecutions',
-    'storages.PurgeExecution': 'storage.PurgeCurrentExecutionFiles',
-    'storages.Reverse': 'storage.Reverse',
-    'storages.Size': 'storage.Size',
-    'storages.Split': 'storage.Split',
-    'templating.TemplatedTask': 'templating.TemplatedTask',
-    'trigger.Toggle': 'trigger.Toggle',
-    Flow: 'trigger.Flow',
-    Schedule: 'trigger.Schedule',
-    Webhook: 'trigger.Webhook'
-};
-const TASK_ALIAS = 'io.kestra.core.tasks.';
-const TRIGGER_ALIAS = 'io.kestra.core.models.triggers.types.';
-const REMOVED_INPUT_TYPES = {
-    BOOLEAN: 'Use `type: BOOL`, which replaces it (Kestra 0.23 and later)',
-    ENUM: 'Use `type: SELECT` with the same `values`, which replaces it'
-};
-const REMOVED_FLOW_KEYS = {
-    pluginDefaults: 'Kestra 2.0 has no flow-level plugin defaults: set these values on the tasks themselves',
-    workerGroup: 'Kestra 2.0 flows choose their workers with `workerSelector`'
-};
-const REMOVED_PLUGIN_KEYS = {
-    workerGroup: 'Kestra 2.0 chooses workers with `workerSelector`',
-    pluginDefaultsRef: 'Kestra 2.0 has no plugin defaults to refer to: set the values on the task'
-};
-const REMOVED_TRIGGER_KEYS = {
-    conditions: 'Kestra 2.0 triggers take a `when` expression instead: rewrite the conditions as one'
-};
-const REMOVED_FLOW_TRIGGER_KEYS = {
-    preconditions: 'Kestra 2.0’s Flow trigger names the flows it waits for in `dependsOn` (with `window` and `mode`)'
-};
-const REMOVED_PAUSE_KEYS = {
-    delay: 'Use `pauseDuration`, which 1.3 already takes for it ("Deprecated: use `pauseDuration` instead")',
-    tasks: 'A 2.0 Pause holds no tasks: move them after the Pause'
-};
-const REMOVED_RETRY_KEYS = {
-    maxAttempt: 'Use `maxAttempts`, the name 1.3 already reads it as'
-};
-function removedInTwoFindings(document, tree) {
-    const findings = [];
-    const property = (owner, removed, where) => {
-        for (const entry of document.entries(owner)) {
-            const key = String(entry.key.value);
-            if (!Object.hasOwn(removed, key))
-                continue;
-            findings.push(document.onlyFrom(V2$1, entry.key, 'removed-property', `\`${key}\`${where}: Kestra 2.0 rejects it as an unknown property. ${removed[key]}`));
-        }
-    };
-    property(document.root, REMOVED_FLOW_KEYS, '');
-    const retry = (owner, where) => {
-        const policy = document.get(owner, 'retry')?.value;
-        if (policy)
-            property(policy, REMOVED_RETRY_KEYS, ` in the retry${where}`);
-    };
-    retry(document.root, ' of the flow');
-    for (const task of tree.tasks) {
-        const where = ` on task '${task.id ?? task.path}'`;
-        property(task.map, REMOVED_PLUGIN_KEYS, where);
-        if (coreFlowType(task.type) === 'Pause')
-            property(task.map, REMOVED_PAUSE_KEYS, where);
-        retry(task.map, ` of task '${task.id ?? task.path}'`);
-        findings.push(...typeFindings(document, task));
-    }
-    for (const trigger of tree.triggers) {
-        const where = ` on trigger '${trigger.id ?? trigger.path}'`;
-        property(trigger.map, { ...REMOVED_PLUGIN_KEYS, ...REMOVED_TRIGGER_KEYS }, where);
-        if (FLOW_TRIGGER_TYPES.has(trigger.type ?? '')) {
-            property(trigger.map, REMOVED_FLOW_TRIGGER_KEYS, where);
-        }
-        findings.push(...typeFindings(document, trigger));
-    }
-    findings.push(...inputTypeFindings(document, tree));
-    return findings;
-}
-function typeFindings(document, node) {
-    const type = node.type;
-    if (type === undefined || !node.typeEntry)
-        return [];
-    const at = node.typeEntry.value ?? node.typeEntry.key;
-    const aliased = aliasTarget(type);
-    if (aliased !== undefined) {
-        const then = REMOVED_TASKS[aliased];
-        const fix = then
-            ? `It names \`${aliased}\`, which 2.0 has no more either: ${then}`
-            : `Use \`${aliased}\`, the class it names, which every release since 0.20 accepts`;
-        return [
-            document.onlyFrom(V2$1, at, 'removed-type', `\`${type}\` is a pre-0.17 name: Kestra 2.0 rejects it (Invalid type). ${fix}`)
-        ];
-    }
-    const fix = REMOVED_TASKS[type];
-    if (fix === undefined)
-        return [];
-    return [
-        document.onlyFrom(V2$1, at, 'removed-type', `\`${type}\`: Kestra 2.0 has no such task (Invalid type): ${fix}`)
-    ];
-}
-function aliasTarget(type) {
-    const key = type.startsWith(TASK_ALIAS)
-        ? type.slice(TASK_ALIAS.length)
-        : type.startsWith(TRIGGER_ALIAS) && !type.slice(TRIGGER_ALIAS.length).includes('.')
-            ? type.slice(TRIGGER_ALIAS.length)
-            : undefined;
-    if (key === undefined || !Object.hasOwn(ALIASES, key))
-        return undefined;
-    return `io.kestra.plugin.core.${ALIASES[key]}`;
-}
-function inputTypeEntries(document, tree) {
-    return [
-        ...everyInput(document).map((input) => document.get(input.map, 'type')),
-        ...tree.tasks
-            .filter((task) => coreFlowType(task.type) === 'Pause')
-            .flatMap((task) => document.items(document.get(task.map, 'onResume')?.value))
-            .map((input) => document.get(input, 'type'))
-    ];
-}
-function inputTypeFindings(document, tree) {
-    const findings = [];
-    for (const entry of inputTypeEntries(document, tree)) {
-        const type = document.string(entry?.value);
-        if (!entry || type === undefined || !Object.hasOwn(REMOVED_INPUT_TYPES, type))
-            continue;
-        findings.push(document.onlyFrom(V2$1, entry.value ?? entry.key, 'removed-input-type', `Input type ${type}: Kestra 2.0 rejects it (Invalid type). ${REMOVED_INPUT_TYPES[type]}`));
-    }
-    return findings;
-}
-
 function collectReferences(flows) {
     return flows.flatMap((flow) => {
         const doc = flow.documents[0];
@@ -10189,39 +10063,39 @@ const CALLS = {
     'flow-trigger': 'Flow trigger waits for'
 };
 function referenceFindings(refs, known, serverChecked, fileFoldersOf = () => []) {
-    const findings = [];
-    for (const ref of refs) {
+    return refs.flatMap((ref) => {
         const site = { file: ref.file, line: ref.line, column: ref.column, resource: ref.fromFlow };
         if (ref.kind === 'file') {
             if (known.hasFile(ref.namespace, ref.path))
-                continue;
-            findings.push({
-                ...site,
-                severity: serverChecked ? 'error' : 'warning',
-                rule: 'missing-namespace-file',
-                message: (serverChecked
-                    ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. `
-                    : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. `) +
-                    lookedIn(ref.namespace, fileFoldersOf(ref.namespace))
-            });
+                return [];
+            return [
+                {
+                    ...site,
+                    severity: serverChecked ? 'error' : 'warning',
+                    rule: 'missing-namespace-file',
+                    message: (serverChecked
+                        ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. `
+                        : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. `) +
+                        lookedIn(ref.namespace, fileFoldersOf(ref.namespace))
+                }
+            ];
         }
-        else {
-            if (known.hasFlow(ref.namespace, ref.id))
-                continue;
-            findings.push({
+        if (known.hasFlow(ref.namespace, ref.id))
+            return [];
+        return [
+            {
                 ...site,
                 severity: 'warning',
                 rule: 'missing-flow',
                 message: `${CALLS[ref.via]} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
-            });
-        }
-    }
-    return findings;
+            }
+        ];
+    });
 }
 function fileReferences(document, calls, namespace, fromFlow) {
     return calls.flatMap(({ args, position }) => {
-        const path = args.named.get('path') ?? args.positional[0];
-        const ns = args.named.has('namespace') ? args.named.get('namespace') : args.positional[1];
+        const path = argument(args, 'path', 0) ?? argument({ ...args, named: new Map() }, 'path', 0);
+        const ns = argument(args, 'namespace', 1);
         if (path === undefined || path === null || ns === null)
             return [];
         if (path.startsWith('kestra://'))
@@ -10280,9 +10154,8 @@ function nameReferences(calls, flow) {
     return calls.flatMap((call) => {
         if (call.name !== 'secret' && call.name !== 'kv')
             return [];
-        const { positional, named } = call.args;
-        const name = named.has('key') ? named.get('key') : positional[0];
-        const namespace = named.has('namespace') ? named.get('namespace') : positional[1];
+        const name = argument(call.args, 'key', 0);
+        const namespace = argument(call.args, 'namespace', 1);
         if (name === undefined || name === null || name === '' || namespace === null)
             return [];
         if (call.name === 'kv' && allowsMissing(call))
@@ -10301,7 +10174,7 @@ function nameReferences(calls, flow) {
     });
 }
 function allowsMissing(call) {
-    const raw = call.args.raw.get('errorOnMissing') ?? call.args.rawPositional[2];
+    const raw = call.args.named.get('errorOnMissing') ?? call.args.positional[2];
     return raw !== undefined && raw.trim() !== 'true';
 }
 function expressions(text) {
@@ -10421,6 +10294,10 @@ function dashedReferenceFindings(document, tree) {
     }
     return findings;
 }
+function argument(args, name, index) {
+    const text = args.named.has(name) ? args.named.get(name) : args.positional[index];
+    return text === undefined ? undefined : stringLiteral(text);
+}
 function literalCalls(document, names) {
     if (!document.root)
         return [];
@@ -10466,8 +10343,6 @@ function callArguments(body, blanked, from) {
         return undefined;
     const positional = [];
     const named = new Map();
-    const rawPositional = [];
-    const raw = new Map();
     let start = from;
     depth = 0;
     const parts = [];
@@ -10487,18 +10362,12 @@ function callArguments(body, blanked, from) {
         if (text === '')
             continue;
         const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(text);
-        const valueText = namedMatch ? namedMatch[2] : text;
-        const value = stringLiteral(valueText);
-        if (namedMatch) {
-            named.set(namedMatch[1], value);
-            raw.set(namedMatch[1], valueText);
-        }
-        else {
-            positional.push(value);
-            rawPositional.push(valueText);
-        }
+        if (namedMatch)
+            named.set(namedMatch[1], namedMatch[2]);
+        else
+            positional.push(text);
     }
-    return { positional, named, rawPositional, raw };
+    return { positional, named };
 }
 function stringLiteral(text) {
     const match = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/.exec(text.trim());
@@ -10749,17 +10618,6 @@ function closest(name, known) {
         ? best
         : undefined;
 }
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
-}
 function releaseFor(version) {
     const [major] = version;
     if (major < 1)
@@ -10869,13 +10727,14 @@ function ownChecks(flow, options) {
     return { findings, versioned, identity: flowIdentity(document), wellFormed, references, names };
 }
 function syntaxFindings(flow) {
-    const findings = [];
-    for (const doc of flow.documents) {
+    return flow.documents.flatMap((doc) => {
         const pebble = unquotedPebbleFindings(flow, doc);
         const explained = new Set(pebble.map((finding) => finding.line));
-        findings.push(...pebble, ...yamlFindings(flow, doc).filter((finding) => finding.rule !== 'yaml-syntax' || !explained.has(finding.line)));
-    }
-    return findings;
+        return [
+            ...pebble,
+            ...yamlFindings(flow, doc).filter((finding) => finding.rule !== 'yaml-syntax' || !explained.has(finding.line))
+        ];
+    });
 }
 function readProblemFindings(model) {
     return model.readProblems.map((problem) => ({
@@ -10909,18 +10768,15 @@ const ERROR_SINCE = {
     'duplicate-preconditions': [1, 1, 0]
 };
 function byRelease(findings) {
-    const fixed = [];
-    const versioned = [];
-    for (const finding of findings) {
-        const since = finding.severity === 'error' ? ERROR_SINCE[finding.rule] : undefined;
-        if (!since) {
-            fixed.push(finding);
-            continue;
-        }
-        const { severity: _, ...rest } = finding;
-        versioned.push({ finding: rest, since, whenUnknown: 'error' });
-    }
-    return { fixed, versioned };
+    const since = ({ severity, rule }) => severity === 'error' ? ERROR_SINCE[rule] : undefined;
+    return {
+        fixed: findings.filter((finding) => !since(finding)),
+        versioned: findings.flatMap((finding) => {
+            const { severity: _, ...rest } = finding;
+            const from = since(finding);
+            return from ? [{ finding: rest, since: from, whenUnknown: 'error' }] : [];
+        })
+    };
 }
 const LABEL_KEY_PATTERN = /^\p{Ll}[\p{L}0-9._-]*$/u;
 const SYSTEM_PREFIX = 'system.';
@@ -10931,16 +10787,15 @@ const EXECUTION_LABELS_TYPES = new Set([
     'io.kestra.core.models.conditions.types.ExecutionLabelsCondition'
 ]);
 function labelFindings(document) {
-    const findings = [];
-    for (const { key, node } of labelPairs(document, document.root)) {
-        if (key.startsWith(SYSTEM_PREFIX) && key !== READ_ONLY) {
-            findings.push(document.finding('error', node, 'system-label', `Label '${key}': system labels can only be set by Kestra itself (only ${READ_ONLY} is allowed). Rename the label`));
-        }
-        else if (!key.startsWith(SYSTEM_PREFIX) && !LABEL_KEY_PATTERN.test(key)) {
-            findings.push(document.finding('warning', node, 'label-key', `Label key '${key}' does not start with a lower-case letter followed by letters, digits, '.', '_' or '-': Kestra 1.2+ rejects it. Rename the label`));
-        }
-    }
-    return findings;
+    return labelPairs(document, document.root).flatMap(({ key, node }) => key.startsWith(SYSTEM_PREFIX) && key !== READ_ONLY
+        ? [
+            document.finding('error', node, 'system-label', `Label '${key}': system labels can only be set by Kestra itself (only ${READ_ONLY} is allowed). Rename the label`)
+        ]
+        : !key.startsWith(SYSTEM_PREFIX) && !LABEL_KEY_PATTERN.test(key)
+            ? [
+                document.finding('warning', node, 'label-key', `Label key '${key}' does not start with a lower-case letter followed by letters, digits, '.', '_' or '-': Kestra 1.2+ rejects it. Rename the label`)
+            ]
+            : []);
 }
 function executionLabelFindings(document, tree) {
     const places = [];
@@ -10970,20 +10825,15 @@ function executionLabelFindings(document, tree) {
         .map(({ key, node }) => document.finding('error', node, 'system-label', `Label '${key}' ${where}: Kestra refuses every label starting with '${SYSTEM_PREFIX}' here, ${READ_ONLY} included (only the flow's own labels may carry it). Rename the label`)));
 }
 function labelPairs(document, owner) {
-    const labels = document.get(owner, 'labels');
-    if (!labels)
-        return [];
-    const pairs = [];
-    for (const entry of document.entries(labels.value)) {
-        pairs.push({ key: String(entry.key.value), node: entry.key });
-    }
-    for (const item of document.items(labels.value)) {
-        const keyEntry = document.get(item, 'key');
-        const key = document.string(keyEntry?.value);
-        if (keyEntry && key !== undefined)
-            pairs.push({ key, node: keyEntry.value ?? keyEntry.key });
-    }
-    return pairs;
+    const labels = document.get(owner, 'labels')?.value;
+    return [
+        ...document.entries(labels).map((entry) => ({ key: String(entry.key.value), node: entry.key })),
+        ...document.items(labels).flatMap((item) => {
+            const keyEntry = document.get(item, 'key');
+            const key = document.string(keyEntry?.value);
+            return keyEntry && key !== undefined ? [{ key, node: keyEntry.value ?? keyEntry.key }] : [];
+        })
+    ];
 }
 const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 const TYPE_PATTERN = /^[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*(\.[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*)*$/u;
@@ -11020,23 +10870,9 @@ function idAndTypeFindings(document, task, kind) {
     return findings;
 }
 function duplicateFindings(document, nodes, kind) {
-    const byPosition = nodes
-        .filter((node) => node.id !== undefined && node.id !== '')
-        .map((node) => ({ node, offset: taskIdNode(node).range?.[0] ?? 0 }))
-        .sort((a, b) => a.offset - b.offset);
-    const first = new Map();
-    const findings = [];
-    for (const { node } of byPosition) {
-        const id = node.id;
-        const previous = first.get(id);
-        if (!previous) {
-            first.set(id, node);
-            continue;
-        }
-        const firstLine = nodePosition(document.flow, taskIdNode(previous)).line;
-        findings.push(document.finding('error', taskIdNode(node), `duplicate-${kind}-id`, `Duplicate ${kind} id '${id}' (first used on line ${firstLine}): ${kind} ids must be unique across the whole flow${kind === 'task' ? ', nested tasks included' : ''}. Rename one`));
-    }
-    return findings;
+    const offset = (node) => taskIdNode(node).range?.[0] ?? 0;
+    const byPosition = nodes.filter((node) => node.id).sort((a, b) => offset(a) - offset(b));
+    return repeats(byPosition, (node) => node.id).map(([node, first]) => document.finding('error', taskIdNode(node), `duplicate-${kind}-id`, `Duplicate ${kind} id '${node.id}' (first used on line ${nodePosition(document.flow, taskIdNode(first)).line}): ${kind} ids must be unique across the whole flow${kind === 'task' ? ', nested tasks included' : ''}. Rename one`));
 }
 function recursiveCallFindings(document, tree) {
     const flowId = document.string(document.get(document.root, 'id')?.value);
@@ -11052,21 +10888,14 @@ function recursiveCallFindings(document, tree) {
         : []);
 }
 function duplicatePreconditionFindings(document, triggers) {
-    const seen = new Set();
-    const findings = [];
-    for (const trigger of triggers) {
+    const ids = triggers.flatMap((trigger) => {
         if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type))
-            continue;
+            return [];
         const idEntry = document.get(document.get(trigger.map, 'preconditions')?.value, 'id');
         const id = document.string(idEntry?.value);
-        if (!idEntry || id === undefined)
-            continue;
-        if (seen.has(id)) {
-            findings.push(document.finding('error', idEntry.key, 'duplicate-preconditions', `Duplicate preconditions id '${id}': another Flow trigger already uses it. Give each trigger's \`preconditions\` its own id`));
-        }
-        seen.add(id);
-    }
-    return findings;
+        return idEntry && id !== undefined ? [{ id, key: idEntry.key }] : [];
+    });
+    return repeats(ids, ({ id }) => id).map(([{ id, key }]) => document.finding('error', key, 'duplicate-preconditions', `Duplicate preconditions id '${id}': another Flow trigger already uses it. Give each trigger's \`preconditions\` its own id`));
 }
 const VALUES_CHECKED = [0, 16, 0];
 function pluginDefaultFindings(document) {
@@ -11237,7 +11066,7 @@ function lastValue(source, offset) {
     const key = keyText(source, offset);
     const later = source.slice(offset + line.length);
     const indent = /^[ \t-]*/.exec(source.slice(source.lastIndexOf('\n', offset) + 1, offset))?.[0].length ?? 0;
-    const again = new RegExp(`\\n[ \\t]{${indent}}${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ \\t]*:`);
+    const again = new RegExp(`\\n[ \\t]{${indent}}${escape(key)}[ \\t]*:`);
     return again.test(later) ? '' : ` (here, \`${value}\`)`;
 }
 function keyText(source, offset) {
@@ -11356,29 +11185,182 @@ function flowIdentity(document) {
     return { namespace: ns, id: value, file: document.flow.file, line, column };
 }
 function duplicateFlowFindings(identities) {
-    const seen = new Map();
-    const findings = [];
     const ordered = [...identities].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    for (const { namespace, id, file, line, column } of ordered) {
-        const key = flowKey(namespace, id);
-        const first = seen.get(key);
-        if (first === undefined) {
-            seen.set(key, file);
-            continue;
+    return repeats(ordered, ({ namespace, id }) => flowKey(namespace, id)).map(([{ namespace, id, file, line, column }, first]) => ({
+        severity: 'error',
+        file,
+        line,
+        column,
+        rule: 'duplicate-flow',
+        message: `Flow ${namespace}.${id} is already declared in ${first.file}: each flow must live in exactly one file. Remove one or change its id`,
+        resource: flowKey(namespace, id)
+    }));
+}
+const USE_LOOP = 'rewrite it with `io.kestra.plugin.core.flow.Loop`, which replaces it in Kestra 2.0';
+const REMOVED_TASKS = {
+    'io.kestra.plugin.core.flow.ForEach': USE_LOOP,
+    'io.kestra.plugin.core.flow.ForEachItem': USE_LOOP,
+    'io.kestra.plugin.core.flow.EachSequential': USE_LOOP,
+    'io.kestra.plugin.core.flow.EachParallel': USE_LOOP,
+    'io.kestra.plugin.core.flow.Template': 'templates are gone: move the template’s tasks into this flow or into a subflow',
+    'io.kestra.plugin.core.debug.Echo': 'use `io.kestra.plugin.core.log.Log`',
+    'io.kestra.plugin.core.execution.Count': 'use `io.kestra.plugin.kestra.executions.Count` of the Kestra plugin',
+    'io.kestra.plugin.core.execution.Resume': 'use `io.kestra.plugin.kestra.executions.Resume` of the Kestra plugin',
+    'io.kestra.plugin.core.trigger.Toggle': 'use `io.kestra.plugin.kestra.triggers.Toggle` of the Kestra plugin',
+    'io.kestra.plugin.core.log.Fetch': 'use `io.kestra.plugin.kestra.logs.Fetch` of the Kestra plugin',
+    'io.kestra.plugin.core.state.Get': 'use the KV store: `io.kestra.plugin.core.kv.Get`',
+    'io.kestra.plugin.core.state.Set': 'use the KV store: `io.kestra.plugin.core.kv.Set`',
+    'io.kestra.plugin.core.state.Delete': 'use the KV store: `io.kestra.plugin.core.kv.Delete`',
+    'io.kestra.plugin.core.storage.LocalFiles': 'use the `inputFiles` of a `io.kestra.plugin.core.flow.WorkingDirectory` or of a script task'
+};
+const ALIASES = {
+    'debugs.Echo': 'debug.Echo',
+    'debugs.Return': 'debug.Return',
+    'executions.Counts': 'execution.Count',
+    'executions.Fail': 'execution.Fail',
+    'executions.Labels': 'execution.Labels',
+    'flows.AllowFailure': 'flow.AllowFailure',
+    'flows.Dag': 'flow.Dag',
+    'flows.EachParallel': 'flow.EachParallel',
+    'flows.EachSequential': 'flow.EachSequential',
+    'flows.Flow': 'flow.Subflow',
+    'flows.ForEachItem': 'flow.ForEachItem',
+    'flows.If': 'flow.If',
+    'flows.Parallel': 'flow.Parallel',
+    'flows.Pause': 'flow.Pause',
+    'flows.Sequential': 'flow.Sequential',
+    'flows.Subflow': 'flow.Subflow',
+    'flows.Switch': 'flow.Switch',
+    'flows.Template': 'flow.Template',
+    'flows.Worker': 'flow.WorkingDirectory',
+    'flows.WorkingDirectory': 'flow.WorkingDirectory',
+    'log.Fetch': 'log.Fetch',
+    'log.Log': 'log.Log',
+    'states.Delete': 'state.Delete',
+    'states.Get': 'state.Get',
+    'states.Set': 'state.Set',
+    'storages.Concat': 'storage.Concat',
+    'storages.DeduplicateItems': 'storage.DeduplicateItems',
+    'storages.Delete': 'storage.Delete',
+    'storages.FilterItems': 'storage.FilterItems',
+    'storages.LocalFiles': 'storage.LocalFiles',
+    'storages.Purge': 'execution.PurgeExecutions',
+    'storages.PurgeExecution': 'storage.PurgeCurrentExecutionFiles',
+    'storages.Reverse': 'storage.Reverse',
+    'storages.Size': 'storage.Size',
+    'storages.Split': 'storage.Split',
+    'templating.TemplatedTask': 'templating.TemplatedTask',
+    'trigger.Toggle': 'trigger.Toggle',
+    Flow: 'trigger.Flow',
+    Schedule: 'trigger.Schedule',
+    Webhook: 'trigger.Webhook'
+};
+const TASK_ALIAS = 'io.kestra.core.tasks.';
+const TRIGGER_ALIAS = 'io.kestra.core.models.triggers.types.';
+const REMOVED_INPUT_TYPES = {
+    BOOLEAN: 'Use `type: BOOL`, which replaces it (Kestra 0.23 and later)',
+    ENUM: 'Use `type: SELECT` with the same `values`, which replaces it'
+};
+const REMOVED_FLOW_KEYS = {
+    pluginDefaults: 'Kestra 2.0 has no flow-level plugin defaults: set these values on the tasks themselves',
+    workerGroup: 'Kestra 2.0 flows choose their workers with `workerSelector`'
+};
+const REMOVED_PLUGIN_KEYS = {
+    workerGroup: 'Kestra 2.0 chooses workers with `workerSelector`',
+    pluginDefaultsRef: 'Kestra 2.0 has no plugin defaults to refer to: set the values on the task'
+};
+const REMOVED_TRIGGER_KEYS = {
+    conditions: 'Kestra 2.0 triggers take a `when` expression instead: rewrite the conditions as one'
+};
+const REMOVED_FLOW_TRIGGER_KEYS = {
+    preconditions: 'Kestra 2.0’s Flow trigger names the flows it waits for in `dependsOn` (with `window` and `mode`)'
+};
+const REMOVED_PAUSE_KEYS = {
+    delay: 'Use `pauseDuration`, which 1.3 already takes for it ("Deprecated: use `pauseDuration` instead")',
+    tasks: 'A 2.0 Pause holds no tasks: move them after the Pause'
+};
+const REMOVED_RETRY_KEYS = {
+    maxAttempt: 'Use `maxAttempts`, the name 1.3 already reads it as'
+};
+function removedInTwoFindings(document, tree) {
+    const findings = [];
+    const property = (owner, removed, where) => {
+        for (const entry of document.entries(owner)) {
+            const key = String(entry.key.value);
+            if (!Object.hasOwn(removed, key))
+                continue;
+            findings.push(document.onlyFrom(V2, entry.key, 'removed-property', `\`${key}\`${where}: Kestra 2.0 rejects it as an unknown property. ${removed[key]}`));
         }
-        findings.push({
-            severity: 'error',
-            file,
-            line,
-            column,
-            rule: 'duplicate-flow',
-            message: `Flow ${namespace}.${id} is already declared in ${first}: each flow must live in exactly one file. Remove one or change its id`,
-            resource: key
-        });
+    };
+    property(document.root, REMOVED_FLOW_KEYS, '');
+    const retry = (owner, where) => {
+        const policy = document.get(owner, 'retry')?.value;
+        if (policy)
+            property(policy, REMOVED_RETRY_KEYS, ` in the retry${where}`);
+    };
+    retry(document.root, ' of the flow');
+    for (const task of tree.tasks) {
+        const where = ` on task '${task.id ?? task.path}'`;
+        property(task.map, REMOVED_PLUGIN_KEYS, where);
+        if (coreFlowType(task.type) === 'Pause')
+            property(task.map, REMOVED_PAUSE_KEYS, where);
+        retry(task.map, ` of task '${task.id ?? task.path}'`);
+        findings.push(...typeFindings(document, task));
     }
+    for (const trigger of tree.triggers) {
+        const where = ` on trigger '${trigger.id ?? trigger.path}'`;
+        property(trigger.map, { ...REMOVED_PLUGIN_KEYS, ...REMOVED_TRIGGER_KEYS }, where);
+        if (FLOW_TRIGGER_TYPES.has(trigger.type ?? '')) {
+            property(trigger.map, REMOVED_FLOW_TRIGGER_KEYS, where);
+        }
+        findings.push(...typeFindings(document, trigger));
+    }
+    findings.push(...inputTypeFindings(document, tree));
     return findings;
 }
-
+function typeFindings(document, node) {
+    const type = node.type;
+    if (type === undefined || !node.typeEntry)
+        return [];
+    const aliased = aliasTarget(type);
+    const then = REMOVED_TASKS[aliased ?? type];
+    const message = aliased === undefined
+        ? then && `\`${type}\`: Kestra 2.0 has no such task (Invalid type): ${then}`
+        : `\`${type}\` is a pre-0.17 name: Kestra 2.0 rejects it (Invalid type). ${then
+            ? `It names \`${aliased}\`, which 2.0 has no more either: ${then}`
+            : `Use \`${aliased}\`, the class it names, which every release since 0.20 accepts`}`;
+    if (message === undefined)
+        return [];
+    const at = node.typeEntry.value ?? node.typeEntry.key;
+    return [document.onlyFrom(V2, at, 'removed-type', message)];
+}
+function aliasTarget(type) {
+    const key = type.startsWith(TASK_ALIAS)
+        ? type.slice(TASK_ALIAS.length)
+        : type.startsWith(TRIGGER_ALIAS) && !type.slice(TRIGGER_ALIAS.length).includes('.')
+            ? type.slice(TRIGGER_ALIAS.length)
+            : undefined;
+    if (key === undefined || !Object.hasOwn(ALIASES, key))
+        return undefined;
+    return `io.kestra.plugin.core.${ALIASES[key]}`;
+}
+function inputTypeEntries(document, tree) {
+    return [
+        ...everyInput(document).map((input) => document.get(input.map, 'type')),
+        ...tree.tasks
+            .filter((task) => coreFlowType(task.type) === 'Pause')
+            .flatMap((task) => document.items(document.get(task.map, 'onResume')?.value))
+            .map((input) => document.get(input, 'type'))
+    ];
+}
+function inputTypeFindings(document, tree) {
+    return inputTypeEntries(document, tree).flatMap((entry) => {
+        const type = document.string(entry?.value);
+        if (!entry || type === undefined || !Object.hasOwn(REMOVED_INPUT_TYPES, type))
+            return [];
+        return document.onlyFrom(V2, entry.value ?? entry.key, 'removed-input-type', `Input type ${type}: Kestra 2.0 rejects it (Invalid type). ${REMOVED_INPUT_TYPES[type]}`);
+    });
+}
 function flowFindings(reading) {
     const findings = [];
     const identities = [];
@@ -11432,10 +11414,9 @@ function findingsOf(flow, result) {
     if (clean)
         return [];
     const doc = flow.documents[0];
-    const at = (path) => {
-        const found = doc && path ? locateKestraPath(doc, flow.lineCounter, path) : undefined;
-        return found ?? idPosition(doc, flow.lineCounter);
-    };
+    const id = (doc && locateKestraPath(doc, flow.lineCounter, 'id')) ?? { line: 1, column: 1 };
+    const at = (path) => (doc && path && locateKestraPath(doc, flow.lineCounter, path)) || id;
+    const offsetAt = (offset) => offset === undefined ? undefined : offsetPosition(flow, offset);
     const finding = (severity, rule, position, message) => {
         const item = { severity, file: flow.file, ...position, rule, message };
         if (flow.namespace && flow.id)
@@ -11446,11 +11427,9 @@ function findingsOf(flow, result) {
         ...(result.noVerdict === undefined
             ? []
             : [
-                finding('error', result.noVerdict.cause === 'too large' ? 'server-refused' : 'server-constraint', idPosition(doc, flow.lineCounter), result.noVerdict.message)
+                finding('error', result.noVerdict.cause === 'too large' ? 'server-refused' : 'server-constraint', id, result.noVerdict.message)
             ]),
-        ...result.errors.map((error) => finding('error', 'server-constraint', (doc &&
-            !(error.pointer ?? error.path) &&
-            namedValuePosition(doc, flow.lineCounter, error.message)) ||
+        ...result.errors.map((error) => finding('error', 'server-constraint', (doc && !(error.pointer ?? error.path) && offsetAt(namedValueOffset(doc, error.message))) ||
             at(error.pointer ?? error.path), constraintMessage(error))),
         ...result.deprecationPaths.map((path) => finding('warning', 'server-deprecation', at(path), `\`${path}\` is deprecated on this Kestra server; replace it with its current equivalent (the plugin documentation names the replacement).`)),
         ...result.warnings.map((warning) => finding('warning', 'server-warning', at(undefined), `Kestra warns: ${sentence(warning)} Check the flow; the server accepts it as it is.`)),
@@ -11458,7 +11437,7 @@ function findingsOf(flow, result) {
             const replaced = /^(\S+) is replaced by (\S+)$/.exec(info.trim());
             if (!replaced)
                 return finding('notice', 'server-info', at(undefined), `Kestra notes: ${sentence(info)}`);
-            return finding('notice', 'server-info', (doc && scalarPosition(doc, flow.lineCounter, replaced[1])) ?? at(undefined), `Kestra notes: \`${replaced[1]}\` is replaced by \`${replaced[2]}\`; use the new type name.`);
+            return finding('notice', 'server-info', (doc && offsetAt(scalarOffset(doc, replaced[1]))) ?? at(undefined), `Kestra notes: \`${replaced[1]}\` is replaced by \`${replaced[2]}\`; use the new type name.`);
         }),
         ...(result.outdated
             ? [
@@ -11476,10 +11455,7 @@ function sentence(text) {
     const trimmed = text.trim();
     return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
-function idPosition(doc, lineCounter) {
-    return (doc && locateKestraPath(doc, lineCounter, 'id')) ?? { line: 1, column: 1 };
-}
-function scalarPosition(doc, lineCounter, value, key) {
+function scalarOffset(doc, value, key) {
     let offset;
     distExports.visit(doc, {
         Scalar(_, node, path) {
@@ -11493,22 +11469,19 @@ function scalarPosition(doc, lineCounter, value, key) {
             return undefined;
         }
     });
-    if (offset === undefined)
-        return undefined;
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
+    return offset;
 }
-function namedValuePosition(doc, lineCounter, message) {
+function namedValueOffset(doc, message) {
     const type = /Invalid type: ([A-Za-z_$][\w$.]*)/.exec(message)?.[1];
     if (type)
-        return scalarPosition(doc, lineCounter, type);
+        return scalarOffset(doc, type);
     const field = /^Unrecognized field "([^"]+)"/.exec(message)?.[1];
     if (field)
-        return nestedKeyPosition(doc, lineCounter, field);
+        return nestedKeyOffset(doc, field);
     const ref = /pluginDefaultsRef '([^']*)'/.exec(message)?.[1];
-    return ref === undefined ? undefined : scalarPosition(doc, lineCounter, ref, 'pluginDefaultsRef');
+    return ref === undefined ? undefined : scalarOffset(doc, ref, 'pluginDefaultsRef');
 }
-function nestedKeyPosition(doc, lineCounter, name) {
+function nestedKeyOffset(doc, name) {
     let offset;
     distExports.visit(doc, {
         Pair(_, pair, path) {
@@ -11518,10 +11491,7 @@ function nestedKeyPosition(doc, lineCounter, name) {
             return distExports.visit.BREAK;
         }
     });
-    if (offset === undefined)
-        return undefined;
-    const { line, col } = lineCounter.linePos(offset);
-    return { line, column: col };
+    return offset;
 }
 function serverAnswerFindings(answers, repositoryFlows) {
     return answers.flatMap(({ flows, results }) => serverFindings(flows, results, repositoryFlows));
@@ -11563,7 +11533,8 @@ function newFlowPath(namespace, id, shape) {
         return { path: repositoryPath(shape.rootRel, top || namespace, 'flows', name) };
     }
     if (shape.layout === 'namespace') {
-        if (shape.namespace && within(namespace, shape.namespace)) {
+        const input = shape.namespace;
+        if (input && (namespace === input || namespace.startsWith(`${input}.`))) {
             return { path: repositoryPath(shape.rootRel, 'flows', name) };
         }
         return { reason: `its namespace is outside the namespace input (${shape.namespace ?? ''})` };
@@ -11575,19 +11546,12 @@ function newFlowPath(namespace, id, shape) {
     return { path: repositoryPath(dir, name) };
 }
 function siblingOf(namespace, shape, parents) {
-    for (let ns = namespace; ns; ns = parents ? parentOf(ns) : undefined) {
+    for (let ns = namespace; ns; ns = parents ? ns.slice(0, Math.max(ns.lastIndexOf('.'), 0)) : '') {
         const files = shape.flowFiles.filter((f) => f.namespace === ns).map((f) => f.file);
         if (files.length > 0)
             return files.sort()[0];
     }
     return undefined;
-}
-function within(namespace, parent) {
-    return namespace === parent || namespace.startsWith(`${parent}.`);
-}
-function parentOf(namespace) {
-    const dot = namespace.lastIndexOf('.');
-    return dot < 0 ? undefined : namespace.slice(0, dot);
 }
 function planFlows(options) {
     const { input } = options;
@@ -11867,13 +11831,9 @@ function withImpact(plan, input) {
         else if (gone && call.file !== '')
             findings.push(orphanedTargetFinding(call, gone));
     }
-    const deletedFiles = new Map(plan.resources
-        .filter((r) => r.kind === 'file' && r.action === 'delete')
-        .map((r) => [fileKey(r.namespace, r.path), r]));
+    const deletedFiles = new Set(plan.resources.map((r) => r.kind === 'file' && r.action === 'delete' && fileKey(r.namespace, r.path)));
     for (const read of input.reads) {
-        if (deleted.has(keyOf$1(read.reader)))
-            continue;
-        if (!deletedFiles.has(fileKey(read.namespace, read.path)))
+        if (deleted.has(keyOf$1(read.reader)) || !deletedFiles.has(fileKey(read.namespace, read.path)))
             continue;
         findings.push(deletedInUse(read.reader, read, {
             what: `read('${read.path}') reads`,
@@ -12494,99 +12454,6 @@ function uncheckedNotice(unchecked) {
     };
 }
 
-function applyEdits(source, edits) {
-    let out = source;
-    for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
-        out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
-    }
-    return out;
-}
-function replaceScalar(node, value) {
-    const range = node.range;
-    if (!range)
-        return undefined;
-    const text = node.type === 'QUOTE_DOUBLE'
-        ? JSON.stringify(value)
-        : node.type === 'QUOTE_SINGLE'
-            ? `'${value.replace(/'/g, "''")}'`
-            : node.type === 'PLAIN'
-                ? value
-                : JSON.stringify(value);
-    const empty = range[0] === range[1];
-    return { start: range[0], end: range[1], text: empty ? ` ${text}` : text };
-}
-function pairOf(map, key) {
-    return map.items.find((pair) => distExports.isScalar(pair.key) && pair.key.value === key);
-}
-function scalarValue(node) {
-    return distExports.isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'boolean')
-        ? String(node.value)
-        : undefined;
-}
-function contentEnd(node) {
-    if (distExports.isMap(node)) {
-        const last = node.items.at(-1);
-        return node.flow || !last ? node.range?.[1] : pairEnd(last);
-    }
-    if (distExports.isSeq(node)) {
-        const last = node.items.at(-1);
-        return node.flow || !last ? node.range?.[1] : contentEnd(last);
-    }
-    return node?.range?.[1];
-}
-function pairEnd(pair) {
-    return Math.max(contentEnd(pair.value) ?? 0, contentEnd(pair.key) ?? 0);
-}
-function column(source, offset) {
-    return offset - (source.lastIndexOf('\n', offset - 1) + 1);
-}
-function endOfLine(source, offset) {
-    const newline = source.indexOf('\n', offset);
-    return newline < 0 ? source.length : newline;
-}
-function insertIntoMap(source, map, entry, after) {
-    const last = after ?? map.items.at(-1);
-    if (map.flow) {
-        if (!last) {
-            const close = source.lastIndexOf('}', contentEnd(map));
-            return close < 0 ? undefined : { start: close, end: close, text: entry.flowText };
-        }
-        const at = pairEnd(last);
-        return { start: at, end: at, text: `, ${entry.flowText}` };
-    }
-    const first = map.items[0]?.key;
-    if (!last || !first?.range)
-        return undefined;
-    const indent = ' '.repeat(column(source, first.range[0]));
-    const at = endOfLine(source, pairEnd(last));
-    return { start: at, end: at, text: entry.lines.map((line) => `\n${indent}${line}`).join('') };
-}
-function appendToSeq(source, seq, item) {
-    const last = seq.items.at(-1);
-    if (seq.flow) {
-        if (!last?.range) {
-            const close = source.lastIndexOf(']', contentEnd(seq));
-            return close < 0 ? undefined : { start: close, end: close, text: item.flowText };
-        }
-        const at = contentEnd(last) ?? last.range[1];
-        return { start: at, end: at, text: `, ${item.flowText}` };
-    }
-    const firstItem = seq.items[0];
-    if (!last?.range || !firstItem?.range || !seq.range)
-        return undefined;
-    const dash = column(source, seq.range[0]);
-    const inner = distExports.isMap(firstItem)
-        ? column(source, firstItem.items[0]?.key?.range?.[0] ?? firstItem.range[0])
-        : dash + 2;
-    const at = endOfLine(source, contentEnd(last) ?? last.range[1]);
-    const [head, ...rest] = item.lines;
-    const text = [
-        `\n${' '.repeat(dash)}- ${head}`,
-        ...rest.map((line) => `\n${' '.repeat(inner)}${line}`)
-    ].join('');
-    return { start: at, end: at, text };
-}
-
 class SentRewrite {
     settings;
     constructor(settings) {
@@ -12596,11 +12463,7 @@ class SentRewrite {
         const { namespacePrefix, disableTriggers, readOnly } = this.settings;
         return !namespacePrefix && !disableTriggers && !readOnly;
     }
-    namespace(namespace) {
-        return this.settings.namespacePrefix
-            ? `${this.settings.namespacePrefix}.${namespace}`
-            : namespace;
-    }
+    namespace = (namespace) => this.settings.namespacePrefix ? `${this.settings.namespacePrefix}.${namespace}` : namespace;
     localFiles(files) {
         if (!this.settings.namespacePrefix)
             return files;
@@ -12647,7 +12510,7 @@ class SentRewrite {
                     ...entry,
                     namespace: this.namespace(entry.namespace)
                 })),
-                managedNamespaces: model.managedNamespaces.map((namespace) => this.namespace(namespace))
+                managedNamespaces: model.managedNamespaces.map(this.namespace)
             },
             findings
         };
@@ -12694,7 +12557,7 @@ class SentRewrite {
         return refs.map((ref) => ({
             ...ref,
             flowNamespace: this.namespace(ref.flowNamespace),
-            fromFlow: sentFlowKey(ref.fromFlow, (namespace) => this.namespace(namespace))
+            fromFlow: sentFlowKey(ref.fromFlow, this.namespace)
         }));
     }
     base(snapshot, managed, server) {
@@ -12707,7 +12570,7 @@ class SentRewrite {
             return snapshot;
         const flows = new Map();
         for (const [key, flow] of snapshot.flows) {
-            const sentKey = sentFlowKey(key, (namespace) => this.namespace(namespace));
+            const sentKey = sentFlowKey(key, this.namespace);
             const sent = this.identity ? flow.source : sentFlow(flow.source, this.options(managed)).source;
             const held = onServer.get(sentKey);
             const source = held === undefined || held === sent || same(held, sent)
@@ -12851,30 +12714,16 @@ function resolve(source) {
         return undefined;
     }
 }
+const labelText = union([string(), number(), boolean$1(), bigint()]).transform(String);
+const labelList = union([
+    _null()
+        .or(_undefined())
+        .transform(() => []),
+    array(object({ key: labelText, value: labelText }).transform((l) => [l.key, l.value])),
+    record(string(), labelText).transform(Object.entries)
+]);
 function labelsOf(labels) {
-    if (labels === undefined || labels === null)
-        return [];
-    const text = (value) => value == null || Array.isArray(value) || isRecord(value) ? undefined : String(value);
-    const pairs = [];
-    if (Array.isArray(labels)) {
-        for (const item of labels) {
-            const { key, value } = (item ?? {});
-            const [k, v] = [text(key), text(value)];
-            if (k === undefined || v === undefined)
-                return undefined;
-            pairs.push([k, v]);
-        }
-        return pairs;
-    }
-    if (typeof labels !== 'object')
-        return undefined;
-    for (const [key, value] of Object.entries(labels)) {
-        const v = text(value);
-        if (v === undefined)
-            return undefined;
-        pairs.push([key, v]);
-    }
-    return pairs;
+    return labelList.safeParse(labels).data;
 }
 function reusesNodes(doc, labels) {
     if (!distExports.isMap(labels) && !distExports.isSeq(labels) && !distExports.isAlias(labels))
@@ -12952,11 +12801,11 @@ function aliasIsKey(doc, alias) {
 function ownReadOnlyNode(labels) {
     if (distExports.isMap(labels))
         return pairOf(labels, READ_ONLY_LABEL)?.key;
-    if (distExports.isSeq(labels)) {
-        const item = labels.items.find((entry) => distExports.isMap(entry) && scalarValue(pairOf(entry, 'key')?.value) === READ_ONLY_LABEL);
-        return item ? pairOf(item, 'key')?.value : undefined;
-    }
-    return undefined;
+    const item = distExports.isSeq(labels) ? readOnlyItem(labels) : undefined;
+    return item && pairOf(item, 'key')?.value;
+}
+function readOnlyItem(labels) {
+    return labels.items.find((item) => distExports.isMap(item) && scalarValue(pairOf(item, 'key')?.value) === READ_ONLY_LABEL);
 }
 function checkLabelled(before, after, expected) {
     const was = resolve(before);
@@ -12988,7 +12837,7 @@ function plainLabelEdit(source, root) {
         edit = insertIntoMap(source, value, { lines: [label], flowText: label });
     }
     else if (distExports.isSeq(value)) {
-        const own = value.items.find((item) => distExports.isMap(item) && scalarValue(pairOf(item, 'key')?.value) === READ_ONLY_LABEL);
+        const own = readOnlyItem(value);
         if (own)
             return setTrue(pairOf(own, 'value')?.value);
         edit = appendToSeq(source, value, {
@@ -13049,37 +12898,23 @@ function refusedByTarget({ versioned }) {
     return resolveVersioned(versioned.filter(({ since }) => since[0] >= UPGRADE_TARGET[0]), UPGRADE_TARGET).filter((finding) => finding.severity === 'error');
 }
 function upgradeChecks(flow, known) {
-    const parsed = new Map([[flow.source, flow]]);
-    const checks = new Map();
-    if (known)
-        checks.set(flow.source, known);
-    const ids = new Map();
-    return {
-        parse(source) {
-            let found = parsed.get(source);
-            if (!found)
-                parsed.set(source, (found = parseFlowFile({ file: flow.file, rel: flow.rel, raw: source })));
-            return found;
-        },
-        check(of) {
-            let found = checks.get(of.source);
-            if (!found)
-                checks.set(of.source, (found = checkFlow(of)));
-            return found;
-        },
-        ids(of) {
-            let found = ids.get(of.source);
-            if (found === undefined)
-                ids.set(of.source, (found = idsOf(of)));
-            return found;
-        }
+    const parse = cached((source) => source === flow.source ? flow : parseFlowFile({ file: flow.file, rel: flow.rel, raw: source }));
+    const check = cached((of) => (of === flow && known) || checkFlow(of));
+    return { parse, check, ids: cached(idsOf) };
+}
+function cached(make) {
+    const held = new Map();
+    return (key) => {
+        if (!held.has(key))
+            held.set(key, make(key));
+        return held.get(key);
     };
 }
 function upgradeFlow(flow, known) {
     const texts = upgradeChecks(flow, known);
     const refused = refusedByTarget(texts.check(flow));
     if (refused.length === 0)
-        return { file: flow.file, raw: flow.raw, flow, items: [] };
+        return { flow, items: [] };
     let current = flow;
     for (let pass = 0; pass < 3; pass++) {
         const now = pass === 0 ? refused : refusedByTarget(texts.check(current));
@@ -13093,10 +12928,14 @@ function upgradeFlow(flow, known) {
         current = texts.parse(applyEdits(current.source, accepted.flat()));
     }
     if (current === flow)
-        return { file: flow.file, raw: flow.raw, flow, items: itemsOf(refused, refused) };
+        return { flow, items: itemsOf(refused, refused) };
     const rewritten = asWritten(flow.raw, current.source);
-    const items = itemsOf(refused, refusedByTarget(texts.check(current)));
-    return { file: flow.file, raw: flow.raw, flow, after: current, items, rewritten };
+    return {
+        flow,
+        after: current,
+        items: itemsOf(refused, refusedByTarget(texts.check(current))),
+        rewritten
+    };
 }
 function itemsOf(refused, remaining) {
     const left = new Map();
@@ -13127,14 +12966,13 @@ function verified(texts, flow, refused, errorsBefore, edits) {
     const after = texts.parse(applyEdits(flow.source, edits));
     const doc = after.documents[0];
     if (!doc || doc.errors.length > 0 || after.notAFlow)
-        return undefined;
+        return false;
     if (texts.ids(flow) !== texts.ids(after))
-        return undefined;
+        return false;
     const check = texts.check(after);
     if ([...errorKeys(check)].some((key) => !errorsBefore.has(key)))
-        return undefined;
-    const remaining = refusedByTarget(check);
-    return fixesSome(refused, remaining) ? remaining : undefined;
+        return false;
+    return fixesSome(refused, refusedByTarget(check));
 }
 function fixesSome(refused, remaining) {
     const known = new Set(refused.map(keyOf));
@@ -13286,9 +13124,6 @@ function depthUnder(task, ancestor) {
     }
     return 0;
 }
-function escape(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 function ownScalars(map, taskMaps) {
     const scalars = [];
     distExports.visit(map, {
@@ -13321,9 +13156,13 @@ function iterationExpressions(text, depth) {
     }
     return /(?<![\w.])(taskrun\.(value|iteration)|parents?\b)/.test(text) ? undefined : text;
 }
-function conditionName(type) {
-    const match = /^(?:io\.kestra\.plugin\.core\.condition\.|io\.kestra\.core\.models\.conditions\.types\.)(\w+?)(?:Condition)?$/.exec(type ?? '');
-    return match?.[1];
+function conditionOf(document, condition) {
+    const keys = document.entries(condition).map((entry) => String(entry.key.value));
+    const match = /^(?:io\.kestra\.plugin\.core\.condition\.|io\.kestra\.core\.models\.conditions\.types\.)(\w+?)(?:Condition)?$/.exec(document.string(document.get(condition, 'type')?.value) ?? '');
+    return {
+        name: match?.[1],
+        only: (...allowed) => keys.every((key) => ['type', ...allowed].includes(key))
+    };
 }
 function conditionEdits(document, trigger) {
     const entry = document.get(trigger.map, 'conditions');
@@ -13355,9 +13194,7 @@ function conditionEdits(document, trigger) {
     return [replacePair(source, entry, [`when: ${JSON.stringify(`{{ ${joined} }}`)}`], keyColumn)];
 }
 function whenExpression(document, condition) {
-    const keys = document.entries(condition).map((entry) => String(entry.key.value));
-    const name = conditionName(document.string(document.get(condition, 'type')?.value));
-    const only = (...allowed) => keys.every((key) => ['type', ...allowed].includes(key));
+    const { name, only } = conditionOf(document, condition);
     if (name === 'Expression' && only('expression')) {
         const text = document.string(document.get(condition, 'expression')?.value);
         const inner = text === undefined ? undefined : /^\s*\{\{([^]*)\}\}\s*$/.exec(text)?.[1];
@@ -13382,10 +13219,8 @@ function dependsOnLines(document, conditions) {
     let target;
     let states;
     for (const condition of conditions) {
-        const keys = document.entries(condition).map((entry) => String(entry.key.value));
-        const only = (...allowed) => keys.every((key) => ['type', ...allowed].includes(key));
+        const { name, only } = conditionOf(document, condition);
         const text = (key) => plainText$1(document, document.get(condition, key)?.value);
-        const name = conditionName(document.string(document.get(condition, 'type')?.value));
         if (name === 'ExecutionFlow' && only('namespace', 'flowId') && !target) {
             const [namespace, flowId] = [text('namespace'), text('flowId')];
             if (namespace === undefined || flowId === undefined)
@@ -13426,9 +13261,6 @@ function plainText$1(document, node) {
         return undefined;
     return node.type === 'PLAIN' ? text : JSON.stringify(node.value);
 }
-function lineStart(source, offset) {
-    return source.lastIndexOf('\n', offset - 1) + 1;
-}
 function ownLineComments(source, start, end) {
     return source
         .slice(start, end)
@@ -13445,9 +13277,10 @@ function replacePair(source, entry, lines, keyColumn) {
     return { start, end, text: kept.join('') + text };
 }
 function removePair(source, entry) {
-    const start = lineStart(source, entry.key.range?.[0] ?? 0);
+    const keyStart = entry.key.range?.[0] ?? 0;
+    const start = keyStart - column(source, keyStart);
     let end = Math.min(source.length, endOfLine(source, contentEnd(entry.pair.value) ?? start) + 1);
-    const indent = ' '.repeat(column(source, entry.key.range?.[0] ?? 0));
+    const indent = ' '.repeat(keyStart - start);
     const kept = ownLineComments(source, start, end).map((comment) => `${indent}${comment}\n`);
     if (kept.length === 0 && source.slice(start - 2, start) === '\n\n' && source[end] === '\n')
         end++;
@@ -13540,10 +13373,9 @@ function upgradeReport(flows, target, checks) {
     const checked = flows.filter((flow) => !flow.notAFlow && flow.otherKind === undefined);
     return reportOf$1(target, checked.map((flow) => {
         const check = checks?.of.get(flow);
-        if (check?.upgrade && checks?.itemsOnly) {
-            return { file: flow.file, raw: flow.raw, flow, items: check.upgrade };
-        }
-        return upgradeFlow(flow, check);
+        return check?.upgrade && checks?.itemsOnly
+            ? { flow, items: check.upgrade }
+            : upgradeFlow(flow, check);
     }));
 }
 function rewrittenOf(upgrade) {
@@ -13569,22 +13401,15 @@ function judgedUpgradeReport(target, upgrades, results) {
             return upgrade;
         const refused = errors(upgrade.flow, results[index]) ?? [];
         const remaining = errors(upgrade.after, upgrade.after && results[next++]);
-        const { flow, file, raw } = upgrade;
         if (!remaining || !fixesSome(refused, remaining)) {
-            return { flow, file, raw, items: itemsOf(refused, refused) };
+            return { flow: upgrade.flow, items: itemsOf(refused, refused) };
         }
         return { ...upgrade, items: itemsOf(refused, remaining) };
     });
     return reportOf$1(target, judged);
 }
 function reportOf$1(target, upgrades) {
-    const items = upgrades.flatMap((upgrade) => upgrade.items.map((item) => ({
-        file: upgrade.file,
-        line: item.line,
-        message: item.message,
-        mechanical: item.mechanical,
-        guide: item.guide
-    })));
+    const items = upgrades.flatMap(({ flow, items }) => items.map(({ rule: _, ...item }) => ({ file: flow.file, ...item })));
     const loading = upgrades.filter((upgrade) => upgrade.items.length === 0).length;
     return { report: { target, flows: upgrades.length, loading, items }, upgrades };
 }
@@ -13672,14 +13497,7 @@ const kvRollback = {
     },
     nameOf: (resource, namespace) => `${namespace}:${resource.key}`,
     parse: (value) => recordedKv.safeParse(value).data,
-    embed(resource, previous) {
-        if (!resource.before || typeof previous !== 'string')
-            return undefined;
-        return {
-            resource: { ...resource, before: { ...resource.before, json: previous } },
-            size: Buffer.byteLength(previous)
-        };
-    },
+    embed: (resource, previous) => embedText(resource, previous, 'json'),
     async restore(item, deployed, api) {
         const { namespace, resource } = item;
         const guarded = async (request) => {
@@ -13743,31 +13561,19 @@ function parseKvFile(text) {
     const lineCounter = new distExports.LineCounter();
     const doc = distExports.parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
     const lineOf = (node, fallback = 1) => node?.range ? lineCounter.linePos(node.range[0]).line : fallback;
-    if (doc.errors.length > 0) {
-        return {
-            entries: [],
-            problems: doc.errors.map((error) => ({
-                line: lineCounter.linePos(error.pos[0]).line,
-                message: `not a kv file: ${error.message.split('\n')[0]}`
-            }))
-        };
-    }
-    const root = doc.contents;
-    if (root === null || (distExports.isScalar(root) && root.value === null))
-        return { entries: [], problems: [] };
-    if (!distExports.isMap(root)) {
-        return {
-            entries: [],
-            problems: [
-                {
-                    line: lineOf(root),
-                    message: 'a kv file is a mapping of keys to values: `key: value`, one a line'
-                }
-            ]
-        };
-    }
     const entries = [];
-    const problems = [];
+    const problems = doc.errors.map((error) => ({
+        line: lineCounter.linePos(error.pos[0]).line,
+        message: `not a kv file: ${error.message.split('\n')[0]}`
+    }));
+    const root = doc.contents;
+    if (problems.length > 0 || root === null || (distExports.isScalar(root) && root.value === null)) {
+        return { entries, problems };
+    }
+    if (!distExports.isMap(root)) {
+        const message = 'a kv file is a mapping of keys to values: `key: value`, one a line';
+        return { entries, problems: [{ line: lineOf(root), message }] };
+    }
     for (const pair of root.items) {
         const keyNode = pair.key;
         const line = lineOf(keyNode);
@@ -13938,14 +13744,8 @@ function planKv(held, options) {
     return changes;
 }
 function valid(files, extraNamespaces) {
-    const byNamespace = new Map();
-    for (const file of files) {
-        const managed = isKestraNamespace(file.namespace) && heldNamespaceIsManaged(file.namespace, extraNamespaces);
-        if (managed && !byNamespace.has(file.namespace)) {
-            byNamespace.set(file.namespace, file);
-        }
-    }
-    return byNamespace;
+    const managed = files.filter((file) => isKestraNamespace(file.namespace) && heldNamespaceIsManaged(file.namespace, extraNamespaces));
+    return indexByFile(managed, (file) => file.namespace);
 }
 function entriesOf(file) {
     return new Map(parseKvFile(file.text).entries.map((entry) => [entry.key, entry.value]));
@@ -13971,7 +13771,6 @@ const kvDecide = {
     label: 'KV pairs',
     idOf: (change) => change.id,
     planFileIdentity: (change) => ({ key: change.id }),
-    planFileDetails: () => ({}),
     fingerprintOf: (r) => [
         'kv',
         r.namespace,
@@ -14028,8 +13827,7 @@ const kvGather = {
             });
             server.set(namespace, values);
         }));
-        held.server = server;
-        return held;
+        return { ...held, server };
     }
 };
 async function discoverKvFiles(tree) {
@@ -14120,14 +13918,7 @@ const testsRollback = {
     },
     nameOf: (resource, namespace) => `${namespace}.${resource.id}`,
     parse: (value) => recordedTest.safeParse(value).data,
-    embed(resource, previous) {
-        if (!resource.before || typeof previous !== 'string')
-            return undefined;
-        return {
-            resource: { ...resource, before: { ...resource.before, source: previous } },
-            size: Buffer.byteLength(previous)
-        };
-    },
+    embed: (resource, previous) => embedText(resource, previous, 'source'),
     async restore(item, deployed, api) {
         const { namespace, resource } = item;
         const suites = api.yamlResources(TESTS_ROUTE$1);
@@ -14156,20 +13947,16 @@ const ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 const FLOW_ID = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 const FLOW_ID_MAX = 100;
 function readSuite(file) {
-    const lines = new distExports.LineCounter();
-    const doc = distExports.parseDocument(file.text, {
-        lineCounter: lines,
-        uniqueKeys: true,
-        prettyErrors: false
-    });
+    const lineCounter = new distExports.LineCounter();
+    const doc = distExports.parseDocument(file.text, { lineCounter, uniqueKeys: true, prettyErrors: false });
     const lineOf = (node) => {
         const range = node?.range;
-        return range ? lines.linePos(range[0]).line : 1;
+        return range ? lineCounter.linePos(range[0]).line : 1;
     };
     if (doc.errors.length > 0) {
         return {
             problems: doc.errors.map((e) => [
-                lines.linePos(e.pos[0]).line,
+                lineCounter.linePos(e.pos[0]).line,
                 `not a test suite: ${e.message.split('\n')[0]}`
             ])
         };
@@ -14250,16 +14037,9 @@ function testFindings(held) {
     return findings;
 }
 function suitesOf(files, held) {
-    const suites = new Map();
-    for (const file of files) {
-        const { suite } = readSuite(file);
-        if (!suite || !heldNamespaceIsManaged(suite.namespace, held.extraNamespaces))
-            continue;
-        const key = `${suite.namespace}.${suite.id}`;
-        if (!suites.has(key))
-            suites.set(key, suite);
-    }
-    return suites;
+    const suites = files.flatMap((file) => readSuite(file).suite ?? []);
+    const managed = suites.filter((s) => heldNamespaceIsManaged(s.namespace, held.extraNamespaces));
+    return indexByFile(managed, (suite) => `${suite.namespace}.${suite.id}`);
 }
 function sentText(suite, prefix) {
     if (!prefix)
@@ -14329,7 +14109,6 @@ const testsDecide = {
     label: 'Test suites',
     idOf: (change) => change.id,
     planFileIdentity: (change) => ({ id: change.id }),
-    planFileDetails: () => ({}),
     fingerprintOf: (r) => [
         'test',
         r.namespace,
@@ -14442,7 +14221,9 @@ async function upgradeReadiness(settings, work, flows, servers, checks) {
     let made;
     const rewrites = () => (made ??= upgrades.flatMap((upgrade) => {
         const source = rewrittenOf(upgrade);
-        return source === undefined ? [] : [{ file: upgrade.file, raw: upgrade.raw, source }];
+        return source === undefined
+            ? []
+            : [{ file: upgrade.flow.file, raw: upgrade.flow.raw, source }];
     }));
     return { report, rewrites };
 }
@@ -14702,11 +14483,7 @@ function verdictText(findings, failOn) {
 }
 function namespaceLines(model) {
     const counts = new Map();
-    const of = (namespace) => {
-        const entry = counts.get(namespace) ?? { flows: 0, files: 0 };
-        counts.set(namespace, entry);
-        return entry;
-    };
+    const of = (namespace) => counts.get(namespace) ?? counts.set(namespace, { flows: 0, files: 0 }).get(namespace);
     for (const flow of model.flows)
         if (!flow.notAFlow && flow.namespace)
             of(flow.namespace).flows++;
@@ -14717,13 +14494,9 @@ function namespaceLines(model) {
         .map(([namespace, c]) => `${namespace}: ${c.flows} flow(s), ${c.files} file(s)`);
 }
 function describeServerState(state) {
-    let flows = 0;
-    let files = 0;
-    for (const namespace of state.values()) {
-        flows += namespace.flows.length;
-        files += namespace.files.length;
-    }
-    return `Read ${state.size} namespace(s) from the server: ${flows} flow(s), ${files} file(s).`;
+    const held = [...state.values()];
+    const count = (of) => held.reduce((n, ns) => n + ns[of].length, 0);
+    return `Read ${state.size} namespace(s) from the server: ${count('flows')} flow(s), ${count('files')} file(s).`;
 }
 function describeRepository(model) {
     const flows = model.flows.filter((f) => !f.notAFlow).length;
@@ -15202,16 +14975,13 @@ function readInputs(read, { file, log, givenIn = 'the workflow' }) {
         const value = parser.parse(raw, name);
         values[name] = value;
         const planned = fileMaySet(name) && !NOT_PLANNED.has(name);
-        if (planned && !sameValue(value, parser.parse(defaultOf(name), name))) {
+        if (planned && JSON.stringify(value) !== JSON.stringify(parser.parse(defaultOf(name), name))) {
             recorded[name] = isRecord(value) || Array.isArray(value) ? raw.trim() : String(value);
         }
     }
     return { values: values, fromFile, recorded };
 }
 const NOT_PLANNED = new Set(['full-plan', 'upgrade-check', 'upgrade-server']);
-function sameValue(a, b) {
-    return JSON.stringify(a) === JSON.stringify(b);
-}
 function camelCased(values) {
     return Object.fromEntries(Object.entries(values).map(([name, value]) => [
         name.replace(/-([a-z0-9])/g, (_dash, letter) => letter.toUpperCase()),
@@ -15263,15 +15033,8 @@ function inPrefix(flows, prefix) {
     return flows.map((flow) => ({ ...flow, namespace: `${prefix}.${flow.namespace}` }));
 }
 function resolveMode(settings, eventName) {
-    let mode;
-    if (settings.mode !== 'auto')
-        mode = settings.mode;
-    else if (PR_EVENTS.includes(eventName))
-        mode = 'plan';
-    else if (eventName === 'push' || eventName === 'workflow_dispatch')
-        mode = 'deploy';
-    else
-        mode = 'plan';
+    const deploys = eventName === 'push' || eventName === 'workflow_dispatch';
+    const mode = settings.mode !== 'auto' ? settings.mode : deploys ? 'deploy' : 'plan';
     return mode === 'deploy' && settings.dryRun ? 'plan' : mode;
 }
 function runWork(settings, context, server) {
@@ -15416,24 +15179,21 @@ function deletionRefusals(plan, settings, target, managedNamespaces) {
     const deletions = plan.resources.filter((c) => c.action === 'delete');
     if (deletions.length === 0)
         return [];
-    const refusals = [];
     const names = (list) => list.map(resourceName$1).join(', ');
-    if (!target.delete) {
-        refusals.push(`The plan deletes ${count(deletions.length)} (${names(deletions)}) but the delete input is false; set delete: true to allow deletions.`);
-    }
     const managed = new Set(managedNamespaces);
     const unmanaged = deletions.filter((c) => c.namespace !== '' && !managed.has(c.namespace));
-    if (unmanaged.length > 0) {
-        refusals.push(`Refusing to delete ${names(unmanaged)}: not in a namespace this repository manages (it holds no resource there and the namespaces input does not list it).`);
-    }
     const system = deletions.filter((c) => c.namespace === SYSTEM_NAMESPACE && !settings.extraNamespaces.includes(SYSTEM_NAMESPACE));
-    if (system.length > 0) {
-        refusals.push(`Refusing to delete ${names(system)}: the ${SYSTEM_NAMESPACE} namespace is protected; list it in the namespaces input to manage it.`);
-    }
-    if (deletions.length > settings.maxDeletions && !target.allowMassDeletion) {
-        refusals.push(`The plan deletes ${count(deletions.length)}, more than max-deletions (${settings.maxDeletions}); if that is intended, set allow-mass-deletion: true (or raise max-deletions).`);
-    }
-    return refusals;
+    return [
+        !target.delete &&
+            `The plan deletes ${count(deletions.length)} (${names(deletions)}) but the delete input is false; set delete: true to allow deletions.`,
+        unmanaged.length > 0 &&
+            `Refusing to delete ${names(unmanaged)}: not in a namespace this repository manages (it holds no resource there and the namespaces input does not list it).`,
+        system.length > 0 &&
+            `Refusing to delete ${names(system)}: the ${SYSTEM_NAMESPACE} namespace is protected; list it in the namespaces input to manage it.`,
+        deletions.length > settings.maxDeletions &&
+            !target.allowMassDeletion &&
+            `The plan deletes ${count(deletions.length)}, more than max-deletions (${settings.maxDeletions}); if that is intended, set allow-mass-deletion: true (or raise max-deletions).`
+    ].filter((refusal) => refusal !== false);
 }
 function count(n) {
     return n === 1 ? '1 resource' : `${n} resources`;
@@ -15890,45 +15650,6 @@ function notBack({ resources, markers }) {
 }
 const RESUME = `Re-run the workflow to finish the rollback: its progress is recorded in the KV store of each namespace (${ROLLBACK_RECORD_KEY}).`;
 
-function setCountOutputs(reporter, counts) {
-    reporter.setOutput('created', counts.create);
-    reporter.setOutput('updated', counts.update);
-    reporter.setOutput('deleted', counts.delete);
-    reporter.setOutput('unchanged', counts.unchanged);
-    reporter.setOutput('orphaned', counts.orphaned);
-    reporter.setOutput('drifted', counts.drifted);
-}
-
-const VERDICT_STATES = new Map([
-    ['success', 'success'],
-    ['failure', 'failure'],
-    ['error', 'failure']
-]);
-function isDeciding(state) {
-    return VERDICT_STATES.has(state);
-}
-function newerFirst(a, b) {
-    const at = Date.parse(a.createdAt);
-    const bt = Date.parse(b.createdAt);
-    if (Number.isFinite(at) && Number.isFinite(bt) && at !== bt)
-        return bt - at;
-    return b.id - a.id;
-}
-function verdictOf$1(statuses) {
-    const deciding = [...statuses].sort(newerFirst).find((s) => isDeciding(s.state));
-    return deciding ? VERDICT_STATES.get(deciding.state) : 'pending';
-}
-function newestFirst(history) {
-    return [...history.deployments].sort((a, b) => newerFirst(a.deployment, b.deployment));
-}
-function isVerified(history, sha) {
-    const decided = newestFirst(history).find((entry) => entry.deployment.sha === sha && entry.verdict !== 'pending');
-    return decided?.verdict === 'success';
-}
-function verifiedCommit(history) {
-    return newestFirst(history).find((entry) => entry.verdict === 'success' && isVerified(history, entry.deployment.sha))?.deployment;
-}
-
 function finalStatus(facts) {
     if (facts.status === 'refused') {
         return {
@@ -15986,33 +15707,6 @@ function environmentsTable(rows, commitUrl) {
     return `### Environments\n\n${table}`;
 }
 
-const HISTORY_LIMIT = 30;
-async function environmentHistory(reads, environment, sha) {
-    const history = { deployments: [] };
-    for (const deployment of await reads.deployments({ environment }, HISTORY_LIMIT)) {
-        history.deployments.push({
-            deployment,
-            verdict: verdictOf$1(await reads.statuses(deployment.id))
-        });
-        const decided = history.deployments.some((entry) => entry.deployment.sha === sha && entry.verdict !== 'pending');
-        if (decided && (isVerified(history, sha) || verifiedCommit(history)))
-            break;
-    }
-    return history;
-}
-async function environmentRows(reads) {
-    const newest = new Map();
-    for (const deployment of await reads.deployments({}, 100)) {
-        if (!newest.has(deployment.environment))
-            newest.set(deployment.environment, deployment);
-    }
-    const rows = await Promise.all([...newest.values()].map(async (deployment) => ({
-        deployment,
-        statuses: await reads.statuses(deployment.id)
-    })));
-    return rows.filter((row) => !(row.deployment.transient && row.statuses[0]?.state === 'inactive'));
-}
-
 function planJson(plan, meta) {
     return {
         version: 1,
@@ -16023,13 +15717,13 @@ function planJson(plan, meta) {
         commit: meta.commit,
         settings: { ...meta.settings },
         resources: plan.resources.map((r) => {
-            const kind = kindOf$1(meta.kinds, r);
+            const kind = kindOf$2(meta.kinds, r);
             return {
                 kind: r.kind,
                 ...(r.namespace !== '' && { namespace: r.namespace }),
                 ...kind.planFileIdentity(r),
                 action: r.action,
-                ...kind.planFileDetails(r),
+                ...kind.planFileDetails?.(r),
                 ...(r.drifted && { drifted: true })
             };
         }),
@@ -16097,7 +15791,7 @@ function diffOf(change, name, state, kinds) {
         return {};
     const text = change.kind === 'file'
         ? serverText(state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes)
-        : kindOf$1(kinds, change).serverText?.(change);
+        : kindOf$2(kinds, change).serverText?.(change);
     if (text === null)
         return { diffOmitted: 'binary' };
     if (text === undefined)
@@ -16229,9 +15923,8 @@ function reviewExecutions(reading, flows, reporter) {
     if ('byFlow' in reading) {
         for (const flow of guarded) {
             const executions = reading.byFlow.get(flowKey(flow.namespace, flow.id));
-            if (executions) {
+            if (executions)
                 reporter.info(`${flow.namespace}.${flow.id}: ${byStateNames(executions)}`);
-            }
         }
         return { byFlow: reading.byFlow, findings: [] };
     }
@@ -16288,11 +15981,7 @@ async function planMode(args) {
     let sent;
     const leaving = new Promise((resolve) => (sent = resolve));
     const commenting = postComment(args, shown, sent);
-    commenting.catch(() => undefined);
-    await Promise.race([
-        leaving,
-        commenting.then(() => undefined, () => undefined)
-    ]);
+    await Promise.race([leaving, commenting.catch(() => undefined)]);
     await new Promise((resume) => setTimeout(resume, 1));
     writePlanOutputs(args, report, plan);
     const summary = renderSummary(shown);
@@ -16431,6 +16120,15 @@ function runUrl(context) {
     if (!context.runId || !context.owner)
         return undefined;
     return `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}`;
+}
+
+function setCountOutputs(reporter, counts) {
+    reporter.setOutput('created', counts.create);
+    reporter.setOutput('updated', counts.update);
+    reporter.setOutput('deleted', counts.delete);
+    reporter.setOutput('unchanged', counts.unchanged);
+    reporter.setOutput('orphaned', counts.orphaned);
+    reporter.setOutput('drifted', counts.drifted);
 }
 
 const PASSING = new Set(['SUCCESS', 'WARNING']);
@@ -16659,7 +16357,10 @@ async function checkReviewed(args) {
 async function finishStopped(args, refs, kinds) {
     const { reporter } = args.ports;
     const early = args.checked.snapshot.rollbackRecords;
-    const stopped = await stoppedRollbacks(args.kestra, namespacesOf(args), early, kinds, reporter);
+    const namespaces = [
+        ...new Set([...args.checked.model.managedNamespaces, ...args.plan.namespaces])
+    ];
+    const stopped = await stoppedRollbacks(args.kestra, namespaces.sort(), early, kinds, reporter);
     if (stopped.size === 0)
         return undefined;
     return finishRollbacks(stopped, {
@@ -16735,9 +16436,6 @@ function repositoryFileReader(model) {
             throw new DeployError(`No repository file for ${change.namespace}:${change.path}`);
         return WALK.readFileBytes(entry);
     };
-}
-function namespacesOf(args) {
-    return [...new Set([...args.checked.model.managedNamespaces, ...args.plan.namespaces])].sort();
 }
 function flowDependencies(references) {
     return references.map((ref) => ({
@@ -16815,8 +16513,13 @@ async function beginEnvironment(args) {
     if (!github) {
         throw new ConfigError(target.environment ? 'environment' : 'require-verified-in', 'GitHub deployments need the github-token input (the default, github.token, works)');
     }
-    if (target.requireVerifiedIn) {
-        await checkVerified(github, target.requireVerifiedIn, context.sha, ports.reporter);
+    const verifiedIn = target.requireVerifiedIn;
+    if (verifiedIn) {
+        const history = await environmentHistory(github, verifiedIn, context.sha);
+        if (!isVerified(history, context.sha)) {
+            throw new DeployError(refusal(verifiedIn, context.sha, history));
+        }
+        ports.reporter.info(`Commit ${context.sha.slice(0, 7)} is verified in ${verifiedIn}.`);
     }
     if (!target.environment)
         return undefined;
@@ -16845,12 +16548,6 @@ async function beginEnvironment(args) {
     });
     ports.reporter.info(`GitHub deployment ${id} to ${environment}: in_progress.`);
     return environmentRun({ github, environment, id, environmentUrl, logUrl, context, ports });
-}
-async function checkVerified(github, environment, sha, reporter) {
-    const history = await environmentHistory(github, environment, sha);
-    if (!isVerified(history, sha))
-        throw new DeployError(refusal(environment, sha, history));
-    reporter.info(`Commit ${sha.slice(0, 7)} is verified in ${environment}.`);
 }
 function environmentRun(run) {
     const { github, environment, id, environmentUrl, logUrl, context, ports } = run;
@@ -16976,7 +16673,7 @@ async function smokeRuns(args, wrote) {
     }), (done) => `Smoke runs: ${done.passed ? 'passed' : 'failed'} (${done.runs.length}) in ${(done.elapsedMs / 1000).toFixed(1)} s.`);
 }
 async function rollbackIfFailed(args, smoke, wrote) {
-    const { settings, result, kestra, deployed } = args;
+    const { settings, result, deployed } = args;
     const { reporter } = args.ports;
     const failed = smoke?.passed === false || result.status === 'failed';
     const touched = wrote ||
@@ -16986,8 +16683,7 @@ async function rollbackIfFailed(args, smoke, wrote) {
     if (!settings.rollback || !failed || !touched)
         return undefined;
     const plan = planFromDeploy(result, deployed, args.kinds);
-    const { refs, kinds } = args;
-    return rollbackPhase('Rollback', plan, { kestra, refs, kinds, settings, reporter });
+    return rollbackPhase('Rollback', plan, { ...args, reporter });
 }
 async function rollbackPhase(title, plan, run, recorded) {
     const { kestra: api, refs, kinds, settings, reporter } = run;
@@ -17065,79 +16761,6 @@ function combined(outcomes) {
     if (outcomes.every((o) => o === 'true'))
         return 'true';
     return outcomes.every((o) => o === 'false') ? 'false' : 'partial';
-}
-
-const DRIFT_EVENTS = ['schedule', 'workflow_dispatch'];
-async function driftBranchOf(context, github) {
-    if (!DRIFT_EVENTS.includes(context.eventName)) {
-        throw new ConfigError('mode', `mode drift runs on schedule or workflow_dispatch, not on ${context.eventName}; start it from a scheduled workflow (docs/drift.md#when-it-runs)`);
-    }
-    const onBranch = context.ref?.startsWith('refs/heads/')
-        ? context.ref.slice('refs/heads/'.length)
-        : undefined;
-    const known = context.defaultBranch ?? (await github?.defaultBranch());
-    const branch = known ?? (context.eventName === 'schedule' ? onBranch : undefined);
-    if (!branch) {
-        throw new ConfigError('github-token', 'mode drift needs the repository’s default branch: pass a github-token that can read the repository');
-    }
-    if (context.ref && context.ref !== `refs/heads/${branch}`) {
-        throw new ConfigError('mode', `mode drift plans the default branch (${branch}), and this run is on ${context.ref}: run the workflow on ${branch}`);
-    }
-    return branch;
-}
-async function readServerFiles(kestra, items, state) {
-    const found = new Map();
-    for (const item of items) {
-        const { change } = item;
-        if (change.kind !== 'file' || item.kind === 'deleted-in-kestra' || change.previous)
-            continue;
-        const kept = state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes;
-        const bytes = kept ?? (await kestra.getFile(change.namespace, change.path));
-        if (bytes)
-            found.set(item.name, bytes);
-    }
-    return found;
-}
-async function readCommitPaths(workspace, sha) {
-    const tree = await GitTree.open(workspace, sha, '.');
-    if (!tree)
-        return new Set();
-    try {
-        return new Set(tree.blobs.keys());
-    }
-    finally {
-        await tree.close();
-    }
-}
-async function ignoredPaths(workspace, sha, root, paths) {
-    const ignored = new Map();
-    if (paths.length === 0)
-        return ignored;
-    const tree = await GitTree.open(workspace, sha, root);
-    if (!tree)
-        return ignored;
-    try {
-        const rules = new IgnoreRules(tree);
-        const under = tree.rootRel === '' ? '' : `${tree.rootRel}/`;
-        for (const path of paths) {
-            if (!path.startsWith(under))
-                continue;
-            const segments = path.slice(under.length).split('/');
-            for (let depth = 1; depth <= segments.length; depth++) {
-                const rule = await rules.excludedBy(segments.slice(0, depth).join('/'), depth < segments.length);
-                if (rule === undefined)
-                    continue;
-                ignored.set(path, rule === 'fixed' || rule.file === undefined
-                    ? 'the layout never reads that name'
-                    : `${rule.file} line ${rule.line} (${rule.pattern}) leaves it out of what the layout reads`);
-                break;
-            }
-        }
-    }
-    finally {
-        await tree.close();
-    }
-    return ignored;
 }
 
 const KIND_TEXT = {
@@ -17271,7 +16894,6 @@ function driftPullBody(input) {
         `${input.writes.length} file(s) changed: the list is too long to show here; the job summary of the run holds the drift.`
     ].join('\n\n');
 }
-
 function driftTree(input) {
     const placed = [];
     const notBroughtBack = [];
@@ -17283,7 +16905,7 @@ function driftTree(input) {
             continue;
         }
         const same = placed.find((write) => write.path === at.path);
-        if (same && sameBytes(same.content, at.content)) {
+        if (same?.content && at.content && Buffer.from(same.content).equals(Buffer.from(at.content))) {
             same.alsoBrings = [...(same.alsoBrings ?? []), item.name];
             continue;
         }
@@ -17351,9 +16973,6 @@ function caseTwin(path, spellings) {
     }
     return undefined;
 }
-function sameBytes(a, b) {
-    return a !== undefined && b !== undefined && Buffer.from(a).equals(Buffer.from(b));
-}
 function prefixesOf(path) {
     const segments = path.split('/');
     return segments.map((_, i) => segments.slice(0, i + 1).join('/'));
@@ -17363,7 +16982,7 @@ function place(item, input) {
     const { shape } = input;
     const folderLayout = shape.layout === 'tenant' || shape.layout === 'namespace';
     const ownKind = change.kind !== 'flow' && change.kind !== 'file';
-    const shared = ownKind && kindOf$1(input.kinds, change).sharesFiles === true;
+    const shared = ownKind && kindOf$2(input.kinds, change).sharesFiles === true;
     if (item.kind === 'deleted-in-kestra' && !shared) {
         const path = change.file;
         if (!path)
@@ -17388,7 +17007,7 @@ function place(item, input) {
     const held = item.kind === 'edited' || shared ? change.file : undefined;
     const path = held !== undefined
         ? { path: held }
-        : (kindOf$1(input.kinds, change).newPath?.(change, shape) ?? {
+        : (kindOf$2(input.kinds, change).newPath?.(change, shape) ?? {
             reason: `the ${change.kind} kind does not say where the repository keeps it`
         });
     if ('reason' in path)
@@ -17436,7 +17055,7 @@ function serverContent(item, input) {
         const bytes = change.previous ?? input.serverFiles.get(item.name);
         return bytes ? { bytes } : { reason: 'the server copy was not read' };
     }
-    const text = kindOf$1(input.kinds, change).serverText?.(change);
+    const text = kindOf$2(input.kinds, change).serverText?.(change);
     return text === undefined
         ? { reason: 'the server gave no source of it' }
         : { bytes: new TextEncoder().encode(text) };
@@ -17543,8 +17162,7 @@ async function withoutPlan(run) {
 }
 function announce(mode, server, context, ports) {
     ports.reporter.setOutput('mode', mode);
-    const about = [context.local ? '' : context.eventName, server];
-    const detail = about.filter(Boolean).join(', ');
+    const detail = [context.local ? '' : context.eventName, server].filter(Boolean).join(', ');
     ports.reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`);
 }
 function learnShown(checked, ports) {
@@ -17609,7 +17227,7 @@ async function driftMode(args) {
         reporter.info(`No drift: Kestra matches ${args.branch} at ${args.context.sha.slice(0, 7)}.`);
     if (settings.driftAction === 'revert' && items.length > 0) {
         if (!settings.dryRun)
-            return revert(args, plan, items);
+            return revert(args, items);
         reporter.info('dry-run: the drift is reported, not reverted (nothing is written to Kestra).');
     }
     let pulled = {};
@@ -17629,31 +17247,28 @@ async function driftMode(args) {
     await keepIssue(args, report, false);
     return { failure: pullFailure ?? driftFailure(args, items) };
 }
-async function revert(args, plan, items) {
+async function revert(args, items) {
     const action = `drift-action: revert — Git (${args.branch} at ${args.context.sha.slice(0, 7)}) is deployed over the drift, under every deploy guard.`;
     const before = reportInput(args, items, { action });
     const summary = `${args.summary}\n\n${driftSummarySection(before, SUMMARY_DRIFT_BUDGET)}`;
-    let outcome;
-    let failure;
+    let applied;
     try {
-        const applied = await applyMode({ ...args, plan, summary });
-        failure = applied.failure;
-        outcome = {
-            resources: applied.result?.resources,
-            rolledBack: applied.rolledBack,
-            ...(applied.result?.status === 'refused' && {
-                refused: applied.result.refusal ?? 'a newer commit is deployed'
-            })
-        };
+        applied = await applyMode({ ...args, summary });
     }
     catch (error) {
         const remaining = remainingDrift(items, { refused: errorMessage(error) });
         await keepIssue(args, reportInput(args, remaining, { action }), false);
         throw error;
     }
-    const remaining = remainingDrift(items, outcome);
+    const remaining = remainingDrift(items, {
+        resources: applied.result?.resources,
+        rolledBack: applied.rolledBack,
+        ...(applied.result?.status === 'refused' && {
+            refused: applied.result.refusal ?? 'a newer commit is deployed'
+        })
+    });
     await keepIssue(args, reportInput(args, remaining, { action }), remaining.length === 0);
-    return { failure: failure ?? driftFailure(args, remaining) };
+    return { failure: applied.failure ?? driftFailure(args, remaining) };
 }
 async function keepIssue(args, report, reverted) {
     const { ports, settings } = args;
@@ -18529,22 +18144,23 @@ const UNBOUNDED_KEYS = new Set(['diff']);
 const SOURCE_KEYS = new Set(['desired', 'source']);
 class OutputEdge {
     credentials;
-    redactor;
-    names;
+    index;
+    names = [];
+    publicNames = indexNeedles([]);
     constructor(credentials, names = []) {
         this.credentials = credentials;
-        this.names = [...names];
-        this.redactor = createRedactor(credentials, names);
+        this.index = credentialIndex(credentials);
+        this.learn(names);
     }
     learn(names) {
         this.names.push(...names);
-        this.redactor = this.redactor.withNames(names);
+        this.publicNames = indexNeedles(this.names.map(needleOf).filter((name) => name.length > 0));
     }
     weakCredentials() {
         return weakCredentialWarning(this.credentials, this.names);
     }
     text(text) {
-        return this.redactor.text(text);
+        return redact(text, this.index, this.publicNames);
     }
     holdsCredential(bytes) {
         return decodedTexts(bytes).some((text) => this.text(text) !== text);
@@ -18607,26 +18223,10 @@ function bounded(text, bytes) {
 const REDACTED = '***';
 const MIN_REDACTED_CHARACTERS = 4;
 const WIDEST_SPELLING = 16;
-function createRedactor(credentials, names = []) {
-    const texts = credentialNeedles(credentials);
-    const utf16 = utf16Patterns(texts);
-    return redactorOf({
-        needles: indexNeedles(texts.map(needleOf)),
-        utf16,
-        utf16WithoutNul: utf16.filter((pattern) => !pattern.includes(0))
-    }, names);
-}
 function hiddenCharacters(secret) {
     return needleOf(secret).filter((code) => !/\s/u.test(String.fromCodePoint(code))).length;
 }
-function redactorOf(credentials, names) {
-    const publicNames = indexNeedles(names.map(needleOf).filter((name) => name.length > 0));
-    return {
-        text: (text) => redact(text, credentials, publicNames),
-        withNames: (more) => redactorOf(credentials, [...names, ...more])
-    };
-}
-function credentialNeedles(credentials) {
+function credentialIndex(credentials) {
     const texts = credentials.secrets
         .map((secret) => secret.value)
         .filter((secret) => hiddenCharacters(secret) >= MIN_REDACTED_CHARACTERS)
@@ -18634,7 +18234,12 @@ function credentialNeedles(credentials) {
     const { basic } = credentials;
     if (basic)
         texts.push(...base64Whole(`${basic.username}:${basic.password}`));
-    return texts;
+    const utf16 = utf16Patterns(texts);
+    return {
+        needles: indexNeedles(texts.map(needleOf)),
+        utf16,
+        utf16WithoutNul: utf16.filter((pattern) => !pattern.includes(0))
+    };
 }
 function redact(text, credentials, names) {
     if (credentials.needles.byFirst.size === 0)
@@ -18679,7 +18284,6 @@ function weakCredentialWarning(credentials, names) {
         '. The run is unaffected: replace it with a long random value.'
     ].join('');
 }
-
 const ACTION_NAME = 'kestra-gitops';
 function publicNames(settings, context, kestra) {
     const repository = context.owner && context.repo ? `${context.owner}/${context.repo}` : '';
@@ -18899,7 +18503,6 @@ function option(flag, help) {
     const first = head.length < HELP_COLUMN - 1 ? `${head.padEnd(HELP_COLUMN)}${lines.shift()}\n` : `${head}\n`;
     return first + lines.map((text) => `${indent}${text}\n`).join('');
 }
-
 class UsageError extends Error {
     name = 'UsageError';
 }
@@ -19104,12 +18707,8 @@ async function runCli(argv, io = processIo()) {
             throw error;
         return usageFailure(err, error, edge, usageExit);
     }
-    if (args.help) {
-        out(usage());
-        return EXIT_OK;
-    }
-    if (args.version) {
-        out(`kestra-gitops ${CLI_VERSION}\n`);
+    if (args.help || args.version) {
+        out(args.help ? usage() : `kestra-gitops ${CLI_VERSION}\n`);
         return EXIT_OK;
     }
     const p = palette(wantsColour(args.color, Boolean(io.stdout.isTTY), io.env));
@@ -19209,8 +18808,7 @@ async function runCli(argv, io = processIo()) {
         ended = true;
         if (error instanceof UsageError)
             return usageFailure(err, error, edge, usageExit);
-        err(`${p.red('error')} ${inert(edge.text(errorMessage(error)))}\n`);
-        return EXIT_FAILED;
+        return failed(errorMessage(error));
     }
     finally {
         clearInterval(ticking);
@@ -19513,11 +19111,7 @@ function writeRewrites(workspace, upgrade) {
     const skipped = [];
     for (const { file, raw, source } of upgrade.rewrites()) {
         const path = resolve$1(workspace, file);
-        if (!path.startsWith(resolve$1(workspace) + sep)) {
-            skipped.push(file);
-            continue;
-        }
-        if (readFileSync(path, 'utf8') !== raw) {
+        if (!path.startsWith(resolve$1(workspace) + sep) || readFileSync(path, 'utf8') !== raw) {
             skipped.push(file);
             continue;
         }
@@ -19535,36 +19129,28 @@ function cliSettings(args, env, cwd, { settingsFile = false, log } = {}) {
         root = posix.join(below, root);
     if (root !== args.inputs.root)
         args = { ...args, inputs: { ...args.inputs, root } };
-    let file;
     try {
-        file = settingsFile ? localFile(readSettingsFile(workspace, cliWay), log) : undefined;
-    }
-    catch (error) {
-        if (error instanceof SettingsFileError)
-            throw new UsageError(settingsFileMessage(error, cwd, workspace));
-        throw error;
-    }
-    if (file && workspace !== cwd) {
-        log?.(`Settings file: ${relative(cwd, join(workspace, file.path))}, at the Git root ${workspace}: the repository is read from there` +
-            (root === undefined && !file.values.has('root') ? `, with root ${below}` : ''));
-    }
-    const read = (name) => {
-        if (name === 'mode')
-            return args.command === UPGRADE_CHECK ? 'validate' : (args.command ?? '');
-        if (name === 'upgrade-check' && args.command === UPGRADE_CHECK)
-            return args.to ?? '2.0';
-        if (name === 'root' && args.inputs.root === undefined && !file?.values.has('root'))
-            return below;
-        const credential = entryOf(CREDENTIAL_VARIABLES, name);
-        if (credential)
-            return env[credential] ?? '';
-        const fixed = entryOf(LOCAL_VALUES, name);
-        if (fixed !== undefined)
-            return fixed;
-        const variable = entryOf(FLAG_VARIABLES, name);
-        return args.inputs[name] ?? (variable && env[variable]) ?? '';
-    };
-    try {
+        const file = settingsFile ? localFile(readSettingsFile(workspace, cliWay), log) : undefined;
+        if (file && workspace !== cwd) {
+            log?.(`Settings file: ${relative(cwd, join(workspace, file.path))}, at the Git root ${workspace}: the repository is read from there` +
+                (root === undefined && !file.values.has('root') ? `, with root ${below}` : ''));
+        }
+        const read = (name) => {
+            if (name === 'mode')
+                return args.command === UPGRADE_CHECK ? 'validate' : (args.command ?? '');
+            if (name === 'upgrade-check' && args.command === UPGRADE_CHECK)
+                return args.to ?? '2.0';
+            if (name === 'root' && args.inputs.root === undefined && !file?.values.has('root'))
+                return below;
+            const credential = entryOf(CREDENTIAL_VARIABLES, name);
+            if (credential)
+                return env[credential] ?? '';
+            const fixed = entryOf(LOCAL_VALUES, name);
+            if (fixed !== undefined)
+                return fixed;
+            const variable = entryOf(FLAG_VARIABLES, name);
+            return args.inputs[name] ?? (variable && env[variable]) ?? '';
+        };
         return parseSettings(read, { file, log, givenIn: 'the command line' });
     }
     catch (error) {
@@ -20107,7 +19693,11 @@ function truncateCommentBody(body, maxLength = SAFE_COMMENT_LENGTH) {
         return body;
     const lines = body.split('\n');
     const states = scan(lines);
-    const hiddenAfter = hiddenLengthsFrom(lines, states);
+    const hidden = lines.map((line, i) => states[i].outsideFence && HIDDEN_LINE.test(line));
+    const hiddenAfter = new Array(lines.length + 1).fill(0);
+    for (let i = lines.length - 1; i >= 0; i--) {
+        hiddenAfter[i] = hiddenAfter[i + 1] + (hidden[i] ? lines[i].length + 1 : 0);
+    }
     let keep = 0;
     let length = 0;
     for (; keep < lines.length; keep++) {
@@ -20119,8 +19709,8 @@ function truncateCommentBody(body, maxLength = SAFE_COMMENT_LENGTH) {
     }
     const head = lines.slice(0, keep).join('\n');
     const closing = keep > 0 ? closers(states[keep - 1]) : '';
-    const hidden = keptHiddenLines(lines, states, keep);
-    return `${head}${closing}\n\n${TRUNCATION_NOTE}${hidden}`;
+    const kept = lines.flatMap((line, i) => (i >= keep && hidden[i] ? [`\n${line}`] : []));
+    return `${head}${closing}\n\n${TRUNCATION_NOTE}${kept.join('')}`;
 }
 function scan(lines) {
     let details = 0;
@@ -20136,22 +19726,6 @@ function closers(state) {
     let text = state.fence ? `\n${state.fence.char.repeat(state.fence.length)}` : '';
     for (let i = 0; i < state.details; i++)
         text += '\n\n</details>';
-    return text;
-}
-function hiddenLengthsFrom(lines, states) {
-    const lengths = new Array(lines.length + 1).fill(0);
-    for (let i = lines.length - 1; i >= 0; i--) {
-        const hidden = states[i].outsideFence && HIDDEN_LINE.test(lines[i]);
-        lengths[i] = lengths[i + 1] + (hidden ? lines[i].length + 1 : 0);
-    }
-    return lengths;
-}
-function keptHiddenLines(lines, states, from) {
-    let text = '';
-    for (let i = from; i < lines.length; i++) {
-        if (states[i].outsideFence && HIDDEN_LINE.test(lines[i]))
-            text += `\n${lines[i]}`;
-    }
     return text;
 }
 const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
@@ -20371,7 +19945,6 @@ function createGitHub(octokit, repository) {
         }
     };
 }
-const PAGE = 100;
 const STATUS_PAGES = 10;
 const deployments = array(object({
     id: int(),
@@ -20417,18 +19990,17 @@ function deploymentReads(client) {
                         ...repo,
                         ...(filter.environment !== undefined && { environment: filter.environment }),
                         ...(filter.sha !== undefined && { sha: filter.sha }),
-                        per_page: PAGE,
+                        per_page: PER_PAGE,
                         page
                     });
                     found.push(...readAnswer('GET /repos/{owner}/{repo}/deployments', deployments, data));
-                    if (data.length < PAGE)
+                    if (data.length < PER_PAGE)
                         break;
                 }
             }
             catch (error) {
-                if (isPermissionError(error))
-                    throw apiError(`listing deployments (${DEPLOYMENTS_READ_HELP})`, error);
-                throw apiError('listing deployments', error);
+                const help = isPermissionError(error) ? ` (${DEPLOYMENTS_READ_HELP})` : '';
+                throw apiError(`listing deployments${help}`, error);
             }
             return found.slice(0, limit);
         },
@@ -20439,12 +20011,12 @@ function deploymentReads(client) {
                     const { data } = await client.octokit.rest.repos.listDeploymentStatuses({
                         ...repo,
                         deployment_id: deploymentId,
-                        per_page: PAGE,
+                        per_page: PER_PAGE,
                         page
                     });
                     const read = readAnswer('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', statuses, data);
                     found.push(...read);
-                    if (read.length < PAGE || read.some((s) => isDeciding(s.state)))
+                    if (read.length < PER_PAGE || read.some((s) => isDeciding(s.state)))
                         break;
                 }
             }
@@ -20483,10 +20055,7 @@ function deploymentWrites(client) {
                 return readAnswer('POST /repos/{owner}/{repo}/deployments', created, response.data).id;
             }
             catch (error) {
-                if (isPermissionError(error) && httpStatus(error) !== 404) {
-                    throw new ConfigError('environment', DEPLOYMENTS_WRITE_HELP);
-                }
-                throw apiError(`creating a deployment of ${deployment.sha} to ${deployment.environment}`, error);
+                throw writeRefusal(`creating a deployment of ${deployment.sha} to ${deployment.environment}`, error);
             }
         },
         async addStatus(deploymentId, status) {
@@ -20501,13 +20070,15 @@ function deploymentWrites(client) {
                 });
             }
             catch (error) {
-                if (isPermissionError(error) && httpStatus(error) !== 404) {
-                    throw new ConfigError('environment', DEPLOYMENTS_WRITE_HELP);
-                }
-                throw apiError(`setting deployment ${deploymentId} to ${status.state}`, error);
+                throw writeRefusal(`setting deployment ${deploymentId} to ${status.state}`, error);
             }
         }
     };
+}
+function writeRefusal(doing, error) {
+    if (!isPermissionError(error) || httpStatus(error) === 404)
+        return apiError(doing, error);
+    return new ConfigError('environment', DEPLOYMENTS_WRITE_HELP);
 }
 const written = object({ number: int(), html_url: string() });
 const listedIssue = written.extend({
@@ -20759,6 +20330,39 @@ async function existingHead(client, name) {
     }
 }
 
+function runnerLog(write, guard) {
+    return {
+        info(text) {
+            const lines = text.split(/\r\n|\r|\n/).map((line) => bounded(line, LOG_LINE_BYTES));
+            write(guard(`${(lines.some(readsAsCommand) ? verbatim(lines) : lines).join('\n')}\n`));
+        },
+        command(name, properties, message) {
+            write(`${guard(commandLine(name, properties, bounded(message, LOG_LINE_BYTES)))}\n`);
+        }
+    };
+}
+const LEADING_WHITE_SPACE = /^[\s\u0085]*/;
+function readsAsCommand(line) {
+    return line.replace(LEADING_WHITE_SPACE, '').startsWith('::') || line.includes('##[');
+}
+function verbatim(lines) {
+    let token = randomBytes(16).toString('hex');
+    while (lines.some((line) => line.toLowerCase().includes(token)))
+        token = randomBytes(16).toString('hex');
+    return [`::stop-commands::${token}`, ...lines, `::${token}::`];
+}
+function commandLine(name, properties, message) {
+    const pairs = Object.entries(properties)
+        .filter(([, value]) => value !== undefined && value !== '' && value !== 0)
+        .map(([key, value]) => `${key}=${escapeProperty(String(value))}`);
+    return `::${name}${pairs.length > 0 ? ` ${pairs.join(',')}` : ''}::${escapeData(message)}`;
+}
+function escapeData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeProperty(text) {
+    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
 function actionReporter(log) {
     let grouped = false;
     return {
@@ -20806,40 +20410,6 @@ const ANNOTATIONS_PER_SEVERITY = 10;
 function selectAnnotations(findings) {
     const shown = { error: 0, warning: 0, notice: 0 };
     return findings.filter((f) => shown[f.severity]++ < ANNOTATIONS_PER_SEVERITY);
-}
-
-function runnerLog(write, guard) {
-    return {
-        info(text) {
-            const lines = text.split(/\r\n|\r|\n/).map((line) => bounded(line, LOG_LINE_BYTES));
-            write(guard(`${(lines.some(readsAsCommand) ? verbatim(lines) : lines).join('\n')}\n`));
-        },
-        command(name, properties, message) {
-            write(`${guard(commandLine(name, properties, bounded(message, LOG_LINE_BYTES)))}\n`);
-        }
-    };
-}
-const LEADING_WHITE_SPACE = /^[\s\u0085]*/;
-function readsAsCommand(line) {
-    return line.replace(LEADING_WHITE_SPACE, '').startsWith('::') || line.includes('##[');
-}
-function verbatim(lines) {
-    let token = randomBytes(16).toString('hex');
-    while (lines.some((line) => line.toLowerCase().includes(token)))
-        token = randomBytes(16).toString('hex');
-    return [`::stop-commands::${token}`, ...lines, `::${token}::`];
-}
-function commandLine(name, properties, message) {
-    const pairs = Object.entries(properties)
-        .filter(([, value]) => value !== undefined && value !== '' && value !== 0)
-        .map(([key, value]) => `${key}=${escapeProperty(String(value))}`);
-    return `::${name}${pairs.length > 0 ? ` ${pairs.join(',')}` : ''}::${escapeData(message)}`;
-}
-function escapeData(text) {
-    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-function escapeProperty(text) {
-    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
 async function run() {
