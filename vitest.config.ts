@@ -27,6 +27,17 @@ const FULL_PROPERTIES = readdirSync(join(ROOT, '__tests__'), { recursive: true, 
     readFileSync(join(ROOT, path), 'utf8').includes('test-support/property-runs.js')
   )
 /**
+ * The house project: the checks that read the source tree itself, as the import rule of `npm run lint` does
+ * (dependency-cruiser, TypeScript's checker over run/, the docs/ citations of every file, the module generated
+ * from action.yml). `npm run lint` runs them, as does `npm test`; the unit loop is behaviour.
+ */
+const HOUSE = [
+  '__tests__/unit/action-yml.test.ts',
+  '__tests__/unit/architecture.test.ts',
+  '__tests__/unit/run-shape.test.ts',
+  '__tests__/docs/citations.test.ts'
+]
+/**
  * The core project: end-to-end files that ask the released Kestra core of each line what it accepts. Its setup
  * (test-support/core-setup.ts) starts each core once for the run; skipped without Java 21+ and Maven.
  */
@@ -52,7 +63,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['__tests__/**/*.test.ts'],
-          exclude: [END_TO_END],
+          exclude: [END_TO_END, ...HOUSE],
           globalSetup: ['test-support/scratch-setup.ts'],
           setupFiles: ['test-support/unit-setup.ts'],
           // A worker evaluates src/ once for all its files, not once per file (two thirds of the project's
@@ -61,6 +72,16 @@ export default defineConfig({
           // Each module is transformed once and kept in node_modules/.experimental-vitest-cache, keyed by its
           // text: a second run transforms only what changed (a sixth of the main process's CPU time).
           experimental: { fsModuleCache: true }
+        }
+      },
+      {
+        extends: true,
+        test: {
+          name: 'house',
+          include: HOUSE,
+          globalSetup: ['test-support/scratch-setup.ts'],
+          setupFiles: ['test-support/unit-setup.ts'],
+          isolate: false
         }
       },
       {
