@@ -1838,9 +1838,11 @@ function flowsApi(http) {
         const sources = new Map(members.map(({ namespace }) => [namespace, new Map()]));
         for (const [name, bytes] of readZip(response)) {
             const source = new TextDecoder().decode(bytes);
-            const identity = flowIdentity$1(source);
-            const flow = named.get(name.slice(name.lastIndexOf('/') + 1).replace(/\.ya?ml$/i, '')) ??
-                (identity && named.get(`${identity.namespace}.${identity.id}`));
+            let flow = named.get(name.slice(name.lastIndexOf('/') + 1).replace(/\.ya?ml$/i, ''));
+            if (!flow) {
+                const identity = flowIdentity$1(source);
+                flow = identity && named.get(`${identity.namespace}.${identity.id}`);
+            }
             if (flow)
                 sources.get(flow.namespace)?.set(flow.id, source);
         }
