@@ -46,14 +46,6 @@ function programOf(root: string): { program: ts.Program; files: readonly ts.Sour
   const host = ts.createCompilerHost(options)
   // Types come from declarations, not doc comments: skipping those halves the time of the unit test.
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseNone
-  // Only the project's own modules are read: a package's types are `any`, as Node's are (`types: []`), since a
-  // library's value is never a callback of run/'s (`callables`). Reading them took most of the test's time.
-  host.resolveModuleNameLiterals = (literals, containingFile, redirected, compilerOptions) =>
-    literals.map(({ text }) =>
-      text.startsWith('.')
-        ? ts.resolveModuleName(text, containingFile, compilerOptions, host, undefined, redirected)
-        : { resolvedModule: undefined }
-    )
   const program = ts.createProgram(roots, options, host)
   program.getTypeChecker() // binds the files: every node knows its parent
   return { program, files: roots.map((file) => program.getSourceFile(file)!) }

@@ -6,7 +6,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/kestra/errors.js'
-import { ScopedHttp } from '../../src/kestra/scoped-http.js'
+import { pathOf, ScopedHttp } from '../../src/kestra/scoped-http.js'
 import type { HttpRequest, HttpResponse, Transport } from '../../src/kestra/transport.js'
 
 const json = (req: HttpRequest, status: number, body: unknown): HttpResponse => ({
@@ -135,5 +135,36 @@ describe('reads asked while the probe is out', () => {
       'GET /api/v1/main/flows/team',
       'GET /api/v1/flows/team'
     ])
+  })
+})
+
+describe('a route and its parameters', () => {
+  const segment = fc
+    .string({ minLength: 1, maxLength: 12 })
+    .filter((value) => !/[/\\]/.test(value) && value !== '.' && value !== '..')
+    .filter((value) => !/[\uD800-\uDFFF]/.test(value))
+  it('fill each {…} in order as one segment, and a miscounted call sends nothing (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('flows', 'namespaces', 'kv'), { minLength: 1, maxLength: 3 }),
+        fc.array(segment, { maxLength: 4 }),
+        fc.integer({ min: -1, max: 1 }),
+        (fixed, params, off) => {
+          const holes = Math.max(0, params.length + off)
+          const route = [...fixed, ...Array.from({ length: holes }, (_, i) => `{p${i}}`)]
+            .map((part) => `/${part}`)
+            .join('')
+          if (holes !== params.length) {
+            expect(() => pathOf(route, params)).toThrow(/parameter/)
+            return
+          }
+          const parts = pathOf(route, params)
+            .split('/')
+            .slice(1 + fixed.length)
+          expect(parts.map(decodeURIComponent)).toEqual(params)
+        }
+      ),
+      { numRuns: 300, seed: 20261127 }
+    )
   })
 })

@@ -767,6 +767,9 @@ function pathSegment(value) {
 }
 
 function pathOf(route, params = []) {
+    const holes = route.match(/\{\w+\}/g)?.length ?? 0;
+    if (holes !== params.length)
+        throw new Error(`${route} takes ${holes} parameter(s), given ${params.length}`);
     let next = 0;
     return route.replace(/\{\w+\}/g, () => pathSegment(params[next++]));
 }

@@ -28,6 +28,10 @@ interface ScopedRequest extends Omit<HttpRequest, 'path'> {
 
 /** The route with each `{…}` filled, in order, by a param as one encoded path segment. */
 export function pathOf(route: string, params: readonly string[] = []): string {
+  const holes = route.match(/\{\w+\}/g)?.length ?? 0
+  // A miscounted call must fail, never reach `/flows/ns/undefined`.
+  if (holes !== params.length)
+    throw new Error(`${route} takes ${holes} parameter(s), given ${params.length}`)
   let next = 0
   return route.replace(/\{\w+\}/g, () => pathSegment(params[next++]!))
 }
