@@ -90,6 +90,9 @@ function validatorOf(version: string): ValidateFunction {
     coerceTypes: 'array',
     validateSchema: false,
     inlineRefs: false,
+    // Ajv's optimiser made compiling the corpus's definitions 1.2–1.8× slower, and a run compiles each once: it is
+    // off (the same findings on every corpus flow, docs/performance.md).
+    code: { optimize: false },
     formats: {
       duration: (text: string) => text.length > 1 && JAVA_DURATION.test(text),
       uri: true,
