@@ -29,6 +29,10 @@ export async function run(): Promise<void> {
     (text) => void process.stdout.write(text),
     (text) => edge.text(text)
   )
+  // A library's warning is untrusted text (yaml's quotes the file it read, line breaks and all): it goes
+  // through the log like any, never raw to stderr, where the runner would obey a command in it.
+  process.removeAllListeners('warning')
+  process.on('warning', (warning) => log.info(edge.text(`${warning.name}: ${warning.message}`)))
   try {
     const context = readRunContext()
     const own = checkoutIsOwn(context)

@@ -134,6 +134,37 @@ describe('server text that reads as workflow commands', () => {
   })
 })
 
+describe('repository text a library warns about', () => {
+  it('reaches neither stream raw: yaml quotes the lines around an unresolved tag, line breaks and all', async () => {
+    const dashboard = [
+      'id: ops',
+      'title: Ops',
+      'charts: [',
+      '  ::error::PWNED,',
+      '  !unknown x ]',
+      ''
+    ].join('\n')
+    const collectionKey = ['labels:', '  ? - |', '      ::warning::PWNED', '  : v', ''].join('\n')
+    const started = await startStage({
+      base: BASE,
+      change: {
+        ...CHANGE,
+        'dashboards/ops.yml': dashboard,
+        [`${TEAM}/flows/alpha.yml`]: `${String(CHANGE[`${TEAM}/flows/alpha.yml`])}${collectionKey}`
+      },
+      emulator: { basicAuth: { username: USERNAME, password: PASSWORD }, tokens: [API_TOKEN] }
+    })
+    stages.push(started)
+    const result = await started.plan({ username: USERNAME, password: PASSWORD })
+    expect(readRunnerCommands(result.stderr).commands).toEqual([])
+    expect(result.stdout).toContain('YAMLWarning: Unresolved tag')
+    expect(foreignCommands(result.stdout, 'PWNED')).toEqual([])
+    const cli = await runCli(started.repo.dir, ['validate'])
+    expect(cli.stderr).toContain('Unresolved tag')
+    expect(readRunnerCommands(cli.stdout + cli.stderr).commands).toEqual([])
+  })
+})
+
 describe('a 30 MB validation warning', () => {
   it('is cut at 4 KiB in a log line and at 2 KiB wherever the finding is shown', async () => {
     const s = await stage()

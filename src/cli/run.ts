@@ -98,6 +98,13 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     io.stderr.write(edge.text(lines.map((line) => bounded(line, LOG_LINE_BYTES)).join('\n')))
   }
 
+  if (io.stderr === process.stderr) {
+    // A library's warning quotes what it read (yaml, the repository's lines): on one line, redacted and cut.
+    process.removeAllListeners('warning')
+    process.on('warning', (warning) => {
+      err(`${inert(`${warning.name}: ${warning.message}`.replace(/\s*[\r\n]\s*/g, ' '))}\n`)
+    })
+  }
   // With --detailed-exitcode, 2 means "changes" only: a usage error exits 1.
   const usageExit = wantsDetailedExitCode(argv) ? EXIT_FAILED : EXIT_USAGE
   let args: CliArgs
