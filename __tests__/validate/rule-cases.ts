@@ -31,6 +31,12 @@ export const CASES: Case[] = [
     line: 7
   },
   {
+    rule: 'yaml-syntax', // YamlParser: a key that is a sequence ("Invalid structure")
+    accepted: MINIMAL,
+    rejected: [...MINIMAL, 'labels:', '  ? [a, b]', '  : v'],
+    line: 8
+  },
+  {
     rule: 'yaml-alias', // an alias to an unknown anchor
     accepted: [
       ...MINIMAL.slice(0, 5),

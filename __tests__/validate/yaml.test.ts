@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { runs } from '../../test-support/property-runs.js'
 import { check, MINIMAL, rules } from './helpers.js'
 
 describe('YAML-level rules', () => {
@@ -87,5 +89,49 @@ describe('YAML-level rules', () => {
       '  - *t'
     ])
     expect(rules(findings)).toEqual(['error duplicate-task-id 8:5'])
+  })
+})
+
+describe('a key that is a sequence or a mapping', () => {
+  // Core 1.3.31 and 2.0.0 run: "Illegal Flow source: YAML syntax error: Invalid structure. Check indentation and
+  // ensure all fields are properly formatted. (at line N)", N the key's line, wherever the key stands (labels,
+  // variables, a task's property, the top level), an alias of a collection included.
+  const keys: Record<string, (indent: string) => string[]> = {
+    'flow sequence': (indent) => [`${indent}? [a, b]`, `${indent}: v`],
+    'flow mapping': (indent) => [`${indent}? {a: 1}`, `${indent}: v`],
+    'block sequence': (indent) => [`${indent}? - a`, `${indent}  - b`, `${indent}: v`],
+    'alias of a sequence': (indent) => [`${indent}*list : v`]
+  }
+
+  it('is an error on its line, at any depth of any part of the flow', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(keys)),
+        fc.constantFrom('variables', 'labels', 'task', 'top'),
+        fc.array(fc.constantFrom('x', 'inner', 'deep'), { maxLength: 4 }),
+        fc.boolean(),
+        (form, where, path, scalar) => {
+          const lines = ['id: hello', 'namespace: company.team', 'list: &list [a, b]']
+          const nest = (base: string): string[] =>
+            path.map((name, depth) => `${base}${'  '.repeat(depth)}${name}:`)
+          let indent: string
+          if (where === 'top') {
+            indent = ''
+          } else if (where === 'task') {
+            lines.push(...MINIMAL.slice(2), '    extra:', ...nest('      '))
+            indent = `      ${'  '.repeat(path.length)}`
+          } else {
+            lines.push(`${where}:`, ...nest('  '))
+            indent = `  ${'  '.repeat(path.length)}`
+          }
+          const line = lines.length + 1
+          lines.push(...(scalar ? [`${indent}key: v`] : keys[form]!(indent)))
+          if (where !== 'task') lines.push(...MINIMAL.slice(2))
+          const found = check(lines).filter((finding) => finding.rule === 'yaml-syntax')
+          expect(found.map((finding) => finding.line)).toEqual(scalar ? [] : [line])
+        }
+      ),
+      { numRuns: runs(300, 60) }
+    )
   })
 })
