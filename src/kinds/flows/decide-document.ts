@@ -108,14 +108,16 @@ export class FlowDocument {
     return items.map((item) => this.resolve(item)).filter((item) => item !== undefined)
   }
 
+  /** At a node, or at an offset in the source. */
   finding(
     severity: Severity,
-    node: Node | null | undefined,
+    at: Node | number | null | undefined,
     rule: string,
     message: string,
     resource = this.resource
   ): Finding {
-    const { line, column } = nodePosition(this.flow, node)
+    const { line, column } =
+      typeof at === 'number' ? offsetPosition(this.flow, at) : nodePosition(this.flow, at)
     const finding: Finding = { severity, file: this.flow.file, line, column, rule, message }
     if (resource !== undefined) finding.resource = resource
     return finding
@@ -143,10 +145,6 @@ export class FlowDocument {
     message: string
   ): VersionedFinding {
     return { ...this.versioned(since, 'notice', node, rule, message), silentBefore: true }
-  }
-
-  findingAt(severity: Severity, offset: number, rule: string, message: string): Finding {
-    return { ...this.finding(severity, null, rule, message), ...offsetPosition(this.flow, offset) }
   }
 
   /** The `occurrence`-th `needle` in a scalar's source, else its start (escapes, folding). */

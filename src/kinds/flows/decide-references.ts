@@ -330,7 +330,7 @@ export function dashedReferenceFindings(document: FlowDocument, tree: TaskTree):
       string
     ]
     if (!dashed[kind].has(name)) return []
-    return document.findingAt(
+    return document.finding(
       'error',
       at,
       'dashed-reference',

@@ -6,8 +6,6 @@ import { compareFindings, type Finding, type Severity } from '../../model/findin
 import { parseFlowFile } from '../../model/flow-file.js'
 import type { ServerConstraint, ServerValidation } from '../../model/kestra.js'
 import { namespaceFits } from '../../model/managed-namespaces.js'
-import type { NameReference } from '../../model/names.js'
-import type { FlowReference } from '../../model/references.js'
 import {
   deployableFlow,
   type FlowFile,
@@ -16,12 +14,7 @@ import {
 } from '../../model/repository.js'
 import type { Layout } from '../../model/settings.js'
 import type { ServerAnswer } from '../../model/snapshot.js'
-import {
-  sameStoredCheck,
-  storedCheckOf,
-  type StoredFlowCheck,
-  type UpgradeItem
-} from '../../model/stored-checks.js'
+import { sameStoredCheck, storedCheckOf, type StoredFlowCheck } from '../../model/stored-checks.js'
 import { flowKey } from '../../model/targets.js'
 import { resolveVersioned, type KestraVersion, type VersionedFinding } from '../../model/version.js'
 import { fitToSend } from '../../model/yaml-aliases.js'
@@ -58,21 +51,14 @@ export interface FlowsHeld extends ValidateOptions {
   serverAnswers?: readonly ServerAnswer[]
 }
 
-export interface FlowCheck {
-  findings: Finding[]
-  /** Resolved against the server's version with the repository's checks. */
-  versioned: VersionedFinding[]
-  identity?: FlowIdentity
-  /** One YAML document that parses, with aliases that expand safely: fit to send to the server. */
-  wellFormed: boolean
-  references: FlowReference[]
-  /** Empty when the document does not parse. */
-  names?: NameReference[]
-  /** Set when the releases were known as it was checked (`schemaVerdict`). */
-  schema?: { releases: string[]; findings: Finding[] }
-  /** docs/upgrade.md: set when the run asks as it checks. */
-  upgrade?: UpgradeItem[]
-}
+/**
+ * What a deploy stores of it (`versioned` resolved against the server's version later). `wellFormed`: one
+ * YAML document that parses, with aliases that expand safely, fit to send to the server; `schema` set when
+ * the releases were known as it was checked (`schemaVerdict`); `upgrade` (docs/upgrade.md) when the run
+ * asks as it checks.
+ */
+export type FlowCheck = Omit<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
+type FlowIdentity = NonNullable<FlowCheck['identity']>
 
 /**
  * A deploy that reused stored checks confirms them right before its first write
@@ -83,13 +69,12 @@ export function confirmReusedChecks(
   reused: ReadonlyMap<FlowFile, StoredFlowCheck>,
   recheck: (flow: FlowFile, stored: StoredFlowCheck) => FlowCheck
 ): void {
-  const differing: string[] = []
-  for (const [flow, stored] of reused) {
+  const differing = [...reused].flatMap(([flow, stored]) => {
     const parsed = parseFlowFile(flow)
-    if (!sameStoredCheck(storedCheckOf(parsed, recheck(parsed, stored)), stored)) {
-      differing.push(flow.file)
-    }
-  }
+    return sameStoredCheck(storedCheckOf(parsed, recheck(parsed, stored)), stored)
+      ? []
+      : [flow.file]
+  })
   if (differing.length === 0) return
   const shown = differing.sort().slice(0, 10)
   const more = differing.length > shown.length ? ` and ${differing.length - shown.length} more` : ''
@@ -148,6 +133,7 @@ function ownChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
   const findings: Finding[] = syntaxFindings(flow)
   findings.push(...multipleDocumentFindings(flow))
   const versioned: VersionedFinding[] = []
+  const first = flow.documents[0]
   if (flow.notAFlow) {
     findings.push({
       severity: 'warning',
@@ -158,10 +144,8 @@ function ownChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
       message:
         'Not a flow (no id and no tasks): skipped, not deployed. Move it out of the flows folder or add id, namespace and tasks'
     })
-    return { findings, versioned, wellFormed: false, references: [] }
   }
-  const first = flow.documents[0]
-  if (!first) return { findings, versioned, wellFormed: false, references: [] }
+  if (flow.notAFlow || !first) return { findings, versioned, wellFormed: false, references: [] }
   const document = new FlowDocument(flow, first)
   const { references, names } = referencesAndNamesOf(document)
   // A document that does not parse has no reliable structure: its syntax errors are the findings.
@@ -319,8 +303,8 @@ function executionLabelFindings(document: FlowDocument, tree: TaskTree): Finding
     const name = `trigger '${trigger.id ?? trigger.path}'`
     places.push({ owner: trigger.map, where: `on ${name}` })
     for (const condition of document.items(document.get(trigger.map, 'conditions')?.value)) {
-      const type = document.string(document.get(condition, 'type')?.value)
-      if (type !== undefined && EXECUTION_LABELS_TYPES.has(type)) {
+      const type = document.string(document.get(condition, 'type')?.value) ?? ''
+      if (EXECUTION_LABELS_TYPES.has(type)) {
         places.push({ owner: condition, where: `in an ExecutionLabels condition of ${name}` })
       }
     }
@@ -331,9 +315,8 @@ function executionLabelFindings(document: FlowDocument, tree: TaskTree): Finding
   })
   for (const task of tree.tasks) {
     const type = task.type ?? ''
-    if (!SUBFLOW_TYPES.has(type) && !FOREACH_ITEM_TYPES.has(type)) continue
-    const kind = SUBFLOW_TYPES.has(type) ? 'Subflow' : 'ForEachItem'
-    places.push({ owner: task.map, where: `on ${kind} task '${task.id ?? task.path}'` })
+    const kind = SUBFLOW_TYPES.has(type) ? 'Subflow' : FOREACH_ITEM_TYPES.has(type) && 'ForEachItem'
+    if (kind) places.push({ owner: task.map, where: `on ${kind} task '${task.id ?? task.path}'` })
   }
   return places.flatMap(({ owner, where }) =>
     labelPairs(document, owner)
@@ -432,14 +415,12 @@ function recursiveCallFindings(document: FlowDocument, tree: TaskTree): Finding[
     task &&
     document.string(called.value) === flowId &&
     document.string(calledIn.value) === namespace
-      ? [
-          document.finding(
-            'error',
-            task.at,
-            'recursive-subflow',
-            `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`
-          )
-        ]
+      ? document.finding(
+          'error',
+          task.at,
+          'recursive-subflow',
+          `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`
+        )
       : []
   )
 }
@@ -625,33 +606,29 @@ function yamlFindings(flow: FlowFile, doc: Document.Parsed): Finding[] {
         : `YAML syntax error: ${error.message}. Fix the YAML (check indentation and quoting)`
     })
   }
-  for (const warning of doc.warnings) {
-    findings.push({
+  return findings.concat(
+    doc.warnings.map((warning) => ({
       severity: 'warning',
       file: flow.file,
       ...offsetPosition(flow, skipBlank(flow.source, warning.pos[0])),
       rule: 'yaml-warning',
       message: `YAML warning: ${warning.message}`
-    })
-  }
-  return findings
+    }))
+  )
 }
 
 function multipleDocumentFindings(flow: FlowFile): Finding[] {
   return flow.documents
     .slice(1)
     .filter((doc) => !isEmptyDocument(doc))
-    .map((doc) => {
-      const start = documentStart(flow.source, doc)
-      return {
-        severity: 'error',
-        file: flow.file,
-        ...offsetPosition(flow, start),
-        rule: 'multiple-documents',
-        message:
-          'A flow file must hold exactly one YAML document: move this document (after `---`) into a file of its own'
-      }
-    })
+    .map((doc) => ({
+      severity: 'error',
+      file: flow.file,
+      ...offsetPosition(flow, documentStart(flow.source, doc)),
+      rule: 'multiple-documents',
+      message:
+        'A flow file must hold exactly one YAML document: move this document (after `---`) into a file of its own'
+    }))
 }
 
 /** A bare trailing `---` parses as a document holding an empty scalar: not a second flow. */
@@ -845,12 +822,6 @@ function namespaceFolderFindings(document: FlowDocument, layout?: Layout): Findi
       `Namespace '${actual}' does not match where the file is: ${source}. Use '${expected}' or a child namespace ('${expected}.…'), or move the file`
     )
   ]
-}
-
-interface FlowIdentity extends Position {
-  namespace: string
-  id: string
-  file: string
 }
 
 function flowIdentity(document: FlowDocument): FlowIdentity | undefined {
