@@ -68,32 +68,28 @@ export function referenceFindings(
   /** Folders under root holding the repository's files of a namespace. */
   fileFoldersOf: (namespace: string) => readonly string[] = () => []
 ): Finding[] {
-  return refs.flatMap((ref): Finding[] => {
+  return refs.flatMap((ref): Finding | Finding[] => {
     const site = { file: ref.file, line: ref.line, column: ref.column, resource: ref.fromFlow }
     if (ref.kind === 'file') {
       if (known.hasFile(ref.namespace, ref.path)) return []
-      return [
-        {
-          ...site,
-          severity: serverChecked ? 'error' : 'warning',
-          rule: 'missing-namespace-file',
-          message:
-            (serverChecked
-              ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. `
-              : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. `) +
-            lookedIn(ref.namespace, fileFoldersOf(ref.namespace))
-        }
-      ]
+      return {
+        ...site,
+        severity: serverChecked ? 'error' : 'warning',
+        rule: 'missing-namespace-file',
+        message:
+          (serverChecked
+            ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. `
+            : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. `) +
+          lookedIn(ref.namespace, fileFoldersOf(ref.namespace))
+      }
     }
     if (known.hasFlow(ref.namespace, ref.id)) return []
-    return [
-      {
-        ...site,
-        severity: 'warning',
-        rule: 'missing-flow',
-        message: `${CALLS[ref.via]} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
-      }
-    ]
+    return {
+      ...site,
+      severity: 'warning',
+      rule: 'missing-flow',
+      message: `${CALLS[ref.via]} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
+    }
   })
 }
 
@@ -107,8 +103,7 @@ function fileReferences(
     // A computed `path=` gives way to a first positional argument.
     const path = argument(args, 'path', 0) ?? argument({ ...args, named: new Map() }, 'path', 0)
     const ns = argument(args, 'namespace', 1)
-    if (path === undefined || path === null || ns === null) return []
-    if (path.startsWith('kestra://')) return []
+    if (typeof path !== 'string' || ns === null || path.startsWith('kestra://')) return []
     return [
       {
         kind: 'file',

@@ -102,8 +102,7 @@ export function schemaVerdict(
   target: readonly SchemaRelease[]
 ): Finding[] {
   const releases = target.map((release) => release.version)
-  const held = check.schema
-  if (held && held.releases.join('\n') === releases.join('\n')) return held.findings
+  if (check.schema?.releases.join('\n') === releases.join('\n')) return check.schema.findings
   return schemaFindings(flow, target)
 }
 
@@ -788,20 +787,19 @@ function versionedIdentityFindings(document: FlowDocument): VersionedFinding[] {
       until: V2
     })
   }
-  for (const entry of document.entries(document.root)) {
-    const key = String(entry.key.value)
-    if (!Object.hasOwn(REMOVED_KEYS, key)) continue
-    findings.push(
-      document.versioned(
+  return findings.concat(
+    document.entries(document.root).flatMap((entry) => {
+      const key = String(entry.key.value)
+      if (!Object.hasOwn(REMOVED_KEYS, key)) return []
+      return document.versioned(
         V2,
         'warning',
         entry.key,
         'removed-key',
         `\`${key}\` is deprecated: Kestra up to 1.3 accepts it, Kestra 2.0 rejects it as an unknown field. ${REMOVED_KEYS[key] as string}`
       )
-    )
-  }
-  return findings
+    })
+  )
 }
 
 function namespaceFolderFindings(document: FlowDocument, layout?: Layout): Finding[] {
@@ -1137,13 +1135,10 @@ export function serverFindings(
 }
 
 function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
-  const clean =
-    result.errors.length + result.deprecationPaths.length + result.warnings.length === 0 &&
-    result.infos.length === 0 &&
-    !result.outdated &&
-    result.noVerdict === undefined
+  const { errors, deprecationPaths, warnings, infos } = result
+  const said = errors.length + deprecationPaths.length + warnings.length + infos.length
   // The syntax tree may have been released (a re-parse): only a flow with something to say needs it.
-  if (clean) return []
+  if (said === 0 && !result.outdated && result.noVerdict === undefined) return []
   const doc = flow.documents[0]
   const id = (doc && locateKestraPath(doc, flow.lineCounter, 'id')) ?? { line: 1, column: 1 }
   const at = (path: string | undefined): Position =>
