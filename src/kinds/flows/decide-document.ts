@@ -9,8 +9,7 @@ import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 /** Line 1 when the node has no range. */
 export function nodePosition(flow: FlowFile, node: Node | null | undefined): Position {
   const offset = node?.range?.[0]
-  if (offset === undefined) return { line: 1, column: 1 }
-  return offsetPosition(flow, offset)
+  return offset === undefined ? { line: 1, column: 1 } : offsetPosition(flow, offset)
 }
 
 export function offsetPosition(flow: FlowFile, offset: number): Position {
@@ -109,14 +108,16 @@ export class FlowDocument {
     return items.map((item) => this.resolve(item)).filter((item) => item !== undefined)
   }
 
+  /** At a node, or at an offset in the source. */
   finding(
     severity: Severity,
-    node: Node | null | undefined,
+    at: Node | number | null | undefined,
     rule: string,
     message: string,
     resource = this.resource
   ): Finding {
-    const { line, column } = nodePosition(this.flow, node)
+    const { line, column } =
+      typeof at === 'number' ? offsetPosition(this.flow, at) : nodePosition(this.flow, at)
     const finding: Finding = { severity, file: this.flow.file, line, column, rule, message }
     if (resource !== undefined) finding.resource = resource
     return finding
@@ -144,10 +145,6 @@ export class FlowDocument {
     message: string
   ): VersionedFinding {
     return { ...this.versioned(since, 'notice', node, rule, message), silentBefore: true }
-  }
-
-  findingAt(severity: Severity, offset: number, rule: string, message: string): Finding {
-    return { ...this.finding(severity, null, rule, message), ...offsetPosition(this.flow, offset) }
   }
 
   /** The `occurrence`-th `needle` in a scalar's source, else its start (escapes, folding). */
@@ -187,13 +184,11 @@ export function replaceScalar(node: Scalar, value: string): Edit | undefined {
   const range = node.range
   if (!range) return undefined
   const text =
-    node.type === 'QUOTE_DOUBLE'
-      ? JSON.stringify(value)
-      : node.type === 'QUOTE_SINGLE'
-        ? `'${value.replace(/'/g, "''")}'`
-        : node.type === 'PLAIN'
-          ? value
-          : JSON.stringify(value)
+    node.type === 'QUOTE_SINGLE'
+      ? `'${value.replace(/'/g, "''")}'`
+      : node.type === 'PLAIN'
+        ? value
+        : JSON.stringify(value)
   // `key:` with no value: the node is empty, a space keeps `key: value` a pair.
   const empty = range[0] === range[1]
   return { start: range[0], end: range[1], text: empty ? ` ${text}` : text }
@@ -214,19 +209,10 @@ export function scalarValue(node: unknown): string | undefined {
  * last scalar does (its own range runs on to the next line).
  */
 export function contentEnd(node: unknown): number | undefined {
-  if (isMap(node)) {
-    const last = node.items.at(-1)
-    return node.flow || !last ? node.range?.[1] : pairEnd(last)
-  }
-  if (isSeq(node)) {
-    const last = node.items.at(-1)
-    return node.flow || !last ? node.range?.[1] : contentEnd(last)
-  }
-  return (node as Node | null)?.range?.[1]
-}
-
-function pairEnd(pair: Pair): number {
-  return Math.max(contentEnd(pair.value) ?? 0, contentEnd(pair.key) ?? 0)
+  if (isPair(node)) return Math.max(contentEnd(node.value) ?? 0, contentEnd(node.key) ?? 0)
+  if (!isMap(node) && !isSeq(node)) return (node as Node | null)?.range?.[1]
+  const last: unknown = node.items.at(-1)
+  return node.flow || !last ? node.range?.[1] : contentEnd(last)
 }
 
 /** `text` matched literally inside a regular expression. */
@@ -254,18 +240,12 @@ export function insertIntoMap(
   after?: Pair
 ): Edit | undefined {
   const last = after ?? map.items.at(-1)
-  if (map.flow) {
-    if (!last) {
-      const close = source.lastIndexOf('}', contentEnd(map))
-      return close < 0 ? undefined : { start: close, end: close, text: entry.flowText }
-    }
-    const at = pairEnd(last)
-    return { start: at, end: at, text: `, ${entry.flowText}` }
-  }
+  const end = last && contentEnd(last)
+  if (map.flow) return intoFlow(source, '}', map, end, entry.flowText)
   const first = map.items[0]?.key as Node | undefined
-  if (!last || !first?.range) return undefined
+  if (end === undefined || !first?.range) return undefined
   const indent = ' '.repeat(column(source, first.range[0]))
-  const at = endOfLine(source, pairEnd(last))
+  const at = endOfLine(source, end)
   return { start: at, end: at, text: entry.lines.map((line) => `\n${indent}${line}`).join('') }
 }
 
@@ -276,16 +256,10 @@ export function appendToSeq(
   item: { lines: string[]; flowText: string }
 ): Edit | undefined {
   const last = seq.items.at(-1) as Node | undefined
-  if (seq.flow) {
-    if (!last?.range) {
-      const close = source.lastIndexOf(']', contentEnd(seq))
-      return close < 0 ? undefined : { start: close, end: close, text: item.flowText }
-    }
-    const at = contentEnd(last) ?? last.range[1]
-    return { start: at, end: at, text: `, ${item.flowText}` }
-  }
+  const end = last?.range ? (contentEnd(last) ?? last.range[1]) : undefined
+  if (seq.flow) return intoFlow(source, ']', seq, end, item.flowText)
   const firstItem = seq.items[0] as Node | undefined
-  if (!last?.range || !firstItem?.range || !seq.range) return undefined
+  if (end === undefined || !firstItem?.range || !seq.range) return undefined
   const dash = column(source, seq.range[0])
   // The column of the item's own text (after `- `) gives the indentation of its next lines.
   const inner = isMap(firstItem)
@@ -294,11 +268,24 @@ export function appendToSeq(
         (firstItem.items[0]?.key as Node | undefined)?.range?.[0] ?? firstItem.range[0]
       )
     : dash + 2
-  const at = endOfLine(source, contentEnd(last) ?? last.range[1])
+  const at = endOfLine(source, end)
   const [head, ...rest] = item.lines
   const text = [
     `\n${' '.repeat(dash)}- ${head}`,
     ...rest.map((line) => `\n${' '.repeat(inner)}${line}`)
   ].join('')
   return { start: at, end: at, text }
+}
+
+/** In a flow collection: after its last item's text, else before its closing bracket. */
+function intoFlow(
+  source: string,
+  closer: string,
+  collection: unknown,
+  end: number | undefined,
+  text: string
+): Edit | undefined {
+  if (end !== undefined) return { start: end, end, text: `, ${text}` }
+  const close = source.lastIndexOf(closer, contentEnd(collection))
+  return close < 0 ? undefined : { start: close, end: close, text }
 }

@@ -31,8 +31,14 @@ function scanFlow(
   functions: readonly string[]
 ): { references: FlowReference[]; names: NameReference[] } {
   const { flow } = document
-  if (flow.id === undefined || flow.namespace === undefined) return { references: [], names: [] }
-  if (!document.root || !document.aliases.safe) return { references: [], names: [] }
+  if (
+    flow.id === undefined ||
+    flow.namespace === undefined ||
+    !document.root ||
+    !document.aliases.safe
+  ) {
+    return { references: [], names: [] }
+  }
   const fromFlow = flowKey(flow.namespace, flow.id)
   const calls = literalCalls(document, functions)
   return {
@@ -62,32 +68,28 @@ export function referenceFindings(
   /** Folders under root holding the repository's files of a namespace. */
   fileFoldersOf: (namespace: string) => readonly string[] = () => []
 ): Finding[] {
-  return refs.flatMap((ref): Finding[] => {
+  return refs.flatMap((ref): Finding | Finding[] => {
     const site = { file: ref.file, line: ref.line, column: ref.column, resource: ref.fromFlow }
     if (ref.kind === 'file') {
       if (known.hasFile(ref.namespace, ref.path)) return []
-      return [
-        {
-          ...site,
-          severity: serverChecked ? 'error' : 'warning',
-          rule: 'missing-namespace-file',
-          message:
-            (serverChecked
-              ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. `
-              : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. `) +
-            lookedIn(ref.namespace, fileFoldersOf(ref.namespace))
-        }
-      ]
+      return {
+        ...site,
+        severity: serverChecked ? 'error' : 'warning',
+        rule: 'missing-namespace-file',
+        message:
+          (serverChecked
+            ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. `
+            : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. `) +
+          lookedIn(ref.namespace, fileFoldersOf(ref.namespace))
+      }
     }
     if (known.hasFlow(ref.namespace, ref.id)) return []
-    return [
-      {
-        ...site,
-        severity: 'warning',
-        rule: 'missing-flow',
-        message: `${CALLS[ref.via]} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
-      }
-    ]
+    return {
+      ...site,
+      severity: 'warning',
+      rule: 'missing-flow',
+      message: `${CALLS[ref.via]} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
+    }
   })
 }
 
@@ -101,8 +103,7 @@ function fileReferences(
     // A computed `path=` gives way to a first positional argument.
     const path = argument(args, 'path', 0) ?? argument({ ...args, named: new Map() }, 'path', 0)
     const ns = argument(args, 'namespace', 1)
-    if (path === undefined || path === null || ns === null) return []
-    if (path.startsWith('kestra://')) return []
+    if (typeof path !== 'string' || ns === null || path.startsWith('kestra://')) return []
     return [
       {
         kind: 'file',
@@ -195,18 +196,13 @@ function allowsMissing(call: LiteralCall): boolean {
   return raw !== undefined && raw.trim() !== 'true'
 }
 
-interface Expression {
-  /** Offset of the body in the text (after `{{` or `{%`). */
-  start: number
-  body: string
-}
-
 /**
- * The bodies of `{{ … }}` and `{% … %}` in a Pebble template. Text outside them, `{# … #}` comments
- * and `{% raw %}` blocks are not expressions. String literals inside a body may contain `}}`.
+ * The bodies of `{{ … }}` and `{% … %}` in a Pebble template, each with its offset in the text. Text
+ * outside them, `{# … #}` comments and `{% raw %}` blocks are not expressions. String literals inside a
+ * body may contain `}}`.
  */
-function expressions(text: string): Expression[] {
-  const out: Expression[] = []
+function expressions(text: string): { start: number; body: string }[] {
+  const out: { start: number; body: string }[] = []
   let at = 0
   while (at < text.length) {
     const open = text.indexOf('{', at)
@@ -290,6 +286,24 @@ function templatedScalars(doc: Document.Parsed): Scalar<string>[] {
 }
 
 /**
+ * Each match of `pattern` in the flow's expressions, string literals blanked, with the offset in the
+ * source of its first group's text.
+ */
+function expressionMatches(document: FlowDocument, pattern: RegExp) {
+  return templatedScalars(document.doc).flatMap((scalar) =>
+    expressions(scalar.value).flatMap(({ start, body }) => {
+      const blanked = blankStrings(body)
+      return [...blanked.matchAll(pattern)].map((match) => {
+        const needle = match[1] as string
+        const occurrence = scalar.value.slice(0, start + match.index).split(needle).length - 1
+        const at = document.locateInScalar(scalar, needle, occurrence)
+        return { scalar, body, blanked, match, at }
+      })
+    })
+  )
+}
+
+/**
  * `{{ inputs.my-input }}` / `{{ outputs.my-task.value }}` where `my-input` / `my-task` is a declared
  * id: Pebble reads the dash as a subtraction, and Kestra rejects it. Only declared dashed ids count,
  * so `{{ inputs.a - 1 }}` or `{{ inputs.a-b }}` with an input `a` are left alone.
@@ -302,32 +316,22 @@ export function dashedReferenceFindings(document: FlowDocument, tree: TaskTree):
     outputs: new Set(tree.tasks.flatMap((task) => (task.id?.includes('-') ? [task.id] : [])))
   }
   if (dashed.inputs.size === 0 && dashed.outputs.size === 0) return []
-  const findings: Finding[] = []
-  const reference = /(?<![\w.\]'"])(inputs|outputs)\.([A-Za-z0-9_][A-Za-z0-9_-]*)/g
-  for (const scalar of templatedScalars(document.doc)) {
-    const value = scalar.value
-    for (const expression of expressions(value)) {
-      const body = blankStrings(expression.body)
-      for (const match of body.matchAll(reference)) {
-        const kind = match[1] as 'inputs' | 'outputs'
-        const name = match[2] as string
-        if (!dashed[kind].has(name)) continue
-        const needle = match[0]
-        const index = expression.start + match.index
-        const occurrence = value.slice(0, index).split(needle).length - 1
-        const kindName = kind === 'inputs' ? 'input' : 'output'
-        findings.push(
-          document.findingAt(
-            'error',
-            document.locateInScalar(scalar, needle, occurrence),
-            'dashed-reference',
-            `Invalid ${kindName} reference \`${needle}\`: Pebble reads '-' as a minus. Use bracket notation: ${kind}['${name}']`
-          )
-        )
-      }
-    }
-  }
-  return findings
+  const reference = /(?<![\w.\]'"])((inputs|outputs)\.([A-Za-z0-9_][A-Za-z0-9_-]*))/g
+  return expressionMatches(document, reference).flatMap(({ match, at }) => {
+    const [, needle, kind, name] = match as unknown as [
+      string,
+      string,
+      'inputs' | 'outputs',
+      string
+    ]
+    if (!dashed[kind].has(name)) return []
+    return document.finding(
+      'error',
+      at,
+      'dashed-reference',
+      `Invalid ${kind === 'inputs' ? 'input' : 'output'} reference \`${needle}\`: Pebble reads '-' as a minus. Use bracket notation: ${kind}['${name}']`
+    )
+  })
 }
 
 interface LiteralCall {
@@ -354,69 +358,37 @@ function argument(args: CallArguments, name: string, index: number): string | nu
  * description: a call there is text.
  */
 function literalCalls(document: FlowDocument, names: readonly string[]): LiteralCall[] {
-  if (!document.root) return []
-  const found: LiteralCall[] = []
   const call = new RegExp(`(?<![\\w.])(${names.join('|')})\\s*\\(`, 'g')
   const description = document.get(document.root, 'description')?.value
-  for (const scalar of templatedScalars(document.doc)) {
-    if (scalar === description) continue
-    const value = scalar.value
-    for (const expression of expressions(value)) {
-      const blanked = blankStrings(expression.body)
-      for (const match of blanked.matchAll(call)) {
-        const args = callArguments(expression.body, blanked, match.index + match[0].length)
-        if (!args) continue
-        const name = match[1] as string
-        const index = expression.start + match.index
-        const occurrence = value.slice(0, index).split(name).length - 1
-        const position = offsetPosition(
-          document.flow,
-          document.locateInScalar(scalar, name, occurrence)
-        )
-        found.push({ name, args, position })
-      }
-    }
-  }
-  return found
+  return expressionMatches(document, call).flatMap(({ scalar, body, blanked, match, at }) => {
+    const args =
+      scalar !== description && callArguments(body, blanked, match.index + match[0].length)
+    return args
+      ? [{ name: match[1] as string, args, position: offsetPosition(document.flow, at) }]
+      : []
+  })
 }
 
 /** Arguments from `from` (after the `(`); undefined when the call is not closed. */
 function callArguments(body: string, blanked: string, from: number): CallArguments | undefined {
+  const args: CallArguments = { positional: [], named: new Map() }
   let depth = 0
-  let end = -1
+  let start = from
   for (let i = from; i < blanked.length; i++) {
-    const ch = blanked[i]
+    const ch = blanked[i] as string
+    const closing = ch === ')' || ch === ']' || ch === '}'
     if (ch === '(' || ch === '[' || ch === '{') depth++
-    else if (ch === ')' || ch === ']' || ch === '}') {
-      if (depth === 0) {
-        end = i
-        break
-      }
-      depth--
+    else if (closing && depth > 0) depth--
+    else if (closing || (ch === ',' && depth === 0)) {
+      const text = body.slice(start, i).trim()
+      const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(text)
+      if (namedMatch) args.named.set(namedMatch[1] as string, namedMatch[2] as string)
+      else if (text !== '') args.positional.push(text)
+      if (closing) return args
+      start = i + 1
     }
   }
-  if (end < 0) return undefined
-  const positional: string[] = []
-  const named = new Map<string, string>()
-  let start = from
-  depth = 0
-  const parts: [number, number][] = []
-  for (let i = from; i <= end; i++) {
-    const ch = blanked[i]
-    if (i === end || (ch === ',' && depth === 0)) {
-      parts.push([start, i])
-      start = i + 1
-    } else if (ch === '(' || ch === '[' || ch === '{') depth++
-    else if (ch === ')' || ch === ']' || ch === '}') depth--
-  }
-  for (const [s, e] of parts) {
-    const text = body.slice(s, e).trim()
-    if (text === '') continue
-    const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(text)
-    if (namedMatch) named.set(namedMatch[1] as string, namedMatch[2] as string)
-    else positional.push(text)
-  }
-  return { positional, named }
+  return undefined
 }
 
 function stringLiteral(text: string): string | null {

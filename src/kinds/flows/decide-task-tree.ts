@@ -16,11 +16,8 @@ const CORE_FLOW_PREFIXES = ['io.kestra.plugin.core.flow.', 'io.kestra.core.tasks
 
 /** `Parallel` for `io.kestra.plugin.core.flow.Parallel` or its pre-0.17 alias; undefined for other types. */
 export function coreFlowType(type: string | undefined): string | undefined {
-  if (type === undefined) return undefined
-  for (const prefix of CORE_FLOW_PREFIXES) {
-    if (type.startsWith(prefix)) return type.slice(prefix.length)
-  }
-  return undefined
+  const prefix = CORE_FLOW_PREFIXES.find((prefix) => type?.startsWith(prefix))
+  return prefix && type?.slice(prefix.length)
 }
 
 /** Core flowable tasks: their child lists are known, so a malformed child is certainly an error. */
@@ -94,10 +91,9 @@ export function taskTree(document: FlowDocument): TaskTree {
       const entryVia = via ?? aliasOf(entry.pair.value)
       if (key === 'cases') {
         for (const caseEntry of document.entries(entry.value)) {
-          const casePath = `${path}.cases.${String(caseEntry.key.value)}`
           walkList(
             caseEntry,
-            casePath,
+            `${path}.cases.${String(caseEntry.key.value)}`,
             childStrict,
             task,
             entryVia ?? aliasOf(caseEntry.pair.value)

@@ -1,4 +1,4 @@
-import { type Document, isPair, isScalar, isSeq, type Node, visit, type YAMLMap } from 'yaml'
+import { type Document, isPair, isScalar, isSeq, type Node, visit } from 'yaml'
 import { locateKestraPath } from '../../decide/validate/kestra-path.js'
 import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
 import { DeployError } from '../../model/errors.js'
@@ -6,21 +6,15 @@ import { compareFindings, type Finding, type Severity } from '../../model/findin
 import { parseFlowFile } from '../../model/flow-file.js'
 import type { ServerConstraint, ServerValidation } from '../../model/kestra.js'
 import { namespaceFits } from '../../model/managed-namespaces.js'
-import type { NameReference } from '../../model/names.js'
-import type { FlowReference } from '../../model/references.js'
 import {
   deployableFlow,
   type FlowFile,
   type Position,
   type RepoModel
 } from '../../model/repository.js'
+import type { Layout } from '../../model/settings.js'
 import type { ServerAnswer } from '../../model/snapshot.js'
-import {
-  sameStoredCheck,
-  storedCheckOf,
-  type StoredFlowCheck,
-  type UpgradeItem
-} from '../../model/stored-checks.js'
+import { sameStoredCheck, storedCheckOf, type StoredFlowCheck } from '../../model/stored-checks.js'
 import { flowKey } from '../../model/targets.js'
 import { resolveVersioned, type KestraVersion, type VersionedFinding } from '../../model/version.js'
 import { fitToSend } from '../../model/yaml-aliases.js'
@@ -57,21 +51,14 @@ export interface FlowsHeld extends ValidateOptions {
   serverAnswers?: readonly ServerAnswer[]
 }
 
-export interface FlowCheck {
-  findings: Finding[]
-  /** Resolved against the server's version with the repository's checks. */
-  versioned: VersionedFinding[]
-  identity?: FlowIdentity
-  /** One YAML document that parses, with aliases that expand safely: fit to send to the server. */
-  wellFormed: boolean
-  references: FlowReference[]
-  /** Empty when the document does not parse. */
-  names?: NameReference[]
-  /** Set when the releases were known as it was checked (`schemaVerdict`). */
-  schema?: { releases: string[]; findings: Finding[] }
-  /** docs/upgrade.md: set when the run asks as it checks. */
-  upgrade?: UpgradeItem[]
-}
+/**
+ * What a deploy stores of it (`versioned` resolved against the server's version later). `wellFormed`: one
+ * YAML document that parses, with aliases that expand safely, fit to send to the server; `schema` set when
+ * the releases were known as it was checked (`schemaVerdict`); `upgrade` (docs/upgrade.md) when the run
+ * asks as it checks.
+ */
+export type FlowCheck = Omit<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
+type FlowIdentity = NonNullable<FlowCheck['identity']>
 
 /**
  * A deploy that reused stored checks confirms them right before its first write
@@ -82,13 +69,12 @@ export function confirmReusedChecks(
   reused: ReadonlyMap<FlowFile, StoredFlowCheck>,
   recheck: (flow: FlowFile, stored: StoredFlowCheck) => FlowCheck
 ): void {
-  const differing: string[] = []
-  for (const [flow, stored] of reused) {
+  const differing = [...reused].flatMap(([flow, stored]) => {
     const parsed = parseFlowFile(flow)
-    if (!sameStoredCheck(storedCheckOf(parsed, recheck(parsed, stored)), stored)) {
-      differing.push(flow.file)
-    }
-  }
+    return sameStoredCheck(storedCheckOf(parsed, recheck(parsed, stored)), stored)
+      ? []
+      : [flow.file]
+  })
   if (differing.length === 0) return
   const shown = differing.sort().slice(0, 10)
   const more = differing.length > shown.length ? ` and ${differing.length - shown.length} more` : ''
@@ -116,8 +102,7 @@ export function schemaVerdict(
   target: readonly SchemaRelease[]
 ): Finding[] {
   const releases = target.map((release) => release.version)
-  const held = check.schema
-  if (held && held.releases.join('\n') === releases.join('\n')) return held.findings
+  if (check.schema?.releases.join('\n') === releases.join('\n')) return check.schema.findings
   return schemaFindings(flow, target)
 }
 
@@ -128,10 +113,9 @@ export function schemaVerdict(
 function schemaFindings(flow: FlowFile, target: readonly SchemaRelease[]): Finding[] {
   const doc = flow.documents[0]
   if (!doc || doc.errors.some((error) => error.code !== 'DUPLICATE_KEY')) return []
+  const resource = resourceOf(flow)
   return flowSchemaFindings(flow.file, doc, flow.lineCounter, target).map(
     ({ finding, refusedBy }) => {
-      const resource =
-        flow.namespace && flow.id ? { resource: flowKey(flow.namespace, flow.id) } : {}
       if (refusedBy.length === target.length) return { severity: 'error', ...finding, ...resource }
       const accepting = target.filter((release) => !refusedBy.includes(release.line))
       return {
@@ -148,6 +132,7 @@ function ownChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
   const findings: Finding[] = syntaxFindings(flow)
   findings.push(...multipleDocumentFindings(flow))
   const versioned: VersionedFinding[] = []
+  const first = flow.documents[0]
   if (flow.notAFlow) {
     findings.push({
       severity: 'warning',
@@ -158,10 +143,8 @@ function ownChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
       message:
         'Not a flow (no id and no tasks): skipped, not deployed. Move it out of the flows folder or add id, namespace and tasks'
     })
-    return { findings, versioned, wellFormed: false, references: [] }
   }
-  const first = flow.documents[0]
-  if (!first) return { findings, versioned, wellFormed: false, references: [] }
+  if (flow.notAFlow || !first) return { findings, versioned, wellFormed: false, references: [] }
   const document = new FlowDocument(flow, first)
   const { references, names } = referencesAndNamesOf(document)
   // A document that does not parse has no reliable structure: its syntax errors are the findings.
@@ -288,27 +271,24 @@ const EXECUTION_LABELS_TYPES = new Set([
 ])
 
 function labelFindings(document: FlowDocument): Finding[] {
-  return labelPairs(document, document.root).flatMap(({ key, node }) =>
-    key.startsWith(SYSTEM_PREFIX) && key !== READ_ONLY
-      ? [
-          document.finding(
-            'error',
-            node,
-            'system-label',
-            `Label '${key}': system labels can only be set by Kestra itself (only ${READ_ONLY} is allowed). Rename the label`
-          )
-        ]
-      : !key.startsWith(SYSTEM_PREFIX) && !LABEL_KEY_PATTERN.test(key)
-        ? [
-            document.finding(
-              'warning',
-              node,
-              'label-key',
-              `Label key '${key}' does not start with a lower-case letter followed by letters, digits, '.', '_' or '-': Kestra 1.2+ rejects it. Rename the label`
-            )
-          ]
-        : []
-  )
+  return labelPairs(document, document.root).flatMap(({ key, node }) => {
+    if (key.startsWith(SYSTEM_PREFIX)) {
+      if (key === READ_ONLY) return []
+      return document.finding(
+        'error',
+        node,
+        'system-label',
+        `Label '${key}': system labels can only be set by Kestra itself (only ${READ_ONLY} is allowed). Rename the label`
+      )
+    }
+    if (LABEL_KEY_PATTERN.test(key)) return []
+    return document.finding(
+      'warning',
+      node,
+      'label-key',
+      `Label key '${key}' does not start with a lower-case letter followed by letters, digits, '.', '_' or '-': Kestra 1.2+ rejects it. Rename the label`
+    )
+  })
 }
 
 /**
@@ -322,8 +302,8 @@ function executionLabelFindings(document: FlowDocument, tree: TaskTree): Finding
     const name = `trigger '${trigger.id ?? trigger.path}'`
     places.push({ owner: trigger.map, where: `on ${name}` })
     for (const condition of document.items(document.get(trigger.map, 'conditions')?.value)) {
-      const type = document.string(document.get(condition, 'type')?.value)
-      if (type !== undefined && EXECUTION_LABELS_TYPES.has(type)) {
+      const type = document.string(document.get(condition, 'type')?.value) ?? ''
+      if (EXECUTION_LABELS_TYPES.has(type)) {
         places.push({ owner: condition, where: `in an ExecutionLabels condition of ${name}` })
       }
     }
@@ -334,9 +314,8 @@ function executionLabelFindings(document: FlowDocument, tree: TaskTree): Finding
   })
   for (const task of tree.tasks) {
     const type = task.type ?? ''
-    if (!SUBFLOW_TYPES.has(type) && !FOREACH_ITEM_TYPES.has(type)) continue
-    const kind = SUBFLOW_TYPES.has(type) ? 'Subflow' : 'ForEachItem'
-    places.push({ owner: task.map, where: `on ${kind} task '${task.id ?? task.path}'` })
+    const kind = SUBFLOW_TYPES.has(type) ? 'Subflow' : FOREACH_ITEM_TYPES.has(type) && 'ForEachItem'
+    if (kind) places.push({ owner: task.map, where: `on ${kind} task '${task.id ?? task.path}'` })
   }
   return places.flatMap(({ owner, where }) =>
     labelPairs(document, owner)
@@ -387,43 +366,27 @@ function idAndTypeFindings(
   task: TaskNode,
   kind: 'task' | 'trigger'
 ): Finding[] {
-  const findings: Finding[] = []
-  const add = (...args: Parameters<FlowDocument['finding']>) =>
-    findings.push(document.finding(...args))
   const Kind = kind === 'task' ? 'Task' : 'Trigger'
-  if (!task.idEntry) {
-    add('error', task.at, `${kind}-id`, `${Kind} at ${task.path} has no \`id\`: add one`)
-  } else if (task.id === undefined || task.id === '') {
-    add(
-      'error',
-      taskIdNode(task),
-      `${kind}-id`,
-      `${Kind} at ${task.path} has an empty \`id\`: set one`
-    )
-  } else if (!TASK_ID_PATTERN.test(task.id) || task.id.length > MAX_TASK_ID) {
-    add(
-      'error',
-      taskIdNode(task),
-      `${kind}-id`,
-      `${Kind} id '${task.id}' is invalid: use letters, digits, '_' or '-' (no dots or spaces), starting with a letter or digit, at most ${MAX_TASK_ID} characters`
-    )
-  }
-  if (!task.typeEntry) {
-    add(
-      'error',
-      task.at,
-      `${kind}-type`,
-      `${Kind} ${task.id !== undefined ? `'${task.id}'` : `at ${task.path}`} has no \`type\`: add the plugin class, e.g. io.kestra.plugin.core.log.Log`
-    )
-  } else if (task.type === undefined || !TYPE_PATTERN.test(task.type)) {
-    add(
-      'error',
-      task.at !== task.map ? task.at : (task.typeEntry.value ?? task.typeEntry.key),
-      `${kind}-type`,
-      `${Kind} type '${task.type ?? ''}' is not a plugin class name: use a fully-qualified class name such as io.kestra.plugin.core.log.Log`
-    )
-  }
-  return findings
+  const id = !task.idEntry
+    ? `${Kind} at ${task.path} has no \`id\`: add one`
+    : !task.id
+      ? `${Kind} at ${task.path} has an empty \`id\`: set one`
+      : !TASK_ID_PATTERN.test(task.id) || task.id.length > MAX_TASK_ID
+        ? `${Kind} id '${task.id}' is invalid: use letters, digits, '_' or '-' (no dots or spaces), starting with a letter or digit, at most ${MAX_TASK_ID} characters`
+        : undefined
+  const type = !task.typeEntry
+    ? `${Kind} ${task.id !== undefined ? `'${task.id}'` : `at ${task.path}`} has no \`type\`: add the plugin class, e.g. io.kestra.plugin.core.log.Log`
+    : task.type === undefined || !TYPE_PATTERN.test(task.type)
+      ? `${Kind} type '${task.type ?? ''}' is not a plugin class name: use a fully-qualified class name such as io.kestra.plugin.core.log.Log`
+      : undefined
+  const typeAt =
+    !task.typeEntry || task.at !== task.map ? task.at : (task.typeEntry.value ?? task.typeEntry.key)
+  return [
+    ...(id
+      ? [document.finding('error', task.idEntry ? taskIdNode(task) : task.at, `${kind}-id`, id)]
+      : []),
+    ...(type ? [document.finding('error', typeAt, `${kind}-type`, type)] : [])
+  ]
 }
 
 function duplicateFindings(
@@ -451,14 +414,12 @@ function recursiveCallFindings(document: FlowDocument, tree: TaskTree): Finding[
     task &&
     document.string(called.value) === flowId &&
     document.string(calledIn.value) === namespace
-      ? [
-          document.finding(
-            'error',
-            task.at,
-            'recursive-subflow',
-            `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`
-          )
-        ]
+      ? document.finding(
+          'error',
+          task.at,
+          'recursive-subflow',
+          `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`
+        )
       : []
   )
 }
@@ -491,27 +452,20 @@ const VALUES_CHECKED: KestraVersion = [0, 16, 0]
  * schema's.
  */
 function pluginDefaultFindings(document: FlowDocument): VersionedFinding[] {
-  const findings: VersionedFinding[] = []
-  for (const key of ['pluginDefaults', 'taskDefaults']) {
-    document.items(document.get(document.root, key)?.value).forEach((item, index) => {
+  return ['pluginDefaults', 'taskDefaults'].flatMap((key) =>
+    document.items(document.get(document.root, key)?.value).flatMap((item, index) => {
       const entry = document.map(item)
-      if (!entry) return
-      const where = `${key}[${index}]`
       const values = document.get(entry, 'values')
-      if (!values || document.isNull(values.value)) {
-        findings.push(
-          document.versioned(
-            VALUES_CHECKED,
-            'error',
-            values?.key ?? item,
-            'plugin-default-values',
-            `${where} has no \`values\`: Kestra rejects a plugin default without them ("No 'values' provided"). Add the property values or remove the entry`
-          )
-        )
-      }
+      if (!entry || (values && !document.isNull(values.value))) return []
+      return document.versioned(
+        VALUES_CHECKED,
+        'error',
+        values?.key ?? item,
+        'plugin-default-values',
+        `${key}[${index}] has no \`values\`: Kestra rejects a plugin default without them ("No 'values' provided"). Add the property values or remove the entry`
+      )
     })
-  }
-  return findings
+  )
 }
 
 /**
@@ -531,8 +485,15 @@ function pluginDefaultsRefFindings(document: FlowDocument, tree: TaskTree): Find
     for (const entry of document.entries(plugin)) {
       if (String(entry.key.value) === 'pluginDefaultsRef') {
         const ref = document.string(entry.value)
-        if (ref !== undefined && !refs.has(ref))
-          findings.push(unresolved(document, entry.value, ref))
+        if (ref === undefined || refs.has(ref)) continue
+        findings.push(
+          document.finding(
+            'warning',
+            entry.value,
+            'plugin-defaults-ref',
+            `pluginDefaultsRef '${ref}' names no \`ref\` of this flow's pluginDefaults: unless a namespace or instance plugin default has it, Kestra rejects the flow. Add a pluginDefaults entry with \`ref: ${ref}\`, or fix the name`
+          )
+        )
       } else if (document.get(entry.value, 'type')) {
         visit(entry.value) // a plugin inside the plugin: a task runner
       }
@@ -542,15 +503,6 @@ function pluginDefaultsRefFindings(document: FlowDocument, tree: TaskTree): Find
   return findings
 }
 
-function unresolved(document: FlowDocument, node: Node | undefined, ref: string): Finding {
-  return document.finding(
-    'warning',
-    node,
-    'plugin-defaults-ref',
-    `pluginDefaultsRef '${ref}' names no \`ref\` of this flow's pluginDefaults: unless a namespace or instance plugin default has it, Kestra rejects the flow. Add a pluginDefaults entry with \`ref: ${ref}\`, or fix the name`
-  )
-}
-
 /**
  * Core flowable task shapes Kestra's validators refuse and its schema does not say; a missing or
  * empty `tasks`/`then` is the schema's (docs/validation-rules.md#the-schema-of-each-release). Core
@@ -558,18 +510,9 @@ function unresolved(document: FlowDocument, node: Node | undefined, ref: string)
  * tasks.
  */
 function coreTaskFindings(document: FlowDocument, tree: TaskTree): Finding[] {
-  return tree.tasks.flatMap((task) => {
-    switch (coreFlowType(task.type)) {
-      case 'Switch':
-        return switchFindings(document, task)
-      case 'Dag':
-        return dagFindings(document, task)
-      case 'WorkingDirectory':
-        return workingDirectoryFindings(document, task, tree)
-      default:
-        return []
-    }
-  })
+  return tree.tasks.flatMap(
+    (task) => CORE_TASK_CHECKS.get(coreFlowType(task.type) ?? '')?.(document, task, tree) ?? []
+  )
 }
 
 function switchFindings(document: FlowDocument, task: TaskNode): Finding[] {
@@ -588,34 +531,29 @@ function switchFindings(document: FlowDocument, task: TaskNode): Finding[] {
 }
 
 function dagFindings(document: FlowDocument, task: TaskNode): Finding[] {
-  const findings: Finding[] = []
   const members = document.items(document.get(task.map, 'tasks')?.value).map((item) => ({
     id: document.string(document.get(document.get(item, 'task')?.value, 'id')?.value),
     dependsOn: document.get(item, 'dependsOn')?.value
   }))
   const ids = members.flatMap((m) => (m.id === undefined ? [] : [m.id]))
   const { unknown, cycle } = dependencyProblems(document, members)
-  for (const { node, name } of unknown) {
-    findings.push(
-      document.finding(
-        'error',
-        node,
-        'dag-dependency',
-        `Dag '${task.id ?? task.path}': dependsOn names '${name}', which is not a task of this Dag. Use one of: ${ids.join(', ')}`
-      )
+  const findings = unknown.map(({ node, name }) =>
+    document.finding(
+      'error',
+      node,
+      'dag-dependency',
+      `Dag '${task.id ?? task.path}': dependsOn names '${name}', which is not a task of this Dag. Use one of: ${ids.join(', ')}`
     )
-  }
-  if (cycle) {
-    findings.push(
-      document.finding(
-        'error',
-        task.at,
-        'dag-dependency',
-        `Dag '${task.id ?? task.path}' has a dependency cycle: ${cycle.join(' → ')}. Remove one of these dependsOn entries`
-      )
+  )
+  if (!cycle) return findings
+  return findings.concat(
+    document.finding(
+      'error',
+      task.at,
+      'dag-dependency',
+      `Dag '${task.id ?? task.path}' has a dependency cycle: ${cycle.join(' → ')}. Remove one of these dependsOn entries`
     )
-  }
-  return findings
+  )
 }
 
 function workingDirectoryFindings(
@@ -623,25 +561,27 @@ function workingDirectoryFindings(
   task: TaskNode,
   tree: TaskTree
 ): Finding[] {
-  const findings: Finding[] = []
-  for (const child of tree.tasks) {
-    if (child.parent !== task || !child.path.startsWith(`${task.path}.tasks[`)) continue
+  return tree.tasks.flatMap((child) => {
+    if (child.parent !== task || !child.path.startsWith(`${task.path}.tasks[`)) return []
     const type = coreFlowType(child.type)
-    if (type === undefined || !CORE_FLOWABLE.has(type)) continue
+    if (type === undefined || !CORE_FLOWABLE.has(type)) return []
     // A Pause with child tasks is flowable; without, whether a given release counts it flowable is
     // not known.
     const certain = type !== 'Pause' || document.get(child.map, 'tasks') !== undefined
-    findings.push(
-      document.finding(
-        certain ? 'error' : 'warning',
-        child.at,
-        'working-directory-child',
-        `WorkingDirectory '${task.id ?? task.path}' may only hold runnable tasks, not the flowable ${type} '${child.id ?? child.path}': move it out of the WorkingDirectory`
-      )
+    return document.finding(
+      certain ? 'error' : 'warning',
+      child.at,
+      'working-directory-child',
+      `WorkingDirectory '${task.id ?? task.path}' may only hold runnable tasks, not the flowable ${type} '${child.id ?? child.path}': move it out of the WorkingDirectory`
     )
-  }
-  return findings
+  })
 }
+
+const CORE_TASK_CHECKS = new Map([
+  ['Switch', switchFindings],
+  ['Dag', dagFindings],
+  ['WorkingDirectory', workingDirectoryFindings]
+])
 
 function yamlFindings(flow: FlowFile, doc: Document.Parsed): Finding[] {
   const findings: Finding[] = []
@@ -665,40 +605,35 @@ function yamlFindings(flow: FlowFile, doc: Document.Parsed): Finding[] {
         : `YAML syntax error: ${error.message}. Fix the YAML (check indentation and quoting)`
     })
   }
-  for (const warning of doc.warnings) {
-    findings.push({
+  return findings.concat(
+    doc.warnings.map((warning) => ({
       severity: 'warning',
       file: flow.file,
       ...offsetPosition(flow, skipBlank(flow.source, warning.pos[0])),
       rule: 'yaml-warning',
       message: `YAML warning: ${warning.message}`
-    })
-  }
-  return findings
+    }))
+  )
 }
 
 function multipleDocumentFindings(flow: FlowFile): Finding[] {
   return flow.documents
     .slice(1)
     .filter((doc) => !isEmptyDocument(doc))
-    .map((doc) => {
-      const start = documentStart(flow.source, doc)
-      return {
-        severity: 'error',
-        file: flow.file,
-        ...offsetPosition(flow, start),
-        rule: 'multiple-documents',
-        message:
-          'A flow file must hold exactly one YAML document: move this document (after `---`) into a file of its own'
-      }
-    })
+    .map((doc) => ({
+      severity: 'error',
+      file: flow.file,
+      ...offsetPosition(flow, documentStart(flow.source, doc)),
+      rule: 'multiple-documents',
+      message:
+        'A flow file must hold exactly one YAML document: move this document (after `---`) into a file of its own'
+    }))
 }
 
 /** A bare trailing `---` parses as a document holding an empty scalar: not a second flow. */
-function isEmptyDocument(doc: Document.Parsed): boolean {
-  const contents = doc.contents
+function isEmptyDocument({ errors, contents }: Document.Parsed): boolean {
   return (
-    doc.errors.length === 0 &&
+    errors.length === 0 &&
     (contents === null || (isScalar(contents) && contents.value === null && contents.source === ''))
   )
 }
@@ -750,8 +685,10 @@ function unquotedPebbleFindings(flow: FlowFile, doc: Document.Parsed): Finding[]
   const findings: Finding[] = []
   visit(doc, {
     Map(key, node, path) {
-      if (!node.flow || !startsPebble(flow.source, node)) return undefined
-      const [start = 0, end = start] = node.range ?? []
+      const [start = -1, end = start] = node.range ?? []
+      if (!node.flow || start < 0 || !/^\{[{%]/.test(flow.source.slice(start, start + 2))) {
+        return undefined
+      }
       const parent = path[path.length - 1]
       const inFlow = isSeq(parent) && parent.flow === true
       const expression = inFlow ? flow.source.slice(start, end) : expressionText(flow.source, start)
@@ -774,11 +711,6 @@ function unquotedPebbleFindings(flow: FlowFile, doc: Document.Parsed): Finding[]
   return findings
 }
 
-function startsPebble(source: string, node: YAMLMap): boolean {
-  const start = node.range?.[0]
-  return start !== undefined && /^\{[{%]/.test(source.slice(start, start + 2))
-}
-
 /** Up to the end of its line, without a trailing ` # comment`. */
 function expressionText(source: string, start: number): string {
   const end = source.indexOf('\n', start)
@@ -791,8 +723,6 @@ function quoted(text: string): string {
   if (!text.includes('"') && !text.includes('\\')) return `"${text}"`
   return `'${text.replace(/'/g, "''")}'`
 }
-
-type Layout = 'tenant' | 'namespace' | 'anywhere' | 'custom'
 
 export const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
 const RESERVED_FLOW_IDS = [
@@ -857,21 +787,19 @@ function versionedIdentityFindings(document: FlowDocument): VersionedFinding[] {
       until: V2
     })
   }
-  for (const entry of document.entries(document.root)) {
-    const key = String(entry.key.value)
-    if (!Object.hasOwn(REMOVED_KEYS, key)) continue
-    const fix = REMOVED_KEYS[key] as string
-    findings.push(
-      document.versioned(
+  return findings.concat(
+    document.entries(document.root).flatMap((entry) => {
+      const key = String(entry.key.value)
+      if (!Object.hasOwn(REMOVED_KEYS, key)) return []
+      return document.versioned(
         V2,
         'warning',
         entry.key,
         'removed-key',
-        `\`${key}\` is deprecated: Kestra up to 1.3 accepts it, Kestra 2.0 rejects it as an unknown field. ${fix}`
+        `\`${key}\` is deprecated: Kestra up to 1.3 accepts it, Kestra 2.0 rejects it as an unknown field. ${REMOVED_KEYS[key] as string}`
       )
-    )
-  }
-  return findings
+    })
+  )
 }
 
 function namespaceFolderFindings(document: FlowDocument, layout?: Layout): Finding[] {
@@ -892,14 +820,6 @@ function namespaceFolderFindings(document: FlowDocument, layout?: Layout): Findi
       `Namespace '${actual}' does not match where the file is: ${source}. Use '${expected}' or a child namespace ('${expected}.…'), or move the file`
     )
   ]
-}
-
-interface FlowIdentity {
-  namespace: string
-  id: string
-  file: string
-  line: number
-  column: number
 }
 
 function flowIdentity(document: FlowDocument): FlowIdentity | undefined {
@@ -1162,7 +1082,12 @@ export function flowFindings(reading: FlowsHeld): Finding[] {
   }
   findings.push(...duplicateFlowFindings(identities))
   if (reading.serverAnswers) {
-    const server = serverAnswerFindings(reading.serverAnswers, repositoryFlows(reading))
+    const repositoryFlows = new Set(
+      reading.model.flows.flatMap((flow) =>
+        !flow.notAFlow && flow.namespace && flow.id ? [flowKey(flow.namespace, flow.id)] : []
+      )
+    )
+    const server = serverAnswerFindings(reading.serverAnswers, repositoryFlows)
     findings.push(...withoutRepeats(server, findings))
   }
   return findings.sort(compareFindings)
@@ -1183,14 +1108,6 @@ function withoutRepeats(server: Finding[], local: readonly Finding[]): Finding[]
   )
   return server.filter(
     (f) => !(f.rule === 'server-constraint' && NULL_TYPE.test(f.message) && untyped.has(f.file))
-  )
-}
-
-function repositoryFlows({ model }: FlowsHeld): Set<string> {
-  return new Set(
-    model.flows.flatMap((flow) =>
-      !flow.notAFlow && flow.namespace && flow.id ? [flowKey(flow.namespace, flow.id)] : []
-    )
   )
 }
 
@@ -1218,24 +1135,18 @@ export function serverFindings(
 }
 
 function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
-  const clean =
-    result.errors.length + result.deprecationPaths.length + result.warnings.length === 0 &&
-    result.infos.length === 0 &&
-    !result.outdated &&
-    result.noVerdict === undefined
+  const { errors, deprecationPaths, warnings, infos } = result
+  const said = errors.length + deprecationPaths.length + warnings.length + infos.length
   // The syntax tree may have been released (a re-parse): only a flow with something to say needs it.
-  if (clean) return []
+  if (said === 0 && !result.outdated && result.noVerdict === undefined) return []
   const doc = flow.documents[0]
   const id = (doc && locateKestraPath(doc, flow.lineCounter, 'id')) ?? { line: 1, column: 1 }
   const at = (path: string | undefined): Position =>
     (doc && path && locateKestraPath(doc, flow.lineCounter, path)) || id
   const offsetAt = (offset: number | undefined) =>
     offset === undefined ? undefined : offsetPosition(flow, offset)
-  const finding = (severity: Severity, rule: string, position: Position, message: string) => {
-    const item: Finding = { severity, file: flow.file, ...position, rule, message }
-    if (flow.namespace && flow.id) item.resource = flowKey(flow.namespace, flow.id)
-    return item
-  }
+  const finding = (severity: Severity, rule: string, at: Position, message: string) =>
+    ({ severity, file: flow.file, ...at, rule, message, ...resourceOf(flow) }) satisfies Finding
   return [
     ...(result.noVerdict === undefined
       ? []
@@ -1294,6 +1205,10 @@ function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
         ]
       : [])
   ]
+}
+
+function resourceOf({ namespace, id }: FlowFile): { resource?: string } {
+  return namespace && id ? { resource: flowKey(namespace, id) } : {}
 }
 
 function constraintMessage(error: ServerConstraint): string {
