@@ -1,4 +1,13 @@
-import { type Document, isPair, isScalar, isSeq, type Node, visit } from 'yaml'
+import {
+  type Document,
+  isAlias,
+  isCollection,
+  isPair,
+  isScalar,
+  isSeq,
+  type Node,
+  visit
+} from 'yaml'
 import { locateKestraPath } from '../../decide/validate/kestra-path.js'
 import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
 import { DeployError } from '../../model/errors.js'
@@ -605,6 +614,21 @@ function yamlFindings(flow: FlowFile, doc: Document.Parsed): Finding[] {
         : `YAML syntax error: ${error.message}. Fix the YAML (check indentation and quoting)`
     })
   }
+  // Core 1.3.31 and 2.0.0 run: a key that is a sequence or a mapping (or an alias of one), wherever it stands, is
+  // "Illegal Flow source: YAML syntax error: Invalid structure" on the key's line.
+  visit(doc, {
+    Pair(_, { key }) {
+      if (!isCollection(isAlias(key) ? key.resolve(doc) : key)) return
+      findings.push({
+        severity: 'error',
+        file: flow.file,
+        ...offsetPosition(flow, (key as Node).range![0]),
+        rule: 'yaml-syntax',
+        message:
+          'YAML syntax error: this key is a sequence or a mapping, and Kestra reads a key only as text ("Invalid structure"): write the key as text'
+      })
+    }
+  })
   return findings.concat(
     doc.warnings.map((warning) => ({
       severity: 'warning',
