@@ -1,6 +1,8 @@
 import type { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
+import type { z } from 'zod'
+import { apiError, readAnswer } from './errors.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
@@ -77,4 +79,24 @@ export interface RepoClient {
 
 export function repoOf({ owner, repo }: RepoClient): { owner: string; repo: string } {
   return { owner, repo }
+}
+
+/**
+ * `route` of the client's repository sent with `params`, its answer read by `schema` (`readAnswer`); with `doing`, a
+ * failed request is the `apiError` saying so.
+ */
+export async function ask<T>(
+  client: RepoClient,
+  route: string,
+  schema: z.ZodType<T>,
+  params: object = {},
+  doing?: string
+): Promise<T> {
+  let answer
+  try {
+    answer = await client.octokit.request(route, { ...repoOf(client), ...params })
+  } catch (error) {
+    throw doing === undefined ? error : apiError(doing, error)
+  }
+  return readAnswer(route, schema, answer.data)
 }
