@@ -30,7 +30,7 @@ import {
   authoredByTheAction,
   firstLine,
   type NamedClient,
-  StickyComments,
+  stickyComments,
   tokenRefusal,
   viewerLogin
 } from './sticky-comment.js'
@@ -126,7 +126,6 @@ export function createGitHub(
 ): GitHubPort {
   const repo = { owner: repository.owner, repo: repository.repo }
   const client = { octokit, ...repo }
-  const comments = new StickyComments(client)
   return {
     async listPullRequestFiles(pr): Promise<ChangedPathList> {
       let files
@@ -153,12 +152,7 @@ export function createGitHub(
       )
       return { files, truncated: files.length >= COMPARE_FILES_CAP, status }
     },
-    findStickyComment: async (issue, marker) => (await comments.all(issue, marker))[0],
-    stickyComments: (issue, marker) => comments.all(issue, marker),
-    commentsByThisToken: (issue, marker) => comments.byIdentity(issue, marker),
-    upsertStickyComment: (issue, marker, body, seen, sent) =>
-      comments.upsert(issue, marker, body, seen, sent),
-    updateComment: (id, body) => comments.update(id, body),
+    ...stickyComments(client),
     /** The merged PR a pushed commit came from: the one whose merge commit it is, else the first merged one. */
     async findMergedPullRequest(sha) {
       let pulls: unknown

@@ -1,9 +1,7 @@
 import { z } from 'zod'
 import { LISTED_AT_MOST, readPages, unlessMissing } from './listings.js'
-import { readAnswer, type ScopedHttp } from './scoped-http.js'
+import { readAnswer, type ScopedHttp, YAML } from './scoped-http.js'
 import { pathSegment } from '../model/path-segment.js'
-
-const YAML = { 'content-type': 'application/x-yaml' }
 
 const resourceAnswer = z.object({ id: z.string(), source: z.string() })
 /** A listed resource; a row without an id or a source is none. */
