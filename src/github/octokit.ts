@@ -42,7 +42,7 @@ export async function createOctokit(
       )
       return again
     }
-  const octokit = getOctokit(
+  return getOctokit(
     token,
     {
       ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
@@ -59,7 +59,6 @@ export async function createOctokit(
     retry,
     throttling
   )
-  return octokit
 }
 
 /** `request.sent` is told when the request leaves, past the rate limiter's queue (docs/comment.md). */

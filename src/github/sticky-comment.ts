@@ -96,11 +96,6 @@ export function stickyComments(
     return outcome('updated', updated)
   }
 
-  const create = (issue: number, text: string): Promise<ListedComment> =>
-    send(text, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', (body) =>
-      octokit.rest.issues.createComment({ ...repo, issue_number: issue, body })
-    )
-
   /** Sends `body`; if GitHub finds it too long, once more shortened (fences and details closed). */
   const send = async (
     body: string,
@@ -190,7 +185,7 @@ export function stickyComments(
       }
     },
     upsertStickyComment(issue, marker, body, seen = [], sent) {
-      const text = withMarker(marker, body)
+      const text = firstLine(body).startsWith(marker) ? body : `${marker}\n${body}`
       return guard(`writing the comment on #${issue}`, async () => {
         // Found earlier in this run: the oldest rewritten in place (unless gone since), the others deleted. Text
         // equal to what was seen is read again before it counts as unchanged: another run may have written since.
@@ -207,7 +202,11 @@ export function stickyComments(
           await deleteAll(existing.slice(1))
           return rewrite(existing[0], text)
         }
-        const created = await create(issue, text)
+        const created = await send(
+          text,
+          'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+          (body) => octokit.rest.issues.createComment({ ...repo, issue_number: issue, body })
+        )
         // Another run may have created one at the same time: the oldest survives.
         const [survivor, ...duplicates] = await matching(issue, marker)
         await deleteAll(duplicates)
@@ -227,10 +226,6 @@ export async function authoredByTheAction(
   if (!user) return false
   if (user.login === ACTIONS_BOT_LOGIN || user.type === 'Bot') return true
   return user.login === (await viewer())
-}
-
-function withMarker(marker: string, body: string): string {
-  return firstLine(body).startsWith(marker) ? body : `${marker}\n${body}`
 }
 
 export function firstLine(body: string | null | undefined): string {
