@@ -128,19 +128,18 @@ export function createGitHub(
   const client = { octokit, ...repo }
   return {
     async listPullRequestFiles(pr): Promise<ChangedPathList> {
-      let files
       try {
-        files = await pages(
+        const files = await pages(
           client,
           'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
           changedFile,
           { pull_number: pr },
           (found) => found.length >= PR_FILES_CAP
         )
+        return { files, truncated: files.length >= PR_FILES_CAP }
       } catch (error) {
         throw apiError(`listing the files of pull request #${pr}`, error)
       }
-      return { files, truncated: files.length >= PR_FILES_CAP }
     },
     async compareCommits(base, head): Promise<CompareResult> {
       const { files, status } = await ask(
@@ -155,24 +154,16 @@ export function createGitHub(
     ...stickyComments(client),
     /** The merged PR a pushed commit came from: the one whose merge commit it is, else the first merged one. */
     async findMergedPullRequest(sha) {
+      const route = 'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls'
       let pulls: unknown
       try {
-        const response = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
-          ...repo,
-          commit_sha: sha,
-          per_page: 100
-        })
-        pulls = response.data
+        pulls = (await octokit.request(route, { ...repo, commit_sha: sha, per_page: 100 })).data
       } catch (error) {
         // 422 "No commit found for SHA": a commit GitHub does not know has no PR.
         if (httpStatus(error) === 404 || httpStatus(error) === 422) return undefined
         throw apiError(`finding the pull request of commit ${sha.slice(0, 12)}`, error)
       }
-      const merged = readAnswer(
-        'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls',
-        z.array(associated),
-        pulls
-      ).filter((pull) => pull.merged_at)
+      const merged = readAnswer(route, z.array(associated), pulls).filter((pull) => pull.merged_at)
       return (merged.find((pull) => pull.merge_commit_sha === sha) ?? merged[0])?.number
     },
     async pullRequest(number) {

@@ -1,11 +1,5 @@
 import { z } from 'zod'
-import {
-  apiError,
-  COMMENT_PERMISSION_HELP,
-  httpStatus,
-  isPermissionError,
-  readAnswer
-} from './errors.js'
+import { apiError, httpStatus, isPermissionError, readAnswer } from './errors.js'
 import type {
   AuthoredComments,
   CommentOutcome,
@@ -14,6 +8,10 @@ import type {
 } from '../model/github.js'
 import { repoOf, type RepoClient } from './octokit.js'
 import { scanLines, type Fence } from '../model/markdown/fence.js'
+
+const COMMENT_PERMISSION_HELP =
+  'The token cannot write PR comments. Grant `permissions: pull-requests: write` to the job; ' +
+  "fork PRs get a read-only token — see README 'Fork pull requests'."
 
 /** An author as GitHub names one (null: a deleted account). */
 export const author = z.object({ login: z.string(), type: z.string() }).nullable()
