@@ -7,10 +7,6 @@ export class GitHubApiError extends ActionError {
   override name = 'GitHubApiError'
 }
 
-export const COMMENT_PERMISSION_HELP =
-  'The token cannot write PR comments. Grant `permissions: pull-requests: write` to the job; ' +
-  "fork PRs get a read-only token — see README 'Fork pull requests'."
-
 export function httpStatus(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status
   return typeof status === 'number' ? status : undefined

@@ -1,6 +1,8 @@
 import type { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
+import type { z } from 'zod'
+import { apiError, readAnswer } from './errors.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
@@ -40,7 +42,7 @@ export async function createOctokit(
       )
       return again
     }
-  const octokit = getOctokit(
+  return getOctokit(
     token,
     {
       ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
@@ -57,7 +59,6 @@ export async function createOctokit(
     retry,
     throttling
   )
-  return octokit
 }
 
 /** `request.sent` is told when the request leaves, past the rate limiter's queue (docs/comment.md). */
@@ -77,4 +78,24 @@ export interface RepoClient {
 
 export function repoOf({ owner, repo }: RepoClient): { owner: string; repo: string } {
   return { owner, repo }
+}
+
+/**
+ * `route` of the client's repository sent with `params`, its answer read by `schema` (`readAnswer`); with `doing`, a
+ * failed request is the `apiError` saying so.
+ */
+export async function ask<T>(
+  client: RepoClient,
+  route: string,
+  schema: z.ZodType<T>,
+  params: object = {},
+  doing?: string
+): Promise<T> {
+  let answer
+  try {
+    answer = await client.octokit.request(route, { ...repoOf(client), ...params })
+  } catch (error) {
+    throw doing === undefined ? error : apiError(doing, error)
+  }
+  return readAnswer(route, schema, answer.data)
 }

@@ -1,4 +1,4 @@
-import { createOctokit, type Octokit, type RepoClient, repoOf } from './octokit.js'
+import { ask, createOctokit, type Octokit, type RepoClient, repoOf } from './octokit.js'
 import type {
   DeploymentReads,
   DeploymentRecord,
@@ -30,7 +30,7 @@ import {
   authoredByTheAction,
   firstLine,
   type NamedClient,
-  StickyComments,
+  stickyComments,
   tokenRefusal,
   viewerLogin
 } from './sticky-comment.js'
@@ -61,14 +61,9 @@ export async function gitHubPorts(
     github: createGitHub(octokit, repository),
     drift: {
       defaultBranch: async () => {
-        let answer
-        try {
-          answer = await octokit.rest.repos.get(repository)
-        } catch (error) {
-          throw apiError('reading the repository’s default branch', error)
-        }
-        const read = readAnswer('GET /repos/{owner}/{repo}', defaultBranch, answer.data)
-        return read.default_branch
+        const doing = 'reading the repository’s default branch'
+        return (await ask(client, 'GET /repos/{owner}/{repo}', defaultBranch, {}, doing))
+          .default_branch
       },
       ...driftIssues(client),
       writeBranch: (branch) => writeDriftBranch(pullClient, branch),
@@ -130,74 +125,45 @@ export function createGitHub(
   repository: { owner: string; repo: string }
 ): GitHubPort {
   const repo = { owner: repository.owner, repo: repository.repo }
-  const comments = new StickyComments({ octokit, ...repo })
+  const client = { octokit, ...repo }
   return {
-    // Pages by number and stops on a short page: past the cap GitHub answers empty pages while its Link
-    // header still points further.
     async listPullRequestFiles(pr): Promise<ChangedPathList> {
-      const files: ChangedPath[] = []
       try {
-        for (let page = 1; files.length < PR_FILES_CAP; page++) {
-          const { data } = await octokit.rest.pulls.listFiles({
-            ...repo,
-            pull_number: pr,
-            per_page: PER_PAGE,
-            page
-          })
-          const listed = readAnswer(
-            'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
-            z.array(changedFile),
-            data
-          )
-          files.push(...listed)
-          if (listed.length < PER_PAGE) break
-        }
+        const files = await pages(
+          client,
+          'GET /repos/{owner}/{repo}/pulls/{pull_number}/files',
+          changedFile,
+          { pull_number: pr },
+          (found) => found.length >= PR_FILES_CAP
+        )
+        return { files, truncated: files.length >= PR_FILES_CAP }
       } catch (error) {
         throw apiError(`listing the files of pull request #${pr}`, error)
       }
-      return { files, truncated: files.length >= PR_FILES_CAP }
     },
     async compareCommits(base, head): Promise<CompareResult> {
-      let response
-      try {
-        const basehead = `${base}...${head}`
-        response = await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead })
-      } catch (error) {
-        throw apiError(`comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`, error)
-      }
-      const { files, status } = readAnswer(
+      const { files, status } = await ask(
+        client,
         'GET /repos/{owner}/{repo}/compare/{basehead}',
         comparison,
-        response.data
+        { basehead: `${base}...${head}` },
+        `comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`
       )
       return { files, truncated: files.length >= COMPARE_FILES_CAP, status }
     },
-    findStickyComment: async (issue, marker) => (await comments.all(issue, marker))[0],
-    stickyComments: (issue, marker) => comments.all(issue, marker),
-    commentsByThisToken: (issue, marker) => comments.byIdentity(issue, marker),
-    upsertStickyComment: (issue, marker, body, seen, sent) =>
-      comments.upsert(issue, marker, body, seen, sent),
-    updateComment: (id, body) => comments.update(id, body),
+    ...stickyComments(client),
     /** The merged PR a pushed commit came from: the one whose merge commit it is, else the first merged one. */
     async findMergedPullRequest(sha) {
+      const route = 'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls'
       let pulls: unknown
       try {
-        const response = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
-          ...repo,
-          commit_sha: sha,
-          per_page: 100
-        })
-        pulls = response.data
+        pulls = (await octokit.request(route, { ...repo, commit_sha: sha, per_page: 100 })).data
       } catch (error) {
         // 422 "No commit found for SHA": a commit GitHub does not know has no PR.
         if (httpStatus(error) === 404 || httpStatus(error) === 422) return undefined
         throw apiError(`finding the pull request of commit ${sha.slice(0, 12)}`, error)
       }
-      const merged = readAnswer(
-        'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls',
-        z.array(associated),
-        pulls
-      ).filter((pull) => pull.merged_at)
+      const merged = readAnswer(route, z.array(associated), pulls).filter((pull) => pull.merged_at)
       return (merged.find((pull) => pull.merge_commit_sha === sha) ?? merged[0])?.number
     },
     async pullRequest(number) {
@@ -211,20 +177,14 @@ export function createGitHub(
       return readAnswer('GET /repos/{owner}/{repo}/pulls/{pull_number}', pull, response.data)
     },
     /** The open pull requests whose head is `label` (`owner:branch`, the listing's documented filter). */
-    async openPullRequestsOf(label) {
-      let response
-      try {
-        response = await octokit.rest.pulls.list({
-          ...repo,
-          state: 'open',
-          head: label,
-          per_page: 100
-        })
-      } catch (error) {
-        throw apiError(`finding the pull requests of ${label}`, error)
-      }
-      return readAnswer('GET /repos/{owner}/{repo}/pulls', z.array(pull), response.data)
-    },
+    openPullRequestsOf: (label) =>
+      ask(
+        client,
+        'GET /repos/{owner}/{repo}/pulls',
+        z.array(pull),
+        { state: 'open', head: label, per_page: 100 },
+        `finding the pull requests of ${label}`
+      ),
     /** Via the contents API (shallow local history); a file over 1 MB comes back empty, so is fetched raw. */
     async getFileAtRef(path, ref) {
       const route = 'GET /repos/{owner}/{repo}/contents/{+path}'
@@ -255,97 +215,96 @@ export function createGitHub(
 /** Statuses read per deployment at most; with no deciding state among them the deployment stays pending. */
 const STATUS_PAGES = 10
 
-const deployments = z.array(
-  z
-    .object({
-      id: z.int(),
-      sha: z.string(),
-      environment: z.string(),
-      transient_environment: z.boolean().optional(),
-      created_at: z.string(),
-      payload: z.unknown().optional()
-    })
-    .transform((d): DeploymentRecord => ({
-      id: d.id,
-      sha: d.sha,
-      environment: d.environment,
-      transient: d.transient_environment === true,
-      createdAt: d.created_at,
-      payload: d.payload
-    }))
-)
+const deployment = z
+  .object({
+    id: z.int(),
+    sha: z.string(),
+    environment: z.string(),
+    transient_environment: z.boolean().optional(),
+    created_at: z.string(),
+    payload: z.unknown().optional()
+  })
+  .transform((d): DeploymentRecord => ({
+    id: d.id,
+    sha: d.sha,
+    environment: d.environment,
+    transient: d.transient_environment === true,
+    createdAt: d.created_at,
+    payload: d.payload
+  }))
 
 const url = z.string().nullish()
-const statuses = z.array(
-  z
-    .object({
-      id: z.int(),
-      state: z.string(),
-      environment_url: url,
-      log_url: url,
-      target_url: url,
-      created_at: z.string()
-    })
-    .transform((s): DeploymentStatusRecord => ({
-      id: s.id,
-      state: s.state,
-      environmentUrl: s.environment_url ?? '',
-      logUrl: s.log_url ?? s.target_url ?? '',
-      createdAt: s.created_at
-    }))
-)
+const status = z
+  .object({
+    id: z.int(),
+    state: z.string(),
+    environment_url: url,
+    log_url: url,
+    target_url: url,
+    created_at: z.string()
+  })
+  .transform((s): DeploymentStatusRecord => ({
+    id: s.id,
+    state: s.state,
+    environmentUrl: s.environment_url ?? '',
+    logUrl: s.log_url ?? s.target_url ?? '',
+    createdAt: s.created_at
+  }))
 
 const DEPLOYMENTS_READ_HELP =
   "The token cannot read deployments: grant 'permissions: deployments: read' (or write) to the job."
 
 /** Listing deployments and statuses (https://docs.github.com/rest/deployments/deployments#list-deployments). */
 function deploymentReads(client: RepoClient): DeploymentReads {
-  const repo = repoOf(client)
   return {
     async deployments(filter, limit) {
-      const found: DeploymentRecord[] = []
       try {
-        for (let page = 1; found.length < limit; page++) {
-          const { data } = await client.octokit.rest.repos.listDeployments({
-            ...repo,
-            ...(filter.environment !== undefined && { environment: filter.environment }),
-            ...(filter.sha !== undefined && { sha: filter.sha }),
-            per_page: PER_PAGE,
-            page
-          })
-          found.push(...readAnswer('GET /repos/{owner}/{repo}/deployments', deployments, data))
-          if (data.length < PER_PAGE) break
-        }
+        const found = await pages(
+          client,
+          'GET /repos/{owner}/{repo}/deployments',
+          deployment,
+          filter,
+          (found) => found.length >= limit
+        )
+        return found.slice(0, limit)
       } catch (error) {
         const help = isPermissionError(error) ? ` (${DEPLOYMENTS_READ_HELP})` : ''
         throw apiError(`listing deployments${help}`, error)
       }
-      return found.slice(0, limit)
     },
     async statuses(deploymentId) {
-      const found: DeploymentStatusRecord[] = []
       try {
         // Newest first: a page that holds a deciding state ends the reading (docs/environments.md#promotion).
-        for (let page = 1; page <= STATUS_PAGES; page++) {
-          const { data } = await client.octokit.rest.repos.listDeploymentStatuses({
-            ...repo,
-            deployment_id: deploymentId,
-            per_page: PER_PAGE,
-            page
-          })
-          const read = readAnswer(
-            'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
-            statuses,
-            data
-          )
-          found.push(...read)
-          if (read.length < PER_PAGE || read.some((s) => isDeciding(s.state))) break
-        }
+        return await pages(
+          client,
+          'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
+          status,
+          { deployment_id: deploymentId },
+          (found, page) => page >= STATUS_PAGES || found.some((s) => isDeciding(s.state))
+        )
       } catch (error) {
         throw apiError(`listing the statuses of deployment ${deploymentId}`, error)
       }
-      return found
     }
+  }
+}
+
+/**
+ * Pages 1, 2, … of a listing until a short page or `enough`: past its cap GitHub may answer empty pages while its
+ * Link header still points further.
+ */
+async function pages<T>(
+  client: RepoClient,
+  route: string,
+  item: z.ZodType<T>,
+  params: object,
+  enough: (found: T[], page: number) => boolean
+): Promise<T[]> {
+  const found: T[] = []
+  for (let page = 1; ; page++) {
+    const read = await ask(client, route, z.array(item), { ...params, per_page: PER_PAGE, page })
+    found.push(...read)
+    if (read.length < PER_PAGE || enough(found, page)) return found
   }
 }
 
@@ -436,16 +395,9 @@ function driftIssues(client: RepoClient): Pick<DriftGitHub, 'keepIssue' | 'close
   const repo = repoOf(client)
   let viewer: Promise<string | undefined> | undefined
   const find = async (marker: string, label: string): Promise<ListedIssue | undefined> => {
-    const listed = readAnswer(
-      'GET /repos/{owner}/{repo}/issues',
-      z.array(listedIssue),
-      await octokit.paginate(octokit.rest.issues.listForRepo, {
-        ...repo,
-        labels: label,
-        state: 'all',
-        per_page: 100
-      })
-    )
+    const route = 'GET /repos/{owner}/{repo}/issues'
+    const params = { ...repo, labels: label, state: 'all' as const, per_page: 100 }
+    const listed = readAnswer(route, z.array(listedIssue), await octokit.paginate(route, params))
     const ours: ListedIssue[] = []
     for (const issue of listed) {
       if (issue.pull_request || firstLine(issue.body) !== marker) continue
@@ -460,32 +412,22 @@ function driftIssues(client: RepoClient): Pick<DriftGitHub, 'keepIssue' | 'close
     keepIssue: (issue: DriftIssueText): Promise<IssueOutcome> =>
       issuesGuard('writing the drift issue', async () => {
         const found = await find(issue.marker, issue.label)
+        const { title, body } = issue
         if (!found) {
-          const created = await octokit.rest.issues.create({
-            ...repo,
-            title: issue.title,
-            body: issue.body,
-            labels: [issue.label]
-          })
-          const { number, html_url } = readAnswer(
+          const { number, html_url } = await ask(
+            client,
             'POST /repos/{owner}/{repo}/issues',
             written,
-            created.data
+            { title, body, labels: [issue.label] }
           )
           return { status: 'created', number, url: html_url }
         }
         const reopen = found.state !== 'open'
-        const updated = await octokit.rest.issues.update({
-          ...repo,
-          issue_number: found.number,
-          title: issue.title,
-          body: issue.body,
-          ...(reopen && { state: 'open' as const })
-        })
-        const { number, html_url } = readAnswer(
+        const { number, html_url } = await ask(
+          client,
           'PATCH /repos/{owner}/{repo}/issues/{issue_number}',
           written,
-          updated.data
+          { issue_number: found.number, title, body, ...(reopen && { state: 'open' }) }
         )
         return { status: reopen ? 'reopened' : 'updated', number, url: html_url }
       }),
@@ -534,13 +476,8 @@ function driftPulls(
   const { octokit } = client
   const repo = repoOf(client)
   const openFrom = async (head: string) => {
-    const { data } = await octokit.rest.pulls.list({
-      ...repo,
-      head: `${client.owner}:${head}`,
-      state: 'open',
-      per_page: 100
-    })
-    return readAnswer('GET /repos/{owner}/{repo}/pulls', z.array(openPull), data)[0]
+    const params = { head: `${client.owner}:${head}`, state: 'open', per_page: 100 }
+    return (await ask(client, 'GET /repos/{owner}/{repo}/pulls', z.array(openPull), params))[0]
   }
   const forbidden = async (error: unknown, doing: string): Promise<Forbidden> => {
     const message = await tokenRefusal(client, httpStatus(error), doing, 'Pull requests')
@@ -562,11 +499,11 @@ function driftPulls(
           })
           return { status: 'updated', number: open.number, url: open.html_url }
         }
-        const created = await octokit.rest.pulls.create({ ...repo, ...pull })
-        const { number, html_url } = readAnswer(
+        const { number, html_url } = await ask(
+          client,
           'POST /repos/{owner}/{repo}/pulls',
           written,
-          created.data
+          pull
         )
         return { status: 'created', number, url: html_url }
       } catch (error) {
@@ -617,7 +554,6 @@ const treeRead = z.object({
     z.object({ type: z.string(), path: z.string().optional(), mode: z.string().optional() })
   )
 })
-const GET_COMMIT = 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}'
 
 /**
  * The drift branch, written through GitHub's git database (docs/drift.md#the-drift-pull-request), so no `git push`
@@ -640,23 +576,20 @@ async function writeDriftBranch(client: NamedClient, branch: DriftBranch): Promi
 async function write(client: RepoClient, branch: DriftBranch): Promise<BranchOutcome> {
   const { octokit } = client
   const repo = repoOf(client)
-  const commitOf = async (sha: string) =>
-    readAnswer(
-      GET_COMMIT,
-      commitRead,
-      (await octokit.rest.git.getCommit({ ...repo, commit_sha: sha })).data
-    )
+  const commitOf = (sha: string) =>
+    ask(client, 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}', commitRead, {
+      commit_sha: sha
+    })
   const base = await commitOf(branch.base)
   const current = await existingHead(client, branch.name)
   const currentCommit = current ? await commitOf(current) : undefined
   if (current && !currentCommit?.message.split('\n').includes(branch.trailer)) {
     return { status: 'foreign', sha: current }
   }
-  const baseTree = readAnswer(
-    'GET /repos/{owner}/{repo}/git/trees/{tree_sha}',
-    treeRead,
-    (await octokit.rest.git.getTree({ ...repo, tree_sha: base.tree.sha, recursive: 'true' })).data
-  )
+  const baseTree = await ask(client, 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}', treeRead, {
+    tree_sha: base.tree.sha,
+    recursive: 'true'
+  })
   const modes = new Map(
     baseTree.tree.flatMap((entry) =>
       entry.type === 'blob' && entry.path && entry.mode ? [[entry.path, entry.mode] as const] : []
@@ -671,21 +604,18 @@ async function write(client: RepoClient, branch: DriftBranch): Promise<BranchOut
       }
       continue
     }
-    const blob = await octokit.rest.git.createBlob({
-      ...repo,
+    const { sha } = await ask(client, 'POST /repos/{owner}/{repo}/git/blobs', createdObject, {
       content: Buffer.from(item.content).toString('base64'),
       encoding: 'base64'
     })
     const mode = modes.get(item.path) === '100755' ? '100755' : FILE_MODE
-    const { sha } = readAnswer('POST /repos/{owner}/{repo}/git/blobs', createdObject, blob.data)
     entries.push({ path: item.path, mode, type: 'blob', sha } as const)
   }
   if (entries.length === 0) return { status: 'empty' }
-  const tree = readAnswer(
-    'POST /repos/{owner}/{repo}/git/trees',
-    createdObject,
-    (await octokit.rest.git.createTree({ ...repo, base_tree: base.tree.sha, tree: entries })).data
-  )
+  const tree = await ask(client, 'POST /repos/{owner}/{repo}/git/trees', createdObject, {
+    base_tree: base.tree.sha,
+    tree: entries
+  })
   if (tree.sha === base.tree.sha) return { status: 'empty' }
   if (
     current &&
@@ -694,13 +624,11 @@ async function write(client: RepoClient, branch: DriftBranch): Promise<BranchOut
   ) {
     return { status: 'unchanged', sha: current }
   }
-  const commit = await octokit.rest.git.createCommit({
-    ...repo,
+  const { sha } = await ask(client, 'POST /repos/{owner}/{repo}/git/commits', createdObject, {
     message: `${branch.message}\n\n${branch.trailer}`,
     tree: tree.sha,
     parents: [branch.base]
   })
-  const { sha } = readAnswer('POST /repos/{owner}/{repo}/git/commits', createdObject, commit.data)
   if (current) {
     await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch.name}`, sha, force: true })
   } else {
@@ -711,12 +639,11 @@ async function write(client: RepoClient, branch: DriftBranch): Promise<BranchOut
 
 async function existingHead(client: RepoClient, name: string): Promise<string | undefined> {
   try {
-    const ref = await client.octokit.rest.git.getRef({ ...repoOf(client), ref: `heads/${name}` })
-    return readAnswer(
-      'GET /repos/{owner}/{repo}/git/ref/{ref}',
-      z.object({ object: createdObject }),
-      ref.data
-    ).object.sha
+    const route = 'GET /repos/{owner}/{repo}/git/ref/{ref}'
+    const ref = await ask(client, route, z.object({ object: createdObject }), {
+      ref: `heads/${name}`
+    })
+    return ref.object.sha
   } catch (error) {
     if (httpStatus(error) === 404) return undefined
     throw error

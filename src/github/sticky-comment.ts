@@ -1,14 +1,17 @@
 import { z } from 'zod'
-import {
-  apiError,
-  COMMENT_PERMISSION_HELP,
-  httpStatus,
-  isPermissionError,
-  readAnswer
-} from './errors.js'
-import type { AuthoredComments, CommentOutcome, StickyComment } from '../model/github.js'
+import { apiError, httpStatus, isPermissionError, readAnswer } from './errors.js'
+import type {
+  AuthoredComments,
+  CommentOutcome,
+  GitHubPort,
+  StickyComment
+} from '../model/github.js'
 import { repoOf, type RepoClient } from './octokit.js'
 import { scanLines, type Fence } from '../model/markdown/fence.js'
+
+const COMMENT_PERMISSION_HELP =
+  'The token cannot write PR comments. Grant `permissions: pull-requests: write` to the job; ' +
+  "fork PRs get a read-only token — see README 'Fork pull requests'."
 
 /** An author as GitHub names one (null: a deleted account). */
 export const author = z.object({ login: z.string(), type: z.string() }).nullable()
@@ -24,84 +27,33 @@ type ListedComment = z.infer<typeof comment>
 /**
  * One comment per issue and marker (docs/comment.md#sticky-comment): updated in place, racing duplicates deleted.
  */
-export class StickyComments {
-  private viewer?: Promise<string | undefined>
-  private login?: Promise<string | undefined>
+export function stickyComments(
+  client: RepoClient
+): Pick<
+  GitHubPort,
+  | 'findStickyComment'
+  | 'stickyComments'
+  | 'commentsByThisToken'
+  | 'upsertStickyComment'
+  | 'updateComment'
+> {
+  const { octokit } = client
+  const repo = repoOf(client)
+  let viewer: Promise<string | undefined> | undefined
+  let login: Promise<string | undefined> | undefined
 
-  constructor(private readonly client: RepoClient) {}
-
-  async all(issue: number, marker: string): Promise<StickyComment[]> {
+  const all = async (issue: number, marker: string): Promise<StickyComment[]> => {
     try {
-      return (await this.matching(issue, marker)).map(toSticky)
+      return (await matching(issue, marker)).map(toSticky)
     } catch (error) {
       throw apiError(`reading the comments of #${issue}`, error)
     }
   }
 
-  /** Split by author: the identity this token comments as (`tokenLogin`, read once), oldest first, and others. */
-  async byIdentity(issue: number, marker: string): Promise<AuthoredComments> {
-    try {
-      const identity = await (this.login ??= tokenLogin(this.client))
-      const marked = await this.marked(issue, marker)
-      const own = marked.filter(
-        (comment) => identity !== undefined && comment.user?.login === identity
-      )
-      return {
-        identity,
-        comments: own.sort((a, b) => a.id - b.id).map(toSticky),
-        others: marked
-          .filter((comment) => !own.includes(comment))
-          .map((comment) => ({
-            author: comment.user?.login ?? '(deleted user)',
-            url: comment.html_url
-          }))
-      }
-    } catch (error) {
-      throw apiError(`reading the comments of #${issue}`, error)
-    }
-  }
-
-  async upsert(
-    issue: number,
-    marker: string,
-    body: string,
-    seen: readonly StickyComment[] = [],
-    sent?: () => void
-  ): Promise<CommentOutcome> {
-    const text = withMarker(marker, body)
-    return this.guard(`writing the comment on #${issue}`, async () => {
-      // Found earlier in this run: the oldest rewritten in place (unless gone since), the others deleted. Text
-      // equal to what was seen is read again before it counts as unchanged: another run may have written since.
-      const [oldest, ...others] = seen
-      if (oldest && oldest.body !== text) {
-        const rewritten = await this.rewriteSeen(oldest.id, text, sent)
-        if (rewritten) {
-          await this.deleteAll(others)
-          return rewritten
-        }
-      }
-      const existing = await this.matching(issue, marker, sent)
-      if (existing.length > 0) {
-        await this.deleteAll(existing.slice(1))
-        return this.rewrite(existing[0], text)
-      }
-      const created = await this.create(issue, text)
-      // Another run may have created one at the same time: the oldest survives.
-      const [survivor, ...duplicates] = await this.matching(issue, marker)
-      await this.deleteAll(duplicates)
-      if (!survivor || survivor.id === created.id) return outcome('created', created)
-      return this.rewrite(survivor, text)
-    })
-  }
-
-  async update(id: number, body: string): Promise<CommentOutcome> {
-    return this.guard(`updating comment ${id}`, async () => this.patch(id, body))
-  }
-
-  private async guard(
+  const guard = async (
     operation: string,
     action: () => Promise<CommentOutcome>
-  ): Promise<CommentOutcome> {
+  ): Promise<CommentOutcome> => {
     try {
       return await action()
     } catch (error) {
@@ -110,32 +62,30 @@ export class StickyComments {
     }
   }
 
-  private async rewrite(comment: ListedComment, text: string): Promise<CommentOutcome> {
-    if (comment.body === text) return outcome('unchanged', comment)
-    return this.patch(comment.id, text)
-  }
+  const rewrite = async (comment: ListedComment, text: string): Promise<CommentOutcome> =>
+    comment.body === text ? outcome('unchanged', comment) : patch(comment.id, text)
 
   /** The comment `id` rewritten; undefined when it is gone (deleted since it was seen). */
-  private async rewriteSeen(
+  const rewriteSeen = async (
     id: number,
     text: string,
     sent?: () => void
-  ): Promise<CommentOutcome | undefined> {
+  ): Promise<CommentOutcome | undefined> => {
     try {
-      return await this.patch(id, text, sent)
+      return await patch(id, text, sent)
     } catch (error) {
       if (httpStatus(error) === 404) return undefined
       throw error
     }
   }
 
-  private async patch(id: number, text: string, sent?: () => void): Promise<CommentOutcome> {
-    const updated = await this.send(
+  const patch = async (id: number, text: string, sent?: () => void): Promise<CommentOutcome> => {
+    const updated = await send(
       text,
       'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
       (body) =>
-        this.client.octokit.rest.issues.updateComment({
-          ...repoOf(this.client),
+        octokit.rest.issues.updateComment({
+          ...repo,
           comment_id: id,
           body,
           ...(sent && { request: { sent } })
@@ -144,22 +94,12 @@ export class StickyComments {
     return outcome('updated', updated)
   }
 
-  private async create(issue: number, text: string): Promise<ListedComment> {
-    return this.send(text, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', (body) =>
-      this.client.octokit.rest.issues.createComment({
-        ...repoOf(this.client),
-        issue_number: issue,
-        body
-      })
-    )
-  }
-
   /** Sends `body`; if GitHub finds it too long, once more shortened (fences and details closed). */
-  private async send(
+  const send = async (
     body: string,
     request: string,
     call: (body: string) => Promise<{ data: unknown }>
-  ): Promise<ListedComment> {
+  ): Promise<ListedComment> => {
     let answer
     try {
       answer = await call(body)
@@ -170,13 +110,10 @@ export class StickyComments {
     return readAnswer(request, comment, answer.data)
   }
 
-  private async deleteAll(comments: readonly { id: number }[]): Promise<void> {
+  const deleteAll = async (comments: readonly { id: number }[]): Promise<void> => {
     for (const comment of comments) {
       try {
-        await this.client.octokit.rest.issues.deleteComment({
-          ...repoOf(this.client),
-          comment_id: comment.id
-        })
+        await octokit.rest.issues.deleteComment({ ...repo, comment_id: comment.id })
       } catch (error) {
         // The racing run deleted it first.
         if (httpStatus(error) !== 404) throw error
@@ -185,44 +122,97 @@ export class StickyComments {
   }
 
   /** Our comments with the marker, oldest first. */
-  private async matching(
+  const matching = async (
     issue: number,
     marker: string,
     sent?: () => void
-  ): Promise<ListedComment[]> {
-    const list = this.client.octokit.rest.issues.listComments
+  ): Promise<ListedComment[]> => {
+    const list = octokit.rest.issues.listComments
     // Pagination passes a page's request only its method, URL and headers: `sent` rides on each page's call.
     const route = Object.assign(
       (page: NonNullable<Parameters<typeof list>[0]>) =>
         list({ ...page, ...(sent && { request: { sent } }) }),
       { endpoint: list.endpoint }
     ) as typeof list
-    const marked = await this.marked(issue, marker, route)
     const ours: ListedComment[] = []
-    for (const comment of marked) if (await this.isOurs(comment)) ours.push(comment)
+    for (const comment of await marked(issue, marker, route)) {
+      if (await authoredByTheAction(comment.user, () => (viewer ??= viewerLogin(client)))) {
+        ours.push(comment)
+      }
+    }
     return ours.sort((a, b) => a.id - b.id)
   }
 
   /** Every comment of the issue whose first line carries `marker`, whoever wrote it. */
-  private async marked(
+  const marked = async (
     issue: number,
     marker: string,
-    route = this.client.octokit.rest.issues.listComments
-  ): Promise<ListedComment[]> {
+    route = octokit.rest.issues.listComments
+  ): Promise<ListedComment[]> => {
     const comments = readAnswer(
       'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
       z.array(comment),
-      await this.client.octokit.paginate(route, {
-        ...repoOf(this.client),
-        issue_number: issue,
-        per_page: 100
-      })
+      await octokit.paginate(route, { ...repo, issue_number: issue, per_page: 100 })
     )
     return comments.filter((comment) => firstLine(comment.body).startsWith(marker))
   }
 
-  private async isOurs(comment: ListedComment): Promise<boolean> {
-    return authoredByTheAction(comment.user, () => (this.viewer ??= viewerLogin(this.client)))
+  return {
+    findStickyComment: async (issue, marker) => (await all(issue, marker))[0],
+    stickyComments: all,
+    /** Split by author: the identity this token comments as (`tokenLogin`, read once), oldest first, and others. */
+    async commentsByThisToken(issue, marker): Promise<AuthoredComments> {
+      try {
+        const identity = await (login ??= tokenLogin(client))
+        const found = await marked(issue, marker)
+        const own = found.filter(
+          (comment) => identity !== undefined && comment.user?.login === identity
+        )
+        return {
+          identity,
+          comments: own.sort((a, b) => a.id - b.id).map(toSticky),
+          others: found
+            .filter((comment) => !own.includes(comment))
+            .map((comment) => ({
+              author: comment.user?.login ?? '(deleted user)',
+              url: comment.html_url
+            }))
+        }
+      } catch (error) {
+        throw apiError(`reading the comments of #${issue}`, error)
+      }
+    },
+    upsertStickyComment(issue, marker, body, seen = [], sent) {
+      const text = firstLine(body).startsWith(marker) ? body : `${marker}\n${body}`
+      return guard(`writing the comment on #${issue}`, async () => {
+        // Found earlier in this run: the oldest rewritten in place (unless gone since), the others deleted. Text
+        // equal to what was seen is read again before it counts as unchanged: another run may have written since.
+        const [oldest, ...others] = seen
+        if (oldest && oldest.body !== text) {
+          const rewritten = await rewriteSeen(oldest.id, text, sent)
+          if (rewritten) {
+            await deleteAll(others)
+            return rewritten
+          }
+        }
+        const existing = await matching(issue, marker, sent)
+        if (existing.length > 0) {
+          await deleteAll(existing.slice(1))
+          return rewrite(existing[0], text)
+        }
+        const created = await send(
+          text,
+          'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+          (body) => octokit.rest.issues.createComment({ ...repo, issue_number: issue, body })
+        )
+        // Another run may have created one at the same time: the oldest survives.
+        const [survivor, ...duplicates] = await matching(issue, marker)
+        await deleteAll(duplicates)
+        if (!survivor || survivor.id === created.id) return outcome('created', created)
+        return rewrite(survivor, text)
+      })
+    },
+    updateComment: (id, body) => guard(`updating comment ${id}`, () => patch(id, body))
   }
 }
 
@@ -234,10 +224,6 @@ export async function authoredByTheAction(
   if (!user) return false
   if (user.login === ACTIONS_BOT_LOGIN || user.type === 'Bot') return true
   return user.login === (await viewer())
-}
-
-function withMarker(marker: string, body: string): string {
-  return firstLine(body).startsWith(marker) ? body : `${marker}\n${body}`
 }
 
 export function firstLine(body: string | null | undefined): string {

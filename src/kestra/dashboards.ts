@@ -4,10 +4,8 @@ import { isRecord, normaliseText } from '../model/content.js'
 import { LISTED_AT_MOST, readPages, rowIdOf, unlessMissing } from './listings.js'
 import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
 import type { ServerVerdict } from '../model/kestra.js'
-import { readJsonObject, type ScopedHttp } from './scoped-http.js'
+import { readJsonObject, type ScopedHttp, YAML } from './scoped-http.js'
 import { responseError, type HttpResponse, unreadableAnswer } from './transport.js'
-
-const YAML = { 'content-type': 'application/x-yaml' }
 
 /**
  * A dashboard answer (docs/kestra.md#dashboards); `sourceCode`, the YAML as sent, only from the 1.3 patch adding

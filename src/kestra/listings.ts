@@ -126,7 +126,10 @@ export async function liveKvKeys(
 ): Promise<Record<string, string[]>> {
   const version = parseVersion((await api.info()).version)
   const named = !version || atLeast(version, [1, 3, 0])
-  const entries = named ? await searchUnlessMissing(api, namespaces) : undefined
+  // Consecutive groups, each naming at most `SEARCHED_NAMES_CHARS` (one longer name alone).
+  const groups = searchesOf(namespaces.map((namespace) => ({ namespace, flowIds: [] })))
+  const search = () => Promise.all(groups.map((group) => api.kvKeys(group.namespaces)))
+  const entries = named ? (await unlessMissing(search()))?.flat() : undefined
   if (entries?.every((entry) => entry.namespace !== undefined)) {
     const byNamespace: Record<string, string[]> = Object.fromEntries(
       namespaces.map((ns) => [ns, []])
@@ -136,18 +139,6 @@ export async function liveKvKeys(
   }
   const lists = await Promise.all(namespaces.map((ns) => api.namespaceKvKeys(ns)))
   return Object.fromEntries(namespaces.map((ns, i) => [ns, lists[i]!]))
-}
-
-async function searchUnlessMissing(
-  api: KvKeyReads,
-  namespaces: string[]
-): Promise<{ namespace?: string; key: string }[] | undefined> {
-  // Consecutive groups, each naming at most `SEARCHED_NAMES_CHARS` (one longer name alone).
-  const groups = searchesOf(namespaces.map((namespace) => ({ namespace, flowIds: [] })))
-  const found = await unlessMissing(
-    Promise.all(groups.map((group) => api.kvKeys(group.namespaces)))
-  )
-  return found?.flat()
 }
 
 /** Undefined when the server lacks the route (404); any other failure is thrown. */

@@ -10,6 +10,7 @@ import {
   parseVersion,
   tenantPrefix
 } from './api-version.js'
+import { parsedJson } from './constraints.js'
 import { ApiError } from './errors.js'
 import {
   responseError,
@@ -18,6 +19,8 @@ import {
   type Transport,
   unreadableAnswer
 } from './transport.js'
+
+export const YAML = { 'content-type': 'application/x-yaml' }
 
 interface ScopedRequest extends Omit<HttpRequest, 'path'> {
   /** Each `{…}` of the route (`/flows/{namespace}/{id}`), in order: the path below the API prefix. */
@@ -135,46 +138,36 @@ export class ScopedHttp {
         route: '/configs'
       })
     } catch (error) {
-      if (
-        error instanceof ApiError &&
-        error.status !== undefined &&
-        ![401, 403].includes(error.status)
-      ) {
-        return unusable(`answered ${error.status}`)
-      }
-      if (this.tenant !== 'main' && !(error instanceof ApiError && error.status !== undefined)) {
-        throw new ConfigError(
-          'tenant',
-          unconfirmedTenant(this.tenant, `failed (${errorMessage(error)})`)
-        )
+      const status = error instanceof ApiError ? error.status : undefined
+      if (status !== undefined && ![401, 403].includes(status))
+        return unusable(`answered ${status}`)
+      if (this.tenant !== 'main' && status === undefined) {
+        const why = `failed (${errorMessage(error)})`
+        throw new ConfigError('tenant', unconfirmedTenant(this.tenant, why))
       }
       throw error
     }
-    let config: Record<string, unknown>
-    try {
-      config = readJsonObject(response)
-    } catch {
-      return unusable('answered something that is not a JSON object')
-    }
+    const config = serverConfig.safeParse(parsedJson(new TextDecoder().decode(response.body))).data
+    if (!config) return unusable('answered something that is not a JSON object')
     const version = parseVersion(config.version)
     if (!version) return unusable('named no version')
-    const edition = typeof config.edition === 'string' ? config.edition : 'OSS'
+    const { edition, systemNamespace } = config
     const problem = ossTenantProblem(edition, String(config.version), this.tenant)
     if (problem) throw new ConfigError('tenant', problem)
+    const tenantScoped = isTenantScoped(version, edition, this.tenant)
     return {
-      info: {
-        version: String(config.version),
-        edition,
-        tenantScoped: isTenantScoped(version, edition, this.tenant),
-        systemNamespace:
-          typeof config.systemNamespace === 'string' && config.systemNamespace
-            ? config.systemNamespace
-            : 'system'
-      },
+      info: { version: String(config.version), edition, tenantScoped, systemNamespace },
       known: true
     }
   }
 }
+
+/** `GET /api/v1/configs`: an edition or system namespace that is not a (non-empty) text is the default. */
+const serverConfig = z.object({
+  version: z.unknown(),
+  edition: z.string().catch('OSS'),
+  systemNamespace: z.string().min(1).catch('system')
+})
 
 /**
  * Why a tenant other than `main` is refused when the probe cannot tell the edition (docs/kestra.md#tenant-prefix).

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { utf8Length } from '../model/content.js'
 import type { ServerValidation } from '../model/kestra.js'
 import { missingVerdict, parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
-import type { ScopedHttp } from './scoped-http.js'
+import { type ScopedHttp, YAML } from './scoped-http.js'
 import { BODY_LIMIT_REMEDY, bodyRefused } from './errors.js'
 
 /**
@@ -66,7 +66,7 @@ export function validateApi(http: ScopedHttp) {
       method: 'POST',
       route: '/flows/validate',
       readOnly: true,
-      headers: { 'content-type': 'application/x-yaml' },
+      headers: YAML,
       body,
       allow: [413]
     })
