@@ -28,7 +28,7 @@ import { childOf } from './repo/tree-source.js'
 import { chooseWorkTreeLayout } from './repo/choose-layout.js'
 import { loadRepository, type LoadHooks, type ReuseFlow, type WalkParts } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
-import { readIndexBlobs, type IndexBlobs } from './repo/git-index.js'
+import { git as gitOutput, readIndexBlobs, type IndexBlobs } from './repo/git-index.js'
 import {
   knownTargets,
   readNameListings,
@@ -38,7 +38,7 @@ import {
   ServerValidation
 } from './server/reads.js'
 import { reuseStoredChecks } from './stored-checks.js'
-import type { ClosableTree, GatherKind } from './kind.js'
+import { readClosing, type ClosableTree, type GatherKind } from './kind.js'
 import { managedNamespaces } from '../model/managed-namespaces.js'
 import { heldNamespaceIsManaged } from '../model/namespaces.js'
 import { NO_CONTENT_FACTS } from '../model/content-facts.js'
@@ -89,8 +89,10 @@ export class RunReads {
 
   openBase(settings: Settings, context: RunContext) {
     if (this.borrowBase) return this.borrowBase
-    const opening = openBaseTree(settings, context)
-    if (!opening) return undefined
+    const sha = baseCommit(context)
+    if (!sha) return undefined
+    // The base commit's tree, listed by git while the work tree loads; undefined when git lacks it.
+    const opening = GitTree.open(context.workspace, sha, settings.root)
     // Keeps a failure before the first borrow from being unhandled; each borrower gets it as an outcome.
     opening.catch(() => undefined)
     this.borrowBase = shareTree(opening)
@@ -550,7 +552,9 @@ async function changedBetween(
     try {
       return { kind: 'list', paths: await gitDiff(workspace, revisions), source: 'git' }
     } catch (error) {
-      if ((await hasCommit(workspace, from)) && (await hasCommit(workspace, to))) {
+      const hasCommit = async (sha: string) =>
+        (await gitOutput(workspace, ['cat-file', '-e', `${sha}^{commit}`])) !== undefined
+      if ((await hasCommit(from)) && (await hasCommit(to))) {
         gitProblem = `git diff failed (${errorMessage(error).split('\n', 1)[0]})`
       }
     }
@@ -561,15 +565,6 @@ async function changedBetween(
     return await fromGitHub(gitProblem)
   } catch (error) {
     return all(`${gitProblem} and ${errorMessage(error)}`)
-  }
-}
-
-async function hasCommit(workspace: string, sha: string): Promise<boolean> {
-  try {
-    await git(workspace, ['cat-file', '-e', `${sha}^{commit}`])
-    return true
-  } catch {
-    return false
   }
 }
 
@@ -652,16 +647,24 @@ export async function desiredState(
 /** The flows the repository wants on the server: the first file declaring an identity wins. */
 function desiredFlows(model: Pick<RepoModel, 'flows' | 'managedNamespaces'>): DesiredFlow[] {
   const managed = new Set(model.managedNamespaces)
-  const seen = new Set<string>()
-  const flows: DesiredFlow[] = []
-  for (const flow of model.flows) {
-    if (!deployableFlow(flow) || !managed.has(flow.namespace!)) continue
+  return [...firstDeclared(model.flows.filter((flow) => managed.has(flow.namespace!)))].map(
+    ([, flow]) => ({
+      namespace: flow.namespace!,
+      id: flow.id!,
+      source: flow.source,
+      file: flow.file
+    })
+  )
+}
+
+/** Each deployable flow identity's first file, by flowKey. */
+function firstDeclared(flows: readonly FlowFile[]): Map<string, FlowFile> {
+  const first = new Map<string, FlowFile>()
+  for (const flow of flows.filter(deployableFlow)) {
     const key = flowKey(flow.namespace!, flow.id!)
-    if (seen.has(key)) continue
-    seen.add(key)
-    flows.push({ namespace: flow.namespace!, id: flow.id!, source: flow.source, file: flow.file })
+    if (!first.has(key)) first.set(key, flow)
   }
-  return flows
+  return first
 }
 
 /** The commit the change starts from: the PR base, or the push's `before` (none for a new branch). */
@@ -671,25 +674,13 @@ export function baseCommit(context: RunContext): string | undefined {
 }
 
 function snapshotOf(model: RepoModel): BaseSnapshot {
-  const snapshot: BaseSnapshot = { flows: new Map(), files: new Map() }
-  for (const flow of model.flows) {
-    if (!deployableFlow(flow)) continue
-    const key = flowKey(flow.namespace!, flow.id!)
-    if (!snapshot.flows.has(key)) snapshot.flows.set(key, { source: flow.source, file: flow.file })
-  }
-  for (const file of model.files) {
-    snapshot.files.set(fileKey(file.namespace, file.path), { sha256: file.sha256, file: file.file })
-  }
-  return snapshot
-}
-
-/** The base commit's tree, listed by git while the work tree loads; inside, undefined when git lacks it. */
-function openBaseTree(
-  settings: Settings,
-  context: RunContext
-): Promise<GitTree | undefined> | undefined {
-  const sha = baseCommit(context)
-  return sha ? GitTree.open(context.workspace, sha, settings.root) : undefined
+  const flows = [...firstDeclared(model.flows)].map(
+    ([key, { source, file }]) => [key, { source, file }] as const
+  )
+  const files = model.files.map(
+    ({ namespace, path, sha256, file }) => [fileKey(namespace, path), { sha256, file }] as const
+  )
+  return { flows: new Map(flows), files: new Map(files) }
 }
 
 /**
@@ -906,13 +897,8 @@ export async function readServerFiles(
 
 /** Every path of the planned commit (workspace-relative): new files never replace one of them. */
 export async function readCommitPaths(workspace: string, sha: string): Promise<Set<string>> {
-  const tree = await GitTree.open(workspace, sha, '.')
-  if (!tree) return new Set()
-  try {
-    return new Set(tree.blobs.keys())
-  } finally {
-    await tree.close()
-  }
+  const paths = await readClosing(GitTree.open(workspace, sha, '.'), async (tree) => tree.blobs)
+  return new Set(paths?.keys())
 }
 
 /**
@@ -928,9 +914,7 @@ export async function ignoredPaths(
 ): Promise<Map<string, string>> {
   const ignored = new Map<string, string>()
   if (paths.length === 0) return ignored
-  const tree = await GitTree.open(workspace, sha, root)
-  if (!tree) return ignored
-  try {
+  await readClosing(GitTree.open(workspace, sha, root), async (tree) => {
     const rules = new IgnoreRules(tree)
     const under = tree.rootRel === '' ? '' : `${tree.rootRel}/`
     for (const path of paths) {
@@ -944,9 +928,7 @@ export async function ignoredPaths(
           : `${rule.file} line ${rule.line} (${rule.pattern}) leaves it out of what the layout reads`
       )
     }
-  } finally {
-    await tree.close()
-  }
+  })
   return ignored
 }
 

@@ -99,11 +99,19 @@ export async function kindFiles(
 }
 
 /** What `read` finds in the base commit, when the event has one git holds; the tree closed after. */
-export async function readBase<T>(
+export function readBase<T>(
   input: KindGatherInput,
   read: (tree: TreeSource) => Promise<T>
 ): Promise<T | undefined> {
-  const tree = await input.openBase?.()
+  return readClosing(input.openBase?.(), read)
+}
+
+/** What `read` finds in a tree, when there is one; the tree closed after. */
+export async function readClosing<T extends ClosableTree, R>(
+  opening: Promise<T | undefined> | undefined,
+  read: (tree: T) => Promise<R>
+): Promise<R | undefined> {
+  const tree = await opening
   if (!tree) return undefined
   try {
     return await read(tree)
