@@ -1,4 +1,4 @@
-import { normaliseText } from '../../model/content.js'
+import { compareCodeUnits, normaliseText } from '../../model/content.js'
 import { kindOfText } from '../../model/flow-file.js'
 import { NAMESPACE_PATTERN } from '../../model/namespaces.js'
 import { Semaphore } from '../../model/concurrency.js'
@@ -79,11 +79,18 @@ async function findFileFolders(
     }
   }
   if (candidates.size === 0) return []
-  const declared = await declaredNamespaces(
-    tree,
-    entries.filter((entry) => entry.kind === 'file' && isYamlFile(entry.rel)).map((e) => e.rel),
-    limit
-  )
+  const yamlFiles = entries.filter((entry) => entry.kind === 'file' && isYamlFile(entry.rel))
+  const declared = (
+    await Promise.all(
+      yamlFiles.map(({ rel }) =>
+        limit.run(async () => {
+          const text = normaliseText(await tree.read(rel).then(String, () => ''))
+          const namespace = kindOfText(text) === 'flow' ? NAMESPACE_LINE.exec(text)?.[1] : undefined
+          return namespace === undefined ? [] : [{ rel, namespace }]
+        })
+      )
+    )
+  ).flat()
   return [...candidates.values()]
     .filter(({ namespace, parent }) =>
       declared.some(
@@ -93,24 +100,7 @@ async function findFileFolders(
       )
     )
     .map(({ dir, namespace }) => ({ dir, namespace }))
-    .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0))
-}
-
-async function declaredNamespaces(
-  tree: TreeSource,
-  rels: readonly string[],
-  limit: Semaphore
-): Promise<{ rel: string; namespace: string }[]> {
-  const read = await Promise.all(
-    rels.map((rel) =>
-      limit.run(async () => {
-        const text = normaliseText(await tree.read(rel).then(String, () => ''))
-        const namespace = kindOfText(text) === 'flow' ? NAMESPACE_LINE.exec(text)?.[1] : undefined
-        return namespace === undefined ? [] : [{ rel, namespace }]
-      })
-    )
-  )
-  return read.flat()
+    .sort((a, b) => compareCodeUnits(a.dir, b.dir))
 }
 
 /** The layout of the work tree under `root`: chosen once, every read of a run uses it. */
