@@ -271,7 +271,7 @@ function startReads(input: GatherInput) {
           .catch(() => []))
       : undefined
   const kinds = input.kinds
-    .flatMap((kind) => (kind.gather ? [kind] : []))
+    .filter((kind) => kind.gather)
     .map(async (kind) => {
       const held = await kind.gather?.({
         ...{ settings, target, work, layout, workTree },
@@ -618,7 +618,6 @@ export async function desiredState(
   { readFileBytes }: Pick<WalkParts, 'readFileBytes'>
 ): Promise<{ flows: DesiredFlow[]; files: DesiredFile[] }> {
   const managed = new Set(model.managedNamespaces)
-  const flows = desiredFlows(model)
   const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace))
   const held = new Map<string, string>()
   for (const [namespace, { files }] of actual ?? []) {
@@ -641,7 +640,7 @@ export async function desiredState(
     binary: entry.binary,
     file: entry.file
   }))
-  return { flows, files }
+  return { flows: desiredFlows(model), files }
 }
 
 /** The flows the repository wants on the server: the first file declaring an identity wins. */
@@ -823,21 +822,11 @@ export function shareTree<T extends ClosableTree>(
   }
 }
 
+/** The borrowed tree itself (what its methods read and set is the tree's), but `close` releases this borrow. */
 export function asClosable<T extends ClosableTree>({ tree, release }: SharedTree<T>): ClosableTree {
-  return {
-    workspace: tree.workspace,
-    rootRel: tree.rootRel,
-    hasRoot: () => tree.hasRoot(),
-    list: (dirRel) => tree.list(dirRel),
-    kind: (rel) => tree.kind(rel),
-    read: (rel) => tree.read(rel),
-    summarise: (rel) => tree.summarise(rel),
-    blob: (rel) => tree.blob(rel),
-    resolveLink: (rel, rules) => tree.resolveLink(rel, rules),
-    bytesPath: (rel) => tree.bytesPath(rel),
-    versioned: () => tree.versioned(),
-    close: release
-  }
+  return new Proxy(tree, {
+    get: (target, key) => (key === 'close' ? release : target[key as keyof T])
+  })
 }
 
 /** Events a drift run plans on: the default branch's head (docs/drift.md#when-it-runs). */
