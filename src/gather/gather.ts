@@ -475,13 +475,11 @@ export async function detectChangedFiles(
   const { pullRequest: pr, push } = context
   if (onPullRequest(context)) {
     if (!pr) return all(`the ${context.eventName} event names no pull request`)
-    const missing = `the PR's base and head commits are not in the local history (shallow clone)`
-    const revisions = [`${pr.baseSha}...${pr.headSha}`]
     return changedBetween(
       workspace,
       [pr.baseSha, pr.headSha],
-      revisions,
-      missing,
+      [`${pr.baseSha}...${pr.headSha}`],
+      `the PR's base and head commits are not in the local history (shallow clone)`,
       github &&
         (async (gitProblem) => {
           const files = await github.listPullRequestFiles(pr.number)
@@ -694,14 +692,13 @@ async function readBaseSnapshot(
 ): Promise<BaseSnapshot | undefined> {
   const borrowed = await borrowing
   if (!borrowed) return undefined
-  const { tree } = borrowed
   try {
     return snapshotOf(
-      await loadRepository(tree, settings, {
+      await loadRepository(borrowed.tree, settings, {
         walk,
-        known: workTreeReuse(current, tree),
+        known: workTreeReuse(current, borrowed.tree),
         layout: current.layout,
-        ...(reuseFlow && { reuseFlow })
+        reuseFlow
       })
     )
   } finally {

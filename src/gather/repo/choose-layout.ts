@@ -164,7 +164,7 @@ async function someFlowDeclares(
   namespace: string,
   rules: IgnoreRules
 ): Promise<boolean> {
-  for (const entry of await listing(tree, dirRel)) {
+  for (const entry of await tree.list(dirRel).catch((): TreeEntry[] => [])) {
     const rel = `${dirRel}/${entry.name}`
     if (await rules.excludes(rel, entry.kind === 'folder')) continue
     if (entry.kind === 'folder') {
@@ -184,13 +184,9 @@ async function listFolders(
   rules: IgnoreRules
 ): Promise<string[]> {
   const folders: string[] = []
-  for (const entry of await listing(tree, dirRel)) {
+  for (const entry of await tree.list(dirRel).catch((): TreeEntry[] => [])) {
     const rel = childOf(dirRel, entry.name)
     if (entry.kind === 'folder' && !(await rules.excludes(rel, true))) folders.push(rel)
   }
   return folders
-}
-
-function listing(tree: TreeSource, dirRel: string): Promise<TreeEntry[]> {
-  return tree.list(dirRel).catch(() => [])
 }

@@ -155,7 +155,6 @@ export async function loadRepository(
   // The namespace a place names is known as the walk lists the file: its server reads leave then (a flow
   // naming another namespace reveals it when read). When flows are looked up by their namespace's stored
   // checks, those are asked for first, and a namespace that only files name waits for the walk's end.
-  const reuse = hooks.reuseFlow
   const byFiles = new Set<string>()
   const placed: Placed[] = []
   const walking = new Semaphore(CONCURRENCY)
@@ -172,11 +171,11 @@ export async function loadRepository(
       placed.push({ entry, placement })
       const expected = placement.flow?.expectedNamespace
       if (expected !== undefined && !revealed.has(expected)) {
-        reuse?.prefetch(expected)
+        hooks.reuseFlow?.prefetch(expected)
         held(expected)
       }
       for (const { namespace } of placement.files) {
-        if (reuse) byFiles.add(namespace)
+        if (hooks.reuseFlow) byFiles.add(namespace)
         else held(namespace)
       }
     }
@@ -188,9 +187,8 @@ export async function loadRepository(
   const flowsPlaced = placed.filter(({ placement }) => placement.flow !== undefined)
   hooks.onWalked?.({ files: localFiles, flowFiles: flowsPlaced.length })
   const context: Context = {
+    ...hooks,
     tree,
-    walk: hooks.walk,
-    reuseFlow: hooks.reuseFlow,
     fileOf,
     layout,
     rules,
