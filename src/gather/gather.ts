@@ -28,7 +28,7 @@ import { childOf } from './repo/tree-source.js'
 import { chooseWorkTreeLayout } from './repo/choose-layout.js'
 import { loadRepository, type LoadHooks, type ReuseFlow, type WalkParts } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
-import { readIndexBlobs, type IndexBlobs } from './repo/git-index.js'
+import { git as gitOutput, readIndexBlobs, type IndexBlobs } from './repo/git-index.js'
 import {
   knownTargets,
   readNameListings,
@@ -38,7 +38,7 @@ import {
   ServerValidation
 } from './server/reads.js'
 import { reuseStoredChecks } from './stored-checks.js'
-import type { ClosableTree, GatherKind } from './kind.js'
+import { readClosing, type ClosableTree, type GatherKind } from './kind.js'
 import { managedNamespaces } from '../model/managed-namespaces.js'
 import { heldNamespaceIsManaged } from '../model/namespaces.js'
 import { NO_CONTENT_FACTS } from '../model/content-facts.js'
@@ -89,8 +89,10 @@ export class RunReads {
 
   openBase(settings: Settings, context: RunContext) {
     if (this.borrowBase) return this.borrowBase
-    const opening = openBaseTree(settings, context)
-    if (!opening) return undefined
+    const sha = baseCommit(context)
+    if (!sha) return undefined
+    // The base commit's tree, listed by git while the work tree loads; undefined when git lacks it.
+    const opening = GitTree.open(context.workspace, sha, settings.root)
     // Keeps a failure before the first borrow from being unhandled; each borrower gets it as an outcome.
     opening.catch(() => undefined)
     this.borrowBase = shareTree(opening)
@@ -269,7 +271,7 @@ function startReads(input: GatherInput) {
           .catch(() => []))
       : undefined
   const kinds = input.kinds
-    .flatMap((kind) => (kind.gather ? [kind] : []))
+    .filter((kind) => kind.gather)
     .map(async (kind) => {
       const held = await kind.gather?.({
         ...{ settings, target, work, layout, workTree },
@@ -473,13 +475,11 @@ export async function detectChangedFiles(
   const { pullRequest: pr, push } = context
   if (onPullRequest(context)) {
     if (!pr) return all(`the ${context.eventName} event names no pull request`)
-    const missing = `the PR's base and head commits are not in the local history (shallow clone)`
-    const revisions = [`${pr.baseSha}...${pr.headSha}`]
     return changedBetween(
       workspace,
       [pr.baseSha, pr.headSha],
-      revisions,
-      missing,
+      [`${pr.baseSha}...${pr.headSha}`],
+      `the PR's base and head commits are not in the local history (shallow clone)`,
       github &&
         (async (gitProblem) => {
           const files = await github.listPullRequestFiles(pr.number)
@@ -550,7 +550,9 @@ async function changedBetween(
     try {
       return { kind: 'list', paths: await gitDiff(workspace, revisions), source: 'git' }
     } catch (error) {
-      if ((await hasCommit(workspace, from)) && (await hasCommit(workspace, to))) {
+      const hasCommit = async (sha: string) =>
+        (await gitOutput(workspace, ['cat-file', '-e', `${sha}^{commit}`])) !== undefined
+      if ((await hasCommit(from)) && (await hasCommit(to))) {
         gitProblem = `git diff failed (${errorMessage(error).split('\n', 1)[0]})`
       }
     }
@@ -561,15 +563,6 @@ async function changedBetween(
     return await fromGitHub(gitProblem)
   } catch (error) {
     return all(`${gitProblem} and ${errorMessage(error)}`)
-  }
-}
-
-async function hasCommit(workspace: string, sha: string): Promise<boolean> {
-  try {
-    await git(workspace, ['cat-file', '-e', `${sha}^{commit}`])
-    return true
-  } catch {
-    return false
   }
 }
 
@@ -623,7 +616,6 @@ export async function desiredState(
   { readFileBytes }: Pick<WalkParts, 'readFileBytes'>
 ): Promise<{ flows: DesiredFlow[]; files: DesiredFile[] }> {
   const managed = new Set(model.managedNamespaces)
-  const flows = desiredFlows(model)
   const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace))
   const held = new Map<string, string>()
   for (const [namespace, { files }] of actual ?? []) {
@@ -646,22 +638,30 @@ export async function desiredState(
     binary: entry.binary,
     file: entry.file
   }))
-  return { flows, files }
+  return { flows: desiredFlows(model), files }
 }
 
 /** The flows the repository wants on the server: the first file declaring an identity wins. */
 function desiredFlows(model: Pick<RepoModel, 'flows' | 'managedNamespaces'>): DesiredFlow[] {
   const managed = new Set(model.managedNamespaces)
-  const seen = new Set<string>()
-  const flows: DesiredFlow[] = []
-  for (const flow of model.flows) {
-    if (!deployableFlow(flow) || !managed.has(flow.namespace!)) continue
+  return [...firstDeclared(model.flows.filter((flow) => managed.has(flow.namespace!)))].map(
+    ([, flow]) => ({
+      namespace: flow.namespace!,
+      id: flow.id!,
+      source: flow.source,
+      file: flow.file
+    })
+  )
+}
+
+/** Each deployable flow identity's first file, by flowKey. */
+function firstDeclared(flows: readonly FlowFile[]): Map<string, FlowFile> {
+  const first = new Map<string, FlowFile>()
+  for (const flow of flows.filter(deployableFlow)) {
     const key = flowKey(flow.namespace!, flow.id!)
-    if (seen.has(key)) continue
-    seen.add(key)
-    flows.push({ namespace: flow.namespace!, id: flow.id!, source: flow.source, file: flow.file })
+    if (!first.has(key)) first.set(key, flow)
   }
-  return flows
+  return first
 }
 
 /** The commit the change starts from: the PR base, or the push's `before` (none for a new branch). */
@@ -671,25 +671,13 @@ export function baseCommit(context: RunContext): string | undefined {
 }
 
 function snapshotOf(model: RepoModel): BaseSnapshot {
-  const snapshot: BaseSnapshot = { flows: new Map(), files: new Map() }
-  for (const flow of model.flows) {
-    if (!deployableFlow(flow)) continue
-    const key = flowKey(flow.namespace!, flow.id!)
-    if (!snapshot.flows.has(key)) snapshot.flows.set(key, { source: flow.source, file: flow.file })
-  }
-  for (const file of model.files) {
-    snapshot.files.set(fileKey(file.namespace, file.path), { sha256: file.sha256, file: file.file })
-  }
-  return snapshot
-}
-
-/** The base commit's tree, listed by git while the work tree loads; inside, undefined when git lacks it. */
-function openBaseTree(
-  settings: Settings,
-  context: RunContext
-): Promise<GitTree | undefined> | undefined {
-  const sha = baseCommit(context)
-  return sha ? GitTree.open(context.workspace, sha, settings.root) : undefined
+  const flows = [...firstDeclared(model.flows)].map(
+    ([key, { source, file }]) => [key, { source, file }] as const
+  )
+  const files = model.files.map(
+    ({ namespace, path, sha256, file }) => [fileKey(namespace, path), { sha256, file }] as const
+  )
+  return { flows: new Map(flows), files: new Map(files) }
 }
 
 /**
@@ -704,14 +692,13 @@ async function readBaseSnapshot(
 ): Promise<BaseSnapshot | undefined> {
   const borrowed = await borrowing
   if (!borrowed) return undefined
-  const { tree } = borrowed
   try {
     return snapshotOf(
-      await loadRepository(tree, settings, {
+      await loadRepository(borrowed.tree, settings, {
         walk,
-        known: workTreeReuse(current, tree),
+        known: workTreeReuse(current, borrowed.tree),
         layout: current.layout,
-        ...(reuseFlow && { reuseFlow })
+        reuseFlow
       })
     )
   } finally {
@@ -832,21 +819,11 @@ export function shareTree<T extends ClosableTree>(
   }
 }
 
+/** The borrowed tree itself (what its methods read and set is the tree's), but `close` releases this borrow. */
 export function asClosable<T extends ClosableTree>({ tree, release }: SharedTree<T>): ClosableTree {
-  return {
-    workspace: tree.workspace,
-    rootRel: tree.rootRel,
-    hasRoot: () => tree.hasRoot(),
-    list: (dirRel) => tree.list(dirRel),
-    kind: (rel) => tree.kind(rel),
-    read: (rel) => tree.read(rel),
-    summarise: (rel) => tree.summarise(rel),
-    blob: (rel) => tree.blob(rel),
-    resolveLink: (rel, rules) => tree.resolveLink(rel, rules),
-    bytesPath: (rel) => tree.bytesPath(rel),
-    versioned: () => tree.versioned(),
-    close: release
-  }
+  return new Proxy(tree, {
+    get: (target, key) => (key === 'close' ? release : target[key as keyof T])
+  })
 }
 
 /** Events a drift run plans on: the default branch's head (docs/drift.md#when-it-runs). */
@@ -906,13 +883,8 @@ export async function readServerFiles(
 
 /** Every path of the planned commit (workspace-relative): new files never replace one of them. */
 export async function readCommitPaths(workspace: string, sha: string): Promise<Set<string>> {
-  const tree = await GitTree.open(workspace, sha, '.')
-  if (!tree) return new Set()
-  try {
-    return new Set(tree.blobs.keys())
-  } finally {
-    await tree.close()
-  }
+  const paths = await readClosing(GitTree.open(workspace, sha, '.'), async (tree) => tree.blobs)
+  return new Set(paths?.keys())
 }
 
 /**
@@ -928,9 +900,7 @@ export async function ignoredPaths(
 ): Promise<Map<string, string>> {
   const ignored = new Map<string, string>()
   if (paths.length === 0) return ignored
-  const tree = await GitTree.open(workspace, sha, root)
-  if (!tree) return ignored
-  try {
+  await readClosing(GitTree.open(workspace, sha, root), async (tree) => {
     const rules = new IgnoreRules(tree)
     const under = tree.rootRel === '' ? '' : `${tree.rootRel}/`
     for (const path of paths) {
@@ -944,9 +914,7 @@ export async function ignoredPaths(
           : `${rule.file} line ${rule.line} (${rule.pattern}) leaves it out of what the layout reads`
       )
     }
-  } finally {
-    await tree.close()
-  }
+  })
   return ignored
 }
 

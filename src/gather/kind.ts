@@ -5,7 +5,7 @@ import type { Snapshot } from '../model/snapshot.js'
 import type { StoredFlowCheck } from '../model/stored-checks.js'
 import type { KestraVersion } from '../model/version.js'
 import type { Target, Work } from '../model/target.js'
-import { normaliseText } from '../model/content.js'
+import { compareCodeUnits, normaliseText } from '../model/content.js'
 import { IgnoreRules } from './repo/ignore-rules.js'
 import type { WalkParts } from './repo/load.js'
 import { childOf, type TreeSource } from './repo/tree-source.js'
@@ -95,15 +95,23 @@ export async function kindFiles(
     const text = normaliseText((await tree.read(entry.rel)).toString('utf8'))
     found.push({ file: childOf(tree.rootRel, entry.rel), text })
   }
-  return found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+  return found.sort((a, b) => compareCodeUnits(a.file, b.file))
 }
 
 /** What `read` finds in the base commit, when the event has one git holds; the tree closed after. */
-export async function readBase<T>(
+export function readBase<T>(
   input: KindGatherInput,
   read: (tree: TreeSource) => Promise<T>
 ): Promise<T | undefined> {
-  const tree = await input.openBase?.()
+  return readClosing(input.openBase?.(), read)
+}
+
+/** What `read` finds in a tree, when there is one; the tree closed after. */
+export async function readClosing<T extends ClosableTree, R>(
+  opening: Promise<T | undefined> | undefined,
+  read: (tree: T) => Promise<R>
+): Promise<R | undefined> {
+  const tree = await opening
   if (!tree) return undefined
   try {
     return await read(tree)

@@ -1,4 +1,4 @@
-import { normaliseText } from '../../model/content.js'
+import { compareCodeUnits, normaliseText } from '../../model/content.js'
 import { kindOfText } from '../../model/flow-file.js'
 import { NAMESPACE_PATTERN } from '../../model/namespaces.js'
 import { Semaphore } from '../../model/concurrency.js'
@@ -79,11 +79,18 @@ async function findFileFolders(
     }
   }
   if (candidates.size === 0) return []
-  const declared = await declaredNamespaces(
-    tree,
-    entries.filter((entry) => entry.kind === 'file' && isYamlFile(entry.rel)).map((e) => e.rel),
-    limit
-  )
+  const yamlFiles = entries.filter((entry) => entry.kind === 'file' && isYamlFile(entry.rel))
+  const declared = (
+    await Promise.all(
+      yamlFiles.map(({ rel }) =>
+        limit.run(async () => {
+          const text = normaliseText(await tree.read(rel).then(String, () => ''))
+          const namespace = kindOfText(text) === 'flow' ? NAMESPACE_LINE.exec(text)?.[1] : undefined
+          return namespace === undefined ? [] : [{ rel, namespace }]
+        })
+      )
+    )
+  ).flat()
   return [...candidates.values()]
     .filter(({ namespace, parent }) =>
       declared.some(
@@ -93,24 +100,7 @@ async function findFileFolders(
       )
     )
     .map(({ dir, namespace }) => ({ dir, namespace }))
-    .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0))
-}
-
-async function declaredNamespaces(
-  tree: TreeSource,
-  rels: readonly string[],
-  limit: Semaphore
-): Promise<{ rel: string; namespace: string }[]> {
-  const read = await Promise.all(
-    rels.map((rel) =>
-      limit.run(async () => {
-        const text = normaliseText(await tree.read(rel).then(String, () => ''))
-        const namespace = kindOfText(text) === 'flow' ? NAMESPACE_LINE.exec(text)?.[1] : undefined
-        return namespace === undefined ? [] : [{ rel, namespace }]
-      })
-    )
-  )
-  return read.flat()
+    .sort((a, b) => compareCodeUnits(a.dir, b.dir))
 }
 
 /** The layout of the work tree under `root`: chosen once, every read of a run uses it. */
@@ -174,7 +164,7 @@ async function someFlowDeclares(
   namespace: string,
   rules: IgnoreRules
 ): Promise<boolean> {
-  for (const entry of await listing(tree, dirRel)) {
+  for (const entry of await tree.list(dirRel).catch((): TreeEntry[] => [])) {
     const rel = `${dirRel}/${entry.name}`
     if (await rules.excludes(rel, entry.kind === 'folder')) continue
     if (entry.kind === 'folder') {
@@ -194,13 +184,9 @@ async function listFolders(
   rules: IgnoreRules
 ): Promise<string[]> {
   const folders: string[] = []
-  for (const entry of await listing(tree, dirRel)) {
+  for (const entry of await tree.list(dirRel).catch((): TreeEntry[] => [])) {
     const rel = childOf(dirRel, entry.name)
     if (entry.kind === 'folder' && !(await rules.excludes(rel, true))) folders.push(rel)
   }
   return folders
-}
-
-function listing(tree: TreeSource, dirRel: string): Promise<TreeEntry[]> {
-  return tree.list(dirRel).catch(() => [])
 }

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { EventLoopYielder } from '../../model/concurrency.js'
 
 /**
@@ -70,7 +70,9 @@ async function checkAttributes(
 ): Promise<Map<string, Map<string, string>> | undefined> {
   const found = new Map<string, Map<string, string>>()
   if (paths.length === 0) return found
-  const output = await gitWithInput(folder, ['check-attr', '--all', '-z', '--stdin'], paths)
+  const output = await git(folder, ['check-attr', '--all', '-z', '--stdin'], {
+    input: paths.map((path) => `${path}\0`).join('')
+  })
   if (output === undefined) return undefined
   const fields = output.split('\0')
   for (let i = 0; i + 2 < fields.length; i += 3) {
@@ -84,35 +86,24 @@ async function checkAttributes(
 }
 
 /**
- * Git's standard output in `cwd`, or undefined when it fails (no git, not a repository, any error). With
- * `exit1IsEmpty`, an exit code of 1 is an empty answer: `config --get`'s for a key that is not set.
+ * Git's standard output in `cwd`, `input` written to its standard input, or undefined when it fails (no git,
+ * not a repository, any error). With `exit1IsEmpty`, an exit code of 1 is an empty answer: `config --get`'s for
+ * a key that is not set.
  */
 export function git(
   cwd: string,
   args: readonly string[],
-  { exit1IsEmpty = false } = {}
+  { exit1IsEmpty = false, input }: { exit1IsEmpty?: boolean; input?: string } = {}
 ): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile('git', args, { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 }, (error, out) =>
-      resolve(!error ? out : exit1IsEmpty && error.code === 1 ? '' : undefined)
+    const child = execFile(
+      'git',
+      args,
+      { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 },
+      (error, out) => resolve(!error ? out : exit1IsEmpty && error.code === 1 ? '' : undefined)
     )
-  })
-}
-
-function gitWithInput(
-  cwd: string,
-  args: readonly string[],
-  input: readonly string[]
-): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'ignore'] })
-    const chunks: Buffer[] = []
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
-    child.on('error', () => resolve(undefined))
-    child.on('close', (code) =>
-      resolve(code === 0 ? Buffer.concat(chunks).toString('utf8') : undefined)
-    )
-    child.stdin.on('error', () => undefined)
-    child.stdin.end(input.map((path) => `${path}\0`).join(''))
+    if (input === undefined) return
+    child.stdin?.on('error', () => undefined)
+    child.stdin?.end(input)
   })
 }

@@ -47,11 +47,14 @@ export class GitTree implements TreeSource {
    * history.
    */
   static async open(workspace: string, sha: string, root: string): Promise<GitTree | undefined> {
+    if (!OBJECT_ID.test(sha)) return undefined
     const workspaceAbs = resolve(workspace)
     const rootRel = relative(workspaceAbs, resolve(workspaceAbs, root)).split(sep).join('/')
+    // Paths are relative to the workspace: `under` is root's prefix, and a folder the commit lacks lists nothing.
+    const under = rootRel === '' ? '' : `${rootRel}/`
     const [blobs, changes] = await Promise.all([
-      listCommitFolder(workspaceAbs, sha, rootRel),
-      worktreeChanges(workspaceAbs, sha, rootRel)
+      listCommitFolder(workspaceAbs, sha, under),
+      worktreeChanges(workspaceAbs, sha, under)
     ])
     return blobs && new GitTree(workspaceAbs, rootRel, blobs, await foldersOf(blobs), changes)
   }
@@ -169,19 +172,16 @@ async function foldersOf(blobs: ReadonlyMap<string, TreeBlob>): Promise<Map<stri
 }
 
 /**
- * The blobs under `folder` (relative to `workspace`) as committed in `sha`, from git's object store, paths made
- * relative to it; empty when the commit has no such folder, undefined when the commit is not in the local
- * history. `git ls-tree -l` records, `<mode> <type> <oid> <size>\t<path>`, are read a few milliseconds at a time,
- * as the folders are built.
+ * The blobs under the folder `under` (relative to `workspace`, '' or ending in '/') as committed in `sha`, from
+ * git's object store, paths made relative to it; empty when the commit has no such folder, undefined when the
+ * commit is not in the local history. `git ls-tree -l` records, `<mode> <type> <oid> <size>\t<path>`, are read
+ * a few milliseconds at a time, as the folders are built.
  */
 async function listCommitFolder(
   workspace: string,
   sha: string,
-  folder: string
+  under: string
 ): Promise<Map<string, TreeBlob> | undefined> {
-  if (!OBJECT_ID.test(sha)) return undefined
-  // One process: paths are relative to the workspace, and a folder the commit lacks lists nothing.
-  const under = folder === '' ? '' : `${folder}/`
   const listing = await git(workspace, [
     '--literal-pathspecs',
     'ls-tree',
@@ -190,7 +190,7 @@ async function listCommitFolder(
     '-z',
     `${sha}^{commit}`,
     '--',
-    under === '' ? '.' : under
+    under || '.'
   ])
   if (listing === undefined) return undefined
   const blobs = new Map<string, TreeBlob>()
@@ -221,16 +221,14 @@ interface WorktreeChanges {
 }
 
 /**
- * How the work tree differs from commit `sha` under `folder`, as git sees it (its index caches
+ * How the work tree differs from commit `sha` under the folder `under`, as git sees it (its index caches
  * file stats, so unchanged files are not read). Undefined when git cannot tell.
  */
 async function worktreeChanges(
   workspace: string,
   sha: string,
-  folder: string
+  under: string
 ): Promise<WorktreeChanges | undefined> {
-  if (!OBJECT_ID.test(sha)) return undefined
-  const under = folder === '' ? '' : `${folder}/`
   const diff = await git(workspace, [
     'diff',
     '--name-only',
@@ -239,7 +237,7 @@ async function worktreeChanges(
     '--relative',
     sha,
     '--',
-    folder === '' ? '.' : folder
+    under || '.'
   ])
   const untracked = await git(workspace, [
     'ls-files',

@@ -58,10 +58,7 @@ class IgnoreFile {
 
   private folder(rel: string): Verdict {
     let verdict = this.folders.get(rel)
-    if (!verdict) {
-      verdict = this.ignoredParent(rel) ?? this.own(rel, true)
-      this.folders.set(rel, verdict)
-    }
+    if (!verdict) this.folders.set(rel, (verdict = this.ignoredParent(rel) ?? this.own(rel, true)))
     return verdict
   }
 
@@ -243,12 +240,9 @@ const POSIX_CLASSES: Record<string, RegExp> = {
 }
 
 export function parseIgnoreFile(text: string): IgnorePattern[] {
-  const patterns: IgnorePattern[] = []
-  text.split('\n').forEach((raw, index) => {
-    const pattern = parsePattern(raw.replace(/\r$/, ''), index + 1)
-    if (pattern) patterns.push(pattern)
-  })
-  return patterns
+  return text
+    .split('\n')
+    .flatMap((raw, index) => parsePattern(raw.replace(/\r$/, ''), index + 1) ?? [])
 }
 
 function parsePattern(raw: string, line: number): IgnorePattern | undefined {

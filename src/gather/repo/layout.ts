@@ -121,12 +121,9 @@ function filesFor(areas: FileArea[], segments: string[]): Placement['files'] {
 function flowGlobs(patterns: readonly string[]) {
   const normalised = patterns.map((p) => p.replace(/^\.\//, ''))
   const include = normalised.filter((p) => !p.startsWith('!'))
-  const exclude = normalised.filter((p) => p.startsWith('!')).map((p) => p.slice(1))
-  const options = { dot: true }
-  const included = include.length > 0 ? picomatch(include, options) : () => false
-  const excluded = exclude.length > 0 ? picomatch(exclude, options) : () => false
+  const ignore = normalised.filter((p) => p.startsWith('!')).map((p) => p.slice(1))
   return {
-    matches: (rel: string) => included(rel) && !excluded(rel),
+    matches: include.length > 0 ? picomatch(include, { dot: true, ignore }) : () => false,
     bases: include.map((p) => splitPath(picomatch.scan(p).base))
   }
 }

@@ -92,12 +92,9 @@ export interface LoadHooks {
    * (docs/performance.md#what-a-plan-knows-without-reading): once it can tell, the summary of the file at a path
    * relative to root and the git blob it is, or undefined to read that file.
    */
-  knownFiles?(namespace: string): Promise<(rel: string) => KnownFile | undefined>
-}
-
-interface KnownFile {
-  summary: ContentSummary
-  blob: string
+  knownFiles?(
+    namespace: string
+  ): Promise<(rel: string) => { summary: ContentSummary; blob: string } | undefined>
 }
 
 interface Placed {
@@ -105,10 +102,8 @@ interface Placed {
   placement: Placement
 }
 
-interface Context {
+interface Context extends Pick<LoadHooks, 'walk' | 'reuseFlow'> {
   tree: TreeSource
-  walk: WalkParts
-  reuseFlow: LoadHooks['reuseFlow']
   fileOf(rel: string): string
   layout: LayoutRules
   rules: IgnoreRules
@@ -136,7 +131,13 @@ export async function loadRepository(
     readProblems: []
   }
   if (!(await tree.hasRoot())) {
-    model.readProblems.push(await missingRoot(new WorkTree(workspace, '.'), rootRel, settings.root))
+    const found = await lookUp(new WorkTree(workspace, '.'), rootRel)
+    model.readProblems.push({
+      severity: 'error',
+      file: rootRel || '.',
+      rule: MISSING_FOLDER,
+      message: `the root folder '${settings.root}' does not exist in the workspace${hint(found)}; check the root input`
+    })
     return model
   }
   const chosen = model.layout.layout
@@ -154,7 +155,6 @@ export async function loadRepository(
   // The namespace a place names is known as the walk lists the file: its server reads leave then (a flow
   // naming another namespace reveals it when read). When flows are looked up by their namespace's stored
   // checks, those are asked for first, and a namespace that only files name waits for the walk's end.
-  const reuse = hooks.reuseFlow
   const byFiles = new Set<string>()
   const placed: Placed[] = []
   const walking = new Semaphore(CONCURRENCY)
@@ -171,11 +171,11 @@ export async function loadRepository(
       placed.push({ entry, placement })
       const expected = placement.flow?.expectedNamespace
       if (expected !== undefined && !revealed.has(expected)) {
-        reuse?.prefetch(expected)
+        hooks.reuseFlow?.prefetch(expected)
         held(expected)
       }
       for (const { namespace } of placement.files) {
-        if (reuse) byFiles.add(namespace)
+        if (hooks.reuseFlow) byFiles.add(namespace)
         else held(namespace)
       }
     }
@@ -187,9 +187,8 @@ export async function loadRepository(
   const flowsPlaced = placed.filter(({ placement }) => placement.flow !== undefined)
   hooks.onWalked?.({ files: localFiles, flowFiles: flowsPlaced.length })
   const context: Context = {
+    ...hooks,
     tree,
-    walk: hooks.walk,
-    reuseFlow: hooks.reuseFlow,
     fileOf,
     layout,
     rules,
@@ -645,13 +644,7 @@ function hiddenFlowsWarnings(
   }))
 }
 
-interface RuleGroup {
-  rule: IgnoreRule
-  rels: string[]
-  files: string[]
-}
-
-function groupByRule(hidden: readonly HiddenFlow[], rootRel: string): RuleGroup[] {
+function groupByRule(hidden: readonly HiddenFlow[], rootRel: string) {
   const groups = new Map<string, { rule: IgnoreRule; rels: Set<string> }>()
   for (const { rel, rule } of hidden) {
     const key = ruleOrder(rule)
@@ -769,16 +762,6 @@ async function missingFolders(
     }
   }
   return problems
-}
-
-async function missingRoot(workspace: Lister, rootRel: string, root: string): Promise<ReadProblem> {
-  const found = await lookUp(workspace, rootRel)
-  return {
-    severity: 'error',
-    file: rootRel === '' ? '.' : rootRel,
-    rule: MISSING_FOLDER,
-    message: `the root folder '${root}' does not exist in the workspace${hint(found)}; check the root input`
-  }
 }
 
 type Found = { exists: true } | { exists: false; deepest: string; nearest?: string }

@@ -5,12 +5,7 @@ import { storedChecksOf, type StoredFlowCheck } from '../../model/stored-checks.
 import { type ContentFacts, contentFactsOf, NO_CONTENT_FACTS } from '../../model/content-facts.js'
 import { mapLimit, Semaphore } from '../../model/concurrency.js'
 import { batchCount, FillingBatch, MAX_BATCH, MAX_BATCH_BYTES } from '../../kestra/validate.js'
-import {
-  compareCodeUnits,
-  type ContentSummary,
-  normaliseText,
-  utf8Length
-} from '../../model/content.js'
+import { compareCodeUnits, normaliseText, utf8Length } from '../../model/content.js'
 import { fitToSend } from '../../model/yaml-aliases.js'
 import type { KnownTargets, ServerAnswer } from '../../model/snapshot.js'
 import type { KestraApi, ListingsApi } from '../../kestra/api.js'
@@ -67,7 +62,8 @@ export class ServerReads {
   /** The namespaces whose marker stores checks or facts that no seal of this job's credentials vouches for. */
   readonly unsealed = new Set<string>()
   private readonly localFiles: Promise<LocalFiles>
-  private knowLocalFiles!: (files: LocalFiles) => void
+  /** Where the repository's namespace files come from (the first word counts): server files may be read. */
+  knowFiles!: (files: LocalFiles) => void
   private readonly exports = new Semaphore(EXPORTS_AT_ONCE)
   private heldBytes = 0
   private readonly waitingForRoom: (() => void)[] = []
@@ -89,7 +85,7 @@ export class ServerReads {
       seal?: MarkerSeal
     }
   ) {
-    this.localFiles = new Promise((resolve) => (this.knowLocalFiles = resolve))
+    this.localFiles = new Promise((resolve) => (this.knowFiles = resolve))
   }
 
   /**
@@ -120,7 +116,13 @@ export class ServerReads {
         try {
           return held.map((file) => {
             const path = names.get(file.path) ?? file.path
-            return serverFile(path, file, keepUnlessSame(local.get(path)), facts)
+            const same = local.get(path)
+            return serverFile(
+              path,
+              file,
+              ({ sha256 }) => !(same?.size === 1 && same.has(sha256)),
+              facts
+            )
           })
         } finally {
           this.letGo(bytes)
@@ -150,11 +152,9 @@ export class ServerReads {
    * (docs/performance.md#incremental-planning).
    */
   storedChecks(namespace: string): Promise<Map<string, StoredFlowCheck>> {
-    let checks = this.checks.get(namespace)
-    if (!checks) {
-      checks = this.storedMarker(namespace).then(storedChecksOf)
-      this.checks.set(namespace, checks)
-    }
+    const checks = once(this.checks, namespace, () =>
+      this.storedMarker(namespace).then(storedChecksOf)
+    )
     this.start(namespace)
     return checks
   }
@@ -170,12 +170,7 @@ export class ServerReads {
    */
   contentFacts(namespace: string): Promise<ContentFacts> {
     if (this.options.facts !== 'use') return Promise.resolve(NO_CONTENT_FACTS)
-    let facts = this.facts.get(namespace)
-    if (!facts) {
-      facts = this.storedMarker(namespace).then(contentFactsOf)
-      this.facts.set(namespace, facts)
-    }
-    return facts
+    return once(this.facts, namespace, () => this.storedMarker(namespace).then(contentFactsOf))
   }
 
   /**
@@ -187,13 +182,12 @@ export class ServerReads {
   }
 
   private storedMarker(namespace: string): Promise<Record<string, unknown> | undefined> {
-    let marker = this.stored.get(namespace)
-    if (!marker) {
+    return once(this.stored, namespace, () => {
       // A deploy reads every marker anyway: what it stores comes with it, in one read.
       if (this.options.markers) this.start(namespace)
       const reading =
         this.markers.get(namespace) ?? readMarkers(this.api, [namespace], undefined, true)
-      marker = reading.then(
+      return reading.then(
         (read) => {
           const stored = read.stored?.get(namespace)
           if (!stored) return undefined
@@ -203,14 +197,7 @@ export class ServerReads {
         },
         () => undefined
       )
-      this.stored.set(namespace, marker)
-    }
-    return marker
-  }
-
-  /** Where the repository's namespace files come from (the first word counts): server files may be read. */
-  knowFiles(files: LocalFiles): void {
-    this.knowLocalFiles(files)
+    })
   }
 
   async flowsOf(namespace: string): Promise<RemoteFlow[]> {
@@ -239,10 +226,9 @@ export class ServerReads {
 
   async markersOf(namespaces: readonly string[]): Promise<EarlyMarkers> {
     const sorted = [...namespaces].sort()
-    const readings = sorted.map(
-      (namespace) => this.markers.get(namespace) ?? readMarkers(this.api, [namespace])
+    const parts = await Promise.all(
+      sorted.map((namespace) => this.markers.get(namespace) ?? readMarkers(this.api, [namespace]))
     )
-    const parts = await Promise.all(readings)
     const read = {
       markers: new Map(parts.flatMap((part) => [...part.markers])),
       warnings: parts.flatMap((part) => part.warnings).sort(),
@@ -253,6 +239,13 @@ export class ServerReads {
   }
 }
 
+/** The map's value for `key`, made on the first ask. */
+function once<V>(map: Map<string, V>, key: string, make: () => V): V {
+  let value = map.get(key)
+  if (value === undefined) map.set(key, (value = make()))
+  return value
+}
+
 function hashesByPath(entries: readonly NamespaceFileEntry[]): Map<string, Set<string>> {
   const local = new Map<string, Set<string>>()
   for (const entry of entries) {
@@ -260,12 +253,6 @@ function hashesByPath(entries: readonly NamespaceFileEntry[]): Map<string, Set<s
     local.set(entry.path, (local.get(entry.path) ?? new Set()).add(entry.sha256))
   }
   return local
-}
-
-function keepUnlessSame(
-  local: ReadonlySet<string> | undefined
-): (summary: ContentSummary) => boolean {
-  return ({ sha256 }) => !(local?.size === 1 && local.has(sha256))
 }
 
 /**
@@ -539,10 +526,12 @@ export async function readRollbackRecords(
   api: KestraApi & ListingsApi,
   namespaces: readonly string[]
 ): Promise<Map<string, unknown>> {
-  const holding = new Set(await namespacesHoldingRecords(api, namespaces))
+  // A listing that cannot be read whole is an error (docs/kestra.md#paged-listings), never a part: then each
+  // namespace's record is read, and its own failure is the one reported.
+  const keys = await liveKvKeys(api, [...namespaces]).catch(() => undefined)
   const values = await Promise.all(
     namespaces.map(async (namespace) => {
-      if (!holding.has(namespace)) return undefined
+      if (keys && !keys[namespace]?.includes(ROLLBACK_RECORD_KEY)) return undefined
       try {
         return await api.getKv(namespace, ROLLBACK_RECORD_KEY)
       } catch (error) {
@@ -558,18 +547,4 @@ export async function readRollbackRecords(
       values[i] === undefined ? [] : [[namespace, values[i]] as const]
     )
   )
-}
-
-async function namespacesHoldingRecords(
-  api: KestraApi & ListingsApi,
-  namespaces: readonly string[]
-): Promise<readonly string[]> {
-  try {
-    // A listing that cannot be read whole is an error (docs/kestra.md#paged-listings), never a part.
-    const keys = await liveKvKeys(api, [...namespaces])
-    return namespaces.filter((namespace) => keys[namespace]?.includes(ROLLBACK_RECORD_KEY))
-  } catch {
-    // Read each namespace's record instead: its own failure is the one reported.
-  }
-  return namespaces
 }
