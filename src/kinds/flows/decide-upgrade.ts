@@ -117,12 +117,11 @@ export function upgradeFlow(
     current = texts.parse(applyEdits(current.source, accepted.flat()))
   }
   if (current === flow) return { flow, items: itemsOf(refused, refused) }
-  const rewritten = asWritten(flow.raw, current.source)
   return {
     flow,
     after: current,
     items: itemsOf(refused, refusedByTarget(texts.check(current))),
-    rewritten
+    rewritten: asWritten(flow.raw, current.source)
   }
 }
 
@@ -237,9 +236,8 @@ const INPUT_TYPES: Readonly<Record<string, string>> = { BOOLEAN: 'BOOL', ENUM: '
 
 function inputTypeEdits(document: FlowDocument, tree: TaskTree): Edit[][] {
   return inputTypeEntries(document, tree).flatMap((entry) => {
-    const type = document.string(entry?.value)
-    if (!entry || !isScalar(entry.value) || type === undefined) return []
-    if (!Object.hasOwn(INPUT_TYPES, type)) return []
+    const type = document.string(entry?.value) ?? ''
+    if (!entry || !isScalar(entry.value) || !Object.hasOwn(INPUT_TYPES, type)) return []
     const edit = replaceScalar(entry.value, INPUT_TYPES[type] as string)
     return edit ? [[edit]] : []
   })
