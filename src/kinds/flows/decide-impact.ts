@@ -618,7 +618,6 @@ function contractFinding(
   text: string,
   at: { line: number; column: number }
 ): Finding {
-  const callerName = `${site.caller.namespace}.${site.caller.id}`
   const resource = flowKey(site.caller.namespace, site.caller.id)
   const what = site.via === 'foreach' ? 'ForEachItem' : 'Subflow'
   if (!site.serverOnly) {
@@ -637,7 +636,7 @@ function contractFinding(
     file: target.file ?? '',
     line: inputsLine(target.desired ?? ''),
     rule: 'subflow-contract',
-    message: `${callerName} (server only): its ${what} call ${text}`,
+    message: `${site.caller.namespace}.${site.caller.id} (server only): its ${what} call ${text}`,
     resource
   }
 }

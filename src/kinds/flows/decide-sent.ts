@@ -357,7 +357,7 @@ function readOnlyLabel(
     ...own.filter(([key]) => key !== READ_ONLY_LABEL),
     [READ_ONLY_LABEL, 'true']
   ]
-  const refused = edits ? checkLabelled(source, applyEdits(source, edits), expected) : 'no edit'
+  const refused = edits ? checkLabelled(resolved, applyEdits(source, edits), expected) : 'no edit'
   if (refused) {
     return refuse(
       `the ${READ_ONLY_LABEL} label that read-only adds cannot be added safely to its labels (${refused}). Write labels as a plain map (key: value) without aliases or merge keys`
@@ -475,16 +475,11 @@ function readOnlyItem(labels: YAMLSeq): YAMLMap | undefined {
   ) as YAMLMap | undefined
 }
 
-function checkLabelled(before: string, after: string, expected: Labels): string | undefined {
-  const was = resolve(before)
+function checkLabelled(was: Record<string, unknown>, after: string, expected: Labels) {
   const now = resolve(after)
-  if (!was || !now) return 'the result does not parse'
+  if (!now) return 'the result does not parse'
   const labels = labelList.safeParse(now.labels).data
-  const sorted = (pairs: Labels) =>
-    pairs
-      .map(([k, v]) => JSON.stringify([k, v]))
-      .sort()
-      .join('\n')
+  const sorted = (pairs: Labels) => JSON.stringify(pairs.map((pair) => JSON.stringify(pair)).sort())
   if (!labels || sorted(labels) !== sorted(expected)) return 'the labels would change'
   const { labels: _was, ...restBefore } = was
   const { labels: _now, ...restAfter } = now

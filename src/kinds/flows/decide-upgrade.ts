@@ -413,9 +413,8 @@ function conditionEdits(document: FlowDocument, trigger: TaskNode): Edit[] | und
   const source = document.flow.source
   const conditions = document.items(entry.value)
   if (conditions.length === 0) return [removePair(source, entry)]
-  const flowTrigger = FLOW_TRIGGER_TYPES.has(trigger.type ?? '')
   const keyColumn = column(source, entry.key.range?.[0] ?? 0)
-  if (flowTrigger) {
+  if (FLOW_TRIGGER_TYPES.has(trigger.type ?? '')) {
     if (document.get(trigger.map, 'dependsOn') || document.get(trigger.map, 'states')) {
       return undefined
     }
@@ -538,9 +537,7 @@ function removePair(source: string, entry: Entry): Edit {
  */
 function pluginDefaultEdits(document: FlowDocument, tree: TaskTree): Edit[] | undefined {
   const root = document.root
-  const entries = ['pluginDefaults', 'taskDefaults']
-    .map((key) => document.get(root, key))
-    .filter((entry): entry is Entry => entry !== undefined)
+  const entries = ['pluginDefaults', 'taskDefaults'].flatMap((key) => document.get(root, key) ?? [])
   if (entries.length === 0 || !root) return undefined
   const source = document.flow.source
   const plugins = [...tree.tasks, ...tree.triggers]
