@@ -226,18 +226,7 @@ export async function guardUnfinished(guard: UnfinishedGuard): Promise<void> {
   const deadline = guard.now() + guard.timeoutSeconds * 1000
   let waited: string | undefined
   for (;;) {
-    let byFlow: Map<string, UnfinishedExecution[]>
-    try {
-      byFlow = await guard.read()
-    } catch (error) {
-      throw new DeployError(
-        `Nothing was deployed: running-executions is ${guard.policy} and the executions of the flows this deploy updates or deletes could not be read: ${errorMessage(error)}`
-      )
-    }
-    const found = guard.flows.flatMap((flow) => {
-      const executions = byFlow.get(flowKey(flow.namespace, flow.id)) ?? []
-      return executions.length > 0 ? [{ name: `${flow.namespace}.${flow.id}`, executions }] : []
-    })
+    const found = await readOrRefuse(guard)
     if (found.length === 0) {
       if (waited) guard.log(`The executions waited for have ended: ${waited}.`)
       return
@@ -265,7 +254,27 @@ export async function guardUnfinished(guard: UnfinishedGuard): Promise<void> {
   }
 }
 
-function listText(found: { name: string; executions: UnfinishedExecution[] }[]): string {
+interface FlowExecutions {
+  name: string
+  executions: UnfinishedExecution[]
+}
+
+async function readOrRefuse(guard: UnfinishedGuard): Promise<FlowExecutions[]> {
+  let byFlow: Map<string, UnfinishedExecution[]>
+  try {
+    byFlow = await guard.read()
+  } catch (error) {
+    throw new DeployError(
+      `Nothing was deployed: running-executions is ${guard.policy} and the executions of the flows this deploy updates or deletes could not be read: ${errorMessage(error)}`
+    )
+  }
+  return guard.flows.flatMap((flow) => {
+    const executions = byFlow.get(flowKey(flow.namespace, flow.id)) ?? []
+    return executions.length > 0 ? [{ name: `${flow.namespace}.${flow.id}`, executions }] : []
+  })
+}
+
+function listText(found: FlowExecutions[]): string {
   const lines = found.flatMap(({ name, executions }) =>
     executions.map((e) => `- ${name}: execution ${e.id} (${e.state}) ${e.url}`)
   )
