@@ -8,9 +8,8 @@ import {
 } from '../../apply/kind.js'
 import { orderFlowWrites } from '../../apply/order.js'
 import { restoreByHash, sha256Field } from '../../apply/rollback.js'
-import type { HistoryApi, KestraApi } from '../../kestra/api.js'
+import type { KestraApi } from '../../kestra/api.js'
 import { ApiError } from '../../kestra/errors.js'
-import type { RestoreItem } from '../../model/after-deploy.js'
 import { sha256Hex } from '../../model/content.js'
 import { DeployError, errorMessage } from '../../model/errors.js'
 import { comparableFlowSource } from '../../model/flow-source.js'
@@ -137,7 +136,6 @@ const recordedFlow = z.object({
   deployed: flowVersion.optional()
 })
 type RecordedFlow = z.infer<typeof recordedFlow>
-type FlowVersion = z.infer<typeof flowVersion>
 
 /**
  * Flows in a rollback: each version by its revision (Kestra keeps them all) and the hash of its
@@ -182,7 +180,16 @@ export const flowsRollback: RollbackKind<FlowChange, RecordedFlow> = {
         await api.deleteFlow(namespace, resource.id)
         return 'deleted (the deploy created it)'
       }
-      const source = await previousSource(item, resource.before, api)
+      const { revision, sha256 } = resource.before
+      const source =
+        typeof item.previous === 'string'
+          ? item.previous
+          : await api.flowRevisionSource(namespace, resource.id, revision)
+      if (source === undefined || flowHash(source) !== sha256) {
+        throw new Error(
+          `the server no longer holds revision ${revision} as it was before the deploy`
+        )
+      }
       const stored = flow
         ? await api.updateFlow(namespace, resource.id, source)
         : await api.createFlow(source)
@@ -193,19 +200,6 @@ export const flowsRollback: RollbackKind<FlowChange, RecordedFlow> = {
 
 export function flowHash(source: string): string {
   return sha256Hex(comparableFlowSource(source))
-}
-
-async function previousSource(
-  item: RestoreItem<RecordedFlow>,
-  { revision, sha256 }: FlowVersion,
-  api: HistoryApi
-): Promise<string> {
-  if (typeof item.previous === 'string') return item.previous
-  const source = await api.flowRevisionSource(item.namespace, item.resource.id, revision)
-  if (source === undefined || flowHash(source) !== sha256) {
-    throw new Error(`the server no longer holds revision ${revision} as it was before the deploy`)
-  }
-  return source
 }
 
 export interface UnfinishedGuard {

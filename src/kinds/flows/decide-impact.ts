@@ -230,7 +230,7 @@ export function triggerChanges(
   after: string,
   reference: Date | undefined
 ): TriggerChange[] {
-  if (!mentionsTriggers(before) && !mentionsTriggers(after)) return []
+  if (![before, after].some((source) => /triggers|disabled/.test(source))) return []
   const region = topLevelText(before, TRIGGER_KEYS)
   if (region !== undefined && region === topLevelText(after, TRIGGER_KEYS)) return []
   const old = readTriggers(before)
@@ -276,10 +276,6 @@ export function triggerChanges(
     const run = trigger.disabled || now!.disabled ? undefined : nextRun(trigger, reference)
     return run ? { text, nextRun: run } : { text }
   }
-}
-
-function mentionsTriggers(source: string): boolean {
-  return source.includes('triggers') || source.includes('disabled')
 }
 
 const TRIGGER_KEYS: ReadonlySet<string> = new Set(['triggers', 'disabled'])
@@ -622,7 +618,6 @@ function contractFinding(
   text: string,
   at: { line: number; column: number }
 ): Finding {
-  const callerName = `${site.caller.namespace}.${site.caller.id}`
   const resource = flowKey(site.caller.namespace, site.caller.id)
   const what = site.via === 'foreach' ? 'ForEachItem' : 'Subflow'
   if (!site.serverOnly) {
@@ -641,7 +636,7 @@ function contractFinding(
     file: target.file ?? '',
     line: inputsLine(target.desired ?? ''),
     rule: 'subflow-contract',
-    message: `${callerName} (server only): its ${what} call ${text}`,
+    message: `${site.caller.namespace}.${site.caller.id} (server only): its ${what} call ${text}`,
     resource
   }
 }

@@ -1,5 +1,5 @@
 import type { Node, YAMLMap } from 'yaml'
-import type { Finding } from '../../model/finding.js'
+import type { Finding, Severity } from '../../model/finding.js'
 import { repeats, type Entry, type FlowDocument } from './decide-document.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 import type { TaskTree } from './decide-task-tree.js'
@@ -139,31 +139,25 @@ export function inputFindings(
 
 function defaultsFindings(document: FlowDocument, inputs: DeclaredInput[]): VersionedFinding[] {
   const findings: VersionedFinding[] = []
+  const add = (node: Node, rule: string, message: string) =>
+    findings.push(document.versioned(PREFILL_RELEASE, 'warning', node, rule, message))
   for (const input of everyInput(document, inputs)) {
     const defaults = document.get(input.map, 'defaults')
     if (!defaults || !input.hasDefaults) continue
     const label = inputLabel(input)
     if (!input.required) {
-      findings.push(
-        document.versioned(
-          PREFILL_RELEASE,
-          'warning',
-          document.get(input.map, 'required')?.key ?? defaults.key,
-          'input-defaults-optional',
-          `${label} has \`defaults\` and \`required: false\`: Kestra 1.1+ rejects this ('Inputs with a default value must be required, since the default is always applied'). Remove \`required: false\`, or replace \`defaults\` with \`prefill\` to keep the input optional`
-        )
+      add(
+        document.get(input.map, 'required')?.key ?? defaults.key,
+        'input-defaults-optional',
+        `${label} has \`defaults\` and \`required: false\`: Kestra 1.1+ rejects this ('Inputs with a default value must be required, since the default is always applied'). Remove \`required: false\`, or replace \`defaults\` with \`prefill\` to keep the input optional`
       )
     }
     const prefill = document.get(input.map, 'prefill')
     if (prefill && !document.isNull(prefill.value)) {
-      findings.push(
-        document.versioned(
-          PREFILL_RELEASE,
-          'warning',
-          prefill.key,
-          'input-defaults-prefill',
-          `${label} has both \`defaults\` and \`prefill\`: Kestra 1.1+ rejects this ('Inputs with a default value cannot also have a prefill'). Keep one of them`
-        )
+      add(
+        prefill.key,
+        'input-defaults-prefill',
+        `${label} has both \`defaults\` and \`prefill\`: Kestra 1.1+ rejects this ('Inputs with a default value cannot also have a prefill'). Keep one of them`
       )
     }
   }
@@ -327,17 +321,16 @@ function pathFindings(document: FlowDocument, leaves: DeclaredInput[]): Versione
   for (const leaf of leaves) {
     const path = inputPath(leaf)
     if (path === undefined) continue
-    const at = leaf.idEntry?.key ?? leaf.map
+    const add = (severity: Severity, rule: string, message: string) =>
+      findings.push(
+        document.versioned(FORM_RELEASE, severity, leaf.idEntry?.key ?? leaf.map, rule, message)
+      )
     const other = seen.get(path)
     if (other && (leaf.form || other.form)) {
-      findings.push(
-        document.versioned(
-          FORM_RELEASE,
-          'error',
-          at,
-          'input-path',
-          `Duplicate input path [${path}]: another input (in a FORM or with a dotted id) resolves to the same path (Kestra 2.0 rejects it). Rename one`
-        )
+      add(
+        'error',
+        'input-path',
+        `Duplicate input path [${path}]: another input (in a FORM or with a dotted id) resolves to the same path (Kestra 2.0 rejects it). Rename one`
       )
       continue
     }
@@ -346,14 +339,10 @@ function pathFindings(document: FlowDocument, leaves: DeclaredInput[]): Versione
     )
     if (clash !== undefined) {
       const withForm = leaf.form !== undefined || seen.get(clash)?.form !== undefined
-      findings.push(
-        document.versioned(
-          FORM_RELEASE,
-          withForm ? 'error' : 'warning',
-          at,
-          withForm ? 'input-path' : 'input-dotted-path',
-          `Input path '${path}' conflicts with '${clash}': one cannot be nested under the other (Kestra 2.0 rejects it). Rename one`
-        )
+      add(
+        withForm ? 'error' : 'warning',
+        withForm ? 'input-path' : 'input-dotted-path',
+        `Input path '${path}' conflicts with '${clash}': one cannot be nested under the other (Kestra 2.0 rejects it). Rename one`
       )
     }
     seen.set(path, leaf)
@@ -495,10 +484,7 @@ interface Dependent {
 }
 
 /** Unknown names and the first cycle (deterministic). */
-export function dependencyProblems(
-  document: FlowDocument,
-  members: Dependent[]
-): { unknown: { node: Node; name: string; member: number }[]; cycle?: string[] } {
+export function dependencyProblems(document: FlowDocument, members: Dependent[]) {
   const ids = new Set(members.map((m) => m.id).filter((id) => id !== undefined))
   const graph = new Map<string, string[]>()
   const unknown: { node: Node; name: string; member: number }[] = []
@@ -555,6 +541,7 @@ const NICKNAMES = new Set([
   '@midnight',
   '@hourly'
 ])
+const NICKNAME_LIST = [...NICKNAMES].join(', ')
 
 /** Each field's range (`withValidRange(…).withStrictRange()`), seconds first when `withSeconds`. */
 const SECONDS = { name: 'second', min: 0, max: 59 }
@@ -579,7 +566,7 @@ const STEP = /^(\*|\d+|\d+-\d+)\/\d+$/
  */
 export function cronProblem(cron: string, withSeconds: boolean): string | undefined {
   if (NICKNAMES.has(cron)) return undefined
-  if (cron === '@reboot') return `the nickname @reboot is not supported (${nicknames()})`
+  if (cron === '@reboot') return `the nickname @reboot is not supported (${NICKNAME_LIST})`
   if (/\{[{%]/.test(cron))
     return 'Kestra reads `cron` as written, it renders no Pebble expression in it'
   if (cron.includes('|')) return undefined
@@ -592,7 +579,7 @@ export function cronProblem(cron: string, withSeconds: boolean): string | undefi
         : parts.length === 5 && withSeconds
           ? '; `withSeconds: true` needs a seconds field first'
           : ''
-    return `it has ${parts.length} field(s) and Kestra takes ${fields.length} (${fields.map((f) => f.name).join(' ')}) or a nickname (${nicknames()})${hint}`
+    return `it has ${parts.length} field(s) and Kestra takes ${fields.length} (${fields.map((f) => f.name).join(' ')}) or a nickname (${NICKNAME_LIST})${hint}`
   }
   for (const [index, part] of parts.entries()) {
     const problem = fieldProblem(part, fields[index]!)
@@ -687,10 +674,6 @@ function offsetProblem(offset: string): string | undefined {
     return `the offset ${offset} is outside -18:00 to +18:00 (or a minute or second past 59)`
   }
   return undefined
-}
-
-function nicknames(): string {
-  return [...NICKNAMES].join(', ')
 }
 
 /** docs/validation-rules.md#rules-that-can-be-errors */

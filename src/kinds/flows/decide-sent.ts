@@ -2,6 +2,7 @@ import { fileKey, flowKey } from '../../model/targets.js'
 import { ActionError } from '../../model/errors.js'
 import { isKestraNamespace, NAMESPACE_MAX_LENGTH } from '../../model/namespaces.js'
 import type { ActualNamespace, BaseSnapshot } from '../../model/plan-input.js'
+import type { Target } from '../../model/target.js'
 import { comparableFlowSource } from '../../model/flow-source.js'
 import type { LocalFiles } from '../../model/sent-names.js'
 import type { FlowFile, RepoModel } from '../../model/repository.js'
@@ -37,11 +38,7 @@ import {
 import { isRecord } from '../../model/content.js'
 
 /** What the environment inputs ask of the sent text (docs/environments.md). */
-interface SendSettings {
-  namespacePrefix: string
-  disableTriggers: boolean
-  readOnly: boolean
-}
+type SendSettings = Pick<Target, 'namespacePrefix' | 'disableTriggers' | 'readOnly'>
 
 /**
  * How the repository is sent: everything after the checks (server reads, plan, deploy, commit
@@ -246,11 +243,9 @@ function sentFlowKey(key: string, map: (namespace: string) => string): string {
 }
 
 /** docs/environments.md */
-export interface SendOptions {
+export interface SendOptions extends Omit<SendSettings, 'namespacePrefix'> {
   /** Undefined for a namespace the repository does not hold. */
   mapNamespace(namespace: string): string | undefined
-  disableTriggers: boolean
-  readOnly: boolean
 }
 
 type PebbleMention = { line: number; namespace: string; mapped: string }
@@ -313,16 +308,11 @@ function disabledTriggers(source: string, root: YAMLMap): Edit[] {
   return triggers.items.flatMap((trigger) => {
     if (!isMap(trigger)) return []
     const disabled = pairOf(trigger, 'disabled')
-    if (disabled) {
-      if (!isScalar(disabled.value) && disabled.value !== null) return []
-      if (isScalar(disabled.value) && disabled.value.value === true) return []
-      const edit = isScalar(disabled.value) ? replaceScalar(disabled.value, 'true') : undefined
-      return edit ? [edit] : []
-    }
-    const edit = insertIntoMap(source, trigger, {
-      lines: ['disabled: true'],
-      flowText: 'disabled: true'
-    })
+    const edit = !disabled
+      ? insertIntoMap(source, trigger, { lines: ['disabled: true'], flowText: 'disabled: true' })
+      : isScalar(disabled.value) && disabled.value.value !== true
+        ? replaceScalar(disabled.value, 'true')
+        : undefined
     return edit ? [edit] : []
   })
 }
@@ -352,7 +342,7 @@ function readOnlyLabel(
   const line = at(ownReadOnlyNode(pair?.value) ?? pair?.key)
   const refuse = (refused: string) => ({ edits: [], note: { line, refused } })
   const resolved = resolve(source)
-  const own = labelsOf(resolved?.labels)
+  const own = labelList.safeParse(resolved?.labels).data
   if (!resolved || own === undefined) {
     return refuse(
       `its labels are neither a map nor a list of {key, value} with text values, so the ${READ_ONLY_LABEL} label that read-only adds cannot be added. Write labels as a map (key: value)`
@@ -367,7 +357,7 @@ function readOnlyLabel(
     ...own.filter(([key]) => key !== READ_ONLY_LABEL),
     [READ_ONLY_LABEL, 'true']
   ]
-  const refused = edits ? checkLabelled(source, applyEdits(source, edits), expected) : 'no edit'
+  const refused = edits ? checkLabelled(resolved, applyEdits(source, edits), expected) : 'no edit'
   if (refused) {
     return refuse(
       `the ${READ_ONLY_LABEL} label that read-only adds cannot be added safely to its labels (${refused}). Write labels as a plain map (key: value) without aliases or merge keys`
@@ -395,23 +385,20 @@ const labelList = z.union([
     .or(z.undefined())
     .transform((): Labels => []),
   z.array(
-    z.object({ key: labelText, value: labelText }).transform((l) => [l.key, l.value] as const)
+    z
+      .object({ key: labelText, value: labelText })
+      .transform((l): Labels[number] => [l.key, l.value])
   ),
   z.record(z.string(), labelText).transform(Object.entries)
 ])
 
-function labelsOf(labels: unknown): Labels | undefined {
-  return labelList.safeParse(labels).data as Labels | undefined
-}
-
 function reusesNodes(doc: Document.Parsed, labels: unknown): boolean {
   if (!isMap(labels) && !isSeq(labels) && !isAlias(labels)) return false
   let reuses = isAlias(labels)
-  const anchors = new Set<string>()
+  const anchors = anchorsIn(labels as Node)
   visit(labels as Node, {
-    Node(_key, node) {
-      if (isAlias(node)) reuses = true
-      if ('anchor' in node && typeof node.anchor === 'string') anchors.add(node.anchor)
+    Alias() {
+      reuses = true
     },
     Pair(_key, pair) {
       if (isScalar(pair.key) && pair.key.value === '<<') reuses = true
@@ -437,13 +424,8 @@ function expandedLabels(doc: Document.Parsed, labels: Node, own: Labels): Edit[]
     ? `[${[...kept, [READ_ONLY_LABEL, 'true']].map(([k, v]) => `{"key": ${quoted(k)}, "value": ${quoted(v)}}`).join(', ')}]`
     : `{${[...kept, [READ_ONLY_LABEL, 'true']].map(([k, v]) => `${quoted(k)}: ${quoted(v)}`).join(', ')}}`
   const edits: Edit[] = [{ start: labels.range[0], end, text }]
-  const inside = new Set<string>()
-  visit(labels, {
-    Node(_key, node) {
-      if ('anchor' in node && typeof node.anchor === 'string') inside.add(node.anchor)
-    }
-  })
   if (isAlias(labels)) return edits
+  const inside = anchorsIn(labels)
   let unsafe = false
   visit(doc, {
     Alias(_key, alias) {
@@ -458,6 +440,16 @@ function expandedLabels(doc: Document.Parsed, labels: Node, own: Labels): Edit[]
     }
   })
   return unsafe ? undefined : edits
+}
+
+function anchorsIn(node: Node): Set<string> {
+  const anchors = new Set<string>()
+  visit(node, {
+    Node(_key, inner) {
+      if ('anchor' in inner && typeof inner.anchor === 'string') anchors.add(inner.anchor)
+    }
+  })
+  return anchors
 }
 
 function aliasIsKey(doc: Document.Parsed, alias: Node): boolean {
@@ -483,16 +475,11 @@ function readOnlyItem(labels: YAMLSeq): YAMLMap | undefined {
   ) as YAMLMap | undefined
 }
 
-function checkLabelled(before: string, after: string, expected: Labels): string | undefined {
-  const was = resolve(before)
+function checkLabelled(was: Record<string, unknown>, after: string, expected: Labels) {
   const now = resolve(after)
-  if (!was || !now) return 'the result does not parse'
-  const labels = labelsOf(now.labels)
-  const sorted = (pairs: Labels) =>
-    pairs
-      .map(([k, v]) => JSON.stringify([k, v]))
-      .sort()
-      .join('\n')
+  if (!now) return 'the result does not parse'
+  const labels = labelList.safeParse(now.labels).data
+  const sorted = (pairs: Labels) => JSON.stringify(pairs.map((pair) => JSON.stringify(pair)).sort())
   if (!labels || sorted(labels) !== sorted(expected)) return 'the labels would change'
   const { labels: _was, ...restBefore } = was
   const { labels: _now, ...restAfter } = now

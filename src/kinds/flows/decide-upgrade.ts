@@ -117,12 +117,11 @@ export function upgradeFlow(
     current = texts.parse(applyEdits(current.source, accepted.flat()))
   }
   if (current === flow) return { flow, items: itemsOf(refused, refused) }
-  const rewritten = asWritten(flow.raw, current.source)
   return {
     flow,
     after: current,
     items: itemsOf(refused, refusedByTarget(texts.check(current))),
-    rewritten
+    rewritten: asWritten(flow.raw, current.source)
   }
 }
 
@@ -237,9 +236,8 @@ const INPUT_TYPES: Readonly<Record<string, string>> = { BOOLEAN: 'BOOL', ENUM: '
 
 function inputTypeEdits(document: FlowDocument, tree: TaskTree): Edit[][] {
   return inputTypeEntries(document, tree).flatMap((entry) => {
-    const type = document.string(entry?.value)
-    if (!entry || !isScalar(entry.value) || type === undefined) return []
-    if (!Object.hasOwn(INPUT_TYPES, type)) return []
+    const type = document.string(entry?.value) ?? ''
+    if (!entry || !isScalar(entry.value) || !Object.hasOwn(INPUT_TYPES, type)) return []
     const edit = replaceScalar(entry.value, INPUT_TYPES[type] as string)
     return edit ? [[edit]] : []
   })
@@ -415,9 +413,8 @@ function conditionEdits(document: FlowDocument, trigger: TaskNode): Edit[] | und
   const source = document.flow.source
   const conditions = document.items(entry.value)
   if (conditions.length === 0) return [removePair(source, entry)]
-  const flowTrigger = FLOW_TRIGGER_TYPES.has(trigger.type ?? '')
   const keyColumn = column(source, entry.key.range?.[0] ?? 0)
-  if (flowTrigger) {
+  if (FLOW_TRIGGER_TYPES.has(trigger.type ?? '')) {
     if (document.get(trigger.map, 'dependsOn') || document.get(trigger.map, 'states')) {
       return undefined
     }
@@ -540,9 +537,7 @@ function removePair(source: string, entry: Entry): Edit {
  */
 function pluginDefaultEdits(document: FlowDocument, tree: TaskTree): Edit[] | undefined {
   const root = document.root
-  const entries = ['pluginDefaults', 'taskDefaults']
-    .map((key) => document.get(root, key))
-    .filter((entry): entry is Entry => entry !== undefined)
+  const entries = ['pluginDefaults', 'taskDefaults'].flatMap((key) => document.get(root, key) ?? [])
   if (entries.length === 0 || !root) return undefined
   const source = document.flow.source
   const plugins = [...tree.tasks, ...tree.triggers]

@@ -16,7 +16,7 @@ import { flowKey } from '../../model/targets.js'
 import { comparableFlowSource } from '../../model/flow-source.js'
 import type { FlowChange, PlanAction, FlowCaller, UnfinishedExecution } from '../../model/plan.js'
 import { escapeText } from '../../model/markdown/escape.js'
-import { unfinishedText } from '../../decide/render/headline.js'
+import { plural, unfinishedText } from '../../decide/render/headline.js'
 
 /** Flows in a plan: after the namespace files they read, by id; the plan file keeps the revision. */
 export const flowsDecide: DecideKind<FlowChange, FlowsHeld> = {
@@ -44,15 +44,11 @@ export const flowsDecide: DecideKind<FlowChange, FlowsHeld> = {
   validate: flowFindings,
   plan: (_reading, options) => planFlows(options),
   serverText: (change) => change.current?.source,
-  newPath: (change, shape) => newFlowPath(change.namespace, change.id, shape)
+  newPath: newFlowPath
 }
 
 /** Where the layout puts a flow of `namespace` that only the server holds. */
-function newFlowPath(
-  namespace: string,
-  id: string,
-  shape: RepositoryShape
-): { path: string } | { reason: string } {
+function newFlowPath({ namespace, id }: FlowChange, shape: RepositoryShape) {
   // Any id Kestra saves names a file: its pattern allows dots (`etl.v2` → `etl.v2.yml`).
   if (!FLOW_ID_PATTERN.test(id)) return { reason: 'its id cannot name a file' }
   const name = `${id}.yml`
@@ -173,10 +169,10 @@ function marksOf(r: FlowChange): string[] {
     marks.push(r.action === 'update' ? `rev ${revision} → ${revision + 1}` : `rev ${revision}`)
   }
   const callers = new Set(r.impact?.callers.map((c) => `${c.namespace}.${c.id}`)).size
-  if (callers > 0) marks.push(`📞 called by ${callers} flow${callers === 1 ? '' : 's'}`)
+  if (callers > 0) marks.push(`📞 called by ${plural(callers, 'flow')}`)
   if (r.impact?.triggers.length) marks.push('⏰ triggers change')
   const missing = r.review?.missing?.length ?? 0
-  if (missing > 0) marks.push(`🔑 ${missing} missing name${missing === 1 ? '' : 's'}`)
+  if (missing > 0) marks.push(`🔑 ${plural(missing, 'missing name')}`)
   const unfinished = r.review?.unfinished ?? []
   if (unfinished.length > 0) marks.push(`⏳ ${unfinishedText(unfinished)}`)
   return marks
