@@ -85,13 +85,11 @@ function contentLines(raw: string): string[] {
     .filter((line) => line !== '' && !line.startsWith('#'))
 }
 
-const asText = text('TEXT', (raw) => raw)
-
 /** By its action.yml default: `true`/`false` a boolean, a whole number a number, else text as written. */
 export function plainParser(declaredDefault: string): InputParser<boolean | number | string> {
   if (declaredDefault === 'true' || declaredDefault === 'false') return boolean
   if (/^(?:0|[1-9]\d*)$/.test(declaredDefault)) return wholeNumber(0)
-  return asText
+  return text('TEXT', (raw) => raw)
 }
 
 /** What `plainParser` gives, as a type (`${bigint}` is a number written as JavaScript writes it). */
@@ -229,12 +227,7 @@ export const INPUT_PARSERS = {
 function serverUrl(raw: string, input: string): string | undefined {
   const value = raw.trim()
   if (value === '') return undefined
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch {
-    url = new URL('invalid:')
-  }
+  const url = new URL(URL.canParse(value) ? value : 'invalid:')
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
     throw new ConfigError(
       input,
