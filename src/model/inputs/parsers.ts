@@ -57,6 +57,19 @@ function text<T>(placeholder: string, parse: InputParser<T>['parse']): InputPars
   return { shape: 'value', placeholder, parse }
 }
 
+/** The value trimmed when `accepts` takes it, else a ConfigError: `'<raw>' <refusal>`. */
+function checked(
+  placeholder: string,
+  accepts: (value: string) => boolean,
+  refusal: string
+): InputParser<string> {
+  return text(placeholder, (raw, input) => {
+    const value = raw.trim()
+    if (accepts(value)) return value
+    throw new ConfigError(input, `'${raw}' ${refusal}`)
+  })
+}
+
 function lines<T>(placeholder: string, parse: InputParser<T>['parse']): InputParser<T> {
   return { shape: 'lines', placeholder, parse }
 }
@@ -115,22 +128,16 @@ export const INPUT_PARSERS = {
   /** The release line upgrade readiness checks against (docs/upgrade.md): auto, off or a version. */
   'upgrade-check': choice('auto', 'off', '2.0'),
   'upgrade-server': text('URL', serverUrl),
-  tenant: text('ID', (raw, input) => {
-    const value = raw.trim()
-    if (TENANT_PATTERN.test(value)) return value
-    throw new ConfigError(
-      input,
-      `'${raw}' is not a tenant id; use lower-case letters, digits, '_' and '-' (default: ${SETTING_DEFAULTS.tenant})`
-    )
-  }),
-  root: text('DIR', (raw, input) => {
-    const value = raw.trim()
-    if (!reachesOutside(value)) return value
-    throw new ConfigError(
-      input,
-      `'${raw}' must be a folder inside the workspace, e.g. '.' or 'kestra'`
-    )
-  }),
+  tenant: checked(
+    'ID',
+    (value) => TENANT_PATTERN.test(value),
+    `is not a tenant id; use lower-case letters, digits, '_' and '-' (default: ${SETTING_DEFAULTS.tenant})`
+  ),
+  root: checked(
+    'DIR',
+    (value) => !reachesOutside(value),
+    "must be a folder inside the workspace, e.g. '.' or 'kestra'"
+  ),
   namespace: text('NS', (raw, input) => {
     const value = raw.trim()
     if (value === '') return undefined
@@ -166,29 +173,21 @@ export const INPUT_PARSERS = {
     return [...new Set(list)].sort()
   }),
   /** The first part of every deployed namespace (docs/environments.md#namespace-mapping). */
-  'namespace-prefix': text('NS', (raw, input) => {
-    const value = raw.trim()
-    if (
+  'namespace-prefix': checked(
+    'NS',
+    (value) =>
       value === '' ||
-      (NAMESPACE_PATTERN.test(value) && !value.endsWith('.') && value.length <= 100)
-    )
-      return value
-    throw new ConfigError(
-      input,
-      `'${raw}' cannot start a namespace; ${NAMESPACE_HINT}, e.g. 'qa' or 'pr-7' (no trailing '.')`
-    )
-  }),
+      (NAMESPACE_PATTERN.test(value) && !value.endsWith('.') && value.length <= 100),
+    `cannot start a namespace; ${NAMESPACE_HINT}, e.g. 'qa' or 'pr-7' (no trailing '.')`
+  ),
   scope: choice('all', 'changed'),
   'max-deletions': wholeNumber(0, 1_000_000),
   'fail-on': choice('error', 'warning'),
-  'comment-key': text('KEY', (raw, input) => {
-    const value = raw.trim()
-    if (COMMENT_KEY_PATTERN.test(value) && !value.includes('--') && value.length <= 64) return value
-    throw new ConfigError(
-      input,
-      `'${raw}' is not accepted; use letters, digits, '.', '_' and single '-' (at most 64 characters)`
-    )
-  }),
+  'comment-key': checked(
+    'KEY',
+    (value) => COMMENT_KEY_PATTERN.test(value) && !value.includes('--') && value.length <= 64,
+    "is not accepted; use letters, digits, '.', '_' and single '-' (at most 64 characters)"
+  ),
   /** The release to validate for when no server answers (docs/validation-rules.md#the-schema-of-each-release). */
   'kestra-version': text('VERSION', (raw, input): KestraVersion | undefined => {
     const value = raw.trim()
