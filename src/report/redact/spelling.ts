@@ -9,7 +9,6 @@ const BACKSLASH = 0x5c
 const AMPERSAND = 0x26
 const PERCENT = 0x25
 const PLUS = 0x2b
-const SEMICOLON = 0x3b
 const INTRODUCERS = [BACKSLASH, AMPERSAND, PERCENT]
 
 const QUOTE = 0x27
@@ -49,8 +48,7 @@ function readCharacter(text: string, at: number, layers = 2): Reading[] {
   const code = text.codePointAt(at)!
   const readings: Reading[] = []
   if (unit === PLUS) readings.push({ code: SPACE, end: at + 1 })
-  if (unit === QUOTE && text.charCodeAt(at + 1) === QUOTE)
-    readings.push({ code: QUOTE, end: at + 2 })
+  if (text.startsWith("''", at)) readings.push({ code: QUOTE, end: at + 2 })
   const folded = foldAt(text, at)
   if (folded !== undefined) readings.push({ code: SPACE, end: folded })
   for (const introducer of introducersAt(text, at, unit, layers)) {
@@ -150,11 +148,11 @@ function characterReference(text: string, at: number): Reading | undefined {
     if ((hexZeros ?? zeros!) + digits === '') return undefined
     const value = digits === '' ? 0 : parseInt(digits, hex === undefined ? 10 : 16)
     const end = at + whole.length
-    return codeOf(value, text.charCodeAt(end) === SEMICOLON ? end + 1 : end)
+    return codeOf(value, text[end] === ';' ? end + 1 : end)
   }
   NAME.lastIndex = at
   const end = at + NAME.exec(text)![0].length
-  if (text.charCodeAt(end) === SEMICOLON) {
+  if (text[end] === ';') {
     const named = entityCode(text.slice(at, end))
     if (named !== undefined) return { code: named, end: end + 1 }
   }
