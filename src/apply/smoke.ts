@@ -3,7 +3,7 @@ import type { Execution, Label } from '../model/kestra.js'
 import { ApiError } from '../kestra/errors.js'
 import { isRetryableStatus } from '../kestra/transport.js'
 import { errorMessage } from '../model/errors.js'
-import type { SmokeFlow } from '../model/inputs/parsers.js'
+import type { SmokeFlow } from '../model/inputs/declared.js'
 import type { SmokeReport, SmokeRun } from '../model/after-deploy.js'
 
 /** Terminal states (docs/kestra.md#execution-states); only these two pass. */

@@ -58,8 +58,7 @@ import {
   kindMarks
 } from '../decide/render/resource.js'
 import type { Upgrade } from '../run/upgrade.js'
-import { parseSettings, readSettingsFile } from '../config/settings.js'
-import { inside, realOrUndefined } from '../config/workspace-links.js'
+import { inside, parseSettings, readSettingsFile, realOrUndefined } from '../config/settings.js'
 import { SETTINGS_FILE_PATHS, type SettingsFile } from '../model/inputs/settings-file.js'
 import type { InputName } from '../model/inputs/declared.js'
 import { execFile } from 'node:child_process'

@@ -192,18 +192,13 @@ function readPayload(path: string | undefined): EventPayload {
       `The event payload (GITHUB_EVENT_PATH${path ? `=${path}` : ''}) ${why}. The runner writes this file for every job: check that no earlier step removed or rewrote it, or point GITHUB_EVENT_PATH at the event's JSON when running the action elsewhere.`
     )
   if (!path) throw fail('is not set')
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (error) {
-    const code = (error as { code?: unknown }).code
-    throw fail(code === 'ENOENT' ? 'does not exist' : `cannot be read (${errorMessage(error)})`)
-  }
   let payload: unknown
   try {
-    payload = JSON.parse(text)
+    payload = JSON.parse(readFileSync(path, 'utf8'))
   } catch (error) {
-    throw fail(`is not valid JSON (${errorMessage(error)})`)
+    const code = (error as { code?: unknown }).code
+    if (error instanceof SyntaxError) throw fail(`is not valid JSON (${errorMessage(error)})`)
+    throw fail(code === 'ENOENT' ? 'does not exist' : `cannot be read (${errorMessage(error)})`)
   }
   const read = eventPayload.safeParse(payload)
   if (!read.success) throw fail('is not a JSON object')

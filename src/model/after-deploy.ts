@@ -1,4 +1,4 @@
-import type { SmokeFlow } from './inputs/parsers.js'
+import type { SmokeFlow } from './inputs/declared.js'
 
 export interface SmokeReport {
   runs: SmokeRun[]

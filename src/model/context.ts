@@ -89,20 +89,18 @@ export function sameRepository(head: unknown, base: unknown, repository: ThisRep
     if (!names.every((name) => name === repository.fullName)) return false
     proven = true
   }
-  const ids = [h.id, b.id]
-  if (ids.some((id) => id !== undefined)) {
-    if (!ids.every((id) => Number.isSafeInteger(id) && (id as number) > 0 && id === ids[0])) {
-      return false
-    }
+  if (h.id !== undefined || b.id !== undefined) {
+    if (h.id !== b.id) return false
     if (repository.id !== undefined) {
-      if (ids[0] !== repository.id) return false
+      if (h.id !== repository.id) return false
       proven = true
     }
   }
   return proven
 }
 
+/** An `id` that is not a positive whole number makes the repository unreadable: a fork. */
 const gitHubRepository = z.looseObject({
   full_name: z.unknown().optional(),
-  id: z.unknown().optional()
+  id: z.int().positive().optional()
 })

@@ -19,10 +19,7 @@ export interface DeploymentStatusRecord {
   createdAt: string
 }
 
-interface NewDeployment {
-  sha: string
-  environment: string
-  transient: boolean
+type NewDeployment = Pick<DeploymentRecord, 'sha' | 'environment' | 'transient'> & {
   description: string
   payload: Record<string, unknown>
 }

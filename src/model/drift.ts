@@ -1,4 +1,4 @@
-import type { NamespaceFileMapping } from './inputs/parsers.js'
+import type { NamespaceFileMapping } from './inputs/declared.js'
 import type { DiffOmission, ResourceChange } from './plan.js'
 import type { Layout } from './settings.js'
 

@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
+import { isRecord } from './content.js'
 import { CONTENT_FACTS_FIELD } from './content-facts.js'
 import type { Auth } from './settings.js'
 import { STORED_CHECKS_FIELD } from './stored-checks.js'
@@ -64,12 +65,11 @@ export function markerSeal(auth: Auth, tenant: string | undefined): MarkerSeal |
 
 /** A `JSON.stringify` replacer that writes each object's keys sorted: one text for one JSON value. */
 function sortedKeys(_key: string, value: unknown): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value
-  const record = value as Record<string, unknown>
+  if (!isRecord(value)) return value
   return Object.fromEntries(
-    Object.keys(record)
+    Object.keys(value)
       .sort()
-      .map((key) => [key, record[key]])
+      .map((key) => [key, value[key]])
   )
 }
 

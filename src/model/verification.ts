@@ -23,8 +23,7 @@ function newerFirst(a: { createdAt: string; id: number }, b: { createdAt: string
 
 /**
  * The newest `success`, `failure` or `error` of a deployment's statuses decides; `inactive` (GitHub's
- * auto_inactive),
- * `queued`, `pending` and `in_progress` undo nothing; with none deciding the verdict is `pending`.
+ * auto_inactive), `queued`, `pending` and `in_progress` undo nothing; with none deciding the verdict is `pending`.
  */
 export function verdictOf(statuses: readonly DeploymentStatusRecord[]): Verdict {
   const deciding = [...statuses].sort(newerFirst).find((s) => isDeciding(s.state))

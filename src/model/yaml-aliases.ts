@@ -80,22 +80,20 @@ function analyse(doc: Document.Parsed): AliasAnalysis {
     return total
   }
   const total = sizeOf(doc.contents)
-  if (cycle !== undefined) {
-    problems.push({
-      node: cycle,
-      message: `alias '*${cycle.source}' refers to a node that contains it: remove the recursive alias`
-    })
-    return { targets, problems, safe: false }
-  }
-  if (total > MAX_EXPANDED_NODES) {
-    const first = targets.keys().next().value as Alias
-    problems.push({
-      node: first,
-      message: `aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes (an alias bomb?): write the values out or reduce the aliases`
-    })
-    return { targets, problems, safe: false }
-  }
-  return { targets, problems, safe: true }
+  const unsafe: AliasProblem | undefined =
+    cycle !== undefined
+      ? {
+          node: cycle,
+          message: `alias '*${cycle.source}' refers to a node that contains it: remove the recursive alias`
+        }
+      : total > MAX_EXPANDED_NODES
+        ? {
+            node: targets.keys().next().value as Alias,
+            message: `aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes (an alias bomb?): write the values out or reduce the aliases`
+          }
+        : undefined
+  if (unsafe) problems.push(unsafe)
+  return { targets, problems, safe: unsafe === undefined }
 }
 
 /** One YAML document that parses, its aliases expanding safely: fit to send (the server would expand a bomb). */

@@ -189,13 +189,9 @@ function redact(text: string, credentials: CredentialIndex, names: NeedleIndex):
   let out = ''
   let at = 0
   for (const [start, end] of spans) {
-    if (start < at) {
-      // Overlaps the span just cut: one cut for both.
-      at = Math.max(at, end)
-      continue
-    }
-    out += text.slice(at, start) + REDACTED
-    at = end
+    // A span that overlaps the one just cut is cut with it.
+    if (start >= at) out += text.slice(at, start) + REDACTED
+    at = Math.max(at, end)
   }
   return out + text.slice(at)
 }

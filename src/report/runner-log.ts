@@ -85,13 +85,12 @@ export function actionReporter(log: RunnerLog): Reporter {
     },
     progress: () => undefined,
     annotate(findings: Finding[]) {
-      const annotated = selectAnnotations(findings)
+      const perSeverity: Record<Severity, number> = { error: 0, warning: 0, notice: 0 }
+      const annotated = findings.filter((f) => perSeverity[f.severity]++ < ANNOTATIONS_PER_SEVERITY)
       // Past GitHub's cap on annotations, the rest are plain log lines: the log has them all.
       const shown = new Set(annotated)
-      for (const finding of findings) {
-        if (shown.has(finding)) continue
+      for (const finding of findings.filter((f) => !shown.has(f)))
         log.info(`  ${findingLine(finding, palette(false)).replace(/\s*[\r\n]+\s*/g, ' ')}`)
-      }
       for (const finding of annotated) {
         const { rule, file, line, endLine, column, endColumn } = finding
         // A column range only on one line, as GitHub reads it.
@@ -114,8 +113,3 @@ export function actionReporter(log: RunnerLog): Reporter {
 
 /** GitHub shows at most 10 annotations per type and step; the job summary holds all of them. */
 const ANNOTATIONS_PER_SEVERITY = 10
-
-function selectAnnotations(findings: Finding[]): Finding[] {
-  const shown: Record<Severity, number> = { error: 0, warning: 0, notice: 0 }
-  return findings.filter((f) => shown[f.severity]++ < ANNOTATIONS_PER_SEVERITY)
-}

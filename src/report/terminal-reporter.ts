@@ -78,13 +78,6 @@ export function outputLines(outputs: Partial<Record<OutputName, string>>, p: Pal
     .join('')
 }
 
-interface ProgressLineOptions {
-  write(text: string): void
-  now(): number
-  /** Nothing is shown for work that ends sooner (ms). Default 1,000. */
-  delayMs?: number
-}
-
 const CLEAR_LINE = '\r\u001b[2K'
 
 /** What is under way once it takes over a second, rewritten in place: `Reading the server… 3 s`. */
@@ -93,7 +86,7 @@ export class ProgressLine {
   private since = 0
   private shown = false
 
-  constructor(private readonly options: ProgressLineOptions) {}
+  constructor(private readonly options: { write(text: string): void; now(): number }) {}
 
   /** What is under way now; '' when nothing is. The clock starts when something starts. */
   set(text: string): void {
@@ -105,7 +98,7 @@ export class ProgressLine {
   tick(): void {
     if (!this.text) return
     const elapsed = this.options.now() - this.since
-    if (elapsed < (this.options.delayMs ?? 1000)) return
+    if (elapsed < 1000) return
     this.options.write(`${CLEAR_LINE}${this.text}… ${Math.floor(elapsed / 1000)} s`)
     this.shown = true
   }

@@ -19,7 +19,7 @@ import { plainTarget, previewTarget } from '../config/target.js'
 import { execute, type RunOutcome } from './execute.js'
 import type { RunPorts } from './ports.js'
 import { RunReads } from '../gather/gather.js'
-import { confineRoot } from '../config/workspace-links.js'
+import { confineRoot } from '../config/settings.js'
 
 const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run']
 

@@ -25,8 +25,6 @@ export const SETTINGS_FILE_PATHS = [
 /** How the reader of the file sets an input the file may not: the workflow's `with:`, or the CLI's way. */
 export type ElsewhereWay = (name: string) => string
 
-const IN_THE_WORKFLOW: ElsewhereWay = () => `set it in the workflow's 'with:'`
-
 /** The settings file, checked: every key an input it may set, every value one that input accepts. */
 export interface SettingsFile {
   path: string
@@ -106,7 +104,7 @@ function refusedKey(name: string, elsewhere: ElsewhereWay): string {
 export function parseSettingsFile(
   path: string,
   text: string,
-  elsewhere: ElsewhereWay = IN_THE_WORKFLOW
+  elsewhere: ElsewhereWay = () => `set it in the workflow's 'with:'`
 ): SettingsFile {
   const lineCounter = new LineCounter()
   const lineAt = (offset: number | undefined) => lineCounter.linePos(offset ?? 0).line

@@ -9,7 +9,7 @@ const BACKSLASH = 0x5c
 const AMPERSAND = 0x26
 const PERCENT = 0x25
 const PLUS = 0x2b
-const SEMICOLON = 0x3b
+const INTRODUCERS = [BACKSLASH, AMPERSAND, PERCENT]
 
 const QUOTE = 0x27
 const SPACE = 0x20
@@ -48,12 +48,9 @@ function readCharacter(text: string, at: number, layers = 2): Reading[] {
   const code = text.codePointAt(at)!
   const readings: Reading[] = []
   if (unit === PLUS) readings.push({ code: SPACE, end: at + 1 })
-  if (unit === QUOTE && text.charCodeAt(at + 1) === QUOTE)
-    readings.push({ code: QUOTE, end: at + 2 })
-  if (unit === SPACE || unit === TAB || unit === LF || unit === CR) {
-    const folded = foldAt(text, at)
-    if (folded !== undefined) readings.push({ code: SPACE, end: folded })
-  }
+  if (text.startsWith("''", at)) readings.push({ code: QUOTE, end: at + 2 })
+  const folded = foldAt(text, at)
+  if (folded !== undefined) readings.push({ code: SPACE, end: folded })
   for (const introducer of introducersAt(text, at, unit, layers)) {
     const read =
       introducer.code === BACKSLASH
@@ -73,29 +70,23 @@ function readCharacter(text: string, at: number, layers = 2): Reading[] {
 
 /** Where an escape starts: a `\`, `&` or `%` written as such or, one layer down, escaped itself. */
 function introducersAt(text: string, at: number, unit: number, layers: number): Reading[] {
-  if (!isIntroducer(unit)) return []
+  if (!INTRODUCERS.includes(unit)) return []
   const found: Reading[] = [{ code: unit, end: at + 1 }]
   if (layers > 1) {
     for (const escaped of readCharacter(text, at, layers - 1)) {
-      if (isIntroducer(escaped.code) && escaped.end > at + 1) found.push(escaped)
+      if (INTRODUCERS.includes(escaped.code) && escaped.end > at + 1) found.push(escaped)
     }
   }
   return found
 }
 
-function isIntroducer(unit: number): boolean {
-  return unit === BACKSLASH || unit === AMPERSAND || unit === PERCENT
-}
+/** YAML's line folding: white space, a line break, indentation. */
+const FOLD = /[ \t]*(?:\r\n?|\n)[ \t]*/y
 
-/** Where YAML's line folding ends (white space, a line break, indentation), or undefined. */
+/** Where a fold at `at` ends, or undefined. */
 function foldAt(text: string, at: number): number | undefined {
-  let end = at
-  while (text.charCodeAt(end) === SPACE || text.charCodeAt(end) === TAB) end++
-  const afterBreak = lineBreakEnd(text, end)
-  if (afterBreak === undefined) return undefined
-  end = afterBreak
-  while (text.charCodeAt(end) === SPACE || text.charCodeAt(end) === TAB) end++
-  return end
+  FOLD.lastIndex = at
+  return FOLD.test(text) ? FOLD.lastIndex : undefined
 }
 
 /** The end of a line break (`\r\n`, `\r` or `\n`) at `at`, or undefined. */
@@ -157,11 +148,11 @@ function characterReference(text: string, at: number): Reading | undefined {
     if ((hexZeros ?? zeros!) + digits === '') return undefined
     const value = digits === '' ? 0 : parseInt(digits, hex === undefined ? 10 : 16)
     const end = at + whole.length
-    return codeOf(value, text.charCodeAt(end) === SEMICOLON ? end + 1 : end)
+    return codeOf(value, text[end] === ';' ? end + 1 : end)
   }
   NAME.lastIndex = at
   const end = at + NAME.exec(text)![0].length
-  if (text.charCodeAt(end) === SEMICOLON) {
+  if (text[end] === ';') {
     const named = entityCode(text.slice(at, end))
     if (named !== undefined) return { code: named, end: end + 1 }
   }
@@ -217,7 +208,6 @@ function hexDigits(text: string, at: number, count: number): number | undefined 
  */
 const SKIPPED = new Set([0x0a, 0x0d, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad, 0x00])
 
-const INTRODUCERS = [BACKSLASH, AMPERSAND, PERCENT]
 /** Where a fold (white space around a line break) or a single-quoted scalar's `''` starts. */
 const FOLDING = [0x20, 0x09, 0x27]
 /** Units at which a reading other than the character itself can start: escapes, `+` (a space), skips. */
@@ -247,7 +237,7 @@ export function indexNeedles(needles: readonly Needle[]): NeedleIndex {
   for (const needle of [...needles].sort((a, b) => b.length - a.length)) {
     if (needle.length === 0) continue
     const list = byFirst.get(needle[0]!) ?? []
-    if (!list.some((other) => sameNeedle(other, needle))) list.push(needle)
+    if (!list.some((other) => other.join() === needle.join())) list.push(needle)
     byFirst.set(needle[0]!, list)
   }
   const seconds = new Map<string, Set<string>>()
@@ -365,23 +355,19 @@ function rest(text: string, at: number, needle: Needle, k: number, attempt: Atte
 /**
  * After a line break, its indentation and a diff's line marker (`+`, `-`) may be skipped too; ends longest first.
  */
-function indentedEnds(text: string, reading: { code: number; end: number }): number[] {
-  if (reading.code !== 0x0a && reading.code !== 0x0d) return [reading.end]
-  const ends: number[] = []
+function indentedEnds(text: string, reading: Reading): number[] {
+  if (reading.code !== LF && reading.code !== CR) return [reading.end]
   const marker = text[reading.end] === '+' || text[reading.end] === '-'
-  if (marker) ends.push(...indentationEnds(text, reading.end + 1))
-  ends.push(...indentationEnds(text, reading.end))
-  return ends
+  return [
+    ...(marker ? indentationEnds(text, reading.end + 1) : []),
+    ...indentationEnds(text, reading.end)
+  ]
 }
+
+const INDENTATION = /[ \t]*/y
 
 function indentationEnds(text: string, from: number): number[] {
-  let end = from
-  while (text[end] === ' ' || text[end] === '\t') end++
-  const ends: number[] = []
-  for (let at = end; at >= from; at--) ends.push(at)
-  return ends
-}
-
-function sameNeedle(a: Needle, b: Needle): boolean {
-  return a.length === b.length && a.every((code, i) => code === b[i])
+  INDENTATION.lastIndex = from
+  const end = from + INDENTATION.exec(text)![0].length
+  return Array.from({ length: end - from + 1 }, (_, i) => end - i)
 }

@@ -1,35 +1,18 @@
 import type { Span } from './spelling.js'
 
-/** Text read from bytes as UTF-16, and where each of its spans lies in the bytes. */
-interface Utf16View {
-  text: string
-  bytesOf(span: Span): Span
-}
-
 /**
- * UTF-16 LE and BE from either byte (docs/security.md): a file may lack a BOM, a UTF-16 run start at odd offsets.
- */
-function utf16Views(bytes: Uint8Array): Utf16View[] {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const views: Utf16View[] = []
-  for (const offset of [0, 1]) {
-    const even = buffer.subarray(offset, offset + ((buffer.length - offset) & ~1))
-    if (even.length === 0) continue
-    const bytesOf = ([start, end]: Span): Span => [offset + 2 * start, offset + 2 * end]
-    views.push(
-      { text: even.toString('utf16le'), bytesOf },
-      { text: Buffer.from(even).swap16().toString('utf16le'), bytesOf }
-    )
-  }
-  return views
-}
-
-/**
- * Every text a reader can decode from bytes written as they are: UTF-8, and UTF-16 (either order, either byte).
+ * Every text a reader can decode from bytes written as they are: UTF-8, and UTF-16 LE and BE from either byte
+ * (docs/security.md): a file may lack a BOM, a UTF-16 run start at odd offsets.
  */
 export function decodedTexts(bytes: Uint8Array): string[] {
-  const utf8 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
-  return [utf8, ...utf16Views(bytes).map((view) => view.text)]
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const texts = [buffer.toString('utf8')]
+  for (const offset of [0, 1]) {
+    const even = buffer.subarray(offset, offset + ((buffer.length - offset) & ~1))
+    if (even.length > 0)
+      texts.push(even.toString('utf16le'), Buffer.from(even).swap16().toString('utf16le'))
+  }
+  return texts
 }
 
 /** The UTF-16 bytes, little- and big-endian, of each text: what a credential that was UTF-16 leaves in bytes. */
