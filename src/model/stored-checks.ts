@@ -15,16 +15,8 @@ interface CheckKey {
 }
 
 export function checkDigest(key: CheckKey): string {
-  return sha256Hex(
-    JSON.stringify([
-      key.validator,
-      key.file,
-      key.rel,
-      key.expectedNamespace,
-      key.layout,
-      key.sha256
-    ])
-  )
+  const { validator, file, rel, expectedNamespace, layout, sha256 } = key
+  return sha256Hex(JSON.stringify([validator, file, rel, expectedNamespace, layout, sha256]))
 }
 
 const severity = z.enum(['error', 'warning', 'notice'])
