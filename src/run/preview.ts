@@ -36,38 +36,32 @@ export async function executeWithEnvironments(
   confineRoot(eventContext.workspace, settings.root)
   const reads = new RunReads()
   try {
-    return await executeTargets(settings, eventContext, ports, reads)
+    const context = await withPullRequestOfRun(eventContext, ports)
+    const pr = context.pullRequest
+    const { kestra } = ports
+    // Built where it is run: a mode that cannot run here throws then, after a preview's own work.
+    const target = () => plainTarget(settings, context, kestra !== undefined)
+    if (!settings.preview || !pr || pr.number <= 0 || !PREVIEW_EVENTS.includes(context.eventName)) {
+      return await execute(settings, target(), context, ports, reads)
+    }
+    if (pr.action === 'closed') {
+      if (!kestra) return await execute(settings, target(), context, ports, reads)
+      return await closePreview(settings, context, { ...ports, kestra })
+    }
+    const why =
+      noPreviewReason(settings, context, ports) ?? (await notCurrentReason(context, ports))
+    if (why) {
+      ports.reporter.notice(`No preview: ${why}`)
+      const noPreview = withSection(ports, noPreviewSection(why))
+      return await execute(settings, target(), context, noPreview, reads)
+    }
+    const preview = await deployPreview(settings, context, { ...ports, kestra: kestra! }, reads)
+    const withPreview = withSection(ports, preview.section)
+    const outcome = await execute(settings, target(), context, withPreview, reads)
+    return { ...outcome, failure: outcome.failure ?? preview.failure }
   } finally {
     await reads.close()
   }
-}
-
-async function executeTargets(
-  settings: Settings,
-  eventContext: RunContext,
-  ports: RunPorts,
-  reads: RunReads
-): Promise<RunOutcome> {
-  const context = await withPullRequestOfRun(eventContext, ports)
-  const pr = context.pullRequest
-  // Built where it is run: a mode that cannot run here throws then, after a preview's own work.
-  const target = () => plainTarget(settings, context, ports.kestra !== undefined)
-  if (!settings.preview || !pr || pr.number <= 0 || !PREVIEW_EVENTS.includes(context.eventName)) {
-    return execute(settings, target(), context, ports, reads)
-  }
-  if (pr.action === 'closed') {
-    if (!ports.kestra) return execute(settings, target(), context, ports, reads)
-    return closePreview(settings, context, { ...ports, kestra: ports.kestra })
-  }
-  const why = noPreviewReason(settings, context, ports) ?? (await notCurrentReason(context, ports))
-  if (why) {
-    ports.reporter.notice(`No preview: ${why}`)
-    return execute(settings, target(), context, withSection(ports, noPreviewSection(why)), reads)
-  }
-  const preview = await deployPreview(settings, context, { ...ports, kestra: ports.kestra! }, reads)
-  const withPreview = withSection(ports, preview.section)
-  const outcome = await execute(settings, target(), context, withPreview, reads)
-  return { ...outcome, failure: outcome.failure ?? preview.failure }
 }
 
 /**
