@@ -248,12 +248,7 @@ export interface CliArgs {
 /** The action's credential inputs: refused as flags, where shell history and `ps` would keep them. */
 const CREDENTIAL_FLAGS = [...Object.keys(CREDENTIAL_VARIABLES), 'token']
 
-const COMMANDS: readonly NonNullable<CliArgs['command']>[] = [
-  'validate',
-  'plan',
-  'deploy',
-  UPGRADE_CHECK
-]
+const COMMANDS = ['validate', 'plan', 'deploy', UPGRADE_CHECK] as const
 
 const FORMATS: readonly OutputFormat[] = ['text', 'markdown', 'json']
 

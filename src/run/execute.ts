@@ -19,7 +19,7 @@ import {
 import { check, type Checked } from './check.js'
 import { failureMessage, findingCounts } from '../decide/validate/verdict.js'
 import { planMode, runUrl } from './plan-mode.js'
-import { everyFlowsNames } from './review.js'
+import { reviewNames } from './review.js'
 import { type Upgrade, upgradeMode, upgradeReadiness } from './upgrade.js'
 import { DECIDE_KINDS, KINDS } from '../kinds/index.js'
 import type { RunPorts, TargetRun } from './ports.js'
@@ -125,7 +125,9 @@ async function withoutPlan(
 ): Promise<RunOutcome> {
   const { work, settings, context, ports, checked, upgrade } = run
   const { listings } = checked.snapshot
-  const named = listings ? everyFlowsNames({ names: checked.names, listings }, ports.reporter) : []
+  const named = listings
+    ? reviewNames({ names: checked.names, listings, everyFlow: true }, [], ports.reporter).findings
+    : []
   const findings = [...checked.findings, ...named].sort(compareFindings)
   const report = { ...run.report, findings }
   await reportNoDeploy(ports.reporter, renderSummary(ports.edge.shown(report)))
