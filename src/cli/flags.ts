@@ -279,8 +279,7 @@ function options(): NonNullable<ParseArgsConfig['options']> {
   return { ...OWN_OPTIONS, ...Object.fromEntries(inputs) }
 }
 
-type Token = NonNullable<ReturnType<typeof parseArgsTokens>>[number]
-type OptionToken = Extract<Token, { kind: 'option' }>
+type OptionToken = Extract<ReturnType<typeof parseArgsTokens>[number], { kind: 'option' }>
 
 /** The command line as `util.parseArgs` reads it; each refusal below names the flag and what to do instead. */
 function parseArgsTokens(argv: readonly string[]) {

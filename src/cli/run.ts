@@ -488,11 +488,8 @@ function planLines(plan: Plan, options: PlanTextOptions): string[] {
   const { p, diffs } = options
   const lines: string[] = []
   const byNamespace = new Map<string, ResourceChange[]>()
-  for (const r of plan.resources) {
-    const group = byNamespace.get(r.namespace) ?? []
-    group.push(r)
-    byNamespace.set(r.namespace, group)
-  }
+  for (const r of plan.resources) byNamespace.set(r.namespace, byNamespace.get(r.namespace) ?? [])
+  for (const r of plan.resources) byNamespace.get(r.namespace)!.push(r)
   let quiet = 0
   for (const [namespace, resources] of byNamespace) {
     const shown = resources.filter((r) => r.action !== 'unchanged')
@@ -565,10 +562,10 @@ function plainText(markdown: string): string {
     .replace(/\*\*/g, '')
     .replace(/@&#8203;/g, '@')
     .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
-    .replace(/&(amp|lt|gt|quot);/g, (_, name: string) => ENTITIES[name]!)
+    .replace(/&(amp|lt|gt|quot);/g, (_, name: 'amp' | 'lt' | 'gt' | 'quot') => ENTITIES[name])
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"' }
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"' }
 
 function diffLines(diff: string, p: Palette): string[] {
   const lines = diff.replace(/\n$/, '').split('\n')
