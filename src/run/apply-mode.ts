@@ -288,18 +288,13 @@ function flowDependencies(references: FlowReference[]): FlowDependency[] {
   }))
 }
 
+/** The deploy's counts as outputs: an orphaned resource is never written, only kept. */
 function countResults(result: DeployResult, plan: Plan) {
-  const count = (outcome: string) => result.resources.filter((r) => r.result === outcome).length
-  return {
-    create: count('created'),
-    update: count('updated'),
-    delete: count('deleted'),
-    unchanged: result.resources.filter(
-      (r) => r.result === 'unchanged' && r.change.action !== 'orphaned'
-    ).length,
-    orphaned: plan.counts.orphaned,
-    drifted: plan.counts.drifted
-  }
+  const count = (outcome: string) =>
+    result.resources.filter((r) => r.result === outcome && r.change.action !== 'orphaned').length
+  const { orphaned, drifted } = plan.counts
+  const [create, update, remove] = [count('created'), count('updated'), count('deleted')]
+  return { create, update, delete: remove, unchanged: count('unchanged'), orphaned, drifted }
 }
 
 function failureSummary(result: DeployResult, rolledBack: boolean): string {

@@ -23,6 +23,8 @@ import { confineRoot } from '../config/workspace-links.js'
 
 const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run']
 
+type ServerPorts = RunPorts & { kestra: KestraServer }
+
 /**
  * A run with its environment features (docs/environments.md): `preview` also deploys a pull request into
  * `pr-<number>.*` through plan → deploy → smoke, and its `closed` event only removes that preview.
@@ -186,7 +188,7 @@ function withSection(ports: RunPorts, section: string): RunPorts {
 async function deployPreview(
   settings: Settings,
   context: RunContext,
-  ports: RunPorts & { kestra: KestraServer },
+  ports: ServerPorts,
   reads: RunReads
 ): Promise<{ section: string; failure?: string }> {
   const deployed = await deployPreviewOnce(settings, context, ports, reads)
@@ -210,7 +212,7 @@ async function deployPreview(
 async function deployPreviewOnce(
   settings: Settings,
   context: RunContext,
-  ports: RunPorts & { kestra: KestraServer },
+  ports: ServerPorts,
   reads: RunReads
 ): Promise<{ section: string; failure?: string }> {
   const preview = previewOf(context)
@@ -254,11 +256,7 @@ async function deployPreviewOnce(
   }
 }
 
-function previewPortsOf(
-  context: RunContext,
-  ports: RunPorts & { kestra: KestraServer },
-  preview: Preview
-): RunPorts {
+function previewPortsOf(context: RunContext, ports: ServerPorts, preview: Preview): RunPorts {
   const { reporter } = ports
   const owned = ownedPreviewServer(ports.kestra, preview)
   const kestra: KestraServer = {
@@ -295,7 +293,7 @@ function leaves(namespaces: readonly string[]): string[] {
 async function closePreview(
   settings: Settings,
   context: RunContext,
-  ports: RunPorts & { kestra: KestraServer }
+  ports: ServerPorts
 ): Promise<RunOutcome> {
   const { reporter } = ports
   const { prefix } = previewOf(context)
@@ -337,7 +335,7 @@ async function closePreview(
 async function takeDownPreview(
   settings: Settings,
   context: RunContext,
-  ports: RunPorts & { kestra: KestraServer }
+  ports: ServerPorts
 ): Promise<{ section: string; deleted: number; failure?: string }> {
   const { reporter, kestra, edge } = ports
   const preview = previewOf(context)
