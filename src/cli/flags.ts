@@ -248,12 +248,7 @@ export interface CliArgs {
 /** The action's credential inputs: refused as flags, where shell history and `ps` would keep them. */
 const CREDENTIAL_FLAGS = [...Object.keys(CREDENTIAL_VARIABLES), 'token']
 
-const COMMANDS: readonly NonNullable<CliArgs['command']>[] = [
-  'validate',
-  'plan',
-  'deploy',
-  UPGRADE_CHECK
-]
+const COMMANDS = ['validate', 'plan', 'deploy', UPGRADE_CHECK] as const
 
 const FORMATS: readonly OutputFormat[] = ['text', 'markdown', 'json']
 
@@ -284,8 +279,7 @@ function options(): NonNullable<ParseArgsConfig['options']> {
   return { ...OWN_OPTIONS, ...Object.fromEntries(inputs) }
 }
 
-type Token = NonNullable<ReturnType<typeof parseArgsTokens>>[number]
-type OptionToken = Extract<Token, { kind: 'option' }>
+type OptionToken = Extract<ReturnType<typeof parseArgsTokens>[number], { kind: 'option' }>
 
 /** The command line as `util.parseArgs` reads it; each refusal below names the flag and what to do instead. */
 function parseArgsTokens(argv: readonly string[]) {

@@ -148,12 +148,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     // Terraform's apply habit (docs/cli.md#deploy-asks-first): the plan, then `yes` on a terminal.
     const asks = args.command === 'deploy' && !settings.dryRun && !args.autoApprove
     if (asks && !io.stdin?.isTTY) throw new UsageError(NO_TERMINAL)
-    const context = await localRunContext({
-      cwd: cliWorkspace(io.cwd),
-      env: io.env,
-      runnerTemp: scratch,
-      base: args.base
-    })
+    const context = await localRunContext(cliWorkspace(io.cwd), io.env, scratch, args.base)
     edge = new OutputEdge(credentials, publicNames(settings, context, settingsTarget(settings)))
     const writes = args.command === 'deploy' && !settings.dryRun
     if (writes && !context.sha) {
@@ -499,11 +494,8 @@ function planLines(plan: Plan, options: PlanTextOptions): string[] {
   const { p, diffs } = options
   const lines: string[] = []
   const byNamespace = new Map<string, ResourceChange[]>()
-  for (const r of plan.resources) {
-    const group = byNamespace.get(r.namespace) ?? []
-    group.push(r)
-    byNamespace.set(r.namespace, group)
-  }
+  for (const r of plan.resources) byNamespace.set(r.namespace, byNamespace.get(r.namespace) ?? [])
+  for (const r of plan.resources) byNamespace.get(r.namespace)!.push(r)
   let quiet = 0
   for (const [namespace, resources] of byNamespace) {
     const shown = resources.filter((r) => r.action !== 'unchanged')
@@ -576,10 +568,10 @@ function plainText(markdown: string): string {
     .replace(/\*\*/g, '')
     .replace(/@&#8203;/g, '@')
     .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
-    .replace(/&(amp|lt|gt|quot);/g, (_, name: string) => ENTITIES[name]!)
+    .replace(/&(amp|lt|gt|quot);/g, (_, name: 'amp' | 'lt' | 'gt' | 'quot') => ENTITIES[name])
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"' }
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"' }
 
 function diffLines(diff: string, p: Palette): string[] {
   const lines = diff.replace(/\n$/, '').split('\n')
@@ -747,25 +739,22 @@ function rootInside(root: string, cwd: string): string {
   )
 }
 
-const run = promisify(execFile)
-
 /**
  * A run on a local checkout: like `workflow_dispatch` (every file changed), or with `base` like a push from
  * that ref to HEAD (its changes, and drift measured against it).
  */
-async function localRunContext(options: {
-  cwd: string
-  env: Env
-  runnerTemp: string
-  base?: string
-}): Promise<RunContext> {
-  const { cwd, env } = options
+async function localRunContext(
+  cwd: string,
+  env: Env,
+  runnerTemp: string,
+  base: string | undefined
+): Promise<RunContext> {
   const head = await git(cwd, ['rev-parse', '--verify', 'HEAD^{commit}'])
   const [owner, repo] = await repositoryName(cwd, env)
   const context: RunContext = {
     eventName: 'workflow_dispatch',
     workspace: cwd,
-    runnerTemp: options.runnerTemp,
+    runnerTemp,
     sha: head ?? '',
     owner,
     repo,
@@ -774,18 +763,12 @@ async function localRunContext(options: {
     runId: '',
     local: true
   }
-  if (options.base === undefined) return context
+  if (base === undefined) return context
   if (!head) throw new UsageError('--base needs a git repository with at least one commit')
   // The ref is a single argument after --end-of-options: never an option, never a shell word.
-  if (options.base.startsWith('-'))
-    throw new UsageError(`--base '${options.base}' is not a git ref`)
-  const before = await git(cwd, [
-    'rev-parse',
-    '--verify',
-    '--end-of-options',
-    `${options.base}^{commit}`
-  ])
-  if (!before) throw new UsageError(`--base '${options.base}' names no commit of this repository`)
+  if (base.startsWith('-')) throw new UsageError(`--base '${base}' is not a git ref`)
+  const before = await git(cwd, ['rev-parse', '--verify', '--end-of-options', `${base}^{commit}`])
+  if (!before) throw new UsageError(`--base '${base}' names no commit of this repository`)
   return { ...context, eventName: 'push', push: { before, after: head, ref: '' } }
 }
 
@@ -812,7 +795,7 @@ async function repositoryName(cwd: string, env: Env): Promise<[string, string]> 
 /** Trimmed stdout, or undefined when git fails or is missing. */
 async function git(cwd: string, args: string[]): Promise<string | undefined> {
   try {
-    const { stdout } = await run('git', args, {
+    const { stdout } = await promisify(execFile)('git', args, {
       cwd,
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,

@@ -52,7 +52,7 @@ export interface Snapshot {
   readonly comments: readonly StickyComment[] | undefined
 }
 
-export interface EarlyRecords {
+interface EarlyRecords {
   namespaces: readonly string[]
   read: Outcome<ReadonlyMap<string, unknown>>
 }

@@ -63,7 +63,6 @@ import type { RollbackPlan, RollbackRecord } from '../apply/rollback.js'
 import { runSmoke } from '../apply/smoke.js'
 import type { Settings } from '../model/settings.js'
 import { short } from '../model/commit-marker.js'
-import type { EarlyRecords } from '../model/snapshot.js'
 import { valueOfEnded } from '../model/outcome.js'
 import { sameNamespaces } from '../model/namespaces.js'
 import { phase } from '../report/phase.js'
@@ -163,15 +162,31 @@ async function checkReviewed(args: ApplyModeArgs): Promise<void> {
   }
 }
 
-/** A rollback a stopped run left, finished before this deploy (then it does not deploy). */
+/**
+ * A rollback a stopped run left, finished before this deploy (then it does not deploy); unreadable records
+ * leave the server unknown, so nothing is written.
+ */
 async function finishStopped(args: ApplyModeArgs, refs: FlowDependency[], kinds: RollbackKind[]) {
   const { reporter } = args.ports
   const early = args.checked.snapshot.rollbackRecords
   // Where this run deploys: where a rollback that a stopped run left may be recorded.
   const namespaces = [
     ...new Set([...args.checked.model.managedNamespaces, ...args.plan.namespaces])
-  ]
-  const stopped = await stoppedRollbacks(args.kestra, namespaces.sort(), early, kinds, reporter)
+  ].sort()
+  let stopped: Map<string, RollbackRecord>
+  try {
+    const values =
+      early && sameNamespaces(early.namespaces, namespaces)
+        ? valueOfEnded(early.read)
+        : await readRollbackRecords(args.kestra, namespaces)
+    const reading = readRecords(values, kinds)
+    for (const warning of reading.warnings) reporter.warning(warning)
+    stopped = reading.records
+  } catch (error) {
+    throw new DeployError(
+      `Nothing was deployed: ${errorMessage(error)}. Re-run once the server answers.`
+    )
+  }
   if (stopped.size === 0) return undefined
   return finishRollbacks(stopped, {
     ...{ kestra: args.kestra, refs, kinds, settings: args.settings, reporter },
@@ -273,18 +288,13 @@ function flowDependencies(references: FlowReference[]): FlowDependency[] {
   }))
 }
 
+/** The deploy's counts as outputs: an orphaned resource is never written, only kept. */
 function countResults(result: DeployResult, plan: Plan) {
-  const count = (outcome: string) => result.resources.filter((r) => r.result === outcome).length
-  return {
-    create: count('created'),
-    update: count('updated'),
-    delete: count('deleted'),
-    unchanged: result.resources.filter(
-      (r) => r.result === 'unchanged' && r.change.action !== 'orphaned'
-    ).length,
-    orphaned: plan.counts.orphaned,
-    drifted: plan.counts.drifted
-  }
+  const count = (outcome: string) =>
+    result.resources.filter((r) => r.result === outcome && r.change.action !== 'orphaned').length
+  const { orphaned, drifted } = plan.counts
+  const [create, update, remove] = [count('created'), count('updated'), count('deleted')]
+  return { create, update, delete: remove, unchanged: count('unchanged'), orphaned, drifted }
 }
 
 function failureSummary(result: DeployResult, rolledBack: boolean): string {
@@ -379,32 +389,23 @@ async function beginEnvironment(args: {
     }
     ports.reporter.info(`Commit ${context.sha.slice(0, 7)} is verified in ${verifiedIn}.`)
   }
-  if (!target.environment) return undefined
-  const environment = target.environment
-  const [first] = [...args.namespaces].sort()
+  const { environment } = target
+  if (!environment) return undefined
+  const namespaces = [...args.namespaces].sort()
+  const [first] = namespaces
   const environmentUrl = first ? namespaceUrl(await args.kestra.uiBase(), first) : undefined
-  const logUrl = runUrl(context)
   const id = await github.create({
     sha: context.sha,
     environment,
     transient: target.transientEnvironment,
     description: ports.edge.text(`Kestra deploy of ${context.sha.slice(0, 7)}`),
     payload: {
-      kestra: {
-        server: args.kestra.target.server,
-        tenant: args.kestra.target.tenant,
-        namespaces: [...args.namespaces].sort()
-      }
+      kestra: { server: args.kestra.target.server, tenant: args.kestra.target.tenant, namespaces }
     }
   })
-  await github.addStatus(id, {
-    state: 'in_progress',
-    description: 'Deploying to Kestra.',
-    environmentUrl,
-    logUrl
-  })
-  ports.reporter.info(`GitHub deployment ${id} to ${environment}: in_progress.`)
-  return environmentRun({ github, environment, id, environmentUrl, logUrl, context, ports })
+  const run = environmentRun({ github, environment, id, environmentUrl, context, ports })
+  await run.status({ state: 'in_progress', description: 'Deploying to Kestra.' })
+  return run
 }
 
 function environmentRun(run: {
@@ -412,21 +413,21 @@ function environmentRun(run: {
   environment: string
   id: number
   environmentUrl: string | undefined
-  logUrl: string | undefined
   context: RunContext
   ports: Pick<RunPorts, 'reporter' | 'edge'>
 }) {
-  const { github, environment, id, environmentUrl, logUrl, context, ports } = run
+  const { github, environment, id, environmentUrl, context, ports } = run
   const status = async (state: ReturnType<typeof finalStatus>) => {
     await github.addStatus(id, {
       ...state,
       description: ports.edge.text(state.description),
       environmentUrl,
-      logUrl
+      logUrl: runUrl(context)
     })
     ports.reporter.info(`GitHub deployment ${id} to ${environment}: ${state.state}.`)
   }
   return {
+    status,
     /** Records the deploy's outcome; returns the job summary's environments table ('' when unreadable). */
     async finish(result: DeployResult, smokeFailed: boolean): Promise<string> {
       const wrote = result.resources.some((r) => WRITTEN.has(r.result))
@@ -487,11 +488,9 @@ async function previousVerdict(
  * The deploy's log (docs/modes.md#the-log): a namespace's writes grouped once all have results, then its tally.
  */
 function writeLog(plan: Plan, reporter: Reporter): (result: ResourceResult) => void {
+  const writes = plan.resources.filter(isWrite)
   const pending = new Map<string, number>()
-  for (const change of plan.resources.filter(isWrite)) {
-    pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1)
-  }
-  const total = [...pending.values()].reduce((sum, n) => sum + n, 0)
+  for (const { namespace } of writes) pending.set(namespace, (pending.get(namespace) ?? 0) + 1)
   const results = new Map<string, ResourceResult[]>()
   let done = 0
   return (result) => {
@@ -500,7 +499,7 @@ function writeLog(plan: Plan, reporter: Reporter): (result: ResourceResult) => v
     own.push(result)
     results.set(namespace, own)
     done++
-    reporter.progress(done < total ? `Writing to Kestra: ${done} of ${total}` : '')
+    reporter.progress(done < writes.length ? `Writing to Kestra: ${done} of ${writes.length}` : '')
     if (own.length < (pending.get(namespace) ?? 0)) return
     reporter.group(`Writes to ${namespace}`)
     for (const r of own) reporter.info(describe(r))
@@ -515,13 +514,6 @@ function describe({ change, result, revision, message }: ResourceResult): string
   return `${change.kind} ${resourceName(change)}: ${result}${rev}${why}`
 }
 
-interface AfterDeploy {
-  /** Sections for the deployed report (job summary and the comment's Deployed section). */
-  markdown: string[]
-  rollback?: RollbackResult
-  failure?: string
-}
-
 type AfterDeployArgs = {
   settings: Pick<Settings, 'smokeTimeoutSeconds' | 'rollback' | 'concurrency'>
   target: Pick<Target, 'smokeFlows'>
@@ -533,8 +525,11 @@ type AfterDeployArgs = {
   deployed: { commit: string; repository: string; runId: string }
 }
 
-/** Smoke runs after a deploy with no failed write, then any rollback (docs/smoke-and-rollback.md). */
-async function afterDeploy(args: AfterDeployArgs): Promise<AfterDeploy> {
+/**
+ * Smoke runs after a deploy with no failed write, then any rollback (docs/smoke-and-rollback.md): their sections
+ * of the deployed report, and the failure.
+ */
+async function afterDeploy(args: AfterDeployArgs) {
   const { result, ports } = args
   const wrote = result.resources.some((r) => WRITTEN.has(r.result))
   const smoke = await smokeRuns(args, wrote)
@@ -630,31 +625,6 @@ function failedRun(run: SmokeRun): string {
   return `${run.flow.namespace}.${run.flow.id} (${id}: ${state})`
 }
 
-/**
- * The rollbacks stopped runs left recorded; unreadable records leave the server unknown, so nothing is written.
- */
-async function stoppedRollbacks(
-  kestra: KestraServer,
-  namespaces: string[],
-  early: EarlyRecords | undefined,
-  kinds: readonly RollbackKind[],
-  reporter: Reporter
-): Promise<Map<string, RollbackRecord>> {
-  try {
-    const values =
-      early && sameNamespaces(early.namespaces, namespaces)
-        ? valueOfEnded(early.read)
-        : await readRollbackRecords(kestra, namespaces)
-    const reading = readRecords(values, kinds)
-    for (const warning of reading.warnings) reporter.warning(warning)
-    return reading.records
-  } catch (error) {
-    throw new DeployError(
-      `Nothing was deployed: ${errorMessage(error)}. Re-run once the server answers.`
-    )
-  }
-}
-
 type FinishDeps = {
   kestra: KestraServer
   refs: FlowDependency[]
@@ -673,7 +643,15 @@ type FinishDeps = {
  * write (only a record could not be removed): the deploy goes on.
  */
 async function finishRollbacks(records: ReadonlyMap<string, RollbackRecord>, deps: FinishDeps) {
-  const results = await resumeEach(records, deps)
+  const results: RollbackResult[] = []
+  for (const plan of plansFromRecords(records, deps.kinds)) {
+    const namespaces = plan.markers.map((m) => m.namespace).join(', ')
+    deps.reporter.warning(
+      `A rollback of the deploy of commit ${short(plan.deployed)} is recorded as unfinished in namespace(s) ${namespaces}: finishing it before anything else.`
+    )
+    const title = `Rollback of ${short(plan.deployed)} left unfinished`
+    results.push(await rollbackPhase(title, plan, deps, true))
+  }
   if (results.every((r) => r.stale)) {
     deps.reporter.info(
       'The server already held every version those records name: records removed, deploying.'
@@ -681,23 +659,6 @@ async function finishRollbacks(records: ReadonlyMap<string, RollbackRecord>, dep
     return undefined
   }
   return reportFinished(results, deps)
-}
-
-async function resumeEach(
-  records: ReadonlyMap<string, RollbackRecord>,
-  deps: FinishDeps
-): Promise<RollbackResult[]> {
-  const { reporter } = deps
-  const results: RollbackResult[] = []
-  for (const plan of plansFromRecords(records, deps.kinds)) {
-    const namespaces = plan.markers.map((m) => m.namespace).join(', ')
-    reporter.warning(
-      `A rollback of the deploy of commit ${short(plan.deployed)} is recorded as unfinished in namespace(s) ${namespaces}: finishing it before anything else.`
-    )
-    const title = `Rollback of ${short(plan.deployed)} left unfinished`
-    results.push(await rollbackPhase(title, plan, deps, true))
-  }
-  return results
 }
 
 /** The finished rollbacks as outputs, summary and failure: nothing of this run's commit was deployed. */

@@ -19,10 +19,10 @@ import {
 import { check, type Checked } from './check.js'
 import { failureMessage, findingCounts } from '../decide/validate/verdict.js'
 import { planMode, runUrl } from './plan-mode.js'
-import { everyFlowsNames } from './review.js'
+import { reviewNames } from './review.js'
 import { type Upgrade, upgradeMode, upgradeReadiness } from './upgrade.js'
 import { DECIDE_KINDS, KINDS } from '../kinds/index.js'
-import type { RunPorts } from './ports.js'
+import type { RunPorts, TargetRun } from './ports.js'
 import { type Reporter, setCountOutputs } from '../report/reporter.js'
 import type { PlanCounts } from '../model/plan.js'
 import { driftedResources, remainingDrift } from '../decide/drift/drifted.js'
@@ -76,7 +76,9 @@ export async function execute(
     // A drift run plans the default branch only: any other ref is refused before the server is read.
     const branch = work.writes === 'drift' ? await driftBranchOf(context, ports.drift) : undefined
     const checked = await check({ settings, target, context, ports, kestra, kinds: KINDS, reads })
-    learnShown(checked, ports)
+    ports.edge.learn(checked.model.managedNamespaces)
+    const weak = ports.edge.weakCredentials()
+    if (weak) reporter.warning(weak)
     const { report, upgrade } = await reportOf({ settings, context, work, kestra, checked, ports })
     // The checks annotated their findings in the validation group; the plan may add its own (impact).
     const publish = (findings: Finding[]) => published(findings, checked, settings, ports)
@@ -115,19 +117,17 @@ export async function execute(
   }
 }
 
+type Checking = Omit<TargetRun, 'target'> & { work: Work; checked: Checked }
+
 /** A run that plans nothing: its checks' findings and, with a server's listings, every flow's undefined names. */
-async function withoutPlan(run: {
-  work: Work
-  settings: Settings
-  context: RunContext
-  ports: RunPorts
-  checked: Checked
-  report: ReportInput
-  upgrade: Upgrade | undefined
-}): Promise<RunOutcome> {
+async function withoutPlan(
+  run: Checking & { report: ReportInput; upgrade: Upgrade | undefined }
+): Promise<RunOutcome> {
   const { work, settings, context, ports, checked, upgrade } = run
   const { listings } = checked.snapshot
-  const named = listings ? everyFlowsNames({ names: checked.names, listings }, ports.reporter) : []
+  const named = listings
+    ? reviewNames({ names: checked.names, listings, everyFlow: true }, [], ports.reporter).findings
+    : []
   const findings = [...checked.findings, ...named].sort(compareFindings)
   const report = { ...run.report, findings }
   await reportNoDeploy(ports.reporter, renderSummary(ports.edge.shown(report)))
@@ -145,12 +145,6 @@ function announce(mode: Mode, server: string, context: RunContext, ports: RunPor
   // A local run has no event: the CLI's words are its command and flags.
   const detail = [context.local ? '' : context.eventName, server].filter(Boolean).join(', ')
   ports.reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`)
-}
-
-function learnShown(checked: Checked, ports: RunPorts): void {
-  ports.edge.learn(checked.model.managedNamespaces)
-  const weak = ports.edge.weakCredentials()
-  if (weak) ports.reporter.warning(weak)
 }
 
 async function reportNoDeploy(reporter: Reporter, summary: string, counts?: PlanCounts) {
@@ -174,14 +168,9 @@ function published(
   return failureMessage(findings, settings.failOn)
 }
 
-async function reportOf(run: {
-  settings: Settings
-  context: RunContext
-  work: Work
-  kestra: KestraServer | undefined
-  checked: Checked
-  ports: RunPorts
-}): Promise<{ report: ReportInput; upgrade: Upgrade | undefined }> {
+async function reportOf(
+  run: Checking & { kestra: KestraServer | undefined }
+): Promise<{ report: ReportInput; upgrade: Upgrade | undefined }> {
   const { settings, context, work, kestra, checked, ports } = run
   const flows = checked.model.flows
   const servers = { kestra, upgradeServer: ports.upgradeServer }
@@ -214,15 +203,12 @@ const SUMMARY_DRIFT_BUDGET = 300_000
 /** Names listed in the drift warning; the issue and the summary list them all. */
 const WARNING_NAMES = 10
 
-interface DriftModeArgs extends ApplyModeArgs {
-  branch: string
-}
+type DriftModeArgs = ApplyModeArgs & { branch: string }
 
 /** docs/drift.md: the default branch's plan against the server is the drift, kept in its issue. */
 async function driftMode(args: DriftModeArgs): Promise<{ failure?: string }> {
-  const { settings, ports } = args
+  const { settings, ports, plan } = args
   const { reporter } = ports
-  const { plan } = args
   const items = driftedResources(
     plan,
     args.checked.snapshot.state ?? new Map(),
@@ -331,7 +317,12 @@ async function pullRequest(
   const github = args.ports.drift
   if (!github) return {}
   if (items.length === 0) {
-    await closePullRequest(args, github)
+    const closed = await github.closePullRequest(
+      driftBranch(args.settings.commentKey),
+      goneComment(args, false)
+    )
+    if (closed?.status === 'forbidden') args.ports.reporter.warning(closed.message)
+    else if (closed) args.ports.reporter.info(`Drift pull request closed: ${closed.url}`)
     return {}
   }
   const tree = await pullRequestTree(args, items)
@@ -341,16 +332,6 @@ async function pullRequest(
   const notBroughtBack = new Map(tree.notBroughtBack.map((n) => [n.name, n.reason]))
   const url = await writePullRequest(args, github, items, tree)
   return { ...(url !== undefined && { url }), notBroughtBack }
-}
-
-async function closePullRequest(args: DriftModeArgs, github: DriftGitHub): Promise<void> {
-  const { ports } = args
-  const closed = await github.closePullRequest(
-    driftBranch(args.settings.commentKey),
-    goneComment(args, false)
-  )
-  if (closed?.status === 'forbidden') ports.reporter.warning(closed.message)
-  else if (closed) ports.reporter.info(`Drift pull request closed: ${closed.url}`)
 }
 
 /** What the pull request writes: read (server bytes, commit paths), placed, less what ignore files hide. */
@@ -425,11 +406,7 @@ async function writePullRequest(
     base: args.branch,
     title: driftPullTitle({ commentKey: settings.commentKey }),
     body: driftPullBody({
-      commentKey: settings.commentKey,
-      ...args.kestra.target,
-      branch: args.branch,
-      commit: context.sha,
-      items: ports.edge.shown(shownDrift(items)),
+      ...reportInput(args, items, {}),
       writes: tree.writes,
       notBroughtBack: ports.edge.shown(tree.notBroughtBack)
     })

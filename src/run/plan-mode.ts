@@ -43,18 +43,15 @@ export async function planMode(
     throw new ActionError('a plan needs the snapshot of a plan or deploy run')
   }
   const { reporter } = ports
-  const {
-    plan,
-    findings: impactFindings,
-    notes: reviewNotes
-  } = await phase(
+  const reviewed = await phase(
     reporter,
     'Plan',
     () => reviewedPlan(args, desired, commitTime),
     ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`
   )
-  const findings = sortFindings([...args.report.findings, ...impactFindings])
-  const notes = [...(args.report.notes ?? []), ...reviewNotes]
+  const { plan } = reviewed
+  const findings = sortFindings([...args.report.findings, ...reviewed.findings])
+  const notes = [...(args.report.notes ?? []), ...reviewed.notes]
   const report: ReportInput = { ...args.report, findings, plan, notes }
   const shown = ports.edge.shown(renderedReport(report))
   // GitHub writes the comment while the plan file and the summary are made: they wait until it leaves.

@@ -23,6 +23,8 @@ import { confineRoot } from '../config/settings.js'
 
 const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run']
 
+type ServerPorts = RunPorts & { kestra: KestraServer }
+
 /**
  * A run with its environment features (docs/environments.md): `preview` also deploys a pull request into
  * `pr-<number>.*` through plan → deploy → smoke, and its `closed` event only removes that preview.
@@ -36,38 +38,32 @@ export async function executeWithEnvironments(
   confineRoot(eventContext.workspace, settings.root)
   const reads = new RunReads()
   try {
-    return await executeTargets(settings, eventContext, ports, reads)
+    const context = await withPullRequestOfRun(eventContext, ports)
+    const pr = context.pullRequest
+    const { kestra } = ports
+    // Built where it is run: a mode that cannot run here throws then, after a preview's own work.
+    const target = () => plainTarget(settings, context, kestra !== undefined)
+    if (!settings.preview || !pr || pr.number <= 0 || !PREVIEW_EVENTS.includes(context.eventName)) {
+      return await execute(settings, target(), context, ports, reads)
+    }
+    if (pr.action === 'closed') {
+      if (!kestra) return await execute(settings, target(), context, ports, reads)
+      return await closePreview(settings, context, { ...ports, kestra })
+    }
+    const why =
+      noPreviewReason(settings, context, ports) ?? (await notCurrentReason(context, ports))
+    if (why) {
+      ports.reporter.notice(`No preview: ${why}`)
+      const noPreview = withSection(ports, noPreviewSection(why))
+      return await execute(settings, target(), context, noPreview, reads)
+    }
+    const preview = await deployPreview(settings, context, { ...ports, kestra: kestra! }, reads)
+    const withPreview = withSection(ports, preview.section)
+    const outcome = await execute(settings, target(), context, withPreview, reads)
+    return { ...outcome, failure: outcome.failure ?? preview.failure }
   } finally {
     await reads.close()
   }
-}
-
-async function executeTargets(
-  settings: Settings,
-  eventContext: RunContext,
-  ports: RunPorts,
-  reads: RunReads
-): Promise<RunOutcome> {
-  const context = await withPullRequestOfRun(eventContext, ports)
-  const pr = context.pullRequest
-  // Built where it is run: a mode that cannot run here throws then, after a preview's own work.
-  const target = () => plainTarget(settings, context, ports.kestra !== undefined)
-  if (!settings.preview || !pr || pr.number <= 0 || !PREVIEW_EVENTS.includes(context.eventName)) {
-    return execute(settings, target(), context, ports, reads)
-  }
-  if (pr.action === 'closed') {
-    if (!ports.kestra) return execute(settings, target(), context, ports, reads)
-    return closePreview(settings, context, { ...ports, kestra: ports.kestra })
-  }
-  const why = noPreviewReason(settings, context, ports) ?? (await notCurrentReason(context, ports))
-  if (why) {
-    ports.reporter.notice(`No preview: ${why}`)
-    return execute(settings, target(), context, withSection(ports, noPreviewSection(why)), reads)
-  }
-  const preview = await deployPreview(settings, context, { ...ports, kestra: ports.kestra! }, reads)
-  const withPreview = withSection(ports, preview.section)
-  const outcome = await execute(settings, target(), context, withPreview, reads)
-  return { ...outcome, failure: outcome.failure ?? preview.failure }
 }
 
 /**
@@ -192,7 +188,7 @@ function withSection(ports: RunPorts, section: string): RunPorts {
 async function deployPreview(
   settings: Settings,
   context: RunContext,
-  ports: RunPorts & { kestra: KestraServer },
+  ports: ServerPorts,
   reads: RunReads
 ): Promise<{ section: string; failure?: string }> {
   const deployed = await deployPreviewOnce(settings, context, ports, reads)
@@ -216,7 +212,7 @@ async function deployPreview(
 async function deployPreviewOnce(
   settings: Settings,
   context: RunContext,
-  ports: RunPorts & { kestra: KestraServer },
+  ports: ServerPorts,
   reads: RunReads
 ): Promise<{ section: string; failure?: string }> {
   const preview = previewOf(context)
@@ -260,11 +256,7 @@ async function deployPreviewOnce(
   }
 }
 
-function previewPortsOf(
-  context: RunContext,
-  ports: RunPorts & { kestra: KestraServer },
-  preview: Preview
-): RunPorts {
+function previewPortsOf(context: RunContext, ports: ServerPorts, preview: Preview): RunPorts {
   const { reporter } = ports
   const owned = ownedPreviewServer(ports.kestra, preview)
   const kestra: KestraServer = {
@@ -301,7 +293,7 @@ function leaves(namespaces: readonly string[]): string[] {
 async function closePreview(
   settings: Settings,
   context: RunContext,
-  ports: RunPorts & { kestra: KestraServer }
+  ports: ServerPorts
 ): Promise<RunOutcome> {
   const { reporter } = ports
   const { prefix } = previewOf(context)
@@ -343,7 +335,7 @@ async function closePreview(
 async function takeDownPreview(
   settings: Settings,
   context: RunContext,
-  ports: RunPorts & { kestra: KestraServer }
+  ports: ServerPorts
 ): Promise<{ section: string; deleted: number; failure?: string }> {
   const { reporter, kestra, edge } = ports
   const preview = previewOf(context)

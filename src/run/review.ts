@@ -83,11 +83,11 @@ function flowChanges(plan: Plan): FlowChange[] {
 }
 
 /**
- * The names of the flows the plan writes (every flow with `everyFlow`); a plan skipping some says how many, so
- * a name deleted on the server does not vanish from every report
- * (docs/caught-at-review.md#which-flows-are-checked).
+ * The names of the flows the plan writes (every flow with `everyFlow`: validate with a server checks every
+ * flow's `secret()` and `kv()` names); a plan skipping some says how many, so a name deleted on the server does
+ * not vanish from every report (docs/caught-at-review.md#which-flows-are-checked).
  */
-function reviewNames(
+export function reviewNames(
   args: Pick<ReviewArgs, 'names' | 'listings' | 'everyFlow'>,
   flows: FlowChange[],
   reporter: Reporter
@@ -99,7 +99,10 @@ function reviewNames(
   )
   const refs = args.everyFlow ? args.names : args.names.filter((ref) => written.has(ref.fromFlow))
   const skipped = args.names.filter((ref) => !refs.includes(ref))
-  const note = skipped.length > 0 ? uncheckedNote(skipped) : undefined
+  const note =
+    skipped.length > 0
+      ? `${skipped.length} secret and KV reference(s) in ${new Set(skipped.map((ref) => ref.fromFlow)).size} flow(s) this pull request does not change were not checked against the server; a plan of the branch (a push, workflow_dispatch, or 'kestra-gitops plan') checks every flow.`
+      : undefined
   if (note) reporter.info(note)
   if (refs.length === 0) return { findings: [], missing: new Map(), note }
   const checked = checkNames(refs, args.listings ? valueOfEnded(args.listings) : {})
@@ -107,19 +110,6 @@ function reviewNames(
     `${checked.checked} secret and KV reference(s) checked: ${checked.findings.filter((f) => f.severity === 'warning').length} not defined on the server.`
   )
   return { ...checked, note }
-}
-
-/** Validate with a server: every flow's `secret()` and `kv()` names checked against the listings read. */
-export function everyFlowsNames(
-  args: Pick<ReviewArgs, 'names' | 'listings'>,
-  reporter: Reporter
-): Finding[] {
-  return reviewNames({ ...args, everyFlow: true }, [], reporter).findings
-}
-
-function uncheckedNote(skipped: readonly NameReference[]): string {
-  const flows = new Set(skipped.map((ref) => ref.fromFlow)).size
-  return `${skipped.length} secret and KV reference(s) in ${flows} flow(s) this pull request does not change were not checked against the server; a plan of the branch (a push, workflow_dispatch, or 'kestra-gitops plan') checks every flow.`
 }
 
 function reviewExecutions(
@@ -132,7 +122,11 @@ function reviewExecutions(
   if ('byFlow' in reading) {
     for (const flow of guarded) {
       const executions = reading.byFlow.get(flowKey(flow.namespace, flow.id))
-      if (executions) reporter.info(`${flow.namespace}.${flow.id}: ${byStateNames(executions)}`)
+      if (!executions) continue
+      const states = [...new Set(executions.map((e) => e.state))].sort()
+      reporter.info(
+        `${flow.namespace}.${flow.id}: ${unfinishedText(executions)} (${states.join(', ')})`
+      )
     }
     return { byFlow: reading.byFlow, findings: [] }
   }
@@ -175,9 +169,4 @@ function callSitesOf(
     }
   }
   return callSites(targets, args.calls, { repository, server })
-}
-
-function byStateNames(executions: readonly UnfinishedExecution[]): string {
-  const states = [...new Set(executions.map((e) => e.state))].sort()
-  return `${unfinishedText(executions)} (${states.join(', ')})`
 }

@@ -121,7 +121,6 @@ export async function upgradeMode(
   if (!upgrade) return undefined
   const base = context.defaultBranch ?? (await github.defaultBranch())
   const branch = `kestra-gitops/upgrade-${upgrade.report.target}`
-  const encoder = new TextEncoder()
   const written = await github.writeBranch({
     name: branch,
     base: context.sha,
@@ -129,7 +128,7 @@ export async function upgradeMode(
     trailer: `Kestra-GitOps-Upgrade: ${upgrade.report.target}`,
     writes: upgrade.rewrites().map(({ file, source }) => ({
       path: file,
-      content: encoder.encode(source)
+      content: new TextEncoder().encode(source)
     }))
   })
   if (written.status === 'forbidden') return failed(ports, written.message)
