@@ -112,18 +112,12 @@ export const filesRollback: RollbackKind<FileChange, RecordedFile> = {
     const { namespace, resource } = item
     const now = await api.getFile(namespace, resource.path)
     const held = now ? { sha256: sha256Hex(now) } : {}
-    const versions = { before: resource.before?.sha256, deployed: resource.deployed?.sha256 }
-    return restoreByHash(versions, held, deployed, async () => {
-      if (!resource.before) {
-        await api.deleteFile(namespace, resource.path)
-        return 'deleted (the deploy created it)'
+    return restoreByHash(resource, held, deployed, {
+      remove: () => api.deleteFile(namespace, resource.path),
+      async putBack(before) {
+        await api.uploadFile(namespace, resource.path, await previousBytes(item, before, api))
+        return 'previous content restored'
       }
-      await api.uploadFile(
-        namespace,
-        resource.path,
-        await previousBytes(item, resource.before, api)
-      )
-      return 'previous content restored'
     })
   }
 }

@@ -176,17 +176,15 @@ export const flowsRollback: RollbackKind<FlowChange, RecordedFlow> = {
       sha256: flowHash(flow.source),
       since: resource.deployed ? ` (revision ${resource.deployed.revision} → ${flow.revision})` : ''
     }
-    const versions = { before: resource.before?.sha256, deployed: resource.deployed?.sha256 }
-    return restoreByHash(versions, held ?? {}, deployed, async () => {
-      if (!resource.before) {
-        await api.deleteFlow(namespace, resource.id)
-        return 'deleted (the deploy created it)'
+    return restoreByHash(resource, held ?? {}, deployed, {
+      remove: () => api.deleteFlow(namespace, resource.id),
+      async putBack(before) {
+        const source = await previousSource(item, before, api)
+        const stored = flow
+          ? await api.updateFlow(namespace, resource.id, source)
+          : await api.createFlow(source)
+        return `previous source restored as revision ${stored.revision} (was revision ${before.revision})`
       }
-      const source = await previousSource(item, resource.before, api)
-      const stored = flow
-        ? await api.updateFlow(namespace, resource.id, source)
-        : await api.createFlow(source)
-      return `previous source restored as revision ${stored.revision} (was revision ${resource.before.revision})`
     })
   }
 }
