@@ -66,7 +66,6 @@ const recordedFile = z.object({
   deployed: z.object({ sha256: sha256Field }).optional()
 })
 type RecordedFile = z.infer<typeof recordedFile>
-type FileVersion = z.infer<typeof fileVersion>
 
 /** Revisions read (newest first) to find the one that holds a file's previous bytes. */
 const REVISIONS_SEARCHED = 3
@@ -124,7 +123,7 @@ export const filesRollback: RollbackKind<FileChange, RecordedFile> = {
 
 async function previousBytes(
   item: RestoreItem<RecordedFile>,
-  { sha256, size, revision, bytes }: FileVersion,
+  { sha256, size, revision, bytes }: z.infer<typeof fileVersion>,
   api: HistoryApi
 ): Promise<Uint8Array> {
   if (item.previous instanceof Uint8Array) return item.previous
