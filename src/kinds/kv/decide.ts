@@ -1,6 +1,6 @@
 import { isMap, isScalar, LineCounter, parseDocument, stringify, type Node } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
-import { actionOf, applyDiff, indexByFile, touched } from '../../decide/plan/build.js'
+import { actionOf, applyDiff, indexByFile, isDrifted, touched } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
 import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
@@ -283,13 +283,18 @@ export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
           ? 'create'
           : actionOf(options, desiredJson !== undefined, desiredJson === current)
       const secretLike = isSecretLike(key)
+      const was = before.get(key)
       const change: KvChange = {
         kind: 'kv',
         namespace: sent(namespace),
         id: key,
         action,
         secretLike,
-        drifted: false,
+        drifted: isDrifted(
+          action,
+          held.base !== undefined,
+          was === undefined ? undefined : canonicalJson(was) !== current
+        ),
         ...((file ?? base) && { file: (file ?? base)!.file }),
         ...(desiredJson !== undefined && { desired: { json: desiredJson } }),
         ...(current !== undefined && { current: { json: current } }),
@@ -312,10 +317,6 @@ export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
             options.limits
           )
         )
-      }
-      if (held.base && current !== undefined && action !== 'unchanged' && action !== 'create') {
-        const was = before.get(key)
-        change.drifted = was !== undefined ? canonicalJson(was) !== current : action === 'update'
       }
       changes.push(change)
     }

@@ -1,6 +1,6 @@
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
-import { actionOf, applyDiff, indexByFile, touched } from '../../decide/plan/build.js'
+import { actionOf, applyDiff, indexByFile, isDrifted, touched } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { sha256Hex } from '../../model/content.js'
 import type { Finding } from '../../model/finding.js'
@@ -206,7 +206,11 @@ function planTests(held: HeldTests, options: KindPlanOptions): TestChange[] {
       namespace: sent(namespace),
       id,
       action,
-      drifted: false,
+      drifted: isDrifted(
+        action,
+        held.base !== undefined,
+        base && sentText(base, held.prefix) !== current
+      ),
       ...((suite ?? base) && { file: (suite ?? base)!.file }),
       ...(desired !== undefined && { desired }),
       ...(current !== undefined && { current: { source: current } })
@@ -215,9 +219,6 @@ function planTests(held: HeldTests, options: KindPlanOptions): TestChange[] {
       const name = `tests/${sent(namespace)}/${id}.yml`
       const after = action === 'delete' || action === 'orphaned' ? undefined : desired
       applyDiff(change, diffTexts(`a/${name}`, `b/${name}`, current, after, options.limits))
-      if (held.base && current !== undefined && action !== 'create') {
-        change.drifted = base ? sentText(base, held.prefix) !== current : action === 'update'
-      }
     }
     changes.push(change)
   }
