@@ -237,12 +237,8 @@ async function settleMarkers(
 }
 
 function keptMarker({ namespace }: MarkerTarget, deployed: string): MarkerRestore {
-  return {
-    namespace,
-    result: 'kept',
-    message: `still names ${short(deployed)}: the rollback is incomplete`,
-    wrote: false
-  }
+  const message = `still names ${short(deployed)}: the rollback is incomplete`
+  return { namespace, result: 'kept', message, wrote: false }
 }
 
 /** Whether the marker is as before the deploy: its whole value when known, else commit and repository. */

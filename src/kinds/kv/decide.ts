@@ -5,7 +5,7 @@ import { diffTexts } from '../../decide/plan/diff.js'
 import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
 import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
 import { canonicalJson, compareCodeUnits, isRecord, sha256Hex } from '../../model/content.js'
-import type { Finding } from '../../model/finding.js'
+import type { Finding, Severity } from '../../model/finding.js'
 import {
   heldNamespaceIsManaged,
   isKestraNamespace,
@@ -70,10 +70,7 @@ interface KvEntry {
   line: number
 }
 
-interface KvProblem {
-  line: number
-  message: string
-}
+type KvProblem = Pick<Finding, 'line' | 'message'>
 
 /** Kestra's KV key rule (`KVStore`): anything else is refused with a 422. */
 const KEY = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
@@ -205,8 +202,8 @@ export const HIDDEN = '<hidden: secret-like key>'
 export function kvFindings(held: HeldKv): Finding[] {
   const first = new Map<string, string>()
   return held.files.flatMap((file): Finding[] => {
-    const error = (line: number, rule: string, message: string): Finding => ({
-      severity: 'error',
+    const error = (line: number, rule: string, message: string, severity: Severity = 'error') => ({
+      severity,
       file: file.file,
       line,
       rule,
@@ -234,14 +231,12 @@ export function kvFindings(held: HeldKv): Finding[] {
     first.set(file.namespace, file.file)
     if (!heldNamespaceIsManaged(file.namespace, held.extraNamespaces)) {
       return [
-        {
-          ...error(
-            1,
-            'kv-namespace',
-            `${file.file} is not deployed: namespace ${SYSTEM_NAMESPACE} is managed only when the namespaces input lists it`
-          ),
-          severity: 'warning'
-        }
+        error(
+          1,
+          'kv-namespace',
+          `${file.file} is not deployed: namespace ${SYSTEM_NAMESPACE} is managed only when the namespaces input lists it`,
+          'warning'
+        )
       ]
     }
     return parseKvFile(file.text).problems.map((p) => error(p.line, 'kv-file', p.message))
