@@ -55,7 +55,14 @@ const LAYERS = [
   {
     name: 'kinds/index.ts',
     path: '^src/kinds/index\\.ts$',
-    may: ['kinds/*/index.ts', 'kinds/kind.ts']
+    may: [
+      'model',
+      'kinds/*/gather',
+      'kinds/*/decide',
+      'kinds/*/apply',
+      'kinds/*/index.ts',
+      'kinds/kind.ts'
+    ]
   },
   {
     name: 'run',

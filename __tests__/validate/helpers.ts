@@ -3,7 +3,7 @@ import type { FlowFile, NamespaceFileEntry, RepoModel } from '../../src/model/re
 import { compareFindings, type Finding } from '../../src/model/finding.js'
 import { readProblemFindings, type FlowsHeld } from '../../src/kinds/flows/decide-validate.js'
 import type { KestraVersion } from '../../src/model/version.js'
-import { namespaceFiles } from '../../src/kinds/files/index.js'
+import { namespaceFiles } from '../../src/kinds/index.js'
 import { flows } from '../../src/kinds/flows/index.js'
 
 export function flow(raw: string, file = 'flows/flow.yml', expectedNamespace?: string): FlowFile {

@@ -150,12 +150,8 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
   const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace))
   for (const namespace of namespaces) if (!writing.has(namespace)) mark(namespace)
   const applied = await applyPlan(plan, {
-    api: deps.api,
-    refs: deps.refs,
-    readDesiredFile: deps.readDesiredFile,
-    kinds: deps.kinds,
+    ...deps,
     concurrency: deps.settings.concurrency,
-    onResult: deps.onResult,
     onNamespaceDone: (namespace, complete) => complete && mark(namespace)
   })
   warnings.push(...applied.warnings)

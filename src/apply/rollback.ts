@@ -153,28 +153,33 @@ interface HeldVersion {
 
 /**
  * The restore of a kind that compares versions by hash: already as before needs no write; anything but
- * what the deploy wrote is kept; otherwise `putBack` writes the previous version and says what it did.
+ * what the deploy wrote is kept; otherwise a resource the deploy created is removed, and `putBack` writes
+ * the previous version and says what it did.
  */
-export async function restoreByHash(
-  versions: { before?: string; deployed?: string },
+export async function restoreByHash<V extends { sha256: string }>(
+  { before, deployed }: { before?: V; deployed?: { sha256: string } },
   held: HeldVersion,
   deployedCommit: string,
-  putBack: () => Promise<string>
+  write: { remove: () => Promise<unknown>; putBack: (before: V) => Promise<string> }
 ): Promise<KindRestored> {
-  if (held.sha256 === versions.before) {
+  if (held.sha256 === before?.sha256) {
     return { result: 'restored', message: 'already as it was before the deploy', wrote: false }
   }
-  if (held.sha256 !== versions.deployed) {
+  if (held.sha256 !== deployed?.sha256) {
     const commit = short(deployedCommit)
     const message =
       held.sha256 === undefined
         ? `deleted on the server after the deploy of ${commit}`
-        : versions.deployed === undefined
+        : deployed === undefined
           ? `re-created on the server after the deploy of ${commit}`
           : `changed on the server after the deploy of ${commit}${held.since ?? ''}`
     return { result: 'kept', message, wrote: false }
   }
-  return { result: 'restored', message: await putBack(), wrote: true }
+  if (!before) {
+    await write.remove()
+    return { result: 'restored', message: 'deleted (the deploy created it)', wrote: true }
+  }
+  return { result: 'restored', message: await write.putBack(before), wrote: true }
 }
 
 /** The recorded resource carrying its previous text under `field` of `before`, and the text's size. */
@@ -232,12 +237,8 @@ async function settleMarkers(
 }
 
 function keptMarker({ namespace }: MarkerTarget, deployed: string): MarkerRestore {
-  return {
-    namespace,
-    result: 'kept',
-    message: `still names ${short(deployed)}: the rollback is incomplete`,
-    wrote: false
-  }
+  const message = `still names ${short(deployed)}: the rollback is incomplete`
+  return { namespace, result: 'kept', message, wrote: false }
 }
 
 /** Whether the marker is as before the deploy: its whole value when known, else commit and repository. */

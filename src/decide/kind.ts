@@ -4,15 +4,9 @@ import type { DiffLimits, PlanInput } from '../model/plan-input.js'
 import type { RepositoryShape } from '../model/drift.js'
 import type { ResourceChange } from '../model/plan.js'
 
-export interface KindPlanOptions {
-  deleteEnabled: boolean
-  scope: 'all' | 'changed'
-  /** Workspace-relative paths changed by the PR or push; undefined when every file counts as changed. */
-  changedFiles: ReadonlySet<string> | undefined
+export type KindPlanOptions = Pick<PlanInput, 'deleteEnabled' | 'scope' | 'changedFiles'> & {
   limits: DiffLimits
-  /**
-   * What the run's one walk of the repository wants and the server holds (flows and namespace files plan from it).
-   */
+  /** What the run's one walk wants and the server holds: flows and namespace files plan from it. */
   input?: PlanInput
 }
 

@@ -1,13 +1,61 @@
-import { dashboards } from './dashboards/index.js'
-import { filesWalk, namespaceFiles } from './files/index.js'
+import type { FileChange, ResourceChanges } from '../model/plan.js'
+import { dashboardsApply, dashboardsRollback } from './dashboards/apply.js'
+import { dashboardsDecide, type HeldDashboards } from './dashboards/decide.js'
+import { dashboardsGather } from './dashboards/gather.js'
+import { filesApply, filesRollback } from './files/apply.js'
+import { filesDecide, type FilesHeld } from './files/decide.js'
+import { readNamespaceFileBytes } from './files/gather-read.js'
 import { flows, flowsWalk } from './flows/index.js'
 
 export * from './flows/index.js'
-import { kv } from './kv/index.js'
-import { tests } from './tests/index.js'
+import { kvApply, kvRollback } from './kv/apply.js'
+import { kvDecide, type HeldKv } from './kv/decide.js'
+import { kvGather } from './kv/gather.js'
+import { testsApply, testsRollback } from './tests/apply.js'
+import { testsDecide, type HeldTests } from './tests/decide.js'
+import { testsGather } from './tests/gather.js'
 import type { Kind } from './kind.js'
 
-/** The registry: every resource kind the action manages (docs/kinds.md). run/ hands them to each phase. */
+/** docs/kinds.md#the-walk-two-kinds-share */
+const filesWalk = { readFileBytes: readNamespaceFileBytes }
+
+/** Namespace files (docs/kinds.md): read by the run's one walk, with flows. */
+export const namespaceFiles: Kind<FilesHeld, FileChange> = {
+  gather: { name: 'file', fromWalk: (walk) => walk, walk: filesWalk },
+  decide: filesDecide,
+  apply: filesApply,
+  rollback: filesRollback
+}
+
+/** Kestra dashboards (docs/dashboards.md). */
+const dashboards: Kind<HeldDashboards, ResourceChanges['dashboard']> = {
+  gather: dashboardsGather,
+  decide: dashboardsDecide,
+  apply: dashboardsApply,
+  rollback: dashboardsRollback
+}
+
+/** KV pairs as code (docs/kv.md). */
+const kv: Kind<HeldKv, ResourceChanges['kv']> = {
+  gather: kvGather,
+  decide: kvDecide,
+  apply: kvApply,
+  rollback: kvRollback
+}
+
+/** Kestra test suites as code (docs/tests.md). */
+const tests: Kind<HeldTests, ResourceChanges['test']> = {
+  gather: testsGather,
+  decide: testsDecide,
+  apply: testsApply,
+  rollback: testsRollback
+}
+
+/**
+ * The registry: every resource kind the action manages (docs/kinds.md), each checked above: what its
+ * gather part reads is what its decide part takes, and its decide and apply parts speak of the same changes.
+ * run/ hands them to each phase.
+ */
 export const KINDS: readonly Kind[] = [namespaceFiles, flows, dashboards, kv, tests]
 
 /** The kinds' parts of the run's one walk of the repository (docs/kinds.md#the-walk-two-kinds-share). */

@@ -1,7 +1,7 @@
 import { kindOf, type DecideKind } from '../kind.js'
 import type { Mode } from '../../model/settings.js'
-import { compareFindings, type Finding, type Severity } from '../../model/finding.js'
-import type { Plan, PlanAction, ResourceChange } from '../../model/plan.js'
+import { compareFindings, type Finding } from '../../model/finding.js'
+import type { Plan } from '../../model/plan.js'
 
 interface PlanFileMeta {
   mode: Mode
@@ -15,26 +15,8 @@ interface PlanFileMeta {
   kinds: readonly DecideKind[]
 }
 
-type PlanFileResource = {
-  kind: ResourceChange['kind']
-  /** Absent for a tenant-wide resource. */
-  namespace?: string
-  action: PlanAction
-  revision?: number
-  /** Present (true) only for drifted resources. */
-  drifted?: true
-} & ({ id: string } | { path: string })
-
 /** The JSON document written to the `plan-file` output (docs/inputs.md#plan-file). */
-interface PlanFile extends Pick<PlanFileMeta, 'mode' | 'server' | 'tenant' | 'commit'> {
-  version: 1
-  fingerprint: string
-  settings: Record<string, string>
-  resources: PlanFileResource[]
-  findings: { severity: Severity; file: string; line: number; message: string }[]
-}
-
-export function planJson(plan: Plan, meta: PlanFileMeta): PlanFile {
+export function planJson(plan: Plan, meta: PlanFileMeta) {
   return {
     version: 1,
     fingerprint: plan.fingerprint,
@@ -52,7 +34,7 @@ export function planJson(plan: Plan, meta: PlanFileMeta): PlanFile {
         action: r.action,
         ...kind.planFileDetails?.(r),
         ...(r.drifted && { drifted: true as const })
-      } as PlanFileResource
+      }
     }),
     findings: [...meta.findings]
       .sort(compareFindings)

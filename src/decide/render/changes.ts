@@ -94,21 +94,12 @@ export function changePieces(plan: Plan, options: ChangesOptions): Piece[] {
   }
   const activeSet = new Set(active)
   const quiet = groups.filter((g) => !activeSet.has(g))
-  const quietResources = quiet.reduce((n, g) => n + g.resources.length, 0)
   if (quiet.length > 0 && active.length > 0) {
+    const unchanged = quiet.flatMap((g) => g.resources)
     const s = quiet.length === 1 ? '' : 's'
-    const line = `No changes in ${quiet.length} other namespace${s} (${quietResources} unchanged).`
-    pieces.push(
-      options.listUnchanged && options.detail === 'diffs'
-        ? {
-            full: unchangedList(
-              line,
-              quiet.flatMap((g) => g.resources)
-            ),
-            reduced: line
-          }
-        : line
-    )
+    const line = `No changes in ${quiet.length} other namespace${s} (${unchanged.length} unchanged).`
+    const listed = options.listUnchanged && options.detail === 'diffs'
+    pieces.push(listed ? { full: unchangedList(line, unchanged), reduced: line } : line)
   }
   return pieces
 }

@@ -35,13 +35,9 @@ export function upsertDeployedSection(
 
 /** The drift section's sentence in the past; the last one: the section follows every diff. */
 function pastDrift(body: string): string {
-  const at = body.lastIndexOf(DRIFT_CONSEQUENCE.planned)
-  if (at < 0) return body
-  return (
-    body.slice(0, at) +
-    DRIFT_CONSEQUENCE.deployed +
-    body.slice(at + DRIFT_CONSEQUENCE.planned.length)
-  )
+  const { planned, deployed } = DRIFT_CONSEQUENCE
+  const at = body.lastIndexOf(planned)
+  return at < 0 ? body : body.slice(0, at) + deployed + body.slice(at + planned.length)
 }
 
 function withoutDeployedSection(body: string): string {

@@ -1,8 +1,7 @@
 import { z } from 'zod'
-import { type ApplyKind, type KindRestored, type RollbackKind, settled } from '../../apply/kind.js'
+import { type ApplyKind, type RollbackKind, settled } from '../../apply/kind.js'
 import { embedText, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
-import type { RestoreItem } from '../../model/after-deploy.js'
 import {
   dashboardFields,
   holds,
@@ -128,44 +127,40 @@ export const dashboardsRollback: RollbackKind<DashboardChange, RecordedDashboard
   nameOf: (resource) => resource.id,
   parse: (value) => recordedDashboard.safeParse(value).data,
   embed: (resource, previous) => embedText(resource, previous, 'text'),
-  restore: (item, _deployed, api) => restoreDashboard(item, api)
-}
-
-async function restoreDashboard(
-  { resource, previous }: RestoreItem<RecordedDashboard>,
-  api: KestraApi
-): Promise<KindRestored> {
-  const { id, before, deployed } = resource
-  const fresh = await api.getDashboard(id)
-  if (matches(fresh, before, id)) {
-    return { result: 'restored', message: 'already as it was before the deploy', wrote: false }
-  }
-  if (!matches(fresh, deployed, id)) {
-    const what = !fresh ? 'deleted' : !deployed ? 're-created' : 'changed'
-    return { result: 'kept', message: `${what} on the server after the deploy`, wrote: false }
-  }
-  if (!before) {
-    await api.deleteDashboard(id)
-    return { result: 'restored', message: 'deleted (the deploy created it)', wrote: true }
-  }
-  const text = typeof previous === 'string' ? previous : before.text
-  if (text === undefined) {
-    const message =
-      'not restored: its previous source is not known (the server gave none, or it was too large for the rollback record); restore it from Git'
-    return { result: 'failed', message, wrote: false }
-  }
-  if (fresh) {
-    const stored = await api.updateDashboard(id, text)
-    if (!stored) {
-      return { result: 'kept', message: 'deleted on the server during the rollback', wrote: false }
+  async restore({ resource, previous }, _deployed, api) {
+    const { id, before, deployed } = resource
+    const fresh = await api.getDashboard(id)
+    if (matches(fresh, before, id)) {
+      return { result: 'restored', message: 'already as it was before the deploy', wrote: false }
     }
-    return { result: 'restored', message: 'previous source restored', wrote: true }
+    if (!matches(fresh, deployed, id)) {
+      const what = !fresh ? 'deleted' : !deployed ? 're-created' : 'changed'
+      return { result: 'kept', message: `${what} on the server after the deploy`, wrote: false }
+    }
+    if (!before) {
+      await api.deleteDashboard(id)
+      return { result: 'restored', message: 'deleted (the deploy created it)', wrote: true }
+    }
+    const text = typeof previous === 'string' ? previous : before.text
+    if (text === undefined) {
+      const message =
+        'not restored: its previous source is not known (the server gave none, or it was too large for the rollback record); restore it from Git'
+      return { result: 'failed', message, wrote: false }
+    }
+    if (fresh) {
+      if (!(await api.updateDashboard(id, text))) {
+        const message = 'deleted on the server during the rollback'
+        return { result: 'kept', message, wrote: false }
+      }
+      return { result: 'restored', message: 'previous source restored', wrote: true }
+    }
+    const outcome = await api.createDashboard(text)
+    if (!outcome.created && !matches(await api.getDashboard(id), before, id)) {
+      const message = 're-created on the server during the rollback'
+      return { result: 'kept', message, wrote: false }
+    }
+    return { result: 'restored', message: 'previous source restored (re-created)', wrote: true }
   }
-  const outcome = await api.createDashboard(text)
-  if (!outcome.created && !matches(await api.getDashboard(id), before, id)) {
-    return { result: 'kept', message: 're-created on the server during the rollback', wrote: false }
-  }
-  return { result: 'restored', message: 'previous source restored (re-created)', wrote: true }
 }
 
 function versionOf(source: string): KindVersion {

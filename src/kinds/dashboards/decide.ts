@@ -203,27 +203,19 @@ function yamlPath(path: string): string {
 function unsupportedNotice(held: HeldDashboards): Finding[] {
   const server = held.server
   const first = held.files[0]
-  if (first && held.prefixed) {
-    return [
-      {
-        severity: 'notice',
-        file: first.file,
-        line: 1,
-        rule: 'dashboards-prefixed',
-        message: `Dashboards are not planned: they are tenant-wide, and with namespace-prefix ${held.prefixed} (a preview or a prefixed environment) the repository's ${held.files.length} dashboard file(s) would replace the tenant's own; deploy them without a prefix.`
-      }
-    ]
+  const notice = (rule: string, message: string): Finding[] =>
+    first ? [{ severity: 'notice', file: first.file, line: 1, rule, message }] : []
+  if (held.prefixed) {
+    return notice(
+      'dashboards-prefixed',
+      `Dashboards are not planned: they are tenant-wide, and with namespace-prefix ${held.prefixed} (a preview or a prefixed environment) the repository's ${held.files.length} dashboard file(s) would replace the tenant's own; deploy them without a prefix.`
+    )
   }
-  if (!server || !('unsupported' in server) || !first) return []
-  return [
-    {
-      severity: 'notice',
-      file: first.file,
-      line: 1,
-      rule: 'dashboards-unsupported',
-      message: `Dashboards are not planned: this Kestra server (${server.unsupported}) has no dashboards API taking ids from the YAML (Kestra 1.0+); the repository's ${held.files.length} dashboard file(s) are left alone.`
-    }
-  ]
+  if (!server || !('unsupported' in server)) return []
+  return notice(
+    'dashboards-unsupported',
+    `Dashboards are not planned: this Kestra server (${server.unsupported}) has no dashboards API taking ids from the YAML (Kestra 1.0+); the repository's ${held.files.length} dashboard file(s) are left alone.`
+  )
 }
 
 function textOf(node: unknown): string | undefined {

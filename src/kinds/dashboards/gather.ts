@@ -28,10 +28,10 @@ const YAML_FILE = /\.ya?ml$/
 export async function discoverDashboards(
   tree: TreeSource,
   layout: Layout
-): Promise<DashboardFile[]> {
+): Promise<(DashboardFile & ComparedDashboard)[]> {
   const rules = new IgnoreRules(tree)
   const fileOf = (rel: string) => (tree.rootRel === '' ? rel : `${tree.rootRel}/${rel}`)
-  const found: DashboardFile[] = []
+  const found: (DashboardFile & ComparedDashboard)[] = []
   for (const from of FOLDERS[layout]) {
     if (from !== '' && (await tree.kind(from)) !== 'folder') continue
     if (from !== '' && (await excludedFolder(from, rules))) continue
@@ -46,7 +46,8 @@ export async function discoverDashboards(
       if (entry.kind !== 'file' || !YAML_FILE.test(entry.rel)) continue
       const source = normaliseText((await tree.read(entry.rel)).toString('utf8'))
       if (layout === 'anywhere' && !looksLikeDashboard(source)) continue
-      found.push({ file: fileOf(entry.rel), source })
+      const fields = sourceFields(source)
+      found.push({ file: fileOf(entry.rel), source, ...(fields !== undefined && { fields }) })
     }
   }
   return found.sort((a, b) => compareCodeUnits(a.file, b.file))
@@ -94,15 +95,10 @@ export const dashboardsGather = {
     const prefix = input.target.namespacePrefix
     if (prefix) {
       // A preview or a prefixed environment shares the tenant: its dashboards would replace the tenant's.
-      return {
-        files: (await discoverDashboards(input.workTree, layout)).map(withFields),
-        prefixed: prefix
-      }
+      return { files: await discoverDashboards(input.workTree, layout), prefixed: prefix }
     }
-    const found = discoverDashboards(input.workTree, layout).then((files) => files.map(withFields))
-    const base = readBase(input, async (tree) =>
-      (await discoverDashboards(tree, input.layout.layout)).map(withFields)
-    )
+    const found = discoverDashboards(input.workTree, layout)
+    const base = readBase(input, (tree) => discoverDashboards(tree, layout))
     // A repository that holds no dashboard, and held none at the base commit, does not manage them: the
     // tenant's dashboards are someone else's, never read, listed or drift (docs/dashboards.md#plan).
     const managed = found.then(async (files) => files.length > 0 || !!(await base)?.length)
@@ -146,9 +142,4 @@ async function readServer(
       fields: dashboardFields({ ...remote })
     }))
   }
-}
-
-function withFields(file: DashboardFile): DashboardFile & ComparedDashboard {
-  const fields = sourceFields(file.source)
-  return fields === undefined ? file : { ...file, fields }
 }

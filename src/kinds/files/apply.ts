@@ -66,7 +66,6 @@ const recordedFile = z.object({
   deployed: z.object({ sha256: sha256Field }).optional()
 })
 type RecordedFile = z.infer<typeof recordedFile>
-type FileVersion = z.infer<typeof fileVersion>
 
 /** Revisions read (newest first) to find the one that holds a file's previous bytes. */
 const REVISIONS_SEARCHED = 3
@@ -112,25 +111,19 @@ export const filesRollback: RollbackKind<FileChange, RecordedFile> = {
     const { namespace, resource } = item
     const now = await api.getFile(namespace, resource.path)
     const held = now ? { sha256: sha256Hex(now) } : {}
-    const versions = { before: resource.before?.sha256, deployed: resource.deployed?.sha256 }
-    return restoreByHash(versions, held, deployed, async () => {
-      if (!resource.before) {
-        await api.deleteFile(namespace, resource.path)
-        return 'deleted (the deploy created it)'
+    return restoreByHash(resource, held, deployed, {
+      remove: () => api.deleteFile(namespace, resource.path),
+      async putBack(before) {
+        await api.uploadFile(namespace, resource.path, await previousBytes(item, before, api))
+        return 'previous content restored'
       }
-      await api.uploadFile(
-        namespace,
-        resource.path,
-        await previousBytes(item, resource.before, api)
-      )
-      return 'previous content restored'
     })
   }
 }
 
 async function previousBytes(
   item: RestoreItem<RecordedFile>,
-  { sha256, size, revision, bytes }: FileVersion,
+  { sha256, size, revision, bytes }: z.infer<typeof fileVersion>,
   api: HistoryApi
 ): Promise<Uint8Array> {
   if (item.previous instanceof Uint8Array) return item.previous

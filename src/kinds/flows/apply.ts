@@ -174,26 +174,23 @@ export const flowsRollback: RollbackKind<FlowChange, RecordedFlow> = {
       sha256: flowHash(flow.source),
       since: resource.deployed ? ` (revision ${resource.deployed.revision} → ${flow.revision})` : ''
     }
-    const versions = { before: resource.before?.sha256, deployed: resource.deployed?.sha256 }
-    return restoreByHash(versions, held ?? {}, deployed, async () => {
-      if (!resource.before) {
-        await api.deleteFlow(namespace, resource.id)
-        return 'deleted (the deploy created it)'
+    return restoreByHash(resource, held ?? {}, deployed, {
+      remove: () => api.deleteFlow(namespace, resource.id),
+      async putBack({ revision, sha256 }) {
+        const source =
+          typeof item.previous === 'string'
+            ? item.previous
+            : await api.flowRevisionSource(namespace, resource.id, revision)
+        if (source === undefined || flowHash(source) !== sha256) {
+          throw new Error(
+            `the server no longer holds revision ${revision} as it was before the deploy`
+          )
+        }
+        const stored = flow
+          ? await api.updateFlow(namespace, resource.id, source)
+          : await api.createFlow(source)
+        return `previous source restored as revision ${stored.revision} (was revision ${revision})`
       }
-      const { revision, sha256 } = resource.before
-      const source =
-        typeof item.previous === 'string'
-          ? item.previous
-          : await api.flowRevisionSource(namespace, resource.id, revision)
-      if (source === undefined || flowHash(source) !== sha256) {
-        throw new Error(
-          `the server no longer holds revision ${revision} as it was before the deploy`
-        )
-      }
-      const stored = flow
-        ? await api.updateFlow(namespace, resource.id, source)
-        : await api.createFlow(source)
-      return `previous source restored as revision ${stored.revision} (was revision ${resource.before.revision})`
     })
   }
 }

@@ -113,20 +113,18 @@ export const kvRollback: RollbackKind<KvChange, RecordedKv> = {
     }
     const value = await guarded(() => api.getKv(namespace, resource.key))
     const held = value === undefined ? {} : { sha256: sha256Hex(canonicalJson(value)) }
-    const versions = { before: resource.before?.sha256, deployed: resource.deployed?.sha256 }
-    return restoreByHash(versions, held, deployed, async () => {
-      if (!resource.before) {
-        await guarded(() => api.deleteKv(namespace, resource.key))
-        return 'deleted (the deploy created it)'
+    return restoreByHash(resource, held, deployed, {
+      remove: () => guarded(() => api.deleteKv(namespace, resource.key)),
+      async putBack(before) {
+        const json = typeof item.previous === 'string' ? item.previous : before.json
+        if (json === undefined || sha256Hex(json) !== before.sha256) {
+          throw new Error(
+            'its previous value was too large to keep in the rollback record; restore it from Git'
+          )
+        }
+        await guarded(() => api.putKv(namespace, resource.key, JSON.parse(json)))
+        return 'previous value restored'
       }
-      const json = typeof item.previous === 'string' ? item.previous : resource.before.json
-      if (json === undefined || sha256Hex(json) !== resource.before.sha256) {
-        throw new Error(
-          'its previous value was too large to keep in the rollback record; restore it from Git'
-        )
-      }
-      await guarded(() => api.putKv(namespace, resource.key, JSON.parse(json)))
-      return 'previous value restored'
     })
   }
 }

@@ -1,11 +1,11 @@
 import { isMap, isScalar, LineCounter, parseDocument, stringify, type Node } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
-import { actionOf, applyDiff, indexByFile, touched } from '../../decide/plan/build.js'
+import { actionOf, applyDiff, indexByFile, isDrifted, touched } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
 import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
 import { canonicalJson, compareCodeUnits, isRecord, sha256Hex } from '../../model/content.js'
-import type { Finding } from '../../model/finding.js'
+import type { Finding, Severity } from '../../model/finding.js'
 import {
   heldNamespaceIsManaged,
   isKestraNamespace,
@@ -70,10 +70,7 @@ interface KvEntry {
   line: number
 }
 
-interface KvProblem {
-  line: number
-  message: string
-}
+type KvProblem = Pick<Finding, 'line' | 'message'>
 
 /** Kestra's KV key rule (`KVStore`): anything else is refused with a 422. */
 const KEY = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
@@ -205,8 +202,8 @@ export const HIDDEN = '<hidden: secret-like key>'
 export function kvFindings(held: HeldKv): Finding[] {
   const first = new Map<string, string>()
   return held.files.flatMap((file): Finding[] => {
-    const error = (line: number, rule: string, message: string): Finding => ({
-      severity: 'error',
+    const error = (line: number, rule: string, message: string, severity: Severity = 'error') => ({
+      severity,
       file: file.file,
       line,
       rule,
@@ -234,14 +231,12 @@ export function kvFindings(held: HeldKv): Finding[] {
     first.set(file.namespace, file.file)
     if (!heldNamespaceIsManaged(file.namespace, held.extraNamespaces)) {
       return [
-        {
-          ...error(
-            1,
-            'kv-namespace',
-            `${file.file} is not deployed: namespace ${SYSTEM_NAMESPACE} is managed only when the namespaces input lists it`
-          ),
-          severity: 'warning'
-        }
+        error(
+          1,
+          'kv-namespace',
+          `${file.file} is not deployed: namespace ${SYSTEM_NAMESPACE} is managed only when the namespaces input lists it`,
+          'warning'
+        )
       ]
     }
     return parseKvFile(file.text).problems.map((p) => error(p.line, 'kv-file', p.message))
@@ -283,13 +278,18 @@ export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
           ? 'create'
           : actionOf(options, desiredJson !== undefined, desiredJson === current)
       const secretLike = isSecretLike(key)
+      const was = before.get(key)
       const change: KvChange = {
         kind: 'kv',
         namespace: sent(namespace),
         id: key,
         action,
         secretLike,
-        drifted: false,
+        drifted: isDrifted(
+          action,
+          held.base !== undefined,
+          was === undefined ? undefined : canonicalJson(was) !== current
+        ),
         ...((file ?? base) && { file: (file ?? base)!.file }),
         ...(desiredJson !== undefined && { desired: { json: desiredJson } }),
         ...(current !== undefined && { current: { json: current } }),
@@ -312,10 +312,6 @@ export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
             options.limits
           )
         )
-      }
-      if (held.base && current !== undefined && action !== 'unchanged' && action !== 'create') {
-        const was = before.get(key)
-        change.drifted = was !== undefined ? canonicalJson(was) !== current : action === 'update'
       }
       changes.push(change)
     }

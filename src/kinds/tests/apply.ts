@@ -2,11 +2,8 @@ import { comparedVerdict, settled, type ApplyKind, type RollbackKind } from '../
 import { z } from 'zod'
 import { embedText, restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
-import { failureMarks } from '../../kestra/errors.js'
 import { normaliseText, sha256Hex } from '../../model/content.js'
-import { errorMessage } from '../../model/errors.js'
 import type { ResourceChanges } from '../../model/plan.js'
-import type { ResourceResult } from '../../model/result.js'
 
 type TestChange = ResourceChanges['test']
 
@@ -20,42 +17,33 @@ async function freshVerdict(api: KestraApi, change: TestChange, desired: string 
   return comparedVerdict(change, name, { fresh, planned: change.current?.source, desired })
 }
 
-function failed(change: TestChange, error: unknown): ResourceResult {
-  return { change, result: 'failed', message: errorMessage(error), ...failureMarks(error) }
-}
-
-/** Writes test suites (docs/tests.md#deploy), each compared with the server's source right before. */
+/**
+ * Writes test suites (docs/tests.md#deploy), each compared with the server's source right before; a failure is
+ * the deploy's to report (`applyPlan`).
+ */
 export const testsApply: ApplyKind<TestChange> = {
   name: 'test',
   async write(change, api) {
     if (change.desired === undefined) {
       return { change, result: 'failed', message: 'the plan holds no source for this test suite' }
     }
-    try {
-      const verdict = await freshVerdict(api, change, change.desired)
-      if (verdict.kind !== 'as-planned') return settled(change, verdict)
-      const suites = api.yamlResources(TESTS_ROUTE)
-      if (change.action === 'create') await suites.create(change.desired)
-      else if (!(await suites.update(change.namespace, change.id, change.desired))) {
-        return settled(change, {
-          kind: 'moved',
-          message: `test suite ${change.namespace}.${change.id} was deleted on the server since the plan`
-        })
-      }
-      return { change, result: change.action === 'create' ? 'created' : 'updated' }
-    } catch (error) {
-      return failed(change, error)
+    const verdict = await freshVerdict(api, change, change.desired)
+    if (verdict.kind !== 'as-planned') return settled(change, verdict)
+    const suites = api.yamlResources(TESTS_ROUTE)
+    if (change.action === 'create') await suites.create(change.desired)
+    else if (!(await suites.update(change.namespace, change.id, change.desired))) {
+      return settled(change, {
+        kind: 'moved',
+        message: `test suite ${change.namespace}.${change.id} was deleted on the server since the plan`
+      })
     }
+    return { change, result: change.action === 'create' ? 'created' : 'updated' }
   },
   async remove(change, api) {
-    try {
-      const verdict = await freshVerdict(api, change, undefined)
-      if (verdict.kind !== 'as-planned') return settled(change, verdict)
-      await api.yamlResources(TESTS_ROUTE).delete(change.namespace, change.id)
-      return { change, result: 'deleted' }
-    } catch (error) {
-      return failed(change, error)
-    }
+    const verdict = await freshVerdict(api, change, undefined)
+    if (verdict.kind !== 'as-planned') return settled(change, verdict)
+    await api.yamlResources(TESTS_ROUTE).delete(change.namespace, change.id)
+    return { change, result: 'deleted' }
   }
 }
 
@@ -97,21 +85,19 @@ export const testsRollback: RollbackKind<TestChange, RecordedTest> = {
     const suites = api.yamlResources(TESTS_ROUTE)
     const now = await suites.get(namespace, resource.id)
     const held = now === undefined ? {} : { sha256: sha256Hex(normaliseText(now)) }
-    const versions = { before: resource.before?.sha256, deployed: resource.deployed?.sha256 }
-    return restoreByHash(versions, held, deployed, async () => {
-      if (!resource.before) {
-        await suites.delete(namespace, resource.id)
-        return 'deleted (the deploy created it)'
+    return restoreByHash(resource, held, deployed, {
+      remove: () => suites.delete(namespace, resource.id),
+      async putBack(before) {
+        const source = typeof item.previous === 'string' ? item.previous : before.source
+        if (source === undefined || sha256Hex(source) !== before.sha256) {
+          throw new Error(
+            'its previous source was too large to keep in the rollback record; restore it from Git'
+          )
+        }
+        if (now === undefined) await suites.create(source)
+        else await suites.update(namespace, resource.id, source)
+        return 'previous source restored'
       }
-      const source = typeof item.previous === 'string' ? item.previous : resource.before.source
-      if (source === undefined || sha256Hex(source) !== resource.before.sha256) {
-        throw new Error(
-          'its previous source was too large to keep in the rollback record; restore it from Git'
-        )
-      }
-      if (now === undefined) await suites.create(source)
-      else await suites.update(namespace, resource.id, source)
-      return 'previous source restored'
     })
   }
 }

@@ -1,9 +1,9 @@
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
-import { actionOf, applyDiff, indexByFile, touched } from '../../decide/plan/build.js'
+import { actionOf, applyDiff, indexByFile, isDrifted, touched } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { sha256Hex } from '../../model/content.js'
-import type { Finding } from '../../model/finding.js'
+import type { Finding, Severity } from '../../model/finding.js'
 import {
   heldNamespaceIsManaged,
   isKestraNamespace,
@@ -48,12 +48,7 @@ export interface HeldTests {
   edition?: string
 }
 
-interface Suite {
-  file: string
-  namespace: string
-  id: string
-  text: string
-}
+type Suite = HeldTestFile & { namespace: string; id: string }
 
 /** `TestSuite`'s constraints on both lines (EE OpenAPI 1.3.0 and 2.0.0, docs/tests.md#checks). */
 const ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
@@ -123,8 +118,13 @@ function readSuite(file: HeldTestFile): { suite?: Suite; problems: [number, stri
 function testFindings(held: HeldTests): Finding[] {
   const seen = new Map<string, string>()
   const findings = held.files.flatMap((file): Finding[] => {
-    const finding = (line: number, rule: string, message: string): Finding => ({
-      severity: 'error',
+    const finding = (
+      line: number,
+      rule: string,
+      message: string,
+      severity: Severity = 'error'
+    ) => ({
+      severity,
       file: file.file,
       line,
       rule,
@@ -142,14 +142,12 @@ function testFindings(held: HeldTests): Finding[] {
     seen.set(key, file.file)
     if (!heldNamespaceIsManaged(suite.namespace, held.extraNamespaces)) {
       return [
-        {
-          ...finding(
-            1,
-            'test-namespace',
-            `not deployed: namespace ${SYSTEM_NAMESPACE} is managed only when the namespaces input lists it`
-          ),
-          severity: 'warning'
-        }
+        finding(
+          1,
+          'test-namespace',
+          `not deployed: namespace ${SYSTEM_NAMESPACE} is managed only when the namespaces input lists it`,
+          'warning'
+        )
       ]
     }
     return []
@@ -206,7 +204,11 @@ function planTests(held: HeldTests, options: KindPlanOptions): TestChange[] {
       namespace: sent(namespace),
       id,
       action,
-      drifted: false,
+      drifted: isDrifted(
+        action,
+        held.base !== undefined,
+        base && sentText(base, held.prefix) !== current
+      ),
       ...((suite ?? base) && { file: (suite ?? base)!.file }),
       ...(desired !== undefined && { desired }),
       ...(current !== undefined && { current: { source: current } })
@@ -215,9 +217,6 @@ function planTests(held: HeldTests, options: KindPlanOptions): TestChange[] {
       const name = `tests/${sent(namespace)}/${id}.yml`
       const after = action === 'delete' || action === 'orphaned' ? undefined : desired
       applyDiff(change, diffTexts(`a/${name}`, `b/${name}`, current, after, options.limits))
-      if (held.base && current !== undefined && action !== 'create') {
-        change.drifted = base ? sentText(base, held.prefix) !== current : action === 'update'
-      }
     }
     changes.push(change)
   }
