@@ -1,10 +1,14 @@
+import { constants } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { type ApplyKind, type RollbackKind, settled, type Verdict } from '../../apply/kind.js'
 import { restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { HistoryApi, KestraApi } from '../../kestra/api.js'
 import type { RestoreItem } from '../../model/after-deploy.js'
-import { sha256Hex } from '../../model/content.js'
+import { MAX_FILE_BYTES, sha256Hex } from '../../model/content.js'
+import { ActionError } from '../../model/errors.js'
 import { type FileChange, resourceName } from '../../model/plan.js'
+import type { NamespaceFileEntry } from '../../model/repository.js'
 
 /** Uploads and deletes namespace files (docs/guarantees.md#compare-before-write). */
 export const filesApply: ApplyKind<FileChange> = {
@@ -139,4 +143,30 @@ async function previousBytes(
   throw new Error(
     `its previous content (${size} bytes) was too large to keep in the rollback record; restore it from Git`
   )
+}
+
+/** Refused read of a namespace file whose bytes must not (or can no longer) be read. */
+class NamespaceFileReadError extends ActionError {
+  override name = 'NamespaceFileReadError'
+}
+
+/** The bytes to upload for a namespace file. Refuses symlinks that escape `root`. */
+export async function readNamespaceFileBytes(entry: NamespaceFileEntry): Promise<Uint8Array> {
+  if (entry.symlinkEscapes) {
+    throw new NamespaceFileReadError(
+      `${entry.file} is a symbolic link that points outside the root folder; it is never read`
+    )
+  }
+  if (entry.size > MAX_FILE_BYTES) {
+    throw new NamespaceFileReadError(
+      `${entry.file} is over the ${MAX_FILE_BYTES / 2 ** 20} MiB limit of a namespace file; it is never read`
+    )
+  }
+  if (entry.absPath === '') {
+    throw new NamespaceFileReadError(
+      `${entry.file} comes from a commit's tree, whose bytes are not kept; compare its sha256 instead`
+    )
+  }
+  // absPath is never a link (a followed link's target is stored): refuse one that appeared since.
+  return readFile(entry.absPath, { flag: constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) })
 }
