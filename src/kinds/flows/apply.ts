@@ -251,12 +251,7 @@ export async function guardUnfinished(guard: UnfinishedGuard): Promise<void> {
   }
 }
 
-interface FlowExecutions {
-  name: string
-  executions: UnfinishedExecution[]
-}
-
-async function readOrRefuse(guard: UnfinishedGuard): Promise<FlowExecutions[]> {
+async function readOrRefuse(guard: UnfinishedGuard) {
   let byFlow: Map<string, UnfinishedExecution[]>
   try {
     byFlow = await guard.read()
@@ -271,7 +266,7 @@ async function readOrRefuse(guard: UnfinishedGuard): Promise<FlowExecutions[]> {
   })
 }
 
-function listText(found: FlowExecutions[]): string {
+function listText(found: Awaited<ReturnType<typeof readOrRefuse>>): string {
   const lines = found.flatMap(({ name, executions }) =>
     executions.map((e) => `- ${name}: execution ${e.id} (${e.state}) ${e.url}`)
   )

@@ -35,6 +35,8 @@ export interface Entry {
   value: Node | undefined
 }
 
+type At = Node | null | undefined
+
 /** A flow document with alias-aware accessors; positions come from the nodes themselves. */
 export class FlowDocument {
   readonly aliases: AliasAnalysis
@@ -109,16 +111,11 @@ export class FlowDocument {
   }
 
   /** At a node, or at an offset in the source. */
-  finding(
-    severity: Severity,
-    at: Node | number | null | undefined,
-    rule: string,
-    message: string,
-    resource = this.resource
-  ): Finding {
+  finding(severity: Severity, at: At | number, rule: string, message: string): Finding {
     const { line, column } =
       typeof at === 'number' ? offsetPosition(this.flow, at) : nodePosition(this.flow, at)
     const finding: Finding = { severity, file: this.flow.file, line, column, rule, message }
+    const resource = this.resource
     if (resource !== undefined) finding.resource = resource
     return finding
   }
@@ -126,7 +123,7 @@ export class FlowDocument {
   versioned(
     since: KestraVersion,
     whenUnknown: Severity,
-    node: Node | null | undefined,
+    node: At,
     rule: string,
     message: string
   ): VersionedFinding {
@@ -138,12 +135,7 @@ export class FlowDocument {
    * Only a release at or after `since` has it (a removal older ones accept without deprecation, or
    * a property they lack): an error there, nothing before, a notice when no server is known.
    */
-  onlyFrom(
-    since: KestraVersion,
-    node: Node | null | undefined,
-    rule: string,
-    message: string
-  ): VersionedFinding {
+  onlyFrom(since: KestraVersion, node: At, rule: string, message: string): VersionedFinding {
     return { ...this.versioned(since, 'notice', node, rule, message), silentBefore: true }
   }
 

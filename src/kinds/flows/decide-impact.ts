@@ -67,7 +67,7 @@ export function withImpact(plan: Plan, input: ImpactInput): { plan: Plan; findin
   )
   const findings: Finding[] = []
   for (const call of input.calls) {
-    const target = flowKey(call.namespace, call.id)
+    const target = keyOf(call)
     const from = keyOf(call.caller)
     if (from === target || deleted.has(from)) continue // a caller that goes away calls nothing
     const byCaller = callers.get(target) ?? new Map<string, FlowCaller>()
@@ -241,7 +241,6 @@ export function triggerChanges(
     changes.push({ text: now.disabled ? 'flow disabled' : 'flow enabled' })
   }
   const previous = new Map(old.triggers.map((t) => [t.id, t]))
-  const next = new Map(now.triggers.map((t) => [t.id, t]))
   for (const trigger of now.triggers) {
     const was = previous.get(trigger.id)
     if (!was) {
@@ -265,10 +264,8 @@ export function triggerChanges(
       changes.push(was.cron !== trigger.cron ? { text } : withNextRun(text, trigger))
     }
   }
-  for (const trigger of old.triggers) {
-    if (!next.has(trigger.id)) {
-      changes.push({ text: `trigger ${trigger.id} (${describe(trigger)}) removed` })
-    }
+  for (const trigger of old.triggers.filter((t) => !now.triggers.some((n) => n.id === t.id))) {
+    changes.push({ text: `trigger ${trigger.id} (${describe(trigger)}) removed` })
   }
   return changes
 
@@ -379,7 +376,7 @@ interface ReviewInput {
 export function withReview(plan: Plan, review: ReviewInput): Plan {
   const resources = plan.resources.map((r) => {
     if (r.kind !== 'flow') return r
-    const key = flowKey(r.namespace, r.id)
+    const key = keyOf(r)
     const missing =
       r.action === 'create' || r.action === 'update' ? review.missing.get(key) : undefined
     const unfinished =
@@ -394,7 +391,7 @@ export function withReview(plan: Plan, review: ReviewInput): Plan {
     }
     if (breaks && change.impact) {
       const callers = change.impact.callers.map((c) => {
-        const words = breaks.get(`${flowKey(c.namespace, c.id)}\0${c.via}`)
+        const words = breaks.get(`${keyOf(c)}\0${c.via}`)
         return words ? { ...c, breaks: words } : c
       })
       change = { ...change, impact: { ...change.impact, callers } }
@@ -448,7 +445,7 @@ export function callGraph(
   }
   // Users in namespaces the plan did not read, from Kestra's flow topology: no source, no line.
   for (const use of outside) {
-    const key = flowKey(use.user.namespace, use.user.id)
+    const key = keyOf(use.user)
     if (held.has(key)) continue
     serverOnly.add(key)
     const { namespace, id, via } = use
@@ -474,15 +471,13 @@ export function changedContracts(
   flows: readonly FlowChange[],
   calls: readonly CallEdge[]
 ): FlowChange[] {
-  const called = new Set(
-    calls.filter((call) => call.via !== 'flow-trigger').map((c) => flowKey(c.namespace, c.id))
-  )
+  const called = new Set(calls.filter((call) => call.via !== 'flow-trigger').map(keyOf))
   return flows.filter(
     (f) =>
       f.action === 'update' &&
       f.current !== undefined &&
       f.desired !== undefined &&
-      called.has(flowKey(f.namespace, f.id)) &&
+      called.has(keyOf(f)) &&
       !sameInputs(f.current.source, f.desired)
   )
 }
@@ -496,11 +491,11 @@ export function callSites(
   calls: readonly CallEdge[],
   sources: { repository: ReadonlyMap<string, FlowFile>; server: ReadonlyMap<string, FlowFile> }
 ): CallSite[] {
-  const wanted = new Set(targets.map((t) => flowKey(t.namespace, t.id)))
+  const wanted = new Set(targets.map(keyOf))
   const callers = new Map<string, CallEdge['caller']>()
   for (const call of calls) {
-    if (call.via !== 'flow-trigger' && wanted.has(flowKey(call.namespace, call.id))) {
-      callers.set(flowKey(call.caller.namespace, call.caller.id), call.caller)
+    if (call.via !== 'flow-trigger' && wanted.has(keyOf(call))) {
+      callers.set(keyOf(call.caller), call.caller)
     }
   }
   const sites: CallSite[] = []
@@ -560,9 +555,9 @@ export function reviewContracts(
 ): { findings: Finding[]; breaks: Map<string, Map<string, string[]>> } {
   const findings: Finding[] = []
   const breaks = new Map<string, Map<string, string[]>>()
-  const byKey = new Map(targets.map((t) => [flowKey(t.namespace, t.id), t]))
+  const byKey = new Map(targets.map((t) => [keyOf(t), t]))
   for (const site of sites) {
-    const targetKey = flowKey(site.target.namespace, site.target.id)
+    const targetKey = keyOf(site.target)
     const target = byKey.get(targetKey)!
     const source =
       site.revision === undefined ? target.desired : pinned.get(pinnedKey(targetKey, site.revision))
@@ -599,7 +594,7 @@ export function reviewContracts(
     }
     if (words.length > 0) {
       const callers = breaks.get(targetKey) ?? new Map<string, string[]>()
-      const callerKey = `${flowKey(site.caller.namespace, site.caller.id)}\0${site.via}`
+      const callerKey = `${keyOf(site.caller)}\0${site.via}`
       callers.set(callerKey, [...(callers.get(callerKey) ?? []), ...words])
       breaks.set(targetKey, callers)
     }
@@ -618,7 +613,7 @@ function contractFinding(
   text: string,
   at: { line: number; column: number }
 ): Finding {
-  const resource = flowKey(site.caller.namespace, site.caller.id)
+  const resource = keyOf(site.caller)
   const what = site.via === 'foreach' ? 'ForEachItem' : 'Subflow'
   if (!site.serverOnly) {
     return {

@@ -98,11 +98,6 @@ export function everyInput(
   return inputs.flatMap((input) => [input, ...children(document, input)])
 }
 
-/** Every input a run resolves: FORMs replaced by their inputs (Kestra's `Input.expandToLeaves`). */
-function leafInputs(document: FlowDocument, inputs: DeclaredInput[]): DeclaredInput[] {
-  return inputs.flatMap((input) => (input.type === 'FORM' ? children(document, input) : [input]))
-}
-
 /** `form.child` for an input of a FORM, else the id: how runs, triggers and `dependsOn` name it. */
 function inputPath(input: DeclaredInput): string | undefined {
   if (input.id === undefined) return undefined
@@ -118,7 +113,10 @@ export function inputFindings(
   tree: TaskTree
 ): { findings: Finding[]; versioned: VersionedFinding[] } {
   const inputs = declaredInputs(document)
-  const leaves = leafInputs(document, inputs)
+  // Every input a run resolves: FORMs replaced by their inputs (Kestra's `Input.expandToLeaves`).
+  const leaves = inputs.flatMap((input) =>
+    input.type === 'FORM' ? children(document, input) : [input]
+  )
   const dependencies = dependsOnFindings(document, inputs, leaves)
   return {
     findings: [

@@ -41,14 +41,10 @@ function scanFlow(
   }
   const fromFlow = flowKey(flow.namespace, flow.id)
   const calls = literalCalls(document, functions)
+  const reads = calls.filter((c) => c.name === 'read')
   return {
     references: [
-      ...fileReferences(
-        document,
-        calls.filter((c) => c.name === 'read'),
-        flow.namespace,
-        fromFlow
-      ),
+      ...fileReferences(document, reads, flow.namespace, fromFlow),
       ...flowReferences(document, fromFlow)
     ],
     names: nameReferences(calls, { file: flow.file, namespace: flow.namespace, fromFlow })
@@ -318,12 +314,7 @@ export function dashedReferenceFindings(document: FlowDocument, tree: TaskTree):
   if (dashed.inputs.size === 0 && dashed.outputs.size === 0) return []
   const reference = /(?<![\w.\]'"])((inputs|outputs)\.([A-Za-z0-9_][A-Za-z0-9_-]*))/g
   return expressionMatches(document, reference).flatMap(({ match, at }) => {
-    const [, needle, kind, name] = match as unknown as [
-      string,
-      string,
-      'inputs' | 'outputs',
-      string
-    ]
+    const [, needle, kind, name] = match as unknown as [string, string, keyof typeof dashed, string]
     if (!dashed[kind].has(name)) return []
     return document.finding(
       'error',
@@ -393,6 +384,5 @@ function callArguments(body: string, blanked: string, from: number): CallArgumen
 
 function stringLiteral(text: string): string | null {
   const match = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/.exec(text.trim())
-  if (!match) return null
-  return (match[2] as string).replace(/\\(.)/g, '$1')
+  return match ? (match[2] as string).replace(/\\(.)/g, '$1') : null
 }

@@ -431,12 +431,15 @@ function expandedLabels(doc: Document.Parsed, labels: Node, own: Labels): Edit[]
     Alias(_key, alias) {
       if (!inside.has(alias.source) || !alias.range) return
       const target = alias.resolve(doc)
-      if (!target || aliasIsKey(doc, alias)) {
+      if (!target) {
         unsafe = true
         return
       }
       const value: unknown = target.toJS(doc, { maxAliasCount: MAX_ALIASES })
       edits.push({ start: alias.range[0], end: alias.range[1], text: JSON.stringify(value) })
+    },
+    Pair(_key, pair) {
+      if (isAlias(pair.key) && inside.has(pair.key.source)) unsafe = true
     }
   })
   return unsafe ? undefined : edits
@@ -450,16 +453,6 @@ function anchorsIn(node: Node): Set<string> {
     }
   })
   return anchors
-}
-
-function aliasIsKey(doc: Document.Parsed, alias: Node): boolean {
-  let key = false
-  visit(doc, {
-    Pair(_k, pair) {
-      if (pair.key === alias) key = true
-    }
-  })
-  return key
 }
 
 function ownReadOnlyNode(labels: unknown): Node | undefined {

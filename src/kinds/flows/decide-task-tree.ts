@@ -129,13 +129,7 @@ function isTaskLike(document: FlowDocument, map: YAMLMap, strict: boolean): bool
   return strict ? hasId || hasType : hasId && hasType
 }
 
-function describe(
-  document: FlowDocument,
-  map: YAMLMap,
-  at: Node,
-  path: string,
-  parent?: TaskNode
-): TaskNode {
+function describe(document: FlowDocument, map: YAMLMap, at: Node, path: string, parent?: TaskNode) {
   const idEntry = document.get(map, 'id')
   const typeEntry = document.get(map, 'type')
   const id = document.string(idEntry?.value)
@@ -246,9 +240,7 @@ export function flowLinks(document: FlowDocument, tree: TaskTree): FlowLink[] {
   const upstream = (node: unknown): void => {
     const map = document.map(node)
     const names = map && named(map)
-    if (map && names) {
-      links.push({ via: 'flow-trigger', ...names, at: names.flowId.key as Node })
-    }
+    if (map && names) links.push({ via: 'flow-trigger', ...names, at: names.flowId.key as Node })
   }
   const condition = (node: unknown, depth: number): void => {
     const map = document.map(node)

@@ -70,15 +70,14 @@ function refusedByTarget({ versioned }: Pick<FlowCheck, 'versioned'>): Finding[]
  * then as the next pass's start, and those are often the same text. `known` is the flow's own check when
  * the run already made it.
  */
-function upgradeChecks(flow: FlowFile, known?: Pick<FlowCheck, 'findings' | 'versioned'>) {
+type Checked = Pick<FlowCheck, 'findings' | 'versioned'>
+
+function upgradeChecks(flow: FlowFile, known?: Checked) {
   // One parse per text: the same text is then the same FlowFile, which the other two are keyed by.
   const parse = cached((source: string) =>
     source === flow.source ? flow : parseFlowFile({ file: flow.file, rel: flow.rel, raw: source })
   )
-  const check = cached(
-    (of: FlowFile): Pick<FlowCheck, 'findings' | 'versioned'> =>
-      (of === flow && known) || checkFlow(of)
-  )
+  const check = cached((of: FlowFile): Checked => (of === flow && known) || checkFlow(of))
   // `ids`: those of the text's tasks and triggers, which a rewrite must keep.
   return { parse, check, ids: cached(idsOf) }
 }
@@ -96,10 +95,7 @@ function cached<K, T>(make: (key: K) => T): (key: K) => T {
  * flow's check when the run made it, spares checking it again: a flow the target does not refuse is not
  * parsed.
  */
-export function upgradeFlow(
-  flow: FlowFile,
-  known?: Pick<FlowCheck, 'findings' | 'versioned'>
-): FlowUpgrade {
+export function upgradeFlow(flow: FlowFile, known?: Checked): FlowUpgrade {
   const texts = upgradeChecks(flow, known)
   const refused = refusedByTarget(texts.check(flow))
   if (refused.length === 0) return { flow, items: [] }
@@ -316,14 +312,9 @@ function loopEdits(document: FlowDocument, tree: TaskTree, loop: TaskNode): Edit
     return undefined
   }
   const source = document.flow.source
-  const ids = inside.map((task) => task.id).filter((id) => id !== undefined)
-  if (
-    ids.some((id) =>
-      new RegExp(`outputs\\s*(\\.\\s*${escape(id)}\\b|\\[\\s*['"]${escape(id)}['"])`).test(source)
-    )
-  ) {
-    return undefined
-  }
+  const readsOutputs = (id: string) =>
+    new RegExp(`outputs\\s*(\\.\\s*${escape(id)}\\b|\\[\\s*['"]${escape(id)}['"])`).test(source)
+  if (inside.some((task) => task.id !== undefined && readsOutputs(task.id))) return undefined
   const taskMaps = new Set<Node>(tree.tasks.map((task) => task.map))
   const edits: Edit[] = []
   for (const task of inside) {
@@ -419,8 +410,7 @@ function conditionEdits(document: FlowDocument, trigger: TaskNode): Edit[] | und
       return undefined
     }
     const lines = dependsOnLines(document, conditions)
-    if (!lines) return undefined
-    return [replacePair(source, entry, lines, keyColumn)]
+    return lines && [replacePair(source, entry, lines, keyColumn)]
   }
   if (document.get(trigger.map, 'when')) return undefined
   const expressions = conditions.map((condition) => whenExpression(document, condition))
@@ -618,7 +608,7 @@ export function upgradeReport(
   flows: readonly FlowFile[],
   target: string,
   checks?: { of: ReadonlyMap<FlowFile, FlowCheck>; itemsOnly: boolean }
-): { report: UpgradeReport; upgrades: FlowUpgrade[] } {
+): ReturnType<typeof reportOf> {
   const checked = flows.filter((flow) => !flow.notAFlow && flow.otherKind === undefined)
   return reportOf(
     target,
@@ -663,7 +653,7 @@ export function judgedUpgradeReport(
   target: string,
   upgrades: readonly FlowUpgrade[],
   results: ServerValidation[]
-): { report: UpgradeReport; upgrades: FlowUpgrade[] } {
+): ReturnType<typeof reportOf> {
   const sent = upgrades.filter((upgrade) => fitToSend(upgrade.flow))
   const errors = (flow: FlowFile | undefined, result: ServerValidation | undefined) =>
     flow && result && serverFindings([flow], [result]).filter((f) => f.severity === 'error')
@@ -681,13 +671,11 @@ export function judgedUpgradeReport(
   return reportOf(target, judged)
 }
 
-function reportOf(
-  target: string,
-  upgrades: FlowUpgrade[]
-): { report: UpgradeReport; upgrades: FlowUpgrade[] } {
+function reportOf(target: string, upgrades: FlowUpgrade[]) {
   const items = upgrades.flatMap(({ flow, items }) =>
     items.map(({ rule: _, ...item }) => ({ file: flow.file, ...item }))
   )
   const loading = upgrades.filter((upgrade) => upgrade.items.length === 0).length
-  return { report: { target, flows: upgrades.length, loading, items }, upgrades }
+  const report: UpgradeReport = { target, flows: upgrades.length, loading, items }
+  return { report, upgrades }
 }

@@ -138,8 +138,7 @@ function schemaFindings(flow: FlowFile, target: readonly SchemaRelease[]): Findi
 }
 
 function ownChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
-  const findings: Finding[] = syntaxFindings(flow)
-  findings.push(...multipleDocumentFindings(flow))
+  const findings = [...syntaxFindings(flow), ...multipleDocumentFindings(flow)]
   const versioned: VersionedFinding[] = []
   const first = flow.documents[0]
   if (flow.notAFlow) {
@@ -370,11 +369,9 @@ function taskFindings(document: FlowDocument, tree: TaskTree): Finding[] {
   ]
 }
 
-function idAndTypeFindings(
-  document: FlowDocument,
-  task: TaskNode,
-  kind: 'task' | 'trigger'
-): Finding[] {
+type TaskKind = 'task' | 'trigger'
+
+function idAndTypeFindings(document: FlowDocument, task: TaskNode, kind: TaskKind): Finding[] {
   const Kind = kind === 'task' ? 'Task' : 'Trigger'
   const id = !task.idEntry
     ? `${Kind} at ${task.path} has no \`id\`: add one`
@@ -398,11 +395,7 @@ function idAndTypeFindings(
   ]
 }
 
-function duplicateFindings(
-  document: FlowDocument,
-  nodes: TaskNode[],
-  kind: 'task' | 'trigger'
-): Finding[] {
+function duplicateFindings(document: FlowDocument, nodes: TaskNode[], kind: TaskKind): Finding[] {
   const offset = (node: TaskNode) => taskIdNode(node).range?.[0] ?? 0
   const byPosition = nodes.filter((node) => node.id).sort((a, b) => offset(a) - offset(b))
   return repeats(byPosition, (node) => node.id).map(([node, first]) =>
@@ -565,11 +558,7 @@ function dagFindings(document: FlowDocument, task: TaskNode): Finding[] {
   )
 }
 
-function workingDirectoryFindings(
-  document: FlowDocument,
-  task: TaskNode,
-  tree: TaskTree
-): Finding[] {
+function workingDirectoryFindings(document: FlowDocument, task: TaskNode, tree: TaskTree) {
   return tree.tasks.flatMap((child) => {
     if (child.parent !== task || !child.path.startsWith(`${task.path}.tasks[`)) return []
     const type = coreFlowType(child.type)
