@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { orderFlowWrites } from '../../src/apply/order.js'
+import { orderWrites, type FlowDependency } from '../../src/apply/order.js'
+import { flowKey } from '../../src/model/targets.js'
 import type { FlowChange } from '../../src/model/plan.js'
 
 function flow(id: string, namespace = 'team'): FlowChange {
@@ -7,6 +8,8 @@ function flow(id: string, namespace = 'team'): FlowChange {
 }
 const key = (id: string, namespace = 'team') => `flow:${namespace}/${id}`
 const ids = (waves: FlowChange[][]) => waves.map((wave) => wave.map((f) => f.id))
+const orderFlowWrites = (changes: FlowChange[], refs: FlowDependency[]) =>
+  orderWrites(changes, refs, (change) => flowKey(change.namespace, change.id))
 
 describe('orderFlowWrites', () => {
   it('writes subflows before their callers: a calls b calls c', () => {

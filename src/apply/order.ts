@@ -1,4 +1,3 @@
-import { flowKey } from '../model/targets.js'
 import { compareCodeUnits } from '../model/content.js'
 
 /**
@@ -20,17 +19,10 @@ interface FlowWriteOrder<F> {
 }
 
 /**
- * Orders flow writes so that subflows come before the flows that call them. A cycle is broken
- * deterministically: inside it, only calls to members earlier in key order are kept.
+ * Orders writes by their keys (`keyOf`) so that subflows come before the flows that call them; those without
+ * dependencies form one wave. A cycle is broken deterministically: inside it, only calls to members earlier in
+ * key order are kept.
  */
-export function orderFlowWrites<F extends { namespace: string; id: string }>(
-  changes: F[],
-  refs: FlowDependency[]
-): FlowWriteOrder<F> {
-  return orderWrites(changes, refs, (change) => flowKey(change.namespace, change.id))
-}
-
-/** The same order for any resources, by their keys (`keyOf`): those without dependencies form one wave. */
 export function orderWrites<F>(
   changes: F[],
   refs: FlowDependency[],

@@ -6,7 +6,7 @@ import {
   settled,
   type Verdict
 } from '../../apply/kind.js'
-import { orderFlowWrites } from '../../apply/order.js'
+import { orderWrites } from '../../apply/order.js'
 import { restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { ApiError } from '../../kestra/errors.js'
@@ -161,12 +161,7 @@ export const flowsRollback: RollbackKind<FlowChange, RecordedFlow> = {
   nameOf: (resource, namespace) => `${namespace}.${resource.id}`,
   parse: (value) => recordedFlow.safeParse(value).data,
   waves: (items, refs) =>
-    orderFlowWrites(
-      items.map((item) => ({ namespace: item.namespace, id: item.resource.id, item })),
-      refs
-    )
-      .waves.reverse()
-      .map((wave) => wave.map((flow) => flow.item)),
+    orderWrites(items, refs, (item) => flowKey(item.namespace, item.resource.id)).waves.reverse(),
   async restore(item, deployed, api) {
     const { namespace, resource } = item
     const flow = await api.getFlow(namespace, resource.id)
