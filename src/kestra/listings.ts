@@ -1,12 +1,11 @@
 import type { Execution, Label, ServerInfo } from '../model/kestra.js'
-import { unreadableAnswer } from './transport.js'
+import { type HttpResponse, unreadableAnswer } from './transport.js'
 import { ActionError } from '../model/errors.js'
 import { parseVersion } from './api-version.js'
 import { atLeast } from '../model/version.js'
 import { ApiError } from './errors.js'
 import { z } from 'zod'
 import { pathOf, readAnswer, readJsonArray, type ScopedHttp } from './scoped-http.js'
-import type { HttpResponse } from './transport.js'
 
 /** Names asked for per page: a tenant holds hundreds of secrets or keys at most, so one page answers. */
 const PAGE = 500
