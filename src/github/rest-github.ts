@@ -374,6 +374,8 @@ function writeRefusal(doing: string, error: unknown): Error {
 }
 
 const written = z.object({ number: z.int(), html_url: z.string() })
+/** An issue or pull request written, as its outcome names it. */
+const writtenOutcome = written.transform(({ number, html_url }) => ({ number, url: html_url }))
 
 /** An issue's fields the action reads (a pull request is listed among issues too). */
 const listedIssue = written.extend({
@@ -414,22 +416,15 @@ function driftIssues(client: RepoClient): Pick<DriftGitHub, 'keepIssue' | 'close
         const found = await find(issue.marker, issue.label)
         const { title, body } = issue
         if (!found) {
-          const { number, html_url } = await ask(
-            client,
-            'POST /repos/{owner}/{repo}/issues',
-            written,
-            { title, body, labels: [issue.label] }
-          )
-          return { status: 'created', number, url: html_url }
+          const params = { title, body, labels: [issue.label] }
+          const route = 'POST /repos/{owner}/{repo}/issues'
+          return { status: 'created', ...(await ask(client, route, writtenOutcome, params)) }
         }
         const reopen = found.state !== 'open'
-        const { number, html_url } = await ask(
-          client,
-          'PATCH /repos/{owner}/{repo}/issues/{issue_number}',
-          written,
-          { issue_number: found.number, title, body, ...(reopen && { state: 'open' }) }
-        )
-        return { status: reopen ? 'reopened' : 'updated', number, url: html_url }
+        const params = { issue_number: found.number, title, body, ...(reopen && { state: 'open' }) }
+        const route = 'PATCH /repos/{owner}/{repo}/issues/{issue_number}'
+        const status = reopen ? 'reopened' : 'updated'
+        return { status, ...(await ask(client, route, writtenOutcome, params)) }
       }),
     closeIssue: (marker, label, comment) =>
       issuesGuard('closing the drift issue', async () => {
@@ -499,13 +494,8 @@ function driftPulls(
           })
           return { status: 'updated', number: open.number, url: open.html_url }
         }
-        const { number, html_url } = await ask(
-          client,
-          'POST /repos/{owner}/{repo}/pulls',
-          written,
-          pull
-        )
-        return { status: 'created', number, url: html_url }
+        const route = 'POST /repos/{owner}/{repo}/pulls'
+        return { status: 'created', ...(await ask(client, route, writtenOutcome, pull)) }
       } catch (error) {
         if (/not permitted to create or approve pull requests/i.test(errorMessage(error))) {
           return {

@@ -65,20 +65,6 @@ export function stickyComments(
   const rewrite = async (comment: ListedComment, text: string): Promise<CommentOutcome> =>
     comment.body === text ? outcome('unchanged', comment) : patch(comment.id, text)
 
-  /** The comment `id` rewritten; undefined when it is gone (deleted since it was seen). */
-  const rewriteSeen = async (
-    id: number,
-    text: string,
-    sent?: () => void
-  ): Promise<CommentOutcome | undefined> => {
-    try {
-      return await patch(id, text, sent)
-    } catch (error) {
-      if (httpStatus(error) === 404) return undefined
-      throw error
-    }
-  }
-
   const patch = async (id: number, text: string, sent?: () => void): Promise<CommentOutcome> => {
     const updated = await send(
       text,
@@ -189,7 +175,10 @@ export function stickyComments(
         // equal to what was seen is read again before it counts as unchanged: another run may have written since.
         const [oldest, ...others] = seen
         if (oldest && oldest.body !== text) {
-          const rewritten = await rewriteSeen(oldest.id, text, sent)
+          const rewritten = await patch(oldest.id, text, sent).catch((error: unknown) => {
+            if (httpStatus(error) === 404) return undefined
+            throw error
+          })
           if (rewritten) {
             await deleteAll(others)
             return rewritten

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici'
 import { z } from 'zod'
 import { pathSegment } from '../model/path-segment.js'
 import type { KestraTarget, ServerInfo } from '../model/kestra.js'
-import type { Auth, Settings } from '../model/settings.js'
+import type { Settings } from '../model/settings.js'
 import { dashboardsApi } from './dashboards.js'
 import { executionsApi, kestraUiBase } from './executions.js'
 import { filesApi } from './files.js'
@@ -19,12 +19,11 @@ import {
 } from './transport.js'
 import { validateApi } from './validate.js'
 
-export interface KestraClientOptions {
+export interface KestraClientOptions extends Pick<
+  Settings,
+  'tenant' | 'auth' | 'timeoutSeconds' | 'concurrency'
+> {
   server: string
-  tenant: string
-  auth: Auth
-  timeoutSeconds: number
-  concurrency: number
   userAgent?: string
   retry?: RetryOptions
   onRetry?: (info: RetryInfo) => void

@@ -125,10 +125,7 @@ export function parseErrorBody(body: Uint8Array, statusText: string): ErrorBody 
   const text = new TextDecoder().decode(body).trim()
   const record = errorAnswer.safeParse(parsedJson(text)).data
   if (record) {
-    const violations = [
-      ...readViolations(record._embedded?.errors),
-      ...readViolations(record.errors)
-    ]
+    const violations = [record._embedded?.errors, record.errors].flatMap(readViolations)
     const main = firstString(record.message, record.detail, record.title)
     const missing = violations.filter((v) => !main?.includes(v.message)).map(violationText)
     const message = [main, missing.join(', ')].filter(Boolean).join(': ')

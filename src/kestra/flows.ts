@@ -7,11 +7,7 @@ import { readZip } from './zip.js'
 import { compareCodeUnits } from '../model/content.js'
 import { settle, valueOf, valueOfEnded, type Outcome } from '../model/outcome.js'
 
-interface Listed {
-  id: string
-  revision: number
-  updated?: string
-}
+type Listed = Pick<RemoteFlow, 'id' | 'revision' | 'updated'>
 
 /** Flows one export asks for at most, several namespaces together (docs/kestra.md#export-flows). */
 export const EXPORTED_AT_ONCE = 1000

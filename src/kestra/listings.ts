@@ -1,12 +1,11 @@
 import type { Execution, Label, ServerInfo } from '../model/kestra.js'
-import { unreadableAnswer } from './transport.js'
+import { type HttpResponse, unreadableAnswer } from './transport.js'
 import { ActionError } from '../model/errors.js'
 import { parseVersion } from './api-version.js'
 import { atLeast } from '../model/version.js'
 import { ApiError } from './errors.js'
 import { z } from 'zod'
 import { pathOf, readAnswer, readJsonArray, type ScopedHttp } from './scoped-http.js'
-import type { HttpResponse } from './transport.js'
 
 /** Names asked for per page: a tenant holds hundreds of secrets or keys at most, so one page answers. */
 const PAGE = 500
@@ -54,8 +53,7 @@ export async function readPages<T>(
       query: { ...listing.query, page: String(page), size: String(listing.size) },
       ...(listing.deadline !== undefined && { deadline: listing.deadline })
     })
-    const body = readAnswer(response, paged, '{results, total}')
-    const rows = body.results
+    const { results: rows, total } = readAnswer(response, paged, '{results, total}')
     let fresh = 0
     for (const row of rows) {
       const key = listing.key(row) ?? `row ${JSON.stringify(row)}`
@@ -64,9 +62,9 @@ export async function readPages<T>(
       fresh++
     }
     if (rows.length < listing.size) {
-      if (body.total !== undefined && found.size < body.total) {
+      if (total !== undefined && found.size < total) {
         throw new ListingError(
-          `Kestra's ${listing.name} (${where(response)}) announced ${body.total} but its pages held ${found.size}: the listing changed while it was read, or the server (or a proxy in front of it) cuts it. Nothing was decided on a part of it; run again, and if it persists check what answers that route.`
+          `Kestra's ${listing.name} (${where(response)}) announced ${total} but its pages held ${found.size}: the listing changed while it was read, or the server (or a proxy in front of it) cuts it. Nothing was decided on a part of it; run again, and if it persists check what answers that route.`
         )
       }
       return [...found.values()].filter((value): value is T => value !== undefined)

@@ -103,9 +103,7 @@ export class ScopedHttp {
   }
 
   private settle(req: ScopedRequest, response: HttpResponse): HttpResponse {
-    if (response.status === 404 && !req.allow?.includes(404)) {
-      throw responseError(response)
-    }
+    if (response.status === 404 && !req.allow?.includes(404)) throw responseError(response)
     return response
   }
 
@@ -141,10 +139,8 @@ export class ScopedHttp {
       const status = error instanceof ApiError ? error.status : undefined
       if (status !== undefined && ![401, 403].includes(status))
         return unusable(`answered ${status}`)
-      if (this.tenant !== 'main' && status === undefined) {
-        const why = `failed (${errorMessage(error)})`
-        throw new ConfigError('tenant', unconfirmedTenant(this.tenant, why))
-      }
+      if (this.tenant !== 'main' && status === undefined)
+        return unusable(`failed (${errorMessage(error)})`)
       throw error
     }
     const config = serverConfig.safeParse(parsedJson(new TextDecoder().decode(response.body))).data

@@ -195,12 +195,8 @@ export class Transport {
     const { code, message } = error as { code?: unknown; message?: unknown }
     const text = typeof message === 'string' && message ? message : String(error)
     const said = typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text
-    return new ApiError({
-      status: undefined,
-      method: req.method,
-      path: req.path,
-      serverMessage: said
-    })
+    const { method, path } = req
+    return new ApiError({ status: undefined, method, path, serverMessage: said })
   }
 }
 

@@ -14,9 +14,7 @@ interface ZipEntry {
 }
 
 export function readZip(response: HttpResponse): Map<string, Uint8Array> {
-  const bytes = new Map<string, Uint8Array>()
-  for (const [name, entry] of readZipEntries(response)) bytes.set(name, entry.bytes())
-  return bytes
+  return new Map([...readZipEntries(response)].map(([name, entry]) => [name, entry.bytes()]))
 }
 
 /** Non-directory entries of a zip answer, by name; a broken archive or entry is an ApiError naming the request. */

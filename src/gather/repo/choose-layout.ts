@@ -114,27 +114,17 @@ export async function chooseWorkTreeLayout(
 
 /** `auto` without a namespace input: tenant when the top-level folders are namespaces their flows use. */
 export function decideLayout(folders: readonly TopFolder[]): ChosenLayout {
-  if (folders.length === 0) {
-    return {
-      layout: 'anywhere',
-      reason:
-        'no top-level <namespace>/flows/ or <namespace>/files/ folder; every flow under root is read'
-    }
-  }
   const misnamed = folders.find((folder) => !NAMESPACE_PATTERN.test(folder.name))
-  if (misnamed) {
-    return {
-      layout: 'anywhere',
-      reason: `'${misnamed.name}/' holds flows/ or files/ but is not a namespace name; every flow under root is read`
-    }
-  }
   const unused = folders.find((folder) => !folder.declaresOwnNamespace)
-  if (unused) {
-    return {
-      layout: 'anywhere',
-      reason: `no flow in '${unused.name}/flows/' declares namespace ${unused.name} or a child of it; every flow under root is read`
-    }
-  }
+  const notTenant =
+    folders.length === 0
+      ? 'no top-level <namespace>/flows/ or <namespace>/files/ folder'
+      : misnamed
+        ? `'${misnamed.name}/' holds flows/ or files/ but is not a namespace name`
+        : unused &&
+          `no flow in '${unused.name}/flows/' declares namespace ${unused.name} or a child of it`
+  if (notTenant)
+    return { layout: 'anywhere', reason: `${notTenant}; every flow under root is read` }
   const names = folders.map((folder) => folder.name)
   const listed = names.length > 5 ? `${names.slice(0, 5).join(', ')}…` : names.join(', ')
   return {

@@ -772,7 +772,6 @@ type Found = { exists: true } | { exists: false; deepest: string; nearest?: stri
  */
 async function lookUp(tree: Lister, rel: string): Promise<Found> {
   const segments = rel.split('/').filter((s) => s !== '' && s !== '.')
-  let at = ''
   let spelled = ''
   let exact = true
   let deepest = ''
@@ -780,9 +779,8 @@ async function lookUp(tree: Lister, rel: string): Promise<Found> {
     const entries = await tree.list(spelled).catch((): TreeEntry[] => [])
     const names = entries.map((entry) => entry.name)
     if (exact && names.includes(segment)) {
-      at = childOf(at, segment)
-      spelled = at
-      deepest = at
+      deepest = childOf(deepest, segment)
+      spelled = deepest
       continue
     }
     exact = false

@@ -93,11 +93,8 @@ export class WorkTree implements TreeSource {
     try {
       realPath = await realpath(join(this.root, rel))
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      return {
-        kind: 'escapes',
-        reason: code === 'ELOOP' ? 'it loops' : 'its target does not exist'
-      }
+      const loops = (error as NodeJS.ErrnoException).code === 'ELOOP'
+      return { kind: 'escapes', reason: loops ? 'it loops' : 'its target does not exist' }
     }
     const target = relative(rootReal, realPath)
     const reason = await escapeReason(target, rules)
@@ -188,12 +185,8 @@ async function summariseStream(fd: number): Promise<ContentSummary> {
   const decoder = new TextDecoder('utf-8', { fatal: true })
   let size = 0
   let binary = false
-  for await (const chunk of createReadStream('', {
-    fd,
-    autoClose: false,
-    highWaterMark: 1024 * 1024
-  })) {
-    const bytes = chunk as Buffer
+  const stream = createReadStream('', { fd, autoClose: false, highWaterMark: 1024 * 1024 })
+  for await (const bytes of stream as AsyncIterable<Buffer>) {
     size += bytes.length
     hash.update(bytes)
     if (!binary) binary = bytes.includes(0) || !decodes(decoder, bytes)
