@@ -98,14 +98,6 @@ export async function kindFiles(
   return found.sort((a, b) => compareCodeUnits(a.file, b.file))
 }
 
-/** What `read` finds in the base commit, when the event has one git holds; the tree closed after. */
-export function readBase<T>(
-  input: KindGatherInput,
-  read: (tree: TreeSource) => Promise<T>
-): Promise<T | undefined> {
-  return readClosing(input.openBase?.(), read)
-}
-
 /** What `read` finds in a tree, when there is one; the tree closed after. */
 export async function readClosing<T extends ClosableTree, R>(
   opening: Promise<T | undefined> | undefined,

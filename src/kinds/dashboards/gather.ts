@@ -1,5 +1,5 @@
 import { parse } from 'yaml'
-import { type GatherKind, type KindGatherInput, readBase } from '../../gather/kind.js'
+import { type GatherKind, type KindGatherInput, readClosing } from '../../gather/kind.js'
 import { IgnoreRules } from '../../gather/repo/ignore-rules.js'
 import type { TreeSource } from '../../gather/repo/tree-source.js'
 import { walkTree } from '../../gather/repo/walk.js'
@@ -98,7 +98,7 @@ export const dashboardsGather = {
       return { files: await discoverDashboards(input.workTree, layout), prefixed: prefix }
     }
     const found = discoverDashboards(input.workTree, layout)
-    const base = readBase(input, (tree) => discoverDashboards(tree, layout))
+    const base = readClosing(input.openBase?.(), (tree) => discoverDashboards(tree, layout))
     // A repository that holds no dashboard, and held none at the base commit, does not manage them: the
     // tenant's dashboards are someone else's, never read, listed or drift (docs/dashboards.md#plan).
     const managed = found.then(async (files) => files.length > 0 || !!(await base)?.length)

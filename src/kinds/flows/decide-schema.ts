@@ -327,18 +327,11 @@ function list(names: string[]): string {
 
 /** The known name nearest to a misspelt one, when it is near enough to be what was meant. */
 function closest(name: string, known: readonly string[]): string | undefined {
-  let best: string | undefined
-  let bestDistance = Infinity
-  for (const candidate of known) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase())
-    if (distance < bestDistance) {
-      best = candidate
-      bestDistance = distance
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(name.length / 3))
-    ? best
-    : undefined
+  const distance = (candidate: string) => editDistance(name.toLowerCase(), candidate.toLowerCase())
+  // A stable sort: of the nearest, the first known.
+  const best = [...known].sort((a, b) => distance(a) - distance(b))[0]
+  const near = best !== undefined && distance(best) <= Math.max(1, Math.floor(name.length / 3))
+  return near ? best : undefined
 }
 
 /**

@@ -1,13 +1,5 @@
-import {
-  type Document,
-  isAlias,
-  isCollection,
-  isPair,
-  isScalar,
-  isSeq,
-  type Node,
-  visit
-} from 'yaml'
+import { isAlias, isCollection, isPair, isScalar, isSeq, visit } from 'yaml'
+import type { Document, Node } from 'yaml'
 import { locateKestraPath } from '../../decide/validate/kestra-path.js'
 import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
 import { DeployError } from '../../model/errors.js'

@@ -1,4 +1,4 @@
-import { kindFiles, readBase, type GatherKind, type KindFile } from '../../gather/kind.js'
+import { kindFiles, readClosing, type GatherKind, type KindFile } from '../../gather/kind.js'
 import type { TreeSource } from '../../gather/repo/tree-source.js'
 import { liveKvKeys } from '../../kestra/listings.js'
 import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
@@ -15,7 +15,7 @@ export const kvGather = {
   async gather(input) {
     const [files, base] = await Promise.all([
       discoverKvFiles(input.workTree),
-      readBase(input, discoverKvFiles)
+      readClosing(input.openBase?.(), discoverKvFiles)
     ])
     const prefix = input.settings.namespacePrefix || undefined
     const { extraNamespaces } = input.settings

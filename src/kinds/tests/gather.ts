@@ -1,5 +1,5 @@
 import { parse } from 'yaml'
-import { kindFiles, readBase, type GatherKind, type KindFile } from '../../gather/kind.js'
+import { kindFiles, readClosing, type GatherKind, type KindFile } from '../../gather/kind.js'
 import type { TreeSource } from '../../gather/repo/tree-source.js'
 import { normaliseText } from '../../model/content.js'
 import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
@@ -12,7 +12,10 @@ const TESTS_ROUTE = 'tests'
 export const testsGather = {
   name: 'test',
   async gather(input) {
-    const [files, base] = await Promise.all([discover(input.workTree), readBase(input, discover)])
+    const [files, base] = await Promise.all([
+      discover(input.workTree),
+      readClosing(input.openBase?.(), discover)
+    ])
     const prefix = input.settings.namespacePrefix || undefined
     const extraNamespaces = input.settings.extraNamespaces
     const held = {
