@@ -43,6 +43,28 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function segmentProblem(value) {
+    if (value === '')
+        return 'it is empty';
+    if (value === '.' || value === '..') {
+        return `'${value}' is a relative path step: every URL parser resolves it to another route`;
+    }
+    if (/[/\\]/.test(value)) {
+        return 'it holds a path separator (/ or \\), which servers and proxies decode before routing';
+    }
+    if (LONE_SURROGATE.test(value))
+        return 'it holds a lone UTF-16 surrogate, which has no UTF-8 form';
+    return undefined;
+}
+function pathSegment(value) {
+    const problem = segmentProblem(value);
+    if (problem !== undefined) {
+        throw new ActionError(`${JSON.stringify(value)} cannot be addressed in Kestra's API: ${problem}; nothing was sent for it`);
+    }
+    return encodeURIComponent(value);
+}
+
 const utf8Length = (text) => Buffer.byteLength(text, 'utf8');
 function sha256Hex(content) {
     return hash('sha256', content, 'hex');
@@ -273,10 +295,7 @@ function parseErrorBody(body, statusText) {
     const text = new TextDecoder().decode(body).trim();
     const record = errorAnswer.safeParse(parsedJson(text)).data;
     if (record) {
-        const violations = [
-            ...readViolations(record._embedded?.errors),
-            ...readViolations(record.errors)
-        ];
+        const violations = [record._embedded?.errors, record.errors].flatMap(readViolations);
         const main = firstString(record.message, record.detail, record.title);
         const missing = violations.filter((v) => !main?.includes(v.message)).map(violationText);
         const message = [main, missing.join(', ')].filter(Boolean).join(': ');
@@ -534,12 +553,8 @@ class Transport {
         const { code, message } = error;
         const text = typeof message === 'string' && message ? message : String(error);
         const said = typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
-        return new ApiError({
-            status: undefined,
-            method: req.method,
-            path: req.path,
-            serverMessage: said
-        });
+        const { method, path } = req;
+        return new ApiError({ status: undefined, method, path, serverMessage: said });
     }
 }
 async function formBody(parts) {
@@ -744,28 +759,7 @@ function short(sha) {
     return sha.slice(0, 12);
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-function segmentProblem(value) {
-    if (value === '')
-        return 'it is empty';
-    if (value === '.' || value === '..') {
-        return `'${value}' is a relative path step: every URL parser resolves it to another route`;
-    }
-    if (/[/\\]/.test(value)) {
-        return 'it holds a path separator (/ or \\), which servers and proxies decode before routing';
-    }
-    if (LONE_SURROGATE.test(value))
-        return 'it holds a lone UTF-16 surrogate, which has no UTF-8 form';
-    return undefined;
-}
-function pathSegment(value) {
-    const problem = segmentProblem(value);
-    if (problem !== undefined) {
-        throw new ActionError(`${JSON.stringify(value)} cannot be addressed in Kestra's API: ${problem}; nothing was sent for it`);
-    }
-    return encodeURIComponent(value);
-}
-
+const YAML = { 'content-type': 'application/x-yaml' };
 function pathOf(route, params = []) {
     const holes = route.match(/\{\w+\}/g)?.length ?? 0;
     if (holes !== params.length)
@@ -818,9 +812,8 @@ class ScopedHttp {
         return response.status === 404 ? undefined : response;
     }
     settle(req, response) {
-        if (response.status === 404 && !req.allow?.includes(404)) {
+        if (response.status === 404 && !req.allow?.includes(404))
             throw responseError(response);
-        }
         return response;
     }
     resolveApiShape() {
@@ -851,43 +844,35 @@ class ScopedHttp {
             });
         }
         catch (error) {
-            if (error instanceof ApiError &&
-                error.status !== undefined &&
-                ![401, 403].includes(error.status)) {
-                return unusable(`answered ${error.status}`);
-            }
-            if (this.tenant !== 'main' && !(error instanceof ApiError && error.status !== undefined)) {
-                throw new ConfigError('tenant', unconfirmedTenant(this.tenant, `failed (${errorMessage(error)})`));
-            }
+            const status = error instanceof ApiError ? error.status : undefined;
+            if (status !== undefined && ![401, 403].includes(status))
+                return unusable(`answered ${status}`);
+            if (this.tenant !== 'main' && status === undefined)
+                return unusable(`failed (${errorMessage(error)})`);
             throw error;
         }
-        let config;
-        try {
-            config = readJsonObject(response);
-        }
-        catch {
+        const config = serverConfig.safeParse(parsedJson(new TextDecoder().decode(response.body))).data;
+        if (!config)
             return unusable('answered something that is not a JSON object');
-        }
         const version = parseVersion(config.version);
         if (!version)
             return unusable('named no version');
-        const edition = typeof config.edition === 'string' ? config.edition : 'OSS';
+        const { edition, systemNamespace } = config;
         const problem = ossTenantProblem(edition, String(config.version), this.tenant);
         if (problem)
             throw new ConfigError('tenant', problem);
+        const tenantScoped = isTenantScoped(version, edition, this.tenant);
         return {
-            info: {
-                version: String(config.version),
-                edition,
-                tenantScoped: isTenantScoped(version, edition, this.tenant),
-                systemNamespace: typeof config.systemNamespace === 'string' && config.systemNamespace
-                    ? config.systemNamespace
-                    : 'system'
-            },
+            info: { version: String(config.version), edition, tenantScoped, systemNamespace },
             known: true
         };
     }
 }
+const serverConfig = object({
+    version: unknown(),
+    edition: string().catch('OSS'),
+    systemNamespace: string().min(1).catch('system')
+});
 function unconfirmedTenant(tenant, why) {
     return (`the server's version probe (GET ${LEGACY_PREFIX}/configs) ${why}, so whether it is an Enterprise Kestra that has tenant '${tenant}' is not confirmed: ` +
         `Kestra open-source serves any tenant as 'main', so '${tenant}' could be written into 'main'. Nothing was read or written as '${tenant}'. ` +
@@ -941,8 +926,7 @@ async function readPages(http, asked, item) {
             query: { ...listing.query, page: String(page), size: String(listing.size) },
             ...(listing.deadline !== undefined && { deadline: listing.deadline })
         });
-        const body = readAnswer$1(response, paged, '{results, total}');
-        const rows = body.results;
+        const { results: rows, total } = readAnswer$1(response, paged, '{results, total}');
         let fresh = 0;
         for (const row of rows) {
             const key = listing.key(row) ?? `row ${JSON.stringify(row)}`;
@@ -952,8 +936,8 @@ async function readPages(http, asked, item) {
             fresh++;
         }
         if (rows.length < listing.size) {
-            if (body.total !== undefined && found.size < body.total) {
-                throw new ListingError(`Kestra's ${listing.name} (${where(response)}) announced ${body.total} but its pages held ${found.size}: the listing changed while it was read, or the server (or a proxy in front of it) cuts it. Nothing was decided on a part of it; run again, and if it persists check what answers that route.`);
+            if (total !== undefined && found.size < total) {
+                throw new ListingError(`Kestra's ${listing.name} (${where(response)}) announced ${total} but its pages held ${found.size}: the listing changed while it was read, or the server (or a proxy in front of it) cuts it. Nothing was decided on a part of it; run again, and if it persists check what answers that route.`);
             }
             return [...found.values()].filter((value) => value !== undefined);
         }
@@ -981,7 +965,9 @@ const SEARCHED_NAMES_CHARS = 2500;
 async function liveKvKeys(api, namespaces) {
     const version = parseVersion((await api.info()).version);
     const named = !version || atLeast(version, [1, 3, 0]);
-    const entries = named ? await searchUnlessMissing(api, namespaces) : undefined;
+    const groups = searchesOf(namespaces.map((namespace) => ({ namespace, flowIds: [] })));
+    const search = () => Promise.all(groups.map((group) => api.kvKeys(group.namespaces)));
+    const entries = named ? (await unlessMissing(search()))?.flat() : undefined;
     if (entries?.every((entry) => entry.namespace !== undefined)) {
         const byNamespace = Object.fromEntries(namespaces.map((ns) => [ns, []]));
         for (const { namespace, key } of entries)
@@ -990,11 +976,6 @@ async function liveKvKeys(api, namespaces) {
     }
     const lists = await Promise.all(namespaces.map((ns) => api.namespaceKvKeys(ns)));
     return Object.fromEntries(namespaces.map((ns, i) => [ns, lists[i]]));
-}
-async function searchUnlessMissing(api, namespaces) {
-    const groups = searchesOf(namespaces.map((namespace) => ({ namespace, flowIds: [] })));
-    const found = await unlessMissing(Promise.all(groups.map((group) => api.kvKeys(group.namespaces))));
-    return found?.flat();
 }
 async function unlessMissing(reading) {
     try {
@@ -1160,7 +1141,6 @@ function toExecution(raw, response, what = 'the answer') {
     };
 }
 
-const YAML$2 = { 'content-type': 'application/x-yaml' };
 const dashboardAnswer = object({
     id: string(),
     title: unknown().optional(),
@@ -1187,7 +1167,7 @@ function dashboardsApi(http) {
             const response = await http.send({
                 method: 'POST',
                 route: '/dashboards',
-                headers: YAML$2,
+                headers: YAML,
                 body: source,
                 allow: [422]
             });
@@ -1199,7 +1179,7 @@ function dashboardsApi(http) {
             return { created: false, retried: response.attempts > 1 };
         },
         async updateDashboard(id, source) {
-            const response = await http.found({ method: 'PUT', ...one(id), headers: YAML$2, body: source });
+            const response = await http.found({ method: 'PUT', ...one(id), headers: YAML, body: source });
             return response && toDashboard(readJsonObject(response), response);
         },
         async deleteDashboard(id) {
@@ -1215,7 +1195,7 @@ function dashboardsApi(http) {
                 method: 'POST',
                 route: '/dashboards/validate',
                 readOnly: true,
-                headers: YAML$2,
+                headers: YAML,
                 body: source
             });
             const text = new TextDecoder().decode(response.body);
@@ -1402,10 +1382,7 @@ function repositoryNames(naming, namespace, entries) {
 }
 
 function readZip(response) {
-    const bytes = new Map();
-    for (const [name, entry] of readZipEntries(response))
-        bytes.set(name, entry.bytes());
-    return bytes;
+    return new Map([...readZipEntries(response)].map(([name, entry]) => [name, entry.bytes()]));
 }
 function readZipEntries(response) {
     const unreadable = (error) => unreadableAnswer(response, `the answer is not a readable zip archive (${error.message})`);
@@ -1739,7 +1716,6 @@ function valueOfEnded(ended) {
     throw ended.error;
 }
 
-const YAML$1 = { 'content-type': 'application/x-yaml' };
 const EXPORTED_AT_ONCE = 1000;
 function flowsApi(http) {
     let exportMissing = false;
@@ -1880,7 +1856,7 @@ function flowsApi(http) {
             const response = await http.send({
                 method: 'POST',
                 route: '/flows',
-                headers: YAML$1,
+                headers: YAML,
                 body: source,
                 allow: [409, 422]
             });
@@ -1899,7 +1875,7 @@ function flowsApi(http) {
             const response = await http.send({
                 method: 'PUT',
                 ...one(namespace, id),
-                headers: YAML$1,
+                headers: YAML,
                 body: source
             });
             return toRemoteFlow(response, source);
@@ -2035,7 +2011,7 @@ function validateApi(http) {
             method: 'POST',
             route: '/flows/validate',
             readOnly: true,
-            headers: { 'content-type': 'application/x-yaml' },
+            headers: YAML,
             body,
             allow: [413]
         });
@@ -2140,7 +2116,36 @@ function strings(value) {
     return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
 }
 
-const YAML = { 'content-type': 'application/x-yaml' };
+function createKestraClient(options) {
+    const dispatcher = options.dispatcher ?? createDispatcher(2 * Math.max(options.concurrency, 1));
+    const server = options.server.replace(/\/+$/, '');
+    const transport = new Transport({
+        server,
+        auth: options.auth,
+        timeoutMs: options.timeoutSeconds * 1000,
+        concurrency: options.concurrency,
+        userAgent: options.userAgent ?? 'kestra-gitops-action',
+        retry: retryPolicy(options.retry),
+        dispatcher,
+        onRetry: options.onRetry
+    });
+    const http = new ScopedHttp(transport, options.tenant);
+    return {
+        info: () => http.info(),
+        target: { server, tenant: options.tenant },
+        uiBase: async () => kestraUiBase(server, (await http.info()).tenantScoped ? options.tenant : undefined),
+        yamlResources: (collection) => yamlResources(http, collection),
+        ...flowsApi(http),
+        ...filesApi(http),
+        ...kvApi(http),
+        ...validateApi(http),
+        ...dashboardsApi(http),
+        ...executionsApi(http),
+        ...listingsApi(http),
+        requestCount: () => transport.requestCount(),
+        close: () => dispatcher.close()
+    };
+}
 const resourceAnswer = object({ id: string(), source: string() });
 const listedRow = resourceAnswer.extend({ namespace: unknown(), deleted: unknown() });
 function yamlResources(http, collection) {
@@ -2183,37 +2188,6 @@ function yamlResources(http, collection) {
             const response = await http.send({ method: 'DELETE', ...one(namespace, id), allow: [404] });
             return response.status < 400 || response.attempts > 1;
         }
-    };
-}
-
-function createKestraClient(options) {
-    const dispatcher = options.dispatcher ?? createDispatcher(2 * Math.max(options.concurrency, 1));
-    const server = options.server.replace(/\/+$/, '');
-    const transport = new Transport({
-        server,
-        auth: options.auth,
-        timeoutMs: options.timeoutSeconds * 1000,
-        concurrency: options.concurrency,
-        userAgent: options.userAgent ?? 'kestra-gitops-action',
-        retry: retryPolicy(options.retry),
-        dispatcher,
-        onRetry: options.onRetry
-    });
-    const http = new ScopedHttp(transport, options.tenant);
-    return {
-        info: () => http.info(),
-        target: { server, tenant: options.tenant },
-        uiBase: async () => kestraUiBase(server, (await http.info()).tenantScoped ? options.tenant : undefined),
-        yamlResources: (collection) => yamlResources(http, collection),
-        ...flowsApi(http),
-        ...filesApi(http),
-        ...kvApi(http),
-        ...validateApi(http),
-        ...dashboardsApi(http),
-        ...executionsApi(http),
-        ...listingsApi(http),
-        requestCount: () => transport.requestCount(),
-        close: () => dispatcher.close()
     };
 }
 function settingsTarget(settings) {
@@ -2747,16 +2721,12 @@ function changePieces(plan, options) {
     }
     const activeSet = new Set(active);
     const quiet = groups.filter((g) => !activeSet.has(g));
-    const quietResources = quiet.reduce((n, g) => n + g.resources.length, 0);
     if (quiet.length > 0 && active.length > 0) {
+        const unchanged = quiet.flatMap((g) => g.resources);
         const s = quiet.length === 1 ? '' : 's';
-        const line = `No changes in ${quiet.length} other namespace${s} (${quietResources} unchanged).`;
-        pieces.push(options.listUnchanged && options.detail === 'diffs'
-            ? {
-                full: unchangedList(line, quiet.flatMap((g) => g.resources)),
-                reduced: line
-            }
-            : line);
+        const line = `No changes in ${quiet.length} other namespace${s} (${unchanged.length} unchanged).`;
+        const listed = options.listUnchanged && options.detail === 'diffs';
+        pieces.push(listed ? { full: unchangedList(line, unchanged), reduced: line } : line);
     }
     return pieces;
 }
@@ -3084,6 +3054,23 @@ const SETTING_DEFAULTS = {
     'upgrade-server': ''
 };
 
+function inputNames() {
+    return Object.keys(ACTION_INPUTS);
+}
+function fileMaySet(name) {
+    return Object.hasOwn(ACTION_INPUTS, name) && !Object.hasOwn(WORKFLOW_ONLY, name);
+}
+function defaultOf(name) {
+    const declared = Object.hasOwn(SETTING_DEFAULTS, name)
+        ? SETTING_DEFAULTS[name]
+        : ACTION_INPUTS[name].default;
+    return declared.includes('${{') ? '' : declared;
+}
+function parserOf(name) {
+    return Object.hasOwn(INPUT_PARSERS, name)
+        ? INPUT_PARSERS[name]
+        : plainParser(defaultOf(name));
+}
 function choice(...values) {
     return {
         shape: 'value',
@@ -3125,6 +3112,14 @@ const boolean = {
 function text$1(placeholder, parse) {
     return { shape: 'value', placeholder, parse };
 }
+function checked(placeholder, accepts, refusal) {
+    return text$1(placeholder, (raw, input) => {
+        const value = raw.trim();
+        if (accepts(value))
+            return value;
+        throw new ConfigError(input, `'${raw}' ${refusal}`);
+    });
+}
 function lines(placeholder, parse) {
     return { shape: 'lines', placeholder, parse };
 }
@@ -3145,13 +3140,12 @@ function contentLines(raw) {
         .map((line) => line.trim())
         .filter((line) => line !== '' && !line.startsWith('#'));
 }
-const asText = text$1('TEXT', (raw) => raw);
 function plainParser(declaredDefault) {
     if (declaredDefault === 'true' || declaredDefault === 'false')
         return boolean;
     if (/^(?:0|[1-9]\d*)$/.test(declaredDefault))
         return wholeNumber(0);
-    return asText;
+    return text$1('TEXT', (raw) => raw);
 }
 const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 const COMMENT_KEY_PATTERN = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
@@ -3162,18 +3156,8 @@ const INPUT_PARSERS = {
     server: text$1('URL', serverUrl),
     'upgrade-check': choice('auto', 'off', '2.0'),
     'upgrade-server': text$1('URL', serverUrl),
-    tenant: text$1('ID', (raw, input) => {
-        const value = raw.trim();
-        if (TENANT_PATTERN.test(value))
-            return value;
-        throw new ConfigError(input, `'${raw}' is not a tenant id; use lower-case letters, digits, '_' and '-' (default: ${SETTING_DEFAULTS.tenant})`);
-    }),
-    root: text$1('DIR', (raw, input) => {
-        const value = raw.trim();
-        if (!reachesOutside(value))
-            return value;
-        throw new ConfigError(input, `'${raw}' must be a folder inside the workspace, e.g. '.' or 'kestra'`);
-    }),
+    tenant: checked('ID', (value) => TENANT_PATTERN.test(value), `is not a tenant id; use lower-case letters, digits, '_' and '-' (default: ${SETTING_DEFAULTS.tenant})`),
+    root: checked('DIR', (value) => !reachesOutside(value), "must be a folder inside the workspace, e.g. '.' or 'kestra'"),
     namespace: text$1('NS', (raw, input) => {
         const value = raw.trim();
         if (value === '')
@@ -3202,22 +3186,12 @@ const INPUT_PARSERS = {
         }
         return [...new Set(list)].sort();
     }),
-    'namespace-prefix': text$1('NS', (raw, input) => {
-        const value = raw.trim();
-        if (value === '' ||
-            (NAMESPACE_PATTERN.test(value) && !value.endsWith('.') && value.length <= 100))
-            return value;
-        throw new ConfigError(input, `'${raw}' cannot start a namespace; ${NAMESPACE_HINT}, e.g. 'qa' or 'pr-7' (no trailing '.')`);
-    }),
+    'namespace-prefix': checked('NS', (value) => value === '' ||
+        (NAMESPACE_PATTERN.test(value) && !value.endsWith('.') && value.length <= 100), `cannot start a namespace; ${NAMESPACE_HINT}, e.g. 'qa' or 'pr-7' (no trailing '.')`),
     scope: choice('all', 'changed'),
     'max-deletions': wholeNumber(0, 1_000_000),
     'fail-on': choice('error', 'warning'),
-    'comment-key': text$1('KEY', (raw, input) => {
-        const value = raw.trim();
-        if (COMMENT_KEY_PATTERN.test(value) && !value.includes('--') && value.length <= 64)
-            return value;
-        throw new ConfigError(input, `'${raw}' is not accepted; use letters, digits, '.', '_' and single '-' (at most 64 characters)`);
-    }),
+    'comment-key': checked('KEY', (value) => COMMENT_KEY_PATTERN.test(value) && !value.includes('--') && value.length <= 64, "is not accepted; use letters, digits, '.', '_' and single '-' (at most 64 characters)"),
     'kestra-version': text$1('VERSION', (raw, input) => {
         const value = raw.trim();
         if (value === '')
@@ -3246,13 +3220,7 @@ function serverUrl(raw, input) {
     const value = raw.trim();
     if (value === '')
         return undefined;
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        url = new URL('invalid:');
-    }
+    const url = new URL(URL.canParse(value) ? value : 'invalid:');
     if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
         throw new ConfigError(input, `'${withoutUserinfo(value)}' is not a server URL; give the scheme and host, e.g. https://kestra.example.com`);
     }
@@ -3330,24 +3298,6 @@ function parseSmokeLine(text) {
         inputs.push([key, value]);
     }
     return { namespace, id, inputs };
-}
-
-function inputNames() {
-    return Object.keys(ACTION_INPUTS);
-}
-function fileMaySet(name) {
-    return Object.hasOwn(ACTION_INPUTS, name) && !Object.hasOwn(WORKFLOW_ONLY, name);
-}
-function defaultOf(name) {
-    const declared = Object.hasOwn(SETTING_DEFAULTS, name)
-        ? SETTING_DEFAULTS[name]
-        : ACTION_INPUTS[name].default;
-    return declared.includes('${{') ? '' : declared;
-}
-function parserOf(name) {
-    return Object.hasOwn(INPUT_PARSERS, name)
-        ? INPUT_PARSERS[name]
-        : plainParser(defaultOf(name));
 }
 
 const recordedChange = tuple([string(), string(), string(), string()]);
@@ -3595,12 +3545,9 @@ function upsertDeployedSection(body, deployedMarkdown, headline) {
     return build(`${cutAtSafeLine(content, room)}\n\n${TRUNCATED}`.trim());
 }
 function pastDrift(body) {
-    const at = body.lastIndexOf(DRIFT_CONSEQUENCE.planned);
-    if (at < 0)
-        return body;
-    return (body.slice(0, at) +
-        DRIFT_CONSEQUENCE.deployed +
-        body.slice(at + DRIFT_CONSEQUENCE.planned.length));
+    const { planned, deployed } = DRIFT_CONSEQUENCE;
+    const at = body.lastIndexOf(planned);
+    return at < 0 ? body : body.slice(0, at) + deployed + body.slice(at + planned.length);
 }
 function withoutDeployedSection(body) {
     const start = body.indexOf(`\n${DEPLOYED_START}\n`);
@@ -3897,7 +3844,7 @@ class ProgressLine {
         if (!this.text)
             return;
         const elapsed = this.options.now() - this.since;
-        if (elapsed < (this.options.delayMs ?? 1000))
+        if (elapsed < 1000)
             return;
         this.options.write(`${CLEAR_LINE}${this.text}… ${Math.floor(elapsed / 1000)} s`);
         this.shown = true;
@@ -3983,14 +3930,8 @@ function within(blobs, zipped) {
 
 const STORED_CHECKS_FIELD = 'checks';
 function checkDigest(key) {
-    return sha256Hex(JSON.stringify([
-        key.validator,
-        key.file,
-        key.rel,
-        key.expectedNamespace,
-        key.layout,
-        key.sha256
-    ]));
+    const { validator, file, rel, expectedNamespace, layout, sha256 } = key;
+    return sha256Hex(JSON.stringify([validator, file, rel, expectedNamespace, layout, sha256]));
 }
 const severity = _enum(['error', 'warning', 'notice']);
 const finding = object({
@@ -4139,12 +4080,11 @@ function markerSeal(auth, tenant) {
     };
 }
 function sortedKeys(_key, value) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value))
+    if (!isRecord(value))
         return value;
-    const record = value;
-    return Object.fromEntries(Object.keys(record)
+    return Object.fromEntries(Object.keys(value)
         .sort()
-        .map((key) => [key, record[key]]));
+        .map((key) => [key, value[key]]));
 }
 function trustedMarker(seal, namespace, marker) {
     const stores = STORED_CHECKS_FIELD in marker || CONTENT_FACTS_FIELD in marker;
@@ -4192,10 +4132,8 @@ class IgnoreFile {
     }
     folder(rel) {
         let verdict = this.folders.get(rel);
-        if (!verdict) {
-            verdict = this.ignoredParent(rel) ?? this.own(rel, true);
-            this.folders.set(rel, verdict);
-        }
+        if (!verdict)
+            this.folders.set(rel, (verdict = this.ignoredParent(rel) ?? this.own(rel, true)));
         return verdict;
     }
     ignoredParent(rel) {
@@ -4310,13 +4248,9 @@ const POSIX_CLASSES = {
     xdigit: /[0-9A-Fa-f]/
 };
 function parseIgnoreFile(text) {
-    const patterns = [];
-    text.split('\n').forEach((raw, index) => {
-        const pattern = parsePattern(raw.replace(/\r$/, ''), index + 1);
-        if (pattern)
-            patterns.push(pattern);
-    });
-    return patterns;
+    return text
+        .split('\n')
+        .flatMap((raw, index) => parsePattern(raw.replace(/\r$/, ''), index + 1) ?? []);
 }
 function parsePattern(raw, line) {
     const text = trimTrailingSpaces(raw);
@@ -4562,11 +4496,8 @@ class WorkTree {
             realPath = await realpath(join(this.root, rel));
         }
         catch (error) {
-            const code = error.code;
-            return {
-                kind: 'escapes',
-                reason: code === 'ELOOP' ? 'it loops' : 'its target does not exist'
-            };
+            const loops = error.code === 'ELOOP';
+            return { kind: 'escapes', reason: loops ? 'it loops' : 'its target does not exist' };
         }
         const target = relative(rootReal, realPath);
         const reason = await escapeReason(target, rules);
@@ -4647,12 +4578,8 @@ async function summariseStream(fd) {
     const decoder = new TextDecoder$1('utf-8', { fatal: true });
     let size = 0;
     let binary = false;
-    for await (const chunk of createReadStream('', {
-        fd,
-        autoClose: false,
-        highWaterMark: 1024 * 1024
-    })) {
-        const bytes = chunk;
+    const stream = createReadStream('', { fd, autoClose: false, highWaterMark: 1024 * 1024 });
+    for await (const bytes of stream) {
         size += bytes.length;
         hash.update(bytes);
         if (!binary)
@@ -4717,7 +4644,9 @@ async function checkAttributes(folder, paths) {
     const found = new Map();
     if (paths.length === 0)
         return found;
-    const output = await gitWithInput(folder, ['check-attr', '--all', '-z', '--stdin'], paths);
+    const output = await git$2(folder, ['check-attr', '--all', '-z', '--stdin'], {
+        input: paths.map((path) => `${path}\0`).join('')
+    });
     if (output === undefined)
         return undefined;
     const fields = output.split('\0');
@@ -4732,20 +4661,13 @@ async function checkAttributes(folder, paths) {
     }
     return found;
 }
-function git$2(cwd, args, { exit1IsEmpty = false } = {}) {
+function git$2(cwd, args, { exit1IsEmpty = false, input } = {}) {
     return new Promise((resolve) => {
-        execFile('git', args, { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 }, (error, out) => resolve(!error ? out : exit1IsEmpty && error.code === 1 ? '' : undefined));
-    });
-}
-function gitWithInput(cwd, args, input) {
-    return new Promise((resolve) => {
-        const child = spawn('git', args, { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
-        const chunks = [];
-        child.stdout.on('data', (chunk) => chunks.push(chunk));
-        child.on('error', () => resolve(undefined));
-        child.on('close', (code) => resolve(code === 0 ? Buffer.concat(chunks).toString('utf8') : undefined));
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(input.map((path) => `${path}\0`).join(''));
+        const child = execFile('git', args, { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 }, (error, out) => resolve(!error ? out : exit1IsEmpty && error.code === 1 ? '' : undefined));
+        if (input === undefined)
+            return;
+        child.stdin?.on('error', () => undefined);
+        child.stdin?.end(input);
     });
 }
 
@@ -4766,11 +4688,14 @@ class GitTree {
         this.workTreeChanges = workTreeChanges;
     }
     static async open(workspace, sha, root) {
+        if (!OBJECT_ID.test(sha))
+            return undefined;
         const workspaceAbs = resolve$1(workspace);
         const rootRel = relative(workspaceAbs, resolve$1(workspaceAbs, root)).split(sep).join('/');
+        const under = rootRel === '' ? '' : `${rootRel}/`;
         const [blobs, changes] = await Promise.all([
-            listCommitFolder(workspaceAbs, sha, rootRel),
-            worktreeChanges(workspaceAbs, sha, rootRel)
+            listCommitFolder(workspaceAbs, sha, under),
+            worktreeChanges(workspaceAbs, sha, under)
         ]);
         return blobs && new GitTree(workspaceAbs, rootRel, blobs, await foldersOf(blobs), changes);
     }
@@ -4878,10 +4803,7 @@ async function foldersOf(blobs) {
     }
     return folders;
 }
-async function listCommitFolder(workspace, sha, folder) {
-    if (!OBJECT_ID.test(sha))
-        return undefined;
-    const under = folder === '' ? '' : `${folder}/`;
+async function listCommitFolder(workspace, sha, under) {
     const listing = await git$2(workspace, [
         '--literal-pathspecs',
         'ls-tree',
@@ -4890,7 +4812,7 @@ async function listCommitFolder(workspace, sha, folder) {
         '-z',
         `${sha}^{commit}`,
         '--',
-        under === '' ? '.' : under
+        under || '.'
     ]);
     if (listing === undefined)
         return undefined;
@@ -4915,10 +4837,7 @@ function isSafePath(path) {
         .split('/')
         .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git');
 }
-async function worktreeChanges(workspace, sha, folder) {
-    if (!OBJECT_ID.test(sha))
-        return undefined;
-    const under = folder === '' ? '' : `${folder}/`;
+async function worktreeChanges(workspace, sha, under) {
     const diff = await git$2(workspace, [
         'diff',
         '--name-only',
@@ -4927,7 +4846,7 @@ async function worktreeChanges(workspace, sha, folder) {
         '--relative',
         sha,
         '--',
-        folder === '' ? '.' : folder
+        under || '.'
     ]);
     const untracked = await git$2(workspace, [
         'ls-files',
@@ -5207,12 +5126,9 @@ function filesFor(areas, segments) {
 function flowGlobs(patterns) {
     const normalised = patterns.map((p) => p.replace(/^\.\//, ''));
     const include = normalised.filter((p) => !p.startsWith('!'));
-    const exclude = normalised.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
-    const options = { dot: true };
-    const included = include.length > 0 ? picomatch(include, options) : () => false;
-    const excluded = exclude.length > 0 ? picomatch(exclude, options) : () => false;
+    const ignore = normalised.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
     return {
-        matches: (rel) => included(rel) && !excluded(rel),
+        matches: include.length > 0 ? picomatch(include, { dot: true, ignore }) : () => false,
         bases: include.map((p) => splitPath(picomatch.scan(p).base))
     };
 }
@@ -5355,46 +5271,33 @@ async function findFileFolders(settings, chosen, tree, rules) {
     }
     if (candidates.size === 0)
         return [];
-    const declared = await declaredNamespaces(tree, entries.filter((entry) => entry.kind === 'file' && isYamlFile(entry.rel)).map((e) => e.rel), limit);
+    const yamlFiles = entries.filter((entry) => entry.kind === 'file' && isYamlFile(entry.rel));
+    const declared = (await Promise.all(yamlFiles.map(({ rel }) => limit.run(async () => {
+        const text = normaliseText(await tree.read(rel).then(String, () => ''));
+        const namespace = kindOfText(text) === 'flow' ? NAMESPACE_LINE.exec(text)?.[1] : undefined;
+        return namespace === undefined ? [] : [{ rel, namespace }];
+    })))).flat();
     return [...candidates.values()]
         .filter(({ namespace, parent }) => declared.some((flow) => (parent === '' || flow.rel.startsWith(`${parent}/`)) &&
         (flow.namespace === namespace || flow.namespace.startsWith(`${namespace}.`))))
         .map(({ dir, namespace }) => ({ dir, namespace }))
-        .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
-}
-async function declaredNamespaces(tree, rels, limit) {
-    const read = await Promise.all(rels.map((rel) => limit.run(async () => {
-        const text = normaliseText(await tree.read(rel).then(String, () => ''));
-        const namespace = kindOfText(text) === 'flow' ? NAMESPACE_LINE.exec(text)?.[1] : undefined;
-        return namespace === undefined ? [] : [{ rel, namespace }];
-    })));
-    return read.flat();
+        .sort((a, b) => compareCodeUnits(a.dir, b.dir));
 }
 async function chooseWorkTreeLayout(settings, workspace) {
     const tree = new WorkTree(workspace, settings.root);
     return chooseLayout(settings, tree, new IgnoreRules(tree));
 }
 function decideLayout(folders) {
-    if (folders.length === 0) {
-        return {
-            layout: 'anywhere',
-            reason: 'no top-level <namespace>/flows/ or <namespace>/files/ folder; every flow under root is read'
-        };
-    }
     const misnamed = folders.find((folder) => !NAMESPACE_PATTERN.test(folder.name));
-    if (misnamed) {
-        return {
-            layout: 'anywhere',
-            reason: `'${misnamed.name}/' holds flows/ or files/ but is not a namespace name; every flow under root is read`
-        };
-    }
     const unused = folders.find((folder) => !folder.declaresOwnNamespace);
-    if (unused) {
-        return {
-            layout: 'anywhere',
-            reason: `no flow in '${unused.name}/flows/' declares namespace ${unused.name} or a child of it; every flow under root is read`
-        };
-    }
+    const notTenant = folders.length === 0
+        ? 'no top-level <namespace>/flows/ or <namespace>/files/ folder'
+        : misnamed
+            ? `'${misnamed.name}/' holds flows/ or files/ but is not a namespace name`
+            : unused &&
+                `no flow in '${unused.name}/flows/' declares namespace ${unused.name} or a child of it`;
+    if (notTenant)
+        return { layout: 'anywhere', reason: `${notTenant}; every flow under root is read` };
     const names = folders.map((folder) => folder.name);
     const listed = names.length > 5 ? `${names.slice(0, 5).join(', ')}…` : names.join(', ');
     return {
@@ -5415,7 +5318,7 @@ async function topFolders(tree, rules) {
 }
 const NAMESPACE_LINE = /^namespace[ \t]*:[ \t]*["']?([^\s"'#]+)/m;
 async function someFlowDeclares(tree, dirRel, namespace, rules) {
-    for (const entry of await listing(tree, dirRel)) {
+    for (const entry of await tree.list(dirRel).catch(() => [])) {
         const rel = `${dirRel}/${entry.name}`;
         if (await rules.excludes(rel, entry.kind === 'folder'))
             continue;
@@ -5434,15 +5337,12 @@ async function someFlowDeclares(tree, dirRel, namespace, rules) {
 }
 async function listFolders(tree, dirRel, rules) {
     const folders = [];
-    for (const entry of await listing(tree, dirRel)) {
+    for (const entry of await tree.list(dirRel).catch(() => [])) {
         const rel = childOf(dirRel, entry.name);
         if (entry.kind === 'folder' && !(await rules.excludes(rel, true)))
             folders.push(rel);
     }
     return folders;
-}
-function listing(tree, dirRel) {
-    return tree.list(dirRel).catch(() => []);
 }
 
 function managedNamespaces(flows, files, extraNamespaces) {
@@ -5512,7 +5412,13 @@ async function loadRepository(tree, settings, hooks) {
         readProblems: []
     };
     if (!(await tree.hasRoot())) {
-        model.readProblems.push(await missingRoot(new WorkTree(workspace, '.'), rootRel, settings.root));
+        const found = await lookUp$1(new WorkTree(workspace, '.'), rootRel);
+        model.readProblems.push({
+            severity: 'error',
+            file: rootRel || '.',
+            rule: MISSING_FOLDER,
+            message: `the root folder '${settings.root}' does not exist in the workspace${hint(found)}; check the root input`
+        });
         return model;
     }
     const chosen = model.layout.layout;
@@ -5527,7 +5433,6 @@ async function loadRepository(tree, settings, hooks) {
         hooks.onNamespace?.(namespace);
     };
     settings.extraNamespaces.forEach(held);
-    const reuse = hooks.reuseFlow;
     const byFiles = new Set();
     const placed = [];
     const walking = new Semaphore(CONCURRENCY);
@@ -5544,11 +5449,11 @@ async function loadRepository(tree, settings, hooks) {
             placed.push({ entry, placement });
             const expected = placement.flow?.expectedNamespace;
             if (expected !== undefined && !revealed.has(expected)) {
-                reuse?.prefetch(expected);
+                hooks.reuseFlow?.prefetch(expected);
                 held(expected);
             }
             for (const { namespace } of placement.files) {
-                if (reuse)
+                if (hooks.reuseFlow)
                     byFiles.add(namespace);
                 else
                     held(namespace);
@@ -5560,9 +5465,8 @@ async function loadRepository(tree, settings, hooks) {
     const flowsPlaced = placed.filter(({ placement }) => placement.flow !== undefined);
     hooks.onWalked?.({ files: localFiles, flowFiles: flowsPlaced.length });
     const context = {
+        ...hooks,
         tree,
-        walk: hooks.walk,
-        reuseFlow: hooks.reuseFlow,
         fileOf,
         layout,
         rules,
@@ -6015,18 +5919,8 @@ async function missingFolders(tree, settings, layout, fileOf) {
     }
     return problems;
 }
-async function missingRoot(workspace, rootRel, root) {
-    const found = await lookUp$1(workspace, rootRel);
-    return {
-        severity: 'error',
-        file: rootRel === '' ? '.' : rootRel,
-        rule: MISSING_FOLDER,
-        message: `the root folder '${root}' does not exist in the workspace${hint(found)}; check the root input`
-    };
-}
 async function lookUp$1(tree, rel) {
     const segments = rel.split('/').filter((s) => s !== '' && s !== '.');
-    let at = '';
     let spelled = '';
     let exact = true;
     let deepest = '';
@@ -6034,9 +5928,8 @@ async function lookUp$1(tree, rel) {
         const entries = await tree.list(spelled).catch(() => []);
         const names = entries.map((entry) => entry.name);
         if (exact && names.includes(segment)) {
-            at = childOf(at, segment);
-            spelled = at;
-            deepest = at;
+            deepest = childOf(deepest, segment);
+            spelled = deepest;
             continue;
         }
         exact = false;
@@ -6149,22 +6042,20 @@ function analyse(doc) {
         return total;
     };
     const total = sizeOf(doc.contents);
-    if (cycle !== undefined) {
-        problems.push({
+    const unsafe = cycle !== undefined
+        ? {
             node: cycle,
             message: `alias '*${cycle.source}' refers to a node that contains it: remove the recursive alias`
-        });
-        return { targets, problems, safe: false };
-    }
-    if (total > MAX_EXPANDED_NODES) {
-        const first = targets.keys().next().value;
-        problems.push({
-            node: first,
-            message: `aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes (an alias bomb?): write the values out or reduce the aliases`
-        });
-        return { targets, problems, safe: false };
-    }
-    return { targets, problems, safe: true };
+        }
+        : total > MAX_EXPANDED_NODES
+            ? {
+                node: targets.keys().next().value,
+                message: `aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes (an alias bomb?): write the values out or reduce the aliases`
+            }
+            : undefined;
+    if (unsafe)
+        problems.push(unsafe);
+    return { targets, problems, safe: unsafe === undefined };
 }
 function fitToSend(flow, aliases) {
     if (flow.sendable !== undefined)
@@ -6213,14 +6104,14 @@ class ServerReads {
     facts = new Map();
     unsealed = new Set();
     localFiles;
-    knowLocalFiles;
+    knowFiles;
     exports = new Semaphore(EXPORTS_AT_ONCE);
     heldBytes = 0;
     waitingForRoom = [];
     constructor(api, options) {
         this.api = api;
         this.options = options;
-        this.localFiles = new Promise((resolve) => (this.knowLocalFiles = resolve));
+        this.localFiles = new Promise((resolve) => (this.knowFiles = resolve));
     }
     start(namespace) {
         if (this.flows.has(namespace))
@@ -6244,7 +6135,8 @@ class ServerReads {
             try {
                 return held.map((file) => {
                     const path = names.get(file.path) ?? file.path;
-                    return serverFile(path, file, keepUnlessSame(local.get(path)), facts);
+                    const same = local.get(path);
+                    return serverFile(path, file, ({ sha256 }) => !(same?.size === 1 && same.has(sha256)), facts);
                 });
             }
             finally {
@@ -6269,11 +6161,7 @@ class ServerReads {
             resume();
     }
     storedChecks(namespace) {
-        let checks = this.checks.get(namespace);
-        if (!checks) {
-            checks = this.storedMarker(namespace).then(storedChecksOf);
-            this.checks.set(namespace, checks);
-        }
+        const checks = once(this.checks, namespace, () => this.storedMarker(namespace).then(storedChecksOf));
         this.start(namespace);
         return checks;
     }
@@ -6283,23 +6171,17 @@ class ServerReads {
     contentFacts(namespace) {
         if (this.options.facts !== 'use')
             return Promise.resolve(NO_CONTENT_FACTS);
-        let facts = this.facts.get(namespace);
-        if (!facts) {
-            facts = this.storedMarker(namespace).then(contentFactsOf);
-            this.facts.set(namespace, facts);
-        }
-        return facts;
+        return once(this.facts, namespace, () => this.storedMarker(namespace).then(contentFactsOf));
     }
     prefetchStoredChecks(namespace) {
         void this.storedMarker(namespace);
     }
     storedMarker(namespace) {
-        let marker = this.stored.get(namespace);
-        if (!marker) {
+        return once(this.stored, namespace, () => {
             if (this.options.markers)
                 this.start(namespace);
             const reading = this.markers.get(namespace) ?? readMarkers(this.api, [namespace], undefined, true);
-            marker = reading.then((read) => {
+            return reading.then((read) => {
                 const stored = read.stored?.get(namespace);
                 if (!stored)
                     return undefined;
@@ -6308,12 +6190,7 @@ class ServerReads {
                     this.unsealed.add(namespace);
                 return marker;
             }, () => undefined);
-            this.stored.set(namespace, marker);
-        }
-        return marker;
-    }
-    knowFiles(files) {
-        this.knowLocalFiles(files);
+        });
     }
     async flowsOf(namespace) {
         this.start(namespace);
@@ -6335,8 +6212,7 @@ class ServerReads {
     }
     async markersOf(namespaces) {
         const sorted = [...namespaces].sort();
-        const readings = sorted.map((namespace) => this.markers.get(namespace) ?? readMarkers(this.api, [namespace]));
-        const parts = await Promise.all(readings);
+        const parts = await Promise.all(sorted.map((namespace) => this.markers.get(namespace) ?? readMarkers(this.api, [namespace])));
         const read = {
             markers: new Map(parts.flatMap((part) => [...part.markers])),
             warnings: parts.flatMap((part) => part.warnings).sort(),
@@ -6346,6 +6222,12 @@ class ServerReads {
         return { namespaces: sorted, read };
     }
 }
+function once(map, key, make) {
+    let value = map.get(key);
+    if (value === undefined)
+        map.set(key, (value = make()));
+    return value;
+}
 function hashesByPath(entries) {
     const local = new Map();
     for (const entry of entries) {
@@ -6354,9 +6236,6 @@ function hashesByPath(entries) {
         local.set(entry.path, (local.get(entry.path) ?? new Set()).add(entry.sha256));
     }
     return local;
-}
-function keepUnlessSame(local) {
-    return ({ sha256 }) => !(local?.size === 1 && local.has(sha256));
 }
 class ServerValidation {
     api;
@@ -6545,9 +6424,9 @@ function byStart(a, b) {
     return Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? '') || (a.id < b.id ? -1 : 1);
 }
 async function readRollbackRecords(api, namespaces) {
-    const holding = new Set(await namespacesHoldingRecords(api, namespaces));
+    const keys = await liveKvKeys(api, [...namespaces]).catch(() => undefined);
     const values = await Promise.all(namespaces.map(async (namespace) => {
-        if (!holding.has(namespace))
+        if (keys && !keys[namespace]?.includes(ROLLBACK_RECORD_KEY))
             return undefined;
         try {
             return await api.getKv(namespace, ROLLBACK_RECORD_KEY);
@@ -6557,15 +6436,6 @@ async function readRollbackRecords(api, namespaces) {
         }
     }));
     return new Map(namespaces.flatMap((namespace, i) => values[i] === undefined ? [] : [[namespace, values[i]]]));
-}
-async function namespacesHoldingRecords(api, namespaces) {
-    try {
-        const keys = await liveKvKeys(api, [...namespaces]);
-        return namespaces.filter((namespace) => keys[namespace]?.includes(ROLLBACK_RECORD_KEY));
-    }
-    catch {
-    }
-    return namespaces;
 }
 
 async function validatorIdentity() {
@@ -6657,6 +6527,40 @@ function checksToStore(flows, checks, options) {
     return stored;
 }
 
+async function kindFiles(tree, folder, keep, deep = false) {
+    if ((await tree.kind(folder)) !== 'folder')
+        return [];
+    const rules = new IgnoreRules(tree);
+    if (await rules.excludes(folder, true))
+        return [];
+    const walk = await walkTree({
+        tree,
+        rules,
+        mayContain: () => deep,
+        limit: (task) => task(),
+        from: folder
+    });
+    const found = [];
+    for (const entry of walk.entries) {
+        if (entry.kind !== 'file' || !keep(entry.rel))
+            continue;
+        const text = normaliseText((await tree.read(entry.rel)).toString('utf8'));
+        found.push({ file: childOf(tree.rootRel, entry.rel), text });
+    }
+    return found.sort((a, b) => compareCodeUnits(a.file, b.file));
+}
+async function readClosing(opening, read) {
+    const tree = await opening;
+    if (!tree)
+        return undefined;
+    try {
+        return await read(tree);
+    }
+    finally {
+        await tree.close();
+    }
+}
+
 function checkoutIsOwn(context) {
     return context.pullRequest?.fork !== true && context.runHead === undefined;
 }
@@ -6676,13 +6580,11 @@ function sameRepository(head, base, repository) {
             return false;
         proven = true;
     }
-    const ids = [h.id, b.id];
-    if (ids.some((id) => id !== undefined)) {
-        if (!ids.every((id) => Number.isSafeInteger(id) && id > 0 && id === ids[0])) {
+    if (h.id !== undefined || b.id !== undefined) {
+        if (h.id !== b.id)
             return false;
-        }
         if (repository.id !== undefined) {
-            if (ids[0] !== repository.id)
+            if (h.id !== repository.id)
                 return false;
             proven = true;
         }
@@ -6691,7 +6593,7 @@ function sameRepository(head, base, repository) {
 }
 const gitHubRepository = looseObject({
     full_name: unknown().optional(),
-    id: unknown().optional()
+    id: int().positive().optional()
 });
 
 const VERDICT_STATES = new Map([
@@ -6740,9 +6642,10 @@ class RunReads {
     openBase(settings, context) {
         if (this.borrowBase)
             return this.borrowBase;
-        const opening = openBaseTree(settings, context);
-        if (!opening)
+        const sha = baseCommit(context);
+        if (!sha)
             return undefined;
+        const opening = GitTree.open(context.workspace, sha, settings.root);
         opening.catch(() => undefined);
         this.borrowBase = shareTree(opening);
         this.held = this.borrowBase().catch(() => undefined);
@@ -6835,7 +6738,7 @@ function startReads(input) {
             .catch(() => []))
         : undefined;
     const kinds = input.kinds
-        .flatMap((kind) => (kind.gather ? [kind] : []))
+        .filter((kind) => kind.gather)
         .map(async (kind) => {
         const held = await kind.gather?.({
             ...{ settings, target, work, layout, workTree },
@@ -6964,7 +6867,7 @@ class FlowStream {
         }
     }
 }
-const run$2 = promisify(execFile);
+const run$1 = promisify(execFile);
 const SHA$1 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
 const ZERO_SHA = /^0+$/;
 const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list';
@@ -6973,9 +6876,7 @@ async function detectChangedFiles(context, { workspace, github }) {
     if (onPullRequest(context)) {
         if (!pr)
             return all(`the ${context.eventName} event names no pull request`);
-        const missing = `the PR's base and head commits are not in the local history (shallow clone)`;
-        const revisions = [`${pr.baseSha}...${pr.headSha}`];
-        return changedBetween(workspace, [pr.baseSha, pr.headSha], revisions, missing, github &&
+        return changedBetween(workspace, [pr.baseSha, pr.headSha], [`${pr.baseSha}...${pr.headSha}`], `the PR's base and head commits are not in the local history (shallow clone)`, github &&
             (async (gitProblem) => {
                 const files = await github.listPullRequestFiles(pr.number);
                 if (files.truncated) {
@@ -7019,7 +6920,8 @@ async function changedBetween(workspace, [from, to], revisions, missing, fromGit
             return { kind: 'list', paths: await gitDiff(workspace, revisions), source: 'git' };
         }
         catch (error) {
-            if ((await hasCommit(workspace, from)) && (await hasCommit(workspace, to))) {
+            const hasCommit = async (sha) => (await git$2(workspace, ['cat-file', '-e', `${sha}^{commit}`])) !== undefined;
+            if ((await hasCommit(from)) && (await hasCommit(to))) {
                 gitProblem = `git diff failed (${errorMessage(error).split('\n', 1)[0]})`;
             }
         }
@@ -7031,15 +6933,6 @@ async function changedBetween(workspace, [from, to], revisions, missing, fromGit
     }
     catch (error) {
         return all(`${gitProblem} and ${errorMessage(error)}`);
-    }
-}
-async function hasCommit(workspace, sha) {
-    try {
-        await git$1(workspace, ['cat-file', '-e', `${sha}^{commit}`]);
-        return true;
-    }
-    catch {
-        return false;
     }
 }
 async function gitDiff(workspace, revisions) {
@@ -7067,7 +6960,7 @@ async function gitDiff(workspace, revisions) {
     return paths;
 }
 async function git$1(workspace, args) {
-    const { stdout } = await run$2('git', args, {
+    const { stdout } = await run$1('git', args, {
         cwd: workspace,
         encoding: 'utf8',
         maxBuffer: 256 * 1024 * 1024,
@@ -7084,7 +6977,6 @@ function all(reason) {
 }
 async function desiredState(model, actual, { readFileBytes }) {
     const managed = new Set(model.managedNamespaces);
-    const flows = desiredFlows(model);
     const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace));
     const held = new Map();
     for (const [namespace, { files }] of actual ?? []) {
@@ -7103,56 +6995,45 @@ async function desiredState(model, actual, { readFileBytes }) {
         binary: entry.binary,
         file: entry.file
     }));
-    return { flows, files };
+    return { flows: desiredFlows(model), files };
 }
 function desiredFlows(model) {
     const managed = new Set(model.managedNamespaces);
-    const seen = new Set();
-    const flows = [];
-    for (const flow of model.flows) {
-        if (!deployableFlow(flow) || !managed.has(flow.namespace))
-            continue;
+    return [...firstDeclared(model.flows.filter((flow) => managed.has(flow.namespace)))].map(([, flow]) => ({
+        namespace: flow.namespace,
+        id: flow.id,
+        source: flow.source,
+        file: flow.file
+    }));
+}
+function firstDeclared(flows) {
+    const first = new Map();
+    for (const flow of flows.filter(deployableFlow)) {
         const key = flowKey(flow.namespace, flow.id);
-        if (seen.has(key))
-            continue;
-        seen.add(key);
-        flows.push({ namespace: flow.namespace, id: flow.id, source: flow.source, file: flow.file });
+        if (!first.has(key))
+            first.set(key, flow);
     }
-    return flows;
+    return first;
 }
 function baseCommit(context) {
     const sha = context.pullRequest?.baseSha || context.push?.before;
     return sha && !/^0+$/.test(sha) ? sha : undefined;
 }
 function snapshotOf(model) {
-    const snapshot = { flows: new Map(), files: new Map() };
-    for (const flow of model.flows) {
-        if (!deployableFlow(flow))
-            continue;
-        const key = flowKey(flow.namespace, flow.id);
-        if (!snapshot.flows.has(key))
-            snapshot.flows.set(key, { source: flow.source, file: flow.file });
-    }
-    for (const file of model.files) {
-        snapshot.files.set(fileKey(file.namespace, file.path), { sha256: file.sha256, file: file.file });
-    }
-    return snapshot;
-}
-function openBaseTree(settings, context) {
-    const sha = baseCommit(context);
-    return sha ? GitTree.open(context.workspace, sha, settings.root) : undefined;
+    const flows = [...firstDeclared(model.flows)].map(([key, { source, file }]) => [key, { source, file }]);
+    const files = model.files.map(({ namespace, path, sha256, file }) => [fileKey(namespace, path), { sha256, file }]);
+    return { flows: new Map(flows), files: new Map(files) };
 }
 async function readBaseSnapshot(borrowing, settings, current, walk, reuseFlow) {
     const borrowed = await borrowing;
     if (!borrowed)
         return undefined;
-    const { tree } = borrowed;
     try {
-        return snapshotOf(await loadRepository(tree, settings, {
+        return snapshotOf(await loadRepository(borrowed.tree, settings, {
             walk,
-            known: workTreeReuse(current, tree),
+            known: workTreeReuse(current, borrowed.tree),
             layout: current.layout,
-            ...(reuseFlow && { reuseFlow })
+            reuseFlow
         }));
     }
     finally {
@@ -7249,20 +7130,9 @@ function shareTree(opening) {
     };
 }
 function asClosable({ tree, release }) {
-    return {
-        workspace: tree.workspace,
-        rootRel: tree.rootRel,
-        hasRoot: () => tree.hasRoot(),
-        list: (dirRel) => tree.list(dirRel),
-        kind: (rel) => tree.kind(rel),
-        read: (rel) => tree.read(rel),
-        summarise: (rel) => tree.summarise(rel),
-        blob: (rel) => tree.blob(rel),
-        resolveLink: (rel, rules) => tree.resolveLink(rel, rules),
-        bytesPath: (rel) => tree.bytesPath(rel),
-        versioned: () => tree.versioned(),
-        close: release
-    };
+    return new Proxy(tree, {
+        get: (target, key) => (key === 'close' ? release : target[key])
+    });
 }
 const DRIFT_EVENTS = ['schedule', 'workflow_dispatch'];
 async function driftBranchOf(context, github) {
@@ -7296,24 +7166,14 @@ async function readServerFiles(kestra, items, state) {
     return found;
 }
 async function readCommitPaths(workspace, sha) {
-    const tree = await GitTree.open(workspace, sha, '.');
-    if (!tree)
-        return new Set();
-    try {
-        return new Set(tree.blobs.keys());
-    }
-    finally {
-        await tree.close();
-    }
+    const paths = await readClosing(GitTree.open(workspace, sha, '.'), async (tree) => tree.blobs);
+    return new Set(paths?.keys());
 }
 async function ignoredPaths(workspace, sha, root, paths) {
     const ignored = new Map();
     if (paths.length === 0)
         return ignored;
-    const tree = await GitTree.open(workspace, sha, root);
-    if (!tree)
-        return ignored;
-    try {
+    await readClosing(GitTree.open(workspace, sha, root), async (tree) => {
         const rules = new IgnoreRules(tree);
         const under = tree.rootRel === '' ? '' : `${tree.rootRel}/`;
         for (const path of paths) {
@@ -7326,10 +7186,7 @@ async function ignoredPaths(workspace, sha, root, paths) {
                 ? 'the layout never reads that name'
                 : `${rule.file} line ${rule.line} (${rule.pattern}) leaves it out of what the layout reads`);
         }
-    }
-    finally {
-        await tree.close();
-    }
+    });
     return ignored;
 }
 const HISTORY_LIMIT = 30;
@@ -7456,20 +7313,24 @@ async function restoreItem(item, deployed, api, kinds, again = true) {
         return { item, did, result: 'failed', message, wrote: false };
     }
 }
-async function restoreByHash(versions, held, deployedCommit, putBack) {
-    if (held.sha256 === versions.before) {
+async function restoreByHash({ before, deployed }, held, deployedCommit, write) {
+    if (held.sha256 === before?.sha256) {
         return { result: 'restored', message: 'already as it was before the deploy', wrote: false };
     }
-    if (held.sha256 !== versions.deployed) {
+    if (held.sha256 !== deployed?.sha256) {
         const commit = short(deployedCommit);
         const message = held.sha256 === undefined
             ? `deleted on the server after the deploy of ${commit}`
-            : versions.deployed === undefined
+            : deployed === undefined
                 ? `re-created on the server after the deploy of ${commit}`
                 : `changed on the server after the deploy of ${commit}${held.since ?? ''}`;
         return { result: 'kept', message, wrote: false };
     }
-    return { result: 'restored', message: await putBack(), wrote: true };
+    if (!before) {
+        await write.remove();
+        return { result: 'restored', message: 'deleted (the deploy created it)', wrote: true };
+    }
+    return { result: 'restored', message: await write.putBack(before), wrote: true };
 }
 function embedText(resource, previous, field) {
     if (!resource.before || typeof previous !== 'string')
@@ -7513,12 +7374,8 @@ async function settleMarkers(targets, deployed, api, complete) {
     }));
 }
 function keptMarker({ namespace }, deployed) {
-    return {
-        namespace,
-        result: 'kept',
-        message: `still names ${short(deployed)}: the rollback is incomplete`,
-        wrote: false
-    };
+    const message = `still names ${short(deployed)}: the rollback is incomplete`;
+    return { namespace, result: 'kept', message, wrote: false };
 }
 async function markerIsBack({ namespace, toward, whole }, api) {
     const value = await api.getKv(namespace, COMMIT_MARKER_KEY);
@@ -7689,7 +7546,7 @@ function readRecord(value, kinds) {
         return other ? { refused: `rollback record ${format}: unsupported` } : read;
     }
     const { toward, towardWhole, resources } = read.value;
-    const parsed = resources.map((resource) => resourceOf(resource, kinds));
+    const parsed = resources.map((resource) => resourceOf$1(resource, kinds));
     const at = parsed.indexOf(undefined);
     if (at >= 0)
         return { refused: `rollback record: resources.${at} is not one of a known kind` };
@@ -7713,7 +7570,7 @@ function readRecords(values, kinds) {
     }
     return { records: new Map([...records].sort(([a], [b]) => (a < b ? -1 : 1))), warnings };
 }
-function resourceOf(value, kinds) {
+function resourceOf$1(value, kinds) {
     const { of, ...rest } = value;
     const fields = value.kind === 'tenant-wide' && of !== undefined ? { ...rest, kind: of } : value;
     if (fields.before === undefined && fields.deployed === undefined)
@@ -7819,40 +7676,40 @@ const dashboardsRollback = {
     nameOf: (resource) => resource.id,
     parse: (value) => recordedDashboard.safeParse(value).data,
     embed: (resource, previous) => embedText(resource, previous, 'text'),
-    restore: (item, _deployed, api) => restoreDashboard(item, api)
-};
-async function restoreDashboard({ resource, previous }, api) {
-    const { id, before, deployed } = resource;
-    const fresh = await api.getDashboard(id);
-    if (matches(fresh, before, id)) {
-        return { result: 'restored', message: 'already as it was before the deploy', wrote: false };
-    }
-    if (!matches(fresh, deployed, id)) {
-        const what = !fresh ? 'deleted' : !deployed ? 're-created' : 'changed';
-        return { result: 'kept', message: `${what} on the server after the deploy`, wrote: false };
-    }
-    if (!before) {
-        await api.deleteDashboard(id);
-        return { result: 'restored', message: 'deleted (the deploy created it)', wrote: true };
-    }
-    const text = typeof previous === 'string' ? previous : before.text;
-    if (text === undefined) {
-        const message = 'not restored: its previous source is not known (the server gave none, or it was too large for the rollback record); restore it from Git';
-        return { result: 'failed', message, wrote: false };
-    }
-    if (fresh) {
-        const stored = await api.updateDashboard(id, text);
-        if (!stored) {
-            return { result: 'kept', message: 'deleted on the server during the rollback', wrote: false };
+    async restore({ resource, previous }, _deployed, api) {
+        const { id, before, deployed } = resource;
+        const fresh = await api.getDashboard(id);
+        if (matches(fresh, before, id)) {
+            return { result: 'restored', message: 'already as it was before the deploy', wrote: false };
         }
-        return { result: 'restored', message: 'previous source restored', wrote: true };
+        if (!matches(fresh, deployed, id)) {
+            const what = !fresh ? 'deleted' : !deployed ? 're-created' : 'changed';
+            return { result: 'kept', message: `${what} on the server after the deploy`, wrote: false };
+        }
+        if (!before) {
+            await api.deleteDashboard(id);
+            return { result: 'restored', message: 'deleted (the deploy created it)', wrote: true };
+        }
+        const text = typeof previous === 'string' ? previous : before.text;
+        if (text === undefined) {
+            const message = 'not restored: its previous source is not known (the server gave none, or it was too large for the rollback record); restore it from Git';
+            return { result: 'failed', message, wrote: false };
+        }
+        if (fresh) {
+            if (!(await api.updateDashboard(id, text))) {
+                const message = 'deleted on the server during the rollback';
+                return { result: 'kept', message, wrote: false };
+            }
+            return { result: 'restored', message: 'previous source restored', wrote: true };
+        }
+        const outcome = await api.createDashboard(text);
+        if (!outcome.created && !matches(await api.getDashboard(id), before, id)) {
+            const message = 're-created on the server during the rollback';
+            return { result: 'kept', message, wrote: false };
+        }
+        return { result: 'restored', message: 'previous source restored (re-created)', wrote: true };
     }
-    const outcome = await api.createDashboard(text);
-    if (!outcome.created && !matches(await api.getDashboard(id), before, id)) {
-        return { result: 'kept', message: 're-created on the server during the rollback', wrote: false };
-    }
-    return { result: 'restored', message: 'previous source restored (re-created)', wrote: true };
-}
+};
 function versionOf(source) {
     return { hashes: { source: sha256Hex(source), fields: sha256Hex(sourceFields(source) ?? '') } };
 }
@@ -8230,28 +8087,13 @@ function yamlPath(path) {
 function unsupportedNotice(held) {
     const server = held.server;
     const first = held.files[0];
-    if (first && held.prefixed) {
-        return [
-            {
-                severity: 'notice',
-                file: first.file,
-                line: 1,
-                rule: 'dashboards-prefixed',
-                message: `Dashboards are not planned: they are tenant-wide, and with namespace-prefix ${held.prefixed} (a preview or a prefixed environment) the repository's ${held.files.length} dashboard file(s) would replace the tenant's own; deploy them without a prefix.`
-            }
-        ];
+    const notice = (rule, message) => first ? [{ severity: 'notice', file: first.file, line: 1, rule, message }] : [];
+    if (held.prefixed) {
+        return notice('dashboards-prefixed', `Dashboards are not planned: they are tenant-wide, and with namespace-prefix ${held.prefixed} (a preview or a prefixed environment) the repository's ${held.files.length} dashboard file(s) would replace the tenant's own; deploy them without a prefix.`);
     }
-    if (!server || !('unsupported' in server) || !first)
+    if (!server || !('unsupported' in server))
         return [];
-    return [
-        {
-            severity: 'notice',
-            file: first.file,
-            line: 1,
-            rule: 'dashboards-unsupported',
-            message: `Dashboards are not planned: this Kestra server (${server.unsupported}) has no dashboards API taking ids from the YAML (Kestra 1.0+); the repository's ${held.files.length} dashboard file(s) are left alone.`
-        }
-    ];
+    return notice('dashboards-unsupported', `Dashboards are not planned: this Kestra server (${server.unsupported}) has no dashboards API taking ids from the YAML (Kestra 1.0+); the repository's ${held.files.length} dashboard file(s) are left alone.`);
 }
 function textOf$1(node) {
     if (!distExports.isScalar(node) || node.value === null || node.value === undefined)
@@ -8352,40 +8194,6 @@ const dashboardsDecide = {
 };
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
-async function kindFiles(tree, folder, keep, deep = false) {
-    if ((await tree.kind(folder)) !== 'folder')
-        return [];
-    const rules = new IgnoreRules(tree);
-    if (await rules.excludes(folder, true))
-        return [];
-    const walk = await walkTree({
-        tree,
-        rules,
-        mayContain: () => deep,
-        limit: (task) => task(),
-        from: folder
-    });
-    const found = [];
-    for (const entry of walk.entries) {
-        if (entry.kind !== 'file' || !keep(entry.rel))
-            continue;
-        const text = normaliseText((await tree.read(entry.rel)).toString('utf8'));
-        found.push({ file: childOf(tree.rootRel, entry.rel), text });
-    }
-    return found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-}
-async function readBase(input, read) {
-    const tree = await input.openBase?.();
-    if (!tree)
-        return undefined;
-    try {
-        return await read(tree);
-    }
-    finally {
-        await tree.close();
-    }
-}
-
 const FOLDERS = {
     tenant: ['dashboards', '_global/dashboards'],
     namespace: ['dashboards'],
@@ -8415,7 +8223,8 @@ async function discoverDashboards(tree, layout) {
             const source = normaliseText((await tree.read(entry.rel)).toString('utf8'));
             if (layout === 'anywhere' && !looksLikeDashboard(source))
                 continue;
-            found.push({ file: fileOf(entry.rel), source });
+            const fields = sourceFields(source);
+            found.push({ file: fileOf(entry.rel), source, ...(fields !== undefined && { fields }) });
         }
     }
     return found.sort((a, b) => compareCodeUnits(a.file, b.file));
@@ -8448,13 +8257,10 @@ const dashboardsGather = {
         const layout = input.layout.layout;
         const prefix = input.target.namespacePrefix;
         if (prefix) {
-            return {
-                files: (await discoverDashboards(input.workTree, layout)).map(withFields),
-                prefixed: prefix
-            };
+            return { files: await discoverDashboards(input.workTree, layout), prefixed: prefix };
         }
-        const found = discoverDashboards(input.workTree, layout).then((files) => files.map(withFields));
-        const base = readBase(input, async (tree) => (await discoverDashboards(tree, input.layout.layout)).map(withFields));
+        const found = discoverDashboards(input.workTree, layout);
+        const base = readClosing(input.openBase?.(), (tree) => discoverDashboards(tree, layout));
         const managed = found.then(async (files) => files.length > 0 || !!(await base)?.length);
         const reading = managed.then((yes) => yes && input.kestra && input.work.plan ? readServer(input) : undefined);
         const [files, baseFiles, read] = await Promise.all([found, base, reading]);
@@ -8490,17 +8296,6 @@ async function readServer(input) {
         }))
     };
 }
-function withFields(file) {
-    const fields = sourceFields(file.source);
-    return fields === undefined ? file : { ...file, fields };
-}
-
-const dashboards = {
-    gather: dashboardsGather,
-    decide: dashboardsDecide,
-    apply: dashboardsApply,
-    rollback: dashboardsRollback
-};
 
 const filesApply = {
     name: 'file',
@@ -8600,14 +8395,12 @@ const filesRollback = {
         const { namespace, resource } = item;
         const now = await api.getFile(namespace, resource.path);
         const held = now ? { sha256: sha256Hex(now) } : {};
-        const versions = { before: resource.before?.sha256, deployed: resource.deployed?.sha256 };
-        return restoreByHash(versions, held, deployed, async () => {
-            if (!resource.before) {
-                await api.deleteFile(namespace, resource.path);
-                return 'deleted (the deploy created it)';
+        return restoreByHash(resource, held, deployed, {
+            remove: () => api.deleteFile(namespace, resource.path),
+            async putBack(before) {
+                await api.uploadFile(namespace, resource.path, await previousBytes(item, before, api));
+                return 'previous content restored';
             }
-            await api.uploadFile(namespace, resource.path, await previousBytes(item, resource.before, api));
-            return 'previous content restored';
         });
     }
 };
@@ -8626,6 +8419,21 @@ async function previousBytes(item, { sha256, size, revision, bytes }, api) {
         throw new Error(`the server no longer holds revision ${revision} as it was before the deploy`);
     }
     throw new Error(`its previous content (${size} bytes) was too large to keep in the rollback record; restore it from Git`);
+}
+class NamespaceFileReadError extends ActionError {
+    name = 'NamespaceFileReadError';
+}
+async function readNamespaceFileBytes(entry) {
+    if (entry.symlinkEscapes) {
+        throw new NamespaceFileReadError(`${entry.file} is a symbolic link that points outside the root folder; it is never read`);
+    }
+    if (entry.size > MAX_FILE_BYTES) {
+        throw new NamespaceFileReadError(`${entry.file} is over the ${MAX_FILE_BYTES / 2 ** 20} MiB limit of a namespace file; it is never read`);
+    }
+    if (entry.absPath === '') {
+        throw new NamespaceFileReadError(`${entry.file} comes from a commit's tree, whose bytes are not kept; compare its sha256 instead`);
+    }
+    return readFile(entry.absPath, { flag: constants$1.O_RDONLY | (constants$1.O_NOFOLLOW ?? 0) });
 }
 
 const filesDecide = {
@@ -8817,33 +8625,6 @@ function megabytes(bytes) {
     return (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '');
 }
 
-class NamespaceFileReadError extends ActionError {
-    name = 'NamespaceFileReadError';
-}
-async function readNamespaceFileBytes(entry) {
-    if (entry.symlinkEscapes) {
-        throw new NamespaceFileReadError(`${entry.file} is a symbolic link that points outside the root folder; it is never read`);
-    }
-    if (entry.size > MAX_FILE_BYTES) {
-        throw new NamespaceFileReadError(`${entry.file} is over the ${MAX_FILE_BYTES / 2 ** 20} MiB limit of a namespace file; it is never read`);
-    }
-    if (entry.absPath === '') {
-        throw new NamespaceFileReadError(`${entry.file} comes from a commit's tree, whose bytes are not kept; compare its sha256 instead`);
-    }
-    return readFile(entry.absPath, { flag: constants$1.O_RDONLY | (constants$1.O_NOFOLLOW ?? 0) });
-}
-
-const filesWalk = { readFileBytes: readNamespaceFileBytes };
-const namespaceFiles = {
-    gather: { name: 'file', fromWalk: (walk) => walk, walk: filesWalk },
-    decide: filesDecide,
-    apply: filesApply,
-    rollback: filesRollback
-};
-
-function orderFlowWrites(changes, refs) {
-    return orderWrites(changes, refs, (change) => flowKey(change.namespace, change.id));
-}
 function orderWrites(changes, refs, keyOf) {
     const byKey = new Map();
     for (const change of changes)
@@ -9055,9 +8836,7 @@ const flowsRollback = {
     },
     nameOf: (resource, namespace) => `${namespace}.${resource.id}`,
     parse: (value) => recordedFlow.safeParse(value).data,
-    waves: (items, refs) => orderFlowWrites(items.map((item) => ({ namespace: item.namespace, id: item.resource.id, item })), refs)
-        .waves.reverse()
-        .map((wave) => wave.map((flow) => flow.item)),
+    waves: (items, refs) => orderWrites(items, refs, (item) => flowKey(item.namespace, item.resource.id)).waves.reverse(),
     async restore(item, deployed, api) {
         const { namespace, resource } = item;
         const flow = await api.getFlow(namespace, resource.id);
@@ -9065,31 +8844,25 @@ const flowsRollback = {
             sha256: flowHash(flow.source),
             since: resource.deployed ? ` (revision ${resource.deployed.revision} → ${flow.revision})` : ''
         };
-        const versions = { before: resource.before?.sha256, deployed: resource.deployed?.sha256 };
-        return restoreByHash(versions, held ?? {}, deployed, async () => {
-            if (!resource.before) {
-                await api.deleteFlow(namespace, resource.id);
-                return 'deleted (the deploy created it)';
+        return restoreByHash(resource, held ?? {}, deployed, {
+            remove: () => api.deleteFlow(namespace, resource.id),
+            async putBack({ revision, sha256 }) {
+                const source = typeof item.previous === 'string'
+                    ? item.previous
+                    : await api.flowRevisionSource(namespace, resource.id, revision);
+                if (source === undefined || flowHash(source) !== sha256) {
+                    throw new Error(`the server no longer holds revision ${revision} as it was before the deploy`);
+                }
+                const stored = flow
+                    ? await api.updateFlow(namespace, resource.id, source)
+                    : await api.createFlow(source);
+                return `previous source restored as revision ${stored.revision} (was revision ${revision})`;
             }
-            const source = await previousSource(item, resource.before, api);
-            const stored = flow
-                ? await api.updateFlow(namespace, resource.id, source)
-                : await api.createFlow(source);
-            return `previous source restored as revision ${stored.revision} (was revision ${resource.before.revision})`;
         });
     }
 };
 function flowHash(source) {
     return sha256Hex(comparableFlowSource(source));
-}
-async function previousSource(item, { revision, sha256 }, api) {
-    if (typeof item.previous === 'string')
-        return item.previous;
-    const source = await api.flowRevisionSource(item.namespace, item.resource.id, revision);
-    if (source === undefined || flowHash(source) !== sha256) {
-        throw new Error(`the server no longer holds revision ${revision} as it was before the deploy`);
-    }
-    return source;
 }
 const POLL_MS = 2000;
 async function guardUnfinished(guard) {
@@ -9140,9 +8913,7 @@ function listText(found) {
 
 function nodePosition(flow, node) {
     const offset = node?.range?.[0];
-    if (offset === undefined)
-        return { line: 1, column: 1 };
-    return offsetPosition(flow, offset);
+    return offset === undefined ? { line: 1, column: 1 } : offsetPosition(flow, offset);
 }
 function offsetPosition(flow, offset) {
     const pos = flow.lineCounter.linePos(offset);
@@ -9220,9 +8991,10 @@ class FlowDocument {
         const items = this.seq(node)?.items ?? [];
         return items.map((item) => this.resolve(item)).filter((item) => item !== undefined);
     }
-    finding(severity, node, rule, message, resource = this.resource) {
-        const { line, column } = nodePosition(this.flow, node);
+    finding(severity, at, rule, message) {
+        const { line, column } = typeof at === 'number' ? offsetPosition(this.flow, at) : nodePosition(this.flow, at);
         const finding = { severity, file: this.flow.file, line, column, rule, message };
+        const resource = this.resource;
         if (resource !== undefined)
             finding.resource = resource;
         return finding;
@@ -9233,9 +9005,6 @@ class FlowDocument {
     }
     onlyFrom(since, node, rule, message) {
         return { ...this.versioned(since, 'notice', node, rule, message), silentBefore: true };
-    }
-    findingAt(severity, offset, rule, message) {
-        return { ...this.finding(severity, null, rule, message), ...offsetPosition(this.flow, offset) };
     }
     locateInScalar(node, needle, occurrence = 0) {
         const [start, end] = node.range ?? [0, 0];
@@ -9261,13 +9030,11 @@ function replaceScalar(node, value) {
     const range = node.range;
     if (!range)
         return undefined;
-    const text = node.type === 'QUOTE_DOUBLE'
-        ? JSON.stringify(value)
-        : node.type === 'QUOTE_SINGLE'
-            ? `'${value.replace(/'/g, "''")}'`
-            : node.type === 'PLAIN'
-                ? value
-                : JSON.stringify(value);
+    const text = node.type === 'QUOTE_SINGLE'
+        ? `'${value.replace(/'/g, "''")}'`
+        : node.type === 'PLAIN'
+            ? value
+            : JSON.stringify(value);
     const empty = range[0] === range[1];
     return { start: range[0], end: range[1], text: empty ? ` ${text}` : text };
 }
@@ -9280,18 +9047,12 @@ function scalarValue(node) {
         : undefined;
 }
 function contentEnd(node) {
-    if (distExports.isMap(node)) {
-        const last = node.items.at(-1);
-        return node.flow || !last ? node.range?.[1] : pairEnd(last);
-    }
-    if (distExports.isSeq(node)) {
-        const last = node.items.at(-1);
-        return node.flow || !last ? node.range?.[1] : contentEnd(last);
-    }
-    return node?.range?.[1];
-}
-function pairEnd(pair) {
-    return Math.max(contentEnd(pair.value) ?? 0, contentEnd(pair.key) ?? 0);
+    if (distExports.isPair(node))
+        return Math.max(contentEnd(node.value) ?? 0, contentEnd(node.key) ?? 0);
+    if (!distExports.isMap(node) && !distExports.isSeq(node))
+        return node?.range?.[1];
+    const last = node.items.at(-1);
+    return node.flow || !last ? node.range?.[1] : contentEnd(last);
 }
 function escape(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -9305,45 +9066,41 @@ function endOfLine(source, offset) {
 }
 function insertIntoMap(source, map, entry, after) {
     const last = after ?? map.items.at(-1);
-    if (map.flow) {
-        if (!last) {
-            const close = source.lastIndexOf('}', contentEnd(map));
-            return close < 0 ? undefined : { start: close, end: close, text: entry.flowText };
-        }
-        const at = pairEnd(last);
-        return { start: at, end: at, text: `, ${entry.flowText}` };
-    }
+    const end = last && contentEnd(last);
+    if (map.flow)
+        return intoFlow(source, '}', map, end, entry.flowText);
     const first = map.items[0]?.key;
-    if (!last || !first?.range)
+    if (end === undefined || !first?.range)
         return undefined;
     const indent = ' '.repeat(column(source, first.range[0]));
-    const at = endOfLine(source, pairEnd(last));
+    const at = endOfLine(source, end);
     return { start: at, end: at, text: entry.lines.map((line) => `\n${indent}${line}`).join('') };
 }
 function appendToSeq(source, seq, item) {
     const last = seq.items.at(-1);
-    if (seq.flow) {
-        if (!last?.range) {
-            const close = source.lastIndexOf(']', contentEnd(seq));
-            return close < 0 ? undefined : { start: close, end: close, text: item.flowText };
-        }
-        const at = contentEnd(last) ?? last.range[1];
-        return { start: at, end: at, text: `, ${item.flowText}` };
-    }
+    const end = last?.range ? (contentEnd(last) ?? last.range[1]) : undefined;
+    if (seq.flow)
+        return intoFlow(source, ']', seq, end, item.flowText);
     const firstItem = seq.items[0];
-    if (!last?.range || !firstItem?.range || !seq.range)
+    if (end === undefined || !firstItem?.range || !seq.range)
         return undefined;
     const dash = column(source, seq.range[0]);
     const inner = distExports.isMap(firstItem)
         ? column(source, firstItem.items[0]?.key?.range?.[0] ?? firstItem.range[0])
         : dash + 2;
-    const at = endOfLine(source, contentEnd(last) ?? last.range[1]);
+    const at = endOfLine(source, end);
     const [head, ...rest] = item.lines;
     const text = [
         `\n${' '.repeat(dash)}- ${head}`,
         ...rest.map((line) => `\n${' '.repeat(inner)}${line}`)
     ].join('');
     return { start: at, end: at, text };
+}
+function intoFlow(source, closer, collection, end, text) {
+    if (end !== undefined)
+        return { start: end, end, text: `, ${text}` };
+    const close = source.lastIndexOf(closer, contentEnd(collection));
+    return close < 0 ? undefined : { start: close, end: close, text };
 }
 
 const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
@@ -9409,9 +9166,6 @@ function children(document, form) {
 function everyInput(document, inputs = declaredInputs$1(document)) {
     return inputs.flatMap((input) => [input, ...children(document, input)]);
 }
-function leafInputs(document, inputs) {
-    return inputs.flatMap((input) => (input.type === 'FORM' ? children(document, input) : [input]));
-}
 function inputPath(input) {
     if (input.id === undefined)
         return undefined;
@@ -9419,7 +9173,7 @@ function inputPath(input) {
 }
 function inputFindings(document, tree) {
     const inputs = declaredInputs$1(document);
-    const leaves = leafInputs(document, inputs);
+    const leaves = inputs.flatMap((input) => input.type === 'FORM' ? children(document, input) : [input]);
     const dependencies = dependsOnFindings(document, inputs, leaves);
     return {
         findings: [
@@ -9439,17 +9193,18 @@ function inputFindings(document, tree) {
 }
 function defaultsFindings(document, inputs) {
     const findings = [];
+    const add = (node, rule, message) => findings.push(document.versioned(PREFILL_RELEASE, 'warning', node, rule, message));
     for (const input of everyInput(document, inputs)) {
         const defaults = document.get(input.map, 'defaults');
         if (!defaults || !input.hasDefaults)
             continue;
         const label = inputLabel(input);
         if (!input.required) {
-            findings.push(document.versioned(PREFILL_RELEASE, 'warning', document.get(input.map, 'required')?.key ?? defaults.key, 'input-defaults-optional', `${label} has \`defaults\` and \`required: false\`: Kestra 1.1+ rejects this ('Inputs with a default value must be required, since the default is always applied'). Remove \`required: false\`, or replace \`defaults\` with \`prefill\` to keep the input optional`));
+            add(document.get(input.map, 'required')?.key ?? defaults.key, 'input-defaults-optional', `${label} has \`defaults\` and \`required: false\`: Kestra 1.1+ rejects this ('Inputs with a default value must be required, since the default is always applied'). Remove \`required: false\`, or replace \`defaults\` with \`prefill\` to keep the input optional`);
         }
         const prefill = document.get(input.map, 'prefill');
         if (prefill && !document.isNull(prefill.value)) {
-            findings.push(document.versioned(PREFILL_RELEASE, 'warning', prefill.key, 'input-defaults-prefill', `${label} has both \`defaults\` and \`prefill\`: Kestra 1.1+ rejects this ('Inputs with a default value cannot also have a prefill'). Keep one of them`));
+            add(prefill.key, 'input-defaults-prefill', `${label} has both \`defaults\` and \`prefill\`: Kestra 1.1+ rejects this ('Inputs with a default value cannot also have a prefill'). Keep one of them`);
         }
     }
     return findings;
@@ -9542,16 +9297,16 @@ function pathFindings(document, leaves) {
         const path = inputPath(leaf);
         if (path === undefined)
             continue;
-        const at = leaf.idEntry?.key ?? leaf.map;
+        const add = (severity, rule, message) => findings.push(document.versioned(FORM_RELEASE, severity, leaf.idEntry?.key ?? leaf.map, rule, message));
         const other = seen.get(path);
         if (other && (leaf.form || other.form)) {
-            findings.push(document.versioned(FORM_RELEASE, 'error', at, 'input-path', `Duplicate input path [${path}]: another input (in a FORM or with a dotted id) resolves to the same path (Kestra 2.0 rejects it). Rename one`));
+            add('error', 'input-path', `Duplicate input path [${path}]: another input (in a FORM or with a dotted id) resolves to the same path (Kestra 2.0 rejects it). Rename one`);
             continue;
         }
         const clash = [...seen.keys()].find((known) => known.startsWith(`${path}.`) || path.startsWith(`${known}.`));
         if (clash !== undefined) {
             const withForm = leaf.form !== undefined || seen.get(clash)?.form !== undefined;
-            findings.push(document.versioned(FORM_RELEASE, withForm ? 'error' : 'warning', at, withForm ? 'input-path' : 'input-dotted-path', `Input path '${path}' conflicts with '${clash}': one cannot be nested under the other (Kestra 2.0 rejects it). Rename one`));
+            add(withForm ? 'error' : 'warning', withForm ? 'input-path' : 'input-dotted-path', `Input path '${path}' conflicts with '${clash}': one cannot be nested under the other (Kestra 2.0 rejects it). Rename one`);
         }
         seen.set(path, leaf);
     }
@@ -9680,6 +9435,7 @@ const NICKNAMES = new Set([
     '@midnight',
     '@hourly'
 ]);
+const NICKNAME_LIST = [...NICKNAMES].join(', ');
 const SECONDS = { name: 'second', min: 0, max: 59 };
 const FIELDS = [
     { name: 'minute', min: 0, max: 59 },
@@ -9695,7 +9451,7 @@ function cronProblem(cron, withSeconds) {
     if (NICKNAMES.has(cron))
         return undefined;
     if (cron === '@reboot')
-        return `the nickname @reboot is not supported (${nicknames()})`;
+        return `the nickname @reboot is not supported (${NICKNAME_LIST})`;
     if (/\{[{%]/.test(cron))
         return 'Kestra reads `cron` as written, it renders no Pebble expression in it';
     if (cron.includes('|'))
@@ -9708,7 +9464,7 @@ function cronProblem(cron, withSeconds) {
             : parts.length === 5 && withSeconds
                 ? '; `withSeconds: true` needs a seconds field first'
                 : '';
-        return `it has ${parts.length} field(s) and Kestra takes ${fields.length} (${fields.map((f) => f.name).join(' ')}) or a nickname (${nicknames()})${hint}`;
+        return `it has ${parts.length} field(s) and Kestra takes ${fields.length} (${fields.map((f) => f.name).join(' ')}) or a nickname (${NICKNAME_LIST})${hint}`;
     }
     for (const [index, part] of parts.entries()) {
         const problem = fieldProblem(part, fields[index]);
@@ -9787,9 +9543,6 @@ function offsetProblem(offset) {
     }
     return undefined;
 }
-function nicknames() {
-    return [...NICKNAMES].join(', ');
-}
 function scheduleFindings(document, tree) {
     const findings = [];
     for (const trigger of tree.triggers) {
@@ -9836,13 +9589,8 @@ const CHILD_TASK_KEYS = new Set([
 ]);
 const CORE_FLOW_PREFIXES = ['io.kestra.plugin.core.flow.', 'io.kestra.core.tasks.flows.'];
 function coreFlowType(type) {
-    if (type === undefined)
-        return undefined;
-    for (const prefix of CORE_FLOW_PREFIXES) {
-        if (type.startsWith(prefix))
-            return type.slice(prefix.length);
-    }
-    return undefined;
+    const prefix = CORE_FLOW_PREFIXES.find((prefix) => type?.startsWith(prefix));
+    return prefix && type?.slice(prefix.length);
 }
 const CORE_FLOWABLE = new Set([
     'Parallel',
@@ -9890,8 +9638,7 @@ function taskTree(document) {
             const entryVia = via ?? aliasOf(entry.pair.value);
             if (key === 'cases') {
                 for (const caseEntry of document.entries(entry.value)) {
-                    const casePath = `${path}.cases.${String(caseEntry.key.value)}`;
-                    walkList(caseEntry, casePath, childStrict, task, entryVia ?? aliasOf(caseEntry.pair.value));
+                    walkList(caseEntry, `${path}.cases.${String(caseEntry.key.value)}`, childStrict, task, entryVia ?? aliasOf(caseEntry.pair.value));
                 }
             }
             else if (CHILD_TASK_KEYS.has(key) && document.seq(entry.value)) {
@@ -9999,9 +9746,8 @@ function flowLinks(document, tree) {
     const upstream = (node) => {
         const map = document.map(node);
         const names = map && named(map);
-        if (map && names) {
+        if (map && names)
             links.push({ via: 'flow-trigger', ...names, at: names.flowId.key });
-        }
     };
     const condition = (node, depth) => {
         const map = document.map(node);
@@ -10048,15 +9794,18 @@ function referencesAndNamesOf(document) {
 }
 function scanFlow(document, functions) {
     const { flow } = document;
-    if (flow.id === undefined || flow.namespace === undefined)
+    if (flow.id === undefined ||
+        flow.namespace === undefined ||
+        !document.root ||
+        !document.aliases.safe) {
         return { references: [], names: [] };
-    if (!document.root || !document.aliases.safe)
-        return { references: [], names: [] };
+    }
     const fromFlow = flowKey(flow.namespace, flow.id);
     const calls = literalCalls(document, functions);
+    const reads = calls.filter((c) => c.name === 'read');
     return {
         references: [
-            ...fileReferences(document, calls.filter((c) => c.name === 'read'), flow.namespace, fromFlow),
+            ...fileReferences(document, reads, flow.namespace, fromFlow),
             ...flowReferences(document, fromFlow)
         ],
         names: nameReferences(calls, { file: flow.file, namespace: flow.namespace, fromFlow })
@@ -10073,37 +9822,31 @@ function referenceFindings(refs, known, serverChecked, fileFoldersOf = () => [])
         if (ref.kind === 'file') {
             if (known.hasFile(ref.namespace, ref.path))
                 return [];
-            return [
-                {
-                    ...site,
-                    severity: serverChecked ? 'error' : 'warning',
-                    rule: 'missing-namespace-file',
-                    message: (serverChecked
-                        ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. `
-                        : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. `) +
-                        lookedIn(ref.namespace, fileFoldersOf(ref.namespace))
-                }
-            ];
+            return {
+                ...site,
+                severity: serverChecked ? 'error' : 'warning',
+                rule: 'missing-namespace-file',
+                message: (serverChecked
+                    ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. `
+                    : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. `) +
+                    lookedIn(ref.namespace, fileFoldersOf(ref.namespace))
+            };
         }
         if (known.hasFlow(ref.namespace, ref.id))
             return [];
-        return [
-            {
-                ...site,
-                severity: 'warning',
-                rule: 'missing-flow',
-                message: `${CALLS[ref.via]} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
-            }
-        ];
+        return {
+            ...site,
+            severity: 'warning',
+            rule: 'missing-flow',
+            message: `${CALLS[ref.via]} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
+        };
     });
 }
 function fileReferences(document, calls, namespace, fromFlow) {
     return calls.flatMap(({ args, position }) => {
         const path = argument(args, 'path', 0) ?? argument({ ...args, named: new Map() }, 'path', 0);
         const ns = argument(args, 'namespace', 1);
-        if (path === undefined || path === null || ns === null)
-            return [];
-        if (path.startsWith('kestra://'))
+        if (typeof path !== 'string' || ns === null || path.startsWith('kestra://'))
             return [];
         return [
             {
@@ -10271,6 +10014,17 @@ function templatedScalars(doc) {
     });
     return out;
 }
+function expressionMatches(document, pattern) {
+    return templatedScalars(document.doc).flatMap((scalar) => expressions(scalar.value).flatMap(({ start, body }) => {
+        const blanked = blankStrings(body);
+        return [...blanked.matchAll(pattern)].map((match) => {
+            const needle = match[1];
+            const occurrence = scalar.value.slice(0, start + match.index).split(needle).length - 1;
+            const at = document.locateInScalar(scalar, needle, occurrence);
+            return { scalar, body, blanked, match, at };
+        });
+    }));
+}
 function dashedReferenceFindings(document, tree) {
     const dashed = {
         inputs: new Set(declaredInputs$1(document).flatMap((input) => (input.id?.includes('-') ? [input.id] : []))),
@@ -10278,107 +10032,56 @@ function dashedReferenceFindings(document, tree) {
     };
     if (dashed.inputs.size === 0 && dashed.outputs.size === 0)
         return [];
-    const findings = [];
-    const reference = /(?<![\w.\]'"])(inputs|outputs)\.([A-Za-z0-9_][A-Za-z0-9_-]*)/g;
-    for (const scalar of templatedScalars(document.doc)) {
-        const value = scalar.value;
-        for (const expression of expressions(value)) {
-            const body = blankStrings(expression.body);
-            for (const match of body.matchAll(reference)) {
-                const kind = match[1];
-                const name = match[2];
-                if (!dashed[kind].has(name))
-                    continue;
-                const needle = match[0];
-                const index = expression.start + match.index;
-                const occurrence = value.slice(0, index).split(needle).length - 1;
-                const kindName = kind === 'inputs' ? 'input' : 'output';
-                findings.push(document.findingAt('error', document.locateInScalar(scalar, needle, occurrence), 'dashed-reference', `Invalid ${kindName} reference \`${needle}\`: Pebble reads '-' as a minus. Use bracket notation: ${kind}['${name}']`));
-            }
-        }
-    }
-    return findings;
+    const reference = /(?<![\w.\]'"])((inputs|outputs)\.([A-Za-z0-9_][A-Za-z0-9_-]*))/g;
+    return expressionMatches(document, reference).flatMap(({ match, at }) => {
+        const [, needle, kind, name] = match;
+        if (!dashed[kind].has(name))
+            return [];
+        return document.finding('error', at, 'dashed-reference', `Invalid ${kind === 'inputs' ? 'input' : 'output'} reference \`${needle}\`: Pebble reads '-' as a minus. Use bracket notation: ${kind}['${name}']`);
+    });
 }
 function argument(args, name, index) {
     const text = args.named.has(name) ? args.named.get(name) : args.positional[index];
     return text === undefined ? undefined : stringLiteral(text);
 }
 function literalCalls(document, names) {
-    if (!document.root)
-        return [];
-    const found = [];
     const call = new RegExp(`(?<![\\w.])(${names.join('|')})\\s*\\(`, 'g');
     const description = document.get(document.root, 'description')?.value;
-    for (const scalar of templatedScalars(document.doc)) {
-        if (scalar === description)
-            continue;
-        const value = scalar.value;
-        for (const expression of expressions(value)) {
-            const blanked = blankStrings(expression.body);
-            for (const match of blanked.matchAll(call)) {
-                const args = callArguments(expression.body, blanked, match.index + match[0].length);
-                if (!args)
-                    continue;
-                const name = match[1];
-                const index = expression.start + match.index;
-                const occurrence = value.slice(0, index).split(name).length - 1;
-                const position = offsetPosition(document.flow, document.locateInScalar(scalar, name, occurrence));
-                found.push({ name, args, position });
-            }
-        }
-    }
-    return found;
+    return expressionMatches(document, call).flatMap(({ scalar, body, blanked, match, at }) => {
+        const args = scalar !== description && callArguments(body, blanked, match.index + match[0].length);
+        return args
+            ? [{ name: match[1], args, position: offsetPosition(document.flow, at) }]
+            : [];
+    });
 }
 function callArguments(body, blanked, from) {
+    const args = { positional: [], named: new Map() };
     let depth = 0;
-    let end = -1;
+    let start = from;
     for (let i = from; i < blanked.length; i++) {
         const ch = blanked[i];
+        const closing = ch === ')' || ch === ']' || ch === '}';
         if (ch === '(' || ch === '[' || ch === '{')
             depth++;
-        else if (ch === ')' || ch === ']' || ch === '}') {
-            if (depth === 0) {
-                end = i;
-                break;
-            }
+        else if (closing && depth > 0)
             depth--;
-        }
-    }
-    if (end < 0)
-        return undefined;
-    const positional = [];
-    const named = new Map();
-    let start = from;
-    depth = 0;
-    const parts = [];
-    for (let i = from; i <= end; i++) {
-        const ch = blanked[i];
-        if (i === end || (ch === ',' && depth === 0)) {
-            parts.push([start, i]);
+        else if (closing || (ch === ',' && depth === 0)) {
+            const text = body.slice(start, i).trim();
+            const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(text);
+            if (namedMatch)
+                args.named.set(namedMatch[1], namedMatch[2]);
+            else if (text !== '')
+                args.positional.push(text);
+            if (closing)
+                return args;
             start = i + 1;
         }
-        else if (ch === '(' || ch === '[' || ch === '{')
-            depth++;
-        else if (ch === ')' || ch === ']' || ch === '}')
-            depth--;
     }
-    for (const [s, e] of parts) {
-        const text = body.slice(s, e).trim();
-        if (text === '')
-            continue;
-        const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(text);
-        if (namedMatch)
-            named.set(namedMatch[1], namedMatch[2]);
-        else
-            positional.push(text);
-    }
-    return { positional, named };
+    return undefined;
 }
 function stringLiteral(text) {
     const match = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/.exec(text.trim());
-    if (!match)
-        return null;
-    return match[2].replace(/\\(.)/g, '$1');
+    return match ? match[2].replace(/\\(.)/g, '$1') : null;
 }
 
 const FLOW_SCHEMAS = {
@@ -10416,6 +10119,7 @@ function validatorOf(version) {
         coerceTypes: 'array',
         validateSchema: false,
         inlineRefs: false,
+        code: { optimize: false },
         formats: {
             duration: (text) => text.length > 1 && JAVA_DURATION.test(text),
             uri: true,
@@ -10610,18 +10314,10 @@ function list(names) {
     return names.length > 12 ? `${shown.join(', ')}…` : shown.join(', ');
 }
 function closest(name, known) {
-    let best;
-    let bestDistance = Infinity;
-    for (const candidate of known) {
-        const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-        if (distance < bestDistance) {
-            best = candidate;
-            bestDistance = distance;
-        }
-    }
-    return best !== undefined && bestDistance <= Math.max(1, Math.floor(name.length / 3))
-        ? best
-        : undefined;
+    const distance = (candidate) => editDistance(name.toLowerCase(), candidate.toLowerCase());
+    const best = [...known].sort((a, b) => distance(a) - distance(b))[0];
+    const near = best !== undefined && distance(best) <= Math.max(1, Math.floor(name.length / 3));
+    return near ? best : undefined;
 }
 function releaseFor(version) {
     const [major] = version;
@@ -10640,13 +10336,12 @@ function schemaTarget(version) {
 }
 
 function confirmReusedChecks(reused, recheck) {
-    const differing = [];
-    for (const [flow, stored] of reused) {
+    const differing = [...reused].flatMap(([flow, stored]) => {
         const parsed = parseFlowFile(flow);
-        if (!sameStoredCheck(storedCheckOf(parsed, recheck(parsed, stored)), stored)) {
-            differing.push(flow.file);
-        }
-    }
+        return sameStoredCheck(storedCheckOf(parsed, recheck(parsed, stored)), stored)
+            ? []
+            : [flow.file];
+    });
     if (differing.length === 0)
         return;
     const shown = differing.sort().slice(0, 10);
@@ -10663,17 +10358,16 @@ function checkFlow(flow, options = {}) {
 }
 function schemaVerdict(flow, check, target) {
     const releases = target.map((release) => release.version);
-    const held = check.schema;
-    if (held && held.releases.join('\n') === releases.join('\n'))
-        return held.findings;
+    if (check.schema?.releases.join('\n') === releases.join('\n'))
+        return check.schema.findings;
     return schemaFindings(flow, target);
 }
 function schemaFindings(flow, target) {
     const doc = flow.documents[0];
     if (!doc || doc.errors.some((error) => error.code !== 'DUPLICATE_KEY'))
         return [];
+    const resource = resourceOf(flow);
     return flowSchemaFindings(flow.file, doc, flow.lineCounter, target).map(({ finding, refusedBy }) => {
-        const resource = flow.namespace && flow.id ? { resource: flowKey(flow.namespace, flow.id) } : {};
         if (refusedBy.length === target.length)
             return { severity: 'error', ...finding, ...resource };
         const accepting = target.filter((release) => !refusedBy.includes(release.line));
@@ -10686,9 +10380,9 @@ function schemaFindings(flow, target) {
     });
 }
 function ownChecks(flow, options) {
-    const findings = syntaxFindings(flow);
-    findings.push(...multipleDocumentFindings(flow));
+    const findings = [...syntaxFindings(flow), ...multipleDocumentFindings(flow)];
     const versioned = [];
+    const first = flow.documents[0];
     if (flow.notAFlow) {
         findings.push({
             severity: 'warning',
@@ -10698,10 +10392,8 @@ function ownChecks(flow, options) {
             rule: 'not-a-flow',
             message: 'Not a flow (no id and no tasks): skipped, not deployed. Move it out of the flows folder or add id, namespace and tasks'
         });
-        return { findings, versioned, wellFormed: false, references: [] };
     }
-    const first = flow.documents[0];
-    if (!first)
+    if (flow.notAFlow || !first)
         return { findings, versioned, wellFormed: false, references: [] };
     const document = new FlowDocument(flow, first);
     const { references, names } = referencesAndNamesOf(document);
@@ -10792,15 +10484,16 @@ const EXECUTION_LABELS_TYPES = new Set([
     'io.kestra.core.models.conditions.types.ExecutionLabelsCondition'
 ]);
 function labelFindings(document) {
-    return labelPairs(document, document.root).flatMap(({ key, node }) => key.startsWith(SYSTEM_PREFIX) && key !== READ_ONLY
-        ? [
-            document.finding('error', node, 'system-label', `Label '${key}': system labels can only be set by Kestra itself (only ${READ_ONLY} is allowed). Rename the label`)
-        ]
-        : !key.startsWith(SYSTEM_PREFIX) && !LABEL_KEY_PATTERN.test(key)
-            ? [
-                document.finding('warning', node, 'label-key', `Label key '${key}' does not start with a lower-case letter followed by letters, digits, '.', '_' or '-': Kestra 1.2+ rejects it. Rename the label`)
-            ]
-            : []);
+    return labelPairs(document, document.root).flatMap(({ key, node }) => {
+        if (key.startsWith(SYSTEM_PREFIX)) {
+            if (key === READ_ONLY)
+                return [];
+            return document.finding('error', node, 'system-label', `Label '${key}': system labels can only be set by Kestra itself (only ${READ_ONLY} is allowed). Rename the label`);
+        }
+        if (LABEL_KEY_PATTERN.test(key))
+            return [];
+        return document.finding('warning', node, 'label-key', `Label key '${key}' does not start with a lower-case letter followed by letters, digits, '.', '_' or '-': Kestra 1.2+ rejects it. Rename the label`);
+    });
 }
 function executionLabelFindings(document, tree) {
     const places = [];
@@ -10808,8 +10501,8 @@ function executionLabelFindings(document, tree) {
         const name = `trigger '${trigger.id ?? trigger.path}'`;
         places.push({ owner: trigger.map, where: `on ${name}` });
         for (const condition of document.items(document.get(trigger.map, 'conditions')?.value)) {
-            const type = document.string(document.get(condition, 'type')?.value);
-            if (type !== undefined && EXECUTION_LABELS_TYPES.has(type)) {
+            const type = document.string(document.get(condition, 'type')?.value) ?? '';
+            if (EXECUTION_LABELS_TYPES.has(type)) {
                 places.push({ owner: condition, where: `in an ExecutionLabels condition of ${name}` });
             }
         }
@@ -10820,10 +10513,9 @@ function executionLabelFindings(document, tree) {
     });
     for (const task of tree.tasks) {
         const type = task.type ?? '';
-        if (!SUBFLOW_TYPES.has(type) && !FOREACH_ITEM_TYPES.has(type))
-            continue;
-        const kind = SUBFLOW_TYPES.has(type) ? 'Subflow' : 'ForEachItem';
-        places.push({ owner: task.map, where: `on ${kind} task '${task.id ?? task.path}'` });
+        const kind = SUBFLOW_TYPES.has(type) ? 'Subflow' : FOREACH_ITEM_TYPES.has(type) && 'ForEachItem';
+        if (kind)
+            places.push({ owner: task.map, where: `on ${kind} task '${task.id ?? task.path}'` });
     }
     return places.flatMap(({ owner, where }) => labelPairs(document, owner)
         .filter(({ key }) => key.startsWith(SYSTEM_PREFIX))
@@ -10854,25 +10546,26 @@ function taskFindings(document, tree) {
     ];
 }
 function idAndTypeFindings(document, task, kind) {
-    const findings = [];
-    const add = (...args) => findings.push(document.finding(...args));
     const Kind = kind === 'task' ? 'Task' : 'Trigger';
-    if (!task.idEntry) {
-        add('error', task.at, `${kind}-id`, `${Kind} at ${task.path} has no \`id\`: add one`);
-    }
-    else if (task.id === undefined || task.id === '') {
-        add('error', taskIdNode(task), `${kind}-id`, `${Kind} at ${task.path} has an empty \`id\`: set one`);
-    }
-    else if (!TASK_ID_PATTERN.test(task.id) || task.id.length > MAX_TASK_ID) {
-        add('error', taskIdNode(task), `${kind}-id`, `${Kind} id '${task.id}' is invalid: use letters, digits, '_' or '-' (no dots or spaces), starting with a letter or digit, at most ${MAX_TASK_ID} characters`);
-    }
-    if (!task.typeEntry) {
-        add('error', task.at, `${kind}-type`, `${Kind} ${task.id !== undefined ? `'${task.id}'` : `at ${task.path}`} has no \`type\`: add the plugin class, e.g. io.kestra.plugin.core.log.Log`);
-    }
-    else if (task.type === undefined || !TYPE_PATTERN.test(task.type)) {
-        add('error', task.at !== task.map ? task.at : (task.typeEntry.value ?? task.typeEntry.key), `${kind}-type`, `${Kind} type '${task.type ?? ''}' is not a plugin class name: use a fully-qualified class name such as io.kestra.plugin.core.log.Log`);
-    }
-    return findings;
+    const id = !task.idEntry
+        ? `${Kind} at ${task.path} has no \`id\`: add one`
+        : !task.id
+            ? `${Kind} at ${task.path} has an empty \`id\`: set one`
+            : !TASK_ID_PATTERN.test(task.id) || task.id.length > MAX_TASK_ID
+                ? `${Kind} id '${task.id}' is invalid: use letters, digits, '_' or '-' (no dots or spaces), starting with a letter or digit, at most ${MAX_TASK_ID} characters`
+                : undefined;
+    const type = !task.typeEntry
+        ? `${Kind} ${task.id !== undefined ? `'${task.id}'` : `at ${task.path}`} has no \`type\`: add the plugin class, e.g. io.kestra.plugin.core.log.Log`
+        : task.type === undefined || !TYPE_PATTERN.test(task.type)
+            ? `${Kind} type '${task.type ?? ''}' is not a plugin class name: use a fully-qualified class name such as io.kestra.plugin.core.log.Log`
+            : undefined;
+    const typeAt = !task.typeEntry || task.at !== task.map ? task.at : (task.typeEntry.value ?? task.typeEntry.key);
+    return [
+        ...(id
+            ? [document.finding('error', task.idEntry ? taskIdNode(task) : task.at, `${kind}-id`, id)]
+            : []),
+        ...(type ? [document.finding('error', typeAt, `${kind}-type`, type)] : [])
+    ];
 }
 function duplicateFindings(document, nodes, kind) {
     const offset = (node) => taskIdNode(node).range?.[0] ?? 0;
@@ -10887,9 +10580,7 @@ function recursiveCallFindings(document, tree) {
     return flowLinks(document, tree).flatMap(({ task, flowId: called, namespace: calledIn }) => task &&
         document.string(called.value) === flowId &&
         document.string(calledIn.value) === namespace
-        ? [
-            document.finding('error', task.at, 'recursive-subflow', `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`)
-        ]
+        ? document.finding('error', task.at, 'recursive-subflow', `Recursive call to flow [${namespace}.${flowId}]: task '${task.id ?? task.path}' starts the flow it belongs to. Call another flow`)
         : []);
 }
 function duplicatePreconditionFindings(document, triggers) {
@@ -10904,20 +10595,13 @@ function duplicatePreconditionFindings(document, triggers) {
 }
 const VALUES_CHECKED = [0, 16, 0];
 function pluginDefaultFindings(document) {
-    const findings = [];
-    for (const key of ['pluginDefaults', 'taskDefaults']) {
-        document.items(document.get(document.root, key)?.value).forEach((item, index) => {
-            const entry = document.map(item);
-            if (!entry)
-                return;
-            const where = `${key}[${index}]`;
-            const values = document.get(entry, 'values');
-            if (!values || document.isNull(values.value)) {
-                findings.push(document.versioned(VALUES_CHECKED, 'error', values?.key ?? item, 'plugin-default-values', `${where} has no \`values\`: Kestra rejects a plugin default without them ("No 'values' provided"). Add the property values or remove the entry`));
-            }
-        });
-    }
-    return findings;
+    return ['pluginDefaults', 'taskDefaults'].flatMap((key) => document.items(document.get(document.root, key)?.value).flatMap((item, index) => {
+        const entry = document.map(item);
+        const values = document.get(entry, 'values');
+        if (!entry || (values && !document.isNull(values.value)))
+            return [];
+        return document.versioned(VALUES_CHECKED, 'error', values?.key ?? item, 'plugin-default-values', `${key}[${index}] has no \`values\`: Kestra rejects a plugin default without them ("No 'values' provided"). Add the property values or remove the entry`);
+    }));
 }
 function pluginDefaultsRefFindings(document, tree) {
     const refs = new Set(document
@@ -10928,8 +10612,9 @@ function pluginDefaultsRefFindings(document, tree) {
         for (const entry of document.entries(plugin)) {
             if (String(entry.key.value) === 'pluginDefaultsRef') {
                 const ref = document.string(entry.value);
-                if (ref !== undefined && !refs.has(ref))
-                    findings.push(unresolved(document, entry.value, ref));
+                if (ref === undefined || refs.has(ref))
+                    continue;
+                findings.push(document.finding('warning', entry.value, 'plugin-defaults-ref', `pluginDefaultsRef '${ref}' names no \`ref\` of this flow's pluginDefaults: unless a namespace or instance plugin default has it, Kestra rejects the flow. Add a pluginDefaults entry with \`ref: ${ref}\`, or fix the name`));
             }
             else if (document.get(entry.value, 'type')) {
                 visit(entry.value);
@@ -10940,22 +10625,8 @@ function pluginDefaultsRefFindings(document, tree) {
         visit(node.map);
     return findings;
 }
-function unresolved(document, node, ref) {
-    return document.finding('warning', node, 'plugin-defaults-ref', `pluginDefaultsRef '${ref}' names no \`ref\` of this flow's pluginDefaults: unless a namespace or instance plugin default has it, Kestra rejects the flow. Add a pluginDefaults entry with \`ref: ${ref}\`, or fix the name`);
-}
 function coreTaskFindings(document, tree) {
-    return tree.tasks.flatMap((task) => {
-        switch (coreFlowType(task.type)) {
-            case 'Switch':
-                return switchFindings(document, task);
-            case 'Dag':
-                return dagFindings(document, task);
-            case 'WorkingDirectory':
-                return workingDirectoryFindings(document, task, tree);
-            default:
-                return [];
-        }
-    });
+    return tree.tasks.flatMap((task) => CORE_TASK_CHECKS.get(coreFlowType(task.type) ?? '')?.(document, task, tree) ?? []);
 }
 function switchFindings(document, task) {
     const cases = document.entries(document.get(task.map, 'cases')?.value);
@@ -10968,34 +10639,33 @@ function switchFindings(document, task) {
     ];
 }
 function dagFindings(document, task) {
-    const findings = [];
     const members = document.items(document.get(task.map, 'tasks')?.value).map((item) => ({
         id: document.string(document.get(document.get(item, 'task')?.value, 'id')?.value),
         dependsOn: document.get(item, 'dependsOn')?.value
     }));
     const ids = members.flatMap((m) => (m.id === undefined ? [] : [m.id]));
     const { unknown, cycle } = dependencyProblems(document, members);
-    for (const { node, name } of unknown) {
-        findings.push(document.finding('error', node, 'dag-dependency', `Dag '${task.id ?? task.path}': dependsOn names '${name}', which is not a task of this Dag. Use one of: ${ids.join(', ')}`));
-    }
-    if (cycle) {
-        findings.push(document.finding('error', task.at, 'dag-dependency', `Dag '${task.id ?? task.path}' has a dependency cycle: ${cycle.join(' → ')}. Remove one of these dependsOn entries`));
-    }
-    return findings;
+    const findings = unknown.map(({ node, name }) => document.finding('error', node, 'dag-dependency', `Dag '${task.id ?? task.path}': dependsOn names '${name}', which is not a task of this Dag. Use one of: ${ids.join(', ')}`));
+    if (!cycle)
+        return findings;
+    return findings.concat(document.finding('error', task.at, 'dag-dependency', `Dag '${task.id ?? task.path}' has a dependency cycle: ${cycle.join(' → ')}. Remove one of these dependsOn entries`));
 }
 function workingDirectoryFindings(document, task, tree) {
-    const findings = [];
-    for (const child of tree.tasks) {
+    return tree.tasks.flatMap((child) => {
         if (child.parent !== task || !child.path.startsWith(`${task.path}.tasks[`))
-            continue;
+            return [];
         const type = coreFlowType(child.type);
         if (type === undefined || !CORE_FLOWABLE.has(type))
-            continue;
+            return [];
         const certain = type !== 'Pause' || document.get(child.map, 'tasks') !== undefined;
-        findings.push(document.finding(certain ? 'error' : 'warning', child.at, 'working-directory-child', `WorkingDirectory '${task.id ?? task.path}' may only hold runnable tasks, not the flowable ${type} '${child.id ?? child.path}': move it out of the WorkingDirectory`));
-    }
-    return findings;
+        return document.finding(certain ? 'error' : 'warning', child.at, 'working-directory-child', `WorkingDirectory '${task.id ?? task.path}' may only hold runnable tasks, not the flowable ${type} '${child.id ?? child.path}': move it out of the WorkingDirectory`);
+    });
 }
+const CORE_TASK_CHECKS = new Map([
+    ['Switch', switchFindings],
+    ['Dag', dagFindings],
+    ['WorkingDirectory', workingDirectoryFindings]
+]);
 function yamlFindings(flow, doc) {
     const findings = [];
     const syntaxLines = new Set();
@@ -11017,35 +10687,41 @@ function yamlFindings(flow, doc) {
                 : `YAML syntax error: ${error.message}. Fix the YAML (check indentation and quoting)`
         });
     }
-    for (const warning of doc.warnings) {
-        findings.push({
-            severity: 'warning',
-            file: flow.file,
-            ...offsetPosition(flow, skipBlank(flow.source, warning.pos[0])),
-            rule: 'yaml-warning',
-            message: `YAML warning: ${warning.message}`
-        });
-    }
-    return findings;
+    distExports.visit(doc, {
+        Pair(_, { key }) {
+            if (!distExports.isCollection(distExports.isAlias(key) ? key.resolve(doc) : key))
+                return;
+            findings.push({
+                severity: 'error',
+                file: flow.file,
+                ...offsetPosition(flow, key.range[0]),
+                rule: 'yaml-syntax',
+                message: 'YAML syntax error: this key is a sequence or a mapping, and Kestra reads a key only as text ("Invalid structure"): write the key as text'
+            });
+        }
+    });
+    return findings.concat(doc.warnings.map((warning) => ({
+        severity: 'warning',
+        file: flow.file,
+        ...offsetPosition(flow, skipBlank(flow.source, warning.pos[0])),
+        rule: 'yaml-warning',
+        message: `YAML warning: ${warning.message}`
+    })));
 }
 function multipleDocumentFindings(flow) {
     return flow.documents
         .slice(1)
         .filter((doc) => !isEmptyDocument(doc))
-        .map((doc) => {
-        const start = documentStart(flow.source, doc);
-        return {
-            severity: 'error',
-            file: flow.file,
-            ...offsetPosition(flow, start),
-            rule: 'multiple-documents',
-            message: 'A flow file must hold exactly one YAML document: move this document (after `---`) into a file of its own'
-        };
-    });
+        .map((doc) => ({
+        severity: 'error',
+        file: flow.file,
+        ...offsetPosition(flow, documentStart(flow.source, doc)),
+        rule: 'multiple-documents',
+        message: 'A flow file must hold exactly one YAML document: move this document (after `---`) into a file of its own'
+    }));
 }
-function isEmptyDocument(doc) {
-    const contents = doc.contents;
-    return (doc.errors.length === 0 &&
+function isEmptyDocument({ errors, contents }) {
+    return (errors.length === 0 &&
         (contents === null || (distExports.isScalar(contents) && contents.value === null && contents.source === '')));
 }
 function documentStart(source, doc) {
@@ -11082,9 +10758,10 @@ function unquotedPebbleFindings(flow, doc) {
     const findings = [];
     distExports.visit(doc, {
         Map(key, node, path) {
-            if (!node.flow || !startsPebble(flow.source, node))
+            const [start = -1, end = start] = node.range ?? [];
+            if (!node.flow || start < 0 || !/^\{[{%]/.test(flow.source.slice(start, start + 2))) {
                 return undefined;
-            const [start = 0, end = start] = node.range ?? [];
+            }
             const parent = path[path.length - 1];
             const inFlow = distExports.isSeq(parent) && parent.flow === true;
             const expression = inFlow ? flow.source.slice(start, end) : expressionText(flow.source, start);
@@ -11104,10 +10781,6 @@ function unquotedPebbleFindings(flow, doc) {
         }
     });
     return findings;
-}
-function startsPebble(source, node) {
-    const start = node.range?.[0];
-    return start !== undefined && /^\{[{%]/.test(source.slice(start, start + 2));
 }
 function expressionText(source, start) {
     const end = source.indexOf('\n', start);
@@ -11156,14 +10829,12 @@ function versionedIdentityFindings(document) {
             until: V2
         });
     }
-    for (const entry of document.entries(document.root)) {
+    return findings.concat(document.entries(document.root).flatMap((entry) => {
         const key = String(entry.key.value);
         if (!Object.hasOwn(REMOVED_KEYS, key))
-            continue;
-        const fix = REMOVED_KEYS[key];
-        findings.push(document.versioned(V2, 'warning', entry.key, 'removed-key', `\`${key}\` is deprecated: Kestra up to 1.3 accepts it, Kestra 2.0 rejects it as an unknown field. ${fix}`));
-    }
-    return findings;
+            return [];
+        return document.versioned(V2, 'warning', entry.key, 'removed-key', `\`${key}\` is deprecated: Kestra up to 1.3 accepts it, Kestra 2.0 rejects it as an unknown field. ${REMOVED_KEYS[key]}`);
+    }));
 }
 function namespaceFolderFindings(document, layout) {
     const expected = document.flow.expectedNamespace;
@@ -11383,7 +11054,8 @@ function flowFindings(reading) {
     }
     findings.push(...duplicateFlowFindings(identities));
     if (reading.serverAnswers) {
-        const server = serverAnswerFindings(reading.serverAnswers, repositoryFlows(reading));
+        const repositoryFlows = new Set(reading.model.flows.flatMap((flow) => !flow.notAFlow && flow.namespace && flow.id ? [flowKey(flow.namespace, flow.id)] : []));
+        const server = serverAnswerFindings(reading.serverAnswers, repositoryFlows);
         findings.push(...withoutRepeats(server, findings));
     }
     return findings.sort(compareFindings);
@@ -11394,9 +11066,6 @@ function withoutRepeats(server, local) {
         .filter((f) => /^(task|trigger)-type$/.test(f.rule) && f.message.includes('has no `type`'))
         .map((f) => f.file));
     return server.filter((f) => !(f.rule === 'server-constraint' && NULL_TYPE.test(f.message) && untyped.has(f.file)));
-}
-function repositoryFlows({ model }) {
-    return new Set(model.flows.flatMap((flow) => !flow.notAFlow && flow.namespace && flow.id ? [flowKey(flow.namespace, flow.id)] : []));
 }
 const SUBFLOW_NOT_FOUND = /^The subflow '(.+)' not found in namespace '(.+)'\.$/;
 function serverFindings(flows, results, repositoryFlows = new Set()) {
@@ -11412,22 +11081,15 @@ function serverFindings(flows, results, repositoryFlows = new Set()) {
     });
 }
 function findingsOf(flow, result) {
-    const clean = result.errors.length + result.deprecationPaths.length + result.warnings.length === 0 &&
-        result.infos.length === 0 &&
-        !result.outdated &&
-        result.noVerdict === undefined;
-    if (clean)
+    const { errors, deprecationPaths, warnings, infos } = result;
+    const said = errors.length + deprecationPaths.length + warnings.length + infos.length;
+    if (said === 0 && !result.outdated && result.noVerdict === undefined)
         return [];
     const doc = flow.documents[0];
     const id = (doc && locateKestraPath(doc, flow.lineCounter, 'id')) ?? { line: 1, column: 1 };
     const at = (path) => (doc && path && locateKestraPath(doc, flow.lineCounter, path)) || id;
     const offsetAt = (offset) => offset === undefined ? undefined : offsetPosition(flow, offset);
-    const finding = (severity, rule, position, message) => {
-        const item = { severity, file: flow.file, ...position, rule, message };
-        if (flow.namespace && flow.id)
-            item.resource = flowKey(flow.namespace, flow.id);
-        return item;
-    };
+    const finding = (severity, rule, at, message) => ({ severity, file: flow.file, ...at, rule, message, ...resourceOf(flow) });
     return [
         ...(result.noVerdict === undefined
             ? []
@@ -11450,6 +11112,9 @@ function findingsOf(flow, result) {
             ]
             : [])
     ];
+}
+function resourceOf({ namespace, id }) {
+    return namespace && id ? { resource: flowKey(namespace, id) } : {};
 }
 function constraintMessage(error) {
     const where = error.path ?? error.pointer;
@@ -11525,9 +11190,9 @@ const flowsDecide = {
     validate: flowFindings,
     plan: (_reading, options) => planFlows(options),
     serverText: (change) => change.current?.source,
-    newPath: (change, shape) => newFlowPath(change.namespace, change.id, shape)
+    newPath: newFlowPath
 };
-function newFlowPath(namespace, id, shape) {
+function newFlowPath({ namespace, id }, shape) {
     if (!FLOW_ID_PATTERN.test(id))
         return { reason: 'its id cannot name a file' };
     const name = `${id}.yml`;
@@ -11625,12 +11290,12 @@ function marksOf(r) {
     }
     const callers = new Set(r.impact?.callers.map((c) => `${c.namespace}.${c.id}`)).size;
     if (callers > 0)
-        marks.push(`📞 called by ${callers} flow${callers === 1 ? '' : 's'}`);
+        marks.push(`📞 called by ${plural(callers, 'flow')}`);
     if (r.impact?.triggers.length)
         marks.push('⏰ triggers change');
     const missing = r.review?.missing?.length ?? 0;
     if (missing > 0)
-        marks.push(`🔑 ${missing} missing name${missing === 1 ? '' : 's'}`);
+        marks.push(`🔑 ${plural(missing, 'missing name')}`);
     const unfinished = r.review?.unfinished ?? [];
     if (unfinished.length > 0)
         marks.push(`⏳ ${unfinishedText(unfinished)}`);
@@ -11819,7 +11484,7 @@ function withImpact(plan, input) {
     const removed = new Map(flows.filter((f) => f.action === 'delete' || f.action === 'orphaned').map((f) => [keyOf$1(f), f]));
     const findings = [];
     for (const call of input.calls) {
-        const target = flowKey(call.namespace, call.id);
+        const target = keyOf$1(call);
         const from = keyOf$1(call.caller);
         if (from === target || deleted.has(from))
             continue;
@@ -11932,7 +11597,7 @@ function keyOf$1(flow) {
     return flowKey(flow.namespace, flow.id);
 }
 function triggerChanges(before, after, reference) {
-    if (!mentionsTriggers(before) && !mentionsTriggers(after))
+    if (![before, after].some((source) => /triggers|disabled/.test(source)))
         return [];
     const region = topLevelText(before, TRIGGER_KEYS);
     if (region !== undefined && region === topLevelText(after, TRIGGER_KEYS))
@@ -11946,7 +11611,6 @@ function triggerChanges(before, after, reference) {
         changes.push({ text: now.disabled ? 'flow disabled' : 'flow enabled' });
     }
     const previous = new Map(old.triggers.map((t) => [t.id, t]));
-    const next = new Map(now.triggers.map((t) => [t.id, t]));
     for (const trigger of now.triggers) {
         const was = previous.get(trigger.id);
         if (!was) {
@@ -11968,19 +11632,14 @@ function triggerChanges(before, after, reference) {
             changes.push(was.cron !== trigger.cron ? { text } : withNextRun(text, trigger));
         }
     }
-    for (const trigger of old.triggers) {
-        if (!next.has(trigger.id)) {
-            changes.push({ text: `trigger ${trigger.id} (${describe$1(trigger)}) removed` });
-        }
+    for (const trigger of old.triggers.filter((t) => !now.triggers.some((n) => n.id === t.id))) {
+        changes.push({ text: `trigger ${trigger.id} (${describe$1(trigger)}) removed` });
     }
     return changes;
     function withNextRun(text, trigger) {
         const run = trigger.disabled || now.disabled ? undefined : nextRun(trigger, reference);
         return run ? { text, nextRun: run } : { text };
     }
-}
-function mentionsTriggers(source) {
-    return source.includes('triggers') || source.includes('disabled');
 }
 const TRIGGER_KEYS = new Set(['triggers', 'disabled']);
 function readTriggers(source) {
@@ -12067,7 +11726,7 @@ function withReview(plan, review) {
     const resources = plan.resources.map((r) => {
         if (r.kind !== 'flow')
             return r;
-        const key = flowKey(r.namespace, r.id);
+        const key = keyOf$1(r);
         const missing = r.action === 'create' || r.action === 'update' ? review.missing.get(key) : undefined;
         const unfinished = r.action === 'update' || r.action === 'delete' ? review.unfinished.get(key) : undefined;
         const breaks = review.breaks.get(key);
@@ -12080,7 +11739,7 @@ function withReview(plan, review) {
         }
         if (breaks && change.impact) {
             const callers = change.impact.callers.map((c) => {
-                const words = breaks.get(`${flowKey(c.namespace, c.id)}\0${c.via}`);
+                const words = breaks.get(`${keyOf$1(c)}\0${c.via}`);
                 return words ? { ...c, breaks: words } : c;
             });
             change = { ...change, impact: { ...change.impact, callers } };
@@ -12128,7 +11787,7 @@ function callGraph(repository, server, outside = []) {
         }
     }
     for (const use of outside) {
-        const key = flowKey(use.user.namespace, use.user.id);
+        const key = keyOf$1(use.user);
         if (held.has(key))
             continue;
         serverOnly.add(key);
@@ -12138,19 +11797,19 @@ function callGraph(repository, server, outside = []) {
     return { calls, reads, serverOnly };
 }
 function changedContracts(flows, calls) {
-    const called = new Set(calls.filter((call) => call.via !== 'flow-trigger').map((c) => flowKey(c.namespace, c.id)));
+    const called = new Set(calls.filter((call) => call.via !== 'flow-trigger').map(keyOf$1));
     return flows.filter((f) => f.action === 'update' &&
         f.current !== undefined &&
         f.desired !== undefined &&
-        called.has(flowKey(f.namespace, f.id)) &&
+        called.has(keyOf$1(f)) &&
         !sameInputs(f.current.source, f.desired));
 }
 function callSites(targets, calls, sources) {
-    const wanted = new Set(targets.map((t) => flowKey(t.namespace, t.id)));
+    const wanted = new Set(targets.map(keyOf$1));
     const callers = new Map();
     for (const call of calls) {
-        if (call.via !== 'flow-trigger' && wanted.has(flowKey(call.namespace, call.id))) {
-            callers.set(flowKey(call.caller.namespace, call.caller.id), call.caller);
+        if (call.via !== 'flow-trigger' && wanted.has(keyOf$1(call))) {
+            callers.set(keyOf$1(call.caller), call.caller);
         }
     }
     const sites = [];
@@ -12204,9 +11863,9 @@ function callSites(targets, calls, sources) {
 function reviewContracts(sites, targets, pinned) {
     const findings = [];
     const breaks = new Map();
-    const byKey = new Map(targets.map((t) => [flowKey(t.namespace, t.id), t]));
+    const byKey = new Map(targets.map((t) => [keyOf$1(t), t]));
     for (const site of sites) {
-        const targetKey = flowKey(site.target.namespace, site.target.id);
+        const targetKey = keyOf$1(site.target);
         const target = byKey.get(targetKey);
         const source = site.revision === undefined ? target.desired : pinned.get(pinnedKey(targetKey, site.revision));
         const declared = source === undefined ? undefined : declaredInputs(source);
@@ -12235,7 +11894,7 @@ function reviewContracts(sites, targets, pinned) {
         }
         if (words.length > 0) {
             const callers = breaks.get(targetKey) ?? new Map();
-            const callerKey = `${flowKey(site.caller.namespace, site.caller.id)}\0${site.via}`;
+            const callerKey = `${keyOf$1(site.caller)}\0${site.via}`;
             callers.set(callerKey, [...(callers.get(callerKey) ?? []), ...words]);
             breaks.set(targetKey, callers);
         }
@@ -12245,8 +11904,7 @@ function reviewContracts(sites, targets, pinned) {
 const FAILS = ': the task fails when it runs (Kestra checks a call only then). Pass the input, give it defaults, or make it optional';
 const DROPPED = ': Kestra drops it with a warning when the task runs. Remove it from the call';
 function contractFinding(site, target, fatal, text, at) {
-    const callerName = `${site.caller.namespace}.${site.caller.id}`;
-    const resource = flowKey(site.caller.namespace, site.caller.id);
+    const resource = keyOf$1(site.caller);
     const what = site.via === 'foreach' ? 'ForEachItem' : 'Subflow';
     if (!site.serverOnly) {
         return {
@@ -12264,7 +11922,7 @@ function contractFinding(site, target, fatal, text, at) {
         file: target.file ?? '',
         line: inputsLine(target.desired ?? ''),
         rule: 'subflow-contract',
-        message: `${callerName} (server only): its ${what} call ${text}`,
+        message: `${site.caller.namespace}.${site.caller.id} (server only): its ${what} call ${text}`,
         resource
     };
 }
@@ -12666,18 +12324,11 @@ function disabledTriggers(source, root) {
         if (!distExports.isMap(trigger))
             return [];
         const disabled = pairOf(trigger, 'disabled');
-        if (disabled) {
-            if (!distExports.isScalar(disabled.value) && disabled.value !== null)
-                return [];
-            if (distExports.isScalar(disabled.value) && disabled.value.value === true)
-                return [];
-            const edit = distExports.isScalar(disabled.value) ? replaceScalar(disabled.value, 'true') : undefined;
-            return edit ? [edit] : [];
-        }
-        const edit = insertIntoMap(source, trigger, {
-            lines: ['disabled: true'],
-            flowText: 'disabled: true'
-        });
+        const edit = !disabled
+            ? insertIntoMap(source, trigger, { lines: ['disabled: true'], flowText: 'disabled: true' })
+            : distExports.isScalar(disabled.value) && disabled.value.value !== true
+                ? replaceScalar(disabled.value, 'true')
+                : undefined;
         return edit ? [edit] : [];
     });
 }
@@ -12688,7 +12339,7 @@ function readOnlyLabel(source, doc, lineCounter) {
     const line = at(ownReadOnlyNode(pair?.value) ?? pair?.key);
     const refuse = (refused) => ({ edits: [], note: { line, refused } });
     const resolved = resolve(source);
-    const own = labelsOf(resolved?.labels);
+    const own = labelList.safeParse(resolved?.labels).data;
     if (!resolved || own === undefined) {
         return refuse(`its labels are neither a map nor a list of {key, value} with text values, so the ${READ_ONLY_LABEL} label that read-only adds cannot be added. Write labels as a map (key: value)`);
     }
@@ -12701,7 +12352,7 @@ function readOnlyLabel(source, doc, lineCounter) {
         ...own.filter(([key]) => key !== READ_ONLY_LABEL),
         [READ_ONLY_LABEL, 'true']
     ];
-    const refused = edits ? checkLabelled(source, applyEdits(source, edits), expected) : 'no edit';
+    const refused = edits ? checkLabelled(resolved, applyEdits(source, edits), expected) : 'no edit';
     if (refused) {
         return refuse(`the ${READ_ONLY_LABEL} label that read-only adds cannot be added safely to its labels (${refused}). Write labels as a plain map (key: value) without aliases or merge keys`);
     }
@@ -12724,23 +12375,18 @@ const labelList = union([
     _null()
         .or(_undefined())
         .transform(() => []),
-    array(object({ key: labelText, value: labelText }).transform((l) => [l.key, l.value])),
+    array(object({ key: labelText, value: labelText })
+        .transform((l) => [l.key, l.value])),
     record(string(), labelText).transform(Object.entries)
 ]);
-function labelsOf(labels) {
-    return labelList.safeParse(labels).data;
-}
 function reusesNodes(doc, labels) {
     if (!distExports.isMap(labels) && !distExports.isSeq(labels) && !distExports.isAlias(labels))
         return false;
     let reuses = distExports.isAlias(labels);
-    const anchors = new Set();
+    const anchors = anchorsIn(labels);
     distExports.visit(labels, {
-        Node(_key, node) {
-            if (distExports.isAlias(node))
-                reuses = true;
-            if ('anchor' in node && typeof node.anchor === 'string')
-                anchors.add(node.anchor);
+        Alias() {
+            reuses = true;
         },
         Pair(_key, pair) {
             if (distExports.isScalar(pair.key) && pair.key.value === '<<')
@@ -12768,40 +12414,38 @@ function expandedLabels(doc, labels, own) {
         ? `[${[...kept, [READ_ONLY_LABEL, 'true']].map(([k, v]) => `{"key": ${quoted(k)}, "value": ${quoted(v)}}`).join(', ')}]`
         : `{${[...kept, [READ_ONLY_LABEL, 'true']].map(([k, v]) => `${quoted(k)}: ${quoted(v)}`).join(', ')}}`;
     const edits = [{ start: labels.range[0], end, text }];
-    const inside = new Set();
-    distExports.visit(labels, {
-        Node(_key, node) {
-            if ('anchor' in node && typeof node.anchor === 'string')
-                inside.add(node.anchor);
-        }
-    });
     if (distExports.isAlias(labels))
         return edits;
+    const inside = anchorsIn(labels);
     let unsafe = false;
     distExports.visit(doc, {
         Alias(_key, alias) {
             if (!inside.has(alias.source) || !alias.range)
                 return;
             const target = alias.resolve(doc);
-            if (!target || aliasIsKey(doc, alias)) {
+            if (!target) {
                 unsafe = true;
                 return;
             }
             const value = target.toJS(doc, { maxAliasCount: MAX_ALIASES });
             edits.push({ start: alias.range[0], end: alias.range[1], text: JSON.stringify(value) });
+        },
+        Pair(_key, pair) {
+            if (distExports.isAlias(pair.key) && inside.has(pair.key.source))
+                unsafe = true;
         }
     });
     return unsafe ? undefined : edits;
 }
-function aliasIsKey(doc, alias) {
-    let key = false;
-    distExports.visit(doc, {
-        Pair(_k, pair) {
-            if (pair.key === alias)
-                key = true;
+function anchorsIn(node) {
+    const anchors = new Set();
+    distExports.visit(node, {
+        Node(_key, inner) {
+            if ('anchor' in inner && typeof inner.anchor === 'string')
+                anchors.add(inner.anchor);
         }
     });
-    return key;
+    return anchors;
 }
 function ownReadOnlyNode(labels) {
     if (distExports.isMap(labels))
@@ -12812,16 +12456,12 @@ function ownReadOnlyNode(labels) {
 function readOnlyItem(labels) {
     return labels.items.find((item) => distExports.isMap(item) && scalarValue(pairOf(item, 'key')?.value) === READ_ONLY_LABEL);
 }
-function checkLabelled(before, after, expected) {
-    const was = resolve(before);
+function checkLabelled(was, after, expected) {
     const now = resolve(after);
-    if (!was || !now)
+    if (!now)
         return 'the result does not parse';
-    const labels = labelsOf(now.labels);
-    const sorted = (pairs) => pairs
-        .map(([k, v]) => JSON.stringify([k, v]))
-        .sort()
-        .join('\n');
+    const labels = labelList.safeParse(now.labels).data;
+    const sorted = (pairs) => JSON.stringify(pairs.map((pair) => JSON.stringify(pair)).sort());
     if (!labels || sorted(labels) !== sorted(expected))
         return 'the labels would change';
     const { labels: _was, ...restBefore } = was;
@@ -12934,12 +12574,11 @@ function upgradeFlow(flow, known) {
     }
     if (current === flow)
         return { flow, items: itemsOf(refused, refused) };
-    const rewritten = asWritten(flow.raw, current.source);
     return {
         flow,
         after: current,
         items: itemsOf(refused, refusedByTarget(texts.check(current))),
-        rewritten
+        rewritten: asWritten(flow.raw, current.source)
     };
 }
 function itemsOf(refused, remaining) {
@@ -13031,10 +12670,8 @@ function aliasEdit(node) {
 const INPUT_TYPES = { BOOLEAN: 'BOOL', ENUM: 'SELECT' };
 function inputTypeEdits(document, tree) {
     return inputTypeEntries(document, tree).flatMap((entry) => {
-        const type = document.string(entry?.value);
-        if (!entry || !distExports.isScalar(entry.value) || type === undefined)
-            return [];
-        if (!Object.hasOwn(INPUT_TYPES, type))
+        const type = document.string(entry?.value) ?? '';
+        if (!entry || !distExports.isScalar(entry.value) || !Object.hasOwn(INPUT_TYPES, type))
             return [];
         const edit = replaceScalar(entry.value, INPUT_TYPES[type]);
         return edit ? [[edit]] : [];
@@ -13097,10 +12734,9 @@ function loopEdits(document, tree, loop) {
         return undefined;
     }
     const source = document.flow.source;
-    const ids = inside.map((task) => task.id).filter((id) => id !== undefined);
-    if (ids.some((id) => new RegExp(`outputs\\s*(\\.\\s*${escape(id)}\\b|\\[\\s*['"]${escape(id)}['"])`).test(source))) {
+    const readsOutputs = (id) => new RegExp(`outputs\\s*(\\.\\s*${escape(id)}\\b|\\[\\s*['"]${escape(id)}['"])`).test(source);
+    if (inside.some((task) => task.id !== undefined && readsOutputs(task.id)))
         return undefined;
-    }
     const taskMaps = new Set(tree.tasks.map((task) => task.map));
     const edits = [];
     for (const task of inside) {
@@ -13177,16 +12813,13 @@ function conditionEdits(document, trigger) {
     const conditions = document.items(entry.value);
     if (conditions.length === 0)
         return [removePair(source, entry)];
-    const flowTrigger = FLOW_TRIGGER_TYPES.has(trigger.type ?? '');
     const keyColumn = column(source, entry.key.range?.[0] ?? 0);
-    if (flowTrigger) {
+    if (FLOW_TRIGGER_TYPES.has(trigger.type ?? '')) {
         if (document.get(trigger.map, 'dependsOn') || document.get(trigger.map, 'states')) {
             return undefined;
         }
         const lines = dependsOnLines(document, conditions);
-        if (!lines)
-            return undefined;
-        return [replacePair(source, entry, lines, keyColumn)];
+        return lines && [replacePair(source, entry, lines, keyColumn)];
     }
     if (document.get(trigger.map, 'when'))
         return undefined;
@@ -13293,9 +12926,7 @@ function removePair(source, entry) {
 }
 function pluginDefaultEdits(document, tree) {
     const root = document.root;
-    const entries = ['pluginDefaults', 'taskDefaults']
-        .map((key) => document.get(root, key))
-        .filter((entry) => entry !== undefined);
+    const entries = ['pluginDefaults', 'taskDefaults'].flatMap((key) => document.get(root, key) ?? []);
     if (entries.length === 0 || !root)
         return undefined;
     const source = document.flow.source;
@@ -13416,7 +13047,8 @@ function judgedUpgradeReport(target, upgrades, results) {
 function reportOf$1(target, upgrades) {
     const items = upgrades.flatMap(({ flow, items }) => items.map(({ rule: _, ...item }) => ({ file: flow.file, ...item })));
     const loading = upgrades.filter((upgrade) => upgrade.items.length === 0).length;
-    return { report: { target, flows: upgrades.length, loading, items }, upgrades };
+    const report = { target, flows: upgrades.length, loading, items };
+    return { report, upgrades };
 }
 
 const flowsWalk = { readFlow, isFlowDocument };
@@ -13441,7 +13073,7 @@ const kvApply = {
             return { change, result: change.action === 'create' ? 'created' : 'updated' };
         }
         catch (error) {
-            return failed$2(change, error);
+            return failed$1(change, error);
         }
     },
     async remove(change, api) {
@@ -13453,7 +13085,7 @@ const kvApply = {
             return { change, result: 'deleted' };
         }
         catch (error) {
-            return failed$2(change, error);
+            return failed$1(change, error);
         }
     }
 };
@@ -13463,7 +13095,7 @@ async function freshVerdict$1(api, change, desired) {
     const name = `KV pair ${change.namespace}:${change.id}`;
     return comparedVerdict(change, name, { fresh, planned: change.current?.json, desired });
 }
-function failed$2(change, error) {
+function failed$1(change, error) {
     const marks = failureMarks(error);
     const status = error instanceof ApiError && error.status !== undefined ? ` (HTTP ${error.status})` : '';
     const message = !change.secretLike
@@ -13519,18 +13151,16 @@ const kvRollback = {
         };
         const value = await guarded(() => api.getKv(namespace, resource.key));
         const held = value === undefined ? {} : { sha256: sha256Hex(canonicalJson(value)) };
-        const versions = { before: resource.before?.sha256, deployed: resource.deployed?.sha256 };
-        return restoreByHash(versions, held, deployed, async () => {
-            if (!resource.before) {
-                await guarded(() => api.deleteKv(namespace, resource.key));
-                return 'deleted (the deploy created it)';
+        return restoreByHash(resource, held, deployed, {
+            remove: () => guarded(() => api.deleteKv(namespace, resource.key)),
+            async putBack(before) {
+                const json = typeof item.previous === 'string' ? item.previous : before.json;
+                if (json === undefined || sha256Hex(json) !== before.sha256) {
+                    throw new Error('its previous value was too large to keep in the rollback record; restore it from Git');
+                }
+                await guarded(() => api.putKv(namespace, resource.key, JSON.parse(json)));
+                return 'previous value restored';
             }
-            const json = typeof item.previous === 'string' ? item.previous : resource.before.json;
-            if (json === undefined || sha256Hex(json) !== resource.before.sha256) {
-                throw new Error('its previous value was too large to keep in the rollback record; restore it from Git');
-            }
-            await guarded(() => api.putKv(namespace, resource.key, JSON.parse(json)));
-            return 'previous value restored';
         });
     }
 };
@@ -13659,8 +13289,8 @@ const HIDDEN = '<hidden: secret-like key>';
 function kvFindings(held) {
     const first = new Map();
     return held.files.flatMap((file) => {
-        const error = (line, rule, message) => ({
-            severity: 'error',
+        const error = (line, rule, message, severity = 'error') => ({
+            severity,
             file: file.file,
             line,
             rule,
@@ -13680,10 +13310,7 @@ function kvFindings(held) {
         first.set(file.namespace, file.file);
         if (!heldNamespaceIsManaged(file.namespace, held.extraNamespaces)) {
             return [
-                {
-                    ...error(1, 'kv-namespace', `${file.file} is not deployed: namespace ${SYSTEM_NAMESPACE} is managed only when the namespaces input lists it`),
-                    severity: 'warning'
-                }
+                error(1, 'kv-namespace', `${file.file} is not deployed: namespace ${SYSTEM_NAMESPACE} is managed only when the namespaces input lists it`, 'warning')
             ];
         }
         return parseKvFile(file.text).problems.map((p) => error(p.line, 'kv-file', p.message));
@@ -13718,13 +13345,14 @@ function planKv(held, options) {
                 ? 'create'
                 : actionOf(options, desiredJson !== undefined, desiredJson === current);
             const secretLike = isSecretLike(key);
+            const was = before.get(key);
             const change = {
                 kind: 'kv',
                 namespace: sent(namespace),
                 id: key,
                 action,
                 secretLike,
-                drifted: false,
+                drifted: isDrifted(action, held.base !== undefined, was === undefined ? undefined : canonicalJson(was) !== current),
                 ...((file ?? base) && { file: (file ?? base).file }),
                 ...(desiredJson !== undefined && { desired: { json: desiredJson } }),
                 ...(current !== undefined && { current: { json: current } }),
@@ -13738,10 +13366,6 @@ function planKv(held, options) {
                 applyDiff(change, diffTexts(`a/kv/${sent(namespace)}/${key}`, `b/kv/${sent(namespace)}/${key}`, shown(current), secretLike && after !== undefined && current !== undefined
                     ? `${key}: ${HIDDEN} (changed)\n`
                     : shown(after), options.limits));
-            }
-            if (held.base && current !== undefined && action !== 'unchanged' && action !== 'create') {
-                const was = before.get(key);
-                change.drifted = was !== undefined ? canonicalJson(was) !== current : action === 'update';
             }
             changes.push(change);
         }
@@ -13800,7 +13424,7 @@ const kvGather = {
     async gather(input) {
         const [files, base] = await Promise.all([
             discoverKvFiles(input.workTree),
-            readBase(input, discoverKvFiles)
+            readClosing(input.openBase?.(), discoverKvFiles)
         ]);
         const prefix = input.settings.namespacePrefix || undefined;
         const { extraNamespaces } = input.settings;
@@ -13843,13 +13467,6 @@ async function discoverKvFiles(tree) {
     }));
 }
 
-const kv = {
-    gather: kvGather,
-    decide: kvDecide,
-    apply: kvApply,
-    rollback: kvRollback
-};
-
 const TESTS_ROUTE$1 = 'tests';
 async function freshVerdict(api, change, desired) {
     const source = await api.yamlResources(TESTS_ROUTE$1).get(change.namespace, change.id);
@@ -13857,45 +13474,32 @@ async function freshVerdict(api, change, desired) {
     const name = `test suite ${change.namespace}.${change.id}`;
     return comparedVerdict(change, name, { fresh, planned: change.current?.source, desired });
 }
-function failed$1(change, error) {
-    return { change, result: 'failed', message: errorMessage(error), ...failureMarks(error) };
-}
 const testsApply = {
     name: 'test',
     async write(change, api) {
         if (change.desired === undefined) {
             return { change, result: 'failed', message: 'the plan holds no source for this test suite' };
         }
-        try {
-            const verdict = await freshVerdict(api, change, change.desired);
-            if (verdict.kind !== 'as-planned')
-                return settled(change, verdict);
-            const suites = api.yamlResources(TESTS_ROUTE$1);
-            if (change.action === 'create')
-                await suites.create(change.desired);
-            else if (!(await suites.update(change.namespace, change.id, change.desired))) {
-                return settled(change, {
-                    kind: 'moved',
-                    message: `test suite ${change.namespace}.${change.id} was deleted on the server since the plan`
-                });
-            }
-            return { change, result: change.action === 'create' ? 'created' : 'updated' };
+        const verdict = await freshVerdict(api, change, change.desired);
+        if (verdict.kind !== 'as-planned')
+            return settled(change, verdict);
+        const suites = api.yamlResources(TESTS_ROUTE$1);
+        if (change.action === 'create')
+            await suites.create(change.desired);
+        else if (!(await suites.update(change.namespace, change.id, change.desired))) {
+            return settled(change, {
+                kind: 'moved',
+                message: `test suite ${change.namespace}.${change.id} was deleted on the server since the plan`
+            });
         }
-        catch (error) {
-            return failed$1(change, error);
-        }
+        return { change, result: change.action === 'create' ? 'created' : 'updated' };
     },
     async remove(change, api) {
-        try {
-            const verdict = await freshVerdict(api, change, undefined);
-            if (verdict.kind !== 'as-planned')
-                return settled(change, verdict);
-            await api.yamlResources(TESTS_ROUTE$1).delete(change.namespace, change.id);
-            return { change, result: 'deleted' };
-        }
-        catch (error) {
-            return failed$1(change, error);
-        }
+        const verdict = await freshVerdict(api, change, undefined);
+        if (verdict.kind !== 'as-planned')
+            return settled(change, verdict);
+        await api.yamlResources(TESTS_ROUTE$1).delete(change.namespace, change.id);
+        return { change, result: 'deleted' };
     }
 };
 const testVersion = object({ sha256: sha256Field, source: string().optional() });
@@ -13929,21 +13533,19 @@ const testsRollback = {
         const suites = api.yamlResources(TESTS_ROUTE$1);
         const now = await suites.get(namespace, resource.id);
         const held = now === undefined ? {} : { sha256: sha256Hex(normaliseText(now)) };
-        const versions = { before: resource.before?.sha256, deployed: resource.deployed?.sha256 };
-        return restoreByHash(versions, held, deployed, async () => {
-            if (!resource.before) {
-                await suites.delete(namespace, resource.id);
-                return 'deleted (the deploy created it)';
+        return restoreByHash(resource, held, deployed, {
+            remove: () => suites.delete(namespace, resource.id),
+            async putBack(before) {
+                const source = typeof item.previous === 'string' ? item.previous : before.source;
+                if (source === undefined || sha256Hex(source) !== before.sha256) {
+                    throw new Error('its previous source was too large to keep in the rollback record; restore it from Git');
+                }
+                if (now === undefined)
+                    await suites.create(source);
+                else
+                    await suites.update(namespace, resource.id, source);
+                return 'previous source restored';
             }
-            const source = typeof item.previous === 'string' ? item.previous : resource.before.source;
-            if (source === undefined || sha256Hex(source) !== resource.before.sha256) {
-                throw new Error('its previous source was too large to keep in the rollback record; restore it from Git');
-            }
-            if (now === undefined)
-                await suites.create(source);
-            else
-                await suites.update(namespace, resource.id, source);
-            return 'previous source restored';
         });
     }
 };
@@ -14002,8 +13604,8 @@ function readSuite(file) {
 function testFindings(held) {
     const seen = new Map();
     const findings = held.files.flatMap((file) => {
-        const finding = (line, rule, message) => ({
-            severity: 'error',
+        const finding = (line, rule, message, severity = 'error') => ({
+            severity,
             file: file.file,
             line,
             rule,
@@ -14022,10 +13624,7 @@ function testFindings(held) {
         seen.set(key, file.file);
         if (!heldNamespaceIsManaged(suite.namespace, held.extraNamespaces)) {
             return [
-                {
-                    ...finding(1, 'test-namespace', `not deployed: namespace ${SYSTEM_NAMESPACE} is managed only when the namespaces input lists it`),
-                    severity: 'warning'
-                }
+                finding(1, 'test-namespace', `not deployed: namespace ${SYSTEM_NAMESPACE} is managed only when the namespaces input lists it`, 'warning')
             ];
         }
         return [];
@@ -14080,7 +13679,7 @@ function planTests(held, options) {
             namespace: sent(namespace),
             id,
             action,
-            drifted: false,
+            drifted: isDrifted(action, held.base !== undefined, base && sentText(base, held.prefix) !== current),
             ...((suite ?? base) && { file: (suite ?? base).file }),
             ...(desired !== undefined && { desired }),
             ...(current !== undefined && { current: { source: current } })
@@ -14089,9 +13688,6 @@ function planTests(held, options) {
             const name = `tests/${sent(namespace)}/${id}.yml`;
             const after = action === 'delete' || action === 'orphaned' ? undefined : desired;
             applyDiff(change, diffTexts(`a/${name}`, `b/${name}`, current, after, options.limits));
-            if (held.base && current !== undefined && action !== 'create') {
-                change.drifted = base ? sentText(base, held.prefix) !== current : action === 'update';
-            }
         }
         changes.push(change);
     };
@@ -14135,7 +13731,10 @@ const TESTS_ROUTE = 'tests';
 const testsGather = {
     name: 'test',
     async gather(input) {
-        const [files, base] = await Promise.all([discover(input.workTree), readBase(input, discover)]);
+        const [files, base] = await Promise.all([
+            discover(input.workTree),
+            readClosing(input.openBase?.(), discover)
+        ]);
         const prefix = input.settings.namespacePrefix || undefined;
         const extraNamespaces = input.settings.extraNamespaces;
         const held = {
@@ -14181,13 +13780,31 @@ function discover(tree) {
     return kindFiles(tree, FOLDER, (rel) => /\.ya?ml$/.test(rel), true);
 }
 
+const filesWalk = { readFileBytes: readNamespaceFileBytes };
+const namespaceFiles = {
+    gather: { name: 'file', fromWalk: (walk) => walk, walk: filesWalk },
+    decide: filesDecide,
+    apply: filesApply,
+    rollback: filesRollback
+};
+const dashboards = {
+    gather: dashboardsGather,
+    decide: dashboardsDecide,
+    apply: dashboardsApply,
+    rollback: dashboardsRollback
+};
+const kv = {
+    gather: kvGather,
+    decide: kvDecide,
+    apply: kvApply,
+    rollback: kvRollback
+};
 const tests = {
     gather: testsGather,
     decide: testsDecide,
     apply: testsApply,
     rollback: testsRollback
 };
-
 const KINDS = [namespaceFiles, flows, dashboards, kv, tests];
 const WALK = { ...flowsWalk, ...filesWalk };
 const DECIDE_KINDS = KINDS.map((kind) => kind.decide);
@@ -14266,7 +13883,6 @@ async function upgradeMode(work, settings, context, ports, upgrade) {
         return undefined;
     const base = context.defaultBranch ?? (await github.defaultBranch());
     const branch = `kestra-gitops/upgrade-${upgrade.report.target}`;
-    const encoder = new TextEncoder();
     const written = await github.writeBranch({
         name: branch,
         base: context.sha,
@@ -14274,7 +13890,7 @@ async function upgradeMode(work, settings, context, ports, upgrade) {
         trailer: `Kestra-GitOps-Upgrade: ${upgrade.report.target}`,
         writes: upgrade.rewrites().map(({ file, source }) => ({
             path: file,
-            content: encoder.encode(source)
+            content: new TextEncoder().encode(source)
         }))
     });
     if (written.status === 'forbidden')
@@ -14712,7 +14328,6 @@ const SETTINGS_FILE_PATHS = [
     '.github/kestra-gitops.yml',
     '.github/kestra-gitops.yaml'
 ];
-const IN_THE_WORKFLOW = () => `set it in the workflow's 'with:'`;
 const ALIAS = Symbol('alias');
 const settingsSchema = strictObject(Object.fromEntries(inputNames()
     .filter(fileMaySet)
@@ -14757,7 +14372,7 @@ function refusedKey(name, elsewhere) {
         ? `'${name}' is not an input this file may set; it may set: ${settable.join(', ')}`
         : `'${name}' is not an input this file may set; did you mean '${meant}'?`;
 }
-function parseSettingsFile(path, text, elsewhere = IN_THE_WORKFLOW) {
+function parseSettingsFile(path, text, elsewhere = () => `set it in the workflow's 'with:'`) {
     const lineCounter = new distExports.LineCounter();
     const lineAt = (offset) => lineCounter.linePos(offset ?? 0).line;
     const fail = (offset, detail) => {
@@ -14825,61 +14440,6 @@ function parseSettingsFile(path, text, elsewhere = IN_THE_WORKFLOW) {
         path,
         values: new Map(names.map((name) => [name, { text: settings[name], line: lineOf([name]) }]))
     };
-}
-
-function linkLeavingWorkspace(workspace, rel) {
-    const base = realOrUndefined(workspace);
-    if (base === undefined)
-        return undefined;
-    const parts = rel.split(/[\\/]/).filter((part) => part !== '' && part !== '.');
-    let at = resolve$1(workspace);
-    for (let i = 0; i < parts.length; i++) {
-        at = join(at, parts[i]);
-        let stats;
-        try {
-            stats = lstatSync(at, { throwIfNoEntry: false });
-        }
-        catch {
-            return undefined;
-        }
-        if (!stats)
-            return undefined;
-        if (!stats.isSymbolicLink())
-            continue;
-        const link = parts.slice(0, i + 1).join('/');
-        let real;
-        try {
-            real = realpathSync(at);
-        }
-        catch (error) {
-            const code = error.code;
-            return { link, reason: code === 'ELOOP' ? 'it loops' : 'its target does not exist' };
-        }
-        if (!inside(base, real))
-            return { link, reason: 'it leads outside the workspace' };
-    }
-    return undefined;
-}
-function confineRoot(workspace, root) {
-    const leaving = linkLeavingWorkspace(workspace, root);
-    if (!leaving)
-        return;
-    const { link, reason } = leaving;
-    const through = link === root.replace(/^\.\/+|\/+$/g, '') ? '' : ` (on the way to '${root}')`;
-    throw new ConfigError('root', `'${link}' is a symbolic link${through} that is never followed: ${reason}. Nothing under it is read; ` +
-        'make root a folder of the checkout');
-}
-function realOrUndefined(path) {
-    try {
-        return realpathSync(path);
-    }
-    catch {
-        return undefined;
-    }
-}
-function inside(base, path) {
-    const rel = relative(base, path);
-    return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`));
 }
 
 function parseSettings(read, sources = {}) {
@@ -14992,6 +14552,60 @@ function camelCased(values) {
         name.replace(/-([a-z0-9])/g, (_dash, letter) => letter.toUpperCase()),
         value
     ]));
+}
+function linkLeavingWorkspace(workspace, rel) {
+    const base = realOrUndefined(workspace);
+    if (base === undefined)
+        return undefined;
+    const parts = rel.split(/[\\/]/).filter((part) => part !== '' && part !== '.');
+    let at = resolve$1(workspace);
+    for (let i = 0; i < parts.length; i++) {
+        at = join(at, parts[i]);
+        let stats;
+        try {
+            stats = lstatSync(at, { throwIfNoEntry: false });
+        }
+        catch {
+            return undefined;
+        }
+        if (!stats)
+            return undefined;
+        if (!stats.isSymbolicLink())
+            continue;
+        const link = parts.slice(0, i + 1).join('/');
+        let real;
+        try {
+            real = realpathSync(at);
+        }
+        catch (error) {
+            const code = error.code;
+            return { link, reason: code === 'ELOOP' ? 'it loops' : 'its target does not exist' };
+        }
+        if (!inside(base, real))
+            return { link, reason: 'it leads outside the workspace' };
+    }
+    return undefined;
+}
+function confineRoot(workspace, root) {
+    const leaving = linkLeavingWorkspace(workspace, root);
+    if (!leaving)
+        return;
+    const { link, reason } = leaving;
+    const through = link === root.replace(/^\.\/+|\/+$/g, '') ? '' : ` (on the way to '${root}')`;
+    throw new ConfigError('root', `'${link}' is a symbolic link${through} that is never followed: ${reason}. Nothing under it is read; ` +
+        'make root a folder of the checkout');
+}
+function realOrUndefined(path) {
+    try {
+        return realpathSync(path);
+    }
+    catch {
+        return undefined;
+    }
+}
+function inside(base, path) {
+    const rel = relative(base, path);
+    return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`));
 }
 
 function plainTarget(settings, context, server) {
@@ -15144,12 +14758,8 @@ async function deploy(plan, deps) {
         if (!writing.has(namespace))
             mark(namespace);
     const applied = await applyPlan(plan, {
-        api: deps.api,
-        refs: deps.refs,
-        readDesiredFile: deps.readDesiredFile,
-        kinds: deps.kinds,
+        ...deps,
         concurrency: deps.settings.concurrency,
-        onResult: deps.onResult,
         onNamespaceDone: (namespace, complete) => complete && mark(namespace)
     });
     warnings.push(...applied.warnings);
@@ -15905,7 +15515,9 @@ function reviewNames(args, flows, reporter) {
         .map((f) => flowKey(f.namespace, f.id)));
     const refs = args.everyFlow ? args.names : args.names.filter((ref) => written.has(ref.fromFlow));
     const skipped = args.names.filter((ref) => !refs.includes(ref));
-    const note = skipped.length > 0 ? uncheckedNote(skipped) : undefined;
+    const note = skipped.length > 0
+        ? `${skipped.length} secret and KV reference(s) in ${new Set(skipped.map((ref) => ref.fromFlow)).size} flow(s) this pull request does not change were not checked against the server; a plan of the branch (a push, workflow_dispatch, or 'kestra-gitops plan') checks every flow.`
+        : undefined;
     if (note)
         reporter.info(note);
     if (refs.length === 0)
@@ -15914,13 +15526,6 @@ function reviewNames(args, flows, reporter) {
     reporter.info(`${checked.checked} secret and KV reference(s) checked: ${checked.findings.filter((f) => f.severity === 'warning').length} not defined on the server.`);
     return { ...checked, note };
 }
-function everyFlowsNames(args, reporter) {
-    return reviewNames({ ...args, everyFlow: true }, [], reporter).findings;
-}
-function uncheckedNote(skipped) {
-    const flows = new Set(skipped.map((ref) => ref.fromFlow)).size;
-    return `${skipped.length} secret and KV reference(s) in ${flows} flow(s) this pull request does not change were not checked against the server; a plan of the branch (a push, workflow_dispatch, or 'kestra-gitops plan') checks every flow.`;
-}
 function reviewExecutions(reading, flows, reporter) {
     const guarded = flows.filter((f) => f.action === 'update' || f.action === 'delete');
     if (guarded.length === 0)
@@ -15928,8 +15533,10 @@ function reviewExecutions(reading, flows, reporter) {
     if ('byFlow' in reading) {
         for (const flow of guarded) {
             const executions = reading.byFlow.get(flowKey(flow.namespace, flow.id));
-            if (executions)
-                reporter.info(`${flow.namespace}.${flow.id}: ${byStateNames(executions)}`);
+            if (!executions)
+                continue;
+            const states = [...new Set(executions.map((e) => e.state))].sort();
+            reporter.info(`${flow.namespace}.${flow.id}: ${unfinishedText(executions)} (${states.join(', ')})`);
         }
         return { byFlow: reading.byFlow, findings: [] };
     }
@@ -15966,10 +15573,6 @@ function callSitesOf(args, targets) {
     }
     return callSites(targets, args.calls, { repository, server });
 }
-function byStateNames(executions) {
-    const states = [...new Set(executions.map((e) => e.state))].sort();
-    return `${unfinishedText(executions)} (${states.join(', ')})`;
-}
 
 async function planMode(args) {
     const { ports } = args;
@@ -15978,9 +15581,10 @@ async function planMode(args) {
         throw new ActionError('a plan needs the snapshot of a plan or deploy run');
     }
     const { reporter } = ports;
-    const { plan, findings: impactFindings, notes: reviewNotes } = await phase(reporter, 'Plan', () => reviewedPlan(args, desired, commitTime), ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`);
-    const findings = sortFindings([...args.report.findings, ...impactFindings]);
-    const notes = [...(args.report.notes ?? []), ...reviewNotes];
+    const reviewed = await phase(reporter, 'Plan', () => reviewedPlan(args, desired, commitTime), ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`);
+    const { plan } = reviewed;
+    const findings = sortFindings([...args.report.findings, ...reviewed.findings]);
+    const notes = [...(args.report.notes ?? []), ...reviewed.notes];
     const report = { ...args.report, findings, plan, notes };
     const shown = ports.edge.shown(renderedReport(report));
     let sent;
@@ -16364,8 +15968,20 @@ async function finishStopped(args, refs, kinds) {
     const early = args.checked.snapshot.rollbackRecords;
     const namespaces = [
         ...new Set([...args.checked.model.managedNamespaces, ...args.plan.namespaces])
-    ];
-    const stopped = await stoppedRollbacks(args.kestra, namespaces.sort(), early, kinds, reporter);
+    ].sort();
+    let stopped;
+    try {
+        const values = early && sameNamespaces(early.namespaces, namespaces)
+            ? valueOfEnded(early.read)
+            : await readRollbackRecords(args.kestra, namespaces);
+        const reading = readRecords(values, kinds);
+        for (const warning of reading.warnings)
+            reporter.warning(warning);
+        stopped = reading.records;
+    }
+    catch (error) {
+        throw new DeployError(`Nothing was deployed: ${errorMessage(error)}. Re-run once the server answers.`);
+    }
     if (stopped.size === 0)
         return undefined;
     return finishRollbacks(stopped, {
@@ -16449,15 +16065,10 @@ function flowDependencies(references) {
     }));
 }
 function countResults(result, plan) {
-    const count = (outcome) => result.resources.filter((r) => r.result === outcome).length;
-    return {
-        create: count('created'),
-        update: count('updated'),
-        delete: count('deleted'),
-        unchanged: result.resources.filter((r) => r.result === 'unchanged' && r.change.action !== 'orphaned').length,
-        orphaned: plan.counts.orphaned,
-        drifted: plan.counts.drifted
-    };
+    const count = (outcome) => result.resources.filter((r) => r.result === outcome && r.change.action !== 'orphaned').length;
+    const { orphaned, drifted } = plan.counts;
+    const [create, update, remove] = [count('created'), count('updated'), count('deleted')];
+    return { create, update, delete: remove, unchanged: count('unchanged'), orphaned, drifted };
 }
 function failureSummary(result, rolledBack) {
     const name = (r) => resourceKey(r.change);
@@ -16526,46 +16137,38 @@ async function beginEnvironment(args) {
         }
         ports.reporter.info(`Commit ${context.sha.slice(0, 7)} is verified in ${verifiedIn}.`);
     }
-    if (!target.environment)
+    const { environment } = target;
+    if (!environment)
         return undefined;
-    const environment = target.environment;
-    const [first] = [...args.namespaces].sort();
+    const namespaces = [...args.namespaces].sort();
+    const [first] = namespaces;
     const environmentUrl = first ? namespaceUrl(await args.kestra.uiBase(), first) : undefined;
-    const logUrl = runUrl(context);
     const id = await github.create({
         sha: context.sha,
         environment,
         transient: target.transientEnvironment,
         description: ports.edge.text(`Kestra deploy of ${context.sha.slice(0, 7)}`),
         payload: {
-            kestra: {
-                server: args.kestra.target.server,
-                tenant: args.kestra.target.tenant,
-                namespaces: [...args.namespaces].sort()
-            }
+            kestra: { server: args.kestra.target.server, tenant: args.kestra.target.tenant, namespaces }
         }
     });
-    await github.addStatus(id, {
-        state: 'in_progress',
-        description: 'Deploying to Kestra.',
-        environmentUrl,
-        logUrl
-    });
-    ports.reporter.info(`GitHub deployment ${id} to ${environment}: in_progress.`);
-    return environmentRun({ github, environment, id, environmentUrl, logUrl, context, ports });
+    const run = environmentRun({ github, environment, id, environmentUrl, context, ports });
+    await run.status({ state: 'in_progress', description: 'Deploying to Kestra.' });
+    return run;
 }
 function environmentRun(run) {
-    const { github, environment, id, environmentUrl, logUrl, context, ports } = run;
+    const { github, environment, id, environmentUrl, context, ports } = run;
     const status = async (state) => {
         await github.addStatus(id, {
             ...state,
             description: ports.edge.text(state.description),
             environmentUrl,
-            logUrl
+            logUrl: runUrl(context)
         });
         ports.reporter.info(`GitHub deployment ${id} to ${environment}: ${state.state}.`);
     };
     return {
+        status,
         async finish(result, smokeFailed) {
             const wrote = result.resources.some((r) => WRITTEN.has(r.result));
             try {
@@ -16610,11 +16213,10 @@ async function previousVerdict(github, environment, sha, current) {
     return undefined;
 }
 function writeLog(plan, reporter) {
+    const writes = plan.resources.filter(isWrite);
     const pending = new Map();
-    for (const change of plan.resources.filter(isWrite)) {
-        pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1);
-    }
-    const total = [...pending.values()].reduce((sum, n) => sum + n, 0);
+    for (const { namespace } of writes)
+        pending.set(namespace, (pending.get(namespace) ?? 0) + 1);
     const results = new Map();
     let done = 0;
     return (result) => {
@@ -16623,7 +16225,7 @@ function writeLog(plan, reporter) {
         own.push(result);
         results.set(namespace, own);
         done++;
-        reporter.progress(done < total ? `Writing to Kestra: ${done} of ${total}` : '');
+        reporter.progress(done < writes.length ? `Writing to Kestra: ${done} of ${writes.length}` : '');
         if (own.length < (pending.get(namespace) ?? 0))
             return;
         reporter.group(`Writes to ${namespace}`);
@@ -16703,38 +16305,19 @@ function failedRun(run) {
     const state = run.verdict === 'timed-out' ? 'timed out' : (run.state ?? run.message);
     return `${run.flow.namespace}.${run.flow.id} (${id}: ${state})`;
 }
-async function stoppedRollbacks(kestra, namespaces, early, kinds, reporter) {
-    try {
-        const values = early && sameNamespaces(early.namespaces, namespaces)
-            ? valueOfEnded(early.read)
-            : await readRollbackRecords(kestra, namespaces);
-        const reading = readRecords(values, kinds);
-        for (const warning of reading.warnings)
-            reporter.warning(warning);
-        return reading.records;
-    }
-    catch (error) {
-        throw new DeployError(`Nothing was deployed: ${errorMessage(error)}. Re-run once the server answers.`);
-    }
-}
 async function finishRollbacks(records, deps) {
-    const results = await resumeEach(records, deps);
+    const results = [];
+    for (const plan of plansFromRecords(records, deps.kinds)) {
+        const namespaces = plan.markers.map((m) => m.namespace).join(', ');
+        deps.reporter.warning(`A rollback of the deploy of commit ${short(plan.deployed)} is recorded as unfinished in namespace(s) ${namespaces}: finishing it before anything else.`);
+        const title = `Rollback of ${short(plan.deployed)} left unfinished`;
+        results.push(await rollbackPhase(title, plan, deps, true));
+    }
     if (results.every((r) => r.stale)) {
         deps.reporter.info('The server already held every version those records name: records removed, deploying.');
         return undefined;
     }
     return reportFinished(results, deps);
-}
-async function resumeEach(records, deps) {
-    const { reporter } = deps;
-    const results = [];
-    for (const plan of plansFromRecords(records, deps.kinds)) {
-        const namespaces = plan.markers.map((m) => m.namespace).join(', ');
-        reporter.warning(`A rollback of the deploy of commit ${short(plan.deployed)} is recorded as unfinished in namespace(s) ${namespaces}: finishing it before anything else.`);
-        const title = `Rollback of ${short(plan.deployed)} left unfinished`;
-        results.push(await rollbackPhase(title, plan, deps, true));
-    }
-    return results;
 }
 async function reportFinished(results, deps) {
     const { reporter, settings } = deps;
@@ -17112,7 +16695,10 @@ async function execute(settings, target, context, ports, reads) {
     try {
         const branch = work.writes === 'drift' ? await driftBranchOf(context, ports.drift) : undefined;
         const checked = await check({ settings, target, context, ports, kestra, kinds: KINDS, reads });
-        learnShown(checked, ports);
+        ports.edge.learn(checked.model.managedNamespaces);
+        const weak = ports.edge.weakCredentials();
+        if (weak)
+            reporter.warning(weak);
         const { report, upgrade } = await reportOf({ settings, context, work, kestra, checked, ports });
         const publish = (findings) => published(findings, checked, settings, ports);
         const { state } = checked.snapshot;
@@ -17153,7 +16739,9 @@ async function execute(settings, target, context, ports, reads) {
 async function withoutPlan(run) {
     const { work, settings, context, ports, checked, upgrade } = run;
     const { listings } = checked.snapshot;
-    const named = listings ? everyFlowsNames({ names: checked.names, listings }, ports.reporter) : [];
+    const named = listings
+        ? reviewNames({ names: checked.names, listings, everyFlow: true }, [], ports.reporter).findings
+        : [];
     const findings = [...checked.findings, ...named].sort(compareFindings);
     const report = { ...run.report, findings };
     await reportNoDeploy(ports.reporter, renderSummary(ports.edge.shown(report)));
@@ -17169,12 +16757,6 @@ function announce(mode, server, context, ports) {
     ports.reporter.setOutput('mode', mode);
     const detail = [context.local ? '' : context.eventName, server].filter(Boolean).join(', ');
     ports.reporter.info(`kestra-gitops: ${mode}${detail ? ` (${detail})` : ''}`);
-}
-function learnShown(checked, ports) {
-    ports.edge.learn(checked.model.managedNamespaces);
-    const weak = ports.edge.weakCredentials();
-    if (weak)
-        ports.reporter.warning(weak);
 }
 async function reportNoDeploy(reporter, summary, counts) {
     if (counts)
@@ -17219,9 +16801,8 @@ async function reportOf(run) {
 const SUMMARY_DRIFT_BUDGET = 300_000;
 const WARNING_NAMES = 10;
 async function driftMode(args) {
-    const { settings, ports } = args;
+    const { settings, ports, plan } = args;
     const { reporter } = ports;
-    const { plan } = args;
     const items = driftedResources(plan, args.checked.snapshot.state ?? new Map(), args.kinds.map((kind) => kind.decide));
     setCountOutputs(reporter, plan.counts);
     reporter.setOutput('has-changes', items.length > 0);
@@ -17305,7 +16886,11 @@ async function pullRequest(args, items) {
     if (!github)
         return {};
     if (items.length === 0) {
-        await closePullRequest(args, github);
+        const closed = await github.closePullRequest(driftBranch(args.settings.commentKey), goneComment(args, false));
+        if (closed?.status === 'forbidden')
+            args.ports.reporter.warning(closed.message);
+        else if (closed)
+            args.ports.reporter.info(`Drift pull request closed: ${closed.url}`);
         return {};
     }
     const tree = await pullRequestTree(args, items);
@@ -17315,14 +16900,6 @@ async function pullRequest(args, items) {
     const notBroughtBack = new Map(tree.notBroughtBack.map((n) => [n.name, n.reason]));
     const url = await writePullRequest(args, github, items, tree);
     return { ...(url !== undefined && { url }), notBroughtBack };
-}
-async function closePullRequest(args, github) {
-    const { ports } = args;
-    const closed = await github.closePullRequest(driftBranch(args.settings.commentKey), goneComment(args, false));
-    if (closed?.status === 'forbidden')
-        ports.reporter.warning(closed.message);
-    else if (closed)
-        ports.reporter.info(`Drift pull request closed: ${closed.url}`);
 }
 async function pullRequestTree(args, items) {
     const { ports, settings, context, checked } = args;
@@ -17383,11 +16960,7 @@ async function writePullRequest(args, github, items, tree) {
         base: args.branch,
         title: driftPullTitle({ commentKey: settings.commentKey }),
         body: driftPullBody({
-            commentKey: settings.commentKey,
-            ...args.kestra.target,
-            branch: args.branch,
-            commit: context.sha,
-            items: ports.edge.shown(shownDrift(items)),
+            ...reportInput(args, items, {}),
             writes: tree.writes,
             notBroughtBack: ports.edge.shown(tree.notBroughtBack)
         })
@@ -17440,33 +17013,32 @@ async function executeWithEnvironments(settings, eventContext, ports) {
     confineRoot(eventContext.workspace, settings.root);
     const reads = new RunReads();
     try {
-        return await executeTargets(settings, eventContext, ports, reads);
+        const context = await withPullRequestOfRun(eventContext, ports);
+        const pr = context.pullRequest;
+        const { kestra } = ports;
+        const target = () => plainTarget(settings, context, kestra !== undefined);
+        if (!settings.preview || !pr || pr.number <= 0 || !PREVIEW_EVENTS.includes(context.eventName)) {
+            return await execute(settings, target(), context, ports, reads);
+        }
+        if (pr.action === 'closed') {
+            if (!kestra)
+                return await execute(settings, target(), context, ports, reads);
+            return await closePreview(settings, context, { ...ports, kestra });
+        }
+        const why = noPreviewReason(settings, context, ports) ?? (await notCurrentReason(context, ports));
+        if (why) {
+            ports.reporter.notice(`No preview: ${why}`);
+            const noPreview = withSection(ports, noPreviewSection(why));
+            return await execute(settings, target(), context, noPreview, reads);
+        }
+        const preview = await deployPreview(settings, context, { ...ports, kestra: kestra }, reads);
+        const withPreview = withSection(ports, preview.section);
+        const outcome = await execute(settings, target(), context, withPreview, reads);
+        return { ...outcome, failure: outcome.failure ?? preview.failure };
     }
     finally {
         await reads.close();
     }
-}
-async function executeTargets(settings, eventContext, ports, reads) {
-    const context = await withPullRequestOfRun(eventContext, ports);
-    const pr = context.pullRequest;
-    const target = () => plainTarget(settings, context, ports.kestra !== undefined);
-    if (!settings.preview || !pr || pr.number <= 0 || !PREVIEW_EVENTS.includes(context.eventName)) {
-        return execute(settings, target(), context, ports, reads);
-    }
-    if (pr.action === 'closed') {
-        if (!ports.kestra)
-            return execute(settings, target(), context, ports, reads);
-        return closePreview(settings, context, { ...ports, kestra: ports.kestra });
-    }
-    const why = noPreviewReason(settings, context, ports) ?? (await notCurrentReason(context, ports));
-    if (why) {
-        ports.reporter.notice(`No preview: ${why}`);
-        return execute(settings, target(), context, withSection(ports, noPreviewSection(why)), reads);
-    }
-    const preview = await deployPreview(settings, context, { ...ports, kestra: ports.kestra }, reads);
-    const withPreview = withSection(ports, preview.section);
-    const outcome = await execute(settings, target(), context, withPreview, reads);
-    return { ...outcome, failure: outcome.failure ?? preview.failure };
 }
 async function withPullRequestOfRun(context, ports) {
     const head = context.runHead;
@@ -17723,21 +17295,15 @@ async function markInactive(github, deployments, warn) {
     }
 }
 
-function utf16Views(bytes) {
+function decodedTexts(bytes) {
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const views = [];
+    const texts = [buffer.toString('utf8')];
     for (const offset of [0, 1]) {
         const even = buffer.subarray(offset, offset + ((buffer.length - offset) & -2));
-        if (even.length === 0)
-            continue;
-        const bytesOf = ([start, end]) => [offset + 2 * start, offset + 2 * end];
-        views.push({ text: even.toString('utf16le'), bytesOf }, { text: Buffer.from(even).swap16().toString('utf16le'), bytesOf });
+        if (even.length > 0)
+            texts.push(even.toString('utf16le'), Buffer.from(even).swap16().toString('utf16le'));
     }
-    return views;
-}
-function decodedTexts(bytes) {
-    const utf8 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-    return [utf8, ...utf16Views(bytes).map((view) => view.text)];
+    return texts;
 }
 function utf16Patterns(texts) {
     return texts.flatMap((text) => {
@@ -17813,7 +17379,7 @@ const BACKSLASH = 0x5c;
 const AMPERSAND = 0x26;
 const PERCENT = 0x25;
 const PLUS = 0x2b;
-const SEMICOLON = 0x3b;
+const INTRODUCERS = [BACKSLASH, AMPERSAND, PERCENT];
 const QUOTE = 0x27;
 const SPACE = 0x20;
 const TAB = 0x09;
@@ -17843,13 +17409,11 @@ function readCharacter(text, at, layers = 2) {
     const readings = [];
     if (unit === PLUS)
         readings.push({ code: SPACE, end: at + 1 });
-    if (unit === QUOTE && text.charCodeAt(at + 1) === QUOTE)
+    if (text.startsWith("''", at))
         readings.push({ code: QUOTE, end: at + 2 });
-    if (unit === SPACE || unit === TAB || unit === LF || unit === CR) {
-        const folded = foldAt(text, at);
-        if (folded !== undefined)
-            readings.push({ code: SPACE, end: folded });
-    }
+    const folded = foldAt(text, at);
+    if (folded !== undefined)
+        readings.push({ code: SPACE, end: folded });
     for (const introducer of introducersAt(text, at, unit, layers)) {
         const read = introducer.code === BACKSLASH
             ? backslashEscape(text, introducer.end, layers)
@@ -17866,31 +17430,21 @@ function readCharacter(text, at, layers = 2) {
     return readings;
 }
 function introducersAt(text, at, unit, layers) {
-    if (!isIntroducer(unit))
+    if (!INTRODUCERS.includes(unit))
         return [];
     const found = [{ code: unit, end: at + 1 }];
     if (layers > 1) {
         for (const escaped of readCharacter(text, at, layers - 1)) {
-            if (isIntroducer(escaped.code) && escaped.end > at + 1)
+            if (INTRODUCERS.includes(escaped.code) && escaped.end > at + 1)
                 found.push(escaped);
         }
     }
     return found;
 }
-function isIntroducer(unit) {
-    return unit === BACKSLASH || unit === AMPERSAND || unit === PERCENT;
-}
+const FOLD = /[ \t]*(?:\r\n?|\n)[ \t]*/y;
 function foldAt(text, at) {
-    let end = at;
-    while (text.charCodeAt(end) === SPACE || text.charCodeAt(end) === TAB)
-        end++;
-    const afterBreak = lineBreakEnd(text, end);
-    if (afterBreak === undefined)
-        return undefined;
-    end = afterBreak;
-    while (text.charCodeAt(end) === SPACE || text.charCodeAt(end) === TAB)
-        end++;
-    return end;
+    FOLD.lastIndex = at;
+    return FOLD.test(text) ? FOLD.lastIndex : undefined;
 }
 function lineBreakEnd(text, at) {
     const unit = text.charCodeAt(at);
@@ -17952,11 +17506,11 @@ function characterReference(text, at) {
             return undefined;
         const value = digits === '' ? 0 : parseInt(digits, hex === undefined ? 10 : 16);
         const end = at + whole.length;
-        return codeOf(value, text.charCodeAt(end) === SEMICOLON ? end + 1 : end);
+        return codeOf(value, text[end] === ';' ? end + 1 : end);
     }
     NAME.lastIndex = at;
     const end = at + NAME.exec(text)[0].length;
-    if (text.charCodeAt(end) === SEMICOLON) {
+    if (text[end] === ';') {
         const named = entityCode(text.slice(at, end));
         if (named !== undefined)
             return { code: named, end: end + 1 };
@@ -18006,7 +17560,6 @@ function hexDigits(text, at, count) {
     return digits.length === count && /^[0-9A-Fa-f]+$/.test(digits) ? parseInt(digits, 16) : undefined;
 }
 const SKIPPED = new Set([0x0a, 0x0d, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0x00ad, 0x00]);
-const INTRODUCERS = [BACKSLASH, AMPERSAND, PERCENT];
 const FOLDING = [0x20, 0x09, 0x27];
 const SPECIAL_UNITS = new Set([...INTRODUCERS, PLUS, ...SKIPPED]);
 const SPECIAL = new Uint8Array(0x10000);
@@ -18021,7 +17574,7 @@ function indexNeedles(needles) {
         if (needle.length === 0)
             continue;
         const list = byFirst.get(needle[0]) ?? [];
-        if (!list.some((other) => sameNeedle(other, needle)))
+        if (!list.some((other) => other.join() === needle.join()))
             list.push(needle);
         byFirst.set(needle[0], list);
     }
@@ -18121,26 +17674,19 @@ function rest(text, at, needle, k, attempt) {
     return -1;
 }
 function indentedEnds(text, reading) {
-    if (reading.code !== 0x0a && reading.code !== 0x0d)
+    if (reading.code !== LF && reading.code !== CR)
         return [reading.end];
-    const ends = [];
     const marker = text[reading.end] === '+' || text[reading.end] === '-';
-    if (marker)
-        ends.push(...indentationEnds(text, reading.end + 1));
-    ends.push(...indentationEnds(text, reading.end));
-    return ends;
+    return [
+        ...(marker ? indentationEnds(text, reading.end + 1) : []),
+        ...indentationEnds(text, reading.end)
+    ];
 }
+const INDENTATION = /[ \t]*/y;
 function indentationEnds(text, from) {
-    let end = from;
-    while (text[end] === ' ' || text[end] === '\t')
-        end++;
-    const ends = [];
-    for (let at = end; at >= from; at--)
-        ends.push(at);
-    return ends;
-}
-function sameNeedle(a, b) {
-    return a.length === b.length && a.every((code, i) => code === b[i]);
+    INDENTATION.lastIndex = from;
+    const end = from + INDENTATION.exec(text)[0].length;
+    return Array.from({ length: end - from + 1 }, (_, i) => end - i);
 }
 
 const LOG_LINE_BYTES = 4096;
@@ -18259,12 +17805,9 @@ function redact(text, credentials, names) {
     let out = '';
     let at = 0;
     for (const [start, end] of spans) {
-        if (start < at) {
-            at = Math.max(at, end);
-            continue;
-        }
-        out += text.slice(at, start) + REDACTED;
-        at = end;
+        if (start >= at)
+            out += text.slice(at, start) + REDACTED;
+        at = Math.max(at, end);
     }
     return out + text.slice(at);
 }
@@ -18513,12 +18056,7 @@ class UsageError extends Error {
 }
 const UPGRADE_CHECK = 'upgrade-check';
 const CREDENTIAL_FLAGS = [...Object.keys(CREDENTIAL_VARIABLES), 'token'];
-const COMMANDS = [
-    'validate',
-    'plan',
-    'deploy',
-    UPGRADE_CHECK
-];
+const COMMANDS = ['validate', 'plan', 'deploy', UPGRADE_CHECK];
 const FORMATS = ['text', 'markdown', 'json'];
 const OWN_OPTIONS = {
     format: { type: 'string' },
@@ -18702,6 +18240,12 @@ async function runCli(argv, io = processIo()) {
         const lines = cliWords(text).split('\n');
         io.stderr.write(edge.text(lines.map((line) => bounded(line, LOG_LINE_BYTES)).join('\n')));
     };
+    if (io.stderr === process.stderr) {
+        process.removeAllListeners('warning');
+        process.on('warning', (warning) => {
+            err(`${inert(`${warning.name}: ${warning.message}`.replace(/\s*[\r\n]\s*/g, ' '))}\n`);
+        });
+    }
     const usageExit = wantsDetailedExitCode(argv) ? EXIT_FAILED : EXIT_USAGE;
     let args;
     try {
@@ -18741,12 +18285,7 @@ async function runCli(argv, io = processIo()) {
         const asks = args.command === 'deploy' && !settings.dryRun && !args.autoApprove;
         if (asks && !io.stdin?.isTTY)
             throw new UsageError(NO_TERMINAL);
-        const context = await localRunContext({
-            cwd: cliWorkspace(io.cwd),
-            env: io.env,
-            runnerTemp: scratch,
-            base: args.base
-        });
+        const context = await localRunContext(cliWorkspace(io.cwd), io.env, scratch, args.base);
         edge = new OutputEdge(credentials, publicNames(settings, context, settingsTarget(settings)));
         const writes = args.command === 'deploy' && !settings.dryRun;
         if (writes && !context.sha) {
@@ -18778,7 +18317,7 @@ async function runCli(argv, io = processIo()) {
                 return failed(planned.failure ?? 'no plan was computed');
             }
             progress?.clear();
-            const answer = await ask(io, deployQuestion(plan, settings, errPalette));
+            const answer = await ask$1(io, deployQuestion(plan, settings, errPalette));
             if (answer !== 'yes') {
                 err(`${p.red('Deploy cancelled')}: nothing was written (only 'yes' deploys).\n`);
                 return EXIT_FAILED;
@@ -18861,7 +18400,7 @@ function deployQuestion(plan, settings, p) {
         : '';
     return `\nDeploy this plan (${countsText(plan.counts)}) to ${inert(settingsTarget(settings).server ?? '')}, tenant ${inert(settings.tenant)}?${deleting}\nOnly 'yes' deploys. Enter a value: `;
 }
-async function ask(io, question) {
+async function ask$1(io, question) {
     io.stderr.write(question);
     const lines = createInterface({ input: io.stdin, terminal: false });
     try {
@@ -19002,11 +18541,10 @@ function planLines(plan, options) {
     const { p, diffs } = options;
     const lines = [];
     const byNamespace = new Map();
-    for (const r of plan.resources) {
-        const group = byNamespace.get(r.namespace) ?? [];
-        group.push(r);
-        byNamespace.set(r.namespace, group);
-    }
+    for (const r of plan.resources)
+        byNamespace.set(r.namespace, byNamespace.get(r.namespace) ?? []);
+    for (const r of plan.resources)
+        byNamespace.get(r.namespace).push(r);
     let quiet = 0;
     for (const [namespace, resources] of byNamespace) {
         const shown = resources.filter((r) => r.action !== 'unchanged');
@@ -19227,15 +18765,13 @@ function rootInside(root, cwd) {
     }
     throw new UsageError(`--root: '${root}' is not inside the current folder ${cwd}; run kestra-gitops from the repository that holds it (cd there), or give --root relative to it`);
 }
-const run$1 = promisify(execFile);
-async function localRunContext(options) {
-    const { cwd, env } = options;
+async function localRunContext(cwd, env, runnerTemp, base) {
     const head = await git(cwd, ['rev-parse', '--verify', 'HEAD^{commit}']);
     const [owner, repo] = await repositoryName(cwd, env);
     const context = {
         eventName: 'workflow_dispatch',
         workspace: cwd,
-        runnerTemp: options.runnerTemp,
+        runnerTemp,
         sha: head ?? '',
         owner,
         repo,
@@ -19244,20 +18780,15 @@ async function localRunContext(options) {
         runId: '',
         local: true
     };
-    if (options.base === undefined)
+    if (base === undefined)
         return context;
     if (!head)
         throw new UsageError('--base needs a git repository with at least one commit');
-    if (options.base.startsWith('-'))
-        throw new UsageError(`--base '${options.base}' is not a git ref`);
-    const before = await git(cwd, [
-        'rev-parse',
-        '--verify',
-        '--end-of-options',
-        `${options.base}^{commit}`
-    ]);
+    if (base.startsWith('-'))
+        throw new UsageError(`--base '${base}' is not a git ref`);
+    const before = await git(cwd, ['rev-parse', '--verify', '--end-of-options', `${base}^{commit}`]);
     if (!before)
-        throw new UsageError(`--base '${options.base}' names no commit of this repository`);
+        throw new UsageError(`--base '${base}' names no commit of this repository`);
     return { ...context, eventName: 'push', push: { before, after: head, ref: '' } };
 }
 async function uncommittedPaths(cwd, root) {
@@ -19277,7 +18808,7 @@ async function repositoryName(cwd, env) {
 }
 async function git(cwd, args) {
     try {
-        const { stdout } = await run$1('git', args, {
+        const { stdout } = await promisify(execFile)('git', args, {
             cwd,
             encoding: 'utf8',
             maxBuffer: 64 * 1024 * 1024,
@@ -19432,20 +18963,15 @@ function readPayload(path) {
     const fail = (why) => new ActionError(`The event payload (GITHUB_EVENT_PATH${path ? `=${path}` : ''}) ${why}. The runner writes this file for every job: check that no earlier step removed or rewrote it, or point GITHUB_EVENT_PATH at the event's JSON when running the action elsewhere.`);
     if (!path)
         throw fail('is not set');
-    let text;
+    let payload;
     try {
-        text = readFileSync(path, 'utf8');
+        payload = JSON.parse(readFileSync(path, 'utf8'));
     }
     catch (error) {
         const code = error.code;
+        if (error instanceof SyntaxError)
+            throw fail(`is not valid JSON (${errorMessage(error)})`);
         throw fail(code === 'ENOENT' ? 'does not exist' : `cannot be read (${errorMessage(error)})`);
-    }
-    let payload;
-    try {
-        payload = JSON.parse(text);
-    }
-    catch (error) {
-        throw fail(`is not valid JSON (${errorMessage(error)})`);
     }
     const read = eventPayload.safeParse(payload);
     if (!read.success)
@@ -19453,38 +18979,9 @@ function readPayload(path) {
     return read.data;
 }
 
-const MAX_RATE_LIMIT_RETRIES = 2;
-async function createOctokit(token, options = {}) {
-    const { getOctokit } = await import('./github.js');
-    const log = options.log ?? (() => { });
-    const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
-        const again = retryCount < MAX_RATE_LIMIT_RETRIES;
-        log(`GitHub ${kind} rate limit on ${request.method} ${request.url}` +
-            (again ? `; retrying in ${retryAfter} s` : '; giving up'));
-        return again;
-    };
-    const octokit = getOctokit(token, {
-        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-        log: { debug: () => { }, info: () => { }, warn: log, error: log },
-        retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
-        throttle: options.throttle === false
-            ? { enabled: false }
-            : { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') }
-    }, toldWhenSent, retry, throttling);
-    return octokit;
-}
-function toldWhenSent(octokit) {
-    octokit.hook.before('request', (options) => options.request?.sent?.());
-}
-function repoOf({ owner, repo }) {
-    return { owner, repo };
-}
-
 class GitHubApiError extends ActionError {
     name = 'GitHubApiError';
 }
-const COMMENT_PERMISSION_HELP = 'The token cannot write PR comments. Grant `permissions: pull-requests: write` to the job; ' +
-    "fork PRs get a read-only token — see README 'Fork pull requests'.";
 function httpStatus(error) {
     const status = error?.status;
     return typeof status === 'number' ? status : undefined;
@@ -19507,6 +19004,44 @@ function apiError(operation, error) {
     return new GitHubApiError(`GitHub API: ${operation} failed${http}: ${errorMessage(error)}`);
 }
 
+const MAX_RATE_LIMIT_RETRIES = 2;
+async function createOctokit(token, options = {}) {
+    const { getOctokit } = await import('./github.js');
+    const log = options.log ?? (() => { });
+    const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
+        const again = retryCount < MAX_RATE_LIMIT_RETRIES;
+        log(`GitHub ${kind} rate limit on ${request.method} ${request.url}` +
+            (again ? `; retrying in ${retryAfter} s` : '; giving up'));
+        return again;
+    };
+    return getOctokit(token, {
+        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+        log: { debug: () => { }, info: () => { }, warn: log, error: log },
+        retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+        throttle: options.throttle === false
+            ? { enabled: false }
+            : { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') }
+    }, toldWhenSent, retry, throttling);
+}
+function toldWhenSent(octokit) {
+    octokit.hook.before('request', (options) => options.request?.sent?.());
+}
+function repoOf({ owner, repo }) {
+    return { owner, repo };
+}
+async function ask(client, route, schema, params = {}, doing) {
+    let answer;
+    try {
+        answer = await client.octokit.request(route, { ...repoOf(client), ...params });
+    }
+    catch (error) {
+        throw doing === undefined ? error : apiError(doing, error);
+    }
+    return readAnswer(route, schema, answer.data);
+}
+
+const COMMENT_PERMISSION_HELP = 'The token cannot write PR comments. Grant `permissions: pull-requests: write` to the job; ' +
+    "fork PRs get a read-only token — see README 'Fork pull requests'.";
 const author = object({ login: string(), type: string() }).nullable();
 const comment = object({
     id: int(),
@@ -19514,69 +19049,20 @@ const comment = object({
     html_url: string(),
     user: author
 });
-class StickyComments {
-    client;
-    viewer;
-    login;
-    constructor(client) {
-        this.client = client;
-    }
-    async all(issue, marker) {
+function stickyComments(client) {
+    const { octokit } = client;
+    const repo = repoOf(client);
+    let viewer;
+    let login;
+    const all = async (issue, marker) => {
         try {
-            return (await this.matching(issue, marker)).map(toSticky);
+            return (await matching(issue, marker)).map(toSticky);
         }
         catch (error) {
             throw apiError(`reading the comments of #${issue}`, error);
         }
-    }
-    async byIdentity(issue, marker) {
-        try {
-            const identity = await (this.login ??= tokenLogin(this.client));
-            const marked = await this.marked(issue, marker);
-            const own = marked.filter((comment) => identity !== undefined && comment.user?.login === identity);
-            return {
-                identity,
-                comments: own.sort((a, b) => a.id - b.id).map(toSticky),
-                others: marked
-                    .filter((comment) => !own.includes(comment))
-                    .map((comment) => ({
-                    author: comment.user?.login ?? '(deleted user)',
-                    url: comment.html_url
-                }))
-            };
-        }
-        catch (error) {
-            throw apiError(`reading the comments of #${issue}`, error);
-        }
-    }
-    async upsert(issue, marker, body, seen = [], sent) {
-        const text = withMarker(marker, body);
-        return this.guard(`writing the comment on #${issue}`, async () => {
-            const [oldest, ...others] = seen;
-            if (oldest && oldest.body !== text) {
-                const rewritten = await this.rewriteSeen(oldest.id, text, sent);
-                if (rewritten) {
-                    await this.deleteAll(others);
-                    return rewritten;
-                }
-            }
-            const existing = await this.matching(issue, marker, sent);
-            if (existing.length > 0) {
-                await this.deleteAll(existing.slice(1));
-                return this.rewrite(existing[0], text);
-            }
-            const created = await this.create(issue, text);
-            const [survivor, ...duplicates] = await this.matching(issue, marker);
-            await this.deleteAll(duplicates);
-            if (!survivor || survivor.id === created.id)
-                return outcome('created', created);
-            return this.rewrite(survivor, text);
-        });
-    }
-    async update(id, body) {
-        return this.guard(`updating comment ${id}`, async () => this.patch(id, body));
-    }
-    async guard(operation, action) {
+    };
+    const guard = async (operation, action) => {
         try {
             return await action();
         }
@@ -19585,39 +19071,18 @@ class StickyComments {
                 return { status: 'forbidden', message: COMMENT_PERMISSION_HELP };
             throw apiError(operation, error);
         }
-    }
-    async rewrite(comment, text) {
-        if (comment.body === text)
-            return outcome('unchanged', comment);
-        return this.patch(comment.id, text);
-    }
-    async rewriteSeen(id, text, sent) {
-        try {
-            return await this.patch(id, text, sent);
-        }
-        catch (error) {
-            if (httpStatus(error) === 404)
-                return undefined;
-            throw error;
-        }
-    }
-    async patch(id, text, sent) {
-        const updated = await this.send(text, 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', (body) => this.client.octokit.rest.issues.updateComment({
-            ...repoOf(this.client),
+    };
+    const rewrite = async (comment, text) => comment.body === text ? outcome('unchanged', comment) : patch(comment.id, text);
+    const patch = async (id, text, sent) => {
+        const updated = await send(text, 'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}', (body) => octokit.rest.issues.updateComment({
+            ...repo,
             comment_id: id,
             body,
             ...(sent && { request: { sent } })
         }));
         return outcome('updated', updated);
-    }
-    async create(issue, text) {
-        return this.send(text, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', (body) => this.client.octokit.rest.issues.createComment({
-            ...repoOf(this.client),
-            issue_number: issue,
-            body
-        }));
-    }
-    async send(body, request, call) {
+    };
+    const send = async (body, request, call) => {
         let answer;
         try {
             answer = await call(body);
@@ -19628,42 +19093,86 @@ class StickyComments {
             answer = await call(truncateCommentBody(body));
         }
         return readAnswer(request, comment, answer.data);
-    }
-    async deleteAll(comments) {
+    };
+    const deleteAll = async (comments) => {
         for (const comment of comments) {
             try {
-                await this.client.octokit.rest.issues.deleteComment({
-                    ...repoOf(this.client),
-                    comment_id: comment.id
-                });
+                await octokit.rest.issues.deleteComment({ ...repo, comment_id: comment.id });
             }
             catch (error) {
                 if (httpStatus(error) !== 404)
                     throw error;
             }
         }
-    }
-    async matching(issue, marker, sent) {
-        const list = this.client.octokit.rest.issues.listComments;
+    };
+    const matching = async (issue, marker, sent) => {
+        const list = octokit.rest.issues.listComments;
         const route = Object.assign((page) => list({ ...page, ...(sent && { request: { sent } }) }), { endpoint: list.endpoint });
-        const marked = await this.marked(issue, marker, route);
         const ours = [];
-        for (const comment of marked)
-            if (await this.isOurs(comment))
+        for (const comment of await marked(issue, marker, route)) {
+            if (await authoredByTheAction(comment.user, () => (viewer ??= viewerLogin(client)))) {
                 ours.push(comment);
+            }
+        }
         return ours.sort((a, b) => a.id - b.id);
-    }
-    async marked(issue, marker, route = this.client.octokit.rest.issues.listComments) {
-        const comments = readAnswer('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', array(comment), await this.client.octokit.paginate(route, {
-            ...repoOf(this.client),
-            issue_number: issue,
-            per_page: 100
-        }));
+    };
+    const marked = async (issue, marker, route = octokit.rest.issues.listComments) => {
+        const comments = readAnswer('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', array(comment), await octokit.paginate(route, { ...repo, issue_number: issue, per_page: 100 }));
         return comments.filter((comment) => firstLine(comment.body).startsWith(marker));
-    }
-    async isOurs(comment) {
-        return authoredByTheAction(comment.user, () => (this.viewer ??= viewerLogin(this.client)));
-    }
+    };
+    return {
+        findStickyComment: async (issue, marker) => (await all(issue, marker))[0],
+        stickyComments: all,
+        async commentsByThisToken(issue, marker) {
+            try {
+                const identity = await (login ??= tokenLogin(client));
+                const found = await marked(issue, marker);
+                const own = found.filter((comment) => identity !== undefined && comment.user?.login === identity);
+                return {
+                    identity,
+                    comments: own.sort((a, b) => a.id - b.id).map(toSticky),
+                    others: found
+                        .filter((comment) => !own.includes(comment))
+                        .map((comment) => ({
+                        author: comment.user?.login ?? '(deleted user)',
+                        url: comment.html_url
+                    }))
+                };
+            }
+            catch (error) {
+                throw apiError(`reading the comments of #${issue}`, error);
+            }
+        },
+        upsertStickyComment(issue, marker, body, seen = [], sent) {
+            const text = firstLine(body).startsWith(marker) ? body : `${marker}\n${body}`;
+            return guard(`writing the comment on #${issue}`, async () => {
+                const [oldest, ...others] = seen;
+                if (oldest && oldest.body !== text) {
+                    const rewritten = await patch(oldest.id, text, sent).catch((error) => {
+                        if (httpStatus(error) === 404)
+                            return undefined;
+                        throw error;
+                    });
+                    if (rewritten) {
+                        await deleteAll(others);
+                        return rewritten;
+                    }
+                }
+                const existing = await matching(issue, marker, sent);
+                if (existing.length > 0) {
+                    await deleteAll(existing.slice(1));
+                    return rewrite(existing[0], text);
+                }
+                const created = await send(text, 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments', (body) => octokit.rest.issues.createComment({ ...repo, issue_number: issue, body }));
+                const [survivor, ...duplicates] = await matching(issue, marker);
+                await deleteAll(duplicates);
+                if (!survivor || survivor.id === created.id)
+                    return outcome('created', created);
+                return rewrite(survivor, text);
+            });
+        },
+        updateComment: (id, body) => guard(`updating comment ${id}`, () => patch(id, body))
+    };
 }
 async function authoredByTheAction(user, viewer) {
     if (!user)
@@ -19671,9 +19180,6 @@ async function authoredByTheAction(user, viewer) {
     if (user.login === ACTIONS_BOT_LOGIN || user.type === 'Bot')
         return true;
     return user.login === (await viewer());
-}
-function withMarker(marker, body) {
-    return firstLine(body).startsWith(marker) ? body : `${marker}\n${body}`;
 }
 function firstLine(body) {
     return (body ?? '').split('\n', 1)[0].trim();
@@ -19786,15 +19292,9 @@ async function gitHubPorts(settings, at, log) {
         github: createGitHub(octokit, repository),
         drift: {
             defaultBranch: async () => {
-                let answer;
-                try {
-                    answer = await octokit.rest.repos.get(repository);
-                }
-                catch (error) {
-                    throw apiError('reading the repository’s default branch', error);
-                }
-                const read = readAnswer('GET /repos/{owner}/{repo}', defaultBranch, answer.data);
-                return read.default_branch;
+                const doing = 'reading the repository’s default branch';
+                return (await ask(client, 'GET /repos/{owner}/{repo}', defaultBranch, {}, doing))
+                    .default_branch;
             },
             ...driftIssues(client),
             writeBranch: (branch) => writeDriftBranch(pullClient, branch),
@@ -19838,62 +19338,34 @@ const associated = object({
 });
 function createGitHub(octokit, repository) {
     const repo = { owner: repository.owner, repo: repository.repo };
-    const comments = new StickyComments({ octokit, ...repo });
+    const client = { octokit, ...repo };
     return {
         async listPullRequestFiles(pr) {
-            const files = [];
             try {
-                for (let page = 1; files.length < PR_FILES_CAP; page++) {
-                    const { data } = await octokit.rest.pulls.listFiles({
-                        ...repo,
-                        pull_number: pr,
-                        per_page: PER_PAGE,
-                        page
-                    });
-                    const listed = readAnswer('GET /repos/{owner}/{repo}/pulls/{pull_number}/files', array(changedFile), data);
-                    files.push(...listed);
-                    if (listed.length < PER_PAGE)
-                        break;
-                }
+                const files = await pages(client, 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files', changedFile, { pull_number: pr }, (found) => found.length >= PR_FILES_CAP);
+                return { files, truncated: files.length >= PR_FILES_CAP };
             }
             catch (error) {
                 throw apiError(`listing the files of pull request #${pr}`, error);
             }
-            return { files, truncated: files.length >= PR_FILES_CAP };
         },
         async compareCommits(base, head) {
-            let response;
-            try {
-                const basehead = `${base}...${head}`;
-                response = await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead });
-            }
-            catch (error) {
-                throw apiError(`comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`, error);
-            }
-            const { files, status } = readAnswer('GET /repos/{owner}/{repo}/compare/{basehead}', comparison, response.data);
+            const { files, status } = await ask(client, 'GET /repos/{owner}/{repo}/compare/{basehead}', comparison, { basehead: `${base}...${head}` }, `comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`);
             return { files, truncated: files.length >= COMPARE_FILES_CAP, status };
         },
-        findStickyComment: async (issue, marker) => (await comments.all(issue, marker))[0],
-        stickyComments: (issue, marker) => comments.all(issue, marker),
-        commentsByThisToken: (issue, marker) => comments.byIdentity(issue, marker),
-        upsertStickyComment: (issue, marker, body, seen, sent) => comments.upsert(issue, marker, body, seen, sent),
-        updateComment: (id, body) => comments.update(id, body),
+        ...stickyComments(client),
         async findMergedPullRequest(sha) {
+            const route = 'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls';
             let pulls;
             try {
-                const response = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
-                    ...repo,
-                    commit_sha: sha,
-                    per_page: 100
-                });
-                pulls = response.data;
+                pulls = (await octokit.request(route, { ...repo, commit_sha: sha, per_page: 100 })).data;
             }
             catch (error) {
                 if (httpStatus(error) === 404 || httpStatus(error) === 422)
                     return undefined;
                 throw apiError(`finding the pull request of commit ${sha.slice(0, 12)}`, error);
             }
-            const merged = readAnswer('GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls', array(associated), pulls).filter((pull) => pull.merged_at);
+            const merged = readAnswer(route, array(associated), pulls).filter((pull) => pull.merged_at);
             return (merged.find((pull) => pull.merge_commit_sha === sha) ?? merged[0])?.number;
         },
         async pullRequest(number) {
@@ -19908,21 +19380,7 @@ function createGitHub(octokit, repository) {
             }
             return readAnswer('GET /repos/{owner}/{repo}/pulls/{pull_number}', pull, response.data);
         },
-        async openPullRequestsOf(label) {
-            let response;
-            try {
-                response = await octokit.rest.pulls.list({
-                    ...repo,
-                    state: 'open',
-                    head: label,
-                    per_page: 100
-                });
-            }
-            catch (error) {
-                throw apiError(`finding the pull requests of ${label}`, error);
-            }
-            return readAnswer('GET /repos/{owner}/{repo}/pulls', array(pull), response.data);
-        },
+        openPullRequestsOf: (label) => ask(client, 'GET /repos/{owner}/{repo}/pulls', array(pull), { state: 'open', head: label, per_page: 100 }, `finding the pull requests of ${label}`),
         async getFileAtRef(path, ref) {
             const route = 'GET /repos/{owner}/{repo}/contents/{+path}';
             const params = { ...repo, path: path.split('/').map(encodeURIComponent).join('/'), ref };
@@ -19951,7 +19409,7 @@ function createGitHub(octokit, repository) {
     };
 }
 const STATUS_PAGES = 10;
-const deployments = array(object({
+const deployment = object({
     id: int(),
     sha: string(),
     environment: string(),
@@ -19966,9 +19424,9 @@ const deployments = array(object({
     transient: d.transient_environment === true,
     createdAt: d.created_at,
     payload: d.payload
-})));
+}));
 const url = string().nullish();
-const statuses = array(object({
+const status = object({
     id: int(),
     state: string(),
     environment_url: url,
@@ -19982,55 +19440,38 @@ const statuses = array(object({
     environmentUrl: s.environment_url ?? '',
     logUrl: s.log_url ?? s.target_url ?? '',
     createdAt: s.created_at
-})));
+}));
 const DEPLOYMENTS_READ_HELP = "The token cannot read deployments: grant 'permissions: deployments: read' (or write) to the job.";
 function deploymentReads(client) {
-    const repo = repoOf(client);
     return {
         async deployments(filter, limit) {
-            const found = [];
             try {
-                for (let page = 1; found.length < limit; page++) {
-                    const { data } = await client.octokit.rest.repos.listDeployments({
-                        ...repo,
-                        ...(filter.environment !== undefined && { environment: filter.environment }),
-                        ...(filter.sha !== undefined && { sha: filter.sha }),
-                        per_page: PER_PAGE,
-                        page
-                    });
-                    found.push(...readAnswer('GET /repos/{owner}/{repo}/deployments', deployments, data));
-                    if (data.length < PER_PAGE)
-                        break;
-                }
+                const found = await pages(client, 'GET /repos/{owner}/{repo}/deployments', deployment, filter, (found) => found.length >= limit);
+                return found.slice(0, limit);
             }
             catch (error) {
                 const help = isPermissionError(error) ? ` (${DEPLOYMENTS_READ_HELP})` : '';
                 throw apiError(`listing deployments${help}`, error);
             }
-            return found.slice(0, limit);
         },
         async statuses(deploymentId) {
-            const found = [];
             try {
-                for (let page = 1; page <= STATUS_PAGES; page++) {
-                    const { data } = await client.octokit.rest.repos.listDeploymentStatuses({
-                        ...repo,
-                        deployment_id: deploymentId,
-                        per_page: PER_PAGE,
-                        page
-                    });
-                    const read = readAnswer('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', statuses, data);
-                    found.push(...read);
-                    if (read.length < PER_PAGE || read.some((s) => isDeciding(s.state)))
-                        break;
-                }
+                return await pages(client, 'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', status, { deployment_id: deploymentId }, (found, page) => page >= STATUS_PAGES || found.some((s) => isDeciding(s.state)));
             }
             catch (error) {
                 throw apiError(`listing the statuses of deployment ${deploymentId}`, error);
             }
-            return found;
         }
     };
+}
+async function pages(client, route, item, params, enough) {
+    const found = [];
+    for (let page = 1;; page++) {
+        const read = await ask(client, route, array(item), { ...params, per_page: PER_PAGE, page });
+        found.push(...read);
+        if (read.length < PER_PAGE || enough(found, page))
+            return found;
+    }
 }
 const created = object({ id: int() });
 const MAX_DESCRIPTION = 140;
@@ -20086,6 +19527,7 @@ function writeRefusal(doing, error) {
     return new ConfigError('environment', DEPLOYMENTS_WRITE_HELP);
 }
 const written = object({ number: int(), html_url: string() });
+const writtenOutcome = written.transform(({ number, html_url }) => ({ number, url: html_url }));
 const listedIssue = written.extend({
     body: string().nullish(),
     state: string().optional(),
@@ -20098,12 +19540,9 @@ function driftIssues(client) {
     const repo = repoOf(client);
     let viewer;
     const find = async (marker, label) => {
-        const listed = readAnswer('GET /repos/{owner}/{repo}/issues', array(listedIssue), await octokit.paginate(octokit.rest.issues.listForRepo, {
-            ...repo,
-            labels: label,
-            state: 'all',
-            per_page: 100
-        }));
+        const route = 'GET /repos/{owner}/{repo}/issues';
+        const params = { ...repo, labels: label, state: 'all', per_page: 100 };
+        const listed = readAnswer(route, array(listedIssue), await octokit.paginate(route, params));
         const ours = [];
         for (const issue of listed) {
             if (issue.pull_request || firstLine(issue.body) !== marker)
@@ -20118,26 +19557,17 @@ function driftIssues(client) {
     return {
         keepIssue: (issue) => issuesGuard('writing the drift issue', async () => {
             const found = await find(issue.marker, issue.label);
+            const { title, body } = issue;
             if (!found) {
-                const created = await octokit.rest.issues.create({
-                    ...repo,
-                    title: issue.title,
-                    body: issue.body,
-                    labels: [issue.label]
-                });
-                const { number, html_url } = readAnswer('POST /repos/{owner}/{repo}/issues', written, created.data);
-                return { status: 'created', number, url: html_url };
+                const params = { title, body, labels: [issue.label] };
+                const route = 'POST /repos/{owner}/{repo}/issues';
+                return { status: 'created', ...(await ask(client, route, writtenOutcome, params)) };
             }
             const reopen = found.state !== 'open';
-            const updated = await octokit.rest.issues.update({
-                ...repo,
-                issue_number: found.number,
-                title: issue.title,
-                body: issue.body,
-                ...(reopen && { state: 'open' })
-            });
-            const { number, html_url } = readAnswer('PATCH /repos/{owner}/{repo}/issues/{issue_number}', written, updated.data);
-            return { status: reopen ? 'reopened' : 'updated', number, url: html_url };
+            const params = { issue_number: found.number, title, body, ...(reopen && { state: 'open' }) };
+            const route = 'PATCH /repos/{owner}/{repo}/issues/{issue_number}';
+            const status = reopen ? 'reopened' : 'updated';
+            return { status, ...(await ask(client, route, writtenOutcome, params)) };
         }),
         closeIssue: (marker, label, comment) => issuesGuard('closing the drift issue', async () => {
             const found = await find(marker, label);
@@ -20177,13 +19607,8 @@ function driftPulls(client) {
     const { octokit } = client;
     const repo = repoOf(client);
     const openFrom = async (head) => {
-        const { data } = await octokit.rest.pulls.list({
-            ...repo,
-            head: `${client.owner}:${head}`,
-            state: 'open',
-            per_page: 100
-        });
-        return readAnswer('GET /repos/{owner}/{repo}/pulls', array(openPull), data)[0];
+        const params = { head: `${client.owner}:${head}`, state: 'open', per_page: 100 };
+        return (await ask(client, 'GET /repos/{owner}/{repo}/pulls', array(openPull), params))[0];
     };
     const forbidden = async (error, doing) => {
         const message = await tokenRefusal(client, httpStatus(error), doing, 'Pull requests');
@@ -20205,9 +19630,8 @@ function driftPulls(client) {
                     });
                     return { status: 'updated', number: open.number, url: open.html_url };
                 }
-                const created = await octokit.rest.pulls.create({ ...repo, ...pull });
-                const { number, html_url } = readAnswer('POST /repos/{owner}/{repo}/pulls', written, created.data);
-                return { status: 'created', number, url: html_url };
+                const route = 'POST /repos/{owner}/{repo}/pulls';
+                return { status: 'created', ...(await ask(client, route, writtenOutcome, pull)) };
             }
             catch (error) {
                 if (/not permitted to create or approve pull requests/i.test(errorMessage(error))) {
@@ -20255,7 +19679,6 @@ const commitRead = object({
 const treeRead = object({
     tree: array(object({ type: string(), path: string().optional(), mode: string().optional() }))
 });
-const GET_COMMIT = 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}';
 async function writeDriftBranch(client, branch) {
     try {
         return await write(client, branch);
@@ -20272,14 +19695,19 @@ async function writeDriftBranch(client, branch) {
 async function write(client, branch) {
     const { octokit } = client;
     const repo = repoOf(client);
-    const commitOf = async (sha) => readAnswer(GET_COMMIT, commitRead, (await octokit.rest.git.getCommit({ ...repo, commit_sha: sha })).data);
+    const commitOf = (sha) => ask(client, 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}', commitRead, {
+        commit_sha: sha
+    });
     const base = await commitOf(branch.base);
     const current = await existingHead(client, branch.name);
     const currentCommit = current ? await commitOf(current) : undefined;
     if (current && !currentCommit?.message.split('\n').includes(branch.trailer)) {
         return { status: 'foreign', sha: current };
     }
-    const baseTree = readAnswer('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', treeRead, (await octokit.rest.git.getTree({ ...repo, tree_sha: base.tree.sha, recursive: 'true' })).data);
+    const baseTree = await ask(client, 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}', treeRead, {
+        tree_sha: base.tree.sha,
+        recursive: 'true'
+    });
     const modes = new Map(baseTree.tree.flatMap((entry) => entry.type === 'blob' && entry.path && entry.mode ? [[entry.path, entry.mode]] : []));
     const entries = [];
     for (const item of branch.writes) {
@@ -20289,18 +19717,19 @@ async function write(client, branch) {
             }
             continue;
         }
-        const blob = await octokit.rest.git.createBlob({
-            ...repo,
+        const { sha } = await ask(client, 'POST /repos/{owner}/{repo}/git/blobs', createdObject, {
             content: Buffer.from(item.content).toString('base64'),
             encoding: 'base64'
         });
         const mode = modes.get(item.path) === '100755' ? '100755' : FILE_MODE;
-        const { sha } = readAnswer('POST /repos/{owner}/{repo}/git/blobs', createdObject, blob.data);
         entries.push({ path: item.path, mode, type: 'blob', sha });
     }
     if (entries.length === 0)
         return { status: 'empty' };
-    const tree = readAnswer('POST /repos/{owner}/{repo}/git/trees', createdObject, (await octokit.rest.git.createTree({ ...repo, base_tree: base.tree.sha, tree: entries })).data);
+    const tree = await ask(client, 'POST /repos/{owner}/{repo}/git/trees', createdObject, {
+        base_tree: base.tree.sha,
+        tree: entries
+    });
     if (tree.sha === base.tree.sha)
         return { status: 'empty' };
     if (current &&
@@ -20308,13 +19737,11 @@ async function write(client, branch) {
         currentCommit.parents.map((p) => p.sha).join() === branch.base) {
         return { status: 'unchanged', sha: current };
     }
-    const commit = await octokit.rest.git.createCommit({
-        ...repo,
+    const { sha } = await ask(client, 'POST /repos/{owner}/{repo}/git/commits', createdObject, {
         message: `${branch.message}\n\n${branch.trailer}`,
         tree: tree.sha,
         parents: [branch.base]
     });
-    const { sha } = readAnswer('POST /repos/{owner}/{repo}/git/commits', createdObject, commit.data);
     if (current) {
         await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch.name}`, sha, force: true });
     }
@@ -20325,8 +19752,11 @@ async function write(client, branch) {
 }
 async function existingHead(client, name) {
     try {
-        const ref = await client.octokit.rest.git.getRef({ ...repoOf(client), ref: `heads/${name}` });
-        return readAnswer('GET /repos/{owner}/{repo}/git/ref/{ref}', object({ object: createdObject }), ref.data).object.sha;
+        const route = 'GET /repos/{owner}/{repo}/git/ref/{ref}';
+        const ref = await ask(client, route, object({ object: createdObject }), {
+            ref: `heads/${name}`
+        });
+        return ref.object.sha;
     }
     catch (error) {
         if (httpStatus(error) === 404)
@@ -20389,13 +19819,11 @@ function actionReporter(log) {
         },
         progress: () => undefined,
         annotate(findings) {
-            const annotated = selectAnnotations(findings);
+            const perSeverity = { error: 0, warning: 0, notice: 0 };
+            const annotated = findings.filter((f) => perSeverity[f.severity]++ < ANNOTATIONS_PER_SEVERITY);
             const shown = new Set(annotated);
-            for (const finding of findings) {
-                if (shown.has(finding))
-                    continue;
+            for (const finding of findings.filter((f) => !shown.has(f)))
                 log.info(`  ${findingLine(finding, palette(false)).replace(/\s*[\r\n]+\s*/g, ' ')}`);
-            }
             for (const finding of annotated) {
                 const { rule, file, line, endLine, column, endColumn } = finding;
                 const columns = (endLine === undefined || endLine === line) && column !== undefined;
@@ -20412,10 +19840,6 @@ function actionReporter(log) {
     };
 }
 const ANNOTATIONS_PER_SEVERITY = 10;
-function selectAnnotations(findings) {
-    const shown = { error: 0, warning: 0, notice: 0 };
-    return findings.filter((f) => shown[f.severity]++ < ANNOTATIONS_PER_SEVERITY);
-}
 
 async function run() {
     let kestra;
@@ -20426,6 +19850,8 @@ async function run() {
         setSecret(value);
     let edge = new OutputEdge(credentials);
     const log = runnerLog((text) => void process.stdout.write(text), (text) => edge.text(text));
+    process.removeAllListeners('warning');
+    process.on('warning', (warning) => log.info(edge.text(`${warning.name}: ${warning.message}`)));
     try {
         const context = readRunContext();
         const own = checkoutIsOwn(context);
