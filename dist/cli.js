@@ -46,5 +46,8 @@ import 'timers';
 import 'node:child_process';
 import 'node:timers/promises';
 
-process.exitCode = await runCli(process.argv.slice(2));
+const checkWorker = import.meta.url.endsWith('.js')
+    ? new URL('./check-worker.js', import.meta.url)
+    : undefined;
+process.exitCode = await runCli(process.argv.slice(2), undefined, checkWorker);
 //# sourceMappingURL=cli.js.map
