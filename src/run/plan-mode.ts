@@ -279,17 +279,15 @@ interface ReviewArgs {
   everyFlow?: boolean
 }
 
-/** The reads that depend on the plan: unfinished executions, revisions calls pin (docs/caught-at-review.md). */
+/** The read that depends on the plan: the revisions that calls pin (docs/caught-at-review.md). */
 async function gatherReview(args: ReviewArgs) {
   const targets = changedContracts(flowChanges(args.plan), args.calls)
   const sites = targets.length === 0 ? [] : callSitesOf(args, targets)
-  const [unfinished, pinned] = await Promise.all([
-    args.unfinished,
+  const pinned =
     sites.length === 0
       ? new Map<string, string | undefined>()
-      : readPinnedRevisions(args.kestra, sites)
-  ])
-  return { unfinished, contracts: { targets, sites, pinned } }
+      : await readPinnedRevisions(args.kestra, sites)
+  return { targets, sites, pinned }
 }
 
 /**
@@ -297,14 +295,14 @@ async function gatherReview(args: ReviewArgs) {
  * (docs/caught-at-review.md).
  */
 function decideReview(
-  args: Pick<ReviewArgs, 'plan' | 'names' | 'listings' | 'everyFlow'>,
+  args: ReviewArgs,
   reads: Awaited<ReturnType<typeof gatherReview>>,
   reporter: Reporter
 ): { plan: Plan; findings: Finding[]; notes: string[] } {
   const flows = flowChanges(args.plan)
   const names = reviewNames(args, flows, reporter)
-  const unfinished = reviewExecutions(reads.unfinished, flows, reporter)
-  const { sites, targets, pinned } = reads.contracts
+  const unfinished = reviewExecutions(args.unfinished, flows, reporter)
+  const { sites, targets, pinned } = reads
   const contracts =
     targets.length === 0
       ? { findings: [], breaks: new Map<string, Map<string, string[]>>() }
@@ -382,10 +380,7 @@ function reviewExecutions(
   return { byFlow: new Map(), findings: [notice] }
 }
 
-function callSitesOf(
-  args: Pick<ReviewArgs, 'model' | 'state' | 'calls'>,
-  targets: FlowChange[]
-): CallSite[] {
+function callSitesOf(args: ReviewArgs, targets: FlowChange[]): CallSite[] {
   const repository = new Map<string, FlowFile>()
   for (const flow of args.model.flows) {
     if (!flow.notAFlow && flow.namespace && flow.id) {
