@@ -64,9 +64,8 @@ export async function planMode(
   if (desired === undefined) {
     throw new ActionError('a plan needs the snapshot of a plan or deploy run')
   }
-  const { reporter } = ports
   const reviewed = await phase(
-    reporter,
+    ports.reporter,
     'Plan',
     () => reviewedPlan(args, desired, commitTime),
     ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`
