@@ -16,7 +16,6 @@ import {
   type FlowChange,
   isWrite,
   type Plan,
-  type PlanCounts,
   resourceName
 } from '../model/plan.js'
 import type { NamespaceFileEntry, RepoModel } from '../model/repository.js'
@@ -30,7 +29,7 @@ import { commentMarker } from '../model/markdown/comment-markers.js'
 import { fileKey, flowKey, resourceKey } from '../model/targets.js'
 import type { Kind } from '../kinds/kind.js'
 import { contentFactsToStore } from '../model/content-facts.js'
-import type { ApplyKind, RollbackKind } from '../apply/kind.js'
+import type { RollbackKind } from '../apply/kind.js'
 import type { Finding } from '../model/finding.js'
 import type { FlowReference } from '../model/references.js'
 import type { FlowDependency } from '../apply/order.js'
@@ -40,10 +39,9 @@ import {
   rollbackSection,
   smokeSection
 } from '../decide/render/after-deploy.js'
-import type { RunPorts, TargetRun } from './ports.js'
+import type { TargetRun } from './ports.js'
 import { readRollbackRecords, readUnfinished } from '../gather/server/reads.js'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { RunContext } from '../model/context.js'
 import type { DeploymentsPort } from '../model/deployments-port.js'
 import {
   environmentsTable,
@@ -53,7 +51,6 @@ import {
 import { environmentHistory, environmentRows } from '../gather/gather.js'
 import { isVerified, type Verdict, verdictOf } from '../model/verification.js'
 import { executionUrl, namespaceUrl } from '../kestra/executions.js'
-import type { Target } from '../model/target.js'
 import { runUrl } from './plan-mode.js'
 import { type Reporter, setCountOutputs } from '../report/reporter.js'
 import { randomBytes } from 'node:crypto'
@@ -61,7 +58,6 @@ import type { RollbackResult, RolledBack, SmokeReport, SmokeRun } from '../model
 import { planFromDeploy, plansFromRecords, readRecords, rollback } from '../apply/rollback.js'
 import type { RollbackPlan, RollbackRecord } from '../apply/rollback.js'
 import { runSmoke } from '../apply/smoke.js'
-import type { Settings } from '../model/settings.js'
 import { short } from '../model/commit-marker.js'
 import { valueOfEnded } from '../model/outcome.js'
 import { sameNamespaces } from '../model/namespaces.js'
@@ -77,6 +73,9 @@ export interface ApplyModeArgs extends TargetRun {
   summary: string
 }
 
+/** A deploy's arguments, with what its steps share: the flows' dependencies, the kinds that roll back. */
+type Deploying = ApplyModeArgs & { refs: FlowDependency[]; rollbackKinds: RollbackKind[] }
+
 interface Applied {
   failure?: string
   result?: DeployResult
@@ -85,42 +84,34 @@ interface Applied {
 }
 
 /** Applies the plan (docs/guarantees.md) and reports per-resource results. */
-export async function applyMode(args: ApplyModeArgs): Promise<Applied> {
-  const { settings, target, context, ports, plan } = args
+export async function applyMode(given: ApplyModeArgs): Promise<Applied> {
+  const args: Deploying = {
+    ...given,
+    refs: flowDependencies(given.checked.references),
+    rollbackKinds: given.kinds.flatMap((kind) => (kind.rollback ? [kind.rollback] : []))
+  }
+  const { settings, ports, plan } = args
   const { reporter } = ports
-  const refs = flowDependencies(args.checked.references)
-  const applyKinds = args.kinds.flatMap((kind) => (kind.apply ? [kind.apply] : []))
-  const kinds = args.kinds.flatMap((kind) => (kind.rollback ? [kind.rollback] : []))
-  let environment: EnvironmentRun | undefined
+  let environment: Awaited<ReturnType<typeof beginEnvironment>>
   let result: DeployResult
   try {
     // What was reviewed is checked before anything is written, the GitHub deployment included.
     await checkReviewed(args)
-    environment = await beginEnvironment({
-      ...{ target, context, ports, kestra: args.kestra },
-      namespaces: args.checked.model.managedNamespaces
-    })
-    const finished = await finishStopped(args, refs, kinds)
+    environment = await beginEnvironment(args)
+    const finished = await finishStopped(args)
     if (finished) {
       await environment?.fail('a stopped rollback was finished instead; run the deploy again')
       await reportOnPullRequest(args, finished.headline, finished.markdown)
       return { failure: finished.failure }
     }
-    result = await deploy(plan, await deployDeps(args, refs, applyKinds))
+    result = await deploy(plan, await deployDeps(args))
   } catch (error) {
     await environment?.fail(errorMessage(error))
     if (error instanceof DeployError) await reportNotDeployed(args, error)
     throw error
   }
   for (const warning of result.warnings) reporter.warning(warning)
-  const after = await afterDeploy({
-    ...{ settings, target, ports, kestra: args.kestra, result, refs, kinds },
-    deployed: {
-      commit: context.sha,
-      repository: `${context.owner}/${context.repo}`,
-      runId: context.runId
-    }
-  })
+  const after = await afterDeploy(args, result)
   const environments = (await environment?.finish(result, after.failure !== undefined)) ?? ''
   const rolledBack = after.rollback !== undefined
   const receipt = [receiptOf(args, result, rolledBack), ...after.markdown].join('\n\n')
@@ -166,7 +157,7 @@ async function checkReviewed(args: ApplyModeArgs): Promise<void> {
  * A rollback a stopped run left, finished before this deploy (then it does not deploy); unreadable records
  * leave the server unknown, so nothing is written.
  */
-async function finishStopped(args: ApplyModeArgs, refs: FlowDependency[], kinds: RollbackKind[]) {
+async function finishStopped(args: Deploying) {
   const { reporter } = args.ports
   const early = args.checked.snapshot.rollbackRecords
   // Where this run deploys: where a rollback that a stopped run left may be recorded.
@@ -179,7 +170,7 @@ async function finishStopped(args: ApplyModeArgs, refs: FlowDependency[], kinds:
       early && sameNamespaces(early.namespaces, namespaces)
         ? valueOfEnded(early.read)
         : await readRollbackRecords(args.kestra, namespaces)
-    const reading = readRecords(values, kinds)
+    const reading = readRecords(values, args.rollbackKinds)
     for (const warning of reading.warnings) reporter.warning(warning)
     stopped = reading.records
   } catch (error) {
@@ -188,23 +179,19 @@ async function finishStopped(args: ApplyModeArgs, refs: FlowDependency[], kinds:
     )
   }
   if (stopped.size === 0) return undefined
-  return finishRollbacks(stopped, {
-    ...{ kestra: args.kestra, refs, kinds, settings: args.settings, reporter },
-    commit: args.context.sha,
-    summary: args.summary,
-    counts: args.plan.counts
-  })
+  return finishRollbacks(stopped, args)
 }
 
 /** What the deploy writes with, and the reads it makes right before its writes. */
-async function deployDeps(args: ApplyModeArgs, refs: FlowDependency[], kinds: ApplyKind[]) {
+async function deployDeps(args: Deploying) {
   const { settings, target, context, ports } = args
   return {
     storedChecks: await args.checked.storedChecks,
     contentFacts:
       args.checked.snapshot.state &&
       contentFactsToStore(args.plan, args.checked.snapshot.state, args.checked.model.files),
-    ...{ api: args.kestra, findings: args.findings, refs, kinds, settings, target },
+    ...{ api: args.kestra, findings: args.findings, refs: args.refs, settings, target },
+    kinds: args.kinds.flatMap((kind) => (kind.apply ? [kind.apply] : [])),
     readDesiredFile: repositoryFileReader(args.checked.model),
     managedNamespaces: args.checked.model.managedNamespaces,
     commit: context.sha,
@@ -359,19 +346,11 @@ function unfinishedGuard(args: ApplyModeArgs): UnfinishedGuard {
   }
 }
 
-type EnvironmentRun = ReturnType<typeof environmentRun>
-
 /**
  * Before the first write of a deploy (docs/environments.md): `require-verified-in` refuses a commit that
  * environment has not verified, then `environment` records a GitHub deployment `in_progress`.
  */
-async function beginEnvironment(args: {
-  target: Pick<Target, 'environment' | 'requireVerifiedIn' | 'transientEnvironment'>
-  context: RunContext
-  ports: Pick<RunPorts, 'reporter' | 'edge' | 'deployments'>
-  kestra: KestraServer
-  namespaces: readonly string[]
-}): Promise<EnvironmentRun | undefined> {
+async function beginEnvironment(args: ApplyModeArgs) {
   const { target, context, ports } = args
   if (!target.environment && !target.requireVerifiedIn) return undefined
   const github = ports.deployments
@@ -391,7 +370,7 @@ async function beginEnvironment(args: {
   }
   const { environment } = target
   if (!environment) return undefined
-  const namespaces = [...args.namespaces].sort()
+  const namespaces = [...args.checked.model.managedNamespaces].sort()
   const [first] = namespaces
   const environmentUrl = first ? namespaceUrl(await args.kestra.uiBase(), first) : undefined
   const id = await github.create({
@@ -408,14 +387,14 @@ async function beginEnvironment(args: {
   return run
 }
 
-function environmentRun(run: {
-  github: DeploymentsPort
-  environment: string
-  id: number
-  environmentUrl: string | undefined
-  context: RunContext
-  ports: Pick<RunPorts, 'reporter' | 'edge'>
-}) {
+function environmentRun(
+  run: Pick<ApplyModeArgs, 'context' | 'ports'> & {
+    github: DeploymentsPort
+    environment: string
+    id: number
+    environmentUrl: string | undefined
+  }
+) {
   const { github, environment, id, environmentUrl, context, ports } = run
   const status = async (state: ReturnType<typeof finalStatus>) => {
     await github.addStatus(id, {
@@ -514,28 +493,17 @@ function describe({ change, result, revision, message }: ResourceResult): string
   return `${change.kind} ${resourceName(change)}: ${result}${rev}${why}`
 }
 
-type AfterDeployArgs = {
-  settings: Pick<Settings, 'smokeTimeoutSeconds' | 'rollback' | 'concurrency'>
-  target: Pick<Target, 'smokeFlows'>
-  ports: Pick<RunPorts, 'reporter' | 'edge'>
-  kestra: KestraServer
-  result: DeployResult
-  refs: FlowDependency[]
-  kinds: readonly RollbackKind[]
-  deployed: { commit: string; repository: string; runId: string }
-}
-
 /**
  * Smoke runs after a deploy with no failed write, then any rollback (docs/smoke-and-rollback.md): their sections
  * of the deployed report, and the failure.
  */
-async function afterDeploy(args: AfterDeployArgs) {
-  const { result, ports } = args
+async function afterDeploy(args: Deploying, result: DeployResult) {
+  const { ports } = args
   const wrote = result.resources.some((r) => WRITTEN.has(r.result))
-  const smoke = await smokeRuns(args, wrote)
+  const smoke = await smokeRuns(args, result, wrote)
   ports.reporter.setOutput('smoke', smoke ? (smoke.passed ? 'passed' : 'failed') : 'skipped')
   const markdown = smoke ? [smokeSection(ports.edge.shown(smoke))] : []
-  const undone = await rollbackIfFailed(args, smoke, wrote)
+  const undone = await rollbackIfFailed(args, result, smoke, wrote)
   if (undone) markdown.push(rollbackSection(ports.edge.shown(undone)))
   ports.reporter.setOutput('rolled-back', undone?.rolledBack ?? 'false')
   if (!smoke || smoke.passed) return { markdown, rollback: undone }
@@ -548,8 +516,8 @@ async function afterDeploy(args: AfterDeployArgs) {
 }
 
 /** The smoke runs, when the deploy wrote something and every write went through. */
-async function smokeRuns(args: AfterDeployArgs, wrote: boolean): Promise<SmokeReport | undefined> {
-  const { settings, target, result, kestra, deployed } = args
+async function smokeRuns(args: Deploying, result: DeployResult, wrote: boolean) {
+  const { settings, target, kestra, context } = args
   const { reporter } = args.ports
   if (target.smokeFlows.length === 0) return undefined
   if (!wrote || result.status !== 'applied') {
@@ -567,7 +535,7 @@ async function smokeRuns(args: AfterDeployArgs, wrote: boolean): Promise<SmokeRe
         api: kestra,
         timeoutMs: settings.smokeTimeoutSeconds * 1000,
         // Unique to this run of the action: two steps of one job never share a label.
-        runId: `${deployed.runId || 'local'}-${randomBytes(4).toString('hex')}`,
+        runId: `${context.runId || 'local'}-${randomBytes(4).toString('hex')}`,
         link: (execution) => executionUrl(uiBase, execution),
         now: () => Date.now(),
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -580,12 +548,12 @@ async function smokeRuns(args: AfterDeployArgs, wrote: boolean): Promise<SmokeRe
 
 /** With `rollback: true`, after a failed smoke run or write, when the deploy may have changed anything. */
 async function rollbackIfFailed(
-  args: AfterDeployArgs,
+  args: Deploying,
+  result: DeployResult,
   smoke: SmokeReport | undefined,
   wrote: boolean
 ): Promise<RollbackResult | undefined> {
-  const { settings, result, deployed } = args
-  const { reporter } = args.ports
+  const { settings, context } = args
   const failed = smoke?.passed === false || result.status === 'failed'
   const touched =
     wrote ||
@@ -593,20 +561,23 @@ async function rollbackIfFailed(
     (result.markersUnknown ?? []).length > 0 ||
     result.resources.some((r) => r.outcomeUnknown)
   if (!settings.rollback || !failed || !touched) return undefined
-  const plan = planFromDeploy(result, deployed, args.kinds)
-  return rollbackPhase('Rollback', plan, { ...args, reporter })
+  const deployed = {
+    commit: context.sha,
+    repository: `${context.owner}/${context.repo}`,
+    runId: context.runId
+  }
+  return rollbackPhase('Rollback', planFromDeploy(result, deployed, args.rollbackKinds), args)
 }
 
 /** One rollback (docs/rollback.md) as a phase of the log, its warnings said. */
 async function rollbackPhase(
   title: string,
   plan: RollbackPlan,
-  run: Pick<FinishDeps, 'kestra' | 'refs' | 'kinds' | 'reporter'> & {
-    settings: Pick<Settings, 'concurrency'>
-  },
+  run: Deploying,
   recorded?: boolean
 ): Promise<RollbackResult> {
-  const { kestra: api, refs, kinds, settings, reporter } = run
+  const { kestra: api, refs, rollbackKinds: kinds, settings, ports } = run
+  const { reporter } = ports
   const { concurrency } = settings
   const undone = await phase(
     reporter,
@@ -625,35 +596,24 @@ function failedRun(run: SmokeRun): string {
   return `${run.flow.namespace}.${run.flow.id} (${id}: ${state})`
 }
 
-type FinishDeps = {
-  kestra: KestraServer
-  refs: FlowDependency[]
-  kinds: readonly RollbackKind[]
-  settings: Pick<Settings, 'concurrency' | 'commentKey'>
-  reporter: Reporter
-  commit: string
-  /** The plan's job summary, and its counts. */
-  summary: string
-  counts: PlanCounts
-}
-
 /**
  * Finishes the rollbacks a stopped run left recorded (docs/rollback.md#finishing-a-stopped-rollback); the run
  * deploys nothing of its own, its plan having read a half rolled-back server. Undefined when nothing needed a
  * write (only a record could not be removed): the deploy goes on.
  */
-async function finishRollbacks(records: ReadonlyMap<string, RollbackRecord>, deps: FinishDeps) {
+async function finishRollbacks(records: ReadonlyMap<string, RollbackRecord>, deps: Deploying) {
+  const { reporter } = deps.ports
   const results: RollbackResult[] = []
-  for (const plan of plansFromRecords(records, deps.kinds)) {
+  for (const plan of plansFromRecords(records, deps.rollbackKinds)) {
     const namespaces = plan.markers.map((m) => m.namespace).join(', ')
-    deps.reporter.warning(
+    reporter.warning(
       `A rollback of the deploy of commit ${short(plan.deployed)} is recorded as unfinished in namespace(s) ${namespaces}: finishing it before anything else.`
     )
     const title = `Rollback of ${short(plan.deployed)} left unfinished`
     results.push(await rollbackPhase(title, plan, deps, true))
   }
   if (results.every((r) => r.stale)) {
-    deps.reporter.info(
+    reporter.info(
       'The server already held every version those records name: records removed, deploying.'
     )
     return undefined
@@ -662,11 +622,12 @@ async function finishRollbacks(records: ReadonlyMap<string, RollbackRecord>, dep
 }
 
 /** The finished rollbacks as outputs, summary and failure: nothing of this run's commit was deployed. */
-async function reportFinished(results: RollbackResult[], deps: FinishDeps) {
-  const { reporter, settings } = deps
+async function reportFinished(results: RollbackResult[], deps: Deploying) {
+  const { settings } = deps
+  const { reporter } = deps.ports
   const rolledBack = combined(results.map((r) => r.rolledBack))
   const deployed = [...new Set(results.map((r) => short(r.deployed)))].join(', ')
-  const nothing = `Nothing was deployed by this run: re-run the workflow to deploy commit ${short(deps.commit)}.`
+  const nothing = `Nothing was deployed by this run: re-run the workflow to deploy commit ${short(deps.context.sha)}.`
   const headline = deployTitle(
     rolledBack === 'true' ? 'rolled-back' : 'rollback-incomplete',
     `finishing the interrupted rollback of ${deployed}, nothing deployed`,
@@ -682,7 +643,7 @@ async function reportFinished(results: RollbackResult[], deps: FinishDeps) {
   reporter.setOutput('deployed', false)
   reporter.setOutput('smoke', 'skipped')
   reporter.setOutput('rolled-back', rolledBack)
-  const { orphaned, drifted } = deps.counts
+  const { orphaned, drifted } = deps.plan.counts
   setCountOutputs(reporter, { create: 0, update: 0, delete: 0, unchanged: 0, orphaned, drifted })
   await reporter.writeSummary(
     `${withHeadline(deps.summary, headline)}\n\n${DEPLOYED_HEADING}\n\n${markdown}\n`

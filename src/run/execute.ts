@@ -18,8 +18,7 @@ import {
 } from '../gather/gather.js'
 import { check, type Checked } from './check.js'
 import { failureMessage, findingCounts } from '../decide/validate/verdict.js'
-import { planMode, runUrl } from './plan-mode.js'
-import { reviewNames } from './review.js'
+import { planMode, reviewNames, runUrl } from './plan-mode.js'
 import { type Upgrade, upgradeMode, upgradeReadiness } from './upgrade.js'
 import { DECIDE_KINDS, KINDS } from '../kinds/index.js'
 import type { RunPorts, TargetRun } from './ports.js'
@@ -40,14 +39,12 @@ import {
   driftSummarySection,
   driftTitle,
   driftTree,
-  type ShownDrift,
   withoutIgnored
 } from '../decide/drift/reports.js'
 import { readBackOf } from '../gather/repo/read-back.js'
 import type { DriftGitHub } from '../model/drift-port.js'
 
 export interface RunOutcome {
-  mode: Mode
   /** Set when the step must fail; says what to do. */
   failure?: string
   /** Findings and the plan (when one was computed), for reports made outside the runner (the CLI). */
@@ -97,18 +94,17 @@ export async function execute(
     const withPlan = { ...report, findings, plan, notes: planned.notes }
     if (!work.writes) {
       await reportNoDeploy(reporter, summary, plan.counts)
-      return { mode, failure: validationFailure, report: withPlan, upgrade }
+      return { failure: validationFailure, report: withPlan, upgrade }
     }
     const run = { settings, target, context, ports, kestra, checked, plan, findings, summary }
     if (work.writes === 'drift') {
       const drift = await driftMode({ ...run, branch: branch!, kinds: KINDS })
-      return { mode, failure: drift.failure ?? validationFailure, report: withPlan }
+      return { failure: drift.failure ?? validationFailure, report: withPlan }
     }
     applying = true
     const applied = await applyMode({ ...run, kinds: KINDS })
-    const { receipt, result: deployment } = applied
     const failure = applied.failure ?? validationFailure
-    return { mode, failure, report: withPlan, receipt, deployment }
+    return { failure, report: withPlan, receipt: applied.receipt, deployment: applied.result }
   } catch (error) {
     if (work.writes !== 'deploy' || applying || error instanceof DeployError) throw error
     // Failed before the first write (credentials, server down…): say that the server was left as it was.
@@ -133,7 +129,6 @@ async function withoutPlan(
   await reportNoDeploy(ports.reporter, renderSummary(ports.edge.shown(report)))
   const pull = await upgradeMode(work, settings, context, ports, upgrade)
   return {
-    mode: work.mode,
     failure: published(findings, checked, settings, ports) ?? pull,
     report,
     upgrade
@@ -431,7 +426,13 @@ function reportInput(
     ...args.kestra.target,
     branch: args.branch,
     commit: context.sha,
-    items: ports.edge.shown(shownDrift(items)),
+    items: ports.edge.shown(
+      items.map(({ change, ...item }) => ({
+        ...item,
+        resourceKind: change.kind,
+        ...(change.file !== undefined && { file: change.file })
+      }))
+    ),
     ...extra,
     runUrl: runUrl(context),
     checkedAt: ports.now().toISOString()
@@ -441,14 +442,6 @@ function reportInput(
 function goneComment(args: DriftModeArgs, reverted: boolean): string {
   const { branch, context } = args
   return driftGoneComment({ branch, commit: context.sha, reverted, runUrl: runUrl(context) })
-}
-
-function shownDrift(items: (DriftedResource & { note?: string })[]): ShownDrift[] {
-  return items.map(({ change, ...item }) => ({
-    ...item,
-    resourceKind: change.kind,
-    ...(change.file !== undefined && { file: change.file })
-  }))
 }
 
 function driftWarning(items: DriftedResource[], branch: string): string {

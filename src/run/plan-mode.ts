@@ -2,14 +2,33 @@ import type { RunContext } from '../model/context.js'
 import type { KestraServer } from '../kestra/api.js'
 import type { ActualNamespace, PlanInput } from '../model/plan-input.js'
 import { buildPlan } from '../decide/plan/build.js'
-import { callGraph, outsideUsers, withImpact } from '../kinds/index.js'
+import {
+  callGraph,
+  callSites,
+  changedContracts,
+  checkNames,
+  outsideUsers,
+  readPinnedRevisions,
+  reviewContracts,
+  withImpact,
+  withReview,
+  type CallEdge,
+  type CallSite
+} from '../kinds/index.js'
 import { planJson } from '../decide/plan/plan-json.js'
 import { writePlanFile } from '../report/plan-file.js'
 import { countPlan, hasChanges } from '../model/plan.js'
-import type { FlowChange, Plan, PlanCounts, ResourceChange } from '../model/plan.js'
-import { MISSING_FOLDER } from '../model/repository.js'
+import type {
+  FlowChange,
+  Plan,
+  PlanCounts,
+  ResourceChange,
+  UnfinishedExecution,
+  UnfinishedReading
+} from '../model/plan.js'
+import { type FlowFile, MISSING_FOLDER, type RepoModel } from '../model/repository.js'
 import { renderComment, renderSummary } from '../decide/render/report.js'
-import { countsText } from '../decide/render/headline.js'
+import { countsText, unfinishedText } from '../decide/render/headline.js'
 import { renderedReport, type ReportInput } from '../decide/render/input.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
 import type { Finding } from '../model/finding.js'
@@ -17,12 +36,15 @@ import { baseCommit, baseFromApi } from '../gather/gather.js'
 import { driftPlan } from '../decide/drift/drifted.js'
 import type { TargetRun } from './ports.js'
 import type { Checked } from './check.js'
-import { valueOfEnded } from '../model/outcome.js'
-import { ActionError } from '../model/errors.js'
+import { type Outcome, valueOfEnded } from '../model/outcome.js'
+import { ActionError, errorMessage } from '../model/errors.js'
 import type { Kind } from '../kinds/kind.js'
 import { sortFindings } from '../decide/validate/verdict.js'
 import { phase } from '../report/phase.js'
-import { decideReview, gatherReview } from './review.js'
+import { flowKey } from '../model/targets.js'
+import type { NameListings, NameReference } from '../model/names.js'
+import { parseFlowFile } from '../model/flow-file.js'
+import type { Reporter } from '../report/reporter.js'
 
 interface PlanModeArgs extends TargetRun {
   kestra: KestraServer
@@ -42,9 +64,8 @@ export async function planMode(
   if (desired === undefined) {
     throw new ActionError('a plan needs the snapshot of a plan or deploy run')
   }
-  const { reporter } = ports
   const reviewed = await phase(
-    reporter,
+    ports.reporter,
     'Plan',
     () => reviewedPlan(args, desired, commitTime),
     ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`
@@ -80,20 +101,13 @@ async function reviewedPlan(
     ports.reporter.info(`${namespace}: ${countsText(counts)}`)
   }
   const { listings, unfinished = { byFlow: new Map() } } = checked.snapshot
-  const { names, model } = checked
   const review = {
-    kestra: args.kestra,
-    names,
-    listings,
-    unfinished,
-    plan: impact.plan,
-    model,
-    state
+    ...{ kestra: args.kestra, names: checked.names, listings, unfinished, state },
+    ...{ plan: impact.plan, model: checked.model, calls: graph.calls },
+    // A pull request reviews what it changes; any other plan checks every flow's names.
+    everyFlow: args.context.pullRequest === undefined
   }
-  const reads = await gatherReview({ ...review, calls: graph.calls })
-  // A pull request reviews what it changes; any other plan checks every flow's names.
-  const everyFlow = args.context.pullRequest === undefined
-  const reviewed = decideReview({ ...review, everyFlow }, reads, ports.reporter)
+  const reviewed = decideReview(review, await gatherReview(review), ports.reporter)
   const findings = [...impact.findings, ...reviewed.findings]
   return { plan: reviewed.plan, findings, notes: reviewed.notes }
 }
@@ -244,4 +258,149 @@ async function postComment(
 export function runUrl(context: RunContext): string | undefined {
   if (!context.runId || !context.owner) return undefined
   return `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}`
+}
+
+interface ReviewArgs {
+  plan: Plan
+  kestra: KestraServer
+  model: RepoModel
+  state: ReadonlyMap<string, ActualNamespace>
+  calls: readonly CallEdge[]
+  names: readonly NameReference[]
+  /** Read while the repository loaded (a failed read throws where used). */
+  listings?: Outcome<NameListings>
+  /** Read with the server state. */
+  unfinished: UnfinishedReading
+  /**
+   * Every repository flow's names, not only the written ones': any plan but a pull request's
+   * (docs/caught-at-review.md#which-flows-are-checked).
+   */
+  everyFlow?: boolean
+}
+
+/** The read that depends on the plan: the revisions that calls pin (docs/caught-at-review.md). */
+async function gatherReview(args: ReviewArgs) {
+  const targets = changedContracts(flowChanges(args.plan), args.calls)
+  const sites = targets.length === 0 ? [] : callSitesOf(args, targets)
+  const pinned =
+    sites.length === 0
+      ? new Map<string, string | undefined>()
+      : await readPinnedRevisions(args.kestra, sites)
+  return { targets, sites, pinned }
+}
+
+/**
+ * What would fail at run time, over what `gatherReview` read: missing names, unfinished executions, broken calls
+ * (docs/caught-at-review.md).
+ */
+function decideReview(
+  args: ReviewArgs,
+  reads: Awaited<ReturnType<typeof gatherReview>>,
+  reporter: Reporter
+): { plan: Plan; findings: Finding[]; notes: string[] } {
+  const flows = flowChanges(args.plan)
+  const names = reviewNames(args, flows, reporter)
+  const unfinished = reviewExecutions(args.unfinished, flows, reporter)
+  const { sites, targets, pinned } = reads
+  const contracts =
+    targets.length === 0
+      ? { findings: [], breaks: new Map<string, Map<string, string[]>>() }
+      : reviewContracts(sites, targets, pinned)
+  const plan = withReview(args.plan, {
+    missing: names.missing,
+    unfinished: unfinished.byFlow,
+    breaks: contracts.breaks
+  })
+  const findings = [...names.findings, ...unfinished.findings, ...contracts.findings]
+  return { plan, findings, notes: names.note ? [names.note] : [] }
+}
+
+function flowChanges(plan: Plan): FlowChange[] {
+  return plan.resources.filter((r): r is FlowChange => r.kind === 'flow')
+}
+
+/**
+ * The names of the flows the plan writes (every flow with `everyFlow`: validate with a server checks every
+ * flow's `secret()` and `kv()` names); a plan skipping some says how many, so a name deleted on the server does
+ * not vanish from every report (docs/caught-at-review.md#which-flows-are-checked).
+ */
+export function reviewNames(
+  args: Pick<ReviewArgs, 'names' | 'listings' | 'everyFlow'>,
+  flows: FlowChange[],
+  reporter: Reporter
+) {
+  const written = new Set(
+    flows
+      .filter((f) => f.action === 'create' || f.action === 'update')
+      .map((f) => flowKey(f.namespace, f.id))
+  )
+  const refs = args.everyFlow ? args.names : args.names.filter((ref) => written.has(ref.fromFlow))
+  const skipped = args.names.filter((ref) => !refs.includes(ref))
+  const note =
+    skipped.length > 0
+      ? `${skipped.length} secret and KV reference(s) in ${new Set(skipped.map((ref) => ref.fromFlow)).size} flow(s) this pull request does not change were not checked against the server; a plan of the branch (a push, workflow_dispatch, or 'kestra-gitops plan') checks every flow.`
+      : undefined
+  if (note) reporter.info(note)
+  if (refs.length === 0) return { findings: [], missing: new Map(), note }
+  const checked = checkNames(refs, args.listings ? valueOfEnded(args.listings) : {})
+  reporter.info(
+    `${checked.checked} secret and KV reference(s) checked: ${checked.findings.filter((f) => f.severity === 'warning').length} not defined on the server.`
+  )
+  return { ...checked, note }
+}
+
+function reviewExecutions(
+  reading: UnfinishedReading,
+  flows: FlowChange[],
+  reporter: Reporter
+): { byFlow: Map<string, UnfinishedExecution[]>; findings: Finding[] } {
+  const guarded = flows.filter((f) => f.action === 'update' || f.action === 'delete')
+  if (guarded.length === 0) return { byFlow: new Map(), findings: [] }
+  if ('byFlow' in reading) {
+    for (const flow of guarded) {
+      const executions = reading.byFlow.get(flowKey(flow.namespace, flow.id))
+      if (!executions) continue
+      const states = [...new Set(executions.map((e) => e.state))].sort()
+      reporter.info(
+        `${flow.namespace}.${flow.id}: ${unfinishedText(executions)} (${states.join(', ')})`
+      )
+    }
+    return { byFlow: reading.byFlow, findings: [] }
+  }
+  const file = guarded.find((f) => f.file)?.file ?? ''
+  const names = guarded.map((f) => `${f.namespace}.${f.id}`).join(', ')
+  const notice: Finding = {
+    severity: 'notice',
+    file,
+    line: 1,
+    rule: 'executions-not-checked',
+    message: `Executions not finished were not counted for ${names}: ${errorMessage(reading.error)}. The deploy reads them again right before its first write when running-executions is wait or fail.`
+  }
+  return { byFlow: new Map(), findings: [notice] }
+}
+
+function callSitesOf(args: ReviewArgs, targets: FlowChange[]): CallSite[] {
+  const repository = new Map<string, FlowFile>()
+  for (const flow of args.model.flows) {
+    if (!flow.notAFlow && flow.namespace && flow.id) {
+      repository.set(flowKey(flow.namespace, flow.id), flow)
+    }
+  }
+  // Only the server-only flows calling a changed flow are parsed again.
+  const wanted = new Set(targets.map((t) => flowKey(t.namespace, t.id)))
+  const callers = new Set(
+    args.calls
+      .filter((call) => wanted.has(flowKey(call.namespace, call.id)))
+      .map((call) => flowKey(call.caller.namespace, call.caller.id))
+  )
+  const server = new Map<string, FlowFile>()
+  for (const [namespace, { flows: remote }] of args.state) {
+    for (const flow of remote) {
+      const key = flowKey(namespace, flow.id)
+      if (callers.has(key) && !repository.has(key)) {
+        server.set(key, parseFlowFile({ file: '', rel: '', raw: flow.source }))
+      }
+    }
+  }
+  return callSites(targets, args.calls, { repository, server })
 }

@@ -316,7 +316,6 @@ async function closePreview(
   reporter.setOutput('deployed', deleted > 0)
   await reporter.writeSummary(`## Kestra preview removed\n\n${section}\n`)
   return {
-    mode: 'deploy',
     failure,
     report: {
       mode: 'deploy',
