@@ -138,7 +138,10 @@ export function settingsTarget(settings: Pick<Settings, 'server' | 'upgradeServe
 
 /** The client a run uses; retries are reported through `log`. `which`: docs/upgrade.md#upgrade-server. */
 export function clientForSettings(
-  settings: Pick<Settings, 'server' | 'upgradeServer'> & Omit<KestraClientOptions, 'server'>,
+  settings: Pick<
+    Settings,
+    'server' | 'upgradeServer' | 'tenant' | 'auth' | 'timeoutSeconds' | 'concurrency'
+  >,
   log: (message: string) => void,
   userAgent?: string,
   which: 'server' | 'upgradeServer' = 'server'
@@ -146,8 +149,11 @@ export function clientForSettings(
   const server = settings[which]
   if (!server) return undefined
   return createKestraClient({
-    ...settings,
     server,
+    tenant: settings.tenant,
+    auth: settings.auth,
+    timeoutSeconds: settings.timeoutSeconds,
+    concurrency: settings.concurrency,
     userAgent,
     onRetry: (info) =>
       log(`Kestra: retrying ${info.method} ${info.path} (${info.reason}) in ${info.delayMs} ms`)
