@@ -27,12 +27,11 @@ import { z } from 'zod'
 import { apiError, httpStatus, isPermissionError, readAnswer } from './errors.js'
 import {
   author,
-  authoredByTheAction,
   firstLine,
   type NamedClient,
   stickyComments,
   tokenRefusal,
-  viewerLogin
+  writtenByTheAction
 } from './sticky-comment.js'
 import { isDeciding } from '../model/verification.js'
 import { ConfigError, errorMessage } from '../model/errors.js'
@@ -395,18 +394,14 @@ const ISSUES_PERMISSION_HELP =
 function driftIssues(client: RepoClient): Pick<DriftGitHub, 'keepIssue' | 'closeIssue'> {
   const { octokit } = client
   const repo = repoOf(client)
-  let viewer: Promise<string | undefined> | undefined
+  const byTheAction = writtenByTheAction(client)
   const find = async (marker: string, label: string): Promise<ListedIssue | undefined> => {
     const route = 'GET /repos/{owner}/{repo}/issues'
     const params = { ...repo, labels: label, state: 'all' as const, per_page: 100 }
     const listed = readAnswer(route, z.array(listedIssue), await octokit.paginate(route, params))
-    const ours: ListedIssue[] = []
-    for (const issue of listed) {
-      if (issue.pull_request || firstLine(issue.body) !== marker) continue
-      if (await authoredByTheAction(issue.user, () => (viewer ??= viewerLogin(client)))) {
-        ours.push(issue)
-      }
-    }
+    const ours = await byTheAction(
+      listed.filter((issue) => !issue.pull_request && firstLine(issue.body) === marker)
+    )
     const open = ours.filter((i) => i.state === 'open').sort((a, b) => a.number - b.number)
     return open[0] ?? ours.sort((a, b) => b.number - a.number)[0]
   }
