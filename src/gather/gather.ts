@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process'
 import { resolve } from 'node:path'
-import { promisify } from 'node:util'
 import { ConfigError, errorMessage } from '../model/errors.js'
 import { markerSeal } from '../model/marker-seal.js'
 import type {
@@ -28,7 +26,7 @@ import { childOf } from './repo/tree-source.js'
 import { chooseWorkTreeLayout } from './repo/choose-layout.js'
 import { loadRepository, type LoadHooks, type ReuseFlow, type WalkParts } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
-import { git as gitOutput, readIndexBlobs, type IndexBlobs } from './repo/git-index.js'
+import { git, gitOrThrow, readIndexBlobs, type IndexBlobs } from './repo/git-index.js'
 import {
   knownTargets,
   readNameListings,
@@ -458,7 +456,6 @@ class FlowStream implements AsyncIterable<FlowFile> {
   }
 }
 
-const run = promisify(execFile)
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i
 const ZERO_SHA = /^0+$/
 const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list'
@@ -551,7 +548,7 @@ async function changedBetween(
       return { kind: 'list', paths: await gitDiff(workspace, revisions), source: 'git' }
     } catch (error) {
       const hasCommit = async (sha: string) =>
-        (await gitOutput(workspace, ['cat-file', '-e', `${sha}^{commit}`])) !== undefined
+        (await git(workspace, ['cat-file', '-e', `${sha}^{commit}`])) !== undefined
       if ((await hasCommit(from)) && (await hasCommit(to))) {
         gitProblem = `git diff failed (${errorMessage(error).split('\n', 1)[0]})`
       }
@@ -568,7 +565,7 @@ async function changedBetween(
 
 /** `git diff --name-status -z -M`: entries are STATUS\0PATH\0, renames and copies STATUS\0OLD\0NEW\0. */
 async function gitDiff(workspace: string, revisions: string[]): Promise<Set<string>> {
-  const output = await git(workspace, [
+  const output = await gitOrThrow(workspace, [
     'diff',
     '--name-status',
     '-z',
@@ -588,16 +585,6 @@ async function gitDiff(workspace: string, revisions: string[]): Promise<Set<stri
     paths.add(fields[i++])
   }
   return paths
-}
-
-async function git(workspace: string, args: string[]): Promise<string> {
-  const { stdout } = await run('git', args, {
-    cwd: workspace,
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
-  })
-  return stdout
 }
 
 function fromApi(files: ChangedPath[], note: string): ChangedFiles {
@@ -667,7 +654,7 @@ function firstDeclared(flows: readonly FlowFile[]): Map<string, FlowFile> {
 /** The commit the change starts from: the PR base, or the push's `before` (none for a new branch). */
 export function baseCommit(context: RunContext): string | undefined {
   const sha = context.pullRequest?.baseSha || context.push?.before
-  return sha && !/^0+$/.test(sha) ? sha : undefined
+  return sha && !ZERO_SHA.test(sha) ? sha : undefined
 }
 
 function snapshotOf(model: RepoModel): BaseSnapshot {

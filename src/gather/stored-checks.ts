@@ -75,31 +75,19 @@ export function reuseStoredChecks(options: ReuseOptions): ReuseFlow {
     if (sent === undefined) return undefined
     const validator = await options.identity
     if (validator === undefined) return undefined
-    const stored = await (options.onlyStarted
-      ? options.reads.storedChecksOfStarted(sent)
-      : options.reads.storedChecks(sent))
-    const check = stored.get(
-      checkDigest({
-        validator,
-        file,
-        rel,
-        expectedNamespace,
-        layout: options.layout,
-        sha256: sha256Hex(bytes)
-      })
-    )
+    const stored = await options.reads.storedChecks(sent, options.onlyStarted)
+    const digest = { validator, file, rel, expectedNamespace, sha256: sha256Hex(bytes) }
+    const check = stored.get(checkDigest({ ...digest, layout: options.layout }))
     if (!check) return undefined
-    const flow = reusedFlowFile(
-      { file, rel, raw: bytes.toString('utf8'), expectedNamespace },
-      check
-    )
+    const raw = bytes.toString('utf8')
+    const flow = reusedFlowFile({ file, rel, raw, expectedNamespace }, check)
     options.reused(flow, check)
     return flow
   }
   return Object.assign(reuse, {
     prefetch(namespace: string) {
       const sent = looked(namespace)
-      if (sent !== undefined && !options.onlyStarted) options.reads.prefetchStoredChecks(sent)
+      if (sent !== undefined && !options.onlyStarted) void options.reads.storedMarker(sent)
     }
   })
 }
@@ -121,13 +109,10 @@ export function checksToStore(
     const expected = flow.expectedNamespace
     if (!check || expected === undefined) continue
     if (!heldNamespaceIsManaged(expected, options.extraNamespaces)) continue
+    const { file, rel, raw } = flow
     const digest = checkDigest({
-      validator: options.identity,
-      file: flow.file,
-      rel: flow.rel,
-      expectedNamespace: expected,
-      layout: options.layout,
-      sha256: sha256Hex(Buffer.from(flow.raw, 'utf8'))
+      ...{ validator: options.identity, file, rel, expectedNamespace: expected },
+      ...{ layout: options.layout, sha256: sha256Hex(Buffer.from(raw, 'utf8')) }
     })
     const namespace = options.sending.namespace(expected)
     const entries = stored.get(namespace) ?? {}

@@ -27,12 +27,11 @@ import { z } from 'zod'
 import { apiError, httpStatus, isPermissionError, readAnswer } from './errors.js'
 import {
   author,
-  authoredByTheAction,
   firstLine,
   type NamedClient,
   stickyComments,
   tokenRefusal,
-  viewerLogin
+  writtenByTheAction
 } from './sticky-comment.js'
 import { isDeciding } from '../model/verification.js'
 import { ConfigError, errorMessage } from '../model/errors.js'
@@ -395,18 +394,14 @@ const ISSUES_PERMISSION_HELP =
 function driftIssues(client: RepoClient): Pick<DriftGitHub, 'keepIssue' | 'closeIssue'> {
   const { octokit } = client
   const repo = repoOf(client)
-  let viewer: Promise<string | undefined> | undefined
+  const byTheAction = writtenByTheAction(client)
   const find = async (marker: string, label: string): Promise<ListedIssue | undefined> => {
     const route = 'GET /repos/{owner}/{repo}/issues'
     const params = { ...repo, labels: label, state: 'all' as const, per_page: 100 }
     const listed = readAnswer(route, z.array(listedIssue), await octokit.paginate(route, params))
-    const ours: ListedIssue[] = []
-    for (const issue of listed) {
-      if (issue.pull_request || firstLine(issue.body) !== marker) continue
-      if (await authoredByTheAction(issue.user, () => (viewer ??= viewerLogin(client)))) {
-        ours.push(issue)
-      }
-    }
+    const ours = await byTheAction(
+      listed.filter((issue) => !issue.pull_request && firstLine(issue.body) === marker)
+    )
     const open = ours.filter((i) => i.state === 'open').sort((a, b) => a.number - b.number)
     return open[0] ?? ours.sort((a, b) => b.number - a.number)[0]
   }
@@ -552,7 +547,67 @@ const treeRead = z.object({
  */
 async function writeDriftBranch(client: NamedClient, branch: DriftBranch): Promise<BranchOutcome> {
   try {
-    return await write(client, branch)
+    const { octokit } = client
+    const repo = repoOf(client)
+    const commitOf = (sha: string) =>
+      ask(client, 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}', commitRead, {
+        commit_sha: sha
+      })
+    const base = await commitOf(branch.base)
+    const current = await existingHead(client, branch.name)
+    const currentCommit = current ? await commitOf(current) : undefined
+    if (current && !currentCommit?.message.split('\n').includes(branch.trailer)) {
+      return { status: 'foreign', sha: current }
+    }
+    const baseTree = await ask(client, 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}', treeRead, {
+      tree_sha: base.tree.sha,
+      recursive: 'true'
+    })
+    const modes = new Map(
+      baseTree.tree.flatMap((entry) =>
+        entry.type === 'blob' && entry.path && entry.mode ? [[entry.path, entry.mode] as const] : []
+      )
+    )
+    const entries = []
+    for (const item of branch.writes) {
+      if (item.content === undefined) {
+        // A removal of a path the tree does not hold is refused by GitHub: there is nothing to remove.
+        if (modes.has(item.path)) {
+          entries.push({ path: item.path, mode: FILE_MODE, type: 'blob', sha: null } as const)
+        }
+        continue
+      }
+      const { sha } = await ask(client, 'POST /repos/{owner}/{repo}/git/blobs', createdObject, {
+        content: Buffer.from(item.content).toString('base64'),
+        encoding: 'base64'
+      })
+      const mode = modes.get(item.path) === '100755' ? '100755' : FILE_MODE
+      entries.push({ path: item.path, mode, type: 'blob', sha } as const)
+    }
+    if (entries.length === 0) return { status: 'empty' }
+    const tree = await ask(client, 'POST /repos/{owner}/{repo}/git/trees', createdObject, {
+      base_tree: base.tree.sha,
+      tree: entries
+    })
+    if (tree.sha === base.tree.sha) return { status: 'empty' }
+    if (
+      current &&
+      currentCommit?.tree.sha === tree.sha &&
+      currentCommit.parents.map((p) => p.sha).join() === branch.base
+    ) {
+      return { status: 'unchanged', sha: current }
+    }
+    const { sha } = await ask(client, 'POST /repos/{owner}/{repo}/git/commits', createdObject, {
+      message: `${branch.message}\n\n${branch.trailer}`,
+      tree: tree.sha,
+      parents: [branch.base]
+    })
+    if (current) {
+      await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch.name}`, sha, force: true })
+    } else {
+      await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${branch.name}`, sha })
+    }
+    return { status: 'written', sha }
   } catch (error) {
     const status = httpStatus(error)
     if (status === 401 || isPermissionError(error)) {
@@ -561,70 +616,6 @@ async function writeDriftBranch(client: NamedClient, branch: DriftBranch): Promi
     }
     throw apiError(`writing the branch ${branch.name}`, error)
   }
-}
-
-async function write(client: RepoClient, branch: DriftBranch): Promise<BranchOutcome> {
-  const { octokit } = client
-  const repo = repoOf(client)
-  const commitOf = (sha: string) =>
-    ask(client, 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}', commitRead, {
-      commit_sha: sha
-    })
-  const base = await commitOf(branch.base)
-  const current = await existingHead(client, branch.name)
-  const currentCommit = current ? await commitOf(current) : undefined
-  if (current && !currentCommit?.message.split('\n').includes(branch.trailer)) {
-    return { status: 'foreign', sha: current }
-  }
-  const baseTree = await ask(client, 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}', treeRead, {
-    tree_sha: base.tree.sha,
-    recursive: 'true'
-  })
-  const modes = new Map(
-    baseTree.tree.flatMap((entry) =>
-      entry.type === 'blob' && entry.path && entry.mode ? [[entry.path, entry.mode] as const] : []
-    )
-  )
-  const entries = []
-  for (const item of branch.writes) {
-    if (item.content === undefined) {
-      // A removal of a path the tree does not hold is refused by GitHub: there is nothing to remove.
-      if (modes.has(item.path)) {
-        entries.push({ path: item.path, mode: FILE_MODE, type: 'blob', sha: null } as const)
-      }
-      continue
-    }
-    const { sha } = await ask(client, 'POST /repos/{owner}/{repo}/git/blobs', createdObject, {
-      content: Buffer.from(item.content).toString('base64'),
-      encoding: 'base64'
-    })
-    const mode = modes.get(item.path) === '100755' ? '100755' : FILE_MODE
-    entries.push({ path: item.path, mode, type: 'blob', sha } as const)
-  }
-  if (entries.length === 0) return { status: 'empty' }
-  const tree = await ask(client, 'POST /repos/{owner}/{repo}/git/trees', createdObject, {
-    base_tree: base.tree.sha,
-    tree: entries
-  })
-  if (tree.sha === base.tree.sha) return { status: 'empty' }
-  if (
-    current &&
-    currentCommit?.tree.sha === tree.sha &&
-    currentCommit.parents.map((p) => p.sha).join() === branch.base
-  ) {
-    return { status: 'unchanged', sha: current }
-  }
-  const { sha } = await ask(client, 'POST /repos/{owner}/{repo}/git/commits', createdObject, {
-    message: `${branch.message}\n\n${branch.trailer}`,
-    tree: tree.sha,
-    parents: [branch.base]
-  })
-  if (current) {
-    await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch.name}`, sha, force: true })
-  } else {
-    await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${branch.name}`, sha })
-  }
-  return { status: 'written', sha }
 }
 
 async function existingHead(client: RepoClient, name: string): Promise<string | undefined> {

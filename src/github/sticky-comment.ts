@@ -39,7 +39,7 @@ export function stickyComments(
 > {
   const { octokit } = client
   const repo = repoOf(client)
-  let viewer: Promise<string | undefined> | undefined
+  const byTheAction = writtenByTheAction(client)
   let login: Promise<string | undefined> | undefined
 
   const all = async (issue: number, marker: string): Promise<StickyComment[]> => {
@@ -120,13 +120,7 @@ export function stickyComments(
         list({ ...page, ...(sent && { request: { sent } }) }),
       { endpoint: list.endpoint }
     ) as typeof list
-    const ours: ListedComment[] = []
-    for (const comment of await marked(issue, marker, route)) {
-      if (await authoredByTheAction(comment.user, () => (viewer ??= viewerLogin(client)))) {
-        ours.push(comment)
-      }
-    }
-    return ours.sort((a, b) => a.id - b.id)
+    return (await byTheAction(await marked(issue, marker, route))).sort((a, b) => a.id - b.id)
   }
 
   /** Every comment of the issue whose first line carries `marker`, whoever wrote it. */
@@ -205,14 +199,22 @@ export function stickyComments(
   }
 }
 
-/** Written by a bot (GITHUB_TOKEN, an app) or by this token's own user: never a person's copy. */
-export async function authoredByTheAction(
-  user: z.infer<typeof author>,
-  viewer: () => Promise<string | undefined>
-): Promise<boolean> {
-  if (!user) return false
-  if (user.login === ACTIONS_BOT_LOGIN || user.type === 'Bot') return true
-  return user.login === (await viewer())
+/**
+ * The items written by a bot (GITHUB_TOKEN, an app) or by this token's own user (asked once): never a person's
+ * copy.
+ */
+export function writtenByTheAction(client: RepoClient) {
+  let viewer: Promise<string | undefined> | undefined
+  return async <T extends { user: z.infer<typeof author> }>(items: readonly T[]): Promise<T[]> => {
+    const ours: T[] = []
+    for (const item of items) {
+      const { user } = item
+      if (!user) continue
+      const bot = user.login === ACTIONS_BOT_LOGIN || user.type === 'Bot'
+      if (bot || user.login === (await (viewer ??= viewerLogin(client)))) ours.push(item)
+    }
+    return ours
+  }
 }
 
 export function firstLine(body: string | null | undefined): string {
@@ -301,7 +303,7 @@ const ACTIONS_BOT_LOGIN = 'github-actions[bot]'
 const login = z.object({ login: z.string().min(1) })
 
 /** The token's own user, for a person's token; an App installation token (GITHUB_TOKEN) cannot read it. */
-export function viewerLogin(client: RepoClient): Promise<string | undefined> {
+function viewerLogin(client: RepoClient): Promise<string | undefined> {
   return client.octokit.rest.users.getAuthenticated().then(
     (response) => login.safeParse(response.data).data?.login,
     () => undefined

@@ -320,15 +320,7 @@ export function listingsApi(http: ScopedHttp) {
             return namespace === undefined ? undefined : `${namespace} ${byKey(row)}`
           }
         },
-        (item) => {
-          const entry = named.safeParse(item).data
-          return (
-            entry && {
-              ...(entry.namespace !== undefined && { namespace: entry.namespace }),
-              key: entry.key
-            }
-          )
-        }
+        (item) => named.safeParse(item).data
       ),
     /** `GET P/namespaces/{ns}/kv` (0.18 to 1.3): the live keys of exactly this namespace. */
     async namespaceKvKeys(namespace: string): Promise<string[]> {

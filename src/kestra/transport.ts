@@ -150,8 +150,11 @@ export class Transport {
       ...req.headers
     }
     if (this.authorization) headers.authorization = this.authorization
-    // The deadline covers the whole exchange, a trickling answer too (docs/guarantees.md#retries-and-deadlines).
-    const { timeoutMs, cut } = this.attemptTimeout(req)
+    // The deadline covers the whole exchange, a trickling answer too (docs/guarantees.md#retries-and-deadlines):
+    // `timeout-seconds`, or less when the request's own deadline comes first (then `cut`).
+    const left = req.deadline === undefined ? Infinity : Math.max(0, req.deadline - Date.now())
+    const cut = left < this.options.timeoutMs
+    const timeoutMs = cut ? left : this.options.timeoutMs
     const deadline = new AbortController()
     const timer = setTimeout(() => deadline.abort(new RequestTimeout(timeoutMs, cut)), timeoutMs)
     try {
@@ -180,14 +183,6 @@ export class Transport {
     } finally {
       clearTimeout(timer)
     }
-  }
-
-  /** `timeout-seconds`, or less when the request's own deadline comes first (then `cut`). */
-  private attemptTimeout(req: HttpRequest): { timeoutMs: number; cut: boolean } {
-    const left = req.deadline === undefined ? Infinity : Math.max(0, req.deadline - Date.now())
-    return left < this.options.timeoutMs
-      ? { timeoutMs: left, cut: true }
-      : { timeoutMs: this.options.timeoutMs, cut: false }
   }
 
   private unanswered(req: HttpRequest, error: unknown): ApiError {

@@ -70,9 +70,8 @@ async function checkAttributes(
 ): Promise<Map<string, Map<string, string>> | undefined> {
   const found = new Map<string, Map<string, string>>()
   if (paths.length === 0) return found
-  const output = await git(folder, ['check-attr', '--all', '-z', '--stdin'], {
-    input: paths.map((path) => `${path}\0`).join('')
-  })
+  const input = paths.map((path) => `${path}\0`).join('')
+  const output = await git(folder, ['check-attr', '--all', '-z', '--stdin'], { input })
   if (output === undefined) return undefined
   const fields = output.split('\0')
   for (let i = 0; i + 2 < fields.length; i += 3) {
@@ -95,12 +94,22 @@ export function git(
   args: readonly string[],
   { exit1IsEmpty = false, input }: { exit1IsEmpty?: boolean; input?: string } = {}
 ): Promise<string | undefined> {
-  return new Promise((resolve) => {
+  return gitOrThrow(cwd, args, input).catch((error: { code?: unknown }) =>
+    exit1IsEmpty && error.code === 1 ? '' : undefined
+  )
+}
+
+/** Git's standard output in `cwd`; a failure is thrown, with what git said. No prompt, no optional lock. */
+export function gitOrThrow(cwd: string, args: readonly string[], input?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
     const child = execFile(
       'git',
       args,
-      { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 },
-      (error, out) => resolve(!error ? out : exit1IsEmpty && error.code === 1 ? '' : undefined)
+      {
+        ...{ cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 },
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
+      },
+      (error, out) => (error ? reject(error) : resolve(out))
     )
     if (input === undefined) return
     child.stdin?.on('error', () => undefined)

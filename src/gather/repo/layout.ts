@@ -22,17 +22,14 @@ export interface LayoutRules {
 
 type Segment = string | RegExp
 
-interface FileArea {
-  dir: Segment[]
-  /** Whom the area's files belong to: a namespace, or any (tenant layout's `<namespace>/files/`). */
-  owner?: string
-  namespaceOf(segments: string[]): string
-  prefix: string
-}
-
 interface FlowArea {
   dir: Segment[]
-  expectedNamespaceOf(segments: string[]): string | undefined
+  /** The namespace of what the area holds; none: its first folder's name (tenant layout's `<namespace>/…`). */
+  namespace?: string
+}
+
+interface FileArea extends FlowArea {
+  prefix: string
 }
 
 export function isYamlFile(rel: string): boolean {
@@ -51,23 +48,18 @@ export function layoutRules(
   const flowAreas: FlowArea[] = []
   const fileAreas: FileArea[] = []
   if (layout === 'tenant') {
-    flowAreas.push({ dir: [NAMESPACE_PATTERN, 'flows'], expectedNamespaceOf: (s) => s[0] })
-    fileAreas.push({ dir: [NAMESPACE_PATTERN, 'files'], namespaceOf: (s) => s[0]!, prefix: '' })
+    flowAreas.push({ dir: [NAMESPACE_PATTERN, 'flows'] })
+    fileAreas.push({ dir: [NAMESPACE_PATTERN, 'files'], prefix: '' })
   } else if (layout === 'namespace') {
     const namespace = settings.namespace!
-    flowAreas.push({ dir: ['flows'], expectedNamespaceOf: () => namespace })
-    fileAreas.push({ dir: ['files'], owner: namespace, namespaceOf: () => namespace, prefix: '' })
+    flowAreas.push({ dir: ['flows'], namespace })
+    fileAreas.push({ dir: ['files'], namespace, prefix: '' })
   }
-  for (const mapping of [
+  for (const { dir, namespace, prefix } of [
     ...settings.namespaceFiles,
     ...fileFolders.map((f) => ({ ...f, prefix: '' }))
   ]) {
-    fileAreas.push({
-      dir: splitPath(mapping.dir),
-      owner: mapping.namespace,
-      namespaceOf: () => mapping.namespace,
-      prefix: mapping.prefix
-    })
+    fileAreas.push({ dir: splitPath(dir), namespace, prefix })
   }
   const globs = layout === 'custom' ? flowGlobs(settings.flowGlobs) : undefined
   const searched: Segment[][] = [
@@ -83,7 +75,7 @@ export function layoutRules(
       const placement: Placement = { files: filesFor(fileAreas, segments) }
       if (!isYamlFile(rel)) return placement
       const area = flowAreas.find((a) => startsWith(dirs, a.dir))
-      if (area) placement.flow = { expectedNamespace: area.expectedNamespaceOf(segments) }
+      if (area) placement.flow = { expectedNamespace: area.namespace ?? segments[0] }
       else if (globs?.matches(rel)) placement.flow = {}
       else if (layout === 'anywhere') placement.flow = { ifFlowDocument: true }
       return placement
@@ -96,7 +88,7 @@ export function layoutRules(
     },
     fileFoldersOf(namespace) {
       return fileAreas.flatMap((area) => {
-        if (area.owner !== undefined && area.owner !== namespace) return []
+        if (area.namespace !== undefined && area.namespace !== namespace) return []
         const dir = area.dir.map((s) => (typeof s === 'string' ? s : namespace)).join('/')
         return [`${dir === '' ? '.' : dir}/${area.prefix ? ` (as ${area.prefix}/…)` : ''}`]
       })
@@ -111,7 +103,7 @@ function filesFor(areas: FileArea[], segments: string[]): Placement['files'] {
   const depth = Math.max(...holding.map((a) => a.dir.length))
   const files = new Map<string, Placement['files'][number]>()
   for (const area of holding.filter((a) => a.dir.length === depth)) {
-    const namespace = area.namespaceOf(segments)
+    const namespace = area.namespace ?? segments[0]!
     const path = `${area.prefix}/${segments.slice(area.dir.length).join('/')}`
     files.set(`${namespace}\0${path}`, { namespace, path })
   }

@@ -181,9 +181,7 @@ export async function loadRepository(
     }
   })
   byFiles.forEach(held)
-  const localFiles = new LocalFilesTracker(
-    placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement)
-  )
+  const localFiles = new LocalFilesTracker(placed.map(({ placement }) => placement))
   const flowsPlaced = placed.filter(({ placement }) => placement.flow !== undefined)
   hooks.onWalked?.({ files: localFiles, flowFiles: flowsPlaced.length })
   const context: Context = {
@@ -218,8 +216,10 @@ export async function loadRepository(
     const unknown: Placed[] = []
     for (const placed of entries) {
       if (breather.due()) await breather.breathe()
-      const reused = placed.entry.kind === 'file' ? hooks.known?.(placed.entry.rel) : undefined
-      const namespace = hooks.knownFiles && plainFileNamespace(placed)
+      const { entry, placement } = placed
+      const reused = entry.kind === 'file' ? hooks.known?.(entry.rel) : undefined
+      const plain = entry.kind === 'file' && !placement.flow && placement.files.length === 1
+      const namespace = hooks.knownFiles && plain ? placement.files[0]!.namespace : undefined
       if (reused) known.push(take(placed, { ...nothingDiscovered(), ...reused }))
       else if (namespace === undefined) unknown.push(placed)
       else if (byNamespace.has(namespace)) byNamespace.get(namespace)!.push(placed)
@@ -347,11 +347,6 @@ async function hiddenFlows(
     }
   }
   return found
-}
-
-function plainFileNamespace({ entry, placement }: Placed): string | undefined {
-  if (entry.kind !== 'file' || placement.flow || placement.files.length !== 1) return undefined
-  return placement.files[0]!.namespace
 }
 
 function nothingDiscovered(): Discovery {
@@ -599,7 +594,7 @@ function nothingFound(
   model: Pick<RepoModel, 'rootRel' | 'layout'>,
   settings: ReadSettings,
   layout: Layout,
-  hidden: readonly HiddenFlow[] = []
+  hidden: readonly HiddenFlow[]
 ): ReadProblem {
   const byRule = groupByRule(hidden, model.rootRel)
   const hiding =
@@ -647,7 +642,7 @@ function hiddenFlowsWarnings(
 function groupByRule(hidden: readonly HiddenFlow[], rootRel: string) {
   const groups = new Map<string, { rule: IgnoreRule; rels: Set<string> }>()
   for (const { rel, rule } of hidden) {
-    const key = ruleOrder(rule)
+    const key = `${rule.file ?? ''}\0${String(rule.line).padStart(9, '0')}\0${rule.pattern}`
     const group = groups.get(key) ?? { rule, rels: new Set() }
     group.rels.add(rel)
     groups.set(key, group)
@@ -658,10 +653,6 @@ function groupByRule(hidden: readonly HiddenFlow[], rootRel: string) {
       const sorted = [...rels].sort()
       return { rule, rels: sorted, files: sorted.map((rel) => childOf(rootRel, rel)) }
     })
-}
-
-function ruleOrder(rule: IgnoreRule): string {
-  return `${rule.file ?? ''}\0${String(rule.line).padStart(9, '0')}\0${rule.pattern}`
 }
 
 function ruleName(rule: IgnoreRule, rootRel: string): string {
@@ -717,7 +708,7 @@ type Lister = Pick<TreeSource, 'list'>
  */
 async function missingFolders(
   tree: Lister,
-  settings: Pick<Settings, 'namespaceFiles' | 'flowGlobs' | 'root'>,
+  settings: ReadSettings,
   layout: Layout,
   fileOf: (rel: string) => string
 ): Promise<ReadProblem[]> {

@@ -79,8 +79,22 @@ export class WorkTree implements TreeSource {
     return readFileSync(join(this.root, rel))
   }
 
-  summarise(rel: string) {
-    return summariseContent(join(this.root, rel))
+  /**
+   * Size, SHA-256 and binary flag of a regular file, opened once without following a link and read once (as a
+   * stream when large). One over MAX_FILE_BYTES, which cannot be deployed, is judged by its size alone.
+   */
+  async summarise(rel: string): Promise<ContentSummary> {
+    // Synchronous for small files: one thread-pool trip per system call costs more than the read. The size
+    // is asked of the file opened (never following a link that appeared since the walk), not of its path.
+    const fd = openSync(join(this.root, rel), constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
+    try {
+      const { size } = fstatSync(fd)
+      if (size > MAX_FILE_BYTES) return { size, sha256: '', binary: true }
+      if (size > WHOLE_READ_LIMIT) return await summariseStream(fd)
+      return summaryOf(readFileSync(fd))
+    } finally {
+      closeSync(fd)
+    }
   }
 
   async blob(rel: string): Promise<string | undefined> {
@@ -161,24 +175,6 @@ function kindOf(entry: Dirent | Stats): EntryKind | undefined {
 }
 
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024
-
-/**
- * Size, SHA-256 and binary flag of a regular file, opened once without following a link and read once (as a
- * stream when large). One over MAX_FILE_BYTES, which cannot be deployed, is judged by its size alone.
- */
-async function summariseContent(absPath: string): Promise<ContentSummary> {
-  // Synchronous for small files: one thread-pool trip per system call costs more than the read. The size
-  // is asked of the file opened (never following a link that appeared since the walk), not of its path.
-  const fd = openSync(absPath, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
-  try {
-    const { size } = fstatSync(fd)
-    if (size > MAX_FILE_BYTES) return { size, sha256: '', binary: true }
-    if (size > WHOLE_READ_LIMIT) return await summariseStream(fd)
-    return summaryOf(readFileSync(fd))
-  } finally {
-    closeSync(fd)
-  }
-}
 
 async function summariseStream(fd: number): Promise<ContentSummary> {
   const hash = createHash('sha256')

@@ -149,19 +149,16 @@ export class ServerReads {
 
   /**
    * The flow checks stored in a namespace's marker; none when unreadable
-   * (docs/performance.md#incremental-planning).
+   * (docs/performance.md#incremental-planning). `onlyStarted`: none for a namespace whose reads have not begun,
+   * for which nothing is read.
    */
-  storedChecks(namespace: string): Promise<Map<string, StoredFlowCheck>> {
+  storedChecks(namespace: string, onlyStarted = false): Promise<Map<string, StoredFlowCheck>> {
+    if (onlyStarted && !this.flows.has(namespace)) return Promise.resolve(new Map())
     const checks = once(this.checks, namespace, () =>
       this.storedMarker(namespace).then(storedChecksOf)
     )
     this.start(namespace)
     return checks
-  }
-
-  /** The stored checks of a namespace whose reads have begun; none for another, for which nothing is read. */
-  storedChecksOfStarted(namespace: string): Promise<Map<string, StoredFlowCheck>> {
-    return this.flows.has(namespace) ? this.storedChecks(namespace) : Promise.resolve(new Map())
   }
 
   /**
@@ -174,14 +171,10 @@ export class ServerReads {
   }
 
   /**
-   * Queues the read of a namespace's marker now, ahead of its own reads
+   * A namespace's marker as stored, read once; asked early, it is queued ahead of the namespace's own reads
    * (docs/performance.md#incremental-planning).
    */
-  prefetchStoredChecks(namespace: string): void {
-    void this.storedMarker(namespace)
-  }
-
-  private storedMarker(namespace: string): Promise<Record<string, unknown> | undefined> {
+  storedMarker(namespace: string): Promise<Record<string, unknown> | undefined> {
     return once(this.stored, namespace, () => {
       // A deploy reads every marker anyway: what it stores comes with it, in one read.
       if (this.options.markers) this.start(namespace)
@@ -504,11 +497,10 @@ async function searchUnfinished(
   const uiBase = await api.uiBase()
   for (const execution of found.sort(byStart)) {
     if (!states.includes(execution.state)) continue
-    const key = flowKey(execution.namespace, execution.flowId)
-    if (!byFlow.has(key)) byFlow.set(key, [])
-    byFlow
-      .get(key)!
-      .push({ id: execution.id, state: execution.state, url: executionUrl(uiBase, execution) })
+    once(byFlow, flowKey(execution.namespace, execution.flowId), () => []).push({
+      ...{ id: execution.id, state: execution.state },
+      url: executionUrl(uiBase, execution)
+    })
   }
   return byFlow
 }
