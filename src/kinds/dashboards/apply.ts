@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { type ApplyKind, type RollbackKind, settled } from '../../apply/kind.js'
-import { embedText, sha256Field } from '../../apply/rollback.js'
+import { embedText, recordedSchema, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import {
   dashboardFields,
@@ -92,12 +92,7 @@ const kindVersion = z.object({
 type KindVersion = z.infer<typeof kindVersion>
 
 /** A dashboard as a rollback records it (docs/dashboards.md#rollback). */
-const recordedDashboard = z.object({
-  kind: z.literal('dashboard'),
-  id: z.string(),
-  before: kindVersion.optional(),
-  deployed: kindVersion.optional()
-})
+const recordedDashboard = recordedSchema('dashboard', { id: z.string() }, kindVersion)
 type RecordedDashboard = z.infer<typeof recordedDashboard>
 
 /** Dashboards in a rollback (docs/dashboards.md#rollback): by fields where the server gives no source. */

@@ -1,6 +1,6 @@
 import { comparedVerdict, settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
 import { z } from 'zod'
-import { embedText, restoreByHash, sha256Field } from '../../apply/rollback.js'
+import { embedText, recordedSchema, restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { normaliseText, sha256Hex } from '../../model/content.js'
 import type { ResourceChanges } from '../../model/plan.js'
@@ -51,12 +51,7 @@ export const testsApply: ApplyKind<TestChange> = {
 const testVersion = z.object({ sha256: sha256Field, source: z.string().optional() })
 
 /** A test suite as a rollback records it (docs/tests.md#rollback). */
-const recordedTest = z.object({
-  kind: z.literal('test'),
-  id: z.string(),
-  before: testVersion.optional(),
-  deployed: testVersion.optional()
-})
+const recordedTest = recordedSchema('test', { id: z.string() }, testVersion)
 type RecordedTest = z.infer<typeof recordedTest>
 
 /** Test suites in a rollback (docs/tests.md#rollback): Kestra keeps no history of a suite. */
