@@ -444,10 +444,7 @@ async function applyPlan(
     }
     await Promise.all(written.values())
   }
-  const deletePhase = async <C extends ResourceChange>(
-    phase: C[],
-    remove: (change: C) => Promise<ResourceResult>
-  ) => {
+  const deletePhase = async (kind: ApplyKind, phase: ResourceChange[]) => {
     if ([...results.values()].some((r) => NOT_APPLIED.has(r.result))) {
       for (const change of phase) {
         record({
@@ -458,17 +455,17 @@ async function applyPlan(
         })
       }
     } else {
-      await runAll(phase, remove)
+      await runAll(phase, (change) => kind.remove(change, deps.api, context))
     }
   }
-  const removal = (kind: ApplyKind) => (change: ResourceChange) =>
-    kind.remove(change, deps.api, context)
   for (const kind of [...deps.kinds].reverse()) {
-    await deletePhase(ofKind(kind, deletes).filter(namespaced), removal(kind))
+    await deletePhase(kind, ofKind(kind, deletes).filter(namespaced))
   }
   for (const kind of deps.kinds) {
-    const tenantWide = ofKind(kind, deletes).filter((change) => !namespaced(change))
-    await deletePhase(tenantWide, removal(kind))
+    await deletePhase(
+      kind,
+      ofKind(kind, deletes).filter((change) => !namespaced(change))
+    )
   }
   return { resources: plan.resources.map((c) => results.get(c)!), warnings }
 }

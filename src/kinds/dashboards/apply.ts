@@ -16,9 +16,9 @@ import type { ResourceResult } from '../../model/result.js'
 export const dashboardsApply: ApplyKind<DashboardChange> = {
   name: 'dashboard',
   async write(change, api) {
-    const wanted = wantedOf(change)
-    if (!wanted)
+    if (change.desired === undefined)
       return { change, result: 'failed', message: 'the plan holds no source for this dashboard' }
+    const wanted = { source: change.desired, fields: sourceFields(change.desired) ?? '' }
     const fresh = await api.getDashboard(change.id)
     if (fresh && holds(fresh, wanted)) return settled(change, { kind: 'desired' })
     if (change.action === 'create') {
@@ -56,11 +56,6 @@ async function create(
     return outcome.retried ? { change, result: 'created' } : settled(change, { kind: 'desired' })
   }
   return conflict(change, 'was created on the server since the plan')
-}
-
-function wantedOf(change: DashboardChange): { source: string; fields: string } | undefined {
-  if (change.desired === undefined) return undefined
-  return { source: change.desired, fields: sourceFields(change.desired) ?? '' }
 }
 
 const ID_LINE = /^id:.*$/m
