@@ -32,10 +32,8 @@ export const testsApply: ApplyKind<TestChange> = {
     const suites = api.yamlResources(TESTS_ROUTE)
     if (change.action === 'create') await suites.create(change.desired)
     else if (!(await suites.update(change.namespace, change.id, change.desired))) {
-      return settled(change, {
-        kind: 'moved',
-        message: `test suite ${change.namespace}.${change.id} was deleted on the server since the plan`
-      })
+      const message = `test suite ${change.namespace}.${change.id} was deleted on the server since the plan`
+      return { change, result: 'conflict', message }
     }
     return { change, result: change.action === 'create' ? 'created' : 'updated' }
   },
