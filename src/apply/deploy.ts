@@ -139,14 +139,21 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
       facts: deps.contentFacts,
       seal
     }
-  if (plan.resources.some(isWrite) || staleMarkers(namespaces, markers, ours, checks).length > 0) {
-    deps.confirmReused?.()
+  // A namespace's marker is written when another commit, or other checks, is recorded.
+  const stale = (namespace: string) => {
+    const recorded = markers.get(namespace)
+    return (
+      recorded?.commit !== ours.commit ||
+      recorded.repository !== ours.repository ||
+      !sameChecks(checks, namespace)
+    )
   }
+  if (plan.resources.some(isWrite) || namespaces.some(stale)) deps.confirmReused?.()
   await deps.beforeWrites?.()
   // A namespace's marker is written as soon as it holds this commit: with no writes, right away.
   const marking: Promise<MarkerWrite>[] = []
   const mark = (namespace: string) =>
-    marking.push(writeMarkers(deps.api, [namespace], markers, ours, semaphore, checks))
+    stale(namespace) && marking.push(writeMarker(deps.api, namespace, ours, semaphore, checks))
   const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace))
   for (const namespace of namespaces) if (!writing.has(namespace)) mark(namespace)
   const applied = await applyPlan(plan, {
@@ -281,57 +288,33 @@ interface MarkerChecks {
   seal: MarkerSeal
 }
 
-async function writeMarkers(
+async function writeMarker(
   api: KestraApi,
-  namespaces: string[],
-  markers: RecordedMarkers,
+  namespace: string,
   ours: CommitMarker,
   semaphore: Semaphore,
   checks?: MarkerChecks
 ): Promise<MarkerWrite> {
-  const stale = staleMarkers(namespaces, markers, ours, checks)
-  const unknown: string[] = []
-  const outcomes = await Promise.all(
-    stale.map(async (namespace) => {
-      try {
-        const stored = checks?.ours.get(namespace)
-        const facts = checks?.facts?.get(namespace)
-        const held = {
-          ...ours,
-          ...(stored && { [STORED_CHECKS_FIELD]: stored }),
-          ...(facts && { [CONTENT_FACTS_FIELD]: facts })
-        }
-        const value = checks && (stored || facts) ? checks.seal.sealed(namespace, held) : held
-        await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, value))
-        return undefined
-      } catch (error) {
-        if (isOutcomeUnknown(error)) unknown.push(namespace)
-        return `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`
-      }
-    })
-  )
-  return {
-    written: stale.filter((_, i) => outcomes[i] === undefined),
-    unknown,
-    warnings: outcomes.filter((w): w is string => w !== undefined)
+  try {
+    const stored = checks?.ours.get(namespace)
+    const facts = checks?.facts?.get(namespace)
+    const held = {
+      ...ours,
+      ...(stored && { [STORED_CHECKS_FIELD]: stored }),
+      ...(facts && { [CONTENT_FACTS_FIELD]: facts })
+    }
+    const value = checks && (stored || facts) ? checks.seal.sealed(namespace, held) : held
+    await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, value))
+    return { written: [namespace], unknown: [], warnings: [] }
+  } catch (error) {
+    return {
+      written: [],
+      unknown: isOutcomeUnknown(error) ? [namespace] : [],
+      warnings: [
+        `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`
+      ]
+    }
   }
-}
-
-/** The namespaces whose marker a deploy of `ours` writes: another commit, or other checks, is recorded. */
-function staleMarkers(
-  namespaces: readonly string[],
-  markers: RecordedMarkers,
-  ours: CommitMarker,
-  checks?: MarkerChecks
-): string[] {
-  return namespaces.filter((namespace) => {
-    const recorded = markers.get(namespace)
-    return (
-      recorded?.commit !== ours.commit ||
-      recorded.repository !== ours.repository ||
-      !sameChecks(checks, namespace)
-    )
-  })
 }
 
 function sameChecks(checks: MarkerChecks | undefined, namespace: string): boolean {
@@ -461,10 +444,7 @@ async function applyPlan(
     }
     await Promise.all(written.values())
   }
-  const deletePhase = async <C extends ResourceChange>(
-    phase: C[],
-    remove: (change: C) => Promise<ResourceResult>
-  ) => {
+  const deletePhase = async (kind: ApplyKind, phase: ResourceChange[]) => {
     if ([...results.values()].some((r) => NOT_APPLIED.has(r.result))) {
       for (const change of phase) {
         record({
@@ -475,17 +455,17 @@ async function applyPlan(
         })
       }
     } else {
-      await runAll(phase, remove)
+      await runAll(phase, (change) => kind.remove(change, deps.api, context))
     }
   }
-  const removal = (kind: ApplyKind) => (change: ResourceChange) =>
-    kind.remove(change, deps.api, context)
   for (const kind of [...deps.kinds].reverse()) {
-    await deletePhase(ofKind(kind, deletes).filter(namespaced), removal(kind))
+    await deletePhase(kind, ofKind(kind, deletes).filter(namespaced))
   }
   for (const kind of deps.kinds) {
-    const tenantWide = ofKind(kind, deletes).filter((change) => !namespaced(change))
-    await deletePhase(tenantWide, removal(kind))
+    await deletePhase(
+      kind,
+      ofKind(kind, deletes).filter((change) => !namespaced(change))
+    )
   }
   return { resources: plan.resources.map((c) => results.get(c)!), warnings }
 }

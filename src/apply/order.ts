@@ -28,8 +28,7 @@ export function orderWrites<F>(
   refs: FlowDependency[],
   keyOf: (change: F) => string
 ): FlowWriteOrder<F> {
-  const byKey = new Map<string, F>()
-  for (const change of changes) byKey.set(keyOf(change), change)
+  const byKey = new Map(changes.map((change) => [keyOf(change), change]))
   const keys = [...byKey.keys()].sort(compareCodeUnits)
 
   const deps = new Map<string, Set<string>>(keys.map((k) => [k, new Set()]))
@@ -46,8 +45,7 @@ export function orderWrites<F>(
     cycles.push(sorted)
     sorted.forEach((key, index) => rank.set(key, index))
   }
-  const componentOf = new Map<string, number>()
-  components.forEach((component, index) => component.forEach((k) => componentOf.set(k, index)))
+  const componentOf = new Map(components.flatMap((component, i) => component.map((k) => [k, i])))
 
   // Inside a cycle keep only the edges that point to a member earlier in key order: the graph becomes acyclic.
   for (const [from, tos] of deps) {
@@ -74,13 +72,12 @@ export function orderWrites<F>(
     waves[index].push(byKey.get(key)!)
   }
   cycles.sort((a, b) => compareCodeUnits(a[0], b[0]))
-  const prerequisites = new Map<F, F[]>()
-  for (const key of keys) {
-    prerequisites.set(
+  const prerequisites = new Map(
+    keys.map((key) => [
       byKey.get(key)!,
       [...deps.get(key)!].sort(compareCodeUnits).map((k) => byKey.get(k)!)
-    )
-  }
+    ])
+  )
   return { waves, cycles, prerequisites }
 }
 

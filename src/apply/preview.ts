@@ -121,12 +121,9 @@ export async function removePreview(
   })
   const failures = new Map<string, number>()
   const attempt = async (namespace: string, what: string, remove: () => Promise<void>) => {
-    if (!inPreview(prefix, namespace)) {
-      result.failed.push(`${what}: refused, not inside the preview prefix ${prefix}.`)
-      failures.set(namespace, (failures.get(namespace) ?? 0) + 1)
-      return
-    }
     try {
+      if (!inPreview(prefix, namespace))
+        throw new Error(`refused, not inside the preview prefix ${prefix}.`)
       await remove()
       result.deleted.push(what)
       options.log(`deleted ${what}`)
@@ -181,14 +178,13 @@ export async function ownNamespaces(
   namespaces: readonly string[]
 ): Promise<string[]> {
   const owned = await Promise.all(
-    namespaces.map(async (namespace) =>
-      inPreview(preview.prefix, namespace) &&
-      (await ownership(api, preview, namespace)).kind === 'ours'
-        ? namespace
-        : undefined
+    namespaces.map(
+      async (namespace) =>
+        inPreview(preview.prefix, namespace) &&
+        (await ownership(api, preview, namespace)).kind === 'ours'
     )
   )
-  return owned.filter((namespace): namespace is string => namespace !== undefined)
+  return namespaces.filter((_, i) => owned[i])
 }
 
 /**

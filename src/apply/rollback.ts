@@ -468,6 +468,24 @@ const FORMAT = 'kestra-gitops-rollback/1'
 
 export const sha256Field = z.string().regex(/^[0-9a-f]{64}$/)
 
+/**
+ * A kind's resource as a rollback records it (docs/rollback.md#the-record): its `fields` besides the two
+ * versions, `before` absent when the deploy created it, `deployed` absent when it deleted it.
+ */
+export function recordedSchema<
+  K extends string,
+  F extends z.ZodRawShape,
+  V extends z.ZodType,
+  D extends z.ZodType = V
+>(kind: K, fields: F, before: V, deployed?: D) {
+  return z.object({
+    kind: z.literal(kind),
+    ...fields,
+    before: before.optional(),
+    deployed: (deployed ?? before).optional() as z.ZodOptional<D>
+  })
+}
+
 /** One namespace's rollback in progress; each resource is its kind's to read (`RollbackKind.parse`). */
 const rollbackRecord = z.object({
   format: z.literal(FORMAT),

@@ -150,15 +150,11 @@ function readInputs(
   for (const name of inputNames()) {
     const given = read(name) ?? ''
     const inFile = file?.values.get(name)
-    let raw = given
-    if (given.trim() !== '') {
-      if (inFile) {
-        log?.(`Input '${name}' from ${givenIn} overrides ${file!.path} line ${inFile.line}.`)
-      }
-    } else if (inFile) {
-      raw = inFile.text
-      fromFile.add(name)
-    } else raw = defaultOf(name)
+    const set = given.trim() !== ''
+    if (set && inFile)
+      log?.(`Input '${name}' from ${givenIn} overrides ${file!.path} line ${inFile.line}.`)
+    if (!set && inFile) fromFile.add(name)
+    const raw = set ? given : (inFile?.text ?? defaultOf(name))
     const parser = parserOf(name)
     const value = parser.parse(raw, name)
     values[name] = value

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { type ApplyKind, type RollbackKind, settled } from '../../apply/kind.js'
-import { embedText, sha256Field } from '../../apply/rollback.js'
+import { embedText, recordedSchema, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import {
   dashboardFields,
@@ -16,9 +16,9 @@ import type { ResourceResult } from '../../model/result.js'
 export const dashboardsApply: ApplyKind<DashboardChange> = {
   name: 'dashboard',
   async write(change, api) {
-    const wanted = wantedOf(change)
-    if (!wanted)
+    if (change.desired === undefined)
       return { change, result: 'failed', message: 'the plan holds no source for this dashboard' }
+    const wanted = { source: change.desired, fields: sourceFields(change.desired) ?? '' }
     const fresh = await api.getDashboard(change.id)
     if (fresh && holds(fresh, wanted)) return settled(change, { kind: 'desired' })
     if (change.action === 'create') {
@@ -58,11 +58,6 @@ async function create(
   return conflict(change, 'was created on the server since the plan')
 }
 
-function wantedOf(change: DashboardChange): { source: string; fields: string } | undefined {
-  if (change.desired === undefined) return undefined
-  return { source: change.desired, fields: sourceFields(change.desired) ?? '' }
-}
-
 const ID_LINE = /^id:.*$/m
 
 function isAsPlanned(fresh: RemoteDashboard, change: DashboardChange): boolean {
@@ -92,12 +87,7 @@ const kindVersion = z.object({
 type KindVersion = z.infer<typeof kindVersion>
 
 /** A dashboard as a rollback records it (docs/dashboards.md#rollback). */
-const recordedDashboard = z.object({
-  kind: z.literal('dashboard'),
-  id: z.string(),
-  before: kindVersion.optional(),
-  deployed: kindVersion.optional()
-})
+const recordedDashboard = recordedSchema('dashboard', { id: z.string() }, kindVersion)
 type RecordedDashboard = z.infer<typeof recordedDashboard>
 
 /** Dashboards in a rollback (docs/dashboards.md#rollback): by fields where the server gives no source. */

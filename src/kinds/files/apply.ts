@@ -2,7 +2,7 @@ import { constants } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { type ApplyKind, type RollbackKind, settled, type Verdict } from '../../apply/kind.js'
-import { restoreByHash, sha256Field } from '../../apply/rollback.js'
+import { recordedSchema, restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { HistoryApi, KestraApi } from '../../kestra/api.js'
 import type { RestoreItem } from '../../model/after-deploy.js'
 import { MAX_FILE_BYTES, sha256Hex } from '../../model/content.js'
@@ -63,12 +63,12 @@ const fileVersion = z.object({
 })
 
 /** A namespace file as a rollback records it (docs/rollback.md#the-record). */
-const recordedFile = z.object({
-  kind: z.literal('file'),
-  path: z.string(),
-  before: fileVersion.optional(),
-  deployed: z.object({ sha256: sha256Field }).optional()
-})
+const recordedFile = recordedSchema(
+  'file',
+  { path: z.string() },
+  fileVersion,
+  z.object({ sha256: sha256Field })
+)
 type RecordedFile = z.infer<typeof recordedFile>
 
 /** Revisions read (newest first) to find the one that holds a file's previous bytes. */

@@ -99,9 +99,7 @@ function planFiles(options: KindPlanOptions): FileChange[] {
   }
   const inScope = scopeFilter(options, desiredFiles, input.base?.files)
   const changes: FileChange[] = []
-  const keys = [...desiredFiles.keys()]
-  for (const key of actualFiles.keys()) if (!desiredFiles.has(key)) keys.push(key)
-  for (const key of keys) {
+  for (const key of new Set([...desiredFiles.keys(), ...actualFiles.keys()])) {
     if (!inScope(key)) continue
     const desired = desiredFiles.get(key)
     const server = actualFiles.get(key)

@@ -7,7 +7,7 @@ import {
   type Verdict
 } from '../../apply/kind.js'
 import { orderWrites } from '../../apply/order.js'
-import { restoreByHash, sha256Field } from '../../apply/rollback.js'
+import { recordedSchema, restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { ApiError } from '../../kestra/errors.js'
 import { sha256Hex } from '../../model/content.js'
@@ -129,12 +129,7 @@ async function freshFlow(
 const flowVersion = z.object({ revision: z.int(), sha256: sha256Field })
 
 /** A flow as a rollback records it (docs/rollback.md#the-record). */
-const recordedFlow = z.object({
-  kind: z.literal('flow'),
-  id: z.string(),
-  before: flowVersion.optional(),
-  deployed: flowVersion.optional()
-})
+const recordedFlow = recordedSchema('flow', { id: z.string() }, flowVersion)
 type RecordedFlow = z.infer<typeof recordedFlow>
 
 /**

@@ -67,12 +67,11 @@ export function declaredInputs(document: FlowDocument): DeclaredInput[] {
 }
 
 function inputList(document: FlowDocument, list: unknown, form?: DeclaredInput): DeclaredInput[] {
-  const out: DeclaredInput[] = []
-  for (const item of document.items(list)) {
+  return document.items(list).flatMap((item) => {
     const map = document.map(item)
-    if (!map) continue
+    if (!map) return []
     const idEntry = document.get(map, 'id') ?? document.get(map, 'name')
-    out.push({
+    return {
       map,
       id: document.string(idEntry?.value),
       idEntry,
@@ -80,9 +79,8 @@ function inputList(document: FlowDocument, list: unknown, form?: DeclaredInput):
       required: document.string(document.get(map, 'required')?.value) !== 'false',
       hasDefaults: !document.isNull(document.get(map, 'defaults')?.value),
       form
-    })
-  }
-  return out
+    }
+  })
 }
 
 function children(document: FlowDocument, form: DeclaredInput): DeclaredInput[] {

@@ -183,17 +183,15 @@ export function flowSchemaFindings(
     const validate = validatorOf(release.version)
     if (validate(data)) continue
     for (const problem of problems(validate.errors ?? [], data)) {
-      const position = locateKestraPath(doc, lineCounter, problem.pointer) ?? { line: 1, column: 1 }
       const finding: Omit<Finding, 'severity'> = {
         file,
-        ...position,
+        ...(locateKestraPath(doc, lineCounter, problem.pointer) ?? { line: 1, column: 1 }),
         rule: 'core-schema',
         message: problem.message
       }
-      const key = problem.key
-      const seen = byKey.get(key)
+      const seen = byKey.get(problem.key)
       if (seen) seen.refusedBy.push(release.line)
-      else byKey.set(key, { finding, refusedBy: [release.line] })
+      else byKey.set(problem.key, { finding, refusedBy: [release.line] })
     }
   }
   return [...byKey.values()]

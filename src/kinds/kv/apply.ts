@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { comparedVerdict, settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
-import { embedText, restoreByHash, sha256Field } from '../../apply/rollback.js'
+import { embedText, recordedSchema, restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { ApiError, failureMarks } from '../../kestra/errors.js'
 import { canonicalJson, sha256Hex } from '../../model/content.js'
@@ -64,13 +64,7 @@ function failed(change: KvChange, error: unknown): ResourceResult {
 const kvVersion = z.object({ sha256: sha256Field, json: z.string().optional() })
 
 /** A KV pair as a rollback records it (docs/kv.md#rollback). */
-const recordedKv = z.object({
-  kind: z.literal('kv'),
-  key: z.string(),
-  secretLike: z.boolean(),
-  before: kvVersion.optional(),
-  deployed: kvVersion.optional()
-})
+const recordedKv = recordedSchema('kv', { key: z.string(), secretLike: z.boolean() }, kvVersion)
 type RecordedKv = z.infer<typeof recordedKv>
 
 /**

@@ -1,6 +1,6 @@
 import { comparedVerdict, settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
 import { z } from 'zod'
-import { embedText, restoreByHash, sha256Field } from '../../apply/rollback.js'
+import { embedText, recordedSchema, restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { normaliseText, sha256Hex } from '../../model/content.js'
 import type { ResourceChanges } from '../../model/plan.js'
@@ -32,10 +32,8 @@ export const testsApply: ApplyKind<TestChange> = {
     const suites = api.yamlResources(TESTS_ROUTE)
     if (change.action === 'create') await suites.create(change.desired)
     else if (!(await suites.update(change.namespace, change.id, change.desired))) {
-      return settled(change, {
-        kind: 'moved',
-        message: `test suite ${change.namespace}.${change.id} was deleted on the server since the plan`
-      })
+      const message = `test suite ${change.namespace}.${change.id} was deleted on the server since the plan`
+      return { change, result: 'conflict', message }
     }
     return { change, result: change.action === 'create' ? 'created' : 'updated' }
   },
@@ -51,12 +49,7 @@ export const testsApply: ApplyKind<TestChange> = {
 const testVersion = z.object({ sha256: sha256Field, source: z.string().optional() })
 
 /** A test suite as a rollback records it (docs/tests.md#rollback). */
-const recordedTest = z.object({
-  kind: z.literal('test'),
-  id: z.string(),
-  before: testVersion.optional(),
-  deployed: testVersion.optional()
-})
+const recordedTest = recordedSchema('test', { id: z.string() }, testVersion)
 type RecordedTest = z.infer<typeof recordedTest>
 
 /** Test suites in a rollback (docs/tests.md#rollback): Kestra keeps no history of a suite. */

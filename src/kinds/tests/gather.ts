@@ -1,4 +1,5 @@
 import { parse } from 'yaml'
+import { z } from 'zod'
 import { kindFiles, readClosing, type GatherKind, type KindFile } from '../../gather/kind.js'
 import type { TreeSource } from '../../gather/repo/tree-source.js'
 import { normaliseText } from '../../model/content.js'
@@ -29,21 +30,14 @@ export const testsGather = {
     // Test suites are Enterprise only (docs/tests.md#edition): an OSS server is never asked for them.
     const { edition } = await api.info()
     if (edition.toUpperCase() !== 'EE') return { ...held, edition }
-    const namespaces = new Set<string>()
-    for (const file of [...files, ...(base ?? [])]) {
-      const namespace = namespaceOf(file.text)
-      if (
-        namespace &&
-        isKestraNamespace(namespace) &&
-        heldNamespaceIsManaged(namespace, extraNamespaces)
-      ) {
-        namespaces.add(prefix ? `${prefix}.${namespace}` : namespace)
-      }
-    }
+    const managed = (ns: string | undefined): ns is string =>
+      ns !== undefined && isKestraNamespace(ns) && heldNamespaceIsManaged(ns, extraNamespaces)
+    const named = [...files, ...(base ?? [])].map((f) => namespaceOf(f.text)).filter(managed)
+    const namespaces = [...new Set(named)].map((ns) => (prefix ? `${prefix}.${ns}` : ns)).sort()
     const suites = api.yamlResources(TESTS_ROUTE)
     const server = new Map<string, Map<string, string>>()
     await Promise.all(
-      [...namespaces].sort().map(async (namespace) => {
+      namespaces.map(async (namespace) => {
         const listed = (await suites.list(namespace)) ?? []
         server.set(namespace, new Map(listed.map((s) => [s.id, normaliseText(s.source)])))
       })
@@ -54,12 +48,13 @@ export const testsGather = {
 
 function namespaceOf(text: string): string | undefined {
   try {
-    const value = (parse(text) ?? {}) as Record<string, unknown>
-    return typeof value.namespace === 'string' ? value.namespace : undefined
+    return suiteNamespace.safeParse(parse(text)).data?.namespace
   } catch {
     return undefined
   }
 }
+
+const suiteNamespace = z.looseObject({ namespace: z.string() })
 
 /** Every `.yml`/`.yaml` file under `tests/` that the ignore rules keep, sorted by path. */
 function discover(tree: TreeSource): Promise<KindFile[]> {
