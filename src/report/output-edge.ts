@@ -216,10 +216,9 @@ export function weakCredentialWarning(
       names.some((name) => name.includes(value))
   )
   if (weak.length === 0) return undefined
-  const inputs = weak.map((secret) => secret.input).join(', ')
   const unredacted = weak.some(({ value }) => hiddenCharacters(value) < MIN_REDACTED_CHARACTERS)
   return [
-    `Weak credential (${inputs}): shorter than ${STRONG_CREDENTIAL_CHARACTERS} characters, or part of a name this run shows as it is (the repository, a server, the tenant, a namespace, a path).`,
+    `Weak credential (${weak.map((secret) => secret.input).join(', ')}): shorter than ${STRONG_CREDENTIAL_CHARACTERS} characters, or part of a name this run shows as it is (the repository, a server, the tenant, a namespace, a path).`,
     'Outputs cannot hide it inside those names',
     unredacted ? `, nor anywhere when under ${MIN_REDACTED_CHARACTERS} characters` : '',
     '. The run is unaffected: replace it with a long random value.'

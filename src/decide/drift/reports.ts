@@ -264,7 +264,6 @@ interface DriftTreeInput {
 export function driftTree(input: DriftTreeInput): DriftTree {
   const placed: TreeWrite[] = []
   const notBroughtBack: NotBroughtBack[] = []
-  const taken = new Set<string>()
   for (const item of input.items) {
     const at = place(item, input)
     if ('reason' in at) {
@@ -276,7 +275,7 @@ export function driftTree(input: DriftTreeInput): DriftTree {
       same.alsoBrings = [...(same.alsoBrings ?? []), item.name]
       continue
     }
-    if (taken.has(at.path)) {
+    if (same) {
       notBroughtBack.push({
         name: item.name,
         path: at.path,
@@ -284,7 +283,6 @@ export function driftTree(input: DriftTreeInput): DriftTree {
       })
       continue
     }
-    taken.add(at.path)
     placed.push({ ...at, name: item.name })
   }
   const spellings = spellingsOf([...input.shape.paths, ...placed.map((write) => write.path)])

@@ -87,8 +87,7 @@ function settingSchema(name: InputName) {
 /** Why the file may not set `name`: how else to set an input only the workflow may, else the key meant. */
 function refusedKey(name: string, elsewhere: ElsewhereWay): string {
   if (Object.hasOwn(WORKFLOW_ONLY, name)) {
-    const why = WORKFLOW_ONLY[name as keyof typeof WORKFLOW_ONLY]
-    return `'${name}' cannot be set here (${why}): ${elsewhere(name)}`
+    return `'${name}' cannot be set here (${WORKFLOW_ONLY[name as keyof typeof WORKFLOW_ONLY]}): ${elsewhere(name)}`
   }
   const settable = inputNames().filter(fileMaySet)
   const meant = nearest(name, settable)
