@@ -84,10 +84,6 @@ export function driftMarker(commentKey: string): string {
   return commentMarker(commentKey).replace('<!-- kestra-gitops:', '<!-- kestra-gitops-drift:')
 }
 
-function driftPullMarker(commentKey: string): string {
-  return commentMarker(commentKey).replace('<!-- kestra-gitops:', '<!-- kestra-gitops-drift-pr:')
-}
-
 export function driftBranch(commentKey: string): string {
   return `kestra-gitops/drift-${commentKey}`
 }
@@ -212,7 +208,7 @@ export function driftPullBody(input: DriftPullInput): string {
     (n) => `- ${codeName(n.name)}${n.path ? ` (${codeName(n.path)})` : ''}: ${escapeText(n.reason)}`
   )
   const sections = [
-    driftPullMarker(input.commentKey),
+    driftMarker(input.commentKey).replace('kestra-gitops-drift:', 'kestra-gitops-drift-pr:'),
     `### Edits made in Kestra, brought back to Git`,
     `${kestraText(input)} differs from ${headText(input)}. This pull request writes the server's current sources into the repository, so that the edits are reviewed like any change; merging it makes Git match Kestra. Closing it and deploying ${codeName(input.branch)} overwrites them instead.`,
     lines.join('\n'),
@@ -242,10 +238,7 @@ interface NotBroughtBack {
   reason: string
 }
 
-interface DriftTree {
-  writes: TreeWrite[]
-  notBroughtBack: NotBroughtBack[]
-}
+type DriftTree = ReturnType<typeof driftTree>
 
 interface DriftTreeInput {
   items: readonly DriftedResource[]
@@ -261,7 +254,7 @@ interface DriftTreeInput {
  * What the drift pull request writes (docs/drift.md#the-drift-pull-request), never where
  * docs/drift.md#where-the-drift-pull-request-never-writes says.
  */
-export function driftTree(input: DriftTreeInput): DriftTree {
+export function driftTree(input: DriftTreeInput) {
   const placed: TreeWrite[] = []
   const notBroughtBack: NotBroughtBack[] = []
   for (const item of input.items) {
