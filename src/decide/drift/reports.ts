@@ -115,7 +115,7 @@ export function driftTitle(
 
 /** The drift issue's body (docs/drift.md#the-drift-issue): within GitHub's limit, every resource named. */
 export function driftIssueBody(input: DriftReportInput): string {
-  const head = [driftMarker(input.commentKey), driftHeading(input), ...intro(input)].join('\n\n')
+  const head = [driftMarker(input.commentKey), ...opening(input)].join('\n\n')
   const tail = [
     AUTHOR_NOTE,
     `Last checked ${escapeText(shownDate(input.checkedAt) ?? input.checkedAt)}.${input.runUrl ? ` ${runLine(input.runUrl)}` : ''}`
@@ -126,18 +126,14 @@ export function driftIssueBody(input: DriftReportInput): string {
 
 /** The drift section of the job summary: the same list, within the summary's own room. */
 export function driftSummarySection(input: DriftReportInput, budget: number): string {
-  return [driftHeading(input), ...intro(input), driftList(input.items, budget), AUTHOR_NOTE].join(
-    '\n\n'
-  )
+  return [...opening(input), driftList(input.items, budget), AUTHOR_NOTE].join('\n\n')
 }
 
-function driftHeading(input: DriftReportInput): string {
+/** The heading, then what the drift means and what the run did about it. */
+function opening(input: DriftReportInput): string[] {
   const key = input.commentKey === 'default' ? '' : ` · ${escapeText(input.commentKey)}`
-  return `### ⚠️ Kestra drift${key}: ${input.items.length} resource(s) differ from ${codeName(input.branch)}`
-}
-
-function intro(input: DriftReportInput): string[] {
   const lines = [
+    `### ⚠️ Kestra drift${key}: ${input.items.length} resource(s) differ from ${codeName(input.branch)}`,
     `${kestraText(input)} no longer matches ${headText(input)}: these resources were changed outside Git, and the next deploy overwrites those edits. Each diff reads from Git to what Kestra holds.`
   ]
   if (input.pullRequestUrl) {
