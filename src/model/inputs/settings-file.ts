@@ -162,11 +162,8 @@ export function parseSettingsFile(
       problems.push({ line: keyLines.get(key)!, detail: refusedKey(key, elsewhere) })
     if (keys.length === 0) problems.push({ line: lineOf(issue.path), detail: issue.message })
   }
-  if (problems.length > 0)
-    throw new SettingsFileError(
-      path,
-      problems.sort((a, b) => a.line - b.line)
-    )
+  const sorted = problems.sort((a, b) => a.line - b.line)
+  if (sorted.length > 0) throw new SettingsFileError(path, sorted)
   const settings = read.data as Record<InputName, string>
   const names = [...keyLines.keys()] as InputName[]
   return {
