@@ -162,12 +162,9 @@ function driftList(items: readonly ShownDrift[], budget: number): string {
 }
 
 /** The comment that closes the issue (docs/drift.md#the-drift-issue). */
-export function driftGoneComment(input: {
-  branch: string
-  commit: string
-  reverted: boolean
-  runUrl?: string
-}): string {
+export function driftGoneComment(
+  input: Pick<DriftReportInput, 'branch' | 'commit' | 'runUrl'> & { reverted: boolean }
+): string {
   const how = input.reverted
     ? `Reverted: Git was deployed over the drift, and Kestra matches Git again`
     : 'No more drift: Kestra matches Git'
