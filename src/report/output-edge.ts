@@ -107,7 +107,9 @@ export class OutputEdge {
       const items = value.map((item) => this.copy(item, key, message))
       return items.some((item, i) => item !== value[i]) ? items : value
     }
-    if (value === null || typeof value !== 'object' || !isPlain(value)) return value
+    if (value === null || typeof value !== 'object') return value
+    const prototype = Object.getPrototypeOf(value)
+    if (prototype !== Object.prototype && prototype !== null) return value
     let copy: Record<string, unknown> | undefined
     for (const [name, item] of Object.entries(value)) {
       const shown = this.copy(item, name, message)
@@ -115,11 +117,6 @@ export class OutputEdge {
     }
     return copy ?? value
   }
-}
-
-function isPlain(value: object): boolean {
-  const prototype = Object.getPrototypeOf(value)
-  return prototype === Object.prototype || prototype === null
 }
 
 /**
