@@ -34,8 +34,7 @@ export function readStored<T>(
 
 /** The field a schema refused, as `a.0.b`; keys are untrusted text, so only a plain word is shown, else `*`. */
 export function fieldOf(error: z.ZodError): string {
-  const path = error.issues[0]?.path ?? []
-  return path
+  return (error.issues[0]?.path ?? [])
     .slice(0, 8)
     .map((key) =>
       typeof key === 'number' || /^[A-Za-z_]\w{0,39}$/.test(String(key)) ? String(key) : '*'

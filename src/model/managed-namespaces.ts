@@ -8,12 +8,10 @@ export function managedNamespaces(
   files: readonly NamespaceFileEntry[],
   extraNamespaces: readonly string[]
 ): string[] {
-  const held = new Set<string>()
-  for (const flow of flows) {
-    const namespace = flowNamespace(flow)
-    if (namespace !== undefined) held.add(namespace)
-  }
-  for (const file of files) held.add(file.namespace)
+  const held = new Set([
+    ...flows.flatMap((flow) => flowNamespace(flow) ?? []),
+    ...files.map((file) => file.namespace)
+  ])
   const managed = [...held].filter((namespace) =>
     heldNamespaceIsManaged(namespace, extraNamespaces)
   )

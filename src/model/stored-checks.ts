@@ -131,16 +131,15 @@ export function entriesWithin(
   bound = MAX_STORED_CHECKS_BYTES
 ): Record<string, StoredFlowCheck> {
   const kept: Record<string, StoredFlowCheck> = {}
-  let bytes = '{}'.length
-  let count = 0
+  // `{}` less the comma the first entry goes without
+  let bytes = '{}'.length - 1
   for (const digest of Object.keys(entries).sort()) {
     const entry = entries[digest]!
-    // `"<digest>":<entry>`, after a comma but for the first
-    const size = utf8Length(JSON.stringify(entry)) + digest.length + 3 + (count ? 1 : 0)
+    // `,"<digest>":<entry>`
+    const size = utf8Length(JSON.stringify(entry)) + digest.length + 4
     if (bytes + size > bound) continue
     kept[digest] = entry
     bytes += size
-    count += 1
   }
   return kept
 }

@@ -107,7 +107,9 @@ export class OutputEdge {
       const items = value.map((item) => this.copy(item, key, message))
       return items.some((item, i) => item !== value[i]) ? items : value
     }
-    if (value === null || typeof value !== 'object' || !isPlain(value)) return value
+    if (value === null || typeof value !== 'object') return value
+    const prototype = Object.getPrototypeOf(value)
+    if (prototype !== Object.prototype && prototype !== null) return value
     let copy: Record<string, unknown> | undefined
     for (const [name, item] of Object.entries(value)) {
       const shown = this.copy(item, name, message)
@@ -115,11 +117,6 @@ export class OutputEdge {
     }
     return copy ?? value
   }
-}
-
-function isPlain(value: object): boolean {
-  const prototype = Object.getPrototypeOf(value)
-  return prototype === Object.prototype || prototype === null
 }
 
 /**
@@ -216,10 +213,9 @@ export function weakCredentialWarning(
       names.some((name) => name.includes(value))
   )
   if (weak.length === 0) return undefined
-  const inputs = weak.map((secret) => secret.input).join(', ')
   const unredacted = weak.some(({ value }) => hiddenCharacters(value) < MIN_REDACTED_CHARACTERS)
   return [
-    `Weak credential (${inputs}): shorter than ${STRONG_CREDENTIAL_CHARACTERS} characters, or part of a name this run shows as it is (the repository, a server, the tenant, a namespace, a path).`,
+    `Weak credential (${weak.map((secret) => secret.input).join(', ')}): shorter than ${STRONG_CREDENTIAL_CHARACTERS} characters, or part of a name this run shows as it is (the repository, a server, the tenant, a namespace, a path).`,
     'Outputs cannot hide it inside those names',
     unredacted ? `, nor anywhere when under ${MIN_REDACTED_CHARACTERS} characters` : '',
     '. The run is unaffected: replace it with a long random value.'

@@ -145,7 +145,6 @@ export function remainingDrift(
     }
     if (!done) return [{ ...item, note: 'not reverted: the deploy did not reach it' }]
     if (WRITTEN.has(done.result) || done.result === 'unchanged') return []
-    const why = done.message ? `: ${done.message}` : ''
-    return [{ ...item, note: `${done.result}${why}` }]
+    return [{ ...item, note: done.message ? `${done.result}: ${done.message}` : done.result }]
   })
 }

@@ -84,10 +84,6 @@ export function driftMarker(commentKey: string): string {
   return commentMarker(commentKey).replace('<!-- kestra-gitops:', '<!-- kestra-gitops-drift:')
 }
 
-function driftPullMarker(commentKey: string): string {
-  return commentMarker(commentKey).replace('<!-- kestra-gitops:', '<!-- kestra-gitops-drift-pr:')
-}
-
 export function driftBranch(commentKey: string): string {
   return `kestra-gitops/drift-${commentKey}`
 }
@@ -119,7 +115,7 @@ export function driftTitle(
 
 /** The drift issue's body (docs/drift.md#the-drift-issue): within GitHub's limit, every resource named. */
 export function driftIssueBody(input: DriftReportInput): string {
-  const head = [driftMarker(input.commentKey), driftHeading(input), ...intro(input)].join('\n\n')
+  const head = [driftMarker(input.commentKey), ...opening(input)].join('\n\n')
   const tail = [
     AUTHOR_NOTE,
     `Last checked ${escapeText(shownDate(input.checkedAt) ?? input.checkedAt)}.${input.runUrl ? ` ${runLine(input.runUrl)}` : ''}`
@@ -130,18 +126,14 @@ export function driftIssueBody(input: DriftReportInput): string {
 
 /** The drift section of the job summary: the same list, within the summary's own room. */
 export function driftSummarySection(input: DriftReportInput, budget: number): string {
-  return [driftHeading(input), ...intro(input), driftList(input.items, budget), AUTHOR_NOTE].join(
-    '\n\n'
-  )
+  return [...opening(input), driftList(input.items, budget), AUTHOR_NOTE].join('\n\n')
 }
 
-function driftHeading(input: DriftReportInput): string {
+/** The heading, then what the drift means and what the run did about it. */
+function opening(input: DriftReportInput): string[] {
   const key = input.commentKey === 'default' ? '' : ` · ${escapeText(input.commentKey)}`
-  return `### ⚠️ Kestra drift${key}: ${input.items.length} resource(s) differ from ${codeName(input.branch)}`
-}
-
-function intro(input: DriftReportInput): string[] {
   const lines = [
+    `### ⚠️ Kestra drift${key}: ${input.items.length} resource(s) differ from ${codeName(input.branch)}`,
     `${kestraText(input)} no longer matches ${headText(input)}: these resources were changed outside Git, and the next deploy overwrites those edits. Each diff reads from Git to what Kestra holds.`
   ]
   if (input.pullRequestUrl) {
@@ -170,12 +162,9 @@ function driftList(items: readonly ShownDrift[], budget: number): string {
 }
 
 /** The comment that closes the issue (docs/drift.md#the-drift-issue). */
-export function driftGoneComment(input: {
-  branch: string
-  commit: string
-  reverted: boolean
-  runUrl?: string
-}): string {
+export function driftGoneComment(
+  input: Pick<DriftReportInput, 'branch' | 'commit' | 'runUrl'> & { reverted: boolean }
+): string {
   const how = input.reverted
     ? `Reverted: Git was deployed over the drift, and Kestra matches Git again`
     : 'No more drift: Kestra matches Git'
@@ -212,7 +201,7 @@ export function driftPullBody(input: DriftPullInput): string {
     (n) => `- ${codeName(n.name)}${n.path ? ` (${codeName(n.path)})` : ''}: ${escapeText(n.reason)}`
   )
   const sections = [
-    driftPullMarker(input.commentKey),
+    driftMarker(input.commentKey).replace('kestra-gitops-drift:', 'kestra-gitops-drift-pr:'),
     `### Edits made in Kestra, brought back to Git`,
     `${kestraText(input)} differs from ${headText(input)}. This pull request writes the server's current sources into the repository, so that the edits are reviewed like any change; merging it makes Git match Kestra. Closing it and deploying ${codeName(input.branch)} overwrites them instead.`,
     lines.join('\n'),
@@ -242,10 +231,7 @@ interface NotBroughtBack {
   reason: string
 }
 
-interface DriftTree {
-  writes: TreeWrite[]
-  notBroughtBack: NotBroughtBack[]
-}
+type DriftTree = ReturnType<typeof driftTree>
 
 interface DriftTreeInput {
   items: readonly DriftedResource[]
@@ -261,10 +247,9 @@ interface DriftTreeInput {
  * What the drift pull request writes (docs/drift.md#the-drift-pull-request), never where
  * docs/drift.md#where-the-drift-pull-request-never-writes says.
  */
-export function driftTree(input: DriftTreeInput): DriftTree {
+export function driftTree(input: DriftTreeInput) {
   const placed: TreeWrite[] = []
   const notBroughtBack: NotBroughtBack[] = []
-  const taken = new Set<string>()
   for (const item of input.items) {
     const at = place(item, input)
     if ('reason' in at) {
@@ -276,7 +261,7 @@ export function driftTree(input: DriftTreeInput): DriftTree {
       same.alsoBrings = [...(same.alsoBrings ?? []), item.name]
       continue
     }
-    if (taken.has(at.path)) {
+    if (same) {
       notBroughtBack.push({
         name: item.name,
         path: at.path,
@@ -284,7 +269,6 @@ export function driftTree(input: DriftTreeInput): DriftTree {
       })
       continue
     }
-    taken.add(at.path)
     placed.push({ ...at, name: item.name })
   }
   const spellings = spellingsOf([...input.shape.paths, ...placed.map((write) => write.path)])

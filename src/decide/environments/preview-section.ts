@@ -4,15 +4,10 @@ import { beforeRunLine } from '../../model/markdown/comment-markers.js'
 const START = '<!-- kestra-gitops-preview -->'
 const END = '<!-- /kestra-gitops-preview -->'
 
-interface PreviewLink {
-  namespace: string
-  url: string
-}
-
 /** The comment's Preview section after a preview deploy (docs/environments.md#previews). */
 export function previewSection(input: {
   commit: string
-  links: readonly PreviewLink[]
+  links: readonly { namespace: string; url: string }[]
   /** The preview's own deploy report (results, smoke runs), already rendered from shown data. */
   receipt: string
   /** Set when the preview could not be deployed: why. */

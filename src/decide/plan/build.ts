@@ -30,20 +30,15 @@ export function buildPlan(
     if (kind.plan) resources.push(...kind.plan(held.get(kind.name), options))
   }
   sortInPlanOrder(resources, kinds)
-  for (const change of resources) {
-    // A change's part of the fingerprint, cut to 16 hex digits (`ResourceChange.digest`).
-    if (change.action !== 'unchanged') {
-      change.digest = sha256Hex(JSON.stringify(kindOf(kinds, change).fingerprintOf(change))).slice(
-        0,
-        16
-      )
-    }
-  }
+  const changes = resources.filter((r) => r.action !== 'unchanged')
+  const parts = changes.map((change) => kindOf(kinds, change).fingerprintOf(change))
+  // A change's part of the fingerprint, cut to 16 hex digits (`ResourceChange.digest`).
+  changes.forEach((change, i) => (change.digest = sha256Hex(JSON.stringify(parts[i])).slice(0, 16)))
   return {
     resources,
     namespaces,
     counts: countPlan(resources),
-    fingerprint: fingerprint(resources, kinds, input.against)
+    fingerprint: fingerprint(parts, input.against)
   }
 }
 
@@ -127,17 +122,10 @@ function sortInPlanOrder(resources: ResourceChange[], kinds: readonly DecideKind
 }
 
 /**
- * sha256 of the canonical plan: each change's `fingerprintOf` and the server and tenant (`against`);
- * nothing run-specific (commit, time, drift). `resources` must be in plan order.
+ * sha256 of the canonical plan: each change's `fingerprintOf`, in plan order, and the server and tenant
+ * (`against`); nothing run-specific (commit, time, drift).
  */
-function fingerprint(
-  resources: readonly ResourceChange[],
-  kinds: readonly DecideKind[],
-  against?: PlanInput['against']
-): string {
-  const changes = resources
-    .filter((r) => r.action !== 'unchanged')
-    .map((r) => kindOf(kinds, r).fingerprintOf(r))
+function fingerprint(changes: readonly unknown[], against?: PlanInput['against']): string {
   const where = against && { server: against.server, tenant: against.tenant }
   return sha256Hex(JSON.stringify({ version: 1, changes, ...(where && { against: where }) }))
 }

@@ -10,20 +10,10 @@ import { countsText } from './headline.js'
 import { detailsBlock, summaryLine, type InvalidCount } from './resource.js'
 import type { DecideKind } from '../kind.js'
 
-/** A part of a document that can shrink: `reduced` replaces `full` when space runs out. */
-interface Shrinkable {
-  full: string
-  reduced: string
-}
-
-export type Piece = string | Shrinkable
+/** A part of a document; one that can shrink has a `reduced` form to replace `full` when space runs out. */
+export type Piece = string | { full: string; reduced: string }
 
 const SEPARATOR = '\n\n'
-
-interface Fitted {
-  text: string
-  reduced: number
-}
 
 /**
  * Joins the pieces with blank lines within `budget` (as measured), reducing first the shrinkables that
@@ -33,7 +23,7 @@ export function fitPieces(
   pieces: readonly Piece[],
   budget: number,
   measure: (text: string) => number
-): Fitted | undefined {
+): { text: string; reduced: number } | undefined {
   const separators = Math.max(0, pieces.length - 1) * measure(SEPARATOR)
   let total = separators
   const savings: { index: number; saving: number }[] = []

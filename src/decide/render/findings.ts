@@ -29,8 +29,7 @@ export function findingsSection(
   const reserve = measure(omittedNote(sorted.length, omittedWhere)) + 2
   for (const [i, f] of sorted.entries()) {
     const row = `\n| ${SEVERITY_LABEL[f.severity]} | ${location(f, source)} | ${escapeTextWithCode(f.message)} |`
-    const isLast = i === sorted.length - 1
-    if (size + measure(row) + (isLast ? 0 : reserve) > maxSize) break
+    if (size + measure(row) + (i === sorted.length - 1 ? 0 : reserve) > maxSize) break
     rows.push(row)
     size += measure(row)
   }

@@ -103,10 +103,10 @@ export function withHeadline(markdown: string, headline: string): string {
 }
 
 /** The line right under the headline naming what the plan deletes (docs/comment.md#deletions). */
-export function deletionLine(plan: Plan | undefined): string | undefined {
+export function deletionLines(plan: Plan | undefined): string[] {
   const text = plan && deletionsText(plan)
-  if (text === undefined) return undefined
-  return `> [!CAUTION]\n> 🔴 **${escapeText(text.counts)}:** ${escapeText(text.names)}`
+  if (!text) return []
+  return [`> [!CAUTION]\n> 🔴 **${escapeText(text.counts)}:** ${escapeText(text.names)}`]
 }
 
 export function noteLines(notes: readonly string[] | undefined): string[] {

@@ -120,15 +120,8 @@ export function planDocument(report: ReportInput, run: DocumentRun): PlanDocumen
     counts: plan ? { ...plan.counts } : null,
     deletions: plan ? deletionNames(plan) : [],
     resources: (plan?.resources ?? []).map((r) => resourceEntry(r, report, invalid(r))),
-    findings: [...report.findings].sort(compareFindings).map((f) => ({
-      severity: f.severity,
-      file: f.file,
-      line: f.line,
-      ...(f.column !== undefined && { column: f.column }),
-      rule: f.rule,
-      message: f.message,
-      ...(f.resource !== undefined && { resource: f.resource })
-    })),
+    // The schema keeps its own fields only, in its order.
+    findings: [...report.findings].sort(compareFindings).map((f) => findingSchema.parse(f)),
     outputs: { ...run.outputs },
     failure: run.failure ?? null,
     deployment: run.deployment

@@ -3,7 +3,7 @@ import { invalidCounts } from './resource.js'
 import { changePieces, driftPieces, fitPieces, utf16Length } from './changes.js'
 import type { ChangesOptions, Detail, Piece } from './changes.js'
 import { findingsSection } from './findings.js'
-import { deletionLine, noteLines, title, verdictAndTarget } from './headline.js'
+import { deletionLines, noteLines, title, verdictAndTarget } from './headline.js'
 import type { CommentInput, ReportInput, SummaryInput } from './input.js'
 import { type Plan, type PlanCounts, countPlan } from '../../model/plan.js'
 import { escapeText } from '../../model/markdown/escape.js'
@@ -28,7 +28,7 @@ const TRIMMED_NOTE =
  */
 export function renderComment(input: CommentInput): string {
   const plan = input.plan
-  const deletions = deletionLine(plan)
+  const deletions = deletionLines(plan)
   const first = `${commentMarker(input.commentKey)}\n${title(input)}`
   const body = fitReport(input, {
     budget: (input.budget ?? COMMENT_BUDGET) - runLine(input.runUrl).length - 2,
@@ -36,7 +36,7 @@ export function renderComment(input: CommentInput): string {
     head: [
       first,
       verdictAndTarget(input, { layoutReason: false }),
-      ...(deletions ? [deletions] : []),
+      ...deletions,
       ...noteLines(input.notes)
     ],
     findings: [plan ? 0.4 : 0.9, 'see the job summary'],
@@ -56,7 +56,7 @@ export function renderComment(input: CommentInput): string {
       ]
     },
     // Even the shortest comment names the deletions (docs/comment.md#deletions).
-    minimal: [first, ...(deletions ? [deletions] : []), SUMMARY_POINTER]
+    minimal: [first, ...deletions, SUMMARY_POINTER]
   })
   const last = runLine(input.runUrl)
   return last ? `${body}\n\n${last}` : body
@@ -65,14 +65,13 @@ export function renderComment(input: CommentInput): string {
 /** The job summary: every finding and every resource with its full diff, within the byte budget. */
 export function renderSummary(input: SummaryInput): string {
   const plan = input.plan
-  const deletions = deletionLine(plan)
   return fitReport(input, {
     budget: input.budgetBytes ?? SUMMARY_BUDGET_BYTES,
     measure: utf8Length,
     head: [
       title(input),
       verdictAndTarget(input),
-      ...(deletions ? [deletions] : []),
+      ...deletionLines(plan),
       ...noteLines(input.notes),
       ...(plan ? [countsTable(plan, input.kinds)] : [])
     ],

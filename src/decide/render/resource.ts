@@ -30,8 +30,7 @@ export function invalidCounts(findings: readonly Finding[]): InvalidCount {
   return (r) => {
     // The file's findings include the resource's own when it has a file: count those, not both.
     const [own, file] = changeTargets(r).map((target) => byKey.get(target))
-    const entry = file ?? own
-    return own?.error || file?.error ? entry!.count : undefined
+    return own?.error || file?.error ? (file ?? own)!.count : undefined
   }
 }
 
@@ -90,8 +89,7 @@ export function detailsBlock(
     r.diff === undefined
       ? noDiffText(r.diffOmitted, 'Empty content.')
       : (diffOmittedNote ?? fence(r.diff, 'diff'))
-  const above = kindAbove(links.kinds, r)
-  const body = [...above, diff].join('\n\n')
+  const body = [...kindAbove(links.kinds, r), diff].join('\n\n')
   return `<details><summary>${summaryLine(r, links)}</summary>\n\n${body}\n\n</details>`
 }
 

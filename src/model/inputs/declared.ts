@@ -127,13 +127,6 @@ function lineByLine<T extends object>(
   )
 }
 
-function contentLines(raw: string): string[] {
-  return raw
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-}
-
 /** By its action.yml default: `true`/`false` a boolean, a whole number a number, else text as written. */
 function plainParser(declaredDefault: string): InputParser<boolean | number | string> {
   if (declaredDefault === 'true' || declaredDefault === 'false') return boolean
@@ -183,7 +176,10 @@ export const INPUT_PARSERS = {
   /** `auto` is resolved when the repository is read (docs/layouts.md#auto, repo/choose-layout.ts). */
   layout: choice('auto', 'tenant', 'namespace', 'anywhere', 'custom'),
   flows: lines('GLOB', (raw, input) => {
-    const globs = contentLines(raw)
+    const globs = raw
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'))
     const outside = globs.find((glob) => reachesOutside(glob.replace(/^!/, '')))
     if (outside === undefined) return globs
     throw new ConfigError(

@@ -87,8 +87,7 @@ function settingSchema(name: InputName) {
 /** Why the file may not set `name`: how else to set an input only the workflow may, else the key meant. */
 function refusedKey(name: string, elsewhere: ElsewhereWay): string {
   if (Object.hasOwn(WORKFLOW_ONLY, name)) {
-    const why = WORKFLOW_ONLY[name as keyof typeof WORKFLOW_ONLY]
-    return `'${name}' cannot be set here (${why}): ${elsewhere(name)}`
+    return `'${name}' cannot be set here (${WORKFLOW_ONLY[name as keyof typeof WORKFLOW_ONLY]}): ${elsewhere(name)}`
   }
   const settable = inputNames().filter(fileMaySet)
   const meant = nearest(name, settable)
@@ -163,11 +162,8 @@ export function parseSettingsFile(
       problems.push({ line: keyLines.get(key)!, detail: refusedKey(key, elsewhere) })
     if (keys.length === 0) problems.push({ line: lineOf(issue.path), detail: issue.message })
   }
-  if (problems.length > 0)
-    throw new SettingsFileError(
-      path,
-      problems.sort((a, b) => a.line - b.line)
-    )
+  const sorted = problems.sort((a, b) => a.line - b.line)
+  if (sorted.length > 0) throw new SettingsFileError(path, sorted)
   const settings = read.data as Record<InputName, string>
   const names = [...keyLines.keys()] as InputName[]
   return {

@@ -38,10 +38,8 @@ const TEXT_SPECIALS = /\s*[\r\n]+\s*|[&<>"`*_[\]|\\~@]/g
 /** Like `escapeText`, but a span between backticks becomes `<code>` (escaped alike); a lone one stays text. */
 export function escapeTextWithCode(text: string): string {
   const parts = text.split('`')
-  if (parts.length % 2 === 0) {
-    const last = parts.pop()!
-    parts.push(`${parts.pop()!}\`${last}`)
-  }
+  // A lone backtick: the parts around it joined back.
+  if (parts.length % 2 === 0) parts.splice(-2, 2, parts.slice(-2).join('`'))
   return parts
     .map((part, i) => (i % 2 === 1 ? `<code>${escapeText(part)}</code>` : escapeText(part)))
     .join('')

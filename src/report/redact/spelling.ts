@@ -180,8 +180,7 @@ function percentEscape(text: string, at: number, layers: number): Reading | unde
     bytes.push(byte)
     end = next!.end + 2
   }
-  const decoded = Buffer.from(bytes).toString('utf8')
-  const code = decoded.codePointAt(0)!
+  const code = Buffer.from(bytes).toString('utf8').codePointAt(0)!
   return code === 0xfffd ? undefined : { code, end }
 }
 
