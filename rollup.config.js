@@ -56,14 +56,14 @@ function packageVersion() {
 
 const SRC = fileURLToPath(new URL('./src/', import.meta.url))
 const isOurs = (id) => id.startsWith(SRC)
-const isEntry = (id) => /\/src\/(index|cli|check-worker)\.ts$/.test(id)
+const isEntry = (id) => /\/src\/(index|cli)\.ts$/.test(id)
 const isActionsGithub = (id) => id.includes('/node_modules/@actions/github/')
 
 // A chunk renamed or gone must not linger from an earlier build.
 rmSync(outDir, { recursive: true, force: true })
 
 export default {
-  input: { index: 'src/index.ts', cli: 'src/cli.ts', 'check-worker': 'src/check-worker.ts' },
+  input: { index: 'src/index.ts', cli: 'src/cli.ts' },
   output: {
     dir: outDir,
     format: 'es',

@@ -46,8 +46,5 @@ import 'timers';
 import 'node:child_process';
 import 'node:timers/promises';
 
-const checkWorker = import.meta.url.endsWith('.js')
-    ? new URL('./check-worker.js', import.meta.url)
-    : undefined;
-process.exitCode = await runCli(process.argv.slice(2), undefined, checkWorker);
+process.exitCode = await runCli(process.argv.slice(2));
 //# sourceMappingURL=cli.js.map

@@ -15,13 +15,11 @@ import { type InputName } from './model/inputs/declared.js'
 import { SETTINGS_FILE_PATHS } from './model/inputs/settings-file.js'
 import { checkoutIsOwn } from './model/context.js'
 import { ruleCounts } from './decide/validate/verdict.js'
-import { FlowCheckThread } from './check-thread.js'
 
 /** The action: inputs from the runner, results as annotations, outputs, job summary and exit code. */
-export async function run(checkWorker?: URL): Promise<void> {
+export async function run(): Promise<void> {
   let kestra: KestraClient | undefined
   let upgradeServer: KestraClient | undefined
-  const checkThread = checkWorker && new FlowCheckThread(checkWorker)
   let ended = false
   // The secret inputs, read raw and masked before parsing, so not even an input error can show them.
   const credentials = secretInputs()
@@ -65,7 +63,6 @@ export async function run(checkWorker?: URL): Promise<void> {
       github: ports.github && redactingGitHub(ports.github, edge),
       drift: ports.drift && redactingDriftGitHub(ports.drift, edge),
       deployments: ports.deployments,
-      checkThread,
       edge,
       now: () => new Date()
     })
@@ -82,7 +79,6 @@ export async function run(checkWorker?: URL): Promise<void> {
   } finally {
     await kestra?.close()
     await upgradeServer?.close()
-    await checkThread?.close()
   }
 
   /** core.setFailed, through the printer: the step fails with the message as its error annotation. */

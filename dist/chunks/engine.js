@@ -1,17 +1,69 @@
-import { statSync, readdirSync, readFileSync, realpathSync, lstatSync, openSync, constants, fstatSync, closeSync, createReadStream, mkdirSync, writeFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { statSync, readdirSync, readFileSync, realpathSync, lstatSync, openSync, constants as constants$1, fstatSync, closeSync, createReadStream, mkdirSync, writeFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { resolve as resolve$1, relative, sep, join, isAbsolute, posix, dirname, basename } from 'node:path';
-import { d as distExports, r as record, u as unknown, s as string, _ as _enum, o as object, n as number, t as tuple, a as array, b as discriminatedUnion, l as literal, i as int, c as boolean$1, p as picomatch, e as looseObject, f as undiciExports, g as strictObject, h as structuredPatch, j as formatPatch, F as FILE_HEADERS_ONLY, k as ajvExports, m as j, q as union, v as _null, w as _undefined, x as bigint, Z as ZipDeflate, y as Zip, z as preprocess, A as parsePatch, B as reversePatch, C as characterEntities, D as retry, E as throttling, G as summary, H as setOutput, I as setSecret, J as getInput } from './vendor.js';
+import { u as unknown, a as array, o as object, s as string, b as undiciExports, l as looseObject, r as record, n as number, d as distExports, Z as ZipDeflate, c as Zip, _ as _enum, t as tuple, i as int, e as boolean$1, f as literal, g as discriminatedUnion, p as picomatch, h as strictObject, j as structuredPatch, k as formatPatch, F as FILE_HEADERS_ONLY, m as ajvExports, q as j, v as union, w as _null, x as _undefined, y as bigint, z as preprocess, A as parsePatch, B as reversePatch, C as characterEntities, D as retry, E as throttling, G as summary, H as setOutput, I as setSecret, J as getInput } from './vendor.js';
 import { TextDecoder as TextDecoder$1, promisify, parseArgs as parseArgs$1 } from 'node:util';
 import { execFile, spawn } from 'node:child_process';
 import { isUtf8 } from 'node:buffer';
 import { hash, hkdfSync, timingSafeEqual, createHmac, createHash, randomBytes } from 'node:crypto';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
-import { gunzipSync, constants as constants$1, inflateRawSync } from 'node:zlib';
+import { constants, inflateRawSync, gunzipSync } from 'node:zlib';
 import { lstat, realpath, stat, readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+
+class ActionError extends Error {
+    name = 'ActionError';
+}
+class ConfigError extends ActionError {
+    input;
+    name = 'ConfigError';
+    constructor(input, message) {
+        super(`Input '${input}': ${message}`);
+        this.input = input;
+    }
+}
+class SettingsFileError extends ActionError {
+    file;
+    name = 'SettingsFileError';
+    problems;
+    line;
+    constructor(file, lineOrProblems, detail = '') {
+        const problems = typeof lineOrProblems === 'number' ? [{ line: lineOrProblems, detail }] : lineOrProblems;
+        super(problems.map((problem) => `${file}:${problem.line}: ${problem.detail}`).join('\n'));
+        this.file = file;
+        this.problems = problems;
+        this.line = problems[0]?.line ?? 1;
+    }
+}
+class DeployError extends ActionError {
+    name = 'DeployError';
+}
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function segmentProblem(value) {
+    if (value === '')
+        return 'it is empty';
+    if (value === '.' || value === '..') {
+        return `'${value}' is a relative path step: every URL parser resolves it to another route`;
+    }
+    if (/[/\\]/.test(value)) {
+        return 'it holds a path separator (/ or \\), which servers and proxies decode before routing';
+    }
+    if (LONE_SURROGATE.test(value))
+        return 'it holds a lone UTF-16 surrogate, which has no UTF-8 form';
+    return undefined;
+}
+function pathSegment(value) {
+    const problem = segmentProblem(value);
+    if (problem !== undefined) {
+        throw new ActionError(`${JSON.stringify(value)} cannot be addressed in Kestra's API: ${problem}; nothing was sent for it`);
+    }
+    return encodeURIComponent(value);
+}
 
 const utf8Length = (text) => Buffer.byteLength(text, 'utf8');
 function sha256Hex(content) {
@@ -48,90 +100,575 @@ function compareCodeUnits(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function parseFlowFile(input) {
-    const source = normaliseText(input.raw);
-    const lineCounter = new distExports.LineCounter();
-    const all = distExports.parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
-    const documents = (Array.isArray(all) ? all : [all]).filter((doc, index) => index === 0 || doc.contents !== null || doc.errors.length > 0);
-    const first = documents[0];
-    if (first)
-        forbiddenCharacterError(source, first);
-    const contents = first?.contents;
-    const id = distExports.isMap(contents) ? scalarString(contents.get('id', true)) : undefined;
-    const namespace = distExports.isMap(contents) ? scalarString(contents.get('namespace', true)) : undefined;
-    const parsed = first !== undefined && first.errors.length === 0;
+const PATH = String.raw `[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*(?:\.(?:[A-Za-z_$][\w$-]*|<[a-z][a-z -]*>)(?:\[[^\]\n]*\])*)*`;
+const LEADING_PATH = new RegExp(String.raw `^(${PATH}): ([\s\S]+)$`);
+const ITEM_SEPARATOR = new RegExp(String.raw `, (?=${PATH}: )`);
+const JACKSON_SOURCE = /\s*at \[Source: [\s\S]*?; line: (\d+), column: (\d+)\]/g;
+const JACKSON_CLASS = / \(class [\w.$]+\), not marked as ignorable(?: \([^)]*\))?/g;
+const JACKSON_CHAIN = /\s*\(through reference chain: ([^)]*)\)/;
+function splitConstraints(constraints) {
+    let text = constraints.trim();
+    for (let previous = ''; previous !== text;) {
+        previous = text;
+        text = text.replace(/^Validation error:\s*/, '').replace(/^:\s*/, '');
+    }
+    text = text.replace(JACKSON_SOURCE, ' (line $1, column $2)');
+    const items = [];
+    for (const line of text.split(/\r?\n/)) {
+        if (items.length === 0 || LEADING_PATH.test(line))
+            items.push(line);
+        else
+            items[items.length - 1] += `\n${line}`;
+    }
+    return items
+        .flatMap((item) => item.split(ITEM_SEPARATOR))
+        .map((item) => item.trim())
+        .filter(Boolean)
+        .map(toConstraint);
+}
+function toConstraint(item) {
+    const chain = JACKSON_CHAIN.exec(item);
+    const message = item.replace(JACKSON_CHAIN, '').replace(JACKSON_CLASS, '').trim();
+    const leading = LEADING_PATH.exec(message);
+    if (leading)
+        return { path: leading[1], message: leading[2].trim() };
+    const path = chain ? pathFromReferenceChain(chain[1]) : flowProperty(item);
+    return path ? { path, message } : { message };
+}
+function flowProperty(item) {
+    return /^Unrecognized field "([\w$-]+)" \(class io\.kestra\.core\.models\.flows\.(?:Flow|FlowWithSource)\)/.exec(item)?.[1];
+}
+function pathFromReferenceChain(chain) {
+    let path = '';
+    for (const match of chain.matchAll(/\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]/g)) {
+        if (match[2] !== undefined)
+            path += `[${match[2]}]`;
+        else
+            path += path ? `.${match[1]}` : match[1];
+    }
+    return path || undefined;
+}
+function readVerdict(record) {
+    if (!isRecord(record)) {
+        return { readable: false, why: `it is ${shapeOf(record)}, not a verdict object` };
+    }
+    if (typeof record.outdated !== 'boolean') {
+        return {
+            readable: false,
+            why: `its \`outdated\` is ${shapeOf(record.outdated)}, not a boolean`
+        };
+    }
+    const errors = [];
+    const { constraints } = record;
+    if (typeof constraints === 'string' && constraints.trim() !== '') {
+        const split = splitConstraints(constraints);
+        errors.push(...(split.length > 0 ? split : [{ message: constraints.trim() }]));
+    }
+    else if (constraints !== undefined && constraints !== null) {
+        return { readable: false, why: `its \`constraints\` is ${shapeOf(constraints)}` };
+    }
+    if (Array.isArray(record.errors)) {
+        for (const error of record.errors) {
+            const read = readError(error);
+            if (!read)
+                return { readable: false, why: `an item of its \`errors\` is ${shapeOf(error)}` };
+            errors.push(read);
+        }
+    }
+    else if (record.errors !== undefined && record.errors !== null) {
+        return { readable: false, why: `its \`errors\` is ${shapeOf(record.errors)}, not a list` };
+    }
+    return { readable: true, errors, record };
+}
+function readError(error) {
+    if (!isRecord(error))
+        return undefined;
+    const { detail, message, path, pointer } = error;
+    const text = [detail, message].find((t) => typeof t === 'string' && t.trim() !== '');
+    if (text === undefined)
+        return undefined;
+    const constraint = { message: text };
+    if (typeof path === 'string' && path)
+        constraint.path = path;
+    if (typeof pointer === 'string' && pointer)
+        constraint.pointer = pointer;
+    return constraint;
+}
+function shapeOf(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'a list';
+    if (typeof value === 'string')
+        return value.trim() === '' ? 'a blank text' : 'a text';
+    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+const NO_VERDICT_REMEDY = 'nothing is deployed until the server answers a verdict the action can read: check that the `server` ' +
+    "input reaches Kestra itself (not a proxy's or a sign-in page), or set `server-validation: false` to " +
+    "deploy without the server's verdicts";
+function unreadableVerdict(why, answer) {
+    return `the server's validation answer could not be read (${why}); ${NO_VERDICT_REMEDY}. The answer: ${JSON.stringify(answer)}`;
+}
+function missingVerdict() {
+    return `the server returned no validation result for it; ${NO_VERDICT_REMEDY}`;
+}
+function parsedJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+
+const REMEDIATION = {
+    401: 'check the username/password or api-token inputs (and that the server URL and tenant are right)',
+    403: 'the credentials lack permission for this namespace/tenant (or the tenant is wrong)'
+};
+const NO_CREDENTIALS = 'the server asks for credentials and none were given: set username and password, or api-token';
+const BODY_LIMIT_REMEDY = "raise the proxy's request body limit (nginx: `client_max_body_size`; ingress-nginx: the " +
+    '`nginx.ingress.kubernetes.io/proxy-body-size` annotation)';
+function bodyRefused(bytes) {
+    return `the server, or a proxy in front of it, refused a body of ${bytes.toLocaleString('en-US')} bytes as too large`;
+}
+class ApiError extends ActionError {
+    name = 'ApiError';
+    status;
+    method;
+    path;
+    serverMessage;
+    violations;
+    outcomeUnknown;
+    sentBytes;
+    bodyRefused;
+    noCredentials;
+    constructor(details) {
+        super(describe$3(details));
+        this.status = details.status;
+        this.method = details.method;
+        this.path = details.path;
+        this.serverMessage = details.serverMessage;
+        this.violations = details.violations ?? [];
+        this.outcomeUnknown = details.outcomeUnknown ?? false;
+        this.sentBytes = details.sentBytes;
+        this.bodyRefused = isBodyRefused(details);
+        this.noCredentials = details.noCredentials ?? false;
+    }
+}
+function isOutcomeUnknown(error) {
+    return error instanceof ApiError && error.outcomeUnknown;
+}
+function failureMarks(error) {
+    if (!(error instanceof ApiError))
+        return {};
     return {
-        file: input.file,
-        rel: input.rel,
-        raw: input.raw,
-        source,
-        documents,
-        lineCounter,
-        id,
-        namespace,
-        expectedNamespace: input.expectedNamespace,
-        notAFlow: parsed && (!distExports.isMap(contents) || (!contents.has('id') && !contents.has('tasks'))),
-        otherKind: parsed ? otherKindOf(first) : undefined
+        ...(error.outcomeUnknown && { outcomeUnknown: true }),
+        ...(error.bodyRefused && { bodyRefused: true })
     };
 }
-function reusedFlowFile(input, known) {
-    const flow = {
-        file: input.file,
-        rel: input.rel,
-        raw: input.raw,
-        source: normaliseText(input.raw),
-        expectedNamespace: input.expectedNamespace,
-        id: known.id,
-        namespace: known.namespace,
-        notAFlow: known.notAFlow,
-        otherKind: known.otherKind,
-        sendable: known.wellFormed
-    };
-    releaseSyntaxTree(flow);
-    return flow;
+function limitBeforeRerun(names, remedy = BODY_LIMIT_REMEDY) {
+    const were = names.length === 1 ? 'was' : 'were';
+    return `${names.join(', ')} ${were} refused as too large, and a re-run is refused again until the limit is raised: ${remedy}`;
 }
-function releaseSyntaxTree(flow) {
-    let parsed;
-    const parse = () => (parsed ??= parseFlowFile(flow));
-    for (const field of ['documents', 'lineCounter']) {
-        Object.defineProperty(flow, field, {
-            get: () => parse()[field],
-            enumerable: true,
-            configurable: true
+function isBodyRefused(details) {
+    return details.status === 413 && (details.sentBytes ?? 0) > 0;
+}
+function describe$3(details) {
+    const { status, method, path, serverMessage } = details;
+    const unknown = details.outcomeUnknown
+        ? '; Kestra may or may not have applied this write (its answer was lost)'
+        : '';
+    if (status === undefined) {
+        return `Kestra did not answer ${method} ${path}: ${serverMessage} (check the server input and that Kestra is reachable)${unknown}`;
+    }
+    const remedy = isBodyRefused(details) && details.sentBytes
+        ? `${bodyRefused(details.sentBytes)}: ${BODY_LIMIT_REMEDY}, then re-run`
+        : status === 401 && details.noCredentials
+            ? NO_CREDENTIALS
+            : REMEDIATION[status];
+    const said = serverMessage ? `: ${serverMessage}` : '';
+    return remedy
+        ? `Kestra answered ${status} to ${method} ${path}${said}; ${remedy}${unknown}`
+        : `Kestra answered ${status} to ${method} ${path}${said}${unknown}`;
+}
+function parseErrorBody(body, statusText) {
+    const text = new TextDecoder().decode(body).trim();
+    const record = errorAnswer.safeParse(parsedJson(text)).data;
+    if (record) {
+        const violations = [record._embedded?.errors, record.errors].flatMap(readViolations);
+        const main = firstString(record.message, record.detail, record.title);
+        const missing = violations.filter((v) => !main?.includes(v.message)).map(violationText);
+        const message = [main, missing.join(', ')].filter(Boolean).join(': ');
+        return { message: message || statusText, violations };
+    }
+    if (text === '' || text.startsWith('<'))
+        return { message: statusText, violations: [] };
+    return { message: text, violations: [] };
+}
+const optionalText = unknown().optional();
+const violationList = array(unknown()).optional().catch(undefined);
+const errorAnswer = object({
+    message: optionalText,
+    detail: optionalText,
+    title: optionalText,
+    errors: violationList,
+    _embedded: object({ errors: violationList }).optional().catch(undefined)
+});
+const violationItem = object({
+    message: optionalText,
+    detail: optionalText,
+    path: string().optional().catch(undefined),
+    pointer: string().optional().catch(undefined)
+});
+function readViolations(list) {
+    return (list ?? []).flatMap((item) => {
+        const record = violationItem.safeParse(item).data;
+        const message = record && firstString(record.message, record.detail);
+        if (!message)
+            return [];
+        const violation = { message };
+        if (record.path)
+            violation.path = record.path;
+        if (record.pointer)
+            violation.pointer = record.pointer;
+        return [violation];
+    });
+}
+function violationText(violation) {
+    return violation.path ? `${violation.path}: ${violation.message}` : violation.message;
+}
+function firstString(...values) {
+    for (const value of values)
+        if (typeof value === 'string' && value.trim())
+            return value.trim();
+    return undefined;
+}
+
+class Semaphore {
+    limit;
+    running = 0;
+    urgent = [];
+    waiting = [];
+    constructor(limit) {
+        this.limit = limit;
+        if (!(limit >= 1))
+            throw new RangeError(`semaphore limit must be at least 1, got ${limit}`);
+    }
+    async run(task, first = false) {
+        if (this.running < this.limit)
+            this.running++;
+        else
+            await new Promise((start) => (first ? this.urgent : this.waiting).push(start));
+        try {
+            return await task();
+        }
+        finally {
+            const next = this.urgent.shift() ?? this.waiting.shift();
+            if (next)
+                next();
+            else
+                this.running--;
+        }
+    }
+}
+async function mapLimit(items, limit, task) {
+    const semaphore = new Semaphore(limit);
+    return Promise.all(items.map((item) => semaphore.run(() => task(item))));
+}
+const EVENT_LOOP = {
+    now: () => performance.now(),
+    nextTurn: () => new Promise((resolve) => setImmediate(resolve))
+};
+class EventLoopYielder {
+    everyMs;
+    clock;
+    last;
+    waiting = [];
+    turnAsked = false;
+    constructor(everyMs = 2, clock = EVENT_LOOP) {
+        this.everyMs = everyMs;
+        this.clock = clock;
+        this.last = clock.now();
+    }
+    due() {
+        return this.clock.now() - this.last >= this.everyMs;
+    }
+    async breathe() {
+        while (this.due()) {
+            await new Promise((resume) => {
+                this.waiting.push(resume);
+                this.askTurn();
+            });
+        }
+    }
+    askTurn() {
+        if (this.turnAsked)
+            return;
+        this.turnAsked = true;
+        void this.clock.nextTurn().then(() => {
+            this.turnAsked = false;
+            this.last = this.clock.now();
+            this.waiting.shift()?.();
+            if (this.waiting.length > 0)
+                this.askTurn();
         });
     }
 }
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/u;
-function forbiddenCharacterError(source, document) {
-    const found = FORBIDDEN.exec(source);
-    if (!found)
-        return;
-    const code = `U+${found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-    document.errors.unshift(new distExports.YAMLParseError([found.index, found.index + 1], 'UNEXPECTED_TOKEN', `character ${code} is not allowed in YAML (a NUL or another control character); remove it`));
+
+const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
+function createDispatcher(connections, env = process.env) {
+    const options = { connections, keepAliveTimeout: 10_000 };
+    const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
+    const httpsProxy = env.https_proxy ?? env.HTTPS_PROXY;
+    const noProxy = (env.no_proxy ?? env.NO_PROXY ?? '').trim();
+    if ((!httpProxy && !httpsProxy) || noProxy === '*')
+        return new undiciExports.Agent(options);
+    return new undiciExports.EnvHttpProxyAgent({
+        ...options,
+        httpProxy,
+        httpsProxy,
+        noProxy: [noProxy, ...LOOPBACK].filter(Boolean).join(',')
+    });
 }
-const TOP_LEVEL_KEY = Object.fromEntries(['id', 'namespace', 'tasks', 'type'].map((key) => [
-    key,
-    new RegExp(`^(?:${key}|"${key}"|'${key}')[ \\t]*:(?:[ \\t]|$)`, 'm')
-]));
-function kindOfText(source) {
-    const has = (key) => TOP_LEVEL_KEY[key].test(source);
-    if (!has('id') || !has('namespace'))
-        return 'none';
-    if (has('type'))
-        return 'other-kind';
-    return has('tasks') ? 'flow' : 'none';
+class Transport {
+    options;
+    semaphore;
+    counts = {};
+    authorization;
+    constructor(options) {
+        this.options = options;
+        this.semaphore = new Semaphore(options.concurrency);
+        this.authorization = authorizationHeader(options.auth);
+    }
+    requestCount() {
+        return { ...this.counts };
+    }
+    async send(req) {
+        let lost = false;
+        try {
+            return await this.sendAttempts(req, () => (lost = req.method !== 'GET' && !req.readOnly));
+        }
+        catch (error) {
+            if (!(error instanceof ApiError))
+                throw error;
+            const unsigned = error.status === 401 && !this.authorization && !error.noCredentials;
+            if (!unsigned && (!lost || error.outcomeUnknown))
+                throw error;
+            const { status, method, path, serverMessage, violations, sentBytes } = error;
+            throw new ApiError({
+                ...{ status, method, path, serverMessage, violations, sentBytes },
+                ...(unsigned && { noCredentials: true }),
+                outcomeUnknown: lost || error.outcomeUnknown
+            });
+        }
+    }
+    async sendAttempts(req, onLost) {
+        const { retry } = this.options;
+        const attempts = req.once ? 1 : retry.maxAttempts;
+        let waited = 0;
+        for (let attempt = 1;; attempt++) {
+            if (req.deadline !== undefined && Date.now() >= req.deadline) {
+                throw this.unanswered(req, new RequestTimeout(0, true));
+            }
+            const outcome = await this.semaphore.run(() => this.attempt(req, attempt), req.first);
+            const finish = () => {
+                if (!('response' in outcome))
+                    throw this.unanswered(req, outcome.error);
+                const { response } = outcome;
+                if (response.status < 400 || req.allow?.includes(response.status))
+                    return response;
+                throw responseError(response);
+            };
+            let reason;
+            let delayMs = backoffMs(retry, attempt);
+            if ('response' in outcome) {
+                if (!isRetryableStatus(outcome.response.status))
+                    return finish();
+                reason = `HTTP ${outcome.response.status}`;
+                delayMs = retryAfterMs(header(outcome.response, 'retry-after')) ?? delayMs;
+            }
+            else {
+                reason = outcome.reason;
+            }
+            onLost();
+            const pastDeadline = req.deadline !== undefined && Date.now() + delayMs >= req.deadline;
+            if (attempt >= attempts || waited + delayMs > retry.maxWaitMs || pastDeadline)
+                return finish();
+            this.options.onRetry?.({ method: req.method, path: req.path, attempt, reason, delayMs });
+            waited += delayMs;
+            await setTimeout$1(delayMs);
+        }
+    }
+    async attempt(req, attempt) {
+        const key = `${req.method} ${req.route}`;
+        this.counts[key] = (this.counts[key] ?? 0) + 1;
+        const headers = {
+            accept: 'application/json, application/octet-stream, */*',
+            'user-agent': this.options.userAgent,
+            ...req.headers
+        };
+        if (this.authorization)
+            headers.authorization = this.authorization;
+        const { timeoutMs, cut } = this.attemptTimeout(req);
+        const deadline = new AbortController();
+        const timer = setTimeout(() => deadline.abort(new RequestTimeout(timeoutMs, cut)), timeoutMs);
+        try {
+            const res = await undiciExports.request(this.options.server + req.path, {
+                method: req.method,
+                headers,
+                body: req.body,
+                dispatcher: this.options.dispatcher,
+                signal: deadline.signal,
+                headersTimeout: this.options.timeoutMs,
+                bodyTimeout: this.options.timeoutMs
+            });
+            return {
+                response: {
+                    ...{ method: req.method, path: req.path, status: res.statusCode, headers: res.headers },
+                    body: await readBody(res.body, res.headers['content-length']),
+                    attempts: attempt,
+                    sentBytes: typeof req.body === 'string' ? utf8Length(req.body) : (req.body?.length ?? 0)
+                }
+            };
+        }
+        catch (error) {
+            const reason = transientReason(deadline.signal.reason ?? error);
+            if (reason === undefined)
+                throw this.unanswered(req, error);
+            return { error: deadline.signal.reason ?? error, reason };
+        }
+        finally {
+            clearTimeout(timer);
+        }
+    }
+    attemptTimeout(req) {
+        const left = req.deadline === undefined ? Infinity : Math.max(0, req.deadline - Date.now());
+        return left < this.options.timeoutMs
+            ? { timeoutMs: left, cut: true }
+            : { timeoutMs: this.options.timeoutMs, cut: false };
+    }
+    unanswered(req, error) {
+        if (error instanceof ApiError)
+            return error;
+        const { code, message } = error;
+        const text = typeof message === 'string' && message ? message : String(error);
+        const said = typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
+        const { method, path } = req;
+        return new ApiError({ status: undefined, method, path, serverMessage: said });
+    }
 }
-function otherKindOf(document) {
-    const contents = document.contents;
-    if (!distExports.isMap(contents) || !contents.has('type'))
-        return undefined;
-    return scalarString(contents.get('type', true)) ?? 'unknown';
+async function formBody(parts) {
+    const form = new undiciExports.FormData();
+    for (const [name, value, filename] of parts) {
+        if (typeof value === 'string')
+            form.append(name, value);
+        else
+            form.append(name, value, filename);
+    }
+    const encoded = new undiciExports.Response(form);
+    const body = new Uint8Array(await encoded.arrayBuffer());
+    return { contentType: encoded.headers.get('content-type'), body };
 }
-function scalarString(node) {
-    if (distExports.isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
-        return String(node.value);
+function unreadableAnswer(response, serverMessage) {
+    const { status, method, path } = response;
+    return new ApiError({ status, method, path, serverMessage });
+}
+function responseError({ status, method, path, body, sentBytes }) {
+    const { message, violations } = parseErrorBody(body, `HTTP ${status}`);
+    return new ApiError({ status, method, path, serverMessage: message, violations, sentBytes });
+}
+function authorizationHeader(auth) {
+    if (auth.kind === 'bearer')
+        return `Bearer ${auth.token}`;
+    if (auth.kind === 'basic') {
+        return `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
     }
     return undefined;
+}
+class RequestTimeout extends Error {
+    name = 'TimeoutError';
+    constructor(timeoutMs, cut) {
+        super(!cut
+            ? `timed out after ${timeoutMs / 1000} s (timeout-seconds bounds each request, its whole answer included)`
+            : timeoutMs === 0
+                ? 'not sent: its deadline had passed'
+                : `timed out after ${timeoutMs / 1000} s, when its deadline came`);
+    }
+}
+function header(response, name) {
+    const value = response.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+}
+const PREALLOCATED_AT_MOST = 64 * 1024 * 1024;
+async function readBody(body, contentLength) {
+    const announced = typeof contentLength === 'string' ? Number(contentLength) : NaN;
+    if (!Number.isSafeInteger(announced) || announced < 0) {
+        const chunks = [];
+        for await (const chunk of body)
+            chunks.push(chunk);
+        const joined = Buffer.concat(chunks);
+        return new Uint8Array(joined.buffer, joined.byteOffset, joined.length);
+    }
+    let bytes = new Uint8Array(Math.min(announced, PREALLOCATED_AT_MOST));
+    let length = 0;
+    for await (const chunk of body) {
+        if (length + chunk.length > bytes.length) {
+            const grown = new Uint8Array(Math.max(bytes.length * 2, length + chunk.length));
+            grown.set(bytes.subarray(0, length));
+            bytes = grown;
+        }
+        bytes.set(chunk, length);
+        length += chunk.length;
+    }
+    return length === bytes.length ? bytes : bytes.subarray(0, length);
+}
+const MAX_SINGLE_BACKOFF_MS = 15_000;
+const TRANSIENT_CODES = new Set([
+    'ECONNRESET',
+    'EPIPE',
+    'ETIMEDOUT',
+    'ECONNABORTED',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CLOSED',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT'
+]);
+function retryPolicy(options = {}) {
+    return {
+        maxAttempts: Math.max(1, options.maxAttempts ?? 4),
+        maxWaitMs: Math.max(0, options.maxWaitMs ?? 60_000),
+        baseDelayMs: Math.max(0, options.baseDelayMs ?? 500)
+    };
+}
+function isRetryableStatus(status) {
+    return status === 429 || status >= 500;
+}
+function transientReason(error) {
+    for (let current = error, depth = 0; current && depth < 4; depth++) {
+        const { code, message, name } = current;
+        if (typeof code === 'string' && TRANSIENT_CODES.has(code))
+            return code;
+        if (typeof message === 'string' && /socket hang up/i.test(message))
+            return 'socket hang up';
+        if (name === 'TimeoutError')
+            return 'timeout';
+        current = current.cause;
+    }
+    return undefined;
+}
+function retryAfterMs(header, now = Date.now()) {
+    if (!header)
+        return undefined;
+    const value = header.trim();
+    if (/^\d+$/.test(value))
+        return Number(value) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+function backoffMs(policy, attempt, random = Math.random) {
+    const step = Math.min(MAX_SINGLE_BACKOFF_MS, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(step * (0.5 + random() / 2));
 }
 
 const LEGACY_PREFIX = '/api/v1';
@@ -160,35 +697,1647 @@ function ossTenantProblem(edition, version, tenant) {
     return `the server is Kestra open-source ${version}, which has the single tenant 'main' and maps any other tenant to it, so '${tenant}' would deploy into 'main'. Set tenant to main (the default), or point server at an Enterprise Kestra that has tenant '${tenant}'`;
 }
 
-class ActionError extends Error {
-    name = 'ActionError';
+function atLeast(version, since) {
+    for (let i = 0; i < 3; i++) {
+        if (version[i] !== since[i])
+            return (version[i] ?? 0) > (since[i] ?? 0);
+    }
+    return true;
 }
-class ConfigError extends ActionError {
-    input;
-    name = 'ConfigError';
-    constructor(input, message) {
-        super(`Input '${input}': ${message}`);
-        this.input = input;
+function resolveVersioned(versioned, version) {
+    return versioned.flatMap(({ finding, since, whenUnknown, silentBefore, until }) => {
+        if (version === undefined)
+            return [{ ...finding, severity: whenUnknown }];
+        if (until && atLeast(version, until))
+            return [{ ...finding, severity: 'warning' }];
+        if (atLeast(version, since))
+            return [{ ...finding, severity: 'error' }];
+        return silentBefore ? [] : [{ ...finding, severity: 'warning' }];
+    });
+}
+
+const COMMIT_MARKER_KEY = 'kestra-gitops-commit';
+function readStored(name, schema, value) {
+    let parsed = value;
+    if (typeof value === 'string') {
+        try {
+            parsed = JSON.parse(value);
+        }
+        catch {
+            return { refused: `${name}: not JSON` };
+        }
+    }
+    const version = looseObject({ version: unknown().optional() }).safeParse(parsed).data?.version;
+    if (version !== undefined && version !== 1) {
+        return { refused: `${name} v${Number.isSafeInteger(version) ? version : '?'}: unsupported` };
+    }
+    const read = schema.safeParse(parsed);
+    if (read.success)
+        return { value: read.data };
+    return {
+        refused: `${name}: ${fieldOf(read.error) || 'the value'} is not what this action writes`
+    };
+}
+function fieldOf(error) {
+    const path = error.issues[0]?.path ?? [];
+    return path
+        .slice(0, 8)
+        .map((key) => typeof key === 'number' || /^[A-Za-z_]\w{0,39}$/.test(String(key)) ? String(key) : '*')
+        .join('.');
+}
+function storedObject(value) {
+    const read = readStored('value', record(string(), unknown()), value);
+    return 'value' in read ? read.value : undefined;
+}
+const SHA$2 = /^[0-9a-f]{7,64}$/i;
+const commitMarker = object({ commit: string().regex(SHA$2), repository: string() });
+function parseMarker(value) {
+    const read = readStored('commit marker', commitMarker, value);
+    return 'value' in read ? read.value : undefined;
+}
+function short(sha) {
+    return sha.slice(0, 12);
+}
+
+const YAML = { 'content-type': 'application/x-yaml' };
+function pathOf(route, params = []) {
+    const holes = route.match(/\{\w+\}/g)?.length ?? 0;
+    if (holes !== params.length)
+        throw new Error(`${route} takes ${holes} parameter(s), given ${params.length}`);
+    let next = 0;
+    return route.replace(/\{\w+\}/g, () => pathSegment(params[next++]));
+}
+class ScopedHttp {
+    transport;
+    tenant;
+    apiShape;
+    eraSettled = false;
+    constructor(transport, tenant) {
+        this.transport = transport;
+        this.tenant = tenant;
+    }
+    async info() {
+        return { ...(await this.resolveApiShape()).info };
+    }
+    async send(req) {
+        const suffix = pathOf(req.route, req.params) + queryString(req.query);
+        const allow = [...(req.allow ?? []), 404];
+        const probing = this.resolveApiShape();
+        const early = !this.eraSettled && this.tenant === 'main' && (req.method === 'GET' || req.readOnly)
+            ? answerOf(this.transport.send({ ...req, path: tenantPrefix(this.tenant) + suffix, allow }))
+            : undefined;
+        const shape = await (early ? probing.finally(() => early) : probing);
+        const prefix = shape.info.tenantScoped ? tenantPrefix(this.tenant) : LEGACY_PREFIX;
+        if (shape.known) {
+            if (early && shape.info.tenantScoped)
+                return this.settle(req, (await early)());
+            return this.transport.send({ ...req, path: prefix + suffix });
+        }
+        const first = early
+            ? (await early)()
+            : await this.transport.send({ ...req, path: prefix + suffix, allow });
+        if (first.status !== 404) {
+            shape.known = true;
+            return this.settle(req, first);
+        }
+        const legacy = await this.transport.send({ ...req, path: LEGACY_PREFIX + suffix, allow });
+        if (legacy.status === 404)
+            return this.settle(req, first);
+        shape.known = true;
+        shape.info.tenantScoped = false;
+        return this.settle(req, legacy);
+    }
+    async found(req) {
+        const response = await this.send({ ...req, allow: [...(req.allow ?? []), 404] });
+        return response.status === 404 ? undefined : response;
+    }
+    settle(req, response) {
+        if (response.status === 404 && !req.allow?.includes(404))
+            throw responseError(response);
+        return response;
+    }
+    resolveApiShape() {
+        this.apiShape ??= this.probe().finally(() => (this.eraSettled = true));
+        return this.apiShape;
+    }
+    async probe() {
+        const unknown = {
+            info: {
+                version: 'unknown',
+                edition: 'unknown',
+                tenantScoped: true,
+                systemNamespace: 'system'
+            },
+            known: false
+        };
+        const unusable = (why) => {
+            if (this.tenant === 'main')
+                return unknown;
+            throw new ConfigError('tenant', unconfirmedTenant(this.tenant, why));
+        };
+        let response;
+        try {
+            response = await this.transport.send({
+                method: 'GET',
+                path: `${LEGACY_PREFIX}/configs`,
+                route: '/configs'
+            });
+        }
+        catch (error) {
+            const status = error instanceof ApiError ? error.status : undefined;
+            if (status !== undefined && ![401, 403].includes(status))
+                return unusable(`answered ${status}`);
+            if (this.tenant !== 'main' && status === undefined)
+                return unusable(`failed (${errorMessage(error)})`);
+            throw error;
+        }
+        const config = serverConfig.safeParse(parsedJson(new TextDecoder().decode(response.body))).data;
+        if (!config)
+            return unusable('answered something that is not a JSON object');
+        const version = parseVersion(config.version);
+        if (!version)
+            return unusable('named no version');
+        const { edition, systemNamespace } = config;
+        const problem = ossTenantProblem(edition, String(config.version), this.tenant);
+        if (problem)
+            throw new ConfigError('tenant', problem);
+        const tenantScoped = isTenantScoped(version, edition, this.tenant);
+        return {
+            info: { version: String(config.version), edition, tenantScoped, systemNamespace },
+            known: true
+        };
     }
 }
-class SettingsFileError extends ActionError {
-    file;
-    name = 'SettingsFileError';
-    problems;
-    line;
-    constructor(file, lineOrProblems, detail = '') {
-        const problems = typeof lineOrProblems === 'number' ? [{ line: lineOrProblems, detail }] : lineOrProblems;
-        super(problems.map((problem) => `${file}:${problem.line}: ${problem.detail}`).join('\n'));
-        this.file = file;
-        this.problems = problems;
-        this.line = problems[0]?.line ?? 1;
+const serverConfig = object({
+    version: unknown(),
+    edition: string().catch('OSS'),
+    systemNamespace: string().min(1).catch('system')
+});
+function unconfirmedTenant(tenant, why) {
+    return (`the server's version probe (GET ${LEGACY_PREFIX}/configs) ${why}, so whether it is an Enterprise Kestra that has tenant '${tenant}' is not confirmed: ` +
+        `Kestra open-source serves any tenant as 'main', so '${tenant}' could be written into 'main'. Nothing was read or written as '${tenant}'. ` +
+        'Check that server is the base URL of Kestra and that it answers /api/v1/configs, or set tenant to main');
+}
+function answerOf(sending) {
+    return sending.then((response) => () => response, (error) => () => {
+        throw error;
+    });
+}
+function queryString(query) {
+    if (!query)
+        return '';
+    const pairs = Object.entries(query).flatMap(([key, values]) => [values].flat().map((value) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`));
+    return pairs.length ? `?${pairs.join('&')}` : '';
+}
+function readJson(response) {
+    try {
+        return JSON.parse(new TextDecoder().decode(response.body));
+    }
+    catch {
+        throw unreadableAnswer(response, 'the answer is not JSON (is the server input the base URL of a Kestra server?)');
     }
 }
-class DeployError extends ActionError {
-    name = 'DeployError';
+function readAnswer$1(response, schema, what) {
+    const read = schema.safeParse(readJson(response));
+    if (read.success)
+        return read.data;
+    const field = fieldOf(read.error);
+    throw unreadableAnswer(response, `expected ${what} in the answer${field && ` (at ${field})`}`);
 }
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
+function readJsonObject(response) {
+    return readAnswer$1(response, record(string(), unknown()), 'a JSON object');
+}
+function readJsonArray(response) {
+    return readAnswer$1(response, array(unknown()), 'a JSON array');
+}
+
+const PAGE = 500;
+const EARLIEST_START = '1970-01-01T00:00:00Z';
+const SECRETS_REMEDY = 'a review checks at most 20,000 secret names: remove secrets nothing uses';
+const MAX_PAGES = 40;
+async function readPages(http, asked, item) {
+    const listing = { ...DEFAULT_PAGES, ...asked };
+    const found = new Map();
+    for (let page = 1; page <= listing.maxPages; page++) {
+        const response = await http.send({
+            method: 'GET',
+            route: listing.route,
+            params: listing.params,
+            query: { ...listing.query, page: String(page), size: String(listing.size) },
+            ...(listing.deadline !== undefined && { deadline: listing.deadline })
+        });
+        const { results: rows, total } = readAnswer$1(response, paged, '{results, total}');
+        let fresh = 0;
+        for (const row of rows) {
+            const key = listing.key(row) ?? `row ${JSON.stringify(row)}`;
+            if (found.has(key))
+                continue;
+            found.set(key, item(row, response));
+            fresh++;
+        }
+        if (rows.length < listing.size) {
+            if (total !== undefined && found.size < total) {
+                throw new ListingError(`Kestra's ${listing.name} (${where(response)}) announced ${total} but its pages held ${found.size}: the listing changed while it was read, or the server (or a proxy in front of it) cuts it. Nothing was decided on a part of it; run again, and if it persists check what answers that route.`);
+            }
+            return [...found.values()].filter((value) => value !== undefined);
+        }
+        if (fresh === 0) {
+            throw new ListingError(`Kestra's ${listing.name} (${where(response)}) answered page ${page} with nothing it had not already sent: the server (or a proxy in front of it) ignores the page parameter, so the rest cannot be read. Nothing was decided on a part of it; check what answers that route.`);
+        }
+    }
+    throw new UnendedListingError(`Kestra's ${listing.name} did not end: ${listing.maxPages} full pages of ${listing.size} were read (${found.size} items) and it still went on. Nothing was decided on a part of it; ${listing.remedy}, or check that the server (or a proxy in front of it) honours the page and size parameters of ${pathOf(listing.route, listing.params)}.`);
+}
+const DEFAULT_PAGES = { size: 100, maxPages: 100 };
+const LISTED_AT_MOST = DEFAULT_PAGES.size * DEFAULT_PAGES.maxPages;
+const paged = object({
+    results: array(unknown()),
+    total: number().optional().catch(undefined)
+});
+class ListingError extends ActionError {
+    name = 'ListingError';
+}
+class UnendedListingError extends ListingError {
+}
+function where(response) {
+    return `${response.method} ${response.path.replace(/\?.*$/, '')}`;
+}
+const SEARCHED_NAMES_CHARS = 2500;
+async function liveKvKeys(api, namespaces) {
+    const version = parseVersion((await api.info()).version);
+    const named = !version || atLeast(version, [1, 3, 0]);
+    const groups = searchesOf(namespaces.map((namespace) => ({ namespace, flowIds: [] })));
+    const search = () => Promise.all(groups.map((group) => api.kvKeys(group.namespaces)));
+    const entries = named ? (await unlessMissing(search()))?.flat() : undefined;
+    if (entries?.every((entry) => entry.namespace !== undefined)) {
+        const byNamespace = Object.fromEntries(namespaces.map((ns) => [ns, []]));
+        for (const { namespace, key } of entries)
+            byNamespace[namespace]?.push(key);
+        return byNamespace;
+    }
+    const lists = await Promise.all(namespaces.map((ns) => api.namespaceKvKeys(ns)));
+    return Object.fromEntries(namespaces.map((ns, i) => [ns, lists[i]]));
+}
+async function unlessMissing(reading) {
+    try {
+        return await reading;
+    }
+    catch (error) {
+        if (error instanceof ApiError && error.status === 404)
+            return undefined;
+        throw error;
+    }
+}
+function searchesOf(groups) {
+    const searches = [];
+    const more = (name, names) => name === undefined || names?.has(name) ? 0 : name.length + 3;
+    for (const { namespace, flowIds } of groups) {
+        for (const id of flowIds.length > 0 ? flowIds : [undefined]) {
+            let last = searches.at(-1);
+            const chars = more(namespace, last?.namespaces) + more(id, last?.flowIds);
+            if (!last || last.chars + chars > SEARCHED_NAMES_CHARS) {
+                last = { namespaces: new Set(), flowIds: new Set(), chars: 0 };
+                searches.push(last);
+            }
+            last.chars += more(namespace, last.namespaces) + more(id, last.flowIds);
+            last.namespaces.add(namespace);
+            if (id !== undefined)
+                last.flowIds.add(id);
+        }
+    }
+    return searches.map((search) => ({
+        namespaces: [...search.namespaces],
+        flowIds: [...search.flowIds]
+    }));
+}
+function listingsApi(http) {
+    const paged = (listing, item) => readPages(http, { ...listing, size: PAGE, maxPages: MAX_PAGES }, item);
+    const executionSearch = (namespaces, query) => paged({
+        name: `executions search of ${namespaces.join(', ')}`,
+        remedy: `more than ${MAX_PAGES * PAGE} executions not finished were found for the flows this deploy updates or deletes in ${namespaces.join(', ')}: let them end (or kill them) before deploying`,
+        route: '/executions/search',
+        query,
+        key: rowIdOf
+    }, (row, response) => toExecution(Array.isArray(row) ? undefined : row, response, 'an item of the answer'));
+    const searchExecutions = async ({ namespaces, flowIds }, states, groups) => {
+        try {
+            return await executionSearch(namespaces, {
+                'filters[namespace][IN]': namespaces.join(','),
+                'filters[flowId][IN]': flowIds.join(','),
+                'filters[state][IN]': states.join(','),
+                'filters[startDate][GREATER_THAN_OR_EQUAL_TO]': EARLIEST_START
+            });
+        }
+        catch (error) {
+            if (!(error instanceof UnendedListingError) || namespaces.length === 1)
+                throw error;
+            const alone = namespaces.map((namespace) => executionsOf(groups
+                .filter((group) => group.namespace === namespace)
+                .map((group) => ({
+                namespace,
+                flowIds: group.flowIds.filter((id) => flowIds.includes(id))
+            })), states, false));
+            return (await Promise.all(alone)).flat();
+        }
+    };
+    const executionsOf = async (groups, states, legacy) => {
+        const wanted = new Set(groups.flatMap(({ namespace, flowIds }) => flowIds.map((id) => `${namespace} ${id}`)));
+        const found = legacy
+            ? await Promise.all(groups.map(({ namespace, flowIds }) => executionSearch([namespace], {
+                namespace,
+                ...(flowIds.length === 1 && { flowId: flowIds[0] }),
+                state: states,
+                startDate: EARLIEST_START
+            })))
+            : await Promise.all(searchesOf(groups).map((search) => searchExecutions(search, states, groups)));
+        const byId = new Map(found.flat().map((execution) => [execution.id, execution]));
+        return [...byId.values()].filter((execution) => wanted.has(`${execution.namespace} ${execution.flowId}`));
+    };
+    const secrets = (name, route, params) => paged({ name, remedy: SECRETS_REMEDY, route, params, query: {}, key: byKey }, byKey);
+    return {
+        executionsOf,
+        secretNames: () => secrets('secrets listing', '/secrets'),
+        namespaceSecretNames: (namespace) => secrets(`secrets listing of ${namespace}`, '/namespaces/{namespace}/secrets', [namespace]),
+        async inheritedSecretNames(namespace) {
+            const response = await http.send({
+                method: 'GET',
+                route: '/namespaces/{namespace}/inherited-secrets',
+                params: [namespace]
+            });
+            const names = record(string(), array(unknown()).catch([]));
+            return Object.values(readAnswer$1(response, names, 'names by namespace'))
+                .flat()
+                .filter((name) => typeof name === 'string');
+        },
+        kvKeys: (namespaces) => paged({
+            name: 'KV listing',
+            remedy: 'a review checks at most 20,000 keys of the namespaces it deploys: remove keys no flow reads',
+            route: '/kv',
+            query: { 'filters[namespace][IN]': namespaces.join(',') },
+            key: (row) => {
+                const namespace = named$1.safeParse(row).data?.namespace;
+                return namespace === undefined ? undefined : `${namespace} ${byKey(row)}`;
+            }
+        }, (item) => {
+            const entry = named$1.safeParse(item).data;
+            return (entry && {
+                ...(entry.namespace !== undefined && { namespace: entry.namespace }),
+                key: entry.key
+            });
+        }),
+        async namespaceKvKeys(namespace) {
+            const response = await http.send({
+                method: 'GET',
+                route: '/namespaces/{namespace}/kv',
+                params: [namespace]
+            });
+            return readJsonArray(response).flatMap((item) => byKey(item) ?? []);
+        },
+        async namespacesStartingWith(prefix) {
+            const ids = await readPages(http, {
+                name: `namespaces search for ${prefix}`,
+                remedy: `more than ${LISTED_AT_MOST} namespaces start with ${prefix}: remove them with Kestra's own tools`,
+                route: '/namespaces/search',
+                query: { q: prefix },
+                key: rowIdOf
+            }, rowIdOf);
+            return [...new Set(ids.filter((id) => id.startsWith(prefix)))].sort();
+        }
+    };
+}
+const named$1 = object({ key: string(), namespace: string().optional().catch(undefined) });
+function byKey(row) {
+    return named$1.safeParse(row).data?.key;
+}
+const rowId = object({ id: string() });
+function rowIdOf(row) {
+    return rowId.safeParse(row).data?.id;
+}
+const text$2 = string().optional().catch(undefined);
+const label = object({ key: string(), value: string() });
+const executionAnswer = object({
+    id: string().min(1),
+    namespace: string().min(1),
+    flowId: string().min(1),
+    state: object({ current: string().min(1), startDate: text$2, endDate: text$2 }),
+    labels: array(unknown())
+        .catch([])
+        .transform((items) => items.flatMap((item) => {
+        const read = label.safeParse(item).data;
+        return read ? [[read.key, read.value]] : [];
+    }))
+        .default([])
+});
+function toExecution(raw, response, what = 'the answer') {
+    const read = executionAnswer.safeParse(Array.isArray(raw) ? raw[0] : raw);
+    if (!read.success) {
+        throw unreadableAnswer(response, `${what} is not an execution (no id, namespace, flowId or state)`);
+    }
+    const { state, ...execution } = read.data;
+    return {
+        ...execution,
+        state: state.current,
+        ...(state.startDate && { startDate: state.startDate }),
+        ...(state.endDate && { endDate: state.endDate })
+    };
+}
+
+const dashboardAnswer = object({
+    id: string(),
+    title: unknown().optional(),
+    description: unknown().optional(),
+    timeWindow: unknown().optional(),
+    charts: unknown().optional(),
+    sourceCode: string().optional().catch(undefined)
+});
+function dashboardsApi(http) {
+    const one = (id) => ({ route: '/dashboards/{id}', params: [id] });
+    return {
+        listDashboards: () => unlessMissing(readPages(http, {
+            name: 'dashboards listing',
+            remedy: `a repository manages at most ${LISTED_AT_MOST} dashboards: delete the ones no one uses`,
+            route: '/dashboards',
+            query: { sort: 'id:asc' },
+            key: rowIdOf
+        }, toDashboard)),
+        async getDashboard(id) {
+            const response = await http.found({ method: 'GET', ...one(id) });
+            return response && toDashboard(readJsonObject(response), response);
+        },
+        async createDashboard(source) {
+            const response = await http.send({
+                method: 'POST',
+                route: '/dashboards',
+                headers: YAML,
+                body: source,
+                allow: [422]
+            });
+            if (response.status < 400)
+                return { created: true };
+            const error = responseError(response);
+            if (!/already exists/i.test(error.serverMessage))
+                throw error;
+            return { created: false, retried: response.attempts > 1 };
+        },
+        async updateDashboard(id, source) {
+            const response = await http.found({ method: 'PUT', ...one(id), headers: YAML, body: source });
+            return response && toDashboard(readJsonObject(response), response);
+        },
+        async deleteDashboard(id) {
+            const response = await http.send({ method: 'DELETE', ...one(id), allow: [404, 409] });
+            if (response.status === 409 &&
+                !/doesn't exist/i.test(responseError(response).serverMessage)) {
+                throw responseError(response);
+            }
+            return response.status < 400 || response.attempts > 1;
+        },
+        async validateDashboard(source) {
+            const response = await http.send({
+                method: 'POST',
+                route: '/dashboards/validate',
+                readOnly: true,
+                headers: YAML,
+                body: source
+            });
+            const text = new TextDecoder().decode(response.body);
+            const answer = parsedJson(text);
+            const verdict = answer === undefined
+                ? { readable: false, why: 'it is not JSON' }
+                : readVerdict(answer);
+            if (!verdict.readable)
+                return { errors: [], unreadable: unreadableVerdict(verdict.why, text) };
+            return { errors: verdict.errors };
+        }
+    };
+}
+function toDashboard(value, response) {
+    const row = dashboardAnswer.safeParse(value);
+    if (!row.success) {
+        throw unreadableAnswer(response, 'expected a dashboard with an id in the answer');
+    }
+    return row.data;
+}
+const WINDOW_DEFAULTS = { default: 30 * 86400, max: 366 * 86400 };
+const DURATION$1 = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+function dashboardFields(value) {
+    const window = (value.timeWindow ?? {});
+    const fields = {
+        id: value.id ?? null,
+        title: value.title ?? null,
+        description: value.description ?? null,
+        timeWindow: {
+            default: `${seconds(window.default) ?? WINDOW_DEFAULTS.default}s`,
+            max: `${seconds(window.max) ?? WINDOW_DEFAULTS.max}s`
+        },
+        charts: sorted(value.charts ?? null)
+    };
+    return distExports.stringify(fields);
+}
+function sourceFields(source) {
+    try {
+        const mapping = record(string(), unknown()).safeParse(distExports.parse(source)).data;
+        if (mapping)
+            return dashboardFields(mapping);
+    }
+    catch {
+    }
+    return undefined;
+}
+function holds(remote, wanted) {
+    return remote.sourceCode !== undefined
+        ? normaliseText(remote.sourceCode) === wanted.source
+        : dashboardFields({ ...remote }) === wanted.fields;
+}
+function seconds(value) {
+    const match = typeof value === 'string' ? DURATION$1.exec(value) : null;
+    if (!match)
+        return undefined;
+    const [, d, h, m, s] = match.map((part) => Number(part ?? 0));
+    return d * 86400 + h * 3600 + m * 60 + s;
+}
+function sorted(value) {
+    if (Array.isArray(value))
+        return value.map(sorted);
+    if (isRecord(value)) {
+        return Object.fromEntries(Object.keys(value)
+            .sort()
+            .map((key) => [key, sorted(value[key])]));
+    }
+    return value;
+}
+
+const SEARCH_PAGE = 25;
+const SEARCH_PAGES = 20;
+function executionsApi(http) {
+    return {
+        async startExecution(namespace, id, inputs, options) {
+            const { contentType, body } = await formBody(inputs);
+            const response = await http.send({
+                method: 'POST',
+                route: '/executions/{namespace}/{id}',
+                params: [namespace, id],
+                query: { labels: options.labels.map(([key, value]) => `${key}:${value}`) },
+                headers: { 'content-type': contentType },
+                body,
+                deadline: options.deadline,
+                once: true
+            });
+            return toExecution(readJson(response), response);
+        },
+        async getExecution(executionId, options) {
+            const response = await http.found({
+                method: 'GET',
+                route: '/executions/{executionId}',
+                params: [executionId],
+                deadline: options?.deadline
+            });
+            return response && toExecution(readJson(response), response);
+        },
+        async findExecutions(query, options) {
+            const version = parseVersion((await http.info()).version);
+            const [major, minor] = version ?? [Infinity, 0];
+            const legacy = major === 0 || (major === 1 && minor === 0);
+            const found = await readPages(http, {
+                name: `executions search of ${query.namespace}.${query.flowId}`,
+                remedy: `a run's labels name a handful of executions, yet more than ${SEARCH_PAGES * SEARCH_PAGE} answered`,
+                route: '/executions/search',
+                query: legacy ? legacyFilters(query) : queryFilters(query),
+                size: SEARCH_PAGE,
+                maxPages: SEARCH_PAGES,
+                key: rowIdOf,
+                deadline: options?.deadline
+            }, toExecution);
+            return found
+                .filter((execution) => execution.namespace === query.namespace &&
+                execution.flowId === query.flowId &&
+                query.labels.every(([key, value]) => execution.labels.some(([k, v]) => k === key && v === value)))
+                .sort((a, b) => Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? ''));
+        }
+    };
+}
+function queryFilters(query) {
+    return {
+        'filters[namespace][EQUALS]': query.namespace,
+        'filters[flowId][EQUALS]': query.flowId,
+        ...Object.fromEntries(query.labels.map(([key, value]) => [`filters[labels][EQUALS][${key}]`, value]))
+    };
+}
+function legacyFilters(query) {
+    return {
+        namespace: query.namespace,
+        flowId: query.flowId,
+        labels: query.labels.map(([key, value]) => `${key}:${value}`)
+    };
+}
+function executionUrl(uiBase, execution) {
+    const path = [execution.namespace, execution.flowId, execution.id]
+        .map(encodeURIComponent)
+        .join('/');
+    return `${uiBase}/executions/${path}`;
+}
+function kestraUiBase(server, tenant) {
+    const root = `${server.replace(/\/+$/, '')}/ui`;
+    return tenant === undefined ? root : `${root}/${encodeURIComponent(tenant)}`;
+}
+function namespaceUrl(uiBase, namespace) {
+    return `${uiBase}/namespaces/edit/${encodeURIComponent(namespace)}`;
+}
+
+function fileNaming(info) {
+    const version = parseVersion(info.version);
+    if (!version || version[0] >= 1)
+        return 'exact';
+    return version[1] >= 19 ? 'space-as-plus' : 'uri';
+}
+const UNSTORABLE = /[?#%"<>\\^`{|}[\]]|[^\P{Z} ]|\p{Cc}/u;
+function storedPath(naming, path) {
+    if (naming === 'exact')
+        return { path };
+    const bad = UNSTORABLE.exec(path)?.[0] ?? (naming === 'uri' && path.includes(' ') ? ' ' : undefined);
+    if (bad !== undefined) {
+        return {
+            problem: `Kestra before 1.0 keeps namespace file paths in a URI, where ${JSON.stringify(bad)} cannot be part of a name`
+        };
+    }
+    return { path: naming === 'space-as-plus' ? path.replace(/ /g, '+') : path };
+}
+function repositoryNames(naming, namespace, entries) {
+    const names = new Map();
+    if (naming === 'exact')
+        return names;
+    const owners = new Map();
+    for (const entry of entries) {
+        const stored = storedPath(naming, entry.path);
+        if ('problem' in stored) {
+            throw new ActionError(`Namespace file ${entry.file} ('${entry.path}' in namespace '${namespace}') cannot be deployed to this Kestra server: ${stored.problem}. Rename the file, or upgrade Kestra to 1.0 or later.`);
+        }
+        const owner = owners.get(stored.path);
+        if (owner && owner.path !== entry.path) {
+            throw new ActionError(`Namespace files ${owner.file} and ${entry.file} (namespace '${namespace}') would be one file '${stored.path}' on this Kestra server: before 1.0 it stores a space as '+'. Rename one of them.`);
+        }
+        owners.set(stored.path, entry);
+        if (stored.path !== entry.path)
+            names.set(stored.path, entry.path);
+    }
+    return names;
+}
+
+function readZip(response) {
+    return new Map([...readZipEntries(response)].map(([name, entry]) => [name, entry.bytes()]));
+}
+function readZipEntries(response) {
+    const unreadable = (error) => unreadableAnswer(response, `the answer is not a readable zip archive (${error.message})`);
+    let entries;
+    try {
+        entries = response.body.length === 0 ? new Map() : unzip(response.body, unreadable);
+    }
+    catch (error) {
+        throw unreadable(error);
+    }
+    for (const name of entries.keys())
+        if (name.endsWith('/'))
+            entries.delete(name);
+    return entries;
+}
+const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
+const ZIP64_END_OF_CENTRAL_DIRECTORY = 0x06064b50;
+const ZIP64_LOCATOR = 0x07064b50;
+const ZIP64_FIELDS = 0x0001;
+const CENTRAL_FILE_HEADER = 0x02014b50;
+const LOCAL_FILE_HEADER = 0x04034b50;
+const IN_ZIP64 = 0xffffffff;
+const STORED = 0;
+const DEFLATED = 8;
+const MIN_CHUNK = constants.Z_MIN_CHUNK;
+function unzip(zip, unreadable) {
+    const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+    const directory = centralDirectory(view, findEndOfCentralDirectory(view));
+    const entries = new Map();
+    const names = new TextDecoder();
+    let at = directory.at;
+    for (let i = 0; i < directory.count; i++) {
+        if (view.getUint32(at, true) !== CENTRAL_FILE_HEADER)
+            throw new Error('bad central directory');
+        const flags = view.getUint16(at + 8, true);
+        const method = view.getUint16(at + 10, true);
+        const nameLength = view.getUint16(at + 28, true);
+        const extraLength = view.getUint16(at + 30, true);
+        const commentLength = view.getUint16(at + 32, true);
+        const name = names.decode(zip.subarray(at + 46, at + 46 + nameLength));
+        if ((flags & 1) !== 0)
+            throw new Error(`entry ${name} is encrypted`);
+        if (method !== STORED && method !== DEFLATED) {
+            throw new Error(`entry ${name} uses compression method ${method}`);
+        }
+        const { size, compressedSize, local } = entrySizes(view, at, name);
+        if (view.getUint32(local, true) !== LOCAL_FILE_HEADER)
+            throw new Error('bad local header');
+        const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+        const data = zip.subarray(start, start + compressedSize);
+        if (data.length !== compressedSize)
+            throw new Error(`truncated entry ${name}`);
+        if (method === STORED && size !== compressedSize)
+            throw new Error(`entry ${name} has the wrong size`);
+        entries.set(name, {
+            size,
+            digest: () => `${method === STORED ? 's' : 'd'}${hash('sha256', data, 'base64url')}`,
+            bytes: () => {
+                if (method === STORED)
+                    return data;
+                try {
+                    const bytes = inflated(data, size);
+                    if (bytes.length !== size)
+                        throw new Error(`entry ${name} has the wrong size`);
+                    return bytes;
+                }
+                catch (error) {
+                    throw unreadable(error);
+                }
+            }
+        });
+        at += 46 + nameLength + extraLength + commentLength;
+    }
+    return entries;
+}
+function centralDirectory(view, end) {
+    const locator = end - 20;
+    if (locator < 0 || view.getUint32(locator, true) !== ZIP64_LOCATOR) {
+        return { count: view.getUint16(end + 10, true), at: view.getUint32(end + 16, true) };
+    }
+    const record = Number(view.getBigUint64(locator + 8, true));
+    if (view.getUint32(record, true) !== ZIP64_END_OF_CENTRAL_DIRECTORY) {
+        throw new Error('bad zip64 end of central directory');
+    }
+    return {
+        count: Number(view.getBigUint64(record + 32, true)),
+        at: Number(view.getBigUint64(record + 48, true))
+    };
+}
+function entrySizes(view, at, name) {
+    const fields = [
+        view.getUint32(at + 24, true),
+        view.getUint32(at + 20, true),
+        view.getUint32(at + 42, true)
+    ];
+    if (fields.includes(IN_ZIP64)) {
+        const extra = at + 46 + view.getUint16(at + 28, true);
+        let field = zip64Fields(view, extra, extra + view.getUint16(at + 30, true));
+        for (const [i, value] of fields.entries()) {
+            if (value !== IN_ZIP64)
+                continue;
+            if (field === undefined || field.at + 8 > field.end) {
+                throw new Error(`entry ${name} lacks its zip64 sizes`);
+            }
+            fields[i] = Number(view.getBigUint64(field.at, true));
+            field = { ...field, at: field.at + 8 };
+        }
+    }
+    const [size, compressedSize, local] = fields;
+    return { size, compressedSize, local };
+}
+function zip64Fields(view, start, end) {
+    for (let at = start; at + 4 <= end; at += 4 + view.getUint16(at + 2, true)) {
+        if (view.getUint16(at, true) === ZIP64_FIELDS) {
+            return { at: at + 4, end: Math.min(end, at + 4 + view.getUint16(at + 2, true)) };
+        }
+    }
+    return undefined;
+}
+function inflated(data, size) {
+    const stored = storedBlocks(data, size);
+    if (stored)
+        return stored;
+    const buffer = inflateRawSync(data, {
+        chunkSize: Math.max(MIN_CHUNK, Math.min(size + 1, PREALLOCATED_AT_MOST)),
+        maxOutputLength: Math.max(1, size)
+    });
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+function storedBlocks(data, size) {
+    const blocks = [];
+    let at = 0;
+    let total = 0;
+    for (let final = false; !final;) {
+        if (at + 5 > data.length || (data[at] & 0xfe) !== 0)
+            return undefined;
+        final = data[at] === 1;
+        const length = data[at + 1] | (data[at + 2] << 8);
+        if ((data[at + 3] | (data[at + 4] << 8)) !== (length ^ 0xffff))
+            return undefined;
+        if (at + 5 + length > data.length)
+            return undefined;
+        blocks.push(data.subarray(at + 5, at + 5 + length));
+        at += 5 + length;
+        total += length;
+    }
+    if (at !== data.length || total !== size)
+        return undefined;
+    return blocks.length === 1 ? blocks[0] : Buffer.concat(blocks, total);
+}
+function findEndOfCentralDirectory(view) {
+    for (let at = view.byteLength - 22; at >= Math.max(0, view.byteLength - 22 - 0xffff); at--) {
+        if (view.getUint32(at, true) === END_OF_CENTRAL_DIRECTORY)
+            return at;
+    }
+    throw new Error('no end of central directory');
+}
+
+const FLOWS_FOLDER = '_flows';
+const MAX_WALK_ENTRIES = 10_000;
+const MAX_WALK_DEPTH = 64;
+const directoryEntry = object({ fileName: string(), type: unknown().optional() });
+function filesApi(http) {
+    let exportMissing = false;
+    const files = (namespace, below = '') => ({
+        route: `/namespaces/{namespace}/files${below}`,
+        params: [namespace]
+    });
+    const read = async (namespace, path, revision) => {
+        const response = await http.found({
+            method: 'GET',
+            ...files(namespace),
+            query: revision === undefined ? { path } : { path, revision: String(revision) }
+        });
+        return response?.body;
+    };
+    const send = (namespace, path, filename, bytes, allow400) => formBody([['fileContent', new Blob([bytes]), filename]]).then(({ contentType, body }) => http.send({
+        method: 'POST',
+        ...files(namespace),
+        query: { path },
+        headers: { 'content-type': contentType },
+        body,
+        ...(allow400 && { allow: [400] })
+    }));
+    const exported = async (namespace) => {
+        const response = await http.send({
+            method: 'GET',
+            ...files(namespace, '/export'),
+            allow: [404, 405]
+        });
+        if (response.status === 404 || response.status === 405) {
+            exportMissing = true;
+            return undefined;
+        }
+        return [...readZipEntries(response)]
+            .map(([name, entry]) => ({ path: '/' + name.replace(/^\/+/, ''), ...entry }))
+            .filter(({ path }) => !path.startsWith(`/${FLOWS_FOLDER}/`));
+    };
+    const walk = async (namespace, dir, budget) => {
+        const response = await http.found({
+            method: 'GET',
+            ...files(namespace, '/directory'),
+            query: { path: dir }
+        });
+        if (!response)
+            return [];
+        const entries = new Map();
+        for (const item of readJsonArray(response)) {
+            const { fileName, type } = directoryEntry.safeParse(item).data ?? {};
+            if (!fileName)
+                continue;
+            if (dir === '/' && fileName === FLOWS_FOLDER)
+                continue;
+            entries.set(fileName, type);
+        }
+        budget.left -= entries.size;
+        const depth = dir.split('/').length - 1;
+        if (budget.left < 0 || depth > MAX_WALK_DEPTH) {
+            throw new ListingError(`Kestra's namespace files of ${namespace} did not end: the directory listing went past ${MAX_WALK_ENTRIES} entries or ${MAX_WALK_DEPTH} folders deep (at ${dir.slice(0, 200)}). Nothing was decided on a part of it; remove files no flow reads, or check that the server (or a proxy in front of it) answers GET /namespaces/{namespace}/files/directory as Kestra does.`);
+        }
+        const nested = await Promise.all([...entries].map(async ([fileName, type]) => {
+            const path = dir === '/' ? `/${fileName}` : `${dir}/${fileName}`;
+            if (type === 'Directory')
+                return walk(namespace, path, budget);
+            const bytes = await read(namespace, path);
+            return bytes ? [{ path, size: bytes.length, bytes: () => bytes }] : [];
+        }));
+        return nested.flat();
+    };
+    return {
+        async listFiles(namespace) {
+            const found = exportMissing ? undefined : await exported(namespace);
+            const all = found ?? (await walk(namespace, '/', { left: MAX_WALK_ENTRIES }));
+            return all.sort((a, b) => compareCodeUnits(a.path, b.path));
+        },
+        getFile: (namespace, path) => read(namespace, path),
+        fileRevision: (namespace, path, revision) => read(namespace, path, revision),
+        async fileRevisions(namespace, path) {
+            const response = await http.send({
+                method: 'GET',
+                ...files(namespace, '/revisions'),
+                query: { path },
+                allow: [404, 405]
+            });
+            if (response.status >= 400)
+                return undefined;
+            return readJsonArray(response).flatMap((item) => {
+                const read = object({ revision: number() }).safeParse(item).data;
+                return read ? [read.revision] : [];
+            });
+        },
+        async uploadFile(namespace, path, bytes) {
+            const response = await send(namespace, path, uploadFileName(path), bytes, bytes.length === 0);
+            if (response.status !== 400)
+                return;
+            const stored = storedPath(fileNaming(await http.info()), path);
+            const entry = ('path' in stored ? stored.path : path).replace(/^\/+/, '');
+            await send(namespace, path, 'empty-file.zip', emptyEntryZip(entry), false);
+        },
+        async deleteFile(namespace, path) {
+            await http.send({ method: 'DELETE', ...files(namespace), query: { path } });
+        }
+    };
+}
+function emptyEntryZip(name) {
+    const parts = [];
+    const zip = new Zip((error, chunk) => {
+        if (error)
+            throw error;
+        parts.push(chunk);
+    });
+    const entry = new ZipDeflate(name);
+    zip.add(entry);
+    entry.push(new Uint8Array(0), true);
+    zip.end();
+    return Buffer.concat(parts);
+}
+function uploadFileName(path) {
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    if (base === '')
+        return 'file';
+    return /\.zip$/i.test(base.trim()) ? `${base}.upload` : base;
+}
+
+function withoutRevisionLine(source) {
+    return source.replace(/^revision: \d+\n?/m, '');
+}
+function flowIdentity$1(source) {
+    const doc = distExports.parseDocument(source, { uniqueKeys: false });
+    const namespace = doc.get('namespace');
+    const id = doc.get('id');
+    return typeof namespace === 'string' && typeof id === 'string' ? { namespace, id } : undefined;
+}
+function comparableFlowSource(source) {
+    return withoutRevisionLine(normaliseText(source));
+}
+const BLOCK_KEY = /^[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)/;
+const ALIAS$1 = /(?:^[ \t]*|[:?-][ \t]+|[[{,][ \t]*)\*[^\s,[\]{}]/m;
+function topLevelText(source, keys) {
+    if (ALIAS$1.test(source))
+        return undefined;
+    const kept = [];
+    let keeping = false;
+    let mapping = false;
+    for (const line of source.split('\n')) {
+        const margin = /^\S/.test(line) && !line.startsWith('#') && !/^-(?:[ \t]|$)/.test(line);
+        if (margin) {
+            if (!BLOCK_KEY.test(line))
+                return undefined;
+            keeping = keys.has(line.slice(0, line.indexOf(':')).trim());
+            mapping = true;
+        }
+        else if (!mapping && /^-(?:[ \t]|$)/.test(line)) {
+            return undefined;
+        }
+        if (keeping)
+            kept.push(line);
+    }
+    return mapping ? kept.join('\n') : undefined;
+}
+
+function settle(pending) {
+    return pending.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
+}
+async function valueOf(outcome) {
+    return valueOfEnded(await outcome);
+}
+function valueOfEnded(ended) {
+    if (ended.ok)
+        return ended.value;
+    throw ended.error;
+}
+
+const EXPORTED_AT_ONCE = 1000;
+function flowsApi(http) {
+    let exportMissing = false;
+    let batch;
+    let listingsUnderWay = 0;
+    const one = (namespace, id) => ({
+        route: '/flows/{namespace}/{id}',
+        params: [namespace, id]
+    });
+    const getFlow = async (namespace, id) => {
+        const response = await http.found({
+            method: 'GET',
+            ...one(namespace, id),
+            query: { source: 'true' }
+        });
+        return response && toRemoteFlow(response, '');
+    };
+    const listed = async (namespace) => {
+        const listing = await http.send({
+            method: 'GET',
+            route: '/flows/{namespace}',
+            params: [namespace]
+        });
+        return readJsonArray(listing).flatMap((item) => {
+            const flow = flowAnswer.safeParse(item).data;
+            if (flow?.id === undefined || flow.deleted === true)
+                return [];
+            if (flow.namespace !== undefined && flow.namespace !== namespace)
+                return [];
+            const updated = flow.updated !== undefined ? { updated: flow.updated } : {};
+            return [{ id: flow.id, revision: Number(flow.revision ?? 0), ...updated }];
+        });
+    };
+    const listedWithSources = async (namespace) => {
+        listingsUnderWay++;
+        const listing = await settle(listed(namespace));
+        listingsUnderWay--;
+        if (!listing.ok || listing.value.length === 0 || exportMissing) {
+            if (listingsUnderWay === 0)
+                send();
+            return { listed: valueOfEnded(listing), sources: new Map() };
+        }
+        const together = await join(namespace, listing.value);
+        if (together)
+            return { listed: listing.value, sources: together };
+        const again = await listed(namespace);
+        if (again.length === 0 || exportMissing)
+            return { listed: again, sources: new Map() };
+        const alone = await exportSources([{ namespace, listed: again }]);
+        return { listed: again, sources: alone?.get(namespace) ?? new Map() };
+    };
+    const join = (namespace, flows) => {
+        const names = flows.flatMap(({ id }) => entryNames(namespace, id));
+        if (batch &&
+            (flowsIn(batch) + flows.length > EXPORTED_AT_ONCE ||
+                names.some((name) => batch.names.has(name)))) {
+            send();
+        }
+        const filling = (batch ??= { members: [], names: new Set() });
+        for (const name of names)
+            filling.names.add(name);
+        const sources = new Promise((done) => filling.members.push({ namespace, listed: flows, done }));
+        if (flowsIn(filling) >= EXPORTED_AT_ONCE || listingsUnderWay === 0)
+            send();
+        return valueOf(sources);
+    };
+    const send = () => {
+        const sent = batch;
+        batch = undefined;
+        if (!sent)
+            return;
+        void settle(exportSources(sent.members)).then((outcome) => {
+            for (const member of sent.members) {
+                member.done(outcome.ok
+                    ? {
+                        ok: true,
+                        value: outcome.value && (outcome.value.get(member.namespace) ?? new Map())
+                    }
+                    : outcome);
+            }
+        });
+    };
+    const exportSources = async (members) => {
+        const response = await http.send({
+            method: 'POST',
+            route: '/flows/export/by-ids',
+            readOnly: true,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(members.flatMap(({ namespace, listed }) => listed.map(({ id }) => ({ namespace, id })))),
+            allow: [404, 405]
+        });
+        if (response.status === 404)
+            return undefined;
+        if (response.status === 405) {
+            exportMissing = true;
+            return new Map();
+        }
+        const named = new Map(members.flatMap(({ namespace, listed }) => listed.flatMap(({ id }) => entryNames(namespace, id).map((name) => [name, { namespace, id }]))));
+        const sources = new Map(members.map(({ namespace }) => [namespace, new Map()]));
+        for (const [name, bytes] of readZip(response)) {
+            const source = new TextDecoder().decode(bytes);
+            let flow = named.get(name.slice(name.lastIndexOf('/') + 1).replace(/\.ya?ml$/i, ''));
+            if (!flow) {
+                const identity = flowIdentity$1(source);
+                flow = identity && named.get(`${identity.namespace}.${identity.id}`);
+            }
+            if (flow)
+                sources.get(flow.namespace)?.set(flow.id, source);
+        }
+        return sources;
+    };
+    return {
+        async listFlows(namespace) {
+            const { listed, sources } = await listedWithSources(namespace);
+            const flows = await Promise.all(listed.map(async ({ id, revision, updated }) => {
+                const source = sources.get(id);
+                if (source !== undefined)
+                    return { namespace, id, revision, source, ...(updated && { updated }) };
+                return getFlow(namespace, id);
+            }));
+            return flows
+                .filter((flow) => flow !== undefined)
+                .sort((a, b) => compareCodeUnits(a.id, b.id));
+        },
+        async flowRevisions(namespace) {
+            return new Map((await listed(namespace)).map(({ id, revision }) => [id, revision]));
+        },
+        getFlow,
+        async flowRevisionSource(namespace, id, revision) {
+            const response = await http.found({
+                method: 'GET',
+                ...one(namespace, id),
+                query: { revision: String(revision), source: 'true' }
+            });
+            return response && readAnswer$1(response, flowAnswer, 'a flow').source;
+        },
+        async createFlow(source) {
+            const response = await http.send({
+                method: 'POST',
+                route: '/flows',
+                headers: YAML,
+                body: source,
+                allow: [409, 422]
+            });
+            if (response.status < 400)
+                return toRemoteFlow(response, source);
+            const error = responseError(response);
+            if (response.attempts === 1 || !/already exists/i.test(error.serverMessage))
+                throw error;
+            const identity = flowIdentity$1(source);
+            const stored = identity && (await getFlow(identity.namespace, identity.id));
+            if (stored && withoutRevisionLine(stored.source) === withoutRevisionLine(source))
+                return stored;
+            throw error;
+        },
+        async updateFlow(namespace, id, source) {
+            const response = await http.send({
+                method: 'PUT',
+                ...one(namespace, id),
+                headers: YAML,
+                body: source
+            });
+            return toRemoteFlow(response, source);
+        },
+        async deleteFlow(namespace, id) {
+            const response = await http.send({ method: 'DELETE', ...one(namespace, id), allow: [404] });
+            if (response.status === 404 && response.attempts === 1)
+                throw responseError(response);
+        },
+        async flowDependencies(namespace, id) {
+            const response = await http.found({
+                method: 'GET',
+                route: '/flows/{namespace}/{id}/dependencies',
+                params: [namespace, id],
+                query: { destinationOnly: 'false', expandAll: 'false' }
+            });
+            if (!response)
+                return undefined;
+            const { nodes, edges } = readAnswer$1(response, topology, 'a flow topology');
+            const byUid = new Map();
+            for (const node of nodes) {
+                const read = topologyNode.safeParse(node).data;
+                if (read)
+                    byUid.set(read.uid, { namespace: read.namespace, id: read.id });
+            }
+            return edges.flatMap((edge) => {
+                const read = topologyEdge.safeParse(edge).data;
+                const from = read && byUid.get(read.source);
+                const to = read && byUid.get(read.target);
+                return from && to ? [{ source: from, target: to, relation: read.relation }] : [];
+            });
+        }
+    };
+}
+function flowsIn(batch) {
+    return batch.members.reduce((sum, member) => sum + member.listed.length, 0);
+}
+function entryNames(namespace, id) {
+    return [`${namespace}.${id}`, `${namespace}-${id}`];
+}
+const flowAnswer = object({
+    id: string().optional().catch(undefined),
+    namespace: string().optional().catch(undefined),
+    revision: unknown().optional(),
+    deleted: unknown().optional(),
+    source: string().optional().catch(undefined),
+    updated: string().optional().catch(undefined)
+});
+const topology = object({
+    nodes: array(unknown()).catch([]),
+    edges: array(unknown()).catch([])
+});
+const topologyNode = object({ uid: string(), namespace: string(), id: string() });
+const topologyEdge = object({
+    source: string(),
+    target: string(),
+    relation: _enum(['FLOW_TASK', 'FLOW_TRIGGER'])
+});
+function toRemoteFlow(response, sentSource) {
+    const flow = readAnswer$1(response, flowAnswer, 'a flow');
+    if (flow.id === undefined || flow.namespace === undefined) {
+        throw unreadableAnswer(response, 'the answer is not a flow (no id or namespace)');
+    }
+    return {
+        namespace: flow.namespace,
+        id: flow.id,
+        revision: Number(flow.revision ?? 0),
+        source: flow.source ?? sentSource,
+        ...(flow.updated !== undefined && { updated: flow.updated })
+    };
+}
+
+function kvApi(http) {
+    const entry = (namespace, key) => ({
+        route: '/namespaces/{namespace}/kv/{key}',
+        params: [namespace, key]
+    });
+    return {
+        async getKv(namespace, key, first = false) {
+            const response = await http.found({
+                method: 'GET',
+                ...entry(namespace, key),
+                allow: [410],
+                first
+            });
+            return response && response.status !== 410 ? readJsonObject(response).value : undefined;
+        },
+        async putKv(namespace, key, value) {
+            await http.send({
+                method: 'PUT',
+                ...entry(namespace, key),
+                headers: { 'content-type': 'text/plain' },
+                body: JSON.stringify(value) ?? 'null'
+            });
+        },
+        async deleteKv(namespace, key) {
+            await http.send({ method: 'DELETE', ...entry(namespace, key) });
+        }
+    };
+}
+
+const MAX_BATCH = 250;
+function batchCount(flows, concurrency) {
+    return Math.max(MAX_BATCH, Math.ceil(flows / concurrency));
+}
+const MAX_BATCH_BYTES = 512 * 1024;
+const SEPARATOR$1 = '\n---\n';
+const SEPARATOR_LINE = /(^|\n)---/;
+class FillingBatch {
+    bound;
+    count = 0;
+    bytes = 0;
+    constructor(bound) {
+        this.bound = bound;
+    }
+    fits(bytes) {
+        if (this.count === 0)
+            return true;
+        return (this.count < this.bound.count && this.bytes + SEPARATOR$1.length + bytes <= this.bound.bytes);
+    }
+    get full() {
+        return !this.fits(0);
+    }
+    add(bytes) {
+        this.bytes += (this.count === 0 ? 0 : SEPARATOR$1.length) + bytes;
+        this.count += 1;
+    }
+}
+function validateApi(http) {
+    const validateBatch = async (sources, batch) => {
+        const body = batch.map((index) => sources[index]).join(SEPARATOR$1);
+        const response = await http.send({
+            method: 'POST',
+            route: '/flows/validate',
+            readOnly: true,
+            headers: YAML,
+            body,
+            allow: [413]
+        });
+        if (response.status === 413) {
+            if (batch.length === 1) {
+                const message = couldNotValidate(`${bodyRefused(response.sentBytes)} (413, the flow alone), and would refuse its deploy as well: ${BODY_LIMIT_REMEDY}`);
+                return [{ ...emptyResult(batch[0]), noVerdict: { cause: 'too large', message } }];
+            }
+            const half = Math.ceil(batch.length / 2);
+            const halves = await Promise.all([
+                validateBatch(sources, batch.slice(0, half)),
+                validateBatch(sources, batch.slice(half))
+            ]);
+            return halves.flat();
+        }
+        const text = new TextDecoder().decode(response.body);
+        const items = parsedJson(text);
+        if (Array.isArray(items))
+            return mapBatch(batch, items);
+        const why = items === undefined ? 'it is not JSON' : 'it is not a list of verdicts';
+        const noVerdict = unreadable(unreadableVerdict(why, text));
+        return batch.map((index) => ({ ...emptyResult(index), noVerdict }));
+    };
+    return {
+        async validateFlows(sources, count = MAX_BATCH) {
+            const bound = { count, bytes: MAX_BATCH_BYTES };
+            const results = await Promise.all(planBatches(sources, bound).map((batch) => validateBatch(sources, batch)));
+            return results.flat().sort((a, b) => a.index - b.index);
+        }
+    };
+}
+function couldNotValidate(why) {
+    return `Kestra could not validate this flow: ${why}.`;
+}
+function unreadable(why) {
+    return { cause: 'unreadable', message: couldNotValidate(why) };
+}
+function planBatches(sources, bound = { count: MAX_BATCH, bytes: MAX_BATCH_BYTES }) {
+    const batches = [];
+    let current = [];
+    let filling = new FillingBatch(bound);
+    sources.forEach((source, index) => {
+        if (SEPARATOR_LINE.test(source) || source.trim() === '') {
+            batches.push([index]);
+            return;
+        }
+        const bytes = utf8Length(source);
+        if (!filling.fits(bytes)) {
+            batches.push(current);
+            current = [];
+            filling = new FillingBatch(bound);
+        }
+        current.push(index);
+        filling.add(bytes);
+    });
+    if (current.length)
+        batches.push(current);
+    return batches;
+}
+function mapBatch(batch, items) {
+    const results = batch.map((index) => emptyResult(index));
+    const answered = new Set();
+    items.forEach((item, position) => {
+        const record = indexed.safeParse(item).data;
+        const index = record && 'index' in record ? record.index : position;
+        const local = results.length === 1 ? 0 : index;
+        if (typeof local !== 'number' || !Number.isInteger(local) || !(local in results)) {
+            const why = `an answer names index ${JSON.stringify(index) ?? 'undefined'}, which no flow of the request has`;
+            const noVerdict = unreadable(unreadableVerdict(why, JSON.stringify(item) ?? String(item)));
+            for (const result of results)
+                result.noVerdict ??= noVerdict;
+            return;
+        }
+        answered.add(local);
+        mergeInto(results[local], item);
+    });
+    results.forEach((result, position) => {
+        if (!answered.has(position))
+            result.noVerdict ??= unreadable(missingVerdict());
+    });
+    return results;
+}
+const indexed = looseObject({ index: unknown().optional() });
+function emptyResult(index) {
+    return { index, errors: [], outdated: false, deprecationPaths: [], warnings: [], infos: [] };
+}
+function mergeInto(target, item) {
+    const verdict = readVerdict(item);
+    if (!verdict.readable) {
+        const answer = JSON.stringify(item) ?? String(item);
+        target.noVerdict ??= unreadable(unreadableVerdict(verdict.why, answer));
+        return;
+    }
+    const { record } = verdict;
+    target.errors.push(...verdict.errors);
+    target.outdated ||= record.outdated === true;
+    target.deprecationPaths.push(...strings(record.deprecationPaths));
+    target.warnings.push(...strings(record.warnings));
+    target.infos.push(...strings(record.infos));
+}
+function strings(value) {
+    return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+}
+
+function createKestraClient(options) {
+    const dispatcher = options.dispatcher ?? createDispatcher(2 * Math.max(options.concurrency, 1));
+    const server = options.server.replace(/\/+$/, '');
+    const transport = new Transport({
+        server,
+        auth: options.auth,
+        timeoutMs: options.timeoutSeconds * 1000,
+        concurrency: options.concurrency,
+        userAgent: options.userAgent ?? 'kestra-gitops-action',
+        retry: retryPolicy(options.retry),
+        dispatcher,
+        onRetry: options.onRetry
+    });
+    const http = new ScopedHttp(transport, options.tenant);
+    return {
+        info: () => http.info(),
+        target: { server, tenant: options.tenant },
+        uiBase: async () => kestraUiBase(server, (await http.info()).tenantScoped ? options.tenant : undefined),
+        yamlResources: (collection) => yamlResources(http, collection),
+        ...flowsApi(http),
+        ...filesApi(http),
+        ...kvApi(http),
+        ...validateApi(http),
+        ...dashboardsApi(http),
+        ...executionsApi(http),
+        ...listingsApi(http),
+        requestCount: () => transport.requestCount(),
+        close: () => dispatcher.close()
+    };
+}
+const resourceAnswer = object({ id: string(), source: string() });
+const listedRow = resourceAnswer.extend({ namespace: unknown(), deleted: unknown() });
+function yamlResources(http, collection) {
+    const base = `/${pathSegment(collection)}`;
+    const one = (namespace, id) => ({
+        route: `${base}/{namespace}/{id}`,
+        params: [namespace, id]
+    });
+    return {
+        list: (namespace) => unlessMissing(readPages(http, {
+            name: `${collection} listing`,
+            remedy: `a namespace holds at most ${LISTED_AT_MOST} of them`,
+            route: `${base}/search`,
+            query: { namespace, includeChildNamespaces: 'false', sort: 'id:asc' },
+            key: (row) => listedRow.safeParse(row).data?.id
+        }, (row) => {
+            const found = listedRow.safeParse(row).data;
+            return found && found.namespace === namespace && found.deleted !== true
+                ? { id: found.id, source: found.source }
+                : undefined;
+        })),
+        async get(namespace, id) {
+            const response = await http.found({ method: 'GET', ...one(namespace, id) });
+            const withSource = resourceAnswer.pick({ source: true });
+            return response && readAnswer$1(response, withSource, 'the resource with its source').source;
+        },
+        async create(source) {
+            await http.send({ method: 'POST', route: base, headers: YAML, body: source });
+        },
+        async update(namespace, id, source) {
+            const response = await http.found({
+                method: 'PUT',
+                ...one(namespace, id),
+                headers: YAML,
+                body: source
+            });
+            return response !== undefined;
+        },
+        async delete(namespace, id) {
+            const response = await http.send({ method: 'DELETE', ...one(namespace, id), allow: [404] });
+            return response.status < 400 || response.attempts > 1;
+        }
+    };
+}
+function settingsTarget(settings) {
+    return { server: settings.server, upgradeServer: settings.upgradeServer };
+}
+function clientForSettings(settings, log, userAgent, which = 'server') {
+    const server = settings[which];
+    if (!server)
+        return undefined;
+    return createKestraClient({
+        server,
+        tenant: settings.tenant,
+        auth: settings.auth,
+        timeoutSeconds: settings.timeoutSeconds,
+        concurrency: settings.concurrency,
+        userAgent,
+        onRetry: (info) => log(`Kestra: retrying ${info.method} ${info.path} (${info.reason}) in ${info.delayMs} ms`)
+    });
+}
+
+const HTML_ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;'
+};
+function linkTarget(url) {
+    return url.replace(/[\s()<>[\]"`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+function escapeHtml(text) {
+    return text.replace(/[&<>"]/g, (c) => HTML_ENTITIES[c]);
+}
+function escapeText(text) {
+    return text.replace(TEXT_SPECIALS, (match) => {
+        if (match.length > 1 || match === '\n' || match === '\r')
+            return ' ';
+        if (match === '@')
+            return '@&#8203;';
+        return HTML_ENTITIES[match] ?? `&#${match.charCodeAt(0)};`;
+    });
+}
+const TEXT_SPECIALS = /\s*[\r\n]+\s*|[&<>"`*_[\]|\\~@]/g;
+function escapeTextWithCode(text) {
+    const parts = text.split('`');
+    if (parts.length % 2 === 0) {
+        const last = parts.pop();
+        parts.push(`${parts.pop()}\`${last}`);
+    }
+    return parts
+        .map((part, i) => (i % 2 === 1 ? `<code>${escapeText(part)}</code>` : escapeText(part)))
+        .join('');
+}
+function commitText(sha, repositoryUrl) {
+    if (!/^[0-9a-f]{7,64}$/i.test(sha))
+        return escapeText(short(sha)) || 'unknown';
+    const text = `\`${short(sha)}\``;
+    return repositoryUrl ? `[${text}](${linkTarget(`${repositoryUrl}/commit/${sha}`)})` : text;
+}
+function shownDate(iso) {
+    const time = iso ? Date.parse(iso) : NaN;
+    return Number.isNaN(time)
+        ? undefined
+        : `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+function markdownTable(columns, rows) {
+    const cells = columns.map((column) => rows.map((row) => column.cell(row)));
+    const shown = columns.flatMap((column, i) => cells[i].some((cell) => cell !== '') ? [{ title: column.title, cells: cells[i] }] : []);
+    const line = (values) => `| ${values.join(' | ')} |`;
+    return [
+        line(shown.map((c) => c.title)),
+        line(shown.map(() => '---')),
+        ...rows.map((_, r) => line(shown.map((c) => c.cells[r])))
+    ].join('\n');
+}
+
+const SHOWN = 60;
+function upgradeSection(report) {
+    if (!report)
+        return undefined;
+    const { target, flows, loading, items } = report;
+    const refusing = flows - loading;
+    const headline = refusing === 0
+        ? `all ${flows} managed flow(s) would load`
+        : `${loading} of ${flows} managed flow(s) would load; ${refusing} would not`;
+    const mechanical = items.filter((item) => item.mechanical).length;
+    const lines = items.slice(0, SHOWN).map((item) => {
+        const fix = item.mechanical
+            ? 'mechanical: `kestra-gitops upgrade-check --write` or `mode: upgrade` rewrites it'
+            : `manual: [migration guide](${linkTarget(item.guide)})`;
+        return `- ${escapeTextWithCode(`\`${item.file}:${item.line}\``)}: ${escapeTextWithCode(item.message)} (${fix})`;
+    });
+    if (items.length > SHOWN)
+        lines.push(`- …and ${items.length - SHOWN} more: run \`kestra-gitops upgrade-check\``);
+    const tally = items.length === 0
+        ? ''
+        : `\n\n${items.length} refusal(s), ${mechanical} with a mechanical rewrite, ${items.length - mechanical} to rewrite by hand.\n\n${lines.join('\n')}`;
+    return `<details><summary>Ready for Kestra ${escapeTextWithCode(target)}? ${headline}</summary>${tally}\n\n</details>`;
+}
+function upgradePullTitle(report) {
+    return `Ready for Kestra ${report.target}: the mechanical rewrites`;
+}
+function upgradePullBody(report, commentKey) {
+    const line = (item) => `- ${escapeTextWithCode(`\`${item.file}:${item.line}\``)}: ${escapeTextWithCode(item.message)}`;
+    const done = report.items.filter((item) => item.mechanical);
+    const manual = report.items.filter((item) => !item.mechanical);
+    const key = commentKey === 'default' ? '' : ` (${escapeTextWithCode(commentKey)})`;
+    return [
+        `<!-- kestra-gitops-upgrade: ${report.target} -->`,
+        `### Ready for Kestra ${escapeTextWithCode(report.target)}?${key}`,
+        `${report.loading} of ${report.flows} managed flow(s) load on Kestra ${escapeTextWithCode(report.target)} as they are. This pull request rewrites what is mechanical, keeping every task id, comment and line it does not change; nothing was written to Kestra.`,
+        '#### Rewritten',
+        done
+            .slice(0, SHOWN * 4)
+            .map(line)
+            .join('\n') || 'Nothing.',
+        '#### Left to rewrite by hand',
+        [
+            ...manual
+                .slice(0, SHOWN * 2)
+                .map((item) => `${line(item)} ([migration guide](${linkTarget(item.guide)}))`),
+            ...(manual.length > SHOWN * 2 ? [`- …and ${manual.length - SHOWN * 2} more`] : [])
+        ].join('\n') || 'Nothing: once merged, every managed flow loads on the target.'
+    ].join('\n\n');
+}
+
+function changeTargets(change) {
+    const key = `resource ${resourceKey(change)}`;
+    return change.file === undefined ? [key] : [key, `file ${change.file}`];
+}
+function findingTargets(finding) {
+    const file = `file ${finding.file}`;
+    return finding.resource === undefined ? [file] : [file, `resource ${finding.resource}`];
+}
+function resourceKey(change) {
+    if (change.kind === 'file')
+        return fileKey(change.namespace, change.path);
+    if (change.kind === 'flow')
+        return flowKey(change.namespace, change.id);
+    return change.namespace === ''
+        ? `${change.kind}:${change.id}`
+        : `${change.kind}:${change.namespace}/${change.id}`;
+}
+function flowKey(namespace, id) {
+    return `flow:${namespace}/${id}`;
+}
+function fileKey(namespace, path) {
+    return `file:${namespace}:${path}`;
+}
+function pinnedKey(targetKey, revision) {
+    return `${targetKey}@${revision}`;
 }
 
 function resourceName$1(r) {
@@ -219,31 +2368,1492 @@ function isWrite(change) {
     return change.action === 'create' || change.action === 'update' || change.action === 'delete';
 }
 
-function changeTargets(change) {
-    const key = `resource ${resourceKey(change)}`;
-    return change.file === undefined ? [key] : [key, `file ${change.file}`];
+function kindOf$2(kinds, change) {
+    const kind = kinds.find((candidate) => candidate.name === change.kind);
+    if (kind === undefined) {
+        throw new ActionError(`no resource kind '${change.kind}' is registered (src/kinds/index.ts)`);
+    }
+    return kind;
 }
-function findingTargets(finding) {
-    const file = `file ${finding.file}`;
-    return finding.resource === undefined ? [file] : [file, `resource ${finding.resource}`];
+
+function fence(content, info = '') {
+    let longest = 0;
+    for (const run of content.match(/`+/g) ?? [])
+        longest = Math.max(longest, run.length);
+    const ticks = '`'.repeat(Math.max(3, longest + 1));
+    const body = content.endsWith('\n') || content === '' ? content : `${content}\n`;
+    return `${ticks}${info}\n${body}${ticks}`;
 }
-function resourceKey(change) {
-    if (change.kind === 'file')
-        return fileKey(change.namespace, change.path);
-    if (change.kind === 'flow')
-        return flowKey(change.namespace, change.id);
-    return change.namespace === ''
-        ? `${change.kind}:${change.id}`
-        : `${change.kind}:${change.namespace}/${change.id}`;
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+function scanLines(markdown) {
+    const result = [];
+    let open;
+    for (const text of markdown.split('\n')) {
+        if (open) {
+            const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(text);
+            if (close && close[1][0] === open.char && close[1].length >= open.length)
+                open = undefined;
+            result.push({ text, inFence: true, open });
+            continue;
+        }
+        const start = FENCE_OPEN.exec(text);
+        if (start && !(start[1][0] === '`' && start[2].includes('`'))) {
+            open = { char: start[1][0], length: start[1].length };
+            result.push({ text, inFence: true, open });
+            continue;
+        }
+        result.push({ text, inFence: false });
+    }
+    return result;
 }
-function flowKey(namespace, id) {
-    return `flow:${namespace}/${id}`;
+
+const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+const NAMESPACE_MAX_LENGTH = 150;
+function isKestraNamespace(namespace) {
+    return NAMESPACE_PATTERN.test(namespace) && namespace.length <= NAMESPACE_MAX_LENGTH;
 }
-function fileKey(namespace, path) {
-    return `file:${namespace}:${path}`;
+const SYSTEM_NAMESPACE = 'system';
+function heldNamespaceIsManaged(namespace, extraNamespaces) {
+    return namespace !== SYSTEM_NAMESPACE || extraNamespaces.includes(namespace);
 }
-function pinnedKey(targetKey, revision) {
-    return `${targetKey}@${revision}`;
+function sameNamespaces(a, b) {
+    return a.length === b.length && a.every((namespace, i) => namespace === b[i]);
+}
+
+const NOTHING_FOUND = 'nothing-found';
+const MISSING_FOLDER = 'missing-folder';
+function deployableFlow(flow) {
+    return (!flow.notAFlow &&
+        flow.id !== undefined &&
+        flow.namespace !== undefined &&
+        NAMESPACE_PATTERN.test(flow.namespace));
+}
+
+const SERVER_VERDICT = /^server-(constraint|deprecation|warning|outdated|info)$/;
+function fromServer(finding) {
+    return SERVER_VERDICT.test(finding.rule);
+}
+const SEVERITY_ORDER = { error: 0, warning: 1, notice: 2 };
+function compareFindings(a, b) {
+    return (compareCodeUnits(a.file, b.file) ||
+        a.line - b.line ||
+        (a.column ?? 0) - (b.column ?? 0) ||
+        SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+        compareCodeUnits(a.rule, b.rule) ||
+        compareCodeUnits(a.message, b.message));
+}
+const READ_ONLY_REFUSED = 'read-only-label';
+
+function demoteUnchangedErrors(findings, changed) {
+    if (changed.kind !== 'list')
+        return findings;
+    return findings.map((finding) => finding.severity === 'error' &&
+        finding.rule !== NOTHING_FOUND &&
+        finding.rule !== MISSING_FOLDER &&
+        finding.rule !== READ_ONLY_REFUSED &&
+        !changed.paths.has(finding.file)
+        ? {
+            ...finding,
+            severity: 'warning',
+            message: `${finding.message} (not changed by this pull request, so reported as a warning)`
+        }
+        : finding);
+}
+function findingCounts(findings) {
+    const counts = { error: 0, warning: 0, notice: 0 };
+    for (const f of findings)
+        counts[f.severity]++;
+    return counts;
+}
+function sortFindings(findings) {
+    const seen = new Set();
+    return [...findings].sort(compareFindings).filter((f) => {
+        const key = `${f.severity}\0${f.file}\0${f.line}\0${f.column ?? ''}\0${f.message}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+function failureMessage(findings, failOn) {
+    const { error, warning } = findingCounts(findings);
+    if (error > 0)
+        return `Validation found ${error} error(s): fix them (see the annotations and the job summary).`;
+    if (failOn === 'warning' && warning > 0)
+        return `Validation found ${warning} warning(s) and fail-on is 'warning': fix them or set fail-on: error.`;
+    return undefined;
+}
+function ruleCounts(findings) {
+    const counts = new Map();
+    for (const { rule } of findings)
+        counts.set(rule, (counts.get(rule) ?? 0) + 1);
+    if (![...counts.values()].some((count) => count > 1))
+        return undefined;
+    const ordered = [...counts].sort(([a, x], [b, y]) => y - x || compareCodeUnits(a, b));
+    return `Findings by rule: ${ordered.map(([rule, count]) => `${count} × ${rule}`).join(', ')}`;
+}
+
+function countsText(counts) {
+    const parts = [
+        `${counts.create} to create`,
+        `${counts.update} to update`,
+        `${counts.delete} to delete`,
+        `${counts.unchanged} unchanged`
+    ];
+    if (counts.orphaned > 0)
+        parts.push(`${counts.orphaned} orphaned`);
+    if (counts.drifted > 0)
+        parts.push(`${counts.drifted} drifted`);
+    return parts.join(', ');
+}
+function plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+function tallyText(findings) {
+    const counts = findingCounts(findings);
+    const tally = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
+    if (counts.notice > 0)
+        tally.push(plural(counts.notice, 'notice'));
+    return tally.join(', ');
+}
+function validationFailed(findings, failOn = 'error') {
+    const counts = findingCounts(findings);
+    return counts.error > 0 || (failOn === 'warning' && counts.warning > 0);
+}
+function verdictLine(findings, failOn) {
+    const verdict = validationFailed(findings, failOn)
+        ? '❌ **Validation failed**'
+        : '✅ **Validation passed**';
+    return `${verdict}: ${tallyText(findings)}`;
+}
+function verdictAndTarget(input, { layoutReason = true } = {}) {
+    return `${verdictLine(input.findings, input.failOn ?? 'error')}\\\n${targetLine(input, layoutReason)}`;
+}
+function targetLine(input, layoutReason) {
+    const server = input.server ? escapeText(input.server) : 'none configured';
+    const commit = commitText(input.commit, input.repositoryUrl);
+    const reason = input.layout && layoutReason ? ` (${escapeText(input.layout.reason)})` : '';
+    const layout = input.layout ? ` · **Layout** ${escapeText(input.layout.layout)}${reason}` : '';
+    return `**Server** ${server} · **Tenant** ${escapeText(input.tenant)} · **Commit** ${commit}${layout}`;
+}
+function subject(what, commentKey) {
+    const key = commentKey && commentKey !== 'default' ? ` · ${escapeText(commentKey)}` : '';
+    return `Kestra ${what}${key}`;
+}
+function title(input) {
+    return input.plan
+        ? `### ${subject('plan', input.commentKey)}: ${countsText(input.plan.counts)}`
+        : `### ${subject('validation', input.commentKey)}`;
+}
+const DEPLOY_OUTCOME = {
+    applied: '✅ applied',
+    'nothing-to-do': '✅ up to date',
+    refused: '⚠️ not deployed',
+    failed: '❌ failed',
+    'rolled-back': '↩️ rolled back',
+    'rollback-incomplete': '⚠️ rollback incomplete'
+};
+function deployTitle(status, detail, commentKey) {
+    return `### ${subject('deploy', commentKey)}: ${DEPLOY_OUTCOME[status]}${detail ? `, ${detail}` : ''}`;
+}
+const HEADLINE = /^### Kestra (plan|validation|deploy)\b/;
+function withHeadline(markdown, headline) {
+    const lines = markdown.split('\n');
+    const at = lines[0]?.startsWith('<!--') ? 1 : 0;
+    if (HEADLINE.test(lines[at] ?? ''))
+        lines[at] = headline;
+    else
+        lines.splice(at, 0, headline);
+    return lines.join('\n');
+}
+function deletionLine(plan) {
+    const text = plan && deletionsText(plan);
+    if (text === undefined)
+        return undefined;
+    return `> [!CAUTION]\n> 🔴 **${escapeText(text.counts)}:** ${escapeText(text.names)}`;
+}
+function noteLines(notes) {
+    return (notes ?? []).map((note) => `> ${escapeText(note)}`);
+}
+function unfinishedText(executions) {
+    return `${plural(executions.length, 'execution')} not finished`;
+}
+const NAMED$1 = 10;
+function deletionNames(plan) {
+    return plan.resources
+        .filter((r) => r.action === 'delete')
+        .map((r) => `${r.kind} ${resourceName$1(r)}`);
+}
+function deletionsText(plan) {
+    const deleted = plan.resources.filter((r) => r.action === 'delete');
+    if (deleted.length === 0)
+        return undefined;
+    const byKind = new Map();
+    for (const r of deleted)
+        byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
+    const counts = [...byKind].map(([kind, n]) => plural(n, kind)).join(', ');
+    const names = deletionNames(plan);
+    const more = names.length > NAMED$1 ? `, and ${names.length - NAMED$1} more` : '';
+    return { counts: `Deletes ${counts}`, names: `${names.slice(0, NAMED$1).join(', ')}${more}.` };
+}
+
+const ACTION_LABEL = {
+    create: '🟢 create',
+    update: '🟡 update',
+    delete: '🔴 delete',
+    orphaned: '⚪ orphaned',
+    unchanged: 'unchanged'
+};
+function invalidCounts(findings) {
+    const byKey = new Map();
+    const add = (key, f) => {
+        const entry = byKey.get(key) ?? { count: 0, error: false };
+        entry.count++;
+        entry.error ||= f.severity === 'error';
+        byKey.set(key, entry);
+    };
+    for (const f of findings)
+        for (const target of findingTargets(f))
+            add(target, f);
+    return (r) => {
+        const [own, file] = changeTargets(r).map((target) => byKey.get(target));
+        const entry = file ?? own;
+        return own?.error || file?.error ? entry.count : undefined;
+    };
+}
+function summaryLine(r, links) {
+    const findings = links.invalid?.(r);
+    const parts = [`${ACTION_LABEL[r.action]} ${r.kind} <b>${escapeText(resourceName$1(r))}</b>`];
+    if (findings !== undefined)
+        parts.push(`❌ invalid (${plural(findings, 'finding')})`);
+    const counts = lineCounts(r);
+    if (counts)
+        parts.push(counts);
+    parts.push(...kindMarks(links.kinds, r));
+    if (r.drifted)
+        parts.push('⚠️ drifted');
+    if (r.remark !== undefined)
+        parts.push(escapeText(r.remark));
+    else if (r.action === 'orphaned')
+        parts.push('kept because <code>delete</code> is false');
+    const page = kestraPageOf(r, links.kinds, links.kestraUi);
+    if (page)
+        parts.push(`<a href="${escapeHtml(page)}">open in Kestra</a>`);
+    return parts.join(' · ');
+}
+function kestraPageOf(r, kinds, kestraUi) {
+    if (kestraUi === undefined || r.action === 'create')
+        return undefined;
+    return kindOf$2(kinds, r).kestraPage?.(r, kestraUi);
+}
+function kindMarks(kinds, r) {
+    return kindOf$2(kinds, r).marks?.(r) ?? [];
+}
+function kindAbove(kinds, r) {
+    return kindOf$2(kinds, r).above?.(r) ?? [];
+}
+function lineCounts(r) {
+    if (r.additions === undefined || r.deletions === undefined)
+        return undefined;
+    const counts = `+${r.additions} −${r.deletions}`;
+    return r.diffOmitted === 'too-large' ? `${counts} lines, diff omitted: too large` : counts;
+}
+function detailsBlock(r, links, diffOmittedNote) {
+    const diff = r.diff === undefined
+        ? noDiffText(r.diffOmitted, 'Empty content.')
+        : (diffOmittedNote ?? fence(r.diff, 'diff'));
+    const above = kindAbove(links.kinds, r);
+    const body = [...above, diff].join('\n\n');
+    return `<details><summary>${summaryLine(r, links)}</summary>\n\n${body}\n\n</details>`;
+}
+function noDiffText(omitted, otherwise) {
+    if (omitted === 'binary')
+        return 'Binary content: no diff.';
+    if (omitted === 'too-large')
+        return 'Diff omitted: the content is too large to compare line by line.';
+    return otherwise;
+}
+
+const SEPARATOR = '\n\n';
+function fitPieces(pieces, budget, measure) {
+    const separators = Math.max(0, pieces.length - 1) * measure(SEPARATOR);
+    let total = separators;
+    const savings = [];
+    for (const [index, piece] of pieces.entries()) {
+        if (typeof piece === 'string') {
+            total += measure(piece);
+            continue;
+        }
+        const full = measure(piece.full);
+        total += full;
+        savings.push({ index, saving: full - measure(piece.reduced) });
+    }
+    savings.sort((a, b) => b.saving - a.saving || a.index - b.index);
+    const reduced = new Set();
+    for (const { index, saving } of savings) {
+        if (total <= budget)
+            break;
+        reduced.add(index);
+        total -= saving;
+    }
+    if (total > budget)
+        return undefined;
+    const text = pieces
+        .map((piece, index) => typeof piece === 'string' ? piece : reduced.has(index) ? piece.reduced : piece.full)
+        .join(SEPARATOR);
+    return { text, reduced: reduced.size };
+}
+const utf16Length = (text) => text.length;
+function changePieces(plan, options) {
+    const groups = groupByNamespace(plan.resources);
+    const active = groups.filter((g) => g.resources.some((r) => r.action !== 'unchanged'));
+    const pieces = [];
+    if (active.length === 0) {
+        pieces.push('#### Changes', 'No changes: the server already matches the repository.');
+    }
+    else if (options.detail === 'counts') {
+        const lines = active.map((g) => `- ${escapeText(g.section ?? g.namespace)}: ${countsText(countPlan(g.resources))}`);
+        pieces.push('#### Changes', { full: lines.join('\n'), reduced: options.countsOmittedNote });
+    }
+    else {
+        for (const group of active)
+            pieces.push(...namespacePieces(group, options));
+    }
+    const activeSet = new Set(active);
+    const quiet = groups.filter((g) => !activeSet.has(g));
+    if (quiet.length > 0 && active.length > 0) {
+        const unchanged = quiet.flatMap((g) => g.resources);
+        const s = quiet.length === 1 ? '' : 's';
+        const line = `No changes in ${quiet.length} other namespace${s} (${unchanged.length} unchanged).`;
+        const listed = options.listUnchanged && options.detail === 'diffs';
+        pieces.push(listed ? { full: unchangedList(line, unchanged), reduced: line } : line);
+    }
+    return pieces;
+}
+function groupByNamespace(resources) {
+    const groups = [];
+    for (const r of resources) {
+        const same = (g) => g.namespace === r.namespace && g.section === r.section;
+        const group = r.section === undefined ? groups[groups.length - 1] : groups.find(same);
+        if (group && same(group))
+            group.resources.push(r);
+        else
+            groups.push({ namespace: r.namespace, section: r.section, resources: [r] });
+    }
+    return groups;
+}
+function namespacePieces(group, options) {
+    const heading = `#### ${escapeText(group.section ?? `Namespace ${group.namespace}`)}`;
+    const written = group.resources.filter(isWrite);
+    const orphaned = group.resources.filter((r) => r.action === 'orphaned');
+    const unchanged = group.resources.filter((r) => r.action === 'unchanged');
+    const orphanLines = orphaned.map((r) => summaryLine(r, options));
+    const unchangedCount = `${unchanged.length} unchanged.`;
+    if (options.detail === 'lines') {
+        const lines = [...written.map((r) => summaryLine(r, options)), ...orphanLines].map((line) => `- ${line}`);
+        return [[heading, lines.join('\n'), ...(unchanged.length ? [unchangedCount] : [])].join('\n\n')];
+    }
+    const pieces = [heading];
+    for (const r of written) {
+        pieces.push(r.diff === undefined
+            ? detailsBlock(r, options)
+            : {
+                full: detailsBlock(r, options),
+                reduced: detailsBlock(r, options, options.omittedNote)
+            });
+    }
+    if (orphanLines.length > 0)
+        pieces.push(orphanLines.join('\\\n'));
+    if (unchanged.length > 0) {
+        pieces.push(options.listUnchanged
+            ? {
+                full: unchangedList(`${unchanged.length} unchanged`, unchanged),
+                reduced: unchangedCount
+            }
+            : unchangedCount);
+    }
+    return pieces;
+}
+function unchangedList(summary, unchanged) {
+    const items = unchanged.map((r) => `- ${r.kind} <b>${escapeText(resourceName$1(r))}</b>`);
+    return `<details><summary>${summary}</summary>\n\n${items.join('\n')}\n\n</details>`;
+}
+const DRIFT_CONSEQUENCE = {
+    planned: 'Merging overwrites (or deletes) those edits; orphaned ones are kept.',
+    deployed: 'The deploy below overwrote (or deleted) those edits where it wrote the resource; orphaned ones were kept.'
+};
+function driftPieces(plan, detail) {
+    const drifted = plan.resources.filter((r) => r.drifted);
+    if (drifted.length === 0)
+        return [];
+    const intro = `The server copy of these resources was changed outside Git since the base commit. ${DRIFT_CONSEQUENCE.planned}`;
+    if (detail === 'counts') {
+        return [`#### ⚠️ Drift\n\n${intro} ${drifted.length} drifted resources: see the job summary.`];
+    }
+    const list = drifted
+        .map((r) => `${r.kind} <b>${escapeText(resourceName$1(r))}</b> (${r.action})`)
+        .join(', ');
+    return [`#### ⚠️ Drift\n\n${intro}\n\n${list}`];
+}
+
+const SEVERITY_LABEL = {
+    error: '❌ error',
+    warning: '⚠️ warning',
+    notice: 'ℹ️ notice'
+};
+function findingsSection(findings, maxSize, measure, omittedWhere, source) {
+    if (findings.length === 0)
+        return undefined;
+    const head = '#### Validation findings\n\n| Severity | Location | Message |\n| --- | --- | --- |';
+    const sorted = [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareFindings(a, b));
+    const rows = [];
+    let size = measure(head);
+    const reserve = measure(omittedNote(sorted.length, omittedWhere)) + 2;
+    for (const [i, f] of sorted.entries()) {
+        const row = `\n| ${SEVERITY_LABEL[f.severity]} | ${location(f, source)} | ${escapeTextWithCode(f.message)} |`;
+        const isLast = i === sorted.length - 1;
+        if (size + measure(row) + (isLast ? 0 : reserve) > maxSize)
+            break;
+        rows.push(row);
+        size += measure(row);
+    }
+    const omitted = sorted.length - rows.length;
+    return head + rows.join('') + (omitted > 0 ? `\n\n${omittedNote(omitted, omittedWhere)}` : '');
+}
+function repositoryUrl(serverUrl, owner, repo) {
+    if (!/^https?:\/\/[A-Za-z0-9.:-]+(\/[A-Za-z0-9._~-]+)*\/?$/.test(serverUrl))
+        return undefined;
+    if (!owner || !repo)
+        return undefined;
+    return `${serverUrl.replace(/\/$/, '')}/${urlPart(owner)}/${urlPart(repo)}`;
+}
+function location(f, source) {
+    if (f.file === '')
+        return 'Kestra (server only)';
+    const text = escapeText(`${f.file}:${f.line}`);
+    if (!source?.repositoryUrl || !source.commit)
+        return text;
+    return `[${text}](${source.repositoryUrl}/blob/${urlPart(source.commit)}/${f.file.split('/').map(urlPart).join('/')}#L${f.line})`;
+}
+function urlPart(segment) {
+    return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+function omittedNote(count, where) {
+    return `${count} more finding${count === 1 ? '' : 's'} not shown: ${where}.`;
+}
+
+const ACTION_INPUTS = {
+    mode: {
+        description: 'What to do: auto (plan on pull requests, deploy on push and workflow_dispatch, plan otherwise), validate, plan, deploy, drift (on schedule or workflow_dispatch: plan the default branch against the server and keep one drift issue current), or upgrade (on workflow_dispatch: open one pull request with the mechanical rewrites for the next Kestra release).',
+        default: 'auto'
+    },
+    server: {
+        description: 'Kestra base URL, e.g. https://kestra.example.com. Empty: local validation only.',
+        default: ''
+    },
+    tenant: {
+        description: 'Kestra tenant id. Servers with tenant-scoped API routes (/api/v1/<tenant>/...) and older ones are both supported, detected once per run.',
+        default: ''
+    },
+    username: {
+        description: 'Basic authentication user (Kestra OSS >= 0.24 requires it).',
+        default: ''
+    },
+    password: { description: 'Basic authentication password. Pass it from a secret.', default: '' },
+    'api-token': {
+        description: 'Bearer API token (Kestra Enterprise). Wins over basic authentication. Pass it from a secret.',
+        default: ''
+    },
+    'github-token': {
+        description: 'Token for the pull-request comment and the changed-file listing.',
+        default: '${{ github.token }}'
+    },
+    root: { description: 'Folder holding the Kestra tree, relative to the workspace.', default: '' },
+    namespace: {
+        description: 'Target namespace of the single-namespace layout (flows/ and files/ folders under root).',
+        default: ''
+    },
+    layout: {
+        description: 'Repository layout: auto (namespace when the namespace input is set; tenant when the top-level folders holding flows/ are namespaces their flows use; else anywhere), tenant, namespace, anywhere (every flow document under root) or custom.',
+        default: ''
+    },
+    flows: {
+        description: 'Newline-separated globs of flow files, relative to root (custom layout).',
+        default: ''
+    },
+    'namespace-files': {
+        description: "Namespace file mappings, one per line: 'DIR -> NAMESPACE' or 'DIR -> NAMESPACE:/PREFIX', DIR relative to root.",
+        default: ''
+    },
+    namespaces: {
+        description: "Extra managed namespaces, newline- or comma-separated (list 'system' here to manage it).",
+        default: ''
+    },
+    scope: {
+        description: 'all: plan every managed resource (drift included); changed: only resources whose files the pull request or push changed.',
+        default: ''
+    },
+    delete: {
+        description: 'Delete server resources of managed namespaces that the repository no longer holds.',
+        default: ''
+    },
+    'max-deletions': {
+        description: 'A plan that would delete more resources fails unless allow-mass-deletion is true.',
+        default: ''
+    },
+    'allow-mass-deletion': {
+        description: 'Allow a plan to delete more than max-deletions resources.',
+        default: ''
+    },
+    'server-validation': {
+        description: "Also validate flows with the server's validate endpoint when server is set.",
+        default: ''
+    },
+    'kestra-version': {
+        description: 'The Kestra release to validate for when no server answers (1.3, 2.0, or a full version such as 1.3.31): a pull request from a fork, a CLI run without a server. The version probed from a server wins; a different line is a warning.',
+        default: ''
+    },
+    'fail-on': { description: 'Which findings fail the step: error or warning.', default: '' },
+    comment: { description: 'Post or update the sticky pull-request comment.', default: '' },
+    'comment-key': {
+        description: 'Distinguishes the comments of several instances of the action in one pull request (e.g. staging, prod).',
+        default: ''
+    },
+    'dry-run': { description: 'Never write to Kestra: deploy behaves as plan.', default: '' },
+    'full-plan': {
+        description: 'Parse and check every flow file up front, in a plan or a deploy. Otherwise both reuse the checks of each flow file whose bytes the same build of the action already checked at the last deploy (stored with the commit marker in Kestra), and show the same plan and findings; a deploy checks every reused file again right before it writes anything.',
+        default: ''
+    },
+    'require-reviewed-plan': {
+        description: "On push, refuse to deploy when the plan differs from the one shown in the merged pull request's comment.",
+        default: ''
+    },
+    'allow-out-of-order': {
+        description: 'On workflow_dispatch, deploy even when the commit is an ancestor of the one last deployed (a deliberate rollback). Ignored on other events.',
+        default: ''
+    },
+    'timeout-seconds': {
+        description: 'Timeout of each HTTP request to Kestra, in seconds, its whole answer included.',
+        default: ''
+    },
+    concurrency: { description: 'Parallel requests to Kestra.', default: '' },
+    'running-executions': {
+        description: 'What a deploy does about executions not finished (running, paused, queued…) of the flows it updates or deletes, read right before its first write: warn (proceed and report them), wait (for them to end, up to running-executions-timeout-seconds, then refuse) or fail (refuse, naming them with links).',
+        default: ''
+    },
+    'running-executions-timeout-seconds': {
+        description: 'With running-executions: wait, how long to wait for the executions to end, in seconds; past it nothing is written and the step fails.',
+        default: ''
+    },
+    'smoke-flows': {
+        description: "Flows to execute once after a deploy that wrote anything, one per line: 'NAMESPACE.ID' optionally followed by inputs as key=value words. SUCCESS or WARNING passes.",
+        default: ''
+    },
+    'smoke-timeout-seconds': {
+        description: 'How long the whole smoke phase may take, in seconds, from the first start to the last verdict (every request is cut to the time left); a timeout counts as a failure (the execution is left running).',
+        default: ''
+    },
+    'drift-action': {
+        description: 'In mode drift: report (keep the drift issue current), revert (deploy Git over the drift, under every deploy guard) or pull-request (bring the edits made in Kestra back as one pull request from kestra-gitops/drift-<comment-key>).',
+        default: ''
+    },
+    'pull-request-token': {
+        description: "Token that writes the branch and opens or updates the pull requests this action makes (drift-action: pull-request), so that their checks run: GitHub starts no workflow for a pull request opened with github-token. A fine-grained personal access token or a GitHub App installation token with 'contents: write' and 'pull-requests: write' on this repository. Empty: github-token. Masked, used for nothing else.",
+        default: ''
+    },
+    rollback: {
+        description: 'When a smoke execution fails, or a write of this deploy failed, put every resource this deploy changed back as it was before the deploy, and the deployed-commit marker too.',
+        default: ''
+    },
+    environment: {
+        description: "Name of the environment this step deploys to (e.g. staging, production). A deploy then records a GitHub deployment of the commit there: in_progress, then success or failure after the writes and smoke runs; the job summary shows every environment's current commit. Needs 'deployments: write'.",
+        default: ''
+    },
+    'require-verified-in': {
+        description: 'An environment name: deploy only a commit that has a successful GitHub deployment there, else refuse before any write, naming the commit that is verified there.',
+        default: ''
+    },
+    'reviewed-plan': {
+        description: "A plan fingerprint (e.g. the plan-fingerprint output of a plan job, passed through its job's outputs): deploy only if the plan computed now has exactly that fingerprint, else refuse before any write, naming what differs. How an approval gate approves the plan its reviewers saw.",
+        default: ''
+    },
+    'namespace-prefix': {
+        description: "Deploy every managed namespace N as '<prefix>.N': the flows' namespace, calls and Flow triggers into the repository's namespaces, namespace files and the commit marker. The repository is never changed.",
+        default: ''
+    },
+    'disable-triggers': {
+        description: 'Deploy every flow with each trigger set disabled: true (for previews and staging).',
+        default: ''
+    },
+    preview: {
+        description: "On a pull request from this repository: also deploy the head into 'pr-<number>.<namespace>' with triggers off, run smoke-flows there and show it in the comment; on the pull request's closed event, delete everything in those namespaces.",
+        default: ''
+    },
+    'read-only': {
+        description: 'Deploy every flow with the label system.readOnly: "true", added to the text sent, never to the repository, so that the Kestra UI refuses edits; turning the input off removes it (an update). Read-only wins over a flow\'s own system.readOnly (a warning on its line); a flow whose labels cannot take the label safely is refused before any write.',
+        default: ''
+    },
+    'upgrade-check': {
+        description: "Upgrade readiness: auto (when the server runs a line older than the newest long-term-support one, e.g. 1.3 while 2.0 is out, check every managed flow against that line), a version (2.0: check against it), or off. The comment and the job summary then show a folded 'Ready for Kestra 2.0?' section: notices only, never failing the step nor changing the plan's fingerprint.",
+        default: ''
+    },
+    'upgrade-server': {
+        description: 'URL of a Kestra server already on the upgrade target (e.g. a staging Kestra on 2.0), reached with the same credentials: its validate endpoint decides what the target refuses instead of the rules shipped with this action.',
+        default: ''
+    }
+};
+
+const CREDENTIAL = 'credentials belong in secrets, passed by the workflow';
+const PER_JOB = 'it belongs to one job, not to every run of the repository';
+const WORKFLOW_ONLY = {
+    mode: 'each workflow says what it does',
+    username: CREDENTIAL,
+    password: CREDENTIAL,
+    'api-token': CREDENTIAL,
+    'github-token': CREDENTIAL,
+    'pull-request-token': CREDENTIAL,
+    environment: PER_JOB,
+    'require-verified-in': PER_JOB,
+    'reviewed-plan': PER_JOB
+};
+const SETTING_DEFAULTS = {
+    server: '',
+    tenant: 'main',
+    root: '.',
+    namespace: '',
+    layout: 'auto',
+    flows: '',
+    'namespace-files': '',
+    namespaces: '',
+    scope: 'all',
+    delete: 'false',
+    'max-deletions': '10',
+    'allow-mass-deletion': 'false',
+    'server-validation': 'true',
+    'kestra-version': '',
+    'fail-on': 'error',
+    comment: 'true',
+    'comment-key': 'default',
+    'dry-run': 'false',
+    'full-plan': 'false',
+    'require-reviewed-plan': 'false',
+    'allow-out-of-order': 'false',
+    'timeout-seconds': '30',
+    concurrency: '8',
+    'running-executions': 'warn',
+    'running-executions-timeout-seconds': '600',
+    'smoke-flows': '',
+    'smoke-timeout-seconds': '600',
+    'drift-action': 'report',
+    rollback: 'false',
+    'namespace-prefix': '',
+    'disable-triggers': 'false',
+    preview: 'false',
+    'read-only': 'false',
+    'upgrade-check': 'auto',
+    'upgrade-server': ''
+};
+
+function inputNames() {
+    return Object.keys(ACTION_INPUTS);
+}
+function fileMaySet(name) {
+    return Object.hasOwn(ACTION_INPUTS, name) && !Object.hasOwn(WORKFLOW_ONLY, name);
+}
+function defaultOf(name) {
+    const declared = Object.hasOwn(SETTING_DEFAULTS, name)
+        ? SETTING_DEFAULTS[name]
+        : ACTION_INPUTS[name].default;
+    return declared.includes('${{') ? '' : declared;
+}
+function parserOf(name) {
+    return Object.hasOwn(INPUT_PARSERS, name)
+        ? INPUT_PARSERS[name]
+        : plainParser(defaultOf(name));
+}
+function choice(...values) {
+    return {
+        shape: 'value',
+        placeholder: values.join('|'),
+        parse(raw, input) {
+            const value = raw.trim().toLowerCase();
+            if (values.includes(value))
+                return value;
+            throw new ConfigError(input, `'${raw}' is not accepted; use one of: ${values.join(', ')}`);
+        }
+    };
+}
+function wholeNumber(min, max) {
+    const accepted = max === undefined ? 'a whole number' : `a whole number from ${min} to ${max}`;
+    return {
+        shape: 'value',
+        placeholder: 'N',
+        parse(raw, input) {
+            const value = raw.trim();
+            const n = Number(value);
+            if (/^\d+$/.test(value) && n >= min && n <= (max ?? Number.MAX_SAFE_INTEGER))
+                return n;
+            throw new ConfigError(input, `'${raw}' is not accepted; use ${accepted}`);
+        }
+    };
+}
+const boolean = {
+    shape: 'switch',
+    placeholder: 'true|false',
+    parse(raw, input) {
+        const value = raw.trim().toLowerCase();
+        if (value === 'true')
+            return true;
+        if (value === 'false')
+            return false;
+        throw new ConfigError(input, `'${raw}' is not a boolean; use true or false`);
+    }
+};
+function text$1(placeholder, parse) {
+    return { shape: 'value', placeholder, parse };
+}
+function checked(placeholder, accepts, refusal) {
+    return text$1(placeholder, (raw, input) => {
+        const value = raw.trim();
+        if (accepts(value))
+            return value;
+        throw new ConfigError(input, `'${raw}' ${refusal}`);
+    });
+}
+function lines(placeholder, parse) {
+    return { shape: 'lines', placeholder, parse };
+}
+function lineByLine(placeholder, parseLine, hint) {
+    return lines(placeholder, (raw, input) => raw.split(/\r?\n/).flatMap((line, index) => {
+        const text = line.trim();
+        if (text === '' || text.startsWith('#'))
+            return [];
+        const value = parseLine(text);
+        if (typeof value !== 'string')
+            return [value];
+        throw new ConfigError(input, `line ${index + 1} '${text}': ${value}; ${hint}`);
+    }));
+}
+function contentLines(raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+}
+function plainParser(declaredDefault) {
+    if (declaredDefault === 'true' || declaredDefault === 'false')
+        return boolean;
+    if (/^(?:0|[1-9]\d*)$/.test(declaredDefault))
+        return wholeNumber(0);
+    return text$1('TEXT', (raw) => raw);
+}
+const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+const COMMENT_KEY_PATTERN = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
+const NAMESPACE_HINT = "use lower-case letters, digits, '.', '_' and '-'";
+const INPUT_PARSERS = {
+    mode: choice('auto', 'validate', 'plan', 'deploy', 'drift', 'upgrade'),
+    'drift-action': choice('report', 'revert', 'pull-request'),
+    server: text$1('URL', serverUrl),
+    'upgrade-check': choice('auto', 'off', '2.0'),
+    'upgrade-server': text$1('URL', serverUrl),
+    tenant: checked('ID', (value) => TENANT_PATTERN.test(value), `is not a tenant id; use lower-case letters, digits, '_' and '-' (default: ${SETTING_DEFAULTS.tenant})`),
+    root: checked('DIR', (value) => !reachesOutside(value), "must be a folder inside the workspace, e.g. '.' or 'kestra'"),
+    namespace: text$1('NS', (raw, input) => {
+        const value = raw.trim();
+        if (value === '')
+            return undefined;
+        if (isKestraNamespace(value))
+            return value;
+        throw new ConfigError(input, `'${raw}' is not a Kestra namespace; ${NAMESPACE_HINT}`);
+    }),
+    layout: choice('auto', 'tenant', 'namespace', 'anywhere', 'custom'),
+    flows: lines('GLOB', (raw, input) => {
+        const globs = contentLines(raw);
+        const outside = globs.find((glob) => reachesOutside(glob.replace(/^!/, '')));
+        if (outside === undefined)
+            return globs;
+        throw new ConfigError(input, `'${outside}' reaches outside root; write globs relative to root, e.g. 'flows/**/*.yml' (or change root)`);
+    }),
+    'namespace-files': lineByLine('MAP', parseMapping, "write 'DIR -> NAMESPACE' or 'DIR -> NAMESPACE:/PREFIX'"),
+    namespaces: lines('NS[,NS]', (raw, input) => {
+        const list = raw
+            .split(/[\n,]/)
+            .map((s) => s.trim())
+            .filter(Boolean);
+        const misnamed = list.find((ns) => !NAMESPACE_PATTERN.test(ns));
+        if (misnamed !== undefined) {
+            throw new ConfigError(input, `'${misnamed}' is not a Kestra namespace; ${NAMESPACE_HINT}`);
+        }
+        return [...new Set(list)].sort();
+    }),
+    'namespace-prefix': checked('NS', (value) => value === '' ||
+        (NAMESPACE_PATTERN.test(value) && !value.endsWith('.') && value.length <= 100), `cannot start a namespace; ${NAMESPACE_HINT}, e.g. 'qa' or 'pr-7' (no trailing '.')`),
+    scope: choice('all', 'changed'),
+    'max-deletions': wholeNumber(0, 1_000_000),
+    'fail-on': choice('error', 'warning'),
+    'comment-key': checked('KEY', (value) => COMMENT_KEY_PATTERN.test(value) && !value.includes('--') && value.length <= 64, "is not accepted; use letters, digits, '.', '_' and single '-' (at most 64 characters)"),
+    'kestra-version': text$1('VERSION', (raw, input) => {
+        const value = raw.trim();
+        if (value === '')
+            return undefined;
+        const parts = /^(\d{1,3})\.(\d{1,3})(?:\.(\d{1,4}))?$/.exec(value);
+        if (parts)
+            return [Number(parts[1]), Number(parts[2]), Number(parts[3] ?? 0)];
+        throw new ConfigError(input, `'${raw}' is not a Kestra version; write a release line such as 1.3 or 2.0, or a full version such as 1.3.31`);
+    }),
+    'timeout-seconds': wholeNumber(1, 3600),
+    concurrency: wholeNumber(1, 64),
+    'running-executions': choice('warn', 'wait', 'fail'),
+    'running-executions-timeout-seconds': wholeNumber(1, 21_600),
+    'smoke-flows': lineByLine('FLOW', parseSmokeLine, "write 'NAMESPACE.ID' optionally followed by inputs as key=value"),
+    'smoke-timeout-seconds': wholeNumber(1, 21_600),
+    'reviewed-plan': text$1('FINGERPRINT', (raw, input) => {
+        const value = raw.trim();
+        if (value === '')
+            return undefined;
+        if (/^[0-9a-f]{64}$/.test(value))
+            return value;
+        throw new ConfigError(input, `'${raw}' is not a plan fingerprint; pass the plan job's plan-fingerprint output (64 lower-case hex digits)`);
+    })
+};
+function serverUrl(raw, input) {
+    const value = raw.trim();
+    if (value === '')
+        return undefined;
+    const url = new URL(URL.canParse(value) ? value : 'invalid:');
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
+        throw new ConfigError(input, `'${withoutUserinfo(value)}' is not a server URL; give the scheme and host, e.g. https://kestra.example.com`);
+    }
+    if (url.username || url.password) {
+        throw new ConfigError(input, 'do not put credentials in the URL; use the username/password or api-token inputs');
+    }
+    const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
+    return `${url.protocol}//${url.host}${path}`;
+}
+function withoutUserinfo(value) {
+    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme = '') => `${scheme}***@`);
+}
+function reachesOutside(path) {
+    const normalised = path.replace(/\\/g, '/');
+    return (normalised.startsWith('/') ||
+        /^[A-Za-z]:/.test(normalised) ||
+        normalised.split('/').includes('..'));
+}
+const PATH_SEGMENT = /^[^\\]+$/;
+function parseMapping(text) {
+    const parts = text.split('->');
+    if (parts.length !== 2)
+        return "expected exactly one '->'";
+    const dir = parts[0]
+        .trim()
+        .replace(/\\/g, '/')
+        .replace(/^(\.\/)+/, '')
+        .replace(/\/+$/, '')
+        .replace(/^\.$/, '');
+    const target = parts[1].trim();
+    if (reachesOutside(dir))
+        return 'DIR must be a folder inside root';
+    const colon = target.indexOf(':');
+    const namespace = colon === -1 ? target : target.slice(0, colon);
+    let prefix = colon === -1 ? '' : target.slice(colon + 1).trim();
+    if (!NAMESPACE_PATTERN.test(namespace))
+        return `'${namespace}' is not a Kestra namespace`;
+    if (colon !== -1) {
+        if (!prefix.startsWith('/'))
+            return 'PREFIX must start with /';
+        prefix = prefix.replace(/\/+$/, '');
+        if (prefix.split('/').includes('..') || !PATH_SEGMENT.test(prefix || '/'))
+            return "PREFIX must not contain '..' or backslashes";
+    }
+    return { dir, namespace, prefix };
+}
+const FLOW_ID$1 = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+const INPUT_ID = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
+const WORD = /[^\s=]+=(?:"(?:[^"\\]|\\.)*"(?!\S)|\S*)|\S+/g;
+const QUOTED = /^"(?:[^"\\]|\\.)*"$/;
+function parseSmokeLine(text) {
+    const [target, ...rest] = [...text.matchAll(WORD)].map((match) => match[0]);
+    if (target === undefined)
+        return 'empty line';
+    const dot = target.lastIndexOf('.');
+    const namespace = target.slice(0, Math.max(dot, 0));
+    const id = target.slice(dot + 1);
+    if (dot <= 0 || !NAMESPACE_PATTERN.test(namespace) || !FLOW_ID$1.test(id)) {
+        return `'${target}' is not NAMESPACE.ID (a lower-case namespace, a dot, then the flow id)`;
+    }
+    const inputs = [];
+    for (const word of rest) {
+        const equals = word.indexOf('=');
+        const key = word.slice(0, Math.max(equals, 0));
+        if (equals <= 0 || !INPUT_ID.test(key))
+            return `'${word}' is not an input as key=value`;
+        if (inputs.some(([k]) => k === key))
+            return `input '${key}' is given twice`;
+        let value = word.slice(equals + 1);
+        if (value.startsWith('"')) {
+            if (!QUOTED.test(value))
+                return `the value of '${key}' opens a quote it does not close`;
+            value = value.slice(1, -1).replace(/\\(.)/g, '$1');
+        }
+        inputs.push([key, value]);
+    }
+    return { namespace, id, inputs };
+}
+
+const recordedChange = tuple([string(), string(), string(), string()]);
+const planRecordSchema = object({
+    fingerprint: string().regex(/^[0-9a-f]{64}$/),
+    commit: string(),
+    settings: record(string(), string()).optional().catch(undefined),
+    changes: array(recordedChange).optional().catch(undefined),
+    omitted: int().positive().optional().catch(undefined)
+});
+const RECORDED_CHANGES_CHARS = 6_000;
+function planRecord(plan, commit, settings = {}) {
+    const changes = plan.resources
+        .filter((r) => r.action !== 'unchanged')
+        .map((r) => [r.action, r.kind, resourceName$1(r), r.digest ?? '']);
+    let length = 0;
+    const kept = changes.filter((change) => {
+        length += JSON.stringify(change).length + 1;
+        return length <= RECORDED_CHANGES_CHARS;
+    });
+    return {
+        fingerprint: plan.fingerprint,
+        commit,
+        settings: { ...settings },
+        changes: kept,
+        ...(changes.length > kept.length && { omitted: changes.length - kept.length })
+    };
+}
+function recordDifferences(reviewed, now) {
+    const lines = [];
+    if (reviewed.settings && now.settings) {
+        const names = [...new Set([...Object.keys(reviewed.settings), ...Object.keys(now.settings)])];
+        const differing = names
+            .sort()
+            .filter((name) => reviewed.settings[name] !== now.settings[name])
+            .map((name) => `  ${name}: ${shown(name, reviewed.settings[name])} (reviewed) → ${shown(name, now.settings[name])} (now)`);
+        if (differing.length > 0)
+            lines.push("Settings that differ from the reviewed plan's:", ...differing);
+    }
+    if (reviewed.changes && now.changes) {
+        const key = (c) => `${c[1]} ${c[2]}`;
+        const before = new Map(reviewed.changes.map((c) => [key(c), c]));
+        const after = new Map(now.changes.map((c) => [key(c), c]));
+        const complete = !reviewed.omitted && !now.omitted;
+        const differing = [];
+        for (const [name, change] of after) {
+            const was = before.get(name);
+            if (!was) {
+                if (complete)
+                    differing.push(`  ${change[0]} ${name}: not in the reviewed plan`);
+            }
+            else if (was[0] !== change[0]) {
+                differing.push(`  ${change[0]} ${name}: reviewed as ${was[0]}`);
+            }
+            else if (was[3] !== change[3]) {
+                differing.push(`  ${change[0]} ${name}: what it writes or expects on the server changed since the review`);
+            }
+        }
+        if (complete) {
+            for (const [name, was] of before) {
+                if (!after.has(name))
+                    differing.push(`  ${was[0]} ${name}: reviewed, no longer in the plan`);
+            }
+        }
+        if (differing.length > 0)
+            lines.push('Resources that differ from the reviewed plan:', ...differing);
+    }
+    return lines;
+}
+function shown(name, value) {
+    if (value !== undefined)
+        return JSON.stringify(value);
+    return fileMaySet(name) ? `${JSON.stringify(defaultOf(name))} (default)` : '(default)';
+}
+
+function commentMarker(commentKey) {
+    const safeKey = commentKey.replace(/[^A-Za-z0-9._-]/g, '_').replace(/--+/g, '-');
+    return `<!-- kestra-gitops:${safeKey} -->`;
+}
+const PLAN_MARKER = /^<!-- kestra-gitops-plan: (\{.*\}) -->$/;
+function planMarkerLine(fingerprint, commit, record = {}) {
+    const json = JSON.stringify({ fingerprint, commit, ...record }).replace(/[<>@\u0085\u2028\u2029]|-(?=-)/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return `<!-- kestra-gitops-plan: ${json} -->`;
+}
+const RUN_LINK = '<sub>[Workflow run](';
+function runLine(runUrl) {
+    if (!runUrl)
+        return '';
+    return `${RUN_LINK}${linkTarget(runUrl)})</sub>`;
+}
+function beforeRunLine(body, section) {
+    const lines = body.split('\n');
+    const after = lines.at(-1)?.startsWith(RUN_LINK) ? ['', lines.pop()] : [];
+    while (lines.length > 1 && lines.at(-1) === '')
+        lines.pop();
+    return [...lines, '', ...section, ...after].join('\n');
+}
+const DEPLOYED_START = '<!-- kestra-gitops-deployed:start -->';
+const DEPLOYED_END = '<!-- kestra-gitops-deployed:end -->';
+function readPlanMarker(body) {
+    let found;
+    let inDeployed = false;
+    for (const { text, inFence } of scanLines(body.replace(/\r\n?/g, '\n'))) {
+        if (inFence)
+            continue;
+        if (text === DEPLOYED_START)
+            inDeployed = true;
+        else if (text === DEPLOYED_END)
+            inDeployed = false;
+        else if (!inDeployed)
+            found = parsePlanLine(text) ?? found;
+    }
+    return found;
+}
+function parsePlanLine(line) {
+    const match = PLAN_MARKER.exec(line);
+    const read = match && readStored('plan record', planRecordSchema, match[1]);
+    return read && 'value' in read ? read.value : undefined;
+}
+const COMMENT_LIMIT = 65_536;
+
+const COMMENT_BUDGET = 60_000;
+const SUMMARY_POINTER = '> [!NOTE]\n> The full plan is in the job summary of this run.';
+const SUMMARY_BUDGET_BYTES = 1_048_576;
+const TRIMMED_NOTE = '> [!NOTE]\n> Some detail was left out to keep this summary within GitHub’s 1 MiB limit.';
+function renderComment(input) {
+    const plan = input.plan;
+    const deletions = deletionLine(plan);
+    const first = `${commentMarker(input.commentKey)}\n${title(input)}`;
+    const body = fitReport(input, {
+        budget: (input.budget ?? COMMENT_BUDGET) - runLine(input.runUrl).length - 2,
+        measure: utf16Length,
+        head: [
+            first,
+            verdictAndTarget(input, { layoutReason: false }),
+            ...(deletions ? [deletions] : []),
+            ...noteLines(input.notes)
+        ],
+        findings: [plan ? 0.4 : 0.9, 'see the job summary'],
+        pointer: SUMMARY_POINTER,
+        changes: {
+            omittedNote: 'Diff omitted: see the job summary.',
+            listUnchanged: false,
+            countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.'
+        },
+        footer: (plan, detail) => {
+            const record = planRecord(plan, input.commit, input.settings);
+            const { changes: _changes, omitted: _omitted, ...brief } = record;
+            return [
+                `Plan fingerprint: \`${plan.fingerprint}\``,
+                planMarkerLine(plan.fingerprint, input.commit, detail === 'diffs' ? record : brief)
+            ];
+        },
+        minimal: [first, ...(deletions ? [deletions] : []), SUMMARY_POINTER]
+    });
+    const last = runLine(input.runUrl);
+    return last ? `${body}\n\n${last}` : body;
+}
+function renderSummary(input) {
+    const plan = input.plan;
+    const deletions = deletionLine(plan);
+    return fitReport(input, {
+        budget: input.budgetBytes ?? SUMMARY_BUDGET_BYTES,
+        measure: utf8Length,
+        head: [
+            title(input),
+            verdictAndTarget(input),
+            ...(deletions ? [deletions] : []),
+            ...noteLines(input.notes),
+            ...(plan ? [countsTable(plan, input.kinds)] : [])
+        ],
+        findings: [plan ? 0.5 : 0.95, 'the summary is limited to 1 MiB; the plan file lists them all'],
+        pointer: TRIMMED_NOTE,
+        changes: {
+            omittedNote: 'Diff omitted to keep the job summary within its size limit.',
+            listUnchanged: true,
+            countsOmittedNote: 'Too many namespaces changed to list here.'
+        },
+        footer: (plan) => [`Plan fingerprint: \`${plan.fingerprint}\``],
+        minimal: [title(input), TRIMMED_NOTE]
+    });
+}
+function fitReport(input, channel) {
+    const { plan } = input;
+    const head = [...channel.head];
+    const findings = findingsSection(input.findings, Math.floor(channel.budget * channel.findings[0]), channel.measure, channel.findings[1], input);
+    if (findings)
+        head.push(findings);
+    const upgrade = upgradeSection(input.upgrade);
+    if (upgrade)
+        head.push(upgrade);
+    const fit = (pieces) => fitPieces(pieces, channel.budget, channel.measure);
+    if (!plan)
+        return fit(head)?.text ?? channel.minimal.join('\n\n');
+    const invalid = invalidCounts(input.findings);
+    const attempt = (detail, pointer) => fit([
+        ...head,
+        ...(pointer ? [channel.pointer] : []),
+        ...changePieces(plan, {
+            detail,
+            invalid,
+            ...channel.changes,
+            kestraUi: input.kestraUi,
+            kinds: input.kinds
+        }),
+        ...driftPieces(plan, detail),
+        ...channel.footer(plan, detail)
+    ]);
+    const whole = attempt('diffs', false);
+    return ((whole?.reduced === 0 ? whole.text : undefined) ??
+        attempt('diffs', true)?.text ??
+        attempt('lines', true)?.text ??
+        attempt('counts', true)?.text ??
+        [...channel.minimal, ...channel.footer(plan, 'minimal')].join('\n\n'));
+}
+function countsTable(plan, kinds) {
+    const row = (label, c) => `| ${label} | ${c.create} | ${c.update} | ${c.delete} | ${c.orphaned} | ${c.unchanged} | ${c.drifted} |`;
+    const namespaced = plan.resources.filter((r) => r.section === undefined);
+    const kindRows = kinds.flatMap((kind) => {
+        const ofKind = namespaced.filter((r) => r.kind === kind.name);
+        return ofKind.length === 0 ? [] : [row(escapeText(kind.label), countPlan(ofKind))];
+    });
+    const sections = [...new Set(plan.resources.flatMap((r) => r.section ?? []))];
+    const ofSection = (section) => countPlan(plan.resources.filter((r) => r.section === section));
+    return [
+        '| | create | update | delete | orphaned | unchanged | drifted |',
+        '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+        ...kindRows,
+        ...sections.map((section) => row(escapeText(section), ofSection(section))),
+        row('**Total**', plan.counts)
+    ].join('\n');
+}
+
+const TRUNCATED = '_… more results are in the job summary of the deploy run._';
+const DEPLOYED_HEADING = '#### Deployed';
+function upsertDeployedSection(body, deployedMarkdown, headline) {
+    const plain = pastDrift(withoutDeployedSection(body.replace(/\r\n?/g, '\n')));
+    const before = withHeadline(plain, headline);
+    const build = (content) => beforeRunLine(before, [DEPLOYED_START, DEPLOYED_HEADING, '', content, '', DEPLOYED_END]);
+    const content = deployedMarkdown.replace(/\r\n?/g, '\n').trim();
+    const full = build(content);
+    if (full.length <= COMMENT_LIMIT)
+        return full;
+    const room = COMMENT_LIMIT - build('').length - TRUNCATED.length - 2;
+    return build(`${cutAtSafeLine(content, room)}\n\n${TRUNCATED}`.trim());
+}
+function pastDrift(body) {
+    const { planned, deployed } = DRIFT_CONSEQUENCE;
+    const at = body.lastIndexOf(planned);
+    return at < 0 ? body : body.slice(0, at) + deployed + body.slice(at + planned.length);
+}
+function withoutDeployedSection(body) {
+    const start = body.indexOf(`\n${DEPLOYED_START}\n`);
+    if (start < 0)
+        return body;
+    const end = body.lastIndexOf(`\n${DEPLOYED_END}`);
+    if (end < start)
+        return body;
+    const rest = body.slice(end + DEPLOYED_END.length + 1);
+    const kept = body.slice(0, start).replace(/\n+$/, '');
+    return rest === '' ? kept : kept + (rest.startsWith('\n') ? rest : `\n${rest}`);
+}
+function cutAtSafeLine(markdown, room) {
+    let length = 0;
+    let depth = 0;
+    let safeEnd = 0;
+    for (const { text, inFence } of scanLines(markdown)) {
+        length += text.length + 1;
+        if (length > room)
+            break;
+        if (!inFence) {
+            depth += (text.match(/<details\b/gi) ?? []).length;
+            depth -= (text.match(/<\/details>/gi) ?? []).length;
+            if (depth <= 0)
+                safeEnd = length;
+        }
+    }
+    return markdown.slice(0, Math.max(0, safeEnd - 1));
+}
+
+const FORMAT_VERSION = 1;
+const ACTIONS = ['create', 'update', 'delete', 'orphaned', 'unchanged'];
+const countsSchema = record(_enum([...ACTIONS, 'drifted']), number());
+const resourceSchema = looseObject({
+    kind: string(),
+    namespace: string().optional(),
+    name: string(),
+    action: _enum(ACTIONS),
+    revision: number().optional(),
+    drifted: boolean$1(),
+    invalid_findings: number().optional(),
+    additions: number().optional(),
+    deletions: number().optional(),
+    diff_omitted: _enum(['binary', 'too-large']).optional(),
+    diff: string().optional(),
+    marks: array(string()),
+    remark: string().optional(),
+    page: string().optional(),
+    review: record(string(), unknown()).optional()
+});
+const findingSchema = object({
+    severity: _enum(['error', 'warning', 'notice']),
+    file: string(),
+    line: number(),
+    column: number().optional(),
+    rule: string(),
+    message: string(),
+    resource: string().optional()
+});
+object({
+    format_version: literal(FORMAT_VERSION),
+    command: _enum(['validate', 'plan', 'deploy', 'drift', 'upgrade']),
+    verdict: object({
+        passed: boolean$1(),
+        fail_on: _enum(['error', 'warning']),
+        errors: number(),
+        warnings: number(),
+        notices: number()
+    }),
+    server: string().nullable(),
+    tenant: string(),
+    commit: string(),
+    layout: object({ layout: string(), reason: string() }).nullable(),
+    notes: array(string()),
+    settings: record(string(), string()),
+    fingerprint: string().nullable(),
+    counts: countsSchema.nullable(),
+    deletions: array(string()),
+    resources: array(resourceSchema),
+    findings: array(findingSchema),
+    outputs: record(string(), string()),
+    failure: string().nullable(),
+    deployment: object({
+        status: _enum(['applied', 'nothing-to-do', 'refused', 'failed']),
+        applied: number(),
+        refusal: string().optional(),
+        resources: array(object({
+            kind: string(),
+            name: string(),
+            result: string(),
+            revision: number().optional(),
+            message: string().optional()
+        }))
+    })
+        .nullable()
+});
+function planDocument(report, run) {
+    const counts = findingCounts(report.findings);
+    const failOn = report.failOn ?? 'error';
+    const plan = report.plan;
+    const invalid = invalidCounts(report.findings);
+    return {
+        format_version: FORMAT_VERSION,
+        command: report.mode,
+        verdict: {
+            passed: !validationFailed(report.findings, failOn),
+            fail_on: failOn,
+            errors: counts.error,
+            warnings: counts.warning,
+            notices: counts.notice
+        },
+        server: report.server ?? null,
+        tenant: report.tenant,
+        commit: report.commit,
+        layout: report.layout ? { layout: report.layout.layout, reason: report.layout.reason } : null,
+        notes: [...(report.notes ?? [])],
+        settings: { ...report.settings },
+        fingerprint: plan?.fingerprint ?? null,
+        counts: plan ? { ...plan.counts } : null,
+        deletions: plan ? deletionNames(plan) : [],
+        resources: (plan?.resources ?? []).map((r) => resourceEntry(r, report, invalid(r))),
+        findings: [...report.findings].sort(compareFindings).map((f) => ({
+            severity: f.severity,
+            file: f.file,
+            line: f.line,
+            ...(f.column !== undefined && { column: f.column }),
+            rule: f.rule,
+            message: f.message,
+            ...(f.resource !== undefined && { resource: f.resource })
+        })),
+        outputs: { ...run.outputs },
+        failure: run.failure ?? null,
+        deployment: run.deployment
+            ? {
+                status: run.deployment.status,
+                applied: run.deployment.applied,
+                ...(run.deployment.refusal !== undefined && { refusal: run.deployment.refusal }),
+                resources: run.deployment.resources.map((r) => ({
+                    kind: r.change.kind,
+                    name: resourceName$1(r.change),
+                    result: r.result,
+                    ...(r.revision !== undefined && { revision: r.revision }),
+                    ...(r.message !== undefined && { message: r.message })
+                }))
+            }
+            : null
+    };
+}
+function resourceEntry(r, report, invalid) {
+    const kind = kindOf$2(report.kinds, r);
+    const review = kind.review?.(r);
+    const page = kestraPageOf(r, report.kinds, report.kestraUi);
+    return {
+        kind: r.kind,
+        ...(r.namespace !== '' && { namespace: r.namespace }),
+        ...kind.planFileIdentity(r),
+        name: resourceName$1(r),
+        action: r.action,
+        ...kind.planFileDetails?.(r),
+        drifted: r.drifted,
+        ...(invalid !== undefined && { invalid_findings: invalid }),
+        ...(r.additions !== undefined && { additions: r.additions }),
+        ...(r.deletions !== undefined && { deletions: r.deletions }),
+        ...(r.diffOmitted !== undefined && { diff_omitted: r.diffOmitted }),
+        ...(r.diff !== undefined && { diff: r.diff }),
+        marks: kindMarks(report.kinds, r),
+        ...(r.remark !== undefined && { remark: r.remark }),
+        ...(page !== undefined && { page }),
+        ...(review !== undefined && { review })
+    };
+}
+
+const OUTCOMES = [
+    'created',
+    'updated',
+    'deleted',
+    'unchanged',
+    'conflict',
+    'failed',
+    'skipped'
+];
+const WRITTEN = new Set(['created', 'updated', 'deleted']);
+const NOT_APPLIED = new Set(['conflict', 'failed', 'skipped']);
+function deployStatus(resources) {
+    if (resources.some((r) => NOT_APPLIED.has(r.result)))
+        return 'failed';
+    return resources.some((r) => WRITTEN.has(r.result)) ? 'applied' : 'nothing-to-do';
+}
+function outcomeCounts(resources) {
+    const outcome = ({ change, result }) => isWrite(change) ? result : change.action === 'orphaned' ? undefined : 'unchanged';
+    const count = (o) => resources.filter((r) => outcome(r) === o).length;
+    return OUTCOMES.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`);
+}
+
+function style(open, close) {
+    return (text) => (text === '' ? text : `\u001b[${open}m${text}\u001b[${close}m`);
+}
+const COLOURS = {
+    red: style(31, 39),
+    green: style(32, 39),
+    yellow: style(33, 39),
+    blue: style(34, 39),
+    cyan: style(36, 39),
+    dim: style(2, 22),
+    bold: style(1, 22)
+};
+const PLAIN = Object.fromEntries(Object.keys(COLOURS).map((name) => [name, (text) => text]));
+function palette(colour) {
+    return colour ? COLOURS : PLAIN;
+}
+function wantsColour(forced, isTerminal, env) {
+    return forced ?? (isTerminal && !env.NO_COLOR);
+}
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+function inert(text) {
+    return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function terminalReporter(options) {
+    const { palette: p, progress } = options;
+    const outputs = {};
+    const log = (text) => {
+        progress?.clear();
+        options.log(text);
+    };
+    let grouped = false;
+    return {
+        info(message) {
+            if (!grouped)
+                log(`${inert(message)}\n`);
+            else if (options.verbose)
+                log(`  ${inert(message)}\n`);
+        },
+        warning: (message) => log(`${p.yellow('warning')} ${inert(message)}\n`),
+        notice: (message) => log(`notice ${inert(message)}\n`),
+        group(title) {
+            grouped = true;
+            progress?.set(title);
+        },
+        endGroup(summary) {
+            grouped = false;
+            progress?.set('');
+            if (summary)
+                log(`${inert(summary)}\n`);
+        },
+        progress: (text) => progress?.set(text),
+        annotate(findings) {
+            progress?.clear();
+            for (const finding of findings)
+                options.findings(`${findingLine(finding, p)}\n`);
+        },
+        setOutput(name, value) {
+            outputs[name] = String(value);
+        },
+        writeSummary: async () => undefined,
+        outputs: () => ({ ...outputs })
+    };
+}
+const SEVERITY_STYLE = {
+    error: 'red',
+    warning: 'yellow',
+    notice: 'blue'
+};
+function findingLine(finding, p) {
+    const position = `${finding.line}${finding.column === undefined ? '' : `:${finding.column}`}`;
+    const severity = p[SEVERITY_STYLE[finding.severity]](finding.severity);
+    const where = finding.file === '' ? 'kestra (server only)' : `${inert(finding.file)}:${position}`;
+    return `${p.bold(where)} ${severity} ${inert(finding.message)} ${p.dim(`[${finding.rule}]`)}`;
+}
+function outputLines(outputs, p) {
+    const entries = Object.entries(outputs);
+    const width = Math.max(0, ...entries.map(([name]) => name.length));
+    return entries
+        .map(([name, value]) => `${p.dim(`${name}:`.padEnd(width + 1))} ${value}\n`)
+        .join('');
+}
+const CLEAR_LINE = '\r\u001b[2K';
+class ProgressLine {
+    options;
+    text = '';
+    since = 0;
+    shown = false;
+    constructor(options) {
+        this.options = options;
+    }
+    set(text) {
+        if (!text)
+            this.clear();
+        else if (!this.text)
+            this.since = this.options.now();
+        this.text = text;
+    }
+    tick() {
+        if (!this.text)
+            return;
+        const elapsed = this.options.now() - this.since;
+        if (elapsed < 1000)
+            return;
+        this.options.write(`${CLEAR_LINE}${this.text}… ${Math.floor(elapsed / 1000)} s`);
+        this.shown = true;
+    }
+    clear() {
+        if (this.shown)
+            this.options.write(CLEAR_LINE);
+        this.shown = false;
+    }
 }
 
 const CONTENT_FACTS_FIELD = 'contents';
@@ -482,99 +4092,6 @@ function trustedMarker(seal, namespace, marker) {
         return { marker, trusted: true };
     const { [STORED_CHECKS_FIELD]: _checks, [CONTENT_FACTS_FIELD]: _facts, [SEAL_FIELD]: _seal, ...rest } = marker;
     return { marker: rest, trusted: false };
-}
-
-const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
-const NAMESPACE_MAX_LENGTH = 150;
-function isKestraNamespace(namespace) {
-    return NAMESPACE_PATTERN.test(namespace) && namespace.length <= NAMESPACE_MAX_LENGTH;
-}
-const SYSTEM_NAMESPACE = 'system';
-function heldNamespaceIsManaged(namespace, extraNamespaces) {
-    return namespace !== SYSTEM_NAMESPACE || extraNamespaces.includes(namespace);
-}
-function sameNamespaces(a, b) {
-    return a.length === b.length && a.every((namespace, i) => namespace === b[i]);
-}
-
-const NOTHING_FOUND = 'nothing-found';
-const MISSING_FOLDER = 'missing-folder';
-function deployableFlow(flow) {
-    return (!flow.notAFlow &&
-        flow.id !== undefined &&
-        flow.namespace !== undefined &&
-        NAMESPACE_PATTERN.test(flow.namespace));
-}
-
-class Semaphore {
-    limit;
-    running = 0;
-    urgent = [];
-    waiting = [];
-    constructor(limit) {
-        this.limit = limit;
-        if (!(limit >= 1))
-            throw new RangeError(`semaphore limit must be at least 1, got ${limit}`);
-    }
-    async run(task, first = false) {
-        if (this.running < this.limit)
-            this.running++;
-        else
-            await new Promise((start) => (first ? this.urgent : this.waiting).push(start));
-        try {
-            return await task();
-        }
-        finally {
-            const next = this.urgent.shift() ?? this.waiting.shift();
-            if (next)
-                next();
-            else
-                this.running--;
-        }
-    }
-}
-async function mapLimit(items, limit, task) {
-    const semaphore = new Semaphore(limit);
-    return Promise.all(items.map((item) => semaphore.run(() => task(item))));
-}
-const EVENT_LOOP = {
-    now: () => performance.now(),
-    nextTurn: () => new Promise((resolve) => setImmediate(resolve))
-};
-class EventLoopYielder {
-    everyMs;
-    clock;
-    last;
-    waiting = [];
-    turnAsked = false;
-    constructor(everyMs = 2, clock = EVENT_LOOP) {
-        this.everyMs = everyMs;
-        this.clock = clock;
-        this.last = clock.now();
-    }
-    due() {
-        return this.clock.now() - this.last >= this.everyMs;
-    }
-    async breathe() {
-        while (this.due()) {
-            await new Promise((resume) => {
-                this.waiting.push(resume);
-                this.askTurn();
-            });
-        }
-    }
-    askTurn() {
-        if (this.turnAsked)
-            return;
-        this.turnAsked = true;
-        void this.clock.nextTurn().then(() => {
-            this.turnAsked = false;
-            this.last = this.clock.now();
-            this.waiting.shift()?.();
-            if (this.waiting.length > 0)
-                this.askTurn();
-        });
-    }
 }
 
 function childOf(dirRel, name) {
@@ -944,11 +4461,11 @@ class WorkTree {
     }
     async list(dirRel) {
         const dirents = readdirSync(join(this.root, dirRel), { withFileTypes: true });
-        const entries = dirents.map((dirent) => ({ name: dirent.name, kind: kindOf$2(dirent) }));
+        const entries = dirents.map((dirent) => ({ name: dirent.name, kind: kindOf$1(dirent) }));
         const untyped = entries.filter((entry) => entry.kind === undefined);
         await Promise.all(untyped.map(async (entry) => {
             const stats = await lstat(join(this.root, dirRel, entry.name)).catch(() => undefined);
-            entry.kind = (stats && kindOf$2(stats)) ?? 'other';
+            entry.kind = (stats && kindOf$1(stats)) ?? 'other';
         }));
         return entries;
     }
@@ -959,7 +4476,7 @@ class WorkTree {
             if (!stats)
                 return undefined;
             if (i === parts.length || stats.isSymbolicLink())
-                return kindOf$2(stats) ?? 'other';
+                return kindOf$1(stats) ?? 'other';
         }
         return undefined;
     }
@@ -1031,7 +4548,7 @@ async function excludedReason(target, rules) {
         ? undefined
         : 'it points to a path excluded by .kestraignore, a dot-folder or .git';
 }
-function kindOf$2(entry) {
+function kindOf$1(entry) {
     if (entry.isSymbolicLink())
         return 'symlink';
     if (entry.isDirectory())
@@ -1043,7 +4560,7 @@ function kindOf$2(entry) {
 }
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
 async function summariseContent(absPath) {
-    const fd = openSync(absPath, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    const fd = openSync(absPath, constants$1.O_RDONLY | (constants$1.O_NOFOLLOW ?? 0));
     try {
         const { size } = fstatSync(fd);
         if (size > MAX_FILE_BYTES)
@@ -1444,6 +4961,92 @@ async function commitTime(workspace, sha) {
     const shown = await git$2(workspace, ['show', '-s', '--format=%cI', sha]);
     const time = shown === undefined ? NaN : Date.parse(shown.trim());
     return Number.isNaN(time) ? undefined : new Date(time);
+}
+
+function parseFlowFile(input) {
+    const source = normaliseText(input.raw);
+    const lineCounter = new distExports.LineCounter();
+    const all = distExports.parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    const documents = (Array.isArray(all) ? all : [all]).filter((doc, index) => index === 0 || doc.contents !== null || doc.errors.length > 0);
+    const first = documents[0];
+    if (first)
+        forbiddenCharacterError(source, first);
+    const contents = first?.contents;
+    const id = distExports.isMap(contents) ? scalarString(contents.get('id', true)) : undefined;
+    const namespace = distExports.isMap(contents) ? scalarString(contents.get('namespace', true)) : undefined;
+    const parsed = first !== undefined && first.errors.length === 0;
+    return {
+        file: input.file,
+        rel: input.rel,
+        raw: input.raw,
+        source,
+        documents,
+        lineCounter,
+        id,
+        namespace,
+        expectedNamespace: input.expectedNamespace,
+        notAFlow: parsed && (!distExports.isMap(contents) || (!contents.has('id') && !contents.has('tasks'))),
+        otherKind: parsed ? otherKindOf(first) : undefined
+    };
+}
+function reusedFlowFile(input, known) {
+    const flow = {
+        file: input.file,
+        rel: input.rel,
+        raw: input.raw,
+        source: normaliseText(input.raw),
+        expectedNamespace: input.expectedNamespace,
+        id: known.id,
+        namespace: known.namespace,
+        notAFlow: known.notAFlow,
+        otherKind: known.otherKind,
+        sendable: known.wellFormed
+    };
+    releaseSyntaxTree(flow);
+    return flow;
+}
+function releaseSyntaxTree(flow) {
+    let parsed;
+    const parse = () => (parsed ??= parseFlowFile(flow));
+    for (const field of ['documents', 'lineCounter']) {
+        Object.defineProperty(flow, field, {
+            get: () => parse()[field],
+            enumerable: true,
+            configurable: true
+        });
+    }
+}
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/u;
+function forbiddenCharacterError(source, document) {
+    const found = FORBIDDEN.exec(source);
+    if (!found)
+        return;
+    const code = `U+${found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    document.errors.unshift(new distExports.YAMLParseError([found.index, found.index + 1], 'UNEXPECTED_TOKEN', `character ${code} is not allowed in YAML (a NUL or another control character); remove it`));
+}
+const TOP_LEVEL_KEY = Object.fromEntries(['id', 'namespace', 'tasks', 'type'].map((key) => [
+    key,
+    new RegExp(`^(?:${key}|"${key}"|'${key}')[ \\t]*:(?:[ \\t]|$)`, 'm')
+]));
+function kindOfText(source) {
+    const has = (key) => TOP_LEVEL_KEY[key].test(source);
+    if (!has('id') || !has('namespace'))
+        return 'none';
+    if (has('type'))
+        return 'other-kind';
+    return has('tasks') ? 'flow' : 'none';
+}
+function otherKindOf(document) {
+    const contents = document.contents;
+    if (!distExports.isMap(contents) || !contents.has('type'))
+        return undefined;
+    return scalarString(contents.get('type', true)) ?? 'unknown';
+}
+function scalarString(node) {
+    if (distExports.isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
+        return String(node.value);
+    }
+    return undefined;
 }
 
 function isYamlFile(rel) {
@@ -2169,7 +5772,7 @@ class LocalFilesTracker {
 function namespacesOf(placement) {
     return new Set(placement.files.map((file) => file.namespace));
 }
-const NAMED$1 = 5;
+const NAMED = 5;
 function otherKindsNotice(skipped) {
     const files = [...skipped].sort((a, b) => (a.file < b.file ? -1 : 1));
     const types = [...new Set(files.map(({ type }) => type))].sort();
@@ -2177,14 +5780,14 @@ function otherKindsNotice(skipped) {
         severity: 'notice',
         file: files[0].file,
         message: `${files.length} YAML file(s) of other Kestra kinds than flows (top-level type: ${types.join(', ')}) ` +
-            `were skipped: ${named$1(files.map(({ file }) => file))}. The action deploys flows and namespace files only`
+            `were skipped: ${named(files.map(({ file }) => file))}. The action deploys flows and namespace files only`
     };
 }
 function unmatchedFlowsWarning(files, settings, layout) {
     const sorted = [...files].sort();
     const why = layout === 'custom'
-        ? `are not matched by the flows globs (${settings.flowGlobs.join(', ')}): ${named$1(sorted)}. Widen the globs`
-        : `are not read by the ${layout} layout: ${named$1(sorted)}. Move them to ${flowPlaces(settings, layout).join(', ')}`;
+        ? `are not matched by the flows globs (${settings.flowGlobs.join(', ')}): ${named(sorted)}. Widen the globs`
+        : `are not read by the ${layout} layout: ${named(sorted)}. Move them to ${flowPlaces(settings, layout).join(', ')}`;
     return {
         severity: 'warning',
         file: sorted[0],
@@ -2196,7 +5799,7 @@ function nothingFound(model, settings, layout, hidden = []) {
     const hiding = byRule.length === 0
         ? ''
         : ` Ignore rules hide what it would read: ${byRule
-            .map(({ rule, files }) => `${ruleName(rule, model.rootRel)} hides ${named$1(files)}`)
+            .map(({ rule, files }) => `${ruleName(rule, model.rootRel)} hides ${named(files)}`)
             .join('; ')}. Change the rule to deploy them.`;
     return {
         severity: 'error',
@@ -2217,7 +5820,7 @@ function hiddenFlowsWarnings(hidden, settings, layout, rootRel) {
         file: childOf(rootRel, rule.file ?? rels[0]),
         ...(rule.line > 0 ? { line: rule.line } : {}),
         rule: 'ignored-flows',
-        message: `${ruleName(rule, rootRel)} hides ${files.length} ${what}: ${named$1(files)}. ${ruleFix(rule, rels[0])}`
+        message: `${ruleName(rule, rootRel)} hides ${files.length} ${what}: ${named(files)}. ${ruleFix(rule, rels[0])}`
     }));
 }
 function groupByRule(hidden, rootRel) {
@@ -2270,9 +5873,9 @@ function flowPlaces(settings, layout) {
         custom: settings.flowGlobs
     }[layout];
 }
-function named$1(paths) {
-    const shown = paths.slice(0, NAMED$1).join(', ');
-    return paths.length > NAMED$1 ? `${shown} and ${paths.length - NAMED$1} more` : shown;
+function named(paths) {
+    const shown = paths.slice(0, NAMED).join(', ');
+    return paths.length > NAMED ? `${shown} and ${paths.length - NAMED} more` : shown;
 }
 async function missingFolders(tree, settings, layout, fileOf) {
     const problems = [];
@@ -2345,49 +5948,6 @@ function hint(found) {
     return found.deepest === '' ? '' : ` (the deepest folder that exists is '${found.deepest}')`;
 }
 
-const COMMIT_MARKER_KEY = 'kestra-gitops-commit';
-function readStored(name, schema, value) {
-    let parsed = value;
-    if (typeof value === 'string') {
-        try {
-            parsed = JSON.parse(value);
-        }
-        catch {
-            return { refused: `${name}: not JSON` };
-        }
-    }
-    const version = looseObject({ version: unknown().optional() }).safeParse(parsed).data?.version;
-    if (version !== undefined && version !== 1) {
-        return { refused: `${name} v${Number.isSafeInteger(version) ? version : '?'}: unsupported` };
-    }
-    const read = schema.safeParse(parsed);
-    if (read.success)
-        return { value: read.data };
-    return {
-        refused: `${name}: ${fieldOf(read.error) || 'the value'} is not what this action writes`
-    };
-}
-function fieldOf(error) {
-    const path = error.issues[0]?.path ?? [];
-    return path
-        .slice(0, 8)
-        .map((key) => typeof key === 'number' || /^[A-Za-z_]\w{0,39}$/.test(String(key)) ? String(key) : '*')
-        .join('.');
-}
-function storedObject(value) {
-    const read = readStored('value', record(string(), unknown()), value);
-    return 'value' in read ? read.value : undefined;
-}
-const SHA$2 = /^[0-9a-f]{7,64}$/i;
-const commitMarker = object({ commit: string().regex(SHA$2), repository: string() });
-function parseMarker(value) {
-    const read = readStored('commit marker', commitMarker, value);
-    return 'value' in read ? read.value : undefined;
-}
-function short(sha) {
-    return sha.slice(0, 12);
-}
-
 async function readMarkers(api, namespaces, semaphore, first = false) {
     const markers = new Map();
     const warnings = [];
@@ -2416,819 +5976,6 @@ async function readMarkers(api, namespaces, semaphore, first = false) {
     }));
     warnings.sort();
     return { markers, warnings, stored, held };
-}
-
-const PATH = String.raw `[A-Za-z_$][\w$-]*(?:\[[^\]\n]*\])*(?:\.(?:[A-Za-z_$][\w$-]*|<[a-z][a-z -]*>)(?:\[[^\]\n]*\])*)*`;
-const LEADING_PATH = new RegExp(String.raw `^(${PATH}): ([\s\S]+)$`);
-const ITEM_SEPARATOR = new RegExp(String.raw `, (?=${PATH}: )`);
-const JACKSON_SOURCE = /\s*at \[Source: [\s\S]*?; line: (\d+), column: (\d+)\]/g;
-const JACKSON_CLASS = / \(class [\w.$]+\), not marked as ignorable(?: \([^)]*\))?/g;
-const JACKSON_CHAIN = /\s*\(through reference chain: ([^)]*)\)/;
-function splitConstraints(constraints) {
-    let text = constraints.trim();
-    for (let previous = ''; previous !== text;) {
-        previous = text;
-        text = text.replace(/^Validation error:\s*/, '').replace(/^:\s*/, '');
-    }
-    text = text.replace(JACKSON_SOURCE, ' (line $1, column $2)');
-    const items = [];
-    for (const line of text.split(/\r?\n/)) {
-        if (items.length === 0 || LEADING_PATH.test(line))
-            items.push(line);
-        else
-            items[items.length - 1] += `\n${line}`;
-    }
-    return items
-        .flatMap((item) => item.split(ITEM_SEPARATOR))
-        .map((item) => item.trim())
-        .filter(Boolean)
-        .map(toConstraint);
-}
-function toConstraint(item) {
-    const chain = JACKSON_CHAIN.exec(item);
-    const message = item.replace(JACKSON_CHAIN, '').replace(JACKSON_CLASS, '').trim();
-    const leading = LEADING_PATH.exec(message);
-    if (leading)
-        return { path: leading[1], message: leading[2].trim() };
-    const path = chain ? pathFromReferenceChain(chain[1]) : flowProperty(item);
-    return path ? { path, message } : { message };
-}
-function flowProperty(item) {
-    return /^Unrecognized field "([\w$-]+)" \(class io\.kestra\.core\.models\.flows\.(?:Flow|FlowWithSource)\)/.exec(item)?.[1];
-}
-function pathFromReferenceChain(chain) {
-    let path = '';
-    for (const match of chain.matchAll(/\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]/g)) {
-        if (match[2] !== undefined)
-            path += `[${match[2]}]`;
-        else
-            path += path ? `.${match[1]}` : match[1];
-    }
-    return path || undefined;
-}
-function readVerdict(record) {
-    if (!isRecord(record)) {
-        return { readable: false, why: `it is ${shapeOf(record)}, not a verdict object` };
-    }
-    if (typeof record.outdated !== 'boolean') {
-        return {
-            readable: false,
-            why: `its \`outdated\` is ${shapeOf(record.outdated)}, not a boolean`
-        };
-    }
-    const errors = [];
-    const { constraints } = record;
-    if (typeof constraints === 'string' && constraints.trim() !== '') {
-        const split = splitConstraints(constraints);
-        errors.push(...(split.length > 0 ? split : [{ message: constraints.trim() }]));
-    }
-    else if (constraints !== undefined && constraints !== null) {
-        return { readable: false, why: `its \`constraints\` is ${shapeOf(constraints)}` };
-    }
-    if (Array.isArray(record.errors)) {
-        for (const error of record.errors) {
-            const read = readError(error);
-            if (!read)
-                return { readable: false, why: `an item of its \`errors\` is ${shapeOf(error)}` };
-            errors.push(read);
-        }
-    }
-    else if (record.errors !== undefined && record.errors !== null) {
-        return { readable: false, why: `its \`errors\` is ${shapeOf(record.errors)}, not a list` };
-    }
-    return { readable: true, errors, record };
-}
-function readError(error) {
-    if (!isRecord(error))
-        return undefined;
-    const { detail, message, path, pointer } = error;
-    const text = [detail, message].find((t) => typeof t === 'string' && t.trim() !== '');
-    if (text === undefined)
-        return undefined;
-    const constraint = { message: text };
-    if (typeof path === 'string' && path)
-        constraint.path = path;
-    if (typeof pointer === 'string' && pointer)
-        constraint.pointer = pointer;
-    return constraint;
-}
-function shapeOf(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'a list';
-    if (typeof value === 'string')
-        return value.trim() === '' ? 'a blank text' : 'a text';
-    return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-const NO_VERDICT_REMEDY = 'nothing is deployed until the server answers a verdict the action can read: check that the `server` ' +
-    "input reaches Kestra itself (not a proxy's or a sign-in page), or set `server-validation: false` to " +
-    "deploy without the server's verdicts";
-function unreadableVerdict(why, answer) {
-    return `the server's validation answer could not be read (${why}); ${NO_VERDICT_REMEDY}. The answer: ${JSON.stringify(answer)}`;
-}
-function missingVerdict() {
-    return `the server returned no validation result for it; ${NO_VERDICT_REMEDY}`;
-}
-function parsedJson(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-function segmentProblem(value) {
-    if (value === '')
-        return 'it is empty';
-    if (value === '.' || value === '..') {
-        return `'${value}' is a relative path step: every URL parser resolves it to another route`;
-    }
-    if (/[/\\]/.test(value)) {
-        return 'it holds a path separator (/ or \\), which servers and proxies decode before routing';
-    }
-    if (LONE_SURROGATE.test(value))
-        return 'it holds a lone UTF-16 surrogate, which has no UTF-8 form';
-    return undefined;
-}
-function pathSegment(value) {
-    const problem = segmentProblem(value);
-    if (problem !== undefined) {
-        throw new ActionError(`${JSON.stringify(value)} cannot be addressed in Kestra's API: ${problem}; nothing was sent for it`);
-    }
-    return encodeURIComponent(value);
-}
-
-const REMEDIATION = {
-    401: 'check the username/password or api-token inputs (and that the server URL and tenant are right)',
-    403: 'the credentials lack permission for this namespace/tenant (or the tenant is wrong)'
-};
-const NO_CREDENTIALS = 'the server asks for credentials and none were given: set username and password, or api-token';
-const BODY_LIMIT_REMEDY = "raise the proxy's request body limit (nginx: `client_max_body_size`; ingress-nginx: the " +
-    '`nginx.ingress.kubernetes.io/proxy-body-size` annotation)';
-function bodyRefused(bytes) {
-    return `the server, or a proxy in front of it, refused a body of ${bytes.toLocaleString('en-US')} bytes as too large`;
-}
-class ApiError extends ActionError {
-    name = 'ApiError';
-    status;
-    method;
-    path;
-    serverMessage;
-    violations;
-    outcomeUnknown;
-    sentBytes;
-    bodyRefused;
-    noCredentials;
-    constructor(details) {
-        super(describe$3(details));
-        this.status = details.status;
-        this.method = details.method;
-        this.path = details.path;
-        this.serverMessage = details.serverMessage;
-        this.violations = details.violations ?? [];
-        this.outcomeUnknown = details.outcomeUnknown ?? false;
-        this.sentBytes = details.sentBytes;
-        this.bodyRefused = isBodyRefused(details);
-        this.noCredentials = details.noCredentials ?? false;
-    }
-}
-function isOutcomeUnknown(error) {
-    return error instanceof ApiError && error.outcomeUnknown;
-}
-function failureMarks(error) {
-    if (!(error instanceof ApiError))
-        return {};
-    return {
-        ...(error.outcomeUnknown && { outcomeUnknown: true }),
-        ...(error.bodyRefused && { bodyRefused: true })
-    };
-}
-function limitBeforeRerun(names, remedy = BODY_LIMIT_REMEDY) {
-    const were = names.length === 1 ? 'was' : 'were';
-    return `${names.join(', ')} ${were} refused as too large, and a re-run is refused again until the limit is raised: ${remedy}`;
-}
-function isBodyRefused(details) {
-    return details.status === 413 && (details.sentBytes ?? 0) > 0;
-}
-function describe$3(details) {
-    const { status, method, path, serverMessage } = details;
-    const unknown = details.outcomeUnknown
-        ? '; Kestra may or may not have applied this write (its answer was lost)'
-        : '';
-    if (status === undefined) {
-        return `Kestra did not answer ${method} ${path}: ${serverMessage} (check the server input and that Kestra is reachable)${unknown}`;
-    }
-    const remedy = isBodyRefused(details) && details.sentBytes
-        ? `${bodyRefused(details.sentBytes)}: ${BODY_LIMIT_REMEDY}, then re-run`
-        : status === 401 && details.noCredentials
-            ? NO_CREDENTIALS
-            : REMEDIATION[status];
-    const said = serverMessage ? `: ${serverMessage}` : '';
-    return remedy
-        ? `Kestra answered ${status} to ${method} ${path}${said}; ${remedy}${unknown}`
-        : `Kestra answered ${status} to ${method} ${path}${said}${unknown}`;
-}
-function parseErrorBody(body, statusText) {
-    const text = new TextDecoder().decode(body).trim();
-    const record = errorAnswer.safeParse(parsedJson(text)).data;
-    if (record) {
-        const violations = [record._embedded?.errors, record.errors].flatMap(readViolations);
-        const main = firstString(record.message, record.detail, record.title);
-        const missing = violations.filter((v) => !main?.includes(v.message)).map(violationText);
-        const message = [main, missing.join(', ')].filter(Boolean).join(': ');
-        return { message: message || statusText, violations };
-    }
-    if (text === '' || text.startsWith('<'))
-        return { message: statusText, violations: [] };
-    return { message: text, violations: [] };
-}
-const optionalText = unknown().optional();
-const violationList = array(unknown()).optional().catch(undefined);
-const errorAnswer = object({
-    message: optionalText,
-    detail: optionalText,
-    title: optionalText,
-    errors: violationList,
-    _embedded: object({ errors: violationList }).optional().catch(undefined)
-});
-const violationItem = object({
-    message: optionalText,
-    detail: optionalText,
-    path: string().optional().catch(undefined),
-    pointer: string().optional().catch(undefined)
-});
-function readViolations(list) {
-    return (list ?? []).flatMap((item) => {
-        const record = violationItem.safeParse(item).data;
-        const message = record && firstString(record.message, record.detail);
-        if (!message)
-            return [];
-        const violation = { message };
-        if (record.path)
-            violation.path = record.path;
-        if (record.pointer)
-            violation.pointer = record.pointer;
-        return [violation];
-    });
-}
-function violationText(violation) {
-    return violation.path ? `${violation.path}: ${violation.message}` : violation.message;
-}
-function firstString(...values) {
-    for (const value of values)
-        if (typeof value === 'string' && value.trim())
-            return value.trim();
-    return undefined;
-}
-
-const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
-function createDispatcher(connections, env = process.env) {
-    const options = { connections, keepAliveTimeout: 10_000 };
-    const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
-    const httpsProxy = env.https_proxy ?? env.HTTPS_PROXY;
-    const noProxy = (env.no_proxy ?? env.NO_PROXY ?? '').trim();
-    if ((!httpProxy && !httpsProxy) || noProxy === '*')
-        return new undiciExports.Agent(options);
-    return new undiciExports.EnvHttpProxyAgent({
-        ...options,
-        httpProxy,
-        httpsProxy,
-        noProxy: [noProxy, ...LOOPBACK].filter(Boolean).join(',')
-    });
-}
-class Transport {
-    options;
-    semaphore;
-    counts = {};
-    authorization;
-    constructor(options) {
-        this.options = options;
-        this.semaphore = new Semaphore(options.concurrency);
-        this.authorization = authorizationHeader(options.auth);
-    }
-    requestCount() {
-        return { ...this.counts };
-    }
-    async send(req) {
-        let lost = false;
-        try {
-            return await this.sendAttempts(req, () => (lost = req.method !== 'GET' && !req.readOnly));
-        }
-        catch (error) {
-            if (!(error instanceof ApiError))
-                throw error;
-            const unsigned = error.status === 401 && !this.authorization && !error.noCredentials;
-            if (!unsigned && (!lost || error.outcomeUnknown))
-                throw error;
-            const { status, method, path, serverMessage, violations, sentBytes } = error;
-            throw new ApiError({
-                ...{ status, method, path, serverMessage, violations, sentBytes },
-                ...(unsigned && { noCredentials: true }),
-                outcomeUnknown: lost || error.outcomeUnknown
-            });
-        }
-    }
-    async sendAttempts(req, onLost) {
-        const { retry } = this.options;
-        const attempts = req.once ? 1 : retry.maxAttempts;
-        let waited = 0;
-        for (let attempt = 1;; attempt++) {
-            if (req.deadline !== undefined && Date.now() >= req.deadline) {
-                throw this.unanswered(req, new RequestTimeout(0, true));
-            }
-            const outcome = await this.semaphore.run(() => this.attempt(req, attempt), req.first);
-            const finish = () => {
-                if (!('response' in outcome))
-                    throw this.unanswered(req, outcome.error);
-                const { response } = outcome;
-                if (response.status < 400 || req.allow?.includes(response.status))
-                    return response;
-                throw responseError(response);
-            };
-            let reason;
-            let delayMs = backoffMs(retry, attempt);
-            if ('response' in outcome) {
-                if (!isRetryableStatus(outcome.response.status))
-                    return finish();
-                reason = `HTTP ${outcome.response.status}`;
-                delayMs = retryAfterMs(header(outcome.response, 'retry-after')) ?? delayMs;
-            }
-            else {
-                reason = outcome.reason;
-            }
-            onLost();
-            const pastDeadline = req.deadline !== undefined && Date.now() + delayMs >= req.deadline;
-            if (attempt >= attempts || waited + delayMs > retry.maxWaitMs || pastDeadline)
-                return finish();
-            this.options.onRetry?.({ method: req.method, path: req.path, attempt, reason, delayMs });
-            waited += delayMs;
-            await setTimeout$1(delayMs);
-        }
-    }
-    async attempt(req, attempt) {
-        const key = `${req.method} ${req.route}`;
-        this.counts[key] = (this.counts[key] ?? 0) + 1;
-        const headers = {
-            accept: 'application/json, application/octet-stream, */*',
-            'user-agent': this.options.userAgent,
-            ...req.headers
-        };
-        if (this.authorization)
-            headers.authorization = this.authorization;
-        const { timeoutMs, cut } = this.attemptTimeout(req);
-        const deadline = new AbortController();
-        const timer = setTimeout(() => deadline.abort(new RequestTimeout(timeoutMs, cut)), timeoutMs);
-        try {
-            const res = await undiciExports.request(this.options.server + req.path, {
-                method: req.method,
-                headers,
-                body: req.body,
-                dispatcher: this.options.dispatcher,
-                signal: deadline.signal,
-                headersTimeout: this.options.timeoutMs,
-                bodyTimeout: this.options.timeoutMs
-            });
-            return {
-                response: {
-                    ...{ method: req.method, path: req.path, status: res.statusCode, headers: res.headers },
-                    body: await readBody(res.body, res.headers['content-length']),
-                    attempts: attempt,
-                    sentBytes: typeof req.body === 'string' ? utf8Length(req.body) : (req.body?.length ?? 0)
-                }
-            };
-        }
-        catch (error) {
-            const reason = transientReason(deadline.signal.reason ?? error);
-            if (reason === undefined)
-                throw this.unanswered(req, error);
-            return { error: deadline.signal.reason ?? error, reason };
-        }
-        finally {
-            clearTimeout(timer);
-        }
-    }
-    attemptTimeout(req) {
-        const left = req.deadline === undefined ? Infinity : Math.max(0, req.deadline - Date.now());
-        return left < this.options.timeoutMs
-            ? { timeoutMs: left, cut: true }
-            : { timeoutMs: this.options.timeoutMs, cut: false };
-    }
-    unanswered(req, error) {
-        if (error instanceof ApiError)
-            return error;
-        const { code, message } = error;
-        const text = typeof message === 'string' && message ? message : String(error);
-        const said = typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
-        const { method, path } = req;
-        return new ApiError({ status: undefined, method, path, serverMessage: said });
-    }
-}
-async function formBody(parts) {
-    const form = new undiciExports.FormData();
-    for (const [name, value, filename] of parts) {
-        if (typeof value === 'string')
-            form.append(name, value);
-        else
-            form.append(name, value, filename);
-    }
-    const encoded = new undiciExports.Response(form);
-    const body = new Uint8Array(await encoded.arrayBuffer());
-    return { contentType: encoded.headers.get('content-type'), body };
-}
-function unreadableAnswer(response, serverMessage) {
-    const { status, method, path } = response;
-    return new ApiError({ status, method, path, serverMessage });
-}
-function responseError({ status, method, path, body, sentBytes }) {
-    const { message, violations } = parseErrorBody(body, `HTTP ${status}`);
-    return new ApiError({ status, method, path, serverMessage: message, violations, sentBytes });
-}
-function authorizationHeader(auth) {
-    if (auth.kind === 'bearer')
-        return `Bearer ${auth.token}`;
-    if (auth.kind === 'basic') {
-        return `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
-    }
-    return undefined;
-}
-class RequestTimeout extends Error {
-    name = 'TimeoutError';
-    constructor(timeoutMs, cut) {
-        super(!cut
-            ? `timed out after ${timeoutMs / 1000} s (timeout-seconds bounds each request, its whole answer included)`
-            : timeoutMs === 0
-                ? 'not sent: its deadline had passed'
-                : `timed out after ${timeoutMs / 1000} s, when its deadline came`);
-    }
-}
-function header(response, name) {
-    const value = response.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-}
-const PREALLOCATED_AT_MOST = 64 * 1024 * 1024;
-async function readBody(body, contentLength) {
-    const announced = typeof contentLength === 'string' ? Number(contentLength) : NaN;
-    if (!Number.isSafeInteger(announced) || announced < 0) {
-        const chunks = [];
-        for await (const chunk of body)
-            chunks.push(chunk);
-        const joined = Buffer.concat(chunks);
-        return new Uint8Array(joined.buffer, joined.byteOffset, joined.length);
-    }
-    let bytes = new Uint8Array(Math.min(announced, PREALLOCATED_AT_MOST));
-    let length = 0;
-    for await (const chunk of body) {
-        if (length + chunk.length > bytes.length) {
-            const grown = new Uint8Array(Math.max(bytes.length * 2, length + chunk.length));
-            grown.set(bytes.subarray(0, length));
-            bytes = grown;
-        }
-        bytes.set(chunk, length);
-        length += chunk.length;
-    }
-    return length === bytes.length ? bytes : bytes.subarray(0, length);
-}
-const MAX_SINGLE_BACKOFF_MS = 15_000;
-const TRANSIENT_CODES = new Set([
-    'ECONNRESET',
-    'EPIPE',
-    'ETIMEDOUT',
-    'ECONNABORTED',
-    'UND_ERR_SOCKET',
-    'UND_ERR_CLOSED',
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT'
-]);
-function retryPolicy(options = {}) {
-    return {
-        maxAttempts: Math.max(1, options.maxAttempts ?? 4),
-        maxWaitMs: Math.max(0, options.maxWaitMs ?? 60_000),
-        baseDelayMs: Math.max(0, options.baseDelayMs ?? 500)
-    };
-}
-function isRetryableStatus(status) {
-    return status === 429 || status >= 500;
-}
-function transientReason(error) {
-    for (let current = error, depth = 0; current && depth < 4; depth++) {
-        const { code, message, name } = current;
-        if (typeof code === 'string' && TRANSIENT_CODES.has(code))
-            return code;
-        if (typeof message === 'string' && /socket hang up/i.test(message))
-            return 'socket hang up';
-        if (name === 'TimeoutError')
-            return 'timeout';
-        current = current.cause;
-    }
-    return undefined;
-}
-function retryAfterMs(header, now = Date.now()) {
-    if (!header)
-        return undefined;
-    const value = header.trim();
-    if (/^\d+$/.test(value))
-        return Number(value) * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-function backoffMs(policy, attempt, random = Math.random) {
-    const step = Math.min(MAX_SINGLE_BACKOFF_MS, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(step * (0.5 + random() / 2));
-}
-
-const YAML = { 'content-type': 'application/x-yaml' };
-function pathOf(route, params = []) {
-    const holes = route.match(/\{\w+\}/g)?.length ?? 0;
-    if (holes !== params.length)
-        throw new Error(`${route} takes ${holes} parameter(s), given ${params.length}`);
-    let next = 0;
-    return route.replace(/\{\w+\}/g, () => pathSegment(params[next++]));
-}
-class ScopedHttp {
-    transport;
-    tenant;
-    apiShape;
-    eraSettled = false;
-    constructor(transport, tenant) {
-        this.transport = transport;
-        this.tenant = tenant;
-    }
-    async info() {
-        return { ...(await this.resolveApiShape()).info };
-    }
-    async send(req) {
-        const suffix = pathOf(req.route, req.params) + queryString(req.query);
-        const allow = [...(req.allow ?? []), 404];
-        const probing = this.resolveApiShape();
-        const early = !this.eraSettled && this.tenant === 'main' && (req.method === 'GET' || req.readOnly)
-            ? answerOf(this.transport.send({ ...req, path: tenantPrefix(this.tenant) + suffix, allow }))
-            : undefined;
-        const shape = await (early ? probing.finally(() => early) : probing);
-        const prefix = shape.info.tenantScoped ? tenantPrefix(this.tenant) : LEGACY_PREFIX;
-        if (shape.known) {
-            if (early && shape.info.tenantScoped)
-                return this.settle(req, (await early)());
-            return this.transport.send({ ...req, path: prefix + suffix });
-        }
-        const first = early
-            ? (await early)()
-            : await this.transport.send({ ...req, path: prefix + suffix, allow });
-        if (first.status !== 404) {
-            shape.known = true;
-            return this.settle(req, first);
-        }
-        const legacy = await this.transport.send({ ...req, path: LEGACY_PREFIX + suffix, allow });
-        if (legacy.status === 404)
-            return this.settle(req, first);
-        shape.known = true;
-        shape.info.tenantScoped = false;
-        return this.settle(req, legacy);
-    }
-    async found(req) {
-        const response = await this.send({ ...req, allow: [...(req.allow ?? []), 404] });
-        return response.status === 404 ? undefined : response;
-    }
-    settle(req, response) {
-        if (response.status === 404 && !req.allow?.includes(404))
-            throw responseError(response);
-        return response;
-    }
-    resolveApiShape() {
-        this.apiShape ??= this.probe().finally(() => (this.eraSettled = true));
-        return this.apiShape;
-    }
-    async probe() {
-        const unknown = {
-            info: {
-                version: 'unknown',
-                edition: 'unknown',
-                tenantScoped: true,
-                systemNamespace: 'system'
-            },
-            known: false
-        };
-        const unusable = (why) => {
-            if (this.tenant === 'main')
-                return unknown;
-            throw new ConfigError('tenant', unconfirmedTenant(this.tenant, why));
-        };
-        let response;
-        try {
-            response = await this.transport.send({
-                method: 'GET',
-                path: `${LEGACY_PREFIX}/configs`,
-                route: '/configs'
-            });
-        }
-        catch (error) {
-            const status = error instanceof ApiError ? error.status : undefined;
-            if (status !== undefined && ![401, 403].includes(status))
-                return unusable(`answered ${status}`);
-            if (this.tenant !== 'main' && status === undefined)
-                return unusable(`failed (${errorMessage(error)})`);
-            throw error;
-        }
-        const config = serverConfig.safeParse(parsedJson(new TextDecoder().decode(response.body))).data;
-        if (!config)
-            return unusable('answered something that is not a JSON object');
-        const version = parseVersion(config.version);
-        if (!version)
-            return unusable('named no version');
-        const { edition, systemNamespace } = config;
-        const problem = ossTenantProblem(edition, String(config.version), this.tenant);
-        if (problem)
-            throw new ConfigError('tenant', problem);
-        const tenantScoped = isTenantScoped(version, edition, this.tenant);
-        return {
-            info: { version: String(config.version), edition, tenantScoped, systemNamespace },
-            known: true
-        };
-    }
-}
-const serverConfig = object({
-    version: unknown(),
-    edition: string().catch('OSS'),
-    systemNamespace: string().min(1).catch('system')
-});
-function unconfirmedTenant(tenant, why) {
-    return (`the server's version probe (GET ${LEGACY_PREFIX}/configs) ${why}, so whether it is an Enterprise Kestra that has tenant '${tenant}' is not confirmed: ` +
-        `Kestra open-source serves any tenant as 'main', so '${tenant}' could be written into 'main'. Nothing was read or written as '${tenant}'. ` +
-        'Check that server is the base URL of Kestra and that it answers /api/v1/configs, or set tenant to main');
-}
-function answerOf(sending) {
-    return sending.then((response) => () => response, (error) => () => {
-        throw error;
-    });
-}
-function queryString(query) {
-    if (!query)
-        return '';
-    const pairs = Object.entries(query).flatMap(([key, values]) => [values].flat().map((value) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`));
-    return pairs.length ? `?${pairs.join('&')}` : '';
-}
-function readJson(response) {
-    try {
-        return JSON.parse(new TextDecoder().decode(response.body));
-    }
-    catch {
-        throw unreadableAnswer(response, 'the answer is not JSON (is the server input the base URL of a Kestra server?)');
-    }
-}
-function readAnswer$1(response, schema, what) {
-    const read = schema.safeParse(readJson(response));
-    if (read.success)
-        return read.data;
-    const field = fieldOf(read.error);
-    throw unreadableAnswer(response, `expected ${what} in the answer${field && ` (at ${field})`}`);
-}
-function readJsonObject(response) {
-    return readAnswer$1(response, record(string(), unknown()), 'a JSON object');
-}
-function readJsonArray(response) {
-    return readAnswer$1(response, array(unknown()), 'a JSON array');
-}
-
-const MAX_BATCH = 250;
-function batchCount(flows, concurrency) {
-    return Math.max(MAX_BATCH, Math.ceil(flows / concurrency));
-}
-const MAX_BATCH_BYTES = 512 * 1024;
-const SEPARATOR$1 = '\n---\n';
-const SEPARATOR_LINE = /(^|\n)---/;
-class FillingBatch {
-    bound;
-    count = 0;
-    bytes = 0;
-    constructor(bound) {
-        this.bound = bound;
-    }
-    fits(bytes) {
-        if (this.count === 0)
-            return true;
-        return (this.count < this.bound.count && this.bytes + SEPARATOR$1.length + bytes <= this.bound.bytes);
-    }
-    get full() {
-        return !this.fits(0);
-    }
-    add(bytes) {
-        this.bytes += (this.count === 0 ? 0 : SEPARATOR$1.length) + bytes;
-        this.count += 1;
-    }
-}
-function validateApi(http) {
-    const validateBatch = async (sources, batch) => {
-        const body = batch.map((index) => sources[index]).join(SEPARATOR$1);
-        const response = await http.send({
-            method: 'POST',
-            route: '/flows/validate',
-            readOnly: true,
-            headers: YAML,
-            body,
-            allow: [413]
-        });
-        if (response.status === 413) {
-            if (batch.length === 1) {
-                const message = couldNotValidate(`${bodyRefused(response.sentBytes)} (413, the flow alone), and would refuse its deploy as well: ${BODY_LIMIT_REMEDY}`);
-                return [{ ...emptyResult(batch[0]), noVerdict: { cause: 'too large', message } }];
-            }
-            const half = Math.ceil(batch.length / 2);
-            const halves = await Promise.all([
-                validateBatch(sources, batch.slice(0, half)),
-                validateBatch(sources, batch.slice(half))
-            ]);
-            return halves.flat();
-        }
-        const text = new TextDecoder().decode(response.body);
-        const items = parsedJson(text);
-        if (Array.isArray(items))
-            return mapBatch(batch, items);
-        const why = items === undefined ? 'it is not JSON' : 'it is not a list of verdicts';
-        const noVerdict = unreadable(unreadableVerdict(why, text));
-        return batch.map((index) => ({ ...emptyResult(index), noVerdict }));
-    };
-    return {
-        async validateFlows(sources, count = MAX_BATCH) {
-            const bound = { count, bytes: MAX_BATCH_BYTES };
-            const results = await Promise.all(planBatches(sources, bound).map((batch) => validateBatch(sources, batch)));
-            return results.flat().sort((a, b) => a.index - b.index);
-        }
-    };
-}
-function couldNotValidate(why) {
-    return `Kestra could not validate this flow: ${why}.`;
-}
-function unreadable(why) {
-    return { cause: 'unreadable', message: couldNotValidate(why) };
-}
-function planBatches(sources, bound = { count: MAX_BATCH, bytes: MAX_BATCH_BYTES }) {
-    const batches = [];
-    let current = [];
-    let filling = new FillingBatch(bound);
-    sources.forEach((source, index) => {
-        if (SEPARATOR_LINE.test(source) || source.trim() === '') {
-            batches.push([index]);
-            return;
-        }
-        const bytes = utf8Length(source);
-        if (!filling.fits(bytes)) {
-            batches.push(current);
-            current = [];
-            filling = new FillingBatch(bound);
-        }
-        current.push(index);
-        filling.add(bytes);
-    });
-    if (current.length)
-        batches.push(current);
-    return batches;
-}
-function mapBatch(batch, items) {
-    const results = batch.map((index) => emptyResult(index));
-    const answered = new Set();
-    items.forEach((item, position) => {
-        const record = indexed.safeParse(item).data;
-        const index = record && 'index' in record ? record.index : position;
-        const local = results.length === 1 ? 0 : index;
-        if (typeof local !== 'number' || !Number.isInteger(local) || !(local in results)) {
-            const why = `an answer names index ${JSON.stringify(index) ?? 'undefined'}, which no flow of the request has`;
-            const noVerdict = unreadable(unreadableVerdict(why, JSON.stringify(item) ?? String(item)));
-            for (const result of results)
-                result.noVerdict ??= noVerdict;
-            return;
-        }
-        answered.add(local);
-        mergeInto(results[local], item);
-    });
-    results.forEach((result, position) => {
-        if (!answered.has(position))
-            result.noVerdict ??= unreadable(missingVerdict());
-    });
-    return results;
-}
-const indexed = looseObject({ index: unknown().optional() });
-function emptyResult(index) {
-    return { index, errors: [], outdated: false, deprecationPaths: [], warnings: [], infos: [] };
-}
-function mergeInto(target, item) {
-    const verdict = readVerdict(item);
-    if (!verdict.readable) {
-        const answer = JSON.stringify(item) ?? String(item);
-        target.noVerdict ??= unreadable(unreadableVerdict(verdict.why, answer));
-        return;
-    }
-    const { record } = verdict;
-    target.errors.push(...verdict.errors);
-    target.outdated ||= record.outdated === true;
-    target.deprecationPaths.push(...strings(record.deprecationPaths));
-    target.warnings.push(...strings(record.warnings));
-    target.infos.push(...strings(record.infos));
-}
-function strings(value) {
-    return Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
 }
 
 const MAX_EXPANDED_NODES = 100_000;
@@ -3319,57 +6066,6 @@ function fitToSend(flow, aliases) {
     return (aliases ?? analyseAliases(only, flow.source)).safe;
 }
 
-function settle(pending) {
-    return pending.then((value) => ({ ok: true, value }), (error) => ({ ok: false, error }));
-}
-async function valueOf(outcome) {
-    return valueOfEnded(await outcome);
-}
-function valueOfEnded(ended) {
-    if (ended.ok)
-        return ended.value;
-    throw ended.error;
-}
-
-function fileNaming(info) {
-    const version = parseVersion(info.version);
-    if (!version || version[0] >= 1)
-        return 'exact';
-    return version[1] >= 19 ? 'space-as-plus' : 'uri';
-}
-const UNSTORABLE = /[?#%"<>\\^`{|}[\]]|[^\P{Z} ]|\p{Cc}/u;
-function storedPath(naming, path) {
-    if (naming === 'exact')
-        return { path };
-    const bad = UNSTORABLE.exec(path)?.[0] ?? (naming === 'uri' && path.includes(' ') ? ' ' : undefined);
-    if (bad !== undefined) {
-        return {
-            problem: `Kestra before 1.0 keeps namespace file paths in a URI, where ${JSON.stringify(bad)} cannot be part of a name`
-        };
-    }
-    return { path: naming === 'space-as-plus' ? path.replace(/ /g, '+') : path };
-}
-function repositoryNames(naming, namespace, entries) {
-    const names = new Map();
-    if (naming === 'exact')
-        return names;
-    const owners = new Map();
-    for (const entry of entries) {
-        const stored = storedPath(naming, entry.path);
-        if ('problem' in stored) {
-            throw new ActionError(`Namespace file ${entry.file} ('${entry.path}' in namespace '${namespace}') cannot be deployed to this Kestra server: ${stored.problem}. Rename the file, or upgrade Kestra to 1.0 or later.`);
-        }
-        const owner = owners.get(stored.path);
-        if (owner && owner.path !== entry.path) {
-            throw new ActionError(`Namespace files ${owner.file} and ${entry.file} (namespace '${namespace}') would be one file '${stored.path}' on this Kestra server: before 1.0 it stores a space as '+'. Rename one of them.`);
-        }
-        owners.set(stored.path, entry);
-        if (stored.path !== entry.path)
-            names.set(stored.path, entry.path);
-    }
-    return names;
-}
-
 function serverFile(path, file, keepBytes, facts) {
     const digest = facts ? file.digest?.() : undefined;
     const fact = digest === undefined ? undefined : facts?.known?.get(digest);
@@ -3383,255 +6079,6 @@ function serverFile(path, file, keepBytes, facts) {
     return { path, summary, ...(bytes && { bytes }), ...(digest !== undefined && { digest }) };
 }
 
-function atLeast(version, since) {
-    for (let i = 0; i < 3; i++) {
-        if (version[i] !== since[i])
-            return (version[i] ?? 0) > (since[i] ?? 0);
-    }
-    return true;
-}
-function resolveVersioned(versioned, version) {
-    return versioned.flatMap(({ finding, since, whenUnknown, silentBefore, until }) => {
-        if (version === undefined)
-            return [{ ...finding, severity: whenUnknown }];
-        if (until && atLeast(version, until))
-            return [{ ...finding, severity: 'warning' }];
-        if (atLeast(version, since))
-            return [{ ...finding, severity: 'error' }];
-        return silentBefore ? [] : [{ ...finding, severity: 'warning' }];
-    });
-}
-
-const PAGE = 500;
-const EARLIEST_START = '1970-01-01T00:00:00Z';
-const SECRETS_REMEDY = 'a review checks at most 20,000 secret names: remove secrets nothing uses';
-const MAX_PAGES = 40;
-async function readPages(http, asked, item) {
-    const listing = { ...DEFAULT_PAGES, ...asked };
-    const found = new Map();
-    for (let page = 1; page <= listing.maxPages; page++) {
-        const response = await http.send({
-            method: 'GET',
-            route: listing.route,
-            params: listing.params,
-            query: { ...listing.query, page: String(page), size: String(listing.size) },
-            ...(listing.deadline !== undefined && { deadline: listing.deadline })
-        });
-        const { results: rows, total } = readAnswer$1(response, paged, '{results, total}');
-        let fresh = 0;
-        for (const row of rows) {
-            const key = listing.key(row) ?? `row ${JSON.stringify(row)}`;
-            if (found.has(key))
-                continue;
-            found.set(key, item(row, response));
-            fresh++;
-        }
-        if (rows.length < listing.size) {
-            if (total !== undefined && found.size < total) {
-                throw new ListingError(`Kestra's ${listing.name} (${where(response)}) announced ${total} but its pages held ${found.size}: the listing changed while it was read, or the server (or a proxy in front of it) cuts it. Nothing was decided on a part of it; run again, and if it persists check what answers that route.`);
-            }
-            return [...found.values()].filter((value) => value !== undefined);
-        }
-        if (fresh === 0) {
-            throw new ListingError(`Kestra's ${listing.name} (${where(response)}) answered page ${page} with nothing it had not already sent: the server (or a proxy in front of it) ignores the page parameter, so the rest cannot be read. Nothing was decided on a part of it; check what answers that route.`);
-        }
-    }
-    throw new UnendedListingError(`Kestra's ${listing.name} did not end: ${listing.maxPages} full pages of ${listing.size} were read (${found.size} items) and it still went on. Nothing was decided on a part of it; ${listing.remedy}, or check that the server (or a proxy in front of it) honours the page and size parameters of ${pathOf(listing.route, listing.params)}.`);
-}
-const DEFAULT_PAGES = { size: 100, maxPages: 100 };
-const LISTED_AT_MOST = DEFAULT_PAGES.size * DEFAULT_PAGES.maxPages;
-const paged = object({
-    results: array(unknown()),
-    total: number().optional().catch(undefined)
-});
-class ListingError extends ActionError {
-    name = 'ListingError';
-}
-class UnendedListingError extends ListingError {
-}
-function where(response) {
-    return `${response.method} ${response.path.replace(/\?.*$/, '')}`;
-}
-const SEARCHED_NAMES_CHARS = 2500;
-async function liveKvKeys(api, namespaces) {
-    const version = parseVersion((await api.info()).version);
-    const named = !version || atLeast(version, [1, 3, 0]);
-    const groups = searchesOf(namespaces.map((namespace) => ({ namespace, flowIds: [] })));
-    const search = () => Promise.all(groups.map((group) => api.kvKeys(group.namespaces)));
-    const entries = named ? (await unlessMissing(search()))?.flat() : undefined;
-    if (entries?.every((entry) => entry.namespace !== undefined)) {
-        const byNamespace = Object.fromEntries(namespaces.map((ns) => [ns, []]));
-        for (const { namespace, key } of entries)
-            byNamespace[namespace]?.push(key);
-        return byNamespace;
-    }
-    const lists = await Promise.all(namespaces.map((ns) => api.namespaceKvKeys(ns)));
-    return Object.fromEntries(namespaces.map((ns, i) => [ns, lists[i]]));
-}
-async function unlessMissing(reading) {
-    try {
-        return await reading;
-    }
-    catch (error) {
-        if (error instanceof ApiError && error.status === 404)
-            return undefined;
-        throw error;
-    }
-}
-function searchesOf(groups) {
-    const searches = [];
-    const more = (name, names) => name === undefined || names?.has(name) ? 0 : name.length + 3;
-    for (const { namespace, flowIds } of groups) {
-        for (const id of flowIds.length > 0 ? flowIds : [undefined]) {
-            let last = searches.at(-1);
-            const chars = more(namespace, last?.namespaces) + more(id, last?.flowIds);
-            if (!last || last.chars + chars > SEARCHED_NAMES_CHARS) {
-                last = { namespaces: new Set(), flowIds: new Set(), chars: 0 };
-                searches.push(last);
-            }
-            last.chars += more(namespace, last.namespaces) + more(id, last.flowIds);
-            last.namespaces.add(namespace);
-            if (id !== undefined)
-                last.flowIds.add(id);
-        }
-    }
-    return searches.map((search) => ({
-        namespaces: [...search.namespaces],
-        flowIds: [...search.flowIds]
-    }));
-}
-function listingsApi(http) {
-    const paged = (listing, item) => readPages(http, { ...listing, size: PAGE, maxPages: MAX_PAGES }, item);
-    const executionSearch = (namespaces, query) => paged({
-        name: `executions search of ${namespaces.join(', ')}`,
-        remedy: `more than ${MAX_PAGES * PAGE} executions not finished were found for the flows this deploy updates or deletes in ${namespaces.join(', ')}: let them end (or kill them) before deploying`,
-        route: '/executions/search',
-        query,
-        key: rowIdOf
-    }, (row, response) => toExecution(Array.isArray(row) ? undefined : row, response, 'an item of the answer'));
-    const searchExecutions = async ({ namespaces, flowIds }, states, groups) => {
-        try {
-            return await executionSearch(namespaces, {
-                'filters[namespace][IN]': namespaces.join(','),
-                'filters[flowId][IN]': flowIds.join(','),
-                'filters[state][IN]': states.join(','),
-                'filters[startDate][GREATER_THAN_OR_EQUAL_TO]': EARLIEST_START
-            });
-        }
-        catch (error) {
-            if (!(error instanceof UnendedListingError) || namespaces.length === 1)
-                throw error;
-            const alone = namespaces.map((namespace) => executionsOf(groups
-                .filter((group) => group.namespace === namespace)
-                .map((group) => ({
-                namespace,
-                flowIds: group.flowIds.filter((id) => flowIds.includes(id))
-            })), states, false));
-            return (await Promise.all(alone)).flat();
-        }
-    };
-    const executionsOf = async (groups, states, legacy) => {
-        const wanted = new Set(groups.flatMap(({ namespace, flowIds }) => flowIds.map((id) => `${namespace} ${id}`)));
-        const found = legacy
-            ? await Promise.all(groups.map(({ namespace, flowIds }) => executionSearch([namespace], {
-                namespace,
-                ...(flowIds.length === 1 && { flowId: flowIds[0] }),
-                state: states,
-                startDate: EARLIEST_START
-            })))
-            : await Promise.all(searchesOf(groups).map((search) => searchExecutions(search, states, groups)));
-        const byId = new Map(found.flat().map((execution) => [execution.id, execution]));
-        return [...byId.values()].filter((execution) => wanted.has(`${execution.namespace} ${execution.flowId}`));
-    };
-    const secrets = (name, route, params) => paged({ name, remedy: SECRETS_REMEDY, route, params, query: {}, key: byKey }, byKey);
-    return {
-        executionsOf,
-        secretNames: () => secrets('secrets listing', '/secrets'),
-        namespaceSecretNames: (namespace) => secrets(`secrets listing of ${namespace}`, '/namespaces/{namespace}/secrets', [namespace]),
-        async inheritedSecretNames(namespace) {
-            const response = await http.send({
-                method: 'GET',
-                route: '/namespaces/{namespace}/inherited-secrets',
-                params: [namespace]
-            });
-            const names = record(string(), array(unknown()).catch([]));
-            return Object.values(readAnswer$1(response, names, 'names by namespace'))
-                .flat()
-                .filter((name) => typeof name === 'string');
-        },
-        kvKeys: (namespaces) => paged({
-            name: 'KV listing',
-            remedy: 'a review checks at most 20,000 keys of the namespaces it deploys: remove keys no flow reads',
-            route: '/kv',
-            query: { 'filters[namespace][IN]': namespaces.join(',') },
-            key: (row) => {
-                const namespace = named.safeParse(row).data?.namespace;
-                return namespace === undefined ? undefined : `${namespace} ${byKey(row)}`;
-            }
-        }, (item) => {
-            const entry = named.safeParse(item).data;
-            return (entry && {
-                ...(entry.namespace !== undefined && { namespace: entry.namespace }),
-                key: entry.key
-            });
-        }),
-        async namespaceKvKeys(namespace) {
-            const response = await http.send({
-                method: 'GET',
-                route: '/namespaces/{namespace}/kv',
-                params: [namespace]
-            });
-            return readJsonArray(response).flatMap((item) => byKey(item) ?? []);
-        },
-        async namespacesStartingWith(prefix) {
-            const ids = await readPages(http, {
-                name: `namespaces search for ${prefix}`,
-                remedy: `more than ${LISTED_AT_MOST} namespaces start with ${prefix}: remove them with Kestra's own tools`,
-                route: '/namespaces/search',
-                query: { q: prefix },
-                key: rowIdOf
-            }, rowIdOf);
-            return [...new Set(ids.filter((id) => id.startsWith(prefix)))].sort();
-        }
-    };
-}
-const named = object({ key: string(), namespace: string().optional().catch(undefined) });
-function byKey(row) {
-    return named.safeParse(row).data?.key;
-}
-const rowId = object({ id: string() });
-function rowIdOf(row) {
-    return rowId.safeParse(row).data?.id;
-}
-const text$2 = string().optional().catch(undefined);
-const label = object({ key: string(), value: string() });
-const executionAnswer = object({
-    id: string().min(1),
-    namespace: string().min(1),
-    flowId: string().min(1),
-    state: object({ current: string().min(1), startDate: text$2, endDate: text$2 }),
-    labels: array(unknown())
-        .catch([])
-        .transform((items) => items.flatMap((item) => {
-        const read = label.safeParse(item).data;
-        return read ? [[read.key, read.value]] : [];
-    }))
-        .default([])
-});
-function toExecution(raw, response, what = 'the answer') {
-    const read = executionAnswer.safeParse(Array.isArray(raw) ? raw[0] : raw);
-    if (!read.success) {
-        throw unreadableAnswer(response, `${what} is not an execution (no id, namespace, flowId or state)`);
-    }
-    const { state, ...execution } = read.data;
-    return {
-        ...execution,
-        state: state.current,
-        ...(state.startDate && { startDate: state.startDate }),
-        ...(state.endDate && { endDate: state.endDate })
-    };
-}
-
 function kvLookupScopes(ref, ownNamespaceOnly = false) {
     if (ref.namespace !== undefined)
         return [ref.namespace];
@@ -3640,83 +6087,6 @@ function kvLookupScopes(ref, ownNamespaceOnly = false) {
 function kvScopes(namespace) {
     const parts = namespace.split('.');
     return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
-}
-
-const SEARCH_PAGE = 25;
-const SEARCH_PAGES = 20;
-function executionsApi(http) {
-    return {
-        async startExecution(namespace, id, inputs, options) {
-            const { contentType, body } = await formBody(inputs);
-            const response = await http.send({
-                method: 'POST',
-                route: '/executions/{namespace}/{id}',
-                params: [namespace, id],
-                query: { labels: options.labels.map(([key, value]) => `${key}:${value}`) },
-                headers: { 'content-type': contentType },
-                body,
-                deadline: options.deadline,
-                once: true
-            });
-            return toExecution(readJson(response), response);
-        },
-        async getExecution(executionId, options) {
-            const response = await http.found({
-                method: 'GET',
-                route: '/executions/{executionId}',
-                params: [executionId],
-                deadline: options?.deadline
-            });
-            return response && toExecution(readJson(response), response);
-        },
-        async findExecutions(query, options) {
-            const version = parseVersion((await http.info()).version);
-            const [major, minor] = version ?? [Infinity, 0];
-            const legacy = major === 0 || (major === 1 && minor === 0);
-            const found = await readPages(http, {
-                name: `executions search of ${query.namespace}.${query.flowId}`,
-                remedy: `a run's labels name a handful of executions, yet more than ${SEARCH_PAGES * SEARCH_PAGE} answered`,
-                route: '/executions/search',
-                query: legacy ? legacyFilters(query) : queryFilters(query),
-                size: SEARCH_PAGE,
-                maxPages: SEARCH_PAGES,
-                key: rowIdOf,
-                deadline: options?.deadline
-            }, toExecution);
-            return found
-                .filter((execution) => execution.namespace === query.namespace &&
-                execution.flowId === query.flowId &&
-                query.labels.every(([key, value]) => execution.labels.some(([k, v]) => k === key && v === value)))
-                .sort((a, b) => Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? ''));
-        }
-    };
-}
-function queryFilters(query) {
-    return {
-        'filters[namespace][EQUALS]': query.namespace,
-        'filters[flowId][EQUALS]': query.flowId,
-        ...Object.fromEntries(query.labels.map(([key, value]) => [`filters[labels][EQUALS][${key}]`, value]))
-    };
-}
-function legacyFilters(query) {
-    return {
-        namespace: query.namespace,
-        flowId: query.flowId,
-        labels: query.labels.map(([key, value]) => `${key}:${value}`)
-    };
-}
-function executionUrl(uiBase, execution) {
-    const path = [execution.namespace, execution.flowId, execution.id]
-        .map(encodeURIComponent)
-        .join('/');
-    return `${uiBase}/executions/${path}`;
-}
-function kestraUiBase(server, tenant) {
-    const root = `${server.replace(/\/+$/, '')}/ui`;
-    return tenant === undefined ? root : `${root}/${encodeURIComponent(tenant)}`;
-}
-function namespaceUrl(uiBase, namespace) {
-    return `${uiBase}/namespaces/edit/${encodeURIComponent(namespace)}`;
 }
 
 const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback';
@@ -4225,669 +6595,6 @@ const gitHubRepository = looseObject({
     full_name: unknown().optional(),
     id: int().positive().optional()
 });
-
-const ACTION_INPUTS = {
-    mode: {
-        description: 'What to do: auto (plan on pull requests, deploy on push and workflow_dispatch, plan otherwise), validate, plan, deploy, drift (on schedule or workflow_dispatch: plan the default branch against the server and keep one drift issue current), or upgrade (on workflow_dispatch: open one pull request with the mechanical rewrites for the next Kestra release).',
-        default: 'auto'
-    },
-    server: {
-        description: 'Kestra base URL, e.g. https://kestra.example.com. Empty: local validation only.',
-        default: ''
-    },
-    tenant: {
-        description: 'Kestra tenant id. Servers with tenant-scoped API routes (/api/v1/<tenant>/...) and older ones are both supported, detected once per run.',
-        default: ''
-    },
-    username: {
-        description: 'Basic authentication user (Kestra OSS >= 0.24 requires it).',
-        default: ''
-    },
-    password: { description: 'Basic authentication password. Pass it from a secret.', default: '' },
-    'api-token': {
-        description: 'Bearer API token (Kestra Enterprise). Wins over basic authentication. Pass it from a secret.',
-        default: ''
-    },
-    'github-token': {
-        description: 'Token for the pull-request comment and the changed-file listing.',
-        default: '${{ github.token }}'
-    },
-    root: { description: 'Folder holding the Kestra tree, relative to the workspace.', default: '' },
-    namespace: {
-        description: 'Target namespace of the single-namespace layout (flows/ and files/ folders under root).',
-        default: ''
-    },
-    layout: {
-        description: 'Repository layout: auto (namespace when the namespace input is set; tenant when the top-level folders holding flows/ are namespaces their flows use; else anywhere), tenant, namespace, anywhere (every flow document under root) or custom.',
-        default: ''
-    },
-    flows: {
-        description: 'Newline-separated globs of flow files, relative to root (custom layout).',
-        default: ''
-    },
-    'namespace-files': {
-        description: "Namespace file mappings, one per line: 'DIR -> NAMESPACE' or 'DIR -> NAMESPACE:/PREFIX', DIR relative to root.",
-        default: ''
-    },
-    namespaces: {
-        description: "Extra managed namespaces, newline- or comma-separated (list 'system' here to manage it).",
-        default: ''
-    },
-    scope: {
-        description: 'all: plan every managed resource (drift included); changed: only resources whose files the pull request or push changed.',
-        default: ''
-    },
-    delete: {
-        description: 'Delete server resources of managed namespaces that the repository no longer holds.',
-        default: ''
-    },
-    'max-deletions': {
-        description: 'A plan that would delete more resources fails unless allow-mass-deletion is true.',
-        default: ''
-    },
-    'allow-mass-deletion': {
-        description: 'Allow a plan to delete more than max-deletions resources.',
-        default: ''
-    },
-    'server-validation': {
-        description: "Also validate flows with the server's validate endpoint when server is set.",
-        default: ''
-    },
-    'kestra-version': {
-        description: 'The Kestra release to validate for when no server answers (1.3, 2.0, or a full version such as 1.3.31): a pull request from a fork, a CLI run without a server. The version probed from a server wins; a different line is a warning.',
-        default: ''
-    },
-    'fail-on': { description: 'Which findings fail the step: error or warning.', default: '' },
-    comment: { description: 'Post or update the sticky pull-request comment.', default: '' },
-    'comment-key': {
-        description: 'Distinguishes the comments of several instances of the action in one pull request (e.g. staging, prod).',
-        default: ''
-    },
-    'dry-run': { description: 'Never write to Kestra: deploy behaves as plan.', default: '' },
-    'full-plan': {
-        description: 'Parse and check every flow file up front, in a plan or a deploy. Otherwise both reuse the checks of each flow file whose bytes the same build of the action already checked at the last deploy (stored with the commit marker in Kestra), and show the same plan and findings; a deploy checks every reused file again right before it writes anything.',
-        default: ''
-    },
-    'require-reviewed-plan': {
-        description: "On push, refuse to deploy when the plan differs from the one shown in the merged pull request's comment.",
-        default: ''
-    },
-    'allow-out-of-order': {
-        description: 'On workflow_dispatch, deploy even when the commit is an ancestor of the one last deployed (a deliberate rollback). Ignored on other events.',
-        default: ''
-    },
-    'timeout-seconds': {
-        description: 'Timeout of each HTTP request to Kestra, in seconds, its whole answer included.',
-        default: ''
-    },
-    concurrency: { description: 'Parallel requests to Kestra.', default: '' },
-    'running-executions': {
-        description: 'What a deploy does about executions not finished (running, paused, queued…) of the flows it updates or deletes, read right before its first write: warn (proceed and report them), wait (for them to end, up to running-executions-timeout-seconds, then refuse) or fail (refuse, naming them with links).',
-        default: ''
-    },
-    'running-executions-timeout-seconds': {
-        description: 'With running-executions: wait, how long to wait for the executions to end, in seconds; past it nothing is written and the step fails.',
-        default: ''
-    },
-    'smoke-flows': {
-        description: "Flows to execute once after a deploy that wrote anything, one per line: 'NAMESPACE.ID' optionally followed by inputs as key=value words. SUCCESS or WARNING passes.",
-        default: ''
-    },
-    'smoke-timeout-seconds': {
-        description: 'How long the whole smoke phase may take, in seconds, from the first start to the last verdict (every request is cut to the time left); a timeout counts as a failure (the execution is left running).',
-        default: ''
-    },
-    'drift-action': {
-        description: 'In mode drift: report (keep the drift issue current), revert (deploy Git over the drift, under every deploy guard) or pull-request (bring the edits made in Kestra back as one pull request from kestra-gitops/drift-<comment-key>).',
-        default: ''
-    },
-    'pull-request-token': {
-        description: "Token that writes the branch and opens or updates the pull requests this action makes (drift-action: pull-request), so that their checks run: GitHub starts no workflow for a pull request opened with github-token. A fine-grained personal access token or a GitHub App installation token with 'contents: write' and 'pull-requests: write' on this repository. Empty: github-token. Masked, used for nothing else.",
-        default: ''
-    },
-    rollback: {
-        description: 'When a smoke execution fails, or a write of this deploy failed, put every resource this deploy changed back as it was before the deploy, and the deployed-commit marker too.',
-        default: ''
-    },
-    environment: {
-        description: "Name of the environment this step deploys to (e.g. staging, production). A deploy then records a GitHub deployment of the commit there: in_progress, then success or failure after the writes and smoke runs; the job summary shows every environment's current commit. Needs 'deployments: write'.",
-        default: ''
-    },
-    'require-verified-in': {
-        description: 'An environment name: deploy only a commit that has a successful GitHub deployment there, else refuse before any write, naming the commit that is verified there.',
-        default: ''
-    },
-    'reviewed-plan': {
-        description: "A plan fingerprint (e.g. the plan-fingerprint output of a plan job, passed through its job's outputs): deploy only if the plan computed now has exactly that fingerprint, else refuse before any write, naming what differs. How an approval gate approves the plan its reviewers saw.",
-        default: ''
-    },
-    'namespace-prefix': {
-        description: "Deploy every managed namespace N as '<prefix>.N': the flows' namespace, calls and Flow triggers into the repository's namespaces, namespace files and the commit marker. The repository is never changed.",
-        default: ''
-    },
-    'disable-triggers': {
-        description: 'Deploy every flow with each trigger set disabled: true (for previews and staging).',
-        default: ''
-    },
-    preview: {
-        description: "On a pull request from this repository: also deploy the head into 'pr-<number>.<namespace>' with triggers off, run smoke-flows there and show it in the comment; on the pull request's closed event, delete everything in those namespaces.",
-        default: ''
-    },
-    'read-only': {
-        description: 'Deploy every flow with the label system.readOnly: "true", added to the text sent, never to the repository, so that the Kestra UI refuses edits; turning the input off removes it (an update). Read-only wins over a flow\'s own system.readOnly (a warning on its line); a flow whose labels cannot take the label safely is refused before any write.',
-        default: ''
-    },
-    'upgrade-check': {
-        description: "Upgrade readiness: auto (when the server runs a line older than the newest long-term-support one, e.g. 1.3 while 2.0 is out, check every managed flow against that line), a version (2.0: check against it), or off. The comment and the job summary then show a folded 'Ready for Kestra 2.0?' section: notices only, never failing the step nor changing the plan's fingerprint.",
-        default: ''
-    },
-    'upgrade-server': {
-        description: 'URL of a Kestra server already on the upgrade target (e.g. a staging Kestra on 2.0), reached with the same credentials: its validate endpoint decides what the target refuses instead of the rules shipped with this action.',
-        default: ''
-    }
-};
-
-const CREDENTIAL = 'credentials belong in secrets, passed by the workflow';
-const PER_JOB = 'it belongs to one job, not to every run of the repository';
-const WORKFLOW_ONLY = {
-    mode: 'each workflow says what it does',
-    username: CREDENTIAL,
-    password: CREDENTIAL,
-    'api-token': CREDENTIAL,
-    'github-token': CREDENTIAL,
-    'pull-request-token': CREDENTIAL,
-    environment: PER_JOB,
-    'require-verified-in': PER_JOB,
-    'reviewed-plan': PER_JOB
-};
-const SETTING_DEFAULTS = {
-    server: '',
-    tenant: 'main',
-    root: '.',
-    namespace: '',
-    layout: 'auto',
-    flows: '',
-    'namespace-files': '',
-    namespaces: '',
-    scope: 'all',
-    delete: 'false',
-    'max-deletions': '10',
-    'allow-mass-deletion': 'false',
-    'server-validation': 'true',
-    'kestra-version': '',
-    'fail-on': 'error',
-    comment: 'true',
-    'comment-key': 'default',
-    'dry-run': 'false',
-    'full-plan': 'false',
-    'require-reviewed-plan': 'false',
-    'allow-out-of-order': 'false',
-    'timeout-seconds': '30',
-    concurrency: '8',
-    'running-executions': 'warn',
-    'running-executions-timeout-seconds': '600',
-    'smoke-flows': '',
-    'smoke-timeout-seconds': '600',
-    'drift-action': 'report',
-    rollback: 'false',
-    'namespace-prefix': '',
-    'disable-triggers': 'false',
-    preview: 'false',
-    'read-only': 'false',
-    'upgrade-check': 'auto',
-    'upgrade-server': ''
-};
-
-function inputNames() {
-    return Object.keys(ACTION_INPUTS);
-}
-function fileMaySet(name) {
-    return Object.hasOwn(ACTION_INPUTS, name) && !Object.hasOwn(WORKFLOW_ONLY, name);
-}
-function defaultOf(name) {
-    const declared = Object.hasOwn(SETTING_DEFAULTS, name)
-        ? SETTING_DEFAULTS[name]
-        : ACTION_INPUTS[name].default;
-    return declared.includes('${{') ? '' : declared;
-}
-function parserOf(name) {
-    return Object.hasOwn(INPUT_PARSERS, name)
-        ? INPUT_PARSERS[name]
-        : plainParser(defaultOf(name));
-}
-function choice(...values) {
-    return {
-        shape: 'value',
-        placeholder: values.join('|'),
-        parse(raw, input) {
-            const value = raw.trim().toLowerCase();
-            if (values.includes(value))
-                return value;
-            throw new ConfigError(input, `'${raw}' is not accepted; use one of: ${values.join(', ')}`);
-        }
-    };
-}
-function wholeNumber(min, max) {
-    const accepted = max === undefined ? 'a whole number' : `a whole number from ${min} to ${max}`;
-    return {
-        shape: 'value',
-        placeholder: 'N',
-        parse(raw, input) {
-            const value = raw.trim();
-            const n = Number(value);
-            if (/^\d+$/.test(value) && n >= min && n <= (max ?? Number.MAX_SAFE_INTEGER))
-                return n;
-            throw new ConfigError(input, `'${raw}' is not accepted; use ${accepted}`);
-        }
-    };
-}
-const boolean = {
-    shape: 'switch',
-    placeholder: 'true|false',
-    parse(raw, input) {
-        const value = raw.trim().toLowerCase();
-        if (value === 'true')
-            return true;
-        if (value === 'false')
-            return false;
-        throw new ConfigError(input, `'${raw}' is not a boolean; use true or false`);
-    }
-};
-function text$1(placeholder, parse) {
-    return { shape: 'value', placeholder, parse };
-}
-function checked(placeholder, accepts, refusal) {
-    return text$1(placeholder, (raw, input) => {
-        const value = raw.trim();
-        if (accepts(value))
-            return value;
-        throw new ConfigError(input, `'${raw}' ${refusal}`);
-    });
-}
-function lines(placeholder, parse) {
-    return { shape: 'lines', placeholder, parse };
-}
-function lineByLine(placeholder, parseLine, hint) {
-    return lines(placeholder, (raw, input) => raw.split(/\r?\n/).flatMap((line, index) => {
-        const text = line.trim();
-        if (text === '' || text.startsWith('#'))
-            return [];
-        const value = parseLine(text);
-        if (typeof value !== 'string')
-            return [value];
-        throw new ConfigError(input, `line ${index + 1} '${text}': ${value}; ${hint}`);
-    }));
-}
-function contentLines(raw) {
-    return raw
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-}
-function plainParser(declaredDefault) {
-    if (declaredDefault === 'true' || declaredDefault === 'false')
-        return boolean;
-    if (/^(?:0|[1-9]\d*)$/.test(declaredDefault))
-        return wholeNumber(0);
-    return text$1('TEXT', (raw) => raw);
-}
-const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
-const COMMENT_KEY_PATTERN = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
-const NAMESPACE_HINT = "use lower-case letters, digits, '.', '_' and '-'";
-const INPUT_PARSERS = {
-    mode: choice('auto', 'validate', 'plan', 'deploy', 'drift', 'upgrade'),
-    'drift-action': choice('report', 'revert', 'pull-request'),
-    server: text$1('URL', serverUrl),
-    'upgrade-check': choice('auto', 'off', '2.0'),
-    'upgrade-server': text$1('URL', serverUrl),
-    tenant: checked('ID', (value) => TENANT_PATTERN.test(value), `is not a tenant id; use lower-case letters, digits, '_' and '-' (default: ${SETTING_DEFAULTS.tenant})`),
-    root: checked('DIR', (value) => !reachesOutside(value), "must be a folder inside the workspace, e.g. '.' or 'kestra'"),
-    namespace: text$1('NS', (raw, input) => {
-        const value = raw.trim();
-        if (value === '')
-            return undefined;
-        if (isKestraNamespace(value))
-            return value;
-        throw new ConfigError(input, `'${raw}' is not a Kestra namespace; ${NAMESPACE_HINT}`);
-    }),
-    layout: choice('auto', 'tenant', 'namespace', 'anywhere', 'custom'),
-    flows: lines('GLOB', (raw, input) => {
-        const globs = contentLines(raw);
-        const outside = globs.find((glob) => reachesOutside(glob.replace(/^!/, '')));
-        if (outside === undefined)
-            return globs;
-        throw new ConfigError(input, `'${outside}' reaches outside root; write globs relative to root, e.g. 'flows/**/*.yml' (or change root)`);
-    }),
-    'namespace-files': lineByLine('MAP', parseMapping, "write 'DIR -> NAMESPACE' or 'DIR -> NAMESPACE:/PREFIX'"),
-    namespaces: lines('NS[,NS]', (raw, input) => {
-        const list = raw
-            .split(/[\n,]/)
-            .map((s) => s.trim())
-            .filter(Boolean);
-        const misnamed = list.find((ns) => !NAMESPACE_PATTERN.test(ns));
-        if (misnamed !== undefined) {
-            throw new ConfigError(input, `'${misnamed}' is not a Kestra namespace; ${NAMESPACE_HINT}`);
-        }
-        return [...new Set(list)].sort();
-    }),
-    'namespace-prefix': checked('NS', (value) => value === '' ||
-        (NAMESPACE_PATTERN.test(value) && !value.endsWith('.') && value.length <= 100), `cannot start a namespace; ${NAMESPACE_HINT}, e.g. 'qa' or 'pr-7' (no trailing '.')`),
-    scope: choice('all', 'changed'),
-    'max-deletions': wholeNumber(0, 1_000_000),
-    'fail-on': choice('error', 'warning'),
-    'comment-key': checked('KEY', (value) => COMMENT_KEY_PATTERN.test(value) && !value.includes('--') && value.length <= 64, "is not accepted; use letters, digits, '.', '_' and single '-' (at most 64 characters)"),
-    'kestra-version': text$1('VERSION', (raw, input) => {
-        const value = raw.trim();
-        if (value === '')
-            return undefined;
-        const parts = /^(\d{1,3})\.(\d{1,3})(?:\.(\d{1,4}))?$/.exec(value);
-        if (parts)
-            return [Number(parts[1]), Number(parts[2]), Number(parts[3] ?? 0)];
-        throw new ConfigError(input, `'${raw}' is not a Kestra version; write a release line such as 1.3 or 2.0, or a full version such as 1.3.31`);
-    }),
-    'timeout-seconds': wholeNumber(1, 3600),
-    concurrency: wholeNumber(1, 64),
-    'running-executions': choice('warn', 'wait', 'fail'),
-    'running-executions-timeout-seconds': wholeNumber(1, 21_600),
-    'smoke-flows': lineByLine('FLOW', parseSmokeLine, "write 'NAMESPACE.ID' optionally followed by inputs as key=value"),
-    'smoke-timeout-seconds': wholeNumber(1, 21_600),
-    'reviewed-plan': text$1('FINGERPRINT', (raw, input) => {
-        const value = raw.trim();
-        if (value === '')
-            return undefined;
-        if (/^[0-9a-f]{64}$/.test(value))
-            return value;
-        throw new ConfigError(input, `'${raw}' is not a plan fingerprint; pass the plan job's plan-fingerprint output (64 lower-case hex digits)`);
-    })
-};
-function serverUrl(raw, input) {
-    const value = raw.trim();
-    if (value === '')
-        return undefined;
-    const url = new URL(URL.canParse(value) ? value : 'invalid:');
-    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) {
-        throw new ConfigError(input, `'${withoutUserinfo(value)}' is not a server URL; give the scheme and host, e.g. https://kestra.example.com`);
-    }
-    if (url.username || url.password) {
-        throw new ConfigError(input, 'do not put credentials in the URL; use the username/password or api-token inputs');
-    }
-    const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
-    return `${url.protocol}//${url.host}${path}`;
-}
-function withoutUserinfo(value) {
-    return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_match, scheme = '') => `${scheme}***@`);
-}
-function reachesOutside(path) {
-    const normalised = path.replace(/\\/g, '/');
-    return (normalised.startsWith('/') ||
-        /^[A-Za-z]:/.test(normalised) ||
-        normalised.split('/').includes('..'));
-}
-const PATH_SEGMENT = /^[^\\]+$/;
-function parseMapping(text) {
-    const parts = text.split('->');
-    if (parts.length !== 2)
-        return "expected exactly one '->'";
-    const dir = parts[0]
-        .trim()
-        .replace(/\\/g, '/')
-        .replace(/^(\.\/)+/, '')
-        .replace(/\/+$/, '')
-        .replace(/^\.$/, '');
-    const target = parts[1].trim();
-    if (reachesOutside(dir))
-        return 'DIR must be a folder inside root';
-    const colon = target.indexOf(':');
-    const namespace = colon === -1 ? target : target.slice(0, colon);
-    let prefix = colon === -1 ? '' : target.slice(colon + 1).trim();
-    if (!NAMESPACE_PATTERN.test(namespace))
-        return `'${namespace}' is not a Kestra namespace`;
-    if (colon !== -1) {
-        if (!prefix.startsWith('/'))
-            return 'PREFIX must start with /';
-        prefix = prefix.replace(/\/+$/, '');
-        if (prefix.split('/').includes('..') || !PATH_SEGMENT.test(prefix || '/'))
-            return "PREFIX must not contain '..' or backslashes";
-    }
-    return { dir, namespace, prefix };
-}
-const FLOW_ID$1 = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
-const INPUT_ID = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
-const WORD = /[^\s=]+=(?:"(?:[^"\\]|\\.)*"(?!\S)|\S*)|\S+/g;
-const QUOTED = /^"(?:[^"\\]|\\.)*"$/;
-function parseSmokeLine(text) {
-    const [target, ...rest] = [...text.matchAll(WORD)].map((match) => match[0]);
-    if (target === undefined)
-        return 'empty line';
-    const dot = target.lastIndexOf('.');
-    const namespace = target.slice(0, Math.max(dot, 0));
-    const id = target.slice(dot + 1);
-    if (dot <= 0 || !NAMESPACE_PATTERN.test(namespace) || !FLOW_ID$1.test(id)) {
-        return `'${target}' is not NAMESPACE.ID (a lower-case namespace, a dot, then the flow id)`;
-    }
-    const inputs = [];
-    for (const word of rest) {
-        const equals = word.indexOf('=');
-        const key = word.slice(0, Math.max(equals, 0));
-        if (equals <= 0 || !INPUT_ID.test(key))
-            return `'${word}' is not an input as key=value`;
-        if (inputs.some(([k]) => k === key))
-            return `input '${key}' is given twice`;
-        let value = word.slice(equals + 1);
-        if (value.startsWith('"')) {
-            if (!QUOTED.test(value))
-                return `the value of '${key}' opens a quote it does not close`;
-            value = value.slice(1, -1).replace(/\\(.)/g, '$1');
-        }
-        inputs.push([key, value]);
-    }
-    return { namespace, id, inputs };
-}
-
-const recordedChange = tuple([string(), string(), string(), string()]);
-const planRecordSchema = object({
-    fingerprint: string().regex(/^[0-9a-f]{64}$/),
-    commit: string(),
-    settings: record(string(), string()).optional().catch(undefined),
-    changes: array(recordedChange).optional().catch(undefined),
-    omitted: int().positive().optional().catch(undefined)
-});
-const RECORDED_CHANGES_CHARS = 6_000;
-function planRecord(plan, commit, settings = {}) {
-    const changes = plan.resources
-        .filter((r) => r.action !== 'unchanged')
-        .map((r) => [r.action, r.kind, resourceName$1(r), r.digest ?? '']);
-    let length = 0;
-    const kept = changes.filter((change) => {
-        length += JSON.stringify(change).length + 1;
-        return length <= RECORDED_CHANGES_CHARS;
-    });
-    return {
-        fingerprint: plan.fingerprint,
-        commit,
-        settings: { ...settings },
-        changes: kept,
-        ...(changes.length > kept.length && { omitted: changes.length - kept.length })
-    };
-}
-function recordDifferences(reviewed, now) {
-    const lines = [];
-    if (reviewed.settings && now.settings) {
-        const names = [...new Set([...Object.keys(reviewed.settings), ...Object.keys(now.settings)])];
-        const differing = names
-            .sort()
-            .filter((name) => reviewed.settings[name] !== now.settings[name])
-            .map((name) => `  ${name}: ${shown(name, reviewed.settings[name])} (reviewed) → ${shown(name, now.settings[name])} (now)`);
-        if (differing.length > 0)
-            lines.push("Settings that differ from the reviewed plan's:", ...differing);
-    }
-    if (reviewed.changes && now.changes) {
-        const key = (c) => `${c[1]} ${c[2]}`;
-        const before = new Map(reviewed.changes.map((c) => [key(c), c]));
-        const after = new Map(now.changes.map((c) => [key(c), c]));
-        const complete = !reviewed.omitted && !now.omitted;
-        const differing = [];
-        for (const [name, change] of after) {
-            const was = before.get(name);
-            if (!was) {
-                if (complete)
-                    differing.push(`  ${change[0]} ${name}: not in the reviewed plan`);
-            }
-            else if (was[0] !== change[0]) {
-                differing.push(`  ${change[0]} ${name}: reviewed as ${was[0]}`);
-            }
-            else if (was[3] !== change[3]) {
-                differing.push(`  ${change[0]} ${name}: what it writes or expects on the server changed since the review`);
-            }
-        }
-        if (complete) {
-            for (const [name, was] of before) {
-                if (!after.has(name))
-                    differing.push(`  ${was[0]} ${name}: reviewed, no longer in the plan`);
-            }
-        }
-        if (differing.length > 0)
-            lines.push('Resources that differ from the reviewed plan:', ...differing);
-    }
-    return lines;
-}
-function shown(name, value) {
-    if (value !== undefined)
-        return JSON.stringify(value);
-    return fileMaySet(name) ? `${JSON.stringify(defaultOf(name))} (default)` : '(default)';
-}
-
-const HTML_ENTITIES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;'
-};
-function linkTarget(url) {
-    return url.replace(/[\s()<>[\]"`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-function escapeHtml(text) {
-    return text.replace(/[&<>"]/g, (c) => HTML_ENTITIES[c]);
-}
-function escapeText(text) {
-    return text.replace(TEXT_SPECIALS, (match) => {
-        if (match.length > 1 || match === '\n' || match === '\r')
-            return ' ';
-        if (match === '@')
-            return '@&#8203;';
-        return HTML_ENTITIES[match] ?? `&#${match.charCodeAt(0)};`;
-    });
-}
-const TEXT_SPECIALS = /\s*[\r\n]+\s*|[&<>"`*_[\]|\\~@]/g;
-function escapeTextWithCode(text) {
-    const parts = text.split('`');
-    if (parts.length % 2 === 0) {
-        const last = parts.pop();
-        parts.push(`${parts.pop()}\`${last}`);
-    }
-    return parts
-        .map((part, i) => (i % 2 === 1 ? `<code>${escapeText(part)}</code>` : escapeText(part)))
-        .join('');
-}
-function commitText(sha, repositoryUrl) {
-    if (!/^[0-9a-f]{7,64}$/i.test(sha))
-        return escapeText(short(sha)) || 'unknown';
-    const text = `\`${short(sha)}\``;
-    return repositoryUrl ? `[${text}](${linkTarget(`${repositoryUrl}/commit/${sha}`)})` : text;
-}
-function shownDate(iso) {
-    const time = iso ? Date.parse(iso) : NaN;
-    return Number.isNaN(time)
-        ? undefined
-        : `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-function markdownTable(columns, rows) {
-    const cells = columns.map((column) => rows.map((row) => column.cell(row)));
-    const shown = columns.flatMap((column, i) => cells[i].some((cell) => cell !== '') ? [{ title: column.title, cells: cells[i] }] : []);
-    const line = (values) => `| ${values.join(' | ')} |`;
-    return [
-        line(shown.map((c) => c.title)),
-        line(shown.map(() => '---')),
-        ...rows.map((_, r) => line(shown.map((c) => c.cells[r])))
-    ].join('\n');
-}
-
-function fence(content, info = '') {
-    let longest = 0;
-    for (const run of content.match(/`+/g) ?? [])
-        longest = Math.max(longest, run.length);
-    const ticks = '`'.repeat(Math.max(3, longest + 1));
-    const body = content.endsWith('\n') || content === '' ? content : `${content}\n`;
-    return `${ticks}${info}\n${body}${ticks}`;
-}
-const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
-function scanLines(markdown) {
-    const result = [];
-    let open;
-    for (const text of markdown.split('\n')) {
-        if (open) {
-            const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(text);
-            if (close && close[1][0] === open.char && close[1].length >= open.length)
-                open = undefined;
-            result.push({ text, inFence: true, open });
-            continue;
-        }
-        const start = FENCE_OPEN.exec(text);
-        if (start && !(start[1][0] === '`' && start[2].includes('`'))) {
-            open = { char: start[1][0], length: start[1].length };
-            result.push({ text, inFence: true, open });
-            continue;
-        }
-        result.push({ text, inFence: false });
-    }
-    return result;
-}
-
-function commentMarker(commentKey) {
-    const safeKey = commentKey.replace(/[^A-Za-z0-9._-]/g, '_').replace(/--+/g, '-');
-    return `<!-- kestra-gitops:${safeKey} -->`;
-}
-const PLAN_MARKER = /^<!-- kestra-gitops-plan: (\{.*\}) -->$/;
-function planMarkerLine(fingerprint, commit, record = {}) {
-    const json = JSON.stringify({ fingerprint, commit, ...record }).replace(/[<>@\u0085\u2028\u2029]|-(?=-)/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    return `<!-- kestra-gitops-plan: ${json} -->`;
-}
-const RUN_LINK = '<sub>[Workflow run](';
-function runLine(runUrl) {
-    if (!runUrl)
-        return '';
-    return `${RUN_LINK}${linkTarget(runUrl)})</sub>`;
-}
-function beforeRunLine(body, section) {
-    const lines = body.split('\n');
-    const after = lines.at(-1)?.startsWith(RUN_LINK) ? ['', lines.pop()] : [];
-    while (lines.length > 1 && lines.at(-1) === '')
-        lines.pop();
-    return [...lines, '', ...section, ...after].join('\n');
-}
-const DEPLOYED_START = '<!-- kestra-gitops-deployed:start -->';
-const DEPLOYED_END = '<!-- kestra-gitops-deployed:end -->';
-function readPlanMarker(body) {
-    let found;
-    let inDeployed = false;
-    for (const { text, inFence } of scanLines(body.replace(/\r\n?/g, '\n'))) {
-        if (inFence)
-            continue;
-        if (text === DEPLOYED_START)
-            inDeployed = true;
-        else if (text === DEPLOYED_END)
-            inDeployed = false;
-        else if (!inDeployed)
-            found = parsePlanLine(text) ?? found;
-    }
-    return found;
-}
-function parsePlanLine(line) {
-    const match = PLAN_MARKER.exec(line);
-    const read = match && readStored('plan record', planRecordSchema, match[1]);
-    return read && 'value' in read ? read.value : undefined;
-}
-const COMMENT_LIMIT = 65_536;
 
 const VERDICT_STATES = new Map([
     ['success', 'success'],
@@ -5509,21 +7216,6 @@ async function environmentRows(reads) {
     return rows.filter((row) => !(row.deployment.transient && row.statuses[0]?.state === 'inactive'));
 }
 
-const SERVER_VERDICT = /^server-(constraint|deprecation|warning|outdated|info)$/;
-function fromServer(finding) {
-    return SERVER_VERDICT.test(finding.rule);
-}
-const SEVERITY_ORDER = { error: 0, warning: 1, notice: 2 };
-function compareFindings(a, b) {
-    return (compareCodeUnits(a.file, b.file) ||
-        a.line - b.line ||
-        (a.column ?? 0) - (b.column ?? 0) ||
-        SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-        compareCodeUnits(a.rule, b.rule) ||
-        compareCodeUnits(a.message, b.message));
-}
-const READ_ONLY_REFUSED = 'read-only-label';
-
 function comparedVerdict(change, name, held) {
     const { fresh, planned, desired } = held;
     if (fresh === desired)
@@ -5547,28 +7239,6 @@ function settled(change, verdict) {
         revision: verdict.revision,
         message: 'the server already holds what this deploy wants (another run got there first)'
     };
-}
-
-const OUTCOMES = [
-    'created',
-    'updated',
-    'deleted',
-    'unchanged',
-    'conflict',
-    'failed',
-    'skipped'
-];
-const WRITTEN = new Set(['created', 'updated', 'deleted']);
-const NOT_APPLIED = new Set(['conflict', 'failed', 'skipped']);
-function deployStatus(resources) {
-    if (resources.some((r) => NOT_APPLIED.has(r.result)))
-        return 'failed';
-    return resources.some((r) => WRITTEN.has(r.result)) ? 'applied' : 'nothing-to-do';
-}
-function outcomeCounts(resources) {
-    const outcome = ({ change, result }) => isWrite(change) ? result : change.action === 'orphaned' ? undefined : 'unchanged';
-    const count = (o) => resources.filter((r) => outcome(r) === o).length;
-    return OUTCOMES.filter((o) => count(o) > 0).map((o) => `${count(o)} ${o}`);
 }
 
 async function rollback(plan, deps) {
@@ -5908,130 +7578,6 @@ function resourceOf$1(value, kinds) {
     return kinds.find((kind) => kind.name === fields.kind)?.parse(fields);
 }
 
-const dashboardAnswer = object({
-    id: string(),
-    title: unknown().optional(),
-    description: unknown().optional(),
-    timeWindow: unknown().optional(),
-    charts: unknown().optional(),
-    sourceCode: string().optional().catch(undefined)
-});
-function dashboardsApi(http) {
-    const one = (id) => ({ route: '/dashboards/{id}', params: [id] });
-    return {
-        listDashboards: () => unlessMissing(readPages(http, {
-            name: 'dashboards listing',
-            remedy: `a repository manages at most ${LISTED_AT_MOST} dashboards: delete the ones no one uses`,
-            route: '/dashboards',
-            query: { sort: 'id:asc' },
-            key: rowIdOf
-        }, toDashboard)),
-        async getDashboard(id) {
-            const response = await http.found({ method: 'GET', ...one(id) });
-            return response && toDashboard(readJsonObject(response), response);
-        },
-        async createDashboard(source) {
-            const response = await http.send({
-                method: 'POST',
-                route: '/dashboards',
-                headers: YAML,
-                body: source,
-                allow: [422]
-            });
-            if (response.status < 400)
-                return { created: true };
-            const error = responseError(response);
-            if (!/already exists/i.test(error.serverMessage))
-                throw error;
-            return { created: false, retried: response.attempts > 1 };
-        },
-        async updateDashboard(id, source) {
-            const response = await http.found({ method: 'PUT', ...one(id), headers: YAML, body: source });
-            return response && toDashboard(readJsonObject(response), response);
-        },
-        async deleteDashboard(id) {
-            const response = await http.send({ method: 'DELETE', ...one(id), allow: [404, 409] });
-            if (response.status === 409 &&
-                !/doesn't exist/i.test(responseError(response).serverMessage)) {
-                throw responseError(response);
-            }
-            return response.status < 400 || response.attempts > 1;
-        },
-        async validateDashboard(source) {
-            const response = await http.send({
-                method: 'POST',
-                route: '/dashboards/validate',
-                readOnly: true,
-                headers: YAML,
-                body: source
-            });
-            const text = new TextDecoder().decode(response.body);
-            const answer = parsedJson(text);
-            const verdict = answer === undefined
-                ? { readable: false, why: 'it is not JSON' }
-                : readVerdict(answer);
-            if (!verdict.readable)
-                return { errors: [], unreadable: unreadableVerdict(verdict.why, text) };
-            return { errors: verdict.errors };
-        }
-    };
-}
-function toDashboard(value, response) {
-    const row = dashboardAnswer.safeParse(value);
-    if (!row.success) {
-        throw unreadableAnswer(response, 'expected a dashboard with an id in the answer');
-    }
-    return row.data;
-}
-const WINDOW_DEFAULTS = { default: 30 * 86400, max: 366 * 86400 };
-const DURATION$1 = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
-function dashboardFields(value) {
-    const window = (value.timeWindow ?? {});
-    const fields = {
-        id: value.id ?? null,
-        title: value.title ?? null,
-        description: value.description ?? null,
-        timeWindow: {
-            default: `${seconds(window.default) ?? WINDOW_DEFAULTS.default}s`,
-            max: `${seconds(window.max) ?? WINDOW_DEFAULTS.max}s`
-        },
-        charts: sorted(value.charts ?? null)
-    };
-    return distExports.stringify(fields);
-}
-function sourceFields(source) {
-    try {
-        const mapping = record(string(), unknown()).safeParse(distExports.parse(source)).data;
-        if (mapping)
-            return dashboardFields(mapping);
-    }
-    catch {
-    }
-    return undefined;
-}
-function holds(remote, wanted) {
-    return remote.sourceCode !== undefined
-        ? normaliseText(remote.sourceCode) === wanted.source
-        : dashboardFields({ ...remote }) === wanted.fields;
-}
-function seconds(value) {
-    const match = typeof value === 'string' ? DURATION$1.exec(value) : null;
-    if (!match)
-        return undefined;
-    const [, d, h, m, s] = match.map((part) => Number(part ?? 0));
-    return d * 86400 + h * 3600 + m * 60 + s;
-}
-function sorted(value) {
-    if (Array.isArray(value))
-        return value.map(sorted);
-    if (isRecord(value)) {
-        return Object.fromEntries(Object.keys(value)
-            .sort()
-            .map((key) => [key, sorted(value[key])]));
-    }
-    return value;
-}
-
 const dashboardsApply = {
     name: 'dashboard',
     async write(change, api) {
@@ -6180,14 +7726,6 @@ function matches(fresh, version, id) {
     return fields !== undefined && sha256Hex(dashboardFields({ ...fresh })) === fields;
 }
 
-function kindOf$1(kinds, change) {
-    const kind = kinds.find((candidate) => candidate.name === change.kind);
-    if (kind === undefined) {
-        throw new ActionError(`no resource kind '${change.kind}' is registered (src/kinds/index.ts)`);
-    }
-    return kind;
-}
-
 const DEFAULT_DIFF_LIMITS = {
     maxChars: 200_000,
     maxLines: 5_000,
@@ -6266,7 +7804,7 @@ function buildPlan(input, kinds, held = new Map()) {
     sortInPlanOrder(resources, kinds);
     for (const change of resources) {
         if (change.action !== 'unchanged') {
-            change.digest = sha256Hex(JSON.stringify(kindOf$1(kinds, change).fingerprintOf(change))).slice(0, 16);
+            change.digest = sha256Hex(JSON.stringify(kindOf$2(kinds, change).fingerprintOf(change))).slice(0, 16);
         }
     }
     return {
@@ -6323,7 +7861,7 @@ function applyDiff(change, result) {
 }
 function sortInPlanOrder(resources, kinds) {
     const keyed = resources.map((change) => {
-        const kind = kindOf$1(kinds, change);
+        const kind = kindOf$2(kinds, change);
         return { change, order: kind.order, id: kind.idOf(change) };
     });
     keyed.sort((a, b) => compareCodeUnits(a.change.namespace, b.change.namespace) ||
@@ -6334,7 +7872,7 @@ function sortInPlanOrder(resources, kinds) {
 function fingerprint(resources, kinds, against) {
     const changes = resources
         .filter((r) => r.action !== 'unchanged')
-        .map((r) => kindOf$1(kinds, r).fingerprintOf(r));
+        .map((r) => kindOf$2(kinds, r).fingerprintOf(r));
     const where = against && { server: against.server, tenant: against.tenant };
     return sha256Hex(JSON.stringify({ version: 1, changes, ...(where && { against: where }) }));
 }
@@ -6895,7 +8433,7 @@ async function readNamespaceFileBytes(entry) {
     if (entry.absPath === '') {
         throw new NamespaceFileReadError(`${entry.file} comes from a commit's tree, whose bytes are not kept; compare its sha256 instead`);
     }
-    return readFile(entry.absPath, { flag: constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) });
+    return readFile(entry.absPath, { flag: constants$1.O_RDONLY | (constants$1.O_NOFOLLOW ?? 0) });
 }
 
 const filesDecide = {
@@ -7187,43 +8725,6 @@ function stronglyConnected(keys, deps) {
         }
     }
     return result;
-}
-
-function withoutRevisionLine(source) {
-    return source.replace(/^revision: \d+\n?/m, '');
-}
-function flowIdentity$1(source) {
-    const doc = distExports.parseDocument(source, { uniqueKeys: false });
-    const namespace = doc.get('namespace');
-    const id = doc.get('id');
-    return typeof namespace === 'string' && typeof id === 'string' ? { namespace, id } : undefined;
-}
-function comparableFlowSource(source) {
-    return withoutRevisionLine(normaliseText(source));
-}
-const BLOCK_KEY = /^[A-Za-z_][\w-]*[ \t]*:(?:[ \t]|$)/;
-const ALIAS$1 = /(?:^[ \t]*|[:?-][ \t]+|[[{,][ \t]*)\*[^\s,[\]{}]/m;
-function topLevelText(source, keys) {
-    if (ALIAS$1.test(source))
-        return undefined;
-    const kept = [];
-    let keeping = false;
-    let mapping = false;
-    for (const line of source.split('\n')) {
-        const margin = /^\S/.test(line) && !line.startsWith('#') && !/^-(?:[ \t]|$)/.test(line);
-        if (margin) {
-            if (!BLOCK_KEY.test(line))
-                return undefined;
-            keeping = keys.has(line.slice(0, line.indexOf(':')).trim());
-            mapping = true;
-        }
-        else if (!mapping && /^-(?:[ \t]|$)/.test(line)) {
-            return undefined;
-        }
-        if (keeping)
-            kept.push(line);
-    }
-    return mapping ? kept.join('\n') : undefined;
 }
 
 const flowsApply = {
@@ -9664,159 +11165,6 @@ function nestedKeyOffset(doc, name) {
 }
 function serverAnswerFindings(answers, repositoryFlows) {
     return answers.flatMap(({ flows, results }) => serverFindings(flows, results, repositoryFlows));
-}
-
-function demoteUnchangedErrors(findings, changed) {
-    if (changed.kind !== 'list')
-        return findings;
-    return findings.map((finding) => finding.severity === 'error' &&
-        finding.rule !== NOTHING_FOUND &&
-        finding.rule !== MISSING_FOLDER &&
-        finding.rule !== READ_ONLY_REFUSED &&
-        !changed.paths.has(finding.file)
-        ? {
-            ...finding,
-            severity: 'warning',
-            message: `${finding.message} (not changed by this pull request, so reported as a warning)`
-        }
-        : finding);
-}
-function findingCounts(findings) {
-    const counts = { error: 0, warning: 0, notice: 0 };
-    for (const f of findings)
-        counts[f.severity]++;
-    return counts;
-}
-function sortFindings(findings) {
-    const seen = new Set();
-    return [...findings].sort(compareFindings).filter((f) => {
-        const key = `${f.severity}\0${f.file}\0${f.line}\0${f.column ?? ''}\0${f.message}`;
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-function failureMessage(findings, failOn) {
-    const { error, warning } = findingCounts(findings);
-    if (error > 0)
-        return `Validation found ${error} error(s): fix them (see the annotations and the job summary).`;
-    if (failOn === 'warning' && warning > 0)
-        return `Validation found ${warning} warning(s) and fail-on is 'warning': fix them or set fail-on: error.`;
-    return undefined;
-}
-function ruleCounts(findings) {
-    const counts = new Map();
-    for (const { rule } of findings)
-        counts.set(rule, (counts.get(rule) ?? 0) + 1);
-    if (![...counts.values()].some((count) => count > 1))
-        return undefined;
-    const ordered = [...counts].sort(([a, x], [b, y]) => y - x || compareCodeUnits(a, b));
-    return `Findings by rule: ${ordered.map(([rule, count]) => `${count} × ${rule}`).join(', ')}`;
-}
-
-function countsText(counts) {
-    const parts = [
-        `${counts.create} to create`,
-        `${counts.update} to update`,
-        `${counts.delete} to delete`,
-        `${counts.unchanged} unchanged`
-    ];
-    if (counts.orphaned > 0)
-        parts.push(`${counts.orphaned} orphaned`);
-    if (counts.drifted > 0)
-        parts.push(`${counts.drifted} drifted`);
-    return parts.join(', ');
-}
-function plural(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-function tallyText(findings) {
-    const counts = findingCounts(findings);
-    const tally = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
-    if (counts.notice > 0)
-        tally.push(plural(counts.notice, 'notice'));
-    return tally.join(', ');
-}
-function validationFailed(findings, failOn = 'error') {
-    const counts = findingCounts(findings);
-    return counts.error > 0 || (failOn === 'warning' && counts.warning > 0);
-}
-function verdictLine(findings, failOn) {
-    const verdict = validationFailed(findings, failOn)
-        ? '❌ **Validation failed**'
-        : '✅ **Validation passed**';
-    return `${verdict}: ${tallyText(findings)}`;
-}
-function verdictAndTarget(input, { layoutReason = true } = {}) {
-    return `${verdictLine(input.findings, input.failOn ?? 'error')}\\\n${targetLine(input, layoutReason)}`;
-}
-function targetLine(input, layoutReason) {
-    const server = input.server ? escapeText(input.server) : 'none configured';
-    const commit = commitText(input.commit, input.repositoryUrl);
-    const reason = input.layout && layoutReason ? ` (${escapeText(input.layout.reason)})` : '';
-    const layout = input.layout ? ` · **Layout** ${escapeText(input.layout.layout)}${reason}` : '';
-    return `**Server** ${server} · **Tenant** ${escapeText(input.tenant)} · **Commit** ${commit}${layout}`;
-}
-function subject(what, commentKey) {
-    const key = commentKey && commentKey !== 'default' ? ` · ${escapeText(commentKey)}` : '';
-    return `Kestra ${what}${key}`;
-}
-function title(input) {
-    return input.plan
-        ? `### ${subject('plan', input.commentKey)}: ${countsText(input.plan.counts)}`
-        : `### ${subject('validation', input.commentKey)}`;
-}
-const DEPLOY_OUTCOME = {
-    applied: '✅ applied',
-    'nothing-to-do': '✅ up to date',
-    refused: '⚠️ not deployed',
-    failed: '❌ failed',
-    'rolled-back': '↩️ rolled back',
-    'rollback-incomplete': '⚠️ rollback incomplete'
-};
-function deployTitle(status, detail, commentKey) {
-    return `### ${subject('deploy', commentKey)}: ${DEPLOY_OUTCOME[status]}${detail ? `, ${detail}` : ''}`;
-}
-const HEADLINE = /^### Kestra (plan|validation|deploy)\b/;
-function withHeadline(markdown, headline) {
-    const lines = markdown.split('\n');
-    const at = lines[0]?.startsWith('<!--') ? 1 : 0;
-    if (HEADLINE.test(lines[at] ?? ''))
-        lines[at] = headline;
-    else
-        lines.splice(at, 0, headline);
-    return lines.join('\n');
-}
-function deletionLine(plan) {
-    const text = plan && deletionsText(plan);
-    if (text === undefined)
-        return undefined;
-    return `> [!CAUTION]\n> 🔴 **${escapeText(text.counts)}:** ${escapeText(text.names)}`;
-}
-function noteLines(notes) {
-    return (notes ?? []).map((note) => `> ${escapeText(note)}`);
-}
-function unfinishedText(executions) {
-    return `${plural(executions.length, 'execution')} not finished`;
-}
-const NAMED = 10;
-function deletionNames(plan) {
-    return plan.resources
-        .filter((r) => r.action === 'delete')
-        .map((r) => `${r.kind} ${resourceName$1(r)}`);
-}
-function deletionsText(plan) {
-    const deleted = plan.resources.filter((r) => r.action === 'delete');
-    if (deleted.length === 0)
-        return undefined;
-    const byKind = new Map();
-    for (const r of deleted)
-        byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
-    const counts = [...byKind].map(([kind, n]) => plural(n, kind)).join(', ');
-    const names = deletionNames(plan);
-    const more = names.length > NAMED ? `, and ${names.length - NAMED} more` : '';
-    return { counts: `Deletes ${counts}`, names: `${names.slice(0, NAMED).join(', ')}${more}.` };
 }
 
 const flowsDecide = {
@@ -12477,56 +13825,6 @@ async function phase(reporter, title, work, summary) {
     return result;
 }
 
-const SHOWN = 60;
-function upgradeSection(report) {
-    if (!report)
-        return undefined;
-    const { target, flows, loading, items } = report;
-    const refusing = flows - loading;
-    const headline = refusing === 0
-        ? `all ${flows} managed flow(s) would load`
-        : `${loading} of ${flows} managed flow(s) would load; ${refusing} would not`;
-    const mechanical = items.filter((item) => item.mechanical).length;
-    const lines = items.slice(0, SHOWN).map((item) => {
-        const fix = item.mechanical
-            ? 'mechanical: `kestra-gitops upgrade-check --write` or `mode: upgrade` rewrites it'
-            : `manual: [migration guide](${linkTarget(item.guide)})`;
-        return `- ${escapeTextWithCode(`\`${item.file}:${item.line}\``)}: ${escapeTextWithCode(item.message)} (${fix})`;
-    });
-    if (items.length > SHOWN)
-        lines.push(`- …and ${items.length - SHOWN} more: run \`kestra-gitops upgrade-check\``);
-    const tally = items.length === 0
-        ? ''
-        : `\n\n${items.length} refusal(s), ${mechanical} with a mechanical rewrite, ${items.length - mechanical} to rewrite by hand.\n\n${lines.join('\n')}`;
-    return `<details><summary>Ready for Kestra ${escapeTextWithCode(target)}? ${headline}</summary>${tally}\n\n</details>`;
-}
-function upgradePullTitle(report) {
-    return `Ready for Kestra ${report.target}: the mechanical rewrites`;
-}
-function upgradePullBody(report, commentKey) {
-    const line = (item) => `- ${escapeTextWithCode(`\`${item.file}:${item.line}\``)}: ${escapeTextWithCode(item.message)}`;
-    const done = report.items.filter((item) => item.mechanical);
-    const manual = report.items.filter((item) => !item.mechanical);
-    const key = commentKey === 'default' ? '' : ` (${escapeTextWithCode(commentKey)})`;
-    return [
-        `<!-- kestra-gitops-upgrade: ${report.target} -->`,
-        `### Ready for Kestra ${escapeTextWithCode(report.target)}?${key}`,
-        `${report.loading} of ${report.flows} managed flow(s) load on Kestra ${escapeTextWithCode(report.target)} as they are. This pull request rewrites what is mechanical, keeping every task id, comment and line it does not change; nothing was written to Kestra.`,
-        '#### Rewritten',
-        done
-            .slice(0, SHOWN * 4)
-            .map(line)
-            .join('\n') || 'Nothing.',
-        '#### Left to rewrite by hand',
-        [
-            ...manual
-                .slice(0, SHOWN * 2)
-                .map((item) => `${line(item)} ([migration guide](${linkTarget(item.guide)}))`),
-            ...(manual.length > SHOWN * 2 ? [`- …and ${manual.length - SHOWN * 2} more`] : [])
-        ].join('\n') || 'Nothing: once merged, every managed flow loads on the target.'
-    ].join('\n\n');
-}
-
 const NEWEST_LTS = '2.0';
 async function upgradeReadiness(settings, work, flows, servers, checks) {
     const { kestra, upgradeServer } = servers;
@@ -12637,8 +13935,7 @@ async function check(run) {
         kinds: kinds.flatMap((kind) => (kind.gather?.gather || kind.gather?.walk ? [kind.gather] : []))
     });
     const validation = { layout: layout.layout };
-    const asked = checksAsked(run, layout.layout, probing);
-    const checking = settle(flowChecks(gathering, asked, ports.checkThread));
+    const checking = settle(flowChecks(gathering, checksAsked(run, layout.layout, probing)));
     const model = await phase(ports.reporter, LOADING, () => loaded(gathering, ports), describeRepository);
     const checks = await valueOf(checking);
     const sent = sending.model(model);
@@ -12706,17 +14003,14 @@ async function checksAsked({ settings, target }, layout, probing) {
         !settings.upgradeServer;
     return { layout, schema: schemaTarget(version), upgrade };
 }
-async function flowChecks(gathering, asking, thread) {
+async function flowChecks(gathering, asking) {
     const asked = await asking;
-    const checking = [];
+    const checks = new Map();
     for await (const flow of gathering.flows) {
-        const stored = gathering.reused.get(flow);
-        const beside = stored ? undefined : thread?.check(flow, asked);
-        const here = () => flowCheck(flow, stored, asked);
-        checking.push([flow, beside ? beside.then((check) => check ?? here()) : here()]);
+        checks.set(flow, flowCheck(flow, gathering.reused.get(flow), asked));
         releaseSyntaxTree(flow);
     }
-    return new Map(await Promise.all(checking.map(async ([flow, check]) => [flow, await check])));
+    return checks;
 }
 function flowCheck(flow, stored, { upgrade, ...options }) {
     const { schema, upgrade: items, ...own } = stored ?? checkFlow(flow, options);
@@ -12829,1305 +14123,6 @@ function describeRepository(model) {
     const flows = model.flows.filter((f) => !f.notAFlow).length;
     const namespaces = model.managedNamespaces;
     return `Checked ${flows} flow(s) and ${model.files.length} namespace file(s) in ${namespaces.length} namespace(s)${namespaces.length > 0 ? `: ${namespaces.join(', ')}` : ''}.`;
-}
-
-function readZip(response) {
-    return new Map([...readZipEntries(response)].map(([name, entry]) => [name, entry.bytes()]));
-}
-function readZipEntries(response) {
-    const unreadable = (error) => unreadableAnswer(response, `the answer is not a readable zip archive (${error.message})`);
-    let entries;
-    try {
-        entries = response.body.length === 0 ? new Map() : unzip(response.body, unreadable);
-    }
-    catch (error) {
-        throw unreadable(error);
-    }
-    for (const name of entries.keys())
-        if (name.endsWith('/'))
-            entries.delete(name);
-    return entries;
-}
-const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
-const ZIP64_END_OF_CENTRAL_DIRECTORY = 0x06064b50;
-const ZIP64_LOCATOR = 0x07064b50;
-const ZIP64_FIELDS = 0x0001;
-const CENTRAL_FILE_HEADER = 0x02014b50;
-const LOCAL_FILE_HEADER = 0x04034b50;
-const IN_ZIP64 = 0xffffffff;
-const STORED = 0;
-const DEFLATED = 8;
-const MIN_CHUNK = constants$1.Z_MIN_CHUNK;
-function unzip(zip, unreadable) {
-    const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
-    const directory = centralDirectory(view, findEndOfCentralDirectory(view));
-    const entries = new Map();
-    const names = new TextDecoder();
-    let at = directory.at;
-    for (let i = 0; i < directory.count; i++) {
-        if (view.getUint32(at, true) !== CENTRAL_FILE_HEADER)
-            throw new Error('bad central directory');
-        const flags = view.getUint16(at + 8, true);
-        const method = view.getUint16(at + 10, true);
-        const nameLength = view.getUint16(at + 28, true);
-        const extraLength = view.getUint16(at + 30, true);
-        const commentLength = view.getUint16(at + 32, true);
-        const name = names.decode(zip.subarray(at + 46, at + 46 + nameLength));
-        if ((flags & 1) !== 0)
-            throw new Error(`entry ${name} is encrypted`);
-        if (method !== STORED && method !== DEFLATED) {
-            throw new Error(`entry ${name} uses compression method ${method}`);
-        }
-        const { size, compressedSize, local } = entrySizes(view, at, name);
-        if (view.getUint32(local, true) !== LOCAL_FILE_HEADER)
-            throw new Error('bad local header');
-        const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
-        const data = zip.subarray(start, start + compressedSize);
-        if (data.length !== compressedSize)
-            throw new Error(`truncated entry ${name}`);
-        if (method === STORED && size !== compressedSize)
-            throw new Error(`entry ${name} has the wrong size`);
-        entries.set(name, {
-            size,
-            digest: () => `${method === STORED ? 's' : 'd'}${hash('sha256', data, 'base64url')}`,
-            bytes: () => {
-                if (method === STORED)
-                    return data;
-                try {
-                    const bytes = inflated(data, size);
-                    if (bytes.length !== size)
-                        throw new Error(`entry ${name} has the wrong size`);
-                    return bytes;
-                }
-                catch (error) {
-                    throw unreadable(error);
-                }
-            }
-        });
-        at += 46 + nameLength + extraLength + commentLength;
-    }
-    return entries;
-}
-function centralDirectory(view, end) {
-    const locator = end - 20;
-    if (locator < 0 || view.getUint32(locator, true) !== ZIP64_LOCATOR) {
-        return { count: view.getUint16(end + 10, true), at: view.getUint32(end + 16, true) };
-    }
-    const record = Number(view.getBigUint64(locator + 8, true));
-    if (view.getUint32(record, true) !== ZIP64_END_OF_CENTRAL_DIRECTORY) {
-        throw new Error('bad zip64 end of central directory');
-    }
-    return {
-        count: Number(view.getBigUint64(record + 32, true)),
-        at: Number(view.getBigUint64(record + 48, true))
-    };
-}
-function entrySizes(view, at, name) {
-    const fields = [
-        view.getUint32(at + 24, true),
-        view.getUint32(at + 20, true),
-        view.getUint32(at + 42, true)
-    ];
-    if (fields.includes(IN_ZIP64)) {
-        const extra = at + 46 + view.getUint16(at + 28, true);
-        let field = zip64Fields(view, extra, extra + view.getUint16(at + 30, true));
-        for (const [i, value] of fields.entries()) {
-            if (value !== IN_ZIP64)
-                continue;
-            if (field === undefined || field.at + 8 > field.end) {
-                throw new Error(`entry ${name} lacks its zip64 sizes`);
-            }
-            fields[i] = Number(view.getBigUint64(field.at, true));
-            field = { ...field, at: field.at + 8 };
-        }
-    }
-    const [size, compressedSize, local] = fields;
-    return { size, compressedSize, local };
-}
-function zip64Fields(view, start, end) {
-    for (let at = start; at + 4 <= end; at += 4 + view.getUint16(at + 2, true)) {
-        if (view.getUint16(at, true) === ZIP64_FIELDS) {
-            return { at: at + 4, end: Math.min(end, at + 4 + view.getUint16(at + 2, true)) };
-        }
-    }
-    return undefined;
-}
-function inflated(data, size) {
-    const stored = storedBlocks(data, size);
-    if (stored)
-        return stored;
-    const buffer = inflateRawSync(data, {
-        chunkSize: Math.max(MIN_CHUNK, Math.min(size + 1, PREALLOCATED_AT_MOST)),
-        maxOutputLength: Math.max(1, size)
-    });
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-}
-function storedBlocks(data, size) {
-    const blocks = [];
-    let at = 0;
-    let total = 0;
-    for (let final = false; !final;) {
-        if (at + 5 > data.length || (data[at] & 0xfe) !== 0)
-            return undefined;
-        final = data[at] === 1;
-        const length = data[at + 1] | (data[at + 2] << 8);
-        if ((data[at + 3] | (data[at + 4] << 8)) !== (length ^ 0xffff))
-            return undefined;
-        if (at + 5 + length > data.length)
-            return undefined;
-        blocks.push(data.subarray(at + 5, at + 5 + length));
-        at += 5 + length;
-        total += length;
-    }
-    if (at !== data.length || total !== size)
-        return undefined;
-    return blocks.length === 1 ? blocks[0] : Buffer.concat(blocks, total);
-}
-function findEndOfCentralDirectory(view) {
-    for (let at = view.byteLength - 22; at >= Math.max(0, view.byteLength - 22 - 0xffff); at--) {
-        if (view.getUint32(at, true) === END_OF_CENTRAL_DIRECTORY)
-            return at;
-    }
-    throw new Error('no end of central directory');
-}
-
-const FLOWS_FOLDER = '_flows';
-const MAX_WALK_ENTRIES = 10_000;
-const MAX_WALK_DEPTH = 64;
-const directoryEntry = object({ fileName: string(), type: unknown().optional() });
-function filesApi(http) {
-    let exportMissing = false;
-    const files = (namespace, below = '') => ({
-        route: `/namespaces/{namespace}/files${below}`,
-        params: [namespace]
-    });
-    const read = async (namespace, path, revision) => {
-        const response = await http.found({
-            method: 'GET',
-            ...files(namespace),
-            query: revision === undefined ? { path } : { path, revision: String(revision) }
-        });
-        return response?.body;
-    };
-    const send = (namespace, path, filename, bytes, allow400) => formBody([['fileContent', new Blob([bytes]), filename]]).then(({ contentType, body }) => http.send({
-        method: 'POST',
-        ...files(namespace),
-        query: { path },
-        headers: { 'content-type': contentType },
-        body,
-        ...(allow400 && { allow: [400] })
-    }));
-    const exported = async (namespace) => {
-        const response = await http.send({
-            method: 'GET',
-            ...files(namespace, '/export'),
-            allow: [404, 405]
-        });
-        if (response.status === 404 || response.status === 405) {
-            exportMissing = true;
-            return undefined;
-        }
-        return [...readZipEntries(response)]
-            .map(([name, entry]) => ({ path: '/' + name.replace(/^\/+/, ''), ...entry }))
-            .filter(({ path }) => !path.startsWith(`/${FLOWS_FOLDER}/`));
-    };
-    const walk = async (namespace, dir, budget) => {
-        const response = await http.found({
-            method: 'GET',
-            ...files(namespace, '/directory'),
-            query: { path: dir }
-        });
-        if (!response)
-            return [];
-        const entries = new Map();
-        for (const item of readJsonArray(response)) {
-            const { fileName, type } = directoryEntry.safeParse(item).data ?? {};
-            if (!fileName)
-                continue;
-            if (dir === '/' && fileName === FLOWS_FOLDER)
-                continue;
-            entries.set(fileName, type);
-        }
-        budget.left -= entries.size;
-        const depth = dir.split('/').length - 1;
-        if (budget.left < 0 || depth > MAX_WALK_DEPTH) {
-            throw new ListingError(`Kestra's namespace files of ${namespace} did not end: the directory listing went past ${MAX_WALK_ENTRIES} entries or ${MAX_WALK_DEPTH} folders deep (at ${dir.slice(0, 200)}). Nothing was decided on a part of it; remove files no flow reads, or check that the server (or a proxy in front of it) answers GET /namespaces/{namespace}/files/directory as Kestra does.`);
-        }
-        const nested = await Promise.all([...entries].map(async ([fileName, type]) => {
-            const path = dir === '/' ? `/${fileName}` : `${dir}/${fileName}`;
-            if (type === 'Directory')
-                return walk(namespace, path, budget);
-            const bytes = await read(namespace, path);
-            return bytes ? [{ path, size: bytes.length, bytes: () => bytes }] : [];
-        }));
-        return nested.flat();
-    };
-    return {
-        async listFiles(namespace) {
-            const found = exportMissing ? undefined : await exported(namespace);
-            const all = found ?? (await walk(namespace, '/', { left: MAX_WALK_ENTRIES }));
-            return all.sort((a, b) => compareCodeUnits(a.path, b.path));
-        },
-        getFile: (namespace, path) => read(namespace, path),
-        fileRevision: (namespace, path, revision) => read(namespace, path, revision),
-        async fileRevisions(namespace, path) {
-            const response = await http.send({
-                method: 'GET',
-                ...files(namespace, '/revisions'),
-                query: { path },
-                allow: [404, 405]
-            });
-            if (response.status >= 400)
-                return undefined;
-            return readJsonArray(response).flatMap((item) => {
-                const read = object({ revision: number() }).safeParse(item).data;
-                return read ? [read.revision] : [];
-            });
-        },
-        async uploadFile(namespace, path, bytes) {
-            const response = await send(namespace, path, uploadFileName(path), bytes, bytes.length === 0);
-            if (response.status !== 400)
-                return;
-            const stored = storedPath(fileNaming(await http.info()), path);
-            const entry = ('path' in stored ? stored.path : path).replace(/^\/+/, '');
-            await send(namespace, path, 'empty-file.zip', emptyEntryZip(entry), false);
-        },
-        async deleteFile(namespace, path) {
-            await http.send({ method: 'DELETE', ...files(namespace), query: { path } });
-        }
-    };
-}
-function emptyEntryZip(name) {
-    const parts = [];
-    const zip = new Zip((error, chunk) => {
-        if (error)
-            throw error;
-        parts.push(chunk);
-    });
-    const entry = new ZipDeflate(name);
-    zip.add(entry);
-    entry.push(new Uint8Array(0), true);
-    zip.end();
-    return Buffer.concat(parts);
-}
-function uploadFileName(path) {
-    const base = path.slice(path.lastIndexOf('/') + 1);
-    if (base === '')
-        return 'file';
-    return /\.zip$/i.test(base.trim()) ? `${base}.upload` : base;
-}
-
-const EXPORTED_AT_ONCE = 1000;
-function flowsApi(http) {
-    let exportMissing = false;
-    let batch;
-    let listingsUnderWay = 0;
-    const one = (namespace, id) => ({
-        route: '/flows/{namespace}/{id}',
-        params: [namespace, id]
-    });
-    const getFlow = async (namespace, id) => {
-        const response = await http.found({
-            method: 'GET',
-            ...one(namespace, id),
-            query: { source: 'true' }
-        });
-        return response && toRemoteFlow(response, '');
-    };
-    const listed = async (namespace) => {
-        const listing = await http.send({
-            method: 'GET',
-            route: '/flows/{namespace}',
-            params: [namespace]
-        });
-        return readJsonArray(listing).flatMap((item) => {
-            const flow = flowAnswer.safeParse(item).data;
-            if (flow?.id === undefined || flow.deleted === true)
-                return [];
-            if (flow.namespace !== undefined && flow.namespace !== namespace)
-                return [];
-            const updated = flow.updated !== undefined ? { updated: flow.updated } : {};
-            return [{ id: flow.id, revision: Number(flow.revision ?? 0), ...updated }];
-        });
-    };
-    const listedWithSources = async (namespace) => {
-        listingsUnderWay++;
-        const listing = await settle(listed(namespace));
-        listingsUnderWay--;
-        if (!listing.ok || listing.value.length === 0 || exportMissing) {
-            if (listingsUnderWay === 0)
-                send();
-            return { listed: valueOfEnded(listing), sources: new Map() };
-        }
-        const together = await join(namespace, listing.value);
-        if (together)
-            return { listed: listing.value, sources: together };
-        const again = await listed(namespace);
-        if (again.length === 0 || exportMissing)
-            return { listed: again, sources: new Map() };
-        const alone = await exportSources([{ namespace, listed: again }]);
-        return { listed: again, sources: alone?.get(namespace) ?? new Map() };
-    };
-    const join = (namespace, flows) => {
-        const names = flows.flatMap(({ id }) => entryNames(namespace, id));
-        if (batch &&
-            (flowsIn(batch) + flows.length > EXPORTED_AT_ONCE ||
-                names.some((name) => batch.names.has(name)))) {
-            send();
-        }
-        const filling = (batch ??= { members: [], names: new Set() });
-        for (const name of names)
-            filling.names.add(name);
-        const sources = new Promise((done) => filling.members.push({ namespace, listed: flows, done }));
-        if (flowsIn(filling) >= EXPORTED_AT_ONCE || listingsUnderWay === 0)
-            send();
-        return valueOf(sources);
-    };
-    const send = () => {
-        const sent = batch;
-        batch = undefined;
-        if (!sent)
-            return;
-        void settle(exportSources(sent.members)).then((outcome) => {
-            for (const member of sent.members) {
-                member.done(outcome.ok
-                    ? {
-                        ok: true,
-                        value: outcome.value && (outcome.value.get(member.namespace) ?? new Map())
-                    }
-                    : outcome);
-            }
-        });
-    };
-    const exportSources = async (members) => {
-        const response = await http.send({
-            method: 'POST',
-            route: '/flows/export/by-ids',
-            readOnly: true,
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(members.flatMap(({ namespace, listed }) => listed.map(({ id }) => ({ namespace, id })))),
-            allow: [404, 405]
-        });
-        if (response.status === 404)
-            return undefined;
-        if (response.status === 405) {
-            exportMissing = true;
-            return new Map();
-        }
-        const named = new Map(members.flatMap(({ namespace, listed }) => listed.flatMap(({ id }) => entryNames(namespace, id).map((name) => [name, { namespace, id }]))));
-        const sources = new Map(members.map(({ namespace }) => [namespace, new Map()]));
-        for (const [name, bytes] of readZip(response)) {
-            const source = new TextDecoder().decode(bytes);
-            let flow = named.get(name.slice(name.lastIndexOf('/') + 1).replace(/\.ya?ml$/i, ''));
-            if (!flow) {
-                const identity = flowIdentity$1(source);
-                flow = identity && named.get(`${identity.namespace}.${identity.id}`);
-            }
-            if (flow)
-                sources.get(flow.namespace)?.set(flow.id, source);
-        }
-        return sources;
-    };
-    return {
-        async listFlows(namespace) {
-            const { listed, sources } = await listedWithSources(namespace);
-            const flows = await Promise.all(listed.map(async ({ id, revision, updated }) => {
-                const source = sources.get(id);
-                if (source !== undefined)
-                    return { namespace, id, revision, source, ...(updated && { updated }) };
-                return getFlow(namespace, id);
-            }));
-            return flows
-                .filter((flow) => flow !== undefined)
-                .sort((a, b) => compareCodeUnits(a.id, b.id));
-        },
-        async flowRevisions(namespace) {
-            return new Map((await listed(namespace)).map(({ id, revision }) => [id, revision]));
-        },
-        getFlow,
-        async flowRevisionSource(namespace, id, revision) {
-            const response = await http.found({
-                method: 'GET',
-                ...one(namespace, id),
-                query: { revision: String(revision), source: 'true' }
-            });
-            return response && readAnswer$1(response, flowAnswer, 'a flow').source;
-        },
-        async createFlow(source) {
-            const response = await http.send({
-                method: 'POST',
-                route: '/flows',
-                headers: YAML,
-                body: source,
-                allow: [409, 422]
-            });
-            if (response.status < 400)
-                return toRemoteFlow(response, source);
-            const error = responseError(response);
-            if (response.attempts === 1 || !/already exists/i.test(error.serverMessage))
-                throw error;
-            const identity = flowIdentity$1(source);
-            const stored = identity && (await getFlow(identity.namespace, identity.id));
-            if (stored && withoutRevisionLine(stored.source) === withoutRevisionLine(source))
-                return stored;
-            throw error;
-        },
-        async updateFlow(namespace, id, source) {
-            const response = await http.send({
-                method: 'PUT',
-                ...one(namespace, id),
-                headers: YAML,
-                body: source
-            });
-            return toRemoteFlow(response, source);
-        },
-        async deleteFlow(namespace, id) {
-            const response = await http.send({ method: 'DELETE', ...one(namespace, id), allow: [404] });
-            if (response.status === 404 && response.attempts === 1)
-                throw responseError(response);
-        },
-        async flowDependencies(namespace, id) {
-            const response = await http.found({
-                method: 'GET',
-                route: '/flows/{namespace}/{id}/dependencies',
-                params: [namespace, id],
-                query: { destinationOnly: 'false', expandAll: 'false' }
-            });
-            if (!response)
-                return undefined;
-            const { nodes, edges } = readAnswer$1(response, topology, 'a flow topology');
-            const byUid = new Map();
-            for (const node of nodes) {
-                const read = topologyNode.safeParse(node).data;
-                if (read)
-                    byUid.set(read.uid, { namespace: read.namespace, id: read.id });
-            }
-            return edges.flatMap((edge) => {
-                const read = topologyEdge.safeParse(edge).data;
-                const from = read && byUid.get(read.source);
-                const to = read && byUid.get(read.target);
-                return from && to ? [{ source: from, target: to, relation: read.relation }] : [];
-            });
-        }
-    };
-}
-function flowsIn(batch) {
-    return batch.members.reduce((sum, member) => sum + member.listed.length, 0);
-}
-function entryNames(namespace, id) {
-    return [`${namespace}.${id}`, `${namespace}-${id}`];
-}
-const flowAnswer = object({
-    id: string().optional().catch(undefined),
-    namespace: string().optional().catch(undefined),
-    revision: unknown().optional(),
-    deleted: unknown().optional(),
-    source: string().optional().catch(undefined),
-    updated: string().optional().catch(undefined)
-});
-const topology = object({
-    nodes: array(unknown()).catch([]),
-    edges: array(unknown()).catch([])
-});
-const topologyNode = object({ uid: string(), namespace: string(), id: string() });
-const topologyEdge = object({
-    source: string(),
-    target: string(),
-    relation: _enum(['FLOW_TASK', 'FLOW_TRIGGER'])
-});
-function toRemoteFlow(response, sentSource) {
-    const flow = readAnswer$1(response, flowAnswer, 'a flow');
-    if (flow.id === undefined || flow.namespace === undefined) {
-        throw unreadableAnswer(response, 'the answer is not a flow (no id or namespace)');
-    }
-    return {
-        namespace: flow.namespace,
-        id: flow.id,
-        revision: Number(flow.revision ?? 0),
-        source: flow.source ?? sentSource,
-        ...(flow.updated !== undefined && { updated: flow.updated })
-    };
-}
-
-function kvApi(http) {
-    const entry = (namespace, key) => ({
-        route: '/namespaces/{namespace}/kv/{key}',
-        params: [namespace, key]
-    });
-    return {
-        async getKv(namespace, key, first = false) {
-            const response = await http.found({
-                method: 'GET',
-                ...entry(namespace, key),
-                allow: [410],
-                first
-            });
-            return response && response.status !== 410 ? readJsonObject(response).value : undefined;
-        },
-        async putKv(namespace, key, value) {
-            await http.send({
-                method: 'PUT',
-                ...entry(namespace, key),
-                headers: { 'content-type': 'text/plain' },
-                body: JSON.stringify(value) ?? 'null'
-            });
-        },
-        async deleteKv(namespace, key) {
-            await http.send({ method: 'DELETE', ...entry(namespace, key) });
-        }
-    };
-}
-
-function createKestraClient(options) {
-    const dispatcher = options.dispatcher ?? createDispatcher(2 * Math.max(options.concurrency, 1));
-    const server = options.server.replace(/\/+$/, '');
-    const transport = new Transport({
-        server,
-        auth: options.auth,
-        timeoutMs: options.timeoutSeconds * 1000,
-        concurrency: options.concurrency,
-        userAgent: options.userAgent ?? 'kestra-gitops-action',
-        retry: retryPolicy(options.retry),
-        dispatcher,
-        onRetry: options.onRetry
-    });
-    const http = new ScopedHttp(transport, options.tenant);
-    return {
-        info: () => http.info(),
-        target: { server, tenant: options.tenant },
-        uiBase: async () => kestraUiBase(server, (await http.info()).tenantScoped ? options.tenant : undefined),
-        yamlResources: (collection) => yamlResources(http, collection),
-        ...flowsApi(http),
-        ...filesApi(http),
-        ...kvApi(http),
-        ...validateApi(http),
-        ...dashboardsApi(http),
-        ...executionsApi(http),
-        ...listingsApi(http),
-        requestCount: () => transport.requestCount(),
-        close: () => dispatcher.close()
-    };
-}
-const resourceAnswer = object({ id: string(), source: string() });
-const listedRow = resourceAnswer.extend({ namespace: unknown(), deleted: unknown() });
-function yamlResources(http, collection) {
-    const base = `/${pathSegment(collection)}`;
-    const one = (namespace, id) => ({
-        route: `${base}/{namespace}/{id}`,
-        params: [namespace, id]
-    });
-    return {
-        list: (namespace) => unlessMissing(readPages(http, {
-            name: `${collection} listing`,
-            remedy: `a namespace holds at most ${LISTED_AT_MOST} of them`,
-            route: `${base}/search`,
-            query: { namespace, includeChildNamespaces: 'false', sort: 'id:asc' },
-            key: (row) => listedRow.safeParse(row).data?.id
-        }, (row) => {
-            const found = listedRow.safeParse(row).data;
-            return found && found.namespace === namespace && found.deleted !== true
-                ? { id: found.id, source: found.source }
-                : undefined;
-        })),
-        async get(namespace, id) {
-            const response = await http.found({ method: 'GET', ...one(namespace, id) });
-            const withSource = resourceAnswer.pick({ source: true });
-            return response && readAnswer$1(response, withSource, 'the resource with its source').source;
-        },
-        async create(source) {
-            await http.send({ method: 'POST', route: base, headers: YAML, body: source });
-        },
-        async update(namespace, id, source) {
-            const response = await http.found({
-                method: 'PUT',
-                ...one(namespace, id),
-                headers: YAML,
-                body: source
-            });
-            return response !== undefined;
-        },
-        async delete(namespace, id) {
-            const response = await http.send({ method: 'DELETE', ...one(namespace, id), allow: [404] });
-            return response.status < 400 || response.attempts > 1;
-        }
-    };
-}
-function settingsTarget(settings) {
-    return { server: settings.server, upgradeServer: settings.upgradeServer };
-}
-function clientForSettings(settings, log, userAgent, which = 'server') {
-    const server = settings[which];
-    if (!server)
-        return undefined;
-    return createKestraClient({
-        server,
-        tenant: settings.tenant,
-        auth: settings.auth,
-        timeoutSeconds: settings.timeoutSeconds,
-        concurrency: settings.concurrency,
-        userAgent,
-        onRetry: (info) => log(`Kestra: retrying ${info.method} ${info.path} (${info.reason}) in ${info.delayMs} ms`)
-    });
-}
-
-const ACTION_LABEL = {
-    create: '🟢 create',
-    update: '🟡 update',
-    delete: '🔴 delete',
-    orphaned: '⚪ orphaned',
-    unchanged: 'unchanged'
-};
-function invalidCounts(findings) {
-    const byKey = new Map();
-    const add = (key, f) => {
-        const entry = byKey.get(key) ?? { count: 0, error: false };
-        entry.count++;
-        entry.error ||= f.severity === 'error';
-        byKey.set(key, entry);
-    };
-    for (const f of findings)
-        for (const target of findingTargets(f))
-            add(target, f);
-    return (r) => {
-        const [own, file] = changeTargets(r).map((target) => byKey.get(target));
-        const entry = file ?? own;
-        return own?.error || file?.error ? entry.count : undefined;
-    };
-}
-function summaryLine(r, links) {
-    const findings = links.invalid?.(r);
-    const parts = [`${ACTION_LABEL[r.action]} ${r.kind} <b>${escapeText(resourceName$1(r))}</b>`];
-    if (findings !== undefined)
-        parts.push(`❌ invalid (${plural(findings, 'finding')})`);
-    const counts = lineCounts(r);
-    if (counts)
-        parts.push(counts);
-    parts.push(...kindMarks(links.kinds, r));
-    if (r.drifted)
-        parts.push('⚠️ drifted');
-    if (r.remark !== undefined)
-        parts.push(escapeText(r.remark));
-    else if (r.action === 'orphaned')
-        parts.push('kept because <code>delete</code> is false');
-    const page = kestraPageOf(r, links.kinds, links.kestraUi);
-    if (page)
-        parts.push(`<a href="${escapeHtml(page)}">open in Kestra</a>`);
-    return parts.join(' · ');
-}
-function kestraPageOf(r, kinds, kestraUi) {
-    if (kestraUi === undefined || r.action === 'create')
-        return undefined;
-    return kindOf$1(kinds, r).kestraPage?.(r, kestraUi);
-}
-function kindMarks(kinds, r) {
-    return kindOf$1(kinds, r).marks?.(r) ?? [];
-}
-function kindAbove(kinds, r) {
-    return kindOf$1(kinds, r).above?.(r) ?? [];
-}
-function lineCounts(r) {
-    if (r.additions === undefined || r.deletions === undefined)
-        return undefined;
-    const counts = `+${r.additions} −${r.deletions}`;
-    return r.diffOmitted === 'too-large' ? `${counts} lines, diff omitted: too large` : counts;
-}
-function detailsBlock(r, links, diffOmittedNote) {
-    const diff = r.diff === undefined
-        ? noDiffText(r.diffOmitted, 'Empty content.')
-        : (diffOmittedNote ?? fence(r.diff, 'diff'));
-    const above = kindAbove(links.kinds, r);
-    const body = [...above, diff].join('\n\n');
-    return `<details><summary>${summaryLine(r, links)}</summary>\n\n${body}\n\n</details>`;
-}
-function noDiffText(omitted, otherwise) {
-    if (omitted === 'binary')
-        return 'Binary content: no diff.';
-    if (omitted === 'too-large')
-        return 'Diff omitted: the content is too large to compare line by line.';
-    return otherwise;
-}
-
-const SEPARATOR = '\n\n';
-function fitPieces(pieces, budget, measure) {
-    const separators = Math.max(0, pieces.length - 1) * measure(SEPARATOR);
-    let total = separators;
-    const savings = [];
-    for (const [index, piece] of pieces.entries()) {
-        if (typeof piece === 'string') {
-            total += measure(piece);
-            continue;
-        }
-        const full = measure(piece.full);
-        total += full;
-        savings.push({ index, saving: full - measure(piece.reduced) });
-    }
-    savings.sort((a, b) => b.saving - a.saving || a.index - b.index);
-    const reduced = new Set();
-    for (const { index, saving } of savings) {
-        if (total <= budget)
-            break;
-        reduced.add(index);
-        total -= saving;
-    }
-    if (total > budget)
-        return undefined;
-    const text = pieces
-        .map((piece, index) => typeof piece === 'string' ? piece : reduced.has(index) ? piece.reduced : piece.full)
-        .join(SEPARATOR);
-    return { text, reduced: reduced.size };
-}
-const utf16Length = (text) => text.length;
-function changePieces(plan, options) {
-    const groups = groupByNamespace(plan.resources);
-    const active = groups.filter((g) => g.resources.some((r) => r.action !== 'unchanged'));
-    const pieces = [];
-    if (active.length === 0) {
-        pieces.push('#### Changes', 'No changes: the server already matches the repository.');
-    }
-    else if (options.detail === 'counts') {
-        const lines = active.map((g) => `- ${escapeText(g.section ?? g.namespace)}: ${countsText(countPlan(g.resources))}`);
-        pieces.push('#### Changes', { full: lines.join('\n'), reduced: options.countsOmittedNote });
-    }
-    else {
-        for (const group of active)
-            pieces.push(...namespacePieces(group, options));
-    }
-    const activeSet = new Set(active);
-    const quiet = groups.filter((g) => !activeSet.has(g));
-    if (quiet.length > 0 && active.length > 0) {
-        const unchanged = quiet.flatMap((g) => g.resources);
-        const s = quiet.length === 1 ? '' : 's';
-        const line = `No changes in ${quiet.length} other namespace${s} (${unchanged.length} unchanged).`;
-        const listed = options.listUnchanged && options.detail === 'diffs';
-        pieces.push(listed ? { full: unchangedList(line, unchanged), reduced: line } : line);
-    }
-    return pieces;
-}
-function groupByNamespace(resources) {
-    const groups = [];
-    for (const r of resources) {
-        const same = (g) => g.namespace === r.namespace && g.section === r.section;
-        const group = r.section === undefined ? groups[groups.length - 1] : groups.find(same);
-        if (group && same(group))
-            group.resources.push(r);
-        else
-            groups.push({ namespace: r.namespace, section: r.section, resources: [r] });
-    }
-    return groups;
-}
-function namespacePieces(group, options) {
-    const heading = `#### ${escapeText(group.section ?? `Namespace ${group.namespace}`)}`;
-    const written = group.resources.filter(isWrite);
-    const orphaned = group.resources.filter((r) => r.action === 'orphaned');
-    const unchanged = group.resources.filter((r) => r.action === 'unchanged');
-    const orphanLines = orphaned.map((r) => summaryLine(r, options));
-    const unchangedCount = `${unchanged.length} unchanged.`;
-    if (options.detail === 'lines') {
-        const lines = [...written.map((r) => summaryLine(r, options)), ...orphanLines].map((line) => `- ${line}`);
-        return [[heading, lines.join('\n'), ...(unchanged.length ? [unchangedCount] : [])].join('\n\n')];
-    }
-    const pieces = [heading];
-    for (const r of written) {
-        pieces.push(r.diff === undefined
-            ? detailsBlock(r, options)
-            : {
-                full: detailsBlock(r, options),
-                reduced: detailsBlock(r, options, options.omittedNote)
-            });
-    }
-    if (orphanLines.length > 0)
-        pieces.push(orphanLines.join('\\\n'));
-    if (unchanged.length > 0) {
-        pieces.push(options.listUnchanged
-            ? {
-                full: unchangedList(`${unchanged.length} unchanged`, unchanged),
-                reduced: unchangedCount
-            }
-            : unchangedCount);
-    }
-    return pieces;
-}
-function unchangedList(summary, unchanged) {
-    const items = unchanged.map((r) => `- ${r.kind} <b>${escapeText(resourceName$1(r))}</b>`);
-    return `<details><summary>${summary}</summary>\n\n${items.join('\n')}\n\n</details>`;
-}
-const DRIFT_CONSEQUENCE = {
-    planned: 'Merging overwrites (or deletes) those edits; orphaned ones are kept.',
-    deployed: 'The deploy below overwrote (or deleted) those edits where it wrote the resource; orphaned ones were kept.'
-};
-function driftPieces(plan, detail) {
-    const drifted = plan.resources.filter((r) => r.drifted);
-    if (drifted.length === 0)
-        return [];
-    const intro = `The server copy of these resources was changed outside Git since the base commit. ${DRIFT_CONSEQUENCE.planned}`;
-    if (detail === 'counts') {
-        return [`#### ⚠️ Drift\n\n${intro} ${drifted.length} drifted resources: see the job summary.`];
-    }
-    const list = drifted
-        .map((r) => `${r.kind} <b>${escapeText(resourceName$1(r))}</b> (${r.action})`)
-        .join(', ');
-    return [`#### ⚠️ Drift\n\n${intro}\n\n${list}`];
-}
-
-const SEVERITY_LABEL = {
-    error: '❌ error',
-    warning: '⚠️ warning',
-    notice: 'ℹ️ notice'
-};
-function findingsSection(findings, maxSize, measure, omittedWhere, source) {
-    if (findings.length === 0)
-        return undefined;
-    const head = '#### Validation findings\n\n| Severity | Location | Message |\n| --- | --- | --- |';
-    const sorted = [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareFindings(a, b));
-    const rows = [];
-    let size = measure(head);
-    const reserve = measure(omittedNote(sorted.length, omittedWhere)) + 2;
-    for (const [i, f] of sorted.entries()) {
-        const row = `\n| ${SEVERITY_LABEL[f.severity]} | ${location(f, source)} | ${escapeTextWithCode(f.message)} |`;
-        const isLast = i === sorted.length - 1;
-        if (size + measure(row) + (isLast ? 0 : reserve) > maxSize)
-            break;
-        rows.push(row);
-        size += measure(row);
-    }
-    const omitted = sorted.length - rows.length;
-    return head + rows.join('') + (omitted > 0 ? `\n\n${omittedNote(omitted, omittedWhere)}` : '');
-}
-function repositoryUrl(serverUrl, owner, repo) {
-    if (!/^https?:\/\/[A-Za-z0-9.:-]+(\/[A-Za-z0-9._~-]+)*\/?$/.test(serverUrl))
-        return undefined;
-    if (!owner || !repo)
-        return undefined;
-    return `${serverUrl.replace(/\/$/, '')}/${urlPart(owner)}/${urlPart(repo)}`;
-}
-function location(f, source) {
-    if (f.file === '')
-        return 'Kestra (server only)';
-    const text = escapeText(`${f.file}:${f.line}`);
-    if (!source?.repositoryUrl || !source.commit)
-        return text;
-    return `[${text}](${source.repositoryUrl}/blob/${urlPart(source.commit)}/${f.file.split('/').map(urlPart).join('/')}#L${f.line})`;
-}
-function urlPart(segment) {
-    return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-function omittedNote(count, where) {
-    return `${count} more finding${count === 1 ? '' : 's'} not shown: ${where}.`;
-}
-
-const COMMENT_BUDGET = 60_000;
-const SUMMARY_POINTER = '> [!NOTE]\n> The full plan is in the job summary of this run.';
-const SUMMARY_BUDGET_BYTES = 1_048_576;
-const TRIMMED_NOTE = '> [!NOTE]\n> Some detail was left out to keep this summary within GitHub’s 1 MiB limit.';
-function renderComment(input) {
-    const plan = input.plan;
-    const deletions = deletionLine(plan);
-    const first = `${commentMarker(input.commentKey)}\n${title(input)}`;
-    const body = fitReport(input, {
-        budget: (input.budget ?? COMMENT_BUDGET) - runLine(input.runUrl).length - 2,
-        measure: utf16Length,
-        head: [
-            first,
-            verdictAndTarget(input, { layoutReason: false }),
-            ...(deletions ? [deletions] : []),
-            ...noteLines(input.notes)
-        ],
-        findings: [plan ? 0.4 : 0.9, 'see the job summary'],
-        pointer: SUMMARY_POINTER,
-        changes: {
-            omittedNote: 'Diff omitted: see the job summary.',
-            listUnchanged: false,
-            countsOmittedNote: 'Too many namespaces changed to list here: see the job summary.'
-        },
-        footer: (plan, detail) => {
-            const record = planRecord(plan, input.commit, input.settings);
-            const { changes: _changes, omitted: _omitted, ...brief } = record;
-            return [
-                `Plan fingerprint: \`${plan.fingerprint}\``,
-                planMarkerLine(plan.fingerprint, input.commit, detail === 'diffs' ? record : brief)
-            ];
-        },
-        minimal: [first, ...(deletions ? [deletions] : []), SUMMARY_POINTER]
-    });
-    const last = runLine(input.runUrl);
-    return last ? `${body}\n\n${last}` : body;
-}
-function renderSummary(input) {
-    const plan = input.plan;
-    const deletions = deletionLine(plan);
-    return fitReport(input, {
-        budget: input.budgetBytes ?? SUMMARY_BUDGET_BYTES,
-        measure: utf8Length,
-        head: [
-            title(input),
-            verdictAndTarget(input),
-            ...(deletions ? [deletions] : []),
-            ...noteLines(input.notes),
-            ...(plan ? [countsTable(plan, input.kinds)] : [])
-        ],
-        findings: [plan ? 0.5 : 0.95, 'the summary is limited to 1 MiB; the plan file lists them all'],
-        pointer: TRIMMED_NOTE,
-        changes: {
-            omittedNote: 'Diff omitted to keep the job summary within its size limit.',
-            listUnchanged: true,
-            countsOmittedNote: 'Too many namespaces changed to list here.'
-        },
-        footer: (plan) => [`Plan fingerprint: \`${plan.fingerprint}\``],
-        minimal: [title(input), TRIMMED_NOTE]
-    });
-}
-function fitReport(input, channel) {
-    const { plan } = input;
-    const head = [...channel.head];
-    const findings = findingsSection(input.findings, Math.floor(channel.budget * channel.findings[0]), channel.measure, channel.findings[1], input);
-    if (findings)
-        head.push(findings);
-    const upgrade = upgradeSection(input.upgrade);
-    if (upgrade)
-        head.push(upgrade);
-    const fit = (pieces) => fitPieces(pieces, channel.budget, channel.measure);
-    if (!plan)
-        return fit(head)?.text ?? channel.minimal.join('\n\n');
-    const invalid = invalidCounts(input.findings);
-    const attempt = (detail, pointer) => fit([
-        ...head,
-        ...(pointer ? [channel.pointer] : []),
-        ...changePieces(plan, {
-            detail,
-            invalid,
-            ...channel.changes,
-            kestraUi: input.kestraUi,
-            kinds: input.kinds
-        }),
-        ...driftPieces(plan, detail),
-        ...channel.footer(plan, detail)
-    ]);
-    const whole = attempt('diffs', false);
-    return ((whole?.reduced === 0 ? whole.text : undefined) ??
-        attempt('diffs', true)?.text ??
-        attempt('lines', true)?.text ??
-        attempt('counts', true)?.text ??
-        [...channel.minimal, ...channel.footer(plan, 'minimal')].join('\n\n'));
-}
-function countsTable(plan, kinds) {
-    const row = (label, c) => `| ${label} | ${c.create} | ${c.update} | ${c.delete} | ${c.orphaned} | ${c.unchanged} | ${c.drifted} |`;
-    const namespaced = plan.resources.filter((r) => r.section === undefined);
-    const kindRows = kinds.flatMap((kind) => {
-        const ofKind = namespaced.filter((r) => r.kind === kind.name);
-        return ofKind.length === 0 ? [] : [row(escapeText(kind.label), countPlan(ofKind))];
-    });
-    const sections = [...new Set(plan.resources.flatMap((r) => r.section ?? []))];
-    const ofSection = (section) => countPlan(plan.resources.filter((r) => r.section === section));
-    return [
-        '| | create | update | delete | orphaned | unchanged | drifted |',
-        '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-        ...kindRows,
-        ...sections.map((section) => row(escapeText(section), ofSection(section))),
-        row('**Total**', plan.counts)
-    ].join('\n');
-}
-
-const TRUNCATED = '_… more results are in the job summary of the deploy run._';
-const DEPLOYED_HEADING = '#### Deployed';
-function upsertDeployedSection(body, deployedMarkdown, headline) {
-    const plain = pastDrift(withoutDeployedSection(body.replace(/\r\n?/g, '\n')));
-    const before = withHeadline(plain, headline);
-    const build = (content) => beforeRunLine(before, [DEPLOYED_START, DEPLOYED_HEADING, '', content, '', DEPLOYED_END]);
-    const content = deployedMarkdown.replace(/\r\n?/g, '\n').trim();
-    const full = build(content);
-    if (full.length <= COMMENT_LIMIT)
-        return full;
-    const room = COMMENT_LIMIT - build('').length - TRUNCATED.length - 2;
-    return build(`${cutAtSafeLine(content, room)}\n\n${TRUNCATED}`.trim());
-}
-function pastDrift(body) {
-    const { planned, deployed } = DRIFT_CONSEQUENCE;
-    const at = body.lastIndexOf(planned);
-    return at < 0 ? body : body.slice(0, at) + deployed + body.slice(at + planned.length);
-}
-function withoutDeployedSection(body) {
-    const start = body.indexOf(`\n${DEPLOYED_START}\n`);
-    if (start < 0)
-        return body;
-    const end = body.lastIndexOf(`\n${DEPLOYED_END}`);
-    if (end < start)
-        return body;
-    const rest = body.slice(end + DEPLOYED_END.length + 1);
-    const kept = body.slice(0, start).replace(/\n+$/, '');
-    return rest === '' ? kept : kept + (rest.startsWith('\n') ? rest : `\n${rest}`);
-}
-function cutAtSafeLine(markdown, room) {
-    let length = 0;
-    let depth = 0;
-    let safeEnd = 0;
-    for (const { text, inFence } of scanLines(markdown)) {
-        length += text.length + 1;
-        if (length > room)
-            break;
-        if (!inFence) {
-            depth += (text.match(/<details\b/gi) ?? []).length;
-            depth -= (text.match(/<\/details>/gi) ?? []).length;
-            if (depth <= 0)
-                safeEnd = length;
-        }
-    }
-    return markdown.slice(0, Math.max(0, safeEnd - 1));
-}
-
-const FORMAT_VERSION = 1;
-const ACTIONS = ['create', 'update', 'delete', 'orphaned', 'unchanged'];
-const countsSchema = record(_enum([...ACTIONS, 'drifted']), number());
-const resourceSchema = looseObject({
-    kind: string(),
-    namespace: string().optional(),
-    name: string(),
-    action: _enum(ACTIONS),
-    revision: number().optional(),
-    drifted: boolean$1(),
-    invalid_findings: number().optional(),
-    additions: number().optional(),
-    deletions: number().optional(),
-    diff_omitted: _enum(['binary', 'too-large']).optional(),
-    diff: string().optional(),
-    marks: array(string()),
-    remark: string().optional(),
-    page: string().optional(),
-    review: record(string(), unknown()).optional()
-});
-const findingSchema = object({
-    severity: _enum(['error', 'warning', 'notice']),
-    file: string(),
-    line: number(),
-    column: number().optional(),
-    rule: string(),
-    message: string(),
-    resource: string().optional()
-});
-object({
-    format_version: literal(FORMAT_VERSION),
-    command: _enum(['validate', 'plan', 'deploy', 'drift', 'upgrade']),
-    verdict: object({
-        passed: boolean$1(),
-        fail_on: _enum(['error', 'warning']),
-        errors: number(),
-        warnings: number(),
-        notices: number()
-    }),
-    server: string().nullable(),
-    tenant: string(),
-    commit: string(),
-    layout: object({ layout: string(), reason: string() }).nullable(),
-    notes: array(string()),
-    settings: record(string(), string()),
-    fingerprint: string().nullable(),
-    counts: countsSchema.nullable(),
-    deletions: array(string()),
-    resources: array(resourceSchema),
-    findings: array(findingSchema),
-    outputs: record(string(), string()),
-    failure: string().nullable(),
-    deployment: object({
-        status: _enum(['applied', 'nothing-to-do', 'refused', 'failed']),
-        applied: number(),
-        refusal: string().optional(),
-        resources: array(object({
-            kind: string(),
-            name: string(),
-            result: string(),
-            revision: number().optional(),
-            message: string().optional()
-        }))
-    })
-        .nullable()
-});
-function planDocument(report, run) {
-    const counts = findingCounts(report.findings);
-    const failOn = report.failOn ?? 'error';
-    const plan = report.plan;
-    const invalid = invalidCounts(report.findings);
-    return {
-        format_version: FORMAT_VERSION,
-        command: report.mode,
-        verdict: {
-            passed: !validationFailed(report.findings, failOn),
-            fail_on: failOn,
-            errors: counts.error,
-            warnings: counts.warning,
-            notices: counts.notice
-        },
-        server: report.server ?? null,
-        tenant: report.tenant,
-        commit: report.commit,
-        layout: report.layout ? { layout: report.layout.layout, reason: report.layout.reason } : null,
-        notes: [...(report.notes ?? [])],
-        settings: { ...report.settings },
-        fingerprint: plan?.fingerprint ?? null,
-        counts: plan ? { ...plan.counts } : null,
-        deletions: plan ? deletionNames(plan) : [],
-        resources: (plan?.resources ?? []).map((r) => resourceEntry(r, report, invalid(r))),
-        findings: [...report.findings].sort(compareFindings).map((f) => ({
-            severity: f.severity,
-            file: f.file,
-            line: f.line,
-            ...(f.column !== undefined && { column: f.column }),
-            rule: f.rule,
-            message: f.message,
-            ...(f.resource !== undefined && { resource: f.resource })
-        })),
-        outputs: { ...run.outputs },
-        failure: run.failure ?? null,
-        deployment: run.deployment
-            ? {
-                status: run.deployment.status,
-                applied: run.deployment.applied,
-                ...(run.deployment.refusal !== undefined && { refusal: run.deployment.refusal }),
-                resources: run.deployment.resources.map((r) => ({
-                    kind: r.change.kind,
-                    name: resourceName$1(r.change),
-                    result: r.result,
-                    ...(r.revision !== undefined && { revision: r.revision }),
-                    ...(r.message !== undefined && { message: r.message })
-                }))
-            }
-            : null
-    };
-}
-function resourceEntry(r, report, invalid) {
-    const kind = kindOf$1(report.kinds, r);
-    const review = kind.review?.(r);
-    const page = kestraPageOf(r, report.kinds, report.kestraUi);
-    return {
-        kind: r.kind,
-        ...(r.namespace !== '' && { namespace: r.namespace }),
-        ...kind.planFileIdentity(r),
-        name: resourceName$1(r),
-        action: r.action,
-        ...kind.planFileDetails?.(r),
-        drifted: r.drifted,
-        ...(invalid !== undefined && { invalid_findings: invalid }),
-        ...(r.additions !== undefined && { additions: r.additions }),
-        ...(r.deletions !== undefined && { deletions: r.deletions }),
-        ...(r.diffOmitted !== undefined && { diff_omitted: r.diffOmitted }),
-        ...(r.diff !== undefined && { diff: r.diff }),
-        marks: kindMarks(report.kinds, r),
-        ...(r.remark !== undefined && { remark: r.remark }),
-        ...(page !== undefined && { page }),
-        ...(review !== undefined && { review })
-    };
-}
-
-function style(open, close) {
-    return (text) => (text === '' ? text : `\u001b[${open}m${text}\u001b[${close}m`);
-}
-const COLOURS = {
-    red: style(31, 39),
-    green: style(32, 39),
-    yellow: style(33, 39),
-    blue: style(34, 39),
-    cyan: style(36, 39),
-    dim: style(2, 22),
-    bold: style(1, 22)
-};
-const PLAIN = Object.fromEntries(Object.keys(COLOURS).map((name) => [name, (text) => text]));
-function palette(colour) {
-    return colour ? COLOURS : PLAIN;
-}
-function wantsColour(forced, isTerminal, env) {
-    return forced ?? (isTerminal && !env.NO_COLOR);
-}
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-function inert(text) {
-    return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
-function terminalReporter(options) {
-    const { palette: p, progress } = options;
-    const outputs = {};
-    const log = (text) => {
-        progress?.clear();
-        options.log(text);
-    };
-    let grouped = false;
-    return {
-        info(message) {
-            if (!grouped)
-                log(`${inert(message)}\n`);
-            else if (options.verbose)
-                log(`  ${inert(message)}\n`);
-        },
-        warning: (message) => log(`${p.yellow('warning')} ${inert(message)}\n`),
-        notice: (message) => log(`notice ${inert(message)}\n`),
-        group(title) {
-            grouped = true;
-            progress?.set(title);
-        },
-        endGroup(summary) {
-            grouped = false;
-            progress?.set('');
-            if (summary)
-                log(`${inert(summary)}\n`);
-        },
-        progress: (text) => progress?.set(text),
-        annotate(findings) {
-            progress?.clear();
-            for (const finding of findings)
-                options.findings(`${findingLine(finding, p)}\n`);
-        },
-        setOutput(name, value) {
-            outputs[name] = String(value);
-        },
-        writeSummary: async () => undefined,
-        outputs: () => ({ ...outputs })
-    };
-}
-const SEVERITY_STYLE = {
-    error: 'red',
-    warning: 'yellow',
-    notice: 'blue'
-};
-function findingLine(finding, p) {
-    const position = `${finding.line}${finding.column === undefined ? '' : `:${finding.column}`}`;
-    const severity = p[SEVERITY_STYLE[finding.severity]](finding.severity);
-    const where = finding.file === '' ? 'kestra (server only)' : `${inert(finding.file)}:${position}`;
-    return `${p.bold(where)} ${severity} ${inert(finding.message)} ${p.dim(`[${finding.rule}]`)}`;
-}
-function outputLines(outputs, p) {
-    const entries = Object.entries(outputs);
-    const width = Math.max(0, ...entries.map(([name]) => name.length));
-    return entries
-        .map(([name, value]) => `${p.dim(`${name}:`.padEnd(width + 1))} ${value}\n`)
-        .join('');
-}
-const CLEAR_LINE = '\r\u001b[2K';
-class ProgressLine {
-    options;
-    text = '';
-    since = 0;
-    shown = false;
-    constructor(options) {
-        this.options = options;
-    }
-    set(text) {
-        if (!text)
-            this.clear();
-        else if (!this.text)
-            this.since = this.options.now();
-        this.text = text;
-    }
-    tick() {
-        if (!this.text)
-            return;
-        const elapsed = this.options.now() - this.since;
-        if (elapsed < 1000)
-            return;
-        this.options.write(`${CLEAR_LINE}${this.text}… ${Math.floor(elapsed / 1000)} s`);
-        this.shown = true;
-    }
-    clear() {
-        if (this.shown)
-            this.options.write(CLEAR_LINE);
-        this.shown = false;
-    }
 }
 
 const START = '<!-- kestra-gitops-preview -->';
@@ -15337,7 +15332,7 @@ function planJson(plan, meta) {
         commit: meta.commit,
         settings: { ...meta.settings },
         resources: plan.resources.map((r) => {
-            const kind = kindOf$1(meta.kinds, r);
+            const kind = kindOf$2(meta.kinds, r);
             return {
                 kind: r.kind,
                 ...(r.namespace !== '' && { namespace: r.namespace }),
@@ -15411,7 +15406,7 @@ function diffOf(change, name, state, kinds) {
         return {};
     const text = change.kind === 'file'
         ? serverText(state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes)
-        : kindOf$1(kinds, change).serverText?.(change);
+        : kindOf$2(kinds, change).serverText?.(change);
     if (text === null)
         return { diffOmitted: 'binary' };
     if (text === undefined)
@@ -16575,7 +16570,7 @@ function place(item, input) {
     const { shape } = input;
     const folderLayout = shape.layout === 'tenant' || shape.layout === 'namespace';
     const ownKind = change.kind !== 'flow' && change.kind !== 'file';
-    const shared = ownKind && kindOf$1(input.kinds, change).sharesFiles === true;
+    const shared = ownKind && kindOf$2(input.kinds, change).sharesFiles === true;
     if (item.kind === 'deleted-in-kestra' && !shared) {
         const path = change.file;
         if (!path)
@@ -16600,7 +16595,7 @@ function place(item, input) {
     const held = item.kind === 'edited' || shared ? change.file : undefined;
     const path = held !== undefined
         ? { path: held }
-        : (kindOf$1(input.kinds, change).newPath?.(change, shape) ?? {
+        : (kindOf$2(input.kinds, change).newPath?.(change, shape) ?? {
             reason: `the ${change.kind} kind does not say where the repository keeps it`
         });
     if ('reason' in path)
@@ -16648,7 +16643,7 @@ function serverContent(item, input) {
         const bytes = change.previous ?? input.serverFiles.get(item.name);
         return bytes ? { bytes } : { reason: 'the server copy was not read' };
     }
-    const text = kindOf$1(input.kinds, change).serverText?.(change);
+    const text = kindOf$2(input.kinds, change).serverText?.(change);
     return text === undefined
         ? { reason: 'the server gave no source of it' }
         : { bytes: new TextEncoder().encode(text) };
@@ -18230,62 +18225,11 @@ function suggestion(typed, names, prefix) {
 
 const CLI_VERSION = "0.1.0";
 
-const MAX_WAITING = 8;
-class FlowCheckThread {
-    url;
-    #worker;
-    #ready = false;
-    #next = 0;
-    #waiting = new Map();
-    constructor(url) {
-        this.url = url;
-    }
-    check(flow, asked) {
-        const worker = (this.#worker ??= this.#start());
-        if (!this.#ready || this.#waiting.size >= MAX_WAITING)
-            return undefined;
-        if (this.#waiting.size === 0)
-            worker.ref();
-        const id = this.#next++;
-        const { file, rel, raw, expectedNamespace } = flow;
-        worker.postMessage({ id, flow: { file, rel, raw, expectedNamespace }, asked });
-        return new Promise((resolve) => this.#waiting.set(id, resolve));
-    }
-    async close() {
-        const worker = this.#worker;
-        this.#ready = false;
-        await worker?.terminate();
-    }
-    #start() {
-        const worker = new Worker(this.url);
-        worker.unref();
-        worker.on('message', (answer) => {
-            if (answer === 'ready')
-                this.#ready = true;
-            else
-                this.#answer(answer.id, answer.check);
-        });
-        const stop = () => {
-            this.#ready = false;
-            for (const id of [...this.#waiting.keys()])
-                this.#answer(id, undefined);
-        };
-        worker.on('error', stop).on('exit', stop);
-        return worker;
-    }
-    #answer(id, check) {
-        this.#waiting.get(id)?.(check);
-        this.#waiting.delete(id);
-        if (this.#waiting.size === 0)
-            this.#worker?.unref();
-    }
-}
-
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 const EXIT_CHANGES = 2;
-async function runCli(argv, io = processIo(), checkWorker) {
+async function runCli(argv, io = processIo()) {
     const credentials = credentialsFrom([
         ['KESTRA_PASSWORD', io.env.KESTRA_PASSWORD],
         ['KESTRA_API_TOKEN', io.env.KESTRA_API_TOKEN]
@@ -18319,7 +18263,6 @@ async function runCli(argv, io = processIo(), checkWorker) {
     const p = palette(wantsColour(args.color, Boolean(io.stdout.isTTY), io.env));
     let kestra;
     let upgradeServer;
-    let checkThread;
     let ended = false;
     const scratch = mkdtempSync(join(tmpdir(), 'kestra-gitops-'));
     const progress = io.stderr.isTTY
@@ -18355,9 +18298,8 @@ async function runCli(argv, io = processIo(), checkWorker) {
         let clientLog = (_message) => { };
         kestra = clientForSettings(settings, (message) => clientLog(message), 'kestra-gitops-cli');
         upgradeServer = clientForSettings(settings, () => { }, 'kestra-gitops-cli', 'upgradeServer');
-        checkThread = checkWorker && new FlowCheckThread(checkWorker);
         const run = (runSettings, shown) => runOnce(runSettings, {
-            ...{ args, context, kestra: kestra, upgradeServer, checkThread, edge, progress, shown },
+            ...{ args, context, kestra: kestra, upgradeServer, edge, progress, shown },
             log: err,
             onReporter: (reporter) => (clientLog = (message) => {
                 if (!ended)
@@ -18417,7 +18359,6 @@ async function runCli(argv, io = processIo(), checkWorker) {
         progress?.clear();
         await kestra?.close();
         await upgradeServer?.close();
-        await checkThread?.close();
         rmSync(scratch, { recursive: true, force: true });
     }
 }
@@ -18437,7 +18378,6 @@ async function runOnce(settings, run) {
         reporter,
         kestra: run.kestra,
         upgradeServer: run.upgradeServer,
-        checkThread: run.checkThread,
         edge,
         now: () => new Date()
     });
@@ -19901,10 +19841,9 @@ function actionReporter(log) {
 }
 const ANNOTATIONS_PER_SEVERITY = 10;
 
-async function run(checkWorker) {
+async function run() {
     let kestra;
     let upgradeServer;
-    const checkThread = checkWorker && new FlowCheckThread(checkWorker);
     let ended = false;
     const credentials = secretInputs();
     for (const value of maskedValues(credentials))
@@ -19938,7 +19877,6 @@ async function run(checkWorker) {
             github: ports.github && redactingGitHub(ports.github, edge),
             drift: ports.drift && redactingDriftGitHub(ports.drift, edge),
             deployments: ports.deployments,
-            checkThread,
             edge,
             now: () => new Date()
         });
@@ -19960,7 +19898,6 @@ async function run(checkWorker) {
     finally {
         await kestra?.close();
         await upgradeServer?.close();
-        await checkThread?.close();
     }
     function fail(message, at) {
         ended = true;
@@ -19978,5 +19915,5 @@ function secretInputs() {
     ], { username: input('username'), password: input('password') });
 }
 
-export { run as a, flowCheck as f, parseFlowFile as p, runCli as r };
+export { run as a, runCli as r };
 //# sourceMappingURL=engine.js.map

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'fs';
 import { EOL } from 'os';
 import http from 'http';
 import https from 'https';
-import { K as requireTunnel, L as requireUndici, f as undiciExports, O as Octokit, M as restEndpointMethods, N as paginateRest } from './vendor.js';
+import { K as requireTunnel, L as requireUndici, b as undiciExports, O as Octokit, M as restEndpointMethods, N as paginateRest } from './vendor.js';
 import 'process';
 import 'buffer';
 import 'node:assert';

@@ -61,7 +61,6 @@ import type { Upgrade } from '../run/upgrade.js'
 import { inside, parseSettings, readSettingsFile, realOrUndefined } from '../config/settings.js'
 import { SETTINGS_FILE_PATHS, type SettingsFile } from '../model/inputs/settings-file.js'
 import type { InputName } from '../model/inputs/declared.js'
-import { FlowCheckThread } from '../check-thread.js'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 
@@ -81,11 +80,7 @@ const EXIT_USAGE = 2
 const EXIT_CHANGES = 2
 
 /** `kestra-gitops <command> [flags]` on a local checkout: the result to stdout, progress to stderr. */
-export async function runCli(
-  argv: string[],
-  io: CliIo = processIo(),
-  checkWorker?: URL
-): Promise<number> {
+export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
   // Secrets are redacted from the start, in every form the server could echo them, so not even a
   // settings error can show them; stderr is a log: each line of it is cut at 4 KiB.
   const credentials = credentialsFrom(
@@ -126,7 +121,6 @@ export async function runCli(
 
   let kestra: KestraClient | undefined
   let upgradeServer: KestraClient | undefined
-  let checkThread: FlowCheckThread | undefined
   let ended = false
   // Scratch space (the plan file, git copies) in a private folder, removed on exit: a fixed name in
   // the shared temp folder could be a symlink planted by another user.
@@ -171,10 +165,9 @@ export async function runCli(
     let clientLog = (_message: string) => {}
     kestra = clientForSettings(settings, (message) => clientLog(message), 'kestra-gitops-cli')
     upgradeServer = clientForSettings(settings, () => {}, 'kestra-gitops-cli', 'upgradeServer')
-    checkThread = checkWorker && new FlowCheckThread(checkWorker)
     const run = (runSettings: Settings, shown: Shown) =>
       runOnce(runSettings, {
-        ...{ args, context, kestra: kestra!, upgradeServer, checkThread, edge, progress, shown },
+        ...{ args, context, kestra: kestra!, upgradeServer, edge, progress, shown },
         log: err,
         // A retry still under way once the run has failed says nothing after the final error.
         onReporter: (reporter) =>
@@ -237,7 +230,6 @@ export async function runCli(
     progress?.clear()
     await kestra?.close()
     await upgradeServer?.close()
-    await checkThread?.close()
     rmSync(scratch, { recursive: true, force: true })
   }
 }
@@ -261,7 +253,6 @@ async function runOnce(
     context: RunContext
     kestra: KestraClient
     upgradeServer: KestraClient | undefined
-    checkThread: FlowCheckThread | undefined
     edge: OutputEdge
     progress?: ProgressLine
     shown: Shown
@@ -288,7 +279,6 @@ async function runOnce(
     reporter,
     kestra: run.kestra,
     upgradeServer: run.upgradeServer,
-    checkThread: run.checkThread,
     edge,
     now: () => new Date()
   })

@@ -30,6 +30,7 @@ import {
   schemaVerdict,
   upgradeFlow,
   type FlowCheck,
+  type SchemaRelease,
   knownResources,
   readProblemFindings,
   referenceFindings,
@@ -41,7 +42,7 @@ import { tallyText } from '../decide/render/headline.js'
 import { phase } from '../report/phase.js'
 import type { Kind } from '../kinds/kind.js'
 import type { WalkRead } from '../gather/kind.js'
-import type { ChecksAsked, CheckThread, RunPorts, TargetRun } from './ports.js'
+import type { RunPorts, TargetRun } from './ports.js'
 import { upgradeAsked } from './upgrade.js'
 
 /** What the checks of one target of a run take. */
@@ -106,8 +107,7 @@ export async function check(run: CheckArgs): Promise<Checked> {
     kinds: kinds.flatMap((kind) => (kind.gather?.gather || kind.gather?.walk ? [kind.gather] : []))
   })
   const validation = { layout: layout.layout }
-  const asked = checksAsked(run, layout.layout, probing)
-  const checking = settle(flowChecks(gathering, asked, ports.checkThread))
+  const checking = settle(flowChecks(gathering, checksAsked(run, layout.layout, probing)))
   const model = await phase(
     ports.reporter,
     LOADING,
@@ -211,6 +211,17 @@ function storedChecking(work: Work) {
 }
 
 /**
+ * What each flow file's check holds besides its own rules' findings, decided once the server's version is known.
+ */
+interface ChecksAsked {
+  layout: Layout
+  /** The releases whose schema judges the flows (docs/validation-rules.md#the-schema-of-each-release). */
+  schema: readonly SchemaRelease[]
+  /** Whether its upgrade readiness is asked (docs/upgrade.md). */
+  upgrade: boolean
+}
+
+/**
  * What the checks find while each syntax tree is at hand: the schema's verdict for the release the flows are
  * validated for, and the upgrade readiness when the run reports it. The version is the probe's, asked for
  * before the repository is read (else `kestra-version`, as `targetVersion` decides).
@@ -231,28 +242,21 @@ async function checksAsked(
 }
 
 /**
- * Each flow's own checks, as the loading reads the flow: those a deploy stored, when reused, else run now,
- * here or on the check thread while it takes them (docs/performance.md#a-second-thread). Its syntax tree is
- * then let go of, so that a repository's trees are never all held at once; a later rule that asks parses it
- * again (docs/performance.md#incremental-planning).
+ * Each flow's own checks, as the loading reads the flow: those a deploy stored, when reused, else run now.
+ * Its syntax tree is then let go of, so that a repository's trees are never all held at once; a later rule
+ * that asks parses it again (docs/performance.md#incremental-planning).
  */
 async function flowChecks(
   gathering: Pick<GatherResult, 'flows' | 'reused'>,
-  asking: Promise<ChecksAsked>,
-  thread: CheckThread | undefined
+  asking: Promise<ChecksAsked>
 ) {
   const asked = await asking
-  const checking: [FlowFile, FlowCheck | Promise<FlowCheck>][] = []
+  const checks = new Map<FlowFile, FlowCheck>()
   for await (const flow of gathering.flows) {
-    const stored = gathering.reused.get(flow)
-    const beside = stored ? undefined : thread?.check(flow, asked)
-    const here = () => flowCheck(flow, stored, asked)
-    checking.push([flow, beside ? beside.then((check) => check ?? here()) : here()])
+    checks.set(flow, flowCheck(flow, gathering.reused.get(flow), asked))
     releaseSyntaxTree(flow)
   }
-  return new Map(
-    await Promise.all(checking.map(async ([flow, check]) => [flow, await check] as const))
-  )
+  return checks
 }
 
 /**
@@ -260,7 +264,7 @@ async function flowChecks(
  * that lacks the schema's verdict for these releases or the upgrade readiness gets them now, and one that holds
  * what this run does not ask (a deploy against another release stored it) loses it, as a fresh check lacks it.
  */
-export function flowCheck(
+function flowCheck(
   flow: FlowFile,
   stored: StoredFlowCheck | undefined,
   { upgrade, ...options }: ChecksAsked
