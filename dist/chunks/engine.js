@@ -1,9 +1,9 @@
-import { statSync, readdirSync, readFileSync, realpathSync, lstatSync, openSync, constants as constants$1, fstatSync, closeSync, createReadStream, mkdirSync, writeFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { statSync, readdirSync, readFileSync, openSync, constants as constants$1, fstatSync, closeSync, realpathSync, lstatSync, createReadStream, mkdirSync, writeFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { resolve as resolve$1, relative, sep, join, isAbsolute, posix, dirname, basename } from 'node:path';
 import { u as unknown, a as array, o as object, s as string, b as undiciExports, l as looseObject, r as record, n as number, d as distExports, Z as ZipDeflate, c as Zip, _ as _enum, t as tuple, i as int, e as boolean$1, f as literal, g as discriminatedUnion, p as picomatch, h as strictObject, j as structuredPatch, k as formatPatch, F as FILE_HEADERS_ONLY, m as ajvExports, q as j, v as union, w as _null, x as _undefined, y as bigint, z as preprocess, A as parsePatch, B as reversePatch, C as characterEntities, D as retry, E as throttling, G as summary, H as setOutput, I as setSecret, J as getInput } from './vendor.js';
-import { TextDecoder as TextDecoder$1, promisify, parseArgs as parseArgs$1 } from 'node:util';
+import { TextDecoder as TextDecoder$1, parseArgs as parseArgs$1, promisify } from 'node:util';
 import { execFile, spawn } from 'node:child_process';
 import { isUtf8 } from 'node:buffer';
 import { hash, hkdfSync, timingSafeEqual, createHmac, createHash, randomBytes } from 'node:crypto';
@@ -509,7 +509,9 @@ class Transport {
         };
         if (this.authorization)
             headers.authorization = this.authorization;
-        const { timeoutMs, cut } = this.attemptTimeout(req);
+        const left = req.deadline === undefined ? Infinity : Math.max(0, req.deadline - Date.now());
+        const cut = left < this.options.timeoutMs;
+        const timeoutMs = cut ? left : this.options.timeoutMs;
         const deadline = new AbortController();
         const timer = setTimeout(() => deadline.abort(new RequestTimeout(timeoutMs, cut)), timeoutMs);
         try {
@@ -540,12 +542,6 @@ class Transport {
         finally {
             clearTimeout(timer);
         }
-    }
-    attemptTimeout(req) {
-        const left = req.deadline === undefined ? Infinity : Math.max(0, req.deadline - Date.now());
-        return left < this.options.timeoutMs
-            ? { timeoutMs: left, cut: true }
-            : { timeoutMs: this.options.timeoutMs, cut: false };
     }
     unanswered(req, error) {
         if (error instanceof ApiError)
@@ -739,8 +735,7 @@ function readStored(name, schema, value) {
     };
 }
 function fieldOf(error) {
-    const path = error.issues[0]?.path ?? [];
-    return path
+    return (error.issues[0]?.path ?? [])
         .slice(0, 8)
         .map((key) => typeof key === 'number' || /^[A-Za-z_]\w{0,39}$/.test(String(key)) ? String(key) : '*')
         .join('.');
@@ -1077,13 +1072,7 @@ function listingsApi(http) {
                 const namespace = named$1.safeParse(row).data?.namespace;
                 return namespace === undefined ? undefined : `${namespace} ${byKey(row)}`;
             }
-        }, (item) => {
-            const entry = named$1.safeParse(item).data;
-            return (entry && {
-                ...(entry.namespace !== undefined && { namespace: entry.namespace }),
-                key: entry.key
-            });
-        }),
+        }, (item) => named$1.safeParse(item).data),
         async namespaceKvKeys(namespace) {
             const response = await http.send({
                 method: 'GET',
@@ -1948,35 +1937,6 @@ function toRemoteFlow(response, sentSource) {
     };
 }
 
-function kvApi(http) {
-    const entry = (namespace, key) => ({
-        route: '/namespaces/{namespace}/kv/{key}',
-        params: [namespace, key]
-    });
-    return {
-        async getKv(namespace, key, first = false) {
-            const response = await http.found({
-                method: 'GET',
-                ...entry(namespace, key),
-                allow: [410],
-                first
-            });
-            return response && response.status !== 410 ? readJsonObject(response).value : undefined;
-        },
-        async putKv(namespace, key, value) {
-            await http.send({
-                method: 'PUT',
-                ...entry(namespace, key),
-                headers: { 'content-type': 'text/plain' },
-                body: JSON.stringify(value) ?? 'null'
-            });
-        },
-        async deleteKv(namespace, key) {
-            await http.send({ method: 'DELETE', ...entry(namespace, key) });
-        }
-    };
-}
-
 const MAX_BATCH = 250;
 function batchCount(flows, concurrency) {
     return Math.max(MAX_BATCH, Math.ceil(flows / concurrency));
@@ -2190,6 +2150,34 @@ function yamlResources(http, collection) {
         }
     };
 }
+function kvApi(http) {
+    const entry = (namespace, key) => ({
+        route: '/namespaces/{namespace}/kv/{key}',
+        params: [namespace, key]
+    });
+    return {
+        async getKv(namespace, key, first = false) {
+            const response = await http.found({
+                method: 'GET',
+                ...entry(namespace, key),
+                allow: [410],
+                first
+            });
+            return response && response.status !== 410 ? readJsonObject(response).value : undefined;
+        },
+        async putKv(namespace, key, value) {
+            await http.send({
+                method: 'PUT',
+                ...entry(namespace, key),
+                headers: { 'content-type': 'text/plain' },
+                body: JSON.stringify(value) ?? 'null'
+            });
+        },
+        async deleteKv(namespace, key) {
+            await http.send({ method: 'DELETE', ...entry(namespace, key) });
+        }
+    };
+}
 function settingsTarget(settings) {
     return { server: settings.server, upgradeServer: settings.upgradeServer };
 }
@@ -2232,10 +2220,8 @@ function escapeText(text) {
 const TEXT_SPECIALS = /\s*[\r\n]+\s*|[&<>"`*_[\]|\\~@]/g;
 function escapeTextWithCode(text) {
     const parts = text.split('`');
-    if (parts.length % 2 === 0) {
-        const last = parts.pop();
-        parts.push(`${parts.pop()}\`${last}`);
-    }
+    if (parts.length % 2 === 0)
+        parts.splice(-2, 2, parts.slice(-2).join('`'));
     return parts
         .map((part, i) => (i % 2 === 1 ? `<code>${escapeText(part)}</code>` : escapeText(part)))
         .join('');
@@ -2566,11 +2552,11 @@ function withHeadline(markdown, headline) {
         lines.splice(at, 0, headline);
     return lines.join('\n');
 }
-function deletionLine(plan) {
+function deletionLines(plan) {
     const text = plan && deletionsText(plan);
-    if (text === undefined)
-        return undefined;
-    return `> [!CAUTION]\n> 🔴 **${escapeText(text.counts)}:** ${escapeText(text.names)}`;
+    if (!text)
+        return [];
+    return [`> [!CAUTION]\n> 🔴 **${escapeText(text.counts)}:** ${escapeText(text.names)}`];
 }
 function noteLines(notes) {
     return (notes ?? []).map((note) => `> ${escapeText(note)}`);
@@ -2617,8 +2603,7 @@ function invalidCounts(findings) {
             add(target, f);
     return (r) => {
         const [own, file] = changeTargets(r).map((target) => byKey.get(target));
-        const entry = file ?? own;
-        return own?.error || file?.error ? entry.count : undefined;
+        return own?.error || file?.error ? (file ?? own).count : undefined;
     };
 }
 function summaryLine(r, links) {
@@ -2662,8 +2647,7 @@ function detailsBlock(r, links, diffOmittedNote) {
     const diff = r.diff === undefined
         ? noDiffText(r.diffOmitted, 'Empty content.')
         : (diffOmittedNote ?? fence(r.diff, 'diff'));
-    const above = kindAbove(links.kinds, r);
-    const body = [...above, diff].join('\n\n');
+    const body = [...kindAbove(links.kinds, r), diff].join('\n\n');
     return `<details><summary>${summaryLine(r, links)}</summary>\n\n${body}\n\n</details>`;
 }
 function noDiffText(omitted, otherwise) {
@@ -2811,8 +2795,7 @@ function findingsSection(findings, maxSize, measure, omittedWhere, source) {
     const reserve = measure(omittedNote(sorted.length, omittedWhere)) + 2;
     for (const [i, f] of sorted.entries()) {
         const row = `\n| ${SEVERITY_LABEL[f.severity]} | ${location(f, source)} | ${escapeTextWithCode(f.message)} |`;
-        const isLast = i === sorted.length - 1;
-        if (size + measure(row) + (isLast ? 0 : reserve) > maxSize)
+        if (size + measure(row) + (i === sorted.length - 1 ? 0 : reserve) > maxSize)
             break;
         rows.push(row);
         size += measure(row);
@@ -3134,12 +3117,6 @@ function lineByLine(placeholder, parseLine, hint) {
         throw new ConfigError(input, `line ${index + 1} '${text}': ${value}; ${hint}`);
     }));
 }
-function contentLines(raw) {
-    return raw
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-}
 function plainParser(declaredDefault) {
     if (declaredDefault === 'true' || declaredDefault === 'false')
         return boolean;
@@ -3168,7 +3145,10 @@ const INPUT_PARSERS = {
     }),
     layout: choice('auto', 'tenant', 'namespace', 'anywhere', 'custom'),
     flows: lines('GLOB', (raw, input) => {
-        const globs = contentLines(raw);
+        const globs = raw
+            .split(/\r?\n/)
+            .map((line) => line.trim())
+            .filter((line) => line !== '' && !line.startsWith('#'));
         const outside = globs.find((glob) => reachesOutside(glob.replace(/^!/, '')));
         if (outside === undefined)
             return globs;
@@ -3425,7 +3405,7 @@ const SUMMARY_BUDGET_BYTES = 1_048_576;
 const TRIMMED_NOTE = '> [!NOTE]\n> Some detail was left out to keep this summary within GitHub’s 1 MiB limit.';
 function renderComment(input) {
     const plan = input.plan;
-    const deletions = deletionLine(plan);
+    const deletions = deletionLines(plan);
     const first = `${commentMarker(input.commentKey)}\n${title(input)}`;
     const body = fitReport(input, {
         budget: (input.budget ?? COMMENT_BUDGET) - runLine(input.runUrl).length - 2,
@@ -3433,7 +3413,7 @@ function renderComment(input) {
         head: [
             first,
             verdictAndTarget(input, { layoutReason: false }),
-            ...(deletions ? [deletions] : []),
+            ...deletions,
             ...noteLines(input.notes)
         ],
         findings: [plan ? 0.4 : 0.9, 'see the job summary'],
@@ -3451,21 +3431,20 @@ function renderComment(input) {
                 planMarkerLine(plan.fingerprint, input.commit, detail === 'diffs' ? record : brief)
             ];
         },
-        minimal: [first, ...(deletions ? [deletions] : []), SUMMARY_POINTER]
+        minimal: [first, ...deletions, SUMMARY_POINTER]
     });
     const last = runLine(input.runUrl);
     return last ? `${body}\n\n${last}` : body;
 }
 function renderSummary(input) {
     const plan = input.plan;
-    const deletions = deletionLine(plan);
     return fitReport(input, {
         budget: input.budgetBytes ?? SUMMARY_BUDGET_BYTES,
         measure: utf8Length,
         head: [
             title(input),
             verdictAndTarget(input),
-            ...(deletions ? [deletions] : []),
+            ...deletionLines(plan),
             ...noteLines(input.notes),
             ...(plan ? [countsTable(plan, input.kinds)] : [])
         ],
@@ -3669,15 +3648,7 @@ function planDocument(report, run) {
         counts: plan ? { ...plan.counts } : null,
         deletions: plan ? deletionNames(plan) : [],
         resources: (plan?.resources ?? []).map((r) => resourceEntry(r, report, invalid(r))),
-        findings: [...report.findings].sort(compareFindings).map((f) => ({
-            severity: f.severity,
-            file: f.file,
-            line: f.line,
-            ...(f.column !== undefined && { column: f.column }),
-            rule: f.rule,
-            message: f.message,
-            ...(f.resource !== undefined && { resource: f.resource })
-        })),
+        findings: [...report.findings].sort(compareFindings).map((f) => findingSchema.parse(f)),
         outputs: { ...run.outputs },
         failure: run.failure ?? null,
         deployment: run.deployment
@@ -4016,16 +3987,14 @@ function storedCheckOf(flow, check) {
 const MAX_STORED_CHECKS_BYTES = 512 * 1024;
 function entriesWithin(entries, bound = MAX_STORED_CHECKS_BYTES) {
     const kept = {};
-    let bytes = '{}'.length;
-    let count = 0;
+    let bytes = '{}'.length - 1;
     for (const digest of Object.keys(entries).sort()) {
         const entry = entries[digest];
-        const size = utf8Length(JSON.stringify(entry)) + digest.length + 3 + (count ? 1 : 0);
+        const size = utf8Length(JSON.stringify(entry)) + digest.length + 4;
         if (bytes + size > bound)
             continue;
         kept[digest] = entry;
         bytes += size;
-        count += 1;
     }
     return kept;
 }
@@ -4483,8 +4452,19 @@ class WorkTree {
     async read(rel) {
         return readFileSync(join(this.root, rel));
     }
-    summarise(rel) {
-        return summariseContent(join(this.root, rel));
+    async summarise(rel) {
+        const fd = openSync(join(this.root, rel), constants$1.O_RDONLY | (constants$1.O_NOFOLLOW ?? 0));
+        try {
+            const { size } = fstatSync(fd);
+            if (size > MAX_FILE_BYTES)
+                return { size, sha256: '', binary: true };
+            if (size > WHOLE_READ_LIMIT)
+                return await summariseStream(fd);
+            return summaryOf(readFileSync(fd));
+        }
+        finally {
+            closeSync(fd);
+        }
     }
     async blob(rel) {
         return (await this.index)?.blobOf(rel);
@@ -4559,20 +4539,6 @@ function kindOf$1(entry) {
     return special ? 'other' : undefined;
 }
 const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
-async function summariseContent(absPath) {
-    const fd = openSync(absPath, constants$1.O_RDONLY | (constants$1.O_NOFOLLOW ?? 0));
-    try {
-        const { size } = fstatSync(fd);
-        if (size > MAX_FILE_BYTES)
-            return { size, sha256: '', binary: true };
-        if (size > WHOLE_READ_LIMIT)
-            return await summariseStream(fd);
-        return summaryOf(readFileSync(fd));
-    }
-    finally {
-        closeSync(fd);
-    }
-}
 async function summariseStream(fd) {
     const hash = createHash('sha256');
     const decoder = new TextDecoder$1('utf-8', { fatal: true });
@@ -4605,8 +4571,8 @@ function decodes(decoder, bytes) {
 const CONVERTING = new Set(['text', 'eol', 'crlf', 'filter', 'ident', 'working-tree-encoding']);
 async function readIndexBlobs(folder) {
     const [listing, autocrlf] = await Promise.all([
-        git$2(folder, ['ls-files', '-s', '-v', '-c', '-m', '-z', '--', '.']),
-        git$2(folder, ['config', '--get', 'core.autocrlf'], { exit1IsEmpty: true })
+        git$1(folder, ['ls-files', '-s', '-v', '-c', '-m', '-z', '--', '.']),
+        git$1(folder, ['config', '--get', 'core.autocrlf'], { exit1IsEmpty: true })
     ]);
     if (listing === undefined)
         return undefined;
@@ -4644,9 +4610,8 @@ async function checkAttributes(folder, paths) {
     const found = new Map();
     if (paths.length === 0)
         return found;
-    const output = await git$2(folder, ['check-attr', '--all', '-z', '--stdin'], {
-        input: paths.map((path) => `${path}\0`).join('')
-    });
+    const input = paths.map((path) => `${path}\0`).join('');
+    const output = await git$1(folder, ['check-attr', '--all', '-z', '--stdin'], { input });
     if (output === undefined)
         return undefined;
     const fields = output.split('\0');
@@ -4661,9 +4626,15 @@ async function checkAttributes(folder, paths) {
     }
     return found;
 }
-function git$2(cwd, args, { exit1IsEmpty = false, input } = {}) {
-    return new Promise((resolve) => {
-        const child = execFile('git', args, { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 }, (error, out) => resolve(!error ? out : exit1IsEmpty && error.code === 1 ? '' : undefined));
+function git$1(cwd, args, { exit1IsEmpty = false, input } = {}) {
+    return gitOrThrow(cwd, args, input).catch((error) => exit1IsEmpty && error.code === 1 ? '' : undefined);
+}
+function gitOrThrow(cwd, args, input) {
+    return new Promise((resolve, reject) => {
+        const child = execFile('git', args, {
+            ...{ cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 },
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
+        }, (error, out) => (error ? reject(error) : resolve(out)));
         if (input === undefined)
             return;
         child.stdin?.on('error', () => undefined);
@@ -4804,7 +4775,7 @@ async function foldersOf(blobs) {
     return folders;
 }
 async function listCommitFolder(workspace, sha, under) {
-    const listing = await git$2(workspace, [
+    const listing = await git$1(workspace, [
         '--literal-pathspecs',
         'ls-tree',
         '-r',
@@ -4838,7 +4809,7 @@ function isSafePath(path) {
         .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git');
 }
 async function worktreeChanges(workspace, sha, under) {
-    const diff = await git$2(workspace, [
+    const diff = await git$1(workspace, [
         'diff',
         '--name-only',
         '-z',
@@ -4848,7 +4819,7 @@ async function worktreeChanges(workspace, sha, under) {
         '--',
         under || '.'
     ]);
-    const untracked = await git$2(workspace, [
+    const untracked = await git$1(workspace, [
         'ls-files',
         '-z',
         '--others',
@@ -4958,7 +4929,7 @@ class BatchReader {
 async function commitTime(workspace, sha) {
     if (!/^[0-9a-f]{7,64}$/i.test(sha))
         return undefined;
-    const shown = await git$2(workspace, ['show', '-s', '--format=%cI', sha]);
+    const shown = await git$1(workspace, ['show', '-s', '--format=%cI', sha]);
     const time = shown === undefined ? NaN : Date.parse(shown.trim());
     return Number.isNaN(time) ? undefined : new Date(time);
 }
@@ -5056,24 +5027,19 @@ function layoutRules(settings, layout, fileFolders = []) {
     const flowAreas = [];
     const fileAreas = [];
     if (layout === 'tenant') {
-        flowAreas.push({ dir: [NAMESPACE_PATTERN, 'flows'], expectedNamespaceOf: (s) => s[0] });
-        fileAreas.push({ dir: [NAMESPACE_PATTERN, 'files'], namespaceOf: (s) => s[0], prefix: '' });
+        flowAreas.push({ dir: [NAMESPACE_PATTERN, 'flows'] });
+        fileAreas.push({ dir: [NAMESPACE_PATTERN, 'files'], prefix: '' });
     }
     else if (layout === 'namespace') {
         const namespace = settings.namespace;
-        flowAreas.push({ dir: ['flows'], expectedNamespaceOf: () => namespace });
-        fileAreas.push({ dir: ['files'], owner: namespace, namespaceOf: () => namespace, prefix: '' });
+        flowAreas.push({ dir: ['flows'], namespace });
+        fileAreas.push({ dir: ['files'], namespace, prefix: '' });
     }
-    for (const mapping of [
+    for (const { dir, namespace, prefix } of [
         ...settings.namespaceFiles,
         ...fileFolders.map((f) => ({ ...f, prefix: '' }))
     ]) {
-        fileAreas.push({
-            dir: splitPath(mapping.dir),
-            owner: mapping.namespace,
-            namespaceOf: () => mapping.namespace,
-            prefix: mapping.prefix
-        });
+        fileAreas.push({ dir: splitPath(dir), namespace, prefix });
     }
     const globs = layout === 'custom' ? flowGlobs(settings.flowGlobs) : undefined;
     const searched = [
@@ -5090,7 +5056,7 @@ function layoutRules(settings, layout, fileFolders = []) {
                 return placement;
             const area = flowAreas.find((a) => startsWith(dirs, a.dir));
             if (area)
-                placement.flow = { expectedNamespace: area.expectedNamespaceOf(segments) };
+                placement.flow = { expectedNamespace: area.namespace ?? segments[0] };
             else if (globs?.matches(rel))
                 placement.flow = {};
             else if (layout === 'anywhere')
@@ -5103,7 +5069,7 @@ function layoutRules(settings, layout, fileFolders = []) {
         },
         fileFoldersOf(namespace) {
             return fileAreas.flatMap((area) => {
-                if (area.owner !== undefined && area.owner !== namespace)
+                if (area.namespace !== undefined && area.namespace !== namespace)
                     return [];
                 const dir = area.dir.map((s) => (typeof s === 'string' ? s : namespace)).join('/');
                 return [`${dir === '' ? '.' : dir}/${area.prefix ? ` (as ${area.prefix}/…)` : ''}`];
@@ -5117,7 +5083,7 @@ function filesFor(areas, segments) {
     const depth = Math.max(...holding.map((a) => a.dir.length));
     const files = new Map();
     for (const area of holding.filter((a) => a.dir.length === depth)) {
-        const namespace = area.namespaceOf(segments);
+        const namespace = area.namespace ?? segments[0];
         const path = `${area.prefix}/${segments.slice(area.dir.length).join('/')}`;
         files.set(`${namespace}\0${path}`, { namespace, path });
     }
@@ -5346,14 +5312,10 @@ async function listFolders(tree, dirRel, rules) {
 }
 
 function managedNamespaces(flows, files, extraNamespaces) {
-    const held = new Set();
-    for (const flow of flows) {
-        const namespace = flowNamespace(flow);
-        if (namespace !== undefined)
-            held.add(namespace);
-    }
-    for (const file of files)
-        held.add(file.namespace);
+    const held = new Set([
+        ...flows.flatMap((flow) => flowNamespace(flow) ?? []),
+        ...files.map((file) => file.namespace)
+    ]);
     const managed = [...held].filter((namespace) => heldNamespaceIsManaged(namespace, extraNamespaces));
     return [...new Set([...managed, ...extraNamespaces])].sort(compareCodeUnits);
 }
@@ -5461,7 +5423,7 @@ async function loadRepository(tree, settings, hooks) {
         }
     });
     byFiles.forEach(held);
-    const localFiles = new LocalFilesTracker(placed.filter(({ placement }) => placement.files.length > 0).map(({ placement }) => placement));
+    const localFiles = new LocalFilesTracker(placed.map(({ placement }) => placement));
     const flowsPlaced = placed.filter(({ placement }) => placement.flow !== undefined);
     hooks.onWalked?.({ files: localFiles, flowFiles: flowsPlaced.length });
     const context = {
@@ -5497,8 +5459,10 @@ async function loadRepository(tree, settings, hooks) {
         for (const placed of entries) {
             if (breather.due())
                 await breather.breathe();
-            const reused = placed.entry.kind === 'file' ? hooks.known?.(placed.entry.rel) : undefined;
-            const namespace = hooks.knownFiles && plainFileNamespace(placed);
+            const { entry, placement } = placed;
+            const reused = entry.kind === 'file' ? hooks.known?.(entry.rel) : undefined;
+            const plain = entry.kind === 'file' && !placement.flow && placement.files.length === 1;
+            const namespace = hooks.knownFiles && plain ? placement.files[0].namespace : undefined;
             if (reused)
                 known.push(take(placed, { ...nothingDiscovered(), ...reused }));
             else if (namespace === undefined)
@@ -5607,11 +5571,6 @@ async function hiddenFlows(hidden, chosen, { tree, layout, walk }, limit) {
         }
     }
     return found;
-}
-function plainFileNamespace({ entry, placement }) {
-    if (entry.kind !== 'file' || placement.flow || placement.files.length !== 1)
-        return undefined;
-    return placement.files[0].namespace;
 }
 function nothingDiscovered() {
     return { flows: [], files: [], problems: [], otherKinds: [], unmatched: [], hidden: [] };
@@ -5794,7 +5753,7 @@ function unmatchedFlowsWarning(files, settings, layout) {
         message: `${sorted.length} flow file(s) under root ${why}, or set layout: anywhere to read every flow`
     };
 }
-function nothingFound(model, settings, layout, hidden = []) {
+function nothingFound(model, settings, layout, hidden) {
     const byRule = groupByRule(hidden, model.rootRel);
     const hiding = byRule.length === 0
         ? ''
@@ -5826,7 +5785,7 @@ function hiddenFlowsWarnings(hidden, settings, layout, rootRel) {
 function groupByRule(hidden, rootRel) {
     const groups = new Map();
     for (const { rel, rule } of hidden) {
-        const key = ruleOrder(rule);
+        const key = `${rule.file ?? ''}\0${String(rule.line).padStart(9, '0')}\0${rule.pattern}`;
         const group = groups.get(key) ?? { rule, rels: new Set() };
         group.rels.add(rel);
         groups.set(key, group);
@@ -5837,9 +5796,6 @@ function groupByRule(hidden, rootRel) {
         const sorted = [...rels].sort();
         return { rule, rels: sorted, files: sorted.map((rel) => childOf(rootRel, rel)) };
     });
-}
-function ruleOrder(rule) {
-    return `${rule.file ?? ''}\0${String(rule.line).padStart(9, '0')}\0${rule.pattern}`;
 }
 function ruleName(rule, rootRel) {
     if (rule.file === undefined) {
@@ -6160,21 +6116,17 @@ class ServerReads {
         for (const resume of this.waitingForRoom.splice(0))
             resume();
     }
-    storedChecks(namespace) {
+    storedChecks(namespace, onlyStarted = false) {
+        if (onlyStarted && !this.flows.has(namespace))
+            return Promise.resolve(new Map());
         const checks = once(this.checks, namespace, () => this.storedMarker(namespace).then(storedChecksOf));
         this.start(namespace);
         return checks;
-    }
-    storedChecksOfStarted(namespace) {
-        return this.flows.has(namespace) ? this.storedChecks(namespace) : Promise.resolve(new Map());
     }
     contentFacts(namespace) {
         if (this.options.facts !== 'use')
             return Promise.resolve(NO_CONTENT_FACTS);
         return once(this.facts, namespace, () => this.storedMarker(namespace).then(contentFactsOf));
-    }
-    prefetchStoredChecks(namespace) {
-        void this.storedMarker(namespace);
     }
     storedMarker(namespace) {
         return once(this.stored, namespace, () => {
@@ -6411,12 +6363,10 @@ async function searchUnfinished(api, groups) {
     for (const execution of found.sort(byStart)) {
         if (!states.includes(execution.state))
             continue;
-        const key = flowKey(execution.namespace, execution.flowId);
-        if (!byFlow.has(key))
-            byFlow.set(key, []);
-        byFlow
-            .get(key)
-            .push({ id: execution.id, state: execution.state, url: executionUrl(uiBase, execution) });
+        once(byFlow, flowKey(execution.namespace, execution.flowId), () => []).push({
+            ...{ id: execution.id, state: execution.state },
+            url: executionUrl(uiBase, execution)
+        });
     }
     return byFlow;
 }
@@ -6475,20 +6425,13 @@ function reuseStoredChecks(options) {
         const validator = await options.identity;
         if (validator === undefined)
             return undefined;
-        const stored = await (options.onlyStarted
-            ? options.reads.storedChecksOfStarted(sent)
-            : options.reads.storedChecks(sent));
-        const check = stored.get(checkDigest({
-            validator,
-            file,
-            rel,
-            expectedNamespace,
-            layout: options.layout,
-            sha256: sha256Hex(bytes)
-        }));
+        const stored = await options.reads.storedChecks(sent, options.onlyStarted);
+        const digest = { validator, file, rel, expectedNamespace, sha256: sha256Hex(bytes) };
+        const check = stored.get(checkDigest({ ...digest, layout: options.layout }));
         if (!check)
             return undefined;
-        const flow = reusedFlowFile({ file, rel, raw: bytes.toString('utf8'), expectedNamespace }, check);
+        const raw = bytes.toString('utf8');
+        const flow = reusedFlowFile({ file, rel, raw, expectedNamespace }, check);
         options.reused(flow, check);
         return flow;
     };
@@ -6496,7 +6439,7 @@ function reuseStoredChecks(options) {
         prefetch(namespace) {
             const sent = looked(namespace);
             if (sent !== undefined && !options.onlyStarted)
-                options.reads.prefetchStoredChecks(sent);
+                void options.reads.storedMarker(sent);
         }
     });
 }
@@ -6509,13 +6452,10 @@ function checksToStore(flows, checks, options) {
             continue;
         if (!heldNamespaceIsManaged(expected, options.extraNamespaces))
             continue;
+        const { file, rel, raw } = flow;
         const digest = checkDigest({
-            validator: options.identity,
-            file: flow.file,
-            rel: flow.rel,
-            expectedNamespace: expected,
-            layout: options.layout,
-            sha256: sha256Hex(Buffer.from(flow.raw, 'utf8'))
+            ...{ validator: options.identity, file, rel, expectedNamespace: expected },
+            ...{ layout: options.layout, sha256: sha256Hex(Buffer.from(raw, 'utf8')) }
         });
         const namespace = options.sending.namespace(expected);
         const entries = stored.get(namespace) ?? {};
@@ -6867,7 +6807,6 @@ class FlowStream {
         }
     }
 }
-const run$1 = promisify(execFile);
 const SHA$1 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
 const ZERO_SHA = /^0+$/;
 const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list';
@@ -6920,7 +6859,7 @@ async function changedBetween(workspace, [from, to], revisions, missing, fromGit
             return { kind: 'list', paths: await gitDiff(workspace, revisions), source: 'git' };
         }
         catch (error) {
-            const hasCommit = async (sha) => (await git$2(workspace, ['cat-file', '-e', `${sha}^{commit}`])) !== undefined;
+            const hasCommit = async (sha) => (await git$1(workspace, ['cat-file', '-e', `${sha}^{commit}`])) !== undefined;
             if ((await hasCommit(from)) && (await hasCommit(to))) {
                 gitProblem = `git diff failed (${errorMessage(error).split('\n', 1)[0]})`;
             }
@@ -6936,7 +6875,7 @@ async function changedBetween(workspace, [from, to], revisions, missing, fromGit
     }
 }
 async function gitDiff(workspace, revisions) {
-    const output = await git$1(workspace, [
+    const output = await gitOrThrow(workspace, [
         'diff',
         '--name-status',
         '-z',
@@ -6958,15 +6897,6 @@ async function gitDiff(workspace, revisions) {
         paths.add(fields[i++]);
     }
     return paths;
-}
-async function git$1(workspace, args) {
-    const { stdout } = await run$1('git', args, {
-        cwd: workspace,
-        encoding: 'utf8',
-        maxBuffer: 256 * 1024 * 1024,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
-    });
-    return stdout;
 }
 function fromApi(files, note) {
     const paths = new Set(files.flatMap((file) => [file.path, file.previousPath ?? []].flat()));
@@ -7017,7 +6947,7 @@ function firstDeclared(flows) {
 }
 function baseCommit(context) {
     const sha = context.pullRequest?.baseSha || context.push?.before;
-    return sha && !/^0+$/.test(sha) ? sha : undefined;
+    return sha && !ZERO_SHA.test(sha) ? sha : undefined;
 }
 function snapshotOf(model) {
     const flows = [...firstDeclared(model.flows)].map(([key, { source, file }]) => [key, { source, file }]);
@@ -7526,6 +7456,14 @@ function kindNamed(kinds, name) {
 }
 const FORMAT = 'kestra-gitops-rollback/1';
 const sha256Field = string().regex(/^[0-9a-f]{64}$/);
+function recordedSchema(kind, fields, before, deployed) {
+    return object({
+        kind: literal(kind),
+        ...fields,
+        before: before.optional(),
+        deployed: (deployed ?? before).optional()
+    });
+}
 const rollbackRecord = object({
     format: literal(FORMAT),
     repository: string(),
@@ -7581,9 +7519,9 @@ function resourceOf$1(value, kinds) {
 const dashboardsApply = {
     name: 'dashboard',
     async write(change, api) {
-        const wanted = wantedOf(change);
-        if (!wanted)
+        if (change.desired === undefined)
             return { change, result: 'failed', message: 'the plan holds no source for this dashboard' };
+        const wanted = { source: change.desired, fields: sourceFields(change.desired) ?? '' };
         const fresh = await api.getDashboard(change.id);
         if (fresh && holds(fresh, wanted))
             return settled(change, { kind: 'desired' });
@@ -7622,11 +7560,6 @@ async function create(change, wanted, api) {
     }
     return conflict(change, 'was created on the server since the plan');
 }
-function wantedOf(change) {
-    if (change.desired === undefined)
-        return undefined;
-    return { source: change.desired, fields: sourceFields(change.desired) ?? '' };
-}
 const ID_LINE = /^id:.*$/m;
 function isAsPlanned(fresh, change) {
     const planned = change.current;
@@ -7646,12 +7579,7 @@ const kindVersion = object({
     hashes: strictObject({ source: sha256Field.optional(), fields: sha256Field }).readonly(),
     text: string().optional()
 });
-const recordedDashboard = object({
-    kind: literal('dashboard'),
-    id: string(),
-    before: kindVersion.optional(),
-    deployed: kindVersion.optional()
-});
+const recordedDashboard = recordedSchema('dashboard', { id: string() }, kindVersion);
 const dashboardsRollback = {
     name: 'dashboard',
     tenantWide: true,
@@ -7802,16 +7730,14 @@ function buildPlan(input, kinds, held = new Map()) {
             resources.push(...kind.plan(held.get(kind.name), options));
     }
     sortInPlanOrder(resources, kinds);
-    for (const change of resources) {
-        if (change.action !== 'unchanged') {
-            change.digest = sha256Hex(JSON.stringify(kindOf$2(kinds, change).fingerprintOf(change))).slice(0, 16);
-        }
-    }
+    const changes = resources.filter((r) => r.action !== 'unchanged');
+    const parts = changes.map((change) => kindOf$2(kinds, change).fingerprintOf(change));
+    changes.forEach((change, i) => (change.digest = sha256Hex(JSON.stringify(parts[i])).slice(0, 16)));
     return {
         resources,
         namespaces,
         counts: countPlan(resources),
-        fingerprint: fingerprint(resources, kinds, input.against)
+        fingerprint: fingerprint(parts, input.against)
     };
 }
 function actionOf(options, desired, same) {
@@ -7869,10 +7795,7 @@ function sortInPlanOrder(resources, kinds) {
         compareCodeUnits(a.id, b.id));
     keyed.forEach(({ change }, i) => (resources[i] = change));
 }
-function fingerprint(resources, kinds, against) {
-    const changes = resources
-        .filter((r) => r.action !== 'unchanged')
-        .map((r) => kindOf$2(kinds, r).fingerprintOf(r));
+function fingerprint(changes, against) {
     const where = against && { server: against.server, tenant: against.tenant };
     return sha256Hex(JSON.stringify({ version: 1, changes, ...(where && { against: where }) }));
 }
@@ -8346,12 +8269,7 @@ const fileVersion = object({
     revision: int().optional(),
     bytes: string().optional()
 });
-const recordedFile = object({
-    kind: literal('file'),
-    path: string(),
-    before: fileVersion.optional(),
-    deployed: object({ sha256: sha256Field }).optional()
-});
+const recordedFile = recordedSchema('file', { path: string() }, fileVersion, object({ sha256: sha256Field }));
 const REVISIONS_SEARCHED = 3;
 const filesRollback = {
     name: 'file',
@@ -8505,11 +8423,7 @@ function planFiles(options) {
     }
     const inScope = scopeFilter(options, desiredFiles, input.base?.files);
     const changes = [];
-    const keys = [...desiredFiles.keys()];
-    for (const key of actualFiles.keys())
-        if (!desiredFiles.has(key))
-            keys.push(key);
-    for (const key of keys) {
+    for (const key of new Set([...desiredFiles.keys(), ...actualFiles.keys()])) {
         if (!inScope(key))
             continue;
         const desired = desiredFiles.get(key);
@@ -8626,9 +8540,7 @@ function megabytes(bytes) {
 }
 
 function orderWrites(changes, refs, keyOf) {
-    const byKey = new Map();
-    for (const change of changes)
-        byKey.set(keyOf(change), change);
+    const byKey = new Map(changes.map((change) => [keyOf(change), change]));
     const keys = [...byKey.keys()].sort(compareCodeUnits);
     const deps = new Map(keys.map((k) => [k, new Set()]));
     for (const { from, to } of refs) {
@@ -8645,8 +8557,7 @@ function orderWrites(changes, refs, keyOf) {
         cycles.push(sorted);
         sorted.forEach((key, index) => rank.set(key, index));
     }
-    const componentOf = new Map();
-    components.forEach((component, index) => component.forEach((k) => componentOf.set(k, index)));
+    const componentOf = new Map(components.flatMap((component, i) => component.map((k) => [k, i])));
     for (const [from, tos] of deps) {
         for (const to of tos) {
             if (componentOf.get(from) === componentOf.get(to) && rank.get(to) > rank.get(from)) {
@@ -8671,10 +8582,10 @@ function orderWrites(changes, refs, keyOf) {
         waves[index].push(byKey.get(key));
     }
     cycles.sort((a, b) => compareCodeUnits(a[0], b[0]));
-    const prerequisites = new Map();
-    for (const key of keys) {
-        prerequisites.set(byKey.get(key), [...deps.get(key)].sort(compareCodeUnits).map((k) => byKey.get(k)));
-    }
+    const prerequisites = new Map(keys.map((key) => [
+        byKey.get(key),
+        [...deps.get(key)].sort(compareCodeUnits).map((k) => byKey.get(k))
+    ]));
     return { waves, cycles, prerequisites };
 }
 function stronglyConnected(keys, deps) {
@@ -8812,12 +8723,7 @@ async function freshFlow(change, api, deploy) {
     return { kind: 'moved', message };
 }
 const flowVersion = object({ revision: int(), sha256: sha256Field });
-const recordedFlow = object({
-    kind: literal('flow'),
-    id: string(),
-    before: flowVersion.optional(),
-    deployed: flowVersion.optional()
-});
+const recordedFlow = recordedSchema('flow', { id: string() }, flowVersion);
 const flowsRollback = {
     name: 'flow',
     recordOf(change, { result, revision }) {
@@ -9140,13 +9046,12 @@ function declaredInputs$1(document) {
     return inputList(document, document.get(document.root, 'inputs')?.value);
 }
 function inputList(document, list, form) {
-    const out = [];
-    for (const item of document.items(list)) {
+    return document.items(list).flatMap((item) => {
         const map = document.map(item);
         if (!map)
-            continue;
+            return [];
         const idEntry = document.get(map, 'id') ?? document.get(map, 'name');
-        out.push({
+        return {
             map,
             id: document.string(idEntry?.value),
             idEntry,
@@ -9154,9 +9059,8 @@ function inputList(document, list, form) {
             required: document.string(document.get(map, 'required')?.value) !== 'false',
             hasDefaults: !document.isNull(document.get(map, 'defaults')?.value),
             form
-        });
-    }
-    return out;
+        };
+    });
 }
 function children(document, form) {
     return form.type === 'FORM'
@@ -10193,19 +10097,17 @@ function flowSchemaFindings(file, doc, lineCounter, only) {
         if (validate(data))
             continue;
         for (const problem of problems(validate.errors ?? [], data)) {
-            const position = locateKestraPath(doc, lineCounter, problem.pointer) ?? { line: 1, column: 1 };
             const finding = {
                 file,
-                ...position,
+                ...(locateKestraPath(doc, lineCounter, problem.pointer) ?? { line: 1, column: 1 }),
                 rule: 'core-schema',
                 message: problem.message
             };
-            const key = problem.key;
-            const seen = byKey.get(key);
+            const seen = byKey.get(problem.key);
             if (seen)
                 seen.refusedBy.push(release.line);
             else
-                byKey.set(key, { finding, refusedBy: [release.line] });
+                byKey.set(problem.key, { finding, refusedBy: [release.line] });
         }
     }
     return [...byKey.values()];
@@ -13106,13 +13008,7 @@ function failed$1(change, error) {
     return { change, result: 'failed', message, ...marks };
 }
 const kvVersion = object({ sha256: sha256Field, json: string().optional() });
-const recordedKv = object({
-    kind: literal('kv'),
-    key: string(),
-    secretLike: boolean$1(),
-    before: kvVersion.optional(),
-    deployed: kvVersion.optional()
-});
+const recordedKv = recordedSchema('kv', { key: string(), secretLike: boolean$1() }, kvVersion);
 const kvRollback = {
     name: 'kv',
     recordOf(change, { result }) {
@@ -13487,10 +13383,8 @@ const testsApply = {
         if (change.action === 'create')
             await suites.create(change.desired);
         else if (!(await suites.update(change.namespace, change.id, change.desired))) {
-            return settled(change, {
-                kind: 'moved',
-                message: `test suite ${change.namespace}.${change.id} was deleted on the server since the plan`
-            });
+            const message = `test suite ${change.namespace}.${change.id} was deleted on the server since the plan`;
+            return { change, result: 'conflict', message };
         }
         return { change, result: change.action === 'create' ? 'created' : 'updated' };
     },
@@ -13503,12 +13397,7 @@ const testsApply = {
     }
 };
 const testVersion = object({ sha256: sha256Field, source: string().optional() });
-const recordedTest = object({
-    kind: literal('test'),
-    id: string(),
-    before: testVersion.optional(),
-    deployed: testVersion.optional()
-});
+const recordedTest = recordedSchema('test', { id: string() }, testVersion);
 const testsRollback = {
     name: 'test',
     recordOf(change, { result }) {
@@ -13749,18 +13638,12 @@ const testsGather = {
         const { edition } = await api.info();
         if (edition.toUpperCase() !== 'EE')
             return { ...held, edition };
-        const namespaces = new Set();
-        for (const file of [...files, ...(base ?? [])]) {
-            const namespace = namespaceOf(file.text);
-            if (namespace &&
-                isKestraNamespace(namespace) &&
-                heldNamespaceIsManaged(namespace, extraNamespaces)) {
-                namespaces.add(prefix ? `${prefix}.${namespace}` : namespace);
-            }
-        }
+        const managed = (ns) => ns !== undefined && isKestraNamespace(ns) && heldNamespaceIsManaged(ns, extraNamespaces);
+        const named = [...files, ...(base ?? [])].map((f) => namespaceOf(f.text)).filter(managed);
+        const namespaces = [...new Set(named)].map((ns) => (prefix ? `${prefix}.${ns}` : ns)).sort();
         const suites = api.yamlResources(TESTS_ROUTE);
         const server = new Map();
-        await Promise.all([...namespaces].sort().map(async (namespace) => {
+        await Promise.all(namespaces.map(async (namespace) => {
             const listed = (await suites.list(namespace)) ?? [];
             server.set(namespace, new Map(listed.map((s) => [s.id, normaliseText(s.source)])));
         }));
@@ -13769,13 +13652,13 @@ const testsGather = {
 };
 function namespaceOf(text) {
     try {
-        const value = (distExports.parse(text) ?? {});
-        return typeof value.namespace === 'string' ? value.namespace : undefined;
+        return suiteNamespace.safeParse(distExports.parse(text)).data?.namespace;
     }
     catch {
         return undefined;
     }
 }
+const suiteNamespace = looseObject({ namespace: string() });
 function discover(tree) {
     return kindFiles(tree, FOLDER, (rel) => /\.ya?ml$/.test(rel), true);
 }
@@ -14236,12 +14119,9 @@ async function removePreview(api, preview, namespaces, options) {
     });
     const failures = new Map();
     const attempt = async (namespace, what, remove) => {
-        if (!inPreview(prefix, namespace)) {
-            result.failed.push(`${what}: refused, not inside the preview prefix ${prefix}.`);
-            failures.set(namespace, (failures.get(namespace) ?? 0) + 1);
-            return;
-        }
         try {
+            if (!inPreview(prefix, namespace))
+                throw new Error(`refused, not inside the preview prefix ${prefix}.`);
             await remove();
             result.deleted.push(what);
             options.log(`deleted ${what}`);
@@ -14280,10 +14160,8 @@ async function removePreview(api, preview, namespaces, options) {
 }
 async function ownNamespaces(api, preview, namespaces) {
     const owned = await Promise.all(namespaces.map(async (namespace) => inPreview(preview.prefix, namespace) &&
-        (await ownership(api, preview, namespace)).kind === 'ours'
-        ? namespace
-        : undefined));
-    return owned.filter((namespace) => namespace !== undefined);
+        (await ownership(api, preview, namespace)).kind === 'ours'));
+    return namespaces.filter((_, i) => owned[i]);
 }
 function ownedPreviewServer(api, preview) {
     const claims = new Map();
@@ -14363,8 +14241,7 @@ function settingSchema(name) {
 }
 function refusedKey(name, elsewhere) {
     if (Object.hasOwn(WORKFLOW_ONLY, name)) {
-        const why = WORKFLOW_ONLY[name];
-        return `'${name}' cannot be set here (${why}): ${elsewhere(name)}`;
+        return `'${name}' cannot be set here (${WORKFLOW_ONLY[name]}): ${elsewhere(name)}`;
     }
     const settable = inputNames().filter(fileMaySet);
     const meant = nearest(name, settable);
@@ -14432,8 +14309,9 @@ function parseSettingsFile(path, text, elsewhere = () => `set it in the workflow
         if (keys.length === 0)
             problems.push({ line: lineOf(issue.path), detail: issue.message });
     }
-    if (problems.length > 0)
-        throw new SettingsFileError(path, problems.sort((a, b) => a.line - b.line));
+    const sorted = problems.sort((a, b) => a.line - b.line);
+    if (sorted.length > 0)
+        throw new SettingsFileError(path, sorted);
     const settings = read.data;
     const names = [...keyLines.keys()];
     return {
@@ -14524,18 +14402,12 @@ function readInputs(read, { file, log, givenIn = 'the workflow' }) {
     for (const name of inputNames()) {
         const given = read(name) ?? '';
         const inFile = file?.values.get(name);
-        let raw = given;
-        if (given.trim() !== '') {
-            if (inFile) {
-                log?.(`Input '${name}' from ${givenIn} overrides ${file.path} line ${inFile.line}.`);
-            }
-        }
-        else if (inFile) {
-            raw = inFile.text;
+        const set = given.trim() !== '';
+        if (set && inFile)
+            log?.(`Input '${name}' from ${givenIn} overrides ${file.path} line ${inFile.line}.`);
+        if (!set && inFile)
             fromFile.add(name);
-        }
-        else
-            raw = defaultOf(name);
+        const raw = set ? given : (inFile?.text ?? defaultOf(name));
         const parser = parserOf(name);
         const value = parser.parse(raw, name);
         values[name] = value;
@@ -14747,12 +14619,17 @@ async function deploy(plan, deps) {
         facts: deps.contentFacts,
         seal
     };
-    if (plan.resources.some(isWrite) || staleMarkers(namespaces, markers, ours, checks).length > 0) {
+    const stale = (namespace) => {
+        const recorded = markers.get(namespace);
+        return (recorded?.commit !== ours.commit ||
+            recorded.repository !== ours.repository ||
+            !sameChecks(checks, namespace));
+    };
+    if (plan.resources.some(isWrite) || namespaces.some(stale))
         deps.confirmReused?.();
-    }
     await deps.beforeWrites?.();
     const marking = [];
-    const mark = (namespace) => marking.push(writeMarkers(deps.api, [namespace], markers, ours, semaphore, checks));
+    const mark = (namespace) => stale(namespace) && marking.push(writeMarker(deps.api, namespace, ours, semaphore, checks));
     const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace));
     for (const namespace of namespaces)
         if (!writing.has(namespace))
@@ -14840,41 +14717,28 @@ async function checkCommitOrder(markers, ours, isAncestor) {
     }
     return { older, warnings };
 }
-async function writeMarkers(api, namespaces, markers, ours, semaphore, checks) {
-    const stale = staleMarkers(namespaces, markers, ours, checks);
-    const unknown = [];
-    const outcomes = await Promise.all(stale.map(async (namespace) => {
-        try {
-            const stored = checks?.ours.get(namespace);
-            const facts = checks?.facts?.get(namespace);
-            const held = {
-                ...ours,
-                ...(stored && { [STORED_CHECKS_FIELD]: stored }),
-                ...(facts && { [CONTENT_FACTS_FIELD]: facts })
-            };
-            const value = checks && (stored || facts) ? checks.seal.sealed(namespace, held) : held;
-            await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, value));
-            return undefined;
-        }
-        catch (error) {
-            if (isOutcomeUnknown(error))
-                unknown.push(namespace);
-            return `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`;
-        }
-    }));
-    return {
-        written: stale.filter((_, i) => outcomes[i] === undefined),
-        unknown,
-        warnings: outcomes.filter((w) => w !== undefined)
-    };
-}
-function staleMarkers(namespaces, markers, ours, checks) {
-    return namespaces.filter((namespace) => {
-        const recorded = markers.get(namespace);
-        return (recorded?.commit !== ours.commit ||
-            recorded.repository !== ours.repository ||
-            !sameChecks(checks, namespace));
-    });
+async function writeMarker(api, namespace, ours, semaphore, checks) {
+    try {
+        const stored = checks?.ours.get(namespace);
+        const facts = checks?.facts?.get(namespace);
+        const held = {
+            ...ours,
+            ...(stored && { [STORED_CHECKS_FIELD]: stored }),
+            ...(facts && { [CONTENT_FACTS_FIELD]: facts })
+        };
+        const value = checks && (stored || facts) ? checks.seal.sealed(namespace, held) : held;
+        await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, value));
+        return { written: [namespace], unknown: [], warnings: [] };
+    }
+    catch (error) {
+        return {
+            written: [],
+            unknown: isOutcomeUnknown(error) ? [namespace] : [],
+            warnings: [
+                `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`
+            ]
+        };
+    }
 }
 function sameChecks(checks, namespace) {
     const ours = checks?.ours.get(namespace);
@@ -14974,7 +14838,7 @@ async function applyPlan(plan, deps) {
         }
         await Promise.all(written.values());
     }
-    const deletePhase = async (phase, remove) => {
+    const deletePhase = async (kind, phase) => {
         if ([...results.values()].some((r) => NOT_APPLIED.has(r.result))) {
             for (const change of phase) {
                 record({
@@ -14985,16 +14849,14 @@ async function applyPlan(plan, deps) {
             }
         }
         else {
-            await runAll(phase, remove);
+            await runAll(phase, (change) => kind.remove(change, deps.api, context));
         }
     };
-    const removal = (kind) => (change) => kind.remove(change, deps.api, context);
     for (const kind of [...deps.kinds].reverse()) {
-        await deletePhase(ofKind(kind, deletes).filter(namespaced), removal(kind));
+        await deletePhase(kind, ofKind(kind, deletes).filter(namespaced));
     }
     for (const kind of deps.kinds) {
-        const tenantWide = ofKind(kind, deletes).filter((change) => !namespaced(change));
-        await deletePhase(tenantWide, removal(kind));
+        await deletePhase(kind, ofKind(kind, deletes).filter((change) => !namespaced(change)));
     }
     return { resources: plan.resources.map((c) => results.get(c)), warnings };
 }
@@ -15195,8 +15057,7 @@ function stateCell(run) {
 function formatDuration(ms) {
     if (ms < 60_000)
         return `${(ms / 1000).toFixed(1)} s`;
-    const minutes = Math.floor(ms / 60_000);
-    return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+    return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 function rollbackSection(result) {
     const lines = [
@@ -15474,104 +15335,8 @@ function remainingDrift(items, outcome) {
             return [{ ...item, note: 'not reverted: the deploy did not reach it' }];
         if (WRITTEN.has(done.result) || done.result === 'unchanged')
             return [];
-        const why = done.message ? `: ${done.message}` : '';
-        return [{ ...item, note: `${done.result}${why}` }];
+        return [{ ...item, note: done.message ? `${done.result}: ${done.message}` : done.result }];
     });
-}
-
-async function gatherReview(args) {
-    const targets = changedContracts(flowChanges(args.plan), args.calls);
-    const sites = targets.length === 0 ? [] : callSitesOf(args, targets);
-    const [unfinished, pinned] = await Promise.all([
-        args.unfinished,
-        sites.length === 0
-            ? new Map()
-            : readPinnedRevisions(args.kestra, sites)
-    ]);
-    return { unfinished, contracts: { targets, sites, pinned } };
-}
-function decideReview(args, reads, reporter) {
-    const flows = flowChanges(args.plan);
-    const names = reviewNames(args, flows, reporter);
-    const unfinished = reviewExecutions(reads.unfinished, flows, reporter);
-    const { sites, targets, pinned } = reads.contracts;
-    const contracts = targets.length === 0
-        ? { findings: [], breaks: new Map() }
-        : reviewContracts(sites, targets, pinned);
-    const plan = withReview(args.plan, {
-        missing: names.missing,
-        unfinished: unfinished.byFlow,
-        breaks: contracts.breaks
-    });
-    const findings = [...names.findings, ...unfinished.findings, ...contracts.findings];
-    return { plan, findings, notes: names.note ? [names.note] : [] };
-}
-function flowChanges(plan) {
-    return plan.resources.filter((r) => r.kind === 'flow');
-}
-function reviewNames(args, flows, reporter) {
-    const written = new Set(flows
-        .filter((f) => f.action === 'create' || f.action === 'update')
-        .map((f) => flowKey(f.namespace, f.id)));
-    const refs = args.everyFlow ? args.names : args.names.filter((ref) => written.has(ref.fromFlow));
-    const skipped = args.names.filter((ref) => !refs.includes(ref));
-    const note = skipped.length > 0
-        ? `${skipped.length} secret and KV reference(s) in ${new Set(skipped.map((ref) => ref.fromFlow)).size} flow(s) this pull request does not change were not checked against the server; a plan of the branch (a push, workflow_dispatch, or 'kestra-gitops plan') checks every flow.`
-        : undefined;
-    if (note)
-        reporter.info(note);
-    if (refs.length === 0)
-        return { findings: [], missing: new Map(), note };
-    const checked = checkNames(refs, args.listings ? valueOfEnded(args.listings) : {});
-    reporter.info(`${checked.checked} secret and KV reference(s) checked: ${checked.findings.filter((f) => f.severity === 'warning').length} not defined on the server.`);
-    return { ...checked, note };
-}
-function reviewExecutions(reading, flows, reporter) {
-    const guarded = flows.filter((f) => f.action === 'update' || f.action === 'delete');
-    if (guarded.length === 0)
-        return { byFlow: new Map(), findings: [] };
-    if ('byFlow' in reading) {
-        for (const flow of guarded) {
-            const executions = reading.byFlow.get(flowKey(flow.namespace, flow.id));
-            if (!executions)
-                continue;
-            const states = [...new Set(executions.map((e) => e.state))].sort();
-            reporter.info(`${flow.namespace}.${flow.id}: ${unfinishedText(executions)} (${states.join(', ')})`);
-        }
-        return { byFlow: reading.byFlow, findings: [] };
-    }
-    const file = guarded.find((f) => f.file)?.file ?? '';
-    const names = guarded.map((f) => `${f.namespace}.${f.id}`).join(', ');
-    const notice = {
-        severity: 'notice',
-        file,
-        line: 1,
-        rule: 'executions-not-checked',
-        message: `Executions not finished were not counted for ${names}: ${errorMessage(reading.error)}. The deploy reads them again right before its first write when running-executions is wait or fail.`
-    };
-    return { byFlow: new Map(), findings: [notice] };
-}
-function callSitesOf(args, targets) {
-    const repository = new Map();
-    for (const flow of args.model.flows) {
-        if (!flow.notAFlow && flow.namespace && flow.id) {
-            repository.set(flowKey(flow.namespace, flow.id), flow);
-        }
-    }
-    const wanted = new Set(targets.map((t) => flowKey(t.namespace, t.id)));
-    const callers = new Set(args.calls
-        .filter((call) => wanted.has(flowKey(call.namespace, call.id)))
-        .map((call) => flowKey(call.caller.namespace, call.caller.id)));
-    const server = new Map();
-    for (const [namespace, { flows: remote }] of args.state) {
-        for (const flow of remote) {
-            const key = flowKey(namespace, flow.id);
-            if (callers.has(key) && !repository.has(key)) {
-                server.set(key, parseFlowFile({ file: '', rel: '', raw: flow.source }));
-            }
-        }
-    }
-    return callSites(targets, args.calls, { repository, server });
 }
 
 async function planMode(args) {
@@ -15580,8 +15345,7 @@ async function planMode(args) {
     if (desired === undefined) {
         throw new ActionError('a plan needs the snapshot of a plan or deploy run');
     }
-    const { reporter } = ports;
-    const reviewed = await phase(reporter, 'Plan', () => reviewedPlan(args, desired, commitTime), ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`);
+    const reviewed = await phase(ports.reporter, 'Plan', () => reviewedPlan(args, desired, commitTime), ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`);
     const { plan } = reviewed;
     const findings = sortFindings([...args.report.findings, ...reviewed.findings]);
     const notes = [...(args.report.notes ?? []), ...reviewed.notes];
@@ -15605,19 +15369,12 @@ async function reviewedPlan(args, desired, reference) {
         ports.reporter.info(`${namespace}: ${countsText(counts)}`);
     }
     const { listings, unfinished = { byFlow: new Map() } } = checked.snapshot;
-    const { names, model } = checked;
     const review = {
-        kestra: args.kestra,
-        names,
-        listings,
-        unfinished,
-        plan: impact.plan,
-        model,
-        state
+        ...{ kestra: args.kestra, names: checked.names, listings, unfinished, state },
+        ...{ plan: impact.plan, model: checked.model, calls: graph.calls },
+        everyFlow: args.context.pullRequest === undefined
     };
-    const reads = await gatherReview({ ...review, calls: graph.calls });
-    const everyFlow = args.context.pullRequest === undefined;
-    const reviewed = decideReview({ ...review, everyFlow }, reads, ports.reporter);
+    const reviewed = decideReview(review, await gatherReview(review), ports.reporter);
     const findings = [...impact.findings, ...reviewed.findings];
     return { plan: reviewed.plan, findings, notes: reviewed.notes };
 }
@@ -15729,6 +15486,97 @@ function runUrl(context) {
     if (!context.runId || !context.owner)
         return undefined;
     return `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}`;
+}
+async function gatherReview(args) {
+    const targets = changedContracts(flowChanges(args.plan), args.calls);
+    const sites = targets.length === 0 ? [] : callSitesOf(args, targets);
+    const pinned = sites.length === 0
+        ? new Map()
+        : await readPinnedRevisions(args.kestra, sites);
+    return { targets, sites, pinned };
+}
+function decideReview(args, reads, reporter) {
+    const flows = flowChanges(args.plan);
+    const names = reviewNames(args, flows, reporter);
+    const unfinished = reviewExecutions(args.unfinished, flows, reporter);
+    const { sites, targets, pinned } = reads;
+    const contracts = targets.length === 0
+        ? { findings: [], breaks: new Map() }
+        : reviewContracts(sites, targets, pinned);
+    const plan = withReview(args.plan, {
+        missing: names.missing,
+        unfinished: unfinished.byFlow,
+        breaks: contracts.breaks
+    });
+    const findings = [...names.findings, ...unfinished.findings, ...contracts.findings];
+    return { plan, findings, notes: names.note ? [names.note] : [] };
+}
+function flowChanges(plan) {
+    return plan.resources.filter((r) => r.kind === 'flow');
+}
+function reviewNames(args, flows, reporter) {
+    const written = new Set(flows
+        .filter((f) => f.action === 'create' || f.action === 'update')
+        .map((f) => flowKey(f.namespace, f.id)));
+    const refs = args.everyFlow ? args.names : args.names.filter((ref) => written.has(ref.fromFlow));
+    const skipped = args.names.filter((ref) => !refs.includes(ref));
+    const note = skipped.length > 0
+        ? `${skipped.length} secret and KV reference(s) in ${new Set(skipped.map((ref) => ref.fromFlow)).size} flow(s) this pull request does not change were not checked against the server; a plan of the branch (a push, workflow_dispatch, or 'kestra-gitops plan') checks every flow.`
+        : undefined;
+    if (note)
+        reporter.info(note);
+    if (refs.length === 0)
+        return { findings: [], missing: new Map(), note };
+    const checked = checkNames(refs, args.listings ? valueOfEnded(args.listings) : {});
+    reporter.info(`${checked.checked} secret and KV reference(s) checked: ${checked.findings.filter((f) => f.severity === 'warning').length} not defined on the server.`);
+    return { ...checked, note };
+}
+function reviewExecutions(reading, flows, reporter) {
+    const guarded = flows.filter((f) => f.action === 'update' || f.action === 'delete');
+    if (guarded.length === 0)
+        return { byFlow: new Map(), findings: [] };
+    if ('byFlow' in reading) {
+        for (const flow of guarded) {
+            const executions = reading.byFlow.get(flowKey(flow.namespace, flow.id));
+            if (!executions)
+                continue;
+            const states = [...new Set(executions.map((e) => e.state))].sort();
+            reporter.info(`${flow.namespace}.${flow.id}: ${unfinishedText(executions)} (${states.join(', ')})`);
+        }
+        return { byFlow: reading.byFlow, findings: [] };
+    }
+    const file = guarded.find((f) => f.file)?.file ?? '';
+    const names = guarded.map((f) => `${f.namespace}.${f.id}`).join(', ');
+    const notice = {
+        severity: 'notice',
+        file,
+        line: 1,
+        rule: 'executions-not-checked',
+        message: `Executions not finished were not counted for ${names}: ${errorMessage(reading.error)}. The deploy reads them again right before its first write when running-executions is wait or fail.`
+    };
+    return { byFlow: new Map(), findings: [notice] };
+}
+function callSitesOf(args, targets) {
+    const repository = new Map();
+    for (const flow of args.model.flows) {
+        if (!flow.notAFlow && flow.namespace && flow.id) {
+            repository.set(flowKey(flow.namespace, flow.id), flow);
+        }
+    }
+    const wanted = new Set(targets.map((t) => flowKey(t.namespace, t.id)));
+    const callers = new Set(args.calls
+        .filter((call) => wanted.has(flowKey(call.namespace, call.id)))
+        .map((call) => flowKey(call.caller.namespace, call.caller.id)));
+    const server = new Map();
+    for (const [namespace, { flows: remote }] of args.state) {
+        for (const flow of remote) {
+            const key = flowKey(namespace, flow.id);
+            if (callers.has(key) && !repository.has(key)) {
+                server.set(key, parseFlowFile({ file: '', rel: '', raw: flow.source }));
+            }
+        }
+    }
+    return callSites(targets, args.calls, { repository, server });
 }
 
 function setCountOutputs(reporter, counts) {
@@ -15890,27 +15738,26 @@ function timedOut(lost, labels) {
     return `whether it started is unknown at the smoke timeout${lost ? ` (${lost})` : ''}: look for an execution labelled ${label}`;
 }
 
-async function applyMode(args) {
-    const { settings, target, context, ports, plan } = args;
+async function applyMode(given) {
+    const args = {
+        ...given,
+        refs: flowDependencies(given.checked.references),
+        rollbackKinds: given.kinds.flatMap((kind) => (kind.rollback ? [kind.rollback] : []))
+    };
+    const { settings, ports, plan } = args;
     const { reporter } = ports;
-    const refs = flowDependencies(args.checked.references);
-    const applyKinds = args.kinds.flatMap((kind) => (kind.apply ? [kind.apply] : []));
-    const kinds = args.kinds.flatMap((kind) => (kind.rollback ? [kind.rollback] : []));
     let environment;
     let result;
     try {
         await checkReviewed(args);
-        environment = await beginEnvironment({
-            ...{ target, context, ports, kestra: args.kestra },
-            namespaces: args.checked.model.managedNamespaces
-        });
-        const finished = await finishStopped(args, refs, kinds);
+        environment = await beginEnvironment(args);
+        const finished = await finishStopped(args);
         if (finished) {
             await environment?.fail('a stopped rollback was finished instead; run the deploy again');
             await reportOnPullRequest(args, finished.headline, finished.markdown);
             return { failure: finished.failure };
         }
-        result = await deploy(plan, await deployDeps(args, refs, applyKinds));
+        result = await deploy(plan, await deployDeps(args));
     }
     catch (error) {
         await environment?.fail(errorMessage(error));
@@ -15920,14 +15767,7 @@ async function applyMode(args) {
     }
     for (const warning of result.warnings)
         reporter.warning(warning);
-    const after = await afterDeploy({
-        ...{ settings, target, ports, kestra: args.kestra, result, refs, kinds },
-        deployed: {
-            commit: context.sha,
-            repository: `${context.owner}/${context.repo}`,
-            runId: context.runId
-        }
-    });
+    const after = await afterDeploy(args, result);
     const environments = (await environment?.finish(result, after.failure !== undefined)) ?? '';
     const rolledBack = after.rollback !== undefined;
     const receipt = [receiptOf(args, result, rolledBack), ...after.markdown].join('\n\n');
@@ -15963,7 +15803,7 @@ async function checkReviewed(args) {
         });
     }
 }
-async function finishStopped(args, refs, kinds) {
+async function finishStopped(args) {
     const { reporter } = args.ports;
     const early = args.checked.snapshot.rollbackRecords;
     const namespaces = [
@@ -15974,7 +15814,7 @@ async function finishStopped(args, refs, kinds) {
         const values = early && sameNamespaces(early.namespaces, namespaces)
             ? valueOfEnded(early.read)
             : await readRollbackRecords(args.kestra, namespaces);
-        const reading = readRecords(values, kinds);
+        const reading = readRecords(values, args.rollbackKinds);
         for (const warning of reading.warnings)
             reporter.warning(warning);
         stopped = reading.records;
@@ -15984,20 +15824,16 @@ async function finishStopped(args, refs, kinds) {
     }
     if (stopped.size === 0)
         return undefined;
-    return finishRollbacks(stopped, {
-        ...{ kestra: args.kestra, refs, kinds, settings: args.settings, reporter },
-        commit: args.context.sha,
-        summary: args.summary,
-        counts: args.plan.counts
-    });
+    return finishRollbacks(stopped, args);
 }
-async function deployDeps(args, refs, kinds) {
+async function deployDeps(args) {
     const { settings, target, context, ports } = args;
     return {
         storedChecks: await args.checked.storedChecks,
         contentFacts: args.checked.snapshot.state &&
             contentFactsToStore(args.plan, args.checked.snapshot.state, args.checked.model.files),
-        ...{ api: args.kestra, findings: args.findings, refs, kinds, settings, target },
+        ...{ api: args.kestra, findings: args.findings, refs: args.refs, settings, target },
+        kinds: args.kinds.flatMap((kind) => (kind.apply ? [kind.apply] : [])),
         readDesiredFile: repositoryFileReader(args.checked.model),
         managedNamespaces: args.checked.model.managedNamespaces,
         commit: context.sha,
@@ -16140,7 +15976,7 @@ async function beginEnvironment(args) {
     const { environment } = target;
     if (!environment)
         return undefined;
-    const namespaces = [...args.namespaces].sort();
+    const namespaces = [...args.checked.model.managedNamespaces].sort();
     const [first] = namespaces;
     const environmentUrl = first ? namespaceUrl(await args.kestra.uiBase(), first) : undefined;
     const id = await github.create({
@@ -16240,13 +16076,13 @@ function describe({ change, result, revision, message }) {
     const why = message === undefined ? '' : `: ${message}`;
     return `${change.kind} ${resourceName$1(change)}: ${result}${rev}${why}`;
 }
-async function afterDeploy(args) {
-    const { result, ports } = args;
+async function afterDeploy(args, result) {
+    const { ports } = args;
     const wrote = result.resources.some((r) => WRITTEN.has(r.result));
-    const smoke = await smokeRuns(args, wrote);
+    const smoke = await smokeRuns(args, result, wrote);
     ports.reporter.setOutput('smoke', smoke ? (smoke.passed ? 'passed' : 'failed') : 'skipped');
     const markdown = smoke ? [smokeSection(ports.edge.shown(smoke))] : [];
-    const undone = await rollbackIfFailed(args, smoke, wrote);
+    const undone = await rollbackIfFailed(args, result, smoke, wrote);
     if (undone)
         markdown.push(rollbackSection(ports.edge.shown(undone)));
     ports.reporter.setOutput('rolled-back', undone?.rolledBack ?? 'false');
@@ -16259,8 +16095,8 @@ async function afterDeploy(args) {
         failure: `Smoke run(s) failed: ${failed.join(', ')}.\n${undone ? rollbackAccount(undone) : 'The deploy stays in place (rollback is false).'}`
     };
 }
-async function smokeRuns(args, wrote) {
-    const { settings, target, result, kestra, deployed } = args;
+async function smokeRuns(args, result, wrote) {
+    const { settings, target, kestra, context } = args;
     const { reporter } = args.ports;
     if (target.smokeFlows.length === 0)
         return undefined;
@@ -16272,16 +16108,15 @@ async function smokeRuns(args, wrote) {
     return phase(reporter, 'Smoke runs', () => runSmoke(target.smokeFlows, {
         api: kestra,
         timeoutMs: settings.smokeTimeoutSeconds * 1000,
-        runId: `${deployed.runId || 'local'}-${randomBytes(4).toString('hex')}`,
+        runId: `${context.runId || 'local'}-${randomBytes(4).toString('hex')}`,
         link: (execution) => executionUrl(uiBase, execution),
         now: () => Date.now(),
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
         log: reporter.info
     }), (done) => `Smoke runs: ${done.passed ? 'passed' : 'failed'} (${done.runs.length}) in ${(done.elapsedMs / 1000).toFixed(1)} s.`);
 }
-async function rollbackIfFailed(args, smoke, wrote) {
-    const { settings, result, deployed } = args;
-    const { reporter } = args.ports;
+async function rollbackIfFailed(args, result, smoke, wrote) {
+    const { settings, context } = args;
     const failed = smoke?.passed === false || result.status === 'failed';
     const touched = wrote ||
         result.markedNamespaces.length > 0 ||
@@ -16289,11 +16124,16 @@ async function rollbackIfFailed(args, smoke, wrote) {
         result.resources.some((r) => r.outcomeUnknown);
     if (!settings.rollback || !failed || !touched)
         return undefined;
-    const plan = planFromDeploy(result, deployed, args.kinds);
-    return rollbackPhase('Rollback', plan, { ...args, reporter });
+    const deployed = {
+        commit: context.sha,
+        repository: `${context.owner}/${context.repo}`,
+        runId: context.runId
+    };
+    return rollbackPhase('Rollback', planFromDeploy(result, deployed, args.rollbackKinds), args);
 }
 async function rollbackPhase(title, plan, run, recorded) {
-    const { kestra: api, refs, kinds, settings, reporter } = run;
+    const { kestra: api, refs, rollbackKinds: kinds, settings, ports } = run;
+    const { reporter } = ports;
     const { concurrency } = settings;
     const undone = await phase(reporter, title, () => rollback(plan, { api, refs, kinds, concurrency, log: reporter.info, recorded }), rollbackLine);
     for (const warning of undone.warnings)
@@ -16306,24 +16146,26 @@ function failedRun(run) {
     return `${run.flow.namespace}.${run.flow.id} (${id}: ${state})`;
 }
 async function finishRollbacks(records, deps) {
+    const { reporter } = deps.ports;
     const results = [];
-    for (const plan of plansFromRecords(records, deps.kinds)) {
+    for (const plan of plansFromRecords(records, deps.rollbackKinds)) {
         const namespaces = plan.markers.map((m) => m.namespace).join(', ');
-        deps.reporter.warning(`A rollback of the deploy of commit ${short(plan.deployed)} is recorded as unfinished in namespace(s) ${namespaces}: finishing it before anything else.`);
+        reporter.warning(`A rollback of the deploy of commit ${short(plan.deployed)} is recorded as unfinished in namespace(s) ${namespaces}: finishing it before anything else.`);
         const title = `Rollback of ${short(plan.deployed)} left unfinished`;
         results.push(await rollbackPhase(title, plan, deps, true));
     }
     if (results.every((r) => r.stale)) {
-        deps.reporter.info('The server already held every version those records name: records removed, deploying.');
+        reporter.info('The server already held every version those records name: records removed, deploying.');
         return undefined;
     }
     return reportFinished(results, deps);
 }
 async function reportFinished(results, deps) {
-    const { reporter, settings } = deps;
+    const { settings } = deps;
+    const { reporter } = deps.ports;
     const rolledBack = combined(results.map((r) => r.rolledBack));
     const deployed = [...new Set(results.map((r) => short(r.deployed)))].join(', ');
-    const nothing = `Nothing was deployed by this run: re-run the workflow to deploy commit ${short(deps.commit)}.`;
+    const nothing = `Nothing was deployed by this run: re-run the workflow to deploy commit ${short(deps.context.sha)}.`;
     const headline = deployTitle(rolledBack === 'true' ? 'rolled-back' : 'rollback-incomplete', `finishing the interrupted rollback of ${deployed}, nothing deployed`, settings.commentKey);
     const markdown = [
         ...results.map((r) => `An earlier run stopped while rolling back the deploy of commit \`${short(r.deployed)}\`; this run went on with it:\n\n${rollbackSection(r)}`),
@@ -16332,7 +16174,7 @@ async function reportFinished(results, deps) {
     reporter.setOutput('deployed', false);
     reporter.setOutput('smoke', 'skipped');
     reporter.setOutput('rolled-back', rolledBack);
-    const { orphaned, drifted } = deps.counts;
+    const { orphaned, drifted } = deps.plan.counts;
     setCountOutputs(reporter, { create: 0, update: 0, delete: 0, unchanged: 0, orphaned, drifted });
     await reporter.writeSummary(`${withHeadline(deps.summary, headline)}\n\n${DEPLOYED_HEADING}\n\n${markdown}\n`);
     return {
@@ -16388,9 +16230,6 @@ const DRIFT_LABEL = 'kestra-gitops-drift';
 function driftMarker(commentKey) {
     return commentMarker(commentKey).replace('<!-- kestra-gitops:', '<!-- kestra-gitops-drift:');
 }
-function driftPullMarker(commentKey) {
-    return commentMarker(commentKey).replace('<!-- kestra-gitops:', '<!-- kestra-gitops-drift-pr:');
-}
 function driftBranch(commentKey) {
     return `kestra-gitops/drift-${commentKey}`;
 }
@@ -16404,7 +16243,7 @@ function driftTitle(input) {
     return `Kestra drift${key}: ${n} resource${n === 1 ? '' : 's'} differ${n === 1 ? 's' : ''} from ${input.branch}`;
 }
 function driftIssueBody(input) {
-    const head = [driftMarker(input.commentKey), driftHeading(input), ...intro(input)].join('\n\n');
+    const head = [driftMarker(input.commentKey), ...opening(input)].join('\n\n');
     const tail = [
         AUTHOR_NOTE,
         `Last checked ${escapeText(shownDate(input.checkedAt) ?? input.checkedAt)}.${input.runUrl ? ` ${runLine(input.runUrl)}` : ''}`
@@ -16413,14 +16252,12 @@ function driftIssueBody(input) {
     return [head, driftList(input.items, budget), tail].join('\n\n');
 }
 function driftSummarySection(input, budget) {
-    return [driftHeading(input), ...intro(input), driftList(input.items, budget), AUTHOR_NOTE].join('\n\n');
+    return [...opening(input), driftList(input.items, budget), AUTHOR_NOTE].join('\n\n');
 }
-function driftHeading(input) {
+function opening(input) {
     const key = input.commentKey === 'default' ? '' : ` · ${escapeText(input.commentKey)}`;
-    return `### ⚠️ Kestra drift${key}: ${input.items.length} resource(s) differ from ${codeName(input.branch)}`;
-}
-function intro(input) {
     const lines = [
+        `### ⚠️ Kestra drift${key}: ${input.items.length} resource(s) differ from ${codeName(input.branch)}`,
         `${kestraText(input)} no longer matches ${headText(input)}: these resources were changed outside Git, and the next deploy overwrites those edits. Each diff reads from Git to what Kestra holds.`
     ];
     if (input.pullRequestUrl) {
@@ -16467,7 +16304,7 @@ function driftPullBody(input) {
     });
     const missing = input.notBroughtBack.map((n) => `- ${codeName(n.name)}${n.path ? ` (${codeName(n.path)})` : ''}: ${escapeText(n.reason)}`);
     const sections = [
-        driftPullMarker(input.commentKey),
+        driftMarker(input.commentKey).replace('kestra-gitops-drift:', 'kestra-gitops-drift-pr:'),
         `### Edits made in Kestra, brought back to Git`,
         `${kestraText(input)} differs from ${headText(input)}. This pull request writes the server's current sources into the repository, so that the edits are reviewed like any change; merging it makes Git match Kestra. Closing it and deploying ${codeName(input.branch)} overwrites them instead.`,
         lines.join('\n'),
@@ -16485,7 +16322,6 @@ function driftPullBody(input) {
 function driftTree(input) {
     const placed = [];
     const notBroughtBack = [];
-    const taken = new Set();
     for (const item of input.items) {
         const at = place(item, input);
         if ('reason' in at) {
@@ -16497,7 +16333,7 @@ function driftTree(input) {
             same.alsoBrings = [...(same.alsoBrings ?? []), item.name];
             continue;
         }
-        if (taken.has(at.path)) {
+        if (same) {
             notBroughtBack.push({
                 name: item.name,
                 path: at.path,
@@ -16505,7 +16341,6 @@ function driftTree(input) {
             });
             continue;
         }
-        taken.add(at.path);
         placed.push({ ...at, name: item.name });
     }
     const spellings = spellingsOf([...input.shape.paths, ...placed.map((write) => write.path)]);
@@ -16716,18 +16551,17 @@ async function execute(settings, target, context, ports, reads) {
         const withPlan = { ...report, findings, plan, notes: planned.notes };
         if (!work.writes) {
             await reportNoDeploy(reporter, summary, plan.counts);
-            return { mode, failure: validationFailure, report: withPlan, upgrade };
+            return { failure: validationFailure, report: withPlan, upgrade };
         }
         const run = { settings, target, context, ports, kestra, checked, plan, findings, summary };
         if (work.writes === 'drift') {
             const drift = await driftMode({ ...run, branch: branch, kinds: KINDS });
-            return { mode, failure: drift.failure ?? validationFailure, report: withPlan };
+            return { failure: drift.failure ?? validationFailure, report: withPlan };
         }
         applying = true;
         const applied = await applyMode({ ...run, kinds: KINDS });
-        const { receipt, result: deployment } = applied;
         const failure = applied.failure ?? validationFailure;
-        return { mode, failure, report: withPlan, receipt, deployment };
+        return { failure, report: withPlan, receipt: applied.receipt, deployment: applied.result };
     }
     catch (error) {
         if (work.writes !== 'deploy' || applying || error instanceof DeployError)
@@ -16747,7 +16581,6 @@ async function withoutPlan(run) {
     await reportNoDeploy(ports.reporter, renderSummary(ports.edge.shown(report)));
     const pull = await upgradeMode(work, settings, context, ports, upgrade);
     return {
-        mode: work.mode,
         failure: published(findings, checked, settings, ports) ?? pull,
         report,
         upgrade
@@ -16980,7 +16813,11 @@ function reportInput(args, items, extra) {
         ...args.kestra.target,
         branch: args.branch,
         commit: context.sha,
-        items: ports.edge.shown(shownDrift(items)),
+        items: ports.edge.shown(items.map(({ change, ...item }) => ({
+            ...item,
+            resourceKind: change.kind,
+            ...(change.file !== undefined && { file: change.file })
+        }))),
         ...extra,
         runUrl: runUrl(context),
         checkedAt: ports.now().toISOString()
@@ -16989,13 +16826,6 @@ function reportInput(args, items, extra) {
 function goneComment(args, reverted) {
     const { branch, context } = args;
     return driftGoneComment({ branch, commit: context.sha, reverted, runUrl: runUrl(context) });
-}
-function shownDrift(items) {
-    return items.map(({ change, ...item }) => ({
-        ...item,
-        resourceKind: change.kind,
-        ...(change.file !== undefined && { file: change.file })
-    }));
 }
 function driftWarning(items, branch) {
     const names = items.slice(0, WARNING_NAMES).map((item) => item.name);
@@ -17226,7 +17056,6 @@ async function closePreview(settings, context, ports) {
     reporter.setOutput('deployed', deleted > 0);
     await reporter.writeSummary(`## Kestra preview removed\n\n${section}\n`);
     return {
-        mode: 'deploy',
         failure,
         report: {
             mode: 'deploy',
@@ -17541,8 +17370,7 @@ function percentEscape(text, at, layers) {
         bytes.push(byte);
         end = next.end + 2;
     }
-    const decoded = Buffer.from(bytes).toString('utf8');
-    const code = decoded.codePointAt(0);
+    const code = Buffer.from(bytes).toString('utf8').codePointAt(0);
     return code === 0xfffd ? undefined : { code, end };
 }
 function entityCode(name) {
@@ -17739,7 +17567,10 @@ class OutputEdge {
             const items = value.map((item) => this.copy(item, key, message));
             return items.some((item, i) => item !== value[i]) ? items : value;
         }
-        if (value === null || typeof value !== 'object' || !isPlain(value))
+        if (value === null || typeof value !== 'object')
+            return value;
+        const prototype = Object.getPrototypeOf(value);
+        if (prototype !== Object.prototype && prototype !== null)
             return value;
         let copy;
         for (const [name, item] of Object.entries(value)) {
@@ -17749,10 +17580,6 @@ class OutputEdge {
         }
         return copy ?? value;
     }
-}
-function isPlain(value) {
-    const prototype = Object.getPrototypeOf(value);
-    return prototype === Object.prototype || prototype === null;
 }
 function bounded(text, bytes) {
     if (text.length * 3 <= bytes)
@@ -17823,10 +17650,9 @@ function weakCredentialWarning(credentials, names) {
         names.some((name) => name.includes(value)));
     if (weak.length === 0)
         return undefined;
-    const inputs = weak.map((secret) => secret.input).join(', ');
     const unredacted = weak.some(({ value }) => hiddenCharacters(value) < MIN_REDACTED_CHARACTERS);
     return [
-        `Weak credential (${inputs}): shorter than ${STRONG_CREDENTIAL_CHARACTERS} characters, or part of a name this run shows as it is (the repository, a server, the tenant, a namespace, a path).`,
+        `Weak credential (${weak.map((secret) => secret.input).join(', ')}): shorter than ${STRONG_CREDENTIAL_CHARACTERS} characters, or part of a name this run shows as it is (the repository, a server, the tenant, a namespace, a path).`,
         'Outputs cannot hide it inside those names',
         unredacted ? `, nor anywhere when under ${MIN_REDACTED_CHARACTERS} characters` : '',
         '. The run is unaffected: replace it with a long random value.'
@@ -19052,7 +18878,7 @@ const comment = object({
 function stickyComments(client) {
     const { octokit } = client;
     const repo = repoOf(client);
-    let viewer;
+    const byTheAction = writtenByTheAction(client);
     let login;
     const all = async (issue, marker) => {
         try {
@@ -19108,13 +18934,7 @@ function stickyComments(client) {
     const matching = async (issue, marker, sent) => {
         const list = octokit.rest.issues.listComments;
         const route = Object.assign((page) => list({ ...page, ...(sent && { request: { sent } }) }), { endpoint: list.endpoint });
-        const ours = [];
-        for (const comment of await marked(issue, marker, route)) {
-            if (await authoredByTheAction(comment.user, () => (viewer ??= viewerLogin(client)))) {
-                ours.push(comment);
-            }
-        }
-        return ours.sort((a, b) => a.id - b.id);
+        return (await byTheAction(await marked(issue, marker, route))).sort((a, b) => a.id - b.id);
     };
     const marked = async (issue, marker, route = octokit.rest.issues.listComments) => {
         const comments = readAnswer('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', array(comment), await octokit.paginate(route, { ...repo, issue_number: issue, per_page: 100 }));
@@ -19174,12 +18994,20 @@ function stickyComments(client) {
         updateComment: (id, body) => guard(`updating comment ${id}`, () => patch(id, body))
     };
 }
-async function authoredByTheAction(user, viewer) {
-    if (!user)
-        return false;
-    if (user.login === ACTIONS_BOT_LOGIN || user.type === 'Bot')
-        return true;
-    return user.login === (await viewer());
+function writtenByTheAction(client) {
+    let viewer;
+    return async (items) => {
+        const ours = [];
+        for (const item of items) {
+            const { user } = item;
+            if (!user)
+                continue;
+            const bot = user.login === ACTIONS_BOT_LOGIN || user.type === 'Bot';
+            if (bot || user.login === (await (viewer ??= viewerLogin(client))))
+                ours.push(item);
+        }
+        return ours;
+    };
 }
 function firstLine(body) {
     return (body ?? '').split('\n', 1)[0].trim();
@@ -19538,19 +19366,12 @@ const ISSUES_PERMISSION_HELP = 'The token cannot write issues: grant `permission
 function driftIssues(client) {
     const { octokit } = client;
     const repo = repoOf(client);
-    let viewer;
+    const byTheAction = writtenByTheAction(client);
     const find = async (marker, label) => {
         const route = 'GET /repos/{owner}/{repo}/issues';
         const params = { ...repo, labels: label, state: 'all', per_page: 100 };
         const listed = readAnswer(route, array(listedIssue), await octokit.paginate(route, params));
-        const ours = [];
-        for (const issue of listed) {
-            if (issue.pull_request || firstLine(issue.body) !== marker)
-                continue;
-            if (await authoredByTheAction(issue.user, () => (viewer ??= viewerLogin(client)))) {
-                ours.push(issue);
-            }
-        }
+        const ours = await byTheAction(listed.filter((issue) => !issue.pull_request && firstLine(issue.body) === marker));
         const open = ours.filter((i) => i.state === 'open').sort((a, b) => a.number - b.number);
         return open[0] ?? ours.sort((a, b) => b.number - a.number)[0];
     };
@@ -19681,7 +19502,62 @@ const treeRead = object({
 });
 async function writeDriftBranch(client, branch) {
     try {
-        return await write(client, branch);
+        const { octokit } = client;
+        const repo = repoOf(client);
+        const commitOf = (sha) => ask(client, 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}', commitRead, {
+            commit_sha: sha
+        });
+        const base = await commitOf(branch.base);
+        const current = await existingHead(client, branch.name);
+        const currentCommit = current ? await commitOf(current) : undefined;
+        if (current && !currentCommit?.message.split('\n').includes(branch.trailer)) {
+            return { status: 'foreign', sha: current };
+        }
+        const baseTree = await ask(client, 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}', treeRead, {
+            tree_sha: base.tree.sha,
+            recursive: 'true'
+        });
+        const modes = new Map(baseTree.tree.flatMap((entry) => entry.type === 'blob' && entry.path && entry.mode ? [[entry.path, entry.mode]] : []));
+        const entries = [];
+        for (const item of branch.writes) {
+            if (item.content === undefined) {
+                if (modes.has(item.path)) {
+                    entries.push({ path: item.path, mode: FILE_MODE, type: 'blob', sha: null });
+                }
+                continue;
+            }
+            const { sha } = await ask(client, 'POST /repos/{owner}/{repo}/git/blobs', createdObject, {
+                content: Buffer.from(item.content).toString('base64'),
+                encoding: 'base64'
+            });
+            const mode = modes.get(item.path) === '100755' ? '100755' : FILE_MODE;
+            entries.push({ path: item.path, mode, type: 'blob', sha });
+        }
+        if (entries.length === 0)
+            return { status: 'empty' };
+        const tree = await ask(client, 'POST /repos/{owner}/{repo}/git/trees', createdObject, {
+            base_tree: base.tree.sha,
+            tree: entries
+        });
+        if (tree.sha === base.tree.sha)
+            return { status: 'empty' };
+        if (current &&
+            currentCommit?.tree.sha === tree.sha &&
+            currentCommit.parents.map((p) => p.sha).join() === branch.base) {
+            return { status: 'unchanged', sha: current };
+        }
+        const { sha } = await ask(client, 'POST /repos/{owner}/{repo}/git/commits', createdObject, {
+            message: `${branch.message}\n\n${branch.trailer}`,
+            tree: tree.sha,
+            parents: [branch.base]
+        });
+        if (current) {
+            await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch.name}`, sha, force: true });
+        }
+        else {
+            await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${branch.name}`, sha });
+        }
+        return { status: 'written', sha };
     }
     catch (error) {
         const status = httpStatus(error);
@@ -19691,64 +19567,6 @@ async function writeDriftBranch(client, branch) {
         }
         throw apiError(`writing the branch ${branch.name}`, error);
     }
-}
-async function write(client, branch) {
-    const { octokit } = client;
-    const repo = repoOf(client);
-    const commitOf = (sha) => ask(client, 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}', commitRead, {
-        commit_sha: sha
-    });
-    const base = await commitOf(branch.base);
-    const current = await existingHead(client, branch.name);
-    const currentCommit = current ? await commitOf(current) : undefined;
-    if (current && !currentCommit?.message.split('\n').includes(branch.trailer)) {
-        return { status: 'foreign', sha: current };
-    }
-    const baseTree = await ask(client, 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}', treeRead, {
-        tree_sha: base.tree.sha,
-        recursive: 'true'
-    });
-    const modes = new Map(baseTree.tree.flatMap((entry) => entry.type === 'blob' && entry.path && entry.mode ? [[entry.path, entry.mode]] : []));
-    const entries = [];
-    for (const item of branch.writes) {
-        if (item.content === undefined) {
-            if (modes.has(item.path)) {
-                entries.push({ path: item.path, mode: FILE_MODE, type: 'blob', sha: null });
-            }
-            continue;
-        }
-        const { sha } = await ask(client, 'POST /repos/{owner}/{repo}/git/blobs', createdObject, {
-            content: Buffer.from(item.content).toString('base64'),
-            encoding: 'base64'
-        });
-        const mode = modes.get(item.path) === '100755' ? '100755' : FILE_MODE;
-        entries.push({ path: item.path, mode, type: 'blob', sha });
-    }
-    if (entries.length === 0)
-        return { status: 'empty' };
-    const tree = await ask(client, 'POST /repos/{owner}/{repo}/git/trees', createdObject, {
-        base_tree: base.tree.sha,
-        tree: entries
-    });
-    if (tree.sha === base.tree.sha)
-        return { status: 'empty' };
-    if (current &&
-        currentCommit?.tree.sha === tree.sha &&
-        currentCommit.parents.map((p) => p.sha).join() === branch.base) {
-        return { status: 'unchanged', sha: current };
-    }
-    const { sha } = await ask(client, 'POST /repos/{owner}/{repo}/git/commits', createdObject, {
-        message: `${branch.message}\n\n${branch.trailer}`,
-        tree: tree.sha,
-        parents: [branch.base]
-    });
-    if (current) {
-        await octokit.rest.git.updateRef({ ...repo, ref: `heads/${branch.name}`, sha, force: true });
-    }
-    else {
-        await octokit.rest.git.createRef({ ...repo, ref: `refs/heads/${branch.name}`, sha });
-    }
-    return { status: 'written', sha };
 }
 async function existingHead(client, name) {
     try {
