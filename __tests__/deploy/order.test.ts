@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { orderWrites, type FlowDependency } from '../../src/apply/order.js'
+import { orderWrites, type WriteDependency } from '../../src/apply/order.js'
 import { flowKey } from '../../src/model/targets.js'
 import type { FlowChange } from '../../src/model/plan.js'
 
@@ -8,7 +8,7 @@ function flow(id: string, namespace = 'team'): FlowChange {
 }
 const key = (id: string, namespace = 'team') => `flow:${namespace}/${id}`
 const ids = (waves: FlowChange[][]) => waves.map((wave) => wave.map((f) => f.id))
-const orderFlowWrites = (changes: FlowChange[], refs: FlowDependency[]) =>
+const orderFlowWrites = (changes: FlowChange[], refs: WriteDependency[]) =>
   orderWrites(changes, refs, (change) => flowKey(change.namespace, change.id))
 
 describe('orderFlowWrites', () => {

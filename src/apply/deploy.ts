@@ -32,13 +32,13 @@ import {
 } from '../model/result.js'
 import type { ApplyKind, DeployContext } from './kind.js'
 import type { IsAncestor } from './git-ancestry.js'
-import { orderWrites, type FlowDependency } from './order.js'
+import { orderWrites, type WriteDependency } from './order.js'
 
 export interface DeployDeps {
   api: KestraApi
   /** Any error blocks the deploy (docs/guarantees.md#no-write-while-invalid). */
   findings: Finding[]
-  refs: FlowDependency[]
+  refs: WriteDependency[]
   readDesiredFile: DeployContext['readDesiredFile']
   kinds: readonly ApplyKind[]
   /**

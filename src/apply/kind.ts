@@ -1,6 +1,6 @@
 import type { HistoryApi, KestraApi } from '../kestra/api.js'
 import type { RecordedResource, RestoreItem, RestoreResult } from '../model/after-deploy.js'
-import type { FlowDependency } from './order.js'
+import type { WriteDependency } from './order.js'
 import type { FileChange, ResourceChange } from '../model/plan.js'
 import type { ResourceResult } from '../model/result.js'
 
@@ -98,7 +98,7 @@ export interface RollbackKind<
   /** The recorded resource carrying its previous content, and its size against the record's budget. */
   embed?(resource: R, previous: RestoreItem['previous']): { resource: R; size: number } | undefined
   /** The order in which the resources this deploy wrote go back, in waves (flows: callers first). */
-  waves?(items: RestoreItem<R>[], refs: FlowDependency[]): RestoreItem<R>[][]
+  waves?(items: RestoreItem<R>[], refs: WriteDependency[]): RestoreItem<R>[][]
   /** Only while the server holds what the deploy wrote; moved since is kept (docs/rollback.md). */
   restore(
     item: RestoreItem<R>,

@@ -4,7 +4,7 @@ import { compareCodeUnits } from '../model/content.js'
  * Flow `from` needs `to` on the server: a flow it calls or is triggered by (`flow:<ns>/<id>`, written
  * first), or a namespace file it reads (`file:<ns>:<path>`: when not uploaded, `from` is not written).
  */
-export interface FlowDependency {
+export interface WriteDependency {
   from: string
   to: string
 }
@@ -25,7 +25,7 @@ interface FlowWriteOrder<F> {
  */
 export function orderWrites<F>(
   changes: F[],
-  refs: FlowDependency[],
+  refs: WriteDependency[],
   keyOf: (change: F) => string
 ): FlowWriteOrder<F> {
   const byKey = new Map(changes.map((change) => [keyOf(change), change]))

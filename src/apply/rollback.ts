@@ -15,7 +15,7 @@ import {
 import { canonicalJson, utf8Length } from '../model/content.js'
 import { WRITTEN, type DeployResult } from '../model/result.js'
 import { resourceName } from '../model/plan.js'
-import type { FlowDependency } from './order.js'
+import type { WriteDependency } from './order.js'
 import {
   ROLLBACK_RECORD_KEY,
   type MarkerRestore,
@@ -28,7 +28,7 @@ import type { KindRestored, RollbackKind } from './kind.js'
 
 interface RollbackDeps {
   api: KestraApi & HistoryApi
-  refs: FlowDependency[]
+  refs: WriteDependency[]
   concurrency: number
   log: (message: string) => void
   /** The records already in the KV store (a run finishing a stopped rollback); none: written first. */
@@ -100,7 +100,7 @@ export async function rollback(plan: RollbackPlan, deps: RollbackDeps): Promise<
  */
 function restorePhases(
   items: RestoreItem[],
-  refs: FlowDependency[],
+  refs: WriteDependency[],
   kinds: readonly RollbackKind[]
 ): RestoreItem[][] {
   const ofKind = (kind: RollbackKind, deleted: boolean) =>

@@ -32,7 +32,7 @@ import { contentFactsToStore } from '../model/content-facts.js'
 import type { RollbackKind } from '../apply/kind.js'
 import type { Finding } from '../model/finding.js'
 import type { FlowReference } from '../model/references.js'
-import type { FlowDependency } from '../apply/order.js'
+import type { WriteDependency } from '../apply/order.js'
 import {
   rollbackAccount,
   rollbackLine,
@@ -74,7 +74,7 @@ export interface ApplyModeArgs extends TargetRun {
 }
 
 /** A deploy's arguments, with what its steps share: the flows' dependencies, the kinds that roll back. */
-type Deploying = ApplyModeArgs & { refs: FlowDependency[]; rollbackKinds: RollbackKind[] }
+type Deploying = ApplyModeArgs & { refs: WriteDependency[]; rollbackKinds: RollbackKind[] }
 
 interface Applied {
   failure?: string
@@ -268,7 +268,7 @@ function repositoryFileReader(model: RepoModel): (change: FileChange) => Promise
 }
 
 /** What each flow needs on the server before it is written: the flows it calls, the files it reads. */
-function flowDependencies(references: FlowReference[]): FlowDependency[] {
+function flowDependencies(references: FlowReference[]): WriteDependency[] {
   return references.map((ref) => ({
     from: ref.fromFlow,
     to: ref.kind === 'flow' ? flowKey(ref.namespace, ref.id) : fileKey(ref.namespace, ref.path)
