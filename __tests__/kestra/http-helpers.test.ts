@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseErrorBody } from '../../src/kestra/errors.js'
-import { isTenantScoped, parseVersion } from '../../src/kestra/api-version.js'
+import { isTenantScoped } from '../../src/kestra/api-version.js'
+import { parseVersion } from '../../src/model/version.js'
 import { uploadFileName } from '../../src/kestra/files.js'
 import { withoutRevisionLine } from '../../src/model/flow-source.js'
 import {

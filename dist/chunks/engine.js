@@ -667,10 +667,6 @@ function backoffMs(policy, attempt, random = Math.random) {
     return Math.round(step * (0.5 + random() / 2));
 }
 
-const LEGACY_PREFIX = '/api/v1';
-function tenantPrefix(tenant) {
-    return `${LEGACY_PREFIX}/${encodeURIComponent(tenant)}`;
-}
 function parseVersion(version) {
     if (typeof version !== 'string')
         return undefined;
@@ -679,20 +675,6 @@ function parseVersion(version) {
         return undefined;
     return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
 }
-function isTenantScoped(version, edition, tenant) {
-    const [major, minor] = version;
-    if (major > 0 || minor >= 23)
-        return true;
-    if (edition.toUpperCase() !== 'EE')
-        return false;
-    return minor >= 22 || tenant !== 'main';
-}
-function ossTenantProblem(edition, version, tenant) {
-    if (edition.toUpperCase() !== 'OSS' || tenant === 'main')
-        return undefined;
-    return `the server is Kestra open-source ${version}, which has the single tenant 'main' and maps any other tenant to it, so '${tenant}' would deploy into 'main'. Set tenant to main (the default), or point server at an Enterprise Kestra that has tenant '${tenant}'`;
-}
-
 function atLeast(version, since) {
     for (let i = 0; i < 3; i++) {
         if (version[i] !== since[i])
@@ -752,6 +734,24 @@ function parseMarker(value) {
 }
 function short(sha) {
     return sha.slice(0, 12);
+}
+
+const LEGACY_PREFIX = '/api/v1';
+function tenantPrefix(tenant) {
+    return `${LEGACY_PREFIX}/${encodeURIComponent(tenant)}`;
+}
+function isTenantScoped(version, edition, tenant) {
+    const [major, minor] = version;
+    if (major > 0 || minor >= 23)
+        return true;
+    if (edition.toUpperCase() !== 'EE')
+        return false;
+    return minor >= 22 || tenant !== 'main';
+}
+function ossTenantProblem(edition, version, tenant) {
+    if (edition.toUpperCase() !== 'OSS' || tenant === 'main')
+        return undefined;
+    return `the server is Kestra open-source ${version}, which has the single tenant 'main' and maps any other tenant to it, so '${tenant}' would deploy into 'main'. Set tenant to main (the default), or point server at an Enterprise Kestra that has tenant '${tenant}'`;
 }
 
 const YAML = { 'content-type': 'application/x-yaml' };
@@ -9995,7 +9995,7 @@ const FLOW_SCHEMAS = {
 
 const SCHEMA_RELEASES = Object.keys(FLOW_SCHEMAS)
     .map((version) => ({ line: version.split('.').slice(0, 2).join('.'), version }))
-    .sort((a, b) => a.version.localeCompare(b.version, 'en', { numeric: true }));
+    .sort((a, b) => (atLeast(parseVersion(a.version), parseVersion(b.version)) ? 1 : -1));
 const JAVA_DURATION = /^[-+]?P(?:[-+]?\d+D)?(?:T(?:[-+]?\d+H)?(?:[-+]?\d+M)?(?:[-+]?\d+(?:[.,]\d{0,9})?S)?)?$/i;
 const BY_TYPE = 'x-kestra-by-type';
 const bundled = new Map();

@@ -5,14 +5,6 @@ export function tenantPrefix(tenant: string): string {
   return `${LEGACY_PREFIX}/${encodeURIComponent(tenant)}`
 }
 
-/** `[major, minor, patch]` of a Kestra version such as `0.20.7` or `1.3.0-SNAPSHOT`; undefined when unreadable. */
-export function parseVersion(version: unknown): [number, number, number] | undefined {
-  if (typeof version !== 'string') return undefined
-  const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version.trim().replace(/-SNAPSHOT$/i, ''))
-  if (!match) return undefined
-  return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)]
-}
-
 /**
  * Whether routes carry the tenant segment: from Enterprise 0.22 every route (no default tenant,
  * docs/kestra.md#tenant-prefix); before, only a configured tenant (`main` counts as none).

@@ -3,13 +3,8 @@ import { fieldOf } from '../model/commit-marker.js'
 import type { ServerInfo } from '../model/kestra.js'
 import { ConfigError, errorMessage } from '../model/errors.js'
 import { pathSegment } from '../model/path-segment.js'
-import {
-  isTenantScoped,
-  LEGACY_PREFIX,
-  ossTenantProblem,
-  parseVersion,
-  tenantPrefix
-} from './api-version.js'
+import { parseVersion } from '../model/version.js'
+import { isTenantScoped, LEGACY_PREFIX, ossTenantProblem, tenantPrefix } from './api-version.js'
 import { parsedJson } from './constraints.js'
 import { ApiError } from './errors.js'
 import {

@@ -17,6 +17,14 @@ export interface VersionedFinding {
   until?: KestraVersion
 }
 
+/** `[major, minor, patch]` of a Kestra version such as `0.20.7` or `1.3.0-SNAPSHOT`; undefined when unreadable. */
+export function parseVersion(version: unknown): [number, number, number] | undefined {
+  if (typeof version !== 'string') return undefined
+  const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(version.trim().replace(/-SNAPSHOT$/i, ''))
+  if (!match) return undefined
+  return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)]
+}
+
 export function atLeast(version: KestraVersion, since: KestraVersion): boolean {
   for (let i = 0; i < 3; i++) {
     if (version[i] !== since[i]) return (version[i] ?? 0) > (since[i] ?? 0)

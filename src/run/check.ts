@@ -1,6 +1,6 @@
 import type { KestraVersion } from '../model/version.js'
 import type { KestraServer } from '../kestra/api.js'
-import { parseVersion } from '../kestra/api-version.js'
+import { parseVersion } from '../model/version.js'
 import {
   gather,
   probeServer,

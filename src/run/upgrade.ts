@@ -1,4 +1,4 @@
-import { parseVersion } from '../kestra/api-version.js'
+import { parseVersion } from '../model/version.js'
 import { batchCount } from '../kestra/validate.js'
 import { ConfigError, errorMessage } from '../model/errors.js'
 import type { RunContext } from '../model/context.js'

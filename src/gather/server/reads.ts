@@ -25,7 +25,7 @@ import {
   type NamespaceFileEntry,
   type RepoModel
 } from '../../model/repository.js'
-import { parseVersion } from '../../kestra/api-version.js'
+import { parseVersion } from '../../model/version.js'
 import { ApiError } from '../../kestra/errors.js'
 import { liveKvKeys } from '../../kestra/listings.js'
 import { errorMessage } from '../../model/errors.js'

@@ -3,7 +3,7 @@ import { type GatherKind, type KindGatherInput, readClosing } from '../../gather
 import { IgnoreRules } from '../../gather/repo/ignore-rules.js'
 import type { TreeSource } from '../../gather/repo/tree-source.js'
 import { walkTree } from '../../gather/repo/walk.js'
-import { parseVersion } from '../../kestra/api-version.js'
+import { parseVersion } from '../../model/version.js'
 import { dashboardFields, sourceFields } from '../../kestra/dashboards.js'
 import { compareCodeUnits, isRecord, normaliseText } from '../../model/content.js'
 import type { Layout } from '../../model/settings.js'

@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib'
 import { Ajv, type ErrorObject, type FuncKeywordDefinition, type ValidateFunction } from 'ajv'
 import { isMap, type Document, type LineCounter } from 'yaml'
 import type { Finding } from '../../model/finding.js'
-import type { KestraVersion } from '../../model/version.js'
+import { atLeast, parseVersion, type KestraVersion } from '../../model/version.js'
 import { locateKestraPath } from '../../decide/validate/kestra-path.js'
 import { FLOW_SCHEMAS } from './decide-schemas.js'
 import { isRecord } from '../../model/content.js'
@@ -25,7 +25,8 @@ export interface SchemaRelease {
 /** The bundled releases, oldest first. */
 const SCHEMA_RELEASES: readonly SchemaRelease[] = Object.keys(FLOW_SCHEMAS)
   .map((version) => ({ line: version.split('.').slice(0, 2).join('.'), version }))
-  .sort((a, b) => a.version.localeCompare(b.version, 'en', { numeric: true }))
+  // Numerically, without Intl: its first use loads ICU's data, about 8 ms of every start.
+  .sort((a, b) => (atLeast(parseVersion(a.version)!, parseVersion(b.version)!) ? 1 : -1))
 
 /** One problem the schema of one or more releases finds. */
 interface SchemaFinding {
