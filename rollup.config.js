@@ -77,6 +77,40 @@ function minifiedVendor() {
   }
 }
 
+/**
+ * `node:http` required rather than imported: on Node 24 its module facade reads every export, and three of them
+ * (`WebSocket`, `CloseEvent`, `MessageEvent`) load Node's own undici, 25–30 ms of every start
+ * (docs/performance.md#the-bundle). Its users in the bundle (undici, @actions/http-client, @actions/github) read
+ * the names below; a name the module does not export stops the build (`onwarn`).
+ */
+const HTTP = '\0node-http-required'
+const HTTP_NAMES = [
+  'Agent',
+  'IncomingMessage',
+  'METHODS',
+  'STATUS_CODES',
+  'get',
+  'globalAgent',
+  'maxHeaderSize',
+  'request'
+]
+
+function requiredHttp() {
+  return {
+    name: 'required-http',
+    resolveId: (source) => (source === 'http' || source === 'node:http' ? HTTP : null),
+    load: (id) =>
+      id === HTTP
+        ? [
+            "import { createRequire } from 'node:module'",
+            "const http = createRequire(import.meta.url)('node:http')",
+            'export default http',
+            `export const { ${HTTP_NAMES.join(', ')} } = http`
+          ].join('\n')
+        : null
+  }
+}
+
 const SRC = fileURLToPath(new URL('./src/', import.meta.url))
 const isOurs = (id) => id.startsWith(SRC)
 const isEntry = (id) => /\/src\/(index|cli)\.ts$/.test(id)
@@ -101,6 +135,7 @@ export default {
     sourcemapExcludeSources: true
   },
   plugins: [
+    requiredHttp(),
     // Comments stay in src/ and its source maps: the committed bundle carries code only.
     typescript({ tsconfig: './tsconfig.json', outDir, noEmitOnError: true, removeComments: true }),
     oneUndici(),
@@ -116,6 +151,8 @@ export default {
   onwarn(warning, warn) {
     if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.message)) return
     if (warning.code === 'THIS_IS_UNDEFINED') return
+    if (warning.code === 'MISSING_EXPORT' && warning.exporter === HTTP)
+      throw new Error(warning.message)
     warn(warning)
   }
 }

@@ -1,13 +1,11 @@
 import { existsSync, readFileSync } from 'fs';
 import { EOL } from 'os';
-import http from 'http';
+import { K as require$$0, L as requireTunnel, M as requireUndici, b as undiciExports, O as Octokit, N as restEndpointMethods, P as paginateRest } from './vendor.js';
 import https from 'https';
-import { K as requireTunnel, L as requireUndici, b as undiciExports, O as Octokit, M as restEndpointMethods, N as paginateRest } from './vendor.js';
 import 'process';
 import 'buffer';
 import 'node:assert';
 import 'node:net';
-import 'node:http';
 import 'node:stream';
 import 'node:querystring';
 import 'node:events';
@@ -35,6 +33,7 @@ import 'assert';
 import 'util';
 import 'path';
 import 'crypto';
+import 'node:module';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
@@ -246,7 +245,7 @@ function requireLib () {
 	lib.HttpClient = lib.HttpClientResponse = lib.HttpClientError = lib.MediaTypes = lib.Headers = lib.HttpCodes = void 0;
 	lib.getProxyUrl = getProxyUrl;
 	lib.isHttps = isHttps;
-	const http$1 = __importStar(http);
+	const http = __importStar(require$$0);
 	const https$1 = __importStar(https);
 	const pm = __importStar(requireProxy());
 	const tunnel = __importStar(requireTunnel());
@@ -672,7 +671,7 @@ function requireLib () {
 	        const info = {};
 	        info.parsedUrl = requestUrl;
 	        const usingSsl = info.parsedUrl.protocol === 'https:';
-	        info.httpModule = usingSsl ? https$1 : http$1;
+	        info.httpModule = usingSsl ? https$1 : http;
 	        const defaultPort = usingSsl ? 443 : 80;
 	        info.options = {};
 	        info.options.host = info.parsedUrl.hostname;
@@ -786,7 +785,7 @@ function requireLib () {
 	        const usingSsl = parsedUrl.protocol === 'https:';
 	        let maxSockets = 100;
 	        if (this.requestOptions) {
-	            maxSockets = this.requestOptions.maxSockets || http$1.globalAgent.maxSockets;
+	            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
 	        }
 	        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
 	        if (proxyUrl && proxyUrl.hostname) {
@@ -811,7 +810,7 @@ function requireLib () {
 	        // if tunneling agent isn't assigned create a new agent
 	        if (!agent) {
 	            const options = { keepAlive: this._keepAlive, maxSockets };
-	            agent = usingSsl ? new https$1.Agent(options) : new http$1.Agent(options);
+	            agent = usingSsl ? new https$1.Agent(options) : new http.Agent(options);
 	            this._agent = agent;
 	        }
 	        if (usingSsl && this._ignoreSslError) {
