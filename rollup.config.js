@@ -80,19 +80,29 @@ function minifiedVendor() {
 /**
  * `node:http` required rather than imported: on Node 24 its module facade reads every export, and three of them
  * (`WebSocket`, `CloseEvent`, `MessageEvent`) load Node's own undici, 25–30 ms of every start
- * (docs/performance.md#the-bundle). Its users in the bundle (undici, @actions/http-client, @actions/github) read
- * the names below; a name the module does not export stops the build (`onwarn`).
+ * (docs/performance.md#the-bundle). A `require` of it in the bundled CommonJS (undici, tunnel) gets the module
+ * itself (`requireReturnsDefault` below); an import gets these names, every one of Node 24's `http` but those three.
  */
 const HTTP = '\0node-http-required'
 const HTTP_NAMES = [
-  'Agent',
-  'IncomingMessage',
+  '_connectionListener',
   'METHODS',
   'STATUS_CODES',
+  'Agent',
+  'ClientRequest',
+  'IncomingMessage',
+  'OutgoingMessage',
+  'Server',
+  'ServerResponse',
+  'createServer',
+  'validateHeaderName',
+  'validateHeaderValue',
   'get',
-  'globalAgent',
+  'request',
+  'setMaxIdleHTTPParsers',
+  'setGlobalProxyFromEnv',
   'maxHeaderSize',
-  'request'
+  'globalAgent'
 ]
 
 function requiredHttp() {
@@ -142,7 +152,7 @@ export default {
     // 'node' condition: otherwise yaml bundles its browser build.
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
     // undici 7 requires node:sqlite lazily; hoisting it breaks Node 20.
-    commonjs({ ignore: ['node:sqlite'] }),
+    commonjs({ ignore: ['node:sqlite'], requireReturnsDefault: (id) => id === HTTP }),
     json(),
     packageVersion(),
     minifiedVendor(),
@@ -151,8 +161,6 @@ export default {
   onwarn(warning, warn) {
     if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.message)) return
     if (warning.code === 'THIS_IS_UNDEFINED') return
-    if (warning.code === 'MISSING_EXPORT' && warning.exporter === HTTP)
-      throw new Error(warning.message)
     warn(warning)
   }
 }

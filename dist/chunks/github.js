@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'fs';
 import { EOL } from 'os';
-import { K as require$$0, L as requireTunnel, M as requireUndici, b as undiciExports, O as Octokit, N as restEndpointMethods, P as paginateRest } from './vendor.js';
+import { K as http, L as requireTunnel, M as requireUndici, b as undiciExports, O as Octokit, N as restEndpointMethods, P as paginateRest } from './vendor.js';
 import https from 'https';
 import 'process';
 import 'buffer';
@@ -245,7 +245,7 @@ function requireLib () {
 	lib.HttpClient = lib.HttpClientResponse = lib.HttpClientError = lib.MediaTypes = lib.Headers = lib.HttpCodes = void 0;
 	lib.getProxyUrl = getProxyUrl;
 	lib.isHttps = isHttps;
-	const http = __importStar(require$$0);
+	const http$1 = __importStar(http);
 	const https$1 = __importStar(https);
 	const pm = __importStar(requireProxy());
 	const tunnel = __importStar(requireTunnel());
@@ -671,7 +671,7 @@ function requireLib () {
 	        const info = {};
 	        info.parsedUrl = requestUrl;
 	        const usingSsl = info.parsedUrl.protocol === 'https:';
-	        info.httpModule = usingSsl ? https$1 : http;
+	        info.httpModule = usingSsl ? https$1 : http$1;
 	        const defaultPort = usingSsl ? 443 : 80;
 	        info.options = {};
 	        info.options.host = info.parsedUrl.hostname;
@@ -785,7 +785,7 @@ function requireLib () {
 	        const usingSsl = parsedUrl.protocol === 'https:';
 	        let maxSockets = 100;
 	        if (this.requestOptions) {
-	            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+	            maxSockets = this.requestOptions.maxSockets || http$1.globalAgent.maxSockets;
 	        }
 	        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
 	        if (proxyUrl && proxyUrl.hostname) {
@@ -810,7 +810,7 @@ function requireLib () {
 	        // if tunneling agent isn't assigned create a new agent
 	        if (!agent) {
 	            const options = { keepAlive: this._keepAlive, maxSockets };
-	            agent = usingSsl ? new https$1.Agent(options) : new http.Agent(options);
+	            agent = usingSsl ? new https$1.Agent(options) : new http$1.Agent(options);
 	            this._agent = agent;
 	        }
 	        if (usingSsl && this._ignoreSslError) {
