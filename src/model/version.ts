@@ -1,6 +1,6 @@
 import type { Finding, Severity } from './finding.js'
 
-/** `[major, minor, patch]` of the target Kestra server, as `kestra/api-version`'s `parseVersion` reads it. */
+/** `[major, minor, patch]` of the target Kestra server, as `parseVersion` below reads it. */
 export type KestraVersion = readonly [number, number, number]
 
 /**
