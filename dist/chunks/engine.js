@@ -456,7 +456,12 @@ class Transport {
                 throw error;
             const { status, method, path, serverMessage, violations, sentBytes } = error;
             throw new ApiError({
-                ...{ status, method, path, serverMessage, violations, sentBytes },
+                status,
+                method,
+                path,
+                serverMessage,
+                violations,
+                sentBytes,
                 ...(unsigned && { noCredentials: true }),
                 outcomeUnknown: lost || error.outcomeUnknown
             });
@@ -526,7 +531,10 @@ class Transport {
             });
             return {
                 response: {
-                    ...{ method: req.method, path: req.path, status: res.statusCode, headers: res.headers },
+                    method: req.method,
+                    path: req.path,
+                    status: res.statusCode,
+                    headers: res.headers,
                     body: await readBody(res.body, res.headers['content-length']),
                     attempts: attempt,
                     sentBytes: typeof req.body === 'string' ? utf8Length(req.body) : (req.body?.length ?? 0)
@@ -4632,7 +4640,9 @@ function git$1(cwd, args, { exit1IsEmpty = false, input } = {}) {
 function gitOrThrow(cwd, args, input) {
     return new Promise((resolve, reject) => {
         const child = execFile('git', args, {
-            ...{ cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 },
+            cwd,
+            encoding: 'utf8',
+            maxBuffer: 512 * 1024 * 1024,
             env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
         }, (error, out) => (error ? reject(error) : resolve(out)));
         if (input === undefined)
@@ -5486,7 +5496,9 @@ async function loadRepository(tree, settings, hooks) {
                     continue;
                 }
                 const files = fileEntries(placement, fileOf(entry.rel), entry.rel, known.summary, {
-                    ...{ absPath: tree.bytesPath(entry.rel), symlink: false, symlinkEscapes: false },
+                    absPath: tree.bytesPath(entry.rel),
+                    symlink: false,
+                    symlinkEscapes: false,
                     blob: known.blob
                 });
                 found.push(take(placed, { ...nothingDiscovered(), files }));
@@ -6364,7 +6376,8 @@ async function searchUnfinished(api, groups) {
         if (!states.includes(execution.state))
             continue;
         once(byFlow, flowKey(execution.namespace, execution.flowId), () => []).push({
-            ...{ id: execution.id, state: execution.state },
+            id: execution.id,
+            state: execution.state,
             url: executionUrl(uiBase, execution)
         });
     }
@@ -6454,8 +6467,12 @@ function checksToStore(flows, checks, options) {
             continue;
         const { file, rel, raw } = flow;
         const digest = checkDigest({
-            ...{ validator: options.identity, file, rel, expectedNamespace: expected },
-            ...{ layout: options.layout, sha256: sha256Hex(Buffer.from(raw, 'utf8')) }
+            validator: options.identity,
+            file,
+            rel,
+            expectedNamespace: expected,
+            layout: options.layout,
+            sha256: sha256Hex(Buffer.from(raw, 'utf8'))
         });
         const namespace = options.sending.namespace(expected);
         const entries = stored.get(namespace) ?? {};
@@ -6681,7 +6698,11 @@ function startReads(input) {
         .filter((kind) => kind.gather)
         .map(async (kind) => {
         const held = await kind.gather?.({
-            ...{ settings, target, work, layout, workTree },
+            settings,
+            target,
+            work,
+            layout,
+            workTree,
             openBase: borrowBase
                 ? () => borrowBase().then((borrowed) => borrowed && asClosable(borrowed))
                 : undefined,
@@ -6717,8 +6738,12 @@ function reuseOf({ reuse, sending, settings, layout }, { reads }, options) {
     if (!reads || !reuse)
         return undefined;
     return reuseStoredChecks({
-        ...{ reads, sending, extraNamespaces: settings.extraNamespaces },
-        ...{ layout: layout.layout, identity: reuse, ...options }
+        reads,
+        sending,
+        extraNamespaces: settings.extraNamespaces,
+        layout: layout.layout,
+        identity: reuse,
+        ...options
     });
 }
 function readRemaining$1(input, started, ...[model, sent, references, names]) {
@@ -11264,7 +11289,10 @@ function reviewData(r) {
     const data = {
         ...(callers.length > 0 && {
             callers: callers.map((c) => ({
-                ...{ namespace: c.namespace, id: c.id, via: c.via, server_only: c.serverOnly },
+                namespace: c.namespace,
+                id: c.id,
+                via: c.via,
+                server_only: c.serverOnly,
                 ...(c.breaks?.length && { breaks: [...c.breaks] })
             }))
         }),
@@ -13384,7 +13412,7 @@ const testsApply = {
             await suites.create(change.desired);
         else if (!(await suites.update(change.namespace, change.id, change.desired))) {
             const message = `test suite ${change.namespace}.${change.id} was deleted on the server since the plan`;
-            return { change, result: 'conflict', message };
+            return settled(change, { kind: 'moved', message });
         }
         return { change, result: change.action === 'create' ? 'created' : 'updated' };
     },
@@ -14556,8 +14584,13 @@ function workOf(mode, settings, at) {
     const reuseChecks = plan && (mode === 'plan' || mode === 'deploy') && !settings.fullPlan;
     const reuseBase = reuseChecks && mode === 'plan';
     return {
-        ...{ mode, server, serverValidation: server && settings.serverValidation, plan },
-        ...{ markers: deploys, reuseChecks, reuseBase },
+        mode,
+        server,
+        serverValidation: server && settings.serverValidation,
+        plan,
+        markers: deploys,
+        reuseChecks,
+        reuseBase,
         facts: deploys && !at.transient ? 'record' : reuseBase ? 'use' : undefined,
         writes: mode === 'deploy' ? 'deploy' : mode === 'drift' || mode === 'upgrade' ? mode : undefined,
         notes: at.notes ?? []
@@ -14629,7 +14662,10 @@ async function deploy(plan, deps) {
         deps.confirmReused?.();
     await deps.beforeWrites?.();
     const marking = [];
-    const mark = (namespace) => stale(namespace) && marking.push(writeMarker(deps.api, namespace, ours, semaphore, checks));
+    const mark = (namespace) => {
+        if (stale(namespace))
+            marking.push(writeMarker(deps.api, namespace, ours, semaphore, checks));
+    };
     const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace));
     for (const namespace of namespaces)
         if (!writing.has(namespace))
@@ -14637,7 +14673,10 @@ async function deploy(plan, deps) {
     const applied = await applyPlan(plan, {
         ...deps,
         concurrency: deps.settings.concurrency,
-        onNamespaceDone: (namespace, complete) => complete && mark(namespace)
+        onNamespaceDone: (namespace, complete) => {
+            if (complete)
+                mark(namespace);
+        }
     });
     warnings.push(...applied.warnings);
     const marked = await Promise.all(marking);
@@ -15370,8 +15409,14 @@ async function reviewedPlan(args, desired, reference) {
     }
     const { listings, unfinished = { byFlow: new Map() } } = checked.snapshot;
     const review = {
-        ...{ kestra: args.kestra, names: checked.names, listings, unfinished, state },
-        ...{ plan: impact.plan, model: checked.model, calls: graph.calls },
+        kestra: args.kestra,
+        names: checked.names,
+        listings,
+        unfinished,
+        state,
+        plan: impact.plan,
+        model: checked.model,
+        calls: graph.calls,
         everyFlow: args.context.pullRequest === undefined
     };
     const reviewed = decideReview(review, await gatherReview(review), ports.reporter);
@@ -15798,7 +15843,11 @@ async function checkReviewed(args) {
     }
     if (target.requireReviewedPlan && context.eventName === 'push') {
         await checkReviewedPlan({
-            ...{ plan, context, settings: settings.recorded, github: ports.github, log },
+            plan,
+            context,
+            settings: settings.recorded,
+            github: ports.github,
+            log,
             commentKey: settings.commentKey
         });
     }
@@ -15832,7 +15881,11 @@ async function deployDeps(args) {
         storedChecks: await args.checked.storedChecks,
         contentFacts: args.checked.snapshot.state &&
             contentFactsToStore(args.plan, args.checked.snapshot.state, args.checked.model.files),
-        ...{ api: args.kestra, findings: args.findings, refs: args.refs, settings, target },
+        api: args.kestra,
+        findings: args.findings,
+        refs: args.refs,
+        settings,
+        target,
         kinds: args.kinds.flatMap((kind) => (kind.apply ? [kind.apply] : [])),
         readDesiredFile: repositoryFileReader(args.checked.model),
         managedNamespaces: args.checked.model.managedNamespaces,
@@ -18125,7 +18178,13 @@ async function runCli(argv, io = processIo()) {
         kestra = clientForSettings(settings, (message) => clientLog(message), 'kestra-gitops-cli');
         upgradeServer = clientForSettings(settings, () => { }, 'kestra-gitops-cli', 'upgradeServer');
         const run = (runSettings, shown) => runOnce(runSettings, {
-            ...{ args, context, kestra: kestra, upgradeServer, edge, progress, shown },
+            args,
+            context,
+            kestra: kestra,
+            upgradeServer,
+            edge,
+            progress,
+            shown,
             log: err,
             onReporter: (reporter) => (clientLog = (message) => {
                 if (!ended)

@@ -152,14 +152,17 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
   await deps.beforeWrites?.()
   // A namespace's marker is written as soon as it holds this commit: with no writes, right away.
   const marking: Promise<MarkerWrite>[] = []
-  const mark = (namespace: string) =>
-    stale(namespace) && marking.push(writeMarker(deps.api, namespace, ours, semaphore, checks))
+  const mark = (namespace: string) => {
+    if (stale(namespace)) marking.push(writeMarker(deps.api, namespace, ours, semaphore, checks))
+  }
   const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace))
   for (const namespace of namespaces) if (!writing.has(namespace)) mark(namespace)
   const applied = await applyPlan(plan, {
     ...deps,
     concurrency: deps.settings.concurrency,
-    onNamespaceDone: (namespace, complete) => complete && mark(namespace)
+    onNamespaceDone: (namespace, complete) => {
+      if (complete) mark(namespace)
+    }
   })
   warnings.push(...applied.warnings)
   const marked = await Promise.all(marking)

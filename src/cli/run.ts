@@ -167,7 +167,13 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     upgradeServer = clientForSettings(settings, () => {}, 'kestra-gitops-cli', 'upgradeServer')
     const run = (runSettings: Settings, shown: Shown) =>
       runOnce(runSettings, {
-        ...{ args, context, kestra: kestra!, upgradeServer, edge, progress, shown },
+        args,
+        context,
+        kestra: kestra!,
+        upgradeServer,
+        edge,
+        progress,
+        shown,
         log: err,
         // A retry still under way once the run has failed says nothing after the final error.
         onReporter: (reporter) =>

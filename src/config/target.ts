@@ -118,8 +118,13 @@ function workOf(
   const reuseChecks = plan && (mode === 'plan' || mode === 'deploy') && !settings.fullPlan
   const reuseBase = reuseChecks && mode === 'plan'
   return {
-    ...{ mode, server, serverValidation: server && settings.serverValidation, plan },
-    ...{ markers: deploys, reuseChecks, reuseBase },
+    mode,
+    server,
+    serverValidation: server && settings.serverValidation,
+    plan,
+    markers: deploys,
+    reuseChecks,
+    reuseBase,
     // A deploy records its files' content facts, but a preview's: no plan is made against a preview.
     facts: deploys && !at.transient ? 'record' : reuseBase ? 'use' : undefined,
     writes:

@@ -272,7 +272,11 @@ function startReads(input: GatherInput) {
     .filter((kind) => kind.gather)
     .map(async (kind) => {
       const held = await kind.gather?.({
-        ...{ settings, target, work, layout, workTree },
+        settings,
+        target,
+        work,
+        layout,
+        workTree,
         openBase: borrowBase
           ? () => borrowBase().then((borrowed) => borrowed && asClosable(borrowed))
           : undefined,
@@ -320,8 +324,12 @@ function reuseOf(
 ) {
   if (!reads || !reuse) return undefined
   return reuseStoredChecks({
-    ...{ reads, sending, extraNamespaces: settings.extraNamespaces },
-    ...{ layout: layout.layout, identity: reuse, ...options }
+    reads,
+    sending,
+    extraNamespaces: settings.extraNamespaces,
+    layout: layout.layout,
+    identity: reuse,
+    ...options
   })
 }
 

@@ -111,8 +111,12 @@ export function checksToStore(
     if (!heldNamespaceIsManaged(expected, options.extraNamespaces)) continue
     const { file, rel, raw } = flow
     const digest = checkDigest({
-      ...{ validator: options.identity, file, rel, expectedNamespace: expected },
-      ...{ layout: options.layout, sha256: sha256Hex(Buffer.from(raw, 'utf8')) }
+      validator: options.identity,
+      file,
+      rel,
+      expectedNamespace: expected,
+      layout: options.layout,
+      sha256: sha256Hex(Buffer.from(raw, 'utf8'))
     })
     const namespace = options.sending.namespace(expected)
     const entries = stored.get(namespace) ?? {}

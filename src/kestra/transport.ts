@@ -101,7 +101,12 @@ export class Transport {
       if (!unsigned && (!lost || error.outcomeUnknown)) throw error
       const { status, method, path, serverMessage, violations, sentBytes } = error
       throw new ApiError({
-        ...{ status, method, path, serverMessage, violations, sentBytes },
+        status,
+        method,
+        path,
+        serverMessage,
+        violations,
+        sentBytes,
         ...(unsigned && { noCredentials: true }),
         outcomeUnknown: lost || error.outcomeUnknown
       })
@@ -170,7 +175,10 @@ export class Transport {
       })
       return {
         response: {
-          ...{ method: req.method, path: req.path, status: res.statusCode, headers: res.headers },
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          headers: res.headers,
           body: await readBody(res.body, res.headers['content-length']),
           attempts: attempt,
           sentBytes: typeof req.body === 'string' ? utf8Length(req.body) : (req.body?.length ?? 0)

@@ -147,7 +147,11 @@ async function checkReviewed(args: ApplyModeArgs): Promise<void> {
   }
   if (target.requireReviewedPlan && context.eventName === 'push') {
     await checkReviewedPlan({
-      ...{ plan, context, settings: settings.recorded, github: ports.github, log },
+      plan,
+      context,
+      settings: settings.recorded,
+      github: ports.github,
+      log,
       commentKey: settings.commentKey
     })
   }
@@ -190,7 +194,11 @@ async function deployDeps(args: Deploying) {
     contentFacts:
       args.checked.snapshot.state &&
       contentFactsToStore(args.plan, args.checked.snapshot.state, args.checked.model.files),
-    ...{ api: args.kestra, findings: args.findings, refs: args.refs, settings, target },
+    api: args.kestra,
+    findings: args.findings,
+    refs: args.refs,
+    settings,
+    target,
     kinds: args.kinds.flatMap((kind) => (kind.apply ? [kind.apply] : [])),
     readDesiredFile: repositoryFileReader(args.checked.model),
     managedNamespaces: args.checked.model.managedNamespaces,

@@ -102,8 +102,14 @@ async function reviewedPlan(
   }
   const { listings, unfinished = { byFlow: new Map() } } = checked.snapshot
   const review = {
-    ...{ kestra: args.kestra, names: checked.names, listings, unfinished, state },
-    ...{ plan: impact.plan, model: checked.model, calls: graph.calls },
+    kestra: args.kestra,
+    names: checked.names,
+    listings,
+    unfinished,
+    state,
+    plan: impact.plan,
+    model: checked.model,
+    calls: graph.calls,
     // A pull request reviews what it changes; any other plan checks every flow's names.
     everyFlow: args.context.pullRequest === undefined
   }

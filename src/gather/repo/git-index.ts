@@ -106,7 +106,9 @@ export function gitOrThrow(cwd: string, args: readonly string[], input?: string)
       'git',
       args,
       {
-        ...{ cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 },
+        cwd,
+        encoding: 'utf8',
+        maxBuffer: 512 * 1024 * 1024,
         env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
       },
       (error, out) => (error ? reject(error) : resolve(out))

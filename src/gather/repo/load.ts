@@ -238,7 +238,9 @@ export async function loadRepository(
           continue
         }
         const files = fileEntries(placement, fileOf(entry.rel), entry.rel, known.summary, {
-          ...{ absPath: tree.bytesPath(entry.rel), symlink: false, symlinkEscapes: false },
+          absPath: tree.bytesPath(entry.rel),
+          symlink: false,
+          symlinkEscapes: false,
           blob: known.blob
         })
         found.push(take(placed, { ...nothingDiscovered(), files }))

@@ -498,7 +498,8 @@ async function searchUnfinished(
   for (const execution of found.sort(byStart)) {
     if (!states.includes(execution.state)) continue
     once(byFlow, flowKey(execution.namespace, execution.flowId), () => []).push({
-      ...{ id: execution.id, state: execution.state },
+      id: execution.id,
+      state: execution.state,
       url: executionUrl(uiBase, execution)
     })
   }

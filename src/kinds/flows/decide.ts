@@ -260,7 +260,10 @@ function reviewData(r: FlowChange): Record<string, unknown> | undefined {
   const data = {
     ...(callers.length > 0 && {
       callers: callers.map((c) => ({
-        ...{ namespace: c.namespace, id: c.id, via: c.via, server_only: c.serverOnly },
+        namespace: c.namespace,
+        id: c.id,
+        via: c.via,
+        server_only: c.serverOnly,
         ...(c.breaks?.length && { breaks: [...c.breaks] })
       }))
     }),

@@ -33,7 +33,7 @@ export const testsApply: ApplyKind<TestChange> = {
     if (change.action === 'create') await suites.create(change.desired)
     else if (!(await suites.update(change.namespace, change.id, change.desired))) {
       const message = `test suite ${change.namespace}.${change.id} was deleted on the server since the plan`
-      return { change, result: 'conflict', message }
+      return settled(change, { kind: 'moved', message })
     }
     return { change, result: change.action === 'create' ? 'created' : 'updated' }
   },
