@@ -13834,44 +13834,61 @@ const LOADING = 'Loading the repository';
 const VALIDATION = 'Validation';
 async function check(run) {
     const { settings, target, context, ports, kestra, kinds, reads } = run;
-    const { work } = target;
-    const probing = probeServer(reads, { work, kestra });
+    const probing = probeServer(reads, { work: target.work, kestra });
     const layout = await runLayout(reads, settings, context.workspace);
     sayLayout(ports.reporter, layout);
     const sending = new SentRewrite(target);
-    const stored = storedChecking(work);
+    const stored = storedChecking(target.work);
     const gathering = gather({
-        ...{ settings, target, context, reads, layout, kestra, sending, reuse: stored.reuse },
+        settings,
+        target,
+        context,
+        reads,
+        layout,
+        kestra,
+        sending,
+        reuse: stored.reuse,
         github: ports.github,
         kinds: kinds.flatMap((kind) => (kind.gather?.gather || kind.gather?.walk ? [kind.gather] : []))
     });
-    const validation = { layout: layout.layout };
     const checking = settle(flowChecks(gathering, checksAsked(run, layout.layout, probing)));
     const model = await phase(ports.reporter, LOADING, () => loaded(gathering, ports), describeRepository);
     const checks = await valueOf(checking);
     const sent = sending.model(model);
-    const references = sending.references(model.flows.flatMap((flow) => checks.get(flow).references), model.managedNamespaces);
-    const names = sending.names(model.flows.flatMap((flow) => checks.get(flow).names ?? []));
+    const { references, names } = sentReferences(sending, model, checks);
     const remaining = gathering.after(model, sent.model, references, names);
     const read = await readRemaining(remaining, { target, context, ports });
     const version = targetVersion(read.serverVersion, settings.kestraVersion, ports);
-    const { walk, snapshot } = walked(read, { model, ...validation, checks, ...version }, kinds);
+    const { walk, snapshot } = walked(read, { model, layout: layout.layout, checks, ...version }, kinds);
     const { changed } = read;
     const validating = { walk, snapshot, changed, kinds, references, sent, context, ports, kestra };
     const findings = await phase(ports.reporter, VALIDATION, async () => validated({ ...validating, settings }), (all) => verdictText(all, settings.failOn));
     return {
-        ...{ snapshot, model: sent.model, references, findings, changed, names, flowChecks: checks },
+        snapshot,
+        model: sent.model,
+        references,
+        findings,
+        changed,
+        names,
+        flowChecks: checks,
         notes: [describeRepository(model), ...read.notes],
         storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),
-        reused: {
-            flows: gathering.reused,
-            recheck: (flow, stored) => flowCheck(flow, undefined, {
-                layout: layout.layout,
-                schema: schemaReleases(stored.schema?.releases ?? []),
-                upgrade: stored.upgrade !== undefined
-            })
-        }
+        reused: { flows: gathering.reused, recheck: recheckWith(layout.layout) }
     };
+}
+function sentReferences(sending, model, checks) {
+    const references = model.flows.flatMap((flow) => checks.get(flow).references);
+    return {
+        references: sending.references(references, model.managedNamespaces),
+        names: sending.names(model.flows.flatMap((flow) => checks.get(flow).names ?? []))
+    };
+}
+function recheckWith(layout) {
+    return (flow, stored) => flowCheck(flow, undefined, {
+        layout,
+        schema: schemaReleases(stored.schema?.releases ?? []),
+        upgrade: stored.upgrade !== undefined
+    });
 }
 function walked({ snapshot }, read, kinds) {
     const walk = { ...read, ...(snapshot.serverAnswers && { serverAnswers: snapshot.serverAnswers }) };
@@ -16593,10 +16610,9 @@ async function execute(settings, target, context, ports, reads) {
         if (!work.plan || !kestra || !state) {
             return await withoutPlan({ work, settings, context, ports, checked, report, upgrade });
         }
-        const { plan, summary, findings, ...planned } = await planMode({
-            ...{ settings, target, context, ports, report, kinds: KINDS, kestra, checked },
-            state
-        }).catch((error) => {
+        const run = { settings, target, context, ports, kestra, checked };
+        const planning = planMode({ ...run, report, kinds: KINDS, state });
+        const { plan, summary, findings, ...planned } = await planning.catch((error) => {
             publish(checked.findings);
             throw error;
         });
@@ -16606,13 +16622,13 @@ async function execute(settings, target, context, ports, reads) {
             await reportNoDeploy(reporter, summary, plan.counts);
             return { failure: validationFailure, report: withPlan, upgrade };
         }
-        const run = { settings, target, context, ports, kestra, checked, plan, findings, summary };
+        const writing = { ...run, plan, findings, summary, kinds: KINDS };
         if (work.writes === 'drift') {
-            const drift = await driftMode({ ...run, branch: branch, kinds: KINDS });
+            const drift = await driftMode({ ...writing, branch: branch });
             return { failure: drift.failure ?? validationFailure, report: withPlan };
         }
         applying = true;
-        const applied = await applyMode({ ...run, kinds: KINDS });
+        const applied = await applyMode(writing);
         const failure = applied.failure ?? validationFailure;
         return { failure, report: withPlan, receipt: applied.receipt, deployment: applied.result };
     }

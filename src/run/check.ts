@@ -93,20 +93,25 @@ export interface Checked {
  */
 export async function check(run: CheckArgs): Promise<Checked> {
   const { settings, target, context, ports, kestra, kinds, reads } = run
-  const { work } = target
   // Every request waits on the server's version: asked for while the run's one layout is chosen.
-  const probing = probeServer(reads, { work, kestra })
+  const probing = probeServer(reads, { work: target.work, kestra })
   const layout = await runLayout(reads, settings, context.workspace)
   sayLayout(ports.reporter, layout)
   // What is sent differs from what is validated (docs/environments.md): mapped names, rewritten flows.
   const sending = new SentRewrite(target)
-  const stored = storedChecking(work)
+  const stored = storedChecking(target.work)
   const gathering = gather({
-    ...{ settings, target, context, reads, layout, kestra, sending, reuse: stored.reuse },
+    settings,
+    target,
+    context,
+    reads,
+    layout,
+    kestra,
+    sending,
+    reuse: stored.reuse,
     github: ports.github,
     kinds: kinds.flatMap((kind) => (kind.gather?.gather || kind.gather?.walk ? [kind.gather] : []))
   })
-  const validation = { layout: layout.layout }
   const checking = settle(flowChecks(gathering, checksAsked(run, layout.layout, probing)))
   const model = await phase(
     ports.reporter,
@@ -116,15 +121,15 @@ export async function check(run: CheckArgs): Promise<Checked> {
   )
   const checks = await valueOf(checking)
   const sent = sending.model(model)
-  const references = sending.references(
-    model.flows.flatMap((flow) => checks.get(flow)!.references),
-    model.managedNamespaces
-  )
-  const names = sending.names(model.flows.flatMap((flow) => checks.get(flow)!.names ?? []))
+  const { references, names } = sentReferences(sending, model, checks)
   const remaining = gathering.after(model, sent.model, references, names)
   const read = await readRemaining(remaining, { target, context, ports })
   const version = targetVersion(read.serverVersion, settings.kestraVersion, ports)
-  const { walk, snapshot } = walked(read, { model, ...validation, checks, ...version }, kinds)
+  const { walk, snapshot } = walked(
+    read,
+    { model, layout: layout.layout, checks, ...version },
+    kinds
+  )
   const { changed } = read
   const validating = { walk, snapshot, changed, kinds, references, sent, context, ports, kestra }
   const findings = await phase(
@@ -134,19 +139,40 @@ export async function check(run: CheckArgs): Promise<Checked> {
     (all) => verdictText(all, settings.failOn)
   )
   return {
-    ...{ snapshot, model: sent.model, references, findings, changed, names, flowChecks: checks },
+    snapshot,
+    model: sent.model,
+    references,
+    findings,
+    changed,
+    names,
+    flowChecks: checks,
     notes: [describeRepository(model), ...read.notes],
     storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),
-    reused: {
-      flows: gathering.reused,
-      recheck: (flow, stored) =>
-        flowCheck(flow, undefined, {
-          layout: layout.layout,
-          schema: schemaReleases(stored.schema?.releases ?? []),
-          upgrade: stored.upgrade !== undefined
-        })
-    }
+    reused: { flows: gathering.reused, recheck: recheckWith(layout.layout) }
   }
+}
+
+/** The flows' references and `secret()`/`kv()` names, as they are sent (mapped names, rewritten flows). */
+function sentReferences(
+  sending: SentRewrite,
+  model: RepoModel,
+  checks: ReadonlyMap<FlowFile, FlowCheck>
+): { references: FlowReference[]; names: NameReference[] } {
+  const references = model.flows.flatMap((flow) => checks.get(flow)!.references)
+  return {
+    references: sending.references(references, model.managedNamespaces),
+    names: sending.names(model.flows.flatMap((flow) => checks.get(flow)!.names ?? []))
+  }
+}
+
+/** This build's check of a flow whose stored check is confirmed, with the releases the entry was made for. */
+function recheckWith(layout: Layout): ReusedChecks['recheck'] {
+  return (flow, stored) =>
+    flowCheck(flow, undefined, {
+      layout,
+      schema: schemaReleases(stored.schema?.releases ?? []),
+      upgrade: stored.upgrade !== undefined
+    })
 }
 
 /** The run's one walk, and the snapshot with each kind that reads the walk holding its part (docs/kinds.md). */

@@ -83,10 +83,9 @@ export async function execute(
     if (!work.plan || !kestra || !state) {
       return await withoutPlan({ work, settings, context, ports, checked, report, upgrade })
     }
-    const { plan, summary, findings, ...planned } = await planMode({
-      ...{ settings, target, context, ports, report, kinds: KINDS, kestra, checked },
-      state
-    }).catch((error: unknown) => {
+    const run = { settings, target, context, ports, kestra, checked }
+    const planning = planMode({ ...run, report, kinds: KINDS, state })
+    const { plan, summary, findings, ...planned } = await planning.catch((error: unknown) => {
       publish(checked.findings) // the checks' findings still reach the annotations
       throw error
     })
@@ -96,13 +95,13 @@ export async function execute(
       await reportNoDeploy(reporter, summary, plan.counts)
       return { failure: validationFailure, report: withPlan, upgrade }
     }
-    const run = { settings, target, context, ports, kestra, checked, plan, findings, summary }
+    const writing = { ...run, plan, findings, summary, kinds: KINDS }
     if (work.writes === 'drift') {
-      const drift = await driftMode({ ...run, branch: branch!, kinds: KINDS })
+      const drift = await driftMode({ ...writing, branch: branch! })
       return { failure: drift.failure ?? validationFailure, report: withPlan }
     }
     applying = true
-    const applied = await applyMode({ ...run, kinds: KINDS })
+    const applied = await applyMode(writing)
     const failure = applied.failure ?? validationFailure
     return { failure, report: withPlan, receipt: applied.receipt, deployment: applied.result }
   } catch (error) {
