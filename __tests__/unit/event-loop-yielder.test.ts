@@ -25,13 +25,13 @@ function fakeLoop() {
 const settle = () => new Promise((resolve) => setImmediate(resolve))
 
 describe('EventLoopYielder', () => {
-  it('spends one budget per turn however many tasks breathe on it', async () => {
+  it('spends one budget per turn however many tasks yield their turn on it', async () => {
     const loop = fakeLoop()
-    const breather = new EventLoopYielder(2, loop.clock)
+    const yielder = new EventLoopYielder(2, loop.clock)
     const done: string[] = []
     const running = mapLimit(['a', 'b', 'c', 'd'], 4, async (task) => {
       for (let step = 0; step < 6; step++) {
-        await breather.breathe()
+        await yielder.yieldTurn()
         loop.work(1)
         done.push(task)
       }
@@ -52,11 +52,11 @@ describe('EventLoopYielder', () => {
 
   it('resumes the tasks that waited longest first, so none starves', async () => {
     const loop = fakeLoop()
-    const breather = new EventLoopYielder(2, loop.clock)
+    const yielder = new EventLoopYielder(2, loop.clock)
     const order: string[] = []
     const running = mapLimit(['busy', 'quiet'], 2, async (task) => {
       for (let step = 0; step < 4; step++) {
-        await breather.breathe()
+        await yielder.yieldTurn()
         loop.work(task === 'busy' ? 2 : 0.5)
         order.push(task)
       }
@@ -73,13 +73,13 @@ describe('EventLoopYielder', () => {
 
   it('asks for no turn while the budget lasts', async () => {
     const loop = fakeLoop()
-    const breather = new EventLoopYielder(2, loop.clock)
-    await breather.breathe()
+    const yielder = new EventLoopYielder(2, loop.clock)
+    await yielder.yieldTurn()
     loop.work(1.5)
-    await breather.breathe()
+    await yielder.yieldTurn()
     expect(loop.turnsAsked()).toBe(0)
     loop.work(0.5)
-    const waiting = breather.breathe()
+    const waiting = yielder.yieldTurn()
     expect(loop.turnsAsked()).toBe(1)
     loop.turn()
     await waiting

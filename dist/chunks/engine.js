@@ -393,7 +393,7 @@ class EventLoopYielder {
     due() {
         return this.clock.now() - this.last >= this.everyMs;
     }
-    async breathe() {
+    async yieldTurn() {
         while (this.due()) {
             await new Promise((resume) => {
                 this.waiting.push(resume);
@@ -4585,10 +4585,10 @@ async function readIndexBlobs(folder) {
     if (listing === undefined)
         return undefined;
     const blobs = new Map();
-    const breather = new EventLoopYielder();
+    const yielder = new EventLoopYielder();
     for (const record of listing.split('\0')) {
-        if (breather.due())
-            await breather.breathe();
+        if (yielder.due())
+            await yielder.yieldTurn();
         const tab = record.indexOf('\t');
         if (tab === -1)
             continue;
@@ -4604,8 +4604,8 @@ async function readIndexBlobs(folder) {
         return undefined;
     const convertsAll = ['true', 'yes', 'on', '1', 'input'].includes((autocrlf ?? '').trim().toLowerCase());
     for (const path of blobs.keys()) {
-        if (breather.due())
-            await breather.breathe();
+        if (yielder.due())
+            await yielder.yieldTurn();
         const set = attributes.get(path);
         const converted = set !== undefined &&
             [...set].some(([name, value]) => !((name === 'text' || name === 'crlf') && value === 'unset'));
@@ -4776,10 +4776,10 @@ async function foldersOf(blobs) {
         }
         siblings.push({ name: path.slice(slash + 1), kind });
     };
-    const breather = new EventLoopYielder();
+    const yielder = new EventLoopYielder();
     for (const [path, blob] of blobs) {
-        if (breather.due())
-            await breather.breathe();
+        if (yielder.due())
+            await yielder.yieldTurn();
         add(path, blob.kind);
     }
     return folders;
@@ -4798,10 +4798,10 @@ async function listCommitFolder(workspace, sha, under) {
     if (listing === undefined)
         return undefined;
     const blobs = new Map();
-    const breather = new EventLoopYielder();
+    const yielder = new EventLoopYielder();
     for (const record of listing.split('\0')) {
-        if (breather.due())
-            await breather.breathe();
+        if (yielder.due())
+            await yielder.yieldTurn();
         const tab = record.indexOf('\t');
         if (tab === -1 || !record.startsWith(under, tab + 1))
             continue;
@@ -5139,7 +5139,7 @@ async function walkFolder(dirRel, options, result) {
     if (listing?.virtualEnv && !inLayout)
         return;
     const subfolders = [];
-    await options.breathe?.();
+    await options.yieldTurn?.();
     for (const { name, kind } of entries) {
         const rel = childOf(dirRel, name);
         const isDir = kind === 'folder';
@@ -5408,14 +5408,14 @@ async function loadRepository(tree, settings, hooks) {
     const byFiles = new Set();
     const placed = [];
     const walking = new Semaphore(CONCURRENCY);
-    const breather = new EventLoopYielder();
+    const yielder = new EventLoopYielder();
     const walk = await walkTree({
         tree,
         rules,
         mayContain: layout.mayContain,
         search,
         limit: (task) => walking.run(task),
-        breathe: () => breather.breathe(),
+        yieldTurn: () => yielder.yieldTurn(),
         onEntry(entry) {
             const placement = layout.place(entry.rel);
             placed.push({ entry, placement });
@@ -5459,7 +5459,7 @@ async function loadRepository(tree, settings, hooks) {
         return discovered;
     };
     const read = (entries) => mapLimit(entries, CONCURRENCY, async (placed) => {
-        await breather.breathe();
+        await yielder.yieldTurn();
         return take(placed, await loadEntry(placed.entry, placed.placement, context));
     });
     const load = async (entries) => {
@@ -5467,8 +5467,8 @@ async function loadRepository(tree, settings, hooks) {
         const byNamespace = new Map();
         const unknown = [];
         for (const placed of entries) {
-            if (breather.due())
-                await breather.breathe();
+            if (yielder.due())
+                await yielder.yieldTurn();
             const { entry, placement } = placed;
             const reused = entry.kind === 'file' ? hooks.known?.(entry.rel) : undefined;
             const plain = entry.kind === 'file' && !placement.flow && placement.files.length === 1;
@@ -5487,8 +5487,8 @@ async function loadRepository(tree, settings, hooks) {
             const found = [];
             const missed = [];
             for (const placed of group) {
-                if (breather.due())
-                    await breather.breathe();
+                if (yielder.due())
+                    await yielder.yieldTurn();
                 const { entry, placement } = placed;
                 const known = knownFile(entry.rel);
                 if (!known) {
@@ -6810,7 +6810,7 @@ class FlowStream {
     held = [];
     ended = false;
     wake;
-    breather = new EventLoopYielder();
+    yielder = new EventLoopYielder();
     push(flow) {
         this.held.push(flow);
         this.wake?.();
@@ -6821,7 +6821,7 @@ class FlowStream {
     }
     async *[Symbol.asyncIterator]() {
         for (;;) {
-            await this.breather.breathe();
+            await this.yielder.yieldTurn();
             const flow = this.held.shift();
             if (flow !== undefined)
                 yield flow;
@@ -10347,7 +10347,7 @@ function ownChecks(flow, options) {
         ...pluginDefaultsRefFindings(document, tree)
     ]);
     findings.push(...checked.fixed);
-    versioned.push(...versionedIdentityFindings(document), ...inputs.versioned, ...pluginDefaultFindings(document), ...removedInTwoFindings(document, tree), ...checked.versioned);
+    versioned.push(...versionedIdentityFindings(document), ...inputs.versioned, ...pluginDefaultFindings(document), ...removedInKestra2Findings(document, tree), ...checked.versioned);
     return { findings, versioned, identity: flowIdentity(document), wellFormed, references, names };
 }
 function syntaxFindings(flow) {
@@ -10885,7 +10885,7 @@ const REMOVED_PAUSE_KEYS = {
 const REMOVED_RETRY_KEYS = {
     maxAttempt: 'Use `maxAttempts`, the name 1.3 already reads it as'
 };
-function removedInTwoFindings(document, tree) {
+function removedInKestra2Findings(document, tree) {
     const findings = [];
     const property = (owner, removed, where) => {
         for (const entry of document.entries(owner)) {

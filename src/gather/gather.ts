@@ -441,7 +441,7 @@ class FlowStream implements AsyncIterable<FlowFile> {
   private readonly held: FlowFile[] = []
   private ended = false
   private wake?: () => void
-  private readonly breather = new EventLoopYielder()
+  private readonly yielder = new EventLoopYielder()
 
   push(flow: FlowFile): void {
     this.held.push(flow)
@@ -455,7 +455,7 @@ class FlowStream implements AsyncIterable<FlowFile> {
 
   async *[Symbol.asyncIterator](): AsyncIterator<FlowFile> {
     for (;;) {
-      await this.breather.breathe()
+      await this.yielder.yieldTurn()
       const flow = this.held.shift()
       if (flow !== undefined) yield flow
       else if (this.ended) return

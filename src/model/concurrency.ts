@@ -46,7 +46,7 @@ const EVENT_LOOP: LoopClock = {
 }
 
 /**
- * Long synchronous work chained by promises never lets the event loop reach I/O: `breathe()` yields once the
+ * Long synchronous work chained by promises never lets the event loop reach I/O: `yieldTurn()` yields once the
  * thread has been busy `everyMs`, the budget shared, each turn waking the oldest waiting task, so none starves.
  */
 export class EventLoopYielder {
@@ -61,12 +61,12 @@ export class EventLoopYielder {
     this.last = clock.now()
   }
 
-  /** Whether `breathe()` would yield now: a loop of quick steps awaits it only then. */
+  /** Whether `yieldTurn()` would yield now: a loop of quick steps awaits it only then. */
   due(): boolean {
     return this.clock.now() - this.last >= this.everyMs
   }
 
-  async breathe(): Promise<void> {
+  async yieldTurn(): Promise<void> {
     while (this.due()) {
       await new Promise<void>((resume) => {
         this.waiting.push(resume)

@@ -37,9 +37,9 @@ export async function readIndexBlobs(folder: string): Promise<IndexBlobs | undef
   if (listing === undefined) return undefined
   const blobs = new Map<string, string>()
   // Read a few milliseconds at a time: an index of thousands of files keeps no server answer waiting.
-  const breather = new EventLoopYielder()
+  const yielder = new EventLoopYielder()
   for (const record of listing.split('\0')) {
-    if (breather.due()) await breather.breathe()
+    if (yielder.due()) await yielder.yieldTurn()
     const tab = record.indexOf('\t')
     if (tab === -1) continue
     const [tag, mode, oid, stage] = record.slice(0, tab).split(' ')
@@ -53,7 +53,7 @@ export async function readIndexBlobs(folder: string): Promise<IndexBlobs | undef
     (autocrlf ?? '').trim().toLowerCase()
   )
   for (const path of blobs.keys()) {
-    if (breather.due()) await breather.breathe()
+    if (yielder.due()) await yielder.yieldTurn()
     const set = attributes.get(path)
     const converted =
       set !== undefined &&

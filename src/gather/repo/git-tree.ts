@@ -163,9 +163,9 @@ async function foldersOf(blobs: ReadonlyMap<string, TreeBlob>): Promise<Map<stri
     }
     siblings.push({ name: path.slice(slash + 1), kind })
   }
-  const breather = new EventLoopYielder()
+  const yielder = new EventLoopYielder()
   for (const [path, blob] of blobs) {
-    if (breather.due()) await breather.breathe()
+    if (yielder.due()) await yielder.yieldTurn()
     add(path, blob.kind)
   }
   return folders
@@ -194,9 +194,9 @@ async function listCommitFolder(
   ])
   if (listing === undefined) return undefined
   const blobs = new Map<string, TreeBlob>()
-  const breather = new EventLoopYielder()
+  const yielder = new EventLoopYielder()
   for (const record of listing.split('\0')) {
-    if (breather.due()) await breather.breathe()
+    if (yielder.due()) await yielder.yieldTurn()
     const tab = record.indexOf('\t')
     if (tab === -1 || !record.startsWith(under, tab + 1)) continue
     const [mode, type, oid, size] = record.slice(0, tab).split(/ +/)

@@ -158,14 +158,14 @@ export async function loadRepository(
   const byFiles = new Set<string>()
   const placed: Placed[] = []
   const walking = new Semaphore(CONCURRENCY)
-  const breather = new EventLoopYielder()
+  const yielder = new EventLoopYielder()
   const walk = await walkTree({
     tree,
     rules,
     mayContain: layout.mayContain,
     search,
     limit: (task) => walking.run(task),
-    breathe: () => breather.breathe(),
+    yieldTurn: () => yielder.yieldTurn(),
     onEntry(entry) {
       const placement = layout.place(entry.rel)
       placed.push({ entry, placement })
@@ -206,7 +206,7 @@ export async function loadRepository(
   const read = (entries: readonly Placed[]) =>
     mapLimit(entries, CONCURRENCY, async (placed) => {
       // Reading and parsing a flow, and hashing a file, are synchronous: let server answers in.
-      await breather.breathe()
+      await yielder.yieldTurn()
       return take(placed, await loadEntry(placed.entry, placed.placement, context))
     })
   // What the caller knows already is taken as it is: no read, no place among those read, no event-loop turn.
@@ -215,7 +215,7 @@ export async function loadRepository(
     const byNamespace = new Map<string, Placed[]>()
     const unknown: Placed[] = []
     for (const placed of entries) {
-      if (breather.due()) await breather.breathe()
+      if (yielder.due()) await yielder.yieldTurn()
       const { entry, placement } = placed
       const reused = entry.kind === 'file' ? hooks.known?.(entry.rel) : undefined
       const plain = entry.kind === 'file' && !placement.flow && placement.files.length === 1
@@ -230,7 +230,7 @@ export async function loadRepository(
       const found: Discovery[] = []
       const missed: Placed[] = []
       for (const placed of group) {
-        if (breather.due()) await breather.breathe()
+        if (yielder.due()) await yielder.yieldTurn()
         const { entry, placement } = placed
         const known = knownFile(entry.rel)
         if (!known) {

@@ -33,7 +33,7 @@ interface WalkOptions {
   /**
    * Called before each folder's entries: a commit's in-memory tree would otherwise keep server answers waiting.
    */
-  breathe?(): Promise<void>
+  yieldTurn?(): Promise<void>
   onEntry?(entry: WalkEntry): void
   from?: string
 }
@@ -58,7 +58,7 @@ async function walkFolder(dirRel: string, options: WalkOptions, result: WalkResu
   const listing = options.search?.knowListing(dirRel, new Set(entries.map((e) => e.name)))
   if (listing?.virtualEnv && !inLayout) return
   const subfolders: Promise<void>[] = []
-  await options.breathe?.()
+  await options.yieldTurn?.()
   for (const { name, kind } of entries) {
     const rel = childOf(dirRel, name)
     const isDir = kind === 'folder'

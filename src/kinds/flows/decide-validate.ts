@@ -179,7 +179,7 @@ function ownChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
     ...versionedIdentityFindings(document),
     ...inputs.versioned,
     ...pluginDefaultFindings(document),
-    ...removedInTwoFindings(document, tree),
+    ...removedInKestra2Findings(document, tree),
     ...checked.versioned
   )
   return { findings, versioned, identity: flowIdentity(document), wellFormed, references, names }
@@ -970,7 +970,7 @@ const REMOVED_RETRY_KEYS: Readonly<Record<string, string>> = {
   maxAttempt: 'Use `maxAttempts`, the name 1.3 already reads it as'
 }
 
-function removedInTwoFindings(document: FlowDocument, tree: TaskTree): VersionedFinding[] {
+function removedInKestra2Findings(document: FlowDocument, tree: TaskTree): VersionedFinding[] {
   const findings: VersionedFinding[] = []
   const property = (owner: Node, removed: Readonly<Record<string, string>>, where: string) => {
     for (const entry of document.entries(owner)) {
