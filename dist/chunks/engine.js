@@ -3480,19 +3480,24 @@ function fitReport(input, channel) {
     if (!plan)
         return fit(head)?.text ?? channel.minimal.join('\n\n');
     const invalid = invalidCounts(input.findings);
-    const attempt = (detail, pointer) => fit([
-        ...head,
-        ...(pointer ? [channel.pointer] : []),
-        ...changePieces(plan, {
+    const rendered = new Map();
+    const changesAt = (detail) => {
+        const options = {
             detail,
             invalid,
             ...channel.changes,
             kestraUi: input.kestraUi,
             kinds: input.kinds
-        }),
-        ...driftPieces(plan, detail),
-        ...channel.footer(plan, detail)
-    ]);
+        };
+        const pieces = rendered.get(detail) ?? [
+            ...changePieces(plan, options),
+            ...driftPieces(plan, detail),
+            ...channel.footer(plan, detail)
+        ];
+        rendered.set(detail, pieces);
+        return pieces;
+    };
+    const attempt = (detail, pointer) => fit([...head, ...(pointer ? [channel.pointer] : []), ...changesAt(detail)]);
     const whole = attempt('diffs', false);
     return ((whole?.reduced === 0 ? whole.text : undefined) ??
         attempt('diffs', true)?.text ??

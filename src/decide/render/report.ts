@@ -119,20 +119,26 @@ function fitReport(input: ReportInput, channel: Channel): string {
   const fit = (pieces: Piece[]) => fitPieces(pieces, channel.budget, channel.measure)
   if (!plan) return fit(head)?.text ?? channel.minimal.join('\n\n')
   const invalid = invalidCounts(input.findings)
-  const attempt = (detail: Detail, pointer: boolean) =>
-    fit([
-      ...head,
-      ...(pointer ? [channel.pointer] : []),
-      ...changePieces(plan, {
-        detail,
-        invalid,
-        ...channel.changes,
-        kestraUi: input.kestraUi,
-        kinds: input.kinds
-      }),
+  // The attempt with the pointer shows the same changes as the one without: each detail is rendered once.
+  const rendered = new Map<Detail, Piece[]>()
+  const changesAt = (detail: Detail): Piece[] => {
+    const options = {
+      detail,
+      invalid,
+      ...channel.changes,
+      kestraUi: input.kestraUi,
+      kinds: input.kinds
+    }
+    const pieces = rendered.get(detail) ?? [
+      ...changePieces(plan, options),
       ...driftPieces(plan, detail),
       ...channel.footer(plan, detail)
-    ])
+    ]
+    rendered.set(detail, pieces)
+    return pieces
+  }
+  const attempt = (detail: Detail, pointer: boolean) =>
+    fit([...head, ...(pointer ? [channel.pointer] : []), ...changesAt(detail)])
   const whole = attempt('diffs', false)
   return (
     (whole?.reduced === 0 ? whole.text : undefined) ??
