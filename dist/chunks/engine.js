@@ -3480,29 +3480,24 @@ function fitReport(input, channel) {
     if (!plan)
         return fit(head)?.text ?? channel.minimal.join('\n\n');
     const invalid = invalidCounts(input.findings);
-    const rendered = new Map();
-    const changesAt = (detail) => {
-        const options = {
+    const changesAt = (detail) => [
+        ...changePieces(plan, {
             detail,
             invalid,
             ...channel.changes,
             kestraUi: input.kestraUi,
             kinds: input.kinds
-        };
-        const pieces = rendered.get(detail) ?? [
-            ...changePieces(plan, options),
-            ...driftPieces(plan, detail),
-            ...channel.footer(plan, detail)
-        ];
-        rendered.set(detail, pieces);
-        return pieces;
-    };
-    const attempt = (detail, pointer) => fit([...head, ...(pointer ? [channel.pointer] : []), ...changesAt(detail)]);
-    const whole = attempt('diffs', false);
+        }),
+        ...driftPieces(plan, detail),
+        ...channel.footer(plan, detail)
+    ];
+    const attempt = (changes, pointer) => fit([...head, ...(pointer ? [channel.pointer] : []), ...changes]);
+    const diffs = changesAt('diffs');
+    const whole = attempt(diffs, false);
     return ((whole?.reduced === 0 ? whole.text : undefined) ??
-        attempt('diffs', true)?.text ??
-        attempt('lines', true)?.text ??
-        attempt('counts', true)?.text ??
+        attempt(diffs, true)?.text ??
+        attempt(changesAt('lines'), true)?.text ??
+        attempt(changesAt('counts'), true)?.text ??
         [...channel.minimal, ...channel.footer(plan, 'minimal')].join('\n\n'));
 }
 function countsTable(plan, kinds) {

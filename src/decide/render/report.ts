@@ -119,32 +119,27 @@ function fitReport(input: ReportInput, channel: Channel): string {
   const fit = (pieces: Piece[]) => fitPieces(pieces, channel.budget, channel.measure)
   if (!plan) return fit(head)?.text ?? channel.minimal.join('\n\n')
   const invalid = invalidCounts(input.findings)
-  // The attempt with the pointer shows the same changes as the one without: each detail is rendered once.
-  const rendered = new Map<Detail, Piece[]>()
-  const changesAt = (detail: Detail): Piece[] => {
-    const options = {
+  const changesAt = (detail: Detail): Piece[] => [
+    ...changePieces(plan, {
       detail,
       invalid,
       ...channel.changes,
       kestraUi: input.kestraUi,
       kinds: input.kinds
-    }
-    const pieces = rendered.get(detail) ?? [
-      ...changePieces(plan, options),
-      ...driftPieces(plan, detail),
-      ...channel.footer(plan, detail)
-    ]
-    rendered.set(detail, pieces)
-    return pieces
-  }
-  const attempt = (detail: Detail, pointer: boolean) =>
-    fit([...head, ...(pointer ? [channel.pointer] : []), ...changesAt(detail)])
-  const whole = attempt('diffs', false)
+    }),
+    ...driftPieces(plan, detail),
+    ...channel.footer(plan, detail)
+  ]
+  const attempt = (changes: Piece[], pointer: boolean) =>
+    fit([...head, ...(pointer ? [channel.pointer] : []), ...changes])
+  // Rendered once for both attempts that show every diff: without the pointer, then with it.
+  const diffs = changesAt('diffs')
+  const whole = attempt(diffs, false)
   return (
     (whole?.reduced === 0 ? whole.text : undefined) ??
-    attempt('diffs', true)?.text ??
-    attempt('lines', true)?.text ??
-    attempt('counts', true)?.text ??
+    attempt(diffs, true)?.text ??
+    attempt(changesAt('lines'), true)?.text ??
+    attempt(changesAt('counts'), true)?.text ??
     [...channel.minimal, ...channel.footer(plan, 'minimal')].join('\n\n')
   )
 }
