@@ -109,6 +109,81 @@ describe('files/<namespace>/ folders found by auto', () => {
     )
   })
 
+  it('in the tenant layout, finds a folder at root or beside flows, never one inside a tenant folder’s flows/ or files/', async () => {
+    const places = ['root', 'beside', 'tenant files', 'tenant flows'] as const
+    const tenantShapes = fc.record({
+      tenants: fc.uniqueArray(
+        fc.record({ namespace: fc.constantFrom(...NAMESPACES.slice(0, 3)), child: fc.boolean() }),
+        { minLength: 1, maxLength: 3, selector: (t) => t.namespace }
+      ),
+      /** A flow outside the layout's folders, beside `<first tenant>/extra/files/`. */
+      besideFlow: fc.option(fc.constantFrom(...NAMESPACES), { nil: undefined }),
+      fileFolders: fc.uniqueArray(
+        fc.record({ namespace: fc.constantFrom(...NAMESPACES), place: fc.constantFrom(...places) }),
+        { minLength: 1, maxLength: 5, selector: (f) => `${f.namespace} ${f.place}` }
+      )
+    })
+    await fc.assert(
+      fc.asyncProperty(tenantShapes, async ({ tenants, besideFlow, fileFolders }) => {
+        const first = tenants[0]!.namespace
+        const files: Record<string, string> = {}
+        const declared: { namespace: string; rel: string }[] = []
+        tenants.forEach(({ namespace, child }, i) => {
+          const rel = `${namespace}/flows/f${i}.yml`
+          const declaredNamespace = child ? `${namespace}.reports` : namespace
+          files[rel] = flow(`f${i}`, declaredNamespace)
+          declared.push({ namespace: declaredNamespace, rel })
+        })
+        if (besideFlow) {
+          files[`${first}/extra/g.yml`] = flow('g', besideFlow)
+          declared.push({ namespace: besideFlow, rel: `${first}/extra/g.yml` })
+        }
+        const parentOf = {
+          root: '',
+          beside: `${first}/extra`,
+          'tenant files': first,
+          'tenant flows': `${first}/flows`
+        }
+        const folders = fileFolders.map(({ namespace, place }) => {
+          const parent = parentOf[place]
+          return { namespace, place, parent, dir: under(parent, `files/${namespace}`) }
+        })
+        for (const { dir } of folders) files[`${dir}/sql/query.sql`] = `select '${dir}'\n`
+        const model = await loadWorkTree(autoSettings(), createWorkTree(files).dir)
+
+        // The oracle: a folder at root or beside a flow is found when a flow under its parent declares its
+        // namespace or a child; the tenant folders' own flows/ and files/ are the layout's.
+        const found = folders.filter(
+          ({ namespace, place, parent }) =>
+            (place === 'root' || place === 'beside') &&
+            declared.some(
+              (flow) =>
+                (flow.namespace === namespace || flow.namespace.startsWith(`${namespace}.`)) &&
+                (parent === '' || flow.rel.startsWith(`${parent}/`))
+            )
+        )
+        expect(model.layout.layout).toBe('tenant')
+        expect(model.layout.fileFolders ?? []).toEqual(
+          found
+            .map(({ namespace, dir }) => ({ dir, namespace }))
+            .sort((a, b) => (a.dir < b.dir ? -1 : 1))
+        )
+        const expected = [
+          ...found.map(({ namespace, dir }) => `${namespace} /sql/query.sql ${dir}/sql/query.sql`),
+          ...folders
+            .filter(({ place }) => place === 'tenant files')
+            .map(
+              ({ namespace, dir }) => `${first} /${namespace}/sql/query.sql ${dir}/sql/query.sql`
+            )
+        ].sort()
+        expect(model.files.map((f) => `${f.namespace} ${f.path} ${f.file}`).sort()).toEqual(
+          expected
+        )
+      }),
+      { numRuns: 60, seed: 20261127 }
+    )
+  })
+
   it('adds root files/<namespace>/ to the tenant layout, never taking a tenant folder’s own files/', async () => {
     const tree = createWorkTree({
       'company.team/flows/hello.yml': flow('hello', 'company.team'),

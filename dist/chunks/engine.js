@@ -5077,6 +5077,10 @@ function layoutRules(settings, layout, fileFolders = []) {
             const segments = splitPath(dirRel);
             return searched.some((dir) => dir.every((segment, i) => i >= segments.length || matches$1(segment, segments[i])));
         },
+        owns(dirRel) {
+            const segments = splitPath(dirRel);
+            return [...flowAreas, ...fileAreas].some((area) => startsWith(segments, area.dir));
+        },
         fileFoldersOf(namespace) {
             return fileAreas.flatMap((area) => {
                 if (area.namespace !== undefined && area.namespace !== namespace)
@@ -5158,6 +5162,8 @@ async function walkFolder(dirRel, options, result) {
             options.onEntry?.(entry);
             continue;
         }
+        if (options.passes?.(rel))
+            continue;
         if (options.mayContain(rel)) {
             subfolders.push(walkFolder(rel, options, result));
         }
@@ -5218,17 +5224,12 @@ async function chooseLayout(settings, tree, rules) {
 }
 async function findFileFolders(settings, chosen, tree, rules) {
     const limit = new Semaphore(16);
-    const { entries } = await walkTree({
-        tree,
-        rules,
-        mayContain: () => false,
-        search: await SearchScope.of(tree),
-        limit: (task) => limit.run(task)
-    });
+    const search = await SearchScope.of(tree);
+    const walk = (passes) => walkTree({ tree, rules, mayContain: () => false, search, passes, limit: (t) => limit.run(t) });
     const bare = layoutRules({ namespace: settings.namespace, flowGlobs: settings.flowGlobs, namespaceFiles: [] }, chosen.layout);
     const mapped = settings.namespaceFiles.map((mapping) => mapping.dir);
     const candidates = new Map();
-    for (const { rel } of entries) {
+    for (const { rel } of (await walk(bare.owns)).entries) {
         const segments = rel.split('/');
         for (let i = 0; i + 2 < segments.length; i++) {
             const namespace = segments[i + 1];
@@ -5237,16 +5238,15 @@ async function findFileFolders(settings, chosen, tree, rules) {
             const dir = segments.slice(0, i + 2).join('/');
             if (candidates.has(dir))
                 continue;
-            const probe = bare.place(`${dir}/probe.yml`);
-            const layoutReads = probe.files.length > 0 || (probe.flow && !probe.flow.ifFlowDocument);
             const lineHolds = mapped.some((m) => m === '' || dir === m || dir.startsWith(`${m}/`));
-            if (layoutReads || lineHolds)
+            if (lineHolds)
                 continue;
             candidates.set(dir, { dir, namespace, parent: segments.slice(0, i).join('/') });
         }
     }
     if (candidates.size === 0)
         return [];
+    const { entries } = await walk();
     const yamlFiles = entries.filter((entry) => entry.kind === 'file' && isYamlFile(entry.rel));
     const declared = (await Promise.all(yamlFiles.map(({ rel }) => limit.run(async () => {
         const text = normaliseText(await tree.read(rel).then(String, () => ''));

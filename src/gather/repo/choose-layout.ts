@@ -50,13 +50,9 @@ async function findFileFolders(
   rules: IgnoreRules
 ): Promise<FileFolder[]> {
   const limit = new Semaphore(16)
-  const { entries } = await walkTree({
-    tree,
-    rules,
-    mayContain: () => false,
-    search: await SearchScope.of(tree),
-    limit: (task) => limit.run(task)
-  })
+  const search = await SearchScope.of(tree)
+  const walk = (passes?: (dirRel: string) => boolean) =>
+    walkTree({ tree, rules, mayContain: () => false, search, passes, limit: (t) => limit.run(t) })
   // The layout's own folders, without the lines (a line is looked at below).
   const bare = layoutRules(
     { namespace: settings.namespace, flowGlobs: settings.flowGlobs, namespaceFiles: [] },
@@ -64,21 +60,22 @@ async function findFileFolders(
   )
   const mapped = settings.namespaceFiles.map((mapping) => mapping.dir)
   const candidates = new Map<string, FileFolder & { parent: string }>()
-  for (const { rel } of entries) {
+  // Nothing under a folder the layout owns is a candidate (the layout reads it): the walk passes it by.
+  for (const { rel } of (await walk(bare.owns)).entries) {
     const segments = rel.split('/')
     for (let i = 0; i + 2 < segments.length; i++) {
       const namespace = segments[i + 1]!
       if (segments[i] !== 'files' || !NAMESPACE_PATTERN.test(namespace)) continue
       const dir = segments.slice(0, i + 2).join('/')
       if (candidates.has(dir)) continue
-      const probe = bare.place(`${dir}/probe.yml`)
-      const layoutReads = probe.files.length > 0 || (probe.flow && !probe.flow.ifFlowDocument)
       const lineHolds = mapped.some((m) => m === '' || dir === m || dir.startsWith(`${m}/`))
-      if (layoutReads || lineHolds) continue
+      if (lineHolds) continue
       candidates.set(dir, { dir, namespace, parent: segments.slice(0, i).join('/') })
     }
   }
   if (candidates.size === 0) return []
+  // The flows that declare a candidate's namespace may be in the layout's own folders.
+  const { entries } = await walk()
   const yamlFiles = entries.filter((entry) => entry.kind === 'file' && isYamlFile(entry.rel))
   const declared = (
     await Promise.all(

@@ -16,6 +16,8 @@ export interface LayoutRules {
   place(rel: string): Placement
   /** Whether a folder can hold anything the layout looks for (the walk skips the others). */
   mayContain(dirRel: string): boolean
+  /** Whether everything under a folder is the layout's own: it is inside one of its flow or file folders. */
+  owns(dirRel: string): boolean
   /** The folders (relative to root, ending in '/') holding `namespace`'s files. */
   fileFoldersOf(namespace: string): string[]
 }
@@ -85,6 +87,10 @@ export function layoutRules(
       return searched.some((dir) =>
         dir.every((segment, i) => i >= segments.length || matches(segment, segments[i]!))
       )
+    },
+    owns(dirRel) {
+      const segments = splitPath(dirRel)
+      return [...flowAreas, ...fileAreas].some((area) => startsWith(segments, area.dir))
     },
     fileFoldersOf(namespace) {
       return fileAreas.flatMap((area) => {
