@@ -1239,7 +1239,7 @@ function sourceFields(source) {
     }
     return undefined;
 }
-function holds(remote, wanted) {
+function holds$1(remote, wanted) {
     return remote.sourceCode !== undefined
         ? normaliseText(remote.sourceCode) === wanted.source
         : dashboardFields({ ...remote }) === wanted.fields;
@@ -5060,11 +5060,10 @@ function layoutRules(settings, layout, fileFolders = []) {
     return {
         place(rel) {
             const segments = rel.split('/');
-            const dirs = segments.slice(0, -1);
             const placement = { files: filesFor(fileAreas, segments) };
             if (!isYamlFile(rel))
                 return placement;
-            const area = flowAreas.find((a) => startsWith(dirs, a.dir));
+            const area = flowAreas.find((a) => holds(a.dir, segments));
             if (area)
                 placement.flow = { expectedNamespace: area.namespace ?? segments[0] };
             else if (globs?.matches(rel))
@@ -5092,16 +5091,24 @@ function layoutRules(settings, layout, fileFolders = []) {
     };
 }
 function filesFor(areas, segments) {
-    const dirs = segments.slice(0, -1);
-    const holding = areas.filter((a) => startsWith(dirs, a.dir));
-    const depth = Math.max(...holding.map((a) => a.dir.length));
-    const files = new Map();
-    for (const area of holding.filter((a) => a.dir.length === depth)) {
+    let deepest = [];
+    for (const area of areas) {
+        if (!holds(area.dir, segments))
+            continue;
+        const depth = deepest[0]?.dir.length ?? -1;
+        if (area.dir.length > depth)
+            deepest = [area];
+        else if (area.dir.length === depth)
+            deepest.push(area);
+    }
+    const files = [];
+    for (const area of deepest) {
         const namespace = area.namespace ?? segments[0];
         const path = `${area.prefix}/${segments.slice(area.dir.length).join('/')}`;
-        files.set(`${namespace}\0${path}`, { namespace, path });
+        if (!files.some((f) => f.namespace === namespace && f.path === path))
+            files.push({ namespace, path });
     }
-    return [...files.values()];
+    return files;
 }
 function flowGlobs(patterns) {
     const normalised = patterns.map((p) => p.replace(/^\.\//, ''));
@@ -5114,6 +5121,9 @@ function flowGlobs(patterns) {
 }
 function startsWith(dirs, area) {
     return dirs.length >= area.length && area.every((segment, i) => matches$1(segment, dirs[i]));
+}
+function holds(area, segments) {
+    return segments.length > area.length && area.every((segment, i) => matches$1(segment, segments[i]));
 }
 function matches$1(segment, name) {
     return typeof segment === 'string' ? segment === name : segment.test(name);
@@ -7548,7 +7558,7 @@ const dashboardsApply = {
             return { change, result: 'failed', message: 'the plan holds no source for this dashboard' };
         const wanted = { source: change.desired, fields: sourceFields(change.desired) ?? '' };
         const fresh = await api.getDashboard(change.id);
-        if (fresh && holds(fresh, wanted))
+        if (fresh && holds$1(fresh, wanted))
             return settled(change, { kind: 'desired' });
         if (change.action === 'create') {
             if (fresh)
@@ -7580,7 +7590,7 @@ async function create(change, wanted, api) {
     if (outcome.created)
         return { change, result: 'created' };
     const stored = await api.getDashboard(change.id);
-    if (stored && holds(stored, wanted)) {
+    if (stored && holds$1(stored, wanted)) {
         return outcome.retried ? { change, result: 'created' } : settled(change, { kind: 'desired' });
     }
     return conflict(change, 'was created on the server since the plan');
@@ -7595,7 +7605,7 @@ function isAsPlanned(fresh, change) {
     if (planned.source === undefined)
         return false;
     const read = ID_LINE.test(planned.source) ? planned.source : `id: ${change.id}\n${planned.source}`;
-    return holds(fresh, { source: read, fields: '' });
+    return holds$1(fresh, { source: read, fields: '' });
 }
 function conflict(change, what) {
     return settled(change, { kind: 'moved', message: `dashboard ${change.id} ${what}` });
@@ -8903,20 +8913,21 @@ class FlowDocument {
         return resolved === undefined || (distExports.isScalar(resolved) && resolved.value === null);
     }
     entries(node) {
-        return [...this.eachEntry(node)];
-    }
-    get(node, key) {
-        for (const entry of this.eachEntry(node))
-            if (String(entry.key.value) === key)
-                return entry;
-        return undefined;
-    }
-    *eachEntry(node) {
+        const found = [];
         for (const pair of this.map(node)?.items ?? []) {
             if (distExports.isPair(pair) && distExports.isScalar(pair.key)) {
-                yield { pair, key: pair.key, value: this.resolve(pair.value) };
+                found.push({ pair, key: pair.key, value: this.resolve(pair.value) });
             }
         }
+        return found;
+    }
+    get(node, key) {
+        for (const pair of this.map(node)?.items ?? []) {
+            if (distExports.isPair(pair) && distExports.isScalar(pair.key) && String(pair.key.value) === key) {
+                return { pair, key: pair.key, value: this.resolve(pair.value) };
+            }
+        }
+        return undefined;
     }
     items(node) {
         const items = this.seq(node)?.items ?? [];
@@ -9715,13 +9726,16 @@ function flowLinks(document, tree) {
 function collectReferences(flows) {
     return flows.flatMap((flow) => {
         const doc = flow.documents[0];
-        return flow.notAFlow || !doc ? [] : scanFlow(new FlowDocument(flow, doc), ['read']).references;
+        if (flow.notAFlow || !doc)
+            return [];
+        const document = new FlowDocument(flow, doc);
+        return scanFlow(document, taskTree(document), ['read']).references;
     });
 }
-function referencesAndNamesOf(document) {
-    return scanFlow(document, ['read', ...NAME_FUNCTIONS]);
+function referencesAndNamesOf(document, tree = taskTree(document)) {
+    return scanFlow(document, tree, ['read', ...NAME_FUNCTIONS]);
 }
-function scanFlow(document, functions) {
+function scanFlow(document, tree, functions) {
     const { flow } = document;
     if (flow.id === undefined ||
         flow.namespace === undefined ||
@@ -9735,7 +9749,7 @@ function scanFlow(document, functions) {
     return {
         references: [
             ...fileReferences(document, reads, flow.namespace, fromFlow),
-            ...flowReferences(document, fromFlow)
+            ...flowReferences(document, tree, fromFlow)
         ],
         names: nameReferences(calls, { file: flow.file, namespace: flow.namespace, fromFlow })
     };
@@ -9789,12 +9803,12 @@ function fileReferences(document, calls, namespace, fromFlow) {
         ];
     });
 }
-function flowReferences(document, fromFlow) {
+function flowReferences(document, tree, fromFlow) {
     const literal = (node) => {
         const value = document.string(node);
         return value === undefined || /\{[{%]/.test(value) ? undefined : value;
     };
-    return flowLinks(document, taskTree(document)).flatMap((link) => {
+    return flowLinks(document, tree).flatMap((link) => {
         const id = literal(link.flowId.value);
         const namespace = literal(link.namespace.value);
         if (id === undefined || namespace === undefined)
@@ -10323,7 +10337,8 @@ function ownChecks(flow, options) {
     if (flow.notAFlow || !first)
         return { findings, versioned, wellFormed: false, references: [] };
     const document = new FlowDocument(flow, first);
-    const { references, names } = referencesAndNamesOf(document);
+    const tree = taskTree(document);
+    const { references, names } = referencesAndNamesOf(document, tree);
     if (first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
         return { findings, versioned, wellFormed: false, references, names };
     }
@@ -10332,7 +10347,6 @@ function ownChecks(flow, options) {
     if (!document.root || !document.aliases.safe) {
         return { findings, versioned, wellFormed, references, names };
     }
-    const tree = taskTree(document);
     const inputs = inputFindings(document, tree);
     const checked = byRelease([
         ...identityFindings(document),

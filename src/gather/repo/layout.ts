@@ -73,10 +73,9 @@ export function layoutRules(
   return {
     place(rel) {
       const segments = rel.split('/')
-      const dirs = segments.slice(0, -1)
       const placement: Placement = { files: filesFor(fileAreas, segments) }
       if (!isYamlFile(rel)) return placement
-      const area = flowAreas.find((a) => startsWith(dirs, a.dir))
+      const area = flowAreas.find((a) => holds(a.dir, segments))
       if (area) placement.flow = { expectedNamespace: area.namespace ?? segments[0] }
       else if (globs?.matches(rel)) placement.flow = {}
       else if (layout === 'anywhere') placement.flow = { ifFlowDocument: true }
@@ -104,16 +103,22 @@ export function layoutRules(
 
 /** The most specific areas holding the file (nested mappings: the deeper folder wins). */
 function filesFor(areas: FileArea[], segments: string[]): Placement['files'] {
-  const dirs = segments.slice(0, -1)
-  const holding = areas.filter((a) => startsWith(dirs, a.dir))
-  const depth = Math.max(...holding.map((a) => a.dir.length))
-  const files = new Map<string, Placement['files'][number]>()
-  for (const area of holding.filter((a) => a.dir.length === depth)) {
+  // Every file of a repository is placed: no copy of its folders, no array for the usual one area or none.
+  let deepest: FileArea[] = []
+  for (const area of areas) {
+    if (!holds(area.dir, segments)) continue
+    const depth = deepest[0]?.dir.length ?? -1
+    if (area.dir.length > depth) deepest = [area]
+    else if (area.dir.length === depth) deepest.push(area)
+  }
+  const files: Placement['files'] = []
+  for (const area of deepest) {
     const namespace = area.namespace ?? segments[0]!
     const path = `${area.prefix}/${segments.slice(area.dir.length).join('/')}`
-    files.set(`${namespace}\0${path}`, { namespace, path })
+    if (!files.some((f) => f.namespace === namespace && f.path === path))
+      files.push({ namespace, path })
   }
-  return [...files.values()]
+  return files
 }
 
 function flowGlobs(patterns: readonly string[]) {
@@ -128,6 +133,11 @@ function flowGlobs(patterns: readonly string[]) {
 
 function startsWith(dirs: string[], area: Segment[]): boolean {
   return dirs.length >= area.length && area.every((segment, i) => matches(segment, dirs[i]!))
+}
+
+/** Whether the file at `segments` (its folders, then its name) is under the area's folder. */
+function holds(area: Segment[], segments: string[]): boolean {
+  return segments.length > area.length && area.every((segment, i) => matches(segment, segments[i]!))
 }
 
 function matches(segment: Segment, name: string): boolean {

@@ -87,22 +87,25 @@ export class FlowDocument {
     return resolved === undefined || (isScalar(resolved) && resolved.value === null)
   }
 
+  /** A map's pairs with a scalar key. */
   entries(node: unknown): Entry[] {
-    return [...this.eachEntry(node)]
-  }
-
-  get(node: unknown, key: string): Entry | undefined {
-    for (const entry of this.eachEntry(node)) if (String(entry.key.value) === key) return entry
-    return undefined
-  }
-
-  /** A map's pairs with a scalar key, read one at a time: a lookup stops at its key. */
-  private *eachEntry(node: unknown): Generator<Entry> {
+    const found: Entry[] = []
     for (const pair of this.map(node)?.items ?? []) {
       if (isPair(pair) && isScalar(pair.key)) {
-        yield { pair, key: pair.key, value: this.resolve(pair.value) }
+        found.push({ pair, key: pair.key, value: this.resolve(pair.value) })
       }
     }
+    return found
+  }
+
+  /** The pair of a map whose key is `key`, the lookup stopping there (checks ask for many keys of many maps). */
+  get(node: unknown, key: string): Entry | undefined {
+    for (const pair of this.map(node)?.items ?? []) {
+      if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === key) {
+        return { pair, key: pair.key, value: this.resolve(pair.value) }
+      }
+    }
+    return undefined
   }
 
   items(node: unknown): Node[] {

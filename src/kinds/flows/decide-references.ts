@@ -17,17 +17,23 @@ import { declaredInputs } from './decide-inputs.js'
 export function collectReferences(flows: FlowFile[]): FlowReference[] {
   return flows.flatMap((flow) => {
     const doc = flow.documents[0]
-    return flow.notAFlow || !doc ? [] : scanFlow(new FlowDocument(flow, doc), ['read']).references
+    if (flow.notAFlow || !doc) return []
+    const document = new FlowDocument(flow, doc)
+    return scanFlow(document, taskTree(document), ['read']).references
   })
 }
 
 /** The flow's references and `secret()` / `kv()` names, from one scan of its expressions. */
-export function referencesAndNamesOf(document: FlowDocument): ReturnType<typeof scanFlow> {
-  return scanFlow(document, ['read', ...NAME_FUNCTIONS])
+export function referencesAndNamesOf(
+  document: FlowDocument,
+  tree = taskTree(document)
+): ReturnType<typeof scanFlow> {
+  return scanFlow(document, tree, ['read', ...NAME_FUNCTIONS])
 }
 
 function scanFlow(
   document: FlowDocument,
+  tree: TaskTree,
   functions: readonly string[]
 ): { references: FlowReference[]; names: NameReference[] } {
   const { flow } = document
@@ -45,7 +51,7 @@ function scanFlow(
   return {
     references: [
       ...fileReferences(document, reads, flow.namespace, fromFlow),
-      ...flowReferences(document, fromFlow)
+      ...flowReferences(document, tree, fromFlow)
     ],
     names: nameReferences(calls, { file: flow.file, namespace: flow.namespace, fromFlow })
   }
@@ -113,12 +119,12 @@ function fileReferences(
   })
 }
 
-function flowReferences(document: FlowDocument, fromFlow: string): FlowReference[] {
+function flowReferences(document: FlowDocument, tree: TaskTree, fromFlow: string): FlowReference[] {
   const literal = (node: unknown): string | undefined => {
     const value = document.string(node)
     return value === undefined || /\{[{%]/.test(value) ? undefined : value
   }
-  return flowLinks(document, taskTree(document)).flatMap((link): FlowReference[] => {
+  return flowLinks(document, tree).flatMap((link): FlowReference[] => {
     const id = literal(link.flowId.value)
     const namespace = literal(link.namespace.value)
     if (id === undefined || namespace === undefined) return []

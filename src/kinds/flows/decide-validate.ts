@@ -146,7 +146,8 @@ function ownChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
   }
   if (flow.notAFlow || !first) return { findings, versioned, wellFormed: false, references: [] }
   const document = new FlowDocument(flow, first)
-  const { references, names } = referencesAndNamesOf(document)
+  const tree = taskTree(document)
+  const { references, names } = referencesAndNamesOf(document, tree)
   // A document that does not parse has no reliable structure: its syntax errors are the findings.
   if (first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
     return { findings, versioned, wellFormed: false, references, names }
@@ -160,7 +161,6 @@ function ownChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
   if (!document.root || !document.aliases.safe) {
     return { findings, versioned, wellFormed, references, names }
   }
-  const tree = taskTree(document)
   const inputs = inputFindings(document, tree)
   const checked = byRelease([
     ...identityFindings(document),
