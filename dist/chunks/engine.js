@@ -1239,7 +1239,7 @@ function sourceFields(source) {
     }
     return undefined;
 }
-function holds$1(remote, wanted) {
+function holds(remote, wanted) {
     return remote.sourceCode !== undefined
         ? normaliseText(remote.sourceCode) === wanted.source
         : dashboardFields({ ...remote }) === wanted.fields;
@@ -5063,7 +5063,7 @@ function layoutRules(settings, layout, fileFolders = []) {
             const placement = { files: filesFor(fileAreas, segments) };
             if (!isYamlFile(rel))
                 return placement;
-            const area = flowAreas.find((a) => holds(a.dir, segments));
+            const area = flowAreas.find((a) => inside$1(a.dir, segments, segments.length - 1));
             if (area)
                 placement.flow = { expectedNamespace: area.namespace ?? segments[0] };
             else if (globs?.matches(rel))
@@ -5078,7 +5078,7 @@ function layoutRules(settings, layout, fileFolders = []) {
         },
         owns(dirRel) {
             const segments = splitPath(dirRel);
-            return [...flowAreas, ...fileAreas].some((area) => startsWith(segments, area.dir));
+            return [...flowAreas, ...fileAreas].some((area) => inside$1(area.dir, segments));
         },
         fileFoldersOf(namespace) {
             return fileAreas.flatMap((area) => {
@@ -5093,7 +5093,7 @@ function layoutRules(settings, layout, fileFolders = []) {
 function filesFor(areas, segments) {
     let deepest = [];
     for (const area of areas) {
-        if (!holds(area.dir, segments))
+        if (!inside$1(area.dir, segments, segments.length - 1))
             continue;
         const depth = deepest[0]?.dir.length ?? -1;
         if (area.dir.length > depth)
@@ -5119,11 +5119,8 @@ function flowGlobs(patterns) {
         bases: include.map((p) => splitPath(picomatch.scan(p).base))
     };
 }
-function startsWith(dirs, area) {
-    return dirs.length >= area.length && area.every((segment, i) => matches$1(segment, dirs[i]));
-}
-function holds(area, segments) {
-    return segments.length > area.length && area.every((segment, i) => matches$1(segment, segments[i]));
+function inside$1(area, segments, folders = segments.length) {
+    return folders >= area.length && area.every((segment, i) => matches$1(segment, segments[i]));
 }
 function matches$1(segment, name) {
     return typeof segment === 'string' ? segment === name : segment.test(name);
@@ -5172,7 +5169,7 @@ async function walkFolder(dirRel, options, result) {
             options.onEntry?.(entry);
             continue;
         }
-        if (options.passes?.(rel))
+        if (options.skipsFolder?.(rel))
             continue;
         if (options.mayContain(rel)) {
             subfolders.push(walkFolder(rel, options, result));
@@ -5235,7 +5232,14 @@ async function chooseLayout(settings, tree, rules) {
 async function findFileFolders(settings, chosen, tree, rules) {
     const limit = new Semaphore(16);
     const search = await SearchScope.of(tree);
-    const walk = (passes) => walkTree({ tree, rules, mayContain: () => false, search, passes, limit: (t) => limit.run(t) });
+    const walk = (skipsFolder) => walkTree({
+        tree,
+        rules,
+        mayContain: () => false,
+        search,
+        skipsFolder,
+        limit: (task) => limit.run(task)
+    });
     const bare = layoutRules({ namespace: settings.namespace, flowGlobs: settings.flowGlobs, namespaceFiles: [] }, chosen.layout);
     const mapped = settings.namespaceFiles.map((mapping) => mapping.dir);
     const candidates = new Map();
@@ -7558,7 +7562,7 @@ const dashboardsApply = {
             return { change, result: 'failed', message: 'the plan holds no source for this dashboard' };
         const wanted = { source: change.desired, fields: sourceFields(change.desired) ?? '' };
         const fresh = await api.getDashboard(change.id);
-        if (fresh && holds$1(fresh, wanted))
+        if (fresh && holds(fresh, wanted))
             return settled(change, { kind: 'desired' });
         if (change.action === 'create') {
             if (fresh)
@@ -7590,7 +7594,7 @@ async function create(change, wanted, api) {
     if (outcome.created)
         return { change, result: 'created' };
     const stored = await api.getDashboard(change.id);
-    if (stored && holds$1(stored, wanted)) {
+    if (stored && holds(stored, wanted)) {
         return outcome.retried ? { change, result: 'created' } : settled(change, { kind: 'desired' });
     }
     return conflict(change, 'was created on the server since the plan');
@@ -7605,7 +7609,7 @@ function isAsPlanned(fresh, change) {
     if (planned.source === undefined)
         return false;
     const read = ID_LINE.test(planned.source) ? planned.source : `id: ${change.id}\n${planned.source}`;
-    return holds$1(fresh, { source: read, fields: '' });
+    return holds(fresh, { source: read, fields: '' });
 }
 function conflict(change, what) {
     return settled(change, { kind: 'moved', message: `dashboard ${change.id} ${what}` });

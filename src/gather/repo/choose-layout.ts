@@ -51,8 +51,15 @@ async function findFileFolders(
 ): Promise<FileFolder[]> {
   const limit = new Semaphore(16)
   const search = await SearchScope.of(tree)
-  const walk = (passes?: (dirRel: string) => boolean) =>
-    walkTree({ tree, rules, mayContain: () => false, search, passes, limit: (t) => limit.run(t) })
+  const walk = (skipsFolder?: (dirRel: string) => boolean) =>
+    walkTree({
+      tree,
+      rules,
+      mayContain: () => false,
+      search,
+      skipsFolder,
+      limit: (task) => limit.run(task)
+    })
   // The layout's own folders, without the lines (a line is looked at below).
   const bare = layoutRules(
     { namespace: settings.namespace, flowGlobs: settings.flowGlobs, namespaceFiles: [] },
@@ -60,7 +67,7 @@ async function findFileFolders(
   )
   const mapped = settings.namespaceFiles.map((mapping) => mapping.dir)
   const candidates = new Map<string, FileFolder & { parent: string }>()
-  // Nothing under a folder the layout owns is a candidate (the layout reads it): the walk passes it by.
+  // Nothing under a folder the layout owns is a candidate (the layout reads it): the walk skips it.
   for (const { rel } of (await walk(bare.owns)).entries) {
     const segments = rel.split('/')
     for (let i = 0; i + 2 < segments.length; i++) {

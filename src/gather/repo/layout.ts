@@ -75,7 +75,7 @@ export function layoutRules(
       const segments = rel.split('/')
       const placement: Placement = { files: filesFor(fileAreas, segments) }
       if (!isYamlFile(rel)) return placement
-      const area = flowAreas.find((a) => holds(a.dir, segments))
+      const area = flowAreas.find((a) => inside(a.dir, segments, segments.length - 1))
       if (area) placement.flow = { expectedNamespace: area.namespace ?? segments[0] }
       else if (globs?.matches(rel)) placement.flow = {}
       else if (layout === 'anywhere') placement.flow = { ifFlowDocument: true }
@@ -89,7 +89,7 @@ export function layoutRules(
     },
     owns(dirRel) {
       const segments = splitPath(dirRel)
-      return [...flowAreas, ...fileAreas].some((area) => startsWith(segments, area.dir))
+      return [...flowAreas, ...fileAreas].some((area) => inside(area.dir, segments))
     },
     fileFoldersOf(namespace) {
       return fileAreas.flatMap((area) => {
@@ -103,10 +103,10 @@ export function layoutRules(
 
 /** The most specific areas holding the file (nested mappings: the deeper folder wins). */
 function filesFor(areas: FileArea[], segments: string[]): Placement['files'] {
-  // Every file of a repository is placed: no copy of its folders, no array for the usual one area or none.
+  // Every file of a repository is placed: its folders are read in place, not copied.
   let deepest: FileArea[] = []
   for (const area of areas) {
-    if (!holds(area.dir, segments)) continue
+    if (!inside(area.dir, segments, segments.length - 1)) continue
     const depth = deepest[0]?.dir.length ?? -1
     if (area.dir.length > depth) deepest = [area]
     else if (area.dir.length === depth) deepest.push(area)
@@ -131,13 +131,9 @@ function flowGlobs(patterns: readonly string[]) {
   }
 }
 
-function startsWith(dirs: string[], area: Segment[]): boolean {
-  return dirs.length >= area.length && area.every((segment, i) => matches(segment, dirs[i]!))
-}
-
-/** Whether the file at `segments` (its folders, then its name) is under the area's folder. */
-function holds(area: Segment[], segments: string[]): boolean {
-  return segments.length > area.length && area.every((segment, i) => matches(segment, segments[i]!))
+/** Whether the first `folders` of `segments` (all of them unless said) are the area's folder or inside it. */
+function inside(area: Segment[], segments: string[], folders = segments.length): boolean {
+  return folders >= area.length && area.every((segment, i) => matches(segment, segments[i]!))
 }
 
 function matches(segment: Segment, name: string): boolean {

@@ -29,7 +29,7 @@ interface WalkOptions {
   /** Folders for which this is false are not entered, unless `search` enters them. */
   mayContain(dirRel: string): boolean
   /** Folders never entered, whatever `mayContain` and `search` say. */
-  passes?(dirRel: string): boolean
+  skipsFolder?(dirRel: string): boolean
   search?: SearchScope
   limit<R>(task: () => Promise<R>): Promise<R>
   /**
@@ -77,7 +77,7 @@ async function walkFolder(dirRel: string, options: WalkOptions, result: WalkResu
       options.onEntry?.(entry)
       continue
     }
-    if (options.passes?.(rel)) continue
+    if (options.skipsFolder?.(rel)) continue
     if (options.mayContain(rel)) {
       subfolders.push(walkFolder(rel, options, result))
     } else if (options.search) {
