@@ -13,15 +13,50 @@ import { fileURLToPath, URL } from 'node:url'
 const outDir = process.env.DIST_DIR || 'dist'
 
 /**
- * @actions/github and @actions/http-client each carry their own undici 6 (about 1 MB apiece); they
- * only use `fetch` and `ProxyAgent`, which the action's undici 7 provides alike: one copy is bundled.
+ * One undici, and of it only what the bundle uses (docs/performance.md#the-bundle). @actions/github and
+ * @actions/http-client each carry their own undici 6 (about 1 MB apiece) for `fetch` and `ProxyAgent`, which
+ * the action's undici 7 provides alike. undici's index loads all of it as the bundle starts (mock agents,
+ * WebSocket, EventSource, cache stores, cookies), and its cookie helper reads `globalThis.Headers`, which loads
+ * Node's own copy of undici: every `'undici'` import gets this module instead, and a name it does not export
+ * fails the build.
  */
+const UNDICI = '\0undici-used'
+const UNDICI_PARTS = {
+  Agent: 'lib/dispatcher/agent.js',
+  EnvHttpProxyAgent: 'lib/dispatcher/env-http-proxy-agent.js',
+  ProxyAgent: 'lib/dispatcher/proxy-agent.js',
+  Dispatcher: 'lib/dispatcher/dispatcher.js',
+  api: 'lib/api/index.js',
+  util: 'lib/core/util.js',
+  globalDispatcher: 'lib/global.js',
+  fetching: 'lib/web/fetch/index.js',
+  formData: 'lib/web/fetch/formdata.js',
+  response: 'lib/web/fetch/response.js'
+}
+
 function oneUndici() {
   return {
     name: 'one-undici',
-    resolveId(source, importer, options) {
-      if (source !== 'undici' || !importer?.includes('/node_modules/@actions/')) return null
-      return this.resolve(source, fileURLToPath(import.meta.url), { ...options, skipSelf: true })
+    resolveId: (source, importer) => (source === 'undici' && importer !== UNDICI ? UNDICI : null),
+    load(id) {
+      if (id !== UNDICI) return null
+      const at = (path) => fileURLToPath(new URL(`./node_modules/undici/${path}`, import.meta.url))
+      return [
+        ...Object.entries(UNDICI_PARTS).map(
+          ([name, path]) => `import ${name} from ${JSON.stringify(at(path))}`
+        ),
+        // As undici's index.js: a dispatcher's own request(), and the top-level request() on a URL.
+        'Object.assign(Dispatcher.prototype, api)',
+        'export function request(url, { dispatcher = globalDispatcher.getGlobalDispatcher(), ...options }) {',
+        '  const { origin, pathname, search } = util.parseURL(url)',
+        '  const method = options.method || (options.body ? "PUT" : "GET")',
+        '  return api.request.call(dispatcher, { ...options, origin, path: `${pathname}${search}`, method })',
+        '}',
+        'export const { fetch } = fetching',
+        'export const { FormData } = formData',
+        'export const { Response } = response',
+        'export { Agent, Dispatcher, EnvHttpProxyAgent, ProxyAgent }'
+      ].join('\n')
     }
   }
 }

@@ -2,7 +2,7 @@ import { statSync, readdirSync, readFileSync, openSync, constants as constants$1
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { resolve as resolve$1, relative, sep, join, isAbsolute, posix, dirname, basename } from 'node:path';
-import { u as unknown, a as array, o as object, s as string, b as undiciExports, l as looseObject, r as record, n as number, d as distExports, Z as ZipDeflate, c as Zip, _ as _enum, t as tuple, i as int, e as boolean$1, f as literal, g as discriminatedUnion, p as picomatch, h as strictObject, j as structuredPatch, k as formatPatch, F as FILE_HEADERS_ONLY, m as ajvExports, q as j, v as union, w as _null, x as _undefined, y as bigint, z as preprocess, A as parsePatch, B as reversePatch, C as characterEntities, D as retry, E as throttling, G as summary, H as setOutput, I as setSecret, J as getInput } from './vendor.js';
+import { u as unknown, a as array, o as object, s as string, A as Agent, E as EnvHttpProxyAgent, r as request, F as FormData, R as Response$1, l as looseObject, b as record, n as number, d as distExports, Z as ZipDeflate, c as Zip, _ as _enum, t as tuple, i as int, e as boolean$1, f as literal, g as discriminatedUnion, p as picomatch, h as strictObject, j as structuredPatch, k as formatPatch, m as FILE_HEADERS_ONLY, q as ajvExports, v as j, w as union, x as _null, y as _undefined, z as bigint, B as preprocess, C as parsePatch, D as reversePatch, G as characterEntities, H as retry, I as throttling, J as summary, K as setOutput, L as setSecret, M as getInput } from './vendor.js';
 import { TextDecoder as TextDecoder$1, parseArgs as parseArgs$1, promisify } from 'node:util';
 import { execFile, spawn } from 'node:child_process';
 import { isUtf8 } from 'node:buffer';
@@ -422,8 +422,8 @@ function createDispatcher(connections, env = process.env) {
     const httpsProxy = env.https_proxy ?? env.HTTPS_PROXY;
     const noProxy = (env.no_proxy ?? env.NO_PROXY ?? '').trim();
     if ((!httpProxy && !httpsProxy) || noProxy === '*')
-        return new undiciExports.Agent(options);
-    return new undiciExports.EnvHttpProxyAgent({
+        return new Agent(options);
+    return new EnvHttpProxyAgent({
         ...options,
         httpProxy,
         httpsProxy,
@@ -520,7 +520,7 @@ class Transport {
         const deadline = new AbortController();
         const timer = setTimeout(() => deadline.abort(new RequestTimeout(timeoutMs, cut)), timeoutMs);
         try {
-            const res = await undiciExports.request(this.options.server + req.path, {
+            const res = await request(this.options.server + req.path, {
                 method: req.method,
                 headers,
                 body: req.body,
@@ -562,14 +562,14 @@ class Transport {
     }
 }
 async function formBody(parts) {
-    const form = new undiciExports.FormData();
+    const form = new FormData();
     for (const [name, value, filename] of parts) {
         if (typeof value === 'string')
             form.append(name, value);
         else
             form.append(name, value, filename);
     }
-    const encoded = new undiciExports.Response(form);
+    const encoded = new Response$1(form);
     const body = new Uint8Array(await encoded.arrayBuffer());
     return { contentType: encoded.headers.get('content-type'), body };
 }

@@ -1,17 +1,17 @@
 import { existsSync, readFileSync } from 'fs';
 import { EOL } from 'os';
-import { K as http, L as requireTunnel, M as requireUndici, b as undiciExports, O as Octokit, N as restEndpointMethods, P as paginateRest } from './vendor.js';
+import { N as http, O as requireTunnel, P as require$$4, Q as fetch, S as Octokit, T as restEndpointMethods, U as paginateRest } from './vendor.js';
 import https from 'https';
 import 'process';
 import 'buffer';
-import 'node:assert';
-import 'node:net';
-import 'node:stream';
-import 'node:querystring';
+import 'node:buffer';
 import 'node:events';
+import 'node:assert';
+import 'node:stream';
+import 'node:net';
+import 'node:querystring';
 import 'node:diagnostics_channel';
 import 'node:util';
-import 'node:buffer';
 import 'node:tls';
 import 'node:zlib';
 import 'node:perf_hooks';
@@ -20,11 +20,6 @@ import 'node:crypto';
 import 'node:worker_threads';
 import 'node:url';
 import 'node:async_hooks';
-import 'node:console';
-import 'node:fs/promises';
-import 'node:path';
-import 'node:timers';
-import 'node:dns';
 import 'module';
 import 'net';
 import 'tls';
@@ -33,10 +28,10 @@ import 'assert';
 import 'util';
 import 'path';
 import 'crypto';
-import 'node:module';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
+import 'node:module';
 
 class Context {
     /**
@@ -249,7 +244,7 @@ function requireLib () {
 	const https$1 = __importStar(https);
 	const pm = __importStar(requireProxy());
 	const tunnel = __importStar(requireTunnel());
-	const undici_1 = requireUndici();
+	const undici_1 = require$$4;
 	var HttpCodes;
 	(function (HttpCodes) {
 	    HttpCodes[HttpCodes["OK"] = 200] = "OK";
@@ -968,7 +963,7 @@ function getProxyAgentDispatcher(destinationUrl) {
 function getProxyFetch(destinationUrl) {
     const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
     const proxyFetch = (url, opts) => __awaiter(this, void 0, void 0, function* () {
-        return undiciExports.fetch(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
+        return fetch(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
     });
     return proxyFetch;
 }

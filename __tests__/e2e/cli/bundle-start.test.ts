@@ -1,11 +1,19 @@
 /**
  * What every start of the bundle loads (docs/performance.md#the-bundle): `node:http` is required, never imported
- * as a module (on Node 24 its module facade loads Node's own undici), and the libraries' chunk is the minified one.
+ * as a module (on Node 24 its module facade loads Node's own undici), the libraries' chunk is the minified one,
+ * and of undici only the parts the bundle uses, which still reach Kestra through a proxy.
  */
+import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
+import { createConnection, createServer, type Server } from 'node:net'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { PROJECT_ROOT } from '../../../test-support/runner.js'
+import { startFakeGitHub } from '../../../test-support/fake-github.js'
+import { createGitRepo } from '../../../test-support/git-repo.js'
+import { startEmulator } from '../../../test-support/kestra-emulator/index.js'
+import { PROJECT_ROOT, runAction } from '../../../test-support/runner.js'
+import { CREDENTIALS, flow, pullRequestEvent } from '../../../test-support/scenario.js'
 
 const dist = process.env.KGA_DIST_DIR ?? join(PROJECT_ROOT, 'dist')
 const chunks = [
@@ -29,5 +37,78 @@ describe('the bundle as it starts', () => {
     const vendor = chunks.find(({ name }) => name === 'chunks/vendor.js')!.code
     expect(vendor.length).toBeLessThan(1_500_000)
     expect(vendor).toContain('MIT License')
+  })
+
+  it("loads neither Node's own undici nor the undici parts it does not use", () => {
+    const engine = pathToFileURL(join(dist, 'chunks', 'engine.js')).href
+    const loaded = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `await import(${JSON.stringify(engine)}); console.log(JSON.stringify(process.moduleLoadList))`
+      ],
+      { encoding: 'utf8' }
+    )
+    expect(loaded.status, loaded.stderr).toBe(0)
+    expect(JSON.parse(loaded.stdout)).not.toContainEqual(expect.stringMatching(/undici/))
+    const vendor = chunks.find(({ name }) => name === 'chunks/vendor.js')!.code
+    const unused = ['MockAgent', 'CacheStorage', 'WebSocketStream', 'getSetCookies']
+    expect(unused.filter((name) => vendor.includes(name))).toEqual([])
+  })
+})
+
+/** A CONNECT proxy that tunnels every request to `target`'s port on this machine, and says what it was asked. */
+async function startTunnel(
+  target: string
+): Promise<{ url: string; asked: string[]; server: Server }> {
+  const port = Number(new URL(target).port)
+  const asked: string[] = []
+  const server = createServer((client) => {
+    client.once('data', (head) => {
+      const line = head.toString('latin1').split('\r\n')[0] ?? ''
+      asked.push(line)
+      const upstream = createConnection({ host: '127.0.0.1', port }, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        client.pipe(upstream).pipe(client)
+      })
+      upstream.on('error', () => client.destroy())
+      client.on('error', () => upstream.destroy())
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address() as { port: number }
+  return { url: `http://127.0.0.1:${address.port}`, asked, server }
+}
+
+describe('the bundle behind a proxy', () => {
+  it('reaches Kestra through HTTP_PROXY, and comments on the pull request', async () => {
+    const kestra = await startEmulator({ basicAuth: CREDENTIALS })
+    const github = await startFakeGitHub()
+    const tunnel = await startTunnel(kestra.url)
+    try {
+      const repo = createGitRepo({ 'company.team/flows/a.yml': flow('company.team', 'a') })
+      const base = repo.head()
+      repo.git('checkout', '-q', '-b', 'feature')
+      const head = repo.commit({ 'company.team/flows/b.yml': flow('company.team', 'b') })
+      // A name only the proxy knows: the run can reach Kestra through it alone.
+      const server = `http://kestra.proxied.test:${new URL(kestra.url).port}`
+      const result = await runAction({
+        ...pullRequestEvent(repo, base, head),
+        githubApiUrl: github.url,
+        inputs: { server, ...CREDENTIALS },
+        env: { HTTP_PROXY: tunnel.url, NO_PROXY: '127.0.0.1' }
+      })
+      expect(result.exitCode, result.stdout).toBe(0)
+      expect(tunnel.asked).toContainEqual(
+        expect.stringMatching(/^CONNECT kestra\.proxied\.test:\d+ /)
+      )
+      expect(kestra.requests.some((r) => r.route === 'flows.validate')).toBe(true)
+      expect(github.comments(7).at(-1)?.body).toContain('company.team.b')
+    } finally {
+      tunnel.server.close()
+      await kestra.close()
+      await github.close()
+    }
   })
 })
