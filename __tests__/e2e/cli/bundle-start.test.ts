@@ -58,20 +58,28 @@ describe('the bundle as it starts', () => {
   })
 })
 
-/** A CONNECT proxy that tunnels every request to `target`'s port on this machine, and says what it was asked. */
+/**
+ * A CONNECT proxy for names only it knows: each `<name>:<port>` asked is tunnelled to `routes[name]`'s port on this
+ * machine. It says what it was asked.
+ */
 async function startTunnel(
-  target: string
+  routes: Record<string, string>
 ): Promise<{ url: string; asked: string[]; server: Server }> {
-  const port = Number(new URL(target).port)
   const asked: string[] = []
   const server = createServer((client) => {
     client.once('data', (head) => {
       const line = head.toString('latin1').split('\r\n')[0] ?? ''
       asked.push(line)
-      const upstream = createConnection({ host: '127.0.0.1', port }, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-        client.pipe(upstream).pipe(client)
-      })
+      const name = /^CONNECT ([^:\s]+):\d+ /.exec(line)?.[1] ?? ''
+      const target = routes[name]
+      if (!target) return void client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n')
+      const upstream = createConnection(
+        { host: '127.0.0.1', port: Number(new URL(target).port) },
+        () => {
+          client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+          client.pipe(upstream).pipe(client)
+        }
+      )
       upstream.on('error', () => client.destroy())
       client.on('error', () => upstream.destroy())
     })
@@ -82,26 +90,34 @@ async function startTunnel(
 }
 
 describe('the bundle behind a proxy', () => {
-  it('reaches Kestra through HTTP_PROXY, and comments on the pull request', async () => {
+  it('reaches Kestra and GitHub through HTTP_PROXY alone, and comments on the pull request', async () => {
     const kestra = await startEmulator({ basicAuth: CREDENTIALS })
     const github = await startFakeGitHub()
-    const tunnel = await startTunnel(kestra.url)
+    // Names only the proxy knows: the run reaches either server through it alone.
+    const tunnel = await startTunnel({
+      'kestra.proxied.test': kestra.url,
+      'github.proxied.test': github.url
+    })
     try {
       const repo = createGitRepo({ 'company.team/flows/a.yml': flow('company.team', 'a') })
       const base = repo.head()
       repo.git('checkout', '-q', '-b', 'feature')
       const head = repo.commit({ 'company.team/flows/b.yml': flow('company.team', 'b') })
-      // A name only the proxy knows: the run can reach Kestra through it alone.
-      const server = `http://kestra.proxied.test:${new URL(kestra.url).port}`
       const result = await runAction({
         ...pullRequestEvent(repo, base, head),
-        githubApiUrl: github.url,
-        inputs: { server, ...CREDENTIALS },
-        env: { HTTP_PROXY: tunnel.url, NO_PROXY: '127.0.0.1' }
+        githubApiUrl: `http://github.proxied.test:${new URL(github.url).port}`,
+        inputs: {
+          server: `http://kestra.proxied.test:${new URL(kestra.url).port}`,
+          ...CREDENTIALS
+        },
+        env: { HTTP_PROXY: tunnel.url }
       })
       expect(result.exitCode, result.stdout).toBe(0)
-      expect(tunnel.asked).toContainEqual(
-        expect.stringMatching(/^CONNECT kestra\.proxied\.test:\d+ /)
+      const asked = tunnel.asked.map((line) =>
+        line.split(' ').slice(0, 2).join(' ').replace(/:\d+$/, '')
+      )
+      expect(new Set(asked)).toEqual(
+        new Set(['CONNECT kestra.proxied.test', 'CONNECT github.proxied.test'])
       )
       expect(kestra.requests.some((r) => r.route === 'flows.validate')).toBe(true)
       expect(github.comments(7).at(-1)?.body).toContain('company.team.b')
