@@ -1,7 +1,8 @@
 /**
  * What every start of the bundle loads (docs/performance.md#the-bundle): `node:http` is required, never imported
  * as a module (on Node 24 its module facade loads Node's own undici), the libraries' chunk is the minified one,
- * and of undici only the parts the bundle uses, which still reach Kestra through a proxy.
+ * and of undici only the parts the bundle uses, through which the action still reaches Kestra and GitHub behind a
+ * proxy.
  */
 import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
