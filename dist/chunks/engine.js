@@ -2,7 +2,7 @@ import { statSync, readdirSync, readFileSync, openSync, constants as constants$1
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { resolve as resolve$1, relative, sep, join, isAbsolute, posix, dirname, basename } from 'node:path';
-import { u as unknown, a as array, o as object, s as string, A as Agent, E as EnvHttpProxyAgent, r as request, F as FormData, R as Response$1, l as looseObject, b as record, n as number, d as distExports, Z as ZipDeflate, c as Zip, _ as _enum, t as tuple, i as int, e as boolean$1, f as literal, g as discriminatedUnion, p as picomatch, h as strictObject, j as structuredPatch, k as formatPatch, m as FILE_HEADERS_ONLY, q as ajvExports, v as j, w as union, x as _null, y as _undefined, z as bigint, B as preprocess, C as parsePatch, D as reversePatch, G as characterEntities, H as retry, I as throttling, J as summary, K as setOutput, L as setSecret, M as getInput } from './vendor.js';
+import { r as record, u as unknown, s as string, a as array, o as object, A as Agent, E as EnvHttpProxyAgent, b as request, F as FormData, R as Response$1, l as looseObject, n as number, d as distExports, Z as ZipDeflate, c as Zip, _ as _enum, t as tuple, i as int, e as boolean$1, f as literal, g as discriminatedUnion, p as picomatch, h as strictObject, j as structuredPatch, k as formatPatch, m as FILE_HEADERS_ONLY, q as ajvExports, v as j, w as union, x as _null, y as _undefined, z as bigint, B as preprocess, C as parsePatch, D as reversePatch, G as characterEntities, H as retry, I as throttling, J as summary, K as setOutput, L as setSecret, M as getInput } from './vendor.js';
 import { TextDecoder as TextDecoder$1, parseArgs as parseArgs$1, promisify } from 'node:util';
 import { execFile, spawn } from 'node:child_process';
 import { isUtf8 } from 'node:buffer';
@@ -87,6 +87,7 @@ const MAX_FILE_BYTES = 100 * 1024 * 1024;
 function isRecord(value) {
     return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
+const jsonObject = record(string(), unknown());
 function canonicalJson(value) {
     if (Array.isArray(value))
         return `[${value.map(canonicalJson).join(',')}]`;
@@ -703,6 +704,7 @@ function resolveVersioned(versioned, version) {
 }
 
 const COMMIT_MARKER_KEY = 'kestra-gitops-commit';
+const versioned = looseObject({ version: unknown().optional() });
 function readStored(name, schema, value) {
     let parsed = value;
     if (typeof value === 'string') {
@@ -713,7 +715,7 @@ function readStored(name, schema, value) {
             return { refused: `${name}: not JSON` };
         }
     }
-    const version = looseObject({ version: unknown().optional() }).safeParse(parsed).data?.version;
+    const version = versioned.safeParse(parsed).data?.version;
     if (version !== undefined && version !== 1) {
         return { refused: `${name} v${Number.isSafeInteger(version) ? version : '?'}: unsupported` };
     }
@@ -731,7 +733,7 @@ function fieldOf(error) {
         .join('.');
 }
 function storedObject(value) {
-    const read = readStored('value', record(string(), unknown()), value);
+    const read = readStored('value', jsonObject, value);
     return 'value' in read ? read.value : undefined;
 }
 const SHA$2 = /^[0-9a-f]{7,64}$/i;
@@ -907,11 +909,12 @@ function readAnswer$1(response, schema, what) {
     const field = fieldOf(read.error);
     throw unreadableAnswer(response, `expected ${what} in the answer${field && ` (at ${field})`}`);
 }
+const jsonArray = array(unknown());
 function readJsonObject(response) {
-    return readAnswer$1(response, record(string(), unknown()), 'a JSON object');
+    return readAnswer$1(response, jsonObject, 'a JSON object');
 }
 function readJsonArray(response) {
-    return readAnswer$1(response, array(unknown()), 'a JSON array');
+    return readAnswer$1(response, jsonArray, 'a JSON array');
 }
 
 const PAGE = 500;
@@ -952,6 +955,7 @@ async function readPages(http, asked, item) {
 }
 const DEFAULT_PAGES = { size: 100, maxPages: 100 };
 const LISTED_AT_MOST = DEFAULT_PAGES.size * DEFAULT_PAGES.maxPages;
+const namesByNamespace = record(string(), array(unknown()).catch([]));
 const paged = object({
     results: array(unknown()),
     total: number().optional().catch(undefined)
@@ -1066,8 +1070,7 @@ function listingsApi(http) {
                 route: '/namespaces/{namespace}/inherited-secrets',
                 params: [namespace]
             });
-            const names = record(string(), array(unknown()).catch([]));
-            return Object.values(readAnswer$1(response, names, 'names by namespace'))
+            return Object.values(readAnswer$1(response, namesByNamespace, 'names by namespace'))
                 .flat()
                 .filter((name) => typeof name === 'string');
         },
@@ -1231,7 +1234,7 @@ function dashboardFields(value) {
 }
 function sourceFields(source) {
     try {
-        const mapping = record(string(), unknown()).safeParse(distExports.parse(source)).data;
+        const mapping = jsonObject.safeParse(distExports.parse(source)).data;
         if (mapping)
             return dashboardFields(mapping);
     }
@@ -1542,6 +1545,7 @@ const FLOWS_FOLDER = '_flows';
 const MAX_WALK_ENTRIES = 10_000;
 const MAX_WALK_DEPTH = 64;
 const directoryEntry = object({ fileName: string(), type: unknown().optional() });
+const revisionRow = object({ revision: number() });
 function filesApi(http) {
     let exportMissing = false;
     const files = (namespace, below = '') => ({
@@ -1627,7 +1631,7 @@ function filesApi(http) {
             if (response.status >= 400)
                 return undefined;
             return readJsonArray(response).flatMap((item) => {
-                const read = object({ revision: number() }).safeParse(item).data;
+                const read = revisionRow.safeParse(item).data;
                 return read ? [read.revision] : [];
             });
         },
@@ -4011,7 +4015,7 @@ function sameStoredCheck(a, b) {
 }
 function storedChecksOf(markerValue) {
     const found = new Map();
-    const stored = record(string(), unknown()).safeParse(markerValue?.[STORED_CHECKS_FIELD]);
+    const stored = jsonObject.safeParse(markerValue?.[STORED_CHECKS_FIELD]);
     for (const [digest, entry] of Object.entries(stored.data ?? {})) {
         const check = storedFlowCheck.safeParse(entry);
         if (/^[0-9a-f]{64}$/.test(digest) && check.success)
@@ -9551,6 +9555,13 @@ const CORE_FLOWABLE = new Set([
     'Pause'
 ]);
 function taskTree(document) {
+    let tree = walked$1.get(document.doc);
+    if (!tree)
+        walked$1.set(document.doc, (tree = walkTasks(document)));
+    return tree;
+}
+const walked$1 = new WeakMap();
+function walkTasks(document) {
     const tree = { tasks: [], triggers: [] };
     const root = document.root;
     if (!root || !document.aliases.safe)

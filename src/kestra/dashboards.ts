@@ -1,6 +1,6 @@
 import { parse, stringify } from 'yaml'
 import { z } from 'zod'
-import { isRecord, normaliseText } from '../model/content.js'
+import { isRecord, jsonObject, normaliseText } from '../model/content.js'
 import { LISTED_AT_MOST, readPages, rowIdOf, unlessMissing } from './listings.js'
 import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
 import type { ServerVerdict } from '../model/kestra.js'
@@ -132,7 +132,7 @@ export function dashboardFields(value: Record<string, unknown>): string {
 
 export function sourceFields(source: string): string | undefined {
   try {
-    const mapping = z.record(z.string(), z.unknown()).safeParse(parse(source)).data
+    const mapping = jsonObject.safeParse(parse(source)).data
     if (mapping) return dashboardFields(mapping)
   } catch {
     // Its YAML error is a finding of the dashboards kind's checks.

@@ -16,6 +16,7 @@ const MAX_WALK_ENTRIES = 10_000
 const MAX_WALK_DEPTH = 64
 
 const directoryEntry = z.object({ fileName: z.string(), type: z.unknown().optional() })
+const revisionRow = z.object({ revision: z.number() })
 
 /** `P/namespaces/{ns}/files` (docs/kestra.md). */
 export function filesApi(http: ScopedHttp) {
@@ -134,7 +135,7 @@ export function filesApi(http: ScopedHttp) {
       })
       if (response.status >= 400) return undefined
       return readJsonArray(response).flatMap((item) => {
-        const read = z.object({ revision: z.number() }).safeParse(item).data
+        const read = revisionRow.safeParse(item).data
         return read ? [read.revision] : []
       })
     },

@@ -83,6 +83,9 @@ export async function readPages<T>(
 const DEFAULT_PAGES = { size: 100, maxPages: 100 }
 export const LISTED_AT_MOST = DEFAULT_PAGES.size * DEFAULT_PAGES.maxPages
 
+/** `{"<namespace>": ["NAME", …]}`. */
+const namesByNamespace = z.record(z.string(), z.array(z.unknown()).catch([]))
+
 /** `total` is only checked against: a server may leave it out. */
 const paged = z.object({
   results: z.array(z.unknown()),
@@ -296,8 +299,7 @@ export function listingsApi(http: ScopedHttp) {
         route: '/namespaces/{namespace}/inherited-secrets',
         params: [namespace]
       })
-      const names = z.record(z.string(), z.array(z.unknown()).catch([]))
-      return Object.values(readAnswer(response, names, 'names by namespace'))
+      return Object.values(readAnswer(response, namesByNamespace, 'names by namespace'))
         .flat()
         .filter((name) => typeof name === 'string')
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { fieldOf } from '../model/commit-marker.js'
+import { jsonObject } from '../model/content.js'
 import type { ServerInfo } from '../model/kestra.js'
 import { ConfigError, errorMessage } from '../model/errors.js'
 import { pathSegment } from '../model/path-segment.js'
@@ -215,10 +216,12 @@ export function readAnswer<T>(response: HttpResponse, schema: z.ZodType<T>, what
   throw unreadableAnswer(response, `expected ${what} in the answer${field && ` (at ${field})`}`)
 }
 
+const jsonArray = z.array(z.unknown())
+
 export function readJsonObject(response: HttpResponse): Record<string, unknown> {
-  return readAnswer(response, z.record(z.string(), z.unknown()), 'a JSON object')
+  return readAnswer(response, jsonObject, 'a JSON object')
 }
 
 export function readJsonArray(response: HttpResponse): unknown[] {
-  return readAnswer(response, z.array(z.unknown()), 'a JSON array')
+  return readAnswer(response, jsonArray, 'a JSON array')
 }

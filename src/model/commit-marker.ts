@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { jsonObject } from './content.js'
 
 /** Per namespace and server, not comment-key: instances deploying the same resources must agree on the newest. */
 export const COMMIT_MARKER_KEY = 'kestra-gitops-commit'
@@ -8,6 +9,8 @@ export const COMMIT_MARKER_KEY = 'kestra-gitops-commit'
  * its text (older servers, someone else's value), then its schema. Format 1 has no `version` field; another
  * version or a value the schema does not fit is refused by name, never a crash.
  */
+const versioned = z.looseObject({ version: z.unknown().optional() })
+
 export function readStored<T>(
   name: string,
   schema: z.ZodType<T>,
@@ -21,7 +24,7 @@ export function readStored<T>(
       return { refused: `${name}: not JSON` }
     }
   }
-  const version = z.looseObject({ version: z.unknown().optional() }).safeParse(parsed).data?.version
+  const version = versioned.safeParse(parsed).data?.version
   if (version !== undefined && version !== 1) {
     return { refused: `${name} v${Number.isSafeInteger(version) ? version : '?'}: unsupported` }
   }
@@ -44,7 +47,7 @@ export function fieldOf(error: z.ZodError): string {
 
 /** A stored JSON object whatever it holds (it may hold more than the marker), or undefined. */
 export function storedObject(value: unknown): Record<string, unknown> | undefined {
-  const read = readStored('value', z.record(z.string(), z.unknown()), value)
+  const read = readStored('value', jsonObject, value)
   return 'value' in read ? read.value : undefined
 }
 

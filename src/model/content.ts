@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer'
 import { hash } from 'node:crypto'
+import { z } from 'zod'
 
 export interface ContentSummary {
   size: number
@@ -44,6 +45,12 @@ export const MAX_FILE_BYTES = 100 * 1024 * 1024
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
+
+/**
+ * Any JSON object. Like every schema read per answer or per record, built once, at load: zod compiles a schema's
+ * reader on its first parse, which costs more than the parse (docs/performance.md#where-the-time-goes).
+ */
+export const jsonObject = z.record(z.string(), z.unknown())
 
 /** A JSON value as one canonical text (keys sorted): what a JSON-valued kind (KV) compares, hashes and records. */
 export function canonicalJson(value: unknown): string {

@@ -1,4 +1,4 @@
-import { canonicalJson, sha256Hex, utf8Length } from './content.js'
+import { canonicalJson, jsonObject, sha256Hex, utf8Length } from './content.js'
 import { z } from 'zod'
 
 /** The commit marker's field holding its namespace's flow checks (docs/performance.md#incremental-planning). */
@@ -156,7 +156,7 @@ export function storedChecksOf(
   markerValue: Record<string, unknown> | undefined
 ): Map<string, StoredFlowCheck> {
   const found = new Map<string, StoredFlowCheck>()
-  const stored = z.record(z.string(), z.unknown()).safeParse(markerValue?.[STORED_CHECKS_FIELD])
+  const stored = jsonObject.safeParse(markerValue?.[STORED_CHECKS_FIELD])
   for (const [digest, entry] of Object.entries(stored.data ?? {})) {
     const check = storedFlowCheck.safeParse(entry)
     if (/^[0-9a-f]{64}$/.test(digest) && check.success) found.set(digest, check.data)

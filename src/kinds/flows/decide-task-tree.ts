@@ -1,4 +1,4 @@
-import { isAlias, type Node, type Scalar, type YAMLMap } from 'yaml'
+import { isAlias, type Document, type Node, type Scalar, type YAMLMap } from 'yaml'
 import type { Entry, FlowDocument } from './decide-document.js'
 
 /** Properties that hold child tasks in Kestra's flowable tasks (and in the flow itself). */
@@ -50,13 +50,24 @@ export interface TaskNode {
 }
 
 export interface TaskTree {
-  tasks: TaskNode[]
-  triggers: TaskNode[]
+  readonly tasks: readonly TaskNode[]
+  readonly triggers: readonly TaskNode[]
 }
 
-/** Walks every task of a flow: top-level lists, listeners, and nested children of flowable tasks. */
+/**
+ * Every task of a flow: top-level lists, listeners, and nested children of flowable tasks. A document is walked
+ * once however many rules and rewrite checks read it, as its aliases are found once.
+ */
 export function taskTree(document: FlowDocument): TaskTree {
-  const tree: TaskTree = { tasks: [], triggers: [] }
+  let tree = walked.get(document.doc)
+  if (!tree) walked.set(document.doc, (tree = walkTasks(document)))
+  return tree
+}
+
+const walked = new WeakMap<Document.Parsed, TaskTree>()
+
+function walkTasks(document: FlowDocument): TaskTree {
+  const tree = { tasks: [] as TaskNode[], triggers: [] as TaskNode[] }
   const root = document.root
   if (!root || !document.aliases.safe) return tree
   const walkList = (entry: Entry, path: string, strict: boolean, owner?: TaskNode, via?: Node) => {

@@ -387,7 +387,11 @@ function idAndTypeFindings(document: FlowDocument, task: TaskNode, kind: TaskKin
   ]
 }
 
-function duplicateFindings(document: FlowDocument, nodes: TaskNode[], kind: TaskKind): Finding[] {
+function duplicateFindings(
+  document: FlowDocument,
+  nodes: readonly TaskNode[],
+  kind: TaskKind
+): Finding[] {
   const offset = (node: TaskNode) => taskIdNode(node).range?.[0] ?? 0
   const byPosition = nodes.filter((node) => node.id).sort((a, b) => offset(a) - offset(b))
   return repeats(byPosition, (node) => node.id).map(([node, first]) =>
@@ -418,7 +422,10 @@ function recursiveCallFindings(document: FlowDocument, tree: TaskTree): Finding[
   )
 }
 
-function duplicatePreconditionFindings(document: FlowDocument, triggers: TaskNode[]): Finding[] {
+function duplicatePreconditionFindings(
+  document: FlowDocument,
+  triggers: readonly TaskNode[]
+): Finding[] {
   const ids = triggers.flatMap((trigger) => {
     if (trigger.type === undefined || !FLOW_TRIGGER_TYPES.has(trigger.type)) return []
     const idEntry = document.get(document.get(trigger.map, 'preconditions')?.value, 'id')
