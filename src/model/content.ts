@@ -47,8 +47,9 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Any JSON object. Like every schema read per answer or per record, built once, at load: zod compiles a schema's
- * reader on its first parse, which costs more than the parse (docs/performance.md#where-the-time-goes).
+ * Any JSON object. Like every schema that reads Kestra's answers or stored records, built once, at load: zod
+ * compiles a schema's reader on its first parse, which costs more than the parse
+ * (docs/performance.md#where-the-time-goes).
  */
 export const jsonObject = z.record(z.string(), z.unknown())
 
