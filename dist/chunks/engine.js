@@ -3587,7 +3587,7 @@ const resourceSchema = looseObject({
     marks: array(string()),
     remark: string().optional(),
     page: string().optional(),
-    review: record(string(), unknown()).optional()
+    review: jsonObject.optional()
 });
 const findingSchema = object({
     severity: _enum(['error', 'warning', 'notice']),
@@ -3845,16 +3845,15 @@ const NO_CONTENT_FACTS = { blobs: new Map(), zipped: new Map() };
 const BLOB_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const ZIP_DIGEST = /^[sd][A-Za-z0-9_-]{43}$/;
 const SUMMARY = /^([0-9a-f]{64}),(0|[1-9][0-9]{0,14}),([01])$/;
-const storedFacts = record(string(), unknown());
 function contentFactsOf(markerValue) {
-    const stored = storedFacts.safeParse(markerValue?.[CONTENT_FACTS_FIELD]).data;
+    const stored = jsonObject.safeParse(markerValue?.[CONTENT_FACTS_FIELD]).data;
     if (!stored)
         return NO_CONTENT_FACTS;
     return { blobs: factsIn(stored.blobs, BLOB_ID), zipped: factsIn(stored.zipped, ZIP_DIGEST) };
 }
 function factsIn(value, key) {
     const facts = new Map();
-    for (const [id, text] of Object.entries(storedFacts.safeParse(value).data ?? {})) {
+    for (const [id, text] of Object.entries(jsonObject.safeParse(value).data ?? {})) {
         const summary = typeof text === 'string' ? SUMMARY.exec(text) : null;
         if (summary && key.test(id)) {
             facts.set(id, { sha256: summary[1], size: Number(summary[2]), binary: summary[3] === '1' });
@@ -11674,10 +11673,9 @@ function nextRun(trigger, reference) {
         return undefined;
     }
 }
-const mapping = record(string(), unknown());
 const flowTriggers = looseObject({
     disabled: unknown().optional(),
-    triggers: array(unknown().transform((item) => mapping.safeParse(item).data))
+    triggers: array(unknown().transform((item) => jsonObject.safeParse(item).data))
         .catch([])
         .default([])
 });

@@ -4,13 +4,13 @@ import { jsonObject } from './content.js'
 /** Per namespace and server, not comment-key: instances deploying the same resources must agree on the newest. */
 export const COMMIT_MARKER_KEY = 'kestra-gitops-commit'
 
+const versioned = z.looseObject({ version: z.unknown().optional() })
+
 /**
  * What the action stores in Kestra, read back as untrusted (docs/performance.md#what-kv-can-do-to-it): JSON or
  * its text (older servers, someone else's value), then its schema. Format 1 has no `version` field; another
  * version or a value the schema does not fit is refused by name, never a crash.
  */
-const versioned = z.looseObject({ version: z.unknown().optional() })
-
 export function readStored<T>(
   name: string,
   schema: z.ZodType<T>,

@@ -1,5 +1,4 @@
-import { z } from 'zod'
-import { utf8Length, type ContentSummary } from './content.js'
+import { jsonObject, utf8Length, type ContentSummary } from './content.js'
 import type { ActualNamespace } from './plan-input.js'
 import { isWrite, type Plan } from './plan.js'
 import type { NamespaceFileEntry } from './repository.js'
@@ -34,22 +33,20 @@ const BLOB_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/
 const ZIP_DIGEST = /^[sd][A-Za-z0-9_-]{43}$/
 const SUMMARY = /^([0-9a-f]{64}),(0|[1-9][0-9]{0,14}),([01])$/
 
-/** Format 1, the only one: a map that is not of strings by string keys is read as no facts. */
-const storedFacts = z.record(z.string(), z.unknown())
-
 /**
- * Entries not exactly of the stored shape are left out; the marker's seal held (`trustedMarker`,
+ * Format 1, the only one: entries not exactly of the stored shape are left out, and a value that is not a map
+ * is read as no facts; the marker's seal held (`trustedMarker`,
  * docs/performance.md#what-kv-can-do-to-it).
  */
 export function contentFactsOf(markerValue: Record<string, unknown> | undefined): ContentFacts {
-  const stored = storedFacts.safeParse(markerValue?.[CONTENT_FACTS_FIELD]).data
+  const stored = jsonObject.safeParse(markerValue?.[CONTENT_FACTS_FIELD]).data
   if (!stored) return NO_CONTENT_FACTS
   return { blobs: factsIn(stored.blobs, BLOB_ID), zipped: factsIn(stored.zipped, ZIP_DIGEST) }
 }
 
 function factsIn(value: unknown, key: RegExp): Map<string, ContentSummary> {
   const facts = new Map<string, ContentSummary>()
-  for (const [id, text] of Object.entries(storedFacts.safeParse(value).data ?? {})) {
+  for (const [id, text] of Object.entries(jsonObject.safeParse(value).data ?? {})) {
     const summary = typeof text === 'string' ? SUMMARY.exec(text) : null
     if (summary && key.test(id)) {
       facts.set(id, { sha256: summary[1]!, size: Number(summary[2]), binary: summary[3] === '1' })

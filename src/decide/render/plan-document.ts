@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { jsonObject } from '../../model/content.js'
 import { compareFindings } from '../../model/finding.js'
 import { resourceName, type ResourceChange } from '../../model/plan.js'
 import type { DeployResult } from '../../model/result.js'
@@ -31,7 +32,7 @@ const resourceSchema = z.looseObject({
   marks: z.array(z.string()),
   remark: z.string().optional(),
   page: z.string().optional(),
-  review: z.record(z.string(), z.unknown()).optional()
+  review: jsonObject.optional()
 })
 
 const findingSchema = z.object({

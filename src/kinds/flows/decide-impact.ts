@@ -1,7 +1,7 @@
 import { Cron } from 'croner'
 import { type Node, parseDocument } from 'yaml'
 import { z } from 'zod'
-import { compareCodeUnits, sha256Hex } from '../../model/content.js'
+import { compareCodeUnits, jsonObject, sha256Hex } from '../../model/content.js'
 import type { Finding } from '../../model/finding.js'
 import { parseFlowFile } from '../../model/flow-file.js'
 import { topLevelText } from '../../model/flow-source.js'
@@ -354,11 +354,10 @@ export function nextRun(
   }
 }
 
-const mapping = z.record(z.string(), z.unknown())
 const flowTriggers = z.looseObject({
   disabled: z.unknown().optional(),
   triggers: z
-    .array(z.unknown().transform((item) => mapping.safeParse(item).data))
+    .array(z.unknown().transform((item) => jsonObject.safeParse(item).data))
     .catch([])
     .default([])
 })
