@@ -10104,7 +10104,7 @@ function validatorOf(version) {
             ];
             return false;
         }
-        const definition = name === undefined ? undefined : ajv.getSchema(`${base}${name}`);
+        const definition = name === undefined ? undefined : use(name);
         if (!definition || definition(data))
             return true;
         byType.errors = (definition.errors ?? []).map((error) => ({
@@ -10114,12 +10114,36 @@ function validatorOf(version) {
         return false;
     };
     ajv.addKeyword({ keyword: BY_TYPE, schemaType: 'object', errors: true, validate: byType });
-    for (const [name, definition] of Object.entries(schema.definitions)) {
-        ajv.addSchema(definition, `${base}${name}`);
-    }
-    validate = ajv.getSchema(`${base}${schema.root}`);
+    const added = new Set();
+    const use = (name) => {
+        const pending = [name];
+        for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+            if (added.has(next) || !Object.hasOwn(schema.definitions, next))
+                continue;
+            const definition = schema.definitions[next];
+            added.add(next);
+            ajv.addSchema(definition, `${base}${next}`);
+            pending.push(...refsOf(definition));
+        }
+        return ajv.getSchema(`${base}${name}`);
+    };
+    validate = use(schema.root);
     compiled.set(version, validate);
     return validate;
+}
+function refsOf(schema, found = []) {
+    if (Array.isArray(schema))
+        for (const item of schema)
+            refsOf(item, found);
+    else if (isRecord(schema)) {
+        for (const [key, value] of Object.entries(schema)) {
+            if (key === '$ref' && typeof value === 'string')
+                found.push(value.split('#')[0]);
+            else
+                refsOf(value, found);
+        }
+    }
+    return found;
 }
 function flowValue(doc) {
     try {

@@ -130,7 +130,7 @@ function validatorOf(version: string): ValidateFunction {
       ]
       return false
     }
-    const definition = name === undefined ? undefined : ajv.getSchema(`${base}${name}`)
+    const definition = name === undefined ? undefined : use(name)
     if (!definition || definition(data)) return true
     byType.errors = (definition.errors ?? []).map((error) => ({
       ...error,
@@ -139,12 +139,34 @@ function validatorOf(version: string): ValidateFunction {
     return false
   }
   ajv.addKeyword({ keyword: BY_TYPE, schemaType: 'object', errors: true, validate: byType })
-  for (const [name, definition] of Object.entries(schema.definitions)) {
-    ajv.addSchema(definition, `${base}${name}`)
+  // A definition is added when first used, with those it refers to: adding all of them cost each run ~12 ms.
+  const added = new Set<string>()
+  const use = (name: string) => {
+    const pending = [name]
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      if (added.has(next) || !Object.hasOwn(schema.definitions, next)) continue
+      const definition = schema.definitions[next]!
+      added.add(next)
+      ajv.addSchema(definition, `${base}${next}`)
+      pending.push(...refsOf(definition))
+    }
+    return ajv.getSchema(`${base}${name}`)
   }
-  validate = ajv.getSchema(`${base}${schema.root}`)!
+  validate = use(schema.root)!
   compiled.set(version, validate)
   return validate
+}
+
+/** The definitions a schema's `$ref`s name (by name: `npm run schemas` wrote them so). */
+function refsOf(schema: unknown, found: string[] = []): string[] {
+  if (Array.isArray(schema)) for (const item of schema) refsOf(item, found)
+  else if (isRecord(schema)) {
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === '$ref' && typeof value === 'string') found.push(value.split('#')[0]!)
+      else refsOf(value, found)
+    }
+  }
+  return found
 }
 
 function flowValue(doc: Document): unknown {
