@@ -2,7 +2,9 @@
  * Core plugins checked against the schema each release generates, read as that release reads a flow
  * (docs/validation-rules.md#the-schema-of-each-release). Each expectation was asked of the released cores.
  */
+import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
+import { FLOW_SCHEMAS } from '../../src/kinds/flows/decide-schemas.js'
 import { check, checkOn, rules } from './helpers.js'
 
 const HEAD = ['id: flow', 'namespace: company.team', 'tasks:']
@@ -14,6 +16,18 @@ const schemaFindings = (findings: ReturnType<typeof check>) =>
   findings.filter((finding) => finding.rule === 'core-schema')
 
 describe('the schema of each release', () => {
+  it('refers to its definitions by their names only, as the validator adds each when first used', () => {
+    for (const packed of Object.values(FLOW_SCHEMAS)) {
+      const text = gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')
+      const { definitions } = JSON.parse(text) as { definitions: Record<string, unknown> }
+      const refs = [...text.matchAll(/"\$ref":("(?:[^"\\]|\\.)*")/g)].map(
+        ([, ref]) => JSON.parse(ref!) as string
+      )
+      expect(refs.length).toBeGreaterThan(100)
+      expect(refs.filter((ref) => !Object.hasOwn(definitions, ref))).toEqual([])
+    }
+  })
+
   it('names a misspelt property on its line with the property it was meant to be, on both lines', () => {
     const lines = [...HEAD, ...LOG, '    mesage: hi']
     for (const version of [V13, V20]) {
