@@ -10138,7 +10138,7 @@ function refsOf(schema, found = []) {
     else if (isRecord(schema)) {
         for (const [key, value] of Object.entries(schema)) {
             if (key === '$ref' && typeof value === 'string')
-                found.push(value.split('#')[0]);
+                found.push(value);
             else
                 refsOf(value, found);
         }

@@ -157,12 +157,12 @@ function validatorOf(version: string): ValidateFunction {
   return validate
 }
 
-/** The definitions a schema's `$ref`s name (by name: `npm run schemas` wrote them so). */
+/** The definitions a schema's `$ref`s name: each names one by its name (`npm run schemas` writes them so). */
 function refsOf(schema: unknown, found: string[] = []): string[] {
   if (Array.isArray(schema)) for (const item of schema) refsOf(item, found)
   else if (isRecord(schema)) {
     for (const [key, value] of Object.entries(schema)) {
-      if (key === '$ref' && typeof value === 'string') found.push(value.split('#')[0]!)
+      if (key === '$ref' && typeof value === 'string') found.push(value)
       else refsOf(value, found)
     }
   }
