@@ -2,9 +2,11 @@
  * `npm run schemas`: the JSON schema of a flow with every core plugin, as each release in
  * test-support/kestra-releases.ts generates it (Kestra's own `JsonSchemaGenerator`, run by the released core:
  * test-support/kestra-core/CoreValidation.java, GET /flow-schema), written compressed into
- * src/kinds/flows/decide-schemas.ts, which the bundle carries (docs/validation-rules.md#the-schema-of-each-release).
- * `--check` writes nothing and fails when the committed module is not what this run makes.
+ * src/kinds/flows/decide-schemas.ts (docs/validation-rules.md#the-schema-of-each-release).
+ * Then `npm run validators` compiles them (scripts/flow-validators.ts). `--check` writes nothing and fails when the
+ * committed module is not what this run makes.
  */
+import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -286,5 +288,10 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
     }
   } else {
     writeFileSync(SCHEMAS_MODULE, text)
+    // The validators are made from the module just written: a fresh process reads it.
+    execFileSync('npx', ['tsx', 'scripts/flow-validators.ts'], {
+      cwd: PROJECT_ROOT,
+      stdio: 'inherit'
+    })
   }
 }

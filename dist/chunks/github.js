@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'fs';
 import { EOL } from 'os';
-import { N as http, O as requireTunnel, P as require$$4, Q as fetch, S as Octokit, T as restEndpointMethods, U as paginateRest } from './vendor.js';
+import { O as http, P as requireTunnel, Q as require$$4, S as fetch, T as Octokit, U as restEndpointMethods, V as paginateRest } from './vendor.js';
 import https from 'https';
 import 'process';
 import 'buffer';

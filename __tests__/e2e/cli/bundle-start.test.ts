@@ -1,8 +1,8 @@
 /**
  * What every start of the bundle loads (docs/performance.md#the-bundle): `node:http` is required, never imported
  * as a module (on Node 24 its module facade loads Node's own undici), the libraries' chunk is the minified one,
- * and of undici only the parts the bundle uses, through which the action still reaches Kestra and GitHub behind a
- * proxy.
+ * of Ajv it holds only the helpers of the validators made when the bundle is built, and of undici only the parts
+ * the bundle uses, through which the action still reaches Kestra and GitHub behind a proxy.
  */
 import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -38,6 +38,15 @@ describe('the bundle as it starts', () => {
     const vendor = chunks.find(({ name }) => name === 'chunks/vendor.js')!.code
     expect(vendor.length).toBeLessThan(1_500_000)
     expect(vendor).toContain('MIT License')
+  })
+
+  it("carries the flow schemas' validators Ajv made when it was built, not Ajv's compiler", () => {
+    const map = JSON.parse(readFileSync(join(dist, 'chunks', 'vendor.js.map'), 'utf8')) as {
+      sources: string[]
+    }
+    const ajv = map.sources.filter((source) => source.includes('node_modules/ajv/'))
+    expect(ajv.some((source) => source.endsWith('ajv/dist/runtime/ucs2length.js'))).toBe(true)
+    expect(ajv.filter((source) => !source.includes('ajv/dist/runtime/'))).toEqual([])
   })
 
   it("loads neither Node's own undici nor the undici parts it does not use", () => {

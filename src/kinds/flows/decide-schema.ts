@@ -1,10 +1,12 @@
 import { gunzipSync } from 'node:zlib'
-import { Ajv, type ErrorObject, type FuncKeywordDefinition, type ValidateFunction } from 'ajv'
+import type { ErrorObject } from 'ajv'
+import ucs2length from 'ajv/dist/runtime/ucs2length.js'
+import equal from 'ajv/dist/runtime/equal.js'
 import { isMap, type Document, type LineCounter } from 'yaml'
 import type { Finding } from '../../model/finding.js'
 import { atLeast, parseVersion, type KestraVersion } from '../../model/version.js'
 import { locateKestraPath } from '../../decide/validate/kestra-path.js'
-import { FLOW_SCHEMAS } from './decide-schemas.js'
+import { FLOW_VALIDATORS } from './decide-validators.js'
 import { isRecord } from '../../model/content.js'
 import { editDistance } from '../../model/nearest.js'
 
@@ -13,7 +15,8 @@ import { editDistance } from '../../model/nearest.js'
  * (docs/validation-rules.md#the-schema-of-each-release), read as that release reads a flow: unknown properties
  * refused, any string taken where a property is dynamic (Pebble), patterns matching the whole value, Jackson's
  * scalar coercion, `null` as absent, and the definition of a task, trigger, condition or input picked by its
- * `type` (a type outside the core is left alone).
+ * `type` (a type outside the core is left alone). Ajv compiled each definition when the bundle was made
+ * (scripts/flow-validators.ts); a run evaluates the code of those its flows use.
  */
 
 /** A release whose schema is bundled, as its line (`1.3`, `2.0`) names it to the user. */
@@ -23,7 +26,7 @@ export interface SchemaRelease {
 }
 
 /** The bundled releases, oldest first. */
-const SCHEMA_RELEASES: readonly SchemaRelease[] = Object.keys(FLOW_SCHEMAS)
+const SCHEMA_RELEASES: readonly SchemaRelease[] = Object.keys(FLOW_VALIDATORS)
   .map((version) => ({ line: version.split('.').slice(0, 2).join('.'), version }))
   // Numerically, without Intl: its first use loads ICU's data, about 8 ms of every start.
   .sort((a, b) => (atLeast(parseVersion(a.version)!, parseVersion(b.version)!) ? 1 : -1))
@@ -38,19 +41,26 @@ interface SchemaFinding {
 /**
  * Java's `Duration.parse` (what Kestra's Jackson reads a duration with): `PT0.5S` is one, which ajv-formats'
  * duration refuses. The other formats the schemas name are read by Jackson's Java time types and URI, whose
- * leniency no regular expression states: they are not checked here (no false error).
+ * leniency no regular expression states: they are not checked (no false error).
  */
 const JAVA_DURATION =
   /^[-+]?P(?:[-+]?\d+D)?(?:T(?:[-+]?\d+H)?(?:[-+]?\d+M)?(?:[-+]?\d+(?:[.,]\d{0,9})?S)?)?$/i
 
-/** The keyword a union of plugin definitions becomes: a type's name → its definition's `$ref`. */
+const FORMATS: Readonly<Record<string, (text: string) => boolean>> = {
+  duration: (text) => text.length > 1 && JAVA_DURATION.test(text)
+}
+
+/** The formats the validators check, each with the function above. */
+export const CHECKED_FORMATS = Object.keys(FORMATS)
+
+/** The keyword a union of plugin definitions becomes: a type's name → its definition's name. */
 export const BY_TYPE = 'x-kestra-by-type'
 
 type Schema = { [key: string]: unknown }
 
 /**
- * A release's schema as the bundle carries it: already read as that release reads a flow (the module's
- * comment), by `npm run schemas` (scripts/flow-schemas.ts), so that a run only parses it.
+ * A release's schema as `npm run schemas` writes it (scripts/flow-schemas.ts): already read as that release reads
+ * a flow (the module's comment).
  */
 export interface BundledSchema {
   /** The flow's definition. */
@@ -60,72 +70,70 @@ export interface BundledSchema {
   definitions: Record<string, Schema>
 }
 
-const bundled = new Map<string, BundledSchema & { known: Set<string> }>()
+/**
+ * A release's validators as `npm run validators` writes them: this line of JSON, then the code of each definition,
+ * at the bytes `code` gives.
+ */
+export interface BundledValidators {
+  root: string
+  types: string[]
+  code: Record<string, [start: number, end: number]>
+}
 
-function bundledSchema(version: string): BundledSchema & { known: Set<string> } {
+/** What a validator's code is given: Ajv's helpers, the pick by `type`, the formats. */
+export const VALIDATOR_PARAMETERS = ['runtime', 'byType', 'formats'] as const
+
+type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null }
+
+type Release = BundledValidators & { known: Set<string>; codeOf(name: string): string | undefined }
+
+const bundled = new Map<string, Release>()
+
+function bundledValidators(version: string): Release {
   let found = bundled.get(version)
   if (found) return found
-  const packed = FLOW_SCHEMAS[version]
+  const packed = FLOW_VALIDATORS[version]
   if (packed === undefined) throw new Error(`No flow schema bundled for Kestra ${version}`)
-  const schema = JSON.parse(
-    gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')
-  ) as BundledSchema
-  bundled.set(version, (found = { ...schema, known: new Set(schema.types) }))
+  const bytes = gunzipSync(Buffer.from(packed, 'base64'))
+  const header = bytes.indexOf(0x0a)
+  const validators = JSON.parse(bytes.toString('utf8', 0, header)) as BundledValidators
+  const codeOf = (name: string) => {
+    if (!Object.hasOwn(validators.code, name)) return undefined
+    const [start, end] = validators.code[name]!
+    return bytes.toString('utf8', header + 1 + start, header + 1 + end)
+  }
+  bundled.set(version, (found = { ...validators, known: new Set(validators.types), codeOf }))
   return found
 }
 
-const compiled = new Map<string, ValidateFunction>()
+const compiled = new Map<string, Validate>()
 
-/**
- * The release's validator. A definition is compiled the first time a flow uses its type (compiling all of a
- * release's 120–190 definitions takes seconds).
- */
-function validatorOf(version: string): ValidateFunction {
+/** The release's validator; each definition's code is evaluated the first time a flow uses its type. */
+function validatorOf(version: string): Validate {
   let validate = compiled.get(version)
   if (validate) return validate
-  const schema = bundledSchema(version)
-  const ajv = new Ajv({
-    strict: false,
-    allErrors: true,
-    verbose: true,
-    coerceTypes: 'array',
-    validateSchema: false,
-    inlineRefs: false,
-    // Ajv's optimiser made compiling the corpus's definitions 1.2–1.8× slower, and a run compiles each once: it is
-    // off (the same findings on every corpus flow, docs/performance.md).
-    code: { optimize: false },
-    formats: {
-      duration: (text: string) => text.length > 1 && JAVA_DURATION.test(text),
-      uri: true,
-      date: true,
-      time: true,
-      'date-time': true,
-      'partial-time': true
-    }
-  })
-  // Each definition its own schema, `$ref`s by name: compiling one compiles what it refers to, not the file.
-  const base = `kestra-${version}/`
-  const byType: FuncKeywordDefinition['validate'] & { errors?: Partial<ErrorObject>[] } = (
+  const release = bundledValidators(version)
+  const runtime = { ucs2length: commonJsDefault(ucs2length), equal: commonJsDefault(equal) }
+  const byType = (
     choices: Record<string, string>,
     data: unknown,
-    _parent?: unknown,
-    context?: { instancePath?: string }
-  ) => {
+    instancePath: string
+  ): boolean => {
     const type = isRecord(data) ? data.type : undefined
     const name =
       typeof type === 'string' && Object.hasOwn(choices, type) ? choices[type] : undefined
-    if (name === undefined && typeof type === 'string' && !schema.known.has(type)) {
-      const elsewhere = SCHEMA_RELEASES.filter((release) =>
-        bundledSchema(release.version).known.has(type)
+    if (name === undefined && typeof type === 'string' && !release.known.has(type)) {
+      const elsewhere = SCHEMA_RELEASES.filter((other) =>
+        bundledValidators(other.version).known.has(type)
       )
       if (elsewhere.length === 0) return true // a plugin outside the core: the server's verdict decides
       // core 1.3.31 run: "Invalid type: io.kestra.plugin.core.flow.Loop" (2.0's), as 2.0.0 for 1.3's ForEach.
       byType.errors = [
         {
           keyword: 'type',
-          instancePath: `${context?.instancePath ?? ''}/type`,
+          instancePath: `${instancePath}/type`,
           params: { type },
-          message: `is a type Kestra ${version.split('.').slice(0, 2).join('.')} does not have (only ${elsewhere.map((release) => release.line).join(', ')}): "Invalid type"`
+          message: `is a type Kestra ${version.split('.').slice(0, 2).join('.')} does not have (only ${elsewhere.map((other) => other.line).join(', ')}): "Invalid type"`
         }
       ]
       return false
@@ -134,39 +142,29 @@ function validatorOf(version: string): ValidateFunction {
     if (!definition || definition(data)) return true
     byType.errors = (definition.errors ?? []).map((error) => ({
       ...error,
-      instancePath: `${context?.instancePath ?? ''}${error.instancePath}`
+      instancePath: `${instancePath}${error.instancePath}`
     }))
     return false
   }
-  ajv.addKeyword({ keyword: BY_TYPE, schemaType: 'object', errors: true, validate: byType })
-  // A definition is added when first used, with those it refers to: adding all of them cost each run ~12 ms.
-  const added = new Set<string>()
-  const use = (name: string) => {
-    const pending = [name]
-    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-      if (added.has(next) || !Object.hasOwn(schema.definitions, next)) continue
-      const definition = schema.definitions[next]!
-      added.add(next)
-      ajv.addSchema(definition, `${base}${next}`)
-      pending.push(...refsOf(definition))
-    }
-    return ajv.getSchema(`${base}${name}`)
+  byType.errors = [] as Partial<ErrorObject>[]
+  const evaluated = new Map<string, Validate>()
+  const use = (name: string): Validate | undefined => {
+    let found = evaluated.get(name)
+    const code = found ? undefined : release.codeOf(name)
+    if (code === undefined) return found
+    // Code Ajv generated from the bundled schema when the bundle was made (scripts/flow-validators.ts).
+    const make = new Function(...VALIDATOR_PARAMETERS, code)
+    evaluated.set(name, (found = make(runtime, byType, FORMATS) as Validate))
+    return found
   }
-  validate = use(schema.root)!
+  validate = use(release.root)!
   compiled.set(version, validate)
   return validate
 }
 
-/** The definitions a schema's `$ref`s name: each names one by its name (`npm run schemas` writes them so). */
-function refsOf(schema: unknown, found: string[] = []): string[] {
-  if (Array.isArray(schema)) for (const item of schema) refsOf(item, found)
-  else if (isRecord(schema)) {
-    for (const [key, value] of Object.entries(schema)) {
-      if (key === '$ref' && typeof value === 'string') found.push(value)
-      else refsOf(value, found)
-    }
-  }
-  return found
+/** A CommonJS module's `default`: Node gives its exports, a bundler or tsx the `default` itself. */
+export function commonJsDefault(module: unknown): unknown {
+  return isRecord(module) && '__esModule' in module ? module.default : module
 }
 
 function flowValue(doc: Document): unknown {

@@ -1,0 +1,149 @@
+/**
+ * `npm run validators`: each bundled release's flow schema (src/kinds/flows/decide-schemas.ts) compiled by Ajv
+ * once, here, into a validator per definition, written compressed into src/kinds/flows/decide-validators.ts,
+ * which the bundle carries: a run evaluates the validators its flows use instead of running Ajv's compiler
+ * (docs/validation-rules.md#the-schema-of-each-release). `npm run schemas` runs it after writing the schemas;
+ * `--check` writes nothing and fails when the committed module is not what this run makes.
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { gunzipSync, gzipSync } from 'node:zlib'
+import { Ajv, _, Name, str, type KeywordCxt } from 'ajv'
+import namesModule from 'ajv/dist/compile/names.js'
+import { extendErrors } from 'ajv/dist/compile/errors.js'
+import standaloneModule from 'ajv/dist/standalone/index.js'
+import { FLOW_SCHEMAS } from '../src/kinds/flows/decide-schemas.js'
+import {
+  BY_TYPE,
+  CHECKED_FORMATS,
+  VALIDATOR_PARAMETERS,
+  commonJsDefault,
+  type BundledSchema,
+  type BundledValidators
+} from '../src/kinds/flows/decide-schema.js'
+import { PROJECT_ROOT } from '../test-support/runner.js'
+
+const names = commonJsDefault(namesModule) as typeof namesModule.default
+const standaloneCode = commonJsDefault(standaloneModule) as typeof standaloneModule.default
+
+const VALIDATORS_MODULE = join(PROJECT_ROOT, 'src/kinds/flows/decide-validators.ts')
+
+/** What the generated code calls that is not its own: given by the run (`VALIDATOR_PARAMETERS`). */
+const [RUNTIME, BY_TYPE_CALL, FORMATS] = VALIDATOR_PARAMETERS.map((name) => new Name(name))
+
+/** Ajv's helpers the generated code `require`s, as the run gives them. */
+const RUNTIME_HELPERS: Record<string, string> = {
+  'require("ajv/dist/runtime/ucs2length").default': `${RUNTIME}.ucs2length`,
+  'require("ajv/dist/runtime/equal").default': `${RUNTIME}.equal`
+}
+
+/**
+ * One release's validators: the definitions' code, each with those its `$ref`s reach, read as the release reads a
+ * flow (docs/validation-rules.md#the-schema-of-each-release).
+ */
+function validatorsOf(schema: BundledSchema): string {
+  const ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    verbose: true,
+    coerceTypes: 'array',
+    validateSchema: false,
+    inlineRefs: false,
+    code: { source: true, formats: _`${FORMATS}` },
+    formats: {
+      ...Object.fromEntries(CHECKED_FORMATS.map((format) => [format, () => true])),
+      uri: true,
+      date: true,
+      time: true,
+      'date-time': true,
+      'partial-time': true
+    }
+  })
+  // The definition of a plugin is picked by its `type` when the flow is checked: the run's `byType` does it and
+  // returns its errors, which join the others as Ajv joins a function keyword's.
+  ajv.addKeyword({
+    keyword: BY_TYPE,
+    schemaType: 'object',
+    trackErrors: true,
+    code(cxt: KeywordCxt) {
+      const { gen, data, it } = cxt
+      const path = str`${names.instancePath}${it.errorPath}`
+      gen.if(_`!${BY_TYPE_CALL}(${cxt.schemaValue}, ${data}, ${path})`, () => {
+        gen
+          .assign(
+            names.vErrors,
+            _`${names.vErrors} === null ? ${BY_TYPE_CALL}.errors : ${names.vErrors}.concat(${BY_TYPE_CALL}.errors)`
+          )
+          .assign(names.errors, _`${names.vErrors}.length`)
+        extendErrors(cxt)
+      })
+    }
+  })
+  for (const [name, definition] of Object.entries(schema.definitions)) {
+    ajv.addSchema(definition, name)
+  }
+  const code: Record<string, string> = {}
+  for (const name of Object.keys(schema.definitions).sort()) {
+    const module = standaloneCode(ajv, ajv.getSchema(name)!)
+    const exported =
+      /^"use strict";module\.exports = (validate\d+);module\.exports\.default = \1;/.exec(module)
+    if (!exported) throw new Error(`Ajv's standalone code for ${name} has an unexpected start`)
+    let body = module.slice(exported[0].length)
+    for (const [helper, given] of Object.entries(RUNTIME_HELPERS))
+      body = body.split(helper).join(given)
+    if (body.includes('require('))
+      throw new Error(`${name}'s validator requires a module the run does not give`)
+    code[name] = `"use strict";${body}return ${exported[1]};`
+  }
+  // The code after a one-line index of where each definition's is (in bytes): a run reads only the code it uses.
+  let at = 0
+  const index: BundledValidators['code'] = {}
+  for (const [name, text] of Object.entries(code)) {
+    index[name] = [at, (at += Buffer.byteLength(text))]
+  }
+  const header: BundledValidators = { root: schema.root, types: schema.types, code: index }
+  return `${JSON.stringify(header)}\n${Object.values(code).join('')}`
+}
+
+/** Per release, its validators: what the module holds once gunzipped. */
+export function validatorsText(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(FLOW_SCHEMAS).map(([version, packed]) => {
+      const text = gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')
+      return [version, validatorsOf(JSON.parse(text) as BundledSchema)]
+    })
+  )
+}
+
+/** The module's text: per release, its validators gzipped (level 9, no name, no time), base64. */
+function validatorsModule(): string {
+  const lines = Object.entries(validatorsText()).map(
+    ([version, text]) => `  '${version}': '${gzipSync(text, { level: 9 }).toString('base64')}'`
+  )
+  return [
+    '// Generated by `npm run validators` (scripts/flow-validators.ts): do not edit.',
+    "// Per Kestra release, the validators Ajv's standalone code makes of each definition of its flow schema",
+    "// (decide-schemas.ts): a line of JSON (root, plugin types, where each definition's code is), the code;",
+    '// gzip, base64.',
+    'export const FLOW_VALIDATORS: Readonly<Record<string, string>> = {',
+    lines.join(',\n'),
+    '}',
+    ''
+  ].join('\n')
+}
+
+/** Writes the module, or with `--check` fails when the committed one differs. */
+function writeValidatorsModule(check: boolean): void {
+  const text = validatorsModule()
+  if (!check) writeFileSync(VALIDATORS_MODULE, text)
+  else if (readFileSync(VALIDATORS_MODULE, 'utf8') !== text) {
+    console.error(
+      `${VALIDATORS_MODULE} is not what \`npm run validators\` makes: run it and commit the result.`
+    )
+    process.exit(1)
+  }
+}
+
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  writeValidatorsModule(process.argv.includes('--check'))
+}
