@@ -5,7 +5,7 @@
  * (docs/validation-rules.md#the-schema-of-each-release). `npm run schemas` runs it after writing the schemas;
  * `--check` writes nothing and fails when the committed module is not what this run makes.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { Ajv, _, Name, str, type KeywordCxt } from 'ajv'
@@ -13,6 +13,7 @@ import namesModule from 'ajv/dist/compile/names.js'
 import { extendErrors } from 'ajv/dist/compile/errors.js'
 import standaloneModule from 'ajv/dist/standalone/index.js'
 import { FLOW_SCHEMAS } from '../src/kinds/flows/decide-schemas.js'
+import { FLOW_VALIDATORS } from '../src/kinds/flows/decide-validators.js'
 import {
   BY_TYPE,
   CHECKED_FORMATS,
@@ -90,7 +91,7 @@ function validatorsOf(schema: BundledSchema): string {
     if (!exported) throw new Error(`Ajv's standalone code for ${name} has an unexpected start`)
     let body = module.slice(exported[0].length)
     for (const [helper, given] of Object.entries(RUNTIME_HELPERS))
-      body = body.split(helper).join(given)
+      body = body.replaceAll(helper, given)
     if (body.includes('require('))
       throw new Error(`${name}'s validator requires a module the run does not give`)
     code[name] = `"use strict";${body}return ${exported[1]};`
@@ -105,19 +106,32 @@ function validatorsOf(schema: BundledSchema): string {
   return `${JSON.stringify(header)}\n${Object.values(code).join('')}`
 }
 
-/** Per release, its validators: what the module holds once gunzipped. */
-export function validatorsText(): Record<string, string> {
+/** Per release (its schema as `npm run schemas` writes it), its validators: what the module holds once gunzipped. */
+export function validatorsText(
+  schemas: Readonly<Record<string, string>> = FLOW_SCHEMAS
+): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(FLOW_SCHEMAS).map(([version, packed]) => {
-      const text = gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')
-      return [version, validatorsOf(JSON.parse(text) as BundledSchema)]
-    })
+    Object.entries(schemas).map(([version, packed]) => [
+      version,
+      validatorsOf(JSON.parse(gunzipped(packed)) as BundledSchema)
+    ])
   )
 }
 
+/** The committed validators, per release, once gunzipped: compared as text, whatever zlib wrote the bytes. */
+export function committedValidatorsText(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(FLOW_VALIDATORS).map(([version, packed]) => [version, gunzipped(packed)])
+  )
+}
+
+function gunzipped(packed: string): string {
+  return gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')
+}
+
 /** The module's text: per release, its validators gzipped (level 9, no name, no time), base64. */
-function validatorsModule(): string {
-  const lines = Object.entries(validatorsText()).map(
+function validatorsModule(texts: Record<string, string>): string {
+  const lines = Object.entries(texts).map(
     ([version, text]) => `  '${version}': '${gzipSync(text, { level: 9 }).toString('base64')}'`
   )
   return [
@@ -132,11 +146,14 @@ function validatorsModule(): string {
   ].join('\n')
 }
 
-/** Writes the module, or with `--check` fails when the committed one differs. */
-function writeValidatorsModule(check: boolean): void {
-  const text = validatorsModule()
-  if (!check) writeFileSync(VALIDATORS_MODULE, text)
-  else if (readFileSync(VALIDATORS_MODULE, 'utf8') !== text) {
+/**
+ * Writes the module made of these schemas (those committed unless `npm run schemas` gives the ones it just made),
+ * or with `--check` fails when the committed one holds other validators.
+ */
+export function writeValidatorsModule(check: boolean, schemas = FLOW_SCHEMAS): void {
+  const texts = validatorsText(schemas)
+  if (!check) writeFileSync(VALIDATORS_MODULE, validatorsModule(texts))
+  else if (JSON.stringify(committedValidatorsText()) !== JSON.stringify(texts)) {
     console.error(
       `${VALIDATORS_MODULE} is not what \`npm run validators\` makes: run it and commit the result.`
     )
