@@ -7,7 +7,12 @@ import { gitHubPorts } from './github/rest-github.js'
 import { clientForSettings, settingsTarget, type KestraClient } from './kestra/client.js'
 import { credentialsFrom, maskedValues, type Credentials } from './report/redact/credentials.js'
 import { OutputEdge, publicNames } from './report/output-edge.js'
-import { redactingDriftGitHub, redactingGitHub, redactingReporter } from './report/redacting.js'
+import {
+  redactingDriftGitHub,
+  redactingGitHub,
+  redactingReporter,
+  redactingReview
+} from './report/redacting.js'
 import { actionReporter, runnerLog } from './report/runner-log.js'
 import { executeWithEnvironments } from './run/preview.js'
 import { parseSettings, readSettingsFile } from './config/settings.js'
@@ -68,6 +73,7 @@ export async function run(): Promise<void> {
       github: ports.github && redactingGitHub(ports.github, edge),
       drift: ports.drift && redactingDriftGitHub(ports.drift, edge),
       deployments: ports.deployments,
+      review: ports.review && redactingReview(ports.review, edge),
       edge,
       now: () => new Date()
     })
