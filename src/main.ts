@@ -7,7 +7,12 @@ import { gitHubPorts } from './github/rest-github.js'
 import { clientForSettings, settingsTarget, type KestraClient } from './kestra/client.js'
 import { credentialsFrom, maskedValues, type Credentials } from './report/redact/credentials.js'
 import { OutputEdge, publicNames } from './report/output-edge.js'
-import { redactingDriftGitHub, redactingGitHub, redactingReporter } from './report/redacting.js'
+import {
+  redactingDriftGitHub,
+  redactingGitHub,
+  redactingReporter,
+  redactingReview
+} from './report/redacting.js'
 import { actionReporter, runnerLog } from './report/runner-log.js'
 import { executeWithEnvironments } from './run/preview.js'
 import { parseSettings, readSettingsFile } from './config/settings.js'
@@ -15,6 +20,11 @@ import { type InputName } from './model/inputs/declared.js'
 import { SETTINGS_FILE_PATHS } from './model/inputs/settings-file.js'
 import { checkoutIsOwn } from './model/context.js'
 import { ruleCounts } from './decide/validate/verdict.js'
+import { MAX_SARIF_RESULTS, sarifDocument } from './report/sarif.js'
+import { writeSarifFile } from './report/plan-file.js'
+import { CLI_VERSION } from './cli/version.js'
+import type { Finding } from './model/finding.js'
+import type { Reporter } from './report/reporter.js'
 
 /** The action: inputs from the runner, results as annotations, outputs, job summary and exit code. */
 export async function run(): Promise<void> {
@@ -63,11 +73,14 @@ export async function run(): Promise<void> {
       github: ports.github && redactingGitHub(ports.github, edge),
       drift: ports.drift && redactingDriftGitHub(ports.drift, edge),
       deployments: ports.deployments,
+      review: ports.review && redactingReview(ports.review, edge),
       edge,
       now: () => new Date()
     })
     const counts = ruleCounts(outcome.report.findings)
     if (counts) reporter.info(counts)
+    const sarif = { runnerTemp: context.runnerTemp, commentKey: settings.commentKey }
+    writeSarif(outcome.report.findings, sarif, { reporter, edge })
     if (outcome.failure) fail(outcome.failure)
   } catch (error) {
     if (error instanceof SettingsFileError) {
@@ -87,6 +100,22 @@ export async function run(): Promise<void> {
     process.exitCode = 1
     log.command('error', at ? { file: at.file, line: at.line } : {}, edge.text(message))
   }
+}
+
+/** The findings as SARIF for GitHub code scanning (docs/code-scanning.md): the `sarif-file` output. */
+function writeSarif(
+  findings: readonly Finding[],
+  at: { runnerTemp: string; commentKey: string },
+  { reporter, edge }: { reporter: Reporter; edge: OutputEdge }
+): void {
+  const sarif = sarifDocument(edge.shown(findings), CLI_VERSION)
+  if (sarif.omitted > 0) {
+    reporter.warning(
+      `The SARIF file holds ${sarif.results} of the ${findings.length} findings, the most severe first: GitHub code scanning rejects a run of more than ${MAX_SARIF_RESULTS.toLocaleString('en-US')} results or a file over 10 MB compressed. The job summary and the plan file list them all.`
+    )
+  }
+  const path = writeSarifFile(at.runnerTemp, at.commentKey, edge.text(sarif.text))
+  reporter.setOutput('sarif-file', path)
 }
 
 /** The secret inputs as given, with the Basic pair even when api-token wins (a credential all the same). */

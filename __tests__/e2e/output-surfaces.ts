@@ -22,7 +22,10 @@ export function actionSurfaces(result: RunResult, github: FakeGitHub): Record<st
     outputs: JSON.stringify(result.outputs),
     'plan file': planFile && existsSync(planFile) ? readFileSync(planFile, 'utf8') : '',
     'files under RUNNER_TEMP': filesUnder(result.runnerTemp),
-    comments: [...github.state.comments.values()].map((c) => JSON.stringify(c)).join('\n')
+    comments: [...github.state.comments.values()].map((c) => JSON.stringify(c)).join('\n'),
+    'review comments': [...github.state.reviews, ...github.state.reviewComments]
+      .map((c) => JSON.stringify(c))
+      .join('\n')
   }
 }
 

@@ -157,7 +157,8 @@ ${flagInputs().map(inputOption).join('')}${option(
     'with plan: exit 0 when the plan changes nothing, 2 when it changes something, 1 on any error (a usage error included), as Terraform does'
   )}
 Output:
-  --format F               text, markdown (the PR comment) or json (default: text)
+  --format F               text, markdown (the PR comment), json, or sarif (the findings
+                           as SARIF 2.1.0, for code scanning) (default: text)
   --json                   same as --format json
   --color, --no-color      force ANSI colours on or off (default: on for a terminal
                            unless NO_COLOR is set)
@@ -221,7 +222,7 @@ export class UsageError extends Error {
   override name = 'UsageError'
 }
 
-type OutputFormat = 'text' | 'markdown' | 'json'
+type OutputFormat = 'text' | 'markdown' | 'json' | 'sarif'
 
 /** The CLI's own command beside the modes: upgrade readiness (docs/upgrade.md). */
 export const UPGRADE_CHECK = 'upgrade-check'
@@ -250,7 +251,7 @@ const CREDENTIAL_FLAGS = [...Object.keys(CREDENTIAL_VARIABLES), 'token']
 
 const COMMANDS = ['validate', 'plan', 'deploy', UPGRADE_CHECK] as const
 
-const FORMATS: readonly OutputFormat[] = ['text', 'markdown', 'json']
+const FORMATS: readonly OutputFormat[] = ['text', 'markdown', 'json', 'sarif']
 
 export const OWN_OPTIONS = {
   format: { type: 'string' },

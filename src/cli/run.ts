@@ -31,6 +31,7 @@ import { failureMessage, findingCounts, ruleCounts } from '../decide/validate/ve
 import { credentialsFrom } from '../report/redact/credentials.js'
 import { bounded, LOG_LINE_BYTES, OutputEdge, publicNames } from '../report/output-edge.js'
 import { redactingReporter } from '../report/redacting.js'
+import { sarifDocument } from '../report/sarif.js'
 import type { Settings } from '../model/settings.js'
 import type { Reporter } from '../report/reporter.js'
 import type { RunContext } from '../model/context.js'
@@ -337,6 +338,7 @@ function formatResult(
     const headline = deployTitle(deployment.status, detail, settings.commentKey)
     return `${upsertDeployedSection(comment, receipt, headline)}\n`
   }
+  if (args.format === 'sarif') return sarifDocument(report.findings, CLI_VERSION).text
   if (args.format === 'json') {
     const document = planDocument(report, { outputs, failure, deployment })
     return `${JSON.stringify(document, null, 2)}\n`

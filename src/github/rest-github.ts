@@ -34,6 +34,8 @@ import {
   writtenByTheAction
 } from './sticky-comment.js'
 import { isDeciding } from '../model/verification.js'
+import type { ReviewPort } from '../model/suggestion.js'
+import { reviewSuggestions } from './review-suggestions.js'
 import { ConfigError, errorMessage } from '../model/errors.js'
 
 const defaultBranch = z.object({ default_branch: z.string() })
@@ -43,7 +45,12 @@ export async function gitHubPorts(
   settings: Pick<Settings, 'githubToken' | 'pullRequestToken'>,
   at: { owner: string; repo: string; apiUrl: string },
   log: (message: string) => void
-): Promise<{ github?: GitHubPort; drift?: DriftGitHub; deployments?: DeploymentsPort }> {
+): Promise<{
+  github?: GitHubPort
+  drift?: DriftGitHub
+  deployments?: DeploymentsPort
+  review?: ReviewPort
+}> {
   if (!settings.githubToken || !at.owner) return {}
   const octokit = await createOctokit(settings.githubToken, { baseUrl: at.apiUrl, log })
   // The branch and pull requests the action opens are written with their own token when one is given:
@@ -68,7 +75,8 @@ export async function gitHubPorts(
       writeBranch: (branch) => writeDriftBranch(pullClient, branch),
       ...driftPulls(pullClient)
     },
-    deployments: { ...deploymentReads(client), ...deploymentWrites(client) }
+    deployments: { ...deploymentReads(client), ...deploymentWrites(client) },
+    review: reviewSuggestions(client)
   }
 }
 

@@ -16,6 +16,16 @@ export interface Finding {
   message: string
   /** Resource the finding concerns, when known: `flow:<ns>/<id>` or `file:<ns>:<path>`. */
   resource?: string
+  /**
+   * The mechanical fix, when there is one (docs/suggested-changes.md): `text`, which starts at the finding's line
+   * and column, is replaced by `with`.
+   */
+  fix?: FindingFix
+}
+
+export interface FindingFix {
+  text: string
+  with: string
 }
 
 /** The rules of the findings that carry a server's verdict (docs/validation.md#server-validation). */

@@ -1,5 +1,5 @@
 import type { RunContext } from '../model/context.js'
-import { planFilePath } from './plan-file.js'
+import { planFilePath, sarifFilePath } from './plan-file.js'
 import type { Settings } from '../model/settings.js'
 import type { Credentials } from './redact/credentials.js'
 import {
@@ -253,6 +253,7 @@ export function publicNames(
     context.workspace,
     context.runnerTemp,
     planFilePath(context.runnerTemp, settings.commentKey),
+    sarifFilePath(context.runnerTemp, settings.commentKey),
     context.sha,
     context.pullRequest?.baseSha ?? '',
     context.push?.before ?? ''

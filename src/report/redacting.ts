@@ -1,5 +1,6 @@
 import type { CommentOutcome, GitHubPort } from '../model/github.js'
 import type { DriftGitHub } from '../model/drift-port.js'
+import type { ReviewPort } from '../model/suggestion.js'
 import type { OutputEdge } from './output-edge.js'
 import type { Reporter } from './reporter.js'
 
@@ -56,5 +57,20 @@ export function redactingDriftGitHub(github: DriftGitHub, edge: OutputEdge): Dri
     keepPullRequest: (pull) =>
       github.keepPullRequest({ ...pull, title: text(pull.title), body: text(pull.body) }),
     closePullRequest: (head, comment) => github.closePullRequest(head, text(comment))
+  }
+}
+
+/**
+ * Review comments are public: each body gets the last guard; one the guard would change is not posted, since a
+ * suggestion whose lines were redacted would write `***` into the file (docs/suggested-changes.md).
+ */
+export function redactingReview(review: ReviewPort, edge: OutputEdge): ReviewPort {
+  return {
+    pullRequestPatches: (pr) => review.pullRequestPatches(pr),
+    suggest: (pr, commit, { body, comments }) =>
+      review.suggest(pr, commit, {
+        body: edge.text(body),
+        comments: comments.filter((comment) => edge.text(comment.body) === comment.body)
+      })
   }
 }

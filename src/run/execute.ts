@@ -42,6 +42,7 @@ import {
   withoutIgnored
 } from '../decide/drift/reports.js'
 import { readBackOf } from '../gather/repo/read-back.js'
+import { type Suggesting, suggestions } from './suggest.js'
 import type { DriftGitHub } from '../model/drift-port.js'
 
 export interface RunOutcome {
@@ -76,12 +77,13 @@ export async function execute(
     ports.edge.learn(checked.model.managedNamespaces)
     const weak = ports.edge.weakCredentials()
     if (weak) reporter.warning(weak)
-    const { report, upgrade } = await reportOf({ settings, context, work, kestra, checked, ports })
+    const reporting = { settings, context, work, kestra, checked, ports, comment: target.comment }
+    const { report, upgrade, suggesting } = await reportOf(reporting)
     // The checks annotated their findings in the validation group; the plan may add its own (impact).
     const publish = (findings: Finding[]) => published(findings, checked, settings, ports)
     const { state } = checked.snapshot
     if (!work.plan || !kestra || !state) {
-      return await withoutPlan({ work, settings, context, ports, checked, report, upgrade })
+      return await withoutPlan({ ...reporting, report, upgrade, suggesting })
     }
     const run = { settings, target, context, ports, kestra, checked }
     const planning = planMode({ ...run, report, kinds: KINDS, state })
@@ -90,6 +92,7 @@ export async function execute(
       throw error
     })
     const validationFailure = publish(findings)
+    await suggesting?.post()
     const withPlan = { ...report, findings, plan, notes: planned.notes }
     if (!work.writes) {
       await reportNoDeploy(reporter, summary, plan.counts)
@@ -116,7 +119,7 @@ type Checking = Omit<TargetRun, 'target'> & { work: Work; checked: Checked }
 
 /** A run that plans nothing: its checks' findings and, with a server's listings, every flow's undefined names. */
 async function withoutPlan(
-  run: Checking & { report: ReportInput; upgrade: Upgrade | undefined }
+  run: Checking & { report: ReportInput; upgrade: Upgrade | undefined; suggesting?: Suggesting }
 ): Promise<RunOutcome> {
   const { work, settings, context, ports, checked, upgrade } = run
   const { listings } = checked.snapshot
@@ -126,6 +129,7 @@ async function withoutPlan(
   const findings = [...checked.findings, ...named].sort(compareFindings)
   const report = { ...run.report, findings }
   await reportNoDeploy(ports.reporter, renderSummary(ports.edge.shown(report)))
+  await run.suggesting?.post()
   const pull = await upgradeMode(work, settings, context, ports, upgrade)
   return {
     failure: published(findings, checked, settings, ports) ?? pull,
@@ -162,9 +166,7 @@ function published(
   return failureMessage(findings, settings.failOn)
 }
 
-async function reportOf(
-  run: Checking & { kestra: KestraServer | undefined }
-): Promise<{ report: ReportInput; upgrade: Upgrade | undefined }> {
+async function reportOf(run: Checking & { kestra: KestraServer | undefined; comment: boolean }) {
   const { settings, context, work, kestra, checked, ports } = run
   const flows = checked.model.flows
   const servers = { kestra, upgradeServer: ports.upgradeServer }
@@ -189,7 +191,10 @@ async function reportOf(
     kinds: DECIDE_KINDS,
     upgrade: upgrade?.report
   }
-  return { report, upgrade }
+  // Found before the comment is written (it lists those past the bound), posted once it is.
+  const suggesting = await suggestions({ comment: run.comment, context, ports, checked, upgrade })
+  if (suggesting) report.suggestions = suggesting.report
+  return { report, upgrade, suggesting }
 }
 
 /** Room for the drift section in the job summary (GitHub takes 1 MiB per step; the plan comes first). */

@@ -1,6 +1,7 @@
 import type { DeploymentsPort } from '../model/deployments-port.js'
 import type { DriftGitHub } from '../model/drift-port.js'
 import type { GitHubPort } from '../model/github.js'
+import type { ReviewPort } from '../model/suggestion.js'
 import type { KestraServer } from '../kestra/api.js'
 import type { OutputEdge } from '../report/output-edge.js'
 import type { Reporter } from '../report/reporter.js'
@@ -20,6 +21,8 @@ export interface RunPorts {
   deployments?: DeploymentsPort
   /** docs/drift.md */
   drift?: DriftGitHub
+  /** docs/suggested-changes.md */
+  review?: ReviewPort
   /** Where text leaves the run (docs/security.md): renderers get `edge.shown(data)`, never raw data. */
   edge: OutputEdge
   now(): Date

@@ -17,6 +17,7 @@ import { DOCS, failure, notAccessible, notFound, type Reply, type Request } from
 import { issueRoutes } from './issues.js'
 import { allows, fullPermissions } from './permissions.js'
 import { pullRoutes, seedPull } from './pulls.js'
+import { reviewRoutes } from './reviews.js'
 import type {
   FailRule,
   FakeGitHub,
@@ -39,6 +40,7 @@ const ROUTES: Route[] = [
   ...commentRoutes,
   ...issueRoutes,
   ...pullRoutes,
+  ...reviewRoutes,
   ...contentRoutes,
   ...deploymentRoutes,
   ...environmentRoutes,
@@ -64,7 +66,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     environments: new Map(),
     commitStatuses: new Map(),
     git: new GitStore(),
-    permissions: fullPermissions(options.permissions)
+    permissions: fullPermissions(options.permissions),
+    reviews: [],
+    reviewComments: []
   }
   let clock = Date.parse('2026-01-01T00:00:00Z')
   let lastId = 5000
@@ -205,6 +209,19 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     state,
     requests,
     comments: (issue) => [...(state.comments.get(issue) ?? [])],
+    reviewComments: (pull) => state.reviewComments.filter((comment) => comment.pull === pull),
+    seedReviewComments: (pull, comments) => {
+      for (const comment of comments) {
+        state.reviewComments.push({
+          ...comment,
+          id: world.nextId(),
+          review: world.nextId(),
+          pull,
+          created_at: world.tick(),
+          diff_hunk: ''
+        })
+      }
+    },
     seedComments: (issue, comments) =>
       comments.map((comment) =>
         addComment(world, issue, comment.body, comment.user ?? ACTIONS_BOT)

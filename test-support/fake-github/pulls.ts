@@ -15,6 +15,7 @@ import {
   type Reply
 } from './http.js'
 import type { FakeCommitPull, FakePull, FakePullSeed } from './types.js'
+import { pullFilesOf } from './reviews.js'
 import { ACTIONS_BOT_LOGIN, apiUrl, htmlUrl, userJson, type Route, type World } from './world.js'
 
 const PR_FILES_CAP = 3000
@@ -265,7 +266,9 @@ export const pullRoutes: Route[] = [
     access: 'read',
     docs: `${DOCS}#list-pull-requests-files`,
     handle: (req, [, number], world) => {
-      const files = world.state.pullFiles.get(Number(number))
+      const pull = world.state.pulls.get(Number(number))
+      // Set by the test, else the seeded pull request's own diff in the git database, patches included.
+      const files = world.state.pullFiles.get(Number(number)) ?? (pull && pullFilesOf(world, pull))
       return files ? paginate(req, files, PR_FILES_CAP) : notFound(DOCS)
     }
   },

@@ -21,6 +21,36 @@ export interface FakePullFile {
   filename: string
   previous_filename?: string
   status?: string
+  /** The file's unified diff, as GitHub gives it (none for a binary or too large a diff). */
+  patch?: string
+}
+
+/** A pull request review (https://docs.github.com/rest/pulls/reviews). */
+export interface FakeReview {
+  id: number
+  pull: number
+  user: FakeUser
+  body: string
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'PENDING'
+  commit_id: string
+  submitted_at: string
+}
+
+/** A review comment on a line of a pull request's diff (https://docs.github.com/rest/pulls/comments). */
+export interface FakeReviewComment {
+  id: number
+  review: number
+  pull: number
+  user: FakeUser
+  path: string
+  body: string
+  line: number
+  side: 'LEFT' | 'RIGHT'
+  start_line?: number
+  start_side?: 'LEFT' | 'RIGHT'
+  commit_id: string
+  diff_hunk: string
+  created_at: string
 }
 
 export interface FakeCommitPull {
@@ -210,6 +240,10 @@ export interface FakeGitHubState {
   commitStatuses: Map<string, FakeCommitStatus[]>
   git: GitStore
   permissions: Record<Scope, Access>
+  /** Oldest first. */
+  reviews: FakeReview[]
+  /** Oldest first. */
+  reviewComments: FakeReviewComment[]
 }
 
 export interface FakeGitHub {
@@ -219,6 +253,13 @@ export interface FakeGitHub {
   requests: RecordedRequest[]
   /** The comments of an issue, oldest first. */
   comments(issue: number): FakeComment[]
+  /** The review comments of a pull request (on its diff's lines), oldest first. */
+  reviewComments(pull: number): FakeReviewComment[]
+  /** Review comments as someone else wrote them (`user`), on lines the pull request's diff shows. */
+  seedReviewComments(
+    pull: number,
+    comments: Omit<FakeReviewComment, 'id' | 'review' | 'pull' | 'created_at' | 'diff_hunk'>[]
+  ): void
   seedComments(issue: number, comments: { body: string; user?: FakeUser }[]): FakeComment[]
   setPullFiles(pr: number, files: (string | FakePullFile)[]): void
   setCommitPulls(sha: string, prs: FakeCommitPull[]): void

@@ -3,6 +3,7 @@ import type { Mode } from '../../model/settings.js'
 import type { Finding } from '../../model/finding.js'
 import type { DecideKind } from '../kind.js'
 import type { UpgradeReport } from '../../model/upgrade.js'
+import type { SuggestionsReport } from '../../model/suggestion.js'
 
 export interface ReportInput {
   mode: Mode
@@ -27,6 +28,8 @@ export interface ReportInput {
   kinds: readonly DecideKind[]
   /** Upgrade readiness (docs/upgrade.md): the folded section, when `upgrade-check` asks for it. */
   upgrade?: UpgradeReport
+  /** Mechanical fixes on a pull request's lines (docs/suggested-changes.md): how many, and those past the bound. */
+  suggestions?: SuggestionsReport
 }
 
 export interface CommentInput extends ReportInput {

@@ -1,4 +1,5 @@
 import { upgradeSection } from './upgrade.js'
+import { suggestionsSection } from './suggestions.js'
 import { invalidCounts } from './resource.js'
 import { changePieces, driftPieces, fitPieces, utf16Length } from './changes.js'
 import type { ChangesOptions, Detail, Piece } from './changes.js'
@@ -116,6 +117,8 @@ function fitReport(input: ReportInput, channel: Channel): string {
   if (findings) head.push(findings)
   const upgrade = upgradeSection(input.upgrade)
   if (upgrade) head.push(upgrade)
+  const suggestions = suggestionsSection(input.suggestions)
+  if (suggestions) head.push(suggestions)
   const fit = (pieces: Piece[]) => fitPieces(pieces, channel.budget, channel.measure)
   if (!plan) return fit(head)?.text ?? channel.minimal.join('\n\n')
   const invalid = invalidCounts(input.findings)

@@ -208,7 +208,8 @@ export function flowSchemaFindings(
         file,
         ...(locateKestraPath(doc, lineCounter, problem.pointer) ?? { line: 1, column: 1 }),
         rule: 'core-schema',
-        message: problem.message
+        message: problem.message,
+        ...(problem.fix && { fix: problem.fix })
       }
       const seen = byKey.get(problem.key)
       if (seen) seen.refusedBy.push(release.line)
@@ -221,6 +222,8 @@ export function flowSchemaFindings(
 interface Problem {
   pointer: string
   message: string
+  /** A property named as the schema suggests (docs/suggested-changes.md). */
+  fix?: Finding['fix']
   /** The same problem whatever the release: its place, keyword and parameters. */
   key: string
 }
@@ -261,7 +264,8 @@ function problemOf(error: ErrorObject, data: unknown): Omit<Problem, 'key'> {
       const near = closest(name, known)
       return {
         pointer: `${at}/${escapePointer(name)}`,
-        message: `${owner.label} has no property \`${name}\`${near ? `: did you mean \`${near}\`?` : `; remove it${known.length ? ` (its properties: ${list(known)})` : ''}.`}`
+        message: `${owner.label} has no property \`${name}\`${near ? `: did you mean \`${near}\`?` : `; remove it${known.length ? ` (its properties: ${list(known)})` : ''}.`}`,
+        ...(near && { fix: { text: name, with: near } })
       }
     }
     case 'required': {

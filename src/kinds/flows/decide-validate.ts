@@ -715,7 +715,8 @@ function unquotedPebbleFindings(flow: FlowFile, doc: Document.Parsed): Finding[]
         file: flow.file,
         ...offsetPosition(flow, start),
         rule: 'unquoted-pebble',
-        message: `Unquoted Pebble expression: YAML reads \`${expression}\` as a mapping, not a string, and Kestra rejects the flow: quote the expression: ${prefix}${quoted(expression)}`
+        message: `Unquoted Pebble expression: YAML reads \`${expression}\` as a mapping, not a string, and Kestra rejects the flow: quote the expression: ${prefix}${quoted(expression)}`,
+        fix: { text: expression, with: quoted(expression) }
       })
       return visit.SKIP
     }

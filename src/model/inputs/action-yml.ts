@@ -205,6 +205,7 @@ export const ACTION_OUTPUTS = [
   'errors',
   'warnings',
   'plan-file',
+  'sarif-file',
   'plan-fingerprint',
   'comment-url',
   'deployed',
