@@ -2,13 +2,13 @@ import { statSync, readdirSync, readFileSync, openSync, constants as constants$1
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { resolve as resolve$1, relative, sep, join, isAbsolute, posix, dirname, basename } from 'node:path';
-import { r as record, u as unknown, s as string, a as array, o as object, A as Agent, E as EnvHttpProxyAgent, b as request, F as FormData, R as Response$1, l as looseObject, n as number, d as distExports, Z as ZipDeflate, c as Zip, _ as _enum, t as tuple, i as int, e as boolean$1, f as literal, g as discriminatedUnion, p as picomatch, h as strictObject, j as structuredPatch, k as formatPatch, m as FILE_HEADERS_ONLY, q as equal, v as ucs2length, w as j, x as union, y as _null, z as _undefined, B as bigint, C as preprocess, D as parsePatch, G as reversePatch, H as characterEntities, I as retry, J as throttling, K as summary, L as setOutput, M as setSecret, N as getInput } from './vendor.js';
+import { r as record, u as unknown, s as string, a as array, o as object, A as Agent, E as EnvHttpProxyAgent, b as request, F as FormData, R as Response$1, l as looseObject, n as number, d as distExports, Z as ZipDeflate, c as Zip, _ as _enum, t as tuple, i as int, e as boolean$1, f as literal, g as discriminatedUnion, p as picomatch, h as strictObject, j as structuredPatch, k as formatPatch, m as FILE_HEADERS_ONLY, q as equal, v as ucs2length, w as j, x as union, y as _null, z as _undefined, B as bigint, C as preprocess, D as parsePatch, G as reversePatch, H as diffLines$1, I as characterEntities, J as retry, K as throttling, L as summary, M as setOutput, N as setSecret, O as getInput } from './vendor.js';
 import { TextDecoder as TextDecoder$1, parseArgs as parseArgs$1, promisify } from 'node:util';
 import { execFile, spawn } from 'node:child_process';
 import { isUtf8 } from 'node:buffer';
 import { hash, hkdfSync, timingSafeEqual, createHmac, createHash, randomBytes } from 'node:crypto';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
-import { constants, inflateRawSync, gunzipSync } from 'node:zlib';
+import { constants, inflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
 import { lstat, realpath, stat, readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -736,8 +736,8 @@ function storedObject(value) {
     const read = readStored('value', jsonObject, value);
     return 'value' in read ? read.value : undefined;
 }
-const SHA$2 = /^[0-9a-f]{7,64}$/i;
-const commitMarker = object({ commit: string().regex(SHA$2), repository: string() });
+const SHA$3 = /^[0-9a-f]{7,64}$/i;
+const commitMarker = object({ commit: string().regex(SHA$3), repository: string() });
 function parseMarker(value) {
     const read = readStored('commit marker', commitMarker, value);
     return 'value' in read ? read.value : undefined;
@@ -2311,6 +2311,89 @@ function upgradePullBody(report, commentKey) {
     ].join('\n\n');
 }
 
+function fence(content, info = '') {
+    let longest = 0;
+    for (const run of content.match(/`+/g) ?? [])
+        longest = Math.max(longest, run.length);
+    const ticks = '`'.repeat(Math.max(3, longest + 1));
+    const body = content.endsWith('\n') || content === '' ? content : `${content}\n`;
+    return `${ticks}${info}\n${body}${ticks}`;
+}
+const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+function scanLines(markdown) {
+    const result = [];
+    let open;
+    for (const text of markdown.split('\n')) {
+        if (open) {
+            const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(text);
+            if (close && close[1][0] === open.char && close[1].length >= open.length)
+                open = undefined;
+            result.push({ text, inFence: true, open });
+            continue;
+        }
+        const start = FENCE_OPEN.exec(text);
+        if (start && !(start[1][0] === '`' && start[2].includes('`'))) {
+            open = { char: start[1][0], length: start[1].length };
+            result.push({ text, inFence: true, open });
+            continue;
+        }
+        result.push({ text, inFence: false });
+    }
+    return result;
+}
+
+const MAX_SUGGESTIONS_PER_RUN = 10;
+function addedLines(patch) {
+    const added = new Map();
+    let line = 0;
+    for (const text of patch.split('\n')) {
+        const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(text);
+        if (hunk) {
+            line = Number(hunk[1]);
+            continue;
+        }
+        if (line === 0)
+            continue;
+        if (text.startsWith('+'))
+            added.set(line++, text.slice(1).replace(/\r$/, ''));
+        else if (text.startsWith(' '))
+            line++;
+    }
+    return added;
+}
+function suggestionMarker(key) {
+    return `<!-- kestra-gitops-suggestion: ${key} -->`;
+}
+
+function suggestionComment(suggestion, message) {
+    return [
+        suggestionMarker(suggestion.key),
+        `**Kestra GitOps** · \`${suggestion.rule}\`: ${escapeTextWithCode(message)}`,
+        '',
+        fence(suggestion.lines.join('\n'), 'suggestion')
+    ].join('\n');
+}
+function suggestionsReviewBody(count) {
+    return `Kestra GitOps: ${count} mechanical fix(es) of lines this pull request changed, each one click to apply ("Commit suggestion"). The plan comment lists any past the ${MAX_SUGGESTIONS_PER_RUN} a run offers here.`;
+}
+const LISTED = 30;
+function suggestionsSection(report) {
+    if (!report || (report.offered === 0 && report.more.length === 0))
+        return undefined;
+    const head = `${report.offered} mechanical fix(es) are offered as suggested changes on this pull request's lines (review comments: "Commit suggestion" applies one).`;
+    if (report.more.length === 0)
+        return head;
+    const items = report.more.slice(0, LISTED).map((s) => {
+        const diff = [...s.original.map((l) => `-${l}`), ...s.lines.map((l) => `+${l}`)].join('\n');
+        const where = `\`${s.file}:${s.startLine}${s.endLine > s.startLine ? `-${s.endLine}` : ''}\``;
+        return `${escapeTextWithCode(where)} (${escapeTextWithCode(`\`${s.rule}\``)}):\n\n${fence(diff, 'diff')}`;
+    });
+    const rest = report.more.length > LISTED
+        ? `\n\n…and ${report.more.length - LISTED} more: run \`kestra-gitops validate\` on the branch.`
+        : '';
+    return `<details><summary>${head} ${report.more.length} more, past the ${MAX_SUGGESTIONS_PER_RUN} a run posts</summary>\n\n${items.join('\n\n')}${rest}\n\n</details>`;
+}
+
 function changeTargets(change) {
     const key = `resource ${resourceKey(change)}`;
     return change.file === undefined ? [key] : [key, `file ${change.file}`];
@@ -2372,37 +2455,6 @@ function kindOf$2(kinds, change) {
         throw new ActionError(`no resource kind '${change.kind}' is registered (src/kinds/index.ts)`);
     }
     return kind;
-}
-
-function fence(content, info = '') {
-    let longest = 0;
-    for (const run of content.match(/`+/g) ?? [])
-        longest = Math.max(longest, run.length);
-    const ticks = '`'.repeat(Math.max(3, longest + 1));
-    const body = content.endsWith('\n') || content === '' ? content : `${content}\n`;
-    return `${ticks}${info}\n${body}${ticks}`;
-}
-const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})(.*)$/;
-function scanLines(markdown) {
-    const result = [];
-    let open;
-    for (const text of markdown.split('\n')) {
-        if (open) {
-            const close = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(text);
-            if (close && close[1][0] === open.char && close[1].length >= open.length)
-                open = undefined;
-            result.push({ text, inFence: true, open });
-            continue;
-        }
-        const start = FENCE_OPEN.exec(text);
-        if (start && !(start[1][0] === '`' && start[2].includes('`'))) {
-            open = { char: start[1][0], length: start[1].length };
-            result.push({ text, inFence: true, open });
-            continue;
-        }
-        result.push({ text, inFence: false });
-    }
-    return result;
 }
 
 const NAMESPACE_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
@@ -2806,7 +2858,7 @@ function findingsSection(findings, maxSize, measure, omittedWhere, source) {
     let size = measure(head);
     const reserve = measure(omittedNote(sorted.length, omittedWhere)) + 2;
     for (const [i, f] of sorted.entries()) {
-        const row = `\n| ${SEVERITY_LABEL[f.severity]} | ${location(f, source)} | ${escapeTextWithCode(f.message)} |`;
+        const row = `\n| ${SEVERITY_LABEL[f.severity]} | ${location$1(f, source)} | ${escapeTextWithCode(f.message)} |`;
         if (size + measure(row) + (i === sorted.length - 1 ? 0 : reserve) > maxSize)
             break;
         rows.push(row);
@@ -2822,7 +2874,7 @@ function repositoryUrl(serverUrl, owner, repo) {
         return undefined;
     return `${serverUrl.replace(/\/$/, '')}/${urlPart(owner)}/${urlPart(repo)}`;
 }
-function location(f, source) {
+function location$1(f, source) {
     if (f.file === '')
         return 'Kestra (server only)';
     const text = escapeText(`${f.file}:${f.line}`);
@@ -3480,6 +3532,9 @@ function fitReport(input, channel) {
     const upgrade = upgradeSection(input.upgrade);
     if (upgrade)
         head.push(upgrade);
+    const suggestions = suggestionsSection(input.suggestions);
+    if (suggestions)
+        head.push(suggestions);
     const fit = (pieces) => fitPieces(pieces, channel.budget, channel.measure);
     if (!plan)
         return fit(head)?.text ?? channel.minimal.join('\n\n');
@@ -6849,7 +6904,7 @@ class FlowStream {
         }
     }
 }
-const SHA$1 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
+const SHA$2 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
 const ZERO_SHA = /^0+$/;
 const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list';
 async function detectChangedFiles(context, { workspace, github }) {
@@ -6872,7 +6927,7 @@ async function detectChangedFiles(context, { workspace, github }) {
     if (context.eventName !== 'push') {
         return all(context.local ? 'no --base was given' : `${context.eventName} treats every file as changed`);
     }
-    if (!push || !SHA$1.test(push.after))
+    if (!push || !SHA$2.test(push.after))
         return all('the push event names no commit range');
     if (ZERO_SHA.test(push.after))
         return all('the push deleted the branch');
@@ -6896,7 +6951,7 @@ async function detectChangedFiles(context, { workspace, github }) {
 }
 async function changedBetween(workspace, [from, to], revisions, missing, fromGitHub) {
     let gitProblem = missing;
-    if (SHA$1.test(from) && SHA$1.test(to)) {
+    if (SHA$2.test(from) && SHA$2.test(to)) {
         try {
             return { kind: 'list', paths: await gitDiff(workspace, revisions), source: 'git' };
         }
@@ -10158,7 +10213,8 @@ function flowSchemaFindings(file, doc, lineCounter, only) {
                 file,
                 ...(locateKestraPath(doc, lineCounter, problem.pointer) ?? { line: 1, column: 1 }),
                 rule: 'core-schema',
-                message: problem.message
+                message: problem.message,
+                ...(problem.fix && { fix: problem.fix })
             };
             const seen = byKey.get(problem.key);
             if (seen)
@@ -10199,7 +10255,8 @@ function problemOf(error, data) {
             const near = closest(name, known);
             return {
                 pointer: `${at}/${escapePointer(name)}`,
-                message: `${owner.label} has no property \`${name}\`${near ? `: did you mean \`${near}\`?` : `; remove it${known.length ? ` (its properties: ${list(known)})` : ''}.`}`
+                message: `${owner.label} has no property \`${name}\`${near ? `: did you mean \`${near}\`?` : `; remove it${known.length ? ` (its properties: ${list(known)})` : ''}.`}`,
+                ...(near && { fix: { text: name, with: near } })
             };
         }
         case 'required': {
@@ -10734,7 +10791,8 @@ function unquotedPebbleFindings(flow, doc) {
                 file: flow.file,
                 ...offsetPosition(flow, start),
                 rule: 'unquoted-pebble',
-                message: `Unquoted Pebble expression: YAML reads \`${expression}\` as a mapping, not a string, and Kestra rejects the flow: quote the expression: ${prefix}${quoted$1(expression)}`
+                message: `Unquoted Pebble expression: YAML reads \`${expression}\` as a mapping, not a string, and Kestra rejects the flow: quote the expression: ${prefix}${quoted$1(expression)}`,
+                fix: { text: expression, with: quoted$1(expression) }
             });
             return distExports.visit.SKIP;
         }
@@ -15013,10 +15071,10 @@ function changeLines(plan) {
     return changes.map((r) => `  ${r.action} ${r.kind} ${resourceName$1(r)}`);
 }
 
-const SHA = /^[0-9a-f]{7,64}$/i;
+const SHA$1 = /^[0-9a-f]{7,64}$/i;
 function gitIsAncestor(cwd) {
     return (ancestor, descendant) => new Promise((resolve) => {
-        if (!SHA.test(ancestor) || !SHA.test(descendant)) {
+        if (!SHA$1.test(ancestor) || !SHA$1.test(descendant)) {
             resolve(undefined);
             return;
         }
@@ -15299,8 +15357,16 @@ function planJson(plan, meta) {
 function planFilePath(runnerTemp, commentKey) {
     return join(runnerTemp, `kestra-gitops-plan-${commentKey}.json`);
 }
+function sarifFilePath(runnerTemp, commentKey) {
+    return join(runnerTemp, `kestra-gitops-${commentKey}.sarif`);
+}
 function writePlanFile(runnerTemp, commentKey, text) {
-    const path = planFilePath(runnerTemp, commentKey);
+    return writeRunnerFile(runnerTemp, planFilePath(runnerTemp, commentKey), text);
+}
+function writeSarifFile(runnerTemp, commentKey, text) {
+    return writeRunnerFile(runnerTemp, sarifFilePath(runnerTemp, commentKey), text);
+}
+function writeRunnerFile(runnerTemp, path, text) {
     mkdirSync(runnerTemp, { recursive: true });
     writeFileSync(path, text);
     return path;
@@ -16621,6 +16687,277 @@ function readBackOf(settings, layout, rootRel, fileFolders = []) {
     };
 }
 
+function suggestedChanges(input) {
+    const found = [...fixSuggestions(input), ...rewriteSuggestions(input)]
+        .filter((s) => onChangedLines(s, input.changed))
+        .sort((a, b) => compareCodeUnits(a.file, b.file) ||
+        a.startLine - b.startLine ||
+        a.endLine - b.endLine ||
+        compareCodeUnits(a.rule, b.rule));
+    const kept = [];
+    for (const suggestion of found) {
+        const last = kept.at(-1);
+        if (last && last.file === suggestion.file && last.endLine >= suggestion.startLine)
+            continue;
+        kept.push(suggestion);
+    }
+    const seen = new Map();
+    return kept.map((s) => {
+        const same = JSON.stringify([s.file, s.rule, s.original, s.lines]);
+        const occurrence = seen.get(same) ?? 0;
+        seen.set(same, occurrence + 1);
+        return { ...s, key: sha256Hex(`${same}#${occurrence}`).slice(0, 16) };
+    });
+}
+function onChangedLines(suggestion, changed) {
+    const lines = changed.get(suggestion.file);
+    return (lines !== undefined &&
+        suggestion.original.every((text, i) => lines.get(suggestion.startLine + i) === text));
+}
+function fixSuggestions({ findings, texts }) {
+    const byLine = new Map();
+    for (const finding of findings) {
+        const { fix } = finding;
+        if (!fix || fix.text === '' || /[\r\n]/.test(fix.text + fix.with))
+            continue;
+        const at = `${finding.file}\0${finding.line}`;
+        byLine.set(at, [...(byLine.get(at) ?? []), { ...finding, fix }]);
+    }
+    const out = [];
+    for (const fixes of byLine.values()) {
+        const { file, line } = fixes[0];
+        const original = texts.get(file)?.split('\n')[line - 1];
+        if (original === undefined)
+            continue;
+        let text = original;
+        let limit = Infinity;
+        const applied = [];
+        const unique = [...new Map(fixes.map((f) => [f.column ?? 1, f])).values()];
+        for (const finding of unique.sort((a, b) => (b.column ?? 1) - (a.column ?? 1))) {
+            const start = (finding.column ?? 1) - 1;
+            const end = start + finding.fix.text.length;
+            if (end > limit || !original.startsWith(finding.fix.text, start))
+                continue;
+            text = text.slice(0, start) + finding.fix.with + text.slice(end);
+            limit = start;
+            applied.unshift(finding);
+        }
+        if (applied.length === 0 || text === original)
+            continue;
+        out.push({
+            file,
+            startLine: line,
+            endLine: line,
+            original: [original],
+            lines: [text],
+            rule: applied[0].rule,
+            message: applied.map((f) => f.message).join('\n')
+        });
+    }
+    return out;
+}
+function rewriteSuggestions(input) {
+    const out = [];
+    for (const rewrite of input.rewrites) {
+        const before = asLines(rewrite.raw);
+        const after = asLines(rewrite.source);
+        const hunks = [];
+        let [oldAt, newAt] = [0, 0];
+        let open;
+        for (const part of diffLines$1(`${before.join('\n')}\n`, `${after.join('\n')}\n`)) {
+            const count = part.value.replace(/\n$/, '').split('\n').length;
+            if (!part.added && !part.removed) {
+                open = undefined;
+                oldAt += count;
+                newAt += count;
+                continue;
+            }
+            if (!open)
+                hunks.push((open = { old: [oldAt, oldAt], now: [newAt, newAt] }));
+            if (part.added)
+                open.now[1] = newAt += count;
+            else
+                open.old[1] = oldAt += count;
+        }
+        const anchored = hunks.flatMap((hunk) => {
+            if (hunk.old[0] < hunk.old[1])
+                return [hunk];
+            if (before.length === 0)
+                return [];
+            return hunk.old[0] > 0
+                ? [{ old: [hunk.old[0] - 1, hunk.old[1]], now: [hunk.now[0] - 1, hunk.now[1]] }]
+                : [{ old: [0, 1], now: [hunk.now[0], hunk.now[1] + 1] }];
+        });
+        const merged = [];
+        for (const hunk of anchored) {
+            const last = merged.at(-1);
+            if (last && hunk.old[0] < last.old[1]) {
+                last.old[1] = Math.max(last.old[1], hunk.old[1]);
+                last.now[1] = Math.max(last.now[1], hunk.now[1]);
+            }
+            else
+                merged.push({ old: [...hunk.old], now: [...hunk.now] });
+        }
+        for (const { old, now } of merged) {
+            out.push({
+                file: rewrite.file,
+                startLine: old[0] + 1,
+                endLine: old[1],
+                original: before.slice(old[0], old[1]),
+                lines: after.slice(now[0], now[1]),
+                rule: 'upgrade-rewrite',
+                message: rewriteReason(input, rewrite.file, old[0] + 1, old[1])
+            });
+        }
+    }
+    return out;
+}
+function rewriteReason(input, file, from, to) {
+    const reasons = input.rewriteReasons
+        .filter((item) => item.file === file && item.line >= from && item.line <= to)
+        .map((item) => (/[.!?]$/.test(item.message) ? item.message : `${item.message}.`));
+    const target = input.upgradeTarget ? `Kestra ${input.upgradeTarget}` : 'The next Kestra release';
+    return reasons.length > 0
+        ? `${target} refuses this: ${[...new Set(reasons)].join(' ')} The mechanical rewrite of \`kestra-gitops upgrade-check --write\` fixes it.`
+        : `Part of the mechanical rewrite for ${target} (\`kestra-gitops upgrade-check --write\`), which the release's core accepts.`;
+}
+function asLines(text) {
+    const lines = text
+        .replace(/^\uFEFF/, '')
+        .replace(/\r\n?/g, '\n')
+        .split('\n');
+    if (lines.at(-1) === '')
+        lines.pop();
+    return lines;
+}
+
+const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
+async function changedLinesFromGit(workspace, [base, head], paths) {
+    if (!SHA.test(base) || !SHA.test(head))
+        return undefined;
+    let out;
+    try {
+        out = await gitOrThrow(workspace, [
+            '-c',
+            'core.quotePath=false',
+            'diff',
+            '--no-color',
+            '--no-ext-diff',
+            '--unified=0',
+            '-M',
+            '--relative',
+            '--src-prefix=a/',
+            '--dst-prefix=b/',
+            `${base}...${head}`
+        ]);
+    }
+    catch {
+        return undefined;
+    }
+    const changed = new Map();
+    for (const section of out.split(/^diff --git /m)) {
+        const target = /^\+\+\+ b\/(.*)$/m.exec(section);
+        const path = target?.[1];
+        if (path === undefined || !paths.has(path))
+            continue;
+        changed.set(path, addedLines(section.slice(target.index + target[0].length)));
+    }
+    return changed;
+}
+function changedLinesFromPatches(patches, paths) {
+    return new Map([...paths].flatMap((path) => {
+        const patch = patches.get(path);
+        return patch === undefined ? [] : [[path, addedLines(patch)]];
+    }));
+}
+
+async function suggestions(args) {
+    const { context, ports, checked, upgrade } = args;
+    const pr = context.pullRequest;
+    if (!pr || !onPullRequest(context) || context.eventName === 'merge_group')
+        return undefined;
+    if (pr.action === 'closed' || !args.comment)
+        return undefined;
+    const { changed } = checked;
+    const inChange = (file) => changed.kind !== 'list' || changed.paths.has(file);
+    const fixes = checked.findings.filter((finding) => finding.fix && inChange(finding.file));
+    const reasons = (upgrade?.report.items ?? []).filter((i) => i.mechanical && inChange(i.file));
+    if (fixes.length === 0 && reasons.length === 0)
+        return undefined;
+    const rewrites = reasons.length > 0 ? upgrade.rewrites().filter((r) => inChange(r.file)) : [];
+    const files = new Set([...fixes.map((f) => f.file), ...rewrites.map((r) => r.file)]);
+    const lines = await changedLinesOf(context, ports, pr.number, files);
+    if (!lines)
+        return undefined;
+    const texts = new Map(checked.model.flows.filter((f) => files.has(f.file)).map((f) => [f.file, f.source]));
+    const found = suggestedChanges({
+        findings: fixes,
+        texts,
+        rewrites,
+        rewriteReasons: reasons,
+        upgradeTarget: upgrade?.report.target,
+        changed: lines
+    });
+    if (found.length === 0)
+        return undefined;
+    const offered = found.slice(0, MAX_SUGGESTIONS_PER_RUN);
+    return {
+        report: { offered: offered.length, more: found.slice(MAX_SUGGESTIONS_PER_RUN) },
+        post: () => post(args, pr.number, pr.headSha, offered)
+    };
+}
+async function changedLinesOf(context, ports, pr, files) {
+    const { pullRequest } = context;
+    const local = await changedLinesFromGit(context.workspace, [pullRequest.baseSha, pullRequest.headSha], files);
+    if (local)
+        return local;
+    if (!ports.review)
+        return undefined;
+    try {
+        return changedLinesFromPatches(await ports.review.pullRequestPatches(pr), files);
+    }
+    catch (error) {
+        ports.reporter.warning(`The lines pull request #${pr} changed could not be read, so no fix is offered as a suggested change: ${errorMessage(error)}`);
+        return undefined;
+    }
+}
+async function post(args, pr, commit, offered) {
+    const { reporter, review, edge } = args.ports;
+    if (!review) {
+        const where = offered.map((s) => `${s.file}:${s.startLine}`).join(', ');
+        reporter.warning(`No github-token: ${offered.length} mechanical fix(es) were not offered as suggested changes: ${where}.`);
+        return;
+    }
+    const comments = offered.map((s) => ({
+        key: s.key,
+        file: s.file,
+        startLine: s.startLine,
+        endLine: s.endLine,
+        body: suggestionComment(s, edge.message(s.message))
+    }));
+    let outcome;
+    try {
+        outcome = await review.suggest(pr, commit, {
+            body: suggestionsReviewBody(comments.length),
+            comments
+        });
+    }
+    catch (error) {
+        reporter.warning(`The suggested changes on #${pr} were not posted: ${errorMessage(error)}`);
+        return;
+    }
+    const where = offered.map((s) => `${s.file}:${s.startLine}`).join(', ');
+    if (outcome.status === 'forbidden')
+        reporter.warning(`${outcome.message} Not offered: ${where}.`);
+    else if (outcome.status === 'refused') {
+        reporter.warning(`GitHub refused the suggested changes on #${pr}, so none was posted (${where}): ${outcome.message}`);
+    }
+    else {
+        const url = outcome.url ? `: ${outcome.url}` : '';
+        reporter.info(`Suggested changes on #${pr}: ${outcome.posted} posted, ${outcome.already} already there${url}`);
+    }
+}
+
 async function execute(settings, target, context, ports, reads) {
     const { reporter } = ports;
     const { work } = target;
@@ -16635,11 +16972,12 @@ async function execute(settings, target, context, ports, reads) {
         const weak = ports.edge.weakCredentials();
         if (weak)
             reporter.warning(weak);
-        const { report, upgrade } = await reportOf({ settings, context, work, kestra, checked, ports });
+        const reporting = { settings, context, work, kestra, checked, ports, comment: target.comment };
+        const { report, upgrade, suggesting } = await reportOf(reporting);
         const publish = (findings) => published(findings, checked, settings, ports);
         const { state } = checked.snapshot;
         if (!work.plan || !kestra || !state) {
-            return await withoutPlan({ work, settings, context, ports, checked, report, upgrade });
+            return await withoutPlan({ ...reporting, report, upgrade, suggesting });
         }
         const run = { settings, target, context, ports, kestra, checked };
         const planning = planMode({ ...run, report, kinds: KINDS, state });
@@ -16648,6 +16986,7 @@ async function execute(settings, target, context, ports, reads) {
             throw error;
         });
         const validationFailure = publish(findings);
+        await suggesting?.post();
         const withPlan = { ...report, findings, plan, notes: planned.notes };
         if (!work.writes) {
             await reportNoDeploy(reporter, summary, plan.counts);
@@ -16679,6 +17018,7 @@ async function withoutPlan(run) {
     const findings = [...checked.findings, ...named].sort(compareFindings);
     const report = { ...run.report, findings };
     await reportNoDeploy(ports.reporter, renderSummary(ports.edge.shown(report)));
+    await run.suggesting?.post();
     const pull = await upgradeMode(work, settings, context, ports, upgrade);
     return {
         failure: published(findings, checked, settings, ports) ?? pull,
@@ -16729,7 +17069,10 @@ async function reportOf(run) {
         kinds: DECIDE_KINDS,
         upgrade: upgrade?.report
     };
-    return { report, upgrade };
+    const suggesting = await suggestions({ comment: run.comment, context, ports, checked, upgrade });
+    if (suggesting)
+        report.suggestions = suggesting.report;
+    return { report, upgrade, suggesting };
 }
 const SUMMARY_DRIFT_BUDGET = 300_000;
 const WARNING_NAMES = 10;
@@ -17779,6 +18122,7 @@ function publicNames(settings, context, kestra) {
         context.workspace,
         context.runnerTemp,
         planFilePath(context.runnerTemp, settings.commentKey),
+        sarifFilePath(context.runnerTemp, settings.commentKey),
         context.sha,
         context.pullRequest?.baseSha ?? '',
         context.push?.before ?? ''
@@ -17829,6 +18173,96 @@ function redactingDriftGitHub(github, edge) {
         writeBranch: (branch) => github.writeBranch({ ...branch, message: text(branch.message) }),
         keepPullRequest: (pull) => github.keepPullRequest({ ...pull, title: text(pull.title), body: text(pull.body) }),
         closePullRequest: (head, comment) => github.closePullRequest(head, text(comment))
+    };
+}
+function redactingReview(review, edge) {
+    return {
+        pullRequestPatches: (pr) => review.pullRequestPatches(pr),
+        suggest: (pr, commit, { body, comments }) => review.suggest(pr, commit, {
+            body: edge.text(body),
+            comments: comments.filter((comment) => edge.text(comment.body) === comment.body)
+        })
+    };
+}
+
+const MAX_SARIF_RESULTS = 25_000;
+const MAX_SARIF_GZIP_BYTES = 10 * 1024 * 1024;
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const TOOL_NAME = 'kestra-gitops';
+const INFORMATION_URI = 'https://github.com/kestra-gitops/kestra-gitops-action';
+const RULES_URI = `${INFORMATION_URI}/blob/main/docs/validation-rules.md`;
+const LEVELS = { error: 'error', warning: 'warning', notice: 'note' };
+const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+function sarifDocument(findings, version, maxGzipBytes = MAX_SARIF_GZIP_BYTES) {
+    const ordered = [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || compareFindings(a, b));
+    let kept = Math.min(ordered.length, MAX_SARIF_RESULTS);
+    for (;;) {
+        const text = `${JSON.stringify(sarifLog(ordered.slice(0, kept), version), null, 2)}\n`;
+        if (kept === 0 || gzipSync(text).length <= maxGzipBytes) {
+            return { text, results: kept, omitted: ordered.length - kept };
+        }
+        kept = Math.floor(kept / 2);
+    }
+}
+function sarifLog(findings, version) {
+    const ruleIds = [...new Set(findings.map((finding) => finding.rule))].sort();
+    const index = new Map(ruleIds.map((id, i) => [id, i]));
+    return {
+        $schema: SARIF_SCHEMA,
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: TOOL_NAME,
+                        version,
+                        ...(SEMVER.test(version) && { semanticVersion: version }),
+                        informationUri: INFORMATION_URI,
+                        rules: ruleIds.map(rule)
+                    }
+                },
+                columnKind: 'utf16CodeUnits',
+                results: findings.map((finding) => ({
+                    ruleId: finding.rule,
+                    ruleIndex: index.get(finding.rule),
+                    level: LEVELS[finding.severity],
+                    message: { text: finding.message },
+                    ...(finding.file !== '' && { locations: [location(finding)] })
+                }))
+            }
+        ]
+    };
+}
+function rule(id) {
+    return {
+        id,
+        name: id,
+        shortDescription: { text: `Kestra GitOps rule ${id}` },
+        fullDescription: {
+            text: `A finding of the kestra-gitops rule ${id}: each result's message says what Kestra refuses or warns about, and how to fix it.`
+        },
+        help: {
+            text: `The rule ${id} is described in docs/validation-rules.md of kestra-gitops-action; the result's message names the fix.`
+        },
+        helpUri: RULES_URI
+    };
+}
+function location(finding) {
+    const startColumn = finding.column ?? 1;
+    const endLine = Math.max(finding.endLine ?? finding.line, finding.line);
+    return {
+        physicalLocation: {
+            artifactLocation: { uri: finding.file.split('/').map(encodeURIComponent).join('/') },
+            region: {
+                startLine: finding.line,
+                startColumn,
+                endLine,
+                ...(finding.endColumn !== undefined &&
+                    (endLine > finding.line || finding.endColumn > startColumn) && {
+                    endColumn: finding.endColumn
+                })
+            }
+        }
     };
 }
 
@@ -17922,7 +18356,8 @@ Commands:
 Options (the action's inputs of the same name; a switch also takes --no-NAME or --NAME=false):
 ${flagInputs().map(inputOption).join('')}${option('--base REF', 'git ref the change starts from: files changed since it count as changed, and server copies that differ from it are drift')}${option('--full', 'same as --full-plan: parse and check every flow file again, reusing no check stored with the commit marker')}${option('--to VERSION', 'with upgrade-check: the release line to check against (default: 2.0)')}${option('--write', 'with upgrade-check: apply the mechanical rewrites in place, keeping comments, layout and every task id')}${option('--auto-approve', "with deploy: deploy without asking for 'yes' (needed where stdin is not a terminal, as in CI)")}${option('--detailed-exitcode', 'with plan: exit 0 when the plan changes nothing, 2 when it changes something, 1 on any error (a usage error included), as Terraform does')}
 Output:
-  --format F               text, markdown (the PR comment) or json (default: text)
+  --format F               text, markdown (the PR comment), json, or sarif (the findings
+                           as SARIF 2.1.0, for code scanning) (default: text)
   --json                   same as --format json
   --color, --no-color      force ANSI colours on or off (default: on for a terminal
                            unless NO_COLOR is set)
@@ -17983,7 +18418,7 @@ class UsageError extends Error {
 const UPGRADE_CHECK = 'upgrade-check';
 const CREDENTIAL_FLAGS = [...Object.keys(CREDENTIAL_VARIABLES), 'token'];
 const COMMANDS = ['validate', 'plan', 'deploy', UPGRADE_CHECK];
-const FORMATS = ['text', 'markdown', 'json'];
+const FORMATS = ['text', 'markdown', 'json', 'sarif'];
 const OWN_OPTIONS = {
     format: { type: 'string' },
     json: { type: 'boolean' },
@@ -18353,6 +18788,8 @@ function formatResult(args, settings, { report, deployment, receipt, outputs, fa
         const headline = deployTitle(deployment.status, detail, settings.commentKey);
         return `${upsertDeployedSection(comment, receipt, headline)}\n`;
     }
+    if (args.format === 'sarif')
+        return sarifDocument(report.findings, CLI_VERSION).text;
     if (args.format === 'json') {
         const document = planDocument(report, { outputs, failure, deployment });
         return `${JSON.stringify(document, null, 2)}\n`;
@@ -19044,7 +19481,7 @@ function stickyComments(client) {
     };
     const marked = async (issue, marker, route = octokit.rest.issues.listComments) => {
         const comments = readAnswer('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', array(comment), await octokit.paginate(route, { ...repo, issue_number: issue, per_page: 100 }));
-        return comments.filter((comment) => firstLine(comment.body).startsWith(marker));
+        return comments.filter((comment) => firstLine$1(comment.body).startsWith(marker));
     };
     return {
         findStickyComment: async (issue, marker) => (await all(issue, marker))[0],
@@ -19070,7 +19507,7 @@ function stickyComments(client) {
             }
         },
         upsertStickyComment(issue, marker, body, seen = [], sent) {
-            const text = firstLine(body).startsWith(marker) ? body : `${marker}\n${body}`;
+            const text = firstLine$1(body).startsWith(marker) ? body : `${marker}\n${body}`;
             return guard(`writing the comment on #${issue}`, async () => {
                 const [oldest, ...others] = seen;
                 if (oldest && oldest.body !== text) {
@@ -19115,7 +19552,7 @@ function writtenByTheAction(client) {
         return ours;
     };
 }
-function firstLine(body) {
+function firstLine$1(body) {
     return (body ?? '').split('\n', 1)[0].trim();
 }
 function toSticky(comment) {
@@ -19210,6 +19647,90 @@ async function tokenRefusal(client, status, doing, permission) {
     return `${token} ${lacks} while ${doing}, and GitHub would not say who it acts as: an App's installation needs the repository permission '${permission}: Read and write' and the App installed on ${repository}; a person's fine-grained token the same permission (a classic token the \`repo\` scope) (docs/drift.md#permissions).`;
 }
 
+const user = object({ login: string(), type: string() }).nullable();
+const reviewComment = object({ id: int(), body: string().nullish(), user });
+const pullFile = object({ filename: string(), patch: string().optional() });
+const createdReview = object({ id: int(), html_url: string() });
+const PR_FILES_CAP$1 = 3000;
+const SUGGEST_PERMISSION_HELP = "The token cannot write review comments, so the fixes were not offered as suggested changes: grant `permissions: pull-requests: write` to the job; a fork's pull request gets a read-only token (docs/suggested-changes.md#permissions).";
+function reviewSuggestions(client) {
+    const repo = repoOf(client);
+    let identity;
+    return {
+        async pullRequestPatches(pr) {
+            const route = 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files';
+            try {
+                const files = readAnswer(route, array(pullFile), await client.octokit.paginate(route, { ...repo, pull_number: pr, per_page: 100 }));
+                return new Map(files
+                    .slice(0, PR_FILES_CAP$1)
+                    .flatMap((file) => (file.patch === undefined ? [] : [[file.filename, file.patch]])));
+            }
+            catch (error) {
+                throw apiError(`listing the changes of pull request #${pr}`, error);
+            }
+        },
+        async suggest(pr, commit, review) {
+            try {
+                const login = await (identity ??= tokenIdentity(client));
+                if (login === undefined) {
+                    return {
+                        status: 'refused',
+                        message: 'GitHub would not say which identity the token acts as, so its earlier suggestions cannot be told from anyone else’s: none were posted, so that none is posted twice.'
+                    };
+                }
+                const route = 'GET /repos/{owner}/{repo}/pulls/{pull_number}/comments';
+                const listed = readAnswer(route, array(reviewComment), await client.octokit.paginate(route, { ...repo, pull_number: pr, per_page: 100 }));
+                const posted = new Set(listed.filter((c) => c.user && isIdentity(c.user, login)).map((c) => firstLine(c.body)));
+                const fresh = review.comments.filter((c) => !posted.has(firstLine(c.body)));
+                const already = review.comments.length - fresh.length;
+                if (fresh.length === 0)
+                    return { status: 'reviewed', posted: 0, already };
+                const answer = await client.octokit.request('POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews', {
+                    ...repo,
+                    pull_number: pr,
+                    commit_id: commit,
+                    event: 'COMMENT',
+                    body: review.body,
+                    comments: fresh.map((c) => ({
+                        path: c.file,
+                        body: c.body,
+                        line: c.endLine,
+                        side: 'RIGHT',
+                        ...(c.startLine < c.endLine && { start_line: c.startLine, start_side: 'RIGHT' })
+                    }))
+                });
+                const created = readAnswer('POST …/reviews', createdReview, answer.data);
+                return { status: 'reviewed', posted: fresh.length, already, url: created.html_url };
+            }
+            catch (error) {
+                if (httpStatus(error) === 422)
+                    return { status: 'refused', message: errorMessage(error) };
+                if (isPermissionError(error))
+                    return { status: 'forbidden', message: SUGGEST_PERMISSION_HELP };
+                throw apiError(`writing the suggested changes on #${pr}`, error);
+            }
+        }
+    };
+}
+function isIdentity(author, login) {
+    return author.login === login || (author.type === 'Bot' && author.login === `${login}[bot]`);
+}
+function firstLine(body) {
+    return (body ?? '').split('\n', 1)[0].trim();
+}
+const viewer = object({ viewer: object({ login: string().min(1) }) });
+const restUser = object({ login: string().min(1) });
+async function tokenIdentity(client) {
+    try {
+        const found = viewer.safeParse(await client.octokit.graphql('query { viewer { login } }'));
+        if (found.success)
+            return found.data.viewer.login;
+    }
+    catch {
+    }
+    return client.octokit.rest.users.getAuthenticated().then((response) => restUser.safeParse(response.data).data?.login, () => undefined);
+}
+
 const defaultBranch = object({ default_branch: string() });
 async function gitHubPorts(settings, at, log) {
     if (!settings.githubToken || !at.owner)
@@ -19234,7 +19755,8 @@ async function gitHubPorts(settings, at, log) {
             writeBranch: (branch) => writeDriftBranch(pullClient, branch),
             ...driftPulls(pullClient)
         },
-        deployments: { ...deploymentReads(client), ...deploymentWrites(client) }
+        deployments: { ...deploymentReads(client), ...deploymentWrites(client) },
+        review: reviewSuggestions(client)
     };
 }
 const PER_PAGE = 100;
@@ -19477,7 +19999,7 @@ function driftIssues(client) {
         const route = 'GET /repos/{owner}/{repo}/issues';
         const params = { ...repo, labels: label, state: 'all', per_page: 100 };
         const listed = readAnswer(route, array(listedIssue), await octokit.paginate(route, params));
-        const ours = await byTheAction(listed.filter((issue) => !issue.pull_request && firstLine(issue.body) === marker));
+        const ours = await byTheAction(listed.filter((issue) => !issue.pull_request && firstLine$1(issue.body) === marker));
         const open = ours.filter((i) => i.state === 'open').sort((a, b) => a.number - b.number);
         return open[0] ?? ours.sort((a, b) => b.number - a.number)[0];
     };
@@ -19801,12 +20323,15 @@ async function run() {
             github: ports.github && redactingGitHub(ports.github, edge),
             drift: ports.drift && redactingDriftGitHub(ports.drift, edge),
             deployments: ports.deployments,
+            review: ports.review && redactingReview(ports.review, edge),
             edge,
             now: () => new Date()
         });
         const counts = ruleCounts(outcome.report.findings);
         if (counts)
             reporter.info(counts);
+        const sarif = { runnerTemp: context.runnerTemp, commentKey: settings.commentKey };
+        writeSarif(outcome.report.findings, sarif, { reporter, edge });
         if (outcome.failure)
             fail(outcome.failure);
     }
@@ -19828,6 +20353,14 @@ async function run() {
         process.exitCode = 1;
         log.command('error', at ? { file: at.file, line: at.line } : {}, edge.text(message));
     }
+}
+function writeSarif(findings, at, { reporter, edge }) {
+    const sarif = sarifDocument(edge.shown(findings), CLI_VERSION);
+    if (sarif.omitted > 0) {
+        reporter.warning(`The SARIF file holds ${sarif.results} of the ${findings.length} findings, the most severe first: GitHub code scanning rejects a run of more than ${MAX_SARIF_RESULTS.toLocaleString('en-US')} results or a file over 10 MB compressed. The job summary and the plan file list them all.`);
+    }
+    const path = writeSarifFile(at.runnerTemp, at.commentKey, edge.text(sarif.text));
+    reporter.setOutput('sarif-file', path);
 }
 function secretInputs() {
     const input = (name) => getInput(name);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'fs';
 import { EOL } from 'os';
-import { O as http, P as requireTunnel, Q as require$$4, S as fetch, T as Octokit, U as restEndpointMethods, V as paginateRest } from './vendor.js';
+import { P as http, Q as requireTunnel, S as require$$4, T as fetch, U as Octokit, V as restEndpointMethods, W as paginateRest } from './vendor.js';
 import https from 'https';
 import 'process';
 import 'buffer';
