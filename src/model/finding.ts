@@ -16,6 +16,11 @@ export interface Finding {
   message: string
   /** Resource the finding concerns, when known: `flow:<ns>/<id>` or `file:<ns>:<path>`. */
   resource?: string
+  /**
+   * Other files the finding is about (workspace-relative): on a pull request it stays an error when one of
+   * them changed, as when its own file did.
+   */
+  related?: string[]
 }
 
 /** The rules of the findings that carry a server's verdict (docs/validation.md#server-validation). */

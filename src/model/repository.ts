@@ -85,6 +85,13 @@ export interface ChosenLayout {
   reason: string
   /** Root-relative `files/<namespace>/` folders `auto` reads (docs/layouts.md#files-folders-found-by-auto). */
   fileFolders?: readonly FileFolder[]
+  /** `files/<name>/` folders `auto` did not read for their name, each with why (docs/layouts.md#one-path-one-source). */
+  unreadFileFolders?: readonly UnreadFileFolder[]
+}
+
+export interface UnreadFileFolder {
+  dir: string
+  why: string
 }
 
 /** A folder whose files are the namespace files of `namespace`, `dir/rest` stored at `/rest`. */

@@ -407,9 +407,11 @@ function validated(
 function sayLayout(reporter: RunPorts['reporter'], layout: ChosenLayout): void {
   reporter.info(`Layout: ${layout.layout} (${layout.reason})`)
   for (const { dir, namespace } of layout.fileFolders ?? []) {
+    const tenantTree = dir === `${namespace}/files` || dir.endsWith(`/${namespace}/files`)
     reporter.info(
       `Namespace files: '${dir}/' under root holds the files of ${namespace} ` +
-        '(a files/<namespace>/ folder beside the flows; a namespace-files line for it takes over)'
+        `(${tenantTree ? 'the <namespace>/files/ folder of its flows' : 'a files/<namespace>/ folder beside the flows'}; ` +
+        'a namespace-files line for it takes over)'
     )
   }
 }

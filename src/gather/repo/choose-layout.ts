@@ -8,7 +8,8 @@ import { isYamlFile, layoutRules } from './layout.js'
 import { childOf, type TreeEntry, type TreeSource } from './tree-source.js'
 import { SearchScope, walkTree } from './walk.js'
 import { WorkTree } from './work-tree.js'
-import type { ChosenLayout, FileFolder } from '../../model/repository.js'
+import type { ChosenLayout, FileFolder, UnreadFileFolder } from '../../model/repository.js'
+import { nearest } from '../../model/nearest.js'
 
 type ChoiceSettings = Pick<
   Settings,
@@ -33,22 +34,25 @@ export async function chooseLayout(
   }
   if (settings.namespace) return { layout: 'namespace', reason: 'the namespace input is set' }
   const chosen = decideLayout(await topFolders(tree, rules))
-  const fileFolders = await findFileFolders(settings, chosen, tree, rules)
-  return fileFolders.length > 0 ? { ...chosen, fileFolders } : chosen
+  return { ...chosen, ...(await findFileFolders(settings, chosen, tree, rules)) }
 }
 
 /**
  * docs/layouts.md#files-folders-found-by-auto: the folders `files/<namespace>/` at root or beside a folder on
  * the way to the flows (`kestra/files/<namespace>/` next to `kestra/flows/`) whose `<namespace>` a flow under
- * that folder declares, or is a parent of one. Not a folder the layout already reads files from (a tenant
- * `<namespace>/files/`), nor one that a `namespace-files` line names or holds: the line wins.
+ * that folder declares, or is a parent of one; and the tenant tree's `<namespace>/files/` that the layout does
+ * not read itself, when a flow under `<namespace>/` (at root: any flow) declares it or a child. Not a folder the
+ * layout already reads files from (a tenant `<namespace>/files/`), nor one that a `namespace-files` line names
+ * or holds: the line wins. A `files/<name>/` folder it does not read for its name (not a namespace, a namespace
+ * only in another case, one a flow declares elsewhere, a near miss of one) is named with why: never skipped in
+ * silence (docs/layouts.md#one-path-one-source).
  */
 async function findFileFolders(
   settings: ChoiceSettings,
   chosen: ChosenLayout,
   tree: TreeSource,
   rules: IgnoreRules
-): Promise<FileFolder[]> {
+): Promise<Pick<ChosenLayout, 'fileFolders' | 'unreadFileFolders'>> {
   const limit = new Semaphore(16)
   const search = await SearchScope.of(tree)
   const walk = (skipsFolder?: (dirRel: string) => boolean) =>
@@ -66,21 +70,38 @@ async function findFileFolders(
     chosen.layout
   )
   const mapped = settings.namespaceFiles.map((mapping) => mapping.dir)
-  const candidates = new Map<string, FileFolder & { parent: string }>()
+  const candidates = new Map<string, Candidate>()
+  const consider = (candidate: Candidate) => {
+    if (candidates.has(candidate.dir)) return
+    const { dir } = candidate
+    if (mapped.some((m) => m === '' || dir === m || dir.startsWith(`${m}/`))) return
+    candidates.set(dir, candidate)
+  }
   // Nothing under a folder the layout owns is a candidate (the layout reads it): the walk skips it.
   for (const { rel } of (await walk(bare.owns)).entries) {
     const segments = rel.split('/')
     for (let i = 0; i + 2 < segments.length; i++) {
-      const namespace = segments[i + 1]!
-      if (segments[i] !== 'files' || !NAMESPACE_PATTERN.test(namespace)) continue
-      const dir = segments.slice(0, i + 2).join('/')
-      if (candidates.has(dir)) continue
-      const lineHolds = mapped.some((m) => m === '' || dir === m || dir.startsWith(`${m}/`))
-      if (lineHolds) continue
-      candidates.set(dir, { dir, namespace, parent: segments.slice(0, i).join('/') })
+      const name = segments[i + 1]!
+      if (segments[i] === 'files') {
+        const dir = segments.slice(0, i + 2).join('/')
+        consider({
+          dir,
+          namespace: name,
+          parent: segments.slice(0, i).join('/'),
+          shape: 'files/<namespace>'
+        })
+      } else if (name === 'files' && NAMESPACE_PATTERN.test(segments[i]!)) {
+        const dir = segments.slice(0, i + 2).join('/')
+        consider({
+          dir,
+          namespace: segments[i]!,
+          parent: segments.slice(0, i + 1).join('/'),
+          shape: '<namespace>/files'
+        })
+      }
     }
   }
-  if (candidates.size === 0) return []
+  if (candidates.size === 0) return {}
   // The flows that declare a candidate's namespace may be in the layout's own folders.
   const { entries } = await walk()
   const yamlFiles = entries.filter((entry) => entry.kind === 'file' && isYamlFile(entry.rel))
@@ -95,16 +116,73 @@ async function findFileFolders(
       )
     )
   ).flat()
-  return [...candidates.values()]
-    .filter(({ namespace, parent }) =>
-      declared.some(
-        (flow) =>
-          (parent === '' || flow.rel.startsWith(`${parent}/`)) &&
-          (flow.namespace === namespace || flow.namespace.startsWith(`${namespace}.`))
-      )
+  const under = (parent: string) =>
+    declared.filter((flow) => parent === '' || flow.rel.startsWith(`${parent}/`))
+  const holds = (flows: readonly { namespace: string }[], namespace: string) =>
+    flows.some((flow) => flow.namespace === namespace || flow.namespace.startsWith(`${namespace}.`))
+  const fileFolders: FileFolder[] = []
+  const unread: UnreadFileFolder[] = []
+  for (const { dir, namespace, parent, shape } of candidates.values()) {
+    // At root, the tenant tree's `<namespace>/files/` is read for a flow anywhere; elsewhere, for one beside it.
+    const beside = under(shape === '<namespace>/files' && !parent.includes('/') ? '' : parent)
+    if (NAMESPACE_PATTERN.test(namespace) && holds(beside, namespace)) {
+      fileFolders.push({ dir, namespace })
+    } else if (shape === 'files/<namespace>') {
+      const why = unreadWhy(namespace, beside, declared, holds)
+      if (why !== undefined) unread.push({ dir, why })
+    }
+  }
+  const byDir = (a: { dir: string }, b: { dir: string }) => compareCodeUnits(a.dir, b.dir)
+  return {
+    ...(fileFolders.length > 0 && { fileFolders: fileFolders.sort(byDir) }),
+    ...(unread.length > 0 && { unreadFileFolders: unread.sort(byDir) })
+  }
+}
+
+interface Candidate extends FileFolder {
+  /** The folder whose flows say whether it is read ('' = root). */
+  parent: string
+  shape: 'files/<namespace>' | '<namespace>/files'
+}
+
+/**
+ * Why a `files/<name>/` folder at root or beside flows is not read, when its name looks meant for a namespace;
+ * undefined when nothing says it was (no flow beside it, no namespace near its name).
+ */
+function unreadWhy(
+  name: string,
+  beside: readonly { namespace: string }[],
+  declared: readonly { namespace: string }[],
+  holds: (flows: readonly { namespace: string }[], namespace: string) => boolean
+): string | undefined {
+  if (beside.length === 0 && !holds(declared, name)) return undefined
+  const known = new Set(beside.flatMap(({ namespace }) => namespaceAndParents(namespace)))
+  if (!NAMESPACE_PATTERN.test(name)) {
+    const lower = name.toLowerCase()
+    if (NAMESPACE_PATTERN.test(lower)) {
+      return `its name is a namespace only in another case (namespaces are lower-case): rename it '${lower}'`
+    }
+    return (
+      "its name is not a namespace (lower-case letters, digits, '.', '_' and '-'): rename it after the " +
+      'namespace its files belong to, or map it with a namespace-files line'
     )
-    .map(({ dir, namespace }) => ({ dir, namespace }))
-    .sort((a, b) => compareCodeUnits(a.dir, b.dir))
+  }
+  if (holds(declared, name)) {
+    return (
+      `no flow beside it declares ${name} or a child of it (it is read at root or beside the folder holding ` +
+      `the flows of ${name}): move it there, or map it with a namespace-files line`
+    )
+  }
+  const meant = nearest(name, known)
+  return meant === undefined
+    ? undefined
+    : `no flow declares namespace ${name} or a child of it (did you mean '${meant}'?)`
+}
+
+/** `a.b.c` → `a`, `a.b`, `a.b.c`: the namespaces whose files folder a flow of `a.b.c` makes read. */
+function namespaceAndParents(namespace: string): string[] {
+  const parts = namespace.split('.')
+  return parts.map((_, i) => parts.slice(0, i + 1).join('.'))
 }
 
 /** The layout of the work tree under `root`: chosen once, every read of a run uses it. */
