@@ -304,6 +304,26 @@ export function wantsDetailedExitCode(argv: readonly string[]): boolean {
   )
 }
 
+/**
+ * What the command line asks for, read before parsing and whatever it holds (docs/cli.md#the-json-document): a
+ * run of `validate`, `plan` or `deploy` that asks for JSON prints one document even when its flags are refused.
+ */
+export function asksJsonOf(argv: readonly string[]): 'validate' | 'plan' | 'deploy' | undefined {
+  const tokens = parseArgsTokens(argv)
+  const end = tokens.findIndex((token) => token.kind === 'option-terminator')
+  let json = false
+  let command: string | undefined
+  for (const token of end === -1 ? tokens : tokens.slice(0, end)) {
+    if (token.kind === 'positional') command ??= token.value
+    if (token.kind !== 'option') continue
+    if (token.name === 'json') json = token.value === undefined || token.value === 'true'
+    if (token.name === 'format') json = token.value === 'json'
+  }
+  return json && (command === 'validate' || command === 'plan' || command === 'deploy')
+    ? command
+    : undefined
+}
+
 export function parseArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = {
     help: false,

@@ -14,7 +14,7 @@ import {
   tallyText,
   validationFailed
 } from '../decide/render/headline.js'
-import { planDocument } from '../decide/render/plan-document.js'
+import { failureDocument, planDocument } from '../decide/render/plan-document.js'
 import { type DeployResult, type DeployStatus, outcomeCounts } from '../model/result.js'
 import type { ReportInput } from '../decide/render/input.js'
 import {
@@ -36,6 +36,7 @@ import type { Reporter } from '../report/reporter.js'
 import type { RunContext } from '../model/context.js'
 import { type Plan, type ResourceChange, resourceName } from '../model/plan.js'
 import {
+  asksJsonOf,
   type CliArgs,
   cliWords,
   CREDENTIAL_VARIABLES,
@@ -106,12 +107,35 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   }
   // With --detailed-exitcode, 2 means "changes" only: a usage error exits 1.
   const usageExit = wantsDetailedExitCode(argv) ? EXIT_FAILED : EXIT_USAGE
+  // `--json` prints one document whatever ends the run (docs/cli.md#the-json-document): what it can say of a
+  // run that failed before its report is gathered here as it becomes known.
+  const asksJson = asksJsonOf(argv)
+  const known: { settings?: Settings; commit?: string } = {}
+  const failureJson = (failure: string) => {
+    if (!asksJson) return
+    const { settings, commit } = known
+    const document = failureDocument({
+      command: asksJson,
+      failure: cliWords(failure),
+      ...(settings && {
+        server: settingsTarget(settings).server,
+        tenant: settings.tenant,
+        failOn: settings.failOn
+      }),
+      ...(commit !== undefined && { commit })
+    })
+    out(`${JSON.stringify(document, null, 2)}\n`)
+  }
+  const usageFailed = (error: UsageError) => {
+    failureJson(error.message)
+    return usageFailure(err, error, edge, usageExit)
+  }
   let args: CliArgs
   try {
     args = parseArgs(argv)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
-    return usageFailure(err, error, edge, usageExit)
+    return usageFailed(error)
   }
   if (args.help || args.version) {
     out(args.help ? usage() : `kestra-gitops ${CLI_VERSION}\n`)
@@ -129,15 +153,26 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     ? new ProgressLine({ write: (text) => void io.stderr.write(text), now: Date.now })
     : undefined
   const ticking = progress && setInterval(() => progress.tick(), 250).unref()
-  const failed = (failure: string) => {
+  /** `documented`: the JSON document, when asked for, is printed already and says the failure. */
+  const failed = (failure: string, documented = false) => {
     ended = true
+    if (!documented) failureJson(failure)
     err(`${p.red('error')} ${inert(edge.text(failure))}\n`)
     return EXIT_FAILED
+  }
+  // `deploy --json` that ends before it writes: the plan's document, saying why, as the deploy's.
+  const planFailed = (planned: CliRun, planSettings: Settings, failure: string) => {
+    if (args.format !== 'json') return failed(failure)
+    const result = { ...planned, failure }
+    const document = JSON.parse(formatResult(args, planSettings, result, p)) as object
+    out(`${JSON.stringify({ ...document, command: args.command }, null, 2)}\n`)
+    return failed(failure, true)
   }
   try {
     const settingsFor = (given: CliArgs, log?: (message: string) => void) =>
       cliSettings(given, io.env, io.cwd, { settingsFile: true, log })
     const settings = settingsFor(args, (message) => err(`${message}\n`))
+    known.settings = settings
     if (
       args.command !== 'validate' &&
       args.command !== UPGRADE_CHECK &&
@@ -149,6 +184,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     const asks = args.command === 'deploy' && !settings.dryRun && !args.autoApprove
     if (asks && !io.stdin?.isTTY) throw new UsageError(NO_TERMINAL)
     const context = await localRunContext(cliWorkspace(io.cwd), io.env, scratch, args.base)
+    known.commit = context.sha
     edge = new OutputEdge(credentials, publicNames(settings, context, settingsTarget(settings)))
     const writes = args.command === 'deploy' && !settings.dryRun
     if (writes && !context.sha) {
@@ -191,11 +227,14 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       err(formatResult({ ...args, format: 'text' }, planSettings, planned, errPalette))
       const plan = planned.report.plan
       if (planned.failure !== undefined || !plan) {
-        return failed(planned.failure ?? 'no plan was computed')
+        return planFailed(planned, planSettings, planned.failure ?? 'no plan was computed')
       }
       progress?.clear()
       const answer = await ask(io, deployQuestion(plan, settings, errPalette))
       if (answer !== 'yes') {
+        if (args.format === 'json') {
+          return planFailed(planned, planSettings, CANCELLED)
+        }
         err(`${p.red('Deploy cancelled')}: nothing was written (only 'yes' deploys).\n`)
         return EXIT_FAILED
       }
@@ -223,13 +262,13 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       return upgradeCheckResult(args, context.workspace, result.upgrade, { out, err }, p)
     }
     out(formatResult(args, deploySettings, result, p, approved !== undefined))
-    if (result.failure !== undefined) return failed(result.failure)
+    if (result.failure !== undefined) return failed(result.failure, args.format === 'json')
     return args.detailedExitCode && result.outputs['has-changes'] === 'true'
       ? EXIT_CHANGES
       : EXIT_OK
   } catch (error) {
     ended = true
-    if (error instanceof UsageError) return usageFailure(err, error, edge, usageExit)
+    if (error instanceof UsageError) return usageFailed(error)
     return failed(errorMessage(error))
   } finally {
     clearInterval(ticking)
@@ -239,6 +278,8 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     rmSync(scratch, { recursive: true, force: true })
   }
 }
+
+const CANCELLED = "Deploy cancelled: nothing was written (only 'yes' deploys)."
 
 const NO_TERMINAL =
   "deploy asks for 'yes' on a terminal before it writes, and stdin is not a terminal. Pass --auto-approve to deploy without the question (as in CI), or run 'kestra-gitops plan' first to see what it would change"
