@@ -43,8 +43,8 @@ import {
   entryOf,
   FLAG_VARIABLES,
   GITHUB_ONLY,
+  LOCAL_DEPLOY,
   LOCAL_VALUES,
-  NOT_LOCAL,
   parseArgs,
   UPGRADE_CHECK,
   usage,
@@ -691,7 +691,9 @@ export function cliSettings(
   else if (root !== undefined && below !== '') root = posix.join(below, root)
   if (root !== args.inputs.root) args = { ...args, inputs: { ...args.inputs, root } }
   try {
-    const file = settingsFile ? localFile(readSettingsFile(workspace, cliWay), log) : undefined
+    const file = settingsFile
+      ? localFile(readSettingsFile(workspace, cliWay), args, log)
+      : undefined
     if (file && workspace !== cwd) {
       log?.(
         `Settings file: ${relative(cwd, join(workspace, file.path))}, at the Git root ${workspace}: the repository is read from there` +
@@ -753,22 +755,37 @@ function sourceOf(input: string, args: CliArgs): string {
   return `--${input}`
 }
 
-/** The file's values but those a local run fixes; each the file sets otherwise is named, with why. */
+/**
+ * The file's values but those a local run fixes. A `deploy` names, in one line, those the file sets that would
+ * make a deploy in GitHub Actions do more, with what this one does instead; no other run is concerned by them
+ * (docs/cli.md#settings-the-cli-does-not-use).
+ */
 function localFile(
   file: SettingsFile | undefined,
+  args: Pick<CliArgs, 'command' | 'autoApprove' | 'inputs'>,
   log: ((message: string) => void) | undefined
 ): SettingsFile | undefined {
   if (!file) return undefined
+  // A dry run writes nothing: none of them concerns it.
+  const dryRun = (args.inputs['dry-run'] ?? file.values.get('dry-run')?.text.trim()) === 'true'
+  const concerned: string[] = []
+  const instead: string[] = []
   const values = [...file.values].filter(([name, { text, line }]) => {
     const fixed = entryOf(LOCAL_VALUES, name)
     if (fixed === undefined) return true
-    if (text.trim() !== fixed) {
-      log?.(
-        `notice ${file.path}:${line}: ${name} is ignored by the CLI: ${NOT_LOCAL[name as keyof typeof NOT_LOCAL]}.`
-      )
+    const local = entryOf(LOCAL_DEPLOY, name)
+    if (args.command === 'deploy' && !dryRun && local && text.trim() !== fixed) {
+      concerned.push(`${name} (line ${line})`)
+      const said = local(args.autoApprove)
+      if (!instead.includes(said)) instead.push(said)
     }
     return false
   })
+  if (concerned.length > 0) {
+    log?.(
+      `notice ${file.path}: ${concerned.join(', ')} ${concerned.length > 1 ? 'apply' : 'applies'} in GitHub Actions only: this deploy ${instead.join(', ')} (docs/cli.md#settings-the-cli-does-not-use).`
+    )
+  }
   return { path: file.path, values: new Map(values) }
 }
 
