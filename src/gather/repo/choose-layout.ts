@@ -6,9 +6,14 @@ import { type Settings } from '../../model/settings.js'
 import { IgnoreRules } from './ignore-rules.js'
 import { isYamlFile, layoutRules } from './layout.js'
 import { childOf, type TreeEntry, type TreeSource } from './tree-source.js'
-import { SearchScope, walkTree } from './walk.js'
+import { SearchScope, type WalkEntry, walkTree } from './walk.js'
 import { WorkTree } from './work-tree.js'
-import type { ChosenLayout, FileFolder, UnreadFileFolder } from '../../model/repository.js'
+import type {
+  ChosenLayout,
+  FileFolder,
+  KindFolder,
+  UnreadFileFolder
+} from '../../model/repository.js'
 import { nearest } from '../../model/nearest.js'
 
 type ChoiceSettings = Pick<
@@ -103,19 +108,7 @@ async function findFileFolders(
   }
   if (candidates.size === 0) return {}
   // The flows that declare a candidate's namespace may be in the layout's own folders.
-  const { entries } = await walk()
-  const yamlFiles = entries.filter((entry) => entry.kind === 'file' && isYamlFile(entry.rel))
-  const declared = (
-    await Promise.all(
-      yamlFiles.map(({ rel }) =>
-        limit.run(async () => {
-          const text = normaliseText(await tree.read(rel).then(String, () => ''))
-          const namespace = kindOfText(text) === 'flow' ? NAMESPACE_LINE.exec(text)?.[1] : undefined
-          return namespace === undefined ? [] : [{ rel, namespace }]
-        })
-      )
-    )
-  ).flat()
+  const declared = await declaredNamespaces(tree, (await walk()).entries, limit)
   const under = (parent: string) =>
     declared.filter((flow) => parent === '' || flow.rel.startsWith(`${parent}/`))
   const holds = (flows: readonly { namespace: string }[], namespace: string) =>
@@ -137,6 +130,83 @@ async function findFileFolders(
     ...(fileFolders.length > 0 && { fileFolders: fileFolders.sort(byDir) }),
     ...(unread.length > 0 && { unreadFileFolders: unread.sort(byDir) })
   }
+}
+
+/** Each flow document's root-relative path and the namespace its `namespace:` line declares, read as text. */
+async function declaredNamespaces(
+  tree: TreeSource,
+  entries: readonly WalkEntry[],
+  limit: Semaphore
+): Promise<{ rel: string; namespace: string }[]> {
+  const yamlFiles = entries.filter((entry) => entry.kind === 'file' && isYamlFile(entry.rel))
+  return (
+    await Promise.all(
+      yamlFiles.map(({ rel }) =>
+        limit.run(async () => {
+          const text = normaliseText(await tree.read(rel).then(String, () => ''))
+          const namespace = kindOfText(text) === 'flow' ? NAMESPACE_LINE.exec(text)?.[1] : undefined
+          return namespace === undefined ? [] : [{ rel, namespace }]
+        })
+      )
+    )
+  ).flat()
+}
+
+/**
+ * docs/layouts.md#kind-folders: the folders named after a kind's folder (`kv`) that hold YAML files, at root or
+ * anywhere else, with the namespaces the flows beside them declare: a folder beside the flows is one whose parent
+ * holds, at any depth, a flow document (at root, every flow is beside it). Never one inside what the layout reads
+ * as flows or namespace files (a `kv/` folder among a namespace's files is its files), dependencies, or what
+ * ignore rules leave out. The kind says what it reads of each.
+ */
+export async function findKindFolders(
+  settings: Pick<Settings, 'namespace' | 'namespaceFiles' | 'flowGlobs'>,
+  layout: Pick<ChosenLayout, 'layout' | 'fileFolders'>,
+  tree: TreeSource,
+  names: readonly string[]
+): Promise<KindFolder[]> {
+  if (names.length === 0) return []
+  const rules = new IgnoreRules(tree)
+  const limit = new Semaphore(16)
+  const search = await SearchScope.of(tree)
+  const walk = (skipsFolder?: (dirRel: string) => boolean) =>
+    walkTree({
+      tree,
+      rules,
+      mayContain: () => false,
+      search,
+      skipsFolder,
+      limit: (task) => limit.run(task)
+    })
+  const owned = layoutRules(settings, layout.layout, layout.fileFolders)
+  const found = new Map<string, { name: string; files: string[] }>()
+  for (const { rel, kind } of (await walk(owned.owns)).entries) {
+    if (kind !== 'file' || !isYamlFile(rel)) continue
+    const segments = rel.split('/')
+    const at = segments.findIndex(
+      (segment, i) => i < segments.length - 1 && names.includes(segment)
+    )
+    if (at === -1) continue
+    const dir = segments.slice(0, at + 1).join('/')
+    const folder = found.get(dir) ?? { name: segments[at]!, files: [] }
+    folder.files.push(rel)
+    found.set(dir, folder)
+  }
+  const away = [...found.keys()].some((dir) => dir.includes('/'))
+  const declared = away ? await declaredNamespaces(tree, (await walk()).entries, limit) : []
+  return [...found]
+    .map(([dir, { name, files }]): KindFolder => {
+      const folder = { name, dir, files: files.sort(compareCodeUnits) }
+      if (!dir.includes('/')) return folder
+      const parent = dir.slice(0, dir.lastIndexOf('/'))
+      const namespaces = (flows: readonly { namespace: string }[]) =>
+        [...new Set(flows.map((flow) => flow.namespace))].sort(compareCodeUnits)
+      const beside = declared.filter((flow) => flow.rel.startsWith(`${parent}/`))
+      return beside.length > 0
+        ? { ...folder, declared: namespaces(beside) }
+        : { ...folder, declared: [], elsewhere: namespaces(declared) }
+    })
+    .sort((a, b) => compareCodeUnits(a.dir, b.dir))
 }
 
 interface Candidate extends FileFolder {
@@ -185,13 +255,19 @@ function namespaceAndParents(namespace: string): string[] {
   return parts.map((_, i) => parts.slice(0, i + 1).join('.'))
 }
 
-/** The layout of the work tree under `root`: chosen once, every read of a run uses it. */
+/**
+ * The layout of the work tree under `root`: chosen once, every read of a run uses it; with the folders named
+ * after the kinds' folders (`kindFolders`), found at the same time (docs/layouts.md#kind-folders).
+ */
 export async function chooseWorkTreeLayout(
   settings: Settings,
-  workspace: string
+  workspace: string,
+  kindFolderNames: readonly string[] = []
 ): Promise<ChosenLayout> {
   const tree = new WorkTree(workspace, settings.root)
-  return chooseLayout(settings, tree, new IgnoreRules(tree))
+  const chosen = await chooseLayout(settings, tree, new IgnoreRules(tree))
+  const kindFolders = await findKindFolders(settings, chosen, tree, kindFolderNames)
+  return kindFolders.length > 0 ? { ...chosen, kindFolders } : chosen
 }
 
 /** `auto` without a namespace input: tenant when the top-level folders are namespaces their flows use. */
