@@ -14,7 +14,7 @@ const OPS = 'company.ops'
 const DATA = 'company.data.finance'
 const TEAM = 'company.team'
 
-/** A data team's repository: flows in kestra/flows/<namespace>/, as in issue 95. */
+/** A data team's repository: flows in kestra/flows/<namespace>/. */
 const KESTRA_TREE = {
   [`kestra/flows/${OPS}/healthcheck.yml`]: flow(OPS, 'healthcheck'),
   [`kestra/flows/${DATA}/invoices.yml`]: flow(DATA, 'invoices'),

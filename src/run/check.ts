@@ -95,9 +95,7 @@ export async function check(run: CheckArgs): Promise<Checked> {
   const { settings, target, context, ports, kestra, kinds, reads } = run
   // Every request waits on the server's version: asked for while the run's one layout is chosen.
   const probing = probeServer(reads, { work: target.work, kestra })
-  const gatherKinds = kinds.flatMap((kind) => (kind.gather ? [kind.gather] : []))
-  const layout = await runLayout(reads, settings, context.workspace, gatherKinds)
-  sayLayout(ports.reporter, layout, gatherKinds)
+  const layout = await layoutOf(run)
   // What is sent differs from what is validated (docs/environments.md): mapped names, rewritten flows.
   const sending = new SentRewrite(target)
   const stored = storedChecking(target.work)
@@ -402,6 +400,14 @@ function validated(
   all = sortFindings(all)
   reporter.annotate(all)
   return all
+}
+
+/** The run's one layout, the kinds' folders found with it, said in the run's first lines. */
+async function layoutOf(run: CheckArgs): Promise<ChosenLayout> {
+  const kinds = run.kinds.flatMap((kind) => (kind.gather ? [kind.gather] : []))
+  const layout = await runLayout(run.reads, run.settings, run.context.workspace, kinds)
+  sayLayout(run.ports.reporter, layout, kinds)
+  return layout
 }
 
 /**
