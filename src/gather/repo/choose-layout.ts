@@ -1,6 +1,6 @@
 import { compareCodeUnits, normaliseText } from '../../model/content.js'
 import { kindOfText } from '../../model/flow-file.js'
-import { NAMESPACE_PATTERN } from '../../model/namespaces.js'
+import { NAMESPACE_PATTERN, namespaceAndParents } from '../../model/namespaces.js'
 import { Semaphore } from '../../model/concurrency.js'
 import { type Settings } from '../../model/settings.js'
 import { IgnoreRules } from './ignore-rules.js'
@@ -58,17 +58,7 @@ async function findFileFolders(
   tree: TreeSource,
   rules: IgnoreRules
 ): Promise<Pick<ChosenLayout, 'fileFolders' | 'unreadFileFolders'>> {
-  const limit = new Semaphore(16)
-  const search = await SearchScope.of(tree)
-  const walk = (skipsFolder?: (dirRel: string) => boolean) =>
-    walkTree({
-      tree,
-      rules,
-      mayContain: () => false,
-      search,
-      skipsFolder,
-      limit: (task) => limit.run(task)
-    })
+  const { walk, limit } = await searchWalk(tree, rules)
   // The layout's own folders, without the lines (a line is looked at below).
   const bare = layoutRules(
     { namespace: settings.namespace, flowGlobs: settings.flowGlobs, namespaceFiles: [] },
@@ -132,6 +122,25 @@ async function findFileFolders(
   }
 }
 
+/**
+ * Walks of the tree as a search for flow documents makes them (docs/layouts.md#anywhere): no dependencies, no
+ * `.gitignore`d folder, the ignore rules kept; `skipsFolder` leaves more out.
+ */
+async function searchWalk(tree: TreeSource, rules: IgnoreRules) {
+  const limit = new Semaphore(16)
+  const search = await SearchScope.of(tree)
+  const walk = (skipsFolder?: (dirRel: string) => boolean) =>
+    walkTree({
+      tree,
+      rules,
+      mayContain: () => false,
+      search,
+      skipsFolder,
+      limit: (task) => limit.run(task)
+    })
+  return { walk, limit }
+}
+
 /** Each flow document's root-relative path and the namespace its `namespace:` line declares, read as text. */
 async function declaredNamespaces(
   tree: TreeSource,
@@ -167,17 +176,7 @@ export async function findKindFolders(
 ): Promise<KindFolder[]> {
   if (names.length === 0) return []
   const rules = new IgnoreRules(tree)
-  const limit = new Semaphore(16)
-  const search = await SearchScope.of(tree)
-  const walk = (skipsFolder?: (dirRel: string) => boolean) =>
-    walkTree({
-      tree,
-      rules,
-      mayContain: () => false,
-      search,
-      skipsFolder,
-      limit: (task) => limit.run(task)
-    })
+  const { walk, limit } = await searchWalk(tree, rules)
   const owned = layoutRules(settings, layout.layout, layout.fileFolders)
   const found = new Map<string, { name: string; files: string[] }>()
   for (const { rel, kind } of (await walk(owned.owns)).entries) {
@@ -247,12 +246,6 @@ function unreadWhy(
   return meant === undefined
     ? undefined
     : `no flow declares namespace ${name} or a child of it (did you mean '${meant}'?)`
-}
-
-/** `a.b.c` → `a`, `a.b`, `a.b.c`: the namespaces whose files folder a flow of `a.b.c` makes read. */
-function namespaceAndParents(namespace: string): string[] {
-  const parts = namespace.split('.')
-  return parts.map((_, i) => parts.slice(0, i + 1).join('.'))
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Finding, Severity } from '../../model/finding.js'
 import {
   heldNamespaceIsManaged,
   isKestraNamespace,
+  namespaceAndParents,
   SYSTEM_NAMESPACE
 } from '../../model/namespaces.js'
 import type { ChangeBase, PlanAction } from '../../model/plan.js'
@@ -297,12 +298,6 @@ function unreadFindings(
       `${file.file} names namespace ${file.namespace}, which no flow beside '${folder}/' declares (they declare ${declared.join(', ')}), so it is not read: a kv file there is named after one of their namespaces or a parent of one${near === undefined ? '' : ` (did you mean '${near}.yml'?)`}`
     )
   ]
-}
-
-/** `a.b.c` → `a`, `a.b`, `a.b.c`: the namespaces a flow of `a.b.c` places a kv file of. */
-function namespaceAndParents(namespace: string): string[] {
-  const parts = namespace.split('.')
-  return parts.map((_, i) => parts.slice(0, i + 1).join('.'))
 }
 
 /**
