@@ -114,6 +114,40 @@ testCases: []
   })
 })
 
+describe('YAML under tests/ that is not a test suite', () => {
+  it("a repository's own test descriptions and fixtures are skipped with one notice; the suites beside deploy", async () => {
+    // As a real repository keeps them: its own test runner's descriptions, with a type and no testCases.
+    const description = `id: hello_test
+namespace: ${NS}
+type: io.kestra.core.tests.Flow
+flowId: hello
+fixtures:
+  inputs:
+    name: world
+`
+    const change = {
+      ...CHANGE,
+      'tests/flow_tests/hello_test.yml': description,
+      'tests/flow_tests/data/rows.yaml': 'rows:\n  - a: 1\n  - a: 2\n',
+      'tests/flow_tests/empty.yml': ''
+    }
+    await onDashStage({ ...STAGE, change }, async (s) => {
+      const result = await pushRun(s, { delete: 'true' })
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+      const onThem = result.annotations.filter((a) => a.file?.startsWith('tests/flow_tests/'))
+      expect(onThem).toEqual([
+        expect.objectContaining({
+          severity: 'notice',
+          file: 'tests/flow_tests/data/rows.yaml',
+          message:
+            '3 YAML file(s) under tests/ are not Kestra test suites (a suite has flowId and testCases, and no top-level type) and were skipped: tests/flow_tests/data/rows.yaml, tests/flow_tests/empty.yml, tests/flow_tests/hello_test.yml'
+        })
+      ])
+      expect(live(s.kestra)).toEqual({ smoke: SMOKE_V2, fresh: FRESH })
+    })
+  })
+})
+
 describe('test suites deployed', () => {
   it('deploys them compared right before each write, deletes the orphans with delete, and a re-run writes nothing', async () => {
     await onDashStage(STAGE, async (s) => {

@@ -53,16 +53,23 @@ export const GITHUB_ONLY = {
     "the drift watch runs in GitHub Actions on a schedule (docs/drift.md). 'kestra-gitops plan --base <ref>' shows the server's differences"
 } as const satisfies Partial<Record<keyof typeof LOCAL_VALUES, string>>
 
-/** Why each input a local run fixes is ignored, said when the settings file sets it (docs/cli.md). */
-export const NOT_LOCAL = {
-  ...GITHUB_ONLY,
-  'allow-out-of-order':
-    'it applies to workflow_dispatch in GitHub Actions; a local deploy of an older commit is refused as out of order',
-  'smoke-flows': 'the CLI runs no smoke executions (yet); the deploy workflow does',
-  'smoke-timeout-seconds': 'the CLI runs no smoke executions (yet); the deploy workflow does',
-  rollback:
-    'the CLI runs no smoke executions, so it has nothing to roll back after; the deploy workflow does'
-} as const satisfies Record<keyof typeof LOCAL_VALUES, string>
+/**
+ * What a local deploy does instead of what each of these settings makes a deploy in GitHub Actions do: said once,
+ * on `deploy`, the one run they concern (docs/cli.md#settings-the-cli-does-not-use). The other settings the CLI
+ * fixes concern pull requests and the drift watch, which the CLI never runs: nothing to say of them.
+ */
+export const LOCAL_DEPLOY = {
+  'require-reviewed-plan': (autoApprove: boolean) =>
+    autoApprove
+      ? 'writes the plan it makes (--auto-approve), not one reviewed in a pull request'
+      : "shows the plan and asks for 'yes', rather than read the merged pull request's",
+  environment: () => 'records no GitHub deployment',
+  'require-verified-in': () => "reads no commit's GitHub deployments",
+  'allow-out-of-order': () => 'refuses an older commit than the deployed one',
+  'smoke-flows': () => 'runs no smoke execution',
+  'smoke-timeout-seconds': () => 'runs no smoke execution',
+  rollback: () => 'rolls nothing back'
+} as const satisfies Partial<Record<keyof typeof LOCAL_VALUES, (autoApprove: boolean) => string>>
 
 export const FLAG_VARIABLES = { server: 'KESTRA_URL' } as const satisfies Partial<
   Record<InputName, string>
@@ -303,6 +310,26 @@ export function wantsDetailedExitCode(argv: readonly string[]): boolean {
       token.name === 'detailed-exitcode' &&
       (token.value === undefined || token.value === 'true')
   )
+}
+
+/**
+ * What the command line asks for, read before parsing and whatever it holds (docs/cli.md#the-json-document): a
+ * run of `validate`, `plan` or `deploy` that asks for JSON prints one document even when its flags are refused.
+ */
+export function asksJsonOf(argv: readonly string[]): 'validate' | 'plan' | 'deploy' | undefined {
+  const tokens = parseArgsTokens(argv)
+  const end = tokens.findIndex((token) => token.kind === 'option-terminator')
+  let json = false
+  let command: string | undefined
+  for (const token of end === -1 ? tokens : tokens.slice(0, end)) {
+    if (token.kind === 'positional') command ??= token.value
+    if (token.kind !== 'option') continue
+    if (token.name === 'json') json = token.value === undefined || token.value === 'true'
+    if (token.name === 'format') json = token.value === 'json'
+  }
+  return json && (command === 'validate' || command === 'plan' || command === 'deploy')
+    ? command
+    : undefined
 }
 
 export function parseArgs(argv: readonly string[]): CliArgs {

@@ -14,7 +14,7 @@ import {
   tallyText,
   validationFailed
 } from '../decide/render/headline.js'
-import { planDocument } from '../decide/render/plan-document.js'
+import { failureDocument, planDocument } from '../decide/render/plan-document.js'
 import { type DeployResult, type DeployStatus, outcomeCounts } from '../model/result.js'
 import type { ReportInput } from '../decide/render/input.js'
 import {
@@ -37,14 +37,15 @@ import type { Reporter } from '../report/reporter.js'
 import type { RunContext } from '../model/context.js'
 import { type Plan, type ResourceChange, resourceName } from '../model/plan.js'
 import {
+  asksJsonOf,
   type CliArgs,
   cliWords,
   CREDENTIAL_VARIABLES,
   entryOf,
   FLAG_VARIABLES,
   GITHUB_ONLY,
+  LOCAL_DEPLOY,
   LOCAL_VALUES,
-  NOT_LOCAL,
   parseArgs,
   UPGRADE_CHECK,
   usage,
@@ -107,12 +108,35 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   }
   // With --detailed-exitcode, 2 means "changes" only: a usage error exits 1.
   const usageExit = wantsDetailedExitCode(argv) ? EXIT_FAILED : EXIT_USAGE
+  // `--json` prints one document whatever ends the run (docs/cli.md#the-json-document): what it can say of a
+  // run that failed before its report is gathered here as it becomes known.
+  const asksJson = asksJsonOf(argv)
+  const known: { settings?: Settings; commit?: string } = {}
+  const failureJson = (failure: string) => {
+    if (!asksJson) return
+    const { settings, commit } = known
+    const document = failureDocument({
+      command: asksJson,
+      failure: cliWords(failure),
+      ...(settings && {
+        server: settingsTarget(settings).server,
+        tenant: settings.tenant,
+        failOn: settings.failOn
+      }),
+      ...(commit !== undefined && { commit })
+    })
+    out(`${JSON.stringify(document, null, 2)}\n`)
+  }
+  const usageFailed = (error: UsageError) => {
+    failureJson(error.message)
+    return usageFailure(err, error, edge, usageExit)
+  }
   let args: CliArgs
   try {
     args = parseArgs(argv)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
-    return usageFailure(err, error, edge, usageExit)
+    return usageFailed(error)
   }
   if (args.help || args.version) {
     out(args.help ? usage() : `kestra-gitops ${CLI_VERSION}\n`)
@@ -130,15 +154,26 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     ? new ProgressLine({ write: (text) => void io.stderr.write(text), now: Date.now })
     : undefined
   const ticking = progress && setInterval(() => progress.tick(), 250).unref()
-  const failed = (failure: string) => {
+  /** `documented`: the JSON document, when asked for, is printed already and says the failure. */
+  const failed = (failure: string, documented = false) => {
     ended = true
+    if (!documented) failureJson(failure)
     err(`${p.red('error')} ${inert(edge.text(failure))}\n`)
     return EXIT_FAILED
+  }
+  // `deploy --json` that ends before it writes: the plan's document, saying why, as the deploy's.
+  const planFailed = (planned: CliRun, planSettings: Settings, failure: string) => {
+    if (args.format !== 'json') return failed(failure)
+    const result = { ...planned, failure }
+    const document = JSON.parse(formatResult(args, planSettings, result, p)) as object
+    out(`${JSON.stringify({ ...document, command: args.command }, null, 2)}\n`)
+    return failed(failure, true)
   }
   try {
     const settingsFor = (given: CliArgs, log?: (message: string) => void) =>
       cliSettings(given, io.env, io.cwd, { settingsFile: true, log })
     const settings = settingsFor(args, (message) => err(`${message}\n`))
+    known.settings = settings
     if (
       args.command !== 'validate' &&
       args.command !== UPGRADE_CHECK &&
@@ -150,6 +185,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     const asks = args.command === 'deploy' && !settings.dryRun && !args.autoApprove
     if (asks && !io.stdin?.isTTY) throw new UsageError(NO_TERMINAL)
     const context = await localRunContext(cliWorkspace(io.cwd), io.env, scratch, args.base)
+    known.commit = context.sha
     edge = new OutputEdge(credentials, publicNames(settings, context, settingsTarget(settings)))
     const writes = args.command === 'deploy' && !settings.dryRun
     if (writes && !context.sha) {
@@ -192,11 +228,14 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       err(formatResult({ ...args, format: 'text' }, planSettings, planned, errPalette))
       const plan = planned.report.plan
       if (planned.failure !== undefined || !plan) {
-        return failed(planned.failure ?? 'no plan was computed')
+        return planFailed(planned, planSettings, planned.failure ?? 'no plan was computed')
       }
       progress?.clear()
       const answer = await ask(io, deployQuestion(plan, settings, errPalette))
       if (answer !== 'yes') {
+        if (args.format === 'json') {
+          return planFailed(planned, planSettings, CANCELLED)
+        }
         err(`${p.red('Deploy cancelled')}: nothing was written (only 'yes' deploys).\n`)
         return EXIT_FAILED
       }
@@ -224,13 +263,13 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       return upgradeCheckResult(args, context.workspace, result.upgrade, { out, err }, p)
     }
     out(formatResult(args, deploySettings, result, p, approved !== undefined))
-    if (result.failure !== undefined) return failed(result.failure)
+    if (result.failure !== undefined) return failed(result.failure, args.format === 'json')
     return args.detailedExitCode && result.outputs['has-changes'] === 'true'
       ? EXIT_CHANGES
       : EXIT_OK
   } catch (error) {
     ended = true
-    if (error instanceof UsageError) return usageFailure(err, error, edge, usageExit)
+    if (error instanceof UsageError) return usageFailed(error)
     return failed(errorMessage(error))
   } finally {
     clearInterval(ticking)
@@ -240,6 +279,8 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     rmSync(scratch, { recursive: true, force: true })
   }
 }
+
+const CANCELLED = "Deploy cancelled: nothing was written (only 'yes' deploys)."
 
 const NO_TERMINAL =
   "deploy asks for 'yes' on a terminal before it writes, and stdin is not a terminal. Pass --auto-approve to deploy without the question (as in CI), or run 'kestra-gitops plan' first to see what it would change"
@@ -652,7 +693,9 @@ export function cliSettings(
   else if (root !== undefined && below !== '') root = posix.join(below, root)
   if (root !== args.inputs.root) args = { ...args, inputs: { ...args.inputs, root } }
   try {
-    const file = settingsFile ? localFile(readSettingsFile(workspace, cliWay), log) : undefined
+    const file = settingsFile
+      ? localFile(readSettingsFile(workspace, cliWay), args, log)
+      : undefined
     if (file && workspace !== cwd) {
       log?.(
         `Settings file: ${relative(cwd, join(workspace, file.path))}, at the Git root ${workspace}: the repository is read from there` +
@@ -714,22 +757,37 @@ function sourceOf(input: string, args: CliArgs): string {
   return `--${input}`
 }
 
-/** The file's values but those a local run fixes; each the file sets otherwise is named, with why. */
+/**
+ * The file's values but those a local run fixes. A `deploy` names, in one line, those the file sets that would
+ * make a deploy in GitHub Actions do more, with what this one does instead; no other run is concerned by them
+ * (docs/cli.md#settings-the-cli-does-not-use).
+ */
 function localFile(
   file: SettingsFile | undefined,
+  args: Pick<CliArgs, 'command' | 'autoApprove' | 'inputs'>,
   log: ((message: string) => void) | undefined
 ): SettingsFile | undefined {
   if (!file) return undefined
+  // A dry run writes nothing: none of them concerns it.
+  const dryRun = (args.inputs['dry-run'] ?? file.values.get('dry-run')?.text.trim()) === 'true'
+  const concerned: string[] = []
+  const instead: string[] = []
   const values = [...file.values].filter(([name, { text, line }]) => {
     const fixed = entryOf(LOCAL_VALUES, name)
     if (fixed === undefined) return true
-    if (text.trim() !== fixed) {
-      log?.(
-        `notice ${file.path}:${line}: ${name} is ignored by the CLI: ${NOT_LOCAL[name as keyof typeof NOT_LOCAL]}.`
-      )
+    const local = entryOf(LOCAL_DEPLOY, name)
+    if (args.command === 'deploy' && !dryRun && local && text.trim() !== fixed) {
+      concerned.push(`${name} (line ${line})`)
+      const said = local(args.autoApprove)
+      if (!instead.includes(said)) instead.push(said)
     }
     return false
   })
+  if (concerned.length > 0) {
+    log?.(
+      `notice ${file.path}: ${concerned.join(', ')} ${concerned.length > 1 ? 'apply' : 'applies'} in GitHub Actions only: this deploy ${instead.join(', ')} (docs/cli.md#settings-the-cli-does-not-use).`
+    )
+  }
   return { path: file.path, values: new Map(values) }
 }
 

@@ -112,9 +112,18 @@ export function probeServer(
   return (reads.probe ??= settle(kestra.info().then((info) => info.version)))
 }
 
-/** The layout of the run: the base commit is read as the work tree is. */
-export function runLayout(reads: RunReads, settings: Settings, workspace: string) {
-  return (reads.layout ??= chooseWorkTreeLayout(settings, workspace))
+/**
+ * The layout of the run: the base commit is read as the work tree is. The kinds' folders (`GatherKind.folder`)
+ * are found with it.
+ */
+export function runLayout(
+  reads: RunReads,
+  settings: Settings,
+  workspace: string,
+  kinds: readonly Pick<GatherKind, 'folder'>[] = []
+) {
+  const names = kinds.flatMap((kind) => (kind.folder ? [kind.folder.name] : []))
+  return (reads.layout ??= chooseWorkTreeLayout(settings, workspace, names))
 }
 
 interface GatherInput {

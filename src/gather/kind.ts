@@ -43,6 +43,12 @@ export interface GatherKind<H = unknown> {
   fromWalk?(walk: WalkRead): H
   /** How it reads the paths the walk's layout places as its own. */
   walk?: Partial<WalkParts>
+  /**
+   * The folder name it keeps its files in (`kv`): such folders are found as the layout is chosen
+   * (`ChosenLayout.kindFolders`, docs/layouts.md#kind-folders), and the run's first lines name them, each
+   * under `label`.
+   */
+  readonly folder?: { name: string; label: string }
 }
 
 /**

@@ -21,6 +21,11 @@ export interface Finding {
    * and column, is replaced by `with`.
    */
   fix?: FindingFix
+  /**
+   * Other files the finding is about (workspace-relative): on a pull request it stays an error when one of
+   * them changed, as when its own file did.
+   */
+  related?: string[]
 }
 
 export interface FindingFix {

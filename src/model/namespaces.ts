@@ -8,6 +8,12 @@ export function isKestraNamespace(namespace: string): boolean {
   return NAMESPACE_PATTERN.test(namespace) && namespace.length <= NAMESPACE_MAX_LENGTH
 }
 
+/** `a.b.c` → `a`, `a.b`, `a.b.c`: a namespace and its parents, whose folders its flows make read. */
+export function namespaceAndParents(namespace: string): string[] {
+  const parts = namespace.split('.')
+  return parts.map((_, i) => parts.slice(0, i + 1).join('.'))
+}
+
 /** Kestra's own namespace: managed only when the `namespaces` input lists it; its children are ordinary. */
 export const SYSTEM_NAMESPACE = 'system'
 

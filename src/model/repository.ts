@@ -85,6 +85,34 @@ export interface ChosenLayout {
   reason: string
   /** Root-relative `files/<namespace>/` folders `auto` reads (docs/layouts.md#files-folders-found-by-auto). */
   fileFolders?: readonly FileFolder[]
+  /** `files/<name>/` folders `auto` did not read for their name, each with why (docs/layouts.md#one-path-one-source). */
+  unreadFileFolders?: readonly UnreadFileFolder[]
+  /** The folders named after a kind's folder, found with the layout (docs/layouts.md#kind-folders). */
+  kindFolders?: readonly KindFolder[]
+}
+
+/**
+ * A folder named after a kind's folder (`kv`) holding YAML files (docs/layouts.md#kind-folders): the kind says
+ * what it reads of it.
+ */
+export interface KindFolder {
+  /** The kind's folder name. */
+  name: string
+  /** Root-relative. */
+  dir: string
+  /** The YAML files under it, root-relative, sorted (in its subfolders too). */
+  files: string[]
+  /**
+   * The namespaces the flows beside it declare; undefined at root, where every flow is beside it. Empty when
+   * no flow is beside it (`elsewhere`: what the repository's flows declare).
+   */
+  declared?: string[]
+  elsewhere?: string[]
+}
+
+export interface UnreadFileFolder {
+  dir: string
+  why: string
 }
 
 /** A folder whose files are the namespace files of `namespace`, `dir/rest` stored at `/rest`. */

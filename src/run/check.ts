@@ -41,7 +41,7 @@ import { demoteUnchangedErrors, failureMessage, sortFindings } from '../decide/v
 import { tallyText } from '../decide/render/headline.js'
 import { phase } from '../report/phase.js'
 import type { Kind } from '../kinds/kind.js'
-import type { WalkRead } from '../gather/kind.js'
+import type { GatherKind, WalkRead } from '../gather/kind.js'
 import type { RunPorts, TargetRun } from './ports.js'
 import { upgradeAsked } from './upgrade.js'
 
@@ -95,8 +95,7 @@ export async function check(run: CheckArgs): Promise<Checked> {
   const { settings, target, context, ports, kestra, kinds, reads } = run
   // Every request waits on the server's version: asked for while the run's one layout is chosen.
   const probing = probeServer(reads, { work: target.work, kestra })
-  const layout = await runLayout(reads, settings, context.workspace)
-  sayLayout(ports.reporter, layout)
+  const layout = await layoutOf(run)
   // What is sent differs from what is validated (docs/environments.md): mapped names, rewritten flows.
   const sending = new SentRewrite(target)
   const stored = storedChecking(target.work)
@@ -403,14 +402,38 @@ function validated(
   return all
 }
 
-/** The run's first lines: the layout and why, and each files/<namespace>/ folder auto found (docs/layouts.md). */
-function sayLayout(reporter: RunPorts['reporter'], layout: ChosenLayout): void {
+/** The run's one layout, the kinds' folders found with it, said in the run's first lines. */
+async function layoutOf(run: CheckArgs): Promise<ChosenLayout> {
+  const kinds = run.kinds.flatMap((kind) => (kind.gather ? [kind.gather] : []))
+  const layout = await runLayout(run.reads, run.settings, run.context.workspace, kinds)
+  sayLayout(run.ports.reporter, layout, kinds)
+  return layout
+}
+
+/**
+ * The run's first lines: the layout and why, each files/<namespace>/ folder auto found, and each folder of a
+ * kind's found beside the flows (docs/layouts.md).
+ */
+function sayLayout(
+  reporter: RunPorts['reporter'],
+  layout: ChosenLayout,
+  kinds: readonly Pick<GatherKind, 'folder'>[]
+): void {
   reporter.info(`Layout: ${layout.layout} (${layout.reason})`)
   for (const { dir, namespace } of layout.fileFolders ?? []) {
+    const tenantTree = dir === `${namespace}/files` || dir.endsWith(`/${namespace}/files`)
     reporter.info(
       `Namespace files: '${dir}/' under root holds the files of ${namespace} ` +
-        '(a files/<namespace>/ folder beside the flows; a namespace-files line for it takes over)'
+        `(${tenantTree ? 'the <namespace>/files/ folder of its flows' : 'a files/<namespace>/ folder beside the flows'}; ` +
+        'a namespace-files line for it takes over)'
     )
+  }
+  for (const { name, dir, files, declared } of layout.kindFolders ?? []) {
+    const label = kinds.find((kind) => kind.folder?.name === name)?.folder?.label
+    if (label === undefined || declared?.length === 0) continue
+    const shown = files.slice(0, 5).map((file) => file.slice(dir.length + 1))
+    const more = files.length > shown.length ? ` and ${files.length - shown.length} more` : ''
+    reporter.info(`${label}: '${dir}/' under root holds ${shown.join(', ')}${more}`)
   }
 }
 

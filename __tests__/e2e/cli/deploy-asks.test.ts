@@ -77,9 +77,9 @@ describe('deploy asks first', () => {
     expect(after).toContain('The plan has the approved fingerprint')
     expect(after).not.toContain('+    message: hello from hello again') // the diff is shown once
     expect(serverFlows()).toEqual(['hello@2', 'new@1'])
-    // The settings file's require-reviewed-plan is named, not dropped silently.
+    // The settings file's require-reviewed-plan is named, in one line, with what this deploy does instead.
     expect(output).toContain(
-      "notice kestra-gitops.yml:2: require-reviewed-plan is ignored by the CLI: it compares with the plan in the merged pull request's comment on GitHub. Locally, 'kestra-gitops deploy' shows the plan and asks for 'yes' before it writes"
+      "notice kestra-gitops.yml: require-reviewed-plan (line 2) applies in GitHub Actions only: this deploy shows the plan and asks for 'yes', rather than read the merged pull request's (docs/cli.md#settings-the-cli-does-not-use)."
     )
   })
 

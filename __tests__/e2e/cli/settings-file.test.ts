@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createGitRepo } from '../../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../../test-support/kestra-emulator/index.js'
 import { CREDENTIALS, flow } from '../../../test-support/scenario.js'
+import { readmeBlock } from '../environments/workflow-runner.js'
 import { outputsOf, runCli } from './run-cli.js'
 
 const NS = 'company.team'
@@ -46,6 +47,36 @@ describe('the CLI and the settings file', () => {
       "Input 'delete' from the command line overrides .github/kestra-gitops.yml line 2."
     )
     expect(outputsOf(overridden.stdout)).toMatchObject({ deleted: '0', orphaned: '1' })
+  })
+
+  it("the README's settings file: no notice on validate or plan, one line on the deploy it concerns", async () => {
+    const repo = createGitRepo({
+      'kestra-gitops.yml': readmeBlock('kestra-gitops.yml'),
+      [`${NS}/flows/keep.yml`]: flow(NS, 'keep')
+    })
+    for (const command of [['validate'], ['plan'], ['plan', '--json'], ['deploy', '--dry-run']]) {
+      const result = await runCli(repo.dir, command, env)
+      expect(result.exitCode, result.stderr).toBe(0)
+      expect(result.stderr).not.toContain('require-reviewed-plan')
+      expect(result.stderr).not.toMatch(/^notice /m)
+    }
+    const deployed = await runCli(repo.dir, ['deploy', '--auto-approve'], env)
+    expect(deployed.exitCode, deployed.stderr).toBe(0)
+    expect(deployed.stderr.split('\n').filter((line) => line.startsWith('notice '))).toEqual([
+      'notice kestra-gitops.yml: require-reviewed-plan (line 5) applies in GitHub Actions only: this deploy writes the plan it makes (--auto-approve), not one reviewed in a pull request (docs/cli.md#settings-the-cli-does-not-use).'
+    ])
+
+    // Several settings a deploy in GitHub Actions acts on: one line for them all.
+    const more = createGitRepo({
+      'kestra-gitops.yml':
+        'require-reviewed-plan: true\nrollback: true\nsmoke-flows: company.team.keep\n',
+      [`${NS}/flows/keep.yml`]: flow(NS, 'keep')
+    })
+    const result = await runCli(more.dir, ['deploy', '--auto-approve'], env)
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stderr.split('\n').filter((line) => line.startsWith('notice '))).toEqual([
+      'notice kestra-gitops.yml: require-reviewed-plan (line 1), rollback (line 2), smoke-flows (line 3) apply in GitHub Actions only: this deploy writes the plan it makes (--auto-approve), not one reviewed in a pull request, rolls nothing back, runs no smoke execution (docs/cli.md#settings-the-cli-does-not-use).'
+    ])
   })
 
   it('refuses a key the file may not set, naming the file and line, before any request', async () => {

@@ -142,6 +142,42 @@ export function planDocument(report: ReportInput, run: DocumentRun): PlanDocumen
   }
 }
 
+/** What a run that failed before its report knew (docs/cli.md#the-json-document): none of it a credential. */
+interface FailedRun {
+  command: PlanDocument['command']
+  failure: string
+  server?: string
+  tenant?: string
+  commit?: string
+  failOn?: 'error' | 'warning'
+}
+
+/**
+ * The document of a run that ended before it had a report (a usage error, a server that does not answer): the
+ * same fields, empty where nothing was read, `failure` saying why and `verdict.passed` false.
+ */
+export function failureDocument(run: FailedRun): PlanDocument {
+  return {
+    format_version: FORMAT_VERSION,
+    command: run.command,
+    verdict: { passed: false, fail_on: run.failOn ?? 'error', errors: 0, warnings: 0, notices: 0 },
+    server: run.server ?? null,
+    tenant: run.tenant ?? '',
+    commit: run.commit ?? '',
+    layout: null,
+    notes: [],
+    settings: {},
+    fingerprint: null,
+    counts: null,
+    deletions: [],
+    resources: [],
+    findings: [],
+    outputs: {},
+    failure: run.failure,
+    deployment: null
+  }
+}
+
 function resourceEntry(
   r: ResourceChange,
   report: ReportInput,

@@ -17,7 +17,8 @@ export function demoteUnchangedErrors(findings: Finding[], changed: ChangedFiles
     finding.rule !== NOTHING_FOUND &&
     finding.rule !== MISSING_FOLDER &&
     finding.rule !== READ_ONLY_REFUSED &&
-    !changed.paths.has(finding.file)
+    !changed.paths.has(finding.file) &&
+    !finding.related?.some((file) => changed.paths.has(file))
       ? {
           ...finding,
           severity: 'warning',

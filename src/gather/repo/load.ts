@@ -273,6 +273,14 @@ export async function loadRepository(
       })
     }
   }
+  for (const { dir, why } of model.layout.unreadFileFolders ?? []) {
+    model.readProblems.push({
+      severity: 'warning',
+      file: fileOf(dir),
+      rule: 'files-folder',
+      message: `'${dir}/' is not read as namespace files: ${why}`
+    })
+  }
   for (const { rel, message } of walk.unreadable) {
     model.readProblems.push({
       severity: 'error',

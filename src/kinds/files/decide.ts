@@ -7,7 +7,7 @@ import {
   scopeFilter
 } from '../../decide/plan/build.js'
 import { diffTexts } from '../../decide/plan/diff.js'
-import { decodeText, MAX_FILE_BYTES } from '../../model/content.js'
+import { compareCodeUnits, decodeText, MAX_FILE_BYTES } from '../../model/content.js'
 import type { RepositoryShape } from '../../model/drift.js'
 import type { Finding, Severity } from '../../model/finding.js'
 import type { DesiredFile, ServerFile } from '../../model/plan-input.js'
@@ -40,7 +40,10 @@ export const filesDecide: DecideKind<FileChange, FilesHeld> = {
     null,
     r.current?.sha256 ?? null
   ],
-  validate: ({ model }) => model.files.flatMap(namespaceFileFindings),
+  validate: ({ model }) => [
+    ...model.files.flatMap(namespaceFileFindings),
+    ...samePathFindings(model.files)
+  ],
   plan: (_reading, options) => planFiles(options),
   newPath: (change, shape) => newFilePath(change.namespace, change.path, shape)
 }
@@ -218,6 +221,40 @@ function namespaceFileFindings(entry: NamespaceFileEntry): Finding[] {
       'file-size',
       `Large upload: namespace file is ${megabytes(entry.size)} MiB (over ${megabytes(LARGE_FILE_BYTES)} MiB). Proxies in front of Kestra may refuse it; consider object storage`
     )
+  }
+  return findings
+}
+
+/**
+ * docs/layouts.md#one-path-one-source: one namespace file (namespace and path) placed by two repository files.
+ * The later file in path order gets the finding, naming both: an error when their bytes differ (which one would
+ * be deployed is no choice to leave to path order), a notice when they are equal (the first is deployed).
+ */
+function samePathFindings(files: readonly NamespaceFileEntry[]): Finding[] {
+  const first = new Map<string, NamespaceFileEntry>()
+  const findings: Finding[] = []
+  for (const entry of [...files].sort((a, b) => compareCodeUnits(a.file, b.file))) {
+    // A link out of root is never read: its own error says so.
+    if (entry.symlinkEscapes) continue
+    const key = fileKey(entry.namespace, entry.path)
+    const earlier = first.get(key)
+    if (earlier === undefined) {
+      first.set(key, entry)
+      continue
+    }
+    const name = `${entry.namespace}:${entry.path}`
+    const same = earlier.sha256 === entry.sha256
+    findings.push({
+      severity: same ? 'notice' : 'error',
+      file: entry.file,
+      line: 1,
+      rule: 'file-two-sources',
+      message: same
+        ? `Namespace file ${name} is found in two places with the same content, ${earlier.file} and ${entry.file}: ${earlier.file} is deployed. Delete one to keep one source`
+        : `Namespace file ${name} is found in two places with different content, ${earlier.file} and ${entry.file}: only one can be deployed. Keep it in one place (delete or rename the other)`,
+      resource: key,
+      related: [earlier.file]
+    })
   }
   return findings
 }

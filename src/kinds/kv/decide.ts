@@ -9,10 +9,12 @@ import type { Finding, Severity } from '../../model/finding.js'
 import {
   heldNamespaceIsManaged,
   isKestraNamespace,
+  namespaceAndParents,
   SYSTEM_NAMESPACE
 } from '../../model/namespaces.js'
 import type { ChangeBase, PlanAction } from '../../model/plan.js'
 import { PREVIEW_OWNER_KEY } from '../../model/preview.js'
+import { nearest } from '../../model/nearest.js'
 import { repositoryPath } from '../../model/repository-paths.js'
 
 /** A KV pair of a managed namespace (docs/kv.md): by key, its namespace as sent. */
@@ -35,13 +37,23 @@ declare module '../../model/plan.js' {
   }
 }
 
-/** A kv file of the repository: `kv/<namespace>.yml`. */
+/** A kv file of the repository: `<namespace>.yml` in a `kv/` folder (docs/kv.md#where-kv-files-are-found). */
 interface HeldKvFile {
   /** Workspace-relative path. */
   file: string
   /** The namespace its name says, as the repository writes it. */
   namespace: string
   text: string
+  /**
+   * Why it is not read: in a subfolder of its `kv/` folder, in a `kv/` folder beside no flow, or named after
+   * no namespace the flows beside its folder (`declared`; for `not-beside`, every flow) declare.
+   */
+  unread?: {
+    why: 'nested' | 'not-beside' | 'unmatched'
+    /** Root-relative. */
+    folder: string
+    declared: readonly string[]
+  }
 }
 
 /** What the KV kind's decide part takes (what its gather part reads, docs/kv.md). */
@@ -209,12 +221,14 @@ export function kvFindings(held: HeldKv): Finding[] {
       rule,
       message
     })
+    if (file.unread) return unreadFindings(file, file.unread, error)
     if (!isKestraNamespace(file.namespace)) {
+      const folder = file.file.slice(0, file.file.lastIndexOf('/'))
       return [
         error(
           1,
           'kv-namespace',
-          `${file.file} does not name a namespace: a kv file is kv/<namespace>.yml, the namespace in lowercase letters, digits, '.', '_' or '-'`
+          `${file.file} does not name a namespace: a kv file is ${folder}/<namespace>.yml, the namespace in lowercase letters, digits, '.', '_' or '-'`
         )
       ]
     }
@@ -241,6 +255,49 @@ export function kvFindings(held: HeldKv): Finding[] {
     }
     return parseKvFile(file.text).problems.map((p) => error(p.line, 'kv-file', p.message))
   })
+}
+
+/**
+ * docs/kv.md#where-kv-files-are-found: a kv file found and not read is never silent. In a subfolder, or named
+ * after no namespace the flows beside its folder can place (a typo), it is an error: a typo must not leave a
+ * namespace's keys unmanaged. A `kv/` folder beside no flow is a warning on each file named after a namespace
+ * the repository's flows declare; other YAML there is not meant as KV.
+ */
+function unreadFindings(
+  file: HeldKvFile,
+  unread: NonNullable<HeldKvFile['unread']>,
+  finding: (line: number, rule: string, message: string, severity?: Severity) => Finding
+): Finding[] {
+  const { folder, declared } = unread
+  const meant = [...new Set(declared.flatMap(namespaceAndParents))]
+  if (unread.why === 'nested') {
+    return [
+      finding(
+        1,
+        'kv-namespace',
+        `${file.file} is in a folder under '${folder}/', so it is not read: a kv file sits in its kv folder, named after its namespace (${folder}/<namespace>.yml)`
+      )
+    ]
+  }
+  if (unread.why === 'not-beside') {
+    if (!meant.includes(file.namespace)) return []
+    return [
+      finding(
+        1,
+        'kv-folder',
+        `'${folder}/' is not read: a kv folder is read at root (kv/) or beside the flows (kestra/kv/ next to kestra/flows/, <namespace>/kv/), and no flow is beside it. Move ${file.file.slice(file.file.lastIndexOf('/') + 1)} there`,
+        'warning'
+      )
+    ]
+  }
+  const near = nearest(file.namespace, meant)
+  return [
+    finding(
+      1,
+      'kv-namespace',
+      `${file.file} names namespace ${file.namespace}, which no flow beside '${folder}/' declares (they declare ${declared.join(', ')}), so it is not read: a kv file there is named after one of their namespaces or a parent of one${near === undefined ? '' : ` (did you mean '${near}.yml'?)`}`
+    )
+  ]
 }
 
 /**
@@ -319,11 +376,13 @@ export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
   return changes
 }
 
-/** The first file (by path) of each managed namespace: its duplicates are findings. */
+/** The first file (by path) of each managed namespace read: its duplicates are findings. */
 function valid(files: HeldKvFile[], extraNamespaces: readonly string[]): Map<string, HeldKvFile> {
   const managed = files.filter(
     (file) =>
-      isKestraNamespace(file.namespace) && heldNamespaceIsManaged(file.namespace, extraNamespaces)
+      !file.unread &&
+      isKestraNamespace(file.namespace) &&
+      heldNamespaceIsManaged(file.namespace, extraNamespaces)
   )
   return indexByFile(managed, (file) => file.namespace)
 }

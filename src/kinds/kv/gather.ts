@@ -1,21 +1,36 @@
-import { kindFiles, readClosing, type GatherKind, type KindFile } from '../../gather/kind.js'
-import type { TreeSource } from '../../gather/repo/tree-source.js'
+import { readClosing, type GatherKind, type KindFile } from '../../gather/kind.js'
+import { findKindFolders } from '../../gather/repo/choose-layout.js'
+import { childOf, type TreeSource } from '../../gather/repo/tree-source.js'
 import { liveKvKeys } from '../../kestra/listings.js'
+import { compareCodeUnits, normaliseText } from '../../model/content.js'
 import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
+import type { KindFolder } from '../../model/repository.js'
 
-/** A kv file as read: `kv/<namespace>.yml` under root (docs/kv.md#the-file). */
-type GatheredKvFile = KindFile & { namespace: string }
+/** Why a kv file found is not read (docs/kv.md#where-kv-files-are-found), with the flows beside its folder. */
+interface Unread {
+  why: 'nested' | 'not-beside' | 'unmatched'
+  /** Root-relative. */
+  folder: string
+  /** The namespaces the flows beside the folder declare (`not-beside`: those of every flow). */
+  declared: readonly string[]
+}
+
+/** A kv file as found: `<namespace>.yml` in a `kv/` folder (docs/kv.md#the-file). */
+type GatheredKvFile = KindFile & { namespace: string; unread?: Unread }
 
 const FOLDER = 'kv'
-const KV_FILE = /^kv\/[^/]+\.ya?ml$/
 
 /** Reads its decide part's `HeldKv`. */
 export const kvGather = {
   name: 'kv',
+  folder: { name: FOLDER, label: 'KV pairs' },
   async gather(input) {
     const [files, base] = await Promise.all([
-      discoverKvFiles(input.workTree),
-      readClosing(input.openBase?.(), discoverKvFiles)
+      discoverKvFiles(input.workTree, input.layout.kindFolders ?? []),
+      // The base commit's own kv folders: a file the change removed (its folder with it) still has its keys.
+      readClosing(input.openBase?.(), async (tree) =>
+        discoverKvFiles(tree, await findKindFolders(input.settings, input.layout, tree, [FOLDER]))
+      )
     ])
     const prefix = input.settings.namespacePrefix || undefined
     const { extraNamespaces } = input.settings
@@ -27,7 +42,7 @@ export const kvGather = {
     }
     const api = input.kestra
     if (!api || !input.work.plan) return held
-    const named = [...files, ...(base ?? [])].map((f) => f.namespace)
+    const named = [...files, ...(base ?? [])].filter((f) => !f.unread).map((f) => f.namespace)
     const managed = (ns: string) =>
       isKestraNamespace(ns) && heldNamespaceIsManaged(ns, extraNamespaces)
     const namespaces = [...new Set(named.filter(managed))]
@@ -53,11 +68,37 @@ export const kvGather = {
   }
 } satisfies GatherKind
 
-/** Every `kv/<namespace>.yml` (or `.yaml`) under root that the ignore rules keep, sorted by path. */
-async function discoverKvFiles(tree: TreeSource): Promise<GatheredKvFile[]> {
-  const files = await kindFiles(tree, FOLDER, (rel) => KV_FILE.test(rel))
-  return files.map((f) => ({
-    ...f,
-    namespace: f.file.slice(f.file.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '')
-  }))
+/**
+ * The YAML files of the `kv/` folders found with the layout (docs/kv.md#where-kv-files-are-found), sorted by
+ * path: `kv/<namespace>.yml` at root for any namespace; in a `kv/` folder beside the flows (`kestra/kv/`,
+ * `<namespace>/kv/`) for a namespace those flows declare or a parent of one. Each other one says why it is
+ * not read: in a subfolder, in a folder beside no flow, or named after no namespace it can place.
+ */
+async function discoverKvFiles(
+  tree: TreeSource,
+  folders: readonly KindFolder[]
+): Promise<GatheredKvFile[]> {
+  const found: GatheredKvFile[] = []
+  for (const { dir, files, declared, elsewhere } of folders.filter((f) => f.name === FOLDER)) {
+    for (const rel of files) {
+      const name = rel.slice(rel.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '')
+      const text = normaliseText((await tree.read(rel)).toString('utf8'))
+      const unread = (why: Unread['why'], namespaces: readonly string[] = declared ?? []) => ({
+        unread: { why, folder: dir, declared: namespaces }
+      })
+      const placed =
+        declared === undefined || declared.some((ns) => ns === name || ns.startsWith(`${name}.`))
+      found.push({
+        file: childOf(tree.rootRel, rel),
+        text,
+        namespace: name,
+        ...(rel.slice(dir.length + 1).includes('/')
+          ? unread('nested')
+          : declared?.length === 0
+            ? unread('not-beside', elsewhere)
+            : !placed && unread('unmatched'))
+      })
+    }
+  }
+  return found.sort((a, b) => compareCodeUnits(a.file, b.file))
 }

@@ -37,6 +37,8 @@ interface HeldTestFile {
 
 export interface HeldTests {
   files: HeldTestFile[]
+  /** YAML files under `tests/` not shaped like a test suite: skipped, with one notice. */
+  skipped?: string[]
   base?: HeldTestFile[]
   /** The run's namespace prefix (a preview, a prefixed environment): suites are sent under it. */
   prefix?: string
@@ -152,6 +154,18 @@ function testFindings(held: HeldTests): Finding[] {
     }
     return []
   })
+  const skipped = held.skipped ?? []
+  if (skipped.length > 0) {
+    const named =
+      skipped.slice(0, 5).join(', ') + (skipped.length > 5 ? ` and ${skipped.length - 5} more` : '')
+    findings.push({
+      severity: 'notice',
+      file: skipped[0]!,
+      line: 1,
+      rule: 'not-a-test-suite',
+      message: `${skipped.length} YAML file(s) under tests/ are not Kestra test suites (a suite has flowId and testCases, and no top-level type) and were skipped: ${named}`
+    })
+  }
   if (held.edition !== undefined && held.files.length > 0) {
     findings.push({
       severity: 'warning',
