@@ -2462,6 +2462,10 @@ const NAMESPACE_MAX_LENGTH = 150;
 function isKestraNamespace(namespace) {
     return NAMESPACE_PATTERN.test(namespace) && namespace.length <= NAMESPACE_MAX_LENGTH;
 }
+function namespaceAndParents(namespace) {
+    const parts = namespace.split('.');
+    return parts.map((_, i) => parts.slice(0, i + 1).join('.'));
+}
 const SYSTEM_NAMESPACE = 'system';
 function heldNamespaceIsManaged(namespace, extraNamespaces) {
     return namespace !== SYSTEM_NAMESPACE || extraNamespaces.includes(namespace);
@@ -2501,7 +2505,8 @@ function demoteUnchangedErrors(findings, changed) {
         finding.rule !== NOTHING_FOUND &&
         finding.rule !== MISSING_FOLDER &&
         finding.rule !== READ_ONLY_REFUSED &&
-        !changed.paths.has(finding.file)
+        !changed.paths.has(finding.file) &&
+        !finding.related?.some((file) => changed.paths.has(file))
         ? {
             ...finding,
             severity: 'warning',
@@ -3732,6 +3737,27 @@ function planDocument(report, run) {
                 }))
             }
             : null
+    };
+}
+function failureDocument(run) {
+    return {
+        format_version: FORMAT_VERSION,
+        command: run.command,
+        verdict: { passed: false, fail_on: run.failOn ?? 'error', errors: 0, warnings: 0, notices: 0 },
+        server: run.server ?? null,
+        tenant: run.tenant ?? '',
+        commit: run.commit ?? '',
+        layout: null,
+        notes: [],
+        settings: {},
+        fingerprint: null,
+        counts: null,
+        deletions: [],
+        resources: [],
+        findings: [],
+        outputs: {},
+        failure: run.failure,
+        deployment: null
     };
 }
 function resourceEntry(r, report, invalid) {
@@ -5277,6 +5303,31 @@ class SearchScope {
     }
 }
 
+function nearest(typed, names) {
+    let best;
+    let bestDistance = Math.max(2, Math.floor(typed.length / 3)) + 1;
+    for (const name of names) {
+        if (name === typed)
+            continue;
+        const distance = editDistance(typed, name);
+        if (distance < bestDistance)
+            [best, bestDistance] = [name, distance];
+    }
+    return best;
+}
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+            current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
 async function chooseLayout(settings, tree, rules) {
     if (settings.layout !== 'auto') {
         return { layout: settings.layout, reason: settings.layoutReason ?? 'set by the layout input' };
@@ -5284,10 +5335,70 @@ async function chooseLayout(settings, tree, rules) {
     if (settings.namespace)
         return { layout: 'namespace', reason: 'the namespace input is set' };
     const chosen = decideLayout(await topFolders(tree, rules));
-    const fileFolders = await findFileFolders(settings, chosen, tree, rules);
-    return fileFolders.length > 0 ? { ...chosen, fileFolders } : chosen;
+    return { ...chosen, ...(await findFileFolders(settings, chosen, tree, rules)) };
 }
 async function findFileFolders(settings, chosen, tree, rules) {
+    const { walk, limit } = await searchWalk(tree, rules);
+    const bare = layoutRules({ namespace: settings.namespace, flowGlobs: settings.flowGlobs, namespaceFiles: [] }, chosen.layout);
+    const mapped = settings.namespaceFiles.map((mapping) => mapping.dir);
+    const candidates = new Map();
+    const consider = (candidate) => {
+        if (candidates.has(candidate.dir))
+            return;
+        const { dir } = candidate;
+        if (mapped.some((m) => m === '' || dir === m || dir.startsWith(`${m}/`)))
+            return;
+        candidates.set(dir, candidate);
+    };
+    for (const { rel } of (await walk(bare.owns)).entries) {
+        const segments = rel.split('/');
+        for (let i = 0; i + 2 < segments.length; i++) {
+            const name = segments[i + 1];
+            if (segments[i] === 'files') {
+                const dir = segments.slice(0, i + 2).join('/');
+                consider({
+                    dir,
+                    namespace: name,
+                    parent: segments.slice(0, i).join('/'),
+                    shape: 'files/<namespace>'
+                });
+            }
+            else if (name === 'files' && NAMESPACE_PATTERN.test(segments[i])) {
+                const dir = segments.slice(0, i + 2).join('/');
+                consider({
+                    dir,
+                    namespace: segments[i],
+                    parent: segments.slice(0, i + 1).join('/'),
+                    shape: '<namespace>/files'
+                });
+            }
+        }
+    }
+    if (candidates.size === 0)
+        return {};
+    const declared = await declaredNamespaces(tree, (await walk()).entries, limit);
+    const under = (parent) => declared.filter((flow) => parent === '' || flow.rel.startsWith(`${parent}/`));
+    const holds = (flows, namespace) => flows.some((flow) => flow.namespace === namespace || flow.namespace.startsWith(`${namespace}.`));
+    const fileFolders = [];
+    const unread = [];
+    for (const { dir, namespace, parent, shape } of candidates.values()) {
+        const beside = under(shape === '<namespace>/files' && !parent.includes('/') ? '' : parent);
+        if (NAMESPACE_PATTERN.test(namespace) && holds(beside, namespace)) {
+            fileFolders.push({ dir, namespace });
+        }
+        else if (shape === 'files/<namespace>') {
+            const why = unreadWhy(namespace, beside, declared, holds);
+            if (why !== undefined)
+                unread.push({ dir, why });
+        }
+    }
+    const byDir = (a, b) => compareCodeUnits(a.dir, b.dir);
+    return {
+        ...(fileFolders.length > 0 && { fileFolders: fileFolders.sort(byDir) }),
+        ...(unread.length > 0 && { unreadFileFolders: unread.sort(byDir) })
+    };
+}
+async function searchWalk(tree, rules) {
     const limit = new Semaphore(16);
     const search = await SearchScope.of(tree);
     const walk = (skipsFolder) => walkTree({
@@ -5298,42 +5409,77 @@ async function findFileFolders(settings, chosen, tree, rules) {
         skipsFolder,
         limit: (task) => limit.run(task)
     });
-    const bare = layoutRules({ namespace: settings.namespace, flowGlobs: settings.flowGlobs, namespaceFiles: [] }, chosen.layout);
-    const mapped = settings.namespaceFiles.map((mapping) => mapping.dir);
-    const candidates = new Map();
-    for (const { rel } of (await walk(bare.owns)).entries) {
-        const segments = rel.split('/');
-        for (let i = 0; i + 2 < segments.length; i++) {
-            const namespace = segments[i + 1];
-            if (segments[i] !== 'files' || !NAMESPACE_PATTERN.test(namespace))
-                continue;
-            const dir = segments.slice(0, i + 2).join('/');
-            if (candidates.has(dir))
-                continue;
-            const lineHolds = mapped.some((m) => m === '' || dir === m || dir.startsWith(`${m}/`));
-            if (lineHolds)
-                continue;
-            candidates.set(dir, { dir, namespace, parent: segments.slice(0, i).join('/') });
-        }
-    }
-    if (candidates.size === 0)
-        return [];
-    const { entries } = await walk();
+    return { walk, limit };
+}
+async function declaredNamespaces(tree, entries, limit) {
     const yamlFiles = entries.filter((entry) => entry.kind === 'file' && isYamlFile(entry.rel));
-    const declared = (await Promise.all(yamlFiles.map(({ rel }) => limit.run(async () => {
+    return (await Promise.all(yamlFiles.map(({ rel }) => limit.run(async () => {
         const text = normaliseText(await tree.read(rel).then(String, () => ''));
         const namespace = kindOfText(text) === 'flow' ? NAMESPACE_LINE.exec(text)?.[1] : undefined;
         return namespace === undefined ? [] : [{ rel, namespace }];
     })))).flat();
-    return [...candidates.values()]
-        .filter(({ namespace, parent }) => declared.some((flow) => (parent === '' || flow.rel.startsWith(`${parent}/`)) &&
-        (flow.namespace === namespace || flow.namespace.startsWith(`${namespace}.`))))
-        .map(({ dir, namespace }) => ({ dir, namespace }))
+}
+async function findKindFolders(settings, layout, tree, names) {
+    if (names.length === 0)
+        return [];
+    const rules = new IgnoreRules(tree);
+    const { walk, limit } = await searchWalk(tree, rules);
+    const owned = layoutRules(settings, layout.layout, layout.fileFolders);
+    const found = new Map();
+    for (const { rel, kind } of (await walk(owned.owns)).entries) {
+        if (kind !== 'file' || !isYamlFile(rel))
+            continue;
+        const segments = rel.split('/');
+        const at = segments.findIndex((segment, i) => i < segments.length - 1 && names.includes(segment));
+        if (at === -1)
+            continue;
+        const dir = segments.slice(0, at + 1).join('/');
+        const folder = found.get(dir) ?? { name: segments[at], files: [] };
+        folder.files.push(rel);
+        found.set(dir, folder);
+    }
+    const away = [...found.keys()].some((dir) => dir.includes('/'));
+    const declared = away ? await declaredNamespaces(tree, (await walk()).entries, limit) : [];
+    return [...found]
+        .map(([dir, { name, files }]) => {
+        const folder = { name, dir, files: files.sort(compareCodeUnits) };
+        if (!dir.includes('/'))
+            return folder;
+        const parent = dir.slice(0, dir.lastIndexOf('/'));
+        const namespaces = (flows) => [...new Set(flows.map((flow) => flow.namespace))].sort(compareCodeUnits);
+        const beside = declared.filter((flow) => flow.rel.startsWith(`${parent}/`));
+        return beside.length > 0
+            ? { ...folder, declared: namespaces(beside) }
+            : { ...folder, declared: [], elsewhere: namespaces(declared) };
+    })
         .sort((a, b) => compareCodeUnits(a.dir, b.dir));
 }
-async function chooseWorkTreeLayout(settings, workspace) {
+function unreadWhy(name, beside, declared, holds) {
+    if (beside.length === 0 && !holds(declared, name))
+        return undefined;
+    const known = new Set(beside.flatMap(({ namespace }) => namespaceAndParents(namespace)));
+    if (!NAMESPACE_PATTERN.test(name)) {
+        const lower = name.toLowerCase();
+        if (NAMESPACE_PATTERN.test(lower)) {
+            return `its name is a namespace only in another case (namespaces are lower-case): rename it '${lower}'`;
+        }
+        return ("its name is not a namespace (lower-case letters, digits, '.', '_' and '-'): rename it after the " +
+            'namespace its files belong to, or map it with a namespace-files line');
+    }
+    if (holds(declared, name)) {
+        return (`no flow beside it declares ${name} or a child of it (it is read at root or beside the folder holding ` +
+            `the flows of ${name}): move it there, or map it with a namespace-files line`);
+    }
+    const meant = nearest(name, known);
+    return meant === undefined
+        ? undefined
+        : `no flow declares namespace ${name} or a child of it (did you mean '${meant}'?)`;
+}
+async function chooseWorkTreeLayout(settings, workspace, kindFolderNames = []) {
     const tree = new WorkTree(workspace, settings.root);
-    return chooseLayout(settings, tree, new IgnoreRules(tree));
+    const chosen = await chooseLayout(settings, tree, new IgnoreRules(tree));
+    const kindFolders = await findKindFolders(settings, chosen, tree, kindFolderNames);
+    return kindFolders.length > 0 ? { ...chosen, kindFolders } : chosen;
 }
 function decideLayout(folders) {
     const misnamed = folders.find((folder) => !NAMESPACE_PATTERN.test(folder.name));
@@ -5413,31 +5559,6 @@ function namespaceFits(flow) {
     return (expectedNamespace === undefined ||
         namespace === expectedNamespace ||
         namespace.startsWith(`${expectedNamespace}.`));
-}
-
-function nearest(typed, names) {
-    let best;
-    let bestDistance = Math.max(2, Math.floor(typed.length / 3)) + 1;
-    for (const name of names) {
-        if (name === typed)
-            continue;
-        const distance = editDistance(typed, name);
-        if (distance < bestDistance)
-            [best, bestDistance] = [name, distance];
-    }
-    return best;
-}
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-            current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
-        }
-        previous = current;
-    }
-    return previous[b.length];
 }
 
 const CONCURRENCY = 32;
@@ -5597,6 +5718,14 @@ async function loadRepository(tree, settings, hooks) {
                     'so its flows/ and files/ folders are not read; rename the folder to its namespace'
             });
         }
+    }
+    for (const { dir, why } of model.layout.unreadFileFolders ?? []) {
+        model.readProblems.push({
+            severity: 'warning',
+            file: fileOf(dir),
+            rule: 'files-folder',
+            message: `'${dir}/' is not read as namespace files: ${why}`
+        });
     }
     for (const { rel, message } of walk.unreadable) {
         model.readProblems.push({
@@ -6689,8 +6818,9 @@ function probeServer(reads, { work, kestra }) {
         return undefined;
     return (reads.probe ??= settle(kestra.info().then((info) => info.version)));
 }
-function runLayout(reads, settings, workspace) {
-    return (reads.layout ??= chooseWorkTreeLayout(settings, workspace));
+function runLayout(reads, settings, workspace, kinds = []) {
+    const names = kinds.flatMap((kind) => (kind.folder ? [kind.folder.name] : []));
+    return (reads.layout ??= chooseWorkTreeLayout(settings, workspace, names));
 }
 function gather(input) {
     const { settings, layout, sending, target } = input;
@@ -8468,7 +8598,10 @@ const filesDecide = {
         null,
         r.current?.sha256 ?? null
     ],
-    validate: ({ model }) => model.files.flatMap(namespaceFileFindings),
+    validate: ({ model }) => [
+        ...model.files.flatMap(namespaceFileFindings),
+        ...samePathFindings(model.files)
+    ],
     plan: (_reading, options) => planFiles(options),
     newPath: (change, shape) => newFilePath(change.namespace, change.path, shape)
 };
@@ -8602,6 +8735,34 @@ function namespaceFileFindings(entry) {
     }
     else if (entry.size > LARGE_FILE_BYTES) {
         add('warning', 'file-size', `Large upload: namespace file is ${megabytes(entry.size)} MiB (over ${megabytes(LARGE_FILE_BYTES)} MiB). Proxies in front of Kestra may refuse it; consider object storage`);
+    }
+    return findings;
+}
+function samePathFindings(files) {
+    const first = new Map();
+    const findings = [];
+    for (const entry of [...files].sort((a, b) => compareCodeUnits(a.file, b.file))) {
+        if (entry.symlinkEscapes)
+            continue;
+        const key = fileKey(entry.namespace, entry.path);
+        const earlier = first.get(key);
+        if (earlier === undefined) {
+            first.set(key, entry);
+            continue;
+        }
+        const name = `${entry.namespace}:${entry.path}`;
+        const same = earlier.sha256 === entry.sha256;
+        findings.push({
+            severity: same ? 'notice' : 'error',
+            file: entry.file,
+            line: 1,
+            rule: 'file-two-sources',
+            message: same
+                ? `Namespace file ${name} is found in two places with the same content, ${earlier.file} and ${entry.file}: ${earlier.file} is deployed. Delete one to keep one source`
+                : `Namespace file ${name} is found in two places with different content, ${earlier.file} and ${entry.file}: only one can be deployed. Keep it in one place (delete or rename the other)`,
+            resource: key,
+            related: [earlier.file]
+        });
     }
     return findings;
 }
@@ -13309,9 +13470,12 @@ function kvFindings(held) {
             rule,
             message
         });
+        if (file.unread)
+            return unreadFindings(file, file.unread, error);
         if (!isKestraNamespace(file.namespace)) {
+            const folder = file.file.slice(0, file.file.lastIndexOf('/'));
             return [
-                error(1, 'kv-namespace', `${file.file} does not name a namespace: a kv file is kv/<namespace>.yml, the namespace in lowercase letters, digits, '.', '_' or '-'`)
+                error(1, 'kv-namespace', `${file.file} does not name a namespace: a kv file is ${folder}/<namespace>.yml, the namespace in lowercase letters, digits, '.', '_' or '-'`)
             ];
         }
         const earlier = first.get(file.namespace);
@@ -13328,6 +13492,26 @@ function kvFindings(held) {
         }
         return parseKvFile(file.text).problems.map((p) => error(p.line, 'kv-file', p.message));
     });
+}
+function unreadFindings(file, unread, finding) {
+    const { folder, declared } = unread;
+    const meant = [...new Set(declared.flatMap(namespaceAndParents))];
+    if (unread.why === 'nested') {
+        return [
+            finding(1, 'kv-namespace', `${file.file} is in a folder under '${folder}/', so it is not read: a kv file sits in its kv folder, named after its namespace (${folder}/<namespace>.yml)`)
+        ];
+    }
+    if (unread.why === 'not-beside') {
+        if (!meant.includes(file.namespace))
+            return [];
+        return [
+            finding(1, 'kv-folder', `'${folder}/' is not read: a kv folder is read at root (kv/) or beside the flows (kestra/kv/ next to kestra/flows/, <namespace>/kv/), and no flow is beside it. Move ${file.file.slice(file.file.lastIndexOf('/') + 1)} there`, 'warning')
+        ];
+    }
+    const near = nearest(file.namespace, meant);
+    return [
+        finding(1, 'kv-namespace', `${file.file} names namespace ${file.namespace}, which no flow beside '${folder}/' declares (they declare ${declared.join(', ')}), so it is not read: a kv file there is named after one of their namespaces or a parent of one${near === undefined ? '' : ` (did you mean '${near}.yml'?)`}`)
+    ];
 }
 function planKv(held, options) {
     const server = held.server;
@@ -13386,7 +13570,9 @@ function planKv(held, options) {
     return changes;
 }
 function valid(files, extraNamespaces) {
-    const managed = files.filter((file) => isKestraNamespace(file.namespace) && heldNamespaceIsManaged(file.namespace, extraNamespaces));
+    const managed = files.filter((file) => !file.unread &&
+        isKestraNamespace(file.namespace) &&
+        heldNamespaceIsManaged(file.namespace, extraNamespaces));
     return indexByFile(managed, (file) => file.namespace);
 }
 function entriesOf(file) {
@@ -13431,13 +13617,13 @@ const kvDecide = {
 };
 
 const FOLDER$1 = 'kv';
-const KV_FILE = /^kv\/[^/]+\.ya?ml$/;
 const kvGather = {
     name: 'kv',
+    folder: { name: FOLDER$1, label: 'KV pairs' },
     async gather(input) {
         const [files, base] = await Promise.all([
-            discoverKvFiles(input.workTree),
-            readClosing(input.openBase?.(), discoverKvFiles)
+            discoverKvFiles(input.workTree, input.layout.kindFolders ?? []),
+            readClosing(input.openBase?.(), async (tree) => discoverKvFiles(tree, await findKindFolders(input.settings, input.layout, tree, [FOLDER$1])))
         ]);
         const prefix = input.settings.namespacePrefix || undefined;
         const { extraNamespaces } = input.settings;
@@ -13450,7 +13636,7 @@ const kvGather = {
         const api = input.kestra;
         if (!api || !input.work.plan)
             return held;
-        const named = [...files, ...(base ?? [])].map((f) => f.namespace);
+        const named = [...files, ...(base ?? [])].filter((f) => !f.unread).map((f) => f.namespace);
         const managed = (ns) => isKestraNamespace(ns) && heldNamespaceIsManaged(ns, extraNamespaces);
         const namespaces = [...new Set(named.filter(managed))]
             .map((ns) => (prefix ? `${prefix}.${ns}` : ns))
@@ -13472,12 +13658,29 @@ const kvGather = {
         return { ...held, server };
     }
 };
-async function discoverKvFiles(tree) {
-    const files = await kindFiles(tree, FOLDER$1, (rel) => KV_FILE.test(rel));
-    return files.map((f) => ({
-        ...f,
-        namespace: f.file.slice(f.file.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '')
-    }));
+async function discoverKvFiles(tree, folders) {
+    const found = [];
+    for (const { dir, files, declared, elsewhere } of folders.filter((f) => f.name === FOLDER$1)) {
+        for (const rel of files) {
+            const name = rel.slice(rel.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '');
+            const text = normaliseText((await tree.read(rel)).toString('utf8'));
+            const unread = (why, namespaces = declared ?? []) => ({
+                unread: { why, folder: dir, declared: namespaces }
+            });
+            const placed = declared === undefined || declared.some((ns) => ns === name || ns.startsWith(`${name}.`));
+            found.push({
+                file: childOf(tree.rootRel, rel),
+                text,
+                namespace: name,
+                ...(rel.slice(dir.length + 1).includes('/')
+                    ? unread('nested')
+                    : declared?.length === 0
+                        ? unread('not-beside', elsewhere)
+                        : !placed && unread('unmatched'))
+            });
+        }
+    }
+    return found.sort((a, b) => compareCodeUnits(a.file, b.file));
 }
 
 const TESTS_ROUTE$1 = 'tests';
@@ -13635,6 +13838,17 @@ function testFindings(held) {
         }
         return [];
     });
+    const skipped = held.skipped ?? [];
+    if (skipped.length > 0) {
+        const named = skipped.slice(0, 5).join(', ') + (skipped.length > 5 ? ` and ${skipped.length - 5} more` : '');
+        findings.push({
+            severity: 'notice',
+            file: skipped[0],
+            line: 1,
+            rule: 'not-a-test-suite',
+            message: `${skipped.length} YAML file(s) under tests/ are not Kestra test suites (a suite has flowId and testCases, and no top-level type) and were skipped: ${named}`
+        });
+    }
     if (held.edition !== undefined && held.files.length > 0) {
         findings.push({
             severity: 'warning',
@@ -13737,26 +13951,28 @@ const TESTS_ROUTE = 'tests';
 const testsGather = {
     name: 'test',
     async gather(input) {
-        const [files, base] = await Promise.all([
+        const [found, base] = await Promise.all([
             discover(input.workTree),
             readClosing(input.openBase?.(), discover)
         ]);
+        const { files, skipped } = found;
         const prefix = input.settings.namespacePrefix || undefined;
         const extraNamespaces = input.settings.extraNamespaces;
         const held = {
             files,
             extraNamespaces,
-            ...(base && { base }),
+            ...(skipped.length > 0 && { skipped }),
+            ...(base && { base: base.files }),
             ...(prefix && { prefix })
         };
         const api = input.kestra;
-        if (!api || !input.work.plan || files.length + (base?.length ?? 0) === 0)
+        if (!api || !input.work.plan || files.length + (base?.files.length ?? 0) === 0)
             return held;
         const { edition } = await api.info();
         if (edition.toUpperCase() !== 'EE')
             return { ...held, edition };
         const managed = (ns) => ns !== undefined && isKestraNamespace(ns) && heldNamespaceIsManaged(ns, extraNamespaces);
-        const named = [...files, ...(base ?? [])].map((f) => namespaceOf(f.text)).filter(managed);
+        const named = [...files, ...(base?.files ?? [])].map((f) => namespaceOf(f.text)).filter(managed);
         const namespaces = [...new Set(named)].map((ns) => (prefix ? `${prefix}.${ns}` : ns)).sort();
         const suites = api.yamlResources(TESTS_ROUTE);
         const server = new Map();
@@ -13776,8 +13992,23 @@ function namespaceOf(text) {
     }
 }
 const suiteNamespace = looseObject({ namespace: string() });
-function discover(tree) {
-    return kindFiles(tree, FOLDER, (rel) => /\.ya?ml$/.test(rel), true);
+async function discover(tree) {
+    const found = await kindFiles(tree, FOLDER, (rel) => /\.ya?ml$/.test(rel), true);
+    const files = found.filter((file) => shapedLikeSuite(file.text));
+    return { files, skipped: found.filter((file) => !files.includes(file)).map((f) => f.file) };
+}
+function shapedLikeSuite(text) {
+    const keys = topLevelKeys(text);
+    return keys.has('testCases') || (keys.has('flowId') && !keys.has('type'));
+}
+function topLevelKeys(text) {
+    try {
+        const value = distExports.parse(text);
+        return new Set(isRecord(value) ? Object.keys(value) : []);
+    }
+    catch {
+        return new Set([...text.matchAll(/^["']?([A-Za-z]+)["']?[ \t]*:(?:[ \t]|$)/gm)].map((m) => m[1]));
+    }
 }
 
 const filesWalk = { readFileBytes: readNamespaceFileBytes };
@@ -13924,8 +14155,7 @@ const VALIDATION = 'Validation';
 async function check(run) {
     const { settings, target, context, ports, kestra, kinds, reads } = run;
     const probing = probeServer(reads, { work: target.work, kestra });
-    const layout = await runLayout(reads, settings, context.workspace);
-    sayLayout(ports.reporter, layout);
+    const layout = await layoutOf(run);
     const sending = new SentRewrite(target);
     const stored = storedChecking(target.work);
     const gathering = gather({
@@ -14108,11 +14338,27 @@ function validated(input) {
     reporter.annotate(all);
     return all;
 }
-function sayLayout(reporter, layout) {
+async function layoutOf(run) {
+    const kinds = run.kinds.flatMap((kind) => (kind.gather ? [kind.gather] : []));
+    const layout = await runLayout(run.reads, run.settings, run.context.workspace, kinds);
+    sayLayout(run.ports.reporter, layout, kinds);
+    return layout;
+}
+function sayLayout(reporter, layout, kinds) {
     reporter.info(`Layout: ${layout.layout} (${layout.reason})`);
     for (const { dir, namespace } of layout.fileFolders ?? []) {
+        const tenantTree = dir === `${namespace}/files` || dir.endsWith(`/${namespace}/files`);
         reporter.info(`Namespace files: '${dir}/' under root holds the files of ${namespace} ` +
-            '(a files/<namespace>/ folder beside the flows; a namespace-files line for it takes over)');
+            `(${tenantTree ? 'the <namespace>/files/ folder of its flows' : 'a files/<namespace>/ folder beside the flows'}; ` +
+            'a namespace-files line for it takes over)');
+    }
+    for (const { name, dir, files, declared } of layout.kindFolders ?? []) {
+        const label = kinds.find((kind) => kind.folder?.name === name)?.folder?.label;
+        if (label === undefined || declared?.length === 0)
+            continue;
+        const shown = files.slice(0, 5).map((file) => file.slice(dir.length + 1));
+        const more = files.length > shown.length ? ` and ${files.length - shown.length} more` : '';
+        reporter.info(`${label}: '${dir}/' under root holds ${shown.join(', ')}${more}`);
     }
 }
 function verdictText(findings, failOn) {
@@ -18295,12 +18541,16 @@ const GITHUB_ONLY = {
     'require-reviewed-plan': "it compares with the plan in the merged pull request's comment on GitHub. Locally, 'kestra-gitops deploy' shows the plan and asks for 'yes' before it writes (or pass --reviewed-plan with the plan-fingerprint of 'kestra-gitops plan --verbose')",
     'drift-action': "the drift watch runs in GitHub Actions on a schedule (docs/drift.md). 'kestra-gitops plan --base <ref>' shows the server's differences"
 };
-const NOT_LOCAL = {
-    ...GITHUB_ONLY,
-    'allow-out-of-order': 'it applies to workflow_dispatch in GitHub Actions; a local deploy of an older commit is refused as out of order',
-    'smoke-flows': 'the CLI runs no smoke executions (yet); the deploy workflow does',
-    'smoke-timeout-seconds': 'the CLI runs no smoke executions (yet); the deploy workflow does',
-    rollback: 'the CLI runs no smoke executions, so it has nothing to roll back after; the deploy workflow does'
+const LOCAL_DEPLOY = {
+    'require-reviewed-plan': (autoApprove) => autoApprove
+        ? 'writes the plan it makes (--auto-approve), not one reviewed in a pull request'
+        : "shows the plan and asks for 'yes', rather than read the merged pull request's",
+    environment: () => 'records no GitHub deployment',
+    'require-verified-in': () => "reads no commit's GitHub deployments",
+    'allow-out-of-order': () => 'refuses an older commit than the deployed one',
+    'smoke-flows': () => 'runs no smoke execution',
+    'smoke-timeout-seconds': () => 'runs no smoke execution',
+    rollback: () => 'rolls nothing back'
 };
 const FLAG_VARIABLES = { server: 'KESTRA_URL' };
 function entryOf(table, name) {
@@ -18460,6 +18710,25 @@ function wantsDetailedExitCode(argv) {
         token.name === 'detailed-exitcode' &&
         (token.value === undefined || token.value === 'true'));
 }
+function asksJsonOf(argv) {
+    const tokens = parseArgsTokens(argv);
+    const end = tokens.findIndex((token) => token.kind === 'option-terminator');
+    let json = false;
+    let command;
+    for (const token of end === -1 ? tokens : tokens.slice(0, end)) {
+        if (token.kind === 'positional')
+            command ??= token.value;
+        if (token.kind !== 'option')
+            continue;
+        if (token.name === 'json')
+            json = token.value === undefined || token.value === 'true';
+        if (token.name === 'format')
+            json = token.value === 'json';
+    }
+    return json && (command === 'validate' || command === 'plan' || command === 'deploy')
+        ? command
+        : undefined;
+}
 function parseArgs(argv) {
     const args = {
         help: false,
@@ -18608,6 +18877,28 @@ async function runCli(argv, io = processIo()) {
         });
     }
     const usageExit = wantsDetailedExitCode(argv) ? EXIT_FAILED : EXIT_USAGE;
+    const asksJson = asksJsonOf(argv);
+    const known = {};
+    const failureJson = (failure) => {
+        if (!asksJson)
+            return;
+        const { settings, commit } = known;
+        const document = failureDocument({
+            command: asksJson,
+            failure: cliWords(failure),
+            ...(settings && {
+                server: settingsTarget(settings).server,
+                tenant: settings.tenant,
+                failOn: settings.failOn
+            }),
+            ...(commit !== undefined && { commit })
+        });
+        out(`${JSON.stringify(document, null, 2)}\n`);
+    };
+    const usageFailed = (error) => {
+        failureJson(error.message);
+        return usageFailure(err, error, edge, usageExit);
+    };
     let args;
     try {
         args = parseArgs(argv);
@@ -18615,7 +18906,7 @@ async function runCli(argv, io = processIo()) {
     catch (error) {
         if (!(error instanceof UsageError))
             throw error;
-        return usageFailure(err, error, edge, usageExit);
+        return usageFailed(error);
     }
     if (args.help || args.version) {
         out(args.help ? usage() : `kestra-gitops ${CLI_VERSION}\n`);
@@ -18630,14 +18921,25 @@ async function runCli(argv, io = processIo()) {
         ? new ProgressLine({ write: (text) => void io.stderr.write(text), now: Date.now })
         : undefined;
     const ticking = progress && setInterval(() => progress.tick(), 250).unref();
-    const failed = (failure) => {
+    const failed = (failure, documented = false) => {
         ended = true;
+        if (!documented)
+            failureJson(failure);
         err(`${p.red('error')} ${inert(edge.text(failure))}\n`);
         return EXIT_FAILED;
+    };
+    const planFailed = (planned, planSettings, failure) => {
+        if (args.format !== 'json')
+            return failed(failure);
+        const result = { ...planned, failure };
+        const document = JSON.parse(formatResult(args, planSettings, result, p));
+        out(`${JSON.stringify({ ...document, command: args.command }, null, 2)}\n`);
+        return failed(failure, true);
     };
     try {
         const settingsFor = (given, log) => cliSettings(given, io.env, io.cwd, { settingsFile: true, log });
         const settings = settingsFor(args, (message) => err(`${message}\n`));
+        known.settings = settings;
         if (args.command !== 'validate' &&
             args.command !== UPGRADE_CHECK &&
             !settingsTarget(settings).server) {
@@ -18647,6 +18949,7 @@ async function runCli(argv, io = processIo()) {
         if (asks && !io.stdin?.isTTY)
             throw new UsageError(NO_TERMINAL);
         const context = await localRunContext(cliWorkspace(io.cwd), io.env, scratch, args.base);
+        known.commit = context.sha;
         edge = new OutputEdge(credentials, publicNames(settings, context, settingsTarget(settings)));
         const writes = args.command === 'deploy' && !settings.dryRun;
         if (writes && !context.sha) {
@@ -18681,11 +18984,14 @@ async function runCli(argv, io = processIo()) {
             err(formatResult({ ...args, format: 'text' }, planSettings, planned, errPalette));
             const plan = planned.report.plan;
             if (planned.failure !== undefined || !plan) {
-                return failed(planned.failure ?? 'no plan was computed');
+                return planFailed(planned, planSettings, planned.failure ?? 'no plan was computed');
             }
             progress?.clear();
             const answer = await ask$1(io, deployQuestion(plan, settings, errPalette));
             if (answer !== 'yes') {
+                if (args.format === 'json') {
+                    return planFailed(planned, planSettings, CANCELLED);
+                }
                 err(`${p.red('Deploy cancelled')}: nothing was written (only 'yes' deploys).\n`);
                 return EXIT_FAILED;
             }
@@ -18710,7 +19016,7 @@ async function runCli(argv, io = processIo()) {
         }
         out(formatResult(args, deploySettings, result, p, approved !== undefined));
         if (result.failure !== undefined)
-            return failed(result.failure);
+            return failed(result.failure, args.format === 'json');
         return args.detailedExitCode && result.outputs['has-changes'] === 'true'
             ? EXIT_CHANGES
             : EXIT_OK;
@@ -18718,7 +19024,7 @@ async function runCli(argv, io = processIo()) {
     catch (error) {
         ended = true;
         if (error instanceof UsageError)
-            return usageFailure(err, error, edge, usageExit);
+            return usageFailed(error);
         return failed(errorMessage(error));
     }
     finally {
@@ -18729,6 +19035,7 @@ async function runCli(argv, io = processIo()) {
         rmSync(scratch, { recursive: true, force: true });
     }
 }
+const CANCELLED = "Deploy cancelled: nothing was written (only 'yes' deploys).";
 const NO_TERMINAL = "deploy asks for 'yes' on a terminal before it writes, and stdin is not a terminal. Pass --auto-approve to deploy without the question (as in CI), or run 'kestra-gitops plan' first to see what it would change";
 async function runOnce(settings, run) {
     const { args, edge } = run;
@@ -19042,7 +19349,9 @@ function cliSettings(args, env, cwd, { settingsFile = false, log } = {}) {
     if (root !== args.inputs.root)
         args = { ...args, inputs: { ...args.inputs, root } };
     try {
-        const file = settingsFile ? localFile(readSettingsFile(workspace, cliWay), log) : undefined;
+        const file = settingsFile
+            ? localFile(readSettingsFile(workspace, cliWay), args, log)
+            : undefined;
         if (file && workspace !== cwd) {
             log?.(`Settings file: ${relative(cwd, join(workspace, file.path))}, at the Git root ${workspace}: the repository is read from there` +
                 (root === undefined && !file.values.has('root') ? `, with root ${below}` : ''));
@@ -19109,18 +19418,28 @@ function sourceOf(input, args) {
         return variable;
     return `--${input}`;
 }
-function localFile(file, log) {
+function localFile(file, args, log) {
     if (!file)
         return undefined;
+    const dryRun = (args.inputs['dry-run'] ?? file.values.get('dry-run')?.text.trim()) === 'true';
+    const concerned = [];
+    const instead = [];
     const values = [...file.values].filter(([name, { text, line }]) => {
         const fixed = entryOf(LOCAL_VALUES, name);
         if (fixed === undefined)
             return true;
-        if (text.trim() !== fixed) {
-            log?.(`notice ${file.path}:${line}: ${name} is ignored by the CLI: ${NOT_LOCAL[name]}.`);
+        const local = entryOf(LOCAL_DEPLOY, name);
+        if (args.command === 'deploy' && !dryRun && local && text.trim() !== fixed) {
+            concerned.push(`${name} (line ${line})`);
+            const said = local(args.autoApprove);
+            if (!instead.includes(said))
+                instead.push(said);
         }
         return false;
     });
+    if (concerned.length > 0) {
+        log?.(`notice ${file.path}: ${concerned.join(', ')} ${concerned.length > 1 ? 'apply' : 'applies'} in GitHub Actions only: this deploy ${instead.join(', ')} (docs/cli.md#settings-the-cli-does-not-use).`);
+    }
     return { path: file.path, values: new Map(values) };
 }
 function rootInside(root, cwd) {
