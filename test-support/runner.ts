@@ -162,6 +162,15 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   }
 }
 
+/** The outputs two runs can share: the files each run writes in its own temporary folder, by their names. */
+export function comparableOutputs(outputs: Record<string, string>): Record<string, string> {
+  const shared = { ...outputs }
+  for (const name of ['plan-file', 'sarif-file']) {
+    if (shared[name] !== undefined) shared[name] = shared[name].replace(/.*\//, '')
+  }
+  return shared
+}
+
 /** Parses the `name<<delimiter` heredoc format @actions/core writes to GITHUB_OUTPUT. */
 export function parseOutputFile(text: string): Record<string, string> {
   const outputs: Record<string, string> = {}

@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'
 import { createGitRepo } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
-import { runAction, type RunResult } from '../../test-support/runner.js'
+import { comparableOutputs, runAction, type RunResult } from '../../test-support/runner.js'
 import {
   CREDENTIALS,
   dispatchEvent,
@@ -44,8 +44,7 @@ function seen(result: RunResult, comment: string) {
     comment,
     summary: result.summary,
     annotations: result.annotations,
-    // The plan file is written in each run's own temporary folder.
-    outputs: { ...result.outputs, 'plan-file': result.outputs['plan-file']?.replace(/.*\//, '') }
+    outputs: comparableOutputs(result.outputs)
   }
 }
 
