@@ -208,7 +208,7 @@ function unsupportedNotice(held: HeldDashboards): Finding[] {
   if (held.prefixed) {
     return notice(
       'dashboards-prefixed',
-      `Dashboards are not planned: they are tenant-wide, and with namespace-prefix ${held.prefixed} (a preview or a prefixed environment) the repository's ${held.files.length} dashboard file(s) would replace the tenant's own; deploy them without a prefix.`
+      `Dashboards are not planned under namespace-prefix ${held.prefixed} (a preview or a prefixed environment): they are tenant-wide, so the repository's ${held.files.length} dashboard file(s) would replace the tenant's own. A plan or deploy without a prefix (the pull request's own plan) takes them.`
     )
   }
   if (!server || !('unsupported' in server)) return []

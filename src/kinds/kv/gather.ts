@@ -17,7 +17,7 @@ export const kvGather = {
       discoverKvFiles(input.workTree),
       readClosing(input.openBase?.(), discoverKvFiles)
     ])
-    const prefix = input.settings.namespacePrefix || undefined
+    const prefix = input.target.namespacePrefix || undefined
     const { extraNamespaces } = input.settings
     const held = {
       files,

@@ -17,7 +17,7 @@ export const testsGather = {
       discover(input.workTree),
       readClosing(input.openBase?.(), discover)
     ])
-    const prefix = input.settings.namespacePrefix || undefined
+    const prefix = input.target.namespacePrefix || undefined
     const extraNamespaces = input.settings.extraNamespaces
     const held = {
       files,
