@@ -19,7 +19,8 @@ import type { FlowReference } from '../model/references.js'
 import type { ChosenLayout, FlowFile, RepoModel } from '../model/repository.js'
 import type { StoredFlowCheck } from '../model/stored-checks.js'
 import { releaseSyntaxTree } from '../model/flow-file.js'
-import type { NameReference } from '../model/names.js'
+import type { DefinedNames, NameReference } from '../model/names.js'
+import { definedNames } from '../decide/kind.js'
 import type { Layout, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
 import type { Target, Work } from '../model/target.js'
@@ -77,6 +78,8 @@ export interface Checked {
   notes: string[]
   /** Every repository flow's `secret()` and `kv()` names (their listings are the snapshot's). */
   names: NameReference[]
+  /** The names the repository's resources define once deployed, as sent (`DecideKind.defines`). */
+  defined: DefinedNames
   /**
    * The flow files whose checks were reused rather than run, with those checks, and what the checks run
    * with: a deploy confirms them before its first write (docs/performance.md#a-deploy-confirms-before-it-writes).
@@ -145,6 +148,10 @@ export async function check(run: CheckArgs): Promise<Checked> {
     findings,
     changed,
     names,
+    defined: definedNames(
+      kinds.map((kind) => kind.decide),
+      snapshot.kinds
+    ),
     flowChecks: checks,
     notes: [describeRepository(model), ...read.notes],
     storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),

@@ -358,6 +358,12 @@ export const kvDecide: DecideKind<KvChange, HeldKv> = {
     r.current === undefined ? null : sha256Hex(r.current.json)
   ],
   validate: kvFindings,
+  // Its keys as sent: a flow's kv('k') finds a key that the same plan creates.
+  defines: (held) =>
+    [...valid(held.files, held.extraNamespaces).values()].flatMap((file) => {
+      const namespace = held.prefix ? `${held.prefix}.${file.namespace}` : file.namespace
+      return [...entriesOf(file).keys()].map((name) => ({ namespace, name }))
+    }),
   plan: (held, options) => (held ? planKv(held, options) : []),
   sharesFiles: true,
   serverText: (change) => change.serverFile,
