@@ -32,7 +32,8 @@ export interface DecideKind<C extends ResourceChange = ResourceChange, H = unkno
   planFileDetails?(change: C): Record<string, string | number>
   /** What the plan's fingerprint holds of a change: what it writes and the server state it expects. */
   fingerprintOf(change: C): unknown[]
-  validate?(held: H): Finding[]
+  /** Its findings; `defined`: what every kind of the repository defines once deployed (`defines`). */
+  validate?(held: H, defined: DefinedNames): Finding[]
   /**
    * The names of what the repository holds of this kind, as sent (a KV key in its namespace): a deploy makes
    * them exist, so another kind's check finds them whatever the server lists, e.g. a flow's `kv('k')` a key

@@ -130,15 +130,20 @@ export async function check(run: CheckArgs): Promise<Checked> {
   const version = targetVersion(read.serverVersion, settings.kestraVersion, ports)
   const { walk, snapshot } = walked(
     read,
-    { model, layout: layout.layout, checks, ...version },
+    { model, layout: layout.layout, checks, namespacePrefix: target.namespacePrefix, ...version },
     kinds
   )
   const { changed } = read
-  const validating = { walk, snapshot, changed, kinds, references, sent, context, ports, kestra }
+  // What each kind defines once deployed, for the others' checks (docs/kinds.md#what-one-kind-tells-another).
+  const defined = definedNames(
+    kinds.map((kind) => kind.decide),
+    snapshot.kinds
+  )
+  const validating = { walk, snapshot, changed, kinds, references, sent, defined, ports, kestra }
   const findings = await phase(
     ports.reporter,
     VALIDATION,
-    async () => validated({ ...validating, settings }),
+    async () => validated({ ...validating, context, settings }),
     (all) => verdictText(all, settings.failOn)
   )
   return {
@@ -148,10 +153,7 @@ export async function check(run: CheckArgs): Promise<Checked> {
     findings,
     changed,
     names,
-    defined: definedNames(
-      kinds.map((kind) => kind.decide),
-      snapshot.kinds
-    ),
+    defined,
     flowChecks: checks,
     notes: [describeRepository(model), ...read.notes],
     storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),
@@ -381,6 +383,7 @@ function validated(
     changed: ChangedFiles
     references: FlowReference[]
     sent: ReturnType<SentRewrite['model']>
+    defined: DefinedNames
   }
 ): Finding[] {
   const { walk, snapshot, ports, context } = input
@@ -388,7 +391,7 @@ function validated(
   const repositoryFindings = [...readProblemFindings(walk.model), ...unmanagedFindings(walk.model)]
   const ofKinds = input.kinds.flatMap(({ decide }) =>
     decide.validate && snapshot.kinds.has(decide.name)
-      ? decide.validate(snapshot.kinds.get(decide.name))
+      ? decide.validate(snapshot.kinds.get(decide.name), input.defined)
       : []
   )
   const server = ofKinds.filter(fromServer).length
