@@ -11,6 +11,7 @@ import { createGitRepo } from '../../test-support/git-repo.js'
 import { startEmulator } from '../../test-support/kestra-emulator/index.js'
 import { runAction } from '../../test-support/runner.js'
 import { CREDENTIALS, dispatchEvent, flow, validateFiles } from '../../test-support/scenario.js'
+import { runCli } from './cli/run-cli.js'
 import {
   cell,
   dashboard,
@@ -216,6 +217,11 @@ describe('dashboards deployed', () => {
       s.github.seedComments(PR, [{ body: '<!-- kestra-gitops:default -->\n### Kestra plan\n' }])
       const result = await pushRun(s)
       expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+      // Tenant-wide: no namespace's deployed commit is asked for them, and nothing is warned.
+      expect(result.annotations.filter((a) => a.severity === 'warning')).toEqual([])
+      expect(s.kestra.requests.filter((r) => r.route === 'kv.get' && !r.params.namespace)).toEqual(
+        []
+      )
       expect(liveDashboards(s.kestra)).toEqual({
         legacy: LEGACY,
         ops: OPS,
@@ -372,6 +378,30 @@ describe('dashboards rolled back', () => {
       expect(
         restores.filter((r) => r.route === 'dashboards.delete').map((r) => r.params.id)
       ).toEqual(['ops'])
+    })
+  })
+})
+
+describe('dashboards in the CLI', () => {
+  it("the text plan shows them under their own heading, as the comment does, never an empty namespace's", async () => {
+    await onDashStage({ base: BASE, change: CHANGE }, async (s) => {
+      s.repo.git('checkout', '-q', s.head)
+      const result = await runCli(s.repo.dir, ['plan'], {
+        KESTRA_URL: s.kestra.url,
+        KESTRA_USERNAME: CREDENTIALS.username,
+        KESTRA_PASSWORD: CREDENTIALS.password
+      })
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+      const lines = result.stdout.split('\n')
+      const heading = lines.indexOf('Dashboards')
+      expect(heading, result.stdout).toBeGreaterThanOrEqual(0)
+      const group = lines.slice(heading + 1, lines.indexOf('', heading))
+      expect(group.filter((line) => /^ {2}\S/.test(line))).toEqual([
+        expect.stringMatching(/^ {2}\+ create dashboard ops\b/),
+        expect.stringMatching(/^ {2}~ update dashboard sales\b/),
+        expect.stringMatching(/^ {2}1 unchanged$/)
+      ])
+      expect(lines.filter((line) => /^Namespace\s*$/.test(line))).toEqual([])
     })
   })
 })
