@@ -548,6 +548,68 @@ describe('servers that cannot manage dashboards', () => {
   }
 })
 
+describe('Kestra 2.0, whose open-source edition keeps no dashboards (docs/dashboards.md#kestra-20)', () => {
+  const change = { ...CHANGE, [`${NS}/flows/hello.yml`]: HELLO_V2 }
+  const WARNING =
+    /^Dashboards are not deployed: Kestra 2\.0\.0 OSS keeps no dashboards \(Kestra 2\.0 moved their create, update and delete to the Enterprise Edition\), so the repository's 3 dashboard\(s\) are left out: ops, same, sales\. Every other kind is planned and deployed/
+
+  it('OSS 2.0.0: validate, plan and deploy every other kind; one warning naming the dashboards and the edition; no dashboard request', async () => {
+    await onDashStage({ base: BASE, change, emulator: { version: '2.0.0' } }, async (s) => {
+      const validate = await planRun(s, { mode: 'validate' })
+      const plan = await planRun(s)
+      const deploy = await pushRun(s)
+      for (const result of [validate, plan, deploy]) {
+        expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+        const said = result.annotations.filter((a) => /dashboard/i.test(a.message))
+        expect(said, result.outputs.mode + result.stdout).toEqual([
+          expect.objectContaining({
+            severity: 'warning',
+            file: 'dashboards/ops.yml',
+            message: expect.stringMatching(WARNING)
+          })
+        ])
+      }
+      expect(plannedDashboards(plan)).toEqual([])
+      expect(plannedDashboards(deploy)).toEqual([])
+      expect(dashboardRequests(s.kestra)).toEqual([])
+      expect(s.kestra.snapshot().flows.find((f) => f.id === 'hello')!.source).toBe(HELLO_V2)
+    })
+  })
+
+  it('the emulator answers as open-source 2.0: an empty listing, and 405 to a write', async () => {
+    await onDashStage({ base: BASE, change, emulator: { version: '2.0.0' } }, async (s) => {
+      const auth = `Basic ${Buffer.from(`${CREDENTIALS.username}:${CREDENTIALS.password}`).toString('base64')}`
+      const at = `${s.kestra.url}/api/v1/main/dashboards`
+      const listed = await fetch(at, { headers: { authorization: auth } })
+      expect([listed.status, await listed.json()]).toEqual([200, { results: [], total: 0 }])
+      const yaml = { authorization: auth, 'content-type': 'application/x-yaml' }
+      for (const [method, url] of [
+        ['POST', at],
+        ['PUT', `${at}/ops`],
+        ['DELETE', `${at}/ops`]
+      ] as const) {
+        const answer = await fetch(url, {
+          method,
+          headers: yaml,
+          body: method === 'DELETE' ? undefined : OPS
+        })
+        expect(answer.status, `${method} ${url}`).toBe(405)
+      }
+    })
+  })
+
+  it('EE 2.0.0: dashboards are planned and deployed', async () => {
+    await onDashStage(
+      { base: BASE, change, emulator: { version: '2.0.0', edition: 'EE' } },
+      async (s) => {
+        const deploy = await pushRun(s)
+        expect(deploy.exitCode, deploy.stdout + deploy.stderr).toBe(0)
+        expect(liveDashboards(s.kestra)).toMatchObject({ ops: OPS, sales: SALES_V2 })
+      }
+    )
+  })
+})
+
 describe('servers from 1.0, where dashboard ids come from the YAML (docs/kestra.md#dashboards)', () => {
   for (const version of ['1.0.0', '1.1.4', '1.2.14']) {
     it(`EE ${version}: dashboards are planned and deployed, and a re-deploy writes nothing`, async () => {
