@@ -11,6 +11,7 @@ import { createGitRepo } from '../../test-support/git-repo.js'
 import { startEmulator } from '../../test-support/kestra-emulator/index.js'
 import { runAction } from '../../test-support/runner.js'
 import { CREDENTIALS, dispatchEvent, flow, validateFiles } from '../../test-support/scenario.js'
+import { runCli } from './cli/run-cli.js'
 import {
   cell,
   dashboard,
@@ -216,6 +217,11 @@ describe('dashboards deployed', () => {
       s.github.seedComments(PR, [{ body: '<!-- kestra-gitops:default -->\n### Kestra plan\n' }])
       const result = await pushRun(s)
       expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+      // Tenant-wide: no namespace's deployed commit is asked for them, and nothing is warned.
+      expect(result.annotations.filter((a) => a.severity === 'warning')).toEqual([])
+      expect(s.kestra.requests.filter((r) => r.route === 'kv.get' && !r.params.namespace)).toEqual(
+        []
+      )
       expect(liveDashboards(s.kestra)).toEqual({
         legacy: LEGACY,
         ops: OPS,
@@ -376,6 +382,30 @@ describe('dashboards rolled back', () => {
   })
 })
 
+describe('dashboards in the CLI', () => {
+  it("the text plan shows them under their own heading, as the comment does, never an empty namespace's", async () => {
+    await onDashStage({ base: BASE, change: CHANGE }, async (s) => {
+      s.repo.git('checkout', '-q', s.head)
+      const result = await runCli(s.repo.dir, ['plan'], {
+        KESTRA_URL: s.kestra.url,
+        KESTRA_USERNAME: CREDENTIALS.username,
+        KESTRA_PASSWORD: CREDENTIALS.password
+      })
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+      const lines = result.stdout.split('\n')
+      const heading = lines.indexOf('Dashboards')
+      expect(heading, result.stdout).toBeGreaterThanOrEqual(0)
+      const group = lines.slice(heading + 1, lines.indexOf('', heading))
+      expect(group.filter((line) => /^ {2}\S/.test(line))).toEqual([
+        expect.stringMatching(/^ {2}\+ create dashboard ops\b/),
+        expect.stringMatching(/^ {2}~ update dashboard sales\b/),
+        expect.stringMatching(/^ {2}1 unchanged$/)
+      ])
+      expect(lines.filter((line) => /^Namespace\s*$/.test(line))).toEqual([])
+    })
+  })
+})
+
 describe('dashboards with a namespace prefix', () => {
   it('a prefixed deploy and a preview leave the tenant-wide dashboards alone, with one notice', async () => {
     const change = { ...CHANGE, [`${NS}/flows/hello.yml`]: HELLO_V2 }
@@ -516,6 +546,68 @@ describe('servers that cannot manage dashboards', () => {
       })
     })
   }
+})
+
+describe('Kestra 2.0, whose open-source edition keeps no dashboards (docs/dashboards.md#kestra-20)', () => {
+  const change = { ...CHANGE, [`${NS}/flows/hello.yml`]: HELLO_V2 }
+  const WARNING =
+    /^Dashboards are not deployed: Kestra 2\.0\.0 OSS keeps no dashboards \(Kestra 2\.0 moved their create, update and delete to the Enterprise Edition\), so the repository's 3 dashboard\(s\) are left out: ops, same, sales\. Every other kind is planned and deployed/
+
+  it('OSS 2.0.0: validate, plan and deploy every other kind; one warning naming the dashboards and the edition; no dashboard request', async () => {
+    await onDashStage({ base: BASE, change, emulator: { version: '2.0.0' } }, async (s) => {
+      const validate = await planRun(s, { mode: 'validate' })
+      const plan = await planRun(s)
+      const deploy = await pushRun(s)
+      for (const result of [validate, plan, deploy]) {
+        expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+        const said = result.annotations.filter((a) => /dashboard/i.test(a.message))
+        expect(said, result.outputs.mode + result.stdout).toEqual([
+          expect.objectContaining({
+            severity: 'warning',
+            file: 'dashboards/ops.yml',
+            message: expect.stringMatching(WARNING)
+          })
+        ])
+      }
+      expect(plannedDashboards(plan)).toEqual([])
+      expect(plannedDashboards(deploy)).toEqual([])
+      expect(dashboardRequests(s.kestra)).toEqual([])
+      expect(s.kestra.snapshot().flows.find((f) => f.id === 'hello')!.source).toBe(HELLO_V2)
+    })
+  })
+
+  it('the emulator answers as open-source 2.0: an empty listing, and 405 to a write', async () => {
+    await onDashStage({ base: BASE, change, emulator: { version: '2.0.0' } }, async (s) => {
+      const auth = `Basic ${Buffer.from(`${CREDENTIALS.username}:${CREDENTIALS.password}`).toString('base64')}`
+      const at = `${s.kestra.url}/api/v1/main/dashboards`
+      const listed = await fetch(at, { headers: { authorization: auth } })
+      expect([listed.status, await listed.json()]).toEqual([200, { results: [], total: 0 }])
+      const yaml = { authorization: auth, 'content-type': 'application/x-yaml' }
+      for (const [method, url] of [
+        ['POST', at],
+        ['PUT', `${at}/ops`],
+        ['DELETE', `${at}/ops`]
+      ] as const) {
+        const answer = await fetch(url, {
+          method,
+          headers: yaml,
+          body: method === 'DELETE' ? undefined : OPS
+        })
+        expect(answer.status, `${method} ${url}`).toBe(405)
+      }
+    })
+  })
+
+  it('EE 2.0.0: dashboards are planned and deployed', async () => {
+    await onDashStage(
+      { base: BASE, change, emulator: { version: '2.0.0', edition: 'EE' } },
+      async (s) => {
+        const deploy = await pushRun(s)
+        expect(deploy.exitCode, deploy.stdout + deploy.stderr).toBe(0)
+        expect(liveDashboards(s.kestra)).toMatchObject({ ops: OPS, sales: SALES_V2 })
+      }
+    )
+  })
 })
 
 describe('servers from 1.0, where dashboard ids come from the YAML (docs/kestra.md#dashboards)', () => {

@@ -286,3 +286,65 @@ tasks:
     ])
   })
 })
+
+/** A new team's first pull request: the health check's flow, the KV key it reads and the SQL file it runs. */
+const OPS = 'company.ops'
+const HEALTHCHECK = `id: healthcheck
+namespace: ${OPS}
+tasks:
+  - id: ping
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ kv('healthcheck_url') }} {{ read('/checks/ping.sql') }}"
+  - id: typo
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ kv('healthcheck_uri') }}"
+`
+/** In a child namespace: Kestra finds the key in its parent. */
+const NIGHTLY = `id: nightly
+namespace: ${OPS}.nightly
+tasks:
+  - id: ping
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ kv('healthcheck_url') }}"
+`
+const TEAM_CHANGE = {
+  [`${OPS}/flows/healthcheck.yml`]: HEALTHCHECK,
+  [`${OPS}.nightly/flows/nightly.yml`]: NIGHTLY,
+  [`${OPS}/files/checks/ping.sql`]: 'select 1\n',
+  [`kv/${OPS}.yml`]: 'healthcheck_url: https://status.example.com\n'
+}
+
+describe('names the same change defines', () => {
+  it('a KV key and a namespace file the plan creates are not missing; a key nothing defines still is', async () => {
+    stage = await reviewStage({}, TEAM_CHANGE)
+    const { result } = await planPullRequest(stage)
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    expect(warnings(result.annotations)).toEqual([
+      expect.objectContaining({
+        file: `${OPS}/flows/healthcheck.yml`,
+        line: 9,
+        message: expect.stringContaining(
+          `KV key healthcheck_uri is not defined for namespace ${OPS}`
+        )
+      })
+    ])
+  })
+
+  it('with namespace-prefix: found where the key is sent', async () => {
+    stage = await reviewStage({}, TEAM_CHANGE)
+    const { result } = await planPullRequest(stage, { 'namespace-prefix': 'staging' })
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    expect(warnings(result.annotations).map((a) => a.message)).toEqual([
+      expect.stringContaining(`KV key healthcheck_uri is not defined for namespace staging.${OPS}`)
+    ])
+  })
+
+  it('validate with a server: the repository defines the key for every flow it checks', async () => {
+    stage = await reviewStage({}, TEAM_CHANGE)
+    const { result } = await planPullRequest(stage, { mode: 'validate' })
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    expect(warnings(result.annotations).map((a) => a.message)).toEqual([
+      expect.stringContaining(`KV key healthcheck_uri is not defined for namespace ${OPS}`)
+    ])
+  })
+})

@@ -8,6 +8,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Emulator } from '../../test-support/kestra-emulator/index.js'
 import { HELLO, HELLO_V2, NS, onDashStage, planRun, PR, pushRun } from './dashboards-stage.js'
+import { runAction } from '../../test-support/runner.js'
+import { flow, pullRequestEvent } from '../../test-support/scenario.js'
 import type { DashStageOptions } from './dashboards-stage.js'
 
 const EE = { edition: 'EE' as const }
@@ -215,6 +217,75 @@ describe('test suites deployed', () => {
         }
       }
     )
+  })
+})
+
+describe('the flow a suite tests', () => {
+  /** A suite of `flowId` in company.team. */
+  const testing = (id: string, flowId: string) =>
+    suite(id, 'hi').replace('flowId: hello', `flowId: ${flowId}`)
+  const FLOWS: DashStageOptions = {
+    base: BASE,
+    change: {
+      // Nowhere: not in the repository, not on the server.
+      'tests/ghost.yml': testing('ghost', 'ghost'),
+      // Created by the same change.
+      [`${NS}/flows/fresh_flow.yml`]: flow(NS, 'fresh_flow'),
+      'tests/fresh_flow.yml': testing('fresh_flow', 'fresh_flow'),
+      // Only on the server.
+      'tests/server_only.yml': testing('server_only', 'server_only')
+    },
+    seed: { flows: [{ namespace: NS, id: 'server_only', source: flow(NS, 'server_only') }] },
+    emulator: EE
+  }
+  const GHOST =
+    'flowId ghost: no flow company.team.ghost in the repository nor on the server, and Kestra refuses a test suite whose flow does not exist in its namespace'
+
+  it('a suite naming a flow that exists nowhere is an error on its flowId line; one the change creates or the server holds is not', async () => {
+    await onDashStage(FLOWS, async (s) => {
+      const result = await planRun(s)
+      expect(result.exitCode).toBe(1)
+      const found = result.annotations.filter((a) => /flowId \w+: no flow/.test(a.message))
+      expect(found).toEqual([
+        expect.objectContaining({
+          severity: 'error',
+          file: 'tests/ghost.yml',
+          line: 3,
+          message: expect.stringContaining(GHOST)
+        })
+      ])
+      expect(s.github.comments(PR)[0]!.body).toContain('flowId ghost: no flow company.team.ghost')
+      expect(suiteWrites(s.kestra)).toEqual([])
+    })
+  })
+
+  it('a deploy writes no suite while one names a flow that exists nowhere', async () => {
+    await onDashStage(FLOWS, async (s) => {
+      const result = await pushRun(s)
+      expect(result.exitCode).toBe(1)
+      expect(result.annotations.map((a) => a.message)).toContainEqual(
+        expect.stringContaining(GHOST)
+      )
+      expect(suiteWrites(s.kestra)).toEqual([])
+    })
+  })
+
+  it('without a server: a warning, since the server was not asked', async () => {
+    await onDashStage(FLOWS, async (s) => {
+      const result = await runAction({
+        ...pullRequestEvent(s.repo, s.base, s.head, { number: PR }),
+        githubApiUrl: s.github.url,
+        inputs: { mode: 'validate' }
+      })
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+      const found = result.annotations.filter((a) => /flowId \w+: no flow/.test(a.message))
+      expect(found.map((a) => `${a.severity} ${a.file}:${a.line} ${a.message}`)).toEqual([
+        expect.stringMatching(
+          /^warning tests\/ghost\.yml:3 flowId ghost: no flow company\.team\.ghost in the repository \(the server was not asked\)/
+        ),
+        expect.stringMatching(/^warning tests\/server_only\.yml:3 flowId server_only: /)
+      ])
+    })
   })
 })
 

@@ -7,6 +7,7 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ownedPreviewServer, removePreview } from '../../src/apply/preview.js'
+import { APPLY_KINDS } from '../../src/kinds/index.js'
 import type { KestraServer } from '../../src/kestra/api.js'
 import { inPreview, readPreviewOwner, PREVIEW_OWNER_KEY } from '../../src/model/preview.js'
 import { WRITE_ROUTES, type LoggedRequest } from '../../test-support/kestra-emulator/index.js'
@@ -141,7 +142,7 @@ describe('removing a preview', () => {
   it('deletes everything inside the prefix and refuses every namespace outside it', async () => {
     const before = outside(store())
     const kestra = await kestraHolding(store())
-    const result = await removePreview(kestra.client, PREVIEW, ASKED, options)
+    const result = await removePreview(kestra.client, PREVIEW, APPLY_KINDS, ASKED, options)
     expect(inside(kestra.state())).toEqual([])
     expect(outside(kestra.state())).toEqual(before)
     expect(kestra.deletes().every((d) => d.split(' ')[1]!.startsWith('pr-7.'))).toBe(true)
@@ -155,12 +156,12 @@ describe('removing a preview', () => {
 
   it('names the one delete that failed, does all the others, and a re-run finishes (fail the k-th delete, every k)', async () => {
     const total = await kestraHolding(store())
-    const all = await removePreview(total.client, PREVIEW, ASKED, options)
+    const all = await removePreview(total.client, PREVIEW, APPLY_KINDS, ASKED, options)
     expect(all.deleted.length).toBeGreaterThan(5)
     const before = outside(store())
     for (let k = 1; k <= all.deleted.length; k++) {
       const kestra = await kestraHolding(store(), k)
-      const first = await removePreview(kestra.client, PREVIEW, ASKED, options)
+      const first = await removePreview(kestra.client, PREVIEW, APPLY_KINDS, ASKED, options)
       const failed = kestra.deletes()[k - 1]!.split(' ')
       expect(first.failed.filter((f) => !f.startsWith('namespace '))).toEqual([
         expect.stringContaining('Forbidden')
@@ -172,7 +173,7 @@ describe('removing a preview', () => {
       ]
       expect(inside(kestra.state())).toEqual([...new Set(kept)].sort())
       expect(outside(kestra.state())).toEqual(before)
-      const again = await removePreview(kestra.client, PREVIEW, ASKED, options)
+      const again = await removePreview(kestra.client, PREVIEW, APPLY_KINDS, ASKED, options)
       expect(again.failed.filter((f) => !f.startsWith('namespace '))).toEqual([])
       expect(inside(kestra.state())).toEqual([])
       expect(outside(kestra.state())).toEqual(before)
@@ -193,7 +194,7 @@ describe('removing a preview', () => {
   it("removes a child namespace made under the preview's own, with its flows, files and KV, and a re-run finishes (fail the k-th delete, every k)", async () => {
     const before = outside(withChildren())
     const total = await kestraHolding(withChildren())
-    const all = await removePreview(total.client, PREVIEW, CHILDREN, options)
+    const all = await removePreview(total.client, PREVIEW, APPLY_KINDS, CHILDREN, options)
     expect(inside(total.state())).toEqual([])
     expect(all.leftAlone).toEqual([])
     for (const gone of [
@@ -206,7 +207,7 @@ describe('removing a preview', () => {
     }
     for (let k = 1; k <= all.deleted.length; k++) {
       const kestra = await kestraHolding(withChildren(), k)
-      const first = await removePreview(kestra.client, PREVIEW, CHILDREN, options)
+      const first = await removePreview(kestra.client, PREVIEW, APPLY_KINDS, CHILDREN, options)
       expect(first.failed.filter((f) => !f.startsWith('namespace '))).toEqual([
         expect.stringContaining('Forbidden')
       ])
@@ -215,7 +216,7 @@ describe('removing a preview', () => {
       if (failedIn.startsWith('pr-7.a.sub')) {
         expect(inside(kestra.state())).toContain(`kv pr-7.a ${PREVIEW_OWNER_KEY}`)
       }
-      const again = await removePreview(kestra.client, PREVIEW, CHILDREN, options)
+      const again = await removePreview(kestra.client, PREVIEW, APPLY_KINDS, CHILDREN, options)
       expect(again.failed.filter((f) => !f.startsWith('namespace '))).toEqual([])
       expect(again.leftAlone).toEqual([])
       expect(inside(kestra.state())).toEqual([])
@@ -236,6 +237,7 @@ describe('removing a preview', () => {
     const result = await removePreview(
       kestra.client,
       PREVIEW,
+      APPLY_KINDS,
       [...CHILDREN, 'pr-7.theirs', 'pr-7.theirs.sub'],
       options
     )
@@ -268,6 +270,7 @@ describe('removing a preview', () => {
     const result = await removePreview(
       kestra.client,
       PREVIEW,
+      APPLY_KINDS,
       [...ASKED, 'pr-7.theirs', 'pr-7.odd', 'pr-7.old', 'pr-7.empty'],
       options
     )
@@ -386,7 +389,13 @@ describe('removal over every arrangement of namespaces and owners', () => {
         const untouched = snapshot(state, (ns) => !ours(ns))
         try {
           const kestra = await kestraHolding(state, 0, owners)
-          const result = await removePreview(kestra.client, PREVIEW, Object.keys(layout), options)
+          const result = await removePreview(
+            kestra.client,
+            PREVIEW,
+            APPLY_KINDS,
+            Object.keys(layout),
+            options
+          )
           expect(snapshot(kestra.state(), ours)).toEqual([])
           expect(snapshot(kestra.state(), (ns) => !ours(ns))).toEqual(untouched)
           expect(kestra.deletes().every((d) => ours(d.split(' ')[1]!))).toBe(true)
@@ -498,7 +507,7 @@ describe("a preview deploy's writes", () => {
       const allowed = state === 'ours' || state === 'empty'
       it(`${name} in a namespace that is ${state}: ${allowed ? 'written' : 'refused, saying why'}`, async () => {
         const { server: api, writes } = await server()
-        const kestra = ownedPreviewServer(api, PREVIEW)
+        const kestra = ownedPreviewServer(api, PREVIEW, APPLY_KINDS)
         const ns = NAMESPACE[state]
         const done = call(kestra, name, ns)
         if (allowed) {

@@ -159,6 +159,19 @@ describe('Kestra client against the emulator: failures and retries', () => {
     ])
   })
 
+  it('asks once when the server cannot do it at all: 501, 505 and 405 are not retried', async () => {
+    const { client, retries } = recordingClient()
+    await client.info()
+    for (const status of [501, 505, 405]) {
+      emulator.clearLog()
+      emulator.inject({ route: 'flows.list', status, body: { message: 'no' } })
+      const error = (await client.listFlows('retry.check').catch((e: unknown) => e)) as ApiError
+      expect(error.status).toBe(status)
+      expect(emulator.requests.filter((r) => r.route === 'flows.list')).toHaveLength(1)
+    }
+    expect(retries).toEqual([])
+  })
+
   it('honours Retry-After on 429', async () => {
     const { client, retries } = recordingClient()
     emulator.inject({ route: 'kv.get', status: 429, retryAfter: 1 })

@@ -36,7 +36,9 @@ export function validateRepository(
   const reading: FlowsHeld = { model: repository, ...options }
   return [
     ...readProblemFindings(repository),
-    ...[namespaceFiles, flows].flatMap((kind) => kind.decide.validate?.(reading) ?? [])
+    ...[namespaceFiles, flows].flatMap(
+      (kind) => kind.decide.validate?.(reading, { has: () => false }) ?? []
+    )
   ].sort(compareFindings)
 }
 

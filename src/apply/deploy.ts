@@ -89,13 +89,16 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
   }
 
   const semaphore = new Semaphore(deps.settings.concurrency)
+  // A tenant-wide resource ('') belongs to no namespace: no commit marker is read for it.
   const namespaces = [
     ...new Set([
       ...deps.managedNamespaces,
       ...plan.namespaces,
       ...plan.resources.filter(isWrite).map((c) => c.namespace)
     ])
-  ].sort()
+  ]
+    .filter((namespace) => namespace !== '')
+    .sort()
   const ours = { commit: deps.commit, repository: deps.repository }
   const early = deps.markers
   const { markers, warnings, stored, held } = await (early &&

@@ -1,4 +1,4 @@
-import type { HistoryApi, KestraApi } from '../kestra/api.js'
+import type { HistoryApi, KestraApi, ListingsApi } from '../kestra/api.js'
 import type { RecordedResource, RestoreItem, RestoreResult } from '../model/after-deploy.js'
 import type { WriteDependency } from './order.js'
 import type { FileChange, ResourceChange } from '../model/plan.js'
@@ -62,6 +62,12 @@ export function settled(
   }
 }
 
+/** A resource a namespace holds, named as a removal reports it (`flow company.team.hello`), with its delete. */
+export interface HeldResource {
+  name: string
+  remove(): Promise<void>
+}
+
 /**
  * What apply/ needs of a resource kind (docs/kinds.md). Each write and delete reads the server's copy right
  * before it: one that moved since the plan is a conflict, one already as desired is unchanged.
@@ -70,6 +76,12 @@ export interface ApplyKind<C extends ResourceChange = ResourceChange> {
   readonly name: C['kind']
   write(change: C, api: KestraApi, deploy: DeployContext): Promise<ResourceResult>
   remove(change: C, api: KestraApi, deploy: DeployContext): Promise<ResourceResult>
+  /**
+   * Everything of this kind that a namespace holds on the server, in the order it is removed: a preview's
+   * close empties its namespaces of every kind (docs/environments.md#previews). Absent: the kind keeps nothing
+   * by namespace (dashboards are tenant-wide).
+   */
+  held?(namespace: string, api: KestraApi & ListingsApi): Promise<HeldResource[]>
 }
 
 /**

@@ -12,7 +12,9 @@ import {
 } from '../model/preview.js'
 import type { KestraApi, KestraServer, ListingsApi } from '../kestra/api.js'
 import { liveKvKeys } from '../kestra/listings.js'
+import { isActionKey } from '../model/action-keys.js'
 import { mapLimit } from '../model/concurrency.js'
+import type { ApplyKind, HeldResource } from './kind.js'
 
 export interface Preview {
   prefix: string
@@ -20,7 +22,7 @@ export interface Preview {
 }
 
 interface RemovalResult {
-  /** `flow ns.id`, `file ns:/path`, `kv ns:key`, in the order deleted. */
+  /** `test ns.id`, `kv ns:key`, `flow ns.id`, `file ns:/path`…, in the order deleted. */
   deleted: string[]
   failed: string[]
   /** Namespaces inside the prefix that are not this preview's, with why they were left as they are. */
@@ -28,6 +30,27 @@ interface RemovalResult {
 }
 
 type PreviewApi = KestraApi & ListingsApi
+
+/** The kinds a preview holds (the registry's apply parts): each says what a namespace holds of it. */
+type PreviewKinds = readonly Pick<ApplyKind, 'held'>[]
+
+/**
+ * Every kind's resources in the namespace, in the reverse of the order they are written (test suites before
+ * the flows they test, namespace files last): what a preview's close removes besides the action's own records.
+ */
+async function resourcesIn(
+  api: PreviewApi,
+  kinds: PreviewKinds,
+  namespace: string
+): Promise<HeldResource[]> {
+  const held = await Promise.all([...kinds].reverse().map((kind) => kind.held?.(namespace, api)))
+  return held.flatMap((resources) => resources ?? [])
+}
+
+/** The action's own records in the namespace's KV store (docs/kv.md#the-actions-own-keys). */
+async function actionKeysIn(api: PreviewApi, namespace: string): Promise<string[]> {
+  return ((await liveKvKeys(api, [namespace]))[namespace] ?? []).filter(isActionKey)
+}
 
 /** `inherited` names the preview namespace above whose record makes it this preview's. */
 type Ownership =
@@ -38,7 +61,12 @@ type Ownership =
  * nearest namespace above it inside the prefix (one made in the UI below a preview's is that preview's);
  * with none above either, nobody's when empty, else someone else's, never touched.
  */
-async function ownership(api: PreviewApi, preview: Preview, namespace: string): Promise<Ownership> {
+async function ownership(
+  api: PreviewApi,
+  preview: Preview,
+  kinds: PreviewKinds,
+  namespace: string
+): Promise<Ownership> {
   const own = recordOwnership(preview, await api.getKv(namespace, PREVIEW_OWNER_KEY))
   if (own) return own
   let above: { namespace: string; why: string } | undefined
@@ -50,14 +78,11 @@ async function ownership(api: PreviewApi, preview: Preview, namespace: string): 
       break
     }
   }
-  const [flows, files, kv] = await Promise.all([
-    api.listFlows(namespace),
-    api.listFiles(namespace),
-    liveKvKeys(api, [namespace])
+  const [resources, records] = await Promise.all([
+    resourcesIn(api, kinds, namespace),
+    actionKeysIn(api, namespace)
   ])
-  if (flows.length === 0 && files.length === 0 && (kv[namespace] ?? []).length === 0) {
-    return { kind: 'empty' }
-  }
+  if (resources.length === 0 && records.length === 0) return { kind: 'empty' }
   return {
     kind: 'theirs',
     why: above
@@ -101,6 +126,7 @@ function ancestorsInPreview(prefix: string, namespace: string): string[] {
 export async function removePreview(
   api: PreviewApi,
   preview: Preview,
+  kinds: PreviewKinds,
   namespaces: readonly string[],
   options: { concurrency: number; log(message: string): void }
 ): Promise<RemovalResult> {
@@ -115,7 +141,7 @@ export async function removePreview(
       )
       return
     }
-    const owned = await ownership(api, preview, namespace)
+    const owned = await ownership(api, preview, kinds, namespace)
     if (owned.kind === 'theirs') result.leftAlone.push(`${namespace}: left as it is, ${owned.why}.`)
     else if (owned.kind === 'ours') owners.set(namespace, owned)
   })
@@ -133,19 +159,11 @@ export async function removePreview(
     }
   }
   await mapLimit([...owners.keys()], options.concurrency, async (namespace) => {
-    const [flows, files] = await Promise.all([api.listFlows(namespace), api.listFiles(namespace)])
-    for (const file of files) {
-      await attempt(namespace, `file ${namespace}:${file.path}`, () =>
-        api.deleteFile(namespace, file.path)
-      )
+    for (const resource of await resourcesIn(api, kinds, namespace)) {
+      await attempt(namespace, resource.name, resource.remove)
     }
-    for (const flow of flows) {
-      await attempt(namespace, `flow ${namespace}.${flow.id}`, () =>
-        api.deleteFlow(namespace, flow.id)
-      )
-    }
-    const keys = (await liveKvKeys(api, [namespace]))[namespace] ?? []
-    // The action's own entries after the rest; the ownership record is left for last.
+    const keys = await actionKeysIn(api, namespace)
+    // The action's own entries after every kind's; the ownership record is left for last.
     const last = [ROLLBACK_RECORD_KEY, COMMIT_MARKER_KEY, PREVIEW_OWNER_KEY]
     const ordered = [
       ...keys.filter((key) => !last.includes(key)).sort(),
@@ -175,13 +193,14 @@ export async function removePreview(
 export async function ownNamespaces(
   api: PreviewApi,
   preview: Preview,
+  kinds: PreviewKinds,
   namespaces: readonly string[]
 ): Promise<string[]> {
   const owned = await Promise.all(
     namespaces.map(
       async (namespace) =>
         inPreview(preview.prefix, namespace) &&
-        (await ownership(api, preview, namespace)).kind === 'ours'
+        (await ownership(api, preview, kinds, namespace)).kind === 'ours'
     )
   )
   return namespaces.filter((_, i) => owned[i])
@@ -192,7 +211,11 @@ export async function ownNamespaces(
  * This preview's is written as asked, an empty one first gets this preview's ownership record, any other
  * is refused with why.
  */
-export function ownedPreviewServer(api: KestraServer, preview: Preview): KestraServer {
+export function ownedPreviewServer(
+  api: KestraServer,
+  preview: Preview,
+  kinds: PreviewKinds
+): KestraServer {
   const claims = new Map<string, Promise<void>>()
   const claim = (namespace: string): Promise<void> => {
     let claimed = claims.get(namespace)
@@ -203,7 +226,7 @@ export function ownedPreviewServer(api: KestraServer, preview: Preview): KestraS
             `refused: ${namespace} is not inside the preview prefix ${preview.prefix}.`
           )
         }
-        const owned = await ownership(api, preview, namespace)
+        const owned = await ownership(api, preview, kinds, namespace)
         if (owned.kind === 'theirs') {
           throw new Error(
             `refused: the preview namespace ${namespace} is not this one's, ${owned.why}.`
@@ -221,15 +244,36 @@ export function ownedPreviewServer(api: KestraServer, preview: Preview): KestraS
       await claim(String(where(...args)))
       return write(...args)
     }
+  const namespaceOf = (source: string) => flowIdentity(source)?.namespace ?? ''
+  // Dashboards are tenant-wide: no preview namespace holds them (docs/dashboards.md#namespace-prefix-and-previews).
+  const tenantWide = (): Promise<never> =>
+    Promise.reject(
+      new Error(
+        `refused: dashboards are tenant-wide, outside the preview prefix ${preview.prefix}.`
+      )
+    )
   return {
     ...api,
-    createFlow: claimed(api.createFlow, (source) => flowIdentity(source)?.namespace ?? ''),
+    createFlow: claimed(api.createFlow, namespaceOf),
     updateFlow: claimed(api.updateFlow),
     deleteFlow: claimed(api.deleteFlow),
     uploadFile: claimed(api.uploadFile),
     deleteFile: claimed(api.deleteFile),
     putKv: claimed(api.putKv),
     deleteKv: claimed(api.deleteKv),
+    // Any kind's YAML resources by namespace and id (test suites), each namespace claimed as well.
+    yamlResources: (collection) => {
+      const resources = api.yamlResources(collection)
+      return {
+        ...resources,
+        create: claimed(resources.create, namespaceOf),
+        update: claimed(resources.update),
+        delete: claimed(resources.delete)
+      }
+    },
+    createDashboard: tenantWide,
+    updateDashboard: tenantWide,
+    deleteDashboard: tenantWide,
     startExecution: claimed(api.startExecution)
   }
 }

@@ -542,18 +542,21 @@ interface PlanTextOptions {
 function planLines(plan: Plan, options: PlanTextOptions): string[] {
   const { p, diffs } = options
   const lines: string[] = []
+  // A namespace's resources under its name; a tenant-wide kind's under its own heading (`Dashboards`), as the
+  // comment groups them.
   const byNamespace = new Map<string, ResourceChange[]>()
-  for (const r of plan.resources) byNamespace.set(r.namespace, byNamespace.get(r.namespace) ?? [])
-  for (const r of plan.resources) byNamespace.get(r.namespace)!.push(r)
+  const headingOf = (r: ResourceChange) => r.section ?? `Namespace ${r.namespace}`
+  for (const r of plan.resources) byNamespace.set(headingOf(r), byNamespace.get(headingOf(r)) ?? [])
+  for (const r of plan.resources) byNamespace.get(headingOf(r))!.push(r)
   let quiet = 0
-  for (const [namespace, resources] of byNamespace) {
+  for (const [heading, resources] of byNamespace) {
     const shown = resources.filter((r) => r.action !== 'unchanged')
     const unchanged = resources.length - shown.length
     if (shown.length === 0) {
       quiet++
       continue
     }
-    lines.push(p.bold(`Namespace ${inert(namespace)}`))
+    lines.push(p.bold(inert(heading)))
     for (const r of shown) {
       lines.push(`  ${resourceLine(r, options)}`)
       if (r.action !== 'orphaned') lines.push(...aboveLines(r, options.kinds))

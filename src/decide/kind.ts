@@ -3,6 +3,7 @@ import type { Finding } from '../model/finding.js'
 import type { DiffLimits, PlanInput } from '../model/plan-input.js'
 import type { RepositoryShape } from '../model/drift.js'
 import type { ResourceChange } from '../model/plan.js'
+import type { DefinedNames } from '../model/names.js'
 
 export type KindPlanOptions = Pick<PlanInput, 'deleteEnabled' | 'scope' | 'changedFiles'> & {
   limits: DiffLimits
@@ -31,7 +32,14 @@ export interface DecideKind<C extends ResourceChange = ResourceChange, H = unkno
   planFileDetails?(change: C): Record<string, string | number>
   /** What the plan's fingerprint holds of a change: what it writes and the server state it expects. */
   fingerprintOf(change: C): unknown[]
-  validate?(held: H): Finding[]
+  /** Its findings; `defined`: what every kind of the repository defines once deployed (`defines`). */
+  validate?(held: H, defined: DefinedNames): Finding[]
+  /**
+   * The names of what the repository holds of this kind, as sent (a KV key in its namespace): a deploy makes
+   * them exist, so another kind's check finds them whatever the server lists, e.g. a flow's `kv('k')` a key
+   * that the plan creates (docs/kinds.md#what-one-kind-tells-another).
+   */
+  defines?(held: H): { namespace: string; name: string }[]
   /**
    * Its changes from what it gathered (undefined: nothing was); each tenant-wide change carries the kind's
    * `section`.
@@ -54,4 +62,19 @@ export function kindOf(kinds: readonly DecideKind[], change: ResourceChange): De
     throw new ActionError(`no resource kind '${change.kind}' is registered (src/kinds/index.ts)`)
   }
   return kind
+}
+
+/** What every kind defines of what the repository holds (`DecideKind.defines`), as the checks look names up. */
+export function definedNames(
+  kinds: readonly DecideKind[],
+  held: ReadonlyMap<string, unknown>
+): DefinedNames {
+  const names = new Set<string>()
+  for (const kind of kinds) {
+    if (!kind.defines || !held.has(kind.name)) continue
+    for (const { namespace, name } of kind.defines(held.get(kind.name))) {
+      names.add(`${kind.name}\0${namespace}\0${name}`)
+    }
+  }
+  return { has: (kind, namespace, name) => names.has(`${kind}\0${namespace}\0${name}`) }
 }

@@ -66,6 +66,8 @@ export interface WalkRead {
   >
   /** The release the flows are validated for: the server's, else the `kestra-version` input. */
   serverVersion?: KestraVersion
+  /** The run's namespace prefix ('' when none): where the walk's namespaces are sent. */
+  namespacePrefix: string
   serverAnswers?: Snapshot['serverAnswers']
 }
 

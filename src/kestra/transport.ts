@@ -329,8 +329,12 @@ export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
   }
 }
 
+/**
+ * A status worth asking again: too many requests, or a server error that may pass. 501 (Not Implemented) and 505
+ * (HTTP Version Not Supported) say the server cannot do it at all, as a 405 does: asking again changes nothing.
+ */
 export function isRetryableStatus(status: number): boolean {
-  return status === 429 || status >= 500
+  return status === 429 || (status >= 500 && status !== 501 && status !== 505)
 }
 
 /** Why a failed request is worth retrying (connection reset, timeout…), or undefined when it is not. */

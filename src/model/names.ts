@@ -43,3 +43,11 @@ function kvScopes(namespace: string): string[] {
   const parts = namespace.split('.')
   return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'))
 }
+
+/**
+ * The names the repository's own resources define once deployed, as sent, by the kind that holds them (`kv`:
+ * KV keys): a name reference finds them whatever the server lists (docs/caught-at-review.md#secrets-and-kv-keys).
+ */
+export interface DefinedNames {
+  has(kind: string, namespace: string, name: string): boolean
+}

@@ -19,7 +19,8 @@ import type { FlowReference } from '../model/references.js'
 import type { ChosenLayout, FlowFile, RepoModel } from '../model/repository.js'
 import type { StoredFlowCheck } from '../model/stored-checks.js'
 import { releaseSyntaxTree } from '../model/flow-file.js'
-import type { NameReference } from '../model/names.js'
+import type { DefinedNames, NameReference } from '../model/names.js'
+import { definedNames } from '../decide/kind.js'
 import type { Layout, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
 import type { Target, Work } from '../model/target.js'
@@ -77,6 +78,8 @@ export interface Checked {
   notes: string[]
   /** Every repository flow's `secret()` and `kv()` names (their listings are the snapshot's). */
   names: NameReference[]
+  /** The names the repository's resources define once deployed, as sent (`DecideKind.defines`). */
+  defined: DefinedNames
   /**
    * The flow files whose checks were reused rather than run, with those checks, and what the checks run
    * with: a deploy confirms them before its first write (docs/performance.md#a-deploy-confirms-before-it-writes).
@@ -126,15 +129,20 @@ export async function check(run: CheckArgs): Promise<Checked> {
   const version = targetVersion(read.serverVersion, settings.kestraVersion, ports)
   const { walk, snapshot } = walked(
     read,
-    { model, layout: layout.layout, checks, ...version },
+    { model, layout: layout.layout, checks, namespacePrefix: target.namespacePrefix, ...version },
     kinds
   )
   const { changed } = read
-  const validating = { walk, snapshot, changed, kinds, references, sent, context, ports, kestra }
+  // What each kind defines once deployed, for the others' checks (docs/kinds.md#what-one-kind-tells-another).
+  const defined = definedNames(
+    kinds.map((kind) => kind.decide),
+    snapshot.kinds
+  )
+  const validating = { walk, snapshot, changed, kinds, references, sent, defined, ports, kestra }
   const findings = await phase(
     ports.reporter,
     VALIDATION,
-    async () => validated({ ...validating, settings }),
+    async () => validated({ ...validating, context, settings }),
     (all) => verdictText(all, settings.failOn)
   )
   return {
@@ -144,6 +152,7 @@ export async function check(run: CheckArgs): Promise<Checked> {
     findings,
     changed,
     names,
+    defined,
     flowChecks: checks,
     notes: [describeRepository(model), ...read.notes],
     storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),
@@ -373,6 +382,7 @@ function validated(
     changed: ChangedFiles
     references: FlowReference[]
     sent: ReturnType<SentRewrite['model']>
+    defined: DefinedNames
   }
 ): Finding[] {
   const { walk, snapshot, ports, context } = input
@@ -380,7 +390,7 @@ function validated(
   const repositoryFindings = [...readProblemFindings(walk.model), ...unmanagedFindings(walk.model)]
   const ofKinds = input.kinds.flatMap(({ decide }) =>
     decide.validate && snapshot.kinds.has(decide.name)
-      ? decide.validate(snapshot.kinds.get(decide.name))
+      ? decide.validate(snapshot.kinds.get(decide.name), input.defined)
       : []
   )
   const server = ofKinds.filter(fromServer).length

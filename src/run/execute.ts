@@ -124,7 +124,11 @@ async function withoutPlan(
   const { work, settings, context, ports, checked, upgrade } = run
   const { listings } = checked.snapshot
   const named = listings
-    ? reviewNames({ names: checked.names, listings, everyFlow: true }, [], ports.reporter).findings
+    ? reviewNames(
+        { names: checked.names, defined: checked.defined, listings, everyFlow: true },
+        [],
+        ports.reporter
+      ).findings
     : []
   const findings = [...checked.findings, ...named].sort(compareFindings)
   const report = { ...run.report, findings }

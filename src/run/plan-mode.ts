@@ -42,7 +42,7 @@ import type { Kind } from '../kinds/kind.js'
 import { sortFindings } from '../decide/validate/verdict.js'
 import { phase } from '../report/phase.js'
 import { flowKey } from '../model/targets.js'
-import type { NameListings, NameReference } from '../model/names.js'
+import type { DefinedNames, NameListings, NameReference } from '../model/names.js'
 import { parseFlowFile } from '../model/flow-file.js'
 import type { Reporter } from '../report/reporter.js'
 
@@ -104,6 +104,7 @@ async function reviewedPlan(
   const review = {
     kestra: args.kestra,
     names: checked.names,
+    defined: checked.defined,
     listings,
     unfinished,
     state,
@@ -273,6 +274,8 @@ interface ReviewArgs {
   state: ReadonlyMap<string, ActualNamespace>
   calls: readonly CallEdge[]
   names: readonly NameReference[]
+  /** What the repository's resources define once deployed: a KV key the plan creates is not missing. */
+  defined?: DefinedNames
   /** Read while the repository loaded (a failed read throws where used). */
   listings?: Outcome<NameListings>
   /** Read with the server state. */
@@ -331,7 +334,7 @@ function flowChanges(plan: Plan): FlowChange[] {
  * not vanish from every report (docs/caught-at-review.md#which-flows-are-checked).
  */
 export function reviewNames(
-  args: Pick<ReviewArgs, 'names' | 'listings' | 'everyFlow'>,
+  args: Pick<ReviewArgs, 'names' | 'defined' | 'listings' | 'everyFlow'>,
   flows: FlowChange[],
   reporter: Reporter
 ) {
@@ -348,7 +351,8 @@ export function reviewNames(
       : undefined
   if (note) reporter.info(note)
   if (refs.length === 0) return { findings: [], missing: new Map(), note }
-  const checked = checkNames(refs, args.listings ? valueOfEnded(args.listings) : {})
+  const listings = args.listings ? valueOfEnded(args.listings) : {}
+  const checked = checkNames(refs, listings, args.defined)
   reporter.info(
     `${checked.checked} secret and KV reference(s) checked: ${checked.findings.filter((f) => f.severity === 'warning').length} not defined on the server.`
   )

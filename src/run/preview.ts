@@ -20,8 +20,14 @@ import { execute, type RunOutcome } from './execute.js'
 import type { RunPorts } from './ports.js'
 import { RunReads } from '../gather/gather.js'
 import { confineRoot } from '../config/settings.js'
+import { APPLY_KINDS } from '../kinds/index.js'
 
 const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run']
+
+/** A kind the preview leaves out, said in its section (docs/dashboards.md#namespace-prefix-and-previews). */
+const LEFT_OUT = 'dashboards-prefixed'
+/** The findings only a preview makes: its mapped names, and what it leaves out. */
+const PREVIEW_OWN = new Set(['pebble-mapped-namespace', LEFT_OUT])
 
 type ServerPorts = RunPorts & { kestra: KestraServer }
 
@@ -230,6 +236,7 @@ async function deployPreviewOnce(
     const own = await ownNamespaces(
       ports.kestra,
       preview,
+      APPLY_KINDS,
       leaves(await ports.kestra.namespacesStartingWith(`${prefix}.`))
     )
     const kept = own.map((namespace) => namespace.slice(prefix.length + 1))
@@ -244,7 +251,10 @@ async function deployPreviewOnce(
       commit: context.sha,
       links: [...held].sort().map(link),
       receipt: outcome.receipt ?? '',
-      failure: outcome.failure && edge.message(outcome.failure)
+      failure: outcome.failure && edge.message(outcome.failure),
+      notes: outcome.report.findings
+        .filter((f) => f.rule === LEFT_OUT)
+        .map((f) => edge.message(f.message))
     })
     return { section, failure: outcome.failure && `Preview: ${outcome.failure}` }
   } catch (error) {
@@ -258,7 +268,7 @@ async function deployPreviewOnce(
 
 function previewPortsOf(context: RunContext, ports: ServerPorts, preview: Preview): RunPorts {
   const { reporter } = ports
-  const owned = ownedPreviewServer(ports.kestra, preview)
+  const owned = ownedPreviewServer(ports.kestra, preview, APPLY_KINDS)
   const kestra: KestraServer = {
     ...owned,
     // A smoke run starts only while the pull request is still open at this head: a late run starts none.
@@ -274,8 +284,7 @@ function previewPortsOf(context: RunContext, ports: ServerPorts, preview: Previe
     reporter: {
       ...reporter,
       // The pull request's own run reports the findings and outputs; the preview adds only its own.
-      annotate: (findings) =>
-        reporter.annotate(findings.filter((f) => f.rule === 'pebble-mapped-namespace')),
+      annotate: (findings) => reporter.annotate(findings.filter((f) => PREVIEW_OWN.has(f.rule))),
       setOutput: (name, value) => {
         if (name === 'smoke') reporter.setOutput(name, value)
       },
@@ -351,7 +360,7 @@ async function takeDownPreview(
     .filter((namespace) => inPreview(prefix, namespace))
     .sort()
   reporter.group(`Removing the preview ${prefix}.*`)
-  const removal = await removePreview(kestra, preview, namespaces, {
+  const removal = await removePreview(kestra, preview, APPLY_KINDS, namespaces, {
     concurrency: settings.concurrency,
     log: reporter.info
   })

@@ -22,6 +22,7 @@ export type ProblemSlug =
   | 'invalid-query-filters'
   | 'unsupported-media-type'
   | 'internal-server-error'
+  | 'method-not-allowed'
 
 export class ApiError extends Error {
   constructor(
@@ -36,6 +37,12 @@ export class ApiError extends Error {
     super(detail === undefined ? reason : `${reason}: ${detail}`)
     this.name = 'ApiError'
   }
+}
+
+/** Micronaut's answer for a URI whose routes take other methods. */
+export function methodNotAllowed(method: string, uri: string, allowed: string): ApiError {
+  const detail = `Method [${method}] not allowed for URI [${uri}]. Allowed methods: [${allowed}]`
+  return new ApiError(405, 'Method Not Allowed', detail, 'method-not-allowed')
 }
 
 export function notFound(detail?: string): ApiError {

@@ -104,9 +104,10 @@ export interface Features {
 
 /**
  * `none`: no route (a 404 route miss); `server-ids`: the 0.20 → 1.2 API that assigns ids itself and
- * refuses one in the YAML; `yaml-ids`: 1.3+, the YAML carries the id.
+ * refuses one in the YAML; `yaml-ids`: 1.3+, the YAML carries the id; `enterprise-only`: open-source 2.0,
+ * which keeps no dashboards (handlers/dashboards.ts `enterpriseOnly`).
  */
-export type DashboardsEra = 'none' | 'server-ids' | 'yaml-ids'
+export type DashboardsEra = 'none' | 'server-ids' | 'yaml-ids' | 'enterprise-only'
 
 /**
  * First versions that Kestra's source and published API specs leave open. Each default is the version
@@ -197,7 +198,8 @@ export function featuresOf(
  * Dashboards arrived in 0.20 (`4943f9ab6`, #6144) as an Elasticsearch-only controller that assigns ids
  * (EE). YAML-supplied ids are mandatory from 1.0 (kestra-ee#4484, terraform-provider-kestra#185, the
  * blueprints' "[1.0] add ids"; the 1.2.5 OpenAPI file still omits `id`, the 1.3.0 one requires it). On
- * OSS/JDBC the first version is `boundaries.ossDashboards`; before 1.0 the API is the id-assigning one.
+ * OSS/JDBC the first version is `boundaries.ossDashboards`; before 1.0 the API is the id-assigning one. Kestra
+ * 2.0 moved dashboards to the Enterprise Edition (its migration guide): OSS 2.0 stores none.
  */
 function dashboardsEra(
   v: VersionTuple,
@@ -205,6 +207,7 @@ function dashboardsEra(
   b: VersionBoundaries
 ): DashboardsEra {
   if (!atLeast(v, edition === 'EE' ? '0.20' : b.ossDashboards)) return 'none'
+  if (edition === 'OSS' && atLeast(v, '2.0')) return 'enterprise-only'
   return atLeast(v, '1.0') ? 'yaml-ids' : 'server-ids'
 }
 

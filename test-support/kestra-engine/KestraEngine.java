@@ -897,11 +897,18 @@ public class KestraEngine {
   /**
    * 1.3.31: the JDBC dashboard repository bean (H2DashboardRepository), the rest from DashboardController.
    * 2.0.0's jars carry no io.kestra.core.repositories.DashboardRepositoryInterface (nor any bean implementing
-   * it): storing dashboards left the open-source edition, so every dashboards route answers 501 there.
+   * it): Kestra 2.0 moved dashboards to the Enterprise Edition. Its migration guide
+   * (kestra.io/docs/migration-guide/v2.0.0/git-dashboard-tasks-moved-to-ee): "POST/PUT/DELETE
+   * /api/v1/{tenant}/dashboards are now EE-only", answering "405 Method Not Allowed" on an open-source 2.0. A
+   * 405 is Micronaut's answer for a URI whose routes take other methods, so the reads stay, with no store
+   * behind them: an empty listing and no dashboard found. The validate POST is taken as moved with the writes.
    */
   private Reply dashboardRoute(Request r, String m, List<String> s) throws Exception {
     if (!classExists("io.kestra.core.repositories.DashboardRepositoryInterface")) {
-      throw notImplemented(m + " dashboards (" + version + " has no io.kestra.core.repositories.DashboardRepositoryInterface)");
+      if (m.equals("GET") && s.isEmpty()) return Reply.json(Map.of("results", List.of(), "total", 0));
+      if (m.equals("GET") && s.size() == 1) throw notFound(null);
+      throw new HttpError(405, "Method Not Allowed",
+          "Method [" + m + "] not allowed for URI [" + r.path() + "]. Allowed methods: [GET]", "method-not-allowed");
     }
     Object repository = context.getBean(Class.forName("io.kestra.core.repositories.DashboardRepositoryInterface"));
     if (s.isEmpty() && m.equals("GET")) {

@@ -104,7 +104,10 @@ const dashboardView = (a: Answer) => ({
   title: obj(a).title,
   sourceCode: obj(a).sourceCode
 })
-/** 2.0.0's jars hold no dashboard repository (docs/kestra.md#kestras-engine): its engine answers 501. */
+/**
+ * 2.0.0's jars hold no dashboard repository: open-source 2.0 keeps no dashboards (docs/kestra.md#dashboards), its
+ * listing is empty and its writes answer 405.
+ */
 const withDashboards = (version: string) => version.startsWith('1.')
 /** A flow calling `hello` of its namespace as a subflow. */
 const parent = (ns: string) =>
@@ -588,9 +591,34 @@ const STEPS: Step[] = [
     view: (a) => a.status
   },
   {
-    name: 'GET dashboards (2.0.0: no dashboard repository in the jars)',
+    name: 'GET dashboards (2.0.0 open source: none kept)',
     only: (version) => !withDashboards(version),
     send: (s) => send(s, 'GET', `${P}/dashboards?sort=id:asc&page=1&size=100`),
+    view: (a) => ({ status: a.status, results: obj(a).results, total: obj(a).total })
+  },
+  {
+    name: 'POST dashboards (2.0.0 open source: writes moved to Enterprise)',
+    only: (version) => !withDashboards(version),
+    send: (s, ns) => send(s, 'POST', `${P}/dashboards`, yaml(dashboardYaml(dash(ns), 'Contract'))),
+    view: (a) => a.status
+  },
+  {
+    name: 'PUT dashboards/{id} (2.0.0 open source: writes moved to Enterprise)',
+    only: (version) => !withDashboards(version),
+    send: (s, ns) =>
+      send(s, 'PUT', `${P}/dashboards/${dash(ns)}`, yaml(dashboardYaml(dash(ns), 'Contract'))),
+    view: (a) => a.status
+  },
+  {
+    name: 'DELETE dashboards/{id} (2.0.0 open source: writes moved to Enterprise)',
+    only: (version) => !withDashboards(version),
+    send: (s, ns) => send(s, 'DELETE', `${P}/dashboards/${dash(ns)}`),
+    view: (a) => a.status
+  },
+  {
+    name: 'GET dashboards/{id} (2.0.0 open source: none kept)',
+    only: (version) => !withDashboards(version),
+    send: (s, ns) => send(s, 'GET', `${P}/dashboards/${dash(ns)}`),
     view: (a) => a.status
   }
 ]
@@ -601,9 +629,7 @@ const STEPS: Step[] = [
  */
 const KNOWN: Record<string, string> = {
   'POST flows/validate':
-    "an unknown task type: the engine's plugin registry refuses it (constraints, no flow id); the emulator accepts any type unless a test gives it knownTypes, the released core being the judge of types (kestra-core.test.ts); the client reads index and constraints only",
-  'GET dashboards (2.0.0: no dashboard repository in the jars)':
-    "the engine harness's gap: 2.0.0's jars hold no DashboardRepositoryInterface (storing dashboards left the open-source edition), so the engine answers 501; the emulator serves 1.3's dashboards at 2.0"
+    "an unknown task type: the engine's plugin registry refuses it (constraints, no flow id); the emulator accepts any type unless a test gives it knownTypes, the released core being the judge of types (kestra-core.test.ts); the client reads index and constraints only"
 }
 
 describe.skipIf(engines.length === 0).each(engines)(

@@ -2,7 +2,7 @@
  * The bundled CLI against Kestra's own engine of each released line (docs/kestra.md#kestras-engine), started
  * once for the run by the engine project's setup: what the action deploys is what Kestra's repositories,
  * storage and KV store hold, its revisions as Kestra numbers them, and a second deploy adds none; dashboards on
- * 1.3 (2.0.0's jars have no dashboard repository).
+ * 1.3, and on open-source 2.0.0 (which keeps none) every other kind with one warning.
  */
 import { randomBytes } from 'node:crypto'
 import { describe, expect, inject, it } from 'vitest'
@@ -152,6 +152,39 @@ describe.skipIf(engines.length === 0).each(engines)('Kestra engine $version', (e
       expect((await engineJson<{ updated: string }>(engine, `/dashboards/${id}`)).updated).toBe(
         updated.updated
       )
+    }
+  )
+
+  it.skipIf(engine.version.startsWith('1.'))(
+    `${engine.version} open source, which keeps no dashboards: validate, plan and deploy every other kind, with one warning naming the dashboards and the edition`,
+    async () => {
+      const id = `journey_${randomBytes(3).toString('hex')}`
+      const ns = namespaceFor(engine, 'nodash')
+      const repo = createGitRepo({
+        [`${ns}/flows/hello.yml`]: flow(ns, 'hello'),
+        [`kv/${ns}.yml`]: 'region: eu-west-1\n',
+        [`dashboards/${id}.yml`]: dashboard(id, 'Journey')
+      })
+      const env = engineEnv(engine)
+      const warning = new RegExp(
+        `Dashboards are not deployed: Kestra ${engine.version.replace(/\./g, '\\.')} OSS keeps no dashboards .*: ${id}\\.`
+      )
+      for (const command of [['validate'], ['plan'], ['deploy', '--auto-approve']]) {
+        const run = await runCli(repo.dir, command, env)
+        expect(run.exitCode, `${command[0]}: ${run.stdout}\n${run.stderr}`).toBe(0)
+        const said = `${run.stdout}\n${run.stderr}`
+          .split('\n')
+          .filter((l) => /Dashboards are not/.test(l))
+        expect(said, command[0]).toEqual([expect.stringMatching(warning)])
+      }
+      expect(
+        (await engineJson<{ source: string }>(engine, `/flows/${ns}/hello?source=true`)).source
+      ).toBe(flow(ns, 'hello'))
+      expect(await engineJson(engine, `/namespaces/${ns}/kv/region`)).toMatchObject({
+        value: 'eu-west-1'
+      })
+      const again = await runCli(repo.dir, ['plan'], env)
+      expect(outputsOf(again.stdout)).toMatchObject({ 'has-changes': 'false' })
     }
   )
 })

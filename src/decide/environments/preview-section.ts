@@ -12,6 +12,8 @@ export function previewSection(input: {
   receipt: string
   /** Set when the preview could not be deployed: why. */
   failure?: string
+  /** What the preview leaves out and why (tenant-wide dashboards), shown text. */
+  notes?: readonly string[]
 }): string {
   const lines = [
     '### Preview',
@@ -22,6 +24,7 @@ export function previewSection(input: {
     '',
     ...input.links.map((link) => `- [${escapeText(link.namespace)}](${linkTarget(link.url)})`)
   ]
+  for (const note of input.notes ?? []) lines.push('', `ℹ️ ${escapeText(note)}`)
   if (input.receipt.trim()) lines.push('', input.receipt.trim())
   return lines.join('\n')
 }

@@ -45,7 +45,11 @@ interface HeldFile extends HeldDashboard {
 export interface HeldDashboards {
   files: HeldFile[]
   base?: HeldFile[]
-  server?: { dashboards: ({ id: string } & HeldDashboard)[] } | { unsupported: string }
+  server?:
+    | { dashboards: ({ id: string } & HeldDashboard)[] }
+    | { unsupported: string }
+    /** A server whose edition keeps no dashboards (open-source 2.0): none is planned or written. */
+    | { enterpriseOnly: { version: string; edition: string } }
   /** The server's validate endpoint's constraints on each file (undefined: valid). */
   verdicts?: ReadonlyMap<string, ServerVerdict>
   /** The run's namespace prefix: no dashboard is planned (docs/dashboards.md#namespace-prefix-and-previews). */
@@ -174,7 +178,7 @@ export function dashboardFindings(held: HeldDashboards): Finding[] {
 function unaddressableOnServer(held: HeldDashboards): Finding[] {
   const server = held.server
   const first = held.files[0]
-  if (!server || 'unsupported' in server || held.prefixed || !first) return []
+  if (!server || !('dashboards' in server) || held.prefixed || !first) return []
   return server.dashboards.flatMap(({ id }): Finding[] => {
     const problem = segmentProblem(id)
     if (problem === undefined || held.files.some((f) => f.source && idOf(f.source) === id))
@@ -208,8 +212,21 @@ function unsupportedNotice(held: HeldDashboards): Finding[] {
   if (held.prefixed) {
     return notice(
       'dashboards-prefixed',
-      `Dashboards are not planned: they are tenant-wide, and with namespace-prefix ${held.prefixed} (a preview or a prefixed environment) the repository's ${held.files.length} dashboard file(s) would replace the tenant's own; deploy them without a prefix.`
+      `Dashboards are not planned under namespace-prefix ${held.prefixed} (a preview or a prefixed environment): they are tenant-wide, so the repository's ${held.files.length} dashboard file(s) would replace the tenant's own. A plan or deploy without a prefix (the pull request's own plan) takes them.`
     )
+  }
+  if (server && 'enterpriseOnly' in server && first) {
+    const { version, edition } = server.enterpriseOnly
+    const named = held.files.map((f) => idOf(f.source) ?? f.file)
+    return [
+      {
+        severity: 'warning',
+        file: first.file,
+        line: 1,
+        rule: 'dashboards-edition',
+        message: `Dashboards are not deployed: Kestra ${version} ${edition} keeps no dashboards (Kestra 2.0 moved their create, update and delete to the Enterprise Edition), so the repository's ${named.length} dashboard(s) are left out: ${named.join(', ')}. Every other kind is planned and deployed; deploy them to a Kestra Enterprise server, or remove them from the repository.`
+      }
+    ]
   }
   if (!server || !('unsupported' in server)) return []
   return notice(
@@ -234,7 +251,7 @@ const UNADDRESSABLE =
  */
 function planDashboards(held: HeldDashboards, options: KindPlanOptions): DashboardChange[] {
   const server = held.server
-  if (!server || 'unsupported' in server || held.prefixed) return []
+  if (!server || !('dashboards' in server) || held.prefixed) return []
   const desired = byId(held.files)
   const base = held.base && byId(held.base)
   const actual = new Map(server.dashboards.map((d) => [d.id, d]))

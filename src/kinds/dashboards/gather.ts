@@ -113,26 +113,44 @@ export const dashboardsGather = {
       api &&
       input.settings.serverValidation &&
       files.length > 0 &&
-      !(read && 'unsupported' in read)
+      (!read || 'dashboards' in read)
     ) {
       const supported = read ?? (await readServer(input))
-      if (!('unsupported' in supported)) {
+      if ('dashboards' in supported) {
         const verdicts = await Promise.all(files.map((f) => api.validateDashboard(f.source)))
         return { ...held, verdicts: new Map(files.map((f, i) => [f.file, verdicts[i]!])) }
       }
+      // A validate with the server says so too (docs/dashboards.md#kestra-20).
+      if ('enterpriseOnly' in supported) return { ...held, server: supported }
     }
     return held
   }
 } satisfies GatherKind
 
-/** Servers before 1.0 are not asked: their dashboards API, if any, assigns ids itself. */
+/**
+ * Kestra 2.0 moved dashboard create, update and delete to the Enterprise Edition (its 2.0 migration guide,
+ * docs/kestra.md#dashboards): an open-source 2.0 server answers 405, and its jars hold no dashboard store.
+ */
+const ENTERPRISE_ONLY: KestraVersion = [2, 0, 0]
+
+/**
+ * Servers before 1.0 are not asked: their dashboards API, if any, assigns ids itself; nor is an open-source 2.0
+ * server, which keeps no dashboards.
+ */
 async function readServer(
   input: KindGatherInput
-): Promise<{ dashboards: ({ id: string } & ComparedDashboard)[] } | { unsupported: string }> {
+): Promise<
+  | { dashboards: ({ id: string } & ComparedDashboard)[] }
+  | { unsupported: string }
+  | { enterpriseOnly: { version: string; edition: string } }
+> {
   const api = input.kestra!
-  const { version } = await api.info()
+  const { version, edition } = await api.info()
   const parsed = parseVersion(version)
   if (parsed && !atLeast(parsed, FIRST_VERSION)) return { unsupported: version }
+  if (parsed && atLeast(parsed, ENTERPRISE_ONLY) && edition.toUpperCase() !== 'EE') {
+    return { enterpriseOnly: { version, edition } }
+  }
   const dashboards = await api.listDashboards()
   if (!dashboards) return { unsupported: version }
   return {

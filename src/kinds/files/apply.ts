@@ -35,6 +35,12 @@ export const filesApply: ApplyKind<FileChange> = {
     if (verdict.kind !== 'as-planned') return settled(change, verdict)
     await api.deleteFile(change.namespace, change.path)
     return { change, result: 'deleted' }
+  },
+  async held(namespace, api) {
+    return (await api.listFiles(namespace)).map((file) => ({
+      name: `file ${namespace}:${file.path}`,
+      remove: () => api.deleteFile(namespace, file.path)
+    }))
   }
 }
 

@@ -62,6 +62,12 @@ export const flowsApply: ApplyKind<FlowChange> = {
       if (!isStatus(error, 404)) throw error
       return settled(change, { kind: 'desired' })
     }
+  },
+  async held(namespace, api) {
+    return (await api.listFlows(namespace)).map((flow) => ({
+      name: `flow ${namespace}.${flow.id}`,
+      remove: () => api.deleteFlow(namespace, flow.id)
+    }))
   }
 }
 

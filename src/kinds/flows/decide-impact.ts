@@ -6,7 +6,12 @@ import type { Finding } from '../../model/finding.js'
 import { parseFlowFile } from '../../model/flow-file.js'
 import { topLevelText } from '../../model/flow-source.js'
 import type { RemoteFlow } from '../../model/kestra.js'
-import { kvLookupScopes, type NameListings, type NameReference } from '../../model/names.js'
+import {
+  kvLookupScopes,
+  type DefinedNames,
+  type NameListings,
+  type NameReference
+} from '../../model/names.js'
 import {
   type FlowCaller,
   type FlowChange,
@@ -764,7 +769,11 @@ const NOTICE_NAMES = 20
  * A warning on each name the server does not define, by Kestra's lookup rules
  * (docs/kestra.md#kv-inheritance, #secrets); one notice naming what could not be checked.
  */
-export function checkNames(refs: readonly NameReference[], listings: NameListings): NameCheck {
+export function checkNames(
+  refs: readonly NameReference[],
+  listings: NameListings,
+  defined?: DefinedNames
+): NameCheck {
   const findings: Finding[] = []
   const missing = new Map<string, MissingName[]>()
   const unchecked: { ref: NameReference; reason: string }[] = []
@@ -772,7 +781,18 @@ export function checkNames(refs: readonly NameReference[], listings: NameListing
   const secrets = secretLookup(listings.secrets)
   const ownOnly = listings.kvOwnNamespaceOnly === true
   const kv = kvLookup(listings.kv, ownOnly)
+  // A name the repository's resources define where Kestra looks (a KV key of a kv file) exists once the plan
+  // is deployed: the kind of a reference is the kind that defines it.
+  const inRepository = (ref: NameReference) => {
+    const scopes =
+      ref.kind === 'kv' ? kvLookupScopes(ref, ownOnly) : [ref.namespace ?? ref.flowNamespace]
+    return scopes.some((namespace) => defined?.has(ref.kind, namespace, ref.name) === true)
+  }
   for (const ref of refs) {
+    if (inRepository(ref)) {
+      checked++
+      continue
+    }
     const lookup = ref.kind === 'secret' ? secrets : kv
     if (typeof lookup === 'string') {
       unchecked.push({ ref, reason: lookup })

@@ -50,6 +50,8 @@ export interface FlowsHeld extends ValidateOptions {
   /** `checkFlow`'s results from the walk (same layout), so syntax trees are walked once. */
   checks?: ReadonlyMap<FlowFile, FlowCheck>
   serverAnswers?: readonly ServerAnswer[]
+  /** The run's namespace prefix: where the flows are sent. */
+  namespacePrefix?: string
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
 import type { RepositoryShape } from '../../model/drift.js'
 import { repositoryPath } from '../../model/repository-paths.js'
+import { deployableFlow } from '../../model/repository.js'
 import { FLOW_ID_PATTERN, flowFindings, type FlowsHeld } from './decide-validate.js'
 import {
   actionOf,
@@ -42,6 +43,12 @@ export const flowsDecide: DecideKind<FlowChange, FlowsHeld> = {
     r.current === undefined ? null : sha256Hex(r.current.source)
   ],
   validate: flowFindings,
+  // Its flows as sent: a test suite finds the flow it tests when the same plan creates it.
+  defines: ({ model, namespacePrefix }) =>
+    model.flows.filter(deployableFlow).map((flow) => ({
+      namespace: namespacePrefix ? `${namespacePrefix}.${flow.namespace}` : flow.namespace!,
+      name: flow.id!
+    })),
   plan: (_reading, options) => planFlows(options),
   serverText: (change) => change.current?.source,
   newPath: newFlowPath

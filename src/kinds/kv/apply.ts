@@ -3,6 +3,8 @@ import { comparedVerdict, settled, type ApplyKind, type RollbackKind } from '../
 import { embedText, recordedSchema, restoreByHash, sha256Field } from '../../apply/rollback.js'
 import type { KestraApi } from '../../kestra/api.js'
 import { ApiError, failureMarks } from '../../kestra/errors.js'
+import { liveKvKeys } from '../../kestra/listings.js'
+import { isActionKey } from '../../model/action-keys.js'
 import { canonicalJson, sha256Hex } from '../../model/content.js'
 import { errorMessage } from '../../model/errors.js'
 import type { ResourceChanges } from '../../model/plan.js'
@@ -38,6 +40,17 @@ export const kvApply: ApplyKind<KvChange> = {
     } catch (error) {
       return failed(change, error)
     }
+  },
+  // Its live keys, as Kestra lists them (docs/kestra.md#kv-listings); the action's own are not KV pairs.
+  async held(namespace, api) {
+    const keys = (await liveKvKeys(api, [namespace]))[namespace] ?? []
+    return keys
+      .filter((key) => !isActionKey(key))
+      .sort()
+      .map((key) => ({
+        name: `kv ${namespace}:${key}`,
+        remove: () => api.deleteKv(namespace, key)
+      }))
   }
 }
 

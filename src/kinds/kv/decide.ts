@@ -16,6 +16,7 @@ import type { ChangeBase, PlanAction } from '../../model/plan.js'
 import { PREVIEW_OWNER_KEY } from '../../model/preview.js'
 import { nearest } from '../../model/nearest.js'
 import { repositoryPath } from '../../model/repository-paths.js'
+import { ACTION_KEY_PREFIX, isActionKey } from '../../model/action-keys.js'
 
 /** A KV pair of a managed namespace (docs/kv.md): by key, its namespace as sent. */
 interface KvChange extends ChangeBase {
@@ -87,16 +88,7 @@ type KvProblem = Pick<Finding, 'line' | 'message'>
 /** Kestra's KV key rule (`KVStore`): anything else is refused with a 422. */
 const KEY = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/
 
-/**
- * Keys the action keeps for itself in every namespace, and any it may add: never in a kv file, planned or deleted.
- */
-const OWN_KEY_PREFIX = 'kestra-gitops'
 export const OWN_KEYS = [COMMIT_MARKER_KEY, ROLLBACK_RECORD_KEY, PREVIEW_OWNER_KEY]
-
-/** The action's own key, whatever its case: left alone. */
-function isOwnKey(key: string): boolean {
-  return key.toLowerCase().startsWith(OWN_KEY_PREFIX)
-}
 
 /** The keys of a kv file, or the problems that keep it from round-tripping (docs/kv.md#checks). */
 export function parseKvFile(text: string): { entries: KvEntry[]; problems: KvProblem[] } {
@@ -132,10 +124,10 @@ export function parseKvFile(text: string): { entries: KvEntry[]; problems: KvPro
       })
       continue
     }
-    if (isOwnKey(key)) {
+    if (isActionKey(key)) {
       problems.push({
         line,
-        message: `KV key ${key} is the action's own (keys starting with ${OWN_KEY_PREFIX} hold its commit marker, rollback record and preview ownership): choose another key`
+        message: `KV key ${key} is the action's own (keys starting with ${ACTION_KEY_PREFIX} hold its commit marker, rollback record and preview ownership): choose another key`
       })
       continue
     }
@@ -317,7 +309,7 @@ export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
     if (!touched(options, file?.file, base?.file)) continue
     // The action's own keys (its commit marker, rollback record…) are never the repository's.
     const actual = new Map(
-      [...(server.get(sent(namespace)) ?? [])].filter(([key]) => !isOwnKey(key))
+      [...(server.get(sent(namespace)) ?? [])].filter(([key]) => !isActionKey(key))
     )
     const desired = file ? entriesOf(file) : undefined
     const before = base ? entriesOf(base) : new Map<string, KvValue>()
@@ -425,6 +417,12 @@ export const kvDecide: DecideKind<KvChange, HeldKv> = {
     r.current === undefined ? null : sha256Hex(r.current.json)
   ],
   validate: kvFindings,
+  // Its keys as sent: a flow's kv('k') finds a key that the same plan creates.
+  defines: (held) =>
+    [...valid(held.files, held.extraNamespaces).values()].flatMap((file) => {
+      const namespace = held.prefix ? `${held.prefix}.${file.namespace}` : file.namespace
+      return [...entriesOf(file).keys()].map((name) => ({ namespace, name }))
+    }),
   plan: (held, options) => (held ? planKv(held, options) : []),
   sharesFiles: true,
   serverText: (change) => change.serverFile,

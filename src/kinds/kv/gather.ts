@@ -32,7 +32,7 @@ export const kvGather = {
         discoverKvFiles(tree, await findKindFolders(input.settings, input.layout, tree, [FOLDER]))
       )
     ])
-    const prefix = input.settings.namespacePrefix || undefined
+    const prefix = input.target.namespacePrefix || undefined
     const { extraNamespaces } = input.settings
     const held = {
       files,

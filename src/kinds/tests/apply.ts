@@ -42,6 +42,17 @@ export const testsApply: ApplyKind<TestChange> = {
     if (verdict.kind !== 'as-planned') return settled(change, verdict)
     await api.yamlResources(TESTS_ROUTE).delete(change.namespace, change.id)
     return { change, result: 'deleted' }
+  },
+  // Enterprise only (docs/tests.md#edition): another edition is not asked.
+  async held(namespace, api) {
+    if ((await api.info()).edition.toUpperCase() !== 'EE') return []
+    const suites = api.yamlResources(TESTS_ROUTE)
+    return ((await suites.list(namespace)) ?? []).map((suite) => ({
+      name: `test ${namespace}.${suite.id}`,
+      remove: async () => {
+        await suites.delete(namespace, suite.id)
+      }
+    }))
   }
 }
 

@@ -9,6 +9,7 @@ import {
   isKestraNamespace,
   SYSTEM_NAMESPACE
 } from '../../model/namespaces.js'
+import type { DefinedNames } from '../../model/names.js'
 import type { ChangeBase, PlanAction } from '../../model/plan.js'
 import { repositoryPath } from '../../model/repository-paths.js'
 
@@ -48,9 +49,14 @@ export interface HeldTests {
   server?: Map<string, Map<string, string>>
   /** The server's edition when it is not Enterprise: test suites are then checked, never deployed. */
   edition?: string
+  /**
+   * The flows the suites test that the server holds, `namespace/flowId` as sent; undefined when the server was
+   * not asked (no server, or not Enterprise).
+   */
+  testedOnServer?: ReadonlySet<string>
 }
 
-type Suite = HeldTestFile & { namespace: string; id: string }
+type Suite = HeldTestFile & { namespace: string; id: string; flowId: string; flowIdLine: number }
 
 /** `TestSuite`'s constraints on both lines (EE OpenAPI 1.3.0 and 2.0.0, docs/tests.md#checks). */
 const ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
@@ -95,11 +101,12 @@ function readSuite(file: HeldTestFile): { suite?: Suite; problems: [number, stri
     isKestraNamespace,
     "is in lowercase letters, digits, '.', '_' or '-', at most 150 characters"
   )
-  text(
+  const flowId = text(
     'flowId',
     (value) => FLOW_ID.test(value) && value.length <= FLOW_ID_MAX,
     `names a flow: at most ${FLOW_ID_MAX} letters, digits, '.', '_' or '-'`
   )
+  const flowIdLine = lineOf(root.get('flowId', true) ?? root)
   const cases = root.get('testCases', true)
   if (!isSeq(cases) || cases.items.length === 0) {
     problems.push([lineOf(cases ?? root), 'testCases lists at least one test case'])
@@ -113,11 +120,36 @@ function readSuite(file: HeldTestFile): { suite?: Suite; problems: [number, stri
   }
   return problems.length > 0
     ? { problems }
-    : { suite: { file: file.file, namespace, id, text: file.text }, problems }
+    : { suite: { file: file.file, namespace, id, flowId, flowIdLine, text: file.text }, problems }
+}
+
+/**
+ * A suite whose flow is neither in the repository nor on the server, in the suite's namespace as sent: Kestra
+ * refuses to save it (`TestSuiteValidator`, core 1.3.31 and 2.0.0: "Flow with id: '…' does not exist on
+ * Namespace: '…'."), an error when the server was asked, else a warning (docs/tests.md#checks).
+ */
+function missingFlow(suite: Suite, held: HeldTests, defined: DefinedNames): Finding[] {
+  const namespace = held.prefix ? `${held.prefix}.${suite.namespace}` : suite.namespace
+  if (defined.has('flow', namespace, suite.flowId)) return []
+  const asked = held.testedOnServer
+  if (asked?.has(`${namespace}/${suite.flowId}`)) return []
+  const where = asked
+    ? 'in the repository nor on the server'
+    : 'in the repository (the server was not asked)'
+  return [
+    {
+      severity: asked ? 'error' : 'warning',
+      file: suite.file,
+      line: suite.flowIdLine,
+      rule: 'test-flow',
+      resource: `test:${namespace}/${suite.id}`,
+      message: `flowId ${suite.flowId}: no flow ${namespace}.${suite.flowId} ${where}, and Kestra refuses a test suite whose flow does not exist in its namespace. Add the flow, or fix flowId or namespace`
+    }
+  ]
 }
 
 /** Every test suite file's findings (docs/tests.md#checks). */
-function testFindings(held: HeldTests): Finding[] {
+function testFindings(held: HeldTests, defined: DefinedNames): Finding[] {
   const seen = new Map<string, string>()
   const findings = held.files.flatMap((file): Finding[] => {
     const finding = (
@@ -152,7 +184,7 @@ function testFindings(held: HeldTests): Finding[] {
         )
       ]
     }
-    return []
+    return missingFlow(suite, held, defined)
   })
   const skipped = held.skipped ?? []
   if (skipped.length > 0) {

@@ -4,6 +4,8 @@ import { kindFiles, readClosing, type GatherKind, type KindFile } from '../../ga
 import type { TreeSource } from '../../gather/repo/tree-source.js'
 import { isRecord, normaliseText } from '../../model/content.js'
 import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
+import { mapLimit } from '../../model/concurrency.js'
+import type { KestraApi } from '../../kestra/api.js'
 
 const FOLDER = 'tests'
 /** Kestra's route for test suites (EE OpenAPI 1.3.0 and 2.0.0, `TestSuites`: `P/tests`). */
@@ -18,7 +20,7 @@ export const testsGather = {
       readClosing(input.openBase?.(), discover)
     ])
     const { files, skipped } = found
-    const prefix = input.settings.namespacePrefix || undefined
+    const prefix = input.target.namespacePrefix || undefined
     const extraNamespaces = input.settings.extraNamespaces
     const held = {
       files,
@@ -28,14 +30,21 @@ export const testsGather = {
       ...(prefix && { prefix })
     }
     const api = input.kestra
-    if (!api || !input.work.plan || files.length + (base?.files.length ?? 0) === 0) return held
+    if (!api || files.length + (base?.files.length ?? 0) === 0) return held
     // Test suites are Enterprise only (docs/tests.md#edition): an OSS server is never asked for them.
     const { edition } = await api.info()
     if (edition.toUpperCase() !== 'EE') return { ...held, edition }
     const managed = (ns: string | undefined): ns is string =>
       ns !== undefined && isKestraNamespace(ns) && heldNamespaceIsManaged(ns, extraNamespaces)
-    const named = [...files, ...(base?.files ?? [])].map((f) => namespaceOf(f.text)).filter(managed)
-    const namespaces = [...new Set(named)].map((ns) => (prefix ? `${prefix}.${ns}` : ns)).sort()
+    const sent = (ns: string) => (prefix ? `${prefix}.${ns}` : ns)
+    const testedOnServer = flowsOnServer(
+      api,
+      files.map((f) => suiteOf(f.text)).filter(managedIn(managed)),
+      sent
+    )
+    if (!input.work.plan) return { ...held, testedOnServer: await testedOnServer }
+    const named = [...files, ...(base?.files ?? [])].map((f) => suiteOf(f.text)?.namespace).filter(managed)
+    const namespaces = [...new Set(named)].map(sent).sort()
     const suites = api.yamlResources(TESTS_ROUTE)
     const server = new Map<string, Map<string, string>>()
     await Promise.all(
@@ -44,19 +53,43 @@ export const testsGather = {
         server.set(namespace, new Map(listed.map((s) => [s.id, normaliseText(s.source)])))
       })
     )
-    return { ...held, server }
+    return { ...held, server, testedOnServer: await testedOnServer }
   }
 } satisfies GatherKind
 
-function namespaceOf(text: string): string | undefined {
+type SuiteFields = z.infer<typeof suiteFields>
+
+const suiteFields = z.looseObject({ namespace: z.string(), flowId: z.string().optional() })
+
+function suiteOf(text: string): SuiteFields | undefined {
   try {
-    return suiteNamespace.safeParse(parse(text)).data?.namespace
+    return suiteFields.safeParse(parse(text)).data
   } catch {
     return undefined
   }
 }
 
-const suiteNamespace = z.looseObject({ namespace: z.string() })
+function managedIn(managed: (ns: string | undefined) => boolean) {
+  return (suite: SuiteFields | undefined): suite is SuiteFields & { flowId: string } =>
+    suite !== undefined && managed(suite.namespace) && typeof suite.flowId === 'string'
+}
+
+/**
+ * The flows the suites test that the server holds in their namespaces, as sent (`namespace/flowId`): Kestra
+ * refuses a suite whose flow is not there (`TestSuiteValidator`, docs/tests.md#checks). One read per flow named.
+ */
+async function flowsOnServer(
+  api: Pick<KestraApi, 'getFlow'>,
+  suites: readonly { namespace: string; flowId: string }[],
+  sent: (namespace: string) => string
+): Promise<Set<string>> {
+  const named = [...new Set(suites.map((s) => `${sent(s.namespace)}/${s.flowId}`))]
+  const found = await mapLimit(named, 8, async (key) => {
+    const at = key.lastIndexOf('/')
+    return (await api.getFlow(key.slice(0, at), key.slice(at + 1))) !== undefined
+  })
+  return new Set(named.filter((_, i) => found[i]))
+}
 
 /**
  * Every `.yml`/`.yaml` file under `tests/` that the ignore rules keep, sorted by path: the test suites, and the

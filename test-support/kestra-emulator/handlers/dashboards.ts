@@ -18,6 +18,7 @@ import {
   illegalState,
   internalError,
   invalidEntity,
+  methodNotAllowed,
   notFound,
   toPointer,
   unsupportedMediaType
@@ -31,8 +32,27 @@ const YAML = 'application/x-yaml'
 /** `DashboardController.getDashboard` looks for this line before prepending one. */
 const ID_LINE = /^id:.*$/m
 
+/**
+ * Kestra 2.0 open source keeps no dashboards. Its migration guide (kestra.io/docs/migration-guide/v2.0.0/
+ * git-dashboard-tasks-moved-to-ee): "The dashboard create, update, and delete API routes moved to EE in Kestra
+ * 2.0 (POST/PUT/DELETE /api/v1/{tenant}/dashboards are now EE-only)", and the OSS tasks that call them "always
+ * failed with 405 Method Not Allowed against a 2.0 instance"; the released 2.0.0 jars hold no
+ * `DashboardRepositoryInterface`. A 405 is Micronaut's answer for a URI whose routes take other methods, so the
+ * reads are there, with no store behind them: the listing is empty and no dashboard is found. The validate route
+ * is a POST of the same controller, taken as moved with the writes (not documented either way; the action asks
+ * an open-source 2.0 server nothing about dashboards).
+ */
+function enterpriseOnly(ctx: RequestContext, core: EmulatorCore): void {
+  if (core.features.dashboards !== 'enterprise-only') return
+  throw methodNotAllowed(ctx.method, ctx.href.split('?')[0]!, 'GET')
+}
+
+/** Open-source 2.0: no store behind the reads (`enterpriseOnly`). */
+const storeless = (core: EmulatorCore) => core.features.dashboards === 'enterprise-only'
+
 /** `GET P/dashboards?page&size&q&sort`: live rows; `q` read as a case-insensitive match on id or title. */
 export function handleListDashboards(ctx: RequestContext, core: EmulatorCore): Reply {
+  if (storeless(core)) return jsonReply({ results: [], total: 0 })
   const page = pageParams(ctx.query, 'searchDashboards', 10)
   const keys = sortKeys(ctx.query, ['id', 'title', 'created', 'updated'])
   const needle = queryValue(ctx, 'q')?.toLowerCase()
@@ -54,6 +74,7 @@ export function handleListDashboards(ctx: RequestContext, core: EmulatorCore): R
 
 /** Missing or deleted: the controller returns null, a 404. */
 export function handleGetDashboard(ctx: RequestContext, core: EmulatorCore): Reply {
+  if (storeless(core)) throw notFound()
   const row = liveRow(core, ctx)
   if (!row) throw notFound()
   const json = dashboardJson(core, ctx.tenant, row)
@@ -66,6 +87,7 @@ export function handleGetDashboard(ctx: RequestContext, core: EmulatorCore): Rep
 
 /** 200 (not 201); 1.3: the YAML's id, mandatory and unique; before: an id of the server's own. */
 export function handleCreateDashboard(ctx: RequestContext, core: EmulatorCore): Reply {
+  enterpriseOnly(ctx, core)
   const source = yamlBody(ctx)
   const yamlIds = core.features.dashboards === 'yaml-ids'
   const result = check(core, source)
@@ -88,6 +110,7 @@ export function handleCreateDashboard(ctx: RequestContext, core: EmulatorCore): 
  * `validateErrorsList` 2.0's `errors: [{detail, pointer, path}]` (docs/kestra.md#validate-flows).
  */
 export function handleValidateDashboard(ctx: RequestContext, core: EmulatorCore): Reply {
+  enterpriseOnly(ctx, core)
   const result = check(core, yamlBody(ctx))
   const answer: Record<string, unknown> = { index: 0, outdated: false }
   if (result.failure && core.options.validateErrorsList) {
@@ -107,6 +130,7 @@ export function handleValidateDashboard(ctx: RequestContext, core: EmulatorCore)
  * Identical bytes keep the row as it is (`updated` not bumped).
  */
 export function handleUpdateDashboard(ctx: RequestContext, core: EmulatorCore): Reply {
+  enterpriseOnly(ctx, core)
   const row = liveRow(core, ctx)
   if (!row) {
     if (core.options.problemJson) throw notFound()
@@ -137,6 +161,7 @@ export function handleUpdateDashboard(ctx: RequestContext, core: EmulatorCore): 
  * 409; the controller's own 404 branch answers only on the id-assigning era's backend.
  */
 export function handleDeleteDashboard(ctx: RequestContext, core: EmulatorCore): Reply {
+  enterpriseOnly(ctx, core)
   const row = liveRow(core, ctx)
   if (row) {
     row.deleted = true

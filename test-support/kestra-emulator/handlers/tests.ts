@@ -38,8 +38,13 @@ function suiteJson(suite: StoredTestSuite): Record<string, unknown> {
   }
 }
 
-/** The YAML, bound and checked as `TestSuite`'s bean validation does: 422 `Invalid entity` when not. */
-function bound(ctx: RequestContext): StoredTestSuite {
+/**
+ * The YAML, bound and checked as `TestSuite`'s bean validation does: 422 `Invalid entity` when not. Its field
+ * constraints first, then the class-level `@TestSuiteValidation` (`TestSuiteValidator`, in the core 1.3.31 and
+ * 2.0.0 jars: `flowService.findById(tenant, namespace, flowId)` empty → "Invalid TestSuite: Flow with id: '%s'
+ * does not exist on Namespace: '%s'."): the flow must be live in the suite's own namespace.
+ */
+function bound(ctx: RequestContext, core: EmulatorCore): StoredTestSuite {
   if (ctx.mediaType !== YAML) throw unsupportedMediaType(ctx.headers['content-type'])
   const source = ctx.body.toString('utf8')
   const fields = parseLenient(source)
@@ -63,6 +68,15 @@ function bound(ctx: RequestContext): StoredTestSuite {
       message: 'size must be between 1 and 2147483647'
     })
   }
+  if (violations.length === 0) {
+    const { namespace, flowId } = fields as { namespace: string; flowId: string }
+    if (!core.state.live(ctx.tenant, namespace, flowId)) {
+      violations.push({
+        path: 'testSuite',
+        message: `Invalid TestSuite: Flow with id: '${flowId}' does not exist on Namespace: '${namespace}'.`
+      })
+    }
+  }
   if (violations.length > 0) {
     throw invalidEntity(violations.map((v) => `${v.path}: ${v.message}`).join('\n'), violations)
   }
@@ -74,7 +88,7 @@ function suitesOf(core: EmulatorCore, ctx: RequestContext, namespace: string) {
 }
 
 export function handleCreateTestSuite(ctx: RequestContext, core: EmulatorCore): Reply {
-  const suite = bound(ctx)
+  const suite = bound(ctx, core)
   const { namespace, id } = suite.fields as { namespace: string; id: string }
   const suites = suitesOf(core, ctx, namespace)
   if (suites.has(id)) {
@@ -96,7 +110,7 @@ export function handleGetTestSuite(ctx: RequestContext, core: EmulatorCore): Rep
 export function handleUpdateTestSuite(ctx: RequestContext, core: EmulatorCore): Reply {
   const suites = suitesOf(core, ctx, ctx.params.namespace!)
   if (!suites.has(ctx.params.id!)) throw notFound()
-  const suite = bound(ctx)
+  const suite = bound(ctx, core)
   if (suite.fields.namespace !== ctx.params.namespace || suite.fields.id !== ctx.params.id) {
     throw illegalArgument('Illegal test suite id or namespace update')
   }
