@@ -28,6 +28,8 @@ describe('the model of the whole system', () => {
         }),
         {
           seed: SEED,
+          // A counterexample found while exploring is shrunk; in `npm test` the first one fails the run as it is.
+          endOnFailure: process.env.KGA_MODEL_SHRINK === undefined && MINUTES === 0,
           ...(MINUTES > 0
             ? { numRuns: 1_000_000, interruptAfterTimeLimit: MINUTES * 60_000 }
             : { numRuns: RUNS })

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { startFakeGitHub, type FakeGitHub } from '../../../test-support/fake-github.js'
 import { createGitRepo, type FileSpec, type GitRepo } from '../../../test-support/git-repo.js'
+import { runCli } from '../../../src/cli/run.js'
 import { runActionInProcess } from '../../../test-support/in-process-action.js'
 import { WRITE_ROUTES, type LoggedRequest } from '../../../test-support/kestra-emulator/index.js'
 import type { RunResult } from '../../../test-support/runner.js'
@@ -22,6 +23,9 @@ import type { Kestra, ServerState } from './kestra.js'
 import { treeOf, type Repository, type Team, type Tree } from './repository.js'
 
 export type { ServerState } from './kestra.js'
+
+/** A maintainer's own token: what they push to GitHub is theirs, not the action's. */
+const MAINTAINER_TOKEN = 'ghp_maintainer0123456789'
 
 export interface PullRequest {
   number: number
@@ -77,7 +81,9 @@ export class World {
 
   /** A world whose main holds `repository`, on `kestra` (which the world closes with itself). */
   static async start(team: Team, repository: Repository, kestra: Kestra): Promise<World> {
-    const github = await startFakeGitHub()
+    const github = await startFakeGitHub({
+      tokens: { [MAINTAINER_TOKEN]: { user: { login: 'maintainer', type: 'User' } } }
+    })
     const tree = treeOf(team, repository)
     const repo = createGitRepo(tree)
     const world = new World(team, kestra, github, repo, repository)
@@ -102,12 +108,19 @@ export class World {
   }
 
   /** Commits `repository` on `branch` (created from `from` when new); returns the commit. */
-  private commitOn(branch: string, from: string, repository: Repository, message: string): string {
+  private commitOn(
+    branch: string,
+    from: string,
+    repository: Repository,
+    message: string,
+    readme?: string
+  ): string {
     const exists = this.repo.git('branch', '--list', branch) !== ''
     this.repo.git('checkout', '-q', ...(exists ? [branch] : ['-b', branch, from]))
     const parent = this.repo.head()
     const before = this.treeAt(parent)
     const after = treeOf(this.team, repository)
+    if (readme) after['README.md'] = readme
     const change: Record<string, FileSpec> = {}
     for (const path of Object.keys(before)) if (!(path in after)) change[path] = null
     for (const [path, content] of Object.entries(after)) change[path] = content
@@ -259,6 +272,89 @@ export class World {
 
   schedule(inputs: Record<string, string>): Promise<Run> {
     return this.run(scheduleEvent(this.repo, this.mainHead()), inputs)
+  }
+
+  /** The head of a branch on GitHub, or undefined. */
+  githubBranch(name: string): string | undefined {
+    return this.github.state.git.refs.get(`refs/heads/${name}`)
+  }
+
+  /**
+   * A maintainer amends the tip of a branch on GitHub (its message, trailers included, kept, a file changed), as
+   * `git commit --amend && git push --force` does; returns the new tip.
+   */
+  async amendBranch(name: string, path: string, content: string): Promise<string> {
+    const api = async (method: string, route: string, body?: unknown) => {
+      const response = await fetch(`${this.github.url}/repos/octo/kestra-repo${route}`, {
+        method,
+        headers: { authorization: `token ${MAINTAINER_TOKEN}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body)
+      })
+      if (!response.ok)
+        throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`)
+      return (await response.json()) as Record<string, unknown>
+    }
+    const tip = this.githubBranch(name)!
+    const commit = (await api('GET', `/git/commits/${tip}`)) as {
+      message: string
+      tree: { sha: string }
+      parents: { sha: string }[]
+    }
+    const blob = await api('POST', '/git/blobs', { content, encoding: 'utf-8' })
+    const tree = await api('POST', '/git/trees', {
+      base_tree: commit.tree.sha,
+      tree: [{ path, mode: '100644', type: 'blob', sha: blob.sha }]
+    })
+    const amended = await api('POST', '/git/commits', {
+      message: commit.message,
+      tree: tree.sha,
+      parents: commit.parents.map((parent) => parent.sha)
+    })
+    await api('PATCH', `/git/refs/heads/${name}`, { sha: amended.sha, force: true })
+    return amended.sha as string
+  }
+
+  /** Whether `ancestor` is `commit` or one of its ancestors, in GitHub's git database. */
+  githubReaches(commit: string, ancestor: string): boolean {
+    return commit === ancestor || this.github.state.git.objects.isAncestor(ancestor, commit)
+  }
+
+  /** A commit on a branch of its own from main's head (a change deployed from elsewhere); returns it. */
+  sideCommit(): string {
+    const number = this.nextPull++
+    return this.commitOn(
+      `side-${number}`,
+      this.mainHead(),
+      this.main,
+      `side ${number}`,
+      `side ${number}\n`
+    )
+  }
+
+  /** The CLI's `plan --json` at main's head, in this process, as a person runs it at a terminal. */
+  async cliPlanJson(
+    server = this.kestra.url
+  ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+    this.repo.git('checkout', '-q', '--detach', this.mainHead())
+    let stdout = ''
+    let stderr = ''
+    try {
+      const exitCode = await runCli(['plan', '--json'], {
+        env: {
+          KESTRA_URL: server,
+          KESTRA_USERNAME: this.kestra.credentials.username,
+          KESTRA_PASSWORD: this.kestra.credentials.password,
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          HOME: this.repo.dir
+        },
+        cwd: this.repo.dir,
+        stdout: { write: (text: string) => (stdout += text) },
+        stderr: { write: (text: string) => (stderr += text) }
+      })
+      return { exitCode, stdout, stderr }
+    } finally {
+      this.repo.git('checkout', '-q', 'main')
+    }
   }
 
   /** The server's resources in every namespace this team and its previews may hold. */
