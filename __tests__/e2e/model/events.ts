@@ -44,7 +44,7 @@ export interface Model {
   /** A fault the next run meets. */
   fault?: Fault
   /** A commit marker someone else wrote, in a form this version cannot read or naming a newer commit. */
-  forged?: { namespace: string; form: MarkerForm }
+  forged?: { namespace: string; form: MarkerForm; commit: string }
   /** A maintainer's commit on a branch the action writes: never to be lost. */
   amended?: { branch: string; commit: string }
 }
@@ -66,6 +66,7 @@ async function play(model: Model, world: World, act: () => Promise<Run>): Promis
   const fault = model.fault
   if (fault) world.kestra.inject?.(fault)
   const run = await act()
+  world.kestra.clearFaults?.()
   run.faulty = fault !== undefined
   model.fault = undefined
   noSecretShown(world, run, githubMark)
@@ -203,7 +204,11 @@ async function checkDeploy(
   comment?: string
 ): Promise<boolean> {
   const forged = m.forged
-  if (forged && namespacesOf(repository).includes(forged.namespace) && !run.faulty) {
+  // A marker naming a newer commit holds only over that commit's ancestors: a history that diverged deploys.
+  const over =
+    forged !== undefined &&
+    (forged.form !== 'ahead' || w.repo.git('merge-base', forged.commit, run.sha) === run.sha)
+  if (forged && over && namespacesOf(repository).includes(forged.namespace) && !run.faulty) {
     m.forged = undefined
     await w.kestra.ui.deleteKv(forged.namespace, MARKER_KEY)
     wroteNothing(
@@ -471,7 +476,7 @@ class ForgeCommitMarker implements Command {
             ? { commit: 12, repository: null }
             : { commit, repository: 'octo/kestra-repo' }
     await w.kestra.ui.putKv(namespace, MARKER_KEY, value)
-    m.forged = { namespace, form: this.form }
+    m.forged = { namespace, form: this.form, commit }
     m.settled = false
   }
   toString = () => `another writer of KV puts a commit marker: ${this.form}`
@@ -497,6 +502,7 @@ class CliPlanJson implements Command {
     if (fault) w.kestra.inject?.(fault)
     m.fault = undefined
     const cli = await w.cliPlanJson(this.reachable ? undefined : 'http://127.0.0.1:9')
+    w.kestra.clearFaults?.()
     const writes = (w.kestra.requests ?? [])
       .slice(mark)
       .filter((r) => r.method !== 'GET' && /\.(create|update|delete|put|upload)$/.test(r.route))

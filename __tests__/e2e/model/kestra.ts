@@ -32,6 +32,8 @@ export interface Kestra {
   requests?: LoggedRequest[]
   /** A failure the next matching requests meet (the emulator only). */
   inject?(fault: Fault): void
+  /** Drops what is left of the injected failures. */
+  clearFaults?(): void
   /** Secret names the server holds for every namespace (none on the engine: its OSS secrets are its environment). */
   secrets: readonly string[]
   /** The resources of these namespaces (the emulator answers every namespace). */
@@ -77,6 +79,7 @@ export async function emulatedKestra(
     credentials: CREDENTIALS,
     requests: emulator.requests,
     inject: (fault) => emulator.inject(fault),
+    clearFaults: () => emulator.clearFaults(),
     secrets,
     ui: new KestraUi(emulator.url),
     close: () => emulator.close(),
