@@ -77,7 +77,15 @@ export function actionDefaults(): Record<string, string> {
   return defaults
 }
 
-export async function runAction(options: RunOptions): Promise<RunResult> {
+/** A run's files and environment, as the runner lays them out before the step starts. */
+export interface PreparedRun {
+  env: Record<string, string>
+  files: { GITHUB_OUTPUT: string; GITHUB_STEP_SUMMARY: string }
+  runnerTemp: string
+}
+
+/** The runner's files (event payload, outputs, summary, state) and the step's environment, INPUT_* included. */
+export function prepareRun(options: RunOptions): PreparedRun {
   const dir = mkdtempSync(join(tmpdir(), 'kga-run-'))
   const files = {
     GITHUB_OUTPUT: join(dir, 'output'),
@@ -122,7 +130,33 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   for (const [name, value] of Object.entries(inputs)) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
+  return { env, files, runnerTemp }
+}
 
+/** What the step left: its exit code and streams, the outputs and summary files, the annotations. */
+export function collectRun(
+  prepared: PreparedRun,
+  exitCode: number,
+  stdout: string,
+  stderr: string
+): RunResult {
+  const outputs = parseOutputFile(readFileSync(prepared.files.GITHUB_OUTPUT, 'utf8'))
+  const summary = readFileSync(prepared.files.GITHUB_STEP_SUMMARY, 'utf8')
+  return {
+    exitCode,
+    stdout,
+    stderr,
+    outputs,
+    summary,
+    annotations: parseAnnotations(stdout),
+    masked: parseMasks(stdout),
+    everything: [stdout, stderr, JSON.stringify(outputs), summary].join('\n'),
+    runnerTemp: prepared.runnerTemp
+  }
+}
+
+export async function runAction(options: RunOptions): Promise<RunResult> {
+  const prepared = prepareRun(options)
   // KGA_DIST_DIR: run a private bundle (DIST_DIR=… npm run bundle) instead of the committed dist/.
   const script =
     options.script ?? join(process.env.KGA_DIST_DIR ?? join(PROJECT_ROOT, 'dist'), 'index.js')
@@ -132,7 +166,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     [script, ...(options.args ?? [])],
     {
       cwd: options.workspace,
-      env,
+      env: prepared.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       signal: options.signal,
       killSignal: 'SIGKILL'
@@ -146,20 +180,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   const timeout = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000)
   const exitCode = await new Promise<number>((done) => child.on('close', (code) => done(code ?? 1)))
   clearTimeout(timeout)
-
-  const outputs = parseOutputFile(readFileSync(files.GITHUB_OUTPUT, 'utf8'))
-  const summary = readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8')
-  return {
-    exitCode,
-    stdout,
-    stderr,
-    outputs,
-    summary,
-    annotations: parseAnnotations(stdout),
-    masked: parseMasks(stdout),
-    everything: [stdout, stderr, JSON.stringify(outputs), summary].join('\n'),
-    runnerTemp
-  }
+  return collectRun(prepared, exitCode, stdout, stderr)
 }
 
 /** The outputs two runs can share: the files each run writes in its own temporary folder, by their names. */

@@ -44,11 +44,14 @@ export function flowWarnings(
       'The system namespace is reserved for background workflows intended to perform routine tasks such as sending alerts and purging logs. Please use another namespace name.'
     )
   }
+  // 2.0 renamed `preconditions` to `dependsOn`, and its warning names the new property (engine 2.0.0: a Flow
+  // trigger with `dependsOn` gets no warning; one with neither gets "…adding the dependsOn property…").
+  const preconditions = core.features.v2 ? 'dependsOn' : 'preconditions'
   const unconditioned = records(flow.triggers).filter(
     (trigger) =>
       typeOf(trigger) === FLOW_TRIGGER &&
       records(trigger.conditions).length === 0 &&
-      (era === '0.17' || era === '0.19' || trigger.preconditions == null)
+      (era === '0.17' || era === '0.19' || trigger[preconditions] == null)
   )
   if ((era === '0.17' || era === '0.19') && unconditioned.length > 0) {
     warnings.push(
@@ -57,7 +60,7 @@ export function flowWarnings(
   } else if (era === '0.20' || era === '1.0') {
     for (const trigger of unconditioned) {
       warnings.push(
-        `This flow will be triggered for EVERY execution of EVERY flow on your instance. We recommend adding the preconditions property to the Flow trigger '${String(trigger.id)}'.`
+        `This flow will be triggered for EVERY execution of EVERY flow on your instance. We recommend adding the ${preconditions} property to the Flow trigger '${String(trigger.id)}'.`
       )
     }
   }

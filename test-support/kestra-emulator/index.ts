@@ -156,6 +156,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       server.requests.length = 0
     },
     inject: (fault) => server.inject(fault),
+    clearFaults: () => server.clearFaults(),
     setLatency(ms: number) {
       server.latencyMs = ms
     },

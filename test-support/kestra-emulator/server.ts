@@ -123,6 +123,10 @@ export class EmulatorServer {
     this.faults.push({ ...fault, remaining: fault.times ?? 1, skipping: fault.skip ?? 0 })
   }
 
+  clearFaults(): void {
+    this.faults.length = 0
+  }
+
   private closing?: Promise<void>
 
   close(): Promise<void> {

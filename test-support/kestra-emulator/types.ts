@@ -236,6 +236,8 @@ export interface Emulator {
   clearLog(): void
   /** Applies to the next `times` matching requests (after `skip` of them), then disappears. */
   inject(fault: Fault): void
+  /** Drops the faults not yet met: what a run left of them never reaches the next. */
+  clearFaults(): void
   setLatency(ms: number): void
   close(): Promise<void>
 }

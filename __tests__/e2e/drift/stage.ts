@@ -118,9 +118,9 @@ export class KestraUi {
   private readonly api: string
   private readonly auth: string
 
-  constructor(url: string) {
+  constructor(url: string, credentials: { username: string; password: string } = CREDENTIALS) {
     this.api = `${url}/api/v1/main`
-    this.auth = `Basic ${Buffer.from(`${CREDENTIALS.username}:${CREDENTIALS.password}`).toString('base64')}`
+    this.auth = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
   }
 
   /** Saves the flow's new source (the editor's Save); answers the stored revision and its date. */

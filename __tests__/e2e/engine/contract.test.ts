@@ -215,6 +215,34 @@ const STEPS: Step[] = [
       }))
     })
   },
+  // The model of the whole system (__tests__/e2e/model/) found the emulator's 2.0 warning naming `preconditions`,
+  // which 2.0 renamed `dependsOn`: each line's own condition, and a trigger with none.
+  ...(
+    [
+      [
+        '1.',
+        `    preconditions:\n      id: up\n      flows:\n        - namespace: {ns}\n          flowId: ok\n`
+      ],
+      ['2.', `    dependsOn:\n      - namespace: {ns}\n        flowId: ok\n`]
+    ] as const
+  ).map(([line, upstream]): Step => ({
+    name: `POST flows/validate (Flow triggers of ${line}x: its condition, and none)`,
+    only: (version) => version.startsWith(line),
+    send: (s, ns) => {
+      const trigger = '\ntriggers:\n  - id: after\n    type: io.kestra.plugin.core.trigger.Flow\n'
+      const waits = `${flow(ns, 'waits')}${trigger}${upstream.replace('{ns}', ns)}`
+      return send(
+        s,
+        'POST',
+        `${P}/flows/validate`,
+        yaml(`${waits}---\n${flow(ns, 'any')}${trigger}`)
+      )
+    },
+    view: (a) => ({
+      status: a.status,
+      warnings: ((a.json ?? []) as Json[]).map((v) => v.warnings)
+    })
+  })),
   {
     name: 'DELETE flows/{ns}/{id}',
     send: (s, ns) => send(s, 'DELETE', `${P}/flows/${ns}/other`),

@@ -1,0 +1,368 @@
+/**
+ * What must hold after every event of every history (issue 92): each invariant reads only what the run left
+ * (the server, GitHub, the run's outputs, summary, log and files) and the reference model, and throws
+ * `Broken` naming itself and what it saw, so that fast-check shrinks the history to the shortest that breaks it.
+ */
+import { parse } from 'yaml'
+import { credentialLeaks } from '../../../test-support/credential-leaks.js'
+import type { LoggedRequest } from '../../../test-support/kestra-emulator/index.js'
+import { CREDENTIALS } from '../../../test-support/scenario.js'
+import { afterDeploy, comparable, differences, KINDS, type Kind } from './expected.js'
+import type { Repository, Team } from './repository.js'
+import { actionSurfaces } from '../output-surfaces.js'
+import type { Run, ServerState, World } from './world.js'
+
+export class Broken extends Error {
+  constructor(
+    readonly invariant: string,
+    detail: string
+  ) {
+    super(`invariant "${invariant}" broken: ${detail}`)
+  }
+}
+
+const check = (holds: boolean, invariant: string, detail: () => string) => {
+  if (!holds) throw new Broken(invariant, detail())
+}
+
+export const tail = (run: Run) =>
+  `\n--- the run's log (its end) ---\n${(run.result.stdout + run.result.stderr).slice(-4000)}`
+
+/** The GitHub token every run gets (the runner harness's default for `github-token`). */
+const GITHUB_TOKEN = 'ghs_faketoken0123456789'
+
+/**
+ * No secret reaches any output: the run's log, outputs, summary and files, and everything it sent to GitHub
+ * (comments, issues, pull requests, commits), in any form a reader can turn back (test-support/credential-leaks.ts).
+ */
+export function noSecretShown(world: World, run: Run, githubMark: number): void {
+  const surfaces = {
+    ...actionSurfaces(run.result, world.github),
+    'requests to GitHub': world.github.requests
+      .slice(githubMark)
+      .map((request) => JSON.stringify(request.body ?? ''))
+      .join('\n')
+  }
+  for (const secret of [CREDENTIALS.password, GITHUB_TOKEN]) {
+    for (const [where, text] of Object.entries(surfaces)) {
+      const leaks = credentialLeaks(text, secret)
+      check(
+        leaks.length === 0,
+        'no secret reaches any output',
+        () => `${where}: ${leaks.join(', ')}`
+      )
+    }
+  }
+}
+
+/** The namespace a write request names: its route's parameter, or the YAML it sends. */
+export function writtenNamespace(request: LoggedRequest): string | undefined {
+  if (request.params.namespace) return request.params.namespace
+  if (request.text && /^(flows|tests)\./.test(request.route)) {
+    try {
+      const document = parse(request.text) as { namespace?: unknown } | null
+      if (typeof document?.namespace === 'string') return document.namespace
+    } catch {
+      return undefined
+    }
+  }
+  return undefined
+}
+
+/** What the run wrote: its write requests (the emulator's log), or what changed on the server (the engine's). */
+function written(run: Run): { what: string; namespace: string | undefined; dashboard: boolean }[] {
+  if (run.writes) {
+    return run.writes.map((request) => ({
+      what: `${request.method} ${request.route} ${request.path}`,
+      namespace: writtenNamespace(request),
+      dashboard: request.route.startsWith('dashboards.')
+    }))
+  }
+  return differences(run.before, run.after, true).map((change) => {
+    const [kind, key] = change.split(' ') as [string, string]
+    return {
+      what: `changed ${change}`,
+      namespace: kind === 'dashboards' ? undefined : key.slice(0, key.search(/[/]/)),
+      dashboard: kind === 'dashboards'
+    }
+  })
+}
+
+/** A plan writes nothing: a pull request's plan without a preview, a drift report, `validate`. */
+export function wroteNothing(run: Run, invariant: string): void {
+  const writes = written(run)
+  check(
+    writes.length === 0,
+    invariant,
+    () => `it wrote ${writes.map((w) => w.what).join(', ')}${tail(run)}`
+  )
+}
+
+/** Nothing outside the managed namespaces is written (a preview's: only under its prefix). */
+export function onlyManagedWritten(run: Run, managed: readonly string[], prefix?: string): void {
+  for (const write of written(run)) {
+    if (write.dashboard) {
+      check(
+        prefix === undefined,
+        'a preview writes only under its own prefix',
+        () => `it wrote ${write.what}${tail(run)}`
+      )
+      continue
+    }
+    const { namespace } = write
+    const allowed = prefix
+      ? namespace !== undefined && namespace.startsWith(`${prefix}.`)
+      : namespace !== undefined && managed.includes(namespace)
+    check(
+      allowed,
+      prefix
+        ? 'a preview writes only under its own prefix'
+        : 'nothing outside the managed namespaces is written',
+      () => `${write.what} in ${namespace ?? '(none)'}; managed: ${managed.join(', ')}${tail(run)}`
+    )
+  }
+}
+
+/** Resources of a state whose namespace starts with the preview's prefix. */
+export function underPrefix(state: ServerState, prefix: string): string[] {
+  const found: string[] = []
+  for (const kind of [...KINDS, 'records'] as const) {
+    for (const key of state[kind].keys())
+      if (key.startsWith(`${prefix}.`)) found.push(`${kind} ${key}`)
+  }
+  return found
+}
+
+/**
+ * After a deploy the server equals the repository, kind by kind, byte for byte; or the run failed naming what
+ * was and was not applied.
+ */
+export function deployHolds(
+  world: World,
+  run: Run,
+  repository: Repository,
+  base: Repository | undefined
+): void {
+  const expected = afterDeploy(world.team, run.before, repository, base)
+  const actual = comparable(run.after)
+  const wrong = differences(expected, actual)
+  if (run.result.exitCode === 0) {
+    check(
+      wrong.length === 0,
+      'after a deploy the server equals the repository',
+      () => `${wrong.slice(0, 10).join('; ')}${describe(expected, actual, wrong)}${tail(run)}`
+    )
+    return
+  }
+  // A failed deploy names every resource it changed, and every one it meant to and did not.
+  const shown = run.result.stdout + run.result.summary
+  const changed = differences(comparable(run.before), actual)
+  for (const resource of [...changed, ...wrong]) {
+    const name = resource
+      .slice(resource.indexOf(' ') + 1)
+      .split('/')
+      .pop()!
+    check(
+      shown.includes(name),
+      'a failed deploy names what was and was not applied',
+      () => `${resource} is not named${tail(run)}`
+    )
+  }
+}
+
+function describe(expected: ServerState, actual: ServerState, wrong: string[]): string {
+  return wrong
+    .slice(0, 3)
+    .map((entry) => {
+      const [kind, key] = entry.split(' ') as [Kind, string]
+      return `\n  ${entry}: expected ${JSON.stringify(expected[kind].get(key))?.slice(0, 300)}\n  got ${JSON.stringify(actual[kind].get(key))?.slice(0, 300)}`
+    })
+    .join('')
+}
+
+const PLANNED_KIND: Record<string, Kind> = {
+  flow: 'flows',
+  file: 'files',
+  kv: 'kv',
+  dashboard: 'dashboards',
+  test: 'suites'
+}
+
+/** The plan file's resources that change, as `kind key` (the keys of `ServerState`). */
+export function plannedChanges(run: Run): string[] {
+  return (run.planFile?.resources ?? [])
+    .filter((resource) => ['create', 'update', 'delete'].includes(resource.action))
+    .map((resource) => {
+      const kind = PLANNED_KIND[resource.kind] ?? resource.kind
+      const key =
+        kind === 'files'
+          ? `${resource.namespace}${resource.path}`
+          : kind === 'dashboards'
+            ? resource.id!
+            : `${resource.namespace}/${resource.id ?? resource.key}`
+      return `${kind} ${key}`
+    })
+    .sort()
+}
+
+/** The writes are exactly the plan's: what changed on the server is what the plan said would. */
+export function writesArePlanned(run: Run): void {
+  if (run.result.exitCode !== 0) return
+  const changed = differences(comparable(run.before), comparable(run.after)).sort()
+  const planned = plannedChanges(run)
+  check(
+    JSON.stringify(changed) === JSON.stringify(planned),
+    "the writes are exactly the plan's",
+    () =>
+      `changed: ${changed.join(', ') || '(nothing)'}; planned: ${planned.join(', ') || '(nothing)'}${tail(run)}`
+  )
+}
+
+const COUNTED = ['created', 'updated', 'deleted', 'unchanged'] as const
+
+/** What a run changed on the server, counted as the outputs count it. */
+function applied(run: Run): Record<(typeof COUNTED)[number], number> {
+  const counts = { created: 0, updated: 0, deleted: 0, unchanged: 0 }
+  const before = comparable(run.before)
+  const after = comparable(run.after)
+  for (const change of differences(before, after)) {
+    const [kind, key] = change.split(' ') as [Kind, string]
+    if (!before[kind].has(key)) counts.created++
+    else if (!after[kind].has(key)) counts.deleted++
+    else counts.updated++
+  }
+  return counts
+}
+const ACTION_OF: Record<(typeof COUNTED)[number], string> = {
+  created: 'create',
+  updated: 'update',
+  deleted: 'delete',
+  unchanged: 'unchanged'
+}
+
+/** Every report gives the same counts: the outputs, the plan file, the comment's and the summary's headline. */
+export function reportsAgree(run: Run, comment: string | undefined): void {
+  const plan = run.planFile
+  if (!plan) return
+  const counts = Object.fromEntries(
+    COUNTED.map((name) => [name, plan.resources.filter((r) => r.action === ACTION_OF[name]).length])
+  )
+  // A deploy that failed half-way counts what it applied: the outputs then say what the server now holds.
+  const failedDeploy = run.result.exitCode !== 0 && run.result.outputs.mode === 'deploy'
+  const said = failedDeploy ? applied(run) : counts
+  for (const name of failedDeploy ? (['created', 'updated', 'deleted'] as const) : COUNTED) {
+    const output = run.result.outputs[name]
+    // A run that failed before its plan was final sets no counts: absent, never different.
+    if (output === undefined && run.result.exitCode !== 0) continue
+    check(
+      output === String(said[name]),
+      'every report gives the same counts',
+      () =>
+        `output ${name}=${output}, ${failedDeploy ? 'the server shows' : 'the plan file says'} ${said[name]}${tail(run)}`
+    )
+  }
+  const headline = /(\d+) to create, (\d+) to update, (\d+) to delete, (\d+) unchanged/
+  for (const [where, text] of [
+    ['summary', run.result.summary],
+    ['comment', comment]
+  ] as const) {
+    const match = text ? headline.exec(text) : null
+    if (!match) continue
+    const shown = { created: match[1], updated: match[2], deleted: match[3], unchanged: match[4] }
+    for (const name of COUNTED) {
+      check(
+        shown[name] === String(counts[name]),
+        'every report gives the same counts',
+        () => `the ${where} says ${shown[name]} ${name}, the plan file ${counts[name]}${tail(run)}`
+      )
+    }
+  }
+}
+
+/**
+ * A valid repository gets no finding its own content does not warrant: errors only where the model made one (a
+ * `read()` of a file nothing holds), warnings only on files whose references neither the repository nor the
+ * server satisfies, or for a kind the server cannot store.
+ */
+export function findingsWarranted(world: World, run: Run, repository: Repository): void {
+  const { errors, warnings } = warranted(world.team, repository, run.before, world.kestra.secrets)
+  for (const finding of run.planFile?.findings ?? []) {
+    if (finding.severity === 'notice') continue
+    const file = finding.file ?? ''
+    const allowed =
+      finding.severity === 'error'
+        ? errors.has(file)
+        : errors.has(file) || warnings.has(file) || isKindNotice(finding.message)
+    check(
+      allowed,
+      'a valid repository gets no finding its content does not warrant',
+      () => `${finding.severity} ${file}:${finding.line ?? ''} ${finding.message}${tail(run)}`
+    )
+  }
+}
+
+/** A deploy of a repository whose content warrants no error, meeting no failure, succeeds. */
+export function deploySucceeds(world: World, run: Run, repository: Repository): void {
+  if (run.result.exitCode === 0) return
+  const { errors } = warranted(world.team, repository, run.before, world.kestra.secrets)
+  check(
+    errors.size > 0,
+    'a deploy of a valid repository that meets no failure succeeds',
+    () => `it failed${tail(run)}`
+  )
+}
+
+const isKindNotice = (message: string) => /test suite|dashboard/i.test(message)
+
+/** The files whose content warrants a finding: a secret, KV key, file or flow they use that nothing holds. */
+export function warranted(
+  team: Team,
+  repository: Repository,
+  server: ServerState,
+  secrets: readonly string[]
+): { errors: Set<string>; warnings: Set<string> } {
+  const errors = new Set<string>()
+  const warnings = new Set<string>()
+  const kvHeld = new Set([
+    ...(process.env.KGA_MODEL_TEMP_KNOWN?.includes('kv-same-plan')
+      ? []
+      : repository.kv.map((e) => `${e.namespace}/${e.key}`)),
+    ...server.kv.keys()
+  ])
+  const parents = (namespace: string) =>
+    namespace.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'))
+  // A repository with no flow finds nothing: an error on every event (SPEC §2).
+  if (repository.flows.length === 0) errors.add('.')
+  for (const flow of repository.flows) {
+    const path = flowPath(team, flow.namespace, flow.id)
+    if (
+      flow.reads !== undefined &&
+      !repository.files.some((f) => f.namespace === flow.namespace && f.path === flow.reads) &&
+      !server.files.has(`${flow.namespace}${flow.reads}`)
+    ) {
+      errors.add(path)
+    }
+    if (
+      (flow.secret !== undefined && !secrets.includes(flow.secret)) ||
+      (flow.kvKey !== undefined &&
+        !parents(flow.namespace).some((ns) => kvHeld.has(`${ns}/${flow.kvKey}`)))
+    ) {
+      warnings.add(path)
+    }
+  }
+  return { errors, warnings }
+}
+
+/** The repository path of a flow, as `treeOf` places it. */
+export function flowPath(team: Team, namespace: string, id: string): string {
+  switch (team.layout) {
+    case 'tenant':
+      return `${namespace}/flows/${id}.yml`
+    case 'kestra':
+      return `kestra/flows/${namespace}/${id}.yml`
+    case 'namespace':
+      return `flows/${namespace}/${id}.yml`
+    case 'custom':
+      return `pipelines/${namespace.replaceAll('.', '-')}/${id}.yaml`
+  }
+}
