@@ -335,8 +335,11 @@ describe('settings from the file and the workflow', () => {
     expect(error.message).toMatch(/^kestra-gitops\.yml:2: .*namespace/)
   })
 
-  it('records the settings that are not defaults, and never a credential', () => {
-    const file = parseSettingsFile(FILE, 'delete: true\nread-only: false\nnamespaces: [b, a]\n')
+  it('records the settings that are not defaults and change what a deploy does, and never a credential', () => {
+    const file = parseSettingsFile(
+      FILE,
+      'delete: true\nread-only: false\nnamespaces: [b, a]\npreview: true\nfull-plan: true\n'
+    )
     const settings = parseSettings(
       (name) =>
         ({ password: 'pw-secret', 'api-token': 'tok', server: 'https://k.example.com/' })[

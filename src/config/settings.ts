@@ -159,7 +159,7 @@ function readInputs(
     const value = parser.parse(raw, name)
     values[name] = value
     // full-plan changes how a plan is computed, never what it is; upgrade inputs only add notices
-    // (docs/upgrade.md).
+    // (docs/upgrade.md); preview writes only under pr-<n> on the pull request, never what the merge deploys.
     const planned = fileMaySet(name) && !NOT_PLANNED.has(name)
     if (planned && JSON.stringify(value) !== JSON.stringify(parser.parse(defaultOf(name), name))) {
       recorded[name] = isRecord(value) || Array.isArray(value) ? raw.trim() : String(value)
@@ -168,7 +168,7 @@ function readInputs(
   return { values: values as InputValues, fromFile, recorded }
 }
 
-const NOT_PLANNED = new Set<InputName>(['full-plan', 'upgrade-check', 'upgrade-server'])
+const NOT_PLANNED = new Set<InputName>(['full-plan', 'upgrade-check', 'upgrade-server', 'preview'])
 
 function camelCased<Values extends object>(values: Values): CamelCased<Values> {
   return Object.fromEntries(

@@ -53,8 +53,6 @@ type MarkerForm = 'newer-version' | 'cut-short' | 'not-ours' | 'ahead'
 const MARKER_KEY = 'kestra-gitops-commit'
 const UPGRADE_BRANCH = 'kestra-gitops/upgrade-2.0'
 const DRIFT_BRANCH = 'kestra-gitops/drift-default'
-/** TEMP: breaks being fixed elsewhere, skipped while exploring for others. */
-const known = (name: string) => process.env.KGA_MODEL_TEMP_KNOWN?.split(',').includes(name) === true
 
 type Command = fc.AsyncCommand<Model, World, false>
 
@@ -80,9 +78,7 @@ async function play(model: Model, world: World, act: () => Promise<Run>): Promis
       )
     }
   }
-  for (const comment of process.env.KGA_MODEL_TEMP_KNOWN?.includes('foreign-comment')
-    ? []
-    : model.foreign) {
+  for (const comment of model.foreign) {
     const now = world.github.comments(comment.issue).find((c) => c.id === comment.id)
     if (!now || now.body !== comment.body) {
       throw new Broken(
@@ -460,10 +456,7 @@ class FailNextRequest implements Command {
 
 class ForgeCommitMarker implements Command {
   constructor(readonly form: MarkerForm) {}
-  check = (m: Readonly<Model>) =>
-    m.forged === undefined &&
-    m.main.flows.length > 0 &&
-    (this.form === 'ahead' || !known('forged-marker'))
+  check = (m: Readonly<Model>) => m.forged === undefined && m.main.flows.length > 0
   async run(m: Model, w: World) {
     const namespace = namespacesOf(m.main)[0]!
     const commit = this.form === 'ahead' ? w.sideCommit() : w.mainHead()
@@ -484,7 +477,7 @@ class ForgeCommitMarker implements Command {
 
 class AmendActionBranch implements Command {
   constructor(readonly branch: string) {}
-  check = (m: Readonly<Model>) => m.amended === undefined && !known('amend')
+  check = (m: Readonly<Model>) => m.amended === undefined
   async run(m: Model, w: World) {
     if (w.githubBranch(this.branch) === undefined) return
     const commit = await w.amendBranch(this.branch, 'NOTES.md', 'A maintainer was here.\n')
@@ -495,7 +488,7 @@ class AmendActionBranch implements Command {
 
 class CliPlanJson implements Command {
   constructor(readonly reachable: boolean) {}
-  check = () => this.reachable || !known('json-failure')
+  check = () => true
   async run(m: Model, w: World) {
     const mark = w.kestra.requests?.length ?? 0
     const fault = m.fault
@@ -607,4 +600,25 @@ export function commandsFor(
     fc.boolean().map((reachable) => new CliPlanJson(reachable)),
     ...(options.faults ? [fault.map((f) => new FailNextRequest(f))] : [])
   ]
+}
+
+/** Each event by name, for the counterexamples kept as named histories (`regressions.test.ts`). */
+export const event = {
+  openPullRequest: (list: readonly Edit[], preview = false): Command =>
+    new OpenPullRequest(list, preview),
+  pushToPullRequest: (list: readonly Edit[]): Command => new PushToPullRequest(list),
+  closePullRequest: (): Command => new ClosePullRequest(),
+  mergePullRequest: (fastForward = true): Command => new MergePullRequest(fastForward),
+  commitToMain: (list: readonly Edit[]): Command => new CommitToMain(list),
+  dispatchDeploy: (): Command => new DispatchDeploy(),
+  planMain: (): Command => new PlanMain(),
+  driftWatch: (action: 'report' | 'pull-request'): Command => new DriftWatch(action),
+  upgrade: (): Command => new Upgrade(),
+  editInKestraUi: (action: UiAction): Command => new EditInKestraUi(action),
+  foreignMarkerComment: (): Command => new ForeignMarkerComment(),
+  failNextRequest: (fault: Fault): Command => new FailNextRequest(fault),
+  forgeCommitMarker: (form: MarkerForm): Command => new ForgeCommitMarker(form),
+  amendActionBranch: (branch: 'upgrade' | 'drift'): Command =>
+    new AmendActionBranch(branch === 'upgrade' ? UPGRADE_BRANCH : DRIFT_BRANCH),
+  cliPlanJson: (reachable: boolean): Command => new CliPlanJson(reachable)
 }

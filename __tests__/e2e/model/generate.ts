@@ -355,8 +355,6 @@ export function applyEdit(t: Team, repository: Repository, edit: Edit): Reposito
     }
     case 'put-dashboard': {
       if (!t.dashboards) break
-      if (process.env.KGA_MODEL_TEMP_NO_DASH_20_OSS && t.line === '2.0' && t.edition === 'OSS')
-        break // TEMP
       next.dashboards = next.dashboards.filter((d) => d.id !== edit.id)
       next.dashboards.push({ id: edit.id, title: edit.title })
       break

@@ -324,9 +324,7 @@ export function warranted(
   const errors = new Set<string>()
   const warnings = new Set<string>()
   const kvHeld = new Set([
-    ...(process.env.KGA_MODEL_TEMP_KNOWN?.includes('kv-same-plan')
-      ? []
-      : repository.kv.map((e) => `${e.namespace}/${e.key}`)),
+    ...repository.kv.map((e) => `${e.namespace}/${e.key}`),
     ...server.kv.keys()
   ])
   const parents = (namespace: string) =>

@@ -1,0 +1,139 @@
+/**
+ * Counterexamples the model found (`npm run explore`), each kept as the history it shrank to, named for the
+ * break: the same events and invariants as `model.test.ts`, on the emulator.
+ */
+import { describe, it } from 'vitest'
+import { event } from './events.js'
+import { SERVER_SECRETS } from './generate.js'
+import { playHistory, type History } from './history.js'
+import { emulatedKestra } from './kestra.js'
+import { emptyRepository, type Repository, type Team } from './repository.js'
+
+const NS = 'company.team'
+const OPS = 'company.ops'
+
+function teamOf(overrides: Partial<Team> = {}, settings: Partial<Team['settings']> = {}): Team {
+  return {
+    space: '',
+    dashboards: true,
+    line: '1.3',
+    edition: 'OSS',
+    layout: 'tenant',
+    root: NS,
+    ...overrides,
+    settings: {
+      delete: false,
+      requireReviewedPlan: false,
+      readOnly: false,
+      underGithub: false,
+      yamlSpelling: false,
+      ...settings
+    }
+  }
+}
+
+/** Two namespaces, a Subflow call across them, a KV pair and a namespace file the caller reads. */
+function teamRepository(): Repository {
+  return {
+    ...emptyRepository(),
+    flows: [
+      { namespace: NS, id: 'ingest', message: 'ingest', reads: '/sql/query.sql' },
+      { namespace: OPS, id: 'report', message: 'report', calls: { namespace: NS, id: 'ingest' } }
+    ],
+    files: [
+      { namespace: NS, path: '/sql/query.sql', bytes: new TextEncoder().encode('select 1\n') }
+    ],
+    kv: [{ namespace: OPS, key: 'region', value: 'eu-west-1' }]
+  }
+}
+
+async function holds([t, repository, commands]: History): Promise<void> {
+  await playHistory(
+    [t, repository, commands],
+    await emulatedKestra(t.line, t.edition, SERVER_SECRETS)
+  )
+}
+
+describe('the model: counterexamples kept', () => {
+  it('a pull request planned with a preview and merged under require-reviewed-plan deploys the plan it showed', async () => {
+    await holds([
+      teamOf({}, { requireReviewedPlan: true }),
+      teamRepository(),
+      [
+        event.openPullRequest([{ kind: 'edit-flow', index: 0, message: 'changed' }], true),
+        event.mergePullRequest()
+      ]
+    ])
+  })
+
+  it('a KV key the same change defines is not reported missing', async () => {
+    await holds([
+      teamOf(),
+      teamRepository(),
+      [
+        event.openPullRequest([
+          { kind: 'use-kv', index: 1, key: 'threshold', define: true, value: 3 }
+        ]),
+        event.mergePullRequest()
+      ]
+    ])
+  })
+
+  it('a preview on Enterprise writes KV pairs and test suites under pr-<n> only, and its close leaves none of them', async () => {
+    await holds([
+      teamOf({ edition: 'EE', line: '2.0' }),
+      { ...teamRepository(), suites: [{ namespace: NS, id: 'ingest-suite', flowId: 'ingest' }] },
+      [
+        event.openPullRequest([{ kind: 'put-kv', namespace: NS, key: 'ui_key', value: 'x' }], true),
+        event.closePullRequest()
+      ]
+    ])
+  })
+
+  it('Kestra 2.0 open source keeps no dashboards: a repository holding one deploys every other kind', async () => {
+    await holds([
+      teamOf({ line: '2.0' }),
+      { ...teamRepository(), dashboards: [{ id: 'overview', title: 'Overview' }] },
+      [event.commitToMain([{ kind: 'edit-flow', index: 0, message: 'changed' }]), event.planMain()]
+    ])
+  })
+
+  it('plan --json against a server it cannot reach prints one JSON document', async () => {
+    await holds([teamOf(), teamRepository(), [event.cliPlanJson(false)]])
+  })
+
+  it("another app's comment that starts with our marker is neither rewritten nor deleted", async () => {
+    await holds([
+      teamOf(),
+      teamRepository(),
+      [
+        event.openPullRequest([{ kind: 'edit-flow', index: 0, message: 'changed' }]),
+        event.foreignMarkerComment(),
+        event.pushToPullRequest([{ kind: 'edit-flow', index: 1, message: 'again' }]),
+        event.closePullRequest()
+      ]
+    ])
+  })
+
+  it('a commit marker written by a newer version is refused by name: no older commit deployed over it', async () => {
+    await holds([
+      teamOf(),
+      teamRepository(),
+      [event.forgeCommitMarker('newer-version'), event.dispatchDeploy()]
+    ])
+  })
+
+  it("a maintainer's amend on the upgrade branch is not force-pushed over by the next mode: upgrade", async () => {
+    await holds([
+      teamOf(),
+      {
+        ...teamRepository(),
+        flows: [
+          ...teamRepository().flows,
+          { namespace: OPS, id: 'after', message: 'after', after: { namespace: NS, id: 'ingest' } }
+        ]
+      },
+      [event.upgrade(), event.amendActionBranch('upgrade'), event.upgrade()]
+    ])
+  })
+})
