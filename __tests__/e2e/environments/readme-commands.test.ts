@@ -1,10 +1,10 @@
 /**
  * Every command of the README runs in a test, as written. Its workflows run in `workflows-as-written.test.ts`
- * (the plan and deploy workflows with the settings file in `readme-quick-start.test.ts` too); here, every
- * workflow's pin and inputs, and the CLI's lines through the bundled CLI, the `deploy` on a terminal answering
- * `yes`. Two lines need the real GitHub and are not run: the `git ls-remote` that finds a
- * commit to pin and the `npm install` from it (`__tests__/e2e/cli/package.test.ts` packs and installs the same
- * package from this checkout). `npm ci && npm run demo` is `__tests__/e2e/scripts.test.ts`'s, `npm test` is CI.
+ * (the plan and deploy workflows with the settings file in `readme-quick-start.test.ts` too), the lines of "Try
+ * it against Kestra" in `engine/readme-engine.test.ts`; here, every workflow's pin and inputs, and the CLI's
+ * lines through the bundled CLI, the `deploy` on a terminal answering `yes`. Two lines need the real GitHub and
+ * are not run: the `git ls-remote` that finds a commit to pin and the `npm install` from it
+ * (`__tests__/e2e/cli/package.test.ts` packs and installs the same package from this checkout). `npm ci && npm run demo` is `__tests__/e2e/scripts.test.ts`'s, `npm test` is CI.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
