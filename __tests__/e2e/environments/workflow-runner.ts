@@ -73,7 +73,7 @@ export interface YamlBlock {
   section: string
   title?: string
   text: string
-  /** `README.md § 4. Bring back edits made outside Git · .github/workflows/kestra-drift.yml` */
+  /** `README.md › 4. Bring back edits made outside Git · .github/workflows/kestra-drift.yml` */
   key: string
 }
 
@@ -86,7 +86,7 @@ export function yamlBlocks(): YamlBlock[] {
       if (node.type !== 'code' || node.lang !== 'yaml') continue
       const text = `${node.value}\n`
       const title = /^# (.+)\n/.exec(text)?.[1]
-      const key = `${page} § ${section}${title ? ` · ${title}` : ''}`
+      const key = `${page} › ${section}${title ? ` · ${title}` : ''}`
       blocks.push({ page, section, title, text, key })
     }
     return blocks

@@ -101,7 +101,7 @@ async function readmeDrift(block: YamlBlock, actionsCanCreatePullRequests: boole
 type Scenario = (block: YamlBlock) => Promise<void>
 
 const SCENARIOS: Record<string, Scenario> = {
-  'README.md § 2. Plan on pull requests · .github/workflows/kestra-plan.yml': async (block) => {
+  'README.md › 2. Plan on pull requests · .github/workflows/kestra-plan.yml': async (block) => {
     const kestra = await emulator()
     const github = await fakeGitHub()
     const { repo, base, head } = await pullRequest(
@@ -121,7 +121,7 @@ const SCENARIOS: Record<string, Scenario> = {
     expect(kestraWrites(kestra)).toEqual([])
   },
 
-  'README.md § 3. Deploy on merge · .github/workflows/kestra-deploy.yml': async (block) => {
+  'README.md › 3. Deploy on merge · .github/workflows/kestra-deploy.yml': async (block) => {
     const kestra = await emulator()
     const github = await fakeGitHub()
     const repo = createGitRepo({ [`${NS}/flows/report.yml`]: flow(NS, 'report') })
@@ -137,7 +137,7 @@ const SCENARIOS: Record<string, Scenario> = {
     ])
   },
 
-  'README.md § 4. Bring back edits made outside Git · .github/workflows/kestra-drift.yml': async (
+  'README.md › 4. Bring back edits made outside Git · .github/workflows/kestra-drift.yml': async (
     block
   ) => {
     // GitHub's default: Actions may not open pull requests. The branch is written, and the warning says why.
@@ -154,7 +154,7 @@ const SCENARIOS: Record<string, Scenario> = {
     ).toEqual([['kestra-gitops/drift-default', 'github-actions[bot]']])
   },
 
-  'docs/workflows.md § Manual deploy · .github/workflows/kestra-manual.yml': async (block) => {
+  'docs/workflows.md › Manual deploy · .github/workflows/kestra-manual.yml': async (block) => {
     const kestra = await emulator()
     const github = await fakeGitHub()
     const repo = createGitRepo({ [`${NS}/flows/report.yml`]: flow(NS, 'report') })
@@ -178,7 +178,7 @@ const SCENARIOS: Record<string, Scenario> = {
     expect(serverView(kestra, () => true).flows.map((f) => f.id)).toEqual(['report'])
   },
 
-  'docs/workflows.md § Fork pull requests · .github/workflows/kestra-fork-plan.yml': async (
+  'docs/workflows.md › Fork pull requests · .github/workflows/kestra-fork-plan.yml': async (
     block
   ) => {
     const kestra = await emulator()
@@ -228,7 +228,7 @@ const SCENARIOS: Record<string, Scenario> = {
     expect(kestraWrites(kestra)).toEqual([])
   },
 
-  'docs/workflows.md § Several environments': async (block) => {
+  'docs/workflows.md › Several environments': async (block) => {
     // Tenants are Enterprise's: each server is one, reached with its token.
     const staging = await emulator({ edition: 'EE', tenant: 'staging', tokens: ['staging-token'] })
     const production = await emulator({ edition: 'EE', tokens: ['prod-token'] })
@@ -255,7 +255,7 @@ const SCENARIOS: Record<string, Scenario> = {
     expect(kestraWrites(production)).toEqual([])
   },
 
-  'docs/workflows.md § Monorepos too big for one job': async (block) => {
+  'docs/workflows.md › Monorepos too big for one job': async (block) => {
     const kestra = await emulator()
     const github = await fakeGitHub()
     const groups = ['sales', 'marketing', 'finance']
@@ -285,7 +285,7 @@ const SCENARIOS: Record<string, Scenario> = {
     }
   },
 
-  'docs/workflows.md § Previews, staging and production · .github/workflows/kestra.yml': async (
+  'docs/workflows.md › Previews, staging and production · .github/workflows/kestra.yml': async (
     block
   ) => {
     const staging = await emulator()
@@ -322,7 +322,7 @@ const SCENARIOS: Record<string, Scenario> = {
     ])
   },
 
-  'docs/workflows.md § Smoke runs and rollback · .github/workflows/kestra-deploy.yml': async (
+  'docs/workflows.md › Smoke runs and rollback · .github/workflows/kestra-deploy.yml': async (
     block
   ) => {
     const kestra = await emulator()
@@ -339,7 +339,7 @@ const SCENARIOS: Record<string, Scenario> = {
     expect(runs[0]!.result.outputs).toMatchObject({ smoke: 'passed', 'rolled-back': 'false' })
   },
 
-  'docs/workflows.md § Drift pull requests with their checks · .github/workflows/kestra-drift.yml (with a GitHub App)':
+  'docs/workflows.md › Drift pull requests with their checks · .github/workflows/kestra-drift.yml (with a GitHub App)':
     async (block) => {
       const app = {
         clientId: 'Iv23liKestraGitOps',
