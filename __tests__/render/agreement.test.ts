@@ -12,7 +12,7 @@ import { buildPlan } from '../../src/decide/plan/build.js'
 import { renderComment } from '../../src/decide/render/report.js'
 import type { CommentInput } from '../../src/decide/render/input.js'
 import { planDocument, planDocumentSchema } from '../../src/decide/render/plan-document.js'
-import { kindMarks } from '../../src/decide/render/resource.js'
+import { plainMarks } from '../../src/decide/render/resource.js'
 import { DECIDE_KINDS } from '../../src/kinds/index.js'
 import type { Finding } from '../../src/model/finding.js'
 import { escapeText } from '../../src/model/markdown/escape.js'
@@ -262,7 +262,7 @@ describe('the comment, the text and the JSON document', () => {
           plan.resources.forEach((r, i) => {
             const entry = document.resources[i]!
             expect(entry.action).toBe(r.action)
-            expect(entry.marks).toEqual(kindMarks(DECIDE_KINDS, r))
+            expect(entry.marks).toEqual(plainMarks(DECIDE_KINDS, r))
             if (r.action === 'unchanged') return
             const name = resourceName(r)
             const line = commentLine(comment, name, r.action)

@@ -11,6 +11,15 @@ export type KindPlanOptions = Pick<PlanInput, 'deleteEnabled' | 'scope' | 'chang
   input?: PlanInput
 }
 
+/**
+ * A mark of a change's line: its words, and the sign the comment and the text plan put before them (`--json`
+ * carries the words alone, docs/cli.md#the-json-document).
+ */
+export interface Mark {
+  sign?: string
+  text: string
+}
+
 /** What decide/ needs of a resource kind (docs/kinds.md); decide/ never names one. */
 export interface DecideKind<C extends ResourceChange = ResourceChange, H = unknown> {
   readonly name: C['kind']
@@ -19,7 +28,7 @@ export interface DecideKind<C extends ResourceChange = ResourceChange, H = unkno
   /** Its row in the plan's counts table (docs/comment.md): `Flows`, `Namespace files`… */
   readonly label: string
   /** What a change's line says beyond its diff's counts (a flow's revision): Markdown-safe text. */
-  marks?(change: C): string[]
+  marks?(change: C): Mark[]
   /** What is said above a change's diff, each an escaped Markdown paragraph (a flow's callers, its review). */
   above?(change: C): string[]
   /** What the `--json` document says of a change beyond its line (docs/cli.md#the-json-document). */

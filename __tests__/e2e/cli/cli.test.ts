@@ -208,6 +208,20 @@ describe('kestra-gitops plan and deploy', () => {
     expect(json.findings).toEqual([])
   })
 
+  it('plan --json gives marks in plain words, the text plan with their signs', async () => {
+    repo.commit({
+      [`${NS}/flows/caller.yml`]: `id: caller\nnamespace: ${NS}\ntasks:\n  - id: call\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: ${NS}\n    flowId: change\n`
+    })
+    const result = await runCli(repo.dir, ['plan', '--json'], env)
+    expect(result.exitCode, result.stderr).toBe(0)
+    const json = JSON.parse(result.stdout) as { resources: { name: string; marks: string[] }[] }
+    const change = json.resources.find((r) => r.name === `${NS}.change`)
+    expect(change?.marks).toEqual(['rev 3 → 4', 'called by 1 flow'])
+    expect(result.stdout).not.toMatch(/\p{Extended_Pictographic}/u)
+    const text = await runCli(repo.dir, ['plan'], env)
+    expect(text.stdout).toMatch(/~ update flow company\.team\.change · .* · 📞 called by 1 flow/)
+  })
+
   it('deploy makes the server hold the repository; a second deploy writes nothing', async () => {
     const first = await runCli(repo.dir, ['deploy', '--auto-approve', '--verbose'], env)
     expect(first.exitCode, first.stderr).toBe(0)

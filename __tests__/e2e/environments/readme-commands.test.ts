@@ -1,11 +1,10 @@
 /**
- * Every command of the README runs in a test, as written. The plan and deploy workflows with the settings file
- * are `readme-quick-start.test.ts`'s; here, the drift workflow (its `with:` resolved as GitHub would, `vars`,
- * `secrets` and the App token's step output standing for this test's) through the bundled action, every
- * workflow's pin and inputs, and the CLI's lines through the bundled CLI, the `deploy` on a terminal answering
- * `yes`. Two lines need the real GitHub and are not run: the `git ls-remote` that finds a
- * commit to pin and the `npm install` from it (`__tests__/e2e/cli/package.test.ts` packs and installs the same
- * package from this checkout). `npm ci && npm run demo` is `__tests__/e2e/scripts.test.ts`'s, `npm test` is CI.
+ * Every command of the README runs in a test, as written. Its workflows run in `workflows-as-written.test.ts`
+ * (the plan and deploy workflows with the settings file in `readme-quick-start.test.ts` too), the lines of "Try
+ * it against Kestra" in `engine/readme-engine.test.ts`; here, every workflow's pin and inputs, and the CLI's
+ * lines through the bundled CLI, the `deploy` on a terminal answering `yes`. Two lines need the real GitHub and
+ * are not run: the `git ls-remote` that finds a commit to pin and the `npm install` from it
+ * (`__tests__/e2e/cli/package.test.ts` packs and installs the same package from this checkout). `npm ci && npm run demo` is `__tests__/e2e/scripts.test.ts`'s, `npm test` is CI.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -13,10 +12,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { createGitRepo } from '../../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../../test-support/kestra-emulator/index.js'
-import { PROJECT_ROOT, runAction } from '../../../test-support/runner.js'
-import { CREDENTIALS, flow, scheduleEvent } from '../../../test-support/scenario.js'
+import { PROJECT_ROOT } from '../../../test-support/runner.js'
+import { CREDENTIALS, flow } from '../../../test-support/scenario.js'
 import { runCli, runCliOnTerminal } from '../cli/run-cli.js'
-import { startDriftStage } from '../drift/stage.js'
 import { readmeWorkflow } from './workflow-runner.js'
 
 const README = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8')
@@ -40,23 +38,6 @@ function workflow(name: string): { events: string[]; step: Required<Step> } {
   return { events: Object.keys(parsed.on), step: step as Required<Step> }
 }
 
-/** `with:` as GitHub resolves it, the repository's variables and secrets standing for this test's. */
-function resolve(
-  inputs: Record<string, string>,
-  values: Record<string, string>
-): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(inputs).map(([name, value]) => [
-      name,
-      String(value).replace(/\$\{\{\s*([\w.-]+)\s*\}\}/g, (_, expression: string) => {
-        const resolved = values[expression]
-        if (resolved === undefined) throw new Error(`${name}: no value for ${expression}`)
-        return resolved
-      })
-    ])
-  )
-}
-
 const NS = 'company.team'
 const ACTION_INPUTS = Object.keys(
   (parse(readFileSync(join(PROJECT_ROOT, 'action.yml'), 'utf8')) as { inputs: object }).inputs
@@ -76,48 +57,6 @@ describe("the README's workflows", () => {
       for (const input of Object.keys(step.with)) expect(ACTION_INPUTS).toContain(input)
     }
     expect(README).toMatch(/^## Pin a version$/m)
-  })
-
-  it('brings an edit made in the Kestra UI back as a pull request', async () => {
-    const token = 'kestra-api-token-of-the-readme'
-    // The App of the README's drift workflow: its installation token may write the branch and the pull request.
-    const app = 'ghs_AppInstallationToken_of_the_readme'
-    const stage = await startDriftStage({
-      emulator: { tokens: [token] },
-      github: {
-        tokens: {
-          [app]: {
-            user: { login: 'kestra-gitops-app[bot]', type: 'Bot' },
-            permissions: { contents: 'write', 'pull-requests': 'write' }
-          }
-        }
-      }
-    })
-    try {
-      await stage.ui.editFlow(NS, 'solo', flow(NS, 'solo', ', edited in the UI'))
-      const drift = workflow('kestra-drift.yml')
-      expect(drift.events).toEqual(['schedule', 'workflow_dispatch'])
-      stage.kestra.clearLog()
-      const run = await runAction({
-        ...scheduleEvent(stage.repo, stage.head),
-        githubApiUrl: stage.github.url,
-        timeoutMs: 90_000,
-        inputs: resolve(drift.step.with, {
-          'vars.KESTRA_URL': stage.kestra.url,
-          'secrets.KESTRA_API_TOKEN': token,
-          'steps.app-token.outputs.token': app
-        })
-      })
-      expect(run.exitCode, run.stdout).toBe(0)
-      expect(run.outputs.drifted).toBe('1')
-      const pulls = [...stage.github.state.pulls.values()]
-      expect(pulls.map((p) => [p.head.ref, p.user.login])).toEqual([
-        ['kestra-gitops/drift-default', 'kestra-gitops-app[bot]']
-      ])
-      expect(stage.kestraWrites()).toEqual([])
-    } finally {
-      await stage.close()
-    }
   })
 })
 

@@ -1,15 +1,21 @@
 /**
- * Runs the jobs of a workflow written in the README the way GitHub would for one event, as far as the
- * README's workflows need: a job runs when its `if` holds; its `permissions:` become the token's (GitHub
- * sets every permission it does not list to `none`, https://docs.github.com/actions/reference/workflows-and-actions/workflow-syntax#permissions);
- * `actions/checkout` puts the commit in the workspace (or, skipped, leaves it empty); this action's step
- * runs the bundle with its `with:` values, `${{ … }}` expressions resolved from the event, `vars`,
- * `secrets`, `steps.<id>.outputs` and `needs.<job>.outputs`; a job whose `needs` did not all succeed is
- * skipped, as GitHub does without `always()`.
+ * Runs the jobs of a workflow written in the README or docs/workflows.md the way GitHub would for one event, as
+ * far as those workflows need: a job runs when its `if` holds, once per combination of its `strategy.matrix`;
+ * its `permissions:` become the token's (GitHub sets every permission it does not list to `none`,
+ * https://docs.github.com/actions/reference/workflows-and-actions/workflow-syntax#permissions);
+ * `actions/checkout` puts the commit in the workspace (or, skipped, leaves it empty);
+ * `actions/create-github-app-token` gives the App's installation token when its inputs name the App and ask for
+ * no permission the App lacks (https://github.com/actions/create-github-app-token, "permission-<name>"); this
+ * action's step runs the bundle with its `with:` values, `${{ … }}` expressions resolved from the event,
+ * `inputs`, `vars`, `secrets`, `matrix`, `steps.<id>.outputs` and `needs.<job>.outputs`; after a failed step
+ * only the steps whose `if` asks `failure()` or `always()` run, and a `run:` step is evaluated, never run; a job
+ * whose `needs` did not all succeed is skipped, as GitHub does without `always()`.
  */
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fromMarkdown } from 'mdast-util-from-markdown'
+import { toString } from 'mdast-util-to-string'
 import { parse } from 'yaml'
 import {
   SCOPES,
@@ -26,6 +32,7 @@ interface Step {
   uses?: string
   id?: string
   if?: string
+  run?: string
   with?: Record<string, unknown>
 }
 
@@ -35,6 +42,7 @@ export interface Job {
   environment?: string | { name: string }
   permissions?: Record<string, Access>
   outputs?: Record<string, string>
+  strategy?: { matrix?: Record<string, unknown[]> }
   steps: Step[]
 }
 
@@ -54,15 +62,65 @@ const WORKFLOW_PAGES = ['README.md', 'docs/workflows.md']
 
 /** The text of the YAML block whose first line is `# <title>`, in the README or in docs/workflows.md. */
 export function readmeBlock(title: string): string {
-  for (const page of WORKFLOW_PAGES) {
-    const block = readFileSync(join(PROJECT_ROOT, page), 'utf8')
-      .split('```yaml\n')
-      .slice(1)
-      .map((part) => part.slice(0, part.indexOf('```')))
-      .find((text) => text.startsWith(`# ${title}\n`))
-    if (block) return block
+  const block = yamlBlocks().find((b) => b.title === title)
+  if (!block) throw new Error(`${WORKFLOW_PAGES.join(' and ')} have no YAML block '# ${title}'`)
+  return block.text
+}
+
+/** A YAML block of a page users copy from: its section's heading and its `# <title>` first line, if any. */
+export interface YamlBlock {
+  page: string
+  section: string
+  title?: string
+  text: string
+  /** `README.md › 4. Bring back edits made outside Git · .github/workflows/kestra-drift.yml` */
+  key: string
+}
+
+export function yamlBlocks(): YamlBlock[] {
+  return WORKFLOW_PAGES.flatMap((page) => {
+    let section = ''
+    const blocks: YamlBlock[] = []
+    for (const node of fromMarkdown(readFileSync(join(PROJECT_ROOT, page), 'utf8')).children) {
+      if (node.type === 'heading') section = toString(node)
+      if (node.type !== 'code' || node.lang !== 'yaml') continue
+      const text = `${node.value}\n`
+      const title = /^# (.+)\n/.exec(text)?.[1]
+      const key = `${page} › ${section}${title ? ` · ${title}` : ''}`
+      blocks.push({ page, section, title, text, key })
+    }
+    return blocks
+  })
+}
+
+/** The YAML blocks that hold a step of this action: each must run in a test as written. */
+export function workflowBlocks(): YamlBlock[] {
+  return yamlBlocks().filter((block) => /kestra-gitops\/kestra-gitops-action@/.test(block.text))
+}
+
+/**
+ * The workflow a block is, as a user pastes it: a whole workflow as it stands; a list of steps in place of the
+ * `host` workflow's step of this action; a `jobs:` mapping in place of the host's jobs.
+ */
+export function workflowOf(block: YamlBlock, host: Workflow): Workflow {
+  const parsed = parse(block.text) as unknown
+  if (Array.isArray(parsed)) {
+    const jobs = Object.fromEntries(
+      Object.entries(host.jobs).map(([name, job]) => [
+        name,
+        {
+          ...job,
+          steps: job.steps.flatMap((step) =>
+            ACTION.test(step.uses ?? '') ? (parsed as Step[]) : [step]
+          )
+        }
+      ])
+    )
+    return { ...host, jobs }
   }
-  throw new Error(`${WORKFLOW_PAGES.join(' and ')} have no YAML block '# ${title}'`)
+  const workflow = parsed as Partial<Workflow>
+  if (workflow.on === undefined) return { ...host, jobs: workflow.jobs! }
+  return workflow as Workflow
 }
 
 export interface WorkflowEvent {
@@ -78,11 +136,17 @@ export interface Context {
   vars: Record<string, string>
   secrets: Record<string, string>
   github: FakeGitHub
+  /**
+   * The GitHub App that `actions/create-github-app-token` signs in as: its client id, its private key (the
+   * workflow must pass these), the installation token the fake GitHub knows, and the permissions it was granted.
+   */
+  app?: { clientId: string; privateKey: string; token: string; permissions: Record<string, Access> }
   /** Called before each job starts (e.g. while a reviewer approves it). */
   beforeJob?(job: string): void | Promise<void>
 }
 
 export interface JobRun {
+  /** The job's name, with its matrix values when it has a matrix: `plan (sales)`. */
   job: string
   result: RunResult
 }
@@ -97,7 +161,11 @@ export async function runWorkflow(
   const done: Record<string, { result: string; outputs: Record<string, string> }> = {}
   for (const [name, job] of Object.entries(workflow.jobs)) {
     const needs = job.needs === undefined ? [] : [job.needs].flat()
-    const scope = { ...expressionScope(event, context), needs: done }
+    const scope = {
+      ...expressionScope(workflow, event, context),
+      needs: done,
+      job: { status: 'success' }
+    }
     if (needs.some((need) => done[need]?.result !== 'success')) {
       done[name] = { result: 'skipped', outputs: {} }
       continue
@@ -106,48 +174,106 @@ export async function runWorkflow(
       done[name] = { result: 'skipped', outputs: {} }
       continue
     }
-    await context.beforeJob?.(name)
-    context.github.setPermissions(tokenPermissions(job.permissions ?? workflow.permissions))
-    let workspace = mkdtempSync(join(tmpdir(), 'kga-empty-workspace-'))
-    const steps: Record<string, { outputs: Record<string, string> }> = {}
     let result = 'success'
-    for (const step of job.steps) {
-      const stepScope = { ...scope, steps }
-      if (step.if !== undefined && !truthy(evaluate(step.if, stepScope))) continue
-      if (step.uses?.startsWith('actions/checkout@')) workspace = event.workspace
-      if (!ACTION.test(step.uses ?? '')) continue
-      const inputs = Object.fromEntries(
-        Object.entries(step.with ?? {}).map(([key, value]) => [
-          key,
-          interpolate(String(value), stepScope)
-        ])
-      )
-      const run = await runAction({
-        eventName: event.eventName,
-        sha: event.sha,
-        ref: event.ref,
-        payload: event.payload,
-        workspace,
-        githubApiUrl: context.github.url,
-        inputs
-      })
-      runs.push({ job: name, result: run })
-      if (step.id) steps[step.id] = { outputs: run.outputs }
-      if (run.exitCode !== 0) {
-        result = 'failure'
-        break
-      }
+    let outputs: Record<string, string> = {}
+    for (const matrix of combinations(job.strategy?.matrix)) {
+      const label = Object.keys(matrix).length
+        ? `${name} (${Object.values(matrix).join(', ')})`
+        : name
+      await context.beforeJob?.(name)
+      const ran = await runJob(workflow, job, event, context, { ...scope, matrix })
+      for (const run of ran.runs) runs.push({ job: label, result: run })
+      if (ran.result !== 'success') result = ran.result
+      outputs = ran.outputs
     }
-    const outputs = Object.fromEntries(
-      Object.entries(job.outputs ?? {}).map(([key, value]) => [
-        key,
-        interpolate(value, { ...scope, steps })
-      ])
-    )
     done[name] = { result, outputs }
   }
   context.github.setPermissions({})
   return runs
+}
+
+async function runJob(
+  workflow: Workflow,
+  job: Job,
+  event: WorkflowEvent,
+  context: Context,
+  scope: ExpressionScope & { job: { status: string } }
+): Promise<{ result: string; outputs: Record<string, string>; runs: RunResult[] }> {
+  context.github.setPermissions(tokenPermissions(job.permissions ?? workflow.permissions))
+  let workspace = mkdtempSync(join(tmpdir(), 'kga-empty-workspace-'))
+  const steps: Record<string, { outputs: Record<string, string> }> = {}
+  const runs: RunResult[] = []
+  for (const step of job.steps) {
+    const stepScope = { ...scope, steps }
+    const failed = scope.job.status !== 'success'
+    // GitHub runs a step after a failure only when its `if` asks for a status (failure(), always()).
+    const asksStatus = /\b(failure|always)\(\)/.test(step.if ?? '')
+    if (failed && !asksStatus) continue
+    if (step.if !== undefined && !truthy(evaluate(step.if, stepScope))) continue
+    if (step.run !== undefined) continue
+    const inputs = Object.fromEntries(
+      Object.entries(step.with ?? {}).map(([key, value]) => [
+        key,
+        interpolate(String(value), stepScope)
+      ])
+    )
+    if (step.uses?.startsWith('actions/checkout@')) workspace = event.workspace
+    if (step.uses?.startsWith('actions/create-github-app-token@')) {
+      if (step.id) steps[step.id] = { outputs: { token: appToken(inputs, context) } }
+      continue
+    }
+    if (!ACTION.test(step.uses ?? '')) continue
+    const run = await runAction({
+      eventName: event.eventName,
+      sha: event.sha,
+      ref: event.ref,
+      payload: event.payload,
+      workspace,
+      githubApiUrl: context.github.url,
+      inputs
+    })
+    runs.push(run)
+    if (step.id) steps[step.id] = { outputs: run.outputs }
+    if (run.exitCode !== 0) scope.job.status = 'failure'
+  }
+  const outputs = Object.fromEntries(
+    Object.entries(job.outputs ?? {}).map(([key, value]) => [
+      key,
+      interpolate(value, { ...scope, steps })
+    ])
+  )
+  return { result: scope.job.status, outputs, runs }
+}
+
+/**
+ * What `actions/create-github-app-token` does with the workflow's inputs: it needs the App's client id (or its
+ * older `app-id`) and private key, and refuses a `permission-<name>` the installation does not have. A refusal
+ * throws: the workflow as written could not get its token.
+ */
+function appToken(inputs: Record<string, string>, context: Context): string {
+  const app = context.app
+  if (!app) throw new Error('create-github-app-token: this test gives no GitHub App')
+  const id = inputs['client-id'] || inputs['app-id']
+  if (id !== app.clientId) throw new Error(`create-github-app-token: no App '${id ?? ''}'`)
+  if (inputs['private-key'] !== app.privateKey)
+    throw new Error("create-github-app-token: the private key is not the App's")
+  for (const [input, level] of Object.entries(inputs)) {
+    const scope = /^permission-(.+)$/.exec(input)?.[1]
+    if (!scope) continue
+    const granted = app.permissions[scope] ?? 'none'
+    if (granted === 'none' || (level === 'write' && granted !== 'write'))
+      throw new Error(`create-github-app-token: the installation has no ${scope}: ${level}`)
+  }
+  return app.token
+}
+
+/** Each combination of a job's matrix (one empty one without a matrix), in GitHub's order. */
+function combinations(matrix: Record<string, unknown[]> | undefined): Record<string, unknown>[] {
+  return Object.entries(matrix ?? {}).reduce<Record<string, unknown>[]>(
+    (all, [key, values]) =>
+      all.flatMap((combination) => values.map((value) => ({ ...combination, [key]: value }))),
+    [{}]
+  )
 }
 
 function tokenPermissions(
@@ -159,7 +285,19 @@ function tokenPermissions(
 
 type ExpressionScope = Record<string, unknown>
 
-function expressionScope(event: WorkflowEvent, context: Context): ExpressionScope {
+function expressionScope(
+  workflow: Workflow,
+  event: WorkflowEvent,
+  context: Context
+): ExpressionScope {
+  // `inputs` holds a dispatch's inputs, each defaulted as the workflow declares it.
+  const declared = (
+    workflow.on.workflow_dispatch as { inputs?: Record<string, { default?: unknown }> } | null
+  )?.inputs
+  const given = (event.payload.inputs ?? {}) as Record<string, unknown>
+  const inputs = Object.fromEntries(
+    Object.entries(declared ?? {}).map(([name, input]) => [name, given[name] ?? input.default])
+  )
   return {
     github: {
       event_name: event.eventName,
@@ -167,6 +305,7 @@ function expressionScope(event: WorkflowEvent, context: Context): ExpressionScop
       sha: event.sha,
       repository: 'octo/kestra-repo'
     },
+    inputs,
     vars: context.vars,
     secrets: context.secrets
   }
@@ -184,7 +323,8 @@ function truthy(value: unknown): boolean {
 }
 
 /**
- * The README's expressions: property paths, string literals, `==`, `!=`, `&&`, `||`
+ * The README's expressions: property paths, string literals, `==`, `!=`, `&&`, `||`, `success()`, `failure()`,
+ * `always()`
  * (https://docs.github.com/actions/reference/workflows-and-actions/expressions). Anything else throws,
  * so a README that outgrows this cannot pass silently.
  */
@@ -204,6 +344,11 @@ function evaluate(expression: string, scope: ExpressionScope): unknown {
   if (comparison) {
     const equal = evaluate(comparison[1]!, scope) === evaluate(comparison[3]!, scope)
     return comparison[2] === '==' ? equal : !equal
+  }
+  const status = /^(success|failure|always)\(\)$/.exec(text)?.[1]
+  if (status) {
+    const jobStatus = (scope.job as { status?: string } | undefined)?.status ?? 'success'
+    return status === 'always' || (status === 'success') === (jobStatus === 'success')
   }
   const literal = /^'((?:[^']|'')*)'$/.exec(text)
   if (literal) return literal[1]!.replace(/''/g, "'")

@@ -7,7 +7,7 @@ import { kindOf } from '../kind.js'
 import { deletionNames, validationFailed } from './headline.js'
 import { findingCounts } from '../validate/verdict.js'
 import type { ReportInput } from './input.js'
-import { invalidCounts, kestraPageOf, kindMarks } from './resource.js'
+import { invalidCounts, kestraPageOf, plainMarks } from './resource.js'
 
 /** It only grows: a field renamed, retyped or removed takes a new version (docs/cli.md#the-json-document). */
 const FORMAT_VERSION = 1
@@ -199,7 +199,7 @@ function resourceEntry(
     ...(r.deletions !== undefined && { deletions: r.deletions }),
     ...(r.diffOmitted !== undefined && { diff_omitted: r.diffOmitted }),
     ...(r.diff !== undefined && { diff: r.diff }),
-    marks: kindMarks(report.kinds, r),
+    marks: plainMarks(report.kinds, r),
     ...(r.remark !== undefined && { remark: r.remark }),
     ...(page !== undefined && { page }),
     ...(review !== undefined && { review })

@@ -66,8 +66,14 @@ export function kestraPageOf(
   return kindOf(kinds, r).kestraPage?.(r, kestraUi)
 }
 
+/** A change's marks as its line shows them, each after its sign. */
 export function kindMarks(kinds: readonly DecideKind[], r: ResourceChange): string[] {
-  return kindOf(kinds, r).marks?.(r) ?? []
+  return (kindOf(kinds, r).marks?.(r) ?? []).map((m) => (m.sign ? `${m.sign} ${m.text}` : m.text))
+}
+
+/** A change's marks in words alone: `--json`'s, plain text. */
+export function plainMarks(kinds: readonly DecideKind[], r: ResourceChange): string[] {
+  return (kindOf(kinds, r).marks?.(r) ?? []).map((m) => m.text)
 }
 
 export function kindAbove(kinds: readonly DecideKind[], r: ResourceChange): string[] {

@@ -1,4 +1,4 @@
-import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
+import type { DecideKind, KindPlanOptions, Mark } from '../../decide/kind.js'
 import {
   actionOf,
   applyDiff,
@@ -49,14 +49,14 @@ export const filesDecide: DecideKind<FileChange, FilesHeld> = {
 }
 
 /** A binary file has no diff: its line gives its sizes and digests, before → after. */
-function binaryMarks(change: FileChange): string[] {
+function binaryMarks(change: FileChange): Mark[] {
   if (change.diffOmitted !== 'binary') return []
   const sides = [change.current, change.action === 'delete' ? undefined : change.desired].filter(
     (side) => side !== undefined
   )
   const sizes = sides.map((side) => formatBytes(side.size)).join(' → ')
   const hashes = sides.map((side) => side.sha256.slice(0, 12)).join(' → ')
-  return [`binary, ${sizes}, sha256 ${hashes}`]
+  return [{ text: `binary, ${sizes}, sha256 ${hashes}` }]
 }
 
 function formatBytes(size: number): string {

@@ -1,4 +1,4 @@
-import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
+import type { DecideKind, KindPlanOptions, Mark } from '../../decide/kind.js'
 import type { RepositoryShape } from '../../model/drift.js'
 import { repositoryPath } from '../../model/repository-paths.js'
 import { deployableFlow } from '../../model/repository.js'
@@ -169,19 +169,20 @@ function flowChange(
  * Marks for a flow's summary line: revisions, callers and trigger changes (docs/impact.md), missing
  * names and unfinished executions (docs/caught-at-review.md).
  */
-function marksOf(r: FlowChange): string[] {
-  const marks: string[] = []
+function marksOf(r: FlowChange): Mark[] {
+  const marks: Mark[] = []
   const revision = r.current?.revision
   if (revision !== undefined) {
-    marks.push(r.action === 'update' ? `rev ${revision} → ${revision + 1}` : `rev ${revision}`)
+    const text = r.action === 'update' ? `rev ${revision} → ${revision + 1}` : `rev ${revision}`
+    marks.push({ text })
   }
   const callers = new Set(r.impact?.callers.map((c) => `${c.namespace}.${c.id}`)).size
-  if (callers > 0) marks.push(`📞 called by ${plural(callers, 'flow')}`)
-  if (r.impact?.triggers.length) marks.push('⏰ triggers change')
+  if (callers > 0) marks.push({ sign: '📞', text: `called by ${plural(callers, 'flow')}` })
+  if (r.impact?.triggers.length) marks.push({ sign: '⏰', text: 'triggers change' })
   const missing = r.review?.missing?.length ?? 0
-  if (missing > 0) marks.push(`🔑 ${plural(missing, 'missing name')}`)
+  if (missing > 0) marks.push({ sign: '🔑', text: plural(missing, 'missing name') })
   const unfinished = r.review?.unfinished ?? []
-  if (unfinished.length > 0) marks.push(`⏳ ${unfinishedText(unfinished)}`)
+  if (unfinished.length > 0) marks.push({ sign: '⏳', text: unfinishedText(unfinished) })
   return marks
 }
 
