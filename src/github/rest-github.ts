@@ -31,7 +31,7 @@ import {
   type NamedClient,
   stickyComments,
   tokenRefusal,
-  writtenByTheAction
+  writtenByThisToken
 } from './sticky-comment.js'
 import { isDeciding } from '../model/verification.js'
 import { ConfigError, errorMessage } from '../model/errors.js'
@@ -394,12 +394,12 @@ const ISSUES_PERMISSION_HELP =
 function driftIssues(client: RepoClient): Pick<DriftGitHub, 'keepIssue' | 'closeIssue'> {
   const { octokit } = client
   const repo = repoOf(client)
-  const byTheAction = writtenByTheAction(client)
+  const byThisToken = writtenByThisToken(client)
   const find = async (marker: string, label: string): Promise<ListedIssue | undefined> => {
     const route = 'GET /repos/{owner}/{repo}/issues'
     const params = { ...repo, labels: label, state: 'all' as const, per_page: 100 }
     const listed = readAnswer(route, z.array(listedIssue), await octokit.paginate(route, params))
-    const ours = await byTheAction(
+    const ours = await byThisToken(
       listed.filter((issue) => !issue.pull_request && firstLine(issue.body) === marker)
     )
     const open = ours.filter((i) => i.state === 'open').sort((a, b) => a.number - b.number)
