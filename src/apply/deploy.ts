@@ -19,7 +19,8 @@ import {
   short,
   type CommitMarker,
   type EarlyMarkers,
-  type RecordedMarkers
+  type RecordedMarkers,
+  unreadableMarkers
 } from '../model/commit-marker.js'
 import { STORED_CHECKS_FIELD, type StoredFlowCheck } from '../model/stored-checks.js'
 import { CONTENT_FACTS_FIELD, type StoredContentFacts } from '../model/content-facts.js'
@@ -98,10 +99,12 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
   ].sort()
   const ours = { commit: deps.commit, repository: deps.repository }
   const early = deps.markers
-  const { markers, warnings, stored, held } = await (early &&
+  const { markers, warnings, stored, held, unreadable } = await (early &&
   sameNamespaces(early.namespaces, namespaces)
     ? early.read
     : readMarkers(deps.api, namespaces, semaphore))
+  // docs/guarantees.md#records-of-another-version: refused by name before any write, never overwritten.
+  if (unreadable && unreadable.size > 0) throw new DeployError(unreadableMarkers(unreadable))
   const order = await checkCommitOrder(markers, ours, deps.isAncestor)
   warnings.push(...order.warnings)
   if (order.older.length > 0) {

@@ -226,7 +226,8 @@ export class ServerReads {
       markers: new Map(parts.flatMap((part) => [...part.markers])),
       warnings: parts.flatMap((part) => part.warnings).sort(),
       stored: new Map(parts.flatMap((part) => [...(part.stored ?? [])])),
-      held: new Map(parts.flatMap((part) => [...(part.held ?? [])]))
+      held: new Map(parts.flatMap((part) => [...(part.held ?? [])])),
+      unreadable: new Map(parts.flatMap((part) => [...(part.unreadable ?? [])]))
     }
     return { namespaces: sorted, read }
   }
