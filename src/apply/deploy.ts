@@ -43,11 +43,12 @@ export interface DeployDeps {
   readDesiredFile: DeployContext['readDesiredFile']
   kinds: readonly ApplyKind[]
   /**
-   * `auth` and `tenant` key the seal of what each marker stores, which tells a recorded marker's from a forged
-   * one (docs/performance.md#what-kv-can-do-to-it); no credentials: the markers store no checks nor facts.
+   * `seal-key`, else `auth`, with `server` and `tenant`, key the seal of what each marker stores, which tells a
+   * recorded marker's from a forged one (docs/performance.md#what-kv-can-do-to-it); no credentials nor key: the
+   * markers store no checks nor facts.
    */
   settings: Pick<Settings, 'maxDeletions' | 'extraNamespaces' | 'concurrency'> &
-    Partial<Pick<Settings, 'auth' | 'tenant'>>
+    Partial<Pick<Settings, 'auth' | 'tenant' | 'server' | 'sealKey'>>
   target: Pick<Target, 'delete' | 'allowMassDeletion' | 'allowOutOfOrder'>
   managedNamespaces: string[]
   /** Full sha. */
@@ -127,9 +128,14 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
     warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`)
   }
 
-  // Only what a seal of these credentials vouches for counts as recorded: a marker holding forged checks is
-  // rewritten. Without a seal nothing is stored, as nothing stored would be trusted.
-  const seal = deps.settings.auth && markerSeal(deps.settings.auth, deps.settings.tenant)
+  // Only what a seal of this job's key vouches for counts as recorded: a marker holding forged checks is
+  // rewritten. Without a seal nothing is stored, as nothing stored would be trusted. The key's derivation began
+  // with the run's reads (`markerSeal` derives it once).
+  const { auth, sealKey, server, tenant } = deps.settings
+  const seal =
+    auth && deps.storedChecks
+      ? await markerSeal({ auth, sealKey, server, tenant }).catch(() => undefined)
+      : undefined
   const checks = seal &&
     deps.storedChecks && {
       ours: deps.storedChecks,
