@@ -126,7 +126,8 @@ function secretInputs(): Credentials {
       ['password', input('password')],
       ['api-token', input('api-token')],
       ['github-token', input('github-token')],
-      ['pull-request-token', input('pull-request-token')]
+      ['pull-request-token', input('pull-request-token')],
+      ['seal-key', input('seal-key')]
     ],
     { username: input('username'), password: input('password') }
   )

@@ -104,12 +104,44 @@ describe('deployed-commit marker', () => {
     ])
   })
 
-  it('replaces an entry that is not a marker, with a warning', async () => {
+  it.each([
+    {
+      what: 'a newer format',
+      value: { version: 2, commit: C, repository: 'acme/flows' },
+      why: 'commit marker v2: unsupported'
+    },
+    { what: 'a value cut short', value: `{"commit":"${C}","repos`, why: 'commit marker: not JSON' },
+    { what: 'garbage', value: 'hello', why: 'commit marker: not JSON' },
+    {
+      what: 'a forged shape',
+      value: { commit: 42, repository: 'acme/flows' },
+      why: 'commit marker: commit is not what this action writes'
+    }
+  ])(
+    'refuses by name, before any write, a marker in $what, and leaves it as it is',
+    async ({ value, why }) => {
+      const server = await startKestra()
+      server.seedKv('team', COMMIT_MARKER_KEY, value)
+      await expect(deployCommit(server, A)).rejects.toThrow(
+        `Nothing was deployed: the KV entry ${COMMIT_MARKER_KEY} of namespace team is not a deployed-commit marker this version of kestra-gitops-action can read:\n- team: ${why}\n`
+      )
+      expect(server.writes()).toEqual([])
+      expect(marker(server)).toEqual(value)
+    }
+  )
+
+  it('reads a marker an earlier version wrote (format 1, no version field, its old seal)', async () => {
     const server = await startKestra()
-    server.seedKv('team', COMMIT_MARKER_KEY, 'hello')
-    const result = await deployCommit(server, B)
-    expect(result.warnings).toEqual([expect.stringContaining('not a deployed-commit marker')])
-    expect(marker(server)).toEqual({ commit: B, repository: 'acme/flows' })
+    const earlier = {
+      commit: B,
+      repository: 'acme/flows',
+      seal: `hmac-sha256:${'0'.repeat(64)}:${'0'.repeat(64)}`
+    }
+    server.seedKv('team', COMMIT_MARKER_KEY, earlier)
+    const older = await deployCommit(server, A)
+    expect(older.status).toBe('refused')
+    expect(server.writes()).toEqual([])
+    expect((await deployCommit(server, C)).status).toBe('applied')
   })
 
   it('deploys with warnings when the KV store refuses access', async () => {

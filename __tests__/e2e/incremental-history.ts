@@ -110,7 +110,10 @@ const TAMPERINGS = [
 type Tampering = (typeof TAMPERINGS)[number]
 
 /** A seal of credentials other than the job's: what a deploy by another identity writes. */
-const FOREIGN = markerSeal({ kind: 'basic', username: 'someone', password: 'else' }, 'main')!
+const FOREIGN = (await markerSeal({
+  auth: { kind: 'basic', username: 'someone', password: 'else' },
+  sealKey: 'another job of another identity, its own key'
+}))!
 
 /** Entries claimed other contents: each fact says three bytes of zeros' hash. */
 export function forgeFacts(value: Record<string, unknown>): void {

@@ -170,7 +170,12 @@ describe('an incremental plan equals a full plan', () => {
       updated: '0',
       unchanged: '7'
     })
-    const resealed = markerSeal({ kind: 'basic', ...CREDENTIALS }, 'main')!.sealed(NS, forged)
+    const jobSeal = await markerSeal({
+      auth: { kind: 'basic', ...CREDENTIALS },
+      server: server.url,
+      tenant: 'main'
+    })
+    const resealed = jobSeal!.sealed(NS, forged)
     server.seed({ kv: [{ namespace: NS, key: COMMIT_MARKER_KEY, value: resealed }] })
     const taken = JSON.parse((await cli(repo.dir, args)).stdout) as Shown
     expect(taken.outputs).toMatchObject({ updated: '1', unchanged: '6' })

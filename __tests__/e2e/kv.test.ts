@@ -37,7 +37,12 @@ const SERVER_KV = [
   { namespace: NS, key: 'retries', value: 3 },
   { namespace: NS, key: 'api_token', value: OLD_TOKEN },
   { namespace: NS, key: 'legacy', value: 'kept' },
-  { namespace: NS, key: 'kestra-gitops-commit', value: { commit: 'x', repository: 'y' } }
+  // The action's own marker, as another repository's deploy left it.
+  {
+    namespace: NS,
+    key: 'kestra-gitops-commit',
+    value: { commit: 'f'.repeat(40), repository: 'acme/other' }
+  }
 ]
 
 /** The live KV pairs of a namespace, the action's own left out. */

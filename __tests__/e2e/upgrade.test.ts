@@ -167,7 +167,7 @@ describe('upgrade readiness, through the bundled action and CLI', () => {
     expect(original!.constraints).toBeDefined()
   }, 300_000)
 
-  it('mode: upgrade opens one pull request with the rewrite, and a second run updates it; nothing is written to Kestra', async () => {
+  it("mode: upgrade opens one pull request with the rewrite, a second run updates it, a maintainer's amend is never force-pushed over; nothing is written to Kestra", async () => {
     repo.git('checkout', '-q', 'main')
     repo.git('merge', '-q', '--ff-only', 'feature')
     github.seedFromRepository(repo.dir)
@@ -198,5 +198,30 @@ describe('upgrade readiness, through the bundled action and CLI', () => {
     const second = await dispatch()
     expect(second.exitCode, second.stdout + second.stderr).toBe(0)
     expect([...github.state.pulls.values()].filter((pull) => pull.state === 'open')).toHaveLength(1)
+
+    // A maintainer amends the action's commit (git keeps its message, trailer and author): the next run leaves it.
+    const ref = `refs/heads/${BRANCH}`
+    const ours = git.objects.readCommit(git.refs.get(ref)!)
+    const fixed = git.objects.flatten(ours.tree)
+    fixed.set(FILE, {
+      mode: '100644',
+      sha: git.objects.put('blob', Buffer.from(`${blob}# reviewed by hand\n`))
+    })
+    const amended = git.objects.writeCommit({
+      ...ours,
+      tree: git.objects.writeFlat(fixed),
+      committer: { name: 'Ada', email: 'ada@example.com', date: '2026-01-02T00:00:00Z' }
+    })
+    git.refs.set(ref, amended)
+    const mark = github.requests.length
+    const third = await dispatch()
+    expect(third.exitCode).toBe(1)
+    expect(git.refs.get(ref)).toBe(amended)
+    expect(visibleLog(third.stdout)).toContain(
+      `The branch ${BRANCH} holds commit ${amended.slice(0, 12)}, which this action did not write as it is (someone pushed to the branch or amended its commit): it is left as it is, never force-pushed over.`
+    )
+    expect(
+      github.requests.slice(mark).filter((r) => r.method !== 'GET' && r.path.includes('/git/'))
+    ).toEqual([])
   }, 180_000)
 })

@@ -79,11 +79,11 @@ function markerOf(kestra: Emulator, newer: string): unknown {
   const value = kestra.snapshot().kv.find((entry) => entry.namespace === NS)?.value
   const marker = (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown>
   const seal =
-    typeof marker.seal === 'string' && /^hmac-sha256:[0-9a-f]{64}:[0-9a-f]{64}$/.test(marker.seal)
+    typeof marker.seal === 'string' && /^seal2:[0-9a-f]{64}:[0-9a-f]{64}$/.test(marker.seal)
   return {
     ...marker,
     commit: marker.commit === newer ? 'the newer commit' : marker.commit,
-    seal: seal ? 'an HMAC-SHA256 seal' : marker.seal
+    seal: seal ? 'a seal keyed through scrypt' : marker.seal
   }
 }
 

@@ -278,7 +278,7 @@ describe('removing a preview', () => {
     expect(deletes.filter((d) => /pr-7\.(theirs|odd|old|empty)\b/.test(d))).toEqual([])
     expect(result.leftAlone.sort()).toEqual([
       expect.stringMatching(
-        /^pr-7\.odd: left as it is, its ownership record .* is not one this action wrote\.$/
+        /^pr-7\.odd: left as it is, its ownership record .* is not one this version of the action can read \(preview ownership record: .*\)\.$/
       ),
       expect.stringMatching(
         /^pr-7\.old: left as it is, it holds resources but no ownership record/

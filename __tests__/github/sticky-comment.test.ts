@@ -81,6 +81,64 @@ describe('upsertStickyComment', () => {
     expect(await github.findStickyComment(PR, MARKER)).not.toMatchObject({ id: octocats.id })
   })
 
+  it("never edits, deletes or reads another App's comment that carries the marker, before or after ours", async () => {
+    const app = { login: 'other-app[bot]', type: 'Bot' as const }
+    const [before] = fake.seedComments(PR, [{ body: `${MARKER}\nthe other App's text`, user: app }])
+    expect(await github.upsertStickyComment(PR, MARKER, `${MARKER}\nplan A`)).toMatchObject({
+      status: 'created'
+    })
+    const [after] = fake.seedComments(PR, [{ body: `${MARKER}\nits later one`, user: app }])
+    const ours = await github.upsertStickyComment(PR, MARKER, `${MARKER}\nplan B`)
+    expect(ours).toMatchObject({ status: 'updated' })
+    expect(fake.comments(PR).map((c) => [c.user.login, c.body])).toEqual([
+      ['other-app[bot]', `${MARKER}\nthe other App's text`],
+      ['github-actions[bot]', `${MARKER}\nplan B`],
+      ['other-app[bot]', `${MARKER}\nits later one`]
+    ])
+    expect((await github.stickyComments(PR, MARKER)).map((c) => c.id)).toEqual([
+      (ours as { id: number }).id
+    ])
+    const touched = fake.requests.filter((r) => r.method === 'PATCH' || r.method === 'DELETE')
+    expect(touched.map((r) => r.path)).not.toContain(
+      `/repos/octo/kestra-repo/issues/comments/${before.id}`
+    )
+    expect(touched.map((r) => r.path)).not.toContain(
+      `/repos/octo/kestra-repo/issues/comments/${after.id}`
+    )
+  })
+
+  it("with an App's installation token, GITHUB_TOKEN's comment is someone else's", async () => {
+    await fake.close()
+    const app = { login: 'kestra-gitops-app[bot]', type: 'Bot' as const }
+    fake = await startFakeGitHub({ commenter: app })
+    github = await port()
+    fake.seedComments(PR, [{ body: `${MARKER}\nby the workflow's token` }])
+    await github.upsertStickyComment(PR, MARKER, `${MARKER}\nby the App`)
+    await github.upsertStickyComment(PR, MARKER, `${MARKER}\nby the App, again`)
+    expect(fake.comments(PR).map((c) => [c.user.login, c.body])).toEqual([
+      ['github-actions[bot]', `${MARKER}\nby the workflow's token`],
+      ['kestra-gitops-app[bot]', `${MARKER}\nby the App, again`]
+    ])
+    // GraphQL's viewer says who an App's token is; GET /user would refuse it.
+    expect(calls('POST', /^\/graphql$/)).toHaveLength(1)
+    expect(calls('GET', /^\/user$/)).toHaveLength(0)
+  })
+
+  it('when GitHub will not say who the token is, touches no existing comment and learns it from the one it creates', async () => {
+    fake.seedComments(PR, [
+      { body: `${MARKER}\nanother App's`, user: { login: 'other-app[bot]', type: 'Bot' } }
+    ])
+    fake.failNext({ method: 'POST', path: '/graphql', status: 403, times: 10 })
+    const first = await github.upsertStickyComment(PR, MARKER, `${MARKER}\nplan A`)
+    expect(first).toMatchObject({ status: 'created' })
+    const second = await github.upsertStickyComment(PR, MARKER, `${MARKER}\nplan B`)
+    expect(second).toMatchObject({ status: 'updated', id: (first as { id: number }).id })
+    expect(fake.comments(PR).map((c) => c.body)).toEqual([
+      `${MARKER}\nanother App's`,
+      `${MARKER}\nplan B`
+    ])
+  })
+
   it('ignores a bot comment whose marker is not on the first line or has another key', async () => {
     fake.seedComments(PR, [
       { body: `quoting:\n${MARKER}` },
@@ -248,10 +306,13 @@ describe('upsertStickyComment', () => {
     const user = { login: 'deploy-bot-user', type: 'User' as const }
     fake = await startFakeGitHub({ commenter: user, viewer: user.login })
     github = await port()
-    const first = await github.upsertStickyComment(PR, MARKER, `${MARKER}\nA`)
+    const [first] = fake.seedComments(PR, [{ body: `${MARKER}\nA`, user }])
     const second = await github.upsertStickyComment(PR, MARKER, `${MARKER}\nB`)
-    expect(second).toMatchObject({ status: 'updated', id: (first as { id: number }).id })
-    expect(calls('GET', /^\/user$/)).toHaveLength(1)
+    const third = await github.upsertStickyComment(PR, MARKER, `${MARKER}\nC`)
+    expect(second).toMatchObject({ status: 'updated', id: first.id })
+    expect(third).toMatchObject({ status: 'updated', id: first.id })
+    // Asked once, and only once a comment carries the marker.
+    expect(calls('POST', /^\/graphql$/)).toHaveLength(1)
   })
 })
 

@@ -4,14 +4,28 @@
  * value, any entry left out or added, a move to another namespace, another commit or repository beside the
  * same stores, a seal of other credentials or of another tenant, and any marker at all without credentials,
  * leaves the stored checks and content facts out and keeps the rest. No credential appears in a sealed marker.
+ * The logic is tested with a cheap scrypt; the cost the action pays is held by
+ * __tests__/e2e/security/seal-guessing.test.ts.
  */
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
-import { markerSeal, trustedMarker, type MarkerSeal } from '../../src/model/marker-seal.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import {
+  markerSeal,
+  trustedMarker,
+  type MarkerSeal,
+  type SealSource
+} from '../../src/model/marker-seal.js'
 import type { Auth } from '../../src/model/settings.js'
 
 const BASIC: Auth = { kind: 'basic', username: 'deployer', password: 'S3cret-pass' }
-const seal = markerSeal(BASIC, 'main')!
+const SERVER = 'https://kestra.example.com'
+const CHEAP = { N: 16, r: 1, p: 1 }
+const sealOf = async (source: Partial<SealSource>) =>
+  (await markerSeal({ auth: BASIC, server: SERVER, tenant: 'main', ...source }, CHEAP))!
+let seal: MarkerSeal
+beforeAll(async () => {
+  seal = await sealOf({})
+})
 
 const json = fc.letrec((tie) => ({
   value: fc.oneof(
@@ -113,13 +127,16 @@ describe('the seal of a commit marker', () => {
     )
   })
 
-  it('holds for nothing else: every change, omission and addition, another namespace, other credentials or tenant', () => {
-    const others = [
-      markerSeal({ kind: 'basic', username: 'deployer', password: 'other' }, 'main')!,
-      markerSeal({ kind: 'basic', username: 'other', password: 'S3cret-pass' }, 'main')!,
-      markerSeal(BASIC, 'team')!,
-      markerSeal({ kind: 'bearer', token: 'S3cret-pass' }, 'main')!
-    ]
+  it('holds for nothing else: every change, omission and addition, another namespace, other credentials, key, server or tenant', async () => {
+    const others = await Promise.all([
+      sealOf({ auth: { kind: 'basic', username: 'deployer', password: 'other' } }),
+      sealOf({ auth: { kind: 'basic', username: 'other', password: 'S3cret-pass' } }),
+      sealOf({ tenant: 'team' }),
+      sealOf({ server: 'https://kestra.example.org' }),
+      sealOf({ auth: { kind: 'bearer', token: 'S3cret-pass' } }),
+      sealOf({ sealKey: 'k'.repeat(32) }),
+      sealOf({ sealKey: 'k'.repeat(32), tenant: 'team' })
+    ])
     fc.assert(
       fc.property(marker, namespace, namespace, (m, ns, elsewhere) => {
         const sealed = seal.sealed(ns, m)
@@ -142,8 +159,31 @@ describe('the seal of a commit marker', () => {
     )
   })
 
-  it('without credentials, nothing stored is trusted; a marker storing nothing is taken as it is', () => {
-    expect(markerSeal({ kind: 'none' }, 'main')).toBeUndefined()
+  it('a seal-key keys it alone: the same whatever the credentials, none included', async () => {
+    const key = 'f3a9'.repeat(8)
+    const byKey = await sealOf({ sealKey: key })
+    const m = { commit: 'a'.repeat(40), repository: 'o/r', checks: {} }
+    for (const auth of [{ kind: 'none' } as const, { kind: 'bearer', token: 't' } as const]) {
+      expect(
+        trusts(await sealOf({ auth, sealKey: key }), 'ns', byKey.sealed('ns', m)).trusted
+      ).toBe(true)
+    }
+    expect(trusts(seal, 'ns', byKey.sealed('ns', m)).trusted).toBe(false)
+  })
+
+  it('a seal of an earlier version (hmac-sha256, keyed without a KDF) is no seal: its stores are not used', () => {
+    const m = { commit: 'a'.repeat(40), repository: 'o/r', checks: {} }
+    const [, hex] = /^seal2:([0-9a-f]{64}):/.exec(String(seal.sealed('ns', m).seal))!
+    const earlier = { ...m, seal: `hmac-sha256:${hex}:${hex}` }
+    expect(trusts(seal, 'ns', earlier)).toEqual({ marker: stripped(earlier), trusted: false })
+  })
+
+  it('is derived once for the same credentials, server and tenant', async () => {
+    expect(await markerSeal({ auth: BASIC, server: SERVER, tenant: 'main' }, CHEAP)).toBe(seal)
+  })
+
+  it('without credentials, nothing stored is trusted; a marker storing nothing is taken as it is', async () => {
+    expect(await markerSeal({ auth: { kind: 'none' }, tenant: 'main' })).toBeUndefined()
     const sealed = seal.sealed('company.team', {
       commit: 'a'.repeat(40),
       repository: 'o/r',
@@ -161,7 +201,7 @@ describe('the seal of a commit marker', () => {
     const sealed = JSON.stringify(
       seal.sealed('company.team', { commit: 'a'.repeat(40), checks: {} })
     )
-    expect(sealed).toMatch(/"seal":"hmac-sha256:[0-9a-f]{64}:[0-9a-f]{64}"/)
+    expect(sealed).toMatch(/"seal":"seal2:[0-9a-f]{64}:[0-9a-f]{64}"/)
     for (const text of [
       'deployer',
       'S3cret-pass',

@@ -19,7 +19,8 @@ import {
   short,
   type CommitMarker,
   type EarlyMarkers,
-  type RecordedMarkers
+  type RecordedMarkers,
+  unreadableMarkers
 } from '../model/commit-marker.js'
 import { STORED_CHECKS_FIELD, type StoredFlowCheck } from '../model/stored-checks.js'
 import { CONTENT_FACTS_FIELD, type StoredContentFacts } from '../model/content-facts.js'
@@ -42,11 +43,12 @@ export interface DeployDeps {
   readDesiredFile: DeployContext['readDesiredFile']
   kinds: readonly ApplyKind[]
   /**
-   * `auth` and `tenant` key the seal of what each marker stores, which tells a recorded marker's from a forged
-   * one (docs/performance.md#what-kv-can-do-to-it); no credentials: the markers store no checks nor facts.
+   * `seal-key`, else `auth`, with `server` and `tenant`, key the seal of what each marker stores, which tells a
+   * recorded marker's from a forged one (docs/performance.md#what-kv-can-do-to-it); no credentials nor key: the
+   * markers store no checks nor facts.
    */
   settings: Pick<Settings, 'maxDeletions' | 'extraNamespaces' | 'concurrency'> &
-    Partial<Pick<Settings, 'auth' | 'tenant'>>
+    Partial<Pick<Settings, 'auth' | 'tenant' | 'server' | 'sealKey'>>
   target: Pick<Target, 'delete' | 'allowMassDeletion' | 'allowOutOfOrder'>
   managedNamespaces: string[]
   /** Full sha. */
@@ -101,10 +103,12 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
     .sort()
   const ours = { commit: deps.commit, repository: deps.repository }
   const early = deps.markers
-  const { markers, warnings, stored, held } = await (early &&
+  const { markers, warnings, stored, held, unreadable } = await (early &&
   sameNamespaces(early.namespaces, namespaces)
     ? early.read
     : readMarkers(deps.api, namespaces, semaphore))
+  // docs/guarantees.md#records-of-another-version: refused by name before any write, never overwritten.
+  if (unreadable && unreadable.size > 0) throw new DeployError(unreadableMarkers(unreadable))
   const order = await checkCommitOrder(markers, ours, deps.isAncestor)
   warnings.push(...order.warnings)
   if (order.older.length > 0) {
@@ -127,9 +131,14 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
     warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`)
   }
 
-  // Only what a seal of these credentials vouches for counts as recorded: a marker holding forged checks is
-  // rewritten. Without a seal nothing is stored, as nothing stored would be trusted.
-  const seal = deps.settings.auth && markerSeal(deps.settings.auth, deps.settings.tenant)
+  // Only what a seal of this job's key vouches for counts as recorded: a marker holding forged checks is
+  // rewritten. Without a seal nothing is stored, as nothing stored would be trusted. The key's derivation began
+  // with the run's reads (`markerSeal` derives it once).
+  const { auth, sealKey, server, tenant } = deps.settings
+  const seal =
+    auth && deps.storedChecks
+      ? await markerSeal({ auth, sealKey, server, tenant }).catch(() => undefined)
+      : undefined
   const checks = seal &&
     deps.storedChecks && {
       ours: deps.storedChecks,

@@ -97,14 +97,12 @@ function recordOwnership(
 ): { kind: 'ours' } | { kind: 'theirs'; why: string } | undefined {
   if (value === undefined) return undefined
   const read = readPreviewOwner(value)
-  const owner = 'value' in read ? read.value : undefined
-  if (owner && sameOwner(owner, preview.owner)) return { kind: 'ours' }
-  return {
-    kind: 'theirs',
-    why: owner
-      ? `it belongs to ${describeOwner(owner)}`
-      : `its ownership record (KV ${PREVIEW_OWNER_KEY}) is not one this action wrote`
+  if ('refused' in read) {
+    const why = `its ownership record (KV ${PREVIEW_OWNER_KEY}) is not one this version of the action can read (${read.refused})`
+    return { kind: 'theirs', why }
   }
+  if (sameOwner(read.value, preview.owner)) return { kind: 'ours' }
+  return { kind: 'theirs', why: `it belongs to ${describeOwner(read.value)}` }
 }
 
 /** The namespaces above `namespace` that are still inside the prefix, nearest first. */

@@ -529,23 +529,30 @@ export function readRecord(
   }
 }
 
-/** The rollbacks a stopped run left, sorted by namespace; a value that is no record is left, with a warning. */
+/**
+ * The rollbacks a stopped run left, sorted by namespace. A value that is no record this version can read (a newer
+ * format, cut short, garbage) may be a rollback another version left unfinished: it is named in `unreadable`, and
+ * the deploy refuses, never deploying over it nor overwriting it (docs/guarantees.md#records-of-another-version).
+ */
 export function readRecords(
   values: ReadonlyMap<string, unknown>,
   kinds: readonly RollbackKind[]
-): { records: Map<string, RollbackRecord>; warnings: string[] } {
+): { records: Map<string, RollbackRecord>; unreadable?: string } {
   const records = new Map<string, RollbackRecord>()
-  const warnings: string[] = []
+  const refused: string[] = []
   for (const [namespace, value] of values) {
     const record = readRecord(value, kinds)
     if ('value' in record) records.set(namespace, record.value)
-    else {
-      warnings.push(
-        `The KV entry ${ROLLBACK_RECORD_KEY} of namespace ${namespace} is not a rollback record of this action (${record.refused}); it is left alone.`
-      )
-    }
+    else refused.push(`- ${namespace}: ${record.refused}`)
   }
-  return { records: new Map([...records].sort(([a], [b]) => (a < b ? -1 : 1))), warnings }
+  const sorted = new Map([...records].sort(([a], [b]) => (a < b ? -1 : 1)))
+  if (refused.length === 0) return { records: sorted }
+  const unreadable = [
+    `Nothing was deployed: the KV entry ${ROLLBACK_RECORD_KEY} is not a rollback record this version of kestra-gitops-action can read:`,
+    ...refused.sort(),
+    `It may be a rollback that a run of another version left unfinished: nothing is deployed over it, and it is left as it is. Finish it with the version that wrote it, or, if no rollback is under way, remove the entry (Kestra's UI: the namespace's KV Store, key ${ROLLBACK_RECORD_KEY}) and run again.`
+  ].join('\n')
+  return { records: sorted, unreadable }
 }
 
 /** A recorded resource, read by its kind; an earlier version wrote some as `tenant-wide`, `of` its kind. */

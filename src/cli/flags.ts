@@ -11,7 +11,8 @@ import { nearest } from '../model/nearest.js'
 export const CREDENTIAL_VARIABLES = {
   username: 'KESTRA_USERNAME',
   password: 'KESTRA_PASSWORD',
-  'api-token': 'KESTRA_API_TOKEN'
+  'api-token': 'KESTRA_API_TOKEN',
+  'seal-key': 'KESTRA_GITOPS_SEAL_KEY'
 } as const satisfies Partial<Record<InputName, string>>
 
 export const LOCAL_VALUES = {

@@ -88,7 +88,8 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   const credentials = credentialsFrom(
     [
       ['KESTRA_PASSWORD', io.env.KESTRA_PASSWORD],
-      ['KESTRA_API_TOKEN', io.env.KESTRA_API_TOKEN]
+      ['KESTRA_API_TOKEN', io.env.KESTRA_API_TOKEN],
+      ['KESTRA_GITOPS_SEAL_KEY', io.env.KESTRA_GITOPS_SEAL_KEY]
     ],
     { username: io.env.KESTRA_USERNAME, password: io.env.KESTRA_PASSWORD }
   )

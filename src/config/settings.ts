@@ -41,6 +41,7 @@ export function parseSettings(
     'api-token': apiToken,
     'github-token': githubToken,
     'pull-request-token': pullRequestToken,
+    'seal-key': sealKey,
     flows,
     namespaces,
     ...values
@@ -64,6 +65,13 @@ export function parseSettings(
       "layout 'custom' needs the flows globs and/or namespace-files mappings"
     )
   }
+  // A key a reader of KV could guess would be a verifier of its own (docs/security.md#what-kestra-holds).
+  if (sealKey.trim() && sealKey.trim().length < SEAL_KEY_LENGTH) {
+    throw new ConfigError(
+      'seal-key',
+      `it must be at least ${SEAL_KEY_LENGTH} random characters (e.g. the output of 'openssl rand -hex 32'), or empty to key the seal from the Kestra credentials`
+    )
+  }
   const token = apiToken.trim()
   const auth: Auth = token
     ? { kind: 'bearer', token }
@@ -76,6 +84,7 @@ export function parseSettings(
     auth,
     githubToken: githubToken.trim() || undefined,
     pullRequestToken: pullRequestToken.trim() || undefined,
+    sealKey: sealKey.trim() || undefined,
     flowGlobs: flows,
     extraNamespaces: namespaces,
     recorded: given.recorded
@@ -169,6 +178,9 @@ function readInputs(
 }
 
 const NOT_PLANNED = new Set<InputName>(['full-plan', 'upgrade-check', 'upgrade-server', 'preview'])
+
+/** The shortest `seal-key` taken: 32 characters, 128 bits at the least for hex. */
+const SEAL_KEY_LENGTH = 32
 
 function camelCased<Values extends object>(values: Values): CamelCased<Values> {
   return Object.fromEntries(

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { ConfigError, errorMessage } from '../model/errors.js'
-import { markerSeal } from '../model/marker-seal.js'
+import { markerSeal, type MarkerSeal } from '../model/marker-seal.js'
 import type {
   ActualNamespace,
   BaseSnapshot,
@@ -306,7 +306,7 @@ function startReads(input: GatherInput) {
       ? new ServerReads(kestra, {
           markers: work.markers,
           facts: work.facts,
-          seal: markerSeal(settings.auth, settings.tenant)
+          seal: sealing(settings, work)
         })
       : undefined,
     onServer:
@@ -324,6 +324,17 @@ function startReads(input: GatherInput) {
 }
 
 type Started = ReturnType<typeof startReads>
+
+/**
+ * The run's seal (`markerSeal`, derived once): a deploy, which seals what it stores, starts the derivation with its
+ * reads, off the main thread; a plan only when a marker it reads stores something.
+ */
+function sealing(settings: Settings, work: Work): () => Promise<MarkerSeal | undefined> {
+  const { auth, sealKey, server, tenant } = settings
+  const seal = () => markerSeal({ auth, sealKey, server, tenant }).catch(() => undefined)
+  if (work.markers) void seal()
+  return seal
+}
 
 /** Where a flow file's checks stored in its namespace's marker are reused (`input.reuse`), how to reuse them. */
 function reuseOf(

@@ -31,7 +31,7 @@ import {
   type NamedClient,
   stickyComments,
   tokenRefusal,
-  writtenByTheAction
+  writtenByThisToken
 } from './sticky-comment.js'
 import { isDeciding } from '../model/verification.js'
 import type { ReviewPort } from '../model/suggestion.js'
@@ -402,12 +402,12 @@ const ISSUES_PERMISSION_HELP =
 function driftIssues(client: RepoClient): Pick<DriftGitHub, 'keepIssue' | 'closeIssue'> {
   const { octokit } = client
   const repo = repoOf(client)
-  const byTheAction = writtenByTheAction(client)
+  const byThisToken = writtenByThisToken(client)
   const find = async (marker: string, label: string): Promise<ListedIssue | undefined> => {
     const route = 'GET /repos/{owner}/{repo}/issues'
     const params = { ...repo, labels: label, state: 'all' as const, per_page: 100 }
     const listed = readAnswer(route, z.array(listedIssue), await octokit.paginate(route, params))
-    const ours = await byTheAction(
+    const ours = await byThisToken(
       listed.filter((issue) => !issue.pull_request && firstLine(issue.body) === marker)
     )
     const open = ours.filter((i) => i.state === 'open').sort((a, b) => a.number - b.number)
@@ -512,10 +512,14 @@ function driftPulls(
         throw apiError(`opening the pull request from ${pull.head}`, error)
       }
     },
-    async closePullRequest(head, comment) {
+    async closePullRequest(head, comment, trailer) {
       try {
         const open = await openFrom(head)
         if (!open) return undefined
+        const current = await existingHead(client, head)
+        if (current && !writtenByTheAction(await commitOf(client, current), trailer)) {
+          return { status: 'foreign', number: open.number, url: open.html_url }
+        }
         await octokit.rest.issues.createComment({
           ...repo,
           issue_number: open.number,
@@ -537,11 +541,33 @@ function driftPulls(
 const FILE_MODE = '100644'
 
 const createdObject = z.object({ sha: z.string() })
+/** A commit's author or committer: only its date is read. */
+const signature = z.object({ date: z.string() }).nullish().catch(undefined)
 const commitRead = z.object({
   message: z.string(),
   tree: createdObject,
-  parents: z.array(createdObject)
+  parents: z.array(createdObject),
+  author: signature,
+  committer: signature
 })
+type CommitRead = z.infer<typeof commitRead>
+
+/** The line of the action's commit message that names the tree it wrote. */
+const TREE_TRAILER = 'Kestra-GitOps-Tree: '
+
+/**
+ * Whether `commit` is the one the action wrote on its branch (docs/drift.md#the-drift-pull-request), as it wrote
+ * it: its trailer, one parent, the tree its message names (a commit of an earlier version names none), and never
+ * amended, rebased or picked since (git gives each a new committer date; the action's has its author's).
+ */
+function writtenByTheAction(commit: CommitRead, trailer: string): boolean {
+  const lines = commit.message.split('\n')
+  if (!lines.includes(trailer) || commit.parents.length !== 1) return false
+  const authored = Date.parse(commit.author?.date ?? '')
+  if (Number.isNaN(authored) || authored !== Date.parse(commit.committer?.date ?? '')) return false
+  const named = lines.filter((line) => line.startsWith(TREE_TRAILER))
+  return named.length === 0 || (named.length === 1 && named[0] === TREE_TRAILER + commit.tree.sha)
+}
 const treeRead = z.object({
   tree: z.array(
     z.object({ type: z.string(), path: z.string().optional(), mode: z.string().optional() })
@@ -557,14 +583,10 @@ async function writeDriftBranch(client: NamedClient, branch: DriftBranch): Promi
   try {
     const { octokit } = client
     const repo = repoOf(client)
-    const commitOf = (sha: string) =>
-      ask(client, 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}', commitRead, {
-        commit_sha: sha
-      })
-    const base = await commitOf(branch.base)
+    const base = await commitOf(client, branch.base)
     const current = await existingHead(client, branch.name)
-    const currentCommit = current ? await commitOf(current) : undefined
-    if (current && !currentCommit?.message.split('\n').includes(branch.trailer)) {
+    const currentCommit = current ? await commitOf(client, current) : undefined
+    if (current && !(currentCommit && writtenByTheAction(currentCommit, branch.trailer))) {
       return { status: 'foreign', sha: current }
     }
     const baseTree = await ask(client, 'GET /repos/{owner}/{repo}/git/trees/{tree_sha}', treeRead, {
@@ -606,7 +628,7 @@ async function writeDriftBranch(client: NamedClient, branch: DriftBranch): Promi
       return { status: 'unchanged', sha: current }
     }
     const { sha } = await ask(client, 'POST /repos/{owner}/{repo}/git/commits', createdObject, {
-      message: `${branch.message}\n\n${branch.trailer}`,
+      message: `${branch.message}\n\n${branch.trailer}\n${TREE_TRAILER}${tree.sha}`,
       tree: tree.sha,
       parents: [branch.base]
     })
@@ -624,6 +646,11 @@ async function writeDriftBranch(client: NamedClient, branch: DriftBranch): Promi
     }
     throw apiError(`writing the branch ${branch.name}`, error)
   }
+}
+
+function commitOf(client: RepoClient, sha: string): Promise<CommitRead> {
+  const route = 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}'
+  return ask(client, route, commitRead, { commit_sha: sha })
 }
 
 async function existingHead(client: RepoClient, name: string): Promise<string | undefined> {

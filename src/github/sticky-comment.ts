@@ -26,6 +26,8 @@ type ListedComment = z.infer<typeof comment>
 
 /**
  * One comment per issue and marker (docs/comment.md#sticky-comment): updated in place, racing duplicates deleted.
+ * Only the comments of the identity this token acts as count (GraphQL `viewer`, `tokenIdentity`): anyone else's
+ * comment that carries the marker, another App's included, is never edited, deleted or read.
  */
 export function stickyComments(
   client: RepoClient
@@ -39,8 +41,8 @@ export function stickyComments(
 > {
   const { octokit } = client
   const repo = repoOf(client)
-  const byTheAction = writtenByTheAction(client)
-  let login: Promise<string | undefined> | undefined
+  // The author GitHub gave a comment this token created: the token's identity, whatever `viewer` says.
+  let learned: string | undefined
 
   const all = async (issue: number, marker: string): Promise<StickyComment[]> => {
     try {
@@ -107,7 +109,7 @@ export function stickyComments(
     }
   }
 
-  /** Our comments with the marker, oldest first. */
+  /** This token's comments with the marker, oldest first; none while its identity is unknown. */
   const matching = async (
     issue: number,
     marker: string,
@@ -120,7 +122,10 @@ export function stickyComments(
         list({ ...page, ...(sent && { request: { sent } }) }),
       { endpoint: list.endpoint }
     ) as typeof list
-    return (await byTheAction(await marked(issue, marker, route))).sort((a, b) => a.id - b.id)
+    const found = await marked(issue, marker, route)
+    // Asked only when some comment carries the marker.
+    const who = found.length > 0 ? (learned ?? (await tokenIdentity(client))) : undefined
+    return found.filter((comment) => comment.user?.login === who).sort((a, b) => a.id - b.id)
   }
 
   /** Every comment of the issue whose first line carries `marker`, whoever wrote it. */
@@ -140,16 +145,14 @@ export function stickyComments(
   return {
     findStickyComment: async (issue, marker) => (await all(issue, marker))[0],
     stickyComments: all,
-    /** Split by author: the identity this token comments as (`tokenLogin`, read once), oldest first, and others. */
+    /** Split by author: the identity this token comments as (`tokenIdentity`, read once), oldest first, and others. */
     async commentsByThisToken(issue, marker): Promise<AuthoredComments> {
       try {
-        const identity = await (login ??= tokenLogin(client))
+        const who = await tokenIdentity(client)
         const found = await marked(issue, marker)
-        const own = found.filter(
-          (comment) => identity !== undefined && comment.user?.login === identity
-        )
+        const own = found.filter((comment) => who !== undefined && comment.user?.login === who)
         return {
-          identity,
+          identity: who,
           comments: own.sort((a, b) => a.id - b.id).map(toSticky),
           others: found
             .filter((comment) => !own.includes(comment))
@@ -188,6 +191,7 @@ export function stickyComments(
           'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
           (body) => octokit.rest.issues.createComment({ ...repo, issue_number: issue, body })
         )
+        learned ??= created.user?.login
         // Another run may have created one at the same time: the oldest survives.
         const [survivor, ...duplicates] = await matching(issue, marker)
         await deleteAll(duplicates)
@@ -200,20 +204,19 @@ export function stickyComments(
 }
 
 /**
- * The items written by a bot (GITHUB_TOKEN, an app) or by this token's own user (asked once): never a person's
- * copy.
+ * The items written by the identity this token acts as (`tokenIdentity`): never another App's or a person's. While
+ * GitHub will not say who the token is, none can be told from a copy: that is an error, never a guess.
  */
-export function writtenByTheAction(client: RepoClient) {
-  let viewer: Promise<string | undefined> | undefined
+export function writtenByThisToken(client: RepoClient) {
   return async <T extends { user: z.infer<typeof author> }>(items: readonly T[]): Promise<T[]> => {
-    const ours: T[] = []
-    for (const item of items) {
-      const { user } = item
-      if (!user) continue
-      const bot = user.login === ACTIONS_BOT_LOGIN || user.type === 'Bot'
-      if (bot || user.login === (await (viewer ??= viewerLogin(client)))) ours.push(item)
+    if (items.length === 0) return []
+    const who = await tokenIdentity(client)
+    if (who === undefined) {
+      throw new Error(
+        'GitHub would not say which identity the token acts as (GraphQL viewer and GET /user both refused), so what it wrote cannot be told from copies by others'
+      )
     }
-    return ours
+    return items.filter((item) => item.user?.login === who)
   }
 }
 
@@ -310,10 +313,19 @@ function viewerLogin(client: RepoClient): Promise<string | undefined> {
   )
 }
 
+const identities = new WeakMap<object, Promise<string | undefined>>()
+
 /**
- * The login a token acts as (docs/github.md#comments): GraphQL's `viewer`, which answers an App installation
- * token as well as a person's; else `GET /user`, which only a person's token may read.
+ * The login a token acts as (docs/github.md#comments), asked once per client: GraphQL's `viewer`, which answers an
+ * App installation token (`<app>[bot]`, GITHUB_TOKEN's `github-actions[bot]`) as well as a person's; else
+ * `GET /user`, which only a person's token may read; else undefined.
  */
+export function tokenIdentity(client: RepoClient): Promise<string | undefined> {
+  let known = identities.get(client.octokit)
+  if (!known) identities.set(client.octokit, (known = tokenLogin(client)))
+  return known
+}
+
 async function tokenLogin(client: RepoClient): Promise<string | undefined> {
   try {
     const answer = await client.octokit.graphql('query { viewer { login } }')
@@ -345,7 +357,7 @@ export async function tokenRefusal(
   if (status === 401) {
     return `GitHub refused ${token} (401 Bad credentials) while ${doing}: the token is expired, revoked or not a token. Put a valid one in the secret that ${token} is given.`
   }
-  const identity = await tokenLogin(client)
+  const identity = await tokenIdentity(client)
   const scope = permission === 'Contents' ? 'contents' : 'pull-requests'
   const lacks = `lacks '${permission}: Read and write' on ${repository}`
   if (identity === ACTIONS_BOT_LOGIN) {

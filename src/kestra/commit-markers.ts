@@ -11,8 +11,10 @@ import type { Semaphore } from '../model/concurrency.js'
 import { errorMessage } from '../model/errors.js'
 
 /**
- * The marker of each namespace; one that cannot be read leaves the order unknown (a warning, the deploy goes on).
- * `first`: each read waits ahead of the requests queued (the loading waits on the stored checks).
+ * The marker of each namespace. One the server would not give leaves the order unknown (a warning, the deploy goes
+ * on); one it gave that this version cannot read (a newer format, cut short, garbage) is `unreadable`, and a
+ * deploy refuses it by name (docs/guarantees.md#records-of-another-version). `first`: each read waits ahead of the
+ * requests queued (the loading waits on the stored checks).
  */
 export async function readMarkers(
   api: KestraApi,
@@ -24,6 +26,7 @@ export async function readMarkers(
   const warnings: string[] = []
   const stored = new Map<string, Record<string, unknown>>()
   const held = new Map<string, unknown>()
+  const unreadable = new Map<string, string>()
   await Promise.all(
     namespaces.map(async (namespace) => {
       let value: unknown
@@ -37,11 +40,7 @@ export async function readMarkers(
         return
       }
       const read = readStored('commit marker', commitMarker, value)
-      if (value !== undefined && 'refused' in read) {
-        warnings.push(
-          `The KV entry ${COMMIT_MARKER_KEY} of namespace ${namespace} is not a deployed-commit marker (${read.refused}); it will be overwritten after this deploy.`
-        )
-      }
+      if (value !== undefined && 'refused' in read) unreadable.set(namespace, read.refused)
       markers.set(namespace, 'value' in read ? read.value : undefined)
       if (value !== undefined) held.set(namespace, value)
       const object = storedObject(value)
@@ -49,5 +48,5 @@ export async function readMarkers(
     })
   )
   warnings.sort()
-  return { markers, warnings, stored, held }
+  return { markers, warnings, stored, held, unreadable }
 }

@@ -72,6 +72,21 @@ export interface MarkerReading {
   stored?: Map<string, Record<string, unknown>>
   /** Each namespace's value under the key exactly as the server gave it: what a rollback puts back. */
   held?: Map<string, unknown>
+  /** The namespaces whose value is no marker this version can read, with why (`readStored`'s refusal). */
+  unreadable?: Map<string, string>
+}
+
+/**
+ * Why a deploy writes nothing while a namespace holds a marker it cannot read
+ * (docs/guarantees.md#records-of-another-version): overwriting it on a guess could put an older commit over a newer.
+ */
+export function unreadableMarkers(unreadable: ReadonlyMap<string, string>): string {
+  const names = [...unreadable].sort(([a], [b]) => (a < b ? -1 : 1))
+  return [
+    `Nothing was deployed: the KV entry ${COMMIT_MARKER_KEY} of ${names.length === 1 ? 'namespace' : 'namespaces'} ${names.map(([namespace]) => namespace).join(', ')} is not a deployed-commit marker this version of kestra-gitops-action can read:`,
+    ...names.map(([namespace, why]) => `- ${namespace}: ${why}`),
+    `The marker says which commit a namespace last got, so that an older commit is never deployed over a newer one; it is not overwritten on a guess. If a newer version of the action wrote it, deploy with that version. Otherwise remove the entry (Kestra's UI: the namespace's KV Store, key ${COMMIT_MARKER_KEY}) and run again.`
+  ].join('\n')
 }
 
 export function short(sha: string): string {

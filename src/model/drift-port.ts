@@ -19,6 +19,8 @@ export type BranchOutcome =
 
 export type PullOutcome =
   | { status: 'created' | 'updated' | 'unchanged' | 'closed'; number: number; url: string }
+  /** Its branch holds a commit the action did not write: the pull request is left open. */
+  | { status: 'foreign'; number: number; url: string }
   | Forbidden
 
 export interface DriftIssueText {
@@ -56,6 +58,9 @@ export interface DriftGitHub {
     title: string
     body: string
   }): Promise<PullOutcome>
-  /** Closes the open pull request from `head`, with a comment; undefined when none is open. */
-  closePullRequest(head: string, comment: string): Promise<PullOutcome | undefined>
+  /**
+   * Closes the open pull request from `head`, with a comment, when the branch's commit is the action's (`trailer`);
+   * undefined when none is open.
+   */
+  closePullRequest(head: string, comment: string, trailer: string): Promise<PullOutcome | undefined>
 }

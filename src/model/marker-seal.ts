@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, hkdfSync, scrypt, timingSafeEqual } from 'node:crypto'
 import { isRecord } from './content.js'
 import { CONTENT_FACTS_FIELD } from './content-facts.js'
 import type { Auth } from './settings.js'
@@ -7,33 +7,83 @@ import { STORED_CHECKS_FIELD } from './stored-checks.js'
 /** The field of the commit marker that holds its seal (docs/performance.md#what-kv-can-do-to-it). */
 const SEAL_FIELD = 'seal'
 
-const SEAL = /^hmac-sha256:([0-9a-f]{64}):([0-9a-f]{64})$/
+/** Format 2; format 1 (`hmac-sha256:…`, keyed without a KDF) is read as no seal: its stores are not used. */
+const SEAL = /^seal2:([0-9a-f]{64}):([0-9a-f]{64})$/
+
+/**
+ * scrypt's cost for a key derived from credentials (docs/security.md#what-kestra-holds): OWASP's minimum for scrypt,
+ * 128 MiB and about half a second of one core for every guess a reader of KV would test against a seal.
+ */
+export const SEAL_SCRYPT = { N: 2 ** 17, r: 8, p: 1 } as const
+
+/** What keys the seal: the job's credentials, or a dedicated key (`seal-key`), with where it is used. */
+export interface SealSource {
+  auth: Auth
+  /** The server as the settings hold it, and the tenant: the derivation's salt, so no guess serves two. */
+  server?: string
+  tenant?: string
+  /** `seal-key`: a high-entropy key of its own, preferred; the credentials then take no part. */
+  sealKey?: string
+}
 
 /**
  * Proves a commit marker's stored checks and content facts were written by this action's deploy
- * (docs/performance.md#what-kv-can-do-to-it): HMACs of its namespace and its JSON, keyed from the job's Kestra
- * credentials, so a KV writer without them can neither forge a seal nor move a sealed marker elsewhere.
+ * (docs/performance.md#what-kv-can-do-to-it): HMACs of its namespace and its JSON, so a KV writer without the key can
+ * neither forge a seal nor move a sealed marker elsewhere. Nothing stored is a credential verifier: the key comes
+ * from `seal-key`, else from the credentials through scrypt (`SEAL_SCRYPT`), never from a fast hash of them.
  */
 export interface MarkerSeal {
   sealed(namespace: string, marker: Record<string, unknown>): Record<string, unknown>
   holds(namespace: string, marker: Record<string, unknown>): boolean
 }
 
+const derived = new WeakMap<object, Map<string, Promise<MarkerSeal>>>()
+
 /**
- * Undefined without credentials: nothing stored is then trusted. The HKDF-derived key lives only in this
- * closure, never logged, stored or sent; other credentials make other seals, trusted once a deploy rewrites them.
+ * The run's seal, derived once for its credentials, server and tenant (scrypt runs off the main thread); undefined
+ * without credentials nor key: nothing stored is then trusted. The key lives only in the returned closure, never
+ * logged, stored or sent; another key makes other seals, trusted once a deploy rewrites them. `cost` is scrypt's
+ * (tests of the seal's logic take a cheaper one; the action always takes `SEAL_SCRYPT`).
  */
-export function markerSeal(auth: Auth, tenant: string | undefined): MarkerSeal | undefined {
+export function markerSeal(
+  source: SealSource,
+  cost: { N: number; r: number; p: number } = SEAL_SCRYPT
+): Promise<MarkerSeal | undefined> {
+  const salt = createHash('sha256')
+    .update(`kestra-gitops seal 2\u0000${source.server ?? ''}\u0000${source.tenant ?? ''}`)
+    .digest()
+  if (source.sealKey) {
+    const key = hkdfSync('sha256', source.sealKey, salt, 'kestra-gitops seal-key 2', 32)
+    return Promise.resolve(sealWith(Buffer.from(key)))
+  }
+  const { auth } = source
   const secret =
     auth.kind === 'basic'
       ? `basic\u0000${auth.username}\u0000${auth.password}`
       : auth.kind === 'bearer'
         ? `bearer\u0000${auth.token}`
         : undefined
-  if (secret === undefined) return undefined
-  const key = Buffer.from(
-    hkdfSync('sha256', secret, 'kestra-gitops marker seal 1', tenant ?? '', 32)
-  )
+  if (secret === undefined) return Promise.resolve(undefined)
+  let byAuth = derived.get(auth)
+  if (!byAuth) derived.set(auth, (byAuth = new Map()))
+  const at = `${salt.toString('hex')} ${cost.N} ${cost.r} ${cost.p}`
+  let seal = byAuth.get(at)
+  if (!seal) {
+    seal = new Promise<Buffer>((done, fail) =>
+      scrypt(
+        secret,
+        salt,
+        32,
+        { ...cost, maxmem: 256 * cost.N * cost.r + (1 << 20) },
+        (error, key) => (error ? fail(error) : done(key))
+      )
+    ).then(sealWith)
+    byAuth.set(at, seal)
+  }
+  return seal
+}
+
+function sealWith(key: Buffer): MarkerSeal {
   const sealOf = (namespace: string, text: string) =>
     createHmac('sha256', key)
       .update(`${JSON.stringify(namespace)}\n`)
@@ -49,7 +99,7 @@ export function markerSeal(auth: Auth, tenant: string | undefined): MarkerSeal |
       // Sorted, so one marker has one seal however its fields were put together.
       const sorted = JSON.stringify(held, sortedKeys)
       const seal = sealOf(namespace, sorted)
-      return { ...(JSON.parse(sorted) as typeof held), [SEAL_FIELD]: `hmac-sha256:${seal}:${seal}` }
+      return { ...(JSON.parse(sorted) as typeof held), [SEAL_FIELD]: `seal2:${seal}:${seal}` }
     },
     holds(namespace, marker) {
       const seal = SEAL.exec(String(marker[SEAL_FIELD]))
@@ -73,14 +123,18 @@ function sortedKeys(_key: string, value: unknown): unknown {
   )
 }
 
+/** Whether a marker stores checks or facts, which only a seal lets a run use. */
+export function storesAny(marker: Record<string, unknown>): boolean {
+  return STORED_CHECKS_FIELD in marker || CONTENT_FACTS_FIELD in marker
+}
+
 /** A marker as a plan or deploy may use it: whole if it stores nothing or its seal holds, else stripped. */
 export function trustedMarker(
   seal: MarkerSeal | undefined,
   namespace: string,
   marker: Record<string, unknown>
 ): { marker: Record<string, unknown>; trusted: boolean } {
-  const stores = STORED_CHECKS_FIELD in marker || CONTENT_FACTS_FIELD in marker
-  if (!stores || seal?.holds(namespace, marker)) return { marker, trusted: true }
+  if (!storesAny(marker) || seal?.holds(namespace, marker)) return { marker, trusted: true }
   const {
     [STORED_CHECKS_FIELD]: _checks,
     [CONTENT_FACTS_FIELD]: _facts,

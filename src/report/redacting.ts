@@ -56,7 +56,8 @@ export function redactingDriftGitHub(github: DriftGitHub, edge: OutputEdge): Dri
     writeBranch: (branch) => github.writeBranch({ ...branch, message: text(branch.message) }),
     keepPullRequest: (pull) =>
       github.keepPullRequest({ ...pull, title: text(pull.title), body: text(pull.body) }),
-    closePullRequest: (head, comment) => github.closePullRequest(head, text(comment))
+    closePullRequest: (head, comment, trailer) =>
+      github.closePullRequest(head, text(comment), trailer)
   }
 }
 

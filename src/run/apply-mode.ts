@@ -158,30 +158,29 @@ async function checkReviewed(args: ApplyModeArgs): Promise<void> {
 }
 
 /**
- * A rollback a stopped run left, finished before this deploy (then it does not deploy); unreadable records
- * leave the server unknown, so nothing is written.
+ * A rollback a stopped run left, finished before this deploy (then it does not deploy); records that cannot be
+ * read, or read as this version writes them, leave the server unknown, so nothing is written.
  */
 async function finishStopped(args: Deploying) {
-  const { reporter } = args.ports
   const early = args.checked.snapshot.rollbackRecords
   // Where this run deploys: where a rollback that a stopped run left may be recorded.
   const namespaces = [
     ...new Set([...args.checked.model.managedNamespaces, ...args.plan.namespaces])
   ].sort()
-  let stopped: Map<string, RollbackRecord>
+  let values: ReadonlyMap<string, unknown>
   try {
-    const values =
+    values =
       early && sameNamespaces(early.namespaces, namespaces)
         ? valueOfEnded(early.read)
         : await readRollbackRecords(args.kestra, namespaces)
-    const reading = readRecords(values, args.rollbackKinds)
-    for (const warning of reading.warnings) reporter.warning(warning)
-    stopped = reading.records
   } catch (error) {
     throw new DeployError(
       `Nothing was deployed: ${errorMessage(error)}. Re-run once the server answers.`
     )
   }
+  const reading = readRecords(values, args.rollbackKinds)
+  if (reading.unreadable) throw new DeployError(reading.unreadable)
+  const stopped = reading.records
   if (stopped.size === 0) return undefined
   return finishRollbacks(stopped, args)
 }

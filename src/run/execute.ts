@@ -320,12 +320,18 @@ async function pullRequest(
   const github = args.ports.drift
   if (!github) return {}
   if (items.length === 0) {
+    const branch = driftBranch(args.settings.commentKey)
     const closed = await github.closePullRequest(
-      driftBranch(args.settings.commentKey),
-      goneComment(args, false)
+      branch,
+      goneComment(args, false),
+      driftCommitTrailer(args.settings.commentKey)
     )
     if (closed?.status === 'forbidden') args.ports.reporter.warning(closed.message)
-    else if (closed) args.ports.reporter.info(`Drift pull request closed: ${closed.url}`)
+    else if (closed?.status === 'foreign') {
+      args.ports.reporter.warning(
+        `The drift is gone, but the branch ${branch} of pull request ${closed.url} holds commits that the action did not write: the pull request is left open. Merge or close it.`
+      )
+    } else if (closed) args.ports.reporter.info(`Drift pull request closed: ${closed.url}`)
     return {}
   }
   const tree = await pullRequestTree(args, items)

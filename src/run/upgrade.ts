@@ -135,7 +135,7 @@ export async function upgradeMode(
   if (written.status === 'foreign') {
     return failed(
       ports,
-      `The branch ${branch} holds a commit that is not this action's: it is left as it is. Delete the branch, or merge it, and run again`
+      `The branch ${branch} holds commit ${written.sha.slice(0, 12)}, which this action did not write as it is (someone pushed to the branch or amended its commit): it is left as it is, never force-pushed over. Merge or close its pull request, or delete the branch, and run again`
     )
   }
   if (written.status === 'empty') {

@@ -129,10 +129,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
             body: { errors: [{ message: 'The fake serves only { viewer { login } }' }] }
           }
     }
+    // GET /user answers a person's token with that person; an App installation token (GITHUB_TOKEN's
+    // github-actions[bot], another App's `<slug>[bot]`) gets 403 "Resource not accessible by integration"
+    // (https://docs.github.com/rest/users/users#get-the-authenticated-user). `viewer` sets the workflow token's.
     if (req.method === 'GET' && req.path === '/user') {
-      return options.viewer
-        ? { status: 200, body: { login: options.viewer, type: 'User' } }
-        : notAccessible()
+      const person = other ? other.user.type === 'User' && other.user.login : options.viewer
+      return person ? { status: 200, body: { login: person, type: 'User' } } : notAccessible()
     }
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(req.path)
     // The workflow token reaches only its own repository; another one is not found.

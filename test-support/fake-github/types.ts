@@ -199,7 +199,10 @@ export interface FakeGitHubOptions {
   repository?: string
   /** The token's identity: who comments, issues, pull requests and deployments appear to be from. */
   commenter?: FakeUser
-  /** Login `GET /user` returns; unset answers 403 as it does for GITHUB_TOKEN. */
+  /**
+   * Login `GET /user` returns for the workflow token (a person's token); unset answers 403 as it does for
+   * GITHUB_TOKEN. GraphQL's `viewer` answers `commenter`'s login for every kind of token.
+   */
   viewer?: string
   /** Contents over this size come without inline content, as GitHub does above 1 MB. */
   inlineContentLimit?: number

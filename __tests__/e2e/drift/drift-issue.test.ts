@@ -148,31 +148,37 @@ describe('drift watch: one issue per comment-key', () => {
     expect(stage.driftIssues('prod')).toHaveLength(1)
   })
 
-  it('an issue that carries the marker but was written by someone else is never taken over', async () => {
-    stage = await startDriftStage()
-    const { github } = stage
-    const human = await fetch(`${github.url}/repos/octo/kestra-repo/issues`, {
-      method: 'POST',
-      headers: { authorization: 'token ghp_human', 'content-type': 'application/json' },
-      body: JSON.stringify({
-        title: 'copied',
-        body: `${driftMarker()}\nI copied this marker`,
-        labels: ['kestra-gitops-drift']
+  it.each([
+    { by: 'a person', author: { login: 'octocat', type: 'User' as const } },
+    { by: 'another App', author: { login: 'other-app[bot]', type: 'Bot' as const } }
+  ])(
+    'an issue that carries the marker but was written by $by is never taken over',
+    async ({ author }) => {
+      stage = await startDriftStage()
+      const { github } = stage
+      const human = await fetch(`${github.url}/repos/octo/kestra-repo/issues`, {
+        method: 'POST',
+        headers: { authorization: 'token ghp_human', 'content-type': 'application/json' },
+        body: JSON.stringify({
+          title: 'copied',
+          body: `${driftMarker()}\nI copied this marker`,
+          labels: ['kestra-gitops-drift']
+        })
       })
-    })
-    expect(human.status).toBe(201)
-    // The fake records the token's user as author: make the copy a person's.
-    const copied = [...github.state.issues.values()][0]!
-    copied.user = { login: 'octocat', type: 'User' }
+      expect(human.status).toBe(201)
+      // The fake records the token's user as author: make the copy someone else's.
+      const copied = [...github.state.issues.values()][0]!
+      copied.user = author
 
-    await stage.ui.editFlow(NS, 'solo', EDITED)
-    const result = await stage.drift()
-    expect(result.exitCode, log(result)).toBe(0)
-    const ours = stage.driftIssues().filter((issue) => issue.user.type === 'Bot')
-    expect(ours).toHaveLength(1)
-    expect(copied.body).toBe(`${driftMarker()}\nI copied this marker`)
-    expect(copied.state).toBe('open')
-  })
+      await stage.ui.editFlow(NS, 'solo', EDITED)
+      const result = await stage.drift()
+      expect(result.exitCode, log(result)).toBe(0)
+      const ours = stage.driftIssues().filter((issue) => issue.user.login === 'github-actions[bot]')
+      expect(ours).toHaveLength(1)
+      expect(copied.body).toBe(`${driftMarker()}\nI copied this marker`)
+      expect(copied.state).toBe('open')
+    }
+  )
 
   it('a flow created or deleted in the UI is drift too, named as such', async () => {
     stage = await startDriftStage()

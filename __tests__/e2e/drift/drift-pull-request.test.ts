@@ -55,6 +55,25 @@ function changedPaths(s: DriftStage): string[] {
     .sort()
 }
 
+/**
+ * Amends the branch's commit as `git commit --amend` does: same message, parent and author, the file changed, and
+ * the maintainer as committer, a little later.
+ */
+function amendBranch(s: DriftStage, path: string, text: string): string {
+  const { git } = s.github.state
+  const ref = `refs/heads/${BRANCH}`
+  const ours = git.objects.readCommit(git.refs.get(ref)!)
+  const files = git.objects.flatten(ours.tree)
+  files.set(path, { mode: '100644', sha: git.objects.put('blob', Buffer.from(text)) })
+  const amended = git.objects.writeCommit({
+    ...ours,
+    tree: git.objects.writeFlat(files),
+    committer: { name: 'Ada', email: 'ada@example.com', date: '2026-01-02T00:00:00Z' }
+  })
+  git.refs.set(ref, amended)
+  return amended
+}
+
 function openPulls(s: DriftStage) {
   return [...s.github.state.pulls.values()].filter((pull) => pull.state === 'open')
 }
@@ -256,6 +275,40 @@ describe('drift watch: UI edits brought back as a pull request', () => {
     expect(git.refs.get(`refs/heads/${BRANCH}`)).toBe(theirs)
     expect(
       result.annotations.some((a) => a.severity === 'warning' && a.message.includes(BRANCH))
+    ).toBe(true)
+  })
+
+  it("a maintainer's amend of the action's commit (its message and trailer kept) is never force-pushed over", async () => {
+    stage = await prStage()
+    await stage.ui.editFlow(NS, 'solo', flow(NS, 'solo', ' (edited in the UI)'))
+    expect((await stage.drift(PULL_REQUEST)).exitCode).toBe(0)
+    const amended = amendBranch(
+      stage,
+      `${NS}/flows/solo.yml`,
+      flow(NS, 'solo', ' (fixed in review)')
+    )
+
+    await stage.ui.editFlow(NS, 'other', flow(NS, 'other', ' (edited too)'))
+    const result = await stage.drift(PULL_REQUEST)
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(stage.github.state.git.refs.get(`refs/heads/${BRANCH}`)).toBe(amended)
+    expect(
+      result.annotations.find((a) => a.severity === 'warning' && a.message.includes(BRANCH))
+        ?.message
+    ).toContain('has commits that the action did not write: it is left as it is')
+
+    // Drift gone: the pull request that holds the maintainer's work stays open, and the run says why.
+    await stage.ui.editFlow(NS, 'solo', flow(NS, 'solo'))
+    await stage.ui.editFlow(NS, 'other', flow(NS, 'other'))
+    const gone = await stage.drift(PULL_REQUEST)
+    expect(gone.exitCode, log(gone)).toBe(0)
+    expect(openPulls(stage)).toHaveLength(1)
+    expect(stage.github.state.git.refs.get(`refs/heads/${BRANCH}`)).toBe(amended)
+    expect(
+      gone.annotations.some(
+        (a) => a.severity === 'warning' && /left open/.test(a.message) && a.message.includes(BRANCH)
+      ),
+      log(gone)
     ).toBe(true)
   })
 

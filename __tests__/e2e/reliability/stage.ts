@@ -2,7 +2,11 @@
  * A stage for end-to-end fault and hostile-input tests: one Kestra emulator, one fake GitHub API and one
  * git repository per case, so cases run concurrently without sharing a server.
  */
-import { startFakeGitHub, type FakeGitHub } from '../../../test-support/fake-github.js'
+import {
+  startFakeGitHub,
+  type FakeGitHub,
+  type FakeGitHubOptions
+} from '../../../test-support/fake-github.js'
 import { createGitRepo, type GitRepo } from '../../../test-support/git-repo.js'
 import {
   startEmulator,
@@ -30,6 +34,8 @@ export interface StageOptions {
   seed?: SeedState
   /** Seed the server from the base tree (default true). */
   seedFromBase?: boolean
+  /** The fake GitHub's (e.g. who the workflow's token acts as). */
+  github?: FakeGitHubOptions
 }
 
 export interface Stage {
@@ -51,7 +57,7 @@ export interface Stage {
 
 export async function startStage(options: StageOptions): Promise<Stage> {
   const kestra = await startEmulator({ basicAuth: CREDENTIALS, ...options.emulator })
-  const github = await startFakeGitHub()
+  const github = await startFakeGitHub(options.github)
   const repo = createGitRepo(options.base)
   const base = repo.head()
   if (options.seedFromBase !== false) kestra.seed(seedOf(options.base))

@@ -1,5 +1,5 @@
 import { readMarkers } from '../../kestra/commit-markers.js'
-import { type MarkerSeal, trustedMarker } from '../../model/marker-seal.js'
+import { type MarkerSeal, storesAny, trustedMarker } from '../../model/marker-seal.js'
 import type { EarlyMarkers, MarkerReading } from '../../model/commit-marker.js'
 import { storedChecksOf, type StoredFlowCheck } from '../../model/stored-checks.js'
 import { type ContentFacts, contentFactsOf, NO_CONTENT_FACTS } from '../../model/content-facts.js'
@@ -80,9 +80,10 @@ export class ServerReads {
       facts?: 'use' | 'record'
       /**
        * Tells what this action's deploys sealed from what any KV writer could put there
-       * (docs/performance.md#what-kv-can-do-to-it); none: nothing stored is used.
+       * (docs/performance.md#what-kv-can-do-to-it), asked only for a marker that stores something; none: nothing
+       * stored is used.
        */
-      seal?: MarkerSeal
+      seal?: () => Promise<MarkerSeal | undefined>
     }
   ) {
     this.localFiles = new Promise((resolve) => (this.knowFiles = resolve))
@@ -181,10 +182,11 @@ export class ServerReads {
       const reading =
         this.markers.get(namespace) ?? readMarkers(this.api, [namespace], undefined, true)
       return reading.then(
-        (read) => {
+        async (read) => {
           const stored = read.stored?.get(namespace)
           if (!stored) return undefined
-          const { marker, trusted } = trustedMarker(this.options.seal, namespace, stored)
+          const seal = storesAny(stored) ? await this.options.seal?.() : undefined
+          const { marker, trusted } = trustedMarker(seal, namespace, stored)
           if (!trusted) this.unsealed.add(namespace)
           return marker
         },
@@ -226,7 +228,8 @@ export class ServerReads {
       markers: new Map(parts.flatMap((part) => [...part.markers])),
       warnings: parts.flatMap((part) => part.warnings).sort(),
       stored: new Map(parts.flatMap((part) => [...(part.stored ?? [])])),
-      held: new Map(parts.flatMap((part) => [...(part.held ?? [])]))
+      held: new Map(parts.flatMap((part) => [...(part.held ?? [])])),
+      unreadable: new Map(parts.flatMap((part) => [...(part.unreadable ?? [])]))
     }
     return { namespaces: sorted, read }
   }

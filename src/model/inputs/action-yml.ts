@@ -142,6 +142,11 @@ export const ACTION_INPUTS = {
       "Token that writes the branch and opens or updates the pull requests this action makes (drift-action: pull-request), so that their checks run: GitHub starts no workflow for a pull request opened with github-token. A fine-grained personal access token or a GitHub App installation token with 'contents: write' and 'pull-requests: write' on this repository. Empty: github-token. Masked, used for nothing else.",
     default: ''
   },
+  'seal-key': {
+    description:
+      "A secret of at least 32 random characters that keys the seal of what a deploy stores in Kestra's KV store beside the commit marker (the flow checks and file facts that later plans reuse), the same in every workflow that deploys or plans against the server. Empty: the key is derived from the Kestra credentials with scrypt, so nothing stored lets a reader of KV test password guesses faster than that. Pass it from a secret; masked, used for nothing else.",
+    default: ''
+  },
   rollback: {
     description:
       'When a smoke execution fails, or a write of this deploy failed, put every resource this deploy changed back as it was before the deploy, and the deployed-commit marker too.',

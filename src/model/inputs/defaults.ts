@@ -11,6 +11,7 @@ export const WORKFLOW_ONLY = {
   'api-token': CREDENTIAL,
   'github-token': CREDENTIAL,
   'pull-request-token': CREDENTIAL,
+  'seal-key': CREDENTIAL,
   environment: PER_JOB,
   'require-verified-in': PER_JOB,
   'reviewed-plan': PER_JOB
