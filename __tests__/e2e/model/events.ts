@@ -15,6 +15,7 @@ import {
   findingsWarranted,
   noSecretShown,
   onlyManagedWritten,
+  previewHolds,
   reportsAgree,
   underPrefix,
   wroteNothing,
@@ -119,8 +120,10 @@ const stateText = (state: ServerState) => {
 function checkPlan(model: Model, world: World, run: Run, pr: Model['pr']): void {
   // What the pull request's plan saw: a preview's own writes are under its prefix, outside the plan.
   pr!.reviewed = run.result.exitCode === 0 ? stateText(run.after) : undefined
-  if (pr!.preview) onlyManagedWritten(run, [], `pr-${pr!.number}`)
-  else wroteNothing(run, 'a plan writes nothing')
+  if (pr!.preview) {
+    onlyManagedWritten(run, [], `pr-${pr!.number}`)
+    previewHolds(world, run, pr!.repository, `pr-${pr!.number}`)
+  } else wroteNothing(run, 'a plan writes nothing')
   reportsAgree(run, ourComment(world, pr!.number))
   // A preview's plan file is the preview's deploy; the plan shown is the pull request's.
   if (!pr!.preview && model.settled) findingsWarranted(world, run, pr!.repository)

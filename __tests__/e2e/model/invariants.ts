@@ -10,6 +10,7 @@ import { CREDENTIALS } from '../../../test-support/scenario.js'
 import { afterDeploy, comparable, differences, KINDS, type Kind } from './expected.js'
 import type { Repository, Team } from './repository.js'
 import { actionSurfaces } from '../output-surfaces.js'
+import { emptyState } from './kestra.js'
 import type { Run, ServerState, World } from './world.js'
 
 export class Broken extends Error {
@@ -299,6 +300,32 @@ export function findingsWarranted(world: World, run: Run, repository: Repository
       () => `${finding.severity} ${file}:${finding.line ?? ''} ${finding.message}${tail(run)}`
     )
   }
+}
+
+/**
+ * A preview of a repository whose content warrants no error, meeting no failure, succeeds and holds each of the
+ * pull request's resources under its prefix: every kind the server keeps but dashboards (tenant-wide, never
+ * previewed), KV pairs and files byte for byte, flows and suites by name (their namespaces are rewritten).
+ */
+export function previewHolds(world: World, run: Run, repository: Repository, prefix: string): void {
+  if (run.faulty) return
+  deploySucceeds(world, run, repository)
+  if (run.result.exitCode !== 0) return
+  const wanted = afterDeploy(world.team, emptyState(), repository, undefined)
+  const actual = comparable(run.after)
+  const missing: string[] = []
+  for (const kind of ['flows', 'files', 'kv', 'suites'] as const) {
+    for (const [key, value] of wanted[kind]) {
+      const held = actual[kind].get(`${prefix}.${key}`)
+      const same = kind === 'flows' || kind === 'suites' ? held !== undefined : held === value
+      if (!same) missing.push(`${kind} ${prefix}.${key}`)
+    }
+  }
+  check(
+    missing.length === 0,
+    'a preview holds the pull request under its own prefix',
+    () => `${missing.slice(0, 10).join('; ')} not as the pull request holds it${tail(run)}`
+  )
 }
 
 /** A deploy of a repository whose content warrants no error, meeting no failure, succeeds. */

@@ -45,7 +45,7 @@ export interface Kestra {
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
 const isRecordKey = (key: string) => /^kestra-gitops/i.test(key)
 
-function emptyState(): ServerState {
+export function emptyState(): ServerState {
   return {
     flows: new Map(),
     files: new Map(),
