@@ -88,7 +88,7 @@ describe('inputs and outputs', () => {
     expect(rules(findings)).toEqual([
       'error input-file-defaults 6:15',
       'error input-item-type 9:15',
-      'error input-multiselect 13:5',
+      'warning input-multiselect 13:5',
       'error input-validator 16:16'
     ])
   })

@@ -233,12 +233,6 @@ export const CASES: Case[] = [
     line: 6
   },
   {
-    rule: 'input-multiselect', // MultiselectInputValidator: values or options
-    accepted: input('  - id: m', '    type: MULTISELECT', '    values: [A, B]'),
-    rejected: input('  - id: m', '    type: MULTISELECT', '    values: [A]', '    options: [B]'),
-    line: 7
-  },
-  {
     rule: 'input-validator', // StringInput.validator @Regex
     accepted: input('  - id: v', '    type: STRING', '    validator: ^\\d+$'),
     rejected: input('  - id: v', '    type: STRING', '    validator: \\'),

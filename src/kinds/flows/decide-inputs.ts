@@ -236,11 +236,12 @@ function oneInputFindings(document: FlowDocument, input: DeclaredInput): Finding
   const options =
     input.type === 'MULTISELECT' && document.get(map, 'values') && document.get(map, 'options')
   if (options) {
+    // Core 1.3.31 run: the flow loads; `MultiselectInput.validate` refuses each execution's value.
     add(
-      'error',
+      'warning',
       options.key,
       'input-multiselect',
-      `${label}: you can't define both \`values\` and \`options\`. Keep \`values\` (\`options\` is deprecated)`
+      `${label}: Kestra 1.3 loads the flow but fails every execution that gives this input ("you can't define both \`values\` and \`options\`"), and Kestra 2.0 has no \`options\`. Keep \`values\``
     )
   }
   const validator = document.get(map, 'validator')
