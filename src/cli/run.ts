@@ -32,6 +32,7 @@ import { credentialsFrom } from '../report/redact/credentials.js'
 import { bounded, LOG_LINE_BYTES, OutputEdge, publicNames } from '../report/output-edge.js'
 import { redactingReporter } from '../report/redacting.js'
 import type { Settings } from '../model/settings.js'
+import { entryOf } from '../model/content.js'
 import type { Reporter } from '../report/reporter.js'
 import type { RunContext } from '../model/context.js'
 import { type Plan, type ResourceChange, resourceName } from '../model/plan.js'
@@ -39,7 +40,6 @@ import {
   type CliArgs,
   cliWords,
   CREDENTIAL_VARIABLES,
-  entryOf,
   FLAG_VARIABLES,
   GITHUB_ONLY,
   LOCAL_VALUES,

@@ -7,6 +7,7 @@ import { compareFindings, type Finding, type Severity } from '../../model/findin
 import { parseFlowFile } from '../../model/flow-file.js'
 import type { ServerConstraint, ServerValidation } from '../../model/kestra.js'
 import { namespaceFits } from '../../model/managed-namespaces.js'
+import { entryOf } from '../../model/content.js'
 import {
   deployableFlow,
   type FlowFile,
@@ -1022,7 +1023,7 @@ function typeFindings(document: FlowDocument, node: TaskNode): VersionedFinding[
   const type = node.type
   if (type === undefined || !node.typeEntry) return []
   const aliased = aliasTarget(type)
-  const then = REMOVED_TASKS[aliased ?? type]
+  const then = entryOf(REMOVED_TASKS, aliased ?? type)
   const message =
     aliased === undefined
       ? then && `\`${type}\`: Kestra 2.0 has no such task (Invalid type): ${then}`
