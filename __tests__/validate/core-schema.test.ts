@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { committedValidatorsText, validatorsText } from '../../scripts/flow-validators.js'
+import { FLOW_VALIDATORS } from '../../src/kinds/flows/decide-validators.js'
+import { SCHEMA_RELEASE_VERSIONS } from '../../src/model/version.js'
 import { check, checkOn, rules } from './helpers.js'
 
 const HEAD = ['id: flow', 'namespace: company.team', 'tasks:']
@@ -17,6 +19,10 @@ const schemaFindings = (findings: ReturnType<typeof check>) =>
 describe('the schema of each release', () => {
   it('is checked by the validators Ajv makes of it when the bundle is made', () => {
     expect(committedValidatorsText()).toEqual(validatorsText())
+  })
+
+  it('is bundled for the releases kestra-version takes the lines of', () => {
+    expect(Object.keys(FLOW_VALIDATORS)).toEqual([...SCHEMA_RELEASE_VERSIONS])
   })
 
   it('names a misspelt property on its line with the property it was meant to be, on both lines', () => {

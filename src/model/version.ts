@@ -1,5 +1,17 @@
 import type { Finding, Severity } from './finding.js'
 
+/**
+ * The releases whose flow schema this build carries (src/kinds/flows/decide-validators.ts, as a unit test holds), as
+ * their lines (`1.3`, `2.0`) name them to the user: `kestra-version` takes one of these lines or a patch version of
+ * one (docs/validation-rules.md#the-schema-of-each-release).
+ */
+export const SCHEMA_RELEASE_VERSIONS = ['1.3.31', '2.0.0'] as const
+
+/** The release lines of `SCHEMA_RELEASE_VERSIONS`: `1.3`, `2.0`. */
+export const SCHEMA_LINES = SCHEMA_RELEASE_VERSIONS.map((version) =>
+  version.split('.').slice(0, 2).join('.')
+)
+
 /** `[major, minor, patch]` of the target Kestra server, as `parseVersion` below reads it. */
 export type KestraVersion = readonly [number, number, number]
 
