@@ -85,7 +85,7 @@ describe('the schema of each release', () => {
     expect(on20.map((f) => `${f.severity} ${f.rule}`)).toEqual(['error removed-property'])
     // With no server known, the removed-property rule's notice (naming what replaces it) explains the line.
     const unknown = check(lines).filter((f) => f.line === 7)
-    expect(unknown.map((f) => `${f.severity} ${f.rule}`)).toEqual(['notice removed-property'])
+    expect(unknown.map((f) => `${f.severity} ${f.rule}`)).toEqual(['warning removed-property'])
   })
 
   it('judges a 1.x server by the 1.3 schema, 2.x and later by 2.0, and gives a 0.x server no schema finding', () => {

@@ -11,12 +11,12 @@ describe('flows using current Kestra features', () => {
   const files = readdirSync(FIXTURES).filter((name) => name.endsWith('.yml'))
 
   it.each(files)(
-    '%s: no finding for a 1.3 server; with no server known, no more than notices of what 2.0 removed',
+    '%s: no finding for a 1.3 server; with no server known, no more than warnings naming what 2.0 removed',
     (name) => {
       const source = flow(readFileSync(join(FIXTURES, name), 'utf8'), `flows/${name}`)
       const unknown = validateRepository(model([source]))
       expect(
-        unknown.filter((f) => f.severity !== 'notice' || !f.rule.startsWith('removed-'))
+        unknown.filter((f) => f.severity !== 'warning' || !f.rule.startsWith('removed-'))
       ).toEqual([])
       expect(validateRepository(model([source]), { serverVersion: [1, 3, 2] })).toEqual([])
     }
@@ -70,10 +70,16 @@ describe('FORM inputs (Kestra 1.3.25)', () => {
     for (const findings of [check(lines), checkOn([2, 0, 0], lines), checkOn([1, 3, 25], lines)]) {
       expect(rules(findings)).toEqual(expected.map((rule) => `error ${rule}`))
     }
-    expect(rules(checkOn([1, 3, 22], lines))).toEqual(expected.map((rule) => `warning ${rule}`))
+    // Older than FORM, 1.3.22 refuses the type itself; the 1.3.31 schema, which judges the 1.3 line, refuses a FORM
+    // without inputs.
+    expect(rules(checkOn([1, 3, 22], lines))).toEqual([
+      ...expected.slice(0, 4).map((rule) => `warning ${rule}`),
+      'error core-schema 17:5',
+      'warning input-form 17:5'
+    ])
   })
 
-  it('rejects on 1.3.25+ two dotted ids one under the other, FORM or not; a warning when no server is known', () => {
+  it('rejects on 1.3.25+ and when no server is known two dotted ids one under the other, FORM or not', () => {
     const lines = [
       ...HEAD,
       'inputs:',
@@ -81,7 +87,7 @@ describe('FORM inputs (Kestra 1.3.25)', () => {
       '  - { id: a.b, type: STRING }',
       ...TASKS
     ]
-    expect(rules(check(lines))).toEqual(['warning input-dotted-path 5:7'])
+    expect(rules(check(lines))).toEqual(['error input-dotted-path 5:7'])
     expect(rules(checkOn([2, 0, 0], lines))).toEqual(['error input-dotted-path 5:7'])
     expect(rules(checkOn([1, 3, 25], lines))).toEqual(['error input-dotted-path 5:7'])
     expect(rules(checkOn([1, 3, 22], lines))).toEqual(['warning input-dotted-path 5:7'])
@@ -146,13 +152,16 @@ describe('input defaults, prefill and required (InputValidator, Kestra 1.1)', ()
     expect(findings[1]?.message).toContain('cannot also have a prefill')
   })
 
-  it('warns on older servers and when no server is known', () => {
-    for (const findings of [checkOn([1, 0, 4], lines), check(lines)]) {
-      expect(rules(findings)).toEqual([
-        'warning input-defaults-optional 6:5',
-        'warning input-defaults-prefill 11:5'
-      ])
-    }
+  it('warns on older servers; with no server known, rejects what every supported release does', () => {
+    expect(rules(checkOn([1, 0, 4], lines))).toEqual([
+      'warning input-defaults-optional 6:5',
+      'warning input-defaults-prefill 11:5'
+    ])
+    // Core 1.3.31 and 2.0.0 run refuse both.
+    expect(rules(check(lines))).toEqual([
+      'error input-defaults-optional 6:5',
+      'error input-defaults-prefill 11:5'
+    ])
   })
 
   it('no longer hides the rule behind an empty tasks list', () => {
@@ -246,7 +255,7 @@ describe('plugin defaults', () => {
       '      level: ~'
     ])
     expect(rules(findings)).toEqual([
-      'notice removed-property 7:1',
+      'warning removed-property 7:1',
       'error plugin-default-values 8:5',
       'warning core-schema 9:5'
     ])
@@ -275,7 +284,7 @@ describe('named plugin defaults (Kestra 1.3.34: pluginDefaults[].ref, pluginDefa
     const removed = (severity: string) =>
       ['3:1', '10:5'].map((at) => `${severity} removed-property ${at}`)
     expect(rules(check(lines)).sort()).toEqual(
-      [...removed('notice'), 'warning plugin-defaults-ref 13:26'].sort()
+      [...removed('warning'), 'warning plugin-defaults-ref 13:26'].sort()
     )
     // 2.0.0 has neither: the flow's plugin defaults and the task's reference are unknown properties there.
     expect(rules(checkOn([2, 0, 0], lines)).sort()).toEqual(

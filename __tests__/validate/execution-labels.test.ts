@@ -77,9 +77,9 @@ describe('labels an execution is given', () => {
       '        value: "true"'
     ])
     expect(rules(findings)).toEqual([
-      'notice removed-type 9:15',
+      'warning removed-type 9:15',
       'error system-label 13:11',
-      'notice removed-type 15:11',
+      'warning removed-type 15:11',
       'error system-label 20:7',
       'error system-label 26:14'
     ])
@@ -122,7 +122,7 @@ describe('labels an execution is given', () => {
     ])
     expect(rules(findings)).toEqual([
       'error system-label 13:7',
-      'notice removed-property 17:5',
+      'warning removed-property 17:5',
       'error system-label 20:11',
       'error system-label 23:11',
       'error system-label 26:11',

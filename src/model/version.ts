@@ -27,6 +27,8 @@ export interface VersionedFinding {
   silentBefore?: true
   /** The release from which Kestra accepts it again: a warning on a server at or after it. */
   until?: KestraVersion
+  /** The release from which Kestra accepts it again, with nothing to say about it there. */
+  silentFrom?: KestraVersion
 }
 
 /** `[major, minor, patch]` of a Kestra version such as `0.20.7` or `1.3.0-SNAPSHOT`; undefined when unreadable. */
@@ -48,8 +50,9 @@ export function resolveVersioned(
   versioned: VersionedFinding[],
   version: KestraVersion | undefined
 ): Finding[] {
-  return versioned.flatMap(({ finding, since, whenUnknown, silentBefore, until }): Finding[] => {
+  return versioned.flatMap(({ finding, since, whenUnknown, silentBefore, until, silentFrom }) => {
     if (version === undefined) return [{ ...finding, severity: whenUnknown }]
+    if (silentFrom && atLeast(version, silentFrom)) return []
     if (until && atLeast(version, until)) return [{ ...finding, severity: 'warning' }]
     if (atLeast(version, since)) return [{ ...finding, severity: 'error' }]
     return silentBefore ? [] : [{ ...finding, severity: 'warning' }]

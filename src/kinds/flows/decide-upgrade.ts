@@ -231,7 +231,7 @@ function aliasEdit(node: TaskNode): Edit[] | undefined {
 const INPUT_TYPES: Readonly<Record<string, string>> = { BOOLEAN: 'BOOL', ENUM: 'SELECT' }
 
 function inputTypeEdits(document: FlowDocument, tree: TaskTree): Edit[][] {
-  return inputTypeEntries(document, tree).flatMap((entry) => {
+  return inputTypeEntries(document, tree).flatMap(({ entry }) => {
     const type = document.string(entry?.value) ?? ''
     if (!entry || !isScalar(entry.value) || !Object.hasOwn(INPUT_TYPES, type)) return []
     const edit = replaceScalar(entry.value, INPUT_TYPES[type] as string)
