@@ -137,7 +137,7 @@ export class FlowDocument {
   /**
    * Only a release at or after `since` refuses it (a removal older ones accept without deprecation, or a
    * property they lack): an error there, nothing before, and when no server is known a warning, whose message
-   * names that release (SPEC §6: a refusal by one supported release is a warning naming it).
+   * names that release (docs/validation-rules.md: a refusal by one supported release is a warning naming it).
    */
   onlyFrom(since: KestraVersion, node: At, rule: string, message: string): VersionedFinding {
     return { ...this.versioned(since, 'warning', node, rule, message), silentBefore: true }

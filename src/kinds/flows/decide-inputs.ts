@@ -632,7 +632,7 @@ export function cronProblem(cron: string, withSeconds: boolean): string | undefi
  * A day-of-month `L` (`L`, `L-2`, `15L`) in a cron Kestra otherwise takes: 2.0.0's definition enables it
  * (`supportsL`), 1.3.31's does not ("Invalid chars in expression! Expression: L").
  */
-export function dayOfMonthL(cron: string, withSeconds: boolean): string | undefined {
+function dayOfMonthL(cron: string, withSeconds: boolean): string | undefined {
   const parts = cron.trim().split(/\s+/)
   const day = parts[withSeconds ? 3 : 2]
   if (day === undefined || !/L/i.test(day) || cronProblem(cron, withSeconds) !== undefined) {
