@@ -34,7 +34,7 @@ describe('names every object inherits, written by a user', () => {
       // Each property is one Log does not have, on its line.
       for (const [index, name] of INHERITED.entries()) {
         expect(result.stdout).toContain(
-          `${FILE}:${15 + index}:5 error \`Log\` has no property \`${name}\``
+          `${FILE}:${15 + index}:5 error \`Log\` 'log' has no property \`${name}\``
         )
       }
     }

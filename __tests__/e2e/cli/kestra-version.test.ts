@@ -53,7 +53,7 @@ describe('kestra-gitops validate --kestra-version', () => {
       const result = await runCli(repo.dir, ['validate', '--verbose', '--kestra-version', version])
       expect(result.exitCode).toBe(1)
       expect(result.stdout).toContain(
-        `${FILE}:7:5 error \`Log\` has no property \`levl\`: did you mean \`level\`? [core-schema]`
+        `${FILE}:7:5 error \`Log\` 'greet' has no property \`levl\`: did you mean \`level\`? [core-schema]`
       )
       expect(outputsOf(result.stdout).errors).toBe('1')
     }
@@ -95,11 +95,21 @@ describe('kestra-gitops validate --kestra-version', () => {
     }
   )
 
-  it('takes a patch version of a known line', async () => {
+  it('takes a patch version of a known line; one newer than the bundled schema leaves it what it does not know', async () => {
     const repo = createGitRepo({ [FILE]: MISSPELT })
-    for (const value of ['1.3.0', '1.3.40', '2.0.9']) {
-      const result = await runCli(repo.dir, ['validate', '--kestra-version', value])
-      expect(result.stdout, value).toContain(`${FILE}:7:5 error \`Log\` has no property \`levl\``)
+    const older = await runCli(repo.dir, ['validate', '--kestra-version', '1.3.0'])
+    expect(older.stdout).toContain(`${FILE}:7:5 error \`Log\` 'greet' has no property \`levl\``)
+    for (const [value, bundled] of [
+      ['1.3.40', '1.3.31'],
+      ['2.0.9', '2.0.0']
+    ]) {
+      const result = await runCli(repo.dir, ['validate', '--kestra-version', value!])
+      expect(result.stdout, value).toContain(
+        `${FILE}:7:5 warning \`Log\` 'greet' has no property \`levl\`: did you mean \`level\`? (Kestra ${value} is newer than the ${bundled} schema this build carries`
+      )
+      expect(`${result.stdout}${result.stderr}`).toContain(
+        `Kestra ${value} is newer than the ${bundled} schema this build carries for its line`
+      )
     }
   })
 })
