@@ -716,3 +716,31 @@ export function schemaTarget(version: KestraVersion | undefined): readonly Schem
   const release = releaseFor(version)
   return release ? [release] : []
 }
+
+/**
+ * What the bundled schema of `line` (`2.0`) refuses in a flow document, in that release's words, each said
+ * `older` when an older bundled release's refuses it too: the others are what upgrading to that line breaks
+ * (docs/upgrade.md#what-counts-as-refused).
+ */
+export function refusedBy(
+  line: string,
+  file: string,
+  doc: Document,
+  lineCounter: LineCounter
+): { finding: Omit<Finding, 'severity'>; older: boolean }[] {
+  const index = SCHEMA_RELEASES.findIndex((release) => release.line === line)
+  if (index < 0) return []
+  const judges = SCHEMA_RELEASES.slice(0, index + 1)
+  return flowSchemaFindings(file, doc, lineCounter, judges).flatMap(({ finding, verdicts }) =>
+    verdicts.get(line) === REFUSES
+      ? [
+          {
+            finding,
+            older: judges.some(
+              (release) => release.line !== line && verdicts.get(release.line) === REFUSES
+            )
+          }
+        ]
+      : []
+  )
+}
