@@ -46,6 +46,7 @@ const CORE = [
   '__tests__/e2e/flow-link-shapes.test.ts',
   '__tests__/e2e/kestra-core.test.ts',
   '__tests__/e2e/upgrade-core.test.ts',
+  '__tests__/e2e/upgrade-judge.test.ts',
   '__tests__/e2e/upgrade.test.ts'
 ]
 

@@ -102,8 +102,44 @@ function validatorsOf(schema: BundledSchema): string {
   for (const [name, text] of Object.entries(code)) {
     index[name] = [at, (at += Buffer.byteLength(text))]
   }
-  const header: BundledValidators = { root: schema.root, types: schema.types, code: index }
+  const header: BundledValidators = {
+    root: schema.root,
+    types: schema.types,
+    ...typesAndProperties(schema),
+    code: index
+  }
   return `${JSON.stringify(header)}\n${Object.values(code).join('')}`
+}
+
+/**
+ * Each plugin type (class or alias) of the schema's type unions → its definition, and the property names of
+ * those definitions and of the flow's: what the run reads without the code (plugin defaults, which release has a
+ * property).
+ */
+function typesAndProperties(
+  schema: BundledSchema
+): Pick<BundledValidators, 'classes' | 'properties'> {
+  const classes: Record<string, string> = {}
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk)
+    if (node === null || typeof node !== 'object') return
+    for (const [key, value] of Object.entries(node)) {
+      if (key === BY_TYPE) Object.assign(classes, value)
+      else walk(value)
+    }
+  }
+  walk(schema.definitions)
+  const named = [schema.root, ...new Set(Object.values(classes))].sort()
+  const properties = Object.fromEntries(
+    named.map((name) => [
+      name,
+      Object.keys((schema.definitions[name]?.properties ?? {}) as object).sort()
+    ])
+  )
+  return {
+    classes: Object.fromEntries(Object.entries(classes).sort(([a], [b]) => (a < b ? -1 : 1))),
+    properties
+  }
 }
 
 /** Per release (its schema as `npm run schemas` writes it), its validators: what the module holds once gunzipped. */

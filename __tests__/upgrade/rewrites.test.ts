@@ -122,6 +122,14 @@ describe('upgrade rewrites (docs/upgrade.md)', () => {
       `tasks:\n  - id: l\n    type: io.kestra.plugin.core.log.Log\n    message: hi\ntriggers:\n  - id: s\n    type: io.kestra.plugin.core.trigger.Schedule\n    cron: "@daily"\n    conditions:\n      - type: io.kestra.plugin.core.condition.PublicHoliday\n        country: FR\n`
     ],
     [
+      'an HTTP task whose allowFailed its options set too',
+      `tasks:\n  - id: get\n    type: io.kestra.plugin.core.http.Request\n    uri: https://example.com\n    allowFailed: true\n    options:\n      allowFailed: false\n`
+    ],
+    [
+      'a plugin default whose move gives a task a property 2.0 does not have',
+      `pluginDefaults:\n  - type: io.kestra.plugin.core.http.Request\n    values:\n      options:\n        readTimeout: PT5S\ntasks:\n  - id: get\n    type: io.kestra.plugin.core.http.Request\n    uri: https://example.com\n`
+    ],
+    [
       'a Flow trigger with no ExecutionStatus (1.x fired on every end state)',
       `tasks:\n  - id: l\n    type: io.kestra.plugin.core.log.Log\n    message: hi\ntriggers:\n  - id: f\n    type: io.kestra.plugin.core.trigger.Flow\n    conditions:\n      - type: io.kestra.plugin.core.condition.ExecutionFlow\n        namespace: a\n        flowId: b\n`
     ]
@@ -130,6 +138,38 @@ describe('upgrade rewrites (docs/upgrade.md)', () => {
     const manual = upgrade.items.filter((item) => !item.mechanical)
     expect(manual).toHaveLength(1)
     expect(manual[0]!.guide).toMatch(/^https:\/\/kestra\.io\/docs\/migration-guide\/v2\.0\.0/)
+  })
+
+  it('moves an HTTP task’s allowFailed under options, where 2.0.0 keeps it, whatever the options’ style', () => {
+    const raw = [
+      'id: f',
+      'namespace: company.team',
+      'tasks:',
+      '  - id: alias',
+      '    type: io.kestra.plugin.fs.http.Request',
+      '    uri: https://example.com',
+      '    options: {followRedirects: true}',
+      '    allowFailed: false',
+      '  - id: sse',
+      '    type: io.kestra.plugin.core.http.SseRequest',
+      '    uri: https://example.com',
+      '    allowFailed: "{{ inputs.lenient }}"',
+      ''
+    ].join('\n')
+    const upgrade = upgradeFlow(flow(raw))
+    expect(upgrade.items.map((item) => [item.line, item.mechanical])).toEqual([
+      [8, true],
+      [12, true]
+    ])
+    expect(upgrade.rewritten).toBe(
+      raw
+        .replace(
+          '{followRedirects: true}\n    allowFailed: false\n',
+          '{followRedirects: true, allowFailed: false}\n'
+        )
+        .replace('    allowFailed: "{{', '    options:\n      allowFailed: "{{')
+    )
+    expect(upgradeFlow(flow(upgrade.rewritten!)).items).toEqual([])
   })
 
   it('over flows mixing every construct, with comments anywhere: ids and comments kept, and what is left is exactly what was called manual', () => {

@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { committedValidatorsText, validatorsText } from '../../scripts/flow-validators.js'
+import { FLOW_VALIDATORS } from '../../src/kinds/flows/decide-validators.js'
+import { SCHEMA_RELEASE_VERSIONS } from '../../src/model/version.js'
 import { check, checkOn, rules } from './helpers.js'
 
 const HEAD = ['id: flow', 'namespace: company.team', 'tasks:']
@@ -19,14 +21,23 @@ describe('the schema of each release', () => {
     expect(committedValidatorsText()).toEqual(validatorsText())
   })
 
+  it('is bundled for the releases kestra-version takes the lines of', () => {
+    expect(Object.keys(FLOW_VALIDATORS)).toEqual([...SCHEMA_RELEASE_VERSIONS])
+  })
+
   it('names a misspelt property on its line with the property it was meant to be, on both lines', () => {
     const lines = [...HEAD, ...LOG, '    mesage: hi']
     for (const version of [V13, V20]) {
       const found = schemaFindings(checkOn([...version], lines))
-      expect(rules(found)).toEqual(['error core-schema 4:5', 'error core-schema 6:5'])
+      // A required property missing: 1.x injects the server's plugin defaults before it validates a task, which
+      // may set it; 2.0 has none.
+      expect(rules(found)).toEqual([
+        `${version === V13 ? 'warning' : 'error'} core-schema 4:5`,
+        'error core-schema 6:5'
+      ])
       expect(found.map((finding) => finding.message)).toEqual([
-        '`Log` needs the property `message`: add it (a null value counts as missing).',
-        '`Log` has no property `mesage`: did you mean `message`?'
+        `\`Log\` 'log' needs the property \`message\`: add it (a null value counts as missing).${version === V13 ? " (On Kestra 1.3 a plugin default of the server (instance or namespace) may set it, which only the server's validation knows.)" : ''}`,
+        "`Log` 'log' has no property `mesage`: did you mean `message`?"
       ])
     }
   })
@@ -47,7 +58,7 @@ describe('the schema of each release', () => {
   })
 
   it('reads null as absent: a required property left null is missing', () => {
-    const found = schemaFindings(check([...HEAD, ...LOG, '    message:']))
+    const found = schemaFindings(checkOn([...V20], [...HEAD, ...LOG, '    message:']))
     expect(rules(found)).toEqual(['error core-schema 4:5'])
   })
 
@@ -77,23 +88,41 @@ describe('the schema of each release', () => {
     // finding alone stays, an error as the schema's would be.
     const on20 = checkOn([...V20], lines).filter((f) => f.line === 7)
     expect(on20.map((f) => `${f.severity} ${f.rule}`)).toEqual(['error removed-property'])
-    // With no server known, the removed-property rule's notice (naming what replaces it) explains the line.
+    // With no server known, the removed-property rule's warning (naming what replaces it) explains the line.
     const unknown = check(lines).filter((f) => f.line === 7)
-    expect(unknown.map((f) => `${f.severity} ${f.rule}`)).toEqual(['notice removed-property'])
+    expect(unknown.map((f) => `${f.severity} ${f.rule}`)).toEqual(['warning removed-property'])
   })
 
   it('judges a 1.x server by the 1.3 schema, 2.x and later by 2.0, and gives a 0.x server no schema finding', () => {
     const lines = [...HEAD, ...LOG, '    message: hi', '    notAProperty: 1']
     for (const version of [
       [1, 0, 0],
-      [1, 3, 44],
-      [2, 0, 8],
-      [3, 1, 0]
+      [1, 3, 31],
+      [2, 0, 0]
     ] as const) {
       expect(rules(schemaFindings(checkOn([...version], lines))), version.join('.')).toEqual([
         'error core-schema 7:5'
       ])
     }
     expect(schemaFindings(checkOn([0, 20, 7], lines))).toEqual([])
+  })
+
+  it('leaves what the schema does not know to a server newer than it, with a warning saying so', () => {
+    const lines = [...HEAD, ...LOG, '    message: hi', '    notAProperty: 1']
+    for (const [version, bundled] of [
+      [[1, 3, 44], '1.3.31'],
+      [[2, 0, 8], '2.0.0'],
+      [[2, 1, 0], '2.0.0'],
+      [[3, 1, 0], '2.0.0']
+    ] as const) {
+      const found = schemaFindings(checkOn([...version], lines))
+      expect(rules(found), version.join('.')).toEqual(['warning core-schema 7:5'])
+      expect(found[0]?.message).toContain(
+        `(Kestra ${version.join('.')} is newer than the ${bundled} schema this build carries: the server's validation decides.)`
+      )
+    }
+    // What it knows and refuses stays an error: a property of the wrong type.
+    const wrongType = [...HEAD, ...LOG, '    message: hi', '    allowFailure: perhaps']
+    expect(rules(schemaFindings(checkOn([2, 0, 9], wrongType)))).toEqual(['error core-schema 7:5'])
   })
 })

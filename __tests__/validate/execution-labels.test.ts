@@ -77,9 +77,9 @@ describe('labels an execution is given', () => {
       '        value: "true"'
     ])
     expect(rules(findings)).toEqual([
-      'notice removed-type 9:15',
+      'warning removed-type 9:15',
       'error system-label 13:11',
-      'notice removed-type 15:11',
+      'warning removed-type 15:11',
       'error system-label 20:7',
       'error system-label 26:14'
     ])
@@ -122,14 +122,14 @@ describe('labels an execution is given', () => {
     ])
     expect(rules(findings)).toEqual([
       'error system-label 13:7',
-      'notice removed-property 17:5',
+      'warning removed-property 17:5',
       'error system-label 20:11',
       'error system-label 23:11',
       'error system-label 26:11',
-      // 1.3.31's ExecutionNamespace needs a `namespace` and has no `labels` (its schema; 2.0's has no Flow
-      // trigger `conditions` at all, said by the removed-property notice).
+      // 1.3.31's ExecutionNamespace needs a `namespace` (a server's plugin default may set it) and has no `labels`
+      // (its schema); 2.0's Flow trigger has no `conditions` at all (removed-property), so it refuses both.
       'warning core-schema 27:9',
-      'warning core-schema 28:9'
+      'error core-schema 28:9'
     ])
     expect(findings[0]?.message).toContain("on SLA 'slow'")
     expect(findings[2]?.message).toContain("in an ExecutionLabels condition of trigger 'after'")

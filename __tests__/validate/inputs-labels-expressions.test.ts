@@ -38,7 +38,7 @@ describe('inputs and outputs', () => {
     expect(rules(findings)).toEqual(['warning input-name-deprecated 4:5'])
   })
 
-  it('with no server known, warns (only) about required: false with defaults, and a Schedule missing required inputs', () => {
+  it('with no server known, rejects required: false with defaults and warns of a Schedule missing required inputs', () => {
     const findings = check([
       ...HEAD,
       'inputs:',
@@ -59,8 +59,9 @@ describe('inputs and outputs', () => {
       '    inputs:',
       '      b: value'
     ])
+    // Both supported releases refuse the first (core 1.3.31 and 2.0.0 run); only 2.0.0 refuses the second.
     expect(rules(findings)).toEqual([
-      'warning input-defaults-optional 6:5',
+      'error input-defaults-optional 6:5',
       'warning schedule-missing-inputs 15:5'
     ])
     expect(findings[1]?.message).toContain('(b)')
@@ -88,7 +89,7 @@ describe('inputs and outputs', () => {
     expect(rules(findings)).toEqual([
       'error input-file-defaults 6:15',
       'error input-item-type 9:15',
-      'error input-multiselect 13:5',
+      'warning input-multiselect 13:5',
       'error input-validator 16:16'
     ])
   })

@@ -22,11 +22,17 @@ interface Severity {
   errorWhenUnknown: boolean
   /** Nothing on a server older than `since` (what that release removed). */
   silentBefore: boolean
+  /** Nothing on a server at or after it (what that release accepts again). */
+  silentFrom?: KestraVersion
+  /** A warning when no server is known (where it is not an error). */
+  warnWhenUnknown?: boolean
 }
 
 const VERSIONED =
   /^error on ≥ (\d+)\.(\d+)(?:\.(\d+))?( and when unknown)?; warning before( and when unknown)?$/
-const REMOVED = /^error on ≥ (\d+)\.(\d+)(?:\.(\d+))?; notice when unknown; nothing before$/
+const REMOVED = /^error on ≥ (\d+)\.(\d+)(?:\.(\d+))?; warning when unknown; nothing before$/
+const DROPPED =
+  /^error before (\d+)\.(\d+)(?:\.(\d+))?; warning when unknown; nothing from then on$/
 const BETWEEN =
   /^error on ≥ (\d+)\.(\d+)(?:\.(\d+))? and before (\d+)\.(\d+)(?:\.(\d+))?; warning otherwise and when unknown$/
 
@@ -44,7 +50,16 @@ function readSeverity(cell: string): Severity {
   const removed = REMOVED.exec(cell)
   if (removed) {
     const since: KestraVersion = [Number(removed[1]), Number(removed[2]), Number(removed[3] ?? 0)]
-    return { since, errorWhenUnknown: false, silentBefore: true }
+    return { since, errorWhenUnknown: false, silentBefore: true, warnWhenUnknown: true }
+  }
+  const dropped = DROPPED.exec(cell)
+  if (dropped) {
+    const silentFrom: KestraVersion = [
+      Number(dropped[1]),
+      Number(dropped[2]),
+      Number(dropped[3] ?? 0)
+    ]
+    return { errorWhenUnknown: false, silentBefore: false, silentFrom, warnWhenUnknown: true }
   }
   const match = VERSIONED.exec(cell)
   if (!match) throw new Error(`unreadable Severity: ${cell}`)
@@ -95,7 +110,7 @@ describe('every error rule, on the Kestra code path that backs it', () => {
     '$rule: accepts what Kestra accepts, rejects what it rejects on its line, as the table says',
     (c) => {
       const severity = readSeverity(table.get(c.rule)!.severity)
-      const boundary = [severity.since, severity.until].flatMap((release) =>
+      const boundary = [severity.since, severity.until, severity.silentFrom].flatMap((release) =>
         release ? [justBefore(release), release] : []
       )
       const versions = [...boundary, ...CURRENT].filter((v) => !c.until || !atLeast(v, c.until))
@@ -110,9 +125,12 @@ describe('every error rule, on the Kestra code path that backs it', () => {
         const found = run(c.rejected, version)
           .filter((f) => f.rule === c.rule && f.line === c.line)
           .map((f) => f.severity)
-        const otherwise = version === undefined ? 'notice' : []
+        const silent =
+          version !== undefined &&
+          ((severity.silentBefore && !expected) ||
+            (severity.silentFrom !== undefined && atLeast(version, severity.silentFrom)))
         expect(found, `rejected flow, ${versionName(version)}`).toEqual(
-          expected ? ['error'] : severity.silentBefore ? [otherwise].flat() : ['warning']
+          silent ? [] : expected ? ['error'] : ['warning']
         )
       }
     }

@@ -233,12 +233,6 @@ export const CASES: Case[] = [
     line: 6
   },
   {
-    rule: 'input-multiselect', // MultiselectInputValidator: values or options
-    accepted: input('  - id: m', '    type: MULTISELECT', '    values: [A, B]'),
-    rejected: input('  - id: m', '    type: MULTISELECT', '    values: [A]', '    options: [B]'),
-    line: 7
-  },
-  {
     rule: 'input-validator', // StringInput.validator @Regex
     accepted: input('  - id: v', '    type: STRING', '    validator: ^\\d+$'),
     rejected: input('  - id: v', '    type: STRING', '    validator: \\'),
@@ -385,6 +379,69 @@ export const CASES: Case[] = [
     line: 7
   },
   {
+    rule: 'working-directory-tasks', // WorkingDirectoryTaskValidator: The 'tasks' property cannot be empty
+    accepted: [
+      ...HEAD,
+      'tasks:',
+      '  - id: wd',
+      '    type: io.kestra.plugin.core.flow.WorkingDirectory',
+      '    tasks:',
+      ...TASKS.slice(1).map((l) => `    ${l}`)
+    ],
+    rejected: [
+      ...HEAD,
+      'tasks:',
+      '  - id: wd',
+      '    type: io.kestra.plugin.core.flow.WorkingDirectory',
+      '    tasks: []'
+    ],
+    line: 6
+  },
+  {
+    rule: 'listener-tasks', // 1.3's Listener.tasks @NotEmpty; 2.0 has no listeners
+    accepted: MINIMAL,
+    rejected: [...MINIMAL, 'listeners:', '  - tasks: []'],
+    line: 8
+  },
+  {
+    rule: 'retry-interval', // Constant's @AssertTrue: 'interval' must be less than 'maxDuration'
+    accepted: [
+      ...MINIMAL,
+      '    retry:',
+      '      type: constant',
+      '      interval: PT1S',
+      '      maxAttempts: 3',
+      '      maxDuration: PT1M'
+    ],
+    rejected: [
+      ...MINIMAL,
+      '    retry:',
+      '      type: constant',
+      '      interval: PT1M',
+      '      maxAttempts: 3',
+      '      maxDuration: PT60S'
+    ],
+    line: 9
+  },
+  {
+    rule: 'revision-type', // PluginDefaultService casts revision to Integer
+    accepted: [...MINIMAL.slice(0, 2), 'revision: 3', ...TASKS],
+    rejected: [...MINIMAL.slice(0, 2), 'revision: "3"', ...TASKS],
+    line: 3
+  },
+  {
+    rule: 'input-name-deprecated', // 2.0.0: Unrecognized field "name"; 1.x reads it as the id
+    accepted: input('  - id: a', '    type: STRING'),
+    rejected: input('  - name: a', '    type: STRING'),
+    line: 4
+  },
+  {
+    rule: 'input-item-type', // ArrayInputValidator: itemType cannot be SELECT
+    accepted: input('  - id: a', '    type: ARRAY', '    itemType: STRING'),
+    rejected: input('  - id: a', '    type: ARRAY', '    itemType: SELECT'),
+    line: 6
+  },
+  {
     rule: 'plugin-default-values', // PluginDefaultValidator: No 'values' provided (core 1.3.31 run: refused)
     until: [2, 0, 0], // 2.0.0 has no preconditions nor flow-level plugin defaults
     accepted: [
@@ -524,6 +581,44 @@ export const CASES: Case[] = [
       '  - id: s',
       '    type: io.kestra.plugin.core.trigger.Schedule',
       '    cron: "0 0 9 * * MON-FRI *"'
+    ],
+    line: 10
+  },
+  {
+    rule: 'schedule-cron', // cron-utils: Kestra's definition enables no `?` ("Invalid expression: ?")
+    accepted: [
+      ...MINIMAL,
+      'triggers:',
+      '  - id: s',
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "0 0 */6 * * *"',
+      '    withSeconds: true'
+    ],
+    rejected: [
+      ...MINIMAL,
+      'triggers:',
+      '  - id: s',
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "0 0 */6 * * ?"',
+      '    withSeconds: true'
+    ],
+    line: 10
+  },
+  {
+    rule: 'schedule-cron-l', // 2.0.0's cron definition supportsL() in the day of the month, 1.3.31's does not
+    accepted: [
+      ...MINIMAL,
+      'triggers:',
+      '  - id: s',
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "0 2 28 * *"'
+    ],
+    rejected: [
+      ...MINIMAL,
+      'triggers:',
+      '  - id: s',
+      '    type: io.kestra.plugin.core.trigger.Schedule',
+      '    cron: "0 2 L * *"'
     ],
     line: 10
   },

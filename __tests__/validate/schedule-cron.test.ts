@@ -23,7 +23,8 @@ describe("Kestra's Schedule cron", () => {
     ['@daily', false, true],
     ['@midnight', false, true],
     ['0 9 * * 1 || 0 18 * * 5', false, false], // composite: left to the server
-    ['0 12 L * ?', false, false] // L and ? depend on the parser's options: left to the server
+    ['0 12 L * *', false, false], // a day-of-month L: 2.0.0 takes it (schedule-cron-l on 1.x)
+    ['0 12 L-2 * MON', false, false]
   ])('accepts %j (withSeconds: %s), with a next run: %s', (cron, withSeconds, shown) => {
     expect(cronProblem(cron, withSeconds)).toBeUndefined()
     if (shown)
@@ -45,7 +46,21 @@ describe("Kestra's Schedule cron", () => {
     ['0 17-9 * * *', false, 'backwards range 17-9'],
     ['0 9, * * *', false, 'ends with a comma'],
     ['{{ vars.cron }}', false, 'renders no Pebble expression'],
-    ['', false, '0 field(s)']
+    ['', false, '0 field(s)'],
+    // Each refused by core 1.3.31 and 2.0.0 run, in these words.
+    ['0 2 * * ?', false, 'no `?` ("Invalid expression: ?"): write `*` in its place'],
+    ['0 0 */6 * * ?', true, 'no `?` ("Invalid expression: ?"): write `*` in its place'],
+    // Quartz's six fields: `?`, and a seconds field withSeconds makes Kestra read.
+    [
+      '0 0 12 * * ?',
+      false,
+      'write `*` in its place, and its first field is seconds: add `withSeconds: true`'
+    ],
+    ['0 2 1W * *', false, 'day-of-month field has `W`'],
+    ['0 2 LW * *', false, 'day-of-month field has `L`'],
+    ['0 2 * * 5L', false, 'day-of-week field has `L`'],
+    ['0 2 * L *', false, 'month field has `L`'],
+    ['0 2 * * MON#1', false, 'day-of-week field has `#` ("Invalid expression: MON#1")']
   ])('rejects %j (withSeconds: %s): %s', (cron, withSeconds, why) => {
     expect(cronProblem(cron, withSeconds)).toContain(why)
     expect(nextRun({ cron, withSeconds }, REFERENCE)).toBeUndefined()
@@ -125,7 +140,7 @@ describe('the schedule-cron rule', () => {
         'io.kestra.core.models.triggers.types.Schedule'
       )
     )
-    expect(rules(check(alias))).toEqual(['notice removed-type 9:11', 'error schedule-cron 10:11'])
+    expect(rules(check(alias))).toEqual(['warning removed-type 9:11', 'error schedule-cron 10:11'])
   })
 
   it('reads withSeconds, and says nothing of a cron Kestra accepts', () => {

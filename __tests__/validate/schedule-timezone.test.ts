@@ -108,7 +108,7 @@ describe('the schedule-timezone rule', () => {
       )
     )
     expect(rules(check(alias))).toEqual([
-      'notice removed-type 9:11',
+      'warning removed-type 9:11',
       'error schedule-timezone 11:15'
     ])
     const other = schedule('PST').map((line) =>

@@ -123,11 +123,11 @@ describe('task and trigger rules', () => {
       '    namespace: company.team',
       '    flowId: another'
     ])
-    expect(rules(findings)).toEqual(['error recursive-subflow 4:5', 'notice removed-type 5:11'])
+    expect(rules(findings)).toEqual(['error recursive-subflow 4:5', 'warning removed-type 5:11'])
     expect(findings[0]?.message).toContain('Recursive call to flow [company.team.flow]')
   })
 
-  it('warns about empty listener task lists (1.3.31 schema; 2.0 has no listeners), rejects duplicate preconditions ids', () => {
+  it('rejects empty listener task lists (1.3.31 in its words; 2.0 has no listeners) and duplicate preconditions ids', () => {
     const findings = check([
       ...HEAD,
       'listeners:',
@@ -146,9 +146,9 @@ describe('task and trigger rules', () => {
     ])
     expect(rules(findings)).toEqual([
       'warning removed-key 3:1',
-      'warning core-schema 4:5',
-      'notice removed-property 12:5',
-      'notice removed-property 16:5',
+      'error listener-tasks 4:5',
+      'warning removed-property 12:5',
+      'warning removed-property 16:5',
       'error duplicate-preconditions 17:7'
     ])
   })
@@ -213,13 +213,15 @@ describe('core flowable task shapes', () => {
     ])
     // A Pause without child tasks: whether a given release counts it flowable is not known.
     // The If without condition: 2.0.0's schema refuses it, 1.3.31's takes it (its core too). The WorkingDirectory
-    // without tasks under its 1.x alias: 1.3.31's schema refuses it, 2.0.0 has no such type (removed-type).
+    // without tasks under its 1.x alias: 1.3.31 refuses it in its own words, 2.0.0 has no such type (removed-type),
+    // so every release refuses the flow.
     expect(rules(findings)).toEqual([
       'warning core-schema 4:5',
       'error working-directory-child 13:9',
       'warning working-directory-child 19:9',
-      'warning core-schema 21:5',
-      'notice removed-type 22:11'
+      'error working-directory-tasks 21:5',
+      'warning removed-type 22:11'
     ])
+    expect(findings[3]?.message).toContain(`("The 'tasks' property cannot be empty")`)
   })
 })

@@ -3,6 +3,7 @@ import { defaultOf, type InputName, inputNames, parserOf } from '../model/inputs
 import { ACTION_INPUTS } from '../model/inputs/action-yml.js'
 import type { Mode } from '../model/settings.js'
 import { nearest } from '../model/nearest.js'
+import { entryOf } from '../model/content.js'
 
 /**
  * Every action input is a flag of the same name, but these. The command names the mode.
@@ -75,13 +76,6 @@ export const LOCAL_DEPLOY = {
 export const FLAG_VARIABLES = { server: 'KESTRA_URL' } as const satisfies Partial<
   Record<InputName, string>
 >
-
-export function entryOf<Table extends object>(
-  table: Table,
-  name: string
-): Table[keyof Table] | undefined {
-  return Object.hasOwn(table, name) ? table[name as keyof Table] : undefined
-}
 
 /** How the flag of an action input takes its value; undefined when the CLI has no such flag. */
 export function flagKind(name: string): 'value' | 'list' | 'switch' | undefined {

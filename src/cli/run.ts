@@ -33,6 +33,7 @@ import { bounded, LOG_LINE_BYTES, OutputEdge, publicNames } from '../report/outp
 import { redactingReporter } from '../report/redacting.js'
 import { sarifDocument } from '../report/sarif.js'
 import type { Settings } from '../model/settings.js'
+import { entryOf } from '../model/content.js'
 import type { Reporter } from '../report/reporter.js'
 import type { RunContext } from '../model/context.js'
 import { type Plan, type ResourceChange, resourceName } from '../model/plan.js'
@@ -41,7 +42,6 @@ import {
   type CliArgs,
   cliWords,
   CREDENTIAL_VARIABLES,
-  entryOf,
   FLAG_VARIABLES,
   GITHUB_ONLY,
   LOCAL_DEPLOY,

@@ -47,6 +47,17 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
+ * A table's own entry for a name read from a user, a file or a server, or undefined: never a property every object
+ * inherits (`constructor`, `toString`, `__proto__`).
+ */
+export function entryOf<Table extends object>(
+  table: Table,
+  name: string
+): Table[keyof Table] | undefined {
+  return Object.hasOwn(table, name) ? table[name as keyof Table] : undefined
+}
+
+/**
  * Any JSON object. Like every schema that reads Kestra's answers or stored records, built once, at load: zod
  * compiles a schema's reader on its first parse, which costs more than the parse
  * (docs/performance.md#where-the-time-goes).

@@ -1,5 +1,17 @@
 import type { Finding, Severity } from './finding.js'
 
+/**
+ * The releases whose flow schema this build carries (src/kinds/flows/decide-validators.ts, as a unit test holds), as
+ * their lines (`1.3`, `2.0`) name them to the user: `kestra-version` takes one of these lines or a patch version of
+ * one (docs/validation-rules.md#the-schema-of-each-release).
+ */
+export const SCHEMA_RELEASE_VERSIONS = ['1.3.31', '2.0.0'] as const
+
+/** The release lines of `SCHEMA_RELEASE_VERSIONS`: `1.3`, `2.0`. */
+export const SCHEMA_LINES = SCHEMA_RELEASE_VERSIONS.map((version) =>
+  version.split('.').slice(0, 2).join('.')
+)
+
 /** `[major, minor, patch]` of the target Kestra server, as `parseVersion` below reads it. */
 export type KestraVersion = readonly [number, number, number]
 
@@ -15,6 +27,8 @@ export interface VersionedFinding {
   silentBefore?: true
   /** The release from which Kestra accepts it again: a warning on a server at or after it. */
   until?: KestraVersion
+  /** The release from which Kestra accepts it again, with nothing to say about it there. */
+  silentFrom?: KestraVersion
 }
 
 /** `[major, minor, patch]` of a Kestra version such as `0.20.7` or `1.3.0-SNAPSHOT`; undefined when unreadable. */
@@ -36,8 +50,9 @@ export function resolveVersioned(
   versioned: VersionedFinding[],
   version: KestraVersion | undefined
 ): Finding[] {
-  return versioned.flatMap(({ finding, since, whenUnknown, silentBefore, until }): Finding[] => {
+  return versioned.flatMap(({ finding, since, whenUnknown, silentBefore, until, silentFrom }) => {
     if (version === undefined) return [{ ...finding, severity: whenUnknown }]
+    if (silentFrom && atLeast(version, silentFrom)) return []
     if (until && atLeast(version, until)) return [{ ...finding, severity: 'warning' }]
     if (atLeast(version, since)) return [{ ...finding, severity: 'error' }]
     return silentBefore ? [] : [{ ...finding, severity: 'warning' }]

@@ -211,6 +211,13 @@ function targetVersion(
     )
   }
   const serverVersion = probed ?? configured
+  // A later patch or minor than the schema this build carries for its line (docs/validation-rules.md#newer-servers).
+  const [judge] = schemaTarget(serverVersion)
+  if (serverVersion && judge?.newer !== undefined) {
+    reporter.warning(
+      `Kestra ${judge.newer} is newer than the ${judge.version} schema this build carries for its line: what that schema does not know (a property, a type, a value) is a warning${probed ? ", and the server's validation decides" : ''}.`
+    )
+  }
   return serverVersion ? { serverVersion } : {}
 }
 

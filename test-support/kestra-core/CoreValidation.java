@@ -45,6 +45,8 @@ public class CoreValidation {
     "io.kestra.core.repositories.TaskOutputRepositoryInterface",
     "io.kestra.core.repositories.ExecutionOutputRepositoryInterface",
     "io.kestra.core.repositories.ConcurrencyLimitRepositoryInterface",
+    "io.kestra.core.repositories.KvMetadataRepositoryInterface",
+    "io.kestra.core.repositories.NamespaceFileMetadataRepositoryInterface",
     "io.kestra.core.runners.Worker",
     "io.kestra.core.runners.LogEntryEmitter",
     "io.kestra.core.runners.KVMetadataStateStore",

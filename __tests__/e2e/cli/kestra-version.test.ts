@@ -53,7 +53,7 @@ describe('kestra-gitops validate --kestra-version', () => {
       const result = await runCli(repo.dir, ['validate', '--verbose', '--kestra-version', version])
       expect(result.exitCode).toBe(1)
       expect(result.stdout).toContain(
-        `${FILE}:7:5 error \`Log\` has no property \`levl\`: did you mean \`level\`? [core-schema]`
+        `${FILE}:7:5 error \`Log\` 'greet' has no property \`levl\`: did you mean \`level\`? [core-schema]`
       )
       expect(outputsOf(result.stdout).errors).toBe('1')
     }
@@ -82,10 +82,34 @@ describe('kestra-gitops validate --kestra-version', () => {
     expect(current.exitCode).toBe(0)
   })
 
-  it('refuses a value that is not a release', async () => {
+  it.each(['latest', '0.19', '0.20', '1.2', '3.0', '99.0'])(
+    'refuses %s, naming the value and the lines this build knows, before reading anything',
+    async (value) => {
+      const repo = createGitRepo({ [FILE]: MISSPELT })
+      const result = await runCli(repo.dir, ['validate', '--kestra-version', value])
+      expect(result.exitCode).toBe(2)
+      expect(result.stderr).toContain(
+        `'${value}' is not a Kestra release this build validates for; it knows the lines 1.3, 2.0`
+      )
+      expect(result.stdout + result.stderr).not.toMatch(/Layout|hello\.yml|Validation/)
+    }
+  )
+
+  it('takes a patch version of a known line; one newer than the bundled schema leaves it what it does not know', async () => {
     const repo = createGitRepo({ [FILE]: MISSPELT })
-    const result = await runCli(repo.dir, ['validate', '--kestra-version', 'latest'])
-    expect(result.exitCode).not.toBe(0)
-    expect(result.stderr).toContain("'latest' is not a Kestra version")
+    const older = await runCli(repo.dir, ['validate', '--kestra-version', '1.3.0'])
+    expect(older.stdout).toContain(`${FILE}:7:5 error \`Log\` 'greet' has no property \`levl\``)
+    for (const [value, bundled] of [
+      ['1.3.40', '1.3.31'],
+      ['2.0.9', '2.0.0']
+    ]) {
+      const result = await runCli(repo.dir, ['validate', '--kestra-version', value!])
+      expect(result.stdout, value).toContain(
+        `${FILE}:7:5 warning \`Log\` 'greet' has no property \`levl\`: did you mean \`level\`? (Kestra ${value} is newer than the ${bundled} schema this build carries`
+      )
+      expect(`${result.stdout}${result.stderr}`).toContain(
+        `Kestra ${value} is newer than the ${bundled} schema this build carries for its line`
+      )
+    }
   })
 })

@@ -1,3 +1,4 @@
+import { entryOf } from '../../model/content.js'
 import { childOf, type TreeSource } from './tree-source.js'
 
 export const IGNORE_FILE = '.kestraignore'
@@ -338,7 +339,7 @@ function compileClass(
     if (char === '[' && part[i + 1] === ':') {
       const close = indexOfPair(part, ':', ']', i + 2)
       const name = close < 0 ? undefined : part.slice(i + 2, close).join('')
-      const posix = name === undefined ? undefined : POSIX_CLASSES[name]
+      const posix = name === undefined ? undefined : entryOf(POSIX_CLASSES, name)
       if (close < 0 || !posix) return undefined
       tests.push((c) => posix.test(c))
       i = close + 1

@@ -135,11 +135,12 @@ export class FlowDocument {
   }
 
   /**
-   * Only a release at or after `since` has it (a removal older ones accept without deprecation, or
-   * a property they lack): an error there, nothing before, a notice when no server is known.
+   * Only a release at or after `since` refuses it (a removal older ones accept without deprecation, or a
+   * property they lack): an error there, nothing before, and when no server is known a warning, whose message
+   * names that release (docs/validation-rules.md: a refusal by one supported release is a warning naming it).
    */
   onlyFrom(since: KestraVersion, node: At, rule: string, message: string): VersionedFinding {
-    return { ...this.versioned(since, 'notice', node, rule, message), silentBefore: true }
+    return { ...this.versioned(since, 'warning', node, rule, message), silentBefore: true }
   }
 
   /** The `occurrence`-th `needle` in a scalar's source, else its start (escapes, folding). */

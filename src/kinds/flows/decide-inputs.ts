@@ -34,8 +34,18 @@ const INPUT_TYPES = new Set([
   'ION',
   'REUSABLE_INPUTS'
 ])
-/** `InputValidator`: defaults with `required: false`, or with `prefill`, are rejected since 1.1. */
+/**
+ * `InputValidator`: defaults with `required: false`, or with `prefill`, are rejected since 1.1; core 1.3.31 and
+ * 2.0.0 run refuse both, so they are errors when no server is known.
+ */
 const PREFILL_RELEASE: KestraVersion = [1, 1, 0]
+/** 2.0.0's inputs have no `name` (core 2.0.0 run: "Unrecognized field \"name\""); 1.x reads it as the id. */
+const NAME_REMOVED: KestraVersion = [2, 0, 0]
+/**
+ * `ArrayInputValidator` and `MultiselectInputValidator`, the same list in 1.3.31 and 2.0.0 (whose `Type` has no
+ * ENUM at all): "`itemType` cannot be SELECT".
+ */
+const REFUSED_ITEM_TYPES = new Set(['ARRAY', 'SECRET', 'MULTISELECT', 'SELECT', 'ENUM'])
 /**
  * FORM and its rules arrive together in Kestra 1.3.25's core jar (`Type` has FORM, 2.0.0's
  * `InputValidator`, `FlowValidator`'s dotted paths and `dependsOn` graph); 1.3.22's has none. A broken
@@ -124,6 +134,7 @@ export function inputFindings(
       ...outputFindings(document)
     ],
     versioned: [
+      ...nameFindings(document, everyInput(document, inputs)),
       ...defaultsFindings(document, inputs),
       ...inputs.flatMap((input) => formFindings(document, input)),
       ...pathFindings(document, leaves),
@@ -136,7 +147,7 @@ export function inputFindings(
 function defaultsFindings(document: FlowDocument, inputs: DeclaredInput[]): VersionedFinding[] {
   const findings: VersionedFinding[] = []
   const add = (node: Node, rule: string, message: string) =>
-    findings.push(document.versioned(PREFILL_RELEASE, 'warning', node, rule, message))
+    findings.push(document.versioned(PREFILL_RELEASE, 'error', node, rule, message))
   for (const input of everyInput(document, inputs)) {
     const defaults = document.get(input.map, 'defaults')
     if (!defaults || !input.hasDefaults) continue
@@ -145,7 +156,7 @@ function defaultsFindings(document: FlowDocument, inputs: DeclaredInput[]): Vers
       add(
         document.get(input.map, 'required')?.key ?? defaults.key,
         'input-defaults-optional',
-        `${label} has \`defaults\` and \`required: false\`: Kestra 1.1+ rejects this ('Inputs with a default value must be required, since the default is always applied'). Remove \`required: false\`, or replace \`defaults\` with \`prefill\` to keep the input optional`
+        `${label} has \`defaults\` and \`required: false\`: Kestra 1.1 and later refuse it ("Inputs with a default value must be required, since the default is always applied"). Remove \`required: false\`, or replace \`defaults\` with \`prefill\` to keep the input optional`
       )
     }
     const prefill = document.get(input.map, 'prefill')
@@ -153,11 +164,31 @@ function defaultsFindings(document: FlowDocument, inputs: DeclaredInput[]): Vers
       add(
         prefill.key,
         'input-defaults-prefill',
-        `${label} has both \`defaults\` and \`prefill\`: Kestra 1.1+ rejects this ('Inputs with a default value cannot also have a prefill'). Keep one of them`
+        `${label} has both \`defaults\` and \`prefill\`: Kestra 1.1 and later refuse it ("Inputs with a default value cannot also have a prefill"). Keep one of them`
       )
     }
   }
   return findings
+}
+
+/**
+ * An input written with `name:` and no `id:`: 1.x reads it as the id (deprecated), 2.0.0 refuses it (core 2.0.0
+ * run: "Unrecognized field \"name\" (class io.kestra.core.models.flows.input.StringInput)").
+ */
+function nameFindings(document: FlowDocument, inputs: DeclaredInput[]): VersionedFinding[] {
+  return inputs.flatMap((input) =>
+    input.idEntry && String(input.idEntry.key.value) === 'name' && !document.get(input.map, 'id')
+      ? [
+          document.versioned(
+            NAME_REMOVED,
+            'warning',
+            input.idEntry.key,
+            'input-name-deprecated',
+            `${inputLabel(input)} is named with \`name:\`: Kestra 2.0 refuses it (Unrecognized field "name"), 1.x reads it as the deprecated spelling of \`id:\`. Rename the key to \`id:\``
+          )
+        ]
+      : []
+  )
 }
 
 function inputLabel(input: DeclaredInput): string {
@@ -175,14 +206,6 @@ function oneInputFindings(document: FlowDocument, input: DeclaredInput): Finding
   if (!input.idEntry) {
     add('error', map, 'input-id', 'Input has no `id`: add one')
   } else {
-    if (String(input.idEntry.key.value) === 'name' && !document.get(map, 'id')) {
-      add(
-        'warning',
-        input.idEntry.key,
-        'input-name-deprecated',
-        `${label} uses the deprecated \`name:\`: rename the key to \`id:\``
-      )
-    }
     if (input.id === undefined || !INPUT_ID_PATTERN.test(input.id)) {
       add(
         'error',
@@ -222,25 +245,27 @@ function oneInputFindings(document: FlowDocument, input: DeclaredInput): Finding
   const itemType = document.get(map, 'itemType')
   const itemTypeValue = document.string(itemType?.value)
   if (
-    input.type === 'ARRAY' &&
+    (input.type === 'ARRAY' || input.type === 'MULTISELECT') &&
     itemType &&
-    (itemTypeValue === 'ARRAY' || itemTypeValue === 'SECRET')
+    itemTypeValue !== undefined &&
+    REFUSED_ITEM_TYPES.has(itemTypeValue)
   ) {
     add(
       'error',
       itemType.value ?? itemType.key,
       'input-item-type',
-      `${label}: \`itemType\` cannot be \`${itemTypeValue}\`. Use a scalar type such as STRING`
+      `${label}: Kestra refuses this \`itemType\` ("\`itemType\` cannot be ${itemTypeValue}"). Use a scalar type such as STRING`
     )
   }
   const options =
     input.type === 'MULTISELECT' && document.get(map, 'values') && document.get(map, 'options')
   if (options) {
+    // Core 1.3.31 run: the flow loads; `MultiselectInput.validate` refuses each execution's value.
     add(
-      'error',
+      'warning',
       options.key,
       'input-multiselect',
-      `${label}: you can't define both \`values\` and \`options\`. Keep \`values\` (\`options\` is deprecated)`
+      `${label}: Kestra 1.3 loads the flow but fails every execution that gives this input ("you can't define both \`values\` and \`options\`"), and Kestra 2.0 has no \`options\`. Keep \`values\``
     )
   }
   const validator = document.get(map, 'validator')
@@ -336,7 +361,7 @@ function pathFindings(document: FlowDocument, leaves: DeclaredInput[]): Versione
     if (clash !== undefined) {
       const withForm = leaf.form !== undefined || seen.get(clash)?.form !== undefined
       add(
-        withForm ? 'error' : 'warning',
+        'error',
         withForm ? 'input-path' : 'input-dotted-path',
         `Input path '${path}' conflicts with '${clash}': one cannot be nested under the other (Kestra 2.0 rejects it). Rename one`
       )
@@ -557,8 +582,9 @@ const STEP = /^(\*|\d+|\d+-\d+)\/\d+$/
  * Why Kestra's Schedule refuses a cron, or undefined. Kestra parses it with cron-utils
  * (`Schedule.parseCron`, `ScheduleValidator`: "invalid cron expression"): five fields, six with
  * `withSeconds`, or one of seven nicknames. Only certain refusals are reported (field count,
- * nickname, range, backwards range, trailing comma); names, `L`, `W`, `#`, `?` and `|` are left to
- * the server.
+ * nickname, range, backwards range, trailing comma, and the characters the definition does not enable: `?`, `#`,
+ * `W`, and `L` but in the day of the month, which 2.0's takes: `dayOfMonthL`); names and `|` are left to the
+ * server. Each was asked of core 1.3.31 and 2.0.0 (docs/validation-rules.md#schedule-cron).
  */
 export function cronProblem(cron: string, withSeconds: boolean): string | undefined {
   if (NICKNAMES.has(cron)) return undefined
@@ -568,6 +594,15 @@ export function cronProblem(cron: string, withSeconds: boolean): string | undefi
   if (cron.includes('|')) return undefined
   const parts = cron.trim().split(/\s+/).filter(Boolean)
   const fields = withSeconds ? [SECONDS, ...FIELDS] : FIELDS
+  // Quartz's `?` first: its six-field form (`0 0 12 * * ?`) also has a seconds field, and `withSeconds` alone
+  // would not make Kestra take it.
+  if (parts.some((part) => part.includes('?'))) {
+    const seconds =
+      parts.length === 6 && !withSeconds
+        ? ', and its first field is seconds: add `withSeconds: true`'
+        : ''
+    return `Kestra's cron has no \`?\` ("Invalid expression: ?"): write \`*\` in its place${seconds}`
+  }
   if (parts.length !== fields.length) {
     const hint =
       parts.length === 6 && !withSeconds
@@ -578,17 +613,40 @@ export function cronProblem(cron: string, withSeconds: boolean): string | undefi
     return `it has ${parts.length} field(s) and Kestra takes ${fields.length} (${fields.map((f) => f.name).join(' ')}) or a nickname (${NICKNAME_LIST})${hint}`
   }
   for (const [index, part] of parts.entries()) {
-    const problem = fieldProblem(part, fields[index]!)
+    const field = fields[index]!
+    const special = /[#WL]/i.exec(part)?.[0].toUpperCase()
+    if (special === '#') return `its ${field.name} field has \`#\` ("Invalid expression: ${part}")`
+    if (
+      special === 'W' ||
+      (special === 'L' && (field.name !== 'day-of-month' || /W/i.test(part)))
+    ) {
+      return `its ${field.name} field has \`${special}\` ("Invalid chars in expression! Expression: ${part}")`
+    }
+    const problem = fieldProblem(part, field)
     if (problem) return problem
   }
   return undefined
+}
+
+/**
+ * A day-of-month `L` (`L`, `L-2`, `15L`) in a cron Kestra otherwise takes: 2.0.0's definition enables it
+ * (`supportsL`), 1.3.31's does not ("Invalid chars in expression! Expression: L").
+ */
+function dayOfMonthL(cron: string, withSeconds: boolean): string | undefined {
+  const parts = cron.trim().split(/\s+/)
+  const day = parts[withSeconds ? 3 : 2]
+  if (day === undefined || !/L/i.test(day) || cronProblem(cron, withSeconds) !== undefined) {
+    return undefined
+  }
+  return day
 }
 
 function fieldProblem(part: string, field: { name: string; min: number; max: number }) {
   if (part.endsWith(',')) return `its ${field.name} field ends with a comma`
   for (const item of part.split(',')) {
     const step = STEP.exec(item)
-    const value = step ? step[1]! : item
+    // `L` alone or with an offset (`L-2`, `15L`): its numbers are not a range of the field.
+    const value = step ? step[1]! : item.replace(/^L-?|L$/i, '')
     const range = RANGE.exec(value)
     const bounds = range ? [range[1]!, range[2]!] : NUMBER.test(value) ? [value] : []
     for (const bound of bounds) {
@@ -670,6 +728,28 @@ function offsetProblem(offset: string): string | undefined {
     return `the offset ${offset} is outside -18:00 to +18:00 (or a minute or second past 59)`
   }
   return undefined
+}
+
+/** A day-of-month `L`: refused by 1.x (core 1.3.31 run), taken by 2.0 (`dayOfMonthL`). */
+export function dayOfMonthLFindings(document: FlowDocument, tree: TaskTree): VersionedFinding[] {
+  return tree.triggers.flatMap((trigger) => {
+    if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type)) return []
+    const withSeconds = document.string(document.get(trigger.map, 'withSeconds')?.value) === 'true'
+    const entry = document.get(trigger.map, 'cron')
+    const cron = document.string(entry?.value)
+    const day = cron === undefined ? undefined : dayOfMonthL(cron, withSeconds)
+    if (!entry || day === undefined) return []
+    return {
+      ...document.versioned(
+        [0, 0, 0],
+        'warning',
+        entry.value ?? entry.key,
+        'schedule-cron-l',
+        `Schedule trigger '${trigger.id ?? trigger.path}': Kestra 1.x rejects the cron "${cron}" ("Invalid chars in expression! Expression: ${day}"): its day of the month \`L\` is taken from Kestra 2.0 on. On 1.x write the days instead`
+      ),
+      silentFrom: [2, 0, 0] as KestraVersion
+    }
+  })
 }
 
 /** docs/validation-rules.md#rules-that-can-be-errors */

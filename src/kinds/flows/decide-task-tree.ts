@@ -159,6 +159,18 @@ function aliasOf(node: unknown): Node | undefined {
   return isAlias(node) ? node : undefined
 }
 
+/**
+ * Where Kestra does not check a task's own constraints (bean validation: an id's pattern, a required property, a
+ * task validator such as WorkingDirectory's) when it loads the flow, for a task at this path (`TaskNode.path`):
+ * under a Switch's `cases` on every release (core 1.3.31 and 2.0.0 run accept a task there that breaks them), and
+ * under a Dag's `tasks[].task` on 1.x (core 1.3.31 run accepts it, 2.0.0 refuses it). Jackson's reading (an
+ * unknown property, a value of the wrong type) and the flow's own checks (duplicate ids) reach them everywhere.
+ */
+export function uncheckedAt(path: string): 'switch-case' | 'dag-task' | undefined {
+  if (/\.cases\./.test(path)) return 'switch-case'
+  return /\]\.task(\.|$)/.test(path) ? 'dag-task' : undefined
+}
+
 /** The node a finding about a task's id should point at: the alias, else the `id` key, else the task. */
 export function taskIdNode(task: TaskNode): Node {
   if (task.at !== task.map) return task.at

@@ -34,6 +34,7 @@ import {
   type TaskNode,
   type TaskTree
 } from './decide-task-tree.js'
+import { refusedBy } from './decide-schema.js'
 
 /**
  * Upgrade readiness (docs/upgrade.md): what Kestra 2.0 refuses in a flow that 1.3 loads, and the
@@ -57,12 +58,23 @@ interface FlowUpgrade {
   rewritten?: string
 }
 
-/** What 2.0 refuses in a flow file and 1.3 accepts: the versioned findings of 2.0's rules, as errors. */
-function refusedByTarget({ versioned }: Pick<FlowCheck, 'versioned'>): Finding[] {
-  return resolveVersioned(
+/**
+ * What 2.0 refuses in a flow file and 1.3 accepts, as the validator judges it with `kestra-version: 2.0`: the
+ * versioned findings of 2.0's rules, and what the bundled 2.0 schema refuses and 1.3's does not (on a line a
+ * rule already explains, the rule's words stay), as errors.
+ */
+function refusedByTarget({ versioned, schema }: Judged): Finding[] {
+  const rules = resolveVersioned(
     versioned.filter(({ since }) => since[0] >= UPGRADE_TARGET[0]),
     UPGRADE_TARGET
   ).filter((finding) => finding.severity === 'error')
+  const explained = new Set(rules.map((finding) => finding.line))
+  return [
+    ...rules,
+    ...schema
+      .filter((refusal) => !refusal.older && !explained.has(refusal.finding.line))
+      .map(({ finding }) => ({ ...finding, severity: 'error' as const }))
+  ]
 }
 
 /**
@@ -72,14 +84,29 @@ function refusedByTarget({ versioned }: Pick<FlowCheck, 'versioned'>): Finding[]
  */
 type Checked = Pick<FlowCheck, 'findings' | 'versioned'>
 
+/** A text's check, with what the bundled schema of the target refuses in it. */
+interface Judged extends Checked {
+  schema: ReturnType<typeof refusedBy>
+}
+
 function upgradeChecks(flow: FlowFile, known?: Checked) {
   // One parse per text: the same text is then the same FlowFile, which the other two are keyed by.
   const parse = cached((source: string) =>
     source === flow.source ? flow : parseFlowFile({ file: flow.file, rel: flow.rel, raw: source })
   )
-  const check = cached((of: FlowFile): Checked => (of === flow && known) || checkFlow(of))
+  const check = cached((of: FlowFile): Judged => {
+    const { findings, versioned } = (of === flow && known) || checkFlow(of)
+    return { findings, versioned, schema: targetSchema(of) }
+  })
   // `ids`: those of the text's tasks and triggers, which a rewrite must keep.
   return { parse, check, ids: cached(idsOf) }
+}
+
+/** What the bundled schema of the target line refuses in the flow (nothing in a document that does not parse). */
+function targetSchema(flow: FlowFile): Judged['schema'] {
+  const doc = flow.documents[0]
+  if (!doc || doc.errors.some((error) => error.code !== 'DUPLICATE_KEY')) return []
+  return refusedBy(`${UPGRADE_TARGET[0]}.${UPGRADE_TARGET[1]}`, flow.file, doc, flow.lineCounter)
 }
 
 function cached<K, T>(make: (key: K) => T): (key: K) => T {
@@ -146,7 +173,7 @@ function asWritten(raw: string, source: string): string {
 }
 
 /** A refusal is the same after a rewrite when its rule and words are: lines move. */
-function keyOf(finding: Finding): string {
+function keyOf(finding: Pick<Finding, 'rule' | 'message'>): string {
   return `${finding.rule}\u0000${finding.message}`
 }
 
@@ -176,9 +203,15 @@ function fixesSome(refused: Finding[], remaining: Finding[]): boolean {
   return remaining.length < refused.length && remaining.every((f) => known.has(keyOf(f)))
 }
 
-/** The flow's errors whatever the release (the rules of current Kestra), as rule and words. */
-function errorKeys({ findings }: Pick<FlowCheck, 'findings'>): Set<string> {
-  return new Set(findings.filter((finding) => finding.severity === 'error').map(keyOf))
+/**
+ * The flow's errors whatever the release (the rules of current Kestra) and those the target's schema shares with
+ * an older release's, as rule and words.
+ */
+function errorKeys({ findings, schema }: Judged): Set<string> {
+  return new Set([
+    ...findings.filter((finding) => finding.severity === 'error').map(keyOf),
+    ...schema.filter((refusal) => refusal.older).map(({ finding }) => keyOf(finding))
+  ])
 }
 
 function idsOf(flow: FlowFile): string {
@@ -209,6 +242,7 @@ function rewriteGroups(document: FlowDocument): Edit[][] {
     ...[...tree.tasks, ...tree.triggers].map((node) => aliasEdit(node)),
     ...inputTypeEdits(document, tree),
     ...renamedKeyEdits(document, tree),
+    ...tree.tasks.map((task) => allowFailedEdits(document, task)),
     ...tree.tasks.map((task) => loopEdits(document, tree, task)),
     ...tree.triggers.map((trigger) => conditionEdits(document, trigger)),
     pluginDefaultEdits(document, tree)
@@ -231,7 +265,7 @@ function aliasEdit(node: TaskNode): Edit[] | undefined {
 const INPUT_TYPES: Readonly<Record<string, string>> = { BOOLEAN: 'BOOL', ENUM: 'SELECT' }
 
 function inputTypeEdits(document: FlowDocument, tree: TaskTree): Edit[][] {
-  return inputTypeEntries(document, tree).flatMap((entry) => {
+  return inputTypeEntries(document, tree).flatMap(({ entry }) => {
     const type = document.string(entry?.value) ?? ''
     if (!entry || !isScalar(entry.value) || !Object.hasOwn(INPUT_TYPES, type)) return []
     const edit = replaceScalar(entry.value, INPUT_TYPES[type] as string)
@@ -260,6 +294,39 @@ function renamedKeyEdits(document: FlowDocument, tree: TaskTree): Edit[][] {
       .flatMap((task) => rename(task.map, 'delay', 'pauseDuration')),
     ...retries.flatMap((retry) => rename(retry, 'maxAttempt', 'maxAttempts'))
   ]
+}
+
+/** The HTTP tasks whose `allowFailed` 2.0.0 keeps only under `options` (1.3.31 has both, the first deprecated). */
+const HTTP_TASKS = new Set([
+  ...['Request', 'Download', 'SseRequest'].map((name) => `io.kestra.plugin.core.http.${name}`),
+  // The aliases both releases' `@Plugin` give the first two.
+  ...['Request', 'Download'].map((name) => `io.kestra.plugin.fs.http.${name}`)
+])
+
+/**
+ * An HTTP task's `allowFailed` → `options.allowFailed`, where 2.0.0's `HttpConfiguration` keeps it: into the
+ * task's `options` map, or as a new one. Left to a person when `options` sets it too, or is not a map.
+ */
+function allowFailedEdits(document: FlowDocument, task: TaskNode): Edit[] | undefined {
+  const type = task.type === undefined ? undefined : (aliasTarget(task.type) ?? task.type)
+  const entry = document.get(task.map, 'allowFailed')
+  if (type === undefined || !HTTP_TASKS.has(type) || !entry || task.map.flow) return undefined
+  const source = document.flow.source
+  const range = entry.value?.range
+  const value = range && source.slice(range[0], range[1])
+  if (!isScalar(entry.value) || !value || value.includes('\n')) return undefined
+  const options = document.get(task.map, 'options')
+  const keyColumn = column(source, entry.key.range?.[0] ?? 0)
+  if (!options) {
+    return [replacePair(source, entry, ['options:', `  allowFailed: ${value}`], keyColumn)]
+  }
+  const map = document.map(options.value)
+  if (!map || document.get(map, 'allowFailed')) return undefined
+  const moved = insertIntoMap(source, map, {
+    lines: [`allowFailed: ${value}`],
+    flowText: `allowFailed: ${value}`
+  })
+  return moved && [removePair(source, entry), moved]
 }
 
 const FOREACH = 'io.kestra.plugin.core.flow.ForEach'

@@ -3,10 +3,16 @@ import type { Document, Node } from 'yaml'
 import { locateKestraPath } from '../../decide/validate/kestra-path.js'
 import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
 import { DeployError } from '../../model/errors.js'
-import { compareFindings, type Finding, type Severity } from '../../model/finding.js'
+import {
+  compareFindings,
+  SEVERITY_ORDER,
+  type Finding,
+  type Severity
+} from '../../model/finding.js'
 import { parseFlowFile } from '../../model/flow-file.js'
 import type { ServerConstraint, ServerValidation } from '../../model/kestra.js'
 import { namespaceFits } from '../../model/managed-namespaces.js'
+import { entryOf } from '../../model/content.js'
 import {
   deployableFlow,
   type FlowFile,
@@ -20,9 +26,21 @@ import { flowKey } from '../../model/targets.js'
 import { resolveVersioned, type KestraVersion, type VersionedFinding } from '../../model/version.js'
 import { fitToSend } from '../../model/yaml-aliases.js'
 import { escape, FlowDocument, nodePosition, offsetPosition, repeats } from './decide-document.js'
-import { dependencyProblems, everyInput, inputFindings, scheduleFindings } from './decide-inputs.js'
+import {
+  dayOfMonthLFindings,
+  dependencyProblems,
+  everyInput,
+  inputFindings,
+  scheduleFindings
+} from './decide-inputs.js'
 import { dashedReferenceFindings, referencesAndNamesOf } from './decide-references.js'
-import { flowSchemaFindings, schemaTarget, type SchemaRelease } from './decide-schema.js'
+import {
+  flowSchemaFindings,
+  releaseKey,
+  schemaTarget,
+  type SchemaRelease,
+  type Verdict
+} from './decide-schema.js'
 import {
   CORE_FLOWABLE,
   coreFlowType,
@@ -32,6 +50,7 @@ import {
   SUBFLOW_TYPES,
   taskIdNode,
   taskTree,
+  uncheckedAt,
   type TaskNode,
   type TaskTree
 } from './decide-task-tree.js'
@@ -91,7 +110,7 @@ export function checkFlow(flow: FlowFile, options: ValidateOptions = {}): FlowCh
   const check = ownChecks(flow, options)
   const target = options.schema ?? []
   if (!check.wellFormed || target.length === 0) return check
-  const releases = target.map((release) => release.version)
+  const releases = target.map(releaseKey)
   return { ...check, schema: { releases, findings: schemaFindings(flow, target) } }
 }
 
@@ -104,31 +123,73 @@ export function schemaVerdict(
   check: Pick<FlowCheck, 'schema'>,
   target: readonly SchemaRelease[]
 ): Finding[] {
-  const releases = target.map((release) => release.version)
+  const releases = target.map(releaseKey)
   if (check.schema?.releases.join('\n') === releases.join('\n')) return check.schema.findings
   return schemaFindings(flow, target)
 }
 
 /**
- * An error where every target release's schema refuses it, a warning naming the refusing releases where
- * only some do (docs/validation-rules.md#the-schema-of-each-release).
+ * An error where every target release's schema refuses it; a warning naming the refusing releases where only
+ * some do, and saying what decides where a release's verdict depends on the server
+ * (docs/validation-rules.md#the-schema-of-each-release).
  */
 function schemaFindings(flow: FlowFile, target: readonly SchemaRelease[]): Finding[] {
   const doc = flow.documents[0]
   if (!doc || doc.errors.some((error) => error.code !== 'DUPLICATE_KEY')) return []
   const resource = resourceOf(flow)
   return flowSchemaFindings(flow.file, doc, flow.lineCounter, target).map(
-    ({ finding, refusedBy }) => {
-      if (refusedBy.length === target.length) return { severity: 'error', ...finding, ...resource }
-      const accepting = target.filter((release) => !refusedBy.includes(release.line))
-      return {
-        severity: 'warning',
-        ...finding,
-        ...resource,
-        message: `${finding.message} (Kestra ${refusedBy.join(', ')} refuses it; ${accepting.map((release) => release.line).join(', ')} accepts it: set kestra-version to the release you run.)`
-      }
-    }
+    ({ finding, verdicts }) => ({
+      ...finding,
+      ...resource,
+      ...combinedVerdict(finding.message, verdicts, target)
+    })
   )
+}
+
+/** What the verdict of these releases depends on, when the schema cannot tell. */
+const UNSURE: Readonly<
+  Record<Exclude<Verdict, 'refuses'>, (releases: SchemaRelease[], lines: string) => string>
+> = {
+  'server-default': (_, lines) =>
+    `on Kestra ${lines} a plugin default of the server (instance or namespace) may set it, which only the server's validation knows`,
+  'switch-case': (releases, lines) =>
+    `Kestra ${lines} ${releases.length > 1 ? 'do' : 'does'} not check a task under a Switch's \`cases\` when ${releases.length > 1 ? 'they load' : 'it loads'} the flow: the task fails when it runs`,
+  'dag-task': (_, lines) =>
+    `Kestra ${lines} does not check a Dag's tasks when it loads the flow: the task fails when it runs`,
+  'newer-server': (releases) =>
+    releases
+      .map(
+        ({ version, newer }) =>
+          `Kestra ${newer ?? ''} is newer than the ${version} schema this build carries: the server's validation decides`
+      )
+      .join('; ')
+}
+
+function combinedVerdict(
+  message: string,
+  verdicts: ReadonlyMap<string, Verdict>,
+  target: readonly SchemaRelease[]
+): Pick<Finding, 'severity' | 'message'> {
+  const refusing = target.filter((release) => verdicts.get(release.line) === 'refuses')
+  if (refusing.length === target.length) return { severity: 'error', message }
+  const lines = (releases: SchemaRelease[]) => releases.map((release) => release.line).join(', ')
+  const accepting = target.filter((release) => !verdicts.has(release.line))
+  const unsure = new Map<Exclude<Verdict, 'refuses'>, SchemaRelease[]>()
+  for (const release of target) {
+    const verdict = verdicts.get(release.line)
+    if (verdict !== undefined && verdict !== 'refuses') {
+      unsure.set(verdict, [...(unsure.get(verdict) ?? []), release])
+    }
+  }
+  const said = [
+    ...(refusing.length > 0 ? [`Kestra ${lines(refusing)} refuses it`] : []),
+    ...[...unsure].map(([verdict, releases]) => UNSURE[verdict](releases, lines(releases))),
+    ...(accepting.length > 0 ? [`${lines(accepting)} accepts it`] : [])
+  ].join('; ')
+  const choose =
+    refusing.length > 0 && accepting.length > 0 ? ': set kestra-version to the release you run' : ''
+  const text = `${said.charAt(0).toUpperCase()}${said.slice(1)}${choose}`
+  return { severity: 'warning', message: `${message} (${text}.)` }
 }
 
 function ownChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
@@ -164,11 +225,13 @@ function ownChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
     return { findings, versioned, wellFormed, references, names }
   }
   const inputs = inputFindings(document, tree)
+  const constraints = constraintFindings(document, tree)
   const checked = byRelease([
     ...identityFindings(document),
     ...namespaceFolderFindings(document, options.layout),
     ...taskFindings(document, tree),
-    ...coreTaskFindings(document, tree),
+    ...constraints.fixed,
+    ...listenerFindings(document),
     ...inputs.findings,
     ...labelFindings(document),
     ...executionLabelFindings(document, tree),
@@ -182,6 +245,9 @@ function ownChecks(flow: FlowFile, options: ValidateOptions): FlowCheck {
     ...inputs.versioned,
     ...pluginDefaultFindings(document),
     ...removedInKestra2Findings(document, tree),
+    ...templateFindings(document, tree),
+    ...dayOfMonthLFindings(document, tree),
+    ...constraints.versioned,
     ...checked.versioned
   )
   return { findings, versioned, identity: flowIdentity(document), wellFormed, references, names }
@@ -354,8 +420,11 @@ const MAX_TASK_ID = 256
 
 function taskFindings(document: FlowDocument, tree: TaskTree): Finding[] {
   return [
-    ...tree.tasks.flatMap((task) => idAndTypeFindings(document, task, 'task')),
-    ...tree.triggers.flatMap((trigger) => idAndTypeFindings(document, trigger, 'trigger')),
+    ...tree.tasks.flatMap((task) => idAndTypeFindings(document, task, 'task').type),
+    ...tree.triggers.flatMap((trigger) => {
+      const { id, type } = idAndTypeFindings(document, trigger, 'trigger')
+      return [...id, ...type]
+    }),
     ...duplicateFindings(document, tree.tasks, 'task'),
     ...duplicateFindings(document, tree.triggers, 'trigger'),
     ...recursiveCallFindings(document, tree),
@@ -365,7 +434,15 @@ function taskFindings(document: FlowDocument, tree: TaskTree): Finding[] {
 
 type TaskKind = 'task' | 'trigger'
 
-function idAndTypeFindings(document: FlowDocument, task: TaskNode, kind: TaskKind): Finding[] {
+/**
+ * `id`'s `@NotNull` and `@Pattern` are bean validation (a task's own constraints: `constraintFindings`); a missing
+ * `type` is Jackson's ("Invalid type: null"), wherever the task stands.
+ */
+function idAndTypeFindings(
+  document: FlowDocument,
+  task: TaskNode,
+  kind: TaskKind
+): { id: Finding[]; type: Finding[] } {
   const Kind = kind === 'task' ? 'Task' : 'Trigger'
   const id = !task.idEntry
     ? `${Kind} at ${task.path} has no \`id\`: add one`
@@ -381,12 +458,12 @@ function idAndTypeFindings(document: FlowDocument, task: TaskNode, kind: TaskKin
       : undefined
   const typeAt =
     !task.typeEntry || task.at !== task.map ? task.at : (task.typeEntry.value ?? task.typeEntry.key)
-  return [
-    ...(id
+  return {
+    id: id
       ? [document.finding('error', task.idEntry ? taskIdNode(task) : task.at, `${kind}-id`, id)]
-      : []),
-    ...(type ? [document.finding('error', typeAt, `${kind}-type`, type)] : [])
-  ]
+      : [],
+    type: type ? [document.finding('error', typeAt, `${kind}-type`, type)] : []
+  }
 }
 
 function duplicateFindings(
@@ -506,74 +583,211 @@ function pluginDefaultsRefFindings(document: FlowDocument, tree: TaskTree): Find
   return findings
 }
 
-/**
- * Core flowable task shapes Kestra's validators refuse and its schema does not say; a missing or
- * empty `tasks`/`then` is the schema's (docs/validation-rules.md#the-schema-of-each-release). Core
- * 1.3.31 and 2.0.0 run accept a Switch with one empty case or `defaults` while another branch has
- * tasks.
- */
-function coreTaskFindings(document: FlowDocument, tree: TaskTree): Finding[] {
-  return tree.tasks.flatMap(
-    (task) => CORE_TASK_CHECKS.get(coreFlowType(task.type) ?? '')?.(document, task, tree) ?? []
-  )
+/** What a task's own constraints find: fixed findings, and those that follow the server's version. */
+class Constraints {
+  readonly fixed: Finding[] = []
+  readonly versioned: VersionedFinding[] = []
+
+  constructor(private readonly document: FlowDocument) {}
+
+  /**
+   * A broken constraint of `task` (its id's pattern, a task validator's rule: bean validation), as Kestra checks it
+   * where the task stands (`uncheckedAt`): under a Switch's `cases` a warning, as the flow loads and the task
+   * fails when it runs; under a Dag's task an error from 2.0 on, a warning on 1.x and when no server is known.
+   */
+  add(
+    task: TaskNode,
+    at: Node | null | undefined,
+    rule: string,
+    message: string,
+    severity: Severity = 'error'
+  ) {
+    const where = severity === 'error' ? uncheckedAt(task.path) : undefined
+    if (where === 'switch-case') {
+      this.fixed.push(
+        this.document.finding(
+          'warning',
+          at,
+          rule,
+          `${message}. Kestra does not check a task under a Switch's \`cases\` when it loads the flow (core 1.3.31 and 2.0.0 run accept it): the task fails when it runs`
+        )
+      )
+    } else if (where === 'dag-task') {
+      this.versioned.push(
+        this.document.versioned(
+          V2,
+          'warning',
+          at,
+          rule,
+          `${message}. Kestra 2.0 refuses it; 1.x does not check a Dag's tasks when it loads the flow (core 1.3.31 run), and the task fails when it runs`
+        )
+      )
+    } else {
+      this.fixed.push(this.document.finding(severity, at, rule, message))
+    }
+  }
 }
 
-function switchFindings(document: FlowDocument, task: TaskNode): Finding[] {
+/**
+ * What bean validation finds in the tasks, Kestra's checks the schema does not carry: task ids, core flowable task
+ * shapes (Kestra's task validators), retry intervals. A missing or empty `tasks`/`then` is the schema's
+ * (docs/validation-rules.md#the-schema-of-each-release), but for a WorkingDirectory, whose refusal is said in the
+ * core's words. Core 1.3.31 and 2.0.0 run accept a Switch with one empty case or `defaults` while another branch
+ * has tasks.
+ */
+function constraintFindings(
+  document: FlowDocument,
+  tree: TaskTree
+): { fixed: Finding[]; versioned: VersionedFinding[] } {
+  const constraints = new Constraints(document)
+  for (const task of tree.tasks) {
+    for (const finding of idAndTypeFindings(document, task, 'task').id) {
+      constraints.add(
+        task,
+        task.idEntry ? taskIdNode(task) : task.at,
+        finding.rule,
+        finding.message
+      )
+    }
+    CORE_TASK_CHECKS.get(coreFlowType(task.type) ?? '')?.(document, task, tree, constraints)
+    retryFindings(document, document.get(task.map, 'retry')?.value, (at, message) =>
+      constraints.add(task, at, 'retry-interval', message)
+    )
+  }
+  retryFindings(document, document.get(document.root, 'retry')?.value, (at, message) =>
+    constraints.fixed.push(document.finding('error', at, 'retry-interval', message))
+  )
+  return constraints
+}
+
+function switchFindings(document: FlowDocument, task: TaskNode, _: TaskTree, found: Constraints) {
   const cases = document.entries(document.get(task.map, 'cases')?.value)
   const anyCase = cases.some((entry) => document.items(entry.value).length > 0)
   const defaults = document.items(document.get(task.map, 'defaults')?.value).length > 0
-  if (anyCase || defaults) return []
-  return [
-    document.finding(
-      'error',
-      task.at,
-      'switch-no-tasks',
-      `Switch '${task.id ?? task.path}' has no task: neither \`cases\` nor \`defaults\` hold any. Add a case or defaults`
-    )
-  ]
+  if (anyCase || defaults) return
+  found.add(
+    task,
+    task.at,
+    'switch-no-tasks',
+    `Switch '${task.id ?? task.path}' has no task: neither \`cases\` nor \`defaults\` hold any ("No task defined, neither cases or default have any tasks"). Add a case or defaults`
+  )
 }
 
-function dagFindings(document: FlowDocument, task: TaskNode): Finding[] {
+function dagFindings(document: FlowDocument, task: TaskNode, _: TaskTree, found: Constraints) {
   const members = document.items(document.get(task.map, 'tasks')?.value).map((item) => ({
     id: document.string(document.get(document.get(item, 'task')?.value, 'id')?.value),
     dependsOn: document.get(item, 'dependsOn')?.value
   }))
   const ids = members.flatMap((m) => (m.id === undefined ? [] : [m.id]))
   const { unknown, cycle } = dependencyProblems(document, members)
-  const findings = unknown.map(({ node, name }) =>
-    document.finding(
-      'error',
+  for (const { node, name } of unknown) {
+    found.add(
+      task,
       node,
       'dag-dependency',
-      `Dag '${task.id ?? task.path}': dependsOn names '${name}', which is not a task of this Dag. Use one of: ${ids.join(', ')}`
+      `Dag '${task.id ?? task.path}': dependsOn names '${name}', which is not a task of this Dag ("Not existing task id in dependency"). Use one of: ${ids.join(', ')}`
     )
-  )
-  if (!cycle) return findings
-  return findings.concat(
-    document.finding(
-      'error',
-      task.at,
-      'dag-dependency',
-      `Dag '${task.id ?? task.path}' has a dependency cycle: ${cycle.join(' → ')}. Remove one of these dependsOn entries`
-    )
+  }
+  if (!cycle) return
+  found.add(
+    task,
+    task.at,
+    'dag-dependency',
+    `Dag '${task.id ?? task.path}' has a dependency cycle: ${cycle.join(' → ')} ("Cyclic dependency detected"). Remove one of these dependsOn entries`
   )
 }
 
-function workingDirectoryFindings(document: FlowDocument, task: TaskNode, tree: TaskTree) {
-  return tree.tasks.flatMap((child) => {
-    if (child.parent !== task || !child.path.startsWith(`${task.path}.tasks[`)) return []
+/**
+ * `WorkingDirectoryTaskValidator`, the same in 1.3.31 and 2.0.0: "The 'tasks' property cannot be empty", "Only
+ * runnable tasks are allowed as children of a WorkingDirectory task".
+ */
+function workingDirectoryFindings(
+  document: FlowDocument,
+  task: TaskNode,
+  tree: TaskTree,
+  found: Constraints
+) {
+  const tasks = document.get(task.map, 'tasks')
+  if (document.items(tasks?.value).length === 0) {
+    found.add(
+      task,
+      tasks?.key ?? task.at,
+      'working-directory-tasks',
+      `WorkingDirectory '${task.id ?? task.path}' has no task: Kestra refuses it ("The 'tasks' property cannot be empty"). Add the tasks it runs`
+    )
+  }
+  for (const child of tree.tasks) {
+    if (child.parent !== task || !child.path.startsWith(`${task.path}.tasks[`)) continue
     const type = coreFlowType(child.type)
-    if (type === undefined || !CORE_FLOWABLE.has(type)) return []
+    if (type === undefined || !CORE_FLOWABLE.has(type)) continue
     // A Pause with child tasks is flowable; without, whether a given release counts it flowable is
     // not known.
     const certain = type !== 'Pause' || document.get(child.map, 'tasks') !== undefined
-    return document.finding(
-      certain ? 'error' : 'warning',
+    found.add(
+      task,
       child.at,
       'working-directory-child',
-      `WorkingDirectory '${task.id ?? task.path}' may only hold runnable tasks, not the flowable ${type} '${child.id ?? child.path}': move it out of the WorkingDirectory`
+      `WorkingDirectory '${task.id ?? task.path}' may only hold runnable tasks, not the flowable ${type} '${child.id ?? child.path}' ("Only runnable tasks are allowed as children of a WorkingDirectory task"): move it out of the WorkingDirectory`,
+      certain ? 'error' : 'warning'
     )
-  })
+  }
+}
+
+/**
+ * The `@AssertTrue` checks of the retry classes, the same in 1.3.31 and 2.0.0 (`Constant`, `Exponential`,
+ * `Random`): between durations written as values, "'interval' must be less than 'maxDuration'" and the like. A
+ * duration Java does not parse is the schema's.
+ */
+function retryFindings(
+  document: FlowDocument,
+  retry: Node | undefined,
+  report: (at: Node | null | undefined, message: string) => void
+) {
+  const type = document.string(document.get(retry, 'type')?.value)
+  const pairs = type === undefined ? undefined : RETRY_ORDER[type.toLowerCase()]
+  if (!pairs) return
+  for (const [shorter, longer] of pairs) {
+    const [low, high] = [shorter, longer].map((key) => document.get(retry, key))
+    const [a, b] = [low, high].map((entry) => javaDurationNanos(document.string(entry?.value)))
+    if (a === undefined || b === undefined || a < b) continue
+    report(
+      low?.key,
+      `The retry's \`${shorter}\` is not shorter than its \`${longer}\`: Kestra refuses it ("'${shorter}' must be less than '${longer}'"). Shorten \`${shorter}\` or lengthen \`${longer}\``
+    )
+  }
+}
+
+const RETRY_ORDER: Readonly<Record<string, [string, string][]>> = {
+  constant: [['interval', 'maxDuration']],
+  exponential: [
+    ['interval', 'maxDuration'],
+    ['interval', 'maxInterval']
+  ],
+  random: [
+    ['minInterval', 'maxDuration'],
+    ['maxInterval', 'maxDuration'],
+    ['minInterval', 'maxInterval']
+  ]
+}
+
+/** A Java `Duration.parse` text as nanoseconds, or undefined when it is not one. */
+function javaDurationNanos(text: string | undefined): bigint | undefined {
+  const match =
+    text === undefined
+      ? undefined
+      : /^([-+]?)P(?:([-+]?\d+)D)?(?:T(?:([-+]?\d+)H)?(?:([-+]?\d+)M)?(?:([-+]?)(\d+)(?:[.,](\d{0,9}))?S)?)?$/i.exec(
+          text.trim()
+        )
+  if (!match || /T$/i.test(text!.trim()) || text!.trim().length < 3) return undefined
+  const [, sign, days, hours, minutes, secondsSign, seconds, fraction] = match
+  const unit = (value: string | undefined, nanos: bigint) => BigInt(value ?? 0) * nanos
+  const second = 1_000_000_000n
+  let total =
+    unit(days, 86_400n * second) + unit(hours, 3_600n * second) + unit(minutes, 60n * second)
+  const fractional = BigInt((fraction ?? '').padEnd(9, '0') || '0')
+  const secs = BigInt(seconds ?? 0) * second + fractional
+  total += secondsSign === '-' ? -secs : secs
+  return sign === '-' ? -total : total
 }
 
 const CORE_TASK_CHECKS = new Map([
@@ -581,6 +795,55 @@ const CORE_TASK_CHECKS = new Map([
   ['Dag', dagFindings],
   ['WorkingDirectory', workingDirectoryFindings]
 ])
+
+/**
+ * A listener without tasks: core 1.3.31 run refuses it ("listeners[0].tasks: must not be empty"; without `tasks`
+ * at all it fails on a null list); 2.0.0 has no `listeners` (`removed-key`), so every release refuses the flow.
+ */
+function listenerFindings(document: FlowDocument): Finding[] {
+  return document
+    .items(document.get(document.root, 'listeners')?.value)
+    .flatMap((listener, index) => {
+      const tasks = document.get(listener, 'tasks')
+      if (!document.map(listener) || document.items(tasks?.value).length > 0) return []
+      return [
+        document.finding(
+          'error',
+          tasks?.key ?? listener,
+          'listener-tasks',
+          `listeners[${index}] has no task: Kestra 1.3 refuses it ("listeners[${index}].tasks: must not be empty"), and 2.0 has no listeners. Add its tasks, or move them to \`afterExecution\``
+        )
+      ]
+    })
+}
+
+const TEMPLATE_TYPES = new Set([
+  'io.kestra.plugin.core.flow.Template',
+  'io.kestra.core.tasks.flows.Template'
+])
+
+/**
+ * A Template task on 1.x: refused unless the server enables templates, which it does not by default (core 1.3.31
+ * run: "Templates are disabled, please check your configuration"). 2.0 has no Template (`removed-type`).
+ */
+function templateFindings(document: FlowDocument, tree: TaskTree): VersionedFinding[] {
+  return tree.tasks.flatMap((task) =>
+    task.type !== undefined && TEMPLATE_TYPES.has(task.type)
+      ? [
+          {
+            ...document.versioned(
+              V2,
+              'warning',
+              task.typeEntry?.value ?? task.at,
+              'template-disabled',
+              `Template '${task.id ?? task.path}': Kestra 1.x refuses it unless the server enables templates (\`kestra.templates.enabled\`, off by default: "Templates are disabled, please check your configuration"). Move the template's tasks into this flow or a subflow`
+            ),
+            silentFrom: V2
+          }
+        ]
+      : []
+  )
+}
 
 function yamlFindings(flow: FlowFile, doc: Document.Parsed): Finding[] {
   const findings: Finding[] = []
@@ -771,14 +1034,44 @@ function identityFindings(document: FlowDocument): Finding[] {
   return document
     .entries(document.root)
     .filter((entry) => SERVER_OWNED_KEYS.has(String(entry.key.value)))
-    .map((entry) =>
-      document.finding(
+    .map((entry) => {
+      const key = String(entry.key.value)
+      const javaClass = key === 'revision' ? notAnInteger(entry.value) : undefined
+      if (javaClass) {
+        return document.finding(
+          'error',
+          entry.value ?? entry.key,
+          'revision-type',
+          `\`revision\` is not a whole number: Kestra 1.3 and 2.0 fail to read the flow ("class ${javaClass} cannot be cast to class java.lang.Integer"). Remove \`revision:\` (the server numbers revisions itself)`
+        )
+      }
+      return document.finding(
         'warning',
         entry.key,
         'server-owned-key',
-        `\`${String(entry.key.value)}\` is set by the Kestra server, not by the repository: remove it`
+        `\`${key}\` is set by the Kestra server, not by the repository: remove it`
       )
-    )
+    })
+}
+
+/**
+ * The Java class Kestra reads a `revision:` value as when it is not an `Integer` (`PluginDefaultService` casts it:
+ * core 1.3.31 and 2.0.0 run), or undefined: a quoted or plain text, a boolean, a decimal or an integer past
+ * `Integer`'s range. Plain forms that YAML 1.1 may read as integers (`0x1F`, `1_000`) are left to the server.
+ */
+function notAnInteger(node: Node | undefined): string | undefined {
+  if (!isScalar(node) || node.value === null) return undefined
+  const { value } = node
+  if (typeof value === 'boolean') return 'java.lang.Boolean'
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value) || /[.eE]/.test(String(node.source ?? value))) {
+      return 'java.lang.Double'
+    }
+    return Math.abs(value) > 2_147_483_647 ? 'java.lang.Long' : undefined
+  }
+  if (typeof value !== 'string') return undefined
+  const quoted = node.type !== undefined && node.type !== 'PLAIN'
+  return quoted || !/\d/.test(value) ? 'java.lang.String' : undefined
 }
 
 /**
@@ -1025,7 +1318,7 @@ function typeFindings(document: FlowDocument, node: TaskNode): VersionedFinding[
   const type = node.type
   if (type === undefined || !node.typeEntry) return []
   const aliased = aliasTarget(type)
-  const then = REMOVED_TASKS[aliased ?? type]
+  const then = entryOf(REMOVED_TASKS, aliased ?? type)
   const message =
     aliased === undefined
       ? then && `\`${type}\`: Kestra 2.0 has no such task (Invalid type): ${then}`
@@ -1050,26 +1343,39 @@ export function aliasTarget(type: string): string | undefined {
   return `io.kestra.plugin.core.${ALIASES[key] as string}`
 }
 
-/** The `type` entries of the flow's inputs, a FORM's inputs and a Pause's `onResume` inputs. */
+/**
+ * The `type` entries that name one of Kestra's `Type`s: of the flow's inputs, a FORM's inputs, a Pause's
+ * `onResume` inputs, and the flow's outputs, each with what it types.
+ */
 export function inputTypeEntries(document: FlowDocument, tree: TaskTree) {
+  const typeOf = (what: 'Input' | 'Output') => (item: Node) => ({
+    what,
+    entry: document.get(item, 'type')
+  })
   return [
-    ...everyInput(document).map((input) => document.get(input.map, 'type')),
+    ...everyInput(document).map((input) => typeOf('Input')(input.map)),
     ...tree.tasks
       .filter((task) => coreFlowType(task.type) === 'Pause')
       .flatMap((task) => document.items(document.get(task.map, 'onResume')?.value))
-      .map((input) => document.get(input, 'type'))
+      .map(typeOf('Input')),
+    ...document.items(document.get(document.root, 'outputs')?.value).map(typeOf('Output'))
   ]
 }
 
+/**
+ * 2.0.0's `Type` has no BOOLEAN nor ENUM: core 2.0.0 run refuses them for an input ("Invalid type: BOOLEAN") and for
+ * a flow output ("Cannot deserialize value of type `io.kestra.core.models.flows.Type` from String \"BOOLEAN\"").
+ */
 function inputTypeFindings(document: FlowDocument, tree: TaskTree): VersionedFinding[] {
-  return inputTypeEntries(document, tree).flatMap((entry) => {
+  return inputTypeEntries(document, tree).flatMap(({ what, entry }) => {
     const type = document.string(entry?.value)
-    if (!entry || type === undefined || !Object.hasOwn(REMOVED_INPUT_TYPES, type)) return []
+    const instead = type === undefined ? undefined : entryOf(REMOVED_INPUT_TYPES, type)
+    if (!entry || instead === undefined) return []
     return document.onlyFrom(
       V2,
       entry.value ?? entry.key,
       'removed-input-type',
-      `Input type ${type}: Kestra 2.0 rejects it (Invalid type). ${REMOVED_INPUT_TYPES[type] as string}`
+      `${what} type ${type}: Kestra 2.0 rejects it (its \`Type\` has no ${type}). ${instead}`
     )
   })
 }
@@ -1087,10 +1393,16 @@ export function flowFindings(reading: FlowsHeld): Finding[] {
     const own = [...check.findings, ...resolveVersioned(check.versioned, reading.serverVersion)]
     findings.push(...own)
     if (check.wellFormed && target.length > 0) {
-      // A line a rule of ours already explains (with Kestra's reason) keeps that one finding.
-      const explained = new Set(own.map((finding) => finding.line))
+      // A line a rule of ours already explains (with Kestra's reason) keeps that finding, unless the schema's is
+      // graver there (a rule's warning where the target's schema refuses).
+      const explained = new Map<number, number>()
+      for (const { line, severity } of own) {
+        explained.set(line, Math.min(explained.get(line) ?? 3, SEVERITY_ORDER[severity]))
+      }
       findings.push(
-        ...schemaVerdict(flow, check, target).filter((finding) => !explained.has(finding.line))
+        ...schemaVerdict(flow, check, target).filter(
+          (finding) => SEVERITY_ORDER[finding.severity] < (explained.get(finding.line) ?? 3)
+        )
       )
     }
     if (check.identity) identities.push(check.identity)

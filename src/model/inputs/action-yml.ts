@@ -81,7 +81,7 @@ export const ACTION_INPUTS = {
   },
   'kestra-version': {
     description:
-      'The Kestra release to validate for when no server answers (1.3, 2.0, or a full version such as 1.3.31): a pull request from a fork, a CLI run without a server. The version probed from a server wins; a different line is a warning.',
+      'The Kestra release to validate for when no server answers: 1.3 or 2.0, or a patch version of one such as 1.3.31 (any other value is an error naming the lines this build knows): a pull request from a fork, a CLI run without a server. The version probed from a server wins; a different line is a warning.',
     default: ''
   },
   'fail-on': { description: 'Which findings fail the step: error or warning.', default: '' },

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js'
 import { isKestraNamespace, NAMESPACE_PATTERN } from '../namespaces.js'
-import type { KestraVersion } from '../version.js'
+import { SCHEMA_LINES, SCHEMA_RELEASE_VERSIONS, type KestraVersion } from '../version.js'
 import { ACTION_INPUTS } from './action-yml.js'
 import { SETTING_DEFAULTS, WORKFLOW_ONLY } from './defaults.js'
 
@@ -225,10 +225,13 @@ export const INPUT_PARSERS = {
     const value = raw.trim()
     if (value === '') return undefined
     const parts = /^(\d{1,3})\.(\d{1,3})(?:\.(\d{1,4}))?$/.exec(value)
-    if (parts) return [Number(parts[1]), Number(parts[2]), Number(parts[3] ?? 0)]
+    if (parts && SCHEMA_LINES.includes(`${Number(parts[1])}.${Number(parts[2])}`)) {
+      return [Number(parts[1]), Number(parts[2]), Number(parts[3] ?? 0)]
+    }
+    const lines = SCHEMA_LINES.join(', ')
     throw new ConfigError(
       input,
-      `'${raw}' is not a Kestra version; write a release line such as 1.3 or 2.0, or a full version such as 1.3.31`
+      `'${raw}' is not a Kestra release this build validates for; it knows the lines ${lines}: write one of them, or a patch version of one (such as ${SCHEMA_RELEASE_VERSIONS.join(' or ')})`
     )
   }),
   'timeout-seconds': wholeNumber(1, 3600),
