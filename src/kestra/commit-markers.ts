@@ -10,6 +10,11 @@ import {
 import type { Semaphore } from '../model/concurrency.js'
 import { errorMessage } from '../model/errors.js'
 
+/** The markers as read, with why each namespace's could not be (the error, not a warning's sentence). */
+export interface MarkersRead extends MarkerReading {
+  failed: Map<string, string>
+}
+
 /**
  * The marker of each namespace; one that cannot be read leaves the order unknown (a warning, the deploy goes on).
  * `first`: each read waits ahead of the requests queued (the loading waits on the stored checks).
@@ -19,9 +24,10 @@ export async function readMarkers(
   namespaces: string[],
   semaphore?: Semaphore,
   first = false
-): Promise<MarkerReading> {
+): Promise<MarkersRead> {
   const markers: RecordedMarkers = new Map()
   const warnings: string[] = []
+  const failed = new Map<string, string>()
   const stored = new Map<string, Record<string, unknown>>()
   const held = new Map<string, unknown>()
   await Promise.all(
@@ -31,6 +37,7 @@ export async function readMarkers(
         const read = () => api.getKv(namespace, COMMIT_MARKER_KEY, first)
         value = await (semaphore ? semaphore.run(read, first) : read())
       } catch (error) {
+        failed.set(namespace, errorMessage(error))
         warnings.push(
           `Could not read the deployed commit of namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; cannot tell whether this commit is older than what it holds, deploying anyway.`
         )
@@ -49,5 +56,5 @@ export async function readMarkers(
     })
   )
   warnings.sort()
-  return { markers, warnings, stored, held }
+  return { markers, warnings, stored, held, failed }
 }

@@ -90,7 +90,13 @@ export async function execute(
       throw error
     })
     const validationFailure = publish(findings)
-    const withPlan = { ...report, findings, plan, notes: planned.notes }
+    const withPlan = {
+      ...report,
+      findings,
+      plan,
+      notes: planned.notes,
+      driftBase: planned.driftBase
+    }
     if (!work.writes) {
       await reportNoDeploy(reporter, summary, plan.counts)
       return { failure: validationFailure, report: withPlan, upgrade }
