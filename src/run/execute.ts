@@ -90,13 +90,8 @@ export async function execute(
       throw error
     })
     const validationFailure = publish(findings)
-    const withPlan = {
-      ...report,
-      findings,
-      plan,
-      notes: planned.notes,
-      driftBase: planned.driftBase
-    }
+    // The plan's notes and what its drift was measured against, beside the report's.
+    const withPlan = { ...report, findings, plan, ...planned }
     if (!work.writes) {
       await reportNoDeploy(reporter, summary, plan.counts)
       return { failure: validationFailure, report: withPlan, upgrade }

@@ -2,7 +2,7 @@ import type { BaseSnapshot } from '../../model/plan-input.js'
 import type { OutsideGit, PlanAction } from '../../model/plan.js'
 
 /** Whether the base speaks for a namespace: one base commit for all, a deployed commit for its own. */
-export function baseCovers(base: BaseSnapshot | undefined, namespace: string): boolean {
+function baseCovers(base: BaseSnapshot | undefined, namespace: string): boolean {
   if (base === undefined) return false
   return base.deployed === undefined || base.deployed.commits.has(namespace)
 }
