@@ -177,7 +177,7 @@ async function plannedChanges(
     actual: state,
     scope: target.scope,
     changedFiles: changed.kind === 'list' ? changed.paths : undefined,
-    base: drift ? headBase(desired) : base && valueOfEnded(base),
+    base: drift ? headBase(desired) : heldBackBase(base && valueOfEnded(base), heldBack),
     deleteEnabled: target.delete && !heldBack
   }
   const kinds = args.kinds.map((kind) => kind.decide)
@@ -198,6 +198,11 @@ async function plannedChanges(
   }
   if (drift) return { plan: driftPlan(built) }
   return { plan: built, driftBase: driftBaseOf(context, input.base, built.namespaces, api) }
+}
+
+/** A folder that does not exist hides its files at the base too: there, absence proves nothing (not created). */
+function heldBackBase(base: BaseSnapshot | undefined, heldBack: boolean): BaseSnapshot | undefined {
+  return base && heldBack ? { ...base, partial: true } : base
 }
 
 /** The head as its own base: what Kestra holds beyond it was done outside Git. */

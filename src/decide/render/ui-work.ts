@@ -16,15 +16,21 @@ const DONE: Record<OutsideGit, string> = {
 }
 
 /** `disabled in Kestra's UI; deploying enables it again`: what was done, then what deploying does to it. */
-export function uiWorkText(change: Pick<ResourceChange, 'action' | 'outside'>): string | undefined {
+export function uiWorkText(
+  change: Pick<ResourceChange, 'action' | 'outside' | 'remark'>
+): string | undefined {
   if (change.outside === undefined) return undefined
-  return `${DONE[change.outside]}; ${consequence(change.action, change.outside)}`
+  return `${DONE[change.outside]}; ${consequence(change, change.outside)}`
 }
 
-function consequence(action: ResourceChange['action'], outside: OutsideGit): string {
+function consequence(
+  { action, remark }: Pick<ResourceChange, 'action' | 'remark'>,
+  outside: OutsideGit
+): string {
   if (action === 'create') return 'deploying re-creates it'
   if (action === 'delete') return 'deploying deletes it'
-  if (action === 'orphaned') return 'kept (delete is off)'
+  // A remark says why it is kept (a folder that does not exist), not `delete`.
+  if (action === 'orphaned') return remark === undefined ? 'kept (delete is off)' : 'kept'
   if (outside === 'disabled') return 'deploying enables it again'
   if (outside === 'enabled') return 'deploying disables it again'
   if (outside === 'draft') return "deploying saves Git's copy over it"
