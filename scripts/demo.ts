@@ -86,7 +86,9 @@ async function main(): Promise<void> {
         'company.team/flows/hello.yml': OLD_HELLO,
         'company.team/flows/cleanup.yml': OLD_CLEANUP,
         'company.team/files/sql/orders.sql': OLD_ORDERS_SQL,
-        'company.team.analytics/files/assets/logo.png': null
+        'company.team.analytics/files/assets/logo.png': null,
+        // Deployed from Git once: the pull request removes it, so its server copy is an orphan, not the UI's work.
+        'company.team/flows/legacy_import.yml': LEGACY
       },
       'main as deployed'
     )
@@ -130,7 +132,10 @@ async function main(): Promise<void> {
     // The pull request: examples/ as it is now.
     repo.git('checkout', '-q', '-b', 'feature')
     cpSync(examples, repo.dir, { recursive: true })
-    const head = repo.commit({}, 'Update the examples')
+    const head = repo.commit(
+      { 'company.team/flows/legacy_import.yml': null },
+      'Update the examples'
+    )
     const inputs = { server: kestra.url, ...CREDENTIALS }
     const pr = await runAction({
       workspace: repo.dir,

@@ -170,7 +170,13 @@ describe("the data team's repository", () => {
       expect(planned.exitCode, planned.stdout).toBe(0)
       const comment = hub.comments(7)[0]?.body ?? ''
       const headline = comment.split('\n').find((line) => line.startsWith('### Kestra plan'))
-      expect(headline).toBe('### Kestra plan: 25 to create, 0 to update, 1 to delete, 0 unchanged')
+      // The base commit never held made-in-ui: created in Kestra's UI (docs/drift.md#the-uis-work-named).
+      expect(headline).toBe(
+        '### Kestra plan: 25 to create, 0 to update, 1 to delete, 0 unchanged, 1 drifted'
+      )
+      expect(comment).toContain(
+        `- flow <b>${OPS}.made-in-ui</b>: created in Kestra's UI; deploying deletes it`
+      )
       // The deletion, called out under the headline (docs/comment.md#deletions).
       expect(comment).toMatch(
         /^> \[!CAUTION\]\n> 🔴 \*\*Deletes 1 flow:\*\* flow company\.data\.ops\.made/m

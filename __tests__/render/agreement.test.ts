@@ -3,7 +3,9 @@
  * random plans of every action, with random callers, broken calls, trigger changes, missing names,
  * executions not finished and findings, each resource carries the same marks, the same invalid count and
  * the same review in all three; the verdicts count the same findings; the deletions named are the same;
- * a page in Kestra only for what the server holds; and every document parses with the schema.
+ * a page in Kestra only for what the server holds; what drift was measured against and the UI's work on each
+ * resource (deleted, created, edited, disabled, a 2.0 draft), in the same words; and every document parses with the
+ * schema.
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -13,6 +15,10 @@ import { renderComment } from '../../src/decide/render/report.js'
 import type { CommentInput } from '../../src/decide/render/input.js'
 import { planDocument, planDocumentSchema } from '../../src/decide/render/plan-document.js'
 import { plainMarks } from '../../src/decide/render/resource.js'
+import { driftBaseNotes, uiWorkText } from '../../src/decide/render/ui-work.js'
+import type { DriftBase } from '../../src/model/drift.js'
+import type { BaseSnapshot, DeployedBases } from '../../src/model/plan-input.js'
+import { fileKey, flowKey } from '../../src/model/targets.js'
 import { DECIDE_KINDS } from '../../src/kinds/index.js'
 import type { Finding } from '../../src/model/finding.js'
 import { escapeText } from '../../src/model/markdown/escape.js'
@@ -25,7 +31,8 @@ import {
   flowSource,
   planInput,
   remoteFile,
-  remoteFlow
+  remoteFlow,
+  sha256
 } from '../plan/fixtures.js'
 import { COMMIT } from './fixtures.js'
 import { runs } from '../../test-support/property-runs.js'
@@ -34,6 +41,12 @@ const NAMESPACES = ['company.team', 'company.data']
 const UI = 'https://kestra.example.com/ui/main'
 
 const side = fc.constantFrom('repo', 'server', 'same', 'changed')
+/**
+ * What the base commit held (`none`: nothing; `server`: the server's copy before its turn, so the turn alone is
+ * drift; `other`: another text), and what was done to the server's copy (`disabled` in the UI, a 2.0 `draft`).
+ */
+const baseSide = fc.constantFrom('none', 'server', 'other')
+const turn = fc.constantFrom('none', 'none', 'disabled', 'enabled', 'draft')
 
 /** What the review and the impact may say of a flow, each part possibly absent. */
 const flowExtras = fc.record({
@@ -75,15 +88,23 @@ const flowExtras = fc.record({
 
 const plans = fc
   .record({
-    flows: fc.array(fc.tuple(fc.constantFrom(...NAMESPACES), fc.nat(20), side, flowExtras), {
-      maxLength: 16
-    }),
-    files: fc.array(fc.tuple(fc.constantFrom(...NAMESPACES), fc.nat(20), side, fc.boolean()), {
-      maxLength: 8
-    }),
-    deleteEnabled: fc.boolean()
+    flows: fc.array(
+      fc.tuple(fc.constantFrom(...NAMESPACES), fc.nat(20), side, flowExtras, baseSide, turn),
+      { maxLength: 16 }
+    ),
+    files: fc.array(
+      fc.tuple(fc.constantFrom(...NAMESPACES), fc.nat(20), side, fc.boolean(), baseSide),
+      { maxLength: 8 }
+    ),
+    deleteEnabled: fc.boolean(),
+    // No base, one base commit, or each namespace's deployed commit (the second one without a marker).
+    base: fc.constantFrom('none', 'event', 'deployed')
   })
-  .map(({ flows, files, deleteEnabled }) => {
+  .map(({ flows, files, deleteEnabled, base: baseKind }) => {
+    const base = {
+      flows: new Map<string, { source: string; file: string }>(),
+      files: new Map<string, { sha256: string; file: string }>()
+    }
     const desiredFlows = new Map<string, ReturnType<typeof desiredFlow>>()
     const desiredFiles = new Map<string, ReturnType<typeof desiredFile>>()
     const extras = new Map<string, (typeof flows)[number][3]>()
@@ -91,19 +112,32 @@ const plans = fc
       string,
       { flows: ReturnType<typeof remoteFlow>[]; files: ReturnType<typeof remoteFile>[] }
     > = Object.fromEntries(NAMESPACES.map((ns) => [ns, { flows: [], files: [] }]))
-    for (const [ns, n, where, extra] of flows) {
+    for (const [ns, n, where, extra, atBase, done] of flows) {
       const id = `flow_${n}`
       if (extras.has(`${ns}.${id}`)) continue
       extras.set(`${ns}.${id}`, extra)
+      // `enabled`: Git (at the base and now) disables the flow, the UI enabled it.
+      const off = (source: string) => (done === 'enabled' ? `${source}\ndisabled: true` : source)
       if (where !== 'server')
-        desiredFlows.set(`${ns}.${id}`, desiredFlow(ns, id, flowSource(ns, id, 'repo')))
+        desiredFlows.set(`${ns}.${id}`, desiredFlow(ns, id, off(flowSource(ns, id, 'repo'))))
+      const before = flowSource(
+        ns,
+        id,
+        where === 'changed' || where === 'server' ? 'server' : 'repo'
+      )
+      if (atBase !== 'none') {
+        const source = off(atBase === 'server' ? before : flowSource(ns, id, 'old'))
+        base.flows.set(flowKey(ns, id), { source, file: `${ns}/flows/${id}.yml` })
+      }
       if (where !== 'repo') {
-        const text = where === 'changed' ? 'server' : 'repo'
-        actual[ns]!.flows.push(remoteFlow(ns, id, flowSource(ns, id, text), n + 1))
+        // Kestra's UI disables a flow by writing `disabled: true` into its source (FlowService.injectDisabled).
+        const source = done === 'disabled' ? `${before}\ndisabled: true` : before
+        const held = remoteFlow(ns, id, source, n + 1)
+        actual[ns]!.flows.push(done === 'draft' ? { ...held, draft: true } : held)
       }
     }
     const seen = new Set<string>()
-    for (const [ns, n, where, binary] of files) {
+    for (const [ns, n, where, binary, atBase] of files) {
       const path = `/files/f${n}.${binary ? 'bin' : 'txt'}`
       if (seen.has(`${ns}${path}`)) continue
       seen.add(`${ns}${path}`)
@@ -111,19 +145,40 @@ const plans = fc
         binary ? new Uint8Array([0, n, text.length]) : `${text} ${n}\n`
       if (where !== 'server')
         desiredFiles.set(`${ns}${path}`, desiredFile(ns, path, content('repo')))
-      if (where !== 'repo') {
-        actual[ns]!.files.push(remoteFile(path, content(where === 'changed' ? 'server' : 'repo')))
+      const held = content(where === 'changed' || where === 'server' ? 'server' : 'repo')
+      if (atBase !== 'none') {
+        const bytes = atBase === 'server' ? held : content('old')
+        base.files.set(fileKey(ns, path), { sha256: sha256(bytes), file: `${ns}/files${path}` })
       }
+      if (where !== 'repo') actual[ns]!.files.push(remoteFile(path, held))
     }
-    const plan = buildPlan(
+    const deployed: DeployedBases = {
+      commits: new Map([[NAMESPACES[0]!, COMMIT]]),
+      unchecked: new Map([[NAMESPACES[1]!, 'no commit marker (this action has not deployed it)']])
+    }
+    const snapshot: BaseSnapshot | undefined =
+      baseKind === 'none' ? undefined : baseKind === 'event' ? base : { ...base, deployed }
+    const driftBase: DriftBase | undefined =
+      baseKind === 'none'
+        ? undefined
+        : baseKind === 'event'
+          ? {
+              from: 'pull-request',
+              commits: new Map(NAMESPACES.map((ns) => [ns, COMMIT])),
+              unchecked: new Map()
+            }
+          : { from: 'deployed', ...deployed }
+    const built = buildPlan(
       planInput({
         flows: [...desiredFlows.values()],
         files: [...desiredFiles.values()],
         actual,
-        deleteEnabled
+        deleteEnabled,
+        base: snapshot
       }),
       DECIDE_KINDS
     )
+    const plan = built
     // The review and the impact as the plan would carry them, on flows it writes.
     const resources = plan.resources.map((r) => {
       if (r.kind !== 'flow' || r.action === 'unchanged' || r.action === 'orphaned') return r
@@ -138,7 +193,7 @@ const plans = fc
       }
       return flow
     })
-    return { ...plan, resources } satisfies Plan
+    return { plan: { ...plan, resources } satisfies Plan, driftBase }
   })
 
 /** Findings on random resources of the plan (or on none), of every severity. */
@@ -156,12 +211,17 @@ function findingsOf(plan: Plan, picks: [number, Finding['severity']][]): Finding
   })
 }
 
-/** The comment's line (summary or orphan line) of a resource: the line naming it in bold. */
+/** The comment's line (summary or orphan line) of a resource: the line naming it in bold, not the drift list's. */
 function commentLine(comment: string, name: string, action: string): string {
   const bold = `${action} ${''}`
   const lines = comment
     .split('\n')
-    .filter((line) => line.includes(`<b>${escapeText(name)}</b>`) && line.includes(bold.trim()))
+    .filter(
+      (line) =>
+        line.includes(`<b>${escapeText(name)}</b>`) &&
+        line.includes(bold.trim()) &&
+        !line.startsWith('- ')
+    )
   expect(lines, `${action} ${name} in the comment`).toHaveLength(1)
   return lines[0]!
 }
@@ -191,6 +251,7 @@ function verdictCounts(line: string | undefined): string {
 
 describe('the comment, the text and the JSON document', () => {
   it('show the same marks, review, verdict and deletions for every plan', () => {
+    const seen = new Set<string>()
     fc.assert(
       fc.property(
         plans,
@@ -201,7 +262,7 @@ describe('the comment, the text and the JSON document', () => {
           }
         ),
         fc.constantFrom<'error' | 'warning'>('error', 'warning'),
-        (plan, picks, failOn) => {
+        ({ plan, driftBase }, picks, failOn) => {
           const report: CommentInput = {
             commentKey: 'default',
             mode: 'plan',
@@ -213,6 +274,8 @@ describe('the comment, the text and the JSON document', () => {
             failOn,
             plan,
             kestraUi: UI,
+            notes: driftBaseNotes(driftBase),
+            driftBase,
             budget: 1_000_000
           }
           const comment = renderComment(report)
@@ -256,6 +319,42 @@ describe('the comment, the text and the JSON document', () => {
             ]
             expect(heads[0]).toBe(heads[1])
           }
+
+          // What drift was measured against, said alike (docs/drift.md#drift-by-default).
+          expect(document.notes).toEqual(driftBaseNotes(driftBase))
+          for (const note of document.notes) {
+            expect(comment).toContain(`> ${escapeText(note)}`)
+            expect(text.split('\n')).toContain(note)
+          }
+          expect(document.drift_base?.commits ?? {}).toEqual(
+            Object.fromEntries(driftBase?.commits ?? [])
+          )
+          expect(document.drift_base?.unchecked ?? {}).toEqual(
+            Object.fromEntries(driftBase?.unchecked ?? [])
+          )
+
+          // The UI's work: the same words on each resource's line and in the drift lists.
+          const commentDrift = comment.slice(comment.indexOf('#### ⚠️ Drift'))
+          const textDrift = text.slice(text.indexOf('Drift: the server copy'))
+          plan.resources.forEach((r, i) => {
+            const ui = document.resources[i]!.ui_work
+            if (ui) seen.add(`${ui.kind} ${r.action}`)
+            expect(ui?.text).toBe(uiWorkText(r))
+            expect(ui?.kind).toBe(r.outside)
+            if (ui) expect(r.drifted).toBe(true)
+            if (!r.drifted) return
+            const name = resourceName(r)
+            const said = ui ? `: ${ui.text}` : ` (${r.action})`
+            expect(commentDrift).toContain(
+              `- ${r.kind} <b>${escapeText(name)}</b>${escapeText(said)}`
+            )
+            expect(textDrift).toContain(`  ${r.kind} ${name}${said}`)
+            if (r.action === 'unchanged') return
+            const line = commentLine(comment, name, r.action)
+            const { line: textLine } = textBlock(text, name, r.action)
+            expect(line).toContain(ui ? `⚠️ drifted: ${escapeText(ui.text)}` : '⚠️ drifted')
+            expect(textLine).toContain(ui ? `drifted: ${ui.text}` : 'drifted')
+          })
 
           // Each resource the comment lists: the same marks, invalid count, page and review in all three.
           expect(document.resources.map((r) => r.name)).toEqual(plan.resources.map(resourceName))
@@ -315,6 +414,14 @@ describe('the comment, the text and the JSON document', () => {
         }
       ),
       { numRuns: runs(200, 60) }
+    )
+    // Every kind of the UI's work and every thing deploying does to it was shown (not each pair: 60 random plans
+    // do not always hold the rarest, an orphan enabled in the UI).
+    expect(new Set([...seen].map((pair) => pair.split(' ')[0]))).toEqual(
+      new Set(['created', 'deleted', 'edited', 'disabled', 'enabled', 'draft'])
+    )
+    expect(new Set([...seen].map((pair) => pair.split(' ')[1]))).toEqual(
+      new Set(['create', 'update', 'delete', 'orphaned'])
     )
   })
 })

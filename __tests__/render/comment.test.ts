@@ -60,7 +60,7 @@ describe('renderComment', () => {
   it('puts the headline first: counts, verdict, server, tenant and short commit', () => {
     const lines = body.split('\n')
     expect(lines[1]).toBe(
-      '### Kestra plan: 2 to create, 2 to update, 0 to delete, 2 unchanged, 2 orphaned, 2 drifted'
+      '### Kestra plan: 2 to create, 2 to update, 0 to delete, 2 unchanged, 2 orphaned, 3 drifted'
     )
     expect(body).toContain('❌ **Validation failed**: 1 error, 1 warning')
     expect(body).toContain(
@@ -104,7 +104,8 @@ describe('renderComment', () => {
 
   it('lists orphaned resources one line each and unchanged ones only as a count', () => {
     expect(body).toContain(
-      '\n⚪ orphaned flow <b>company.team.leftover</b> · rev 3 · kept because <code>delete</code> is false'
+      // The base commit lacked it: created outside Git, and kept (docs/drift.md#the-uis-work-named).
+      "\n⚪ orphaned flow <b>company.team.leftover</b> · rev 3 · ⚠️ drifted: created in Kestra's UI; kept (delete is off)"
     )
     expect(body).toContain('1 unchanged.')
     expect(body).toContain('No changes in 1 other namespace (1 unchanged).')

@@ -143,7 +143,9 @@ describe('the hierarchy', () => {
     // company.team.edited is drifted: its full line (with the diff counts) appears once.
     expect(countOf(body, '🟡 update flow <b>company.team.edited</b>')).toBe(1)
     const drift = body.slice(body.indexOf('#### ⚠️ Drift'))
-    expect(drift).toContain('flow <b>company.team.edited</b> (update)')
+    expect(drift).toContain(
+      "- flow <b>company.team.edited</b>: edited in Kestra's UI; deploying overwrites it"
+    )
   })
 
   it('leaves out table columns that are empty in every row', () => {

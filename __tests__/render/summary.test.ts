@@ -38,7 +38,7 @@ describe('renderSummary', () => {
     expect(diffs).toEqual(
       plan.resources.filter((r) => r.diff).map((r) => r.diff!.replace(/\n$/, ''))
     )
-    expect(text).toContain('| **Total** | 2 | 2 | 0 | 2 | 2 | 2 |')
+    expect(text).toContain('| **Total** | 2 | 2 | 0 | 2 | 2 | 3 |')
     expect(text).toContain('- flow <b>company.team.same</b>')
     expect(text).toContain('- flow <b>other.ns.quiet</b>')
     expect(text).toContain(`Plan fingerprint: \`${plan.fingerprint}\``)

@@ -15,6 +15,7 @@ import {
   validationFailed
 } from '../decide/render/headline.js'
 import { failureDocument, planDocument } from '../decide/render/plan-document.js'
+import { uiWorkText } from '../decide/render/ui-work.js'
 import { type DeployResult, type DeployStatus, outcomeCounts } from '../model/result.js'
 import type { ReportInput } from '../decide/render/input.js'
 import {
@@ -579,7 +580,10 @@ function planLines(plan: Plan, options: PlanTextOptions): string[] {
       p.yellow(
         'Drift: the server copy of these resources was changed outside Git since the base commit; deploying overwrites (or deletes) those edits.'
       ),
-      ...drifted.map((r) => `  ${r.kind} ${inert(resourceName(r))} (${r.action})`),
+      ...drifted.map((r) => {
+        const ui = uiWorkText(r)
+        return `  ${r.kind} ${inert(resourceName(r))}${ui ? `: ${ui}` : ` (${r.action})`}`
+      }),
       ''
     )
   }
@@ -601,9 +605,10 @@ function resourceLine(r: ResourceChange, { kinds, invalid, p }: PlanTextOptions)
     parts.push(r.diffOmitted === 'too-large' ? `${counts} (diff too large to show)` : counts)
   }
   parts.push(...kindMarks(kinds, r).map(inert))
-  if (r.drifted) parts.push(p.yellow('drifted'))
+  const ui = uiWorkText(r)
+  if (r.drifted) parts.push(p.yellow(ui ? `drifted: ${ui}` : 'drifted'))
   if (r.remark !== undefined) parts.push(p.dim(inert(r.remark)))
-  else if (r.action === 'orphaned') parts.push(p.dim('kept: --delete is off'))
+  else if (r.action === 'orphaned' && !ui) parts.push(p.dim('kept: --delete is off'))
   return parts.join(' · ')
 }
 

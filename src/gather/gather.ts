@@ -1,6 +1,8 @@
 import { resolve } from 'node:path'
 import { ConfigError, errorMessage } from '../model/errors.js'
 import { markerSeal, type MarkerSeal } from '../model/marker-seal.js'
+import { COMMIT_MARKER_KEY, commitMarker, readStored, short } from '../model/commit-marker.js'
+import type { MarkersRead } from '../kestra/commit-markers.js'
 import type {
   ActualNamespace,
   BaseSnapshot,
@@ -387,12 +389,33 @@ function readRemaining(
           : undefined
       )
     ))
+  // Drift by default (docs/drift.md#drift-by-default): without an event's base, each namespace's last deployed
+  // commit; a drift run plans the head itself.
+  const deployedBase =
+    !borrowBase && reads && work.plan && work.writes !== 'drift'
+      ? settle(
+          readDeployedBase(reads, {
+            input,
+            model,
+            walk: started.walk,
+            reuseFlow: work.reuseBase
+              ? reuseOf(input, started, {
+                  reused: (flow) => baseReused.add(flow.file),
+                  onlyStarted: true
+                })
+              : undefined
+          })
+        )
+      : undefined
   const base =
-    repositoryBase &&
+    (repositoryBase ?? deployedBase) &&
     settle(
-      Promise.all([valueOf(repositoryBase), reading && valueOf(reading)]).then(
-        ([snapshot, server]) =>
-          snapshot && input.sending.base(snapshot, model.managedNamespaces, server)
+      Promise.all([valueOf((repositoryBase ?? deployedBase)!), reading && valueOf(reading)]).then(
+        ([snapshot, server]) => {
+          if (!snapshot) return undefined
+          const sent = input.sending.base(snapshot, model.managedNamespaces, server)
+          return snapshot.deployed ? { ...sent, deployed: snapshot.deployed } : sent
+        }
       )
     )
   const desired =
@@ -722,6 +745,91 @@ async function readBaseSnapshot(
 }
 
 /**
+ * Each managed namespace's last deployed commit, read from its commit marker, as one base snapshot in the
+ * repository's names (docs/drift.md#drift-by-default): the namespaces deployed from one commit read it once; a
+ * namespace without a marker, with one this action cannot read, or whose commit the checkout lacks has no base, and
+ * `deployed.unchecked` says why. The marker is untrusted text: only a well-formed commit id is ever given to git.
+ */
+async function readDeployedBase(
+  reads: ServerReads,
+  run: {
+    input: GatherInput
+    model: RepoModel
+    walk: WalkParts
+    reuseFlow?: ReuseFlow
+  }
+): Promise<BaseSnapshot> {
+  const { input, model } = run
+  const { sending, settings, context } = input
+  const sentOf = new Map(model.managedNamespaces.map((ns) => [ns, sending.namespace(ns)]))
+  const commits = new Map<string, string>()
+  const unchecked = new Map<string, string>()
+  const byCommit = new Map<string, string[]>()
+  await Promise.all(
+    [...sentOf].map(async ([namespace, sent]) => {
+      const reading = await reads.markerOf(sent)
+      const why = unreadMarker(reading, sent)
+      if (why !== undefined) {
+        unchecked.set(sent, why)
+        return
+      }
+      const commit = reading.markers.get(sent)!.commit.toLowerCase()
+      byCommit.set(commit, [...(byCommit.get(commit) ?? []), namespace])
+    })
+  )
+  const flows: BaseSnapshot['flows'] = new Map()
+  const files: BaseSnapshot['files'] = new Map()
+  for (const [commit, namespaces] of [...byCommit].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const held = new Set(namespaces)
+    const none = (why: string) => {
+      for (const namespace of namespaces) unchecked.set(sentOf.get(namespace)!, why)
+    }
+    let tree: GitTree | undefined
+    try {
+      tree = await GitTree.open(context.workspace, commit, settings.root)
+      if (!tree) {
+        none(
+          `its commit marker names commit ${short(commit)}, which this checkout does not have (a shallow clone: check out with fetch-depth: 0)`
+        )
+        continue
+      }
+      const at = await loadRepository(tree, settings, {
+        walk: run.walk,
+        known: workTreeReuse(model, tree),
+        layout: model.layout,
+        reuseFlow: run.reuseFlow
+      })
+      const snapshot = snapshotOf({
+        ...at,
+        flows: at.flows.filter((flow) => flow.namespace !== undefined && held.has(flow.namespace)),
+        files: at.files.filter((entry) => held.has(entry.namespace))
+      })
+      for (const [key, flow] of snapshot.flows) flows.set(key, flow)
+      for (const [key, file] of snapshot.files) files.set(key, file)
+      for (const namespace of namespaces) commits.set(sentOf.get(namespace)!, commit)
+    } catch (error) {
+      none(`commit ${short(commit)} of its commit marker could not be read: ${errorMessage(error)}`)
+    } finally {
+      await tree?.close()
+    }
+  }
+  return { flows, files, deployed: { commits, unchecked } }
+}
+
+/** Why a namespace's marker gives no commit to compare with, or undefined when it does. */
+function unreadMarker(reading: MarkersRead, namespace: string): string | undefined {
+  const failed = reading.failed.get(namespace)
+  if (failed !== undefined) {
+    return `its commit marker (KV ${COMMIT_MARKER_KEY}) could not be read: ${failed}`
+  }
+  if (reading.markers.get(namespace)) return undefined
+  const value = reading.held?.get(namespace)
+  if (value === undefined) return 'no commit marker (this action has not deployed it)'
+  const read = readStored('commit marker', commitMarker, value)
+  return `its KV entry ${COMMIT_MARKER_KEY} is not a commit marker this action reads (${'refused' in read ? read.refused : 'unreadable'})`
+}
+
+/**
  * Shallow history: read, through the contents API, the base version of just the files the plan would
  * overwrite or remove (drift needs nothing else).
  */
@@ -730,7 +838,7 @@ export async function baseFromApi(
   github: GitHubPort,
   sha: string
 ): Promise<BaseSnapshot> {
-  const snapshot: BaseSnapshot = { flows: new Map(), files: new Map() }
+  const snapshot: BaseSnapshot = { flows: new Map(), files: new Map(), partial: true }
   const candidates = plan.resources.filter(
     (r) => r.file && r.action !== 'create' && r.action !== 'unchanged'
   )

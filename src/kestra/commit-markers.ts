@@ -10,6 +10,11 @@ import {
 import type { Semaphore } from '../model/concurrency.js'
 import { errorMessage } from '../model/errors.js'
 
+/** The markers as read, with why each namespace's could not be (the error, not a warning's sentence). */
+export interface MarkersRead extends MarkerReading {
+  failed: Map<string, string>
+}
+
 /**
  * The marker of each namespace. One the server would not give leaves the order unknown (a warning, the deploy goes
  * on); one it gave that this version cannot read (a newer format, cut short, garbage) is `unreadable`, and a
@@ -21,9 +26,10 @@ export async function readMarkers(
   namespaces: string[],
   semaphore?: Semaphore,
   first = false
-): Promise<MarkerReading> {
+): Promise<MarkersRead> {
   const markers: RecordedMarkers = new Map()
   const warnings: string[] = []
+  const failed = new Map<string, string>()
   const stored = new Map<string, Record<string, unknown>>()
   const held = new Map<string, unknown>()
   const unreadable = new Map<string, string>()
@@ -34,6 +40,7 @@ export async function readMarkers(
         const read = () => api.getKv(namespace, COMMIT_MARKER_KEY, first)
         value = await (semaphore ? semaphore.run(read, first) : read())
       } catch (error) {
+        failed.set(namespace, errorMessage(error))
         warnings.push(
           `Could not read the deployed commit of namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; cannot tell whether this commit is older than what it holds, deploying anyway.`
         )
@@ -48,5 +55,5 @@ export async function readMarkers(
     })
   )
   warnings.sort()
-  return { markers, warnings, stored, held, unreadable }
+  return { markers, warnings, stored, held, unreadable, failed }
 }

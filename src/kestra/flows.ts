@@ -7,7 +7,7 @@ import { readZip } from './zip.js'
 import { compareCodeUnits } from '../model/content.js'
 import { settle, valueOf, valueOfEnded, type Outcome } from '../model/outcome.js'
 
-type Listed = Pick<RemoteFlow, 'id' | 'revision' | 'updated'>
+type Listed = Pick<RemoteFlow, 'id' | 'revision' | 'updated' | 'draft'>
 
 /** Flows one export asks for at most, several namespaces together (docs/kestra.md#export-flows). */
 export const EXPORTED_AT_ONCE = 1000
@@ -51,7 +51,9 @@ export function flowsApi(http: ScopedHttp) {
       if (flow?.id === undefined || flow.deleted === true) return []
       if (flow.namespace !== undefined && flow.namespace !== namespace) return []
       const updated = flow.updated !== undefined ? { updated: flow.updated } : {}
-      return [{ id: flow.id, revision: Number(flow.revision ?? 0), ...updated }]
+      // 2.0 lists a flow's latest revision, a draft included (jdbc 2.0.0 findByNamespace: its last revision).
+      const draft = flow.draft === true ? { draft: true as const } : {}
+      return [{ id: flow.id, revision: Number(flow.revision ?? 0), ...updated, ...draft }]
     })
   }
 
@@ -166,11 +168,13 @@ export function flowsApi(http: ScopedHttp) {
     async listFlows(namespace: string): Promise<RemoteFlow[]> {
       const { listed, sources } = await listedWithSources(namespace)
       const flows = await Promise.all(
-        listed.map(async ({ id, revision, updated }): Promise<RemoteFlow | undefined> => {
+        listed.map(async ({ id, revision, updated, draft }): Promise<RemoteFlow | undefined> => {
           const source = sources.get(id)
-          if (source !== undefined)
-            return { namespace, id, revision, source, ...(updated && { updated }) }
-          return getFlow(namespace, id)
+          const flow =
+            source !== undefined
+              ? { namespace, id, revision, source, ...(updated && { updated }) }
+              : await getFlow(namespace, id)
+          return flow && { ...flow, ...(draft && { draft }) }
         })
       )
       return flows
@@ -278,7 +282,8 @@ const flowAnswer = z.object({
   revision: z.unknown().optional(),
   deleted: z.unknown().optional(),
   source: z.string().optional().catch(undefined),
-  updated: z.string().optional().catch(undefined)
+  updated: z.string().optional().catch(undefined),
+  draft: z.boolean().optional().catch(undefined)
 })
 
 const topology = z.object({

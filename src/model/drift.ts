@@ -2,6 +2,21 @@ import type { NamespaceFileMapping } from './inputs/declared.js'
 import type { DiffOmission, ResourceChange } from './plan.js'
 import type { Layout } from './settings.js'
 
+/** What a plan's drift was measured against (docs/drift.md#drift-by-default). */
+export interface DriftBase {
+  /**
+   * The pull request's base, the commit before the push, the CLI's `--base`, or each namespace's last deployed
+   * commit (its commit marker).
+   */
+  from: 'pull-request' | 'push' | 'base-flag' | 'deployed'
+  /** Namespace → the commit its server copies were compared with. */
+  commits: ReadonlyMap<string, string>
+  /** Namespace → why it was not compared. */
+  unchecked: ReadonlyMap<string, string>
+  /** Read through GitHub's contents API, the checkout lacking the commit: only the files the plan changes. */
+  api?: true
+}
+
 /** How a resource differs in Kestra from the default branch (docs/drift.md#what-counts-as-drift). */
 export type DriftKind = 'edited' | 'only-in-kestra' | 'deleted-in-kestra'
 

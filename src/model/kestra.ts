@@ -24,6 +24,8 @@ export interface RemoteFlow {
   source: string
   /** When the revision was saved (ISO-8601; 1.x, docs/kestra.md#who-changed-a-flow-and-when). */
   updated?: string
+  /** 2.0: the listed latest revision is a draft saved in the UI (docs/drift.md#a-draft-pending-in-kestras-ui). */
+  draft?: true
 }
 
 /** A flow topology edge (docs/kestra.md#flow-dependencies): a Subflow/ForEachItem call, or a Flow trigger. */

@@ -34,10 +34,28 @@ export interface ActualNamespace {
   files: ServerFile[]
 }
 
-/** The repository at the base commit (PR base or push `before`), keyed by `flowKey` / `fileKey`. */
+/**
+ * The repository at the base commit (PR base or push `before`, else each namespace's last deployed commit), keyed by
+ * `flowKey` / `fileKey`.
+ */
 export interface BaseSnapshot {
   flows: Map<string, { source: string; file: string }>
   files: Map<string, { sha256: string; file: string }>
+  /**
+   * Drift by default (docs/drift.md#drift-by-default): each namespace compared with the commit it was last deployed
+   * from; a namespace that `commits` does not name has no base. Undefined: one base commit for every namespace.
+   */
+  deployed?: DeployedBases
+  /** Read through GitHub's contents API: only the files the plan changes, so absence proves nothing. */
+  partial?: true
+}
+
+/** Each namespace's last deployed commit, read from its commit marker, or why there is none to compare with. */
+export interface DeployedBases {
+  /** Namespace (as sent) → the commit it was last deployed from, held by the checkout. */
+  commits: ReadonlyMap<string, string>
+  /** Namespace (as sent) → why it has no base. */
+  unchecked: ReadonlyMap<string, string>
 }
 
 export interface PlanInput {

@@ -19,6 +19,8 @@ export interface ChangeBase {
   file?: string
   /** The server copy differs from the repository's base commit too: someone changed it outside Git. */
   drifted: boolean
+  /** What was done to it outside Git, when the plan can tell (docs/drift.md#the-uis-work-named). */
+  outside?: OutsideGit
   /** Unified diff (3 lines of context) for text content; undefined when unchanged or binary. */
   diff?: string
   additions?: number
@@ -26,6 +28,14 @@ export interface ChangeBase {
   /** Why content that changes has no `diff`. */
   diffOmitted?: DiffOmission
 }
+
+/**
+ * What was done outside Git, decided from what the base commit held and what the server holds now
+ * (docs/drift.md#the-uis-work-named): `deleted` (the base held it, the server lacks it), `created` (the server holds
+ * it, the base lacked it), `edited`, `disabled` or `enabled` (the flow's `disabled` differs from the base's), `draft`
+ * (2.0: its latest revision is a draft saved in the UI).
+ */
+export type OutsideGit = 'deleted' | 'created' | 'edited' | 'disabled' | 'enabled' | 'draft'
 
 /** `binary`: no text diff possible; `too-large`: content past the diff limits, only line counts. */
 export type DiffOmission = 'binary' | 'too-large'

@@ -93,7 +93,8 @@ export async function execute(
     })
     const validationFailure = publish(findings)
     await suggesting?.post()
-    const withPlan = { ...report, findings, plan, notes: planned.notes }
+    // The plan's notes and what its drift was measured against, beside the report's.
+    const withPlan = { ...report, findings, plan, ...planned }
     if (!work.writes) {
       await reportNoDeploy(reporter, summary, plan.counts)
       return { failure: validationFailure, report: withPlan, upgrade }

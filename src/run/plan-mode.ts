@@ -41,7 +41,11 @@ import { ActionError, errorMessage } from '../model/errors.js'
 import type { Kind } from '../kinds/kind.js'
 import { sortFindings } from '../decide/validate/verdict.js'
 import { phase } from '../report/phase.js'
-import { flowKey } from '../model/targets.js'
+import { fileKey, flowKey } from '../model/targets.js'
+import type { BaseSnapshot } from '../model/plan-input.js'
+import type { DriftBase } from '../model/drift.js'
+import { short } from '../model/commit-marker.js'
+import { driftBaseNotes } from '../decide/render/ui-work.js'
 import type { DefinedNames, NameListings, NameReference } from '../model/names.js'
 import { parseFlowFile } from '../model/flow-file.js'
 import type { Reporter } from '../report/reporter.js'
@@ -56,9 +60,13 @@ interface PlanModeArgs extends TargetRun {
 }
 
 /** Computes the plan and its impact, writes the plan file and outputs, and posts the sticky PR comment. */
-export async function planMode(
-  args: PlanModeArgs
-): Promise<{ plan: Plan; summary: string; findings: Finding[]; notes: string[] }> {
+export async function planMode(args: PlanModeArgs): Promise<{
+  plan: Plan
+  summary: string
+  findings: Finding[]
+  notes: string[]
+  driftBase?: DriftBase
+}> {
   const { ports } = args
   const { desired, commitTime } = args.checked.snapshot
   if (desired === undefined) {
@@ -73,7 +81,13 @@ export async function planMode(
   const { plan } = reviewed
   const findings = sortFindings([...args.report.findings, ...reviewed.findings])
   const notes = [...(args.report.notes ?? []), ...reviewed.notes]
-  const report: ReportInput = { ...args.report, findings, plan, notes }
+  const report: ReportInput = {
+    ...args.report,
+    findings,
+    plan,
+    notes,
+    driftBase: reviewed.driftBase
+  }
   const shown = ports.edge.shown(renderedReport(report))
   // GitHub writes the comment while the plan file and the summary are made: they wait until it leaves.
   let sent!: () => void
@@ -85,7 +99,7 @@ export async function planMode(
   writePlanOutputs(args, report, plan)
   const summary = renderSummary(shown)
   await commenting
-  return { plan, summary, findings, notes }
+  return { plan, summary, findings, notes, driftBase: reviewed.driftBase }
 }
 
 /** The plan, its impact, and what the review caught (docs/caught-at-review.md). */
@@ -93,9 +107,9 @@ async function reviewedPlan(
   args: PlanModeArgs,
   desired: PlanInput['desired'],
   reference: Date | undefined
-): Promise<{ plan: Plan; findings: Finding[]; notes: string[] }> {
+): Promise<{ plan: Plan; findings: Finding[]; notes: string[]; driftBase?: DriftBase }> {
   const { checked, state, ports } = args
-  const built = await plannedChanges(args, desired)
+  const { plan: built, driftBase } = await plannedChanges(args, desired)
   const { graph, impact } = await impactOf(args, built, reference)
   for (const [namespace, counts] of countsByNamespace(impact.plan)) {
     ports.reporter.info(`${namespace}: ${countsText(counts)}`)
@@ -116,7 +130,9 @@ async function reviewedPlan(
   }
   const reviewed = decideReview(review, await gatherReview(review), ports.reporter)
   const findings = [...impact.findings, ...reviewed.findings]
-  return { plan: reviewed.plan, findings, notes: reviewed.notes }
+  const baseNotes = driftBaseNotes(driftBase)
+  for (const note of baseNotes) ports.reporter.info(note)
+  return { plan: reviewed.plan, findings, notes: [...baseNotes, ...reviewed.notes], driftBase }
 }
 
 /**
@@ -143,10 +159,15 @@ async function impactOf(args: PlanModeArgs, built: Plan, reference: Date | undef
 /**
  * The snapshot's plan; in a shallow clone without the base commit, its files' base versions come through GitHub.
  */
-async function plannedChanges(args: PlanModeArgs, desired: PlanInput['desired']): Promise<Plan> {
+async function plannedChanges(
+  args: PlanModeArgs,
+  desired: PlanInput['desired']
+): Promise<{ plan: Plan; driftBase?: DriftBase }> {
   const { target, context, ports, state, checked } = args
   const { model, changed } = checked
   const { base } = checked.snapshot
+  // A drift run plans the default branch's head: it is the base, every difference is drift (docs/drift.md).
+  const drift = target.work.writes === 'drift'
   // docs/layouts.md#a-folder-that-does-not-exist: with a missing input folder, what seems gone may be a typo's
   // doing.
   const heldBack = model.readProblems.some((problem) => problem.rule === MISSING_FOLDER)
@@ -157,16 +178,18 @@ async function plannedChanges(args: PlanModeArgs, desired: PlanInput['desired'])
     actual: state,
     scope: target.scope,
     changedFiles: changed.kind === 'list' ? changed.paths : undefined,
-    base: base && valueOfEnded(base),
+    base: drift ? headBase(desired) : heldBackBase(base && valueOfEnded(base), heldBack),
     deleteEnabled: target.delete && !heldBack
   }
   const kinds = args.kinds.map((kind) => kind.decide)
   const held = checked.snapshot.kinds
   let built = buildPlan(input, kinds, held)
-  const baseSha = baseCommit(context)
+  const baseSha = drift ? undefined : baseCommit(context)
+  let api = false
   if (baseSha && !input.base && ports.github) {
     const base = await baseFromApi(built, ports.github, baseSha)
     built = buildPlan({ ...input, base }, kinds, held)
+    api = true
   }
   if (target.delete && heldBack) {
     for (const change of built.resources) {
@@ -174,8 +197,47 @@ async function plannedChanges(args: PlanModeArgs, desired: PlanInput['desired'])
         change.remark = 'kept: an input names a folder that does not exist'
     }
   }
-  // A drift run plans the default branch's head: every difference is drift (docs/drift.md).
-  return args.target.work.writes === 'drift' ? driftPlan(built) : built
+  if (drift) return { plan: driftPlan(built) }
+  return { plan: built, driftBase: driftBaseOf(context, input.base, built.namespaces, api) }
+}
+
+/** A folder that does not exist hides its files at the base too: there, absence proves nothing (not created). */
+function heldBackBase(base: BaseSnapshot | undefined, heldBack: boolean): BaseSnapshot | undefined {
+  return base && heldBack ? { ...base, partial: true } : base
+}
+
+/** The head as its own base: what Kestra holds beyond it was done outside Git. */
+function headBase(desired: PlanInput['desired']): BaseSnapshot {
+  return {
+    flows: new Map(
+      desired.flows.map((f) => [flowKey(f.namespace, f.id), { source: f.source, file: f.file }])
+    ),
+    files: new Map(
+      desired.files.map((f) => [fileKey(f.namespace, f.path), { sha256: f.sha256, file: f.file }])
+    )
+  }
+}
+
+/**
+ * What the plan's drift was measured against (docs/drift.md#drift-by-default): the event's base commit for every
+ * namespace, else each namespace's last deployed commit, with why a namespace had none.
+ */
+function driftBaseOf(
+  context: RunContext,
+  base: BaseSnapshot | undefined,
+  namespaces: readonly string[],
+  api: boolean
+): DriftBase | undefined {
+  if (base?.deployed) return { from: 'deployed', ...base.deployed }
+  const sha = baseCommit(context)
+  if (!sha) return undefined
+  const from = context.pullRequest ? 'pull-request' : context.local ? 'base-flag' : 'push'
+  const each = (value: string) => new Map(namespaces.map((namespace) => [namespace, value]))
+  if (base === undefined) {
+    const why = `commit ${short(sha)} is not in this checkout (a shallow clone: check out with fetch-depth: 0)`
+    return { from, commits: new Map(), unchecked: each(why) }
+  }
+  return { from, commits: each(sha), unchecked: new Map(), ...(api && { api: true as const }) }
 }
 
 /** The plan file (the plan as JSON, shown as the output edge shows text) and the plan's outputs. */

@@ -149,6 +149,8 @@ export function renderFlow(core: EmulatorCore, saved: SavedFlow, withSource: boo
     deleted: saved.flow.deleted,
     updated: core.features.v1 ? saved.flow.updated : undefined
   })
+  // 2.0's Flow has `draft` (non_null inclusion writes false too): the listed latest revision may be one.
+  if (core.features.v2) json.draft = saved.flow.draft === true
   if (withSource) json.source = saved.flow.source
   return json
 }

@@ -137,6 +137,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       }
     },
     warmedUp: () => warming,
+    saveDraft(namespace, id, source, tenant = resolved.tenant) {
+      if (!core.features.v2) throw new Error(`Kestra ${resolved.version} has no drafts (2.0 has)`)
+      state.appendFlow(tenant, namespace, id, source, false).draft = true
+    },
     scriptExecutions(namespace, id, script, tenant = resolved.tenant) {
       core.executions.script(tenant, namespace, id, script)
     },

@@ -15,6 +15,8 @@ export interface FlowRevision {
   updated: string
   /** Lazily parsed YAML (null: not a mapping). */
   parsed?: Record<string, unknown> | null
+  /** 2.0: a draft saved in the UI (`Emulator.saveDraft`). */
+  draft?: true
 }
 
 export type KvType = 'STRING' | 'NUMBER' | 'BOOLEAN' | 'DATETIME' | 'DATE' | 'DURATION' | 'JSON'

@@ -222,6 +222,12 @@ export interface Emulator {
   upgrade(version: string): void
   /** Resolves once seeded flows are parsed and validated in the background (benchmarks wait for it). */
   warmedUp(): Promise<void>
+  /**
+   * Kestra 2.0's UI saves a draft of a flow: a revision flagged `draft` (core 2.0.0 `AbstractFlow.draft`), its
+   * latest, which flow listings and reads then answer (jdbc 2.0.0 `findByNamespace`, `findByIdWithSource`: the
+   * last revision, drafts included). No route of the sources the emulator follows saves one: tests call this.
+   */
+  saveDraft(namespace: string, id: string, source: string, tenant?: string): void
   snapshot(): Snapshot
   /** The live test suites (EE), sorted by namespace and id. */
   testSuites(tenant?: string): { namespace: string; id: string; source: string }[]

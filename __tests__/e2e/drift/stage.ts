@@ -136,6 +136,16 @@ export class KestraUi {
     return this.saved(await this.send('POST', '/flows', source, 'application/x-yaml'))
   }
 
+  /**
+   * The flow list's Disable (or Enable): Kestra writes `disabled: true` (or false) into the stored source
+   * (FlowController.setFlowsDisableByIds → FlowService.injectDisabled), sent here as the new source.
+   */
+  async disableFlow(namespace: string, id: string, disabled = true): Promise<SavedFlow> {
+    const response = await this.send('GET', `/flows/${namespace}/${id}?source=true`)
+    const { source } = (await response.json()) as { source: string }
+    return this.editFlow(namespace, id, injectDisabled(source, disabled))
+  }
+
   async deleteFlow(namespace: string, id: string): Promise<void> {
     await this.send('DELETE', `/flows/${namespace}/${id}`)
   }
@@ -198,6 +208,13 @@ export class KestraUi {
     const json = (await response.json()) as { revision: number; updated: string; source: string }
     return { revision: json.revision, updated: json.updated, source: json.source }
   }
+}
+
+/** Kestra's FlowService.injectDisabled: the `disabled:` line of the other value replaced, else one appended. */
+export function injectDisabled(source: string, disabled: boolean): string {
+  const other = new RegExp(`^disabled\\s*:\\s*${!disabled}\\s*`, 'm')
+  if (other.test(source)) return source.replace(new RegExp(other, 'gm'), `disabled: ${disabled}\n`)
+  return `${source}\ndisabled: ${disabled}`
 }
 
 export interface SavedFlow {

@@ -9,6 +9,7 @@ import { escapeText } from '../../model/markdown/escape.js'
 import { countsText } from './headline.js'
 import { detailsBlock, summaryLine, type InvalidCount } from './resource.js'
 import type { DecideKind } from '../kind.js'
+import { uiWorkText } from './ui-work.js'
 
 /** A part of a document; one that can shrink has a `reduced` form to replace `full` when space runs out. */
 export type Piece = string | { full: string; reduced: string }
@@ -172,8 +173,13 @@ export function driftPieces(plan: Plan, detail: Detail): string[] {
   if (detail === 'counts') {
     return [`#### ⚠️ Drift\n\n${intro} ${drifted.length} drifted resources: see the job summary.`]
   }
+  // What was done outside Git and what deploying does to it, when the plan can tell (docs/drift.md).
   const list = drifted
-    .map((r) => `${r.kind} <b>${escapeText(resourceName(r))}</b> (${r.action})`)
-    .join(', ')
+    .map((r) => {
+      const ui = uiWorkText(r)
+      const said = ui ? `: ${escapeText(ui)}` : ` (${r.action})`
+      return `- ${r.kind} <b>${escapeText(resourceName(r))}</b>${said}`
+    })
+    .join('\n')
   return [`#### ⚠️ Drift\n\n${intro}\n\n${list}`]
 }

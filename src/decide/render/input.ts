@@ -4,6 +4,7 @@ import type { Finding } from '../../model/finding.js'
 import type { DecideKind } from '../kind.js'
 import type { UpgradeReport } from '../../model/upgrade.js'
 import type { SuggestionsReport } from '../../model/suggestion.js'
+import type { DriftBase } from '../../model/drift.js'
 
 export interface ReportInput {
   mode: Mode
@@ -17,6 +18,8 @@ export interface ReportInput {
   layout?: { layout: string; reason: string }
   /** Plain-text remarks shown under the headline (escaped), e.g. why only local validation ran. */
   notes?: readonly string[]
+  /** What the plan's drift was measured against (its notes say it in words). */
+  driftBase?: DriftBase
   /** The `comment-key` input: named in the headline unless it is `default`. */
   commentKey?: string
   /** `https://github.com/<owner>/<repo>`: findings link to their line at `commit` there. */

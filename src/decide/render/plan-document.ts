@@ -8,6 +8,7 @@ import { deletionNames, validationFailed } from './headline.js'
 import { findingCounts } from '../validate/verdict.js'
 import type { ReportInput } from './input.js'
 import { invalidCounts, kestraPageOf, plainMarks } from './resource.js'
+import { uiWorkText } from './ui-work.js'
 
 /** It only grows: a field renamed, retyped or removed takes a new version (docs/cli.md#the-json-document). */
 const FORMAT_VERSION = 1
@@ -24,6 +25,13 @@ const resourceSchema = z.looseObject({
   action: z.enum(ACTIONS),
   revision: z.number().optional(),
   drifted: z.boolean(),
+  /** What was done outside Git and what deploying does to it (docs/drift.md#the-uis-work-named). */
+  ui_work: z
+    .object({
+      kind: z.enum(['deleted', 'created', 'edited', 'disabled', 'enabled', 'draft']),
+      text: z.string()
+    })
+    .optional(),
   invalid_findings: z.number().optional(),
   additions: z.number().optional(),
   deletions: z.number().optional(),
@@ -61,6 +69,14 @@ export const planDocumentSchema = z.object({
   commit: z.string(),
   layout: z.object({ layout: z.string(), reason: z.string() }).nullable(),
   notes: z.array(z.string()),
+  /** What drift was measured against, per namespace (docs/drift.md#drift-by-default); null when not asked. */
+  drift_base: z
+    .object({
+      from: z.enum(['pull-request', 'push', 'base-flag', 'deployed']),
+      commits: z.record(z.string(), z.string()),
+      unchecked: z.record(z.string(), z.string())
+    })
+    .nullable(),
   settings: z.record(z.string(), z.string()),
   fingerprint: z.string().nullable(),
   counts: countsSchema.nullable(),
@@ -116,6 +132,13 @@ export function planDocument(report: ReportInput, run: DocumentRun): PlanDocumen
     commit: report.commit,
     layout: report.layout ? { layout: report.layout.layout, reason: report.layout.reason } : null,
     notes: [...(report.notes ?? [])],
+    drift_base: report.driftBase
+      ? {
+          from: report.driftBase.from,
+          commits: Object.fromEntries(report.driftBase.commits),
+          unchecked: Object.fromEntries(report.driftBase.unchecked)
+        }
+      : null,
     settings: { ...report.settings },
     fingerprint: plan?.fingerprint ?? null,
     counts: plan ? { ...plan.counts } : null,
@@ -166,6 +189,7 @@ export function failureDocument(run: FailedRun): PlanDocument {
     commit: run.commit ?? '',
     layout: null,
     notes: [],
+    drift_base: null,
     settings: {},
     fingerprint: null,
     counts: null,
@@ -186,6 +210,7 @@ function resourceEntry(
   const kind = kindOf(report.kinds, r)
   const review = kind.review?.(r)
   const page = kestraPageOf(r, report.kinds, report.kestraUi)
+  const ui = uiWorkText(r)
   return {
     kind: r.kind,
     ...(r.namespace !== '' && { namespace: r.namespace }),
@@ -194,6 +219,7 @@ function resourceEntry(
     action: r.action,
     ...kind.planFileDetails?.(r),
     drifted: r.drifted,
+    ...(ui !== undefined && r.outside !== undefined && { ui_work: { kind: r.outside, text: ui } }),
     ...(invalid !== undefined && { invalid_findings: invalid }),
     ...(r.additions !== undefined && { additions: r.additions }),
     ...(r.deletions !== undefined && { deletions: r.deletions }),

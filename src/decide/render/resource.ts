@@ -5,6 +5,7 @@ import type { Finding } from '../../model/finding.js'
 import { escapeHtml, escapeText } from '../../model/markdown/escape.js'
 import { fence } from '../../model/markdown/fence.js'
 import { plural } from './headline.js'
+import { uiWorkText } from './ui-work.js'
 
 const ACTION_LABEL: Record<ResourceChange['action'], string> = {
   create: '🟢 create',
@@ -48,9 +49,10 @@ export function summaryLine(r: ResourceChange, links: LineLinks): string {
   const counts = lineCounts(r)
   if (counts) parts.push(counts)
   parts.push(...kindMarks(links.kinds, r))
-  if (r.drifted) parts.push('⚠️ drifted')
+  const ui = uiWorkText(r)
+  if (r.drifted) parts.push(ui ? `⚠️ drifted: ${escapeText(ui)}` : '⚠️ drifted')
   if (r.remark !== undefined) parts.push(escapeText(r.remark))
-  else if (r.action === 'orphaned') parts.push('kept because <code>delete</code> is false')
+  else if (r.action === 'orphaned' && !ui) parts.push('kept because <code>delete</code> is false')
   const page = kestraPageOf(r, links.kinds, links.kestraUi)
   if (page) parts.push(`<a href="${escapeHtml(page)}">open in Kestra</a>`)
   return parts.join(' · ')

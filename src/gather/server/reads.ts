@@ -1,6 +1,6 @@
-import { readMarkers } from '../../kestra/commit-markers.js'
+import { type MarkersRead, readMarkers } from '../../kestra/commit-markers.js'
 import { type MarkerSeal, storesAny, trustedMarker } from '../../model/marker-seal.js'
-import type { EarlyMarkers, MarkerReading } from '../../model/commit-marker.js'
+import type { EarlyMarkers } from '../../model/commit-marker.js'
 import { storedChecksOf, type StoredFlowCheck } from '../../model/stored-checks.js'
 import { type ContentFacts, contentFactsOf, NO_CONTENT_FACTS } from '../../model/content-facts.js'
 import { mapLimit, Semaphore } from '../../model/concurrency.js'
@@ -54,7 +54,7 @@ const EXPORTED_BYTES_HELD = 256 * 1024 * 1024
 export class ServerReads {
   private readonly flows = new Map<string, Promise<Outcome<RemoteFlow[]>>>()
   private readonly files = new Map<string, Promise<Outcome<ServerFile[]>>>()
-  private readonly markers = new Map<string, Promise<MarkerReading>>()
+  private readonly markers = new Map<string, Promise<MarkersRead>>()
   /** Each namespace's marker as stored, read once for its stored checks and content facts. */
   private readonly stored = new Map<string, Promise<Record<string, unknown> | undefined>>()
   private readonly checks = new Map<string, Promise<Map<string, StoredFlowCheck>>>()
@@ -96,9 +96,7 @@ export class ServerReads {
    */
   start(namespace: string): void {
     if (this.flows.has(namespace)) return
-    if (this.options.markers) {
-      this.markers.set(namespace, readMarkers(this.api, [namespace], undefined, true))
-    }
+    if (this.options.markers) void this.markerOf(namespace)
     const flows = this.api.listFlows(namespace)
     const exported = this.exported(namespace)
     // Settled at once: a failed export is this namespace's failure, met where its files are used.
@@ -179,9 +177,7 @@ export class ServerReads {
     return once(this.stored, namespace, () => {
       // A deploy reads every marker anyway: what it stores comes with it, in one read.
       if (this.options.markers) this.start(namespace)
-      const reading =
-        this.markers.get(namespace) ?? readMarkers(this.api, [namespace], undefined, true)
-      return reading.then(
+      return this.markerOf(namespace).then(
         async (read) => {
           const stored = read.stored?.get(namespace)
           if (!stored) return undefined
@@ -219,11 +215,17 @@ export class ServerReads {
     return new Map(entries)
   }
 
+  /**
+   * A namespace's commit marker as read, once a run: its stored checks, content facts, deployed commit and the
+   * deploy's order guard all take this one read (asked early, it is queued ahead of the namespace's own reads).
+   */
+  markerOf(namespace: string): Promise<MarkersRead> {
+    return once(this.markers, namespace, () => readMarkers(this.api, [namespace], undefined, true))
+  }
+
   async markersOf(namespaces: readonly string[]): Promise<EarlyMarkers> {
     const sorted = [...namespaces].sort()
-    const parts = await Promise.all(
-      sorted.map((namespace) => this.markers.get(namespace) ?? readMarkers(this.api, [namespace]))
-    )
+    const parts = await Promise.all(sorted.map((namespace) => this.markerOf(namespace)))
     const read = {
       markers: new Map(parts.flatMap((part) => [...part.markers])),
       warnings: parts.flatMap((part) => part.warnings).sort(),

@@ -1,16 +1,11 @@
 import type { DecideKind, KindPlanOptions, Mark } from '../../decide/kind.js'
-import {
-  actionOf,
-  applyDiff,
-  indexByFile,
-  isDrifted,
-  scopeFilter
-} from '../../decide/plan/build.js'
+import { actionOf, applyDiff, indexByFile, scopeFilter } from '../../decide/plan/build.js'
+import { outsideGitOf } from '../../decide/plan/outside-git.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { compareCodeUnits, decodeText, MAX_FILE_BYTES } from '../../model/content.js'
 import type { RepositoryShape } from '../../model/drift.js'
 import type { Finding, Severity } from '../../model/finding.js'
-import type { DesiredFile, ServerFile } from '../../model/plan-input.js'
+import type { BaseSnapshot, DesiredFile, ServerFile } from '../../model/plan-input.js'
 import type { FileChange, PlanAction } from '../../model/plan.js'
 import { repositoryPath } from '../../model/repository-paths.js'
 import type { NamespaceFileEntry, RepoModel } from '../../model/repository.js'
@@ -90,6 +85,17 @@ function newFilePath(
   return { reason: 'no folder of the repository maps to its namespace' }
 }
 
+/** What was done to a file outside Git since the base commit (docs/drift.md#the-uis-work-named): drift. */
+function markOutside(
+  change: FileChange,
+  base: BaseSnapshot | undefined,
+  atBase: { differs: boolean } | undefined
+): void {
+  const outside = outsideGitOf(change.action, change.namespace, base, atBase)
+  change.drifted = outside !== undefined
+  if (outside) change.outside = outside
+}
+
 /** The namespace files' changes (docs/plan.md), compared by content hash. */
 function planFiles(options: KindPlanOptions): FileChange[] {
   const { input } = options
@@ -107,7 +113,9 @@ function planFiles(options: KindPlanOptions): FileChange[] {
     const desired = desiredFiles.get(key)
     const server = actualFiles.get(key)
     if (desired && !server) {
-      changes.push(fileChange(desired.namespace, desired.path, 'create', options, desired))
+      const change = fileChange(desired.namespace, desired.path, 'create', options, desired)
+      markOutside(change, input.base, input.base?.files.has(key) ? { differs: true } : undefined)
+      changes.push(change)
       continue
     }
     if (!server) continue
@@ -121,11 +129,7 @@ function planFiles(options: KindPlanOptions): FileChange[] {
       server.file
     )
     const base = input.base?.files.get(key)
-    change.drifted = isDrifted(
-      change.action,
-      input.base !== undefined,
-      base && base.sha256 !== current.sha256
-    )
+    markOutside(change, input.base, base && { differs: base.sha256 !== current.sha256 })
     changes.push(change)
   }
   return changes

@@ -3,16 +3,13 @@ import type { RepositoryShape } from '../../model/drift.js'
 import { repositoryPath } from '../../model/repository-paths.js'
 import { deployableFlow } from '../../model/repository.js'
 import { FLOW_ID_PATTERN, flowFindings, type FlowsHeld } from './decide-validate.js'
-import {
-  actionOf,
-  applyDiff,
-  indexByFile,
-  isDrifted,
-  scopeFilter
-} from '../../decide/plan/build.js'
+import { actionOf, applyDiff, indexByFile, scopeFilter } from '../../decide/plan/build.js'
+import { outsideGitOf } from '../../decide/plan/outside-git.js'
 import { diffTexts } from '../../decide/plan/diff.js'
 import { compareCodeUnits, normaliseText, sha256Hex } from '../../model/content.js'
 import type { RemoteFlow } from '../../model/kestra.js'
+import type { BaseSnapshot } from '../../model/plan-input.js'
+import { parseDocument } from 'yaml'
 import { flowKey } from '../../model/targets.js'
 import { comparableFlowSource } from '../../model/flow-source.js'
 import type { FlowChange, PlanAction, FlowCaller, UnfinishedExecution } from '../../model/plan.js'
@@ -112,7 +109,9 @@ function planFlows(options: KindPlanOptions): FlowChange[] {
     const server = actualFlows.get(key)
     const base = input.base?.flows.get(key)
     if (desired && !server) {
-      changes.push(flowChange(desired, 'create', options, undefined))
+      const change = flowChange(desired, 'create', options, undefined)
+      markOutside(change, input.base, base && { differs: true })
+      changes.push(change)
       continue
     }
     if (!server) continue
@@ -124,14 +123,44 @@ function planFlows(options: KindPlanOptions): FlowChange[] {
       options,
       server
     )
-    change.drifted = isDrifted(
-      change.action,
-      input.base !== undefined,
-      base && comparableFlowSource(base.source) !== serverComparable
+    markOutside(
+      change,
+      input.base,
+      base && { differs: comparableFlowSource(base.source) !== serverComparable },
+      { base: base?.source, server, desired: desired?.source }
     )
     changes.push(change)
   }
   return changes
+}
+
+/**
+ * What was done to a flow outside Git since the base commit (docs/drift.md#the-uis-work-named): drift. A draft the
+ * UI saved (2.0) is seen without a base; a `disabled` that differs from the base's is a toggle in the UI, when this
+ * plan undoes it (Git keeps the base's value).
+ */
+function markOutside(
+  change: FlowChange,
+  base: BaseSnapshot | undefined,
+  atBase: { differs: boolean } | undefined,
+  sources: { base?: string; server?: RemoteFlow; desired?: string } = {}
+): void {
+  let outside = outsideGitOf(change.action, change.namespace, base, atBase)
+  if (sources.server?.draft && change.action !== 'unchanged') outside = 'draft'
+  else if (outside === 'edited' && sources.base !== undefined && sources.server) {
+    const was = disabledIn(sources.base)
+    const now = disabledIn(sources.server.source)
+    const kept = sources.desired === undefined || disabledIn(sources.desired) === was
+    if (was !== now && kept) outside = now ? 'disabled' : 'enabled'
+  }
+  change.drifted = outside !== undefined
+  if (outside) change.outside = outside
+}
+
+/** A flow's top-level `disabled`, as Kestra reads it (a boolean, or its text). */
+function disabledIn(source: string): boolean {
+  const value: unknown = parseDocument(source, { uniqueKeys: false }).get('disabled')
+  return value === true || value === 'true'
 }
 
 function flowChange(
