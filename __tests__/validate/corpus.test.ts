@@ -172,7 +172,7 @@ const MANIFEST_DISAGREES: Record<string, Expectation & { why: string }> = {
     ...e('core-schema', 10),
     why: 'a task-level `when`: core 1.3.31 and 2.0.0 run: \'Unrecognized field "when" (class io.kestra.plugin.core.log.Log)\''
   },
-  // Issue 93's cross-field checks and the schema read as each release reads it: each confirmed by core 1.3.31.
+  // The cross-field checks and the schema read as each release reads it: each confirmed by core 1.3.31.
   'kestra-valid/kestra-io+examples/helloParametrized.yml': {
     ...e('input-defaults-optional', 10),
     why: "an optional input with a default: core 1.3.31 run: 'user: Inputs with a default value must be required, since the default is always applied'"

@@ -3,6 +3,7 @@ import { errorMessage } from '../model/errors.js'
 import type { ReviewPort, SuggestOutcome } from '../model/suggestion.js'
 import { apiError, httpStatus, isPermissionError, readAnswer } from './errors.js'
 import { repoOf, type RepoClient } from './octokit.js'
+import { tokenIdentity } from './sticky-comment.js'
 
 const user = z.object({ login: z.string(), type: z.string() }).nullable()
 /** A review comment's fields the action reads (https://docs.github.com/rest/pulls/comments). */
@@ -104,24 +105,4 @@ function isIdentity(author: { login: string; type: string }, login: string): boo
 
 function firstLine(body: string | null | undefined): string {
   return (body ?? '').split('\n', 1)[0]!.trim()
-}
-
-const viewer = z.object({ viewer: z.object({ login: z.string().min(1) }) })
-const restUser = z.object({ login: z.string().min(1) })
-
-/**
- * The login the token acts as: GraphQL's `viewer`, which answers an App installation token as well as a person's;
- * else `GET /user`, which only a person's token may read.
- */
-async function tokenIdentity(client: RepoClient): Promise<string | undefined> {
-  try {
-    const found = viewer.safeParse(await client.octokit.graphql('query { viewer { login } }'))
-    if (found.success) return found.data.viewer.login
-  } catch {
-    // GraphQL refused: REST may still say.
-  }
-  return client.octokit.rest.users.getAuthenticated().then(
-    (response) => restUser.safeParse(response.data).data?.login,
-    () => undefined
-  )
 }

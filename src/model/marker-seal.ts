@@ -14,7 +14,7 @@ const SEAL = /^seal2:([0-9a-f]{64}):([0-9a-f]{64})$/
  * scrypt's cost for a key derived from credentials (docs/security.md#what-kestra-holds): OWASP's minimum for scrypt,
  * 128 MiB and about half a second of one core for every guess a reader of KV would test against a seal.
  */
-export const SEAL_SCRYPT = { N: 2 ** 17, r: 8, p: 1 } as const
+const SEAL_SCRYPT = { N: 2 ** 17, r: 8, p: 1 } as const
 
 /** What keys the seal: the job's credentials, or a dedicated key (`seal-key`), with where it is used. */
 export interface SealSource {

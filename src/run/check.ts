@@ -115,12 +115,7 @@ export async function check(run: CheckArgs): Promise<Checked> {
     kinds: kinds.flatMap((kind) => (kind.gather?.gather || kind.gather?.walk ? [kind.gather] : []))
   })
   const checking = settle(flowChecks(gathering, checksAsked(run, layout.layout, probing)))
-  const model = await phase(
-    ports.reporter,
-    LOADING,
-    () => loaded(gathering, ports),
-    describeRepository
-  )
+  const model = await loaded(gathering, ports)
   const checks = await valueOf(checking)
   const sent = sending.model(model)
   const { references, names } = sentReferences(sending, model, checks)
@@ -132,12 +127,12 @@ export async function check(run: CheckArgs): Promise<Checked> {
     { model, layout: layout.layout, checks, namespacePrefix: target.namespacePrefix, ...version },
     kinds
   )
-  const { changed } = read
   // What each kind defines once deployed, for the others' checks (docs/kinds.md#what-one-kind-tells-another).
   const defined = definedNames(
     kinds.map((kind) => kind.decide),
     snapshot.kinds
   )
+  const { changed } = read
   const validating = { walk, snapshot, changed, kinds, references, sent, defined, ports, kestra }
   const findings = await phase(
     ports.reporter,
@@ -325,6 +320,13 @@ function flowCheck(
 
 /** The repository, loaded, each namespace's counts logged in the loading group. */
 async function loaded(gathering: GatherResult, { reporter }: RunPorts): Promise<RepoModel> {
+  return phase(reporter, LOADING, () => loadedIn(gathering, reporter), describeRepository)
+}
+
+async function loadedIn(
+  gathering: GatherResult,
+  reporter: RunPorts['reporter']
+): Promise<RepoModel> {
   const model = await gathering.repository
   for (const line of namespaceLines(model)) reporter.info(line)
   if (gathering.reused.size > 0) {

@@ -1,5 +1,5 @@
 /**
- * The model of the whole system replayed on Kestra's own engine of each released line (issue 92): histories of the
+ * The model of the whole system replayed on Kestra's own engine of each released line (docs/guarantees.md#what-always-holds): histories of the
  * model's generator, OSS (the engine's edition), without dashboards (the tenant's, shared by every test of the run)
  * and without injected faults (the engine has none), each event checked against the same invariants as on the
  * emulator. Each history's namespaces are its own (`space`), so that histories and other tests never meet.

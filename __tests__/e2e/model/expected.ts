@@ -1,6 +1,6 @@
 /**
  * The reference model: what Kestra must hold after a deploy of a repository, from what it held before. It is
- * written from SPEC §1, §7, §9 and §16 and the kinds' pages (docs/kv.md, docs/tests.md), not from the action's
+ * written from the product's pages (docs/guarantees.md, docs/environments.md, docs/kv.md, docs/tests.md), not from the action's
  * code: managed namespaces are those the repository holds a resource in; in each, the repository's resources
  * are on the server as sent, and what only the server holds is kept (orphaned) or, with `delete`, gone; a kv
  * file owns its namespace's keys; the repository owns the tenant's dashboards once it holds one; test suites
@@ -37,7 +37,7 @@ export function kindsOn(team: Team): { dashboards: boolean; suites: boolean } {
 
 /**
  * A flow's source as the comparison reads it: the `system.readOnly` label that `read-only` adds to the text sent
- * (SPEC §15) is not the repository's, and the plan ignores it too.
+ * (docs/environments.md) is not the repository's, and the plan ignores it too.
  */
 export function comparableFlow(source: string): string {
   if (!source.includes('system.readOnly')) return source

@@ -380,7 +380,7 @@ export function applyEdit(t: Team, repository: Repository, edit: Edit): Reposito
   return next
 }
 
-/** The namespace layout reads files only for its own namespace (SPEC §2). */
+/** The namespace layout reads files only for its own namespace (docs/layouts.md). */
 function placesFiles(t: Team, namespace: string): boolean {
   return t.layout !== 'namespace' || namespace === t.root
 }

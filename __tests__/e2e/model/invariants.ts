@@ -1,5 +1,5 @@
 /**
- * What must hold after every event of every history (issue 92): each invariant reads only what the run left
+ * What must hold after every event of every history (docs/guarantees.md#what-always-holds): each invariant reads only what the run left
  * (the server, GitHub, the run's outputs, summary, log and files) and the reference model, and throws
  * `Broken` naming itself and what it saw, so that fast-check shrinks the history to the shortest that breaks it.
  */
@@ -356,7 +356,7 @@ export function warranted(
   ])
   const parents = (namespace: string) =>
     namespace.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'))
-  // A repository with no flow finds nothing: an error on every event (SPEC §2).
+  // A repository with no flow finds nothing: an error on every event (docs/layouts.md).
   if (repository.flows.length === 0) errors.add('.')
   for (const flow of repository.flows) {
     const path = flowPath(team, flow.namespace, flow.id)

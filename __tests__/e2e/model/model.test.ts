@@ -1,5 +1,5 @@
 /**
- * The model of the whole system (issue 92, docs/guarantees.md#what-always-holds): generated team repositories of
+ * The model of the whole system (docs/guarantees.md#what-always-holds): generated team repositories of
  * all five kinds, on Kestra 1.3 and 2.0, OSS and Enterprise (the emulator), through generated histories of
  * events, each event checked against the invariants (`invariants.ts`). `npm test` plays a fixed seed within a
  * budget; `npm run explore -- --minutes N` plays random seeds for as long as asked and keeps each counterexample

@@ -1,13 +1,13 @@
 /**
  * A team's repository as the model sees it: its resources of the five kinds by identity, and how a layout of
- * SPEC §2 places them in files. The model changes this value; `treeOf` turns it into the files a commit holds.
+ * docs/layouts.md places them in files. The model changes this value; `treeOf` turns it into the files a commit holds.
  */
 import { stringify } from 'yaml'
 
 export type Line = '1.3' | '2.0'
 export type Edition = 'OSS' | 'EE'
 
-/** Where the team keeps its resources (SPEC §2), each found by `auto` with no setting. */
+/** Where the team keeps its resources (docs/layouts.md), each found by `auto` with no setting. */
 export type Layout =
   /** `<ns>/flows/`, `<ns>/files/`, `kv/<ns>.yml` */
   | 'tenant'
