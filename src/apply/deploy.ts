@@ -8,7 +8,7 @@ import { DeployError, errorMessage } from '../model/errors.js'
 import type { GitHubPort } from '../model/github.js'
 import { commentMarker, readPlanMarker } from '../model/markdown/comment-markers.js'
 import { isWrite, resourceName, type Plan, type ResourceChange } from '../model/plan.js'
-import { planRecord, recordDifferences } from '../model/plan-record.js'
+import { planRecord, recordDifferences, type PlanRecord } from '../model/plan-record.js'
 import type { Settings } from '../model/settings.js'
 import type { Target } from '../model/target.js'
 import { compareFindings, type Finding } from '../model/finding.js'
@@ -564,20 +564,44 @@ export async function checkReviewedPlan(
  * `reviewed-plan`: the plan about to be applied must have exactly the fingerprint a reviewer approved
  * (the plan job's output); otherwise nothing is deployed.
  */
-export function checkReviewedFingerprint(args: ReviewCheck & { reviewed: string }): void {
-  const { plan, reviewed } = args
+export function checkReviewedFingerprint(
+  args: ReviewCheck & { reviewed: string; shown?: PlanRecord }
+): void {
+  const { plan, reviewed, context } = args
   if (reviewed === plan.fingerprint) {
     args.log(`The plan has the approved fingerprint (${plan.fingerprint.slice(0, 12)}).`)
     return
   }
+  // The CLI's own plan, shown before `yes`, names what changed; a plan job's fingerprint alone cannot.
+  const differences = args.shown
+    ? recordDifferences(args.shown, planRecord(plan, context.sha, args.settings))
+    : []
+  const named = differences.map((line) =>
+    line
+      .replace(/reviewed plan/g, 'plan shown')
+      .replace(/since the review\b/g, 'since it was shown')
+      .replace(/\breviewed(?= as|,)|(?<=\()reviewed(?=\))/g, 'shown')
+  )
   throw new DeployError(
     [
       `reviewed-plan: the plan computed now is not the approved one. Nothing was deployed.`,
       `  approved: ${reviewed}`,
-      `  now:      ${plan.fingerprint} (commit ${args.context.sha})`,
-      'The server or the repository changed after the plan job ran (or the two jobs ran with other settings). The plan now:',
-      ...changeLines(plan),
-      "Compare it with the plan job's summary, then run the workflow again to plan and approve the current state."
+      `  now:      ${plan.fingerprint} (commit ${context.sha})`,
+      ...(context.local
+        ? [
+            ...(named.length > 0
+              ? ['The server or the repository changed after the plan was shown.', ...named]
+              : [
+                  'The server or the repository changed after the plan was shown. The plan now:',
+                  ...changeLines(plan)
+                ]),
+            'Run the deploy again (kestra-gitops deploy) to see the current plan and approve it.'
+          ]
+        : [
+            'The server or the repository changed after the plan job ran (or the two jobs ran with other settings). The plan now:',
+            ...changeLines(plan),
+            "Compare it with the plan job's summary, then run the workflow again to plan and approve the current state."
+          ])
     ].join('\n')
   )
 }

@@ -107,7 +107,10 @@ const PHRASES: [RegExp, string][] = [
   [/\bthe server input\b/g, '--server (or KESTRA_URL)'],
   [/\bset server, or use mode: validate\b/g, 'pass --server (or set KESTRA_URL), or run validate'],
   [/\bthe delete input is false; set delete: true\b/g, '--delete is off; pass --delete'],
-  [/\bin the `?namespaces`? input\b/g, 'with --namespaces']
+  [/\bin the `?namespaces`? input\b/g, 'with --namespaces'],
+  // The CLI has no workflow: its run is the deploy command.
+  [/\bRe-run the workflow\b/g, 'Run the deploy again (kestra-gitops deploy)'],
+  [/\bre-run the workflow\b/g, 'run the deploy again (kestra-gitops deploy)']
 ]
 
 /**

@@ -37,6 +37,7 @@ import type { Settings } from '../model/settings.js'
 import { entryOf } from '../model/content.js'
 import type { Reporter } from '../report/reporter.js'
 import type { RunContext } from '../model/context.js'
+import { planRecord, type PlanRecord } from '../model/plan-record.js'
 import { type Plan, type ResourceChange, resourceName } from '../model/plan.js'
 import {
   asksJsonOf,
@@ -222,6 +223,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       })
 
     let approved: string | undefined
+    let shown: PlanRecord | undefined
     if (asks) {
       // The plan goes to stderr beside the question: stdout keeps the one result the format asks for.
       const errPalette = palette(wantsColour(args.color, Boolean(io.stderr.isTTY), io.env))
@@ -242,12 +244,16 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
         return EXIT_FAILED
       }
       approved = plan.fingerprint
+      shown = planRecord(plan, context.sha, planSettings.recorded)
     }
     // After `yes`, only the plan shown is deployed: the same fingerprint, or nothing (reviewed-plan).
     const deploySettings =
       approved === undefined
         ? settings
-        : settingsFor({ ...args, inputs: { 'reviewed-plan': approved, ...args.inputs } })
+        : {
+            ...settingsFor({ ...args, inputs: { 'reviewed-plan': approved, ...args.inputs } }),
+            shownPlan: shown
+          }
     const result = await run(deploySettings, {
       // Once approved, the findings were shown with the plan.
       findings:

@@ -1,4 +1,5 @@
 import type { InputValues } from './inputs/declared.js'
+import type { PlanRecord } from './plan-record.js'
 
 export type Mode = Exclude<InputValues['mode'], 'auto'>
 export type Layout = Exclude<InputValues['layout'], 'auto'>
@@ -50,4 +51,6 @@ interface SettingsFields extends CamelCased<Omit<InputValues, Reshaped>> {
   extraNamespaces: InputValues['namespaces']
   /** What a plan records (docs/comment.md#markers): file-settable inputs not at their default; no credential. */
   recorded: Record<string, string>
+  /** The plan the CLI showed before `yes` (with `reviewedPlan`): a refusal names what changed since. */
+  shownPlan?: PlanRecord
 }

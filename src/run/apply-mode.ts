@@ -1,4 +1,5 @@
 import { checkReviewedFingerprint, checkReviewedPlan, deploy } from '../apply/deploy.js'
+import type { PlanRecord } from '../model/plan-record.js'
 import { ancestryChecker } from '../apply/git-ancestry.js'
 import {
   type DeployResult,
@@ -131,7 +132,10 @@ export async function applyMode(given: ApplyModeArgs): Promise<Applied> {
   }
   if (result.status === 'failed') {
     const undone = after.rollback ? `\n${rollbackAccount(after.rollback)}` : ''
-    return { ...rolled, failure: failureSummary(result, rolledBack) + undone }
+    return {
+      ...rolled,
+      failure: failureSummary(result, rolledBack, args.context.local === true) + undone
+    }
   }
   if (!after.rollback) reporter.info(`Deployed: ${result.applied} resource(s) written.`)
   return { ...rolled, failure: after.failure }
@@ -143,7 +147,15 @@ async function checkReviewed(args: ApplyModeArgs): Promise<void> {
   const log = ports.reporter.info
   const reviewed = settings.reviewedPlan
   if (reviewed !== undefined) {
-    checkReviewedFingerprint({ plan, context, settings: settings.recorded, reviewed, log })
+    checkReviewedFingerprint({
+      plan,
+      context,
+      settings: settings.recorded,
+      reviewed,
+      // Read only: the settings hold it frozen.
+      shown: settings.shownPlan as PlanRecord | undefined,
+      log
+    })
   }
   if (target.requireReviewedPlan && context.eventName === 'push') {
     await checkReviewedPlan({
@@ -291,20 +303,27 @@ function countResults(result: DeployResult, plan: Plan) {
   return { create, update, delete: remove, unchanged: count('unchanged'), orphaned, drifted }
 }
 
-function failureSummary(result: DeployResult, rolledBack: boolean): string {
+function failureSummary(result: DeployResult, rolledBack: boolean, local: boolean): string {
   const name = (r: DeployResult['resources'][number]) => resourceKey(r.change)
   const notApplied = result.resources.filter((r) => NOT_APPLIED.has(r.result))
   const applied = result.resources.filter((r) => WRITTEN.has(r.result))
   const refused = notApplied.filter((r) => r.bodyRefused).map(name)
-  const rerun = refused.length > 0 ? `${limitBeforeRerun(refused)}. Then re-run` : 'Re-run'
+  // The CLI has no workflow: its run is the deploy command.
+  const again = local ? 'run the deploy again (kestra-gitops deploy)' : 're-run the workflow'
+  const rerun =
+    refused.length > 0 ? `${limitBeforeRerun(refused)}. Then ${again}` : upperFirst(again)
   const to = rolledBack
     ? 'deploy again from the server as the rollback left it'
     : 'finish (applied resources are not written again)'
   return [
-    `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. ${rerun} the workflow to ${to}.`,
+    `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. ${rerun} to ${to}.`,
     ...notApplied.map((r) => `  ${r.result}: ${name(r)}${r.message ? ` — ${r.message}` : ''}`),
     ...(applied.length > 0 ? ['Applied:', ...applied.map((r) => `  ${r.result}: ${name(r)}`)] : [])
   ].join('\n')
+}
+
+function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
 /** On push, the merged pull request's comment gets the deploy's headline and Deployed section. */

@@ -38,7 +38,12 @@ import {
   SentRewrite,
   unmanagedFindings
 } from '../kinds/index.js'
-import { demoteUnchangedErrors, failureMessage, sortFindings } from '../decide/validate/verdict.js'
+import {
+  demoteUnchangedErrors,
+  failureMessage,
+  outsideChange,
+  sortFindings
+} from '../decide/validate/verdict.js'
 import { tallyText } from '../decide/render/headline.js'
 import { phase } from '../report/phase.js'
 import type { Kind } from '../kinds/kind.js'
@@ -417,8 +422,15 @@ function validated(
   let all = [...repositoryFindings, ...ofKinds, ...references, ...input.sent.findings]
   if (onPullRequest(context)) all = demoteUnchangedErrors(all, input.changed)
   all = sortFindings(all)
-  reporter.annotate(all)
+  reporter.annotate(ownFirst(all, context, input.changed))
   return all
+}
+
+/** Within GitHub's cap on annotations, a pull request's own files' findings come first. */
+function ownFirst(findings: Finding[], context: RunContext, changed: ChangedFiles): Finding[] {
+  if (!onPullRequest(context) || changed.kind !== 'list') return findings
+  const outside = findings.filter((f) => outsideChange(f, changed.paths))
+  return [...findings.filter((f) => !outside.includes(f)), ...outside]
 }
 
 /** The run's one layout, the kinds' folders found with it, said in the run's first lines. */

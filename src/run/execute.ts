@@ -1,7 +1,7 @@
-import type { RunContext } from '../model/context.js'
 import { DeployError, errorMessage } from '../model/errors.js'
 import type { KestraServer } from '../kestra/api.js'
 import { repositoryUrl } from '../decide/render/findings.js'
+import { onPullRequest, type RunContext } from '../model/context.js'
 import type { ReportInput } from '../decide/render/input.js'
 import { renderSummary } from '../decide/render/report.js'
 import type { Mode, Settings } from '../model/settings.js'
@@ -194,7 +194,9 @@ async function reportOf(run: Checking & { kestra: KestraServer | undefined; comm
       : repositoryUrl(context.serverUrl, context.owner, context.repo),
     kestraUi,
     kinds: DECIDE_KINDS,
-    upgrade: upgrade?.report
+    upgrade: upgrade?.report,
+    changedFiles:
+      onPullRequest(context) && checked.changed.kind === 'list' ? checked.changed.paths : undefined
   }
   // Found before the comment is written (it lists those past the bound), posted once it is.
   const suggesting = await suggestions({ comment: run.comment, context, ports, checked, upgrade })

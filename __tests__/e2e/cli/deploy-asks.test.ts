@@ -83,6 +83,51 @@ describe('deploy asks first', () => {
     )
   })
 
+  it("a flow edited on the server while the plan waits for 'yes': refused, naming it and the CLI's next step", async () => {
+    const edit = flow(NS, 'hello', ' (edited in the UI meanwhile)')
+    const { exitCode, output } = await runCliOnTerminal(
+      repo.dir,
+      ['deploy'],
+      env,
+      'yes',
+      async () => {
+        const saved = await fetch(`${kestra.url}/api/v1/main/flows/${NS}/hello`, {
+          method: 'PUT',
+          headers: {
+            'content-type': 'application/x-yaml',
+            authorization: `Basic ${Buffer.from(`${CREDENTIALS.username}:${CREDENTIALS.password}`).toString('base64')}`
+          },
+          body: edit
+        })
+        expect(saved.status).toBe(200)
+      }
+    )
+    expect(exitCode, output).not.toBe(0)
+    const refusal = output.slice(output.indexOf('reviewed-plan: the plan computed now'))
+    expect(refusal).toContain('The server or the repository changed after the plan was shown.')
+    expect(refusal).toContain(
+      `update flow ${NS}.hello: what it writes or expects on the server changed since it was shown`
+    )
+    expect(refusal).not.toContain(`flow ${NS}.new`)
+    expect(refusal).toContain(
+      'Run the deploy again (kestra-gitops deploy) to see the current plan and approve it.'
+    )
+    expect(output).not.toMatch(/plan job|the workflow/)
+    expect(serverFlows()).toEqual(['hello@2', 'made-in-ui@1'])
+  })
+
+  it('a deploy that fails part-way says to run the deploy again, not to re-run a workflow', async () => {
+    kestra.inject({ route: 'flows.create', status: 422, times: 1 })
+    const result = await runCli(repo.dir, ['deploy', '--auto-approve'], env)
+    expect(result.exitCode, result.stderr).toBe(1)
+    const said = result.stdout + result.stderr
+    expect(said).toContain('Kestra deploy: failed')
+    expect(said).toContain(
+      'Run the deploy again (kestra-gitops deploy) to finish (applied resources are not written again).'
+    )
+    expect(said).not.toMatch(/workflow/i)
+  })
+
   it.each(['no', '', 'y', 'YES please'])(
     "writes nothing when the answer is not 'yes' (%j)",
     async (answer) => {

@@ -29,6 +29,8 @@ export interface ReportInput {
   /** The Kestra UI's base, `<server>/ui/<tenant>` (or `<server>/ui` on 0.x): resources link to their pages. */
   kestraUi?: string
   kinds: readonly DecideKind[]
+  /** On a pull request, the files it changed: findings about the others are folded (docs/comment.md#what-reviewers-see). */
+  changedFiles?: ReadonlySet<string>
   /** Upgrade readiness (docs/upgrade.md): the folded section, when `upgrade-check` asks for it. */
   upgrade?: UpgradeReport
   /** Mechanical fixes on a pull request's lines (docs/suggested-changes.md): how many, and those past the bound. */

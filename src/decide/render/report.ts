@@ -112,7 +112,8 @@ function fitReport(input: ReportInput, channel: Channel): string {
     Math.floor(channel.budget * channel.findings[0]),
     channel.measure,
     channel.findings[1],
-    input
+    input,
+    input.changedFiles
   )
   if (findings) head.push(findings)
   const upgrade = upgradeSection(input.upgrade)

@@ -13,18 +13,27 @@ import { compareCodeUnits } from '../../model/content.js'
 export function demoteUnchangedErrors(findings: Finding[], changed: ChangedFiles): Finding[] {
   if (changed.kind !== 'list') return findings
   return findings.map((finding) =>
-    finding.severity === 'error' &&
-    finding.rule !== NOTHING_FOUND &&
-    finding.rule !== MISSING_FOLDER &&
-    finding.rule !== READ_ONLY_REFUSED &&
-    !changed.paths.has(finding.file) &&
-    !finding.related?.some((file) => changed.paths.has(file))
+    finding.severity === 'error' && outsideChange(finding, changed.paths)
       ? {
           ...finding,
           severity: 'warning',
           message: `${finding.message} (not changed by this pull request, so reported as a warning)`
         }
       : finding
+  )
+}
+
+/**
+ * A finding about a file the pull request did not change (nor any file it relates to): demoted when an error, and
+ * folded in the comment (docs/comment.md#what-reviewers-see). A finding about the run itself never is.
+ */
+export function outsideChange(finding: Finding, changed: ReadonlySet<string>): boolean {
+  return (
+    finding.rule !== NOTHING_FOUND &&
+    finding.rule !== MISSING_FOLDER &&
+    finding.rule !== READ_ONLY_REFUSED &&
+    !changed.has(finding.file) &&
+    !finding.related?.some((file) => changed.has(file))
   )
 }
 
