@@ -41,6 +41,7 @@ import {
 import {
   demoteUnchangedErrors,
   failureMessage,
+  oneFindingPerFact,
   outsideChange,
   sortFindings
 } from '../decide/validate/verdict.js'
@@ -421,7 +422,7 @@ function validated(
   reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`)
   let all = [...repositoryFindings, ...ofKinds, ...references, ...input.sent.findings]
   if (onPullRequest(context)) all = demoteUnchangedErrors(all, input.changed)
-  all = sortFindings(all)
+  all = sortFindings(oneFindingPerFact(all))
   reporter.annotate(ownFirst(all, context, input.changed))
   return all
 }

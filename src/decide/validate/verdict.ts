@@ -44,6 +44,26 @@ export function findingCounts(findings: readonly Finding[]): Record<Finding['sev
 }
 
 /** Deterministic order; the same finding reported twice (e.g. by two checks) appears once. */
+/**
+ * One finding per fact: the server's warning that a subflow is not found says what the action's own
+ * `missing-flow` finding says on the calling line, which stays.
+ */
+export function oneFindingPerFact(findings: readonly Finding[]): Finding[] {
+  const missing = new Set(
+    findings.flatMap((f) => {
+      const called = f.rule === 'missing-flow' && /\bflow (\S+)\.([^.\s,]+),/.exec(f.message)
+      return called ? [`${f.file}\0${called[1]}\0${called[2]}`] : []
+    })
+  )
+  return findings.filter((f) => {
+    const found = f.rule === 'server-warning' && SUBFLOW_NOT_FOUND.exec(f.message)
+    return !found || !missing.has(`${f.file}\0${found[2]}\0${found[1]}`)
+  })
+}
+
+/** Kestra's warning for a Subflow whose flow it does not hold (`FlowService.checkValidSubflows`). */
+const SUBFLOW_NOT_FOUND = /The subflow '([^']+)' not found in namespace '([^']+)'/
+
 export function sortFindings(findings: Finding[]): Finding[] {
   const seen = new Set<string>()
   return [...findings].sort(compareFindings).filter((f) => {

@@ -436,6 +436,8 @@ interface Problem {
   /** The same problem whatever the release: its place, keyword and parameters. */
   key: string
   refusedObject?: string
+  /** The property a `required` problem finds missing. */
+  missing?: string
 }
 
 /** Ajv's errors as the user's problems: one per place, the branches of a failed `anyOf` folded into it. */
@@ -455,7 +457,14 @@ function problems(errors: ErrorObject[], data: unknown, release: SchemaRelease):
     const problem = problemOf(error, data, release)
     out.set(problem.key, problem)
   }
-  return [...out.values()]
+  // One finding per fact: a required property missing because it is misspelt is said by the misspelling's
+  // "did you mean", not again as missing.
+  const misspelt = new Set(
+    [...out.values()].flatMap((p) => (p.fix ? [`${p.at}\u0000${p.fix.with}`] : []))
+  )
+  return [...out.values()].filter(
+    (p) => p.keyword !== 'required' || !misspelt.has(`${p.at}\u0000${p.missing}`)
+  )
 }
 
 /** The parameters that say which problem it is, the same whatever the release (an enum's values are not). */
@@ -508,6 +517,7 @@ function problemOf(error: ErrorObject, data: unknown, release: SchemaRelease): P
       const name = String(params.missingProperty)
       return {
         ...base,
+        missing: name,
         pointer: at,
         message: `${holderLabel(at, owner)} needs the property \`${name}\`: add it (a null value counts as missing).`
       }
