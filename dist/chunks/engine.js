@@ -15155,7 +15155,9 @@ const testsGather = {
         const testedOnServer = flowsOnServer(api, files.map((f) => suiteOf(f.text)).filter(managedIn(managed)), sent);
         if (!input.work.plan)
             return { ...held, testedOnServer: await testedOnServer };
-        const named = [...files, ...(base?.files ?? [])].map((f) => suiteOf(f.text)?.namespace).filter(managed);
+        const named = [...files, ...(base?.files ?? [])]
+            .map((f) => suiteOf(f.text)?.namespace)
+            .filter(managed);
         const namespaces = [...new Set(named)].map(sent).sort();
         const suites = api.yamlResources(TESTS_ROUTE);
         const server = new Map();
