@@ -6,9 +6,16 @@
 import fc from 'fast-check'
 import { commandsFor, type Model } from './events.js'
 import { repositoryArbitrary } from './generate.js'
-import { deployHolds, deploySucceeds, reportsAgree, writesArePlanned } from './invariants.js'
+import {
+  deployHolds,
+  deploySucceeds,
+  noSecretShown,
+  onlyManagedWritten,
+  reportsAgree,
+  writesArePlanned
+} from './invariants.js'
 import type { Kestra } from './kestra.js'
-import type { Repository, Team } from './repository.js'
+import { namespacesOf, type Repository, type Team } from './repository.js'
 import { World } from './world.js'
 
 export type History = [Team, Repository, Iterable<fc.AsyncCommand<Model, World, false>>]
@@ -33,8 +40,11 @@ export async function playHistory(
   const world = await World.start(t, repository, kestra)
   try {
     const model: Model = { team: t, main: repository, settled: false, foreign: [] }
-    // The team's main is deployed once before the history starts.
+    // The team's main is deployed once before the history starts, checked as every deploy is.
+    const githubMark = world.github.requests.length
     const first = await world.dispatch(world.mainHead())
+    noSecretShown(world, first, githubMark)
+    onlyManagedWritten(first, namespacesOf(repository))
     deploySucceeds(world, first, repository)
     deployHolds(world, first, repository, undefined)
     writesArePlanned(first)

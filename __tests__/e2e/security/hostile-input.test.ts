@@ -377,7 +377,8 @@ function expectDeployHandled(stage: Stage, deploy: RunResult, hostile: HostileCa
   expect(serverDiff(stage.kestra, stage.tree)).toEqual([])
 }
 
-describe.concurrent('5,000 files changed in one pull request', () => {
+// A plan and a deploy of 5,000 files each, two at once: more than the project's default minute on 2 busy cores.
+describe.concurrent('5,000 files changed in one pull request', { timeout: 240_000 }, () => {
   const many: Tree = {}
   for (let i = 0; i < 5000; i++)
     many[`${NS}/files/many/f${String(i).padStart(4, '0')}.txt`] = `file ${i}\n`
