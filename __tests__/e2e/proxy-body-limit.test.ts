@@ -315,5 +315,5 @@ describe('a deploy of a namespace of many flows behind a proxy', () => {
     } finally {
       await server.close()
     }
-  })
+  }, 240_000) // a namespace of 2,500 flows deployed, then planned twice
 })
