@@ -94,7 +94,7 @@ function stateOf(emulator: Emulator) {
 }
 
 /**
- * `stateOf`, each marker's seal named when it is the job's seal on that server: the seal's key is salted with the
+ * `stateOf`, each marker's seal named (the job's on that server, or not): the seal's key is salted with the
  * server's address, so two servers hold different seals of the same marker.
  */
 async function sealsNamed(emulator: Emulator) {
@@ -104,8 +104,12 @@ async function sealsNamed(emulator: Emulator) {
     const value = (
       typeof entry.value === 'string' ? JSON.parse(entry.value) : entry.value
     ) as Record<string, unknown>
-    if (typeof value.seal === 'string' && seal.holds(entry.namespace, value))
-      entry.value = { ...value, seal: "the job's seal on this server" }
+    if (typeof value.seal !== 'string') continue
+    // Another seal (a marker replaced or tampered with) differs from server to server all the same.
+    const whose = seal.holds(entry.namespace, value)
+      ? "the job's seal"
+      : 'a seal the job did not make'
+    entry.value = { ...value, seal: `${whose} on this server` }
   }
   return state
 }
