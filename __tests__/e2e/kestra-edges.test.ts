@@ -234,7 +234,7 @@ tasks:
     expect(github.comments(7)[0]!.body).not.toMatch(/not found in namespace/)
   })
 
-  it('is kept when neither the repository nor the server has the target', async () => {
+  it('gives way to our own finding when neither the repository nor the server has the target: one finding for one fact', async () => {
     const { base, head } = await setup({ [`${NS}/flows/parent.yml`]: parent })
     const result = await runAction({
       ...pullRequestEvent(repo, base, head),
@@ -242,7 +242,11 @@ tasks:
       inputs: { server: kestra.url, ...CREDENTIALS }
     })
     expect(result.exitCode, result.stdout + result.stderr).toBe(0)
-    expect(result.summary).toMatch(/The subflow 'child' not found in namespace 'company\.team'/)
+    expect(result.outputs.warnings).toBe('1')
+    expect(result.summary).toMatch(
+      /Subflow calls flow company\.team\.child, which is not in the repository nor on the server/
+    )
+    expect(result.summary).not.toMatch(/The subflow 'child' not found in namespace/)
   })
 })
 

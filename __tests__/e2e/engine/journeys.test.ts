@@ -183,7 +183,7 @@ describe.skipIf(engines.length === 0).each(engines)('Kestra engine $version', (e
       expect(await engineJson(engine, `/namespaces/${ns}/kv/region`)).toMatchObject({
         value: 'eu-west-1'
       })
-      const again = await runCli(repo.dir, ['plan'], env)
+      const again = await runCli(repo.dir, ['plan', '--verbose'], env)
       expect(outputsOf(again.stdout)).toMatchObject({ 'has-changes': 'false' })
     }
   )
