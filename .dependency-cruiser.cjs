@@ -8,10 +8,15 @@
 const LAYERS = [
   { name: 'model', path: '^src/model/', may: [] },
   { name: 'config', path: '^src/config/', may: ['model'] },
-  { name: 'kestra', path: '^src/kestra/', may: ['model'] },
-  { name: 'github', path: '^src/github/', may: ['model'] },
+  { name: 'kestra', path: '^src/adapters/kestra/', may: ['model'] },
+  { name: 'github', path: '^src/adapters/github/', may: ['model'] },
+  { name: 'git', path: '^src/adapters/git/', may: ['model'] },
   { name: 'report', path: '^src/report/', may: ['model'] },
-  { name: 'gather', path: '^src/gather/', may: ['model', 'kestra', 'github'] },
+  {
+    name: 'gather',
+    path: '^src/gather/',
+    may: ['model', 'kestra', 'github', 'git']
+  },
   { name: 'decide/validate', path: '^src/decide/validate/', may: ['model', 'decide'] },
   { name: 'decide/plan', path: '^src/decide/plan/', may: ['model', 'decide', 'decide/validate'] },
   {
@@ -34,14 +39,26 @@ const LAYERS = [
     path: '^src/decide/[^/]+$',
     may: ['model']
   },
-  { name: 'apply', path: '^src/apply/', may: ['model', 'kestra', 'github'] },
-  { name: 'kinds/*/gather', path: '^src/kinds/[^/]+/gather', may: ['model', 'gather', 'kestra'] },
+  {
+    name: 'apply',
+    path: '^src/apply/',
+    may: ['model', 'kestra', 'github', 'git']
+  },
+  {
+    name: 'kinds/*/gather',
+    path: '^src/kinds/[^/]+/gather',
+    may: ['model', 'gather', 'kestra']
+  },
   {
     name: 'kinds/*/decide',
     path: '^src/kinds/[^/]+/decide',
     may: ['model', 'decide', 'decide/validate', 'decide/plan', 'decide/render']
   },
-  { name: 'kinds/*/apply', path: '^src/kinds/[^/]+/apply', may: ['model', 'apply', 'kestra'] },
+  {
+    name: 'kinds/*/apply',
+    path: '^src/kinds/[^/]+/apply',
+    may: ['model', 'apply', 'kestra']
+  },
   {
     name: 'kinds/*/index.ts',
     path: '^src/kinds/[^/]+/index\\.ts$',
@@ -72,6 +89,7 @@ const LAYERS = [
       'config',
       'kestra',
       'github',
+      'git',
       'report',
       'gather',
       'decide',
@@ -94,6 +112,7 @@ const LAYERS = [
       'report',
       'kestra',
       'github',
+      'git',
       'run',
       'decide/validate',
       'decide/render'
@@ -143,8 +162,7 @@ const IO_BUILTINS =
 const IO_PACKAGES = 'node_modules/(undici|@actions|@octokit)/'
 
 /** The folders of src/ that read or write (their files may reach I/O at any depth). */
-const IO_FOLDERS =
-  '^src/(config|kestra|github|report|gather|apply|run|cli)/|^src/(index|main|cli)\\.ts$'
+const IO_FOLDERS = '^src/(config|adapters|report|gather|apply|run|cli)/|^src/(index|main|cli)\\.ts$'
 
 module.exports = {
   forbidden: [
@@ -201,6 +219,14 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/run/' },
       to: { dependencyTypes: ['core'], path: IO_BUILTINS }
+    },
+    {
+      name: 'processes-only-in-git-adapter',
+      comment:
+        'Only the git adapter (src/adapters/git/) starts a process: every other folder asks it (docs/architecture.md).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/adapters/git/' },
+      to: { dependencyTypes: ['core'], path: '^(node:)?child_process$' }
     },
     {
       name: 'one-entry',

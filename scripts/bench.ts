@@ -31,9 +31,9 @@ import {
 } from './bench/report.js'
 import type { RepoSize } from './bench/synthetic-repo.js'
 import { createWorkspace, seedOf, type BenchWorkspace } from './bench/workspace.js'
-import { batchCount } from '../src/kestra/validate.js'
-import { EXPORTED_AT_ONCE } from '../src/kestra/flows.js'
-import { SEARCHED_NAMES_CHARS } from '../src/kestra/listings.js'
+import { batchCount } from '../src/adapters/kestra/validate.js'
+import { EXPORTED_AT_ONCE } from '../src/adapters/kestra/flows.js'
+import { SEARCHED_NAMES_CHARS } from '../src/adapters/kestra/listings.js'
 
 const HELP = `npm run bench -- [flags]
   --flows N           flows in the repository (default 2000)

@@ -102,7 +102,7 @@ function inPhase(root: string, declaration: ts.Declaration): boolean {
  * are the adapters, not a phase's callback.
  */
 const PORTS = [
-  'src/kestra/api.ts',
+  'src/adapters/kestra/api.ts',
   'src/model/github.ts',
   'src/model/drift-port.ts',
   'src/report/reporter.ts',

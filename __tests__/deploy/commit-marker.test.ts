@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { COMMIT_MARKER_KEY, parseMarker } from '../../src/model/commit-marker.js'
-import type { IsAncestor } from '../../src/apply/git-ancestry.js'
+import type { IsAncestor } from '../../src/adapters/git/ancestry.js'
 import { startKestra, type EmulatedKestra } from './emulated-kestra.js'
 import { flowSource, planFor } from './plan-for.js'
 import { runDeploy, TARGET } from './run-deploy.js'

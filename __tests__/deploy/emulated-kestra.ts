@@ -5,7 +5,7 @@
  * Closed when the test that started it finishes.
  */
 import { onTestFinished } from 'vitest'
-import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
+import { createKestraClient, type KestraClient } from '../../src/adapters/kestra/client.js'
 import { flowIdentity } from '../../src/model/flow-source.js'
 import {
   startEmulator,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deploy } from '../../src/apply/deploy.js'
 import { COMMIT_MARKER_KEY } from '../../src/model/commit-marker.js'
-import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
+import { createKestraClient, type KestraClient } from '../../src/adapters/kestra/client.js'
 import {
   startEmulator,
   WRITE_ROUTES,

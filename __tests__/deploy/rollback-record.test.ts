@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { sha256Hex } from '../../src/model/content.js'
-import type { HistoryApi } from '../../src/kestra/api.js'
+import type { HistoryApi } from '../../src/adapters/kestra/api.js'
 import {
   RECORDED_BYTES_BUDGET,
   readRecord,

@@ -8,7 +8,7 @@ import fc from 'fast-check'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { splitConstraints } from '../../src/kestra/constraints.js'
+import { splitConstraints } from '../../src/adapters/kestra/constraints.js'
 import { CORPUS_DIR, CORPUS_PRESENT } from '../../test-support/corpus.js'
 import {
   coreRequired,

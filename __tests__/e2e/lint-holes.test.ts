@@ -154,6 +154,14 @@ const HOLES: { name: string; files: Record<string, FileSpec>; rule: RegExp }[] =
     rule: /error run-wires-only: src\/run\/zz-hole\.ts → fs/
   },
   {
+    name: 'a process started outside the git adapter',
+    files: {
+      'src/gather/zz-hole.ts':
+        "import { spawn } from 'node:child_process'\nexport const zz = spawn\n"
+    },
+    rule: /error processes-only-in-git-adapter: src\/gather\/zz-hole\.ts → child_process/
+  },
+  {
     name: 'an entry that starts a run by execute() itself',
     files: {
       'src/cli/zz-hole.ts':

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
+import { createKestraClient, type KestraClient } from '../../src/adapters/kestra/client.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 import { flowSource, json } from './http.js'
 

@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createOctokit } from '../../src/github/octokit.js'
-import { createGitHub } from '../../src/github/rest-github.js'
+import { createOctokit } from '../../src/adapters/github/octokit.js'
+import { createGitHub } from '../../src/adapters/github/rest-github.js'
 import { commentMarker } from '../../src/model/markdown/comment-markers.js'
 import {
   ACTIONS_BOT,

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { GitHubApiError } from '../../src/github/errors.js'
-import { createOctokit } from '../../src/github/octokit.js'
+import { GitHubApiError } from '../../src/adapters/github/errors.js'
+import { createOctokit } from '../../src/adapters/github/octokit.js'
 import type { GitHubPort } from '../../src/model/github.js'
-import { createGitHub } from '../../src/github/rest-github.js'
+import { createGitHub } from '../../src/adapters/github/rest-github.js'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'
 
 let fake: FakeGitHub

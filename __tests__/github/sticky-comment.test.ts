@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createOctokit } from '../../src/github/octokit.js'
+import { createOctokit } from '../../src/adapters/github/octokit.js'
 import type { GitHubPort } from '../../src/model/github.js'
-import { createGitHub } from '../../src/github/rest-github.js'
+import { createGitHub } from '../../src/adapters/github/rest-github.js'
 import { commentMarker } from '../../src/model/markdown/comment-markers.js'
-import { TRUNCATION_NOTE } from '../../src/github/sticky-comment.js'
+import { TRUNCATION_NOTE } from '../../src/adapters/github/sticky-comment.js'
 import { startFakeGitHub, type FakeGitHub } from '../../test-support/fake-github.js'
 
 const MARKER = commentMarker('default')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TRUNCATION_NOTE, truncateCommentBody } from '../../src/github/sticky-comment.js'
+import { TRUNCATION_NOTE, truncateCommentBody } from '../../src/adapters/github/sticky-comment.js'
 
 const filler = (n: number, prefix = 'line') =>
   Array.from({ length: n }, (_, i) => `${prefix} ${i}`).join('\n')

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { KestraClient } from '../../src/kestra/client.js'
-import { ApiError, BODY_LIMIT_REMEDY, failureMarks } from '../../src/kestra/errors.js'
+import type { KestraClient } from '../../src/adapters/kestra/client.js'
+import { ApiError, BODY_LIMIT_REMEDY, failureMarks } from '../../src/adapters/kestra/errors.js'
 import { startKestra, type EmulatedKestra } from '../deploy/emulated-kestra.js'
 
 const NS = 'company.team'

@@ -1,6 +1,6 @@
 import { strToU8, zipSync } from 'fflate'
 import { afterEach, expect, it } from 'vitest'
-import { ApiError } from '../../src/kestra/errors.js'
+import { ApiError } from '../../src/adapters/kestra/errors.js'
 import type { Target } from './contract-target.js'
 
 export function flowSource(namespace: string, id: string, message = 'hello'): string {

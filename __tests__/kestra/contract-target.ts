@@ -4,7 +4,7 @@ import {
   createKestraClient,
   type KestraClient,
   type KestraClientOptions
-} from '../../src/kestra/client.js'
+} from '../../src/adapters/kestra/client.js'
 
 /** A server the contract suite runs against: the emulator or a real Kestra (env KESTRA_URL). */
 export interface Target {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
+import { createKestraClient, type KestraClient } from '../../src/adapters/kestra/client.js'
 import { json, startTestServer } from './test-server.js'
 
 const cleanups: (() => Promise<void>)[] = []

@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/model/errors.js'
-import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
-import { fileNaming, repositoryNames, storedPath } from '../../src/kestra/file-paths.js'
+import { createKestraClient, type KestraClient } from '../../src/adapters/kestra/client.js'
+import { fileNaming, repositoryNames, storedPath } from '../../src/adapters/kestra/file-paths.js'
 import {
   startEmulator,
   type Emulator,

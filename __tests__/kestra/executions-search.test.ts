@@ -6,9 +6,13 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { listingsApi, SEARCHED_NAMES_CHARS, type FlowGroup } from '../../src/kestra/listings.js'
-import { ScopedHttp } from '../../src/kestra/scoped-http.js'
-import type { HttpRequest, HttpResponse, Transport } from '../../src/kestra/transport.js'
+import {
+  listingsApi,
+  SEARCHED_NAMES_CHARS,
+  type FlowGroup
+} from '../../src/adapters/kestra/listings.js'
+import { ScopedHttp } from '../../src/adapters/kestra/scoped-http.js'
+import type { HttpRequest, HttpResponse, Transport } from '../../src/adapters/kestra/transport.js'
 
 interface Row {
   id: string

@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { KestraClient } from '../../src/kestra/client.js'
-import { EXPORTED_AT_ONCE } from '../../src/kestra/flows.js'
+import type { KestraClient } from '../../src/adapters/kestra/client.js'
+import { EXPORTED_AT_ONCE } from '../../src/adapters/kestra/flows.js'
 import type { Emulator } from '../../test-support/kestra-emulator/index.js'
 import { emulatedClient } from './test-server.js'
 import { flowSource } from './contract-suite.js'

@@ -1,17 +1,17 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseErrorBody } from '../../src/kestra/errors.js'
-import { isTenantScoped } from '../../src/kestra/api-version.js'
+import { parseErrorBody } from '../../src/adapters/kestra/errors.js'
+import { isTenantScoped } from '../../src/adapters/kestra/api-version.js'
 import { parseVersion } from '../../src/model/version.js'
-import { uploadFileName } from '../../src/kestra/files.js'
+import { uploadFileName } from '../../src/adapters/kestra/files.js'
 import { withoutRevisionLine } from '../../src/model/flow-source.js'
 import {
   backoffMs,
   retryAfterMs,
   retryPolicy,
   transientReason
-} from '../../src/kestra/transport.js'
-import { formBody } from '../../src/kestra/transport.js'
+} from '../../src/adapters/kestra/transport.js'
+import { formBody } from '../../src/adapters/kestra/transport.js'
 import { parseMultipart } from '../../test-support/kestra-emulator/multipart.js'
 
 const bytes = (text: string) => new TextEncoder().encode(text)

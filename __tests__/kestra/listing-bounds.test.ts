@@ -6,12 +6,12 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { dashboardsApi } from '../../src/kestra/dashboards.js'
-import { executionsApi } from '../../src/kestra/executions.js'
-import { filesApi } from '../../src/kestra/files.js'
-import { listingsApi } from '../../src/kestra/listings.js'
-import { ScopedHttp } from '../../src/kestra/scoped-http.js'
-import type { HttpRequest, HttpResponse, Transport } from '../../src/kestra/transport.js'
+import { dashboardsApi } from '../../src/adapters/kestra/dashboards.js'
+import { executionsApi } from '../../src/adapters/kestra/executions.js'
+import { filesApi } from '../../src/adapters/kestra/files.js'
+import { listingsApi } from '../../src/adapters/kestra/listings.js'
+import { ScopedHttp } from '../../src/adapters/kestra/scoped-http.js'
+import type { HttpRequest, HttpResponse, Transport } from '../../src/adapters/kestra/transport.js'
 import { ActionError } from '../../src/model/errors.js'
 import { runs } from '../../test-support/property-runs.js'
 

@@ -1,6 +1,6 @@
 import { strToU8, zipSync } from 'fflate'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createKestraClient } from '../../src/kestra/client.js'
+import { createKestraClient } from '../../src/adapters/kestra/client.js'
 import { json, startTestServer, type TestServer } from './test-server.js'
 
 let server: TestServer | undefined

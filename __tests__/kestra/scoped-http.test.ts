@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ApiError } from '../../src/kestra/errors.js'
-import { pathOf, ScopedHttp } from '../../src/kestra/scoped-http.js'
-import type { HttpRequest, HttpResponse, Transport } from '../../src/kestra/transport.js'
+import { ApiError } from '../../src/adapters/kestra/errors.js'
+import { pathOf, ScopedHttp } from '../../src/adapters/kestra/scoped-http.js'
+import type { HttpRequest, HttpResponse, Transport } from '../../src/adapters/kestra/transport.js'
 
 const json = (req: HttpRequest, status: number, body: unknown): HttpResponse => ({
   method: req.method,

@@ -4,7 +4,7 @@ import type { ServerValidation } from '../../src/model/kestra.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import { locateKestraPath } from '../../src/decide/validate/kestra-path.js'
 import { serverFindings } from '../../src/kinds/flows/decide-validate.js'
-import { splitConstraints } from '../../src/kestra/constraints.js'
+import { splitConstraints } from '../../src/adapters/kestra/constraints.js'
 import { flowKey } from '../../src/model/targets.js'
 
 const SOURCE = `# header comment

@@ -7,9 +7,9 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ApiError } from '../../src/kestra/errors.js'
-import { ScopedHttp } from '../../src/kestra/scoped-http.js'
-import type { HttpRequest, HttpResponse, Transport } from '../../src/kestra/transport.js'
+import { ApiError } from '../../src/adapters/kestra/errors.js'
+import { ScopedHttp } from '../../src/adapters/kestra/scoped-http.js'
+import type { HttpRequest, HttpResponse, Transport } from '../../src/adapters/kestra/transport.js'
 import { ConfigError } from '../../src/model/errors.js'
 
 type ProbeAnswer =

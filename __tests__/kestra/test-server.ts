@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll } from 'vitest'
-import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
+import { createKestraClient, type KestraClient } from '../../src/adapters/kestra/client.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 
 export interface TestServer {

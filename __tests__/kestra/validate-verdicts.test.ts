@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest'
 import { dashboardFindings } from '../../src/kinds/dashboards/decide.js'
 import { serverFindings } from '../../src/kinds/flows/decide-validate.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
-import { unreadableVerdict } from '../../src/kestra/constraints.js'
+import { unreadableVerdict } from '../../src/adapters/kestra/constraints.js'
 import { emulatedClientPerFile } from './test-server.js'
 import { runs } from '../../test-support/property-runs.js'
 

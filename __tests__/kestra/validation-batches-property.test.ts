@@ -5,8 +5,13 @@
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ServerValidation } from '../../src/gather/server/reads.js'
-import type { KestraClient } from '../../src/kestra/client.js'
-import { batchCount, MAX_BATCH, MAX_BATCH_BYTES, planBatches } from '../../src/kestra/validate.js'
+import type { KestraClient } from '../../src/adapters/kestra/client.js'
+import {
+  batchCount,
+  MAX_BATCH,
+  MAX_BATCH_BYTES,
+  planBatches
+} from '../../src/adapters/kestra/validate.js'
 import { utf8Length } from '../../src/model/content.js'
 import type { ServerValidation as Verdict } from '../../src/model/kestra.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'

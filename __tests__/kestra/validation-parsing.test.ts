@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { pathFromReferenceChain, splitConstraints } from '../../src/kestra/constraints.js'
-import { MAX_BATCH, planBatches } from '../../src/kestra/validate.js'
+import { pathFromReferenceChain, splitConstraints } from '../../src/adapters/kestra/constraints.js'
+import { MAX_BATCH, planBatches } from '../../src/adapters/kestra/validate.js'
 import { emulatedClient } from './test-server.js'
 
 describe('splitConstraints', () => {

@@ -7,9 +7,9 @@ import {
   kestraZip,
   type DeflatedEntry
 } from '../../test-support/kestra-emulator/context.js'
-import { ApiError } from '../../src/kestra/errors.js'
-import { PREALLOCATED_AT_MOST, type HttpResponse } from '../../src/kestra/transport.js'
-import { readZip, readZipEntries } from '../../src/kestra/zip.js'
+import { ApiError } from '../../src/adapters/kestra/errors.js'
+import { PREALLOCATED_AT_MOST, type HttpResponse } from '../../src/adapters/kestra/transport.js'
+import { readZip, readZipEntries } from '../../src/adapters/kestra/zip.js'
 import { runs } from '../../test-support/property-runs.js'
 
 function answer(body: Uint8Array): HttpResponse {

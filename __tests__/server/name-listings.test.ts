@@ -4,7 +4,7 @@
  * one KV listing per namespace, and a value is never read.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { createKestraClient, type KestraClient } from '../../src/kestra/client.js'
+import { createKestraClient, type KestraClient } from '../../src/adapters/kestra/client.js'
 import { readNameListings } from '../../src/gather/server/reads.js'
 import type { NameReference } from '../../src/model/names.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'

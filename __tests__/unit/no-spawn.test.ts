@@ -2,7 +2,7 @@ import * as bare from 'child_process'
 import * as prefixed from 'node:child_process'
 import prefixedDefault from 'node:child_process'
 import { describe, expect, it, vi } from 'vitest'
-import { gitIsAncestor } from '../../src/apply/git-ancestry.js'
+import { gitIsAncestor } from '../../src/adapters/git/ancestry.js'
 import { checkNoSpawnAttempts } from '../../test-support/spawn-guard.js'
 
 /** Every function of the real module but the ChildProcess class (and Node's private `_forkChild`). */

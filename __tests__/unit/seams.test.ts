@@ -44,16 +44,16 @@ const MODE_BRANCH = new RegExp(
 const SERVER_SETTING = /\bsettings\??\.server\b/
 
 describe('adapters by system', () => {
-  it('calls GitHub only from src/github/', () => {
-    expect(linesMatching(GITHUB_CALL, ['src/github/'])).toEqual([])
+  it('calls GitHub only from src/adapters/github/', () => {
+    expect(linesMatching(GITHUB_CALL, ['src/adapters/github/'])).toEqual([])
   })
 
   it("branches on the mode only where the mode becomes the run's work", () => {
     expect(linesMatching(MODE_BRANCH, ['src/config/target.ts'])).toEqual([])
   })
 
-  it('reads the Kestra server from the settings only in src/kestra/', () => {
-    const allowed = ['src/kestra/']
+  it('reads the Kestra server from the settings only in src/adapters/kestra/', () => {
+    const allowed = ['src/adapters/kestra/']
     expect(linesMatching(SERVER_SETTING, allowed)).toEqual([])
   })
 

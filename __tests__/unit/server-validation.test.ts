@@ -1,4 +1,4 @@
-import { MAX_BATCH } from '../../src/kestra/validate.js'
+import { MAX_BATCH } from '../../src/adapters/kestra/validate.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import { ServerValidation } from '../../src/gather/server/reads.js'

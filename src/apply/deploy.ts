@@ -1,6 +1,6 @@
-import type { KestraApi } from '../kestra/api.js'
-import { failureMarks, isOutcomeUnknown } from '../kestra/errors.js'
-import { readMarkers } from '../kestra/commit-markers.js'
+import type { KestraApi } from '../adapters/kestra/api.js'
+import { failureMarks, isOutcomeUnknown } from '../adapters/kestra/errors.js'
+import { readMarkers } from '../adapters/kestra/commit-markers.js'
 import { markerSeal, trustedMarker, type MarkerSeal } from '../model/marker-seal.js'
 import { Semaphore } from '../model/concurrency.js'
 import type { RunContext } from '../model/context.js'
@@ -32,7 +32,7 @@ import {
   type ResourceResult
 } from '../model/result.js'
 import type { ApplyKind, DeployContext } from './kind.js'
-import type { IsAncestor } from './git-ancestry.js'
+import type { IsAncestor } from '../adapters/git/ancestry.js'
 import { orderWrites, type WriteDependency } from './order.js'
 
 export interface DeployDeps {

@@ -1,4 +1,4 @@
-import type { HistoryApi, KestraApi, ListingsApi } from '../kestra/api.js'
+import type { HistoryApi, KestraApi, ListingsApi } from '../adapters/kestra/api.js'
 import type { RecordedResource, RestoreItem, RestoreResult } from '../model/after-deploy.js'
 import type { WriteDependency } from './order.js'
 import type { FileChange, ResourceChange } from '../model/plan.js'

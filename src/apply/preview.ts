@@ -10,8 +10,8 @@ import {
   sameOwner,
   type PreviewOwner
 } from '../model/preview.js'
-import type { KestraApi, KestraServer, ListingsApi } from '../kestra/api.js'
-import { liveKvKeys } from '../kestra/listings.js'
+import type { KestraApi, KestraServer, ListingsApi } from '../adapters/kestra/api.js'
+import { liveKvKeys } from '../adapters/kestra/listings.js'
 import { isActionKey } from '../model/action-keys.js'
 import { mapLimit } from '../model/concurrency.js'
 import type { ApplyKind, HeldResource } from './kind.js'

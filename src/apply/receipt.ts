@@ -1,4 +1,4 @@
-import { BODY_LIMIT_REMEDY, limitBeforeRerun } from '../kestra/errors.js'
+import { BODY_LIMIT_REMEDY, limitBeforeRerun } from '../adapters/kestra/errors.js'
 import { resourceName, isWrite } from '../model/plan.js'
 import {
   escapeText,

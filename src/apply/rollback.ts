@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { Semaphore } from '../model/concurrency.js'
 import { errorMessage } from '../model/errors.js'
-import { isOutcomeUnknown } from '../kestra/errors.js'
-import type { HistoryApi, KestraApi } from '../kestra/api.js'
+import { isOutcomeUnknown } from '../adapters/kestra/errors.js'
+import type { HistoryApi, KestraApi } from '../adapters/kestra/api.js'
 import {
   COMMIT_MARKER_KEY,
   commitMarker,

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline'
 import { tmpdir } from 'node:os'
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path'
 import { ConfigError, errorMessage, SettingsFileError } from '../model/errors.js'
-import { clientForSettings, type KestraClient, settingsTarget } from '../kestra/client.js'
+import { clientForSettings, type KestraClient, settingsTarget } from '../adapters/kestra/client.js'
 import { renderComment } from '../decide/render/report.js'
 import { upsertDeployedSection } from '../decide/render/deployed.js'
 import {
@@ -65,8 +65,7 @@ import type { Upgrade } from '../run/upgrade.js'
 import { inside, parseSettings, readSettingsFile, realOrUndefined } from '../config/settings.js'
 import { SETTINGS_FILE_PATHS, type SettingsFile } from '../model/inputs/settings-file.js'
 import type { InputName } from '../model/inputs/declared.js'
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
+import { git as gitOutput } from '../adapters/git/git.js'
 
 interface CliIo {
   env: Record<string, string | undefined>
@@ -873,17 +872,7 @@ async function repositoryName(cwd: string, env: Env): Promise<[string, string]> 
   return ['', (toplevel ?? cwd).split(/[\\/]/).pop() ?? '']
 }
 
-/** Trimmed stdout, or undefined when git fails or is missing. */
+/** Trimmed stdout, or undefined when git fails, is missing or says nothing. */
 async function git(cwd: string, args: string[]): Promise<string | undefined> {
-  try {
-    const { stdout } = await promisify(execFile)('git', args, {
-      cwd,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
-    })
-    return stdout.trim() || undefined
-  } catch {
-    return undefined
-  }
+  return (await gitOutput(cwd, args))?.trim() || undefined
 }

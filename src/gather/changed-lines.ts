@@ -1,5 +1,5 @@
 import { addedLines, type ChangedLines } from '../model/suggestion.js'
-import { gitOrThrow } from './repo/git-index.js'
+import { gitOrThrow } from '../adapters/git/git.js'
 
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i
 

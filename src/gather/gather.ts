@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { ConfigError, errorMessage } from '../model/errors.js'
 import { markerSeal, type MarkerSeal } from '../model/marker-seal.js'
 import { COMMIT_MARKER_KEY, commitMarker, readStored, short } from '../model/commit-marker.js'
-import type { MarkersRead } from '../kestra/commit-markers.js'
+import type { MarkersRead } from '../adapters/kestra/commit-markers.js'
 import type {
   ActualNamespace,
   BaseSnapshot,
@@ -28,7 +28,7 @@ import { childOf } from './repo/tree-source.js'
 import { chooseWorkTreeLayout } from './repo/choose-layout.js'
 import { loadRepository, type LoadHooks, type ReuseFlow, type WalkParts } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
-import { git, gitOrThrow, readIndexBlobs, type IndexBlobs } from './repo/git-index.js'
+import { git, gitOrThrow, readIndexBlobs, type IndexBlobs } from '../adapters/git/git.js'
 import {
   knownTargets,
   readNameListings,
@@ -42,7 +42,7 @@ import { readClosing, type ClosableTree, type GatherKind } from './kind.js'
 import { managedNamespaces } from '../model/managed-namespaces.js'
 import { heldNamespaceIsManaged } from '../model/namespaces.js'
 import { NO_CONTENT_FACTS } from '../model/content-facts.js'
-import type { KestraApi, ListingsApi } from '../kestra/api.js'
+import type { KestraApi, ListingsApi } from '../adapters/kestra/api.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
 import type { ChangedPath, GitHubPort, StickyComment } from '../model/github.js'
 import type { DeploymentReads, EnvironmentRow } from '../model/deployments-port.js'

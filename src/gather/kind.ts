@@ -1,4 +1,4 @@
-import type { KestraApi, ListingsApi } from '../kestra/api.js'
+import type { KestraApi, ListingsApi } from '../adapters/kestra/api.js'
 import type { Settings } from '../model/settings.js'
 import type { ChosenLayout, FlowFile, RepoModel } from '../model/repository.js'
 import type { Snapshot } from '../model/snapshot.js'

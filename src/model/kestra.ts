@@ -1,7 +1,7 @@
 /** The data the Kestra port (kestra/api.ts) answers with: what the other layers read of a server. */
 
 /**
- * Resolved once by the client (docs/kestra.md#tenant-prefix): nothing above src/kestra/ reads the server setting.
+ * Resolved once by the client (docs/kestra.md#tenant-prefix): nothing above src/adapters/kestra/ reads the server setting.
  */
 export interface KestraTarget {
   readonly server: string

@@ -1,6 +1,6 @@
 import { checkReviewedFingerprint, checkReviewedPlan, deploy } from '../apply/deploy.js'
 import type { PlanRecord } from '../model/plan-record.js'
-import { ancestryChecker } from '../apply/git-ancestry.js'
+import { ancestryChecker } from '../adapters/git/ancestry.js'
 import {
   type DeployResult,
   NOT_APPLIED,
@@ -10,8 +10,8 @@ import {
 } from '../model/result.js'
 import { renderReceipt } from '../apply/receipt.js'
 import { ConfigError, DeployError, errorMessage } from '../model/errors.js'
-import type { KestraServer } from '../kestra/api.js'
-import { limitBeforeRerun } from '../kestra/errors.js'
+import type { KestraServer } from '../adapters/kestra/api.js'
+import { limitBeforeRerun } from '../adapters/kestra/errors.js'
 import {
   type FileChange,
   type FlowChange,
@@ -51,7 +51,7 @@ import {
 } from '../decide/environments/deployment-outcome.js'
 import { environmentHistory, environmentRows } from '../gather/gather.js'
 import { isVerified, type Verdict, verdictOf } from '../model/verification.js'
-import { executionUrl, namespaceUrl } from '../kestra/executions.js'
+import { executionUrl, namespaceUrl } from '../adapters/kestra/executions.js'
 import { runUrl } from './plan-mode.js'
 import { type Reporter, setCountOutputs } from '../report/reporter.js'
 import { randomBytes } from 'node:crypto'

@@ -1,5 +1,5 @@
 import type { KestraVersion } from '../model/version.js'
-import type { KestraServer } from '../kestra/api.js'
+import type { KestraServer } from '../adapters/kestra/api.js'
 import { parseVersion } from '../model/version.js'
 import {
   gather,

@@ -1,5 +1,5 @@
 import { DeployError, errorMessage } from '../model/errors.js'
-import type { KestraServer } from '../kestra/api.js'
+import type { KestraServer } from '../adapters/kestra/api.js'
 import { repositoryUrl } from '../decide/render/findings.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
 import type { ReportInput } from '../decide/render/input.js'

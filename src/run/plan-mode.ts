@@ -1,5 +1,5 @@
 import type { RunContext } from '../model/context.js'
-import type { KestraServer } from '../kestra/api.js'
+import type { KestraServer } from '../adapters/kestra/api.js'
 import type { ActualNamespace, PlanInput } from '../model/plan-input.js'
 import { buildPlan } from '../decide/plan/build.js'
 import {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { rmSync } from 'node:fs'
-import { gitIsAncestor } from '../../../src/apply/git-ancestry.js'
+import { gitIsAncestor } from '../../../src/adapters/git/ancestry.js'
 import { createGitRepo } from '../../../test-support/git-repo.js'
 
 const repo = createGitRepo({ 'team/flows/a.yml': 'v1' })

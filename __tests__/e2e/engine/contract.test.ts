@@ -1,7 +1,7 @@
 /**
  * The emulator checked against Kestra's own engine (docs/kestra.md#the-emulator-against-the-engine): the same
  * requests, in the same order, to the emulator at the engine's version and to the engine, comparing the status
- * and every field the client reads (src/kestra/). The engine wins: a difference is fixed in the emulator (which
+ * and every field the client reads (src/adapters/kestra/). The engine wins: a difference is fixed in the emulator (which
  * cites "engine <version>: …"), or, where the client needs no change and the emulator keeps a deliberate
  * simplification, listed in KNOWN with why. Any other difference fails this suite.
  */

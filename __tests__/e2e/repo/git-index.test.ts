@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { readIndexBlobs } from '../../../src/gather/repo/git-index.js'
+import { readIndexBlobs } from '../../../src/adapters/git/git.js'
 import { createGitRepo, type GitRepo } from '../../../test-support/git-repo.js'
 
 /** Git's id of a blob with these bytes. */

@@ -18,7 +18,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { TextDecoder } from 'node:util'
 import { MAX_FILE_BYTES, summaryOf, type ContentSummary } from '../../model/content.js'
 import type { IgnoreRules } from './ignore-rules.js'
-import type { IndexBlobs } from './git-index.js'
+import type { IndexBlobs } from '../../adapters/git/git.js'
 import type { EntryKind, LinkTarget, TreeEntry, TreeSource } from './tree-source.js'
 
 export class WorkTree implements TreeSource {

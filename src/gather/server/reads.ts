@@ -1,17 +1,22 @@
-import { type MarkersRead, readMarkers } from '../../kestra/commit-markers.js'
+import { type MarkersRead, readMarkers } from '../../adapters/kestra/commit-markers.js'
 import { type MarkerSeal, storesAny, trustedMarker } from '../../model/marker-seal.js'
 import type { EarlyMarkers } from '../../model/commit-marker.js'
 import { storedChecksOf, type StoredFlowCheck } from '../../model/stored-checks.js'
 import { type ContentFacts, contentFactsOf, NO_CONTENT_FACTS } from '../../model/content-facts.js'
 import { mapLimit, Semaphore } from '../../model/concurrency.js'
-import { batchCount, FillingBatch, MAX_BATCH, MAX_BATCH_BYTES } from '../../kestra/validate.js'
+import {
+  batchCount,
+  FillingBatch,
+  MAX_BATCH,
+  MAX_BATCH_BYTES
+} from '../../adapters/kestra/validate.js'
 import { compareCodeUnits, normaliseText, utf8Length } from '../../model/content.js'
 import { fitToSend } from '../../model/yaml-aliases.js'
 import type { KnownTargets, ServerAnswer } from '../../model/snapshot.js'
-import type { KestraApi, ListingsApi } from '../../kestra/api.js'
+import type { KestraApi, ListingsApi } from '../../adapters/kestra/api.js'
 import { type Outcome, settle, valueOf } from '../../model/outcome.js'
 import type { Execution, RemoteFile, RemoteFlow } from '../../model/kestra.js'
-import { fileNaming, repositoryNames } from '../../kestra/file-paths.js'
+import { fileNaming, repositoryNames } from '../../adapters/kestra/file-paths.js'
 import {
   type ActualNamespace,
   type DesiredFlow,
@@ -26,8 +31,8 @@ import {
   type RepoModel
 } from '../../model/repository.js'
 import { parseVersion } from '../../model/version.js'
-import { ApiError } from '../../kestra/errors.js'
-import { liveKvKeys } from '../../kestra/listings.js'
+import { ApiError } from '../../adapters/kestra/errors.js'
+import { liveKvKeys } from '../../adapters/kestra/listings.js'
 import { errorMessage } from '../../model/errors.js'
 import {
   kvLookupScopes,
@@ -37,7 +42,7 @@ import {
 } from '../../model/names.js'
 import { atLeast } from '../../model/version.js'
 import type { FlowReference } from '../../model/references.js'
-import { executionUrl } from '../../kestra/executions.js'
+import { executionUrl } from '../../adapters/kestra/executions.js'
 import { flowKey } from '../../model/targets.js'
 import type { UnfinishedExecution, UnfinishedReading } from '../../model/plan.js'
 import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'

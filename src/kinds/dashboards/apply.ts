@@ -1,13 +1,13 @@
 import { z } from 'zod'
 import { type ApplyKind, type RollbackKind, settled } from '../../apply/kind.js'
 import { embedText, recordedSchema, sha256Field } from '../../apply/rollback.js'
-import type { KestraApi } from '../../kestra/api.js'
+import type { KestraApi } from '../../adapters/kestra/api.js'
 import {
   dashboardFields,
   holds,
   type RemoteDashboard,
   sourceFields
-} from '../../kestra/dashboards.js'
+} from '../../adapters/kestra/dashboards.js'
 import { normaliseText, sha256Hex } from '../../model/content.js'
 import type { ResourceChanges } from '../../model/plan.js'
 import type { ResourceResult } from '../../model/result.js'

@@ -1,7 +1,7 @@
 import { readClosing, type GatherKind, type KindFile } from '../../gather/kind.js'
 import { findKindFolders } from '../../gather/repo/choose-layout.js'
 import { childOf, type TreeSource } from '../../gather/repo/tree-source.js'
-import { liveKvKeys } from '../../kestra/listings.js'
+import { liveKvKeys } from '../../adapters/kestra/listings.js'
 import { compareCodeUnits, normaliseText } from '../../model/content.js'
 import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
 import type { KindFolder } from '../../model/repository.js'

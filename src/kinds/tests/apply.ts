@@ -1,7 +1,7 @@
 import { comparedVerdict, settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
 import { z } from 'zod'
 import { embedText, recordedSchema, restoreByHash, sha256Field } from '../../apply/rollback.js'
-import type { KestraApi } from '../../kestra/api.js'
+import type { KestraApi } from '../../adapters/kestra/api.js'
 import { normaliseText, sha256Hex } from '../../model/content.js'
 import type { ResourceChanges } from '../../model/plan.js'
 

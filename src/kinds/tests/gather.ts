@@ -5,7 +5,7 @@ import type { TreeSource } from '../../gather/repo/tree-source.js'
 import { isRecord, normaliseText } from '../../model/content.js'
 import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
 import { mapLimit } from '../../model/concurrency.js'
-import type { KestraApi } from '../../kestra/api.js'
+import type { KestraApi } from '../../adapters/kestra/api.js'
 
 const FOLDER = 'tests'
 /** Kestra's route for test suites (EE OpenAPI 1.3.0 and 2.0.0, `TestSuites`: `P/tests`). */

@@ -1,6 +1,6 @@
 import { Zip, ZipDeflate } from 'fflate'
-import type { RemoteFile } from '../model/kestra.js'
-import { compareCodeUnits } from '../model/content.js'
+import type { RemoteFile } from '../../model/kestra.js'
+import { compareCodeUnits } from '../../model/content.js'
 import { fileNaming, storedPath } from './file-paths.js'
 import { ListingError } from './listings.js'
 import { z } from 'zod'

@@ -1,5 +1,5 @@
-import type { Execution, ExecutionQuery, Label } from '../model/kestra.js'
-import { parseVersion } from '../model/version.js'
+import type { Execution, ExecutionQuery, Label } from '../../model/kestra.js'
+import { parseVersion } from '../../model/version.js'
 import { readPages, rowIdOf, toExecution } from './listings.js'
 import { readJson, type ScopedHttp } from './scoped-http.js'
 import { formBody } from './transport.js'

@@ -1,5 +1,5 @@
-import { isRecord } from '../model/content.js'
-import type { ServerConstraint } from '../model/kestra.js'
+import { isRecord } from '../../model/content.js'
+import type { ServerConstraint } from '../../model/kestra.js'
 
 /**
  * A Kestra property path: `id`, `flow.id`, `tasks[1].message`, `tasks[my-task].message`, and bean

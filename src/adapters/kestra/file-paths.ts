@@ -1,6 +1,6 @@
-import type { ServerInfo } from '../model/kestra.js'
-import { ActionError } from '../model/errors.js'
-import { parseVersion } from '../model/version.js'
+import type { ServerInfo } from '../../model/kestra.js'
+import { ActionError } from '../../model/errors.js'
+import { parseVersion } from '../../model/version.js'
 
 /**
  * How a server stores a namespace file path (docs/kestra.md#namespace-file-names). 0.19 → 0.x: `URLEncoder` then

@@ -1,9 +1,9 @@
 import { parse, stringify } from 'yaml'
 import { z } from 'zod'
-import { isRecord, jsonObject, normaliseText } from '../model/content.js'
+import { isRecord, jsonObject, normaliseText } from '../../model/content.js'
 import { LISTED_AT_MOST, readPages, rowIdOf, unlessMissing } from './listings.js'
 import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
-import type { ServerVerdict } from '../model/kestra.js'
+import type { ServerVerdict } from '../../model/kestra.js'
 import { readJsonObject, type ScopedHttp, YAML } from './scoped-http.js'
 import { responseError, type HttpResponse, unreadableAnswer } from './transport.js'
 

@@ -1,11 +1,11 @@
-import type { FlowDependency, RemoteFlow } from '../model/kestra.js'
-import { flowIdentity, withoutRevisionLine } from '../model/flow-source.js'
+import type { FlowDependency, RemoteFlow } from '../../model/kestra.js'
+import { flowIdentity, withoutRevisionLine } from '../../model/flow-source.js'
 import { z } from 'zod'
 import { readAnswer, readJsonArray, type ScopedHttp, YAML } from './scoped-http.js'
 import { responseError, type HttpResponse, unreadableAnswer } from './transport.js'
 import { readZip } from './zip.js'
-import { compareCodeUnits } from '../model/content.js'
-import { settle, valueOf, valueOfEnded, type Outcome } from '../model/outcome.js'
+import { compareCodeUnits } from '../../model/content.js'
+import { settle, valueOf, valueOfEnded, type Outcome } from '../../model/outcome.js'
 
 type Listed = Pick<RemoteFlow, 'id' | 'revision' | 'updated' | 'draft'>
 

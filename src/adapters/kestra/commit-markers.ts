@@ -6,9 +6,9 @@ import {
   commitMarker,
   readStored,
   storedObject
-} from '../model/commit-marker.js'
-import type { Semaphore } from '../model/concurrency.js'
-import { errorMessage } from '../model/errors.js'
+} from '../../model/commit-marker.js'
+import type { Semaphore } from '../../model/concurrency.js'
+import { errorMessage } from '../../model/errors.js'
 
 /** The markers as read, with why each namespace's could not be (the error, not a warning's sentence). */
 export interface MarkersRead extends MarkerReading {

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent, type Dispatcher, EnvHttpProxyAgent, FormData, request, Response } from 'undici'
-import type { Auth } from '../model/settings.js'
+import type { Auth } from '../../model/settings.js'
 import { ApiError, parseErrorBody } from './errors.js'
-import { Semaphore } from '../model/concurrency.js'
-import { utf8Length } from '../model/content.js'
+import { Semaphore } from '../../model/concurrency.js'
+import { utf8Length } from '../../model/content.js'
 
 const LOOPBACK = ['localhost', '127.0.0.1', '[::1]']
 

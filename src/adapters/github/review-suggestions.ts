@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { errorMessage } from '../model/errors.js'
-import type { ReviewPort, SuggestOutcome } from '../model/suggestion.js'
+import { errorMessage } from '../../model/errors.js'
+import type { ReviewPort, SuggestOutcome } from '../../model/suggestion.js'
 import { apiError, httpStatus, isPermissionError, readAnswer } from './errors.js'
 import { repoOf, type RepoClient } from './octokit.js'
 import { tokenIdentity } from './sticky-comment.js'

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import type { GitHubPort } from '../model/github.js'
+import type { GitHubPort } from '../../model/github.js'
 
 /** Whether `ancestor` is an ancestor of (or equal to) `descendant`; undefined when it cannot tell. */
 export type IsAncestor = (ancestor: string, descendant: string) => Promise<boolean | undefined>

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { utf8Length } from '../model/content.js'
-import type { ServerValidation } from '../model/kestra.js'
+import { utf8Length } from '../../model/content.js'
+import type { ServerValidation } from '../../model/kestra.js'
 import { missingVerdict, parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
 import { type ScopedHttp, YAML } from './scoped-http.js'
 import { BODY_LIMIT_REMEDY, bodyRefused } from './errors.js'

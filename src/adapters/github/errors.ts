@@ -1,6 +1,6 @@
 import type { z } from 'zod'
-import { fieldOf } from '../model/commit-marker.js'
-import { ActionError, errorMessage } from '../model/errors.js'
+import { fieldOf } from '../../model/commit-marker.js'
+import { ActionError, errorMessage } from '../../model/errors.js'
 
 /** A GitHub API call failed for a reason other than a missing permission. */
 export class GitHubApiError extends ActionError {

@@ -5,7 +5,7 @@ import type {
   DeploymentsPort,
   DeploymentStatusRecord,
   DeploymentWrites
-} from '../model/deployments-port.js'
+} from '../../model/deployments-port.js'
 import type {
   BranchOutcome,
   DriftBranch,
@@ -14,15 +14,15 @@ import type {
   Forbidden,
   IssueOutcome,
   PullOutcome
-} from '../model/drift-port.js'
+} from '../../model/drift-port.js'
 import type {
   ChangedPath,
   ChangedPathList,
   CompareResult,
   GitHubPort,
   PullRequestState
-} from '../model/github.js'
-import type { Settings } from '../model/settings.js'
+} from '../../model/github.js'
+import type { Settings } from '../../model/settings.js'
 import { z } from 'zod'
 import { apiError, httpStatus, isPermissionError, readAnswer } from './errors.js'
 import {
@@ -33,10 +33,10 @@ import {
   tokenRefusal,
   writtenByThisToken
 } from './sticky-comment.js'
-import { isDeciding } from '../model/verification.js'
-import type { ReviewPort } from '../model/suggestion.js'
+import { isDeciding } from '../../model/verification.js'
+import type { ReviewPort } from '../../model/suggestion.js'
 import { reviewSuggestions } from './review-suggestions.js'
-import { ConfigError, errorMessage } from '../model/errors.js'
+import { ConfigError, errorMessage } from '../../model/errors.js'
 
 const defaultBranch = z.object({ default_branch: z.string() })
 

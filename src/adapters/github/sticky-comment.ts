@@ -5,9 +5,9 @@ import type {
   CommentOutcome,
   GitHubPort,
   StickyComment
-} from '../model/github.js'
+} from '../../model/github.js'
 import { repoOf, type RepoClient } from './octokit.js'
-import { scanLines, type Fence } from '../model/markdown/fence.js'
+import { scanLines, type Fence } from '../../model/markdown/fence.js'
 
 const COMMENT_PERMISSION_HELP =
   'The token cannot write PR comments. Grant `permissions: pull-requests: write` to the job; ' +

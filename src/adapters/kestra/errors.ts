@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { parsedJson } from './constraints.js'
-import { ActionError } from '../model/errors.js'
-import type { ServerConstraint } from '../model/kestra.js'
-import type { ResourceResult } from '../model/result.js'
+import { ActionError } from '../../model/errors.js'
+import type { ServerConstraint } from '../../model/kestra.js'
+import type { ResourceResult } from '../../model/result.js'
 
 const REMEDIATION: Record<number, string> = {
   401: 'check the username/password or api-token inputs (and that the server URL and tenant are right)',
