@@ -174,7 +174,7 @@ function inflated(data: Uint8Array, size: number): Uint8Array {
  * The bytes of a deflate stream made only of stored blocks, read without zlib; undefined for any other stream,
  * which zlib then reads (and refuses if broken). Deflate stores what it cannot compress (images, archives: most
  * of an export's bytes) as blocks of a header byte (the final bit, type 00, padding), LEN, ~LEN and LEN bytes
- * (docs/performance.md#stored-blocks-read-without-zlib-alternating): a call into zlib costs more than copying
+ * (docs/performance.md#where-the-time-goes): a call into zlib costs more than copying
  * them.
  */
 function storedBlocks(data: Uint8Array, size: number): Uint8Array | undefined {

@@ -584,7 +584,7 @@ const STEP = /^(\*|\d+|\d+-\d+)\/\d+$/
  * `withSeconds`, or one of seven nicknames. Only certain refusals are reported (field count,
  * nickname, range, backwards range, trailing comma, and the characters the definition does not enable: `?`, `#`,
  * `W`, and `L` but in the day of the month, which 2.0's takes: `dayOfMonthL`); names and `|` are left to the
- * server. Each was asked of core 1.3.31 and 2.0.0 (docs/validation-rules.md#schedule-cron).
+ * server. Each was asked of core 1.3.31 and 2.0.0 (docs/validation-rules.md#rules-that-can-be-errors).
  */
 export function cronProblem(cron: string, withSeconds: boolean): string | undefined {
   if (NICKNAMES.has(cron)) return undefined
