@@ -45,40 +45,46 @@ const LAYERS = [
     may: ['model', 'kestra', 'github', 'git']
   },
   {
-    name: 'kinds/*/gather',
-    path: '^src/kinds/[^/]+/gather',
+    name: 'resources/*/gather',
+    path: '^src/resources/[^/]+/gather',
     may: ['model', 'gather', 'kestra']
   },
   {
-    name: 'kinds/*/decide',
-    path: '^src/kinds/[^/]+/decide',
+    name: 'resources/*/decide',
+    path: '^src/resources/[^/]+/decide',
     may: ['model', 'decide', 'decide/validate', 'decide/plan', 'decide/render']
   },
   {
-    name: 'kinds/*/apply',
-    path: '^src/kinds/[^/]+/apply',
+    name: 'resources/*/apply',
+    path: '^src/resources/[^/]+/apply',
     may: ['model', 'apply', 'kestra']
   },
   {
-    name: 'kinds/*/index.ts',
-    path: '^src/kinds/[^/]+/index\\.ts$',
-    may: ['model', 'kinds/*/gather', 'kinds/*/decide', 'kinds/*/apply', 'kinds/kind.ts']
+    name: 'resources/*/index.ts',
+    path: '^src/resources/[^/]+/index\\.ts$',
+    may: [
+      'model',
+      'resources/*/gather',
+      'resources/*/decide',
+      'resources/*/apply',
+      'resources/resource.ts'
+    ]
   },
   {
-    name: 'kinds/kind.ts',
-    path: '^src/kinds/kind\\.ts$',
+    name: 'resources/resource.ts',
+    path: '^src/resources/resource\\.ts$',
     may: ['model', 'gather', 'decide', 'apply']
   },
   {
-    name: 'kinds/index.ts',
-    path: '^src/kinds/index\\.ts$',
+    name: 'resources/registry.ts',
+    path: '^src/resources/registry\\.ts$',
     may: [
       'model',
-      'kinds/*/gather',
-      'kinds/*/decide',
-      'kinds/*/apply',
-      'kinds/*/index.ts',
-      'kinds/kind.ts'
+      'resources/*/gather',
+      'resources/*/decide',
+      'resources/*/apply',
+      'resources/*/index.ts',
+      'resources/resource.ts'
     ]
   },
   {
@@ -99,8 +105,8 @@ const LAYERS = [
       'decide/drift',
       'decide/environments',
       'apply',
-      'kinds/index.ts',
-      'kinds/kind.ts'
+      'resources/registry.ts',
+      'resources/resource.ts'
     ]
   },
   {
@@ -124,10 +130,10 @@ const byName = new Map(LAYERS.map((layer) => [layer.name, layer]))
 
 /** A kind's parts may import their own kind's parts of the same phase, never another kind's. */
 const sameKindPhase = (layer) => layer.path.replace('[^/]+', '([^/]+)')
-const sameKindTarget = (layer) => layer.path.replace('^src/kinds/[^/]+', '^src/kinds/$1')
+const sameKindTarget = (layer) => layer.path.replace('^src/resources/[^/]+', '^src/resources/$1')
 
 const allowed = LAYERS.flatMap((layer) => {
-  const own = layer.name.startsWith('kinds/*/')
+  const own = layer.name.startsWith('resources/*/')
     ? { from: { path: sameKindPhase(layer) }, to: { path: sameKindTarget(layer) } }
     : { from: { path: layer.path }, to: { path: layer.path } }
   return [
@@ -135,11 +141,11 @@ const allowed = LAYERS.flatMap((layer) => {
     ...layer.may.map((name) => {
       const target = byName.get(name)
       if (target === undefined) throw new Error(`.dependency-cruiser.cjs: no layer '${name}'`)
-      const sameKind = layer.name.startsWith('kinds/*/index') && name.startsWith('kinds/*/')
+      const sameKind = layer.name.startsWith('resources/*/index') && name.startsWith('resources/*/')
       return sameKind
         ? {
             comment: `${layer.name} → ${name}`,
-            from: { path: '^src/kinds/([^/]+)/index\\.ts$' },
+            from: { path: '^src/resources/([^/]+)/index\\.ts$' },
             to: { path: sameKindTarget(target) }
           }
         : {
@@ -152,7 +158,7 @@ const allowed = LAYERS.flatMap((layer) => {
 })
 
 /** Files that must stay pure: the vocabulary (model/) and the decide phase, in decide/ or in a kind. */
-const PURE = '^src/(model/|decide/|kinds/[^/]+/decide)'
+const PURE = '^src/(model/|decide/|resources/[^/]+/decide)'
 
 /** Node built-ins that reach the file system, processes, the network, threads or a module loader. */
 const IO_BUILTINS =
@@ -202,15 +208,15 @@ module.exports = {
         'gather/, decide/ and apply/ are generic: they never import a kind, whose parts run/ hands them from the registry (docs/kinds.md).',
       severity: 'error',
       from: { path: '^src/(gather|decide|apply)/' },
-      to: { path: '^src/kinds/' }
+      to: { path: '^src/resources/' }
     },
     {
       name: 'kind-not-another-kind',
       comment:
         "A kind's folder never imports another kind's: what two kinds share is a typed relation the registry wires (docs/kinds.md).",
       severity: 'error',
-      from: { path: '^src/kinds/([^/]+)/' },
-      to: { path: '^src/kinds/[^/]+/', pathNot: '^src/kinds/$1/' }
+      from: { path: '^src/resources/([^/]+)/' },
+      to: { path: '^src/resources/[^/]+/', pathNot: '^src/resources/$1/' }
     },
     {
       name: 'run-wires-only',

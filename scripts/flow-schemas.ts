@@ -2,7 +2,7 @@
  * `npm run schemas`: the JSON schema of a flow with every core plugin, as each release in
  * test-support/kestra-releases.ts generates it (Kestra's own `JsonSchemaGenerator`, run by the released core:
  * test-support/kestra-core/CoreValidation.java, GET /flow-schema), written compressed into
- * src/kinds/flows/decide-schemas.ts (docs/validation-rules.md#the-schema-of-each-release).
+ * src/resources/flows/decide-schemas.ts (docs/validation-rules.md#the-schema-of-each-release).
  * Then it compiles them into validators, as `npm run validators` does (scripts/flow-validators.ts). `--check` writes
  * nothing and fails when a committed module is not what this run makes.
  */
@@ -13,9 +13,9 @@ import { startKestraCore } from '../test-support/kestra-core.js'
 import { KESTRA_RELEASES } from '../test-support/kestra-releases.js'
 import { PROJECT_ROOT } from '../test-support/runner.js'
 import { writeValidatorsModule } from './flow-validators.js'
-import { BY_TYPE, type BundledSchema } from '../src/kinds/flows/decide-schema.js'
+import { BY_TYPE, type BundledSchema } from '../src/resources/flows/decide-schema.js'
 
-export const SCHEMAS_MODULE = join(PROJECT_ROOT, 'src/kinds/flows/decide-schemas.ts')
+export const SCHEMAS_MODULE = join(PROJECT_ROOT, 'src/resources/flows/decide-schemas.ts')
 
 /** Keys sorted at every depth: the same schema gives the same bytes whatever order Jackson wrote. */
 function canonical(value: unknown): unknown {
@@ -73,7 +73,7 @@ export async function schemasModule(schemas?: Record<string, string>): Promise<s
 type Schema = { [key: string]: unknown; definitions?: Record<string, Schema> }
 
 /**
- * The generated schema as the release reads a flow (src/kinds/flows/decide-schema.ts): made here once rather than
+ * The generated schema as the release reads a flow (src/resources/flows/decide-schema.ts): made here once rather than
  * by every run, which then only parses and compiles it.
  */
 function asKestraReads(generated: Schema, version: string): BundledSchema {

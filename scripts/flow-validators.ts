@@ -1,6 +1,6 @@
 /**
- * `npm run validators`: each bundled release's flow schema (src/kinds/flows/decide-schemas.ts) compiled by Ajv
- * once, here, into a validator per definition, written compressed into src/kinds/flows/decide-validators.ts,
+ * `npm run validators`: each bundled release's flow schema (src/resources/flows/decide-schemas.ts) compiled by Ajv
+ * once, here, into a validator per definition, written compressed into src/resources/flows/decide-validators.ts,
  * which the bundle carries: a run evaluates the validators its flows use instead of running Ajv's compiler
  * (docs/validation-rules.md#the-schema-of-each-release). `npm run schemas` runs it after writing the schemas;
  * `--check` writes nothing and fails when the committed module is not what this run makes.
@@ -12,8 +12,8 @@ import { Ajv, _, Name, str, type KeywordCxt } from 'ajv'
 import namesModule from 'ajv/dist/compile/names.js'
 import { extendErrors } from 'ajv/dist/compile/errors.js'
 import standaloneModule from 'ajv/dist/standalone/index.js'
-import { FLOW_SCHEMAS } from '../src/kinds/flows/decide-schemas.js'
-import { FLOW_VALIDATORS } from '../src/kinds/flows/decide-validators.js'
+import { FLOW_SCHEMAS } from '../src/resources/flows/decide-schemas.js'
+import { FLOW_VALIDATORS } from '../src/resources/flows/decide-validators.js'
 import {
   BY_TYPE,
   CHECKED_FORMATS,
@@ -21,13 +21,13 @@ import {
   commonJsDefault,
   type BundledSchema,
   type BundledValidators
-} from '../src/kinds/flows/decide-schema.js'
+} from '../src/resources/flows/decide-schema.js'
 import { PROJECT_ROOT } from '../test-support/runner.js'
 
 const names = commonJsDefault(namesModule) as typeof namesModule.default
 const standaloneCode = commonJsDefault(standaloneModule) as typeof standaloneModule.default
 
-const VALIDATORS_MODULE = join(PROJECT_ROOT, 'src/kinds/flows/decide-validators.ts')
+const VALIDATORS_MODULE = join(PROJECT_ROOT, 'src/resources/flows/decide-validators.ts')
 
 /** What the generated code calls that is not its own: given by the run (`VALIDATOR_PARAMETERS`). */
 const [RUNTIME, BY_TYPE_CALL, FORMATS] = VALIDATOR_PARAMETERS.map((name) => new Name(name))

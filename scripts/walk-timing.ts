@@ -57,7 +57,7 @@ const { loadRepository } = (await import(pathToFileURL(resolve(values.load)).hre
 }
 // The kinds' parts of the walk, from the same checkout (a checkout before them ignores the argument).
 const { WALK } = (await import(
-  pathToFileURL(resolve(dirname(values.load), '../../kinds/index.ts')).href
+  pathToFileURL(resolve(dirname(values.load), '../../resources/registry.ts')).href
 )) as { WALK: unknown }
 const { WorkTree } = (await import(
   pathToFileURL(resolve(dirname(values.load), 'work-tree.ts')).href

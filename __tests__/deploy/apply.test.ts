@@ -4,7 +4,7 @@ import { DeployError } from '../../src/model/errors.js'
 import { startKestra } from './emulated-kestra.js'
 import { flowSource, planFor } from './plan-for.js'
 import { outcomes, runDeploy, SETTINGS } from './run-deploy.js'
-import { APPLY_KINDS } from '../../src/kinds/index.js'
+import { APPLY_KINDS } from '../../src/resources/registry.js'
 
 // Kestra refuses a Subflow task without its namespace (`@NotEmpty`); the emulator does not check plugins.
 const callsChild = (id: string) =>

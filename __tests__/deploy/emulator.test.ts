@@ -9,7 +9,7 @@ import {
 } from '../../test-support/kestra-emulator/index.js'
 import { flowSource, planFor, type Desired } from './plan-for.js'
 import { COMMIT, SETTINGS, TARGET } from './run-deploy.js'
-import { APPLY_KINDS } from '../../src/kinds/index.js'
+import { APPLY_KINDS } from '../../src/resources/registry.js'
 
 let emulator: Emulator
 let client: KestraClient

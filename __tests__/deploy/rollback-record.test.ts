@@ -7,8 +7,8 @@ import {
   recordsOf as recordsOfKinds,
   type RollbackPlan
 } from '../../src/apply/rollback.js'
-import { flowHash } from '../../src/kinds/flows/apply.js'
-import { ROLLBACK_KINDS } from '../../src/kinds/index.js'
+import { flowHash } from '../../src/resources/flows/apply.js'
+import { ROLLBACK_KINDS } from '../../src/resources/registry.js'
 
 const recordsOf = (plan: RollbackPlan, api: HistoryApi) => recordsOfKinds(plan, api, ROLLBACK_KINDS)
 const parseRecord = (value: unknown) => {

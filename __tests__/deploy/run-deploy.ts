@@ -2,7 +2,7 @@ import { deploy, type DeployDeps } from '../../src/apply/deploy.js'
 import type { DeployResult } from '../../src/model/result.js'
 import { resourceName } from '../../src/model/plan.js'
 import type { KestraApi } from '../../src/adapters/kestra/api.js'
-import { APPLY_KINDS } from '../../src/kinds/index.js'
+import { APPLY_KINDS } from '../../src/resources/registry.js'
 import type { PlannedRun } from './plan-for.js'
 
 export const COMMIT = 'a'.repeat(40)

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { DeployError } from '../../src/model/errors.js'
-import { guardUnfinished, type UnfinishedGuard } from '../../src/kinds/flows/apply.js'
+import { guardUnfinished, type UnfinishedGuard } from '../../src/resources/flows/apply.js'
 import { flowKey } from '../../src/model/targets.js'
 import type { UnfinishedExecution } from '../../src/model/plan.js'
 

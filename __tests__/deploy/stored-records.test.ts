@@ -10,7 +10,7 @@ import { readPreviewOwner } from '../../src/model/preview.js'
 import { planRecordSchema } from '../../src/model/plan-record.js'
 import { planMarkerLine, readPlanMarker } from '../../src/model/markdown/comment-markers.js'
 import { newRecord, readRecord } from '../../src/apply/rollback.js'
-import { ROLLBACK_KINDS } from '../../src/kinds/index.js'
+import { ROLLBACK_KINDS } from '../../src/resources/registry.js'
 import { contentFactsOf, CONTENT_FACTS_FIELD } from '../../src/model/content-facts.js'
 import { STORED_CHECKS_FIELD, storedChecksOf } from '../../src/model/stored-checks.js'
 

@@ -12,7 +12,7 @@ import type { DriftedResource } from '../../src/model/drift.js'
 import { readBackOf } from '../../src/gather/repo/read-back.js'
 import { settingsWith } from '../repo/support.js'
 import { fileDrift, flowDrift } from './fixtures.js'
-import { DECIDE_KINDS } from '../../src/kinds/index.js'
+import { DECIDE_KINDS } from '../../src/resources/registry.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 200)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)

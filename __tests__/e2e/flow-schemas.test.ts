@@ -1,5 +1,5 @@
 /**
- * The flow schemas the bundle carries (src/kinds/flows/decide-schemas.ts) are what `npm run schemas` makes from
+ * The flow schemas the bundle carries (src/resources/flows/decide-schemas.ts) are what `npm run schemas` makes from
  * the released core jars now (docs/validation-rules.md#the-schema-of-each-release). It needs Java 21+ and Maven;
  * without them it is skipped, unless `KESTRA_CORE_REQUIRED=1` makes that a failure.
  */

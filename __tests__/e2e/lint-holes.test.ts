@@ -124,26 +124,26 @@ const HOLES: { name: string; files: Record<string, FileSpec>; rule: RegExp }[] =
   {
     name: 'an HTTP client in a kind’s decide part',
     files: {
-      'src/kinds/flows/decide-zz.ts':
+      'src/resources/flows/decide-zz.ts':
         "import { request } from 'undici'\nexport const zz = request\n"
     },
-    rule: /error pure-no-io-packages: src\/kinds\/flows\/decide-zz\.ts → \S*node_modules\/undici/
+    rule: /error pure-no-io-packages: src\/resources\/flows\/decide-zz\.ts → \S*node_modules\/undici/
   },
   {
     name: 'a kind imported by decide/',
     files: {
       'src/decide/zz-hole.ts':
-        "import { flowsDecide } from '../kinds/flows/decide.js'\nexport const zz = flowsDecide\n"
+        "import { flowsDecide } from '../resources/flows/decide.js'\nexport const zz = flowsDecide\n"
     },
-    rule: /error phases-name-no-kind: src\/decide\/zz-hole\.ts → src\/kinds\/flows\/decide\.ts/
+    rule: /error phases-name-no-kind: src\/decide\/zz-hole\.ts → src\/resources\/flows\/decide\.ts/
   },
   {
     name: "a kind's part importing another kind's",
     files: {
-      'src/kinds/files/decide-zz.ts':
+      'src/resources/namespace-files/decide-zz.ts':
         "import { flowsDecide } from '../flows/decide.js'\nexport const zz = flowsDecide\n"
     },
-    rule: /error kind-not-another-kind: src\/kinds\/files\/decide-zz\.ts → src\/kinds\/flows\/decide\.ts/
+    rule: /error kind-not-another-kind: src\/resources\/namespace-files\/decide-zz\.ts → src\/resources\/flows\/decide\.ts/
   },
   {
     name: 'a file written by run/ itself',

@@ -7,9 +7,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { upgradeFlow } from '../../src/kinds/flows/decide-upgrade.js'
-import { FlowDocument } from '../../src/kinds/flows/decide-document.js'
-import { taskTree } from '../../src/kinds/flows/decide-task-tree.js'
+import { upgradeFlow } from '../../src/resources/flows/decide-upgrade.js'
+import { FlowDocument } from '../../src/resources/flows/decide-document.js'
+import { taskTree } from '../../src/resources/flows/decide-task-tree.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import { CORPUS_DIR, CORPUS_PRESENT } from '../../test-support/corpus.js'
 import {

@@ -6,7 +6,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { sentFlow, type SendOptions } from '../../src/kinds/flows/decide-sent.js'
+import { sentFlow, type SendOptions } from '../../src/resources/flows/decide-sent.js'
 import { flowSpec, flowText, heldNamespaces } from './flow-text.js'
 import { runs } from '../../test-support/property-runs.js'
 

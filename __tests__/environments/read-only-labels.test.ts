@@ -8,8 +8,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseDocument } from 'yaml'
-import { sentFlow } from '../../src/kinds/flows/decide-sent.js'
-import { SentRewrite } from '../../src/kinds/flows/decide-sent.js'
+import { sentFlow } from '../../src/resources/flows/decide-sent.js'
+import { SentRewrite } from '../../src/resources/flows/decide-sent.js'
 import type { RepoModel } from '../../src/model/repository.js'
 import { runs } from '../../test-support/property-runs.js'
 

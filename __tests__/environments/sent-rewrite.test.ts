@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { SentRewrite } from '../../src/kinds/flows/decide-sent.js'
+import { SentRewrite } from '../../src/resources/flows/decide-sent.js'
 import type { ActualNamespace, BaseSnapshot } from '../../src/model/plan-input.js'
 import type { RepoModel } from '../../src/model/repository.js'
 

@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { dashboardFindings } from '../../src/kinds/dashboards/decide.js'
-import { serverFindings } from '../../src/kinds/flows/decide-validate.js'
+import { dashboardFindings } from '../../src/resources/dashboards/decide.js'
+import { serverFindings } from '../../src/resources/flows/decide-validate.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import { unreadableVerdict } from '../../src/adapters/kestra/constraints.js'
 import { emulatedClientPerFile } from './test-server.js'

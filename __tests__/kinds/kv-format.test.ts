@@ -15,7 +15,7 @@ import {
   parseKvFile,
   planKv,
   type KvValue
-} from '../../src/kinds/kv/decide.js'
+} from '../../src/resources/kv/decide.js'
 import { canonicalJson } from '../../src/model/content.js'
 import { runs } from '../../test-support/property-runs.js'
 

@@ -12,7 +12,7 @@ import {
   remoteFlow,
   sha256
 } from './fixtures.js'
-import { DECIDE_KINDS } from '../../src/kinds/index.js'
+import { DECIDE_KINDS } from '../../src/resources/registry.js'
 
 const NS = 'company.team'
 

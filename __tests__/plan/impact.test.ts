@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../src/decide/plan/build.js'
-import { collectReferences } from '../../src/kinds/flows/decide-references.js'
+import { collectReferences } from '../../src/resources/flows/decide-references.js'
 import {
   callGraph,
   withImpact,
   nextRun,
   triggerChanges
-} from '../../src/kinds/flows/decide-impact.js'
+} from '../../src/resources/flows/decide-impact.js'
 import type { FlowChange } from '../../src/model/plan.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import { desiredFlow, flowSource, planInput, remoteFlow } from './fixtures.js'
-import { DECIDE_KINDS } from '../../src/kinds/index.js'
+import { DECIDE_KINDS } from '../../src/resources/registry.js'
 
 const NS = 'company.team'
 const REFERENCE = new Date('2025-03-10T12:00:00Z')

@@ -9,7 +9,7 @@ import {
   refusal,
   sameInputs,
   type DeclaredInput
-} from '../../src/kinds/flows/decide-impact.js'
+} from '../../src/resources/flows/decide-impact.js'
 
 const input = (type: string, extra: Partial<DeclaredInput> = {}): DeclaredInput => ({
   id: 'x',

@@ -5,7 +5,7 @@ import { planJson } from '../../src/decide/plan/plan-json.js'
 import type { Finding } from '../../src/model/finding.js'
 import { fileKey, flowKey } from '../../src/model/targets.js'
 import { desiredFile, desiredFlow, flowSource, planInput, remoteFlow } from './fixtures.js'
-import { DECIDE_KINDS } from '../../src/kinds/index.js'
+import { DECIDE_KINDS } from '../../src/resources/registry.js'
 
 const NS = 'company.team'
 

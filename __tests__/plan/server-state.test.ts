@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../src/decide/plan/build.js'
 import { desiredState } from '../../src/gather/gather.js'
-import { WALK } from '../../src/kinds/index.js'
+import { WALK } from '../../src/resources/registry.js'
 import { ServerReads } from '../../src/gather/server/reads.js'
 import type { NamespaceFileEntry, RepoModel } from '../../src/model/repository.js'
 import { startKestra } from '../deploy/emulated-kestra.js'
 import { sha256 } from './fixtures.js'
-import { DECIDE_KINDS } from '../../src/kinds/index.js'
+import { DECIDE_KINDS } from '../../src/resources/registry.js'
 
 function entry(path: string, content: string): NamespaceFileEntry {
   const bytes = new TextEncoder().encode(content)

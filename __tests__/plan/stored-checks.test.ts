@@ -8,12 +8,12 @@ import { reusedFlowFile } from '../../src/model/flow-file.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { checksToStore } from '../../src/gather/stored-checks.js'
-import { checkFlow, confirmReusedChecks } from '../../src/kinds/flows/decide-validate.js'
-import { schemaReleases, schemaTarget } from '../../src/kinds/flows/decide-schema.js'
-import { upgradeFlow } from '../../src/kinds/flows/decide-upgrade.js'
+import { checkFlow, confirmReusedChecks } from '../../src/resources/flows/decide-validate.js'
+import { schemaReleases, schemaTarget } from '../../src/resources/flows/decide-schema.js'
+import { upgradeFlow } from '../../src/resources/flows/decide-upgrade.js'
 import { DeployError } from '../../src/model/errors.js'
 import { parseFlowFile } from '../../src/model/flow-file.js'
-import { SentRewrite } from '../../src/kinds/flows/decide-sent.js'
+import { SentRewrite } from '../../src/resources/flows/decide-sent.js'
 import {
   checkDigest,
   entriesWithin,

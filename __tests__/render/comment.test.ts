@@ -15,7 +15,7 @@ import {
   parseMarkdown,
   textOutsideCode
 } from './fixtures.js'
-import { DECIDE_KINDS } from '../../src/kinds/index.js'
+import { DECIDE_KINDS } from '../../src/resources/registry.js'
 
 const RUN_URL = 'https://github.com/acme/flows/actions/runs/42'
 

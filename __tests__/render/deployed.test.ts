@@ -4,7 +4,7 @@ import { renderComment } from '../../src/decide/render/report.js'
 import { upsertDeployedSection } from '../../src/decide/render/deployed.js'
 import { readPlanMarker } from '../../src/model/markdown/comment-markers.js'
 import { bigPlan, COMMIT, countOf, mixedPlan, nodesOf, parseMarkdown } from './fixtures.js'
-import { DECIDE_KINDS } from '../../src/kinds/index.js'
+import { DECIDE_KINDS } from '../../src/resources/registry.js'
 
 const RUN_LINK = '<sub>[Workflow run](https://github.com/acme/flows/actions/runs/42)</sub>'
 const HEADLINE = '### Kestra deploy: ✅ applied, 1 updated'

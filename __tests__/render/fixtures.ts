@@ -14,7 +14,7 @@ import {
   remoteFlow,
   sha256
 } from '../plan/fixtures.js'
-import { DECIDE_KINDS } from '../../src/kinds/index.js'
+import { DECIDE_KINDS } from '../../src/resources/registry.js'
 
 export const NS = 'company.team'
 export const COMMIT = '0123456789abcdef0123456789abcdef01234567'

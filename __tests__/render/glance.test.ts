@@ -9,7 +9,7 @@ import { repositoryUrl } from '../../src/decide/render/findings.js'
 import { deployTitle, withHeadline } from '../../src/decide/render/headline.js'
 import type { CommentInput } from '../../src/decide/render/input.js'
 import { COMMIT, countOf, FINDINGS, mixedPlan, nodesOf, parseMarkdown } from './fixtures.js'
-import { DECIDE_KINDS } from '../../src/kinds/index.js'
+import { DECIDE_KINDS } from '../../src/resources/registry.js'
 
 const REPO = 'https://github.com/acme/flows'
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../src/decide/plan/build.js'
 import { renderComment, renderSummary } from '../../src/decide/render/report.js'
 import { renderedReport, type CommentInput } from '../../src/decide/render/input.js'
-import { DECIDE_KINDS } from '../../src/kinds/index.js'
+import { DECIDE_KINDS } from '../../src/resources/registry.js'
 import {
   desiredFile,
   desiredFlow,

@@ -17,7 +17,7 @@ import { kestraUiBase } from '../../src/adapters/kestra/executions.js'
 import type { ResourceChange } from '../../src/model/plan.js'
 import type { DeployResult } from '../../src/model/result.js'
 import { COMMIT, mixedPlan, NS, nodesOf, parseMarkdown } from './fixtures.js'
-import { DECIDE_KINDS } from '../../src/kinds/index.js'
+import { DECIDE_KINDS } from '../../src/resources/registry.js'
 
 const REPO = 'https://github.com/acme/flows'
 const UI = 'https://kestra.example.com/ui/main'

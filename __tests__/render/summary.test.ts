@@ -12,7 +12,7 @@ import {
   nodesOf,
   parseMarkdown
 } from './fixtures.js'
-import { DECIDE_KINDS } from '../../src/kinds/index.js'
+import { DECIDE_KINDS } from '../../src/resources/registry.js'
 
 function summaryInput(extra: Partial<SummaryInput>): SummaryInput {
   return {

@@ -1,7 +1,7 @@
 import { workTreeReuse } from '../../src/gather/gather.js'
 import { GitTree } from '../../src/gather/repo/git-tree.js'
 import { loadRepository, type LoadHooks } from '../../src/gather/repo/load.js'
-import { WALK } from '../../src/kinds/index.js'
+import { WALK } from '../../src/resources/registry.js'
 import type { RepoModel } from '../../src/model/repository.js'
 import { WorkTree } from '../../src/gather/repo/work-tree.js'
 import { parseSettings } from '../../src/config/settings.js'

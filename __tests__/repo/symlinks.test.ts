@@ -3,7 +3,7 @@ import { mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readNamespaceFileBytes } from '../../src/kinds/files/apply.js'
+import { readNamespaceFileBytes } from '../../src/resources/namespace-files/apply.js'
 import { createWorkTree } from '../../test-support/file-tree.js'
 import { flow, loadWorkTree, settingsWith } from './support.js'
 

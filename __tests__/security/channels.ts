@@ -14,7 +14,7 @@ import { terminalReporter } from '../../src/report/terminal-reporter.js'
 import { palette } from '../../src/report/terminal-style.js'
 import type { Finding } from '../../src/model/finding.js'
 import { COMMIT, mixedPlan } from '../render/fixtures.js'
-import { DECIDE_KINDS } from '../../src/kinds/index.js'
+import { DECIDE_KINDS } from '../../src/resources/registry.js'
 
 export type Channel = (edge: OutputEdge, text: string) => string
 

@@ -24,7 +24,7 @@ import {
 } from '../../test-support/credential-forms.js'
 import { settingsWith } from '../repo/support.js'
 import { fileDrift, flowDrift } from '../drift/fixtures.js'
-import { DECIDE_KINDS } from '../../src/kinds/index.js'
+import { DECIDE_KINDS } from '../../src/resources/registry.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 300)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)

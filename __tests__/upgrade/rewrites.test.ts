@@ -1,13 +1,17 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { rewrittenOf, upgradeFlow, upgradeReport } from '../../src/kinds/flows/decide-upgrade.js'
-import { FlowDocument } from '../../src/kinds/flows/decide-document.js'
-import { taskTree } from '../../src/kinds/flows/decide-task-tree.js'
+import {
+  rewrittenOf,
+  upgradeFlow,
+  upgradeReport
+} from '../../src/resources/flows/decide-upgrade.js'
+import { FlowDocument } from '../../src/resources/flows/decide-document.js'
+import { taskTree } from '../../src/resources/flows/decide-task-tree.js'
 import { upgradeSection } from '../../src/decide/render/upgrade.js'
 import { flow } from '../validate/helpers.js'
 import { JOURNEY } from './journey.js'
 import { runs } from '../../test-support/property-runs.js'
-import { checkFlow } from '../../src/kinds/flows/decide-validate.js'
+import { checkFlow } from '../../src/resources/flows/decide-validate.js'
 import {
   storedCheckOf,
   storedChecksOf,

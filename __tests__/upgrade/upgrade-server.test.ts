@@ -3,7 +3,7 @@
  * its answer on the original and on the rewrite, and what is listed and offered for each.
  */
 import { describe, expect, it } from 'vitest'
-import { judgedUpgradeReport, upgradeReport, upgradeSources } from '../../src/kinds/index.js'
+import { judgedUpgradeReport, upgradeReport, upgradeSources } from '../../src/resources/registry.js'
 import type { ServerConstraint, ServerValidation } from '../../src/model/kestra.js'
 import { flow } from '../validate/helpers.js'
 import { JOURNEY } from './journey.js'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import type { RepoModel } from '../../src/model/repository.js'
-import { checkFlow } from '../../src/kinds/flows/decide-validate.js'
+import { checkFlow } from '../../src/resources/flows/decide-validate.js'
 import { validateRepository } from './helpers.js'
 
 const raw = [

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { committedValidatorsText, validatorsText } from '../../scripts/flow-validators.js'
-import { FLOW_VALIDATORS } from '../../src/kinds/flows/decide-validators.js'
+import { FLOW_VALIDATORS } from '../../src/resources/flows/decide-validators.js'
 import { SCHEMA_RELEASE_VERSIONS } from '../../src/model/version.js'
 import { check, checkOn, rules } from './helpers.js'
 

@@ -1,10 +1,10 @@
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import type { FlowFile, NamespaceFileEntry, RepoModel } from '../../src/model/repository.js'
 import { compareFindings, type Finding } from '../../src/model/finding.js'
-import { readProblemFindings, type FlowsHeld } from '../../src/kinds/flows/decide-validate.js'
+import { readProblemFindings, type FlowsHeld } from '../../src/resources/flows/decide-validate.js'
 import type { KestraVersion } from '../../src/model/version.js'
-import { namespaceFiles } from '../../src/kinds/index.js'
-import { flows } from '../../src/kinds/flows/index.js'
+import { namespaceFiles } from '../../src/resources/registry.js'
+import { flows } from '../../src/resources/flows/index.js'
 
 export function flow(raw: string, file = 'flows/flow.yml', expectedNamespace?: string): FlowFile {
   return parseFlowFile({

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { FlowDocument } from '../../src/kinds/flows/decide-document.js'
-import { referencesAndNamesOf } from '../../src/kinds/flows/decide-references.js'
+import { FlowDocument } from '../../src/resources/flows/decide-document.js'
+import { referencesAndNamesOf } from '../../src/resources/flows/decide-references.js'
 import { flow } from './helpers.js'
 
 const NAME = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,15}$/)

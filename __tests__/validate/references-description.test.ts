@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectReferences } from '../../src/kinds/flows/decide-references.js'
+import { collectReferences } from '../../src/resources/flows/decide-references.js'
 import { flow } from './helpers.js'
 
 describe('read() in a flow description', () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { collectReferences, referenceFindings } from '../../src/kinds/flows/decide-references.js'
+import {
+  collectReferences,
+  referenceFindings
+} from '../../src/resources/flows/decide-references.js'
 import type { KnownResources } from '../../src/model/references.js'
 import { flow } from './helpers.js'
 

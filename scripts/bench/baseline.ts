@@ -4,9 +4,9 @@
  */
 import { Agent, request } from 'undici'
 import { buildPlan } from '../../src/decide/plan/build.js'
-import { callGraph } from '../../src/kinds/flows/decide-impact.js'
-import { collectReferences } from '../../src/kinds/flows/decide-references.js'
-import { withImpact } from '../../src/kinds/flows/decide-impact.js'
+import { callGraph } from '../../src/resources/flows/decide-impact.js'
+import { collectReferences } from '../../src/resources/flows/decide-references.js'
+import { withImpact } from '../../src/resources/flows/decide-impact.js'
 import type { ActualNamespace } from '../../src/model/plan-input.js'
 import type { Plan } from '../../src/model/plan.js'
 import { commitTime } from '../../src/gather/repo/git-tree.js'
@@ -16,7 +16,7 @@ import { Semaphore } from '../../src/model/concurrency.js'
 import { serverFile } from '../../src/model/plan-input.js'
 import { desiredState } from '../../src/gather/gather.js'
 import { parseSettings } from '../../src/config/settings.js'
-import { DECIDE_KINDS, WALK } from '../../src/kinds/index.js'
+import { DECIDE_KINDS, WALK } from '../../src/resources/registry.js'
 
 export interface BaselineResult {
   wallMs: number

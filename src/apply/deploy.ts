@@ -437,7 +437,7 @@ async function applyPlan(
   const warnings: string[] = []
   for (const change of [...writes, ...deletes]) {
     if (!deps.kinds.some((kind) => kind.name === change.kind)) {
-      const message = `not applied: no resource kind '${change.kind}' is registered (src/kinds/index.ts)`
+      const message = `not applied: no resource kind '${change.kind}' is registered (src/resources/registry.ts)`
       record({ change, result: 'failed', message })
     }
   }

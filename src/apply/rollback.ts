@@ -133,7 +133,7 @@ async function restoreItem(
   const did = deployAction(item)
   const kind = kindNamed(kinds, item.resource.kind)
   if (!kind) {
-    const message = `not restored: no rollback of the ${item.resource.kind} kind is registered (src/kinds/index.ts)`
+    const message = `not restored: no rollback of the ${item.resource.kind} kind is registered (src/resources/registry.ts)`
     return { item, did, result: 'failed', message, wrote: false }
   }
   try {

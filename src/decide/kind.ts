@@ -68,7 +68,9 @@ export interface DecideKind<C extends ResourceChange = ResourceChange, H = unkno
 export function kindOf(kinds: readonly DecideKind[], change: ResourceChange): DecideKind {
   const kind = kinds.find((candidate) => candidate.name === change.kind)
   if (kind === undefined) {
-    throw new ActionError(`no resource kind '${change.kind}' is registered (src/kinds/index.ts)`)
+    throw new ActionError(
+      `no resource kind '${change.kind}' is registered (src/resources/registry.ts)`
+    )
   }
   return kind
 }

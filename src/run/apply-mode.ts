@@ -21,14 +21,19 @@ import {
 } from '../model/plan.js'
 import type { NamespaceFileEntry, RepoModel } from '../model/repository.js'
 import type { Checked } from './check.js'
-import { confirmReusedChecks, guardUnfinished, type UnfinishedGuard, WALK } from '../kinds/index.js'
+import {
+  confirmReusedChecks,
+  guardUnfinished,
+  type UnfinishedGuard,
+  WALK
+} from '../resources/registry.js'
 import { DEPLOYED_HEADING, upsertDeployedSection } from '../decide/render/deployed.js'
 import { fence } from '../model/markdown/fence.js'
 import { deployTitle, withHeadline } from '../decide/render/headline.js'
 import { repositoryUrl } from '../decide/render/findings.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
 import { fileKey, flowKey, resourceKey } from '../model/targets.js'
-import type { Kind } from '../kinds/kind.js'
+import type { Kind } from '../resources/resource.js'
 import { contentFactsToStore } from '../model/content-facts.js'
 import type { RollbackKind } from '../apply/kind.js'
 import type { Finding } from '../model/finding.js'

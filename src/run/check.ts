@@ -37,7 +37,7 @@ import {
   referenceFindings,
   SentRewrite,
   unmanagedFindings
-} from '../kinds/index.js'
+} from '../resources/registry.js'
 import {
   demoteUnchangedErrors,
   failureMessage,
@@ -47,7 +47,7 @@ import {
 } from '../decide/validate/verdict.js'
 import { tallyText } from '../decide/render/headline.js'
 import { phase } from '../report/phase.js'
-import type { Kind } from '../kinds/kind.js'
+import type { Kind } from '../resources/resource.js'
 import type { GatherKind, WalkRead } from '../gather/kind.js'
 import type { RunPorts, TargetRun } from './ports.js'
 import { upgradeAsked } from './upgrade.js'

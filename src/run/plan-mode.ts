@@ -14,7 +14,7 @@ import {
   withReview,
   type CallEdge,
   type CallSite
-} from '../kinds/index.js'
+} from '../resources/registry.js'
 import { planJson } from '../decide/plan/plan-json.js'
 import { writePlanFile } from '../report/plan-file.js'
 import { countPlan, hasChanges } from '../model/plan.js'
@@ -38,7 +38,7 @@ import type { TargetRun } from './ports.js'
 import type { Checked } from './check.js'
 import { type Outcome, valueOfEnded } from '../model/outcome.js'
 import { ActionError, errorMessage } from '../model/errors.js'
-import type { Kind } from '../kinds/kind.js'
+import type { Kind } from '../resources/resource.js'
 import { sortFindings } from '../decide/validate/verdict.js'
 import { phase } from '../report/phase.js'
 import { fileKey, flowKey } from '../model/targets.js'

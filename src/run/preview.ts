@@ -20,7 +20,7 @@ import { execute, type RunOutcome } from './execute.js'
 import type { RunPorts } from './ports.js'
 import { RunReads } from '../gather/gather.js'
 import { confineRoot } from '../config/settings.js'
-import { APPLY_KINDS } from '../kinds/index.js'
+import { APPLY_KINDS } from '../resources/registry.js'
 
 const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run']
 

@@ -5,13 +5,18 @@ import type { RunContext } from '../model/context.js'
 import { upgradePullBody, upgradePullTitle } from '../decide/render/upgrade.js'
 import type { RunPorts } from './ports.js'
 import type { KestraServer } from '../adapters/kestra/api.js'
-import { judgedUpgradeReport, rewrittenOf, upgradeReport, upgradeSources } from '../kinds/index.js'
+import {
+  judgedUpgradeReport,
+  rewrittenOf,
+  upgradeReport,
+  upgradeSources
+} from '../resources/registry.js'
 import type { FlowFile } from '../model/repository.js'
 import type { Settings } from '../model/settings.js'
 import type { Work } from '../model/target.js'
 import type { UpgradeReport } from '../model/upgrade.js'
 import type { KestraVersion } from '../model/version.js'
-import type { FlowCheck } from '../kinds/index.js'
+import type { FlowCheck } from '../resources/registry.js'
 
 /** The newest long-term-support line, whose refusals this action knows (docs/upgrade.md). */
 const NEWEST_LTS = '2.0'

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { readNamespaceFileBytes } from '../../../src/kinds/files/apply.js'
+import { readNamespaceFileBytes } from '../../../src/resources/namespace-files/apply.js'
 import { createGitRepo } from '../../../test-support/git-repo.js'
 import { flow, loadCommit, loadWorkTree, settingsWith } from '../../repo/support.js'
 

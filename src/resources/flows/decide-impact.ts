@@ -54,7 +54,7 @@ interface ImpactInput {
   serverOnly: ReadonlySet<string>
   /** The planned commit's time, for a cron's next run. */
   reference?: Date
-  /** Deleted flows whose outside users Kestra's topology could not tell (kinds/flows/gather.ts). */
+  /** Deleted flows whose outside users Kestra's topology could not tell (resources/flows/gather.ts). */
   unsearched?: readonly { namespace: string; id: string; why: string }[]
   searched?: readonly string[]
 }
@@ -409,7 +409,7 @@ const MAY_REFER = /flowId|\bread\s*\(/
 
 /**
  * Every flow call and literal `read()` by the repository's and the managed server-only flows, and
- * the `outside` users Kestra's topology names (kinds/flows/gather.ts).
+ * the `outside` users Kestra's topology names (resources/flows/gather.ts).
  */
 export function callGraph(
   repository: { flows: readonly FlowFile[]; references: readonly FlowReference[] },

@@ -1,4 +1,4 @@
-import type { Kind } from '../kind.js'
+import type { Kind } from '../resource.js'
 import type { FlowChange } from '../../model/plan.js'
 import { flowsApply, flowsRollback } from './apply.js'
 import { flowsDecide } from './decide.js'
