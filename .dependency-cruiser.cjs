@@ -88,8 +88,8 @@ const LAYERS = [
     ]
   },
   {
-    name: 'run',
-    path: '^src/run/',
+    name: 'commands',
+    path: '^src/commands/',
     may: [
       'model',
       'config',
@@ -119,7 +119,7 @@ const LAYERS = [
       'kestra',
       'github',
       'git',
-      'run',
+      'commands',
       'decide/validate',
       'decide/render'
     ]
@@ -205,7 +205,7 @@ module.exports = {
     {
       name: 'phases-name-no-kind',
       comment:
-        'gather/, decide/ and apply/ are generic: they never import a kind, whose parts run/ hands them from the registry (docs/kinds.md).',
+        'gather/, decide/ and apply/ are generic: they never import a kind, whose parts commands/ hand them from the registry (docs/kinds.md).',
       severity: 'error',
       from: { path: '^src/(gather|decide|apply)/' },
       to: { path: '^src/resources/' }
@@ -219,11 +219,11 @@ module.exports = {
       to: { path: '^src/resources/[^/]+/', pathNot: '^src/resources/$1/' }
     },
     {
-      name: 'run-wires-only',
+      name: 'commands-wire-only',
       comment:
-        'run/ wires the phases: it reads and writes nothing itself (files, processes, network), gather/, apply/ and report/ do.',
+        'commands/ wire the phases: they read and write nothing themselves (files, processes, network), gather/, apply/ and report/ do.',
       severity: 'error',
-      from: { path: '^src/run/' },
+      from: { path: '^src/commands/' },
       to: { dependencyTypes: ['core'], path: IO_BUILTINS }
     },
     {
@@ -237,10 +237,10 @@ module.exports = {
     {
       name: 'one-entry',
       comment:
-        "The action and the CLI start a run through one function, run/preview.ts's executeWithEnvironments: neither calls execute() itself.",
+        "The action and the CLI start a run through one function, commands/preview.ts's executeWithEnvironments: neither calls execute() itself.",
       severity: 'error',
       from: { path: '^src/(index|main|cli)\\.ts$|^src/cli/' },
-      to: { path: '^src/run/execute\\.ts$', dependencyTypesNot: ['type-only'] }
+      to: { path: '^src/commands/execute\\.ts$', dependencyTypesNot: ['type-only'] }
     }
   ],
   allowed: [

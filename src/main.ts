@@ -14,7 +14,7 @@ import {
   redactingReview
 } from './report/redacting.js'
 import { actionReporter, runnerLog } from './report/runner-log.js'
-import { executeWithEnvironments } from './run/preview.js'
+import { executeWithEnvironments } from './commands/preview.js'
 import { parseSettings, readSettingsFile } from './config/settings.js'
 import { type InputName } from './model/inputs/declared.js'
 import { SETTINGS_FILE_PATHS } from './model/inputs/settings-file.js'

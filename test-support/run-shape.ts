@@ -1,5 +1,5 @@
 /**
- * The shape of run/ (docs/architecture.md): each of its functions is short enough to read as a sequence
+ * The shape of commands/ (docs/architecture.md): each of its functions is short enough to read as a sequence
  * of phase calls, and none hands a function to gather/ or apply/ (a callback that would read or write
  * inside another phase, where the import rule cannot see it). Read with the TypeScript compiler API.
  */
@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
 import ts from 'typescript'
 
-/** The longest a function of run/ may be, in lines from its first to its last. */
+/** The longest a function of commands/ may be, in lines from its first to its last. */
 export const MAX_MODE_LINES = 60
 
 export interface FunctionLength {
@@ -32,7 +32,7 @@ function sourcesOf(folder: string): string[] {
 }
 
 function programOf(root: string): { program: ts.Program; files: readonly ts.SourceFile[] } {
-  const roots = sourcesOf(join(root, 'src', 'run'))
+  const roots = sourcesOf(join(root, 'src', 'commands'))
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,
@@ -62,9 +62,9 @@ function nameOf(node: ts.Node, source: ts.SourceFile): string {
   return '(anonymous)'
 }
 
-/** Every named function of run/ (declarations, methods, functions bound to a name), with its length. */
+/** Every named function of commands/ (declarations, methods, functions bound to a name), with its length. */
 export function functionLengths(root: string): FunctionLength[] {
-  const files = sourcesOf(join(root, 'src', 'run')).map((file) =>
+  const files = sourcesOf(join(root, 'src', 'commands')).map((file) =>
     ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true)
   )
   const lengths: FunctionLength[] = []
@@ -110,7 +110,7 @@ const PORTS = [
 ]
 
 /**
- * Every function that run/ passes to something declared in gather/ or apply/: an argument that can be
+ * Every function that commands/ passes to something declared in gather/ or apply/: an argument that can be
  * called, or a field of an argument that can (looked into two levels deep), unless the field is a port
  * or a type of a library (a `Map`, a YAML document).
  */
@@ -131,7 +131,7 @@ export function phaseCallbacks(root: string): Callback[] {
     if (checker.isTupleType(value)) return []
     const file = declaredIn(value)
     const library = file !== undefined && !file.startsWith('src/')
-    // An instance of a class carries its own behaviour (a phase's object, not a callback of run/).
+    // An instance of a class carries its own behaviour (a phase's object, not a callback of commands/).
     const instance = value.getSymbol()?.flags === ts.SymbolFlags.Class
     const port = PORTS.includes(file ?? '')
     if (depth === 0 || library || port || instance || !(value.flags & ts.TypeFlags.Object)) {

@@ -148,10 +148,10 @@ const HOLES: { name: string; files: Record<string, FileSpec>; rule: RegExp }[] =
   {
     name: 'a file written by run/ itself',
     files: {
-      'src/run/zz-hole.ts':
+      'src/commands/zz-hole.ts':
         "import { writeFileSync } from 'node:fs'\nexport const zz = writeFileSync\n"
     },
-    rule: /error run-wires-only: src\/run\/zz-hole\.ts → fs/
+    rule: /error commands-wire-only: src\/commands\/zz-hole\.ts → fs/
   },
   {
     name: 'a process started outside the git adapter',
@@ -165,9 +165,9 @@ const HOLES: { name: string; files: Record<string, FileSpec>; rule: RegExp }[] =
     name: 'an entry that starts a run by execute() itself',
     files: {
       'src/cli/zz-hole.ts':
-        "import { execute } from '../run/execute.js'\nexport const zz = execute\n"
+        "import { execute } from '../commands/execute.js'\nexport const zz = execute\n"
     },
-    rule: /error one-entry: src\/cli\/zz-hole\.ts → src\/run\/execute\.ts/
+    rule: /error one-entry: src\/cli\/zz-hole\.ts → src\/commands\/execute\.ts/
   }
 ]
 
@@ -190,7 +190,7 @@ describe('npm run lint fails on each hole of the import rule', () => {
   })
 
   it('a copy of the settings with a field overridden, anywhere in src/', async () => {
-    const failed = await eslintFails('src/run/zz-hole.ts', [
+    const failed = await eslintFails('src/commands/zz-hole.ts', [
       "import type { Settings } from '../model/settings.js'",
       'export const a = (settings: Settings) => ({ ...settings, delete: true })',
       'export const b = (args: { settings: Settings }) => ({ scope: "all", ...args.settings })'

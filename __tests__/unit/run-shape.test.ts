@@ -1,5 +1,5 @@
 /**
- * run/ wires the phases (docs/architecture.md): each of its functions reads as a short sequence of
+ * commands/ wires the phases (docs/architecture.md): each of its functions reads as a short sequence of
  * phase calls, and it hands no function to gather/ or apply/ that would read or write inside them,
  * except where a reason below says why that function must run there.
  */
@@ -15,7 +15,7 @@ import {
   type Callback
 } from '../../test-support/run-shape.js'
 
-/** The functions run/ may hand to a phase, by the callee and the field, with why. */
+/** The functions commands/ may hand to a phase, by the callee and the field, with why. */
 const ALLOWED: { callee: RegExp; field: string; reason: string }[] = [
   {
     callee: /./,
@@ -109,7 +109,7 @@ const PHASES = {
     'export function apply(plan: string[], done?: () => void): void { done?.() }'
 }
 
-describe('run/ (docs/architecture.md)', () => {
+describe('commands/ (docs/architecture.md)', () => {
   it(`has no function longer than ${MAX_MODE_LINES} lines`, () => {
     const lengths = functionLengths(PROJECT_ROOT)
     expect(lengths.length).toBeGreaterThan(30)
@@ -133,7 +133,7 @@ describe('run/ (docs/architecture.md)', () => {
     const body = (lines: number) =>
       Array.from({ length: lines - 2 }, (_, i) => `  const v${i} = ${i}`)
     const root = project({
-      'src/run/mode.ts': [
+      'src/commands/mode.ts': [
         'export function long(): void {',
         ...body(MAX_MODE_LINES + 1),
         '}',
@@ -151,7 +151,7 @@ describe('run/ (docs/architecture.md)', () => {
   it('finds a function handed to a phase: as an argument, in a field, or named elsewhere', () => {
     const root = project({
       ...PHASES,
-      'src/run/mode.ts': [
+      'src/commands/mode.ts': [
         "import { gather } from '../gather/read.js'",
         "import { apply } from '../apply/write.js'",
         'const check = (flow: string) => flow.length > 0',

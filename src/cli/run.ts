@@ -25,9 +25,9 @@ import {
   type TerminalReporter
 } from '../report/terminal-reporter.js'
 import { inert, palette, type Palette, wantsColour } from '../report/terminal-style.js'
-import { LOADING, VALIDATION } from '../run/check.js'
-import type { RunOutcome } from '../run/execute.js'
-import { executeWithEnvironments } from '../run/preview.js'
+import { LOADING, VALIDATION } from '../commands/check.js'
+import type { RunOutcome } from '../commands/execute.js'
+import { executeWithEnvironments } from '../commands/preview.js'
 import { failureMessage, findingCounts, ruleCounts } from '../decide/validate/verdict.js'
 import { credentialsFrom } from '../report/redact/credentials.js'
 import { bounded, LOG_LINE_BYTES, OutputEdge, publicNames } from '../report/output-edge.js'
@@ -61,7 +61,7 @@ import {
   kindAbove,
   kindMarks
 } from '../decide/render/resource.js'
-import type { Upgrade } from '../run/upgrade.js'
+import type { Upgrade } from '../commands/upgrade.js'
 import { inside, parseSettings, readSettingsFile, realOrUndefined } from '../config/settings.js'
 import { SETTINGS_FILE_PATHS, type SettingsFile } from '../model/inputs/settings-file.js'
 import type { InputName } from '../model/inputs/declared.js'

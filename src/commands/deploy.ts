@@ -57,7 +57,7 @@ import {
 import { environmentHistory, environmentRows } from '../gather/gather.js'
 import { isVerified, type Verdict, verdictOf } from '../model/verification.js'
 import { executionUrl, namespaceUrl } from '../adapters/kestra/executions.js'
-import { runUrl } from './plan-mode.js'
+import { runUrl } from './plan.js'
 import { type Reporter, setCountOutputs } from '../report/reporter.js'
 import { randomBytes } from 'node:crypto'
 import type { RollbackResult, RolledBack, SmokeReport, SmokeRun } from '../model/after-deploy.js'
