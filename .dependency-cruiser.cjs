@@ -11,48 +11,48 @@ const LAYERS = [
   { name: 'kestra', path: '^src/adapters/kestra/', may: ['model'] },
   { name: 'github', path: '^src/adapters/github/', may: ['model'] },
   { name: 'git', path: '^src/adapters/git/', may: ['model'] },
-  { name: 'report', path: '^src/report/', may: ['model'] },
+  { name: 'report', path: '^src/report/(?!render/)', may: ['model'] },
   {
-    name: 'gather',
-    path: '^src/gather/',
+    name: 'snapshot',
+    path: '^src/engine/snapshot/',
     may: ['model', 'kestra', 'github', 'git']
   },
-  { name: 'decide/validate', path: '^src/decide/validate/', may: ['model', 'decide'] },
-  { name: 'decide/plan', path: '^src/decide/plan/', may: ['model', 'decide', 'decide/validate'] },
+  { name: 'validate', path: '^src/engine/validate/', may: ['model', 'engine'] },
+  { name: 'plan', path: '^src/engine/plan/', may: ['model', 'engine', 'validate'] },
   {
-    name: 'decide/render',
-    path: '^src/decide/render/',
-    may: ['model', 'decide', 'decide/validate', 'decide/plan']
+    name: 'render',
+    path: '^src/report/render/',
+    may: ['model', 'engine', 'validate', 'plan']
   },
   {
-    name: 'decide/drift',
-    path: '^src/decide/drift/',
-    may: ['model', 'decide', 'decide/plan', 'decide/render']
+    name: 'drift',
+    path: '^src/engine/drift/',
+    may: ['model', 'engine', 'plan', 'render']
   },
   {
-    name: 'decide/environments',
-    path: '^src/decide/environments/',
-    may: ['model', 'decide', 'decide/validate']
+    name: 'environments',
+    path: '^src/engine/environments/',
+    may: ['model', 'engine', 'validate']
   },
   {
-    name: 'decide',
-    path: '^src/decide/[^/]+$',
+    name: 'engine',
+    path: '^src/engine/[^/]+$',
     may: ['model']
   },
   {
     name: 'apply',
-    path: '^src/apply/',
+    path: '^src/engine/apply/',
     may: ['model', 'kestra', 'github', 'git']
   },
   {
     name: 'resources/*/gather',
     path: '^src/resources/[^/]+/gather',
-    may: ['model', 'gather', 'kestra']
+    may: ['model', 'snapshot', 'kestra']
   },
   {
     name: 'resources/*/decide',
     path: '^src/resources/[^/]+/decide',
-    may: ['model', 'decide', 'decide/validate', 'decide/plan', 'decide/render']
+    may: ['model', 'engine', 'validate', 'plan', 'render']
   },
   {
     name: 'resources/*/apply',
@@ -73,7 +73,7 @@ const LAYERS = [
   {
     name: 'resources/resource.ts',
     path: '^src/resources/resource\\.ts$',
-    may: ['model', 'gather', 'decide', 'apply']
+    may: ['model', 'snapshot', 'engine', 'apply']
   },
   {
     name: 'resources/registry.ts',
@@ -97,13 +97,13 @@ const LAYERS = [
       'github',
       'git',
       'report',
-      'gather',
-      'decide',
-      'decide/validate',
-      'decide/plan',
-      'decide/render',
-      'decide/drift',
-      'decide/environments',
+      'snapshot',
+      'engine',
+      'validate',
+      'plan',
+      'render',
+      'drift',
+      'environments',
       'apply',
       'resources/registry.ts',
       'resources/resource.ts'
@@ -112,17 +112,7 @@ const LAYERS = [
   {
     name: 'entry',
     path: '^src/(index|main|cli)\\.ts$|^src/cli/',
-    may: [
-      'model',
-      'config',
-      'report',
-      'kestra',
-      'github',
-      'git',
-      'commands',
-      'decide/validate',
-      'decide/render'
-    ]
+    may: ['model', 'config', 'report', 'kestra', 'github', 'git', 'commands', 'validate', 'render']
   }
 ]
 
@@ -157,8 +147,9 @@ const allowed = LAYERS.flatMap((layer) => {
   ]
 })
 
-/** Files that must stay pure: the vocabulary (model/) and the decide phase, in decide/ or in a kind. */
-const PURE = '^src/(model/|decide/|resources/[^/]+/decide)'
+/** Files that must stay pure: the vocabulary (model/), the engine's decisions, rendering, and a kind's decide part. */
+const PURE =
+  '^src/(model/|engine/(validate|plan|drift|environments)/|engine/[^/]+$|report/render/|resources/[^/]+/decide)'
 
 /** Node built-ins that reach the file system, processes, the network, threads or a module loader. */
 const IO_BUILTINS =
@@ -168,7 +159,8 @@ const IO_BUILTINS =
 const IO_PACKAGES = 'node_modules/(undici|@actions|@octokit)/'
 
 /** The folders of src/ that read or write (their files may reach I/O at any depth). */
-const IO_FOLDERS = '^src/(config|adapters|report|gather|apply|run|cli)/|^src/(index|main|cli)\\.ts$'
+const IO_FOLDERS =
+  '^src/(config|adapters|report/(?!render/)|engine/snapshot|engine/apply|commands|cli)/|^src/(index|main|cli)\\.ts$'
 
 module.exports = {
   forbidden: [
@@ -182,14 +174,15 @@ module.exports = {
     {
       name: 'pure-no-io-builtins',
       comment:
-        'model/ and decide are pure: no file system, processes, network, threads or module loader.',
+        "model/, the engine's decisions, report/render/ and a kind's decide part are pure: no file system, processes, network, threads or module loader.",
       severity: 'error',
       from: { path: PURE },
       to: { dependencyTypes: ['core'], path: IO_BUILTINS }
     },
     {
       name: 'pure-no-io-packages',
-      comment: 'model/ and decide are pure: no HTTP client, no runner or GitHub toolkit.',
+      comment:
+        "model/, the engine's decisions, report/render/ and a kind's decide part are pure: no HTTP client, no runner or GitHub toolkit.",
       severity: 'error',
       from: { path: PURE },
       to: { path: IO_PACKAGES }
@@ -197,7 +190,7 @@ module.exports = {
     {
       name: 'pure-no-io-reachable',
       comment:
-        'model/ and decide are pure at any depth: nothing they import, nor what that imports, reaches I/O.',
+        "model/, the engine's decisions, report/render/ and a kind's decide part are pure at any depth: nothing they import, nor what that imports, reaches I/O.",
       severity: 'error',
       from: { path: PURE },
       to: { path: `${IO_BUILTINS}|${IO_PACKAGES}|${IO_FOLDERS}`, reachable: true }
@@ -205,9 +198,9 @@ module.exports = {
     {
       name: 'phases-name-no-kind',
       comment:
-        'gather/, decide/ and apply/ are generic: they never import a kind, whose parts commands/ hand them from the registry (docs/kinds.md).',
+        'engine/ and report/render/ are generic: they never import a kind, whose parts commands/ hand them from the registry (docs/kinds.md).',
       severity: 'error',
-      from: { path: '^src/(gather|decide|apply)/' },
+      from: { path: '^src/(engine|report/render)/' },
       to: { path: '^src/resources/' }
     },
     {
@@ -221,7 +214,7 @@ module.exports = {
     {
       name: 'commands-wire-only',
       comment:
-        'commands/ wire the phases: they read and write nothing themselves (files, processes, network), gather/, apply/ and report/ do.',
+        'commands/ wire the phases: they read and write nothing themselves (files, processes, network), engine/snapshot/, engine/apply/ and report/ do.',
       severity: 'error',
       from: { path: '^src/commands/' },
       to: { dependencyTypes: ['core'], path: IO_BUILTINS }

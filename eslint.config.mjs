@@ -32,7 +32,13 @@ export default tseslint.config(
   {
     // model/ and decide are pure (docs/architecture.md): what the import rule cannot see, globals and
     // computed imports, is refused here.
-    files: ['src/model/**/*.ts', 'src/decide/**/*.ts', 'src/resources/*/decide*.ts'],
+    files: [
+      'src/model/**/*.ts',
+      'src/engine/{validate,plan,drift,environments}/**/*.ts',
+      'src/engine/*.ts',
+      'src/report/render/**/*.ts',
+      'src/resources/*/decide*.ts'
+    ],
     rules: {
       'no-restricted-globals': [
         'error',

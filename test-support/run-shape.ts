@@ -94,7 +94,7 @@ export function functionLengths(root: string): FunctionLength[] {
 /** Whether a declaration lives in one of the phase folders that must not be handed a function. */
 function inPhase(root: string, declaration: ts.Declaration): boolean {
   const path = relative(root, declaration.getSourceFile().fileName).split(sep).join('/')
-  return /^src\/(gather|apply)\/|^src\/resources\/[^/]+\/(gather|apply)/.test(path)
+  return /^src\/engine\/(snapshot|apply)\/|^src\/resources\/[^/]+\/(gather|apply)/.test(path)
 }
 
 /**

@@ -8,7 +8,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { nodesOf, parseMarkdown, plainText } from '../render/fixtures.js'
-import { renderReceipt } from '../../src/apply/receipt.js'
+import { renderReceipt } from '../../src/engine/apply/receipt.js'
 import { BODY_LIMIT_REMEDY } from '../../src/adapters/kestra/errors.js'
 import { startKestra } from './emulated-kestra.js'
 import { flowSource, planFor } from './plan-for.js'

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { deploy } from '../../src/apply/deploy.js'
+import { deploy } from '../../src/engine/apply/deploy.js'
 import { COMMIT_MARKER_KEY } from '../../src/model/commit-marker.js'
 import { createKestraClient, type KestraClient } from '../../src/adapters/kestra/client.js'
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { orderWrites, type WriteDependency } from '../../src/apply/order.js'
+import { orderWrites, type WriteDependency } from '../../src/engine/apply/order.js'
 import { flowKey } from '../../src/model/targets.js'
 import type { FlowChange } from '../../src/model/plan.js'
 

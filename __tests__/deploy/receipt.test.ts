@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { nodesOf, parseMarkdown, plainText } from '../render/fixtures.js'
-import { renderReceipt } from '../../src/apply/receipt.js'
+import { renderReceipt } from '../../src/engine/apply/receipt.js'
 import type { DeployResult } from '../../src/model/result.js'
 import { startKestra } from './emulated-kestra.js'
 import { flowSource, planFor } from './plan-for.js'

@@ -6,7 +6,7 @@ import {
   readRecord,
   recordsOf as recordsOfKinds,
   type RollbackPlan
-} from '../../src/apply/rollback.js'
+} from '../../src/engine/apply/rollback.js'
 import { flowHash } from '../../src/resources/flows/apply.js'
 import { ROLLBACK_KINDS } from '../../src/resources/registry.js'
 

@@ -1,4 +1,4 @@
-import { deploy, type DeployDeps } from '../../src/apply/deploy.js'
+import { deploy, type DeployDeps } from '../../src/engine/apply/deploy.js'
 import type { DeployResult } from '../../src/model/result.js'
 import { resourceName } from '../../src/model/plan.js'
 import type { KestraApi } from '../../src/adapters/kestra/api.js'

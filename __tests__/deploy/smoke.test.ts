@@ -3,7 +3,7 @@ import type { ExecutionsApi } from '../../src/adapters/kestra/api.js'
 import type { Execution, Label } from '../../src/model/kestra.js'
 import { ApiError } from '../../src/adapters/kestra/errors.js'
 import { parseSmokeLine } from '../../src/model/inputs/declared.js'
-import { NOT_RECORDED_GRACE_MS, runSmoke } from '../../src/apply/smoke.js'
+import { NOT_RECORDED_GRACE_MS, runSmoke } from '../../src/engine/apply/smoke.js'
 import { ConfigError } from '../../src/model/errors.js'
 import { parseSettings } from '../../src/config/settings.js'
 

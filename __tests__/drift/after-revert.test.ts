@@ -1,6 +1,6 @@
 /** The drift a revert leaves (docs/drift.md#revert), compared with the deploy's result resource by resource. */
 import { describe, expect, it } from 'vitest'
-import { remainingDrift } from '../../src/decide/drift/drifted.js'
+import { remainingDrift } from '../../src/engine/drift/drifted.js'
 import type { ResourceOutcome } from '../../src/model/result.js'
 import { fileDrift, flowDrift } from './fixtures.js'
 

@@ -1,5 +1,5 @@
 import type { DriftedResource } from '../../src/model/drift.js'
-import type { ShownDrift } from '../../src/decide/drift/reports.js'
+import type { ShownDrift } from '../../src/engine/drift/reports.js'
 import type { FileChange, FlowChange } from '../../src/model/plan.js'
 
 function actionOf(kind: DriftedResource['kind']): FlowChange['action'] {

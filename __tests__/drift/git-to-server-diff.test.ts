@@ -5,8 +5,8 @@
 import { applyPatch } from 'diff'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { diffTexts } from '../../src/decide/plan/diff.js'
-import { gitToServerDiff } from '../../src/decide/drift/drifted.js'
+import { diffTexts } from '../../src/engine/plan/diff.js'
+import { gitToServerDiff } from '../../src/engine/drift/drifted.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 300)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)

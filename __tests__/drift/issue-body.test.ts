@@ -10,7 +10,7 @@ import {
   driftIssueBody,
   type DriftReportInput,
   type ShownDrift
-} from '../../src/decide/drift/reports.js'
+} from '../../src/engine/drift/reports.js'
 import { COMMENT_LIMIT } from '../../src/model/markdown/comment-markers.js'
 import { countOf, nodesOf, parseMarkdown } from '../render/fixtures.js'
 import { runs } from '../../test-support/property-runs.js'

@@ -6,10 +6,10 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { driftTree } from '../../src/decide/drift/reports.js'
+import { driftTree } from '../../src/engine/drift/reports.js'
 import type { RepositoryShape } from '../../src/model/drift.js'
 import type { DriftedResource } from '../../src/model/drift.js'
-import { readBackOf } from '../../src/gather/repo/read-back.js'
+import { readBackOf } from '../../src/engine/snapshot/repo/read-back.js'
 import { settingsWith } from '../repo/support.js'
 import { fileDrift, flowDrift } from './fixtures.js'
 import { DECIDE_KINDS } from '../../src/resources/registry.js'

@@ -25,7 +25,7 @@
  */
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
-import { validatorIdentity } from '../../src/gather/stored-checks.js'
+import { validatorIdentity } from '../../src/engine/snapshot/stored-checks.js'
 import { sha256Hex } from '../../src/model/content.js'
 import { markerSeal } from '../../src/model/marker-seal.js'
 import { checkDigest, STORED_CHECKS_FIELD } from '../../src/model/stored-checks.js'

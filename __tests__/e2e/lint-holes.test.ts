@@ -82,10 +82,10 @@ const HOLES: { name: string; files: Record<string, FileSpec>; rule: RegExp }[] =
   {
     name: 'a back-edge (decide imports apply)',
     files: {
-      'src/decide/zz-hole.ts':
+      'src/engine/plan/zz-hole.ts':
         "import { deploy } from '../apply/deploy.js'\nexport const zz = deploy\n"
     },
-    rule: /error not-in-allowed: src\/decide\/zz-hole\.ts → src\/apply\/deploy\.ts/
+    rule: /error not-in-allowed: src\/engine\/plan\/zz-hole\.ts → src\/engine\/apply\/deploy\.ts/
   },
   {
     name: 'a cycle',
@@ -98,28 +98,28 @@ const HOLES: { name: string; files: Record<string, FileSpec>; rule: RegExp }[] =
   {
     name: 'node:fs/promises in decide',
     files: {
-      'src/decide/zz-hole.ts':
+      'src/engine/plan/zz-hole.ts':
         "import { readFile } from 'node:fs/promises'\nexport const zz = readFile\n"
     },
-    rule: /error pure-no-io-builtins: src\/decide\/zz-hole\.ts → fs\/promises/
+    rule: /error pure-no-io-builtins: src\/engine\/plan\/zz-hole\.ts → fs\/promises/
   },
   {
     name: 'I/O in model/, reachable from decide',
     files: {
       'src/model/zz-io.ts':
         "import { readFileSync } from 'fs'\nexport const zzRead = readFileSync\n",
-      'src/decide/zz-hole.ts':
-        "import { zzRead } from '../model/zz-io.js'\nexport const zz = zzRead\n"
+      'src/engine/plan/zz-hole.ts':
+        "import { zzRead } from '../../model/zz-io.js'\nexport const zz = zzRead\n"
     },
-    rule: /error pure-no-io-reachable: src\/decide\/zz-hole\.ts → fs/
+    rule: /error pure-no-io-reachable: src\/engine\/plan\/zz-hole\.ts → fs/
   },
   {
     name: 'createRequire (node:module) in decide',
     files: {
-      'src/decide/zz-hole.ts':
+      'src/engine/plan/zz-hole.ts':
         "import { createRequire } from 'node:module'\nexport const zz = createRequire(import.meta.url)\n"
     },
-    rule: /error pure-no-io-builtins: src\/decide\/zz-hole\.ts → module/
+    rule: /error pure-no-io-builtins: src\/engine\/plan\/zz-hole\.ts → module/
   },
   {
     name: 'an HTTP client in a kind’s decide part',
@@ -132,10 +132,10 @@ const HOLES: { name: string; files: Record<string, FileSpec>; rule: RegExp }[] =
   {
     name: 'a kind imported by decide/',
     files: {
-      'src/decide/zz-hole.ts':
-        "import { flowsDecide } from '../resources/flows/decide.js'\nexport const zz = flowsDecide\n"
+      'src/engine/plan/zz-hole.ts':
+        "import { flowsDecide } from '../../resources/flows/decide.js'\nexport const zz = flowsDecide\n"
     },
-    rule: /error phases-name-no-kind: src\/decide\/zz-hole\.ts → src\/resources\/flows\/decide\.ts/
+    rule: /error phases-name-no-kind: src\/engine\/plan\/zz-hole\.ts → src\/resources\/flows\/decide\.ts/
   },
   {
     name: "a kind's part importing another kind's",
@@ -156,10 +156,10 @@ const HOLES: { name: string; files: Record<string, FileSpec>; rule: RegExp }[] =
   {
     name: 'a process started outside the git adapter',
     files: {
-      'src/gather/zz-hole.ts':
+      'src/engine/snapshot/zz-hole.ts':
         "import { spawn } from 'node:child_process'\nexport const zz = spawn\n"
     },
-    rule: /error processes-only-in-git-adapter: src\/gather\/zz-hole\.ts → child_process/
+    rule: /error processes-only-in-git-adapter: src\/engine\/snapshot\/zz-hole\.ts → child_process/
   },
   {
     name: 'an entry that starts a run by execute() itself',
@@ -179,7 +179,7 @@ describe('npm run lint fails on each hole of the import rule', () => {
   })
 
   it('what imports cannot show: a global that reads (process, fetch) or a computed import in decide', async () => {
-    const failed = await eslintFails('src/decide/zz-hole.ts', [
+    const failed = await eslintFails('src/engine/plan/zz-hole.ts', [
       'export const env = (): unknown => process.env.HOME',
       "export const get = (): unknown => fetch('http://127.0.0.1:1')",
       'export const load = (name: string): unknown => import(name)'

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ownedPreviewServer, removePreview } from '../../src/apply/preview.js'
+import { ownedPreviewServer, removePreview } from '../../src/engine/apply/preview.js'
 import { APPLY_KINDS } from '../../src/resources/registry.js'
 import type { KestraServer } from '../../src/adapters/kestra/api.js'
 import { inPreview, readPreviewOwner, PREVIEW_OWNER_KEY } from '../../src/model/preview.js'

@@ -5,7 +5,7 @@ import {
   previewRemovedSection,
   previewSection,
   upsertPreviewSection
-} from '../../src/decide/environments/preview-section.js'
+} from '../../src/engine/environments/preview-section.js'
 import { runLine } from '../../src/model/markdown/comment-markers.js'
 
 const body = fc

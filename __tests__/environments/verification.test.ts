@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { finalStatus, refusal } from '../../src/decide/environments/deployment-outcome.js'
+import { finalStatus, refusal } from '../../src/engine/environments/deployment-outcome.js'
 import type { DeploymentStatusRecord } from '../../src/model/deployments-port.js'
 import {
   isVerified,

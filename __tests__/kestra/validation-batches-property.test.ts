@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ServerValidation } from '../../src/gather/server/reads.js'
+import { ServerValidation } from '../../src/engine/snapshot/server/reads.js'
 import type { KestraClient } from '../../src/adapters/kestra/client.js'
 import {
   batchCount,

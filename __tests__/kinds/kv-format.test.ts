@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_DIFF_LIMITS } from '../../src/decide/plan/diff.js'
+import { DEFAULT_DIFF_LIMITS } from '../../src/engine/plan/diff.js'
 import {
   HIDDEN,
   isSecretLike,

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_DIFF_LIMITS } from '../../src/decide/plan/diff.js'
+import { DEFAULT_DIFF_LIMITS } from '../../src/engine/plan/diff.js'
 import { testsDecide, type HeldTests } from '../../src/resources/test-suites/decide.js'
 
 const RUNS = { numRuns: 200 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildPlan } from '../../src/decide/plan/build.js'
+import { buildPlan } from '../../src/engine/plan/build.js'
 import type { FileChange, FlowChange, Plan, ResourceChange } from '../../src/model/plan.js'
 import { resourceName } from '../../src/model/plan.js'
 import { fileKey, flowKey } from '../../src/model/targets.js'

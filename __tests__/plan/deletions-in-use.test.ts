@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { buildPlan } from '../../src/decide/plan/build.js'
+import { buildPlan } from '../../src/engine/plan/build.js'
 import { callGraph } from '../../src/resources/flows/decide-impact.js'
 import { withImpact } from '../../src/resources/flows/decide-impact.js'
 import { collectReferences } from '../../src/resources/flows/decide-references.js'

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { buildPlan } from '../../src/decide/plan/build.js'
+import { buildPlan } from '../../src/engine/plan/build.js'
 import { DECIDE_KINDS } from '../../src/resources/registry.js'
 import { planRecord, recordDifferences } from '../../src/model/plan-record.js'
 import { desiredFlow, flowSource, planInput, remoteFlow } from './fixtures.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildPlan } from '../../src/decide/plan/build.js'
+import { buildPlan } from '../../src/engine/plan/build.js'
 import { collectReferences } from '../../src/resources/flows/decide-references.js'
 import {
   callGraph,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Plan } from '../../src/model/plan.js'
 import { resourceName } from '../../src/model/plan.js'
-import { renderComment } from '../../src/decide/render/report.js'
-import type { CommentInput } from '../../src/decide/render/input.js'
+import { renderComment } from '../../src/report/render/report.js'
+import type { CommentInput } from '../../src/report/render/input.js'
 import { readPlanMarker } from '../../src/model/markdown/comment-markers.js'
 import { isWrite as isWritten } from '../../src/model/plan.js'
 import {

@@ -1,7 +1,7 @@
 import { fromMarkdown } from 'mdast-util-from-markdown'
 import { gfmFromMarkdown } from 'mdast-util-gfm'
 import { gfm } from 'micromark-extension-gfm'
-import { buildPlan } from '../../src/decide/plan/build.js'
+import { buildPlan } from '../../src/engine/plan/build.js'
 import type { Plan } from '../../src/model/plan.js'
 import type { Finding } from '../../src/model/finding.js'
 import { fileKey, flowKey } from '../../src/model/targets.js'

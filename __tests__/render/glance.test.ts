@@ -3,11 +3,11 @@
  * resources, linked findings, readable hierarchy.
  */
 import { describe, expect, it } from 'vitest'
-import { renderComment, renderSummary } from '../../src/decide/render/report.js'
+import { renderComment, renderSummary } from '../../src/report/render/report.js'
 import { escapeTextWithCode, markdownTable } from '../../src/model/markdown/escape.js'
-import { repositoryUrl } from '../../src/decide/render/findings.js'
-import { deployTitle, withHeadline } from '../../src/decide/render/headline.js'
-import type { CommentInput } from '../../src/decide/render/input.js'
+import { repositoryUrl } from '../../src/report/render/findings.js'
+import { deployTitle, withHeadline } from '../../src/report/render/headline.js'
+import type { CommentInput } from '../../src/report/render/input.js'
 import { COMMIT, countOf, FINDINGS, mixedPlan, nodesOf, parseMarkdown } from './fixtures.js'
 import { DECIDE_KINDS } from '../../src/resources/registry.js'
 

@@ -6,9 +6,9 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { buildPlan } from '../../src/decide/plan/build.js'
-import { renderComment, renderSummary } from '../../src/decide/render/report.js'
-import { renderedReport, type CommentInput } from '../../src/decide/render/input.js'
+import { buildPlan } from '../../src/engine/plan/build.js'
+import { renderComment, renderSummary } from '../../src/report/render/report.js'
+import { renderedReport, type CommentInput } from '../../src/report/render/input.js'
 import { DECIDE_KINDS } from '../../src/resources/registry.js'
 import {
   desiredFile,

@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { countPlan, resourceName, type ResourceChange } from '../../src/model/plan.js'
-import { renderSummary } from '../../src/decide/render/report.js'
-import type { SummaryInput } from '../../src/decide/render/input.js'
+import { renderSummary } from '../../src/report/render/report.js'
+import type { SummaryInput } from '../../src/report/render/input.js'
 import {
   bigPlan,
   COMMIT,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { chooseLayout, decideLayout } from '../../src/gather/repo/choose-layout.js'
-import { IgnoreRules } from '../../src/gather/repo/ignore-rules.js'
+import { chooseLayout, decideLayout } from '../../src/engine/snapshot/repo/choose-layout.js'
+import { IgnoreRules } from '../../src/engine/snapshot/repo/ignore-rules.js'
 import { createWorkTree } from '../../test-support/file-tree.js'
-import { WorkTree } from '../../src/gather/repo/work-tree.js'
+import { WorkTree } from '../../src/engine/snapshot/repo/work-tree.js'
 import { flow } from './support.js'
 
 describe('decideLayout (auto without a namespace input)', () => {

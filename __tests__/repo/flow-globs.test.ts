@@ -5,7 +5,7 @@
 import fc from 'fast-check'
 import picomatch from 'picomatch'
 import { describe, expect, it } from 'vitest'
-import { isYamlFile, layoutRules } from '../../src/gather/repo/layout.js'
+import { isYamlFile, layoutRules } from '../../src/engine/snapshot/repo/layout.js'
 import { runs } from '../../test-support/property-runs.js'
 
 const segment = fc.constantFrom(

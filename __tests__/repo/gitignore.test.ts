@@ -7,7 +7,11 @@
 import fc from 'fast-check'
 import ignore from 'ignore'
 import { describe, expect, it } from 'vitest'
-import { parseIgnoreFile, testPath, type Meter } from '../../src/gather/repo/ignore-rules.js'
+import {
+  parseIgnoreFile,
+  testPath,
+  type Meter
+} from '../../src/engine/snapshot/repo/ignore-rules.js'
 import { runs } from '../../test-support/property-runs.js'
 
 const verdict = (text: string, rel: string, isDir = false) => {

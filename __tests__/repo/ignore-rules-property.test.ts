@@ -1,7 +1,11 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseIgnoreFile, testPath } from '../../src/gather/repo/ignore-rules.js'
-import { IGNORE_FILE, IgnoreRules, type IgnoreRule } from '../../src/gather/repo/ignore-rules.js'
+import { parseIgnoreFile, testPath } from '../../src/engine/snapshot/repo/ignore-rules.js'
+import {
+  IGNORE_FILE,
+  IgnoreRules,
+  type IgnoreRule
+} from '../../src/engine/snapshot/repo/ignore-rules.js'
 
 /** Folders that may hold an ignore file, lines they may hold, and the names paths are made of. */
 const FOLDERS = ['', 'a', 'a/b', 'c', 'a/b/c', 'x1']

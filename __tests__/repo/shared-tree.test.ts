@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { ClosableTree } from '../../src/gather/kind.js'
-import { asClosable, shareTree, type SharedTree } from '../../src/gather/gather.js'
+import type { ClosableTree } from '../../src/engine/snapshot/kind.js'
+import { asClosable, shareTree, type SharedTree } from '../../src/engine/snapshot/gather.js'
 
 function fakeTree(log: string[]): ClosableTree {
   const fail = () => Promise.reject(new Error('not read here'))

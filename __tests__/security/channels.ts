@@ -3,9 +3,9 @@
  * a finding, a diff line): what each would write, through the output edge, in its final bytes. For the unit
  * properties; the end-to-end ones run the bundle.
  */
-import { renderComment, renderSummary } from '../../src/decide/render/report.js'
-import type { ReportInput } from '../../src/decide/render/input.js'
-import { planJson } from '../../src/decide/plan/plan-json.js'
+import { renderComment, renderSummary } from '../../src/report/render/report.js'
+import type { ReportInput } from '../../src/report/render/input.js'
+import { planJson } from '../../src/engine/plan/plan-json.js'
 import { reportText } from '../../src/cli/run.js'
 import type { OutputEdge } from '../../src/report/output-edge.js'
 import { redactingReporter } from '../../src/report/redacting.js'

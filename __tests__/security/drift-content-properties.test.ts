@@ -9,12 +9,12 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { driftTree } from '../../src/decide/drift/reports.js'
+import { driftTree } from '../../src/engine/drift/reports.js'
 import type { DriftedResource } from '../../src/model/drift.js'
 import { credentialsFrom } from '../../src/report/redact/credentials.js'
 import { hiddenCharacters, MIN_REDACTED_CHARACTERS } from '../../src/report/output-edge.js'
 import { OutputEdge } from '../../src/report/output-edge.js'
-import { readBackOf } from '../../src/gather/repo/read-back.js'
+import { readBackOf } from '../../src/engine/snapshot/repo/read-back.js'
 import { credentialLeaksInBytes } from '../../test-support/credential-leaks.js'
 import {
   BYTE_FORMS,

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest'
 import { confineRoot, linkLeavingWorkspace } from '../../src/config/settings.js'
 import { readSettingsFile } from '../../src/config/settings.js'
 import { ConfigError, SettingsFileError } from '../../src/model/errors.js'
-import { WorkTree } from '../../src/gather/repo/work-tree.js'
+import { WorkTree } from '../../src/engine/snapshot/repo/work-tree.js'
 import { buildLinkPlacement, linkPlacements } from '../../test-support/link-placements.js'
 
 describe('a root that leaves the workspace through a link', () => {

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { suggestedChanges } from '../../src/decide/suggestions.js'
+import { suggestedChanges } from '../../src/engine/suggestions.js'
 import type { Finding } from '../../src/model/finding.js'
 import { addedLines } from '../../src/model/suggestion.js'
 import { runs } from '../../test-support/property-runs.js'

@@ -101,11 +101,11 @@ function project(files: Record<string, string>): string {
 }
 
 const PHASES = {
-  'src/gather/read.ts': [
+  'src/engine/snapshot/read.ts': [
     'export interface Reading { onFlow?: (flow: string) => boolean; paths: string[] }',
     'export function gather(input: Reading): string[] { return input.paths }'
   ].join('\n'),
-  'src/apply/write.ts':
+  'src/engine/apply/write.ts':
     'export function apply(plan: string[], done?: () => void): void { done?.() }'
 }
 
@@ -152,8 +152,8 @@ describe('commands/ (docs/architecture.md)', () => {
     const root = project({
       ...PHASES,
       'src/commands/mode.ts': [
-        "import { gather } from '../gather/read.js'",
-        "import { apply } from '../apply/write.js'",
+        "import { gather } from '../engine/snapshot/read.js'",
+        "import { apply } from '../engine/apply/write.js'",
         'const check = (flow: string) => flow.length > 0',
         'function fields() { return { paths: [], onFlow: check } }',
         'export function mode(): void {',

@@ -1,7 +1,7 @@
 import { MAX_BATCH } from '../../src/adapters/kestra/validate.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseFlowFile } from '../../src/model/flow-file.js'
-import { ServerValidation } from '../../src/gather/server/reads.js'
+import { ServerValidation } from '../../src/engine/snapshot/server/reads.js'
 import { serverAnswerFindings } from '../../src/resources/flows/decide-validate.js'
 import { emulatedClient } from '../kestra/test-server.js'
 

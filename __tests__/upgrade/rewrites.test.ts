@@ -7,7 +7,7 @@ import {
 } from '../../src/resources/flows/decide-upgrade.js'
 import { FlowDocument } from '../../src/resources/flows/decide-document.js'
 import { taskTree } from '../../src/resources/flows/decide-task-tree.js'
-import { upgradeSection } from '../../src/decide/render/upgrade.js'
+import { upgradeSection } from '../../src/report/render/upgrade.js'
 import { flow } from '../validate/helpers.js'
 import { JOURNEY } from './journey.js'
 import { runs } from '../../test-support/property-runs.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { oneFindingPerFact } from '../../src/decide/validate/verdict.js'
+import { oneFindingPerFact } from '../../src/engine/validate/verdict.js'
 import type { Finding } from '../../src/model/finding.js'
 
 const at = (rule: string, message: string, file = 'company.team/flows/a.yml'): Finding => ({

@@ -3,18 +3,18 @@
  * read a server, one request per flow and per file (directories walked), at most 10 in flight.
  */
 import { Agent, request } from 'undici'
-import { buildPlan } from '../../src/decide/plan/build.js'
+import { buildPlan } from '../../src/engine/plan/build.js'
 import { callGraph } from '../../src/resources/flows/decide-impact.js'
 import { collectReferences } from '../../src/resources/flows/decide-references.js'
 import { withImpact } from '../../src/resources/flows/decide-impact.js'
 import type { ActualNamespace } from '../../src/model/plan-input.js'
 import type { Plan } from '../../src/model/plan.js'
-import { commitTime } from '../../src/gather/repo/git-tree.js'
-import { loadRepository } from '../../src/gather/repo/load.js'
-import { WorkTree } from '../../src/gather/repo/work-tree.js'
+import { commitTime } from '../../src/engine/snapshot/repo/git-tree.js'
+import { loadRepository } from '../../src/engine/snapshot/repo/load.js'
+import { WorkTree } from '../../src/engine/snapshot/repo/work-tree.js'
 import { Semaphore } from '../../src/model/concurrency.js'
 import { serverFile } from '../../src/model/plan-input.js'
-import { desiredState } from '../../src/gather/gather.js'
+import { desiredState } from '../../src/engine/snapshot/gather.js'
 import { parseSettings } from '../../src/config/settings.js'
 import { DECIDE_KINDS, WALK } from '../../src/resources/registry.js'
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path'
 import { ConfigError, errorMessage, SettingsFileError } from '../model/errors.js'
 import { clientForSettings, type KestraClient, settingsTarget } from '../adapters/kestra/client.js'
-import { renderComment } from '../decide/render/report.js'
-import { upsertDeployedSection } from '../decide/render/deployed.js'
+import { renderComment } from '../report/render/report.js'
+import { upsertDeployedSection } from '../report/render/deployed.js'
 import {
   countsText,
   deletionsText,
@@ -13,11 +13,11 @@ import {
   plural,
   tallyText,
   validationFailed
-} from '../decide/render/headline.js'
-import { failureDocument, planDocument } from '../decide/render/plan-document.js'
-import { uiWorkText } from '../decide/render/ui-work.js'
+} from '../report/render/headline.js'
+import { failureDocument, planDocument } from '../report/render/plan-document.js'
+import { uiWorkText } from '../report/render/ui-work.js'
 import { type DeployResult, type DeployStatus, outcomeCounts } from '../model/result.js'
-import type { ReportInput } from '../decide/render/input.js'
+import type { ReportInput } from '../report/render/input.js'
 import {
   outputLines,
   ProgressLine,
@@ -28,7 +28,7 @@ import { inert, palette, type Palette, wantsColour } from '../report/terminal-st
 import { LOADING, VALIDATION } from '../commands/check.js'
 import type { RunOutcome } from '../commands/execute.js'
 import { executeWithEnvironments } from '../commands/preview.js'
-import { failureMessage, findingCounts, ruleCounts } from '../decide/validate/verdict.js'
+import { failureMessage, findingCounts, ruleCounts } from '../engine/validate/verdict.js'
 import { credentialsFrom } from '../report/redact/credentials.js'
 import { bounded, LOG_LINE_BYTES, OutputEdge, publicNames } from '../report/output-edge.js'
 import { redactingReporter } from '../report/redacting.js'
@@ -60,7 +60,7 @@ import {
   invalidCounts,
   kindAbove,
   kindMarks
-} from '../decide/render/resource.js'
+} from '../report/render/resource.js'
 import type { Upgrade } from '../commands/upgrade.js'
 import { inside, parseSettings, readSettingsFile, realOrUndefined } from '../config/settings.js'
 import { SETTINGS_FILE_PATHS, type SettingsFile } from '../model/inputs/settings-file.js'

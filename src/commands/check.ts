@@ -8,9 +8,9 @@ import {
   type GatherResult,
   type Remaining,
   type RunReads
-} from '../gather/gather.js'
-import { checksToStore, validatorIdentity } from '../gather/stored-checks.js'
-import { layoutRules } from '../gather/repo/layout.js'
+} from '../engine/snapshot/gather.js'
+import { checksToStore, validatorIdentity } from '../engine/snapshot/stored-checks.js'
+import { layoutRules } from '../engine/snapshot/repo/layout.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
 import { fromServer, type Finding } from '../model/finding.js'
 import { settle, valueOf } from '../model/outcome.js'
@@ -20,7 +20,7 @@ import type { ChosenLayout, FlowFile, RepoModel } from '../model/repository.js'
 import type { StoredFlowCheck } from '../model/stored-checks.js'
 import { releaseSyntaxTree } from '../model/flow-file.js'
 import type { DefinedNames, NameReference } from '../model/names.js'
-import { definedNames } from '../decide/kind.js'
+import { definedNames } from '../engine/decide-kind.js'
 import type { Layout, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
 import type { Target, Work } from '../model/target.js'
@@ -44,11 +44,11 @@ import {
   oneFindingPerFact,
   outsideChange,
   sortFindings
-} from '../decide/validate/verdict.js'
-import { tallyText } from '../decide/render/headline.js'
+} from '../engine/validate/verdict.js'
+import { tallyText } from '../report/render/headline.js'
 import { phase } from '../report/phase.js'
 import type { Kind } from '../resources/resource.js'
-import type { GatherKind, WalkRead } from '../gather/kind.js'
+import type { GatherKind, WalkRead } from '../engine/snapshot/kind.js'
 import type { RunPorts, TargetRun } from './ports.js'
 import { upgradeAsked } from './upgrade.js'
 

@@ -1,4 +1,4 @@
-import { checkReviewedFingerprint, checkReviewedPlan, deploy } from '../apply/deploy.js'
+import { checkReviewedFingerprint, checkReviewedPlan, deploy } from '../engine/apply/deploy.js'
 import type { PlanRecord } from '../model/plan-record.js'
 import { ancestryChecker } from '../adapters/git/ancestry.js'
 import {
@@ -8,7 +8,7 @@ import {
   type ResourceResult,
   WRITTEN
 } from '../model/result.js'
-import { renderReceipt } from '../apply/receipt.js'
+import { renderReceipt } from '../engine/apply/receipt.js'
 import { ConfigError, DeployError, errorMessage } from '../model/errors.js'
 import type { KestraServer } from '../adapters/kestra/api.js'
 import { limitBeforeRerun } from '../adapters/kestra/errors.js'
@@ -27,43 +27,48 @@ import {
   type UnfinishedGuard,
   WALK
 } from '../resources/registry.js'
-import { DEPLOYED_HEADING, upsertDeployedSection } from '../decide/render/deployed.js'
+import { DEPLOYED_HEADING, upsertDeployedSection } from '../report/render/deployed.js'
 import { fence } from '../model/markdown/fence.js'
-import { deployTitle, withHeadline } from '../decide/render/headline.js'
-import { repositoryUrl } from '../decide/render/findings.js'
+import { deployTitle, withHeadline } from '../report/render/headline.js'
+import { repositoryUrl } from '../report/render/findings.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
 import { fileKey, flowKey, resourceKey } from '../model/targets.js'
 import type { Kind } from '../resources/resource.js'
 import { contentFactsToStore } from '../model/content-facts.js'
-import type { RollbackKind } from '../apply/kind.js'
+import type { RollbackKind } from '../engine/apply/kind.js'
 import type { Finding } from '../model/finding.js'
 import type { FlowReference } from '../model/references.js'
-import type { WriteDependency } from '../apply/order.js'
+import type { WriteDependency } from '../engine/apply/order.js'
 import {
   rollbackAccount,
   rollbackLine,
   rollbackSection,
   smokeSection
-} from '../decide/render/after-deploy.js'
+} from '../report/render/after-deploy.js'
 import type { TargetRun } from './ports.js'
-import { readRollbackRecords, readUnfinished } from '../gather/server/reads.js'
+import { readRollbackRecords, readUnfinished } from '../engine/snapshot/server/reads.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { DeploymentsPort } from '../model/deployments-port.js'
 import {
   environmentsTable,
   finalStatus,
   refusal
-} from '../decide/environments/deployment-outcome.js'
-import { environmentHistory, environmentRows } from '../gather/gather.js'
+} from '../engine/environments/deployment-outcome.js'
+import { environmentHistory, environmentRows } from '../engine/snapshot/gather.js'
 import { isVerified, type Verdict, verdictOf } from '../model/verification.js'
 import { executionUrl, namespaceUrl } from '../adapters/kestra/executions.js'
 import { runUrl } from './plan.js'
 import { type Reporter, setCountOutputs } from '../report/reporter.js'
 import { randomBytes } from 'node:crypto'
 import type { RollbackResult, RolledBack, SmokeReport, SmokeRun } from '../model/after-deploy.js'
-import { planFromDeploy, plansFromRecords, readRecords, rollback } from '../apply/rollback.js'
-import type { RollbackPlan, RollbackRecord } from '../apply/rollback.js'
-import { runSmoke } from '../apply/smoke.js'
+import {
+  planFromDeploy,
+  plansFromRecords,
+  readRecords,
+  rollback
+} from '../engine/apply/rollback.js'
+import type { RollbackPlan, RollbackRecord } from '../engine/apply/rollback.js'
+import { runSmoke } from '../engine/apply/smoke.js'
 import { short } from '../model/commit-marker.js'
 import { valueOfEnded } from '../model/outcome.js'
 import { sameNamespaces } from '../model/namespaces.js'

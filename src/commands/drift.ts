@@ -1,9 +1,9 @@
 import { errorMessage } from '../model/errors.js'
 import { applyMode, type ApplyModeArgs } from './deploy.js'
-import { ignoredPaths, readCommitPaths, readServerFiles } from '../gather/gather.js'
+import { ignoredPaths, readCommitPaths, readServerFiles } from '../engine/snapshot/gather.js'
 import { runUrl } from './plan.js'
 import { setCountOutputs } from '../report/reporter.js'
-import { driftedResources, remainingDrift } from '../decide/drift/drifted.js'
+import { driftedResources, remainingDrift } from '../engine/drift/drifted.js'
 import type { DriftedResource } from '../model/drift.js'
 import {
   DRIFT_LABEL,
@@ -19,8 +19,8 @@ import {
   driftTitle,
   driftTree,
   withoutIgnored
-} from '../decide/drift/reports.js'
-import { readBackOf } from '../gather/repo/read-back.js'
+} from '../engine/drift/reports.js'
+import { readBackOf } from '../engine/snapshot/repo/read-back.js'
 import type { DriftGitHub } from '../model/drift-port.js'
 
 /** Room for the drift section in the job summary (GitHub takes 1 MiB per step; the plan comes first). */

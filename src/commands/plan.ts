@@ -1,7 +1,7 @@
 import type { RunContext } from '../model/context.js'
 import type { KestraServer } from '../adapters/kestra/api.js'
 import type { ActualNamespace, PlanInput } from '../model/plan-input.js'
-import { buildPlan } from '../decide/plan/build.js'
+import { buildPlan } from '../engine/plan/build.js'
 import {
   callGraph,
   callSites,
@@ -15,7 +15,7 @@ import {
   type CallEdge,
   type CallSite
 } from '../resources/registry.js'
-import { planJson } from '../decide/plan/plan-json.js'
+import { planJson } from '../engine/plan/plan-json.js'
 import { writePlanFile } from '../report/plan-file.js'
 import { countPlan, hasChanges } from '../model/plan.js'
 import type {
@@ -27,25 +27,25 @@ import type {
   UnfinishedReading
 } from '../model/plan.js'
 import { type FlowFile, MISSING_FOLDER, type RepoModel } from '../model/repository.js'
-import { renderComment, renderSummary } from '../decide/render/report.js'
-import { countsText, unfinishedText } from '../decide/render/headline.js'
-import { renderedReport, type ReportInput } from '../decide/render/input.js'
+import { renderComment, renderSummary } from '../report/render/report.js'
+import { countsText, unfinishedText } from '../report/render/headline.js'
+import { renderedReport, type ReportInput } from '../report/render/input.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
 import type { Finding } from '../model/finding.js'
-import { baseCommit, baseFromApi } from '../gather/gather.js'
-import { driftPlan } from '../decide/drift/drifted.js'
+import { baseCommit, baseFromApi } from '../engine/snapshot/gather.js'
+import { driftPlan } from '../engine/drift/drifted.js'
 import type { TargetRun } from './ports.js'
 import type { Checked } from './check.js'
 import { type Outcome, valueOfEnded } from '../model/outcome.js'
 import { ActionError, errorMessage } from '../model/errors.js'
 import type { Kind } from '../resources/resource.js'
-import { sortFindings } from '../decide/validate/verdict.js'
+import { sortFindings } from '../engine/validate/verdict.js'
 import { phase } from '../report/phase.js'
 import { fileKey, flowKey } from '../model/targets.js'
 import type { BaseSnapshot } from '../model/plan-input.js'
 import type { DriftBase } from '../model/drift.js'
 import { short } from '../model/commit-marker.js'
-import { driftBaseNotes } from '../decide/render/ui-work.js'
+import { driftBaseNotes } from '../report/render/ui-work.js'
 import type { DefinedNames, NameListings, NameReference } from '../model/names.js'
 import { parseFlowFile } from '../model/flow-file.js'
 import type { Reporter } from '../report/reporter.js'

@@ -6,8 +6,13 @@ import {
   previewRemovedSection,
   previewSection,
   upsertPreviewSection
-} from '../decide/environments/preview-section.js'
-import { ownedPreviewServer, ownNamespaces, removePreview, type Preview } from '../apply/preview.js'
+} from '../engine/environments/preview-section.js'
+import {
+  ownedPreviewServer,
+  ownNamespaces,
+  removePreview,
+  type Preview
+} from '../engine/apply/preview.js'
 import { inPreview, previewPrefix } from '../model/preview.js'
 import { errorMessage } from '../model/errors.js'
 import { namespaceUrl } from '../adapters/kestra/executions.js'
@@ -18,7 +23,7 @@ import type { Settings } from '../model/settings.js'
 import { plainTarget, previewTarget } from '../config/target.js'
 import { execute, type RunOutcome } from './execute.js'
 import type { RunPorts } from './ports.js'
-import { RunReads } from '../gather/gather.js'
+import { RunReads } from '../engine/snapshot/gather.js'
 import { confineRoot } from '../config/settings.js'
 import { APPLY_KINDS } from '../resources/registry.js'
 

@@ -6,9 +6,9 @@ import {
   type Suggestion,
   type SuggestionsReport
 } from '../model/suggestion.js'
-import { suggestedChanges } from '../decide/suggestions.js'
-import { suggestionComment, suggestionsReviewBody } from '../decide/render/suggestions.js'
-import { changedLinesFromGit, changedLinesFromPatches } from '../gather/changed-lines.js'
+import { suggestedChanges } from '../engine/suggestions.js'
+import { suggestionComment, suggestionsReviewBody } from '../report/render/suggestions.js'
+import { changedLinesFromGit, changedLinesFromPatches } from '../engine/snapshot/changed-lines.js'
 import type { Checked } from './check.js'
 import type { RunPorts } from './ports.js'
 import type { Upgrade } from './upgrade.js'

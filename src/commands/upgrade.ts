@@ -2,7 +2,7 @@ import { parseVersion } from '../model/version.js'
 import { batchCount } from '../adapters/kestra/validate.js'
 import { ConfigError, errorMessage } from '../model/errors.js'
 import type { RunContext } from '../model/context.js'
-import { upgradePullBody, upgradePullTitle } from '../decide/render/upgrade.js'
+import { upgradePullBody, upgradePullTitle } from '../report/render/upgrade.js'
 import type { RunPorts } from './ports.js'
 import type { KestraServer } from '../adapters/kestra/api.js'
 import {

@@ -1,6 +1,6 @@
-import type { ApplyKind, RollbackKind } from '../apply/kind.js'
-import type { DecideKind } from '../decide/kind.js'
-import type { GatherKind } from '../gather/kind.js'
+import type { ApplyKind, RollbackKind } from '../engine/apply/kind.js'
+import type { DecideKind } from '../engine/decide-kind.js'
+import type { GatherKind } from '../engine/snapshot/kind.js'
 import type { ResourceChange } from '../model/plan.js'
 
 /**

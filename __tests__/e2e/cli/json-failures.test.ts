@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { planDocumentSchema } from '../../../src/decide/render/plan-document.js'
+import { planDocumentSchema } from '../../../src/report/render/plan-document.js'
 import { createGitRepo, type GitRepo } from '../../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../../test-support/kestra-emulator/index.js'
 import { CREDENTIALS, flow } from '../../../test-support/scenario.js'

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { type ApplyKind, type RollbackKind, settled } from '../../apply/kind.js'
-import { embedText, recordedSchema, sha256Field } from '../../apply/rollback.js'
+import { type ApplyKind, type RollbackKind, settled } from '../../engine/apply/kind.js'
+import { embedText, recordedSchema, sha256Field } from '../../engine/apply/rollback.js'
 import type { KestraApi } from '../../adapters/kestra/api.js'
 import {
   dashboardFields,

@@ -5,9 +5,9 @@ import {
   type RollbackKind,
   settled,
   type Verdict
-} from '../../apply/kind.js'
-import { orderWrites } from '../../apply/order.js'
-import { recordedSchema, restoreByHash, sha256Field } from '../../apply/rollback.js'
+} from '../../engine/apply/kind.js'
+import { orderWrites } from '../../engine/apply/order.js'
+import { recordedSchema, restoreByHash, sha256Field } from '../../engine/apply/rollback.js'
 import type { KestraApi } from '../../adapters/kestra/api.js'
 import { ApiError } from '../../adapters/kestra/errors.js'
 import { sha256Hex } from '../../model/content.js'

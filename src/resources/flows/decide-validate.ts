@@ -1,6 +1,6 @@
 import { isAlias, isCollection, isPair, isScalar, isSeq, visit } from 'yaml'
 import type { Document, Node } from 'yaml'
-import { locateKestraPath } from '../../decide/validate/kestra-path.js'
+import { locateKestraPath } from '../../engine/validate/kestra-path.js'
 import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
 import { DeployError } from '../../model/errors.js'
 import {

@@ -1,6 +1,16 @@
 import { z } from 'zod'
-import { comparedVerdict, settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
-import { embedText, recordedSchema, restoreByHash, sha256Field } from '../../apply/rollback.js'
+import {
+  comparedVerdict,
+  settled,
+  type ApplyKind,
+  type RollbackKind
+} from '../../engine/apply/kind.js'
+import {
+  embedText,
+  recordedSchema,
+  restoreByHash,
+  sha256Field
+} from '../../engine/apply/rollback.js'
 import type { KestraApi } from '../../adapters/kestra/api.js'
 import { ApiError, failureMarks } from '../../adapters/kestra/errors.js'
 import { liveKvKeys } from '../../adapters/kestra/listings.js'

@@ -1,8 +1,13 @@
 import { constants } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
-import { type ApplyKind, type RollbackKind, settled, type Verdict } from '../../apply/kind.js'
-import { recordedSchema, restoreByHash, sha256Field } from '../../apply/rollback.js'
+import {
+  type ApplyKind,
+  type RollbackKind,
+  settled,
+  type Verdict
+} from '../../engine/apply/kind.js'
+import { recordedSchema, restoreByHash, sha256Field } from '../../engine/apply/rollback.js'
 import type { HistoryApi, KestraApi } from '../../adapters/kestra/api.js'
 import type { RestoreItem } from '../../model/after-deploy.js'
 import { MAX_FILE_BYTES, sha256Hex } from '../../model/content.js'

@@ -1,6 +1,16 @@
-import { comparedVerdict, settled, type ApplyKind, type RollbackKind } from '../../apply/kind.js'
+import {
+  comparedVerdict,
+  settled,
+  type ApplyKind,
+  type RollbackKind
+} from '../../engine/apply/kind.js'
 import { z } from 'zod'
-import { embedText, recordedSchema, restoreByHash, sha256Field } from '../../apply/rollback.js'
+import {
+  embedText,
+  recordedSchema,
+  restoreByHash,
+  sha256Field
+} from '../../engine/apply/rollback.js'
 import type { KestraApi } from '../../adapters/kestra/api.js'
 import { normaliseText, sha256Hex } from '../../model/content.js'
 import type { ResourceChanges } from '../../model/plan.js'

@@ -1,7 +1,7 @@
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
-import type { DecideKind, KindPlanOptions } from '../../decide/kind.js'
-import { actionOf, applyDiff, indexByFile, isDrifted, touched } from '../../decide/plan/build.js'
-import { diffTexts } from '../../decide/plan/diff.js'
+import type { DecideKind, KindPlanOptions } from '../../engine/decide-kind.js'
+import { actionOf, applyDiff, indexByFile, isDrifted, touched } from '../../engine/plan/build.js'
+import { diffTexts } from '../../engine/plan/diff.js'
 import { sha256Hex } from '../../model/content.js'
 import type { Finding, Severity } from '../../model/finding.js'
 import {

@@ -1,7 +1,12 @@
 import { parse } from 'yaml'
 import { z } from 'zod'
-import { kindFiles, readClosing, type GatherKind, type KindFile } from '../../gather/kind.js'
-import type { TreeSource } from '../../gather/repo/tree-source.js'
+import {
+  kindFiles,
+  readClosing,
+  type GatherKind,
+  type KindFile
+} from '../../engine/snapshot/kind.js'
+import type { TreeSource } from '../../engine/snapshot/repo/tree-source.js'
 import { isRecord, normaliseText } from '../../model/content.js'
 import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
 import { mapLimit } from '../../model/concurrency.js'

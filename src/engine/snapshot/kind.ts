@@ -1,0 +1,121 @@
+import type { KestraApi, ListingsApi } from '../../adapters/kestra/api.js'
+import type { Settings } from '../../model/settings.js'
+import type { ChosenLayout, FlowFile, RepoModel } from '../../model/repository.js'
+import type { Snapshot } from '../../model/snapshot.js'
+import type { StoredFlowCheck } from '../../model/stored-checks.js'
+import type { KestraVersion } from '../../model/version.js'
+import type { Target, Work } from '../../model/target.js'
+import { compareCodeUnits, normaliseText } from '../../model/content.js'
+import { IgnoreRules } from './repo/ignore-rules.js'
+import type { WalkParts } from './repo/load.js'
+import { childOf, type TreeSource } from './repo/tree-source.js'
+import { walkTree } from './repo/walk.js'
+
+/** A version of the repository a kind reads, closed by the kind once read. */
+export type ClosableTree = TreeSource & { close(): Promise<void> }
+
+/** What gather/ hands a kind's reading (docs/kinds.md). */
+export interface KindGatherInput {
+  settings: Settings
+  target: Pick<Target, 'namespacePrefix'>
+  /** What the run reads: the server's copy only when it plans against it (`work.plan`). */
+  work: Work
+  layout: ChosenLayout
+  workTree: TreeSource
+  /** Opens the base commit's tree, when the event has one and git holds it; the kind closes it. */
+  openBase: (() => Promise<ClosableTree | undefined>) | undefined
+  /** The server, when the run reads it (plan and deploy) or validates on it (validate with a server). */
+  kestra: (KestraApi & ListingsApi) | undefined
+}
+
+/**
+ * What gather/ needs of a resource kind (docs/kinds.md): everything the kind reads, in the tree and on
+ * the server, as one value that decide/ hands back to the same kind. gather/ never names a kind.
+ */
+export interface GatherKind<H = unknown> {
+  readonly name: string
+  /**
+   * Reads what the kind needs: found in the work tree (and the base commit), the server's copy and its
+   * verdicts. A failed read rejects: the run fails where the snapshot is needed, saying why.
+   */
+  gather?(input: KindGatherInput): Promise<H>
+  /** Its part of the run's one walk of the repository (docs/kinds.md#the-walk-two-kinds-share). */
+  fromWalk?(walk: WalkRead): H
+  /** How it reads the paths the walk's layout places as its own. */
+  walk?: Partial<WalkParts>
+  /**
+   * The folder name it keeps its files in (`kv`): such folders are found as the layout is chosen
+   * (`ChosenLayout.kindFolders`, docs/layouts.md#kind-folders), and the run's first lines name them, each
+   * under `label`.
+   */
+  readonly folder?: { name: string; label: string }
+}
+
+/**
+ * What the run's one walk of the repository read, with the server's answers on it: flows and namespace
+ * files are placed by the same layout, from the same folders, so one walk reads both (docs/kinds.md).
+ */
+export interface WalkRead {
+  /** The repository as read (its names as written, not as sent). */
+  model: RepoModel
+  layout: ChosenLayout['layout']
+  /** Each flow file's own checks, run (or reused) as the walk read it. */
+  checks: ReadonlyMap<
+    FlowFile,
+    Omit<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
+  >
+  /** The release the flows are validated for: the server's, else the `kestra-version` input. */
+  serverVersion?: KestraVersion
+  /** The run's namespace prefix ('' when none): where the walk's namespaces are sent. */
+  namespacePrefix: string
+  serverAnswers?: Snapshot['serverAnswers']
+}
+
+/** A repository file a kind reads as text: its workspace-relative path, its text normalised. */
+export interface KindFile {
+  file: string
+  text: string
+}
+
+/**
+ * The text files under `folder` (under root) whose root-relative path `keep` accepts, the ignore rules
+ * honoured, sorted by path; subfolders are read only when `deep`.
+ */
+export async function kindFiles(
+  tree: TreeSource,
+  folder: string,
+  keep: (rel: string) => boolean,
+  deep = false
+): Promise<KindFile[]> {
+  if ((await tree.kind(folder)) !== 'folder') return []
+  const rules = new IgnoreRules(tree)
+  if (await rules.excludes(folder, true)) return []
+  const walk = await walkTree({
+    tree,
+    rules,
+    mayContain: () => deep,
+    limit: (task) => task(),
+    from: folder
+  })
+  const found: KindFile[] = []
+  for (const entry of walk.entries) {
+    if (entry.kind !== 'file' || !keep(entry.rel)) continue
+    const text = normaliseText((await tree.read(entry.rel)).toString('utf8'))
+    found.push({ file: childOf(tree.rootRel, entry.rel), text })
+  }
+  return found.sort((a, b) => compareCodeUnits(a.file, b.file))
+}
+
+/** What `read` finds in a tree, when there is one; the tree closed after. */
+export async function readClosing<T extends ClosableTree, R>(
+  opening: Promise<T | undefined> | undefined,
+  read: (tree: T) => Promise<R>
+): Promise<R | undefined> {
+  const tree = await opening
+  if (!tree) return undefined
+  try {
+    return await read(tree)
+  } finally {
+    await tree.close()
+  }
+}

@@ -1,0 +1,799 @@
+import { resolve } from 'node:path'
+import type { Layout, Settings } from '../../../model/settings.js'
+import { chooseLayout } from './choose-layout.js'
+import { GIT_IGNORE_FILE, type IgnoreRule, IgnoreRules } from './ignore-rules.js'
+import { compareCodeUnits, type ContentSummary, summaryOf } from '../../../model/content.js'
+import { layoutRules, type LayoutRules, type Placement } from './layout.js'
+import type { LocalFiles } from '../../../model/sent-names.js'
+import { flowNamespace, managedNamespaces } from '../../../model/managed-namespaces.js'
+import { heldNamespaceIsManaged, NAMESPACE_PATTERN } from '../../../model/namespaces.js'
+import {
+  type ChosenLayout,
+  type FlowFile,
+  MISSING_FOLDER,
+  type NamespaceFileEntry,
+  NOTHING_FOUND,
+  type ReadProblem,
+  type RepoModel
+} from '../../../model/repository.js'
+import { EventLoopYielder, mapLimit, Semaphore } from '../../../model/concurrency.js'
+import { WorkTree } from './work-tree.js'
+import { childOf, type TreeEntry, type TreeSource } from './tree-source.js'
+import { type HiddenEntry, type HiddenFlow, SearchScope, type WalkEntry, walkTree } from './walk.js'
+import picomatch from 'picomatch'
+import { nearest } from '../../../model/nearest.js'
+
+const CONCURRENCY = 32
+
+/**
+ * What the kinds read of the walk (docs/kinds.md#the-walk-two-kinds-share): the walk lists each path and
+ * the layout places it; the kind whose place it is reads it. Each kind's gather part holds its own
+ * (`GatherKind.walk`): gather/ never names a kind.
+ */
+export interface WalkParts {
+  /** Reads the file at `path` (the entry or a link's target) placed as a flow. */
+  readFlow(
+    tree: TreeSource,
+    path: string,
+    location: FlowLocation,
+    reuse?: ReuseFlow
+  ): Promise<FlowFile | ReadProblem | 'not-a-flow'>
+  /** Whether a file is a YAML file holding a flow document (what a search finds). */
+  isFlowDocument(tree: TreeSource, rel: string): Promise<boolean>
+  /** Namespace files: the bytes to upload of a file the walk read (refused where they must not be read). */
+  readFileBytes(entry: NamespaceFileEntry): Promise<Uint8Array>
+}
+
+export interface FlowLocation {
+  /** Relative to the workspace; `rel` to root. */
+  file: string
+  rel: string
+  expectedNamespace?: string
+  /** Only a flow document (or another Kestra kind) is parsed; any other YAML is `'not-a-flow'`. */
+  ifFlowDocument?: boolean
+}
+
+/**
+ * The same file already checked, from its bytes (docs/performance.md#incremental-planning); undefined to parse it.
+ */
+export interface ReuseFlow {
+  (location: Omit<FlowLocation, 'ifFlowDocument'>, bytes: Buffer): Promise<FlowFile | undefined>
+  /** Starts reading what the flows a layout places in `namespace` are looked up in. */
+  prefetch(namespace: string): void
+}
+
+interface Discovery {
+  flows: FlowFile[]
+  files: NamespaceFileEntry[]
+  problems: ReadProblem[]
+  otherKinds: { file: string; type: string }[]
+  unmatched: string[]
+  /** Flow documents the anywhere layout's search leaves out by a `.gitignore` rule. */
+  hidden: HiddenFlow[]
+}
+
+/** The kinds' parts of the walk, and hooks into the loading, for work that can start before it ends. */
+export interface LoadHooks {
+  walk: WalkParts
+  /** Called once per managed namespace, as soon as a resource reveals it (the `namespaces` input first). */
+  onNamespace?(namespace: string): void
+  onFlow?(flow: FlowFile): void
+  /**
+   * Once the tree is walked: the namespace files as they are read, and how many files the layout reads as flows.
+   */
+  onWalked?(walked: { files: LocalFiles; flowFiles: number }): void
+  /** What the caller knows of a regular file (same bytes, same settings), so it is not read again. */
+  known?(rel: string): Pick<Discovery, 'flows' | 'files' | 'problems'> | undefined
+  /** Chosen here unless given (every read of a run uses the same). */
+  layout?: ChosenLayout
+  reuseFlow?: ReuseFlow
+  /**
+   * What is known of the regular files placed in one namespace, so that they are not read
+   * (docs/performance.md#what-a-plan-knows-without-reading): once it can tell, the summary of the file at a path
+   * relative to root and the git blob it is, or undefined to read that file.
+   */
+  knownFiles?(
+    namespace: string
+  ): Promise<(rel: string) => { summary: ContentSummary; blob: string } | undefined>
+}
+
+interface Placed {
+  entry: WalkEntry
+  placement: Placement
+}
+
+interface Context extends Pick<LoadHooks, 'walk' | 'reuseFlow'> {
+  tree: TreeSource
+  fileOf(rel: string): string
+  layout: LayoutRules
+  rules: IgnoreRules
+  search: SearchScope
+  /** Whether the layout reads every flow document itself (anywhere): none is left unmatched. */
+  readsEveryFlow: boolean
+}
+
+export async function loadRepository(
+  tree: TreeSource,
+  settings: Settings,
+  hooks: LoadHooks
+): Promise<RepoModel> {
+  const { workspace, rootRel } = tree
+  const fileOf = (rel: string) => childOf(rootRel, rel)
+  const rules = new IgnoreRules(tree)
+  const model: RepoModel = {
+    workspace,
+    root: resolve(workspace, rootRel),
+    rootRel,
+    layout: hooks.layout ?? (await chooseLayout(settings, tree, rules)),
+    flows: [],
+    files: [],
+    managedNamespaces: managedNamespaces([], [], settings.extraNamespaces),
+    readProblems: []
+  }
+  if (!(await tree.hasRoot())) {
+    const found = await lookUp(new WorkTree(workspace, '.'), rootRel)
+    model.readProblems.push({
+      severity: 'error',
+      file: rootRel || '.',
+      rule: MISSING_FOLDER,
+      message: `the root folder '${settings.root}' does not exist in the workspace${hint(found)}; check the root input`
+    })
+    return model
+  }
+  const chosen = model.layout.layout
+  model.readProblems.push(...(await missingFolders(tree, settings, chosen, fileOf)))
+  const layout = layoutRules(settings, chosen, model.layout.fileFolders)
+  const search = await SearchScope.of(tree)
+  const revealed = new Set<string>()
+  const held = (namespace: string) => {
+    if (revealed.has(namespace) || !heldNamespaceIsManaged(namespace, settings.extraNamespaces))
+      return
+    revealed.add(namespace)
+    hooks.onNamespace?.(namespace)
+  }
+  settings.extraNamespaces.forEach(held)
+  // The namespace a place names is known as the walk lists the file: its server reads leave then (a flow
+  // naming another namespace reveals it when read). When flows are looked up by their namespace's stored
+  // checks, those are asked for first, and a namespace that only files name waits for the walk's end.
+  const byFiles = new Set<string>()
+  const placed: Placed[] = []
+  const walking = new Semaphore(CONCURRENCY)
+  const yielder = new EventLoopYielder()
+  const walk = await walkTree({
+    tree,
+    rules,
+    mayContain: layout.mayContain,
+    search,
+    limit: (task) => walking.run(task),
+    yieldTurn: () => yielder.yieldTurn(),
+    onEntry(entry) {
+      const placement = layout.place(entry.rel)
+      placed.push({ entry, placement })
+      const expected = placement.flow?.expectedNamespace
+      if (expected !== undefined && !revealed.has(expected)) {
+        hooks.reuseFlow?.prefetch(expected)
+        held(expected)
+      }
+      for (const { namespace } of placement.files) {
+        if (hooks.reuseFlow) byFiles.add(namespace)
+        else held(namespace)
+      }
+    }
+  })
+  byFiles.forEach(held)
+  const localFiles = new LocalFilesTracker(placed.map(({ placement }) => placement))
+  const flowsPlaced = placed.filter(({ placement }) => placement.flow !== undefined)
+  hooks.onWalked?.({ files: localFiles, flowFiles: flowsPlaced.length })
+  const context: Context = {
+    ...hooks,
+    tree,
+    fileOf,
+    layout,
+    rules,
+    search,
+    readsEveryFlow: chosen === 'anywhere'
+  }
+  const take = ({ placement }: Placed, discovered: Discovery): Discovery => {
+    if (placement.files.length > 0) localFiles.read(placement, discovered.files)
+    for (const flow of discovered.flows) {
+      hooks.onFlow?.(flow)
+      const namespace = flowNamespace(flow)
+      if (namespace !== undefined) held(namespace)
+    }
+    for (const file of discovered.files) held(file.namespace)
+    return discovered
+  }
+  const read = (entries: readonly Placed[]) =>
+    mapLimit(entries, CONCURRENCY, async (placed) => {
+      // Reading and parsing a flow, and hashing a file, are synchronous: let server answers in.
+      await yielder.yieldTurn()
+      return take(placed, await loadEntry(placed.entry, placed.placement, context))
+    })
+  // What the caller knows already is taken as it is: no read, no place among those read, no event-loop turn.
+  const load = async (entries: Placed[]): Promise<Discovery[]> => {
+    const known: Discovery[] = []
+    const byNamespace = new Map<string, Placed[]>()
+    const unknown: Placed[] = []
+    for (const placed of entries) {
+      if (yielder.due()) await yielder.yieldTurn()
+      const { entry, placement } = placed
+      const reused = entry.kind === 'file' ? hooks.known?.(entry.rel) : undefined
+      const plain = entry.kind === 'file' && !placement.flow && placement.files.length === 1
+      const namespace = hooks.knownFiles && plain ? placement.files[0]!.namespace : undefined
+      if (reused) known.push(take(placed, { ...nothingDiscovered(), ...reused }))
+      else if (namespace === undefined) unknown.push(placed)
+      else if (byNamespace.has(namespace)) byNamespace.get(namespace)!.push(placed)
+      else byNamespace.set(namespace, [placed])
+    }
+    const taken = [...byNamespace].map(async ([namespace, group]) => {
+      const knownFile = await hooks.knownFiles!(namespace)
+      const found: Discovery[] = []
+      const missed: Placed[] = []
+      for (const placed of group) {
+        if (yielder.due()) await yielder.yieldTurn()
+        const { entry, placement } = placed
+        const known = knownFile(entry.rel)
+        if (!known) {
+          missed.push(placed)
+          continue
+        }
+        const files = fileEntries(placement, fileOf(entry.rel), entry.rel, known.summary, {
+          absPath: tree.bytesPath(entry.rel),
+          symlink: false,
+          symlinkEscapes: false,
+          blob: known.blob
+        })
+        found.push(take(placed, { ...nothingDiscovered(), files }))
+      }
+      return [...found, ...(await read(missed))]
+    })
+    const loaded = await read(unknown)
+    return [...known, ...(await Promise.all(taken)).flat(), ...loaded]
+  }
+  // Namespace files are read (mostly waiting on the file system) while flows are parsed.
+  const found = (
+    await Promise.all([
+      load(placed.filter(({ placement }) => placement.flow === undefined)),
+      load(flowsPlaced)
+    ])
+  ).flat()
+  const hidden = [
+    ...(await hiddenFlows(walk.hidden, chosen, context, (task) => walking.run(task))),
+    ...found.flatMap((part) => part.hidden)
+  ]
+
+  if (chosen === 'tenant') {
+    for (const folder of await misnamedTenantFolders(tree, rules)) {
+      model.readProblems.push({
+        severity: 'warning',
+        file: fileOf(folder),
+        message:
+          `'${folder}' is not a namespace name (lower-case letters, digits, '.', '_' and '-'), ` +
+          'so its flows/ and files/ folders are not read; rename the folder to its namespace'
+      })
+    }
+  }
+  for (const { dir, why } of model.layout.unreadFileFolders ?? []) {
+    model.readProblems.push({
+      severity: 'warning',
+      file: fileOf(dir),
+      rule: 'files-folder',
+      message: `'${dir}/' is not read as namespace files: ${why}`
+    })
+  }
+  for (const { rel, message } of walk.unreadable) {
+    model.readProblems.push({
+      severity: 'error',
+      file: rel === '' ? model.rootRel || '.' : fileOf(rel),
+      message: `cannot list this folder: ${message}`
+    })
+  }
+  for (const part of found) {
+    model.flows.push(...part.flows)
+    model.files.push(...part.files)
+    model.readProblems.push(...part.problems)
+  }
+  const otherKinds = found.flatMap((part) => part.otherKinds)
+  const unmatched = found.flatMap((part) => part.unmatched)
+  if (otherKinds.length > 0) model.readProblems.push(otherKindsNotice(otherKinds))
+  if (unmatched.length > 0)
+    model.readProblems.push(unmatchedFlowsWarning(unmatched, settings, chosen))
+  model.readProblems.push(...hiddenFlowsWarnings(hidden, settings, chosen, rootRel))
+  if (model.flows.length + model.files.length === 0 && settings.extraNamespaces.length === 0) {
+    model.readProblems.push(nothingFound(model, settings, chosen, hidden))
+  }
+  model.flows.sort((a, b) => compareCodeUnits(a.file, b.file))
+  model.files.sort(
+    (a, b) =>
+      compareCodeUnits(a.file, b.file) ||
+      compareCodeUnits(a.namespace, b.namespace) ||
+      compareCodeUnits(a.path, b.path)
+  )
+  model.readProblems.sort(
+    (a, b) =>
+      compareCodeUnits(a.file, b.file) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      compareCodeUnits(a.message, b.message)
+  )
+  model.managedNamespaces = managedNamespaces(model.flows, model.files, settings.extraNamespaces)
+  return model
+}
+
+/** Nothing is left out inside a folder being looked into, except `.git`, which is never read. */
+const ONLY_GIT = {
+  excludedBy: async (rel: string) =>
+    rel.slice(rel.lastIndexOf('/') + 1).toLowerCase() === '.git' ? ('fixed' as const) : undefined,
+  knowListing: () => undefined
+}
+
+/**
+ * What the layout would read as flows among the entries ignore rules left out: each hidden file, and the
+ * files of each hidden folder (looked into as the walk would have, dependencies aside), with the rule.
+ * Custom counts every file a `flows` glob matches, the other layouts the flow documents.
+ */
+async function hiddenFlows(
+  hidden: readonly HiddenEntry[],
+  chosen: Layout,
+  { tree, layout, walk }: Context,
+  limit: <R>(task: () => Promise<R>) => Promise<R>
+): Promise<HiddenFlow[]> {
+  const found: HiddenFlow[] = []
+  for (const { rel, isDir, rule } of hidden) {
+    const inside =
+      isDir &&
+      (await walkTree({
+        tree,
+        rules: ONLY_GIT,
+        mayContain: layout.mayContain,
+        search: chosen === 'anywhere' ? SearchScope.dependenciesOnly() : undefined,
+        limit,
+        from: rel
+      }))
+    const files = inside ? inside.entries.filter((e) => e.kind === 'file').map((e) => e.rel) : [rel]
+    for (const file of files) {
+      if (!layout.place(file).flow) continue
+      if (chosen === 'custom' || (await walk.isFlowDocument(tree, file)))
+        found.push({ rel: file, rule })
+    }
+  }
+  return found
+}
+
+function nothingDiscovered(): Discovery {
+  return { flows: [], files: [], problems: [], otherKinds: [], unmatched: [], hidden: [] }
+}
+
+async function loadEntry(
+  entry: WalkEntry,
+  placement: Placement,
+  context: Context
+): Promise<Discovery> {
+  const found = nothingDiscovered()
+  const file = context.fileOf(entry.rel)
+  const { tree } = context
+  // Whether a search for flow documents looks at the file: a plain file that no .gitignore rule leaves out.
+  // Asked only where a search needs it: most files are placed by the layout.
+  const gitignored = () =>
+    entry.kind === 'file' ? context.search.gitignored(entry.rel) : Promise.resolve(undefined)
+  // The anywhere layout looks for flows in plain files that .gitignore keeps, never behind links.
+  if (placement.flow?.ifFlowDocument) {
+    const rule = await gitignored()
+    if (entry.kind !== 'file' || rule) {
+      if (rule && (await context.walk.isFlowDocument(tree, entry.rel))) {
+        found.hidden.push({ rel: entry.rel, rule })
+      }
+      placement = { files: placement.files }
+    }
+  }
+  const wanted = placement.flow !== undefined || placement.files.length > 0
+  const problem = (severity: ReadProblem['severity'], message: string) =>
+    found.problems.push({ severity, file, message })
+
+  if (entry.kind === 'other') {
+    if (wanted) problem('warning', 'not a regular file; skipped')
+    return found
+  }
+  let source = { rel: entry.rel, bytesPath: tree.bytesPath(entry.rel) }
+  if (entry.kind === 'symlink') {
+    const target = await tree.resolveLink(entry.rel, context.rules)
+    if (!wanted && !context.layout.mayContain(entry.rel)) {
+      const refused = target.kind === 'escapes' || (target.kind === 'folder' && target.escapes)
+      if (refused) problem('warning', refusedLink(target.reason))
+      return found
+    }
+    if (target.kind === 'folder') {
+      problem(
+        target.escapes ? 'error' : 'warning',
+        `a symbolic link to a folder${target.reason ? ` (${target.reason})` : ''}; ` +
+          'linked folders are never followed, so nothing in it is deployed'
+      )
+      return found
+    }
+    if (target.kind === 'other') {
+      if (wanted) problem('warning', 'a symbolic link to something that is not a file; skipped')
+      return found
+    }
+    if (target.kind === 'escapes') {
+      if (placement.flow) {
+        problem('error', `a symbolic link that is never followed: ${target.reason}`)
+      } else {
+        found.files.push(
+          ...fileEntries(placement, file, entry.rel, summaryOf(new Uint8Array()), {
+            absPath: source.bytesPath,
+            symlink: true,
+            symlinkEscapes: true
+          })
+        )
+      }
+      return found
+    }
+    source = { rel: target.target, bytesPath: target.bytesPath }
+  }
+
+  if (placement.flow) {
+    if (placement.files.length > 0 && !placement.flow.ifFlowDocument) {
+      problem(
+        'warning',
+        'matched by both the flows and a namespace-files mapping; it is read as a flow and not ' +
+          'uploaded as a namespace file (narrow the flows globs or the mapping to remove this warning)'
+      )
+    }
+    const flow = await context.walk.readFlow(
+      tree,
+      source.rel,
+      { file, rel: entry.rel, ...placement.flow },
+      context.reuseFlow
+    )
+    if (flow === 'not-a-flow') placement = { files: placement.files }
+    else if ('severity' in flow) found.problems.push(flow)
+    else if (flow.otherKind !== undefined) found.otherKinds.push({ file, type: flow.otherKind })
+    else found.flows.push(flow)
+    if (placement.flow) return found
+  }
+  if (placement.files.length === 0) {
+    const searched = entry.kind === 'file' && !context.readsEveryFlow && !(await gitignored())
+    if (searched && (await context.walk.isFlowDocument(tree, entry.rel))) found.unmatched.push(file)
+    return found
+  }
+  let content: ContentSummary
+  let blob: string | undefined
+  try {
+    blob = await tree.blob(source.rel)
+    content = await tree.summarise(source.rel)
+  } catch (error) {
+    problem('error', `cannot read the file: ${(error as Error).message}`)
+    return found
+  }
+  found.files.push(
+    ...fileEntries(placement, file, entry.rel, content, {
+      absPath: source.bytesPath,
+      symlink: entry.kind === 'symlink',
+      symlinkEscapes: false,
+      ...(blob !== undefined && { blob })
+    })
+  )
+  return found
+}
+
+/** docs/layouts.md#symbolic-links: a link out of root is refused with a warning naming it, even where unread. */
+function refusedLink(reason: string | undefined): string {
+  return (
+    `a symbolic link that is never followed${reason ? `: ${reason}` : ''}. Nothing it points to is ` +
+    'read; copy what it should deploy under root'
+  )
+}
+
+function fileEntries(
+  placement: Placement,
+  file: string,
+  rel: string,
+  content: ContentSummary,
+  origin: Pick<NamespaceFileEntry, 'absPath' | 'symlink' | 'symlinkEscapes' | 'blob'>
+): NamespaceFileEntry[] {
+  return placement.files.map(({ namespace, path }) => ({
+    file,
+    rel,
+    namespace,
+    path,
+    ...content,
+    ...origin
+  }))
+}
+
+/**
+ * Top-level folders the tenant layout skips because their name is not a namespace, although they
+ * hold a flows/ or files/ folder (e.g. `Company.Team/flows`): almost surely a naming mistake.
+ */
+async function misnamedTenantFolders(tree: TreeSource, rules: IgnoreRules): Promise<string[]> {
+  const misnamed: string[] = []
+  const top = await tree.list('').catch(() => [])
+  for (const folder of top) {
+    if (folder.kind !== 'folder' || NAMESPACE_PATTERN.test(folder.name)) continue
+    if (await rules.excludes(folder.name, true)) continue
+    const inside = await tree.list(folder.name).catch(() => [])
+    if (inside.some((d) => d.kind === 'folder' && (d.name === 'flows' || d.name === 'files'))) {
+      misnamed.push(folder.name)
+    }
+  }
+  return misnamed
+}
+
+interface Pending {
+  left: number
+  files: NamespaceFileEntry[]
+  settle(files: NamespaceFileEntry[]): void
+  settled: Promise<NamespaceFileEntry[]>
+}
+
+/** Counts down the entries that place files in each namespace: the last one read settles it. */
+class LocalFilesTracker implements LocalFiles {
+  private readonly namespaces = new Map<string, Pending>()
+
+  constructor(placements: readonly Placement[]) {
+    for (const placement of placements) {
+      for (const namespace of namespacesOf(placement)) {
+        let pending = this.namespaces.get(namespace)
+        if (!pending) {
+          let settle!: (files: NamespaceFileEntry[]) => void
+          const settled = new Promise<NamespaceFileEntry[]>((resolve) => (settle = resolve))
+          pending = { left: 0, files: [], settle, settled }
+          this.namespaces.set(namespace, pending)
+        }
+        pending.left++
+      }
+    }
+  }
+
+  of(namespace: string): Promise<NamespaceFileEntry[]> {
+    return this.namespaces.get(namespace)?.settled ?? Promise.resolve([])
+  }
+
+  read(placement: Placement, files: readonly NamespaceFileEntry[]): void {
+    for (const namespace of namespacesOf(placement)) {
+      const pending = this.namespaces.get(namespace)!
+      pending.files.push(...files.filter((file) => file.namespace === namespace))
+      if (--pending.left === 0) pending.settle(pending.files)
+    }
+  }
+}
+
+function namespacesOf(placement: Placement): Set<string> {
+  return new Set(placement.files.map((file) => file.namespace))
+}
+
+type ReadSettings = Pick<Settings, 'root' | 'flowGlobs' | 'namespaceFiles'>
+
+/** At most this many paths are named in a note; the count says the rest. */
+const NAMED = 5
+
+function otherKindsNotice(skipped: readonly { file: string; type: string }[]): ReadProblem {
+  const files = [...skipped].sort((a, b) => (a.file < b.file ? -1 : 1))
+  const types = [...new Set(files.map(({ type }) => type))].sort()
+  return {
+    severity: 'notice',
+    file: files[0]!.file,
+    message:
+      `${files.length} YAML file(s) of other Kestra kinds than flows (top-level type: ${types.join(', ')}) ` +
+      `were skipped: ${named(files.map(({ file }) => file))}. The action deploys flows and namespace files only`
+  }
+}
+
+/** Flow documents under root that the layout does not read, as one warning (docs/layouts.md#what-a-run-says). */
+function unmatchedFlowsWarning(
+  files: readonly string[],
+  settings: ReadSettings,
+  layout: Layout
+): ReadProblem {
+  const sorted = [...files].sort()
+  const why =
+    layout === 'custom'
+      ? `are not matched by the flows globs (${settings.flowGlobs.join(', ')}): ${named(sorted)}. Widen the globs`
+      : `are not read by the ${layout} layout: ${named(sorted)}. Move them to ${flowPlaces(settings, layout).join(', ')}`
+  return {
+    severity: 'warning',
+    file: sorted[0]!,
+    message: `${sorted.length} flow file(s) under root ${why}, or set layout: anywhere to read every flow`
+  }
+}
+
+/**
+ * A run that finds no resource is an error saying where it looked and which ignore rules hid the flows it
+ * would have read (docs/layouts.md#what-a-run-says).
+ */
+function nothingFound(
+  model: Pick<RepoModel, 'rootRel' | 'layout'>,
+  settings: ReadSettings,
+  layout: Layout,
+  hidden: readonly HiddenFlow[]
+): ReadProblem {
+  const byRule = groupByRule(hidden, model.rootRel)
+  const hiding =
+    byRule.length === 0
+      ? ''
+      : ` Ignore rules hide what it would read: ${byRule
+          .map(({ rule, files }) => `${ruleName(rule, model.rootRel)} hides ${named(files)}`)
+          .join('; ')}. Change the rule to deploy them.`
+  return {
+    severity: 'error',
+    file: model.rootRel || '.',
+    rule: NOTHING_FOUND,
+    message:
+      `No flow or namespace file found: the ${layout} layout (${model.layout.reason}) ` +
+      `looked in ${lookedIn(settings, layout)} under root '${settings.root}'.${hiding} Set namespace (flows/ and files/ ` +
+      'of one namespace), layout (tenant, namespace, anywhere, custom) or root (the folder holding ' +
+      'the flows), or list the namespaces to manage in namespaces'
+  }
+}
+
+/**
+ * docs/layouts.md#what-a-run-says: one warning per ignore rule that hides flow documents the layout
+ * would read (or files a `flows` glob matches), on the rule's line: no run is silent about a flow
+ * it leaves out.
+ */
+function hiddenFlowsWarnings(
+  hidden: readonly HiddenFlow[],
+  settings: ReadSettings,
+  layout: Layout,
+  rootRel: string
+): ReadProblem[] {
+  const what =
+    layout === 'custom'
+      ? `file(s) that the flows globs (${settings.flowGlobs.join(', ')}) match`
+      : `flow document(s) that the ${layout} layout would read`
+  return groupByRule(hidden, rootRel).map(({ rule, rels, files }) => ({
+    severity: 'warning',
+    file: childOf(rootRel, rule.file ?? rels[0]!),
+    ...(rule.line > 0 ? { line: rule.line } : {}),
+    rule: 'ignored-flows',
+    message: `${ruleName(rule, rootRel)} hides ${files.length} ${what}: ${named(files)}. ${ruleFix(rule, rels[0]!)}`
+  }))
+}
+
+function groupByRule(hidden: readonly HiddenFlow[], rootRel: string) {
+  const groups = new Map<string, { rule: IgnoreRule; rels: Set<string> }>()
+  for (const { rel, rule } of hidden) {
+    const key = `${rule.file ?? ''}\0${String(rule.line).padStart(9, '0')}\0${rule.pattern}`
+    const group = groups.get(key) ?? { rule, rels: new Set() }
+    group.rels.add(rel)
+    groups.set(key, group)
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([, { rule, rels }]) => {
+      const sorted = [...rels].sort()
+      return { rule, rels: sorted, files: sorted.map((rel) => childOf(rootRel, rel)) }
+    })
+}
+
+function ruleName(rule: IgnoreRule, rootRel: string): string {
+  if (rule.file === undefined) {
+    return "The rule on names starting with '.' (dotfiles and dot-folders are not read unless a .kestraignore negation lists them)"
+  }
+  return `${childOf(rootRel, rule.file)} line ${rule.line} (\`${rule.pattern}\`)`
+}
+
+/** How to read them again, with the first one's top folder (relative to the ignore file) as example. */
+function ruleFix(rule: IgnoreRule, first: string): string {
+  const below = rule.file?.includes('/') ? first.slice(rule.file.lastIndexOf('/') + 1) : first
+  const top = below.split('/')
+  const negation = `!${top[0]}${top.length > 1 ? '/' : ''}`
+  if (rule.file === undefined) {
+    return `To deploy them, add a negation naming them to .kestraignore (e.g. \`${negation}\`)`
+  }
+  if (rule.file.endsWith(GIT_IGNORE_FILE)) {
+    return 'Git ignores these paths, so the search does too: move the flows, or name them with layout: custom and flows globs'
+  }
+  return (
+    `To deploy them, narrow that rule or add a negation after it (e.g. \`${negation}\`); a negation ` +
+    'cannot re-include a file inside an excluded folder, so re-include the folder first'
+  )
+}
+
+function lookedIn(settings: ReadSettings, layout: Layout): string {
+  const files = { tenant: ['<namespace>/files/'], namespace: ['files/'] }[layout as string]
+  const mapped = settings.namespaceFiles.map(({ dir }) => `${dir || '.'}/`)
+  return [...flowPlaces(settings, layout), ...(files ?? []), ...mapped].join(', ')
+}
+
+function flowPlaces(settings: ReadSettings, layout: Layout): readonly string[] {
+  return {
+    tenant: ['<namespace>/flows/'],
+    namespace: ['flows/'],
+    anywhere: ['every folder'],
+    custom: settings.flowGlobs
+  }[layout]
+}
+
+function named(paths: readonly string[]): string {
+  const shown = paths.slice(0, NAMED).join(', ')
+  return paths.length > NAMED ? `${shown} and ${paths.length - NAMED} more` : shown
+}
+
+type Lister = Pick<TreeSource, 'list'>
+
+/**
+ * docs/layouts.md#a-folder-that-does-not-exist: a folder the inputs name under root (a `namespace-files` DIR, a
+ * `flows` glob's fixed part, the namespace layout's `flows/` and `files/`) that is missing is an error naming it
+ * and the nearest existing folder: never an empty tree, which would plan deleting what the server holds there.
+ */
+async function missingFolders(
+  tree: Lister,
+  settings: ReadSettings,
+  layout: Layout,
+  fileOf: (rel: string) => string
+): Promise<ReadProblem[]> {
+  const problems: ReadProblem[] = []
+  const missing = async (rel: string, what: string, after: string) => {
+    const found = await lookUp(tree, rel)
+    if (found.exists) return
+    problems.push({
+      severity: 'error',
+      file: fileOf(rel),
+      rule: MISSING_FOLDER,
+      message: `${what} names '${rel}', which does not exist under root '${settings.root}'${hint(found)}. ${after}`
+    })
+  }
+  for (const mapping of settings.namespaceFiles) {
+    if (mapping.dir === '') continue
+    await missing(
+      mapping.dir,
+      `The namespace-files line '${mapping.dir} -> ${mapping.namespace}${mapping.prefix ? `:${mapping.prefix}` : ''}'`,
+      `Nothing is read for it, and the plan deletes nothing until it names a folder`
+    )
+  }
+  if (layout === 'custom') {
+    for (const glob of settings.flowGlobs) {
+      if (glob.startsWith('!')) continue
+      const base = picomatch.scan(glob.replace(/^\.\//, '')).base
+      if (base === '' || base === '.') continue
+      await missing(base, `The flows glob '${glob}'`, 'Fix the glob')
+    }
+  }
+  if (layout === 'namespace') {
+    const [flows, files] = await Promise.all([lookUp(tree, 'flows'), lookUp(tree, 'files')])
+    if (!flows.exists && !files.exists) {
+      problems.push({
+        severity: 'error',
+        file: fileOf('flows'),
+        rule: MISSING_FOLDER,
+        message:
+          `The namespace layout reads flows/ and files/ under root '${settings.root}', and neither exists` +
+          `${hint(flows)}. Set root to the folder holding them, or choose another layout`
+      })
+    }
+  }
+  return problems
+}
+
+type Found = { exists: true } | { exists: false; deepest: string; nearest?: string }
+
+/**
+ * Looks `rel` up segment by segment: where a segment is missing, the folder's entry nearest to it is taken
+ * (a typo), and the rest looked up below it.
+ */
+async function lookUp(tree: Lister, rel: string): Promise<Found> {
+  const segments = rel.split('/').filter((s) => s !== '' && s !== '.')
+  let spelled = ''
+  let exact = true
+  let deepest = ''
+  for (const segment of segments) {
+    const entries = await tree.list(spelled).catch((): TreeEntry[] => [])
+    const names = entries.map((entry) => entry.name)
+    if (exact && names.includes(segment)) {
+      deepest = childOf(deepest, segment)
+      spelled = deepest
+      continue
+    }
+    exact = false
+    const name = names.includes(segment) ? segment : nearest(segment, names)
+    if (name === undefined) return { exists: false, deepest }
+    spelled = childOf(spelled, name)
+  }
+  return exact ? { exists: true } : { exists: false, deepest, nearest: spelled }
+}
+
+function hint(found: Found): string {
+  if (found.exists) return ''
+  if (found.nearest !== undefined) return ` (did you mean '${found.nearest}'?)`
+  return found.deepest === '' ? '' : ` (the deepest folder that exists is '${found.deepest}')`
+}
