@@ -1,8 +1,8 @@
 /**
- * The README's two-environment workflow and its settings file, copied as is and run event by event through
- * the fake GitHub, with its jobs' permissions as the token's: a pull request's preview opened and removed, the
- * merge deployed to staging, then promoted to production by hand: planned with a read-only token, approved,
- * and applied only with the fingerprint the plan job showed.
+ * The previews, staging and production workflow of docs/environments.md and its settings file, copied as is and
+ * run event by event through the fake GitHub, with its jobs' permissions as the token's: a pull request's preview
+ * opened and removed, the merge deployed to staging, then promoted to production by hand: planned with a
+ * read-only token, approved, and applied only with the fingerprint the plan job showed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeGitHub, type FakeGitHub } from '../../../test-support/fake-github.js'

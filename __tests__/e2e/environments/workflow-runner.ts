@@ -1,7 +1,7 @@
 /**
- * Runs the jobs of a workflow written in the README or docs/workflows.md the way GitHub would for one event, as
- * far as those workflows need: a job runs when its `if` holds, once per combination of its `strategy.matrix`;
- * its `permissions:` become the token's (GitHub sets every permission it does not list to `none`,
+ * Runs the jobs of a workflow written in the README, docs/workflows.md or docs/environments.md the way GitHub
+ * would for one event, as far as those workflows need: a job runs when its `if` holds, once per combination of
+ * its `strategy.matrix`; its `permissions:` become the token's (GitHub sets every permission it does not list to `none`,
  * https://docs.github.com/actions/reference/workflows-and-actions/workflow-syntax#permissions);
  * `actions/checkout` puts the commit in the workspace (or, skipped, leaves it empty);
  * `actions/create-github-app-token` gives the App's installation token when its inputs name the App and ask for
@@ -52,15 +52,15 @@ export interface Workflow {
   jobs: Record<string, Job>
 }
 
-/** The YAML block whose first line is `# <path>`, in the README or in docs/workflows.md. */
+/** The YAML block whose first line is `# <path>`, in a page of WORKFLOW_PAGES. */
 export function readmeWorkflow(path: string): Workflow {
   return parse(readmeBlock(path)) as Workflow
 }
 
-/** The pages whose workflows users copy: the README's quick start, then docs/workflows.md. */
-const WORKFLOW_PAGES = ['README.md', 'docs/workflows.md']
+/** The pages whose workflows users copy: the README's quick start, docs/workflows.md, docs/environments.md. */
+const WORKFLOW_PAGES = ['README.md', 'docs/workflows.md', 'docs/environments.md']
 
-/** The text of the YAML block whose first line is `# <title>`, in the README or in docs/workflows.md. */
+/** The text of the YAML block whose first line is `# <title>`, in a page of WORKFLOW_PAGES. */
 export function readmeBlock(title: string): string {
   const block = yamlBlocks().find((b) => b.title === title)
   if (!block) throw new Error(`${WORKFLOW_PAGES.join(' and ')} have no YAML block '# ${title}'`)

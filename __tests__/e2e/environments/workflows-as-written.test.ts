@@ -1,6 +1,6 @@
 /**
- * Every workflow of the README and docs/workflows.md, run as a user pastes it (docs/workflows.md): each YAML block
- * that holds a step of this action has its scenario here, and a block without one fails the first test. The
+ * Every workflow of the README, docs/workflows.md and docs/environments.md, run as a user pastes it: each YAML
+ * block that holds a step of this action has its scenario here, and a block without one fails the first test. The
  * blocks run through the workflow runner (their `on:`, `permissions:`, `if:`, matrix and expressions as GitHub
  * reads them) against the emulator with OSS credentials, except where the page says Enterprise, and the fake
  * GitHub. A list of steps runs in place of the README plan workflow's step, a `jobs:` mapping in place of its
@@ -285,9 +285,7 @@ const SCENARIOS: Record<string, Scenario> = {
     }
   },
 
-  'docs/workflows.md › Previews, staging and production · .github/workflows/kestra.yml': async (
-    block
-  ) => {
+  'docs/environments.md › The workflow · .github/workflows/kestra.yml': async (block) => {
     const staging = await emulator()
     const github = await fakeGitHub()
     const { repo, base, head } = await pullRequest(
@@ -379,7 +377,7 @@ const SCENARIOS: Record<string, Scenario> = {
     }
 }
 
-describe('every workflow of the README and docs/workflows.md, run as written', () => {
+describe('every workflow of the README, docs/workflows.md and docs/environments.md, run as written', () => {
   const blocks = workflowBlocks()
 
   it('has a scenario for each block that holds a step of this action, and none for a block that is gone', () => {
