@@ -7,6 +7,9 @@
 /** Each layer: the files it holds (a path pattern) and the layers it may import besides itself. */
 const LAYERS = [
   { name: 'model', path: '^src/model/', may: [] },
+  // Written by `npm run schemas` and `npm run validators` (the flow validators of each release): data and code
+  // that import nothing of ours and do no I/O.
+  { name: 'generated', path: '^generated/', may: [] },
   { name: 'config', path: '^src/config/', may: ['model'] },
   { name: 'kestra', path: '^src/kestra/', may: ['model'] },
   { name: 'github', path: '^src/github/', may: ['model'] },
@@ -39,7 +42,7 @@ const LAYERS = [
   {
     name: 'kinds/*/decide',
     path: '^src/kinds/[^/]+/decide',
-    may: ['model', 'decide', 'decide/validate', 'decide/plan', 'decide/render']
+    may: ['model', 'decide', 'decide/validate', 'decide/plan', 'decide/render', 'generated']
   },
   { name: 'kinds/*/apply', path: '^src/kinds/[^/]+/apply', may: ['model', 'apply', 'kestra'] },
   {
@@ -215,7 +218,7 @@ module.exports = {
     ...allowed,
     {
       comment: 'npm packages and Node built-ins',
-      from: { path: '^src/' },
+      from: { path: '^(src|generated)/' },
       to: { dependencyTypes: ['npm', 'npm-dev', 'core'] }
     }
   ],
@@ -224,7 +227,7 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: 'node_modules' },
-    includeOnly: '^src/|node_modules|^(node:)?[a-z_0-9]+$|^(node:)?[a-z_0-9]+/[a-z_0-9]+$',
+    includeOnly: '^src/|^generated/|node_modules|^(node:)?[a-z_0-9]+$|^(node:)?[a-z_0-9]+/[a-z_0-9]+$',
     exclude: { path: '\\.d\\.ts$' }
   }
 }

@@ -5,7 +5,14 @@ import type { RunContext } from '../model/context.js'
 import { upgradePullBody, upgradePullTitle } from '../decide/render/upgrade.js'
 import type { RunPorts } from './ports.js'
 import type { KestraServer } from '../kestra/api.js'
-import { judgedUpgradeReport, rewrittenOf, upgradeReport, upgradeSources } from '../kinds/index.js'
+import {
+  judgedUpgradeReport,
+  loadFlowValidators,
+  rewrittenOf,
+  schemaTarget,
+  upgradeReport,
+  upgradeSources
+} from '../kinds/index.js'
 import type { FlowFile } from '../model/repository.js'
 import type { Settings } from '../model/settings.js'
 import type { Work } from '../model/target.js'
@@ -39,6 +46,8 @@ export async function upgradeReadiness(
   const target = settings.upgradeCheck === '2.0' ? '2.0' : NEWEST_LTS
   // Rewritten texts are wanted to write them, or to send them to an upgrade server.
   const itemsOnly = work.writes !== 'upgrade' && !upgradeServer
+  // Judged with every bundled release up to the target's.
+  await loadFlowValidators(schemaTarget(undefined))
   let { report, upgrades } = upgradeReport(flows, target, checks && { of: checks, itemsOnly })
   if (upgradeServer) {
     await onTarget(upgradeServer, target)
