@@ -7,6 +7,9 @@
 /** Each layer: the files it holds (a path pattern) and the layers it may import besides itself. */
 const LAYERS = [
   { name: 'model', path: '^src/model/', may: [] },
+  // Written by `npm run schemas` and `npm run validators` (the flow validators of each release): data and code
+  // that import nothing of ours and do no I/O.
+  { name: 'generated', path: '^generated/', may: [] },
   { name: 'config', path: '^src/config/', may: ['model'] },
   { name: 'kestra', path: '^src/adapters/kestra/', may: ['model'] },
   { name: 'github', path: '^src/adapters/github/', may: ['model'] },
@@ -52,7 +55,7 @@ const LAYERS = [
   {
     name: 'resources/*/decide',
     path: '^src/resources/[^/]+/decide',
-    may: ['model', 'engine', 'validate', 'plan', 'render']
+    may: ['model', 'engine', 'validate', 'plan', 'render', 'generated']
   },
   {
     name: 'resources/*/apply',
@@ -240,7 +243,7 @@ module.exports = {
     ...allowed,
     {
       comment: 'npm packages and Node built-ins',
-      from: { path: '^src/' },
+      from: { path: '^(src|generated)/' },
       to: { dependencyTypes: ['npm', 'npm-dev', 'core'] }
     }
   ],
@@ -249,7 +252,8 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: 'node_modules' },
-    includeOnly: '^src/|node_modules|^(node:)?[a-z_0-9]+$|^(node:)?[a-z_0-9]+/[a-z_0-9]+$',
+    includeOnly:
+      '^src/|^generated/|node_modules|^(node:)?[a-z_0-9]+$|^(node:)?[a-z_0-9]+/[a-z_0-9]+$',
     exclude: { path: '\\.d\\.ts$' }
   }
 }

@@ -92,22 +92,25 @@ function packageVersion() {
 
 /**
  * The third-party chunk minified (2.7 MB to 1.2 MB: Node parses it at every start; docs/performance.md#the-bundle);
- * names and license comments kept. Ours stays readable.
+ * names and license comments kept. Ours stays readable, but for the flow validators of each release (a chunk each,
+ * loaded when a flow is first validated for it), which are read in generated/flow-validators/.
  */
 function minifiedVendor() {
   return {
     name: 'minified-vendor',
     async renderChunk(code, chunk) {
-      if (chunk.name !== 'vendor') return null
+      const validators = chunk.name.startsWith(VALIDATORS_CHUNK)
+      if (chunk.name !== 'vendor' && !validators) return null
       const minified = await transform(code, {
         format: 'esm',
         minify: true,
-        keepNames: true,
+        keepNames: !validators,
         legalComments: 'eof',
-        sourcemap: true,
+        sourcemap: !validators,
         sourcefile: chunk.fileName
       })
-      return { code: minified.code, map: minified.map }
+      // A validator's code maps to no line worth 4 MB of source maps: it is read in generated/flow-validators/.
+      return { code: minified.code, map: validators ? { mappings: '' } : minified.map }
     }
   }
 }
@@ -157,7 +160,17 @@ function requiredHttp() {
 }
 
 const SRC = fileURLToPath(new URL('./src/', import.meta.url))
+const GENERATED = fileURLToPath(new URL('./generated/', import.meta.url))
 const isOurs = (id) => id.startsWith(SRC)
+const VALIDATORS_CHUNK = 'flow-validators-'
+/**
+ * generated/: its index goes with the engine; each release's validators and facts are a chunk of their own, which
+ * the index imports when a flow is first validated for the release.
+ */
+const generatedChunk = (id) => {
+  const release = /\/flow-validators\/(\d[^/]*)\.js$/.exec(id.slice(GENERATED.length - 1))
+  return release ? `${VALIDATORS_CHUNK}${release[1]}` : 'engine'
+}
 const isEntry = (id) => /\/src\/(index|cli)\.ts$/.test(id)
 const isActionsGithub = (id) => id.includes('/node_modules/@actions/github/')
 
@@ -174,7 +187,15 @@ export default {
     // The action and the CLI share one engine: third-party code in one chunk, ours in another.
     // @actions/github parses the event payload as it loads: its own chunk, loaded when first used.
     manualChunks: (id) =>
-      isOurs(id) ? (isEntry(id) ? undefined : 'engine') : isActionsGithub(id) ? 'github' : 'vendor',
+      isOurs(id)
+        ? isEntry(id)
+          ? undefined
+          : 'engine'
+        : id.startsWith(GENERATED)
+          ? generatedChunk(id)
+          : isActionsGithub(id)
+            ? 'github'
+            : 'vendor',
     banner: CLI_SHEBANG,
     sourcemap: true,
     sourcemapExcludeSources: true

@@ -36,6 +36,7 @@ async function copyWith(extra: Record<string, FileSpec>): Promise<string> {
   copies.push(dir)
   for (const name of [
     'src',
+    'generated',
     '.dependency-cruiser.cjs',
     'eslint.config.mjs',
     'tsconfig.json',
@@ -162,6 +163,22 @@ const HOLES: { name: string; files: Record<string, FileSpec>; rule: RegExp }[] =
     rule: /error processes-only-in-git-adapter: src\/engine\/snapshot\/zz-hole\.ts → child_process/
   },
   {
+    name: 'generated code that imports ours',
+    files: {
+      'generated/zz-hole.js':
+        "import { parseVersion } from '../src/model/version.js'\nexport const zz = parseVersion\n"
+    },
+    rule: /error not-in-allowed: generated\/zz-hole\.js → src\/model\/version\.ts/
+  },
+  {
+    name: 'the validators of a release imported by run/, around the kind',
+    files: {
+      'src/run/zz-hole.ts':
+        "import { FLOW_VALIDATORS } from '../../generated/flow-validators/index.js'\nexport const zz = FLOW_VALIDATORS\n"
+    },
+    rule: /error not-in-allowed: src\/run\/zz-hole\.ts → generated\/flow-validators\/index\.js/
+  },
+  {
     name: 'an entry that starts a run by execute() itself',
     files: {
       'src/cli/zz-hole.ts':
@@ -187,6 +204,17 @@ describe('npm run lint fails on each hole of the import rule', () => {
     expect(failed?.code).toBe(1)
     for (const what of ["'process'", "'fetch'", 'no dynamic import'])
       expect(failed?.stdout).toContain(what)
+  })
+
+  it('code in a string, anywhere in src/: new Function, eval, a timer given a string', async () => {
+    const failed = await eslintFails('src/run/zz-hole.ts', [
+      "export const made = new Function('data', 'return data')",
+      "export const run = (): unknown => eval('1 + 1')",
+      "export const later = (): unknown => setTimeout('run()', 1)"
+    ])
+    expect(failed?.code).toBe(1)
+    for (const rule of ['no-new-func', 'no-eval', 'no-implied-eval'])
+      expect(failed?.stdout).toContain(rule)
   })
 
   it('a copy of the settings with a field overridden, anywhere in src/', async () => {

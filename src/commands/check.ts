@@ -26,6 +26,7 @@ import type { Snapshot } from '../model/snapshot.js'
 import type { Target, Work } from '../model/target.js'
 import {
   checkFlow,
+  loadFlowValidators,
   schemaReleases,
   schemaTarget,
   schemaVerdict,
@@ -127,7 +128,7 @@ export async function check(run: CheckArgs): Promise<Checked> {
   const { references, names } = sentReferences(sending, model, checks)
   const remaining = gathering.after(model, sent.model, references, names)
   const read = await readRemaining(remaining, { target, context, ports })
-  const version = targetVersion(read.serverVersion, settings.kestraVersion, ports)
+  const version = await targetVersion(read.serverVersion, settings, ports, gathering.reused)
   const { walk, snapshot } = walked(
     read,
     { model, layout: layout.layout, checks, namespacePrefix: target.namespacePrefix, ...version },
@@ -199,13 +200,14 @@ function walked(
 /**
  * The release the flows are validated for (docs/validation-rules.md#the-schema-of-each-release): the server's
  * probed version, else the `kestra-version` input; a probed version of another line than the input's is
- * said, and wins.
+ * said, and wins. Its flow validators are loaded, and those each reused check was made for, which confirm it.
  */
-function targetVersion(
+async function targetVersion(
   probed: KestraVersion | undefined,
-  configured: KestraVersion | undefined,
-  { reporter }: RunPorts
-): { serverVersion?: KestraVersion } {
+  { kestraVersion: configured }: Settings,
+  { reporter }: RunPorts,
+  reused: ReadonlyMap<FlowFile, StoredFlowCheck>
+): Promise<{ serverVersion?: KestraVersion }> {
   if (probed && configured && (probed[0] !== configured[0] || probed[1] !== configured[1])) {
     reporter.warning(
       `The server runs Kestra ${probed.join('.')}, not the ${configured[0]}.${configured[1]} line that kestra-version names: flows are validated for the server's version. Set kestra-version to ${probed[0]}.${probed[1]} or leave it empty.`
@@ -219,6 +221,10 @@ function targetVersion(
       `Kestra ${judge.newer} is newer than the ${judge.version} schema this build carries for its line: what that schema does not know (a property, a type, a value) is a warning${probed ? ", and the server's validation decides" : ''}.`
     )
   }
+  await loadFlowValidators([
+    ...schemaTarget(serverVersion),
+    ...[...reused.values()].flatMap((stored) => schemaReleases(stored.schema?.releases ?? []))
+  ])
   return serverVersion ? { serverVersion } : {}
 }
 
@@ -280,7 +286,10 @@ async function checksAsked(
     upgradeAsked(settings, target.work, version) &&
     target.work.writes !== 'upgrade' &&
     !settings.upgradeServer
-  return { layout, schema: schemaTarget(version), upgrade }
+  const schema = schemaTarget(version)
+  // The upgrade readiness judges with every bundled release up to its target's.
+  await loadFlowValidators(upgrade ? schemaTarget(undefined) : schema)
+  return { layout, schema, upgrade }
 }
 
 /**

@@ -7,7 +7,9 @@ import type { RunPorts } from './ports.js'
 import type { KestraServer } from '../adapters/kestra/api.js'
 import {
   judgedUpgradeReport,
+  loadFlowValidators,
   rewrittenOf,
+  schemaTarget,
   upgradeReport,
   upgradeSources
 } from '../resources/registry.js'
@@ -44,6 +46,8 @@ export async function upgradeReadiness(
   const target = settings.upgradeCheck === '2.0' ? '2.0' : NEWEST_LTS
   // Rewritten texts are wanted to write them, or to send them to an upgrade server.
   const itemsOnly = work.writes !== 'upgrade' && !upgradeServer
+  // Judged with every bundled release up to the target's.
+  await loadFlowValidators(schemaTarget(undefined))
   let { report, upgrades } = upgradeReport(flows, target, checks && { of: checks, itemsOnly })
   if (upgradeServer) {
     await onTarget(upgradeServer, target)

@@ -1,7 +1,7 @@
 import type { Finding, Severity } from './finding.js'
 
 /**
- * The releases whose flow schema this build carries (src/resources/flows/decide-validators.ts, as a unit test holds), as
+ * The releases whose flow schema this build carries (generated/flow-validators/, as a unit test holds), as
  * their lines (`1.3`, `2.0`) name them to the user: `kestra-version` takes one of these lines or a patch version of
  * one (docs/validation-rules.md#the-schema-of-each-release).
  */

@@ -1,4 +1,3 @@
-import { gunzipSync } from 'node:zlib'
 import type { ErrorObject } from 'ajv'
 import ucs2length from 'ajv/dist/runtime/ucs2length.js'
 import equal from 'ajv/dist/runtime/equal.js'
@@ -6,7 +5,12 @@ import { isMap, type Document, type LineCounter } from 'yaml'
 import type { Finding } from '../../model/finding.js'
 import { atLeast, parseVersion, type KestraVersion } from '../../model/version.js'
 import { locateKestraPath } from '../../engine/validate/kestra-path.js'
-import { FLOW_VALIDATORS } from './decide-validators.js'
+import {
+  FLOW_VALIDATORS,
+  type MakeValidator,
+  type Validate,
+  type ValidatorFacts
+} from '../../../generated/flow-validators/index.js'
 import { entryOf, isRecord } from '../../model/content.js'
 import { editDistance } from '../../model/nearest.js'
 import { withFlowDefaults } from './decide-plugin-defaults.js'
@@ -18,7 +22,8 @@ import { coreFlowType, uncheckedAt } from './decide-task-tree.js'
  * refused, any string taken where a property is dynamic (Pebble), patterns matching the whole value, Jackson's
  * scalar coercion, `null` as absent, and the definition of a task, trigger, condition or input picked by its
  * `type` (a type outside the core is left alone). Ajv compiled each definition when the bundle was made
- * (scripts/flow-validators.ts); a run evaluates the code of those its flows use.
+ * (scripts/flow-validators.ts, into generated/flow-validators/): a run loads the module of each release it
+ * validates for (`loadFlowValidators`) and makes the validators of the definitions its flows use.
  */
 
 /** A release whose schema is bundled, as its line (`1.3`, `2.0`) names it to the user. */
@@ -67,8 +72,8 @@ export const BY_TYPE = 'x-kestra-by-type'
 type Schema = { [key: string]: unknown }
 
 /**
- * A release's schema as `npm run schemas` writes it (scripts/flow-schemas.ts): already read as that release reads
- * a flow (the module's comment).
+ * A release's schema as `npm run schemas` writes it (scripts/flow-schemas.ts, generated/flow-schemas/): already
+ * read as that release reads a flow (the module's comment).
  */
 export interface BundledSchema {
   /** The flow's definition. */
@@ -78,53 +83,55 @@ export interface BundledSchema {
   definitions: Record<string, Schema>
 }
 
-/**
- * A release's validators as `npm run validators` writes them: this line of JSON, then the code of each definition,
- * at the bytes `code` gives.
- */
-export interface BundledValidators {
-  root: string
-  types: string[]
-  /** Each plugin type (class or alias) → its definition, named by its class. */
-  classes: Record<string, string>
-  /** The property names of the flow's definition and of each plugin's. */
-  properties: Record<string, string[]>
-  code: Record<string, [start: number, end: number]>
-}
-
-/** What a validator's code is given: Ajv's helpers, the pick by `type`, the formats. */
+/** What a validator's function is given: Ajv's helpers, the pick by `type`, the formats. */
 export const VALIDATOR_PARAMETERS = ['runtime', 'byType', 'formats'] as const
 
-type Validate = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null }
+type Release = ValidatorFacts & { known: Set<string> }
 
-type Release = BundledValidators & { known: Set<string>; codeOf(name: string): string | undefined }
+/** Each bundled release's facts, and the validators of those a flow was validated for, once loaded. */
+const facts = new Map<string, Release>()
+const validators = new Map<string, Readonly<Record<string, MakeValidator>>>()
 
-const bundled = new Map<string, Release>()
+/**
+ * Loads what validating flows for these releases takes: every bundled release's facts (small: which release has
+ * a type or a property), and these releases' validators, a module each (docs/performance.md#the-bundle). The
+ * validation itself is synchronous: the run awaits this where it starts.
+ */
+export async function loadFlowValidators(releases: readonly SchemaRelease[]): Promise<void> {
+  await Promise.all([
+    ...SCHEMA_RELEASES.map(async ({ version }) => {
+      if (facts.has(version)) return
+      const { FACTS } = await FLOW_VALIDATORS[version]!.facts()
+      facts.set(version, { ...FACTS, known: new Set(FACTS.types) })
+    }),
+    ...releases.map(async ({ version }) => {
+      if (!validators.has(version))
+        validators.set(version, (await FLOW_VALIDATORS[version]!.validators()).VALIDATORS)
+    })
+  ])
+}
 
 function bundledValidators(version: string): Release {
-  let found = bundled.get(version)
-  if (found) return found
-  const packed = FLOW_VALIDATORS[version]
-  if (packed === undefined) throw new Error(`No flow schema bundled for Kestra ${version}`)
-  const bytes = gunzipSync(Buffer.from(packed, 'base64'))
-  const header = bytes.indexOf(0x0a)
-  const validators = JSON.parse(bytes.toString('utf8', 0, header)) as BundledValidators
-  const codeOf = (name: string) => {
-    if (!Object.hasOwn(validators.code, name)) return undefined
-    const [start, end] = validators.code[name]!
-    return bytes.toString('utf8', header + 1 + start, header + 1 + end)
-  }
-  bundled.set(version, (found = { ...validators, known: new Set(validators.types), codeOf }))
+  const found = facts.get(version)
+  if (found === undefined) throw notLoaded(version)
   return found
+}
+
+function notLoaded(version: string): Error {
+  return new Error(
+    `The flow validators of Kestra ${version} are not loaded: await loadFlowValidators before validating`
+  )
 }
 
 const compiled = new Map<string, Validate>()
 
-/** The release's validator; each definition's code is evaluated the first time a flow uses its type. */
+/** The release's validator; each definition's validator is made the first time a flow uses its type. */
 function validatorOf(version: string): Validate {
   let validate = compiled.get(version)
   if (validate) return validate
   const release = bundledValidators(version)
+  const made = validators.get(version)
+  if (made === undefined) throw notLoaded(version)
   const runtime = { ucs2length: commonJsDefault(ucs2length), equal: commonJsDefault(equal) }
   const byType = (
     choices: Record<string, string>,
@@ -159,14 +166,11 @@ function validatorOf(version: string): Validate {
     return false
   }
   byType.errors = [] as Partial<ErrorObject>[]
-  const evaluated = new Map<string, Validate>()
+  const used = new Map<string, Validate>()
   const use = (name: string): Validate | undefined => {
-    let found = evaluated.get(name)
-    const code = found ? undefined : release.codeOf(name)
-    if (code === undefined) return found
-    // Code Ajv generated from the bundled schema when the bundle was made (scripts/flow-validators.ts).
-    const make = new Function(...VALIDATOR_PARAMETERS, code)
-    evaluated.set(name, (found = make(runtime, byType, FORMATS) as Validate))
+    let found = used.get(name)
+    if (found || !Object.hasOwn(made, name)) return found
+    used.set(name, (found = made[name]!(runtime, byType, FORMATS)))
     return found
   }
   validate = use(release.root)!

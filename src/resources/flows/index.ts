@@ -30,7 +30,8 @@ export {
   upgradeReport,
   upgradeSources
 } from './decide-upgrade.js'
-export { schemaReleases, schemaTarget, type SchemaRelease } from './decide-schema.js'
+export { loadFlowValidators, schemaReleases, schemaTarget } from './decide-schema.js'
+export { type SchemaRelease } from './decide-schema.js'
 export { checkFlow, confirmReusedChecks } from './decide-validate.js'
 export { schemaVerdict, type FlowCheck } from './decide-validate.js'
 export { readProblemFindings, unmanagedFindings } from './decide-validate.js'
