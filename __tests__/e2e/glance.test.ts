@@ -11,7 +11,7 @@ import { createGitRepo } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 import { runAction } from '../../test-support/runner.js'
 import { CREDENTIALS, flow, pullRequestEvent, pushEvent } from '../../test-support/scenario.js'
-import { nodesOf, parseMarkdown } from '../render/fixtures.js'
+import { nodesOf, parseMarkdown } from '../report/render/fixtures.js'
 
 const NS = 'company.team'
 const OTHER = 'company.team.analytics'

@@ -13,7 +13,7 @@ import { actionReporter, runnerLog } from '../../src/report/runner-log.js'
 import { terminalReporter } from '../../src/report/terminal-reporter.js'
 import { palette } from '../../src/report/terminal-style.js'
 import type { Finding } from '../../src/model/finding.js'
-import { COMMIT, mixedPlan } from '../render/fixtures.js'
+import { COMMIT, mixedPlan } from '../report/render/fixtures.js'
 import { DECIDE_KINDS } from '../../src/resources/registry.js'
 
 export type Channel = (edge: OutputEdge, text: string) => string

@@ -22,8 +22,8 @@ import {
   encodeCredential,
   formSpec
 } from '../../test-support/credential-forms.js'
-import { settingsWith } from '../repo/support.js'
-import { fileDrift, flowDrift } from '../drift/fixtures.js'
+import { settingsWith } from '../engine/snapshot/repo/support.js'
+import { fileDrift, flowDrift } from '../engine/drift/fixtures.js'
 import { DECIDE_KINDS } from '../../src/resources/registry.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 300)

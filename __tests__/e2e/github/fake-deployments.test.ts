@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startFakeGitHub, type FakeGitHub } from '../../../test-support/fake-github.js'
 import { createGitRepo, type GitRepo } from '../../../test-support/git-repo.js'
-import { client, REPO } from '../../github/fake-http.js'
+import { client, REPO } from '../../adapters/github/fake-http.js'
 
 let fake: FakeGitHub
 let repo: GitRepo

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startFakeGitHub, type FakeGitHub } from '../../../test-support/fake-github.js'
 import { createGitRepo, type FileSpec } from '../../../test-support/git-repo.js'
-import { client, REPO } from '../../github/fake-http.js'
+import { client, REPO } from '../../adapters/github/fake-http.js'
 
 let fake: FakeGitHub
 const api = client(() => fake)

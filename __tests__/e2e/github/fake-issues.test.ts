@@ -5,7 +5,7 @@ import {
   type FakeGitHubOptions
 } from '../../../test-support/fake-github.js'
 import { createGitRepo } from '../../../test-support/git-repo.js'
-import { client, REPO, type Json } from '../../github/fake-http.js'
+import { client, REPO, type Json } from '../../adapters/github/fake-http.js'
 
 let fake: FakeGitHub
 const api = client(() => fake)

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { RepoModel } from '../../../src/model/repository.js'
 import { createGitRepo } from '../../../test-support/git-repo.js'
-import { flow, loadCommit, loadWorkTree, settingsWith } from '../../repo/support.js'
+import { flow, loadCommit, loadWorkTree, settingsWith } from '../../engine/snapshot/repo/support.js'
 
 /** What a base snapshot is built from: identities with their source or content hash, per file. */
 function essence(model: RepoModel) {

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import { buildPlan } from '../../../src/engine/plan/build.js'
+import { desiredState } from '../../../src/engine/snapshot/gather.js'
+import { WALK } from '../../../src/resources/registry.js'
+import { ServerReads } from '../../../src/engine/snapshot/server/reads.js'
+import type { NamespaceFileEntry, RepoModel } from '../../../src/model/repository.js'
+import { startKestra } from '../apply/emulated-kestra.js'
+import { sha256 } from './fixtures.js'
+import { DECIDE_KINDS } from '../../../src/resources/registry.js'
+
+function entry(path: string, content: string): NamespaceFileEntry {
+  const bytes = new TextEncoder().encode(content)
+  return {
+    file: `team/files${path}`,
+    rel: `team/files${path}`,
+    namespace: 'team',
+    path,
+    size: bytes.length,
+    sha256: sha256(bytes),
+    binary: false,
+    symlink: false,
+    symlinkEscapes: false,
+    // Never read: a file the server holds unchanged must not be read again for the plan.
+    absPath: '/nonexistent/never-read'
+  }
+}
+
+describe('server state for the plan', () => {
+  it('keeps the bytes of server files a diff may show, and only those', async () => {
+    const server = await startKestra()
+    server.seedFile('team', '/same.sql', 'select 1\n')
+    server.seedFile('team', '/gone.sql', 'select 3\n')
+    const model: RepoModel = {
+      workspace: '/w',
+      root: '/w',
+      rootRel: '',
+      layout: { layout: 'tenant', reason: 'set by the layout input' },
+      flows: [],
+      files: [entry('/same.sql', 'select 1\n')],
+      managedNamespaces: ['team'],
+      readProblems: []
+    }
+
+    const state = await new ServerReads(server.client, { markers: false }).state(model)
+    const files = state.get('team')!.files
+    // The client lists a namespace's files sorted by path.
+    expect(files.map((f) => [f.path, f.bytes !== undefined, f.summary.size])).toEqual([
+      ['/gone.sql', true, 9],
+      ['/same.sql', false, 9]
+    ])
+
+    const plan = buildPlan(
+      {
+        namespaces: ['team'],
+        desired: await desiredState(model, state, WALK),
+        actual: state,
+        scope: 'all',
+        deleteEnabled: true
+      },
+      DECIDE_KINDS
+    )
+    expect(plan.resources.map((r) => [r.action, r.diff?.includes('-select 3') ?? false])).toEqual([
+      ['delete', true],
+      ['unchanged', false]
+    ])
+  })
+})
