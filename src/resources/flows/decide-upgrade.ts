@@ -19,14 +19,9 @@ import {
   type Edit,
   type Entry
 } from './decide-document.js'
-import {
-  aliasTarget,
-  checkFlow,
-  inputTypeEntries,
-  REMOVED_TASKS,
-  serverFindings,
-  type FlowCheck
-} from './decide-validate.js'
+import { aliasTarget, inputTypeEntries, REMOVED_TASKS } from './decide-kestra2-removals.js'
+import { serverFindings } from './decide-server-findings.js'
+import { checkFlow, type FlowCheck } from './decide-validate.js'
 import {
   coreFlowType,
   FLOW_TRIGGER_TYPES,
