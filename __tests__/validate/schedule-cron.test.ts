@@ -7,7 +7,7 @@
 import { Cron } from 'croner'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { nextRun } from '../../src/resources/flows/decide-impact.js'
+import { nextRun } from '../../src/resources/flows/decide-trigger-changes.js'
 import { cronProblem } from '../../src/resources/flows/decide-inputs.js'
 import { check, MINIMAL, rules } from './helpers.js'
 
