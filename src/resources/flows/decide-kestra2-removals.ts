@@ -2,7 +2,7 @@ import type { Node } from 'yaml'
 import { entryOf } from '../../model/content.js'
 import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 import { FlowDocument } from './decide-document.js'
-import { everyInput } from './decide-inputs.js'
+import { everyInput } from './decide-declared-inputs.js'
 import {
   coreFlowType,
   FLOW_TRIGGER_TYPES,

@@ -2,7 +2,7 @@ import type { Node } from 'yaml'
 import type { Finding, Severity } from '../../model/finding.js'
 import type { VersionedFinding } from '../../model/version.js'
 import { FlowDocument } from './decide-document.js'
-import { dependencyProblems } from './decide-inputs.js'
+import { dependencyProblems } from './decide-depends-on.js'
 import { V2 } from './decide-kestra2-removals.js'
 import { idAndTypeFindings } from './decide-task-ids.js'
 import {

@@ -4,7 +4,7 @@ import { jsonObject } from '../../model/content.js'
 import { parseFlowFile } from '../../model/flow-file.js'
 import { topLevelText } from '../../model/flow-source.js'
 import type { TriggerChange } from '../../model/plan.js'
-import { cronProblem } from './decide-inputs.js'
+import { cronProblem } from './decide-schedules.js'
 
 /** What an updated flow's triggers and `disabled` change, in words, and when a changed cron runs next. */
 

@@ -19,7 +19,8 @@ import {
   versionedIdentityFindings,
   type FlowIdentity
 } from './decide-flow-identity.js'
-import { dayOfMonthLFindings, inputFindings, scheduleFindings } from './decide-inputs.js'
+import { inputFindings } from './decide-inputs.js'
+import { dayOfMonthLFindings, scheduleFindings } from './decide-schedules.js'
 import { removedInKestra2Findings, V2 } from './decide-kestra2-removals.js'
 import { executionLabelFindings, labelFindings } from './decide-labels.js'
 import { pluginDefaultFindings, pluginDefaultsRefFindings } from './decide-plugin-defaults.js'
