@@ -3,7 +3,10 @@ import type { KestraVersion, VersionedFinding } from '../../model/version.js'
 import type { FlowDocument } from './decide-document.js'
 import type { TaskTree } from './decide-task-tree.js'
 
-/** Whether a Schedule trigger's cron and timezone are ones Kestra takes (docs/validation-rules.md#rules-that-can-be-errors). */
+/**
+ * Whether a Schedule trigger's cron and timezone are ones Kestra takes
+ * (docs/validation-rules.md#rules-that-can-be-errors).
+ */
 
 export const SCHEDULE_TYPES = new Set([
   'io.kestra.plugin.core.trigger.Schedule',

@@ -9,7 +9,10 @@ import {
 } from './decide-schema.js'
 import { resourceOf } from './decide-server-findings.js'
 
-/** What the target releases' schemas say of a flow, as one finding per problem (docs/validation-rules.md#the-schema-of-each-release). */
+/**
+ * What the target releases' schemas say of a flow, as one finding per problem
+ * (docs/validation-rules.md#the-schema-of-each-release).
+ */
 
 /**
  * Those the check holds when made for the same releases (at hand or stored by a deploy), else found
