@@ -2,7 +2,7 @@ import { MAX_BATCH } from '../../src/adapters/kestra/validate.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseFlowFile } from '../../src/model/flow-file.js'
 import { ServerValidation } from '../../src/engine/snapshot/server/reads.js'
-import { serverAnswerFindings } from '../../src/resources/flows/decide-validate.js'
+import { serverAnswerFindings } from '../../src/resources/flows/decide-server-findings.js'
 import { emulatedClient } from '../adapters/kestra/test-server.js'
 
 function flow(i: number, type = 'io.kestra.plugin.core.log.Log') {

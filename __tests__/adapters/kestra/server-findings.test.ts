@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { ServerValidation } from '../../../src/model/kestra.js'
 import { parseFlowFile } from '../../../src/model/flow-file.js'
 import { locateKestraPath } from '../../../src/engine/validate/kestra-path.js'
-import { serverFindings } from '../../../src/resources/flows/decide-validate.js'
+import { serverFindings } from '../../../src/resources/flows/decide-server-findings.js'
 import { splitConstraints } from '../../../src/adapters/kestra/constraints.js'
 import { flowKey } from '../../../src/model/targets.js'
 

@@ -9,7 +9,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { dashboardFindings } from '../../../src/resources/dashboards/decide.js'
-import { serverFindings } from '../../../src/resources/flows/decide-validate.js'
+import { serverFindings } from '../../../src/resources/flows/decide-server-findings.js'
 import { parseFlowFile } from '../../../src/model/flow-file.js'
 import { unreadableVerdict } from '../../../src/adapters/kestra/constraints.js'
 import { emulatedClientPerFile } from './test-server.js'

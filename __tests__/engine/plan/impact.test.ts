@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../../src/engine/plan/build.js'
 import { collectReferences } from '../../../src/resources/flows/decide-references.js'
-import {
-  callGraph,
-  withImpact,
-  nextRun,
-  triggerChanges
-} from '../../../src/resources/flows/decide-impact.js'
+import { callGraph, withImpact } from '../../../src/resources/flows/decide-impact.js'
+import { nextRun, triggerChanges } from '../../../src/resources/flows/decide-trigger-changes.js'
 import type { FlowChange } from '../../../src/model/plan.js'
 import { parseFlowFile } from '../../../src/model/flow-file.js'
 import { desiredFlow, flowSource, planInput, remoteFlow } from './fixtures.js'

@@ -9,7 +9,7 @@ import {
   refusal,
   sameInputs,
   type DeclaredInput
-} from '../../../src/resources/flows/decide-impact.js'
+} from '../../../src/resources/flows/decide-input-contracts.js'
 
 const input = (type: string, extra: Partial<DeclaredInput> = {}): DeclaredInput => ({
   id: 'x',

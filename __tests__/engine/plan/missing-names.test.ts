@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { checkNames } from '../../../src/resources/flows/decide-impact.js'
+import { checkNames } from '../../../src/resources/flows/decide-missing-names.js'
 import { kvLookupScopes, type NameReference } from '../../../src/model/names.js'
 
 const SEGMENT = fc.constantFrom('a', 'b', 'ab', 'team', 'teamx')

@@ -7,8 +7,8 @@
 import { Cron } from 'croner'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { nextRun } from '../../../src/resources/flows/decide-impact.js'
-import { cronProblem } from '../../../src/resources/flows/decide-inputs.js'
+import { nextRun } from '../../../src/resources/flows/decide-trigger-changes.js'
+import { cronProblem } from '../../../src/resources/flows/decide-schedules.js'
 import { check, MINIMAL, rules } from './helpers.js'
 
 const REFERENCE = new Date('2025-01-01T00:00:00Z')

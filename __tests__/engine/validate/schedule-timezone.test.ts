@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { timezoneProblem } from '../../../src/resources/flows/decide-inputs.js'
+import { timezoneProblem } from '../../../src/resources/flows/decide-schedules.js'
 import { check, checkOn, MINIMAL, rules } from './helpers.js'
 import { isOffsetForm, zoneIdVerdicts } from './zone-id-verdicts.js'
 

@@ -1,4 +1,8 @@
 import { canonicalJson, isRecord } from '../../model/content.js'
+import type { Finding } from '../../model/finding.js'
+import type { KestraVersion, VersionedFinding } from '../../model/version.js'
+import type { FlowDocument } from './decide-document.js'
+import type { TaskTree } from './decide-task-tree.js'
 
 /**
  * A flow read as Kestra 1.x reads it before it validates a task: with the flow's own `pluginDefaults` (else the
@@ -257,4 +261,66 @@ function changes(before: unknown, after: unknown, pointer: string, out: Set<stri
     if (!Array.isArray(before) || before.length !== after.length) out.add(pointer)
     else after.forEach((item, index) => changes(before[index], item, `${pointer}/${index}`, out))
   }
+}
+
+/**
+ * `TaskDefaultValidator` (0.16) then `PluginDefaultValidator`: core 1.3.31 run refuses a default
+ * without a `values` map ("…getValues() is null") and accepts a key of it whose value is null.
+ */
+const VALUES_CHECKED: KestraVersion = [0, 16, 0]
+
+/**
+ * `pluginDefaults` (pre-1.0 `taskDefaults`) entries need a `values` map; a missing `type` is the
+ * schema's.
+ */
+export function pluginDefaultFindings(document: FlowDocument): VersionedFinding[] {
+  return ['pluginDefaults', 'taskDefaults'].flatMap((key) =>
+    document.items(document.get(document.root, key)?.value).flatMap((item, index) => {
+      const entry = document.map(item)
+      const values = document.get(entry, 'values')
+      if (!entry || (values && !document.isNull(values.value))) return []
+      return document.versioned(
+        VALUES_CHECKED,
+        'error',
+        values?.key ?? item,
+        'plugin-default-values',
+        `${key}[${index}] has no \`values\`: Kestra rejects a plugin default without them ("No 'values' provided"). Add the property values or remove the entry`
+      )
+    })
+  )
+}
+
+/**
+ * A `pluginDefaultsRef` (2.0 `FlowPluginDefault.ref`) no `ref` of the flow's `pluginDefaults`
+ * names: a warning, as a namespace or instance default may have it; else Kestra rejects the flow
+ * (core 1.3.31 run: "No plugin-defaults exists for pluginDefaultsRef"), as the server's validation
+ * reports.
+ */
+export function pluginDefaultsRefFindings(document: FlowDocument, tree: TaskTree): Finding[] {
+  const refs = new Set(
+    document
+      .items(document.get(document.root, 'pluginDefaults')?.value)
+      .map((item) => document.string(document.get(item, 'ref')?.value))
+  )
+  const findings: Finding[] = []
+  const visit = (plugin: unknown) => {
+    for (const entry of document.entries(plugin)) {
+      if (String(entry.key.value) === 'pluginDefaultsRef') {
+        const ref = document.string(entry.value)
+        if (ref === undefined || refs.has(ref)) continue
+        findings.push(
+          document.finding(
+            'warning',
+            entry.value,
+            'plugin-defaults-ref',
+            `pluginDefaultsRef '${ref}' names no \`ref\` of this flow's pluginDefaults: unless a namespace or instance plugin default has it, Kestra rejects the flow. Add a pluginDefaults entry with \`ref: ${ref}\`, or fix the name`
+          )
+        )
+      } else if (document.get(entry.value, 'type')) {
+        visit(entry.value) // a plugin inside the plugin: a task runner
+      }
+    }
+  }
+  for (const node of [...tree.tasks, ...tree.triggers]) visit(node.map)
+  return findings
 }

@@ -8,7 +8,7 @@ import type { FlowReference, KnownResources } from '../../model/references.js'
 import type { KnownTargets } from '../../model/snapshot.js'
 import type { FlowCaller } from '../../model/plan.js'
 import { isScalar, visit, type Document, type Scalar } from 'yaml'
-import { declaredInputs } from './decide-inputs.js'
+import { declaredInputs } from './decide-declared-inputs.js'
 
 /**
  * References a flow makes that can be checked without plugins: `read('…')` of a namespace file, and

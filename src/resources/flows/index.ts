@@ -19,8 +19,9 @@ export const flows: Kind<FlowsHeld, FlowChange> = {
 // What run/ still takes of flows by name (docs/kinds.md#what-run-still-takes-of-flows), named one by one
 // so that an export nothing uses is still found.
 export { callGraph, withImpact, withReview, type CallEdge } from './decide-impact.js'
-export { callSites, changedContracts, checkNames, reviewContracts } from './decide-impact.js'
-export { type CallSite } from './decide-impact.js'
+export { callSites, changedContracts, reviewContracts } from './decide-input-contracts.js'
+export { type CallSite } from './decide-input-contracts.js'
+export { checkNames } from './decide-missing-names.js'
 export { knownResources, referenceFindings } from './decide-references.js'
 export { SentRewrite } from './decide-sent.js'
 export {
@@ -33,7 +34,8 @@ export {
 export { loadFlowValidators, schemaReleases, schemaTarget } from './decide-schema.js'
 export { type SchemaRelease } from './decide-schema.js'
 export { checkFlow, confirmReusedChecks } from './decide-validate.js'
-export { schemaVerdict, type FlowCheck } from './decide-validate.js'
+export { schemaVerdict } from './decide-schema-verdict.js'
+export { type FlowCheck } from './decide-validate.js'
 export { readProblemFindings, unmanagedFindings } from './decide-validate.js'
 export { guardUnfinished, type UnfinishedGuard } from './apply.js'
 export { outsideUsers, readPinnedRevisions } from './gather.js'
