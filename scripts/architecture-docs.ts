@@ -51,7 +51,7 @@ export function renderArrows({ LAYERS, forbidden }: RuleConfig): string {
     '| --- | --- | --- |',
     ...rows,
     '',
-    "A kind's parts (`kinds/*/…`) import only their own kind's parts of the same phase. Anything not in this",
+    "A kind's parts (`resources/*/…`) import only their own kind's parts of the same phase. Anything not in this",
     'table is an error, and so are:',
     '',
     ...bans,
