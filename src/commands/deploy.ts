@@ -1,4 +1,5 @@
-import { checkReviewedFingerprint, checkReviewedPlan, deploy } from '../engine/apply/deploy.js'
+import { deploy } from '../engine/apply/deploy.js'
+import { checkReviewedFingerprint, checkReviewedPlan } from '../engine/apply/reviewed-plan.js'
 import type { PlanRecord } from '../model/plan-record.js'
 import { ancestryChecker } from '../adapters/git/ancestry.js'
 import type { DeployResult } from '../model/result.js'
