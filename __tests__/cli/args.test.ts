@@ -9,7 +9,7 @@ import {
   UsageError,
   wantsDetailedExitCode
 } from '../../src/cli/flags.js'
-import { cliSettings } from '../../src/cli/run.js'
+import { cliSettings } from '../../src/cli/settings.js'
 import { runs } from '../../test-support/property-runs.js'
 
 describe('command-line flags', () => {

@@ -9,7 +9,7 @@ import {
   parseArgs,
   usage
 } from '../../src/cli/flags.js'
-import { cliSettings } from '../../src/cli/run.js'
+import { cliSettings } from '../../src/cli/settings.js'
 import { defaultOf, type InputName } from '../../src/model/inputs/declared.js'
 import { declaredInputs } from '../../test-support/action-yml.js'
 

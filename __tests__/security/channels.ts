@@ -6,7 +6,7 @@
 import { renderComment, renderSummary } from '../../src/report/render/report.js'
 import type { ReportInput } from '../../src/report/render/input.js'
 import { planJson } from '../../src/engine/plan/plan-json.js'
-import { reportText } from '../../src/cli/run.js'
+import { reportText } from '../../src/cli/report-text.js'
 import type { OutputEdge } from '../../src/report/output-edge.js'
 import { redactingReporter } from '../../src/report/redacting.js'
 import { actionReporter, runnerLog } from '../../src/report/runner-log.js'

@@ -1,5 +1,6 @@
 import { errorMessage } from '../model/errors.js'
-import { applyMode, type ApplyModeArgs } from './deploy.js'
+import { applyMode } from './deploy.js'
+import type { ApplyModeArgs } from './deploy-args.js'
 import { ignoredPaths, readCommitPaths, readServerFiles } from '../engine/snapshot/gather.js'
 import { runUrl } from './plan.js'
 import { setCountOutputs } from '../report/reporter.js'

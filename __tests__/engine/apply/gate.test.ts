@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { deployBlockers, describeBlockers } from '../../../src/engine/apply/deploy.js'
+import { deployBlockers, describeBlockers } from '../../../src/engine/apply/deploy-guards.js'
 import type { Finding } from '../../../src/model/finding.js'
 import { startKestra } from './emulated-kestra.js'
 import { flowSource, planFor } from './plan-for.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { deletionRefusals } from '../../../src/engine/apply/deploy.js'
+import { deletionRefusals } from '../../../src/engine/apply/deploy-guards.js'
 import type { Plan, ResourceChange } from '../../../src/model/plan.js'
 
 function deletion(namespace: string, id: string): ResourceChange {

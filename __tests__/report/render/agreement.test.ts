@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { reportText } from '../../../src/cli/run.js'
+import { reportText } from '../../../src/cli/report-text.js'
 import { buildPlan } from '../../../src/engine/plan/build.js'
 import { renderComment } from '../../../src/report/render/report.js'
 import type { CommentInput } from '../../../src/report/render/input.js'

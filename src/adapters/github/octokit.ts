@@ -1,7 +1,7 @@
 import type { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
-import type { z } from 'zod'
+import { z } from 'zod'
 import { apiError, readAnswer } from './errors.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
@@ -98,4 +98,25 @@ export async function ask<T>(
     throw doing === undefined ? error : apiError(doing, error)
   }
   return readAnswer(route, schema, answer.data)
+}
+
+const PER_PAGE = 100
+
+/**
+ * Pages 1, 2, … of a listing until a short page or `enough`: past its cap GitHub may answer empty pages while its
+ * Link header still points further.
+ */
+export async function pages<T>(
+  client: RepoClient,
+  route: string,
+  item: z.ZodType<T>,
+  params: object,
+  enough: (found: T[], page: number) => boolean
+): Promise<T[]> {
+  const found: T[] = []
+  for (let page = 1; ; page++) {
+    const read = await ask(client, route, z.array(item), { ...params, per_page: PER_PAGE, page })
+    found.push(...read)
+    if (read.length < PER_PAGE || enough(found, page)) return found
+  }
 }

@@ -1,27 +1,34 @@
 import { resolve } from 'node:path'
-import type { Layout, Settings } from '../../../model/settings.js'
+import type { Settings } from '../../../model/settings.js'
 import { chooseLayout } from './choose-layout.js'
-import { GIT_IGNORE_FILE, type IgnoreRule, IgnoreRules } from './ignore-rules.js'
+import { IgnoreRules } from './ignore-rules.js'
 import { compareCodeUnits, type ContentSummary, summaryOf } from '../../../model/content.js'
 import { layoutRules, type LayoutRules, type Placement } from './layout.js'
 import type { LocalFiles } from '../../../model/sent-names.js'
 import { flowNamespace, managedNamespaces } from '../../../model/managed-namespaces.js'
-import { heldNamespaceIsManaged, NAMESPACE_PATTERN } from '../../../model/namespaces.js'
+import { heldNamespaceIsManaged } from '../../../model/namespaces.js'
 import {
   type ChosenLayout,
   type FlowFile,
   MISSING_FOLDER,
   type NamespaceFileEntry,
-  NOTHING_FOUND,
   type ReadProblem,
   type RepoModel
 } from '../../../model/repository.js'
 import { EventLoopYielder, mapLimit, Semaphore } from '../../../model/concurrency.js'
 import { WorkTree } from './work-tree.js'
-import { childOf, type TreeEntry, type TreeSource } from './tree-source.js'
-import { type HiddenEntry, type HiddenFlow, SearchScope, type WalkEntry, walkTree } from './walk.js'
-import picomatch from 'picomatch'
-import { nearest } from '../../../model/nearest.js'
+import { childOf, type TreeSource } from './tree-source.js'
+import { type HiddenFlow, SearchScope, type WalkEntry, walkTree } from './walk.js'
+import { LocalFilesTracker } from './local-files.js'
+import { hiddenFlows } from './hidden-flows.js'
+import {
+  hiddenFlowsWarnings,
+  misnamedTenantFolders,
+  nothingFound,
+  otherKindsNotice,
+  unmatchedFlowsWarning
+} from './load-problems.js'
+import { hint, lookUp, missingFolders } from './missing-folders.js'
 
 const CONCURRENCY = 32
 
@@ -319,46 +326,6 @@ export async function loadRepository(
   return model
 }
 
-/** Nothing is left out inside a folder being looked into, except `.git`, which is never read. */
-const ONLY_GIT = {
-  excludedBy: async (rel: string) =>
-    rel.slice(rel.lastIndexOf('/') + 1).toLowerCase() === '.git' ? ('fixed' as const) : undefined,
-  knowListing: () => undefined
-}
-
-/**
- * What the layout would read as flows among the entries ignore rules left out: each hidden file, and the
- * files of each hidden folder (looked into as the walk would have, dependencies aside), with the rule.
- * Custom counts every file a `flows` glob matches, the other layouts the flow documents.
- */
-async function hiddenFlows(
-  hidden: readonly HiddenEntry[],
-  chosen: Layout,
-  { tree, layout, walk }: Context,
-  limit: <R>(task: () => Promise<R>) => Promise<R>
-): Promise<HiddenFlow[]> {
-  const found: HiddenFlow[] = []
-  for (const { rel, isDir, rule } of hidden) {
-    const inside =
-      isDir &&
-      (await walkTree({
-        tree,
-        rules: ONLY_GIT,
-        mayContain: layout.mayContain,
-        search: chosen === 'anywhere' ? SearchScope.dependenciesOnly() : undefined,
-        limit,
-        from: rel
-      }))
-    const files = inside ? inside.entries.filter((e) => e.kind === 'file').map((e) => e.rel) : [rel]
-    for (const file of files) {
-      if (!layout.place(file).flow) continue
-      if (chosen === 'custom' || (await walk.isFlowDocument(tree, file)))
-        found.push({ rel: file, rule })
-    }
-  }
-  return found
-}
-
 function nothingDiscovered(): Discovery {
   return { flows: [], files: [], problems: [], otherKinds: [], unmatched: [], hidden: [] }
 }
@@ -498,302 +465,4 @@ function fileEntries(
     ...content,
     ...origin
   }))
-}
-
-/**
- * Top-level folders the tenant layout skips because their name is not a namespace, although they
- * hold a flows/ or files/ folder (e.g. `Company.Team/flows`): almost surely a naming mistake.
- */
-async function misnamedTenantFolders(tree: TreeSource, rules: IgnoreRules): Promise<string[]> {
-  const misnamed: string[] = []
-  const top = await tree.list('').catch(() => [])
-  for (const folder of top) {
-    if (folder.kind !== 'folder' || NAMESPACE_PATTERN.test(folder.name)) continue
-    if (await rules.excludes(folder.name, true)) continue
-    const inside = await tree.list(folder.name).catch(() => [])
-    if (inside.some((d) => d.kind === 'folder' && (d.name === 'flows' || d.name === 'files'))) {
-      misnamed.push(folder.name)
-    }
-  }
-  return misnamed
-}
-
-interface Pending {
-  left: number
-  files: NamespaceFileEntry[]
-  settle(files: NamespaceFileEntry[]): void
-  settled: Promise<NamespaceFileEntry[]>
-}
-
-/** Counts down the entries that place files in each namespace: the last one read settles it. */
-class LocalFilesTracker implements LocalFiles {
-  private readonly namespaces = new Map<string, Pending>()
-
-  constructor(placements: readonly Placement[]) {
-    for (const placement of placements) {
-      for (const namespace of namespacesOf(placement)) {
-        let pending = this.namespaces.get(namespace)
-        if (!pending) {
-          let settle!: (files: NamespaceFileEntry[]) => void
-          const settled = new Promise<NamespaceFileEntry[]>((resolve) => (settle = resolve))
-          pending = { left: 0, files: [], settle, settled }
-          this.namespaces.set(namespace, pending)
-        }
-        pending.left++
-      }
-    }
-  }
-
-  of(namespace: string): Promise<NamespaceFileEntry[]> {
-    return this.namespaces.get(namespace)?.settled ?? Promise.resolve([])
-  }
-
-  read(placement: Placement, files: readonly NamespaceFileEntry[]): void {
-    for (const namespace of namespacesOf(placement)) {
-      const pending = this.namespaces.get(namespace)!
-      pending.files.push(...files.filter((file) => file.namespace === namespace))
-      if (--pending.left === 0) pending.settle(pending.files)
-    }
-  }
-}
-
-function namespacesOf(placement: Placement): Set<string> {
-  return new Set(placement.files.map((file) => file.namespace))
-}
-
-type ReadSettings = Pick<Settings, 'root' | 'flowGlobs' | 'namespaceFiles'>
-
-/** At most this many paths are named in a note; the count says the rest. */
-const NAMED = 5
-
-function otherKindsNotice(skipped: readonly { file: string; type: string }[]): ReadProblem {
-  const files = [...skipped].sort((a, b) => (a.file < b.file ? -1 : 1))
-  const types = [...new Set(files.map(({ type }) => type))].sort()
-  return {
-    severity: 'notice',
-    file: files[0]!.file,
-    message:
-      `${files.length} YAML file(s) of other Kestra kinds than flows (top-level type: ${types.join(', ')}) ` +
-      `were skipped: ${named(files.map(({ file }) => file))}. The action deploys flows and namespace files only`
-  }
-}
-
-/** Flow documents under root that the layout does not read, as one warning (docs/layouts.md#what-a-run-says). */
-function unmatchedFlowsWarning(
-  files: readonly string[],
-  settings: ReadSettings,
-  layout: Layout
-): ReadProblem {
-  const sorted = [...files].sort()
-  const why =
-    layout === 'custom'
-      ? `are not matched by the flows globs (${settings.flowGlobs.join(', ')}): ${named(sorted)}. Widen the globs`
-      : `are not read by the ${layout} layout: ${named(sorted)}. Move them to ${flowPlaces(settings, layout).join(', ')}`
-  return {
-    severity: 'warning',
-    file: sorted[0]!,
-    message: `${sorted.length} flow file(s) under root ${why}, or set layout: anywhere to read every flow`
-  }
-}
-
-/**
- * A run that finds no resource is an error saying where it looked and which ignore rules hid the flows it
- * would have read (docs/layouts.md#what-a-run-says).
- */
-function nothingFound(
-  model: Pick<RepoModel, 'rootRel' | 'layout'>,
-  settings: ReadSettings,
-  layout: Layout,
-  hidden: readonly HiddenFlow[]
-): ReadProblem {
-  const byRule = groupByRule(hidden, model.rootRel)
-  const hiding =
-    byRule.length === 0
-      ? ''
-      : ` Ignore rules hide what it would read: ${byRule
-          .map(({ rule, files }) => `${ruleName(rule, model.rootRel)} hides ${named(files)}`)
-          .join('; ')}. Change the rule to deploy them.`
-  return {
-    severity: 'error',
-    file: model.rootRel || '.',
-    rule: NOTHING_FOUND,
-    message:
-      `No flow or namespace file found: the ${layout} layout (${model.layout.reason}) ` +
-      `looked in ${lookedIn(settings, layout)} under root '${settings.root}'.${hiding} Set namespace (flows/ and files/ ` +
-      'of one namespace), layout (tenant, namespace, anywhere, custom) or root (the folder holding ' +
-      'the flows), or list the namespaces to manage in namespaces'
-  }
-}
-
-/**
- * docs/layouts.md#what-a-run-says: one warning per ignore rule that hides flow documents the layout
- * would read (or files a `flows` glob matches), on the rule's line: no run is silent about a flow
- * it leaves out.
- */
-function hiddenFlowsWarnings(
-  hidden: readonly HiddenFlow[],
-  settings: ReadSettings,
-  layout: Layout,
-  rootRel: string
-): ReadProblem[] {
-  const what =
-    layout === 'custom'
-      ? `file(s) that the flows globs (${settings.flowGlobs.join(', ')}) match`
-      : `flow document(s) that the ${layout} layout would read`
-  return groupByRule(hidden, rootRel).map(({ rule, rels, files }) => ({
-    severity: 'warning',
-    file: childOf(rootRel, rule.file ?? rels[0]!),
-    ...(rule.line > 0 ? { line: rule.line } : {}),
-    rule: 'ignored-flows',
-    message: `${ruleName(rule, rootRel)} hides ${files.length} ${what}: ${named(files)}. ${ruleFix(rule, rels[0]!)}`
-  }))
-}
-
-function groupByRule(hidden: readonly HiddenFlow[], rootRel: string) {
-  const groups = new Map<string, { rule: IgnoreRule; rels: Set<string> }>()
-  for (const { rel, rule } of hidden) {
-    const key = `${rule.file ?? ''}\0${String(rule.line).padStart(9, '0')}\0${rule.pattern}`
-    const group = groups.get(key) ?? { rule, rels: new Set() }
-    group.rels.add(rel)
-    groups.set(key, group)
-  }
-  return [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([, { rule, rels }]) => {
-      const sorted = [...rels].sort()
-      return { rule, rels: sorted, files: sorted.map((rel) => childOf(rootRel, rel)) }
-    })
-}
-
-function ruleName(rule: IgnoreRule, rootRel: string): string {
-  if (rule.file === undefined) {
-    return "The rule on names starting with '.' (dotfiles and dot-folders are not read unless a .kestraignore negation lists them)"
-  }
-  return `${childOf(rootRel, rule.file)} line ${rule.line} (\`${rule.pattern}\`)`
-}
-
-/** How to read them again, with the first one's top folder (relative to the ignore file) as example. */
-function ruleFix(rule: IgnoreRule, first: string): string {
-  const below = rule.file?.includes('/') ? first.slice(rule.file.lastIndexOf('/') + 1) : first
-  const top = below.split('/')
-  const negation = `!${top[0]}${top.length > 1 ? '/' : ''}`
-  if (rule.file === undefined) {
-    return `To deploy them, add a negation naming them to .kestraignore (e.g. \`${negation}\`)`
-  }
-  if (rule.file.endsWith(GIT_IGNORE_FILE)) {
-    return 'Git ignores these paths, so the search does too: move the flows, or name them with layout: custom and flows globs'
-  }
-  return (
-    `To deploy them, narrow that rule or add a negation after it (e.g. \`${negation}\`); a negation ` +
-    'cannot re-include a file inside an excluded folder, so re-include the folder first'
-  )
-}
-
-function lookedIn(settings: ReadSettings, layout: Layout): string {
-  const files = { tenant: ['<namespace>/files/'], namespace: ['files/'] }[layout as string]
-  const mapped = settings.namespaceFiles.map(({ dir }) => `${dir || '.'}/`)
-  return [...flowPlaces(settings, layout), ...(files ?? []), ...mapped].join(', ')
-}
-
-function flowPlaces(settings: ReadSettings, layout: Layout): readonly string[] {
-  return {
-    tenant: ['<namespace>/flows/'],
-    namespace: ['flows/'],
-    anywhere: ['every folder'],
-    custom: settings.flowGlobs
-  }[layout]
-}
-
-function named(paths: readonly string[]): string {
-  const shown = paths.slice(0, NAMED).join(', ')
-  return paths.length > NAMED ? `${shown} and ${paths.length - NAMED} more` : shown
-}
-
-type Lister = Pick<TreeSource, 'list'>
-
-/**
- * docs/layouts.md#a-folder-that-does-not-exist: a folder the inputs name under root (a `namespace-files` DIR, a
- * `flows` glob's fixed part, the namespace layout's `flows/` and `files/`) that is missing is an error naming it
- * and the nearest existing folder: never an empty tree, which would plan deleting what the server holds there.
- */
-async function missingFolders(
-  tree: Lister,
-  settings: ReadSettings,
-  layout: Layout,
-  fileOf: (rel: string) => string
-): Promise<ReadProblem[]> {
-  const problems: ReadProblem[] = []
-  const missing = async (rel: string, what: string, after: string) => {
-    const found = await lookUp(tree, rel)
-    if (found.exists) return
-    problems.push({
-      severity: 'error',
-      file: fileOf(rel),
-      rule: MISSING_FOLDER,
-      message: `${what} names '${rel}', which does not exist under root '${settings.root}'${hint(found)}. ${after}`
-    })
-  }
-  for (const mapping of settings.namespaceFiles) {
-    if (mapping.dir === '') continue
-    await missing(
-      mapping.dir,
-      `The namespace-files line '${mapping.dir} -> ${mapping.namespace}${mapping.prefix ? `:${mapping.prefix}` : ''}'`,
-      `Nothing is read for it, and the plan deletes nothing until it names a folder`
-    )
-  }
-  if (layout === 'custom') {
-    for (const glob of settings.flowGlobs) {
-      if (glob.startsWith('!')) continue
-      const base = picomatch.scan(glob.replace(/^\.\//, '')).base
-      if (base === '' || base === '.') continue
-      await missing(base, `The flows glob '${glob}'`, 'Fix the glob')
-    }
-  }
-  if (layout === 'namespace') {
-    const [flows, files] = await Promise.all([lookUp(tree, 'flows'), lookUp(tree, 'files')])
-    if (!flows.exists && !files.exists) {
-      problems.push({
-        severity: 'error',
-        file: fileOf('flows'),
-        rule: MISSING_FOLDER,
-        message:
-          `The namespace layout reads flows/ and files/ under root '${settings.root}', and neither exists` +
-          `${hint(flows)}. Set root to the folder holding them, or choose another layout`
-      })
-    }
-  }
-  return problems
-}
-
-type Found = { exists: true } | { exists: false; deepest: string; nearest?: string }
-
-/**
- * Looks `rel` up segment by segment: where a segment is missing, the folder's entry nearest to it is taken
- * (a typo), and the rest looked up below it.
- */
-async function lookUp(tree: Lister, rel: string): Promise<Found> {
-  const segments = rel.split('/').filter((s) => s !== '' && s !== '.')
-  let spelled = ''
-  let exact = true
-  let deepest = ''
-  for (const segment of segments) {
-    const entries = await tree.list(spelled).catch((): TreeEntry[] => [])
-    const names = entries.map((entry) => entry.name)
-    if (exact && names.includes(segment)) {
-      deepest = childOf(deepest, segment)
-      spelled = deepest
-      continue
-    }
-    exact = false
-    const name = names.includes(segment) ? segment : nearest(segment, names)
-    if (name === undefined) return { exists: false, deepest }
-    spelled = childOf(spelled, name)
-  }
-  return exact ? { exists: true } : { exists: false, deepest, nearest: spelled }
-}
-
-function hint(found: Found): string {
-  if (found.exists) return ''
-  if (found.nearest !== undefined) return ` (did you mean '${found.nearest}'?)`
-  return found.deepest === '' ? '' : ` (the deepest folder that exists is '${found.deepest}')`
 }
