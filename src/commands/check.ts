@@ -15,7 +15,7 @@ import { onPullRequest, type RunContext } from '../model/context.js'
 import { fromServer, type Finding } from '../model/finding.js'
 import { settle, valueOf } from '../model/outcome.js'
 import type { ActualNamespace, ChangedFiles } from '../model/plan-input.js'
-import type { FlowReference } from '../model/references.js'
+import { referencedOf, type FlowReference } from '../model/references.js'
 import type { ChosenLayout, FlowFile, RepoModel } from '../model/repository.js'
 import type { StoredFlowCheck } from '../model/stored-checks.js'
 import { releaseSyntaxTree } from '../model/flow-file.js'
@@ -118,14 +118,16 @@ export async function check(run: CheckArgs): Promise<Checked> {
     sending,
     reuse: stored.reuse,
     github: ports.github,
-    kinds: kinds.flatMap((kind) => (kind.gather?.gather || kind.gather?.walk ? [kind.gather] : []))
+    kinds: kinds.flatMap((kind) =>
+      kind.gather?.gather || kind.gather?.walk || kind.gather?.known ? [kind.gather] : []
+    )
   })
   const checking = settle(flowChecks(gathering, checksAsked(run, layout.layout, probing)))
   const model = await loaded(gathering, ports)
   const checks = await valueOf(checking)
   const sent = sending.model(model)
   const { references, names } = sentReferences(sending, model, checks)
-  const remaining = gathering.after(model, sent.model, references, names)
+  const remaining = gathering.after(model, sent.model, references.map(referencedOf), names)
   const read = await readRemaining(remaining, { target, context, ports })
   const version = targetVersion(read.serverVersion, settings.kestraVersion, ports)
   const { walk, snapshot } = walked(
@@ -186,11 +188,11 @@ function recheckWith(layout: Layout): ReusedChecks['recheck'] {
 
 /** The run's one walk, and the snapshot with each kind that reads the walk holding its part (docs/kinds.md). */
 function walked(
-  { snapshot }: { snapshot: Snapshot },
+  { snapshot, serverAnswers }: { snapshot: Snapshot; serverAnswers?: WalkRead['serverAnswers'] },
   read: Omit<WalkRead, 'serverAnswers'>,
   kinds: readonly Kind[]
 ): { walk: WalkRead; snapshot: Snapshot } {
-  const walk = { ...read, ...(snapshot.serverAnswers && { serverAnswers: snapshot.serverAnswers }) }
+  const walk = { ...read, ...(serverAnswers && { serverAnswers }) }
   const held = new Map(snapshot.kinds)
   for (const { gather } of kinds) if (gather?.fromWalk) held.set(gather.name, gather.fromWalk(walk))
   return { walk, snapshot: Object.freeze({ ...snapshot, kinds: held }) }
@@ -381,12 +383,13 @@ async function readRemaining(
     await phase(reporter, 'Reading the server', state, describeServerState)
   }
   const snapshot = await valueOf(remaining.snapshot)
+  const serverAnswers = remaining.serverAnswers && (await valueOf(remaining.serverAnswers))
   if (remaining.baseReused.size > 0) {
     reporter.info(
       `Reused the checks of ${remaining.baseReused.size} flow file(s) of the base commit that the change alters or removes, rather than parse them.`
     )
   }
-  return { serverVersion, changed, notes, snapshot }
+  return { serverVersion, changed, notes, snapshot, serverAnswers }
 }
 
 /** Every finding of the run, sorted (unchanged files' errors demoted on a pull request), annotated. */
@@ -418,7 +421,7 @@ function validated(
     (namespace) => rules.fileFoldersOf(namespace)
   )
   reporter.info(`Local checks: ${repositoryFindings.length + ofKinds.length - server} finding(s).`)
-  if (snapshot.serverAnswers) reporter.info(`The server's validation: ${server} finding(s).`)
+  if (walk.serverAnswers) reporter.info(`The server's validation: ${server} finding(s).`)
   reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`)
   let all = [...repositoryFindings, ...ofKinds, ...references, ...input.sent.findings]
   if (onPullRequest(context)) all = demoteUnchangedErrors(all, input.changed)

@@ -12,12 +12,6 @@ export interface ServerAnswer {
   results: ServerValidation[]
 }
 
-/** Reference targets known to exist, as `namespace\0path` (files) and `namespace\0id` (flows). */
-export interface KnownTargets {
-  files: ReadonlySet<string>
-  flows: ReadonlySet<string>
-}
-
 /** All a run reads before deciding, made once by gather/; decide/ reads only this (docs/architecture.md). */
 export interface Snapshot {
   readonly layout: ChosenLayout
@@ -27,8 +21,11 @@ export interface Snapshot {
   readonly serverVersion: Outcome<string | undefined> | undefined
   /** Plan and deploy only. */
   readonly state: ReadonlyMap<string, ActualNamespace> | undefined
-  readonly serverAnswers: readonly ServerAnswer[] | undefined
-  readonly targets: KnownTargets
+  /**
+   * What each kind knows to exist (`GatherKind.known`), by kind name, as `namespace\0name`: what one resource
+   * references is looked up there.
+   */
+  readonly targets: ReadonlyMap<string, ReadonlySet<string>>
   /** Read with the server state (deploy only). */
   readonly markers: EarlyMarkers | undefined
   /** Its changed files' bytes read (plan and deploy only). */

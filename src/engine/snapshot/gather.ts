@@ -30,7 +30,6 @@ import { loadRepository, type LoadHooks, type ReuseFlow, type WalkParts } from '
 import { WorkTree } from './repo/work-tree.js'
 import { git, gitOrThrow, readIndexBlobs, type IndexBlobs } from '../../adapters/git/git.js'
 import {
-  knownTargets,
   readNameListings,
   readRollbackRecords,
   readUnfinishedOfRewritable,
@@ -38,7 +37,7 @@ import {
   ServerValidation
 } from './server/reads.js'
 import { reuseStoredChecks } from './stored-checks.js'
-import { readClosing, type ClosableTree, type GatherKind } from './kind.js'
+import { readClosing, type ClosableTree, type GatherKind, type KnownInput } from './kind.js'
 import { managedNamespaces } from '../../model/managed-namespaces.js'
 import { heldNamespaceIsManaged } from '../../model/namespaces.js'
 import { NO_CONTENT_FACTS } from '../../model/content-facts.js'
@@ -52,11 +51,11 @@ import { parseFlowFile } from '../../model/flow-file.js'
 import { commentMarker } from '../../model/markdown/comment-markers.js'
 import { settle, valueOf, type Outcome } from '../../model/outcome.js'
 import type { Plan } from '../../model/plan.js'
-import type { FlowReference } from '../../model/references.js'
+import type { Referenced } from '../../model/references.js'
 import type { NameReference } from '../../model/names.js'
 import type { SentNames } from '../../model/sent-names.js'
 import type { Settings } from '../../model/settings.js'
-import type { Snapshot } from '../../model/snapshot.js'
+import type { ServerAnswer, Snapshot } from '../../model/snapshot.js'
 import type { StoredFlowCheck } from '../../model/stored-checks.js'
 import type { Target, Work } from '../../model/target.js'
 import {
@@ -164,14 +163,14 @@ export interface GatherResult {
    */
   flows: AsyncIterable<FlowFile>
   /**
-   * Once the repository is read (`sent`: as it is sent) and its references and `secret()` / `kv()` names
-   * collected: the server's version as soon as it is known, the change, the server's state, then the whole
-   * snapshot.
+   * Once the repository is read (`sent`: as it is sent) and what its resources reference and the `secret()` /
+   * `kv()` names they use are collected: the server's version as soon as it is known, the change, the server's
+   * state, then the whole snapshot.
    */
   after(
     model: RepoModel,
     sent: RepoModel,
-    references: readonly FlowReference[],
+    referenced: readonly Referenced[],
     names: readonly NameReference[]
   ): Remaining
 }
@@ -182,6 +181,11 @@ export interface Remaining {
   changed: Promise<Outcome<ChangedFiles>>
   state: Promise<Outcome<Snapshot['state']>>
   snapshot: Promise<Outcome<Snapshot>>
+  /**
+   * The server's verdicts on what the walk read, when it validates (`WalkRead.serverAnswers`): `snapshot` fails
+   * when they do.
+   */
+  serverAnswers: Promise<Outcome<ServerAnswer[]>> | undefined
   /** Base-commit flow files a plan took from stored checks rather than parse: complete once `snapshot` is. */
   baseReused: ReadonlySet<string>
 }
@@ -358,7 +362,7 @@ function reuseOf(
 function readRemaining(
   input: GatherInput,
   started: Started,
-  ...[model, sent, references, names]: Parameters<GatherResult['after']>
+  ...[model, sent, referenced, names]: Parameters<GatherResult['after']>
 ): Remaining {
   const { settings, kestra, target, layout } = input
   const { work } = target
@@ -444,14 +448,17 @@ function readRemaining(
   const snapshot = settle(
     (async (): Promise<Snapshot> => {
       const held = await valueOf(state)
+      const changedFiles = await valueOf(changed)
+      const serverVersion = await probe
+      // The server's verdicts travel with the walk (`Remaining.serverAnswers`); a failed batch fails the snapshot.
+      if (answers) await valueOf(answers)
       return Object.freeze({
         layout,
         model: sent,
-        changed: await valueOf(changed),
-        serverVersion: await probe,
+        changed: changedFiles,
+        serverVersion,
         state: held,
-        serverAnswers: answers && (await valueOf(answers)),
-        targets: await knownTargets(sent, references, kestra && { api: kestra, state: held }),
+        targets: await knownOf(input.kinds, referenced, { model: sent, state: held, kestra }),
         markers: await markers,
         desired: desired && (await valueOf(desired)),
         commitTime: await started.committed,
@@ -467,7 +474,29 @@ function readRemaining(
       })
     })()
   )
-  return { serverVersion: Promise.resolve(probe), changed, state, snapshot, baseReused }
+  return {
+    serverVersion: Promise.resolve(probe),
+    changed,
+    state,
+    snapshot,
+    serverAnswers: answers,
+    baseReused
+  }
+}
+
+/** What each kind knows to exist (`GatherKind.known`), by kind name; the kinds ask the server in turn. */
+async function knownOf(
+  kinds: readonly GatherKind[],
+  referenced: readonly Referenced[],
+  input: Omit<KnownInput, 'asked'>
+): Promise<Map<string, ReadonlySet<string>>> {
+  const known = new Map<string, ReadonlySet<string>>()
+  for (const kind of kinds) {
+    if (!kind.known) continue
+    const asked = referenced.filter((ref) => ref.kind === kind.name)
+    known.set(kind.name, await kind.known({ ...input, asked }))
+  }
+  return known
 }
 
 /** The flows of a repository loaded before: all at once, or none when its loading failed (said there). */

@@ -3,14 +3,14 @@ import type { FlowChange } from '../../model/plan.js'
 import { flowsApply, flowsRollback } from './apply.js'
 import { flowsDecide } from './decide.js'
 import type { FlowsHeld } from './decide-validate.js'
-import { isFlowDocument, readFlow } from './gather.js'
+import { flowsKnown, isFlowDocument, readFlow } from './gather.js'
 
 /** docs/kinds.md#the-walk-two-kinds-share */
 export const flowsWalk = { readFlow, isFlowDocument }
 
 /** Flows (docs/kinds.md): read by the run's one walk, with namespace files. */
 export const flows: Kind<FlowsHeld, FlowChange> = {
-  gather: { name: 'flow', fromWalk: (walk) => walk, walk: flowsWalk },
+  gather: { name: 'flow', fromWalk: (walk) => walk, walk: flowsWalk, known: flowsKnown },
   decide: flowsDecide,
   apply: flowsApply,
   rollback: flowsRollback
