@@ -30,7 +30,9 @@ import {
   schemaTarget,
   schemaVerdict,
   upgradeFlow,
+  flows,
   type FlowCheck,
+  type FlowsChecked,
   type SchemaRelease,
   knownResources,
   readProblemFindings,
@@ -47,7 +49,7 @@ import {
 } from '../engine/validate/verdict.js'
 import { tallyText } from '../report/render/headline.js'
 import { phase } from '../report/phase.js'
-import type { Kind } from '../resources/resource.js'
+import type { CheckedKind, Kind } from '../resources/resource.js'
 import type { GatherKind, WalkRead } from '../engine/snapshot/kind.js'
 import type { RunPorts, TargetRun } from './ports.js'
 import { upgradeAsked } from './upgrade.js'
@@ -64,35 +66,62 @@ interface CheckArgs extends TargetRun {
 export const LOADING = 'Loading the repository'
 export const VALIDATION = 'Validation'
 
-interface ReusedChecks {
-  flows: ReadonlyMap<FlowFile, StoredFlowCheck>
-  /** The check this build makes of a flow file, asked what its stored entry holds (`confirmReusedChecks`). */
-  recheck: (flow: FlowFile, stored: StoredFlowCheck) => FlowCheck
-}
-
 export interface Checked {
   /** All the run read, once. */
   snapshot: Snapshot
   model: RepoModel
-  /** Every repository flow's references to flows and namespace files, collected as it was checked. */
-  references: FlowReference[]
   findings: Finding[]
-  /** Each repository flow file's check, as the loading made or reused it. */
-  flowChecks: ReadonlyMap<FlowFile, FlowCheck>
   changed: ChangedFiles
   /** Plain-text remarks for the summary and the comment. */
   notes: string[]
-  /** Every repository flow's `secret()` and `kv()` names (their listings are the snapshot's). */
-  names: NameReference[]
   /** The names the repository's resources define once deployed, as sent (`DecideKind.defines`). */
   defined: DefinedNames
-  /**
-   * The flow files whose checks were reused rather than run, with those checks, and what the checks run
-   * with: a deploy confirms them before its first write (docs/performance.md#a-deploy-confirms-before-it-writes).
-   */
-  reused: ReusedChecks
-  /** Deploy: the flow checks each namespace's commit marker stores (docs/performance.md#incremental-planning). */
-  storedChecks?: Promise<Map<string, Record<string, StoredFlowCheck>> | undefined>
+  /** The run's kinds: what their checks hold is asked through each kind's `checked` part. */
+  kinds: readonly Kind[]
+  /** What each kind's checks hold, by kind name (`Kind.checked`). */
+  byKind: ReadonlyMap<string, unknown>
+}
+
+/** What every kind's checks say of one fact, each kind asked through its own function (`Kind.checked`). */
+function askKinds<R>(
+  checked: Pick<Checked, 'kinds' | 'byKind'>,
+  ask: (part: CheckedKind, value: unknown) => R | undefined
+): R[] {
+  return checked.kinds.flatMap(({ decide, checked: part }) => {
+    if (!part || !checked.byKind.has(decide.name)) return []
+    const answer = ask(part, checked.byKind.get(decide.name))
+    return answer === undefined ? [] : [answer]
+  })
+}
+
+/** What the repository's resources reference of others (a flow's subflows and namespace files), as sent. */
+export function referencesOf(checked: Checked): FlowReference[] {
+  return askKinds(checked, (part, value) => part.references?.(value)).flat()
+}
+
+/** The `secret()` and `kv()` names the repository's resources use, as sent. */
+export function namesOf(checked: Checked): NameReference[] {
+  return askKinds(checked, (part, value) => part.names?.(value)).flat()
+}
+
+/** Each repository file's own checks, as the loading made or reused them. */
+export function fileChecksOf(checked: Checked): WalkRead['checks'] {
+  return new Map(
+    askKinds(checked, (part, value) => part.fileChecks?.(value)).flatMap((m) => [...m])
+  )
+}
+
+/** Deploy: the checks each namespace's commit marker stores, once made. */
+export async function checksToStoreOf(
+  checked: Checked
+): Promise<Map<string, Record<string, StoredFlowCheck>> | undefined> {
+  const stored = await Promise.all(askKinds(checked, (part, value) => part.toStore?.(value)))
+  return stored.find((each) => each !== undefined)
+}
+
+/** Deploy: confirms every kind's reused checks, right before the first write. */
+export function confirmReused(checked: Checked): void {
+  askKinds(checked, (part, value) => part.confirmReused?.(value))
 }
 
 /**
@@ -148,18 +177,22 @@ export async function check(run: CheckArgs): Promise<Checked> {
     async () => validated({ ...validating, context, settings }),
     (all) => verdictText(all, settings.failOn)
   )
+  const flowsChecked: FlowsChecked = {
+    checks,
+    references,
+    names,
+    storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),
+    reused: { flows: gathering.reused, recheck: recheckWith(layout.layout) }
+  }
   return {
     snapshot,
     model: sent.model,
-    references,
     findings,
     changed,
-    names,
     defined,
-    flowChecks: checks,
     notes: [describeRepository(model), ...read.notes],
-    storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),
-    reused: { flows: gathering.reused, recheck: recheckWith(layout.layout) }
+    kinds,
+    byKind: new Map([[flows.decide.name, flowsChecked]])
   }
 }
 
@@ -177,7 +210,7 @@ function sentReferences(
 }
 
 /** This build's check of a flow whose stored check is confirmed, with the releases the entry was made for. */
-function recheckWith(layout: Layout): ReusedChecks['recheck'] {
+function recheckWith(layout: Layout): FlowsChecked['reused']['recheck'] {
   return (flow, stored) =>
     flowCheck(flow, undefined, {
       layout,

@@ -20,13 +20,8 @@ import {
   resourceName
 } from '../model/plan.js'
 import type { NamespaceFileEntry, RepoModel } from '../model/repository.js'
-import type { Checked } from './check.js'
-import {
-  confirmReusedChecks,
-  guardUnfinished,
-  type UnfinishedGuard,
-  WALK
-} from '../resources/registry.js'
+import { checksToStoreOf, confirmReused, referencesOf, type Checked } from './check.js'
+import { guardUnfinished, type UnfinishedGuard, WALK } from '../resources/registry.js'
 import { DEPLOYED_HEADING, upsertDeployedSection } from '../report/render/deployed.js'
 import { fence } from '../model/markdown/fence.js'
 import { deployTitle, withHeadline } from '../report/render/headline.js'
@@ -54,7 +49,7 @@ import {
   finalStatus,
   refusal
 } from '../engine/environments/deployment-outcome.js'
-import { environmentHistory, environmentRows } from '../engine/snapshot/gather.js'
+import { environmentHistory, environmentRows } from '../engine/snapshot/environment-reads.js'
 import { isVerified, type Verdict, verdictOf } from '../model/verification.js'
 import { executionUrl, namespaceUrl } from '../adapters/kestra/executions.js'
 import { runUrl } from './plan.js'
@@ -98,7 +93,7 @@ interface Applied {
 export async function applyMode(given: ApplyModeArgs): Promise<Applied> {
   const args: Deploying = {
     ...given,
-    refs: flowDependencies(given.checked.references),
+    refs: flowDependencies(referencesOf(given.checked)),
     rollbackKinds: given.kinds.flatMap((kind) => (kind.rollback ? [kind.rollback] : []))
   }
   const { settings, ports, plan } = args
@@ -211,7 +206,7 @@ async function finishStopped(args: Deploying) {
 async function deployDeps(args: Deploying) {
   const { settings, target, context, ports } = args
   return {
-    storedChecks: await args.checked.storedChecks,
+    storedChecks: await checksToStoreOf(args.checked),
     contentFacts:
       args.checked.snapshot.state &&
       contentFactsToStore(args.plan, args.checked.snapshot.state, args.checked.model.files),
@@ -230,7 +225,7 @@ async function deployDeps(args: Deploying) {
     log: ports.reporter.info,
     onResult: writeLog(args.plan, ports.reporter),
     beforeWrites: () => guardUnfinished(unfinishedGuard(args)),
-    confirmReused: () => confirmReusedChecks(args.checked.reused.flows, args.checked.reused.recheck)
+    confirmReused: () => confirmReused(args.checked)
   }
 }
 

@@ -1,6 +1,6 @@
 import { errorMessage } from '../model/errors.js'
 import { applyMode, type ApplyModeArgs } from './deploy.js'
-import { ignoredPaths, readCommitPaths, readServerFiles } from '../engine/snapshot/gather.js'
+import { ignoredPaths, readCommitPaths, readServerFiles } from '../engine/snapshot/drift-reads.js'
 import { runUrl } from './plan.js'
 import { setCountOutputs } from '../report/reporter.js'
 import { driftedResources, remainingDrift } from '../engine/drift/drifted.js'

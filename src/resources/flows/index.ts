@@ -1,19 +1,53 @@
-import type { Kind } from '../resource.js'
+import type { CheckedKind, Kind } from '../resource.js'
+import type { NameReference } from '../../model/names.js'
 import type { FlowChange } from '../../model/plan.js'
+import type { FlowReference } from '../../model/references.js'
+import type { FlowFile } from '../../model/repository.js'
+import type { StoredFlowCheck } from '../../model/stored-checks.js'
 import { flowsApply, flowsRollback } from './apply.js'
 import { flowsDecide } from './decide.js'
-import type { FlowsHeld } from './decide-validate.js'
+import { confirmReusedChecks, type FlowCheck, type FlowsHeld } from './decide-validate.js'
 import { flowsKnown, isFlowDocument, readFlow } from './gather.js'
 
 /** docs/kinds.md#the-walk-two-kinds-share */
 export const flowsWalk = { readFlow, isFlowDocument }
 
+/** What the flows' checks hold once run (`Checked.byKind`). */
+export interface FlowsChecked {
+  /** Each repository flow file's check, as the loading made or reused it. */
+  checks: ReadonlyMap<FlowFile, FlowCheck>
+  /** Every repository flow's references to flows and namespace files, as sent. */
+  references: FlowReference[]
+  /** Every repository flow's `secret()` and `kv()` names, as sent. */
+  names: NameReference[]
+  /**
+   * The flow files whose checks were reused rather than run, with those checks, and the check this build makes
+   * of one, asked what its stored entry holds: a deploy confirms them before its first write
+   * (docs/performance.md#a-deploy-confirms-before-it-writes).
+   */
+  reused: {
+    flows: ReadonlyMap<FlowFile, StoredFlowCheck>
+    recheck: (flow: FlowFile, stored: StoredFlowCheck) => FlowCheck
+  }
+  /** Deploy: the flow checks each namespace's commit marker stores (docs/performance.md#incremental-planning). */
+  storedChecks?: Promise<Map<string, Record<string, StoredFlowCheck>> | undefined>
+}
+
+const flowsChecked: CheckedKind<FlowsChecked> = {
+  references: (checked) => checked.references,
+  names: (checked) => checked.names,
+  fileChecks: (checked) => checked.checks,
+  toStore: (checked) => checked.storedChecks,
+  confirmReused: ({ reused }) => confirmReusedChecks(reused.flows, reused.recheck)
+}
+
 /** Flows (docs/kinds.md): read by the run's one walk, with namespace files. */
-export const flows: Kind<FlowsHeld, FlowChange> = {
+export const flows: Kind<FlowsHeld, FlowChange, FlowsChecked> = {
   gather: { name: 'flow', fromWalk: (walk) => walk, walk: flowsWalk, known: flowsKnown },
   decide: flowsDecide,
   apply: flowsApply,
-  rollback: flowsRollback
+  rollback: flowsRollback,
+  checked: flowsChecked
 }
 
 // What run/ still takes of flows by name (docs/kinds.md#what-run-still-takes-of-flows), named one by one
@@ -31,7 +65,7 @@ export {
   upgradeSources
 } from './decide-upgrade.js'
 export { schemaReleases, schemaTarget, type SchemaRelease } from './decide-schema.js'
-export { checkFlow, confirmReusedChecks } from './decide-validate.js'
+export { checkFlow } from './decide-validate.js'
 export { schemaVerdict, type FlowCheck } from './decide-validate.js'
 export { readProblemFindings, unmanagedFindings } from './decide-validate.js'
 export { guardUnfinished, type UnfinishedGuard } from './apply.js'
