@@ -13,13 +13,14 @@ import { checksToStore, validatorIdentity } from '../engine/snapshot/stored-chec
 import { layoutRules } from '../engine/snapshot/repo/layout.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
 import { fromServer, type Finding } from '../model/finding.js'
-import { settle, valueOf } from '../model/outcome.js'
+import { settle, valueOf, type Outcome } from '../model/outcome.js'
 import type { ActualNamespace, ChangedFiles } from '../model/plan-input.js'
 import { referencedOf, type FlowReference } from '../model/references.js'
 import type { ChosenLayout, FlowFile, RepoModel } from '../model/repository.js'
 import type { StoredFlowCheck } from '../model/stored-checks.js'
 import { releaseSyntaxTree } from '../model/flow-file.js'
-import type { DefinedNames, NameReference } from '../model/names.js'
+import type { DefinedNames, NameListings, NameReference } from '../model/names.js'
+import type { UnfinishedReading } from '../model/plan.js'
 import { definedNames } from '../engine/decide-kind.js'
 import type { Layout, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
@@ -53,6 +54,9 @@ import type { CheckedKind, Kind } from '../resources/resource.js'
 import type { GatherKind, WalkRead } from '../engine/snapshot/kind.js'
 import type { RunPorts, TargetRun } from './ports.js'
 import { upgradeAsked } from './upgrade.js'
+
+/** What the server says of what the walk read. */
+type WalkServer = Pick<WalkRead, 'serverAnswers' | 'listings' | 'unfinished'>
 
 /** What the checks of one target of a run take. */
 interface CheckArgs extends TargetRun {
@@ -109,6 +113,16 @@ export function fileChecksOf(checked: Checked): WalkRead['checks'] {
   return new Map(
     askKinds(checked, (part, value) => part.fileChecks?.(value)).flatMap((m) => [...m])
   )
+}
+
+/** The server's listings of the names that `secret()` and `kv()` calls use, when read. */
+export function listingsOf(checked: Checked): Outcome<NameListings> | undefined {
+  return askKinds(checked, (part, value) => part.listings?.(value))[0]
+}
+
+/** The review's search of executions not finished, when made (docs/caught-at-review.md#executions-not-finished). */
+export function unfinishedOf(checked: Checked): UnfinishedReading | undefined {
+  return askKinds(checked, (part, value) => part.unfinished?.(value))[0]
 }
 
 /** Deploy: the checks each namespace's commit marker stores, once made. */
@@ -181,6 +195,8 @@ export async function check(run: CheckArgs): Promise<Checked> {
     checks,
     references,
     names,
+    listings: walk.listings,
+    unfinished: walk.unfinished,
     storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),
     reused: { flows: gathering.reused, recheck: recheckWith(layout.layout) }
   }
@@ -221,11 +237,11 @@ function recheckWith(layout: Layout): FlowsChecked['reused']['recheck'] {
 
 /** The run's one walk, and the snapshot with each kind that reads the walk holding its part (docs/kinds.md). */
 function walked(
-  { snapshot, serverAnswers }: { snapshot: Snapshot; serverAnswers?: WalkRead['serverAnswers'] },
-  read: Omit<WalkRead, 'serverAnswers'>,
+  { snapshot, walkReads }: { snapshot: Snapshot; walkReads: WalkServer },
+  read: Omit<WalkRead, keyof WalkServer>,
   kinds: readonly Kind[]
 ): { walk: WalkRead; snapshot: Snapshot } {
-  const walk = { ...read, ...(serverAnswers && { serverAnswers }) }
+  const walk: WalkRead = { ...read, ...walkReads }
   const held = new Map(snapshot.kinds)
   for (const { gather } of kinds) if (gather?.fromWalk) held.set(gather.name, gather.fromWalk(walk))
   return { walk, snapshot: Object.freeze({ ...snapshot, kinds: held }) }
@@ -416,13 +432,19 @@ async function readRemaining(
     await phase(reporter, 'Reading the server', state, describeServerState)
   }
   const snapshot = await valueOf(remaining.snapshot)
-  const serverAnswers = remaining.serverAnswers && (await valueOf(remaining.serverAnswers))
+  const { walkReads } = remaining
+  const answers = walkReads.serverAnswers && (await valueOf(walkReads.serverAnswers))
+  const walkRead: WalkServer = {
+    serverAnswers: answers,
+    listings: await walkReads.listings,
+    unfinished: await walkReads.unfinished
+  }
   if (remaining.baseReused.size > 0) {
     reporter.info(
       `Reused the checks of ${remaining.baseReused.size} flow file(s) of the base commit that the change alters or removes, rather than parse them.`
     )
   }
-  return { serverVersion, changed, notes, snapshot, serverAnswers }
+  return { serverVersion, changed, notes, snapshot, walkReads: walkRead }
 }
 
 /** Every finding of the run, sorted (unchanged files' errors demoted on a pull request), annotated. */

@@ -11,7 +11,7 @@ import type { DeployResult } from '../model/result.js'
 import { applyMode } from './deploy.js'
 import { driftBranchOf } from '../engine/snapshot/drift-reads.js'
 import type { RunReads } from '../engine/snapshot/gather.js'
-import { check, fileChecksOf, namesOf, type Checked } from './check.js'
+import { check, fileChecksOf, listingsOf, namesOf, type Checked } from './check.js'
 import { failureMessage, findingCounts } from '../engine/validate/verdict.js'
 import { planMode, reviewNames } from './plan.js'
 import { type Upgrade, upgradeMode, upgradeReadiness } from './upgrade.js'
@@ -100,7 +100,7 @@ async function withoutPlan(
   run: Checking & { report: ReportInput; upgrade: Upgrade | undefined; suggesting?: Suggesting }
 ): Promise<RunOutcome> {
   const { work, settings, context, ports, checked, upgrade } = run
-  const { listings } = checked.snapshot
+  const listings = listingsOf(checked)
   const named = listings
     ? reviewNames(
         { names: namesOf(checked), defined: checked.defined, listings, everyFlow: true },

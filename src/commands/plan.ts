@@ -36,7 +36,7 @@ import { baseFromApi } from '../engine/snapshot/base-snapshot.js'
 import { baseCommit } from '../engine/snapshot/changed.js'
 import { driftPlan } from '../engine/drift/drifted.js'
 import type { TargetRun } from './ports.js'
-import { namesOf, referencesOf, type Checked } from './check.js'
+import { listingsOf, namesOf, referencesOf, unfinishedOf, type Checked } from './check.js'
 import { type Outcome, valueOfEnded } from '../model/outcome.js'
 import { ActionError, errorMessage } from '../model/errors.js'
 import type { Kind } from '../resources/resource.js'
@@ -115,7 +115,8 @@ async function reviewedPlan(
   for (const [namespace, counts] of countsByNamespace(impact.plan)) {
     ports.reporter.info(`${namespace}: ${countsText(counts)}`)
   }
-  const { listings, unfinished = { byFlow: new Map() } } = checked.snapshot
+  const listings = listingsOf(checked)
+  const unfinished = unfinishedOf(checked) ?? { byFlow: new Map() }
   const review = {
     kestra: args.kestra,
     names: namesOf(checked),

@@ -2,10 +2,8 @@ import type { StickyComment } from './github.js'
 import type { ChangedFiles, ActualNamespace, BaseSnapshot, PlanInput } from './plan-input.js'
 import type { EarlyMarkers } from './commit-marker.js'
 import type { ServerValidation } from './kestra.js'
-import type { NameListings } from './names.js'
 import type { Outcome } from './outcome.js'
 import type { ChosenLayout, FlowFile, RepoModel } from './repository.js'
-import type { UnfinishedReading } from './plan.js'
 
 export interface ServerAnswer {
   flows: FlowFile[]
@@ -35,10 +33,6 @@ export interface Snapshot {
   /** By kind name (`GatherKind`). */
   readonly kinds: ReadonlyMap<string, unknown>
   readonly base: Outcome<BaseSnapshot | undefined> | undefined
-  /** Of the names the flows' `secret()` and `kv()` calls use (plan and deploy). */
-  readonly listings: Outcome<NameListings> | undefined
-  /** The review's search of flows the plan may rewrite (docs/caught-at-review.md#executions-not-finished). */
-  readonly unfinished: UnfinishedReading | undefined
   /** Deploy only; a failed read throws where used (docs/rollback.md#finishing-a-stopped-rollback). */
   readonly rollbackRecords: EarlyRecords | undefined
   /**

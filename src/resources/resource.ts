@@ -1,8 +1,9 @@
 import type { ApplyKind, RollbackKind } from '../engine/apply/kind.js'
 import type { DecideKind } from '../engine/decide-kind.js'
 import type { GatherKind, WalkRead } from '../engine/snapshot/kind.js'
-import type { NameReference } from '../model/names.js'
-import type { ResourceChange } from '../model/plan.js'
+import type { NameListings, NameReference } from '../model/names.js'
+import type { Outcome } from '../model/outcome.js'
+import type { ResourceChange, UnfinishedReading } from '../model/plan.js'
 import type { FlowReference } from '../model/references.js'
 import type { StoredFlowCheck } from '../model/stored-checks.js'
 
@@ -30,6 +31,10 @@ export interface CheckedKind<K = unknown> {
   references?(checked: K): readonly FlowReference[]
   /** The `secret()` and `kv()` names its resources use, as sent (their listings are the snapshot's). */
   names?(checked: K): readonly NameReference[]
+  /** The server's listings of the names its resources use, when read. */
+  listings?(checked: K): Outcome<NameListings> | undefined
+  /** The review's search of executions not finished, when made (docs/caught-at-review.md#executions-not-finished). */
+  unfinished?(checked: K): UnfinishedReading | undefined
   /** Each repository file's own checks, as the loading made or reused them. */
   fileChecks?(checked: K): WalkRead['checks']
   /** Deploy: the checks each namespace's commit marker stores (docs/performance.md#incremental-planning). */

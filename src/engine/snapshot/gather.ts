@@ -35,7 +35,8 @@ import type { GitHubPort, StickyComment } from '../../model/github.js'
 import { commentMarker } from '../../model/markdown/comment-markers.js'
 import { settle, valueOf, type Outcome } from '../../model/outcome.js'
 import type { Referenced } from '../../model/references.js'
-import type { NameReference } from '../../model/names.js'
+import type { NameListings, NameReference } from '../../model/names.js'
+import type { UnfinishedReading } from '../../model/plan.js'
 import type { SentNames } from '../../model/sent-names.js'
 import type { Settings } from '../../model/settings.js'
 import type { ServerAnswer, Snapshot } from '../../model/snapshot.js'
@@ -152,17 +153,22 @@ export interface GatherResult {
   ): Remaining
 }
 
+/** What the server says of what the walk read, each read when the run asks it (`WalkRead`). */
+interface WalkReads {
+  /** Its verdicts, when it validates: `Remaining.snapshot` fails when they do. */
+  serverAnswers: Promise<Outcome<ServerAnswer[]>> | undefined
+  listings: Promise<Outcome<NameListings>> | undefined
+  unfinished: Promise<UnfinishedReading> | undefined
+}
+
 /** Each read as an outcome: `valueOf` where it is needed throws a failure there. */
 export interface Remaining {
   serverVersion: Promise<Snapshot['serverVersion']>
   changed: Promise<Outcome<ChangedFiles>>
   state: Promise<Outcome<Snapshot['state']>>
   snapshot: Promise<Outcome<Snapshot>>
-  /**
-   * The server's verdicts on what the walk read, when it validates (`WalkRead.serverAnswers`): `snapshot` fails
-   * when they do.
-   */
-  serverAnswers: Promise<Outcome<ServerAnswer[]>> | undefined
+  /** What the server says of what the walk read (`WalkRead`), each when asked. */
+  walkReads: WalkReads
   /** Base-commit flow files a plan took from stored checks rather than parse: complete once `snapshot` is. */
   baseReused: ReadonlySet<string>
 }
@@ -427,7 +433,7 @@ function readRemaining(
       const held = await valueOf(state)
       const changedFiles = await valueOf(changed)
       const serverVersion = await probe
-      // The server's verdicts travel with the walk (`Remaining.serverAnswers`); a failed batch fails the snapshot.
+      // The server's verdicts travel with the walk (`Remaining.walkReads`); a failed batch fails the snapshot.
       if (answers) await valueOf(answers)
       return Object.freeze({
         layout,
@@ -441,8 +447,6 @@ function readRemaining(
         commitTime: await started.committed,
         kinds: new Map(await valueOf(started.kinds)),
         base: await base,
-        listings: await listings,
-        unfinished: await unfinished,
         rollbackRecords: rollbackRecords && {
           ...rollbackRecords,
           read: await rollbackRecords.read
@@ -456,7 +460,7 @@ function readRemaining(
     changed,
     state,
     snapshot,
-    serverAnswers: answers,
+    walkReads: { serverAnswers: answers, listings, unfinished },
     baseReused
   }
 }

@@ -5,6 +5,9 @@ import type { Referenced } from '../../model/references.js'
 import type { Settings } from '../../model/settings.js'
 import type { ChosenLayout, FlowFile, RepoModel } from '../../model/repository.js'
 import type { ServerAnswer } from '../../model/snapshot.js'
+import type { NameListings } from '../../model/names.js'
+import type { Outcome } from '../../model/outcome.js'
+import type { UnfinishedReading } from '../../model/plan.js'
 import type { StoredFlowCheck } from '../../model/stored-checks.js'
 import type { KestraVersion } from '../../model/version.js'
 import type { Target, Work } from '../../model/target.js'
@@ -110,6 +113,10 @@ export interface WalkRead {
   namespacePrefix: string
   /** The server's verdicts on what the walk read, when it validates. */
   serverAnswers?: readonly ServerAnswer[]
+  /** The server's listings of the names that `secret()` and `kv()` calls use (plan, deploy, validate with a server). */
+  listings?: Outcome<NameListings>
+  /** The review's search of what the plan may rewrite (docs/caught-at-review.md#executions-not-finished). */
+  unfinished?: UnfinishedReading
 }
 
 /** A repository file a kind reads as text: its workspace-relative path, its text normalised. */

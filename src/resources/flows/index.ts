@@ -1,6 +1,7 @@
 import type { CheckedKind, Kind } from '../resource.js'
-import type { NameReference } from '../../model/names.js'
-import type { FlowChange } from '../../model/plan.js'
+import type { NameListings, NameReference } from '../../model/names.js'
+import type { Outcome } from '../../model/outcome.js'
+import type { FlowChange, UnfinishedReading } from '../../model/plan.js'
 import type { FlowReference } from '../../model/references.js'
 import type { FlowFile } from '../../model/repository.js'
 import type { StoredFlowCheck } from '../../model/stored-checks.js'
@@ -29,6 +30,10 @@ export interface FlowsChecked {
     flows: ReadonlyMap<FlowFile, StoredFlowCheck>
     recheck: (flow: FlowFile, stored: StoredFlowCheck) => FlowCheck
   }
+  /** The server's listings of the names that `secret()` and `kv()` calls use, when read. */
+  listings?: Outcome<NameListings>
+  /** The review's search of the flows the plan may rewrite, when made. */
+  unfinished?: UnfinishedReading
   /** Deploy: the flow checks each namespace's commit marker stores (docs/performance.md#incremental-planning). */
   storedChecks?: Promise<Map<string, Record<string, StoredFlowCheck>> | undefined>
 }
@@ -36,6 +41,8 @@ export interface FlowsChecked {
 const flowsChecked: CheckedKind<FlowsChecked> = {
   references: (checked) => checked.references,
   names: (checked) => checked.names,
+  listings: (checked) => checked.listings,
+  unfinished: (checked) => checked.unfinished,
   fileChecks: (checked) => checked.checks,
   toStore: (checked) => checked.storedChecks,
   confirmReused: ({ reused }) => confirmReusedChecks(reused.flows, reused.recheck)
