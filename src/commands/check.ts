@@ -161,9 +161,7 @@ export async function check(run: CheckArgs): Promise<Checked> {
     sending,
     reuse: stored.reuse,
     github: ports.github,
-    kinds: kinds.flatMap((kind) =>
-      kind.gather?.gather || kind.gather?.walk || kind.gather?.known ? [kind.gather] : []
-    )
+    kinds: gatherParts(kinds)
   })
   const checking = settle(flowChecks(gathering, checksAsked(run, layout.layout, probing)))
   const model = await loaded(gathering, ports)
@@ -191,15 +189,9 @@ export async function check(run: CheckArgs): Promise<Checked> {
     async () => validated({ ...validating, context, settings }),
     (all) => verdictText(all, settings.failOn)
   )
-  const flowsChecked: FlowsChecked = {
-    checks,
-    references,
-    names,
-    listings: walk.listings,
-    unfinished: walk.unfinished,
-    storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),
-    reused: { flows: gathering.reused, recheck: recheckWith(layout.layout) }
-  }
+  const reused = { flows: gathering.reused, recheck: recheckWith(layout.layout) }
+  const toStore = { layout: layout.layout, sending, settings }
+  const storedChecks = stored.toStore(model.flows, checks, toStore)
   return {
     snapshot,
     model: sent.model,
@@ -208,8 +200,24 @@ export async function check(run: CheckArgs): Promise<Checked> {
     defined,
     notes: [describeRepository(model), ...read.notes],
     kinds,
-    byKind: new Map([[flows.decide.name, flowsChecked]])
+    byKind: flowsFacts(walk, { checks, references, names, reused, storedChecks })
   }
+}
+
+/** What the flows' checks hold once run (`FlowsChecked`), by the flows' kind name (`Checked.byKind`). */
+function flowsFacts(
+  { listings, unfinished }: WalkRead,
+  made: Omit<FlowsChecked, 'listings' | 'unfinished'>
+): Map<string, unknown> {
+  const facts: FlowsChecked = { ...made, listings, unfinished }
+  return new Map([[flows.decide.name, facts]])
+}
+
+/** The kinds' gather parts that read, or take their part of the walk, or say what exists. */
+function gatherParts(kinds: readonly Kind[]) {
+  return kinds.flatMap(({ gather }) =>
+    gather?.gather || gather?.walk || gather?.known ? [gather] : []
+  )
 }
 
 /** The flows' references and `secret()`/`kv()` names, as they are sent (mapped names, rewritten flows). */
