@@ -14,7 +14,7 @@ import { loadRepository } from '../../src/engine/snapshot/repo/load.js'
 import { WorkTree } from '../../src/engine/snapshot/repo/work-tree.js'
 import { Semaphore } from '../../src/model/concurrency.js'
 import { serverFile } from '../../src/model/plan-input.js'
-import { desiredState } from '../../src/engine/snapshot/gather.js'
+import { desiredState } from '../../src/engine/snapshot/desired.js'
 import { parseSettings } from '../../src/config/settings.js'
 import { DECIDE_KINDS, WALK } from '../../src/resources/registry.js'
 

@@ -13,13 +13,14 @@ import { checksToStore, validatorIdentity } from '../engine/snapshot/stored-chec
 import { layoutRules } from '../engine/snapshot/repo/layout.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
 import { fromServer, type Finding } from '../model/finding.js'
-import { settle, valueOf } from '../model/outcome.js'
+import { settle, valueOf, type Outcome } from '../model/outcome.js'
 import type { ActualNamespace, ChangedFiles } from '../model/plan-input.js'
-import type { FlowReference } from '../model/references.js'
+import { referencedOf, type FlowReference } from '../model/references.js'
 import type { ChosenLayout, FlowFile, RepoModel } from '../model/repository.js'
 import type { StoredFlowCheck } from '../model/stored-checks.js'
 import { releaseSyntaxTree } from '../model/flow-file.js'
-import type { DefinedNames, NameReference } from '../model/names.js'
+import type { DefinedNames, NameListings, NameReference } from '../model/names.js'
+import type { UnfinishedReading } from '../model/plan.js'
 import { definedNames } from '../engine/decide-kind.js'
 import type { Layout, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
@@ -31,7 +32,9 @@ import {
   schemaTarget,
   schemaVerdict,
   upgradeFlow,
+  flows,
   type FlowCheck,
+  type FlowsChecked,
   type SchemaRelease,
   knownResources,
   readProblemFindings,
@@ -48,10 +51,13 @@ import {
 } from '../engine/validate/verdict.js'
 import { tallyText } from '../report/render/headline.js'
 import { phase } from '../report/phase.js'
-import type { Kind } from '../resources/resource.js'
+import type { CheckedKind, Kind } from '../resources/resource.js'
 import type { GatherKind, WalkRead } from '../engine/snapshot/kind.js'
 import type { RunPorts, TargetRun } from './ports.js'
 import { upgradeAsked } from './upgrade.js'
+
+/** What the server says of what the walk read. */
+type WalkServer = Pick<WalkRead, 'serverAnswers' | 'listings' | 'unfinished'>
 
 /** What the checks of one target of a run take. */
 interface CheckArgs extends TargetRun {
@@ -65,35 +71,72 @@ interface CheckArgs extends TargetRun {
 export const LOADING = 'Loading the repository'
 export const VALIDATION = 'Validation'
 
-interface ReusedChecks {
-  flows: ReadonlyMap<FlowFile, StoredFlowCheck>
-  /** The check this build makes of a flow file, asked what its stored entry holds (`confirmReusedChecks`). */
-  recheck: (flow: FlowFile, stored: StoredFlowCheck) => FlowCheck
-}
-
 export interface Checked {
   /** All the run read, once. */
   snapshot: Snapshot
   model: RepoModel
-  /** Every repository flow's references to flows and namespace files, collected as it was checked. */
-  references: FlowReference[]
   findings: Finding[]
-  /** Each repository flow file's check, as the loading made or reused it. */
-  flowChecks: ReadonlyMap<FlowFile, FlowCheck>
   changed: ChangedFiles
   /** Plain-text remarks for the summary and the comment. */
   notes: string[]
-  /** Every repository flow's `secret()` and `kv()` names (their listings are the snapshot's). */
-  names: NameReference[]
   /** The names the repository's resources define once deployed, as sent (`DecideKind.defines`). */
   defined: DefinedNames
-  /**
-   * The flow files whose checks were reused rather than run, with those checks, and what the checks run
-   * with: a deploy confirms them before its first write (docs/performance.md#a-deploy-confirms-before-it-writes).
-   */
-  reused: ReusedChecks
-  /** Deploy: the flow checks each namespace's commit marker stores (docs/performance.md#incremental-planning). */
-  storedChecks?: Promise<Map<string, Record<string, StoredFlowCheck>> | undefined>
+  /** The run's kinds: what their checks hold is asked through each kind's `checked` part. */
+  kinds: readonly Kind[]
+  /** What each kind's checks hold, by kind name (`Kind.checked`). */
+  byKind: ReadonlyMap<string, unknown>
+}
+
+/** What every kind's checks say of one fact, each kind asked through its own function (`Kind.checked`). */
+function askKinds<R>(
+  checked: Pick<Checked, 'kinds' | 'byKind'>,
+  ask: (part: CheckedKind, value: unknown) => R | undefined
+): R[] {
+  return checked.kinds.flatMap(({ decide, checked: part }) => {
+    if (!part || !checked.byKind.has(decide.name)) return []
+    const answer = ask(part, checked.byKind.get(decide.name))
+    return answer === undefined ? [] : [answer]
+  })
+}
+
+/** What the repository's resources reference of others (a flow's subflows and namespace files), as sent. */
+export function referencesOf(checked: Checked): FlowReference[] {
+  return askKinds(checked, (part, value) => part.references?.(value)).flat()
+}
+
+/** The `secret()` and `kv()` names the repository's resources use, as sent. */
+export function namesOf(checked: Checked): NameReference[] {
+  return askKinds(checked, (part, value) => part.names?.(value)).flat()
+}
+
+/** Each repository file's own checks, as the loading made or reused them. */
+export function fileChecksOf(checked: Checked): WalkRead['checks'] {
+  return new Map(
+    askKinds(checked, (part, value) => part.fileChecks?.(value)).flatMap((m) => [...m])
+  )
+}
+
+/** The server's listings of the names that `secret()` and `kv()` calls use, when read. */
+export function listingsOf(checked: Checked): Outcome<NameListings> | undefined {
+  return askKinds(checked, (part, value) => part.listings?.(value))[0]
+}
+
+/** The review's search of executions not finished, when made (docs/caught-at-review.md#executions-not-finished). */
+export function unfinishedOf(checked: Checked): UnfinishedReading | undefined {
+  return askKinds(checked, (part, value) => part.unfinished?.(value))[0]
+}
+
+/** Deploy: the checks each namespace's commit marker stores, once made. */
+export async function checksToStoreOf(
+  checked: Checked
+): Promise<Map<string, Record<string, StoredFlowCheck>> | undefined> {
+  const stored = await Promise.all(askKinds(checked, (part, value) => part.toStore?.(value)))
+  return stored.find((each) => each !== undefined)
+}
+
+/** Deploy: confirms every kind's reused checks, right before the first write. */
+export function confirmReused(checked: Checked): void {
+  askKinds(checked, (part, value) => part.confirmReused?.(value))
 }
 
 /**
@@ -119,14 +162,14 @@ export async function check(run: CheckArgs): Promise<Checked> {
     sending,
     reuse: stored.reuse,
     github: ports.github,
-    kinds: kinds.flatMap((kind) => (kind.gather?.gather || kind.gather?.walk ? [kind.gather] : []))
+    kinds: gatherParts(kinds)
   })
   const checking = settle(flowChecks(gathering, checksAsked(run, layout.layout, probing)))
   const model = await loaded(gathering, ports)
   const checks = await valueOf(checking)
   const sent = sending.model(model)
   const { references, names } = sentReferences(sending, model, checks)
-  const remaining = gathering.after(model, sent.model, references, names)
+  const remaining = gathering.after(model, sent.model, references.map(referencedOf), names)
   const read = await readRemaining(remaining, { target, context, ports })
   const version = await targetVersion(read.serverVersion, settings, ports, gathering.reused)
   const { walk, snapshot } = walked(
@@ -147,19 +190,35 @@ export async function check(run: CheckArgs): Promise<Checked> {
     async () => validated({ ...validating, context, settings }),
     (all) => verdictText(all, settings.failOn)
   )
+  const reused = { flows: gathering.reused, recheck: recheckWith(layout.layout) }
+  const toStore = { layout: layout.layout, sending, settings }
+  const storedChecks = stored.toStore(model.flows, checks, toStore)
   return {
     snapshot,
     model: sent.model,
-    references,
     findings,
     changed,
-    names,
     defined,
-    flowChecks: checks,
     notes: [describeRepository(model), ...read.notes],
-    storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),
-    reused: { flows: gathering.reused, recheck: recheckWith(layout.layout) }
+    kinds,
+    byKind: flowsFacts(walk, { checks, references, names, reused, storedChecks })
   }
+}
+
+/** What the flows' checks hold once run (`FlowsChecked`), by the flows' kind name (`Checked.byKind`). */
+function flowsFacts(
+  { listings, unfinished }: WalkRead,
+  made: Omit<FlowsChecked, 'listings' | 'unfinished'>
+): Map<string, unknown> {
+  const facts: FlowsChecked = { ...made, listings, unfinished }
+  return new Map([[flows.decide.name, facts]])
+}
+
+/** The kinds' gather parts that read, or take their part of the walk, or say what exists. */
+function gatherParts(kinds: readonly Kind[]) {
+  return kinds.flatMap(({ gather }) =>
+    gather?.gather || gather?.walk || gather?.known ? [gather] : []
+  )
 }
 
 /** The flows' references and `secret()`/`kv()` names, as they are sent (mapped names, rewritten flows). */
@@ -176,7 +235,7 @@ function sentReferences(
 }
 
 /** This build's check of a flow whose stored check is confirmed, with the releases the entry was made for. */
-function recheckWith(layout: Layout): ReusedChecks['recheck'] {
+function recheckWith(layout: Layout): FlowsChecked['reused']['recheck'] {
   return (flow, stored) =>
     flowCheck(flow, undefined, {
       layout,
@@ -187,11 +246,11 @@ function recheckWith(layout: Layout): ReusedChecks['recheck'] {
 
 /** The run's one walk, and the snapshot with each kind that reads the walk holding its part (docs/kinds.md). */
 function walked(
-  { snapshot }: { snapshot: Snapshot },
-  read: Omit<WalkRead, 'serverAnswers'>,
+  { snapshot, walkReads }: { snapshot: Snapshot; walkReads: WalkServer },
+  read: Omit<WalkRead, keyof WalkServer>,
   kinds: readonly Kind[]
 ): { walk: WalkRead; snapshot: Snapshot } {
-  const walk = { ...read, ...(snapshot.serverAnswers && { serverAnswers: snapshot.serverAnswers }) }
+  const walk: WalkRead = { ...read, ...walkReads }
   const held = new Map(snapshot.kinds)
   for (const { gather } of kinds) if (gather?.fromWalk) held.set(gather.name, gather.fromWalk(walk))
   return { walk, snapshot: Object.freeze({ ...snapshot, kinds: held }) }
@@ -390,12 +449,19 @@ async function readRemaining(
     await phase(reporter, 'Reading the server', state, describeServerState)
   }
   const snapshot = await valueOf(remaining.snapshot)
+  const { walkReads } = remaining
+  const answers = walkReads.serverAnswers && (await valueOf(walkReads.serverAnswers))
+  const walkRead: WalkServer = {
+    serverAnswers: answers,
+    listings: await walkReads.listings,
+    unfinished: await walkReads.unfinished
+  }
   if (remaining.baseReused.size > 0) {
     reporter.info(
       `Reused the checks of ${remaining.baseReused.size} flow file(s) of the base commit that the change alters or removes, rather than parse them.`
     )
   }
-  return { serverVersion, changed, notes, snapshot }
+  return { serverVersion, changed, notes, snapshot, walkReads: walkRead }
 }
 
 /** Every finding of the run, sorted (unchanged files' errors demoted on a pull request), annotated. */
@@ -427,7 +493,7 @@ function validated(
     (namespace) => rules.fileFoldersOf(namespace)
   )
   reporter.info(`Local checks: ${repositoryFindings.length + ofKinds.length - server} finding(s).`)
-  if (snapshot.serverAnswers) reporter.info(`The server's validation: ${server} finding(s).`)
+  if (walk.serverAnswers) reporter.info(`The server's validation: ${server} finding(s).`)
   reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`)
   let all = [...repositoryFindings, ...ofKinds, ...references, ...input.sent.findings]
   if (onPullRequest(context)) all = demoteUnchangedErrors(all, input.changed)

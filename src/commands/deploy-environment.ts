@@ -6,7 +6,7 @@ import {
   finalStatus,
   refusal
 } from '../engine/environments/deployment-outcome.js'
-import { environmentHistory, environmentRows } from '../engine/snapshot/gather.js'
+import { environmentHistory, environmentRows } from '../engine/snapshot/environment-reads.js'
 import { isVerified, type Verdict, verdictOf } from '../model/verification.js'
 import { namespaceUrl } from '../adapters/kestra/executions.js'
 import { runUrl } from './plan.js'

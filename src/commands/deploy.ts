@@ -6,12 +6,8 @@ import type { DeployResult } from '../model/result.js'
 import { DeployError, errorMessage } from '../model/errors.js'
 import type { FileChange, FlowChange } from '../model/plan.js'
 import type { NamespaceFileEntry, RepoModel } from '../model/repository.js'
-import {
-  confirmReusedChecks,
-  guardUnfinished,
-  type UnfinishedGuard,
-  WALK
-} from '../resources/registry.js'
+import { guardUnfinished, type UnfinishedGuard, WALK } from '../resources/registry.js'
+import { checksToStoreOf, confirmReused, referencesOf } from './check.js'
 import { DEPLOYED_HEADING } from '../report/render/deployed.js'
 import { withHeadline } from '../report/render/headline.js'
 import { fileKey, flowKey } from '../model/targets.js'
@@ -46,7 +42,7 @@ interface Applied {
 export async function applyMode(given: ApplyModeArgs): Promise<Applied> {
   const args: Deploying = {
     ...given,
-    refs: flowDependencies(given.checked.references),
+    refs: flowDependencies(referencesOf(given.checked)),
     rollbackKinds: given.kinds.flatMap((kind) => (kind.rollback ? [kind.rollback] : []))
   }
   const { settings, ports, plan } = args
@@ -131,7 +127,7 @@ async function checkReviewed(args: ApplyModeArgs): Promise<void> {
 async function deployDeps(args: Deploying) {
   const { settings, target, context, ports } = args
   return {
-    storedChecks: await args.checked.storedChecks,
+    storedChecks: await checksToStoreOf(args.checked),
     contentFacts:
       args.checked.snapshot.state &&
       contentFactsToStore(args.plan, args.checked.snapshot.state, args.checked.model.files),
@@ -150,7 +146,7 @@ async function deployDeps(args: Deploying) {
     log: ports.reporter.info,
     onResult: writeLog(args.plan, ports.reporter),
     beforeWrites: () => guardUnfinished(unfinishedGuard(args)),
-    confirmReused: () => confirmReusedChecks(args.checked.reused.flows, args.checked.reused.recheck)
+    confirmReused: () => confirmReused(args.checked)
   }
 }
 

@@ -1,7 +1,7 @@
 import { errorMessage } from '../model/errors.js'
 import { applyMode } from './deploy.js'
 import type { ApplyModeArgs } from './deploy-args.js'
-import { ignoredPaths, readCommitPaths, readServerFiles } from '../engine/snapshot/gather.js'
+import { ignoredPaths, readCommitPaths, readServerFiles } from '../engine/snapshot/drift-reads.js'
 import { runUrl } from './plan.js'
 import { setCountOutputs } from '../report/reporter.js'
 import { driftedResources, remainingDrift } from '../engine/drift/drifted.js'

@@ -9,8 +9,9 @@ import type { Target, Work } from '../model/target.js'
 import { compareFindings, type Finding } from '../model/finding.js'
 import type { DeployResult } from '../model/result.js'
 import { applyMode } from './deploy.js'
-import { driftBranchOf, type RunReads } from '../engine/snapshot/gather.js'
-import { check, type Checked } from './check.js'
+import { driftBranchOf } from '../engine/snapshot/drift-reads.js'
+import type { RunReads } from '../engine/snapshot/gather.js'
+import { check, fileChecksOf, listingsOf, namesOf, type Checked } from './check.js'
 import { failureMessage, findingCounts } from '../engine/validate/verdict.js'
 import { planMode, reviewNames } from './plan.js'
 import { type Upgrade, upgradeMode, upgradeReadiness } from './upgrade.js'
@@ -99,10 +100,10 @@ async function withoutPlan(
   run: Checking & { report: ReportInput; upgrade: Upgrade | undefined; suggesting?: Suggesting }
 ): Promise<RunOutcome> {
   const { work, settings, context, ports, checked, upgrade } = run
-  const { listings } = checked.snapshot
+  const listings = listingsOf(checked)
   const named = listings
     ? reviewNames(
-        { names: checked.names, defined: checked.defined, listings, everyFlow: true },
+        { names: namesOf(checked), defined: checked.defined, listings, everyFlow: true },
         [],
         ports.reporter
       ).findings
@@ -151,7 +152,7 @@ async function reportOf(run: Checking & { kestra: KestraServer | undefined; comm
   const { settings, context, work, kestra, checked, ports } = run
   const flows = checked.model.flows
   const servers = { kestra, upgradeServer: ports.upgradeServer }
-  const upgrade = await upgradeReadiness(settings, work, flows, servers, checked.flowChecks)
+  const upgrade = await upgradeReadiness(settings, work, flows, servers, fileChecksOf(checked))
   // Resources link to their pages in the Kestra UI, whose path names the tenant on tenant-scoped servers.
   const kestraUi = kestra && checked.snapshot.state ? await kestra.uiBase() : undefined
   const report: ReportInput = {

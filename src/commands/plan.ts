@@ -32,10 +32,11 @@ import { countsText, unfinishedText } from '../report/render/headline.js'
 import { renderedReport, type ReportInput } from '../report/render/input.js'
 import { commentMarker } from '../model/markdown/comment-markers.js'
 import type { Finding } from '../model/finding.js'
-import { baseCommit, baseFromApi } from '../engine/snapshot/gather.js'
+import { baseFromApi } from '../engine/snapshot/base-snapshot.js'
+import { baseCommit } from '../engine/snapshot/changed.js'
 import { driftPlan } from '../engine/drift/drifted.js'
 import type { TargetRun } from './ports.js'
-import type { Checked } from './check.js'
+import { listingsOf, namesOf, referencesOf, unfinishedOf, type Checked } from './check.js'
 import { type Outcome, valueOfEnded } from '../model/outcome.js'
 import { ActionError, errorMessage } from '../model/errors.js'
 import type { Kind } from '../resources/resource.js'
@@ -114,10 +115,11 @@ async function reviewedPlan(
   for (const [namespace, counts] of countsByNamespace(impact.plan)) {
     ports.reporter.info(`${namespace}: ${countsText(counts)}`)
   }
-  const { listings, unfinished = { byFlow: new Map() } } = checked.snapshot
+  const listings = listingsOf(checked)
+  const unfinished = unfinishedOf(checked) ?? { byFlow: new Map() }
   const review = {
     kestra: args.kestra,
-    names: checked.names,
+    names: namesOf(checked),
     defined: checked.defined,
     listings,
     unfinished,
@@ -145,7 +147,7 @@ async function impactOf(args: PlanModeArgs, built: Plan, reference: Date | undef
     (r): r is FlowChange => r.kind === 'flow' && r.action === 'delete'
   )
   const outside = await outsideUsers(args.kestra, deleted, state, args.settings.concurrency)
-  const repository = { flows: checked.model.flows, references: checked.references }
+  const repository = { flows: checked.model.flows, references: referencesOf(checked) }
   const graph = callGraph(repository, state, outside.users)
   const impact = withImpact(built, {
     ...graph,

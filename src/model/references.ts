@@ -16,6 +16,19 @@ export type FlowReference =
       id: string
     } & ReferenceSite)
 
+/** A resource another one names: the kind's name (`file`, `flow`), its namespace, its name there. */
+export interface Referenced {
+  kind: string
+  namespace: string
+  name: string
+}
+
+/** What a flow's reference names. */
+export function referencedOf(ref: FlowReference): Referenced {
+  const name = ref.kind === 'file' ? ref.path : ref.id
+  return { kind: ref.kind, namespace: ref.namespace, name }
+}
+
 export interface KnownResources {
   hasFile(namespace: string, path: string): boolean
   hasFlow(namespace: string, id: string): boolean

@@ -2,20 +2,12 @@ import type { StickyComment } from './github.js'
 import type { ChangedFiles, ActualNamespace, BaseSnapshot, PlanInput } from './plan-input.js'
 import type { EarlyMarkers } from './commit-marker.js'
 import type { ServerValidation } from './kestra.js'
-import type { NameListings } from './names.js'
 import type { Outcome } from './outcome.js'
 import type { ChosenLayout, FlowFile, RepoModel } from './repository.js'
-import type { UnfinishedReading } from './plan.js'
 
 export interface ServerAnswer {
   flows: FlowFile[]
   results: ServerValidation[]
-}
-
-/** Reference targets known to exist, as `namespace\0path` (files) and `namespace\0id` (flows). */
-export interface KnownTargets {
-  files: ReadonlySet<string>
-  flows: ReadonlySet<string>
 }
 
 /** All a run reads before deciding, made once by gather/; decide/ reads only this (docs/architecture.md). */
@@ -27,8 +19,11 @@ export interface Snapshot {
   readonly serverVersion: Outcome<string | undefined> | undefined
   /** Plan and deploy only. */
   readonly state: ReadonlyMap<string, ActualNamespace> | undefined
-  readonly serverAnswers: readonly ServerAnswer[] | undefined
-  readonly targets: KnownTargets
+  /**
+   * What each kind knows to exist (`GatherKind.known`), by kind name, as `namespace\0name`: what one resource
+   * references is looked up there.
+   */
+  readonly targets: ReadonlyMap<string, ReadonlySet<string>>
   /** Read with the server state (deploy only). */
   readonly markers: EarlyMarkers | undefined
   /** Its changed files' bytes read (plan and deploy only). */
@@ -38,10 +33,6 @@ export interface Snapshot {
   /** By kind name (`GatherKind`). */
   readonly kinds: ReadonlyMap<string, unknown>
   readonly base: Outcome<BaseSnapshot | undefined> | undefined
-  /** Of the names the flows' `secret()` and `kv()` calls use (plan and deploy). */
-  readonly listings: Outcome<NameListings> | undefined
-  /** The review's search of flows the plan may rewrite (docs/caught-at-review.md#executions-not-finished). */
-  readonly unfinished: UnfinishedReading | undefined
   /** Deploy only; a failed read throws where used (docs/rollback.md#finishing-a-stopped-rollback). */
   readonly rollbackRecords: EarlyRecords | undefined
   /**

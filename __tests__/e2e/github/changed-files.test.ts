@@ -3,7 +3,7 @@ import type { RunContext } from '../../../src/model/context.js'
 import { createOctokit } from '../../../src/adapters/github/octokit.js'
 import type { GitHubPort } from '../../../src/model/github.js'
 import { createGitHub } from '../../../src/adapters/github/rest-github.js'
-import { detectChangedFiles } from '../../../src/engine/snapshot/gather.js'
+import { detectChangedFiles } from '../../../src/engine/snapshot/changed.js'
 import { startFakeGitHub, type FakeGitHub } from '../../../test-support/fake-github.js'
 import { createGitRepo, type GitRepo } from '../../../test-support/git-repo.js'
 

@@ -1,7 +1,7 @@
 /** A drift run plans the default branch only (docs/drift.md#when-it-runs), refused before any server read. */
 import { describe, expect, it } from 'vitest'
 import type { RunContext } from '../../../src/model/context.js'
-import { driftBranchOf } from '../../../src/engine/snapshot/gather.js'
+import { driftBranchOf } from '../../../src/engine/snapshot/drift-reads.js'
 import type { DriftGitHub } from '../../../src/model/drift-port.js'
 
 function context(extra: Partial<RunContext>): RunContext {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../../src/engine/plan/build.js'
-import { desiredState } from '../../../src/engine/snapshot/gather.js'
+import { desiredState } from '../../../src/engine/snapshot/desired.js'
 import { WALK } from '../../../src/resources/registry.js'
 import { ServerReads } from '../../../src/engine/snapshot/server/reads.js'
 import type { NamespaceFileEntry, RepoModel } from '../../../src/model/repository.js'

@@ -1,36 +1,23 @@
+import { baseCommit, detectChangedFiles } from './changed.js'
+import { asClosable, shareTree, type SharedTree } from './shared-tree.js'
+import { readBaseSnapshot, readDeployedBase } from './base-snapshot.js'
+import { desiredFlows, desiredState } from './desired.js'
 import { resolve } from 'node:path'
-import { ConfigError, errorMessage } from '../../model/errors.js'
 import { markerSeal, type MarkerSeal } from '../../model/marker-seal.js'
-import { COMMIT_MARKER_KEY, commitMarker, readStored, short } from '../../model/commit-marker.js'
-import type { MarkersRead } from '../../adapters/kestra/commit-markers.js'
-import type {
-  ActualNamespace,
-  BaseSnapshot,
-  ChangedFiles,
-  DesiredFile,
-  DesiredFlow
-} from '../../model/plan-input.js'
-import { MAX_FILE_BYTES, sha256Hex } from '../../model/content.js'
-import { fileKey, flowKey } from '../../model/targets.js'
+import type { BaseSnapshot, ChangedFiles } from '../../model/plan-input.js'
 import {
-  deployableFlow,
   NOTHING_FOUND,
   type ChosenLayout,
   type FlowFile,
-  type NamespaceFileEntry,
-  type ReadProblem,
   type RepoModel
 } from '../../model/repository.js'
-import { EventLoopYielder, mapLimit } from '../../model/concurrency.js'
+import { ReadStream, wholeFlows } from './read-stream.js'
 import { commitTime, GitTree } from './repo/git-tree.js'
-import { IGNORE_FILE, IgnoreRules } from './repo/ignore-rules.js'
-import { childOf } from './repo/tree-source.js'
 import { chooseWorkTreeLayout } from './repo/choose-layout.js'
-import { loadRepository, type LoadHooks, type ReuseFlow, type WalkParts } from './repo/load.js'
+import { loadRepository, type WalkParts } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
-import { git, gitOrThrow, readIndexBlobs, type IndexBlobs } from '../../adapters/git/git.js'
+import { readIndexBlobs, type IndexBlobs } from '../../adapters/git/git.js'
 import {
-  knownTargets,
   readNameListings,
   readRollbackRecords,
   readUnfinishedOfRewritable,
@@ -38,33 +25,23 @@ import {
   ServerValidation
 } from './server/reads.js'
 import { reuseStoredChecks } from './stored-checks.js'
-import { readClosing, type ClosableTree, type GatherKind } from './kind.js'
+import { type GatherKind, type KnownInput } from './kind.js'
 import { managedNamespaces } from '../../model/managed-namespaces.js'
 import { heldNamespaceIsManaged } from '../../model/namespaces.js'
 import { NO_CONTENT_FACTS } from '../../model/content-facts.js'
 import type { KestraApi, ListingsApi } from '../../adapters/kestra/api.js'
-import { onPullRequest, type RunContext } from '../../model/context.js'
-import type { ChangedPath, GitHubPort, StickyComment } from '../../model/github.js'
-import type { DeploymentReads, EnvironmentRow } from '../../model/deployments-port.js'
-import type { DriftGitHub } from '../../model/drift-port.js'
-import type { DriftedResource } from '../../model/drift.js'
-import { parseFlowFile } from '../../model/flow-file.js'
+import { type RunContext } from '../../model/context.js'
+import type { GitHubPort, StickyComment } from '../../model/github.js'
 import { commentMarker } from '../../model/markdown/comment-markers.js'
 import { settle, valueOf, type Outcome } from '../../model/outcome.js'
-import type { Plan } from '../../model/plan.js'
-import type { FlowReference } from '../../model/references.js'
-import type { NameReference } from '../../model/names.js'
+import type { Referenced } from '../../model/references.js'
+import type { NameListings, NameReference } from '../../model/names.js'
+import type { UnfinishedReading } from '../../model/plan.js'
 import type { SentNames } from '../../model/sent-names.js'
 import type { Settings } from '../../model/settings.js'
-import type { Snapshot } from '../../model/snapshot.js'
+import type { ServerAnswer, Snapshot } from '../../model/snapshot.js'
 import type { StoredFlowCheck } from '../../model/stored-checks.js'
 import type { Target, Work } from '../../model/target.js'
-import {
-  isVerified,
-  verdictOf,
-  verifiedCommit,
-  type EnvironmentHistory
-} from '../../model/verification.js'
 
 /**
  * What every target of a run reads alike, read once (docs/architecture.md#one-read-per-run): a preview and a
@@ -164,16 +141,24 @@ export interface GatherResult {
    */
   flows: AsyncIterable<FlowFile>
   /**
-   * Once the repository is read (`sent`: as it is sent) and its references and `secret()` / `kv()` names
-   * collected: the server's version as soon as it is known, the change, the server's state, then the whole
-   * snapshot.
+   * Once the repository is read (`sent`: as it is sent) and what its resources reference and the `secret()` /
+   * `kv()` names they use are collected: the server's version as soon as it is known, the change, the server's
+   * state, then the whole snapshot.
    */
   after(
     model: RepoModel,
     sent: RepoModel,
-    references: readonly FlowReference[],
+    referenced: readonly Referenced[],
     names: readonly NameReference[]
   ): Remaining
+}
+
+/** What the server says of what the walk read, each read when the run asks it (`WalkRead`). */
+interface WalkReads {
+  /** Its verdicts, when it validates: `Remaining.snapshot` fails when they do. */
+  serverAnswers: Promise<Outcome<ServerAnswer[]>> | undefined
+  listings: Promise<Outcome<NameListings>> | undefined
+  unfinished: Promise<UnfinishedReading> | undefined
 }
 
 /** Each read as an outcome: `valueOf` where it is needed throws a failure there. */
@@ -182,6 +167,8 @@ export interface Remaining {
   changed: Promise<Outcome<ChangedFiles>>
   state: Promise<Outcome<Snapshot['state']>>
   snapshot: Promise<Outcome<Snapshot>>
+  /** What the server says of what the walk read (`WalkRead`), each when asked. */
+  walkReads: WalkReads
   /** Base-commit flow files a plan took from stored checks rather than parse: complete once `snapshot` is. */
   baseReused: ReadonlySet<string>
 }
@@ -197,7 +184,7 @@ export function gather(input: GatherInput): GatherResult {
   const started = startReads(input)
   const { reads, onServer, reused, index, workTree } = started
   // The flows reach the checks as they are read; a repository another target of the run loaded is whole.
-  const stream = shared.repository ? undefined : new FlowStream()
+  const stream = shared.repository ? undefined : new ReadStream<FlowFile>()
   const loading = (shared.repository ??= loadRepository(workTree, settings, {
     walk: started.walk,
     layout,
@@ -358,7 +345,7 @@ function reuseOf(
 function readRemaining(
   input: GatherInput,
   started: Started,
-  ...[model, sent, references, names]: Parameters<GatherResult['after']>
+  ...[model, sent, referenced, names]: Parameters<GatherResult['after']>
 ): Remaining {
   const { settings, kestra, target, layout } = input
   const { work } = target
@@ -444,21 +431,22 @@ function readRemaining(
   const snapshot = settle(
     (async (): Promise<Snapshot> => {
       const held = await valueOf(state)
+      const changedFiles = await valueOf(changed)
+      const serverVersion = await probe
+      // The server's verdicts travel with the walk (`Remaining.walkReads`); a failed batch fails the snapshot.
+      if (answers) await valueOf(answers)
       return Object.freeze({
         layout,
         model: sent,
-        changed: await valueOf(changed),
-        serverVersion: await probe,
+        changed: changedFiles,
+        serverVersion,
         state: held,
-        serverAnswers: answers && (await valueOf(answers)),
-        targets: await knownTargets(sent, references, kestra && { api: kestra, state: held }),
+        targets: await knownOf(input.kinds, referenced, { model: sent, state: held, kestra }),
         markers: await markers,
         desired: desired && (await valueOf(desired)),
         commitTime: await started.committed,
         kinds: new Map(await valueOf(started.kinds)),
         base: await base,
-        listings: await listings,
-        unfinished: await unfinished,
         rollbackRecords: rollbackRecords && {
           ...rollbackRecords,
           read: await rollbackRecords.read
@@ -467,617 +455,27 @@ function readRemaining(
       })
     })()
   )
-  return { serverVersion: Promise.resolve(probe), changed, state, snapshot, baseReused }
-}
-
-/** The flows of a repository loaded before: all at once, or none when its loading failed (said there). */
-async function* wholeFlows(loading: Promise<RepoModel>): AsyncIterable<FlowFile> {
-  const model = await loading.catch(() => undefined)
-  if (model) yield* model.flows
-}
-
-/**
- * Flows pushed as they are read, taken in order by one reader, until the end. The reader checks each flow it
- * takes, synchronously: between two, server answers are let in (`EventLoopYielder`).
- */
-class FlowStream implements AsyncIterable<FlowFile> {
-  private readonly held: FlowFile[] = []
-  private ended = false
-  private wake?: () => void
-  private readonly yielder = new EventLoopYielder()
-
-  push(flow: FlowFile): void {
-    this.held.push(flow)
-    this.wake?.()
-  }
-
-  end(): void {
-    this.ended = true
-    this.wake?.()
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<FlowFile> {
-    for (;;) {
-      await this.yielder.yieldTurn()
-      const flow = this.held.shift()
-      if (flow !== undefined) yield flow
-      else if (this.ended) return
-      else await new Promise<void>((resume) => (this.wake = resume))
-    }
+  return {
+    serverVersion: Promise.resolve(probe),
+    changed,
+    state,
+    snapshot,
+    walkReads: { serverAnswers: answers, listings, unfinished },
+    baseReused
   }
 }
 
-const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i
-const ZERO_SHA = /^0+$/
-const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list'
-
-/**
- * Which files a PR or push changed (docs/modes.md#changed-files): from local git history when it holds both
- * commits, else the GitHub API, else "everything" with the reason. Git gets argument arrays and validated commit
- * ids only; paths are read NUL-separated.
- */
-export async function detectChangedFiles(
-  context: RunContext,
-  { workspace, github }: { workspace: string; github?: GitHubPort }
-): Promise<ChangedFiles> {
-  const { pullRequest: pr, push } = context
-  if (onPullRequest(context)) {
-    if (!pr) return all(`the ${context.eventName} event names no pull request`)
-    return changedBetween(
-      workspace,
-      [pr.baseSha, pr.headSha],
-      [`${pr.baseSha}...${pr.headSha}`],
-      `the PR's base and head commits are not in the local history (shallow clone)`,
-      github &&
-        (async (gitProblem) => {
-          const files = await github.listPullRequestFiles(pr.number)
-          if (files.truncated) {
-            return all(
-              `the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`
-            )
-          }
-          if (pr.changedFiles !== undefined && files.files.length < pr.changedFiles) {
-            return all(
-              `GitHub listed ${files.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`
-            )
-          }
-          return fromApi(files.files, `${gitProblem}; listed through the GitHub API`)
-        })
-    )
+/** What each kind knows to exist (`GatherKind.known`), by kind name; the kinds ask the server in turn. */
+async function knownOf(
+  kinds: readonly GatherKind[],
+  referenced: readonly Referenced[],
+  input: Omit<KnownInput, 'asked'>
+): Promise<Map<string, ReadonlySet<string>>> {
+  const known = new Map<string, ReadonlySet<string>>()
+  for (const kind of kinds) {
+    if (!kind.known) continue
+    const asked = referenced.filter((ref) => ref.kind === kind.name)
+    known.set(kind.name, await kind.known({ ...input, asked }))
   }
-  if (context.eventName !== 'push') {
-    return all(
-      context.local ? 'no --base was given' : `${context.eventName} treats every file as changed`
-    )
-  }
-  if (!push || !SHA.test(push.after)) return all('the push event names no commit range')
-  if (ZERO_SHA.test(push.after)) return all('the push deleted the branch')
-  if (ZERO_SHA.test(push.before) || !push.before) {
-    return all('the push created a new branch, so there is no previous commit to compare with')
-  }
-  const short = push.before.slice(0, 12)
-  const missing = `the previous commit ${short} is not in the local history (force push or shallow clone)`
-  // Two-dot: what the tree looks like now against what it was, right even after a force push.
-  const pair: [string, string] = [push.before, push.after]
-  return changedBetween(
-    workspace,
-    pair,
-    pair,
-    missing,
-    github &&
-      (async (gitProblem) => {
-        const compared = await github.compareCommits(push.before, push.after)
-        if (compared.status !== 'ahead' && compared.status !== 'identical') {
-          // The compare is three-dot (since the merge base): after a force push it misses reverted files.
-          return all(`the push rewrote history (${short} is not an ancestor of the pushed commit)`)
-        }
-        if (compared.truncated) {
-          return all(
-            `the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`
-          )
-        }
-        return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`)
-      })
-  )
-}
-
-/**
- * The files git lists as changed between two commits. When git fails, and both commits are at hand (looked for
- * only then: the usual run starts one git process), that failure is the problem, else `missing`: GitHub's list
- * is asked then, else every file counts as changed.
- */
-async function changedBetween(
-  workspace: string,
-  [from, to]: [string, string],
-  revisions: string[],
-  missing: string,
-  fromGitHub: ((gitProblem: string) => Promise<ChangedFiles>) | undefined
-): Promise<ChangedFiles> {
-  let gitProblem = missing
-  if (SHA.test(from) && SHA.test(to)) {
-    try {
-      return { kind: 'list', paths: await gitDiff(workspace, revisions), source: 'git' }
-    } catch (error) {
-      const hasCommit = async (sha: string) =>
-        (await git(workspace, ['cat-file', '-e', `${sha}^{commit}`])) !== undefined
-      if ((await hasCommit(from)) && (await hasCommit(to))) {
-        gitProblem = `git diff failed (${errorMessage(error).split('\n', 1)[0]})`
-      }
-    }
-  }
-  if (!fromGitHub)
-    return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`)
-  try {
-    return await fromGitHub(gitProblem)
-  } catch (error) {
-    return all(`${gitProblem} and ${errorMessage(error)}`)
-  }
-}
-
-/** `git diff --name-status -z -M`: entries are STATUS\0PATH\0, renames and copies STATUS\0OLD\0NEW\0. */
-async function gitDiff(workspace: string, revisions: string[]): Promise<Set<string>> {
-  const output = await gitOrThrow(workspace, [
-    'diff',
-    '--name-status',
-    '-z',
-    '-M',
-    '--no-color',
-    '--no-ext-diff',
-    '--relative',
-    ...revisions,
-    '--'
-  ])
-  const fields = output.split('\0')
-  const paths = new Set<string>()
-  for (let i = 0; i < fields.length;) {
-    const status = fields[i++]
-    if (!status) continue
-    if (status[0] === 'R' || status[0] === 'C') paths.add(fields[i++])
-    paths.add(fields[i++])
-  }
-  return paths
-}
-
-function fromApi(files: ChangedPath[], note: string): ChangedFiles {
-  const paths = new Set(files.flatMap((file) => [file.path, file.previousPath ?? []].flat()))
-  return { kind: 'list', paths, source: 'api', note }
-}
-
-function all(reason: string): ChangedFiles {
-  return { kind: 'all', reason }
-}
-
-/** What the repository wants on the server; a file's bytes are read only where the server's differ. */
-export async function desiredState(
-  model: RepoModel,
-  actual: ReadonlyMap<string, ActualNamespace> | undefined,
-  { readFileBytes }: Pick<WalkParts, 'readFileBytes'>
-): Promise<{ flows: DesiredFlow[]; files: DesiredFile[] }> {
-  const managed = new Set(model.managedNamespaces)
-  const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace))
-  const held = new Map<string, string>()
-  for (const [namespace, { files }] of actual ?? []) {
-    for (const file of files) held.set(fileKey(namespace, file.path), file.summary.sha256)
-  }
-  const differing = safe.filter(
-    (entry) =>
-      entry.size <= MAX_FILE_BYTES &&
-      held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256
-  )
-  const bytes = new Map(
-    await mapLimit(differing, 32, async (entry) => [entry, await readFileBytes(entry)] as const)
-  )
-  const files = safe.map((entry) => ({
-    namespace: entry.namespace,
-    path: entry.path,
-    ...(bytes.has(entry) && { bytes: bytes.get(entry) }),
-    sha256: entry.sha256,
-    size: entry.size,
-    binary: entry.binary,
-    file: entry.file
-  }))
-  return { flows: desiredFlows(model), files }
-}
-
-/** The flows the repository wants on the server: the first file declaring an identity wins. */
-function desiredFlows(model: Pick<RepoModel, 'flows' | 'managedNamespaces'>): DesiredFlow[] {
-  const managed = new Set(model.managedNamespaces)
-  return [...firstDeclared(model.flows.filter((flow) => managed.has(flow.namespace!)))].map(
-    ([, flow]) => ({
-      namespace: flow.namespace!,
-      id: flow.id!,
-      source: flow.source,
-      file: flow.file
-    })
-  )
-}
-
-/** Each deployable flow identity's first file, by flowKey. */
-function firstDeclared(flows: readonly FlowFile[]): Map<string, FlowFile> {
-  const first = new Map<string, FlowFile>()
-  for (const flow of flows.filter(deployableFlow)) {
-    const key = flowKey(flow.namespace!, flow.id!)
-    if (!first.has(key)) first.set(key, flow)
-  }
-  return first
-}
-
-/** The commit the change starts from: the PR base, or the push's `before` (none for a new branch). */
-export function baseCommit(context: RunContext): string | undefined {
-  const sha = context.pullRequest?.baseSha || context.push?.before
-  return sha && !ZERO_SHA.test(sha) ? sha : undefined
-}
-
-function snapshotOf(model: RepoModel): BaseSnapshot {
-  const flows = [...firstDeclared(model.flows)].map(
-    ([key, { source, file }]) => [key, { source, file }] as const
-  )
-  const files = model.files.map(
-    ({ namespace, path, sha256, file }) => [fileKey(namespace, path), { sha256, file }] as const
-  )
-  return { flows: new Map(flows), files: new Map(files) }
-}
-
-/**
- * The base commit's snapshot; `current` (the work tree's model) spares reading the files the change left alone.
- */
-async function readBaseSnapshot(
-  borrowing: Promise<SharedTree<GitTree> | undefined>,
-  settings: Settings,
-  current: RepoModel,
-  walk: WalkParts,
-  reuseFlow?: ReuseFlow
-): Promise<BaseSnapshot | undefined> {
-  const borrowed = await borrowing
-  if (!borrowed) return undefined
-  try {
-    return snapshotOf(
-      await loadRepository(borrowed.tree, settings, {
-        walk,
-        known: workTreeReuse(current, borrowed.tree),
-        layout: current.layout,
-        reuseFlow
-      })
-    )
-  } finally {
-    await borrowed.release()
-  }
-}
-
-/**
- * Each managed namespace's last deployed commit, read from its commit marker, as one base snapshot in the
- * repository's names (docs/drift.md#drift-by-default): the namespaces deployed from one commit read it once; a
- * namespace without a marker, with one this action cannot read, or whose commit the checkout lacks has no base, and
- * `deployed.unchecked` says why. The marker is untrusted text: only a well-formed commit id is ever given to git.
- */
-async function readDeployedBase(
-  reads: ServerReads,
-  run: {
-    input: GatherInput
-    model: RepoModel
-    walk: WalkParts
-    reuseFlow?: ReuseFlow
-  }
-): Promise<BaseSnapshot> {
-  const { input, model } = run
-  const { sending, settings, context } = input
-  const sentOf = new Map(model.managedNamespaces.map((ns) => [ns, sending.namespace(ns)]))
-  const commits = new Map<string, string>()
-  const unchecked = new Map<string, string>()
-  const byCommit = new Map<string, string[]>()
-  await Promise.all(
-    [...sentOf].map(async ([namespace, sent]) => {
-      const reading = await reads.markerOf(sent)
-      const why = unreadMarker(reading, sent)
-      if (why !== undefined) {
-        unchecked.set(sent, why)
-        return
-      }
-      const commit = reading.markers.get(sent)!.commit.toLowerCase()
-      byCommit.set(commit, [...(byCommit.get(commit) ?? []), namespace])
-    })
-  )
-  const flows: BaseSnapshot['flows'] = new Map()
-  const files: BaseSnapshot['files'] = new Map()
-  for (const [commit, namespaces] of [...byCommit].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const held = new Set(namespaces)
-    const none = (why: string) => {
-      for (const namespace of namespaces) unchecked.set(sentOf.get(namespace)!, why)
-    }
-    let tree: GitTree | undefined
-    try {
-      tree = await GitTree.open(context.workspace, commit, settings.root)
-      if (!tree) {
-        none(
-          `its commit marker names commit ${short(commit)}, which this checkout does not have (a shallow clone: check out with fetch-depth: 0)`
-        )
-        continue
-      }
-      const at = await loadRepository(tree, settings, {
-        walk: run.walk,
-        known: workTreeReuse(model, tree),
-        layout: model.layout,
-        reuseFlow: run.reuseFlow
-      })
-      const snapshot = snapshotOf({
-        ...at,
-        flows: at.flows.filter((flow) => flow.namespace !== undefined && held.has(flow.namespace)),
-        files: at.files.filter((entry) => held.has(entry.namespace))
-      })
-      for (const [key, flow] of snapshot.flows) flows.set(key, flow)
-      for (const [key, file] of snapshot.files) files.set(key, file)
-      for (const namespace of namespaces) commits.set(sentOf.get(namespace)!, commit)
-    } catch (error) {
-      none(`commit ${short(commit)} of its commit marker could not be read: ${errorMessage(error)}`)
-    } finally {
-      await tree?.close()
-    }
-  }
-  return { flows, files, deployed: { commits, unchecked } }
-}
-
-/** Why a namespace's marker gives no commit to compare with, or undefined when it does. */
-function unreadMarker(reading: MarkersRead, namespace: string): string | undefined {
-  const failed = reading.failed.get(namespace)
-  if (failed !== undefined) {
-    return `its commit marker (KV ${COMMIT_MARKER_KEY}) could not be read: ${failed}`
-  }
-  if (reading.markers.get(namespace)) return undefined
-  const value = reading.held?.get(namespace)
-  if (value === undefined) return 'no commit marker (this action has not deployed it)'
-  const read = readStored('commit marker', commitMarker, value)
-  return `its KV entry ${COMMIT_MARKER_KEY} is not a commit marker this action reads (${'refused' in read ? read.refused : 'unreadable'})`
-}
-
-/**
- * Shallow history: read, through the contents API, the base version of just the files the plan would
- * overwrite or remove (drift needs nothing else).
- */
-export async function baseFromApi(
-  plan: Plan,
-  github: GitHubPort,
-  sha: string
-): Promise<BaseSnapshot> {
-  const snapshot: BaseSnapshot = { flows: new Map(), files: new Map(), partial: true }
-  const candidates = plan.resources.filter(
-    (r) => r.file && r.action !== 'create' && r.action !== 'unchanged'
-  )
-  await mapLimit(candidates, 8, async (change) => {
-    const bytes = await github.getFileAtRef(change.file!, sha)
-    if (!bytes) return
-    if (change.kind === 'file') {
-      snapshot.files.set(fileKey(change.namespace, change.path), {
-        sha256: sha256Hex(bytes),
-        file: change.file!
-      })
-      return
-    }
-    const flow = parseFlowFile({
-      file: change.file!,
-      rel: change.file!,
-      raw: Buffer.from(bytes).toString('utf8')
-    })
-    if (flow.namespace === change.namespace && flow.id === change.id) {
-      snapshot.flows.set(flowKey(change.namespace, change.id), {
-        source: flow.source,
-        file: change.file!
-      })
-    }
-  })
-  return snapshot
-}
-
-/**
- * Which files of a commit need not be read: the work tree holds the same bytes and its model (`current`, same
- * settings) has their entries, so a commit read costs what the change costs. Nothing is reused when the reading
- * could differ (a `.kestraignore` changed, symbolic links); a size check guards against checkout filters (line
- * endings, LFS) git counts as unchanged. Undefined when nothing may be reused.
- */
-export function workTreeReuse(current: RepoModel, commit: GitTree): LoadHooks['known'] {
-  const changes = commit.workTreeChanges
-  if (!changes || changes.untrackedIgnoreFile) return undefined
-  if ([...changes.changed].some(isIgnoreFile)) return undefined
-  if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink')) return undefined
-
-  const flowsByRel = groupBy(current.flows, (flow) => flow.rel)
-  const filesByRel = groupBy(current.files, (entry) => entry.rel)
-  const problemsByFile = groupBy(current.readProblems, (problem) => problem.file)
-  return (rel) => {
-    const blob = commit.blobs.get(rel)
-    if (!blob || changes.changed.has(rel) || isIgnoreFile(rel)) return undefined
-    const flows: FlowFile[] = flowsByRel.get(rel) ?? []
-    const files: NamespaceFileEntry[] = filesByRel.get(rel) ?? []
-    if (flows.length + files.length === 0) return undefined
-    const sameSize =
-      flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
-      files.every((entry) => !entry.symlink && entry.size === blob.size)
-    if (!sameSize) return undefined
-    const problems: ReadProblem[] = problemsByFile.get(childOf(current.rootRel, rel)) ?? []
-    return { flows, files: files.map((entry) => ({ ...entry, absPath: '' })), problems }
-  }
-}
-
-function isIgnoreFile(path: string): boolean {
-  return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`)
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>()
-  for (const item of items) {
-    const key = keyOf(item)
-    if (!groups.has(key)) groups.set(key, [])
-    groups.get(key)!.push(item)
-  }
-  return groups
-}
-
-export interface SharedTree<T> {
-  tree: T
-  release(): Promise<void>
-}
-
-/**
- * One opening of a tree lent to several readers (the base commit: the run's snapshot and each kind): it is
- * closed when its last borrower releases it, never while one still reads. A later borrow reads on, and is
- * closed in turn (a closed tree starts its reader again on demand).
- */
-export function shareTree<T extends ClosableTree>(
-  opening: Promise<T | undefined>
-): () => Promise<SharedTree<T> | undefined> {
-  let borrowers = 0
-  return async () => {
-    const tree = await opening
-    if (!tree) return undefined
-    borrowers++
-    let released = false
-    return {
-      tree,
-      release: async () => {
-        if (released) return
-        released = true
-        borrowers--
-        if (borrowers === 0) await tree.close()
-      }
-    }
-  }
-}
-
-/** The borrowed tree itself (what its methods read and set is the tree's), but `close` releases this borrow. */
-export function asClosable<T extends ClosableTree>({ tree, release }: SharedTree<T>): ClosableTree {
-  return new Proxy(tree, {
-    get: (target, key) => (key === 'close' ? release : target[key as keyof T])
-  })
-}
-
-/** Events a drift run plans on: the default branch's head (docs/drift.md#when-it-runs). */
-const DRIFT_EVENTS = ['schedule', 'workflow_dispatch']
-
-/**
- * The default branch, once the run is known to be on it: a drift run plans the default branch's head and
- * refuses any other ref before the server is read.
- */
-export async function driftBranchOf(
-  context: RunContext,
-  github: DriftGitHub | undefined
-): Promise<string> {
-  if (!DRIFT_EVENTS.includes(context.eventName)) {
-    throw new ConfigError(
-      'mode',
-      `mode drift runs on schedule or workflow_dispatch, not on ${context.eventName}; start it from a scheduled workflow (docs/drift.md#when-it-runs)`
-    )
-  }
-  const onBranch = context.ref?.startsWith('refs/heads/')
-    ? context.ref.slice('refs/heads/'.length)
-    : undefined
-  const known = context.defaultBranch ?? (await github?.defaultBranch())
-  // GitHub runs a schedule on the default branch's last commit.
-  const branch = known ?? (context.eventName === 'schedule' ? onBranch : undefined)
-  if (!branch) {
-    throw new ConfigError(
-      'github-token',
-      'mode drift needs the repository’s default branch: pass a github-token that can read the repository'
-    )
-  }
-  if (context.ref && context.ref !== `refs/heads/${branch}`) {
-    throw new ConfigError(
-      'mode',
-      `mode drift plans the default branch (${branch}), and this run is on ${context.ref}: run the workflow on ${branch}`
-    )
-  }
-  return branch
-}
-
-/** The server's bytes of drifted namespace files that the plan did not keep, by resource name. */
-export async function readServerFiles(
-  kestra: KestraApi,
-  items: readonly DriftedResource[],
-  state: ReadonlyMap<string, ActualNamespace>
-): Promise<Map<string, Uint8Array>> {
-  const found = new Map<string, Uint8Array>()
-  for (const item of items) {
-    const { change } = item
-    if (change.kind !== 'file' || item.kind === 'deleted-in-kestra' || change.previous) continue
-    const kept = state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes
-    const bytes = kept ?? (await kestra.getFile(change.namespace, change.path))
-    if (bytes) found.set(item.name, bytes)
-  }
-  return found
-}
-
-/** Every path of the planned commit (workspace-relative): new files never replace one of them. */
-export async function readCommitPaths(workspace: string, sha: string): Promise<Set<string>> {
-  const paths = await readClosing(GitTree.open(workspace, sha, '.'), async (tree) => tree.blobs)
-  return new Set(paths?.keys())
-}
-
-/**
- * Why the planned commit's ignore files leave each of `paths` (workspace-relative) out of what the layout
- * reads, by path: a file written there would never be read back
- * (docs/drift.md#where-the-drift-pull-request-never-writes).
- */
-export async function ignoredPaths(
-  workspace: string,
-  sha: string,
-  root: string,
-  paths: readonly string[]
-): Promise<Map<string, string>> {
-  const ignored = new Map<string, string>()
-  if (paths.length === 0) return ignored
-  await readClosing(GitTree.open(workspace, sha, root), async (tree) => {
-    const rules = new IgnoreRules(tree)
-    const under = tree.rootRel === '' ? '' : `${tree.rootRel}/`
-    for (const path of paths) {
-      if (!path.startsWith(under)) continue
-      const rule = await rules.pathExcludedBy(path.slice(under.length))
-      if (rule === undefined) continue
-      ignored.set(
-        path,
-        rule === 'fixed' || rule.file === undefined
-          ? 'the layout never reads that name'
-          : `${rule.file} line ${rule.line} (${rule.pattern}) leaves it out of what the layout reads`
-      )
-    }
-  })
-  return ignored
-}
-
-/** How far back an environment's history is read: GitHub lists newest first. */
-const HISTORY_LIMIT = 30
-
-/**
- * The environment's deployments, newest first, with their verdicts: statuses are read one deployment at a
- * time and the reading stops as soon as `sha`'s verdict and the verified commit are both known.
- */
-export async function environmentHistory(
-  reads: DeploymentReads,
-  environment: string,
-  sha: string
-): Promise<EnvironmentHistory> {
-  const history: EnvironmentHistory = { deployments: [] }
-  for (const deployment of await reads.deployments({ environment }, HISTORY_LIMIT)) {
-    history.deployments.push({
-      deployment,
-      verdict: verdictOf(await reads.statuses(deployment.id))
-    })
-    const decided = history.deployments.some(
-      (entry) => entry.deployment.sha === sha && entry.verdict !== 'pending'
-    )
-    if (decided && (isVerified(history, sha) || verifiedCommit(history))) break
-  }
-  return history
-}
-
-/** The newest deployment of each environment with its statuses; previews already removed are left out. */
-export async function environmentRows(reads: DeploymentReads): Promise<EnvironmentRow[]> {
-  const newest = new Map<string, EnvironmentRow['deployment']>()
-  for (const deployment of await reads.deployments({}, 100)) {
-    if (!newest.has(deployment.environment)) newest.set(deployment.environment, deployment)
-  }
-  const rows = await Promise.all(
-    [...newest.values()].map(async (deployment) => ({
-      deployment,
-      statuses: await reads.statuses(deployment.id)
-    }))
-  )
-  return rows.filter((row) => !(row.deployment.transient && row.statuses[0]?.state === 'inactive'))
+  return known
 }

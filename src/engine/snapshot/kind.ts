@@ -1,7 +1,13 @@
 import type { KestraApi, ListingsApi } from '../../adapters/kestra/api.js'
+import { mapLimit } from '../../model/concurrency.js'
+import type { ActualNamespace } from '../../model/plan-input.js'
+import type { Referenced } from '../../model/references.js'
 import type { Settings } from '../../model/settings.js'
 import type { ChosenLayout, FlowFile, RepoModel } from '../../model/repository.js'
-import type { Snapshot } from '../../model/snapshot.js'
+import type { ServerAnswer } from '../../model/snapshot.js'
+import type { NameListings } from '../../model/names.js'
+import type { Outcome } from '../../model/outcome.js'
+import type { UnfinishedReading } from '../../model/plan.js'
 import type { StoredFlowCheck } from '../../model/stored-checks.js'
 import type { KestraVersion } from '../../model/version.js'
 import type { Target, Work } from '../../model/target.js'
@@ -49,6 +55,43 @@ export interface GatherKind<H = unknown> {
    * under `label`.
    */
   readonly folder?: { name: string; label: string }
+  /**
+   * What of this kind exists, in the repository or on the server, as `namespace\0name`: what another kind's
+   * resources reference (a flow's subflow, its `read('…')` of a file) is looked up in it
+   * (docs/kinds.md#what-one-kind-tells-another).
+   */
+  known?(input: KnownInput): Promise<ReadonlySet<string>>
+}
+
+/** What a kind's `known` reads. */
+export interface KnownInput {
+  /** The repository, as sent. */
+  model: RepoModel
+  /** The server's state of the managed namespaces, when read. */
+  state: ReadonlyMap<string, ActualNamespace> | undefined
+  /** The names of this kind that other resources reference. */
+  asked: readonly Referenced[]
+  /** The server, when the run reads it: a referenced name the state does not answer for is asked of it. */
+  kestra: KestraApi | undefined
+}
+
+/**
+ * `held` with the names `asked` that the server holds, when there is one: a namespace whose state was read
+ * answers for itself, any other name is asked of the server (`exists`), one request per name.
+ */
+export async function withServerNames(
+  held: Set<string>,
+  { asked, state, kestra }: KnownInput,
+  exists: (api: KestraApi, namespace: string, name: string) => Promise<boolean>
+): Promise<Set<string>> {
+  if (!kestra) return held
+  const unique = new Map(asked.map((ref) => [`${ref.namespace}\0${ref.name}`, ref]))
+  const unresolved = [...unique].filter(([key]) => !held.has(key))
+  await mapLimit(unresolved, 8, async ([key, { namespace, name }]) => {
+    if (state?.has(namespace)) return // the bulk read already answered for this namespace
+    if (await exists(kestra, namespace, name)) held.add(key)
+  })
+  return held
 }
 
 /**
@@ -68,7 +111,12 @@ export interface WalkRead {
   serverVersion?: KestraVersion
   /** The run's namespace prefix ('' when none): where the walk's namespaces are sent. */
   namespacePrefix: string
-  serverAnswers?: Snapshot['serverAnswers']
+  /** The server's verdicts on what the walk read, when it validates. */
+  serverAnswers?: readonly ServerAnswer[]
+  /** The server's listings of the names that `secret()` and `kv()` calls use (plan, deploy, validate with a server). */
+  listings?: Outcome<NameListings>
+  /** The review's search of what the plan may rewrite (docs/caught-at-review.md#executions-not-finished). */
+  unfinished?: UnfinishedReading
 }
 
 /** A repository file a kind reads as text: its workspace-relative path, its text normalised. */

@@ -5,7 +5,6 @@ import { FlowDocument, nodePosition, offsetPosition } from './decide-document.js
 import { flowLinks, taskTree, type TaskTree } from './decide-task-tree.js'
 import type { NameReference } from '../../model/names.js'
 import type { FlowReference, KnownResources } from '../../model/references.js'
-import type { KnownTargets } from '../../model/snapshot.js'
 import type { FlowCaller } from '../../model/plan.js'
 import { isScalar, visit, type Document, type Scalar } from 'yaml'
 import { declaredInputs } from './decide-declared-inputs.js'
@@ -153,10 +152,12 @@ function lookedIn(namespace: string, folders: readonly string[]): string {
   return `Looked in ${named} under root: add the file there or fix the path`
 }
 
-export function knownResources({ files, flows }: KnownTargets): KnownResources {
+/** What the kinds know to exist (`Snapshot.targets`), as a flow's references look it up. */
+export function knownResources(targets: ReadonlyMap<string, ReadonlySet<string>>): KnownResources {
+  const has = (kind: string, key: string) => targets.get(kind)?.has(key) ?? false
   return {
-    hasFile: (namespace, path) => files.has(`${namespace}\0${path}`),
-    hasFlow: (namespace, id) => flows.has(`${namespace}\0${id}`)
+    hasFile: (namespace, path) => has('file', `${namespace}\0${path}`),
+    hasFlow: (namespace, id) => has('flow', `${namespace}\0${id}`)
   }
 }
 

@@ -3,14 +3,32 @@ import { isYamlFile } from '../../engine/snapshot/repo/layout.js'
 import type { FlowLocation, ReuseFlow } from '../../engine/snapshot/repo/load.js'
 import type { TreeSource } from '../../engine/snapshot/repo/tree-source.js'
 import type { DependenciesApi, HistoryApi } from '../../adapters/kestra/api.js'
+import { withServerNames, type KnownInput } from '../../engine/snapshot/kind.js'
 import { mapLimit } from '../../model/concurrency.js'
 import { normaliseText } from '../../model/content.js'
 import { errorMessage } from '../../model/errors.js'
 import { kindOfText, parseFlowFile } from '../../model/flow-file.js'
 import type { FlowDependency } from '../../model/kestra.js'
 import type { OutsideUser, OutsideUsers } from '../../model/references.js'
-import type { FlowFile, ReadProblem } from '../../model/repository.js'
+import { deployableFlow, type FlowFile, type ReadProblem } from '../../model/repository.js'
 import { flowKey, pinnedKey } from '../../model/targets.js'
+
+/**
+ * The flows known to exist, as `namespace\0id`: the repository's, the server's state's, and each flow another
+ * calls or follows that the server holds (docs/kinds.md#what-one-kind-tells-another).
+ */
+export function flowsKnown(input: KnownInput): Promise<Set<string>> {
+  const { model, state } = input
+  const held = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`))
+  for (const [namespace, actual] of state ?? []) {
+    for (const flow of actual.flows) held.add(`${namespace}\0${flow.id}`)
+  }
+  return withServerNames(
+    held,
+    input,
+    async (api, namespace, id) => (await api.getFlow(namespace, id)) !== undefined
+  )
+}
 
 /** `path`: the file or a link's target, relative to root; text that is not UTF-8 is a read problem. */
 export async function readFlow(

@@ -1,4 +1,4 @@
-import { workTreeReuse } from '../../../../src/engine/snapshot/gather.js'
+import { workTreeReuse } from '../../../../src/engine/snapshot/base-snapshot.js'
 import { GitTree } from '../../../../src/engine/snapshot/repo/git-tree.js'
 import { loadRepository, type LoadHooks } from '../../../../src/engine/snapshot/repo/load.js'
 import { WALK } from '../../../../src/resources/registry.js'

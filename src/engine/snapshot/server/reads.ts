@@ -7,7 +7,7 @@ import {
   contentFactsOf,
   NO_CONTENT_FACTS
 } from '../../../model/content-facts.js'
-import { mapLimit, Semaphore } from '../../../model/concurrency.js'
+import { Semaphore } from '../../../model/concurrency.js'
 import {
   batchCount,
   FillingBatch,
@@ -16,7 +16,7 @@ import {
 } from '../../../adapters/kestra/validate.js'
 import { compareCodeUnits, normaliseText, utf8Length } from '../../../model/content.js'
 import { fitToSend } from '../../../model/yaml-aliases.js'
-import type { KnownTargets, ServerAnswer } from '../../../model/snapshot.js'
+import type { ServerAnswer } from '../../../model/snapshot.js'
 import type { KestraApi, ListingsApi } from '../../../adapters/kestra/api.js'
 import { type Outcome, settle, valueOf } from '../../../model/outcome.js'
 import type { Execution, RemoteFile, RemoteFlow } from '../../../model/kestra.js'
@@ -29,7 +29,6 @@ import {
 } from '../../../model/plan-input.js'
 import type { LocalFiles } from '../../../model/sent-names.js'
 import {
-  deployableFlow,
   type FlowFile,
   type NamespaceFileEntry,
   type RepoModel
@@ -45,7 +44,6 @@ import {
   type NameReference
 } from '../../../model/names.js'
 import { atLeast } from '../../../model/version.js'
-import type { FlowReference } from '../../../model/references.js'
 import { executionUrl } from '../../../adapters/kestra/executions.js'
 import { flowKey } from '../../../model/targets.js'
 import type { UnfinishedExecution, UnfinishedReading } from '../../../model/plan.js'
@@ -389,42 +387,6 @@ function unlistedReason(error: unknown): string {
     return `no permission to list them: ${error.method} ${error.path.replace(/\?.*/, '')} answered ${error.status}`
   }
   return `the listing failed: ${errorMessage(error)}`
-}
-
-/**
- * Which targets of `read('…')` and of subflows exist, in the repository or on the server: managed namespaces from
- * the bulk state, others with one request per target. decide/ turns the missing ones into findings.
- */
-export async function knownTargets(
-  model: RepoModel,
-  refs: readonly FlowReference[],
-  server?: { api: KestraApi; state?: ReadonlyMap<string, ActualNamespace> }
-): Promise<KnownTargets> {
-  const files = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`))
-  const flows = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`))
-  for (const [namespace, actual] of server?.state ?? []) {
-    for (const file of actual.files) files.add(`${namespace}\0${file.path}`)
-    for (const flow of actual.flows) flows.add(`${namespace}\0${flow.id}`)
-  }
-  if (server) {
-    const unique = new Map(refs.map((ref) => [`${ref.kind}\0${targetOf(ref)}`, ref])).values()
-    const unresolved = [...unique].filter(
-      (ref) => !(ref.kind === 'file' ? files : flows).has(targetOf(ref))
-    )
-    await mapLimit(unresolved, 8, async (ref) => {
-      if (server.state?.has(ref.namespace)) return // the bulk read already answered for this namespace
-      const exists =
-        ref.kind === 'file'
-          ? (await server.api.getFile(ref.namespace, ref.path)) !== undefined
-          : (await server.api.getFlow(ref.namespace, ref.id)) !== undefined
-      if (exists) (ref.kind === 'file' ? files : flows).add(targetOf(ref))
-    })
-  }
-  return { files, flows }
-}
-
-function targetOf(ref: FlowReference): string {
-  return ref.kind === 'file' ? `${ref.namespace}\0${ref.path}` : `${ref.namespace}\0${ref.id}`
 }
 
 /**

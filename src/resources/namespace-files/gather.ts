@@ -1,0 +1,18 @@
+import { withServerNames, type KnownInput } from '../../engine/snapshot/kind.js'
+
+/**
+ * The namespace files known to exist, as `namespace\0path`: the repository's, the server's state's, and each
+ * file a flow reads that the server holds (docs/kinds.md#what-one-kind-tells-another).
+ */
+export function filesKnown(input: KnownInput): Promise<Set<string>> {
+  const { model, state } = input
+  const held = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`))
+  for (const [namespace, actual] of state ?? []) {
+    for (const file of actual.files) held.add(`${namespace}\0${file.path}`)
+  }
+  return withServerNames(
+    held,
+    input,
+    async (api, namespace, path) => (await api.getFile(namespace, path)) !== undefined
+  )
+}
