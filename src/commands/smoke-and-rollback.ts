@@ -13,13 +13,9 @@ import { executionUrl } from '../adapters/kestra/executions.js'
 import { setCountOutputs } from '../report/reporter.js'
 import { randomBytes } from 'node:crypto'
 import type { RollbackResult, RolledBack, SmokeReport, SmokeRun } from '../model/after-deploy.js'
-import {
-  planFromDeploy,
-  plansFromRecords,
-  readRecords,
-  rollback
-} from '../engine/apply/rollback.js'
-import type { RollbackPlan, RollbackRecord } from '../engine/apply/rollback.js'
+import { rollback } from '../engine/apply/rollback.js'
+import { planFromDeploy, plansFromRecords, readRecords } from '../engine/apply/rollback-record.js'
+import type { RollbackPlan, RollbackRecord } from '../engine/apply/rollback-record.js'
 import { runSmoke } from '../engine/apply/smoke.js'
 import { short } from '../model/commit-marker.js'
 import { valueOfEnded } from '../model/outcome.js'

@@ -6,7 +6,7 @@ import {
   readRecord,
   recordsOf as recordsOfKinds,
   type RollbackPlan
-} from '../../../src/engine/apply/rollback.js'
+} from '../../../src/engine/apply/rollback-record.js'
 import { flowHash } from '../../../src/resources/flows/apply.js'
 import { ROLLBACK_KINDS } from '../../../src/resources/registry.js'
 

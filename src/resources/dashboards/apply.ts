@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { type ApplyKind, type RollbackKind, settled } from '../../engine/apply/kind.js'
-import { embedText, recordedSchema, sha256Field } from '../../engine/apply/rollback.js'
+import { embedText } from '../../engine/apply/rollback.js'
+import { recordedSchema, sha256Field } from '../../engine/apply/rollback-record.js'
 import type { KestraApi } from '../../adapters/kestra/api.js'
 import {
   dashboardFields,

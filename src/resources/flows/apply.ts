@@ -7,7 +7,8 @@ import {
   type Verdict
 } from '../../engine/apply/kind.js'
 import { orderWrites } from '../../engine/apply/order.js'
-import { recordedSchema, restoreByHash, sha256Field } from '../../engine/apply/rollback.js'
+import { restoreByHash } from '../../engine/apply/rollback.js'
+import { recordedSchema, sha256Field } from '../../engine/apply/rollback-record.js'
 import type { KestraApi } from '../../adapters/kestra/api.js'
 import { ApiError } from '../../adapters/kestra/errors.js'
 import { sha256Hex } from '../../model/content.js'

@@ -5,12 +5,8 @@ import {
   type ApplyKind,
   type RollbackKind
 } from '../../engine/apply/kind.js'
-import {
-  embedText,
-  recordedSchema,
-  restoreByHash,
-  sha256Field
-} from '../../engine/apply/rollback.js'
+import { embedText, restoreByHash } from '../../engine/apply/rollback.js'
+import { recordedSchema, sha256Field } from '../../engine/apply/rollback-record.js'
 import type { KestraApi } from '../../adapters/kestra/api.js'
 import { ApiError, failureMarks } from '../../adapters/kestra/errors.js'
 import { liveKvKeys } from '../../adapters/kestra/listings.js'

@@ -7,7 +7,8 @@ import {
   settled,
   type Verdict
 } from '../../engine/apply/kind.js'
-import { recordedSchema, restoreByHash, sha256Field } from '../../engine/apply/rollback.js'
+import { restoreByHash } from '../../engine/apply/rollback.js'
+import { recordedSchema, sha256Field } from '../../engine/apply/rollback-record.js'
 import type { HistoryApi, KestraApi } from '../../adapters/kestra/api.js'
 import type { RestoreItem } from '../../model/after-deploy.js'
 import { MAX_FILE_BYTES, sha256Hex } from '../../model/content.js'

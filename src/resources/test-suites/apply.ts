@@ -5,12 +5,8 @@ import {
   type RollbackKind
 } from '../../engine/apply/kind.js'
 import { z } from 'zod'
-import {
-  embedText,
-  recordedSchema,
-  restoreByHash,
-  sha256Field
-} from '../../engine/apply/rollback.js'
+import { embedText, restoreByHash } from '../../engine/apply/rollback.js'
+import { recordedSchema, sha256Field } from '../../engine/apply/rollback-record.js'
 import type { KestraApi } from '../../adapters/kestra/api.js'
 import { normaliseText, sha256Hex } from '../../model/content.js'
 import type { ResourceChanges } from '../../model/plan.js'
