@@ -50,8 +50,19 @@ export default tseslint.config(
       // No code in strings: what the action runs is a module the bundle carries (generated/ for the validators).
       'no-new-func': 'error',
       'no-eval': 'error',
-      'no-implied-eval': 'error'
+      'no-implied-eval': 'error',
+      // A file a reader can hold: one question per file (docs/architecture.md#what-the-rules-keep).
+      'max-lines': ['error', { max: 500, skipBlankLines: false, skipComments: false }]
     }
+  },
+  {
+    // Still over 500 lines, each to be split (the list only shrinks).
+    files: [
+      'src/commands/check.ts',
+      'src/engine/snapshot/server/reads.ts',
+      'src/resources/flows/decide-schema.ts'
+    ],
+    rules: { 'max-lines': 'off' }
   },
   {
     // model/ and decide are pure (docs/architecture.md): what the import rule cannot see, globals and

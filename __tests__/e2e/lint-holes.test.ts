@@ -217,6 +217,15 @@ describe('npm run lint fails on each hole of the import rule', () => {
       expect(failed?.stdout).toContain(rule)
   })
 
+  it('a file over 500 lines, anywhere in src/', async () => {
+    const failed = await eslintFails(
+      'src/model/zz-hole.ts',
+      Array.from({ length: 501 }, (_, i) => `export const line${i} = ${i}`)
+    )
+    expect(failed?.code).toBe(1)
+    expect(failed?.stdout).toContain('max-lines')
+  })
+
   it('a copy of the settings with a field overridden, anywhere in src/', async () => {
     const failed = await eslintFails('src/commands/zz-hole.ts', [
       "import type { Settings } from '../model/settings.js'",

@@ -20,7 +20,7 @@ import { WorkTree } from './work-tree.js'
 import { childOf, type TreeSource } from './tree-source.js'
 import { type HiddenFlow, SearchScope, type WalkEntry, walkTree } from './walk.js'
 import { LocalFilesTracker } from './local-files.js'
-import { hiddenFlows } from './hidden-flows.js'
+import { hiddenFlows } from './hidden-by-ignore-rules.js'
 import {
   hiddenFlowsWarnings,
   misnamedTenantFolders,
