@@ -66,7 +66,7 @@ export default defineConfig({
           include: ['__tests__/**/*.test.ts'],
           exclude: [END_TO_END, ...HOUSE],
           globalSetup: ['test-support/scratch-setup.ts'],
-          setupFiles: ['test-support/unit-setup.ts'],
+          setupFiles: ['test-support/unit-setup.ts', 'test-support/flow-validators-setup.ts'],
           // A worker evaluates src/ once for all its files, not once per file (two thirds of the project's
           // CPU time). Safe because no module keeps state between tests; the setup runs again for each file.
           isolate: false,
@@ -81,7 +81,7 @@ export default defineConfig({
           name: 'house',
           include: HOUSE,
           globalSetup: ['test-support/scratch-setup.ts'],
-          setupFiles: ['test-support/unit-setup.ts'],
+          setupFiles: ['test-support/unit-setup.ts', 'test-support/flow-validators-setup.ts'],
           isolate: false
         }
       },
@@ -91,7 +91,7 @@ export default defineConfig({
           name: 'properties',
           include: FULL_PROPERTIES,
           globalSetup: ['test-support/scratch-setup.ts'],
-          setupFiles: ['test-support/unit-setup.ts'],
+          setupFiles: ['test-support/unit-setup.ts', 'test-support/flow-validators-setup.ts'],
           env: { KGA_FULL_RUNS: '1' },
           isolate: false,
           // Every run of a heavy property, beside the end-to-end project on the same 2 cores.
@@ -104,7 +104,8 @@ export default defineConfig({
           name: 'e2e',
           include: [`${END_TO_END}/*.test.ts`],
           exclude: [ENGINE, ...CORE],
-          globalSetup: ['test-support/scratch-setup.ts', 'test-support/bundle-setup.ts']
+          globalSetup: ['test-support/scratch-setup.ts', 'test-support/bundle-setup.ts'],
+          setupFiles: ['test-support/flow-validators-setup.ts']
         }
       },
       {
@@ -117,6 +118,7 @@ export default defineConfig({
             'test-support/bundle-setup.ts',
             'test-support/core-setup.ts'
           ],
+          setupFiles: ['test-support/flow-validators-setup.ts'],
           hookTimeout: 300_000
         }
       },
@@ -130,6 +132,7 @@ export default defineConfig({
             'test-support/bundle-setup.ts',
             'test-support/engine-setup.ts'
           ],
+          setupFiles: ['test-support/flow-validators-setup.ts'],
           // Kestra's engine runs executions and writes to H2 on the same 2 cores as the action.
           testTimeout: 240_000,
           hookTimeout: 240_000

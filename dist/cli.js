@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { r as runCli } from './chunks/engine.js';
 import 'node:fs';
-import 'node:readline';
 import 'node:os';
 import 'node:path';
 import './chunks/vendor.js';
@@ -38,8 +37,9 @@ import 'string_decoder';
 import 'child_process';
 import 'timers';
 import 'node:module';
-import 'node:child_process';
+import 'node:readline';
 import 'node:timers/promises';
+import 'node:child_process';
 import 'node:fs/promises';
 
 process.exitCode = await runCli(process.argv.slice(2));

@@ -1,14 +1,14 @@
-import { statSync, readdirSync, readFileSync, openSync, constants as constants$1, fstatSync, closeSync, realpathSync, lstatSync, createReadStream, mkdirSync, writeFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { statSync, readdirSync, readFileSync, openSync, constants as constants$1, fstatSync, closeSync, realpathSync, lstatSync, createReadStream, mkdirSync, writeFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve as resolve$1, relative, sep, join, isAbsolute, posix, dirname, basename } from 'node:path';
-import { r as record, u as unknown, s as string, a as array, o as object, A as Agent, E as EnvHttpProxyAgent, b as request, F as FormData, R as Response$1, l as looseObject, n as number, d as distExports, Z as ZipDeflate, c as Zip, e as boolean$1, _ as _enum, t as tuple, i as int, f as literal, g as discriminatedUnion, p as picomatch, h as strictObject, j as structuredPatch, k as formatPatch, m as FILE_HEADERS_ONLY, q as equal, v as ucs2length, w as j, x as union, y as _null, z as _undefined, B as bigint, C as preprocess, D as parsePatch, G as reversePatch, H as diffLines$1, I as characterEntities, J as retry, K as throttling, L as summary, M as setOutput, N as setSecret, O as getInput } from './vendor.js';
-import { TextDecoder as TextDecoder$1, parseArgs as parseArgs$1, promisify } from 'node:util';
-import { execFile, spawn } from 'node:child_process';
+import { r as record, u as unknown, s as string, a as array, o as object, A as Agent, E as EnvHttpProxyAgent, b as request, F as FormData, R as Response$1, l as looseObject, n as number, d as distExports, Z as ZipDeflate, c as Zip, e as boolean$1, _ as _enum, t as tuple, i as int, f as literal, p as picomatch, g as discriminatedUnion, h as strictObject, j as structuredPatch, k as formatPatch, m as FILE_HEADERS_ONLY, q as equal, v as ucs2length, w as j, x as union, y as _null, z as _undefined, B as bigint, C as preprocess, D as parsePatch, G as reversePatch, H as diffLines$1, I as characterEntities, J as retry, K as throttling, L as summary, M as setOutput, N as setSecret, O as getInput } from './vendor.js';
+import { TextDecoder as TextDecoder$1, parseArgs as parseArgs$1 } from 'node:util';
+import { createInterface } from 'node:readline';
 import { isUtf8 } from 'node:buffer';
 import { hash, createHash, hkdfSync, scrypt, timingSafeEqual, createHmac, randomBytes } from 'node:crypto';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
-import { constants, inflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
+import { constants, inflateRawSync, gzipSync } from 'node:zlib';
+import { execFile, spawn } from 'node:child_process';
 import { lstat, realpath, stat, readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -2470,7 +2470,7 @@ function isWrite(change) {
 function kindOf$2(kinds, change) {
     const kind = kinds.find((candidate) => candidate.name === change.kind);
     if (kind === undefined) {
-        throw new ActionError(`no resource kind '${change.kind}' is registered (src/kinds/index.ts)`);
+        throw new ActionError(`no resource kind '${change.kind}' is registered (src/resources/registry.ts)`);
     }
     return kind;
 }
@@ -4097,262 +4097,286 @@ class ProgressLine {
     }
 }
 
-const CONTENT_FACTS_FIELD = 'contents';
-const MAX_CONTENT_FACTS_BYTES = 384 * 1024;
-const NO_CONTENT_FACTS = { blobs: new Map(), zipped: new Map() };
-const BLOB_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-const ZIP_DIGEST = /^[sd][A-Za-z0-9_-]{43}$/;
-const SUMMARY = /^([0-9a-f]{64}),(0|[1-9][0-9]{0,14}),([01])$/;
-function contentFactsOf(markerValue) {
-    const stored = jsonObject.safeParse(markerValue?.[CONTENT_FACTS_FIELD]).data;
-    if (!stored)
-        return NO_CONTENT_FACTS;
-    return { blobs: factsIn(stored.blobs, BLOB_ID), zipped: factsIn(stored.zipped, ZIP_DIGEST) };
-}
-function factsIn(value, key) {
-    const facts = new Map();
-    for (const [id, text] of Object.entries(jsonObject.safeParse(value).data ?? {})) {
-        const summary = typeof text === 'string' ? SUMMARY.exec(text) : null;
-        if (summary && key.test(id)) {
-            facts.set(id, { sha256: summary[1], size: Number(summary[2]), binary: summary[3] === '1' });
-        }
-    }
-    return facts;
-}
-function contentFactsToStore(plan, state, files) {
-    const written = new Set(plan.resources.flatMap((change) => change.kind === 'file' && isWrite(change) ? [fileKey(change.namespace, change.path)] : []));
-    const facts = new Map();
-    const of = (namespace) => {
-        let held = facts.get(namespace);
-        if (!held)
-            facts.set(namespace, (held = { blobs: new Map(), zipped: new Map() }));
-        return held;
-    };
-    for (const file of files) {
-        const text = file.blob === undefined ? undefined : storedSummary(file);
-        if (text !== undefined)
-            of(file.namespace).blobs.set(file.blob, text);
-    }
-    for (const [namespace, held] of state) {
-        for (const file of held.files) {
-            if (file.digest === undefined || written.has(fileKey(namespace, file.path)))
-                continue;
-            const text = storedSummary(file.summary);
-            if (text !== undefined)
-                of(namespace).zipped.set(file.digest, text);
-        }
-    }
-    return new Map([...facts].map(([namespace, { blobs, zipped }]) => [namespace, within(blobs, zipped)]));
-}
-function storedSummary(summary) {
-    if (summary.sha256.length !== 64)
+const CONVERTING = new Set(['text', 'eol', 'crlf', 'filter', 'ident', 'working-tree-encoding']);
+async function readIndexBlobs(folder) {
+    const [listing, autocrlf] = await Promise.all([
+        git$1(folder, ['ls-files', '-s', '-v', '-c', '-m', '-z', '--', '.']),
+        git$1(folder, ['config', '--get', 'core.autocrlf'], { exit1IsEmpty: true })
+    ]);
+    if (listing === undefined)
         return undefined;
-    return `${summary.sha256},${summary.size},${summary.binary ? 1 : 0}`;
-}
-function within(blobs, zipped) {
-    const stored = { blobs: {}, zipped: {} };
-    let bytes = utf8Length(JSON.stringify(stored));
-    for (const [field, entries] of [
-        ['blobs', blobs],
-        ['zipped', zipped]
-    ]) {
-        for (const key of [...entries.keys()].sort()) {
-            const text = entries.get(key);
-            const size = key.length + text.length + 6;
-            if (bytes + size > MAX_CONTENT_FACTS_BYTES)
-                continue;
-            stored[field][key] = text;
-            bytes += size;
-        }
-    }
-    return stored;
-}
-
-const STORED_CHECKS_FIELD = 'checks';
-function checkDigest(key) {
-    const { validator, file, rel, expectedNamespace, layout, sha256 } = key;
-    return sha256Hex(JSON.stringify([validator, file, rel, expectedNamespace, layout, sha256]));
-}
-const severity = _enum(['error', 'warning', 'notice']);
-const finding = object({
-    file: string(),
-    line: number(),
-    column: number().optional(),
-    endLine: number().optional(),
-    endColumn: number().optional(),
-    rule: string(),
-    message: string(),
-    resource: string().optional()
-});
-const version = tuple([int(), int(), int()]).readonly();
-const upgradeItem = object({
-    line: number(),
-    rule: string(),
-    message: string(),
-    mechanical: boolean$1(),
-    guide: string()
-});
-const site = { file: string(), line: number(), column: number(), fromFlow: string() };
-const storedFlowCheck = object({
-    id: string().optional(),
-    namespace: string().optional(),
-    notAFlow: boolean$1(),
-    otherKind: string().optional(),
-    findings: array(finding.extend({ severity })),
-    versioned: array(object({
-        finding,
-        since: version,
-        whenUnknown: severity,
-        silentBefore: literal(true).optional(),
-        until: version.optional()
-    })),
-    identity: object({
-        namespace: string(),
-        id: string(),
-        file: string(),
-        line: number(),
-        column: number()
-    })
-        .optional(),
-    wellFormed: boolean$1(),
-    references: array(discriminatedUnion('kind', [
-        object({ kind: literal('file'), namespace: string(), path: string(), ...site }),
-        object({
-            kind: literal('flow'),
-            via: _enum(['subflow', 'foreach', 'flow-trigger']),
-            namespace: string(),
-            id: string(),
-            ...site
-        })
-    ])),
-    names: array(object({
-        kind: _enum(['secret', 'kv']),
-        name: string(),
-        namespace: string().optional(),
-        flowNamespace: string(),
-        ...site
-    }))
-        .optional(),
-    schema: object({ releases: array(string()), findings: array(finding.extend({ severity })) })
-        .optional(),
-    upgrade: array(upgradeItem).optional()
-});
-function storedCheckOf(flow, check) {
-    return {
-        id: flow.id,
-        namespace: flow.namespace,
-        notAFlow: flow.notAFlow,
-        otherKind: flow.otherKind,
-        findings: check.findings,
-        versioned: check.versioned,
-        identity: check.identity,
-        wellFormed: check.wellFormed,
-        references: check.references,
-        names: check.names,
-        schema: check.schema,
-        upgrade: check.upgrade
-    };
-}
-const MAX_STORED_CHECKS_BYTES = 512 * 1024;
-function entriesWithin(entries, bound = MAX_STORED_CHECKS_BYTES) {
-    const kept = {};
-    let bytes = '{}'.length - 1;
-    for (const digest of Object.keys(entries).sort()) {
-        const entry = entries[digest];
-        const size = utf8Length(JSON.stringify(entry)) + digest.length + 4;
-        if (bytes + size > bound)
+    const blobs = new Map();
+    const yielder = new EventLoopYielder();
+    for (const record of listing.split('\0')) {
+        if (yielder.due())
+            await yielder.yieldTurn();
+        const tab = record.indexOf('\t');
+        if (tab === -1)
             continue;
-        kept[digest] = entry;
-        bytes += size;
+        const [tag, mode, oid, stage] = record.slice(0, tab).split(' ');
+        const path = record.slice(tab + 1);
+        if (tag !== 'H')
+            blobs.delete(path);
+        else if (stage === '0' && (mode === '100644' || mode === '100755') && oid)
+            blobs.set(path, oid);
     }
-    return kept;
+    const attributes = await checkAttributes(folder, [...blobs.keys()]);
+    if (attributes === undefined)
+        return undefined;
+    const convertsAll = ['true', 'yes', 'on', '1', 'input'].includes((autocrlf ?? '').trim().toLowerCase());
+    for (const path of blobs.keys()) {
+        if (yielder.due())
+            await yielder.yieldTurn();
+        const set = attributes.get(path);
+        const converted = set !== undefined &&
+            [...set].some(([name, value]) => !((name === 'text' || name === 'crlf') && value === 'unset'));
+        if (converted || (convertsAll && set?.get('text') !== 'unset'))
+            blobs.delete(path);
+    }
+    return { blobOf: (rel) => blobs.get(rel) };
 }
-function sameStoredCheck(a, b) {
-    return (canonicalJson(JSON.parse(JSON.stringify(a))) === canonicalJson(JSON.parse(JSON.stringify(b))));
-}
-function storedChecksOf(markerValue) {
+async function checkAttributes(folder, paths) {
     const found = new Map();
-    const stored = jsonObject.safeParse(markerValue?.[STORED_CHECKS_FIELD]);
-    for (const [digest, entry] of Object.entries(stored.data ?? {})) {
-        const check = storedFlowCheck.safeParse(entry);
-        if (/^[0-9a-f]{64}$/.test(digest) && check.success)
-            found.set(digest, check.data);
+    if (paths.length === 0)
+        return found;
+    const input = paths.map((path) => `${path}\0`).join('');
+    const output = await git$1(folder, ['check-attr', '--all', '-z', '--stdin'], { input });
+    if (output === undefined)
+        return undefined;
+    const fields = output.split('\0');
+    for (let i = 0; i + 2 < fields.length; i += 3) {
+        const [path, name, value] = [fields[i], fields[i + 1], fields[i + 2]];
+        if (!CONVERTING.has(name))
+            continue;
+        let set = found.get(path);
+        if (!set)
+            found.set(path, (set = new Map()));
+        set.set(name, value);
     }
     return found;
 }
-
-const SEAL_FIELD = 'seal';
-const SEAL = /^seal2:([0-9a-f]{64}):([0-9a-f]{64})$/;
-const SEAL_SCRYPT = { N: 2 ** 17, r: 8, p: 1 };
-const derived = new WeakMap();
-function markerSeal(source, cost = SEAL_SCRYPT) {
-    const salt = createHash('sha256')
-        .update(`kestra-gitops seal 2\u0000${source.server ?? ''}\u0000${source.tenant ?? ''}`)
-        .digest();
-    if (source.sealKey) {
-        const key = hkdfSync('sha256', source.sealKey, salt, 'kestra-gitops seal-key 2', 32);
-        return Promise.resolve(sealWith(Buffer.from(key)));
-    }
-    const { auth } = source;
-    const secret = auth.kind === 'basic'
-        ? `basic\u0000${auth.username}\u0000${auth.password}`
-        : auth.kind === 'bearer'
-            ? `bearer\u0000${auth.token}`
-            : undefined;
-    if (secret === undefined)
-        return Promise.resolve(undefined);
-    let byAuth = derived.get(auth);
-    if (!byAuth)
-        derived.set(auth, (byAuth = new Map()));
-    const at = `${salt.toString('hex')} ${cost.N} ${cost.r} ${cost.p}`;
-    let seal = byAuth.get(at);
-    if (!seal) {
-        seal = new Promise((done, fail) => scrypt(secret, salt, 32, { ...cost, maxmem: 256 * cost.N * cost.r + (1 << 20) }, (error, key) => (error ? fail(error) : done(key)))).then(sealWith);
-        byAuth.set(at, seal);
-    }
-    return seal;
+function git$1(cwd, args, { exit1IsEmpty = false, input } = {}) {
+    return gitOrThrow(cwd, args, input).catch((error) => exit1IsEmpty && error.code === 1 ? '' : undefined);
 }
-function sealWith(key) {
-    const sealOf = (namespace, text) => createHmac('sha256', key)
-        .update(`${JSON.stringify(namespace)}\n`)
-        .update(text)
-        .digest('hex');
-    const same = (seal, namespace, text) => timingSafeEqual(Buffer.from(seal), Buffer.from(sealOf(namespace, text)));
-    return {
-        sealed(namespace, marker) {
-            const { [SEAL_FIELD]: _seal, ...held } = marker;
-            const sorted = JSON.stringify(held, sortedKeys);
-            const seal = sealOf(namespace, sorted);
-            return { ...JSON.parse(sorted), [SEAL_FIELD]: `seal2:${seal}:${seal}` };
-        },
-        holds(namespace, marker) {
-            const seal = SEAL.exec(String(marker[SEAL_FIELD]));
-            if (!seal)
+function gitOrThrow(cwd, args, input) {
+    return new Promise((resolve, reject) => {
+        const child = execFile('git', args, {
+            cwd,
+            encoding: 'utf8',
+            maxBuffer: 512 * 1024 * 1024,
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
+        }, (error, out) => (error ? reject(error) : resolve(out)));
+        if (input === undefined)
+            return;
+        child.stdin?.on('error', () => undefined);
+        child.stdin?.end(input);
+    });
+}
+
+function checkoutIsOwn(context) {
+    return context.pullRequest?.fork !== true && context.runHead === undefined;
+}
+const PR_EVENTS = ['pull_request', 'pull_request_target', 'merge_group'];
+function onPullRequest(context) {
+    return (PR_EVENTS.includes(context.eventName) ||
+        (context.eventName === 'workflow_run' && context.pullRequest !== undefined));
+}
+function sameRepository(head, base, repository) {
+    const [h, b] = [gitHubRepository.safeParse(head).data, gitHubRepository.safeParse(base).data];
+    if (!h || !b || !/^[^/\s]+\/[^/\s]+$/.test(repository.fullName))
+        return false;
+    let proven = false;
+    const names = [h.full_name, b.full_name];
+    if (names.some((name) => name !== undefined)) {
+        if (!names.every((name) => name === repository.fullName))
+            return false;
+        proven = true;
+    }
+    if (h.id !== undefined || b.id !== undefined) {
+        if (h.id !== b.id)
+            return false;
+        if (repository.id !== undefined) {
+            if (h.id !== repository.id)
                 return false;
-            const { [SEAL_FIELD]: _seal, ...held } = marker;
-            const read = JSON.stringify(held);
-            if (same(seal[1], namespace, read))
-                return true;
-            const sorted = JSON.stringify(held, sortedKeys);
-            return sorted !== read && same(seal[2], namespace, sorted);
+            proven = true;
         }
+    }
+    return proven;
+}
+const gitHubRepository = looseObject({
+    full_name: unknown().optional(),
+    id: int().positive().optional()
+});
+
+const SHA$2 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
+const ZERO_SHA = /^0+$/;
+const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list';
+async function detectChangedFiles(context, { workspace, github }) {
+    const { pullRequest: pr, push } = context;
+    if (onPullRequest(context)) {
+        if (!pr)
+            return all(`the ${context.eventName} event names no pull request`);
+        return changedBetween(workspace, [pr.baseSha, pr.headSha], [`${pr.baseSha}...${pr.headSha}`], `the PR's base and head commits are not in the local history (shallow clone)`, github &&
+            (async (gitProblem) => {
+                const files = await github.listPullRequestFiles(pr.number);
+                if (files.truncated) {
+                    return all(`the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`);
+                }
+                if (pr.changedFiles !== undefined && files.files.length < pr.changedFiles) {
+                    return all(`GitHub listed ${files.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`);
+                }
+                return fromApi(files.files, `${gitProblem}; listed through the GitHub API`);
+            }));
+    }
+    if (context.eventName !== 'push') {
+        return all(context.local ? 'no --base was given' : `${context.eventName} treats every file as changed`);
+    }
+    if (!push || !SHA$2.test(push.after))
+        return all('the push event names no commit range');
+    if (ZERO_SHA.test(push.after))
+        return all('the push deleted the branch');
+    if (ZERO_SHA.test(push.before) || !push.before) {
+        return all('the push created a new branch, so there is no previous commit to compare with');
+    }
+    const short = push.before.slice(0, 12);
+    const missing = `the previous commit ${short} is not in the local history (force push or shallow clone)`;
+    const pair = [push.before, push.after];
+    return changedBetween(workspace, pair, pair, missing, github &&
+        (async (gitProblem) => {
+            const compared = await github.compareCommits(push.before, push.after);
+            if (compared.status !== 'ahead' && compared.status !== 'identical') {
+                return all(`the push rewrote history (${short} is not an ancestor of the pushed commit)`);
+            }
+            if (compared.truncated) {
+                return all(`the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`);
+            }
+            return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`);
+        }));
+}
+async function changedBetween(workspace, [from, to], revisions, missing, fromGitHub) {
+    let gitProblem = missing;
+    if (SHA$2.test(from) && SHA$2.test(to)) {
+        try {
+            return { kind: 'list', paths: await gitDiff(workspace, revisions), source: 'git' };
+        }
+        catch (error) {
+            const hasCommit = async (sha) => (await git$1(workspace, ['cat-file', '-e', `${sha}^{commit}`])) !== undefined;
+            if ((await hasCommit(from)) && (await hasCommit(to))) {
+                gitProblem = `git diff failed (${errorMessage(error).split('\n', 1)[0]})`;
+            }
+        }
+    }
+    if (!fromGitHub)
+        return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`);
+    try {
+        return await fromGitHub(gitProblem);
+    }
+    catch (error) {
+        return all(`${gitProblem} and ${errorMessage(error)}`);
+    }
+}
+async function gitDiff(workspace, revisions) {
+    const output = await gitOrThrow(workspace, [
+        'diff',
+        '--name-status',
+        '-z',
+        '-M',
+        '--no-color',
+        '--no-ext-diff',
+        '--relative',
+        ...revisions,
+        '--'
+    ]);
+    const fields = output.split('\0');
+    const paths = new Set();
+    for (let i = 0; i < fields.length;) {
+        const status = fields[i++];
+        if (!status)
+            continue;
+        if (status[0] === 'R' || status[0] === 'C')
+            paths.add(fields[i++]);
+        paths.add(fields[i++]);
+    }
+    return paths;
+}
+function fromApi(files, note) {
+    const paths = new Set(files.flatMap((file) => [file.path, file.previousPath ?? []].flat()));
+    return { kind: 'list', paths, source: 'api', note };
+}
+function all(reason) {
+    return { kind: 'all', reason };
+}
+function baseCommit(context) {
+    const sha = context.pullRequest?.baseSha || context.push?.before;
+    return sha && !ZERO_SHA.test(sha) ? sha : undefined;
+}
+
+function shareTree(opening) {
+    let borrowers = 0;
+    return async () => {
+        const tree = await opening;
+        if (!tree)
+            return undefined;
+        borrowers++;
+        let released = false;
+        return {
+            tree,
+            release: async () => {
+                if (released)
+                    return;
+                released = true;
+                borrowers--;
+                if (borrowers === 0)
+                    await tree.close();
+            }
+        };
     };
 }
-function sortedKeys(_key, value) {
-    if (!isRecord(value))
-        return value;
-    return Object.fromEntries(Object.keys(value)
-        .sort()
-        .map((key) => [key, value[key]]));
+function asClosable({ tree, release }) {
+    return new Proxy(tree, {
+        get: (target, key) => (key === 'close' ? release : target[key])
+    });
 }
-function storesAny(marker) {
-    return STORED_CHECKS_FIELD in marker || CONTENT_FACTS_FIELD in marker;
+
+async function desiredState(model, actual, { readFileBytes }) {
+    const managed = new Set(model.managedNamespaces);
+    const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace));
+    const held = new Map();
+    for (const [namespace, { files }] of actual ?? []) {
+        for (const file of files)
+            held.set(fileKey(namespace, file.path), file.summary.sha256);
+    }
+    const differing = safe.filter((entry) => entry.size <= MAX_FILE_BYTES &&
+        held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256);
+    const bytes = new Map(await mapLimit(differing, 32, async (entry) => [entry, await readFileBytes(entry)]));
+    const files = safe.map((entry) => ({
+        namespace: entry.namespace,
+        path: entry.path,
+        ...(bytes.has(entry) && { bytes: bytes.get(entry) }),
+        sha256: entry.sha256,
+        size: entry.size,
+        binary: entry.binary,
+        file: entry.file
+    }));
+    return { flows: desiredFlows(model), files };
 }
-function trustedMarker(seal, namespace, marker) {
-    if (!storesAny(marker) || seal?.holds(namespace, marker))
-        return { marker, trusted: true };
-    const { [STORED_CHECKS_FIELD]: _checks, [CONTENT_FACTS_FIELD]: _facts, [SEAL_FIELD]: _seal, ...rest } = marker;
-    return { marker: rest, trusted: false };
+function desiredFlows(model) {
+    const managed = new Set(model.managedNamespaces);
+    return [...firstDeclared(model.flows.filter((flow) => managed.has(flow.namespace)))].map(([, flow]) => ({
+        namespace: flow.namespace,
+        id: flow.id,
+        source: flow.source,
+        file: flow.file
+    }));
+}
+function firstDeclared(flows) {
+    const first = new Map();
+    for (const flow of flows.filter(deployableFlow)) {
+        const key = flowKey(flow.namespace, flow.id);
+        if (!first.has(key))
+            first.set(key, flow);
+    }
+    return first;
 }
 
 function childOf(dirRel, name) {
@@ -4860,80 +4884,96 @@ function decodes(decoder, bytes) {
     }
 }
 
-const CONVERTING = new Set(['text', 'eol', 'crlf', 'filter', 'ident', 'working-tree-encoding']);
-async function readIndexBlobs(folder) {
-    const [listing, autocrlf] = await Promise.all([
-        git$1(folder, ['ls-files', '-s', '-v', '-c', '-m', '-z', '--', '.']),
-        git$1(folder, ['config', '--get', 'core.autocrlf'], { exit1IsEmpty: true })
-    ]);
-    if (listing === undefined)
-        return undefined;
-    const blobs = new Map();
-    const yielder = new EventLoopYielder();
-    for (const record of listing.split('\0')) {
-        if (yielder.due())
-            await yielder.yieldTurn();
-        const tab = record.indexOf('\t');
-        if (tab === -1)
-            continue;
-        const [tag, mode, oid, stage] = record.slice(0, tab).split(' ');
-        const path = record.slice(tab + 1);
-        if (tag !== 'H')
-            blobs.delete(path);
-        else if (stage === '0' && (mode === '100644' || mode === '100755') && oid)
-            blobs.set(path, oid);
+class CatFileBatch {
+    child;
+    waiting = [];
+    reader = new BatchReader();
+    exited;
+    failure;
+    constructor(cwd) {
+        this.child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
+        this.child.stdout.on('data', (chunk) => this.receive(chunk));
+        this.child.stdin.on('error', (error) => this.fail(error));
+        this.exited = new Promise((resolve) => {
+            this.child.on('error', (error) => {
+                this.fail(error);
+                resolve();
+            });
+            this.child.on('close', (code) => {
+                this.fail(new Error(`git cat-file ended (exit code ${code}) before answering`));
+                resolve();
+            });
+        });
     }
-    const attributes = await checkAttributes(folder, [...blobs.keys()]);
-    if (attributes === undefined)
-        return undefined;
-    const convertsAll = ['true', 'yes', 'on', '1', 'input'].includes((autocrlf ?? '').trim().toLowerCase());
-    for (const path of blobs.keys()) {
-        if (yielder.due())
-            await yielder.yieldTurn();
-        const set = attributes.get(path);
-        const converted = set !== undefined &&
-            [...set].some(([name, value]) => !((name === 'text' || name === 'crlf') && value === 'unset'));
-        if (converted || (convertsAll && set?.get('text') !== 'unset'))
-            blobs.delete(path);
+    read(oid) {
+        if (this.failure)
+            return Promise.reject(this.failure);
+        return new Promise((resolve, reject) => {
+            this.waiting.push({ oid, resolve, reject });
+            this.child.stdin.write(`${oid}\n`);
+        });
     }
-    return { blobOf: (rel) => blobs.get(rel) };
-}
-async function checkAttributes(folder, paths) {
-    const found = new Map();
-    if (paths.length === 0)
-        return found;
-    const input = paths.map((path) => `${path}\0`).join('');
-    const output = await git$1(folder, ['check-attr', '--all', '-z', '--stdin'], { input });
-    if (output === undefined)
-        return undefined;
-    const fields = output.split('\0');
-    for (let i = 0; i + 2 < fields.length; i += 3) {
-        const [path, name, value] = [fields[i], fields[i + 1], fields[i + 2]];
-        if (!CONVERTING.has(name))
-            continue;
-        let set = found.get(path);
-        if (!set)
-            found.set(path, (set = new Map()));
-        set.set(name, value);
+    async close() {
+        this.child.stdin.end();
+        await this.exited;
     }
-    return found;
+    receive(chunk) {
+        try {
+            this.reader.push(chunk);
+            for (let object = this.reader.next(); object; object = this.reader.next()) {
+                const asked = this.waiting.shift();
+                if (asked?.oid !== object.oid)
+                    throw new Error(`git cat-file answered ${object.oid} out of turn`);
+                asked.resolve(object.content);
+            }
+        }
+        catch (error) {
+            this.fail(error);
+            this.child.kill();
+        }
+    }
+    fail(error) {
+        this.failure ??= error;
+        for (const asked of this.waiting.splice(0))
+            asked.reject(this.failure);
+    }
 }
-function git$1(cwd, args, { exit1IsEmpty = false, input } = {}) {
-    return gitOrThrow(cwd, args, input).catch((error) => exit1IsEmpty && error.code === 1 ? '' : undefined);
-}
-function gitOrThrow(cwd, args, input) {
-    return new Promise((resolve, reject) => {
-        const child = execFile('git', args, {
-            cwd,
-            encoding: 'utf8',
-            maxBuffer: 512 * 1024 * 1024,
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
-        }, (error, out) => (error ? reject(error) : resolve(out)));
-        if (input === undefined)
-            return;
-        child.stdin?.on('error', () => undefined);
-        child.stdin?.end(input);
-    });
+class BatchReader {
+    chunks = [];
+    length = 0;
+    header;
+    push(chunk) {
+        this.chunks.push(chunk);
+        this.length += chunk.length;
+    }
+    next() {
+        if (!this.header) {
+            const buffer = this.joined();
+            const newline = buffer.indexOf(0x0a);
+            if (newline === -1)
+                return undefined;
+            const [oid, type, size] = buffer.subarray(0, newline).toString('utf8').split(' ');
+            if (type !== 'blob' || size === undefined) {
+                throw new Error(`git cat-file returned an unexpected object: ${oid} ${type}`);
+            }
+            const contentStart = newline + 1;
+            this.header = { oid: oid, contentStart, contentEnd: contentStart + Number(size) };
+        }
+        const { oid, contentStart, contentEnd } = this.header;
+        if (this.length < contentEnd + 1)
+            return undefined;
+        const buffer = this.joined();
+        const content = Buffer.from(buffer.subarray(contentStart, contentEnd));
+        this.chunks = [buffer.subarray(contentEnd + 1)];
+        this.length = buffer.length - contentEnd - 1;
+        this.header = undefined;
+        return { oid, content };
+    }
+    joined() {
+        if (this.chunks.length > 1)
+            this.chunks = [Buffer.concat(this.chunks, this.length)];
+        return this.chunks[0] ?? Buffer.alloc(0);
+    }
 }
 
 const OBJECT_ID = /^[0-9a-f]{4,64}$/i;
@@ -5128,97 +5168,6 @@ async function worktreeChanges(workspace, sha, under) {
             changed.add(path.slice(under.length));
     }
     return { changed, untrackedIgnoreFile: untracked !== '' };
-}
-class CatFileBatch {
-    child;
-    waiting = [];
-    reader = new BatchReader();
-    exited;
-    failure;
-    constructor(cwd) {
-        this.child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
-        this.child.stdout.on('data', (chunk) => this.receive(chunk));
-        this.child.stdin.on('error', (error) => this.fail(error));
-        this.exited = new Promise((resolve) => {
-            this.child.on('error', (error) => {
-                this.fail(error);
-                resolve();
-            });
-            this.child.on('close', (code) => {
-                this.fail(new Error(`git cat-file ended (exit code ${code}) before answering`));
-                resolve();
-            });
-        });
-    }
-    read(oid) {
-        if (this.failure)
-            return Promise.reject(this.failure);
-        return new Promise((resolve, reject) => {
-            this.waiting.push({ oid, resolve, reject });
-            this.child.stdin.write(`${oid}\n`);
-        });
-    }
-    async close() {
-        this.child.stdin.end();
-        await this.exited;
-    }
-    receive(chunk) {
-        try {
-            this.reader.push(chunk);
-            for (let object = this.reader.next(); object; object = this.reader.next()) {
-                const asked = this.waiting.shift();
-                if (asked?.oid !== object.oid)
-                    throw new Error(`git cat-file answered ${object.oid} out of turn`);
-                asked.resolve(object.content);
-            }
-        }
-        catch (error) {
-            this.fail(error);
-            this.child.kill();
-        }
-    }
-    fail(error) {
-        this.failure ??= error;
-        for (const asked of this.waiting.splice(0))
-            asked.reject(this.failure);
-    }
-}
-class BatchReader {
-    chunks = [];
-    length = 0;
-    header;
-    push(chunk) {
-        this.chunks.push(chunk);
-        this.length += chunk.length;
-    }
-    next() {
-        if (!this.header) {
-            const buffer = this.joined();
-            const newline = buffer.indexOf(0x0a);
-            if (newline === -1)
-                return undefined;
-            const [oid, type, size] = buffer.subarray(0, newline).toString('utf8').split(' ');
-            if (type !== 'blob' || size === undefined) {
-                throw new Error(`git cat-file returned an unexpected object: ${oid} ${type}`);
-            }
-            const contentStart = newline + 1;
-            this.header = { oid: oid, contentStart, contentEnd: contentStart + Number(size) };
-        }
-        const { oid, contentStart, contentEnd } = this.header;
-        if (this.length < contentEnd + 1)
-            return undefined;
-        const buffer = this.joined();
-        const content = Buffer.from(buffer.subarray(contentStart, contentEnd));
-        this.chunks = [buffer.subarray(contentEnd + 1)];
-        this.length = buffer.length - contentEnd - 1;
-        this.header = undefined;
-        return { oid, content };
-    }
-    joined() {
-        if (this.chunks.length > 1)
-            this.chunks = [Buffer.concat(this.chunks, this.length)];
-        return this.chunks[0] ?? Buffer.alloc(0);
-    }
 }
 async function commitTime(workspace, sha) {
     if (!/^[0-9a-f]{7,64}$/i.test(sha))
@@ -5761,6 +5710,254 @@ function namespaceFits(flow) {
         namespace.startsWith(`${expectedNamespace}.`));
 }
 
+class LocalFilesTracker {
+    namespaces = new Map();
+    constructor(placements) {
+        for (const placement of placements) {
+            for (const namespace of namespacesOf(placement)) {
+                let pending = this.namespaces.get(namespace);
+                if (!pending) {
+                    let settle;
+                    const settled = new Promise((resolve) => (settle = resolve));
+                    pending = { left: 0, files: [], settle, settled };
+                    this.namespaces.set(namespace, pending);
+                }
+                pending.left++;
+            }
+        }
+    }
+    of(namespace) {
+        return this.namespaces.get(namespace)?.settled ?? Promise.resolve([]);
+    }
+    read(placement, files) {
+        for (const namespace of namespacesOf(placement)) {
+            const pending = this.namespaces.get(namespace);
+            pending.files.push(...files.filter((file) => file.namespace === namespace));
+            if (--pending.left === 0)
+                pending.settle(pending.files);
+        }
+    }
+}
+function namespacesOf(placement) {
+    return new Set(placement.files.map((file) => file.namespace));
+}
+
+const ONLY_GIT = {
+    excludedBy: async (rel) => rel.slice(rel.lastIndexOf('/') + 1).toLowerCase() === '.git' ? 'fixed' : undefined,
+    knowListing: () => undefined
+};
+async function hiddenFlows(hidden, chosen, { tree, layout, walk }, limit) {
+    const found = [];
+    for (const { rel, isDir, rule } of hidden) {
+        const inside = isDir &&
+            (await walkTree({
+                tree,
+                rules: ONLY_GIT,
+                mayContain: layout.mayContain,
+                search: chosen === 'anywhere' ? SearchScope.dependenciesOnly() : undefined,
+                limit,
+                from: rel
+            }));
+        const files = inside ? inside.entries.filter((e) => e.kind === 'file').map((e) => e.rel) : [rel];
+        for (const file of files) {
+            if (!layout.place(file).flow)
+                continue;
+            if (chosen === 'custom' || (await walk.isFlowDocument(tree, file)))
+                found.push({ rel: file, rule });
+        }
+    }
+    return found;
+}
+
+const NAMED = 5;
+function otherKindsNotice(skipped) {
+    const files = [...skipped].sort((a, b) => (a.file < b.file ? -1 : 1));
+    const types = [...new Set(files.map(({ type }) => type))].sort();
+    return {
+        severity: 'notice',
+        file: files[0].file,
+        message: `${files.length} YAML file(s) of other Kestra kinds than flows (top-level type: ${types.join(', ')}) ` +
+            `were skipped: ${named(files.map(({ file }) => file))}. The action deploys flows and namespace files only`
+    };
+}
+function unmatchedFlowsWarning(files, settings, layout) {
+    const sorted = [...files].sort();
+    const why = layout === 'custom'
+        ? `are not matched by the flows globs (${settings.flowGlobs.join(', ')}): ${named(sorted)}. Widen the globs`
+        : `are not read by the ${layout} layout: ${named(sorted)}. Move them to ${flowPlaces(settings, layout).join(', ')}`;
+    return {
+        severity: 'warning',
+        file: sorted[0],
+        message: `${sorted.length} flow file(s) under root ${why}, or set layout: anywhere to read every flow`
+    };
+}
+function nothingFound(model, settings, layout, hidden) {
+    const byRule = groupByRule(hidden, model.rootRel);
+    const hiding = byRule.length === 0
+        ? ''
+        : ` Ignore rules hide what it would read: ${byRule
+            .map(({ rule, files }) => `${ruleName(rule, model.rootRel)} hides ${named(files)}`)
+            .join('; ')}. Change the rule to deploy them.`;
+    return {
+        severity: 'error',
+        file: model.rootRel || '.',
+        rule: NOTHING_FOUND,
+        message: `No flow or namespace file found: the ${layout} layout (${model.layout.reason}) ` +
+            `looked in ${lookedIn$1(settings, layout)} under root '${settings.root}'.${hiding} Set namespace (flows/ and files/ ` +
+            'of one namespace), layout (tenant, namespace, anywhere, custom) or root (the folder holding ' +
+            'the flows), or list the namespaces to manage in namespaces'
+    };
+}
+function hiddenFlowsWarnings(hidden, settings, layout, rootRel) {
+    const what = layout === 'custom'
+        ? `file(s) that the flows globs (${settings.flowGlobs.join(', ')}) match`
+        : `flow document(s) that the ${layout} layout would read`;
+    return groupByRule(hidden, rootRel).map(({ rule, rels, files }) => ({
+        severity: 'warning',
+        file: childOf(rootRel, rule.file ?? rels[0]),
+        ...(rule.line > 0 ? { line: rule.line } : {}),
+        rule: 'ignored-flows',
+        message: `${ruleName(rule, rootRel)} hides ${files.length} ${what}: ${named(files)}. ${ruleFix(rule, rels[0])}`
+    }));
+}
+function groupByRule(hidden, rootRel) {
+    const groups = new Map();
+    for (const { rel, rule } of hidden) {
+        const key = `${rule.file ?? ''}\0${String(rule.line).padStart(9, '0')}\0${rule.pattern}`;
+        const group = groups.get(key) ?? { rule, rels: new Set() };
+        group.rels.add(rel);
+        groups.set(key, group);
+    }
+    return [...groups.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([, { rule, rels }]) => {
+        const sorted = [...rels].sort();
+        return { rule, rels: sorted, files: sorted.map((rel) => childOf(rootRel, rel)) };
+    });
+}
+function ruleName(rule, rootRel) {
+    if (rule.file === undefined) {
+        return "The rule on names starting with '.' (dotfiles and dot-folders are not read unless a .kestraignore negation lists them)";
+    }
+    return `${childOf(rootRel, rule.file)} line ${rule.line} (\`${rule.pattern}\`)`;
+}
+function ruleFix(rule, first) {
+    const below = rule.file?.includes('/') ? first.slice(rule.file.lastIndexOf('/') + 1) : first;
+    const top = below.split('/');
+    const negation = `!${top[0]}${top.length > 1 ? '/' : ''}`;
+    if (rule.file === undefined) {
+        return `To deploy them, add a negation naming them to .kestraignore (e.g. \`${negation}\`)`;
+    }
+    if (rule.file.endsWith(GIT_IGNORE_FILE)) {
+        return 'Git ignores these paths, so the search does too: move the flows, or name them with layout: custom and flows globs';
+    }
+    return (`To deploy them, narrow that rule or add a negation after it (e.g. \`${negation}\`); a negation ` +
+        'cannot re-include a file inside an excluded folder, so re-include the folder first');
+}
+function lookedIn$1(settings, layout) {
+    const files = { tenant: ['<namespace>/files/'], namespace: ['files/'] }[layout];
+    const mapped = settings.namespaceFiles.map(({ dir }) => `${dir || '.'}/`);
+    return [...flowPlaces(settings, layout), ...(files ?? []), ...mapped].join(', ');
+}
+function flowPlaces(settings, layout) {
+    return {
+        tenant: ['<namespace>/flows/'],
+        namespace: ['flows/'],
+        anywhere: ['every folder'],
+        custom: settings.flowGlobs
+    }[layout];
+}
+function named(paths) {
+    const shown = paths.slice(0, NAMED).join(', ');
+    return paths.length > NAMED ? `${shown} and ${paths.length - NAMED} more` : shown;
+}
+async function misnamedTenantFolders(tree, rules) {
+    const misnamed = [];
+    const top = await tree.list('').catch(() => []);
+    for (const folder of top) {
+        if (folder.kind !== 'folder' || NAMESPACE_PATTERN.test(folder.name))
+            continue;
+        if (await rules.excludes(folder.name, true))
+            continue;
+        const inside = await tree.list(folder.name).catch(() => []);
+        if (inside.some((d) => d.kind === 'folder' && (d.name === 'flows' || d.name === 'files'))) {
+            misnamed.push(folder.name);
+        }
+    }
+    return misnamed;
+}
+
+async function missingFolders(tree, settings, layout, fileOf) {
+    const problems = [];
+    const missing = async (rel, what, after) => {
+        const found = await lookUp$1(tree, rel);
+        if (found.exists)
+            return;
+        problems.push({
+            severity: 'error',
+            file: fileOf(rel),
+            rule: MISSING_FOLDER,
+            message: `${what} names '${rel}', which does not exist under root '${settings.root}'${hint(found)}. ${after}`
+        });
+    };
+    for (const mapping of settings.namespaceFiles) {
+        if (mapping.dir === '')
+            continue;
+        await missing(mapping.dir, `The namespace-files line '${mapping.dir} -> ${mapping.namespace}${mapping.prefix ? `:${mapping.prefix}` : ''}'`, `Nothing is read for it, and the plan deletes nothing until it names a folder`);
+    }
+    if (layout === 'custom') {
+        for (const glob of settings.flowGlobs) {
+            if (glob.startsWith('!'))
+                continue;
+            const base = picomatch.scan(glob.replace(/^\.\//, '')).base;
+            if (base === '' || base === '.')
+                continue;
+            await missing(base, `The flows glob '${glob}'`, 'Fix the glob');
+        }
+    }
+    if (layout === 'namespace') {
+        const [flows, files] = await Promise.all([lookUp$1(tree, 'flows'), lookUp$1(tree, 'files')]);
+        if (!flows.exists && !files.exists) {
+            problems.push({
+                severity: 'error',
+                file: fileOf('flows'),
+                rule: MISSING_FOLDER,
+                message: `The namespace layout reads flows/ and files/ under root '${settings.root}', and neither exists` +
+                    `${hint(flows)}. Set root to the folder holding them, or choose another layout`
+            });
+        }
+    }
+    return problems;
+}
+async function lookUp$1(tree, rel) {
+    const segments = rel.split('/').filter((s) => s !== '' && s !== '.');
+    let spelled = '';
+    let exact = true;
+    let deepest = '';
+    for (const segment of segments) {
+        const entries = await tree.list(spelled).catch(() => []);
+        const names = entries.map((entry) => entry.name);
+        if (exact && names.includes(segment)) {
+            deepest = childOf(deepest, segment);
+            spelled = deepest;
+            continue;
+        }
+        exact = false;
+        const name = names.includes(segment) ? segment : nearest(segment, names);
+        if (name === undefined)
+            return { exists: false, deepest };
+        spelled = childOf(spelled, name);
+    }
+    return exact ? { exists: true } : { exists: false, deepest, nearest: spelled };
+}
+function hint(found) {
+    if (found.exists)
+        return '';
+    if (found.nearest !== undefined)
+        return ` (did you mean '${found.nearest}'?)`;
+    return found.deepest === '' ? '' : ` (the deepest folder that exists is '${found.deepest}')`;
+}
+
 const CONCURRENCY = 32;
 async function loadRepository(tree, settings, hooks) {
     const { workspace, rootRel } = tree;
@@ -5959,32 +6156,6 @@ async function loadRepository(tree, settings, hooks) {
     model.managedNamespaces = managedNamespaces(model.flows, model.files, settings.extraNamespaces);
     return model;
 }
-const ONLY_GIT = {
-    excludedBy: async (rel) => rel.slice(rel.lastIndexOf('/') + 1).toLowerCase() === '.git' ? 'fixed' : undefined,
-    knowListing: () => undefined
-};
-async function hiddenFlows(hidden, chosen, { tree, layout, walk }, limit) {
-    const found = [];
-    for (const { rel, isDir, rule } of hidden) {
-        const inside = isDir &&
-            (await walkTree({
-                tree,
-                rules: ONLY_GIT,
-                mayContain: layout.mayContain,
-                search: chosen === 'anywhere' ? SearchScope.dependenciesOnly() : undefined,
-                limit,
-                from: rel
-            }));
-        const files = inside ? inside.entries.filter((e) => e.kind === 'file').map((e) => e.rel) : [rel];
-        for (const file of files) {
-            if (!layout.place(file).flow)
-                continue;
-            if (chosen === 'custom' || (await walk.isFlowDocument(tree, file)))
-                found.push({ rel: file, rule });
-        }
-    }
-    return found;
-}
 function nothingDiscovered() {
     return { flows: [], files: [], problems: [], otherKinds: [], unmatched: [], hidden: [] };
 }
@@ -6098,223 +6269,457 @@ function fileEntries(placement, file, rel, content, origin) {
         ...origin
     }));
 }
-async function misnamedTenantFolders(tree, rules) {
-    const misnamed = [];
-    const top = await tree.list('').catch(() => []);
-    for (const folder of top) {
-        if (folder.kind !== 'folder' || NAMESPACE_PATTERN.test(folder.name))
-            continue;
-        if (await rules.excludes(folder.name, true))
-            continue;
-        const inside = await tree.list(folder.name).catch(() => []);
-        if (inside.some((d) => d.kind === 'folder' && (d.name === 'flows' || d.name === 'files'))) {
-            misnamed.push(folder.name);
-        }
-    }
-    return misnamed;
+
+function snapshotOf(model) {
+    const flows = [...firstDeclared(model.flows)].map(([key, { source, file }]) => [key, { source, file }]);
+    const files = model.files.map(({ namespace, path, sha256, file }) => [fileKey(namespace, path), { sha256, file }]);
+    return { flows: new Map(flows), files: new Map(files) };
 }
-class LocalFilesTracker {
-    namespaces = new Map();
-    constructor(placements) {
-        for (const placement of placements) {
-            for (const namespace of namespacesOf(placement)) {
-                let pending = this.namespaces.get(namespace);
-                if (!pending) {
-                    let settle;
-                    const settled = new Promise((resolve) => (settle = resolve));
-                    pending = { left: 0, files: [], settle, settled };
-                    this.namespaces.set(namespace, pending);
-                }
-                pending.left++;
-            }
-        }
+async function readBaseSnapshot(borrowing, settings, current, walk, reuseFlow) {
+    const borrowed = await borrowing;
+    if (!borrowed)
+        return undefined;
+    try {
+        return snapshotOf(await loadRepository(borrowed.tree, settings, {
+            walk,
+            known: workTreeReuse(current, borrowed.tree),
+            layout: current.layout,
+            reuseFlow
+        }));
     }
-    of(namespace) {
-        return this.namespaces.get(namespace)?.settled ?? Promise.resolve([]);
-    }
-    read(placement, files) {
-        for (const namespace of namespacesOf(placement)) {
-            const pending = this.namespaces.get(namespace);
-            pending.files.push(...files.filter((file) => file.namespace === namespace));
-            if (--pending.left === 0)
-                pending.settle(pending.files);
-        }
+    finally {
+        await borrowed.release();
     }
 }
-function namespacesOf(placement) {
-    return new Set(placement.files.map((file) => file.namespace));
-}
-const NAMED = 5;
-function otherKindsNotice(skipped) {
-    const files = [...skipped].sort((a, b) => (a.file < b.file ? -1 : 1));
-    const types = [...new Set(files.map(({ type }) => type))].sort();
-    return {
-        severity: 'notice',
-        file: files[0].file,
-        message: `${files.length} YAML file(s) of other Kestra kinds than flows (top-level type: ${types.join(', ')}) ` +
-            `were skipped: ${named(files.map(({ file }) => file))}. The action deploys flows and namespace files only`
-    };
-}
-function unmatchedFlowsWarning(files, settings, layout) {
-    const sorted = [...files].sort();
-    const why = layout === 'custom'
-        ? `are not matched by the flows globs (${settings.flowGlobs.join(', ')}): ${named(sorted)}. Widen the globs`
-        : `are not read by the ${layout} layout: ${named(sorted)}. Move them to ${flowPlaces(settings, layout).join(', ')}`;
-    return {
-        severity: 'warning',
-        file: sorted[0],
-        message: `${sorted.length} flow file(s) under root ${why}, or set layout: anywhere to read every flow`
-    };
-}
-function nothingFound(model, settings, layout, hidden) {
-    const byRule = groupByRule(hidden, model.rootRel);
-    const hiding = byRule.length === 0
-        ? ''
-        : ` Ignore rules hide what it would read: ${byRule
-            .map(({ rule, files }) => `${ruleName(rule, model.rootRel)} hides ${named(files)}`)
-            .join('; ')}. Change the rule to deploy them.`;
-    return {
-        severity: 'error',
-        file: model.rootRel || '.',
-        rule: NOTHING_FOUND,
-        message: `No flow or namespace file found: the ${layout} layout (${model.layout.reason}) ` +
-            `looked in ${lookedIn$1(settings, layout)} under root '${settings.root}'.${hiding} Set namespace (flows/ and files/ ` +
-            'of one namespace), layout (tenant, namespace, anywhere, custom) or root (the folder holding ' +
-            'the flows), or list the namespaces to manage in namespaces'
-    };
-}
-function hiddenFlowsWarnings(hidden, settings, layout, rootRel) {
-    const what = layout === 'custom'
-        ? `file(s) that the flows globs (${settings.flowGlobs.join(', ')}) match`
-        : `flow document(s) that the ${layout} layout would read`;
-    return groupByRule(hidden, rootRel).map(({ rule, rels, files }) => ({
-        severity: 'warning',
-        file: childOf(rootRel, rule.file ?? rels[0]),
-        ...(rule.line > 0 ? { line: rule.line } : {}),
-        rule: 'ignored-flows',
-        message: `${ruleName(rule, rootRel)} hides ${files.length} ${what}: ${named(files)}. ${ruleFix(rule, rels[0])}`
-    }));
-}
-function groupByRule(hidden, rootRel) {
-    const groups = new Map();
-    for (const { rel, rule } of hidden) {
-        const key = `${rule.file ?? ''}\0${String(rule.line).padStart(9, '0')}\0${rule.pattern}`;
-        const group = groups.get(key) ?? { rule, rels: new Set() };
-        group.rels.add(rel);
-        groups.set(key, group);
-    }
-    return [...groups.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([, { rule, rels }]) => {
-        const sorted = [...rels].sort();
-        return { rule, rels: sorted, files: sorted.map((rel) => childOf(rootRel, rel)) };
-    });
-}
-function ruleName(rule, rootRel) {
-    if (rule.file === undefined) {
-        return "The rule on names starting with '.' (dotfiles and dot-folders are not read unless a .kestraignore negation lists them)";
-    }
-    return `${childOf(rootRel, rule.file)} line ${rule.line} (\`${rule.pattern}\`)`;
-}
-function ruleFix(rule, first) {
-    const below = rule.file?.includes('/') ? first.slice(rule.file.lastIndexOf('/') + 1) : first;
-    const top = below.split('/');
-    const negation = `!${top[0]}${top.length > 1 ? '/' : ''}`;
-    if (rule.file === undefined) {
-        return `To deploy them, add a negation naming them to .kestraignore (e.g. \`${negation}\`)`;
-    }
-    if (rule.file.endsWith(GIT_IGNORE_FILE)) {
-        return 'Git ignores these paths, so the search does too: move the flows, or name them with layout: custom and flows globs';
-    }
-    return (`To deploy them, narrow that rule or add a negation after it (e.g. \`${negation}\`); a negation ` +
-        'cannot re-include a file inside an excluded folder, so re-include the folder first');
-}
-function lookedIn$1(settings, layout) {
-    const files = { tenant: ['<namespace>/files/'], namespace: ['files/'] }[layout];
-    const mapped = settings.namespaceFiles.map(({ dir }) => `${dir || '.'}/`);
-    return [...flowPlaces(settings, layout), ...(files ?? []), ...mapped].join(', ');
-}
-function flowPlaces(settings, layout) {
-    return {
-        tenant: ['<namespace>/flows/'],
-        namespace: ['flows/'],
-        anywhere: ['every folder'],
-        custom: settings.flowGlobs
-    }[layout];
-}
-function named(paths) {
-    const shown = paths.slice(0, NAMED).join(', ');
-    return paths.length > NAMED ? `${shown} and ${paths.length - NAMED} more` : shown;
-}
-async function missingFolders(tree, settings, layout, fileOf) {
-    const problems = [];
-    const missing = async (rel, what, after) => {
-        const found = await lookUp$1(tree, rel);
-        if (found.exists)
+async function readDeployedBase(reads, run) {
+    const { input, model } = run;
+    const { sending, settings, context } = input;
+    const sentOf = new Map(model.managedNamespaces.map((ns) => [ns, sending.namespace(ns)]));
+    const commits = new Map();
+    const unchecked = new Map();
+    const byCommit = new Map();
+    await Promise.all([...sentOf].map(async ([namespace, sent]) => {
+        const reading = await reads.markerOf(sent);
+        const why = unreadMarker(reading, sent);
+        if (why !== undefined) {
+            unchecked.set(sent, why);
             return;
-        problems.push({
-            severity: 'error',
-            file: fileOf(rel),
-            rule: MISSING_FOLDER,
-            message: `${what} names '${rel}', which does not exist under root '${settings.root}'${hint(found)}. ${after}`
-        });
-    };
-    for (const mapping of settings.namespaceFiles) {
-        if (mapping.dir === '')
-            continue;
-        await missing(mapping.dir, `The namespace-files line '${mapping.dir} -> ${mapping.namespace}${mapping.prefix ? `:${mapping.prefix}` : ''}'`, `Nothing is read for it, and the plan deletes nothing until it names a folder`);
-    }
-    if (layout === 'custom') {
-        for (const glob of settings.flowGlobs) {
-            if (glob.startsWith('!'))
+        }
+        const commit = reading.markers.get(sent).commit.toLowerCase();
+        byCommit.set(commit, [...(byCommit.get(commit) ?? []), namespace]);
+    }));
+    const flows = new Map();
+    const files = new Map();
+    for (const [commit, namespaces] of [...byCommit].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const held = new Set(namespaces);
+        const none = (why) => {
+            for (const namespace of namespaces)
+                unchecked.set(sentOf.get(namespace), why);
+        };
+        let tree;
+        try {
+            tree = await GitTree.open(context.workspace, commit, settings.root);
+            if (!tree) {
+                none(`its commit marker names commit ${short(commit)}, which this checkout does not have (a shallow clone: check out with fetch-depth: 0)`);
                 continue;
-            const base = picomatch.scan(glob.replace(/^\.\//, '')).base;
-            if (base === '' || base === '.')
-                continue;
-            await missing(base, `The flows glob '${glob}'`, 'Fix the glob');
+            }
+            const at = await loadRepository(tree, settings, {
+                walk: run.walk,
+                known: workTreeReuse(model, tree),
+                layout: model.layout,
+                reuseFlow: run.reuseFlow
+            });
+            const snapshot = snapshotOf({
+                ...at,
+                flows: at.flows.filter((flow) => flow.namespace !== undefined && held.has(flow.namespace)),
+                files: at.files.filter((entry) => held.has(entry.namespace))
+            });
+            for (const [key, flow] of snapshot.flows)
+                flows.set(key, flow);
+            for (const [key, file] of snapshot.files)
+                files.set(key, file);
+            for (const namespace of namespaces)
+                commits.set(sentOf.get(namespace), commit);
+        }
+        catch (error) {
+            none(`commit ${short(commit)} of its commit marker could not be read: ${errorMessage(error)}`);
+        }
+        finally {
+            await tree?.close();
         }
     }
-    if (layout === 'namespace') {
-        const [flows, files] = await Promise.all([lookUp$1(tree, 'flows'), lookUp$1(tree, 'files')]);
-        if (!flows.exists && !files.exists) {
-            problems.push({
-                severity: 'error',
-                file: fileOf('flows'),
-                rule: MISSING_FOLDER,
-                message: `The namespace layout reads flows/ and files/ under root '${settings.root}', and neither exists` +
-                    `${hint(flows)}. Set root to the folder holding them, or choose another layout`
+    return { flows, files, deployed: { commits, unchecked } };
+}
+function unreadMarker(reading, namespace) {
+    const failed = reading.failed.get(namespace);
+    if (failed !== undefined) {
+        return `its commit marker (KV ${COMMIT_MARKER_KEY}) could not be read: ${failed}`;
+    }
+    if (reading.markers.get(namespace))
+        return undefined;
+    const value = reading.held?.get(namespace);
+    if (value === undefined)
+        return 'no commit marker (this action has not deployed it)';
+    const read = readStored('commit marker', commitMarker, value);
+    return `its KV entry ${COMMIT_MARKER_KEY} is not a commit marker this action reads (${'refused' in read ? read.refused : 'unreadable'})`;
+}
+async function baseFromApi(plan, github, sha) {
+    const snapshot = { flows: new Map(), files: new Map(), partial: true };
+    const candidates = plan.resources.filter((r) => r.file && r.action !== 'create' && r.action !== 'unchanged');
+    await mapLimit(candidates, 8, async (change) => {
+        const bytes = await github.getFileAtRef(change.file, sha);
+        if (!bytes)
+            return;
+        if (change.kind === 'file') {
+            snapshot.files.set(fileKey(change.namespace, change.path), {
+                sha256: sha256Hex(bytes),
+                file: change.file
+            });
+            return;
+        }
+        const flow = parseFlowFile({
+            file: change.file,
+            rel: change.file,
+            raw: Buffer.from(bytes).toString('utf8')
+        });
+        if (flow.namespace === change.namespace && flow.id === change.id) {
+            snapshot.flows.set(flowKey(change.namespace, change.id), {
+                source: flow.source,
+                file: change.file
             });
         }
-    }
-    return problems;
+    });
+    return snapshot;
 }
-async function lookUp$1(tree, rel) {
-    const segments = rel.split('/').filter((s) => s !== '' && s !== '.');
-    let spelled = '';
-    let exact = true;
-    let deepest = '';
-    for (const segment of segments) {
-        const entries = await tree.list(spelled).catch(() => []);
-        const names = entries.map((entry) => entry.name);
-        if (exact && names.includes(segment)) {
-            deepest = childOf(deepest, segment);
-            spelled = deepest;
-            continue;
+function workTreeReuse(current, commit) {
+    const changes = commit.workTreeChanges;
+    if (!changes || changes.untrackedIgnoreFile)
+        return undefined;
+    if ([...changes.changed].some(isIgnoreFile))
+        return undefined;
+    if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink'))
+        return undefined;
+    const flowsByRel = groupBy(current.flows, (flow) => flow.rel);
+    const filesByRel = groupBy(current.files, (entry) => entry.rel);
+    const problemsByFile = groupBy(current.readProblems, (problem) => problem.file);
+    return (rel) => {
+        const blob = commit.blobs.get(rel);
+        if (!blob || changes.changed.has(rel) || isIgnoreFile(rel))
+            return undefined;
+        const flows = flowsByRel.get(rel) ?? [];
+        const files = filesByRel.get(rel) ?? [];
+        if (flows.length + files.length === 0)
+            return undefined;
+        const sameSize = flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
+            files.every((entry) => !entry.symlink && entry.size === blob.size);
+        if (!sameSize)
+            return undefined;
+        const problems = problemsByFile.get(childOf(current.rootRel, rel)) ?? [];
+        return { flows, files: files.map((entry) => ({ ...entry, absPath: '' })), problems };
+    };
+}
+function isIgnoreFile(path) {
+    return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`);
+}
+function groupBy(items, keyOf) {
+    const groups = new Map();
+    for (const item of items) {
+        const key = keyOf(item);
+        if (!groups.has(key))
+            groups.set(key, []);
+        groups.get(key).push(item);
+    }
+    return groups;
+}
+
+const CONTENT_FACTS_FIELD = 'contents';
+const MAX_CONTENT_FACTS_BYTES = 384 * 1024;
+const NO_CONTENT_FACTS = { blobs: new Map(), zipped: new Map() };
+const BLOB_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+const ZIP_DIGEST = /^[sd][A-Za-z0-9_-]{43}$/;
+const SUMMARY = /^([0-9a-f]{64}),(0|[1-9][0-9]{0,14}),([01])$/;
+function contentFactsOf(markerValue) {
+    const stored = jsonObject.safeParse(markerValue?.[CONTENT_FACTS_FIELD]).data;
+    if (!stored)
+        return NO_CONTENT_FACTS;
+    return { blobs: factsIn(stored.blobs, BLOB_ID), zipped: factsIn(stored.zipped, ZIP_DIGEST) };
+}
+function factsIn(value, key) {
+    const facts = new Map();
+    for (const [id, text] of Object.entries(jsonObject.safeParse(value).data ?? {})) {
+        const summary = typeof text === 'string' ? SUMMARY.exec(text) : null;
+        if (summary && key.test(id)) {
+            facts.set(id, { sha256: summary[1], size: Number(summary[2]), binary: summary[3] === '1' });
         }
-        exact = false;
-        const name = names.includes(segment) ? segment : nearest(segment, names);
-        if (name === undefined)
-            return { exists: false, deepest };
-        spelled = childOf(spelled, name);
     }
-    return exact ? { exists: true } : { exists: false, deepest, nearest: spelled };
+    return facts;
 }
-function hint(found) {
-    if (found.exists)
-        return '';
-    if (found.nearest !== undefined)
-        return ` (did you mean '${found.nearest}'?)`;
-    return found.deepest === '' ? '' : ` (the deepest folder that exists is '${found.deepest}')`;
+function contentFactsToStore(plan, state, files) {
+    const written = new Set(plan.resources.flatMap((change) => change.kind === 'file' && isWrite(change) ? [fileKey(change.namespace, change.path)] : []));
+    const facts = new Map();
+    const of = (namespace) => {
+        let held = facts.get(namespace);
+        if (!held)
+            facts.set(namespace, (held = { blobs: new Map(), zipped: new Map() }));
+        return held;
+    };
+    for (const file of files) {
+        const text = file.blob === undefined ? undefined : storedSummary(file);
+        if (text !== undefined)
+            of(file.namespace).blobs.set(file.blob, text);
+    }
+    for (const [namespace, held] of state) {
+        for (const file of held.files) {
+            if (file.digest === undefined || written.has(fileKey(namespace, file.path)))
+                continue;
+            const text = storedSummary(file.summary);
+            if (text !== undefined)
+                of(namespace).zipped.set(file.digest, text);
+        }
+    }
+    return new Map([...facts].map(([namespace, { blobs, zipped }]) => [namespace, within(blobs, zipped)]));
+}
+function storedSummary(summary) {
+    if (summary.sha256.length !== 64)
+        return undefined;
+    return `${summary.sha256},${summary.size},${summary.binary ? 1 : 0}`;
+}
+function within(blobs, zipped) {
+    const stored = { blobs: {}, zipped: {} };
+    let bytes = utf8Length(JSON.stringify(stored));
+    for (const [field, entries] of [
+        ['blobs', blobs],
+        ['zipped', zipped]
+    ]) {
+        for (const key of [...entries.keys()].sort()) {
+            const text = entries.get(key);
+            const size = key.length + text.length + 6;
+            if (bytes + size > MAX_CONTENT_FACTS_BYTES)
+                continue;
+            stored[field][key] = text;
+            bytes += size;
+        }
+    }
+    return stored;
+}
+
+const STORED_CHECKS_FIELD = 'checks';
+function checkDigest(key) {
+    const { validator, file, rel, expectedNamespace, layout, sha256 } = key;
+    return sha256Hex(JSON.stringify([validator, file, rel, expectedNamespace, layout, sha256]));
+}
+const severity = _enum(['error', 'warning', 'notice']);
+const finding = object({
+    file: string(),
+    line: number(),
+    column: number().optional(),
+    endLine: number().optional(),
+    endColumn: number().optional(),
+    rule: string(),
+    message: string(),
+    resource: string().optional()
+});
+const version = tuple([int(), int(), int()]).readonly();
+const upgradeItem = object({
+    line: number(),
+    rule: string(),
+    message: string(),
+    mechanical: boolean$1(),
+    guide: string()
+});
+const site = { file: string(), line: number(), column: number(), fromFlow: string() };
+const storedFlowCheck = object({
+    id: string().optional(),
+    namespace: string().optional(),
+    notAFlow: boolean$1(),
+    otherKind: string().optional(),
+    findings: array(finding.extend({ severity })),
+    versioned: array(object({
+        finding,
+        since: version,
+        whenUnknown: severity,
+        silentBefore: literal(true).optional(),
+        until: version.optional()
+    })),
+    identity: object({
+        namespace: string(),
+        id: string(),
+        file: string(),
+        line: number(),
+        column: number()
+    })
+        .optional(),
+    wellFormed: boolean$1(),
+    references: array(discriminatedUnion('kind', [
+        object({ kind: literal('file'), namespace: string(), path: string(), ...site }),
+        object({
+            kind: literal('flow'),
+            via: _enum(['subflow', 'foreach', 'flow-trigger']),
+            namespace: string(),
+            id: string(),
+            ...site
+        })
+    ])),
+    names: array(object({
+        kind: _enum(['secret', 'kv']),
+        name: string(),
+        namespace: string().optional(),
+        flowNamespace: string(),
+        ...site
+    }))
+        .optional(),
+    schema: object({ releases: array(string()), findings: array(finding.extend({ severity })) })
+        .optional(),
+    upgrade: array(upgradeItem).optional()
+});
+function storedCheckOf(flow, check) {
+    return {
+        id: flow.id,
+        namespace: flow.namespace,
+        notAFlow: flow.notAFlow,
+        otherKind: flow.otherKind,
+        findings: check.findings,
+        versioned: check.versioned,
+        identity: check.identity,
+        wellFormed: check.wellFormed,
+        references: check.references,
+        names: check.names,
+        schema: check.schema,
+        upgrade: check.upgrade
+    };
+}
+const MAX_STORED_CHECKS_BYTES = 512 * 1024;
+function entriesWithin(entries, bound = MAX_STORED_CHECKS_BYTES) {
+    const kept = {};
+    let bytes = '{}'.length - 1;
+    for (const digest of Object.keys(entries).sort()) {
+        const entry = entries[digest];
+        const size = utf8Length(JSON.stringify(entry)) + digest.length + 4;
+        if (bytes + size > bound)
+            continue;
+        kept[digest] = entry;
+        bytes += size;
+    }
+    return kept;
+}
+function sameStoredCheck(a, b) {
+    return (canonicalJson(JSON.parse(JSON.stringify(a))) === canonicalJson(JSON.parse(JSON.stringify(b))));
+}
+function storedChecksOf(markerValue) {
+    const found = new Map();
+    const stored = jsonObject.safeParse(markerValue?.[STORED_CHECKS_FIELD]);
+    for (const [digest, entry] of Object.entries(stored.data ?? {})) {
+        const check = storedFlowCheck.safeParse(entry);
+        if (/^[0-9a-f]{64}$/.test(digest) && check.success)
+            found.set(digest, check.data);
+    }
+    return found;
+}
+
+const SEAL_FIELD = 'seal';
+const SEAL = /^seal2:([0-9a-f]{64}):([0-9a-f]{64})$/;
+const SEAL_SCRYPT = { N: 2 ** 17, r: 8, p: 1 };
+const derived = new WeakMap();
+function markerSeal(source, cost = SEAL_SCRYPT) {
+    const salt = createHash('sha256')
+        .update(`kestra-gitops seal 2\u0000${source.server ?? ''}\u0000${source.tenant ?? ''}`)
+        .digest();
+    if (source.sealKey) {
+        const key = hkdfSync('sha256', source.sealKey, salt, 'kestra-gitops seal-key 2', 32);
+        return Promise.resolve(sealWith(Buffer.from(key)));
+    }
+    const { auth } = source;
+    const secret = auth.kind === 'basic'
+        ? `basic\u0000${auth.username}\u0000${auth.password}`
+        : auth.kind === 'bearer'
+            ? `bearer\u0000${auth.token}`
+            : undefined;
+    if (secret === undefined)
+        return Promise.resolve(undefined);
+    let byAuth = derived.get(auth);
+    if (!byAuth)
+        derived.set(auth, (byAuth = new Map()));
+    const at = `${salt.toString('hex')} ${cost.N} ${cost.r} ${cost.p}`;
+    let seal = byAuth.get(at);
+    if (!seal) {
+        seal = new Promise((done, fail) => scrypt(secret, salt, 32, { ...cost, maxmem: 256 * cost.N * cost.r + (1 << 20) }, (error, key) => (error ? fail(error) : done(key)))).then(sealWith);
+        byAuth.set(at, seal);
+    }
+    return seal;
+}
+function sealWith(key) {
+    const sealOf = (namespace, text) => createHmac('sha256', key)
+        .update(`${JSON.stringify(namespace)}\n`)
+        .update(text)
+        .digest('hex');
+    const same = (seal, namespace, text) => timingSafeEqual(Buffer.from(seal), Buffer.from(sealOf(namespace, text)));
+    return {
+        sealed(namespace, marker) {
+            const { [SEAL_FIELD]: _seal, ...held } = marker;
+            const sorted = JSON.stringify(held, sortedKeys);
+            const seal = sealOf(namespace, sorted);
+            return { ...JSON.parse(sorted), [SEAL_FIELD]: `seal2:${seal}:${seal}` };
+        },
+        holds(namespace, marker) {
+            const seal = SEAL.exec(String(marker[SEAL_FIELD]));
+            if (!seal)
+                return false;
+            const { [SEAL_FIELD]: _seal, ...held } = marker;
+            const read = JSON.stringify(held);
+            if (same(seal[1], namespace, read))
+                return true;
+            const sorted = JSON.stringify(held, sortedKeys);
+            return sorted !== read && same(seal[2], namespace, sorted);
+        }
+    };
+}
+function sortedKeys(_key, value) {
+    if (!isRecord(value))
+        return value;
+    return Object.fromEntries(Object.keys(value)
+        .sort()
+        .map((key) => [key, value[key]]));
+}
+function storesAny(marker) {
+    return STORED_CHECKS_FIELD in marker || CONTENT_FACTS_FIELD in marker;
+}
+function trustedMarker(seal, namespace, marker) {
+    if (!storesAny(marker) || seal?.holds(namespace, marker))
+        return { marker, trusted: true };
+    const { [STORED_CHECKS_FIELD]: _checks, [CONTENT_FACTS_FIELD]: _facts, [SEAL_FIELD]: _seal, ...rest } = marker;
+    return { marker: rest, trusted: false };
+}
+
+async function* wholeFlows(loading) {
+    const model = await loading.catch(() => undefined);
+    if (model)
+        yield* model.flows;
+}
+class ReadStream {
+    held = [];
+    ended = false;
+    wake;
+    yielder = new EventLoopYielder();
+    push(item) {
+        this.held.push(item);
+        this.wake?.();
+    }
+    end() {
+        this.ended = true;
+        this.wake?.();
+    }
+    async *[Symbol.asyncIterator]() {
+        for (;;) {
+            await this.yielder.yieldTurn();
+            const item = this.held.shift();
+            if (item !== undefined)
+                yield item;
+            else if (this.ended)
+                return;
+            else
+                await new Promise((resume) => (this.wake = resume));
+        }
+    }
 }
 
 async function readMarkers(api, namespaces, semaphore, first = false) {
@@ -6707,33 +7112,6 @@ function unlistedReason(error) {
     }
     return `the listing failed: ${errorMessage(error)}`;
 }
-async function knownTargets(model, refs, server) {
-    const files = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`));
-    const flows = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`));
-    for (const [namespace, actual] of server?.state ?? []) {
-        for (const file of actual.files)
-            files.add(`${namespace}\0${file.path}`);
-        for (const flow of actual.flows)
-            flows.add(`${namespace}\0${flow.id}`);
-    }
-    if (server) {
-        const unique = new Map(refs.map((ref) => [`${ref.kind}\0${targetOf(ref)}`, ref])).values();
-        const unresolved = [...unique].filter((ref) => !(ref.kind === 'file' ? files : flows).has(targetOf(ref)));
-        await mapLimit(unresolved, 8, async (ref) => {
-            if (server.state?.has(ref.namespace))
-                return;
-            const exists = ref.kind === 'file'
-                ? (await server.api.getFile(ref.namespace, ref.path)) !== undefined
-                : (await server.api.getFlow(ref.namespace, ref.id)) !== undefined;
-            if (exists)
-                (ref.kind === 'file' ? files : flows).add(targetOf(ref));
-        });
-    }
-    return { files, flows };
-}
-function targetOf(ref) {
-    return ref.kind === 'file' ? `${ref.namespace}\0${ref.path}` : `${ref.namespace}\0${ref.id}`;
-}
 const NOT_TERMINATED = [
     ['CREATED', [0, 0, 0]],
     ['RUNNING', [0, 0, 0]],
@@ -6890,105 +7268,6 @@ function checksToStore(flows, checks, options) {
     return stored;
 }
 
-async function kindFiles(tree, folder, keep, deep = false) {
-    if ((await tree.kind(folder)) !== 'folder')
-        return [];
-    const rules = new IgnoreRules(tree);
-    if (await rules.excludes(folder, true))
-        return [];
-    const walk = await walkTree({
-        tree,
-        rules,
-        mayContain: () => deep,
-        limit: (task) => task(),
-        from: folder
-    });
-    const found = [];
-    for (const entry of walk.entries) {
-        if (entry.kind !== 'file' || !keep(entry.rel))
-            continue;
-        const text = normaliseText((await tree.read(entry.rel)).toString('utf8'));
-        found.push({ file: childOf(tree.rootRel, entry.rel), text });
-    }
-    return found.sort((a, b) => compareCodeUnits(a.file, b.file));
-}
-async function readClosing(opening, read) {
-    const tree = await opening;
-    if (!tree)
-        return undefined;
-    try {
-        return await read(tree);
-    }
-    finally {
-        await tree.close();
-    }
-}
-
-function checkoutIsOwn(context) {
-    return context.pullRequest?.fork !== true && context.runHead === undefined;
-}
-const PR_EVENTS = ['pull_request', 'pull_request_target', 'merge_group'];
-function onPullRequest(context) {
-    return (PR_EVENTS.includes(context.eventName) ||
-        (context.eventName === 'workflow_run' && context.pullRequest !== undefined));
-}
-function sameRepository(head, base, repository) {
-    const [h, b] = [gitHubRepository.safeParse(head).data, gitHubRepository.safeParse(base).data];
-    if (!h || !b || !/^[^/\s]+\/[^/\s]+$/.test(repository.fullName))
-        return false;
-    let proven = false;
-    const names = [h.full_name, b.full_name];
-    if (names.some((name) => name !== undefined)) {
-        if (!names.every((name) => name === repository.fullName))
-            return false;
-        proven = true;
-    }
-    if (h.id !== undefined || b.id !== undefined) {
-        if (h.id !== b.id)
-            return false;
-        if (repository.id !== undefined) {
-            if (h.id !== repository.id)
-                return false;
-            proven = true;
-        }
-    }
-    return proven;
-}
-const gitHubRepository = looseObject({
-    full_name: unknown().optional(),
-    id: int().positive().optional()
-});
-
-const VERDICT_STATES = new Map([
-    ['success', 'success'],
-    ['failure', 'failure'],
-    ['error', 'failure']
-]);
-function isDeciding(state) {
-    return VERDICT_STATES.has(state);
-}
-function newerFirst(a, b) {
-    const at = Date.parse(a.createdAt);
-    const bt = Date.parse(b.createdAt);
-    if (Number.isFinite(at) && Number.isFinite(bt) && at !== bt)
-        return bt - at;
-    return b.id - a.id;
-}
-function verdictOf$2(statuses) {
-    const deciding = [...statuses].sort(newerFirst).find((s) => isDeciding(s.state));
-    return deciding ? VERDICT_STATES.get(deciding.state) : 'pending';
-}
-function newestFirst(history) {
-    return [...history.deployments].sort((a, b) => newerFirst(a.deployment, b.deployment));
-}
-function isVerified(history, sha) {
-    const decided = newestFirst(history).find((entry) => entry.deployment.sha === sha && entry.verdict !== 'pending');
-    return decided?.verdict === 'success';
-}
-function verifiedCommit(history) {
-    return newestFirst(history).find((entry) => entry.verdict === 'success' && isVerified(history, entry.deployment.sha))?.deployment;
-}
-
 class RunReads {
     layout;
     repository;
@@ -7032,7 +7311,7 @@ function gather(input) {
     const shared = input.reads;
     const started = startReads(input);
     const { reads, onServer, reused, index, workTree } = started;
-    const stream = shared.repository ? undefined : new FlowStream();
+    const stream = shared.repository ? undefined : new ReadStream();
     const loading = (shared.repository ??= loadRepository(workTree, settings, {
         walk: started.walk,
         layout,
@@ -7160,7 +7439,7 @@ function reuseOf({ reuse, sending, settings, layout }, { reads }, options) {
         ...options
     });
 }
-function readRemaining$1(input, started, ...[model, sent, references, names]) {
+function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
     const { settings, kestra, target, layout } = input;
     const { work } = target;
     const { reads, onServer, borrowBase, changed, probe, baseReused } = started;
@@ -7209,21 +7488,22 @@ function readRemaining$1(input, started, ...[model, sent, references, names]) {
     const state = reading ?? settle(Promise.resolve(undefined));
     const snapshot = settle((async () => {
         const held = await valueOf(state);
+        const changedFiles = await valueOf(changed);
+        const serverVersion = await probe;
+        if (answers)
+            await valueOf(answers);
         return Object.freeze({
             layout,
             model: sent,
-            changed: await valueOf(changed),
-            serverVersion: await probe,
+            changed: changedFiles,
+            serverVersion,
             state: held,
-            serverAnswers: answers && (await valueOf(answers)),
-            targets: await knownTargets(sent, references, kestra && { api: kestra, state: held }),
+            targets: await knownOf(input.kinds, referenced, { model: sent, state: held, kestra }),
             markers: await markers,
             desired: desired && (await valueOf(desired)),
             commitTime: await started.committed,
             kinds: new Map(await valueOf(started.kinds)),
             base: await base,
-            listings: await listings,
-            unfinished: await unfinished,
             rollbackRecords: rollbackRecords && {
                 ...rollbackRecords,
                 read: await rollbackRecords.read
@@ -7231,448 +7511,29 @@ function readRemaining$1(input, started, ...[model, sent, references, names]) {
             comments: await started.comments
         });
     })());
-    return { serverVersion: Promise.resolve(probe), changed, state, snapshot, baseReused };
-}
-async function* wholeFlows(loading) {
-    const model = await loading.catch(() => undefined);
-    if (model)
-        yield* model.flows;
-}
-class FlowStream {
-    held = [];
-    ended = false;
-    wake;
-    yielder = new EventLoopYielder();
-    push(flow) {
-        this.held.push(flow);
-        this.wake?.();
-    }
-    end() {
-        this.ended = true;
-        this.wake?.();
-    }
-    async *[Symbol.asyncIterator]() {
-        for (;;) {
-            await this.yielder.yieldTurn();
-            const flow = this.held.shift();
-            if (flow !== undefined)
-                yield flow;
-            else if (this.ended)
-                return;
-            else
-                await new Promise((resume) => (this.wake = resume));
-        }
-    }
-}
-const SHA$2 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
-const ZERO_SHA = /^0+$/;
-const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list';
-async function detectChangedFiles(context, { workspace, github }) {
-    const { pullRequest: pr, push } = context;
-    if (onPullRequest(context)) {
-        if (!pr)
-            return all(`the ${context.eventName} event names no pull request`);
-        return changedBetween(workspace, [pr.baseSha, pr.headSha], [`${pr.baseSha}...${pr.headSha}`], `the PR's base and head commits are not in the local history (shallow clone)`, github &&
-            (async (gitProblem) => {
-                const files = await github.listPullRequestFiles(pr.number);
-                if (files.truncated) {
-                    return all(`the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`);
-                }
-                if (pr.changedFiles !== undefined && files.files.length < pr.changedFiles) {
-                    return all(`GitHub listed ${files.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`);
-                }
-                return fromApi(files.files, `${gitProblem}; listed through the GitHub API`);
-            }));
-    }
-    if (context.eventName !== 'push') {
-        return all(context.local ? 'no --base was given' : `${context.eventName} treats every file as changed`);
-    }
-    if (!push || !SHA$2.test(push.after))
-        return all('the push event names no commit range');
-    if (ZERO_SHA.test(push.after))
-        return all('the push deleted the branch');
-    if (ZERO_SHA.test(push.before) || !push.before) {
-        return all('the push created a new branch, so there is no previous commit to compare with');
-    }
-    const short = push.before.slice(0, 12);
-    const missing = `the previous commit ${short} is not in the local history (force push or shallow clone)`;
-    const pair = [push.before, push.after];
-    return changedBetween(workspace, pair, pair, missing, github &&
-        (async (gitProblem) => {
-            const compared = await github.compareCommits(push.before, push.after);
-            if (compared.status !== 'ahead' && compared.status !== 'identical') {
-                return all(`the push rewrote history (${short} is not an ancestor of the pushed commit)`);
-            }
-            if (compared.truncated) {
-                return all(`the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`);
-            }
-            return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`);
-        }));
-}
-async function changedBetween(workspace, [from, to], revisions, missing, fromGitHub) {
-    let gitProblem = missing;
-    if (SHA$2.test(from) && SHA$2.test(to)) {
-        try {
-            return { kind: 'list', paths: await gitDiff(workspace, revisions), source: 'git' };
-        }
-        catch (error) {
-            const hasCommit = async (sha) => (await git$1(workspace, ['cat-file', '-e', `${sha}^{commit}`])) !== undefined;
-            if ((await hasCommit(from)) && (await hasCommit(to))) {
-                gitProblem = `git diff failed (${errorMessage(error).split('\n', 1)[0]})`;
-            }
-        }
-    }
-    if (!fromGitHub)
-        return all(`${gitProblem} and no GitHub token is available; ${FULL_HISTORY_HINT}`);
-    try {
-        return await fromGitHub(gitProblem);
-    }
-    catch (error) {
-        return all(`${gitProblem} and ${errorMessage(error)}`);
-    }
-}
-async function gitDiff(workspace, revisions) {
-    const output = await gitOrThrow(workspace, [
-        'diff',
-        '--name-status',
-        '-z',
-        '-M',
-        '--no-color',
-        '--no-ext-diff',
-        '--relative',
-        ...revisions,
-        '--'
-    ]);
-    const fields = output.split('\0');
-    const paths = new Set();
-    for (let i = 0; i < fields.length;) {
-        const status = fields[i++];
-        if (!status)
-            continue;
-        if (status[0] === 'R' || status[0] === 'C')
-            paths.add(fields[i++]);
-        paths.add(fields[i++]);
-    }
-    return paths;
-}
-function fromApi(files, note) {
-    const paths = new Set(files.flatMap((file) => [file.path, file.previousPath ?? []].flat()));
-    return { kind: 'list', paths, source: 'api', note };
-}
-function all(reason) {
-    return { kind: 'all', reason };
-}
-async function desiredState(model, actual, { readFileBytes }) {
-    const managed = new Set(model.managedNamespaces);
-    const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace));
-    const held = new Map();
-    for (const [namespace, { files }] of actual ?? []) {
-        for (const file of files)
-            held.set(fileKey(namespace, file.path), file.summary.sha256);
-    }
-    const differing = safe.filter((entry) => entry.size <= MAX_FILE_BYTES &&
-        held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256);
-    const bytes = new Map(await mapLimit(differing, 32, async (entry) => [entry, await readFileBytes(entry)]));
-    const files = safe.map((entry) => ({
-        namespace: entry.namespace,
-        path: entry.path,
-        ...(bytes.has(entry) && { bytes: bytes.get(entry) }),
-        sha256: entry.sha256,
-        size: entry.size,
-        binary: entry.binary,
-        file: entry.file
-    }));
-    return { flows: desiredFlows(model), files };
-}
-function desiredFlows(model) {
-    const managed = new Set(model.managedNamespaces);
-    return [...firstDeclared(model.flows.filter((flow) => managed.has(flow.namespace)))].map(([, flow]) => ({
-        namespace: flow.namespace,
-        id: flow.id,
-        source: flow.source,
-        file: flow.file
-    }));
-}
-function firstDeclared(flows) {
-    const first = new Map();
-    for (const flow of flows.filter(deployableFlow)) {
-        const key = flowKey(flow.namespace, flow.id);
-        if (!first.has(key))
-            first.set(key, flow);
-    }
-    return first;
-}
-function baseCommit(context) {
-    const sha = context.pullRequest?.baseSha || context.push?.before;
-    return sha && !ZERO_SHA.test(sha) ? sha : undefined;
-}
-function snapshotOf(model) {
-    const flows = [...firstDeclared(model.flows)].map(([key, { source, file }]) => [key, { source, file }]);
-    const files = model.files.map(({ namespace, path, sha256, file }) => [fileKey(namespace, path), { sha256, file }]);
-    return { flows: new Map(flows), files: new Map(files) };
-}
-async function readBaseSnapshot(borrowing, settings, current, walk, reuseFlow) {
-    const borrowed = await borrowing;
-    if (!borrowed)
-        return undefined;
-    try {
-        return snapshotOf(await loadRepository(borrowed.tree, settings, {
-            walk,
-            known: workTreeReuse(current, borrowed.tree),
-            layout: current.layout,
-            reuseFlow
-        }));
-    }
-    finally {
-        await borrowed.release();
-    }
-}
-async function readDeployedBase(reads, run) {
-    const { input, model } = run;
-    const { sending, settings, context } = input;
-    const sentOf = new Map(model.managedNamespaces.map((ns) => [ns, sending.namespace(ns)]));
-    const commits = new Map();
-    const unchecked = new Map();
-    const byCommit = new Map();
-    await Promise.all([...sentOf].map(async ([namespace, sent]) => {
-        const reading = await reads.markerOf(sent);
-        const why = unreadMarker(reading, sent);
-        if (why !== undefined) {
-            unchecked.set(sent, why);
-            return;
-        }
-        const commit = reading.markers.get(sent).commit.toLowerCase();
-        byCommit.set(commit, [...(byCommit.get(commit) ?? []), namespace]);
-    }));
-    const flows = new Map();
-    const files = new Map();
-    for (const [commit, namespaces] of [...byCommit].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const held = new Set(namespaces);
-        const none = (why) => {
-            for (const namespace of namespaces)
-                unchecked.set(sentOf.get(namespace), why);
-        };
-        let tree;
-        try {
-            tree = await GitTree.open(context.workspace, commit, settings.root);
-            if (!tree) {
-                none(`its commit marker names commit ${short(commit)}, which this checkout does not have (a shallow clone: check out with fetch-depth: 0)`);
-                continue;
-            }
-            const at = await loadRepository(tree, settings, {
-                walk: run.walk,
-                known: workTreeReuse(model, tree),
-                layout: model.layout,
-                reuseFlow: run.reuseFlow
-            });
-            const snapshot = snapshotOf({
-                ...at,
-                flows: at.flows.filter((flow) => flow.namespace !== undefined && held.has(flow.namespace)),
-                files: at.files.filter((entry) => held.has(entry.namespace))
-            });
-            for (const [key, flow] of snapshot.flows)
-                flows.set(key, flow);
-            for (const [key, file] of snapshot.files)
-                files.set(key, file);
-            for (const namespace of namespaces)
-                commits.set(sentOf.get(namespace), commit);
-        }
-        catch (error) {
-            none(`commit ${short(commit)} of its commit marker could not be read: ${errorMessage(error)}`);
-        }
-        finally {
-            await tree?.close();
-        }
-    }
-    return { flows, files, deployed: { commits, unchecked } };
-}
-function unreadMarker(reading, namespace) {
-    const failed = reading.failed.get(namespace);
-    if (failed !== undefined) {
-        return `its commit marker (KV ${COMMIT_MARKER_KEY}) could not be read: ${failed}`;
-    }
-    if (reading.markers.get(namespace))
-        return undefined;
-    const value = reading.held?.get(namespace);
-    if (value === undefined)
-        return 'no commit marker (this action has not deployed it)';
-    const read = readStored('commit marker', commitMarker, value);
-    return `its KV entry ${COMMIT_MARKER_KEY} is not a commit marker this action reads (${'refused' in read ? read.refused : 'unreadable'})`;
-}
-async function baseFromApi(plan, github, sha) {
-    const snapshot = { flows: new Map(), files: new Map(), partial: true };
-    const candidates = plan.resources.filter((r) => r.file && r.action !== 'create' && r.action !== 'unchanged');
-    await mapLimit(candidates, 8, async (change) => {
-        const bytes = await github.getFileAtRef(change.file, sha);
-        if (!bytes)
-            return;
-        if (change.kind === 'file') {
-            snapshot.files.set(fileKey(change.namespace, change.path), {
-                sha256: sha256Hex(bytes),
-                file: change.file
-            });
-            return;
-        }
-        const flow = parseFlowFile({
-            file: change.file,
-            rel: change.file,
-            raw: Buffer.from(bytes).toString('utf8')
-        });
-        if (flow.namespace === change.namespace && flow.id === change.id) {
-            snapshot.flows.set(flowKey(change.namespace, change.id), {
-                source: flow.source,
-                file: change.file
-            });
-        }
-    });
-    return snapshot;
-}
-function workTreeReuse(current, commit) {
-    const changes = commit.workTreeChanges;
-    if (!changes || changes.untrackedIgnoreFile)
-        return undefined;
-    if ([...changes.changed].some(isIgnoreFile))
-        return undefined;
-    if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink'))
-        return undefined;
-    const flowsByRel = groupBy(current.flows, (flow) => flow.rel);
-    const filesByRel = groupBy(current.files, (entry) => entry.rel);
-    const problemsByFile = groupBy(current.readProblems, (problem) => problem.file);
-    return (rel) => {
-        const blob = commit.blobs.get(rel);
-        if (!blob || changes.changed.has(rel) || isIgnoreFile(rel))
-            return undefined;
-        const flows = flowsByRel.get(rel) ?? [];
-        const files = filesByRel.get(rel) ?? [];
-        if (flows.length + files.length === 0)
-            return undefined;
-        const sameSize = flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
-            files.every((entry) => !entry.symlink && entry.size === blob.size);
-        if (!sameSize)
-            return undefined;
-        const problems = problemsByFile.get(childOf(current.rootRel, rel)) ?? [];
-        return { flows, files: files.map((entry) => ({ ...entry, absPath: '' })), problems };
+    return {
+        serverVersion: Promise.resolve(probe),
+        changed,
+        state,
+        snapshot,
+        walkReads: { serverAnswers: answers, listings, unfinished },
+        baseReused
     };
 }
-function isIgnoreFile(path) {
-    return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`);
-}
-function groupBy(items, keyOf) {
-    const groups = new Map();
-    for (const item of items) {
-        const key = keyOf(item);
-        if (!groups.has(key))
-            groups.set(key, []);
-        groups.get(key).push(item);
-    }
-    return groups;
-}
-function shareTree(opening) {
-    let borrowers = 0;
-    return async () => {
-        const tree = await opening;
-        if (!tree)
-            return undefined;
-        borrowers++;
-        let released = false;
-        return {
-            tree,
-            release: async () => {
-                if (released)
-                    return;
-                released = true;
-                borrowers--;
-                if (borrowers === 0)
-                    await tree.close();
-            }
-        };
-    };
-}
-function asClosable({ tree, release }) {
-    return new Proxy(tree, {
-        get: (target, key) => (key === 'close' ? release : target[key])
-    });
-}
-const DRIFT_EVENTS = ['schedule', 'workflow_dispatch'];
-async function driftBranchOf(context, github) {
-    if (!DRIFT_EVENTS.includes(context.eventName)) {
-        throw new ConfigError('mode', `mode drift runs on schedule or workflow_dispatch, not on ${context.eventName}; start it from a scheduled workflow (docs/drift.md#when-it-runs)`);
-    }
-    const onBranch = context.ref?.startsWith('refs/heads/')
-        ? context.ref.slice('refs/heads/'.length)
-        : undefined;
-    const known = context.defaultBranch ?? (await github?.defaultBranch());
-    const branch = known ?? (context.eventName === 'schedule' ? onBranch : undefined);
-    if (!branch) {
-        throw new ConfigError('github-token', 'mode drift needs the repository’s default branch: pass a github-token that can read the repository');
-    }
-    if (context.ref && context.ref !== `refs/heads/${branch}`) {
-        throw new ConfigError('mode', `mode drift plans the default branch (${branch}), and this run is on ${context.ref}: run the workflow on ${branch}`);
-    }
-    return branch;
-}
-async function readServerFiles(kestra, items, state) {
-    const found = new Map();
-    for (const item of items) {
-        const { change } = item;
-        if (change.kind !== 'file' || item.kind === 'deleted-in-kestra' || change.previous)
+async function knownOf(kinds, referenced, input) {
+    const known = new Map();
+    for (const kind of kinds) {
+        if (!kind.known)
             continue;
-        const kept = state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes;
-        const bytes = kept ?? (await kestra.getFile(change.namespace, change.path));
-        if (bytes)
-            found.set(item.name, bytes);
+        const asked = referenced.filter((ref) => ref.kind === kind.name);
+        known.set(kind.name, await kind.known({ ...input, asked }));
     }
-    return found;
+    return known;
 }
-async function readCommitPaths(workspace, sha) {
-    const paths = await readClosing(GitTree.open(workspace, sha, '.'), async (tree) => tree.blobs);
-    return new Set(paths?.keys());
-}
-async function ignoredPaths(workspace, sha, root, paths) {
-    const ignored = new Map();
-    if (paths.length === 0)
-        return ignored;
-    await readClosing(GitTree.open(workspace, sha, root), async (tree) => {
-        const rules = new IgnoreRules(tree);
-        const under = tree.rootRel === '' ? '' : `${tree.rootRel}/`;
-        for (const path of paths) {
-            if (!path.startsWith(under))
-                continue;
-            const rule = await rules.pathExcludedBy(path.slice(under.length));
-            if (rule === undefined)
-                continue;
-            ignored.set(path, rule === 'fixed' || rule.file === undefined
-                ? 'the layout never reads that name'
-                : `${rule.file} line ${rule.line} (${rule.pattern}) leaves it out of what the layout reads`);
-        }
-    });
-    return ignored;
-}
-const HISTORY_LIMIT = 30;
-async function environmentHistory(reads, environment, sha) {
-    const history = { deployments: [] };
-    for (const deployment of await reads.deployments({ environment }, HISTORY_LIMIT)) {
-        history.deployments.push({
-            deployment,
-            verdict: verdictOf$2(await reads.statuses(deployment.id))
-        });
-        const decided = history.deployments.some((entry) => entry.deployment.sha === sha && entry.verdict !== 'pending');
-        if (decided && (isVerified(history, sha) || verifiedCommit(history)))
-            break;
-    }
-    return history;
-}
-async function environmentRows(reads) {
-    const newest = new Map();
-    for (const deployment of await reads.deployments({}, 100)) {
-        if (!newest.has(deployment.environment))
-            newest.set(deployment.environment, deployment);
-    }
-    const rows = await Promise.all([...newest.values()].map(async (deployment) => ({
-        deployment,
-        statuses: await reads.statuses(deployment.id)
-    })));
-    return rows.filter((row) => !(row.deployment.transient && row.statuses[0]?.state === 'inactive'));
+
+function referencedOf(ref) {
+    const name = ref.kind === 'file' ? ref.path : ref.id;
+    return { kind: ref.kind, namespace: ref.namespace, name };
 }
 
 function comparedVerdict(change, name, held) {
@@ -7700,193 +7561,6 @@ function settled(change, verdict) {
     };
 }
 
-async function rollback(plan, deps) {
-    if (!deps.recorded) {
-        const problem = await writeRecords(plan, deps);
-        if (problem)
-            return notStarted(plan, problem);
-    }
-    const semaphore = new Semaphore(deps.concurrency);
-    const resources = [];
-    for (const phase of restorePhases(plan.items, deps.refs, deps.kinds)) {
-        const results = await Promise.all(phase.map((item) => semaphore.run(() => restoreItem(item, plan.deployed, deps.api, deps.kinds))));
-        for (const result of results) {
-            deps.log(`Rollback of ${result.item.resource.kind} ${result.item.name}: ${result.result}: ${result.message}`);
-            resources.push(result);
-        }
-    }
-    const complete = resources.every((r) => r.result === 'restored');
-    const markers = await settleMarkers(plan.markers, plan.deployed, deps.api, complete);
-    for (const marker of markers) {
-        deps.log(`Rollback of the deployed-commit marker of ${marker.namespace}: ${marker.message}`);
-    }
-    const retryable = [...resources, ...markers].some((r) => r.result === 'failed');
-    const unrecorded = !deps.recorded && plan.markers.length === 0 && plan.items.length > 0;
-    const warnings = [
-        ...(unrecorded
-            ? [
-                `Rollback: no managed namespace could hold its record (KV ${ROLLBACK_RECORD_KEY}), so a run stopped during it could not have finished it.`
-            ]
-            : []),
-        ...plan.unrestorable.map((name) => `Rollback: ${name} stays as this deploy wrote it: its kind has no rollback yet.`),
-        ...(retryable ? [] : await removeRecords(plan.markers, deps.api))
-    ];
-    const restored = [...resources, ...markers].filter((r) => r.result === 'restored').length;
-    const left = resources.length + markers.length + plan.unrestorable.length - restored;
-    return {
-        deployed: plan.deployed,
-        resources,
-        markers,
-        rolledBack: left === 0 ? 'true' : restored > 0 ? 'partial' : 'false',
-        resumable: retryable,
-        warnings,
-        stale: left === 0 && ![...resources, ...markers].some((r) => r.wrote)
-    };
-}
-function restorePhases(items, refs, kinds) {
-    const ofKind = (kind, deleted) => items.filter((i) => i.resource.kind === kind.name && (i.resource.deployed === undefined) === deleted);
-    return [
-        ...kinds.map((kind) => ofKind(kind, true)),
-        ...[...kinds]
-            .reverse()
-            .flatMap((kind) => kind.waves?.(ofKind(kind, false), refs) ?? [ofKind(kind, false)])
-    ].filter((phase) => phase.length > 0);
-}
-function deployAction({ resource }) {
-    return !resource.before ? 'created' : !resource.deployed ? 'deleted' : 'updated';
-}
-async function restoreItem(item, deployed, api, kinds, again = true) {
-    const did = deployAction(item);
-    const kind = kindNamed(kinds, item.resource.kind);
-    if (!kind) {
-        const message = `not restored: no rollback of the ${item.resource.kind} kind is registered (src/kinds/index.ts)`;
-        return { item, did, result: 'failed', message, wrote: false };
-    }
-    try {
-        return { item, did, ...(await kind.restore(item, deployed, api)) };
-    }
-    catch (error) {
-        if (again && isOutcomeUnknown(error))
-            return restoreItem(item, deployed, api, kinds, false);
-        const message = `restore failed: ${errorMessage(error)}`;
-        return { item, did, result: 'failed', message, wrote: false };
-    }
-}
-async function restoreByHash({ before, deployed }, held, deployedCommit, write) {
-    if (held.sha256 === before?.sha256) {
-        return { result: 'restored', message: 'already as it was before the deploy', wrote: false };
-    }
-    if (held.sha256 !== deployed?.sha256) {
-        const commit = short(deployedCommit);
-        const message = held.sha256 === undefined
-            ? `deleted on the server after the deploy of ${commit}`
-            : deployed === undefined
-                ? `re-created on the server after the deploy of ${commit}`
-                : `changed on the server after the deploy of ${commit}${held.since ?? ''}`;
-        return { result: 'kept', message, wrote: false };
-    }
-    if (!before) {
-        await write.remove();
-        return { result: 'restored', message: 'deleted (the deploy created it)', wrote: true };
-    }
-    return { result: 'restored', message: await write.putBack(before), wrote: true };
-}
-function embedText(resource, previous, field) {
-    if (!resource.before || typeof previous !== 'string')
-        return undefined;
-    return {
-        resource: { ...resource, before: { ...resource.before, [field]: previous } },
-        size: Buffer.byteLength(previous)
-    };
-}
-async function settleMarkers(targets, deployed, api, complete) {
-    return Promise.all(targets
-        .filter((target) => target.written)
-        .map(async (target) => {
-        const { namespace, toward, whole } = target;
-        const back = !toward
-            ? 'deployed-commit marker removed (there was none before)'
-            : whole !== undefined
-                ? `deployed-commit marker put back to ${short(toward.commit)}, exactly as it was`
-                : `deployed-commit marker put back to ${short(toward.commit)}, its commit and repository only: the rollback record could not hold its stored checks and content facts, so the next plan checks and reads every file`;
-        try {
-            if (await markerIsBack(target, api)) {
-                return { namespace, result: 'restored', message: `${back} (already)`, wrote: false };
-            }
-            if (!complete)
-                return keptMarker(target, deployed);
-            if (toward)
-                await api.putKv(namespace, COMMIT_MARKER_KEY, whole ?? { ...toward });
-            else
-                await api.deleteKv(namespace, COMMIT_MARKER_KEY);
-            return { namespace, result: 'restored', message: back, wrote: true };
-        }
-        catch (error) {
-            if (!complete)
-                return keptMarker(target, deployed);
-            if (isOutcomeUnknown(error) && (await markerIsBack(target, api).catch(() => false))) {
-                return { namespace, result: 'restored', message: back, wrote: true };
-            }
-            const message = `still names ${short(deployed)}: it could not be put back: ${errorMessage(error)}`;
-            return { namespace, result: 'failed', message, wrote: false };
-        }
-    }));
-}
-function keptMarker({ namespace }, deployed) {
-    const message = `still names ${short(deployed)}: the rollback is incomplete`;
-    return { namespace, result: 'kept', message, wrote: false };
-}
-async function markerIsBack({ namespace, toward, whole }, api) {
-    const value = await api.getKv(namespace, COMMIT_MARKER_KEY);
-    if (toward && whole !== undefined)
-        return canonicalJson(value) === canonicalJson(whole);
-    const now = parseMarker(value);
-    return now?.commit === toward?.commit && now?.repository === toward?.repository;
-}
-async function writeRecords(plan, deps) {
-    let records;
-    try {
-        records = await recordsOf(plan, deps.api, deps.kinds);
-    }
-    catch (error) {
-        return `its record could not be prepared: ${errorMessage(error)}`;
-    }
-    const written = [];
-    for (const [namespace, record] of records) {
-        try {
-            await deps.api.putKv(namespace, ROLLBACK_RECORD_KEY, record);
-            written.push(namespace);
-        }
-        catch (error) {
-            const maybe = isOutcomeUnknown(error) ? [...written, namespace] : written;
-            await Promise.all(maybe.map((ns) => deps.api.deleteKv(ns, ROLLBACK_RECORD_KEY).catch(() => undefined)));
-            return `its progress could not be recorded in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`;
-        }
-    }
-    return undefined;
-}
-async function removeRecords(targets, api) {
-    const problems = await Promise.all(targets.map(({ namespace }) => api.deleteKv(namespace, ROLLBACK_RECORD_KEY).then(() => undefined, (error) => `The finished rollback's record in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}) could not be removed: ${errorMessage(error)}; the next deploy finds nothing left to restore and removes it.`)));
-    return problems.filter((p) => p !== undefined);
-}
-function notStarted(plan, why) {
-    const message = `not restored: the rollback did not start, as ${why}`;
-    return {
-        deployed: plan.deployed,
-        resources: plan.items.map((item) => ({
-            item,
-            did: deployAction(item),
-            result: 'failed',
-            message,
-            wrote: false
-        })),
-        markers: plan.markers.filter((m) => m.written).map((m) => keptMarker(m, plan.deployed)),
-        rolledBack: 'false',
-        resumable: false,
-        warnings: [],
-        stale: false
-    };
-}
 const RECORDED_BYTES_BUDGET = 256 * 1024;
 const RECORDED_MARKER_BYTES = 512 * 1024;
 function planFromDeploy(result, deployed, kinds) {
@@ -8050,6 +7724,194 @@ function resourceOf$1(value, kinds) {
     if (fields.before === undefined && fields.deployed === undefined)
         return undefined;
     return kinds.find((kind) => kind.name === fields.kind)?.parse(fields);
+}
+
+async function rollback(plan, deps) {
+    if (!deps.recorded) {
+        const problem = await writeRecords(plan, deps);
+        if (problem)
+            return notStarted(plan, problem);
+    }
+    const semaphore = new Semaphore(deps.concurrency);
+    const resources = [];
+    for (const phase of restorePhases(plan.items, deps.refs, deps.kinds)) {
+        const results = await Promise.all(phase.map((item) => semaphore.run(() => restoreItem(item, plan.deployed, deps.api, deps.kinds))));
+        for (const result of results) {
+            deps.log(`Rollback of ${result.item.resource.kind} ${result.item.name}: ${result.result}: ${result.message}`);
+            resources.push(result);
+        }
+    }
+    const complete = resources.every((r) => r.result === 'restored');
+    const markers = await settleMarkers(plan.markers, plan.deployed, deps.api, complete);
+    for (const marker of markers) {
+        deps.log(`Rollback of the deployed-commit marker of ${marker.namespace}: ${marker.message}`);
+    }
+    const retryable = [...resources, ...markers].some((r) => r.result === 'failed');
+    const unrecorded = !deps.recorded && plan.markers.length === 0 && plan.items.length > 0;
+    const warnings = [
+        ...(unrecorded
+            ? [
+                `Rollback: no managed namespace could hold its record (KV ${ROLLBACK_RECORD_KEY}), so a run stopped during it could not have finished it.`
+            ]
+            : []),
+        ...plan.unrestorable.map((name) => `Rollback: ${name} stays as this deploy wrote it: its kind has no rollback yet.`),
+        ...(retryable ? [] : await removeRecords(plan.markers, deps.api))
+    ];
+    const restored = [...resources, ...markers].filter((r) => r.result === 'restored').length;
+    const left = resources.length + markers.length + plan.unrestorable.length - restored;
+    return {
+        deployed: plan.deployed,
+        resources,
+        markers,
+        rolledBack: left === 0 ? 'true' : restored > 0 ? 'partial' : 'false',
+        resumable: retryable,
+        warnings,
+        stale: left === 0 && ![...resources, ...markers].some((r) => r.wrote)
+    };
+}
+function restorePhases(items, refs, kinds) {
+    const ofKind = (kind, deleted) => items.filter((i) => i.resource.kind === kind.name && (i.resource.deployed === undefined) === deleted);
+    return [
+        ...kinds.map((kind) => ofKind(kind, true)),
+        ...[...kinds]
+            .reverse()
+            .flatMap((kind) => kind.waves?.(ofKind(kind, false), refs) ?? [ofKind(kind, false)])
+    ].filter((phase) => phase.length > 0);
+}
+function deployAction({ resource }) {
+    return !resource.before ? 'created' : !resource.deployed ? 'deleted' : 'updated';
+}
+async function restoreItem(item, deployed, api, kinds, again = true) {
+    const did = deployAction(item);
+    const kind = kindNamed(kinds, item.resource.kind);
+    if (!kind) {
+        const message = `not restored: no rollback of the ${item.resource.kind} kind is registered (src/resources/registry.ts)`;
+        return { item, did, result: 'failed', message, wrote: false };
+    }
+    try {
+        return { item, did, ...(await kind.restore(item, deployed, api)) };
+    }
+    catch (error) {
+        if (again && isOutcomeUnknown(error))
+            return restoreItem(item, deployed, api, kinds, false);
+        const message = `restore failed: ${errorMessage(error)}`;
+        return { item, did, result: 'failed', message, wrote: false };
+    }
+}
+async function restoreByHash({ before, deployed }, held, deployedCommit, write) {
+    if (held.sha256 === before?.sha256) {
+        return { result: 'restored', message: 'already as it was before the deploy', wrote: false };
+    }
+    if (held.sha256 !== deployed?.sha256) {
+        const commit = short(deployedCommit);
+        const message = held.sha256 === undefined
+            ? `deleted on the server after the deploy of ${commit}`
+            : deployed === undefined
+                ? `re-created on the server after the deploy of ${commit}`
+                : `changed on the server after the deploy of ${commit}${held.since ?? ''}`;
+        return { result: 'kept', message, wrote: false };
+    }
+    if (!before) {
+        await write.remove();
+        return { result: 'restored', message: 'deleted (the deploy created it)', wrote: true };
+    }
+    return { result: 'restored', message: await write.putBack(before), wrote: true };
+}
+function embedText(resource, previous, field) {
+    if (!resource.before || typeof previous !== 'string')
+        return undefined;
+    return {
+        resource: { ...resource, before: { ...resource.before, [field]: previous } },
+        size: Buffer.byteLength(previous)
+    };
+}
+async function settleMarkers(targets, deployed, api, complete) {
+    return Promise.all(targets
+        .filter((target) => target.written)
+        .map(async (target) => {
+        const { namespace, toward, whole } = target;
+        const back = !toward
+            ? 'deployed-commit marker removed (there was none before)'
+            : whole !== undefined
+                ? `deployed-commit marker put back to ${short(toward.commit)}, exactly as it was`
+                : `deployed-commit marker put back to ${short(toward.commit)}, its commit and repository only: the rollback record could not hold its stored checks and content facts, so the next plan checks and reads every file`;
+        try {
+            if (await markerIsBack(target, api)) {
+                return { namespace, result: 'restored', message: `${back} (already)`, wrote: false };
+            }
+            if (!complete)
+                return keptMarker(target, deployed);
+            if (toward)
+                await api.putKv(namespace, COMMIT_MARKER_KEY, whole ?? { ...toward });
+            else
+                await api.deleteKv(namespace, COMMIT_MARKER_KEY);
+            return { namespace, result: 'restored', message: back, wrote: true };
+        }
+        catch (error) {
+            if (!complete)
+                return keptMarker(target, deployed);
+            if (isOutcomeUnknown(error) && (await markerIsBack(target, api).catch(() => false))) {
+                return { namespace, result: 'restored', message: back, wrote: true };
+            }
+            const message = `still names ${short(deployed)}: it could not be put back: ${errorMessage(error)}`;
+            return { namespace, result: 'failed', message, wrote: false };
+        }
+    }));
+}
+function keptMarker({ namespace }, deployed) {
+    const message = `still names ${short(deployed)}: the rollback is incomplete`;
+    return { namespace, result: 'kept', message, wrote: false };
+}
+async function markerIsBack({ namespace, toward, whole }, api) {
+    const value = await api.getKv(namespace, COMMIT_MARKER_KEY);
+    if (toward && whole !== undefined)
+        return canonicalJson(value) === canonicalJson(whole);
+    const now = parseMarker(value);
+    return now?.commit === toward?.commit && now?.repository === toward?.repository;
+}
+async function writeRecords(plan, deps) {
+    let records;
+    try {
+        records = await recordsOf(plan, deps.api, deps.kinds);
+    }
+    catch (error) {
+        return `its record could not be prepared: ${errorMessage(error)}`;
+    }
+    const written = [];
+    for (const [namespace, record] of records) {
+        try {
+            await deps.api.putKv(namespace, ROLLBACK_RECORD_KEY, record);
+            written.push(namespace);
+        }
+        catch (error) {
+            const maybe = isOutcomeUnknown(error) ? [...written, namespace] : written;
+            await Promise.all(maybe.map((ns) => deps.api.deleteKv(ns, ROLLBACK_RECORD_KEY).catch(() => undefined)));
+            return `its progress could not be recorded in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`;
+        }
+    }
+    return undefined;
+}
+async function removeRecords(targets, api) {
+    const problems = await Promise.all(targets.map(({ namespace }) => api.deleteKv(namespace, ROLLBACK_RECORD_KEY).then(() => undefined, (error) => `The finished rollback's record in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}) could not be removed: ${errorMessage(error)}; the next deploy finds nothing left to restore and removes it.`)));
+    return problems.filter((p) => p !== undefined);
+}
+function notStarted(plan, why) {
+    const message = `not restored: the rollback did not start, as ${why}`;
+    return {
+        deployed: plan.deployed,
+        resources: plan.items.map((item) => ({
+            item,
+            did: deployAction(item),
+            result: 'failed',
+            message,
+            wrote: false
+        })),
+        markers: plan.markers.filter((m) => m.written).map((m) => keptMarker(m, plan.deployed)),
+        rolledBack: 'false',
+        resumable: false,
+        warnings: [],
+        stale: false
+    };
 }
 
 const dashboardsApply = {
@@ -8666,6 +8528,53 @@ const dashboardsDecide = {
 };
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
+async function withServerNames(held, { asked, state, kestra }, exists) {
+    if (!kestra)
+        return held;
+    const unique = new Map(asked.map((ref) => [`${ref.namespace}\0${ref.name}`, ref]));
+    const unresolved = [...unique].filter(([key]) => !held.has(key));
+    await mapLimit(unresolved, 8, async ([key, { namespace, name }]) => {
+        if (state?.has(namespace))
+            return;
+        if (await exists(kestra, namespace, name))
+            held.add(key);
+    });
+    return held;
+}
+async function kindFiles(tree, folder, keep, deep = false) {
+    if ((await tree.kind(folder)) !== 'folder')
+        return [];
+    const rules = new IgnoreRules(tree);
+    if (await rules.excludes(folder, true))
+        return [];
+    const walk = await walkTree({
+        tree,
+        rules,
+        mayContain: () => deep,
+        limit: (task) => task(),
+        from: folder
+    });
+    const found = [];
+    for (const entry of walk.entries) {
+        if (entry.kind !== 'file' || !keep(entry.rel))
+            continue;
+        const text = normaliseText((await tree.read(entry.rel)).toString('utf8'));
+        found.push({ file: childOf(tree.rootRel, entry.rel), text });
+    }
+    return found.sort((a, b) => compareCodeUnits(a.file, b.file));
+}
+async function readClosing(opening, read) {
+    const tree = await opening;
+    if (!tree)
+        return undefined;
+    try {
+        return await read(tree);
+    }
+    finally {
+        await tree.close();
+    }
+}
+
 const FOLDERS = {
     tenant: ['dashboards', '_global/dashboards'],
     namespace: ['dashboards'],
@@ -9154,6 +9063,16 @@ function megabytes(bytes) {
     return (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '');
 }
 
+function filesKnown(input) {
+    const { model, state } = input;
+    const held = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`));
+    for (const [namespace, actual] of state ?? []) {
+        for (const file of actual.files)
+            held.add(`${namespace}\0${file.path}`);
+    }
+    return withServerNames(held, input, async (api, namespace, path) => (await api.getFile(namespace, path)) !== undefined);
+}
+
 function orderWrites(changes, refs, keyOf) {
     const byKey = new Map(changes.map((change) => [keyOf(change), change]));
     const keys = [...byKey.keys()].sort(compareCodeUnits);
@@ -9631,41 +9550,6 @@ function intoFlow(source, closer, collection, end, text) {
     return close < 0 ? undefined : { start: close, end: close, text };
 }
 
-const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
-const INPUT_TYPES$1 = new Set([
-    'STRING',
-    'ENUM',
-    'SELECT',
-    'MULTISELECT',
-    'INT',
-    'FLOAT',
-    'BOOLEAN',
-    'BOOL',
-    'DATETIME',
-    'DATE',
-    'TIME',
-    'DURATION',
-    'FILE',
-    'JSON',
-    'URI',
-    'SECRET',
-    'ARRAY',
-    'YAML',
-    'EMAIL',
-    'FORM',
-    'ION',
-    'REUSABLE_INPUTS'
-]);
-const PREFILL_RELEASE = [1, 1, 0];
-const NAME_REMOVED = [2, 0, 0];
-const REFUSED_ITEM_TYPES = new Set(['ARRAY', 'SECRET', 'MULTISELECT', 'SELECT', 'ENUM']);
-const FORM_RELEASE = [1, 3, 25];
-const TRIGGER_INPUTS_RELEASE = [2, 0, 0];
-const WEBHOOK_TYPES = new Set([
-    'io.kestra.plugin.core.trigger.Webhook',
-    'io.kestra.core.models.triggers.types.Webhook'
-]);
-const FILE_DEFAULT_URI = /^(file|nsfile):\/\//;
 function declaredInputs$1(document) {
     return inputList(document, document.get(document.root, 'inputs')?.value);
 }
@@ -9698,456 +9582,6 @@ function inputPath(input) {
     if (input.id === undefined)
         return undefined;
     return input.form ? `${input.form.id ?? ''}.${input.id}` : input.id;
-}
-function inputFindings(document, tree) {
-    const inputs = declaredInputs$1(document);
-    const leaves = inputs.flatMap((input) => input.type === 'FORM' ? children(document, input) : [input]);
-    const dependencies = dependsOnFindings(document, inputs, leaves);
-    return {
-        findings: [
-            ...everyInput(document, inputs).flatMap((input) => oneInputFindings(document, input)),
-            ...duplicates(document, inputs, 'input'),
-            ...dependencies.fixed,
-            ...outputFindings(document)
-        ],
-        versioned: [
-            ...nameFindings(document, everyInput(document, inputs)),
-            ...defaultsFindings(document, inputs),
-            ...inputs.flatMap((input) => formFindings(document, input)),
-            ...pathFindings(document, leaves),
-            ...dependencies.onForms,
-            ...triggerInputFindings(document, leaves, tree)
-        ]
-    };
-}
-function defaultsFindings(document, inputs) {
-    const findings = [];
-    const add = (node, rule, message) => findings.push(document.versioned(PREFILL_RELEASE, 'error', node, rule, message));
-    for (const input of everyInput(document, inputs)) {
-        const defaults = document.get(input.map, 'defaults');
-        if (!defaults || !input.hasDefaults)
-            continue;
-        const label = inputLabel(input);
-        if (!input.required) {
-            add(document.get(input.map, 'required')?.key ?? defaults.key, 'input-defaults-optional', `${label} has \`defaults\` and \`required: false\`: Kestra 1.1 and later refuse it ("Inputs with a default value must be required, since the default is always applied"). Remove \`required: false\`, or replace \`defaults\` with \`prefill\` to keep the input optional`);
-        }
-        const prefill = document.get(input.map, 'prefill');
-        if (prefill && !document.isNull(prefill.value)) {
-            add(prefill.key, 'input-defaults-prefill', `${label} has both \`defaults\` and \`prefill\`: Kestra 1.1 and later refuse it ("Inputs with a default value cannot also have a prefill"). Keep one of them`);
-        }
-    }
-    return findings;
-}
-function nameFindings(document, inputs) {
-    return inputs.flatMap((input) => input.idEntry && String(input.idEntry.key.value) === 'name' && !document.get(input.map, 'id')
-        ? [
-            document.versioned(NAME_REMOVED, 'warning', input.idEntry.key, 'input-name-deprecated', `${inputLabel(input)} is named with \`name:\`: Kestra 2.0 refuses it (Unrecognized field "name"), 1.x reads it as the deprecated spelling of \`id:\`. Rename the key to \`id:\``)
-        ]
-        : []);
-}
-function inputLabel(input) {
-    const path = inputPath(input);
-    return path !== undefined ? `Input '${path}'` : 'Input';
-}
-function oneInputFindings(document, input) {
-    const findings = [];
-    const add = (...args) => findings.push(document.finding(...args));
-    const map = input.map;
-    const idNode = input.idEntry?.key ?? map;
-    const label = inputLabel(input);
-    if (!input.idEntry) {
-        add('error', map, 'input-id', 'Input has no `id`: add one');
-    }
-    else {
-        if (input.id === undefined || !INPUT_ID_PATTERN.test(input.id)) {
-            add('error', idNode, 'input-id', `Input id '${input.id ?? ''}' is invalid: use letters, digits, '.', '_' or '-' (no spaces), starting with a letter or digit`);
-        }
-    }
-    const typeEntry = document.get(map, 'type');
-    if (!typeEntry || document.isNull(typeEntry.value)) {
-        add('error', idNode, 'input-type', `${label} has no \`type\`: add one, e.g. \`type: STRING\``);
-    }
-    else if (input.type === undefined || !INPUT_TYPES$1.has(input.type)) {
-        add('warning', typeEntry.value ?? typeEntry.key, 'input-type', `Input type '${input.type ?? ''}' is not one this action knows (${[...INPUT_TYPES$1].join(', ')}). If your Kestra is newer than this action the server decides; otherwise fix the type`);
-    }
-    const defaults = document.get(map, 'defaults');
-    const literal = document.string(defaults?.value);
-    if (defaults &&
-        input.type === 'FILE' &&
-        literal !== undefined &&
-        !/\{[{%]/.test(literal) &&
-        !FILE_DEFAULT_URI.test(literal)) {
-        add('error', defaults.value ?? defaults.key, 'input-file-defaults', `${label}: a FILE input's \`defaults\` can only be a file:// or nsfile:// URI (e.g. nsfile:///data/input.csv), not '${literal}'. Fix the URI or remove \`defaults\``);
-    }
-    const itemType = document.get(map, 'itemType');
-    const itemTypeValue = document.string(itemType?.value);
-    if ((input.type === 'ARRAY' || input.type === 'MULTISELECT') &&
-        itemType &&
-        itemTypeValue !== undefined &&
-        REFUSED_ITEM_TYPES.has(itemTypeValue)) {
-        add('error', itemType.value ?? itemType.key, 'input-item-type', `${label}: Kestra refuses this \`itemType\` ("\`itemType\` cannot be ${itemTypeValue}"). Use a scalar type such as STRING`);
-    }
-    const options = input.type === 'MULTISELECT' && document.get(map, 'values') && document.get(map, 'options');
-    if (options) {
-        add('warning', options.key, 'input-multiselect', `${label}: Kestra 1.3 loads the flow but fails every execution that gives this input ("you can't define both \`values\` and \`options\`"), and Kestra 2.0 has no \`options\`. Keep \`values\``);
-    }
-    const validator = document.get(map, 'validator');
-    const pattern = document.string(validator?.value);
-    if (validator && pattern !== undefined && /(^|[^\\])(\\\\)*\\$/.test(pattern)) {
-        add('error', validator.value ?? validator.key, 'input-validator', `${label}: \`validator\` is not a valid regular expression (it ends with a lone backslash). Escape it as \\\\`);
-    }
-    return findings;
-}
-function duplicates(document, items, kind) {
-    return repeats(items, (item) => (item.idEntry ? item.id : undefined)).map(([item]) => document.finding('error', item.idEntry?.key, `duplicate-${kind}-id`, `Duplicate ${kind} with name [${item.id}]: ${kind} ids must be unique. Rename or remove this one`));
-}
-function formFindings(document, form) {
-    if (form.type !== 'FORM')
-        return [];
-    const findings = [];
-    const label = inputLabel(form);
-    const add = (node, message) => findings.push(document.versioned(FORM_RELEASE, 'error', node, 'input-form', message));
-    for (const key of ['defaults', 'prefill']) {
-        const entry = document.get(form.map, key);
-        if (!entry || document.isNull(entry.value))
-            continue;
-        add(entry.key, `${label} is a FORM: it groups other inputs and cannot declare \`${key}\` (Kestra 2.0 rejects it). Set \`${key}\` on the inputs inside the form`);
-    }
-    const inputs = document.get(form.map, 'inputs');
-    if (!inputs || document.isNull(inputs.value)) {
-        add(form.idEntry?.key ?? form.map, `${label} is a FORM without \`inputs\`: list the inputs it groups`);
-    }
-    for (const child of children(document, form)) {
-        if (child.type !== 'FORM')
-            continue;
-        add(document.get(child.map, 'type')?.value ?? child.map, `${inputLabel(child)} is a FORM inside the FORM '${form.id ?? ''}': forms cannot be nested (Kestra 2.0 rejects it). Move its inputs into '${form.id ?? ''}' or make it a top-level FORM`);
-    }
-    return findings;
-}
-function pathFindings(document, leaves) {
-    const findings = [];
-    const seen = new Map();
-    for (const leaf of leaves) {
-        const path = inputPath(leaf);
-        if (path === undefined)
-            continue;
-        const add = (severity, rule, message) => findings.push(document.versioned(FORM_RELEASE, severity, leaf.idEntry?.key ?? leaf.map, rule, message));
-        const other = seen.get(path);
-        if (other && (leaf.form || other.form)) {
-            add('error', 'input-path', `Duplicate input path [${path}]: another input (in a FORM or with a dotted id) resolves to the same path (Kestra 2.0 rejects it). Rename one`);
-            continue;
-        }
-        const clash = [...seen.keys()].find((known) => known.startsWith(`${path}.`) || path.startsWith(`${known}.`));
-        if (clash !== undefined) {
-            const withForm = leaf.form !== undefined || seen.get(clash)?.form !== undefined;
-            add('error', withForm ? 'input-path' : 'input-dotted-path', `Input path '${path}' conflicts with '${clash}': one cannot be nested under the other (Kestra 2.0 rejects it). Rename one`);
-        }
-        seen.set(path, leaf);
-    }
-    return findings;
-}
-function dependsOnFindings(document, inputs, leaves) {
-    const members = leaves.map((input) => ({
-        id: inputPath(input),
-        dependsOn: document.get(document.get(input.map, 'dependsOn')?.value, 'inputs')?.value
-    }));
-    const looseNames = new Set(inputs.flatMap((input) => input.type === 'FORM' ? [input.id, ...children(document, input).map((c) => c.id)] : []));
-    const { unknown, cycle } = dependencyProblems(document, members);
-    const fixed = [];
-    const onForms = [];
-    for (const { node, name, member } of unknown) {
-        const id = members[member].id ?? '';
-        if (looseNames.has(name)) {
-            onForms.push(document.versioned(FORM_RELEASE, 'error', node, 'input-form-depends-on', `Input '${id}' depends on '${name}', which is a FORM or an input inside one: Kestra 2.0 knows it only by its full dotted path (e.g. 'form.input') and rejects the flow ("depends on a non-existent input"). Write the dotted path`));
-        }
-        else {
-            fixed.push(document.finding('error', node, 'input-depends-on', `Input with id '${id}' depends on a non-existent input '${name}': fix the name or declare that input`));
-        }
-    }
-    if (cycle) {
-        const input = leaves.find((candidate) => inputPath(candidate) === cycle[0]);
-        fixed.push(document.finding('error', input?.idEntry?.key ?? input?.map, 'input-depends-on', `Cycle dependency between inputs: ${cycle.join(' → ')}. Remove one dependsOn entry`));
-    }
-    return { fixed, onForms };
-}
-function outputFindings(document) {
-    const outputs = document.items(document.get(document.root, 'outputs')?.value).flatMap((item) => {
-        const map = document.map(item);
-        const idEntry = map && document.get(map, 'id');
-        return map ? [{ map, idEntry, id: document.string(idEntry?.value) }] : [];
-    });
-    return [
-        ...outputs.flatMap(({ map, idEntry, id }) => !idEntry
-            ? [document.finding('error', map, 'output-id', 'Flow output has no `id`: add one')]
-            : id === undefined || !INPUT_ID_PATTERN.test(id)
-                ? [
-                    document.finding('error', idEntry.key, 'output-id', `Output id '${id ?? ''}' is invalid: use letters, digits, '.', '_' or '-', starting with a letter or digit`)
-                ]
-                : []),
-        ...duplicates(document, outputs, 'output')
-    ];
-}
-function triggerInputFindings(document, leaves, tree) {
-    const needed = leaves.filter((input) => inputPath(input) !== undefined && input.required && !input.hasDefaults);
-    if (needed.length === 0)
-        return [];
-    return tree.triggers.flatMap((trigger) => {
-        const schedule = trigger.type !== undefined && SCHEDULE_TYPES.has(trigger.type);
-        const webhook = trigger.type !== undefined && WEBHOOK_TYPES.has(trigger.type);
-        if (!schedule && !webhook)
-            return [];
-        const given = new Set(document.entries(document.get(trigger.map, 'inputs')?.value).map((e) => String(e.key.value)));
-        const missing = needed.map((input) => inputPath(input)).filter((id) => !given.has(id));
-        if (missing.length === 0)
-            return [];
-        const name = `'${trigger.id ?? trigger.path}'`;
-        const fix = "Add them under the trigger's `inputs` or give them defaults";
-        return [
-            schedule
-                ? document.versioned(TRIGGER_INPUTS_RELEASE, 'warning', trigger.at, 'schedule-missing-inputs', `Schedule trigger ${name} does not supply required input(s) without defaults (${missing.join(', ')}): every scheduled run fails, and Kestra 2.0 rejects the flow. ${fix}`)
-                : document.onlyFrom(TRIGGER_INPUTS_RELEASE, trigger.at, 'webhook-missing-inputs', `Webhook trigger ${name} does not supply required input(s) without defaults (${missing.join(', ')}): Kestra 2.0 rejects the flow. ${fix}`)
-        ];
-    });
-}
-function dependencyProblems(document, members) {
-    const ids = new Set(members.map((m) => m.id).filter((id) => id !== undefined));
-    const graph = new Map();
-    const unknown = [];
-    for (const [index, member] of members.entries()) {
-        const deps = [];
-        for (const node of document.items(member.dependsOn)) {
-            const name = document.string(node);
-            if (name === undefined)
-                continue;
-            deps.push(name);
-            if (!ids.has(name))
-                unknown.push({ node, name, member: index });
-        }
-        if (member.id !== undefined)
-            graph.set(member.id, deps);
-    }
-    return { unknown, cycle: findCycle(graph) };
-}
-function findCycle(graph) {
-    const done = new Set();
-    const path = [];
-    const onPath = new Set();
-    const visit = (node) => {
-        if (onPath.has(node))
-            return [...path.slice(path.indexOf(node)), node];
-        if (done.has(node) || !graph.has(node))
-            return undefined;
-        onPath.add(node);
-        path.push(node);
-        for (const next of graph.get(node) ?? []) {
-            const cycle = visit(next);
-            if (cycle)
-                return cycle;
-        }
-        path.pop();
-        onPath.delete(node);
-        done.add(node);
-        return undefined;
-    };
-    for (const node of [...graph.keys()].sort()) {
-        const cycle = visit(node);
-        if (cycle)
-            return cycle;
-    }
-    return undefined;
-}
-const SCHEDULE_TYPES = new Set([
-    'io.kestra.plugin.core.trigger.Schedule',
-    'io.kestra.core.models.triggers.types.Schedule'
-]);
-const NICKNAMES = new Set([
-    '@yearly',
-    '@annually',
-    '@monthly',
-    '@weekly',
-    '@daily',
-    '@midnight',
-    '@hourly'
-]);
-const NICKNAME_LIST = [...NICKNAMES].join(', ');
-const SECONDS = { name: 'second', min: 0, max: 59 };
-const FIELDS = [
-    { name: 'minute', min: 0, max: 59 },
-    { name: 'hour', min: 0, max: 23 },
-    { name: 'day-of-month', min: 1, max: 31 },
-    { name: 'month', min: 1, max: 12 },
-    { name: 'day-of-week', min: 0, max: 7 }
-];
-const NUMBER = /^\d+$/;
-const RANGE = /^(\d+)-(\d+)$/;
-const STEP = /^(\*|\d+|\d+-\d+)\/\d+$/;
-function cronProblem(cron, withSeconds) {
-    if (NICKNAMES.has(cron))
-        return undefined;
-    if (cron === '@reboot')
-        return `the nickname @reboot is not supported (${NICKNAME_LIST})`;
-    if (/\{[{%]/.test(cron))
-        return 'Kestra reads `cron` as written, it renders no Pebble expression in it';
-    if (cron.includes('|'))
-        return undefined;
-    const parts = cron.trim().split(/\s+/).filter(Boolean);
-    const fields = withSeconds ? [SECONDS, ...FIELDS] : FIELDS;
-    if (parts.some((part) => part.includes('?'))) {
-        const seconds = parts.length === 6 && !withSeconds
-            ? ', and its first field is seconds: add `withSeconds: true`'
-            : '';
-        return `Kestra's cron has no \`?\` ("Invalid expression: ?"): write \`*\` in its place${seconds}`;
-    }
-    if (parts.length !== fields.length) {
-        const hint = parts.length === 6 && !withSeconds
-            ? '; with a seconds field, add `withSeconds: true`'
-            : parts.length === 5 && withSeconds
-                ? '; `withSeconds: true` needs a seconds field first'
-                : '';
-        return `it has ${parts.length} field(s) and Kestra takes ${fields.length} (${fields.map((f) => f.name).join(' ')}) or a nickname (${NICKNAME_LIST})${hint}`;
-    }
-    for (const [index, part] of parts.entries()) {
-        const field = fields[index];
-        const special = /[#WL]/i.exec(part)?.[0].toUpperCase();
-        if (special === '#')
-            return `its ${field.name} field has \`#\` ("Invalid expression: ${part}")`;
-        if (special === 'W' ||
-            (special === 'L' && (field.name !== 'day-of-month' || /W/i.test(part)))) {
-            return `its ${field.name} field has \`${special}\` ("Invalid chars in expression! Expression: ${part}")`;
-        }
-        const problem = fieldProblem(part, field);
-        if (problem)
-            return problem;
-    }
-    return undefined;
-}
-function dayOfMonthL(cron, withSeconds) {
-    const parts = cron.trim().split(/\s+/);
-    const day = parts[withSeconds ? 3 : 2];
-    if (day === undefined || !/L/i.test(day) || cronProblem(cron, withSeconds) !== undefined) {
-        return undefined;
-    }
-    return day;
-}
-function fieldProblem(part, field) {
-    if (part.endsWith(','))
-        return `its ${field.name} field ends with a comma`;
-    for (const item of part.split(',')) {
-        const step = STEP.exec(item);
-        const value = step ? step[1] : item.replace(/^L-?|L$/i, '');
-        const range = RANGE.exec(value);
-        const bounds = range ? [range[1], range[2]] : NUMBER.test(value) ? [value] : [];
-        for (const bound of bounds) {
-            const number = Number(bound);
-            if (number < field.min || number > field.max) {
-                return `its ${field.name} field has ${number}, outside ${field.min}-${field.max}`;
-            }
-        }
-        if (range && Number(range[1]) > Number(range[2])) {
-            return `its ${field.name} field has the backwards range ${value}`;
-        }
-    }
-    return undefined;
-}
-const JAVA_SHORT_IDS = new Set('ACT AET AGT ART AST BET BST CAT CNT CST CTT EAT ECT EST HST IET IST JST MIT MST NET NST PLT PNT PRT PST SST VST'.split(' '));
-const REGION_ID = /^[A-Za-z][A-Za-z0-9~/._+-]+$/;
-const OFFSET = /^[+-](?:(\d)|(\d\d)|(\d\d)(\d\d)|(\d\d):(\d\d)|(\d\d)(\d\d)(\d\d)|(\d\d):(\d\d):(\d\d))$/;
-function timezoneProblem(zone) {
-    if (zone.length <= 1 || zone.startsWith('+') || zone.startsWith('-'))
-        return offsetProblem(zone);
-    const prefix = ['UTC', 'GMT', 'UT'].find((p) => zone.startsWith(p));
-    if (prefix !== undefined) {
-        const rest = zone.slice(prefix.length);
-        if (rest === '')
-            return undefined;
-        if (rest.startsWith('+') || rest.startsWith('-')) {
-            const problem = offsetProblem(rest);
-            return problem && `after ${prefix}, ${problem}`;
-        }
-    }
-    if (JAVA_SHORT_IDS.has(zone)) {
-        return 'Java takes no abbreviation for a zone: write its region, such as America/Los_Angeles or Europe/London';
-    }
-    if (!REGION_ID.test(zone)) {
-        return 'it is neither an offset (+02:00, UTC+2) nor a region id (letters, digits and ~/._+- only, as in Europe/Paris)';
-    }
-    let known;
-    try {
-        known = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
-    }
-    catch {
-        return 'no time-zone database knows this region (the IANA names are like Europe/Paris or America/New_York)';
-    }
-    if (known !== zone && known.toLowerCase() === zone.toLowerCase()) {
-        return `region ids are case-sensitive: write ${known}`;
-    }
-    return undefined;
-}
-function offsetProblem(offset) {
-    if (offset === 'Z')
-        return undefined;
-    const shape = OFFSET.exec(offset);
-    if (!shape) {
-        return `an offset is Z, or +h, +hh, +hhmm, +hh:mm, +hhmmss or +hh:mm:ss, and "${offset}" is none of these`;
-    }
-    const [hours = 0, minutes = 0, seconds = 0] = shape
-        .slice(1)
-        .filter((group) => group !== undefined)
-        .map(Number);
-    if (hours > 18 || minutes > 59 || seconds > 59 || (hours === 18 && minutes + seconds > 0)) {
-        return `the offset ${offset} is outside -18:00 to +18:00 (or a minute or second past 59)`;
-    }
-    return undefined;
-}
-function dayOfMonthLFindings(document, tree) {
-    return tree.triggers.flatMap((trigger) => {
-        if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type))
-            return [];
-        const withSeconds = document.string(document.get(trigger.map, 'withSeconds')?.value) === 'true';
-        const entry = document.get(trigger.map, 'cron');
-        const cron = document.string(entry?.value);
-        const day = cron === undefined ? undefined : dayOfMonthL(cron, withSeconds);
-        if (!entry || day === undefined)
-            return [];
-        return {
-            ...document.versioned([0, 0, 0], 'warning', entry.value ?? entry.key, 'schedule-cron-l', `Schedule trigger '${trigger.id ?? trigger.path}': Kestra 1.x rejects the cron "${cron}" ("Invalid chars in expression! Expression: ${day}"): its day of the month \`L\` is taken from Kestra 2.0 on. On 1.x write the days instead`),
-            silentFrom: [2, 0, 0]
-        };
-    });
-}
-function scheduleFindings(document, tree) {
-    const findings = [];
-    for (const trigger of tree.triggers) {
-        if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type))
-            continue;
-        const name = `Schedule trigger '${trigger.id ?? trigger.path}'`;
-        const withSeconds = document.string(document.get(trigger.map, 'withSeconds')?.value) === 'true';
-        const checks = [
-            {
-                key: 'cron',
-                rule: 'schedule-cron',
-                refused: 'invalid cron expression',
-                fix: 'the expression',
-                problem: (cron) => cronProblem(cron, withSeconds)
-            },
-            {
-                key: 'timezone',
-                rule: 'schedule-timezone',
-                refused: 'not a valid time-zone ID',
-                fix: 'the timezone',
-                problem: timezoneProblem
-            }
-        ];
-        for (const { key, rule, refused, fix, problem } of checks) {
-            const entry = document.get(trigger.map, key);
-            const value = document.string(entry?.value);
-            const why = value === undefined ? undefined : problem(value);
-            if (!entry || !why)
-                continue;
-            findings.push(document.finding('error', entry.value ?? entry.key, rule, `${name}: Kestra rejects the ${key} "${value}" (${refused}): ${why}. Fix ${fix}`));
-        }
-    }
-    return findings;
 }
 
 const CHILD_TASK_KEYS = new Set([
@@ -10367,314 +9801,827 @@ function flowLinks(document, tree) {
     return links;
 }
 
-function collectReferences(flows) {
-    return flows.flatMap((flow) => {
-        const doc = flow.documents[0];
-        if (flow.notAFlow || !doc)
-            return [];
-        const document = new FlowDocument(flow, doc);
-        return scanFlow(document, taskTree(document), ['read']).references;
-    });
-}
-function referencesAndNamesOf(document, tree = taskTree(document)) {
-    return scanFlow(document, tree, ['read', ...NAME_FUNCTIONS]);
-}
-function scanFlow(document, tree, functions) {
-    const { flow } = document;
-    if (flow.id === undefined ||
-        flow.namespace === undefined ||
-        !document.root ||
-        !document.aliases.safe) {
-        return { references: [], names: [] };
-    }
-    const fromFlow = flowKey(flow.namespace, flow.id);
-    const calls = literalCalls(document, functions);
-    const reads = calls.filter((c) => c.name === 'read');
-    return {
-        references: [
-            ...fileReferences(document, reads, flow.namespace, fromFlow),
-            ...flowReferences(document, tree, fromFlow)
-        ],
-        names: nameReferences(calls, { file: flow.file, namespace: flow.namespace, fromFlow })
-    };
-}
-const CALLS = {
-    subflow: 'Subflow calls',
-    foreach: 'ForEachItem calls',
-    'flow-trigger': 'Flow trigger waits for'
+const V2 = [2, 0, 0];
+const USE_LOOP = 'rewrite it with `io.kestra.plugin.core.flow.Loop`, which replaces it in Kestra 2.0';
+const REMOVED_TASKS = {
+    'io.kestra.plugin.core.flow.ForEach': USE_LOOP,
+    'io.kestra.plugin.core.flow.ForEachItem': USE_LOOP,
+    'io.kestra.plugin.core.flow.EachSequential': USE_LOOP,
+    'io.kestra.plugin.core.flow.EachParallel': USE_LOOP,
+    'io.kestra.plugin.core.flow.Template': 'templates are gone: move the template’s tasks into this flow or into a subflow',
+    'io.kestra.plugin.core.debug.Echo': 'use `io.kestra.plugin.core.log.Log`',
+    'io.kestra.plugin.core.execution.Count': 'use `io.kestra.plugin.kestra.executions.Count` of the Kestra plugin',
+    'io.kestra.plugin.core.execution.Resume': 'use `io.kestra.plugin.kestra.executions.Resume` of the Kestra plugin',
+    'io.kestra.plugin.core.trigger.Toggle': 'use `io.kestra.plugin.kestra.triggers.Toggle` of the Kestra plugin',
+    'io.kestra.plugin.core.log.Fetch': 'use `io.kestra.plugin.kestra.logs.Fetch` of the Kestra plugin',
+    'io.kestra.plugin.core.state.Get': 'use the KV store: `io.kestra.plugin.core.kv.Get`',
+    'io.kestra.plugin.core.state.Set': 'use the KV store: `io.kestra.plugin.core.kv.Set`',
+    'io.kestra.plugin.core.state.Delete': 'use the KV store: `io.kestra.plugin.core.kv.Delete`',
+    'io.kestra.plugin.core.storage.LocalFiles': 'use the `inputFiles` of a `io.kestra.plugin.core.flow.WorkingDirectory` or of a script task'
 };
-function referenceFindings(refs, known, serverChecked, fileFoldersOf = () => []) {
-    return refs.flatMap((ref) => {
-        const site = { file: ref.file, line: ref.line, column: ref.column, resource: ref.fromFlow };
-        if (ref.kind === 'file') {
-            if (known.hasFile(ref.namespace, ref.path))
-                return [];
-            return {
-                ...site,
-                severity: serverChecked ? 'error' : 'warning',
-                rule: 'missing-namespace-file',
-                message: (serverChecked
-                    ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. `
-                    : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. `) +
-                    lookedIn(ref.namespace, fileFoldersOf(ref.namespace))
-            };
+const ALIASES = {
+    'debugs.Echo': 'debug.Echo',
+    'debugs.Return': 'debug.Return',
+    'executions.Counts': 'execution.Count',
+    'executions.Fail': 'execution.Fail',
+    'executions.Labels': 'execution.Labels',
+    'flows.AllowFailure': 'flow.AllowFailure',
+    'flows.Dag': 'flow.Dag',
+    'flows.EachParallel': 'flow.EachParallel',
+    'flows.EachSequential': 'flow.EachSequential',
+    'flows.Flow': 'flow.Subflow',
+    'flows.ForEachItem': 'flow.ForEachItem',
+    'flows.If': 'flow.If',
+    'flows.Parallel': 'flow.Parallel',
+    'flows.Pause': 'flow.Pause',
+    'flows.Sequential': 'flow.Sequential',
+    'flows.Subflow': 'flow.Subflow',
+    'flows.Switch': 'flow.Switch',
+    'flows.Template': 'flow.Template',
+    'flows.Worker': 'flow.WorkingDirectory',
+    'flows.WorkingDirectory': 'flow.WorkingDirectory',
+    'log.Fetch': 'log.Fetch',
+    'log.Log': 'log.Log',
+    'states.Delete': 'state.Delete',
+    'states.Get': 'state.Get',
+    'states.Set': 'state.Set',
+    'storages.Concat': 'storage.Concat',
+    'storages.DeduplicateItems': 'storage.DeduplicateItems',
+    'storages.Delete': 'storage.Delete',
+    'storages.FilterItems': 'storage.FilterItems',
+    'storages.LocalFiles': 'storage.LocalFiles',
+    'storages.Purge': 'execution.PurgeExecutions',
+    'storages.PurgeExecution': 'storage.PurgeCurrentExecutionFiles',
+    'storages.Reverse': 'storage.Reverse',
+    'storages.Size': 'storage.Size',
+    'storages.Split': 'storage.Split',
+    'templating.TemplatedTask': 'templating.TemplatedTask',
+    'trigger.Toggle': 'trigger.Toggle',
+    Flow: 'trigger.Flow',
+    Schedule: 'trigger.Schedule',
+    Webhook: 'trigger.Webhook'
+};
+const TASK_ALIAS = 'io.kestra.core.tasks.';
+const TRIGGER_ALIAS = 'io.kestra.core.models.triggers.types.';
+const REMOVED_INPUT_TYPES = {
+    BOOLEAN: 'Use `type: BOOL`, which replaces it (Kestra 0.23 and later)',
+    ENUM: 'Use `type: SELECT` with the same `values`, which replaces it'
+};
+const REMOVED_FLOW_KEYS = {
+    pluginDefaults: 'Kestra 2.0 has no flow-level plugin defaults: set these values on the tasks themselves',
+    workerGroup: 'Kestra 2.0 flows choose their workers with `workerSelector`'
+};
+const REMOVED_PLUGIN_KEYS = {
+    workerGroup: 'Kestra 2.0 chooses workers with `workerSelector`',
+    pluginDefaultsRef: 'Kestra 2.0 has no plugin defaults to refer to: set the values on the task'
+};
+const REMOVED_TRIGGER_KEYS = {
+    conditions: 'Kestra 2.0 triggers take a `when` expression instead: rewrite the conditions as one'
+};
+const REMOVED_FLOW_TRIGGER_KEYS = {
+    preconditions: 'Kestra 2.0’s Flow trigger names the flows it waits for in `dependsOn` (with `window` and `mode`)'
+};
+const REMOVED_PAUSE_KEYS = {
+    delay: 'Use `pauseDuration`, which 1.3 already takes for it ("Deprecated: use `pauseDuration` instead")',
+    tasks: 'A 2.0 Pause holds no tasks: move them after the Pause'
+};
+const REMOVED_RETRY_KEYS = {
+    maxAttempt: 'Use `maxAttempts`, the name 1.3 already reads it as'
+};
+function removedInKestra2Findings(document, tree) {
+    const findings = [];
+    const property = (owner, removed, where) => {
+        for (const entry of document.entries(owner)) {
+            const key = String(entry.key.value);
+            if (!Object.hasOwn(removed, key))
+                continue;
+            findings.push(document.onlyFrom(V2, entry.key, 'removed-property', `\`${key}\`${where}: Kestra 2.0 rejects it as an unknown property. ${removed[key]}`));
         }
-        if (known.hasFlow(ref.namespace, ref.id))
-            return [];
-        return {
-            ...site,
-            severity: 'warning',
-            rule: 'missing-flow',
-            message: `${CALLS[ref.via]} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
-        };
-    });
-}
-function fileReferences(document, calls, namespace, fromFlow) {
-    return calls.flatMap(({ args, position }) => {
-        const path = argument(args, 'path', 0) ?? argument({ ...args, named: new Map() }, 'path', 0);
-        const ns = argument(args, 'namespace', 1);
-        if (typeof path !== 'string' || ns === null || path.startsWith('kestra://'))
-            return [];
-        return [
-            {
-                kind: 'file',
-                namespace: ns ?? namespace,
-                path: `/${path.replace(/^\/+/, '')}`,
-                file: document.flow.file,
-                ...position,
-                fromFlow
-            }
-        ];
-    });
-}
-function flowReferences(document, tree, fromFlow) {
-    const literal = (node) => {
-        const value = document.string(node);
-        return value === undefined || /\{[{%]/.test(value) ? undefined : value;
     };
-    return flowLinks(document, tree).flatMap((link) => {
-        const id = literal(link.flowId.value);
-        const namespace = literal(link.namespace.value);
-        if (id === undefined || namespace === undefined)
-            return [];
-        return [
-            {
-                kind: 'flow',
-                via: link.via,
-                namespace,
-                id,
-                file: document.flow.file,
-                ...nodePosition(document.flow, link.at),
-                fromFlow
-            }
-        ];
-    });
-}
-function lookedIn(namespace, folders) {
-    if (folders.length === 0) {
-        return (`No folder holds the files of ${namespace}: keep them in files/${namespace}/ beside the flows, or add a ` +
-            `namespace-files line 'DIR -> ${namespace}'; or fix the path`);
-    }
-    const named = folders.map((folder) => `'${folder}'`).join(', ');
-    return `Looked in ${named} under root: add the file there or fix the path`;
-}
-function knownResources({ files, flows }) {
-    return {
-        hasFile: (namespace, path) => files.has(`${namespace}\0${path}`),
-        hasFlow: (namespace, id) => flows.has(`${namespace}\0${id}`)
+    property(document.root, REMOVED_FLOW_KEYS, '');
+    const retry = (owner, where) => {
+        const policy = document.get(owner, 'retry')?.value;
+        if (policy)
+            property(policy, REMOVED_RETRY_KEYS, ` in the retry${where}`);
     };
+    retry(document.root, ' of the flow');
+    for (const task of tree.tasks) {
+        const where = ` on task '${task.id ?? task.path}'`;
+        property(task.map, REMOVED_PLUGIN_KEYS, where);
+        if (coreFlowType(task.type) === 'Pause')
+            property(task.map, REMOVED_PAUSE_KEYS, where);
+        retry(task.map, ` of task '${task.id ?? task.path}'`);
+        findings.push(...typeFindings(document, task));
+    }
+    for (const trigger of tree.triggers) {
+        const where = ` on trigger '${trigger.id ?? trigger.path}'`;
+        property(trigger.map, { ...REMOVED_PLUGIN_KEYS, ...REMOVED_TRIGGER_KEYS }, where);
+        if (FLOW_TRIGGER_TYPES.has(trigger.type ?? '')) {
+            property(trigger.map, REMOVED_FLOW_TRIGGER_KEYS, where);
+        }
+        findings.push(...typeFindings(document, trigger));
+    }
+    findings.push(...inputTypeFindings(document, tree));
+    return findings;
 }
-const NAME_FUNCTIONS = ['secret', 'kv'];
-function nameReferences(calls, flow) {
-    return calls.flatMap((call) => {
-        if (call.name !== 'secret' && call.name !== 'kv')
+function typeFindings(document, node) {
+    const type = node.type;
+    if (type === undefined || !node.typeEntry)
+        return [];
+    const aliased = aliasTarget(type);
+    const then = entryOf(REMOVED_TASKS, aliased ?? type);
+    const message = aliased === undefined
+        ? then && `\`${type}\`: Kestra 2.0 has no such task (Invalid type): ${then}`
+        : `\`${type}\` is a pre-0.17 name: Kestra 2.0 rejects it (Invalid type). ${then
+            ? `It names \`${aliased}\`, which 2.0 has no more either: ${then}`
+            : `Use \`${aliased}\`, the class it names, which every release since 0.20 accepts`}`;
+    if (message === undefined)
+        return [];
+    const at = node.typeEntry.value ?? node.typeEntry.key;
+    return [document.onlyFrom(V2, at, 'removed-type', message)];
+}
+function aliasTarget(type) {
+    const key = type.startsWith(TASK_ALIAS)
+        ? type.slice(TASK_ALIAS.length)
+        : type.startsWith(TRIGGER_ALIAS) && !type.slice(TRIGGER_ALIAS.length).includes('.')
+            ? type.slice(TRIGGER_ALIAS.length)
+            : undefined;
+    if (key === undefined || !Object.hasOwn(ALIASES, key))
+        return undefined;
+    return `io.kestra.plugin.core.${ALIASES[key]}`;
+}
+function inputTypeEntries(document, tree) {
+    const typeOf = (what) => (item) => ({
+        what,
+        entry: document.get(item, 'type')
+    });
+    return [
+        ...everyInput(document).map((input) => typeOf('Input')(input.map)),
+        ...tree.tasks
+            .filter((task) => coreFlowType(task.type) === 'Pause')
+            .flatMap((task) => document.items(document.get(task.map, 'onResume')?.value))
+            .map(typeOf('Input')),
+        ...document.items(document.get(document.root, 'outputs')?.value).map(typeOf('Output'))
+    ];
+}
+function inputTypeFindings(document, tree) {
+    return inputTypeEntries(document, tree).flatMap(({ what, entry }) => {
+        const type = document.string(entry?.value);
+        const instead = type === undefined ? undefined : entryOf(REMOVED_INPUT_TYPES, type);
+        if (!entry || instead === undefined)
             return [];
-        const name = argument(call.args, 'key', 0);
-        const namespace = argument(call.args, 'namespace', 1);
-        if (name === undefined || name === null || name === '' || namespace === null)
-            return [];
-        if (call.name === 'kv' && allowsMissing(call))
-            return [];
-        return [
-            {
-                kind: call.name,
-                name,
-                ...(namespace !== undefined && { namespace }),
-                flowNamespace: flow.namespace,
-                file: flow.file,
-                ...call.position,
-                fromFlow: flow.fromFlow
-            }
-        ];
+        return document.onlyFrom(V2, entry.value ?? entry.key, 'removed-input-type', `${what} type ${type}: Kestra 2.0 rejects it (its \`Type\` has no ${type}). ${instead}`);
     });
 }
-function allowsMissing(call) {
-    const raw = call.args.named.get('errorOnMissing') ?? call.args.positional[2];
-    return raw !== undefined && raw.trim() !== 'true';
-}
-function expressions(text) {
-    const out = [];
-    let at = 0;
-    while (at < text.length) {
-        const open = text.indexOf('{', at);
-        if (open < 0 || open + 1 >= text.length)
-            break;
-        const kind = text[open + 1];
-        if (kind === '#') {
-            const close = text.indexOf('#}', open + 2);
-            at = close < 0 ? text.length : close + 2;
-            continue;
+
+const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
+const RESERVED_FLOW_IDS = [
+    'pause',
+    'resume',
+    'force-run',
+    'change-status',
+    'kill',
+    'executions',
+    'search',
+    'source',
+    'disable',
+    'enable'
+];
+const REMOVED_KEYS = {
+    listeners: 'Use `afterExecution` or a Flow trigger instead',
+    taskDefaults: 'On Kestra 1.x rename it to `pluginDefaults`; Kestra 2.0 has no flow-level plugin defaults at all: set the values on the tasks'
+};
+const V1 = [1, 0, 0];
+const SERVER_OWNED_KEYS = new Set(['revision', 'deleted', 'updated', 'tenantId']);
+function identityFindings(document) {
+    return document
+        .entries(document.root)
+        .filter((entry) => SERVER_OWNED_KEYS.has(String(entry.key.value)))
+        .map((entry) => {
+        const key = String(entry.key.value);
+        const javaClass = key === 'revision' ? notAnInteger(entry.value) : undefined;
+        if (javaClass) {
+            return document.finding('error', entry.value ?? entry.key, 'revision-type', `\`revision\` is not a whole number: Kestra 1.3 and 2.0 fail to read the flow ("class ${javaClass} cannot be cast to class java.lang.Integer"). Remove \`revision:\` (the server numbers revisions itself)`);
         }
-        if (kind !== '{' && kind !== '%') {
-            at = open + 1;
-            continue;
-        }
-        const closer = kind === '{' ? '}}' : '%}';
-        const start = open + 2;
-        const end = closingIndex(text, start, closer);
-        const body = text.slice(start, end < 0 ? text.length : end);
-        out.push({ start, body });
-        at = end < 0 ? text.length : end + 2;
-        if (kind === '%' && /^-?\s*raw\s*-?$/.test(body)) {
-            const endraw = /\{%-?\s*endraw\s*-?%\}/g;
-            endraw.lastIndex = at;
-            const found = endraw.exec(text);
-            at = found ? found.index + found[0].length : text.length;
-        }
-    }
-    return out;
-}
-function closingIndex(text, from, closer) {
-    let quote;
-    for (let i = from; i < text.length; i++) {
-        const ch = text[i];
-        if (quote) {
-            if (ch === '\\')
-                i++;
-            else if (ch === quote)
-                quote = undefined;
-        }
-        else if (ch === '"' || ch === "'") {
-            quote = ch;
-        }
-        else if (text.startsWith(closer, i)) {
-            return i;
-        }
-    }
-    return -1;
-}
-function blankStrings(body) {
-    let out = '';
-    let quote;
-    for (let i = 0; i < body.length; i++) {
-        const ch = body[i];
-        if (quote) {
-            if (ch === quote) {
-                quote = undefined;
-                out += ch;
-            }
-            else if (ch === '\\' && i + 1 < body.length) {
-                out += '  ';
-                i++;
-            }
-            else
-                out += ch === '\n' ? '\n' : ' ';
-        }
-        else {
-            if (ch === '"' || ch === "'")
-                quote = ch;
-            out += ch;
-        }
-    }
-    return out;
-}
-function templatedScalars(doc) {
-    const out = [];
-    distExports.visit(doc, {
-        Scalar(key, node) {
-            if (key === 'key')
-                return;
-            if (distExports.isScalar(node) && typeof node.value === 'string' && /\{[{%]/.test(node.value)) {
-                out.push(node);
-            }
-        }
+        return document.finding('warning', entry.key, 'server-owned-key', `\`${key}\` is set by the Kestra server, not by the repository: remove it`);
     });
-    return out;
 }
-function expressionMatches(document, pattern) {
-    return templatedScalars(document.doc).flatMap((scalar) => expressions(scalar.value).flatMap(({ start, body }) => {
-        const blanked = blankStrings(body);
-        return [...blanked.matchAll(pattern)].map((match) => {
-            const needle = match[1];
-            const occurrence = scalar.value.slice(0, start + match.index).split(needle).length - 1;
-            const at = document.locateInScalar(scalar, needle, occurrence);
-            return { scalar, body, blanked, match, at };
+function notAnInteger(node) {
+    if (!distExports.isScalar(node) || node.value === null)
+        return undefined;
+    const { value } = node;
+    if (typeof value === 'boolean')
+        return 'java.lang.Boolean';
+    if (typeof value === 'number') {
+        if (!Number.isInteger(value) || /[.eE]/.test(String(node.source ?? value))) {
+            return 'java.lang.Double';
+        }
+        return Math.abs(value) > 2_147_483_647 ? 'java.lang.Long' : undefined;
+    }
+    if (typeof value !== 'string')
+        return undefined;
+    const quoted = node.type !== undefined && node.type !== 'PLAIN';
+    return quoted || !/\d/.test(value) ? 'java.lang.String' : undefined;
+}
+function versionedIdentityFindings(document) {
+    const findings = [];
+    const id = document.get(document.root, 'id');
+    const value = document.string(id?.value);
+    if (id && value !== undefined && RESERVED_FLOW_IDS.includes(value)) {
+        findings.push({
+            ...document.versioned(V1, 'warning', id.key, 'reserved-flow-id', `Flow id '${value}' is reserved in Kestra 1.x (${RESERVED_FLOW_IDS.join(', ')}): a 1.x server rejects the flow, while the released 2.0.0 no longer checks it. Rename the flow`),
+            until: V2
         });
+    }
+    return findings.concat(document.entries(document.root).flatMap((entry) => {
+        const key = String(entry.key.value);
+        if (!Object.hasOwn(REMOVED_KEYS, key))
+            return [];
+        return document.versioned(V2, 'warning', entry.key, 'removed-key', `\`${key}\` is deprecated: Kestra up to 1.3 accepts it, Kestra 2.0 rejects it as an unknown field. ${REMOVED_KEYS[key]}`);
     }));
 }
-function dashedReferenceFindings(document, tree) {
-    const dashed = {
-        inputs: new Set(declaredInputs$1(document).flatMap((input) => (input.id?.includes('-') ? [input.id] : []))),
-        outputs: new Set(tree.tasks.flatMap((task) => (task.id?.includes('-') ? [task.id] : [])))
-    };
-    if (dashed.inputs.size === 0 && dashed.outputs.size === 0)
+function namespaceFolderFindings(document, layout) {
+    const expected = document.flow.expectedNamespace;
+    const entry = document.get(document.root, 'namespace');
+    const actual = document.string(entry?.value);
+    if (expected === undefined || !entry || actual === undefined || actual === '')
         return [];
-    const reference = /(?<![\w.\]'"])((inputs|outputs)\.([A-Za-z0-9_][A-Za-z0-9_-]*))/g;
-    return expressionMatches(document, reference).flatMap(({ match, at }) => {
-        const [, needle, kind, name] = match;
-        if (!dashed[kind].has(name))
-            return [];
-        return document.finding('error', at, 'dashed-reference', `Invalid ${kind === 'inputs' ? 'input' : 'output'} reference \`${needle}\`: Pebble reads '-' as a minus. Use bracket notation: ${kind}['${name}']`);
-    });
+    if (actual === expected || actual.startsWith(`${expected}.`))
+        return [];
+    const source = layout === 'namespace'
+        ? `the \`namespace\` input is '${expected}'`
+        : `its folder implies namespace '${expected}'`;
+    return [
+        document.finding('error', entry.value ?? entry.key, 'namespace-folder', `Namespace '${actual}' does not match where the file is: ${source}. Use '${expected}' or a child namespace ('${expected}.…'), or move the file`)
+    ];
 }
-function argument(args, name, index) {
-    const text = args.named.has(name) ? args.named.get(name) : args.positional[index];
-    return text === undefined ? undefined : stringLiteral(text);
+function flowIdentity(document) {
+    const id = document.get(document.root, 'id');
+    const ns = document.string(document.get(document.root, 'namespace')?.value);
+    const value = document.string(id?.value);
+    if (!id || ns === undefined || value === undefined)
+        return undefined;
+    const { line, column } = nodePosition(document.flow, id.key);
+    return { namespace: ns, id: value, file: document.flow.file, line, column };
 }
-function literalCalls(document, names) {
-    const call = new RegExp(`(?<![\\w.])(${names.join('|')})\\s*\\(`, 'g');
-    const description = document.get(document.root, 'description')?.value;
-    return expressionMatches(document, call).flatMap(({ scalar, body, blanked, match, at }) => {
-        const args = scalar !== description && callArguments(body, blanked, match.index + match[0].length);
-        return args
-            ? [{ name: match[1], args, position: offsetPosition(document.flow, at) }]
-            : [];
-    });
+function duplicateFlowFindings(identities) {
+    const ordered = [...identities].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    return repeats(ordered, ({ namespace, id }) => flowKey(namespace, id)).map(([{ namespace, id, file, line, column }, first]) => ({
+        severity: 'error',
+        file,
+        line,
+        column,
+        rule: 'duplicate-flow',
+        message: `Flow ${namespace}.${id} is already declared in ${first.file}: each flow must live in exactly one file. Remove one or change its id`,
+        resource: flowKey(namespace, id)
+    }));
 }
-function callArguments(body, blanked, from) {
-    const args = { positional: [], named: new Map() };
-    let depth = 0;
-    let start = from;
-    for (let i = from; i < blanked.length; i++) {
-        const ch = blanked[i];
-        const closing = ch === ')' || ch === ']' || ch === '}';
-        if (ch === '(' || ch === '[' || ch === '{')
-            depth++;
-        else if (closing && depth > 0)
-            depth--;
-        else if (closing || (ch === ',' && depth === 0)) {
-            const text = body.slice(start, i).trim();
-            const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(text);
-            if (namedMatch)
-                args.named.set(namedMatch[1], namedMatch[2]);
-            else if (text !== '')
-                args.positional.push(text);
-            if (closing)
-                return args;
-            start = i + 1;
+
+function dependencyProblems(document, members) {
+    const ids = new Set(members.map((m) => m.id).filter((id) => id !== undefined));
+    const graph = new Map();
+    const unknown = [];
+    for (const [index, member] of members.entries()) {
+        const deps = [];
+        for (const node of document.items(member.dependsOn)) {
+            const name = document.string(node);
+            if (name === undefined)
+                continue;
+            deps.push(name);
+            if (!ids.has(name))
+                unknown.push({ node, name, member: index });
+        }
+        if (member.id !== undefined)
+            graph.set(member.id, deps);
+    }
+    return { unknown, cycle: findCycle(graph) };
+}
+function findCycle(graph) {
+    const done = new Set();
+    const path = [];
+    const onPath = new Set();
+    const visit = (node) => {
+        if (onPath.has(node))
+            return [...path.slice(path.indexOf(node)), node];
+        if (done.has(node) || !graph.has(node))
+            return undefined;
+        onPath.add(node);
+        path.push(node);
+        for (const next of graph.get(node) ?? []) {
+            const cycle = visit(next);
+            if (cycle)
+                return cycle;
+        }
+        path.pop();
+        onPath.delete(node);
+        done.add(node);
+        return undefined;
+    };
+    for (const node of [...graph.keys()].sort()) {
+        const cycle = visit(node);
+        if (cycle)
+            return cycle;
+    }
+    return undefined;
+}
+
+const SCHEDULE_TYPES = new Set([
+    'io.kestra.plugin.core.trigger.Schedule',
+    'io.kestra.core.models.triggers.types.Schedule'
+]);
+const NICKNAMES = new Set([
+    '@yearly',
+    '@annually',
+    '@monthly',
+    '@weekly',
+    '@daily',
+    '@midnight',
+    '@hourly'
+]);
+const NICKNAME_LIST = [...NICKNAMES].join(', ');
+const SECONDS = { name: 'second', min: 0, max: 59 };
+const FIELDS = [
+    { name: 'minute', min: 0, max: 59 },
+    { name: 'hour', min: 0, max: 23 },
+    { name: 'day-of-month', min: 1, max: 31 },
+    { name: 'month', min: 1, max: 12 },
+    { name: 'day-of-week', min: 0, max: 7 }
+];
+const NUMBER = /^\d+$/;
+const RANGE = /^(\d+)-(\d+)$/;
+const STEP = /^(\*|\d+|\d+-\d+)\/\d+$/;
+function cronProblem(cron, withSeconds) {
+    if (NICKNAMES.has(cron))
+        return undefined;
+    if (cron === '@reboot')
+        return `the nickname @reboot is not supported (${NICKNAME_LIST})`;
+    if (/\{[{%]/.test(cron))
+        return 'Kestra reads `cron` as written, it renders no Pebble expression in it';
+    if (cron.includes('|'))
+        return undefined;
+    const parts = cron.trim().split(/\s+/).filter(Boolean);
+    const fields = withSeconds ? [SECONDS, ...FIELDS] : FIELDS;
+    if (parts.some((part) => part.includes('?'))) {
+        const seconds = parts.length === 6 && !withSeconds
+            ? ', and its first field is seconds: add `withSeconds: true`'
+            : '';
+        return `Kestra's cron has no \`?\` ("Invalid expression: ?"): write \`*\` in its place${seconds}`;
+    }
+    if (parts.length !== fields.length) {
+        const hint = parts.length === 6 && !withSeconds
+            ? '; with a seconds field, add `withSeconds: true`'
+            : parts.length === 5 && withSeconds
+                ? '; `withSeconds: true` needs a seconds field first'
+                : '';
+        return `it has ${parts.length} field(s) and Kestra takes ${fields.length} (${fields.map((f) => f.name).join(' ')}) or a nickname (${NICKNAME_LIST})${hint}`;
+    }
+    for (const [index, part] of parts.entries()) {
+        const field = fields[index];
+        const special = /[#WL]/i.exec(part)?.[0].toUpperCase();
+        if (special === '#')
+            return `its ${field.name} field has \`#\` ("Invalid expression: ${part}")`;
+        if (special === 'W' ||
+            (special === 'L' && (field.name !== 'day-of-month' || /W/i.test(part)))) {
+            return `its ${field.name} field has \`${special}\` ("Invalid chars in expression! Expression: ${part}")`;
+        }
+        const problem = fieldProblem(part, field);
+        if (problem)
+            return problem;
+    }
+    return undefined;
+}
+function dayOfMonthL(cron, withSeconds) {
+    const parts = cron.trim().split(/\s+/);
+    const day = parts[withSeconds ? 3 : 2];
+    if (day === undefined || !/L/i.test(day) || cronProblem(cron, withSeconds) !== undefined) {
+        return undefined;
+    }
+    return day;
+}
+function fieldProblem(part, field) {
+    if (part.endsWith(','))
+        return `its ${field.name} field ends with a comma`;
+    for (const item of part.split(',')) {
+        const step = STEP.exec(item);
+        const value = step ? step[1] : item.replace(/^L-?|L$/i, '');
+        const range = RANGE.exec(value);
+        const bounds = range ? [range[1], range[2]] : NUMBER.test(value) ? [value] : [];
+        for (const bound of bounds) {
+            const number = Number(bound);
+            if (number < field.min || number > field.max) {
+                return `its ${field.name} field has ${number}, outside ${field.min}-${field.max}`;
+            }
+        }
+        if (range && Number(range[1]) > Number(range[2])) {
+            return `its ${field.name} field has the backwards range ${value}`;
         }
     }
     return undefined;
 }
-function stringLiteral(text) {
-    const match = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/.exec(text.trim());
-    return match ? match[2].replace(/\\(.)/g, '$1') : null;
+const JAVA_SHORT_IDS = new Set('ACT AET AGT ART AST BET BST CAT CNT CST CTT EAT ECT EST HST IET IST JST MIT MST NET NST PLT PNT PRT PST SST VST'.split(' '));
+const REGION_ID = /^[A-Za-z][A-Za-z0-9~/._+-]+$/;
+const OFFSET = /^[+-](?:(\d)|(\d\d)|(\d\d)(\d\d)|(\d\d):(\d\d)|(\d\d)(\d\d)(\d\d)|(\d\d):(\d\d):(\d\d))$/;
+function timezoneProblem(zone) {
+    if (zone.length <= 1 || zone.startsWith('+') || zone.startsWith('-'))
+        return offsetProblem(zone);
+    const prefix = ['UTC', 'GMT', 'UT'].find((p) => zone.startsWith(p));
+    if (prefix !== undefined) {
+        const rest = zone.slice(prefix.length);
+        if (rest === '')
+            return undefined;
+        if (rest.startsWith('+') || rest.startsWith('-')) {
+            const problem = offsetProblem(rest);
+            return problem && `after ${prefix}, ${problem}`;
+        }
+    }
+    if (JAVA_SHORT_IDS.has(zone)) {
+        return 'Java takes no abbreviation for a zone: write its region, such as America/Los_Angeles or Europe/London';
+    }
+    if (!REGION_ID.test(zone)) {
+        return 'it is neither an offset (+02:00, UTC+2) nor a region id (letters, digits and ~/._+- only, as in Europe/Paris)';
+    }
+    let known;
+    try {
+        known = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    }
+    catch {
+        return 'no time-zone database knows this region (the IANA names are like Europe/Paris or America/New_York)';
+    }
+    if (known !== zone && known.toLowerCase() === zone.toLowerCase()) {
+        return `region ids are case-sensitive: write ${known}`;
+    }
+    return undefined;
+}
+function offsetProblem(offset) {
+    if (offset === 'Z')
+        return undefined;
+    const shape = OFFSET.exec(offset);
+    if (!shape) {
+        return `an offset is Z, or +h, +hh, +hhmm, +hh:mm, +hhmmss or +hh:mm:ss, and "${offset}" is none of these`;
+    }
+    const [hours = 0, minutes = 0, seconds = 0] = shape
+        .slice(1)
+        .filter((group) => group !== undefined)
+        .map(Number);
+    if (hours > 18 || minutes > 59 || seconds > 59 || (hours === 18 && minutes + seconds > 0)) {
+        return `the offset ${offset} is outside -18:00 to +18:00 (or a minute or second past 59)`;
+    }
+    return undefined;
+}
+function dayOfMonthLFindings(document, tree) {
+    return tree.triggers.flatMap((trigger) => {
+        if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type))
+            return [];
+        const withSeconds = document.string(document.get(trigger.map, 'withSeconds')?.value) === 'true';
+        const entry = document.get(trigger.map, 'cron');
+        const cron = document.string(entry?.value);
+        const day = cron === undefined ? undefined : dayOfMonthL(cron, withSeconds);
+        if (!entry || day === undefined)
+            return [];
+        return {
+            ...document.versioned([0, 0, 0], 'warning', entry.value ?? entry.key, 'schedule-cron-l', `Schedule trigger '${trigger.id ?? trigger.path}': Kestra 1.x rejects the cron "${cron}" ("Invalid chars in expression! Expression: ${day}"): its day of the month \`L\` is taken from Kestra 2.0 on. On 1.x write the days instead`),
+            silentFrom: [2, 0, 0]
+        };
+    });
+}
+function scheduleFindings(document, tree) {
+    const findings = [];
+    for (const trigger of tree.triggers) {
+        if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type))
+            continue;
+        const name = `Schedule trigger '${trigger.id ?? trigger.path}'`;
+        const withSeconds = document.string(document.get(trigger.map, 'withSeconds')?.value) === 'true';
+        const checks = [
+            {
+                key: 'cron',
+                rule: 'schedule-cron',
+                refused: 'invalid cron expression',
+                fix: 'the expression',
+                problem: (cron) => cronProblem(cron, withSeconds)
+            },
+            {
+                key: 'timezone',
+                rule: 'schedule-timezone',
+                refused: 'not a valid time-zone ID',
+                fix: 'the timezone',
+                problem: timezoneProblem
+            }
+        ];
+        for (const { key, rule, refused, fix, problem } of checks) {
+            const entry = document.get(trigger.map, key);
+            const value = document.string(entry?.value);
+            const why = value === undefined ? undefined : problem(value);
+            if (!entry || !why)
+                continue;
+            findings.push(document.finding('error', entry.value ?? entry.key, rule, `${name}: Kestra rejects the ${key} "${value}" (${refused}): ${why}. Fix ${fix}`));
+        }
+    }
+    return findings;
 }
 
-const FLOW_VALIDATORS = {
-    '1.3.31': 'H4sIAAAAAAACA+x9a1fc2JXo9/kV1TWPmGuZ1tFbcsgs2sYdEgw9gNOTIdxecpUwui6qiKSyTRj++13nIelIOi+ppDIQ5UMaq/Y+773P2e/7abJaZdNgGq92P0dploS7s1US7d6s5tEi3b1arL6mu+8Wq69TbZrd3UbpNLjgwIZpGmXp7sG3LEqW4WKqceBmq+U8zuLVMt1FLe6+DbPoPL6Jfoqyr1G0fJP/3qaFu1+j6HN3zMPl+9Uyu+7QwMG3aLaGH+AibYJ/FH6MFukmLRyHN1F6G86iTRo5WWe362yjcZxlYbbu0kLHJYRom8z9j2F6GmXJ3X6WRTe3WYcW3q8XWXy76NL58apLhydJB6Rf1h8X8eyPq0U8D+864G9Go38Jkzj82GmNIIVGy7kcM0viT5+ihD4YqrBns+tovl5EqvC/Rh+vV6vPTfAsTD+nu/Po4/pTunswu15JQE6jbJ0seUBRTlTp7pvVepmlCoDvwnihAIYZDg8Qc/79xWL1Fba3TiIx5NvwkxjgIJxd/xIm4WIRLeSQZ9Hf19Eyi0MJLHuLKxCrBDZ4mEU3YsDDK/HvaoP/JVynkqVSndvZ+uOVdHpnX+Nsdi2GOY9ubhdhJhnWr6vkc5TIYeLlp7dxEs2yVXLHg16sPu2+iwQDgwBHK+6RSbMwg7dztIj4wyZAP0eZBOJMBLFKwk8RpK7lLJSDvY3m69tFPAuzCJ6oVAFBPAUC9i5eZFGi1uTRahYu3sWLSA76yzr5FKlBFde3FPw0+hIlqbzZs/gfCkC3i5i77Bk+uPHyU3GG5+dhyuW6hEfvnq8+faqx8tvF+lO8xMDFBVN/erbHYN9JPFT01lSH7NA4eci2RmjTVeXJ2xa+U0eMq0oJo1NnxVOyE1KnLsmjuwNKp+7wA709RrvObpMoTdsCt+mi7XFSkBPYiDUBoT1Gm87EsgQb53iVqUG1afQkUQJq02RFAmkL36ajdjy9Iz8nYok6pLxxJBM0pYYmCENqoIGKZ/7ufppGSaYAiMQLBbiDb7EKWEMIYYNJOHsJWH2jqGCcRun6JlIAPIuyXDhVaffDMlVBgA9mvvzUgKzLTw0ArvzEhOTIGA1YIh0pATVEqAZgTYRq/H60Wt1+WGaxZFBq02xKWg0Q1VU4W0TRrQSEIYw1gZrCWAOGKYw1oH4N4+zdKpEAiaQxGvo6y253366+LhercC6GOoVLlmZioLM0UoI7x+9xLtDnLyz5qAZRl++aP/85uktFIIh3/PkvYhBhJ2eCMbBl3TpEXdit/47GeLT6xJ/ITZQl8QzfiSm/s2X+wiFL2xQUOdDkeKjCowGrAn+4lTe9Qi/aXfyw/Uu4WAtgkWAvOzsYSHR8MMSZEALJqSz1AAtMqB5gI0imgMF46gEWLEc9wAJtqge4UG/WSRIts1KWU++ArVnggp/hf0iBWWoIFlxDDcEEaqghWFC/JrFgs5S0FRUEoq4QytE5EFNBLQI8WUJdRSqFlyhLcjCWwpvAXaXyGyaHEdwbOUh+a1xq09kCWhXTaXA/3T893f+rxFAZLyEH2U+S8O4Q/vnKmGrTn/bPDt80EVFXs0UcLTP4Ur+KP62TEGvGfwrTeLa/RlqR8jtu7GD/9OC0XWtRmEQJp7mTkyOlOf20Wi2oKZ2cHB3sHytjRuGyRH67f36ghAmPTxXt/PC9OiqUqij0w58Pzs5bLdzb+FOUZuyFe/vhdP/88ERtCd4SzHI0B+/3D9UW/uAmjKmVPzj+8F4Nb7m+odD+++DNBzje3/bPzg5OFUaeLsK6XRWLclAbc7SPWn13eKS2HZBZl4N5d3Syf66Gt1iFGYV4cqo2+XerhJr84bFab4dLqq8/nSlu7p9SemPf7//3b4pno1zh9+G3/IjkS/v+w9H54dnB0cEbtbEjrU0aLaIZNYezgzenB2r4Z9EsiSqoyl2f1Xs9Pz08/lkNNUvi5acSVZm+q7T94fRQCevD6WGJ9Nf992oU+NfwhiLA2WqZZuGS77KCLQEJ1L4hqw6CRqjRt9vVkoiDStgHJQJqYFN/lmAje0Q7D5igkzmik69MsIlxootzTbCBiaKbM06wka2is/tOsKnVoqPPT7CZ6aKbm1CwkQGjhWNRsIFloYsjUtCHZaKbB1OwkW2jpc9TsKFtQ91PKmhtEVH2pgra2kW6uFwFG1hK2rtoBZ3NJS0duoKuVsF23l9BJ8uMzE8saCukqziTBV2EegWvs6CDsM7xTgvamaK4DmxBW3uV0Mst6GCvEnjDBe3tVUKnuaCLYUvsXRd0siMx/fCCNoYmsaNe0MkkJXPpCzqar9juf0Fbu43QRzDoYgljORMGLSxlfGfDoLWhjOOSGLSzpYm8FoMONjeud+Pmu0esbkFLyxzfTTJobb/jOVMGnc13ctfLXtoujVdBK/MWw5UzaGH94rp6Bm0NPmx/0KCVSYjtMRq0MhoJfEqD9rYlJdfTYBNjlMBXNWhvs5K5tAYd7VsS99egmymM7ykbbOSHouBbG/RjaxO55QYd7GZc992grXGN7+MbtDbBqXgCB5sY4/iuw8FmRjO+Ri/Ypk/yMJ1htWEwpL/zAI3nysdge67UA3RVVWwG2/LVHrAjiUQ1iDf4oJ2Vmthg+07nQ3eZq3uD7Tq3D9sdUScH2/SgH6azQrsWDO+g33MX/enoW+nYg+2FDQTbDDQYorP+Vf585X0wRNBDX42eJO3tBPL4iZ6arJoOgm0FZfTfUbtncw8hH313kpshgiFDSTZvnNL0Bz3FpQS9Bq8EfUe5BP1GwwS9Bs0EPcfWBMMF4QTDhe0EA8X3BAOHAwXDxQ8F/UUaBf2FIgWDBC0FfQc4Bb1GQQV9hUsF/YRTBX1GXQV9xWYF/YVvBf2FeQU9RYIFfYWLBb2FlAX9BZ71caJ6NFnxo9mC/mLegj4D44I+A+iCfqLsgk3j8IKNw/SCXiL5go2D/YKNYgGDTUMFg42DCYNegg2DPkMSgyEiF4NB4xyDIeMig+GCKIPBQi6DvsMzg35iOIMeojyDvuJAg4HCRYOB4kuD/sNQg2FCVoO+o1v7k1EVbPTB1kJph+4pj8INhgjZDfoM7Q36i/8NeowSDoaJJQ4GCT4Oeo1QDoYKZQ6GCX0O+o2QDnqMpO4s3dTjrbvKNvWgbEVJ5HN0J3ok/zm6QxF1Sbicr27UovFOESxCg9xBxAQ/f9n9CwZ5ZUwftOltsrqFobM4kryHQPDgYnobpunXVTInibGn2nSdwsTXNxEMXO8jPDy4mGarz8jSgHpo1Sw/eLrt2JupwIOLaXiVRQmd2GF2Hc0+pzhAc4aunRmU4OfoYTFHf6WzJL4l4PM4hepP+EOUJKsEYl7Fy3CxQHI/OtJLYsdf5OrpRZxm0TJCwEvKe2FVmPzxIXgbXYXrBfqAzg7675eYGKLTRQjnHaafKTh00uB/SbwFXJLbeYiH/oVS1n5Fjr0/J6v1rWytGNkIgovpvOx0Ht1Gy3l6smQtz+0ivINm52I5sujmHG/WEn++TaKreLFAs/v7Ok6iOf+kSFIKbDCu/gZDZSn47uOhcx/kx32qTT9GVyukX//+o6NDsB/hCGspFzbY0JvwG/z/eNnb4Co5Hb77UaMzRQw5GMjHkNSuNCo6ZQQ8XtC8FCF1AizwsEyJpNRhtFGO3+8yVnJVPKrjRmfD2OQCyO/DfkZFZdt4VKtF5/P47rTJSOuRE8ObdZqtbpAibKpNw3W2wok43sUJekl3ogzaX4596a9ucyVFX5ReTT0yOAeK52G2SlSH9v1WPj0N5/Gqf8ZazbnyqJb7cT8pqOwx350v0DlpvuNg5Emi4DbmvlEfo+vwS4yTis5puapdV41sScEF3fSc/NayF17anmrj8TKLki/Izn8Tfis9V8t/pPhfb8tREFr4GibLePnpZImcXhUHUs0AVJtotAjv3oXQVt1xZDfht8MSbZNxFrqR6hA7juQmXrYbl2LoE4ulYIeE5tmQBB9d5Jjz8O7kikQCtWyliAiiGytDcbq0XAvPuZhC4jmc1/QVrVvLPfkuRNSkHpZyMZ2tbm7DJE5Xy9rQECv61qX9IjLkonqbtm4oj8a4mOJX5So7bNdOGQTRcSi1UIQNd5EXeHCx2cI3ogs6rhfDqR+ejzwJS87GkyiNspPl2Xo2i1J0AOOb6Nd4OS9KA0Iekf8b/7E//xIuZ0qjQC7/tX5VZwC98Tui1nzlYSvrJdYYEpaQrj++jQvdoWq7PbO9wpH8Qg2T9ugmj+bSNRT981fMzeE/UdlGkYL2apXcYGM2us+jL8j7b7H6dFT+eb6CqoGGBvY0uqKVsOslcmmEV9ebcHYdkWO0Qg43+ZuV6PYFqla+23nvk30ck2x6xCtPtEIWYh38+yhNiRX3Uc6d+O5vvsfRcv4Wk1HlekAPXcnsC5adKi5FmoVJRnrDySUGWx8ci7D58my6+2iag80Sx0i0P/9P/viXj8B+Nriwqj22iTaiTJRn/DHMZtfE30OB+otnnRLFc9bktp7i/pa4TeZ/vkfej/m/SleZ78gp8hibHlhp3iZax+qClgbcbiu7ndNWjQ4alnuuvkTJV+L3s/mMKat059nXo5d6mn/8ablKovdxmmK0wXhM9zVgxFf1QA4cX4a+5p97KWx4+ss4sDb3KHbryJ7L/KtRbM9lIYhVpOuC0CFXT5gcNliFImCw/YmY3R3FN/HjPRfpZkuCIx/bPcZarkX9AXEdJXFWhifnD4qYeJXL3rDyFwZ6dP1UaswZ/mLF+4w4l74VSjdJuExv4gwuT8USVy57iE6I+urDKNGexZ0F8q0e+ixeY9fFPng1FemqvhTQI/Fdghga8kVUFwXRooTx4mT5Pvx2GsEJzZ/Gpfb8LrROi4Cij9U5Vc2o1+M6rJZ5nPNqWSQsuIWfKOvbd12sZ3Ljd5k5DgfffNINk/fj0KhUo9V7UI2rXc5tLmWe5/YTup7zIH51fhumUcN18juRU58P5zILgXQpEhRT3Ds32UihREaPDngvlNfMftDiiOBBdYuZyKP8ZKuUw2EizP/1vVhyLe6JWis0Y9WrfDUnT70sWmbEdZLP0dAb7+DmNrs7jdLb1RLd1NAE+DbMYJTIdRTOcTSI6NzdRNn1al51zgyT8EbZRhR+ifYhcJouToomhIS6TuKOS1wEhG1lhaPlLLm7zX7CSNtf2S0sKJ3zY+M1nYXZn/5eyZvZ4ihH85Ml0bn+6e/PdbmLQMTcG5gWXxgrWlq/ux1ZxCJIpweQ7QoXlnIDlL2D2i825lB0Js3KgqfZ6nafeJpsssxUvpieBILiWObLBMNDH6VdKM9z8086cZyiZ1gjmNSgmnvCDTxdHIOMfQShz/XJEr2jxJ5VdA6ibvoFriGVHgThJbPFeh69uY4X82Pa7+RzdPdLmGURyqEpW+USsrXvSs8LjtIuPQPC6iYj5ZmjeiIuPN/PX95WoD5/IbebiuzdjzE6W/SxNGW4PvJgJ26Sn6Podv+GpGIVEyaVWmtYrwaJ/+NGRw2KUr0IoEWSsL5YuXjSN4Xr1LbZSi2bWb++gYJDUFkH9Ge64UGg3X/6XKF6jrZhL3fc2/e4YDjZ41pMF2L9EkJJ4t1qMY+E1/VVnklp/jifc9x8d123P0qzeBk+5YWgE/P1+nSDS1C+ssRPtyfyWuMkHWxjU7xaxLOs/TlC/30f3j7iI8XMmvj93a7lj9YO/h/VTI5DPd4Fm9zDkypZL/Ng8U23nkpHOa5FmVZTfS2w0qyz3uCxrUA1KWgfgkeZG0XlZlV6WEZQrYijlPtkg/wkpn2swy3Ssyarm0dmVK8nVt0yG9h4up00wsz8r33NPDleLxaUjf8KdUJrufEXotl4xGeCTmPblyO9JIZC5kAx/KRF2XAf+6NogxkX+XF7cB9K7k7Xy/4jk7alYWhk923hohkmaST0O+yJ3Ie+BHEm4kd+3jfi/SRDsrrkfJdF6aY7GyZZYb5lT/9T9K2UmYvVwIG829p8kvC5jXScydxt60nyHgkP5OelfgRxx7fRrO/pVpJkCz0O1ALtme4EvHS36ktxm0SV/ov4UYZPQMclKLN7ix0vwtlnksyq6nyRiP3uWy1MmEXvw2/xzfrmLfHXbnVsZtD0Bd/b0TyfVUp5kL6priS1gPFN9I/VMmKuZZxdn6FNSLuubJHlvMU5C2VMdpjzxl9D1eVqs0B5mvY+rDtsZ+ZhtYxFVvTNlqHIL78dPkQs6p1OR+6pNI+qjkuU/1WCUraU1brFnIrhlf0A5zqPesnoDqbBha4BS/fa5W7n54eHbWkmsKxeksHD8cHGNMvW/d7Sy8PGNMfQjV4yy8MxwsY01wFWb7nqYWOab9rtWvxjlt1W2poGF7ARzTQd02nV1C/J6ttdvS3UjGZabsvGzkp/veACoWum7Zp6q0bOMWdpjAk2pJmO6/jcpIEoWgPCQijNApbhcWExR0EZh7LDOQwRuoqR3yVC0ywLAFsJOX0bzRZhMU6EqFk2sB0ZOkw1nSxRZBKC12zT9XQuVsn6dulsZghJs33H4aMWxv4U6bXjNItnRbUDhKo5JtBNSZbMN1Txg+ACYWiOC1wgwXtbZA0NLhC85uq+7qkVY0CgGvCA7lkSDMxuIXtC0BrwfEdwXDDSLzSLR7gQSQO+BQxHgouCMHffwP+HmAhFM3RgAqdt9QTIXzCmZgDX8PUu5RcwpmaYwLXMlmUS0AAQomZYtmX4HcosYETNsF1bcQKVyghoCAhXM1xguE634goYVzM807L8lvUQ0BAQomb4nu85HeopYETNBIbvOB0qHuDrECJrpuHZwOxYNQEja6Zl2MDvUNcAjQMha6bteVKC5dVGwMia6Zq27bQtYYAGgTA103MNYHSpgYAxNdP3TcttWbYADQAhahawge93KHuAETXL8G3DaVmgAPaPETXLcgzT6FDgACNqlgNMD7StN4AGgDA1y3U8RZKoFSzAmJrl657ptawrgAaAEDVbdx3d6FCXACNqtmF4ut+uggDsHuNptunZutW+AAHG02zbcBRnX9YJQN0jRM12HMO3OtQZwIia7XqWYXcrDYCGgfA1R9c9Rd7MrDCA8TXHAK5nt07ijx/iEFVzTMf0QacyABhVcyzf8vTW2frRGBCq5jieb+md8v1jVM3xHFWaoLProzEgVM3VgQWsTvn5MarmAstS3NLqPYURNdfUdUXOVL2jMKLmWpZugnaJ8lH3CE9zbddRfHBU8uxjPM11fM/QW6bGR90jRM31TMv1O6TWx4ia69uO9JaXZcNH40ENaZ5uG77TQ3Z93JDmAUt3na4p9OHAcAuaZ5ieZW+Six+3oHmm4Xj8FStKqe0ekb8gKsLRPBuINhsnnsdqruACA2uebZumI8E5rkYeQ2SIpXm2YwvoGyMTKwOG1TzHNl1XgvIrpS4KLjCK5jmeI5DjMOZsdXMDM6riUMBojpkCagRia54LTOkSEV9onLc2SnAeSLzZCF3zXCFViFpBO43QNc+1fdtWbOXncJ1npCQjgcia53pAdzq0gccBkTXP023XUmwD8rjKiiBkzfMM17A7tIHGgZA1z7OBb7YsNIHHABE1z7d1W+9QqAIjar5uG4bbvr4EHALG1XzgOpbbrUQFxtV8Uzc9t1X1CDQAhKb5lqEDt3XtCYym+bbpOwJsUmMRbSBJIR9cYCTNd6CM36m6BEbVfMcyaosnKyaBUTTfcVwAuhSQwJia7/h13qJWJwIjar5rWLVHgmplCIyq+a7jK02BWRcCY2u+C09yt+IPGFeDt367cRRlHzCq5nsWqLEThYIPGEvzPccx7A6lHjCi5vtA97xNijvgFjTftw3P6lTOAaNqvu9aSseZVcgBI2tANwBwXOU6DAReA7qp1/VkghoMBFwDOnxzmh3qLxBM2IJhG17rSgsED+JbrtKqlaUVCA7EdbyawMItrkCANaA78Oiplikg4BrQfcMz/TaJ/wmKBgBwgAFa5M0nGBoAluUAWz2jPEHQ4JmwDV09STtB0ADwdVuwHYwk5wRFAwYwPR90ShtOcDVgmK7tGG0SYxMUDRiOrjblWh5pgqgBwzO92stYMRUzQdWAqbvAsVplMiY4GjAdHXimSiZgAqoBCziO7UhRXr0NP5FHOUHRoGHI9vxWeXcJjgYsz9B1vWWKWoKlAdu0TQGHq6V2JeAasH0dWF6b9KcERQOOpXuWq4z66qcQRycTRNgA8H1LIfkngdSAq1uuYaqnyiQIGnBt37A9RcRXb6qZM2E7CF8DrqPXTbGiFJQEHtqmTEv31bI2EmANeK5rCi7xZvZCgqEB+Io1HbXsfwRYA75t2p6lmk2PgGvA93RftiRFjjgCrRm6ZVmGrpxQjcBrhu75tm+3TjxG8DQDWLbvue3wX+WyPsGGrbimaSmn8iLwmgF82zUs1fxUBFwzDMvSfb1FFiaCoRmGb1i6oZpQiIBrhml5omNOJ8ghsJphusDRPXliGQKoGaZvebaulpCFAGuGBVzXtmVpTZCNDoNqhmXodd0UJxMKAYUohmv4QpQv6LotwjYQMkSCyKbl2WoZVAiwZliWY9u2PHsIAdQMy9WBacmzbRBAzbB803VMlRwUePUQOERzgW6ppq4g4Jph67rrukrZKgisZtiG6QFXIacDgdQM23KB4PVYT45A4KH1WbcER6+RMoAgaIbtm6btto7BJ3ia4QBXF7w8+VHrBFMzHEsXPU7KFhBm45BidNiM5bp626hxgqYZjuN6AkGdFz5N8DQDitmOyjpWziTGgtiWLWA1TWwDY0MsiO0BD7SMbiZYmuEaAOiuarwwAdcM17IM4CnF1RJYzXAd1wSuUvwpgdUM19dN11WP2CQImuEB0zW9LsGOBFVDr3XB7daIHCQImuE5wBG80dnRdwRLMzzPsQyjXXAaQdIMX/ct290syIs0ohm+aTjAbxs/RdA0w7dtX0DazTAjgqEZvuubwFIN0iHgmqnrhmO4ypEvBF4zdSTbKYeFEHjN1C3fFNwlgtgKgqqZums4jqcar0DAoR+q7gj4DY32it7fDL2LCLpmAtsCwFBrhsJGWJoJ4IHV1bB/qQQ0wEYQsmYC33GBo9bIh9s0S6LwJl8NjKuZhm6aut4m4oGgaKZhmaard3DpJ5iaCdmb4HnU8HknCJpp+J7r2y28xAmGZpom8NG5+3/hl3B3ES4/7f5lFc+RHyv6CYIYFjrSCGQZr3ZJbN7uGxKjh4AhEAQ2oaT+8PAv03UaTVL4Wsimr2fQGDKBURQ3oT7Zm9xPwznewXDxS7K6hZZTuBZX4SKNYMxK+el+ehum6ddVMp8G9w/EATy4n6Imp8H0p/2zwzfTBw32l6BEAMH9QwE3XX38f9Esmz68vlovZ7DDCal8H+kvYMoBbXIfI0MNSrByvTedapNblOnnLfq1/JuM806bJKsV+rIHG3jYu3/YuV9E2eQLcpZPJ3uT5XqxeA0/RfkX/XV8hfqb/Md/TODQVlcT9M+9vUk+RvjTD8gpcTdO0X8Rxs7O/dUqeYGX8HN0p0/iJcLduY+vXvzw4sUL9HEPtlQs1c7kf/93Qv2AVmOn/rVYsp2dnXvcQZQkaIPoRdHwxsE/g+m//sjcOu1zdAd7Dtg7q+H8pcF949e7AE3qQSOZwoLpzTrNJscn55Pr8Es0KREm1LEgQyIHBm/SGf5ETpmGNgcue7Eve3hndu7LnbqA8718/QDrnkzy77u36/T6Bfxl5/UD3sKXL18/PJAtRAb2yQ97e5P1ch5dxctojg8A/BEuXgEEeycHFMEjAGqlQX2lA/ofL6c/4miH6vKXq4B+/hETQrn+5N/FgkPtXzRHz7VgUpBLdbU/RpPo7+twMclWkxkxXBZrTHCYq7xbjgbNGK16gOaptPaAu/aguvYEqlg6Q3JI8coVi4L/ma8J/FdQ0B1jMcgv+Qrkk0Uz3OywGdwJG5UJF1xqt+AhBOE1Do8peMse5C4P5GOB9prLf8F2+C/UEcK0pTAmKc/PKOXJ4Onw5Aoz2KsyA2VWWixSeVLLT/lpvcHpP0p+idexfmwRt8yxc155N/nd9CWGfzn9Xe1Ag90cnHWoQf8cdLv3GHgO91iLXVDmpb3fY8ZTv8fApveYKltv3GPm9u8xwL3HWhw2kzthk3mPgW73GODfY0bbeyxbfYaeAMxL7GD/9OB0qiQ3GM9FbqC4KloZDq99bpKB8XgkA3zqHo1oQIigHU/FSMyF/mcSDgwuUzWGEw6MbkzV4DNVcxim2kkYMEdhYIvCgCkUBsxtCwPtL6dn8dw3H89zX3A5GU//cjL/mV78JvdyMod78ZvdLieTfzlZ/Wqu3h7+fHB23sV0YI2mg2dsOrAejYBATuhjERAKgmnDgwkSc6H/mQQEi8uDreEEBKsbD7b4PNjeEg/uJDHYo8SwRYnBFkoM9mg+eAR3mf1o5AnRXWY8/bvM/meSJ2zuXWYPJ0/Y3e4ym3+XOW3vMrqCM/zn8u4EBuHcP2j3DzDpJDljp1SSyxTfe+EaBgPfT7+9wv5Zrz7evcrvQmyWCvpILqnlIm/QSx5ILT/xQS8pG+G9/jEf+i/luyC/2FOcSoGG+pBCR0EGxGy1XEazjCQ8hCCw8jJ03J3O88SHGhctXi1/gcnX5ouobQtznOyu8H1jHAOSSvZ8dguzFC7n0fzPsFrlIv4SMeGvVvDcnEZzFFaTMmGKHKvB/TRarmG42XT/6GiqTc9P998cwK06+OnDz1Ntenj87mSqTX/dPz2eatOD09OT06k2PXn3bqpNj0/Ofzv75eDN4bvDg7fUk6qc3gLFA9xPY+xLXHZ2evBfHw7Ozn/748H+24PTs6lWfPnp5O1f0T/Pfjk5PjuoQJBPCITVHfkQwqcR/PdN+I3kgj2Klp8wzRAYWD8bBuM8IKr8dkcIEi/T9N+S6KrVMWUk78zXGjW/P5/D2HHm4UMAwgOMIVZJJpjAOaH/fIXfHp4evDmfatM/np//MtWmZydv/nzGXDWE/qF8MDchkiicdzndEK8tTpouNtwLKvdpvgdZOYgNGmbmQ8VdMPQ8+G6AUgV8vpygz/Baz1YQcvc6TE++LvP3Wg6NViiFCOTP3XytKneN2/quKc4f3PCKEHVLzlWDSZAbpYNGy302Gi1aDsjXsP7gL+WDxi9waXf+6VVg7gAqsPq7FWz/3epy361u/3JSQVqK71aaW3htuUW8TKPZOonOk3Wa7S8Wb+BPVygYifWeUGEJ/jNhCSXBChfp2dGw9zxp2OPSsDccDfsdaNhvS8NNkaZxwTOedR0oG4Dn58JWW7z6XV1fuOd3ZfvPk9x9Lrn7w5E7UPVWbZCW80woCwlBu7NwsXhBdGWUflNDGM+PhJwBDb9QAchTloNcWQ6BiNT4W5QkKTS24bbgmH74iFQGjA1BiBdN5eKlhtvXJjV9OlJH7tCTqk948p8T3F1OCUEOAmXsWZi9qPy887pOMLsLpMB5DY8ZnGis7+E5vZ7E+u/JrCax/vJlzeZC8C9i/RLOGn7dpYdft5YxAJjTRdsCdstzOdmbVM0IEOzHxiK+ptAme5MWq48xMUXijYA8NT8RDU0o73gY+fFoYMD1oejeQC3kmpmyAbhPkEBpUMRJZqsomUVz+FvRb85TCNLe5HeYk/wOcpImIzF24Hf0F9lxiAN27umRGxf65WvuSOqT2KtMghojBkcr+MOL4nt11QrLajH+6XJ98zFKpvBFUP3hIy5+Ue1kOp28zHtCFE7aMyheUAF/LXUuqFuzmjpwvmmrAat0yRbKucYlS36pXrKV09zokXsDi9FKA5jRrwEsvuJtfnHo8t+LC5IBd8GwRVzSuA8sYoVaVx6hmg1ChdC1820KiBRUScOkiRTwiBTIidQsiNRsEmk+apMm0sZI6pNgEml+kZk1IgUiIgU8IgVsIgU0kZpVIjWbRArYRGoqEykyQSkQKITbHnHC3loSJkQpidLs1UhLESVgEZtZEhZQJEq07pc0Hk2QVXmPR5FWTpFV8NpptgQkaVQJwaJJ0uCRpCEnSasgSatJkvmwLZokGyOpT4JJkvkVbNVI0hCRpMEjSYNNkgZNklaVJK0mSRpskrRkJFmT8fk0WQUcnCir3alRZRWnJEtLiSwtLllaPLI0WORmleRliMmytvaXNCImS8FZxCIlsZSR409Lj/ZQO0/sl+Xe5x/y3cf/DialgbN+Am5gblZi25v8bTp9WYK+nP5tWjoHlSbSYffe5u69XdPe1Hhl0+mBxzbtGttsYtaYjy3goGaVb9k0BzV5HNSUc1C74KB2k4PmM7BpDtoYSX0STA6av4/sGgc1RRzU5HFQk81BTZqD2lUOajc5qMnmoI4iHTHcX6Qk1cTZFl9t9tyKxTbRS4qzlSjO4VKcw+O2JouL2iXTNJW4LWOfLuk2GozXljJeu8J43e0emEfNjjc/Jy73nLgczpx7dfEYsZ8z4hywxrJ8Ad+1qtzOp/muxeO7lpzv+gXf9Zt8Nx+wT/Pdxkjqk2Dy3fwR7Nf4riXiuxaP71psvmvRfNev8l2/yXctNt/1ZGRUVkjnUk0OMjhXzTtSY6I5dEkLvhIteFxa8Hg802LxQr/kd5aYZxZrfEmjPJDDQ/5HnTfoPYnNhNRH7Ey50/iOnSub35GzZfMzcr5sfsbOmM3v0Dmz+bXqrFnh236fBw75H5YHDv+T5TafBhPReYKIIn/61TKarK4m2XU0Ia1Cs9masszIWh/stPrc0+qzzTnQTZZrztEpro0tNy+abBQgAxrNsO0qmwQ6zbFtHse25Rwb6AXLBnqTZxfjBTrNtZvDia8487inBklgqzzbFvHs6qOFZtrkF8LO/2VS+V8TLufu+U9Ab3JwOMQL/ONlg48DXYGuUjFNpUoMPHd4blAL/kFMEKky605LQgCKIZV8yybQeZzbZnFktJg5gJR1pzTbtgnb5p42uF+LaFke3Ia1Eezprycx+D2Egn9AM2NBoKA88DG4rD1HABA8qpwaUQCaRh0ejToKNApKGgUMGi2GDGgabQ6nMRfm28opWqsRqiMiVIf3uHLYjyuHflzBrujXFRlahTgd9vMKABWy/BH2FAMJcaK4hm28sdJd1JU6qWJ4imCBGsEKnFsAj2AdJsGCkgKd/PgCnU3bkHBocOqdRR+8etRI+cipQ6AQkR3W77WwEhEMaYT2KDD6PjubP5fyozHUg4luf9CjxzfZgnrQYvFyqkf4cF9RhdtDHQO/qCpsrmKwQIz0xQ8vyC//PsGs9Yc4PQ6Pyded+uPLrXHSioOEy2PsrgJjLz0kAMNFopgmqDhJNIcTX20+5XtqPqTZKvt3Rezf5byySs+I5gutjpw/8ooVof7a25u8LD9WJlMd+st87PV7QmrUbYSX8Sm+Dqp0Z5QhXg2qzn8SkG69S7W7o45FkbGa4wXgG3kB18rrMq8FyvfCFT/5GjtxSaPSDAMFu9UbQYe2GryEATXxAcCRg1rpgIkWSms6ZAYkyFDL/TIfdmT+co2Aj4bLXB2C7zVXmz4JRuTyysLOTUPX34IiM7dX4zcVO7fHY3+eAvsrDd2AYekuRg4qtu7mcBpzYb5rvaK1GmPzRIzN471rPfa71qu8a2v2bsAweHucd63U4l2JROXzKhps8Lct3Zkah6IxKO6kZu4EfFs34Bq7PSZ3oqzdnpg7Vdb9kkZrcCaZ9yawK7TJcd0EIguqX6OGignV5xGnr0CcpQ0VMIyoxdBBxYzaHE5jLkzi9IvWasTpi4jT5xGnzyZOv0KcNVMqYNhSfQ5x2krEqeDCWYHbDnm2c92soFAEqmb1AnyHBGDzCNRnEihlIPUVCJTltukzKHSVcD0dgFOlzlWSMcQLh/vWdphvbachXoCa1zNwKr6dXA9soOCCDZySih0GFRfKHqfi4dkcUV3E6DLte3pKpN2aM6jQZZvobJtShqMiZeTYdTHDof4qxAyHEjOcmpiBhv8yH3+dNThqrAHGksvYwirJtiBZFH21YQirhLKAA0eNGfB9JQDXWYKjY3Io309dhR3A9b6sIDV4wbkgZxVwK7zgnGSuoinCFTlv13ymgVshcb7/toIDN3BLEncZJF4I9G6FxJsjasyH7cddaJvdOvGKXbn5vtw8Z+6KNzfsrnJduwx/bo5DN3CViPJcnEmsgNnOPY0iqNRJ8rySVwy4aiTJd0sBLpckmV7caI0LCAWSRKt9WUEqFcX0CSS5byjVLvkB5cLZaX7HyXGqql6v3xOwoaK33OBB9LzV5oc8P3xXDuCxreOV/ERcdutV2G0OXmdRnojl1nzigVdhuVz/fKDgoA+8kuV6DJZbqBq8CsttjqgxHzbLLfTAXp3lCl31AddXH3Cc9UHFWx92V2G5HoPlchz2ga9EcEWiKgnR5XDbYb15by3Yb45CkZCnRkJ8/xLgc1kw02MfnbsCQoEFF6t/WUGkX0a15Ahcgi28EWsI9SMu8koENSdsUPFLBFyHcKDgEQ5K10TA8E0sxg8q3omMETXmwyZZs2ivTrJC33DAdQ4HHO9wUHEPBzU/RcBwVAQcD3FD6uFSz5TBJ9oa5OBkW+tPjXBrSBTpqnmGGXx/GIPrDwOY7t+A8mUEEgfw+i5cVlAbft+NI9p0/AZ+5bFkgOEOwuN08974JPAdLQzA8e+m0ilyo/t1mquyOaqhizhqzb3aqPgNAq6rN1Dw9TZKz0GD4TlYjN2oeA4yRtSYD5ujWkV7dY4q9PoGXLdvwPH7BhXHb9hdJdaf4TgIOL7fhqFCSGpEtE1O2pqLNujGUExsLQjs50b2A6YzuEG5FAJLzkFZ3NNqcs/GcWxyT6Oa7sYw+9/0x8s1O+8837HAMDkcM00XQlu/X4BJLP0wK62SnR8Btrfy+1Irv9/Cyp+xL4nK1EnathxWMv88ga7SGhTA7dehzJXFXYgCRLQSDb5qbT/ZmMPnhi1qtPAN1obFTDfmdMts7/Az24/Zhsdsw2O24THbsDIvcfm8ZMxFPOYiHnMRP71cxDUK9/kUPmYqHjMVj5mKn3em4ho3AIDPDnAUbBt+8DlC1Xhu4mVetQdAKSLLomQ5Dab/98V/Bhd/+9vt/dHi4RL/8aC/8nd/e3X5f3b+jVVSBpm/m03W4GplIuEoctRLUXUXeDiS9RIKvbvrWWoQGRQDkGHDNVhGXyen0aeDb7cvpHOYTNfTHQYDe4JF7D9Hd9uuSAm3rkVBSgjerEcJdGFBSqD3z3fyJUOHjrtoYJhFwye9xbJhhEEXTpV/qV6WcKfrNySeRlUf+xzuxTbr3CZZbkHUslqdn6O7mqFGV88orfeVUbo0OTEsTvlYdUFGab0xCWFGaX1rGaVrViZdOaO01NqArj6uleFzdDeESQnotKHgc3THfQA1INsWR+2QhpbpU6wr54aGK1rPBi0+VvEVqpoA8kP8e3hm1ZObyrewfAuV+0h9yzdzEd/EWTABXPZ0FX2Nkkl2HS4nYDK7DpNwlkVJyaDAIFuomrIUkmL+BtvNojQj69kmXah8LfPHabmSxZd8HcmHYCJ7+7GtcAQdm+EkLVSNc7Kn5hC70z6pKH7yyCpaIKi6P5V6BnTQVwZ0KrsKwzEs9+MSZEBvZFYRZ0AHW8uAXk+ropwBXRrEgt9ZfDpCvw9/saBuFK8WBEt59gyV3pPtHa+c45zIqLXc5uIDVrleQP16cfvZzEd0xXTaSvUMnNIUjsMrjIAuONXqooBqpsVSJdFRZWQKVEagtZGIXTc5r4ne1PTIdcXW89MVx/Mpxzr83JTCAAxYfCueS2XfeD6Kvo9R9JW6Kcei0Pt4kHh7AOiLKuZH2dcB277KVbVp/Ym9saAGUiaKnc3pKGNEzY7v/cfw3pf6KWfiwMhsoKjYKpFkoojYJmjbB2KHImMbvvWzeggsoimphm8Lz08gWGf1y1hVNVc+0zo+Py3B89No+/yMluHHRbS/zlZM74V4ebvOiDfkap3l/1B6htrPxrmxfHRSy1V/j5Klavgr5sv2DJ+qxvN0YAAGnyEYA7ow2B0Zgi1gCGZbhjCP0lkS36KgCJZgOo/T20V4d4y9nJu/Y3n2JvxWuCvYuib2iAhf/WP/1f/or/zL8s/d3wKuU8RNlIVwF6j+ix2eQtfg9DacRV2GkY9B7JSRy+ZooafBNF7t4oq3u7NVEu3erObRIt0N0zTK0t2Db7CPcNHw0oAvzE2dMwDLOUO8nNg/o9KKwWmFtRo89w7n6bl3xPNte3fE8zZeCvGc5aJgil0UzP5ZstTzn7rsaO5RvwhpztG4JWNGVEBB541fSiLfkauFwLO4a83+L55CoKV2TaofomBHRdFjVBRJxVuaRvlSLgU1iLBr0hIs1Rn/6cXDaKtM6qu+troyiV5xrlaJYo9S5RIFO+qYHqOOSeqoRF+GAiIsobZAhGVnqkRYYrTVP/VVT1td/0SvOLeaNt9AYnANJIZ61Wyjr6rZZS0FRimFfKiGoGq20ZiEsGq2sbWq2UYtA0V/VbO/h4HEVDWQmDwDibHVOtiGch3sqoGEUfvaEPltGDuTP0yArbdxZpPtXynsUz4b5be6z4bNf6PfrJKIOG3YOtNtw9aH2EVV57P6UlZdYJyNF/K7Or9suIaqTkyUeyUo3SuNVkWBZQvZ3rlSqLtR9a8UNsJwsRQrjAbYo/b1gXNVAO92NosaSQQQJy/HP1WVRKaClsisKBCk6VQLRYWgig4BGURfXdmOvCfFuyYHL/fQ7L2uLRpOobPh7WFRu6WArL1RRHVbarkLK2VbuLkUFVIpllVbGEVb8hFXSrY0RlKfBPOhlR/ger0WYQJFbv5ETvrESvbEWrkWRrUWTupEabLTUjvHp4cCZvhnV9GVIkUU8CVJWL0Xz+Vsb3GsitL2wkdYudKXNE7jLWaJ3mJW8y0mr//abo8f29Os8xarV4WtL3H1jSav5NlygR/Pk6372ioX8KTebkb5drPalbtst8CdnnIMA1qLNxwDm/14Y9npBtymFsUuVTzm7LrHnKI9FbWHGthpU/lQxbkLG3bLrSb/ZqW8h1Y9NfOvIO89aj9clu86xTblu1x1DbP7LoMoL+S2BW8NU3CvtzCaKZdXK23eHf01BPnq8AJOv73Cu//q492r3NuAfSRmqyW2J+K9TnffhhlKmfJTlH2NouWb/PeKn8LtYv0pXuKGihbqqFNNvc+7X6Poc7u+EErrPg6X71fL7LpDVwRTvceDb9FsDT+8W6y+tumwgtihv6PwY7RIO/WIUTv0eZxfB526PS7v0tY9n2D/uE79EtwOvZ5lYbbu1ilGVe+z7fGpwrfqptMuchCVO/5jmJ5GWXK3n2XRzW3Wpusaqnqf79eLLL5dtJpnE0e5u+NVq2kdr1pM5SRp0/RJot7yL+uPi3j2xxW8du7adFJBVO+v47XT6cr5S5jE0BW3HQXfwrykrXYe3hzRct6mG4JS6UPtwt3silbC6Os9IL7Vu93/QshNHxdKb4ONHhMqCD29W1TeHZu8UxTg+3kQqT1nNnsAKWH09dpSfiht/LpSRerxQaf4GtvwAaeG0tt7Ue21t9n7UAmjr8eo9PLrfFPKgHu4jFWexJs8oVs9gXt5O6u9fDd7Kyth9PUwV31db/oi57+t27/AuVCbPOu5L/TWz3ge0AaSgcrLfhNJQAG+H5FDLjR0FzGk0H3IMWIpoU95YgNh5YEVwbnl8hRYEfpblCQptD/iX5Ajx0dUsfVFriO9aCpIL7UJHis9VFnplo+kbiynbEvlZ37JFhgfA2cS63t47K8nsf57MvpJrL98WYssIvgXsX4JZwe/7tLDroclMQAq00TKaX231LRDu/2//thYo9cU2GRvIlpNDIpjqtDCvn4o9d4dSysAQW0FYLeNU7xarL4esnPnVEIAxamSSSs0zqVKbLP39MLd8FS3HfJGFrhF2BvBYIS+2eLQN3u4tMal79KWUxuXx7LFCpZIgy5i3ymOycaLYv2eXaZje8BMx4TgZQF9GGyM5XuS+Y7z+4vrz4ABBnGys2lHA9wP3xLPAH78uY/J6nJD9qQurUDm0jqG6z2KcD3r8bu02i1dWm2JsxcYKq5owzA9pksrO1eU/R2cjWzBiqvf5aqBPqW80VHk8gQil9NW5PoYXYdf4lWC80atb6AA9V8fDj4cTLXpm/3jNwdHU236bv/wiJKhSqkM+Z6SUjbxDcQuC9nEyyz6FCUN8QzjKElk/tOTyNDsti2Q4SVtIU1gBIYk4YglCWfbmUhKkaE4qHVZAs/lGWYHcQbMDpKvplSSyAFHWeJJ5gUpqIb/xMlBBnnhVMqt5z3xr1sm+OPPBVKsMqOoCkynRB02fLdiHkZ9JlftTuMHdPVWmJvZ556jK7/cc/xPlk98GkyEWwoxRe7wq2U0WV1NsutoQpqdoCT4qdqJgc0Pd2LaSKHULS8TEBEUDlqti1YFq0A8jUS1gsm/T7Ag90OcHofHRLKDu/90ZMjNZrqxnEnx2pwLlyLjv0wq/8tJjcIlXKxYiPKPvb3Jy+ITPYvqoF/SMmsLYRS/YvgUi35XYtHFu7tJjflPIpJDHSlyaAT7+MVPInFIK5KUR/W+0Db8fgLgOamc0hb5LdS2NZeeKnF++Eu+ubPVzW2YxOkKxqL9YW+qTXhxfx+jyR/2JkAS3rf5PqpXVZIW59mCjO8IjrT6O1s1EUUpwXaU8QUFrYHboaJ17jvASu6ap4Oexll0kwoql0xDeFeoFSwx9GdZ3JqsIzdP9LNLB+0OWLmkWE+pFFpAjmLok6xjUlIO/yosYAYRRF36vitdpbiXAhv+8dc4KVeaa+HCzEoqvWAwLL6whIUnJZUwJ9CHsJELDDWrVkmETZlDWVypDPAC/XbZXgVE7iZBUisEoER15AHQJDr8g4jmcC+KBIeBH3/9E7K2DNGCd+Dgri2iZc7cAcPhEPsaQqDc07CerxLkboZjxsrHlrHSVCPHH2FHsS4lSvQkH/5CJMSJemtFohilba64Dl4fypkt2RQNCaaW2ZIhmH6PTBeuYL3V396qSpVSPOsmmBq6QDD12gqm4VUWJUXYU0UEVciWkYXpZ5g0/OP6U7p7MLtecV3jEQwG0YStnKLZStohQJyWonw66e6b1XopCJ0rIDGgQoPvwnih0BwCk7cmCcQs2+MloMAtQoeqdHcfKvVhx+uEHwcJQauQwjbfhp/ETUEAYQsH4ez6lzAJF4toIW6qAilt8yz6+zpaZnGo0CoFK2xXGOCLWjtbf7xiZh+pNLNKYK+HWXQjbo0GFLZ4eCVu6PBKjK+2AWqL/0u4TiNZQxBE2Irq9qluXb4xm+/e2dc4m11LGsIwwnbOo5vbRZhJlqqAErb16yr5HCXiliBMvPz0Nk6iWbZK7uQtVqB7aXux+rT7LhItXwkhaOJo9UnYAPydg55mYQbTGkWLSLD0CCoHErf0c5RJmoEQ4jbOpG2cidpYJeGnCN5lMHxK0BCCy8Fkrb2N5uvbRTwLs+gQ3/iSdhsI8h4ke5C3K94F0tq7eJFFidpQaVhZu0erWbh4Fy8iebMUqKzVX9bJp0jhXkdwxfNLsV3quSYZMQJ/s07gw7bMFqE0g9PoS5Sk8u3L4WTtncX/kDeGgKQt3S5iORlgKE5bGea68fJTwYDn52HKz7DCReB1kMSfPkXJ7vnq06cFf941ME3+eG75vuY+nVu/r9nndz9NoyRTOOgEUFN8iHd5sLPhDr7FKs0hME3tXd/h+S981Xd6/qvxk804EBvjNErXNyrMjQDKWzyLsjzxlMqQK+Dy1j8s03bt1xA0ZVGqm9DFlKlaCV1iUaqb0CUTpLoKXTwhSElSUmqpu9zFkqvayF2N349Wq9sPyyyWLFcJpinJZ+2lOI6I1lKKE0lnXaS4Jtwiim4lTSEQTUXMay0L8uS8trIgX8prLws2ZbEwzt6tkl5OVI9SIA19nWW3u29XX5eLVchPxVGFErZ1Cs9PmombyoGELZ2lkVJjFByvvc9fZCJOCSFoQyRgkp/F2H+O7lJJCwhE0Ap6BPz5L6JWchBhK5m4BeFMzsTrcCZYh65qB5ZeoY3eof47WqOj1adU2EoJxWvrJoK6fZy8J+VPqgbGa62MasSHUSzssqEV2iaErNx6BV7ePlo11cYpYHnLH27bjJuG5rW9QvnwdnFaPOy7z22ZBaupqK1a67bYmqt2ui225qqdbkugtOqg21JSVW2k2xIorTrotmT6qq66LYnCqqNui6tU6lGyVFBW9aTn4qL2rlHjop7hf6j1kwNrijq4Lro6rhquta6Or4Vrr6tjQf2axAokh6G0tnq8jRR/ApVed83fVdrXOzpvqdUr+qHhc65NZ9fR7HPVTz1cLE6upsHF/fTfkqgqLdMJwLHRCeHvvoH/P33Q7h8uWX2sljNEXrM72L5Cq28ojAdtOkc8l05hlvsZoR/LkuEsL/t5nEKlDwcb+2WMThKjk8ToJDE6SYxOEqOTxOgkMTpJjE4So5PE6CQxOkmMThKjk8ToJDE6SYxOEqOTxOgkMTpJjE4So5PE6CQxOkmMThKjk8ToJDE6SYxOEqOTxOgk8eydJK7iZbhY3I1eAqOXwOglMHoJjF4Co5fA6CUwegmMXgKjl8DoJTB6CYxeAqOXwOglMHoJjF4Co5fA6CUwegmMXgKjl8DoJTB6CYxeAqOXwOglMHoJjF4Co5fA6CXw7L0EYpRi4Cb8doSKtkwDoOsarDlZ/Fub3oZZFiEF4/998Z/BRfjqH/uv/kd/5V+Wf+7+9ury/+z821RTKirIckPYPz3d/6skwwJqahcVnTmEf74yptr0p5OTIyW8n1arRRXtYP9YGTMKlyXy2/3zAyXMt/D6qaCdH75XRz2Pb2j0D6f754cnamN+u05CyMhK9IP3sIC0Cu7BTRhTS3Vw/OG9Gt5yfVOivTs8Upsp5LUU2tHJ/rka3mIVZhTiyanaMN+tEmqYh8dqvR0uqb7+dKa4DX9K6S14/+Ho/PDs4OjgjVqf79eLLE6jRTSj+j47eHN6oIZ/Fs2SqIKq3PVZvdfz08Pjn9VQEe2XqMpHvnrcP5weKmF9OD0skf66/17tjP81vCmOOIsxLogi/34aLu9IapmCgQmzwSDNfrNUqnZfL5UK084s4jSLllHSKZtNgbx7RP7iprMppJ06u7cV2H3O68WMHos9cPwP2hRfQm+jq3C9qHF/hVQ6v9DYjKWcJlGW3PGuElSJKKyZnOhOsEEPtYFs8AgaHZ/o2+1qyVB/crEPSgTUQBIu56sbNdxTBEvOXxJ9iVOSDigv+Qx3g8y8LOU9TReh9DY9+O+DNx/gXfHb/tnZwanCrZEuQlR+Ck6JvIGxgS9eLc+O9jH72v/v3xQvobK59+G3/C7C7bCoDa4L87C0yutUPzZsUkB7MLpFjm6Ro1vk6BY5ukWObpGjW+ToFjm6RY5ukaNb5OgWObpFjm6Ro1vk6BY5ukWObpGjW+ToFjm6RY5ukaNb5OgWObpFjm6Ro1vk6BY5ukWObpGjW+Szc4u8iZeEKQGGwwCeQWufgdzng6ATfwih6TVfrHdM4x27wbPZdTRfK+xAAajY8K/Rx+vV6rO03RxOKI6cY2DxluRAmsrytF5D4Zp0WjwR4MkSenCmyg3n8Jriam+wKzmZtNoTltvO+nYekhpnV6vkBr1r4JdXWYzUoQ0fsS+lcrLhDqdNvyLj78/Jan0rdRTD1odfKQzsRfX3dZzAEV1A12ba7y13/LnU6h2/Rg5jk6v1cqZP9iYn6PPubbLKVhBy9zpMT74uf0lWt1GS3VHQYLI3SdZLONnd9Sw1FsiJjgCks+voJgT+ZG9yPw3n8xjen+GCNBPDJbgKF2mkTW+pT/fTj9F1+CWGao/7abSEXmAX05+OTt78+bfCqQs6u+4fHlU+vDk92D8/oD5dMpZ/tlricRAvM8rrrwF7E6Upur+lkGl2t4jo4R6cnp6cQp/RD2/eHJydTbXpr/unx9B9FLrbvjthjK22d+VAy4EwNg5uAoSafAkXMTx4hvFiHmahNrmPkVffLPolzK73plNtchvCl8xb9Gv5d76r2iRZrdCXPdjAw979w879IsomXw5Qsb3J3mS5Xixew09R/kV/HV+h/ib/8R8TOLbV1QT9c29vkg8S/vQDclnfjVP0X4Sxs3NPcHeLuU729vYm6+U8uoqX0XznHp+jKEngqaxMSMOHC/4ZTP/1x2LltM/R3ddVMg/KxdRuwyS8SYP7mzhN4+WnfMLBhFrkB40scjC9WafZ5Dr8Ek3yJibkfN5Nfjd9SSG9nP5uSgYS5Id9N0fS8BKfVX/W0NrCVSuWdQ8v7M59udAXcMqXrx+iRRpN8u+7t+v0+gX8Zef1A96Bly9fP+SLSMbPXUIwzBLmZ7PFAuYogy4f4C4fqCzf1Sp5gdfoc3SnT+IlOr/obP7w4sWLF+gr7KRkSzuT//3fCfVDeSB26j/lU238gDnGzg61QYZkg5gctNws9s/5xjV+vQvQhOvbdnxyjreuRJhQ3DnfLsy3N9wig7tFRmWLiiOe78Dkh+oZhywJAkAuUQGEo6C4ko4Qc45b4p3f3UYQlwZFfG62ipJZNIe/Fd3lHI8g7U1+h/nc7yCfa7I5fQd+R3/t4tsR4oCde3rA+oV++Zo7kvok9iqToMaIwdF6/fCi+F5drILrFuOfLtc3H6NkCk9o9Ye84Gqlk+l08jLvCe0eaU+n9rkCnm9ycdDN+kEP6H+8nP5YUFqNAsqDWID8iC7EkgrwP/NTD/8VTMqLunrWP0YT8kuDC5U9FWcJiQTsI88CR2QQoIVRIgaTSwxmgxg4W1scqfz34nJmwF2U/OySRnkgx+cFtamN1xfmZhRA7TG20wBoPM4qrM/q80SgN1h5IvA/Cz4ILfPRHCtfg4lwwyEm48xEf1+Hi0m2mqyW0WR1NcmuowlpFr7C1hSblDY/3HmyuOfJYjPX8hHG4a4g564FZI0zAQF7BVWmBmj2CnjsFcjZKyjYK2iy13zEgGavjZHUJ8Fkr0VTNfYKROwV8NgrYLNXQLNXUGWvoMleAZu92jJiokQLLjUVMMMz2KIrRQ5bwJckAZRIwuaShM1jsYDFOkHJL4GYxZYrfUnjYB4rOHTx1QskXedH/PfwRBcb7PS7waVsW+4y9S3f6kV8E2fBBHBfjFfR1yiZZNfhcgIms+swCWcZ1Bnmew8G3FqHu7VOdWsb4hKH2Rk5syNwNS5hCFidUWUwBs3qDB6rM+SszihYndFkdfl4DZrVNUZSnwST1RVN1VidIWJ1Bo/VGWxWZ9CszqiyOqPJ6gw2q3NllJDLX3w6IBDDszmCo8jkCHRJB4YSHbhcOnB5LM5gsS6jZFeGmMUVuikao8HgDBGDM+oMzutvWx8Rc+u4pR53Sz0Oa0O6BR5jM3PGhqBqHMEUsDWzykxMmq2ZPLZmytmaWbA1s8nW8tGaNFtrjKQ+CSZbK5qqsTVTxNZMHlsz2WzNpNmaWWVrZpOtmWy25svOP9Ye8U8/+n14loa6UWRoCLY8+6bS2fe5Z9/nsTOTxabMkjmZYnaGV/aShi8lYmobiYa/lHPJ51zhv9P4JTcANH9BBoGKPAz0fk7ApqIw3uBh5OCy7YEOD+Br0IFeY501AgQyZbkKaRVWvcbKkV8aq8OnpBZ6b4Hiu6r5Li1Gu4U9h6C8TlBQUGHn2YOWnoeKVc/pw6r3Xx8OPhxA093+8ZuDI2LUY9rt0AUtywxRM6FhHBWjGfCfntEMzW7bBjO8pC1sPRiBYelxxJYep39DmdjSo2DnwXOpMupnYbNx+jerjTab52WzMR67zcZpZ7Nx+tCxtzFgbt1mg+/WpiEGX7U7TBNOlbmZ39kq4wxrlXHaWWWcbVv5qFteZpFBUK/xGaiplQtWgXjaix+IMeHfJ9hy8kOcHofHRM8Md//pGG02m+nGhh2K1+ZcuLTR/Muk8r+c1ChcwsWKhSj/2NubvCw+0bOoDvolbSRqYUrFrxg+xaLflVh0mZGtQY35TyKSQx0pcmgE29Yo0MYE2o+9h0gcUltPeVTvC/Pe7ycAnpPKKW1h1FPb1lx6qihD8Zd8c2erm9swidPVMphM/7A31SY85ejHaPKHvQmQ6EA330dlu11Djne+gxjvCI60+jtb1aBVSrBdhHi9rRD/ObprusPW0mX+7W+390eLh0v8x4M4ZSa6mqUetjXBHo4iR+U6M5NRwSkuo6+T0+jTwbfbF9IhTqbr6Q5DQ2A+PQ3B5+hu2/oBuDMttAMQnKEb0MW6AX04J1p0prbtQosPcotlwwiDLlw/7rOl7gTudF2fgqfxDH1g9QF9YCFRy1Qpn6O7UYvyJD1f0c3GfcN9ju4G0Z3o9BPtc3THf8HUIR+/lytcUYayRHCsKr4Jet03wdp8C7+vT8KmW6gqVUFSzN9gu1mUZmQ92wg18rXM357lShZf8nUkH4KJ7O1XX+ibMJtd5+/Iyd+m05eyFl5O/zYtll/61Bxid9RlpeqTR6ZhQlCjv+9j9PeVuoPidxafjtDvw18sqBvFqwXBDuYE2pu+h4igPfr2uv1s5iO6YjptpbIfY0Pl430HlY8uONXqooCqo1+pkuig8jFaq3wKn+yu2R/KBkhWhbyu009R9jWKlm/KkGxOFH4ZIVBD5eZxYPR592sUfW7XF0Jp3cfh8v1qmV136IpgqvdYZqVZrL626bCC2KE/nKS2U4+88hbSPo/zRAaduj2m0iC07Rkn7Oo2XYLbodezLMzW3TrFqOp9tj0+VfhW3XTaRQ6icsd/DNNTWHFoP4M5frI2XddQ1ftElctuF63m2cRR7u541Wpax6sWUzlJ2jR9kqi3jPIZzv64gjfaXZtOKojq/XW8djpdOXlW6XYUfJtEadpq5+HNES3nbbohKNxMO/wLd7MrWgmjr/eA+Fbvdv8LITd9XCi9DTZ6TKgg9PRuUXl3bPJOUYDv50Gk9pzZ7AGkhNHXa0v5obTx60oVqccHneJrbMMHnBpKb+9FtdfeZu9DJYy+HqPSy6/zTSkD7uEyVnkSb/KEbvUE7uXtrPby3eytrITR18Nc9XW96Yuc/7Zu/wLnQm3yrOe+0Fs/43lAG0gGKi/7TSQBBfh+RA650NBdxJBC9yHHiKWEPuWJDYQVVvrNeZTOkvg2T+jYcC8bK92OlW7HSrdjpdux0u1Y6XasdDtWuh0r3Y6VbsdKt2Ol27HS7Vjpdqx0O1a6HSvdjpVux0q3Y6XbsdLtWOl2rHQ7VrodK92OlW7HSrdjpdux0u1Y6XasdPtPV+m2lmeGWy6zWXXReXrpYdDstp0gBi9pi1wnGKGZ68QQ5zox9G0nkGUVBEwbOU9oh5VGUUA81+eXYNbQB0wwWy62NC9KCYpzJbJyluw8peQozAlsnBeFyk5YS4xSRrc3ExzW4Oq5ETlJUi7Qb5ft881SNKZQ5ChVivvN3coaYb/4hwYDYlUuSrmxwDyEx591llprRioV3iGEO7mIlsUxJOf8NWSjkIpifU9/PYn130Mg+MfLl83EE/pFrF+SjG6/RUmSwpwheI6Ihj/ewTP3QrIlyPvvoun7d6nhzrQJ93T9CPMzxHBG5S7Ud2jynxM8jjwgO8hB4CBmYfai8vPO63rcdmNpwB6e7OtJDH5PpjuJAVyhSjIhgn8Rg0u4HPDrLj2V+vXOAJBOHZ0pc7ckMpiGgkdmaKV/bCz0a6qJyd6k63bhZvBTp0jPQeUyoW5XaWEvCrZFcS8gKO61SV6T9sW9QKfiXoBT3Gu4vCby4l6cvCbSTEv0W4p/B1BQQ+Q4qR5iqjPFe4DCaFsZqq/8toZyvhN6xetZTx6qcoWs/BSC4j3DzPozzBAUn9qkpl774lMGo/gUcwL1cnpm23J67GeYofgMM9jPMJNdWw89w8zL9rVEscjCpz70+9CPL+KdpERvCLZtKaEOlUMNSR0qSVk9onpoFtVjn7W8xFh+iFsWDFXbxUJxUskpRD51SymEwzKE2YR62D7VxFDFmzW/Jc3Gw8xAb1YDvlkB/IN+s1oFv4iNypsVlZNSe7Tioyx5r1qN9yreIPReM7b8VDX3yBxfT2KzfKualbeqS79Vzfyt6sreqq7krUpPG22kK3qmYmjBC9UVv1Ale4NboB6nFn6cPoIMVYYu4I7DZagynC4ZqkDbDFVXK8ggqfiv/NJD6twrdmAYCf1iJyRPqZ/ypa7rhjE9KqiGvSeoGr67jbauGYYL2UYxDOEZemEg1guDreuFKQUvOal1vS88pE1lMJzfDjNn9rPUEYMBdcR43aX6YQzGTp1dCrlPOXc2M691KyVxfpLhPtaUu7pE14twWKmzp1myrjcGKqgQoL2OmJAb/12LAZRu3PJOaVy5+U8NRkS9HXBP/FuYAfz49cJkfes64YLskuhKmlg4ia7GtMKPMa2wNFc9vLX4pJVEV4Oo2yqEkkRXiiSVRFdtc9B2yFW/YTphuKJ8tRp8k8mU2hCohTbbEGizN1GrtddmG5202QZHmy3VrTHJyWCTk9FOm2101GZj6uCrYO5uo+EJCrahSFEIaniNtSHRWMv0aEhMq6nRqrnv5bpqDIaV1fiHqnBlKkhX5k6rygfVkpW8PN/pIMoC0EjfnSqeCQw8mHb1EZR3M4BgKYYr72Z4XTQpRmtNSrhYfAxnn+ka7agurDb9df/wvKzUzirRTmrDNUu3SVUkJng6KhLVglfFUtYleFQJa6eFPuVpiO9G/3qVUnwnaykX4AngWP3qMVa/AlJ5PacZgcROQAZ5ChkVIZz0xOf3TPC2UnsbXVZPUnu+yvIa4rgmeL1SOLoKdviVxXfaqGhabHn7EuKcHe2rhLig+eEOTJ8VAwG/YuCohXkaWpjvUjGwepJFFQMbkI9fC1OrGEhcDGXi/BZED0OwyuqvL1UZvHyctxI9SLk8k1V2OXz1j/1X/6O/8i/LP2uFlyuNGJxG8hYU6jYb4OlZX+P5tm2v8byN5TWes2oPe+Law95wRZuLMOZtF24uOm6zeiXSoIuo+q5UiwYzHnk0WI8Lp/q+EioCIB/Sd2fhYvGiGGB5D2oIpfJQNp9F4esWy9zmXkcHNLzKoqQITpaqAqrgY7zXI4/3kppHqvspePJWAft3Pa5Qcu2Y8etACpCGKsDcn8agtvaPOgZMuD2t48Bqh+nRxoLZzFgwW+Zfa0v8a5nTR2fMFjna1tAEHrd23eO22/bhpvhxYbPraMaPSSms5xiMd1cY9bvicceCMSewcRgY+64AincFYN8VnJgwdFcYl+0LXuN9FMUFI4Ch7wbci+KdgIHbGtT7KnmtHgJG1pZR85p34GoxFYZSTAU6lIUQb+DmYFyFprL1JCRAK8V6vKZaU84PYkPLJf2HHRlrL0fEZe8NED6Lr7Co1XKGEvDMGtrayloAvwGvSSPlc8hpfUVYCzKtILRfG+BL16YAEa1NGdQL001xvXftMqAXwdVUwLbIfbfmdWT35f9kFxzcbnLwfMC2wP/Jbsxij+ubhOEVHaBslvuuXXXftdlOTQz3XZvhvmvX3HcNnvuuK4/vRRsqjO1FEMM48Fb5M+lKkZsT6JKd2/2WvZf4R9nK/lH5GnNdpBRC6h15SL0jsCaZ1aPv0ERo8ojQlBOhUxCh0yTCfMwOTYSNkdQnwbQm5W5iTo0GTdFbyuRZk0y2NcmkrUlOlQqdJr2abGuS9yRC6uukJA+p52KUBOj0GuFGEaDJIiynJCezU0i9WSXCOIVZ27l3oFtQIAGsnVxXdAla1VPv0vRn8ejPktOfW9Cf26S/fMQuTX+NkdRnwb4E87hbt0aAFo8AXdYl6FYvQbdJVBb7EnQZl6BbuwQt3iXoSymS7KiIHAnIVq5B0pcqKRLwkg5dJTr0uXTo8+jQYtGXW1KUJaHDfJ0vaRSaCMlLlUOCXk6ClGKKIRJ5dSWCXT3zHk19No/6bDn1eQX1eU3qywfr0dTXGAlTpvNKJUL+kPVqdGeLLj6bq0SwFZUINluJ4DUJ1s6VCF5TiQB0GeXhjRTQHQYYWouAe1GkNwxcUpunZivkW1yBzqM3m0VHXkk8tpjeyOpe0gg8PYJH6xFykcdjZCLQUQ4CCJRnIMhJzS9OPEw/QOmSDV1ZmUx2QqJE9htKZHJOkE7C3LLy2Nojs3w9ia1Se2xVtMcoP0WhPrZy9TEAMv1xA0I4dXSQABBpjgm8QGNc4HNUxrJNIm1QumK/qiu+ipfhYsF3mSudjTEgj9ODhm3RqTmrVYyLDo/XOwp+c6V1ETDMi8WQQcXA2BwOk/gAZWJ0ioZqLN8RsXyHy/IdRZbvsFk+YBgZnZznA4aVEcj9UfGmitxRMcTQbJ90o8j3CTTlXKfofcz3dgDcqGGH6V9HmRMdiQMyWeNLGoPH+0HFkGgWB7DB6WzE/W3I/U34R8WSCEoKiO0q/7eU+X++JTIrYtOMmJ8ZxAftLV8BDrkCrNeT2CmvAKd6BVSySTrFFSBNJwlk+SSrc8d3gDCbZI4gugRM8SUg3SnSCG0xrJkMY66wDQp7YVyXs4Eo2Nat8duKvdDlsX9Xgf2XBkPAsBgW4wUVm2FzOI25MNVdbtFa7Q5wRXeAy9N3uWx9l1vxnq5F3QKGwdDlxJxIHUtikWgdz4dXcMWqwnRMidFAzT4I+M4igOst4jL5O2UidMX8Pa4I0S5h7aKjFV8hjzlQHOc/TICu0+zJ3nQbb8JvR4gy6Ox15bd6+jqd7xx3s0oikr9O1yez6zAJZ1mUUGnsdH2YzeQHygK77tRZXc9qPkDgbLya8bK5muW3bskAWUs5zELyzebAqS/kD7lH+24WpVm+ovRqupuuJumBWsviS76S5EMwkXvS1xf7Jsxm17lL/eRv0+lLeRsvp3+bFpug4Lw/yC7xrWGgZg4rb+3l7Trj6uhAEdGP4biiWyP/rFe7LCsJaD3e3e0p3N1lBlrASEFbjBhUktA2h8N+O1NpaL2iodq17YmubY8runmKopvHEd0YiWi9QnRjZKIFUtsV3lMRpSGAoQU33IvqlY6AKdJQy5gA+HYqwDVUecxrnUpJ60mudby+lzQCV2ozaanNKs5eQzhxkdTmQqkNyiduRWor8S5ityK1mepaO7IfMqGtmVOVHBckt7hbltm8PTLN15PYK2U2ryqz+bTM5hUymy+V2XyJzFaZOhbZfJHIRuBFEpsvlthku0TaoAU2qyqwLVA1cS7rL9yEMFzlMBnlYUIRXtBLCZQuLzSoWT13rKNv1y8Pv8atK25GPu/y8BUuj9LPCDAcjYo5g4qrUXM4bBK2y8vDLxqqXR6+6PLwuZeHr3h5+JzLg+Gh5BeXh82oJiM19ixILXru5YEBfgyXdydXP+pDXyK4t13U24V+qXib1LCoa0XN/cjg24EMrh3IZ14rlAeSL75WyMpf0gjca8Wmr5XyeDf4p4+uFR9eK9Bv3m+4lAKTNHgR+zKfUrL1iBv6dQ9KYDOdSv0ujpOm3HHSVHEq/RImk98QCjz3BePaK1hXyeHyv/73f3MMxNfI53yxcRNOjfeRja6GuiLalAW7Yh5ZkifolzzBEOHXAlIDnQgUdCBQflSnAWrR280j4CgfgQfGGYB9GL3uEx2/iP+d7xBbhA3JywHGWhIExR1S3Zn2GyKIFq3aTzBQQbTk4UH38UPRR3z1gvxe9Ffc7gVmtds8HL3yIorTLFpGfJ8VUPiNFaDcV43biH6pBSiCiuMY4AZLAoVoSVD6jgGG81gxblBxH2OMiH2LuFQgTGEbrXuPAWHcJOAHTgLVyEnACZ0EDN8zUARPUmqRkjClaUKKDRbRZg4z+Osm70iVbebwFH2q+ZEZ/DBjg58/hBkuCShfMiAJmCxX+7KCxH3XuPS7prCyu81YQBwvCVDApIP+akbLOKTNixjo0rdNsefoeQP0xvvGZb5vgN4lasaRR804raJmytQPPBaXiy4laN3O5YsyHdUTDPkVJseP8lPJduSXTM5nMLlC6PIrTK45osZ82EmPChu4X+d04qg/fuIjXuajauojv2a88xncjZP9yJBa78psGny+VsAMb8srulLkbAU8xdl8Nc7Gt+wZ/PJv7NRIPsWkJOF/5XpfVpCaNj5faOPzkY3Ppm18ht3vZre0+NlKFj+bbfGz9UH3mm/4M0SGP79u+DOcnpf48ZgBN1hdvjXQ4FoDDcoa6FdkWbffJe5kG2QkyGphFWRgs+2BrDxcQ24U3yBo8AyCt4v1p3j5NroK1wu+YdAonDqr8NxUAA3fTlBPYF9x7gTcYFKgkk2/dO80GO6dxeCNinsnY0TsIG3Kv7NwFTLqDp5AmFIf8OtVAtWClYBTsdJgOHmComalwaodLjUVVndZQIdVwKHlompvik+IKhKVQEAxnSjflGhwTYmAnZWfcgEFkrjT2g5cVjC5+QQqvqBucVabYhLAYhKAYpKL/mqKSR5p8yIGQCYm1c4BlpVAI7+AzpaVQBdZyZPLSl4rWSmJsoTr1m4YZUGeLLmjbV6Wp2xrRbh8I6thNIysCGO67Yw6xh6ZGTwaBpVUx6gYWI2KgRX6SmMLqyG1sBoyCyueNyIvQ2haRYBsm6ohsalyd4MgU8ZUw3hdOSlf4lRUQ90sDwuGxBdlpWJLJcIZXWDEZGCYk3+f4FS/P8TpcXhMvu407tRaPLZR8boB3NhwoBAcbpR+NwbD76aYoVHxu2GMKL7afNr39JRIu7XrVxhMTpxpmldn6WTTvHcb2PnlXSwL9dfe3uRl+bEyodrwX+bjrycy1uX1pPBZEhaVwiBKF3G8zKJPUcK6ivOfRJdx3pfiNZyDUxewmi+PyTe6mlyjK2BGnRuUMw8wZbWmyGpfVnAacnztQOfHzjChaAnPUfUsUxsO+tzwm3gZ31TSvxdf8m2frW5uwyROV1AS+sPeVJvw5M6P0eQPexPQRrzsvr18k50JOEJLugi5rDf3iYJAXPHEarDSWmi9YVVYKTfMHyjE+RtWyUotBivNR2xYFVbaHBH7zWdRDKZsqs4fLSF/tPjiiaUqnlgcHmsxxBOrEE+spnhiSq2o6SIU0ES6CIcWRNJFqMj20kVIkYSlRhJ8o6nJDToDzPh+dLgKCDHHg6t6WQHnyhkWLWd4xaFrPiRxyDFAMcfoMVkJOjbs8ujHoBp3bKvHncHdkLgvGnbjZQ2PCZZTth1zDEjQsQ09OgEVdQyqYcdmJeYMFHHHpjTozJQFnVGTR+fJFEacQWiB76IpiTYT7g9pgH5r21XHRZjTWqqgKnIs0dBc/u80+H8tuYNRybIEuIkmgEKmCaNMtGQwMi0VQzcquZYYI2LTokPx/4Ke6rmWgDDnBOAnnQCqWScAJ+2Ewci+BIrEE5RuuTz28lKQ1B6LSkJSYEPfCHRfilcDjULdEWqJmEy+ecvkm7eYOSkMKhkTkGSlqKz8ZQWPe1k49GXhFye0yRZxhDJAIco++ourlHIuYmDLlFKV/cfczm6opBy2Ssp+FCopXHSAx/M8mufxmV0jpQ6oZTYwKkl1ADfTAlBItWCUeXUMRmKdYsxGJbUOY0Tss0Rl1wEF36zn1wHCbAuAn24BqOZbAJyECwYjyQ4oMi4YjDQ7pq3C7GRcbivsrQ1foxmaWo4dk2/DNW0uQ2OmWjCoLDvAkTO0Kifjp1pApy+X74vDXbUgm04/+3kTLw/hk6kq0JNP3ezGMUZWl+k7biTfXGxWzcVl6uPCQtdMWgQcfCs4KP0x/rMiQ/glR4lh4ColQziGsgyBD7hMimjmLsK7hS8XZ9tyhLtHpglXxaXkCLcqR7gVOcIt5AhXKke4EjmiMn0sSbgiSQLDi2QJVyxLSPaJNEFLE7X0RVkSf/ok8Pk1C1N3Dsm7WM2mkbuWM8KsGrm5OSyAQhILszRymwwjdzFss2rkbo6IydpM2sjtFk3VL1ZhCgvilsu8WF3Vi9VlX6wmy8jt5heryTBym1Ijd76/Il5MQAa/Xkk/qjcsAacKiasZs02+MdvkG7OZ+S5M2pgtSXhRrPRlBYd3z5oVM3bhl2ky7Ngevhw8dDkA9Cd9OZgl7kUMg4Lpy8FRvxzy7ZHcD2Yzs1FxgjCP9LZ9RfjkikC+0D51RfjVK6JqyfWLK0JqyTVlltz6CuBbQmjTLVBEF4XEuCvfM9IKdVeYtRxH61sos3ETHZmFTwABrHkam6JsR6CWo8Cslkfh5kwACkkTzDLhkclIeFSM26wWSWmOqDEftue0V7RXvzCEyRPwVJie0x7Hc9qjPafNWtojk1UnxWN7TltScyvZU8HtQCCG95omHSneDgSauhzU8olYfEOrxTe0MrMmmHS9FEnahHydLysoNBl+CZMY5h7mv9kKf4sCtIzANM1aBKZpKkRgmmYlAtOSGmuLngUHpoAZPv6y6Erx0BTw1LFRM+BafAOuBdilCr+uks9R8nOyWt8Ka7mYoAEvUflRkGq1XCoI7VV+ZfFfrsqvABGq/Orsydh+/WTgCc5Ki/rJfOulZTArKBuqFZTJxxLv9XSdYg46y6bkcUcqPqOIP3bdT1Kgc0qV7gzuK4UGgnu8okHJt2EC9NtFeHcc3kTM3+M5/Fx69wdAK1zRmymidou/c8fwZotFhdiyuzI7PflyP42W65tpcDE9Oz89PP55qk0Pjj+8n2rTs4OjgzfnU216eAz//93RyT78708nJ0cH+8fkr6k2fbt/fnB++P6A/DnVpvm/Ppzunx+eQNB3h0fwy5/O0L8+nB6i9t+cHsAW909P9/861abvPxydHxa9/nX/PWz94P3+Ifzvu5PT99NLxiS/hIs1mgeOWA4u7h+0xupePlSWA6XQI23lLZRt58eenAcU7zHZmyTrZRbfRLvrWWoQuqsU07YlFbmbO8YpqW2aY0ntrZTUNkxhUWPDHK6kNlzobVfTRse7TS1oCD/oqrWtoY0odds1tDF7aLFuGGHQheulhjb6H/qOpDL6/tpBDqzUb9TdtVP/MZ43vxUL2/gFnarGV7xmz69id5tNbV2xW6F0mC4vHaYLlAyPu1p3ZRJMzULnkt1MrYLOVirotE5Br6oUOFW6WQqFJ1E6zDDblg7jYjz+styc0mF6vXRYzhq5ORKo6mE5bD2pgEjTV0tI0FcZZFCmR2BkR8iTGQjKIIPGJNjqPapmdKtayGzVHkezV0mJUMuIwC5/zCBCW6FaWHERCguG5VBbIMKyM1UiLDGoGGElIuQ7Wdit6iED5XrI9IrXiyIrFBPg1xIQKdcNQeXxTerWtq88bjAqj1cmwSQ5g1N+XBhkbPBIzphwa+MWJFdTpRvsErcMknMeYf2AKrkI6gfUAbdQXtyQlBc32tQOMBjxSKK0Io1M9+6TTnS/6faplhOm8lrYZV6LSpJ777vmuG/opjrkuG+0Ic5x31SHDbBByuVmqdBcItLzTEVlZC4GrNs4RZVga9GtZl+VmMtYW0aobT5iU1CJ2WzMYo9bJRnDK5ZiNlmVYM1qJViTXV6ZUQnWZFSCNWuVYM3OlWBLZZAgXBKDDFMJtnra874UL59CtVTa34aqBMuMjTWVKzIX68wtx4y0oxwCLOIzIVDt2FqCJ10tHNLqqwpzGZzJiM3MB2sJqjBbjUkwn3RFU6pFmIvxs5501oRb6bl40llV4rPYBZtZNaGkvhGYXvhuc3e3WxCcYBuKxIWgCsKyhiv6ygzCtJSLLGPHpFqB5VLZW/0fddiI7W+nyFtAviNT4E7jMzHSNX+ApsLmV2w6bH7PTYnsXxifC1Mj+yfGZx50bppkDBaaKpufkemy+RmaMlnrg0ybzR+wqbP5nTZ9Nn9FptDmZ2waZcwAmkorqnQA+iBIZCguCRL/s1CoLxarr9H8L1CPnwYTLr1BLAa5Rn9fh4tJtpqsltFkdTXJrqMJaXKCbAOpnJRh0wORssBQVc8xIK2IOrwjhmEK2FoL65xy7dLSct3NEcM0BY4YoK0jxtUKsj6200MSXTGdL3JnCLZ7QUr9lO9FzaGAuPE2fAga1n0SgfikrPtCa7X+uK3VQGx0Bf3b+GVG19LqSU5q03h61cpumta4/bMwnIL+3QjKEuRo3aU2UwzGNpeyBfynZi9l2jJbGUx1loCvVwV8jhGUIeDrDAFfrwn4Ok/Al9cex+QmKD2OAAYS7kGlgDLqiX9NM4Db2ktVfUT6s5eS9eWaSpPoSmoiTaKr0TT6GE2jplx9diXUnF0NItGDqg7sSpGkkuiqremzjXtOP6ZPuKJck6dIR2YIdGSj2fNRmD2tx6oiA+oqMsCXq42hXHo2NH/WFWRGLVAIvqalph8MRkUI1QOEVOKDKk92Wx4dROtAmKFBEGAQbQKoxvnAfhTPBAZua5FQ9jGRuhJsQdUCBEuhLsGo+gE0MwW1jHjx+IoWVKWklaLlY3QdfolXCR1F8tPRyZs//3bw3wdvPuSxH/uHR5UPb04P9s8PqE+ssI7ZaonH0QyKacCSrVKATLO7RSXo5eD09OQUBqN8ePPm4Oxsqk1/3T89xnEwh8fvThhjqyl+yoGWA+kSS9JUFBlPT1FULMa2tUXlLrRQGZVITb0R8IV6I+APFxtCxr/t8JD88LZYwBxl0OVT1e6oq90KvlXXppUHoqFoy6fa+AGzlGq51eeggGuzRW1UDeiI5zsgVcHlgGPMwmOMWZDqBApK4z9cc5BBsiD49Gs074kfpcwEb6t366An2FDvVqxyXfNGWB912OrPs9J4TABqr7WdBkDj9VbNc9DniWhvcOZseF9GZ0Hzw52nNkJy7REmU7YWkKPK9UlGo1CyB5eaCpjhGWzRlSKHLeAffxRKudJ1haz40FXrRda9551+N/j7VovsZ2uVIyIa4pJMF07gRnX4Y1SHS+NIcvmLTwcEYng2R3AUmRyBHiq0pD/VeKG86jE8yOtvWx8Rc+u4pe2DUZBuQWqOQFDsMBQmW3tqUSh1ttY6CKUYP4utmRNupEuZKJAVhtIIWGGwNWnMCdYeCWoRwd+HZ2moG0WGhmAff5QJXtl6iEmuDKSOFzYBlHIu+ZxbBHYav+QWguYvyGJQ9cXT+zkBm4rCeIOHkYPLtgc6PC0iKRru1+A75MHzBZTUQu+t7HReWow6WgUNgfu11T4PHinvEtzDrHfRbbScpyfIjhcuFjhF2/TfkCP2NF7t4qy6u7NVEu3erObRIt29Wqy+prtvC8wH7f7hErX12DLswdzA588jj96SrFqfy3ObRFfxYoFPwj9BNsJ6ksH8dGjc8IDSLAwvihP0GfLLbIVcb67D9OTrMjf0qCYkJLzGbUu5FZt786wvb9eIqqe4EAg/jCLPZP+gEg6hPx0rt9jCyDQj1lOl4TWsPBH0Z2EtdPu3h6srtHWZQnu0Fz4KeyF4/Aptt6VC25VoPfXeI1j6sRkyFdpVd33MrKRGJAzGK3IDGjVuHrX9iDmBjU1HnKI2qjVt2CVtOHYkVNAGXLaPjiF3kyDJDAIYoJRNhYZwL4oEh4Hb2hg6RMZsaD4ia8uwHfEOHClekzN30KjMoqPKNTosXIP+qNQ0K457rF+OBo/HaPAw1cgRF73RpUSJC90MfiES4kS9tSJRjNJWY97BlUbZCMKmaEgw9egARnWF76BUcgXr3aK4gqIzSSmeKaqUBkqFbz3BVPhE6t96Qvxc29AmLX6Owwict8SB89aYHH/YVevF7xlplnZn4WLxohhgyZw1hPL8fJfbLHNr3+VCoy0sPUT0WiW0JsvunWu7lcoOUeAd6ozr8jrjukLRoRZ56IE8Dz1Q19GAvnQ07YVGvZPToc6RHIfT0cidDrv6dD+OPPRW6zz0ljQPPdiqfzfYeh56Q56H3lD3/DX60ty0lw5BJ+kQcKTD4Tx/5dIh6FoM4lHkobda56G3pHnoB4scBxLJcNg89CY3D72prpAx+1LItHfVMjq5ahkcV63hFDJyVy2jo7P998hDb6nmobd4ebLNoRzqDYl71qZ56E2Ro6nZ2pP+ceeh33D7VJ3m2XnozZ0+E/o/zzz0G26Qsjf3Q0OLJEuDnQO2SIVtClJhb+IA3D4VttkpFbbJSYU9nAOwPBU2xwFYXtah8BHiExUB2cINQ3pSvWcIeNt0usqO8BJnYEvZGbhYZZ4/8Jgb+581N7bfJ4V2SJHNJsDe0mTzmx+Ovts4+6M7bClQWtj5Rbdsaits9XoPdl/1HuzikrObl1w+WFtQ78FuTEJY78HeWr0Hu3rJ2T3We1iK9RTLrSgoluqaiWVFJWFvud6DrVzvYVnTRlhNOcoWyVF2XY6SVwpQ2cpHJEx12knlyAu2QGVXIoCMPlb0n0Cq6rRTyiUK1Ct8OZIKX44oAbhd5fUOfevYvFvHlt86TnHrOM1bJx+xQ986jZHUZ8FOAJ7fYE7t2rF5147DSgDuVBOAO82rxGYnAHcYCcCdWgJwm5cAHJiPv8SX1a7ElyUu8eWoUQnfZAW4NiubdeM45VVjty/yZSsnMHYFCYxdwaPPqR56lyY/h0d+jpz83IL83Cb55YN1afJrjKQ+CeajL6dkt0Z9jujR5/AefQ770efQjz63Sn9uk1IdzqPv0WYwttQzGFv8DMauGmnxDVGAa4lyWCTjlnTitMth7MgUGS5HkeGyFRkuT5HhMhUZLkeR4XIVGS5bkeHyFRkuW5HhshUZLl+R4bIVGS5bkeEyFRkuT5HhchQZrlCR4bIVGS5HkeFyi3zZ36nIlzVckS9LvcjX5qTMN4IBSeJp8D0yT1sCttbCy5BvOwLs3NOm1bHIlyWIMrfHKPMxynx7Uebo7E0DMpkxbnuM2x7jtse47TFue4zbHuO2x7jtMW57jNse47bHuO0xbnuM2x7jtjvFbTtj3Pb3itu2xRHI9hi3PeyqDRS3bf8zxG3bY9z2GLc9xm0/47htu3Xctj3GbY9x22Pc9nBEqBK3bY9x22Pc9hi33YnARHHb9hi3/ZTjtu0xbvtxRxjYY9z2GLf9HOO27XZx2/YYtz3GbY9x2z3GbdvDxm3b7eK27TFue4zbfj5x27Z63LY9xm0/k7hte4zbfopS1Ri3PcZtP/+4bbtd3LY9xm2jRx+RDhA8DqTuO4IYh/KU+03+zXq8B7mwInqhI/xwWfpx5RFP0m0eOH64QTX2dwg6tAVHvoWLjHKoZelQ1jHo0BEEHTobBB1Ow+UdjjIs4wafcwzisIF7zdX856sWO4YajqGGY6jhGGo4hhqOoYZjqOEYajiGGo6hhmOo4RhqOIYajqGGY6ghP9TQe3qhhtl3CDPsK1DOEQfKOf0LeS0D5RxxoBx4FoFyTv/xiGOg3CaBcoY8UM5Q1zAYfWkY2j+r9E7PKp3zrBpOwyB/VnE0DMbTCJRzWgfKOdJAOWMo2UeXPKm2FChnygPlTPVAObMvvUP7qB3QKWoHcKJ2hguUk0ftgK7Rqo8iUM5pHSjnSAPlzKHkGiCJ7Bk2UM7iBspZ6uoEqy91QvuQBqNTSIPBCWkYTp0gD2kwOsamfo9AOUc1UM7hBfJYQ8WdGpLQhU0D5SyRg6dVd/C0n3ag3IbbpxrnyPbrtHb6jDh8ni6dG26QaiTjsLEDpiB2YJMAufaxA2an2AGTEzswXICcPHaAEyDnPtbQAUc9dMDZ1I1ZOTxUEhBnKwfE1QMHzE0DB7ynHzew8TaqxjUqRA34Y9CA0g3TZZuUw9OUQwZcSciAKwoZsAS1pjYJVGtfa8pSqjXFDCJjFZviRqq5rJABtxoy4LKjzxghAy4jZMCthQxY3JAB/fGHDDjtQgYccciAu+VgNlc5mI0VMmAphwx4glJvnuCtV4uT8fqK2PEK8vOa5JcP1hNE7HiNSTDfevmz0VMN2CnGz3rr2RNuVFDx1vOq9Oexg3tYPnngsZZ6c9RLvTn8UA2v5+hCWTSOpxyNUy/1ZstyH3ic3AceO/eBx8t94DFzH3ic3AceN/eBx8594PFzH3js3AceO/eBx8994LFzH3js3AceM/fB/2fvXZvcOLI0ze/zK7JyZ8yUqxQVHhf3CKo4bWqJ6ua2iioTVa3uVXFlEAlSMGUiOUhkiRw157evIe4Xvxz3uCACePkpCXgEgIg47sfd3+c9scr7IFZ4H8Ra74NY7n0QK7wPYmWpN/9Ipd74eKXeOL3UW/9QtsBPjaziBNQV13RrFkIAMk5YaWscqatYQ10JUFcLp66K6mlprw6MCRgTMCZgTMCYgDEBYwLGBIwJGBMwJmBMwJiAMQFjImNMoQeMaUqMSegxJnF0jEmcA8YkgDEBYwLGdMIYk7DGmAQwJmBMwJjGC0IKxiSAMQFjAsbkFGA6jEkAY1oyxiSAMc1bZC6AMQFjOgWMSdAxJgGM6RQwJgGMaXEjDDAmYEynjjEJO4xJAGPKKp+k6tiy8El8NTRPY1f4JNPqWtU9yWokGO/xyCxNJ2T8IwjwheZ5t9jCImMH1a6wmwA/9DQC/BgCfJQ9QdkT8ALgBcALgBcALwBeALwAeAHwAuAFwAuAFwAvAF5gAbyAD15gSl4g1vMC8dF5gfgceIEYvAB4AfACJ8wLxNa8QAxeALwAeIHxgpDCC8TgBcALgBdwCjAdLxCDF1gyLxCDF5i3mjMGLwBe4BR4gZjOC8TgBU6BF4jBCyxuhAEvAF7g1HmB2I4XiMELoOwJyp64J3v6sicxyp6g7AnKnvQrexKPV/Ykppc9ic+t7Ems6dbGLHsS+o7Ula+hrhJQVydU9uTQ34NkAskEkgkkE0gmkEwgmUAygWQCyQSSCSQTSCaQTCCZ6CRTCJJpSpIp0ZNMydFJpuQcSKYEJBNIJpBMJ0wyJdYkUwKSCSQTSKbxgpBCMiUgmUAygWRyCjAdyZSAZFoyyZSAZJq3zjwByQSS6RRIpoROMiUgmU6BZEpAMi1uhAHJBJLp1EmmxI5kSkAyVZVPDgLZWRU/SRW71vVP0rIJxpt9DiVQEs2DP2oJlNBRjB+qxfiBZyubXr3Zr3eHP97c7W5XBxX44TNkOvNf1m/udmtSUyj8UVcFdVVAI4BGAI0AGgE0AmgE0AigEUAjgEYAjQAaATQCaIQj0AgcNMKENELgaWmEwDs2jRB4Z0Aj2FxmaxohXTo1zqPTVphDz3EObczjs8VxdcaQvj9GqtAIzuwRUo5Zkra2c+ahdPX0OXN2ZZXz5WyvwThfzpq1nktG19HPbMbc+BFaHT2bTEfPmsHFhtPR5/tJ6ujKGowfXtnnEOMra2w7TR5KM0+fJudXVymXB0rngNKFZpQOSMEykIJZoHTNroWC0imPmD92oEDpfFuULjKjdFBiz0KJHS0CpWuFFAGlUx5hqxulwiPDqbQVKF1AROm4EqXjmpBrqUD5UHpUXoYc74Zc8VW5Ro/KOz9CGnLFEMqpctTy+8tCLrxQal7LkOPNkONy6aok5PgMUbpmuGhQunbDKpz4sKiPQWDKyQLTTVdaqn+iGsgDbyMPYtEoXd/bR2VW5LADv7JhR84Spet7g6g0Cg2lExqUTtALRYihCkXY0w0RiW5QFYoQkxWKEDK8gVIoIpkpStd8kLf0XK0J94hh4R5DlQhBrhLRRumi7rgidOOKaI8rZiZl9ixd//tIB1DkA4y4soI9zhanG+BOWRAkVKAuMQB1iQ6o482OPqkPOVw15HDzkJOUQ07SHXKKb5zUh5zON2n/CjlQV0yGktaYw1VjTiID6pImUJd0xxEuB+oSCVCXtIA6rgTq/NkDdc1H3gjUyZtXUZIMXfSkGpm4bMRJqqGG2wN1nAzUMU9TG4zpNsVFa7essSsuVBEoCBt31bY4k+yLl9+YNXbGu1+n81ukqZ8oz9aKQ6HL/YQq9xPy3E809u9au+NMsj0uFBLzYKZlwprxoy0T1m1a27rzBi6zU4szId29q+2PC7tCYcJUKKx45DqVwoo32qXCygM6Va2Kd1rFwoqXO9XCijck5cLqb8lelxUMq78ne13ZXlIzrPzOraJhxevtqmHF662yYdW1atcNK97pFA4r3lBUDivebpcOK+9Wu3ZY+Uu6xcPC4xQPk0ThUMXDFKceK8DVe2EsNADL0fTy1cDT9HYWcjf15gOL5MAydwSWuQZYZgCWASyrS5KlgwAIYBDAIIBBAEO9DAIYBDAIYBDAIIBBAIMABgEMAhgEMJ0AjkEAT0kAMz0BzI5OALNzIIAZCGDMoRdIADMLApiBAAYBDALYObxMBDADAQwCGAQwCOCR+yESAcxAAIMABgE8XhBSCGAGAhgEMAhgpwDTEcAMBPCSCWAGAnjebBYDAQwC+BQIYEYngBkI4JMggBkI4CWOMiCAQQCfPgHM7AhgBgI4r6mZEh5lQU3mXQ0NoNpV1MyAE6tymllFPONdHhs+7UTNEYRVAdM88hZCDDKRV2mbHNm0WMOm+cOwaZ8dwCILQE3ZHpQaymqirCagOkB1gOogCARUB6gOUB2gOkB1gOoA1QGqA1QHqG56qC7yANVNCdX5eqjOPzpU558DVOcDqsMceoFQnW8B1fmA6gDVAapzDi8TVOcDqgNUB6gOUN3I/RAJqvMB1QGqA1Q3XhBSoDofUB2gOkB1TgGmg+p8QHVLhup8QHXzxh18QHWA6k4BqvPpUJ0PqO4koDofUN0SRxlAdYDqTh+q8+2gOh9QHcpqoqzmMOmfvqymj7KaKKuJsppjlNX0xyur6dPLavpnV1bT1/R2Y5bVjDw3dDnyNOhyAHQZ6DK1wGba9YMHBg8MHhg8MLTM4IHBA4MHBg8MHhg8MHhg8MDggcED03lgHzzwlDxwoOeBg6PzwME58MABeGDMoRfIAwcWPHAAHhg8MHhg5/Ay8cABeGDwwOCBwQOP3A+ReOAAPDB4YPDA4wUhhQcOwAODBwYP7BRgOh44AA+8ZB44AA88b1IrAA8MHvgUeOCAzgMH4IFPggcOwAMvcZQBDwwe+PR54MCOBw7AA9eKbKaUx7wKbWbgiXWxzaxInvGOn0XBzUDz+I9ZcDPyHak1X0Othbb8zxljZber90387mG3yrZZJG03W3JbVNpEpU2QdSDrQNZBFQiyDmQdyDqQdSDrQNaBrANZB7IOZN1UZF0+v02XLO4PXV/+56Ni8ULC3oVg76Zk70I9excenb0Lz4G9C0dk74AvOOALvhlf8OlrEP5QaxD2iZfnlHh5isRrvDUIc+LlSibOA18IrfGF0Igv+JMSiz55LUKBL3i2+EJgxhcCOsEYDLUyEZRBGHSDsPjOgWZlIuj8CC3BGExGMAbNIAyGIxjngS+E1vhCaMQXgkmpxoC8RKHAFxgRXwiV+AKwvWVge8fAF0IqvhCq5NVzRfKa+ILflZmGOplp2JaZRsvGF3rePirMJVeXhvX5Hwe+MMINIuNB5Uhyu3pvpFBvV+9Bn86RPjXCVAehkjqKblfvxx9NblfvicPJ7eq9LV1K5amGo0sPV7RNleofq2x9LF9LzZ9kK5DLfBNzcVl1G4sXihuZ/f/xRaU+k3d4WbusvyubNvu1Sr82xg21569uN1sjynu72YLlnSPLa6SvDupJzbO/mWDR53ZDXey53WxteUMH8qonz3u4otZAb6sD482lfK//XZxrD2Z/R+kMFhjSE2FIhyHlRu/ItvQVs5GRthljpP7yMdL+d5KMXVEw0gAYKWm273SnLIgpYKQnj5GG88dIQzuMNBwEI6VXw0NZWZSVdSgrG821rGxILysb9ud3yfUXUVYWZWWPUFaWH6msbDheWdmQXlZ2gABX7y8xbgD0xREA/VDT21koN9W7DEzIAf3QEdAPNYB+BEAfgL6+nmzRr4N6B/UO6h3UO6h3UO+g3kG9g3oH9Q7qHdQ7qHdQ76Deh6TeOaj3Kan3SE+9R0en3qNzoN4jUO+g3kG9nzD1HllT7xGod1DvoN7HC0IK9R6Begf1DurdKcB01HsE6n3J1HsE6n3eOvgI1Duo96VT7xGZeo9AvZ8W9R6Begf1vnjqPSJT7xGo9xOj3iNQ76DeT4V6j+jUewTq/USo9wjU+xJn+6DeQb2fPvUe2VHvEaj3onhygTQpiidHRyieXFJWdsWTy2Knxjs+NnzdiSB+BDYz0jz+FvoiMpFaSfYc2UyuYTN5Dzbz5GHMcaFJlDEG0AmgE0AngE4AnQA6AXQC6ATQCaATQCeATgCdADrPGujs4poxcM0pcU2uxzX50XFNfg64JgeuOS9ck5lxTUZfYWBDrTDYT3k8yZSn8SO0KwxsshUG1nL2PTVck1vjmtyIa7JJcU02Oa7pm3FNn45r+kOtO9jPbZjT3IYp5jbj4Zrmuc2ycU1ujWtyI67pT4pr+lPhmoES1wzoywnBUMsJ9oS070RI+wpCerzlBDMhvSRck1NxTa7CyYJJcc1gOFwz0Mk5gxPDNXvevn64ZgBc0yjg7HmD7HFNHSkQakiBkA5shkMBm/bwf+AE/wcK+H88YNMM/7sCm8cCBTgdFOBq0XI4KbQZkqHNNiYQ9LUBiJdPCfS+jVRUk2AGkAARII0wLreJTBiSAYHIAAhEOkAg1LgD9IFr7d0BQpI7gBR8ldkDKOnaSAYIRE1AIJITsxJAIJIAAlELEAiVgIA3f0CA2wECXA8IREMzmwYONyJzuDJAICQDAlxTFY/TqVA+FBVqz7ZHTmx7pGDbx6NCzWy7MxV6rFJ4nF4Kj6tpDD4xFcrJVGi7EF5kKoTHFXXwuLwMHldVwePSInhcUQOPK0vgcXkFPK4ugMfl9e+4vPwdV1e/4/Lid1xe+45LS99xVeU7rih8x7V177i87B1XVL3jyqJ3/pGK3vHxit5xetG7/qFMxoK7XFVwBK6Ka7o1CyEAGbGttDWOXFWs4aoEuKrZc1VF9bmsSwKpBFIJpBJIJZBKIJVAKoFUAqkEUgmkEkglkEoglUAqkUkl7oFUmpJUEnpSSRydVBLnQCoJkEoglUAqnTCpJKxJJQFSCaQSSKXxgpBCKgmQSiCVQCo5BZiOVBIglZZMKgmQSvPWkQuQSiCVToFUEnRSSYBUOgVSSYBUWtwIA1IJpNKpk0rCjlQSIJWySiaZPLYsY8KvhmZm7KqY5GpdqxImeY0C420emZjpRI1/BJm90DzyFrtYZLig2hh2k9lzTyOzjyGzR/mSMcuXXF/mII+diL4DEpTnAVEAogBEAYgCEAUgCkAUgCgAUQCiAEQBiAIQBSAKQBRIiQIfRMGUREGsJwri4Sd5xVXLlkiU142Nc93yhRmLK5cfMeq1o84GLGmMWE9j+CdBY1hcZps0EDQGaIxTpzGCZdAYsTWNEQ9EYziko6AxQGNY0RjhMmiM2JrGiAeiMRzk46AxQGNolmKiOdIYMZXGiKeR88+WxuDLpjHiacT+BBpDgMYY4QaRdemgMU6DxojnSmPEdBojnkrGP2MaI1k+jRFPJfMn0Bhmlfj54hi975OF1BxAxukDGWz+QEZsB2TEgwAZLvUtUDoGpWO0pWP8uZaOiemlY+IJ602gdAxKx4xaOiY4UumYeLzSMTG9dEz/UCYXUWlrNxSDmCgGsayZSigs2kJh3hw6RH0Q46pBjJsHMVEOYqI7iBVfVtQHsc43keo2RSUULoZC0Rq/uG784kqhMCcKhblcKCy6gxkvhMKiKxRmxi2o5kMqCaGswfBK4ebTnX0KcVTLGlfBIGjBoN5tYsrtJi4br0Q1UHH9uFbAYvUDVFphIdMKCyutcFw+8V2tcKzJMUUzKOJ6eApVeApzeMZleMbd8Cy+bFwPz843af8IaY5ZRHrcilGhi1GhyjGFPMcU9RwzbuaYcTcshSLHjGgRaRQL581GEwtL41MvFlYfUsVqTItV9VYWU+5lCVkMxlXoieLplTYUTbmwUMiFGT8C6x1rLrmFFFG9wcS4nPX2HVlvX8N6J2C9l1NS7TCPAjwNeBrwNOBpwNOApwFPA54GPA14GvA04GnA04CnAU9PBE+HgKenhKcTPQCcAJ5Ww9PDXbuR4OnkHODpBPA04GnA0ycMTyfW8HQCeBrwNODp8YKQAk8ngKcBTwOedgowHTydAJ5eMjydAJ6eN9mWAJ4GPH0K8HRCh6cTwNOnAE8ngKeXN8QAngY8ffrwdGIHTyeAp/NqdgdlsryYnX+EYnaZTtqqll1aPct4j8cneEfE/iIN9teHXbfH/iJb7C9SYH9GbF0ucYuIEreIjP1FOuwvmC/2l9hgf8kA2J8VA6vD2QUZZ+9if9EcsT+uwf76ULn22B93wv64AvszornSyTCXT4a5HfbHFYLvcCnYX2KP/SWDYX+DIbqxBNGlYH9chf1FR8D+Es0ltxDRkFnKSmzmiP2Fauwv9GwhrDzF+mZzs376fr/e3m/utlbU1XWdHLxcbT9kqGAF/80HJFwXP/AkMMPutT6DCrMy4BGcIzhHcI7gHME5gnME5wjOEZwjOEdwjuAcwTmCcwTnKOUcOTjHCTnH0NOyeqE3/CTPjtULPT2rx05hLm1zmW0mDunTKV1GNc6rpUepUn6vnfLPe4Yt/QG9J9fylN8jpvyePOVXzLTTlN9zSPnla+rqZEPafvgJQSPK5c+ecjAkHGs7OXeYLvScnMvvS3uirnl2W7MHz2r2wMrI6c4eGJ2Gm9nM3oykOk/vnWk4M5LKHGcP8kg1TSbkR402t6DEuX6qQT7DBEgreYlA3jk0Zx4sn3kAse+B2IdmxD6kr4aEQ62G2MMhvhMc4ivgkPFWQ8xwiO9K984BsW/2NhTEXnmErZLdge71DeCI74TY+7aIfWRG7CM6oRUNRWjZK+YDkmJeRWhFkxFakUwyTyG0okUg9q2QIiD2yiNshfIOTHBgkMkHToh90AjCUi1klMuXLS0KjoWagmN9kBX7gmOhU8GxUFFwLNQFYKgKwPBCicVYFBwL5QFoRLYrXZg6/Mo24wdf+VHE0Cvb2xIMVJrbxKdwMp9SXWkloKJ2thBKZwtBr+w3Mzqi8SO0lf3EZJX9RDPQBLmyn5ihs0UzVDTOFu2GtgQEmbwfjH9oOltEXQJZ6Ahk0SaQ40U7W/S9fVSEXM4eiysblPssnS363iAqHE5ztog1zhaAeeYB83gztbZoPslb+hypydrHQ7P2DrAOzdyCd4eWWDe0xO2hxYyIz97dYoA7SebB5WNMfGWFX5+tv8UAd4pOdpP9LZhnMLhgns7holWxkXlDFY9k1W4/k2z3l1+beZoCkszr/pgnyvKO+RHEIpLFqZpWF/mrXuv/ndqQErOL4oQNt4v8RdY4WG53Ecze7qIZAUa7C3nz2taeNx4CLqVFmScpJ0k3vBBkwwvG2o4X9WdYtykftwKgsSsfq+IxJsRjbVteti9f7qY3dua7X6fzW6TpYFyerRWOsS4fjFX5YCzPB+PG5nx7d16yPR+74t0Uz5HRM8IUMaQFW9N3hLHx+O1YGmi1ffRYH2gZaVlv/jF/YiT/6o9cjplWdeiLN1Ls9Kr7erfQffHOAUyVvJyRqpI3CnRV8Zbs9RJuVbwne13ZvuBhZd/5AMhKXk+JWcnrB4RWeq1SplbyTgbZSt6oU7eSt1MMV/J6xuXKfskB1G2qRaMhwjTFlKswzf4rMwa6f3yhjMLDUTrDoLvt+uLuzcX+1/VFfsqLpmfLY+2pxwpwel3mORRODj1Nbzdq4WTu6KDANQ4KDA4KcFCg1W1OO3FYEsCSAJYEsCSAJQEsCWBJAEsCWBLAkgCWBLAkgCUBLAlgSUC3JIhhSTClJQHTWxKwo1sSsHOwJGCwJIAlwTlbErAelgQMlgSwJIAlwSIsCVhvSwIGSwJYEsCSAJYEk1gSMGtLAgZLAlgSwJJgvCCkWBIwWBLAkgCWBIMHH8GSgMGSAJYEsCSwDi2dJQGDJcGSLQkYLAnmTYoyWBLAkuAkLAkY3ZKAwZLgRCwJGCwJljjQwJIAlgRnZ0nA7CwJGCwJCkuCDDNL2+cGAUMT8RnPVt3y/P8y2PZxji7roNr08NW20jXm5YCN93lsGn4O5cZDpnnoRy03HjvCsrEGlvVtwcPFkK7Ds6y3q/e1T8qnLofXN1vp66gejurhQHWB6gLVBaoLVBeoLlBdoLpAdYHqAtUFqgtUF6ju0VBd4QHVnRLV9fWorn90VNc/B1TXHxHVBfPjwPz4ZubHp68w+EOtMNinVZ5TWuUp0qrxVhjMaZVihcFfBvPjWzM/vpH58Sfljn3ySoOC+fFsmZ/AzPwEdJA4GGrdISiDMOgGYfGdA826Q9D5EVqQOJgMJA6aQRgMBxLPg/nxrZkf38j8BJOCwAF5AULB/DAifBAq4QOwrstgXY8BH/hU+MBXiaPnyrE24QO/qxANdQrRsK0QjZYNH/S8fVQCUi4MDevzPw74YIQbRCblypHkdvXeiG7frt5nm0Yt3rnsPK8WDG1XP2IAZru981PR191No9ahxbZT8QurP548ufg0+/mNr/hpnfa2gNsOkiN1ZN2u3pNGmFKS1Blh8nd0I8zt6j1xiLldvbfFtB0At56Y9uGKKvHs240ZzL7dbDsBxjUBtigouxtgPZjsdoBxSoCFsgDj1R9FgPGrxlf8tE5zW/CHB+2eJsA22wkCbENdoLjdWOPYVARxOBz7cEWVILYOnxMafA4w9ixg7GSu9JxPp+d8NckzMDQ6GJTdZud6Y9nDYJAzmh653Ec6BUngs4ehEc9gnuR0p8iUI52dSwzoXKIj51qcdDIUsZ2UQ07SHXKKb5xoiO2k8yueKGnqrD0R2U5kwFzS5OUSOYYtweUSCS2XtGA5roTl/PnDcr4dLOfrYblkaMLUQHUnZKpbhspxOirn6ar36tTlC0VX26mfPbla/gxZ7iculHxs5WPrScnVDuQq05kHc63e69Or9/oaXnHGTGq7eq8wVu/1VNV7PUX1Xk9ZvdeTV+/1VNV7PXX1Xk9RvdfTVO/1FNV7PUX1Xk9TvddTVO/1FNV7PXn1Xk9ZvddTVe/19NV7PUX1Xk9VvddTVu8Nj1S91x+veq9Pr947QIAvDEj2Nb3dmECy8NyAZOFpgOQAQPKZAcllMd50HAHiC8QXiC8QXyC+QHyB+ALxBeILxBeILxBfIL5AfIH40hFfH4jvlIhvoEd8g6MjvsE5IL4BEF8gvkB8TxjxDawR3wCILxBfIL7jBSEF8Q2A+ALxBeLrFGA6xDcA4rtkxDcA4jtv6XoAxBeI7ykivgEZ8Q2A+ALxBeLbL8A21AUKIL5AfIH4GudEW/pqAxDfxSK+ARDfJc6TgPgC8T19xDewQ3wDIL5FNcyU86jKYXpXQyOmluUwM+7Erh5mVh3PeKPHBkw7gXMEgVUYaJ56C0EGmbqrNE6O/Jmv4c9C8Gdk9ksCNr3/LPtFn/3y4bMC8MpYWP3PTU/1KB0mnx3+/MwvKk5Sjvvnu7ub5mEH7ph65Hq1rQ5OKWPKkV+v9uvmYSmITD30h81t/fCCVSYd/rBbHZ6C6vCMDqYc+/R2taldqhQCJx23fbitDkvxacph32xuar8y6zVJx93crfa1Aw+QM+m4u13tax6AdcpRz7a1z0oRcMpR/899/RbUuW7K0X95uNlv7tc361e1z855csrxL9avduvGoeSPftH+1MwigHRoGvvVoeRHvvm4H3B6ylF/+/5ZdVCKxlOO+s/VbfmIf+ywlajLO35d3oKIAb0Lehf0Luhd0Lugd0Hvgt4FvQt6F/Qu6F3Qu6B3Qe9q6N1wefRunjZNzO/mI4wFwZsfIWF4Qz3DGw4/1SORz2ze5PNwV406G7Akn0M9+eyfBPlscZlt0kCQzyCfT518DpZBPofW5HM4EPnskI6CfAb5bEU+h8sgn0Nr8jkciHx2QDVBPoN81izFRHMkn0Mq+RxOg87Olnzmyyafw2nAWgL5LEA+j3CDyNQncdstom27RVeLYp+lP6A39yzfdguI226BfNst6o4rQbHtFr20pzKPtu3WerL1226yxrYAtAOf2ROA7m67Bcptt0i27RZZbbvx8nE/bLtlJ/t5vdvdp9VQsh+YBuwvHw4P2Cea+5Bul/zUVRG/vM4+6fpCt11kWg7KPl+5FNR4W70MVF4T9iT/lV9cbNif8995sWGHa9PgKfMT/LRh6a7k4dVH9d/RXvqVNND+7vQpSh5VoXRI+NTbZZ2r+0Xt8IsnFy73JztFtmtQwuQjU8Ghhgrug93bU8GhExUcKqhgAncvmSuE8rlCaEcFhwoFkzdXLDikY8HhdDipibUXZNa+DQaHvcFgtnwwOJwON6WAwT7AYNI0wulO0ZHHacDgSAMG9/GisAeDIzcwOFKAwdHAYHDkDgZHSjA4mD8YHNqBweEgYLBLTdLIAAZH9mBwNEHtX66r/dsHzXer/csda/9yVe1frkv/uCr94xdKFwCr2r9ckQCGc639G9Jr/4ZTlgY1APj12r/crvYvR+1f1P5V1P6NjlT7Nxyv9m9Ir/07QICTq+B2vRf4EbwXQk1vZ6G8U++nMC73XggdvRdCjfdCBO8FeC/AewHeC/BegPfCUUqQH551mBnAzABmBjAzgJkBzAxgZgAzA5gZwMwAZgYwM4CZAcwMYGbgYGbAYWYwvZlBpMfyI5gZjHvVRjIziM7BzCCCmQHMDGBmcMJmBpG1mUEEMwOYGcDMYLwgpJgZRDAzgJkBzAycAkxnZhDBzGDJZgYRzAzmTSFFMDOAmcFJmhlENmYGEcwMxjIziGBmMGszgwhmBjAzmL2ZQUQ3M4hgZnAiZgYRzAyWOI2AmQHMDE7fzCCyMzOIYGZQVDk/oCSKIufhEYqcp2SLXY3zwyHmuzw2R9+JmugImG2keeQtNCFkuLjSTjlitlyD2XJgtmS27Hb1vvZJm+1+/Xa9S9/YbOVvoLrw2NWFweGBwwOHBw4PHB44PHB44PDA4YHDA4cHDg8cHjg8cHhqDi9eHoenZcm8ebNkXM+S8eEneZYsGdezZOwkWDI+PLIHlgws2TmwZP4yWDJuzZLxgVgyh7kPWDKwZFYsWbAMloxbs2R8IJbMYV4DlgwsmWY5IZwjS8apLBnvx7o4oJnzYsmiZbNkfBoUkMCScbBkI9wgKuxXjSS3q/dGkOx29T7bNKrHTVTvPdNu/pM/ZZjMxf+4yLZ4/rS5f756XtJmS8LN+v3SIbg0NVXW3X9SMW3Fhaj+ePLk4tPypfqvaH7pT/Nv3Rq7jADoQdCkjtrb1XvS6FXpnTrDV/GWbvy6Xb0nDmC3q/e2iBqZ1hwMUTtc0zafVoXvRrkUwsvw3Wy74ctVDzWXPdS8E74tjocPRRTxMnx5N3yLn8Q1RBFvh6/9L21TR9yWOpKEL6eEbygNX179UYQvr8KXt8I3LMKX25OmB9mhJnw320nCd0NdXLnd1BZV+FiEqZRK4mQq6XBN21DSqKxfpGH9+lAX9qxf5MT6RQrWL9JFXaSay0UXSrLDgvWL5HO5ZK6oH6ejfrwvdpQoQyqxwikEGadog35Rb9DPWz7ox6dDNimgHwPoR5rjjYtkTgT6cQ3o16dmqj3ox91AP64A/fjAoB93B/24EvTz5w/6cTvQjw8C+tFxWEM11YRcTFUG+vEJqhYLXdVioYpAMVbVYuFYtVioqhYLXe4nVLmfkOd+wrZqsVBo5IO5Vi3m9KrFvD9t6QLUClPVYmFXtVigajGqFiuqFodHqlrMx6tazOlVi/nZ4dRc09uNilPHjjh1rMGpBXDqs8Opi4KhhwEGeDLwZODJwJOBJwNPBp4MPBl4MvBk4MnAk4EnA08GnkzGk2MPePKUeLLQ48ni6HiyOAc8WQBPBp4MPPmE8WRhjScL4MnAk4EnjxeEFDxZAE8Gngw82SnAdHiyAJ68ZDxZAE+et3RdAE8Gngw82ZZvFGQ8WQBPBp4MPHleeLIg48kCeDLwZODJVvO5LX2lBHjyYvFkATx5iXM84MnAk08fTxZ2eLIAnpzXIT0QKooypMH0ZUhTXsaqCmlal9B4i8fGYjshcwRZWCg0z7uFjITMClbKLDdqLvY01Fzcg5o7eUxuXOgNRUNB5YHKA5UHKg9UHqg8UHmg8kDlgcoDlQcqD1QeqDxQeQ0qzweVNyWVF+upvPjoVF58DlReDCpvXlQeM1N5jL7CwIZaYbCf8niSKU/jR2hXGNhkKwys5bl6alRebE3lxUYqj01K5bHJqTzfTOX5dCrPH2rdwX5uw5zmNkwxtxmPyjPPbZZN5cXWVF5spPL8Sak8fyoqL1BSeQF9OSEYajnBHoT1nUBYXwHCjrecYAZhl0TlxVQqL1ZRQ8GkVF4wHJUX6PSbwYlReT1vXz8qLwCVZ1Rs9rxB9lSejgsINVyAjvEONIx3H+DOnvEOnBjvQMF4G2E66WgSyEeTwI7xDuSjiZgrFxDTuYBYrVIOJyXlQjIp1+YCgr60d7x8LKD3baQSUwTmOwETQBphXG4TmcIhEwGRgQiIdERAqKG7++Ch9nR3KKG7W3C3bCAIFei2kv2MZERA1CQCou4IEsqJgEhCBEQtIiBUEgHe/ImA2I4IiPVEQDQw4WTCPyMy/ikjAkIyEcA19co4nQHlQzGg9nR2JKGzW3C2hgHlkzGgvBl/nMyAmkm3YxUpi+lFymI1jcGHRtIMGCgnY6DtEmWRqUQZV1Qo4/ICZVxVn4xLy5NxRXUyrixOxuW1ybi6NBmXVybj8sJkXF2XjMvLknF5VTIuLUrGVTXJuKIkGddWJOPygmRcUY+MK8uR+UcqRxaPV44sppcj6x/KdG7OXLBxAq4q1nRrFkIAMk1WaWscuSpfw1Ul4Kpmz1UV1cPSXhKgEkAlgEoAlQAqAVQCqARQCaASQCWASgCVACoBVAKoRAeVQoBKU4JKiR5USo4OKiXnAColAJUAKgFUOmFQKbEGlRKASgCVACqNF4QUUCkBqARQCaCSU4DpQKUEoNKSQaUEoNK8ZeQJQCWASqcAKiV0UCkBqHQKoFICUGlxIwxAJYBKpw4qJXagUgJQKatckqpjy9Il/GpoYsauckmm1bUqXZLVNDDe45FpGXO1nwkk9onmebfYwiKDBdWusKPEPlRL7CPPVi2dPkpfPdzv727Tx0muDl897O9erG/Wr/bfbHYHfbis0XzV+uv373br+3ulJnxwMf9BJ/LDKVQqGYdLuEtvpZUK//yKxFxf5riUHasAXgO8BngN8BrgNcBrgNcArwFeA7wGeA3wGuA1wGuA16DxGhy8xoS8RuRpeY3IOzavEXlnwGvYXGZrXqO9ymycUrcPkM+s5bueS5taS6e9VnNrT7br6TV3PRXzZcmupyfZ9fRau56eatfTmPB3NhzUWUa76TiboI3o7jx4yvFPf5jtVHwooIE+Fe/cB+WMvLX5Y5yat9rLESN56M57mt5ljKTogdVknclClzVDVzHnloQuk4Qua4UuU4WucXLQ3gXURG6z5SSB2/xIatw2j7Kd0w+FQNDn9O17oMQggEg6IJKBGZEEKrIMVGQWiGSzs6Egksoj5o+TKBBJ3xaRDM2IJBT2s1DYR4tAJFshRUAklUfY6oGpUNBw6nsFIhk0grDSQxllx1VTufBYGoJL0x23Q9Badlx+f1kIhhdKbXMZgpFMeNyRKEtC0MiK1bRv6gisGo0fgNVnEeOvOsBWakxGvgYTGteutlJqrAaUuRJQRj2EWdRDEDMElJvBogGU2w1thd0OKFnPIghNQDnqgmRcB5Jxa5Bs1oBy39vXDyHjVgjZWQLKfW+QPTxWyMxV44kox5O8YatDFppRhTf7clEfVbhqVOHmUUWUo4rojirFFxb1UaXzTdo/QjqqFAOUaI0qXDeqcNWowuWjCq+PKqI5qojuqMIVAkUjKVbyBJqoyptMMMTkn0QdaPLmVTiI8TgxLhtIRDWGcMOAU1znl/VDDJV3hKLyjpBX3hGqyjtCWnlHKCrvCGXlHSGvvCPUlXeEvPKOkFfeEerKO0JeeUfIK+8IaeUdoaq8IxSVd4S28o6QV94Riso7Qll5hw0ZpPYVeBQxOFQVHs3pRwxxq8JaRk+OWOPJEWuGOtEcYOL6UCdUQ50wD3VxOdTF3aGu+LJxfajrfJP2j5AOdcWoGbeGOqEb6oRqqBPyoU7Uh7q4OdTF3aFOKIY6f6amHM0HektfHWzaBMRDV6GqhjYhG7LiapwSdrYcojubinWzqbg9m2LB4n05BriT5Mpa8mlV3BhiQlhzkOZWTndKvSHGQsX8KudUVeNNUow3eTsVjZK0aZS42c0n9QEnVg04sXnAScoBJ+kOOMW3TeoDTuebSOGApKJRimEraY01sW6siZU0SkykUWI5jZJ0B564oFGSLo3CjBtWBZmsjrG8xfBASvMRzz+GOAjlrauYSGgxod6fYsoNqlg2viTVwBLrx6HiCr+sH6GiUhIZlZJYUSmsPEyCpTAdopm0JGANIWmiCtOEoEarlKRMIiUtvzFriEm7X6fzW6TZYVKerRWyiS5kE1V6mMjTw6RhfN1iNZlEfJooEkRODFEjo1K0Gw1SkQesnlLRHFPTnhHxTfX2FlPubyVS+VlNNpoUD7O0ZdJEVZIcVaG6WTFmsLNienlo2/m9KRBVirsZxYa+phGViURLZWdTJtr9Rp0fpFCKllHe0Yoqdd5MrhZty0VlelGF1ptJFaMdyahS7s3E7E2umiFnNLmSN68FJ00ZytS7ZUy5XcbkJvV1dahnb3TFPLLTFfPbVlf1R1lrTN8WTDet6dXibYp6uyI5mQTlLL80axrUd79R5/fIPerLUO+41OuZa7VPvcqovuFUz1pYJ5N51SvM6lk8hO3Y6IPknr5t0LQeYzR0k6k3OVmsjDq5JLtuS28QZe9bWwaMmfYMimevs2lQvNHeNSgP6CxwF++09g2KlzsbB8Ubkp2D+luy12V7B/X3ZK8r20u2D8rv3No/KF5vbyAUr7d2EKpr1d5CKN7p7CEUbyg2EYq327sI5d1qbyOUv6S7j5AMEal99w/24+0d7On7Bm4xrt4nZ4l80yD71spBr1T9Z+2UpiJBx1WkJbNnDcU/U0r+GUHzzyrRP5Oo/ssvzRq6f8k3kts9BDWDkXL8bOv+mVb43xo/GwOeT3UZ8RU2IxISIP2emdFIIHEaMW6iN59dSWRlDcZe2ck+hTgKZo1rMUIT//vqvXNfuXfOpPp/VgMAmIEAyK/wy8YRSseRoL64U+ZcQWd1h6WrO+ywusMOfzRWd8IqDDass7yj4wRYS57PGqQAU6ICjMAKsAoWYBJaoPrWDV5A8o06v0eesZadQRsaYFpqgCmxAabgBlgDHGAtcoBJ0AGmYAd8RovXbJ2HGaN2omWePHptVnnqh9QimUYQ+Ootcl/p0sWkEAGrUQSsxAgUbdNwarSXm5L4R7DsjTzNlae7GPga6Fph2csdLXu5xrKXwbIXlr2w7M0vfeZ0/rjxy2GFCytcWOHCChdWuLDChRUurHBhhQsrXFjhwgoXVriwwoUV7rhWuDGscKe0wmV6K1x2dCtcdg5WuAxWuLDCPUcrXOZmhctghQsrXFjhHtEKlzlZ4TJY4cIKF1a4sMKdwgqXWVvhMljhwgoXVrjjBSHFCpfBChdWuLDCHSUAKVa4DFa4sMKFFa5DdOmscBmscJdshctghTtvuyYGK1xY4Z6kFS6zs8JlsMKFFS6scIe1wmXjWuEyOytcBitcWOGekhUuo1vhMljhnogVLoMV7hLnVrDChRXu6VnhMisrXAYrXFjhwgr3mFa4zMEKl8EKF1a4sMKd0gqX2VnhMljh1qxwG8tq6WG5Oe3QNqyZB0p18/P/y9bEHl+0nFLUy1/pWVbbimtrussY7/8EhqzjmjUyrVljP4diN7NG5mDWyJRmjWZzYgUGT+bgmYVZI9OZNZpNUI9n1shszBrZAGaNdoametPigG5aLDFrZPM1a/S1Zo39nFbdzBp9V7NGX2nWaLZblZs1KuTlzLc2a1RIzKnmqsc3a2T2Zo1sOLPGAW1XQ5ntKtGsUYXN++wIZo1Mc+UtzBrJPpgVuu5o1hhrzBp9W0u3msPi5Wr7IbNUrEwS52O4OLyj4hg2hJWjYPdq0gwGF+7tmD+ldzvJTYTlISwPYXkIy0NYHsLyEJaHsDyE5SEsD2F5CMtDWB7C8hCWh1TLw8SD5eGUloe+3vLQP7rloX8Olof+iJaH8F9y8F/yzf5LPn2FwR9qhcE+rfKc0ipPkVaNt8JgTqsUKwz+MvyXfGv/Jd/ov+RP6ujok1caFP5Lnq3/UmD2X9KZoDGNCVqfdQd7EzTmZILGFCZoxsUH+Tb1hdIn0sIEjTnObebhv+Rb+y/5Rv+lYFJ/xoC8AKHwX2JEB5hQ6QAT0pcTwqGWE+wtz3wnyzNfYXk23nKC2fLM1XfwGA4wPtUBxlc5VISTegqGZE/BpgOM32UWQx2zGLaZxWjZDjA9bx/VjU6OKob1+R+HA8wIN4jsV0bC4SMNDh/RDTSjoQw07d37Aif3vkDh3jeegabZvS9w9BM7Fg3v02l4X03mRmP5igUGl77AjoUPuuNKpBtXImtnsfmj8L1vYz9/scjKX+x8Ofjet8neZcwE9QkD0yd0SF+osRnrYxVrbzMWkmzGpDauMp8xpVeskDF8oonwCbn/qwTgExJ+T7TwvVBJ73nzp/d8O3rP19N7I1qPhQbrsdCe3AvJ4F7c5vaI1keRxvqoj3esvfVR5GR9FCmsj8bzjjVbHym8Y80GYhRMcvRkb6919vPVcGQ8guWXzkY2JtvI7luOfpHJ0S9WOPrFcke/WOXoF0sd/WKFo1+sdPSL5Y5+sdrRL5Y7+sVyR79Y7egXyx39YrmjXyx19ItVjn6xwtEv1jr6xXJHv1jh6BcrHf38IQLSwcmvG2+DufjJTz1SKFu5mBX4cgZyGC2VypatcSChW9YmQ1nW2tsqcYmtUuNHaC1rk8ksa5PmYJbQLWsDAhuZMztaMDJrM/6wVn4UcWwr21t7KpEd4Uy2tQnZtra61m3f2o6ijh1BUhf5motuIcEhO7hVqjY3GjLxNDRkABpy4TRkZi3yuEhIABgCMARgCMAQgCEAQwCGAAwBGAIwBGAIwBCAIQBDAIZDAYY+AMMpAcNADxgGRwcMg3MADAMAhgAMARieMGAYWAOGAQBDAIYADMcLQgpgGAAwBGAIwNApwHSAYQDAcMmAYQDAcN74RwDAEIDhKQCGAR0wDAAYngJgGAAwXNwIA8AQgOGpA4aBHWAYADDMCgPm6tmyJmB8NTTrZlcSsFTz2lQDLAqUGO/0+KzbBIBMpAFk+tCe9oBM5ATIRApAZjza0wzIqGhPf/6ATGAJyATDADJW2JiOAE3IBKgUkInkgExwBEAm0Fx0iy1kMnpUqTIcARlfA8iEtrRC2pF/9XC/v7tNO3M5vbF62N+9WN+sX+2/2ewO/IasUY21mRlcs37/bre+v1cyGYOzN5v771evN3fy6zQumHNGdcke1rYgDWAiwESAiQATASYCTASYCDARYCLARICJABMBJgJMBJiIBhOFgImmhIlCPUwUHh0mCs8BJgpHhInaS7DGKXX7APnMWr4lv7SptXTaazW39mRb8l5zS14xX5ZsyXuSLXmvtSXvqbbkjQl/ZzVenWW0m460Q1+P7s6Dp9450R5mOxUfirahT8U790E5I2/tjBin5q32rYee6UJ33tP0xq94ouRirCbrTBa6rBm6ijm3JHSZJHRZK3SZKnSNk4P2FpkmcpstJwnc5kdS47Z5lO2cfig+hz6nb98DJaMDfteB3w3M/G5AX8kIhlrJsEcHfSd00Fegg+OtZJjRQVeOaR78bmjN74ZGfjeYlHUKyKyTgt/1bfnd0MzvhnT8IxwK/7CHCQMnmDBQwITj4R9mmFCBf0TL4HdDa343NPK7wxJrJjQkJKMhCn43aARhJRYysldVUwsCK9QQWH1E8fYEVuhEYIUKAivUhWCoCsHwQim8tyCwQnkIGkHGmjBMHYFVo/EDsPosYvxVB9iyImQe0aCCj8gq+NrVVurg1fQ8V9LznC675kPJrnkZbbwbbcVX5RrZNe/8CK3smk8mu+bNaONk2bWYIz0fUun5UEX38rE4R6mumpN11U16PupSjlxHOXJrynHe9HzP29ePb+RWfON50vM9b5A92ZhrsI1gY97OhmvkGq6xT7Ebe66Ru3GNXME18oG5Ru7ONXJ3rrFQ32uiLGsxxdJr/lHUgSdrPQnTyA1Mo6HwTXGVO2VvKPYVsca+QlczUWhqJgpV5IkxaiYKp5qJQlEzUejSOaFK54Q8nRN2NROFa83EY/lXhHT/ilBN1I9YM1EYaiYKOwcL0c3tYl1uF7dzOzMQOX8Li/53ksw+ypO8uKFqCeBiQcr0nO4UvYwb2cciMfhYJLp8L9aw27Fq1InHYLdjErvdGRFiBbwdq4adRJbvJc18TwJkx/J8L5Hke0kr34uV+V44fx+L0M7HItT7WCQDl+SrjUyxgeWO7X0sYrKPBfM0lbKZDghLWoKThmwtUUVgQtC+VLo1JhGuld+YNaRr3a/T+S3S7C8pz9aKw0SX/iWq9C+Rp39JPf1jLTKMSaRuiSIBjOZaNDukF80O1UYijAiCqfepmHKjKpEKWWoCtMSubHZiKptdPHKdutnFG+3C2eUBnRrPxTut0tnFy53a2cUbkuLZ9bdkr8vKZ9ffk72ubC+poF1+51YJ7eL1dg3t4vVWEe3qWrWraBfvdMpoF28o6mgXb7cLaZd3q11Ju/wl3VLa/EiltMPxSmmH9FLaAwS4eieMcaVV0MNazWGymlHQw1oNYnZJzJYomjVFnkqBNiMotFlN5ykTepbqzKbUs/uN5IhcHcosR82O0lNLQLeGzQZw6VHJTE+BZsp0ol4JZ0roTCYILkK1Z1duIfSwHgHPbD702acQh8CscS1GaFpOpt7fYsoNLiZVYbO6ntMzegcdrvDLxhFKSlOOadpxmsyvwqBLajIdqsnasugGrMnUEm2KRrviNZkE2Ky+dQPZlHyjzu+Rl0koO4M2t8n0ZLW6VIKqVkKjWAJrwZtMQm8yRb0EFtPi1chv5s1G4zel0avnN9WH1CKZBnAy9VYni5WRLBdm1yBOVkqzFW1bHCdjCpCTJUfwAAs1V96C/FJvUrJE7gEWOnqAhRoPsAgeYPAAo3mAZa6ej4tJIGy1YKsFWy3YasFWC7ZasNWCrRZstWCrBVst2GrBVgu2WrDVGtdWi8NWa0pbrUhvqxUd3VYrOgdbrQi2WrDVOkdbrcjNViuCrRZstWCrdURbrcjJViuCrRZstWCrBVutKWy1ImtbrQi2WrDVgq3WeEFIsdWKYKsFWy3Yao0SgBRbrQi2WrDVgq2WQ3TpbLUi2Got2VYrgq3WvM0WIthqwVbrPGy1IitbrQi2WrDVgq2Wa063pa9VwFZrwbZaEWy1lpjpwVYLtlqnb6sV2dlqRbDVymy1Cp4zPSK3uRra1ylDR6tbnv9fZhnz+KICTNXmMOkJVttKDlwcZL7XE/g6jWr7kuhcX3rZmzl5viT2li+JyvHF6GwmJ4YSIjGU0N1eEq3ZC5+v2UtkY/YSDWH2YmWIpHU8Y2THs67VSzJfpxdP6/TSz6bJzenFc3V68ZROL2avJrnTiwKsZZ6104sKrhVLcXqJ7J1eouGcXgb0bPJlnk1EpxdP5fQSH8HpJdJceQsYgWyiU/E9jk4vXOP0wm19L+ZrzzK8/8pMLFZSJ8XHPxXGnNeZEed1mdymNpvXuavmdWmimf11eV1ZZGZ/Xl5fFv8r/C6vM3vL68zN8jo1r7wuvCqvc2vK64YT5XVmPHmd+0xeZ7aSLyW/OH8O73aSuwbnFzi/wPkFzi9wfoHzC5xf4PwC5xc4v8D5Bc4vcH6B8wucX8jOLzGcX6Z0fuF65xd+dOcXfg7OL3xE5xdg6A4YOjNj6Iy+wsCGWmGwn/J4JBcN1QoDm2yFgclsNCgrDP4yMHRujaFzI4bOJjW2YeSVBgWG7tli6L4ZQ9fuS2vmNn3WHeznNsxpbsMUcxvj4oN8I/pCaZdjMbdhjnObeWDo3BpD50YM3Z/UpsYnL0AoMHRGBGEDJQgL+5Vl2K8cA4TlVBCWq0C9uVqrNEFYvwtLBDpYImjDEtGyQdiet49qyiFnJIL6/I8DhB3hBpFtG0gcXqjh8OAjNAsfITFXDI/TMTyuRoLCsewVenoFbWUmQfpnqzGuhNYGC/Nn8Hrfxn42C6GVzcL5Ani9b5O92YIJv4sM+F2kw++W5pgldbOyssyKZPhd1MTvFDZYEvwukuB3UQu/C93tFo6P33E7/I7r8btoPMuFngZaMvwuJON3vE3fwUJrbhZaZs8FCvE4erKXyqFp4dUkHvl4ngs93bQyTXjXT+tPn0j+1R62XC2faYtrr6fi+avOy7msvfvGQVzffTUT23dfL8T38nckL5fifPlbkpdVrQsxv+TLHsT93ZdTsX/35YP4X3Z9Uhig+0YGB3Rfr8MC3XdTeKD7cgYTSH7BAS5o7mH7QwRkilZUAZn9VwYg3z++UMbb4Sgdlny3XV/cvbnY/7q+yE950URBH2tPPVIok0036uxyBnIYnbvKlnLvLulgtjTrrvZgZu3cVX5/2WDGL5T2YOVgJmTeXR2XL9lgFhDox5zZ0aKPWZvxh7Xyo4hjW9ne2q6LbnAymF1Xda07hl1mx40JeEeuuegWEhyyKUalanPkHWMN7yjAO86edyxLymcZHBBCIIRACIEQAiEEQgiEEAghEEIghEAIgRACIQRCCIRwIISQeR4YwikZQqFnCMXRGUJxDgyhAEMIhhAM4QkzhMKaIRRgCMEQgiEcLwgpDKEAQwiGEAyhU4DpGEIBhnDJDKEAQzhvwkOAIQRDeAoMoaAzhAIM4SkwhAIM4eJGGDCEYAhPnSEUdgyhAEOYV/DL5LNlBT9+NTTOZlnAr5DzWhXwy2ueGO/0+DjbBAxMpGFg+gCd9gxM5MTARAoGZjyg08zAqIBOf/4MjLBkYMQwDIwVGaaDPAUZ8pQyMJGcgQmOwMAIzUW32EIm00U1WYYbBMM8T0PBxLbAwurNfp3CF2/udrerA5zxbrXbb1Y3nx3ACBn38cv6zd1ubXVIDbW5XG0/ZGxNRcuAvHElb7pX8wwKj4ELAhcELghcELggcEHggsAFgQsCFwQuCFwQuCBwQeCC6FyQDy5oSi4o1nNB8dG5oPgcuKB4RC4oXUs1TqTTVphEz3ESbUzks9VydcqQvj/KjlE9OLNHSL1x0W1rO2keinChT5qzK6ucMGebDsYJc9bMAiub95TZjJU5z5udiRYzVuZKtOQbS+royhqMH17Z5xDjK2tsO08eil6hz5Pzq6sEVwC1OkCtoRlqDemLAuFQiwL2cmzfSY7tK+TY4y0KmOXYrnDPPKDW2BpqjY1QazgpABSSASAF1OrbQq2RGWqN6ExENBQTYS9TDUgyVRUTEU3GREQynSqFiYiWAbXG1lBrbIRao0ExLhMvEZF5CQXUGhChVq6EWnXlLUJNeYs+ynD78hahU3mLUFHeItSFXKgKufBCqT63KG8RykOOzxFqjalQa6yC7viw0J1B6s3JUu9NV+Stf6Ia8BFvw0di2VBrz9tHpcfk2BG/sqG4zhNq7XmDqFwYDWoVGqgV2vpZaOuTuUKtMR1qjdWYnRgWsxtMRN+GWqPuuCJ044pojytmOmz+VGvv+0hHweQDjLiy4q7OF2ztf6foOBcZbU0MaGuiQ1tbhYSSoUoaJeWQk3SHnOIbJ5qSRknnVzxRlhvK2hNrGiUytDVpoq2JvE6RBG1NJGhr0kJbuRJt9eePtsZ2aGusR1uT8fAuaYmjhFziSIa2cjLayjxNfUym2xQXrd2yxq64UEWgIGzcVdviTLIvXn5j1tgZ736dzm+Rpn6iPFsrDoUu9xOq3E/Icz/R2L9r7Y4zyfa4cK0udqxSmTG9VGasZouZN14pMSHdvavtjwu7YpnCVCyzeOQ61TKLN9rlMssDOpUdi3daBTOLlzsVM4s3JCUz62/JXpcVzay/J3td2V5SN7P8zq3CmcXr7cqZxeut0pnVtWrXzize6RTPLN5QVM8s3m6XzyzvVrt+ZvlLugU0wyMV0IzHK6AZ0wtoDhDg5Ip2XYY5OgLDHGt6Owu5m3rzgUUKhtl3ZZh9DcOcgGEGw0wvJph2/4CCAQUDCgYUDD0zoGBAwYCCAQUDCgYUDCgYUDCgYEDBFlBwCCh4Sig40UPBydGh4OQcoOAEUDAm0QuEghMLKDgBFAwoGFCwc3iZoOAEUDCgYEDBgIJH7odIUHACKBhQMKDg8YKQAgUngIIBBQMKdgowHRScAApeMhScAAqeN66VAAoGFHwKUHBCh4ITQMEnAQUngIKXOMoACgYUfPpQcGIHBSeAgvOCtyniUZa7Zd7V0EyqXb3bjDixqnablccz3uWxedRO1BxBWRUlmkfeQohBhvRq4iZXXC1U42rcs8V+aiQZ0LFe6BjqXQJtA9oGtA1oG9A2oG1A24C2AW0D2ga0DWgb0DagbUDbmmgbB9o2IdrGPS3axr1jo23cOwO0zeYyW6NtoAMc6ABmpgMYfYmBDbXEYD/n8ZzYJE8x8RlvicHMJrmCf7OgAxrdGIkOUB4xweTHM0x+PCc6wLOlA3wzHeDTAUF/qIUH+8kNc5rcMMXkZjxA0Dy5cQUEZ0EHtEKKQAcoj5hgYsMMExvmRAcwIh0QKOmAgL6eEAy1nhCUIRd0Q674qoFmPSHo/AjtekIw2XpC0Ay5YDgq7gh0QDNcNHRAu2EVTsGkxFtAJt6adIDfVXEGOhVn0FZxRoumA/rePiorJRdvBvX5HwcdMMINItM3JDog1NABIR3vDIfCO+0Z68CJsQ4UjPV4eKeZsVbgnWKmdEDzQd7Sc7WmVjkcFFoyIZwhGeHcythN/bPVGFfC9rgSLx4O6H8bqWiTfHQJ66NLAjKANMK43CYyi0PmAiIDFxDpuIBQ4yXQB2y29xIISV4CUuhYZiagJJsjGRcQNbmASE4rS7iASMIFRC0uIFRyAd7suYDmA2/kAuTNbU0F6JyTiYOOyBy0jAsIyVwA19QK43QSlA9Fgtr7CkROvgKRwldgPBLU7CugIEHNvNuRCoQ1Y0ZbIKzb1BaAtgDTDDAoJ8Og7fJgkak8GFdUB+Py4mBcVRuMS0uDcUVlMK4sDMbldcG4uiwYl1cF4/KiYFxdE4zLS4JxeUUwLi0IxlX1wLiiHBjXVgPj8mJgXFELjCtLgfnHKQUmibehSoEpTj1SKNPpOXOxxPGVPdzTdGsWQgAyUFYT17iiVVyDVjGgVbNHq4oyXIcOEagSUCWgSkCVgCoBVQKqBFQJqBJQJaBKQJWAKgFVAqpkgSrFQJWmRJWYHlViR0eV2DmgSgyoElAloEonjCoxa1SJAVUCqgRUabwgpKBKDKgSUCWgSk4BpkOVGFClJaNKDKjSvIXkDKgSUKVTQJUYHVViQJVOAVViQJUWN8IAVQKqdOqoErNDlRhQpayCyUEdWxYw4VdDIzN29UtSqa5V+ZK0moHxBo8My5hL/kygsGeah91i/4rMFdT2hF0V9rFGYe9DYY/iJSheAiIARACIABABIAJABIAIABEAIgBEAIgAEAEgAkAEzIIIYB6IgCmJAF9PBPhHJwL8cyACfBABIAJABJwwEeBbEwE+iAAQASACxgtCChHggwgAEQAiwCnAdESADyJgyUSADyJg3npNH0QAiIBTIAJ8OhHggwg4BSLABxGwuBEGRACIgFMnAnw7IsAHEYDiJShe4p7s6YuX+CheguIlKF7Sr3iJP17xEp9evMQ/t+IlvqZbG7V4CfMc0SrmadCqAGjVYoqXpH0VWCWwSmCVwCqBVQKrBFYJrBJYJbBKYJXAKoFVAqsEVsmCVfLBKk3JKgV6Vik4OqsUnAOrFIBVAqsEVumEWaXAmlUKwCqBVQKrNF4QUlilAKwSWCWwSk4BpmOVArBKS2aVArBK81aSB2CVwCqdAqsU0FmlAKzSKbBKAVilxY0wYJXAKp06qxTYsUoBWKWsekkqj51N+ZJMrGtVvySrVWC8x+dQwCTQPO+jFjBhvqvK3teo7ENbwfTq/n6923e15x1d9C/rX1f/2Nzt6iU4vslqXXz15fOvnh7+eP7d86eSohdyxXyn0c3ql/VN9qW2H3J9f6HT7gizr/9oC7NfSmqE/OXL//i5Vtbj6X88/epvh79//vLFi6ffp68aa3TkV6h2BdLfc00QxCsk7hKNQLg8jUB2XaZWCeR3w0InkB8hUQqEeqVAOLxSoLh2xaOkvHpsnKtXPsIW1688ZtQrSBUB1Nb5VdfOH+fabV7bXLXN63GvF3UPlKToCeat6BnuqlE3rfSYzCd1UibvXtqYTBk1Vx2A5nX3tXzo67yeXpGGOig8CXVQOLzc72NrXDJxNlkzQDZzhGyMe0lFTqacR2UNRlm/DetTpOxz1HMISWNbsIa6tTQcWJNf3bbQRf+UNVZxvfYqLh/qjh53JXeA22m/EVUmiyZlX9HQQtY3b5TJLOtz5pmcFUVmWR9z3JCq5pfKICiajN+xFZ9E7NqK5rZSPocNqp4cU3mVJSTTn3JDlfxhS5c3KmeO/NV8teOq80a6+tFI1uIhb7mDc4f8jg7m3qE+/XgPDHUrjCAI85WCMABmswDMkjkKwkKqICxUCVb8YTcTHcAxR0GYr0v5/HbKZ94Bm7cirOf9s9joKvuqbBnAKGDNmuXrzD+vd7v7Q6RkJ0y7o3RdmZW7mrWG6U3JWypw96CNuwcaCWwf0ZK9BDaQSGClP6CtVwps9Upy3D0g4u6BHHcP5OKlFHcPXjo48OXLRuogyhp8nu6nfO4Nz703gyT7tEfpp/3kvSR2ja2jbIV9Tg59gUE6axA55de9LXP6x2p38XMae4coK+PtSRlxZVzmf/zXfxXt02DMXi260Ox4vxWv2Rdt7tsEhI2bwNJLzu7RYqPszaofE+b0cDH7h8tiX7d7733ivf/YvflS07le96i+CJz9v7g7cv3VKp9EHBa/8wOId4d6V6xvBtnKLmtU7ndmQ2T9I/5UfsTmzSfZ2+WnlWNRcVzzM4sdVap8JNRY3eqkwqFGKtxHvWUvFQ6dpMKhQioc6obeUDXPCC+UCjELqXCo8HQK52p1G9KtbkO1coemXmTqnRYWWimzQrIyq211G1YLMbVHq6HiqJZd8ndloo7mYBcdyTg1HM84NaQbp/Z/MNQ7ECwySLr4ESRdoSZILAQJ6oV6xhWSrtBV0hVqJF0RJF11b1JZuB9FshVBsjW9ZCvSS0EiSLZMkq3hruB5SLaGu17nJNka7qpBsjUPyVYEyRYkWwuVbEU2kq0Ikq1TkmxFkGxBsnWqkq3ITrIVQbI1d8lWNK5kK7KTbEWQbEGytXjJVkSVbEWQbC1ashVBsgXJFiRbeslW5CTZiiDZgmTLvPcaOUm2Iki2JpFsRVaSrQiSrcLxR7bpXBoAhVdDS4nsDICkO+JWfkCyM5gfiZFFRp2xNTqCliTSdFoWO6VkBU1NXuCqJYk0WhJuqyXpJRF5/bBbFbVY39ztblcH/Ub54onZBNWkJrWfSFGdpFfm/jAG5X8+Kk7gpEvhy9OlGLUV3jK0FVy/683HU6cUT8zU6pTyUbe4guUxo17B81CnDHe9zkmdMtxVG0GdUslQWsqSMm6gT+l306z1KabtXM+wnQuNyjI0KsfezuV227lcvzs3V62KbDvXa23netLtXE+1neuptnP5kbdz+bjbudxuO3eQB4ashunkpsbKhMW0B2KYJYphqmmvuhxa3mT83rP4JGLvWTSfvximvMoSMYzmectq0eZLDUWRdhvdi83dzRd7qvtbvFDc4ez/uvljtqKdtctqQNSmjfVaD9X3Gu0mkwUsULBAwTJ+16ZTsHAoWBatYOFQsEDBAgWLXsHCnRQsHAoWKFjMO77cScHCoWCZRMHCrRQsHAoWmA7BdKjPZENvOsRhOjQ30yE+nukQp5sO8XMzHeKaIBnXdIi7CsW4RigmIBSTmQ81OoXZKsAEFGDHUoAJvbJEQAFmUoANdwXPQwE23PU6JwXYcFcNCrC5KMAEFGBQgC1cASbsFGACCrC5K8DEuAowYacAE1CAQQF2sgowYacAE1CAnb4CTEABBgXY8hVggqoAE1CALVoBJqAAgwIMCjC9Akw4KcAEFGBQgJm3coWTAkxAATaJAkxYKcAEFGCFh1Fj73o25kXNHXUr16Kma4vx7p+DXZHQ9E/j2hUJVxWKUKtQfM9WhfLqbpu1Tf9XiD0u33/22/p+v1t99suHzwpJx+buUfbio1d3u/Wj27vXh56kOkF6Je8ffb3ar3/Y3K7/eb3/fb3eflW8f/m4doZ3Nw9vN9vsROUZ2ocetCDUz/zw43r9m91npYdYf8az7V/utvtfHT4qP5L+iU/fr189HF745ubud5sPbBzo8Hnfpt2+0yd+mw911p/5fHW7vn+3erV2+tjyaIdP/u5h/+5h7/Zz82MdPvXFfrV/cPvQ7FD6Z9o+Ps32Vh/jdBcVB5I/+F9X99+v97sPX+7369t3e5uPbh1K/8y/PNzsN+9urH5n9xjyxz2/s/pZz+8sfsp3O5tTf7ejn/mvD7/cbF79691h5Ppg8yGNA+mf5zjsOA05/77abVa/3Fh2V+926/t7qzt/GDnW29c2H5Mf0vgM2oDbb4gmHTFUPqAf1d3Gf23LvskFKTfolUxQDhgob6HkHX3yFEL7YRIiWjrTLwEiHTFUtkVOlHpnV9SDBkzoiNlYzwSOdshg+SIt2+uXH5KOGCoZNQ5+ziOlqfEAgzElJe6TQlulwIPkzrTMt1+uTDpiqMScml33zcjVubV9Bq5s1SetV2bo1mm8qlGPmQEls+8zEyC0H2bKYZ40uE8xjK2HmMfoZwlDzid6TFY+dgGzy9fr+1e7zbsCdOvwavvV/W/W65bpQY9er395eHv/6OmrX++UXzJtkzW51p7l+3SJ1nCevJHiTOtiPL1/9NXdw1aTxJQts4aEE36z2twQTpc2M5/NkBJX51MtBWZnfHNz9/v9oy8PexuHD37YqTPSQ9NmS+05v1691Z/q0EB7hqerV7/+dbVb3dysb/SnarQ0nvPF+n89rLf7zYpw1lpb7Xm1U630bC8efnkjXQdunOZud/jUZ/v1rf5s9YbaMz57oz/Rszf642k3gHbx/7p6uF+bTnRooj0L9fZRb11xY/rfvRe/b/avfjWcKGujPc8P69t3N6u94VKVrbTn+vFu99t6pz/Toc1m+/brzW79an+3+2A+Y6P1IOe+uXv76Ju17vJVLTSn+PburfYEh/cVh9/vV/vDBtP6Zq259GmropH+TP+y3htOc2ihP8cL4zle6M5xt1u9XR/Gsu2rle5EabuimelsX69fP7y72bxa7dfPshHfcN7OAeZPMNyD4rz6u5Cf7ZvNzX69o33VelvTeb+9e7W6+WZzszafttbUdNa/PuzergnjetqunP8Tz1u2N37jtPlXD7vDhny1bkf6Bd+v/7He3ZtvX9HOdL4Xm/9tPlnayHimdzcbcxhkrRTn2me97mb7tuyAX/+wulevdSsPUH3AbvP27Xr36Ie7t29v1L+71ezanDxb5tfK1Nk6v5Y/v1+mJe0JD3re8JqYiLsk7PJ2T99vKKdLm13T8nqH9F+b1Tul/7T+pF8PJD/i+/X9wy2lc8sbms/4Yr0vtgApX7nR3Hz2v23v7c7fOuCaPJVym3RJ51RWky79VMpt0mWaSLlOulSTINJMiXQm93mXbF5lM+/qvP/t3d27v233G8Plqppdk+Zn9rM4xRTNchanm525zOK67W7W63eGU6VNrinTPOu5oGqeZzsXVM/y7OeC3bnYarP/5m43yBM14Cyw3vrX/f7do6/vft/e3K3Ui6LNVtpzfX94fu73+lMVjbRnenG/Jp2s1k51vt/+YZriVC0059BNMPO39Uf/2/rDveEMaRPNWdIk4N/+XXeWoon2LHv9GbS/5IX+OrzQXAfXZQfZuoLNukP7/fQafXv39l57lqqV6ly364MeOdtGuVf/qFYz1dm2xZZm/jDqJ7vy1oRz54FMPnujvfn86VWjnrzW2Hzmv72z+d711qpz36XKhEeZQCFz5FCeWdb2mrJsZb22JV+5slvbkq9c2a1taRatHNa2SEtVvda2NItWDmtbpvUq17Utw4KV49qWclFpwJklYbFqoHUu5aGDr6gpD32R/Yf2OUXja+IanMtanXIZznqtTr0KZ79WJ2v1425DCLms1bXtOl6vhT/Nkp77yt+b+6Hy6OJMVln0QUNwu9nmnRJrCwpa7rOZekDiMdsxiPUXWCE8/XVTm8Nml9TGbTI9oGs36Xtau0nfG94W1mA3WblB1pC5jt1kTbDSdZFMf2sT7z4FG0mbm0F1mC2J3epiG40kq6Yqxwyv7ZgxbyNJ6Q/o7SEpd8zwiI4ZntwxQ2EomTpmeF3HDKOrQS3G1PB01Wh4wwzfq5PQLSpHHgXyA2ytAqmewsN5S9autcRdUvUQHu7kzXpbPoaPCnf1u90nhyjaeE+8Ly423p8PjQ5/fPpp177Q+2njvazb3kRNF41fPhyeuU8MtyRV//3U1f69vM4+7PpC+XR9fvC+2hx+UXUX2nfo4p8usu9RANuPiyaHL/Fqtf+k8fbVF22uu3Np2JPsx35xsWF/zn/uxYYdrlDDDjo//qcNe3m4HIdXH9V/Snt4lzQw/vT0mQoeVUF2sPhShVl6pT/vXOgvaqe4eHLheruy02SpTunwWHNvqI2uRqu4WlsLzzim8YzrY41p7xnHnDzjmMIzbjxrTLNnnMIa0+icUc+lNP6JVasxXOSaD3Htw4jjQO0IW18yG8dtnU2mT7fJrF3xtlPmx+a8wuR8lrYiG5f5GuOyPlaN9sZlvq1xma8wLjO6NMrTMJ+Yhvlk4zJfY1xmrriUTlk09jWH98dOvnJ1Eine0ra2fkUOdt6+wZfM4OCYLz10TRzlz1p+rvIhbvo38mHuYrlw0vBwzF9ys3DMsAyte+MAt49qrl3mrMUoGXQSMz/NWf1DzsoOf9Rz1rDsLzZ+I2dN7f9oSWv2KBvy1bCTr2Y3KM3X/IlT1eBJ/hu/uNgEVa4aNHJVUc9VgyJXFaZcVRhy1frPTm+k0KWpWWtNhir0Garh3mRnqCWnYZactvvUeHoTK9/T9I70tRmqZXO1KurmYOXryqjFtgZW6+1B8fa6xocVg+IBENvfECuktdaGi7M6VSCTFBiLl7eAnF+CqZeQiytvsYhcHCKpWhTrqxbFUy8jV6vBxZfurBLvb05wjdjmSluvERdPqmmBOG8nLzRUTXOXXGlIWgXIapk4P1F6J1vLu55htTczsZYUGrrc7x7aJ2ONQw8N7FeJixhSp7Z5C9KoW40bnWG3eKvTu9Tyh/yj1H6SstbzXx0uR8LW0nC1ILC/MVap2e9vUKBmjgVqjNbFh+FIM3Pc34xSu6ERKvv9DTGo9vsb2zol1GKEwxWjOVzRYevQhP1v4nyqz/S9oeRl04/G1bAJ7IdjzZNNz5ioC1i1+Yir+XCsmbslPeZuZcHpj9d/pIWk1+9f3Ty8XmeVp9/c3bxe7/663tXsyyTHbN48fb+53+flqjfb2hlKMWz65keC6IexZDmTNmOtVMLMo7jiHeGK5Op3y6kWl777zlZx2totaXRn3klMeJLhp5Zdx/Qj9FiJusdKhp/j1YLRtcdK1D2WyOzSYRoE0yCYBsE0CKZBMA2CaRBMg2AaBNMgmAbBNAimQTANgmkQTINgGgTTIJgGwTQIpkEwDYJpEEyDYBoE0yCYBsE0CKZBMA2CadDyTYMk2h/fm1b7U8PJPA1NJjw1NtakxibGxLwME8scH0pKzGtQYl6dEvMKSswzUWKejhJLtSJeBwuT8l9em/+SX82saQ30+uLjx9pz4ShD8T21DMX3bYVzb1Y3N7+sXv2Wiegebg/I0jdfPvv28vryxy+f/XB5ffnVl8+/evptjV+qqmb9tv4gqaZFkcQF7FQUcTVxW3Ep2/K0w2U6PV2a74+gSytQgOJaGkmcoqEcxZFCAUsjcdpQgLNfkxQK8C6UtE8JBXgyFKcD7UigAGbSk5cxoxaVF01GMeXw6xrx4pPUDKy0uS15Y0OlDUPelFdZ4sp0EPXWHra07886sNqr6VBw1Xk5HxoafZs/5C1PR6Tqlmf/LTu6w+7Q+nW2APD4QntHD0dKHor1/3pY3Vzs7y7utuuLuzcX+1/XF/lpD0PVQ60fNJ5+vAfGBtVKO8Xf1h+MINVv6w8AqRYJUh3SCXXs/Lb+MH5P+dv6A7GT/G39Yf4g1eGKdmyKjDZTE9gx+JqrTM++qCBTlZy7TU0CphHIM9uZSaGf78w60o7Zcd7B/BOceKS/uj3pyK7S6U07BBtx2nG4ksYpx6ERphuLnG5knbKaX/3wbj3G4ClYA0U9rIep+vVu0/lPL7LVLhXVn3ZExnQ0bYWEdI4JqXFGlw016rBK3x8/rtKPIQZW2tY2MXWwzOiZmGZX1piaBtOnpoJprjR9hKbm+rX8zXXZXJecWi+b1w1OSyo8+2u/eptj40UGm37U5ePLVwf99XrXyGFb5HnLPCw9a9H6JSm/9ZfnD3b4lVObg6VX1sIZLG3ftQUTvtYWTIywRt4cV1WXjY1z2bIn0eK6ZQeMeuGoCY/R2UBRfUNiNiAryfFW4liQzcwIUzP/JKZmFjfNek3TampWdrXpEdlsycaqiDBNyDr16hbk/5ctTj++qHX96jXo9AyrbTXSlkfJL3bfiQJ5nW0GK2FCvRImRlwJY77vmm74mnQjWEK6kZ+QlnUEyDqmzDoC/eAZIOtQZB3DXThq1tEYv1TXzR+piNohcG1qqB3aj3rVqMP+nHO14CRytWD4SfoYuVp4Erla0DdXo3sRHt+KUATqXC0Y0YrQD1xztUCTq4WT5GpvVw9v1+MuDIVI0aZM0UL9mBkiRVOkaMNdOCwMzSXZCGezMJR1tHNZFiq6fZtEIztGfpnPakkoVKcZ4ZhLQqFrmhFq0oxo/mmG1YJQhGxjymwj0g+aEbINRbYx3IU7pwWh4a4aFoTmkqNFs1kQ0uRo4eJztOisloIidY4WjbkUFLnmaJEmR+OT5Gj7ze3YGiGO5GzK5IzrR0uO5EyRnA134bAUNJc0g89mKSjraOeyFFR0+zZpRnaM/DKf1VIQV6cZfMylIO6aZmgKFwsx/zTDailIINuYMtsQ+kFTINtQZBvDXbhzWgoa7qphKWguOZqYzVKQJkcLF5+jibNaChLqHE2MuRQkXHM0ocnRYtsc7Zf1r6t/bA4e5JXP2vdPf/j+P38+OO48/frnH7588W8Ht7Xvn375w9Ofnz/98een//H0q7/98Oy751Lvtc1BbfaPg4v8H0WJ3XpB3O4Bt6v3X+4P3oz7wyG3m+3m9vA1WNn0cMa3WU5Ytb0nNf66+Fzql+lq1fO4+Xh9+ftqt91s3363/X6939UN5sqy6q3UtLwUknw0u2tFyeNDafnsz0fFt5NlrPHyMtbiGkydtZbX3iKVKI+RpBOxPp2Ih89ezQVva0N+Gcbd2rT5b+pkCbW407x3L32zjCtiRtIKnUZqwk4iNYmHz8LL1KS4ucb0pGgIF5A5uoAY/QrKIFYnh0WTUVwLGoXpi09SZ0fS5mN6yA3jClJeZbnpYO1Z6+ZBXadBWVqkn3n1uev2voOKmzqU76Dm9OM9M9ZzuzIJMbm9FA1h+DJHwxfjzLpMdtShVDQZvwMtPonYgRbNbc1fyHPtwcxfqmlNy/9F/7ylD1cx4ckf8XpHGQ15d/PJXnV/ixeKO5z9//FFNRts3+Xb1f7Vr/m07OLvl5efVk0/vfz7ZbWSUs0nR7vJ1NWFqsurMnhVp+cXnV7V9ItsCKzdRL8e6GmP9MmfPsne+B8XWRf1p83989Xz7MWrwx2t945+s0/y672jr+odfXPv6Je9o9/tHYtf5td7x8432bzp+Uv/qP2O7JTNHtTX9aB+Pm/Le8qiD/XLR+C/XTT+FXlH7dg8ssoLUf3x5MnFp+VL9V/R/NKf5t+61c1yUyDWZo7qUKwakbraat2m09cWb+k62+rTiN1tdUAViz4pFrkyFrmqw/VlHalf9Z6+vsOtXe+X9YM6XW7zGS4eN//izxfs8AA1Ht/qfouh73exLFfd8vKV4q6/urt9t9pt7u+2jy8u/+eTy+uLm83tZv/4gkkegP/55IKVd5+NeW+F8t4KYz97r+pog25He9/taQNV/xPI+p+g09MGzf4tqPe0gaqnDcw9bVD2tEG3py1+WlDvaTvfpNXT2v/SP2q/Iztls6cNdD1tIO9pA0pPG0h72qD6o+hpg6qnDVo9bVD0tEGnp43pkXdPCr37afvae+vO9r6KyIAUkbEyImNVbxvIetGg6jgDam97X+9ug253G0i726Db3Qb17jYZ/qbPp8O1vr+J8v4m6h63WH5W9bhhrcct2rZmw6FmSh82O7Cw3pWGqq40NHelYdmVht2utPjOYb0r7XyT9o+QTunLU7W6yVDXTYaqKX0on9KH9Sl92JzSh90pfahwRvYI0VDuNmijoWg1/sy+9mH0DrA4ogqQkLZboN4vYp6qCwxlXVtYdWahsQssr/nL+lGdLjA0TvLD5mYPG/5+z3Su3+eea7aImKJb1OlXIom3Tb6vXUpYovpd8o/hblPutNvZ2xSvGG9IU8kS0e6Een+CKcTezb1O1S3hxS1pNm918DwbparOtz5MRc3BgdeHqUg1TEXmYYqXwxTvDlPF9+b1YarzTdq/4ol0CCkeS94apyLVOMXLgnb363KMyl70mv9tjD2Hz0mPaY5S+dn2u4f2yVjj0EOD7sBl3Ndp7Xmrg6XZkDR8lYqTbqwUb+kGsOYnEsew5kFVIHFaIKk3bZiyfE4kG554NSBF+mGsdQde1g+U2ZWzYyACsebyW2gK1NsATAUJxK4CtFgjQEsgQJuhAE3NRTjp0BLo0I6lQ0v0OrRkPIpCCwOwecMAw121wYDNE1HvnQb8mYwIf0K9dxLqvWDu6r3ETr2XTK3EWqR6Lzyyei8ZV72X2Kn3BnlmbARLUO+djnovmrt6L7FT7yWTCrvmrt7jp6neG+QmkxVDUO9BvddXvSeWod5LbNV7ycQKr6Wo9+ITUO8NdG/JWiGo96De66/eS5ai3kus1XvJ1Oquxaj3SIKl+cv3hrrBFuokCPhOUsDHliHgS6wFfMn0Yq4lCPj8UxbwDXbP6bKxcQR8wYkI+JLeAj4r3REEfOcj4AuXJeBLXAR8yYACPrLC7IgCvmP4xyWay2+hK1HvBDCVg1ziKuBL1AK+2Du6gO/1+mb14ZvVq312zvz9PLFdvMDvdvX+me0PaIsC1+/f3W3X2/0m1ZX10gXWv45aHviwfXV4Lr5LXz70Kfu7Q8tHv67uv/t9W4hznMSEgQcx4ZHEhLGnlcXF3nhiwtpjN7WmsP7EW1zH+mGjXspBFIZpxD56tbq5+aT8glW3fZ0ecno6PpvLDB0fdHxz1PE1AtWs45M3h45vXjo+xU0dSsenOf14z4y1jq+W1xulfLW22WZrS5pUbdwsWM9X233qL+dr75Ayyg5pdmhrg5RVfxQbpOyq8RU/rQsBLRR+9ZmdOs5qrUgdbDkz7ARS/o4uWGofRuxja0fMX+1Xv+JtwR9ZYOsbBLa+JrOZt4Sspb6RZDbO8jBpZuPLMxu/ntn4zczG72Y2vjyz4TMX2DbDyCiwlTefv1ubTGCrUHvpN978KyuXtkUKbIe5yX1s2yx0X5B9QfY1guByFNFXM7AIAlvVAUsybDu2X9tcBbZD3VsnszaTwDYkCWxDVf8TyvqfsNPTzlsS1u+X9paNSXrakNLThtKeNqz+KHrasOppw1ZPGxY9behmDjcHha0qvu6te9v7hdjDyTS2CnVZt8cNuz1uaG0SN3uN7XC32MENjqCxjcwa20gzsW9JhqKhxEtR2aFG3Q61+M6RRrwUdX6EdGJfnoqqXSq/v2xiH10oBVLlxD5qTuwjuc5JprH1F6Gx7TzwRo2t8ohxbfp04qSILE5SaGyjbi8YGaf6UVNjG5ywxna4e05XdkplByZdZ62tXNQp7Ra5RtPJVd0iH0PTyUmazna3yBWSTq7rFrmqW+TybpHXu0UuE3U2ukWu6BZDQpg8M6+K1VpN0i0+s1v5rB0xiWaTGzSb3NgtPpOsgPJut8iN3SJvdovR8Pd7vt2i8z0nC0lp6IHooAd19WFJH4j6jeLT0wdNSaQNgFA/0nxnmgyCoN0S9SYE430YhJjEIMQ6BkE0R4m4Pl4J1XglzONVXI5XcXe8Kr53XB+vOt+k/SvkDELxfMatAUuoBqxYxiDETQYh7g5CQs4gxBIGIW4xCELJIIhFMQjNSCAyCLqDqkCKaYGk3uhhSvsGIRun4mpkEq4MgpAzCPH0DELsaS6/hfJUvXbPYjmDEHiODELgaRgEBgbhXBkEo1PxmCgCA4pwLBSB6fXzDCgCGUUY7lJSUQSSRbQ/a4voAa8alSywBDiYHuAITgLgsLjM1lXAAXCcBMARzh3gYHYAB5tajL9IgCM6MsDBxgU4mB3AMcgzY6NGB8BxDgAHXwbAwawBDjYQwOGgJgfAAYCDCHCIuQMczA7gYJNq++cOcMSnCXAMcpP7OPcC4ADAMZZv7zEBDmYLcLCJRf5LAThsZOSzJTgGurmOfr1gOMBwODIcbCkMB7NmONj0Av/lMBz+STAcg91iB0NgMBynxHAEy2A4mDXDwabX8y+B4QhPmeEY7J7TBepgOE6S4YiWwXAwa4aDTa/nXwLDwU+Z4RjsntOBgdEYDnFSDAfrzXBYSc/BcJwPwxEvi+FgLgwHG5DhIEMGR2Q4kiMwHExz+S0ku+rle5YoGA7mynAwDcPhH53hWDxycbvZ9sY0dqvt67tbJ0KjiWXUv4yazrDjLfzl8RYUWsBbEi3g63Xv/ojgRfVETQ5e1B5mm0tZO2zUSzlIDYj8X/pOlncVPWymv63eqPWUV+r37qVvlj2h7M3yanXfrF3Kzptp59J5tdWBnWD5Ch/lK0A/LLx8hW9HP/goX7GA8hX+uPSDb0c/+EcpX2FWHDKK4pCppCFMJg1hHRHMvAGJfr+0N0XRB6OgcRSVCIa1RDB9CmPMQ3Ho2yoOfZMoba5lMeSKQ9bd32BS8Qvril9YvbvmJyA4HOjekokZG7mhT5Ib+qr+x5f1P36np503+dLvl/amYyQ9rU/paX1pT+tXfxQ9rV/1tH6rp/WLnta3R2jmojb0rdWGvlGKNlegRqE1VDA13e7W73a3vhVZswip4VD314mlMQkNA7PQMNAsEMwbk2kRBpIFAmcERrpAEMgXCIL6AkHQXCAIugsEgXyBIFmGztC31hn6Rs3ZjPkWmcpQAbjo5TTBlTXasliV4VB33BF6MakMQ7PKMNT0ifOmWVoAgKRPdCZVpH1iKO8Tw3qfGDb7xLDbJ4YKlSFbhsrQt1YZ+kbF2awRFJnKUIGg6LvF8MoaPlmsynCwe+7CpNT2bI1MStUWTMpCmZTaLq0mTKpWE3SL1YdRu8XqiEUwKXWhzdRMivX9nmu32OOeOzApOvE174ivc01WqbvmVkUOhtddlxoxG8l1fpD5VjTV1mNADxZqa0FSWwud2rrF5Iih6CBRDlCiO0AV31to6CDR+RVPlORO1p6IBwmZ2lo01dZCjvxI1NZCorYWLbU1V6qt+bLU1r6L2tqnqK3HKD2ho4cEmR5Sq625XG0tjqC29jWX30KnR6ZCaqJXV7W1r1FbB1Bbn6za2miJbye6DiC6PrroOtArhQOIrsmi6+Eu5Tm53Q931QZxuz8nqfppGPUHMOqHVH3hRv2BnVQ9gFH/Aoz6g3Gl6oGdVD04ilE/pOqQqjtK1fkypOqBrVQ9mFjOvBSpujgBqfpA95YsjIVUHVL1/lL1eClS9cBaqh5MLWVejFQ9OQmp+lD3lyzFhVT9FKXqY6iXR18nIGnVg+mVy0tQq7NTVqsPds/pUlyo1U9Sre4vQ60eWKvVg+mVy0tQqwenrFYf7J7TpbhQq5+kWj1chlo9sFarB9Mrl5egVo9OWa0+2D2nK6XHUKvzE1CrB73V6lYiW6jVz0etLpalVg9c1OrBgGp1K5P9I6nV4yOo1QPN5bcQOJKt12tqYVe1eqBRq4e2avXX69Xrm8123RBmv1vtDgUfPttvbtcycfZ6+/qHw1s2x9zvV7u99VGFDLwQ0n/95bNv//PnH5795enPXz/98utvnz1/enldf/XHZ8+//u7Hw2t/+/7Lg4ameuXFt8++fvb8X4oXZFL73zfb13e/k0XqWfMvX//j8MASj/o4kNg8XI7Y3CxQrfSd5fPYFn4Wz1xHEVo9WFQJaXaTFa8Xd7ORMXsnoSwNhxe/l2lXcd+MytKiIZSlc1SWGvcRyvhUJ1RFk1HWAMJ6TlR8knoMlza3VQlS8YXhlKXlVW4rS8t4y7tDowoxb/dFW9GkjrZ5awtbsixJtDnrBqXRxuTRxurRxprRxrrRxuTRZtyOKAY9dbDlLcaPtfyDiKGWt7YVitl47w8jAiyucFsBWAZamV4YdWhlyy/aehZ1sM1bXtYS5UiCzVk6Jg02Xx5sfj3Y/Gaw+d1g8x39/atEUh1uZZvxA678KGLIle1ttUIOHv89tWDVlW4rwUgrqUF7JRUCpLkJkMIhVq9HD7HDOYjR1Vy9DsYiknoqjDKcvSstSqfZtSdLtoxSEUndRvmSyVW3TWuVpduitepiRzRRnhIHkqn7EAxGMclPPc7zZU0vZSscRh1T1gwSpjlKmMwuPdnqlma/I20wfueafQ6xe80a2ypXHJihnlql/OoOK1MSQ93T+WzCD3Bz7aGhxgKuUZbUaA1h0hyFSTEtMIole1N85O2m6vryj7PqAfNjbLUqDjhPT3VS88oPq09Kxrnts+4dHW88nfMxIyIT7LaHmmCw2G0nsxu17VLX3fZQs9se2e62r97s16kx3Gr74bs3l49/+uPj9R8fX368vvxl/eZut5a+dfgel4//kOyGb+4e/ba+3+9Wj97dPLzdbB+9ututH72622Zf6NHXq/36sMzyz+v97+v1YTO6OiJtenv3en1zXx2RzUPu2wd+VbzfOAPpM6tDX7Z92VTea5LN7mh5zmpaDytv3h5Wkd7DKhp+H9kkEah26bMQau/d5+HT2dNPY0elC7AwZlvGBn80vCUbaUHWby/I/ilfbsp3DWz7qWoRqXMCt27rSnNGy25MXxx7ogWsaLwFrIi+gBWpF7D8Ybf7jHs5E+QukTp3iYa3bKuNfa6ZS6TJXLi1TrBMQl6vPnz35sf1+jfXnORDerBFLpIeYJeDtA7p5B7Vj7i2yUP48vKQ8pdOnYxUl9giI6kOkqQlXJ+W8PG8XbXJHJt3MjfcVaPmDIZkrp2ddVK24hEg5G3+SeRtfHhTWFLe5qnyNo+aJGV9ecfM0LVrv9KcidjV6x1hJ8rP+Hj5GafnZ1ydn3nDKkOM2/8T5GdcnZ9ZxBd1z76WE7jmZ1yTn4le+dmz7V/utvtfh8zXilNeWx4gT9sovULnBLIkrvpajhmdWGRGl//sI6R0xQW3y+mKoyTpidCnJ2K8pM6cGbOlZMbDXcRzsuof7qoNZdVvTo2LSLrqlTafhlO+GNEpf4K0ubyVjjlvZ4C86pmHS054NbCk0yGXFuPl0oKeS4u+uTRZDNrOpaMj5NJCnUtbBB1Vn1jLxlxzaaHJpWPbXPrNzd3vz15n6fJ2dbu+f7d65bgD+/T9+tXD4a9vbg4CLrv2Drmz4vhO6pz/xPrvs0qb4+WlzdlPnjplzi+0RbaSHyHJV2J9vhKPlyqXT8nUqXL1eFpcweqgUS/iOaXKw121gVLlKrvN46Wd9FYPwdnkw/FC8+HmIGmdDivGPOdsWHm+GSTD8XjJcExPhuOzSoZjdTIcj5kMx67JcKxJhhPbZPhm9cv65r4hTLzc7Ne39/WE+HJ1yLguP17/0U4eX/ZJmr/NPts++80OtJEMKA/tpM43xZeySJeT5aXL2c+cOl3OL65FxpIfIclZEn3OkkAuMO5VG0YuUKVt+Z0+F1FAMqIoIA9uUz6XNcsHkJ/Xu939IVHOzpf2OWkPx0p/x1rDsGqY3keZ+9LVkmyepD+gt8NTrQpSy+Kpwq26hZRa7do1mBR2Tz+l7720N8YoRjxlNps1+DxNED73SElYkTB0crDsjU6nVEs4s097lH7aT95LdXamO2o0KcRgHlD5VW87QP1jtbv4OY27w6mKWHtSRlsZkvkf//VfRfM0ELNXi84yPZy3QjX7ms3cwSMkD57dDMnuqWKjpPbqJ4Q5PVfs5VgzIclt58Tb/rF73yneC1b3pz58Zv8v7owcoVvl85HDaJ8fQLwz1DsyVinYrE2ZbGejYv0D/lR+wObNJ9nb5WeV409xXPMji3SeaoTDVAsvzHLl5Nt6aiU9gdu860pzRst5WKNz4UdafknGW35J6MsviXr5ZeBaq+1UQRxh+SXRdMT0FJnqJlCbs7suvyTq5ZfEs11+qQoMSvcj3+3Wbzbvpdio86rL89qWoG0HUB7rtPYiObqz/OK2YRl6y1uBMW+6eQvZdEs87aJC4mEpZtyrNhC5UVt1qfVLFjtveXd1LmCHzS0aFOwYLDGsxoLeuaGkc++RHkrPdnzyI/FGyxAVp5Y/d30zxCWRH4mnzBBtAtCa/Ag9xwwx9DQZIrPNENfv3+3W9/ebNEMcMA387mH/7mHvsvuWH+mUAnaO7SSAtd9rlQGy5WWA1U+dOgWsXWSLRKZ2lCSdYfp0hiEJHPeqDb0fV7vb55LPsaXnc0Wn3jub6/TTPXI5yblmkMmx8TI5Rs/k2FllckydybExMznmmskxTSbn22Zym2KN727/bNuTN3ixX+0fXJK37ECn3K19aA/Ht9CH49uUWYavzzL8yR3fqlxiI1lhSgPkXGzdbK7+oLZug+m6886otyC73cFcuWvFu6c6vq1b4o+Xcvj0lMPvq+5ekq1b4qtTDn9EW7fQd005fE3KEfRaPHLKN2qLMfTGDmTjv692m9UvN+sRVoYCrAwdd2Uo0GcfAVaGxr1qWBnqnaMFC7Vwe9q+VU7HDkDddfv3WawCBeOlZAE9JQvOycktCdQpWTDmKlDgmpIFmpQsdHaf6Nabr4u/uu/a5m6OFhPjOkuEIZwlJneWSEJ9KhHCWYIgchvuIp6Rs8SAVw3OEqNlt+GIzhJ572nKb7NmrRJnnqZO27xxwhZbJanT5swUSuu0efI6bV69TpvXrNOmwAhdqv0WSYEyPc8ajFGZLWkU28o+R51fShqP5m0xGCmYX902KSgZY03ygrJl6xFlmjhjzaeb1eOMqeKMmeOMlXHGunFWfGNWj7PON2n/CGmcladqxRnTxRlTxRmTxxmrxxlrxhnrxhmTx5mR2avl3MpQK9uMH23lRxEDrmxvK3KwqYSsuL3lY1W8r4+56kq/rB9DJfdkFZMsqhO1nIkcyyVp/I2OBNgl41XmTuiVuZOwb2GjJQF2SaiJzhEBu9C1JGOoKcmYWJdk1K+pVHxd/lbRszuutxj4OGO4jkjIRSDkjrh4oC+5mETYAhv3qg1e22jbIqfOF4KLRtwaM05tPNPUBksIs1hCCOY/tYkspzaRYWozV+Mh6dSmuaKQdWHG5YSsmXwtoXqOlryYIJ3oW60m5CdKu88y3LIXveZ/OysEmemaZC3hcr97aJ+MNQ49NLBfxstHLnUAZg1I0Vcl0p3wK97SxV/2ScTgyxrbLio4LOT1XFTIr++xVhRkTHWPpQUToh0daY1hvOLJCb14ctK7eDJ5zasd5vwIawyRJlLp6SF1WaU2qXVdY9AUT074EcCef13df7/e7z58ud+vb9/tCWrb1hEOCw7KM/QBezjAnilnyPrqvwkH2HPEmTFfKNjT7oyslaPKnsVZPqo54wzAnvHqASf0esAJPyuwR10P2Cbu7MEe13rAoaYecCLsfQOLAEldYaQH/nH533frN5ePzTFWhdPH68vbzbZ+FtYZ9q8vN6l+9Xaz/Tada6eN3q32+/Vue/n48v/75J8e/7T67H9/+dn/632WvKz+/Pmzl//31X+/vO7uw+zW9+v9d9sXD69ere/vFfsxm9v1j5vt67vf0598c5NXq9D+yP1u8/btenf/6IfqaFfrnL883Ow3725c9na6hx6+wO/lr3lzt7td7S8fX75+2K32NcKpfpGy5l++/schyohHtRK52mOT3kX1DlL98WSZyPn9Z9lP/eyXD58V145cgXK/PtyBf17vf1+vazzBY0I1zMah1nWm7T7rQ15iumdlzcd96m67VC963KNUoZv37+MJ6rxIlhgeT2N02vEseTyFs1abWn48niGE7ePTgyZwuot9d9OVCePjXnNxy17+8ZiDyvM7q5/1/M7ip3y3szn1dzv6mf/68MvN5tW/3h3Sog82H9I4kP55jsOO05DThdweuyLW2s85jBzr7Wubj8kPISwstQfcfkM06Yih8gH9qO42/mtb9k0uSLlBr2TCrsT4CB/VzDseT1VSecQPytOZfgmQZXmEUT+sSpR6Z1f2tr5jf2SRjfVM4Gw97sb9uDzb65cfWlrojPNhlT/J+GYkA3/EcCm0VQo8SO5My3wfT7lvNcaHDZ+Rq3Nr+wxc2apPWq/M0K3TeFWjHjMDSmbfZyZAaD/MlMM8aXCfYhhbDzGP0c8ShpxP9JisfJRtMYtpd5hrlfS8ZiW9Xz4chGSfFGukP3UXSF9eX2Tftf5Vr+p7EO39iYt/ushOW+wyPC6aHC7Pq9X+k8bbV1+0NyNy+dsXh23awy/ZeE+y7/7Fxcb7c/7tLzbep5+2Nrnz43/aeC8Pv+7w6qP6127vkEsaNH5munviPao2gg7C0P/r8841+qLW7OLJhe5qZk2zDf70wn7xsdqYEcR9mUa5bGv3jtfr1eubzba5/P5utdtvVjefHXYoZAv36+3rQxhaHXO/X+321ke1tzS+/vLZt//58w/P/vL056+ffvn1t8+eP728rr/647PnX3/34+G1v33/5Q/PvntevfLi22dfP3v+L8ULL5U7EmNvYMi3JrJj05jM/3xUnEVWontBviOmKj11kUX5PLY1FcUz1xFbVA+WSofRejW/yYrXi7vZ2If3TqJC8wi2KKV8o7hvRglH0RBYwxyxBmYSnJTxqRadFE3GgBriBupafJK64qK0ua2MxEbLNAzSUF5lJdGQd4dGpCFvB3+EOfojGOVdxaCnDra8xfixln8QMdTy1rYIgw1PNwzCUFxhJcNQphdGkKFs2XpOfU2w+c1H3K8Hm68KNt8cbH4ZbH432Ipv7NeDrfNN2j9CGmzlqVrB5uuCzVcFmy8PNr8ebH4z2PxusPmOxF6VSKrDrWwzfsCVH0UMubK9LZjhQOz5smDyqxDy9UFXXemX9WOo6FDQlgPXntNAE2xB8xEP6sEWqIItMAdbUAZb0A224ssG9WDrfJP2j5AGW3mqVrAFumALVMEWyIMtqAdb0Ay2oBtsgaPDFkW4PHqIpfJjWnQ15cfBWEBeIAuYoAqSQB9Y2bJSvfnH/FHJBfP5kyVbRqmU7N1G+ZLJVbdNa5Wl26K16jIHoi4ez7Unprv29H++bFyk0v4yW+FQdath0a1mzVp9UqjpWMNmdxbWO9ZQ1bGG5o41LDvWsNuxFl83rHesnW/S/hHSjrU8VatjDXUda6jqWEN5xxrWO9aw2bGG3Y41lHesRqOrfHVLHTRZg/E71+xziN1r1rgKgHBY26qqgw1lHWdY9ZihvoPNr+7L+gFZF6t5ytJHqljezR/sejcohrqn+fJzdVeLF4r7mv3/8UW1Pt2+t7er/atf8wXoi79fXn5aNf308u+X5R2vrXCPdHOpBl3t7i1fwFX1clGzl8tbt/qJSNPZRc0uJqp3dpGqs4vMnV1UdnZRt7MrvnVU7+w636T9I6SdXXmqVmcX6Tq7SNXZRfLOLqp3dlGzs4u6nV0k7+xiWmAUS/am+MjbTdX15R9n1QPmx1SxEpFiJVbGSqzqCCNZBxdV/VpE6QiLK/+yflynP4yM/WHU6A+TcW77rHtHxxufKG980uokOyv93vSMYxxqgsGCLVbvTjFPTjkGodVu+mG/9bCGuHvYHnamHz28uvdzHULWIIcD40M6tl3/fvH9+u3T9+8+MaOCF5cPl1cynwGxPJ+BSsY/tdtADfuz8ByoHSVxHhB65wExnqPh5vXUfoYbqzocm9fjXq9zKh8x3FUbqHxEU35RC5G2PGLzuiuZaGHOXQFGBSmPJ844jZIVYsSSFbWO2iTPqJp+UYoHmmOERxgkvGyU+C5t9Oi39Yf7/OViZvPnzN+Nulpcx7yV2V7V6PMm8l/d69brxU2+2dxu9o8vmPKmvln/vt5d7H9dbS+Y7LYy+S2tp3nVtxurQEMj0FkR6F4e6S25qffTodHLa+p1//wwmTsc8mi3fnezerX+5PP/8/nb64vL/+NdXlWv/f3z7EV2eXVd5SrZj73uJi+PD2e8LhKYj1cmKWlXHNmRk3aaqCWl3aQ4GvpBHMMoRPFYqe1DBnoOrZebN6+Ne+ab1xab5Z5ms7yPDsx+s9xz2iz3FJvl4+nAzJvlnuMy80ZXHWczTmWcxnO8eU184DevR6uGYNB7+WS916ZbDUf/RG3efJLOUYvntzmeir53r3LCaYydxWtu4+arX1e71av9emc1btrfPurC8SEEy3n8o/36fp9fzSuLFUjTlSxchKrrWL5SXMX8hccXxtUD+XJUfny2HmU6RXOZyrhcMcLtIa9VluNIc5ZhVIU0m8v1ISQ352Ao6aO9QISRBCJKN+eAqn0MZG7OQdPNOSC7OQcSN+eA6uZsXPVtTTbVYddsOJK7cyMKmp9IHJiaB9lu/pNXfg1SyYAslWxdf7Xrcznpb5+nORHJEZZae8NspLaa0J5cyOYW9dUHlzlGtWasnmSUbXSzDIqmLVLYYUc0g8ou41sJcSIrY0rJmRpGpt6RLCnFeJaUgm5JKdSanWjgvQuiaodrVTucrj3mQ2mPeTna8e5oV3xdrtEe886P0GqP+WTaY94c7jhZe8zYjGU7zYfaINuRNa5igNNiQLPgz6wkx5wsOe4Kd/zuLIsbN6p5szP0T065M8j9VW9NML+PdkdQtDuCrgAXQynARdnliW6XV3xroVGAi86P0CrAxWQKcNHs8gRZAc6CxYh3ZM+8SbyjOaYKF0ELF/V+DgushOKCLBRXyneCbq8ojL2iaPaK4Ynrd4a89+rNHRaaFDzREVzKhSYiLHb81XsJLFL4lAtXn3Kh8SmP+/mUb/br2/QPWEnDShpW0rCShpU0rKRhJQ0raVhJw0oaVtKwkoaVNKykYSUNK2lYScNKGlbSsJIe0ko6rWz4LFuBrIoarg6bUpcO1QCt5sCNQLSM25faIn700syRB2TyuMhkrIfZ4vGQSS0CyOaNAA531ajgpB4BJNF/3ZLW/klgd/HwwGV/7O5Pn0iRuiW5IsuZwL6GyNU2dJuEqRQO/+2i8a/brhA8FG8p3JF/St97ae8jOQYjVozqnV3a7I1OD2NJiMXDEGIOTpI9jZJr11oC0CjB1MbTPT6LmiVpDZQmf8mNpMm2nfUQTTwtfJpdv5v1toxtSeGOrGbHoVFRsaPtV+2l5TpqJUoiTYkS5XOeXh91+RLWrF/S5Vw33sQ1TVhW0yT64mLDqpomrFHTJKrXNGFFTZPIVNMk0tU0kf309K5GnTon8oc7vdLyGihRuwaK/e3KTlOrj5KBBiRBvS8R1NcgSNJ0qNLQ+1Ya+sZ050pzFsJsqZFz8SOJ7+PxxPcxXXwfq8X3A4Od7TFfHEFpFWuGa3rSSoUha7NqR51V5Gl0Vgl0VtBZQWcFnRV0VtBZQWcFnRV0VtBZQWcFnRV0VtBZQWcFnRV0VtBZQWcFndXp66xsJqr1B90uLAYTWTGIrI4rskr0cqEEIqtxrxpEVr1FVglEVhBZnZrIKrEVWSUQWZ2ayCo5A5FVApHVkkRWyZJEVt/tnDVW9cmOvcSqefQMFFbJeAqrhK6wSs5KYZVoxuoxFVbMVWHF1Aor5nn2EquH7X734fLxHx+vLw8fkP11//DL15t/bLIF8T8cFjgGWhr7/9l71yY3biRt9Pv+Cg7jjV3pmO4hUPfWaDf0WvKEY7T2hGSPI46nzwbVXZIqxCZ7SLblXoX++4lCFapwS1yKRarZSn9xi0yAVQAykZlIPM++p/laBiQg6UFPL+lhDdbn9zpYJ/O5NVon8/n4SQ4XLZoYsDd6okbrTGU0ojJRfR67A3zyEAL8oAnyzad4OSBzyAGZ+/kBsq3q3YghzY3+yDzIqQH7s6WEjuOh1Ep6KBcF6htYa7CTMh83x+TMShzeSalfF/JSgtTON20gbIJD3RRqc1NIqJuyeLsrN+yP1d1Pb6fnv336PPv0+eLzbPqmfLvelMavencm1HsZ4URsv7rAffyWCP2Wo/otxOG3kC/ptzSKo7ogrdI89vNmHqzDQr6Qw7JvxkQ0T8FZD6O9eTw0AwP0dh9cFXJAV4UEuCpk33zKabkqxOKqkEO6KtFQVyWyuSo01FUZ7nXsUcoyvGJ/H08jRk/jqJ4GdXga9Niehuo5fC2OAz3RTAe3MME5Ds1sDM5uGHq6D84CPaCzQAOcBfp15TWoxVmgh3QW4qHOQmxzFqLgvEa9cr5fVMvbJofRbro9E2kj8etis6prccwS22254701GZDp/9mUb6X6VlEnmwZnz9j/npeXy0XHlNMmTsrt5aa6aYpku5/sCJWmV9W2vl14ZX6elpGHuUAVk7le/NGyRp/TJJ0JLNJ1LS3nQvZgItYfZVn+Xi6b31qu371s/9W5XC9evfrp1XQ2/fXZqx+ns+kPP37/03Q2ff7i//7y1+ls+vOrZ9+9EHwdodv1u5/X31dLYFIaI/m8fLu4Xe62r+qxNgzTpmxO1oyABWzhLFY7cJZ2i+2Hmh92t7nbnn3XSn9Lp7Np+cfNelWudtVi6df6Rd+AdbBZrK7W135tXzHZbymrgd7crn4wv2vd5rvF5fsyYB02v9O04kuvpmtd3+6M+Tw/f/qqfHP77uzF5fu17hU3v8gkto1I3e/v5WYLLfWP682HcvPXzfr2JvjNfhXaNu+guNo1bzjobzeWpfa6613/J/ZxvTns1mwLeb/Y/vRxxR0dQbp2sTa3q3ogz24vt7StgJEMVXBQU65qhX92u1sbZ6ZaNVfbajVc83tunz5/9ooiTieIcKTdesdXGC7VJ26HSkuy8WGT3KH5g3CXDxCW6DxoX8B7sTgvBwgQeoXxdF1EjU/zYRoPbPG7Hdtl+U4vMOWpFlSxeLxX2N61lII1t3zz5xnv3GA7SH56GYh2CI6dhOAjH5CH4E30VERqh69N8y+XiOAPreUidssHmIpI8wNmIvhKdSUjWjmFvbapNxeYZU/nSoX0Fk+N/LjBFyvajthMKhci5o77EayNTMHLF/XmVu2MSE1rAe1ehTPJwnUIzrO0El7bar9vaPsq/0qzLkISpP0pcK81Sh8sazLafYpuJ1QuU/R5wN0S0jzSpQF3S2W9EgvxNZGXOhGVjkBKR9xKRzqlI7rS8WclotJpT6K+hJH4mgi16aLOEdtlJgIRXxMz8TURia+JrHVE109iJr52Xl2qtyNLGnO3PATHtawqu93SU6l2u2WvUORQF5SISVFIrx7ErlD1iF6I0hqHNXFyWBPJQ4j3n8R7Q1e994T6Xk/SQ7MvwFCd5paV7e8xwQTVAD81yQfEZjQ4G/N2sVy+WVx+EJNh3z/74SVLdP7w83Q2/e7Zj9+9eGlMbX4o7wyZLp9UTUQeSqqmDwu6oVTjhXqYHl4uhh4iF8M9Fj6WzoCBC5ojBqPvcmoBg+q7DL6IbfRd5hMwKOl8l7kpYtBiC4PvQlzbXqcz8N7HRQ7hxVDpjJT/EmjwzeKhAUJI8DxOgNCNsuG6tXLsz2y/diDPtgL9nL7dGsKO3UOmPPz4HZjRsU7gLd0fbsEEY1h8KO+c8d6H8g7jvZOM92p3AtadD+Xd4S3lh/LO00h+KO/uf7xXj6ga72mxR3z82INSyyj7e1++8VbvnAeFHm3RRV5fdV+VHyevyncv/rh55C7BmExvp49Nx7jJ6R3FVEc/hamCDmCqK2MZaOQoA40QDezQ4zYKHhir7Ti7XCyXj/pH7M3wjLV5eEhgQQMd7EaJFXXOQFQUxuOrEzm+cvpaUlEl7HSJYoc5yJL1WVptlrpXsM39BwmTRh482RJLWp0hjyhsjn3MKnpqwY8xMAmKfohJRYmsokBEY1BRYlBRoqgogVQ09lJRXtXsUNFW7Hgq2v5gkIq2bQ52qjJa2CSNvBY/dSrKasPVHtgyVAo3W9GZY76bGvVZ7/6zQZrp4cA5r2ef8bDg82MXRpxeGqfhxGkiMFZcPwpCHTxkpyJupwRZRcEjS4qGyrYhEq0UhawUdVupqLNSkW6l+DNHopXSnkR9CWOKht9kjhQjRW0pGgqlaKg5RUPFFE0km6lIN2jUnKJJXDZJvPUAmyRB6hApG8W2CL/ma46EJr01ikY97xSsETVZmag3K9RujcQxvxBbicaIXzeBdDDudLAVVNZubPMTInndx6IGRpAGRm4NjDsNjHUN5E8cixqoPYn6FmY/gWtzrKhgBKlgbPITYtlPiHW1isx+QmzwE2LFT4ggP8EJtNjdNLIoZCtyFP+A/5i3MrbyvSbG40Io9poYmTQs7nUqcmgiH+kLsYmohhWogAlXwEpVvcSy98Xyek9EzYshzYvdmpd0mpfomscfNRE1T3sS9SWMex9X4kRRvNi298XQ3heb975Y3PsSWfUSXUlj896XufSssmlYdXWEna7y1qlK0KZkVHROQZtik5YkvWrEdm2qJD2K9Vq0RK9FY5e3+Ar+zwlNUiHzl+87g/0dTAEdu/9MgcemSQqm/a7Xm7LBx6ZJOrl8v9gsLnflps/81Xc8DzGNOTiNuZqslsZShh0v9h7J7vaqhDMOjKQn0LhhGMlBBrEAB7FQB/FP3SHR2a7c7trhFBP+833Hkt/97Uey+4SPY/vB+cR5NmWunGzbN6WTri7kikrnYdghJojAZzJEvQTHt2Z+9RnaoFO+QXNBZYdLLdt0Im+OqbhNJ9A2nbi36bTbplN9m+YPnIrbtPYk6ksYt2m+46fKNp3YtukE2qYT8zadiNt0Km/Tqb5NJ0DllbP0qrvjDmsVFznCns1/ynfn5vK9SqR+KmE5bgPLrxLTzpz2m3Ji38G7kb4Qm/TlV4+EuW1hBvpSq5RXYL36UazAaj9mKAT6xw0qgf55g1Ig312jYy6UIXgp5nUwHmYK3P8h1xl82kiA48YOKAIyvZlgehtJxWxltuxEKpu8TDS+KWR8U7fxzTrjm+nGlz9yJhpf7UnUtzBnJ7ghzxTrm0LWNzNlJzI5O5HpFjU1ZycyQ3YiU7ITKZSdIJGHlrUwIVY1a2SOkqDofi3AJjcNemXJ/JQFPl4k4PliajK2WW9hU6dRbsf7QmwjZik0aBZIMXOumFoLZWnnFucok7UiF/Uzg/Qzc+tn3ulnrusnf/Jc1E/tSdSXMDpHXNVzRT0zm3OUQc5RZnaOMtE5ymUFzXVVzgDnyHmoqKPywFqpyR7BXdJ+01dHtYa9ruZ+ugqfMxLwoDEz6WDe611m11V9Ni7EtqLOMqghSE8LrqdMSmSsosRCWaUMIWsME1UVGlFVA950ZHaq+dP2xRh9V0dPNZfoqYjETzXn/FTESVBFXAxVzTuz5UCsvFRM0ExGRTQ2Kt+ZaFsLJFSFGOMy7CmwXKQr6WJiaomF7WZRrpRnSMVcOWTDc49Kkb6aixjKubpHJlJBl/442rsYLXne9aaY8txmynPIlOdmU55L1fLKFSNiKADLAWPuPPlpoMZgA86+P4LRZr/ja6iZsFAD4nm3CD7tIeBxT24sAxFKtXK7eW7G90KUl9AHOJ6bvQakBeDpxR11ID1MnFcpiCA+oBqkv40Ll4N0Mj71IDZoVhIZsFn5FzDEqoBW1wf+ehMAvU5OCmRfCjw1OiB4ahQAnhrB4KnErwKCwEdFJDNnAFr0QHBddNUJraBqz2PL3lQom4FUnVBAe1PhsTf15QnEUJ/QPTSRKhT0x9Hexbg3FV1vyt5U2PamAtqbCvPeVEh7U6zsTYaKhgLYm5xnbRwwElalVuII+1P7S747VCsuKIZfQQKBD99IDu1RhXGPEmoSCvsexcf5Qmwh7lICOqd1n2qRC0R5x0Yl4n56bVVSg/DNqr++Be5VnYhtq9IWc/ElYJ0j23IMuGUDH1aSAgBHTIYCOyc2YOcYgZ2PDeyMaM6I5sz941dMWR14zq0QIjojojMiOiOiMyI6I6IzIjojojMiOiOiMyI6I6IzIjojwhciOiOiMyI6I6IzIjojojMiOiOiMyI6I6IzIjojojMiOmO8h4jOiOiMiM7iMW6BiM5HQnSOHcjEMSI6H3rcDoXoHH8ViM4xIjrj8dVXgegcD0B0jhHRGRGdEdH5WIjO8QBE5xgRnRHRGRGdEdH5APe14nBE5xgRnRHRGRGdj+AfeCA6x4jojIjOiOgcutNV3jqFiM6niugcI6Lz/ojOMSI6329E5xgRnRHR+aEiOseBiM4xIjo/SETn+MCIznEgonOMiM6I6Px1IjrHoYjOMSI6I6IzIjofA9E5HoroHCOi876IzjEiOt8TROcYEZ0R0fl0EJ3jEETnGBGdEdF5X0TnFowuDNOZN7ofqM7xAVGd4wBU5xhRnRHV+eGjOsdhqM4xojojqvNxUZ1j23I8LKpzMRTVubChOicPA9X5cr1q3qDFa90P5ZkN6H83SwKxnhHreUysZzZ0Uq+i51z+UV7essLYeq1vatP05ZCcBaWaIawzwjojrDPCOiOsM8I6I6wzwjojrDPei0dYZ4R1RlhnhHVGWGeEdUZYZ4R1RlhnhHVGWGeEdUZYZ4R1RlhnhHVGWGeEdUZYZ4R1vnewzml0ekcx/WH8sU9jhDKAgAMZoZUJtjhxwBYnh4N7tgBkk3sMkD3iiPk6iF4A2fSeA2SPOG6+flIoQHZiB8iOHgZAdsBAh+zQCJD9VRwExicEkJ0MAMhOxgLIHoC+iwDZCJA9AkB2ckIA2ckAgOxkLIDsAZC0CJCNANkIkB0OkJ2eCEB2Eg6QnYwEkD0AlhcBshEgezhAdnYCANlJIEB2MgZA9gBIXwTIRoBsCCA7v5cA2Yk3QHZyHGTlewyQXTwEgOzkaNjOFoDs/VGdvzBCdnIsAGYvjGyCGNnjT5E/IDBiZD8wjGx67zGyk0CM7OT42MVfA0Z29KUxspMDY2QngRjZ46yzINhfxMh+6BjZ8UlgZCehGNnJOBjZQ3B3ESMbMbKHYmQnJ4iRnQzFyE7GxciGjxpJ8lAxspOHipGdmjGyUydGdhqAkZ0OxchOdYzsxB8jO0WM7K8CIzu7xxjZSQhGdjICRnYQKC9iZJ8IRrYvth/rsenicQhKrw/adQMz2CtI+29TcH8+8QcjhCP8DhKyS6J6duqhXcMQr4OAfRHx+kEiXhf3HPE6CUO8TkZBvPYGH0bE6/uEeE3nXwLxOrEtx4CrM/D5I52bAUrSaCDidRrZEK/Th4F4vSfC9erq+WLXgluXf9xsym2LMfx5Nn27XH9kz1rtyuuQh+729u3ZdrfYVdtddbk9+365/jiVYZCni3r7mj4wYO3V4rrc3iwuyxZdGIG21Xfd7habXb/w6kXCB+uYGNx8Hbg81O/Wt7VDayasERY7k9tOL74kWLegxC1Ydz/YCNyNwN0I3I3A3QcG7ibBZCK1p/HDldFYdpupGQBONH1tL2KbCx+jcIKA3M2rHhsBoh3ggNv4bQvDfXzHdfwD4j50q+PY8A/9sgwYwb7RQQfR1zB4YxQ2E69uPP3b2LG8TnLrOQCCxGdF4Z0ohUwMMQrvI0ahs2SP718wXB0TOEgGUsooNr8DOxwG4VB0ggHYW/tiEzajC+IS9NuCC5Sgk0Rcu/uIa+cs2us3IVjVOpnDa1v3U54K18kfDA57NLgBwRF3od59AcRtYslpJwdE3M6RDAnJkJAMCcmQkAwJMdCQDAnJkDCIQDIkJENCMiQkQ0IyJCRDQjIkJEPCgwYkQ0IyJCRDQjIkjPeQDAnJkJAM6fBkSNkJHsV0xc5HP43py6xDDmT6ViaKmtRBUZMiGdLhRiyUDKkrqz82I1Jfzx8wfn2jAw+jr9vkxSkV3XNOqRHHzXf/DeWUSu2cUvHD4JRKx9+XkVPqqzlPTU6IUyodwCmVjsUpNYCwBjmlkFNqBE6p9IQ4pdIBnFLpWJxSA1hckFMKOaWQUyqcUyo7EU6pNJxTKh2JU2oAkw1ySiGn1HBOqfwEOKXSQE6pdAxOqQEsOAfnlGIAM05aKSbF8F0fmeieHp8Sr5TxBfamlOq3UZVTqt8V/20i/afL8dXKvwL4pX5j311oilf43G7cOi43br1UjoMGaQrXfGFVN/YrvrrGhA/FUzQe3VQzsgbGKWi11VO2LFc8ZZMYYIjnDIC4FuLww7Kr3tzbSWr44ZnHvP+5draqueqtJyZ3vZoPcdQ9oD59kD59CO8ykPAu86fRycai0Qlncki8mBwgGp3saDQ6mYnKwYtGZ34vGe9Sb8a7FGKQykYm+XLR5WTedDky512iF29nNs67TOe8259b7D6Q3u07k95cYOpwKrR39MRp7/YdR28CKYD2LgtjX/oaae/2nSJ/7iVv2rvcQXtnY3ZJLcwu+zAvhTO7pIOYXVKA2SW17dcptF+nE5DdKYDZJQX26/je096lgbR3qZ2OLD8yw1IewrCk0d6lGu1dbqa9y820d7mZ9i4HaO9ymPYu+dK0d+mBae/SQNq7cdZZEDuQH+1d4aK9K2w5VIXMqhiLVqvojG+hG1/+yIWFVqvQ3uIpSHnFGWy8eLUKUw61kHOohZkry5BDLQw51ELJoWYg7V16ErR3aSjtXeqgvSv8lAU+YSVpEJVW4U2lZaS9y4bR3vVMSS7eO2RNOj3WpHtIgZcOpcBLPSnw7jPLkpUEL/cnwSMEZsFLrCx4aQALHiH3gwaPtDR4yZNJRXoaPCLT4OUiDR7paPByJw1eHkCDlw+lwct1GrzUnwYvF2nwCPHnwaNWHjwawExER2Mmor1FpwaLzh+ZUBszEdXfxc5MRI/HTEQVi05HZCb6gjx4aQgPXmrjwaPHZiSi3oxEGg9egTx4e/HgJSoP3p+anAFJWlICL7aNPh2gt7Oyb8j3oudjkOjtnShgJBoHShJ0fXuopUKgl4xM2eRNoJc6CPRS26Vo5YICSaVCbPCyBPG4LUHSfqdKDTsVf26SSuXY+hNp72O+H93FMqlakm2FlSAgrgQBgCWIhCxR/5y0X6WGIm4AXIKSe06ll4ZR6aV2Kr3UT0XgYzoKwksQ49UItsY6iWAyPTJHNr0wNj36Jdj0UtuKDLhsabltSQE2vWwom15mY9PLkE3vYZHYIWmdgbSOE9Ydk6SuYWx20yi/+KOqLdCXY55jZHNIMIcEc0gwhwRzByWYQzIEJENAMgQkQ0AyBATvQDIEJENAcEwkQ0AyBCRDQDIEJENAMgQkQ0AyBCRDQDIEJENAMgQkQ8B4D8kQkAwByRDCyBAyenpHMdXRT2FGgfDPHBjq2eFID6zY8+SeY8+POG6+7mAo9nxmx56nDwN7PhufHAGx57+a46vohLDnswHY89lY2PMDfDLEnkfs+RGw5+MTwp7PBmDPZ2Nhz4dQqyD2PGLPI/b8YOz55ESw57Nw7PlsJOz5AWQ1iD2P2PPDsefTE8CezwKx57MxsOcHcNIcHHsehndOQHjnxLL33W/ceekljHvfYPB5494Xm/e+WNz7Eln1ALz5IbwrXwTdOfNGd84goNTkUJwqewLMy9jOsV6LltiwnRMd2zl/CNDOe06jLyGHOpYysHNx4rjOew6iL9kCgOqcSFco5ojqPPoEBUDRe6M6pw5U59SfhSEdi4WhBw4x4IbwB04tLAyp9hJWFob0aCwMClZI6s/CQO49qnMWiOqc2dF205Ex/V3sDKk3O4MJ1TnRUJ1TM6pzakZ1Ts2ozimA6pzCqM70S6M6ZwdGdc4CUZ3HWWfenAf+qM6ZC9U5s2UnUgsFzj6Q+uEUOKkXBY4R7t7EgQNi6mem7EQmZycyM06+ITuRGbITmZKdSEFU5+gkUJ2zUFTnzIHqPDr7hANqPwuB2tdRndNhqM65L6izjfIis1Be7IO6Hk55kQ2ivMgAyovM5hxlkHOUTUBk9wDKi2wo5cU9RHLOhiI5Z55IzgekxcgctBjZHjjOmT+OcwHDOBMrjHMWAONc3A8U53mL4kwYl2CH4jyXUZwTEcV53qE4J04U5yQAxTkZiuKc6CjOmT+KcyKiOBf+IM5zK4gzwvLfN1j+9B6DOGchIM6ZDcR5fjh+jH1h9jUQ5xxBnPcCcY5UEGc//DnWX9PB4xDaCh8U5gYIr1eP9t+m0P584guXB0f3HXphl0D16tJDrxQU5ugA7BVeKMyxA4U5DiALiEcjC+hLDYih1qB7aBLbyAJi/V3sZAHx8cgCYmWfif3JAvJ7jr2chWEvZ3bsZb/iAgIfpJE8jDQg9iYNMCAvFwi8HAS8rDNfHAN4ObMtx4AbM95MFcKVsoHAyxm1AS/nDwN4+XK9at6ggV3dD4eZjed/Nyui6Q+RmR8yMvMx4Zj55LqcwVrDpjMnaQkTu0DYZoRtRthmhG1G2GaEbUbYZoRtRthmhG1G2GaEbUbYZoTxQthmhG1G2GaEbUbYZoRtRthmhG1G2GaEbUbYZoRtRthmjPcQthlhmxG2WSiVSRG2+UiwzbkDfjhH2OZDj9uhYJvzrwK2OUfYZjy++ipgm/MBsM05wjYjbDPCNh8LtjkfANucI2wzwjYjbDPCNh/gIlceDtucI2wzwjYjbPMR/AMP2OYcYZsRthlhm0N3uspbpxC2+VRhm3OEbd4ftjlH2Ob7DducI2wzwjY/VNjmPBC2OUfY5gcJ25wfGLY5D4RtzhG2GWGbv07Y5jwUtjlH2GaEbUbY5mPANudDYZtzhG3eF7Y5R9jmewLbnCNsM8I2nw5scx4C25wjbDPCNhthm//UpAhIWzrhhVrXB/96MwuKnZwcGAXyee+kAEOpO1BCoOvbQycR8hkhnx8m5HMeBvmcI+QzQj4fF/I5ty3Hw0I+p0Mhn1Mb5HPxMCCf98N4Pjyi8+JNuWzhZBHdGdGdJT/5ZbM43PjOreCXR3he8idGqGeEekaoZ4R6RqhnhHpGqGeEekaoZ7wrj1DPCPWMUM8I9YxQzwj1jFDPCPWMUM8I9YxQzwj1jFDPCPWMUM8I9YzxHkI9I9QzQj3fI6jnfI5Qz0eCei4ckMXF4aCem6qFY4M9t7USASPXtjjw6Pk6hV5A2fSeA2WPOG6+vlEoUHZhB8qOHgZQdsBAh+zKCJT9VRz+xScElF0MAMouxgLKHoDCi0DZCJQ9AlB2ckJA2cUAoOxiLKDsAdC0CJSNQNkIlB0OlJ2eCFB2EQ6UXYwElD0AnheBshEoezhQdnYCQNlFIFB2MQZQ9gBoXwTKRqBsCCg7v5dA2YU3UHZxHITlewyUXTwEoOziaBjPFqDs/dGdvzBSdnEsIGYvrGyCWNnjT5E/MDBiZT8wrGx677Gyi0Cs7OL4GMZfA1Z29KWxsosDY2UXgVjZ46yzIPhfxMp+6FjZ8UlgZRehWNnFOFjZQ/B3ESsbsbKHYmUnJ4iVXQzFyi7GxcqGjxpJ8lCxsouHipWdmrGyUydWdhqAlZ0OxcpOdazswh8rO0Ws7K8CKzu7x1jZRQhWdjECVnYQMC9iZT9MrOwW2i8cLZs3lBIE+ZfCyy4OiJddBOBlF/vjZQfBAiNe9oPEyy7uOV52EYaXXYyCl+0NXYx42fcJL5vOvwRedmFbjgGXbuCTSzo3w5nk84F42fncgpfdHCGfPl72m/p09HX1v6UREnc/NO1ydfV8sSsbRN23y/XHH66avw8Ps308aO3V4rrc3iwu29f0Q9q+ud28K19w58049Ezk5fod/OV/l/XChL9/vVtvFu/ME/s1QX1vd4vNrl+I291iV7Ywz/cRBfzv0tqQ4cDFFttmeht5CDS8Fdq2Ul8UMZybg1mDHY6Q4QgZjpDhCBmOkOEIGY6Q4QgZjpDhiBqAkOEIGY6Q4QgZjpDhCBmOkOEIGY6Q4QgZjpDhCBmOkOEIGY6Q4QgZjvEeQoYjZDhCht8nyPD4FI9i2En88Y9imgKAoKOYpokBy5nM7VjOZH44BHEL5jq5v5jrY47Y14QaPua4HQg1nMy/BtTwkIFG1HA8/ztd1HBJnz1Rw+E2iBqOqOGIGn54FXWihsNtEDX8K0MNj92o4bE/ang8Fmp4OGYx9cIshlDD46Ohhscm0OIHhBou2xYv1HCwSShW8Vio4fFxUcMTB2p4EoAanoyFGh6OXRx5YReDqOGJL2p4YvITEtlPSLxRwxODn5A8INRwRbmcqOFm+VDc0LFQw5OjoIanIGp46o8ano6FGh6ORRoPwiKNASzSw6GGu7FITwk1XNaUylunRBTe9Kio4el4qOGpDTU8fZio4ftO4yDU8PShoYbvO4p7o4aniBruQA3fe4oOgBqeOVDDM3/U8Gws1PBw4NrEC7gWQg3PjoYanpmQax8Gari8uN2o4Wb5YIDa0VDDs5FRwzMzanhmRg3PzKjhGYAant1f1HBgHYwGEGbp/5Dr7ACo4bkLNTwPQA3Px0IND0clTr1QiUHU8NwXNTw3JShyOUGRe6OG54YERf6wUMO1pe9CDQcaBCMRj4Yann8R1PDCFzW88EcNL8ZCDS86/Sx0/eRPXlhQwwvtJayo4cXRUMMLWUGLB40aLqtaAGq4o2Gvq8WRUcOLo6OG91CbGmx4ZIUNl8fQARtO4nuFGx49LNxwz6nQccNJ7A8cnliBw5MA4PBkNODw/iCIGE6CukcmiQ04PNHfxQ4cnhwPOFzhsiTJgwAOV9arHTjcICxUgiTHBg5PEDj8SwGH5wbg8Ef8Gx/kcBU3UIAQt/Yg4wg+tjWDgQXvB+y4rE3jwo4DfXtotQI7nn8p2PHCATteBMCOF6PBjvfRCjGEK91Dk8IGO17o72KHHS+OBzuuBC2keDCw4/Iyd8KOG8UFxSiODTteIOz4A4cdJ3Pbcjws7Hg8FHY8tsGOk4cBO74nsDj3cjig+FHBxUXQ3/sONP414XwfE8ybDZ3Uq9kpf1Vub6/rrr8c7DaCbSPYNoJtI9g2gm0j2DaCbSPYNoJt42V7BNtGsG0E20awbQTbRrBtBNtGsG0E20awbQTbRrBtBNtGsG0E20awbYz3EGwbwbYRbPvegW2f4FFMdfRTmFGwookD85gcDl3bihVN7jlW9Ijj5usOhmJFEztWNH0YWNFkfFBuxIr+ao6vohPCiiYDsKLJWFjRA3wyxIpGrOgRsKLjE8KKJgOwoslYWNED4NwRK/o+YUVHbqzoyB8rOhoLKzrqrFSkWyn+zJEFKzrSXsKKFR0dDSs6ks1U5I0VnZwIVjQJx4omTqzo6FDI9Uas6Oi4WNGxAys6DsCKjsfCig5Ha4+80NpBrOjYFys6NvkJsewnxN5Y0bHBT4h9saLTE8CKJoFY0cSOFX0w1PbIgdp+QKzoBMSKTvyxopOxsKLDUdpjL5R2CCs6ORpWdGKCaffBis7uJVY08caKJhD26sGQ12MH8vq+WNGJDSs60bGi84eAFb3nNPpCfqtjKWNFFycOFb3nIAYAbpuAopPHo8JuP0Sg6D0nyB/L2x8oOnUARaf+QNHpWEDR4ZQOySBKhwSgdDgcULSb0gECiib3HiiaBAJFEzuA7+jY6Q6g6HRkoOjUDBSdmoGiUzNQdAoARacwUDT90kDR5MBA0SQQKHqcdRYESO4HFJ25gKKzAKDobCyg6HCU/tQLpR8Eis58gaIzU3Yik7MTmTdQdGbITmTeQNHRSQBFk1CgaOIAij4EqroNKDr7IkDRuS9QdO4PFJ2PBRQdDuSeeQG5Q0DR+dGAonMTkrsXUHR8gkDRZChQNPEEij4gqHvmAHU/ElB0AeJEUztONAnAiS7uFUw0tcNEJ2aY6MQJE50EwEQnQ2GiEx0mmvjDRCciTHThjxI9t6JEzwNQouejoUT31VzEUM7VPTKZ21Ci5/q72FGi58dDiVauGJG5P0p0eo9RokkISjSxoUR73i2CT3tIGoYSPUeU6C+FEh2pKNG+CHSsx6aLxyE46j5IzQ0YXq8g7b9Nwf35xB8yD47wO+DCLonq2amHdilozdEBINi90JpjB1pzHIDWHI+G1twXHBBDxUH30CS2oTXH+rvY0Zrj46E1KyzxJPZHa87vOVozCUNrJna05vgAMOZWtOYY0ZqPh9asQ48fA62Z2JZjwL0Zb4hw4WLZULTm3IbWTBGt+QiAzEcEYV7/Xm4+bqpdaUSoRUzmU8Bkfl3u/rHYVPWK3TJk5u4fDFr4HgA1i8+EoM0I2oygzQjajKDNCNqMoM0I2oygzXjrHUGbEbQZQZsRtBlBmxG0GUGbEbQZQZsRtBlBmxG0GUGbEbQZQZsRtBnjPQRtRtBmBG2+H6DNBUXQ5iOBNlMH+DBF0OZDj5uvO9jVAfNKD3Dw6GEG73ehBsZ7BPtGBx5GXycpFPua2rGvo4eBfR0w0CHbM2JffxWngPEJYV/TAdjXdCzs6wHAuoh9jdjXI2BfJyeEfU0HYF/TsbCvB6DNIvY1Yl8j9nU49nV6ItjXNBz7mo6EfT0AcRexrxH7ejj2dXYC2Nc0EPuajoF9PQCtF7GvEfsawr7O7yX2NfXGvqbHAU2+x9jXxUPAvqZHg222YF/vD9j8hcGv6bGwlb3grwnCX48/Rf5Yvwh//cDgr+m9h7+mgfDX9PiwxF8D/HX0peGv6YHhr2kg/PU46ywI0Rfhrx86/HV8EvDXNBT+mo4Dfz0EUvcewV8XvvDXhT/8dTEW/HXR6Weh6yd/8sICf11oL2GFvy6OBn9dyApa+MNfJycIf02Hwl9TT/jrwk9X4aNGkgTBXxdHh78WkI01/OvIin9NA/Cvyfx+AWBHVgDs1AyAnToBsNMAAOx0KAB2qgNgU38A7FQEwCZzfwRsYkXAJgEI2GQ0BGyhYMRUMdKVeRAbAjbR38WOgE2Oh4Ct3j0g/gjY2T1GwKYhCNjUhoBNDgDSa0XAJoiA/aUQsONgBGwJ76/HwY4fh2D3Hh8HW4EpHBMNW+raQ98UTOxDQP96YWInDkzsJAATOxkNE7s/DiWG89DuoUliw8RO9HexY2Inx8PEVk5FSeKPiV3cc0xsGoaJTe2Y2MnI8MROTOwEMbGPh4lN518CE5valmPAfRr4UJLOzZAlBR2IiV1QGyZ2hJjYR8DErt6t1pvyv5tbX0Zk3iOiZiMu9ingYv+y2iIyNiJjIzI2ImMjMjYiYyMyNiJjIzI2ImPjnXhExkZkbERKQ2RsRMZGZGxExkZkbETGRmRsRMZGZGxExkZkbETGRmRsjPcQGRuRsREZOxwZO0Vk7CMhY0cOaOIIkbEPPW5fMzL2iMN4KGTs6KtAxo4QGRtPAb8KZOxoADJ2hMjYiIyNyNjHQsaOBiBjR4iMjcjYiIyNyNgHuA0XhSNjR4iMjcjYiIx9BP/AAxk7QmRsRMZGZOzQna7y1ilExj5VZOwIkbFHQMaOEBn7viNjR/cPGTtzIGNn/sjY2VjI2OHgrIkXOCuEjJ0dDRk7M6GzPhBk7CgQGTuyIxZnR0bGzkZGxs7MyNiZGRk7MyNjZwAydnaPkbGjAyNjR4HI2OOsswMgY+cuZOw8ABk7HwsZO++Mb64bX/7IuQUZO9fewo6MnfsiY+emBEUuJyhyb2Ts3JCgyB8YMnYUiowdOZCx8yMjY+eIjI3I2A8TGTsaiowdITL23sjYESJj3xdk7AiRsREZ+4SQsaMQZOwIkbERGXsYMraC+Hc62NgaVOGY6NhK5x5ah/jYiI/9MPGxozB87AjxsREf+7j42JFtOR4WHzsdio+d2vCxY8THnk2bAay/q3bl9RZChVaerYETvirf3L7bnr24fL8GUY+ZTCMys/byis2do59WCOip8yxqXOrbVT3MTh+ECXp0WE+7R3dMzN3by8WbcunzeK0g0OPb5frj9uyZtCyBLmtRWdLa5/PFO3tXtYC1hxeLy/d/X2wWy2W5tHclSTr7fF3+69aAMW7sVZC19vv9cv3R3tvr2zf1/x3drDf1r/6wK6/tvYmC1h5/eGvvqI6bbe39JsBv8P++uN2Wro5qEWsvvtPnO3V8Yvafvdcfq93le0dHjYy1n5/L65vlYucYqk7K2lcD2G7vqZapVu+eV5vycrfe3Ll7lKRH6Xu5fnf2fWkbvl7C0sXL9TtrB/X3QPPtbrErt2fPy2VpGXomxYXsPf213Dm6qSXsfbx29vHa1sd6s3hXMo6Fy4WtIybHxVy9PS+vbm+W1eViV/7Q7PiOfrUG7l9wzAHv1z4LbW/fV8tdufF7VFHW1e/L9eViWZ8xursVRF29/v1286702NeZ3IvOIfDrt5N3PjET/+52U7vqXSu/N3hV1hGae/q4nKu/19X/ujtjQs6ebpaVWw0aKaCvXWN164t/3ABf/bzYfgB7BRtAP7Cp3r0rN2c/r9+9W8LvrYjN3M5zoH8Nus7B/rV5/dbhyMaH66QVnHk64kMcdrPciz8qn+6Y2MzPrx/g/lu9+kHuv5892c8CmVu8Kre31z7GrRWchdEjhrIphqaXw/PR3qHUsKDLGFMFBV32UGpY0OUKpIYGXVAQ5BUpefU0PO4yxVUhcZf2/cv1+uaX1a5yDFcvNvOKz8KjOCBEC4zibNHZkChOl1uW5Y2jKyYy8wnzgmNBKM4LjQXhKC88FtRjsUW1+369GWVFjRgFitLvd7ubs+frj6vlenEF9ilLWft6Va8fC6eaJGTt6fW29OpMkIP6+/C7K8TpJSx92ALM9mt767+Vd1tHD0zE0gtzAv72D1svXMTay87eg/VNXtvH4bVlHIamHUx5hZC8g/o9G6OX63dbay+9FNTXdVkfVJz9/fbNstrCL6WIQb2tFtfl9mZxyUNte7Brlvbou1Vk794leXf/bNR8OxeE3T3/chPy3KI01HdDk3f2E/tfc5UC7NkkO/NJWwXntsyZq7DcljlzFZbbsiStBuS2vFJVe+W2LEmrAbktV75qaG7LkbAamNsCk0ojRpYeyaqR8lxg09EzamDT180//H6HC888c3BDcnVgGi44Vwdn4cJzdSapXzeVh8o1UrPQPN5eiT9LSm945u/tdiw/mvcU5EULZCuLurSsLhJ4W60Wy+UdVglglQBWCWCVAFYJYJUAVglglQBWCWCVAFYJYJUAVglglQBWCWCVAFYJYJUAVglglQBWCWCVAFYJYJUAVglglQBWCWCVAFYJYJUAVgk8+CqBikEM9HwDjCNAAM0/J7MO9t0DdF1HMujAjs8/NejF57+1kMyzBoN51mAuz1qM5VmLqXxh7quFGDXCIuiohiZohQZGDyiG6PCQIGSHJhfM+mDHN0z6WzqdTcs/btYrQ+QMtn7RN2AdbBarq/W1X9tXTPZbyua0wQozvWsP0OWPXdH8TtOKw1Wwz7CSBCtJsJIEK0mwkgQrSbCSBCtJsJIEK0mwkgQrSbCSBCtJsJIEK0mwkgQrSbCSBCtJsJIEK0mwkgQrSbCSBCtJsJIEK0mwkgQrSbCS5MFVklxXq9YoEb2sZFddl+va4/s0XazumrKDrpigLRfg1SCjnEVLkvWvcMoaU1mESBETWhjxq9C2eSNWU/Kv22pT03X8VlfU8IKJ9l37UhbO39KSmry9XV3WtDA/sY9rdqDdupY8e7/Y/vRxxTltBOmaQG5zu6qH9+z2cktbuhmJI4WGUqSUqzqX9ex2tzbOV7W6uWXsJ59n08YhYf/4rL9V/YT1b/ZkLgmj+1Eofp5Op7NJT90j/s1feTbhzD1PGUnN00+fG0Kunpem5qlhLFwdzcy8IzH6938X6bEYS1X7kPVXf9JpuB4//lTTfDbj+KG8m0+qFWvb8hc9esQ+ZKRawnA1fPD9V+1QPVY/58MmEcW7CIGMM9gTBJm/7ijj1G/vztl7qdRBP/708+T94vdy0jeYCKuD8wk168ZEI0T9WYRgEiGZQ0jjTiJfgDqJwsxJAa9MYLIuM21S4smaJGp8mg/TeIBdaLdjxXpv15tr5nVf3bbkRVpFnmL5eK+wvWNdbuuF3/55xjs32I6WvPIkjAfnQWuHQKX39db5bjj71dx/xFf0dbXdVqt3vWJ3I6+ubqbZvAOu13eT/5h+0zX5ZvofytJP8zPexLT803x8jbfbXtX0Xml2t16ykm0lD8G2hoy0r6H5rK5UgC2zI/Zu5RSCyXnDldlTP4pkmXOZnXIucmXOIa7MuZsrc95RZc51pkz+wHORJ1N7EvUtnhoJLLu+FJbMOcSS2XbEZrJjyGw+nMv/lHgvmSGs28gUmXxRb27VzojUtBbQSDOpizOT6xDMmdlKeG2r/b6h7av8K826CCyY7U+Be61RuufMnPuxF8LkhRBh5tzEgznv2S/ndr7MbicUW0j8zbslyFPbERXvliqtq4WhliiUsKLSEUjpiAdBbc9Pa6Cn5XyyotJpT6K+hJGatutK0TliY6YlEDMtMTPTEomZViGm1fWTmHlpIyfl825pY3zeLQ9BRyurym639FSq3W4pkNB6KVQEKlQEKRQxMtD26kHsClWP6IUo3eiSZVmxNcQdznYlix5CvP8kth5yP438Az6Rzb/PJ70LrU7m9WJ3+b51hif/nE6/6UW/mf5z2tNy9074ISY0Bic0ViIzVReS44dmaW5Z2f4eUwK+c2IOzXq++oDYjAZnY94ulss3i8sPYors+2c/vGT3pX74eTqbfvfsx+9evDTekPpQ3hkyXj6pmpaZ+QGkavqwoBtKNV6oh+nh5WLoIXIx3GPhY+kMGLigOWIw+i6nFjCovktwvNA9v8l3mU/AoKTzXeamiEGLLQy+C3Fte53OwHsfFzmEF0OpuJXxXwINvlk8NEAICZ7HCRC6UVYjhDbbLCw2ZvsbAyZ8yraCx9rH7dYg2TY65pSzHamf8uafnaGrD2HKq6ZQ4XxindG6pWFRlP+6XSwnu/VkvSon67eT3fty0nZbb1W3gh10dn+4BRMSUTKj+KG8c8Z7H8o7jPdOMt6r3QlYdz6Ud4e3lB/KO08j+aG8u//xXj2iarynxR7x8WMPSi2j7O99+cZbvXMeFHq0gA15Wvve5cfJq/Ldiz9uHrnhGybT2+ljPTag8/npHcVURz+FqYIOYCrT2QshsfXwhZB4fB+/S0rWRQvgoJHDDFpTKREwbk2DAw+dr0fYDd3dTQmOHD3QyNX2LGTgavkDj5uvY2SN4FlZzNnlYrl81D9iv4PNWBvJxY0eRClFyECHbMlshS6EAilnDC8K48nfiZz8OTPaC6maDvRXRbHDnAHK+iytNrjqBm4TGr15Z7tHC/elkQcPBZnUr4vNqlq9c0aLorA5bDSr6KnFjcaYLihwJCYVJbKKAsGgQUWJQUWJoqIEUtHES0XbWXWpaCt2PBVtfzBIRds2oRGn7+HMeBGnNPJa6Nmp6HZb7rZqD2wZKjWvrejMMd9MiB/qPeeDNNMjqfMpl+UR1efaBeqHTR3SyX9N9KrCcy52dsluyzzSRB4/USPNVp0FX+Kq3F5uqhsWIwJ2KuJ2SpBVFDyyZLeobBsi0UpRyEpRt5WKOisV6VaKP3MkWintSdSXMGa3KO9KMVLUlt2iUHaLmrNbVMxuRbKZinSDRs3ZrdRlk4QZtJgkQeoQ2S7Ftgi/5muOhCa9NYq8rFEKWqMUskbUZGWi3qxQuzUSx/xCbCUao6tqa63hizsdbAWVtRvb/IRIXvexqIERpIGRWwPjTgNjXQP5E8eiBmpPor6F2U/g2hwrKhhBKhib/IRY9hNiXa0is58QG/yEWPETIshPyJw62c6oTSFbkaP4B/zHvJWxle81MfbSxAzUxAzSxMikYXGvU5FDE/lIX4hNRDVs90tACZOukLZJ27KlqKtFUm/mov7F8qpPRP2LIf2L3fqXdPqX6PrHHzYR9U97kuqt+QU+CY/XSMqaF9s2v1jaSMXdr/2m3Rf/bSL9p8vx9cq/SnSVrR/wN/bdhaZ6ubN+ls2jrXyWCXipHb8vpyld84VV5Zqf8VW4RrpXt8RL3XJQ3XJI3WKTGiW97sSOytlmdC/EBo2uQUuunrdlueKZG76qn9QpxlpnqvnT+ZNJNf9LLVT/8c03vaal3YKv5hftLZX/KTebLakfWVDZN3f1EntkmwmGjfybjox8MWt+ajYxrqQ/1x5cNXf58s0DgH689DXsw3eDQp62r/lkUpG/tC86qUg9OJ0uFH0Hv1Xkoh6I+tMz8T3UrLdBwPrebBkVZ7021V6qSZ/Y8P5ZG90nQvPJ08mgCWr6aI6Ymrlqzhu72qeGSh0y8VlX+tTIQTY+U218IlvWTLTxCWTjE7eNzzobn+k2nj9tJtp47UmMCpf1Np7vFJli4xObjU9AG5942vjEbOMz3cYn3MZnuo0nc2dJTDOTtoqYRuLgZr79HV8734r3hj7zO++CzwrJHDL1icmEZ73lThw1UO0YX4gtIFufibaepwAzzaxRZutpbetJ/Ydo6/Nu4VdUtvWFv63n0+Ew9rlm7Pl6YVaPHtnaR621L55Mqqi39pFk7QkRzX3EzT0hLnuvSdjfna0mQmwmnzew2PyuA8joO2eq7UUw+7ls9iswsi64xa/UmLqwJLVS2cgWorlPIXOfus190Zn7Qjf3/FEL0dxrT6K+hDGpxZ2lQrH5qc3mp1BSKzUntVIxqVXIMXWhm/kUKHN1Fj1Wtti5ujpCDqvyjpYrIU4u/Ow5fBBPwEtvqclOF711Tu32vJJi5FS/olPoV3QYpgVfxP85oUkqGqRo30nseW36mRQ+49O5rK6r3Xn96+CZ/vV6U0527xerWmpy+X6xWVzuyj4OZLw5B5lJ+KSfRGotijScf2kyTXww470HsyMFEgaz/0wZTAIO5dvyY7lpxpKYRpIcZhzhU18Sq+P4p66C7mxXbnftiIqjmew7mpxUqR/L7hM+ku0H5xNn4Z75WlnbvrlX5upCvm7mrBQ8yBTBp35EOfbr9mhOLwWel3c1LVxSPWa2XUzJlCNqqaAlg7bszOO0vK9oIYaSlu6piVTUoj+O9i7GjTvrelN27sy2c2fQzp2Zd+5MKrZWbqgQQxFMBuzdzhOpjlMM1jAucoR9nP+U727O5YUzcc9rKvA5FAEPojLjsbhQupLZd/VurC/EJv1NlUfi9LbMbv21FNJdV3n1o3hdhX/OqN8MnzdccIYvGnI4GesjG3O9hF9wgZbDWDdcbP0fdLnBhy0kMxcZdgR9oDkmgjluRFUbZq1eyhULKJUv5ZBBzj0MslC/ZCpg6qqOpBIm/XG0lzEfTuZdd4pFzsEqJnMZk1rHZChkyoFCJmMlk1rKlENHlCT30LqWrdGqdo3MUU4pu18LMNVNA0F5/AqYCHx0QsCzk9xoq4Uaptxpq9sRvxDbiDkNjSMT1FRewqI3URc5tXhQhaIhVFTYAlLYwkNhaa+w1KCw/PEJFRVWfxztXYweVNH1puhrYfOgCsiDKsweVCF5UFTRV6qrdgF4UIVLN3WqVFhHNdkj+FTab/pqrNZQ0Fzqp7kFrLkFpLmFUXNpr4WFXXP1+bgQ24oazBhgQa3t6u6YmJjlpgFZbtYYzm6TSEtvN6y6R05rx0/bN3syqeI+rR1LaW06F9PaMU9r07krra1JmN+ZrQg6t6WzmaA5jd01hNLY4FS0rYX0NYnEyJixAoPrpKsNY2KqFYxtF4+VqxVEKg0j4DUP4nHPg/TVYcRQHtY9NZEKxAxPpL2P+Q5yF2arRWLECt1AQOwGAoA3EAm9of45ybQbysoIAOBAnQgODR00bM/Z90ew4ex3fO02ExZstV85GIXv6VEQuoEYL3MQoSSMOK5zNCN8ITWQ0N047ba9ULwFOO3FHcXiPZu3V724ID6gZLxHO4JrxjsZn6Lx5nYpZI/SDvWuFoMqKEiqllAQ9RZJKlkj+EaLz5WWtLdGqcEa8WcmqWSN9CcynmjX7/JJfM5WWDFEdjwEAlZU8K+cJRVqjNqFgqnBKBFeVSHkonrT5Dx0a2HRYVS1+vuDl1S0LJx+hokJC4Yp9TNMlouw4PkbMV9hSQU744LJY+N7ITWAKirY+uMbULe85UMjGo0zox1XgHRy1H407OCoahoHnBkNnEn4/I3K529deUoXeqaax5qw+pSkrk+h9R9ifQrJentSJVKFSpT5++7N6nbUp5BM8+CbmWIlGsmR/fj0afuWTyZV2vvxqezHx6Ifn3Z+fOz042OHHy++eePNxzZvvhG3lKZ0zSGf3jFFbR+iZ5/JlSkMbgDaSrvilFqq2Ukf8S8YSYEn34aQfNda2vk3ZPgp51FpY+BhE3J3U+6flme8GgdKyXd9+1ihetvpjZDfySiFT0ZpYk7Ft/wn0Cqh3bloK6iETNR2LEqUS3FUOhcl4AU94nFDj/Yno9RwMto9N5VORg1PpL2POQSkXX+q52W9q0fAy3oEuK1HpOt6VDkfpYbzUQLc2KPOA1JOfgMrVStxhDCw/SVff6sV71WEekKywYejFDwcJcZrelQ4HSWOi3p8pC+kJqKtFsiGrOFgC8AqyjviQZHGyCsilBqEx4Q9ChUYEnYitohQW8/ZF+B3IbFtRQYg3sCnpDQzgnnR+dwTzav9UGj4ZHq7bdTucjeVaZ+akqQQpGEJlcJIBSNdijdLNJfS/Vm0mgZnz9j/npeXy0UHjd3QTdUrqqHQM7JRiTdjTdxe3X094+O214vOP02b+OH8k+5/1V+aHJ2r8s3tu+3Zi8v3a5Aljck0IjNrL6/Y1Dr6aYWAnjoyxe3Zd+vb1c6HvZ4JenRYrwqP7piYu7eXizfl0ufxWkF/prfzcdjjni/e2buqBaw91JTxfhTskqSzT18SdUXW2u/3g/jP9W7Wm/pX6yje3psoaO3xh7f2juq0tq293wT4DX5DcO/o6HbrWFi+0+c7dYPZ6/WehrHXa/3swV6v9dVwK+7BM2/scSQOe6HvoZTiShehjOJCc0aevB3M9qz3FM72rPcRzvYs9cEoWrd7sD2behuX7dn8C0PZnk29jcH2bOp3f7ZnU69jsD2D/Y7Ou2z6pX3YkU39DWNHNvY0kB1Z6OswhMbiD4zFZ6w6z4H+Neg6B/vX5vVbRyubncdCbwVnno74EIfdLPfij8qnOyY28/PrB7j/Vq9+kPvvZ0/G45vvW7wqt7fXPsatFXT3+Lrc/WOxqerw1OeRJXF377+stmH9Kw1m3qHUsKDLGFMFBV32UGpY0OUKpIYGXVAQ5BUpefU0PO4yxVUhcZf2/cv1+uaX1a5yDFcvNvOKz8KjOCBEC4zibNHZkChOl1uW5Y2jKyYy8wnzgmNBKM4LjQXhKC88FtRjsUW1+369GWVFjRgFitLvd7ubs+frj6vlenEF9ilLWft6Va+f7c7eFRey9vR6W3p1JshB/X343RXi9BKWPmwBZvu1vfXfyrutowcmYumFOQF/+4etFy5i7WVn78H6Jq/t4/DaMg5D0w6mvEJI3kH9no3Ry/W7rbWXXgrq67qszzHO/n77Zllt4ZdSxKDeVovrcnuzuOShtj3YNUt79N0qsnfvkry7fzZqvp0Lwu6ef7kJeW5RGup7fbu7ud2d/cT+1xRfgD2bZGc+aavg3JY5cxWW2zJnrsJyW5ak1YDclleqaq/cliVpNSC35cpXDc1tORJWA3NbYFJpxMjSI1k1Up4LbDp6Rg1s+rr5h9/vcOGZZw5uSK4OTMMF5+rgLFx4rs4k9eum8lC5RmoWmsfbK/FnSekNz/y93Y7lR/OegrxogRuZl5R3wHRYJYBVAlglgFUCWCWAVQJYJYBVAlglgFUCWCWAVQJYJYBVAlglgFUCWCWAVQJYJYBVAlglgFUCWCWAVQJYJYBVAlglgFUCWCWAVQJYJfDQqwQqBjHQswkxBiCBEOeczDpKFw9CFR3JoGMtOP/U4B2d/9byK8waPoVZQ58wa9kSZi05woW5rxYZ3AiLoMMPm6AVGrxboBiCYVEslGylCPzQ5IJZH+z4hkl/S6ezafnHzXpliJzB1i/6BqyDzWJ1tb72a/uKyX5L2Zw2QJ6md+3BM/2hLZrfaVpxuIoGH0+sJNG6MGW0vn2+eMc06/OsR8qrV5S6CnfVdbm+NUNl8Knhi2efyoVaoO6T492YxkyElwkdtV+Fts3zswX3r9tqU2N5MHYxPprtm/XrnGO/tIAoNQtWDeHzE/u4BhfarRlE1/vF9qePK46HI0jXsJab21U9mGe3l1vaQtVI+Co0FF6lXNUp02e3u7VxdqrVzS1DTvk8mzZ+L/vHZ/2t6iesf7MHZ00YVJACD/R0Op1Netgf8W/+yrMJR/15ygBunn763CB79Zg2NcYNQ/PqIGp6MNx//3cRY4vBXLUPWX/1Jx3M6/HjTzXIXzOOH8q7+aRasbYt9tGjR+xDhswlDFeDPNd/1Q7VY/VzPmwS3tzcASZknMEeXMj8dYc0p357d87eC8Ss7BtMhNXBsYiadWOCIKL+CEQwdavC3KrRBHwB2CUKoy4FvDIM+0yMkEsk8URcEjU+zYdpPAA9tNuxnfztenPNgrur2xb4SNuuFcvHe4XtHetyWy/89s8z3rnBdrSo0ydhPDiGWjsEKrint853w9mv5v4jvqKvq+22Wr3rFbsbeXV1M83mHXC9vpv8x/Sbrsk30/9Qln6an/EmpuWf5uNrvN32qqb3SrO79ZKVqbYegm0NGWlfQ/NZXakA7GaHutnKKSiVcxv3lcJyIGFugqwLHqQLPeCmAW+TP7CEtqk9ifoWZtKrri8FaRPkWpibKK/mMuOVATdzbia8mhv4ruYK3dUcortyQptzHYIhN1uJwzBdpbkIotn+FLjXGqV7yE1PxE0Y+BDC2zQyLwhomw7ehW4nFFtIuMg7mAi0Q0XeaRSgNqhbBcxfAroFcW49uAV6agEDswCHfZYgbtUnUV/CjG/Lu1LRba3gtiC2LQBtK5GbKNwmBlxbM6ytG2t+Z2Nw3O0OQvYpq8put/RUqt1OZFz0UigYaT4CAWyNjAECFq2DL2An8XoSnbOb6Jzdf3rEHc52JYseQrz/JLYecj+N/AM+kc2/zye9C23mP27kGvrjTlTmOe6d8ENMKEw5HSuRmaoLyfFDszS3rGx/jwlGKk/MoVlPNBMQm5GGJDgkOLsqb8rV1fanlZSN0xN/aoKNJcTxAhheAMMLYHgBDC+A4QUwvACGF8DwAhheAMMLYHgBDC+A4QUwvACGF8DwAhheAMMLYHgBDC+A4QUwvACGF8DwAhheAMMLYHgBDC+A4QUwvAD2EC6AKUXZrCzgwuOuBp1np1dvXb/dsYutd811J+9Kayavl1kTklrrrAlJv1yhdV+DopVa12/z8Gqtg0Y7uNi6G05nuXUn+YRNiakI+vEpVVsbX2BwnTV/9L7QTyz6bL9py0H/bSL9p8vx6lBHgfZv7LuL8ELrXofgMsJOxqtQjtd6aXVyzRe6fRGqArtfsrDJmxvc/3LrfqTVgmvLCqyncVmuujXYLvIntYmsVaiaP50/mVTzv9RC9R/ffKMXac9/q+YXWKV9klXave7Vv1XNfbSUlWMeonob1Fb2i8E62zS7T3XdZhWv1Ucp6xZvSdTeHbBj0u6axGL7ob1f+D/lZrPNJk9bL5NtoW/u6pX2yDhcddPf9ILZi1nzC7OJWhLe+D7CqKkjOvmvSfODvFT4nIucXbIkyCPp68dP1IpizQqRp81bPZlU5C/te00qUhsjqZa9bf9bRZg9qj89Ex9f9ZINAsbXZfMen/W6UWubXAq/2H74szaIT4Rmk6eToPFv2jbRQDMV96T0vH5+iyoerviczrMBxec0GArg7WK5fLO4/CCiMXz/7IeXDMnjh5+ns+l3z3787sVLI3bHh/LOUKnugxMQkYeCE9AHSt1QqhFUPUwPDwiAHgIIgG8EfCyd4RMXNF9XNbpkp3ZbVXXJBgdRRpdsPgFvxHYu2dx0XVWLmwwuGXG5ZJ3OwL4YFzmEE0apuDvxXwItvlk8NFwKSSaMEy51o2yIlmqoE2GxMdvfGDDhU7YVPNY+brcGybbRMaec7Uj9lDf/7AxdXahVXjVncecT64zWLQ2LovzX7WI52a0n61U5Wb+d7N6Xk7bbequ6Feygs/vDLZiQ+JoZxQ/lnfOy8YfyDsPYkwxja3cC1p0P5d3hLeWH8s7TSH4o7+7/ZeN6RPWoVJmX+PjRB6WWUfb3vnwv+/bOeVDo0UIJ5vW911X5cfKqfPfij5tHbmDByfR2+th0LhWf3rlUdXQIoCoI/ae6Mp5IJY4TqWR8H1/M9WzBQSOHO8rbhp7lbQ89dL4eYTd0dzclOHL0QCNX27OQgavlDzxuvo6RNYJnmIxnl4vl8lH/iP0ONmNtJBc3ehjnnwEDHbIlsxW6EC5ROGN4URhhp04EdsoJp7KQ7tGA/qoodhgAKlmfpdVmye2CbUKjN2+oldHCfWnkQUQqJvXrYrOqVu+c0aIobA4bzSp6anGjMaYLChyJSUWJrKJAMGhQUWJQUaKoKIFUNPFS0XZWXSraih1PRdsfDFLRtk1oxOl7ODNexCmNvBZ6diq63Za7rdoDW4YK4HIrOnPMNxPiiFLP+SDN9EjqfMpleUT1+bHrHFSHtNXOQjUR+DxUrKXaXm6qGxYjAnYq7qupOllFwWNLdovKtiEWrRSFrBR1W6m4s1KxbqX4M8eildKeRH0JY3aLH43HipGituwWhbJb1JzdomJ2K5bNVKwbNGrObqXuIo1uBq1lVJ3UYYozErnKovs1X3MkNOmtUexljVLQGqWQNaImKxP3ZoW6yqn6Mb8QW4nG6KraWgFkk04HW0Fl7SY2PyGS130iamAEaWDk1sCk08BE10D+xImogdqTqG9h9hMi3peighGkgonJT0hkPyHR1Soy+wmJwU9IFD8hgvyEzKmT7YzaFLIVOYp/wH/MWxlb+V4TEy9NzEBNzCBNjEwalvQ6FTk0kY/0hdhEVMN2vwSUMO1QnPuCKENBZKrWFMfyqk9F/Ysh/Yvd+pd2+pfq+scfNhX1T3sSY0Vn2tcU8300VTQvtm1+MVhTHHvWFMfmmuJUV9mY1xSnek1x7gRvZvNow25mAoeoJpZUqPkZX4VrpHt1S73ULQfVLYfULTapUdrrTuyAbW5G90JsABURp6Yi4jSoiDjrFnxdRCyUMBJ7DaNpJli9J1zLmGm1jO1CaUpfv0xNI7EWNRbGosbCVdRYOIoapfdmy6iwFTe24k3dr7HIsdCLHIMmqOlDKHbMnkhFsG+r1WK5BE/w8670qZGDbHyu2vhEtqy5aOMTyMYnbhufdzY+1208f9pctPHakxgVLu9tPPfUcsXGJzYbn4A2PvG08YnZxue6jU+4jc91G0/mzpKYZiZtFTGNxMHNfPs7vna+Fe8Nfe533gWfFZI5ZOoTkwnPe8udOGqg2jG+EFtAtj4XbT1PAeaaWaPM1tPa1pP6D9HWF93Cr6hk6ynxt/V8OhzGvtCMPV8vzOrRI1v76Gn7ok8mVdRb+0iy9oSI5j7i5p4Ql73XJOzvzlYTITaTzxtYbH7XAWT0nTPV9iKY/UI2+xUYWZPupKxSg2piK3RNlZS3dECWQhY/9ci+9ydkxHBE1j0vkQ7J9MfR3sWY3Uq73hTrn9qsfwqlt1JzeiuVireUildiOFRLgZJXZwFkZYujq6sj5LMq78i5EmJm4lneCp/KE/A+YGpMpwtHXqnduldSxJwa2CLmOl0E41fsFvR/TmiSigYq2nciewbWfjaFz/iULqvrande/zp4xn+93pST3fvFqpaaXL5fbBaXu7KPCxnD62FmEz76J5FanCIP6F+a3BMfznjv4ewIbIXh7D9ThpOAg/m2/FhumtEkprEkBxpJ+CCYxOpI/qkrqjvbldsdH1NxPJN9x5NTAPej2X3Cx7L94HziLOYz85y07RuiE1cXMv+Js3rwMJMEHwUS5Syw27g5GzK4fXen6FxS3fhsldeZsmtKR+gZtIlnHpu4cIZuOkTvTr6lY3T9cbR3MW7iWdebsolntk08gzbxzLyJZ9ImrpZgG47dM2ATdx5TdRTYsIpxkSNs6PynfLd1Li/oh99JOYEPpwh4OpUZN3fhsDyzb+7dWF+ITfrrK4/E6W2JyPu7KvxzRkz+WP+cMZUbPm+oyw1fNFzmMiJKNuZ6Cb/1Ai2Hsa692Po/6HKDT2BIZq487PjkQXNMBXPciKo2jNqOKnPFAlLRIOeQQc49DDLtDTI1GGT+3ISKBll/HO1lzCeWededYpFzsLSJGmubqFLcRHUzmwPVTdRU3kSVc8scOrckuYfWNTNsV7tG5ihHl92vBZjqpoGgPNRPeeDzFAIeqORGW017w5s7bXU74hdiGzHR0UCZPS/fLm6Xu+2r8i2oqfxQXW+iLvLI4kEVioZEosIWkMIWHgob9QobGRSWPz6JRIXVH0d7F6MHVXS9Kfpa2DyoAvKgCrMHVUgeVKToa6SrdgF4UIVLN7U5teioJnsEn0r7TV+N1RoKmhv5aW4Ba24BaW5h1Nyo18LCrrn6fFyIbUUN3pS7DXzDtCvGY2Ji6jsKSH2zxnDKm8Razpu1ODZaS/y0fbMnkyruc92xlOumczHXHfNcN527ct2ahPmd2Yqgc1uOmwmac9tdQyi3DU5F21rIaZNYjIw3t6sfYOveFYwxMdUKJrbbyMp9CyLVixHw7gfxuPxB+pIxYqgZ656aSFVjhifS3sd8MbnLlauVY8SK50BAQAcCIDoQCdKh/jnJtBtqzQiA6kCdsA5sRi32nH1/BBvOfsfXbjNhwVb71YhR+PIeBfEciPGGBxHqxIjjjkczwhdSAxVJ67vF5fvSXj1OckXcUUHeyfkVkQviA+rIe/5duJC8k/GpJG+unEL2KBMBxsDSOZKpdRVEvVqSSdYIvubic88l661RZrBGXVotk6yR/kTGY+76XT6Jz9kKK4bIDpJAwDIL/pWzzoIQc6FF/XqaUSK81EJIDvSmyXn61lzotfB8198fvM6iZZ/zM0xMWDBMmZ9hstyOBc/hiPleSybYGRdxOxvfC6kBVGbB1h/fgLrlLZ8b0WicGb2uVi0Yv3h41H407OyooeoOOTYaOJPwGRyVz+C6mpUuV5RpHmvCilaSumiF1n/Unqq0KXBccJL9ViUXHhtCW1yXqFsCyUybQpUM2AsEODxwL+hlbHvBZ/kWPQQ22ZVc1FLNXvCIf1GbKgfrW5811hsYybtlDCXnWWljkOAlf3dT7p9G3rFI6DAp5K5vH62pzWSnNNQTNAk+bqWxOXVcky5YLpnR7hyvFVRcfGoFUFJudlH5Kix4y4x4XDOj/UkeNZzkdc9N5Qux+hNp72MOWWjXn+opWC+cEfDGGQGunBHpzhlVzvOo6RotcO2MOk/L2zm1KFUrcYSwpf0lX/+gFRdUxO90hcKH3RS++Gq8a0bFq6+O22Z8pC+kJqJl/sho1P+6Wd/eWMOXFkVUlHdsV4KkXwQjNQjft3ooJXDb6kSsu5a6ntMvgYWb2FZkAGwLfIhMUwANN/aEpGo/FBo+md5uG7W73E2fiGi5pDnmD4HL7YHnzz9NG/9PB8Dt8G95hNBwaJx/0lNodS8mx4DRO28HUUnrvQylkhZ66tiitg2h83YQ87O5w6Fczebe9uFq1jyzEViDjd5eEGuw1sMIrMHGPkdgDdb6/X4Qwavezb6UwVqPgZTBWvs9SH4NfQ0g+dV62ZPkV+9vKD2v3tMwel6tnz3oebW+fmUb+x5EusYeRyLpFfoeypmqdBFKmSo0Z+yQ28F0lnpP4XSWeh/hdJZSH4yDbrsHnaWpt3HpLM2/MJTO0tTbGHSWpn73p7M09ToGnSXY7+jEkqZf2of+0dTfMPpHY08D6R+Fvg7D2Cj+wFiEjarzHOhfg65zsH9tXr/Ptttys/NY6K3gzNMRH+Kwm+Ve/FH5dMfEZn5+/QD33+rVD3L//ezJeIS6fYtX5fb22se4tYLuHl+Xu38sNlUNJuLzyJK4u/dfVtuw/pUGM+9QaljQZYypgoIueyg1LOhyBVJDgy4oCPKKlLx6Gh53meKqkLhL+/7len3zy2pXOYarF5t5xWfhURwQogVGcbbobEgUp8sty/LG0RUTmfmEecGxIBTnhcaCcJQXHgvqsdii2n2/3oyyokaMAmHy6MEU0zp/tBfJtLWn19vSqzNBDurvw++uEKeXsPRhCzDbr+2t/1bebR09MBFLL8wJ+Ns/bL1wEWsvO3sP1jd5bR+H15ZxGJp2MOUVQvIO6vdsjF6u322tvfRSUF/XZX0AcPb32zfLagu/lCIG9bZaXJfbm8UlD7Xtwa5Z2qPvVpG9e5fk3f2zUfPtXBB29/zLTchzi9JQ3+vb3c3t7uwn9r+magHs2SQ780lbBee2zJmrsNyWOXMVltuyJK0G5La8UlV75bYsSasBuS1XvmpobsuRsBqY2wKTSiNGlh7JqpHyXGDT0TNqYNPXzT/8focLzzxzcENydWAaLjhXB2fhwnN1JqlfN5WHyjVSs9A83l6JP0tKb3jm7+12LD+a9xTkRX+uqXE7rp3zplZWINaF6XJ5SeZJUWIxMu8jk2KxEQ2kdzKyFKUOlqJ0fGIsX57hvgZFJRpu6coDaLROhKooHZ9LS6AXaIfTyVPUSUJ3Q+bq1ZD7zVBkfIG9WYbNd0HmnldB5uabIACpEbsHMjdcA3GzDHAdsnEMtDKHuA2SymQB7S/ZuOaNDQ5JJTsOGVE/0gbyYWgFKijL8yCUZdKt/xplGTluT5Hjtte9BrfZR0sb+M6DVGcD2sp+MVhnm2b3iRXXrOK1+mikuNJdSvCmhHiTUgQAsMOcp+pVKfj6P9Vu/7e+z5eANbeimsdGVPPYdfM/dlz8Z6/L5j22Xfuvxcy3/mP90r/X+DdthSv/Tem+i3rsGOXpqU0V/T1IXzYww9200OL0zFacnoUWp0u8f31Zeg9ZJNOOmSUa2q+mt5/eTs9/+zT9P5tSPrRtUuXrq3K5bYnHWDHKbvu8vFwuNguW9vk8+/T54vNsWutWk9xhva7uml751yL3kKmUvmNEMT5uS+AgFuNjjT3W2GONPdbYY4091thjjT3W2GONPdbYY4091thjjT3W2GONPdbYY4091thjjT3W2GONPdbYY4091thjjT3W2GONPdbYY4091thjjf3p19jr6Huc+hurBLBKAKsEsEoAqwSwSgCrBLBKAKsEsEoAqwSwSgCrBLBKAKsEsEoAqwSwSgCrBLBKAKsEsEoAqwSwSgCrBLBKAKsEsEoAqwSwSgCrBB56lUDFIAauF3+8ZCgf03OapLOaI5r/m8ymN4vdrmQJxv/v0X+d/7b49n+fffv/zr8tLvo//+fbi//n8f+ZznQkg+X63cvy9zrC/dSQ8Z7/Nn3x6tVPr6az6a/PXv04nU1/+PH7n6az6fMX//eXv05n059fPfvuhQAQKPX187rWTDMsQvPiz8u3i9vlbvuqhm8wQCtsyt3mDiqGYFgUCyVbKQI/NLlg1gc7vmHS39LpbFr+cbNeGSJnsPWLvgHrYLNYXa2v/dq+YrLfUjanm9vVD+Z3rdt8t7h8XwZAWzS/07TicBUN2ThWkmAlCVaSYCUJVpJgJQlWkmAlCVaSYCUJVpJgJQlWkmAlCVaSYCUJVpJgJQlWkmAlCVaSYCUJVpJgJQlWkmAlCVaSYCUJVpJgJQlWkjy0SpLratUaJaKXleyq63J9a+a+4OUCvBpktFPfTrL+ld/r3XJ6/qn+s9xsIaKNj+zw7K+b9e1NcI3Er0Lb5uUUpsuqHvGmdqJ9bf5cBvrLhgalJsGsCcB+Yh/X1DS7dS159n6x/enjilMOCtI1tdHmdlWP+Nnt5Za2dD0SqwoNJVUpV3V669ntbm2cwmp1c8v4Uj7Ppo2Pwv7x2YPUkySnw+lp56YUKCiF4VLZKduheqx+zodNIq6cPwjiSjo+S6hGtUS+ANUShZmW6PhUnb3CePIsiRqf5sM0HiAc2u1Y/d7b9eaaOeJXty3dkVakp1hA3its71iX23rht3+e8c4NtoPkp0cI3A7BsTmB+cgH0ALzJjozcJpbiYHT/MvxAvOH1liBd8sHSAocMtLBnMB8pboYgVs5hZ+zoVMUuDNPhxJYeounRgbQYGLgtiM2kwqh79zB78vayCSjfFFvbtXOiNS0FgjnBeY6BPONthJe22q/b2j7Kv9Ksy4CBWP7U+Bea5S+/4zA3U6o8AH31KK7JaR5pGMW3S2R2vckqX3r7QhWr91ueQgKX1lVdrulp1Ltdsv7RNRrVqh6RFWmXvuyYmuIO5ztSn6skNbuOYmth9xPI/+AT2Tz7/NJ70Krk3m92F2+b53hyT+n02960W+m/5x2Uyw44YeY0Bic0FiJzO4BC26aW1b24ThwCckHxGY0OBvzdrFcvllcfhCzZt8/++Elu0L1w8/T2fS7Zz9+9+Kl8dLUh/LOkPnySdVE5KGkavqwoBtKNV6oh+nh5WLoIXIx3GPhY+kMGLigOWIw+i6nFjCovktwvNA9v8l3mU/AoKTzXeamiEGLLQy+C3Fte53OwHsfFzmEF0OpuJXxXwINvlk8NEAICZ7HCRC6UVYjhDbbLCw2ZvsbAyZ8yraCx9rH7dYg2TY65pSzHamf8uafnaGrC1vLq6Z24XxindG6pWFRlP+6XSwnu/VkvSon67eT3fty0nY7+b2tifBZMHX3h1swIRElM4ofyjtnvPehvMN47yTjvdqdgHXnQ3l3eEv5obzzNJIfyrv7H+/VI6rGe1rsER8/9qDUMsr+3pdvvNU750GhR4vhkKe1711+nLwq37344+aRG9FhMr2dPtZjA0rmp3cUUx39FKYKOoCpTGcvhGTWwxdCsvF9/C4pWRcvgINGDjNoTcVEwLg1DQ48dL4eYTd0dzclOHL0QCNX27OQgavlDzxuvo4RHzfm0oEDFx1m4JqqnICRaxoceOh8N1lr8oNVFJ1dLpbLR/0j9pv/jLWx50FPsgolZKC9k518kS6E+3rO9IcojIemJ3Jomrg8/IV0ZRN09UWxwxyfyvosrTa4YAluExr4+ibNx8uUSCMPnqcyqV8Xm1W1eucMtEVhc8RtVtFTC7mN4XBQzE1MKkpkFQXiaIOKEoOKEkVFCaSiqZeKtrPqUtFW7Hgq2v5gkIq2bUKD9RRU0fRAwbo08lrU3qnodlvutmoPbBkq5cKt6Mwx30yIn4c+54M004PQ8ymX5cHo59oF6odNHdLJf030gsxzLnZ2ye4ePdJEHj9Rg/RWnQVf4qrcXm6qGxZeA3Yq5nZKkFUUPLYkBqlsG2LRSlHISlG3lYo7KxXrVoo/cyxaKe1J1JcwJgYp70oxUtSWGKRQYpCaE4NUTAzGspmKdYNGzYnBzGWThBm0mCRB6hCJQsW2CL/ma46EJr01ir2sUQZaowyyRtRkZeLerFC7NRLH/EJsJRqjq2prLX9MOh1sBZW1m9j8hEhe94mogRGkgZFbA5NOAxNdA/kTJ6IGak+ivoXZT4h4X4oKRpAKJiY/IZH9hERXq8jsJyQGPyFR/IQI8hNyp062M2pTyFbkKP4B/zFvZWzle01MvDQxBzUxhzQxMmlY0utU5NBEPtIXYhNRDdv9ElDCtKtBbjLebCnqapHWm7mof7G86lNR/2JI/2K3/qWd/qW6/vGHTUX9056kemt+gU/C4zWSsubFts1P3kjF3a/9pt0X/20i/afL8fXKv0p1la0f8Df23YWmeoWz9JjNo63ymAl4qR2/fagpXfOFVeWan/FVuEa6V7fUS90KUN0KSN1ikxqlve7EjqLjZnQvxAaNrkFLrp63ZbnimRu+qp/UKcZaZ6r50/mTSTX/Sy1U//HNN72mZd2Cr+YX7QWf/yk3my2pvxFU9s1dvcQe2WaCIU3/puNMX8yan5pNjCvpz7UHV81dvnzzAKAfL30N+/DdoJCn7Ws+mVTkL+2LTipSD05/WjLve/itIhf1SLCPz8Q3UTPfJgnrq7OVROZnvUbVnqpJp9gQ/1kb4Sdi+8nTyaBZajtpzuiaGWsObLvisYaeHjL0eVc71shBlj5XLX0i29dctPQJZOkTt6XPO0uf65aeP20uWnrtSYxql/eWnvtruWLpE5ulT0BLn3ha+sRs6XPd0ifc0ue6pSfuMrJmJm0lRY3EwY19+zu+1r4V78197ndgaDkxBIvIEpMhz3v7nTiKyNoxvhBbQBY/Fy0+TwTmmnGjzOLT2uKT+g/R4hfdwq+oZPEp8bf4fDocJr/QTD5fL8zw0SPb/Ohp+6JPJlXU2/xItvlUtPlRZ/Op0+ZTh82X370x+tRm9HkDm9WnDqvvnKm2F8HsF7LZr8D4mnTnZZUaWhNbpXCqJL6lY7IUsvipRw6+PycjhoOy7nmJdFSmP472LsYcV9r1plj/1Gb9UyjJlZqTXKlU/aaUDBPD0VoK1Aw7C+AqWzRdXR0hq1V5x8+VEDkTz/pg+GyegBVwqTGpLhx8pXbrXklxc2q48TTXrzwxjJBuQf/nhCapaKDifSey5w7qZ1P4jE/psrquduf1r4Mn/dfrTTnZvV+saqnJ5fvFZnG5K/vokHETHWY24QIAEqtVKvKA/qXJQPHhTPYezo56SRjO/jNlOAk4mG/Lj+WmGU1iGktyoJGEj4NJoo7kn7qqxLNdud3xMRXHM913PDl5VT+a3Sd8LNsPzifOakjzXb22fXNZz9WFfIfPWX55mEmCDwSJciLYbdycxwvcvruzdC6pbny20vVM2TWlg/QM2sQzj01cOEk3HaV359/SYbr+ONq7GDfxrOtN2cQz2yaeQZt4Zt7EM2kTV2vYDYfvGbCJOw+rOvI2WMW4yBE2dP5Tvts6lxf0w++8nMBHVAQ8o8qMm7twZJ7ZN/durC/EJv39n0fi9LYUev1lH/45o9R7rH/OOPYMnzeke4YvGhY+GUElH3O9hF8bgpbDWPeGbP0fdLnB5zAkN9cfdkyIoDmmgjluRFUbRm0HlrliAalokHPIIOceBpn2BpkaDDJ/bkJFg6w/jvYy5nPLvOtOscg5WOBEjRVOVClxorqZzYEaJ2oqcqLK6WUOnV6SwkPrWlpMq9o1Mkc5wOx+LcBUNw0E5aF+ygOfqhDwWCU32mraG97caavbEb8Q24iJDo2MFNRUfrSuN1EXeWTxoApFQyJRYQtIYQsPhY16hY0MCssfn0SiwuqPo72L0YMqut4UfS1sHlQBeVCF2YMqJA8qUvQ10lW7MHtQdO7STZ2TFtZRTfYIPpX2m74aqzUUNDfyuxgCX0aic0hzC6PmRr0WFnbN1efjQmwrajCj2gW1tivJY2Ji6jsKSH2zxnDKm8RazruhLz5yrjt+2r7Zk0kV97nuWMp1s5R/l+uOea6bEleuW5MwvzNbEZTYctxM0Jzb7hpCuW1wKtrWQk6bxGJkzOiXwXXSlY0xMdUKJrbr3MqtCyJVjRHwBgjxuAJC+sIxYqgc656aSLVjhifS3sd8s7vLlav1Y8QKiEFARAwCQGIQCROj/jnJtBsqzggAi0GdIAkN7zZsz9n3R7Dh7Hd87TYTFmy1X6UYtdziAxHziPGeBxGqxYjjpkczwhdSAwkzj/Ob22vIW9jYXtxRR97TpnuVkgviA6rJewwpuJy8k/GpJ2/u7EL2KOuwBGsxqKyCZGpdBVEvmGSSNYIvu/jcdsl6a5QZrFGXVsska6Q/kfGYu36XT+JztsKKIbKjTBCwzIJ/5ayzIMRcaFG/nmaUCC+1EHJRvWlyww02oPMwVl39/cHrLFq6Uz/DxIQFw5T5GSb4HI7CSBTm2y2ZYGdc4INsfC+kBlCZBVt/fAPqlrd8bkTjcWa0I2WQDo/aj4adHVVN44Bjo4EzCZ/BUfkMrqtZ6XJFmeaxJqxoJamLVmj9h1i0QvLenlSJVLYSFf6+e7O6HUUrJNc8+GamWN1GcmQ/Pm39+OLJpEp7Pz6V/fhE9OPTzo9PnH584vDjxTdvvPnE5s034pZ6la455NM7pqjtQ/Tsc7lchYE4AFsp7QpWaqlmJ33Ev2DUD57EJn3yXW9pJzqRQb2cZ6WNgYdNyN1NuX9anrGVHCgl3/XtY4XqbaczQtQTxQs+GaWpORXfssuAq6Q7F20FlZCJWhG9lPtyVL5gDN7dIx6X92h/MkoNJ6Pdc1P5mrH+RNr7mENA2vWnel7Wa3wEvMdHgIt8RLrJR5XzUWq6nAxc5qPOA1JOLQQrVStxhDCw/SVff6sVF1TE77SKwoejFDwcJcYbfFS8UOy4w8dH+kJqItpqgcrJGg62sLaivCMeFEmivCJCqUF4TNhje4EhYSdiiwi19Zx/AdYcktlWZACOEHxKSnMjRBolc0+MtPZDoeGT6e22UbvL3VQm0yLB3DoSYIWRYEe6L2+WaO6r+3OUNQ3OnrH/PS8vl4sOcLwh8RJvxZqo0bq7esbnaa8WnX+aNgHC+Sfdwaq/NHkyV+Wb23fbsxeX79cg3xyTaURm1l5esblz9NMKAT11tJTbs+/Wt6vd1oPAkgl6dFhPu0d3TMzd28vFm3Lp83itoJUz75m0LG3uqiRp7fP54p29q1rAn8nvfDx2QF86ekXW2u/3g5jk9W7Wm/pX6zDd3psoaO3xh7f2juq8ta293wT4Df7fF7fb0tXR7daxsHynz3fq+MTsP3uvP1Y2dvGmo0bG2g+nELX31ElZ+2qoKe091TLV6t3zalNe7tabO3ePkvQofQ8lZ1e6COVmF5ozGurtYN5svadw3my9j3DebKkPRna73YM329TbuLzZ5l8Yyptt6m0M3mxTv/vzZpt6HYM3G+x3dAZr0y/twzNt6m8Yz7Sxp4E800Jfh6GGFn9gLGZo1XkO9K9B1znYvzav3zoc2ew8FnorOPN0xIc47Ga5F39UPt0xsZmfXz/A/bd69YPcfz97sp8FMrd4VW5vr32MWyvo7vF1ufvHYlPV4anPI0vi7t5/WW3D+lcazLxDqWFBlzGmCgq67KHUsKDLFUgNDbqgIMgrUvLqaXjcZYqrQuIu7fuX6/XNL6td5RiuXmzmFZ+FR3FAiBYYxdmisyFRnC63LMsbR1dMZOYT5gXHglCcFxoLwlFeeCyox2KLavf9ejPKihoxChSl3+92N2fP1x9Xy/XiCuxTlrL29apeP9udvSsuZO3p9bb06kyQg/r78LsrxOklLH3YAsz2a3vrv5V3W0cPTMTSC3MC/vYPWy9cxNrLzt6D9U1e28fhtWUchqYdTHmFkLyD+j0bo5frd1trL70U1Nd1WR9UnP399s2y2sIvpYhBva0W1+X2ZnHJQ217sGuW9ui7VWTv3iV5d/9s1Hw7F4TdPf9yE/LcojTU9/p2d3O7O/uJ/a+prgB7NsnOfNJWwbktc+YqLLdlzlyF5bYsSasBuS2vVNVeuS1L0mpAbsuVrxqa23IkrAbmtsCk0oiRpUeyaqQ8F9h09Iwa2PR18w+/3+HCM88c3JBcHZiGC87VwVm48FydSerXTeWhco3ULDSPt1fiz5LSG575e7sdy4/mPQV50QKlNK8Z7+DosEoAqwSwSgCrBLBKAKsEsEoAqwSwSgCrBLBKAKsEsEoAqwSwSgCrBLBKAKsEsEoAqwSwSgCrBLBKAKsEsEoAqwSwSgCrBLBKAKsEsErgoVcJVAxioOcMYjw/AunNOZl1pC0elCk6kkFHS3D+qQE0Ov+tJVCYNYQJs4YfYdbSIcxa9oMLc18t9LcRFkHHFzZBKzSAtkAxBAObWCjZShHZockFsz7Y8Q2T/pZOZ9Pyj5v1yhA5g61f9A1YB5vF6mp97df2FZP9lrI5bZA6Te/ao2P6Y1c0v9O04nAVDQAeVpJgJQlWkmAlCVaSYCUJVpJgJQlWkmAlCVaSYCUJVpJgJQlWkmAlCVaSYCUJVpJgJQlWkmAlCVaSYCUJVpJgJQlWkmAlCVaSYCUJVpI8tEqSjtuuLhFRy0p21XW5rj2+T9PF6q4pO+iKCdpyAV4NMtL5rCJb/xKjtZqef6r/bClsTFUSImNMaJ3Er0Lb5gVZicm/bqtNzd7xW11gw+sn2lfnz9VXuHBal5br5O3t6rLmN/uJfVzzBu3WjH3r/WL708cVp7oRpGsun83tqh71s9vLLW1ZaCTqFBrKnFKu6hTXs9vd2jiN1ermlpGifJ5NGz+F/eOz/lb1E9a/2fOuJowFSGH+eTqdziY9o4/4N3/l2YQT+jxl3DVPP31uSLt6upqavoYRdXXsMz3P7b//u0ifxRis2oesv/qTztP1+PGnmr+vGccP5d18Uq1Y25bW6NEj9iEj3RKGqyGV679qh+qx+jkfNolKbu7gCTLOYM8bZP66I5FTv707Z+8F0lH2DSbC6uA0Q826MbELUX9yIZiKXmGiVymVyBdgVKIwoVLAKxPwlYmRTYkknmRKosan+TCNB0iHdjtWw/d2vblmzvjVbctppBXqKRaQ9wrbO9bltl747Z9nvHOD7WgJpU/CeHB6tHYIVN5Ob53vhrNfzf1HfEVfV9tttXrXK3Y38urqZprNO+B6fTf5j+k3XZNvpv+hLP00P+NNTMs/zcfXeLvtVU3vlWZ36yUr2VbyEGxryEj7GprP6koFGDU72tVWTiGgbEjnBVpIkVBzLrNXzkU6zTnEpjl3k2nOOy7NuU6lyR94LhJpak+ivsVTI7ll15dCojmHODTbjthMdvSZzYdz+Z8SJSYzhHUbmT2TL+rNrdoZkZrWAjqdpotNk+sQzKbZSnhtq/2+oe2r/CvNugj8mO1PgXutUbpn0/Tkm4U5DSEqzbmJH3Pes2LO7Tya3U4otpAoj3dLSPM6KtvdbqmsVyuLrbzUZQ5bkMLWrXQ9ga2Bv5Y/q8xeqz6J+hJm6lrelUpca+WtBWlrAdZakbRW4aw1UdaaGWsjJwX0bmljgN4tD0FUK6vKbrf0VKrdbinQyHspVAQqVARy05oURWSmtStUPaIiKe2TRpcsy4qtIe5wtitZ9BDi/Sex9ZD7aeQf8Ils/n0+6V1odTKvF7vL960zPPnndPpNL/rN9J/TbooFJ/wQExqDExorkZmqC8nxQ7M0t6xsf48pAd85MYdmJB8Qm9HgbMzbxXL5ZnH5Qcycff/sh5fsGtUPP09n0++e/fjdi5fGi1MfyjtD5ssnVdMSNj+AVE0fFnRDqcYL9TA9vFwMPUQuhnssfCydAQMXNEcMRt/l1AIG1XcJjhe65zf5LvMJGJR0vsvcFDFosYXBdyGuba/TGXjv4yKH8GIoFbcy/kugwTeLhwYIIcHzOAFCN8pqhNBmm4XFxmx/Y8CET9lW8Fj7uN0aJNtGx5xytiP1U978szN0dXFredXUL5xPrDNatzQsivJft4vlZLeerFflZP12sntfTtpuJ7+3dRE+C6bu/nALJiSiZEbxQ3nnjPc+lHcY751kvFe7E7DufCjvDm8pP5R3nkbyQ3l3/+O9ekTVeE+LPeLjxx6UWkbZ3/vyjbd65zwo9GhxHPK09r3Lj5NX5bsXf9w8cqM6TKa308d6bEBJfHpHMdXRT2GqoAOYynT2UgeZtsMXQg5w+tIlJeviBXDQyGEGramYCBi3psGBh87XI+yG7u6mBEeOHmjkansWMnC1/IHHzdcx4uPGXDpw4KLDDFxTlRMwck2DAw+d7yZrTX6wiqKzy8Vy+ah/xH7zn7E29jzoSVahhAy0d7KTL9KFcGfPmf4QhfHQ9EQOTROXh7+Qrm2Crr4odpjjU1mfpdUGFyzBbUIDX9+k+XiZEmnkwfNUJvXrYrOqVu+cgbYobI64zSp6aiG3MRwOirmJSUWJrKJAHG1QUWJQUaKoKIFUNPVS0XZWXSraih1PRdsfDFLRtk1osJ6CKpoeKFiXRl6L2jsV3W7L3VbtgS1DpVy4FZ055psJ8fPQ53yQZnoQej7lsjwY/Vy7QP2wqUM6+a+JXpB5zsXOLtn9o0eayOMnapDeqrPgS1yV28tNdcPCa8BORdxOCbKKgkeWxCCVbUMkWikKWSnqtlJRZ6Ui3UrxZ45EK6U9ifoSxsQg5V0pRoraEoMUSgxSc2KQionBSDZTkW7QqDkxmLlskjCDFpMkSB0iUajYFuHXfM2R0KS3RpGXNcpAa5RB1oiarEzUmxVqt0bimF+IrURjdFVtreWPcaeDraCydmObnxDJ6z4WNTCCNDBya2DcaWCsayB/4ljUQO1J1Lcw+wlcm2NFBSNIBWOTnxDLfkKsq1Vk9hNig58QK35CBPkJuVMn2xm1KWQrchT/gP+YtzK28r0mxl6amIOamEOaGJk0LO51KnJoIh/pC7GJqIbtfgkoYdLVIDcZb7YUdbVI6s1c1L9YXvWJqH8xpH+xW/+STv8SXf/4wyai/mlPUr01v8An4fEaSVnzYtvmF0sbqbj7td+0++K/TaT/dDm+XvlXia6y9QP+xr670FSvcJYes3m0VR4zAS+14zcQNaVrvrCqXPMzvgrXSPfqlnipWwGqWwGpW2xSo6TXndhRdNyM7oXYoNE1aMnV87YsVzxzw1f1kzrFWOtMNX86fzKp5n+pheo/vvmm17S0W/DV/KK94PM/5WazJfUjCyr75q5eYo9sM8HQpn/TsaYvZs1PzSbGlfTn2oOr5i5fvnkA0I+XvoZ9+G5QyNP2NZ9MKvKX9kUnFakHpz8tmfc9/FaRi3ok2Mdn4puomW+ThPXV2Uoi87Neo2pP1aRTbIj/rI3wE7H95Olk0Cy1nTRndM2MNQe2XfFYQ1EPGfqsqx1r5CBLn6mWPpHtayZa+gSy9Inb0medpc90S8+fNhMtvfYkRrXLekvP94tMsfSJzdInoKVPPC19Yrb0mW7pE27pM93SE3cZWTOTtpKiRuLgxr79HV9r34r35j7zOzC0nBiCRWSJyZBnvf1OHEVk7RhfiC0gi5+JFp8nAjPNuFFm8Wlt8Un9h2jx827hV1S2+IW/xefT4TD5uWby+Xphho8e2eZHrc0vnkyqqLf5kWzzqWjzo87mU6fNpw6bL797Y/SpzejzBjarTx1W3zlTbS+C2c9ls1+B8XXBLX6lRtaFJbWVyka2EM19Cpn71G3ui87cF7q5549aiOZeexL1JYypLe4yFYrNT202P4VSW6k5tZWKqa1CjqwL3cynQJ2ws+itskXQ1dURMlmVd8xcCdFy4WfP4eN4Aha9pSY7XfTWObXb80qKlFP9jlOh33FioCB8Ef/nhCapaJDifSex5wvqZ1L4jE/nsrquduf1r4Mn+9frTTnZvV+saqnJ5fvFZnG5K/tokPERHWQm4fN+EqtFKdJw/qXJN/HBTPYezI5sSRjM/jNlMAk4lG/Lj+WmGUtiGklymHGEz35Joo7jn7oSxLNdud21IyqOZrrvaHKyqn4su0/4SLYfnE+clY/me3lt++ZinqsL+b6es9TyIFMEn/0R5fCv26M5bRd4at5VtnBJ9bDZdrMnUw6qpbKWDNqyM48z876uhRgKW7qnJlJpi/442rsYN+6s603ZuTPbzp1BO3dm3rkzqVpdueJDDKUwGbB3O8+lOq42WMO4yBH2cf5Tvrs5lxdOxj3v+cCnUQQ8jsqMh+NCAUtm39W7sb4Qm/RXfR6J09sy5vX3ekh33+fVj+J9H/45o9QzfN5w7Bm+aEj3ZLCUfMz1En5DCFoOY10RsvV/0OUGH7mQ3Fxq2BEfguaYCOa4EVVtmLWGKVcsoFTElEMGOfcwyEIVk6mMqas9kgqZ9MfRXsZ8RJl33SkWOQdrmczFTGo1k6GcKQfKmYz1TGpBUw4dVJLCQ+taFkyr2jUyRzmr7H4twFQ3DQTl8StjIvABCgFPUHKjrRYqmXKnrW5H/EJsI+Y0NO5RUFN5IYveRF3k1OJBFYqGUFFhC0hhCw+Fpb3CUoPC8scnVFRY/XG0dzF6UEXXm6Kvhc2DKiAPqjB7UIXkQVFFX6mu2oXZg6Jzl27qFLSwjmqyR/CptN/01VitoaC51O8OCHzviM4hzS2Mmkt7LSzsmqvPx4XYVtRgxqwLam1XfcfExCw3Dchys8ZwdptEWnq7YSs+clo7ftq+2ZNJFfdp7VhKa1MiprVjntamxJXW1iTM78xWBCW2dDYTNKexu4ZQGhucira1kL4mkRgZM7ZlcJ10FWJMTLWCse3mtnLBgkgFYgS87EE8bnuQvkaMGIrEuqcmUpmY4Ym09zFf4u7CbLVUjFixLwgIfkEA9AsiwV/UPyeZdkNxGQEQMKgTD6Gh2YbtOfv+CDac/Y6v3WbCgq32Kwqjlgt7IDgeMV7pIEJhGHFc6mhG+EJqIMHjcTpze7l4ixDbiztKxnuWdK+qcUF8QOF4DxcFV453Mj6l4831XMgepR1sYC0GVVCQVC2hIOpdklSyRvC9Fp+LLWlvjVKDNeLPTFLJGulPZDzRrt/lk/icrbBiiOyAEgSsqOBfOUsq1Bi1CwVTg1EivKpCyNX2psmNLNjgy8OwdPX3By+paNlN/QwTExYMU+pnmODzNwqDTpgvsqSCnXHhDLLxvZAaQBUVbP3xDahb3vKhEY3HmdGOg0E6OWo/GnZwVDWNA86MBs4kfP5G5fO3rjylCz1TzWNNWH1KUten0PoPsT6FZL09qRKpQiXK/H33ZnU76lNIpnnwzUyxEo3kyH58+rR9yyeTKu39+FT24xPRj087Pz5x+vGJw48X37zx5hObN9+IW0pTuuaQT++YorYP0bPP5MoUhtcAbaVdcUot1eykj/gXjOXBm8dESL9rbV28JjKGl/O4tDHysBm5uyn3T80zcpIDpeW7vn0sUb319IbI73SUwqejNDWn41syGWil0O5stBVUwiZqOxolyvU4Kp2NEvCqHvG4q0f701FqOB3tnptKp6OGJ9LexxwG0q4/1fuy3toj4LU9AtzbI9LFPaqckVLDGSkB7u5R5yEpZxKClaqVOEIo2P6Sr8/VivcqQj1x7eADUgoekBLjhT0qnJASx5U9PtIXUhPRXgvMTdaQsEWxFeUdMaHICeUVFUoNwuPCHsoLDAs7EVtUqK3n/AuQ5JDctiIDYIPgk1KaGxHRKIk9IdHaD4WGT6a320btLndTmTurOZQLgWuW8CmMfDrS9XizRHM93Z+SrGlw9oz973l5uVx0+OINZ1e9ohg94eXdyzoqqPu+rlbVdY0nPe/goKvVrnxXbupnEK/NmrjTust8xjdo7x6df5o2YcX5J90tq780eT9X5Zvbd9uzF5fv1yApHZNpRGbWXl6x2Xb00woBPXXclduz79a3q93Wg+WSCXp0WC8Uj+6YmLu3l4s35dLn8VpBK63eM2kh25xcSdLa5/PFO3tXtYCT7M+P8V6SDCEQPB+LmPD7QXTzejfrTf2rdXBv700UtPb4w1t7R3W229bebwL8Bv/vi9tt6erodutYWL7T5zt1fGL2n73XHysbBXnTUSNj7YfzjNp76qSsfTXclfaeaplq9e55tSkvd+vNnbtHSXqUvocyuCtdhBK4C80ZV/V2MLm23lM4ubbeRzi5ttQHY8Td7kGubeptXHJt8y8MJdc29TYGubap3/3JtU29jkGuDfY7Os216Zf2IaM29TeMjNrY00AyaqGvw/BHiz8wFn206jwH+teg6xzsX5vXbx3AbHYeC70VnHk64kMcdrPciz8qn+6Y2MzPrx/g/lu9+kHuv5892c8CmVu8Kre31z7GrRV09/i63P1jsanq8NTnkSVxd++/rLZh/SsNZt6h1LCgyxhTBQVd9lBqWNDlCqSGBl1QEOQVKXn1NDzuMsVVIXGX9v3L9frml9Wu+v/Ze/fmNo4kX/T//RRtnHPG5BUMo7rxJM2Z0ErUhI41loOUx3evhneiBTbJPgQBGmhY5nL53U/U+5lV1SDBWSlK/4jozsquV2ZlZv2qMtBdkqwb5Z+19+IAF62lF+fzzrbx4my6eVXdBlgRkm6Mm9faF4T8vLa+IOzltfcFbV+srJs3y9WTzKgn9AJV6qumue29Xn5ezJflOchTp/LyOsHzZ934WXEiL6fTdRXFTKGD+F3/HnJxJIWHh8/BZK/9pX+s7tYBDoTEw4UYAT/+3ceFk3i5NH4O3pac+vvh1NMP24YdXHGFNnEH8z3po3fLy7WXi6SCeN1UeGuj9/Pm07xew40yyCBui/KmWt+WM+5q+51dN3UEbybI0dw1+jB/0muxzBXiMOdfbtvUW6WGeC83ze2m6b0n/1E8BsjZRduNCVu1jm25I1ftYlvuyFW72JYnaLVFbCsqVPWo2JYnaLVFbCsUr9o2thUIWG0Z2wKDSk/oWUYEq54ozgUWffKIGlj0lP6I+w4n7kbG4LaJ1YFhuNaxOjgK1z5W56L6dVVHiByl6raN4z0q8OcJ6W0f+btYP5UdzTm1sqKVnNMcaS7uq0sogYQSSCiBhBJIKIGEEkgogYQSSCiBhBJIKIGEEkgogYQSSCiBhBJIKIGEEkgogYQSSCiBhBJIKIGEEkgogYQSSCiBhBJIKIGEEkgoga8dJVCTKwZkkiGSGEjJk3OAuiLTS0SeFfsmA5HM4OCeXoF08JGlXejSNAtdmlWhy5IodFnOhDM3L3ZhuPNaBPtWYtfVCvQaXAAMQa6nKI1opXoXBI0FEx5k+4ZQf5d3up3qj9vlwuE5g6WPZQHCYFUuzpc3cWVPCO13ORlTer+nq63yTs342y7od2gpfsEFvTYvIUkSkiQhSRKSJCFJEpIkIUkSkiQhSRKSJCFJEpIkIUkSkiQhSRKSJCFJEpIkIUkSkiQhSRKSJCFJEpIkIUkSkiQhSRKSJCFJEpIkIUm+NiSJyIiHISImrKSpb6rlhiTCKBd3FHYgwAQq1iLOs3/odlhSq4N7/DfLYOOCPKgJY9qCHn5VytLaErzIb5t6hVNxfMRoGQ6GYO0QFZN4FZ7WheU6udgsZjg7z3vyGOcNapYk+9ZVuX7/ecFT3SjUOGvlarPAfdjbzNY5y0KjpU7J22ZOqRY4YPVy0yydg1IvbjcN615qdZAfD3arcA3xN2Xu1SHJAmRk/jnqdLqZzOij/s2b3M14Qp8jkrvm6P6BJu2S6Wpw+hqSqEtkn5G5bv/0JzV9FslgxSqJX31j5+na37/HOfxoP15Xd/2sXpCyLK3R3h55SJJuKd1F08rJV6yr9s3nvNu0VHL9QJ4g5wjKvEHu1yKJnPn27oC0C0xJKQtkyuzgaYbovHFlF8rjkwvB6eiNbPRmSiX0L8iolMMJlVo0GYFNRs5sSmgYmUxJlfjRZDuJB1IINQ1B5F0sVzfEtD7fsJxGFuzOUIGcK6zvCMs1nvjszx5n7tAdLKn0F6E8eHo01gVm7s5omRfdKWezfMRn9E29XteLSynYoufN2U0kmzPgcn2Xfdt5IYq86HxrTP3RpMeLuKb/aPL0Eu/XvabqPbf0Lp6ymm5FX4NubdPTsYrmwZypQEZNkVCT0RkJKFk+TZkWUk2o2dezV2rpNPtQNs1+OJmmzKXpSKXJK6wl0rRqYrbiyJncUvAykmj2oRyajBEZSZE+kz7s6z+1lJhEEeIyevZMPqlXG5MZ0opiAjudZiibJpchOJsmo4haVuW6Ya2r/JWlXZT8mOxT4FrrpJbZNCOTacI5DaFUmn1XfkwlkWbfn0dTrIRqCS3tcTMHsx6LpMfN3JivyJfFVp/qSMthC6awDQsdEkKHbKHjdUVa9lqzJmYj3KlrOSszca03by2YthbIWqsmrUW61CFHylp3xtoimAK6mfsyQDfzXSSq1UWlaeaRQtU0cyWDc5RAFaBAFWBuWpegICXNrF+gcI+qSWkPqSx5phWZQ9zgZDNZtRAGjx9EZiHLYeQP+EDS3weZNKHNwbwpm9kVM4azf3Q6LyTpi84/OmKIFSN8FwM6AAd0YHhmpiwMn981G008MzveYhqCbR66XTM02cI3y1tHYy7K+fxTObtWT0W9efn2HTkU9fZDp9t59fKnV8fvnMegrqs7R+grJlTDEjZ/BaEa6RaIrjT9BdxNX18sJt9FLIZbLLwvgw4DJ3R7DE7b5UtzGEzbpbW/IOrvsl36GeiUCNul7/IYLN/CYbug0LInZAZe+zjJLqyYPFeXMv4lUOG7yds6CG2c56dxEEQvmx4CizYrk43ofqrAlKdkKdi3HrOlQdNt+VMOOVmR5JDTn0LRYahqdU7RCAeZd0RxScekqH7blPOsWWbLRZUtL7LmqsoY24xtp0RNGMx+dxOmjUdJlOJ1dRf0966ru+TvfZH+HjYnYNm5ru52rymvq7tIJXld3f339/dwj5r+nuV7DJ7f98hzTy/HW1+x/pY0zlu5HuxWhskI297V5+ykujz+43YvfEdD1tl09m3fIP8St2LqZ9+FqVttwNSuvReEpt7NF4SmT2/ji6AkRi+AnYZ202kUMtGi32iBHXddrEUouu7utgJ7Lt9Rz2F91qbjMP2O+y3WMOL9Rk06sOeK3fQcMyRb9B0rsePei11nvfEPAirqzcr5fE9WUa7/XVLGHwr9IoEobTo6Ot7J52mpHMILRkBU4rRv+oXsmw5DRn6pncMErX2VbDc7qLo8a7MNxizBZdr6vrFx86cLlmg9D26pEqpfy9WiXlwGfW2V2O10u0X0S/O6nR5xK7cbuUQU6SIKuNIOEUUOEUWGiCJIREdRIspGNSSijOz5RJR9sJWIsjJt/fURKKKjHfnrWs9bjrsQ0fW6atYmBzINDcQwI+0GxpsQ8S3R17yTurYfetDhtNwffcAmkOw2s0uzv2Q2JvOAk/Vm5EDRnkWyf2j66UycFVsClyUHQWZ37+qbuoGUVcGVlVngkAaJFWkv1LgYUSV73+zRF/8ro7rlm3r9U/kTfbiP266qtVxXJoWq1nJIreVhtVYItVbYao23r1DVmlWT+uKRLb1X2kFZ6pov9wUcc12NcpVViHnyb5n2j4fjlbIseCc6Qv5xdJS9EI/UVuiVfsFqbWjDcUgbmtPGoxFN0iitWC+a6rJaubQif+XViuZHYzWjWU5qxyJKO45B7TiGtGPu0nqFVHO5XztaI3GmFrWgLPoc59OxyH6gK642veV8mOxyPtzUi/pG2/kRT/ismC1vbstVvV4uDrLOn4863WyOix5kfccE+fNR1hezo/8Mgz4BB31iIFy4mj6v1rNVfUsCoYCGHnANrdAadtjAs4VT6LpuoGrdAtK6RVjrDoTWHdhal9d5oGpdqyZmI5xbOFyBDwyNWvg0agFt4RTuLZxC3cIZ6NbkwLY7C/cWzjQkHMoIeuRCodrFlo4x55WvxepGpYiUkEGUhExBCZlCarFwqbuB1G2FXy2qfX6mllJtxvN67QWqD4UMMkJj7g597txAn/dDVQIHkAQOwhI4FBI4tCWQ13ioSqBVE7MVbneOS/PQEMEBJIJDlzs31N25oS1WA7c7N3S4c0PDnRtA7hzqB4WSDalPIhnJs/hx/GPR0sjopSgO43Yf4J0b1IeEceASsqEUq0FAGHlfn6lFVElkng0ghyNxYIRuT5LZaEvGyHQ9hvrEH6kiOIREcBgWwZEQwZEtgryyI1UErZrUF+4G3CvVo5S68A19699Q9wqUBZC9YUuj7VgYdKZPMrKlFlfwI3l3ZktfEAlGB9J3ToQQREkeP/1tyR194ZU6+plYmaPUUuJGcRLn2fADMWBDlySNpPgMA4dEaP+eqQWouEGzDg/dvFrwMDuf2Id4PwiLTd0/6h9mdf8HTIT/ePFCCttYzPm6f8YOZP6zWq3WCL9RpPbTHZ5le76xIHf9f7Rv+j/r0k91M+dc+h7bcXU/FHihFQCDLtprOOAiOgUdsWYeZjX6gTU0qxHuHCkOueTwsUZnuCfI457aEnOj0kXhbTqZSSjvSZnC9qpLqkgXf2/18KFaPjvKtholxoRiKuiIUYCNAPvWi3I+ByFrE4H1pXSQsp+Yyn6kq9iJquxHkLIfhZX9RCj7ia3seW0nqrK3auIUu4lU9nzJmBjKfuRT9iNQ2Y8ilf3IrewntrIfcWU/cSj7IISNjaQPAkopdq7u2Xdi9T0jlwp/Eqfw4b12BILaRi5FPpH6exQA/bI+PlNLQBp/omp8vmszsZRbTjR+jjU+wn+oGn8qJn6daxo/R/Eanw9HQOVPLZXP5wtRfPkz6/ziiDX0MKsLqfMLXecPVJ1fCJ0/COr8QUDn622nSn/gU/q8gE/rDwJaPzhSjIui9qe62q9BLxsJcENtOtjId7JjbOxSapiGMaTxxxEbphLUgByoBlFfpOEa7OpYbXFGusaCm6H9xz7tP4ZCXWN3qGusoZWNIx7IgYMYA2c8gliG2udS1+fPENuqo53oWnGfUeR5DhijgECQwti5A6qgFMZ+7V5rrvPYcUK1bx9RJXc6iQn95ywfjlQFNXrsQMrsbUrkXj7jQ8oi9flwBMKybparKmuuygWmymZX5aqcNZX0D0l2uN2MJrydjUYmqlDv0B9oHIp35/jR3SmS32kbIUB3IrAzL6rP1Yr2JnL1JdpRT8JbX2hs9uQ3AkXea6p1w/tU7c/JY/uTpw+UvSme8L5kDw6yIHrdfbaalaeHq0Ms9DPXQbj8bgYJ3qpC0F4Vz6QILt8C+MQpzYXPd9RoYqyaGuppAi3ik4hFXIE9uXBPAqykIZ/s6lhtcS7iE8HNWMQnvkV8Ai3iE/ciPtEWcfPMkQMpNQEW8eCWlUifCYsYJ3mGBZ1/KnZZ5/SKfMSBmxC8UYXAnaqJc3FX8E0T/+Iu+vpMLSLPa+6pw8uSmMrDmfw5SWq6bz8nWU4dz2naU8cLmgdVP+XZf8r50v6YJzQdnuqcp4//LqdbDu/F5MBReZGLFlTHuaKOKampw3LftuXU0IC5qpCnkEKeRijkXCrk3KGQeb1RripkuzpWY9y7l1PBztDIUxCNmjvhqLmBR81tNTsFAKm5C5GaG3uYU/C2LRQhdSwxsVfsKM2z7GKKr7VQ1bSAIjx5nPDA2yo5uK0yderqXCreaVBXsx4/U8uogQ4rHTQoqQKEaRUxJ3nhO6xtHKhAGsISgYc7UMTpDiRBlsiBshQtQBrO0lEjqz3uc9sismICKZH3ugsE3neBgAsvkHbjBSoMwS0coHPg0os8eAWCnR8cllaL9hmsK+ubsbJrFVRkOA45l3vO9IH35yHnkQ+kQCZR4NCHPSJnWmFVnEnmc1CEBUqPkKlx8KJFHJwUhuPfaGAFwGk2+WcOfA+OWMsOs3ogA98DLfCdF2rge8AD33kRCnxbFO42k0mRF76ANyF0B7pFQSjQDQ4FK60EuNFAdZNXm8VbWNULJBkhM9Xh0KfezcM4GpAMwQeDYk4GSSwZcoDJRK2RBidz1Mhqj1u9C5/bhJQh/80c8NUc0N0c+uUcQ0O9O0BoCLifIw/e5UdG1KPSyftnUOPkO7GqmxAr6joOO5bDZ1vzAaiu3cd/FPQYChwAoj18phXQLjwt19evytlV5T/9wy6akOSBE0CCLu4QkEK+xTkgeQEgfBBI0MScBKIXLkD6aCwugsVkEMYCjU2QBTLO0KCxpo3A8zwo4kAPGkttNHZoI7FRNta0kV0j5543bsu9Wk9GbCgi74kdlIOYC/4qCLpAwLEf3DxLKeUcd6FE16VqCm7FsZQh8EWj+P3OQRcs+3ScYiLEimIaxykmeFMuBzflkPPkDZlmgiJwcyzp3zOtAIS5IPOPL0BieuubSPnoaUZU5MjRdpLYo+02kmpauMUe0pYjCW/I5fqGnACwSGG2LNYhQbAMMYIlx3+oCBY0kfqkHmoYlmIab7vT2R1AsKCJZcHTkSIgjuEz2/EjZsdPD7N6JO34kW7Hj1U7fiTs+HHQjh8H7Hi15dSaH/useUruAa+I4pBNHxgixkO17Cc6doXcwAMspblAr2Aq3EsxmaUIN1pc7fPgpidVzrD4391W39MEV1L02W9XhB2ftIxJgwWH2AnzciHvMovKmB2hPfByIZRHHnl1Iry9mU/c8XSW0wscXbG5yQgNVyf3XqNoHH3L9SsdwGN4KOIcXi63N3PH9qaod65f7GDXyGqP23UrBD/TYvKeyEPgkTwEnMlD2qG83NjkzF3XQQDn8vLgLidP6AYLFKN4BveNfSnWTmLkiohEbjnBO5w5uMOJnIfxcvUKh8BxPN7TZ1oRVccqCfS8bhy7S1ylD/hxamq+KE9OK9Del5MXKoKunCDxeXLWVaH9f0GqMjT1zcgW14/BW51F33kvZR59Jz57qBQ87GzWVOxmTcfIYNhve2m+dkWQM6uZdkOJm4LeEBKfGZIW6L0k/72uZvNSZHmgmRM/lSS3uJchtABjT+C7fycMODv1vKwrv6U4wudsHjtudHDfoX7Cwb1tZ+GXelOpXXZefdpcrnvHs6slWHlCQ0m6Xi4nZCoE+DAigJNIFrzuvVpuFs06Iq0wIYxgiGdRBDtCFub2rvxUzWOqxwgBjnhmrHsvtVnum0QapZfn6/LSzwoTeDng2fpzuSrn82ruZ6VRBnme4oyyi6YuI7gqtF6+b+bLz35up5tP+P8AGymj0cLs5/g2oBVw+NpXPm4A4jr/53KzrkKMNuvAxIodvtih4wPz+NE7/VwTvexlRGm8fHhiZz8nQeXlRfML+zlhmnpx+bpeVbNmuboLc9Son4T3fHnZe1P5uk9SeFi8W156GeD3QPF1UzbVuve6mlfetN5lU3EiP6e/Vk2ADabw8zgN8jj18SApyPFahi3QYKpyRhbi9ro639zO61nZVCwbd4CvVSD8hcAYcL7+UWDc3tTzplrFVVWlDfF9t5yVc4wHCrNVSENcf96sLquIdZ3QHQuDII6voA/WmJC/IjcjNaJUXAtOKuzxhYeP04X4ndb/GWZGiIKcbud1WAwoFcCroVoXX7jIFfD5h3J9DXIFC0AfWNWXl9Wq92F5eTmH222QdcPGc0v7GjSdW9vX7vmLvZtVEzHRGWE30hDfxmB30x3/UcewI2TdOLt+C/Pfa9VvZf7H6ZPHaSB3iZNqvbmJUW6MMMzxtGr+Xq5q7J7GVFkjD3P/ZbFux98o0I12pbZzupw+VSuny+9Kbed0hRypbZ0ucEshbt8h1p3ayu9y+VVt/C7r/bvl8vaXRVMHukuSdaP8s/ZeHOCitfTifN7ZNl6cTTevqtsAK0LSjXHzWvuCkJ/X1heEvbz2vqDti5V182a5epIZ9YReoEp91TS3vdfLz4v5sjwHeepUXl4neP6sGz8rTuTldLquopgpdBC/699DLo6k8PDwOZjstb/0j9XdOsCBkHi4ECPgx7/7uHASL5fGz8HbklN/P5x6+mHbsIMrrtAm7mC+J330bnm59nKRVBCvmwrve/R+3nya12u4UQYZxG1R3lTr23LGXW2/s+umjuDNBDmau0Yf5k96LZa5Qhzm/Mttm3qr1BDv5aa53TS99+Q/ehAS5Oyi7caErVrHttyRq3axLXfkql1syxO02iK2FRWqelRsyxO02iK2FYpXbRvbCgSstoxtgUGlJ/QsI4JVTxTnAos+eUQNLHpKf8R9hxN3I2Nw28TqwDBc61gdHIVrH6tzUf26qiNEjlJ128bxHhX484T0to/8Xayfyo7mnFpZ0Q8PXQ4T4NBxcUVdQgkklEBCCSSUQEIJJJRAQgkklEBCCSSUQEIJJJRAQgkklEBCCSSUQEIJJJRAQgkklEBCCSSUQEIJJJRAQgkklEBCCSSUQEIJJJRAQgl89SiB+fLzW3zNwEMXpz06uFdyCpE8QEpSnAPUFUldIlKq2Lca1IuralU3PEbmutqgXtxuyM0N+G8GW3jodua8CP6bJz84uKfZDA4+sjQNXZqWoUuzMHRZ0oUuy7Fw5qiRvGDcWRthI9Av2xcZu+5uWFXrplw1/15dlb/X2KuT1fzp+Nd/Hv+/x69++fD2Pa7nyfGHk//455uXb98dv3bWj17CCyA3xGVQ0K0WNHBNeJC9JkL9Xd7pdqo/bpcLh5sPlj6WBQiDVbk4X97ElT0htN/lZAKuqt/rtX7tRb1oqstqRdpL7h519Sq+T+R8M69eE5/7vlMu7ug9HPxKDXkhaPy1H7SatJTgU99US+z2uL6xKhfrm7rBMT/ocg4+OnzMnwIsoBLievD7fVwd9bmsG3fN1It22vbRr0pZ2htkLH/b1CvcER+5IiFahIuuKkCsY+Qk51fjsPticLYvfFfMe/IY373ULDFl76pcv/+84NcFKdT4PqTVZoHHq7eZrXN2k49+/Uzb22eqBY4Qv9w0S+cEUNUTNfPJjwe7VbiG+JvyztkhuUnJuD3pqNPpZvJWJPVv3uRuxi9FOiL3/xzdP9CLz+SVP/gKIHLZmbjBR17J/qc/qVeQkVvAWCXxq2/su8729+/x3YW0H6+ru35WL0hZdjXU3h55SC4uU7qLpraRr1hX7ZvPebdpKW9Cdy05R1DeveR+La7gM9/eHZB2gVdxygKZMjv4VU103rhuaMrjL2iC72cyMtFYyaT+BbdS5fClVC2a7MnL7ryRCg0jL6TSJR61FflPd03FRPq2XDU122ZzSP+quqz++JlbQLjAavnZTbqucJ83ZPmPUg95Pvhq9IOqIWjvmkpA6WhLQWi9bL/FPW49ld39NaoV9LXqFeRRLGh3miXPB1uoltFkO2MCshMb4sFcLFc3JEx2vmFXzllugGFpca6wKUVYrvHkZ3/2OHOHWcLu6f8i9A6/vZJ1gXkdcrTci+6UE1o+4pP6pl6v68WlFG7R8+YEJ9LNGXDZvsu+7bwQRV50vjVm/2jS40VcAjCaPL3Q+9W2adWdW1obT1lNv6KvQb+26elYTfNgzlTgwmNxmzWjM+4H7vtSBxppv7R87GAasogsZDIduyMbO6+wlovdqonZCnfOQMHLuOMYTD7Wd2UM7OsJAx251fvufIF9R7rAvpEtsA9mCwxddsxlCL7smFHsJlHgaKJeX8w+Ba62Tmp52XHkdeDwVcfQTcfO1GJKnvZAYjGxEqoltJvkGziPsrhHvrEyKPsuGTfSn2hXjIM3jEdkY5HJWBy5WPhF+drl4mZNzEa4bxbnrMx7xb3XioO3igOXimvpoIxsUI4bxd0XihfB2/kbXwLcptlJrmRdVJpmHilUTaMmrI27xBm+wxm8OtyZY0W5BTyQYaXR0iIjll7FM63IHOIGJ5vJqoUwePwgMgtZDiN/wAeS/j7IpAntzh9P6Wj6eEGq54mXRvguBhTO52Wk87K8s+Hze2ejiWdmx1tMcKqgoTvqE30Pueqb5a0DvRflfP6pnF2roXq8EUM2kd5+6HQ7r17+9Or4nXNb5rq6c8TeY8I87D79ryDKI90C0ZWmv4C76euLx+S7CPNyi4X3ZdBh4IRuj8Fpu3xpDoNpu7T2F0T9XbYLkKpYy1Tcd3kMlm/hsF2CucSFzMBrHyfZhRWT5+pSxr8EKnw3eVsHoY3z/DQOguhl00NggWplshHdTxWY8pQsBfvWY7Y0aLotf8ohJyuSHHL605VSan2QeUcUl/QllFouqmx5kTVXVcbY4qVqo+jBIPvdTZg2HiVRitfVXdDfu67ukr/3Rfp72JyAZee6utu9pryu7iKV5HV199/f38M9avp7lu8xeH7fI889vRxvfcX6W3YqqSjXg2HhJjiN6KL6nJ1Ul8d/3O6FkXFZZ9PZd20B51/eVgzF/Tz3TgxDG7XYiGEl7H0YlPe9GzEo7z+9vc97r4Z7Du2m5+pWvVbvvMdijULRYxhZBnZavqNOI3C2Nv1GCuy462LNI951AowHdl+xm+6TKMAWXSgL7bgbY5ddLT0t1IOD3fQgWVRbdB6h33G/xa6u3jASgX32ZuV8vierKM2oLimj+VnDrwPT03/6EKqYoWoKxWAgSSVO289fyPZzMHO9lkUTdppUst1sROvyrM02D/gLLNM2hADntx/tKOak9Ty4M63mMA2GLFRid+zCLaJfWvDCGVhoFb1ALhFFuogCEQmHiCKHiCJDRBEkouMoEeVpbAMiysieT0TZB1uJKCvTNuwxBkV0vKOwh9bzVvxDiChJBuzNjs3OdDDSQGJslpQ4Kic2p22fDlui5sF02ILElw6b9wJJfOztBI5cp6SBTqB5lKP6gJG27wIF3gv2gaSJ6QQlXTOkrAdcWSu0hpYbeOLMua4gB6qqziFVnYdV9UCo6oGtqnmdB6qqtmpiNsIZZ845K0NT5744cw7FmXN3nDlX48wDXVcPbK2eu+PMk5BiVpNzw3pZodpF3NlQsMrXYnWyUkSq5EGUSp6AKnkCqeTcpWoHUrfmfpWs9vmZWkrVyDwrOiSDQyGDjNCYu0OfsVTo836oSmABSWARlsChkMChLYG8xkNVAq2amK1wG0sF52WIYAGJ4NBlLA11Y2loi1XhNpaGDmNpaBhLBWQsTYMyyUbUJ5CM5FmMJP6xaGFk9FISh1GSOAUlcQpJYuGSsKGUqSIgibynz9Qiqhiy9RIQwpGAtNMNFDIVbbEY4eVclb+BPutHqvwNIPkbhOVvJORvZMsfr+xIlT+rJvWFuwH3SvUopS55A9/ipy+k6urH3rB18d8y7Z9Nx+crfzWyRRZX8CN5d2ZDVfpBKDsZSB+SnRBEyR2/eMKSOvrCK3P0M7ESR6mlvI3itiPgHRzUhyRu4JKkkRSfQQDGTvv3TC1AxQ2adXjo5tWCR7D4xD7EoVYsNnX/qH+Y1f0fMBH+48ULKWxjMefr/hk7MvbParVaI/xGkdpPd3iW7fnGguxzfLRvpzjr0k91M+dc+h4bcXU/ZNDTCoC2vPYaNuNFp6Aj1szDrEY/sIZmNcKdI8UBSQ4fa3SGe4I87qktMeP/Lgpv08lMQqgnZQobqy6pIl38vdXDh2r57CjbapQYE7rrS0eMQgDE7i5NIgPp+olAI1I6SNlPTGU/1FXsRFX2Q0jZD8PKfiKU/cRW9ry2E1XZWzVxit1EKntusk0MZT/0KfshqOyHkcp+6Fb2E1vZD7mynziUfRilxtIGeUBqlGLn6p59J1bfM3Kp8CdxCh/eRUXguaWhS5FPpP4eBmCJrI/P1BKQxp+oGp8HRCeWcsuJxs+xxkf4D1XjT8XEr3NN45PLEiI1Ph+OgMqfWiqfzxei+PJn1vnFEWvoYVYXUucXus4vVJ1fCJ1fBHV+EdD5etup0i98Sp8X8Gn9IqD1gyPFuChqf6qr/Rp0sZHYN6xN7xr5sOcjYwNA2y4cQRp/FLEXIfcLkWPDUNQXaVuGdnWstjjDXCPBzdD+I5/2H0FxrpE7zjXS8JQGCB05thhHAAo9ePqq9jnU9fkzBLbqaBe6VpxnFIk4hzEKaAAp95Fzc0HZABz5tXutuc4jxxm6vn2IjlxoJSb0n7N8OFIV1PCxAylv9ZOjqTzjQzqvb+rmAH8dRDzcLFdV1lyVC0yVza7KVTlrKukfklsDdzOaMBACDU2ojt6hP9AgFO/O0aO7U1yKqHSnfGZ0JwI786L6XK1obyJXX6Id9SS8LY5GZk9+I3CuvaZaN7xP1f4cP7Y/+bWSsjfFE96X7MFBFsTXuk9/svL0+GeIhX4qNAjo3c0gwRujyNgZlQu3esMmuIYLYIFGbi6BXmjB2FhANWzBGFrPxxHruQIucKELBCRAwxfY1bEa4w6ajwU7Y0EfgxADN8bABBk4UAZjAGXghBmYOIMxFDpHwf0s/dpVjxyqdM8SRde+GG0HqIUUqYpDGyB4bwuBm1tjp0mgAA7GAZNAG4EztZxqdvObbUHB5busgtKc5rnHBJ8YMpKrIjuBRHYSIbK5FNncIbK81ihXRdaujtUWpwk+EdwMiZ34TPAJZIJP3Cb4RDPBc0Nic1u4J4AJHtzZEtcZw4LJSZ7BHOefihVGTq/IYR4nh/DOFgK3tiZOOcylPE38cij6+kwtIs+D7qnDyy6Vloc/+XNyyfS+/ZzcOu14Tq+hdryg91Lrp0j7Tzlf2h8jhabDU50j9fHf5XTL4X2dHDiKL+4GB9VxoahjSmrqsMJnQ00NDVioCnkKKeRphEIupEIuHAqZ1xsVqkK2q2M1xm1DTQU7QyNPQRuqcNpQhWFDFbaanQI2VOGyoQrDhpqCt3mhCKljF8V7xY7SPIvtJL7WQlXTAorwFHHCAx/SysGj+1Onri6k4p0GdTXr8TO1jGovWffxg5Iq0HlWEXOS+0B6yDhpgDSYHgJPPaCIYw9IIvWQA6onWoA0sJ6jRlZ73OfCRVzUROwh73UaCLxPAwEXaiDtRg1kwPaQA7eHgEs18uDmlZ2gAZZWi/YZrCvrm7GyaxVUZDgO0pd7TguC+1zIeRYCKbA+FDgNYY/ImVZYFWcjcQYozALmZxQwp/7QJ8rmiQQN74fg0xExxyMk5A85MH+i/khD/TlqZLXHLcoiJGIi/5D/lgf4mgfongf9ooehIcoOrCAC7nrIg5c9mFlUYEE2KJ9BjI0vxgqxUUwR4TgsYA6fVM3hGyLcZyUUPCAKnJYwR+JMKyqcJ3WK6nluFMeHvdfy3uj+z2B3E+PR3pA57jtyilyfeY7pBW+W5QO3i0QS/IB6eiT1dLO6U3EHxTAed0AKw3gDNLIABzRp0jMDDQZHrGWHWT2QQIOBBjTIhyrQYMCBBvkwBDSwKNxtJoOUD30AA0LoBhaIghCwABwKVloBFKDRobay06RP4FQZy6lCKSmSTFv+xupyRVbYvW/22Jv/ldFtg2/q9U/lT+zpvok6Q8bZFjTWFn3wnA2KOGiDxnLRHzsWfbHRMNYWfbtG9cXjm32vNonxNUwD78EcHqAy0WakMlSCbKSaVZqj3US3KH8dHWUv5EOtQUb1X/D6mybEKLxSsFRjviWCkkQZDTJPmaXy+auAXqcfi7cXKL2iycdxmhze3s3BY8/IeYKHzFtBETIUWH+faWU0Ex/ndwO1gICTEjLT/J34zHnjzAzSEKUIPL+DIg7wIAkqRQ5Uqag10nCljhpZ7XGb8yI6ZyJMUeGV2QI05wvAnC80c35imPMOaCkrYctiEABAE/t5BBG/fw7THX8nWgAxsSJ9cYjSHN63z+ETzc5TO0jBlKLAuR3aw2daAe0ufJ4f0X+imaWDkeSBA70y7WLUoV6FfIuzzfJuaPhws6CJOdirJ3SEFFMu9l11ekOi89x7GYNxrCjX9l8ReMQJRZxxyuUObO7YgRX1z7UdWEeNrAYB9zIMBENTR4FnnjgzPebPnvaN37rWGbiD/pyjFvRnD5Fe2h31DyInjHyfnnvqNcJnif/rn4xVaXopqdvyyG00GD2Rg+gJ5DwflSvbtihwQsoYhzOtpKbk8N1ckBSL7TpMdSijFjnbPIrM1CrDGXZBb+ZWPdARBAbQWQNPubvb6vEhDZJidUdxDME7Zl7i6StnY+S+FIwhyKfuiAXLnAvOEbFRxAhNjejdHjLOEuX69hB4rglFHGzK5fZQ7tgeEvXO9e0hu0ZWe9xG6FDwMxW895wTbYrTCB0CRuhQNUJzY3sod20PDYH7g4PQCZ42GRYqRvEMhij7UqzeZuSKiMRt+xQw7qEAz7Mi5/mmXN32CZxw4j19phVRNTVOUw1KodjhwVTmlPXe4oCMkx25vq8DnjRBEUdNcrmvkzv2dUStc31fx66R1SDAyhoJhqYQgsdNcuelDrlxq0Pu2qoZAVaW62KH3LzZgbbSZWUVQWwFyVgOyyR+/SwWFf5QrDxiWkUY4yLsBYyjKEAcBXKeR8nVDZzAgRTSv2cavSaJMrW71zVkqWtU+oBvqCacj/IOtQLt/UN5fzfoHgoSn3doTeH8X5Ect++biy2ut4U3/oscSI+bR96Dzh4qBQ87mzVdAGdN5zBl5k6ZuVNm7pSZeweZuS3VM/Cpntbp4bRbXJ35u7VLJN0U9BJHyo0qoc7/XFUXnQMzYnCzPMcHYGiB3kvy3+tqNi9FPkOqu2bLBW0B1XHqpWl2OrquvMrJWT08LvgNvav+4N7e18UvXaGN8+rT5nLdO55dLbW2qGETQkNJul4uJ2QgA3wYEcCp+qOabYjO6r1abha4zwFugpISRjDEcyCCHSELc2MngML8+GEtX2zppTZHfeErjdLL83V56WeFCbwccLjr53JVzufV3M9KowzyPK1+21SLpi4juCq0Xr5v5svPfm6nm0/4/wAbJch3EBtG9HJ8e+FnhPfSfOXjBiCu838uN+sqxAiTeLnEDl/s0PGBefzonX6u8UWzfkaUxsvnQ3VzOy+bQFcJKi+vX4kj5OeEaerF5et6Vc2a5eouzFGjfhLe8+Vl703l6z5J4WHxbnnpZYDfA8XXTdlU697ral55up5QcSI/p79WTYANpvDzOA3yOPXxWK7KywqvZdh19TAidJwsxO11db65ndezsqne0hU/wNcqEP5CYAw4X/8oMG5v6nlTreKqqtKG+L5bzso5PlcSZquQhrj+vFldVhHrOqE7FgZBHF9BH6wxIX+1WWGrXZSKa8FJhYO24eHjdCF+p/V/hpkRoiCn23kdFgNKBfBqqNbFN9pzBXz+oVxfg1zBAtAHVvXlZbXqfVheXs7hdhtk3bDx3NK+Bk3n1va1e/5i32TVREx0RtiNNMS3MdjddMd/1DHsCFk3zq7fwvz3WvVbmf9x+uRxGshd4qRab25ilBsjDHM8rZq/l6saO6cxVdbIw9x/Wazb8TcKdKNdqe2cLqdP1crp8rtS2zldIUdqW6cLcoKiPKUoTtv7XS6/qo3fZb1/t1ze/rJo6kB3SbJulH/W3osDXLSWXpzPO9vGi7Pp5lV1G2BFSLoxbl5rXxDy89r6grCX194XtH2xsm7eLFdPMqOe0AtUqa+a5rb3evl5MV+W5yBPncrL6wTPn3XjZ8WJvJxO11UUM4UO4nf9e8jFkRQeHj4Hk732l/6xulsHOBASDxdiBPz4dx8XTuLl0vg5eFty6u+HU08/bBt2cMUV2sQdzPekj94tL9deLpIK4nVT4V2L3s+bT/N6DTfKIIO4icypbDL6nV03dQRvJsjR3DX6MH/Sa7HMFeIw519u29RbpYZ4LzfN7abpvSf/UbwlyNlF240JW7WObbkjV+1iW+7IVbvYlidotUVsKypU9ajYlidotUVsKxSv2ja2FQhYbRnbAoNKT+hZRgSrnijOBRZ98ogaWPSU/oj7DifuRsbgtonVgWG41rE6OArXPlbnovp1VUeIHKXqto3jPSrw5wnpbR/5u1g/lR3NObWyohUsFM/awDPTJJBAAgkkkEACCSSQQAIJJJBAAgkkkEACCSSQQAIJJJBAAgkkkEACCSSQQAIJJJBAAgkkkEACCSSQQAIJJJBAAgkkkEACCSSQQAIJJJDA1w4SYOnmE0ogoQQSSiChBBJKIKEEEkogoQQSSiChBBJKIKEEEkogoQQSSiChBBJKIKEEEkogoQQSSiChBBJKIKEEEkogoQQSSiChBBJKIKEEEkrgq0cJ1CQLwU35xzuSZadzkA9H3c5NveC/EU7ywhK4dP7/vb8cfCy/+8+X3/1//e+mZ/LPf3539v/s/89O1052MF9evqt+xx7uPc2DePCxc3xy8v6k0+38+vLkp0638/anN+873c7r43//5a+dbufDyctXx50zN68PSyyZ7swJtOGvq4tyM2/WJzijgyP7wqpqVncQGIKkpyiNaKWaC4LGggkPsn1DqL/LO91O9cftcuHwnMHSx7IAYbAqF+fLm7iyJ4T2u5yMKU0x7GqrTOsbn+2CfoeW4gkumqtqkYAkCUiSgCQJSJKAJAlIkoAkCUiSgCQJSJKAJAlIkoAkCUiSgCQJSJKAJAlIkoAkCUiSgCQJSJKAJAlIkoAkCUiSgCQJSJKAJAlIkoAkXx2Q5KZeMKWEbFRJU99US2zx3XfKxR1FHQgsAYMLcDDII7Yu3150MEc8cYl8OhAQn8nu2F9Xy81tawzEr0pZWnsCH/ltU6+qc1J13KUEG8GaJUEry0//p5o1nYdDgijJLjaLWT87yt6Tx73b1bJZYsreVbl+/3nx82p5W62aO4UaZUfZarPAPdnbzNb5nOBxGMF6dlXdlCjPjrL7Tnl+XmNNU84ZmxprxYtyvq66nVvlEe5zHLZ6uWmWzqGpF7cbjIi4f+h2qO1BfjzYrcI1xN/Mfi/n9XnZVGi4d142ZTe7rwkmZlb9XDZXR51ON7stsUJ8Td7Kv3mTu9lquSRPjjCDh6P7h/37edVkvx+TLCfZUbbYzOeH+FHFn/QP6wvyvexPf8pw3ZYXGfl5dJTxSuJX37zEM7JXr8n/pMT+/v3FcrVH+/G6uutn9YKU3b+vL/a+2dvbIw+PMCelu/az//qvTHnFumrffM67bX9//55+o1qt8Mhr/dKlA4j/POj8j++dI9i9ru4+L1fnB+4B7t6Wq/JmfXBvvb07IO166N5U63V5WR10bjbrJvvp/Yfsqvy9ymSBTJkdrEps3tBxOqWP+GzrkgHCXS/G5oiOzv69HK2PuMFnhw/VfF1l/HnvdrO+2sNv9g8f6DC+eHH48MCoRE+hQE+ReSh7hv7kPYF/HYjxN9v/qcrYG95U3q4eLvjYJiOwyUhrshSYnpjOrMThimytiGl+hCf6gyrxo8l2En/uBsw1DYHlXSxXN8TAPt+sSmLpWNg7Q/FxrrC+IyzXeOKzP3ucuUN3oMmXozxY2R7rAjJKm8V5dVEvqvMWMi+6U85m+YjP6Jt6va4Xl1KwRc+bs5tINmfA5fou+7bzQhR50fnWmPqjSY8XcU3/0eTpJd6ve03Ve27pXTxlNd2Kvgbd2qanYxXNgzlTv9FnKpYJ/B5PVJUO10GRij4pJ7SGLPfh7rbCZVVaImizZbWaVef4nfgcFzlW6Cj7lgrat1jQbDnr7+Pn5K8eNXxwGbR/r1a4/7F/dgjWxGzFkd4KpZKUnvTXN3viud5bQu4ZIzKSHTw35cO+/pOOnfIdUoaNnc6tWW1MZkgrigkOzbUyN2f+gfrjRed7LkOGRMiJySmillW5bljrKn9laRf5KT67wLXWSU2k4oD0SpRs5KBs5JZsACMtphh/L1YLB52yEqolHh6k9DXNHJI8xCWvaebGfEVU6tjyqwsd0qc6UoUOQUKHwkKHhNAhW+h4XZEqdFZNzEYcaY1Q6kjJdZlDkMyJ+ncWm5tP1UqIinxhCTb+SKeTveBfUqUO2fJJyS0RK0IihpcjWLyaZh4lWsJdtSSLvfEJVtPMI4WqaeZSoFCUQBWgQBWQQCGXoCApHsgvULhHz1RqKkueaUXmEDc42UxWLYTB4weRWchyGPkDPpD090EmTWhzMG/KZnbFjOHsH53OC0n6ovOPjhhixQjfxYAOwAEdGJ6ZKQvD53fNRhPPzI63mIZgm4du1wxNtvDN8tbRmItyPv9Uzq7VaNibl2/fkZNRbz90up1XL396dfzOeRbqurpzBLxiQjUF+lpCNdItEF1p+gu4m76+WEy+i1gMt1h4XwYdBk7o9hictsuX5jCYtktrf0HU32W79DPQKRG2S9/lMVi+hcN2QaFlT8gMvPZxkl1YMXmuLmX8S6DCd5O3dRDaOM9P4yCIXjY9BBZtViYb0f1UgSlPyVKwbz1mS4Om2/KnHHKyIskhpz+FosOA1eqcYhIOMu+I4pKOSVH9tinnWbPMlosqW15kzVWVMbZ4qdooejDIfncTpo1HSZTidXUX9Peuq7vk732R/h42J2DZua7udq8pr6u7SCV5Xd399/f3cI+a/p7lewye3/fIc08vx1tfsf6WNM5buR7saobJCNve1efspLo8/uN2L3xRQ9bZdPZt3yDPv8CtmPrZd2HqVhswtWvvBeW5d/MF7cLGF0HJq2oB9hnaTZ8RnESLXiP0O+63WHNQ9NvdbQX2W76jfsPKrE2/Yfod91usVeR13wkmpjcr5/M9WUW5fHVJGc2+Lb4OHEWLjm6zHpMZWionyYIOvEqctv2+kG2/YDi71A4TgsaqSrabDUBdnrXZ5oHcgGXaum7Roe4n8/W1ngd3BAnVr+VqUS8ug66iSuz2Gd0i+qU5jU6HrpXXiFwiinQRBTxBh4gih4giQ0QRJKLDKBFloxoSUUb2fCLKPthKRFmZtu5m7M7M07mbWs9bfqcQ0fW6atYmBzINDcArI+0GxpsQ8R2917yTurYbddDhtNydesAmkOw2s0uzv2Q2pPCAk/Vm5FTMnkWyf2i6mUycFVvivFrPVvUtcRABPVVwPaXQGgJeeEJbua4bClVL5ZCWysNaqhBaqrC1FK9zoWopqyZmI5yhrZyzMpRU7gtt5VBoK3eHtnI1tFXoaqqwFVruDm2NQjpJGUGPSlKodhHqMnSL8rVYdaQUkdqoiNJGI1AbjSBtlLu0TCHVSu7XRmqfn6mlVGV0Xq+9AL6BkEFGaMzdgc9OKPR5P1AlsIAksAhL4EBI4MCWQF7jgSqBVk3MVrjtBC7NA0MEC0gEBy47YaDbCQNbrAq3nTBw2AkDw04oIDthHJRJNqI+gWQkz2If8I9FCyOjl5I4iJLEMSiJY0gSC5eEDaRMFQFJ5D19phZRxZDUBxDBocDQ4glCpqEtEkO8kKuyN9Bn/FCVvQEke4Ow7A2F7A1t2eNVHaqyZ9WkvnA34F6pHqXUpW7gW/gG2iKqrnzsDVsT/y3T/tl0fK7yV0NbXHEFP5J3Z5bYTYLAWawaPKjZ+TrOY+bn4Sxhoy+8ooY/EitmmFaK2DBKxCagiE0gERu4RGco5WUQgMriXj1Tyal0QRMNj9a8WvBYDZ/LhzioiCWl7h/1D7O6/wMmwn+8eCHlaySmed0/Y4dS/lmtVmuEK0ybRwT10x2eWHvwGJA7jz/aNx6fdemHuplj9nyP7bW6H7Lc6cdBq117DVvsokPQEWviYVajH1gjsxrhjhGzfyoZfKzRGe4E/LSntsKMcTsIPK0m02fak/KDLVJbgkjHfm/166FSODvKthgYyoHuI9ExopuKQpPTfgR0+VjocjlJHHN0bGrzoa5Dx6o2H0LafBjW5mOhzce2NueVHava3KqJU8jGUpvzNWFsaPOhT5sPQW0+jNTmQ7c2H9vafMi1+djW5qgfVOdkIH0KnRDsXqVTqY1V6oRaqvVx3I4WvBWI+pBiH7oU9lhq6mFAsdP+PVMLQKp9rKp2HuMbW5osJ6o9x6od4T9U1T4Rc77OddU+baHaad8ElPvEVu50qhBFlz+zei+Yep8eZnUh1XuhqXeEVP1ecP2OUEjBWxTeppOZhJBXyVN6j5oX5UE9HxglxkRR9RNd1V/Ui3I+BxFZUwFlpXSQsp+ayn6kq9ipquxHkLIfhZX9VCj7qa3seW2nqrK3auIUu6lU9twymhrKfuRT9iNQ2Y8ilf3IreyntrIfcWU/dSj7MMSRjqQP4Ugpdq7u2Xdi9T0jlwp/Gqfw4b14BB56G7kU+VTq71EA08r6+EwtAWn8qarxecB0aim3AdH4A6zxc/yHqvFRX8z8eqCp/LyIV/l8PAI6H/Utpc9nDFF9g2fW+sMj1tLDrB5KrT/UtX6hav2h0PpFUOsXAa2vt52q/cKn9nkBn94vAno/OFSMi6L4UV/X/DUYL0Vic7U2Q6XIh8MdGxuZ2p7qGFL644g9VWVT1bWrKrZCtX1VuzpWW5x7FmPBzVgAxr4FYAxtWozdmxZjDY9rAnId+7Bj4BRDEO5Q+6Kj9fkz7FLU0fHQWomEorgtUgTDGBCIYxg7N0mVXdKxX8HXWhx07DiD6TiESW4tEhP6z1k+HKkaavjYgZRJyuRoKs/4kM7rm7o5wF8HkVs3y1WVNVflAlNls6tyVc6aSrqIJAnabkYT3vFGQxNyqHfoD3RHgXfn6NHdKXK8Kd0pnxndicDOvKg+Vyvam8jVl2hHPQnv1qGR2ZPfCJx0r6nWDe9TtT/Hj+1PniVP9qZ4wvuSPTjIgvhs9+lhVp4eHw6x0E8VBwHhuxkkeCMHGTs5YuHmCQPB5ZvbkILSXPhyzyI+MVbNXF3EJ9AiPolYxHO5iOeORZzXGuXqIm5Xx2qLcxGfCG7GIj7xLeITaBGfuBfxibaI58YintuL+ARYxIM7LiJLJCxinOQZFnT+qdhlndMr8pHHyQe8C4PAbZiJc3HP5Xo98S/uoq/P1CLyROKeOrwsV6c8fsifk9yd+/ZzkszT8Zxm93S8oOk+9Tudpk85X9ofZISmw1OdZPTx3+l0m8LTberGk4uUq6A6LhR1TElNHVb4AChTQwNqGLAppJCnEQpZgsCQAwUm6o00HJhdHasxbhzKVLAzNPIUBKwWTsRqYUBWHRCvKYBZLVyg1cJAo0zB+6T6EVLH8u96xY7SPAsgRXythaqmBRThiUOH5fDOSg7urEyduloBiE2Dupr1+JlaRg10WFmPQUkVQDGriDnJB77jyMaZC6RhxhB4/gNFHABBEjaGHLgx0QKkIcccNbLa4z6Z3Bf8TJS590IHBN7ogIArHZB2pwP+nCa4DrwZAq51yIP3OthpsGFptWifwbqyvhkru1ZBRYbjcGU5fOAvBy+AQM5TIUjBlqHAuRB7RM60wqo4kwTfoAgLoBkhUyPhRYtIOCnsiYAPrQg4TZr+zJHv0RFr2WFWj2Tke6RFvsm1SyLyPeKR7zwPRb4tCnebyaTIc1/EmxC6I92iIBTpBoeClVYj3EPVTSZJ38F5MhLzBJOZ6nDkU+/meZ2Rpt7hs0Mxh4dGUr2PHOqd1xqNNPVu18hqj1u9i8D5yFTv/rsn4MsnoNsn9OsnRoZ6HznUO3ADRR68goKMqEelk/fPoMbJd2JVNyFW1PUoTl3Dx19z+D4K9wmhkaJxA2eEaA+faQW0Kz3L9fWrcnZV+Q8IsVutJXngkJCgizsnpJBvcVRIXnEHnxUSNDGHhciVApA6moibTq+qBQSyQBMTZYGMUzloouki8IQQijgihCZSF00cukhE2CaaLrJr5Nz0xm25V+vJiA015D0nZMT+ND2UR6IuOKEJu8DNs1RSzoEXSlhKKqbwNZokEQZ8j+ZVtdg55gJ/JFYnYVpFJU3iVBK8HZeD23HIeUyITDFBEbgVFfftmUYP4S3I1OMrj5jZ+u5RPnyKwRQpYLQNJPZou/2jmhZusXW03SjC23C5vg0nkCsiXDSx7NQxga6MMXQFm6pjDboylXqkHmvYlQGKt9jJvA4BV6aW2U6GiSA3xs9su0+OWBsPs3oibfeJbruPVNt9Imz3UdB2HwVsd6Xh1IAf+Qx4Qu3Bq4jSkBXvHx7GQjXlpzpYhdwrAyyeubwm/O6WHS7a4y9IKhpvAiUZcLfpXQmV9AsFg7uiVIPDeuLutnp8AJ5kStpR8F3wjtE1eGERuiaP2wPN4T3QfOwOurOEVuCMEDugjNDwh3LfBigyzlnm2g4oAs98oohDn7ncA80de6Ci3rm2B+qokdUet39XCH6mYVV4DasC9O8KwL8rVP8uN3ZCc8dOKCthm1HBrVCezQwWKkbxDD4e+1KsRcXIFRGJ25fK4W3QHNwGRc4Tn7myD4oCZz55T59pRVS9rGSP8/p67EptlT7g7Kl56aLcPa1Ae4dP3isI+nuCxOfuWfN5+q/I2OVL2dXmGjN4PzSfOq9nzPPYq+HZQ6XgYWezpmI3azpGIr+i7d3x2lVDzuRe2k0nbgp600h8WkRaoPeS/Pe6ms1LkeyAJhCcXVWz6zf4mrlqMbsLcIYT03/3Sucj2C8XtINoikL19gRX7kdxptvZenZq6eC+Q52Og3vbdMMvXdbSefVpc7nuHc+ulmCTCA0l6Xq5nJCZEuDDiABOIrHuuvdquVk064gUvIQwgiGeZBHsCFmY27vyUzWPqR4j9Ob/fKkJgW9qaZRenq/LSz8rTODlcFzOrn4uV+V8Xs39rDTKIM9TIg5NXUZwVWi9fN/Ml5/93E43n/D/ATbLFf4qdv393FTCUGrXg8ekho0bgLjO/7ncrKsQo806MLFihy926PjAPH70Tj/XzewqwIjSePnwJMh+ToLKy4vm3vVzwjT14vJ1vapmzXJ1F+aoUT8J7/nysvem8nWfpPCweLe89DLA74Hi66ZsqnU463zZOHPO25z+WjUBNpjCz+M0yOPUx4Ok68ZrGTZQg2m9GVmI2+vqfHM7r2dlU7HM1QG+VoHwFwJjwPn6R4Fxe1PPm2oVV1WVNsT33XJWzmla+hBbhTTElSSlj1jXCd2xMAji+Ar6YI0J+avNCjsGolRcC04q7BCGh4/Thfid1v8ZZkaIgpxu53VYDCgVwGs3ye3VDzxVbnvTeG5pX4Omc2v72j1/sfOzaiImOiPsRhri2xjsbrrjP+oYdoSsG2fXb2H+e636rcz/OH3yOA3kLnFSrTc3McqNEYY5nlbN38tVjd3TmCpr5GHuvyzW7fgbBbrRrtR2TpfTp2rldPldqe2crpAjta3TBTlBUZ5SFKft/S6XX9XG74JjOJGhHj+3R3hxgIvW0ovzeWfbeHE23byqbgOsCEk3xs1r7QtCfl5bXxD28tr7grYvVtbNm+XqSWbUE3qBKvVV09z2Xi8/L+bL8hzkqVN5eZ3g+bNu/Kw4kZfT6bqKYqbQQfyufw+5OJLCw8PnYLLX/tI/VnfrAAdC4uFCjIAf/+7jwkm8XBo/B29LTv39cOrph23DDq64Qpu4g/me9NG75eXay0VSQbxuKrwt0vt582ler+FGGWQQt0V5U61vyxl3tf3Orps6gjcT5GjuGn2YP+m1WOYKcZjzL7dt6q1SQ7yXm+Z20/Tek/8olgPk7KLtxoStWse23JGrdrEtd+SqXWzLE7TaIrYVFap6VGzLE7TaIrYVildtG9sKBKy2jG2BQaUn9CwjglVPFOcCiz55RA0sekp/xH2HE3cjY3DbxOrAMFzrWB0chWsfq3NR/bqqI0SOUnXbxvEeFfjzhPS2j/xdrJ/KjuacWlnRDw9dDhPgEPTORVnP3y/+Vv5xUuGjFgRKUC7uKKSBwxL4dXgJSpCgBAlKkKAECUqQoAQJSpCgBAlKkKAECUqQoAQJSpCgBAlKkKAECUqQoAQJSpCgBAlKkKAECUqQoAQJSpCgBAlKkKAECUqQoAQJSvC1QwlqAh6QCYtIkiEl484B6oqMMRH5WuzrDkROhIN7esfSwUeWvaFLszV0aXKGLsvF0GWpF87cvNi94867E+wLjV33L9ALdAEwBLn/ojSileplEzQWTHiQ7RtC/V3e6XaqP26XC4fnDJY+lgUIg1W5OF/exJU9IbTf5WRM6c2grrbK2zjjr9Og36GlOJaEPEtIkoQkSUiShCRJSJKEJElIkoQkSUiShCRJSJKEJElIkoQkSUiShCRJSJKEJElIkoQkSUiShCRJSJKEJElIkoQkSUiShCRJSJKEJElIkq8eSdLUN9USG3mOuyg4QoADQJ7AOWGODubOM+a4EBBqgpq2GIhflbK0JQQ+8tumXuE7Nz4qmT8IkIbjJFh7JYKFZ5Jh6VUuNosZzqP+njzGqYqaJUn4dVWu339e8Ow6CjVOtrbaLHAX9zazdc4S3+jZWtoma6kWOIT1ctMsnWNWL243JA/LQ7dD7RDy48FuFa4h/qbM4zokiYeMZENHnU43k0mE1L95k7sZzyF0RNLlHN0/0DxhMkMOzphDcoOJhDcyzfmf/qRm7CJJs1gl8atv7NRg+/v3ODcg7cfr6q6f1QtSlmVS2tsjD0meL6W7aPY6+Yp11b75nHeblr2uH0hN5BxBmarI/VrkrTPf3h2QdoF5LmWBTJkdPLMRnTfOhEbx+Yz6YDqjvp5Fy8zihP4VSZw8OZzim4zAJiNnAic0jMzfpEv8oK3I14umWv1ezp0Cf1P+8XrDUicB7982FSVYOyhiNENeDL5C1SC61VQAapfuO14q/fk16ojB16okBh4tMdidmsiLwRZ6YjTZzjIAMpQ1DVEfF8vVDXHKz/kEtwC7hrXEucJ2EWG5xpOf/dnjzB02Bktk/0VoEp65kXWBmTs4Wu5Fd8oJLR/xSX1Tr9f14lIKt+h5c4IT6eYMuGzfZd92XogiLzrfGrN/NOnxIi4BGE2eXuj9itg00c4tNYynrKZf0degX9v0dKymeTBnKpDst89z/TI6Izdun6b6lRlr1Vy/fT2xbl/N9NuHEv32w3l++yLNb9/O8ssr3Fdz/Fo1MVtx5My7K3gZ+X37UHpfxoiMpMjsSx/29Z9atl6iCHEZPbEvn9SrjckMaUUxgZ3pN5Tol8sQnOiXUUStrHLdsJZW/srSLkrqXvYpcLV1UstEv/24fKtwulUoy2/flbq3LxP29v0pfsVKqJbQMq83c0jyZN71Zm7MV+RLsK1PdaSl1waza4eFDgmhQ7bQ8boiLbG2WROzEe6s2pyVmVPbm1IbzKgNJNRW82kjXeqQI5u2O5l2EcxO38x9yemb+S5yaOui0jTzSKFqmrkUqLjc8gUoUAWYNtslKEjJgO0XKNyjar7sQypLnmlF5hA3ONlMVi2EweMHkVnIchj5Az6Q9PdBJk1oczBvymZ2xYzh7B+dzgtJ+qLzj44YYsUI38WADsABHRjOmSkLw+f3zkYTz8yOt5iGYJuH7hAOmmzhm+Wto7YX5Xz+qZxdq+H0Ny/fviPHKd9+6HQ7r17+9Or4nfMA5XV154iSxwRuWC75ryBuI90C0ZWmv4C76euLx+S7iNlyi4X3ZdBh4IRuj8Fpu3xpDoNpu7T2F0T9XbZLPwOdEmG79F0eg+VbOGwXFFr2hMzAax8n2YUVk+fqUsa/BCp8N3lbB6GN8/w0DoLoZdNDYKFnZbIR3U8VmPKULAX71mO2NGi6LX/KIScrkhxy+lMoOgxyr84pjukg844oLumYFNVvm3KeNctsuaiy5UXWXFUZY4uXqo2iB4Psdzdh2niURCleV3dBf++6ukv+3hfp72FzApad6+pu95ryurqLVJLX1d1/f38P96jp71m+x+D5fY889/RyvPUV629J47yV68Huc5mMsO1dfc5OqsvjP273wre7ZJ1NZ9+1qZt/eVsxArvz3JsxEjTUYjtGFrI3ZFBeeHdkUF48veHPu7GGN7PQbvqvbrWPVZ/vusdirUMR28UYMbDT8t10GgWmteg3WmDHXRdrJ4muu7utwJ4rdtRzeFlo03GYfsf9FrvgegMhBIXYm5Xz+Z6sojQEuqSMPyb6ZaJSiqdfiMUMLZVzvMFQiEqcNlC/kA3UYcjaL7Wj3KDZr5LtZitVl2dttnngS2CZtk5wbAD96aImWs+De6uE6tdytagXl0GnWyV2e99uEf3S3G+na9zK/0YuEUW6iAI+tUNEkUNEkSGiCBLRUZSIslENiSgjez4RZR9sJaKsTFvHfQSK6GhHjrvW85YHL0R0va6atcmBTEPjiAEj7QbGmxDxvdHXvJO6tkN60OG03DF9wCaQ7DazS7O/ZDaI+4CTYS9zVjZ7Fsn+oemwM3FWbInZVTW7frMityPM7ry9wWHVRplAt+jEcd1jlmnfTQqIFewnSRPTUefVeraqb4kzDyj0AVfoCq2hCQeeaGquK9GBqs5zSJ3nYXU+EOp8YKtzXueBqs6tmpiNcEZTc87K0Oa5L5qaQ9HU3B1NzdVo6kDX5wNb8+fuaOo4pLyVEfToboVqF9FVQwkrX4vV20oRqbYHUWp7DKrtMaS2c5c6Hkj9m/vVttrnZ2opVWuf12svZnQoZJARGnN36DOoCn3eD1UJLCAJLMISOBQSOLQlkNd4qEqgVROzFW6DquC8DBEsIBEcugyqoW5QDW2xKtwG1dBhUA0Ng6qADKpJUCbZiPoEkpE8iyHFPxYtjIxeSuIwShInoCROIEksXBI2lDJVBCSR9/SZWkQVQ7ZeAkI4EsBtuk1ApqItFiO8nKvyN9Bn/UiVvwEkf4Ow/I2E/I1s+eOVHanyZ9WkvnA34F6pHqXUJW/gW/z0hVRd/dgbti7+W6b9s+n4fOWvRrbI4gp+JO/OLNGbBvHaZBx9cG1CECV2/Cy3JXT0hVfk6GdiBY5SS3EbRYnbFBS3KSRuA5cYjaTsDAJIbdq7Z2oBKmvQlMPjNq8WPMTFZ/UhjsViman7R/3DrO7/gInwHy9eSEkbiwlf98/Yqah/VqvVGuE3ish+usNTbM83EuSq/o/2Rf1nXfqpbuacSd9jC67uh6x5WgHQkNdewza86BR0xJp5mNXoB9bQrEa4c+SGUl9y+FijM9wT5HFPbYm5QeCi8DadzCTU70mJwpaqS6ZIF39v9fChWj47yrYaJcaEbmzSEaO73AJxVy/K+RzEjUwF4I7SQZp+amr6oa5fp6qmH0KafhjW9FOh6ae2pue1naqa3qqJU+ymUtNze21qaPqhT9MPQU0/jNT0Q7emn9qafsg1/dTW9CiMvaMj6cNhUYqdK3v2nVhtz8ilup/G7ax6tlZB5N3QpcinUn8PA8g71sdnaglI409Vjc8jplNLueVE4+dY4yP8h6rxUV/M/DrXVH5exKt8Ph4BnY/6ltLnM4aovvyZtX5xxFp6mNWF1PqFrvVzVesXQuvnQa2fB7S+3naq9nOf2ucFfHo/D+j94FAxLoriR31d89egi43ExkVtetfIhxYcGZsE2n7FCFL6o4j9CmXDwrVjIbYZtD0LuzpWW5xhrpHgZiwAI98CMILiXCN3nGukoQZN2KBjj2MEYK2DwMHa51DX588Q2KqjXehacZ5R3PYDgnEMCEQOjpwbEMoOxMiv4GvNdR45Too5joqRO5jEhP5zlg9HqoYaPHYgZf41OZrKMz6k8/qmbg7w10FUxM1yVWXNVbnAVNnsqlyVs6aSDiLJ77ab0YTBEmhgwnn0Dv2BBqF4dw4f3Z0ifZ3SnfKZ0Z0I7MyL6nO1or2JXH2JdtST8NY5Gpo9+Y1Ac/aaat3wPlX7c/TY/uQJAGVviie8L9mDgyyIInWfcWTl6SHHEAv97GMQtrqbQYI3T5GxeyoWbp4LEVy++T6NoDQXvtyziI+NVTNXF/ExtIiPIxbxXC7iuWMR57VGubqI29Wx2uJcxMeCm7GIj32L+BhaxMfuRXysLeK5sYjn9iI+Bhbx4H6VSIAJixgneYYFnX8qdlnn9Ip85HHyAe9SIXCbauxc3HO5Xo/9i7vo6zO1iDw3tacOL0tDKg9J8eckLem+/ZzkKXU8p4lLHS9oJlP95pnJU86X9setoOnwVOetfPx3Ot3grRg0cWM1RTZZUB0XijqmpKYOK3x7lhNDAxaqQp5ACnkSoZALqZALh0Lm9UaFqpDt6liNcW9dTgQ7QyNPQDBY4USDFQYcrLDV7ATAgxUuQFhhbGBOoA1MNI2QOpZa2Ct2lOZZ9jDF11qoalpAEZ4iTnjgjRUE7qxMnLq6kIp3EtTVrMfP1DJqoMNK6AxKqsD3WEXMSe6D+UwNCdFwPlNIYKcRAiuBPsiB9BHVRxrWx66O1RanBTUV3Ax5nfosqClkQU3dFtRUs6AMvA9yAH6mbgsq74dk087rDcuoRfsMNpX1zViJtQoqkhsHBcrh81p5H5LcqVNyFTTQ1C+59nicqWVVCSbpykGpFYggQqYGv4sWwW9S2BP0HlpBb5oC/pmD3YMj1rLDrB7IYPdAC3bnSA12D3iwO0ehYLdF4W4zmRE58gW5CaE7uC0KQsFtcChYaTWoPVQ9Y5LCHpwnArRCyEwtOPIdgzdOqCANuILA0zIo4rgMktgV5ACviFojDb7iqJHVHveJ+L7gZ2LyvReJIPAmEQRcJYK0u0Tw5zTV7kCwIOA6kTx4uQQZUY8+J++fQYeT78TqbUKs6Oo49EruOe4I3jSInGdikIJgQYFTMbSHz7QC2l2D5fr6VTm7qvx4e3bdriQPgMsFXRyuXCHfAnkv796CofeCJgZSTg/pQvpoIu5gxGQQsgJNTGgFMg/jTDRtBB8MijkZNJHaaOLQRsKJm2jayK6Rc6cbt+VerScjNhSR/3YOBCIt+Ksg1AIhN9YCN89SSoijLZTggFRN4WsaaTIP+I4//H7nUAuWMjpOMRFiRTFN4hQTvA+Xwzd4uE8CTRQ9E7q0kfTvmVYAQlqw+cegFiLgPLGsrCHBWgwx1iLHf2hYi6mUgXqogS0GKN7epCMSglpMLauTzhcCNhg+s+05OmKtPMzqkbQ9R7rtOVBtz5GwPQdB23MQsD3VllMLdOCzQCm5B2QhikN2aGCIGA/VGp3qEAty0wCg/nN5Be/dbUW1/x5/QdJBxGQ3ktHiiGI825F+cVdwn5QqI1iB3d1Wjw8hk8xFOwofC94xug+rSKH68rhdvBzeas2H7rAxyzYFzg6xh8cIDfM+923hIeN4V67t4SHwqBmKOGuWy1283LGLJ+qda7t4jhpZ7XG7K5KfaSV4T50h8NgZAs6dIe3gWW7s5eWOvTwEnD3LgzvlPNUYLFSM4hlcFvalWNuAkSsiErezksMb3Tl8TNh54CxXdvJQ4MgZ7+kzrYiqo5XUbl7XhV1dq9IHfBc1aVyU96IVaO+/yPu7QPdFkPi8F2s+j/8VyXEK34xscTkQvIGcj4H0OHnkPWjsoVLwsLNZU7GbNZ3DlGYrpdlKabZSmq3WemTg0yPDtnpEu9DGmYxLu0/DTUHvs4jPfUoL9F6S/15Xs3kpkhNQBYVXJprj2Km/1LPiroys4gSrs7rswB1WojTj9b3tv+GXetWpv3defdpcrnvHs6slmMaW0FCSrpfLCRnaAB9GBHAS2a7XvVfLzaJZR+TFJoQRDPGsiGBHyMLc3pWfqnlM9RghwBH7quveS23W+txajdLL83V56WeFCbwcjsvZ1c/lqpzPq7mflUYZ5HlKrkJp6jKCq0Lr5ftmvvzs53a6+YT/D7BZrvBXcTp4PzeV0Mvx7YWfEd7K8ZWPG4C4zv+53KyrEKPNOjCxYocvduj4wDx+9E4/183sKsCI0nj58Mzkfk6CysuLZsT2c8I09eLydb2qZs1ydRfmqFE/Ce/58rL3pvJ1n6TwsHi3vPQywO+B4uumbKp173U1r7x56cum4kR+Tn+tmgAbTOHncRrkcerjsVyVlxVey7Bn6mFE6DhZiNvr6nxzO69nZVO9pSt+gK9VIPyFwBhwvv5RYNze1POmWsVVVaUN8X23nJVzDIcLs1VIQ1x/3qwuq4h1ndAdC4Mgjq+gD9aYkL+iRqMoFdeCkwpHgsLDx+lC/E7r/wwzI0RBTrfzOiwGlArg1VCti6/74wr4/EO5vga5ggWgD6zqy8tq1fuwvLycw+02yLph47mlfQ2azq3ta/f8xd7KqomY6IywG2mIb2Owu+mO/6hj2BGybpxdv4X577XqtzL/4/TJ4zSQu8RJtd7cxCg3RhjmeFo1fy9XNXZPY6qskYe5/7JYt+NvFOhGu1LbOV1On6qV0+V3pbZzukKO1LZOF+QERXlKUZy297tcflUbv8uz7XwQR9aN8s/ae3GAi9bSi/N5Z9t4cTbdvKpuA6wISTfGzWvtC0J+XltfEPby2vuCICbhKWbUE3qBKvVV09z2Xi8/L+bL8hzkqVN5eZ3g+bNu/Kw4kZfT6bqKYqbQQfyufw+5OJLCw8PnYLLX/tI/VnfrAAdC4uFCjIAf/+7jwkm8XBo/B29LTv39cOrph23DDq64Qpu4g/me9NG75eXay0VSQbxuKryP0ft582ler+FGGWQQt0V5U61vyxl3tf3Orps6gjcT5GjuGn2YP+m1WOYKcZjzL7dt6q1SQ7yXm+Z20/Tek/8oiAvk7KLtxoStWse23JGrdrEtd+SqXWzLE7TaIrYVFap6VGzLE7TaIrYVildtG9sKBKy2jG2BQaUn9CwjglVPFOcCiz55RA0sekp/xH2HE3cjY3DbxOrAMFzrWB0chWsfq3NR/bqqI0SOUnXbxvEeFfjzhPS2j/xdrJ/KjuacWlnRCt6JH6MQlzQmlEBCCSSUQEIJJJRAQgkklEBCCSSUQEIJJJRAQgkklEBCCSSUQEIJJJRAQgkklEBCCSSUQEIJJJRAQgkklEBCCSSUQEIJJJRAQgkklMDXjhKoyRUDMo0WSX2l5IE6QF2Rxygii5B9k4HI1HFwT+9NO/jIcop0aQ6RLk0Z0mUZQrosIciZmxe7Dd95LYJ95bbragV6xzMAhiB3UZRGtFK9+IHGggkPsn1DqL/LO91O9cftcuHwnMHSx7IAYbAqF+fLm7iyJ4T2u5yMKb281tVWeWFs/NUW9Du0FL+ugt5CmZAkCUmSkCQJSZKQJAlJkpAkCUmSkCQJSZKQJAlJkpAkCUmSkCQJSZKQJAlJkpAkCUmSkCQJSZKQJAlJkpAkCUmSkCQJSZKQJAlJkpAkXxuS5KZeMKWEbFhJU99Uy4079wWHC3A0yBNsOjIqzJ2nxHLBIdQMVG0BEb8qZUWOoVX126Ze4TQdHzGShgMlWBvP7CRENNcJTkWE0+q8J49x/rFmSbL4XZXr958XPBWOQo0zy6w2C9ytvc1snbNsVnrqlLaZU6oFjmG93DRL5zjVi9sNSYry0O1QQ4T8iEmthIZfYWYlpbvM9Emsq6y0SrzbvsaESl9rPiVPOqXdZVNCw8hkSqrEjybbSTyQVahpCEjvYrm6Idb2Oc8WZiHxDM3HucL6jrBc44nP/uxx5g7dwZKofxHKg6dZZF1g5v2NlnnRnXI2y0d8Rt/U63W9uJSCLXrenN1EsjkDLtd32bedF6LIi863xtQfTXq8iGv6jyZPL/F+3Wuq3nNL7+Ipq+lW9DXo1jY9HatoHsyZCmTm7fPEvIzOSGTbp3l5ZXpZNTFvX8+C21fT8vahrLz9cFLevsjJ27dT8vIK99WEvFZNzFYcOZPkCl5GMt4+lIuXMSIjKdLw0od9/aeWWpcoQlxGz8LLJ/VqYzJDWlFMYKflDWXl5TIEZ+VlFFHLqlw3rHWVv7K0i5Jnl30KXGud1DIrbz8uOSqcGxVKydt35dnty+y6fX8+XrESqiW0lOnNHJI8mTC9mRvzFfmyYetTHWm5sMFU2GGhQ0LokC10vK5Iy4Jt1sRshDsFNmdlJsD25r8G018D2a/V5NdIlzrkSH3tznxdBFPJN3NfJvlmvouE17qoNM08UqiaZi4FKi4RfAEKVAHmuHYJClLSVfsFCveomtz6kMqSZ1qROcQNTjaTVQth8PhBZBayHEb+gA8k/X2QSRPaHMybspldMWM4+0en80KSvuj8oyOGWDHCdzGgA3BAB4ZnZsrC8Plds9HEM7PjLaYh2Oah2zVDky18s7x1NOainM8/lbNrNTT25uXbd+Sc1NsPnW7n1cufXh2/c56Muq7uHBGvmFANS/z+FYRqpFsgutL0F3A3fX2xmHwXsRhusfC+DDoMnNDtMThtly/NYTBtl9b+gqi/y3bpZ6BTImyXvstjsHwLh+2CQsuekBl47eMku7Bi8lxdyviXQIXvJm/rILRxnp/GQRC9bHoILNqsTDai+6kCU56SpWDfesyWBk235U855GRFkkNOfwpFh9Gr1TkFKBxk3hHFJR2TovptU86zZpktF1W2vMiaqypjbPFStVH0YJD97iZMG4+SKMXr6i7o711Xd8nf+yL9PWxOwLJzXd3tXlNeV3eRSvK6uvvv7+/hHjX9Pcv3GDy/75Hnnl6Ot75i/S1pnLdyPdhFDZMRtr2rz9lJdXn8x+1e+NqGrLPp7Nu+QV58gVsx9bPvwtStNmBq194LyofezReUD5/exhdBSQxaADsN7abTKFKiRb/RAjvuuliLUHTd3W0F9ly+o57D+qxNx2H6HfdbrGHk9eAJLKY3K+fzPVlFuYJ1SRnNxC2+DihFi45usySTGVoqJ8uCPrxKnHb+vpCdv2BEu9QOF4L2qkq2mz1AXZ612eZB3YBl2npv0dHuJ3P3tZ4HNwUJ1a/lalEvLoPeokrsdhvdIvql+Y1On66V44hcIop0EQWcQYeIIoeIIkNEESSiwygRZaMaElFG9nwiyj7YSkRZmbYeZ+zmzNN5nFrPW66nENH1umrWJgcyDQ3MKyPtBsabEPFNvde8k7q2J3XQ4bTco3rAJpDsNrNLs79kNqrwgJP1ZuSUzJ5Fsn9oeppMnBVb4rxaz1b1LfERAT014HpKoTUEfOCJbuW6bhioWiqHtFQe1lIDoaUGtpbidR6oWsqqidkIZ3Qr56wMJZX7ols5FN3K3dGtXI1uDXQ1NbAVWu6Obo1COkkZQY9KUqh2Ee0ydIvytVh1pBSR2mgQpY1GoDYaQdood2mZgVQruV8bqX1+ppZSldF5vfZi+IZCBhmhMXeHPjuh0Of9UJXAApLAIiyBQyGBQ1sCeY2HqgRaNTFb4bYTCs7LEMECEsGhy04Y6nbC0Barwm0nDB12wtCwEwrIThgHZZKNqE8gGcmz2Af8Y9HCyOilJA6jJHEMSuIYksTCJWFDKVNFQBJ5T5+pRVQxZOslIIQjAaSlYVsyFW2xGOHFXJW/gT7rR6r8DSD5G4TlbyTkb2TLH6/sSJU/qyb1hbsB90r1KKUueQPf4qcvpOrqx96wdfHfMu2fTcfnK381skUWV/AjeXdmid4kiJ8l4+iDzxKCKLHj5+QsoaMvvCJHPxMrcJRaitsoStwmoLhNIHEbuMRoJGVnEEDO0t49UwtQWYOmHB63ebXgkRs+qw9xiBHLTN0/6h9mdf8HTIT/ePFCStpYTPi6f8ZOqfyzWq3WCL9RRPbTHZ5ie76RIHcif7RvRD7r0k91M+dM+h5bcHU/ZMvTCoB2vPYatuFFp6Aj1szDrEY/sIZmNcKdI2RhKhl8rNEZ7gj8tKe2w4x6Owi87SbTaNqT0oStVJc8ke793urdQ6V4dpRtNUCUB91iomNF9xsF9ommUIdU/ERAnygdpOMnpo4f6pp1our4IaTjh2EdPxE6fmLreF7biarjrZo4BW4idTy31CaGjh/6dPwQ1PHDSB0/dOv4ia3jh1zHT2wdj/pBSAwdSR8ihlLsXM2z78TqeUYuFf0kbr8L3itEfUjVD10qfCI19zCAgWJ9fKaWgHT9RNX1PAQ4sdRaTnR9jnU9wn+oun4qJn6da7o+R/G6ng9HQNlPLWXP5wvRevkza/viiDX0MKsLqe0LTdsjpKr7gqt7hEL63qLwt53MJoR8Kp8X8Oh8wQBS+sGRYlwUtT/V1X4NetZI7JTVplONfEDXkRHy1jbIRpDGH0VE3+UOGXJskYn6Im2TzK6O1RZndGskuBnaf+TT/iMovDVyh7dGGnjLQLwix6baCIC8BgGQtc+Prs+fIZ5VR3vOteIzo0h4K7wrj8ATcCNnOF3Z8hr5tXutecwjx4Gdvn1ih1xxISb0n7N8OFIVVPHYgZT5beRoKs/4kM7rm7o5wF8H9/hvlqsqa67KBabKZlflqpw1lfQLSf6c3YwmvPWPChOconfoDzT2xLtz8OjuFOmBlO6Uz4zuRGBnXlSfqxXtTeTqS7SjnoQ3gtHA7MlvBKiu11Trhvep2p/Dx/YnT7Ake1M84X3JHhxkQTCf+6gZK0/PmoVY6EfQgujB3QwSvBWIjL1AsXDzXFPg8i120TmlufD5kNdjY9XUttDH0CI+jljElT101ya62PnWttHt6lhtcS7iY8HNWMTHvkV8DC3iY/ciPtYWcROC7dh2HwOLeHCbSiQYg0WMkzzDgs4/Fbusc3pFPuJ2yhG8OYXA3amxc3FXNsvH/sVd9PWZWkQeX9lTh5eleZNnVfhzkvZt335O8sA5ntPEcI4XNFOcfgHI+CnnS/tTL9B0eKpjLz7+O51u8A4MGruRhyJbH6iOc0UdU1JTh+W+rcqJoQFzVSFPIIU8iVDIuVTIuUMh83qjXFXIdnWsxrh3LCeCnaGRJyC0KXdim3ID3JTbanYCoJtyF7wpN/YtJ9C+JZpESB1L3egVO0rzLFuX4mstVDUtoAhPHic88H4KAjdUJk5dnUvFOwnqatbjZ2oZNdBhJcwEJZVvqttFzEleeCyoqSEhhSqwU0hgpxECW0iBLRwCy6uPClVg7epYbXFaUFPBzZDXqc+CmkIW1NRtQU01C6ow5LWwRXsKWFDTkGzaeVNhGbVon8Gmsr4ZK7FWQUVyizjJncKSO4Ukd+qU3EJK4dQvufZ4nKllVQkm6WBBqRVgPEKmhr6LFqFvUhgOeaOBFfOmKXafOdY9OGItO8zqgYx1D7RYd95XY90DHuvO+6FYt0XhbjOZEXnfF+MmhO7YtigIxbbBoWCllZg2GqieMUkRDM4TARgjZKYWHPpOIxvnLZCGF0Pg2Q8UcfgDScgYcmDGRK2Rhhpz1Mhqj/tgsoiVm8gx5L3PAYEXOiDgRgekXemAP6epdgfWDAG3OuTBax1obmhYn5P3z6DDyXdi9TYhVnR1HEYshw/v5eB9Dsh5wgMpODEUOONBe/hMK6Bd+cZzcPvR4+zWU0keQJDL1N5RIHKFfAscubwCCQaSC5oYJDk9cgrpo7G4Cg+TQbAKNDZxFcg8WjLWtBF8zCXmnMtYaqOxQxuJsNpY00Z2jZzb3Lgt92o9GbGhiPyXJCAQZsFfBXEWCLmBFrh5llJCHGqhBAekagruvrG70uGr1vD7neMsWErOOMVEiBXFNI5TTJ7TseA+HHKfaxkreiZ0dx7p3zOtAASzIPOPL0Bieuv7RnnxNCMqEgdom0fs0XZ7RzUt3GLbaMuRhPfgcn0PTmBWRKxobFmsQwJaGWLQSo7/UEEraCL1ST3UYCvFNN52p7M7AFpBE8uCpyNFcBvDZ7bjR8yOnx5m9Uja8SPdjh+odvxI2PGDoB0/CNjxasupNT/wWfOU3INXEcUhmz4wRIyHatlPdLgKuYMAWEpzAVjBVHQl3eMvSOaCiOQbMvBul4KTceh3UQX3SKlih1XH3W31+HA8SbKxo1C84B2jffByI5RPHnn5FLwjmg/dIXiWDAWcHWI/lBEarlLuvYjKOCGX60eKwdN6KOK4Xi53RHPHjqiod64fLLZrZLXH7frlgp9pcXkP7iHw5B4Cju4h7exebuyL5q7jyMDxvTy4Mcoz4cBCxSiewf1jX4q1sxi5IiJxu1Q5vCmag5uiyHlmL1ePEAdO7fGePtOKqDpayTzkdQPZbawqfcAPVHMaRXmCWoH2vqC8kgp0BQWJzxO05vP4X5HsZeibkS2uv4F3R/Ox82avvIi9VZg9VAoedjZrKnazpmPkgBq1vXZYu6LCmRdGOyHvpqAn1ONTatECvZfkv9fVbF6Ke7Jp7qlP1VX5e40TGePsU+fVvLzjf8oDsq4UX+LYnrOi7JTRwX2HegwH97bFhV+6zJvz6tPmct07nl0twSRphIaSdL1cTsigBvgwIoCTyKW47r1abhZNTPJ6QhjBEM+HCHaELMztXfmpmsdUjxF6k7291Oarz37VKL08X5eXflaYwMsBZ4yPy8CuUQZ5xuZQN2i9fN9slf7cZrNc4a9iv93PTSX0cnx74WeEA9lRrsfBU+QU3KyrEKPNOjCxYocvdui2Tl5vc9oueb3F5xHJ6y1eNMXiI9LMOzk+UQp7hfe2GcUNFm0TiivFSe7k9dbJnm1O7ZM92zzaJ3vWeJAMretHJHt2cXvaZM/uL2yb7NnF7SmSPbv4Pj7Zs4vrUyR7Bvk+edpl15cekxzZxW+75MhOTlsmR1Z47SafsfqBp0pnbBrPLe1r0HRubV+75y/2U1ZNxERnhN1IQ3wbg91Nd/xHHcOOkHXj7PotzH+vVb+V+R+nT54u3bwscVKtNzcxyo0RhjmeVs3fy1WN3dOYKmvkYe6/LNbt+BsFutGu1HZOl9OnauV0+V2p7ZyukCO1rdMFOUFRnlIUp+39Lpdf1cbvst6/Wy5vf1k0daC7JFk3yj9r78UBLlpLL87nnW3jxdl086q6DbAiJN0YN6+1Lwj5eW19QdjLa+8L2r5YWTdvlqsnmVFP6AWq1FdNc9t7vfy8mC/Lc5CnTuXldYLnz7rxs+JEXk6n6yqKmUIH8bv+PeTiSAoPD5+DyV77S/9Y3a0DHAiJhwsxAn78u48LJ/FyafwcvC059ffDqacftg07uOIKbeIO5nvSR++Wl2svF0kF8bqp8A5G7+fNp3m9hhtlkEHcFuVNtb4tZ9zV9ju7buoI3kyQo7lr9GH+pNdimSvEYc6/3Lapt0oN8V5umttN03tP/qOwC5Czi7YbE7ZqHdtyR67axbbckat2sS1P0GqL2FZUqOpRsS1P0GqL2FYoXrVtbCsQsNoytgUGlZ7Qs4wIVj1RnAss+uQRNbDoKf0R9x1O3I2MwW0TqwPDcK1jdXAUrn2szkX166qOEDlK1W0bx3tU4M8T0ts+8nexfio7mnNqZUUrKZI5iFzcT5dQAgklkFACCSWQUAIJJZBQAgklkFACCSWQUAIJJZBQAgklkFACCSWQUAIJJZBQAgklkFACCSWQUAIJJZBQAgklkFACCSWQUAIJJZBQAl87SqAmVwzIJEIk8Y+SBecAdUUWl4gcKvZNBiJPwcE9veno4CPLqNClGRS6NGFCl+VH6LJ0CGduXuwucOe1CMsFc4ET0CEBHRLQIQEdEtAhAR0S0CEBHRLQIQEdEtAhAR0S0CEBHRLQIQEdEtAhAR0S0CEBHRLQIQEdEtAhAR0S0CEBHRLQIQEdEtAhAR0S0OHrADosFzzWE7j/4OXJycv/AFM80B2neoHXOZLY5y3+87u80+38+/v376LK/ftyOdeLHb/8KbpkVS5k4dcvPxxHlXyNlwOt2Ie3f4sv+qG+UYv/cvLyw9v3cXV+vaFJMGTx47+9fBvXU8c3Za101fFPv/wtrtxicyOLvXn7Lq6lWPcpxd69f/khrtx8WTZKwfcncdV8s1wp1Xz7U9zX3i6Ub/3v08hh+N9rdQj+9su7D29Pj98dv4r75t8286ZeV/Nqpnz79PjVyXFc+dNqtqq0otGfPjW/+uHk7U9/jStKkEKyaPSU16f7Lydvo0r9cvJWFvqPl3+Lm+P/Ud6IKe5CZN3i0BUXIpotxs6k7soZQ1N3A1qOpNcpjd0JtYp074fwINu1hJq0rPrjdrlwRMrA0seyAGGwKhfny5u4sieElnUNzUnsaqvMAxyfrYd+h5biCXpoqs90RU5CjiXkWEKOJeRYQo4l5FhCjiXkWEKOJeRYQo4l5FhCjiXkWEKOJeRYQo4l5FhCjiXkWEKOJeRYQo4l5FhCjiXkWEKOJeRYQo4l5NjXfkVOU99US2zk3XfKxR1FGgj8AEMI8JttHrc9SEkwXzxjKfzDxj58Jttif10tN7et0Q+/KmVpGwhw5LdNvarOSQPO+SU+8gKe5af/U82azsMhAZFkF5vFrJ8dZe/J497tatksMWXvqly//7z4ebW8rVbNnUKNsqNstVngjuxtZut8Tu4WYgTr2VV1U6I8O8ruO+X5eY11SzlnbGqsBy/K+brqdm6VR7jLcaDq5aZZOkeGgG3WFD9DrQ3y48FuFa4h/mb2ezmvz8umQsO987Ipu9l9TWAws+rnsrk66nS62W2JVeBr8lb+zZvczVbLJXlyhBk8HN0/7N/Pqyb7/Xi1Wq7W2VG22Mznh/hRxZ/0D+sL8r3sT3/KcN2WFxn5eXSU8UriV98Q+GGvXpP/SYn9/fuL5WqP9uN1ddfP6gUpu39fX+x9s7e3Rx4eYU5Kd+1n//VfmfKKddW++Zx32/7+/j39RrVa4ZHX+qVLBxD/edD5H987R7B7Xd19Xq7OD9wD3L0tV+XN+uDeent3QNr10L2p1uvysjro3GzWTfbT+w/ZVfl7lckCmTI7WJXYvKHjdEof8dnWJQOEu16MzREdnf17OVofcYPPDh+q+brK+PPe7WZ9tYff7B8+0GF88eLw4YFRiZ5CgZ4i81D2DP3JewL/OhDjb7b/U5WxN7ypvF09XPCxTUZgk5HWZCkwPTGdWYnDFdlMEdP8CE/0B1XiR5PtJP7cfflX05Arxi6WqxtiUp9zBJ11j5ih8ThXWN8Rlms88dmfPc7coTvQ5MtRHqxsj3UBGaXN4ry6qBfVeQuZF90pZ7N8xGf0Tb1e14tLKdii583ZTSSbM+ByfZd923khirzofGtM/dGkx4u4pv9o8vQS79e9puo9t/QunrKabkVfg25t09OxiubBnKnf6DMVywR+jyeqSofroEhFn5QTWkOW+3B3W+GyKi0RtNmyWs2qc/xOfI6LHCt0lH1LBe1bLGi2nPX38XPyV48aPrgM2r9XK9z/2D87BGtituJIb4VSSUpP+uubPfFc7y0h94wRGckOnpvyYV//ScdO+Q4pw8ZO59asNiYzpBXFBIfmWpmbM/9A/fGi8z2XIUMi5MTkFFHLqlw3rHWVv7K0i/wUn13gWuukJlJxQHolSjZyUDZySzaAkRZTjL8Xq4WDTlkJ1RIPD1L6mmYOSR7iktc0c2O+Iip1bPnVhQ7pUx2pQocgoUNhoUNC6JAtdLyuSBU6qyZmI460Rih1pOS6zCFI5kT9O4vNzadqJURFvrAEG3+k08le8C+pUods+aTklogVIRHDyxEsXk0zjxIt4adaksXe+ASraeaRQtU0cylQKEqgClCgCkigkEtQkBQP5Bco3KNnKjWVJc+0InOIG5xsJqsWwuDxg8gsZDmM/AEfSPr7IJMmtDmYN2Uzu2LGcPZ/2Xvb5jZyJF30+/4KNu/eGfuYrSbAepVau+Gx5V3HONp9bff0PcejM0FLJalCFKkhi+3WOnx++wmg8A4kgKJItqWt/tIyK4FCAcgEEvkgn78Ph8+k6LPh34diiJVN+C4GNAEHNDE8M1MX0v27ZlnhmdnxO6YU/ObU7ZqhYgPfDHc+jbmYzmafpmfX6mHYK3Ltj2R5fv1hOBq+eP7Ti5M3zrzO19Wd46Qr5qhmgh7LUY10C0RXmv4C6abHdxaDd3EWw3csvC+DDgMXdHsMzr3LQ3MYzL1LZ39BtN+1dxkPQKdE7F3GLo/B8i0cexcUWvaEzsBrHxfZxS4GY3Up428CDb5bvKuD0MV53o6DIHrZ9BDYabMy2ajtbw2Y8itdCp5aP7OlQbNteJtDTlckOeTtP4WhIxDV6rxFIRwOvCNKSjomRfXP9XQ2aBaDxbwaLC4GzVU1YNWSpWqt2MFg9bubMF08SmoUr6u7oL93Xd31/t6D9PfIdgLWnevqbveW8rq6izSS19Xdt+/vkR41/T3L90j273tg7Onl+N1XrL8lN+edXA9GM1NkZO9dfR68qy5Pfr99EiadGQzXw6e2b4AT/PBCMfXeozB1pwBM7Yq9IJx5gy8IZ9vf44tDybvbCuwztJs+o0rZodeo/I77LXY76HVDKbbj4Gw6mz2RTZRmeETL+PdpDxMP0KGjO2+jpsodqKAjqgr34asHEr4K7rWm2jU4cNOliu0mkKXrszbbPNARsExXF2SDPdk9fVat58HIFpX6dbqc1/PLoMujCrt9H7eKPjTnx+mYdPJ+kEtFka6igEfjUFHkUFFkqCiCVDSJUlE2qiEVZWL7U1H2wk4qysrsLKqyNbdJ63nLfxIqulpVzcqsgU5DA7jJREeB8aZCPDL1knfSyHYHDodclrsFX8kWSHab2aWDfx/Y0LhDLnZwRu9zPLFEnh6Z7hJTZ2UvcV6tzpb1LXV0ADs14XZKkTUUfOI5osG6bZioVgpDVgqHrdREWKmJbaV4myeqlbJaYn6E84gG86oMI4V9RzQYOqLB7iMarB7RTHQzNbENGnYf0aQhm6SMoMckKVK7OLIxbIvytlhzpBSR1miy1XinYo2wy8pMpFnBfmuk9vmpWko1Ruf1ygtES4QOMkFj7ia+fcJEn/eJqoETSAMnYQ1MhAYmtgbyFieqBlotMb/CvU/g2pwYKjiBVDBx7RMSfZ+Q2Go1ce8TEsc+ITH2CRNon5AFdZKNqE8hmche9gf8ZdHKyOSlJiZRmpiBmphBmjhxaVgidWoS0ETe06dqEVUN2XoJKGEq0KDt2SOdirZapGQxV/Uv0Wd9qupfAulfEta/VOhfausfb2yq6p/VkvrC/QFflOa1krrmJb7FL9EWUnX1Y0/YuvgvA+0/W47PV/4otVWWNPAjfXZqqV4eBIHScfRhQKlAlNrx612W0rUPvCrXviZW4VppqW5plLrloLrlkLolLjVKpe4kAfhn27unaoFW16ApR8ZtVs35yQ2f1UfkiJHoTD0+Hh8N6vGPRIj88eyZ1LRMTPh6fMquWvyjWi5XiDRZUdlPd2SKPfGNBM3e+9HO3Xs6al81Gjhn0g9kB1ePQ3v5tgHgPl57DO/hRaegY/aZR4Ma/cg+dFAj0jlCFwpZwccanZKOIL8eqN9hnno7BLzfTadRcSC1iexSXfpEu/cHq3ePlOKD48FGA9TW0cZJ2rFqg2YCwFPPp7MZGIbOBX6nlYNsfG7a+FS3rLlq41PIxqdhG58LG5/bNp63NldtvNUSp8Ll0sbzlSI3bHzqs/EpaOPTSBufum18btv4lNv43LbxZRDW0Q6kD9XRSuzcyrP3xJp5Ji7tfB5l50vQzpeQnU9d9juXZjsNoHhYD5+qJSBDn6uGnp//5ZZNw9TQY2LoEflDNfSFmPU11g19GW/o+WAELH1hWXo+W6jJw3s29RNm6sujQT2Rpn6imXo0Vm39hNt6NA4Ze0vC/+10NqGxz97zAh6DLyqALH5wpFgtis0vdJtfg251yc19bTrUpedEK9MtbKna+gyy9VnY1pfC1pe2redNLVVbb7XE/AjniRbfKZWGwc98Bj+DTrQy94lWpp5olbpDXdo2PgOAmkGkZu1znOvzPRxg1dGucq04yWVcEN4ThQdRmZnLTpfSOmd+e15rDnJmXzIp7UsmNCsDn8T/NsBpphokfN9BvJn+/oYqhDKSym98OGf1Td0ckreDAf2bxbIaNFfTOZEanF1Nl9OzppJO4CFOs92MJBzmR9gEomjd+WN7zMQ7c3LvzqzndmfK34zORGBXXlSfq2Xbl8jVk2g3/QiHfNHE7MfvBAbsoKlWDetRtTeT+/Yme4PSl+IX3pPsh8NBEHrmvhjFyrc3o0JV6Bemgli3nQwRHPJD5k0qvkbPFpdvqt8q+D6oALRwSTPG7LtakRvxaQ3NkkNLdh4RKpdwFuTAs4hWIw3RYjfH+hbnwp2L2oyVO/et3Dm0cufulTvX4MLGHQvkQMDkwNodDEfxofRoGBfZwzrOXxW7mnN5JSAeedECDkIhMAqVO2PiCm4l96/qoq9P1SLyrsUTdXiHJ+/evX2n3LdA4sLFu5/UCxf899c/vXrr+v3lyV9++Q/Xgw/vnr84MbJVZNucL92vaEDTYVt3NHz173S6wZEWlLkRhrPF5YcFyccHmmOkmONW1LRhXuhSYVhADbtUQAa5iDDICnjJhV4SkCMNv2Q3x/oYd2SyENUZFrkAIUxuDJMJYnKgmAoAxeSEMZk4pgKKT6I8QuvaEfarXSuzlxCleFsHU90WUJQnDr2E4LgJAgMnhdNWKwCmImirWY+fqmXUM43FnCb3A/WTo1a4oHpOhvP4czJWHD4hQ9g6ImNlhns+HEuO2dcdDepEHo4l+uGYFghJxOFYMBKCQqEQ/tXtsZg3DMJEgQOxUAjEMySsvHIUhvCRNmtaNhFw2kzktGkloQAImpgRkNKwoRrQq4RMehlh0iXSCzmgXqLNSAN72c1xnkeT7/iiNJLJ6sa89G2vSzASUkZGQkp3JAQ5gF8lD4UobrCc28FgiCCxhi05F9l5OIS/KNaGc3nFhMdBvhAcEkFgTKR0mnAF9VX6Tbjo6VO1CBQVYbOQhUWwmIeWjUtpXCQlcRFM/lDjIiiRilCnWmRkgrpYfDYugdAIShyGn80dGiBI92z/s2P2rUeDOpP2P9PsP9aCIxm3/zgYHMHjoP3XPp7OKzz2LwOshCc8gsfB1SA0XKwadVFI9ACJxQcNrg8CAmUVMXfMqe/WtnGlB2mQKAReL0IR94uQREUhByxKfAHSgFGOFlnf477ALU54TIgU8ua9QGDiCwRkvkBa6gvyOs0LcGCjEJD9AgeDKjZBOLxgWLJ7OKqx3hm7iFgFldUkDkeF4YgMBiMyyHnpCClYKhS4dmSPyKlWWFVnSn0OqjCP/rVi2irRAShFC3sWBxsi1dLJ73lNyNmaQLBRuVwTcn1NwOqakIs1AQfXBBxYE9pvbpcC7FsKqCCwAuDACgAOBSutGv5M9QaW6/lr2NQLKBQVM81h7jPv5nUwDQ2F4KtpMXfTJCAKORBRotVIw0Q5WmR9j9u8i/MiEx2F/Ck64BwdUJIOPUtHbph3BywKAYk6cDBCSEfUY9Lp8z2YcfqeWNNNhRVzHQeHwnC4EMNpO9wX0BRIFApcQWt7+FQroGU+na6uX0zPrir//TOW/FuKB+6gCbm4a2iK+AY30WQmQPgqmpCJuYtGKSVAeySwOlQMPJcozXMJZFz7QhpeB4FX0FDEHTQkITvIgdkRbUYaasfRIrdXWMqzCXGgh0zUDvJeRKNf4T6e4I+C5xNc0DqgcOB4aDvbE4rSPqHA4XyjZHB9GUfJ852fTTD66TjDRIUVwxQXJMdwkBzDF2Odd9GQgu1Bgdtobf+eagXAU4lSPZUQx2yltcsq6KlEQU4lJuQP9VQCj6UO1IV2KpFM4veb7YgEjiTw2Np1tvOFuuTFnvee5TH7yqNBXcq9Z6nvPVN171mKvWca3Humgb2n+uXtDjT17UBbcd9JRBrYhwaGiNWh7EbxWD+GoJl3APOPRUCDSLXW/wl/QElnQkxJMgZtFwGYk/TENMHwdGuGYNN1d1vdPyxNmZF2FJIWdcdYPWIchdHDOM7owaFoDISiGXMVOC9ExIIJGht77Luajoz7qFiLWSDwbiyKuByLZdQCO6IWot1Yi1o4WmR9j9tRkfWZ+4OJd38wAR2VCeCoTFRHBRuX1bEjaMFK2LuBYOiZ05bBSsUk9uCssDfF7gqYuKIicdEKDAecMRhwRs6bsVgJV6DA3Vje06daEdU6KzRxXqeFpdBW5QNei0pAF+W3aAW6ey4yjyDouAgRn99izefij2DoynwzskMWsgKed4UzHSNOcGQ+RvajUvBoSMALRO3OmqFB3Jd3zRWvpWRyknlpGWHcEm1Glnj+w7bAwXP6v5fV2WwqyA1awkA174OLdlHcRne2h12ePfwyrFtC2y/2loo8dG1hzqtP68vVwcnZ1QJkqaQyrcjIW8s7OnaBepgQUJMgs10dvFis580qgvaWCkZUSIY9ojoqFq7tzfRTNYtpHhP0sm8+16alb4OqSXrrfDm99FdFBLw1nEzPrn6eLqezWTXzV6VJBut8TxhP5009jahVkfXW+2q2+Oyv7f36E/l/oJrFkryVsD37a1MFvTW+vvBXRE5X/e5FzADEdX7rqhzekyo2dvhih44PzP1H7/3nujm7ClTUynjr4cTD/pqElLeulvbWXxORqeeXL+tlddYslnfhGjXprdQ9W1wevKp83SclPFW8WVx6KyDPgeKUvH4VZnonFPcOnne7pv+omkA1RMJfx/tgHe99dVCKbLKWkS1jkEqbiYVqe1mdr29n9dm0qeIo7K0C4TcExoDX6x8FVturetZUy7imqrKhet8szqazOL56RTRUKyWCj1jXdR77yHq3znvvetN92Old9W3GTu+saUN2eqWu3RDKqy/YFp+8uXnuuL8Gt86d99fu+UvckWUTMdGZ4ChyI77Jht0td/J7HVMdFRvF7es32P57d/Ubbf/j7Mn9LJC7BAOaHsYKhmt8XzV/my5r4p7GNFkTD9f+y3zVrX6jwCjaldrM6XL6VJ2cLr8rtZnTFXKkNnW6ICcoylOKqmlzv8vlV3Xxu6znbxaL21/mTR3oLik2ivLPuntxgIvW0YvzeWebeHG23KyqbgNVUZFRjJvX2ReE/LyuviDs5XX3BW1fbFo3rxbLrcyoLXqBqvRV09wevFx8ns8W03OwTl3KW9c7Mn9Wjb8qLuSt6f2qiqpMkYPqu/4t5OJICU8dPgeTPfaX/mt1twrUQEU8tdBNwF//5quFi3hrafw1eL/kvb8f3nv6YdNjB9e5QpdzB/M57aM3i8uVtxYpBdV1U5FAxcHP60+zegV/lCEG1Taf3lSr2+kZd7X9zq5bOqJupsjRtWvy4fppr8VWrgiHa/7ltku7VWmo7sW6uV03B2/p/1p0BVizS3YUc2zV+WzLfXLV7WzLfXLV7WzLc2i1wdlW1FHVvc62PIdWG5xthc6rNj3bChxYbXi2BR4qbdGzjDis2tI5F1h06ydqYNH37T/i3sOFR5FncJuc1YHHcJ3P6uBTuO5ndS6pX5d1hMq1UqOu53j3OvjzHOltfvJ3sdrWPprX1GkXrdDXc2SzyLzaowR6lECPEuhRAj1KoEcJ9CiBHiXQowR6lECPEuhRAj1KoEcJ9CiBHiXQowR6lECPEuhRAj1KoEcJ9CiBHiXQowR6lECPEuhRAj1KoEcJ9CiBx44SqGmKAUmXRynuFMa3QzQSnGURjGF2JgNBy3P4pU1odPiREQiNWsKgUcsPNGJ0QCPG/nPqrotRXzjTIthpcF2pFdq0qwAYgiabmBqnlWpmh/YsmNZBwzdU+ns8HA2r328Xc4fnDJY+kQVoBcvp/HxxE1f2HZX9HtMxbfNJur5V5nCMz13RvqctxdNVtInheiRJjyTpkSQ9kqRHkvRIkh5J0iNJeiRJjyTpkSQ9kqRHkvRIkh5J0iNJeiRJjyTpkSQ9kqRHkvRIkh5J0iNJeiRJjyTpkSQ9kqRHkvRIkh5J8tiQJDf1nBklZMNKmvqmWpAd35fhdH7Xwg4EmIDBBTgaZBsBPilH3sD5alyQCJUepiso4lelbPs1FE/yz3W9JFQdHwmahoMl2HdKGAvnbmGEJhfr+Rlhv3tLfybkQM2CUmxdTVdvP885n40iTRhdl+s56dqD9dkKM6oZnR+lKz1KNSfnWM/XzcI5VvX8dk2ZT76Ohu1mhP7jq/1VpIXknZICNKVUPwa9z/FwOBpI2h71b/7JowFn7TmmBDXHX762zFySk4Zw1FA2LkExIxmy//QnlSOL0lSxRpJH39lkXE+ffiG0fG0/Xld340E9p2UZd9GTJ/RHyqyldFdLGScfsa56av7Ou03jixsHyICcIyjJgdyPBVOc+fTukH6XSRv009sPg6vpb9VAFhgos4NzCbXzxkkhFM8gNAYJhMY6b5XJm4T+CNokD2tS/CfDXPDISZmE0kjGJFXjs2IzjQeYhZqGAvUuFssbuuM+XzPiIguNZ1g+Xits72iVKzLx2Z8HvHKH7WDcxg/CeHAONNYFJh1ntM6L7pSzWf7EZ/RNvVrV80up2KLnzdlNNZtXwPX6bvDn4TNR5Nnwz8bUz4oDXsQ1/bNi+xrvt72m6T237C6ZspptRY/Btnbp6VhD89WcqQBtJifl5XIGy+S4Jc2U3I8qa+ZYp6gcq5yZY4gycxxmzBwLwsyxzZfJGzxW2TKtlphfcexksBR1GUyZY4gok1VER1JwZLY/jvV/aryX1BCSMjpFJp/Uy7VZGdKKEgGbMzNEmcl1CKbMZBJRy6pcN6x1lT+yrItCgsleBa61TmlJmTmOYy6EiQshvsyxiwRzLKkvx36yTLESqiU0JuNmBvLYCx7jZmbMV+SjqjUo4zWiWpCnNoLBXhLYO/jrOXW3RlFrtsT8CDc/La/KZKf1ktOC3LQANa3KTIt0rUMOXlo3Le0kyPPczHw0z81sF2y0uqo0zSxSqZpmpnDTRynUBFSoCUhA6+SlV7hkA6z0zUxjnmWU9J5pRecQ33CymazuEJL7DyLbIcth5D/wgWz/fTiQW2hzMG+mzdkV2wwP/j4cPpOiz4Z/H4ohVjbhuxjQBBzQxPDMTF1I9++aZYVnZsfvmFLwm1O3a4aKDXwz3Pk05mI6m32anl2rx2Ovnr9+Q+9Kvf4wHA1fPP/pxckb5+2o6+rOceIVc1TDWJkfwVGNdAtEV5r+Aummx3cWg3dxFsN3LLwvgw4DF3R7DM69y0NzGMy9S2d/QbTftXcZD0CnROxdxi6PwfItHHsXFFr2hM7Aax8X2cUuBmN1KeNvAg2+W7yrg9DFed6OgyB62fQQ2GmzMtmo7W8NmPIrXQqeWj+zpUGzbXibQ05XJDnk7T+FoSMI1uq8BSkcDrwjSko6JkX1z/V0NmgWg8W8GiwuBs1VNWDVkqVqrdjBYPW7mzBdPEpqFK+ru6C/d13d9f7eg/T3yHYC1p3r6m73lvK6uos0ktfV3bfv75EeNf09y/dI9u97YOzp5fjdV6y/JTfnnVwPlqyhyMjeu/o8eFddnvx++yScumEwXA+f2r4BTrKHF4qp9x6FqTsFYGpX7AXh3Bt8QTjf/h5fHEoS0ALYaWg3ndYiJTr0W1tgx10XuyMUXXd3W4E9h3fUc8Sedek4Ir/jfovdGHk9eAqLOTibzmZPZBPlCjaiZbQt7uRxQCk6dHSXJZnO0Klyuyzow6vCfeTvgUT+gifaU+2CIbhfVcV2EwPU9VmbbR7UDVimq/cWfdq9NXdf63kwKEilfp0u5/X8MugtqsJut9Gtog/Nb3T6dJ0cR+RSUaSrKOAMOlQUOVQUGSqKIBVNo1SUjWpIRZnY/lSUvbCTirIyXT3O2ODM9jxOrect11Oo6GpVNSuzBjoNDcwrEx0FxpsK8aDeS95JI9uTOhxyWe5RfSVbINltZpcO/n1gowoPudjBGb0p88QSeXpkeppMnZW9xHm1OlvWt9RHBOzUhNspRdZQ8InndAvrtmGiWikMWSkctlITYaUmtpXibZ6oVspqifkRztMtzKsyjBT2nW5h6HQLu0+3sHq6NdHN1MQ2aNh9upWFbJIygh6TpEjt4rTLsC3K22LNkVJEWqNJlDXKQGuUQdYIu6zMRJoV7LdGap+fqqVUY3Rer7wYvkToIBM05m7i2ydM9HmfqBo4gTRwEtbARGhgYmsgb3GiaqDVEvMr3PsErs2JoYITSAUT1z4h0fcJia1WE/c+IXHsExJjnzCB9gl5UCfZiPoUkonsZX/AXxatjExeamISpYk5qIk5pIkTl4YlUqcmAU3kPX2qFlHVkK2XgBKmAkjbHtvSqWirRUoWc1X/En3Wp6r+JZD+JWH9S4X+pbb+8camqv5ZLakv3B/wRWleK6lrXuJb/BJtIVVXP/aErYv/MtD+s+X4fOWPUltlSQM/0menluoVQfwsHUcffJYKRKkdvytnKV37wKty7WtiFa6VluqWRqlbAapbAalb4lKjVOpOEkDOtr17qhZodQ2acmTcZtWcn9zwWX1EjhiJztTj4/HRoB7/SITIH8+eSU3LxISvx6fslso/quVyhUiTFZX9dEem2BPfSNC8yB/trMino/ZVo4FzJv1AdnD1OLSXbxsA7uO1x/AeXnQKOmafeTSo0Y/sQwc1Ip0jdKGUFXys0SnpCPLrgfod5qm3Q8D73XQalQdSm8gu1aVPtHt/sHr3SCk+OB5sNEBtHW2IqR2rNt4osE8tjTpk4nMBfWrlIBufmzY+1S1rrtr4FLLxadjG58LG57aN563NVRtvtcSpcLm08XylyA0bn/psfAra+DTSxqduG5/bNj7lNj63bTwaByEx7Uj6EDGtxM7NPHtPrJ1n4tLQ53HxLjhWiMaQqU9dJjyXljsNYKBYH5+qJSBbn6u2nh8B5pZZw9TWY2LrEflDtfWFmPg11m19GW/r+XAEjH1hGXs+X6jVw3u29hNm7cujQT2R1n6iWXuEVHM/4eYeoZC9tyT8305nE0I+k88LeGy+qAAy+sGRYrUoZr/QzX4NetYlt/i16VOXnkOtTDeypWruM8jcZ2FzXwpzX9rmnje1VM291RLzI5yHWnyzVBo2P/PZ/Aw61Mrch1qZeqhV6j51aZv5DIC5BkGPtc93rs/3cIZVR3vLteInl3H2HA7EI/DSW+ay06W0zpnfnteaj5zZV3RK+4oOzWnBJ/G/DXCaqQZpct9BlJw2ciSV3/hwzuqbujkkbwdj+jeLZTVorqZzIjU4u5oup2dNJf1Aypmzk5GEI/1oYmJRtO78sT1p4p2Z3LszBSGQ0pnyN6MzEdiVF9Xnatn2JXL1JNpNP8JRX5SY/fidQNAdNNWqYT2q9mZ6397khEqyL8UvvCfZD4eDIHDPfa2MlW/vlYWq0K+bBZGCOxkiOOqHjLCfWKM5tRQYLxeYFi5phpl9F1NyI0StAVpyaMnOI6LlEtGCHJAW0WqkgVrs5ljf4ly4c1GbsXLnvpU7h1bu3L1y5xrY2rihghwgmBxYu4MRKcEnBmsYF9nDOs5fFbuac3klJh55TQWOQyEwEJU7w+IKdCX3r+qir0/VIvKmyhN1eBmrm7yWgsR1lXc/qddV+O+U9s3xe8sD53jQEsPpuT7ybc6X7hdcoOmwrRsuvvp3Ot3gYAvK3SBDQc4HmmOkmONW1LRhXvRSYVhADb5UQAa5iDDICn7JBWASqCMNwmQ3x/oYd3CyENUZFrkAUUxuGJOJY3IAmQoAyOREMplQpgIKUaIiQusYU6NX7VqZvUQpxds6mOq2gKI8cQAmBIdOEBg7KZy2WsEwFUFbzXr8VC2jnmlY/JigpnIIi13EnOTYs4MqDQ3BqsKWkMKWEQqLpcJih8Ly5iOsKqzdHOtbnDuoUtRm6Gvp20GV0A6qdO+gSm0HhQ19xbZql8AOqgzppk2TCuuoJbuHPZX1zliNtQoqmovjNLeENbeENLd0ai6WWlj6Ndcej1O1rKrBlP0V1FqBu6Ni6ik37nDKTQvDp9toYh1vt4y6ez7WTo7Zlx0N6kQeayfasTYeq8faCT/WxuPQsbYl4f5mOiPw2HecTQXdx9iiIHSMDQ4FK60cX6OJ6hlTRmBwnghsGBUzrWDiu3hsXK1AGjQMgdc8UMQ9DyTRYcgBDxOtRhpAzNEi63vcd5CFm22CxJA3dQMCczcgIHkD0rI3kNdppt0BK0NAAgcczODQUkHD9pw+34MNp++JtdtUWLHVcXAwDN/Tw2DqBuS8zIEUSBgKXOdoe/hUK6Bld+OU236gOEtwKsUDYHHJ5B2FF1fEN4CMy2xHMGZcyMSAxtvbpZA9ykTWOyIGIShQZkIokHmLJNOsEXyjJeZKSyatUeawRrzNKNOskd0iZ0SbfMsXtZ1M2DBE/nwICERU8EdBSIXpowpXMHMYJcRRFcpZlDRNwaAbS4sOZ1Ujz3cOqWAMnHGGiQorhimLM0yei7Bg/A25r7Bkip0Jpcmj/XuqFYAQFXT+8QVITG89aIQn2xlRwROgRY7YT5sFjuq2cIeY0YYjCcffsB5/E/AU4Xpm1o41pfiUlOBTMPlDxaegXNqTOtUQKpM8fu/ezu4APgXl1g6+HSkK0Uj3vI/PjtlXHg3qTO7jM30fn6j7+Ezs45PgPj4J7OPVL29384lvN9+Ke6Apoji0pw8MEatD3dnnOjKFphuAllIBTiFS7Ur6hD+gJAVRXBvK0btVzse9oaeeCoZJW+MOm4+72+r+R/KUU2NHx/Gi7hgLRJYcaYDioqIYjori1H0Mz7hPoBmCRUyUCRruEvaFRJFxIQ5rMVEEXs5DEbfzsIyKYkdUVLQba1FRR4us73G7f1jUZ+66vPf0EHhRDwE39ZB2VQ8bsVHsiI0i4LYeDgZHOfENrFRMYg8uIHtT7F6LiUsVwZHp2ODAKAYDo8h5RQ8rkVEUuKTHe/pUK6LaaYVoyOsKsuSrqnzAF1QpjKK8Qa1Ad39QZqAC3UEh4vMGrfmc/xHcLrlvRnbIdgNHSHHuTOSFkywykxf7USl4NFyvWrU7a4YG5VNnBhgtI4WTBka7EO+WaC+kxzNotQUOntP/vazOZlORFrulmlKvvbqIu8RlPGd7RI5sJ4sVLSTBfxSwp+DXCIMZR2BF4J/stgmQgZK3uYVDjFr4w6hFO4wYuGHEsAyn7rpYIM/5oXa0wNVZ7fH04Rd7h3n4ZUinz3TeBNjOaB0rQqtJpb/Hw9Gw+v12MXeQeoOlT2QBWsFyOj9f3MSVfUdlv8ct2RA9d3N9qzzr6srn1pYSvHQRnHW062I4yP9IFjqFtKklpOuJ6Hoiup6Iriei64noeiK6noiuJ6Lriej6dJQ9EV1PRNcT0fVEdD0RXU9E1xPR9UR0PRFdT0TXE9H1RHQ9EV1PRNcT0fVEdL2/1xPR9UR0PRHdt0NEl44fXiiGe8z7jsWAvr4nGKM4/TZPWBHgCSt2R03nIfND3zCZ3xZ77L8VI90W+21XjHTFfwtGuqJnpOtDgP8tGOmKDRjpip6Rrmek6xnp9sVIV2zASFf0jHQ9I13PSNcz0u3gqlvRnZGu6Bnpeka6npFuD/uDCEa64rEy0sHEFRlIXJF51j6DAS7bFhedzK/jSK/Dm5p5uOgy6yOca1+i0Dp1IqRzrn2Je+1L1LUv01Uvc3PQOda+4pvkrSiieSsKKAV8tlfCuSyacE5nrUhsPF/mY63IbNaK8jGQVtxzGOEUmiVMWZFZlBXjB05Zcc9ejCflAigrsqcmvVNPWbHlIfKEZdCGlBV5gLEi96zU3zajoPYRzpV6Y1pB50qdulfqVF2pc32lBpgEN6KY+sNpKoqONBWFnzcg3x311D2pBF0kFalFUpG7OSpyN0VF7maoyAGCihzmp5j80fwUxY75KYqO/BTbmWfRxFjx9BRFiJ2i8B1QGKx6xbb4/QphfAvb+PImFx5+v8L6imOQe4/zIEYR/BWuA4pCP6Ao3KR9jgOKwnFAURgHFBnIR5E8CD6KoisfRRHgoyi2zH4W4gMsovkAnWwU2WZsFGUsGUUZz+ZVbovMqzv/Zr4R/2YO8G/ujsUrzL8JcXilD5CBotiUgaKIZKDYOg1egOarjGb58vJP5B34J8Yw/8TEm8O26MI/Mf42+CfGjH9icjSoxzJv7VinVc7UvLVjQaucBWmVs3j+CZRtyD8hCiq5aoto/gmUaVlqx/H8E8jLP+G7b/BAKcBMY96dAUx8hsuaFwOQZ0zeO0BOBjCLLMxlz/NvmHWi6MI6UfhYJ9AOiPG2xO1lcU4UPeVEkHLClyY7MdNkhxP60boYT00XJryYJNdtVkGpGuzfLs/+cBCTexB27EXuR3F2GqwuQpeM5NbJDmjyYpJbo9Sf3BqlHdjq0q2x1aVybUkdawtvNEp9bHWp/S1+trp0f2x1qbG2pFtkq/uDU1oX3VJaF96U1ijdNwtdGs1C50hoXfb5rLvlsx7/ESkiC9907HBXBg444rE7n3U63jCfdTr25bMu+3zWoyFZf1+ft/lud56+up5fVcu6eTP9VM1WwfS7My6238TX8+lNtbqdnlVWEuD4pNirZrps/lJdTX+rF0u1zT+d/PqPk///5MUvH16/JY1+d/Lh3f/8B8l6cPLS2dhHmGC7+q1m+aq96baJmp6vZ9XLaVO5c2XvIx/3cjpf3dQN0XowhSwbDT7Gvo3u+hP5P0mYDRPdvApK8GpOQ9m/p3XjbvNO84Izm8Kygkt96jOE9xnC+wzhfYbwPkN4nyG8zxDeZwjvM4T36QH6DOF9hvA+Q3ifIbzPEN5nCO8zhPcZwvsM4X2G8D5DeJ8hvM8Q3mcI7zOE9xnCe3+vzxDeZwjvM4R/WxnCk4cXimmD8vuOxDAoQIdADCvhythcBjI2l31u8N31WNfc4AL2se8E4RJv0qH/ZKEdd2PsVikqxfrkG0+xvsV+i11zu6ZYL/0p1pPHAUopt78W9ynW/9vEUNMHlGK93CDFermtFOsb5G/uU6z3Kda3kGI9e0Ap1ssNUqyX20qxvkFS4z7Fep9ivU+x3j3Fev5AUqyX3VOsl1tKsb5BYuc+xXqfYn3zFOvFA0ixXnZMsV5uI8X6Bkmh/8AU6ymYYj2NT7GebivFusw74Eg7wJuaelKsp9ZHeFOsp3tLsW4kHEijU6yX32SK9TI6xXoJpSxOt5qbO5RiPd1eivXUl2I9tVOsbyEx+DeQY/2e49gpO7jWnUaWdfTAs6zftx+jU3gDWdZT7TYP7rOsb3+I4lNK91nWH1mW9ck3n2W97Jhlvdx/9uv/DlnWkz86y3q54yzrZccs69uZZ50SR/dZ1h97lvX0QWRZL7tmWS+3k2V9k8zNfZb1Psv6plnWsweYZb3cNMt6ud0s63C0EWXfQpZ1LU9ZTL51rYAZVx93yKg93lpGbQnhQQ4Mj2g8Gvsyao/tb/Fn1B7vL6O2cbkJjbeZUdtIVefJra1L7kFvjTfGaq1RTAEIjPedeXscn3nbGAczB3fr/agzU88kKL0X/lzLLKh7McXuZsW9fRpz0Hfk2rhes4+51T0VtZ8KA8FUGKmXCqPsQoWBvi0qjNRLhVG6qTDKIBVG2YEKo9yUCqO0qTDKeCqMUqPCQPFUGNhLhYE7pCvHW0tXjuXCjR0LN28ywr505dj+Fn+6cry/dOXYWLhxdLpyPP6GqTDKLlQYpY8KA285Y3QwTTmOTlNuUWGUPRVGkApDS5YL2iLBD6/Lm4qcecHGBgwfaXzxCLwSgCLuBCBJGY8cnPGi/UhjjXe0yPogAHcsXBSTOx6BtwN4ZQb2ODPAxw5OeATcEOA16vjjzAQgw4nWgiFeI5eyJ5mQJriX8zv9lbH2TC+lGLY4YmcMR4UxmGkBOW8MIIWMHgXuDBjjcKqV1Iycj9omN6lteJ4GxOInEWmwFa/FKuROi/20UxHxHi3/A94Glc69HR2a2HpH3o2oO2YO65Q6cREb7LnGiDej1CkClDqFL/mDeeNDC9gg+PZJzPUTGbNBjqCNaDfSwjaOFlnf484DIW6hmKEb5E8FAeeCgJJB6NkgCmM5cAR7EJAQAk++cXKdshu5Tukn14mL02A4eI7hNBHuuyZKpAahzvQ6SL9pQkgBQC0U0RkiZU7Z0rsjM+4zIC0og8C7FSjicgWScRnkCMyIViMtNONokfVBwI5M+J5mgAaB9yx4ZcaOrDR2ZI7AC32ba0dWunZkpbkjw+COLIhWoPwQsE6Sx3vZfZEXxeojkVWUMS4Qg2GEAQapqZHzqgVSQjEocNmC9u+pJt8zXXViukr/CKqD0jcXO6R6gCP1OAWYrpJNma4SD9PVZPw4mK7OpivWPOeXfBnWTXVD/4hgsfkwXV1L9p7hlCw2QzszKOHXakOp2gtcbExOR+S8+rS+XB2cnF0thhAHJpVpRUbeWt7RUQ/Uw4SAmqrfq7M16TvCB7Wek88CahOSrWBEhWTCRFRHxcK1cZawYH1M0MuY9Fyb0D7fVJP01vlyeumvigh4aziZnl39PF1OZ7Nq5q9KkwzW+b7659rB7eWsVZENs1Id3p/carEkb33dVDf+2lRBb42vL/wVkWNyX/m4AYjr/J+n61UVqoiI+Om9Iocvduj4wNx/9N5/rpuzq0BFrYy3ng/Vze2M8rr5ahJS3rpaOjJ/TUSmnl++rJfVWbNY3oVr1KS3UvdscXnwqvJ1n5TwVPFmcemtgDwHiq+aaVOtDl5Ws8rT9VSKC/lr+o+qCVRDJPx1vA/W8d5Xx2I5vawot+HZ1FcRleNiodpeVufr21l9Nm2q1+2KH6jXKhB+Q2AMeL3+UWC1vapnTbWMa6oqG6r3zeJsOiO4z3C1imio1p/Xy8sqYl2ncidiQxBXr5APtpiKv1gvySZflIr7gncVOWYJDx+XC9X3vv6vcGVUKFjT7awOq0ErBdTVtFaX5GPhBvicbpahWsEC0AuW9eVltTz4sLi8nMHfbYiNwpvnjvtrcOvceX/tnr/EkVk2EROdCY4iN+KbbNjdcie/1zHVUbFR3L5+g+2/d1e/0fY/zp7czwK5S7yrVuubGOPGBMM1vq+av02XNUkVENNkTTxc+y/zVbf6jQKjaFdqM6fL6VN1crr8rtRmTlfIkdrU6YKcoChPKaqmzf0ul1/Vxe+ynr9ZLG5/mTd1oLuk2CjKP+vuxQEuWkcvzuedbeLF2XKzqroNVEVFRjFuXmdfEPLzuvqCsJfX3Re0fbFp3bxaLLcyo7boBarSV01ze/By8Xk+W0zPwTp1KW9d78j8WTX+qriQt6b3qyqqMkUOqu/6t5CLIyU8dfgcTPbYX/qv1d0qUAMV8dRCNwF//ZuvFi7iraXx1+D9kvf+fnjv6YdNjx1c5wpdzh3M57SP3iwuV95apBRU101FQhwHP68/zeoV/FGGGFSbyPvNJqPf2XVLR9TNFDm6dk0+XD/ttdjKFeFwzb/cdmm3Kg3V3XK/H7yl/2sRUmDNLtlRzLFV57Mt98lVt7Mt98lVt7Mtz6HVBmdbUUdV9zrb8hxabXC2FTqv2vRsK3BgteHZFniotEXPMuKwakvnXGDRrZ+ogUXft/+Iew8XHkWewW1yVgcew3U+q4NP4bqf1bmkfl3WESrXSo26nuPd6+DPc6S3+cnfxWpb+2heU6dd9FcHbkBNrGpTjo5kukcnWKJFd/QQgx5i0EMMeohBDzHoIQY9xKCHGPQQgx5i0EMMeohBDzHoIQY9xKCHGPQQgx5i0EMMeohBDzHoIQY9xKCHGPQQgx5i0EMMeohBDzHoIQY9xODRQwwu6vl0NrvrUQI9SqBHCfQogR4l0KMEepRAjxLoUQI9SqBHCfQogR4l0KMEepRAjxLoUQI9SqBHCfQogR4l0KMEepRAjxLoUQI9SqBHCfQogR4l0KMEepTAo0cJ1DTFwM309zeUVWN4iNNsNLyp5/zfaDS8nTZNRQ8Y//eTfz/8OP3+v55//7/G35en8s9/fH/6P57+63BkZzKYLS7fVL8RD/dLy3t2+HF48u7d23fD0fDX5+9+Go6Gr3969XY4Gr48+csv/zEcDT+8e/7iZHjqruvDgmimOy2CTWbvSq3QEvMCYAjKhDE1TittOghaBw3fUOnv8XA0rH6/XcwdnjNY+kQWoBUsp/PzxU1c2XdU9ntMx7RlH3V9q6T8jCfWaN/TluJcGk19Uy2IK/BlOJ3ftbWIZ6zr+ODeM8bKZEjNlLxuePiF/MmIqlwfqbLRdP3MX5Wy7QfRGfLPdb0kyTc+Ev1gn8jbc2qxfjD+lIv1/Ixwp7ylPxMWomZBufWupqu3n+ecPkeRJgxpy/Wc9O7B+myFGbONRseCu7KxVHNyxvl83Sycw1XPb9eUnuTraNhuVOk/bC6TI9JC8k7JAZtSZiGDTeh4OBwNJEuQ+jf/5NGAkwQdUz6c4y9fWzowSYFDKHEoBZhgtJG8lH/6k0rMRfnpWCPJo+9sBrCnT78QGvC2H6+ru/GgntOyjCrpyRP6I+XLUrqrZYuUj1hXPTV/592mEUWOA9xDzhGUXETux4Ii0nx6d0i/y2Qp+unth8HV9LdqIAsMlNnBqYvaeeNkLIonLIJ5lg2aZZOmCf0RLE0ekqb4T4YZWJGToQmlkQRNqsbnLf9SD9XroXo9VK+H6vVQvR6q10P1eqheD9XroXo9VK+H6vVQvR6q10P1eqheD9XroXo9VK+H6vVQvR6q10P1eqheD9XroXo9VK+H6vVQvR6q10P1Hj5UzwG/weP94m9aVMI/quVyRTAJ7ROCk/ju092Hu9vqCQcsfLTRCqejQdtWtalPVUCFCbYY/PugrZZjJg65yMEZXXieaI+fHpnQigMGnyLQH/Il9fi4bfvRoB7/yFo/qMfPnhmwHVb+Yz0+JV9Hfj1Qm02buJ6fVxf1vDp/+sUhoH0mhYKMDySqZXA8GP4/P1h9dKSIDY4Hvt5sRVv4E+3Yo69flXmxAcwkKzYDlgGUVE1DEZ4Xi+UN3Umcr5dTatItGKcBsOO1wrA6WiWdgezPA165Q0dQ8XAwaqzsAesCc5pFQ8tEd0rQlPyJA6du6tWqnl9K/JjoeRNERQFkvAIOH7sb/Hn4TBR5NvyzgbDKigNexIWyyortA8v8ED8T4XduwfvIlNUgfOgxQPi69HQsnu2rOVO/02cq0QnyfMyME5cjbVC0YkzLCashyxGzTsqqslTRzhbV8qw6J8/E67jKsULHgz+3ivZnomi2no2fkt/pX2yBIGXQ0y9qg8cfx6dHYEvMrzjWv0JpZCtP++u7J+J3vbeE3rOK6EgOydyUP471f7Zjp7yHlmFjp9fWLNdmZUgrSgSOTEgmNmf+ofqPZ8MfuA4ZGiEnJpeIQm/KdcOCb/JHlnWRr+KzC4R0OqWpVhzSXonSDQzqBrZ0AxhpMcX4c7FaOOSUlVAt8fWr1L6mmUGah7jmNc3MmK+o1Tq2/OpKh/SpjlSlQ5DSobDSIaF0yFY63lakKp3VEvMjjrWPUNrYius6hyCdE+0fztc3n6qlUBX5wFJs8pLhcPCMv0nVOmTrZytuqdgkpGJkOYLVq2lmUaolrkVYmsWe+BSraWaRStU0M6lQKEqhJqBCTSCFQi5FQVI9kF+hSI+eqtKtLnmmFZ1DfMPJZrK6Q0juP4hshyyHkf/AB7L99+FAbqHNwbyZNmdXbDM8+Ptw+EyKPhv+fSiGWNmE72JAE3BAE+MCgKkL6f5vAGSFZ2bH75hS8JtT9w0AVGzgm+HOl34uprPZp+nZtXoR69Xz12/oJbvXH4aj4YvnP704eeO8Vndd3TkuVsXcCJqgx3IjSLoFoitNf4F00+O78oN3ceWH71h4XwYdBi7o9hice5eH5jCYe5fO/oJov2vvMh6ATonYu4xdHoPlWzj2Lii07Amdgdc+LrKLXQzG6lLG3wQafLd4Vwehi/O8HQdB9LLpIbBLjcpko7a/NWDKr3QpeGr9zJYGzbbhbQ45XZHkkLf/FIaOIPOq8zb4ejjwjigp6ZgU1T/X09mgWQwW82qwuBg0V9WAVTv4jQV1YyYMqX53E6aLR0mN4nV1F/T3rqu73t97kP4e2U7AunNd3e3eUl5Xd5FG8rq6+/b9PdKjpr9n+R7J/n0PjD29HL/7ivW35Oa8k+vBsnwUGdl7V58H76rLk99vn4RzfgyG6+FT2zfA6QMMxdR7j8LUnQIwtSv2giZjb/AFTcbb3+OLQ8m72wrsM7SbPqNK2aHXqPyO+y12O8j7je5LwI7Du+m4NoNJh55rC+y462I3Rl4PnmZfOTibzmZPZBPlCjaiZbQt7uRRZOzo0tFdlmQ6SafKrZmgD68K95G/BxL5C55oT7WLU+B+VRXbTQxQ12dttsHJXeAyXb236NPurbn7Ws+DQUEq9et0Oa/nl0FvURV2u41uFX1ofqPTp+vkOCKXiiJdRQFn0KGiyKGiyFBRBKloGqWibFRDKsrE9qei7IWdVJSV6epxxgZntudxaj1vuZ5CRVerqlmZNdBpaKRWY6KjwHhTIR7Ue8k7aWR7UodDLss9qq9PQyBMO3mVBcS0RGAwpuyFs+mqWkEWasItFJXinT4xfLlJhDM3MUM9iG8UJ/J1CXvd5CMRoKjP757YdSWks1Q7iHXrk6h2EEN2EIftYCLsYGLbQd7YRLWDVkvqC/cHfFGa10rqFhD7js6wdgynnp2xJ+xU7V8G2n+2HLcX/FFim07SwI/02allArOQCaTT5gdyaEcG9GBZ3c6mZ9WTH/7PD5ejwfD/jIdP5W9//6H9EQ2fwsayrdC1x48ynTy/qmU42wdes0lffeB6dawRhWuQJjWJMqkZaFIzyKRil6lMpG3EUrsdgkwjVfHWkkKTm8yQWTXne/DEgQJvAeBEiMO/ddvLcPUJAYCPdjLPng1pmXps2uzEZbTr8SbmWqLAYXstZHwG2z4zzaPUbxjSpl0kdnRN/C5aIhViEqUQOagQuduFPmfpiKGVL+MrHxeEFqPMXIwm+hKQqYvRBFqMJuHFKBOLUWYvRry5mboYWS1x6msmFyO+3GfGYjTxLUYTcDGaRC5GE/dilNmL0YQvRpm9GBUhbeAj6VEILrLzxYS/KFYpuLzUiyxKLwpQLwpooXDa/0xa/ol/7y16+VQtAi0WmbpYcG8wsxYLRBcLRBYLRP4giwXXuVxM/RqdqpejUO65HQWNB+Vkhy9O5frNKWVWtSsJ2vNdKnzMPvVoUGN5mQprl6lK9TIV5pepytBlqtJ3mcr+cjqdSut6lUu7aCe7L16V5sWrzgPV1qLcycrbxVNa/tXZsr6lQTHA+BfS+AtZ40Sj8ITzE93uFuoKkEArQBJeAQqxAhT2CsDbXKgrgNUS8yOc4Xzu2RTGMpD4loEECucn7nB+oobzC/1cprAtfwJAoMZhqy+G0Gv4hdQu4vvWJBZvi18ARBG5BhRxITA4dojG0CqQuKx7IU16EloFZK+fqqU0TaxX3ntLpVBDJmhM39J3NprqU79UlTCFlDANK2EplLC0lZC3uFSV0GqJ+RXus9GU12VoYQppYek6Gy31s9HS1qzUfTZaOs5GS+NsNIXORlEQmsiH1KeTTGQvh6L8ZdH6yOSlMpZxyugJSIMAxdSlZKVUqzSgjLyvT9UiqiayfQYUp5AXCOVuyrGZQ2PTF8qMsIAWRMwgLcwiIhQyiogcYUTRYqQFEu3mODel5Du+KI1ksroaZr7FMAN9oizSJ8rcPhFyxB8z7hQphl5qYvgOIR1T3xVCKrBzl6h9Taz+tdJKKCISHQyDGhB4gTBzRiOUiGEWuEHY9vCpWgByiNjcYx4RFrPP2vlPqEs0IS4RJn+oLhFCcvrXE80pwmm8U8RGJOASIWT5RGzGUL9gsmePKDlm33k0qBPpESWaR4QmqkuUcJcITUI+kSXh/XQ6n9DE5xMxeY9HJMpDLlFomFglikeEkO4SXdTz6WwGo5qxuA/SCoILADYXgNywuFhdAHJoAcgjFgAsFwDsWACE5mB1AbCb41ZCLBeAXFRkLAC5bwHIwQUgj1wAcmABwPYCkIsFADsWgCCUhA2q78ZAK7HzJYC9J3YNYOLKIoDjFgEYNIJA1EjuXASwtOl54JYI6+VTtQS4CmB1FZiIKWhZu5SuAilZBSbkD20VkOU+1qm+CpTxqwAflNAyMLGWAT5tqDFM97wOZGwdKI8GdSbXgUxfB1J1HcjEOpAG14E0sA7o394uBKlvIeAFfCtBGlgJgkPFalGXgom+FNSgN474sdBBbTriKPGchhWGzdWi8wW0BBQRS4AMzyNHfF60F2kRers51rc4D8UKUZuxDhS+daCATsUK96lYoV1ySQy4kiM8XwDnYsHQfO1zvevzPZyC1dHOdq242SguQo7gEDkCY+SF08YrQfLCb+NrzcUuHIkNEjuzAWWcFBP63wY4zVQLld93ICWJrBxN5Tc+pLP6pm4OydtBLPTNYlkNmqvpnEgNzq6my+lZU0nfkZLU7mY04fguyk0cv96hP7bnVbw7i3t3p+DgVbpT/mZ0JwI786L6XC3b3kSuvkQ76kk4IogKsye/E5ePDppq1fA+VfuzvG9/chZj2ZviF96X7IfDQfDSkzslByvf5uQIVaGn6gjestrNIJXwIJVGEg++cHNCZ3D55ufJQtJc+FLPIl4aq2aqLuIltIiXEYt4Khfx1LGI81ajVF3E7eZY3+JcxEtRm7GIl75FvIQW8dK9iJfaIp4ai3hqL+KlexHHweCWYPGGVYyL7GFB56+KXda5vKIfadzNJDiihcGIVulc3FO5Xpf+xV309alaRF7zf6IOL+NSl3f6+e+UW/2p/TslW3f83rKvOx60dOx6cgC0zfnSPTsANB22lR7AV/9Opxscs8FARsbZ4vLDgmTABs1xppjjVtS0YZn36odxKQppODMEXtBCETe0kISaIQfWTDQdaWgzR4usDwJugYhojQk8Q+BdLV6ZcRMkM66CODBkCLivxWvUb4Nk5nUQOFkjjtC+dqT96tfK7CXqKd7WwWS3BRQlikOiYc91UjDygpx3tZCCRkPjoNVmfX6qFVLPPNp03y8ZsuhddQEqLT8MtouYcz33pfswb0vlmu7CN7dirm7lUndzh+6K4+xc0127Rdb3uDN/iEhTbqquP/kHnP0DSv+h5//IDeXNHYoOpADBwRwg1uh6FNaS3cNGy3pnrPpaBRU1zuPUGL6sjOEEIu77XLmikYEbXfaInGqFVXVeVs0SjmUJbB8VUw/FJx0OxWlhz2F4YR2G0xLDPR+C58fsy44GdS4PwXPtEBwn6iF4zg/BcRI6BLck3N9MJwVOfIffVNB96C0KQofe4FCw0uphd6F6zMv1/DVs6gX4jIqZ5rD0mXfjEhjSsGcIvJCGIm6kIQk/Qw78mWg10hBojhZZ3+M27yKMaqLQkPeCWvspTvOOAfOONfNeGubdgVtjJWzzHryYS0fUY9Lp8z2YcfqeWNNNhRVzHQc3w/DlWwzfvnXeFUMK4Axhv7lue/hUK6ClzJ6url9Mz64q/+1bxhohxQPXwIRc3CVcRXyDi10yhSx8sUvIxNzEpSl7AHOEBQSDSLX4iyf8AVGoMBenPEKwyygk3aTISpTRjheCMaVWR+A8y3e31f2PFRq6Au7mSEHUHaGQVG+FPuI46AGGw1I4cx8lEHYqz10FLO5oM0HDtOOJb6kyrojhibZUgdfVUMR9NTwRSxWe2EuVaDeeaEuV3SLre9xLlazPXKq819faT3EuVRNgqZqoSxV5nbpUsfbpS9UEWKqCwT02ph6lYhJ7WK7Ym2IXLCauqEjcVU4Mx/pwDi5ZzltrdI4JCf+SxXv6VCuiLlqfF8vravkfy8X61rtssezbqnxg3VIk41YurUD3tUumIASXLiHivZJszudi/1kcyazzzMgO6c7gyCgunJkccRqbRZ79qBQ8Gq5XrdqdNcMjNcs8mqCuaea1lEROHjAtI4pbYkkYer+Qv9rcJG29by+Ghx+/DP91Wems7y3X7uK8mq1YdpSD5/R/L6uz2VQwJHz5evp1pN0GsjPaj+QFBWfLGHz68MuwbslAv9jOHnno2s2cV5/Wl6uDk7OrBcjwR2VakZG3lnd0FAP1MCGgJkEEujp4sVjPm1UEZSgVjKiQTICI6qhYuLY300/VLKZ5THDk204+1yaob7OqSXrrfDm99FdFBLw1nEzPrn6eLqezWTXzV6VJBut8T9gi5009jahVkfXW+2q2+Oyv7f36E/l/oJrFkryVMOX6a1MFvTW+vvBXRDxtX/m4AYjr/J+n61UVqmi9Ckys2OGLHTo+MPcfPeaVHUZ4e956OGmrvyYh5a3rV7oV8ddEZOr55ct6WZ01i+VduEZNeit1S7J7Hw19K+GpgrDd+yogz4HilPh7tTFTuV1Td6Zyu47uTOVaHZReeHUPpnJXbdtlKne/YVOmcldt22Aqd9V7f6ZyV63bYCoH6906Z7jrTfdh9nbVtxmzt7OmDZm9lbp2Q8atvmBbXNzm5rnj/hrcOnfeX7vnL3FHlk3ERGeCo8iN+CYbdrfcye91THVUbBS3r99g++/d1W+0/Y+zJ/ezQO4S76rV+ibGuDHBcI3vq+Zv02VN3NOYJmvi4dp/ma+61W8UGEW7Ups5XU6fqpPT5XelNnO6Qo7Upk4X5ARFeUpRNW3ud7n8qi5+l/X8zWJx+8u8qQPdJcVGUf5Zdy8OcNE6enE+72wTL86Wm1XVbaAqKjKKcfM6+4KQn9fVF4S9vO6+oO2LTevm1WK5lRm1RS9Qlb5qmtuDl4vP89lieg7WqUt563pH5s+q8VfFhbw1vV9VUZUpclB917+FXBwp4anD52Cyx/7Sf63uVoEaqIinFroJ+OvffLVwEW8tjb8G75e89/fDe08/bHrs4DpX6HLuYD6nffRmcbny1iKloLpuKhKyOPh5/WlWr+CPMsSg2ubTm2p1Oz3jrrbf2XVLR9TNFDm6dk0+XD/ttdjKFeFwzb/cdmm3Kg3VvVg3t+vm4C39X4uzAGt2yY5ijq06n225T666nW25T666nW15Dq02ONuKOqq619mW59Bqg7Ot0HnVpmdbgQOrDc+2wEOlLXqWEYdVWzrnAotu/UQNLPq+/Ufce7jwKPIMbpOzOvAYrvNZHXwK1/2sziX167KOULlWatT1HO9eB3+eI73NT/4uVtvaR/OaOu2iv34dcZgAzzYk0uv0KIEeJdCjBHqUQI8S6FECPUqgRwn0KIEeJdCjBHqUQI8S6FECPUqgRwn0KIEeJdCjBHqUQI8S6FECPUqgRwn0KIEeJdCjBHqUQI8S6FECPUrgsaMEappiQLIfUMYCJX3/IRqJ9PMRyd/tTAYiwfLhlza10eFHlgp61KZ+HrWZnkcssfOI5XE+ddfFUpc60yKIFd2ZUsFOmOiSahP0AVAJmpRiapxlqnkf2pNiWgcN7lDp7/FwNKx+v13MHX41WPpEFqAVLKfz88VNXNl3VPZ7TEe8zTzm+laZ7Ss+s0X7nrYUT2bBFKp6fe5+TX1TLYgf8WU4nd+1LxFFWc/ymXHvsKqQIrXzDDauVqkJY7p+/q9K2fZL6Mz557pekpQdlPZEnY5aF7GPlvObp3dhOU8IWQdJqfyW/kzyBzULmoXrarp6+3nOU94o0iQ7ynI9J/18sD5bYZaNRkuhgrtmUKnm5Kj0+bpZOAeunt+uG5Yepd3v0n98tb+KtJBSi4sccCnNBmRkADoeDkcDmdlH/Zt/8mjAE/sc0xw2x1++tsm7ZNoaksaGJuwSWWhkNuQ//UlNo0UzWbFGkkff2fm6nj79QvKGtv14Xd2NB/WclmXpjZ48oT/S5FtKd7Vp5eQj1lVPzd95t2kp5caBfEHOEZT5g9yPRTI58+ndIf0ukJJFFhgos4OnG2rnjSvLEI5PMgQTFxi8BRah0x+QWQnDiZU6fLKH8NiZVQmlkUmVVI3Pis00Hkg51DR0Bb9YLG+oU3e+ZhmNrGXaMIW8Vtje0SpXNAd9++cBr9xhO1gCzAdhPASXdNsFZr7gaJ0X3Slns/yJz+iberWq55dSsUXPm7ObajavgOv13eDPw2eiyLPhn42pnxUHvIhr+mfF9jXeb3tN03tu2V0yZTXbih6Dbe3S07GG5qs5U4HMmpL1vJUzElGOffQcBheGxnsOcnNEUHNI2nMH6zlvsMZ5brXE/Ao3J4eoy0imCRJyjF18HGOdjsNBXg6QcYwdXBxjg4oDZuIIUp4zHfJwnrcSuyHhyAqNvrl9FbjWOqVlVs043nMP+QaUUtNJvaGQngeIN8RKqJbQckA3MFeZSHbcWCxlvmy2RpZzLZctmMo2Ium6zLnuSLnOM6RrWWzNlpgf4U5hy6syE9h689eC6WuB7LVannUjzbojda07c22QQoMsR55M0M1O+Mh0VWmaWaRSNY1KChWlUDANBsyC4cyqrqSb9SsU6VE1Oa2DXdQmF/3uCd9wspms7hCS+w8i2yHLYeQ/8IFs/304kFtoN0djK9dSNApRnYtRbsJ3MaAwJ7hBCW65Zun+XbOs8Mzs+B0TTA6Qul0zVGzgm+HOpzEX09ns0/TsWj0re/X89Rt6iPr6w3A0fPH8pxcnb5zHptfVneMILOaohiVufgRHNdItEF1p+gukmx7fWQzexVkM37Hwvgw6DFzQ7TE49y4PzWEw9y6d/QXRftfeZTwAnRKxdxm7PAbLt3Bxo4eWPaEz8NrHRXaxi8FYXcr4m0CD7xbv6iB0cZ634yCIXjY9BHbarEw2avslf8mYU6m+/qAyo7Kf2dKgU5dsc8i7M5gAI7otEhNP9bubMF08SmoUr6u7oL93Xd31/t6D9PfIdgLWnevqbveW8rq6izSS19Xdt+/vkR41/T3L90j273tg7Onl+N1XrL9lc5ZEuR4MxVEQzqp59Xnwrro8+f32SRjTMRiuh09t3wBnk4cXiqn3HoWpOwVgalfsBU2QN/iCJmj7e3zeYwLFAHYc2k3HSfhEh/6ThXbcjbG7Q3G2KwAgYD/i3fSjAj3p0JFKqR33ZOy2SSMFhPpwsqM+JKtEl94j8jvut9j113suQsFGB2fT2eyJbKLcF4xoGf8R6YMEqHTp6OhzUD5DVfKp4MmIKtzHUx9IPDVIqKvxj8FegCq2m8iqrs/abPOQxIFluvrEsefp2ztE0XoeDLWq7G9BH1wVdjvjbhV9aN6401Pu5I4jl4oiXUUBF9uhosihoshQUQSpaBalopwAMKCiTGx/Kspe2ElFWZmufjzMv5vtyI/Xet5y6IWKUvJEPx12qooGKEUZiWMUmyiX3YAEOw1zYKcdKLAVokjITgm6Y0XWUHAf4zHWbYPGd4whK4XDVkqSHTu4jnmbNaZjqyXmRzjPDDkPuElyjH1nhhg6M8TuM0Osnhka/MYOemPsPjMMkhurtKCwSVKkdkNyrNkW5W2x5kgpIq1RHNcxTHUMMh1jl5VReI6x3xqpfX6qllKNEedjhXQwETrIBI25m/j2CQbBd6JqIEg4HsE3nggNTGwN5C1OVA20WmJ+hXufwLU5MVQQpBlPXPuERN8nJLZaTdz7hMSxT0iMfcIE2icUQZ3kVLwehWQie9kf8JdFKyOTl5qYRGkiTP5cQJropBxPpE4FCMdFT5+qRVQ1ZOsloISpgCe3h+F0KtpqkZLFXNW/RJ/1qap/CaR/SVj/UqF/qa1/vLGpqn9WS+oL9wd8UZrXSuqal/gWv0RbSNXVjz1h6+K/DLT/bDk+X/mj1FZZ0sCP9NmppXplEJXc8lx7QMlUIErt+I1XS+naB16Va18Tq3CttFS3NErdSlDdSkjdEpcapVJ3kgAeue3dU7VAq2vQlCPjNqvm/OSGz+ojcsRIdKYeH4+PBvX4RyJE/nj2TGpaJiZ8PT5ld3/+US2XK0SarKjspzsyxZ74RoImNP9o39E9HbWvGg2cM+kHsoOrx6G9fNsAcB+vPYb38KJT0DH7zKNBjX5kHzqoEekcGUQZyxo+1uiU9AT9+UD9EvPc2yXh/XQ6k9D4QGoU2am6dIp28Q9WDx+p5QfHg41GiVXShu/aEWtjuQJX1uauhwx9LmBlrRxk6XPT0qe6fc1VS59Clj4NW/pcWPrctvS8tblq6a2WONUul5aerxe5YelTn6VPQUufRlr61G3pc9vSp9zS57alR2GEGWMr8KCNWomdG3v2nlhrz8Sluc/j4oeeACKIL0tdhjyX9jsN4MtYH5+qJSCLn6sWnx8E5pZxw9TiY2LxEflDtfiFmPg11i1+GW/x+XAETH5hmXw+X6jhw3u2+RNm88ujQT2RNn+i23ys2vyJsPk4aPNxwObr394afewz+ryAz+rjgNUPjhSrRTH7hW72a9C/LrnFr03PuvQcbWW6kS1Vc59B5j4Lm/tSmPvSNve8qaVq7q2WmB/hPNriW6bSsPmZz+Zn0NFW5j7aytSjrVL3rEvbzGcAhDiIh6t9HnR9voeTrDraZ64Vb7mMs+dwOB6BeLjMZadLaZ0zvz2vNU85s68/lfb1J5ovhE/ifxvgNFMNUnLfQZSJhORIKr/x4ZzVN3VzSN4ORvZvFstq0FxN50RqcHY1XU7Pmkp6gzRR0U5GEo73o8REpGjd+WN73sQ7M713Z4osTEpnyt+MzkRgV15Un6tl25fI1ZNoN/0Ix35RavbjdwKdeNBUq4b1qNqb2X17k2exkn0pfuE9yX44HARBke4re6x8e2cvVIV+lS+IwtzJEMGxP2QE/8QazfN5gVFzgWzhkmaw2XfpJzcC1RqsJYeW7DwiZi5xLcgBbBGtRhq0xW6O9S3OhTsXtRkrd+5buXNo5c7dK3euAdmN2z/IAYXJgbU7GJcSSdxgDeMie1jH+atiV3Mur0TGI68AwdEoBIajcmdwXAGw5P5VXfT1qVpE3gJ6og4vS6Unr/wgcRXo3U/qVSD+O8215/i9Tb7neNBm49PzqBTbnC/dLw9B02Fbt4d89e90usEhF1S4oYYiIyJojpFijltR04Z5MUyFYQE1EFMBGeQiwiArKCYXjElgjzQgk90c62PcIcpCVGdY5ALEMrnBTCaayQFnKgA4kxPPZAKaCihQicoIrWPpMb1q18rsJVYp3tbBVLcFFOWJgzEhOICCwAhK4bTVCpKpCNpq1uOnahn1TEPen4A0lANYpKg5qbFnx1QaGoFVBS0hBS0jFBRLBcUOBeXNRlhVULs51rc4d0ylqM3Qz9K3YyqhHVPp3jGV2o4JG/qJbVUu3TsmPA7popL8E9RFIbOHPZPMdh+piaKAook47kIHfMUIjyFNLJ2aiKVWlX5NlP19qpZRNdFKAAxqpEDUWUXM2ewD1iEDGI80aB0CQfooAqWPJLoOOeB14guQBrBztMj6Hve9XOEemSg75E1ngMB8BghIaIC0jAbIgNohB9YOAUkNcDDmZGeEhnXVkt2DzlrvjNVdq6Ciw3EwPAyHpzAYnkJO6D5SoHgoAN63R+RUK6yqM811DaqwAORRMTX4NEHxwSdaGA46ocSKOrX5w/ccbUqO2ZcdDepERpsSLdqEtWhTwqNNOBhtwqFoU/vNdFJgb5SJCrqjSzgUXQKHgpVWokooUQ+saP5zcJ4IzBgVM81h6jPv5qUKDTeG4AseMTc8JHQMObBjotVIQ485WmR9j9u8C2fLxJEhf+YFOPUClHtBT76QGubdASBDQP4FHAw4tYnvYZNOn+/BjNP3xJpuKqyY6zjwGIajTxjOxuC+xqEAyFDgIkfbw6daAS2hJScY8N/iYDmdpXjgJofkLYi6zKGIb3CfQyZ4gy90CJmYGx3KTXDIKAl8k5Q1NTn3WSbjIgXScE4IvNSBIm51IAl1Qg6sk2g60tBOjhZZ3+O2TMLLNHFPyHu/A4EXPBBwwwNpVzzI6zTL5AA8IeCWBw5nkVTYIOBkkkJoDzZKvizWUMkSirWKwz5hOMKKE9BaOa95IAX9hAIXPZReP9VKaSaLZBeA9FKgUIhUCzp8wh9QpocI9hLlhN0qBbOZ6Lm7gpHldobAU+vutrr/uTslJdnRmbuoO2Ymkgkr52Bc6BPD0Wmcus/aGZsMNDuwCHwyQcPEYV/cExk3b7AW+ETgLSAUcQ0Iy9AndoQ+RbuxFvp0tMj6HrfJnoj6TJM98ZrsCWiyJ4DJnqgmGxsBUOwIgLIStskOogs4lRCsVExiD8aavSnWUjNxqSI4Mp8djA7A8NVg5x0grIQ/UeAWEO/pU62IaqMV6ibvxpJlr1XlAztLlRQqam+pFei+u5QpvMDNpRDx7S2t+Zz/AeQ4E+SbkR0SAsFRd5w7M6HhbBKZCo39qBQ8Gq5XrdqdNUOdM2vSOU2zlnzCyaOj3X13S7R3z+M5ydoCB8/p/15WZ7OpyCvecnWdRXC8BZnBv9c539Rbsy56NXGXz/mN7OrR4Zdh3TKkuvn2nDuj8+rT+nJ1cHJ2tQC/gMq0IiNvLe/ofAjUw4SAmgQ7KmH8W8+bVQSPKhWMqJBMpYjqqFi4tjfTT9UspnlM0Eu091yb6r6ZpEl663w5vfRXRQS8NZxMz65+ni6ns1k181elSQbrfE8oNG32Rmetiqy33lezxWd/be/Xn8j/A9UsluSthD7YX5sq6K3xdcA0kFM1X/m4AYjr/J+n61UVqmi9Ckys2OGLHTo+MPcfvfefax/JfVtRKxPHe3l4fw7Nlt6y2/IQrlGT3krds8XlwavK131SwlPFm8WltwLyHChO2dBXG9O32zV1p2+36+hO367VQTmXV/egb3fVtl36dvcbNqVvd9W2Dfp2V733p2931boN+naw3q0TqbvedB+6c1d9m9GdO2vakO5cqWs3DOXqC7ZFUG5unjvur8Gtc+f9tXv+Ehdn2URMdCY4ityIb7Jhd8ud/F7HVEfFRnH7+g22/95d/Ubb/zh7cj8L5C7xrlqtb2KMGxMM1/i+av42XdbEPY1psiYerv2X+apb/UaBUbQrtZnT5fSpOjldfldqM6cr5Eht6nRBTlCUpxRV0+Z+l8uv6uJ3Wc/fLBa3v8ybOtBdUmwU5Z919+IAF62jF+fzzjbx4my5WVXdBqqiIqMYN6+zLwj5eV19QdjL6+4L2r7YtG5eLZZbmVFb9AJV6aumuT14ufg8ny2m52CdupS3rndk/qwaf1VcyFvT+1UVVZkiB9V3/VvIxZESnjp8DiZ77C/91+puFaiBinhqoZuAv/7NVwsX8dbS+Gvwfsl7fz+89/TDpscOrnOFLucO5nPaR28WlytvLVIKquumIsGPg5/Xn2b1Cv4oQwyqTV40aCej39l1S0fUzRQ5unZNPlw/7bXYyhXhcM2/3HZptyoN1b1YN7fr5uAt/V+L2ABrdsmOYo6tOp9tuU+uup1tuU+uup1teQ6tNjjbijqqutfZlufQaoOzrdB51aZnW4EDqw3PtsBDpS16lhGHVVs65wKLbv1EDSz6vv1H3Hu48CjyDG6TszrwGK7zWR18Ctf9rM4l9euyjlC5VmrU9RzvXgd/niO9zU/+Llbb2kfzmjrtohU2ap67T6Sr61ECPUqgRwn0KIEeJdCjBHqUQI8S6FECPUqgRwn0KIEeJdCjBHqUQI8S6FECPUqgRwn0KIEeJdCjBHqUQI8S6FECPUqgRwn0KIEeJdCjBHqUwGNHCdQ0xYDkGKK8QApNziEaCaKXCJoVO5NBPb9dN0zlv3wdSX6Gwy9t0qTDj4yFYdSyLoxakoUR41QYMQqFU0fdMn+4M02CWOH562NTQrQHvj/pxXnqhnZ1V77IzrrqyujQZvkEMBg0b8bUOCS1W0TroFEjKv09Ho6G1e+3i7nDYQdLn8gCtILldH6+uIkr+47Kfo/pVGrTF7q+VaYM7NrnepYM+lsPYOkBLD2ApQew9ACWHsDSA1h6AEsPYOkBLD2ApQew9ACWHsDSA1h6AEsPYOkBLD2ApQew9ACWHsDSA1h6AEsPYOkBLD2ApQew9ACWHsDSA1geHYDlpp4zo4RsNEtT31QLsuP7MpzO71rYgQATMLgAB53sLmwVEzYjLeJUPS4IhcqM0xVE8atStv16ij/557peEkaRjwT0w8EVrF8kuobT1jAul4v1/IywD72lPxNepGZB2cWupqu3n+ecykeRJoSjy/WcDMXB+myFGcuORg3TmRmmmpNzr+frZuEcWwoyYnCcdvNC//HV/irSQvJOyVCZUpYjg9noeDgcDSRjkfo3/+TRgBMWHVNunuMvX1tSMknHQ+h5KBGZYNeRBM5/+pNKD0YZulgjyaPvbB6yp0+/EMbith+vq7vxoJ7Tsoy26ckT+iMlFVO6qyXMk49YVz01f+fdplHljQM8SM4RlLxI7seCJM98endIv8tkTPrp7YfB1fS3aiALDJTZwWmU2nnjYk/C8eRJY5A7aaxTdpmUUegPYIzCMGFUh0+GqcqRky0KpZFkUToZ1KSryjPUIdPqppk5NN+wa6LIaYTi46x8OJrPudv4F5o849EaK7pLzkX5E5+PN/VqVc8vpVrKnjUnJ1VMXgNXy7vBn4fPZJlnwz9bZGeTA17ITXg22b7O+q2ntISi3aaJJHNQM4/oUZjHLn0dayxsSr0/glFv4mHU6/DRGCbUA/j0yg1MZFZutik6d+6Iqt/PZuvzqjWeF4vZebX8uVoKSLN7F3Vx8nu94vuoeq7UIM6a4vdVqHw0GyvH3urcsg68x62dlaP3LRnR9faTOVCtMiSPb8+WlY9zz5aVoEnq8smd92xoI4tU3MMi2dcx2BbuYrG8oceq52tGtGnd7DC2dbxW2EmlVa7IzGd/HvDKXYapeHj7PtYF+9728Z7vsOvjRexNX1Z493xZ8cdt+SCb/jh3fF16OnrDZ85UgOZdsLwzOYMVnZG8S65yleV9rFOqaxzvY4jifRxmeJcE7w5+d95gjd3daon5FcdOxnVRl8HsPoaI3fkOgoyk4HRvfxzr/9R42qkhJGV0Snc+qZdrszKkFSUCR8ENvEn+zXUIpnhnElHrqlw3rIWVP7Ksi0Lazl4FL7YuaUnxPt6qX6Dwu49dpO0Ku/vYT+4uVkK1hMrt3jQzSPMQ17ymmRnzFbVax5ZfXemQPtWRqnQIUjoUVjoklA7ZSsfbilSls1pifsSx9hFKG1txXecQpHOi/cP5+uZTtRSqIh9Yik1eMhwOnvE3qVqHbP1sxS0Vm4RUjCxHsHo1zSxKtUSQwdIs9sSnWE0zi1SqpplJhUJRCjUBFWoCKRRyKQqS6oH8CkV69FSVbnXJM63oHOIbTjaT1R1Ccv9BZDtkOYz8Bz6Q7b8PB3ILbQ7mzbQ5u2Kb4cHfh8NnUvTZ8O9DMcTKJnwXA5qAA5oYrpmpC+kf4JsVnpkdv2NKwW9OAd+s2MA3w51DaBfT2ezT9OxajYG+ev76Db13//rDcDR88fynFydvnDftr6s7R5gy5hxogh7LMZByosO70vQXSDc9vsMYvIsAGt+x8L4MOgxc0O0xOPcuD81hMPcunf0F0X7X3mU8AJ0SsXcZuzwGy7dw7F1QaNkTOgOvfVxkF7sYjNWljL8JNPhu8a4OQhfneTsOguhl00NgJ9nKZKO2vzVgyq90KXhq/cyWBs224W0OOV2R5JC3/xSGjlxTqs5bJOrhwDuipKRjUlT/XE9ng2YxWMyrweJi0FxVA1YtWarWih0MVr+7CdPFo6RG8bq6C/p719Vd7+89SH+PbCdg3bmu7nZvKa+ru0gjeV3dffv+HulR09+zfI9k/74Hxp5ejt99xfpbcnPeyfVgyIgiI3vv6vPgXXV58vvtk3BasMFwPXzqguDkDy8UU+89ClN3CsDU507ADQ4AbnawxxeHkgRpCnYa2k2ntfDWDv3WFthx18XuCEXX3d1WYM/hHfUcsWddOo7I77jfYjdGXg+eYpkPzqaz2RPZRLmCjWgZbYs7eRwArw4d3WVJpjN0qqQQCPrwqnAf+Xsgkb/gifZUyyIB7ldVsd3EAHV91mabBwkIlunqvUWfdm/N3dd6HgwKUqlfp8t5Pb8MeouqsNttdKvoQ/MbnT5dJ8cRuVQU6SoKOIMOFUUOFUWGiiJIRdMoFWWjGlJRJrY/FWUv7KSirExXjzM2OLM9j1Precv1FCq6WlXNyqyBTkPjohITHQXGmwrxoN5L3kkj25M6HHJZ7lF9JVsg2W1mlw7+fWBfBTnkYgdn9Dr0E0vk6ZHpaTJ1VvYSZyT7r7cT+KWNVjTQCVQmrg+YaPcuULDeYB9ImZhOOK9WZ8v6ljrKgLFOuLFWZA0rl3iO+LBuIBPVVGPIVOOwqU6EqU5sU83bnKim2mqJ+RHOIz7MqzIsNfYd8WHoiA+7j/iwesSX6LY6sa06dh/xZSHDrIygxy4rUrs48jMMrPK2WJusFJEmOYkyyRlokjPIJGOXqU2kbcV+k6z2+alaSrXI5/XKC2RMhQ4yQWPupr7N0kSf96mqgRNIAydhDUyFBqa2BvIWp6oGWi0xv8K9WZrwugwVnEAqmLo2S6m+WUpttZq4N0upY7OUGpulCbRZyoM6yUbUp5BMZC+bJP6yaGVk8lIT0yhNzEFNzCFNnLg0LJU6NQloIu/pU7WIqoZsvQSUMBNo4vbsmk5FWy0yspyr+pfosz5T9S+B9C8J618m9C+z9Y83NlP1z2pJfeH+gC9K81pJXfMS3+KnL6Tq6seesHXxXwbaf7Ycn6/8UWarLGngR/rs1FK9IggipuPowxBTgSi141khLKVrH3hVrn1NrMK10lLdsih1K0B1KyB1S1xqlEndSQLw4bZ3T9UCra5BU46M26ya8+MrPquPyDkr0Zl6fDw+GtTjH4kQ+ePZM6lpuZjw9fiUXdX5R7VcrhB5oqjspzsyxZ74RoIygHy0+T9OR+2rRgPnTPqB7ODqcWg33zYA3Mhrj+E9vOgUdMw+82hQox/Zhw5qRDpH6EIpK/hYo1PSEeTXA/U7zKN/h4D3u+k0Kg+kNpFdqkufaPf+YPXukVJ8cDzYaIDaOto4WztWbdBVAMDq+XQ2A2EMhcB/tXKQjS9MG5/qlrVQbXwK2fg0bOMLYeML28bz1haqjbda4lS4Qtp4vlMrDBuf+mx8Ctr4NNLGp24bX9g2PuU2vrBtPBoHcUHtSPpgQa3Ezs08e0+snWfi0tAXcUE/OGCKxpCpT10mvJCWOw0AwVgfn6olIFtfqLaen4MWllnD1NZjYusR+UO19aWY+DXWbD1G8baeD0fA2JeWsefzhVo9vGdrPzlmH3o0qCfS2k80a4+Qau4n3NwjFLL3loT/2+lsQshn8nkBj80XFUBGPzhSrBbF7Je62a9BzxqJcGFtOtXIh/bNjHN/LUqYQRY/iwhByDAhcsQJRXuRFim0m2N9i/N0KxO1GdY/81n/DDreytzHW5mGYDNgv8gRWcwA3G8QBVr7/Oj6fA/nWXW051wrPjOKxPjC0AQEXgPMnDEFJe6X+a17rXnMmePW0ti+tkSTs4kJ/W8DnGaqgZrcdyAliaQcTeU3PqSz+qZuDsnbQaDDzWJZDZqr6ZxIDc6upsvpWVNJv5CSVO5mNGH8A5qYCB29Q39sz554dyb37k7Bwal0p/zN6E4EduZF9blatr2JXH2JdtSTcDQcJWZPfieQhQdNtWp4n6r9md63PzmLqexN8QvvS/bD4SCIaHTft2Pl2wt3oSr0e3hBCOVuBgmOhyIjICoWbk7gCi7fAkrAJc2Fzwc/z41VU8MR5NAinkcs4gqQwIUkEOF/DUtgN8f6FucinovajEU89y3iObSI5+5FPNcWcROH7sAe5MAiHgxTCdZeWMW4yB4WdP6q2GWdyyv6EQcXQHBwCoHRqdy5uCuIgdy/uIu+PlWLyDs8T9ThZdzJ8sIO/51yKT+1f6fkyo7fW7Zlx4OWflnPgpJvc750v/oDTYdt3f3x1b/T6QZHYFDuhl8KCmzQHGPFHLeipg3DvlBlYVhArBrkAjLIRYRBxtIgY4dB5u1GWDXIdnOsj3FHLAtRnWGRCxDfhZ0AL2wgvLBtZgsA4oVdGC9sxC0LKG6JigitY3zoXrVrZfYSuhRv62Cq2wKK8uA45YHjKQgMqBROW42l4S2Ctpr1+KlaRj3o0Fno/RAvljPRKBOAORk091F4J7PMBtgvFAY+SZkY4FObhv1ldTFdz5rVu+oCNGkC/2QVMa2BDwZVGqZEw0GVkGUrIyybBEIhBxJKNB9pWCi7Oda3OLeapajNMGylb6tZQlvN0r3VLLWtpoGHQg5AVAlsNcuQEbPG1GPMLNk9bD6td8aaNqugYuLioFKohE1cCZm40mniFLRU6Tdx9nicqmVVU7esmiV8H1kgpqiYGiOgycEjYwS0MBwbQKkVHKAlhnsOCiTH7MuOBnUigwKJFhTAYzUokPCgAB6HggKWhPub6YzAY18wgAq6gwCiIBQEAIeClVYO/1GqHiEs1/PXsHUXoB4qZlrBzHd33bidgzRgDwJvCqGIq0JIYnuQA9wjWo00eI+jRdb3uK+xi6CCCfRB3uwfCEz/gYD8H0hLAEJep5l2B8IHATlAcDAJCB1Rjz2nz/dgw+l7Yu02FVZsdRy6B8NXPTGY/QM57wMhBeGDAjeC2h4+1QpoCQKnq+sXQZg9z5ErxQN7UCEXt/1UxDfZeRYRO8+iw86zvaAM2SOBQKFiEP4EWQAUZF5E0iAoCL4UFXMrSqJQkAOGItqMNCCKo0VOPABSsCjyYNREoyB/Sg0E4lH4oyAgBSE3IgU5ICm0nR/bpzYoBQfDlIwOCU7MR57vHJDSEjhFGiYqrBimODQK9tylBgOWyH0LSsGjoFCmRdq/p1oBCI9C5x9fgMT01gNseLKdERV8YlqUjf20WZCtbgt3iK9tOJJwsBLrwUoB7hGHaja6J6XonpSgezD5Q0X3oFLakzrV8D1JB3xPO7sD6B5kw3vakaIAl3TP+/jsmH3l0aDO5D4+0/fxibqPz8Q+Pgnu45PAPl798nY3n/h28624B9gjikN7+sAQsTrUnb2B66EZK4ClFMscxHe31ZGSkwwzS9+FlE+GKuzSYZK+p52LV0sj/1kwJN0uD7ABurut7h/9oGx8O4p8iLpjbBhZtIQJw3ERDwwHoHHqjngw1kRwjol4BxM0HC6MfQ6kcSERa9EOBF6ORBG3I7GMd2BHvEO0G2vxDkeLrO9xO5CyPnPf5r0nicCLkgi4KYm0q5LkdaoDiR3xEQTclsTBODSnzISViknswYlkb4rdrTFxRUXi4hoYjkFjMAaNnFcksRLYQIFLkrynT7UiqqVXKEq9ziTLAKzKB7xJlfw0yp/UCnT3KGUaNNChFCI+f9Kaz/kfwXqGfTOyQ8olOBiNc4D3LI9MJ8d+VAoeDderVu3OmuFRTx3ZU0f21JE9dWRPHRlvQkufCU26mlCRWQrgl9QyTznp3rTEN26JNvFMPL15W+DgOf3fy+psNhX0F22rPi3O71qjf7aYN9W8+dCSvn8daUkfXITr4iq6s6kX03r2dn5yc9vcvatWt4v5yk2hSRg3iHVv33lVTc8J1Lrl06RVS0A8BbEriG7CZ88RyRF4YPsLBOZOIXho0YGjFg04asF/I4b1GzFo36m7LoZrcXbHTdVcLc4Z3zrt06hhvGqa24OzWV3NG7K/uqgvGfvI6uA/m+b2hfqTGNNWk9t32bFo11C2wc/DL/b5xeGXIdWL6bwBJ1nr9tM6VgcvmPT3eEg4VW8X82re1NNZXOkTWYBWsJzOzxc3cWXfUdnvccuGSKM6rm9dTX+rnrPeWa1mb7cyGO9lRXwUZMQmXl3b72lLiXrqm2qxbpzKw4eIT173YRBt98vF5/lsMT0fjmypi5UhQ+peL+u2k7hf4+pM1Y3o+pm/KmWdO0xyP4EtTrQ1MJslSVM6OB68pT8TF7JZ0IOYq+nq7ec5X9IVabKZWK7npG8P1mcrzBwSbQnAm3F5Pl83CzdZ8Px2zamCF+uG/yOKGjh9NMzAJoUk7S6bwpf2jsXgy7vt8THGIPw46XuRx7fGO6TvTTdh793Jlq865/ufF4vziun/dE32L+719i/P379+0Wn1+ct0VZ89XzdX2n6ALqB/OXn+7uRdt9qq6bJauqt7+fo/Tt5/6FTdy/qyWjWu6ojp+8Sb/vN0tSLTzrnMCKlfVtXSKXG2mM+rs+aDXCwjWJNFsXox/3mxmL0+n1Vdazhvt1YvrqbLVeVepRkH5Yez25Pfm2p+Xp3/tapun8/q36AtMZk376pzGnpZOWVcW9fnb96ILarcsrIdLNvP8u3t21evhqPhT28//OP9zycvXr96ffIS2tbSBrQRWuVl707+v19O3n/4x3+ePH958u79cCR++cvbl/+T/vP9z29/en+iSbCfqIjrdewHDgggm/8XrV/C9/xi7Ot5U11WSyJ1u1z8fnfPHdzPpA5gP00ePT8/X1arlXPyUQHvBG4lFsvG8wEfjM3cy9fvTl4Qlrn//PDh5+Fo+P7ti7++d/YaLU5Ug4DUgQ3+9HyT2U3KdS2zWs12sJtWdsGbV8w+xTXMXzehSldXj7zz6iFmFPXZxOwh/2IzBdrwk+25HO6oLWT+aHaQ6h6S96G5URTdaW0haddav9Lus34Vffz49pv549xu5uBuM9/dZjPfYK9ZdLUW9XxVna2X1YfletU8n81ekEcX9dm0qVbuYE3QJJSPxCSofqOnkx6dDhePU4dhUuFidzpcbqDDZVcdtp0Ua4F3bNQ20Gz0CCmEjc4z12qz4x7fkl0+TnUvQXUvd3g+FEvjZ6lW9kg0y6L2yvzEXo9ChbId0nKTI70wV9BaRBkoSjr1QMEzjcJl3Vx5EOAWAJweMO4Z+T1ukd8pTW8sgN9jPaujivsei6SOwZyOAdQ3/dw2k6MP7U3EgPyNJso7qvfbkiq2W720aZ1tgghcPj2sEiZ0NZ66HW+L8U0B4TowuBwy62F8s/C3fup2vDfqdhN3G03dHrwaZZ9qw/BbS3YXQFxtNltvBFdgfzEFmLt1rm4f2xuOZnuzxwGkfNNCDJCiTixFJdLG/J7Ec4VPtsX5NhFKOrGVlLd64uF8m1gf4eUKn+yNK3yiK+lke1zhelApQkGJ3P6Uk7yto2KSIlIpJ3tlFJ9E87vp/Q4SvOn+XpDYSxfvub2+RW6vYIZXw8eHdVIX3LlS6q+L00q9TFeOrw2YUe/J8WX0vUnz5Z+LrUvJImVs+qveY7qrkWcRSTn2/Ac++u2/DwcyZOnORNvKtYlohaiecVYGPXc79tGUm6attGEMQS42sKSbnM1pQR8aN5tpQTtTs4n2uyzoZADyvwkLmrrI2Swat03YEWFAS1Cl7DL7sqv2mzuZWLt4Vx63DRgV78njBo+TSezmn8K24U01w5vvd8J80+b4/vMkmu8vOvd3GUj9XXrsrsGEV26Lk68Udre07S5vcOnh5Cutj3Da3UThOelEzOe0u4nb7iaq3S11u1u6ufgcdrf4xtN9Z52SfWf+3MvlXsn4ymgyPlea70RL881yY7D5RvCQMmdFqSfnNn+3snmX7uzfpTtZeKnlFrd+J3BL+1cdfqnZ7fKPzRee7TRbeNYpV/hWZiucB7QE04SvwnxLRArMbzYOEOzpfEv3YdjbjG8pdfEtub/D5NmzqJb+GKI9F+2SYNpTSOQ6UO1RwLNXp3aQ08yc4qto073qzmCyNW49lX4pDZruVRyznkJio9CoilmtUoaOKVko41FFWvYtJCc8YwqNpVPJfHQq9+JE24hOJduQTiWD6FR2yIkWQacCcaKhGLVss3qhgHK2ubz2sMdiSb/iVbWV785x4QG3oG58acjBlwZkUKWKYzOmfWeyqZj3QGw6FO1eyFPXc+OiiE+GVfK0C59e17lz/+0Snxq72jCp9e906sVT9cmdk3lnJ8yzYpZgee5MkhJhmaghffIdpwj5fwetaf2uXv00/YlTpZibr9xHy3IvnqyNaFlyFy3LvT/ZYtPCXdm0XLssiYywd2hmYb7JEz2i/HV8PHgmf9Q+Rm/6M952c50IBnWtC2OwxpuiUWuGvLRlaTV/5FFd85Vxa4dZqjvRSzRHY5CUC0eTclkjYZJzSRoTcn3NmxAtVwQDmdDau4BROdCYaPfsZ3kw+VnehcVFuV4YQeCiSHfhbil83C33YqXaiLul2JC7pYC4WwqfYSugfW0xAKmvOnG3FMC+Nhjx1u6WemhbFLGd723Vl8VZKLVEd46WaN7TIA1VEk1DpfU7yESlXewN07Ro4uaETjsQK6VbI1aSMVTkCKKKpqPUR6yU2t/iJ1ZK90esZIRSURpPrJRGKWcEhFOT2496doNuakUUBU23zXkbIlFK40mUtL4HCZTExfowOY4QdbgXGbjXzpx77cxyLx4Kk869P3srfDsuLyOL8TIMmnbZLcpfws3IFDcjM9wM2vxnGoFPF3pfmdAhZBYWy2YPnoV4VxeDsFg2nVl6NiL4vT9Lj+xvmKlHZNEAbUGu2YIPLKW+qhG5D7xtksHkW6SnyaWK5w4VFw597qWnye3vceO4xWlz3p2jxo3lhsDcGpqbvE5brnOAl8a1XudRSvnBTyEgZPazTtMbVPEq+UGjBED5DkiQ/fw0eTw/jextF0cN56ngM5Bls1GOdtkDmt3mqf17m+5GP+ottjsD7nnQKwd4J+e8evW7nD+deICl/eQZh8I8YJq4aaKKDvQSBiPYveglNmQEwy5GMP17/PQSNi3YTuklyOs0k1vE00tEcM9qqacCSsfl9mN6+ds6mF9epDOx1EY8s27KCY0iDEeYYNH7MPGEkRwBVNhSEs5qBcwp7kMlIgOEjTRcIgIB4SgCEY4kNBE5sImSdEtDJzpaZH2PW2UnKmWTprJebDgCweEIQIcjDR6ODJwicgAVEYAQx0GEi5kpw0MuqkvuXG2N98UprlFIUd04ZBiG8TAYxMMgJ/wbKVhGFACAm6NwqhW1cN/WFLWB36jUybbQ7ibCtwnzvvdMiCeg1SxrwKrisWpV3RYVj30W1YBXYw03iECoN4rAemOJHMQO5KBoO9aQg44WWd/jtqiJqM+0qF7UNwJh3wjAfSMN+E1ep931dwAHEYD9DjOhqlky/Uq0T0va2YpaeoPHO+RHdYLBsQIpREnYgrqsZ2JbT2s62tYT6+luwmSp3Qf927WaG498NJ+qtJir1cwb6y+FWCDST/LMRsX5qWD3KH8ZjPKXXRiz3YuEQSKuyYYYxPnki+IP58KbsIdHkIdvwvWW7D/ZWAZbww4URXDAGifOdGPZJtnoi834JwA+HsbpFpHB2WDh4LWeRuUdLB4ezRv7wH2zvPF+7UDyxovYHG9Z4aV4y4o/juGNN/q/B8FbtoMcpV/NmQo4GsLPYHLGnpy5GHKn7MkeNt5W9jDpXji8C97gsSd72Nj6imMws1crH5k+jFVER1J4FO2PY/2fVkowWkZ3KPikXq7NypBWlAh0zyfGdQjeZzKJqDVTrgrWoskfWdZF2TCyV8ErqUtabi3He80VNo7OFSbWOShDWNPMgvkdm8a8wI3is4GhbWUDU24aOQ5J+ZmmJxuYdcvInw0M7S0bmHnFaHvZwMhy5CGeb3ZzbVtTlaaZRSpV0ygXYNFe83yh6DxfpEfN7F7+aeU409R2CMn9B/Hb8cHvO6DRGaIsxyv9A/yuwjOz43dMsZmRFH9kA88Ld2b+u5jOZp+mZ9cqfc+r56/fUN6l14TD58Xzn16cvHGy91xXdw7Onpg075NHmOZddKXpL5BuenwZqTHeYUpq3pdBh4ELuj2GmHTD37zDAKUbHu8t3fDY5THEpBsOBvKEzsBrHxfZxS4GY3Up428CDb5bvKuD0MV53o6DIHrZ9BAUtBubbNT2S0jbmOeMef1BRbqxn9nSoIcftjnk3WFuwIhuC+bmqX53E6aLR0mN4nV1F/T3rqu73t97kP4e2U7AunNd3e3eUl5Xd5FG8rq6+/b9PdKjVjbnYArg3fseGHt6OX73Fetvyc15J9fjdto01XJekDsR8+rz4F11efL77ZPh/37y74cfp9//1/Pv/9f4+/JU/vmP70//x9N/HY4Gw/Xwqe0b4Dx5eKGYeu9RmLpTAKZ2xV7QJPEGX9Ak2f4eXxxKkusuUJ+h3fQZVcoOvUbld9xvsdtB3m/rZQ12G95Nt62XdZdeI+I77rTYLVE3IinSRC+V1OQxOO6dOrrLYtzyRHFm+fWyCpNKKcLu3WhUzA9ty4Xvvh0dR21HwZgfivXhkSvmh/SYH4qO+SFHzA/FxvyCZ9nqqHp2qv+XvXNtjttGF/T3+RWKaqZOvJE1BC8gaY/PlmIrM95kLB9bOVNnU95UW6LsLre7dbqpxN6s//sW77jjBZukutvvfBmnBd5AAMTlxfOwycZZ/ePrM1fatB0rwzGjzXNbBvoEPNDncl67HFim+tdsvZwv31nFXmxitdNLXUWJQeq1zYjRXepFQFIv5WhOZfXSDhl9VRX1+Srqq4eBiirqK6qoL1RRoquiEaiK1m/VVkXrZNNV0fqCTlW0PsZV7AUWVljGmj54rMnlvFYhNNtssnxjDrmM2KSWiMsqESzgsknbI94yssdbRg6Rp9fZ5mo9vy1HhzaLEpMWFUq7qFCygimYN2hokphUY8xzCW0LczVoc8Qc4qrP6SHz2FKdxOa56E3qquF8Y4zeaylSTUK1gUfdT9g3BY9Sj+Pk4IlU/YSI7ydovDqKfkKk6CdEQj8h0PUTrFyK5o2aKmSdZJL+QXMxcGWs04+mSxlMq9PmtGjR+cJMMWoqYAuHmYtVL4ZLWOKhJCwdD0aBg2luNTZIWGLpIYwSlngyCYuAgImHk7DMTTVsfj3Bl24OrlNzpjbFkwpXYrBwZX6tUq0YytT8ppwOJE0J/vcjP6IuVhPbG/w4+9RwfdvXyPzWvMvF/OM8f1RcXDvt93G1zo7y97Nlkero6v1sPbvKs3U38+dHdJTXCDWRiHn5t+pTBBZZWLNyvpSzsvtNyEqizcib7PdsXeUkUeUjGSUX4RaLolFrF9dO82yT1zn6wMU/YMvN+gpMXra/NDlZ//DoyLqmp444rY+vQk5tp+AjUa2LiKO8Iri3AKxLSyy6NBNLSNDdJEPJdzqMkIIi1NxwYhDvJNJDKL/UTXc7cVXvKL/UkfpLHbFfaoEclKhlO6qINX/HfWlC4bYa0zTpuyqRDO1TsLh3Ehf1jmRNizhrGlPman9ZG6KWqG1nidqNlmhUagmvXnvgAvQf13OmKwdDRbqZzj9mOXMC/jcN6uXqh/kig5gqq5RqVaV6goIaXJXbWJXcXZUU5KpUqo5UskqtTylVTVCk/ARFqjYkKSYoUsUERSpMUFDdBIUdQ9++U3M1q9JMMkfRXs2hTa4OcFUD9uLPU4vKklob5Tq/RcdSWyFX5XyiefWCckktqxd1KtjyRZvYff2CWpcvqIsdY3H3br58lt3M7hb55lV2ow2HaOMhpENc/G+xyf+2lSaol/8t7ul/i3X+N6sASNlbjNW9xdjV/xb3RvGL79TEmhTTTtCDlK4JbbakA90lXX3w/LHND2ex+8jvQ6v3WWf5+rNdAlYme1wViV+z9XrjF4WluvmS2P+2pNsqg8yqg385/vTwQ7bJ17OHbz8/LF/ym5P6KidHEr4pXxcbysxt2tsawKtp0Lg/61uz1lnpPamf7PHR3Ptb/WxHc69wV/Lw+foMv8y90l5Z/nzKPoIYvahKoX7mskQQetrVn6JSCtSqfP35r1JuPmYPPHpy5PYq6qOrqODOTtaVk7vlc33rHrTlpEgmtoKBg/koGMx8FHQteqBo0Vt6aGAyHwXys5jNR8F05qNAaNEDuPnIuihWvkcTOa34+wQtd3kdaGtdJmZa6GA8QLvacBSADUdV/mrVRpvN4gLQw0zF1HYo24VLP5NNf++Ittnmw9PZ1fvMAmlLhOQ2TluTDkhq65L3YbUlAFhb4pIpIJ9GXqs0vuGh//PVafUVqLs5p1erdXb6Ps9vT5+tfl8uVrNrhRFAOupmIx7jZgXIzUKAvJ8LQGga8iFFALpzA5qofCIFwG/ZemMIKevg/3VCF+x/aqL+b+VD68X8T3si/1Md8X9EHxqA9p/2hf3Xb9JQleoUE3y26ytBP9x18mnA/qmN629xnzX5rLWe/b5af8jWf1+v7m6N36oaEMKmt3ysmJSwzxV3gPsHK7DDRYNecFFv+o2mRZEzFEeHfVlgJD2z2xO427T+kTnw8fHdpqpzV/nxYxaEQ4LIlYTT7p2oOKSz5eeLm+NHv/zx5eSPL2++nPB7K5SgUi60W52iCq2urlad/vjP6+zm+BHTdSh7Gh9X19liUwd3n56V//csu1rMWrRTdVdvV9cFg+fLyfFVpSwuFULlD2xsp0zpOekizpS3mi2v1p9v8++r88vZUVCkigpTXet9NrsuQifK/5iXp+yCW8qAFCZC4xE5aWMMACv88p23K2sMtKha/zupFvxOqgW+k3pB76RewHujPlc9n63Mho9Z/n51XT1XM7MMeH1lp+9qMc+WedEo3Mzf1UStzek/8vz2KftT+y6rOlxdS56lUr3Calrk0R/ynMWjP47L+jBb5trCVfTX61mPzenTOvVD//jkOPt0u1pmy3w+W8COPu8OKE+wni2vVx9hx74q0z70K35vOfZTPSsz3truBbzuTtTkfDdygVfN6hmqo9rz1KxqVYVpXktTYA0jjFfZf99lm/z4RD+gaJIUZy7225aFpvn6qrKP/dq5PuS/mGOrxxFIy0WMUf0hKu9GQVyuWudyy+3Rk6OL8ueim5OvyiHC+9nm4vdl83FmUhcTu+u7ZZGzp3dXG7/+bnKNvd+PN312l6+Ur2q+vL3L64q4usub/4CAzepdOQcANpNAyGV2iWyzOqseiL832XZ43DMyBvfMCs6aoA+oh424PDIUZyDvGXMhzI/SucuuX2Wb29Vykz1dXWd1/Z/dFT0W9Rf2+7PXz586fXu+n23mV2d3+XuuB1B+Mr8/P3t1/srtbNlsna3Vp3v2/O/nry+dTvds/i7b5KrTFU3f2+bWW7W16jPTpircbsoUV6vlMrvKL7tPJYDs3x42Xy1frlYLVv4EPcN11Zl6+n623mTqb3RNUr68uj3/lGfL6+z6xyy7PVvMf8s0neCi3LzKrufr7Kru2ItpVJ3Vs59+ajulXSe17rPWPdimQ3vxww/HJ8cvLi5/ff3y/OnzH56fP9N1ZMsbmOfZxw17sVfn//Hz+evLX/9xfvbs/NXr45P2l+8vnv1X+Z+vX168eH3Opah/KpOoLlf/MCs+KGVHefbpaTUCaXr57bvv/NCV9m/L/tvL4hyaHnTxp7Pr63W22SgLH+9m16codM36B7gUunK1IfakMsKe1AJYVa7x2kN1l55Xm0FLNyv1gR5T6GWG70szfeD+J64fRfWav2g7lzV/uYhDq/552jw911+Mnb8ebYkqR2lt6Sn+qy4puu5+0T3vXjeoCxkfTA+S7UM2eSh2FNvslLqQZdZKv5bZJ/3a5vHh9Tfjw+xuxtreZjxeZzPu0dd0lhnNl5vs6m6dXa7vNvnZYvG0+NPN/GqWZ6oeAqRJSA+kSWDHjYZMOrg6nBxmHdaj8ZPx6nDaow6nrnVYHqRIH3hFR61HzSYHCMIXMk/8VosZd3if7PQwq3uqre7piPNDUBitVLXogdQsCVNJzZDKg6hCdES5RDGlZ0dT3rWrDGXkc2QI6eastMWBhnhuKZy7nGC8n2juyBjMrY7ltoZyWyK5y8etArlNcdxFMk0YtxjFDcr96kg2gpsN4JbmNq1YROkINRsRIiDxh6KXuqMRPRAaUScg8ScTkPgqNiJEQGLdzS3PautDxKS0o8vQpSvClOjSYa5YxKEchj6YXCq/By2+lFti0FXUQKqoRWqhfAdw40UwFL+023mh2HjR3HVg4JcG0kMYjRfBZMYLYctFMJzxgl9UAlTQIt10lbO4mmPFLA7pKmUwqRcjALNK+XzXwkr58Z6V1MknR1jnLsI6rdvuhTG+vk7yCUevlPzlYLWSP8YV2tmD8r0ltFPIe5HbaS6Lsqk05EaP0Vhvfnf8pcO9ezA+Wmwr5TAGK1xVe6SatqpsQfcNtiq2oM6s1fb+VS1ocKQFurYtaKSirUpc1j64Y31Ai7VKycdM1a7KV3ZqYuXDXcGsPRDJW4JZ9e9JJLWai7Dc8EZcwxtPW2B2ujnevpyAAb5ggF9qAfilcNRuOhRq150hFYIYUjrUbjoZajdVQaQGQe3eM7+POtH7qJmplk6K303B+F0VuS/kyH01vK8ub0U8ZLebOuWhe+LvEqQvVTP9UjUBMOV4gdLvRbil/Csffsm12+n9cgDpqBRA6sQAHKS0QinDbMO90S7neEyrXa3cfKvYW10uoBmIq8QbCrlKOks4UWjC2/slngG7SsrJVPVziMxV4rlCV7v2X6Suds35n464/8npmta9tYt5agTrL9Uf38h7uj1AvdqY69QG1IA3IcxSban+YK4QG3DTvWF2cHsDk6JtzFXiuUBXNyrgqra0Fe9rkS27giutNpIn3uOjOflbkar4R7HMKLHviPfLnLxx4d1RE+9uGzJnP94d7cm7ozreHTVVVKrrXNEjLQTUiXdHNagFAqmWfy2uNCeWylnuVJiij7U5LS8Fr6pVeneeHZwbbuFxsjy7FshJ1HbAsuIILM6mn8UWPHEfCIOvEVKUmz4eqP4ubBQxpalP8sCRre1UdrbvLjVFY6wOE3v+UYsenM/d9ZzEPTt21KF4RE1OYps5bsGibEi//ebb+i9/Oaqa1m/mmxezF/WvD8TOl0gO9QcDmXYREkQRItE+JvFNINNydn7rR5Zwp74r7lTVy+oiI+Qemnhw08lrc4T515MnR991P3IPw9/6d829i98J66KutGFMX+PFpKBvRrdpS6rVzZ8MVVe8JOzbIR7FVGN/BPy5kYjqg4mo0pvQAlHL7WtGbk/MJLQAe6q9gCBUT53UHdITWxk9sQvRmdleqG0r23VuNrXYFwwdqJ/hYNTPbqGbKFa62zsnoYn6GcrPYqZ+htNRP4X1bhLCqZ/WFW9ub6kB4cwkG71vy14M1kKxRzCtUzgeb15NAw3BNFAu37VQUG5jr7ZuRlzd1IRuksiB7xcNxvfr1lCJYhG1vXUSmfh+kfwsZr5fNB3fT1hKJRGc7xeBKicghJNLN031dAvd5A5hKmg0HlBdzfyLwMw/Pu+15L92Y722dlK+dq7WuWJ4QbV9barsa1NpeEGEqGdCudhObQQ2AYRgE9rVYqqoxe1kD+UiPOU7EocYfR77D/aR6vMKwaDGkO16zlYeZVDIKKM5WhxmUOZf7TCDMsMMKgwzytv/rrl/sWmgsKah2EtuaxZW63yCkUV7LZcGYbVmVsAJhTUG+lgJog2W0MwxUSb204M0B0V+v+EOktqCSxCfuU0qftlMalsixEwTTm5L9PHbgABu0vltiUJw29454RS3ijuSnkcdx93ONoueW2IO5dbHcuuCublobiLIbonCdktIX4R+h1GxVMoizTTf6XIHFbxKXvaCVffB6RNlFDdhZLiEAKpkmdtvuIO6iWK2BNY0G5luXtJtHsi/V7gbR7K5WwnYcqK3e8GjzPPypx+z/LjDzjnikB15ziV3AZ8T30Q+J9r4fOKPxT5X3BEMft7NA4v0c2IM1SfaWH2iCdYnvisBnfh9Eeg8espS6Zp00zS9zdUcmt/mkGmw6MS3cdGJD2iC29x/wx3IK6c4OIK2wqadfIo7QCzipqhEIgRhEy4ukWgDwgkgIpx0oYlEEZvY3j/hohMVdyQ9j7rKtsYiMUSRGGPDiTY4nGiiwwkXHk6EOEWiCFQkmghx3xrhIpIyDMohPuXo1Va4HqziCgcxVTcdGC7PVl1l+DdhYhmJJQBcfAtvuEOluG+piMqB3yTlOks+Ga8g7GaY99YlQR9o4esE7QwgUbu732NbVXWL6numFlUIr/a5uEGiDfUmgFhvv4sc9BWRg+29+1zkoOKOpOdRt6hhez6xRTVGfRNt2DfRxH0TLvC7uBy3118ROEg0sd++D6lIsEo0ZUvq3IpK9caHRRT6ho392p39RBkM7jMhhSS0t6Cq1jOUW0+pOMqtp8/jbvxg+Je+u61m7zevDyzwA02LudksgIY9u1oP7NTbAZme+iMhqPS4tDaPXlP4QBa9JnEfhx5AoddHSRRODxuj+tbQQUekX7D2QyVujPah0Sf9/BMa806eL4AEZ8HC0Zz1DYg7mOwPHq2pmfUDitQpMPmszayuqHY/NcX143yzmS/fdXizNl/FolvyzZoTNHSzz0f/dvxde8h3x/8mluvktDlEWbhHQIVCuY3NTUvI5XwhzO4eBGFuBEbpF7GkagYa7TijTif0yeshRtdTNtDDvKHoYd3wQjG6aG7YM9DDPOkpnmjJXlV6ID6sPlH5JtsRRfWjx/+nhAQrj+EHFE2hXt+JJyPcoUUCd55YU4f0/cw6Beib2X0VpI9m8yepdWE6jPWl9F9SVequa+lNygrzwKyw9junI4Tl+cLKd8xzcQM3gdPAyFA0MGankWKStJnTNNDApF1GZhoYmYwGJm4xGo4GVnyODErkfJxt21xVyfMFsFLlObMBlkzK+SJgzleRoyLdy1ysFHOaXA8h3P4l7s4YfNsXCiZESQOv6B7GXYmhZMN7TFAykkL/7jDy8p3NfzezxeLt7OoDq+/54ez5T6V36Xnh8Hl69uLp+U9Ke8+H7LPC2QPBvAcHiHlvs1IcLxTZdHhEat8fEUnd5KV1wNAkVI8YILjhnR8w6HDD3mS4YU81YoDghq0LeW2d0X/7miRj9GJ8n/2UNVfSNvjq5K4DBJfB8zADhDaXxRECE+1WF7ay7e9C2ryGGfP8ko10q3+uPw388sOQr9w9zE3zRocKczOcfrwC4zKiLBvFD9ln63jvQ/YZx3t7Od4ruhP6uvMh+zx+S/kh+wxsJD9kn3d/vFfkqERztiKAxx97+L4hl+G9L+h4q+ucOw09bmd5nq2XSbEnYpn9fvQqe3f+6fbb4//z7f989Mvs4f89e/i/vYfpm+6fvz588z8e/Pn45Oj47viBPDbwE2//lmLmk6/CzJ0WYOaqtRcSRMbFFxJEw/fx20nJYruLLs/IOHlWVkqHXCvTj5xv0O5gk29367k22/xxsu1uPXfJtSL5yJkG7RK5iaSKWzSqpIJDGLg7ZbTLx7jyRDVm+bt1ZpdKMYnVvVHQmh8Zagjv3h31QN1R7ZofgY7hiWrNj/BrfgS85kcUa34EuuZnnctm36qhp8omG2f1j6/PXGnTdqwMx4w2z20Z6BPwQJ/Lee1yYJnqX7P1cr58ZxV7sYnVTi91FSUGqdc2I0Z3qRcBSb2UozmV1Us7ZPRVVdTnq6ivHgYqqqivqKK+UEWJropGoCpav1VbFa2TTVdF6ws6VdH6GFexF1hYYRlr+uCxJpfzWoXQbLPJ8o055DJik1oiLqtEsIDLJm2PeMvIHm8ZOUSeXmebq/X8thwd2ixKTFpUKO2iQskKpmDeoKFJYlKNMc8ltC3M1aDNEXOIqz6nh8xjS3USm+eiN6mrhvONMXqvpUg1CdUGHnU/Yd8UPEo9jpODJ1L1EyK+n6Dx6ij6CZGinxAJ/YRA10+wcimaN2qqkHWSSfoHzcXAlbFOP5ouZTCtTpvTokXnCzPFqKmALRxmLla9GC5hiYeSsHQ8GAUOprnV2CBhiaWHMEpY4skkLAICJh5OwjI31bD59QRfujm4Ts2Z2hRPKlyJwcKV+bVKtWIoU/ObcjqQNCX434/8iLpYTWxv8OPsU8P1bV8j81vzLhfzj/P8UXFx7bTfx9U6O8rfz5ZFqqOr97P17CrP1t3Mnx/RUV4j1EQi5uXfqk8RWGRhzcr5Us7K7jchK4k2I2+y37N1lZNElY9klFyEWyyKRq1dXDvNs01e5+gDF/+ALTfrKzB52f7S5GT9w6Mj65qeOuK0Pr4KObWdgo9EtS4ijvKK4N4CsC4tsejSTCwhQXeTDCXf6TBCCopQc8OJQbyTSA+h/FI33e3EVb2j/FJH6i91xH6pBXJQopbtqCLW/B33pQmF22pM06TvqkQytE/B4t5JXNQ7kjUt4qxpTJmr/WVtiFqitp0lajdaolGpJbx67YEL0H9cz5muHAwV6WY6/5jlzAn43zSol6sf5osMYqqsUqpVleoJCmpwVW5jVXJ3VVKQq1KpOlLJKrU+pVQ1QZHyExSp2pCkmKBIFRMUqTBBQXUTFHYMfftOzdWsSjPJHEV7NYc2uTrAVQ3Yiz9PLSpLam2U6/wWHUtthVyV84nm1QvKJbWsXtSpYMsXbWL39QtqXb6gLnaMxd27+fJZdjO7W+SbV9mNNhyijYeQDnHxv8Um/9tWmqBe/re4p/8t1vnfrAIgZW8xVvcWY1f/W9wbxS++UxNrUkw7QQ9Suia02ZIOdJd09cHzxzY/nMXuI78Prd5nneXrz3YJWJnscVUkfs3W641fFJbq5kti/9uSbqsMMqsO/uX408MP2SZfzx6+/fywfMlvTuqrnBxJ+KZ8XWwoM7dpb2sAr6ZB4/6sb81aZ6X3pH6yx0dz72/1sx3NvcJdycPn6zP8MvdKe2X58yn7CGL0oiqF+pnLEkHoaVd/ikopUKvy9ee/Srn5mD3w6MmR26uoj66igjs7WVdO7pbP9a170JaTIpnYCgYO5qNgMPNR0LXogaJFb+mhgcl8FMjPYjYfBdOZjwKhRQ/g5iProlj5Hk3ktOLvE7Tc5XWgrXWZmGmhg/EA7WrDUQA2HFX5q1UbbTaLC0APMxVT26FsFy79TDb9vSPaZpsPT2dX7zMLpC0Rkts4bU06IKmtS96H1ZYAYG2JS6aAfBp5rdL4hof+z1en1Veg7uacXq3W2en7PL89fZX99122yRVCAOmgm41wiJsTIDfrAPJ+JgChYciH1ADozg1ooPKJBAC/ZeuNIaCsQ//XCV2g/6mJ+b+VDa0X8T/tCfxPdbz/EW1oANZ/2hf1X79JQ1WqU0zw0a6vBP1s18mnwfqnNqq/xXzW5LPWefb7av0hW/99vbq7NX6pajwIm97yqWJSwj5W3AHun6vAjhYNeqFFvem3mRZFzlAcHXZlgYH0zF5P4F7T+kfmwMfHd5uqzl3lx49ZDA4JqCsHp905UVFIZ8vPFzfHj37548vJH1/efDnhd1YoMaVcYLc6RRVYXV2tOv3xn9fZzfEjpudQ9jM+rq6zxaYO7T49K//vWXa1mLVgp+qu3q6uCwLPl5Pjquz9r/8+/3RbiEGLRM3vhci4FAuVP7ARnzK756SLQ1M+wk2ZQxfLf1Z7BP/XfyszqyBMFdWpuuL7bHZdhFWU/zEvT9wFvpTBKkz0xiNy0sYfAFb/5ftvV90YoFG1NnhSLQaeVIt/J/Vi30m9uPdGfa56rluZGR+z/P3qunquZtYZ8HLLHuHVYp4t86LJuJm/q2lbm9N/5PntU/an9k1XNby6ljyDpXqR1ZTJoz/k+YxHfxyXtWW2zLVFr+jL1zMim9OndeqH/vHJcfbpdrXMlvl8toAdfd4dUJ5gPVterz7Cjn1Vpn3oV2zfclyoelZmLLbdC3jdnajJ+W5UA6+41TNUR7XnqTnWqgrDvRburNLo4/Uma0YTX07KrbZlmWg+varcYT91rs/wL+bY6m4FyHIRXlR/hcq7UcCWq6a53G179OToovy56OPkq3J88H62ufh92XyZmdTFnO76bllk3Ond1cavP5pcS+/3Q02f3eUr5ZuYL2/v8rqere7y5j8gTLN6Q84BMM0kBnKZXSLWrM6qB+LvTbYdHvKMjIE8szKzJugA6jkjLo8MJRnI28Vc4PKj9Oyy61fZ5na13GRPV9dZXf9nd0WHRP0B/f7s9fOnTp+W72eb+dXZXf6e+8CXX8Tvz89enb9yO1s2W2dr9emePf/7+etLp9M9m7/LNrnqdEXT97a59dZqrfrMtKkKrZsyxdVqucyu8svuSwiA+reHzVfLl6vVgvU+Qc9wXfWVnr6frTeZ+hNcQ5Qvr27PP+XZ8jq7/jHLbs8W898yTR+3KDevsuv5Oruqe/ViGlVf9Oynn9o+Z9cHrbukdQe16a9e/PDD8cnxi4vLX1+/PH/6/Ifn5890/dTyBuZ59nHDXuzV+X/8fP768td/nJ89O3/1+vik/eX7i2f/Vf7n65cXL16fcynqn8okqsvVP8yKD0rZD559eloNM5pOfPvuOzV0Zfzbsnv2sjiHpoNc/Ons+roY/SgLH69l16coTM36B6gHUm0O13LYk0oGe1K7X1W5xhsP1T123moGLd2szwd6TGGWGb6rzHRx+5+4fhTVa/6i7VzW6OUiBK3652nz9Fx/MXb+erQlqhyEtaWn+K+6pOh680X3vHvdoC5kfDA9SLYP2eSh2FFss1PqQpZZK/1aZp/0a5vHh9ffjA+zuxlre5vxeJ3NuEdf09ljNF9usqu7dXa5vtvkZ4vF0+JPN/OrWZ6pegiQJiE9kCaBHTcaMung6nBymHVYT8VPxqvDaY86nLrWYXmQIn3gFR21HjWbHCADX8g88VstZtzhfbLTw6zuqba6pyPOD0E5tFLVogdSsyRCJTXzKQ+iCtERvRLFlJ6dSnnXrjKUQc+RIZqbE9IWBxpCuaVI7nKC8X4CuSNjHLc6jNsaxW0J4i4ft4rhNoVwF8k0EdxiADco96sj2eBtNnZbmtu0EhGlI9RYRIh7xB8KXOpORfRAVESde8SfzD3iq7CIEPeIdSO3PKutjw+T0o7uQZeuCLOhS4e5EhGH0hf6YGip/B605FJuiUFXUQOpohaphfIdwGUXwVDo0m7ThWLPRXPXgQFdGkgPYZRdBJPJLoTdFsFwsgt+UQlQQYt001XO4mqOFbM4pKuUwaRKjACMKeXzXcsp5cd7Vkgnnxw5nbvI6bTuuBfG+Po6ySccvVLyl4PVSv4YV15nD8D3lrxOIe9FZKe5LMqS0pAbPUZjvfndUZcO9+7B5GixrZTDGKxcVe2RatCqsgXdN86q2II6Y1bb+1e1oMGRluXatqCRCrQqIVn7kI71AS3WKiUfM1W7Kl/ZqYmVD3dlsvagI2/JZNW/JxHSai7CcsMbcQ1vPG2B2enmePtyAmb3gtl9qYXdl8Ipu+lQlF13fFQIwkfpKLvpZJTdVMWPGoSye8/oPuoE7qNmnFo6KXk3BZN3VdC+kIP21dy+urwV8ZDdTuqU5+2Jv0t8vlSN80vV8L+UQwVKvxfhlvKvfPgl126n94sApKMCAKkT/m+Q0goFDLMN90a7nOMxrXa1cvOtYmN1uYBmgK0SbyjaKukE4URhCG/vl3gG4iopJ1PVzyHiVonnylvt2n8RuNo153864v4np2ta91Ys5qnpq79Uf3wjb+j2APVqY65TG1AD3oQwS7Wl+oO5QmzATfeG2b7tDQyJtuFWiefCW92oWKva0la8r0W27AqutNpInniPj+bkb0Wq4h/FMqOEvSPeL3PyxgV1R02ou22gnP1Qd7Qn6o7qUHfUVFGprnNFj7T8TyfUHdVwFgikWv61uNKcWCpnuVNhij7W5rS8FLyqVundUXZwZLgFxcmi7FoWJ1GLAcuKI2A4m34WW/DEfSAMukZIUW76eKD6u7BRxJSmPskDR6y2U9nZvrvUFI2xOkzs+UctenA0d9dzEvfs2CmH4hE1NIlt5rgFi7Ih/fabb+u//OWoalq/mW9ezF7Uvz4QO18iNNQfjGHaRUgQRYhE+5jENzFMy9n5rR9ZIp36rqRTVS+ri4yQe2jiwU0nr80R5l9Pnhx91/3IPQx/69819y5+J6yLutKGMX2NF5OCvhndpi2pVjd/MlRd8ZKwb4d4FFON/RHI50YYqg+GoUpvQstCLbevGaE9MZPQQuup9gKCOD11UndCT2wF9MQuMGdme6G2rWzXudnUYl8wdAB+hoMBP7uFbqJY6W7vnIQm4GcoP4sZ+BlOB/wU1rtJCAd+Wle8ub2lBnozk2z0vi17MVgLxR7BtE7heKh5NQg0BINAuXzX8kC5jb3auhlxdVMTukkiB7hfNBjcr1tDJYpF1PbWSWSC+0Xys5jhftF0cD9hKZVEcLhfBKqcgBBOLt001dMtdJM7hKmg0XgsdTXwLwID//i812L/2o312tpJ+dq5WueK4QXV9rWpsq9NpeEFEaKeCeViO7UR2AQQgk1oV4upoha3kz2Ui/CU70gcYvR57D/YR6rPKwSDGkO26zlbeZRBIaOM5mhxmEGZf7XDDMoMM6gwzChv/7vm/sWmgcKahmIvua1ZWK3zCUYW7bVcGoTVmlkBJxTWGOhjJYg2WEIzx0SZ2E8P0hwU+f2GO0hqCy5BaOY2qfhlM1ltiRAzTTivLdHHbwMCuEmntiUKt21754Sz2yruSHoedRx3O9ssKm6JOZRbH8utC+bmormJ4LklCtEtIX3p+R1GxVIpizTTfKfLHVTwKnnZi1Tdh6RPlFHchPHgEgKokmVuv+EO6iaK2RJY02xksnlJt3kg/17hbhyx5m4lYMuJ3u4FjzLPy59+zPLjTjrniEN23jmX3IV6TnwT9pxo4/OJPxb4XHFHMPJ5Nw8sos+JMVSfaGP1iSZYn/iu+HPi9+Wf8+gpS6Vr0k3T9DZXc2h+m0OmYaIT3wZFJz6gCW5z/w13IG+b4uAI2gqbdt4p7gCxiJuiEokQhE24uESiDQgngIhw0oUmEkVsYnv/hItOVNyR9DzqKtvKisQQRWKMDSfa4HCiiQ4nXHg4EeIUiSJQkWgixH1rhItIyjDYhviUo1db4XqwiiscxFTddGCyPFt1leHfhIllJJYAcPEtvOEOleK+pSIqB36TlOss+WS8grCbYd5blwR9oIWvc7MzgETt7n6PbVXVLarvmVpUIbza5+IGiTbUmwBivf0uctBXRA629+5zkYOKO5KeR92ihu35xBbVGPVNtGHfRBP3TbjA7+Jy3F5/ReAg0cR++z6kIsEq0ZQtqXMrKtUbHxZR6Bs29mt39hNlMLjPhBSS0N6CqlrPUG49peIot54+j7vxg+Ff+u62mr3fvD6wwA80LeZmswDK9exWPbBObwc8euqPhGDR49LaFHpN4QMJ9JrEffR5AHteHx9ROD1sjOpbQwcXkX7B2g+VuDHah0af9PNPaPQ6eb4AEpwFC0dz1jcg7mCyP3i0pmbWDyhSp8DkszazuqLa/dQU14+V1ajDm7X5Khbdkm/WnKChm30++rfj79pDvjv+N7FcJ6fNIcrCPQIqFMptbG5aQi7nC2F29yAIcyMwSr+IJVUz0GjHGXU6oU9eDzG6nrKBHuYNRQ/rhheK0UVzw56BHuZJT/FES/aq0gPxYfWJyjfZjiiqHz3+PyUkWHkMP6BoCvX6TjwZ4Q4tErjzxJo6pO9n1ilA38zuqyB9NJs/Sa0L02GsL6X/kqpSd11Lb1JWmAdmhbXfOR0hLM8XVr5jnosbuAmcBkaGooExO40Uk6TNnKaBBibtMjLTwMhkNDBxi9FwNLDic2TwIefjbNvmqkqeL4CVKs+ZDbBkUs4XAXO+ihwV6V7mYqWY0+R6COH2L3F3xuDbvlAwIUoaeEX3MO5KDCUb3mOCkpEU5neHkZfvbP67mS0Wb2dXH1h9zw9nz38qvUvPC4fP07MXT89/Utp7PmSfFc4eCOY9OEDMe5uV4nihyKbDI1L7/ohI6iYvrQOGJqF6xADBDe/8gEGHG/Ymww17qhEDBDdsXchr64z+29ckGaMX4/vsp6y5krbBVyd3HSC4DJ6HGSC0uSyOEJhot7qwlW1/F9LmNcyY55dspFv9c/1p4Jcfhnzl7mFumjc6VJib4fTjFRiXEWXZKH7IPlvHex+yzzje28vxXtGd0NedD9nn8VvKD9lnYCP5Ifu8++O9IkclmrMVATz+2MP3DbkM731Bx1td59xp6HE7y/NsvUyKPRHL7PejV9m780+33x7/n2//56NfZg//79nD/+09TN90//z14Zv/8eDPxydHx3fHD+SxgZ/Q/VuKmU++CjN3WoCZq9ZeSECNiy8kGEE7005KFttddHlGxsmzslI65FqZfuR8g3YHm3y7W8+12eaPk21367lLrhXJR840aJfITSRV3KJRJRUcwsDdKaNdPsaVJ6oxy9+tM7tUikms7o2C1vzIUEN49+6oB+qOatf8CHQMT1RrfoRf8yPgNT+iWPMj0DU/61w2+1YNPVU22Tirf3x95kqbtmNlOGa0eW7LQJ+AB/pczmuXA8tU/5qtl/PlO6vYi02sdnqpqygxSL22GTG6S70ISOqlHM2prF7aIaOvqqI+X0V99TBQUUV9RRX1hSpKdFU0AlXR+q3aqmidbLoqWl/QqYrWx7iKvcDCCstY0wePNbmc1yqEZptNlm/MIZcRm9QScVklggVcNml7xFtG9njLyCHy9DrbXK3nt+Xo0GZRYtKiQmkXFUpWMAXzBg1NEpNqjHkuoW1hrgZtjphDXPU5PWQeW6qT2DwXvUldNZxvjNF7LUWqSag28Kj7Cfum4FHqcZwcPJGqnxDx/QSNV0fRT4gU/YRI6CcEun6ClUvRvFFThayTTNI/aC4Grox1+tF0KYNpddqcFi06X5gpRk0FbOEwc7HqxXAJSzyUhKXjwShwMM2txgYJSyw9hFHCEk8mYREQMPFwEpa5qYbNryf40s3BdWrO1KZ4UuFKDBauzK9VqhVDmZrflNOBpCnB/37kR9TFamJ7gx9nnxqub/samd+ad7mYf5znj4qLa6f9Pq7W2VH+frYsUh1dvZ+tZ1d5tu5m/vyIjvIaoSYSMS//Vn2KwCILa1bOl3JWdr8JWUm0GXmT/Z6tq5wkqnwko+Qi3GJRNGrt4tppnm3yOkcfuPgHbLlZX4HJy/aXJifrHx4dWdf01BGn9fFVyKntFHwkqnURcZRXBPcWgHVpiUWXZmIJCbqbZCj5TocRUlCEmhtODOKdRHoI5Ze66W4nruod5Zc6Un+pI/ZLLZCDErVsRxWx5u+4L00o3FZjmiZ9VyWSoX0KFvdO4qLekaxpEWdNY8pc7S9rQ9QSte0sUbvREo1KLeHVaw9cgP7jes505WCoSDfT+ccsZ07A/6ZBvVz9MF9kEFNllVKtqlRPUFCDq3Ibq5K7q5KCXJVK1ZFKVqn1KaWqCYqUn6BI1YYkxQRFqpigSIUJCqqboLBj6Nt3aq5mVZpJ5ijaqzm0ydUBrmrAXvx5alFZUmujXOe36FhqK+SqnE80r15QLqll9aJOBVu+aBO7r19Q6/IFdbFjLO7ezZfPspvZ3SLfvMputOEQbTyEdIiL/y02+d+20gT18r/FPf1vsc7/ZhUAKXuLsbq3GLv63+LeKH7xnZpYk2LaCXqQ0jWhzZZ0oLukqw+eP7b54Sx2H/l9aPU+6yxff7ZLwMpkj6si8Wu2Xm/8orBUN18S+9+WdFtlkFl18C/Hnx5+yDb5evbw7eeH5Ut+c1Jf5eRIwjfl62JDmblNe1sDeDUNGvdnfWvWOiu9J/WTPT6ae3+rn+1o7hXuSh4+X5/hl7lX2ivLn0/ZRxCjF1Up1M9clghCT7v6U1RKgVqVrz//VcrNx+yBR0+O3F5FfXQVFdzZybpycrd8rm/dg7acFMnEVjBwMB8Fg5mPgq5FDxQteksPDUzmo0B+FrP5KJjOfBQILXoANx9ZF8XK92gipxV/n6DlLq8Dba3LxEwLHYwHaFcbjgKw4ajKX63aaLNZXAB6mKmY2g5lu3DpZ7Lp7x3RNtt8eDq7ep9ZIG2JkNzGaWvSAUltXfI+rLYEAGtLXDIF5NPIa5XG8Xx1WrX7dcfm9Gq1zk7f5/nt6etN9ir777tskx+XJ6y1Fy54/9xM9i/+/NfydEyTUf+3ahqo2P8Bul/TVFB5/tmy23UEPCegtcknovn/lq03huiwjuNfJ3Qh+KcmgP9WarNe+P60J70/1cH7R1SbAcD9aV9uf/0mDZWpTjHBF7i+EvQbXCefhtGf2hD9Fo1Zk89agdnvq/WHbP339eru1vjZqVkfbHrLd4dJCfvycAe4f3sCOyc06MUJ9abfM1oUOUNxdNhiBabLMxs3gRtH6x+ZAx8f322qOneVHz9mmTYkiF2hNuWX8ulqeXW3LvJAjRWtw5yr5Bc3x49++eP4z+vs5pj9DJbfv4+r62yxqQOtT8/K/3uWXS1mLWbpjy9vvpwcv11dFzycLyfFl7u62fL8pcG8+Ic0siz+qLxWd4LyZW5On83ykg7/fZb/nmXLp83fj3Uf7fYM4qHHJ/Brfv5Xln1wu1Z5iPM1ni//uVrm73tcqj4SfsXzT9nVXfHDD1UhAV+QO7DH9X6avc0Wm15XrA7tcc0Xs4/Z5nZ2lfW6bHt0jytf3OW3d3m/x62P7XHV1/ksv+t30epQ+DVdiw+f3ukyvd6i5kDwhf8x27wqJsTO8jz7eJu7XFo4FH7Nf94t8vntwuk55WPAl3uxcnqsFyuHR7lYu5z6Yg0/88u7t4v51T9Wxbfzs8tFuAPh1+v52en1yfnP2XpehEG71eDbwoXt9OaLL0e2vHa5TH0Idw3YB3e7TzToiKH6A+aver/vvzHltp0LUN9gq84E5ICB+i2Qfsc2/RRA+mE6RLDuzHYdINARQ/W2wB2lrXtX0IMG7NABe2NbduBghwzWX4T19rbrH4KOGKozav349f5S2hIP8DGGdIm36UI7dYEH6TvDer7b9ZVBRwzVMYf2rrftkev71u49cG2qbbr12h66czdel2iLkQGkZ7/NSACQfpghh33Q0H+IYU09xDjGPEoYcjyxxWCFgXHPivWn42pyMs+W+WU1AfnlhNsELuO8T7qtqcp51Gx5tf58m39fTX4ez5afq8nUZlb0ZjZfXCwv1/N377J1OSmsPk+BpS+m7at7ep/Nrou9WOV/zMtLd1u8HpGTdpMSYIuQ/ETzZZ6tf5tBvVInx4u6x8o8XzutK2fxHyIAvciHdjsAQ1qvNi2cVLsUTqpdCSf1LoSTeteBCrzeBeEqs/Jjlr9fXVe31oTDAua5y3Xeq8U8W+ZFUbqZv6tzZHP6jzy/fcr+1E56V6sV1bXk0DpVcVpnm9vVcsN+UoqDmXiK7e71dXei5iY3+er27CbP1tx0fPMWnr46P7s8f3Z8cvz65+//+fyy+vern1+8eP6ieA8vz35+Xf10/vry7FX15x+f//RT9efXPz99ev76df0aq98KjHKbrPxHxUqu/v0fP5//XJ/w8tV/VUcU/3xe3cSPz1++LP/1/avzsx9fXjx/cVldvL07VZkQq3mzwNA8pWFtv66cqqboZsMnKXKz4PuVr6xZIlS9ZXZJDr7GUoSQbE7/xRxbvULB7FbsaaxXy8q7URjeqiWkEvF39OToovy5WIvNV0XK0/ezzcXvy2YFkUldBJKu75aFdfD07mrj14t73IqU389vd3aXr5RN5HxZDbDK+tqMtv4AiRRqCtABiBQk8VqZXaJLoc6qB+LvTbYdnmeBjOFZsIL6J1io1sONXR4Zik+VGVUuRsteK9AFiK/qNUk1vo7letV+Cq+zuv7P7ooOjnqt+Puz18+fOn0Lv59t5ldnd+UMZff7Q7/4uJyfvTp/5Xa2bLbO1urTPXv+9/PXl06nezZ/l21y1emKpu9tc+svZ5tNUeyUn5k21c+bbK1McbVaLrOrvBEeQ3t89WHz1fLlarVgZfPQM1xX/aCn72frTZYri0Ftbru8uj3/lGfL6+z6xyy7PVvMf8vUfelVUW5eZdfzdXaVb5RpVP3Ms59+avuTXf+y7m7Wnc+mL3rxww/HJ8cvLi5/ff3y/OnzH55r+huL1buNsjv16vw/fj5/ffnrP87Pnp2/el12Xapfvr949l9VT+blxYvX51yK+qcyCaR783H26Wk1kGkGBe27L3r3RV/lS1krP33esj/5sjiHpvNb/Ons+rqY8lIWvjKBsQBXKVbr3PAAl0JX7tnzV+dPiz7hPy4vXxY9xounP75W5lp5eFE1lrOPmaY3PrvuU7pZiTj0mEJnPXjfPu9uYosT14+ies1ftJ3L2vdW7Hut/nnaPD3XX3SPX2pLVDnAaktP8V91SZGqfd4O5++61w3qQsYH04Nk+5BNHoodxTY7pS5kmbXSr2X2Sb+2eXx4/c34MLubsba3GY/X2Yx79DWd5enz5Sa7ultnl+u7TX62WDwt/nQzv5rlmaqHAGkS0gNpEthxoyGTDq4OJ4dZh/UqzmS8Opz2qMOpax2WBynSB17RUetRs8kBijeFzBO/1WLGHd4nOz3M6p5qq3s64vwQVH4lVS16IDVL0uJYpDgHUYXoiDLbYkrPrsK5a1cZStJCZEBI8PqDu/y9gR8h4SPKCcb7oUdERniEmh1hRUdYyBHl41bgCBM3okimwUaI1AhQ7ldHssQIFhghzW1aNSzSEWoXC0R47A9lS3JXsXggFYtOeOxPJjz2VS4WiPDYSo+UZ7X1+1iltGPsaOVKs3RF7RfYfJirhsXFcGsyJflgU5L8HrS6JG6JQVdRA6miFqmF8h3ADbvBUL6kjvSiAL00dx0YfEmB9BBGw24wmWFXQLwEwxl2+UUlQAUt0k1XOYurOVbM4pCuUgaTengDsBuJz3etHIkf71nNQHxylAPtohzIivkUxvj6OsknHL1S8peD1Ur+GFdJUA+r4JaSICHvRU+QuSxWQ8p6pawu/uzoMRrrzdcrkt27b35o3n7134+OuiVLNb2+SlfB69ukPKW+W/Qc992DdXViWymHMVhlTtoj1XYnZQu6b3InsQV1dju1969qQYMjrUCqbUEjld1J8kD10avpA1qsVUo+Zqp2Vb6yUxMrH+4qguqhZNtSBKV/T6IZylyE5YY34hreeNoCs9PN8fblBCwMAwtDUoswJIWrvdKh1F7uzPoQxKzXqb3SydReqQpaP4ja6559IW62EIvDIZ1U95WCdV8qU0jImUJqWUhd3op4yE7ykfKSD/F3SQqSqh0iqdo4knJ+Eun3ItxS/pUPv+Ta7fR+vSPjWkfcnCODlFao1YxtuDfa5RyPabWrlZtvFQDIcgHNYHgi3lCKJ+J1rElPwZps7pd4Bs0TKSdT1c8hOp6I5yp56tp/0fLUNed/OuL+J6drWvfmT8RTK59+qf74RgZPeoB6tTHXqQ2oAW9CmKXaUv3BXCE24KZ7w2AmvYHNdDbHU5mZYMnTRiV40pa24n0tsmVXcKXVRvLEe3w0J38rUhX/KJYZJdcG8X6Zkzcufg1q8mtsYwLq59egPf0aVOfXoKaKSnWdK3qklQ45+TWohgdLINXyr8WV5sRSOcudClP0sTan5aXgVbVK7+7PgHsKLf4f1p/RCoCIp67bRcUR3D9NP4steOI+kK6TI6YoN308UP1d2ChiSlOf5IGjy8+p7GzfXWqKxlgdJvb8oxY9uA+w6zmJe3bsahXxiKpHxTVz3IJF2ZB++8239V/+clQ1rd/MNy9mL+pfH4idL9FU5A8mTuoiJIgiRKJ9TOKbxEnl7PzWjyzplXxXvZKql9VFRsg9NPHgppPX5gjzrydPjr7rfuQehr/175p7F78T1kVdacOYvsaLSUHfjG7TllSrmz8Zqq54Sdi3QzyKqcb+CLpFo4HJBxuYpDehFTCV29eMcPGYSWihild7AUE88TqpO0k8toLEYxeDHLO9UNtWtuvcbGqxLxg6WIbCwSxD3UI3Uax0t3dOQpNlKJSfxWwZCqezDAnr3SSEW4asK97c3lKDMo5JNnrflr0YrIVij2Bap3A8v6XaPhSC7UNcvmslRNzGXm3djLi6qQndJJGDhCQaTELSraESxSJqe+skMklIIvlZzBKSaDoJibCUSiK4hCQCVU5ACCeXbprq6Ra6yR3CVNBoPIGjWkwSgcUkfN5r9STtxnpt7aR87Vytc8Xwgmr72lTZ16bS8IIIUc+EcrGd2ghsAgjBJrSrxVRRi9vJHspFeMp3JA4x+jz2H+wj1ecVgkGNIdv1nK08yqCQUUZztDjMoMy/2mEGZYYZVBhmlLf/XXP/YtNAYU1DsZfc1iys1vkEI4v2Wi4NwmrNrIATCmsM9LESRBssoZljokzspwdpDor8fsMdJLUFlyAfXJtU/LLFpuBtIWaaxFwV18dvAwK4SdxV8VhRxdsBfcxVcfmOpOdRx3G3s82xWHnNodz6WG5dMDcXzV1cjvtcx4p4btJX2dlhVCyVskgzzXe63EEFr5KXvYx6ffSdRBnFXeZxmwJQJcvcfsMd1E0UsyWwptkwU7v1H0q6zQP59wp3w0/1JsOWgC0nersXPMo8L3/6McuPu5GRIw7ZvYxcchc7I/FNekaijc8n/liCRsUdwQyN3TywqGgkxlB9oo3VJ5pgfeK7ahqJ39fTyKOnLJWuSTdN09tczaH5bQ6Zxt1IfJu8kfiAJrjN/TfcgbzinoMjaCts2snuuQPEIm6KSiRCEDbh4hKJNiCcACLCSReaSBSxie39Ey46UXFH0vOoq2xrSBdDFIkxNpxog8OJJjqccOHhRIhTJIpARaKJEPetES4iKcOgOOdTjl5thevBKq5wEFN104ENmGzVVYZ/EyaWkVgCwMW38IY7VIr7loqoHPhNUq6z5JPxCsJuhnlvXRL0gRY+0cR3M4BE7e5+j21V1S2q75laVCG82ufiBok21JsAYr39LnLQV0QOtvfuc5GDijuSnkfdoobt+cQW1Rj1TbRh30QT9024wO/ictxef0XgINHEfvs+pCLBKtGULalzKyrVGx8WUegbNvZrd/YTZTC4z4QUktDegqpaz1BuPaXiKLeePo+78YPhX/rutpq937w+sMAPNC3mZrMwrvWnbTLLSn/BmQWt85cJ3Vf5U+sqf+qwyp+rPxLco9fYtiat5fkbJC4oD9rE7vlA7N500subHk4PG9Nb012c6foFaz9U4sZoD7qg7+yfuJktFm9nVx9YiHShKCnp388vWz2JkiH9IfusIEdDYIPBAcIG26wUMYNFNh0eF833RwSjNXmp6x+33eMmodCX9ODQK28o6FXXK1Z0ipsb9gzQK096CCP0ypsMeiV0hD0w9Mo6nGzrjL431CQZo//r+2yvprmStr1XJ+96QN6g3Ekb0soDI63aXBZJVsyaS13Yyra/W1jxmp2Lzy/Z9Zb65/rTwHeCh3zl7ostmjc61GKL4fTjFRgXBlrZKH7IPlupkh+yz+KMJpxBRoZikDH7mxRTs81MqoFBJu1tMjPIyGQMMnFj03AMsqI7oa87H7LP47eUH7LPwEbyQ/aZmVOblC5GwHSxIkclppgVRDX+yMP3DbkM731BuVBd59xp6FH7NpMiMmeZ/X70Knt3/un2W7t98+j47viBPDbwU39/BgdNkzu/Fgm04N5+qy/sCk/3U1OAPs43m/nyXdelL0yHYjkqu/PNsU1n/vPRvx1/V6T+7vjfRNFaEJ82yZW2tWAE5Uc7uVEEXenyjIyTZ2WldMi1Mv3I+QbtDjb5dreea7PNHyfbCpGmQ64VyUfONGiXyA1nXtyiEWgeHIQ20iWjXT7GFa286D4/XS2v7tbFla0DeCG9ehzfdbX2eSCvHGQ7jeS7maZN1vZIqx89/j+l0Xl5jGocf5yv78STEe7QIoE7l1N4sYYuq5AS1JPqnNZSV6r5k9z8sHR2/pp64ajxMNeRXA9C55ZDf/EtaFnWs80myzfmpYaITWpZaagSwRYamrQ91hki+zpD5LDictWYxzdW7n6XVAfz8aX9Hgbc/jajaHfcPlHg9pUPIA6gfdcBtJrhQ4AMH6Le9+GrR9MlwseXCT4Qkmz9Ls0EwzrR8DAfoZnpLgVtmLojXAn7YHKsZbjtg4fbTG6Lo25DMRToPr5CJeKVFpEa7uOxcJ+grQSFQISRqaQGmYr+pZRkDL1aJZDUKkzZKaEi3sSaFVJpVtKSftRqVginWaGsZoU0mhVq06xQi2ZFevSyUFGTcoU5pKKrKPUrVNSv9Hhf1XkYGUtQzf0034PrbHO1npdeWStNnkmLKPldRMlb9wIxb9DwHWBSjTHTKpRi5mrQbwFziCtGHAyrHQwhz+a5yI/vquF8U+rQrWjyJqGaRK4eRu4bilyJCXdikUeqYWTEDyM1fHHFMDJSDCMjYRgZ6IaR1t1ZzRs1Vcg6ySQDx+Zi4MpYp3fFRvdA5W6JF29zWqSJM1EZ88XF8nI9f/cuW5d3pauQcRefIR4iFOrYVDWFkOF4KFp1t3FWsW+2uffYQKuOpad4oiVJV+mBuOpYVTVjvmrGagS1omrGiqoZC1Uz1FXN1L6SL75b45q+mHiS6ipfFlpx5SO7KhwPzg820a5jMO1a8UZE7vUXZsVKU3nbLZhz8Ttq2nYpkIGToTjF3Y5LxYbL5lYTA6M4kR5C2ZFtvsiJK6VY2ZGN1B3ZiO3ICpssEzWXWBVWZd2vNTd9L+fXE/Rb5+Av5Jz5NiYT44gTMI14fq1iERuK1fymXGAiTSH+W9Xmgum1tlf4cb5scIXte2R+a17mYv5xnj86ItpVpJvs92x9lL+fLY/I0dX72Xp2lWfrbh2JjPMKwYDaoi62IQanebbJ6xx14rnacrO+ApOX7S9NTtY/PDqyRjaod2DUx1dbMGyn4HdmWEMpRnlFDiDX9qOyzLP1bzO7uqRJ6KAuoQZ1yTaQbXd1Ce2lLqEadcl4dG27ukTH1rYGoTXvz1Sr6iRTfGzqS4E/OXV6VyNELygqtRhMqOXD0+S0gqxtKHTybjV+q68dM+nyindmm9pQLxrOl+zsH7O32QLi/yjTsYsQ5cbBela+DFcrli67IR2bMuTXK0AKkdikENmKYt1LIRK7K0RinUIEgqZWLD/GwOXHGK4QiY0KEesKZFUoTBKRMsFfZ8vPFzd/9UZfgawud1pe7hfvDbRhFQ5zF430wUbGNtGIhTpd573Imv5ttj76tayKxana6vekrYBtNa3/8f/+X5O+rJvVr02TWx1Phepb3ykfeVrhHS2xp4SPTLPTB91KGBkjntlUWEi/MkZ6lDEwjVBVAiiwBHyRiwCIR+f0mtjYwuq/mxek/rrO6pXSIhCyPgD6gsAvxv19gFF0VaJ2sbv+drLX+Ka9xvzm2/rv7fXaL1R7JH/ZJjz8i4OLsYUi6mSMRnFQYhIHbQVY7yUOSnqKgxKdOGhEwDpAHKQDrO+6mFGsVjY1oya9u7nFielnhKoTMFRdJWhMOEEjW/JqV6Lk+hHVis3voomx+V0yNzZ/aFSPD1yAduN6FXXFYag9jabzj1rcnPh3TRt7ufphvsjsfqA2qdiG+aYFx9Qk/NkKqt9L+JOqhD+i70fHu1e6fLRU/eZU/Mpj/aun0Ppw11KsPTYn5BYf6x8Jd7By9dGHWBerN2yudlWaSRYb26s5NNXVAc56nl4EutSm50mtbXWd41q2/upWGT3NxZFTLqkljrxOBQskbxO7R5JTayA5dfHzLO7ezZfPspvZ3SLfvMpuAJIe8RAXU4/E7Q8HNAn0kvUo7ghm6+lmjUJ3R4B6u7aGcUE8V2UP0XAu7NxE6e2auLdi2gk6mdI1oU2YdKCzy8cBoWi1A4QOdgDpjegtAZvN4gLQsKViajuN7MKleWPT3zebbJOvbs9u8mxtl6i0SbVT1lTaKUOMZpTttAn9zChEZUZRP4tsTKDuxgTNxhnwzhliVabw91lNXtM3PViW7Qs2NGptmtGnrtsrQZuw9gBnsUk/iiWxik0sG2i6/FZZFLRlst5B0xVKaZuIX26h8YstNKT4B+fHjrt6MfffOElQfKMEZTsifz8Jit9XguJrJSjjEvkhEhTNvgc7l7SrnOUWHR9SjUdzZmurs1mdbT7MWXDhgCm10vljFZ2fqHXbZeUSofztXBj7P7aYPn11fnZ5/kyhSnn98/f/fH5Z/k3+46ufX7x4/uLvqj+9PPv5teag89eXZ680Z/zx+U8/ac74+uenT89fv1b9qZi+0xxVAMn0l1L/peKSaf74Hz+f/6x7sMtX/6W5jeJvz9WHvf7x+cuX6j99/+r87MeXF89fXGoyknk5D0yU0+Eq7Nbzj2J9HGkaUnWZKao9mNPKDA9ykz+sjabOa3XYN9+yTpXj+eq02pVYD6VOr1br7PR9nt+e1oHcbK3WHXSzEQ7hypM1/CA364/yfuYj4d3kQ2qPdOcGlJGcFx7BoiF9fWSCH6lnq3/L1hvDxtHOnFInRGPK/hhTrOEW9Ts1VKo6xQRdqPpK0K5TndzdhaEPrPDpeFaUJqclG0pbEX9frT9k67+vV3e3xvmbmkrNprfM4DApYVM43AHucziBnase9OKqx9PTDYtSZyiRDjAwfQCJHysJh37qAxGH9Y/MgY+P7zZVtbvKjx+z9HUSJK749fIT98NsvrhbZwxKvVuIqlL8a7ZeFrVcnaKi51Rnu7g5fvTLH8d/Xmc3x4+YbkLZqfi4ui7jecoDTs/K/3uWXS1mbUjuH1/efDnh9mTLfPeTbqeo8n7KDLxY/rPCyJX3VYYaPfrlj+YC8/LQj7NP9W6VR35ET5jdK4/ISbv/ArD7QUem/3LShRcwfPsqiOCkCho4qWIETuqQgJM6AkCFu++Wv5TPXfjUNrezq6y6sjy/rMrKdZavS4i+xKZ49MdxWbhmy1z7JvPZ5kNh48jXnzenT+vUD/3jk+Ps0+1qmS3z+WwBO/q8O6A8wXq2vF59hB37qkz70C/Z/+u75XP1sxbHPJ1dvc8cymp1neqopvQ0XgpVyeKyjjsr27v+8Nvps2yR5cU52++H6pbZ5tr1pv/FHFvdXvm+a9zio3JLWVVS69t+I4sTqualBBUePTm6KH8uPtX5quzwvp9tLn5fNl8XJnUxx7e+WxY5dXp3tfHrhp9rrZxdEdmyqPVnd/lKXamXt3dlO/Tl5Hh1lzf/AdFB1GSxA9BBMNoHJrtEI0SdVQ/E35tsOzxbBBnDFmHVDUzQidEjml0eGQqBlbl3DnYYmvSr8ZrvfJ6XX9V6pw+7L0dhhGHbveas+vau3rZUBBZV/zxtTq5oO0iyf7joOgumZkY3Oe8A820OkYG+NDHyfGkyfI2Hqniamxbb16LI8rGdh9C2uuS0i3yEK6k2jm+dDvm9e8LvtS7qN3VIP4FVpxgntJIm7JRUfSm9iU2VekzPyjB03vZLqKPy5vnCanLJ8wWaXPbS5FJ8jgyLLvkou0v4qpLnC2ClyvPF7ptcihxVMGUNxUrhxOZ6COH2L3F3HK7bvlAwv/yLFcE8gbczMZRseI8JykdmxiNo7kRzJ5o70dyJ5k40d6K5E82daO7E8R6aO9HcefjmzhjNnROZOxOLTDEZz9xZfKQmFncW9dwhz4rkI2eaq7bTqDv1d1x3OmC+jWXuTL4Kc2cytrmzjkWEaTvrxLjmd1DOziYc1SLsrJONBVZJJO1mfUFDzLD2mD3xdDY5r5d0MsHA1nEim1g9YFRX0X0bMSpHc05DRqJEHwnkI/UwUAU+UnGPhCpKdFU0AlXRJh7cUkXrZNNV0fqCTlW0PsZ1rDmUthI+1uRyXhp0okeXpYMAvImB3ZsYwL2JwVDexKBtpQK5lWruOTB4EwPpIYzexGAyb2LAN1MB2JtI98SbmLh7ExOrNzEAtUb6nW/UyZsYTOtNDC3exNDBmxgO5U10N5cGIHOp1psYQr2JoaqfEPL9hBDsTQwV/YQQ6k2M98CbmDh6ExOzN3E0g2lgMZhu7U3Uq9aoVrVGDd8+QUZIh9IidmAsBReruVVq0CJS6SGU376mElOoFbG9f9W3LzzSqhfbbx/lqx5VGxQV375kJ01rCdi0lugcUHQsC6lSYUjBCkPesxbKAXzU5FmjD47+/ciP6AMHjaVVtNZuU2VEa91vgmjNj6h22u/jap1VpjU/oirXWrENdozXCDVRinkpOOu8PXfWbZmLcO2gxllHHwxqADxEZ922rwisFYQrHmKL4SGGS1HjoaSo7gLjCCQw1klR48mkqLHKYAySovo7r3VIHLUOiZmzHw+tcbTIUmOwLFUldYgkqUOsdjrEaqVDrDY6xBqhQ6z3OQT37XNIRvY5JI4+h2HKmZMbEaZzSGw2h8Q0QUENRupthKHuRmoKMlIrZZ4qJbXWGJqoJigSfoIiUVtAFRMUiWKCIhEmKKhugsLul9wJf0Pi6m9ILP6GZGi/pEUkmoBFokp7A+UmKsDaghRqLTAx7GKD0HcbLaW70DfuJfSNNUJfq5RS2TmK1Z2j2E3oG2s6R9EeCgqSvoKCBCgoSCd2UqZgJaVRThBzdbZkMNmts2UynXS2KL1vPxelUBlPVR38i8yoenNSX+XkSChOFdfKtvxYXVO79Mj9Wb/s2OLLvSeN2O9o7v2tfrajuVdgzHlTZn2GX+ZeCTIvfz5lH0EM1VOlUD9zWSAIPe1qT1ElufpTJvyrlJuP2QOPnhy5vYr66CoAtrPlduWk4HLZNYZlMnQY7rrD0Lr+U2HY9G14+fcJ2u3yOtC2ukzsLpIDC0QH9BZW+StKC7tw34Z1Z44EqdlFXXJLNEiH0AMFhDDJe8SEdBuZ9UEhbRpIVIiRkx2KnGwru688VW2octF7QmDXFT+wqxn1f6sG9o+OAJRB/bC+hTy2M6e2swEqkoC4Dkfwf4IQ15EFcR0ZPiyi/DAazMUYdR+WSPFhaW6aRCYXYyQ/i/LD0tKyI6iKsX0M1YclPdIKH7sPSyR8WCK1tVH1YUl3HGyduIGtEzPYOhrBVGqULUZg2aICa50i1dqNau3dB9U6MRVHh40yYMMns/2uL9U6NlGtU6RaI9Uaqdb7QLX+e5Yj0hqR1oi0RqQ1Iq0RaY1Ia0RaI9IakdaItEakNSKtEXGGSGtEWiPSGpHWiLRGpDUirRFpjUhrRFoj0hqR1oi0xvEeIq0RaY1Ia2ls4BFEWk+EtE4tlOEUkdajZtpXhbQeMN/GQlqnXwXSOkWkNa75fRVI67QH0jpFpDUirRFpPRXSOu2BtE4RaY1Ia0RaI9J6hN1uqTvSOkWkNSKtEWk9Qf8AgLROEWmNSGtEWrt+6ebgOoVI631FWqeItB4AaZ0i0nrXkdYpIq0RaX2oSOvUEWmdItL6IJHW6chI69QRaZ0i0hqR1l8n0jp1RVqniLRGpDUiradAWqd9kdYpIq23RlqniLTeFaR1ikhrRFrvEdI6dUFap4i0RqS1I9K6APftAc+64gsOArMuTgWoP0iyRpL1YZKsUzeSdYokayRZT0uyTk3FcUySdeCRfiTrwCMGknXoIcl6Akz1rtOpb9fZzfxTdQSSqu+PVP1j9nlz/7Rq5FQjpxo51cipRk41cqqRU42cauRU45515FQjpxo51cipRk41cqqRU42cauRUI6caOdXIqUZONXKqkVONnGoc7yGnGjnVyKneJU51hJzqaTjVoWdGB4feeJxqI3KZ7DZyech8g3YHHZHLoWdGLvsHEQ/gktHO3ShELh/68lWwP8hlrj4Dkcv6Y1yHID36ZIhcRuTyAMjlcH+Qy4rqZkUu648ZbVUFkcuIXEbk8jbI5Wg/kMt82wJCLmsPcUUu9wDAI3IZkcv9kct095HLQuWyIpfV6V2Ryz3g5/eIXI60yOUIjlyOhkIud3uSFVuSm1uNDMjlSHoII3I5mgy5LGxGjsDI5XgXkct8TZmD6xSLMI3GApgrkcvRcMjlyIRcjmTkcnIAyOVtXyOUnC3mJY9cTvebuLxtJjpwq1W85ejBoPTqA+Qtb/uC4EhsOG+ZWnjLFM5bpkPxlt3NCFEvM0KkMSOMx1u2mxF0vGWy67xlvnDbecvq9CMiyC28ZTowb5mqectUzVumat4y1fCWqZ637N8zb1lTDgbjLRvOP2Y5c+J6w3jLsY23HDvwluOheMvusHsKgt1recsxlLccq2YnYn52IgbzlmPF7EQM5i0H+8Bbloq+jbesOWBcOLmJtxzfC285gfKWEzhvORmKt+zOQ49BPHQdbzmZjLecqIDoIN5yuH+8Zb6qOfCWLQdOwkaPLWz0iXjLqR63TEy4ZT4LLbjldLdoy8RIW47UtOXISluOHGjLUV/aciTRloFvoj6aoS2ncNiyZ4Qtew6wZW8w2HIXzUUU4VztLRPPBFv25Gcxw5a96WDLwhYj4sFhy3R3YctCcTXDlhWJmRgQ4N4i/WoPoW6wZQ9hy/cFWw6cYMsle64DLgcPXEDk0wKXa0zeUNDl8nSAuiSAl4MRuOUg8HJoAS+HDuDlcDDwchdeQBTxBe1Nk9AEXg7lZzGDl8PpwMuh8G0J4eDlZLfBy3wxt4KXlclHJpIbwcshgpenAy/LFPEJwIahZyqODrtkwLRvZhtZX/ByZAIvE2f84afbYqPQxXLxWYNAFECzxXZEGEXDSw8Po8Fml0TeK3LkALGmIRmRpcFkqJ2/16XFTUx7sonJutLL1igDh69LNdbyAuHwet31DJ8I3SG7D91gc11P5jMNA6VRYPFh6AZ6LtCN4Yd55UfKaSRXcgvsL1kYrA27tdO6AXCKLhExlXf4hwC6J4/pLfTtEKWmDpE/WYeIxT/rWPcK1Ji3fzgB4+Z4b8c3x/uWzfH+PSKdnTqX5DA6l/6YYGfsXH7lgOdd6Vz67p1Lf6DO5T0gnyfsXAb73bn0t+1cgtkHO0CMKh7XUN7HZEZ5PTuXxDN1LsvCpzRalfBZ/fLQj9nnUj7VGpn0Sf+zSlJKp1T9x4lZtUxYimeMSgn0QSh8DMr9hJ54psgTTxl44tniTjxT2ElZLj0p2EQZW+LJoSWBLpLEYwNJHn9hynxftR8xqv3Cw1D7vc3ez36br9ZKzdd23j9hBClLxMb2As6XV4u76+zp+/ni+kUj7tso7+VD9vllc6k/7kkpyN3Akr1fsGkQ7YL3ZBd8ebd+l/34n2gXRLsg2gXRLoh2QbQLol0Q7YJoF0S7IE4+o10Q7YJom0C7INoF0S6IdkG0C6JdEO2CaBdEuyDaBdEuiHZBtAvieA/tgmgXRLsgOzbw0S44kV0wtGwECNEuOHa+jWUXDL8Ku2CIdkFcvvoq7IJhD7tgiHZBtAuiXXAqu2DYwy4Yol0Q7YKC2UxrFwzhdsFwKLugu9vMB7nNdHbBcDK7YKiSmx2SXTB0twuGVrtgOKldMJzWLhhZ7IKRg10wGsou6O44C0COM61dMILaBSNVPyHi+wkR2C4YKfoJ0SHZBUNHu2BotgtGk9oFo0nsgrHWLhjD7YLxUHZBd3NGCDJn6OyC8WR2wVilzthfu2AItguGOmFXPKldMB7OLhib7ILxgdoFt3yNveyC8aHZBbfMxC3tgjHaBW12wS1f0Bh2wdRiF0zhdsF0KLtg2n6mU/kz3dxwarALptJDGO2C6WR2wZT/TKeHZBcMHe2Codn6lk5sF0wHtgumartgqrYLpmq7YKqxC6Y7bBcMR7YLho52wWHK2Qh2wc57o9MLEs/BL8jLb7YRDPaT31Cg/EarGZTsN1rPIFGuORJh0VGltNGoBolq2ZF4ByYbDF1lg6FFNgh15AxmG2QdORPqBgmB+gYJgQsHCRnKOEiYpUfV2mO7YEgM1kFC5GcxegcJmUw8SMTwS3LY6sGwr3owBKoHCZnYPUjI5PJB4uvtg7GR8xY62AeJv1v6wfiw9INhT/0g8eH+wcDoHwwc/IPBYP7BoGvRA0WL3twyCUz+wUB+FrN/MJjOPxgILXpwGP7B0MU/GJr8g8HU/sEA/YP35R+kcP9gQ6fryMF0V/2DHUhvEP9gczpAXRKow/S+/IOxxT8YO/gH48H8g90yKFGsg7Y3TWKTfzCWn8XsH4yn8w8Kq6EkPhz/YOjmHwzN/sF4av9gjP7BQ/cPhqbiOKp/kPh96dC+iQ4dHQYdeksAdJGBF8t/Vnuw7ocBXfFJ7onojOjmvUA35yW2ueiZVi/sfgnO5d7uul2t7wp5zshzRp4z8pyR54w8Z+Q5I88Zec64IR55zshzRp4z8pyR54w8Z+Q5I88Zec7Ic0aeM/KckeeMPGfkOSPPGcd7yHNGnjPynHeE50yR5zwRzzmycImj8XjOxUdqYpxzUc8d8qxIPnKmQfuCIAi2v+MQ7AHzDdolauOoi86cNuOCcTKuisdxyLnqgJGzDvp5deWHR2Z+eHgY/PBo+M8u8sO/muXSaI/44VEPfng0FD+8Bw4U+eHIDx+AH073iB8e9eCHR0Pxw3twQpEfvkv88MDODw/g/PBgKH54tzFdsS+9uefAwA8PpIcw8sODyfjhwo70AMwPj/eEHx6588MjKz88GIuzquSHB9Pyw0MLPzx04IeHQ/HD3Qn+AYjgr+WHh1B+eKjqJ4R8PyEE88NDRT8hhPLDkz3gh0eO/PDIzA8PB0Xl2vjh4ST8cKrlh1M4P5wOxQ+nbc2jcs1rbpUa+OFUeggjP5xOxg+nfNWjYH54upP88AjMD490SF46KDPZxg+nw/HDqYkfTmV++Pao5l0AiG/5HuFoZTE7eYS4ndO74wzxbfMRzOPVUMSpG8z2a6SIb/uK4ChbMEU8tlDEYzhFPB6KIu4u+4h6yT4ijexjPIq4Xfaho4gHO08Rjxwp4pGZ7hyPB6iNLB6QQSjisZoiHqsp4rGaIh5rKOKxniIe3jdFPBqZIh45UsSHKWdOOFUYRTyxQcQTB4Z4MhRCPGkb30RufJtbTgz48ER6CjM8PIGywxPVHEXCz1EkYHB4opijSMDY8GgvsOGRKzY8smDDE1hl0S8yksiJGp7cCzQ8hTLDUzgyPB2KGO6uWIl7KVZijWJlPFS4XbES98XK7iAoPOoLCo+AoPB0PAptbNGwTIUJ9/SY8MCICY9cMOHebmHCAyMmPFZjwmMrJjx2wITHfTHhsYwJj+CY8JjDhHtwTDgxYsKJAyacDIYJ7yV+SHqKHxKd+GFETDhA/JD0RbneIyY8csGERyZMOBkP4ZrYRA6ICZ8WEx66YMJzBhEePjBRYe8VEZ4PhwfPIROmAho8HBhGC0aDRxY0eOSABo8GQ4N3bnKikJO3N00iExo8kp/FjAaPpkODR8L3JAKjwX1vx9HgkRsaPDKjwWE2cl+/buZ7bmjwCNHg06HB/fugaIaRqTg67C7SLzL6RLNlkvZFg1MTGpwiGnxK7veH355xd1r+dFnBoe8VC776LVv/vp7nmZKZjNDwe4GGV+Ta/jDx1xnCxBEmjjBxhIkjTBxh4ggTR5g4wsQRJo4wcYSJI0wc4XIIE0eYOMLEESaOMHGEiSNMHGHiCBNHmDjCxBEmjjBxHO8hTBxh4ggTB8HEfQ9h4hPBxKkFUkwRJj5qpn1VMPEB8+1rg4kPmHVjwcTpVwETpwgTx+XSrwImTnvAxCnCxBEmjjDxqWDitAdMnCJMHGHiCBNHmPgIuw2pO0ycIkwcYeIIE5+gfwCAidOvDyYeaWHiERwmHg0FE++22it22je3Ghlg4pH0EEaYeDQZTFzYYx/tOUycgmHiVEfmjSaFiUfDwcQjE0w8OlSY+JbvsSdMPDo4mPi2+bgtTDxCmLgNJr7tKxoBJk4tMHEKh4nToWDi7uaPqJf5I9KYP8aDidvNH/sLE6eOMHFqhjzTiWHidGCYOFXDxKkaJk7VMHGqgYnTHYaJ05Fh4tQRJj5MORsBJh7bYOKxA0w8Hgom7m5yoCCTgxYmHkNh4rFqjiLm5yhiMEw8VsxRxAcGE6euMHFqgYnHE8PEY4SJI0z8MGHitC9MnCJMfGuYOEWY+K7AxCnCxBEmvkcwceoCE6cIE0eYOAegtsPECxJiBxOPdhUmXgEbB4GJF6cC1B8BJh7dF0ycWmDi1AEmTgeDiXeTpkQxa9reNKEmmDiVn8UME6fTwcSFuVNCDwcmTt1g4tQME6dTw8QpwsQPHSZOTcVxVJi47/WEifueCSYeu/Jc3mY3Kw4jztJastuzj6u7Zc78eb7Ms3fZ+lgBQW5qAQzo4ocHCN+tc1MGurQ5KcF3y5w6QPJuGI+Ie6ny2brnqUqGqJe9RL3UdUnfd6kSjNN1idm+SHUhw6dCkXr3IS91/mq3LnWNFoAN0iR9XDWJwp6ftnSV1eDbb+pdN385qmaLvplvXsxetBS8fdrctN2Tbk0bYaqnvO3pT0fc/5pFdubYuvC3GdH948mTo+/an9in4G/6O5Zc4sD0YT6IJjJJkwhUx7ueiVTJmz8Za3l3OWhN745w3QvVg/m6NbKkzXHtTijTVI8vzfQ03b12Usd/4AIhHXxKp+1+Os3etENk++vmJ2r8Ydk0O0CPKR7XUPJH5Mf4Yd/BUGgaDCU7MhhiLQT1EhxkgBTtH9XGiBvxdhw3kliYGZObBYYeWJLDGFiO6R3AgeXeDyz9nR5YJk4Dy2T7geX0egEcWOLAcqSBZbAnA8vEeWCZDDOwvA8W5qQDy/AwBpbJtgNLuBPh/pUIxeMaSv54UoTAj/oOLCPTwDJFZW/hhM2u7opjn19X9s2bxer35t+j+3wXtaT3XpW9KOUdTcpb/NYUJqOht87H5sWro7EWq3enP2T51fvjE/Emqqt3Cd7cu6NXN0WEVl608qKVF628aOVFKy9aedHKi1ZexEyjlRetvGjlRSsvWnnRyotWXrTyopUXrbxo5cWIGrTyopUXrbxo5cXxHlp50cqLVt77sPJStPJOZOVNLTsX0vGsvMYdH2THd3wMmG/Q7qCrJTU1W1L9w9jSkQ5v8kVL6lezfBXskSU17WFJTYeypPbok6ElFS2pA1hSwz2ypKY9LKnpUJZUFwk4WlLRkoqW1N6W1GhPLKmpuyU1HciS2kOrjpZUtKT2t6TSPbCkpo6W1HQIS2oPezpaUtGSqrOkxjtpSU3BltR0O+VgD/v3rllSk0OQpG75GqHqaLMiNd1zQ2o6jTEY5Ef10I86+AuCq4DRj3poflSy837U1NGPmg7irQRbnb8WP6p/337UdGQ/auroRx2mnMHV1OhH/Qr8qMFe+FFTVz9qOowftY+0eof8qAnUj5rA/ajJUH7UpK2fiVw/mztPDH7URHoIox81mcyPmvAVNIH7UcM99KOmff2oKdCPmowg/jb5UZPJ/aipXo9KjHrU1EGPmu6WHZUY7aiR2o4aWe2okYMdNeprR41kO2oKt6NGrB01hctRPaMc1XOQo3qDyVG7aC6iCOdqb5l4JjmqJz+LWY7qTSdHFbYYEQ8uR6U7LEdNXeSoqUmO6o1nr1bLUT2Uo96XHDUQyabfVFMEpA6dsKHqunG/fIQSXcfPCMRDkFK3ngko0XQjzQK05wZURMGyCgt/IPp1IhL3s6yGFstq6GBZDQezrHaxCUQRnNDeNAlNltVQfhazZTWczrIaCh+mEGxZtVu779mymrpZVlOzZTUcz96ttqyGaFmdzrIqq7anoD+npuLosMUG7Lxm9qD15T9TA/858pD/fLCI57pQI+B5ZMDzIEznn1bvTETn4s/3z3NuShSSnZHsjGRnJDsj2RnJzkh2RrIzkp1xazySnZHsjGRnJDsj2RnJzkh2RrIzkp2R7IxkZyQ7I9kZyc5IdkayM473kOyMZGckO+8U2TnwkOw8Ddk58syE4sgbj+xc3/rUcOcmWsIh75pDRs5AaL8QhMb2dxuNPWS+QbtHjmjsyDOjsYODCKhwyWiXDzOisb+K9b9wf9DYXH0GorH1x7iO4XpwdxGNjWjsAdDY0f6gsRXVzYrG1h/jOu7sAaNFNDaisRGN7Y7GpvuBxubbFhAaW3uIKxq7B5AX0diIxu6Pxo53H40tVC4rGlud3hWN3QPmi2hsRGPr0NjJLqKx+ZoyB9ep8ZjKO4zGTg8Ajb3ta3SgOhvQ2NvznO+Xjb1tLsLRyyA6NkE69vCvCI4CRjr2gdGx/V2nY/OF207HVqcfl1r8NdCxg3umY2vKwWBcLMP5xyxnTsBfpGMfOh073Ac6tlT0bXRszQHOdOw+xF2kYyMduy8dO9o/OjZf1Rzo2JYDnenY+qVGEh0oHZvPwkOiY1M1HZta6djUgY5N+9KxqUTHBr6J+mikY38NdOx4d+nYQnE107EVid3p2E5UXqRjHxodu6D6ObCxy+TcbEByT2RsvvAPS8bWnBtQCfuRsZ0AwEjGPkgydrrbZGy+mFvJ2Mrk7mRsMKQYydi7RMb2vXugSkaeqTg67LDRL1P6nnoLYeD1JGMHnomMTZCMfXKcLa+fzfIaIZ19yq7uihM9v65+uFmsfm/+PT5De1hwdnmuTcvkNnG0l7OP2eZ2doUkbQ1Je5PP1nlXTqYEa5c5yZ1V7GO/vFu/y35avdsc3yc+u6lIJxVIG/HZiM9GfDbisxGfjfhsxGcjPhvx2bh9HvHZiM9GfDbisxGfjfhsxGcjPhvx2YjPRnw24rMRn434bMRnIz4bx3uIz0Z8NuKzdwmfHe7jUky5Ej/9UkwVAOC0FFMdooIaEwvUmIxH0zbwx8kO88cHzLGvCp89YL6Nhc8mXwU+myA+G9f/vgp8NumBzyaIz0Z8NuKzp8Jnkx74bIL4bMRnIz4b8dkjbJAj7vhsgvhsxGcjPnuC/gEAn00Qn434bMRnu37p5uA6hfjsfcVnE8RnD4DPJojP3nV8NkF8NuKzDxWfTRzx2QTx2QeJzyYj47OJIz6bID4b8dlfJz6buOKzCeKzEZ+N+Owp8NmkLz6bID57W3w2QXz2juCzCeKzEZ+9P/hs4oLPJojPRny2Ep8NgvmVp6uOHxyIXUEFu9pR/7dqZP/oCIge1I/tWxhkO30KOSOgUiEOG3HYh4nDJm44bII4bMRhT4vDJqbiOC4OO+yLww5NOGwfcdj7B7k2Ua0/ZsV73iDTWv2suwOxrl7U6cu7t4v55v29UqyRXY3samRXI7sa2dXIrkZ2NbKrkV2Ne9eRXY3samRXI7sa2dXIrkZ2NbKrkV2N7GpkVyO7GtnVyK5GdjWyq3G8h+xqZFcju3rn2NV7uBQzn3wVZhD0sm9BCPvjwaqN6GWy4+jlAfMN2h10RS/7ZvSyfxjoZX94xjWil7+a5atgj9DLfg/0sj8UerlHnwzRy4heHgC9HO4RetnvgV72h0Iv96CjI3oZ0cuIXnZHL0d7gl723dHL/kDo5R4geEQvI3q5P3qZ7gF62XdEL/tDoJd7QNARvYzoZR16Od5J9LIPRi/726FMe4DMdw29nBwCetmfhqBtRi+ne05e9ifjV9u5yx5ylwd/QXA0NnKXD427THaeu+w7cpf9QXi4cBT5V8Jd9u+bu+yPzF32HbnL/vR8b+QuHzp3OdgL7rLvyl32h+EuO0HKkbuM3OUtucvhHnKX/b7cZX9Y7nIfRvq+c5f9Q+UuR2rucmTlLkcO3OWoL3c5krnLPpy7HCF3+avgLtMd5i77LtxlfwDusn61h1DkLh8Yd1ngz2nAy/GugJclXN725GXhlIB61Q+97IQzR/TyQaKXkx1HL/tu6GV/EPSyE5Mc0cu7gl6WOeJToJd9U3F02DED5n0zW8r6opcTE3o5OBT08iLLs5fla/lhtbjO1ko063aE5pv5Iqu5rocEa17OPmab29lVhrjmXcc1t6/q9FlZ4H8oS+R9UpurOnFS0Zu7koQkZyQ5I8kZSc5IckaSM5KckeSMJGfcCo8kZyQ5I8kZSc5IckaSM5KckeSMJGckOSPJGUnOSHJGkjOSnJHkjOM9JDkjyRlJzjtFcg79/VuKKdfkp16IualDEcDLMNUBKjRxYEETB+MhnQ0QbLLDEOwBcwzaI2xyrI350GacP07GdcEmDvnXHTRyNkL7SSCWeLDjLPEB8w36wXVliQdmlnh4GCzxYPgPMbLEv5oF1GiPWOJBD5Z4MBRLvAcaFFniyBIfgCVO94glHvRgiQdDscR7MEORJb5LLPHQzhIP4SzxcCiWuDvJ2AeRjHUs8XAylnioQhlDWOLxnrDEA3eWeGBliYdjMVd9C8F4CpZ4ZGGJRw4s8Wgolrg70TgAEY21LPEIyhKPVP2EiO8nRGCWeKToJ0RQlniyByzxwJElHphZ4sNic20s8WgSljjVssQpnCVOh2KJu0NKw16Q0lADKR2PJW6HlGpY4ulOssQDMEs80OF56aD8ZBtLnA7HEqcmljiVWeLbY5t3ASa+5XuEY5bF7ORx4nZm747zxLfNRzCbV0MUp25g26+RKL7tK4JjbcFE8dhCFI/hRPF4KKK4O9Q2AkFtdUTxeDKieKyi2oKI4sHOE8UDR6J4YCY9jwivjSzw2kGI4rGaKB6rieKxmigea4jisZ4oHt43UTwYmSgeOBLFhylnTuBVGFE8sRHFEweieDIUUdydWExBxGItUTyBEsUT1RxFws9RJGCieKKYo0jARPFoL4jigStRPLAQxYGUYv0iI4mciOLJvRDFUyhRPIUTxdOhiOJpWz9TuX42d54aiOKp9BBGong6GVE85StoCieK0z0kigd9ieIBkCiejsesVRLF08mJ4gwsWkKKB0akeOCAFCfebjHFAyNTPFYzxWMrUzx2YIrHfZniscwUD+BM8ZhlihMPDhUnRqg4cYCKk8Gg4kzMiCpopI30ICaoOJGfxQwVJ9NBxcWdGwQOFU92GCoeuEDFAxNUnIwHeVVDxQlCxe8LKh4CoeJqSmLHFg8fmDCy98UW17Edt0eMq88MqGwCaTwcmG0LJo1HFtJ45EAajwYjjXeBCEQRidDeNIlMpPFIfhYzaTyajjQuGJZJBCaN+96Ok8YDN9J4YCaNw0IPfP0im++5kcYjJI1PRxr37wPCGQWm4uiwD0m/IumrQZxB6PckjYe+iTQeHgpp3IIQzzb5fDmr/45McWSK7w9TfPX7crGaXSNVHKniSBVHqjhSxZEqjlRxpIojVRyp4kgVR6o4UsWRModUcaSKI1UcqeJIFUeqOFLFkSqOVHGkiiNVHKniSBXH8R5SxZEqjlRxEFWcIlV8aqp4aIEUh0gVHy/Hvmaq+IDZ+FVRxQfMt7Go4uFXQRUPkSqOC6hfBVU87EEVD5EqjlRxpIpPRRUPe1DFQ6SKI1W8rBKBnSoewKniwVBU8aBtpQK5lWruOTBQxQPpIYxU8WAyqnjAN1PBwVHFQ3eqeGiligeTUsWDaanioYUqHjpQxcOhqOLuXP8AxPXXUsVDKFU8VPUTQr6fEIKp4qGinxAeElU8dKSKh2aqeDgpVTychCoeaaniEZwqHg1FFXfn+Ycgnr+OKh5NRhWPVED//aWKh2CqeKhD9EaTUsWj4ajikYkqHh0qVXzL99iTKh4dHFV823zclioeIVXcRhXf9hWNQBWnFqo4hVPF6VBUcXcFSNRLARJpFCDjUcXtCpD9pYqHjlTx0Ex7phNTxenAVHGqpopTNVWcqqniVEMVpztMFQ9HpoqHjlTxYcrZCFTx2EYVjx2o4vFQVHF3pQMFKR20VPEYShWPVXMUMT9HEYOp4rFijiI+MKp46EoVDy1U8Xhiqnh8L1TxBEoVT+BU8WQoqrg79T8GUf91VPFkMqp4osL+HyxVPOxLFQ+BVPFkYqp4MjlVPNVDxYkRKh46QMXT3WKKk8Niioc9meIpHCnuGZHingNS3BsMKd7FdBFFUFd7y8QzIcU9+VnMSHFvOqS4sNWNeIeBFA9dkOKhCSnuTY0U9xApfl9I8cAdKc5BEjuoeLDrUHEB7jgoVpw7N6DKCWDx4L7A4qEFLB46gMXDwcDiXSwCUQQjtDdNQhNYPJSfxQwWD6cDi4fCJyg8HLB46AYWD81g8XBqsHiIYPFDB4uHpuI4Llic9gWLUxNYvJzwk7HD6k/Vf1bFtuAzC6ehrmCZt9nNiiOTs9iY7Pbs4+pumTN/ni/z7F22PlaQmZvKJBJAdbhjeUdpRPZvR6lxd5q347vTqGV3Gp2a6sngeOqSKVN62lIpEZXL5zw85KfTe3Bmflb5bN22ViVDfs8u8nuswTB1XdJ3J6sE4/QmKds9rC5k+HorUu8+2rPOX+3us67RAgBfmqSPqyZR2LbVlq6yGnz7Tb1x6i9H1Saxb+abF7MXLdpwn/anbfekWyNkmOop71z70xH3vyZOgjm2LvxtRnT/ePLk6Lv2J/Yp+Jv+jsXROHFm2g+iCTfTJALV8a6XJ1Xy5k/GWt5dDlrTuyP2gUPT5rh2M5tpws6X5uuarnM7E+c7QUkHn4dru/JOM2ztrIX9dfNzZ/7APNL7x5EWj2so+eMBSYMISgVSDL+8yYdfzAyKevDHTIUoZkX6zINEgImQCDATwmRbzxmByDPNCMSHoRp7m72f/TZfrZUWIauHzKode9m4xCaRj82XV4u76+zp+/ni+kUzHbNRPtp9eMq4zFiy94f6sj3Rl728W7/L7t9dVjrL0FOGnjL0lKGnDD1l6ClDTxl6ytBThpg99JShpww9ZegpQ08ZesrQU4aeMvSUoacMPWUY54SeMvSUoacMPWU43kNPGXrK0FO2Q56yKNi/pZj55Kswg8i2Yst+kng8PZlxHw7Z8X04A+YbtDvoaomKzZYo/zA22sTDa8zQEvXVLF8Fe2SJintYouKhLFE9+mRoiUJL1ACWqHCPLFFxD0tUPJQlykWCiJaoHbREhXZLVAi3RIVDWaLcHTU+yFGjs0SFk1miQpWkBmKJivbEEhW7W6JiqyUqHEsr6VvcNFNYoiKLJSpysERFQ1mi3F01AchVo7VERVBLVKTqJ0R8PyECW6IiRT8hglqi6B5YomJHS1RstkRFY9kjA4vXZkRLFNVaoijcEkWHskS5iyfCXuKJUCOeGM8SZRdPhD0NifdiiYrBlqhYp1yhY9kPQ4tdYltLFDVZoqhsiUoOQRK15WuEqvPEvOQVUemeG6K2zESoMU3jh6IPBlWXHaIfassXBFehwf1QicUPlcD9UMlQfih3BULUS4EQaRQI4/mh7AoEnR+K7LwfKnb0Q8Vmb08ysNXO5odKBvZDJWo/VKL2QyVqP1Si8UMlej+Uf99+qHhkP1Ts6IcappzB1XxgP1Rq80OlDn6odCg/VNo2vqnc+Da3nBr8UKn0FGY/VAr1Q6Wq2YmUn51IwX6oVDE7kYL9UMFe+KFiVz9UbPFDpeNJ+5R+qPRe/FCdUsQmiDLqRWKTXmQbRVQ/vUjcUy8S6/Qi45miIHoRnSsq3ENXVNzXFRUDXVFQHYmTBdEki2J1JBPZogjR66Iioy4qdtBFEbJbvqjI6IuK1L6oyOqLihx8UVFfX1Qk+6JiuC8qYn1RhMCFUb5RGOU7CKP8wYRRftei+4oWvbll4puEUb78LGZhlD+dMMoXWnQfLoyiOyyMil2EUbFJGOWPp/NTC6N8FEbdlzAqchZGMVi6zhYViWrAHbNFcSy9IVVRzIkBNU3wRMGWWYl+ZYjE/TxR1OKJog6eKDqYJ6pbEyWKRdH2pgk1eaKo/CxmTxSdzhMlLI0SCvZE2VWF9+yJit08UbHZE0XHUxaqPVEUPVHTeaJkneAUFO7YVBwdNtWArX3MrrO+VOjARIVODoMKfbVa3iyKxyvBrFYMdLbJ58tZ/XcQF7pGvpb//OfsdiI+9H1An5HuvD90559vWXvpPeOduxKEqGdEPSPqGVHPiHpG1DOinhH1jKhn3CuPqGdEPSPqGVHPiHpG1DOinhH1jKhnRD0j6hlRz4h6RtQzop4R9YzjPUQ9I+oZUc+7hXqOEfU8Eeo5sSCLk/FQz23gwtS85y5iwiH/uoNGzkZo7xBEzPZ3nJg9YL5BO0muxOzETMwODoOY7ZDRLp9nJGZ/FauA4R4Rs5MexOxkKGJ2DxwvErORmD0AMTvaI2J20oOYnQxFzO7BqEVi9i4RswM7MTuAE7ODoYjZQdtKBXIr1dxzYCBmB9JDGInZwWTE7IBvpgIwMZvuCTE7cSdmJ1ZidjAWp1dJzA6mJWaHFmJ26EDMDociZrsz6wMQs15LzA6hxOxQ1U8I+X5CCCZmh4p+QgglZsd7QMxOHInZiZmYHY7F+A0s7PoRidmRlpgdwYnZ0VDEbHdWfQhi1euI2dFkxOxIBauHELOTnSRmJ2BidqKD0EaDopZtxOxoOGJ2ZCJmRzIxOz0EYvaWr9EB9szlJU/M3h7zfM/I7C1zEU5k1kCzI24zCkFo9vCvCE4IBkOzqQWaTeHQbDoUNNvdbRH1cltEGrfFeNBsu9tCB832dx6anThCsxMzzJiOADM2QbPpwNBsqoZmUzU0m6qh2VQDzaZ6aHZw39DsZGRoduIIzR6mnDlxgGHQ7NgGzY4doNnxUNDsuG18Y7nxbW45NkCzY+kpzNDsGArNjlUTFDE/QRGDodmxYoIiBkOzw72AZieu0OzEAs2Ox2PvKqHZ8b1AsxMoMzuBI7OToYjZ7kaRuJdRJNYYRcZDZduNIjpQdrSHoOykLyg7AYKygTYI/VIjiZw42cnkmOxUT8kmRkp24kDJTncLkk2MkGyqhmRTKySbOkCyaV9INpUh2Qkckk1ZSHYKZ2R7Rka258DI9gZjZPeyHiQ9rQeJznowIiMbYD3QMbLjHWZkJy6M7MTEyPZGQPcaGdkeMrLvi5EdODOyWbhfB8kOHrgAfaeHZPNIwiEp2eyZAZVNwGQHI9CAQZjs0ILJDh0w2eFgmOwuBIEoYhDamyahCZMdys9ixmSH02GyQ+HjE8Ix2emOY7ITN0x2YsZkhwMTi62Y7BAx2dNhsn3vPjDZiak4Ouyk0S9H+p4Gkx33xWTHJkx26kozeZvdrDhANssqyW7PPq7uljnz5/kyz95l62MFBLipBTCcCSUHiJ6tc1PGmbQ5KaFny5w6QO5slI4IO6ny2bo1qkqGoJO9BJ3UdUnfd6kSjNN1Sdm+SHUhw6dCkXr3ESd1/mp3OHWNFoCM0SR9XDWJwtagtnSV1eDbb+rNOX85qjYifTPfvJi9aBlw+7QHarsn3Zq1wVRPeXfUn464/zXL8cyxdeFvM6L7x5MnR9+1P7FPwd/0dyy3w4Fow3wQTVyOJhGojnc9E6mSN38y1vLuctCa3h3humWqB/F0a2BHm+PaDVOmeSFfmhZqunvtlI//wAXBOfiET9v9dJrMaYfI9tfNT9T4w2793gF2SvG4hpI/Ij2Fkp6DIUpMgyG6I4MhlsGvE44omC5k/5guRrSGt+NoDWpBa9CpufpDDyzJYQws6YjUfRxY7v3A0t/pgSV1GljS7QeW08P1cWCJA8uRBpbBngwsqfPAkg4zsLwPEuSkA8vwMAaWdNuBJdwIcP9CgOJxDSV/PCVAEPUdWEamgSX1DkNGa9XPGm2zhySVRYvs7lpkKzfn6UX5f9X+rdIhW/2rtJ7er08WHbLokEWHLDpk0SGLDll0yKJDFh2ySI9Ghyw6ZNEhiw5ZdMiiQxYdsuiQRYcsOmTRIYsRMOiQRYcsOmTRIYvjPXTIokMWHbI75JClPjpkp3HIUs+804B64zlkjTs0yG7v0Bgy36DdQUf5KfXM8lP/IOIBXDLauRuF8tNDX74K9kd+ytVnoPxUf4zrEKRHnwzlpyg/HUB+Gu6P/FRR3azyU/0xo62qoPwU5acoP91Gfhrth/yUb1tA8lPtIa7y0x4qZpSfovy0v/yU7r78VKhcVvmpOr2r/LSHhhjlpyg/1clP412Un/I1ZQ6uU+4ywR4q4V2TnyYHID/d9jVCHbZm+Wm63+7TbTPRwSBrN596aD4d/AXB5bRoPj008ynZdfMpX7jt5lN1emcjJVwG/JWYT/17Np9qysFg5lPD+ccsZ06GXTSfHrr5NNgH86lU9G3mU80BzuZTJ00wmk/RfLql+TTcP/MpX9UczKeWA53Np30sxXtuPuWz8JDMp5HafBpZzaeRg/k06ms+jSTzKfBN1Eej+fRrMJ/S3TWfCsXVbD5VJHY3n+pXewhF8+mBmU9VQDqN9zTeFe+pGqK3vfVUdV5ANevnPHXyC6Pz9CCdp8luO0/5Ym51niqTuztPnWTA6DzdFeepLPCdgHlIPVNxdNhAAxbtMjvM+mp+fBONmSCN+eS4zMCL5T+rzVdqxusBAZsL23pFq22968pnRrDzaGDn2ebD+m5Z9vnUdGcA+bkpJerO5Saf5dnps2yR5dnxiXhv1U2VaTZNojcIg0YYNMKgEQaNMGiEQSMMGmHQCINGGDTCoBEGjTBohIMhDBph0AiDRhg0wqARBo0waIRBIwwaYdAIg0YYNMKgcbyHMGiEQSMMmom4oQiDnggGTSxQY4Iw6LHzbSwYNPkqYNAEYdC4fPVVwKBJDxg0QRg0wqARBj0VDJr0gEEThEEjDBph0AiDHmE/GHGHQROEQSMMGmHQE/QPADBo8vXBoKkWBk3hMGg6FAzanTIZ9qJMhhrK5HgwaDtlcq9g0AQMgyY6viqdFAZNh4NBUxMMmh4oDHrL19gLBk0PDQa9ZSZuCYOmCIO2waC3fEFjwKBjCww6hsOg46Fg0O480gjEI9XBoOPJYNCxCkh6IDBo4giDJmZIbzwxDDoeGAYdq2HQsRoGHath0LEGBh3vMAyajAyDJo4w6GHK2Qgw6MQGg04cYNDJUDBod9gsBcFmtTDoBAqDTlSzEwk/O5GAYdCJYnYiOTAYNHGFQRMLDDqZGAad3AsMuuOH2mjQRpZobGKJbsOD7scSjXuyRGMdS3Q8LDSEJXpIYGjSFwxNgGBoKHt0MDI0yx6dCA1NiJ4NHRnZ0MSBDU3IbsGho8OCQ5OecGhC4HRo30iH9h3o0P5gdGi/a9F9RYve3DLxTXRoX34WMx3an44O7Qstun8YdGjiQocmJjq0PzUd2kc69H3RoalIh/6mmjMg9dw/AGHXzQXIB2mRdvxMwSBA6a1nCEpk3UizA+25AfVRwEjT+8JIxxaMdOyAkY4Hw0h3U7JEMSfb3jSJTRjpWH4WM0Y6ng4jLczMkvhwMNLEDSNNzBjpeGqMdIwY6UPHSBNTcRwXI037YqSpCSPtI0YaMdKIkT5UjPTfs9zCkC5SIEAaAdIIkEaANAKkESCNAGkESCNAGgHSCJBGgDQCpBEohgBpBEgjQBoB0giQRoA0AqQRII0AaQRII0AaAdIIkMbxHgKkESCNAGlmbBB7CJCeCCDtW0DIPgKkx863sQDS/lcBkPYRII3LV18FQNrvAZD2ESCNAGkESE8FkPZ7AKR9BEgjQBoB0giQHmEn2P9n712b4zaSvN/3z6egGU/EI51pa1C4Q16fDVqiZxgjk1qSWu8eD4+iTUJWH7VIRnfTstaj734CQAGoe2Xhxu5W+o2p7qoGUKisW2b+/r47QNpHgDQCpBEgPcH6AACQ9hEgjQBpBEi7znQLsE0hQHpXAdI+AqT7A6R9BEhvN0DaR4A0AqT3FSDtOwKkfQRI7yVA2h8ZIO07AqR9BEgjQPrrBEj7rgBpHwHSCJBGgPTUAGm/K0DaR4D0AABpHwHS2wKQ9hEgjQDpHQJI+y4AaR8B0giQ7guQLtB0bvTossZ2oKP9EdHRvgM62kd0NKKj9x8d7buho31ERyM6elp0tG/qjqOioxOvIzo68Uzo6GBP0NHzzbyCtvaDSCMhGgnRO0iIvrASoi+QEI2EaCREIyEaCdFIiEZCNBKikRCNhGgkRCMhGgnRSAxDQjQSopEQjYRoJEQjIRoJ0UiIRkI0EqKREI2EaCRE434PCdFIiEZCtECIDpEQPREhOrCQjgMkRI/dbmMRooOvghAdICEa3VdfBSE66ECIDpAQjYRoJERPRYgOOhCiAyREIyEaCdFIiB4h4StwJ0QHSIhGQjQSoidYHwAI0cHXR4iOtIToCE6IjoYiREeN5UWy5dW3GhkI0ZH0EEZCdDQZITriTS/acUJ0ACZEBzroajQpIToajhAdmQjR0Z4Sonu+xk6E6GjfCNE9G7EnITpCQrSNEN3zBY1BiI4thOgYToiOhyJEuws5RJ2EHCKNkMN4hGi7kMPuEqIDR0J0YCb3xhMTouOBCdGxmhAdqwnRsZoQHWsI0fEWE6KDkQnRgSMheph+NgIhOrERohMHQnQyFCHaHc8fg/D8WkJ0AiVEJ6rTiYQ/nUjAhOhEcTqR7BkhOnAlRAcWQnQyMSE6eRRCdAYFRGdwPnQ2FB46a+wzk+2zvvPMgIbOpIcwgqGzybjQGW+g2X5ToYOuVOgASIXOJoZCZ9MzoT09EzowMqEDFya0t11M6GC/mNBBVya0B2dCEyMTmjgwoclgTGgmWkQVLtLEeBATE5rIz2JmQpPpmNBixDzZDyZ04MKEDkxMaDI1E5ogE/qxmNCRjgkd2ZnQFzwTOrIzoS+2hwkdjMiEDhyY0IGBCR09FhM6tjChYwcmdDwYE7o9fiWK89fmpklsYkLH8rOYmdDxdExo4RSWxPvDhA7cmNCBmQkdT82EjpEJve9M6MDUHcdlQoddmdChiQkd7gkTuhcJOv9jk99SVO6X2eG7xTKn0Nd9YkQj+1l81nVejAebu1X1sgdDQQ9Aer5bzX/Lixa8nhtwz2WpdV3sUZnPldHMkP2M7GdkPyP7GdnPyH5G9jOyn5H9jMnzyH5G9jOyn5H9jOxnZD8j+xnZz8h+RvYzsp+R/YzsZ2Q/I/sZ2c/Ifkb2M7Kfkf28feznHXTFlH74qR0xlfPfwQ1TVVDBjEMLzDgcDwJtwGaTLcZmD9hi0BUhCJvtbzk2e8B2gy6MXLHZoRmbHewHNtuhoV2mZMRmfxWev3CHsNlhB2x2OBQ2uwOTF7HZiM0eAJsd7RA2O+yAzQ6HwmZ3ANUiNhux2YjNdsdmxzuCzQ7dsdnhQNjsDrBexGYjNrs7NjvZAWx26IjNDofAZncA/SI2G7HZOmx2upXY7BCMzQ6n4S1vMTY72wdsdjgZ8dmAze7Pen5kbnY4FZYZRM4mSM4e/hXBMcFIzt4zcra/9eTs0JGcHU5PNP4ayNnBY5Ozw5HJ2aEjOXuYfuYEA0Zy9r6Ts8OdIGeHruTscBhydhca7xaRs1MoOTuFk7PTocjZaWOfqWyf9Z2nBnJ2Kj2EkZydTkbOTnkDTeHk7GgHydlhV3J2CCRnpzBb1bsaSeREzk4nJ2dnenA2MYKzQwdwdrZd3Gxi5GbHam52bOVmxw7c7LgrNzuWudkhnJsds9zsDI7N9ozYbM8Bm+0Nhs1uA7qIIqKruWXimbDZnvwsZmy2Nx02W0jQIh4cm51sMTY7dMFmhyZstjcCrdeIzfYQm/1Y2OxAh80OzNhsjv3HsLMDIzubZwHyhwPpYwG0wxEB2qEDQDs0ALSDETjBIIB2aAFohw4A7XAwgHYbqUAUoQrNTZPQBNAO5WcxA7TD6QDaoTBHhXCAdrblAO3QDaAdmgHa4cAsYytAO0SA9nQAbd97DIB2aOqODgk3eq+l72kA2mlXgHZqAmhHCNAu4c4rZbV3qwLZjCTtfSdpbx86+2V+83C/XFzPN/nJJv+4tkK0pQqPitMuLYraD0K1EaqNUG2EaiNUG6HaCNVGqDZCtTG1HqHaCNVGqDZCtRGqjVBthGojVBuh2gjVRqg2QrURqo1QbYRqI1QbodoI1UaoNkK1tw+qnfo76Ir54341uR+miABwccIU5VWc48jCOY7GI2oX4QtTM7XLkAkXFHlRfuR2c+VqG0jk/haTyAdsMeiqCEQiD7acRD5gu0GnV1cSeWQmkYf7QSKPhp92kUT+1bhLox0ikUcdSOTRUCTyDphjJJEjiXwAEnm8QyTyqAOJPBqKRN6B/YskciSRI4ncnUSe7AiJPHInkUcDkcg78I+RRI4k8u4k8nQHSOSRI4k8GoJE3oGdPDqJvDydtbHIi0JII99GGrk1qb7KhdOHGP9xv5pgxisuA7WuouxYOOvhqORlu4pccgDfP9by/ZEavB3UYG8rAf8RGPAf6YDZ8cBM8+HowDziP5KDimMT4j+WEf/9UerbwPjv+ybB6HOxOQXKv7/jlP++7QjmZWso/7EbbPprpPz3fUVw1DSY8p9YKP+JYb7eNdC0OF87c6ab+1fN1/GBFmbdzNeJijQtMalV83W49ZT/yJHyH5np61sNlJYo/7FE+U/UlP9ETflP1JT/REP5T/SU/+ixKf/RyJT/yJHyP0w/c4Ihwyj/qY3yn5oO/3aNIq4kfDthxFPV4V/KH/5p0OCKw79UcfiXCod/iZbyH+8E5T9ypfxHFso/kByudw2SeCRyuJLyn3Sj/GdQyn8GR0RnQxGis8Y+M9k+6zvPDHToTHoIIxs6mwwNnfEGmg0Iht5Cyn/UlfIfASn/2cQc6QyMkTZS/lM45Z8BuEuY/8CI+Y8cMP/E2y7Of2Dk/Kdqzn9q5fynDpz/tCvnP5U5/xGc85+ynH/iwUH/xAj6Jw4QZTIYRJkJxlJFYzUhVMQEUSbys5ghymQ6iLKYAEUGhCg/Iug/cgH9RybQP5kankzA8GQJ9J8h6L8X6D/Ugf5DCOhfAo8yyP8QgvyXf4BL2fUeC/4fjQj/jxzg/5EB/h8OjJsGw/8jC/zfFJxAhOB6woUnEG2gPwFE+pM2QoEoQhSa+yZckILijqTnUafuNpo3YqQCMRIPiBZ5QDTMA8JBD4gQrkAU8QpEwz3wyZbLAERuMgCRWQYAFr7g6z11vpZ8QJRh/YQJYSCesxAA8VAJwE0JwH8MJYDI1CMdEgUNmYK+OgE69TsqAaS+SQkgRiWA2WHZgGe3P1XJkmoGOCoBoBLApEoAy3yTA/j/ZbHi9x9WiwpR/2j4/xb4X90NYv8R+4/Yf8T+I/Yfsf+I/UfsP2L/kWOB2H/E/iP2H7H/iP1H7D9i/xH7j9h/xP4j9h+x/4j9R+w/Yv8R+4/7PcT+I/Yfsf9bgv2Pd88Vs5jcCzMIhj224MTj8YD/Rgw72XIM+4Dt5gr8f1gtpib+F2ElDq1WFB+50aBLIld2fWxm1wf7wa6PhxcJQHb9V+PzC3eIXR93YNfHQ7HrXXQfkF2P7Prh2PXRDrHr4w7s+ngodn0HeQlk1yO7Htn17uz6eEfY9bE7uz4eiF3fQUkD2fXIru/Ork92gF0fO7Lr4yHY9R1UJEZn1w9N2Q4NlO0+3Hp3ynbYibIdaijb43Hr7ZRtDbc+3UrIdgyGbMf9eLUdlCBCC2I7dEFsh/0R29k+ELZ7vkao7ICFr+3tOF87noo4D+JrE+RrD/+KwCj5afjakYGv3UcPw52vHXXia0cavvZ4ehh2vrZOD8Pfer527MjXjgfhHoNVAWw6GQlYJ0PF1462hq8dPDZfOx6Zrx078rWH6WdwaYOJ+Nqxga/dR9zAna8dd+Nrxxq+djwwXzvuzteOtXztcCf42rErXzsehq89mOhB6iJ6IPO140fkaycGvnYf/r07XzvpxNdONHztxLQ4SnSLo+RAy9h34GsnmsVRtIN87bgrXzselq/tJBxhYuFnYBa+ka+dTMHXjveWrx2r+dqxla8dO/C146587Vjma8dwvnY8PV87NfG1+8gkdONrpx352qmOrz2eWgKEr91ZL+ER+dqxC187HoCvPZgAAsvXTh352inytR+Vr12C/dyp2lW1p6IAw6OwtOMRWdqxA0s77s3SJnrHEUmnZ2lnJpR2Lw2ITiDtrCNHO9NhtEfUgAAgtDtrQDwyQTt2I2jHQxC0B9SCiMBaEAp+dob4bDd8tvcY+OzY1B0dcm7AygZMJl9XfHZswmcniM+u8dmr04fl8of8/fz3xd2qoua+Wyw3+erF3W3VPMqfrspcVnDk4t+rgu38JyK3Ebk9MXL7x7InVmI0Nu42W/bqMZnboolRA5oxMG7EcCOGGzHciOFGDDdiuBHDjRhuxHBjSj5iuBHDjRhuxHAjhhsx3IjhRgw3YrgRw40YbsRwI4YbMdyI4UYMN+73EMONGG7EcG8Hhjvzds8VIzjmp3bJiHEBDq4ZsaoKoJxYAMrJeLTuIr5halp3GVPh0oRF+ZHbzZXWbeDC+1vMhR+wxaDLJhAXPthyLvyA7Qadf10R54kZcR7uB+I8GX5eRsT5V+NPjXYIcZ50QJwnQyHOO/CTEXGOiPMBEOfxDiHOkw6I82QoxHkHqDAizhFxjohzd8R5siOI88QdcZ4MhDjvAFZGxDkizrsjztMdQJwnjojzZAjEeQco8+iIc/H4VmONTRK/UF7ozhEcfh4NBT9vM/kVifz1fUcG+HkkPYQRfh5NBj8XUvgjMPzcmsAvZdPpPdJ8yQlmR+GKUKMUqrW2GQ1K2rYB0yMwMF18ByI9fTQVgsigQtCHbeyuQhB1UiGINCoE47GN7SoEOraxt5UyBAlYhiCZirxuYxjHYIYxL0QQ9Rci6A983wYlgmQqQLtFi8DfcS2Cvu0IpnqDtAgC1CIY/hXBgdiTaBHEBi2CPjhsdy2CuJMWQazRIohN83Wsm6/jAy1y20GLINbM1+HWaxEkjloEySCM+MGw14kL9lrSIoi3RosgemwtgmRkLYLEUYtgmH7mhGyeQosgMWgR9GGdu2sRJN20CBKNFkEysBZB0l2LINFqEcQ7oUWQuGoRJMNoEej9jCR24punYL65UosgeUQtgtSgRdAHYu2uRZB20iJINVoE49Gr7VoEndnVW6hFkHTVIkiG1SIYDHWdgUnXRi2CdAotgmRvtQhStRZBatUiSB20CNKuWgSprEWQwLUI0um1CDKTFkEvznMnLYKsoxZBptMiGJHzDNAi6Mx5fkQtgsRFiyAZQItgOL4zAfOdJS2CDLUIHlGLgIWdugoScHW5tGDvsVQJkhFVCRIHVYKktyoBnIM9iSoB8UyyBESbK0C8sYQJFHcEUyZo1naSNAExUhWIFqtANFwF4rnKExANW8EnW65PkLjpEyRD6BP4ev+cr6UrEM8mUEA8Z4UC4qFEgZtEgf8YEgWJqUc65Boakg19dZJ15nWUKMg8k0RBihIFE2gJsJTyCXUFGCA6igzsgsjAq7vr+bJ4n3aNAaboo0oMoJIAKgmgkgAqCaCSACoJoJIAKgmgkgCSL1BJAJUEUEkAlQRQSQCVBFBJAJUEUEkAlQRQSQCVBFBJAJUEUEkAlQRwv4dKAqgkgEoCW6ckEO6eK2YxuRdmEHB7agGQp+NJBBjB7WTLwe0Dtht0OegKbk/N4HZ/P8Dt6fDKAghu/2rcV8EOgdvTDuD2dChwe4c1GYLbEdw+ALg93CFwe9oB3J4OBW530SVBcDuC2xHc3hncHu0IuD11B7enA4HbOyi9ILgdwe3dwe3xDoDbU0dwezoEuL2DoMvo4HY9FTrSUqERz74VePZkK6HQKRgKner4qtFYgiQ9Ues8EjqUY9EiExI6kpHQ6T4QoXu+RqiahdiWPA8623EcdM9GhMoOaGDQEZdC4SEMevAX5ECwB8OgYwsMGsUbtkO8gWw9DDp1hEGnZkjv0FIAw4k6qGDQkQSDjtUw6FgNg47VMOhYA4OO9TBo/7Fh0OnIMOjUEQY9TD8DSyXAYdCJDQadmE4ndo3Er6TkO6H4E9XpRMKfTmjw+orTiURxOpEIpxOxFgYd7AQMOnWFQacWGHQytGjFkIR+GQYdd4NBp1AYdGpYHO0arF1cHDmz2pv7Vy2OkgMtEL5ZHKUqWrvEde+klLGFMOi0Kww6BcKg0/HUNHqC240w6AQOg870LGhiZEGnDizobLtQ0MSIgo7UKOjIioKOHFDQUVcUdCSjoFM4CjpiUdAZnATtGUnQHpznT7yhgP6kjeYiinCuFoTpGaD+xJOfxYj1J95kXH8ipBgRD072j7eYBJ26kKBTEwnaG09WQ4nqJx6Y1S+RoFMkQfciQQc6EnQAIUEzSDoGBB1AQNBsVe6QIHksDnQ6Igc6deBApwYOdDCCigaIAx1aONChg2pBOJhqQRuuQBTxCs1Nk9CkWhDKz2JWLQinUy0IhbkqhKsWpFtOf07d6M+pmf4MC1AgemccSd3UC0KweoGC/Zwh+tkJ/SxLcEyBfk5N3dEh6wYsmcGkpXVFP4cm9HOG6OcJ0M8T4p6R8Lz9hOfXD6vf8hcPq2IQOf4jv34o+q1MfNZWbepYAdFCcYREIyQaIdEIiUZINEKiERKNkGiERCMkGiHRCIlGSDRCwxASjZBohEQjJBoh0QiJRkg0QqIREo2QaIREIyQaIdG430NINEKiERLNBtWkCImeCBKdWWDHGUKix263sSDR2VcBic4QEo3uq68CEp11gERnCIlGSDRCoqeCRGcdINEZQqIREo2QaIREj5DylblDojOERCMkGiHRE6wPAJDoDCHRCIlGSLTrTLcA2xRConcVEp0hJLo/JDpDSPR2Q6IzhEQjJHpfIdGZIyQ6Q0j0XkKis5Eh0ZkjJDpDSDRCor9OSHTmConOEBKNkGiERE8Bic66QqIzhET3hURnCIneEkh0hpBohETvDiQ6c4FEZwiJRki0DhLtQIk2EPBM1GgAEe+pK3Vaqr8V5OlsRPJ05kCezpA8jeTp/SdPZ27k6QzJ00ienpY8nZm647jk6bQreTo1kKcTD8nTs8Ob1efzh1slZTa/vXk53+QVZvbd8u7TyU319z7Rqm/nH/P1/fyaPibCq8VnXW/mq03bD6ZkWZctyf2qdvl9Uf3j8DHx0rW9zBA0jaBpBE0jaBpB0wiaRtA0gqYRNI2Z+giaRtA0gqYRNI2gaQRNI2gaQdMImkbQNIKmETSNoGkETSNoGkHTCJpG0DSCphE0vW2g6dDzd9EVU3rip3fFVAEATq6YqoqCn5x4Zn5y4o3HnTaQusn2krqHbDHouhBE6va3m9Q9ZLtBl0eOpO7EM5O6g70IqHBpaJeJGUndX4X/L9wdUjdnz0BSt76O6x6uAwYYSd1I6h6A1B3tDqlbYW5WUre+juu+swMbF0ndSOpGUrc7qTveDVI3P7aASN3aKq6k7g58YCR1I6m7O6k72X5St2BcVlK3urwrqbsDW/gRSd2xltQdw0nd8VCkbncEaNgJARpqEKDjkbrtCFANqTvdRlI3bykLsE2x8Nt4UMSzjdQdD0fqjk2k7lgmdWd7QOru+xodINNcW/Kk7v546cdFdfdtRTgJWgPrjrk0FIKw7uFfEZxMDIZ1JxZYdwKHdSdDwbrdebERiBerg3Unk8G6ExUwFgTr9rcd1s13bjusW13emQvrBFE2wbqTgWHdiRrWnahh3Yka1p1oYN2JHtYdPDKsW9MPBsNnGX5/zH7mxB+GwbpTG6w7dYB1p0PBut1hwDEIBqyFdadQWHeqOqBI+QOKFAzrThUHFCkY1h3uAqxb6vo2WLemwiQA4NgCAJ4Q1p1BYd0ZHNadDQXrzhr7zGT7rO88M8C6M+khjLDubDJYd8YbaAaHdUe7B+vmTc0B1m2p2NpqBrNVvauRRE6w7mxyWDfDYZZo3YGJ1s23oYXWTbztwnUHRlx3rMZ1x1Zcd+yA64674rpjCdcNfBW0NoPrJh6c102MvG7iwOsmg/G6mYARVcRIE+ZBTLxuIj+LmddNpuN1i1kHBM7rTraX1y30VzOvW1GYiQQhI/B7jbxugrzux+J1hyKv2wXrV/4qZRy7QH0hcOyKMtgaCf23ao///MCNRajf7DeQyOY81eGHAZYmgLLH4AGDQNmRBZQdOYCyo8FA2a1kMVFoFjc3TSITKDuSn8UMyo6mA2ULysUkgoOys+0GZfPd3ArKVhZnDCMamFlsBWVHCMqeDpTte49Aj0w8U3d0yKTRuyN9T5kqGHp+N1B26PkmUDbZD1B24Uhe55uKZtuPmv1uVVCW942FjfBrCX6dF4PB5m41Pfy6ftfmdeF5XkwTJXPaqDFTl7t6TEB2aTVIx0Y6NtKxkY6NdGykYyMdG+nYSMfG7HikYyMdG+nYSMdGOjbSsZGOjXRspGMjHRvp2EjHRjo20rGRjo10bKRjIx0b6dhIx95COna8e66Ywg0/tR+mdP07OGHK8ipUMbGgiglCscdrsa8Kij1gu40FxSZfBRSbIBQb3X5fBRSbdIBiE4RiIxQbodhTQbFJByg2QSg2QrERio1Q7BHS4Yg7FJsgFBuh2AjFnmB9AIBik68Pih1podgRHIodDQXFbnPBFang9a1GBih2JD2EEYodTQbFFpLAox2HYhMwFJvoILPRpFDsaDgodmSCYkd7CsXu+Ro7QbGjvYNi92zF3lDsCKHYNih231c0AhQ7tkCxYzgUOx4Kiu0uXxF1kq+INPIV40Gx7fIVuwvFJo5QbGKGFccTQ7HjgaHYsRqKHauh2LEaih1roNjxFkOxychQbOIIxR6mn40AxU5sUOzEAYqdDAXFdlckiEGKBFoodgKFYieqA4qEP6BIwFDsRHFAkewZFJu4QrGJBYqdTAzFTh4Fip1CodgpHIqdDgXFdofWJyBovQ6KnU4GxU5V1Pq9hWKTrlBsAoRipxNDsdPJodiZnolNjExs4sDEzrYLiU32C4lNOiKxMzgR2zMSsT0HIrY3GBG7Degiioiu5paJZyJie/KzmInY3nREbCE7i3j7QcQmLkRsYiJie1MTsT0kYj8WETsQidjfVEcEhEZPwMh/7e5frmciAfLHA4OQtHsfC5SIv5GOBJrfBlilQM8OHoueHVro2aEDPTscjJ7dxioQRbBCc9MkNNGzQ/lZzPTscDp6dijMUuH+0LOJGz2bmOnZ4dT07BDp2ftOzyam7jguPTvuSs+OTfRsfz/o2f2A2YjJ3mdM9vZxsS8W/2OHYpeFit9+WC0qivOjobFbJnZ1N0jGRjI2krGRjI1kbCRjIxkbydhIxsYUeSRjIxkbydhIxkYyNpKxkYyNZGwkYyMZG8nYSMZGMjaSsZGMjWRs3O8hGRvJ2EjG3g4yNvF2zxWzmNwLMwjh2beQiv3xmNhGwjPZcsLzgO3mSsZ+WC2mBmMXYSUOrVYUH7nRxsJi+18FFttHLDb6/L4KLLbfAYvtIxYbsdiIxZ4Ki+13wGL7iMVGLDZisRGLPUKem++OxfYRi41YbMRiT7A+AGCxfcRiIxYbsdiuM90CbFOIxd5VLLaPWOwBsNg+YrG3HYvtIxYbsdj7isX2HbHYPmKx9xKL7Y+MxfYdsdg+YrERi/11YrF9Vyy2j1hsxGIjFnsKLLbfFYvtIxa7LxbbRyz2lmCxfcRiIxZ7d7DYvgsW20csNmKx+2OxS6afKxO7qrQdQGx/RCC27wDE9hGIjUDs/Qdi+25AbB+B2AjEnhaI7Zu646hAbOJ1BGITzwTEDvYDiP3r501OEbf92NjvVgWO+c99o2TPV5vyBa+VhGAoRPu3/I/X9RP/uZ9Y7btP6ibS87bXeTGobO5WVZtsIX77frnY2PnbZamrx+Rul7Y3Y/DbCN5G8DaCtxG8jeBtBG8jeBvB2wjexiR8BG8jeBvB2wjeRvA2grcRvI3gbQRvI3gbwdsI3kbwNoK3EbyN4G3c7yF4G8HbCN7eEvB2uHuumMINP7UfpnT9OzhhyvIqInJgISIH4+G3DcByssXA8gFbzBW8bQSW+1sOLB+w3cZibwdfBXs7QPY2uv2+CvZ20IG9HSB7G9nbyN6eir0ddGBvB8jeRvY2sreRvT1CSl3gzt4OkL2N7G1kb0+wPgCwtwNkbyN7G9nbrjPdAmxTyN7eVfZ2gOztAdjbAbK3t529HSB7G9nb+8reDhzZ2wGyt/eSvR2MzN4OHNnbAbK3kb39dbK3A1f2doDsbZbpa2NvZ3D2djYUeztr7DOT7bO+88zA3s6khzCyt7PJ2NsZb6DZfrO3g67s7QDI3s4mZm9nk7O3GayyBN8OjPDtwAG+Tbztom8H+0XfDjrSt4kHx2/7Rvy274Df9gfDb/ttwIiviBipb5n4Jvy2Lz+LGb/tT4ff9oXAEX8/8NuBC347MOG3/anx2z7itx8Lvx3p8NsRCL9dIv0Y/nYE4m9XtbYDwB2MCOAOHADcgQHAHT0WgDu2ALhjBwB3PBiAuz2GJYpz2OamSWwCcMfys5gB3PF0AG7hNJbE+wPgDtwA3IEZwB1PDeCOEcC97wDuwNQdxwVwh10B3KEJwB3uB4D7+u52kxew5/4I7vyPTX5LCcT7xuEGgrb3DqutpWdPicsum477VdWq+efVYlP87uNxsGtbQhQ2orARhY0obERhIwobUdiIwkYUNubEIwobUdiIwkYUNqKwEYWNKGxEYSMKG1HYiMJGFDaisBGFjShsRGEjChtR2IjCRhT2FqKwd9AVQz3xU7ti6gAAB1dMXUVFKg4tpOIQmdjjtdhXxcQesN3GYmKHXwUTO0QmNvr/vgomdtiBiR0iExuZ2MjEnoqJHXZgYofIxEYmNjKxkYk9QpZb6M7EDpGJjUxsZGJPsD4AMLFDZGIjExuZ2K4z3QJsU8jE3lUmdohM7AGY2CEysbediR0iExuZ2PvKxA4dmdghMrH3kokdjszEDh2Z2CEysZGJ/XUysUNXJnaITOz5Zp5CmdgpnImdDsXEThv7TGX7rO88NTCxU+khjEzsdDImdsobaLrfTOywKxM7BDKx04mZ2OnkTOxMj8QmRiR26IDEzraLiE32i4gddiRiZ3AgtmcEYnsOQGxvMCB2G9BFFBFdzS0TzwTE9uRnMQOxvemA2EKaFvH2A4gdugCxQxMQ25saiO0hEPuxgNiBCMQGwfzKn6vqD061rqCCrXXQf6t29s8PgOhB/d6+oT82x6eQXwQYlcC0Dh6LaR1amNahA9M6HIxp3YYaEEWsQXPTJDQxrUP5WcxM63A6pnUoTDLh/jCtQzemdWhmWodTM61DZFrvO9M6NHXHcZnWaVemdWpiWkf7wbTuh7FGbvU+c6vX9/l1hTOekmBdv2b1om+Tf7xfzjdFYP1l9Wd+czlffyhA0irJF235q8ekX5fM67J5EX2N6GtEXyP6GtHXiL5G9DWirxF9janviL5G9DWirxF9jehrRF8j+hrR14i+RvQ1oq8RfY3oa0RfI/oa0de430P0NaKvEX29Vehr3989V8xici/MIOTmyEIgjsZjXRcxC1PTrss4CYdWK8uP3G5fFfF6wHYbi3gdfRXE6wiJ1+j2+yqI11EH4nWExGskXiPxeiriddSBeB0h8RqJ10i8RuL1CDlwkTvxOkLiNRKvkXg9wfoAQLyOkHiNxGskXrvOdAuwTSHxeleJ1xESrwcgXkdIvN524nWExGskXu8r8TpyJF5HSLzeS+J1NDLxOnIkXkdIvEbi9ddJvI5cidcREq+ReI3E6ymI11FX4nWExOu+xOsIiddbQryOkHiNxOvdIV5HLsTrCInXSLxWEq+/qY4ICI2ecEQBtscA8g9A0ID8ecEgBO3e5wQl82+kM4LmtwFmigxtZGjvJ0M7cmNoR8jQRob2tAztyNQdR2Vo+35HhrbvmxjacSeG9ou72+uHVdEGU0Gyr+9uq1ssf3WxyT+udQho9RXaHyhf4frZy/kmv1x8zH/IN5/y/PZF/f2hTuyi+QWxqgw+1l/z8895/sHtWmUV52uc3P50d7t53+FStCb8isd/5NcPxQc/Vl0DfEGuYofrvZr/mi/Xna5YVe1wzdP5x3x9P7/OO122qd3hymcVnrjTdWndDle92Mw3D90uWlWFX9O1+/DlnS7T6S1qKoIv/Pf5+rw4PjraFPuejculharwa/70sNws7pdOzynXAV/u9M7psU7vHB7lbOXy02cr+C+/fvh1ubj++10xY352uQhXEX69jtNOpynnP+erRREd62bB96t8vXZ688XMkd/euFyGVuGuAZtw+03RoBpDrQfMs3q3+d9Ysu/iArQ26LWYgFQYaN0CWXf0WacAyg+zIIItZ/otgEA1hlptgRdKvVdX0EoDLuiAq7GeCzhYlcHWi7DVXr/1IajGUItR6+TXeaa0FR5gMoYsifssoZ2WwIOsnWEr335rZVCNoRbm0NV13xW5fm3tvgLXluqzrNeu0J2X8bpCPXYGkJV9n50AoPwwWw77pqH7FsNaeoh9jHmXMOR+osdmhcE0zwuv02FvBb9388Xy7PZytfjtt3xVnuwalf6GU/ZrJMNE7vTscEnXk4zQWHPoKjeA9ANX26gbeL/K+VNkw9k05+Su3kw5hX37mvuR+nR6vZlvcv5kun7kF+fHR5fHLw9nhxdvfvjp5LL6+/zN6enJafHQr4/eXFQfHV9cHp1XX//j5NWr6uuLNy9eHF9c0DarPitYs02x8o8KKFv9/R9vjt/QH7w8/++qRvHnSXUT/zh5/br864fz46N/vD47Ob2sLt7cneoFiD1+vbm7P3q3yVdf0TMD1RGZ3qI9PaGF2BPJLVBDRBlElEFEGUSUQRxVBpEkibPWxvLuEz+5dpm539yvN6t8/rEcbHnF23aMH3yNtcrX+ebs9uLh+jpfrzVSjouP+c+L25viLBI+sNdTyGVbu36qT+/zSuC6V4O1h5GLZTHTq9tMnki0M0jdAdIuHeDkRjkrtgtVaQ172x4hqpSVv64lm/Ca2ra5AsyMoZ/tHlm6ecSpAdNt2zqQf9tKKvxvasH/Ti72yen3VNYpLiOoZUrLi/ZJpa+oTe6fRqjTG3IWCa1egF3ypyyGgj/bKPhjV3+pjMyg/VIWGCculxOuqy5kiINUlN5+LVDavlrwbzWaWZG/VbEqf6L6gp/CCGAOI2ZuupTFTX2r+hTussA48bDcu64uBO0ZVekxRU6EZYDm3dUc0LakMLr4cH0ffyhUs98Mkb48RNZ37BtQzb70EEZ9H38yfR+fHyJ9sL6PFWfQLiz0ttCUmWCgbK4FtYimQmsU/li0dCWK2QejmJn9g47DXC3mrPDhqlg1YqpgwE93iTqsfIDewOHWbkXicGuG/+uA+08uV1tl/ZWGPvxL+d2VOxadrt31plcVANldfRwjmV31hdHqqstATa4q7Qob7oA+7wkbpq0rcoYNXa54b8v8tl4DB4psfa/M0y8K1Vn6IpY4qDP0ZSSxcjrcNSKxOB06A4mb+1dNh8GBlnrcTIehCkkswYu7MMGpvRUXWnhWsywPwSaYFKl5lpdzM9KqjiuNuAMXHEwjVhYsTUbgEDfQNfY/phvWB45t1jT9oj3heyp9V59Hyt/Q80lFlea8Uv6uPr98qriJ6jxT/qY+35S/oeed6ssov2jPQ+Xv6Pmo6oHoean6qxNlpfo8Vf6GOV9VNh7zNp46kMC7WGKXbHW9oQ2XtW6+xsjGDEaLy1659DGyRVPTCAc/EIQyoJnj+g6OuTR0dcvc5POb5eK29K+8u1t9nBcBh/fz1WYxX35bOLVUDrH89qbwWDnVWW/mq41zLTFe4+XRyav/fnt58tPx25fHRy9fnZweF8FH7ac/n5y+PPu5+OzN+dHlydlp+8nFq5OXJ6d/qz9Q+Vs+NR685g5vHmgWq7b40c3vRYcE1vqijc0o665LybLqz2f1ryjiHIJwbwIdOEdE0x9Fv0Ld51QOB9qxpK/KhpY+pS9Z83n9NvcvciINR4icaLWKqvdm9WDUBdGHsY0+DGJXKaL2aZIoqoqMsRNJQ15rqLqSdopWF3f1ZLg484bxZDStrPVl0OHQ6syg5VDufhvl7q0ew3rS0xsbLTG+rdELAU2Nlnb1DHXwGfbUI6xb2HQEXi0vrL6npqSD78k3+J76HIW7+578Tr4nX+N7Gk+Az+570gjwBYAtPl1IGvf3VZnxDa65FNDkmvKunicXd6zpJNx3OQmnLa0V3TOBDiXOIVDtMjD4nfqcbLv7nYJOapeBxvk03sm2Xe0y6OjohdAeRzexMvUBZl08sDEYy6UbWFxMFhW9KvtDc3LN9CzVMUp7WCoXokcmT+UywimLXEI4deG21dHjMEEVnWCow1XNT4/Tv1xcmBVhsDzhsOqYVsUcXIahwWXYR0rR3WUYdnIZhhqX4XhSinaXYdjRZUhPt/RGUxUYf3CtrgMcXqvCEzgGQ4tj0CKsSFvXLK4YyuKK3zypj3dpx3ZyPkHfKT1+bt9q/UH9Xqt/Pz9oz6fVinVVuUqwrinKK9O1J9wjvVy4o4gf3ugBrlUslivtoBsbGXRj+6jRuevGRp10YyONbux4anR23dioo24sf2Rvsw9abqqhj17OaQSkdSZQmI0sCrMRZCCsW16hUGcWmxXGw4gbD7NxXvtWj44dXzxUk1aR4voI7OU0NBiDQ3INWEKWcZd2SnPNnLMcyzTL/omuQrrmx8XtSfVzBJbvKrmqi5uc396wvvSj0yIf8exc4QkXMg3rp5pBUkNTz73R8iV3Zz++Ovv57Ulxd6dHPx1fvC6QIrPDi8ujy+L/x//1+vz44uLk7NSQM8nwSv7jzdGrt5cFpOT07PIt88+TU/pZ+cfJxdvL8zfH1V8/Hr26oH+evnn1iv51dln/q4zBunj788nl34s7On3Z/H1+/Lfj/ypyQ89OL49OTi+U91juHZUprXRXyfYft6zQqjH1IAg5MTQIdi8xtHzKqZNCq6Z1SAitKiiSQVPPnAyaesO76rmTVV3LkXFaruyEDg1Xlh+53aBeXYck2vJ1w4JQqhFA/bGQPevvRfasy6txcQMyw4E1ebYohXEn2xh3YnXO0WlNnzpbfD9K7HvqcbmwxXX0IaGKwq7RJh3ccX3zZsu2FUNNWLcB7WD1uqw95KdftMu0p9J31bJN/pxZxnHDXThMV+gQfK1604NFXet+fKxu5OJ8skvLGTyuGEu0FbFE0ZZ6XIW+bHS5Ksq6RhB1SOvrGUEk+lyJKluI6WPNBpTRV6SjKLs9fSp9fXKq+JBuXxWl6XZW+U21vVV+VW5w1d/U21/5W3Y7LH/bbo/l76rtsvx5s33m5ob4kUQkFX14pInBLCLZ3z5cXGaVMGRx09bYt7IUxr1tY9yb1btYbUUNcpHF9xNMDeV1oHNDWdg10g3sUhws0q1qW22UWzUiWOPcqmJgvsJ2x7kZ+QqdQ9zUfIUAyFcIwHyFwMBXSEGWtraZ2hh8BYXxrJ1MzZmv0MEl2TP4jbauIvxtq/gKGCw1WbBUBjNIa1Y3LTYeX0Fpnha+gr6Oa6QN2IncIYwKwlcIq2zvrXBRF81qaPIxndRhEACd1Aofnr+LPrzSqzy9F69yZjv58aoqKqxrZsG6ZuN58hY3U/vxFk7uz8XN2C02kA+PdeFVb1ri7N8oGPs0pGIPnXUu76CDs66ye7u7riyn2/Z44rZnu911ygfo7alTb3s84LbHU297NG67ctvjXXXx3dHwIYPLpiwxBlgu4z0p5XUMSBdV8V3w4FUtrPDhqftd7aCtO/S/Ff3ZxQUHfaNN5Fr7VtuP6je7XHxcbJ4fEO049i7/lK8ONu/ntwfkoAqMqt8zGe89Ql1o0kbSA20kS0MXo7C8Ymk8A7V+vW1pF3XVs83kVd7zhTer13lfinGzfVCxEQ7+/UCxIH1elyvU1K7nmydymaffiYvXuhXYE6/FjfUseXGD8N5thPdaPYwLk1d+MRLXnDP0xQ10aF/cuB4eD+VZhAN6Fzcqv6KhTy3ePSk1u+oezI/qcd/314YYc4N5/Vm30fz6/Xw1v2ZnE9CQ7v7+wJ6vZqyiC3zr8Twt55CJvt0EZHsmemcMcmf3lz0Tvav7q97G6bs+LTHB+EWvBB3EaHHXo/mh3GBw9HHdxgr28TdcYnqRkyClkJ+d83vsdLhX2gXRqXxjw9E5tT8/XocA+2qsB+xTEDkzk3nAzy2gp97MGatTDhGVnEuLafc2/3Rwnv92/Mf9E7sA3cHhw+FTlYBXuntnvIvJkzQGOaJMLEeUyfRaXYJYF+yIUlAulAGZre6gjMMsBQj3UccrGVnHaw2S8cKDzW0/2AQJeq0tel6jHGomojyX6UhTLrwbUl4Ox5mDnMBRgUzQCVz5Ykc/f2sZ4Przt6YMnr/t+flbsJXnbwn4/C3pd37TwauyXedv4Y6fv/V8f1BvSmGFzd7p2SZfb2hzPh3wKLrWA28bsvmkbkb6wfMD645NTQmh9StMiO0neHqIdYs4xvsBn283cwm/u7Aek/LF1ael7dC5y8elyqNMp/NS+kPlJkYIR/Ys6m9lHdVp6eFm9SD+GOGqFgXciXPCJlNvd3xB0HRUt6RiPqq/Mk5I/CWhkxNfy/U0rQOVrufxqvAG9FDdZrsv/g63Eq7FRZjylvUwc44gLodVq2H23KHDupih+WjXxW0Z07q4IccVZx12YlxRSrdrjyxZGNFQWRjunLhAwYlTPoCYhRFtRRZGZMjCiK7cHT7VwZaBGlZ8P/quvbwKdEAqC7uywTq4eQILFM6SgVG1LCgBI2J37fUmLJJ27aTctZNi106KPxRxM1Xkc/TLgth27dWLLXftRBymIuWunXSKmvEBUTM+aNe+FQpoiamXjqmAlnZgtvm+M31svlz+Or/+wAHIjk4KytfPRyeXBcqrlDVUgrw+5J8ViK4vAOxWQPZFwItxTNRNKfoSimbaP0Et3x9RUKtuS7svgRZEsNFOCmo1NmNwI9AiYxzg+T7nHaBX0o746uLbL6jVtLKGcsRCjoqxX6IVlVOBDDGiU4M5BaTPK3cPUNG80aECVAw/P16Hcc4x+ZB/trKMPuSfEWW0jSgjq6OjWE7obedD/nn8kfJD/hk4SH7IP7tCWoZydcAhRkWLShJoVlGf8Xcfvm9oZfjqC+p7aBfnnTNx/RijtCaK0ootUVoxQnTHbrdBEnALI/KeXc+XyyftLbYj6Kyss49ZtvGIWbblIu7F3e31w6q4snUbKZRX7ybV7rld204qt3pO+0lP5Z7zePecZo+ocM95CvecJ7jnPJ17zrpYEl6sYeEklBzLQcfattjtDEeNpmrbn6ErvgWtsPN8vc43a7N/LmKLWg69q0Iwt1xdtoNLLrJ75CIHh9z13W01pq6t4WptUZ1rzhddc9sdtKZ8gN7xamrXHAG65ojaNacJXitdc/6Vuypo+y4Nw1RbaAwnHTfMtJeCDkxtjbHio4aLb2NaWxHnpuuGQqSt7wRNCxojKKBp1Y+9zVerdZFJVD1jacW/fi563RPbSylRAL8c/vFtpafz7a+fv6W6J9XVZgfaDkajd20DXHUj2sGN+1o/sDH+zOppS6cmfV7q1uSC22j9wqlZtEfx6TP2UcS9h6KA9dHLThU9a+2sOI3RWVrFPpMa+jvmJw6+P+j8vqrfqXauTaQUMyve5Ovr1eK+3Grb5EuZsg5YPt+A5esTY+aO5fM7Yfl8DZZvvJRcO5bP76hhyrxBwzzAlBontJnrxczVoHMBU2UCZVPfguSzxJCxba4NILtZrOe/LvMba6hUXVCtq6neRm53wJSsZ6iUTncKm4pU28iI30Zqop8U28hIsY2MhG1koNtGWqOm6jdqMkhaZJKNY30xsDHS8tsfRdW0tBhIxcQGLJZnt5eVYGB5VzqDjNsoAbGK0Kljk2kKpNh4KGZt3JhmLJtmfe+xgVkbS0/xvZYnW5UHQmtjlWnGvGnGahCtwjRjhWnGgmmGOtNM7f5k8d0aPcti4UnMVb4s1HDlmq0Jx2OhqJV82xgsE654IxLv1p6Rl2gz8hK4PnUylD510thqIttqfauJQZ86kR7CqE+dTKZPnfDGmoD1qbOtzMiLwRl5sS5jKBmLG61UnU7AqtN8Rp5CajoxZeQlYkaeDJjesZS8ni8QzqjWJOUlHB2CYFbe8K/I4GElmry8xe39w0Z7cJ42s0pZrDo0r77gYwhSQBBByvNBrKFv1TVNvaAsME4gO/8qyguBB8eydPvyUtjL03tticZtu5z/mi+17y6r311VjD1A9Ul7glpGjRRul3Y5ypb0+bNWxUlvJnpMYn4qz9hFRaxbVMT2RUXWLCoyeVFRP23GLiqkO1EeVWetx6TeRmTCeiI2rSdircckBnpMYrXHJJMXF3HtMclkjwmxunernmCwqKrAX+e3n8/e/dUb3WVSXe5ZeblfvCuogQnVWkvLYJam9+gSrUs3Vi0ysnZ9EZsXI7Tlr9gKX758+X2+OnhbWl+xumgs7vvG5hrLpH/86191+dIcq0/rUbWqHwoWW90oP1xngOE644frcNjORSYYtrl+Qrp1L+LevfTOOSJGEMpvPwS+/S/y6y8uEA36ltgwqOrf9ftRL5jm1KlTxGzRCtD3A34vzq9DzyogPKygKtS45ehMyV7jm+Yai3dP6PfN9Zo5qanJX7aOyWT388u7317lv+dLbfx5E3JVlxQDuE2pO4kQ/M0FWyW6mTgBxKG30VZEEW7V3DXhAq7k25GeRbnJT5pfE2blxDQrJ7pdfqLe5SdcOLqQw0MUAVqJJonH6rGqX6XJCGmRCTb99aXAoyMtz8SpAxN59H4qonVUJcpQdSaUKrHMu3VbX7FVWNFdtucdn58X/NhWX7ZJ6DnnZXO9WmX3xzPV5y+Pf3jzN9UXl+eV7jk7ZCdD9pcujFp1dxgOUqv//VG7m94ZQxLNfurut8u7HxdLvbQ5YYbjqqg4hhGTayQVRkAuMSjVDcgpYEBmMoNUqUFNQg+XHCTfjvQwag9J2vycMCKnuhG5/ineR0I/9YR/c8NsqvaS1D/IuUnoh4SrrPSTkBRgddUbNptdVWYSt0hzNYehuqrAGA8sqYjo3SBE6wdJlWM1k1eUWsdq2uJXbB12vXS/fPhtcfsyfzd/WG7W5/k7raU2IZ9SFbGTm4iFmWAhXPRnpjPYDGCwbfgnUcR/NrdPuAhQ+XakZ1GuoLLm1wR7zUwrqEy3gsrUK6iMW0EJ6EKiCP/MNCsoq6tEeqcGG5XKTrCmkq4JtVipImO5sMhQone0EK2nJVNaLhMcmpktV34fV2xdzoJXuT5eW2Cspooqlgh2riwskF2o0gW9mgLQq6lDRPt6M9/opb5JE71YldMdzJJQimUXcl4IF7lItPk3BJCAQ9rgRaKIXmxumnDxi4o7Up7RFs/yJ3uftLAQ2G6EOhA9K5pAYdFEQ4smiohG0vCimSOhNi3N6k+s3q5haKsKjH5KW10GOoRVpZlxCxbE6Ovdi76njWlXJtoQJpCRWFJtaBtfcTV0Me20Ewogqqa3t5HbfhnV7tckKp+NaidRawgLXxQDJ5EJKyBm83Nhj0SfjQJBC7SRj0QR+tjeNRf8qLgj6XnUhIGm9cQASGLOTtFTBnSYAZ4zEAnLEkXIJNGgBnwCs9gqZN632u14EuFK+7VIhOvrMLYMC4P09X5oXwttIWoqARMKSZoUFRKq7b4wKK48e9DD/sd2zRfnx0eXx6yUUP3NxZsffjq5LL+Tvzx/c3p6cvo31Vevj95caCodX1wenWt+8R8nr15pfvHizYsXxxcXqq+KsylNrYJOo7+U+psKUqP58j/eHL/RPdjl+X9rbqP47kRd7eIfJ69fq7/64fz46B+vz05OLzUNybwcNtvbH8NIex+rcTY40tGadI3R7dyQaC6ELLBr27v7o3ebXBuGTOJ2eUuLale4sbTCFRJiCBd+TLTJOQSQnUPaCGSiCEFu7ptwQciKO1IvLmJmhdts/8UYZGJM0RH2/9z06ENXuL5mhauIYC7vs1rhxooVbmA3RfqCjYtcWmaCdS69EnySpBUYy4FFGfv6EARfj+1RZu0QJtKY+LbVbt3eV1wl7YI3Zhe8baeUFrxBueANigWvX/zBLXiT1i4WgbTgNYUnEyG5hnABykSb6EMAmT6kjVEmiiDl9q65MGXFHUnPo17wBs3viSZtJCVXj6Jc8AaaBW/ALXiFgGWiiFimNWQDDsEGXE2nAcSMp1v21ubsuPLlqjGmDQvC9PXhH74+OVuZBkSYYGfSJAKRWD0MFMbFlTcufhPt4jcxLX4T/eI30S5+E9PiN9EvfhP94jfRL34T7eI30S5+E9PiN9EufhPD4jfRL34T/eI3MS5+E9viNxrPYAdYAvP2ONoqWL7MFGavDzPyI91auCSD6ZbBTex1Ueq7Vv22+KLUcLx7VmXGU6/Bs+u7AhJf5RE9+3FZ6DS2XUeqVJb+eHdTRGDRStUYuaZ1uY5lDWqpBnBtbyq+7t+FNiU/YZx+0/w2oLOUU0nbQ2AB3r4+/sWP1QEJv+ertYFiQJoQb1pQXItkprWVkB1JuDhtos3UJIBUTdKGahNFrHZz34SL1lbckfQ86rVV41sQ47ZJaFxbhdq1VahZW4Xc2ioT1laKgG1aQ15bWcN+6Ds1GBUtMcFail4JuoaixRkTgcVq+vqYHV+bQa05DGRis4klA7Nu6SuuCjtQf7pbfchXf1vdPdwbfZYU1M+Wt+lMtCVh7kqugruzsqWVan2VTRGj3oTYnx9FbiI29UgHYKI+3MXXCU7EQOor/ZCp+N3hw7oyu+vN4XesIAVJMmdFisWyTP57/udhuXAp/pgvl2fvDp//8ufh/17l7w6fA5YK3/5Y/s7hl9mfX66+zIq8xJPq50ijT1GfrRSZlc//ZFIXmTKt2gWVl2eVMo5OXx7ODs/OFeoYX2Yt1vT5L81Tlde6khUyuEZLPfdGy5fcnf346uzntyfF3Z0e/XR88bqI0pwdXlweXRb/P/6v1+fHFxcnZ6dKXY/qg/bHjv/jzdGrt5dnxa+dXb5l/nlySj8r/zi5eHt5/ua4+uvHo1cX9M/TN69e0b/OLut/lVuni7c/n1z+vbij05fN3+fHfzv+r0J55Oz08ujk9EJ5j+UKSKE+Qr/h+4/mCesOIL2rojFpoSuAmkkYBLuHPS6fcmrycdW0DhjfqoKC45t6Zo5v6iH/eOx2G4R//ITT0ClftyigUz7LU/HTagRQf7w+3ENissurcSYmV8OBVW6nKIVaO9uotWP1TdFpTc/GKb4fZeuVehzSpriOfpmrKLz9gOOqbTXyOpy+Dl2XSVo67TJN1tmplm3y58wyjhvuwmG6QofTLdWbHux4S/fjY3UjFyat/fRTPPxE5Z1tU96JhjgSHn/8LM91gcOncK47rBT6YPo71UZLhjB/Izn56LhXb0AZdwAdRdnt6VPp65NTxYd0+6ooTbezym+q7a3yq3KDq/6m3v7K37LbYfnbdnssf1dtl+XPm+0zNzc8lt9D0YdHmhjMfo/+9uFCp618GcVNW0n+ZSlhTPXhyGZ/KGSzO8bfV2D8uYcwIpv9yZDNQgKXD0Y22z0b5VbU4Ncovp9gaiivA50bysKunP4OQFjfwum3hHhVbauFMlcjgs66As66tIlFgUW+PhiKxhw0xhXIxlXfbGCgMQfqWMtAlq8PtkK+PjDI1wdX7rRXfgLQmdoYKUQK41k7mRoTghGMRW5VRl0FYPgybV2Qhn2g0sMInPQwwqbDF3oYcLWC0KBW0AfI7K5WEHZSKwg1agVG377Wta/x7IduagVhR8grtbdKVMNqluOFSirN0xInqa/jqljQAQYbWhQLGhe/2qYLkxGhyrITm3iP4MROPVOTO7gXwIBWxhEHdGJXLVTScQ++P1g93G4WH/NnD9drvx7AZCefv4tOvtLtPL2br/J2Ozn6qioqyc7MItmZjefqM4jDki0Whx2wxQZy8rE+vupNi467xY3szKtjLvZR/zQb1ZtX2b3dn1eW0+2LPHFftN3+POUD9HblqfdFUL6CBq+g8euV+yLvqotzb8ki05U+nbLEGElnGe9qKa9jiGNTFd8FF1/Vwgonn7rf1R7cukPz9P1wuDfahLZxFH76UTcIfxU5ZeHvD/EeoT42aafpgXaaPH+Hhml5xdp5Bmr9el8jxLF6qkDWhdcFtdOuWPWonaaMMX4VoKniazVVfLgLcssEY+0nzZ1VYzu7IO0nzV1dkI+iqZKBNVUynd6DP6nrEa4Cy2uqEFlTxTdpqviipkq845IqPd8f2DXWjFV0gW89v6flBIMP4P6xYCj/mPsRvq84wucewugfCybzjwX8qBUM5x+rt3H6rk9LTDB+0StBBzFa3PXsfig/WQD2k9VtLHrK2jxL2tGKpIU2WIB+WFCi2T12Otwr7ZIkqXxjw+VJan9+vA4BduZYT+CnSEPKTOYBP7eAHoszZ6wdk5AC35CEhPk0mE+D+TSYT4P5NJhPg/k0mE+D+TSYT4P5NJhPg/k0mE+D+TSYT4P5NJhPg/k0mE+D+TSYT4P5NJhPg/k0mE+D+TSYT4P5NOB8GskfG5igkImzP3Z596k/EvLN/XqzyucfSxx0DYaEsCDv55tNvro9fH74/z759+e/zL/9n6Nv/x/v2+yq/fPtt1f/19P/fajwrK7ydb45u714uL7O16z7tJXPPSyyj35e3N7cfbI8mxJyfdnWrp/q0/t8lfdusOM/8uuH4hUJME2juxcAuEzSLh3g5Ebpe17Of82XbLs29nV4O/+Yr+/n12rHNpXKYxup9tDXKgIzRjVg1ogEzGpNgBkjATBriP+zBvA/a3j+sxrfP6tp/TMGzj+rWfyzFr0/a0j7swasP2M5+jMOm6+PO9C8prZtQC55P9s9l3zziFO75du2dfAwt5VUGV2pJaMrHd497+BmrqxTdB1Ty5Rcyu2TSl9Rm+SO2Mh+5HulwwcCtN7m8gXY3c1lMfQ3b6O/2SrzR43M4GUsC4wTQpty3r/yQoYQQUVpV2ehS8DFQD7nqn1Fp3NjY9VoZvVHVsWqk7HqC34KI4A5jHDjnzUSgY6z+p5RFRgnVJR719WFoD2jKu3qL3CJRhCWATafQVMSs6O2MTvKGofRLiz0ttCUmWCgbK4FtYimgqsfwSW2YpjMKWb/IHiaGWXUYjFn9SVUxcC+hO1O7DH6Ejrn9Kh9CVAFVB/sS/ANvoQIpkN8aFUgHiEDPVVIAANNrirt6kvoENTRM7+Htq4ivWerfAmBwZfQx9Pn7ksIOvkSAo0vweruU06HGkXTwM2XoFEzjV2EwT2gMPj4kyKn6u1kpN18CS7xJSa3X6hw+0F8CWbd0lAnWxoaVEtDrWhpqNMsDQ2SpaFWsTTUCpaGWr3SUCdXGurUSkODWGmo0yoN9VKloVapNNQKlYYmndLQIlOajGGJXfIm9YY2XPKk+RojGzM4Xkb23T2KnltqGuHgB4LQ0AXmuN4JhFfdUhq6umVu8vnNcnFb+lfe3a0+zjeHzw/v56vNYr78tnBqqRxi+e1N4bFyqrPezFcb51pi4uXLo5NX//328uSn47cvj49evjo5LTIqmU9/Pjl9efZz8dmb86PLk7PT9pOLVycvT07/Vn+g8rd8ajx4zR3ePKzmm1L0Ulf86Ob3okMCa33RedaquutisUf/fFb/iuzNIUG4O94cmxuCdUQ0/VH0K9R9TuVwoB3rKSxNjr5kzef12+SmB28fHBhpOLyHqTkpqN+b1YNRF0Qfxjb6MIhtHdTYp34NVBcZYyeShuw6pL6SdopWF3f1ZLg484bxZDStrPVl0OHQ6syg5TC/ahvzq6wew3rS0xsbLTG+rdELAU2Nlnb1DHXwGfbMtKpb2HQEXi0vrL6npiTmrGxjzkoA2OLThaRxf1+VGd/gmksBTa4p7+p56pAc3jODpW1pbRaLKXM4MGQOB/CT7S3LYbED5TonsnQ+2bYD5YKOjt5HyhzmTcaYOCwXdXUxdXDp9kxXEfOGAxG6QHuW6hhFIsrJpypP5TLCKYtcQjh14bbV0eOk3io6wVCHq5qfHqd/ubgwy/GyOuHQDau1D44Ww/SjbUw/sroM6emW3miqAuMPrtV1gMNrVXgCxyA4yUg9wNLWFRONzL2s7FL18S7t2E7OJ+g7pcfP7VutP6jfa/Xv5wft+bT4bj/ON9fv6QH0wT8PD//SFv3L4T8PmzfOnHCP9HLhjiJ+eKMHuLpRLuJHOVpaGCciw2AX8UNMxA52kW6wi+yDXdQMdpE82NV3HbGDnXQn4kMoB7vmp4TBLjINdpFusIvUg13EDnYRP9hF8mAXqQe7FGYY9ZG9zT5ouamGPno5pxGQ1mltJRorMTpSDXBRO65FkIGwbvkrtp40HkbW8TDixsNsnNe+1aNjxxcPTrPdikTYNDQYw5hpsCQIO3jTSZK5Y4crzZe+eZtCumajBlPkskLyXSVXdU37ZnzpBUZ8VnDDr1ROap7/S5VsIKmhyGpGVjOympHVjKxmZDUjqxnjTpDVjKxmZDUjqxljiZDVjKxmZDUjqxlZzRj3hqxmZDUjqxlZzchqRlYzBkshqxlZzchqBrOaacJwoWJ/8P3B6uG2SJ9+9nC99usBTHby+bvo5CvdztO7+Spvt5Ojr6qi4r5mFu5rNp6rb3EztaNv4eQfXdyM3WIDOflYH1/1pkXH3eJGdubVMRd76M1zeQcdvHmV3dv9eWU53b7IE/dF2+3PUz5Ab1eeel/kAfdFnnpfpPHrlfsi76qLc4/GFxl8OmWJMchzGe9qKa9jYL6oiu+Ci69qYYWTT93vag9u3aH/rejPLj466BttQtvat9p+VL/Z5eLjYvP8gGjHsXf5p3x1sHk/vz0gB1XkVP2eyXjvEepjk3aaHminWRq6GKblFWvnGaj1631Nu6irnm0mr/KeL7xZvc77Uoyb7YOKjXDw7weKFevzutyz67vb6/nmiVzm6Xfi6rZuBfZIbHFjPWxe3CDddxvpvlYX5MLktl+MBD7nDH1xAx3aFzeup8tDuR7hBN/FjcrxaOhTi3dPyl1j3YP5UT3u+/7aGGRuMK8/6zaaX7+fr+bX7GwCGtLd3x/YNdaMVXSBbz2/p+UcUtW3G5FsT1XvzEnu7B+zp6p39Y/V2zh916clJhi/6JWggxgt7np2P5SfDM5GrttYAUf+hstcL5IWpBzzs3N+j50O90q7MDyVb2w4fKf258frEGBnjvUEfgpkZ2YyD/i5BfRYnDljdTq/pZp0aTHt3uafDs7z347/uH9iV6g7OHw4fKpS+Ep374x3MXkWxyBHlInliDKZXsxLUPOCHVEK0oYyQbMVJpR5maVC4T4KfSUjC32tQTpfeLC57QebIMWvtUXwa5RDzUTU7zIdacqFd0Pry+E4c5ATOKqgCTqBK1/s6OdvLSRcf/7WlMHztz0/fwu28vwtAZ+/Jf3Obzp4Vbbr/C3c8fO3nu8P6k0prLDZOz3b5OsNbc6nAx5F14LhbUM2n9TNSD94fmDdsakxIrR+xRGx/QSPF7FuEcd4P+Dz7WYu4XcX1mNSvrj6tLQdOnf5uFR5lOl0Xkp/qNzECPHKnkUerqyjOi093KwexB8jXNWigDuSTthk6u2OLwiajuqWVMxH9VfGCYm/JHRy4mu5nqZ1wNb1PF4V3oCeutts98Xf4VbCtfoIU96yHmbOEcTlsGo1zJ47dFgXM7gf7bq4LWNaFzdoueKsw46UK0rpdu2RJU0jGipNwx0kFyhAcsoHENM0oq1I04gMaRrRlbvDpzrYMmDFiu9H37WXV4EOSGVhV3hYBzdPYKHGWVI0qpYFZWhE7K693oRF0q6dlLt2UuzaSfGHIm6minyOflkQ2669erHlrp2Iw1Sk3LWTTlEzPiBqxgft2rdCIi0x9dIxJdJSoL+FfshU/O7wYV3tWK83hzy/LEmd+WWV7rwK1UWF3duvmsZl5JdVFalYLMsBq4FmtdLkjJGWnDVSkrNaOnLGSEXOGmnIWSMFOWukH2e11OOslnacMVKOs1q6cdZKNc4aacZZI8U4Y6UXZ5zUoh7TpoGYMdLUEIIZPZjbKcdXq2k/sf+rbVsHN1hbSeUNSy3esHR6bxjvDDuRsVzUMiWvVvukKqW5jQjn2hOPVzqyx+vkBuTyOkE811biuUCOrpMbi6fr5GYCcerqQlBZ6qr0bri7Tm70cnDVaGbFN1XFqh1q9QU/hRHAHEa48c/qc6DjrL5nVAXGEu9l3nV1IWjPqEq74lVcfBDCMsDmdWtKovNtG51vVudNu7DQ20JTZoKBsrkW1CKaCmM5doZzzDH7B4Ou3waAXqmKgdEr2+2IMKJXOodsq8/0fOCZng9Gr/gG9EoEEPfbGNErVYExTvVSQaVvk4Mnoar0mLpQw/gXaOsqore3Cr0SGNArfU7c3dErQSf0SqBBr4wnAGhHrwQddaqovdnQK7TYeOgVpXla0Cv6OhMoWAUW9Erggl4JVLDKhlhJu2F94NjmXdAv2hO+p9J39Xmk/A09n1RUac4r5e/q88unipuozjPlb+rzTfkbet6pvozyi/Y8VP6Ono+qHoiel6q/OlFWqs9T5W+Y81Vl4zFvw0VdrIsldkmL0RvacLkx5muMbMxwxbLt8NukphFuTL9N1tVvkxn8Nilx9duUfenF3e31w6poAcYP00aVHM7X63xj0/EpBXw+3t0U5wtVhWdH5f9e5tfLeSMmVYn5/Dq//vBusVwqvULXd7fV/fO+nz++ra707a+fv60FbtSXb3+gfLvrZy/nm7zQWv4h33zK89sX9fdaIaLmF8Sqhf4P9Jqff87zD27XKqs4X+Pk9qe72837DpeiNeFXPP4jv34oPvix6jfgC3IVO1zvVXkW1emKr+jxm/M1T+stdKfLnraHHc5XPnvY3D9suj0urdvhqheb+eah20WrqvBrunYfvrzTZTq9RU1F8IX/Pl+f55vV56PNJv94v3G5tFAVfs2fHpabxf3S6TnlOuDLnd45PdbpncOjnK1cfvpsBf/l1w+/LhfXf78rptPPLhfhKsKv13Ha6TTl/Od8tZj/unQcru5X+Xrt9OaLmSO/vXG5DK3CXQM24fabokE1hloPmGf1bvO/sWTfxQVobdBrMQGpMNC6BbLu6LNOAZQfZkEEW870WwCBagy12gIvlHqvrqCVBlzQAVdjPRdwsCqDrRdhq71+60NQjaEWo9bJr/NMaSs8wGQMWRL3WUI7LYEHWTvDVr791sqgGkMtzKGr674rcv3a2n0Fri3VZ1mvXaE7L+N1hXrsDCAr+z47AUD5YbYc9k1D9y2GtfQQ+xjzLmHI/USPzcqXL7LS+PWq+AlFtPpNvr5eLe6rS6i+X6yLvdmN+oj13XyxPLu9rPTPy/NgdTmV0HmdlQvIiZVva3FbLU/+5CL157ef6TlvffwqN4V0cntV/sQm/2n+x+Ljw8eX+bIwpz8P392tPs6LAermgR4DK+5jeffbq/z3fMnJlp+fn53TIP1Sq/zHQrL85fEPb4rw+8vzQmzzSv1bl3c/Lpa5ug2rl/4yfzd/WG7W58U5tuJ9rfLru9/z1U+L9Tq/KTwDNw/LnEtCeHV0cVmqp58WMulHr14pb2ZNq77AU+2tPdXGo6xtO8rCIyY8YtqVIyZcfePqG1ffk6y+15u7+6N3m3z11WSFzkoOxP/c3apzZOslY90E6sbdVPuKZ/UyVjsP04L1LNyUL5b2v+ertW5z82mxeX+RF+9wrV5zf7pbfchXf1vdPdw7xJFs5usP62c/M3WrABIhVbbck5V7I9ogiozZVi+siLc9Kz8ugp42d6Xc8Pv5+uzTbZ1i+J1VXYwLu/Fdo27y22IrePSwueM2W3V0DLsnu6vPj/9k7EGfB0yi3UkDBgtOMc0lAV2rppJ1p2izcWGA3l4kqvrDZxLLsoOPEIvn60Px/OFTc1uDcQJWVzfkO1v8u/lyWQS9sWN1MbeUk83JZTOvKGeED/lnxagLGQ4Csi/DAZPMXjelaPNFM+2fvftj2HuTl07b0p6ZTgtibvo25qYTa256bTOG7HRaZIwME9/nEs7plbTjvbq4a4a6C6RhoAz1upUVTOZvaD6J12ZfMMkkXp2tccLlNXhs4oVFQ7PPK3dPZdC80aGyGAw/P16HcRbp/JB/tuIGPuSfheGGwJPVyVDJ6qQZM4k8Ztb3SgzJ6kR6CGOyOpksWZ3wYyYZjhRdLCf0tvMh/zz+SPkh/wwcJD/kn8fkNJhS0gk4Jb1oUSkZ3QoRGH/r4fuGVoavvqA5/u3ifEqtHHqkUfpi18WcRv98VntlVYrpO6imUxwGTc0TKw+gHFBiZXkFRSwlZopYSlAofbwWgy4YG1Lw53s9uc4fp83K4c6h1cryI7cbdN1k3OCXJ7PPrufL5ZP2FtsJblbWMWOXdvI0z6WhnclKQnandZcvlFdv9tX4+V3b7St34k7bfU+Fn/d4/LxmC6/Az3sK/Lwn4Oc9HX7eCl4S03z161qh5EgAes62xW6nPwc2VhtLuXy48wHxLWhRdlX+tJk/H7FFLVBnmsANws7XZTsg5yM7cT5yAM7XSeJWLFxdsIX6+cIS0gesIf2nTuopTQq73pbqIqO4S3hbqC8FtZ26/JgC39VyvInssnLG2qJg1hgxsMb6nJe4s8aIK2uMaFhj1qMSNWuMAFljBMwaIwbWmBVtxDAc9PbRFhqBOcb3dyHAEGAhbY0JtE2IhT1mOVhhWlshxjUBf6z6sbf5arUmRb+pHrI0418/F93uie2tlME8v8jh0Fez6nKzA20Po9ge2zRV3Yh2iuK+1k9PjOoCfdxSe4E+MFVf4MBD9AcK7YWiQYpPn7HPIm4hFQWsz152q+RZa2nFmafO1ip8kdTS3zE/cfD9QecXVv1OdXDToNqYxU15QGOTkSkKCQv3yHBu7ht0ZPowJ911ZHyFjgz3EMpzc18jJmMFTyrPzf0DrcBWc24e8duPSM2aVJybW4Xlq2gs/aC/ursdhWIn9NTV3S14qF/d3boKx4Dl4C2AyQgMmCzbVStbxaQf6Ywrro2LKSt0zxhOjoyHIkfGjY3Fso3V9xwbyJGx9BBGcmQ8GTky5m0sBpMjM5uNsclmelNjSk1gcczVoIbHVGntLwbZX6a1v8yJGhmDhZvYNhfxka0Z0iw/nQ0mjQ3SgkLfTUxnbCHf7xPWAkOdBYZ2C0waC0xkC6zvOGEtULoT8SnUZ2z1ojERTDDUmWCiOmNL+DO2RDarUH3GlijO2BLhjC3UnbERz2qUdYanwSJpkUmO1eqLga2Rlm9NMYH5TfSuJuLpjDFUGVnSmlVoMca6ra/YKqwlyhm1OptM2yA3sYrQr1OTdUa8TaSsdUY664zs1pk21pnK1lnfe8pap3Qn4lOorbNez6aCdUY660xV1pny1pnK1hmprTNVWGcqWGektU5ACJyUYW2KjBILT2Kx8mWhtivXbK04hVmxwf2pDZiLVNaZtiYZ2QLmpHdyxVZm7XmhnVOz2n4X4myaGZazMW8kGWuusc5cY7u5Zo25ZrK51reaseYq3Yn4EMrlbL0yzgRrjU3L2Vi3nI3Vy9mYXc5mvL1msmXHmvBUv68U+fir1wV4mmRVwzOYaek95ESrlhSrTCZrrSM2m9aCmxpjehRo6FaLd6UPntSd+N+qYbd+hUHfV9gyK9r3yHxWv8zl4uNi8/yAaB3t7/JP+epg835+e0AOrt/PV/PrTb5qXe1knFeo972TQIwO+aYJ1Xq2ydcb2qJsa4Z9W7NmfrRt2XxStyT94PmBNUJMbOuP8831+zre7OCfh4d/sf7EXw7/edi8AntI2iivSO/QJYJHF6oZ5gmiYcwxtx+0x9xlYFvh4Wz3HWzJkD8QV5zHE090bCVC+C0XT5HopqcEEAncBlQQRURF88iEi6mQb0fpVyie40/mJmlZfoJKTBNUonVwJUAHV6J2cBFFKEZSe7iYHUxro9FQsm5lfudfvdF9XFTcrbzcL94VdD4TqjFhxMA8C71PmGjFdhJlJDETSpGYpzfa9ldshS9fvvw+Xx28LU2x+KnG/L5vDLAxU/rHv/5Vly9ts/q0Hqmr+rFgvvROBdVADyIbyAewkXjYHkYmiDPgOgvp1sdIhz6m96mSWAiulntADOwBX+QuUFwgGfQ1sSGI1b/rF6SehufUE1fES9IK0BcEfjHu70Ov80F4oY+qUONNpXMne41vmmss3j2h3zfXa2aopiZ/2TqQnBcC5Rlk2umd0QTla4jJLqaUnVSYGrmcnVQ3U6eAmZpJ2lFl7TS5Nlzejnw70rMot5Np82vCdJ2aputUt59M1fvJlEvdEXN3FMk7qWZHmdptUgDRmayTLzrBblO8JHwc5esxhgtL+iF6vyXROi5T5WTN5P2ktslaeBdXbFVpZyp10SpAnGau1LbBzaTZmN2B8gvbDlF/UHeJ6t/PD1rAoXoor8pVG6qmKL9zahGJU3QGvRONZLodE+U0agfVJiqzLikOQCax3kwYvTi13kw3mGaAwbSV6yUKvd7mrgmn2CvfjvQsysE0a35NGEwz02Ca6QbTTD2YZtxgKqj2EoVsb6ZRNrd6tho4p8FqaJEpBk96KfCgScsz9gELdvX1ji1f69jKlIMlo9ubWQbLuq2v2CqsRCHb8ypEapsxXn9eIlOfyp+XDFXF5xVUVfFFRVnlU8/JkP2lg4yepjsMJqFn+P1Ru5veA+MTdXR1Q7rVDscBMxxXRcUxLDA5NYmQTUP4EGttZg8BpPaQNsqaKMKsm1snfKC1fEfSA6n9m+3ZlhRzrU3yqX+M93HSTz3h33z4tCbRp/5Fzs9JPyR8baWn0/cB1kfxx0bzq8pM4tdsruYwZFcVGCOCBV/7hmxEra+FKBN7CBuA7VlHbdrmV1wldl8qcae1RlvHychVxL5uknomIsOBE3sm+vwICFCi1XsmCsHn5gkIJ/msuCPpedRciWazK+o+E3O+hJ4toYNL8HQJQfyZKNSfiQYw4VtdZjKIXG+wUtkJFlrSNaHmK1VkzBimI+vr/W2+Hk+h5lMwwtDEkkghv5ErrjJrzmpAvNamm9B2dT3REEzR7kQIMidcvDvRBrwTQMQ7aUPeiSLmvXkMwkW9K+5Ieh61YTcbLzH0nRhj34k2+J1oot8JF/5OhPh3ogiAJ5oIeN/qvdVoB+itW11hAhNXXxhq5+rajLHDYul9vefW1+biEmU4PWHi6YkloF7zlq64X+DpXXU3LqUfmM0S/biUgngqf15oQ/BbqGiqLtR7e6XpISNttgxXm7A/6j2avibNVVb50E4ETRqGXEcbHxBLia9CDgTh0jGINh+DABIySJuRQRQpGc0DEC4pQ3FH6hiBmMmBbbZ4YlIGMWZl1HsoVR5sAE2EDTSBAoo0jfI+q0iBWI4U8K1+XIUGjN6Q5cKjRw7Il4TOAHJNxtpgmRy+3rfr6xNmlckchMnmIJZ0DsU7ueJq65JnaQem2bPNxiSWMkT9Mn3WL9JniyRRn02fJUlrRAufS6ANHRJoFS/OkkhLEimTVtHhyqxSf+KM2uB7+vzfHSyCNqM24DJqfS6lNqhTan1rTq1vS6rVNkPZBX1jdq2iriHL1rel2bq8VvqDTL4tSfiE20Y0QTslNRkQTVHtTJRKM5GQC0S4xAeizUsigMQk0uY+EEXyQ3PfhEt/UNyR2pBTZiZqDizE7AcSGmeiUD8ThdCZKNTMRIrcifI+q5koVcxEVrd4K6BhmIDqMuPPO/WVwNNNXYGZZWDpDb7e8e1rHd9EmaVEmAQHYslTatv7iquknVxSdnJpNsepNFiG5eQSFpOLX/zBTS5ZaxeL8ErcipuyIoiQO0S4vAiizWMigEQm0qZGEEVuRHvXXHaE4o6k51EfLTRHFWKKBImMJh1pjxYizdFCxB0tCHkSRJEoQWvIBpyBDbianEKIGVdT0fiHCa05l1d0NuqqGmPasMBvXx/G4GuTgYkydYkwCRakSV4i6gCY0ri48qyXlv2P7aa1SBFzSkC/aWWBnspf1ipGiq+orJGqUqNzpPiyFj56qrqTSglJ8VUtjaT4imolaS6l/qZVU1J8SeWVlA9G9ZY0352oq9WKTIqvGIkmdUMyL4eFUHrjGWzvoxvRHkc6s1FdZgKzD/TRGYEob9MyW6mYlpYp16R81CWF2cY3SV4QIZXP59I2iDatkADyCv02ccNXJG40N+5ziRuKO5KeRz17xs3vibOnMcOQaFMMiSbHkHBJhr4gguEr8jaIJs8wsAamNFpqeiusi0wwX9aXgk6UdXkG2gcL1w70kSWBNreXKDMQfSZHg1hyEJvWvuLqcPZYMJR1ttjEZxelqh3pk/qLUvwLJnbXDudyRYj4HT/gW8Mvqo6i71+f7/P+Q3spWjfSeN78NqRLFj237Y5A5QF9jEagkdqg4oPartJEndKC4ihnCjolQnabz0WdEm22HQGk2/lt3KmviDtt7tvn4k4VdyQ9j3rUTprfE0dtY9pd9SjKUTvRjNoJN2oL0ae+IvqU1pBHbWucRK08qTcqWmKCMZteCTpk0+KMicBiAQMD61sf/6DMqvOZ2FNiSaurW/qKq8IO2IzSp9YYm5hDprDYgc1Rh0IWi89HHWqzagggrcZvow59RdRhc/M+H3Uo35H0QJqow7T5QdEktak1vjLq0BeiDn1V1GGqjjr0VVGHvhR1mOqiDgNrzAMrAas3VKbUJJGHzPWgJstUYcwWFn0Y6CMZAn0kg/J4wWejDy0JNmzbX3HVONNtdXSNaHEqGsmWt/DFWXVfEGScq+BOGm+Vc7Sk8aaIiTQu9fLoEXRPU2LqmQ7qEPqohSBSChCFQQpUIKIfMhW/O3xYVzPm9eaQl0NOndVRRTC+UkKagunh6tFVhWdH5f9e5tfLeZOdVeksM9hkVk5c8rEVXyqvIFCl189ezjd5R612oapWoltxzc+FZLrbtcoqztc4uf3p7nbzvsOlaE34FY//yK8fig9+rLoG+IJcxQ7Xe1VmRHe64iuaB+58zdP5x3x9P7/OO122qd3hymeVTnan69K6Ha56sZlvHrpdtKoKv6Zr9+HLO12m01vUVARf+O/z9Xm+WX0+2mzyj/cbl0sLVeHX/OlhuVncL52eU64DvtzpndNjnd45PMrZyuWnz1bwX3798Otycf33u2LG/OxyEa4i/Hodp51OU85/zleLAr/pZsH3q3y9dnrzxcyR3964XIZW4a4Bm3D7TdGgGkOtB8yzerf531iy7+ICtDbotZiAVBho3QJZd/RZpwDKD7Mggi1n+i2AQDWGWm2BF0q9V1fQSgMu6ICrsZ4LOFiVwdaLsNVev/UhqMZQi1Hr5Nd5prQVHmAyhiyJ+yyhnZbAg6ydYSvffmtlUI2hFubQ1XXfFbl+be2+AteW6rOs167QnZfxukI9dgaQlX2fnQCg/DBbDvumofsWw1p6iH2MeZcw5H6ix2bly5dZfeBZh1MfFuesxXFk8SejPNIejTZ+zFYMQXluqoCsK8styvotkvk5mTVQYQDSV76txW21ICkegSISi8PbkmFYHN7WB67ywze3V5+lF6e1DVTm+Z9VwMTzXyj+ZlbhbmYV3WZGYTYzyq65Utxai2tQNoWcBq5qdk2KJnN7ZZrorEoLnZVZoKqbaWPE2VPo+jfqeNEZEx86a8JBZ3X054wJ9pw1sZ2zJpRz1kRuzupAzVkdlzljwjBnddTlrA2ynDUxlbMmhHLGRkzOuABJ1TOKvbsJDWJe/5+HpRtBazdiYM/Z7cvSRr7MGr+16jWxvia482AzX39YP/uZqVt5Dcr3TnXan/9CrbQ0HvoY7dPXnZd6R0qF84PvD87KjwuP4+auDLV5P1+ffbqtnWNM6SL+afVwW7TVs4frtU/9VpyzxdnXkt8WY8XRw+aOs8baJ8Ia7V29pfiTGaCapyrusJQbEySJBV/h94eHs4PWB8j+XT/y7KB2AX5feru+//NLFQ8gQD6Ljxp/VQtk4Um8AA7v06d/GrXonzwpPywd5kxzVXFk7Ve0qZ6Kn9fNxsWNeXuhVu/D3ZH66FwxOFdkez6CD9bXu2AdHtmgoKL0v7aC2Rb3K2vxvrPFv5svl4XeMzurFFNAOSecXDbDv3Lg/pB/VoyqkOGAhhHswXDQmnbTlKLNF820f/buj2HvrUBX1Za6MDKvleWqCgoRV6ZAfIERx4Xha5l1AGRdG4OvCMGvb5gLwJfuRHwIZRxn81NCyJhnCuL0dDGcnjqE02MjOIWwe0XUvadBMduFt6jNmOS2qiJjxG/6Pq+TVV1JO96ri7eBYN6gMwETBaZE0DHB9p5NSou28hVbhafXeG2eFhMU79WJXSdc6pPHJmgJ9JohX7l7KLzmjQ4VDW/4+fE6jIFaqB49P+R6rn09cH7IJZK9KQxeyLPlQm61EbeAtN8261eR9Fvn6HLBtuKdiA+hjn2vf0oMszUGvmvj3jVh71ymr5DoqwjH1YS82wyoWE7obedD/nn8kfJD/hk4SH7IWfQ4LFZRH6qojZJV5uAywa7m8bFoUTY0tkJkCO8lnH7r4fuGVoavvvRxx6Fy69FG0IK2Ho2gWbH2zj8dnOe/Hf9x/8R+Knhw+HD4VN4bhOEObQ4abefirEcky4AX/M2pUdt/2o/qPvRxsV4vbn9rV/X0gEnsTeWivq5eL+k/H/yfQligrPCXw/8jxRn7z+oa6ljjERb7jHinrt3IOO22uHFptMXN2C0GXRFyiZG6NvPHabNyPHNotbL8yO0GXRgZd/Dl0euz6/ly+aS9xXYGm5V1+DTPvTiuc2lolym57KFC0L51Gy+UV+/m1flgu7adV261nfbznioBzOPzvzR7dEX2l6dI/vKE3C8tcN6a+SVmb+gXrkLJsTLAuNWpcE1Dro2pmut+DroeG+4AQHwL4jlAa7dlPowxA4x6cmhRS/IXzcsB5X3VZd1Tvtqzcm3KV1PElPJVt8K1FdTapJRfW/msvgTFE7JFh9pLM9nkitTVOtHUsJf21Sg8/6m0jfZdt9EaCh4Ugqdm4PnqPXVJwPNlAJ4Vq3wNIbBej0pe5YaZawhxVVODyU4FjUn6/MDIadPtgzfd12q2qpZ+57PwuwZoI7HvvJJ95xXsu/IPln3XpG//svA4rGpmpKrqXoqFphpIMNVrgR7qTQxRJRVENfvuYEFahirhGKoxi1AlNUI1thFUYwtAVXr0slPFJm7qNYiXGsu4VOf3Vf0OQ0kNeEgqE2OlmxAaVRamrLD+M8mxCBIJnBiLVrIBoNjQKrEohFjqe+ZkWKQ7ER9Ceb5aTy+iAotRp0Er06BRaeBEGgTxFYX2ikahwarYy0bU6ecBptQ4ZBGuFzNXg84FTJV2MoAJrOgFfBPdZKAUXGDEVSxyC2ybX7G1ODOkoYw6G2xUVOqCQt+NTNtIgVDPqaZoifkAYH4rmaJQTKnvmNNLke5EfAr1NrKe3EStFC0sP1JtIyN+G6lQPgnU28hIsY2MhG1koNtGWtHETRSrwSBpkUk2jvXFwMZIy7eWCFOb0IOJtVxiJfyeUT6xoO+blr5iq7BmKMcM6wwybqM0xCpCp45Npikguzk1Cy1CHEAQb6UsFEoW9b1zOhbSnYhPoTbNeqIVhSy09PBYZZoxb5oKKYpQbZqxwjRjwTRDnWlmdn++FEJu8uyLhScxV/myUMOVa7YmDJOw0AOItfxhJVmcka8IbeEe0hu5YiuzxrzQzqY1Le7ZQpxHE8NCVgByJ6ytagHhAD540thqIttqfasJa6vSnYgPoVzI1jNyIpiqkQquhYJrmOAcEjzhjTWRzVrDAydWvPDCNF8ubiZYty7AM+SCmRsTmNdM72gkWgVmJdk7aa0jMpvWgpsXI1mfPpHl6cto/boT/1s15tavkPR9hW1KTvsemc/ql7lcfFxsnh8QrRfpXf4pXx1s3s9vD8jB9fv5an69yVetH4mM8woNnk/J9flNE2jwbJOvN7RF2db0+7ZmndLUtmXzSd2S9IPnB9b4BrGtP8431+/raImDfx4e/sX6E385/Odh8wrsARWjvCK9k5UI4Wet8nSZ0KWbWBpBmaoYew5HmIO4Mm6jOL1vVzVMyRI1zBzZKQ4MJTUaAXfNadFo8dsA+nYrRKPQoamfllOhke5EeeLJSNDUq1FRgMaI2461B+8x8OA9Vh+8K7Rn4vrgXaE8Q6whbTQD0CBJXRb4a5mR9Fdv9JP36nLPysv94l1B5zChWmtqMBkaonezE23omxLEzYjQWDDctOWv2Apfvnz5fb46eFtaX2FnjcV939hcY5n0j3/9qy5fmmP1aT02V/V9wWKrG+WDrlJA1FXKBWOQcNjORcbhOOr7CenWvYh799L7nYkYCCi/fR/49r/Ir7+4QDToW2Kjaap/1+9HPenOqW+gCP2hFaDvB/xenF+H3uVGeJ9bVajx7tCZkr3GN801Fu+e0O+b6zVzUlOTv2wdFcluC+t8at0cnjVzOC0o7K5MMlICv5wTkdLy1AE49VZBSiEgVd8wJx8l3Yn4EMotYr3bFJWjjBB1LUNdg1DnCOqCaJRCM0qDTydW9dEmcd5geLTIBNvF+lLgEZGWb20PJg9D9LKiRCsrqgSoM5pQFnx609JXbBVWFYrpcxW7oE24YQSW2Dwc+nGJNpA/rlAH8ucV+oCfRZMhO0oXBQt1PxhOxUL/+2P2M70njSTqyMmGPqHN4PGYsbcqKubAGOMlBVg94QImtfR8ADyftBGTRBEy2dw34YIm5duRHkZ9qN7oe4pxk1pyPlEGThIhcpIoQic14Hyiip0kYvCklptPUoDRURSJ0eqqMpOcpDdXcxiiqwpMGhAwT1Lv/CJa75dajY+JlEytozRt8Su2Drs2kgAwWkttku2kKmInN+XeZYKFcMl3mc5gM4DBMtl3qvS7JmmOS8CTb0d6FuWyqVHwFHPwMtO6KdOtmzL1uinjcvDEJDxFFl6mWTlZ/V4yB0hvo1LZCdZS0jWhFitVZCwXlsFH9D4vonV6ZUrLZZL4MrPlyu/jiq3LWrAazqQ14ybYV11P7P9GOSkhR4Dw0b/afAUCSFggbQAwUUQAN49B+Bhg+Y6k51Gn1DbzuRQNbCQREC2KgGhYBISDERBBToqowoA1PALf6jLTcLv0pq2uMIF9qy8MNXJ1bcbSYWHDvt4H52t9cESZzUDY0GFLPoPmLV1xv8DzDepuXGLXGBFX+nGJYXsqf15w2Xi+AZmqC/XeRWl6yEh7KsPVJuyPeoeiT9Qbroawpx3/G8mypqjO5UQCKdlD5BXwamX6fA8IPKFVKyMKtbLmvgmvVibfkVptPmDyPpqloKRTZk79MOR+gJM/NNkfRKVw1uR/ML6U1nR9sB7zIUSJeWwvVCuCDBzUmwqM3cC0yXxDKq2vHcfV2AVWm8ySA9K29xVXSZcDQvskTQJpO6WU6eCXWSB+kQVCij/YLBAStnax8K/E5Y4pTJ8I0fGEC9Qn2kh9AgjVJ22sPlEE67d3zYXrK+5Ieh718q1ZDoox+8QYtE+0UftEE7ZPuLh9IgTuE0XkPtGE7vuBo6C6DxdUH3/BJkqhuxq1JIUOC+b39V5lXw9UUcbzEyagnzQR/SRQDwOFcXHl2bNu9j+2m9ZEW2YlRr9pGbJP5S9r5K3iK8rAVVVqoLiKL2tK7lPVnVTYXMVXNUdX8RUF62oupf6mRe8qvqQsXuWDUTiv5rsTdbUa36v4iuH5qhuSeTnsYjkcz2B7L49FexxpXay6zBRmr/f2+0KaOUxxnUSi4rojirn84eqX2C4SDaGZXsGh295A/63qDs8PnBHS+j5RXmfecg1c8dSAjsCrqBNY3oivDy7wo04q6iQ2q6iT2LRuEnKaCJfDQbT5VQSQYEXaNA6iyONo7ptwmRyKO5KeR71uanZVYjYHCYzrpkC7bgo066aAWzfFwrpJkf9Ba8jrpnjLVdR9NxV136iiTmB5Gb4+BsDXxgBo1jpMbgYJ3FXUA5RidpJi9pPHkGL2TT3SAVqljwnwE7UUc0g6SjGHxCTFHHSSYv5xvlg+rDTiGGWJn+er28LKJ1Jq7qeAUjH8dfIoy7tPJzeV4AGVQJn/UUug+FE8G1ISZUINk9tW7O5PB0mTzeqzTgO7WQiZNTPK31g/e0FLf+sfzg7zP+7vbvPbzWK+hNU+biuUP7Ca397cfYTVPS/LfuuXmPrVw+2J+lmLOi/m1+9zZ1WQqlbdNwt5jruHjVJNg64JeZWT+sWbl5GXd7/9tlRIOle3IJS6ekwNlEr7hD4pqqCgCgqqoKAKysgqKHHazeI1i4DNppyS392tPs6L+e3mgS5AZgrlE3bsq39VP96VP7kuwYzVn8/qH1eMHSTdPSwybYKpwch1yzvwausqMrI2To3E2jgd3uKhkjP1TYvja9Fl+fjufRhbXVraRWSD66k2Ui0th4TaHSHUWn3+tQ3pj75oiXHiq+OUPcyil9LOtcrSY+qJDMOfbWZCHXd2s1laFUs2myUqluykYkkxHRkcOJtRUst4U9lslkCj2myW269YUrSogppq6FYV654uOGlPZlcIYf+XSFfI7WusP6hfZPXvQrjioTnDU6XrVuUqREZTlGdhtIvwMV4omND9xQoZHn9rFqeGng1fMUEJwMx+BBUqUaESFSpRoRIVKlGhEhUqUaESFSpxv4cKlahQuf8KleHuuWIWk3thBpFZDCxygcF4wpQ0bGFqdco6WsJFbJFWGbkBvyqdygHbbSydyuCr0KkMxtappBGNMJFKWhj9f3ulUFkHtVrkKWmxsUhLgSQySS9oiDzW1tkRVcq65fWSlExIsXXPyBZWbx7VJrpru0flzs5p+0iULDQBhabeEqpIaCoQmmCiRGeiEchE66hyi4nSYtOZKL2gk4nSOq77zqFEGuH7Tq7lpQ0oqsayqrEAlcDArhIYwFUCg6FUAluOiAIjUt9zYFAJDKSHMKoEBpOpBAb8MBWAVQLjHVEJDNxVAgOrSiCMGaLPn4udVAKDaVUCQ4tKYOigEhgOpRLortMZgHQ6tSqBIVQlMFStE0J+nRCCVQJDxTohhKoEJjugEhg4qgQGZpXA0fQ6A4teZ2+VQEs8bWSOp40c9ACjofQA3aU6w25SnaFGqjMcWKoz7C7VGXaW6nzkeFrBpGwBteriE8h0hhaZztA5ohYq7Bdrhf1iuLBfPJSwn7sIZwQS4dQJ+8WTCfvFKhVOiLBftpW6fgFY1y/QKY6NJpgZWQQz+6r6xSZVv/jpwf994Efx0yGlGds8c0bXr/1M0PXzo1h77v7xbpVXwn5+FKuk/Yo89jHeI1yfUWzOPRNJ7NuOfUUSYxRJtIkk9n1FXUQSLRJLiUViyaTCGxtUePsoHbqr8MadVHhjjQqvVe5QOVnH6sk6dlPhjTUBpMHWSywFjhJLgVn6JplYzDCBixkqJJZiSWIpUUssJWqJpUQtsZRoJJYSvcRS+NgSS8HIEkuBo8TSMP0MrGoIl1hKbQpLqel4IjHIzPbRt3OXmU0UMrOC2KZOe04lNqsVuEtVxxMpfzyRqkXrFMcTqeJ4IhWOJxKtplK0E5pKgaumUmDRVBpac9Kme5e66N7JikpJN0WlDCqoZNKfTA36k330z9z1J9NO+pOpRn8yNS2OUt3iKD3Qqqs56E+mXfUnt1BFKeiqohQAVZRG1KhMLRqVaQ8NpVTQUNqsPts1CstinHB7wMtA//q56IXKkMaq8i8yb+5qRq8yO5C0VwpGnS0CoLqm1vvPfa33/DdiA9739Mm+O1h4/0af7WDhFaIDvMIm/YVfFl4pO1B+/Ix9BDFaVlVC/cxlhyDJs9Z6CpMUdGY2q89/lVrzO7biwfcHbq+C1q7i0VtBxrafFIw9u0JeWQxV8bZdFc/q/amQigato+L7Ccbt8jrQsbos7K5y10Wfsq/KXdW+WmW7hltpDsaiKLG2uCUgq8VhgmKymOIdwrJaroA+LqspAwnMMlLtQ5Fq/w0vSAECccqSCBAwJ388kA3Bwe99LFDiNkc6Emh+G2CSAvU+HEF3EkS9jyzU+8hF7DEaUOyxDVYgimiF5r5JZBR7jOTnsYg9RtOKPUbCXBUNKfb4yNT7wI16H5ip99Hkgo0RXLBRRb33kHrvRr1/DOxrGph6pEMKHFiYkUmy7Uq9D03U+7AT9f7F3e31w6pog6mw9td3t9Utlr9aigDp4OvqK7Q/UL7C9bNCcuZy8TH/Id98yvPbF/X3hzrVmuYXxKoyeVx/zc8/5/kHt2uVVZyvcXL7093t5n2HS9Ga8Cse/5FfPxQf/Fh1DfAFuYodrvdq/mu+XHe6YlW1wzVPa7GATpdtane48lmFCe90XVq3w1UvNvPNQ7eLVlXh13TtPnx5p8t0eouaiuAL/32+Pi8Ojo42m/zj/cbl0kJV+DV/elhuFvdLp+eU64Avd3rn9Findw6PcrZy+emzFfyXXz/8ulxc//2umDE/u1yEqwi/Xsdpp9OU85/z1aIIjnWz4PtVvl47vfli5shvb1wuQ6tw14BNuP2maFCNodYD5lm92/xvLNl3cQFaG/RaTEAqDLRugaw7+qxTAOWHWRDBljP9FkCgGkOttsALpd6rK2ilARd0wNVYzwUcrMpg60XYaq/f+hBUY6jFqHXy6zxT2goPMBlDlsR9ltBOS+BB1s6wlW+/tTKoxlALc+jquu+KXL+2dl+Ba0v1WdZrV+jOy3hdoR47A8jKvs9OAFB+mC2HfdPQfYthLT3EPsa8SxhyP9Fjs8Lg0ueF/+mwt+bmu/lieXZ7WXlDy5NddTkquTmcxCYr3Veh4QutTLqSZKT+muNW+dH/FNHxV9NKd0K1Otf3d7fr/MXdTa4UMWwL3G7y282lID85v79fLq7LA+m//n/rSuss/2Pz1/vlfHGrvO3qEL5Z56luvZG05w6060u+OD8+ujx+eTg7vHjzw08nl9Xf529OT09OixZ7ffTmovro+OLy6Lz6+h8nr15VX1+8efHi+OKCNnj1WYGKboqVf1Q86Orv/3hz/Ib+4OX5f1c1ij9Pqpv4x8nr1+VfP5wfH/3j9dnJ6WV18ebuVM0gGoqbrufP+a/v7+70R9+0XHsCURW3KnzOFxq3xfjanyULGHU/UfcTdT9R93Nc3U/UlkFtGdSWQW0Z1JZBbRnUlkFtGdSWQW0Z1JZBbZkd05ZJUVtmIm2Z0CLxEY6nLVNMUhPryhR27tBmRfGRG+2r0pMZsN3G0pMJvwo9mXBsPZk2VwAmKdOWR1WZvVKVYZJGLKoVbcmxiDOhJELRXtOQ4mOqtiMKM8xb0IvMoILFZs6EOOsGrlrBgSla5UzL44hfPIZhF+0PtYv2mwHLlwes+oZ9wy66VB1QPoC4gfZdN9DtZlzcQbd76/91wP0nl6tNuv7KV++mfym/u3KX12EyzfTDVFsINELVDnBpfKq+MI5OQqQ9YGBqa7Rjkj+ppI4P3m4zrS3uug3dsHiXy/y2njN9BYTGK/EzRaEaPiPKzvgleIaB8WRGFo/upZShG3osTyBReZi+UxwQLbyJAT2kAvRk3x0sSMvnIRyfJ2bxPKTG88Q2Ok9sgfNIj152qtiE6WGqlC2tJvbEMrDH+X1Vv8OgeyoJBxdFo9CuaBTCFY3CoRSN3PVUfJCeik7RKJxM0ShUCapAFI2SHVE0Ct0VjUKrotFoOiq+RUdlCkWjyKJoFDkoGkVDKRq5i6kE3cRUAo2YSjCwmErQXUwl6CymsgWKRqGjolFoVjQaTVAlsAiq9FY0kqOWrQorchW14gpI5ygeSufIXXIlBEmuaHWOYqjOUawyzZg3zRiscxQrTDOG6hxldk++FMRu8umLhScxV/myUMOVa04g4xJaZFxCW6CH9EY6yCMlWnmkBC6PlAwlj+SuuBB1UlyINIoL48kj2RUXNPJI/cV1xl+3LsAzJCs2kgysq2NTSEqGU0hKTApJyd5J+vR9hX0lfRKU9LFJ+vR9RV0kfcpMMruqRFmMPYcjzEFcGbFRnN63qxoWn+3xR3ZPVDoRT41qQOlQakDughSxQpBC+QCiEFDqKgSkPniPgQfvsfrgPVWrApUH7+lVF2kgSonQC1GUBf5a5iL91Rv95L263LPycr94V9A5TKjmrEoxmFRQCpcKqlpeFAr6fb46eFtaX2FnjcV939hcY5n0j3/9qy5fmmP1aT02V/V9wWKrG+XDrVJAvFXqKifk1LnIOPhIfT8h3boXce9eYIUg1dv3gW//i/z6YXI0Lm+Jjaap/l2/H/WkO6e+gSL0h1aAvh/wexlPg6Yq1Hh36EzJXuOb5hqLd0/o9831mjmpqclfto6H/OIgypdZRPlMujOJQXemjy6Uu+5M0kl3JtHoziSmuTjRbRGTA632lIPuTNJVd+bRRflCR1G+0CyWNqKmTGLRlEncRfkSSZQvU4vyZWpRvkwtypdpRPkyvShf8tiifOHIonyhoyjfMP1M70kjSUdRvlZTSKfKR4zxkoLYFvGG0v0ibcQkUYRMtuh8z6D9RTz5Yb7XKnM1Mjsg/S+iDJwkQuQk8dSyXoqDdaKKnSRi8GSq1ehLd0KjL3TV6AstGn3EG09XRin8RTyw8pdSpS/tptLXqjrZZPpQ4WnrFJ6yHVTsC7sq9oVAxT6oIpST/sxAilBGzb5M0OyToE9aGw5aBT+pktjzAxcRnGBAEZygNeRAYcj1M5DAKIITyM9jEcEJphXBCQRzDoYUwVGRwAz6bXLpCWxacVWoVSuqMnYdTC6aE8BFc1RvRhLQYRTLaLeV2G2MOhktwrDceHwBGb+39N4kqTrDSPsl3aWm6ndg0RxWlrXF8NlF77ji4jAYmrZTREQRcLG7RJ/QAeEitOG7RBG/29w+4SJ4FXckPZB6S9Wu+MQ4XqLN8Kh/TNhUhcKmShGfW15NtasKVbuqUNhVVU+p2lb5vt14WUajyWyZcpNsr7grwod2ppKzWKBvyKL1tYO6mrXABPwSYhvU2XdwxVVk12oNLNMuTdgU1XmESSTlYvlGaUJt6D3xR5Mm9FXShOpn+ZO9T7UqoTEAn/j61Cwfmpvlq33ESoVCv/YSM86P1m6tbuIWnKq32abM6E7i5kpQO20quKsV6j3Dvh6H4lvVCi1R+W17X3GVdClatE/SHK1mMomkRCS/TNLyiyQtUvzBJmmRuLWLhX8lzl2xaY8lhM4TLlSYaMP4CSCOn7TRwkQRLtzeNRcwrLgj6XnUe6xmzyYGDZPAaNKBdo8VaPZYAbfHioXJWBFmTGvIBhyCDbhKAvMhZlzlfo2/t2rNubyis1FX1RjThoUH+3qvvK9NByfKIH/ChAiTJsyfROphoDAurjzrimL/Y7tpDadmtlL0mxYH/VT+sqZXK76iOGtVpYZvrfiyBl4/Vd1JRcBWfFUjsRVfUUa25lLqb1qKtuJLitVWPhjlbGu+O1FXq0nciq8YNLe6IZmXw25zo/EMtvf2VrTHkba2qstMYfb66A9fyLgGCrgnOgH3BCLgXiPUmd6TKBXczQR2vnvFjyXlHo4o5R46SLmHBil3WPitr49U8ONuUu6pRco9Na2whAwowgXREm02FgGkY5E2jpYoAmmb+yZcKK3ijqTnUa+w/v/2ri0JYRAGnsXeIJlQYXoWvzyCen8HrBRSEqBjqx/+WuhDN2O6s9mN7AkX1QKpHRaJHRYJHRZlHZZlHVZBTTvvWHdY5x+Pcqe+KHfSo9zbhHQoiyxQnFeG4owVJMJZoP4o93y2ysdNiFUYFXR+FYesUxlHNtkEmYIOxCkraBizgkVEBwUVXbxryHR0hTtaPZDAOEYShKvpQJy4ep+MMY6OMY4FlVy4WolxdCXG0XHG0YiMY1XIEZJH5Jr0hw/hF/2FWuvRr02KsU3xhLJoA0XRhvCKkmjroDKXFb7fS7Y+q8QlokX1tpoDCdL1FYOrNDimyeUq29BvdbW4sopWV3GJZnW1grD7QqaGJQ2LHT6Qst4AXdHclsg2utvOHyYbp+Fxe/0BXu9DHrVjwwtVPfiCzPHJF6fN9rYdLra7oMQoKDGft6ZNfqSNGDGgYWRsxQj+MdKMkVHByLgnRnArRnB6AnCUkGLHwTMA',
-    '2.0.0': 'H4sIAAAAAAACA+y9aXvcOJIu+v38iqy8M2esa1pNgGumWz2PypbrqFu2eiS5a+q4deuhJcrmOBd1LrbVbv/3+2AhuGFlkqmUjPpQTpEBkAQQWCLeN+LbcDGfr4bjYTbf/5QuV4tk/2q+SPen8+t0sty/mcy/LPdfTeZfhs5wdXebLofjdwLZZLlMV8v9o6+rdDFLJkOnJHc7WX/IZkT8On2//rB/lq7Wi5lQKP2aXq1X2Xy2f7hcpouVhuDR10xH7FWSTTTETpL36WSpIfjX9eJDepT/qVPiPF39LVlkyftJqiP+drbUKYC6av9wMpl/QV+4XqRyyZfJB7nA8Y38/sl8fquWeDtbSZobi/01WSSTSaqUWi8Vn4R7Ao1VRSOdp/9Yp7NVligeeT5JU8Unnq/f3xDlkAl9yVZXH+UyvybZ6tV8oRCaLz5lsw8vs0V6tZov7oTSH1er2/2X8y+zyTy5lkudocZYruRC58tUS+5ikX34kIq/4tPn/ZfpJF2lMolf0pXi9l/Su6VMBA+Ev/xNLiJ9yLnkHSbzD/sn8w/S+/gNTuYfxK85TVeL7Gr/r+v3k2wpHhyzZJoub5OrlDbcq0w2B5SkaefryhPd0RR+e6uuer5e3a5X+6f4n78lk7VEdrmaL5IP6f6L+ewqWSnFXqbX69tJdpWs0uNVOl1qFJCOuVzsVTZZpQu9KnF7vVgvFulsxSZ/eYtUip6TP5TCZ+nndLFUy51n/9QQup1k6ub9dZFJGmuVTm8nySqbfdi/ID/T64tk+UlcgMwJ+SZCLvT66vZiPp+o5pFc/PzqY3q9nqTagqezl8lK0ke5/K/p+4/zOfejbpbq6TWXkUyauUj+qZfO8GqCtlDL4fjb8PDs7PA3xa4smyEFO1wskrtj9PMZHDrDnw/Pj180C+JHXU2ydLbav5rPbrIP60WC9yv7PyfL7Opwvfr4onydVHZ0eHZ0ZlZbmizShaC609MTrW/6eT6fFJ/08vDiSKsY6tpqsYvj1/pFL7JpufjxL0fnF0bf/jL7kC5X/G9/+fbs8OL49I3e29CSxdscvT481mu7o2mSlRrv6L+PXrxFD/798Pz86EzjFZaTZB/v9PfZvEa24Nl8dn5yiGt9dXyi165oRixe5tXJ6eGFXrnJPFmVCp6evdYrN19Mi2LHb/SedjwrPUu3k47L/fPnc81Sf16Wi70+/O/fNUdG0S2vk6/5AMn74/Xbk4vj86OToxd6H/x6PVlly3SSXpU+/PzoxdmRXvnz9GqRVopqP/q8/tSLs+M3v+gVXS2y2YeiqLZ2VzX77dmxVqm3Z8dFod8OX+vp32/JtKR+V/PZcpXMxAfsVbL8tNxfpKvF3RLtf7A0Lpp+vZ3P6DFFq/RRUQBXoHH6Hnd6RB93fJYfd3rkH3dsGRj3Z0IY9210GPdsoxj3Z9QYd2f+GG9qHxlvbD8Zd2VhGXdpiBl3Za4Zd2fRGXds+Rl3ZyEad2REGndlaRp3ZY3qYlQ1jFbjHkxc4+4MYeMurWXjLq1q425Mb+NNjXPjjW13407Me+ONLYDjjQyE483sh+NO7IvjLq2Q4z6MleNeTZvjPk2h4/7spuPerKzj7i2y454Mt+OeLL3j7g3C4+0Yj8dbsjuP+zBSj7s0Zo+7s3iPO7SLj/uxno97MbePe7DJj3sy4Y/7svWPe/INjDv0IbTev9Y9DW13r3V3hOZe81N6J9sG/SW9w6aoRTK7nk/1zFhnWBYXQ7NFNp/JnvA3IvIMDr87w9vF/BYZqokPpQMXyPjd8DZZLr/MF9cU/zJ0huslwrdMU+Sy6cIxMn43XM0/pbP8CUbVin0Opu/eRPyM3w2Tm1W6YOsMMmh+TK8+LYll8wovQ1fojHaNF9Rr/Gt5tchuqfh1tkQGHnxjkdygoZcuFvMFquEmmyWTCT7h4aGNjKbo+iQ3m7Gt0NAZks0Luno7n2RXd2fpDfrjH+v5KkE/8ODB/37OluTZy0mCPhyNLfQvGbPo5/r2OiEv+7lkgPoyX3xKF8Q8PV+oGojjfBu/G16nN8l6gl/zOr1NZ9fL0xmvTW4nyd0b1A35t6/S6QXpodtFepNNJvhT/rHOFum1eFwoXGcbvNCGb1H2xOWjaOgM36c3c2yYu8fXKvsCdunVai6/DfpumnxF/89mm79VxZl4f8Op7EVEfYasvCk+GSGw4WxJTeD39XZlX+Vu9FvZDbrJtJRPyRu+Tsm/uhvtc9yJom34EmVX8AZv8T/L+QxtYafJ5q/E8Qvn+vZivVzNp9hsMHSGyXo1J0vlq2yBd5QtXj/9ertIl3S11l8H0bKNjRdan1R1VffS2/iFsutEe9twfo8tvDxLrrN5lw1c8crvRgPv6CJfQhTc37RTBijcx1uo8UWox3KgwPv0Y/I5I8Do6/LhwOxRDczM+F256mt6z/ApIvBGtfJstkoXn7ErcZp8PVwhkw5u72nxUsVI/5IsZtnsw+nsDJ9o9J5dhX7Uvi2dJHevEnyo0X6ZafL1uJDc5NXYcb76VvoPn2Yzs1cRo13oRFsABPCfv5K60J+YwSI7xN7MF1Ni6MbDZP7hJP2MXeGT+YeLOdqR1k+o7GC6nmFEAGqcF8nVRyS4yqbpHPuZ8mmOGjzkp1E5CEf7I6/ms+tsxfbOgi/Gx/XX6XJJDcE7990EKrR517b+suUqwRbf3r6QwJfM+/VBd2uOsuqqY/MZfac+sgH80v7a98nq6iN1gYg7eXb9koxNtB4eq0Z52d5WaY/bymvmF4iPGv98jf3D+V+F24ijKosVfSWsNss+W7cKeet3hph/ThdfqOtng7FUskdu8uV1OF5H3559mM0X6etsuSTFuteljb6fAxbc/MNF5uqNvz23S28+4gtAo8kaQaz3qw6/fT578TGbXBdPv7fGQNjMjtfLCfZb9zYaPhL/T0ffT7Cl5qPh6u4km2aaYyJdXX2kxhrN8cH34RgOjEUyW06zFfoqjslioyajUFr9dkPOsFcLDBbFbjD9rRduwSSbnM5eJ1/PUvS517s/yRQIYTvTVHDO+vu28sG8q8bIkdTz2Vm6XGMbzS26VDpTb3N/24Bud9o6m21lt/HpZZT5j7MBoVj4zT+4YYy7/xNbFabfgRmpMoaz2cd0ka0KulADCWE+yvFJ6+dCnTj4CHYoo/inl1IzhmjZLdoywRsHsyalfAX91SRZpg1X77YVp3lqIS6bluOqSZAwaA7ySsZtgIdYDhtVja5cjuzf8r/uY6Kpgeb015X5Nd2erdLZim5axdqJ92VH09vV3Vm6vJ3P8OKKTL8vkxXysn5Mk2sCJZINqGm6+jhH9+e3uZX1NlkkU2XjLZPP6aHSMrJeZO3bkMEFe2rCdHa1uLtd/UwKba/p+muxMqmnRaNdJas//+Oo7I41GIzp9emMWl3+/I9H0p4MaJp7v8vnhG5GHVZj+pwjNBFKm67kGVOtuwbNSaaPF6Vz4XI1vz2kDmlRQxJrgG57lqhdHW032XDLGwfhfHdus53T0X7AjyYsun5N2mJ3AHL9f93KpxIA+fgdQrIgjMHpDO9hmm55EUWw06MnnSeuJuvrFBsg3uRNtCTD5a/JCgU/1GjTQnJWrmPLIwlzIB+y+rTeeecUzo5UiHzrp88vK1KfPtMVS6MRNnUgrSYdNUvBqMCIDYqY+pSmt4fT+Xq2Uqof47d2NT0VLcdfjHMn9jaVp0bC7ctvy1x6xyrTF/65bOfRpRRhfPHNfFa/LvPidtysdT5yvyscedq2510BS9rgU1GpvyZor/xqPrlO5ebSnBu6g9ZSIae7bbeny1U2Sx5qI5SJ592azLNJacMh38U8gI2LgFBv4pK6mWRXK/Pxg/99ndzu6FDiRgO4R2Sceu/WzmFbj07QwQ425xFpThZy+12KrAEEb9txD4sjKXTRBrfYQrKYT3fI9VKP7NDXaaXzT21rHeMGn+jqqxdv1pNJyS10gx9SNk+RKzmuYzfHgix+xs5Od5t9LYvb0YF/dXF3tp51CA/d4vmgEXHEAKuTLJapFISy6WjfwrxPIqPs6hjfdMqj0Vr09753q3S5aY8mixVjQdQ+/UP6tdjuspYgUQa32Ok08IzJ/nalwluV9ju7Mt+JY+PcJ7njNr3q4VMrQXqkHjApKa/qsa65ugRRNUS2kGx2nqyy5U2Ga0RUrnrbMMQ+x4XVdF5ls2scXMi0TerhhritM5vNV0mutRp4G2H7KJvl6vY8XXzGn1prjFIbZCssvJrPJ1ULMLpCWZPChjJsnyJgknTcXC3m3Q2ZZJW+Tr5m0/X0JWITauvSFbJqo412ep2/drPtpuk/5zNpC2Wrj+cpwtYuN2gvFg5Krm6JaknZXNX6aSTDZmFRrBSzj0kzlCHh1SahviCzhsl959dp1ZVeggIsMLPzlAHL5TMTRajxG+w7Wjiv084iR7kOiLywsxhRqDLH8+Gos/BQqDInAKFZjf9ntbqt1DUcv0OVOMALg8Coqr8u5l/v6nXhahzgR4aVnS8np7c5iw4Xd0AQ+WYfd0GW9sY7oYocEEZxICQ9Y/QmkkVSDgTcnqpmykOM3dXxNYIK32R4qcPFHOjHmoWXL9OrScLeExd0YDDygKo4y9I3foflHc8PgkDBp39RivmFxk8QBI4Xh9BTlHvJ9jDjd1je8aEXunoxyLCoAyDwQ9X7kXkAdQKWdoDnugAoCmESx/4L9H88/FARB3gRgKBNDDBS0gGBC0DcImQXKeiA0B3FXotgW6QgmnsC32sZFYsUdkAcAslAlIevIoUdMBr5QdQm2BQp6UDgwlHYIkwUKehA6Llx3CaQEynpQC8Iodsi7BIp6EB/5PmReZwkUs6BIXRDYB7ViJRzYATjEWwRj4gUdGDsB57fPngQKe94bugDvdc4S9d4l4HrWJKaAJo4cBWOByGIw9Y14YUPV+F4XjQK3VZBhEhRx/NHoQdbhfwhRR0vcv3IaxVnhxR1vBgCELSIikMKOt7ID0fAPHwNKef4bhBAvSbADimyRj8r/T59/z/pFZq0SVWO78Yj120RyoYUdHwwijxVg+C4kfv/hf6PSuIijg+D2IcdhK8hFTm+54dgtEmMGlKD4/ueH/iKeCvEPDF+R4Qd3w9HYaQo86YK8UeFUSnH92MQhorC1DZDZB0/gCNlkV+re+7xO1LK8YM4jlWFr+bTKYr3QUC+6TVRCFwJKu34IQglA4dUQiEf+y8QlCldkMAFpK1xcccPfVeikdVafknWefADWgcq7PhhGHixZh1IK6vvgQo7fjhyXa9F6CFS0PGjKAJ+u/BBpKzjxyMQhMZhfkgxxx+NQl/SHTQe6/6vxFA0fkcKOAEEbhTrRvQh0k7gh1FtkVVEySElnCCC0SjWDzND5J1gFPuRrx+7hcg7IfRBBE2in5ASThi4II5bRRQhRZ0wCn2tR9eiZpByTuTCIAJtQk+Qkk4E4zCGRrEbSBEniiAMY53oB0TSicHIA+oCz14mH+gcRko4MYxgTef4oQWIoBNHYexCLSo+EXVG0A9HUJ+JTuSdUeRCD2gWe/aiSksfvyPFnVEEPOhpM7yJuANc4I9qRy8hDZoKO8ANRiEABhRhWsIBbhx4gWfAsKUlHABgPFK1Us5SpcIOAIE/CqEu85OKOwDE/sgNNNmNVNoB0PPjkS8v9bc86Pk7Ko6KxSCKjFmEtJwDYBy4XmBW/lm+n6ClUS2hF4Xa3Dwq7wAPAm8EdPloVNwBXhB6kgmjScqiJRxU3INAl35ExR3gwxB6oRbLhso6wA8gjDw1Q4UKIrtWDCXrTYXdQYWRLcEbSfq/xJOgoqhIGEraABX5jPWPgUFwYVQIFY48yepW4VdQYQcEngfiQM02oIIOCIJR4AdqhD4VdEAQB6Mg0MWuU3FUbBSCSAOuTiUdEIIgBJ429pvKOyD0QSxp9Aa4mRZwQBhGgWQhESGGaTkHhCNv5IMWOFta0gFoPQt03gCXbIwcUhxV49dPKhpYV1rMAVHgem5oDPyk5RwQRaEv6biifGWgkFIOiGLXjQJDdCUt5YDYDWLJsxuYRVrAAbEH6ocfTcgfLeqAOBiBUaCPoaMFHBDHAZTMLHwsGi3lgBGAkTfaDK5FK3HAyIsDGJiioWgxB4xCP4wDA+AQLYEslG4UBLrQGyruQBdZ+l1tTAuVd6DrwxGMtUEfVN6BbhiPJFtHCXqCFnWgOwrcyNVFJVBxB4IgcGO9Ys+IqZ/uO2lJB4IQeJKpXuj6pwUdCEaxC6BhBc8OSzABVBmuxIHQ9WLgmzjaaREHQj8CftzC50xLOmgX4Es2xk33LC3hQM/1XBc9+3+Sz8n+JJl92P/bPLvGlmZ8C4sE+MSORWbZfJ/C3vZfUPgbEQ6CEAn7wPUvv3//XygtzGCJFqfV8DlOWT1Y4ojy7uBg8G2YXBN0aDL5aynBzk0yWab1nDss48z423fqgR1/I1mwh+Phz4fnxy9Qoh6Whmb87fv3UgRplAqHcstI2eGcWAe/P79Zz67QSwxoKPDUfXKdrBJn8C3Dxg/MTPh4MBw6g1tMjXmJ7xa/6bvfOYPFfI6vHKAKvh98+773bZKuBp+xG3s5OBjM1pPJc3Qpza+4z7Mb/LzB//7fA/Rq85sB/vPgYJC/I7r1E/YG7WdL/C8usbf3jZbFdr7BwcHBYD27Tm+yWXq99400d7pY4LYuf4tD+gD9HA//nz8UYbY/pXeojcelyNuEfj7+NiWg5vxbxwPSjt8dypIbD6fr5WrwMfmcDvLSA9qFd4P/GD4l8k+H/zGkjx/TkbCfizukSc8rdx3clKiRWCsekHbc+1a06zv0mZfPv6NgeoP8+v7tevnxCbqz9/w7afCnT59/v5kvnpC2+ZTeuYNshtsbt+VPT548wRfRM4ohtzf4178GpRv4S/bqV9nQ29srNT5QND5XBYqO4N/OO6Vx926MP6reK29OL0jPFAUGJfXKO4Qo3ma9AIS9ACq98L0ydH+qDl2kIegmGrlMCD2dKjqWxwKllob1lh6X/3g6/AOBbVSbv2gFfPsPZEIp2p/+zRqcJIjBe7TxgE071dZ+nw7Sf6yTyWA1H1xRAyprY1qG28r7xdvgL8atPsbfqdX2UNj2sNr2VIo1nacYpKTlWKOQP/M2QX+N2VzFaQx6p672+As3G2ye8IO9ygezmX2fzbu0wHOC82Hz8QGakb/Ti6zYc+E6BkzXMZKQjb+IHR2eHZ0NW69bwK5bW1y3gHTdAttet0qrEx5hgjXrsa1MYHdWJqK9O7M00cnEbG0ihbgN/SMtTkC4OIH+FifQbnEC4sUJdnvIenn8y9H5RVenLGhXqy2uVlC6WkF7ytqBtQzuzFpGNX1X1jI28ZisZbQQt6F/pLUMCtcy2N9aBtutZVC8lnmmaxkj9qF16dswmd2dIoDFt+/Ot++IkkHH2FmJDLIk616yXn1ERb4+I2bUZ+/vnuVrITm9j7sgcjj5dmvcCZHDyUf8uBMWB1rXaSxkZuHltGI6w7ydi6tbnDD3Or3+C4rnNck+p1z5mzlq9rP0GqMBllyZCXZ+fsM5O/GPdLaeor3F2dF/vT06v/j9/xwdvjw6Ox867MrPpy9/w3+e//X0zflRRYJewiLFxmRJMH5smzNM0IpPc71/vaMjiLzY8N8W6Y1Ru3IIKPnXLZeTDSsvEVLySnPm6GYVc0kq5BHfmzs6op1oX4cWEAK2RRPrao4k9z8my9Mvs3zFrOiyb6zL19covC1Rz+om9Xa+4I9MqrHN3apyZ+o/nJ2pYpdV3mflbVjfUBX7r8Yd1LR7m2zL3MewLfO73xw39gVg+/sCX7gv8LvfhzLV0twXlGeLwHS2yGbL9Gq9SC8W6+XqcDJ5gW7dYHwDb8HRmRLCRzIlFAorbaRHp8PB49ThQKjDQX86HLbQ4dBUh6/ms1l6tboo7WvqC/wiTa6PryepWEZHs+PHstgXql1ru/pSXW+3x7dih49T20Ohtof9aXusqe0NxfIeiWLhA87+VTKZPKGWiJL1yMElHp8GeT1oUG6KROYVkSkS5KZIJETPjL+ni8USbQJJXeidfnp/h8J0cDoEF3zXNN1cOqR+Z1CzVmJjz175o+ofPPjPAXlcrgnjXGSfpF95Urm997yuMPuTdPZh9fE5GmboQzP3gHzT80Hm/pF+1SBznz6tWbRp+XeZe4m+Gl3dL79+3RfBEeB+Lu4WsF+My8HBoGqkRWJ/aDTi81KxwcHAoPVJSaKRpCPQlJqPCGTwEY2IIB8RSAj3/ZOmDgdIA/MSqC+QEpamgQDPFlfzdHGVXqN77EH5vEELHQz+g8wW/4FmC96D0HX8i/YqKgP2vpVfNXjnXj4Xvkl2w/+Ab6XXI5K4gX56wq5XW4i5pfJXPxjkRi204NfuzNbT9+li+L8Glf+acu/n80mazFgVQUnvSy/4Dt9jmq/vHMC2PbFzAN3WWjpza11j5SQ3qgtnZYiiRwgX0oZk4RkIuvUMZDeijmVjKb/P1jaO3DtiLb0sixPNEg0y1FOTdMaGWWN2Agfu80EG/oiE0A80LeW6FbIhngE8J5WGdojfLx+DVX0EVS0Iy/oIRPoI1PoYMn0Mm/qYv2xY1sfGm9Q/4qDyEaV3JOJVpQQypcTvn2teWdfIjVzVKg8ZDgdP8yfhcUTrC5t6SMSfK11MPBX8A3pMBhSKiA3wWurIrOkNfaR3VAqJH6WvlkS+UM6wUy9WSTkBT+nCQttAPmADrhYjNSkLf6fD58mTUq82/BrkxMYRwD6MPc7tmttDIkKrKO00/K4HDHbXFAOG/Mlz7S7HA/l4QEVlXt/5LB3Mbwarj+mA1jvIg79rjTdUf4/jzReON792uGRbIex8qg8lPGSq3gki6Mg7jniynOKMhd/daZ65xtTp5eRHr+97qi1xw6Lb2BXXJcQb4+Lzl8uJ9ONDJqb4dORl0/pwLGj+2aHys0ODz6buO+mnxxVRxeezSLI6TcCEzZshVjZDrNEM9SUs2L5txROvPfpH4UCo7wHXtuK1Q0l4YpSE9axaz6r1rFrPqvZc4ovnEut3tX5X63d9eH7XmoaHYg23XlnrlbVe2cfsla3NBbF4LohM5wIUeH/8DWX3OMHnuOEYoBMESWozHv5/T/5z/O7vf7/9djL5fkl+fHefjfZ/f3b5/+7925CDwyW5hRtV1uRqdCMS/p8UvZRhVNHIWKxn6Ky7v75aQnr4JAL0tZGazdIvg7P0w9HX2yfKbxgM18M9Dg/3AQaQ+JTebZvZhLrOgNiExJu8pkjKa4q6n3LyBsNDTthkoJ8mI+PcoNFIgR6bTXfi0l0lUS/Xl0byEZUFET6GBdGgmU3cikyfVXSvT+ldzfvlSlx4NUe225VL3WUuPLfpwsvf1ZW41N3GR3BdeKwqU78614Xn8l14btmF51ZdeC7fld7GhYdXPaEr5lN614fTLio7RT6ld8J9T13QlF3Xwk3H9aG72j501J4cF7pkUGU3GBgG8iH8RzRi9V1q6g4sNkFFL5au5V05yabZajwAwrnpJv2SLgarj8lsAAYoZldytUoXxewE+uhBXccX0sN877W/Spcr2px7El+AeVPmm9KiIdmVvBnphfFAteert/M0WV19zPePg78Ph09VNTwd/n1YsFRVW8weOkfXS/G9ttdRQfawVG0uBvqYENAVJgSwBQU0F5T8bYEEEwIaHyHFhICtYUJAdUEB2piQUKVEZIslViN8v/dFBT9Fb1nBosXIB1ojPxSO/NAI/wE4+A/+wkIPpk0IiGR4VZYWUF9aom66cneWl1Y9GQl7MqojK2qqEG/fQhSJh7T+CSAWfnHMjybTMtYZkAQ7i409QtdKe04RZkZu6MmuW9l3msaZBxglLbvetm0muzaxMmTXHBNDLDUxxPcXHy27/lGCo8U9BpTJrpX2hezamhd20bygBOmjDLvC/UN23cc+MC5vCbJr4YpZk+stcE9npgW0bnVoWfA27bt73fht2HvahiGtsFegHvbKnlt37dzqdxFrrO/ZCke70ZqvqqHGQLcY8s7OrISxVzuy7gJGNxa3cn8YXdA2LKckLufIGKWLUmvT9HVFcpxvLP7W4Xo156JxcDZTiu6d01z2mlhdAB8PWLeE1eW1ZP04UGrUBhyXtmjjet66jw+3M3qcuJ2RcDYZ9YfbAS0DIwJJZERgnEvlOl1eLTIcQo5jeHGG19nydpLcvSHI/uZ9atZJvjKzTuA6ciRQ8uyfh8/+r/tsdFn83P99LAQDTdNVgnqh9HzWv0OWbavNa+TvIAcj1WMf81PN4tkEZblFz0gmXRmtKqAkwAMlyZuT4JIqtUBBLbzWEMGaPGs524rlDMhT4oDt58SpLKHl2aO+CpZnjubSyWHCMD1v3CmUfO9HyWXQZ5qdUq8pDXclWWvBe5AWvLKOio/HJak+TsmgktCo9DBxdgVRid2385VbvG7wK5SwmB6VVqmSrDVO7aJxSmmKLS+GEiUspLaghMXDdJWwKGFquuoq3Ia+6arc4g0LltpzBYWeKyhROVgd6LCsclCkclCtcpCpHGyqXP6qsKxyjTepfwRX5VhVNZWDMpWDIpWDfJWDZZWDVZWDTZWDLe3B9+C5qqqLxHVVFyzUCfZlCYY8NYGFYkAT3xVs+q6gzHcF9wZ/GoDANQFzKr1X7LBf8l4V1+req0C8R5/OFyl1XwUu14EVuH30oq79ud6UVTdg+KDdgJu2oS6OrwQvBgW8GO6ZwOlUDWkOLpbabnTxxdJKOBBjucGohz7SR+jl63JuChCtzl6+OueCJBokuVU1EnkaViKvYkCIVeOAGSrEoyEX6SUjXaU78idprjW5eNGHXqeYQ9aFzGYj6kM/70MmWduj+JKNllfd3vjljZYn2mh56o2WzzZafnOjlb+xX95oNd6k/hHcjVY+gP3aRsuTbbQ80UbL42+0vPJGy69utPzmRsvjb7RGKnUorHNifWAy/W+72KM0NYLJFyrha6nESKgSI9EmzONtrvxiX+XJN2FFS1+WyzT2Yr5sL+Y392LA7baPd21r1rqLgdhoDlzxHs2v79EA6LiBd2fL1r5tJXZrINq7wWLv5leM/rDbBm61leM40Az2cJzS/M0bz0/XYzeJ7acAtoDaBY0Mk3r+VJaAMih3u7f9DJSa7l+jBJV6dap7uYoq0wtTDcS2OeApoBr+PeRjdiXruoHTTGxCAT4fr9EyRCOQxGgk64IJXuN9AfliuRD/6+3R26OhM3xx+ObF0cnQGb46PD7h5jfECwLl4WRTVLpg4WSzVfohXTSAC6SMThpn4D88VAD+um0DA0iTGmADSAEOPADI4QHg/qg170WIOvItj9BlD3p02eetqfTX54LWWf8gnfVMa8Rbllykl5M0KO8m8ieJF1yu+O476Fkrc+g4P9F4/HSwkbW1iKFPL9Oldq9xAy+9lcnN67LPzePpC7q0q3D6kur7GzEm3uTSKq+CWWApYkmuwxPYVIHnNGpqBoN/HxAwxE/Z8k3yhqIj6gmIdhuHsdmXbozV4OQZKmAXzRRF9bJ5lqO8IYofBweDp+xS+SuqL/20jPswSYSBdzGSHBjovtYUzfbdTW3Mb8lUDj9Ic4bGsrvPOqInDmWkjGKofmOInT8OABonlVFq4HTW69b89FQxvpEreedezae3ySJbzpGB6E8HQ2cgMsa9Twd/OhgAhc1t837Uj/WjDBmzhVM+kAxp/X22rne4OMG2PONLYqcT06RhaGUiy2dc5DyuIU5Ew5WhF2hmNC2KV/AowyzTdhQytx4bQQvAHrN1svZUnkKZpD2G7uIxVOmNKjRHvBQymV4OorC83rFHiRcFvrzpwcLELtPNUbRoaSFSnExWytMLEROlRQUP61TC/YAuDhuctKhAMy2q8rhSeUGcFhW0SItK1yYJ0gwLdJ8atapD5CmaCkeETXekLQw/G54saNtyjhaiAVdLkQo4CZxdnLuZpkh1yylSIRvuNG2zhZHvGozc01NHkvPSVSplb2lSucopz5QqLmIK4GzB3tCGm/M1GilMDW7OOZjeh/sZStpbf++ta1QpjmctD6aB5GDqGcceuVmli6Ov6dU6P52yI2gjzzu6yVANt5P1h2xGwA3X6fv1h/0z/J4VNr1QyBEIpfmb7B8ul+liJaytIaiu8ehrplMfFlPXhqKMaNSGxdS1nSTv08lSoz4qqK7xr+vFh5R1rE7V9RLqZ5ynq78liwyFU9F5QEVcXfvb2dKs/loB0RNuJvMv+4fIA0IjxQirbkpK63yZfJBXhQSkNRzfyCs4vpGXP5nPb+U1YAllHW9nK8norolJa/trskgmk1RRGZNS1LVepqqKkIi8FjTMX03mX5aKqgo5aX3n6T/W6WyVJYpvLMnJ65ukqaITiYi8lvV79K+iHiokr+lLtrr6qKiIyEjr+TXJVq8QyqmDUfXrfPEpm314mS3Sq9V8cSevtCEtqvvjanW7/3L+ZTaZJ9fCOqtS0rrOUJ8vV/KqciFpTefLVKuykpyovk+f91+mk3QlVqVCQlLHL+lKVgG6LS/9l/RuqagBi0hqwTr6l7/JaslFpLWs5DVIv+Rc3g7nknaYzD/sn8zFi0Z+X1Yef9/J/MNSWkshJaprmqL95P5f1+8n2VKs7jUxUW0FY4MMpFeZbAnnS2vUTZVQu/aKvLp+sgRoVl4SVtf89tbkvcvSorpJhLr9U/wPwYsIa+bJiupdruaL5EO6/wInfhdWWRNT1fYyvV7fTnBe3GNy3jAtoH6CdIqrialqe5VNVulC71XLsqp68aB5sV6gkyfbesuHhUZRraeekz/0npMLq2o+Sz+ni6W60lxOVd959k91ZVhIWdPtJFMPXyKlquvXRaYxtIiUqK5VOr2dJKts9mH/gvxMry+S5SdhtcICnCfcLLvay+Q1Ge1kvjf81c7w6mN69anq404mExLPdPhvi/RGGIYP7eGW+7j8/gv0/2Ee/7TxjPnsCivE1Z1x/S9KZfP6r/HkcF3yx+cmS3xTGWYRnUNFpRfJzYp/i1h/rCnGmmKsKcaaYqwpxppirCnGmmKsKcaaYqwpxppirCnGmmKsKcaaYjYwxdxks2QyubMWBmthsBYGa2GwFgZrYbAWBmthsBYGa2GwFgZrYbAWBmthsBYGa2HYwMLQTCHptkshKczgyAmZwDNhHJ6dHf6mQH7gqvYxpe4Y/XwGh87w59PTE61yP8/nk6LYy8OLI61iL9HcVil2cfxav+hFNi0Xf3t2eHF8+kav+HqRoNmjKH70GkW40il7NE2y0te+Oj7Re2U0U5WKnZweXuiVm8yTVang6dlrvXLzxbQodvxG72nHs9KzdJvzuNySfz7XLPXnZbnY67cnF8fnRydHL/Re9PV6ssqW6SS9Kr3w+dGLsyO98ufp1SKtFNV+9Hn9qRdnx29+0SuKlbcoqj3gq4P97dmxVqm3Z8dFod8OX+uN8N+SKRvgvJltQm13pWzcxQwkhZlhY14zkovTyIB7uZ0cuKWE4c7wdj7Jru7O0hujKDTO8B/r+SrZANWHy+//F/q/ENW3SFeLO9EEzwIvi56zSpaflvu4Dgzyw9J4TKRfb+czjjFHWPqoKIArWCSz6/lUr+wZlqWDapF+zpYUNygL2+sMl5NEucYd/ffRi7do+v/98Pz86ExjIVhOSKxu9El0L0kM69l8dn5ySOakw//+XXNdKap7nXzNlxdSD0+FcLtY54N1Pljng3U+WOeDdT5Y54N1Pljng3U+WOeDdT5Y54N1Pljng3U+GDgfptmMqgvgGBsW2YcPaWs6JX7YBalD/ka5kLAXyH1k0hbvlStCqppeX91ezOcT1dsJxFW1ozho1+tJqqyXCerWeDpDHoyldsW5vKr+X9P3H+fzT8p6cznJGDTqcZ6Na32LQrVhL9jNfDHFyxm68myVTVOeNfZzYX1oGISd4Zf54lO6ILZ3kihM08pKbJC/VosTQ2stJxjKhF0yO+dmOk6SMBJwDoUbRyE0T/FlFJZwNUeS+x+T5emXWR4TuySNYnou1jPUAvvrqyWkYTcr8ev8LpKn/Xxy+uIvvzOzKM2eVrnw4uzo8OKodImXWo2GD6RW2pLJvSG5XN1N0vIrHJ2dnZ4h98jbFy+Ozs+HzvDXw7M3yFOC3FGvTrnP+/IxnSkfVuu2/B1paa2cbtHDy+lGP3PbWd3y1jXI65YX4WR28+WZ3fzu47znzYfGhrDtQD9th8ejQcNh+V5bTTcUuDwZgVZGvHwU7NVvkJmicRl/fCV3AXwUuQsMesckdLRNoPd4Mhd4u55AzzdLoOdvOx3a1hPo1fdX3Ix55fvNXHv17Vdl6vPvOb2e3296Pd8svV4n48kk41dlw6VKUUHlntdTeYmn1t3OUlHLR8aZWlunquBOrYA/tYLy1AqqU6sgOwVnalXmRmOnB6EeUYn+J1ZaRnNepdK9JUzrLD1F3sLq1HfloZbdPMEn5nxg/xGNY3HytvbdWhw1K4nv8mt5B4sS3bH94U36JV0MVh+T2QAMrj4mi+Rqhaxu8gx4XXSpbj64YmrDW3DRxJbnuSBSNsHHLib4iFTjnxyyxKMf3+9/SsOP0ZzQsKxpEo9IOPajjZN48Kcz0rL1PB75wbg0vIgBrNj40cu5PWyvcSe3jzXvYHtZZYMYdzMANt0akv7tZ19Y1N3T2ImFYyfm7wixDUkwa3r5rImEavONJ5k0vepU5ZUnTU80aXrqSdNjk6bXnDTzl/XKk2bjTeofwZ00WVW1SdOTTZqeaNL0+JOmV540veqk6TUnTY8/aY5UOoNNUGKVQbf7nzLRUzRnTCRaDHpPa9CPhIN+JJowPd5E6BUToCefMIlVvize2Px5ss2fV9/8AbeLjtyhfV+bfgRiAzhwFamPAbiHFFO+ZFAbGLAlFmzATzIVaSaZqnjhQBdeuP96e/T2CLnaDt+8ODqhTjiu34tk6FZwIWp+L5pQXMfd5T88dxf+um07u0iTGnhsSAGOywbIXTage0eXbv5oocOGfEtllwkehQcGdO8fsx6Yx+WBgbvugQFmHhjQhcW8RSbb7XlgyNradKuQpXaP65CpTm7ePftYQL8+FmDmYwHb9tmVVnmVhwVLkRzgdZMxmyrwnPbkJ+oe+PcB8YX8lC3fJG9YrvCH5IbZ7Eu7yCouzgneTCcuykieN0Tx4+Bg8JRdKn9F9aWflt0+Bo5RsosRayy+rzVFFxzkhjbmt2Qqhx+kOUNjWVOzv4lDsxtPDj1xKP04xVD9xhx2fxwANE4qo9TATafXrfnpqXKiJ1fyzr2aT2+TRbacz8aD4Z8Ohs5AdMJ/nw7+dDAAioP85v2o7ZFrnOPDezjGA8mQ1t9n67qsihNsi0N8ZHqG/5TeNcGnteASf//77beTyfdL8uO7PMAEXplN8azoLfKiQuwxfSu0tZqlXwZn6Yejr7dPlK84GK6HexwDgfvwDASf0rttmwdQzxgYB5B40zQQSS0DUX8IWDyitg2BJcPYoNFIgR6brRsIbGE2Qb1cN6WQj3h8YNaoRywr0meVEeVTemftJw8SwYoXNeHu7VN614fVJCrvzT6ld8KtS11w97GqqD05RhLJoKr41Ny6T83fvAPv1aG2aQ/qHqaQHuZ7r/1VulzR5jQ5y6ibMt9zFg3JruTNSC+MB6o9X72dp8nq6mO+fxz8fTh8qqrh6fDvQ9b6yi1mD52jf0Kq7nVUdiUsZXG7u4jbVQI8yRZLrEb4fu+LCn6K3rKCRXuDdnZm46Hnzg6xulE3Xbk7y0urntQGKjasPPH2rTyReEjrnwB04XWFEaINUCPoAqiBnUMMp8EDaFzTmI5VOnt+UYboSL9eTdbL7HP6Ood2uEpoR+F5Kj9DCPigBHP8Wku0h6Q/9/PCTYsPBA/P4sN87Vs2+7DeMDBjsDIcbEggx4YE/ZmA8vGwbSsQG8QGLcjK9NqCutYgPVgS3HVYUncNp2vfUTDJNXBJbCDsaSCWvEeBWDLoB2OXu0UsPQqLm7/riKXADLEUbJvjuxXEUgOAJMQrmRiQegYmBf0CkwIzYFInA8OE9VrdKalsSGyLbc1ID9GMVByvhKqUi/Q/S+ZP0pwlc/HdNyqxVja2K/30JD/WlqFtupYlk96lp/qif/MLeQ+Tv2WnGWJaJ3LEsl46xJRt6MV79dbJ+vYmLSwmVGAxoQihCHkIRdjAYu42d3yzL92YX87BYkIdLCbkYjFh8SPHYsICiwlrWEyYYzHhc6VhcpewmIEBFjOQYPi6pxJ3Q0NvYDFhcz6FXCwmHPzxYOBWwZiwPK2OuunXhuGztAtt3OLDMwt0pstDZw5c1utuTx2rTZdtkizde0BnBpJBbmAU0+aWFubkNrb70NR2f5NMJu+Tq08c2/2vh8cXZarl8S9vTs+O+EFNE5xjo6ji8ASVOHzzG1d8lXxQpASbJl9p+GXo1gPhftfgZ0Lv4Rjjte15rK8agSFx8zeMebiZK9s791HY8sLuzflsy5a3sdKWlwtaW94u2vKAasFluiRec3ORXk6pYXkdzZ8kXmq44qYmGxMqbje2PNbKAvah2pqHF6E9fVIiXaTkQOFNBkML6x+/rzuz/omr728oGWORyUFeGfgRSVm73y7a/ZR4ZLIJkUQHRPf7n0vxYzQnUixragZqgUzeNNwjblmOoY+6Q+jgQnvuYj7ML775zTAOrl4/bjoNkm7qZw4s6u5pCBgHvkU7caUdEAkRMyDP6PagrHvcD+jCaJcb3mpRIYv5sGm70zb7VV7wHb53aR79Fh+6xNqDbmtNgnnWl4ZykBuy8Y+eoTkDIlFTA06LeLcbWuZwm3IMc/xhlhvl8vH7pwF0TQLd6vQgs0+UkLPsUg04C8Un4Ol8kRLgLHQHxBqSdyx0++k9XVcVaa9JOstPfXl7Pkf2CjTbZO6B+3yQuX9EQujH06fN4I3wXeZe2uCNuxi8MdJRhD+gx2SuQh3w0O1/b4cnNvwsg+mNFDANBtgiCq52UEf+bIgUpRbScTeg6yCUtHZ/4HXoGRnAKf3K49H3k2f/PHz2f91no8viZ43AX6kECirJa9Dh/4cPDw2eXW8bB55dm2Bws2seANeTA3C9/rDfLLHdtsHfRUY9g9YrCvXaiKbwb5wRcNvwb5KG0KDxSIFeG64T+DdOoLh/lUwmT9gLFuuhg4s8QnS31yO6O7lZpQuWoVjpF6qKi87zbv08v9u+Ie4HbOwW4p/nXc3zvMs/zwt8RPg8716ag76r/Sk5F1YFezjjlzW5NszEGzRJod2HgtfanuNEEg3M2tnVNTq7AqYW6OxKKvs9XSyWyPhDvhPr9fs7NA6faHQPPoK8a6aIvnTIA52BdNTRQ9heuUfqvTX4zwF5n3zXPM5F9q9wUvsnldt7z+ub60YTgQPy0c8HGfgj/exBBlBLVcxhtPy7DOCDPrq6X/6c+uLOEdD6fDzGgv1CAdGxVqaC5FTaaPTnpWoGB4NNuo9URXbazJFTAoBefUyvPqktv0RM2/YLJLbfTbxe5rZfYGr7BQLbr07wTM5aATTXCqBt+wUS26/Sckj6UbJGEIG+1wbyFM01gQj3ZUVUOcGgthOMti3HCyYacHQNAEL7JcRrAERrAEA/0MyGB2UtqTV8l8FLR6fryUwFneJYT9rUaZ7zxxl08pP+9z3V1N5MvdCY3hsi4im+MkXNZ1frxSKdXTWChVXbwm/Iq5qkkBzWW4TXIMNKgRZt46vbxtdoG0ZYSifpKr0Wzd4B4ysRuZp9OCBG7sJ2K/HeBV157wI2gwfNGTx/4UDivQsaX3EgzLlG5DV9eAGDMC5TNv+Si271z4YrDpepGrlpbavFul4ZqBRFAuZ2b9qhMooLkdCayPO240zl+S3ZZE4fpTmbU+liOg+2mvMt0Hbp5W1c9+qVtG95tchuZWfusNBAJlsbv6G+qynsytUUMiUMm0qYv3MocTWFjY+QuprCrbmawqoWhtquplitcqwHpWrHpHpxNtVUiT1MW/lYiUIBw77YLlx3U6idQ6zc4g2/E1PCbJm8n4jXwIhpIBWsjdxItgj61VEflfXPF+mfr9a/iOlf1NS//I2jsv413qT+FfxF0M/rqimgL1LAiLcIRtVFMGoqlc9fBCPOIhjVFkFftAgqGUl5j8rUkYpsZRmkz9JVRSpe6GHUVy4/n6dfUaFRvkIP83a+LBepKOEiuRGySGOmgUiqNnBjmfoF1UEfl9UvEKlfoFa/mKlf3FS//HXjsvo13qT+FXz1y/ezcU39ApH6xTz1i6vqFzfVL+CrX8xRv7imfoFI/dQJF3F/ypQP3d+K5qEH6aodki10Lu4672KhdQFPm+JChQKF1uHWvSzLl1WOHg4FOjfKda5kC+ZYIUZ1u11YHeejssaFIo0L1Ro3Yho3ampc/rKjssY13oRrRhkVdrt82zqq6Voo22uGQrtdqGm3C/l2u1FTScPcbjdq2u2Akg1EOlKibUSgb8MdeYqmrhHhQtlGHWf7LClbyFOiUaE8oVzZaOtelguITHejsukutzKMGqY7D5vuPGS6g+hHxX3jsiGfeRX/DfS0HTi0K1SOG7fhuaEjBRsCvS17bPwD+pnPB5lfuGz8issGwLLPxs99NgCqnDYNCemn46EEoMxdQ+UlbhpWXuCnUfUSraPsoHGrHpqbbJZMJsI8CYBRk6igaLIHoD7bRzVGUIWcFImm+0iDnFRiJ/HoSYxUVCEoNV+Hq38AFJN+xCqqzfqRbNaPhLN+pDnrR4JkaRyyUpRP+6V5rRjpSs4S7VQZ749I9D3z08doTv1UukRb0eOtADH4BQjJSxGXvFRiL0UKDiht48tyCdH0D0B5/vfYAGxMdQFeAAK0AKDZLqgsALDQgCyorgCR9gqQd4lqCYCNJSAfM3giDLa8BoR0DYieD7KwWAPC6hrgl9eAkK0BvnIN8BVrQPXbySLgyxaBvIBsFfDlq4Cyp2gl5WUAVpeBTGjiAvkg3M/q1i0gIzLEtfm2wmSIRdN/rDH9F1QGwOEysPcFFTZD83Ua38I1MsesttoaEMvWgFhkZY75Vua4QlGtMRoAh9IQC2j/SnpWJjNoZdf9m5UzXRNWVjJeAT3SAhBTs4CQmxVz5/cSbyGWz+9ZxXQVc2LQedLkBt7e4E8D4JYpWiDctBunyddmaoPiWj21gatD0QKuy81u4Lr9dKYYYwHCOpS62p7VbBEg2rg17zNRxOYNKfZugkiUisgrUhEBrwyYBvGmrWmeikjGX9FNRiSrg5OOSEqZ6aWXxC4wEAviK2az2/VKaKYDPlu5sZzw6ObXj26j2mLpl9fukWjtHmms3X6xdvuctTt/Y+CX1+7m6/D3zn5xdBuximrL9ki2bI+ER7eR5tFtJDi6+c0lfMSObj7n6Kb0T5E+lWkaFuj74EaeorukY+GSavh6qiH2SgGhW2rEXdb9YqUeKZZ10r6X5QLCU5tfPrUVg7hxOInwqS1CpzYf/aic2oJi8GdR5dTm6dvtaH+oDm1B49BGhws+t0RbPrPFB/Qznw+yuDizxZUzG3TLZ7Y4P7NBV3Vma0hIPx0PJ+jKjmxUXnJiY+UFJzZVL9E6yge2oHpgmyTv04l46mfQICJXGUwlFD/mVSJsIN7vEidfWTSsjjve0A8b6OwagQZUgEVASOYBGmweUGCLAAdcxD4bVOBFnDfiq3FYAmq7rKo6VFvK6wFiYg/QZfYAAbUHcABHgJF7SvvlQmeUnh8yPmSRV7HAH5LZ3enNH9y+lxPytH38tHfupea6UitVWmD00EdQ7BSCQqcQ4JJ7QAmBBBT0Htr2l5USwjUmLK8xbK0IG5PpCK8xI7TGIOrKqInqpoHPw3fZSAXrpr2Pp8ZRHcQMQi6ue9QGu+yqscuuDq77c7IY/I6LIMVgs9gBm8eK6S7/9a9/5SXwJEcv541NqhjVJkLa1VW2OdZPFd+cTJiFhsJuNRT0EgFBrG2glY6CFjoq4QfDWgCF5hAYaQ+B75wxgJ7hddpPZQox+TvvIf55NqHbCER3pgU0e0i3Z8w7ROxMgVVnChFiSkt3IeVn/MSekd08offZ89g6z0pWH5tHhChvj4rQBKIdEgOOMdG6RTiWBV6sxzuswMeAmIWmE3yxQJABDoSMvTmogMg4b9T4Hn4MRuYvrQPJgJyVJo7DKArEWI3EGNfM3BzoGRAEY4RK2nIR7UGskEymf6s3e5TmbMnkS2qphyaDYpoyFPKUAT9CYwlPBhT0tKK9LyuFmtbwWGoNj7E1PChbw2HQbWcb2sYDLdt4wLeNB26vfS32d8BAYiKP6yZyGHbcxLtjMN+gdcUOCBiK7OawZDePKxu9qNsmbmVF5wRwMrCfc0rzLee8OFF9dpTYwQFFqYlu55Ps6u4svRHbUBjMtZAVWkEaWFdQIxaCCtoVCEmOQIPlCArAK+AgXtmLgwrmlfNG/INmCfZaIEnqwFcgjVYKxOFKgW68UiAIWAo46FfAQpYCDv4VKl1WRQ9LdK8Q6tsKUjxJc7tQFCgpjx4gFor9TlDIvQJc9iMoQWKBgv9YavHLSimh/aOCjGWGviY0FpDQJgDHNgnxr7KZHbqFdmSgEZsTyhJYgBpREVbCFAEhaRJosCZhEakIckIVsdeGlWBFnDdqfA9/188ClNbDFgEpfxIICZRAwKAEFQolrKW0gJx4RUDAooQjfT0mJivgaqlzf+E7RWqtCOIpLVaKVaGZrEDsP4NC/xng8ithKXgRYAxLwHe2EQWrFPhecWL8Yz1fJeLwMAx7TOSE8WEa0GNQIzTCamIEIbkSaLArYYE+hhz0MXtpWE2P0HwjfuSOEvyYecNhIz2CL1VRX7z4+rqLry+IGMNLmOCzmDEcELKnZHqR3pUsvESg70WXPEVTJ4lwSRM1cyeIqV6ekOoFuAxLWM6foOBY0ha+rJQQBo+pQJAjNgabCy0gCy1AC22EfzV8DRDQOt9lAKicDbSfycwNGkFkANfbAEALd0ORXE7obmAiemFkFulqIWRRQIahxWKVkGpQ27WPy4p9+tBr+PRxieG2w6ZBGjcNEZMALEVOgxV/vgcqsdNg7tD3gMqh35DgfzdWJw/IPPlYkO/CZwUFLnxhb9DCJd899J5XRsrnbCmJ6gH9YrAQSU5uXF+YMtbn5oz1G+lxQY11DCsgLyBkQAMNCjQsYF6QA/NiXwgrMC/OG9UT5bb57G/lT6L11pbTQLqcBoKl0NdJmJuXrmfM9Uu/WM5cv5Q0169lzcWv/zR///oiq/Qi5mNJsszmIj2lz61pD3mW5nKbi5cWXD3omCf2GnpQuOByydWwhB0DCno1a+3LSplmOl2fn0/XR/bZWj5dvxK22Ouyw6eNdLpTeRbdgyKNLuCl0T0YABMbbfvulUQz9gSWv+UkEU69LKbZcpIIjxtBYyqt0clhJZ4ZEFLbgQa3HRYhzSAnphl7Y1iJasZ5I/5eLyhNMCGrqj4/SlnuQExzB7o8dyAgukNOSDTAqO4l90ehGErP4HKSSHRiOUn6PmgsJ4nmtLecJCWV0Atl5on9f57Y/8dluMNSODOg4LijVr2siAvPF0H5fBGzQdfcSBKSO8As9xj/qhjyivH6LgNVonsQa++qUW8o0LIwbOys0TAh55Rtc9wBJbkHuEVKLHdQpbl71dDEjOfuKYMTe6roxKWPJ3tsaVBiJC2BynqKUMTS/qEVlPfaYRUnS9IriOb7qMg9t5QEII4aM36NTQ4rwbuAkN0ONOjtsIjfBTkBvNg7w0oIL84b8bUvKs34RVX1GV/KcAdiijvQ5bgDAckdcuJ/AcZyL3n6ioGukdBs+Ume0WzZf1Bi/BDNeR/LlmZ+vdhdnthf7YmjEnPp7bAUvwtEquR0y1pcYjG9HY++fJPLBncVi+BF3fTnNJs1UtSxS+0QCNUMdaC3jhT7s72In6RuxDS5uWCQUAEAxwoY4V+VZTQu5pMMVKMFhPrGKTK8VQtp3FhISV+R1WTboQIAjRUQYktVKVgAqEYL8OLKUsrCBXixcimNFUtp5fPJYhrLFlMiL1tOY/lyqugnWkV5QY1rC+oi+/AhFQcHgww2kUsKl9UmaKLG0odV0IQwagDQCBsAC9AE5IAm2GvDKmii+Ub8ia0MmmAa1QBNSIMG1JBxldUy1l1WY8GyygNNxGxZ5YAmPKWzNe9f2UxMRXpfXOlzdNdXKl6amfXAEp7Yk+qJPancCAOwDJZQhBhgLX1ZKSNcZStQCcZkghysBCEkAsxIBORnJYtpUfZdBqqkxDDUXxzy7lGsD14znBgbQWSO3DYzEVBqYoiBJCVuIqiSE/0KOREwdqKvZCf6KnZivQXwKPOlBEVWRLJQ+AqKorrPaC2ltcKrBRdb3yJPmjC0jMcc/FSwnmIWyLA4NVa4V/XxC1nqQIOm7hU+fo/j42fv7VV9/M03anwPH4szYvXVFwwpXZ18CheLMxJgcUaVzLmgljqX59wf8bE4vpJZSPtUsjpQif6BN/RBmqsDlS5lzNVz7vtiFqEvZhFyoTNe2bmvIKrn7XxZKVJWw8/JIkMxloV7No9lYmKiBc3NgzWamwc1aG4erNDcfKWDij1ZMmCYTP8kN/YozUHD5EvDRi+VkC92UfmQn5Lxy3zxKV2cp5P0ajVfSNPWQI9XRAHEqArrJa+pl2kByvDUoAxPB5RRn6q8e8gZ7UnGjX6yTl/s3/I9btZoEGpmjaYXi3LPh+slmU2vVkO60aNvjC0y/FynNCnpsJSudPytklxh/I206LiYw1HQ99tJcvcmmabc+9k1ulwwRsbAYfSGZoCeffY7Jxs0a2RZcYvHFXHB6ZVvw3S2ng7H74bnF2fHb34ZOsPzo5OjFxdDZ3j8Bv3/1cnpIfr359PTk6EzfHl4cXRx/PqI/hw6w/yvt2eHF8enb1CR4xN05c/n+C9y7e3ZMa77xdkRqu3w7Ozwt6EzfP325OKYPfG3w9foGUevD4/Rv69Oz14PLzlf9jmZrPHLE17o+N23706jSS+/V9oARy2jdeU1FHXnY50OAkwcGhwMFuvZKpum++urJaTKVskaHihSjze7SZA7HAY2d/h2codH8uzNUX+5w1FDbzttOB7eJkmvkXyvrWaaLBxr6raThZPpwaDdSIFeG66TZOH4P3wdH8vKi9YeBnGV7pUWrL36zey6eY01bOMOHlWNq6TNHmFq8qjH1OQaOdJcdY40GeNnt9OSVz6Ca1ponZuca1Zw+VYFt2xUqPF7BOnIeRaFh5EjLTLOkRYpc6Ttav5xQY40t54jLZ8ahVTaUpq0XLYenUJm6qsRV7vK91zKI8Bh0eY0QUm+Z9D4CL59r5Qc2yjpM9+2JzDtVWJr1EJr8PM8c5Qw0EiLxhZCaWa0XGoLSlg8TFcJixIlvqyWEoojLgRGiZ+BduLncovXsz9rxG+HwvDtUKJyUJJifZMEveYp1iEnxXrlI7gqBwV51qWsdShSOTgQJgEuiK01Xis/ly9H5cJdDNke6YZsj0Rhj3vLow4VedShSbh2yMHky+LTwHrklAceW3zD7tPNm1wKkBIUAVJg+bRzv2HFG7apFmHFG3XIw4o3zWE9dJB2Xt0SPY0e6UW+ooKdRgTrTk5Zzs1atAKvq5TTRUoQTkaQ/I09Scppr/EVB8J00EReM+e0x8u56VVzbnr8PNKcnJseJ+emV8u56bVOeVsYgySUISLSU+LNqMoKIs/SXHyYaalwwPWV8pYbGsHTTj3N2lmYdxpbRwUKyOihSKg2bH3Jlq4WgcDvKt10wfXkUD3zl/Ul6ab9xkdwt3SsKt1s0+z9eVs6fyBMac22dH5V+Xx+ZmpeGh5lzAOiL2Lc3N3tFg5OqA5N5cJSTLH8/vLacmMd+NrZpAkyqZZJujD2Vv4rjTXq79tj1N38OnHG7TVuIHdg8ypxDzavY3dh8zJzH/JvcS6LpHN3I+eVkPuxeRm7Izmfxb2K3JV7nLbB7svmDeLObF4vuzebd7G7s3mZuD8534XcoRVzuTrLrY7SYQ9woXTkT2Y0n0zmX9LrvyFb/XI8EOoUKsVRyfQf62QyWM0H81k6mN8MVh/TAa1ygO3/S7W6oqp7Ulf9zLiN+Q7eA8IikkxdBh44sScJQC7CAgbtEBYwkCAsfFOExfv0Y/I5my/KqIWfT05f/OX3o/8+evE2Bx8cHp9ULrw4Ozq8OCpd4iEKaAc0IRgNyeXqblIBThydnZ2eIWzD2xcvjs7Ph87w18OzNwRLcfzm1Sn3eV8+pjPlw2r4hfwdaek24IUG7gBEDw93QNth2+CDvPkNvMJ5EY5f2Jf7hf3+YAho8GwbhoAHrEHDYfleW00XhqDyphfubDY91f3c+ShoOMDJVNK4jD++mjHhUbjF/e6xDmxQ542v9InngtYhvosOcWWIF6Zk4j1tLtLLYdIvbznzJ4l3ZVxxUye4CUakGyc4a+W6B5zOeqXBVt+AFacWKlDbj+01BBr7syqKvssR0eKkw+/wzk474ur7G08moIrKhksFdaByFubwIGEO7Hgh1CMq0f/ESstozqtUevdhDXkL1yEN8qFWzWNRd8aG3XXr/bplu+hSbdd6ERkNbcGVOBIsZaEkuwglUYIRyCFLEv0M3e9/SsOP0ZzQsGxfuITuYCWkZTnIkp9yVwMdXsRCVmz86OXcYLbXuJMb0Jp3sEFtzwhEoTcANt0akv7tZ19Y1N3T2NGGTFRsSCq0BBLiIyW4k+ZDA0rUJ01jnAR7f96kKcgsUUks4fGQEg1MBWfSVMIisAlKrDLodv9TJnqK5oyJRHcfBEHM9jUAhHxsVTZ/Xn3zp3a663TkDu372vSjgc+96cUD9+DF8yWD2sCAre27LHw9LXnSkcSLF5vzpG+S9WSFfiNWdHqbzq6Xp9gZlkwmhM07/LdFejMcD7P5PonAsn81X6T70/k1yvF6M5l/We6/ZCW/O9++X+K6do2BjeLIXDxgnvXtIr3JJhPSVXp0cjw4hmP6YC4Fm7UKLSV1ZKIZ7hRfRvPEao4RAR+T5emXWe6u0OVs0xELTUfs1XxGZPmjZna7xqN5SEIl8mToBRrt63vze5t+2QfEB5e7yAq/VtGODTYpacPKvt59FD4v2L0fl23CWXsqnV5M0nq9dtHrpURxFZoj3soxmV425rC8S2OPEm9k+PKmngpdJ313nq+ipYXkTzJZKZ0hREyYPbURB3SnPSHcD9jYCSII/Kkb91OQK5XvESGZUjmJUpUcHLI2SXg4WKCHcJ8VHSJP0VQ4ImxqPTcBXXTjEKFty/GHiAYcDfDJEpo2oleSTKg4ESr+UYn7zIZ71kyCas35u2DO9/TUkQQGdZVK2V+WU55yKjKcCouYmmtbAEK0Tf18jUYKU7Pzc6wp/j0YU6CkvQ2CzmlCIorjmaYppadoYaGNFradaGGxHHAa9wfTza0k24bqMuuMSdvlZXptQdPIYdJ4a3C3461112qdhA3Dlrj9q2QyecJesFjMHFzkEQbyinsN5EXt19JYttQOWEg7qoBRuVVcK4JtSdw8eG2xCAqD1zIRWfBag9BmQB3aDOjbtEBXNi3zQ7bbCm7oCk7a/dm01HDDhx3aLDYObRYrQ5uBrYY2A1sPbQbVoc2gPuYXdmXpMj9Ng1anaSA4TfeH+VWfph92aLPYOLRZrAxtBreKAYbbCm3mCUObefoGLK8rA5Y5tAq2glZBAbSqPwOWGlr1kEKbxbqhzWJR6CVvq6HNvO5Cm5kBqh54aLMNu2+z0GaeDW2mDG22YQeZhzZjViRVZKVc0CC6kieJrrQJYNc8upLXKrqSJ4iu1B9gVx1dqS1gt8BUiZWKimxhhaFP0l1nqLhp9JauALy+NoCXtTIHxGvDLT3+cEtul2rYgnHC17LOSCfi6vtTYrOIaVrhOgNFuM5AFq6zFqgv6CpkYMAWtaC5qOVvHEhCBgaNrzgQhvMj8poxAwNeuM6gGq4z4McB5ITrDDjhOoNauE5fFK5THc/s/uN1xmbxOmN5vM6g6zhlirCCgXZYQV7ETl87YmdYj9hJ52wsjwX2ZLHU2oSxI8jzor/p37wZdZwvIbJpE5dPZgXiIAfTK7u5Goou7DgoW5PEch/J/mLJkDdw6YrdZoCf7A+2TPYHZcn+RhuQWCo56CgP5TFzWgpOSPPLzSgieM8qTtInpIVYHoflcVgeh+VxWB6H5XFYHoflcVgeh+VxWB6H5XFYHoflcfTL49h+WvjYEj22Q/QYyQH3I5sWvt9W6yoeez2/ObXTNZKbM0vbXvNWKSf6xknRc3OZebb0Rxf/fdRj/HfLpmjBpoBqNgXUtyzBrixL5ttpt9V22hVsp/uzLKm3023j4u8Gm2JkzKYYKdkUcKsx8uHW2RSemk3h6bMpvK7sTebQbtAK2g0E0O7+2BRqaDdoS2naCTbFyJhNMVKyKby+KE1AAf/ul03hC9kUvr4Zye/KjGSOe4WtcK9QgHvtz4ykxr3ClgSm+2BTjHTZFCMR2tvvi5wEFfjWTdkUvoxN4RvnJthtNsWG3adLhuGzKfy9Lmkpj5NNsWEHaUfM10aehgrkaWiQKD7sik4RsmUlbC4r+RuHEjpF2PgKeaL4UJdPEfKQp2EVeRpqJ4oPOcjTUDdRfLz7wNORGfB0JAeehp0nBpBRLMItJYqPGrBTDDJjqNNoz4BT0z3olCDejDCnJBy0soOrkNOoW/6MOtf7FhxEI8lQNzAza9MNChdMS8BpLAacQtcUu5jcrFKc+PhmvpgmCD2JnsHDZ75Pb+aLVEvUolg7QLFiHlULFKsNbm5BsRYUa0GxFhRrQbEWFGtBsRYUa0GxFhRrQbEWFGtBsT90cHPPtZjXrWBeoStFb0LXYl77bbVOMK+N0NzQlYfmfhRgUpNmNgaTYmOr0u6ApazNYRdtDsqNFjGni3dY+H4fW6uKcpIhJFzjObKmNoauYJH6NgbSskL7AvFOKO0LRMwgsvtuWxjUkd1bmxlawyDVkd3bwiCpB0qsXUSgf/Uiz9HULyK8hSjuG5oVaOsK0Y6WCdGCCeGrmRAWEfowEKE7wYSoTi06TAhhid1HjQqYENCUCRGomRCBfjjioCv8nHnkRk8rcqMoHHGwtXDEAS90o0444vBBMCFqKqXBhBCWMA3Y2CIQvqcI1+i1YkJ4mkyIUMiECCUq50sgq5sESzWHrPpakNW6yvkCxKovUzlfpHL+QBiQlalcyMOsNuKqclQu2kEmRFVdJEyIuqApDFUbqa2IfhpqRz/NmnFP5SOqwoQI60yI+EEzITbtPl0UMZ8JEe6ZgHZ/SCbEph2kjwTWZULECiZELGNCBNXJPC4vK4FoWQnUy0rMlpW4uazkbxyXl5XGm9S/gs+EyHeFcW1dCUTrSsxjQsRVJkTcXCsCPhMi5jAh4hoTIhDG4HZ3ngpRHe5KKgRfvNCRuIdA9YIOZyMtv29Ohgi0yRCjBhkCY5UZGWK0ZxJ5vXs2BEFOG7EhcBF1H1fZEKOuY6w3VAZuHxsAXcl4N3BBaocdL9zz7fgQnivhQ4Bu+BDPEDbegBQhlLfMiI6YETidjGVHWHaEZUdYdoRFKlh2hGVHWHaEZUdYdoRlR1h2hGVHWHaEZUcYsiOgZUdshx0B5Dh/YNkR/bZaT+wI8COwI4BlR1ibwwNkRwADdgSw7AjLjrDsiNbqpWJHAMuOsOwIy46w7Iie5yEtdgSw7AjLjrDsiP6UUIcdASw7wrIjLDuilYLJ2BHAsiMeMjsCWHbEbrMjgGVHWHbEj8OOAGbsCGDZEQU7AuOVd4ohQRDUxiwJXEzd3z8CUwJIxn6vTAnYkikBJUwJYwj7D0xlmCZfq5SP9SIhli+ObDbTlu2QIvH27PDi+PSNpUhYioSlSFiKhIUrWIqEpUhYioSlSFiKhKVIWIqEpUhYioSlSMgpEvR8iw/uSzT10Z/7+RGeQ6LwLYliOyQKKKcDQEui6LfVeiJRwB+BRAF7JFFYHGoLHCpU41Chvs0GdmWzMd+ouq02qq5go9qfzUa9UW1LMdkNHCo0xqFCJQ4VbpV6ArVtNwIcqmuKQ/XUOFRPn4ridWXJ8ZgSek0lzN/Zk1hyvMZHSKko3taoKF5VCb3uqCi7gUOFxjhUqMShelulp3jaJh0BDhVo4lB9IQ7V8i8eBv/iPnCoUBeHCkU4uV3lVlRxqLCJQ/VlOFS/jkMNHzYOdcPu00Xl83Gofvn8F1kcag8dpI3zZivJNPmqpBNNk6+WRrSLNCIlKh7Bm8RaNE2+9r+aTJOvmsvJNPlqShPSBcZ3RxNCLVqnB8mHFbGPUdszHclGiHx1J1JIWtGN+YW8I8nf40GBWeNPeESOzHdMtDqvFai3PjrUHEg/zWZKTtY0m1lS1i6SstRYeQS6lAz+bAtWn2mma+2ZZjNT5kgrVPyG3CzUpsbkrNocFlbmMDXyXd2PuzqJtehTA/S75QM9ej4Q3H0+EDTjA8FO+EDabIkd5gPl4Hw+H8i7Bz4QowuY8YHyYur+bsUHEjszgKfgA90DKAZCydg38KyLrceAD4vx/JZ8IF/CB/I24AP9QLlMjJk5R68Pj0/a0HIsj8byaCyPxvJoLI/G8mgsj8byaCyPxvJoLI/G8mgsj8byaPrl0ShDPHSeiyS0NJrt0Gg8OSHEszSaflutExoN/a8wSDBTXN1SUVjl9pq3CiNb82bJwta4mV03r+UGssYN1k2NO7ixHyHbx7Nsn91i+wA12wfoW5ZAV5Yl86Ou2yrnhSs47/ZnWVLnvHjYbB/PmO3jKdk+YKtsH7B1tg9Us32gPtsHdmVvMj/TglZnWiA40/bH9lGfaR8228czZvt4SrYP3CrbB26L7eMJ2T6evhnJ68qMZE6wg60IdlBAsOvPjKQm2D0kto+ny/bxRGwEb6tsH687to8nY/t4j4zts2H3bcb28SzbR8n22bCDzNk+KpSpr0CZ+jKUqSchkW5C/DEnkXpaJFIuKYfHIhUyf3weytSvokx9PpuHgzL1OShTv4Yy9UQo03j3QaaeGcjUk4NM/a0ShHxtghAPYuppQ0yDBsSUoMwYvjQwYQ51Dy+lmDcjbCkpo+7jKrC0a76QknmyBVipJxntBpZmbcpI4YVpCSsNJbBS3xS+SIfSq2ySHn1dpbNlNp8Z4RWdHzlSfXcR5V8dnxzZaPIWBWtRsBYFa1GwFgVrUbAWBWtRsBYFa1GwFgVrUbAWBWujyZuCXGMLct0OyNWXwzV9C3Ltt9V6ihXv/wix4v0e0aNc06rSDsEtJToiufUj0m5bJLgfsLExgn9EcjWPSC7/iCSwTOAjkntpvifj29nFmzOufPcHqIqW88ee2D2iLmtqzOgKcKlvzOD3S92wIRm7tdOWa3TaAkxzmqctoI/P3DFLiBok3doc0hqfqQZJt8Vn8jVVdfjil+rtLKaj5/KjmXYNpiaVrvCdPJMKf3KontQAPalZ0scGpA9fTfqwoe4fRqj73SB9+MakD19J+tjVcPgC0gc0JX0EatKHjRG+EzHCw4dB+vCNSR++kvQRdApz7i6GuID04WmSPkIh6cNGtd6JqNbRLpI+fF3Shy8CpYfdgtI7C2ddJX3oRbMuSB9hnfQRP2zSx4bdpwuY5pM+QqPEBj8m6WPDDjLPkGBDiz/a0OLu7rM+fDPWh99JaPE2SRV2LLQ4Rmnzw4qD7fM+CGbciPaBi6j7uFU4cYMEC8po/FvgffiS8W7gfNUOmF8AE1ryPmIJ7yPYIJz4j0baQKmbiifRcwi6ns241zskeZycHl5YlodleViWh2V5WJaHZXlYlodleViWh2V5WJaHZXlYlodleViWhyHLw3cty2M7LI9AzlcILMuj31brieUR/Agsj8DGCN8tuChUw0WhvkUGdmWRMd+Guq22oa5gG9qfRUa9DX3YMcIDY7hooISLwq1SVuDWY4R7ariop89B8bqy05gHLAatAhYDQcDi/jgo6oDFDztGeGAMFw2UcFFvqxwSb1sxwn0hXNTSJB4GTeI+4KKBLlw0EMHZdpUCoYwR7svgov4jixG+YfdtFiPctzHClXDRDTvIPEb4NPmqZP1Mk6/EyVajyrDJc+8B832Kj+iA7lP3lBXEnaaTrVY0d9PlX1j8ODgYPCWfX3nFp2WikAGgHaGUxJo1Tb5qrTAMxdRYYegd2QozTb5qLjHT5Kspw6erIOD6DB/UokJmzzSbKak902zWULBQomAPit3TVLANyD11BQt1FMznKVhY/MgVLNyrvOLTMi3IgOiA4H4SBctmW1CwTNdAMc1mvXESOuP8oBatk34s4cESHnaA8BCYER4CS3ighAeMWN4dxgMBUJtRHnAZdTf/CJyHQDLk++Q8+G47zoPvSjgPoeU8aHMeONj8r8/IFz17f/csJyocnp0d/qb4XFzVPl4jj9HPZ3DoDH8+PT3RKvfzfD4pir08vDjSKvYyWaXVYhfHr/WLXmTTcvG3Z4cXx6dv9IqvFwnqyKI4SZ2jU/ZommSlr8XkK51yKKxSqRiewLTKTebJqlTw9Oy1Xrn5YloUO36j97TjWelZus15XG7JP59rlvrzslzs9duTi+Pzo5OjF3ov+no9WWXLdJJelV74/OjF2ZFe+fP0apFWimo/+rz+1Iuz4ze/6BXFylsU1R7w1cH+9uxYq9Tbs+Oi0G+Hr/VG+G/JlA3w75zcQB1yp9Bg5lKnclyy5VBZDpXlUFkOleVQWQ6V5VBZDpXlUFkOleVQWQ6V5VBZDpXlUEk4VNByqLbDoQrlbKCwPw4V3WZumUVFV2STdiMlem073XOAFv8M7jb/rLtW093PGfLPQjn/zHsU/DODZjZZjS3/zPLPHjv/zH8Y/LPQmH8WdsQ/a0F9sfwzyz8z4p8FD4N/Fhrzz8KO+GctCDOWf2b5ZxLTVbiL/LNQl38WbofAtLP8s+hh88/C7dCbNPhnseWf9dBB2twbTTdloOemDPYeFAON+wEbs8/4bkpP003p8d2UgsxT2E0ZXJpzY+7NTVkb2XI3JU/YlIbWgiWzIQ2t6ab0hG7KgOemDIzclCEb7shNSSr7PV0slgC9MvlArLDv79AAeyLpB+xeetcEDl865EnOQOZeU5mDyPOFpqDKbbEZiLUJOKBf+XyQgT/S7xxkALVNlbpCa3iXAezGxZf3y19SN/7yJKSfjgcScPcLdUKbPrGLsdHCz8vlBweDNp1E6yC+Fkbs2xZDy5cwtDbhQpoztPx2DC1fwNDyO2Zo+e0ZWr6QoQV2n6EVmjG0wk4YWvr0HQVJMtYmSfIYWv4mDC2Ei+YTtOA9ELQwStuMn4WKqPu4FT1Lm6jUpGd590DPCiXj3cC/KfYhAY9Pz4It6VlQQs+KLD2rZUqabLZKP/By0pRudEesQHQfm5LG0iksncLSKSydwtIpLJ3C0iksncLSKSydwtIpLJ3C0iksncKQTuFbOsV26BSRHNwe2ZQ0/bZaTylpoh8hJU1kU9JYSoClBDzilDSRMSUgsilpLCXApqTpTwl1KAGRTUljKQE2JU0rBZNRAiKbkuYhUwIim5JmtykB0U6npBGnc0HT/JOfCNp58O8D4hL7KVu+Sd4w0sBDYg1s9qVd0AtaZ7fRS2+D37r0FbuU7qYASDWWr/yWbP2SJryJfuCEN+JkMaVBHfIGddhQ393OirPZl26cOmeT3Dl6yXMK9Q1r6nv/yXQ2Vd9M17hi0+nYdDo2nU57skZkRtaIbDodQtZAWOudSaaDgd9GVA1UQt3BP0IinUgy2HtNpOO3ZGr4EqZGvAFT49FTMwqihTmz4vRNG2aFpUJYKoSlQlgqhKVCWCqEpUJYKoSlQlgqhKVCWCqEpUJYKkS/VAglS79zrkRouRLb4UrEctR/bLkS/bZaJ1wJ+l9hkGCGuLqlorDJ7TVvFSa25s2Sfa1xM7tuXsvNY40brJsad3BjP0JKR2wpHbtF6QBqSgfQtyyBrixL5kddl3PUrXyE1LIEtmZZAtXtNHhslI7YmNIRKykdYKuUDrB1SgdUUzqgPqUDdmVvMj/TglZnWiA40/ZH6VCfaR82pSM2pnTESkoH3CqlA26L0uEJKR2evhnJ68qMZM6igq1YVFDAourPjKRmUT0kSkesS+mIRZBzb6uUDq87Socno3R4j4zSsWH3bUbp8CylQ0np2LCDzCkdKlCprwCV+jJQqSdhCm5C2zBnCnpaTMHGlO8JqIJCTobPA5X6VVCpz8/cwAGV+hxQqV8DlXoiUGm8+5jS2AxTGssxpf5WORm+NieDhyj1tBGlQRNRevqmQJQGewaQ/R4ApQjvZgYoPX2jMfVVAaUd5/VQw6+3ACeNJePcwMasjZAu/C8t4aShBE46snBSMZz0f5bzGelg7gM3QJv++bwd3NQG8rboVYtetehVi1616FWLXrXoVYtetehVi1616FWLXrXo1R87kHdswanbAaeO5DDLkQWn9ttqPQXyHv0IgbxHFvVpUZ8W9fmIUZ8jY9TnyKI+LerToj77U0Id1OfIoj4t6tOiPlspmAz1ObKoz4eM+hxZ1Oduoz5H20Z9FpAUJe6zEDVIEfHQgJ/1lcUY98nen7eyeAMhuNQgRYTHX1mUMM8S/EisWoVQ/ytN8SzNFacosPtgz1JrC+GeKsx1oMBcBzLMtS8Jlb9JrG3zUPk+J1R+LVI+Ty18QRx8YSDtgIe5DqqY66CpTz4fcx1wMNdBDXPtizDXo93HXI/MMNcjOeY62Gog7UA7kDYPc+1rY67DBuYaIy0Z6DrcM4nd3D3qmuA+jWDXuIi6h6u467DrKM0NgBa4B+T1SDLaDRwo2uGLC+diS+R1LEZee64p6BYPpRfr5Wo+xcOJjzRO1qv5eTpJr1avsgXCGvOEdhfEnX69XaTLpRBa3DnGG8ENLig6O52tpwiIfX5xdvzml6EzPD86OXpxMXRIMO3hq5PTQ/Tvz6enJ0Nn+PLw4uji+PUR/Tl0hvlfb88OLzBdYvjq+ARdIUpMKBTDt2fHuO4XZ0eotsOzs8Pfhs7w9duTi2P2xN8OX6NnHL0+PEb/vjo9e12ChXcCQi8/8Lsz/IwGVRW2nczu6GCoP1dreGBExz4erKd4SDwr/T6lyn/JQ4NbWLyFxVtYvIXFW1i8hcVbWLyFxVtYvIXFW1i8hcVbWLyFxT9mWDy1DQHTk+ckeZ9OuCfKzzVTUX6ndsgmFeTilxoHzwA+PMQ9/sptg+5J0xpgyEmBJojcA1IQuQf6g97jYbFt7D0ZiwYNRwr02nDdhIYuDBqkr+tmDvIhjw+Ab9LSxgB8otwqCweWstaNXbRuKLd0dJES7uXw/T42cR4o78jwY4S7CY6sqTWjKyi5vjWDtKzQkkGmf5UhA0sZsDd225KhZm+0Nme0Bo6r2RttgeNkxRGrFr7fv2rhx2iqFpY1NV10BRDXN13QHXUdGq7EGfd/JPKApKX1F2pdkHBxcLhXpnDgWqbwVpjCnivfdbuWKdxvq/XDFPbcH4ApbNLMxgeVOpBHeWapF+AfX/io0od2fuGeLYwOMC4PVepWUaWCQwkHVepyUKVuDVXqilClyhNNA9Ml3oHVRftBmVa0uzHwxPsFabHdP/80+kF4FKrh65SHopo8/3jEV92Hdj7inl2MDkiAp7qgqrqCQw9HdQFHdUFNdYFIdZUnpjrQUqK5VcmtKG71kbp6Wy21+2ereh8ICbg2OEeL4ByeOjiHJSk/DJLyTgTnqE42OsE5hCV2n8gsCM4BTYNz+OrgHJbPuRN8zvBBBOeoqZRGcA5hCVNOpy4dvTtOpyA4R5XUWVBOlLTOQpRP7OSq4EPjddZV0JjWyd6fp4L+QMgdZSoY8IidDQooRwWVUQpK9CKxBhZC/Stg8SxN/SsKmHI5tYMNdMblLLW2kM0pDo0TCkPjhBJtC6pjPCxrWyDStkCtbSHTtrCpbfmrhmVta7xJ/SO42pYrbljTtkCmbYFI2wK+tgVlbQur2hY2tS1oGcDgHkLjVJVFEhqnLmjKnW0RoCDgaUlYKEZgEhonaIbGCWWhccJ6aJzRgw6Ns2n36RLb+aFxwj0jHvkPGRtn0x4yIaezxYSSeUVLSsSWFCpYm5MjycISVqfzqLywhKKFJVQvLBFbWKLmwpK/cFReWBpvUv8I7sKSr1FRbWEJZQtLKFpYQv7CEpYXlqi6sETNhSUU0NyUPDfG2pboFRXZwipDn6S71lDxQiGijuMWlNackLeWRMUyEirWnLydL8tFvtMR1PyvNP4oiZ5AW8vXCeF8r3EDceybVwnnvnkdc/Cblxknn3+Lc1kknXP4Oa+EOP3Ny5jjz/ks7lUUA2CP0zY4JkDzBokR0LxepvA37+IYAs3LJKYA57tQjIGKLx/ALhURh1coFJH8yQuUshwPpHqGSsqCqMxn6WB+M1h9TAe02gENbqClxqj6HtVYjBcAAsCAKuxUrAg7Fcu8jFF1NYnL61okWtci9boWs3Utbq5r+RvH5XWt8Sb1r+B7GfM1Mq4tbJFoYYt5Xsa46mWMm4tVxPcyxhwvY1zzMkYiLyPwdj7uVHXUK+NO8cULJYn1lEQMAQBCDEDEW8PiYuGKzCNPRdqRp0aNyFPluZkFoBqVZ1d/+wGoqjFfTOJQVcLTKDu+Go5qpNfpYgcy8PkzI5nWhSAMtwJNF3Ps3TrJPq4BHiqwqVg0K8Ya2IsCNwU4wCn2xqACnWq+Dp/57BZc+5hVVJsWY9l+PxaS7WNNsn0sINtzEFcxY9u7Tbo9CLQg60sVZr0Hvn11pJOnaM6HRLgErNAMbyH2XwKhAzPmYitKmKhYA7he4dzHYs69yyXdu0asewCKwY9496S+39PFYgnRVEm+EmsihjwUcSDLkkEhWUMpybgoo5qGVcBWI5HCjzQUvoS24sGt2DdXAFfN12l8C/eQP2K11bR+JNP6keiUP+Kf8kcVTkqdlMIBaI0E5/xQT8eVJH4qRkj8OGjZH9z+z/1U8wmZHz/1nXtpNBHUypbmBT3EFRC7VIHQpzrizgsl0NWIUfz5CUrcKsl/hGaFz8li8DvWSqT8TBMPmC4yjaU//vWvXB6vyuRqPoeQ8lFFkwuYFmWeA+CYDJ4aQgu4PIxW5raAZhWEFiE0i4lIoFm8Jow0m/B7sw3RGIh6068yYp/8nWsW3/yc0BM9YhfQAkaaZaZR5ookdo6CqneUCLFOpKtT+Rk/sWdkN0/offY8tgKwktXH5iQiftwMEN8DS8yVTGkGZBSxwwzEfJ6Y2y7qauBKoq4ax3QshUotwmEW0U53J3Jq96FRZ8k0Xd4mV/znFYFHm+2Cv7/+Mo0a5NFKF+nnrBYHNput0g/pohzL9OGFbOVFN0XtZWOc2hinNsapjXFqY5zaGKc2xqmNcWpjnNoYpzbGqY1xamOc2hinjyrGaecBfXwb0Gc7AX2gPDQN7C+gzyK92XY8H2STMWgxJN5rk+lu/7ViIMHdjoHUXavpbuMMYyBBeQwk71HEQDJoZpNF2AZkaBuQAaoDMkB9IxbsyohlvnN3W+3cXcHOvT8jlnrn7raMt7kbARmgcUAGqAzIAPuKFeMqdu1uq4AMrmlABk8dkMHTD3rrdWXaMo+KAlpFRQGCqCj9Bb1VR0UBbaOi7ERABmgckAEqAzL0FhUFKKKigFYBGYAmJdwXUsJ9fYuV35XFyjwGCmwVAwUKYqD0Z7FSx0CBLWOg3AclHOpSwqGIsdpbfBOoiG8CTSjhsEkJ92WUcL9OCY8eNiV8w+7TjY/Bp4T75fNfbBnhPXSQdsgFtpIwBJMysg+TNAjs40kC+2wSW8s8sI/XKrCPJwjs019sLXVgH0FsLWWwigKrJtYrJtP/KsMepbnYMHnToD66cSxUMbUC7ZhaRUsLI2oha60qAsMivTEIvuBLgi9sEkPLPPiC3yr4gi8IvtBfDC118AVBDC11OBOMVpSwUW/6169FeqOpWYv0xpihrR95RBEqK9IOlYXatB4jSz6yKlu5qL6VU4fQUPfiDu3m2vSifriM7RDtAwnRfpPIZOZE+6Ad0T4QEO2Djon2QXuifSAk2sPdJ9pDM6I97IRobxSNQhbILNYOZMYj2ge1DQTB/ivJ9rkgQRaWB3GF04g15MlPT8iNfx8QHOBP2fJN8oZc3KtDEGtBlkZdhXsaMW0dNbU1/66RJNwTZudt9qX1kFAj05BQHKThiA2xJkixXjbHOeYNUfw4OBg8ZZfKX1F96af0rVtE06CkEpmSExEtJS8YKQ0lz2/JlZw8S1vJibhxYIU20TS4kaNG2pGjWEvXI0dpRdMoIjesmlHagAypH8kiN2wSz6Zd5IaIF7mh+i3cA0MkCt8QyXQzEp0YooEwdE5B5K5B9nkhGyLBmaGTSCa9nxpW0iBtUBy/RDdMg1EAE1nUmnKYBkXYmlUtPFukCM+Wj7hGfDZ2oxFOLL9Ti9CWX26EaMtv1GO05dd5QdrK93jXhfKcOG3sxWqB2vLr9Uht7Pv4l2ux2op2qgdry+80orXlNwTh2vLb9Xht+fVGwDb2gc2IbUEXmtgiUltT0TqL0savui8d1g+1og5nsQV2NpRMaAbgQu1AEgXqtiU725ewsz3LzrbsbMvOtuxsy8627GzLzrbsbMvOtuxsy8627GzLzrbsbMvOtuxsy85+cOzs0LKzt8PO9uSkWc+ys3tssh+Jnd1dq/XEzvZ+BHa2Z9nZlp1t2dmPmJ3tGbOzPcvOtuxsy87uTwl12NmeZWdbdrZlZ7dSMBk727Ps7IfMzvYsO3u32dmeZWdbdvZjZWd7huxsz7KzLTvbsrPb6ZeUne1ZdvYjYGd7lp1t2dk/FDvbM2Nne5adbdnZlp39wNjZnhk727PsbMvOtuzsbk4Ncna2Z9nZlp1t2dkt2dlef+xsT5+d7f1w7GxPMqH1ys4OW7KzQwk727fsbG12tpx/LWNW59xp3PTDcT6RfXeGtJPmC8438HjLlrFsGcuWsWwZy5axbBnLlrFsGcuWsWwZy5axbBnLlrFsGcuWsSxmLMeWsbwdxrIvJ5L6/TGWpfRbsNv02+5aTfcEYEi/9eX0W/go6Ld+9yxnS7+19NsfgX7rPQz6rW9Mv/U7ot+22IJa+q2l3xrRb/2HQb/1jem3fkf02xYceEu/tfRbifkl2EX6ra9Lv/U3owe2YLPvFv02fNj0W3877GkN+m1k6bc9dJAuP1qfThMq6DShjE5T47yGXbFvQ7ashM1lJX/jUMK+DRtfcSBkxhJ5TfptyKPThFU6Tcin1HLoNCGHThPW6DSeiE4T7z6bxjdj0/hyNk3YLUNdwcYNtdm4PC6Npw2zj+oo+xwLhgsQYqEBCVsHWkpAZ0Vv07954NLxoICmiWGkuIJkVngWWJoOZTdXAaJR54Rr3LQMU6ckFTJJPqtQhxgdd0WMNicV+lqkQhExOt4aMTrmsQq7IUYX8EmxEjCZ/vfa7FGasx6TNyYRdkaYjrUJ00Vb12nTTVw2uAdcti9pdAP/iTaJufAttsRlxxJcdmCKucXT+Iv1cjWf4qmcD0RO1qv5eTpJr1avsgWCIvOEShDvHcN0p19vF+lyKUQWdw75zpZnyXU257dTgQdvAQDHjBQCAF+nVTQ0A5c33ker2TFQYh8PglPc1M9Kv0+pUl3yQNYWbW7R5hZtbtHmFm1u0eYWbW7R5hZtbtHmFm1u0eYWbW7R5o8ZbU5tLsD05DlJ3qcT7onyc80EI6B0kwpy8UuNg2cAHx6QHX/ltrHspGkNoNmkAAebDeTYbNAfoh0Pi21D2slYNGg4UqDXhusE1F4yaJC+rps5yIc8Qlw76BHXTpRbZeHAUta6sYvWDeWWji5Swr0cvt+Lbw2Ud2T4MWIXT1PW1JrRFUJb35pBWlZoySDTv8qQgaXqMe708dg7ZsmofIQUjw22hscGtSh93eGxyYojdV2v0/5VCz9GU7WwrKnpoivctb7pgu6o64hrJXx3C35qIGlp/YVaF3tbHBzulYAbupaAux0CbiDfdQeWgNtvq/VEwA1+BAJu0ONBpQ6QUZ5Z6gX4xxc+VPqhnV+4ZwujA4zLg0q7Vai04FDCgUq7HKi0W4NKuyKotPJE08BKiXdgddGeoNNl7W4MPPF+QVps988/jX4QHoVquDXloagmzz8e8VX3oZ2PuGcXowMS4KkuqKqu4NDDUV3AUV1QU10gUl3liakOYJRoblVyK4pbfaSu3lZL7f7Zqt4HQl6rjXnRIuaFp4554ek7w72unOHmdHvYim4PBXT7/pzharp9W+7vbsS8CIxjXgTKmBfeVvnBnjY/WBDzAprGvPDVMS98/TylfldMSXMCvteKgO8JCPj95SlVE/C9lvmvdyPmRWAc8yJQxrzoLUe2pyDpe61iXlRJkgWVQ5kpuBA1SBXsS1IFb0LTM08V7LdKFewLUgX3R9NTpwoW0PSU5P8SbUesgYVQ/wpYPEtT/4oCpumCtTn8Cp5eoM3TK7V2g6injjgTCiPOhBJtCyShATbJtGkeGiDQCg1Q17ZAEBkgkGlbINK2YCDM5sm0LeTFBmgk5eRoW7yLEWcC3YgzgSgiRm90/0BB9w9MIs4EzYgzoSziTFiPODN62BFnNuw+XSo/P+JMWEm75dqQMz30kAGxvFhMCElWGfKCyvGT0PONsaEkC/0mOWHNs9CHWlnoG3N+KEhDL0z4GvGMsVHVGMtJLR/yjbERxxgb1YyxoTCDs5L4ltOjJXpGJLZhfaWP0l17iHSPOc4ViV0j7cSueSsL87r2mkQ9ksQ72SS7q3m8k6hdEvVIEPAk6jiJetQ+iXr0kJOoB2Zhn4J7S6IeKeKfROaBnyLtwE8jTuAnHAOCBX4a7Znk1e4j8hONSWEW+QkXUvd0NfJTH1m0CzTsUp3kmsgJ6b9unf8by5Jcx6JpMO4ryXXMS3LN/45vpZfk5reOZWfcWMgDjjV5wLGAB8wBg8SMCOxetsh4Xc1lK4LT9kAFro508hTNCZAIbyfvdazKex1rYGordOBYTAd2uXxg14gQDEAx+BElmNT3e7pYLCEaDeQrsSZib6zPVuCyZFBI1gAUMpj8qKZhFRzISKTwIw2FLwFBeEgQ9s0VLEjzdRrfwjVsjVhtNa0fybR+JLJsjfiWrVEFLl/Hy3OwIyNBpI1AT8eV/GIqRvjFOJ7SH9z+DV9U8wnPGD/1nXtpNBHUypbmBdB1Lu1iXhhx54USHmTE2Mcufwqp8o9HaFb4nCwGv2OtRMrPNPGA6SLTWPrjX//K5fGqTK7mcwgpH1U0uUCQUFIsAI7J4KmBR4DLg49kbgvUSIG1F6JGmIgENcJrwkizCb8325CbL70z/SqDicnfuWbxLWMJZV0j4DMtYKRZZhplrkja6dmJEOtEujqVn/ETe0Z284TeZ89jKwArWX1szm/gU/pBdA8ElkAypRng5MWeMRBxKSyh2y7QYuhKAi2GpqT/3Y2O2GfGe/MIhxdnx29+sSnubdBBG3TQBh20tHwbdNAGHbRBB23QQRt00AYdtEEHbdBBG3TQprjvNsKGZyNsbCfCRiiPFRHaCBv9tlpPETbCHyHCRmhT3O8W3Reo6b5A3yIDurLImB8R3VbR3FzBObE/i4w6mtvDTnEfGtN9QyXdF2w1gAjYeop7qKb7Qv2QirArO435WRC0OgsCwVmwv5CK6rPgw05xHxrTfUMl3RduNRwI3FaKe09IOLRhLh5GmIv7IByGuoTDUMSH2tUQFsoU956McOg9shT3G3bfZinuPZviXsk33LCDuk9x7yvITr5BivudD9wiTHGvHbnF55Gd/CrZyddOce9zyE7+I0pxH5pxnf5/9t51O25bWRf9f55C0Vl7bPtEVppsXrqd6bmGLMuOYln2kuR4ZWX7aEDdVIsRRWryYlvJ9LvvAYAXgMS1Rba7ZeSHI6KLIIlLAaj6qj5PHOvkrJTi3lkRxb3bjXTCWLA60sn9xhT3FTRNK9AJ3yTvZjrQyf1GFPeejOLeU8+d4/WVO0c/m4ezVDYPh5PNY7jcOfJsHhtMce9pUtx7Eop7b8UU996Dobj3BI0+JMW9N14SeT0WIK99bYr7yzxAIOLLJL0BEGR8C9I8BNETiO1l4ZcvgsskDbRuIeDdDRF7g9D+PtDe3S/XA3+fHb45MOBuA+424G4D7jbgbgPuNuBuA+424G4D7jbgbgPuNuBuA+424G5dcLdrwN2rAXf7Ypiyb8Ddw7baQOBu/3sAd/tD0idC46ucMxFKGZvDRvK8Y/O6gFAN/j6Ig8mn6NDgY/h+jq7sBvAcopbl2hewl0JqX8Bihul9I5neS08Uf3ZhgeGnF36O4vzCwuvPSFi2riEi7DMyyZFHJjnqNhSnLxuKPpTOXooDzeYg6Yazocg50DabiNDXjkzypZFJzkpR3M7KiQhdeWSSq05E6PaFZ9VnQRsvxYI25rCgDUdEKGdB22wiQl87MsmXRia5KyUidPslIuybCs2AJ1cGnvTXMTLJV41M8u/H1NQXsaA6OpKOTHLuS4U22ezIJH81THYKVGhTE5k0QAcpY/JXQ8PkCmiY7sOwqU/D5C5Hw+RyaJjcnmmY3OVpmFwuDdNo/UOTfL3QJL8XGqZlMPquhIbJ1Q9Ocu9Bw4SwymwSJmv1sUkYOa0VmYRukffxUgRM6mx3cuayFcRH+ILxruGCVCYXa9zzS8ZHuIL4iInJTD9IZvr3J4fLxCaYYAITTGCCCYxj3wQTmGACE0xggglMMIEJJjDBBCaYwAQTmGCCYYMJpHHuvUcb+CbaYDXRBhMxbn5iog2GbbVeog3K/xqDRG2Ia1sqGpvc4+5PjYmt+yNhX+v8GM67ZZV5rPND3U2dX1BjP8CgiInJeG8y3puM9w844/1EG1c6MRnvTcZ7k/F+uEmogiudmIz3JuO9yXi/1AQT4UonJuP9JuNKJybj/XrjSicm473JeP/dZLyf6MFKJybjPQSVQozZuqS7R3g3LUQpvEPeu4MmupcjsFcAJ50IxrmGjVkZJN34X5aEk/oCOKmlC1yMwEUQMQGJn+DIYvzSAlXiCirxjwq4RdfePMcT+spV+55w02q4UvANDF+KJfalWMN5oNCwWLULCo9FjYbDNwzacP04oRpPDu7rtn8Hf8gDdPBYAzp48OSWAWSRlAHHbmTWq3KR4m640O+DGHQscjOFHsPfbnRl1z/rFW5ZrpMCq3+ZjxBJmZxXG5nzCq84QtaiIhh+aqHHKE4tJLv++a7KHXXb9SC1Y6/gzGQJWlp9oVY1QjcHh+VOTK4tODFNTQDeIAF4v++9OTIReCYCz0TgmQg8E4FnIvBMBJ6JwDMReCYCz0TgmQg8E4FnIvBMBF7gTU0E3moi8KZiN97UROAN22omAu/BR+BNTQSeicAzEXgPOAJvqh2BNzUReCYCz0TgDTcJVSLwpiYCz0TgmQi8pSaYKAJvaiLwNjkCb2oi8NY7Am9qIvBMBN53E4E31YvAm5oIPBiBh0Bm6xKChxFvWjF46BZ5Bz/8ILypYKgPGoQ3XTIIb8qHlFquLnbxIrgCn8IkhX8HcXEDoZIv9w6Ptne29/eO9w+OCLgkAQctUlABHi+T9AZA2GVdyLgB7aTQM77MoiILPwVvwji8gc8b1eJhnAeLIO1AN+t33CGfgavkgjnxa2VwRJV/7lY3d91htrV57rCqVVbtFKt7Q8PNU9/TdfVYrtDVY7nDOciq8bBqJ1k9iDVasL5n0BZUdZbV4WtwDnKbzx4oNhVNfJ3YVHTDoA2n6leSeBkbX109YzqOwmogdNx7+DMp/974QWCkNfpBx1xPa1EZRLoSNAjpdURIS03ozR6Cu++uRAaBg7nkprp6Eh+axBTXRUcvYTa/Jzq6buW24wrrN2KsoT0m1mBEabnlpHSY22fXoi1u07X4knWoyp5uCXsO3ik6cCVxsJVcbuVXwVZZ7RYKqsvUBgasfriBoWMApndKUod/tcU2EbVrGFErp5Cvj1d8L2MpMryWrJ6kqCUrcV0P/xK08fdEtdetzMC1C8YbGlzVsbYJElE35uv0bnmqb/q3Kqh6GF+LTjPYeo/lsPGeOMSQRvrmvQbrZH2TPD7ayLAVSArH8LQxCfX0Rnro0Q8lKOB/bWHF9EOYHYPjEhLRDvZZ74CC+33pvYMOGDE9DdaiGw7UvreKKKoaovnj2bOtH+si8ivol/6RBHtoWPrx+UyQCQT+rqRWa0NZV69WP4kUK3qQolZFsrp4jSWs+8rxB5xcINgYKPQx00P17xqm84/SK0QNUw1zvlq/dgyfxC6081PV37Pk5hakYZZA9+k/t3e2So/0iNHz/9wa1b0+Gqhj1S3762Dat1zBIB/StG9by5n2bYtv2ndGuqZ9kGVBmnfzMnSM83IfwM728dvjA6YrgJX5oWv+h6l68EvFd2WeiiobQif9wc7fbZP+R0aSh4P/Pth/f3b49vh87/T04AT+1XEclC2wQ3oQFPJACKJxOp4DfwM9B7hZVu03KDtDw25b3tE13DojoeHWGQ3nM5B6XayN8Lr02IK6PgNBGJe9tmFcPbaXqqtAKYxrvNZhXD22mqphXxrG1fhLSvXSdqM0nheVMKxyZVOItXIegi9Gp8t0zM/kuiTzxGAx44dZRz+M1Fhfbcm4pyUsMIR10RmR5x/8HO4BgSU8pJm9H/9L2boM74tglFFY65E21lq1R78p5rqP7lQ2FCs7ly2Jc9m4TdbCbeKvuXOZHtxS5zJbfDCLem9uE5Zz2Wqcy0Sntr3LVsu73P4BGTeozdrk2zqdOT3al9NZUP1wA0bHKCwJr7O54XUmS9NaZGmarmF4HT2KBeF1bcHBjOS9eT+k4XW2aMtnt7d8XVv9RsXX3bf/1O39LR6HTBoOjMVKM/N5kKYZnCm4QqSOkFnZquOQCEHUKaUkJ2fkuO1GHgsCiu8T+aUfUDxmBBQzP6Ad8zVWjfmqXp2dM3KsmDNyzPYvj9nBYihn5LibM9KylFghMhktRPYTcpf8NOo/eSQ9SfDTdtHT/hh9VFSNrbt0wyQtgeXY0ooCGytHgZXt3o4B+wTSrXM09+Asq+fbs3rG1fOy/OPf/67k0WTEpZUKxffbrfmKX5T224wVHDdjamNq2f0OLWsIx6tgmFhLDS5Lf3DxzeyW3XLadvveVuz7r93Ohw8Y99pHpBEYX1e9w0ZcgfIQAY3f5Q2KvaPaK9qdwbfeW7T5HgvV/k68RJKP+KF+RHj5CP9cP61ei6r76GdWHlXVmE+nE/PJ8jnXIaAOOQKc1ceAMh3iWiGhrBrkQ4KOEFUL/7X4vgHLkcSIfgPSEWckUFoanlK+Qdhi0474SwJJfBGQxOo/RlSAD9EOFf1WgJI3e/99/uL9yR4TScIOQVXBkgjCUJdAm9gmTvVbISbEfIyOZeJUJXGqPbbg94E56a+9vifMSX+tNgDmZImwXoM60eo0bdSJiQD+PpAn39pJa+k5aa1VB3quJAJYIwS4/UPXSet9YyetNayT1tJz0vYyYHSCIU1k8HcEcfnGkcH06JZGBrPF1x/iMlBk8ORBRgb308nKsBSDSzG4lOFVmwiXYhlcykbjUiyDSzG4FINLEeNSrKVwKZbBpRhcityPay2FS7EMLmUluBRLC5diGVxKhUuhXNdrA0ihHepaSBTqVnnvfw8QFEugnwaFoNhLQlBsAQTF1oWgBDG4iAKEDClxFg3PwXaeR4rokhaqo6q1nyTi/njzwBllC6wam1E1vIa7t7qF4fG1xR5fu39khtjj2/hjq5fu+GnziHZlWA/CTWv3j+D42h6pMi9tKcd20rIJcjbNS8v0oGq5aUcsgpwRTZDDcb0yCHJGDIKcUYsgZ8QjyJGeG6o5xN+blBLD0OM4NrnTKB/FX4tZ0rpOOB2S4n68tvVCyOMbzfNI6uHL88g499bRuSc99sHlSLD1z6NB7N7UVMnzSHFS5Xm0AhLfezryYIv268Nz7t+J6+O5u2+HKoO8vkphQis4utmCka2+Y1LF8jTHkSUPbmPBwW18j4NbjdT/uvM3QuCjvKfzAEP2L5NoHqTvghRy7ma3YBYw7wkvD76EWV7i/MOYqCGubkQ/fu2e6bonNmdzTmxSkKnCsaNq8A5ulNH4XRxq1fLdX2JOtUSPULps9CBOO+P+z5VdU9M3UFdjvroa93/Aa+bikurKEagrtGhuf3lyHWR5Cp5c3D2pon7CZBcX7t5GxSKMd2dJGuzOg4tisXuCngAJ6eRCOxyh4EswKxBGaa9Mw6sqKK/x4EuoUh8Sk9f2EoSRQm1ITF7bURmYpSoor/FdkS6Cg+pSper2HfJnnAb5byANodZUeQAlLq/9fZzp1d+6gfeEyyj5vLsHje6wc4o04FbdlRTW+QIsxFVBAWENh5fiCg4vxfcfJcmtuAYkIa3jfZwLRndLTFjbO5CCKAokldVSkrqKLJBVBEXEtcBh/jJKPmeSqho5YX2nwb+KIM5DIPlGQk5cXxQEkk7EIuJaigv4f0k9pZC4ps9hPruSVIRlhPV8AGH+EkbD9jCqPiTpdRgvXoRpMMuT9E5caUeaV/dVnt/uvkg+x1EC5tw6aSlhXSewz7NcXFUlJKzpNAuUKiPkePVdf9p9EURBzp9KjYSgjldBLqoA/iy++3Vwl0lqQCKCWtAcff2bqJZKRFhLLq5B+CWn4nY4FbRDlCx2jxL+olH9Lroffd9RssiEtTRSvLpuArgT3H1XXERhxp/uLTFebfURphxIL0PREs6WVqi7nITKtVPy8vrxEqBYOSEsr/n9rc57k9K8upMivy3y3bfofzjihlszS5ZXb5YnKVgEu/tJPAP8kd4Sk9X2IpgXt1E4A3lwiPMP6N4gf4JQxbXEZLW9DKM8SNVelZSV1YsGzX6RwjNjvfUWDwuFW5Weeoov1J5TCctqPgk+BWkmr7SSk9V3Gv4lrwwJSWu6jUL58MVSsro+pKHC0MJSvLry4OY2AnkYL3bP8J/B/Axk19xquTcwnnCZ9bWXqWrS2sl8ZRkN3dUaDQnsZgtqfXEHXUePKlvHH11Dx8edLfyu5Ks+Jk01bTPO1n9u4Wora8zTSmR3hjTiI+rnxz+3jTa7Ve6SJH0EvyQcPcPv/vNWOPpH+fZb4ejHH1sGwfL+P8LRR/h1sHSXfO02RoUhQH0mMjKNdht7GXSO/b8/ddroZ0Js69mWqDWxKLbZoob9+Wtjv3KXtF+5fPuV5ema2y9BFF2A2TUjVc+HvcMzMmPP4avjtyfsnD3Iy0NWsXcE79g7/p0pnoMFeniVgIdV4ZdyybFH7ew8KoZ6e/xgDPWE0b3qq7bZHDd/N7kDbOaHZ0e3vAHs6BVuoWpjKWyoEjTJHdYxuYM0bqWeS3wPeCUyCHGxRzq0qyfx2QeZ4rowIR0IXT8wobqVOckd5Nkd0CL0WD3pQ7lIUVrP7nMwLEEIz+7r3gjh+dUPN5R0EGdIXWIciAwRhqQMJmwjMWF4E8KfQej34XUpeoyiIkWy648Nwy3LJjEhBhfcc3eYSuAWXA8WptaP91WDuJuG0YFN3QMNAe2UYXAnLs0BAYV4EdH2ZhG+Mz+gDx53RkS0rRgRLWWCp14QRUTbH/WzhqFDlwBWCRZZ/0HQ9JiGz1DUgFBUN63AEjnC7pkWArUpIzEEe5hVST6q8fvPLXukkwRMpQdr+wSRFqIuamWFsPkn4JskDXBWCHu0ha0hVcfao2F6TzVhF26vKIirU5/NMNRhGx0Uqix07UwRdmWeo4LF+Tu69c700Ip4Z+zolk73wNzRjdk7ujG5oxvTOzpOhodlUnihkQ4fE44k0wEN3eH3dkixoWdpqDd8g26k9xKpvJQzOrC1IZworWwODDj6ZPX4TssTtLa6KU41b1Zjwl3OPm6L4Oiurn28gn92LNRoH8r4RQlG7j0U63Q7k3DLAo0b6QFCud0BTdCiVA6jdioHY3reONOzSuKMIcLn3HYGDD5s3+Uny1hXUzN2uPLCUZEikpofkZQxP66j+VFqw8dLDX9aod+Hn1foMYoTC8nq2p6WiPW+p/kRt2zb/PhVaiBeQeSRK2jp/mkbmu3bksgNT7Az1UZuzINsloa3JVVSGc5YshlhfAWDs2iWFHEepNQGthUy2Up5g2qtpPnkRd09rr95yW3gt646sw1qX420NkiekdPGE+e08YZjG8Jr64qphvB41Gg3fMOgDadLMiQkzbHXmzSnv1ZTXdA0SHNI1cgKMeZCpdjsOPJD7fhBHGq9/pfM5Q619TJVpyYcaSW26D0zYbNs6iQlrO5iN/Z9j1jqKS3WIKMF34SoM+q0M1r4S27UfMFGzV/JRm0BikWwim3axGzTVrlN88Xrpm+2aZxtWn8N9z1t0/prNbNNW5dtmr822zS8SK3LJq1aMnW2aPgedjN/Vxs0n79B8wfcoE2W3KBNBBu0yUo2aJB6eyV2tKnZoK1ygzYRr5gTs0HjbND6a7jvaYPWX6uZDdq6bNAma7NBw4vUumzQqiVTZ4OG72E383e1QZvwN2iTATdo0yU3aFPBBm2qu0GraZmJCPOTg7OT389h0ODBi/OzvdPXMFT95GDv7OD8+ODD+cF/H+y/R2wwrAD0ENplPwFVFhAUj76XwzwUKJEspAAMb+B7WLUsrHKBd4Q34MuLqi7VB3QdteVM+Lqz/RmkcRgv3sYnQQ4zfnUpTVp7zfrz+PvMJehKJqPN24lWLbHq3WjdAxpbhPoexjZhKt4mTIfblQo3V9Z6b676azXVLalO0uVaq3XTI5cD4XE30UOjhlg/1mpHcQvW0iziqOmN3ItN+99A11Oj6kDpfqwSNIDddQTsSiOb64nK3w1XIoMADKfkRrd6En87yBTX3RsvEeV8TwBv3crsXBHEWOtu/br5IVg7Qb04aJ1e14+G5nRqXwHRguqHGzPaYdH17kwGzK4EDTZ7HbHZ0pjo5jzC51ovRYZXoNWTFBVoJa6L014iSvqeOO26lfvlEfL67N31YRTqpZNVg6nJPDj1Dl6aEIKQxXkhyG60yamOdFJJzW1v/a8trKR+CLNjcFznj9ikBBL3+9I+Mk3w80R0U0zwslRUDdH88ezZ1o91EfkV9Ev/WL61bsQ2eT4UZXCppZTUbWPa6ujb6ieRwiUep6hziTt00xssEbd9z+QUZJszclRwB3Kdp2LrH1uIi50aw4KI7/t3emW+JJJXVCVV18+Sm1uQhlkSP93a/uez7Z2tMpuFxRgF/3y2ZdVDwBq0f1WjyCmNW5lFeBp3TGjcStbkrFjHnBVThclQG8GEk6GSGn7DSTxMXf9Vd+jmrZhy58f03nkruPqvbvF2Agvx8OvuPMc0x/Wo/95e0w3oPXrc4lv0rRFHJ4q8yA4jGqP0RdWOZIfsJetbxGPU3jG9gIyqRNohtD/ZUesJgZeAQ1JOG+B5XeJWXUKLt7S7K6Isd+iVwSXXKIe3RjnyNcqt1yi3u0ZV7+2Sa1TnTdpfwaYsr4al21qkHN4i5bIoy12astztLjwOm7LcZVCWuy3KcodHWW5Jo9dbjhj+ZKEFB2Iwp2YC/UTFFYy+qZlIrtpE4rtiLG6Uu8NantxmQXLEy1irBz6SN7LC3a1vEe8+FTS/hjOTb9y32BHvk9FyMJDJiA8DcUffHAYyDyJw9xJAajQCVVHuadcSJgKTDOq+VBtaEny5TeKSj++e6BLydfrFmlgGa/KNsCbuSIiacEfDYU2I4bRqyAk5kjXakbxt0Kb8jjDRPbZab5hoNeAOuZ48XgWqhxx+PUB+HgT8Wmd8aMOvDeTnQUB+nDWH/LgjLcgPW3xI+MZGQn7cbwv54XRqX5AfQfXDjRkdlAPSi8QSKUX9ELLY/91CMTS+tA2G/hAOwfsjf9pOa0vFaY1vbfmsreaPymdtPaZe8UcSM6QBFyE3Sfx5RkgpKdj60N6ZSOUvoslCPExRxxJ3DIYZ6Q0YRLZ4J42jKhbPlmDxbMHOZr2xJi0PPWNnszSOhLmzsdk7G5vc2dj0zoZDUrJMUv9vjMWjp5EUi8cWX39QCAuLx0GEiD2i9mMtLMhGYvH66eSlkCEyLN5YCYs35iHUxiyE2riDxVtvAMn9vvTeIBPGtmassq0ZM7F44+aPal8zbrB44xYWb1ztc8ZLIVHWAYtHTy4VLB73jo3AorCweBwsSheLN+5i8cbaiJS1B+P11sHLQE8U4HiOHI7nCHabLYCB0xfUwam1qdPVptU7OwKog9P5COZus65KFelQvz9rt+lsceEU9W7ToXebDhsVweK6sDYCj9cZ8FI8HveOYTFBIiiDowxl4CDynK4WdKT7T4dG5NkPGJHXX5+rw1eYrk8ZCoyQZUPAmGrRFSDAXJ5adIdAgLlKCLC2WnQ5ADBXpBZdnlp02WrRJdWiy4KAUWrR5ahFBbJkAjghmiaHKzuLEw9TV4uHncOa2zMEiVCLrgTh5UrV4iHjWO521aIrVYsurRad/vt7fdXi0n3OdzBZzhJAZa8DVCaRTTVW2SM7yl09VpmGW+nAlck75T1DI5Y9tS7h+28s9z6IZV8JseyLEMsevUr45Hrl8dYrT75e+fV65XfXq+q9fXK96rxJ+yvYiOVqfPqtBcvjLVg+C7Hs04hlv7sIeWzEss9ALPstxLLHRSx7G4VYpmeCImJZdFMzkXy1icT36lhct47HWqf8ZmXylkUse2zEsr96xLI7EjS/BvqNb8G3fDZi2VoSsWwJEMvWN0csryXA+CaM7w1KTkE8T26WwiPTIGTyZfqFJNubB0lWAdSONglQa4mhodaA2ORmXK0cm0wMaZ2mJG4btCm/J2xyf63WIzZZAZo8EMaYHGMGgKw/CAwA2QCQ1xKAbOkBkC0DQN4AALI1LADZ0gMgW98EgKwA+rGUQD8WDwpjsaAwVgf0s94o5ft96b2hzPfBMquBmRvQj9UC/dwH3LwuoB9LG/RjSTEh6wpv5oB+OKkPu6Afqwv6sUit7T8IzE9f/auMpdVB/NhyxI/Bl68FvnyyGYAfSxvwY0nBHz3DkPtMQMiC+/QAN58+ZLRPXx2ujHLVwfqM5Vgfk5FwLTISKkGC1wDrY2ljfSwp7qN3lHCfQHAW1qePpITWQ8b69Nbn6rBXpodFigxvZA0yfC2R4XKkMOmo5U+TRmoFarF5mKpabO4YECXcHzKcaPOekeHj/vt7XdXiPfpcHfaqBIF0OxDIEkdRox9dLZhq/+jHGtehA3wsb5J3BY157B2Gqod59JQwj54I89hCxnt9YfS9eoHyugtU9d6eAKPvdb7iGRc/j+UVQfoeC/Po0ZhHjw28Z2AePQbm0WthHl0u5tHdLMyjtQzm0VLBPA4BHhZh+D1lDD8f8+iyMY/eN8A8WoLm10DVKENKG4TakphHW4B5tHUxj/MAzKMwDigo4C1IIYz9CaRzZsEBg08BxvopgQcv0+RGq/ooSa4vwOxa+QnJ5WUW5OpoxvAm+CvB3wziu7eX20//aBCfe/tn2zvbewfo31fo3xP07yn69zINZ+CnvYtw/iec5HXBbJYC4nI+D7PzvQtwQRZGizBIM6IguwHUXdlNQF4/BzfgOiGv40URUtd/FhFxHWYZKIjrCMT5XRoQJSn46y/wKYwisrD4s7i5KMgn74MwTcjLDFxEIJ6RIkGRk5dJDK6hmq0KXoBrkJKX6XmQnZ+CCIAbovjP8CIpcuKjXiQFiIiKD6LzPRAWRFu/TIMgTz4TJa/ARZLCHq1LfgEpID/81+QKxHGQXRTpgigtyP55DW5uqUe/vgJpnhTE674OFyAKyes4uwIZcc8RWCREFx+FF2nQau+j5Ia8KkA8JysoLoqbC5BdhWRZBq4JmTcgAhcJeX1b5NR1FqTEQHgDByLZPG+SBZiH2RUpk8Rp8ikknnIMB8EF8RrH8z/BTRCTIiG4CYhOP04KcD27SvK8KXtbgAWYJ8UiIZ72Lknz5Mlx8ol461OQnJ9RbXMW3lwU1zlx31ka3iZkD5wVcUi094cwnl8lwTUsuQnKuQioy3h2laRgEVBliyKMcNfXRXm4KKiSFCwKEMZ02QKG/MRwEgVxkp3vhWmQMQX2QQ5uQDpj376f3CTzk/ATmIOyDxgi6Ty5YP/2a/Fnccf85Qicn4TJn+zb3gTxPPmL/dtJmJy/AlEUlOO5I3AKohxwfonPfy2wemT+eFSE7DrPillxw7nxfXZVgFbbFHR7ZEU8w0q/LsrD6+SarjG/Jm96Dq7CzvX5cxDPgxRk1A/pBZhTjfE8iIIb+jr8ixxYUAPPnpyCi4h6q+cJOP8tzKjme54sklZBmFF1sUfYPri5SMP5Ijh/Du7o8tvk/BU8nQVUcTwrYqogBTNA19gdqfvgLohjuqI7uqf2r8IZWCR0yVUBrqhZtB8WczCHwyMN/iLLkxRE57+A9CIpUrq8Ner3kyyHg5p+v+TuCoT/Kqg3TIMsp9p9vwgBXVcBP5585xcgvgHpdXYFPsVU8ecs6Rac76cBpWxeBPGnIKUK8jQJc7IkgfAB6u0P5jdJTL/qQZgWcXBLfs9BBJfPT2CekA84iLMgBnOyupdJmp8fBxH9xqj0A7ijehEWgiigdMCrCMzao+lVMs+vwAVVkmQdKTjazs+K9JoqbL/fqwLMgygpqK97VYA8uAFRS/AO/KsII6rsDlA6+BcQhZfgC1XyqSUSpDdJFkYR2dOH8TwEcf1/uKxkjJ9fx8kXRvEbeF5YsOp7F+RBWm80Wj+eBVF0vh/md4zffgs+AWZ5GM/g5GO93YcwBjdg1v2l+znFp5DslsN/gaigBuav4AbQ47K9rPxaxAHeYJYFr4M4L2bXdz8dJUWY1fuc9q9vkjgPZwHd/rBhzw+PyZIUREE8D/8k3/MInL8DpKY4Cm/IdzyCOjFeBBHVPsz3OUo+B+n5uxS2Jyn8BsyCMKEKYkAv/rCkoO9Jw0WS0yV5GLd00BuoS5M0oW/9C+QRpTu7C/GbIIZ6IqAqC9JwTgvlEbiGlVGFX8JZ0h5kb+CL0avQmySe5e2SPEjT4K5d9imcB0mrMA1A1CrKgjQFZJscg+pEUhUEn89/Tyj9cBzehgvqNY7LTWB9mSbxFaBL8qvzF+A6yeGiW0TgivfrfgA/ifcrfJ1TQC/ix0VBvt7bP8MYLMinvwNwztEFizhM8yJeUKUpXEbDC7Lh3l0lQRySCgXuhJ+A4gkelq0fzpPL89NbEMat8uR8b5YGncLfguiKeloRwOKTcEaXxjk434NqmRyWJyCM785PQnr9OgHxdRifH8ZRQHbsSTALLwOqYEFvjU+CLImKnJIJk/PnKYiptzlJMpBSs+8UwPc7zMBFELWLU6qrYFFI7zlgUXKO1thWeXL+DhSUBjqdJWmQXdxlRTwni6/C2zSZkYPgNKQ3jaf5+XOQ5ldw/3dHl/+aXMUZXfQ6zPNW0VExC1sVnl0lN6AlhlU/2fCnn8PL/Hy/SFO6/CxYFDN4Or0lqz27KigNeHYFjXRpa9k+C/8s6AXzDE65PKFL8oTSM7/Bjizo0fJbmC6owfrhKsyDqySldrIfwjgObwNysvwOroucUh2/w+Xi83VcDjPY97O8NEZgBdUUvQCf8GJHFBVwS/XifVovAs1vb8DsXwVIw05xtccjymZvinSe0IXvQHSDP7spO0nyq9J40xSeJkV+df4uab/A6V3yuSV6liZRRBf9lmR5gkYhKvjpKIkXdwFIL+4C9JZZCA+3xN/RDcA6H13dlNtzdBGD+V1aX/0rx0q5vEgugvoqu1qAC9wR5fX1FbgA87ogv0ubm5+DxdW8+fE5uEpLZYUvrwnJeHGNvwZfpjHAtit0GYRpUT/0eZhdXQeNLNwJh9XVPohmRY5PSuj6KiQvkvACRFnz5ftXSbz4V4g1My4o4sU1WZBEyQ1W0vDyBZjNQHNxA7IZXvjR9VVph0EXYVS/1YviAhAX2RWIm0Z9CW7Aosia13wF/qr/hkeepsl+CS7SpLlKzvevwvM3YXzVFMWL89dJ8/q/JJ/q9j9Mr4s8qxvuEBrSL5pW/hWa5Jq3+BXcgdvS7Ieug7TIqsUQFrwGxM2vwc3sCuTN57+GB8ersLmEQydtLvOrGxDPC6KAvr4C8fxu0VSXRNegebnXKcji5A6kzee8hobB86Pi5rZoHlPMroi+fF18BmE9jt5UZ7vqomguFmDeDJI34BpuVNLmOg6j+lXeFNmsmRHH4SzJwvpHaMK6Lv6KA6LdYVkWXoTEu7+9If5OQd2q767i5Ob8XdB08Du4VwYxqMXf3cF5D5qP/C+QN6/6X/A0HIN62v/X3V93UZLO6xc8AfEiaYbUSXgH5vXDTkG19cJX11cgColreBQGcT2+ToOkGRCnVyBeXDWj/jSMF+A2Sethf5oG8zi4TqI74uPPQHjbTOYzAGd6XDfu2UUYhVnzc3CVNr10FkTne5/CT/X1FTQPkle3V81lcn2XNBfEG7z/s4gX5++g1bVp0/cRAPEFIFv2fQTi8+cgT5qStLj5V/1y77P8yXHQTJ/fQpT9J66//7cIzMNPtRKHRWiZy4jLmGj+34NrkAdpGFdnR1yYBp9wG8AzA1wH9v5KShNQVfI8SG8K3OVV0T6IATbHNyW3wflvQYrNQVXpSxCkSaukVfAriM/fgHLRqQrfgHkQptQjT4K76z9BecqsCvES+CpI0kVISZ/m578EUWlNbgpBHOHVvcjyFERwxcEOmeYaZsgP8VfUhc/TMKtM3ERhch3E57+EeGWty/ehck7xyzeFRVruCOqiFyD9jGdDXXRQzCL6vl+SC5DmVNHRL4f0dRjPg3I1bgqTdH7+S/KZfuSbIIIGsNaHHJ9+oK/hGYYqeRe0S/6rCII4i8rZWxej/qBL7uZxq8nPQHYD4pD+0N9CyEnQKvwQZPS3/w53hZ/DGPXrc+RFe448Z9D1FEY/leeW8upF0BzuyqIDgGosr8r69/dgFfuouv1j9O9p+a+3/wL9dYb+BdDU9FM1npoSeAzEarcsgI8J0rgpeJPAY1FIlBwHny+TIp6XbViWvgOz8JKs+hRk1xC4FHwGxM2/F9doZu9fhVEAvWN5CLOD4VdAZfgNDqsu2se27AP0pQdozB+g7z04Lf91D9CXHizubmGbHISoJQ/y2U+v3pw1f/04Iv62yL+pH6hfbOKC/HtM/O0Qf7vE3x7xt0/8PSH+njZ/PyHe4olF/k39QP1ikxdj8oJ4qSekFClEyhAv/oR48SfEiz8hXvwJ8eL166VBEH8OZ1fl9fv9qvHfn+1Xf8XwGJ2h3obX/1NEcGU6KKDz/ae9G9jzc+QHrYrieYI1UlUAJ9T1FRpSVVF+FaCjZXn9PIgu8WRpChYpQJqxLknxel5dQ694FoFPgCwrsiyIyIqL2RVIA6rqYg5uWyUwaUdAVL5/FWZhDIgP3U9ug/gKUFIvigvqlV6FFyn0JKVEURGkMT7klSW/BFEWxtdhU3KYRQG0jrwhW4jY8JYlvwYpVdFruL8JY9hMRGEYfCKv0oS8vAuJq6Mwu0iIJx79WVxEf+LDc1WUxHNKpPgS3EClvmjK3oB5Gs7Ja+xLqy/TMLgCN0Qtb8IY7RuqyyQGyIxSX2ez5HNz3exSy4K3WUSIv4PBisRlMl8kKbb9VkXQ20mMpJNwQfx6gi105RXaJwLyGm4Y0jBOyLIU/Bl8apXkZEufhjeXQZrcJkT/nV4nt3+Sj0ouya86zZPZ9VUSETPpDERRGBMtdxameGNAXGfUQ95HdyBOPpHt+/6vq0WSJkQX/QbmxV/kJTyjE4+B2z9yGPwWRnFYEI38WxItEnrgfQBpBohe+x+wSIML8vo2SZO/ru6I1/+fIsW659Vz9M+Tch3Aa0Cpp0gd9QtaP+C58RofGw/RsnKIig9nQbn+YL8B9HuDGO4dQ9RXZen+VQlrqK/TMMuxuaoqSmaURALN3s316yBdFHC/1xS9AVcBeRXNw09BRpYUaZjjNqyL7pI8J+46CYoYe3wP8UnhMEsBMhv+ir6v8Wn8Cm6RwOvP4E8QBUgFHYUXd/C3N6hF3hyif0/Lf/03aLnF5vSfnoM/Adx2BXTRKTqKlgWvgjjAm4xjVOExqur4f9A/T/Z/QUv7MfgE/oQN8+4IXr5Du5l3J/voX/T3afnv5B16gXLD8dPeLRr59WUxuy67rip6nhQLEMaVxasq3r8C+RVabJoSbOOurvFWhCy4BDlZxQG0Gl4U6EBRlb0E1yC5TMiS8M+QvCxicImxPVXRKxCB23IoNWU3FyH1dOgfBNEMxKgtiVLyG35J4iTCy2pVhEyv2KNRFb0GcasghGPqBlCv9TqBo4YsIAZJVfYG/FmkCVWQ/qsIMkB+zJtw/hmQrXQMipR8x+OwIB90nKSXSXRNlRQ3AdnR78ACmq4XCVUWAbLWd2E+A2FKvu675CrGJ+2mJAa3AVWQ5udvsA2cKD4BaZIn8YJ8iVMQ4unTFNwkpMAZuAqpNj0DKfhMScAqc3BLvvdZSo3DD+A6oC4j7MSsCn4Ht/AqqcZ9kubFAg2Sk7cwM+MpmjqkIeL0LsuDm99+2js9c1qXe2h2VSXwJNG63KcE4Aa8dXlACfxyeoa2sNU1VCGtyzfUDXCKty7fUQK/n55NW5e/IwHoYUe7Grz3fH/6014ETyHV30EBDRHlVRr+lcTlT80x6P0pmvVPSndxU4IPRe9Pf/oFfAZhiP8upZ6c5iBFXfT+9Kc34ewqXFSPIY5P70+JQ9L703qo4O0xuTX+DfXXhyen7+H/kM5EO+WPX3f+3r4FOXqZp9v//6P/fProf/79x49PPv6f/zP/2/766Ol/4j8e/yfx578fvT/b//erN2f/fn/2WCb8+PF/bH9lJe3MEw2w6tdlklWWEkU8c2GAflrEsPJdFGJR/lh+uw2zWcTB562TYHHw5fbRYC2xs7VdbD9mpNEcb04aTa3UezXuuZ3wDmObO3nwEIi5U1ojlTu/lJDkbpa9Cnvc/SWh00+NHkR2Pbv/HJ8EOy3uQ2l2vUrQZNdbx+x6lpyDtpyrIgJaLDJI1KlNc8niJ/GjRpjiupnSVLO09pddr27ldna9er4h1ShNw4akOtTJ/Jm2UfzPjJl2DwJoxkyz2DPNImeaRc80qzvTLPZMk0Z548WPP83Q78PPMfQYxQmGZHXTYqlm8+0v7RluWXnCM3EUtyXOv7tcd65P4Pb9O1Y5Q2+t1ODGTproDAqZDGfrmOFMGiSPNu78KQB/Hl6hwaco6jMoqpvUaolUvPfMYoZatZ2+rJ5T1bFImi+rEjTJstYxWZY0wr4+/vLnVyUy/ByrnqQ4zypx3VxJOimM+8mOVbdyv6mxvD57d033EMt2snJa3FrlYXuPNBMWFjNJsNYxCZY0c3Bp0+NPBywwvKrDz1FUdFhYN/eRcuLg3rJdla3bb6KrSV99uqYKbrnOVc5626S1Ks3W8tRWpaChOl5HqmNpiuDaPSFIK1aKDK/mqicpKrpKXDfFmHJK4N64jetWbmdEwh11HqRphtK/4YejCYE8cladSIuUdBmS9s/4f/UNjXfs0wgShAgbHGXF+WP0EdGBoHGLvZV4uO1sfRo9fvx3/QCUn+siDcB1OQPwL4910u7qDDz0dj+NluFUUfjcXshVFJ6jPqDr+7ST5ynn8v0E0q1z1G2wp+ph9aweWPXwK//4978r+Z/rHreqHsf3e82wlBN21w7v3TzI8oq1WyeRr/4Isn6qIAbNIKpLqnFUFjzdGg6FwNwnlM/FG4WhHk3vOwYDF+iOdEt/pKtnMGYNdU9xqH/tjnWl7LnaY5N05OPrajyyRwsoFRxEPZQ3KCuk4VZW9aS5WKgGgpQrIPmMH+pnhJePyt/r59X7u/pO+rEV2oQ0UuaJnKo+YacDZW5jPUE20PswoOtnA/WUsoG2t7EeJxmoJ9rGerxtrLfFZVmvt7EeKx1ohyydhRiQer5g6Dp/qiUr2LsmqrvWRDuTp3paYgl7uafMXp4nCozlzjfI3mkLmlkje6dyluEGGLdk9s6xIHvnWDd7J9qEvgRhVKQBi3t7B0t8wHlYORJZFuRVbWUuzP9Ig0vITp7sXgcwDmkXJsrYvUnmQZTt4ht299D/XgSzCNQGj7+/fvy6sz0Pslka3lZM5h2E5TyE2SQhHTjrfSrk5d9fd7ZDJHMDvhwhxbf91HY9RBpeXVs7LZjoH+DJX3tP/mf0ZPqx+fP8ycf/D+5DWKlGF0fBpyAiKd8PTk7enkA86t4JTE50ePzy7fbO9ouD5+9fQejtyd7+AZPtPUoWZ8nLMOL0BEzINLs7CS5RW4d5cJMxW6csAHAB2Ebk6SWx+pcnuDOeXNw9oQjZYTZuXmflILvOdlEd2e5+KY0i5YIvt0mMIpYjtbsPmhtQBWXeb6V7T5DsExvTwRfx4SXuYCi0D2ZXgcb4wxXju6ohB3coSZFTGV3r31rk9U2tt1GxCGNc+Ty4KBa7J2i2wmaHGGXeAP6cpNdBehpEAYyI1X71D/Tt+D1RT5fM2E//2EbBYejBH7kQ4yKewS3sW1QM15Q8gZK7VyB7+zmugJ2EtEWgjYtZZuPtBKWDptoqCKqBUgU9rwhRUd8GMZzlewUGVHe6JYxvC6R3YALfIq8uGIjqDirZsh8OKrkBADNbsgNPbhq1gyAuW7SLRS5b9+HBi6cDoIul8NThdzVT7qZG44NVEaTNpFLc0ZDqwtFOOI4HMGftz/NIMYt3S11WtX5cJh6jo1/8DYp6qMG5uAVQJxHbd+X5XrdmM5Sbomo434QZDPpuJnXd8O2hjWZ1VUE1p++2/vf2j/UtP27/79a4d+zd6hbW4HcGCCYQq+e23p139DEcsTS1zkPQqzotrYNUp0aqLGqjlGMHbbAZWTYtaoMZUaEVtjFiMbKMaEYWTigGg5FlxGBkGbUYWUY8RhY5urycQwJAMpYYhoLFoeHF+FHclZYprRvFsQTO/J5RHPVCyAviyPNIGsKR55EJ4FjHAA653TMX0bXl+SC0fPRUyfNIcVLleTQYvr+3wA3Yov2GbTj378S1QSPdu0OVoetfpejk4c9lji0Y2eo7JlUIcXMcWeJkhrm0dE5mlyCKKtqlyhb6cu/wCJlCUWqU/b3j/QN4ffjq+O0J2wqKxhVZxd4RvGPv+HemeA4WEnso5LXFP9qjtnVUxVhkP5wQdiIcveqr9nkEN383uBw288Oz/1jegOHlVRtLDyqVoAkv38jw8nouCaLESpEhdk+WR4V/lU/iLjRs8fUPL69buX0yqQzhxGhDqw5WYUQpWoQed4rLRan7Q7lIUVrP7nMw6OMPOX3dF+xQUP1wQ0nnjIvZ4NHOU3YGRVLmFLqRp1C8CRHQhsPfh9el6DGKihTJrv9pFLcs4zz6wyOiE9Geu9GHVeHx79t6B1G1fryvGsTdNIwObOoeaAjohF5j2xpYZNJ8A1AI4aofsZIAPN6kbAPMD7h3ooFGgbYzDTT68P/Zov7rylXqsfqJk3XgD/TbR/3waHToEhhywCJTUoIVFKgzOfAPovEPn6GoAaGobuKBJYKh75l4ALVpO/EAd5hV6SSq8fvPLXukEwKt0oO1faLpxaao6skovAnzp1s2/wR8k6TBVn4F4i17tIWtIVXH2qNhek81yhm3VxTE1amvak8UVAS1TTh6Nvp5Kxz9AwrBP378sZvtwf4jHH00mR7WMdODrzIRfoKPCUeS6YCG7vB7O6TY0LM01Bu+QTcZwBKh0MoZH9jaEE6UVq4HhgF8snoDuOUJWlvdFKcaf9yYcLUM4FUs2YSRPFWID+YlQXU2Dw4UrhwJFGqBgEIW/scdC/E/7rh/a2+9Lb+7DbgtZg3TYmhGarQZkh+01VTNgkI/BcIl785AFD2qX7BRxDvoFrFRbiMz3Wo0s7bJjIzzkLojSGEDntoQ8JTUpkaF+vD3YKTYMDAqajZTg40fisW9RdfYvITF7Z5+C6rduagqMsxKatomhdkWbvYE3TQTN9P8rGXjtlgT1KInKMduzZigFmOCWq0JavEmqKM0QatIO8kELcVWNkHL5+lM0PKWIe2h/ZjEqXZvW8abCYqiFds1oEHYiioqRXckvY2jJneaTT9qpJ3uIeBpFWG5Ux0GvsLdT9Ns7Sbd+s+tbkzG00psd5bEM5A/6og8/rl9RqqsNGTG/DoyU5qbk5DVMNrYAqPNfYzR+kYbeymjjc0x2gyX+lZutLGXTM9JxuGKUufXUoOExY/pdPj1wxSVEXHHClJ12hLDjS3Lod+0ODc7bhX+LE0WWQmy00Wy9whjQb7I+xhN9fNFjpXyRTINmqyEkVyrqcPaIzj0HsFhW0IZewSHsUdwWnuEMW+PIPUn1JHvgulYiqxib1A9S3UqluK66QaVs6lKDKiOcsrcup07ZlTCPiZLZRjONZIYOoIkhvfJ06qfxNBZKomhw0liOFyeVnkSw2XztIai+RXOh1/lQtUZFc51Uyr1lZfVVc7LGs4lOVkZ6dxQsoFq/P5zy3Y9nZyssv5r8oFQLteqrO1zdT0Vp6vrbUHSYzDLg5RwvbreEL2o6gBpN+U/tsi8Y9N7N2SdSIVoyKas1ZAWtxkvg89BitvRYrWiNUQbqqbtJLMLTnjZBUf3bUrtTIIiR5RiRkBRFd3MfkLP1wD9o558kiSOwOl4pJnZKkGN/GyuID/bfdIM6+dnc5fKz+Zy8rMNl2ZYnp+Nk2ZYnqyzzrsk4hbAIsMv19WTFBftSlw7b5t6jkpJpmFPOdNw3c7tTMM1KSYx4nDiqwY36lW4+5NjEl5fFqO8WN1inCerW47zZtGpEuw+h8kS2YDZo6C3JMD86gccZMopN0mli/OW8bSuT2hdLNnSWL7IItHKRun3lRfTr/Wu39W71Sv7gryYfucrnnFzVmJ5xcSYPssi4dMWCZ+d7JJhkfAZFgm/ZZHweBYJeabMJmudcI5hmVUYJeqHqatjLN9MFX/FeTR95TyaTWt30mlW07HJE8ibj5NqPjaiPLD4pA0W9+k5MCFno8+bjb58Nk7q2TjpzsbqhSfkbOy8CRPFO2nA4tWcnrTmoS/aAPlcsLivCBb32WDxSXcC+xVYfNIFi1tS/yGRH5I/Exuh/pHj9LRqnqQ4D5sbmok46Tn7KjERfdYEmzSTyhdPRKK1P5I38dDkk3rjQuCgJ1o46Gk9C7o46Kng4DKhJ8qUnLIT3pSdyKfstJ6y0+6UrV52Sk7Zzpu0P4J5cKlm/7Q1byeieTvhHVwm7IPLhDy4TOkVdNqdqhPOwcVVn6VSODQhOhgomjtnxdBo8W3N/J2qzV++o83ietomrHk5babipBrNTMEJDZGelBDpag1FWWe5OJwaKYfESCoVe0xxVvxwcQeHHAvGiO/9o5uU9+NO+ZCdrdbQwYl8Za5//Eiu25/6me/yrxWS9az8sJ+3Qusf5adthRZUTM2w95oa/ggtpJxQ8S75CW14LEuC/c1oCFjebjNV4PSjJgsS/KnTmj+TN24929LqifJmDJ4ue4UitaqSDwthIWUyyEZ6RxYqUaU0VgKHEOL6+JAmMwwXH1KLqOBDEAqaN21qZAiUgkNEJZMyqg3fTg44ecAJUo78UJO72+AnnNC5UajlNevMD/HpKmmf+af+OtN2bVRVqFCue5GGbjBWasAGi+8Fsnz2Ib9MZ83t3Bp0UAq2EX0ijsppCw1IgQ6mvB3KVAGY2KAOLAbsoH5piwIedF+n8y3Mfcq0rq21UZmKNipT3kZlyt6oTKkQ/BZZpcUAKkw5WxWpG63KYM6fRaXE8BuT8kGK+5FSmpgWajgDi+9Wsya8fciUiT4koAZT8UGiauWP5B3kXoROFi9caspUVa1bJOtNKxm90qLTvkd/5bHlK4+tsvJ0hvX0G5CIjAUDUyN4hu+RtKZsEhFnSRIRR0Ai4jwMEpFZEuMvKCkC7kcqgprzDR4NhlrEUIuslFok+BLMCgR5hcM9zdeAXoSYXTuGa8RwjRiuEcM1YrhGDNeI4RoxXCOGa8SEyxuuEcM1YrhGTJZXwzViuEYM14jhGjFcI4ZrxHCNGK4RwzViuEYM14jhGjFcI+YUarhGDNeI4RoxXCOGa8RwjRiuEcM1YrhGDNeI4RoxXCOGa+Q+XCOTzYMDNWDSVSOCCBirBiiIuIvBpuGI2TSc4ThIBJwt1vpytvTXXqqGQiXOFnu9OVv6azVVm5gmZ4sj5mwZPwjOFo1m1rG/GM6W7wKE5mwOZ4ujz9ni9MXZsgQlhOFsMZwtPXC2uJvD2eLoc7Y4fXG2LGFZM5wthrPFcLboc7Z4m8HZ4mhztjg9cbYswRVhOFsMZ8vynC3++nO2OHqcLU4fnC19GaINZ4vhbOmD82PwVS5UnVHDsX2sMWfL9AFwtjgr4xsRcLbcn2nk25K2OKsiBVGibbEMbUvvPaTOUmFoWx4YbYu97rQtjh5ti7N6Ro3vgbZl/I1pW5xhaVscPdqWfgaZFheFoW156LQtzibQtjiatC1OP7Qty7BFGNoWQ9uyFG2Lu/60LY4ubYvTE23LMrQPhrbF0Lb0T9vibRpti7McbYvTK20L39dmeQ+ItsV5sLQtPpu2xZfStvgatC3+srQtfoe2xVGnbfENbcuKaVs6Wao51C2TdaFuYaTVvj99S6dSuR5ejsJFi6vCULg8SAqX6XpTuDhaFC5OLxQuyhwahsJlXSlc7NE3oHBxBANTI5aG7560R2wKl8mSFC4TAYWL+zAoXO5H2WIIWh44QUuWgzxYX66Wgy/hOjC1GHIWQ85iyFkMOYshZzHkLIacxZCzGHIWExdvyFkMOYshZzFpcQ05iyFnMeQshpzFkLMYchZDzmLIWQw5iyFnMeQshpzFkLOYU6ghZzHkLIacxZCzGHIWQ85iyFkMOYshZzHkLIacxZCzGHKW5clZpvbmwYHClSOB+iAVccX0GO5wJCxCUhFrvUlF+ms1VbOgJqmIKyYVsR8EqYjbP3eLIRX5bsBT480hFXH1SUXcvkhFlrC4GVIRQyrSA6mIszmkIq4+qYjbF6nIEqw/hlTEkIoYUhF9UhF3M0hFXG1SEbcnUpG+rNOGVMSQiiiRinjrTyri6pGKuH2QiixB7mNIRQypCI9UxF9HUhFXlVTEvV+e/iWcEetGKjJ5AKQi7mqoYcSkItPN5hRxV0bMImcUGRlGkb77R53zxTCKPDRGEWvdGUVcPUYRtxeyB3WKne+EUcT+xowi7rCMIq4eo4i7etoawyjy0BlFxpvAKOJqMoq4/TCKaJHvGEYRwyhyH0YRZ/0ZRVxdRhG3J0aRZah9DKOIYRTpn1HE3TRGEXc5RhG3V0aRZRiBNpBRxH2wjCIem1HEkzKKeBqMIt6yjCJeh1HEVWcU8QyjyDdjFEG5lDl8Iv768YmUqZ/7ZBNBVco18HJcInxfkOUbLpHvg0tkst5cIq4Wl4jbC5eIFsWO4RJZRy6RLkXOCrhEXMHA1AihUaayacLLluMSmdoCLhHvYXCJzJIYfwHmCbgftQhqzTd4MOD6DNnIAycbWUeGETjJDMOIYRgxDCOGYcQwjBiGEcMwYhhGDMOIYRgxQfKGYcQwjJjcroZhxDCMGIYRwzBiGEYMw4hhGDEMI4ZhxDCMGIYRwzBiGEYMw4g5hRqGEcMwYhhGDMOIYRgxDCOGYcQwjBiGEcMwYhhGDMPIZjOMeIZhZDUMI56YK8MzDCPDttpADCPe98Aw4hmGEQOe+h4YRjx9hhHPMIwYhhHDMLIihhFPn2HEMwwjhmHEMIwYhpH+kwx42gwjnmEYMQwjhmFk+L2BnGHEMwwjhmHEMIxornKh6owyDCMbyjDiGYaRezOMeIZhZK0ZRjzDMGIYRh4ow4inxzDiGYaRh8gw4g3LMOLpMYx4hmHEMIx8lwwjnibDiGcYRgzDiGEY6ZthxNNlGPEMw4hhGDEMI9+SYcRbjmHEMwwj+gwjnmEYWROGEc8wjGwCwwjKpbw5DCNl6uc+GUZQlXINbBhGDMPIg2QY8bQYRjzDMGIYRr4Zw4gnGJiDMox4SzKMeAKGEf9hMIzcj1JkeAIRcBFEJYeBIRMxZCLt7d8RHh9rQidSjlbDK2J4RQyviOEVMbwihlfE8IoYXhHDK2JC4w2viOEVMbwiJqOr4RUxvCKGV8TwihheEcMrYnhFDK+I4RUxvCKGV8TwihheEXMKNbwihlfE8IoYXhHDK2J4RQyviOEVMbwihlfE8IoYXhHDK7Ikr4g1GhlikdUQi/hiigx/OGIRDLpdNbVIVAGPldutvGPQtlO1DiqRstjrTcrSX6upGsI0SVl8MSnL+EGQsmg0s47RxZCyfBfIM2dzSFl8fVIWvy9SliU4HwwpiyFl6YGUxd0cUhZfn5TF74uUZQlzmiFlMaQshpRFn5TF2wxSFl+blMXviZRlCTIIQ8piSFmWJ2Xx15+UxdcjZfH7IGXpy/psSFkMKUsfpB6Dr3Kh6owajs5jjUlZpg+AlMVfGaGIgJTl/lQi35aVxV8V64cSL4tleFl67yF1GgrDy/LAeFnsdedl8fV4WfzVU2Z8D7ws42/My+IPy8vi6/Gy9DPItMgmDC/LQ+dlcTaBl8XX5GXx++FlWYYOwvCyGF6WpXhZ3PXnZfF1eVn8nnhZluF1MLwshpelf14Wb9N4WfzleFn8XnlZ+L42y3tAvCz+g+Vl8dm8LL6Ul8XX4GXxl+Vl8Tu8LL46L4tveFm+GS9LmZaaw8wyWT9mliM2nP1+3CxlpXI9vBw7ixYNhWFneZDsLNP1ZmfxtdhZ/F7YWZTpMQw7y7qys9ijb8DO4gsGpkYsDd89aY/Y6ctHo+XoWazRSMDPMnkY/CwX0AN6Gv4VMKkY7sfeEsTzFyAPMJPDZZR8Ppzjv4endVkdlUsMboLsFszKz1yW2eW2SBfBQbW1YXYGEjlKFvwf3wRwpPJ/P82TFCzYXf2gqWWyHKR5MxazHORBtr6sM++owbAO9DPVVN7BRDSGf8bwzxj+GcM/Y/hnDP+M4Z8x/DOGf8ZkATD8M4Z/xvDPmMy/hn/G8M8Y/hnDP2P4Zwz/jOGfMfwzhn/G8M8Y/hnDP2P4Z8wp1PDPGP4Zwz9j+GcM/4zhnzH8M4Z/xvDPGP4Zwz9j+GcM/8yS/DPOJuKBEJR09XggjGDVwgPhWxjkIBMxOchkODoaAX2Ptb70Pf211/dEQdNfqw1EQTP5HihoJoaCxoDPvgcKmok+Bc3EUNAYChpDQbMiCpqJPgXNxFDQGAqaFgEGl4LGUaegcfoy5utTYNhKFBg8ChpnZRQ0DosD4wFR0Ey0KWgmUgoaZ6UUNM5qKWhcCQWNq0FB4/ZldNanwhgrUWFwKWhcVauzy9ojuPQewVWmoHEZewT3AVHQTPQoaCZiChp3pQZodyUUNB6XgsZTp6Dx+qKg0c9u7yyV3d7hZLcfjoJGnt1+kyhoJqoUNBMeq4O3Ugoarz8KGk9EQeM9TAqae/biUhQ03kOjoLlnI96bgsYzFDQSCpr79tAAFDS+hILGV6eg8fuioNGnQnCVqBB4FDT+yihofBYXwsOgoJnoUdBMxOwg/oopaPyeKWh8NgWNz6ag8dkUND6HgsZfXwqaybAUNBM9Cpp+BtkAFDQTGQXNRIOCZtIXBY0+6YXHIL2gvkJMQTNRpaCZsIwSE9ooMVGmoJkwjBKTh0VBM9GkoJlIKGgmK6agmayWgmaqTkEzlVDQTPuioNHns/AZfBbMD2hT0EzXgoJmKqCgmW4mBc1El4JmIqOgma6YgmY6GAXNlEVBM9WCktfUF1MGltwaqZPQWKO+WGisBp5jMfA59RtbIwETjTXqfouQi8YarYyMxmpFXlujB0xHM1mOjmaiRkdjjVbMR2ONGIQ0zCzx0/sQ0rhcQpqxkJBmokNI464VIc34YRHSTJYlpHENIc3ShDQTbUKadsbqhplmsubMNN1c231S1LRrlyvpFlfN5Ftx1UwlXDVTDa6aaW9cNc1RxGKcReqXtqYirppp91vEXDXT1XHVtBj2rOmD4aqZaHHVTMRcNdNVc9VMDVfNd8RVMxEMzGG5apxluWocAVfN9GFw1dyPjeYhkc4kn4L0cxrmbCqXZTloHjQFzDryvJwG+W8gDeGgxSQv9QV65W/M+dIwvZBvZlhfDOuLYX0xrC+G9cWwvhjWF8P6YlhfTOC9YX0xrC+G9cXk2zWsL4b1xbC+GNYXw/piWF8M64thfTGsL4b1xbC+GNYXw/piTqGG9cWwvhjWF8P6YlhfDOuLYX0xrC+G9cWwvhjWF8P6Ylhf9FlfJpuHBwpXDgXqg7ZkKibgmA5H8yKkLbHWm7akv1bTJXupYcqrZnz5RMC4lduvuWnQRhyI+2X6PXC/TA33i4GgfQ/cL1N97pep4X4x3C+G+2VF3C9Tfe6XqeF+MdwvlM1LwP0yVud+Gfdl0tc3fdlLmb5sjulrOO4Xuelrs7lfptrcL1Mp98t4pdwv49VyvzgS7hdHg/vF6cv0rM+9NFbiXuJyvziqtmeHtUdw6D2Co8z94jD2CM4D4n6Z6nG/TMXcL85KzdDOSrhfXC73i6vO/eL2xf2iz7nkKHEu8bhf3JVxv7gs0qWN5X6ZqnK/THl0Cu5KuV/c/rhfXBH3i/swuV/u2YtLcb+4D4375Z6NeG/uF9dwv0i4X+7bQwNwv3gS7hdPnfvF64v7RZ+gzV2KoM3lELQNx/0iJ2jbWO6XqR73y1RMy+GtmPvF65n7xWNzv3hs7hePzf3icbhfvPXlfpkOy/0y1eN+6WeQDcD94su4X3wN7he/L+4Xfc4tT4lzi8v94qtyv/gso4RPGyV8Ze4Xn2GU8B8W98tUk/tlKuF+8VfM/eIb7hfD/bL53C9TXe6XqeF+MdwvhvtlXbhfpstxv0y/b+4Xi8v9Yrsi7pepDveLtVbcL7b7oLhfpstyv1iG+2Vp7hdHm/uFymLdEL84a0780kq+3SfrC1W1XDe3KF+cb0X54kooX1wNyhe3N8qXxllqMbyl9Utbrojyxe1+i5jyxV0d5UvLZ2q5D4byZapF+TIVU764q6Z8cQ3ly3dE+TIVDMxhKV8my1K+TPiUL97IUL6sgPIlXMRJGrzB4WBMWokVksIY2pcNoX15H2eG+MUQvxjiF0P8YohfDPGLIX4xxC+G+MUQv5ioe0P8YohfDPGLIX4xxC+G+MUQvxjiF0P8YohfDPGLIX4xxC+G+MUQvxjiF0P8Yk6hhvjFEL8Y4hdD/GKIXwzxiyF+McQvhvjFEL8Y4hdD/PI9EL9sEt5wo4lfvJEQAOSNDPHLsK32/RK/9NiIwxC/eKPvgPhFp5kN8YuBoG0s8Qs1m9WIX/i3GOIXQ/xiiF8Gn6Ay4hf+LYb4xRC/GOIXQ/yytPGLVi0qxC/cOwzxiyF+McQvPe4NpMQvbHFD/GKIXwzxi2BehaozyhC/bCbxy3170RC/9NCIhvhlaOKXe/fQAMQvvoT4xVcnfvH7In7RJyBwlQgIeMQv/sqIX3wWA8GDIH6hx7aU+IUtrk000Bvxi98z8YvPJn7x2cQvPpv4xecQv/hrS/zCGQV9QXoF1Q84yAYgfpnIiF8mGsQvk76IXya13p109W71yhMB8cuk8xVi4peJKvHLhGWUmNBGiYky8cuEYZSYPCjil87IlxC/cOSbqTJZMfHLxBC/GOKXjSd+oaeVAvEL7wZD/GKIXwzxy8qJX7jzV4w3F99miF84xC90sxnil29H/KLYE4b45RsTv7TyWG8O9UsnAXef5C+tyuUa2tC/GPqXh0j/Qo9yGf0LU9rQvxj6l5UEFHojwcAclP5FOd15m/7FsgX0L5ahf9nZxu1HZfVjUZywF/R5cFEsdk9Qo3M5PSihHenWAH5oqsIQUgrKazz4EqrUh8TktcH+V6gNiclrOwIXQZQp1FcKymt8V6SL4KC6VKm6fceOHnefLtWf7uZQfzfJueEySj7v7lFzWFlSWOcLsBBXBQWENRxeiis4vBTff5Qkt+IakIS0jvdxLhjdLTFhbe9ACqIokFRWS0nqKrJAVhEUEdcCh/nLKPmcSapq5IT1nQb/KhjMTSI5cX1REEg6EYuIayku4P8l9ZRC4po+hyg7rIKMsJ4PIMxfQp6hHkYVZGYK48WLMEU7sjtxpR1pXt1XeX67+yL5HEcJmHPrpKWEdZ3APhfwXFFCwppOs0CpMkKOV9/1p90XQRTk/KnUSAjqeBXkogrgz+K7Xwd3maQGJCKoBc3R17+JaqlEhLXk4hqEX3IqbodTQTtEyWL3KOEvGtXvovvR9x0li0xYSyPFq+smgHvj3XfFRRRm/OneEuPVFoObILsFs6AcSNDry39DtrRC3eUkVK6dkpfXj5cAxcoJYXnN72913puU5tWNCcN236L/YagPt2aWLK/eLE9SsAggXeEM8Ed6S0xW24tgXtxG4QzkQZkoXPcG+ROEKq4lJqvtZRjlQar2qqSsrF40aPaLFJ6k6623eFgo3Kr01FN8ofacSlhW80kADTzySis5WX2n4V/yypCQtKbbKJQPXywlq+tDGioMLSzFqysPbm4jkMPY5DP8ZzA/A9k1t1ruDYwnXGZ97WWqmrR2Ml8ZzKmXYQyi6M5YGIyFwVgYjIXBWBiMhcFYGIyFwVgYjIXBWBiMhcFYGIyFwVgYjIXhHhaGEEEbmnQIKIUBEdT/1Nqp49IVosK7CIo6IJNgSsRhozs4TnQHx4XulHGgO2Xc50d2XWUsFBOOQURoCIkW222AQcYc00qNz+RhTCAAtwQRZ1DPIukn9vbOdvDlNokZZxDu3QfNDaiCFMTz5Ebt3hMk+8RGvZwWMTyz/o14Jyt8sDpsBleM76qQMqjMGKKMIcoYoowhyhiijCHKGKKMIcoYoowhyhiijCHKGKKMIcoYoowhSsMQdRPG5XSxuhaZPLwJErjq/r0N4jtssqgNEaRhRuNo9nWnjqNjGYVa4Wq6xpIP9O34ZZFtqaR4eopSo1Z2lPIzGiNXFU5WRlkhUqStZ1tvUTEMXMwTKLl7BbK3n+Mqyo6QhgFZaRHDltstZpldRr+RQVtT7ZgtGDdVtt/z4Ap8ClHLwMinGJ6h94o8YfZRGN8WKFDr6842XkzQxdfu53Y56DaIgk7Ia/Xo0SNUiuKAmS2JM941QkSjPm7/VrZop7xqXSpN3ughMGRN+6fA60SCWqsPBJ1y40Cn/bPXdYlBlHgl8fs4tq6+wAOYEyyZ58gHcJmkN2ifOC/KWMyOob+lNqta+coSVZkhni38525VeVe/lOk4NorismyBVfNcVg2vQTxY3dKlHXRsIe2gY/c/3cXqua135x19DEcsnX70IehVnZZW1TNf2yNVRjpYyhm+wQ3hG5SmZ67mED8RSCkxTEJQxyaTe5SP4q60TGldbkFV8tP+uAXrhZBHK5jnkZRNMM8jNokgM+3OpnEItvPtaFMI1u/PSrdjbXF5Cpt0OywSwQ7dICPZjjS1NVyOBFms8kHyntNTJc8jxUmV55EuF6AOzW0/XICwRdsUgOJhhRmLy/1mOZLJHYJz/04sN8hNN1YFVUfi66dbzQ6azf6A5TD5Qy1Kszw0e/AhOlSZffWrlD1z+HOZYwtGtvqOSZXQspuBT+NkhhON6pzMLkEUXYDZNYnCerl3eIRAWIdn2zvb+3vH+wfw+vDV8dsTNv4KjSuyir0jeMfe8e9M8RwsJEisG/ClNALao7YVUMVYZI8fjLGoOXbUfdU+j+Dm75iAUDM/PPuP5Q1gAKp2SlUbSw8qlSD7pMLcM23aQaW9Z9I+p9Tvz9ozjba4h6F6zzRinVQ6ZxpWgkLZclvPJf6aW4kMsXuyPHIJrZ7EXWjY4roHE51Dez8Hk7qV2yeTyhBOjDa06jRcL6OKMebwjKSAKYvLRan7Q7lIUVrP7nMw6HPDcPq6L24YQfXDDSWdMy5Sl3jnKTuDIilzCt3IUyjehPBnEPp9eF2KHqOoSJHs+p9GccsyzqM/PCI6Ee25G31YFR7/vq13EFXrx/uqQdxNw+jApu6BhoDy+bVJCL/gUvDYtQEOLLjkO3abfKfFSm+Tms/maT5brvnsWvPZXc1XvapNar7OmzBJT+zHFA09lqSVni1SejaXfMdWJN+x2eQ7dlcD2hX5jt0l35Fy76BDl8CQAxYD8O3QYxo+Q1EDQtFm9Nu9WjIIBWizFJtNEtuLzXGwTT+S4jxuHbsZNfX4/eeWPSIUoNdHD9b2CYo5uCxqEwePVHiDR1vYGlIzBo+G6T0+pwpNqdJhKLK1GIrGtaroEhSNBTu6Ma1NxqReG/P02liu18a1Xht39Vr1smNSr3XepP0RzB1dXVVLuY1Fym3M29GN2Tu6MbmjG9M7unFXn43ZOzpfZSJI6YiQ0GBERAzFJqYg4t3QTJOx0jTxudPE5ym5MUt5jRutNa6GLFsb0sRD45J4SEpaP7wB3PIEra1uilNlnO8m+VcygNe83NBCG3zeOgkWB19uH8kjk7e2i+3HDLih5W0eHihcORQo1EIBhSwAkGcJAUCe1b+5lyRqyrhNZg3TZBjoq9Fq+IZBG07VNEjxOfHazR6o3aAu02k2KD9oq6lawYQeHoTo3p2BKHpUv2CzhO2gW6gT/PghOHF0mlnH4oJGJ0kpInXkkMIGdrYhsDOpFYtileHvXkmxgRipydlMDTY+7w/3Fl0zvY6hqh+PD9XuXDwayegjdQqQwmzfAHuCbppzgGm41/IOWKwJatETlGPxZ0xQizFBrdYEtXgT1FWaoBWpk2SClmIrm6Dl83QmaHmLriV5CVvaPZ0JVLu3fQrNBEXEWEK+uDIeqxSV8MSVBF1K/HCVrD4vXBPNwuWFq0VUWEsJEjCelqrsPaSshrnLFpi77mPG1zd32UuZu2yOuUtqy2eau2y2ucvWM3fZbHOX1O5LUr7xFRIhNQh1JaVaiIcpKiPiDl2Tl6plWGbXHyvb9ckWb5v3m0lYMu3xZmDNHlwJtkauI9ojtIy8Tl/mZqeef053/lVv7AjMzU7nK55xTcFYXtHe7LD2CA69R3DYNmTGHsFh7BGc1h5hzNsjSA3QNcmiYDqWIqvYG1TPUp2KpXgzD52Vmp4dhumZMw+rdu4YoOvwLfyCnClY8zcTDPcM55zbdmI79JinqJsd3uxz5LOvYW5mEDdXL0vRNnfehOlddBsndjWH23TNjmjhc7hObEfRie2wndgM5mancmK7XSe2lBi95C8VxGwhgf4d2fQMwk9RnG5YuJlsbq9eCWKyOaxJRHA2O5JgLdy2H8kbeO5st7b7EY5YV8sR69XDHTpicWXnQZpmiGaamLAXd3CAPRL0A3Kk/dFN7/lxBz9pZ4s5jEoXomwTj5/P3cBTP/M373WbWM/Kr/x5K7T+UX7nVmjBtqknwrSp4I/QQn5qWLpLfkfbzM0QEH43GkXT3WYqwe0pazJhJ2qndX8mbt96trVM/+AqsDsJdxX2Ltagd8wmxFPvfo15x3I8/e639btLa1Wf1O8uT7+7cv3u1/rd7+r36m19Ur933oQ53fxGv1erhN/S765Iv7tc/e4q6neXrd/9rn53K/3ud/W7NZIinkv+KAHgGUsMreLLxyjq+FK6UfK+mneL7xe0Rjw177LUt99obVcCfS9b+CN5B0/P+6Ser8x+fken2UjP21DPW/APUs9P6mEf2rSenyrr+aozJIp+0lH01WBBGs9esaYfl5p++vNWOG40/ZjS9JZFqvpxpeotS6brOxLib0eDybJE6r66QaDv6wo4Cl/aUWUlhMqf0Co/5J6np5W2D9sn6anAkOXRCnZKqnqPp+o9uaqf1qp+2lX11atOSVXfeZP2RzANWdU2adrS955I33s8Q5bHNmR5pCFrSp+kp10V73Fim6TxLKHoxBzOh7dbhapn5JA4HU/VdDnf6W5x8yt4LB09bTSzJ9blIXUy9rrR4NNuNDhKvVYN4X9u2a5HaqPxfbuwIWagEKhVWRuC6noqGFTX25pdgRTM8iAlkKiuN0hH8t361rgNOqFa8x/YuFS1pXPvtqxJLYi2bMpabWlxW/Iy+BykuCktVkNagzQj38drOe1m/KFGye3mQZaXDUo2pnvfxqw4QZqmrEuqhiwLnm5JwXns/AXl/TiBgawKOq+BFA04RA/xnXxWy8tXL88VOQrXOV7DVyrJtk9ZFIjst/zRFHbF563WvoJrvAGvWAz0Sv3WFoVf6b5O51uYa7Zf19ZatH3Rou3zFm2fvWj7VPhcKyLZYuBdfM6yLXVA1Yw4/AlWiQy/hFdPUlzIK3HCAa4YlMx3O1lcv5PP9IETKBVfvKDXLf2RvIWISyY7t2QlIkLr6tjkk2MyBLkqR7RFjHLMY8T4ARMb0Rnl/D5Hi360Hmcw9BWwJ6h+yLHGd61YPhtKWDNLcTWxRWhiLNpWX0KU0qSl/CiY0oSniycKupjAKbGASjW6iIIqdV+n8zFsR+Skrq6ljCdctBIbrtTGKzEASxMOYImJWGpDliY8d6Q1UZhyJc2YcM5hmVV4JOuHqWtpLE9MHTWgksV3lFhcT8mEqaYJrNJEqqbL9v5I3kPaMRpqN+4ErQNsG1meBdvqxNlOW/OBCrSd8qbnVGF6NpG2FiPUtn5riwq27b4O055oEeG207qi1sScinZJU64pe6poyp6yTdkWI+B2WtmyLUbELbJfCqclQe/Hn5eN0NAm7eZJirOyuYGYlmrRnNaUPy2nvGk5ZU5LIhx3Kp6WRHt/JG/iWbfL0Viat5uB3bHkOsi+7UD7tg3/IO3b1riZEKHTDim1RCA7qwWQtyiYncUF61sKaH2rQdpZDKhd89YU2I7xRp3vYScMqU9QbcSdJczCZHHTMFmcPEwWlYjJasHuLAbuzuLkYrJH6hMYW9EdpWk8WNApdzqLQ0/FtxFTWw2OZ/OdVjbXaWUx4fsWAcmzagC/ZbP1AJxelPxXynOAaEW5i22NxkNipB9qbCn7odC9fP+T5XQcUJipdcWOJ/dZ+WE/b4Vu43hyKceTTTme3MrxZEsdT7bM8YS/GQ0EW+hwQoJsR5MtcTRxe6K8mXAwWQ5pwKrZZYUY8jLnfiO9I4tIrzhrlZDkhLg+mLxJwMkFk9ciKmByHGvKmzdekwUmu+bvT732/tRqx5Z41NrGj3NRCXTxmrXNY6xt1TtbHrW2dd+IvSvwmj1qcxj12suaOBWWxd2mVj9J96ntE229UfUYS5xV71S97k7VtuUZFRDHjyCZQnY9+P4U8xKprWJIlli6PLWlSxAYy/XRWezAFo9YimRZm1HrfqRu4O5JPcIQUQ9u2rNkj/vpz5rRinIvsZPFKHqX6Fwx1mAdyffR2WN2uph6w+t11ksPbe89uL0fwz+o7b3fKJPQowAsY19544CHtgS+Yvmd7QPuJ7T39Fa8ifDLTYT/81boN5sIn95EOOQmwq83EY50E+FINhHkl+OthCPaSmBxAXKlvp2zoZD0UFkFua3waeAKyjzAW0Vr7AqUgo2kTAKHqsR1kO0uT/eFlDNfAdzdBj9hQrpm8pfXLPs7zKihTFvHN8OjJ4C4yeSizlMu1yRw4WgUiZoP1Ob7QG2XbXkvOfm4afNqD2gp2DpB2yIHqNVOWkd5QC1u5J2lkkGv8YHaDB9o/d425QNlvFHne9gWgTqdXtsLagmD8CxuFJ7FCcOzqDg8u+UJtRmeUIsTimdLXaEVISN/ZpUSw5//ywcpbphKaSIrm2JCXb4b1Oa6QdkneJvwg1qSCLyqnT9St5D6lqa/FJ7myqT7rVskR7oWvabSua59j/7hzpYf7myVw11nZPurz8/lWYKxqZHMhu8ctX02eaDlKaboKguJG3/eLjI8/Wb5NkVG6mmzC1I5J5gUg1TQO1sCB52rs7viG3b30P9eBLMI1JwrmOoUDidMssxkQiVjX1kMGHVMHvN1yyAikkOjs5mCPzJX/XlwUSx2T1CfcHlyKSEeF3FQ0Uejdkj5rLsdQXmNB19ClfqQmLw2ODwUakNi8tqOwEUQZQr1lYLyGhFZds3GrVJ1+w75M06D/DeQhnBYqTyAEpfX/j7O9Opv3bCjvEfV2M2KJF+AhbgqKCCs4fBSXMHhpfj+oyS5FdeAJKR1vI9zwehuiQlrewdSEEWBpLJaSlJXkQWyiopM0ktomL+Mks+ZpKpGTljfKaQaj/MQSL6RkBPXFwWBpBOxiLiW4gL+X1JPKSSu6XOIuJgUZIT1fABh/hKyevcwqiAHehgvXoQp2rDdiSvtSO8ocdAvzVTfpaFX4qoX1nSaBUqVEXK8+q4/7b4IoiDnT6VGQlDHqyAXVQB/Ft/9OrjLJDUgEUEtaI6+/k1USyUirCUX1yD8klNxO5wK2iFKFrtHCX/RqH4X3Y++7yhZZMJaGileXTcB3DrvvisuojDjT/eWGK+2GNwE2S2YBeVAgpgr/huypRXqLiehcu2UvLx+vAQoVk4Iy2t+f6vz3qQ0r+6kyG+LfPct+h+G3nJrZsny6s3yJAWLYHcfHWa5VbbEZLW9CObFbRTOQB6UtHy6N8ifIFRxLTFZbS/DKA9StVclZWX1okGzj0919dZbPCwUblV66im+UHtOJSyr+SSABiB5pZWcrL7T8C95ZUhIWtNtFMqHL5aS1fUhDRWGFpbi1ZUHN7cRyGFWwDP8ZzA/A9k1t1ruDYwnXGZ97WWqmrR2MgSjZuVWrsPXjYXBWBiMhcFYGIyFwVgYjIXBWBiMhcFYGIyFwVgYjIXBWBiMhcFYGJa3MIQI2tDkLEJ5hoi8O0+tnTp1jELili6Cok6Q8PRvnPHg6R9lKocdnLphB2dq2CkTM+yUeRg+susqI5GZcIwk3r8Ko3mDQfm6Q0ZJkkaUTtXtdsFhPRxzSw3s5MFSML4W1ZFB3Yukn9jbO9vBl9skZpxLuHcfNDegClIQz5MbtXtPkOwTG/V8WsTwHAsbpYnIUUfa4IrxXRV6BgPvyXbtVME6bD95ARZoinzdaSD4cKC1OyEPb4KkYCN3qL6Qn++/7tQoO1b3t7Bsus3ygb4dvyMaRSWh2lOUvqxqsfLtmyFeYc1KCBYiI9t6tvUWFUNgY55Ayd0rkL39HFcQPEIaRsSkRQwbbLeYZXYJjSMRXVNtQBcEVZWT6XlwBT6FqGUg7imGppy9Ik+YXRPGtwVCccE5iTYz6OJr93O7fI/25tA9CvnkHj16hEoRWpjZkjgBTSNENOrj9m9li3bKq9alktaMHgIz3bR/uskOTNRaPUp0ygWJTvuniewS8ihxuOL3cbQBoHgAc6CSeY52AJdJeoOOK/OiBGp2lvmW2qxq5StLVGWG+O3wn7tV5V39Uoa6bhSdbNkCq+aUrRpeg+uzuqVL9+nYQrpPx+5/uovVc1vvzjv6GI5YOhnYQ9CrOi2tqme+tkeqjOyzlDM8nxvC8ymNqK7mkICqJB6QIMixKR6GWMwPxJTW5fRUJR3uj9OzXgh5dJ55HklZPPM8YpN3sgP0Noy7sxOVp0vdWb8/MyJvi8sP2mToYZF3dmg+GcF48iD3XJRjMs8HSUZKT5U8jxQnVZ5HuhycOvTS/XBwwhZtU2+KhxVmCi/3m+VIJncIzv07sdwgN91YFVQdia+fbjU7aHZ6ZiyHszPXonQa5mYPPkSHKrMef5Wy1g5/LnNswchW3zGpEsl2s9tonMy8se7JbB7cBvE8exvr2UBzZPc2iDODODOIM4M4M4gzgzgziDODODOIM4M4M4gzgzgziDODODOIM4M4EyPOWt5cZFL4qAQE2UBPLfy6VbtpcwykUvbRIvmug9YbCx203vjbOWgb61XHRQu/5eH5aHUaW9tHW7em1EtbS/LyYI/aabDX20nL/ICl3bPVq7PzXo8U016P2FmvOX5dlPN69FHfP9tMIb73oZYZIPP1mPQl1A/iJ8xjy6+/j7Zp57aXVjD+ypTN9QjsJCceoYzNI5ixGf1BZWyuR384+mhcuxvp2m1mHsoAPVKZo8PRrnDmqoR1RXTXOrmC2RMcTp6WJ7jFosFNgEwyRpD50oXp0sftZNz8POk2M036qklWLJwfHaZHt5r06BaVHp3Kjm5V2dGlydFVcqNjfhVpTnR2MvRuLnSl5se3EjnQ7TXxVXtjwTQczldt2cs4qzHfro6z+hJE0QWYXZMBQy/3Do9QvNDh2fbO9v7e8f4BvD58dfz2hB0qhEAQZBV7R/COvePfmeI5WEgChG7Al9LqY4/arnKVyIZNOs9KIhuaA1jdV+2TGW7+x90D2+IhBitY3gDRCtXqU7Wx9LxWCbJhtcxd4Kahatu7wKVPbcxdIIeDj6LgG7FgtZ2DGot4XLYLrOcSf/tXiQyx77M8clGsnsRdadjiuic0HetFPye0upUZB7QfKsrxcrShVafhCa/5xg/PSPrwsrhclLo/lIsUpfXsPgeDPq04p6/7ohUXVD/cUNI57CN1iWGSMsA0kjLn6o08V+NNCH8God+H16XoMYqKFMmuP3QatywDPP3DI6IT0Z670YdV4fHv23qoabV+vK8axN00jA5s6h5oCCiDrRubxiJTsGksuCSYHY72NnUSqfm4VE4qTE4NkRODx6k6m5Oar/MmTOMrQc5uEyd8UukJqZtsrvHfVjT+22zjP4Oa3a6M/wxmdjk5Gjx0idgRFwOQXdJjGj5DUQNCUYK3qVdTBqEA2ZxNjUKzZSSXC4rj0uba+O1m1NTj959b9ohQgF4fPVjbJwh6y7qoRW9p80/AN0kaYHpLe9Tit7RHw/Qen3PLY5Nb1txtWp6Sca0qup4SEW/9mNYmFGv9mKfXxnK91lDWMxjrq5el+Oo7b9L+COaOrq6qpdzGIuU25u3oxuwd3Zjc0bVY6hkk9WP2js5XmQhSJwkSGsw/wlBsYtcI74Zmmqgx0fOJwXyekhuzlBfBQj+uhixbG9JekXHpFWl32mT1FnDLE7S2uiluwm3RCdMCrmkAL9Nm2bCB4uDz1kmwOPhy+0ieRGtru9h+zIJEjTYPEhWuPG9FqJWyImRlq/DE2Sq8AbJV0Pz0vCazhsOQZbogsmzYhlM1DVKMxLx2swdqN6jLdJoNyg/aaqpWMKGHB6Uf252BKHpUv2CzhO2gW6gT/PhBoO40mlnH4oJGJ0mOKXXkkMImR8qG5EiRWrEoflT+7pUUGyZbCjWbqcHGxxVwb9E10+sYqvrx+FDtzk2eQnLTSp0CpDDbN8CeoJvmHGAa7rW8AxZrglr0BOVY/BkT1GJMUKs1QS3eBHWVJmhFTyyZoKXYyiZo+TydCVreomtJXsKWdk9nAtXuHRhePUERxbOQ+bxMHlqKShjPS6ppJabzSlaf4bxJvchlOK9FRAznDXq/5qvmaSmnwe/Xsq3p7QjMXS3judOXGd+pdZTT1VHVOzsCM77T+Qimuauy5Tu6tnymuctmm7ts0tzl0ErKYZvvGeYuTw4MbtjJRaDgWmoQQLBNQ3vrhykqI+KORhc5vVqGZXZ9R9muT7Z427zfTMKSFJ43A916BpaCrZHrivYILSOv25e52a3nn9udf9UbuwJzs9v5imdcUzCWV7Q3u6w9gkvvEVy2DZmxR3AZewS3tUcY8/YIUgN01aOi6ViKrGJvUD1LdSqW4s08dFdqenYZpmfOPKzauWOArnON4hfkTEGvTjXaQPAZzjmv7cR26DHvkbPP4c0+Rz77vHr2ed3ZV72sR86+zpswvYte48Su1lCvNe8c0cLncJ3YjqIT22E7sb3uhHUqJ7bXdWJPpBlGUT+KEowigQFi1+hsoXj4q003LNxMNq9XrwQx2RzWJPKameNIMovitv1I3sBzZ3uskDVPyxHr18MdOmKJkBlLGDPD6gfkSOPHzvid2JlylGAX4reJobGEQTRTZhDNVBZEM5UE0VDfjUbRVBRMU4pjJyozqGbaCarR6h9cBRFc4/9MhVyVxLc89T6pMe9YjqffJ2397tJadULqd5en3125fp/U+n3S1e/V205I/d55E+Z0mzT6vdqjTVr63RXpd5er311F/e6y9fukq9/dSr9PuvrdGkkRzyXVsQDwjCWGVvHlYxR1fCndKPmJmneL7xe0Rjw177LU96TR2q4E+l628EfyDp6en5B6vjL7TTo6zUZ63oZ63oJ/kHp+Wg/70Kb0vG0p6/mqMySKftpR9NVgQRrPXrGmHz8rv/PnrXDcaPoxpekti1T140rVW5ZM13ckxN+OBpNlidR9dYNA39cVcBS+tKPKSgiVP6VVfsg9T1u1ZyxsH6UtUXST1zJyUw4xj6ftPQV7e+MRsxgusfp9Lcop1n2dzrcwLVpeXVtL83size/xTFoe26TlUZj8VpiTxXCieZw4J2lsSyg6PYfz4W1Yoep5OSROypZiRBPfA29xs054TAM64eLyxJo9pM7JHiOR+aibyRzRhtXD+Z9btuuR2ml8325sOAUpRGpV1oakup4KJtX1tmZXIAWzPEgJZKrrDdOZfD+/NW6jUOj2/Ac2N1Wt6dy7NWtGRqI1m7JWa1rctrwMPgcpbkyL1ZTWMA3Jd/taTrshf6iBc7t5kOVVk5LN6d63OStKy6Yx65KqKcuCp1tSwB47AX95P87AL6uCTswvRQgO0kd8z5/Vcv3Va3ZF7slduWuXeSXZXvNEsXR+a8Gk/OU+b/32FdZvwmHO8pjXbm7KZ959nc63MNdvv66ttX77ovXb563fPnv99qn1ux1Ux/Cx+5z1W+qVqhld+TOsEhl+La+epLiiV+LE7FBzi1t8X5TFdUb5zHWd8Iz74nW9bumP5C1EsDLZuSWrLhFvZ1UByyfHZFxyVY5odxnlmIeX8QMm5qXz7fl9jhb9ED7OYOgrik9Q/ZBjje9vsXw2vrBmRuZqYpvQxFi0rb5skVty0lJ+VHjfhKeLJwq6uInvsxgBfvV7W1SIX/d1Oh/D9k5O6upaynjChTDZTAyT3QIxMaL2JhwUk82CMdktH+WE56O0JgpTrqTJFs45LLMKN2X9MHUtjeWJqaMWS2bxvScW130yYappIhhwIlXTZXt/JO8hjRsNDTl3glZ+c0KWZ9a2xm279rQ1H6gotSlvek4VpmcTpmYx4tTqt7aoSLXu6zCNjPA7/iZespSlJ+ZUtEuacu3bU0X79pRt37YYUWvTysBNnAubaTmVTUuCip4/Lxuhoe3czZMUZ2VzAzEt1WLXrCl/Wk5503LKnJZE+NpUPC2J9v5I3sQzeZejsbR51+vOuGPedZDR24FGbxv+QeXjdJoJETqdjJwi5J3VQs1bFPbO4iL4LQUIv9XA7ywG/q55awqBx3ijzvews4jUFtA2DM8SpmayuLmZLE5yJovKzmS1sHgWA4xncRI02SP1CYxN647SNB4uUydvOktSdQpvI6a2GkbP5nuybK4ny2Ji+i0Cp2fVqH5rzNYDcHpR8nTSzjTIU67/2KohekiMdE6Nx8rOKXQv3ylluR2vFLpj1bk73Wflh/28FbqNN8qlvFE25Y1yK2+ULfVG2TJvFP5mNBBsoRcKCbK9T7bE+8TtifJmwutkuT+3Urvug9lVIASWl6zxjfSOLEy9lFODlxPi+gjzhkKSizCvRVQQ5jgAlTdvfDLdLX9/6rf3p1Y74MSn1jZ+8ItK9IvfrG0+Y22r7W8+tbZ134i9K/CbPWpjGPTby5o4P5bF3aZWP0n3qZbF2aj6jCXOqneqPiNbvC1PswDDe0UZFrLrwfen6CGKqxiSJZYuX23pEkTLcn11FjvaxSeWIhnvMGrdj9QN3D2pTxgi6sFNO5fscT/9eRPGnQwyddFyDiY6gYw1WEfy/XT2mJ1Dpj63+p310kPbew9u7+GS6cF1shVnNC475I/Q+6iwFpT7Ra+9Glg+az0IvaUCjcYKkUYqC8FXOqSelyOsxmRAKdhJMr5TVBO+lRy8cs5spFf4Y/fuNvgJVUeM2/KaZTqGGSLELyoyHKOKQdwkJJGyvMqHPNRwTcokxWyXfIeqzcn4Bnm2BGFjdu2qKwVbRz1bmPWynXKNDm3lxo1ZKvnfGmedzXDW1e9t0wGu3TfqfA/76Fong+sEuQpDyCxuDJnFCSKzqCgyu+Wys1lhsZxAMlvqDy/7VDCPSonhD6rlgxRX9lKamCBqPhSb7822+YGs7DxIZCirJH6saueP1C2kUv2cpNdBehpEiIJWeOwol5nWLZL1hhZWO4C079FffhRWH7XFpz2yvW/Ar2ALxqZGKha+x9j2OAwLI8UEU2UhcePP20WGp98s3/6ZZGDwxroMDA2LkZARgeZA2MFsbE//7p7CYS3MVXIeXBSL3RP0MVxCQUpITha/l2VBmiuQxJeC8hoPvoQq9SExeW0wE4VCbUhMXtsRuAiiTKG+UlBeI2L5rGlEVapu3yF/xmmQ/wbSEEb4qTyAEpfX/j7O9Opv3SAkHN8js4k8VZbcke0T5RtJkcDhpbiCw0vx/ZBtXc7HLq8DM7b3Qez+DqQgigJJZbWUpK4iC2QVFZmklzCtc5R8ziRVNXLC+k4hR2qch0DyjYScuL4oCCSdiEXEtRQX8P+SekohcU2fQ0TBoyAjrOcDCPOXSdrLqPqQpNdhvHgRpmincyeutCO9o0SeuzTFbpc/V4lkV1jTaRYoVUbICSjuJVzajYSgjldBLqoA/iy++3Vwl0lqQCKCWtAcff2bqJZKRFhLLq5B+CWn4nY4FbRDlCx2jxL+olH9Lroffd9RssiEtTRSvLpuArjn3H1XXERhxp/uLbEdKdU9HkhiBnS2tELd5SRUrp2Sl9ePlwDFyglhec3vb3Xem5Tm1Z0U+W2R775F/8PgSm7NLFkZRfo+OgVKOdJLMVltL4J5cRuFM5AHJRub7g3yJwhVXEtMVtvLMMqDVO1VSVlZvWjQ7BcpPKHWW2/xsFC4Vempp/hC7TmVsKzmkwBaTuSVVnKy+k7Dv+SVISFpTbdRKB++WEpW14c0VBhaWIpXVx7c3EYgh8ngzvCfwfwMnbx1b2A84TLray9T1aS1k/kKmRTrxLtPsauM4Gvksytam0SvSPHKrjg7NmpRzUzPrJTFY3HK4nH/GbLFpJQNx2RjveqyTyLiXI182puRuHjcf1ZtIuFg2ZrSrMW1JA8VMmqDQtY7XzGPrv1+xJNsFMhIEQQyYmNAOCmOEQJkxACAKBOSb6tQkfePA+GQiWuSjw/JINhPauKmnRlslLzx18q9NNLKvWTVo79LgmNoDTeD1rCZeTImnEZyOBAyZ65KMMiiu9aJ/pA9wWliHKuFPEbbOjm1XnZNwo6Fqc+U+Oox6NjuYI7LXc+3SHUmzHTmMDOdOTK8sSOBG6PPRd3uiMDGUIyNNXY6UGOl5se3EkBj7PaXJSFfgTt7LJiG6jtH1bzgDECarjN7LHBmO7rObCr9f+PGbiIa6fzjbAmc/xvX9vZy++kff2//RxrQTjds5kzmQZSVGciRiznPXgSzCKQA5RT+uvP3149fdyBADX/B9tO/v+5QaYdZrvY6HSrz9WC3UK5644E3HnjjgTceeOOBNx5444H/v+y9e5PTSNIv/FU8jnN2IdbTj6usiwXDnGCB2ZezLGwAsxMTczo2TLdoFLjtXlte4CH47m+o7pfMqhJt9U7z6C8aOSsllSqzsvL2GyPwYwR+jMCPEfgxAj9G4McI/BiBHyPwoQi8n9cv4CFGB8PoYBgdDKODYXQwjA6G0cEwOhhGB8PoYBgdDKODYXQwjA6G0cEwOhi+3sEggclGD8PoYRg9DKOHYfQwjB6G0cMwehhGD8PoYRg9DKOHYfQwjB6G0cMwehi+3sPQsMoJjT7LEGMN/NR7ZKYAQBPgN/0CDYVyd+8zh62795vA45tx/L0Zh9ubCXS9mQDTO4V5CTgpsNrDgLXp1Z6R4zAgrhXV1xiraOHd2BmPfadnGfX3dDqb1h+vthvgDIKOfqIHMAa71eZ8e5k29iWj/Z6yr7w7bLoz62fRe5JDKKQX6XDGfJSsy2nf1ZvRDzX6oUY/1OiHGv1Qox9q9EONfqjRDzX6oUY/1OiHGv1Qox9q9EONfqgefiiFn9Y5mDy8jOay3na77ufpavOJeyyUH8L0y0SPQ19mCngG8gQ58C59PSS/2MP5IzqNOnU/E+ZsE44U8R5AA0/e06Vr49n1MXvBLndddtptR3nybrV/8WEj2yYa1F2Ppt1h003dyeFsT0XjIbNFTNW7Q0zXpUWcbf9cv1v9u2GT1FU+bbpD9MNDuwU/UrO5OrC2MF9mU76bsP98SepXenvalYYbb5qtN8GZdLtwGpN61/1NzKh3Xc6u1bxz/i0076yO3yjVazpFbr7pVIX2nKqO36xUC1VixylTXWS0r77gCxjpxdS2LAbwdru7ZIbi+UF0fvIc/Y4GlVxxZclY7rtVL/48kcx9/VLewnbIYgZuuiOynPgeTZHlEL8vckaDfZEz+p/riywf2uuK3K6/wabIfWa6d1NkuVJjLZEFndOilPeUNNqH3p6eyNZbPACboPbujCwYsS/pdDSeRxocszF2n1W5qHcHlxmxhnYE/RsjSxnCW64KiqQ9VW8b3qYqf/K0i9GJUtwK3WlB6t9/U2S1ETotkXV/1XaN4tOr9qrteuxufCu7G3fbUQDtuV0P0cXYFpW2XScKVduuf0/dihG8+XY9ddsVh5cVW0PS3hQr+a7TuveaH1EYyPozygvyQ/L/35toC9r9mJer9uydsIUn/286/ZMm/dP0/001RLe2wYf4oDgStwPE/XtoBpzRwMoerhlwufiKkxkp+p7M3q7W6zers/dmFtZPD58+Y0lYT19PZ9NHD58/etL9/+lfnr94CedfsXVlsnj4rBvx8PmvIHm7uohkYl2uPgovIJ27bsAUZ9FtwraJOIv0sUN9K/c8wqf/rg/ecvEt+n9IMYADSFpKco6jBxVJCJ9UQJvpth1UXJvpqxFcQJtpPkEPQ8pmmkMnFe9MA9hMJLbdKlnC91xJMoT1RApzC5V3QjcamLzvwaTPof04BxM1ywBYC3OEG6uN7TpchRlX2SZ017ssNiX/B7FJWVqPHnMxsB1OLwb+X6UCu5y/+pyHxu9Ngt+6Gwksl/pfh9V60m4n20092b6dtO/qiWDb7W4HQ0NG2Q+3lPqccZm65JZn7AzKqMZT6K08hXIjBJcg9vvwupTdJlGRMtrf/2mUzyxwHv3ujvERmc2t9aG8+PzXab+DaNp3vK4a5J9pGB2oeQ+0BJLPrxrf6GKfgG90sceAAKkLBEhtfUNNzUcxzUfjmo8qzUd9zScflZqaz3sSEIiNaiBAaqD9mEqPhpQeRYEAaSIQIIWBAKmvAakEAqQ+EGAe9eN0h66AI2d1sT8+/J+9prt7JGrAjlSvfnpUT4ahACmk2KhWaDTijuvm9NQkx/D+qF41av3+OKFzQwEWx/iCyj+hv6K+JL/kurls2nsTip+AL7e7etK+W20mdD7h3hD5Yel8mK9XoF+vsL6eh5pIe6EmLpSq8FETFwGLbmFrk4Wp1xaYXlvE9dpC6bWFr9fkwy5MveY9ifsSoEWnWDnKbRFSbgvMolvAFt3CtOgWtkW38PXZArboyhRBiAImMqLBsBIBxRaGScQGaDFZJIlJiYpJiSm5BaS8FlprLeSShbWhjZC4EAiJ7kdb3rwDnBSB2U53xS3RGV2CDnDazwEuapFpN0Gb+sPkZX3x5OPVnXhl8mR6mN6F0g2L25cPpHJKbzojSCez9sgJ0oMAtPQsjJaeHd8HLCexwfOpyDCz1/RKpWrOh52vVDehOty8q/H1RoeZMZYr3WPOGP2gs5bqEVOz9umqRmdtMdCsdbtBn1nr6AedtVRnSjBGxnLiT85W6/Ud9YDaCJixIWEfyG0Mg/WZ5t4OCxMCNhoKM4nHxL1bkrgXdWRYKMC4/W+SDZPCZ0mztdhwlGZ0SN9Ax1c4O64ZM7PmHc3oMxGYo2EVkxiOrsACetvCK2Doo1d8hUACSmwBRWImgIASQECJI6AEE9AiSUAlCHdEQAXZjQmouF8fARVD+vriU/1ZxwvHWPPuRmW0gDIgc5cDW4RORZsgnUW+NgdUn+nzJpukmX/+vCfB12fyHPqls370tLlTOvk/E78e6J4k6w6VZ6v2jkdy9757PpceQj0LBko7pqWkx8yk7eEwpAGH4XUCIf0dhvSrHIYUcRhGoyGgw5DCDkPaz2FIv9JhaHzBgEIyqIZwGdqqxbhZojIyRtyA05BGnIaRyIg5426ARAthsw8W32RKAgWhs3KzkI3guMmzYznsMyV/mS9/8omzgMM+897iAepM5/SJHvsMshEy20bIYC88YCNkgI2QOTbCArMRllGJFF80JI6C5CZsA3mvVFEU5FoOs6O6mmPO+wxw3iNyKOfZc+GrArjueRABzFX1W7c8kBSA3E0ByOz1npuSl2GSl8UlL1eSl/uSJx81NyXPexIwNpvrFAApv7kjc1lo08vQFIAsMQUgg1MAcl9YM5kCkPspAFW05K1TDIF6t/W+Pn4KgC053T0Shawj1QKWJwlYhQpYhQlYBglOrqUli5S4dXN6apJjKQC58vQZweu8V/C6UIu8C15zZv+sd7s96R6Yvx4T0zefumV1B/0CLPT4m98R9XTG7zObAEtHhFxjJju/N2quWz/jprqaD/JAvOH9SUN+EO84aUg3Lzr+MdccfmsIC+yzyyfme7hubYgi8OJsAZH5iRagzhz1RYgHnb25vW+OnjyY9P84ggMPv/EPxaOxSpfzyUS0eam0uV4owDotXX2e21q0NPV5junzPK7PS6XPS1+fy4ctTX3uPQkoaKXW53JXKB19nof0eY7q8zxRn+ewPi99fZ5LfV76+pxEiwUEnHdApTOCwZU6l9xEtc6ItWIv02J/geAfWiSQQyq71Lo6j6h2Prun5gBMuZemcpfevdJTZpQpd9opd9L9YSr3pVrxDbWVe5Wu3PnURNT70lfvfJ0wPUdvWMEvhIKv7k+ahVbwC1vBU1PBL5SCp1EFT2MK3nx1ruJpUMVz+pCSpxElH/lIgoeh5pe2mhcge5ier1QpGKfDFH3lKvrCVq+VqegLTNEXcUVfKUVf+YpePm1lKnrvSUChq7Sil5ZR5Sj6IqToC1TRF4mKvoAVfeUr+kIq+gpQ9NEaBgmrGKgD4hRDq3pxm0RdL6i1sq/SlD0efSdoLUMBKfFK6+4iUhEmZvjUHIFp+8rU9tJRWnmaLWPaPuu0Pe3+MLU9mat132SWuqeLZHUvv0ZE35O5p/DlcmFqL7thjZ8/EC96f9LkWuPntsbPTI2fK42fRTV+FtH49rtzlZ+FVL4cENL5WVjnR7+UYGIofTK3tX6D+kmJCqg2rouUhKrUSid4acVRS0zhlwlxVCOQCkVSVfjTiqX6j+O9CxipKBU3R/mXIeVfYqGKEg5VlFa1mluuBsReS6QCOJrg0IS8os358LGJJtUP2hgeUJIWFiV44gJBMxdKMDBqREbLsHJvLP9nCXRNAdqmsB6lajn/OKF5Yaqn4rqfUUMYWbUa8ppbrJEXKdUaeTE5e7farc7aemfUbOTFMB8TD3KTws0utOfzBx5GkLNZXns2FQCUMZv6mjObBJ3Lt/WHescnk0BTSYaZSDxCR0p3Ir9TKeUnbb1v5ZSa07m87nRKBC09meqKnEpx4d4kmsoOd/sR43m7nxgLuwtQNHd+kG+ER2+IE75Re7bEEkN3blVkKSndPY8G9u+ls2FaxZZLbP9eJuzfutqSAOWW6qmJVXDpP473LuD+vVTcnP17Gdq/l9j+vYT376W1f1Nn/waqLZfI/h0NsygAOVzCJMnwe7m8U+KOLskN6Ugr3yN46IWgsZcluK8b9ZfL8L6uZvrUHGK08TA/rgDxMyrRqWzl8fK52bFDXmcof8B1DvsH/MBxAO0WH/Njrpb+xe3IYjhWfXuA/YBrjeKVMxRpn6SAGFFNvDA0MSd11dcilG5SOcrPyveqMF1cJehinfBFgIwv9dzEyvnyH8d7GTjrpFLsHGVcoampCzA3deEkpwLpXBWSnbqA0lMXTu5JhXZ+JQkiJ1A5gzLHaW4i/UTdLF1Lc3pDdNIywSgeR6FoHKUC1bSRDFZF1bSY71NzjOnc0EioqICqbDBNi3m2Sea6tolTSUGsfDCCVnWQhLIOolPCCJATph6cWFlhwBOBvsbuXT6bzymIncTxYK8zMkc93fKnqKubzGFfNwFSythz/sZ/9d3dNNr3ysDFxSVUEw3t9NZ3SpRPPcAQ0LQUMRqo10PbNBOwtIMYaWIkUtxhzPipNQpzgYtlKXzgahPKPGdvwZzgRecE7/y9heUEz7VoNIXbjoHkoQ5bbuWFlWZG8CqQlDIQnWlGgFQz/dRWshnwRN77wM22lDvUTTsj4X5beMMtrOOW3XIrd/ZdIN+MIF236CJdhrmjvUiS5MEaNqASHW7bEB5mSHdafhrFI1sU79IF14UYOWpEVYaQDNYEnXhZ9F+s2AKD5EZ3Xhlc5WRmrGqRnnfGxgZiVH7OGUc5v+HYVPlAvNj9SVPq2FRpxaaoFZsqZWyKRmNTNBab4u/MFgINxqQYIRyLopFYFPolxGAzBlWY3iyFzB6sHhJ4NZp6FuvmIvHek2qIDPL+ZUS6eTVaRqRIUsqIWIsBTGyWqoHau3qDmqpLz1R16nXI0trZ0NohklA8RJZ6Z1sCO5tyxS2tnc1/ItgmWBqmqvIRLt1NLVhBRPCGaiS1oxpBWqp1r+dtcKqpmuHf1YIeb6vGwPHwLkTv6s3Q5ml3j8QNrCM1Nq1l2qaFh+woGrIjYAERW2CKItJcrZvZU4seNUaXhjtCrWs7xESLY3xKhQJpRZng/mqJQSa7vRoZ6iPioTqKNFhT59alt0sumVG/7Iz6rPvDMuorrUSapZXakpFkc4Et6lheS+XZDOwjMXtzecOGQ/VAvOL9SVNpw6GyDYfSNBwqZTiUUcOhjBgOxotz66EMWQ+MOpDOokYjJkT46wgOph1R2bksrMkM1ndUI/98umJO2AhkKmPER5pTHY2Bcj2My/unq/q/OGirFnbxf8jn3vVLikC74g53xne10S3OIrwStES3IegejGkxTorHOOkS9qwLtFr0a6oIpyB0DsU0FOAkTukktSKcBC3jJAl1nNToKAu1lFXdYK0YJ/BE3vvAh3zVeNKNcpJgC0aC9mAkSBNGYnVhpE6kkwKRToI0YqTRUKeEKsalSFAMf6QXN0o0hAS1ISCJoSc8zEnRMCcBizipEeckkTJOOc+n1hBTo9rA0MEDmsCgcYZETmkO8HTSUc0d0/+8RuPnNZpyXvOaxs9vvl1lkQXWZo/OZHjwczFHsHSLxI6V4qIx8P70sOfid9ZOLWzuIu8Nzm02EAIRd60OJjAF7yCSjnvOB5w8ZP88rs/WKwVBxpG/u+V02O3qzdmnZ53d3vG+bDbNZQcYpTGemk1bX9QdZLrV2wDCiFI11+AbiKoiE2XKs6C6H8Ht/7x+c7g4eck+EwolbxHNEKL6Y312YN0nuqnZ4cD0HmGc45OPTQo/Rhbn1q2YBG6MLM7t2epNvd4n8BOEcY5/P+wu6ifyvyms3RHxe7yq23+sdk23rFJuYJHHuf+82ffj7wyYhYzVh5bUJ1MGeT5eXYRZdQSziAkdNbFDvz/bbq/CHBhFlMfPmzawuh2yILe/r3ar9bqOMFNUEV6HfR1j1JGEuXTL/Kf19sM+wkrTBfm9qv91qDdts4q8o0EX5reu68hH5CRhLoc33b8RPoIozOlDw9AKE2iCfH5ZNe1P291RVtUv2937ZnPxuNkxG+5TmKlHjfF+17ZXJ4+3Hzbr7eoc5WlTBXm97L75vg2zkkRBTq/2dRIzgw7j9/7fJ4/rdd3ioqQpAjz+UrchBt3P4dF/rT/tIxwYSYALk9G//iPERZIEubRhDsE3eRWeh1eBeVhvL06ebfFNQ/4eGs/e79n2Yh/koqkwXpd1Z02f/P3wZt3scXF3yDBum9Vlvb9andViIXVpVvgTwtQJvIUQJnO36OP8+RaQyNwgjnP++arPc5vUGO/tob06tCcv2D882xblDNFifPftdre6qE8esfMtytIhi3F7XJ8frtbN2aqtBXBt3wHxOwRVnEMW4/ZTs27rXdqjmrQxvmzRPGIHvVaZ3uFlkTA06a6v+H/S7iOJY5xf1p1PKM5U0sX4vWr+O86MEUU5Xa2b+PLlVDFev+yahKXFqTBebX15tV61XdfX1/zP+vz1av8eZYsOAO7wdn8sW0Zy6mXJGJjTMoA8fVu3Z+9eCzeCwr3++fWL6Wz605PXj/6/6Wz66jWGmC3r4Ef/xOifGP0To39i9E+M/onRPzH6J0b/xOifGP0To39i9E+M/onRPzH6J77eP9GwxAjd6Yh1JzJ69dwjM9VsJqHVi+/CUB0VDP8H7/0w470eZry1w0x0cpiJxg2nMC9Rugwmc3D92TlJvszMGkrTe+LxdCeE1/wgfhaVGIoluHT1MKKmZ98pXUb9PZ3OpvXHq+0GOJCgo5/oAYzBbrU5316mjX3JaL+n7JPvDpvuANtNii7XSc/Z4Yz5KJmmw66NXqnRKzV6pUav1OiVGr1So1dq9EqNXqnRKzV6pUav1OiVGr1So1dq9Er18Eqpqv3O3eR6ZNrmst4eWCnQavOJuyyUI2K32uwvm7Y7cmE1PpbzJuHA82U2Fe01mc9EVvtBziOnpq6vU+UXezh/KeaD+teh2XXvw7qlS3+LeBX1eNpFJovfRE1Y19y7q6l7wS53lZbttqM8ebfav/iwkTWBBnVX5b07bLqpPjmc7amo1TNLzKreFWZdlZc4C/+5frf6d8OmqKu62nSH7oeHdgt+1Gaj3XiGT++L/7rdozPUaAcs2ymffDCdzia6JtL8W87FbCLrIR+w4r8Hn7/w6mdd79fV/7GKZ1W+p9u4/eEPZh0yKwUWD9n99J1f8Hz37ueuWQGf4Pf1p/mk2bCxojz0zp077CorXwZnkne81UTGpN51fxMz6l2Xs2t1yY1VY4JLQFdnwj+rGn3310/32Ouj3Tn0gImxvGQxJ194QBFnlV7DiZdwOu1rvebTN1+2WqFVqz1eOIDehpSsJlasmuoio331BV/AmBJvWQTh7XZ3yQzL84OoHPXCBI7+lFxxZclY7rtVL/48kcx9/SLaad0K/aJwKPkMuH1MkuVdzaZeyvqSXM6XzX7fbC60UKuJd5c2k2rJQMr0p8kfp39SQ/40/aOz7jN6IodAiz+jxxf3sHp29e65p4+7FWvpVfIt6NU+M52qZ764KxXpXjJXkKkbCIB+HuoI7vT3nZutS9B+wwnthueqb8ncb1siH3huNi3xnsR9C7gVuOLlNCxBWw3PoUbgc7sP+NxvPzKH24DPgS7gc6cJ+BxtAh6FTt3E8OcFxTD9vzNqIUJuwujzILXuXTJPa12Cdy7BGpeAbYXnugdJpKmw2gjNEVYbqBZHRlFNoFoPEyXUMcjpVGj1C0LbBSU0TtR9E4G2ibLLldUpyH0S9yXgNkGSldskKNgjCG0RhHQIsroAO02AgfZAcHegaAfgbjsKtNdqB0E/sUWlbdeJQtW2Jg5FWicWvBEL2gkIbIpoNPWJtERsLagTAgCZ+Thm392R9qZYyaaFkF3/IwoDWX9GeUF+SP7/exNtQcOAUJyO40EpUhv4SdvgQ3zQDP2gmXMsc2Uhv/lzWUYDKzvdYsJ7e+bgyUx30O1xMuNgeX1OZm9X6/Wb1dl7M4frp4dPn7EUrqevp7Ppo4fPHz3p/v/0L8+xYja2rqwyuGfdiIfPfwXJ29VFJHXrcvVReA3p3HUbpjiL6OKbcRbpY4f6Vu55hE+/5wJi0/zt+X9IMYADSEF+izmOHlQkIXxSAW2m23ZQcW2m3ucU9fyQzTSfoIchZTPNoZOKd6aBwOOiQN9SlgJI34JkCOuJFBZosbgTutHA5H0PJn0O7cc5mKhZdk8m0hFurDa262ist7nEjHv62oSAE5fFpuT/IDYpGxvumIuhPzQc8q2PBQ0XYD/cUupzxmXqkluesTMooxpPobfyFMqNEFyC2O/D61J2m0RFymh//6dRPrPAefS7O8ZHZDa3gZUpLj7/ddrvIJr2Ha+rBvlnGkYHat4DLYHk86sGdLlA8fZU3+6OCEMvoS54iYMUYvXrRpFLEoBLjGbdQK9u2Vrb1Hzek4DIEVQjligujtILwpXgaCWpYCUIVgnQplshlVAfqCSOU9IdugKOnNXFADB69pru7pGoATtSozf3UT0ZhgIEMUqMttwxhJJuTk9NcgyghOpVo9bvjxM6NxRgcYwvqPwTBjyJuuTAk1D8BHy53dUcnoTOHXwSOh/m6+HwJAg6iTz1UQ+JY87ASeYdOAn7wwQnUV34f2vmLt7gImDROW3/LXRfFIYgAYVAg/sC2L7yYS1kX+9J3JcALTrFylFuQewBFHoAQR6wgAcWtkUHwP8iqANliiBwqJN5RBwGQxMEFFsYRxAboMUkDb+3RMWkxJQcCD5ggPcq6AFYG3aCYhJz4ED3oy1v3gFOisBsp7vicMSTJegAp/0c4KKSmaHRbOoPk5f1xZOPV3fidc2T6WF6F0g3XMxvXz5Qc+OpQE2vLKAGSgAq8mACUJEf391rAi3u0Skjw0wZz/jtMWt8wKATl+oatHClsHmjA81bp8v6TFtHP+ispXrBFIQTO7ui87YYZt7EibnHzIkRg85dqhslGB1j2fAnZ6v1+o56QL39z9iQsPfjNgbA+kxzb1eFCR4TDYKZxGPK3i1J2Yu6MCz8INzyN8mGSd6zpNlabDjCEzqkb4jjK9wc14yWWfOO5vKZ2E3RgIpJDMdVYAG9bYEVMOjRK7JCIAEltoAi0RJAQAkgoMQRUIIJaJEkoBK+KyKgguzGBFTcr4+AiiF9vfCpnqzjBWKseXfjMVpAGQRaEBlQ1LIJ0ggioIBiS0IClLT9EQB1JRCKAKhIUhDbXbg3TFVJh5k3gIdCXJebcpMxRXLnO+Hz+t8Trlm+a/bPV8+Fxy8SM1kcK2bS37dIAd/i9d7UDa4sviK44oZGtCvRj6pggRk5EfqPBw8mf1KXzLewH/pPpi+zh5PSgxXE9aFLmqQTNR6hpxPlTyGd6N4zUS+6w27AfUkj7stIjMb7DkC8Bl3hn5Xz+ge+21qLO+D9POZqkGCUFuI8vyLXxNn28mq1a/bbzb3J9McH09lExHjmwPL48cFkrtbGfPhvnupg1TraANjE1LPEpjdpHRMsSw/nZMcK52RK5Wa+ypXPnAXCOZn3EsFwTnZj4ZzMNiSz5HBOFEPahFPFxcKgGgRL2lryxs0SFaMxQstHliQfOKJ01SukkwEhHVgnmjPuxXaUEAoUW0wCcyWBgtBZuXnoHJfZqz435S/D5C+Ly1+u5C/35U8+cW7Kn/ck7lvA5zgpy7kjgBkmgDl0jsvtc1zuC1UGn+Ny4ByXO+e4DDvHkXlUJCWCcUAeBclNHODkvVJlUZBrQczTgg14mIbMMVHMIBHLtVBlEVGUM31qDjHlUBxpECksVIEyj0QieVqFe+bI7WVfmAKYYwKYxwWwUAJY+AIoH7YwBdB7EjCBptBWuRTjwhG9PLT35WieVp6Yp5XDh5HCl9lc5mkVfp4WiVYACHzwQF0yIzh+spYtRPwuiRLHibW8FWnyFojuoZn/OSRHhRaePFKSzGf31ByAJW0VysQ30o2KXulGpVrxXboRZ/bPerfbk+4XQ2bffOrW2J3Al2DpIr/5Xa9PZ/xOswm4kESiTMzdwu+Pulqsn3E3i5oT8kC85f1JQ34Q7zlpSDc3Whao5vBbQ1g6Frt8Yr6JG5aEKIKvzhYSoSdaoDpDFRIpni7kzfB9c/zkweRrPpLgwVMn+AfjmTSqwEui9mGafqkqvCSlY6osA+edwlayS1PdF5i6L+LqfqnU/dJX9/KJl6a6957EfQnwvCN3jqWj84uQzi+w804Bn3cK87yztA2upa/mC6TEK1qRoAEaA3U9kmb4w466VaKyV/Ra3y/T9D0eWydojUIB6fGlVt9FpNJLzfWpOUaXehmLjmFk6koFcZVDZt71rnMITbvdTnbcT9+/mAH7sscqaAjxH3Ll4OkCBMkXEDimmDatlDbldJjhXLmGc2nrr8rUpCWmScu4Jq2UJq18TSqftjI1qfckoBFTacNZGiOVo0TLkBItUcO5TDScS9hwrnyNWkrDuQIM52h6gESuDUgWpxjadBa3SVWnnFqLRJUmEngeAEETAUpISVZaMZYRZSpm+NQcgVnPlWk9y7B35VmKlFnPtLOeSfeHaT2TuVr3DbXMZ7pINp/l14jYz2TuGdByuTAzkt6wBb14IF70/qRZaAt6YVvQhWlBL5QFXUQt6CJiQdvvzk3oImRCywEhG7oI29DRLyWYGEY0mdtWdIO6K4nKPWlcTyUJlfIunTwPK+VkiSn8ZULKiZFzAiWdqEwRK+3EfxzvXUADeqm4Ocp/GVL+S8yCXsIW9NIq6XVreoE0lSViQ0fDq03IN9mcD281N6neyMbwQ5K0DBKCh0kJGiddgjkkRhLJMqzcG8sHuQRaSwG9pVgjZ7Wcf5zQvDDV0/K6n1GjxFkFbfKaW9GWFyklbXkxOXu32q3O2npnFLblxTAfE49/kqWbjm3P5w/cmy9ns7r2bCqMPSuWjMwmQefybf2h3vHJJNBUkmEmEg+UkcqdyO9U3c1JW+9bOaVmNcD8utMpQQr1ZKorcirFhXuTaL0P3BJNjOc90WIs7FZp0QKjIb4RxUModI5E+yVcI7pzq0p0SenueTSwf1fOhmlVpFfY/l0l7N+6JJ0ANenqqYlVle4/jvcu4P5dKW7O/l2F9u8K278reP+urP2bOvs3UJJewfs3jUY5FEYnLmGSZPi9XN4pcUeX5IZ0pNU4UzzgQdGARwXu60aRehXe19VMn5pDjF5H5scVOKlGuw4q+x29fG46weR1BqQKXOfIqsAPHGrV7oNEj7larus0U4thGJ+ZxX7ItRYoAkN6ISmsW1QTLwxNzEld9bUIZu87VS3ESnUlaIUNSSixITrblQDprurRiZXwCjyR90JIIv9cMXRT+dFiG8nMSeZfONn8QKk8QQpuJEc7oX/hZvTjbbIXCaInAJCDssdpbiIZRN0sXVtzekOE0hIXKR6voHhPJbDYhhgJq2QeVdhixk+tQaafQ0NNo7KqMiQ1LebkJpnr5SZueYuVIUnwUpuUWhudJEmALEn14MTKkwSeCHQ7du/y2XxOQezIaLiTGUGd3vKnqNebENjtTYDMSfacv/Fffc83jUaVDOBxXEg10dD+b32nRBHVAwwZTUuepHhkiGaojML1NkYCJYlU3BgzfmqNwrzhYlkKd7g6G2Se3zdj/vCs84fT7g/LH55r0Wgyt30NyUMdCZ3SDmKlXBK0zIQk1JkQnXVJgLRL/dRW4iXwRN77wM0J1ey5yZckWE3CXwVsUEiRDoXUOg/lzt4LpGuKEb4M5+kyzH3uWZIkD9bgBpXocJub8DBDutMyMike5KJokIuAFSPEyMkkqmaEZLAm6MTLov9ihRl2dbtDQ8tE5WQyMjNstciTw1ZsbCBcVXjhKjZiesNhqvyBeLH7kybXYarcClNRK0yVyzAVjYapaCxMxd+ZLQQaDE8xQjgsRSNhKfRLiMFmOKowHVtdf5RHq7N3dbDmUuB7aepZrPuVoEurvDTI+xdf6mb/aPGlIkkpvuR9bTC5WeqOk/v3uLG69IxVp4aGWOltBK3nIQkFPURnuBEgxU09M7GS3IAngq2CpWGsqhOqm+RGglU9ZIEbq4tUY3WBGKtA2ht7Tm6sLgFjNaF7GwMWDTRu278f3ETlYKhpuxijNbautJQlisfwKBrDI2BhDzHS3cgi1pKym91TawBqky4N14Ra3HbQiS6P8z0V3K4VeYIbUyYGnuy+lGSwD4nH7+gSbk2pJdnbLwtm3heded9ldhSWeV9pZdIUVr5LRpINB760Y9kulWc+8O/EbM/iho2I8oF4yfuTptRGRGkbEZVpRJTKiKiiRkQVMSLMN+emRBUyJTh5IM9FDUcMisgXEixMs6Kys1xsCGq0gbOGULPonWMWDTdccerjqN1yBa3VIwnFelRnwFAgA0Y9P7Ubr/hP5L0Q4rLNFEN3h0XL9ijYf4U6DVgo1IEFKd2jUA8W6jVhQav3FtG4tYNQHlDNFuFNOG/tO6ZuwNYgo7FwYmN8PCa9QMv64IMhNXuyRCr7nK9wao20pDlQ9EF1F3ZR8BHFkmes+Fizh180ItuGs9K7n/+L49nrJSL+D0XXuhYVUdR7PLjGOK82uudrlFvCOrIyz2laHG2Bx2wXCKbsv+vdPtC6gKoomiB09VeoDzVxyiWpHUJDSzdJQu0m1SE0CoTQ1HNTO4TmP5H3PrAfL1f8XHUcLOXkrwL68XLEj5ebfjzqdKamULwtR9BGoqFq8U0DkiQohvfaiRslallBbQhIWpRsgQeaFyiwLAHLOKkZJYsUcsp5PrWGmHr1w3b3vt69qtf1WbvdBX0wApbPGRJxxNjEad4Yd0x/lwyNu2RoikvGW9mLm+/gXeSBtdmjZWugZ+sC7OFNFvPEJt7iojHw/vSw5+J31k7vmyiXRW+US6uzosab1EaW3doNpuCt1Ti3F2+n9377PP1fu/rt1Nwy2V55uT2v13vR3O3kIfvncX22XilU1s9fTr/Mpmfv6rP3P3UNdbuePxHO4Gb886Zt1t8/svko9tsNn6Dpvc9fZlYzEghyU3VIAN9e1HOboJ3eiar7EXze8/rN4eLkJfvE6EtZRDOEqP5Ynx1Yu5huWnctys0jjHN88rFJ4cfI4ty61ZbAjZHFuT1bvanX+wR+gjDO8e+H3UX9RP43hbU7In6PV3X7j9Wu6ZZVyg0s8jj3nzf7fvydAbOQdD20NEYyZZDn49VFmFVHEOTwNKITnr4Nj2cGfIKJn6R3EtVTmNvfV7vVel1HmCmqCK/Dvo4x6kjCXLpl/tN6+2EfYaXpgvxeMb3cNqvIOxp0YX7ruo58RE4S5nJ40/0b4SOIwpw+NAz8OYEmyOeXVdP+tN0dZVX9st29bzYXj5sds/8+hZl61Bjvd217dfJ4+2Gz3q7OUZ42VZDXy+6b79swK0kU5PRqXycxM+gwfu//ffK4XtctLkqaIsDjL3UbYtD9HB791/rTPsKBkQS4MBn96z9CXCRJkEsb5hB8k1fheXgVmIf19uLk2RbfNOTvofHs/Z5tL/ZBLpoK43VZd5b4yd8Pb9bNHhd3hwzjtlld1vur1VktFlKXhok/IUydwFsIYTJ3iz7On28BicwN4jjnn6/6PLdJjfHeHtqrQ3vygv3D8/JRzhAtxnffbneri/rkETsboywdshi3x/X54WrdnK3amscu7/UdEL9DUMU5ZDFuPzXrtt6lPapJG+PLFs0j1hW2VaZ3eFkkDE266yv+n7T7SOIY55d150+KM5V0MX6vmv+OM2NEUU5X6ya+fDlVjNcvuyZhaXEqjFdbX16tV23XSv81/7M+f73av0fZogOAO7zdH8uWkZx6WTJfvsyki0Hmlkzfrpr1i83fVh9f1l0WFXNDrDafuDtEujRkY4zRDTG6IUY3xOiGGN0QoxtidEOMbojRDTG6IUY3xOiGGN0QoxtidEOMboivd0M0zPGgW5+xdmVG8657ZKa6TyX0fvLTLFSLlXufec+Ue7+JZjAz3vxlxnu9zERrl5no5HIK8xIdDMCcDaN42nSYeGzcOeDFfohrRSWMYmkvPOue8dh3epZRf0+ns2n98Wq7Ac4g6OgnegBjsFttzreXaWNfMtrvKfvKu8OmO7N2aTC6Ti89k4cz5qOkK4qX44yOqNERNTqiRkfU6IgaHVGjI2p0RI2OqNERNTqiRkfU6IgaHVGjI2p0RKU7olSXjs7D5Hpk2uay3na7LpATI10N0pl0BGtRWJ4dd1n+B/mNnCK7vv6UX+zh/H2Y++lfh2bXZQD9ZtQwMdecdLuIt9Y+MVkQJ+rEuvb+Xfn+C3a5q75stx3lybvV/sWHjawTNKi7su3dYdNN9MnhbE9F/Z5Zdlb1rjrrKr/ESfjP9bvVvxs2S1011aY7cj88tFvwkzabqwMrNfsym/K9h/3ni/+63aMz+HZVOEdZhaVTUvlgOp1NdJ2k+beci9lE1kg+YAWBDz5/4RXRugawqwlkVdCqpE93WP3DH8zaZFYeLB6y++k7vwj67t3PXV8SPsHv60/zSbNhY0XJ6J07d9hVVtIMziTvea2JjEm96/4mZtS7LmfX6pM9j1RogktAV2zCP6vafffXT/fY66O9ePSAibG8ZIEnX3hAYWeVXteJ921woQRc+JibL2Wt0ErWHi8cwMOFy1hpYhWrVaVa9tUXzaatd/9erUGdcLn6+PggCkiR35+2NSfYAxRJymNRfDPaw5R9Ma2u8JtTehf40ZjPb08/FOW3qSCKEq91LwdUEYviK3RERvvqCL7JIUXabct0x9vt7pIdPc/l6vZih46ZJbniBhVjuWfd8fmfJ5K5r0ZEp81boUVkEwsxA25bs2SZV7OpV7O+JFf0ZbPfN5sLLdhq4t3VzSRbMpBy/Wnyx+mf1JA/Tf/oLP2Mnsgh0PLP6PElPqyEXdvs3FPB3Yq1oX2/Bd3aZ6ZTFc0Xd6UiXY8kXIakc5oEzUNN6ByQjrnZ8ggFDUnADJmrfkdzv92RfOC52ezIexL3LeDOc4qX0+gIRQqZQ13n5nbTubnftghBCZkDHefmTsM5HCIk1vFIyhDe8UhQDNNgLqNmFyNxK3SvBal1z6N5WktQvCMo1vAIRAWZ695FEUwQtRGaI6wmci2On6ZayLUeclqo05jTwtjqM4a2GUvoqKwbKgP9lGXHS6vDmPsk7kvA7cUkK7e5WLC3GNpaDOksZgEEOPgAQFsxpKtYtDdfG4K+attBMNJsUWnbdaJQta2JVpXWwQlv4IR2EAM7JRvNwCLdGVsLEI0AcKc+2ul3d6S9KVayaSFk1/+IwkDWn1FekB+S///eRFvQMGwkp+OokYrUhofUNvgQHxRHZXFAWbyjWX7zR7OMBlZ2usWEY1Xk4NFMN9fvcTIjvXuMvV2t129WZ+9NX/xPD58+Y3mdT19PZ9NHD58/etL9/+lfnr94Cad0snVlsnj4rBvx8PmvIHm7uogkd3I/RvcjnbuBhRSfEF18gy4h9a18r083/Z4ziE3zt+cDIsUAPiBpKck5jh5UJCF8UgFtptt2UHFtpt7nFPX8kM00n6CHIWUzzaGTinemgSDiY9utkiV8z5UkQ1hPpDC3UHkndKOByfseTPoc2o9zMFGz7J5MZLDMWG1s19GIsHOJLPv0tQkUKy6LTcn/QWxSNoLsMRdDfwBZ5FsfC0A2wH64pdTnjMvUJbc8Y2dQRjWeQm/lKZQbIbgEsd+H16XsNomKlNH+/k+jfGaB8+h3d4yPyGxuA1FbXHz+67TfQTTtO15XDfLPNIwO1LwHWgLJ51eNbHaBAptpDIfVBQprRl1UMwcek5qaD4XrTEDrpLrJP9DjX7bkNzWf9yQgmhTVUGaKi6P0gvCcFIUxo4koZhQGMaO+BqQSwoz6CGZ5HPDqIox3dTEAfJm9prt7JGrAjtTo6X9UT4ahAEHMTaoVGo3Bll1YqGUUBS2jBjaPXL8/TujcUIDFMb6g8k8YgGXqkgNYRvET8OV2V3PAMjp3EMvofJivV6Bfr4DhyuSpj3rAXHOGVjbv0MrYHyZamUID+a2Zu1DEIQQTBxrRwi9BoRoTkBo1eAmAXSIf1kIu8Z7EfQnQolOsHOUWBGlcYBbdArboFqZF5+CVAHAlC9iiK1MEgQOfzSPiMBjQMKDYwhDD2AAtJmm4JTg+IwrPCKIzGpglCpsR1oadoJjEHFPY/WjLm3eAkyIw2+muOBwocQk6wGk/B7hob8AQKTf1h8nL+uLJx6s78WYHk+lhehfKKsxuXz6QSjy/6YwgnfHeIydID/KzgooimBVUDOADlpPY4PlUZJjZa3qlUjXnw85XqpvQhm3GpowOM2W8oqLHrPEBg05cqlPMgvbD5m0x0Lx1G0KfaevoB521VH9KMEzGSmdOzlbr9R31gNoOmLEhYTfIrcyG7jHNvX0WJvpUNBpmEo+5e7ckdy/qy7AAyPAjgEk2EEysZdWb98PT5tEhfWMdX+HvuGbYzJp3NKnPBH+LRlZMYjjAgiA837IICxj96BViASGdHURnJGwCCCgE5+yhOWMCWiQJqMT/iwioILsxARX36yOgYkhfd3yqS+t4ERlr3t3AjBZQhqEYhBYVha+CNAIpKrAck6BEJW1/CFFdNohCiCqSEISoOpNaOI/h2RCVfM6YyLQ4gJRJ0+OO+Ypp0qVT+DwpmpSJMqAuMXUuIepNWkcPZgHnqhOqyY4VNMqUMs98ZS6fOQsEjTLvJUDnqowcZX0jR6BzlcLOVWo6VzNbm2dwsOhrnKsmsCmuuQ2qQRChLR1s3CxRaxsjtNLOhnKwgn7TLDmKZM64G0zSQijwZDEJzJUECkJn5eYhY8oJKeTHCm7kSv5yX/7kE+eB4EbuvcUDNPDA6ROjGzlkTOW2MZXDEQvAmMoBYyp3jKkFZkwtoxIpoYQD4ihIbsKIkvdKFUVBruUwP6pbPhboyIFAByKHcp69cIcqFuQPiIhgoWoFeVAASZko3JSJzF7zhSl9GSZ9WVz6CiV9hS998mELU/q8JwFj2YVOmZB7aOHIXRba+DI0ZSJLTJnI4JSJwhfYTKZMFH7KRBUtEeQo3YEKQUZw/LQJW4L4XRLFjRNrYSuShK1Cha3ChC2DhKjQkpNFSgP53J6aA7DkiUI5SI2wf9Er7F+q5d6F/Tmzf9a73Z50vxgC++ZTt8DuBL4DC9v+5venPp3xO80m4DISAeuYGc/vj1rw1s+48a7mhDwQb3l/0pAfxHtOGtLNjY4ezTWH3xrC0iLY5RPzTdyIAEQRfHW2kMj8RItTZ6JCAsXD9t4M3zfHTx5MvuYjCR48hMk/GI9oq0ILDoqHKflK1VlwOkzLV66Wz23dWplaPse0fB7X8pXS8pWv5eXTVqaW954EFLpKa3lpqVWOls9DWj5HtXyeqOVzWMtXvpbPpZavfC1P4iUXAgYxkGTPKYZW9OI2iZpeUGtVX6VFUQNhVLTcIoeUeKV1dx4ptxAzfGqOwLR9ZWp76SWtPM1GmbannbYn3R+mtidzte4baql7ukhW9/JrRPQ9mXsKXy4XpvboDWv8xQPxovcnzUJr/IWt8amp8RdK49OoxqcRjW+/O1f5NKTy5YCQzqdhnR/9UoKJofTJ3Nb6DXqwJipU0bhnahIqASmcsIAVoSgwhV8kRCiMEAUUo1CBBStK4T+O9y6ga6tQ3BzlX4SUf4H5tgrYt1VYpSBuLQgQ1SiQ8rpoNUgTOkY358M7s5rUg3NjHJlJWsCB4DkLBC0CKcCQgxFzKMLKvbEOzAXQkgDoScCahKrl/OOE5oWpnrLrfkYNOWQlQstrbiZ0XqSkQufF5Ozdarc6a+udkRCdF8N8TDwzgmRu3o49nz9wv5Oczfzas6kAm4zZ1Nec2SToXL6tP9Q7PpkEmkoyzETigXKSuxP5ncrXPGnrfSun1JzO4rrTKRGv9GSqK3IqxYV7k2ieKNxKQ4znvTRiLOwWG9HE1EG+ER4rJU6wVO3ZEvsL3blVBZOkdPc8Gti/S2fDtCqZSmz/LhP2b13KRIBaJvXUxKpm8h/Hexdw/y4VN2f/LkP7d4nt3yW8f5fW/k2d/RsoZSqR/TsanlKAb7iESZLh93J5p8QdXZIb0pFWG0PwoBRBo1IluK8bxU1leF9XM31qDjFq5M2PK0D3jDJPKuvkXz43y+HldYbKB1znMH3ADxy3z+5uuDzmaulfOYoshmMVjwbYD7nW8MALWcIZmQo4EdXEC0MTc1JXfS1C8cmlo/ys6qslpouXCbpYl18RoP5KPTexKrD8x/FeBg5TLhU7Rxkv0aSvBZj1tXDSvoDiqiWS97WAEr8WTrByiQUrSZUgcgJFMyhznOYm4pXqZulamtMbopNWm0XwMApB4yhLUE0b5VnLqJoW831qjjGdGxq5FBVQlcCjaTHPNslc13blyIOVv1Nh4lkliKdO4CFABo96amLl8PiPA/oZu/f4bDykoLUFswpZSRXq4q4SXdwV7OImQD5PJX3cxrlQF7PMY2JpoNficqmJhnZ16zslSqUeYIhlWkYPxQut6BwTywoUSyOppwqLpTHfp+YgzOstVqNwe6szQOb5dzPm9846vzft/rD83rkWiCZzy5tJHupY49QZECsJiKA1DySh6IHoPCACJALpp7ZSgYAn8t4Hbl4zV/zc3OpgRzCCtgQjSE8wYjUF625nbbVAAhFB+oJRki7A3LeeJYnxYAXQqDiHy6DDwwzRTksSongwi6LBLAJWQRAjUYioOgiSwXqgEy+L/osVTmCo2ehmqxKFGJkZnlrkyeEpNjYQliq8sBQHIr/hcFT+QLzY/UmT63BUboWjqBWOymU4ikbDUTQWjuLvzBYCDYahGCEcfqKR8BP6JcRgM+xUmA4sBZ4eTD4X+A+aehbrjiAh2ZMyzg3y/snmuhksmmuuSFJSzXnJLiY3S92RaP8et0+Xrn1K3BKdpbW34eVCKfVCS723LYG9TR35ltbe5j8RbBUstY2qA3tLd1sLt2UjqJkqf4raqYQghuoS2OKIslSXgKUa7xrOMekCjT327we3TzmmXtouxmiNrWuZtnXhsTqKN2yD64OWxlYU6yDOZvfUGoDapEvDEaEWtx1cotlxvqcCbLQiTHDjosQAk923iAz2IfE4Hc3g1kXKrbT09suCmfdFZ953GRyFZd5XWpk0hZXXkpFkw4Ev7VhWS+WZD/w7MduzuGEjonwgXvL+pCm1EVHaRkRuGhGlMiLyqBGRR4wI8825KZGHTAlOHshnUcMRgyLyhQQL06yo7GwW1sABa+ungTU+XdX3dbdGKnR8EuKp9s8nDJMIqHbz23i/M6bTcb3x6aq+ttOewZgO47BXrBMUT7fP6H5paSFTiodMaQE76gX8LLo0VMBUEDoHbhqKlxK336IVMCVoGR9Jaf5odH+E2j+qzo1WyBR4Iu99YAeC5udaWsGKPoKW9BGkpo9YRX3UCZxSIHBKkLo+Go2cSuxhXKIExfDuAnGjRPtKUBsCkhbJonjUlKJRUwI3QTPCpiRSzifn+dQaYqpnG+k5ePgTeBHOkMgJ0EGSTjoGumP6nwVp/CxIU86C3sr+D7SWK4rA2uzReAmPpdIlAnyZJXaXExeNgfenhz0Xv7N2en8Ezx3Bc0fw3BE8t5cOKQI6ZNlXh1jdgkCEXatdCUzB24VwblyHTP/Xrn47vWccONhJ43J7Xq/3omHJyUP2z+P6bL1SkGNcOXVb0mHXfRBQd5nF+BAAlCoSBh9XVDWaEFLe+a37ETwrnddvDhcnL9k3sd4PJZohRPXH+uzA2iV087BrUW4eYZzjk49NCj9GFufWLY8Ebowszu3Z6k293ifwE4Rxjn8/7C7qJ/K/KazdEfF7vKrbf6x2TbesUm5gkce5/7zZ9+PvDJiFTvYPLRFPpgzyfLy6CLPqCIIcnr4NM3j6Njy+c3OEOTCKWZqr5F4aWZDb31e71XpdR5gpqgivw76OMepIwly6Zf7TevthH2Gl6YL8XrGWR22ziryjQRfmt67ryEfkJGEuhzfdvxE+gijM6UPDoAgTaGYpvrRjrKpftrv3zebicbNjh75PYaYeNcb7XdtenTzeftist6tzlKdNFeT1svvm+zbMShIFOb3a10nMDDqM3/t/nzyu13WLi5KmCPD4S92GGHQ/h0f/tf60j3BgJAEuTEb/+o8QF0kS5NKGOQTf5FV4Hl4F5mG9vTh5tsU3Dfl7aDx7v2fbi32Qi6bCeF3Wnel88vfDm3Wzx8XdIcO4bVaX9f5qdVaLhdSleeJPCFMn8BZCmMzdoo/z51tAInODOM7556s+z21SY7y3h/bq0J68YP/wwAHKGaLF+O7b7W51UZ88Yg4xlKVDFuP2uD4/XK2bs1VbC1TavgPidwiqOIcsxu2nZt3Wu7RHNWljfNmiecRPdcr0Di+LhKFJd33F/5N2H0kc4/yy7pzIcaaSLsbvVfPfcWaMKMrpat3Ely+nivH6ZdckLC1OhfFq68ur9art+rm+5n/W569X+/coW3QAcIe3+2PZMpJTL0vG8JPKTBbVSWP0MIwehtHDMHoYRg/D6GEYPQyjh2H0MIwehtHDMHoYRg/D6GEYPQyjh+HrPQwNS23QvdJYfzOj29c9MlPtqhKaRfkZFKony73PPF/73m+ie8yMd4uZ8eYwM9ELZiZav5zCvETzAzAdY7t59K5Zn+sclC8zszDbdKJ4rN154ZWEiLuFJcqsNi2alsJT+hmPfad7GfX3dDqb1h+vthvgXIKOfqIHMAa71eZ8e5k29iWj/Z6yL787bLpzbDcpuggwPdOGM+ajZPYMr/UZnVOjc2p0To3OqdE5NTqnRufU6JwanVOjc2p0To3OqdE5NTqnRufU6JxKd06pFiCd18n1yLTNZb09wGU8lmMm8djwZaZqdyGHkFMh29dR8os9XFVCdli/za4rKGJQCtKHIl7h1C+V5EVZXcFkV/z3gl3uyqXbLes48G61f/FhIwv2DOquAG532HSzdnI421NRcGvWeFW9S7y6MitxrP1z/W7174bNTFcJtenOzw8P7Rb8Ps3m6sDqujovHdtB2H+SKkPpN1MYatR4gjPpFoIak+oViYoZ9a7L2f32ykarb7NqtEKLRqsBa0ZpYsmoqS4y2ldf8AWMFE+2LYsJvN3uLpmNeC4Loj3Hv6M2JVdcWTKW+27Viz9PJHNfv4h+e7dCvyhgWj4DbnOjZHlXs6mXsr4kl/Nls983mwst1Gri3aXNpFoykDL9afLH6Z/UkD9N/+is+4yeyCHQ4s/o8cU9rJ5dvXvu6eNuxdqIBN+CXu0z06l65ou7UpEWRHOFobyBUMznIZQAp1/w3Ow/hPYvTmhfPFfNh+Z+7yH5wHOz85D3JO5bwPAAipfTdQjtWjyHwAHmNjbA3O8hNIehAeYAMsDcAQaYY8AANAqmvImBmAuKYTABMmqhxG7CEOYgtW5ANE/r/oI3f8G6D4Gdiee6kdA8Aqq88QDM51bnobbF0ZJUW7jWw0kKtf1yGplaTb/Qnl8JfVV1W1Wgq6rse2e1+3KfxH0JuNeXZOV2+go2+kL7fCFtvqw24U6XcKDHF9ziK945tQ0B3bTtIIhItqi07TpRqNrWxKZJEii8YyreMBXsl2p05op0S20t+CMCgBv62Ibf3ZH2pljJpoWQXf8jCgNZf0Z5QX5I/v97E21BwyBxnI5jxClSGwxO2+BDfFC8c2rmHMtcWchv/lyW0cDKTreYcDDCHDyZ6RbbPU5mHKOwz8ns7Wq9frM6e29mZf308OkzlpT19PV0Nn308PmjJ93/n/7l+YuXcD4WW1cmi4fPuhEPn/8Kkreri0gWFm991f1I564HMMVZRBffYBcx9a38RmHd9HsuIDbN357/hxQDOICkpSTnOHpQkYTwSQW0mW7bQcW1mXqfU9TzQzYTgq1iQavMoZOKd6aBACVj262SJXzPlSRDWE/EBjIXd0I3Gpi878Gkz6H9OAcTNcvuyUQ6wo3VxnYd3V96LnEkn742YSHFZbEp+T+ITcpuOX3MxdC/8zTyrY/VfTrAfril1OeMy9QltzxjZ1BGNZ5Cb+UplBshuASx34fXpew2iYqU0f7+T6N8ZoHzqOjgLxZXZ3Mb+Lni4vNfp/0Oomnf8bpqkH+mYXSg5j3QEkg+v2p8owsU3ohqdKMLFNyIuthGbo97U/OhPfdTWu7rjvtAw33ZH9/UfN6TgJgyVAMaKS6O0gv22KcomBFNxDKiMJQR0GufSiAj6uMY5XHYm4sw6s3FACBGxMERudgnasCO1Giwf1RPhqEA4eb6WqHRGHjRhYVdRFHoIqpXjVq/P07o3FCAxTG+oPJPGLBF6pIDW0TxE/Dldldz2CI6d3CL6HyYr4ejhxQwaJE89VEPnmfOMIvmHWYR+8PELFooVdHMXUDSRcCiW9jaxEL8XmB6bRHXaxrwG8D7lg9roX17T+K+BGjRKVaOcluElNsCs+gWsEW3MC26hW3RAZDgC9iiK1MEgcMfzSPiMBjcKKDYwkCj2AAtJmmY3jiGCAohsoCUlwHovZBLFtaGnaCYxBxZ1P1o/wFQDFIEZjvdFYdjYsCQGLSfA1zUJjPUkE39YfKyvnjy8epOvFJ5Mj1M7wLphtn89uUDNTeeCtT0ygJqoASgYhlMACqWx3f32rij2JSRYaaMJ/r2mDU+YNCJS3UNWkhz2LzRgeat02V9pq2jH3TWUr1gwQgPy+g+OVut13fUA+otbMaGWCf4xTeB/dJjmvt4XNjqNBFIooEck3hMO7slaWdRL5YFQoNbrybZMAloljRbiw0HCUKH9HXT93FUHSfiY807mo9mAgBFgwImMRwbgAX0tgUHQMd9r+gAgQSU2AKKePwBASWAgBJHQAkmoHmSgEoMqIiACrIbE1Bxvz4CKob09SR/hS/tmsEEa97dmIIWUIajFYSoFPVYgjQCTSnwvJIgKSVtfyhKXc2CQlEqkhAUpZwFAxQM01KZ1FIGrSPeWcDd5TjPs2O58TOlozJfR8lnzgJu/Mx7CdDdJX35WV9fPujuQtByLbDczFZSGey+B9xdUb+vCQGHKySDahDAXEu1GDdLVEbGCK2LsqN6hmN+/SzZr2/OuOve10IokPcwCcyVBApCZ+XmIRvBcfLmx3I350r+cl/+5BPnAXdz7r3FA9QVzOkT/c05ZCPkto2Qwz5kwEbIARshd2yEBWYjRB3QCnQxII6C5CZsA3mvVFEU5FoO8xt1PeeA6xmRQznPngNalW/xB0REsFDVW9xNiwSxCzeIndlrvjClL8OkL4tLX6Gkr/ClTz5sYUqf9yRgdLHQQWy5hxaO3GWhjS9Dg9hZYhA7g4PYhS+wmQxiF34Qexkt2uJ4poGaLUZw/EC2LUH8Lonixom1sBVHjUoYwpZBQlRoyckixVp8bk/NAVg4u1B+PyMQW/QKxJZquXeBWM7sn/VutyfdL4bAvvnULbA7ge/AAmm/+a09T2f8TrMJuIxECDFmxPP7owa89TNuvKs5IQ/EW96fNOQH8Z6ThnRzowSh0gx+awiLU3dXT8z3cN3cAEHwvdkqqk60KHXmKSRMPIjqze59Y/jkweRrvg9nwcNJ/FPx6KJKeufoQph6X6qcd06H6felq99zW6suTf2eY/o9j+v3pdLvS1+/y6ddmvrdexJQ3JZav0sbbeno9zyk33NUv+eJ+j2H9fvS1++51O9LX7+TeTTjWeBJBRKeOcXQKl7cJlHHC2qt5Jdp0S08LkjmmJrPIfW91Fo7j6S+ixk+NUdgen5p6nnp9lt6Oo0yPU87PU+6P0w9X6ll31BLz1OSrOflx4go+spT9HKxMI1Hb1jTLx6I97w/aRZa0y8sTU+IqeoXUtUTEtP1HkX43dliIiSk7uWAgL5XDBCFH/1Qgomh8itb5TfoeZqoyFjjHqVJqLqpcJzcVkCswLR9keBv1xExAoTE1PMSKyjmP473LqBHq1DcHM1fhDR/gbm0CtilVVg5+U6ZEwGCaAVS5xStbWlCp+fmfHgfVpN6Xm6MkzJJrGjCI/AEbbZQgA50I8RVhDV7Y52TC6A2fO4Xh7NObGo5/ziheWFqp8V1P6MGbrAyUuU1NyU1L1JyUvNicvZutVudtfXOyEzNi2E+Jh7nJws3C8Wezx+4u0nOZnbt2VSwF8Zs6mvObBJ0Lt/WH+odn0wCTSUZZiLxsC/J3In8TiXOnbT1vpVTak5nft3plLghejLVFTmV4sK9STRhD+5pIMbzpgYxFnavg2iG4CDfCI/8ESf0p/ZsiaCC7twqZC4p3T0vVEtXOhumFS8vsf27TNi/jYA5FDFXYW4rZu4/jvcu4P5dKm7O/l2G9u8S279LeP8urf3bLaoDYuwlsn9Ho1IKNgeXMEky/F4u75S4o0tyQzrSwuIEj0URNBhVgvu6ERkvw/u6mulTc4hRrGx+XAFdZNTbEVmw/PK5WZcsrzNsI+A6BzsCfuDoR3abufKYq6V/CR+yGI5VxRdgP+Raw+MtpITzCxX8FKqJqaGJOamrvmgoLLl0lJ9V3rfEdPEyQRfr+j4CFPip5yZWiZ//ON7LwNHJpWLnKOMlmsJEwRwm6iQxAVV7SySLiUJpTNSJUS6xGCVZJoicwCILyhynuYkwpbpZupbm9IbopNWSETx6QtDwyRJU00Yx4DKqpsV8n5pjTOeGxnpDBVTGzQ1azK1NFq5fu3LkwapSqzDxrBLEU5epEaBOTT01sSrV/McBnYzde3w2HlLQ2oJZhaykCvVvV4n+7Qr2bxOgaq2SDm7jXKjFsoqJpYH3h8ulJhraz63vlCiVeoAhlmm1a6TCxbLCxLICxdIoX6vCYmnM96k5CHN5i9UofN5q31l47t2MOb2zzulNuz9MpzfJtEA0mVtnSkKZd8TJmidW7h1BM/hJQgo/0el3BMi/009tZeABT+S9D9xFRHlA3TQ8EmzNRNDeTARpzkSs7kzEycUjQDIeQRo00Xm6AHPXepYkxoNVoqLiHK5HDQ8zRDstR4/ikSyKRrIImNNPjDw9orL6yQLWA514WfRfrHACwxlFN1uVosfIzODUYpEcnGJj8aAUyb2oFIduveFoVP5AvNj9SZPraFRuRaOoFY3KZTSKRqNRNBaN4u/MFgINRqEYIRx9opHoE/olxGAj6kRy04Gl4GaDieWiEb+mnsXK1CWIbVJ6uUHeP8Ncd+VEM8wVSUqGOS9AxeSm1K1h9u9x+7R07VPiFpyU1t6GF7+kVL+Uem8rgb1N+d9Ka2/znwi2Ckpto2rHYOlua+H+WAQ1U+VPUTuVEMRQLYEtjihLtfQtVUrjbRYY8E+gw8L+/eD2KQcrStvFGK2xdZVpW1egWhaN1RG42qU0tqJYK2c2u6fWANQmLQ1HhFrcdnCJLo7zPRXElRVhgjvIJAaY7AYyZLAPicfp6ALuIaPOraW3XxbMvC86877bMgvLvF9qZdIUVlbLoko2HPjSjuS0kKVnPvDvxGzP4oaNiFIYEdX9SVNqI6K0jYjMNCJKZURkUSMiixgR5ptzUyILmRKcPJDOooYjBkXkCwkWplmxtLNZWDsCrL+aymfpqLpJSkKFY+z4eHPO4/2/mGLGhf/TVf1fHJ1OC774P+R771psJGHY4e53xn210W1d0sC049qj2yx096nExqF43JPmsLddgPOh31dFPQWhc2qmwQaibvc6u0oYLcEjKa30dNyTAnFP9dzUrhX2n8h7H9gLoPrqefXCwWo8gpbjEaQej1gFedSJflKowhipyaPR8KdEZsQlSlAMf+YXN0o0kgS1ISBp4SiKhz4pGvokcEspsyo4Uoon5/nUGmLqWBsHM3iCE933nSGRY5yDs5l0lnPH9D/Q0fiBjqYc6LyVXd58o65iGVibPbra4AFRWsIogtk8sVeXuGgMvD897Ln4nbVTC5W06A9LajafALEGrep3mIJXn6fDvPIBJw/ZP4/rs/VKga9wzNM3FkCqWfMKIV+oWjzw6UTxkImd4dlL3Y/gBn9evzlcnLxknwDFxrWIMPzhWkJGs9fe4Ui7HmGc45OPTQo/Rhbn1q2GBG6MLM7t2epNvd4n8BOEcY4MIFshcKewdkfE7/Gqbv+x2jXdskq5gUUe5/7zZt+PvzNgFjJHH1oSnUwZ5Pl4dRFm1REEOTx9G2bw9G14/LPt9irMgVFEefy8aQOr2yGbJZn9iYeDMNVhX8cYHfaRr8SW+U/r7Yd9hJWmC/J71cGLb9pmFXlHgy7Mb13XkY/IScJcDm+6fyN8BFGY04eGYTAl0AT5/LJq2p+6zeoIq6rDPm82F4+bHbPPPoWZetSzJNz5r0an96Hnk/Dpg5xe7eskZgYdxu/9v08e1+u6xUVJUwR4/KVuQwy6n8Oj/1p/2kc4MJIAFyajf/1HiIskCXJpwxyCb/IqPA+vAvOw3l6cPNvim4b8PTSevd+z7cU+yEVTYbwu685SPvn74c262ePi7pBh3Dary3p/tTqrxULq0qrwJ4SpE3gLIUzmbtHH+fMtIJG5QRzn/PNVn+c2qTHe20N7dWhPXrB/eHYtyhmixfju2+1udVGfPGJnV5SlQxbj9rg+P1ytm7NVWws4vr4D4ncIqjiHLMbtp2bd1ru0RzVpY3zZonl02HXnamV6h5dFwtCku77i/0m7jySOcX5Zd/6eOFNJF+P3qvnvODNGFOV0tW7iy5dTxXj9smsSlhanwni19eXVetV23QBf8z/r89er/XuULToAuMPb/bFsGcmplyVjIGnKyLEqWx89DKOHYfQwjB6G0cMwehhGD8PoYRg9DKOHYfQwjB6G0cMwehhGD8PoYfh6D0PDUht0byLWT8jornOPzFR7mITmLH4GheqBcO8zb2pw7zfRrWHGuzPMeDOGmei9MBOtFk5hXqLYGEzH2G7EUWR0koxOktFJMjpJRifJ6CQZnSSjk2R0koxOktFJMjpJRifJ6CQZnSSjkyTmJNluXtb7w2Udzbt4+PLlw1/RWpTOgNufNJtOX7FCxKfdn9/T6Wz65xcvniWN+/N2u9bDHj98/SRp2ONO11jDXj/9W/rQ182lOfznlw9fP33xPG34gRfc6OFP/vbwadrLPrlcNcbb/vT0Wdojd5rDGPbsxcPXaePW21VrDHzx8m9p47a7Sz3s6fO0uz3dGPdKnc6n5kz+31eJo/7v3hz2t5+fvX766smzJ4/SHvRvh3Xb7FkZn2by6smjl0/Sxr+qz3a1NTT51q/cu75++fT5X9KGMjehHpq84O3F/vPLp0mjfn75VA/69eHf0lb4r6tLtcAhd+xV5wOQIsRL1IxWbqY68pyjLiveewhRXKoKHXto3gSA8dh3hhGjZu9af7zabgCnATr6iR7AGOxWm/PtZdrYl4xWTNbusOmcTN2k6LZB6aWBnDEfJasB2+ay3nZHqM/T1eYT56J+M+cqxXXzZaYKd6EP5JTH9n3wX+zh/CnZd/7Xodl1JYoMDEE8t3afy7JVUc3ZtervejC8YJe7Gul221GevFvtX3zYyGpeg7qrW94dNt1UnRzO9lRU2ZrFof1rQ7v6TOGY/LNVkVlvOg/ow0O7BT8KE6M9J+VHAfafL/7rdo/OsIIdiGSn8PnBdDqb6Gpm8285F7OJrGR+wMp2H3z+wvsW6ErdrnKX9SpQhbcamf0PfzA7CLAifvGQ3U/f+a0K7t793PUe4RP8vv40nzQbNlYUdt+5c4ddZY0HwJnk/as1kTGpd93fxIx61+XsWj2v55E6anAJ6Lpq+GfVacP99dM99vpovx09YGIsL1mGzRceUH5dpVdf4w3+nP5+XkvUmy84r9B68x4vTPBmpXCxOU2sNTfVRUb76gu+gJEy7LZl0cW3290lO+Wfy/3TCyE66lJyxZUlY7nvVr3480Qy9/WL6JR3K/SLQpLlM+C2JUqWdzWbeinrS3I5Xzb7fbO50EKtJt5d2kyqJQMp058mf5z+SQ350/SPzrrP6IkcAi3+jB5f3MPq2dW7554+7lasjSXwLejVPjOdqme+uCsV6Tuk2koJOqdNzzzU39/p9GtBpaGdhxMaD2ukNAAoTT6wBZPmPYn7FnBjf8XLaTWE9hueQ23953ZXfwD2bA439Z8DPf3nTkv/OdbSP9qQUcpQAP54MyDoeEYtbNdNGHMcpNZdhxK7cuEdX7CWQ2BPYQNEbR5BQd54iONzq91Q2+I4R6qhW+shHIV6fTktSK1OX2ijr4SOqLohKtAPVXass3p8uU/ivgTc4Euyctt7Bbt7oc29kN5eVoNvp7830NgL7usV75HZhiBq2nYQLCNbVNp2nShUbWuiyiQJFN4ic4H28AI7nRrtuCJ9TlsLuIgAsIQ+KuF3d6S9KVayaSFk1/+IwkDWn1FekB+S///eRFvQMLwbp+PoborUhnHTNvgQHxSH1MucY5krC/nNn8syGljZ6RYT3qoxB09mujl2j5MZR0DrczJ7u1qv36zO3pv5nT91Dv8uvfPp6+ls+ujh80dPuv8//cvzFy/hzE62rkwWD591Ix4+/xUkb1cXEW/o5eqjiHjSuesbTXEW0cU34yzSxw71rdzzCJ9+zwXEpvnb8/+QYgAHkLSU5BxHDyqSED6pgDbTbTuouDZT73OKen7IZkJQUSxQlDl0UvHONBAUZGy7VbKE77mSZAjriRQWArm4E7rRwOR9DyZ9Du3HOZioWXZPJtIRbqw2tuto5Ma5RIB8+toEdBSXxabk/yA2KUvr0WMuhv5Aj8i3PhbQY4D9cEupzxmXqUtuecbOoIxqPIXeylMoN0JwCWK/D69L2W0SFSmj/f2fRvnMAufR7+4YH5HZ3Abyrbj4/Ndpv4No2ne8rhrkn2kYHah5D7QEks+vGpnoAgUmohqX6AKFJaIuKpHb2N7UfGij/ZQ++7rNPtBlXzbFNzWf9yQgGgzVUESKi6P0go31KQpDRBNRiCgMQgSA31IJQUR9BKI4ZEV36Arh1VwMAD9kr+nuHokasCM1uuof1ZNhKEC4o75WaDQGO3RhoQ5RFHSI6lWj1u+PEwt1pDjGF1T+CQNwSF1yAIcofgK+3O5qDjhE5w7iEJ0P8/VwRIQChhuSpz7qAevMGdrQvEMbYn+YaEMLpSqauQslughYdAtbm1hgwAtMry3iek1jAQNQwPJhLSBg70nclwAtOsXKUW6LkHJbYBbdArboFqZFt7AtOgD8dwFbdGWKIHDgonlEHAYDCgUUWxgiFBugxSQN9heHbSgxJQeCfRqYvwu5ZGFt2AmKScwxQd2Ptrx5BzgpArOd7orD4c2XoAOc9nOAiy4HtJugTf1h8rK+ePLx6k6858FkepjeBdINs+z25QM1N54K1PTKAmqgBKCiCiYAFQPk+1lQZ9iMkWFmjIlkjzlj9IPOWqpfMBioYInJJ2er9fqOekCtiWdsSNgrdxtjEX2mubfPzETgicYjTOIxe+qWZE9FnWoWCBNuhJlkw+RRWdJsLTYcJgsd0tfb/BUut2sGLqx5R9OqTACsqG/bJIZd3LCA3jYfN+h/7uXkJpCAEltAEcc1IKAEEFDiCCjBBDRLElCJgRYRUEF2YwIq7tdHQMWQIR2ix/GJW/Puusa1gDIcuSC8oigrEqQRWEWBZ5cEpyhp+8Mo6qIMFEZRkYRgFOUsGCh5mJaSbguTtofXhga8NtfxRvf32tCv8tpQxGsTdUmDXhsE6ZX289ogKK9RB7SJiYgrJINqELBXS7UYN0tURsaIvp6bY7mnF8nuaXPGXS+1FkIBRYlJYKYkUBA6KzcL2QiOrzI7ltc0U/KX+fInnzgLeE0z7y0eoB5NTp/oNs0gGyGzbYQMdoUCNkIG2AiZYyMsMBshGlBQKKQBcRQkN2EbyHuliqIg13KYHTXQEPOgZoAHFZFDOc+eH1VVIfEHREQwV0VI3NuIxGJzNxab2Ws+N6Uvw6Qvi0tfrqQv96VPPmxuSp/3JGCQLNexWCnDuSN3WWjjy9BYbJYYi83gWGzuC2wmY7H5af8AhgD4DZQeMYLjx2NtCeJ3SRQ3TqyFLR8qXJFBQpRryckiNUd8bk/NAVhUNld+PyOemPeKJxZquXfxRM7sn/VutyfdIxsC++ZTt8DuBL4Diwf95vfVOJ3xO80m4DISkbCYEc/vjxrw1s+48a7mhDwQb3l/0pAfxHtOGtLNjRUUEgx+awgLt3ZXT8z3cN3cAEHwvdkqWp5oUerMU0iYeCzQm937xvDJg8nXfB/OgkdF+KfiQTKVu83htjD1XqrUbU6H6ffS1e+5rVVLU7/nmH7P4/q9VPq99PW7fNrS1O/ek4DiVmr9LneJ0tHveUi/56h+zxP1ew7r99LX77nU76Wv36to3q7AVwuk7XKKoTW8uE2iihfUWseXSTq+QnV8hen4HNLdpVbZeSR9W8zvqTkCU/KlqeSlz6/0FBplSp52Sp50f5hKfqnWfENtJV8lK3n5KSJafulpeblUmLqjN6zmF0LNV/cnzUKr+YWl5snc1PMLqefJPKboPYrwu7PFROYhXS8HBJS9YoBo++iHEkwMfb+09X2DHqYrqeob9xhdBbxYha1dK1PPF5ieL+J6vlJ6vvL1vHzUytTz3pO4LwF6saSNVDnKvggp+wLzYhWwF6swvViVfYyufP1eIPU50QKdJnRcbs6Hd1o1qQfkxjgaV2kB90DEHS3FKSAdXWnNXIR1eWMdiwu/ornyK5pZ+zC5hH+c0LwwtRG97ifUsCVWFqW85qZR5kVKHmVeTM7erXars7beGdmUeTHIh8Rj+oS6GSfWbP7APUtyLhfXnksF+WLMpb7mzCVBZ/Jt/aHe8akk0ESSQaYRD/CShTuN36lMr5O23rdiQs3JzK47mRIxR0+luiInUly4N4kmmME1+GI8L8KPsbBr86MZbUN8ITzCR9yafbk9S+ggNDKuclckpRtQDhXTlk4w2kpcKbHdukyIi+vMFQKkrqinJlbyiv843ruAe3apuDmbdhnatEts0y7hTbu0SsCcqloCJLuUyLYdjT4pvChcwCTJ8Fu4vFPiRi7Jjeh3YmEtHnMiaNCpBAPgRopKGd7Q1UyfmkOM2lrz4wrMLqM8TNXXvnxultHK6wzUC7jOUb6AHzjsl90VrTjmaulfcYYshmMVnQXYD7nW8LgKKeA8QoW7hmpiYmhiTuqqr2CK0tJRflaO0hLTxcsEXWwkKUFZSiq1yMpT8h/Hexk4CrlU7BxlvERTleBcJTdZCchWWiLZSmC6kpuvtMRikaRMEDkBwheUOU5zE+FIdbN0Lc3pDdFJy1IieJSEoGGSJaimjUSlZVRNi/k+NceYfgwBfIhKp6oQFYSmZ4yWyZ4xMRr3iRHqOcUkJuMNu8OyB+Ll7k+aTLvDMtsdZoU9MuUOi8Y9SCzwId+aO8KCQQ9BirjAIgGPwBcRww3nF6H3rTXDMS7QRbPQi4ZTYuEOsnDjHZWjP610rgpT51WCOtf5XARI6FLPTKyULv9xQP9z9x6fjYcUtLYir0JWdYXGParEuEcFxz0IkN5VycCHcfjVSzsa+lAYJ7gWlyRDBz/kfRL1tyQ31HdaYhfBAyAEjYBUoPo2cruqsPpW83xqDsFiIGINiiAIVavQU3A5i4LkXRSEdn+YURCSaTFocisOsiA9tL34KpFACMkApS8WDgsH5Des+4sH4lXvT5pC6/7C0v3UCoUUUvfTaCiEzqO633p5tqzoPLwFiBGBYAidx3aC2NcSXMwNIbPDIRppBN0UVIaTpkW3BS/NiTgFOsRKdCJosRBJqBYiOteJAMlO6sGJle4EPBEslkbGk/bfuDlPJNjHzHHgWH135onbA5kj+wOQ+MSek28QQOoTjcZPDNwZfIvQRENvEvpOiduEHmBsFGnJUBQPr1A0vELAiiFiJESRSM2QMeOn1ih0t7DyopTx4ydGlWy3KLvdYtH9Ye0WhRaNpnRbLZAi1D3LLegpLIHGi4tSqosKLdAFINDqqQtLoP0n8t4HbqSlPAGFK9XhXlp4My2sm5bdTqtwju8FIMlIRy1K02WY70ZlkiQP1owBlehwS4bwMEO6izTpDtTRog3WCVxuVBhyqgqOSA5rgk68LPov1vbLIK/QnVclnzEyy6ZLP8GzsQFTrvRMOY4idsMW3FJYcN3pfaktuKVtwS1MC26pLLhF1IJbRCw4/s7ccFuEDDdGiNhri7C9hn4JMdg000rz3K6Qz4JFaQKLRlPPYp1aJJ5aUmmaQd6/Ok03pkar0xRJSnUa68GA9UZTIcKOqlsicRg3xosPNpdbvAE705B4n5tPV/V/cSw5rVXF/6EoRNcbI444h0chFMSfivtG2cWVL1PRumFUYq9PPPZLkX53AkcP/awq3iAInV2eBnt+ug3n7IpotNyQpHS/0/EGCsQb1HNTuy7afyLvfWCrRbXC82qjg5WHBC09JEjtIbGKD6nTBZRC1dRI/SGNhoAliCIuS4JieBtF3CjRNBHUhoCkxRUoHv6laPiXwF2gzAroSNmhnOdTa4hpktiQlcEdRzTMd4ZEth0HEjNp73HH9N+AaHwDoikbkLeyi5vvrVVUgbXZo7UMHhSmBQz8l2WJ7bXERWPg/WkXrerE76ydWkCi5bw3kqjZaAOEB7Qq/WEKXmmfjsjKB5w8ZP88rs/WK4WXwmFK32hMUx/D1Cz3hbArVBki+LDdfv30nCOgNoxGpzyyNEUjbe8emanMs4S8L/9RVH6FAc3BM0FmPPNjxhM9ZiKvYybSOE5hXiKQCb7XZnVZ769WZ/UIe3xrYI8Pu4v6pw7eesQ+HrGPR+zjEft4xD4esY9H7OMR+3jEPh6xj8funSP28Yh9PKJOjdjHI/bxiH08Yh+P2Mcj9vGIfTxiH4/YxyP28Yh9PGIfj9jHI/bxeAodsY9H7OMR+3jEPh6xj0fs4xH7eMQ+HrGPR+zjEft4xD6+5djHyxH7+Eawj8t5MAGonI/Yx8PO2jDYx+X8fwD2cZ9pHrGPx+ypW4t9bElzGvYxPmTEPh6xj0fs48EFNIZ9jA8ZsY//h2EfZ3Hs4ywd+zg7lje6P/YqTcJexbCPsxvDPs4g8NVvB/vYVi0p2MfoiL6Yq8dyT2c3i32cR7CP8x7Yx/mxvKb90VcXAPqq9RZh7OM81W2aQzZCbtsIeTL2cQ7YCPm3g33syFYM+xgm7wvHeizs4/yI2Mc4WlqBoqWFugc6WMPFsVCPdeNAoG+gfNQigHpceC8B7nuZASLaC/oY3PcyeN/LzH3P6RVYwGjHXxOt+A+ApdmC0qRKlAk9VNwotHGRDG1sQ6VlfgFEEYJKK3yotOXtR0q77ldMjYC4U2njpFW3GibtunOYCgCLgKQVd10s0REk7ajfh+AhGDL/SpC0MoKRVgZ26N83brX1EuAO/dXg1eAOncM7dG7u0KW9QyN41V+FZ/ofBkaz13YUGA0m74tY/VU4p9fErIZg0XIPFq2EUdFKGBSthDHRSgQSrcQR0eh/FhENWQXHSkUNsB9wkSVjsKYDoi1jeGjLkEfCQW9eHgtHeqn07tLXu/KRlwEc6aX3Fg9QjGeJt50EJL2EPBJL2yOxhMGhAY/EEvBILB2PRIEioC1uAQKat/IjCGgIvRaV5ZFxdmO408tk3GkQ/6y43w+4pErHLancbPEygOp+HZzY/qjuJYDqDr6ACw5b9cWGhbPFy8Rs8RLOFq9gmFiWLV4BGFbZ7x6ixBarBIgSbMCAcMoRwNgqGS8Whicp0XTyygQnkYkmVa9EaIW1UwGZ0EF052UI3flaiKJfhe68/Ep05yWG7rwMSfASO8IsJyhsaS905+XXoju7gCTz/ywgCSq/4Tzp8LCbQX9extCfFawoiGBX2RnTy15YJATFImHN3TEsEnvaYlgk5PeBRUIEkmh+f9IQjUVCbCTRwsQiIQpJtIgiiRbpWCSk+EosEjVQYZEkfgkx2MQiISMWyddikShYxjQsEt1bWQGSkOxuH6TmmwUkMXtBHwuVRPOMq2EbmoRkAyA6p0CTaIhEGJpEgEPBVksVAki8FnDuV8EjVhA6ov0uoNVSYQiJUfRc0GqpYKulsqyW3LFachgxF7Jalr9rQBJ7lccASUDq3gCIBI+2kWU/pNw8GSkXgCOpRjSSr0Yj8SGgh692K+eBhdmjpiYZqNkoOPtaNJJlAI2EfBtoJNcDHOHzZ7Wcg7A14H38vH5zuDh5ySYdBZOwiGYIUf2xPjuwLMjuRXc4NIVHGOf45GOTwo+Rxbl13z+BGyOLc3u2elOv9wn8BGGcIzOrnsj/prB2R8Tv8apu/7HaNd2ySrmBRR7n/vNm34+/M2AWsjofWjKcTBnk+Xh1EWbVEQQ5PH0bZvD0bXj8s+32KsyBUUR5/LxpA6vbIZuFMQd3q/W6jjBTVLM4fmEKxGHieSP5XBKie1X/6wBABoXowvzWdR35iJwkzOXwpvs3wkcQhTl9aFjr0gSaIJ9fVk37UweCc4RV1UEFNZuLx82OWWSfwkw9aoz3u7a9Onm8/bBZb1fnKE+bKsjrZffNAwBLFlGQ06t9ncTMoMP4vf/3yeN6Xbe4KGmKAI+/1G2IQfdzePRf60/7CAdGEuDCZPSv/whxkSRBLm2YQ/BNXoXn4VVgHtbbi5NnW3zTkL+HxrP3e7a92Ae5aCqM12Xd2cYnfz+8WTd7XNwdMoybwnkTC6kL7eJPCFMn8BZCmMzdoo/z51tAInODOM7556s+z21SY7w5mtXJC/YPz+dBOUO0GN99u92tLuoOJ+9sha90hyzG7XF9frhaN2erthZdrPsOiN8hqOIcshi3n5p1W+/SHtWkjfFli+bRYdedpJXpHV4WCUOT7vqK/yftPpI4xvll3Tl44kwlXYzfq+a/48wYUZTT1bqJL19OFeP1y65JWFqcCuPV1pdX61XbVR+/5n/W569X+/coW3QAcIe3+2PZMpJTL0vmCwDZ+bbZrNbrT6OHYfQwjB6G0cMwehhGD8PoYRg9DKOHYfQwjB6G0cMwehhGD8PoYRg9DNfwMDQstUE3PGBNCoy6/XtkporPE0q//QwKVXVpwPjx2tAZLwad8eLPmSj2nInizlOYlyh4AtMxjDKMIAqgOwc8kxhxrai0TCzHpMuyFZnC+07PMurv6XQ2rT9ebTfAGQQd/UQPYAx2q8359jJt7EtG+z3lcPaHTXdm/cxAEWUScHraDGfMR8lMGXZtdESNjqjRETU6okZH1OiIGh1RoyNqdESNjqjRETU6okZH1OiIGh1RoyOqhyPqstkIcSG+R6ZtLuttt+t+nq42n7jLQjkiTMdMskn9Zaaq6CCXkFOs1tdV8os9nD8q8ywJ4KZ7rPWp9KKIl9AuLllMJmqsGOjR5MHkBbvclS22247y5N1q/+LDRtbYGdRdOdbusOnm7eRwtqei9s0s2ap6V2x1VVPiYPvn+t3q3w2bma7uadOdoB8e2i34hZrN1YGVaX2ZTflWwv7zxX9dHx6N3h50tCBu1Z07d9hVVgUMziRvaqeJjEm96/4mZtS7LmfX6oQ3/xYQsKrjo7P5daA3XwZaoVWg1fGB1XzgjyTIQ/48Ge2rL/gCRkol25ZFAN5ud5fMSjw/iEpMz83vqE3JFVeWjOWe4WjxP08kc1+/iI4btwp9UczATUMwyonvgSkoh/iwghkNwgpm9PjiHlbPrt499/Rxt2LtDqPfgl7tM9OpeuaLu1JjoIKCbsQTvCV4gtHWulKG8DYggmKYnp8ZNVt7iFuhOy1I3Rc7sA/q5nGwA9VGiMEGtu06ihbYtmsYJBBsunPbMALdbju9IQLV80PNdsgExSHUzXYgkEAPThBotRNtrdttR4GOVe0grc1tUWnbdaJQte26L9bfV4BxXhPrr5tRF+IvvKw4IrGwN8VKNi2E7PofURjI+jPKC/JD8v/fm2gLGgZ44HQc30GR2kAO2gYf4oMmgzd+iWLRDX8uy2hgZadbTKkgcX6TvR4nM9ZSsdfJ7O1qvX6zOntv5mD99PDpM5aC9fT1dDZ99PD5oyfd/5/+5fmLl3D2FVtXJouHz7oRD5//CpK3q4tIHtbl6qNwAdK56wNMcRbRxTfjLNLHDvWt3PMIn37PBcSm+dvz/5BiAAeQtJTkHEcPKpIQPqmANtNtO6i4NlPvc4p6fshmmk/Qw5CymebQScU700DtCWPbrZIlfM+VJENYT6Qwt1B5J3Sjgcn7Hkz6HNqPczBRs+yeTKQj3FhtbNfRcC5zCQrz9LWJ8iIui03J/0FsUpbWo8dcDP3hX5BvfSz4lwD74ZZSnzMuU5fc8oydQRnVeAq9ladQboTgEsR+H16XstskKlJG+/s/jfKZBc6j390xPiKzubU+lBef/zrtdxBN+47XVYP8Mw2jAzXvgZZA8vlV93y/QFF2qHLArS5QfB3q4us4qPPU1HwU03w0rvmo0nzU13zyUamp+bwnAXFN6F0LZp5T2kqPhpQeRfF1aCK+DoXxdaivAanE16E+vk4UrIMdugKOnNXFAJA69pru7pGoATtSvfrpjcLd02S4ezanLs49uswEK7V+f5zQ+d0e4OkpX1D5JyxkYHHJBQaep+ACzyfcG6IQgefDfL1UkHQPhIj2AiFaKFXhYxAtAhbdwtYmC1OvLTC9tojrtYXSawtfr8mHXZh6zXsS9yVAi06xcpTbIqTcFphFt4AtuoVp0S1si27h67PFV+Kbs5UeQxxiRINhDQGKLYwyhA3QYrIYCv98ASmvhdZaC7lkYW1oYwstBLaQ+9GWN+8AJ0VgttNdcalY5H6L/yQHuILe7jy09YfJy/riycerO/G65Mn0ML0LpBvm9PblAzU3ngrU9MoCaqAEoJIEE4BKcnx3r4nFtEenjAwzZTzRt8es8QGDTlyqa9CCbMLmjQ40b50u6zNtHf2gs5bqBQtGeFhG98nZar2+ox5Qb2EzNsQ6wS++hSBOn2nu43Fhq9MEFIkGckziMe3slqSdRb1YFqYMbr2aZAOBTpvSbC02HPUHHdLXTd/HUXWciI8172g+monnEw0KmMRwbAAW0NsWHAAd972iAwQSUGILKOLxBwSUAAJKHAElmIDmSQIqIZ0iAirIbkxAxf36CKgY0teT/BW+tGsGE6x5d2MKWkAZLFYQLU7UYwnSCEqcgOdKQoeTtP1R4XQ1C4oKp0hSgEkNCDBMS0l/j0nbw91FA+6u67jx+7u76Fe5uyji7or68kF3F4XdXbSfu4vC7q6o39cEfMMVkkE1CHClpVqMmyUqI2NEX5dXqmc45tdfJPv1zRl33ftaCAXOHiaBCiBYEjorNwvZCI6TNzuWuzlT8pf58iefOAu4mzPvLR6grmBOn+hvziAbIbNthAz2IQM2QgbYCJljIywwGyHqgFYQiwFxFCQ3YRvIe6WKoiDXcpjdqOs5A1zPiBzKefYc0Kp8iz8gIoIKvdkAsQeCc7kbxM7sNW8BN2eY9GVx6dO4zQBss3xYC7TZexIwupjrILaUYResOQttfBkaxM4Sg9gZHMQGcJszGcTO/SB2FLtZoJcGarYYwfED2bYE8bskihsn1sKWHzUqYQhbBgmRgdicRYq1+NyemgOwcHau/H5GIDbvFYgt1HLvArGc2T/r3W7PQKYNgX3zqVtgdwLfgQXSfvObe57O+J1mE3AZiRBizIjn90cNeOtn3HhXc0IeiLe8P2nID+I9Jw3p5kYJQqUZ/NYQFqfurp6Y7+G6uQGC4HuzVVSdaFHqzFNImHgQ1Zvd+8bwyYPJ13wfzoKHk/in4tFFlfTOsYQw9V6qnHdOh+n30tXvua1VS1O/55h+z+P6vVT6vfT1u3za0tTv3pOA4lZq/S53idLR73lIv+eofs8T9XsO6/fS1++51O+lr9/JPJrxLNCjAgnPnGJoFS9uk6jjBbVW8mVadAuPC5I5puZzSH2XWmvnkdR3McOn5ghMz5emnpduv9LTaZTpedrpedL9Yer5pVr2DbX1fJWs5+XHiCj6pafo5WJhGo/esKZfCE1f3Z80C63pF5amJ8RU9Qup6gmJ6XqPIvzubDERElL3ckBA3ysGiMKPfijBxFD5S1vlN+h5upLavnFP0lXAkVXYCrYyVX2BqfoiruorpeorX9XLR61MVe89ifsSoCNLmkmVo++LkL4vMEdWATuyCtORVdkn6cpX8QVS2xStZ2lCJ+bmfHi/VZN6Rm6M03GVpsvxoDtB+ysUkI6utGYuwrq8sU7GhV8NXvnV4Kz1mlzCP05oXpjaaHHdT6hhGawMVHnNTUHNi5Qc1LyYnL1b7VZnbb0zMlHzYpAPiYf1ycJNOrFm8wfuXJJzmV17LhWkhTGX+pozlwSdybf1h3rHp5JAE0kGmUY8xksydxq/U1lyJ229b8WEmpOZX3cyJSKInkp1RU6kuHBvEk3Og/sXiPG8gUGMhd3XIJoNOMQXwoN8xInyqe1ZQqOgwXGVviIp3ZhyqBC5dOLRVu5Kie3WZUJoXCevECB7RT01sfJX/Mfx3gXcs0vFzdm0y9CmXWKbdglv2qVVPudUJBMg36VEtu1oAErh4eACJkmG38LlnRI3ckluBMATi5LxsBNB404lGAM3slTK8IauZvrUHGLUJZsfV2ASGaV1qjb55XOzBFleZ6BFwHWOYgT8wGGN7I5y5TFXS/9qPWQxHKtgL8B+yLWGh1ZICacSKlwpVBMTQxNzUld9BbOUlo7ys9KUlpguXiboYiNPCUpUUtlFVqqS/zjey8CByKVi5yjjJZqtBKcruflKQMLSEklYAjOW3JSlJRaOJMsEkRMgY0GZ4zQ3EZFUN0vX0pzeEJ20RCWCB0oIGilZgmrayFVaRtW0mO9Tc4zpx9DAbqiAqgJbTYt5sIlXZ1s58mAV2laYeFYJ4qkrbQlQaquemljFtv7jgP5EYpTbVoqRI5hVyEqqUFd2lejKrmBXNgEKbivpyyZAxS3zXwbF0gD3w+VSEw3t0tZ3SpRKPcAQy7RqTlLhYllhYlmBYmmU41ZhsTTm+9QchHm3xWoU7m29sD1Pbsb821nn36bdH6Z/myy0QDSZW1JKQkl2xEmQJ1aaHUGT9UlCtj7RmXYESLXTT20l2wFP5L0P3DBEnaDcjDsS7MJE0DZMBOnDRKxGTMRJuyNA3h1BejHReboAcy96liTGgxWdouIcLj0NDzNEOy0dj+JBK4oGrQiYvk+MlDyiEvgJhfVAJ14W/RcrcsBARdHNVmXjMTIzDrUgyXEoNhaPP5HMC0BxnNYbDjzlD8SL3Z80uQ485VbgiVqBp1wGnmg08ERjgSf+zmwh0GDAiRHCgSYaCTShX0IMNgJMJDMdWApbNphDLnrua+pZrCJdItYmZZIb5P2TyXUDTjSZXJGkJJPzWlNMbgrdBWb/HrdPC9c+JW5tSWHtbXidS0qhS6H3tgLY2+Qzk8La2/wngq2CQtuo+jBauNtauBUWQc1U+VPUTnVPtMpQLYAtjihLtfAtVUrjHRUYxk+gmcL+/eD2KcclStvFGK2xdRVpW1egMBaN0RG4sKUwtqJY12Y2u6fWANQmLQxHhFrcdmSJLo7zPRWelRVegpvFJEaX7F4xZLAPicfo6AJuF6MM3sLbLwtm3hedeb/o/rDM+1Irk6awElgWZbLhwJd2JH2FlJ75wL8Tsz2LGzYiSmFElPcnTamNiNI2IjLTiCiVEZFFjYgsYkSYb85NiSxkSnDyQOaKGo4YFJEvJFiYZkVpJ66wzgPYLqpyVzqqbpISIeAYQ87BnPV4sy+mmnHx/3RV/xcHo9OiL/4Ped+7fhqJkHW4C57xX210F5dUZOm4Dum2DK1C0qKfFI9+0hz2uQs0PrRhnop9CkLn7ExDoU/itquzYp8ErbkjKb3zdPSTAtFP9dzUin4CT+S9D+wLUI303PgnCZbfEbT+jiAFeMSqwKNODJQCMVCCFOHRaBBUQjHiUiUohj/5ixslmkqC2ujHlthKFw+AUjQACp/dqREBJZHaOznPp9YQU9PawJfBc5xot+8MiRzmHGDNpBOdO6b/sY7Gj3U05Vjnrezy5jtzlSSwNnu0scHDorSEYQPzVNxAcdEYeH962HPxO2unFgxp2RtX0Oo2AYILWuXuMAUvN0/HdeUDTh6yfx7XZ+uVQlvhIKdmWSsEbqHK7cDnUdArIH4qG6QT/VhynpGs1iHmynyrhGwn/9lUVoEB5sHzH2Y832HG0xtmIpthJpIXTmFeInwHvqgRRghigbgIwNzvde+zbz5K6N/O+gmj8jIe+w5ynFF/T6ezaf3xarsRxlDS6Cd6AGOwW23Ot5dpY18y2u8pB7U8bJ6+5aC42mXVF2iYj1JQyEeCSV7X9dXvACHZwATlYMkjSPIIkjyCJI8gySNI8giSPIIkjyDJI0jy2K1yBEkeQZJHkOQRnmoESR5BkkeQ5BEkeQRJHkGSR5DkESR5BEkeQZJHkOQRJHkESR5PoSNI8giSPIIkjyDJI0jyCJI8giSPIMkjSPIIkjyCJI8gySNI8teBJBe3Lx9Ihm1uOiEIDTgFMoKMyJOHYxtOCSrpcLDJAZhp8vuFmT7efP1PQks+3qwNhJZM/yegJdMRLXnMP/ufgJZM+6Ml0xEteURLHtGSbwgtmfZHS6YjWvKIljyiJY9oycfv10B7oyXTES15REse0ZKHtw3iaMn0W0VLxsHVChRcrQjsew46cXEsnGTd3xFo7ygftQjgJBfeS4D7XmbAjvYCS/7/2Xv35jZubNH3//spOKpza8c1jIZAv+3x3FJsTbZOsu0c2dm5U7NVuxiqbbFMkRqyGdsn5fPZTzVeDaAXXhSblhjkn1gkGuxGYy0A6/UD170UXvdSed3LVcHLYT4ysO6VD5Gthn3ZathEKsoPCkPOvWHIKlkt7aeQ5DayWt4nq1VHAFa751s0l4SvzFi1vIdVmzxurNo9B9EfGWvAquVPdPpoxKrt9w1ZvDBoR6xa4aCqFZZF+mHDrpWHABfpnYnX4CKdwYt0Ji/ShbpIGyDXOxFQvzZKDYeh1LAdb1UMR0a9J+UaAqllPZBaAXPUChijVsAUtcIAUSvMDLXkKzPU8LAMNRzGUNvPJPOmtvoj1EoXQa20GSU03nO5L/J0KfRu2de7/JZLC3m67D3FcyMVmhO6vdDTJWSUKFWjRAnjpAGjRAkYJUrNKJEbmWnpY2Cm4UBmGnYw08o9k3ldpOrSm1QNEtPyQGJa5Q9Mq/SQ+8LCgb8PWTacA18AHHjwAXScbBVKk4VD7gvPkPsCDrmvYLAsCbmvAEpa9vApaTiUkoZdlLS9A5gdiNnKmzALM9IKY0x+JSPSeKxJFRRNLthgFRBObuVBlzYe9L0YpDvxoMsdedCliQdd2iS4NB1hypERdBrEgy535UHrWLTJV8ai4d2waNgTizYgL7p08aIFiBRkI1Zq2HkZRERDRiIa4UsYwSY4hIiGHgYRDT1nD/ZsNEcdzAQpMBOCehEwE8RhJqhwwUx6LSxENFTsSEQTF3YAE+xNREOFgi5BkYhmJaLZUC5pEMqFlKnuKC7pkxCs82EpLqyi9r4ALqQ7t97V2C3pANBnH3YLyuzsFpRZtik6/DjbG4s567YpGbBN4TeNMhuLOes/C7hNEUDmLBTIDG5TKnibUinblEzbpmQwhBnaplQPm9iCg4gt2EpsQdmhocuZN3QZ4LVUEdeyO65l8hVwLdgyMQPyaLzBwFKa3q64ltyCa0kirmV80q7CF9cU1jA4nWW+vKnX8+bH6a/1YuNkRyx4s8NyXZbT23pzN53V9Jd3x7xsmum6kcgZ4sZfnf/y3+f///mLn99evG7v/PL87eU//rutjXX+ErzjI0TG1L/NGZBFBci0snm9XdQvp00N018OQZhZT5eb2zlhdhiJBgEUmu2v7f+dHJrpvIF/6wCEGqYHGJ+mk4HIqomsmsiqiayayKqJrJrIqomsmsiqibUCIqsmsmoiqyZWCY6smsiqiayayKqJrJrIqomsmsiqiayayKqJrJrIqomsmngKjayayKqJrJrIqomsmsiqiayayKqJrJrIqomsmsiqiayaXVk1+eTxxQPRqNJDhwOxWNaAaCB2BcAPSez8kCRSaoYar1BKjYhZPjSqpguWDhi97qJBB9HXLuaF+kkeNupnf6Pma1IJRP0kdtRPehSon4BhDjZbRNTPsYfvZY8H9ZOEo36SfaF+djB5RNRPRP3sAfWTPx7UTxKO+kn2hfrZAa8RUT8R9RNRP+Gon+JxoH6SYNRPsifUzw6mw4j6iaif3VE/5cNH/SRhqJ9kH6ifHfAkXxH1kxlRP5k/6ifbF+qnq3AFFLjit5pZUD9Z7yGsqJ/sYKgfrbRV5o36qR4i6ifxRf0kJnpGtldIjAv1k+0P9ZPZUD9ZH/WzB0LN12f93PM1BmFqlNHUaD/ocdN+7juM3iwZA+0nU5LHcaT97P0N+cNNIu3nyGg/yUOn/SRhtJ/k8CCWPwLtJ/3KtJ9kWNpPEkb72c8kC0KYRNrPsdN+ssdA+0kCaT/Jfmg/u0BGIu0n0n52ov3kD5/2k4TSfpI90X52AYRE2k+k/QxL+ykeG+0n2Y32k+yX9mP2vaHia9F+lLrUPtwf5QJ9eqMA4gXaG/FCitWBgnVEhA2yES9Q/1nsxAt0OOKFnheN/IkXTvebXprcLKlay+EFVftBTznVrpLEFA0AirESMZA3EUN/CzoZQ8qnZvNSrRsvpVaz75U68qpxoRpuTtzX1KC/8mEsDtCvHGBiBaFWPGhs2ExjK2w0tiSExoYfFo2tsNHYCAilT2PDExeNrdfCQmPDkx1pbOLCjsaWeNPY8EShseFIY7PS2BRmg1GAclHdQGmv7wRyawCyFpiPciUE2ZgkgDyyBFDe7WxyYGfD7x/lSiBy/456D2SIRRanmlyPRjbmC/DOtHjkXAtIzoGIZEPOAO9RjUnO9aBkc9Vfp/9XQ3pY8oeVhoew8am/6LnlUS+SFqbcLy/M7DHGxuJbCMwhIFNStHAUTlDfwpVypVIg2MZWLILYigy+0tEVC3n5wA+LrihIMfviK7IOPSaUSlj0c7BgS34h3o2wWDoIi6Wt/JaekKH4V5A5OcQnO6RzsSDAxyLuGyleFuCOes8DV+ISR1jd04LsxbjM1bhM5bjUelylppkB3wwylOTCycNmLSZBrMXEzlr0c6tgs5sbm8tzwakgkmMFoWDaIlITQVrYlFEGhU+lbaVP2Mq6NdLSDZDiU0HG1AfkkfuAOrcKAvwq4q6R4lkB7qj3QIatERYd6iJoTIPgnWlbo0rbGgH+EvJr0NaogrZGlb41wsatkTOugHDHzBLZfn2IbVD7O57S2DaVRNHPsYLNwQA4NYoimAmBJNcKcuRCkNG9UtpH7OnO2NOvUG+9SCyzMqASg9nBjuGK6yif7Ig9zScW7Gl6HNjT2XTDbg98EqmYuwch8e108wGCeGp13VvY6rvpdtGoPwBROeE9+XX96/b96SV5XUZmpNJobGhUf6pnW5I/1g7R2kyg7DV093j+ae7TH2nm7q2dOR69kWbu3jg71rehu8eftuv39Tn/06dr/Qr3b7ypm/+crudtMo7PDyjN3b3/vNyE9a9dMLadIM8U6fduae3z5fS9vau2gbWHi3f2Di7e2a//cbW6s/dAWjj7+HnZWGa31sza20/T9XSxqB2diVaOvrab2tVR28TeSzvN/75Yfdw4uuraWft7U/9rC8CGbe3s/S3q2vESaZOxj4XEz4xibfRxTqgjHm2s/fwynTd/b/m1e5hVLfp3vnz/cr4me7nP9k57rU193zTN3enL1cflYjW9NvaptrL2ddm+cwtHWWlk7enNpvbqTGpn6u/Db6cv60XdmEWpa2Hp4/u6sXXQfm2/+of688bRA2li6YXI6A//aeuFN7H20th7sD7JG/s4vLGMw2L1/vTHlXnR4N/brifP9+Pq/cbaS9fK1Ndt3e6qT3/a/rqYb8zirjUz9SbqwLGJ1IbDmu8Qbu3RNxNC796V9u7+6RLg2bnU2N3zz3ch9y23NvVNQdSnr8n/aGCCsWeoranfTbNaT9/Xpy/IOdfYpdbM1dvL+np7t5jPpk3NAFShF7h/waritGau3v4+XzT12u9W5baufsmkebFdt2dwsfW2TwuPS71+9Q39w+93eGNXz5d1a6N1d8rbufp7M//f7s5II2dPd4u5e/rSVq6+flnPPaYWbWXqq6lv7xbTpq3b9Jb+s74m5/WnoRcAv/Bus6+9DO8paCfzBbA5yMVTIBSdKOoAGlqoYSiaJ6J5IpononkimieieSKaJ6J5IpononkimieieSKaJ6J5IpononniHuaJd/PldLH4HC0M0cIQLQzRwhAtDNHCEC0M0cIQLQzRwhAtDNHCEC0M0cIQLQzRwnAPC8OchDZ0hexJ8XmpGPtTNBb1xD2qefcjKEQh3ae/03I1T//Jyv2OaX3fMa3nO2b1e8esXu8V3BerYQmGY0iV9WSDSa8bfQxo8RGDaUVkgNuTWkgfm1bPktbf4pPxSf3pbrUEziDGq8+7C0gH6+nyenXrd+0lafstJm95vV22Z9bf24cVdUP884Fox/QqngLUzG/rVbsj+/1kuvxMexHfyWPldST5Mj4hdYToPfIMWuhlaflxoQ/xi3o5vWPyzhkr9ymhTbBn4Hd11ctGYmldhDM7ej56TT5u0ySbVdvy9Ga6ef1xydP6pNZt+vZ6u2yH73Q722CWbidniVXBSWJtohazfYgiUmQk62VrZDnbNivwRc2Xd1uST/VlfEJ3G+SPfvIVgETHj4eIbkUFf/PNN+RTkugLjiQt9tU1kgb1if4dG9He53x0lcpgk2OADlf7p7D3Uk/R4TNPK2PiabV/jHqftehIOpXVRUqTSqMfIPoBoh8g+gGiHyD6AaIfIPoBoh8g+gGiHyD6AaIfIPoBoh8g+gFsfoC+ea/IDmvek4qpTyy11NPUXDpdLZx+4HrpE1ovnTJ3RLn0iVIuXamWPuHV0p3F0q210okVqV8hHSyI3quHDo8mbSpVP3/25Us3LXYxUOFQgza1sBqybJuGOI/erda3ZIW73rLqZD0PkWbX572arfmkSzIB2T9PeeeAhCSPxwDOCx6yEdAnmbdBWoxmZ2vtPuL21tv5ZjNfvu+szmLgddsrMTvzDrjR+fPo307+LC7588m/aYbZFJ/ySyDrbIr3b4+2+w90x8B1z2HQzlgVCXIMhv+QkfY1hH/RZ6qhSi4vnM/baWVlJ7YyuVq5fgVhZsQHeNADOoIZADDjN6zgy3p3oj8FXBtX9KVVxjUyAyZQXdyJWhYXwJEZeAEToCbuRCuJa4YFuArichky18RlLYYpi5tiudYt+ymjKwhs3RXH9eOUWcq4myrjgiwACVLmIAGIhVC+QiEANEbwuUCTNY3OPLfRyPRS7EplamNhao+61F1ZaqAqNa8hrdSk1u9Efwi4JDzvSq9Gba0HbywHb6gGrxSD10pRA1Wr4UrwzkLw7XJkgSo0g4DOVVFpmoWnUDWNRJ72Az+Zy76bq76DlaalwtEOtEajcM0RowVZphWZQ3y/yWayvENI7/8S2Qa5e438A/4i6d9PR90OWn+Zt9NmdsP2wqP/Ojn5c9f0zyf/ddJRMLo9+BAv1Fw8XKsd3gsc+Aolq1Nsmdn+OyZzxWq4YHWHdAo4mVEWcMjJ7N10sfh1Ovsgh++10DsSvXfx9mR88uLs1Yvz9u+L71+9voQD98i8krs4+7G94uzVP8DmzfS9I4TvdvqJWfvwRA/o84lmwsnRRDN1xw7xrvTzCB3+XowSGebjC1BC+QARSnynxMfYeVDhDeGTCrhnemwHFX3PFHxOEfcP7ZkmI+NhSOyZJtBJpXemgbitruVWyJJ5zeVNhtg9oVxeQvkvGRcauHnowSTk0L6fg4kYZf1kwiM1pdlGVp2Ow8o+JYvQk97HbFHqf8EWKUXr4X1OhnBCq+Fd7wvNaul+uKkUcsYl6pLuPF1nUNIqnkIf5SmUbkLMEkS+H16Xkp/xVKSk7cM/jdKRBc6jHGlNJ1e755Y41uzDV/84CTuI+r3H+6pB+pqG0YFd3wNNAe/za0cYfr8xKT9BoW4bEQ/pN32FhNt3KGs+DcSGZc1nBMN5cOGw0Hy4r/n4rWJZ8/XuZP4OfoDfpdujLVWlh21KDysKVNZ67BumD/+fkfJfvx1Xj/wr3NeA7Q3+k3x39cxpgOhjn99vbIac6fuNlxLk2Ws94aBf2OZ/+xueGrBt2s1+vFdLhqQAQfAb7hSaA/tGxvRKbk71HzzNWFdi/v5thCeSAsz38QaFfaJ7i91H/E0u5rfz5ukIm0/At6t1PWpupssRnoyoNYS/WDwZ5u3lxreXK2+PjteiXvJTHwZiJGh4RNuIB0dwHZUIVcEiIyQVkVh2dImqTRJZryUmvZa49Voi9FrS12v8ZhNZr/XuRH8IcEcnutKUW2JTbolpR5fAO7pE3tEl6o4u6euzBN7RFT6C8Jf2Z+YThziQqTv83o4oNvJbAeqNXtCJSeIlJoVRTAqTkksg5ZV0WivhUxbWhq2gyI2/0P+0l1Ye3gCOcsto+5viSuOIlqABHIcZwFkSO24HaFl/HF3W788/3X3jTmkfnWxPngD5sHn6+OKB5gcPBZoHRQHNoQCgIrUGABXp/s29Yl/++a42jhgaZsSISAaMGWk/6Kj52gUFdb49ghmHDQ8zbDRxP2Dc6AWDDpyvFczq4SElB05n08XiG3GD3RI2JpcoJ/jkGJw4IcMcYnEhE1SG7DodOXLjGHb2SMLOnFYshbNs3r3KzQbissvSrEw2MwnbeEmomT7EULUfj48y7sZ4NJlx7XQKyI1h3wAsoI/NOQAa7oO8AwgSUKQKqMHiDwgoAgQUaQKKTAKaeQkox5w7BJQ1O5iAst8LEVB2SagleQdb2j2dCcq46z6FTkAJKl7vgUxCrWAQazp2vG2KrB93pyUySOP+6ekpx9uP+SnqyxNX7k+/3Eov/6fXxJwD1I3CbLqpjXZ7bumhrZ4J84t6fks8DnCJHgSE+BYx6X4uFTaqtsGVyVGQOhwF6b4cBanQgmlfC/KbTS2OghR2FKR9R0H6IBwFqcVRkPYdBU4zM5k2xLzWvtDTdX23mM7qb/7yf/7yfjw6+T+TkyfdZ//1F/ohOnliVpW0Q2h7v3+Hg6oByS+fQr/sqULNHXQKNd2redvlnEgB5wRs4KPy6OOcSMUpTjKrp15mdUXzslzOtLUYjgeZZH8+4XZfTWGnkMaeT3bQ1V3moVFXiyY2Xd03kRZeknfiEqQBLKnQpA8QkCFt2GQlu67fTbeLxrjk5XzJ4w1Nq1Cur0KaMyXfl1snF6tQ3l+F+O3mFrdODq9C+ZOeRycP9ejAq1DiuQol8CqUw+4dsgrl/VWodMkCf5MWceBNhl5F+O94igRv3klFvlc/hMuzkwOeHXjLLcZY9+9Yph5bJfgRMO+tEoisEqhdJVD7D9n5WoiJP0dXcio+Kiy5+Ia3Qdxn5iz9Qk3Tl6YUXULQgRP38XP2pM9Gc9xl7mMlc7+SM/cxz9yvXJn7lS1zv//kZDZVvVx+SLSoAxXM8q/0LP/Q90Q7kfL/C7psdlpfMLJNir/sFL9oqxkxSotTP1V1bilr/9Sk/VO39i+F9i/72p/fcylr/96d6A8BOvX5cabUloDUtgSkJqd+Cjv1U9mpX6qmmLKv9VND4PvErfE7JLpN6YtWQ/j19Tksfsxb+YsrOv1f+nm7zE5CNDGtACmk2ctOnaeuFaAb8yv5KkUOGYveJISVEELWUJu8lc0YmqkTv5JFMDOJYOYWwUqIYNUXQX7HlSyCvTvRnwI2hma8L00GM5MMVpAxtFKNoVVfrjLYGFoBxtBKM4ZmJmMocqaj8Fdqk0jW5BBWUP5bvtLImneiWPmJosXzbExJySARqzqhyhyiyEf6Sr5ElkO2xTC5JbpSFd0+CtjGoYl+Bso1L4DiMcxNMph7OCQ6lyECfIbijpHiNezfDrgdbZ/jd+kmWVtVCHPbQpgbz0K551koh89CCHA25vwwJKn5Tg7d1SrIO7UVqyANhj4K0V/xlD7aWPI8eGaDmaMXkLFQRQ46HyT3YO6oVEHH90q+wHQQYjOPnYSwmHu9LX9CjkJJexTC7T/koxBC3eSfJ8phCGfehyH2PhxHIYR6ZyE2Xch5IDnwSSh9zh7z2WiediehVDkJoUQ+CqX8KIQS11mo18L66GQ6ocR2FmLtLSchcb3hKOR6S6wP6SSEkHoUYjxeo+4XuRqsoVH59/I1Ck3bKgkbhUn5Fx7Kv8vYQEDKhrhlpCRt9G8HFkEpbaMQHWnKv7Ap/8Ko/AtP5V8YlD+QuFEI5Q9kbiBnzAinMVuyQGmLodU/+xlP/c9aSwuAXyYAMkeHIGN4SAEuAFIqR+HICGZjfCVfYVwBsLwCJGIC9lRdRlaArF0BkvYfygrQXffPeaauAJX3CsBfiWsJSHpLAJ8zRBFmB14DcrYGVM9G87xbA3J1DcjkNSAXa0DmXAMyxxqgPjtdBDLbIsAvsK0CmX0VcL4p1om8DCTqMjA3nsERNwWdzvXjN0otFrBS07eKG740qf/SQ/13fngEOOLF/SLFFd+/nd6zgIawUvSmrQGlbQ0oTZawEraElUrCcqpFJQF++NJgC3P64Oe2A/f8enjL19z3iD2XDtfIzxWOzL5wZHSGl6B+l7zhpV2/z5WDdQkUzkr7lbMIR01M57+NcJbL6qm472vs8IdKuh7/TM/Xy3KfhL0sH81upuvprKnXUtpelg/zMs3OXFToUfrqeP6Vmqj4aJb3Hk0Bj5RGs/tMG01kHMt39cd6TQcTQUOJhhlIs/8PlfpA/klkFZ029abhQyoPZ3Xf4eT0zW4wxSd8KNkHT0fObCa44Bu7nlZ8c3WhFoJzpk8N8o4q8zuqtApxfM3mHFLjys0NyKKlvuZllvW70hbMTF6/K9P6XXms31m3fmfA+s3vGmXy+t2/nd6zgOt3JXrT1u/Ktn5XpvW7gtfvSlm/M239zvrrdwWv39jpyxLwWbOE8SbDr+X8lzxXdN5cko7ML+vI7MDCRgdWBa7rWbdUV/Z1XYz0lXyJVMlJfrkMACwVI8l4NafLV3LRJv45IQQDn1NkMPAFZQirVZ7QPmdLeH0Tw2TYV4kTS/dDzjWzhwYbKn0LiLNRE+eSJqZNdfWVW/M6tHwnpESTIWPuFfJIvkJdQBkCIsrErSMlpgy4o94DGVI8hG9GDy9DxjQs3pmW5pFreR5ApBgypGLxHtVUj1zP9TAXAcceosfI3lbZo20O4eEUP+avrWl7SYT84s2wJUvU6GdBYBoWkmLO0MSpsNmIXykXyXaODqhulFVu9ZXaGo3ehW70RnriU6FIqjkJyycLq+gktQAkVZirC0VS+3cEWx6LzvDduZAKXUbtddqQ0fbNv3IavxEyWL8LQLqRMH8XffM3dhZw696wRUi7RkMbwbtf8hTR7gJJRgs/GTWnGGNzVTc4E6uQxM2RiyWN+JVyldEgXsgGcWHbK3p234IYxIvWIJ62/1AM4mUnGvNCL86DbIF8SMvhQUooHzLmEyGPhCLURfMhIJyvu2sloA+4o97zwKUXhWNMj+pD1vwi+ihg+UVsqL+IlfOQFtqHgNg+dkVfhlN/GaY298JLkgcr32OUaHsRH/tlknT7Rfxhs6MLGx1dCEwLQlLMHxKJQQj2ihHxUtp/UdwM67pZm33NItyPNJPdVinydluRay3uqqrnriJXnBzYTVU+Zw/2bDQvOzdVqbipsOKmKrmbCjvdVNjlpqLPTCYCtrqnSEPYLYUdbinjm2AXy+6oSjZsNdPNhxfT2U1tzcZl9LKu9dhV24u188vJlZrvkOqVuFO9koC0XFK1x1RNsyun+fmOnCs9wNmkM3q1PN/clQKJijSXRvt8V/+FdCepVfY3ZEpoyyk579VmSyB9T5dd2pkPNNypf4mW7qoM+gUXYLPzCeew4aBFklpyELBIuGYNtYUe28oKIi3tCyuFBZExBQ155KDhrrYgBooLivvGSnlB4I56zwNvXLr+9I2LNSUNGasMIkOZQaTUGcRaoUEMVBpEhlKD2OnCY+/UIk2sxfDbFPZDnrsT1loSEL/kTGx26GFjiUEEZqJhqcggcuSi8XG+Ui6RdyUfV+sP9fpNvahnzWptXXQYZUW7xLHyqI39lh/9mvA1CLvXIOyzBvVm9lcoyFiklrkZUL3M7AnFcElGlKeeNRnZh9KFz062Gyp+s+bkmQwtKrJQaNGv9bvVugbBQR/q+u7sdrVdNu3Xt/Pl/LYlEiHBDJovm/p9vfbDCKG8OhaOUIcFYqOn04KkkTs+ZlCRDcgMogPqLDRHm0Ve0KPkBTGhMW9PaINBdieZvN+gv2NeAIDGD58TxEbXWC+u003OanFdU+qn0AutiblFhOCbP7FSZ//viJZ1+9N882r6SgAcH1NFufs96b2RNJCXQkyxvodDv5Z7SfhAdP94/nz0Z/GR/BTqTf9ZxtsEwJ+kdc8s3V0jLwkXm4y+iPOvbDLe/ZqnnHcXhBag2wFWfM8CdNJ4uxGr3Rzuahz+dYTaCaRM3wBOUej75ntIJdiRfsLf+mx1ezddzzerNkTvb89PxiNT8OOv9ehvz0fIEeO4p3frXTf3i7O86gEONZllrvtv3nwrnko7/F2PNJXlSBPMYVXqpnYHmy7KQS3cCLeghRNpb6/fnTz95+8n/2NdvzuR7YDEAHi7uq4XG1a68fSM/O9lPVtMBTf49y9XX8YnM2LytXfYMyz+slp/mC/fv5yvyWn987fUcMz7lGshQCc4kaANPiNLIJXhsT2TevsleHvX9a/b96eX5EUan0FpNDY0qj/Vsy2pV9EO3rox9tZr6O7x/NPcpz/SzN1bO6c8eiPN3L39OP21Xmw8+mMN3T3+tF2/r8/5nz5d61e4f+NN3fzndD1vp5XPDyjN3b3/vNyE9a9dMLYJ05miF7xbWvt8OX1v76ptYO3hwqECLt7Zr/9xtbqz90BaOPv4edlYZrfWzNrbT9P1dLGoHZ2JVo6+tpva1VHbxN5LO83/vlh93Di66tpZ+3tT/2tbL5v51PGMUjt7f4u6drxE2sTey/bX9v+OflijsYc/y8vnZV2+pvPm76v1XmaVvhSGLZzGvm+a5u705erjcrGaXhv7VFtZ+7ps3/mmsXfFG1l7erOpvTqT2pn6+/Db6ct6UTdmUepaWPr4vm5sHbRf26/+of68cfRAmlh6ITL6w3/aeuFNrL009h6sT/LGPg5vLOOwWL0//XFlXjT497bryfP9uHq/sfbStTL1dVu3++3Tn7a/LuYbs7hrzUy9Lae39eZuOqvZRGoDZs13CLf26JsJoXfvSnt3/3QJ8Oxcauzu+ee7kPuWW5v6Xm2bu21z+pr8j2ZQGHuG2pr63TSr9fR9ffqCOPWMXWrNXL29rK+3d4v5bNrUFO74NPQC9y9YVZzWzNXb3+eLpl773arc1tUvmTQvtuv2bC623vZp4XGp16++oX/4/Q5v7Or5sm4d4e5OeTtXf2/m/9vdGWnk7OluMXdPX9rK1dcv67nH1KKtTH019e3dYtq0OIy39J/19dvp5oOxW+MFwC+82+xrL8N7CtrJSD5gHqguCpREC0O0MEQLQ7QwRAtDtDBEC0O0MEQLQ7QwRAtDtDBEC0O0MEQLQ7Qw7G5hmJPQhq7+HKkZJ1VQa4PVeQkwjwJc/QiK+fJu2zDR+f3LuKvd8/R3Wsjm6T9ZhZ4xrcgzpgV4xqzezpiV17kC+u7KSoDhGUJT85/3DUVpEww3p6/Uy3nICNXS0hNJifOynaZ3t/rQ00RPg0VHZM/Z75H0sWnVO2n9LT4Zn9Sf7lZL4OhjvPq8u4B0sJ4ur1e3ftdekrbfYjK51ttle1RuB6XL0QwddjVAh3wW7V/R/hXtX9H+Fe1f0f4V7V/R/hXtX9H+Fe1f0f4V7V/R/hXtX9H+FWD/up0vmbigvkWmmd/Wqy0p1jBdfqYmC2GIkA0zgRu7L2NR6gQyDGkFRUINJr+ol9MbJvalf23n6zZ3iZAwuC2FPcpVv+IETRpr6060ydKvycdt8l+zalue3kw3rz8ueWkEqXWbbrneLtvRO93ONpjVJ5Fz0KrgFLQ2DYwdb7+rb6a/zcnItElXy/YcfbZtVuB7IvZGZpmjCwr5w6vABj6W+hpyhQ1wJPV6G9KgPtG/YyPa+5yP7vEV6KgGqM/hLPIwfFZrZUxqDXhg33oMnVB5prQqKatFqL5gPgom+E2zAJSDphPFJVc+uqF4RMpBlNRmT6iXofSWVjFc3UTsPuKT8Xa+2cyX7zuR7EZWn5lEKHkPXCQ/j/7t5M/dNX8++Tc9G7s45deAGdnF/sXVt3yRuGtdObYzUFGM6CgqFxX7VxRfnEUyDpDvX5jz/QMe2bd+haRUdlCOaRKqHOnqfg3ul+pPs8X2uqZ6891qcV2vf6rXwvcJ77HenX+ab/gua76UehDWAe9dV5Eez67rm96W6rq/1WID3ttPAYPf34vxkQd2aYZupTdyfDu1NDnOrVqaGBVSyCOHbtaKdBd9hO+hj/pRG2zv9m61viWGvestqwPSCwDR9nO8V/PJlnS5IdwZ+s9T3jmglpLHt99jI3Do7R4f+IDdHr+kv9lLsXWzl+Kvt9kzafTj3OuFjHRIkT5lprrKVLJ2cJ1KmMj12ApVgkUkgypVTiAE10QlcBmqTwL8rQmA35po9C0zfMtV8IzLkLnaGWsxDHcrxXI1M/ZT5qUWah1awHKHonb3LGApFkJTBcumWThLVzZNj0lqK2n/oItRanX8oDr2uxaahGvYG0rYK+gdjbwD1K+Hq8M6awq2y5GFA9EMQh9VRaVpFp5C1TSLwSoJ7q1KZDui7vKQGkf8T9/w/aZc1tRU0zD8JbINcvca+Qf8RdK/n466HTQMZKbtKI9ZNFXBy90efIgX6lsmsX8yy77CyQxbZrb/jikzPnMGn8ySHU5mKLjy47vpYvHrdPZBjs7/+9nFjyQ4/+LtyfjkxdmrF+ft3xffv3p9Ccflk3kld3H2Y3vF2at/gM2b6XtH6Pzt9BPz2uKJ7rb1sTHh5GhsTJK9iL8r/TxCh79nCCLDfHwmIJQPWE2fj7HzoMIbxor6j7KivpAl85rLmwyxe0K5vITyXzIuNHDzh19ZX4yyfjLh9nNptpFVp2OtTziz/eKtjGBnH7NFqf8FW6RUNvs+J0M4mt3wrveFZrd0P9xUCjnjEnVJd56uMyhpFU+hj/IUSjchZgki3w+vS8nPeCpS0vbhn0bpyALn0T99I71Esufu9CH/8NU/TsIOon7v8b5qkL6mYXRg1/dAU8D7/NpRVN8bIfcdMnT63ki3xzoMRgNPY1nzGUHYHhxs3NEkAZgkZz/Kmq93JyA7HHe4FNGLpvSs4GtspNljT5g9hikxuK8BMSfZ4z7IPnPacdpDl8WQM30/ALtendPtb3hqwLapBI/cqyVDUoAgzRp3Cg07zHHtmF7JzU2IetzNGjF//zbCE0kB5vt4g8I+IXFZxEf8TTIMCzafgG9bcltzM12O8GRErSH8xeLJMG/PTMZVwbh0vBb1kp/6cI+bPXk+eTaaT/7aNmr/0fKyuY4SmNh/zidX2mbIhsrVuLQKKNfIyfXA5HaUXACSy29WQeT27kR/CHBHJ7rSlJsVjmtk4xrQuAoZVwPjAlxcAxa38BGEv7Q/M584xIFM3eH3dkSxkd8KUG/0gk5M/AC5Zj6uEY8L0nElOK5g48LasBUUufEX+p/20r4C8BXlltH2N8WZea8w7hWHGcBZYC4h4i7rj6PL+v35p7tv3BVsRifbkydQ/Pfk8cUDzQ8eCjQPigKaQwFARW6P9h7A3NvtyzcfzMHyaJgho1lZAaNGLxh04HxNg2LgPt/VxnHDA41bq8tChq1tP+io+VrBrB4ekn53OpsuFt+IG+yWsDG55ImVMfgoEwsChjnE4kJmp4yzczpy5MYx7OyRhJ05rVgK0dC8e5WbDROApkizMtnMGSjGS0LN9CGGqv14fJRxN8ajyTRJp1NAbgz7BmABfWzOAdBwH+QdQJCAIlVADRZ/QEARIKBIE1BkEtDMS0A5UNQhoKzZwQSU/V6IgLJLQi3JO9jS7ulMUMZd9yl0AkqgrHoPZBJqyfOs6djxtikcdtydlsggjfunp6ccJDvmp6gv7e6nGzZ9SEf/36ifevyUNzudkUIw3/SaPHmmny65fasbBQKgtQ8CyxKmTR2DQHm2XmPAmu4wBIXHGBQhgyARc02qOuWqWmqr6bjUYvPTPAjpvnwZqVDUaV9R83tOLb6MtPcQoM2POzTSUIcGaPPDsM0Pyza/VNXUKezDAGx+TuO3zEc2a2Wp1RBWP1W/Sj/mqZGlKzqFnO7VPO5ybqTezg15xHUfRyeEDEttksBMSCBrqM3czLZR0izd2b5s7pmQv6wvf/yOM4vNPes9xXOjPZy29zS6Z9BGKVM3ShlsSAc2ShmwUcq0jVJi2ig5rfCCSG4RR9bkEBsk/lu+osiad3KYHdT+ngH2d4Mc8nHuWeFFDhu9QYMI5iKFjdqqDZ78XPfkp+qcz2XpS03Sl7qlLxfSl/elj99sLktf705AF2veefL5GpprcpfaFr7U6MlPPT35KezJz/sCm3JPft735JfOzDXyHm2Ja6TB/r35qgTRX/EUN9q4E7Z8r64ZSdhSSIjyTnJSR8YaHdsr+QKTTz8Xxk/JG50HeaMLMd1bbzTt7L/r9XqD2m8kgf31czvBvrG8B+JN/Ge/KP3VmP7SeAROI+ZHdW3j6e8bd/DK1+bNuxgT9Jw95bPRHP2VPedojtqxEYJQdR38c46Is7799FR+Dt3WDzSwPjeZRdVpJ0rt9hQSJupJ7o3uM+ny0fPRLu+HdkF9avRVUReriPyn6E2Tei9F4D9tZ9Lvpa7fM1WrlrJ+z0z6PXPr91Lo97Kv3/ndlrJ+790JKG5lp9/5Hq3U9Htm0++ZUb9nnvo9g/V72dfvGdfvZV+/o4kz7JvBVi1R37TF0Cqe/YynjmetOyVf+rn4zM5RNDGp+QxS32WntTNH/D8b4Sv5CpOeL2U9z22fZU+nYaLncavnUfsPWc9XYtrPsaLnMfLW8/xlOBR91VP0fLIQjYcPrOmT5+w5n43mSafpE0XTIySr+oSreoRcur7Xwv7sZDIhZFP3/AKLvhcdGBS+80WxTiSVX6kqf248TyPhHpzrR2lkS/HKNUu/4hXMTdo+93A6dG5BBPgFxf0ixTPYv53es4AWrVz0pmn+3Kb5c5NJK4dNWrmSmKDleiHAk5gbkr2cCT5z2+l5fj28DWvue16eSydl5JnWZQ5DQMaKEznoRZD8fLlds8+Vc3IOJMhP+hnypHawmM5/G+Esl7VTct/X2FHNlLBc/pkel5vlPoG5WT6a3UzX01lTr6Xw3Cwf5mWagx1QoofiqOP5V2pu4qOZ3ns0BRNOGs3uM200kXEs39Uf6zUdTAQNJRpmIM2+b5TqA/knET142tSbhg+pPJzZfYeTQ/W6wRSf8KFkHzwdOaMW4cIO7Hpa2cHVhVrwwRkmOcg7Mrs/keb/FGs2xwkaV24RN8Bb6mueLaGw0BZMJWigMK3fhcf6LUUNQGEDwtevBA70b6f3LOD6XYjetPW7sK3fhWn9LuD1u1DWbz2zEAg0KAzrt9MrJRiSZgnjTYZfy/kvea7ovLkkHX6xAcjsi0JGZ1QBrutSeEBhX9fFSF/Jl0gZ2/LLZRxPKekQ8azty1dycjb/nIA+gc8p+RP4gqJA1Vp7xT5nS3geo2Ey7CuV0dL9kHPN7G9BBRxkKVisRk2MJU1Mm+rqC9vckqWm/JQcx9Kki0sPXdwlOSIgy1HcN1LyHPu303sY2DtZiu40ZVwa47gwGMiFtUguIHWxNIRyYSiWC2s+ytLko0Slh8gxMK9V5mibQ7gpxY/5a2naXhIdv4Q6ZPaeIKP7pATVtJQRWTrVNBvvK/ka2bihwpCtUUysIrd2iSOaSYMte4U16deExzd1BYuN4U2iiU90U8dyNqoxEd3UtTUZ/1GqW/8rTWsowU2VSYlVHkqsi25CQHiTuGukBDj1bwc0xbbP8bt0k6ytqr4q216yMnoBKk8vQAV7ARAQ7FRxN4B06OuUV+VSXhLP26y9ukZDewO6X/LUXd0FkvLyC3dClVl5VSblVYHKS4p4quzKSxrvK/kik2OAzUbmGRCrc9ozgqfENZC2rgHc/kN2DaCsE4h5qqcko8xWZUZLsEBKhBQyJnsgj2wP1AVJISBKqrtrJU4KuKPe88AFZ4SdWI+VQtYqXshYxgsZ6nghpZBX+3PKhgSIrkKGWl544i/A1AGReonxYEnLRnG2py7bL5NE2y+CCpv9fdjo70Ng+geSoqiQSABBKawHWvFS2n9RnC7rulkbvexIRFGRZrILL8m8XXjkWrPrDuU93x254uTAPrvsOXuwZ6N51vnsMsVnhxWfXcZ9dtjps8Munx19ZjIRsNVXRxrCPjrs8NEZ3wS7WPLNoVw287U5ry+c4feM2dC1HrsqGrB2fttVqfkOO9XEvVNNAnaqNFfZJDdlV0Vo88G8P+1FpyA9N0mJT0HmPCmfRKkuRAUBMSrinpESpQLcEbwrkAJVOvOpHqqC7KXUkHGbyr9y7lMRMmxUgXgVcp90pwpErGDsrshBgJ6WYhybD4PvTymE1G8VI22lpcsvVAVbEquNHk0EJ0ZJwSrIVfWbjO6VcoFxT1pK5hoxuVUXHE728z4Fwlbxw8HFhjzdcGqtITTYizR7M3EClxtKhCT31sucbO/zdnuftP9QtvdVp0zmuRL7k/rH/tCp7Yj8Qf3QH/qeyN4zP/AmonjOHvLZaF50m4hC3USk8iaiEJuI1LmJSB2bCPnJ6VYitW0laHNL0I+43LChcLwh1oW8rdBifkjlClMpvg6G8fmOGKuDqM+kW9qPPPbuknFEQZuVwOe7+i+UQt0pAPY35Kloq7IEsarNTgvyK9NlVxEoqGcPrdIuIl0BMz9fBTZ7jXEG+yoYjNv43oWngjXUTtMY26wDegFExU+BjAmMyKcao1SOEarHKEopKp4K4I56zwNbB7r+9G2UNZcRGZMZkSGbESnpjO3PydYBDHg2kCGjETudx5zEbpYw1mJ4WwD7Ic/NE2stCYifRwKbHcfY6DhGcFUyySWBHImMfJyvlEtk3aty760nOwZw0C5xHO/Uxn5nPP2a8IMedh/0sM9Brzezi6/Axc0tczOgMJLZnYwLAxl34lnujX0oXfjsZLuh4jdrTp5FrHjEikeseMSKR6y4j/LEFuVZhipPpfgTyPpVqs/ALWj1F9ob1bon/2NdvzuRzx7k0HG7uq4XG1Z/5vSM/O9lPVtMBfyMwst/XV1/pup8tlo29bJ5S360/UCuvQBhqEROOHir76bzxevl+e1d8/my3tytlhuYnt7y1lq9TX/zpp5et+HPFKVOuu5i1ElcuRRl/RSNRZiwR5Bu/wlELJwE56JRe2MapTemQXljFoM3ZiF3V3BfLOgEHI7burlZXdPnWpEx9XqNN01zdzpbzOtl026b3s3fM/bc5vTfm+buhfyReKdUTOlvSe5kK1NMpYi1a3jr/3j6e9+M8PT3E3HyNU07aoggfWxOX7DW3+KT8Un96W61rJfNfLrwu/q8u4B0sJ4ur1e3ftdekrbfYgrH3i4v3tFB2Ux/q8/4Lka4Mfyliv4IvYoPejO/rVfbBpzjfNz4HIPtBORdv1x9XC5W0+uTcb/Vu43Wpu17u57TB+EnDOjtavv40Cf9Rb0c3Oi1Ef5smSD3ZOaOtyU9R89Hr8nH7ZGuWbUtT2+mm9cfl3xtlVq3q/p6u2xH+HQ722B2KJDVcRWsjVuNyLTxd/XN9Lc5GZcvY8aLPds2K/Bdzpd324bNndW24X/4cPcQPhrunrQJA0dS36lJg9oj8bER7X3OR/f4IH3VAIw+J+Rt+A1eZdzfVfvf0fbL2gWgQJOdN290u9PTCszEzHc6L1bXNdMR021zY1pHvzt7c/EiaNH/brqZz862zY2y8pOF8bvzs8vzy7De6um6XsPdvbz4/vzN26DuXs7f15sG6u4L2U6+m24XzYub6XpTw+skQ3W/nd2df2rq5XV9/UNd350t5r+Z9o7tsF/W18SqvgHbLFYaTpUvwpfn/+vn8zdv//vfz89enl++ORmLT757/fIf5M83P71+9eZcacE+Ik1Aequ2j7pbrz59vudO76e2D3irt9ks7tn5m83iNduPQluZ3Tt+S3uB7vuLaW/AyMHB0nl9va43fMc73Wxancb3v2vrnqzdQW3qdRt77buMp8ezisvLOBtDfRUWw9lbn8nQ9rm67fD1PhVjfHyLeXqci3lqBnsPt5inO6zlWai2mC839Wy7rt+ut5vmbLF40X71bj6bNvUGNmg7VUJ+JCpB3pRbBunoZDg7ThnOjDKcDSfD+Q4ynIfK8Gy1XNaz5q3F6LKup9cX14va3MZHsstjWew70dbGTl+q9XE7vhU7P05pN3un8+GkvfSU9p5gJUciWD1CUWIHFB2FBCUDSJCgK2wbNwu9bSSHsdrSXxKFR7FtbizRq73gVWK+OXDU6oRGrWakYqsIWp2o1erkmNWJKFbnrFXniFglj0sr1NkiVdtmhrp0eoSq1+jTK+XAVK2qzcZZ271tZMrsyPTEjomlqPt98FThRd0nQFF38AF0MFXmC6bitw5nckw8EzkmcB5HBhOtSBZHBiRxeJRK2NirJAyQwZFotQ7M+Ru9lqGV232DF1zMqcybOUVGVGdNWSaZVko6A8omT0jBZFZKGsmJBrmY4qxWslwx3RYmbCnzfh8aVXiZdwSUeVceAo4NNtR6t+dXGeOCR0bilYgKztWg4BwGVwEhwYmPCNKcBeQQxMFyhPsCaU8ONrQPrfQeglK08aZygDcF1gomYqJRprhpVpptuqeiqwSlNSBeiSfA15ojw9KEdfEkgCYYOmHCq0qZ5sO+ykrZ+h9wvnkDCKWKLK0ryBobnkoNHRHh1DflFQjOmobHf7sr0oQUpNlsFtaHz0Uzx6O3fjOvBycNwx87dz52HpLdTE0x1kcvlaauVG9m2/FL9OaNw4ehdA5DuUPsf3Z420piXnv8j8K+PENhItnBkpriUFMqc7rDYYssxr8N0py24X7X3JHbc31r4WC8V3MYGOlyQ/i39J+nvPO+FbZIHl9eABuBQ6cF8IEPyArgl/STAlJsTQpI8ddLCuA3/cfICQgZae+cAH2mumDgrF3kgD8SDrjT2sJlyELxWg7Izkuxgiha2tF5YOtQ5ve+7C/+zG+xEJpw302zcJq7m2YBw719rCkPnu1tsqagg1lTEAT33os1pV2OLNULmkFKcqui0jQLT6FqmkUoo3tfNhN/Rnc7ooDRxDKtqJ+O7TfZTA6ycLhfItsgd6+Rf8BfJP376ajbQcOUAtqOQgpEU5VG0O3Bh3ihAUaJr38sS7FlZg93MCt2OZmh4CCXd9PF4tfp7IMctfz3s4sfSXbaxduT8cmLs1cvztu/L75/9foSTkwj80ru4uzH9oqzV4YA5ul7R6rY7fQTLa/0FE/0gGefkBqcHE0AbXfsEO9KP4/Q4e+HybbDfHyBASgfMDKAj7HzoMIbwicVcM/02A4q+p4p+Jwi7h/aMxnK1ipVayfQSaV3poGIJk70JJclC3uSNRli94RUkB77JeNCAzcPPZiEHNr3czARoww4h4UHis02sup0TqMJB5lcvJV9Sexjtij1v2CLlKL18D4nQ7hnyfCu9+VYsnQ/3FQKOeMSdUl3nq4zKGkVT6GP8hRKNyFmCSLfD69Lyc94KlLS9uGfRunIwk58aXK1e24J4MQ+fBXqavd7j/dVg/Q1DaMDu74HmgLe59eudLQ5uhB3haPN0YVYjy7UKwzKms9Y8dCn4GFX7xAod8irE8qar3cnYOAX7qILRS+a0rNWOMTG6ELsGV2I4ehCoNIh5tGFuB9d6K4lOn1vLyg8RHQh0kq0WsIL+02l8oZ7tWRIChAubdgpNOyqC63GF2JjfCHuZo2Yv38b4YmkAPN9vEFhn1A4t3BFaDzxodxOtJLQeDLM2zOXpszhetD81IeBGPIJCR9nUZoTOUozEaqCRY5LKiKx7OgSVZsksl5LTHotceu1ROi1pK/X+M0msl7r3Yn+EOCOTnSlKbfEptwS044ugXd0ibyjS9QdXdLXZwm8oyt8BIEG3U0c4jBYlCag2OxhmqYLOjFJvMTEXD+zMCm5BFJeSae1Ej5lYW3YCorcmEJb9JdWHt4AjnLLaPub4syUvhI0gOMwA7gASLcW2vrj6LJ+f/7p7ht3ybbRyfbkCVQntHh88UDzg4cCzYOigOZQAFBR2quClvs39yq16E0jhoYZMSKSAWNG2g86ar52QT5q2/XcOGh4mEFrq70FjFnbfNAh87V/haV1FqU9rzM5itKzAcMcYmuhOZtSAVSnC0duHAPOHknAmdN+pdTANe9b5WYD8ZBLJS1V+j1zjWLjJaEG+hAT1X58Pcq4GyPR5PrD7gxsqTHsFYAF9LG5BUCTfZBfAIG8cg1XDtv6IVo5BCvXBBSZBDTzElBegtohoKzZwQSU/V6IgLJLQm3IO1jR7ulGUMZd9yZ0AkrKeFvTgFiNWdbUkQbEyol7ZQHxtuFJQF2FTmMWkGjikw0l1SU3aSlu6ZHbBhi6sMXQdR8DfrihC+9k6MIGQ5fTig8augyUIhxm6DIQipwWX7kKvVkhSa0GARUpqkX6MU9lJF0RauzytQm7LPqJt0VfHnHdsN8JISv+b5LAVEgga6jN3NS2R9DMu+m+DM2pkL+0L3/8jlOLoTntPcVzoxGYtve0NKfQHiFV9wgpbD0G9ggpsEdItT1CYtojOE3PgvtgEUfW5BB7A/5bvqLImndymB7U6JwCRmeDHPJx7pmeJZOiQfwEKXx+HVCGI7WU4UhNcpcOUYYj3akMR2oow5Ha1r3UtO6l8LqXhpXhSOF1r3RJ2dwmX/Pr4Ve5ua9Eza9DCx/4uhskWUodhTZSuyzNFSlK+zkjeT9nhKAn+Pz92whnuWTuq+77/jqsjeKm5p/pfuos93FUZ/lodjNdT2dNC9ER7uosH+ItVsa3WOmmaWUoVQ40mtx7JAUQSEFAG0bSkwENDCMaYhCR2S2Cen6RPwlH2mlTbxo2oPJgovsOJucpdUMpPuEDyT54OnL67+AUJ3Y9zXFydaGmPjkdhkO8IYsLRoesSRXrCFjKtDwXUtU60lBb3wrLIp2pS2MhL9KZaZHO3It0IRbpor9I8xsu5EW6dyf6Q4CLNC+DV2iLdGZbpDPTIp3Bi3QmL9KFukgX/UU6M2Qq+NSrowQxa+Uj0mT4FZv/kue6zZt3AlH4CYTZwYaMWdRg/auiW5IzZxU7Os5X8iVSsoL0ZhnCrQu3LXi6wuUrOSuBfUwIb/2PKfGt/zklwKkVJpJ9TpPw6F3DLNhXAK+l+wEnmdm9iAz+RUHgM2ndUtK6tKWmsUqbUSJXtV0p693cpHdzt94thd4t+3qX33Ip693enehPARsl+EGr1BRvblK8JWSUKFWjRNlXpjlslCgBo0SpGSVyk1EC+VShY/xFq4zRNoewS4gf81fHtH0nKqWfqJj9icjoUMwhPVt2yjV36mM22lfyNbJxglEurd6KRGnq8FZwbKaXu0I0DvdXuInlSYC3ogNwGl2qIuiha2vKNUATPdmg0LyYSsRDYdJLhYdDtQt5QEDMg7hrpEQ99G8HjAVvn+N36SZZW1UxFbYdYWFMOig8kw4KOOkAAcESBc86kI5rnW5yelUlCKtZOXWN9p+DoGqa7pc8VVN3geRJ9cxrNftSkdGZWoDOVCncobBrJ2m8r+SLTJkJbDZqQfVi1vtF1SPUCUQ/rh7ZUiVLTWiUoIjSJMOlhwxLURFQWIS4ZSUwon87vWcBT3al6E0T5NImyKXpaFfCR7tSSZnUcyaBQIrScLjL/cXWGWkvNR0s3t4oxPaoe/tlkkD7xUYgs0MSGT2SJSjQUnhEySc2msCyr0bglywCny+yhPdsXF9FFh9pJmMjcGHhRqgDR661kCNwDx1BEdoHZkeg5+zBSI12AY9AKjyikOkRSNAjCic+onDwI+gzU4BEYSNIkIYGhEShMyQ83wS7WMZIYNkqJ1Df1j0pqzXatXbV0hUAcb9qul3z8K1p4d6bFiGbUxJjbxIbgdZoWz2TUpozhojzoJhLOc+mq3pUc9W24nSUUdVqzoH6fFff26ZC+OTD2FNE127dTTR8p6/9iBPI7GxDJWxIYSR548QQzmXWUN8e2FzMlba3UHzMlWmrU3lsdTonMwK8zOKmkeJn7t9O71nArU4letO2OpVtq1OZtjoVvNWplK2O5mtGgLO5Mmx1nN5K9iYtcsRaDL+xYT/kuZ9hrSWx8PTqmL2XqDJtYypwbyJ5oSv7uYSP8pV8hbyP+bhaf6jXb+pFPWtWa+syxaqoaZc41iq1sd+CpV8Tvmph96qFkx3qwOPJ4RMui9IyMQNylMxuXzyBOfdF4ZlzyT6ULnzW8peJ7M2aEwW1XVTBrG05lQCsGa/EMsMtaCyxB1/8dnVdLzYsmvn0jPzvZT1bTDUO+q+r68+U5j1bLZt62bwVeG85nBEqZyjCrMBbrZez9ee75jvaP4SgX9+20kB/66aeXrchA+SPOemyi+kgcRhSZMJTNBbOdQ/Xdv/OhVdJKu5IfV9j6uwaU+fWmDmzxsx5dQX3xQy64DDc1s3NiiHVuWn1fnj4f2+aO5hpTwWU49uFJcdak1KtQtmiCNpzyNPf+6cECo9tVUZjnG7tHp2dMzanL1jrb/HJ+KT+dLda1stmPl34XX3eXUA6WE+X16tbv2svSdtvMYUrbJcX7+igdEcIfwmiHdOr+EA3FnouHys+ryyb/cv6X9t605yMzXt73qTtuc3/JI/BV0PofWqLTuhz/qJeLnC/MqGijYRhSwK5JzOpok0FHT0fvSYft5uPZkV27TfTzeuPS75SSq1bw8Z6u2zH93Q722C2gsmKN1zvtrqP6d3v6pvpb3MyLkRFtfrrbNuswDc5X95tGyZOq23D//Cp1MqSSY6hUqtUehUcSb0+qzSovdqtbER7n/PRPb6yrtVxEpMr416uGo6Y3KVDBRSPTnbeptGNTU8rMAvFZb25Wy039YvVdc10BEHAGlbO787eXLwIWua/m27ms7Ntc6Os9WQp/O787PL8Mqy3erqu13B3Ly++P3/zNqi7l/P39aaBuvtCNo7vpttF8+Jmut7U8CrJ4A5vZ3fnn5p6eV1f/1DXd2eL+W+1YbfYDvtlfT1f1zO2A9bbEGCnvNnhS7COARyr3L9xn/M31rh+YL1vbedESW/329v91PYBb+5antr9On+zWbxmO1BoI7N7xwx4D933F9PegNWaD5bO6+t1veF73Olm0+o0vuNdW3dk7Q5qU6+X09vadxlPj2cVl5dxNob6KiyGs7c+k6HtV2Jvh6/3qRjj41vM0+NczFMzCmK4xTzdYS3PQrXFfLmpZ9t1/Xa93TRni8WL9qt389m0qaElxEcl5EeiEuRNuWWQjk6Gs+OU4cwow9lwMpzvIMPBLJfZarmsZ81bi8llXU+vL64XtbmNj2SXx7LYd6KtjZ2+VOvjdnwrdn6c0m6uXZkPJ+2lp7T3BOtYqEW9ynaJvbDdUUhQMiCWqDWYuMtlbYUBmARoZZbAMwUv315oCTvrRZ0R882Bg84mNOgsI7GxIuZsosacySFnExFy5ow4cwSckcel8Wa2cLO2mSHaTA828xp9eqUcaaalfxqj/TMpCckY5p/pUf5aMcFsX2UNMxE0k/VjZvitZpayhhkc35896RU0zELJVHB0/8Qzun8CR/dncCVEEtyfXYUjdIm1zppxNEA4f6LlDZmDf3stu0CZ7KDA3My7ViEZUYBJZZpkWtR+BoTETkgwLAvaR3LQfi6mOAuD9ayUgiyVUu5TxTC8UgraqVIKMlRKGQ5u5K6UsivciMgYCdBHDkEcLDS/L5D2mHxD+9DSBPvCHeVAnUIwYZuICcg6+kZ6qz1PRRcFrDUgXoknwNeaI8PShHURQlEKnTDh0cOm+bCvEGJb/wPOtwA2sEh/bF1B1kDGVGroCF+kvimvqEXWNDxYMXXGKqYBAfabzcL68Llo5nj01m/m9eCkYfhj587HzkPyCqgpxvropdLUlWTBbDt+KRa8cfgwlM5hKHcIVP0KZOzEvPYMx8XeBYud4lBTKnO6w4GKLaq9RWdT/LoMS9dd31o4GO/VHAbGAPJtdQP6z1Peed8KWySPD1DCRuDQlBI+8AEICX5JHyORYitGIgQK72sH8rVi85vu+Z+bhZbydBROZrx/E+4Xfaa6IBKsXeRHPBJ+hNPawmXIvG1nLYYp8JJieR/NfsocdgC1HhLmvB9WhFgITZiIplk4zd1Ns4io6EeJim6XI0s2bTNIHTtVVJpm4SlUTbN4+IjodkQBo4llWlE/HdtvspkcZOFwv0S2Qe5eI/+Av0j699NRt4OGq3nSdrSYp2iqVu3s9uBDvNAAo8TXP5al2DKzhzuYFbuczFBwkMu76WLx63T2QY5a/vvZxY8kH+3i7cn45MXZqxfn7d8X3796fQmnolHIudRFC08fE1o6GMA8fe9IDhP03xbcqwU8+4TU4ORoAmi7Y4d4V/p5hA5/P0y2HebjCwxA+YCRAXyMnQcV3hA+qYB7psd2UNH3TMHnFHH/0J5pMjIehsSeaQKdVHpnGqh8gmu5FbJkXnN5k+FBzPyXPDHMvHnowSTk0L6fg4kYZcA5LDxQbLaRVadzGk14BeCLt7IviX3MFqX+F2yRUrQe3udkCPcsGd71vhxLlu6Hm0ohZ1yiLunO03UGJa3iKfRRnkLpJsQsQeT74XUp+RlPRUraPvzTKB1Z2IkvTa52zy0V72Ifvgp1tfu9x/uqQfqahtGBXd8DTYEQGiwrTGeOLhSlDttGpuhCrEcXapRBvC/eIRaaD/c1H79VbOEdYji6ED/poQ5xKOoQji7EntGFGI4uxDD3kEQX4qtwHCs5dFkMOdMhogvVOd3+hqcGbJt2sx8PhVoF8YbYG29IxlTnGhqnGetKzN+/jfDkSQC+0ucNCvuEQoJiH+kgqIkPB2oyotYQQYCaDPP2fOGUvShNHFRaORGqol9Y2cZxTSwc1/twJMM5rslOHNfEwHFNbMotMe3okpGRVRnAcU3gHV3hIwjOMsqk0WBRmoBis4dpmi4IZbjuix2ZAOxIWBuq5ZITVi7ZCSEc3gCOcsto+5vifAmC/RKEXgZwwVlrLbT1x9Fl/f7809037iJto5PtyROgkFKJH1880PzgoUDzoCigORQAVFTWAKBigEpGSjFl04ihYUaMiGTAmJH2g46ar12Qj9p2PTcOGh5m0NpqbwFj1jYfdMh87V9haZ1FZc/rTI7BfRMyzCG2FpqzKZU6dbpw5MYx4OyRBJw57VdKtVvzvlVuNhBbrFLSUqXfM9cjNl4SaqAPMVHtx9ejjLsxEk2uNOzOwJYaw14BWEAfm1sANNkH+QUQJKBIFVCDrR8QUAQIKNIEFJkENPMSUF5s2iGgrNnBBJT9XoiAsktCbcg7WNHu6UZQxl33JnQCSgp2W9OAWI1Z1tSRBsQKh3tlAfG24UlAXYVOYxaQaOKTDSVVIDdpKW7pkdsGGLqwxdB1HwN+uKEL72TowgZDl9OKDxq6MGzowmGGLgwbupwWX7nevFkhSa0GQWooqkX6MU9lJF0RauzytQm7LPqJt0VfHnHdsN8JISvzb5LAVEgga6jN3NS2R9DMu+m+DM2pkL+0L3/8jlOLoTntPcVzoxGYtve0NKfQHiFV9wgpbD0G9ggpsEdItT1CYtojOE3PgvBgEUfW5BB7A/5bvqLImndymB7U6JwCRmeDHPJx7pmeJZOiQfwEU2p+HVCGI7WU4UhNcpcOUYYj3akMR2oow5Ha1r3UtO6l8LqXhpXhSOF1z8lhm9vka349/Co395Wo+XVo4QNfd4MkS6mj0EZql6W5IkVpP2ck7+eMEPQEn79/G+Esl8x91X3fXweyUdzU/DPdT53lPo7qLB/Nbqbr6axpsTnCXZ3lQ7xFM/Kr0k3TylD+la5C3JI/ufdICgSQNJLdZ9pIIuM4vqs/1ms6kAgaRjTEICKzWwT1/CJ/Eo6006beNGxA5cFE9x1MTlDqhlJ8wgeSffB05PTfwSlO7Hqa4+TqQk19cjoMh3hDFheMFpstV6wjKCnT8lxIVetIQ219KyyLdKYujYW8SGemRTpzL9KFWKSL/iLNb7iQF+nenegPAS7SvAxeoS3SmW2RzkyLdAYv0pm8SBfqIl30F+nMkKngU6+OMsOslY9Ik+FXbP5Lnus2b94JROEnEGYHGzJmUYP1r4puSc6cVezoOF/Jl0jJCtKbZdC2Lty24OkKl6/krAT2MWG69T+mjLf+55T5plaYSPY5TXaA68KzYG+AXXP3A04ys3sRGfyLgrln0rqlpHVpS01jlTajRK5qu1LWu7lJ7+ZuvVsKvVv29S6/5VLWu7070Z8CNkrwg1apKd7cpHhLyChRqkaJsq9Mc9goUQJGiVIzSuQmowTyqULHiItWGaNtDmGXED/mr45p+05USj9RMfsTkdGhmEN6tuyUa+7Ux2y0r+RrZOME41pavRWJ0tThreCgTC93hWgc7q9w43VDmPAdctPoUhVBD11bU64BmujJBoXmxVQiHgqTXio8HKpdyAMCYh7EXSMl6qF/O2AsePscv0s3ydqqiqmw7QgLY9JB4Zl0UMBJBwgIlih41oF0XOt0k9OrKmFXzcqpa7T/HARV03S/5KmaugskT6pnXqvZl4qMztQCdKZK4Q6FXTtJ430lX2TKTGCzUQuqF7PeL6oeoU4g+nH1yJYqWWpCowRFlCYZLj1kWIqKgMIixC0rgRH92+k9C3iyK0VvmiCXNkEuTUe7Ej7alUrKpJ4zCQRSlIbDXe4vts5Ie6npYPH2RiG2R93bL5ME2i82ApkdksjokSxBgZbCI0o+sdEEln01Ar9kEfh8kSWEZ+P6KrL4SDMZG4ELCzdCHThyrYUcgXvoCArNPjA7Aj1nD0ZqtAt4BFLhEYVMj0CCHlE48RGFgx9Bn5kCJAobQYI0NCAkCp0h4fkm2MUyRgLLVjkB+rbuSVmt0a61q5auwIf7VdPtmodvTQv33rQI2ZySGHuT2Ai0RtvqmZTSnDFEnJthLqU8my7SmeaqZcXpJqOK1ZwB9fmuvrdFhdDJh7GmiK7dmpvo905b+/EmkNnVhkrYjMI48sZpIVzLrKG+ObA5mCttZ6F4mCvTRqfy2Oh0LmYE+JjFTSPFy9y/nd6zgBudSvSmbXQq20anMm10KnijUykbHc3TjABXc2XY6Dh9lexNWuSItRh+W8N+yHM3w1pLYuHp0zH7LlFl2sRU4M5E8kFX9lMJH+Ur+Qp5F/Nxtf5Qr9/Ui3rWrNbWRYrVUNMucaxUamO/5Uq/JnzNwu41Cyc7VIHHk8OnWxaVZWIGZCiZnb54AlPuS1/MPftQuvBZS18msjdrThTQdjkJJm3LiQRgxXglkhluQSOJPejit6vrerFhscynZ+R/L+vZYqpR0H9dXX+mLG86sf7nv84/3bU067YR/7ypl81bAf2WgxyhIoci+Ap8hHfT+aK+fr38D5oM9z//ZcDTr29bWaG/eFNPr9twAvLHnHTcxXuQGA0pauEpGgvHu4fbu3//wuMkFX6kfrExdYSNqeNrzBxdY+bYuoL7YsZecDBu6+ZmxXDr3Ox6P3T8vzfNHcy7p+LL0e7CymOtV6lWqGwxBe0Z5env/RMEBcu2CqUxTsZ2/87OIJvTF6z1t/hkfFJ/ulst62Uzny78rj7vLiAdrKfL69Wt37WXpO23mIIXtsuLd3RQuuOFv3zRjulVfKAbC1lXGSul195B4M2m5hv7L2OS+knuki+F0OvSVpzQx/hFvVyQfmU4RRsEw9YDck9mSEWbBTp6PnpNPm53Hs2KbNlvppvXH5d8mZRatzaN9XbZDt/pdrbBbPmStW4VrHRbxceU7nf1zfS3ORmXL2NWXPxs26zAFzVf3m0bJi2rbcP/8CnSivDRFGmVqq6CI6mXZpUGtVe2lY1o73M+usdX0bU6TliyeSNXDQdLRniHutHJzns0unvpaQVmnrisN3er5aZ+sbqumY4g9FfDwvjd2ZuLF0Gr+HfTzXx2tm1ulKWcrHTfnZ9dnl+G9VZP1/Ua7u7lxffnb94Gdfdy/r7eNFB3X8ju8N10u2he3EzXmxpeBBnX4e3s7vxTUy+v6+sf6vrubDH/rTZsBtthv6yv5+t6xra/ehvC6pT3MnznphMAxyryb9xH/I01pB9Y6lvbGFHI2/22bj+1fcB7txaldr/O32wWr9kGE9qn7N4xY91D9/3FtDdgZeaDpfP6uj2ZsC3sdLNpdRrf0K6tG652B7Wp18vpbe27jKfHs4rLyzgbQ30VFsPZW5/J0PaLsLfD1/tUjPHxLebpcS7mqZkCMdxinu6wlmeh2mK+3NSz7bp+u95umrPF4kX71bv5bNrU0BLioxLyI1EJ8qbcMkhHJ8PZccpwZpThbDgZzneQ4WCMy2y1XNaz5q3ForKup9cX14va3MZHsstjWew70dbGTl+q9XE7vhU7P05pN5etzIeT9tJT2nuCdSzAol5Ru8Re0+4oJCgZkEjUGkzclbK2wgBMYrMyS8yZQpZvL7REnPUCzoj55sDxZhMab5aRsFgRbjZRw83kaLOJiDZzBps5Ys3I49JQM1ukWdvMEGimx5l5jT69Ug4y0zI/jYH+mZR/ZIzwz/QAf62OYLavioaZiJjJ+gEz/FYzS0XDDA7tz570ahlmoVAqOLB/4hnYP4ED+zO4CCKJ68+uwum5xFpnTTYaIJI/0VKGzHG/vZZdlEx2UFZu5l2mkIwogKMyTTItYD8DomEnJA6WxesjOV4/F1OcRcB6FklBliIp9ylgGF4kBe1UJAUZiqQMxzVyF0nZlWtEZIzE5iOHIA4Wld8XSHs4vqF9aFWCfZGOcqBEIZirTcQExBx9I73VnqeiiwDWGhCvxBPga82RYWnCuggBKIVOmPDQYdN82Ff8sK3/AedbABZYZD62riBrFGMqNXTELlLflFfIImsaHqmYOgMV04DY+s1mYX34XDRzPHrrN/N6cNIw/LFz52PnISkF1BRjffRSaerKr2C2Hb/sCt44fBhK5zCUO0SpfgUodmJee4ZDYu9CxE5xqCmVOd3hOMSW0t5Ssyl5Xeak665vLRyM92oOA2Ps+LawAf3nKe+8b4UtksfHJmEjcGhACR/4AHoEv6RPkEixlSARwoP3tQP5WrH5Tff8z81Cy3c6Cicz3r8J94s+U138CNYuoiMeCTrCaW3hMmTetrMWw9R2SbG8j2Y/ZQ47gFoPyXHeDyZCLIQmQkTTLJzm7qZZREr0o6REt8uRJZW2GaSEnSoqTbPwFKqmWTx8OnQ7ooDRxDKtqJ+O7TfZTA6ycLhfItsgd6+Rf8BfJP376ajbQcOFPGk7WsdTNFULdnZ78CFeaIBR4usfy1JsmdnDHcyKXU5mKDjI5d10sfh1OvsgRy3//eziR5JudvH2ZHzy4uzVi/P274vvX72+hDPNKN9c6qLlpo8JKB0MYJ6+d+R+CfBvy+zVAp59QmpwcjQBtN2xQ7wr/TxCh78fJtsO8/EFBqB8wMgAPsbOgwpvCJ9UwD3TYzuo6Hum4HOKuH9ozzQZGQ9DYs80gU4qvTMNVDvBtdwKWTKvubzJ8Axm/kueBGbePPRgEnJo38/BRIwy4BwWHig228iq0zmNJrz478Vb2ZfEPmaLUv8LtkgpWg/vczKEe5YM73pfjiVL98NNpZAzLlGXdOfpOoOSVvEU+ihPoXQTYpYg8v3wupT8jKciJW0f/mmUjizsxJcmV7vnlgp3sQ9fhbra/d7jfdUgfU3D6MCu74GmQAgIltWkM0cXiiqHbSNTdCHWows1wCDeF+oQC82H+5qP3yq2oA4xHF2In/QohziUcghHF2LP6EIMRxdiGHlIogvxVTiJlRy6LIac6RDRheqcbn/DUwO2TbvZj4eirIJkQ+xNNiRjqiMNjdOMdSXm799GePIkgFzp8waFfUKBQLGPdAbUxAcBNRlRa4iAP02GeXu+XMpelCYOqqqcCFXRr6lsQ7gmFoTrfRCS4QjXZCeEa2JAuCY25ZaYdnTJyIipDEC4JvCOrvARBGcFZdJosChNQLHZwzRNF4TiW/eFjUwAbCSsDdVKyQmrlOzkDw5vAEe5ZbT9TXG+8MB+/UEvA7hArLUW2vrj6LJ+f/7p7ht3DbbRyfbkCVBIqSweXzzQ/OChQPOgKKA5FABUTqwBQOVk/+ZepY6yacTQMCNGRDJgzEj7QUfN1y7IR227nhsHDQ8zaG21t4Axa5sPOmS+9q+wtM5yYs/rTI7BfRMyzCG2FpqzKdU5dbpw5MYx4OyRBJw57VdKqVvzvlVuNkzomSLNymQz7qfMl4Qa6ENMVPvx9SjjboxEk8sMuzOwpcawVwAW0MfmFgBN9kF+AQQJKFIF1GDrBwQUAQKKNAFFJgHNvASUV5p2CChrdjABZb8XIqDsklAb8g5WtHu6EZRx170JnYCSat3WNCBWY5Y1daQBsarhXllAvG14ElBXodOYBSSa+GRDSWXGTVqKW3rktgGGLmwxdN3HgB9u6MI7GbqwwdDltOKDhi4MG7pwmKELw4Yup8VXLipvVkhSqyFMXapqkX7MUxlJV4Qau3xtwi6LfuJt0ZdHXDfsd0LIavmbJDAVEsgaajM3te0RNPNuui9DcyrkL+3LH7/j1GJoTntP8dxoBKbtPS3NKbRHSNU9Qgpbj4E9QgrsEVJtj5CY9ghO07PAOFjEkTU5xN6A/5avKLLmnRymBzU6p4DR2SCHfJx7pmfJpGgQPwGUml8HlOFILWU4UpPcpUOU4Uh3KsORGspwpLZ1LzWteym87qVhZThSeN1zQtjmNvmaXw+/ys19JWp+HVr4wNfdIMlS6ii0kdplaa5IUdrPGcn7OSMEPcHn799GOMslc1913/fXcWoUNzX/TPdTZ7mPozrLR7Ob6Xo6a1oqjnBXZ/kQb9HM+6p007QylH+lqxC35E/uPZKC8CONZPeZNpLIOI7v6o/1mg4kgoYRDTGIyOwWQT2/yJ+EI+20qTcNG1B5MNF9B5MDkrqhFJ/wgWQfPB05/XdwihO7nuY4ubpQU5+cDsMh3pDFBaPFZssV6wgpyrQ8F1LVOtJQW98KyyKdqUtjIS/SmWmRztyLdCEW6aK/SPMbLuRFuncn+kOAizQvg1doi3RmW6Qz0yKdwYt0Ji/ShbpIF/1FOjNkKvjUq6NIMGvlI9Jk+BWb/5Lnus2bdwJR+AmE2cGGjFnUYP2roluSM2cVOzrOV/IlUrKC9GYZk60Lty14usLlKzkrgX1MkG39jynCrf85RbqpFSaSfU6T8OhdwyzYVwCvpfsBJ5nZvYgM/kWB1DNp3VLSurSlprFKm1EiV7VdKevd3KR3c7feLYXeLft6l99yKevd3p3oTwEbJfhBq9QUb25SvCVklChVo0TZV6Y5bJQoAaNEqRklcpNRAvlUoWNARauM0TaHsEuIH/NXx7R9Jyqln6iY/YnI6FDMIT1bdso1d+pjNtpX8jWycYJhK63eikRp6vBWcA6ml7tCNA73V7jZuiE4+I6oaXSpiqCHrq0p1wBN9GSDQvNiKhEPhUkvFR4O1S7kAQExD+KukRL10L8dMBa8fY7fpZtkbVXFVNh2hIUx6aDwTDoo4KQDBARLFDzrQDqudbrJ6VWVqKpm5dQ12n8Ogqppul/yVE3dBZIn1TOv1exLRUZnagE6U6Vwh8KunaTxvpIvMmUmsNmoBdWLWe8XVY9QJxD9uHpkS5UsNaFRgiJKkwyXHjIsRUVAYRHilpXAiP7t9J4FPNmVojdNkEubIJemo10JH+1KJWVSz5kEAilKw+Eu9xdbZ6S91HSweHujENuj7u2XSQLtFxuBzA5JZPRIlqBAS+ERJZ/YaALLvhqBX7IIfL7IEoCzcX0VWXykmYyNwIWFG6EOHLnWQo7APXQEZWIfmB2BnrMHIzXaBTwCqfCIQqZHIEGPKJz4iMLBj6DPTAEShY0gQRoaEBKFzpDwfBPsYhkjgWWrnOB4W/ekrNZo19pVS1fQwf2q6XbNw7emhXtvWoRsTkmMvUlsBFqjbdVOEU8oOemQ9iDPOafHi+pIczLT57v6LxSP3ulV9jdkHmkTIDwh6mYbiUDXCxO0X59uRUzUdad8/fARyOw5QyVsFWFYeONbFp5i1lBf623+4krbKCgO48q0b6k89i2dxxgBLmNx00hxGvdvp/cs4L6lEr1p+5bKtm+pTPuWCt63VMq+RXMcI8BzXBn2LU7XI3uTFlliLYbfpbAf8tycsNaSWHi6aMyuSFSZ9iQVuNGQXMqV/ZDBR/lKvkLelHxcrT/U6zf1op41q7V1zWEl0bRLHAuP2thv9dGvCV+CsHsJwskORd3x5PDZk+XEMjEDEo7MPlw8gaH1ZeGZQMk+lC581sKUiezNmhOFm12inbD2L1bL2XbdjgBcA55F/nrQwG9X1/Viw2KPT8/I/17Ws8VUo5b/urr+TNnbs9WyqZfNWwHjloMPoeKDIigKvNV6OVt/vmu+o/0DwPjpfPF6+XY9f/++XpNhh/tpq3C2YkHv6aaeXreBAOSPOfnpLlKDRFdI8QZP0Vi4zD0c1v0nnC+bev3b1Lfu/vhkMf21XrC7E44mqd4jdYeNqf9rTP1dY+bfGjN/FlQJsrPxgmN0Wzc3K0ZZ59bW+xHj/71p7mDMPRVzTnQXxh1rmUq1MGVLJ9jcrZab+sVqSeWDdrdpVndn75p6rfTGx+7F5fnZ2/OXJ+OTNz9/9x8Xb+m/L39+9eriVTt6P539/IZ+dP7m7dkl/fqHix9/pF+/+fnFi/M3b9jg08/aWmqiGfkHLZhG//2/fj7/mXX49vIf9Ir2nxf0Jn64+Okn8q/vLs/Pfvjp9cWrt/THxd2BNT21oaB/d09p2dMyWTkZ9xu926hN2hfVJneSYeWrI/RmPt7UbPC15chfxbSnqM3pL+rlguorgyjagBe2WJC7MwMp2ozP0fPRa/Jxuy1pVm3L05vp5vXHJV9Dpdatul1vly0f5XQ722C2tskquQrWyK3SZJla39U309/mZFyIbmsV39m2WYGqbb682zZMRFbbhv/hU5CV5YwcQ0FWqcIqOJJ6GVZpUHslWtmI9j7no3t81Vur4wQjV8ZdXjUcGLnLegqoEZ3stIFrJzndEfW0AjOIXIq177pmOoKQXp/+3jejPf395LuzNxcvgpbu76ab+exs29wo6/e3uF2pzs8uzy/Dequn63oNd/fy4vvzN2+Duns5f19vGqi7L2TH+W66XTQvbqbrTQ2j5BnD4e3s7vxTUy+v6+sf6vrubDH/rYa3mat22C/r6/m6nrGts96GcDmhLYdO+xureL9xH+c31vB9PlsACnS7337tp7YPeMPWYtPu1/mbzeI121XyTjmI7H4dM649dN9fTHsDVlI+WDqvr9f1hu9bp5tNq9P4LnYNz7VGHIW2m3q9nN7Wvst4ejyruLyMszHUV2ExnL31mQxtv+B6O3y9T8UYH99inh7nYp6aiQ/DLebpDmt5Fqot5stNPduu67fr7aY5WyxetF+9m8+mTQ0tIT4qIT8SlSBvyi2DdHQynB2nDGdGGc6Gk+F8BxkORrbMVstlPWveSjsVfYFf19Pri+tFbW7jI9nlsSz2nWhrY6cv1fq4Hd+KnR+ntJtLVObDSXvpKe09wToWOFGvgF1ir193FBKUDEgfag0m7qpYW2EAJnFYmSW+TKHItxdaost6wWXEfHPg2LIJjS3LSAisCC2bqKFlcmTZRESWOQPLHHFl5HFpWJktqqxtZggq02PKvEafXikHlGlZnsag/kzKNTJG82d6ML9WMzDbV/XCTITTZP1oGn6rmaV6YQaH8WdPenULs1AAFRzEP/EM4p/AQfwZXPCQxPBnV+GkXGKtsyYWDRC1n2jpQeYY317LLoQmOygXN/MuSUhGFEBPmSaZFpyfAZGvExLzymLzkRybn4spzqJdPQuiIEtBlPsUKwwviIJ2KoiCDAVRhmMYuQui7MowIjJG4vCRQxAHi8DvC6Q99N7QPrQCwb6oRjlQjhDMyyZiAiKNvpHeas9T0eVKaw2IV+IJ8LXmyLA0YV2EwJJCJ0x44rVpPuwr89rW/4DzLQABLLIcW1eQNcQxlRo6Ahupb8ornpE1DQ9jTJ1RjGlAHP1ms7A+fC6aOR699Zt5PThpGP7YufOx85D0AWqKsT56qTR15VIw245fJgVvHD4MpXMYyh1CWL8CADsxrz3D4a8j/TrSryP9OtKvI/060q8j/TrSryP9OtKvI/060q8j/TrSryP9OtKvI/060q8j/TrSryP9OtKvI/36vvRrlm9MKgFsCLWT/vOU1wQAEnorHPnYh+FjIzu2GEU+9rCj9ofhY+9vyAbiY6M/Ah8bDc3H7orx+CGyu/aRkn1UlGypKpODw9u1HKisPepxdbufNBfQsl31SIjZ0jswQ7Mjk9ePyYvdTF7s71DB+3KohJsVEWBWVB7C6lDBB3OoYFVnYW+HSvY4mLwomMmLnExefFA+OPZ2tBiYvCiIyZs4mLyJbcvw2JjYIK86CIqdQFuGRN0yGEDXwJYhAbYMibZlwKYtQ/7wmbwojMmL7EzeB8vGBpi8Khi7X2LSmSLWv0Sb0lkALDvbl106PGcsAXLGlKeww7IzX8N0Bglmpgpm5g3LzgDBzPYGywYqjtpCefTGhxDW/q96im3/wtC0s33ZsjNvqDbwPiJeO+K1D4LXRr54bRTx2keA10YRr31/vDaKeO0HjtdGh8dr8xLpTrw2bxjx2o8Try1q4VuEijU5wIrNfsl33WbNHwNeW4wzgNe2TDnqCWSRCWyWh4GxQ14wgyF0r5h/wF8y/fvpqKMlwBqStqMKUjRVNWHHWxjuPfsTruWKMwTv4EO4Jg1hwDWo+B4b31pXfMF4a3H/kOLLR0aGtlB8JQS47qGwIcWX7hMYP7jiE8h3P8XXR74/aI41HWcdYy0qEUszjoJUukSGkieCXb6S873Yx4Sz0v+Yclf6n1MOi6o+s31Ok/C8CMMs2FdqhKX7ASdZEI+Y61LKwTFp3UrSurSlprEqm/1WI2ZX++J3V0LvVn29y2+5srC7q95TwPZbvnmtfPHdFWS/rVT7bQVDuAH7bQXYbyvNfluY7LduCHBHQbLKGG1zCHOt+DF/dUzbd6JSDUf6BdHdlTe5uxttHdwtxJGxpqwRF4nS1BFxweFVXiEXonF4zIUbnBeCbu0wWMbcVZG82rU1ZXEhpKdxPQYmOfwc98eRw+lcpWc6Vwmnc5nQ5P+kX/YTulDhDyg/8UKT7z27S9U0ElvcTzV1F4RjyM2uI1TcH0MOaydpvHUYuW02aulKYtb75SsJfDlCQMYSwgF8Xrw3Pm8XNYWAsKnulrGNz4v7z2Ln8+LD8Xm14CmE/fm8pb/YOnOYpKaDZTIZhdiez2S/TBJoPADa2srwxQDDF8GZ7kjNbapYbpOo68bhkMY1VsRUiabGJTbRl1ikBT8jJagKGQOxkUckNuriqhAQWCXuGymhVcAdwYot6ZZZJPSaHlmFrOV3kLn4L/Kt/osM5X8REJeFRAFgyfIWQNXuQKFmcRVthl5qxQ95iqdoL8llMhxbG4HR10iKs0KO+OtutK+Ui4xLbSIvtWIPmdjKBCO9TDBKO6noFwpGqS08WS+zkiqybI5Q9qn5knaynAKyLO46VWS5f0e954EjlcXopbpA24OVzdHKpnBltQBMqq25KSDEhpBlPPEWX2dJ2K7lgZbcTphDVlztKkmw0z1Ty2XBhpfRVJJREcmMElgJaMWFlerCyn/yJOUgZqmMDPumQx8/6X/JSc3AVwzdDF0kWM7Alxzu/AS6E0p7Br7i+GfgK8aDNvwU/E1HjAa+ZAhp8MEYU9rw3QV8GadOA19JGGp4IKWXI2daouHE9b52bl0ahzF3Q79yAJk3B1tgZKrtTBKNTftfEcTctnomVX5iYbUeaHFp3pgu0lHj6mRyhhFQlW0uFPH5rr73tCGo8GHmiujaPUHI0tHNCk/4gyUj2FA0j+HdjdNCBMiyhvrWwwpd0BI8kIpdMCabII9sE9TFyiIgWFbcN1LhC/076j0PvJUShpAegcFaU4o+CriVwoatFFa2UlrgLII4DNiwlXIGbbB3apEo1mL4rRP7Ic8tE2stCYhfjBo2h2pgc2k9MNUEyRAGR7IJH+cr5RJZNX9crT/U6zf1op41/UQTxSXC6k5rlzhcI2pjPw+Jfk24owS7PSU42aE+O04PX6KmRJa5GVCzwRwbgVOYP1/5AujZh9KFz1ouMhG/WXOiILBLvDOhfruupYLqnROUtvhlul62wg63oHnOHtzv29V1vdiwTOvTM/K/l/VsMdX45HI+JVTlXeR5gfdDxu/18j9oqQ+Q8jknl3YR5yRKXIqbforGIvTXI/C2f4cf6s8UEy5iQKQi9zRSZUxDU8Y0FGXMQk/GLNQEKn/fuV/B525J2Zu76azmDHPhDrGWzNfZ8+u6WRP2fA+4RgmqrXw2xnfbTDcfNqekj83pC9b6W3wyPqk/3a2W9bKZTxd+V593F5AO1tPl9erW79pL0vZbTKr+r7fLi3d0UNpGL6azmzpgutKO6VUQ7N7AiKdjpfQqb7I//Hb6sl7UTdunWEug96Np7ND7/kW9XDBsRW2cpyRBhE5ZdvNXfVICq3PV1pUZPR+9Jh+3i3ezIvvfm+nm9cclX2ak1u1Rcr1dtuN1up1tMFP/staqgpVWqziY0vquvpn+Nifj0or+stULZ9tmBYv98m5LNNWX8clq2/A/fMAQCB8NGEIiPYAjqeMgpEHtoSLYiPY+56N7fBSJ6jgxwJVxI1QNhwFGeAdWTRq8yaET2LBbaBqyNrNodTm2XFfFmtLkvZqVZUhRwCJ5fDUB2QgcujAgH/iAqm38kn7lthRbK7eleP/i7ktc5zfdw/M0Cy0S+Rj0ashIhwBJlJnqKtrG2sVibY+kWJvTtsxlyGwMYy2GiQ1OsWzgYj9lXGnB1kMSVvZTjE0shKYibE2zcBJcmmYR+S2Pkt/SLkcW700zSAqUKipNs/AUqqZZPHxuSzuiALXFMq36qZ4oDN7ifokPJr/z3i80AKD79RGiKbbM7OEgokWkiEaKaKSIRopopIhGimikiEaKaKSIxlNopIhGimikiEaKaKSIRopopIhGimikiEaKaKSIRopopIjelyIKMELzyAg9DCPUHgBU4uEYoR/qz4dGhLZBvgEj1jYfdMhCAaFWrCp+2FjV/Y3aQIxQ/EdghOKhGaEsnNoPEMoax4Czo6KD8oQqBxqUNRuoLCXuET7Z75lT3oyXPBIiKB93Mw5USmZzugPkxrBXABbQx+YWAE32QX4BBAkoUgXUYOsHBBQBAoo0AUUmAc28BJTnMzoElDU7mICy3wsRUHZJqA15X4xMfzeCMu5GSGbk9XryehM3r9dm6HpsvFDd0BWMCxX3Dxm6DFUbcJihy1CxIX8cvF4czOvFTl7vg+WEwrxeHMTrTR283jQAC5ruy9Dc1aIDStHxO04thua09xR2LGjqa2lOoT1Cqu4RUm8saArsEdK9YUG/Pq8Xh/F6sZ3Xmx7U6Jx64z4hXm+EfEbI53CQT+wL+cQR8nkEkE8cIZ/3h3ziCPl84JBPfHjIp4t1VzhYdxHy+Uggn1+bdYfDWHfYjiF7uJBPiHWX9Vh3Bcy6K2DWXQGz7goD664ws+6Sr8y6w8Oy7nAY624/k8yfMOrNuitdrLvSZpR4bIxRkP8ZBBktIaNEqRolDOBQwChRAkaJUjNK5EbWXfoYWHc4kHWHHay7B80e7bPucsU44Ya8Vf6Mt0qPsX/Y5EnwAXZmTvJbh2PsC88Y+wKOsTfAKkmMfQWwZrKHD3bDoWA37AK7VQPwWfcDnYSxboUxCL+CqG5VGNRNXAYx3WxJ1joIcbI3LmMXnoOA+JwO8zSxcRkn/WcBTzACzjgJhTOCR5gSPsKUSmqglm2NJjCQETrE5I+N6YZ3Y7phT6bbZDiCLAxpnACQRpD+Vqlx5qVGdCPVe93EVNKMVVn873q93uBWZ9P7Jevrr5/baQfFNdJr/9kvbnw1Zj8yHmmThxZEdsUC0J80xgEoX5tjACQQFnswgsNij8aAWCqDlPXAkVjk41P5EfR4WagF/MxkDqDitBOWVgAVcSEN/9IbzWfyhaPno6A3wS6mAegdJFbKZ2RFnK1xIqyiZtd67Mo34aWhvaJFpObhASOFu4Z+EYIbtkJgUh0C46xITbpibLMQdKYPyYVWxe70KfsbOv4/HXnUzjaf/kWtcmFcdfXmVroawSUdAJ7pRXDJHASXLIA7m+2NO5t1e5QM2KPwm0aZjTub9Z/Fzp3NDsedzbQ9SubPna0eNrcFB3FbsJ3bkg3HroSZshnAlPWmtlQR2rI7tGXyFaAt2DIxA5JovAmLUlLertCW3AJtSSK0JUJbIrTlkUBbvq+bSGyJxJZIbInElkhsicSWSGyJxJZIbInElphAH4ktkdgSa+VGYksktkRiSyS2RGJLJLZEYksktkRiSyS2RGJLJLZEYksktsRTaCS2RGJLJLZEYksktkRiSyS2RGJLJLZEYksktkRiyxEQW/BkEokthyG2JHaQRhKJLQMO2R+J2LK/URuI2JL8EYgtSSS2xICzPwKxJQkntiSR2BKJLZHYciBiSxJObEkisSUSWyKxJRJb9l+yIQkmtiSR2BKJLZHYMvzewE1sSSKxJRJbIrElcJWb+0pUJLY8UmJLEokt9ye2JJHY8sCJLUkktkRiy5ESW5IwYksSiS3HSGxJhiW2JGHEliQSWyKx5Q9JbEkCiS1JJLZEYksktuyb2JKEEluSSGyJxJZIbHkoxJZkN2JLEoktuxBbkkhseSDEliQSWx40saUtR/0IcC20avZeWC1tV25dG0EtEdRylKCWJAjUkkRQSwS1fDVQS2KZmEOCWvBkshuoBU8mFlBLGkEtB6CwPD74yt26fjf/RPuIIJYDglh+qD9vHgqMJWJYIoYlYlgihiViWCKGJWJYIoYlYlhiVnzEsEQMS8SwxAK4EcMSMSwRwxIxLBHDEjEsEcMSMSwRwxIxLBHDEjEsEcMST6ERwxIxLBHDEjEsEcMSMSwRwxIxLBHDEjEsEcMSMSwRw7IjhiWNGJbDYFhSOx0jHQ7DYmWKoIfNFNnfqPnaBQOZIqmdKYKPgimS7h/dEpkif5joqeTxMEXScKZIui+myA4mt8gUiUyRPTBF0sfDFEnDmSLpvpgiO0B/IlMkMkUiUyScKZI9DqZIGswUSffEFNmXeToyRSJTxIspkj98pkgaxhRJ98EU2YHt8xWZIpmRKZL5M0WyfTFFurI6QFUdfquZhSmS9R7CyhTJDsYU0erpZN5MkeIhMkVSX6ZIairTnw3ljQCZItn+mCKZjSmS9Zki5REwRe75Fn09IPpQqkyR6nEjRe45hgFcFggokj3ZK53lCIEi93w//sgXf6BI7gCK5P5AkXxfQJFw6le2E/UrM1C/hgOKuKlfJqAIeuhAkTQMKJLaWQ97J+w4gCL5noEiOQwUyWGgSA4DRXIDUCQ3A0XwVwaKpMMCRdIwoMh+JlkQtcYPKFK4gCJFAFCk2BdQJBzklHuBnIxAkcIXKFJAFolCtUgU3kCRArBIFN5AkeQxAEXSQKBI6gCKDMHesQFFisMCRUp/oEjpAIqU+wKKhON9CgDvAz6ADhQpHwRQpLQARcqrHcg+Xx8okoYCRVIXUGRAsk/hIPvsGShSQkCRMigQuhJS0A+ErvxxItW+aCLhDKASYAApD2HliFQHw4hU6gpa+UNEsscGEUl3g4ikfhCRAYFApQMIJBAiYMPyPgiRiRkhktgQImkIQmTysBAiiRUhksMIkdyJEMkDECL5rgiRvIcQSf0RIrmCEJlEhMjOCJEkCCFCCil3GJFEJ9Y8IIwIq/m8L5QI6c6tdTWciF9IAzL7f1CxG04kdeBE0gCcSLo3nEgXb4CAgANx0yi14UTS/rPYcSLp4XAiqRabmPrjRMqHjRNJg3AiqR0nMgRlx4oTSSNO5OvgRPqUnAPgRFLLxAxIm/Gm2Ug5ZbviRFILTiQLLsf96a7NG3q9XHw2lOTW2Akf6s+96tsmTgGQSVc+vkw6a2bY5GFnhmX2zLDsKxbUliZer1pd+zTHV1U7ZLjDq2p34+murN21jflhR1NdWxIoS4XtrtVAvpxMqZvd/Zx5oTVd8QiqbUtjbq64bTtT947U7franZqfhNR+3vuZmaz1Qcfi9gr3O9ZOvvtN/HPmbR1gV5lZJrv/GuCbSiXtrnbdU5aWPSUtJAyxx9q3bTGF/FB/JpgwgdIyN/1P2oTgwaBtY3XYbaNkEZ7YDMK52f6rWn8PbPSdUKMvdUUJm+9EsflOZJPvhJt8Jy6L78Rm8CWzctIz84JW3UnPqJubbLgT2YT77Is04atdJ3xlmfDFcTAZf+1obH362gMHNs6Xs8X2un5xM19cv+JExQ34JB/qzz/xn/r9K7EelRtYyvd7DwRkxD4eCvv403b9vv7hPyP2MWIfI/YxYh8j9jFiHyP2MWIfI/YxYh+jYTpiHyP2MQI3IvYxYh8j9jFiHyP2MWIfI/YxYh8j9jFiHyP2MWIfI/YxYh/jKTRiHyP2MWIfI/YxYh8j9jFiHyP2MWIfI/YxYh8j9vFxYx/RJGIfD4N9LOxpqkXEPg47agNhH4s/AvaxiNjHGD31R8A+FuHYxyJiHyP2MWIfD4R9LMKxj0XEPkbsowadM2IfU3/sY7ova3Q4dg57YedM2Mf0YNjHFOLOHRH2sQjGPhZO7GN6UPN0eljsY+bAPmYB2MdsX1bTcPxc4oWfM2IfM1+zaQbtETJ1j5B5Yx8zYI+QHRH2sQjDPhZ27GN2UOxjdhDsY27EPub+2Md8X9jHcKhUuhNUKjVApYbDPrqhUo8J+1j4Yh8LE0wtPyj2Md8f9jG3YR/z48Q+3vMt7oR9zI8M+3jPMbwn9jGP2EcH9vGe72cI7GPpwD6W/tjHcl/Yx3DgUQYAj5SHsGIfy4NhH0t1hS6PCPtYhGEfCzuRrzww9rHcM/axhLGPJYx9LGHsY2nAPpYPF/tYDIt9LMKwj/uZZANgHysX9rEKwD5W+8I+hlOrci9qlRH7WPliHyvIIlGpFonKG/tYARaJ6riwj0Ug9rFwYB+rA2Mfq8NiHztulZv7iCYO8COa7Iv8iDpHPwI8/eKu0cRCf0QTOGq8fQ6d/4gmDwIAiSYWAqS0C35UCMgiFAFZuBCQaHJgBiSaDAaBZLNRi4sWs94vMBqhTiD6odEI+ZMgEdoXChJJsQBQMIC4ZWTBQSLUfxYrEBKhgxEhkZ72ho6YCVnsxoQs/JiQCB0YCokQQIVEE1j278OFxGYuZGErA16EcCHxw+JCFkfFhSx25ULiyIXcmQuZ+XMheaXljnCRPVQuZFcUei9cSN6dW/NqdIzsa3EhcwcXMg/gQuZ740J2jlEEeEbFTaPcxoXM+89i50Lmh+NCav5RlB8NF7II4kIWdi5kfmguZB65kH8gLmRhmZiDciHRZEekCZpYkCblcSBN7kctIeP3evkfNCELphMMDTYhyKSvhSmJPJLHwiNpCIuk3aLS23sIWBLCdmPald1bhJRESEmElERISYSUREhJhJRESEmElMQ0+wgpiZCSCCmJ5WEjpCRCSiKkJEJKIqQkQkoipCRCSiKkJEJKIqQkQkoipCSeQiOkJEJKIqQkQkoipCRCSiKkJEJKIqQkQkoipCRCSiKkJBxSkkZIyWEgJaUdt1EOByn5UH8+NKOkDfYNGLG2+aBD5msU9OK64IfNddnfqPnav0RKYHtqNQ5bMsyw0VDygHGjFww6cL7Wk0AgTmkH4qRHAcQJGOZgC0UE4hx7pF72eIA4ZTgQp9wXEGcH60YE4kQgzh6AOPnjAeKU4UCccl9AnB2K30cgzkMC4iRuIE7iD8RJ9uX5CLcQ4p0shNhgIRwOiOO2EOIdLYQPA4hTBgNxSicQZzArIXZYCQ8BxEkdQJw0AIiT7stCHw6kSryAVEYgTuprok+hPUKq7hFSbyBOCuwRUl8gTvnwgThlGBCntANx0r3all3W+jQCcSIQZw8ckMFXubmvRA2HAXnAQJz700ceABGnPBQtxM7EcaMnHjYU577D6M2Y8MLi4IjF2fsb8gc0eGNxCgcWp/DH4hT7wuIUYp0u+us0v+HCgsUpeg9hxeIUB8PiFOo6XfhjcZKHjsUpw7A4/5e9u2+O00gXh/1VtK7n1El+kR2a1yZ7dk/ZspM4thWvJSeV3eNSIQ2WiEagZWbsKNl896d474Z+ZQAxozt/OBoGZqChoaf77vvCYrHEG49hYLI43sAsjsdmcTw2i+OxWRyPw+J4fBbHvmcWB4/L4mA9FmeYi0xLFVBjcbCMxcEaLA4eisXR58hcJY6My+JgVRYHs/olMN0vgZVZHMzol8DKLI6zCywO1mRxsITFwePl63clTNkULI6vruL4EhTHH8rE0UeqPAZSxTyAtobjzwLD8QUWjs+gcNz5UzhYl8LBMgpH0afiDx0iV0vC8UeDcHyWg+PrMTj1ZiwFx9BQcIzBFJxekhVmSVb0sYgVHGM6Bac1U51FWPEUHG/XFBzcT8HBigqOMYLLIFRwDIaCw0xV729j4CC+geOIDBysY+CgeRk4jtDAwWwDB0sNHKxh4OC+Bg7uGDhY3cDBlIGDwMDpbeDYOgbOmvBv7C9F0sG9+jfr4eybtUKfasu9sQcWFpTdG0fi3jga7o0zmHvjNE0Th9E0qXYaOSL3xukei9i9caZzb5xW08RRdm9MY97uDdZyb7DYvVHjoEz+sJpp6Lk3Drg39+PemPeQ3R1jwYWpMe+IPxxpIo57Y/d1b2yBe+ODezMlanP96Tm1p/mi04I9uVfzJvkUpp/TaB0yuQ8Qce5LxClMhf5SzkkIUg5IOSDlgJQDUg5IOSDlgJQDUg5IOTD/HqQckHJAygEpB6QckHJAygEpB6QckHJAygEpB6QckHJAygEpB6Qc+BUKUg5IOSDlgJQDUg5IOSDlgJQDUg5IOSDlgJSzt1IOBilnGinHFzscPkg5IxbZQ5Jyhiu1ByblDFdwI0k5/kOQcnyQciBS7yFIOb6+lOODlANSDkg5E0k5vr6U44OUA1IOSDkg5QyfMMPXlnJ8kHJAygEpZ/y2gVzK8R+elONwpRxHXcpxhpJymkxRjERR1a46AinH6RyEUMpxJpNyWiminN2WcnxVKcfnyRPOpFKOM5yU44ikHGdPpZwtT2NPKcfZNyln22LcVspxQMqRSDnbnqERpBxXIuW46lKOO5SUoy/aOb1EO4cj2o0n5chFu52Vcnw9KccXIybuxFKOO7CU47KlHJct5bhsKcflSDnufKUcf1wpx9eTcoa5yEaQcjyZlONpSDneUFKOvlDmKgllXCnHU5VyPFa/hEf3S3jKUo7H6Jfw9kvK8TWlHF8i5XgTSzkeSDkg5ey+lOPrSjk+SDkg5YCUMxcpx+8n5fgg5fSRcnyQcmYi5fgg5Uwv5TjqUk6W3buRcpy5SjlFEvJBpJzso+T32paU49yXlONKpBxXQ8pxB5Nymn5VxOhYrXcauSIpx+0ei1jKcaeTclrdq8jdGynH15JyfLGU404t5bgg5TwgKccXXJjjSjm4r5SD+VKOb+gmGjwPPyaUkUN6MOHt05tkE6+Jt6N4HV6G6SMG71FVh3Y++LIlrJAd0DR3b26ncOKdMeuJd74hnD/mG1OneCeSJJbXZTt3InFNdvMqZke5f/nfdU6Ddv73opilM8uK1SCn4hxzKkpjV8qqxG8LFiuM0RT0DbJxV3wP31NhrDz/JO9l6XIniDV3LOn0sGbVYjynPbOqvrbySvDFX8q5Tf91UMzj+ku0Og6O6yTXuzSFbLsj3TptH2N8p5lc1h0aam9bjS5VBdH88be/HXxVLyKPgt7pr8gUgBq5/YinIb92Nysp1fCmgdep4tVbojrefJtiPW82mH/GP6K8ufPNRL1mZqfTrGoz1/1jplZy+sF7x+o2vFZHWN3dID3bdJ+XOXBa+vvPSu8bgst+vKz0pmn2/DVpmoJfkwjc1Qnc1WWJqU5Lq5bXc/G9QKfeF52qRKQuk8snr5P8DMwBRq0unUNu1w6gqICiAooKKCqgqICiAooKKCqgqJBqDVBUQFEBRQUUFVBUQFEBRQUUFVBUQFEBRQUUFVBUQFEBRQUUFVBU+BUKKCqgqICiAooKKCqgqICiAooKKCqgqICiAooKKKoYRTUtQFEnQVF9JJ4yi8ZDUcsdnxpGrYJ9NUqu2mTU4ntAQOqApabaF6bnfPpI7HxaexHKi4bnVMH5fDDBZ/bOOJ9UbVZzPvmb6HbW63RXgfMJzudwzqezM84no7bJnE/+Jrr9yT161MD5BOcTnE9959PdCeeTvrWoOJ/cLXQ7vnqYw+B8gvPZ3/n0Zu98tuqWzPlkr67rfA7VAQ3OJzifKpruPTifdEWJVGuUvpvXw8ydm/Pp7z7zue1ZVNVaJcinsdPI57aFqGWlypFPBMjn4GdImWEF5HPfkE9z5sgnfW1LkU/26tr+orp6+0CQT+t+kU/OVTBUMK/g40e8yLQkWUA+9x35tHcA+exc+RLkk7O+NvKp5eHOCPnE6sgnliCfeCjkE9e1EXdrY7XDWIB8Yna8Pe4in3gWyCcWIJ/4Qw9t996RT7paKSCfvA2aiojH03aZyCceDfnELOQTa4WS+3Ut6IaS++rEpz+U8Knv8mKGy0sdhND29CejPX36Ceqrw57ujsGe3Dorji4XbzYJ0oslSG/NejJXxNuwngaf9bQErCddaDLW05gX62kJWU+PzXp6UtbT02A9vb6sp9dmPRXPRLkxyXoawHr2Zj0tRdazykjduJ5Wm5CdhevZZM7eHvasPkt+s23JnmrBDIg/8oNwP9nTlsietobsaQ8mezaRBogRalDvNLJFsqfdPRax7GlPJ3varahEW1n2lIO49yp70le5TPZkrk1UC3sE8FYoe9oge96T7GncQ4pyJLgwNSbMKMOyxGS8vhaLJbBYzP2wWM6zYc6T6PeQSS5sJ7WE8eJ5sC5Jk/C38GKTfdDLRbHg4zL5XP09vukyLOSSf9aqNmJErksc3ISr2+BiS9nldpNehi+qMnydFEkQOycsX+04ieVr7jUVs1oH6bq59uYlx7zNzlF+Xu7fj6mq6GEhyYAfA34M+DHgx4AfA34M+DHgx4AfA1P4wY8BPwb8GMjcC34M+DHgx4AfA34M+DHgx4AfA34M+DHgx4AfA34M/AoFPwb8GPBjwI8BPwb8GPBjwI8BPwb8GPBjwI8BP6anH+PtYjxQHko6fTxQEcGqFQ9UbMKQPcTxQL45Hicj4HfQfPmd4crrIfkxw5XaSH6M+RD8GBP8GAg+ewh+jKnvx5jgx4AfA37MRH6Mqe/HmODHgB/T0iu4foyt7sfYQ3Xm6/sVppJfwfNj7Mn8GJsFWOyRH2Nq+zGm1I+xJ/Vj7Gn9GEfixzgafowzVKezvmNhKTkWXD/GUe11dlhtBIduIzjKfozDaCM4e+THmHp+jCn2Y5xJO6CdSfwYl+vHuOp+jDuUH6Ofmt7ulZre5qSmH8+Pkaem3yU/xlT1Y0weyeBO6se4w/kxrsiPcffTj9nyLPbyY9x982O2LMSt/RgX/BiJH7PtGRrBj/Ekfoyn7sd4Q/kx+o6Bo+QY8PwYbzI/xmNBBvvhx5h6fowppj28if0Yb2A/xmP7MR7bj/HYfozH8WO8+fox5rh+jKnnxwxzkY3gx2CZH4M1/Bg8lB+jL1a4DLGCOgqxH4NV/RjM6pTAdKcEVvZjMKNTAu+XH2Nq+jGmxI/BE/sxeFo/xlf3Y3yJH+MP5cfoYxQeA6NgHkDbj/Fn4cf4Aj/G300/xtT1Y0yZH+NP7Mf4o/kxPsuP8bVCyWu3wmfEkiNDXZBBxlCEDGrCcxAjPqfeY2QIGBlkdI9FCMkgYzJJBrVmXiNjjy0Zs58lY6pZMsiYGJNBBkOTYWZ/97fRZCy+JuOLNBlTR5Ox5qXJ+HulyZh9NRkLNJnemoyrock0WaobU8adrSlD5tQeRpZpPlF+A275Mu59+TKexJfxNHwZbzBfpulsRYze1nqnkSfyZbzusYh9GW86X6bV54q8vfFlTC1fxhT7Mt7UvowHvswD8mVMwYU5ri/j9fVlPIEvY+2HL7OdILNrLowIgrkJs9O82o6B2Wu1ZT5MS3GunrzdnC+j1dUMnBbQWUBnAZ0FdBbQWUBnAZ0FdBbQWWCCPOgsoLOAzgJ5cUFnAZ0FdBbQWUBnAZ0FdBbQWUBnAZ0FdBbQWUBngV+hoLOAzgI6C+gsoLOAzgI6C+gsoLOAzgI6C+gsoLNsobNYaPfigaLJQ4GG4EUsMZRhjcexCHkRNG9eZLhSU+0X1ORFLDEvYu5FLKo1vOICvMiDiZ6ydocXsfR5EWsoXqRHlxvwIsCLDMCL2LvDi1j6vIg1FC/Sw/8BXmROvIgl50UsdV7EGqo3Wr/XxuzVa2Nyem3G40XkvTYcXsTZDV7E0uZFLCkvYk3aPW1Ny4vYEl7E1uBF7KF6TfV5H0uJ9+HyIrZqt6nNaiPYdBvBVuZFbEYbwVblRdz58yKWHi9iiXmR0ZgfS8L8jMiLOFxexFHnRZyheBF91sdWYn14vIgzGS/isFwfFV7EmyMvYqnyIhYvY/9oVI8toXq25UUcES/idHkRvAe8yJZnUXUEpF2UNC/i77YusmUZahAtLFvE+XJQqGUPbZEtz4+6/qJui7gSW8RVt0XcoWwRfQDM6QWAORwAbDxbRA6A8WwRNHdbxNKzRSwx+zA4tiOxRdyBbRGXbYu4bFvEZdsiLscWcfm2iHnPtog1ri1i6dkiw1xkWoCNmi3iyWwRT8MW8YayRfRNJ1fJdOLaIp6qLeKxeiQ8ukfCU7ZFPEaPhKdsi1i7YItYmraIJbFFxmB4RLaIN60tgtVtESyxRfBQtoi+9OMxpB/mAbRtETwLWwQLbBH8oQfyc/+2iKVri1gyW2RE5MeTID8D2yKYZYtgrUBov64F3UBoX10W8YeCRfQ5IMzggKiDEJIi/mSiiE8/QX11T8TZNU/E6ueJWGqeyIg2EJbYQLUmwlwRb6OJGHxNxBJpIpaOJmLMSxOxhJqIy9ZEXKkm4mpoIm5fTcTtaCKWuibiUpqIAZpIb03EUtREWsmUG07EagM2s+BEOrmft/dEWh8pvwO3QBG18AbEHwtCXj9QxJaAIrYGKGIPBoo0sQeIEXxQ7zSyRaCI3T0WMShiTweK2K04RVsdFMHzBkUsLVDEEoMi9gjOjhAUsQEUuR9QpOvkTJB12xJcmBpTaJQ9G2J+WU9QxEICUMTeF1BkGa7Dt/lJ+TZZLsKUyQls5458jJZhaRHsE0ESBzfh6ja4CAEh2QGEpD5bT57n1/y3+UV5/xZJUTkOC5OkuaTAJwGfBHwS8EnAJwGfBHwS8EnAJ4EZ9uCTgE8CPglkhgWfBHwS8EnAJwGfBHwS8EnAJwGfBHwS8EnAJwGfBH6Fgk8CPgn4JOCTgE8CPgn4JOCTgE8CPgn4JOCTgE/S2ydxdi8eKA8qnToa6GMZUascC1RswCA3bDG5YY8HlQhgFzRf2GW48lLtGqzKqw5Y5habOU6xNZHSGqXXbDRqIap2iinpONa8dZzhSk21P0VTx7HFOo69F5HQGsWs3WcBOs6+x+45u6Pj2Po6jj2UjtOjvwN0HNBxBtBx3N3RcWx9HcceSsfpkQkfdJw56Ti2XMex1XUce6ixEH2dw1TSOXg6jj2ZjmOzeA4VHcfbDR3H1tZxbKmOY4/Vb2hKVI4pdBxHouM4GjqOM1Sfvb7SYSkpHVwdx1HttHdYbQSHbiM4yjqOw2gjOKo6Dp6/jmPr6Ti2WMcZ1oKQ9d87k+g4LlfHcdV1HHcoHUc/977dK/e+zcm9P56OI8+9z9Fx/DnqOLaqjmPzzAl3UBNEpuO4w+k4rkjHcbs6zvYUyQx4nC1Pozod0i5NGsiROxTzFnK2LUZlcIJj5Lh6WsMDNHK2PUPqWoOykeNJjBxP3cjxhjJy9K0GR8lq4Bk53mRGjsfCGpSMHGvuRo6tZ+TYYr5kRJPBkZgMgxg5HtvI8dhGjsc2cjyOkePxjRz7no0ce1wjx9Yzcoa5yLS8ATUjB8uMHKxh5OChjBx9lcNlqBzUUYiNHKxq5GBWvwSm+yWwspGDGf0SWNnIcXbByLE1jRxbYuTg8VL7uxKaYwojx1c3cnyJkeMPZeTogxseA9xgHkDbyPFnYeT4AiPHZxg57vyNHFvXyLFlRo6iscEfOkSulpHjj2bk+Cwjx9cKxq9tDp8RjY8MdSUHGUMxOaiJ0EGMEJ16j5EhoHKQ0T0WIZaDjMm0HNSau44MdS/H2zUvx+7n5dhqXg4yRpAbRGAOMhhiDjOZvb+NmIP4Yo4jEnNsHTEHzUvMcYRiDmaLOVgq5mANMQf3FXNwR8yx1cUcTIk5CMSc3mKOrSjmsDN/N3CO/aWIRrgvOIeXr3x7P4f9yfIbc4vRsQcGG5QZHUfC6DgajI4zGKPTBCkgRpRCvdPIETE6TvdYxIyOMx2j47TaMY4yo2Ma82Z0bC1GxxYzOmphCSZ/DM409BgdBxid+2F0zPtIDm8LLkyNGUr8sUsTcWZhOn0ZHUfA6Dj7wuhIfJxwtY7ioHwfwBwAc3YKzEk+x8skWACZA2QOkDlA5gCZA2QOkDlA5gCZA2QOTLsHMgfIHCBzgMwBMgfIHCBzgMwBMgfIHCBzgMwBMgfIHCBzgMwBMgd+hQKZA2QOkDlA5gCZA2QOkDlA5gCZA2QOkDlA5uwrmeMDmTMxmeOIHQ4HyJyxyusBkznDFeJDInOGK7WRyBznIZA5DpA5ELv3EMgcR5/McYDMATIHyJyJyBxHn8xxgMwBMofqLBSQOZY6mWMNNRai32do9uozNDl9huOROfI+w90mcxxtMseRkjnWpGSONS2ZY0vIHFuDzLGH6rPXJ6ssJbKKS+bYqp32NquNYNNtBFuZzLEZbQR7j8gcR4/MccRkjj0pmWNPQuY4XDLHUSdznKHIHH2qylaiqnhkjjMZmeOwrKqdJXMcVTLH4REUzqRkjjMcmeOIyBxnT8mcLU9jTzLH2TcyZ9ti3JbMcYDMkZA5256hEcgcV0LmuOpkjjsUmaNP2zm9aDuHQ9uNR+bIabudJXMcPTLHEWsm7sRkjjswmeOyyRyXTea4bDLH5ZA57nzJHGdcMsfRI3OGuchGIHM8GZnjaZA53lBkjj5V5ipRZVwyx1MlczxWv4RH90t4ymSOx+iX8PaLzHE0yRxHQuZ4E5M53rRkDlYnc7CEzMFDkTn6gJXHAKyYB9Amc/AsyBwsIHPwbpI5ji6Z48jIHDwxmYNHI3Mwi8zBWsH4fl0LusH4vjqY4w/l5egrV5ihXFEHIZRy/MmgHJ9+gvp7zOQ4/ZgcR43J8SdWcnwGksNcEW+D5Bh8JMcSITmODpJjzAvJsfYKyXH6IjkGIDm9kRxLH8mhsn03TI41dyanlaV8UCiH+mz5zblF5Vj3ReXYEirH1qBy7MGonCY4ATGiE+qdRraIyrG7xyKmcuzpqBy7Fcho7w2V42hROY6YyrGnpnJsoHIeEJXjCC7Mcakcvy+V4wuonCI/YYfQYD+wfiqu38wXoT/F081yeB5+TChqp8k0eB2Gt09vkk28Jt6O4nV4GaaPGM5IVanayeh5bEd3Yqlt797EUuFUNWPeU9U88VQ1b+r88kSGxvK6bCduJK7JblLH7Cj3L/m8zmnQTj5fFLN0EluxGiR0nGNCR2mYTFmV+C3KYoVRGpQe2UQsvof/2GasPP8M82XpcueiNXcs6Uy0ZtVi6Kg9iau+tvJK8MVfymlU/3VQTBn7S7Q6Do7rDNu7NFttuyPdOmcgYyipmcfWHYVqb1sNZFUF0fzxt78dfFUvIo+C3umvyPyDGokFiachv3Y3KynV8KaB16ni1VuiOt58m2I9bzaYf7pBory5U9tE3XVmp7euajPX/XCmVmb8wXvh6ja8Vv9a3WkhPdt0z5k5cE78+0+J73uCy368lPimbSv+JmX86Jo+ITzRecL+yUf0fzC6Qvr0fDQFxO/6qNcR9H0QxdazF8C2BL0AeD/A3PNGvuxKl1JNV4rnvq1E3EkI3Si+WG4W4dFVtFwcV10wK+ah3Ye2SxVGTO4fILy7g/C+3aSX4VwE3lzeBW0XtF3QdkHbBW0XtF3QdkHbBW0XMvaBtgvaLmi74ByBtgvaLmi7oO2CtgvaLmi7oO1CcBZou6DtgrYL2i78CgVtF7Rd0HZB2wVtF7Rd0HZB2wVtF7Rd0HZB2wVtt5+2a7u7Fw8UTR4KNAQai8XTofF4yK5wEjma9yTy4UpNtV9Q0zvFYu/U3ItYVDw8xgve6YOJnrJ2xzvF+t4pHso77dHlBt4peKcDeKf27ninWN87xUN5pzodouCdztA7teXeqa3undpD9Ubre4umkrfI807tybxTmwUuqninzm54p1jbO8VS79SetHvantY7dSTeqaPhnTpD9Zrqu4uWkrvI9U4d1W5Th9VGcOg2gqPsnTqMNoKj6p268/dOsZ53isXeqTOWgW5JjMYRvVOX65266t6pO5R3qu+o2b0cNZvjqI3nncodNbvnaMV9eKdY1TvFPD/QHWs0wpZgadt6p67IO3W73ineA+50y7OoOgLSLkoaO/V32zrdsgxV5V+OdOp+OSjBu4fS6ZbnR530VZdOsUQ6xerSKR5KOtU3vhyG8UUdhFA6xZNJp5h+QmN16RTNXTrFetIpFiOUeGCcWSad4oGlU8yWTjFbOsVs6RRzpFPMl07Ne5ZO8bjSKdaTToe5yNR9aWXp1JdJp76GdOoPJZ3qQ22uEtTGlU59VenUZ/VI+HSPhK8snfqMHglfWTq1dkE6xZrSKZZIp/548rQrAdqmkE4bqk1OnSJDYp0iYyjsFDUD/Ygx0l/vNTIE4Cky2FHj2XG0yVNkzMI8RYYAPSVawRrC9/2rp1hXPcUy9RQZI1DdIvYUGaO5p+XV2IqLrq96tcBohJoK0Q2NRkgdP0VoKP0UEbEArGCAepeRQEBFqHssQgMVockQVNSe9obUGVRn1xhU3I9BxWoMKkLjgeJM3hQhBoSKDHbd34ZCNfkUqieiULEOhWrOi0L1hBSqy6ZQXSmF6mpQqG5fCtXtUKhYnUJ1KQrVBAq1N4XqaFOoRM7lxkF1vtShp6d3UKlE0UMiqMQHy+/LLQHVGcGkVhJQXYmA6moIqO5gAmozbIoY46b1TiNXJKC63WMRC6judAJqa/QUucoCKsLzFlCxloCKxQKq4lAFfzwOYT0B1QUB9X4E1K6YPUGibiy4MDVm3Si71MSUtL72iSuwT/z9sE8ukvjjMju6HBeQYifhah3FQfm+kn5SsgX5n2+C24kUlPugTcAw2SnD5P3tMgkWs0JMmksJQBMATQA0AdAEQBMATQA0AdAEQBOYkg+gCYAmAJpAKlkATQA0AdAEQBMATQA0AdAEQBMATQA0AdAEQBMATeBXKIAmAJoAaAKgCYAmAJoAaAKgCYAmAJoAaAKgCYAmfUETxwDQZBrQxBfTHP54oEkddzu1atIE/GqUXrPRqIWo2k2opMKY81Zhhis11R4xTRXGF6sw1l4E9GoUs07vC6gwDyIEzd4dFcbXV2H8oVSYHugEqDCgwgygwji7o8L4+iqMP5QK06NfDVSYOakwllyFsdRVGGuoLn39ri+zV9eXyen6Gk+FkXd9cVQYdzdUGF9bhfGlKow1lkZhSrq/plBhbIkKY2uoMPZQXc/6KpOlpDJxVRhbte/ZZrURbLqNYCurMDajjWCrqjDe/FUYX0+F8cUqjD1pN7Q9iQrjcFUYR12FcYZSYfQ1JltJY+KpMM5kKozD4phUVBg8RxXGV1VhfJ614Aw6ACFTYZzhVBhHpMI4XRXG3wMVZsuzqCGaUEVJqzDbWyb3y8JsWYjq7AgHhnGo2c8IYJjBz5C6g6EMw7gSGMZVh2HcoWAYfbrN6UW3ORy6bTwYRk638WAYc+4wjK8Hw/his8MdwewQwTDuwDCMy4ZhXDYM47JhGJcDw7h8GMa6ZxjGHxeG8fVgmGEuMi3tQg2G8WQwjKcBw3hDwTBefd/1uvfdapc9AQzjdY5CDMN4qjCMx+qU8OhOCU8ZhvEYnRKeMgxj7wIM42vCML4EhvHGIyiYMIw3LQyD1V0YLGFh8FAqjD6P5zF4POYBtD0YPAsOBgs0GPxhK1XivjAYXxeD8WUYDB6PjvAkYt7AFAxmSTBYK6Dcr2tBN6DcV1dg/KEQGH1ZDSvJajz+xZ9Mf/FZtJqS/eLumv3i97NffDX7RVFY44+1IVeLfvEZ8gtzRbyN+2Lw3RdL5L74Ou6LMS/3xRK6Lx7bffGk7oun4b54fd0Xr+O++Orui0e5Lwa4L73dF0vbfSHzVDfwi/WljlIxPfxCZ9ceUn4hP1l+W27RL9YIxoUS/WJL6Bdbg36xB6NfmpgExAhKqHca2SL6xe4ei5h+saejX+xW/KKtTr/486ZffC36xRfTL/bA9oaUfrGBfrkf+sU07iGluSCnuc7UGv5opWmw5w46Rk/6xTEE9Iunm13vPPyYUOhLk+HuOgxvn94km3hNvB3F6/AyTB8xVIuqOrSToPO4iO6ERtvevQmNwrllxrznlnniuWXe1HnNicyA5XXZThhIXJPdZILZUe5f0nOd06Cd9LwoZumss2I1SCQ4x0SC0rH4sirx24LFCqM0BT2ycVd8D/+By1h5/pnNy9LlTh5r7ljSqWPNqsVwT3vWVX1t5ZXgi7+U857+66CY4/WXaHUcHNeZnXdpetl2R7p1rjrG8E8z8aw7ctTethp8qgqi+eNvfzv4ql5EHgW901+Ree80EtoRT0N+7W5WUqrhTQOvU8Wrt0R1vPk2xXrebDD/NHdEeXPnoom62MxOD1vVZq57z0ytjOyD953VbXitfrG6u0F6tuk+L3PgXOz3n4rd9wSX/Xip2E3b7guJ2vxfk8gw9kMSldqhQip0n0RQIEBnTYAWJOKTH/P/FcGMOQBa/JXv7BwwUABAAQAFABQAUABAAQAFABQAUABAIfsaAKAAgAIACvQKAKAAgAIACgAoAKAAgAIACgAoxO0AAAoAKACgAIDCr1AAQAEABQAUAFAAQAEABQAUAFAAQAEABQAUAFAAQHsCoDYAoJMAoMgwhBFAyDDGI0CFM4zRrGcYD1puqn2Den5ltotCwNLciwEJnYLW7jkDwXLfY6isnREs6fqsRlgKttHtde7R9QaGJRiWAxiW9s4YlqzqJkMsBduM2TUKiiUolqBY9lYsnZ1QLFv3FhXGkr+Jbi/OUF3V4FiCY6nkWLqzdyzblUsGWXLW15Use4iyIFmCZMmTLL0ZSpatmhIp1yl9Hq7H6MTcLEu8+5bl1qdRdUhEjFn6O21Zbl2IGiKonLI0gLIc/ASpa6NgWe6bZYlmblm2Lm4pZslZXxsaVOddH4hmad6vZsm7DgYLUBV8/pjXmZaaCqDlvoOW1g6Alt1LXyJa8jbQJi219FcgLYG03Ia0tGdPWrbqlYJpyd1CG7Xso8sCagmo5fCopbNjqCW/1koCp8XbabOWfVja3WMtW6W2V66ly3YtXalr6Wq4lm5f19Jtu5aqp6LcGmDLaWFLVvZlDmvpzYW1ZGeM3h61ZH2uwj25n2nJHytCHpiWD8O0xLM2LVuXuQy1ZK+ur1pqYa+gWs5RtexirRNMhzMM0aWpMeVGmVUl5qT1dS2FEgkCiSTTMtZhXOoPfx4++phD0/mfYJTsuVGyCrNbwroyLOZDlqzWSRpchlmRXQTrR/cvlBS14hCkEpBKQCoBqQSkEpBKQCoBqQSkEphlD1IJSCUglUCOWJBKQCoBqQSkEpBKQCoBqQSkEpBKQCoBqQSkEpBK4FcoSCUglYBUAlIJSCUglYBUAlIJSCUglYBUAlIJSCVbSSV49+KB8kDSqaOBiuhVjVigYgMWvYEk9AYajywRIC9oxsjLgCWm2j2ohLyYM0deBiw31b4wXeQFiZEXaz+QF42C1ul5AeTlQYSf2TuEvKAeyAsaCnnpIUgA8gLIywDIi7NDyAvqgbygoZCXHv1qgLwA8gLIiz7y4u4I8oL0kRc0EPLSg5YA5AWQl/7Ii7cDyAvSRF7QEMjLUF3RgLwA8jIEETL+ky5SrlPj6SAzRl78fUBe0GQ+iQB52V4muWflBU2FiCg5Lwicl+FPkTpqAc7Lnjkv5uydF6TpvKDp/Y2H4LxY9+28oJGdF6TpvAxznWnRFeC87LvzYu+E84J0nRc0jPPSB5cA5wWcl17Oi7MDzgvSdl7QQM5LHyUCnBdwXoZ3Xtydc15QT+cFDeq88EffkLtPzgvaW+fFYzsvntR58TScF6+v8+J1nRek7rx44LxM7Ly0UlZziBc8F+Klk2F7e92l9ZEKN+F+sIuWXwGwy17CLv7MYRekB7ugQWAXZVcDYJe5wi6mcR+wCxJdmhrTbPhjlabBgV1wX9gFi2AXE2CXnBhJmZt9TDM4BISXByC8zI90eR4uNrfL6CJYh0UyhvvHXfKKUlYLIF6AeAHiBYgXIF6AeAHiBYgXIF5gjj0QL0C8APECyXWBeAHiBYgXIF6AeAHiBYgXIF6AeAHiBYgXIF6AeIFfoUC8APECxAsQL0C8APECxAsQL0C8APECxAsQL0C8bEW8uOYOxgP9dptOHgyUhbDqRAJl67PUDVOibpjj+S5Z/O3Uwkse86sD42Trj1xuusqLwMUxZ+ziDFhiqh1hSi6ONXMXZ8ByU+1F0XVxTLGLY++Hi6NR0Np9FeDi7HvMnrNDLo7Zw8Uxh3JxevR0gIsDLs4ALo67Qy6O2cPFMYdycXpIFODigIsDLo6+i+PtiItj6rs45kAuTo9eQ3BxwMXp7+LgHXBxTE0XxxzCxekheYzu4uS9szIZJ1sJbJw52jjSxE9FMgf+PLffbtMJnnjZ16jWrmzdsXCV4YycvFzbSo6CNuVytSkwLOZhWBiz5KZMZW7K5PEt7sDCznBWBQ1OOd2Zba4InHK74NT2sM8cxKltz6QyxNMuzpY5Ze64ObVtOSrrLRxzytWjTx6iObXtKVKHT5TNKU9iTnmC5/WusSft57W2elLvP+t57R5waZX6ee2x3JOOkMJ6XtuzN6dMTXPKFFtAs+ZNOuaU2zGnPLY55bHNKY9tTnkcc8rjm1POfZtT5sjmlKlpTg1znWnZHWrmFJaZU1jU+Tdv44Y6Cnbnn7Z0g1mdf5ju/OOANYzOP8zo/MOtzj+Pa065O2FOmbrmlCkxp/B4TMaW0A3TnPI0zSlf3Zzy29OC5s3XMA9ga7mGPS0IK04LwuxpQRzGJp8W5DPMKW8HzClT25wyZeaUoljDHxdD3tZijY45hbkzh3yWOeVrzXmppRufMekFGRqSgzGY5NAExCFGRFy9x8gQSQ5G91jEkoMxneTQShGBDHXJAe+cP2X29KdMNX8KGSMwKELtwWBoD8w1fXp6jK8lUCG+QOUIBSpTR6BC8xKoHKFA5bMFKl8qUPkaApXfV6DyuwKVqS5Q+ZRAhUCg6i1Q2ZoCVSfDfmNR2V+KqJH7tqgYNMBwKlXnwxVu0i2fyh5YQVH2qRyJTyWKTUCt2HpERScgbpw/Ugj0R02AAmJEKNT7jagYBcYedY6Hnailbii1AxWQMPsV4qa/Qpz8V4hKgIVa0QqIEa6AODmwTDRzqcrUk6pMsVSlFr1g8gfqTG4WLMSM6kdEBAMytK0qZABW1R+rMu8DqzJFV6fGnEHBpEGTPRfaNXtiVa4pwqoswKoOH+UF+GP8ppg3yWZrAKsCrGpqrGoZrrMPfrRJo2In79mqanSqYp/AqAKjCowqMKrAqAKjCowqMKrAqIJ8F2BUgVEFRhVkBwejCowqMKrAqAKjCowqMKrAqAKjCowqMKrAqAKjCn6FglEFRhUYVWBUgVEFRhUYVWBUgVEFRhUYVWBUgVGlb1S5uxcPFE0eCjSIGWRJ7BtrPJ1KaAahmZtBA5abrk61SaOpeaosLlqj1LLVRy401V4wXWjJEkNL1n5AS9bwohVASw8m8MzeIWjJ6gEtWUNBSzqdVQAtAbQ0HLTk7BC0ZPWAlqyhoKUePWoALQG0BNCSPrTk7gi0ZOlDS9ZA0FIP9g2gJYCW+kNL3g5AS5YmtGQNAS0N1Qk9JLQ0NAljC0iYbZAlfRLG7kXC2BwSZjxkSU7CcJAlPEsRxlIWYaztcIUebJkt8WBsHQ/G3t6D8feBg9nyNKoaWRIMxthxDMaaikdSwmAQYDDDnyJl92gaDMYRYDDb4G36GIzTC4NxOBjMeHibHIPh4W3m7DEYSxODsQZBOpQJKxnq5imjbiwMxpkNBmPdNwZjjYzBWJoYzDDXmbrDNREG4wowmG0kLn0Mxu2HwbgcDMYdGINx+2MwLheDsXcCg7F0MRhrGAxmMKEL6whdXQzGnRCD8QQYzDY4kz4G4+liMB4Hg/FE7SCPG3/vKcbfe8oYjCfCYJwdwGAsbQzGGgiD0ULMRC6Tr+wysTEYb54YDBZhMNsgTv0wGNwTg8E8DEYKOjF/y2D2bxmsi8Fgzq8Zd+cwGKsnBmMNi8H0YdawDIPBOhgMngaDsfYWg/HYGIwnxWA8DQzG64vBeF0MxlLHYDzAYO4Ng8kzWLMJGDm+NT0BUybcHhJ+yT9S4Tbci3vRc7hG5158kfayFWLXy3rxe1IvPk96GRGxU1BeeIidP3PkxdJDXqwhkBfEH39Dvh5Q5zCAOmXixQfhpb/wYtyH8GKJLk2NSTfKEBcxla+v8OKKhBcbhJdKeEmPN8slLUF8jJbrMD1K4qJ4mB9drHNa4B3Z6zTDRv4AFQZUmOlVmG/zi7EiCu9bhGlXn7JyHBJUDCAxgMQAEgNIDCAxgMQAEgNIDCAxMFcfkBhAYgCJgfS8gMQAEgNIDCAxgMQAEgNIDCAxgMQAEgNIDCAxgMTAr1BAYgCJASQGkBhAYgCJASQGkBhAYgCJASQGkBhAYrSRGM/YvXigVmTp1HFB7cBWjfig9qYs3sOW8B72eJZMFqA7tSWTBwXrFGG2/sjlpmvJCNQic8Zq0YAlptpTpqQWWTNXiwYsN9VuFl2AxxYDPPZ+ADwaBa3dmQEAz74H9Tk7BPDYPQAeeyiAp0dXCAA8APAMAPC4OwTw2D0AHnsogKcHeQEADwA8APDoAzzejgA8tj7AYw8E8PToVgSABwCe/gAP3gGAx9YEeOwhAJ4eZMjoAE+7+5ZTG+tsU631W5ezo07zOEPRPE3KKUbGqWq/HQHN43QOQkjzOJPRPK1cU44yzSPNNNVJB8EPQqTXnODp2PpG1UrZ2qypm86gDoyM83GUOZ/2OWjbPqMZWY7AyNpG3tA3spxeRpbDMbLGkzfkRhZP3jBmiWTZykiWPZULJBM2XGVhg2aynO2ZrO05ojk4WfZUfJBEyjJ3XMrathyVzRklKcsCKWv4U6TOtUwiZbkCKWsbrEVfynJ7SVkuR8pyRc9rl/e8dg+4IIyGlOVyntf27KUsW1PKsgcRjAZDWTwdlKUjZbmzkbKc+5ay7JGlLFtTyhrmOtMSR6aQsjyBlLWNzKMvZXn9pCyPI2V5A0tZXn8py+NKWe5OSFm2rpRlDyNl9fE8PImU5fWQsrwJpSwskLK2EXf0pSysK2VhjpQlVXbYk5Cw4iQkrCxlYZGU5e2AlGVrS1n2QFIWf5ANeVq0js+QdXSkLDxPKcsXSVlbiRO9pCy/p5Tl86SsEcUJBSmLJ07gnZOy7J5Slj2slKXFtQhVCoOhUqhIWf40Upa9t1KWz5ayfKmU5WtIWX5fKcvvSlm2upTlg5R1T1IWmdWfzWWZxty4LFoiGM7MIj9X4a7cC85S51kmgbOQIZKzEHeWADLGsrMYe6SGZzUto3ZAAxIm10Lc7FqIk14LGbqCFuKk2DLRzAktW4/QsocgtEz+yJzJTbKFDJmhhQxtRAsZoGj1V7TM+1C0bNHVqTHjUDDl0GRPtfaMnoqWZ4gULQcULeCugLuanLt6u0kvw6NNmt1HXvwWXmyySzc7q3PQrwC5AuQKkCtArgC5AuQKkCtArgC5gnwYgFwBcgXIFaQXB+QKkCtArgC5AuQKkCtArgC5AuQKkCtArgC5AuQKfoUCcgXIFSBXgFwBcgXIFSBXgFwBcgXIFSBXgFwBcrUNcmXvXjxQNHko0CCmkCOxcZzx9CqhKYRmbgoNWG6qfYO6ppAjNoXM/TCFnOHRKzCFHkwMlbVDppDTwxRyhjKFenS9gSkEptAAppC9Q6aQ08MUcoYyhXS6RsEUAlMITKHeppCzI6aQo28KOQOZQkN1VYMpBKaQkink7oAp5GiaQs4QplAPa3B0U4gPljhcsATkoFnIQd4svRJH2StxeKn/nbFGJ7ZUgGitxO5OiHBEWonT1UrwPmAlW55G1SGRdlnSVIm/41LJloWoKmJxnBKHmsdrgFMy+AnSwJWUnRJX4pSAKzYPVwzN3ilxNJ0SR+xHDK1UDeeNsZwSp+OUuGynxGU7JS7bKXE5TonLd0rM+3ZKnJGdEkfTKRnmOlNWvNSdEk/mlHii3oldQ6KYgJOWEuWxeic8uneCIz8xeic8Ru+E1+qdcLlOibUTTomj65Q4EqfEG9pTGxKP6jolrqZTgtWdEtyOI5+3G8Q8gN5iULXr7DhyTzGO3GPHkXOooTyOHH/oIbjNwClxtJ0SR+aU4PEcty3JILZT4nFDzTHLKcFaQdJ+XQ+6QdK+4BfMvHEh6iCYv2B6C0PMXzCY/QsGk79gfPopykGFWL9gnJ2zSZyeNomjZpP4Iwh5utIQc0VMR1BjLZnE4MskllAmcXRkEmNeMokllElctkziSmUSV0MmcfvKJG5XJnHUZRKXkkkMkEl6yySWpkwiSMDcQCXWlzqi29RQiTCH9HBuieBrFG7gLcbEGsGHU2JMbAljYmtobPZgGlsTzIAY0Qz1TiNbpLHZ3WMRa2z2dBqb3Qp+tAfU2O4ZL3H08BJHjJfYU0trNkNaU6ZLfJBLesslyL8PucQRXZoa83P4w5zI58gldl+5xBbJJS7IJYePFundu03MJA7CePE8WIeFcfBxmXx+uSj+3iftJA5uwtVtcFEeJuAnDPxktQ7SdXMpzNRCOSlezEA/qSrOITgo4KCAgwIOCjgo4KCAgwIOCjgoMIcfHBRwUMBBgQy04KCAgwIOCjgo4KCAgwIOCjgo4KCAgwIOCjgo4KDAr1BwUMBBAQcFHBRwUMBBAQcFHBRwUMBBAQcFHBRwULZyUPAuxgPloaTTxwMVEaxa8UDFJizew5XwHu54LIoAkkEzhmQGLDHVTkIlSMacOSQzYLmp9ojpQjKuGJKx9gOS0Shonf4XgGQeRBCavUOQjNsDknGHgmR6KBUAyQAkMwAk4+wQJOP2gGTcoSCZHr1rAMkAJAOQjD4k4+4IJOPqQzLuQJBMD74CIBmAZPpDMt4OQDKuJiTjDgHJDNUhPQ0k43IhGVcdknGHgmT0M9TbvTLU25wM9eNBMvIM9RxIBs8SknGVIRmXZzO4gw5GyCAZdzhIxhVBMm4XkvH3AZLZ8jRqGChUWdKQzPb6yT1LMluWojpUwrFkXGouNAJLZvhTpA5nKFsynsSS8dQtGW8oS0afM3CUOAOeJeNNZsl4LM9AyZIxZ2/JuJqWjCs2PrwRjA+RJeMNbMl4bEvGY1syHtuS8TiWjMe3ZKz7tmTckS0ZV9OSGeY60+Ix1CwZLLNksIYlg4eyZPTtCpdhV1BHIbZksKolg1kdFJjuoMDKlgxmdFBgZUvG3glLxtW1ZFyJJTMiYOFKAIspLBlf3ZLxJZaMP5Qlo89SeAyWgnkAbUvGn4Ul4wssGf/DVkbFvVkyrrYl48osmRElCk8iUQxsyfgsS8bXCjSvBQufEWmODHVNBhlDcTKoCdpBjKideo+RISBlkNE9FiEqg4zJVBnUmpeNDHVXxt05V8bt6cq4aq4MUpy8zR+KQ64WLIMMhizDzNnubyPLIL4s4whlGVdHlkHzkmUcoSzjsWUZTyrLeBqyjNdXlvG6soyrLst4lCyDQJbpLcvYfWSZKp11Y8nYX+rYFvdiyTQ5uAfWY6oPVrgxt7yYMVgMJS/GkXgxjoYX4wzmxThNS8ZhtGSqnUaOyItxusci9mKc6bwYp9WScdS9GH/mXoyr58W4Yi/GGZjrkHoxDngx9+PFmMZ9eDGu6NLUmIbDH8s0DY4Xg/t6MVjkxXj74cVko9CrcF2QDdvhMR/TjBbZNxIGDBiWARNm94N1pYLMz4B5F2ZPjTnwL3mtAPsF7BewX8B+AfsF7BewX8B+AfsFpt2D/QL2C9gvkHUX7BewX8B+AfsF7BewX8B+AfsF7BewX8B+AfsF7Bf4FQr2C9gvYL+A/QL2C9gvYL+A/QL2C9gvYL+A/QL2y1b2CzZ3Lx4oiyOdOhgoj13ViATK12dBHJ4E4vCAfBmvxB4U+TJguY1FvngPgnzxgHyB2LMHQb54PcgXD8gXIF+AfJmKfPF6kC8ekC9AvgD5AuTLCLkbPH3yxQPyBcgXIF8maB8okC/ewyNfHC754qiTL85Q5EuTuIiRt6jaVUdAvjidgxCSL85k5EsrY5Gz4+SLp0y+eDxCwZmUfHGGI18cEfni7Cn5suVp7EW+OHtHvmxZiluTLw6QLzLyZdtTNAL54krIF1edfHGHIl/0cTanF87mcHC28cgXOc62u+SLp0m+eGKKw52YfHEHJl9cNvnisskXl02+uBzyxZ0x+eKNTL54muTLMNfZCOSLJyNfPA3yxRuKfNH3tlwlb4tLvniq5IvH6qDw6A4KT5l88RgdFN6ekS+eLvniScgXb2LyxZuWfMHq5AuWkC94KPJFn2DyGAQT8wDa5AueBfmCBeQL3lHyxdMmXzwZ+YInJl/waOQLZpEvWCu+3K/rQTe+3FcHX/yhvBd9pwkznCbqIITSiz8Z9OLTT1F/n5kXryfz4qkxL/7EyovPQF6YK+JtkBeDj7xYQuTF00FejHkhL9Z+IS9eX+TFAOSlN/JiaSIvVb7qxnexZu27NPm1h6Ndqs9UuA+3VBfrvlQXW6K62Bqqiz2Y6tKEJSBGXEK908gWqS5291jEqos9nepit8IY7f1RXTw91cUTqy721KqLDarLQ1JdPNGlOarqgs2eqgs2RaoL3g/VZTvIBfiWPedb5ue1nES/51jLJo2KXbxntaXhWop9ArQF0BZAWwBtAbQF0BZAWwBtAbQFJs4D2gJoC6AtkC4X0BZAWwBtAbQF0BZAWwBtAbQF0BZAWwBtAbQF0Bb4FQpoC6AtgLYA2gJoC6AtgLYA2gJoC6AtgLYA2gJoiz7a4u5ePFA0eSjQIPgIliAaeDyuRYiPoJnjIwOWmy7askmjqc2WLC5ao9Sy1UcutLHEFvwgxBYMYgsEnj0IsQX3EFswiC0gtoDYMpXYgnuILRjEFhBbQGwBsWWEvAxYX2zBILaA2AJiywTtAwWxBYPYAmILiC26T7pIuU6B2LKrYgsGsWUAsQWD2DJ3sQWD2AJiy76KLVhTbMEgtuyl2IJHFluwptiCQWwBseVhii1YV2zBILaA2AJiy+BiC9YWWzCILSC2gNhyr2IL7im2YBBbeogtGMSWuYgtGMSW+YstecbqXeFayvTaw1kt+Qcq3H4BagGoZT+hFqwHtWCAWgBquT+oBYsuzXGhFrcv1OKKoBZ/P6CW87t1WPIL25ktH9MMBflj3/SWIF3nJ3jF1Cv64y6X4W9vqzL4Yz+5l+Qzu9AIB2YVZveVdWWFzJCFuV1G2W3uvjmYvHYdEioMeDDgwYAHAx4MeDDgwYAHAx4MeDAwLR88GPBgwIOBTLzgwYAHAx4MeDDgwYAHAx4MeDDgwYAHAx4MeDDgwcCvUPBgwIMBDwY8GPBgwIMBDwY8GPBgwIMBDwY8GPBgtD0Y39i9eKAsjnTqYKA8dlUjEihfnwV1+BKowx9PhRE4OmjGjs6AJabrwQgdHXPmjs6A5TYWCeM/CBLGBxIGYs8eBAnj9yBhfCBhgIQBEmYqEsbvQcL4QMIACQMkDJAwI2SA8PVJGB9IGCBhgISZoH2gQML4QMIACQMkjO6TLlKuU0DC7CoJ4wMJMwAJ4wMJM3cSxgcSBkiYfSVhfE0SxgcSZi9JGH9kEsbXJGF8IGGAhHmYJIyvS8L4D5uE8dVJGF9CwvhDkTD6uoTH0CWYB9AmYfxZkDC+gITxd5SE8bVJGF9GwvgTkzD+aCSMzyJhfK348hqi8BkB5shQR2GQMZQKg5qgHcSI2qn3GBkCGQYZ3WMR2jDImAyHQa3p2MjYZx7G78nD+Go8DDIm9mGQwQBimMnb/W2AGMQHYhwhEOPrADFoXkCMs19AjN8XiEEAxPQGYhxdICbPXd0IMc68hZgy0/aAREz+iQr34JYR49yXEeNKjBhXw4hxBzNimq5XxOh7rXcauSIjxu0ei9iIcaczYlo9sMjdHyPG1zNifLER405txLhgxDwkI8YXXZqjGjG+0dOI8Q2BEVOMH+++EXORxOsw00e2V2LC39ZhXEIa+0bF9LZg9k5+aYCX+YkuP6fROpyB6FJVKkBdAHUB1AVQF0BdAHUB1AVQF0BdYGI9oC6AugDqAul0AXUB1AVQF0BdAHUB1AVQF0BdAHUB1AVQF0BdAHWBX6GAugDqAqgLoC6AugDqAqgLoC6AugDqAqgLoC6AumyHuti7Fw9UhpJOHQ9URbBqxANVmzDMDWSIzQ1kgO4yXok9JN1lyHIbSXdBxkPQXXQKGnQXCELbXd2Fqs+Kugt/G9BdQHcB3WX8KirVXfjbgO4CugvoLqC79O8Co+8tSroLdxPQXUB3Ad1lyPaBXHdhrw+6C+guoLuIalakXKdAd9lR3WXb0wi6yxClCLrL6LrL1qcIdBfQXeaqu9AXt1x3Ya8Pusuu6y6c62CwIF/B5495nYHuArrLrukunUtfprtwNngwugtW112wRHfBQ+kuuK6PuFsfqx3GAt0Fs2PxcVd3wbPQXbBAd8G7qbvQ9UpFd+Ft0VRFPLHugkfTXTBLd8FageZ+XQ+6gea+uu3iD0W76JNMmEEyUQchRF38yUwXn36K+nssunBrrST4XLydts80GOjiMzwX5op4G8/F4HsulshzoUtN5rkY8/JcrL3yXBRPBcNzMcBz6e25WJqeS5G5uvFcrFl7LlWe7eE8l+ITFe7ALc/Fui/PxZZ4LraG52IP5rk0AQmIEZFQ7zSyRZ6L3T0WsediT+e52K0ARntvPBf6Mpd6LszViYphT+252OC5PCDPBRmiS3Ncz8Xu67nYIs8F7Yfnsh3hAmbLnpstq9vwYm56yzq8uV0G6ywa/7T4M1ycBqvrGUAuOd+SlxkoLqC4gOICigsoLqC4gOICigsoLjCBHhQXUFxAcYH8uaC4gOICigsoLqC4gOICigsoLqC4gOICigsoLqC4wK9QUFxAcQHFBRQXUFxAcQHFBRQXUFxAcQHFBRQXUFx6Ky549+KBoslDgQZBSJAE00DjsS1Z0O3UcEse6KtRavn6I5fbg8JbBiy3sfAW9CDwFgR4C8SePQi8BfXAWxDgLYC3AN4yFd6CeuAtCPAWwFsAbwG8ZYREDUgfb0GAtwDeAnjLBO0DBbwFAd4CeAvgLbpPuki5TgHesqt4CwK8ZQC8BQHeMne8BQHeAnjLvuItSBNvQYC37CXegkbGW5Am3oIAbwG85WHiLUgXb0GAtwDeAnjL4HgL0sZbEOAtgLcA3nKveAvqibcgwFt64C0I8Ja54C0I8Jb54i3cxNVzd1wEGbe3J124H65wiwbdBXSX/dRdkJ7ugkB3Ad3l/nQXJLo0x9VdcF/dBYt0F7OX7nKUxBebNCuD6fiW2zBerH6MqTR8gk+nnrxpdHkZpk++XSafHz/PPymML+4e0RxHI51sZ8V8DKLlj/Fp8Z35mbonU6a2K9rpBw8fLYPzcFmyFhPSMzdRfBKso9XHqCi88LeL5WYVfQrfRHF0k311kzwxitfhZZjmmyWLkJ2s8fDR09Oz1y+enpwyd6cvdbNaB+uQ3qb67qN3L56evnj+6PDRyftnb16eFn+/e398/PI4K5u3T9+fFItenJw+fVe8/erl69fF2yfvj45enJyURVssyxKJ1avlfxTZwoq///H+xfvyA0/f/VJskf35stiJVy/fvs3/evbuxdNXb398eXxafHm9d8yElp0DTm6fflyH6QM6ZkWEh7h3SOGdqzAu6tTnKF4kn3XoneJrVk9+Lrasbk1TWT6A+ADiA4gPID7zRXxQETeilSt6mXx+uWDequsGULdtFAc34eo2uAiZGz64pkH1UFO5W1qGvT+3SzKRdXEhte925UXUuQs2V1DnrfLy6SzPS3kPU18ja8zc1/lpkWe+zleDvNe7mfe6qHqCRMf5CuN0TlpU6uH8iwQdQIy1dyDjdVG+3JQHxT1OmuygWK0IRSreoG/JSOGejPSSYJd3X0HwWr7COB2B1Lkuvkj1yijW1p1vr53Aun4ISfO41mu27i6meiJrc6gkFfrpXBEjnSt1EMJE1uZkiaxN+hZpDpfIumlu8OtCvc4EN8r6u1RrRL2Bbm7QoVJbm8pJKJqy5magKJp40rQLxWq84E1Lkj95ZvkWmAewdaqFUfInW4L8ydYH/ZxNZYueX/WKFcaI2aQqUfE1qlWuWFs3zUKPvExbplkoS1cpl7LFitK0tKI07fqC70Zp2upZgGefi4GXBdieLAuwzUrGoJIF2FGrkNIAzXK1EYMzWdVTFpjJ3UY3D0OP/EzKeRjYiYMZ+YDrrhTyP+IyrHrMmmlj5RtNF9WXnfeqDrXuO2UHG2OTusOt+17VAfclYyeKDrnuO1UHXfedssOO/TXMN5oOve57ZQcf64DKDj/2Wy+ZG1Udgt13iA5CZuERZ0MnMX2fmthnPh+/og03p0/8HSNXZuX0Rt0xBe8+wmQs0R1OvUNQNZcM0f3cY2DB0Y6BWYTBYhnF+QBBaZpmc//TdRQsH2dDnqxojPBTmN5RWzRmaXftj2lyo/XxyyS5rlxMpW9IPn5chWvl1bPv/T0pjrkeYG0iMo6yoYWnL/J/v8v/fZf/e5L/+zGNLoKvn55Hi1+zOYD1gouLNCBeLhbR6uzpeXBOLlxeRnlqiXrB6iagtlrdhOTrZ8FNcJ2Qr+PLTUS9/nWzJF5Hq1WwIV4vg3h9l+VfrZekwe+/B5+i5ZJcuPl1c3O+Ib/5KIjShHyZRQkF8QW5SrhZky+TOLhO75oFz4PrICVfpmfh6uwkWAbBDbH41+g82ayJg3qebIIl8cEvlmdPg2hDlPW3aRiuk8/Eku+C8yTNzmi95PsgDcgD/yG5CuI4XJ1v0kti6YY8P6+Cm1vqq19dBek62RC7+yq6DJYR+TpeXQUrYpvXwWVCnOLX0Xkatsr7dXJDvtoE8YL8gM355uY8WF1F5LJVcE2s8yZYBucJ+fo2G9smXq/ClLgQ3mQXIlk8b5LLYBGtrsh1kjhNPkXEtxxnF8E5sRvHi1+DmzAmV4mCm5A46cfJJri+uErW62bZj5vgMlgkm8uE+La3SbpOHh8nn4i9PgmSs1OqbE6jm/PN9ZrY7jSNskgoYsEmjojyzmJOrpLwOltyE5Z1MaBexhdXSRpchtSyy020LE59vWgdXW6oJWlwuQmimF52GcbrKM4qURgnq7OnURqumCscBevgJkgv2JsfJTfJ4l30KVgE5TlgrJIuknP2ez9sft3cMd95HZy9i5Jf2Zu9CeNF8jv7vXdRcvZdsFyG5fXcWeEkWK4Dzjvx2Q+b4vbIfPP1JmJ/5unmYnPD2fD96moTtMpmQ5fHahNfFDf9etE6uk6u6U9cX5MbPQuuos7rs2dBvAjTYEW9kZ4HC6ownoXL8IZ+Hf1OXljZHfji8UlwvqT26lkSnP0Urajie5ZcJq0F0Yr6LPYVdhTcnKfR4jI8exbc0ctvk7Pv0uxAqMXxxSamFqTBRUB/YvdKPQruwjimP+iOPlNHV9FFcJnQS642wRVVi46izSJYZJdHGv5OLk/SYHn2fZCeJ5uUXt666o+S1Tq7qOn9S+6ugujfG2oP03C1psr9aBMF9GdtsoMn9/l5EN8E6fXqKvgUU4s/r5LugrOjNKRuNs/D+FOYUgvWaRKtySXJTRTTe/9icZPE9K6+iNJNHN6Sx/NimT0+PwWLhPyCF/EqjIMF+XHfJun67Dhc0nucL/05uKPOYrYwWIbUPeC7ZXDRvpq+Sxbrq+CcWpKsOmtlV9vZ6Sa9pha29++7TbAIl8mGOrrvNsE6vAmWrRXvgn9voiW17C6g7sHfB8voY/AbteRTa5UwvUlW0XJJnumX8SIK4vr/2WNlxXj7VZz8xlj8JvtBcMn6vLdhlkCsami03jwNl8uzo2h9x3jvp/BTwFwexRdZ5WPt3c9RHNwEF913uoez+RSRp+Xlv4PlhrowfwhuAvq6bD9WftjEYdHALBe8CuP15uL67uvXySZa1e2c9rtvkngdXYR0+WcFe/bymFySBsswXkS/kvv5Ojh7G5B3itfRDbmPr7N7YnwZLqnyYe7P6+RzmJ69TbPyJFd+E1yEUUItiAP64Z8t2dDbpNFlsqaXrKO4dQ96k91LkzShN/09WC+pe2f3QfwmjLP7REh9WJhGC3ql9TK4zj6MWvhbdJG0L7I32Y7RT6E3SXyxbi9Zh2ka3rWXfYoWYdJamIbBsrVoFaZpQJbJcVD9IqkWhJ/Pfkmo+8NxdBtdUrtxXDYC65dpEl8F9JL11dnz4DpZZw/dzTK44r17FGaHxHs3252TgH6IH2825O79+GsUB5fkt78NsjpHL7iMo3S9iS+ppWn2GI3OyYJ7e5WEcUTeULKW8ONg87i4LFtvnCUfz05ugyhuLU/Onl6kYWfhT+Hyivq2TZgtfhdd0EvjdXD2NLstk5fluyCK787eRfTz610QX0fx2ct4GZIn9l14EX0MqQWXdNP4XbhKlps1tU6UnD1Lg5jam3fJKkip2ncSZPv3cpUFF7QXp9SpyhZFdJsjW5Sc5c/Y1vLk7G2woe5AJ1mU+er8brWJF+Tiq+g2TS7Ii+AkohuNJ+uzZ0G6vsraf3f08h+Sq3hFL3oVrdetRa83F1HrA0+vkpugtVpx6ycL/uRz9HF9dlROWWqWn4aXm4vs1+kt+bGnVxvqDnh6lXV1p63H9mn064Z+YJ5mVW6d0EvWCXWf+Sk7kRv6avkpSi+pi/Xnq2gdXiUp1ZL9OYrj6DYkK8svwfVmTd06fskeF5+v4/Iyy879xbrsjChuUM2i58Gn4mFHLNpkTarn79P6IdC89ya4+PcmSKPO4qqNRyy7eLNJFwm98G2wvCkOu1n2LllflZ03zcKTZLO+OnubtHfg5C753Fr1NE2WS3rRT8lqneRXYb7g69dJfHkXBun5XZjv5SrKftwSfy9vguKen7+6KZvn+Ys4WNyl9at/r4ubcvkiOQ/rV6ury+C8OBHl6+ur4DxY1AvWd2mz8bPg8mrRvPksuErLm1Xx8ppYM768Lo6meJnGQdF3lb8Mo3RTf+mzaHV1HTbrZi3hqHp1FCwvNuvil1L++ioiXyTRebBcNUd+dJXEl/+OijtzsWATX16TC5JlclPcpLOXz4OLi6B5cROsLooHf/76quyHyV9Ey3qvnm/OA+LF6iqIm0L9NrgJLjerZje/C36v/85+8jRF9n14nibNq+Ts6Co6exPFV82i+PLsVdLs/vfJp7r8X6bXm/WqLriXWVf5eVPKP2Rdcs1e/BDcBbdlt1/+Okw3q+phmC14FRAbvwpuLq6CdXP4r7IfjldR8zK7dNLm5frqJogXG2IB/foqiBd3l83HJcvroNm5V2mwipO7IG0O51XWMXj2enNzu2m+ZnNxRZzLV5vPQVRfR2+q33bVi03z4jJYNBfJm+A6a6ikzes4Wta78mazumhqxHF0kayi+s2sC+t683scEuWeLVtF5xGx7z/eEH+nQV2qb6/i5Obsbdic4LdZWzmIg3r1t3dZvQ+ag/xHsG529R/Zr+E4qKv9P+5+v1sm6aLewXdBfJk0l9S76C5Y1F92ElRNr+LV9VWwjIjX2U/hIK6vr5MwaS6Ik6sgvrxqrvqTKL4MbpO0vuxP0nARh9fJ8o44+NMgum0q82mQ1fS4LtzT82gZrZq3w6u0OUun4fLs6afoU/36KuseJF/dXjUvk+u7pHlB7MH7Xzfx5dnbrNe1KdP3yyCIzwOyZN8vg/jsWbBOmiXp5ubf9c69X60fH4dN9fkpCvMzVx//T8tgEX2qb+LZovwxtyJexkTx/xJeB+swjeLqt2OxMA0/FWWQ/WbIngNPf0/KLqBqybMwvdkUp7xadBTEQdEd3yy5Dc9+CtOiO6ha+m0QpklrSWvBD0F89iYoHzrVwjfBIoxS6ivfhXfXvwblr8xqYfEI/C5M0suIWvtkffZ9uCx7k5uFQbwsnu6bbB7gMnviFAMyzetFuAyi4ijqhc/SaFV1cRMLk+swPvs+Kp6s9fKj7OacFjvfLNykZYugXvQ8SD8XtaFe9GJzsaS3+z45D9I1tej19y/p11G8CMuncbMwSRdn3yef6a98Ey6zDrDWgRyf/Ey/zn7DUEvehu0l/9iEYbxalrW3XpyfD3rJ3SJuFflpsLoJ4og+0J+ibOJla+HP4Yo+9l+yVuHnKM7P67N8FO1ZPnKWDT1Fy6/L3y3lq+dh8+OuXPQiyD+xfFV+/tHT7COO8o87yuf+HJ2U/7pHz/O/TvN/g6yr6evqemqWZD8Di9tuuSD7mjy/ebXgTZL9LIqIJcfh54/JJl6UZVgufRtcRB/Jjz4JVtdZhvPwc0Bs/MvmOq/ZR1dZytGj7KYeh/G62IV8WbEHL6tTdFT0Zb/Ij/RFfs2/yI/3xUn5r/MiP9IXl3e3WZm8iPKSfLG++Pq7N6fNX18ZxN+I/Jt6g3rHJF6Qf1vE3zbxt0P87RJ/e8TfmPjbb/5+TOzFY0T+Tb1BvWOSLyzyBbFTj8m1yJXIdYgdf0zs+GNixx8TO/6Y2PF699IwjD9HF1fl6/dHVeG/Pz2q/oqzn9Gr/Gxnr/+5WWZPphebbPD966c32Zlf5OOg1aJ4kRR3pGpBVqGur/JLqlq0vgrzn5bl62fh8mNRWZoFl2mQ3xnrJWnxPK9eZ6Piq2XwKSCXbVarfPpBvWSTQQgh9dGbRXDbWpIRwSHx4UdX0SqKA+JAj5LbML4KqLWeb86pXfouOk+zkaSUWLQJ07j4kVcu+T5crqL4OmqWvFwtw6x35A1ZQkSDt1zyQ5hSH/Qqa99EcVZMxMIo/ES+ShPy5V1EvHodrc4T4htf/7o5X/5a/HiuFiXxglpl81t4k93UL5tlb4JFGi3I18VYWv0yjcKr4Ib4lDdRnLcbqpdJHOTdKPXr1UXyuXndtFLLBT+ulsTqb4M0Ik7422RxmaRF32+1KBvtJK6kd9El8e67ooeufJW3EwPyddZgSKM4IZelwa/hp9aSNVnSJ9HNxzBNbhPi/J1cJ7e/kl+VfCSP6mSdXFxfJUuiJp0Gy2UUEyV3GqVFw4B4vaK+5P3yLoiTT2T5vv/96jJJE+IU/RQsNr+TL7Pf6MTXZM0/8jL4KVrG0YYo5J+S5WVCX3g/B+kqIM7aP4PLNDwnX98mafL71R2x+//cpMW957tn+T+Py+dA8Qwo71PkPer7/PmR/W68Ln42vswfKy/zxS8vwvL5U4wbZOPeQZy1HaP8XJVLj67KsIb6dRqt1kV3VbUouaDWSLJu7+b1qzC93GTtvWbRmyBLFNi8Wi6iT+GKXLJJo3VRhvWiu2S9JrZ6F27iYsT3ZfFL4eUqDfJuwx/y42vGNH4IbvMVXn0Ofg2WYX4Leh2d32XvvclL5M3L/N+T8l/vTf64LbrTv34W/Bpkza6QXnSS/xQtF3wXxmHRyDjOP/A4/6jjf+b/PD76Pn+0Hwefgl+zgnn7Onv5Nm/NvH13lP+b/31S/ovf5jtQNji+fnqbX/n1y83FdXnqqkXPks1lEMVVj1e1+OgqWF/lD5tmSdHHXb0umiLkgo/BmvyIF1mv4fkm/0FRLfs2uA6Sjwm5JPo1Il9u4uBjEdtTLfouWAa35aXULLs5j6hvz8YHg+VFEOdlSSwlj+H7JE6WxWO1WpR3vRYjGtWiV0HcWhBl19RNQO3WqyS7asgFxEVSLXsT/LpJE2pB+u9NuArIg3kTLT4HZCkdB5uU3MfjaEN+0XGSfkyW19SSzU1Inui3wWXWdX2ZUMuWAfmpb6P1RRCl5O6+Ta7i4pd2syQObkNqQbo+e1P0gROL3wVZUpT4ktyJkyAqqk+z4CYhVzgNriKqTE+DNPhMrZF95Dq4Jff7NKWuw5+D65B6uSwGMasFvwS32aukuu6TdL25zC+Sdz++yvIE5FWH7Ig4uVutw5ufvn56cmq3Xj7Na1e1JPsl0Xp5RK2QNcBbL19QK3x/cpo3YavX2S2k9fINtUFWxVsv31Ir/HJy6rde/pKvkI2w562aou35/uTrp8vsV0j1d7jJOiLKV2n0exKXbzU/g96f5LX+cTlc3CwpfhS9P/n6++BzEEXF3+Vaj0/WQZqfovcnX7+JLq6iy+priJ9P70+IH0nvT+pLpWgek03jn/Lz9fPjk/fZ//J7Zt5S/vDn4R+thGFf/PM///rq8Yf/+7/FH+afX3zzv8UfX/4v8ed/vnh/evSf796c/uf96Zeylb/MoCpm0ohEI1j1T26aoXz7VTZ1p/zzSRWSSqQWcjCRWyiP5C7frMSvLOQ5Dj8fvAsvX/x2+8VoJXF48Gjz6MtuFgxs7VESDDINRh333EkVlMc2d5Ja5EHMnaV1pHI3e1ARktxZXsced99J9jBphmOOmDOjOofSrBnVipA3YyfzZtR1VQSCF6uMMfvNMWnZu/gm7rQQ9urzz55RlzI3f0Z+a5Smz8jXaiegVk+/gIZKv4CaTNqMRNpV5mtB+gXUOQhh+gU0WfoF1EqhrZx+QZqHpHj48atZ/v74dSz/GsUKlq87ZgYSUbIFpJxsoSjZdqIF8QWWX01VQ5KRVsYa5nSWTd3mhFYLqlNavP7moJlUxRZei/UK4LVelZZcm2lZ45xY5SwaTeKtNLmRppXJVtLIKGMKMspsk+BCP6OM2SujjMnJKCPNcsG8pZnsW5qpl1HGZN/SpDkt8oa7IOVWmtyMf0PLvkXxfpatqps7ZqhcFqZyLou8VNuZLAiMs/hZJE0cU63Yuiwt9fQU1lDpKfSTx1iM5DHUQQjTU1iTpaew6LplDZeeov75K1I3i1XGr2PVNynWs2p13bwxQyWjsBjJKHjYZlnKjJQUguut23qw9FIe6JzdmbYh+p5k9SQF1S2v6O/h3fBqa6hYTSMbjy3IxmPzbnf2GNl47F7ZeGxONh5bdLuzebc7m327s/Wy8djs250nqxBlnx6/OhQrjH+rK75H8UZXrKybpkM1XwVxm7MlOXds8W2uLN0P5Aadm5wtvcnZ1E0OD3VOZ3qD63dy+Zga5tzeqm5r3g3OqTm9csXW3cER3OIc+sbikLc4h3eLc+S3OKe+xTndW1y1ww55i+vsSfsgmLe4+qNatzhHdItzeLc4h32Lc8hbnEPf4pzuLc5h3+Kkglo9PCEQCstVxr/NVd+keKOrVm9qg6NUG/iCGhdQc1i3MKe5czniW11dyh/ITf7880/Cb805ttI4zcfNshG5rL8pH2shpdfc5G6vaf61+F+9QTM69snI8kQJCzzPivMv40OeECq/bovRyuJyOzz4ZGRmWvUF63QT/vU8DYPrsgYU75AspjHkhZfv3ddGj/xaKoc7RI4tle9Rv6Dr7XSvbMQfUkNtmy09OMtPW3am6svqb/WFVV9+5R//+U+1/l/rM46qM15s71IAseA+mn1APeD9ZB2u1uX9m7yC0PBXEPq6CjFoLqJ6SXUdlQu+ORgvCoHZTii/t2gojPXVdLtjtOAC3Ssd6V/pgvGy1oAZ61J3FS/1P7vXevYN5uDXJjmQX7yurkf21RKUN7gs6qHcQPmGNN6TFfHHWRA90FKsVAeClE9A8jv+Un9H9PGL8v36++r2Xb0l/bVVtAnZSblOeI1Zt27MJq07lytoxrp049Elm7Eurxnrypuxbt2MdbvN2GpXXbIZ29mT9kEwm7H1R7Wasa6oGevymrEuuxnrks1Yl27Gut1mrMuJGJCOfGVT1/lVLZmg7ZqotlqTpla5arWKP8iFuLniXVZL1G2an66kxZqQbVWXmZ4T2dPn53RMQTFrqF/8ERRkM/NzYquP++Vqs1/BclmlwqwSVGZ5eXNZKw9XL3LuZoHv3x3/+I5NmebPCLY6yoyADC4lyOhN8NvL4k3TaDNbKriWuT9hhUSIYHWu2pF9RfF3A/6yYt5DJ8sdk8kqy1gOZZUrQsjfblJZVV0SjNyXq4yS8N6lhuTLb+JngmauvgNgVlXK7ZC/KmSauNryp06TUN2osse/pPKsG2QieMYb5UNKT8fSuRh65Fxnn+vB0q3zP368S0lb2Cp+RcpCO/O1ILRzjqGd0l9ERSOEX4Py98e/l+Zfo3gjzdcdLQJwsNDOomQZoZ1/+YI4iXmbu7kfVguPf6FvhvYw53Hb22Bxmsa5BzafPdIloBMOV/TzBJcraQxothKPODMlxNnMIkCZB7B18OcoxJkpIM7MD/oha/mPLkHXUHA5Bm9GXdPZdyjeAbNVdYNBewSobRkMmpepEmtmNldNff3+/cA0dMLSVM5g3T/RnMVmUXUml9FNtP7mwOT/Ar5J0vBgfRXEB6ZxUPSGVCfWNMY5e6qRZx0cztTC4az6VtHF4SD6dhbRt55KRZCCVPlK48Fw3RubRIXjbKAboNkjPE05Cpd9N2SQcIw+cHwPRJUrKG31rjjVmLCmC1erA7wa38eMCe3/Ch7//vTxP43H/ofmz7PHH/6fYGK6ZZi704VctTOjRV4oxKWl3PWbhv/eRGm4IC6eZlF1Ad1EqywnV9O/+yhadK6j/MlWbVv17N4d/Pejr7K1v3r03x0CzXxSrc5m0EaY4123zO9uQ26ZoXHKLK+UGqWWrz9yuan2DQoHK7JKZDy5CJbLL5pdbG7Hh/k24q65nRyQ0Clo7Z6z/IfvURJfFBnZpQMTrfXZ4xNNk2KXByiYgwdaIxTNyNoqrFtexUKDftkZdSiiHhnjE4+ycMXWhyFq0zyeUbuDrXViBT9RWmsqNQqqsmS0Cqq3urcfoqnV+k4BainaTLcfukdn3JZDGu2zwE1mEKxW4brT65NflVUbA5nkqoeS05+vVMW6Pa/K6bDbAPnmUbVu1RD5M7vpNiXXLtWD/z1odqlqdX1TrfbkIokvgvUXnVW+/Gu7gVb9RCRTqNyG8WL1Yyzt/qrXVO4DQ4I+sG16//X7wJBuHxji9IFJO/7ZfWBIsQ8MKfeBIUEfmC3Pp1KeSmFClXKdEXrDUCtDSvlNqvekeoMJpkkjSc8YkuVUqUqaMTzAuwJ7dexQNy7LsL+of7QeKl4MVVdC6wZmsu5gkdHj3kWQxtybV7OO6O5F3r9WF2l0m/80lM29JNbVmIBpCiZgbtOTrz8B0+w1AdPkTMAcL5eDfAKm2XO+OXEGhbeueq1R+rzad6P629RvYPUmujP3hurct5U798ky5yZ8WESZDx0upNMDqxXZ0wPZP3sswfzAbfqc9ecHWkrzA5n9wawJgtxOZ4f1s8ehf/Y47I5kxs8eh/Gzx2n97LF4P3ukwzHVGRVVyHKVSX7oVF+mXBnL9XXnNiinCJD0QDvKeSDqku70QzfRkdHyx/g0jS4vwzTfK+kUh+4m7CkP7KppC+Y8bJOdQH/Og60054GZOYA16YGbnsBlVU2XrpouO+UAo2q6jKrptqqmzauanjxurn1uhRF07ZUnqa7dr1WtuN0tdSdSDJXjwFXOccA4I+18B38SgwWcyutVlTdqP0c99Wn23lDT7L26rnrdulrtqieYZu91DkI4zd6bbJq9R1dWT3mavTTrRCR6XEaLCZqtkfIDMiIejd6w6SUkE+o95Qn10aIzlV58TZUz2lF1Bf/9wHTcLzUSJcjO4E3w2+u8MtAhKNWydgyK46oEoTjuQQbzBBcZMN6EojjuKKdRNS9Cuyz/5wBpTf2XFmUUd4uyWdYqSsQtyI/h5zAtShKxyhGNUorqc/DJafC4mQbv6U2Dl5Wm9pR30ei84tR10Ud0p6ALwwFGOUXqk8ebp3N8u1lzg0Zx/YTOVyu6zIs36PgBrBBAgKkhWflk8+I7RVdBvsIosSitU5F/kfKDJl+7OXl44DnmRHrKy9fhp3DJO3t+k56yWLHVQPHVZ4H7Q80C9+tWlt9tZVU77AtmgfudgxDOAvcnmwXu060sf8BZ4NX5E2YwLFaZoMlVfZVqfajWb2qEP/H8cF95fnhd0u1Z4jW+QVxzL969+/EdMRfCr+aSvTsmp4yVi18ef/sjY/HzF8/ef8dYfvru6VFrghmyh7xQekyt4FwHg02vEHz+mNeZ8qR58s57mnwbLbl55JBB3HuLVdtTtYQhMl5rnhcVI+Px7r+ewpSzJkgGMaJk6v1GVJxMd3c6B8Pul/Lqj2vdhz3efRgxY2VQK1gGMaJlPHbfFGKFy6B2vIzH651CCtmDyzMsrnXFOpN0RtXfpnGLLjYgpigpTvblj+Qg7lCOx5yoRgTHeNK7dFniH8htyF6nmyg+yYjYjxF/NAc1E0KJtYtGLnV1U1Mh8/pTNoMROvivg2IW51+i1XFwXC79sh1DglsViJpCinn1GSvUZ2IOKWsSaT31k5pG2t2d6OP2h/wHcTzlx9KVHosaX5gdNIKauaPdgJP2xlXMSl0ixF9/+9vBV81C6mDoXf+q2vf2nUA6hkReRqKpjcRqSveDKF6Hl2HKuh9UbwnvB+QXqt4SyG2Iu4LazEXEH1VC3GElzLwrEPNXsWT+Kln6H8jNukIJfXnXzx508D/lQ4a+tImLwBvjIgh/u1huVtGn8E0URzd0u6zzVnVxXCQ3txl/nGQ9HH9/dHhQ9hwZjMvk7wdGfYkYo599/oAE8jj9EDfJgt+YqoP3srXaTQ8RYOK37nNU7J7Pu+36CrfdJngPMaL36j1GVPxed3c6x8L8MevXn9a6ofqiG6rP+zXrs3/N+tQE/pZkghjBez7n96x02CA7jaKqkSzCCX7HZl+jfDdMFmTbSC1OD/EHEBB3BMFn3gWJUD1fchfMyvYDuXrz65W8xlrT+E1yHn938enZ6xdPT05bv0f9IU701r9D8/M40m/Q+rNHu0b4oxPIZ//4vE2W0cXdu/Ajt9sW1TBNsy4v3BlZnXjn1qwIRM2ORdwZGkhhigZqJsgixgzZescRNUeWsUfMuNPsWP4g97NcuRX8LEwkhQx++LOhGv9scNqyjFmz+X7+q3i3GwNtSkedmjMsqGjNSqOHQTdfpXpvbbYgao/a9FmTPyhlGtxYaObUDERMoUWSyRlEmX+gtuIFRJcXZhkRXf8mszoh0SgPiUZZSDTK/iDnuiO7qRwRas92R6LgX9TOG0SF/yL+LAaVJEZNBDBihAA3e00FATP2qHM87FxGdem1I4GReFYDP58RL6ERndGoFQ6MGPHAiOdVIvVaXISvI6W6PN58eG6dlkyLF29H1G+1MGGTP6JpcpPJIXYeJCJUGNXTHZDFvhdkFYxav5glXz2CV+tgHfIfv3WYcLEe99HrdB69rdh4RAUJI26cPlII1EdNnDBiBArXO42oUGHGHrHvcA7x6K1//bQjhZEwWh/xs+8g1fQ7iJN/BzHijFGdgYfoxWwqrXSAuji7gsduscLoj9zia1QrZbE2URXV4oRNwYxiPjbLDNpHRKwwkoTtl2X8gdqC+5h1yMdscxV2HrNm/pg1s8esmf1BPWbdpiJEZucxK0qdjlqB9YgKJEbcIH+kEOWPmlhixAgmbvaaCidm7FHneNiP2bol3g4pRsIcM4ibZAZxsswgKs0MaiVTR4wgZMTJNGNaajW2eMSa0no71eO1rL9aj1ZyG6IuqwUMm/yRdZOfXZD9qCSChlEd+I8cdr3PKhS1PjmyTv5HXppH7148PX3xnOytKN85ef/szcvT/L3um+/eHx+/PP6O9dbbp+9POBu9ODl9+o7zia9evn7N+cST90dHL05OWG9l4QCcrbJctPyvYr9TpKTlvPmP9y/e8w7s9N0vnN3I3nvJ3uzk1cu3b9lvPXv34umrtz++PD7lFCRxcshUHPYYlXTrTiSqDo7UmdT5jtHrOT+ywWxFNpBt2+T26cd1yJ1zg7ymeVuuym3hep0WbmuCC6Li9xF3sg1SmG2DmhB+xIjhr/cbUVH8jD1iNy48ooVb/6htR/EjIQja+lFLPR5t1RauzWnhMuL68/0sWrgeo4XryKtieYKFjdxynQnaueU3qT8kyw2ImqMWSmvywxpMblgDYs6qQUT4P7Jlrd2qvD9QG3EbvB7Z4K2bbF6nwWvlDV4ra/Ba2R9Ugxc39SKyOg1eLGrwtqbAIEzVZu50HKQwHwfhpjZjRm2u9xpTtbm7R53jYTd469+/uF2lhTNzEHdqDuLMzUHU5Jzs66gGL2ZUY878HNNVrsDF49RSqcbTNXur6qzZ8qU2I6q2WqC1yY9NMLmxCZwGLSZqaT21B7HDm/LKRa0vbPxibuMXixq/mN/4xdzGLxY1fjG/8Yv5jV/Mb/xibuMXcxu/WNT4xdzGLxY0fjG/8Yv5jV8sbPxiWePXG6/CDtAEpuvjaK3g7tdMUe35QSmmx2sL52kbec3genpFtla2C4+i5Ml1uFqnwZPb5eYyip9cJGn4ZF1Mk33y7TL5/Cj/tGJz8rqQhkwU919+ety72/Dr/OOIS6B8zboGsqAy+c6Kzn7+4UGTH+4blQ9UOM/5U6A5uWoh3CY/0sLE7FH0T2G6EmTbMesA7nLFVjPCFAlMqDVnxaTCtxF3/gxSmEBjNgHcJiOAu95vkwrgZuxR53jYzSK3/rx2s0g4lQZx59IgzmQaRM2mMVsmk8kI+EacCTWmNC6lPKeCClWuMUEzqPwm1eZPuTqRM0yR0uEHmphcHxwxp9OYRKQ2kkyoqUr6A7UJeY/9HMWL5LMwgSG2yFUlicCKldQSGFbr6icBa9xEbg6wehWVBIafk/Q6TE/CZXix7qY7oUrDtFibyEqFWlmxdFrb6JeSKS8lU6WUOklMjXvIT45MUR1VT81r8YNWLIOZo9wyTMUk5eVCYsO/PtqsihvRxfrRXynFs5h4qMV4LpPPLxdMSnMZnIdLUtmsi/dRHNyEq9vgImRuWI7wkU5nxXtWP34OiR87h/Vvm8Pqp8wh8cvlsP6hclj/Ljmsf4YcVr86DqsfGYfEb4rD6ifEYfOL4bD+gXBY/x44JJv/h1Rrn8mQUqzo4aPPV2H86Js/lIDRKgPiPgijlDFaXEhtSrS8iDrEaHMFdd4qL5/O8ryU91AlRdaYLGl+WuQoab4akKS7SZIWVU+QQStfYZyWr0Vlvsq/SPBQZay9AxhpUb7chN3FPU5qVBarNRk3UOuWjBTuyUjPJy3vvoJZrPkK4zSuqHNdfJHqlVGsravraQsJ9UNImmO8XrP9I1vdGJ1ZlnHqIITGqDmZMdqaoWQOZ4w2zQ1+XajXmeBGWX+Xao2oN9BNLT6UOqqeWrwp63ZqccVoW0st2NaS0JbWUAmx9Qk4k0HAMQ+gnQvbmgVtaQloS6tHWv97DKu1tMJqLVFYrTVWKn9T4r9pB9Ty42ktVh5/SwtotOsLvgs02upAoz1Usmz9dPVWr3T1Fidd/XhAozxdvdUzXT0ZkGfcZ9Ss1SNq1pJH042Wst6SpKyv42XZpiODauTGC9i8cAFbEC1gc4MFbF6sgC0IFbC5kQI2N1DA5sYJ2LwwAZsXJWALggRsXoyAzQ8RsLkRAjY3QMAWxQfYkvAAd4ya2CcuwJogNNbqERo7WGVWznrfHXvw7mPowRLd4dQ7BFUzhTOoG92BB1s08GDrDjy0ObRmIKHJlfUoiONkHWSfWG3z48dH3/zrj0f/Xxp+fCQLUHhzcXuaJMsyqfnjp8SH/Xn4x58fsi8ovDPxZ+cfmuUCWK5Kce3J0/x/z8OLZZDmH1l/IqmSsAZHaiuBecCMNOzM9aJ8+yZtc55qmcg9/A06rLPnKuSuFQz+ZH9XOQiJgZwiU2IxDvPosEiFeFimPjwsUx2yhk6aRF/M47q5uD0J009hyiw7YpY2ObgkHZ9pgnAfzpjUOlov2cNz6yRZPpdcpdk6x8FN2LrKXFv5IvuCuMqePP7w/4i3vvxf9jVXLPijjHLSq93Z9lVkAuuAqiG6w/YYuHrVXwer69WTn+nNi2r/52Hj936TJ32vTkC3uInCLQ/5Q3fYsLi55izuwd8OfswXZ0/KdZKt+eQqWP34Oa7GpYi1s/6xdBOvo5vwyeZiZZY/7Oh7taN7r15khbG5WEefQt7tKLy5Tdbc+3hyG8Y/J+mSc9dLw2DxY7y8472bPYieR2lWNIw11EZd/b0cdSXPTHu8lDgpnbHU5oR03qpPBuMd4kTs40CsM+JALHGmpKOxxLqgMO+IwowUiMC6qgqJwGqtsRLLOi3xr/o+wQ8S3ibzH7slS507gNvcKaWDuM2q7VlIoprZTo0z1FAgkSqWMZ+qmv4kGApEnaP4G3eYrlhfcSwQMXM+t1I+s8f3WBmfWQmfWzUT8WqmnKVoHpQioKRaaZJ62XydarVsthhz3Fw0RIiUhwiJEueOEdZNFOngfL0me3CeXSVNwej8NoOF+qPzptLoPFO2ZQ3Pc4cMTVaVNOkqabJH/hhV0mRUSbNVJU1elZSO1zftU36NrNeZpELW36ZaH+sNJhixNyUj9pIRxKa0uY5u9atAOmZfrdi6ii0NR9caamhQf+DeYgzcU0chdnQt1bFBi1UXLbouWsqOrsWoi5aqoysdva9/EPKrYrXKJDWx+jLVilitP8FIviUZyZc4unVJcx1d8ie4lJUnV2YP1CvZufZQdq7+SL2tNFLPtXNtVTvXZlVHm66OtrKdazOqo61q5zry6kj0woiqZLPaRNWy+UL1qtlsM8HovS0Zvbdl1ZMo+Y6OK/XJpxhVdEQlr967pTqYSnSvKo4qkj3RvvaYYTbq9m0QLTdp+Cy8Cj5FeQf+n4ePwjgbVHu6WSf5evFd0aFfDcqV8GC+arJZVy9Ueo6RuT8dx01XLrMk2/29RKF2+oLLEu12LJelu3/dw/4IncPSTsTx7xk+946hccCq/XpNpepxuyi0Hq3JjcFyeR5cXJOjvdnQbD5W+/K0HpbNBrC/O/7xHXvIOqdjyY/IoIXDHFZgDsQGl5Lh6Zvgt5fFm6bRHrhVuSWV04X34ZZEzB+szlX7jlIUf+dGkxfzHg5CuWNOBizLWD4dsFwRJgTu5oTAqi4JpgSWq4wS1utSs/zKb+K3TJmr78C0wKqU2+NKVXOLuNryp04TNmpUMbIvqWhSgwx3ZbxRPqT05gDqXAw9IkvZ53qwoFL+x493KWnPIyxwednQYb4We9RQZf7g7AcNefMH0WTzBxFr1HCQ+YNFI0TgXmXvj38vzb9G8Uaar6s7FDjUbEH1ocCiZNujgMUtlLi4WrgZaZt9qdGXrXYet70NFqdpnHtg89kjXQI63d5FsrzgciUdo81W4k3kNCUTOWc2Nss8gN6jsqNO5DQFEznND/p9z/mPLkHOwuByjEmc1DWdfYfiHTBbVXfwtUev8paDr3mZKk3eNImx/Or6/fuBaejMN1I5g3X/RHMWm0XVmSxpWpP/C/gmScOD9VUQH5jGQdEbUp1Y0xjn7Kn2W3emwJpaU2Ct+lbRnQJrqU+Bnf04N28KrDXZFFiLNdCtMgXWU6kI0ml3+UrjTX/t3tgkc185G+iObKtOGuszss2+GzImvjKGzPA9DJm5gtJW74rjZ6vFzA7wJo2iUgd4OcsmTyoch58P3oWXL367/UI+sevg0ebRl3+lPgQb4g+RTtwpPpMxxQLvTrd0E/mbFzRxuSp3J9cTfpoLsllUXZQ30WoVxZdNn3E2N6h9beZPy2rbqrf47uC/H32Vrf3Vo//uDPPaT6rV2UO99vCdyHVrP5vWxC00NE6hFXOpNMqt2GDkolPtcqyLjp4Jxi1Ec6RCbE1E0ynO1qYjF6xqBxxZsNmEOm6JWuOVaD6RT7Mo821GLkPVnhwqMT6v/OyRyi97gOuUXbb+yOWm2v0hHNjMJ24+uQiWyy+aXWyabof5NlTPlbMfM+g0Clrnl3Z+hbYyBkgHMVvrw0y6HZlJJ+3DaKeO4P9+a605VhwkWbfbl50gIE+0me6YlXL6k8GGP9tngTu7jkjiIcyCX83RJjeQ5MAn84MoJcCnNtDPfk/EOXLT3zfrqCgBRT4RYbmUEYjlqrISKRKaqBVGua5+OTTxW9xiqFdRKQUiaYp0ggmxrkbXGxJ0vW0zmKrf9YZ6db0hTtfbeIOp8q431LPrjUyRI5wJXa01Tu45uzWpufo21Ts2sckEHXBI0gGHpPOg6zLnTrmschNJZ5ZUK+rMKjEFs0q2GdTTn1Vi9ptVYnJmlZgDzyox+88q4U64lGpkdVoqQYUsV5mkFVV9mXJlLNfXnUWi2nErG++zlcf76pLmzrXsJgHjVUinCdhsb9K6qB2N+ZfOUONSTl01nW7VrPbdEYxLOZ2jEM+/dFQHphxW1XToqukoz790GFXTUZ1/6csD+Do54UShfO2VJ6mu3a9VrbjdLZsq7ChVYT6D5muNZjnK8zQZZ4Q7YzPiPk3dJqdI6zJ3BQ3Z1pRId6jJmW5dV91uXa121RVMznQ7B8FsyFZPZFd1bma9/6yGrH3AnQBaN2RdurK67HmcrDhrQ545RJgxZIJ2a6T8hIyIZ6OrNr7BHxtChtYcS1d5jmW06MysFF9W0ce8txVVF/HfD0zHJUek0LYnscl/SMXDVMvaATGOqxIR47gHF1dBGlysw5SIi3Hccc6kYKiqM1ZFFef/FI+wqjDNrQuzzh5JFGazrFWYiFuUH8PPYVqUJWKVJBqnHPkjU6gzNPWXetT+yTpcrcsSJUvT2rY0q+ybTVnWS6qSLBd8cyANFmiXdRHVXm5/8H+PHn0l/YivHv3fo4YPlkYnjHKK+ANfqBXD3ABOZYJb3pPaqwmncsXWo84TPK8d+inpkc9rh/e8duTPa69+Xnvd53W1wx75vO7sSfsgmM/rqpnutZ7Xjuh57fCe1w77ee2Qz2uPfl573ee1w3leS8O/60zGAhGrXGWCZ3f1VapP8Gr9pkp4alWCP6aJuKlMHNbz2WsezY74OV6X9AdyE9I7IK65Ipl0E97vNYQAOQuqXJznmu4uLnJPd5cXuaipwVbkDHmh9EnHz74OhkvFz//8Ma8z/pAu4ozp1unAebdeTNx6izVbty0s6thoGemYvPlyzXYFsh3XN1/cvflWu4zJm29nT9pHwe7YqH544dbdlyu1Y1bHBqY7NnD3juqyOzYwo2MDtzo2XG5GVFehlpXJ4IXVrFhnkn6M+ts07snFBk1lwWqVhT9ii7hDtky8HTd3WFd6Uy7L+wO5DdldUSfg51VIv57OWK3ZupR9QWPIo2uBT9ZHj1cfPXl99Ov66HfrY7XHPlkfO3vSPghmY6hqV/mt6uiJGkMerzHksRtDHtkY8ukK6XerrsdpDEmH4RprQTAfrlpnguZQ/V2qda/eoKl7vlrd44+/Ie4AnMeqU35TjzzJPMe6tD+Q25B1r+EtuHOJ6+CmZl3erDpktKfV4dY0XiqsCfOqH1aYUdzENSFGYFO914gKberuDnPWU3YcfxA7Wa5LV0AsqoCYO70OK06vw+zpdYgREYWr+XVE71lTKaXjcARxwq+VzUpjkIlUHWu+SrVWNlsQM08VczjwR+MQdzgOM+cfE3FMWFwxiRL/QG7Em4VXXo+tCWT1da82gwyhpkp055AhUVoAv1VtqLwAPq8W+wq1mEgMwMoMUO8ylRuguzudY2E+Sv3601pV2RdVZZ/3LPXZz1KfSg/Qzg/ASBDgc56mvnrFlc4qI1YdkVbkVWMZryjcjqjSarPJEX90DnGH53xmlSZyCvjVpY0Mdu2n55v55Xyzhh8uPSjuc9ZsCOJyVe5jtjN7HbVidhEtf3Pjh5FCADFqprAjxhz2er8R7X9394h9ayMmsjcP7Y7/LUyJhAzu07Z6S/q4RQbnecsSwY36gcuY0W4acoCxssFE+mK5zuiP2/qbVCtovQFRM9XmSpv80T2TO7rHqW8kDm7ItOKqvD9QG3Eftyb5uK2fQd0J2yh/3KLscYuyP6jHrdXUiwh1HrfCwNF28hs6dJQfO6qSiaeJHkWM8NFmr+kA0u4edY6HHUNal14nilQcRsqPI+UFktJpeVqhpIgVS8oJJjWRcgUunrtIpRpP9dhtqrPWU7e1GVG11cJLTf5wr8nNhobYiXzIENM6xhSZ7NtAVrmo9UXAcXWZdoXj6h0mcVy9yTCOq7e6yHG9EUs5rt5kMMfNnnSc4+otBnRcvdWVjsmvYr/DtI6rN7vYcXNgXe2YfO8lezOGd1y9xQaPiYJki8emOV6F3XqkpV0fRxpwYX3NFNVeMG/WbCPI9HxuXju4jvjOV2s/Z2zRc7MVZY2ogG/EjfhGCiHfqIn5Rv9/e+fa3LatLey/ku05M6edKolBWSKVvuecsR03cRw73pacTPbeHg0kwRIsinB5sau0/e/vgBfcCJCgbCl2q3xwhEWQBEEsAATWWo/G6JuVGkhm35oSlZ5HP26yWbVq+g0qwzplj6IdNx3DuOlI4+aeMm5qjMXzM8rjZq1tSc4nNcc+occ3MEam97EdGdPMgmLYGXk7ZpsQxxzXTj/GCYbeoC6yU1rDV9IJkuop8QBMSsisvJUT1ObbqVJHxbIaSEbewGjlDSzMvAG38wYaQ29WfiCZemtKVHoevTqyabFq7g0qAxEBYyQiYAhFBKRYRPR2kjpqDMSBIRyRU2uaUsIEmxVTzrkJFZXvaK2s8mmC2toZdjtmuxXHaLcCtLbdQDDuBjXW3eqbuJJOVRU4jTth0tyuqLk0p9rEqyy9gWJgDSRbb2A09gYW1t6Am3sDjb03KziQLL41JSo9j15l2Yismn2DSrtvYDT8BgbLbyCZfgPF9htojL+Bwfrb6diobMbxrtRVmmVDSkpv1UQ7aX5BLe0sLB2zmY9jDJIItHbhQDAMB3v1apnW9pV0TslAHFRaiIPURLy7J36xdB/zRTezFu/uWRiLd/d0Fs7dvbW+ZLN5itM1W4yDksm44z5q7T4h8/HV69ZsfuC4Jityb5dbkQPJjNzxHrOGH2JSXhc6rrmFed0VKw3OayPZrfMdm7eyHc9ghp6GYDJNJZgNOs1FS7CDyas5pVvDV7d+MsXBqzEJ0as480p7dTq+HRDi505qO+l1swuJTad2WzMbqMzNZnmLXqeXExpMntYtzNAAeE2KXbU4k94G8vgvb5pd2ubt05GUv3k7K1jHvOPp9PRWsHcojKo+AJkRbJ5RnXV5VbNIxewfSEawwOiCACx8EAC3gwUaQ1hWbiCZwmpKVHoe/SySfUiq5rCg0hsBGN0RgMEfAUgOCfR20ixSY0ALDD4J7doNyPydVihZnmMDc8j8TrZTyDy7oCJ2tq9t89Zj27z1qPVIAIL1K6jxSShq+ko6RfyguyfhHIV95KNxXPa6l6Ly5BAu5ZSa6DxyZrsoPeo5zaP18GCzxmg9LEtVtJ5S2wbfA3G5V9U6G8RHNO+RtYEBculZBu3NhcKJP+8kUaaC43jnZ4lqlzmjNMHaTegYl4xjfIcEvhw3fd/BE7S4JTGNyqU9znnf2sMMQ2w4KlBQNTlsCHZFqK+/BFVTgNKJb6ZEzOQvpUzNZC+kdIi9DM0R4UX8BUl4TYC1jVF4wpuqDSQp5N0GkXwmQSSBRRAypqqVQciKXBuBaAv3s2VoC6c8fWaeWOvGgJG8p6xlqvGserCaXjOfG1lNG6ivEVoN6DQTyJppwKVpNBNoNBMomglMmmkRQoINlFXBD4pMG9FLfjtbteRnNAVwNcEPPg6DTahxY2xANkWpRX2xnEpjdhpEB3xiyC/pKaqjA1qDvxydSjqySjrW0QEdjUo6ttEBa21F+PzUrJEsz0YUkt3NVh/ZCU2ZUisgER9IBOO1bQwRWHwV1EbLLTLqQ+VahQN88pgqYzhAa05VW6eLbVkX29bhANsaXWzbhgOsNRRhH4RmVSyybEQTi5vZKmKRv2nM3CZcyqbQKr0espo2BvcTP8Frg+aKmZsEzt2rCJz7kIh/zQPn7q0WOHfPEDh375ED5+6tHjh3z6SOnXp1FFZhqlSSZ9uQWvIb2qsmP6dpIN0VwJl7NYF09+rUU6h5NWjgn7VUiU2sVXeqat5+dcsW7qDBFDRdqe5VrVR3m65Uq4wI7YJyjiHIsn+63nnz7993/itE1zvihm66k7sgE+RHOQjh1X7631s09mEIc6LV739e/dnaGYckEO7F9sSkKOja40VsZm1BNWFfDcvvVM6NftKwjoKZyhvQYkYVFlHyysXEwW2S1tifrR0fjpDPfsfoFP6GF8niLfJhuoB/TcIFjHfe7EySvJY0F2Thrt78nnlVvPl3HpSrlUXhamVRt1p5lK1WHlXrSn+tPMiMtnIEd/s3v+9kWFjdq8gFhTPlTojG5A6FpziK0ISq0iTxs0ZWFPjjfn+w09o5+3R2tNNKgeG64nH/Q/H2xTUKX6SW4HvUYq5GrcKzqCU4ErWY31CLuQm1mFdQq3ACahU+Py3BxadVePS0uANPi/nrtJh7Tkv0xmlJzje6Z1TrLsYL9I0E6RuBwTLXseKZ9w/pNfeP0r/v0r8X6d+0OvevQzyGr/dHeHJDxxwmGI9DKCQnExwN90dwJAr9KU6tqpggWkDprGiBxPQBXMA5EdPBNMFS+ibxhTSOIpgIaR8G8TJEgiSE377BO+z7ojC5SRajRLzzIcQhEZO0I4DBWMyCklhMkgDOwyUXvIVzGIrJcIiiYR/6EC4E8Q0ekSQWHuotSaAvXPjIH+5DnAh1/UuIUEzuBck7OCIhfaNM8h6GUHzwD2QGgwBFoyScCtJEfD8ncHEr3fpkBsOYJEJxT/AU+lhMB9EMRsI5H+GUCK/4Ix6FSKnvj2QhphIYTMQLJKNkMYLRDIuyCM6FPKfQhyMipm+TWEpHKBQawiltiGL1nJIpnOBoJuYhQUjusHCXM9oIRkIxziY3cIECMQuGCyS89DOSwPl4RuKYyz4lcAonJJkS4W7nJIzJyzNyJ5S6D8lwINXNAC9GyTwWzhuEmHaZgiAJsFDfX3AwmRE0p5IFynURSslgPCMhnCJJNk2wn716JorxNJEkIZwmEAeybIqCGAdUiVBAouE+DlGkzXAIY7iA4Vh/+iFZkMkFvoMTmL8DTZZwQkb6Yx+Sm2SpPfIRDi8wudGfdoqCCfmmP3aByfAd9H2Ut+dShj70Y2g4Egw/JFn3qD34McH6aw6ScbIwnHgZzRKo1E0i10eUBONsTGeiGM/JXL5iPBdPOoAzXEoPD2AwQSGMpAPhCE6kyjhAPlrIafxNbFi0Bx6/7MORL5XqgMDhZxxJ1XdApkQR4Ei6lr6FHcLFKMSTKRoewKUsvyXDdyF9EEkcjJNAEoRwDOUrllvqIVyiIJAvtJTf1OEMj+GUyJJZAmeSFh3iZAIntHmE6JsoJyH0h+9hOCJJKMuVVn9Iopg2arl8ZDmD+NdEKmGIoliq98MEQ/laCX14scxvYbCA4TyawbtAEt9HpCwYHoZI6mzeoiANIScI4pDgWJSQBQ7k0h9NFiSQi3qEwyRAt+LzHPl0+LyDEyLe4CiIUAAn4uV+IWE8PEO+XOJU+gUupbdIhdBHUh/wzodjtTW9I5N4BkeShESlXLS1DQdJOJeEavneJXCCfJJIT/cugTFaQF/JuIS/JtiXZEso9cHvoY+v4W+S5E7JgsIFibDvi2/6OJhgGLD/6bASaQ6fBOQ3jfiUfsROddc7R9R2vphoKAcHyPeHhzheao59RndQK8fBmCqfrnRfcAAXcFw+Un6c5A6Lr+X4V+gnUsP8ABdQbpfqsPIhCVA2wcwFJyiIk/F8+fojSXDE5jnq0VMSxHiM5PqnFTs8PhMlIfRRMME3Yjk/wuE5FHuKj3ghlvEj7RODKfKl+tGW5yO5R+HwPKT1KWY+hWOEiSQIoDz4U0kinxPiKYllSYwDpQ86pX0pCYl86jcY+1LfWR6IT1FA+wkkXQyFeCJnin04pxeThL/hMVEb2SktmDwKnZJgHKuSGIUhWqqyOzxBRBGGCPqKKEJhCMU6OYPFF0khQPfDr0TqH87wLZ5KxTjLJ4EsGZJgBmVJPBu+hXMS00E38eHMdPQQBbHUIUtHaXH6UB7Ez5JELN6nGxzAqXj3c0h1ThZMAxzGSTCVpCEdRvFIrLjzGUEBFjsUOhN+CZOXWbNUDgzJ9bB/C3GgyMlwfxyikvAz8mfS3RJExRd4LEuDGA73abcsNssLiIPl8ALL49cFDOY4GB4HPhJf7AUa42skCaby1PgCRcRPYikPJsODEAZSaS5IBENJ+/qQlu84oks5qjiUXhUVYXnOQUVkmI6xipwMz2Ei9UB9uowWjZZREkxE8QzfhmQsNoI+lieN/Xh4AMN4Rud/S1n+gcyCSBad4DhWRB+TMVYuOJiRBVSyZV2/WPH9e3wdDw8L1i+TD9A0GdOv01vxsoNZIvWAgxldNw6VYXuAbxJ5wBxQlYuJLImJ1M98pi8ykVvLZxxOpcb6ZYZjNCOhNJP9goMA3yJRWb7CeRJLXcdXOlzcz4O8mdF3P47zxYisg+Kit/AuG+wEUUKnVG8vQzYI8GOncPxrAkNcEhdzPEE2Pk3CCZGF59BfZI/NZRcknuWLN1zYJ0k8G54TtQD9JblXsg5C4vuy6DOJYpK2wlTw+iMJpksEw9ESpaWMMP24FX77C5j1+WlqkU/P00QAJ8uQpX6Ns045T5ARYqloNoWj7EXk6fkMjuCECeJlyE8+gNPZhB88gLMw76yy5FzIGUzn2dNkyTCA2dpVmkQ4TNhND3A0myOel86EcZE6hP44ibMvpTQ9w2KC4BH0I/7khzMSTH/FWc+cCZJgOhcFxCeLrJOmybdwPIY8sYDROBv40/QsX4dJE9hnpXqbjKCQiGYw4JX6C1zAaRLxYr6D39hv+snDq+w9GoWEp8jwcIaHpziYcVEwHZ4QXvz35I7V/3E4T+KIVdwx3d4Z8Vr+QJfkeCk+wCW8zZf90jQKk6gYDKngBAonn8DFeAZj/vgn9MNxhnmSNp2QJ+PZAgaTRBDI6RkMJsspvxzx55AX7iSEUUCWMOSPc0IXBocfk8Vtwm+TjGfCuzxJ7iFm7ei0+LYrEglPTOGEN5JTOKcTlZCnA+yzopwm0ZhrxBkekwizg3QJa558C5BQ71QW4REWyv5pIfwOIavV81lAFsNzxF/wOZ0rwwCy7OdLqveQP+Q/YcyL+k/6NRxApvb/XH5b+iScsAJewGBKeJO6wEs4YTfrw2LqlaXmM+hjIU0/hWHA2lcfEd4g+jMYTGe81fdxMIW3JGTNvh+iSYDmxF8KDz+A+JYr8wBSTQ9Y5Q5G2McRP4xmIX9LA+QP9+/wHUvP6PKgmLqd8SSZLwlPCCW4vEmC6fCcrrryOr30IQxGUKzZSx8GwwMYEy4Jk8WvrHCXUfzyDHH1+YxR+ubY83/24QTfsU6citJhLhKSgVD9X9EcxijEQfHtmAlDdJfVAf1moOPA/jeSLwEVkgMULpLslReiQxjAbDmeS27R8DMKs+WgQvoLRCFRJIrgAwyGpzAfdArhKZwgHEq3vEDL+Q3MvzILYTYEvkMknGIpdz8evkd+vprMhTDws9E9oRudPh1xsg0Znp4gH+LsKZjwIMRRscQtCMkcBcP3OBtZmfyQds5hVnguTMJ8RsBEb2F4n2kDEx0lY18+7z0ZwTCWRB/fH8tpHExQPhpzIQknw/fkXr7lKfLpApjyIGf9L3KafsNIknOkSv6ZIBREfq69TJy+D1mynARKlQ9gtIABlh/0M6Yed4rwC4rkZ/9KZ4X3OEjf60G6i3aQ7pzRrSfsv86/W/LUW8Q/7nLREUyvmKfy6x/u00scppc7TDf9Dvv53+7h2/TXIP0L6VLT66I9cQn9DMy63VxAb5O68ReCU0I/i7AgOUP31yQJJnkd5tJzOMbX4qX7MJpTz310D4WTvybzVLMPZxTWckg79QAFcVaEVJaV4Lh4RYfZWvZR+qRHaZs/Sp/3qJ//7RylT3o0Xd7SOjnCaU0exePX704H/NdPu8JvIP6WDkhHHCEh/m4Lv/eE3x3hd1f47Qq/PeF3j/9+KZTiJRB/SwekI46YaIsJoVAvxVxiJjGPUPCXQsFfCgV/KRT8pVBwVrwQoeAej2d5+vKwqPzLwWHxK6Cf0VH6tmn6X4lPR6ajhNqDvN5f0Dc/SfdBC1EwIVmPVAioQs1naZMqRPEMpZ+WefoA+deZsnDBNIRpz8gkYTaeF2lq9BD58A6KsiSKqNEElyQ0BgiSLp1M4K0iiXAwRcLFD2c4wgEUHvSQ2u7OoJTrbTKSivQOj0K6kxQKogSFQfaRl0veIz/CwRxzyXHkI7o6cirWkDDhzSUfUChd6ITOb3BAq0kQYnQnpkIiJpdYSH3E0YgId/x4k4z8m+zjuRCRYCJlSX5DC9qpT7nsFE5CPBHT2V4aS4YYzeBCuMopDtJ5Q5EkAUyXUVg6GpN7nuaz1FzwKfKF7OcwxMILPyeTKQmztd9CRHc7hZZ0gafC0YtshS5PpfNEKKbphCHEARFlIbxBd4okFmu6jxfXKCS3RHh//Tm5vRFvRa7Fp+rHZDyfEV/QpAH0fRwINTfAYTYxENKRdJNLfwkDcifW7+W32ZSERHhFn+Ek+SYm6Te6cBs6/RObwWfsBzgRKvkz8adEbnhfYBhB4a39C05DNBLTtyQk32ZLofj/SsKs73l3kP55mY8D2RiQ91NiH/U+HT/od+M8+2w8ToeV41R8PEb5+JPtG9B9bxjQuSNO31UuPZzlZg0sHeIozparChEZSzkIXfbm6RMUThM63+OiUzhDYsqf4DsUiZIkxHFWh0y0JHEsnHWBkiDb8T3OvhSOoxCmy4Yf0ufjexof4G2a4eQe3kAfpV3QRzxa0mOnaY2cHqd/+/lf9zQdbrPl9NcH8AbSaReSRf30UzQXvEMByiYZZ+kFzzILrH+lf14evk+H9jN4B29oxZx/pMnzdDZzfnGY/k1/9/O/3nlagHzC8Xr/Nm35LJmM5/mrK0QHJJlCHBQrXoX4cAbjWTrYcEm2xl2ks6mIKLiGsXiJI7pqOErSD4pC9gucQ3JNRAm+wWIyCeB1ZttTiN5BH97mTYnLFiMs3Z3uD0J/DIO0LgWp+AzvSUD8bFgtROnSa7ajUYhOYKAIMG1TCygV64TQViMKhEZSyE7hTRISSRD+mqAIig9ziif3UKylM5iEYhnPcCLe6IyE18SfS5JkgcQXfQ6ndOl6SiSZD8WrnuN4DHEoFveczILsS5tLAniLJEEYD0+zNXBBfAFDEpNgKhaiD3GmPlywIGKGAZxhqU4HMIT3Ug56yRjeiuUehFI7/ALnSEr62SZmIfgKb2mKFO2ehHEyTRvJxacTaiCYqo64ENFfRjFafH693x/sKcn9VLsKCf2SUJKHUgY6AVeSR1KG9/1BOoUt0rQLUZKn0glUxZXkuZTha3/QU5Jf0wx0hz2d1WRzz8v+632ffoUUv1FCFyLyVIi/kSA/xD+DLvup1r/Mt4u5JPsouuy/fg/vIcbZ7zzXy34Mw/QVXfZfn+LxDE+L2wifT5d94SPpss+aSjY9FqfGn9P39eVl/5L+l/aZ6Uz56s/W74pN8A//+uPfP728+s9/Jr87f/7w5v+yHz/+n/Dzjx8uB4d/vDsd/HE5+LEu8480AJvZWvT3PGxXXRStwvSWnlkE1NHZ797PUJBZJd/jeNZHYxJMIr1JsBLhxt4QPIbRPHr1RT49MwJPLYZ/TXBIjbn/nVmEp5bZ+fNelaOUZLbuNFYJ9Wf/lIqpd0RMaM5XMxh9ug+KmBdCbupnGyYBNbJ9lYwjJ4+XwzN0PCFHGr5MsqvvNbaqp4bvv0DsJyE6QDN4h9Na+7O1gwJqvr5PTSNFU9/CLl60GydJXCRsIrYA568TsIWHUNHWpBpnRajUUgyWvEbLAV3y2v3rhWXprSEoS23wjvX76vSMnjoNHtg2ngZXKks3HckNp7EXzjX0/REcz0VHB+qVkLoppJ8AmUcC/Zh4d/bpQu/XkQbrFC9BPSxaO/tnX/U+CHBa4+GxgL8dZwedXdVnwaZLyiOw/RW6JN5xsHel9ihZ9Zc6mrSa/4LBn7prjP1U1HFt4Kcioz7qkzbc5nML+qTG2Gwc84mVXxdfc/eFMbAUi665q4v6VIoPpWNy1rnmMl0yu+UWWdYSW7Mr+tYWdzJ7hGqzP/2QTqyW1XhOxXRLaG3pqMNhUrsFQetYYkztiiQszYF8kJKxU4/ZGFbgTOnf9aPxpcyXX19TahKHKO0us3DedSG70lz6aF36AMbPLFhXKWpx01hdrPzaiMUvjAHBeLxiXbSuUlwvXbDiOiXKJiFmDUqPr78vTW9j2ZGmeZuG4Foh5s8DQ3BlNatG38q6UKFx0Tm3AOPLhWdf5c5w73He40O7wew1racP5NdeUxNoEm4mi8sPp1FtbDSayUSSLoGkn3ZMNO0DrBwNrSi6nhztWIKjHT032hBGLaVGa6DR9eAf+tFVAUWA02gNpGipTdN7WPaANGvToGcrRHN5YNCztE7VeGfGZlZEvSva7/++cHZ/rAj2ssobZOsTEsgnFymkGWfXguPj7L7IVkOKF+vsruft2caLYVjt4quvTNXeTanau5Sqnf4Qqdpt1lXg3St9gDntjO65xZdTZ3SNw8ux8utmdAb2oIQebOsCzJVC0WlmdK6NImQc3t0adVgfM7vcsdXQsg0nNI0oZ8YwuQ+OKKfvDamiqLHkysvf3ncIVdWtqG37pTgz9MjTLoBzMoXVAni+QZoCrwJ0/+ICTY9+u/2hPoTSi51k58ef5Yu4mousY89VunkWjSlKI55nP18VcZk0lATwjFa4i2kw3WlN35rQ9q3XptmWLW/dXFS08AWOqCEmX4DOdnfVpp4OvsXZxeLz8sV/7/yU5f9p579L8dq6r4oT9DHb1rAqzYOeG2sNrKfW8KRJneHJumvMdulSwqWZ6sxZT52lfW2DWkvzr7nebNfpKvegUrOHV2Po+z/wIvJRtpWeIy0ytP8akJEGFd1kVShtoUr4w9r9JiX/FjbyTGAjtettahxM81RbybmuULHSDFq5Z0XM0qrTmm4vrBDP+YE7VepbMAJIsgCjlfi33B4qz1qDfcsjnFrh3oq8zTFv3JrEiHljWaowb9JMrm5Bk2bScx5sNnOcx9rMab6kCawwD6bNHGdjmzmOjvNgs5lTu4qZ2UQaeyJ6eD3ISakXobex7XFo3g2sZIKalcyarZy0Xo0cFSEEcS28QcjbYHnNqVhee8i2QfPlNWel5TXHsLxWu3eg1THnhRHX0mB5zdHrWNeCMsYCTldSxopcG9A44W62iiec0nSRzXYtum4noW29kyDWuRGgUkT6rqU2FBmbEBvaFcSGhyxwNyc2tFcjNrQNxIb2IxMb2qsTG4wAldolbxbkvUIh8ywbmX4XN7NWxjx/U0LDYy1371kDVFhNGwEq5ZD6JoXscKNM9RSlUXcawFQ6jwVT6TDV7JRVsyh7pwKm0ik9RTVMpWMLU+noVLMjq2bHGqbS0ahmxxam4tUb6ZUIC1Xmemrmjahr+ba2ils+k6tw51H3V+ogKx1ryIrmjZRQK8IStkF5u5zXqTTzbsVEtiNrSFfU1Y5JVzv1utplutot62pR1K6oq6WSqA+hncgWat9VVLVTNZHtmCayHf1EtiNOZLuysnbLat3RT2R79VDOShjnBqat2HqAxMLQ2LXSq55Rr3omvero9KXLVaNTh9wU9aiTG7tUtCl8na7Rg6IF/+8Lp9MVN4l2H/oKObBGMngpZKrFS6drY/LS6b6goVXgOE5BIIXhS6e7lvcIzLtuoLTtJlXn/8vGr6IywYMrk9F+hMrkMqUygbEqr9E9CrO6BLqaBOupx4q9uNJm3D/YtvyrGEVxXqNibToPrc3CM5rXJZMUNZkL3ryotQZQ6zozW8/Pf/GfnZ2fai/x085/dtgrqDc/WMsrMm/7AcU+nw3QKh/KNFy7xXCtnqCMe27F4N2Vh0xXHLy7psG7Wz94u2zwdsuDd1FwVxy8SyVRH0I7eBfzAFcZvLtVg3fXNHh39YN3Vxy8XXnwdsuDd9fgCFVrt18Cg5m1Tc26gZFdvaXtOK+ex1XItVMh84YuMNr5d3XjucuH8m71uF96E1fiqaVZgFueBfzjh8KIKNcHqavdW2dTyFlyvDEUgqI5ZOk3LzhsTt/ZZvmyvpZllTtVjqvbQEMw70WCPVNfmiPzTH2ox/rQPKPS7XgVfacr91ie2He6pr7Tre87PdZ3euW+syiwJ/adpZKoD6HtO4tu2FP6Treq73RNfaer7ztdse/05L7TK/edrqHvrN0mY2zECkXJs2yir8xvZd1H5vm5Snh2KmHeNwPGjTNX1+d5vINza/rGoqavxFMET1Lh3eZ4Su4L5RW+pBdnostoLk7plWVxRrMsyzO6pdyzdh+zoazgWmVoB4/mXlVx/XW2M/P+EOjqraoYYNTU9faErjfLqXRbvaoVYk/u8npi5+uZOl+vvvPtsc63V+58iyL3xM63VBL1KfQrxEVH3lN6X8/U+/Z0K8Q9eYW4V+5RPf0KcU+zQtxTVog90woxcC20LMfLVqpZlmcjC8Lsbg365OwEriw9O2Uxb+EA4x6Op+tse7yH9Wo75by+r8RzxHVfjvQ1On8zE0ee1+QGCXZVP8ie4nctGTf2TCrZs3AB59aNQGPeyEoNJAPHcnG0bmr0OX4XCpnnlXWyVzUj6hn9IXuW/pA9vT8k0NhF9gqHSGENjatl7c6NgHU26yXPtAb3SFnH+K1stZKfIbgKWwbdMO/LAOPGTE/rMC5YM/aqFVOo8SvxJJPbZN4eFY8/1u7tXP4A4CpRdvoDlXEcFMNgIEdyMBopAwsrZSAEc9BFc2ClluM5lEtUeh69FSCrvVJQh8o4OcAYKAcYIuUAKVQOUCM76EI7mKLl9OxVuNYhUMi6PrdAo0LXeAdWnycot10gAGDeHALG3SGgNVUGYjwIZqxsyLsrOwuC3dxbsBh1QzQmdyg8xVGEJkVUTvMIzCx29eepLb/SiFcNhCKb8ZrteG2isnBLXqAx5WWPAWRj3nKJSs+j12TWM5QseqtNes02vSajXjlEi2LWC3R2vQbDXqd2p0//iisGZv0JG9Bq/Y1tdVt/tqDhdibCjnnX0Nk1arg+4ItoJlxjJ2x4S1fSFfjqh9iMP+73B2IcmFx89unsSFzNKORp1BgpWhbYVBN68EKHoYWsadmj4m4bbI/m3VcH6NdEopjc7l/HyGg+B5hROctq/ABrqx9gQDHkBpJNOTAalQMLq3LAzcqBxq6clRtIluWaEuknvW3+EcbHDtWyHFSalgNzXBpgG5gGGCLTAI2tOWCxaYQNKq66tZvp7AVXaCvLs/YPMXYn206dnSDojZ2puVPhCesY+3GttTkQzM1Bjb05r+8r6STjh1hb/BBjE5B26UMMpB9igH6IAfpD+hDb43qBQelDbK9q+qYYhQPJPh0YDdSBhYU64CbqQGOjzkstWalrSlR6Hv30jfUOqqU6qAzGAozRWIAhHAuQ4rHQ20nTN41tOzCEZHHa1gqcfYcBGzXe1GcYV+dGX2HKaYJq29muO+atescckk9rvg4E+3XADNgNeVPlkvKL21HiP7GZHl4c7Q+O3ooztPxI//Lg9HiQHisfvLg8Ozs+e6c7dL5/2TecdNQf7F8Yrnhy/PGj4Yr9y8PDo35fd4juoRnOogFczbfSH8niuBoO/vPy6NL0YIOLr4Zi0GPH+tP6J8fn5/pDBxdH+yfnn47PBoaKFF6OOFneW5/CPnh6rOrjmubFuttsQu3NhhmOapjB44LgBfpGn9M0FWauJEVOdbTpVI2eit8GkFxIgNGHBFg4kQDuRQI0biSs4EByJNGUqPQ8+tGTjcaqMwnYqxw994yj555h9NyTRs+OMnpq3E/yM8qjZ31wxvylVoX3y7NsYLwsbmU7UBb5BVWxcw1xzAYbjtnTWesdAgT3EFDjH8Jq+0o6588/85BdQxSGUZu+zKwAqbKk4Qi6bPtYzNnR5HR/zv5jJ/BINne7tDerrvkUg/Pv3au002KG9B0vb3utF3d0Z4TdIt2XHoUIznOlyI6IA0L3MdtgWrzXuw8fCvQPvIbBQH+jBo2bndi8lZvNRZyuEmIufDFMXx1dLmWN639Y82KNMP/xxx9F/p/ZW2cOFtn5Xd44a3pY0Sze5WbxoCNNLNzHb0egua38WkBjdjb267h12TZ/LVH9Grd2sEJrN9t7OIq9h665dy2b+5/l9k7v4D166xTDf2XpokXq2wvMOzoaqyw/wb5fWutga97wd+QN/ywTC7aTD4fiPf7B7oGvf8iPs/uxSSA7U75tEchRmv/SuHimuS/zxKS5aDFscX/pFbNLiI2kdlc5m1OZG8jyFr3OyIO8ceRp3eBH4xba8gnNA196A8gDcVlDD20aFZ3o8QZl583jmDeZnZ5+yT+HLxrfNHPiyTOqQ1aV8w5QHF6B5L4DjM63wML7FnAPHqBx4WHlBpITj6ZEpefRf+SwjybVkwdU+uECoyMuMHjiAskVFyjuPEDjzwMM3rjt2h3egrxpVqw8xwY+cfI72X7h5NkFFbFz0mibd2nb5l1arZsuEPx1QI2jblHTV9IpYn8r8E2Nysi8QYTMagP2qqySgeLFBiSnEGD0qAMWLnWA+4UAjWMIKzyQXEM0JSo9kN5AmQ1CQHUQAUbvuuJispFyLt1V0rKSdfV2ysUVJUPlXAjks7Wmyu3aPXQRfGtWVCHXRsyVhfvZqqxwiqC2dgb+bfNmdtuIJANaLzsguJKAGj87se6vpNMk1ZXQwZUBH3PapHJKTeBHhWxsFQBSPad5IEgeVd0YCJJlqQoEWWrxzncITF8Vmb5R8F7z5nDb0QanbwPb6PS5UDjx550kykbPcbwj0Z5B5uLQiPesxC3VQrTzuKH28OzshFf76X9v0diHzGUzo0XTR8lh0WJINR3KlQV60hZNE0NGmw+n5/OQE2mYCCFqwhvQUhjplV735WKK/GsfjpBf/C48twS6beZf1socylqZA1krdxhr5Q5iOu4t95fQPqNgtV0Jx5VxuC2TsZhQ4NQmrJXZgLVSky9d8bixgnj74hrFxmVL2KhssX3JVrEN2RJ2HVtsk7HF9hRbbAuxVewYtooNwpawH9gqtv9afLevxTb3WmwvryVu3bWknToz0J7XHVunSF/2arj7T8HbVB3sqffrh9pnCvo9qPZbcP0WXL8F12/B9Vtw/RZcvwXXb8H1W3D9Fly/BddvwfVbcP0WXL8F12/B9Vtw/RZcvwXXb8H1W3D9Fly/BddvwfVbcP0WXL8F168MrteQ4bvPjwyfblduGg0/yXdtrYnd2Qk6ZLdbg+x2t3D49dXY3woO/4j1ti44vPu3gMO7Wzj8Fg7/t4PDu6vB4d0tHP7vA4e3wFg79RjrLSr+eaDinwjG2m2OsXZrMdZPFSNvwFiDRhjrdg3Gul01bXhuIHkt5L0RSb6tmza05WmDgQ6vmTa0NdOGtjJtcEzThu4zwFi7DTHWbjXG+skC5TUYa2dFjPWeNcZ6S5h/toT5J4qxdlfGWLu2GOunSqKvxli3LTHWHSPGuipi2HNDzqsT2cbEeVZ+3UTWECFMChDW0THnS3R6zUTWe5IYa9caY+2amLBPFQ8vY6z3ygDLThXGulPGWPf+ChTrB75GWxq5WpcKw3r3mTOsH1iLjVjgOoa1FKvr4UTwvyLD+qGvyBozbs9d7dZwV7sVI7USY6YrjtTGmDcWIW+6bKTulkfqosBdcaQulUR9CO1IXQz6XWWkrgx0Y4xzYwhzI0W56cojdbc8UhtC3NQz4b87d9VtyF11q3mYj45154O4NshNl4/Lnebc1U6Ju9rVc1e7eu5qV89d7Rq4q10zd7X9vbmr7pq5q25D7urjtLNG7HM77qpbx111q5Y0lHBCUsQxY3gji+hGPNyYJtpYUWQp1lipJFome6ljLDpyNc6YMaaRq1vScOUlDU3UMEM8I1ezpOEqSxrGYEYW3PinwF11m3JX3Rru6qPz4XmnrA1hJAQe667AXe025K569thVTzXif9oQeu0DPJg/rzfidy2N+F29Eb8BRp8a8XtXKxDpnwBr1W3MWnXrWKtPl0uvJ626Rjt/Twda9RpZqPeYHpQt1HsVXzDPDV6ufsE0Zpez8uu+YLwXRkA6+4Lp6ejlJc657gum++yAqu6KQFXXDqhqCTE3b+CB7oMh5tqMnmy+7j2MpLrbjKRaFXThOZDN5WfRau3qeHOt2vb0atuTXIWV6AsmpLlOcd1nzU91H8RPdRvxKi1DN5j384C7Lvx5PT21p8JTd/Xw1F0DPHXXAE8F3lOGp7obhae6D4KnrqUxmjfBgLcqPBXYw1NBCZ76TLj3+md5FOS9AZ66awtP3TXAU3UBInYZPBVovq16Tx6e6jaFp7p18NQngrlvAk/dNcNTgRaeCprBUx2uFxp4aqVVcpk0L2qz2TDZJrALN00GGttkXmrZOrlcotLz6A2UWe2VTJSrbZTNRsomK2U5yotipwx0hsoGS2Vn95nBU93V4KmuHUXxifDtDXmBAk8F1fBUxwhPdargqY4ZnuoY4alOFTzVMcNTHTM81THDUx0jPNUxwlOdKniqY4SnOhXwVMcMT3XM8FSnEp7q1MFTwdOCp7qbgae6q8FTH1ftzdYVDjDCU6vgUe0V4VFF8GzOkGr/2IRo/70YUjzo9+OjpIprWzQEhShlZybvVHj+OqsRpfZqiFKV0HmnEjpvdCcBztqg886q0HnHCJ2vjBKVPYp23uQY5k1OY+i8syp0/jsTpdxmRCm3mii1Tqi8UwuVd5oTpZwtlmZlLE2Zz74JLI1b1TobxGewJpwLsV9WxdJ0q7A03nPB0myERXON4vFskKNCisDxOVvll6PB4XuKJxmYQs5vlGQzR8tnirSJbkkQoUMyQVrqB88QxCiI1bcBb299PE4bx+ubiA5dOzH6LX5960McaB8kU4hPDCCieZi/JR+nERHnCxrNCJnXknAgNnQJG2XkpGwcqiFbQs6WkLMl5GwJOVtCzpaQsyXkbAk5W0LOlpCzJeRsCTlbQs6WkLMl5GwJOVtCzpaQsyXkbAk5W0LOlpCzJeRsCTlbQs6WkLMl5DxjQk7v+RFyKjAvu08Y8+LV4Eq89YFx5mi5aTIO3UxuUGc0+5or7W/FxnnEelsXG8f7W7BxvC0bZ8vG+duxcbzV2Djelo2zZeNs2ThbNs7aHCi85mwcb8vG2bJxtmycDUwULNg43paNs2XjbNk434uN463MxvH+Tmwc5hZVi8hhObeknGdJyuEOcBXqWeTZwJSW3ctaFYsTnj5Fh9e1BqZThK/riGHqmJ1QLs1cEn8syTMXRWn5sfe4b36VIByGF/t44TcqbrDOlmML7rFAjXWNqLEtwORpAEx2nyRrzLNmjXkmdk/3kfFKjwcqkWljnTJtrFtFG+uWaWMPpzo9BdzYQ9+kNYVJrU4FOOY8c+DYQ+vRGt1jAI51m3Fv/o7AsYe+InvqjTVwzK0BjrkV4/VzY96o43Vj5A0rv2687r4wcnXYeO3qoDclPI5uvN578sAxryFwzKsGQT1ptk0JONYtAcdcPXDM1QPHXD1wzDUAx1wzcKzzvYFj3pqBY15D4NjjtLNG4BY74JhXBxzzqtaJnzbgSHoK/TpxY8yRp1sn9uR1YgOtSLNO7GnWiT1lndg1Ase6zwI45jUFjnk1wDFvfYyUB1KOtMAxtyFwrGcPHOupPlFPm12kfYAHY4v0PlGepU+Up/eJMjCMUp+o3tUKPJQnABzzGgPHvDrgWG99cBNrXFET4JhndJvq6YBjvUYOP4zv0NN4/GwZRk+OYeQ9O/iYtyJ8zLODj60FD9OYVaTN2ZN9g3ol/FgpzKEx0oLD2WOlkxphLHYrMRYPg9KshrHYXRVjsWvEWNSTafT2hIbYNmC3McbCFN+mV4+QKse+rOJHlXJvQIk1d7XVY82pjePbPyaxxrEn1ujejI5d8w8Za1GKVlqGKAjRS+UAOLvrby0PXqfQNYY1LVmYbrWhdtcMp5L31kLg2Xq8gpRd7QYrzVJLMKD2I+KJuG0q0BinsuKDdiWeqF1+oP8xU4PyU2z5REBrpQoUM1XQNhCHNKscQGepClRT1ewpdQsd9QAUOSpxldoK+Tay4CHd0b5rF05qjq2wh5bUsoraOlaRqVMX30EJWtQAFbhnjwrcK6ECnwkkQ/8sj8LHMKACbaPEAEOYGCMrI0MF7pVXReqpNN8dFeg1RQV6dajAvTWgZR6Nm6FHBZqDyeRtUkUF7jVDBXa4XmhQgVXWrEAx/waSPSswmqIDC1t0wE1agcamlZdasmrVlKj0PPpvLDa2q6atoDIyCjCGRgGG2ChACo4CFPtWoDFwBe1VkTdPDBXorYYK9OyYYZ01InG0BuhAsH8FzAQd7Om7AQUV2K5GBXaMqMBOFSqwY0YFdoyowE4VKrBjRgV2zKjAjhkV2DGiAjtGVGCnChXYMaICOxWowI4ZFdgxowI7lajATh0qcO9poQK9zaACvdVQgY+r9tYUIltUYLchKrCginBEoGin6XSeGiKQU1AeDw1YXNPihStIQDvrN8dsguF0VkMCujVIwCrjN6A42QDJ/A0YHX6AhccP4BZwQGMCx8oNJCM4TYlKz6OfH7GvJ9USDlT6/gCj8w8weP8Ayf0HKOZwQGMPBwweQE73iSMBvWZIQK8aCWhnpeSYDS8co+GFYU4j2MOBveZIwD0ZCQixMQwOYHZQNJfaZCttoIDipwEkKyhg9BkBFk4jgBtCAY0lFCs1kGyhNCUqPZBhvZB99KgGUcDoPwK0JlFAsYkCGqOo9G669UKdWRRQ7aKyp9SuF9ZaY6RkLbNO0sMbWR2kN7LVR5pXUEY7KyjHbHrhGE0vgNbHBAh2UKDGyySt3ysp/xbOuTKc83tEvAReVbtsECDObCzgeAY4Z29VOGevCs6ZgeRquUltZ/Mst3+sHPeyQXjLtbSSXkUrWQMLTXhJK7YRx6loI9kusU0baW/biG0bcXbNbcTZXWcbaa/aRto//39teVe/bbIjAA=='
-};
+const INPUT_ID_PATTERN = /^[a-zA-Z0-9][.a-zA-Z0-9_-]*$/;
+const INPUT_TYPES$1 = new Set([
+    'STRING',
+    'ENUM',
+    'SELECT',
+    'MULTISELECT',
+    'INT',
+    'FLOAT',
+    'BOOLEAN',
+    'BOOL',
+    'DATETIME',
+    'DATE',
+    'TIME',
+    'DURATION',
+    'FILE',
+    'JSON',
+    'URI',
+    'SECRET',
+    'ARRAY',
+    'YAML',
+    'EMAIL',
+    'FORM',
+    'ION',
+    'REUSABLE_INPUTS'
+]);
+const PREFILL_RELEASE = [1, 1, 0];
+const NAME_REMOVED = [2, 0, 0];
+const REFUSED_ITEM_TYPES = new Set(['ARRAY', 'SECRET', 'MULTISELECT', 'SELECT', 'ENUM']);
+const FORM_RELEASE = [1, 3, 25];
+const TRIGGER_INPUTS_RELEASE = [2, 0, 0];
+const WEBHOOK_TYPES = new Set([
+    'io.kestra.plugin.core.trigger.Webhook',
+    'io.kestra.core.models.triggers.types.Webhook'
+]);
+const FILE_DEFAULT_URI = /^(file|nsfile):\/\//;
+function inputFindings(document, tree) {
+    const inputs = declaredInputs$1(document);
+    const leaves = inputs.flatMap((input) => input.type === 'FORM' ? children(document, input) : [input]);
+    const dependencies = dependsOnFindings(document, inputs, leaves);
+    return {
+        findings: [
+            ...everyInput(document, inputs).flatMap((input) => oneInputFindings(document, input)),
+            ...duplicates(document, inputs, 'input'),
+            ...dependencies.fixed,
+            ...outputFindings(document)
+        ],
+        versioned: [
+            ...nameFindings(document, everyInput(document, inputs)),
+            ...defaultsFindings(document, inputs),
+            ...inputs.flatMap((input) => formFindings(document, input)),
+            ...pathFindings(document, leaves),
+            ...dependencies.onForms,
+            ...triggerInputFindings(document, leaves, tree)
+        ]
+    };
+}
+function defaultsFindings(document, inputs) {
+    const findings = [];
+    const add = (node, rule, message) => findings.push(document.versioned(PREFILL_RELEASE, 'error', node, rule, message));
+    for (const input of everyInput(document, inputs)) {
+        const defaults = document.get(input.map, 'defaults');
+        if (!defaults || !input.hasDefaults)
+            continue;
+        const label = inputLabel(input);
+        if (!input.required) {
+            add(document.get(input.map, 'required')?.key ?? defaults.key, 'input-defaults-optional', `${label} has \`defaults\` and \`required: false\`: Kestra 1.1 and later refuse it ("Inputs with a default value must be required, since the default is always applied"). Remove \`required: false\`, or replace \`defaults\` with \`prefill\` to keep the input optional`);
+        }
+        const prefill = document.get(input.map, 'prefill');
+        if (prefill && !document.isNull(prefill.value)) {
+            add(prefill.key, 'input-defaults-prefill', `${label} has both \`defaults\` and \`prefill\`: Kestra 1.1 and later refuse it ("Inputs with a default value cannot also have a prefill"). Keep one of them`);
+        }
+    }
+    return findings;
+}
+function nameFindings(document, inputs) {
+    return inputs.flatMap((input) => input.idEntry && String(input.idEntry.key.value) === 'name' && !document.get(input.map, 'id')
+        ? [
+            document.versioned(NAME_REMOVED, 'warning', input.idEntry.key, 'input-name-deprecated', `${inputLabel(input)} is named with \`name:\`: Kestra 2.0 refuses it (Unrecognized field "name"), 1.x reads it as the deprecated spelling of \`id:\`. Rename the key to \`id:\``)
+        ]
+        : []);
+}
+function inputLabel(input) {
+    const path = inputPath(input);
+    return path !== undefined ? `Input '${path}'` : 'Input';
+}
+function oneInputFindings(document, input) {
+    const findings = [];
+    const add = (...args) => findings.push(document.finding(...args));
+    const map = input.map;
+    const idNode = input.idEntry?.key ?? map;
+    const label = inputLabel(input);
+    if (!input.idEntry) {
+        add('error', map, 'input-id', 'Input has no `id`: add one');
+    }
+    else {
+        if (input.id === undefined || !INPUT_ID_PATTERN.test(input.id)) {
+            add('error', idNode, 'input-id', `Input id '${input.id ?? ''}' is invalid: use letters, digits, '.', '_' or '-' (no spaces), starting with a letter or digit`);
+        }
+    }
+    const typeEntry = document.get(map, 'type');
+    if (!typeEntry || document.isNull(typeEntry.value)) {
+        add('error', idNode, 'input-type', `${label} has no \`type\`: add one, e.g. \`type: STRING\``);
+    }
+    else if (input.type === undefined || !INPUT_TYPES$1.has(input.type)) {
+        add('warning', typeEntry.value ?? typeEntry.key, 'input-type', `Input type '${input.type ?? ''}' is not one this action knows (${[...INPUT_TYPES$1].join(', ')}). If your Kestra is newer than this action the server decides; otherwise fix the type`);
+    }
+    const defaults = document.get(map, 'defaults');
+    const literal = document.string(defaults?.value);
+    if (defaults &&
+        input.type === 'FILE' &&
+        literal !== undefined &&
+        !/\{[{%]/.test(literal) &&
+        !FILE_DEFAULT_URI.test(literal)) {
+        add('error', defaults.value ?? defaults.key, 'input-file-defaults', `${label}: a FILE input's \`defaults\` can only be a file:// or nsfile:// URI (e.g. nsfile:///data/input.csv), not '${literal}'. Fix the URI or remove \`defaults\``);
+    }
+    const itemType = document.get(map, 'itemType');
+    const itemTypeValue = document.string(itemType?.value);
+    if ((input.type === 'ARRAY' || input.type === 'MULTISELECT') &&
+        itemType &&
+        itemTypeValue !== undefined &&
+        REFUSED_ITEM_TYPES.has(itemTypeValue)) {
+        add('error', itemType.value ?? itemType.key, 'input-item-type', `${label}: Kestra refuses this \`itemType\` ("\`itemType\` cannot be ${itemTypeValue}"). Use a scalar type such as STRING`);
+    }
+    const options = input.type === 'MULTISELECT' && document.get(map, 'values') && document.get(map, 'options');
+    if (options) {
+        add('warning', options.key, 'input-multiselect', `${label}: Kestra 1.3 loads the flow but fails every execution that gives this input ("you can't define both \`values\` and \`options\`"), and Kestra 2.0 has no \`options\`. Keep \`values\``);
+    }
+    const validator = document.get(map, 'validator');
+    const pattern = document.string(validator?.value);
+    if (validator && pattern !== undefined && /(^|[^\\])(\\\\)*\\$/.test(pattern)) {
+        add('error', validator.value ?? validator.key, 'input-validator', `${label}: \`validator\` is not a valid regular expression (it ends with a lone backslash). Escape it as \\\\`);
+    }
+    return findings;
+}
+function duplicates(document, items, kind) {
+    return repeats(items, (item) => (item.idEntry ? item.id : undefined)).map(([item]) => document.finding('error', item.idEntry?.key, `duplicate-${kind}-id`, `Duplicate ${kind} with name [${item.id}]: ${kind} ids must be unique. Rename or remove this one`));
+}
+function formFindings(document, form) {
+    if (form.type !== 'FORM')
+        return [];
+    const findings = [];
+    const label = inputLabel(form);
+    const add = (node, message) => findings.push(document.versioned(FORM_RELEASE, 'error', node, 'input-form', message));
+    for (const key of ['defaults', 'prefill']) {
+        const entry = document.get(form.map, key);
+        if (!entry || document.isNull(entry.value))
+            continue;
+        add(entry.key, `${label} is a FORM: it groups other inputs and cannot declare \`${key}\` (Kestra 2.0 rejects it). Set \`${key}\` on the inputs inside the form`);
+    }
+    const inputs = document.get(form.map, 'inputs');
+    if (!inputs || document.isNull(inputs.value)) {
+        add(form.idEntry?.key ?? form.map, `${label} is a FORM without \`inputs\`: list the inputs it groups`);
+    }
+    for (const child of children(document, form)) {
+        if (child.type !== 'FORM')
+            continue;
+        add(document.get(child.map, 'type')?.value ?? child.map, `${inputLabel(child)} is a FORM inside the FORM '${form.id ?? ''}': forms cannot be nested (Kestra 2.0 rejects it). Move its inputs into '${form.id ?? ''}' or make it a top-level FORM`);
+    }
+    return findings;
+}
+function pathFindings(document, leaves) {
+    const findings = [];
+    const seen = new Map();
+    for (const leaf of leaves) {
+        const path = inputPath(leaf);
+        if (path === undefined)
+            continue;
+        const add = (severity, rule, message) => findings.push(document.versioned(FORM_RELEASE, severity, leaf.idEntry?.key ?? leaf.map, rule, message));
+        const other = seen.get(path);
+        if (other && (leaf.form || other.form)) {
+            add('error', 'input-path', `Duplicate input path [${path}]: another input (in a FORM or with a dotted id) resolves to the same path (Kestra 2.0 rejects it). Rename one`);
+            continue;
+        }
+        const clash = [...seen.keys()].find((known) => known.startsWith(`${path}.`) || path.startsWith(`${known}.`));
+        if (clash !== undefined) {
+            const withForm = leaf.form !== undefined || seen.get(clash)?.form !== undefined;
+            add('error', withForm ? 'input-path' : 'input-dotted-path', `Input path '${path}' conflicts with '${clash}': one cannot be nested under the other (Kestra 2.0 rejects it). Rename one`);
+        }
+        seen.set(path, leaf);
+    }
+    return findings;
+}
+function dependsOnFindings(document, inputs, leaves) {
+    const members = leaves.map((input) => ({
+        id: inputPath(input),
+        dependsOn: document.get(document.get(input.map, 'dependsOn')?.value, 'inputs')?.value
+    }));
+    const looseNames = new Set(inputs.flatMap((input) => input.type === 'FORM' ? [input.id, ...children(document, input).map((c) => c.id)] : []));
+    const { unknown, cycle } = dependencyProblems(document, members);
+    const fixed = [];
+    const onForms = [];
+    for (const { node, name, member } of unknown) {
+        const id = members[member].id ?? '';
+        if (looseNames.has(name)) {
+            onForms.push(document.versioned(FORM_RELEASE, 'error', node, 'input-form-depends-on', `Input '${id}' depends on '${name}', which is a FORM or an input inside one: Kestra 2.0 knows it only by its full dotted path (e.g. 'form.input') and rejects the flow ("depends on a non-existent input"). Write the dotted path`));
+        }
+        else {
+            fixed.push(document.finding('error', node, 'input-depends-on', `Input with id '${id}' depends on a non-existent input '${name}': fix the name or declare that input`));
+        }
+    }
+    if (cycle) {
+        const input = leaves.find((candidate) => inputPath(candidate) === cycle[0]);
+        fixed.push(document.finding('error', input?.idEntry?.key ?? input?.map, 'input-depends-on', `Cycle dependency between inputs: ${cycle.join(' → ')}. Remove one dependsOn entry`));
+    }
+    return { fixed, onForms };
+}
+function outputFindings(document) {
+    const outputs = document.items(document.get(document.root, 'outputs')?.value).flatMap((item) => {
+        const map = document.map(item);
+        const idEntry = map && document.get(map, 'id');
+        return map ? [{ map, idEntry, id: document.string(idEntry?.value) }] : [];
+    });
+    return [
+        ...outputs.flatMap(({ map, idEntry, id }) => !idEntry
+            ? [document.finding('error', map, 'output-id', 'Flow output has no `id`: add one')]
+            : id === undefined || !INPUT_ID_PATTERN.test(id)
+                ? [
+                    document.finding('error', idEntry.key, 'output-id', `Output id '${id ?? ''}' is invalid: use letters, digits, '.', '_' or '-', starting with a letter or digit`)
+                ]
+                : []),
+        ...duplicates(document, outputs, 'output')
+    ];
+}
+function triggerInputFindings(document, leaves, tree) {
+    const needed = leaves.filter((input) => inputPath(input) !== undefined && input.required && !input.hasDefaults);
+    if (needed.length === 0)
+        return [];
+    return tree.triggers.flatMap((trigger) => {
+        const schedule = trigger.type !== undefined && SCHEDULE_TYPES.has(trigger.type);
+        const webhook = trigger.type !== undefined && WEBHOOK_TYPES.has(trigger.type);
+        if (!schedule && !webhook)
+            return [];
+        const given = new Set(document.entries(document.get(trigger.map, 'inputs')?.value).map((e) => String(e.key.value)));
+        const missing = needed.map((input) => inputPath(input)).filter((id) => !given.has(id));
+        if (missing.length === 0)
+            return [];
+        const name = `'${trigger.id ?? trigger.path}'`;
+        const fix = "Add them under the trigger's `inputs` or give them defaults";
+        return [
+            schedule
+                ? document.versioned(TRIGGER_INPUTS_RELEASE, 'warning', trigger.at, 'schedule-missing-inputs', `Schedule trigger ${name} does not supply required input(s) without defaults (${missing.join(', ')}): every scheduled run fails, and Kestra 2.0 rejects the flow. ${fix}`)
+                : document.onlyFrom(TRIGGER_INPUTS_RELEASE, trigger.at, 'webhook-missing-inputs', `Webhook trigger ${name} does not supply required input(s) without defaults (${missing.join(', ')}): Kestra 2.0 rejects the flow. ${fix}`)
+        ];
+    });
+}
+
+const LABEL_KEY_PATTERN = /^\p{Ll}[\p{L}0-9._-]*$/u;
+const SYSTEM_PREFIX = 'system.';
+const READ_ONLY = 'system.readOnly';
+const EXECUTION_LABELS_TYPES = new Set([
+    'io.kestra.plugin.core.condition.ExecutionLabels',
+    'io.kestra.plugin.core.condition.ExecutionLabelsCondition',
+    'io.kestra.core.models.conditions.types.ExecutionLabelsCondition'
+]);
+function labelFindings(document) {
+    return labelPairs(document, document.root).flatMap(({ key, node }) => {
+        if (key.startsWith(SYSTEM_PREFIX)) {
+            if (key === READ_ONLY)
+                return [];
+            return document.finding('error', node, 'system-label', `Label '${key}': system labels can only be set by Kestra itself (only ${READ_ONLY} is allowed). Rename the label`);
+        }
+        if (LABEL_KEY_PATTERN.test(key))
+            return [];
+        return document.finding('warning', node, 'label-key', `Label key '${key}' does not start with a lower-case letter followed by letters, digits, '.', '_' or '-': Kestra 1.2+ rejects it. Rename the label`);
+    });
+}
+function executionLabelFindings(document, tree) {
+    const places = [];
+    for (const trigger of tree.triggers) {
+        const name = `trigger '${trigger.id ?? trigger.path}'`;
+        places.push({ owner: trigger.map, where: `on ${name}` });
+        for (const condition of document.items(document.get(trigger.map, 'conditions')?.value)) {
+            const type = document.string(document.get(condition, 'type')?.value) ?? '';
+            if (EXECUTION_LABELS_TYPES.has(type)) {
+                places.push({ owner: condition, where: `in an ExecutionLabels condition of ${name}` });
+            }
+        }
+    }
+    document.items(document.get(document.root, 'sla')?.value).forEach((sla, index) => {
+        const id = document.string(document.get(sla, 'id')?.value);
+        places.push({ owner: sla, where: `on SLA '${id ?? `sla[${index}]`}'` });
+    });
+    for (const task of tree.tasks) {
+        const type = task.type ?? '';
+        const kind = SUBFLOW_TYPES.has(type) ? 'Subflow' : FOREACH_ITEM_TYPES.has(type) && 'ForEachItem';
+        if (kind)
+            places.push({ owner: task.map, where: `on ${kind} task '${task.id ?? task.path}'` });
+    }
+    return places.flatMap(({ owner, where }) => labelPairs(document, owner)
+        .filter(({ key }) => key.startsWith(SYSTEM_PREFIX))
+        .map(({ key, node }) => document.finding('error', node, 'system-label', `Label '${key}' ${where}: Kestra refuses every label starting with '${SYSTEM_PREFIX}' here, ${READ_ONLY} included (only the flow's own labels may carry it). Rename the label`)));
+}
+function labelPairs(document, owner) {
+    const labels = document.get(owner, 'labels')?.value;
+    return [
+        ...document.entries(labels).map((entry) => ({ key: String(entry.key.value), node: entry.key })),
+        ...document.items(labels).flatMap((item) => {
+            const keyEntry = document.get(item, 'key');
+            const key = document.string(keyEntry?.value);
+            return keyEntry && key !== undefined ? [{ key, node: keyEntry.value ?? keyEntry.key }] : [];
+        })
+    ];
+}
 
 const PLUGIN_DEFAULTS_REF = 'pluginDefaultsRef';
 function withFlowDefaults(flow, classOf) {
@@ -10875,6 +10822,357 @@ function changes(before, after, pointer, out) {
             after.forEach((item, index) => changes(before[index], item, `${pointer}/${index}`, out));
     }
 }
+const VALUES_CHECKED = [0, 16, 0];
+function pluginDefaultFindings(document) {
+    return ['pluginDefaults', 'taskDefaults'].flatMap((key) => document.items(document.get(document.root, key)?.value).flatMap((item, index) => {
+        const entry = document.map(item);
+        const values = document.get(entry, 'values');
+        if (!entry || (values && !document.isNull(values.value)))
+            return [];
+        return document.versioned(VALUES_CHECKED, 'error', values?.key ?? item, 'plugin-default-values', `${key}[${index}] has no \`values\`: Kestra rejects a plugin default without them ("No 'values' provided"). Add the property values or remove the entry`);
+    }));
+}
+function pluginDefaultsRefFindings(document, tree) {
+    const refs = new Set(document
+        .items(document.get(document.root, 'pluginDefaults')?.value)
+        .map((item) => document.string(document.get(item, 'ref')?.value)));
+    const findings = [];
+    const visit = (plugin) => {
+        for (const entry of document.entries(plugin)) {
+            if (String(entry.key.value) === 'pluginDefaultsRef') {
+                const ref = document.string(entry.value);
+                if (ref === undefined || refs.has(ref))
+                    continue;
+                findings.push(document.finding('warning', entry.value, 'plugin-defaults-ref', `pluginDefaultsRef '${ref}' names no \`ref\` of this flow's pluginDefaults: unless a namespace or instance plugin default has it, Kestra rejects the flow. Add a pluginDefaults entry with \`ref: ${ref}\`, or fix the name`));
+            }
+            else if (document.get(entry.value, 'type')) {
+                visit(entry.value);
+            }
+        }
+    };
+    for (const node of [...tree.tasks, ...tree.triggers])
+        visit(node.map);
+    return findings;
+}
+
+function collectReferences(flows) {
+    return flows.flatMap((flow) => {
+        const doc = flow.documents[0];
+        if (flow.notAFlow || !doc)
+            return [];
+        const document = new FlowDocument(flow, doc);
+        return scanFlow(document, taskTree(document), ['read']).references;
+    });
+}
+function referencesAndNamesOf(document, tree = taskTree(document)) {
+    return scanFlow(document, tree, ['read', ...NAME_FUNCTIONS]);
+}
+function scanFlow(document, tree, functions) {
+    const { flow } = document;
+    if (flow.id === undefined ||
+        flow.namespace === undefined ||
+        !document.root ||
+        !document.aliases.safe) {
+        return { references: [], names: [] };
+    }
+    const fromFlow = flowKey(flow.namespace, flow.id);
+    const calls = literalCalls(document, functions);
+    const reads = calls.filter((c) => c.name === 'read');
+    return {
+        references: [
+            ...fileReferences(document, reads, flow.namespace, fromFlow),
+            ...flowReferences(document, tree, fromFlow)
+        ],
+        names: nameReferences(calls, { file: flow.file, namespace: flow.namespace, fromFlow })
+    };
+}
+const CALLS = {
+    subflow: 'Subflow calls',
+    foreach: 'ForEachItem calls',
+    'flow-trigger': 'Flow trigger waits for'
+};
+function referenceFindings(refs, known, serverChecked, fileFoldersOf = () => []) {
+    return refs.flatMap((ref) => {
+        const site = { file: ref.file, line: ref.line, column: ref.column, resource: ref.fromFlow };
+        if (ref.kind === 'file') {
+            if (known.hasFile(ref.namespace, ref.path))
+                return [];
+            return {
+                ...site,
+                severity: serverChecked ? 'error' : 'warning',
+                rule: 'missing-namespace-file',
+                message: (serverChecked
+                    ? `read('${ref.path}'): namespace file ${ref.path} is neither in the repository nor on the server for namespace ${ref.namespace}. `
+                    : `read('${ref.path}'): namespace file ${ref.path} of namespace ${ref.namespace} is not in the repository; the server was not checked. `) +
+                    lookedIn(ref.namespace, fileFoldersOf(ref.namespace))
+            };
+        }
+        if (known.hasFlow(ref.namespace, ref.id))
+            return [];
+        return {
+            ...site,
+            severity: 'warning',
+            rule: 'missing-flow',
+            message: `${CALLS[ref.via]} flow ${ref.namespace}.${ref.id}, which is not in the repository${serverChecked ? ' nor on the server' : ' (the server was not checked)'}. Add it or fix namespace/flowId`
+        };
+    });
+}
+function fileReferences(document, calls, namespace, fromFlow) {
+    return calls.flatMap(({ args, position }) => {
+        const path = argument(args, 'path', 0) ?? argument({ ...args, named: new Map() }, 'path', 0);
+        const ns = argument(args, 'namespace', 1);
+        if (typeof path !== 'string' || ns === null || path.startsWith('kestra://'))
+            return [];
+        return [
+            {
+                kind: 'file',
+                namespace: ns ?? namespace,
+                path: `/${path.replace(/^\/+/, '')}`,
+                file: document.flow.file,
+                ...position,
+                fromFlow
+            }
+        ];
+    });
+}
+function flowReferences(document, tree, fromFlow) {
+    const literal = (node) => {
+        const value = document.string(node);
+        return value === undefined || /\{[{%]/.test(value) ? undefined : value;
+    };
+    return flowLinks(document, tree).flatMap((link) => {
+        const id = literal(link.flowId.value);
+        const namespace = literal(link.namespace.value);
+        if (id === undefined || namespace === undefined)
+            return [];
+        return [
+            {
+                kind: 'flow',
+                via: link.via,
+                namespace,
+                id,
+                file: document.flow.file,
+                ...nodePosition(document.flow, link.at),
+                fromFlow
+            }
+        ];
+    });
+}
+function lookedIn(namespace, folders) {
+    if (folders.length === 0) {
+        return (`No folder holds the files of ${namespace}: keep them in files/${namespace}/ beside the flows, or add a ` +
+            `namespace-files line 'DIR -> ${namespace}'; or fix the path`);
+    }
+    const named = folders.map((folder) => `'${folder}'`).join(', ');
+    return `Looked in ${named} under root: add the file there or fix the path`;
+}
+function knownResources(targets) {
+    const has = (kind, key) => targets.get(kind)?.has(key) ?? false;
+    return {
+        hasFile: (namespace, path) => has('file', `${namespace}\0${path}`),
+        hasFlow: (namespace, id) => has('flow', `${namespace}\0${id}`)
+    };
+}
+const NAME_FUNCTIONS = ['secret', 'kv'];
+function nameReferences(calls, flow) {
+    return calls.flatMap((call) => {
+        if (call.name !== 'secret' && call.name !== 'kv')
+            return [];
+        const name = argument(call.args, 'key', 0);
+        const namespace = argument(call.args, 'namespace', 1);
+        if (name === undefined || name === null || name === '' || namespace === null)
+            return [];
+        if (call.name === 'kv' && allowsMissing(call))
+            return [];
+        return [
+            {
+                kind: call.name,
+                name,
+                ...(namespace !== undefined && { namespace }),
+                flowNamespace: flow.namespace,
+                file: flow.file,
+                ...call.position,
+                fromFlow: flow.fromFlow
+            }
+        ];
+    });
+}
+function allowsMissing(call) {
+    const raw = call.args.named.get('errorOnMissing') ?? call.args.positional[2];
+    return raw !== undefined && raw.trim() !== 'true';
+}
+function expressions(text) {
+    const out = [];
+    let at = 0;
+    while (at < text.length) {
+        const open = text.indexOf('{', at);
+        if (open < 0 || open + 1 >= text.length)
+            break;
+        const kind = text[open + 1];
+        if (kind === '#') {
+            const close = text.indexOf('#}', open + 2);
+            at = close < 0 ? text.length : close + 2;
+            continue;
+        }
+        if (kind !== '{' && kind !== '%') {
+            at = open + 1;
+            continue;
+        }
+        const closer = kind === '{' ? '}}' : '%}';
+        const start = open + 2;
+        const end = closingIndex(text, start, closer);
+        const body = text.slice(start, end < 0 ? text.length : end);
+        out.push({ start, body });
+        at = end < 0 ? text.length : end + 2;
+        if (kind === '%' && /^-?\s*raw\s*-?$/.test(body)) {
+            const endraw = /\{%-?\s*endraw\s*-?%\}/g;
+            endraw.lastIndex = at;
+            const found = endraw.exec(text);
+            at = found ? found.index + found[0].length : text.length;
+        }
+    }
+    return out;
+}
+function closingIndex(text, from, closer) {
+    let quote;
+    for (let i = from; i < text.length; i++) {
+        const ch = text[i];
+        if (quote) {
+            if (ch === '\\')
+                i++;
+            else if (ch === quote)
+                quote = undefined;
+        }
+        else if (ch === '"' || ch === "'") {
+            quote = ch;
+        }
+        else if (text.startsWith(closer, i)) {
+            return i;
+        }
+    }
+    return -1;
+}
+function blankStrings(body) {
+    let out = '';
+    let quote;
+    for (let i = 0; i < body.length; i++) {
+        const ch = body[i];
+        if (quote) {
+            if (ch === quote) {
+                quote = undefined;
+                out += ch;
+            }
+            else if (ch === '\\' && i + 1 < body.length) {
+                out += '  ';
+                i++;
+            }
+            else
+                out += ch === '\n' ? '\n' : ' ';
+        }
+        else {
+            if (ch === '"' || ch === "'")
+                quote = ch;
+            out += ch;
+        }
+    }
+    return out;
+}
+function templatedScalars(doc) {
+    const out = [];
+    distExports.visit(doc, {
+        Scalar(key, node) {
+            if (key === 'key')
+                return;
+            if (distExports.isScalar(node) && typeof node.value === 'string' && /\{[{%]/.test(node.value)) {
+                out.push(node);
+            }
+        }
+    });
+    return out;
+}
+function expressionMatches(document, pattern) {
+    return templatedScalars(document.doc).flatMap((scalar) => expressions(scalar.value).flatMap(({ start, body }) => {
+        const blanked = blankStrings(body);
+        return [...blanked.matchAll(pattern)].map((match) => {
+            const needle = match[1];
+            const occurrence = scalar.value.slice(0, start + match.index).split(needle).length - 1;
+            const at = document.locateInScalar(scalar, needle, occurrence);
+            return { scalar, body, blanked, match, at };
+        });
+    }));
+}
+function dashedReferenceFindings(document, tree) {
+    const dashed = {
+        inputs: new Set(declaredInputs$1(document).flatMap((input) => (input.id?.includes('-') ? [input.id] : []))),
+        outputs: new Set(tree.tasks.flatMap((task) => (task.id?.includes('-') ? [task.id] : [])))
+    };
+    if (dashed.inputs.size === 0 && dashed.outputs.size === 0)
+        return [];
+    const reference = /(?<![\w.\]'"])((inputs|outputs)\.([A-Za-z0-9_][A-Za-z0-9_-]*))/g;
+    return expressionMatches(document, reference).flatMap(({ match, at }) => {
+        const [, needle, kind, name] = match;
+        if (!dashed[kind].has(name))
+            return [];
+        return document.finding('error', at, 'dashed-reference', `Invalid ${kind === 'inputs' ? 'input' : 'output'} reference \`${needle}\`: Pebble reads '-' as a minus. Use bracket notation: ${kind}['${name}']`);
+    });
+}
+function argument(args, name, index) {
+    const text = args.named.has(name) ? args.named.get(name) : args.positional[index];
+    return text === undefined ? undefined : stringLiteral(text);
+}
+function literalCalls(document, names) {
+    const call = new RegExp(`(?<![\\w.])(${names.join('|')})\\s*\\(`, 'g');
+    const description = document.get(document.root, 'description')?.value;
+    return expressionMatches(document, call).flatMap(({ scalar, body, blanked, match, at }) => {
+        const args = scalar !== description && callArguments(body, blanked, match.index + match[0].length);
+        return args
+            ? [{ name: match[1], args, position: offsetPosition(document.flow, at) }]
+            : [];
+    });
+}
+function callArguments(body, blanked, from) {
+    const args = { positional: [], named: new Map() };
+    let depth = 0;
+    let start = from;
+    for (let i = from; i < blanked.length; i++) {
+        const ch = blanked[i];
+        const closing = ch === ')' || ch === ']' || ch === '}';
+        if (ch === '(' || ch === '[' || ch === '{')
+            depth++;
+        else if (closing && depth > 0)
+            depth--;
+        else if (closing || (ch === ',' && depth === 0)) {
+            const text = body.slice(start, i).trim();
+            const namedMatch = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(text);
+            if (namedMatch)
+                args.named.set(namedMatch[1], namedMatch[2]);
+            else if (text !== '')
+                args.positional.push(text);
+            if (closing)
+                return args;
+            start = i + 1;
+        }
+    }
+    return undefined;
+}
+function stringLiteral(text) {
+    const match = /^(['"])((?:\\.|(?!\1)[^\\])*)\1$/.exec(text.trim());
+    return match ? match[2].replace(/\\(.)/g, '$1') : null;
+}
+
+// Generated by `npm run validators` (scripts/flow-validators.ts): do not edit.
+// The Kestra releases whose flow validators the build carries, oldest first: each release’s modules are
+// loaded when a flow is first validated for it (loadFlowValidators, src/resources/flows/decide-schema.ts).
+const FLOW_VALIDATORS = {
+  '1.3.31': {
+    facts: () => import('./flow-validators-1.3.31.facts.js'),
+    validators: () => import('./flow-validators-1.3.31.js')
+  },
+  '2.0.0': {
+    facts: () => import('./flow-validators-2.0.0.facts.js'),
+    validators: () => import('./flow-validators-2.0.0.js')
+  },
+};
 
 const SCHEMA_RELEASES = Object.keys(FLOW_VALIDATORS)
     .map((version) => ({ line: version.split('.').slice(0, 2).join('.'), version }))
@@ -10883,26 +11181,30 @@ const JAVA_DURATION = /^[-+]?P(?:[-+]?\d+D)?(?:T(?:[-+]?\d+H)?(?:[-+]?\d+M)?(?:[
 const FORMATS$1 = {
     duration: (text) => text.length > 1 && JAVA_DURATION.test(text)
 };
-const VALIDATOR_PARAMETERS = ['runtime', 'byType', 'formats'];
-const bundled = new Map();
+const facts = new Map();
+const validators = new Map();
+async function loadFlowValidators(releases) {
+    await Promise.all([
+        ...SCHEMA_RELEASES.map(async ({ version }) => {
+            if (facts.has(version))
+                return;
+            const { FACTS } = await FLOW_VALIDATORS[version].facts();
+            facts.set(version, { ...FACTS, known: new Set(FACTS.types) });
+        }),
+        ...releases.map(async ({ version }) => {
+            if (!validators.has(version))
+                validators.set(version, (await FLOW_VALIDATORS[version].validators()).VALIDATORS);
+        })
+    ]);
+}
 function bundledValidators(version) {
-    let found = bundled.get(version);
-    if (found)
-        return found;
-    const packed = FLOW_VALIDATORS[version];
-    if (packed === undefined)
-        throw new Error(`No flow schema bundled for Kestra ${version}`);
-    const bytes = gunzipSync(Buffer.from(packed, 'base64'));
-    const header = bytes.indexOf(0x0a);
-    const validators = JSON.parse(bytes.toString('utf8', 0, header));
-    const codeOf = (name) => {
-        if (!Object.hasOwn(validators.code, name))
-            return undefined;
-        const [start, end] = validators.code[name];
-        return bytes.toString('utf8', header + 1 + start, header + 1 + end);
-    };
-    bundled.set(version, (found = { ...validators, known: new Set(validators.types), codeOf }));
+    const found = facts.get(version);
+    if (found === undefined)
+        throw notLoaded(version);
     return found;
+}
+function notLoaded(version) {
+    return new Error(`The flow validators of Kestra ${version} are not loaded: await loadFlowValidators before validating`);
 }
 const compiled = new Map();
 function validatorOf(version) {
@@ -10910,6 +11212,9 @@ function validatorOf(version) {
     if (validate)
         return validate;
     const release = bundledValidators(version);
+    const made = validators.get(version);
+    if (made === undefined)
+        throw notLoaded(version);
     const runtime = { ucs2length: commonJsDefault(ucs2length), equal: commonJsDefault(equal) };
     const byType = (choices, data, instancePath) => {
         const type = isRecord(data) ? data.type : undefined;
@@ -10938,14 +11243,12 @@ function validatorOf(version) {
         return false;
     };
     byType.errors = [];
-    const evaluated = new Map();
+    const used = new Map();
     const use = (name) => {
-        let found = evaluated.get(name);
-        const code = found ? undefined : release.codeOf(name);
-        if (code === undefined)
+        let found = used.get(name);
+        if (found || !Object.hasOwn(made, name))
             return found;
-        const make = new Function(...VALIDATOR_PARAMETERS, code);
-        evaluated.set(name, (found = make(runtime, byType, FORMATS$1)));
+        used.set(name, (found = made[name](runtime, byType, FORMATS$1)));
         return found;
     };
     validate = use(release.root);
@@ -11052,7 +11355,7 @@ function judge(release, data) {
                 message: fromDefaults
                     ? `${problem.message} (as the flow's plugin defaults set it)`
                     : problem.message,
-                verdict: verdictOf$1(problem, release, applied.data, plugged)
+                verdict: verdictOf$2(problem, release, applied.data, plugged)
             }
         ];
     });
@@ -11067,7 +11370,7 @@ function originalPointer(pointer, added) {
     }
     return pointer;
 }
-function verdictOf$1(problem, release, data, plugged) {
+function verdictOf$2(problem, release, data, plugged) {
     const { keyword, at } = problem;
     if (BEAN_VALIDATION.has(keyword)) {
         const unchecked = uncheckedAt(taskPath(data, at));
@@ -11400,27 +11703,113 @@ function refusedBy(line, file, doc, lineCounter) {
         : []);
 }
 
-function confirmReusedChecks(reused, recheck) {
-    const differing = [...reused].flatMap(([flow, stored]) => {
-        const parsed = parseFlowFile(flow);
-        return sameStoredCheck(storedCheckOf(parsed, recheck(parsed, stored)), stored)
-            ? []
-            : [flow.file];
+const NULL_TYPE = /\bInvalid type: null\b/;
+function withoutRepeats(server, local) {
+    const untyped = new Set(local
+        .filter((f) => /^(task|trigger)-type$/.test(f.rule) && f.message.includes('has no `type`'))
+        .map((f) => f.file));
+    return server.filter((f) => !(f.rule === 'server-constraint' && NULL_TYPE.test(f.message) && untyped.has(f.file)));
+}
+const SUBFLOW_NOT_FOUND = /^The subflow '(.+)' not found in namespace '(.+)'\.$/;
+function serverFindings(flows, results, repositoryFlows = new Set()) {
+    return flows.flatMap((flow, index) => {
+        const result = results[index];
+        if (!result)
+            return [];
+        const warnings = result.warnings.filter((warning) => {
+            const missing = SUBFLOW_NOT_FOUND.exec(warning.trim());
+            return !missing || !repositoryFlows.has(flowKey(missing[2], missing[1]));
+        });
+        return findingsOf(flow, { ...result, warnings });
     });
-    if (differing.length === 0)
-        return;
-    const shown = differing.sort().slice(0, 10);
-    const more = differing.length > shown.length ? ` and ${differing.length - shown.length} more` : '';
-    throw new DeployError(`Nothing was deployed: the checks stored with the commit marker (KV ${COMMIT_MARKER_KEY}) are not what this build computes for ${differing.length} flow file(s): ${shown.join(', ')}${more}. The marker was changed outside this action. Deploy again with full-plan: true, which checks every file and stores its own checks.`);
 }
-function checkFlow(flow, options = {}) {
-    const check = ownChecks(flow, options);
-    const target = options.schema ?? [];
-    if (!check.wellFormed || target.length === 0)
-        return check;
-    const releases = target.map(releaseKey);
-    return { ...check, schema: { releases, findings: schemaFindings(flow, target) } };
+function findingsOf(flow, result) {
+    const { errors, deprecationPaths, warnings, infos } = result;
+    const said = errors.length + deprecationPaths.length + warnings.length + infos.length;
+    if (said === 0 && !result.outdated && result.noVerdict === undefined)
+        return [];
+    const doc = flow.documents[0];
+    const id = (doc && locateKestraPath(doc, flow.lineCounter, 'id')) ?? { line: 1, column: 1 };
+    const at = (path) => (doc && path && locateKestraPath(doc, flow.lineCounter, path)) || id;
+    const offsetAt = (offset) => offset === undefined ? undefined : offsetPosition(flow, offset);
+    const finding = (severity, rule, at, message) => ({ severity, file: flow.file, ...at, rule, message, ...resourceOf(flow) });
+    return [
+        ...(result.noVerdict === undefined
+            ? []
+            : [
+                finding('error', result.noVerdict.cause === 'too large' ? 'server-refused' : 'server-constraint', id, result.noVerdict.message)
+            ]),
+        ...result.errors.map((error) => finding('error', 'server-constraint', (doc && !(error.pointer ?? error.path) && offsetAt(namedValueOffset(doc, error.message))) ||
+            at(error.pointer ?? error.path), constraintMessage(error))),
+        ...result.deprecationPaths.map((path) => finding('warning', 'server-deprecation', at(path), `\`${path}\` is deprecated on this Kestra server; replace it with its current equivalent (the plugin documentation names the replacement).`)),
+        ...result.warnings.map((warning) => finding('warning', 'server-warning', at(undefined), `Kestra warns: ${sentence(warning)} Check the flow; the server accepts it as it is.`)),
+        ...result.infos.map((info) => {
+            const replaced = /^(\S+) is replaced by (\S+)$/.exec(info.trim());
+            if (!replaced)
+                return finding('notice', 'server-info', at(undefined), `Kestra notes: ${sentence(info)}`);
+            return finding('notice', 'server-info', (doc && offsetAt(scalarOffset(doc, replaced[1]))) ?? at(undefined), `Kestra notes: \`${replaced[1]}\` is replaced by \`${replaced[2]}\`; use the new type name.`);
+        }),
+        ...(result.outdated
+            ? [
+                finding('warning', 'server-outdated', at('revision'), "The flow's `revision:` does not follow the server's latest revision; remove the `revision:` key (Kestra numbers revisions itself).")
+            ]
+            : [])
+    ];
 }
+function resourceOf({ namespace, id }) {
+    return namespace && id ? { resource: flowKey(namespace, id) } : {};
+}
+function constraintMessage(error) {
+    const where = error.path ?? error.pointer;
+    const fix = where ? `Fix the value at \`${where}\`` : 'Fix the flow';
+    return `Kestra rejects this flow: ${sentence(error.message)} ${fix} (the server's plugins define the accepted types and properties).`;
+}
+function sentence(text) {
+    const trimmed = text.trim();
+    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+function scalarOffset(doc, value, key) {
+    let offset;
+    distExports.visit(doc, {
+        Scalar(_, node, path) {
+            const pair = path[path.length - 1];
+            const keyed = key === undefined ||
+                (distExports.isPair(pair) && pair.value === node && distExports.isScalar(pair.key) && pair.key.value === key);
+            if (node.value === value && node.range && keyed) {
+                offset = node.range[0];
+                return distExports.visit.BREAK;
+            }
+            return undefined;
+        }
+    });
+    return offset;
+}
+function namedValueOffset(doc, message) {
+    const type = /Invalid type: ([A-Za-z_$][\w$.]*)/.exec(message)?.[1];
+    if (type)
+        return scalarOffset(doc, type);
+    const field = /^Unrecognized field "([^"]+)"/.exec(message)?.[1];
+    if (field)
+        return nestedKeyOffset(doc, field);
+    const ref = /pluginDefaultsRef '([^']*)'/.exec(message)?.[1];
+    return ref === undefined ? undefined : scalarOffset(doc, ref, 'pluginDefaultsRef');
+}
+function nestedKeyOffset(doc, name) {
+    let offset;
+    distExports.visit(doc, {
+        Pair(_, pair, path) {
+            if (path.length <= 2 || !distExports.isScalar(pair.key) || pair.key.value !== name)
+                return undefined;
+            offset = pair.key.range?.[0];
+            return distExports.visit.BREAK;
+        }
+    });
+    return offset;
+}
+function serverAnswerFindings(answers, repositoryFlows) {
+    return answers.flatMap(({ flows, results }) => serverFindings(flows, results, repositoryFlows));
+}
+
 function schemaVerdict(flow, check, target) {
     const releases = target.map(releaseKey);
     if (check.schema?.releases.join('\n') === releases.join('\n'))
@@ -11468,161 +11857,7 @@ function combinedVerdict(message, verdicts, target) {
     const text = `${said.charAt(0).toUpperCase()}${said.slice(1)}${choose}`;
     return { severity: 'warning', message: `${message} (${text}.)` };
 }
-function ownChecks(flow, options) {
-    const findings = [...syntaxFindings(flow), ...multipleDocumentFindings(flow)];
-    const versioned = [];
-    const first = flow.documents[0];
-    if (flow.notAFlow) {
-        findings.push({
-            severity: 'warning',
-            file: flow.file,
-            line: 1,
-            column: 1,
-            rule: 'not-a-flow',
-            message: 'Not a flow (no id and no tasks): skipped, not deployed. Move it out of the flows folder or add id, namespace and tasks'
-        });
-    }
-    if (flow.notAFlow || !first)
-        return { findings, versioned, wellFormed: false, references: [] };
-    const document = new FlowDocument(flow, first);
-    const tree = taskTree(document);
-    const { references, names } = referencesAndNamesOf(document, tree);
-    if (first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
-        return { findings, versioned, wellFormed: false, references, names };
-    }
-    const wellFormed = fitToSend(flow, document.aliases);
-    findings.push(...document.aliases.problems.map((problem) => document.finding('error', problem.node, 'yaml-alias', `YAML alias: ${problem.message}`)));
-    if (!document.root || !document.aliases.safe) {
-        return { findings, versioned, wellFormed, references, names };
-    }
-    const inputs = inputFindings(document, tree);
-    const constraints = constraintFindings(document, tree);
-    const checked = byRelease([
-        ...identityFindings(document),
-        ...namespaceFolderFindings(document, options.layout),
-        ...taskFindings(document, tree),
-        ...constraints.fixed,
-        ...listenerFindings(document),
-        ...inputs.findings,
-        ...labelFindings(document),
-        ...executionLabelFindings(document, tree),
-        ...dashedReferenceFindings(document, tree),
-        ...scheduleFindings(document, tree),
-        ...pluginDefaultsRefFindings(document, tree)
-    ]);
-    findings.push(...checked.fixed);
-    versioned.push(...versionedIdentityFindings(document), ...inputs.versioned, ...pluginDefaultFindings(document), ...removedInKestra2Findings(document, tree), ...templateFindings(document, tree), ...dayOfMonthLFindings(document, tree), ...constraints.versioned, ...checked.versioned);
-    return { findings, versioned, identity: flowIdentity(document), wellFormed, references, names };
-}
-function syntaxFindings(flow) {
-    return flow.documents.flatMap((doc) => {
-        const pebble = unquotedPebbleFindings(flow, doc);
-        const explained = new Set(pebble.map((finding) => finding.line));
-        return [
-            ...pebble,
-            ...yamlFindings(flow, doc).filter((finding) => finding.rule !== 'yaml-syntax' || !explained.has(finding.line))
-        ];
-    });
-}
-function readProblemFindings(model) {
-    return model.readProblems.map((problem) => ({
-        severity: problem.severity,
-        file: problem.file,
-        line: problem.line ?? 1,
-        rule: problem.rule ?? 'read',
-        message: problem.message
-    }));
-}
-function unmanagedFindings(model) {
-    const managed = new Set(model.managedNamespaces);
-    return [
-        ...model.flows.filter((flow) => deployableFlow(flow) && namespaceFits(flow)),
-        ...model.files
-    ]
-        .filter((resource) => !managed.has(resource.namespace))
-        .map((resource) => ({
-        severity: 'warning',
-        file: resource.file,
-        line: 1,
-        rule: 'unmanaged-namespace',
-        message: `Namespace '${resource.namespace}' is not managed: list it in the namespaces input to deploy this resource (it is skipped).`
-    }));
-}
-const ERROR_SINCE = {
-    'duplicate-trigger-id': [0, 12, 0],
-    'schedule-timezone': [0, 14, 0],
-    'system-label': [0, 20, 0],
-    'dashed-reference': [0, 23, 0],
-    'duplicate-preconditions': [1, 1, 0]
-};
-function byRelease(findings) {
-    const since = ({ severity, rule }) => severity === 'error' ? ERROR_SINCE[rule] : undefined;
-    return {
-        fixed: findings.filter((finding) => !since(finding)),
-        versioned: findings.flatMap((finding) => {
-            const { severity: _, ...rest } = finding;
-            const from = since(finding);
-            return from ? [{ finding: rest, since: from, whenUnknown: 'error' }] : [];
-        })
-    };
-}
-const LABEL_KEY_PATTERN = /^\p{Ll}[\p{L}0-9._-]*$/u;
-const SYSTEM_PREFIX = 'system.';
-const READ_ONLY = 'system.readOnly';
-const EXECUTION_LABELS_TYPES = new Set([
-    'io.kestra.plugin.core.condition.ExecutionLabels',
-    'io.kestra.plugin.core.condition.ExecutionLabelsCondition',
-    'io.kestra.core.models.conditions.types.ExecutionLabelsCondition'
-]);
-function labelFindings(document) {
-    return labelPairs(document, document.root).flatMap(({ key, node }) => {
-        if (key.startsWith(SYSTEM_PREFIX)) {
-            if (key === READ_ONLY)
-                return [];
-            return document.finding('error', node, 'system-label', `Label '${key}': system labels can only be set by Kestra itself (only ${READ_ONLY} is allowed). Rename the label`);
-        }
-        if (LABEL_KEY_PATTERN.test(key))
-            return [];
-        return document.finding('warning', node, 'label-key', `Label key '${key}' does not start with a lower-case letter followed by letters, digits, '.', '_' or '-': Kestra 1.2+ rejects it. Rename the label`);
-    });
-}
-function executionLabelFindings(document, tree) {
-    const places = [];
-    for (const trigger of tree.triggers) {
-        const name = `trigger '${trigger.id ?? trigger.path}'`;
-        places.push({ owner: trigger.map, where: `on ${name}` });
-        for (const condition of document.items(document.get(trigger.map, 'conditions')?.value)) {
-            const type = document.string(document.get(condition, 'type')?.value) ?? '';
-            if (EXECUTION_LABELS_TYPES.has(type)) {
-                places.push({ owner: condition, where: `in an ExecutionLabels condition of ${name}` });
-            }
-        }
-    }
-    document.items(document.get(document.root, 'sla')?.value).forEach((sla, index) => {
-        const id = document.string(document.get(sla, 'id')?.value);
-        places.push({ owner: sla, where: `on SLA '${id ?? `sla[${index}]`}'` });
-    });
-    for (const task of tree.tasks) {
-        const type = task.type ?? '';
-        const kind = SUBFLOW_TYPES.has(type) ? 'Subflow' : FOREACH_ITEM_TYPES.has(type) && 'ForEachItem';
-        if (kind)
-            places.push({ owner: task.map, where: `on ${kind} task '${task.id ?? task.path}'` });
-    }
-    return places.flatMap(({ owner, where }) => labelPairs(document, owner)
-        .filter(({ key }) => key.startsWith(SYSTEM_PREFIX))
-        .map(({ key, node }) => document.finding('error', node, 'system-label', `Label '${key}' ${where}: Kestra refuses every label starting with '${SYSTEM_PREFIX}' here, ${READ_ONLY} included (only the flow's own labels may carry it). Rename the label`)));
-}
-function labelPairs(document, owner) {
-    const labels = document.get(owner, 'labels')?.value;
-    return [
-        ...document.entries(labels).map((entry) => ({ key: String(entry.key.value), node: entry.key })),
-        ...document.items(labels).flatMap((item) => {
-            const keyEntry = document.get(item, 'key');
-            const key = document.string(keyEntry?.value);
-            return keyEntry && key !== undefined ? [{ key, node: keyEntry.value ?? keyEntry.key }] : [];
-        })
-    ];
-}
+
 const TASK_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 const TYPE_PATTERN = /^[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*(\.[\p{L}\p{Nl}_$][\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}_$]*)*$/u;
 const MAX_TASK_ID = 256;
@@ -11687,38 +11922,7 @@ function duplicatePreconditionFindings(document, triggers) {
     });
     return repeats(ids, ({ id }) => id).map(([{ id, key }]) => document.finding('error', key, 'duplicate-preconditions', `Duplicate preconditions id '${id}': another Flow trigger already uses it. Give each trigger's \`preconditions\` its own id`));
 }
-const VALUES_CHECKED = [0, 16, 0];
-function pluginDefaultFindings(document) {
-    return ['pluginDefaults', 'taskDefaults'].flatMap((key) => document.items(document.get(document.root, key)?.value).flatMap((item, index) => {
-        const entry = document.map(item);
-        const values = document.get(entry, 'values');
-        if (!entry || (values && !document.isNull(values.value)))
-            return [];
-        return document.versioned(VALUES_CHECKED, 'error', values?.key ?? item, 'plugin-default-values', `${key}[${index}] has no \`values\`: Kestra rejects a plugin default without them ("No 'values' provided"). Add the property values or remove the entry`);
-    }));
-}
-function pluginDefaultsRefFindings(document, tree) {
-    const refs = new Set(document
-        .items(document.get(document.root, 'pluginDefaults')?.value)
-        .map((item) => document.string(document.get(item, 'ref')?.value)));
-    const findings = [];
-    const visit = (plugin) => {
-        for (const entry of document.entries(plugin)) {
-            if (String(entry.key.value) === 'pluginDefaultsRef') {
-                const ref = document.string(entry.value);
-                if (ref === undefined || refs.has(ref))
-                    continue;
-                findings.push(document.finding('warning', entry.value, 'plugin-defaults-ref', `pluginDefaultsRef '${ref}' names no \`ref\` of this flow's pluginDefaults: unless a namespace or instance plugin default has it, Kestra rejects the flow. Add a pluginDefaults entry with \`ref: ${ref}\`, or fix the name`));
-            }
-            else if (document.get(entry.value, 'type')) {
-                visit(entry.value);
-            }
-        }
-    };
-    for (const node of [...tree.tasks, ...tree.triggers])
-        visit(node.map);
-    return findings;
-}
+
 class Constraints {
     document;
     fixed = [];
@@ -11833,31 +12037,16 @@ const CORE_TASK_CHECKS = new Map([
     ['Dag', dagFindings],
     ['WorkingDirectory', workingDirectoryFindings]
 ]);
-function listenerFindings(document) {
-    return document
-        .items(document.get(document.root, 'listeners')?.value)
-        .flatMap((listener, index) => {
-        const tasks = document.get(listener, 'tasks');
-        if (!document.map(listener) || document.items(tasks?.value).length > 0)
-            return [];
+
+function syntaxFindings(flow) {
+    return flow.documents.flatMap((doc) => {
+        const pebble = unquotedPebbleFindings(flow, doc);
+        const explained = new Set(pebble.map((finding) => finding.line));
         return [
-            document.finding('error', tasks?.key ?? listener, 'listener-tasks', `listeners[${index}] has no task: Kestra 1.3 refuses it ("listeners[${index}].tasks: must not be empty"), and 2.0 has no listeners. Add its tasks, or move them to \`afterExecution\``)
+            ...pebble,
+            ...yamlFindings(flow, doc).filter((finding) => finding.rule !== 'yaml-syntax' || !explained.has(finding.line))
         ];
     });
-}
-const TEMPLATE_TYPES = new Set([
-    'io.kestra.plugin.core.flow.Template',
-    'io.kestra.core.tasks.flows.Template'
-]);
-function templateFindings(document, tree) {
-    return tree.tasks.flatMap((task) => task.type !== undefined && TEMPLATE_TYPES.has(task.type)
-        ? [
-            {
-                ...document.versioned(V2, 'warning', task.typeEntry?.value ?? task.at, 'template-disabled', `Template '${task.id ?? task.path}': Kestra 1.x refuses it unless the server enables templates (\`kestra.templates.enabled\`, off by default: "Templates are disabled, please check your configuration"). Move the template's tasks into this flow or a subflow`),
-                silentFrom: V2
-            }
-        ]
-        : []);
 }
 function yamlFindings(flow, doc) {
     const findings = [];
@@ -11987,279 +12176,141 @@ function quoted$1(text) {
         return `"${text}"`;
     return `'${text.replace(/'/g, "''")}'`;
 }
-const FLOW_ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
-const RESERVED_FLOW_IDS = [
-    'pause',
-    'resume',
-    'force-run',
-    'change-status',
-    'kill',
-    'executions',
-    'search',
-    'source',
-    'disable',
-    'enable'
-];
-const REMOVED_KEYS = {
-    listeners: 'Use `afterExecution` or a Flow trigger instead',
-    taskDefaults: 'On Kestra 1.x rename it to `pluginDefaults`; Kestra 2.0 has no flow-level plugin defaults at all: set the values on the tasks'
-};
-const V1 = [1, 0, 0];
-const V2 = [2, 0, 0];
-const SERVER_OWNED_KEYS = new Set(['revision', 'deleted', 'updated', 'tenantId']);
-function identityFindings(document) {
-    return document
-        .entries(document.root)
-        .filter((entry) => SERVER_OWNED_KEYS.has(String(entry.key.value)))
-        .map((entry) => {
-        const key = String(entry.key.value);
-        const javaClass = key === 'revision' ? notAnInteger(entry.value) : undefined;
-        if (javaClass) {
-            return document.finding('error', entry.value ?? entry.key, 'revision-type', `\`revision\` is not a whole number: Kestra 1.3 and 2.0 fail to read the flow ("class ${javaClass} cannot be cast to class java.lang.Integer"). Remove \`revision:\` (the server numbers revisions itself)`);
-        }
-        return document.finding('warning', entry.key, 'server-owned-key', `\`${key}\` is set by the Kestra server, not by the repository: remove it`);
+
+function confirmReusedChecks(reused, recheck) {
+    const differing = [...reused].flatMap(([flow, stored]) => {
+        const parsed = parseFlowFile(flow);
+        return sameStoredCheck(storedCheckOf(parsed, recheck(parsed, stored)), stored)
+            ? []
+            : [flow.file];
     });
+    if (differing.length === 0)
+        return;
+    const shown = differing.sort().slice(0, 10);
+    const more = differing.length > shown.length ? ` and ${differing.length - shown.length} more` : '';
+    throw new DeployError(`Nothing was deployed: the checks stored with the commit marker (KV ${COMMIT_MARKER_KEY}) are not what this build computes for ${differing.length} flow file(s): ${shown.join(', ')}${more}. The marker was changed outside this action. Deploy again with full-plan: true, which checks every file and stores its own checks.`);
 }
-function notAnInteger(node) {
-    if (!distExports.isScalar(node) || node.value === null)
-        return undefined;
-    const { value } = node;
-    if (typeof value === 'boolean')
-        return 'java.lang.Boolean';
-    if (typeof value === 'number') {
-        if (!Number.isInteger(value) || /[.eE]/.test(String(node.source ?? value))) {
-            return 'java.lang.Double';
-        }
-        return Math.abs(value) > 2_147_483_647 ? 'java.lang.Long' : undefined;
-    }
-    if (typeof value !== 'string')
-        return undefined;
-    const quoted = node.type !== undefined && node.type !== 'PLAIN';
-    return quoted || !/\d/.test(value) ? 'java.lang.String' : undefined;
+function checkFlow(flow, options = {}) {
+    const check = ownChecks(flow, options);
+    const target = options.schema ?? [];
+    if (!check.wellFormed || target.length === 0)
+        return check;
+    const releases = target.map(releaseKey);
+    return { ...check, schema: { releases, findings: schemaFindings(flow, target) } };
 }
-function versionedIdentityFindings(document) {
-    const findings = [];
-    const id = document.get(document.root, 'id');
-    const value = document.string(id?.value);
-    if (id && value !== undefined && RESERVED_FLOW_IDS.includes(value)) {
+function ownChecks(flow, options) {
+    const findings = [...syntaxFindings(flow), ...multipleDocumentFindings(flow)];
+    const versioned = [];
+    const first = flow.documents[0];
+    if (flow.notAFlow) {
         findings.push({
-            ...document.versioned(V1, 'warning', id.key, 'reserved-flow-id', `Flow id '${value}' is reserved in Kestra 1.x (${RESERVED_FLOW_IDS.join(', ')}): a 1.x server rejects the flow, while the released 2.0.0 no longer checks it. Rename the flow`),
-            until: V2
+            severity: 'warning',
+            file: flow.file,
+            line: 1,
+            column: 1,
+            rule: 'not-a-flow',
+            message: 'Not a flow (no id and no tasks): skipped, not deployed. Move it out of the flows folder or add id, namespace and tasks'
         });
     }
-    return findings.concat(document.entries(document.root).flatMap((entry) => {
-        const key = String(entry.key.value);
-        if (!Object.hasOwn(REMOVED_KEYS, key))
-            return [];
-        return document.versioned(V2, 'warning', entry.key, 'removed-key', `\`${key}\` is deprecated: Kestra up to 1.3 accepts it, Kestra 2.0 rejects it as an unknown field. ${REMOVED_KEYS[key]}`);
+    if (flow.notAFlow || !first)
+        return { findings, versioned, wellFormed: false, references: [] };
+    const document = new FlowDocument(flow, first);
+    const tree = taskTree(document);
+    const { references, names } = referencesAndNamesOf(document, tree);
+    if (first.errors.some((error) => error.code !== 'DUPLICATE_KEY')) {
+        return { findings, versioned, wellFormed: false, references, names };
+    }
+    const wellFormed = fitToSend(flow, document.aliases);
+    findings.push(...document.aliases.problems.map((problem) => document.finding('error', problem.node, 'yaml-alias', `YAML alias: ${problem.message}`)));
+    if (!document.root || !document.aliases.safe) {
+        return { findings, versioned, wellFormed, references, names };
+    }
+    const inputs = inputFindings(document, tree);
+    const constraints = constraintFindings(document, tree);
+    const checked = byRelease([
+        ...identityFindings(document),
+        ...namespaceFolderFindings(document, options.layout),
+        ...taskFindings(document, tree),
+        ...constraints.fixed,
+        ...listenerFindings(document),
+        ...inputs.findings,
+        ...labelFindings(document),
+        ...executionLabelFindings(document, tree),
+        ...dashedReferenceFindings(document, tree),
+        ...scheduleFindings(document, tree),
+        ...pluginDefaultsRefFindings(document, tree)
+    ]);
+    findings.push(...checked.fixed);
+    versioned.push(...versionedIdentityFindings(document), ...inputs.versioned, ...pluginDefaultFindings(document), ...removedInKestra2Findings(document, tree), ...templateFindings(document, tree), ...dayOfMonthLFindings(document, tree), ...constraints.versioned, ...checked.versioned);
+    return { findings, versioned, identity: flowIdentity(document), wellFormed, references, names };
+}
+function readProblemFindings(model) {
+    return model.readProblems.map((problem) => ({
+        severity: problem.severity,
+        file: problem.file,
+        line: problem.line ?? 1,
+        rule: problem.rule ?? 'read',
+        message: problem.message
     }));
 }
-function namespaceFolderFindings(document, layout) {
-    const expected = document.flow.expectedNamespace;
-    const entry = document.get(document.root, 'namespace');
-    const actual = document.string(entry?.value);
-    if (expected === undefined || !entry || actual === undefined || actual === '')
-        return [];
-    if (actual === expected || actual.startsWith(`${expected}.`))
-        return [];
-    const source = layout === 'namespace'
-        ? `the \`namespace\` input is '${expected}'`
-        : `its folder implies namespace '${expected}'`;
+function unmanagedFindings(model) {
+    const managed = new Set(model.managedNamespaces);
     return [
-        document.finding('error', entry.value ?? entry.key, 'namespace-folder', `Namespace '${actual}' does not match where the file is: ${source}. Use '${expected}' or a child namespace ('${expected}.…'), or move the file`)
-    ];
-}
-function flowIdentity(document) {
-    const id = document.get(document.root, 'id');
-    const ns = document.string(document.get(document.root, 'namespace')?.value);
-    const value = document.string(id?.value);
-    if (!id || ns === undefined || value === undefined)
-        return undefined;
-    const { line, column } = nodePosition(document.flow, id.key);
-    return { namespace: ns, id: value, file: document.flow.file, line, column };
-}
-function duplicateFlowFindings(identities) {
-    const ordered = [...identities].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    return repeats(ordered, ({ namespace, id }) => flowKey(namespace, id)).map(([{ namespace, id, file, line, column }, first]) => ({
-        severity: 'error',
-        file,
-        line,
-        column,
-        rule: 'duplicate-flow',
-        message: `Flow ${namespace}.${id} is already declared in ${first.file}: each flow must live in exactly one file. Remove one or change its id`,
-        resource: flowKey(namespace, id)
+        ...model.flows.filter((flow) => deployableFlow(flow) && namespaceFits(flow)),
+        ...model.files
+    ]
+        .filter((resource) => !managed.has(resource.namespace))
+        .map((resource) => ({
+        severity: 'warning',
+        file: resource.file,
+        line: 1,
+        rule: 'unmanaged-namespace',
+        message: `Namespace '${resource.namespace}' is not managed: list it in the namespaces input to deploy this resource (it is skipped).`
     }));
 }
-const USE_LOOP = 'rewrite it with `io.kestra.plugin.core.flow.Loop`, which replaces it in Kestra 2.0';
-const REMOVED_TASKS = {
-    'io.kestra.plugin.core.flow.ForEach': USE_LOOP,
-    'io.kestra.plugin.core.flow.ForEachItem': USE_LOOP,
-    'io.kestra.plugin.core.flow.EachSequential': USE_LOOP,
-    'io.kestra.plugin.core.flow.EachParallel': USE_LOOP,
-    'io.kestra.plugin.core.flow.Template': 'templates are gone: move the template’s tasks into this flow or into a subflow',
-    'io.kestra.plugin.core.debug.Echo': 'use `io.kestra.plugin.core.log.Log`',
-    'io.kestra.plugin.core.execution.Count': 'use `io.kestra.plugin.kestra.executions.Count` of the Kestra plugin',
-    'io.kestra.plugin.core.execution.Resume': 'use `io.kestra.plugin.kestra.executions.Resume` of the Kestra plugin',
-    'io.kestra.plugin.core.trigger.Toggle': 'use `io.kestra.plugin.kestra.triggers.Toggle` of the Kestra plugin',
-    'io.kestra.plugin.core.log.Fetch': 'use `io.kestra.plugin.kestra.logs.Fetch` of the Kestra plugin',
-    'io.kestra.plugin.core.state.Get': 'use the KV store: `io.kestra.plugin.core.kv.Get`',
-    'io.kestra.plugin.core.state.Set': 'use the KV store: `io.kestra.plugin.core.kv.Set`',
-    'io.kestra.plugin.core.state.Delete': 'use the KV store: `io.kestra.plugin.core.kv.Delete`',
-    'io.kestra.plugin.core.storage.LocalFiles': 'use the `inputFiles` of a `io.kestra.plugin.core.flow.WorkingDirectory` or of a script task'
+const ERROR_SINCE = {
+    'duplicate-trigger-id': [0, 12, 0],
+    'schedule-timezone': [0, 14, 0],
+    'system-label': [0, 20, 0],
+    'dashed-reference': [0, 23, 0],
+    'duplicate-preconditions': [1, 1, 0]
 };
-const ALIASES = {
-    'debugs.Echo': 'debug.Echo',
-    'debugs.Return': 'debug.Return',
-    'executions.Counts': 'execution.Count',
-    'executions.Fail': 'execution.Fail',
-    'executions.Labels': 'execution.Labels',
-    'flows.AllowFailure': 'flow.AllowFailure',
-    'flows.Dag': 'flow.Dag',
-    'flows.EachParallel': 'flow.EachParallel',
-    'flows.EachSequential': 'flow.EachSequential',
-    'flows.Flow': 'flow.Subflow',
-    'flows.ForEachItem': 'flow.ForEachItem',
-    'flows.If': 'flow.If',
-    'flows.Parallel': 'flow.Parallel',
-    'flows.Pause': 'flow.Pause',
-    'flows.Sequential': 'flow.Sequential',
-    'flows.Subflow': 'flow.Subflow',
-    'flows.Switch': 'flow.Switch',
-    'flows.Template': 'flow.Template',
-    'flows.Worker': 'flow.WorkingDirectory',
-    'flows.WorkingDirectory': 'flow.WorkingDirectory',
-    'log.Fetch': 'log.Fetch',
-    'log.Log': 'log.Log',
-    'states.Delete': 'state.Delete',
-    'states.Get': 'state.Get',
-    'states.Set': 'state.Set',
-    'storages.Concat': 'storage.Concat',
-    'storages.DeduplicateItems': 'storage.DeduplicateItems',
-    'storages.Delete': 'storage.Delete',
-    'storages.FilterItems': 'storage.FilterItems',
-    'storages.LocalFiles': 'storage.LocalFiles',
-    'storages.Purge': 'execution.PurgeExecutions',
-    'storages.PurgeExecution': 'storage.PurgeCurrentExecutionFiles',
-    'storages.Reverse': 'storage.Reverse',
-    'storages.Size': 'storage.Size',
-    'storages.Split': 'storage.Split',
-    'templating.TemplatedTask': 'templating.TemplatedTask',
-    'trigger.Toggle': 'trigger.Toggle',
-    Flow: 'trigger.Flow',
-    Schedule: 'trigger.Schedule',
-    Webhook: 'trigger.Webhook'
-};
-const TASK_ALIAS = 'io.kestra.core.tasks.';
-const TRIGGER_ALIAS = 'io.kestra.core.models.triggers.types.';
-const REMOVED_INPUT_TYPES = {
-    BOOLEAN: 'Use `type: BOOL`, which replaces it (Kestra 0.23 and later)',
-    ENUM: 'Use `type: SELECT` with the same `values`, which replaces it'
-};
-const REMOVED_FLOW_KEYS = {
-    pluginDefaults: 'Kestra 2.0 has no flow-level plugin defaults: set these values on the tasks themselves',
-    workerGroup: 'Kestra 2.0 flows choose their workers with `workerSelector`'
-};
-const REMOVED_PLUGIN_KEYS = {
-    workerGroup: 'Kestra 2.0 chooses workers with `workerSelector`',
-    pluginDefaultsRef: 'Kestra 2.0 has no plugin defaults to refer to: set the values on the task'
-};
-const REMOVED_TRIGGER_KEYS = {
-    conditions: 'Kestra 2.0 triggers take a `when` expression instead: rewrite the conditions as one'
-};
-const REMOVED_FLOW_TRIGGER_KEYS = {
-    preconditions: 'Kestra 2.0’s Flow trigger names the flows it waits for in `dependsOn` (with `window` and `mode`)'
-};
-const REMOVED_PAUSE_KEYS = {
-    delay: 'Use `pauseDuration`, which 1.3 already takes for it ("Deprecated: use `pauseDuration` instead")',
-    tasks: 'A 2.0 Pause holds no tasks: move them after the Pause'
-};
-const REMOVED_RETRY_KEYS = {
-    maxAttempt: 'Use `maxAttempts`, the name 1.3 already reads it as'
-};
-function removedInKestra2Findings(document, tree) {
-    const findings = [];
-    const property = (owner, removed, where) => {
-        for (const entry of document.entries(owner)) {
-            const key = String(entry.key.value);
-            if (!Object.hasOwn(removed, key))
-                continue;
-            findings.push(document.onlyFrom(V2, entry.key, 'removed-property', `\`${key}\`${where}: Kestra 2.0 rejects it as an unknown property. ${removed[key]}`));
-        }
+function byRelease(findings) {
+    const since = ({ severity, rule }) => severity === 'error' ? ERROR_SINCE[rule] : undefined;
+    return {
+        fixed: findings.filter((finding) => !since(finding)),
+        versioned: findings.flatMap((finding) => {
+            const { severity: _, ...rest } = finding;
+            const from = since(finding);
+            return from ? [{ finding: rest, since: from, whenUnknown: 'error' }] : [];
+        })
     };
-    property(document.root, REMOVED_FLOW_KEYS, '');
-    const retry = (owner, where) => {
-        const policy = document.get(owner, 'retry')?.value;
-        if (policy)
-            property(policy, REMOVED_RETRY_KEYS, ` in the retry${where}`);
-    };
-    retry(document.root, ' of the flow');
-    for (const task of tree.tasks) {
-        const where = ` on task '${task.id ?? task.path}'`;
-        property(task.map, REMOVED_PLUGIN_KEYS, where);
-        if (coreFlowType(task.type) === 'Pause')
-            property(task.map, REMOVED_PAUSE_KEYS, where);
-        retry(task.map, ` of task '${task.id ?? task.path}'`);
-        findings.push(...typeFindings(document, task));
-    }
-    for (const trigger of tree.triggers) {
-        const where = ` on trigger '${trigger.id ?? trigger.path}'`;
-        property(trigger.map, { ...REMOVED_PLUGIN_KEYS, ...REMOVED_TRIGGER_KEYS }, where);
-        if (FLOW_TRIGGER_TYPES.has(trigger.type ?? '')) {
-            property(trigger.map, REMOVED_FLOW_TRIGGER_KEYS, where);
-        }
-        findings.push(...typeFindings(document, trigger));
-    }
-    findings.push(...inputTypeFindings(document, tree));
-    return findings;
 }
-function typeFindings(document, node) {
-    const type = node.type;
-    if (type === undefined || !node.typeEntry)
-        return [];
-    const aliased = aliasTarget(type);
-    const then = entryOf(REMOVED_TASKS, aliased ?? type);
-    const message = aliased === undefined
-        ? then && `\`${type}\`: Kestra 2.0 has no such task (Invalid type): ${then}`
-        : `\`${type}\` is a pre-0.17 name: Kestra 2.0 rejects it (Invalid type). ${then
-            ? `It names \`${aliased}\`, which 2.0 has no more either: ${then}`
-            : `Use \`${aliased}\`, the class it names, which every release since 0.20 accepts`}`;
-    if (message === undefined)
-        return [];
-    const at = node.typeEntry.value ?? node.typeEntry.key;
-    return [document.onlyFrom(V2, at, 'removed-type', message)];
-}
-function aliasTarget(type) {
-    const key = type.startsWith(TASK_ALIAS)
-        ? type.slice(TASK_ALIAS.length)
-        : type.startsWith(TRIGGER_ALIAS) && !type.slice(TRIGGER_ALIAS.length).includes('.')
-            ? type.slice(TRIGGER_ALIAS.length)
-            : undefined;
-    if (key === undefined || !Object.hasOwn(ALIASES, key))
-        return undefined;
-    return `io.kestra.plugin.core.${ALIASES[key]}`;
-}
-function inputTypeEntries(document, tree) {
-    const typeOf = (what) => (item) => ({
-        what,
-        entry: document.get(item, 'type')
-    });
-    return [
-        ...everyInput(document).map((input) => typeOf('Input')(input.map)),
-        ...tree.tasks
-            .filter((task) => coreFlowType(task.type) === 'Pause')
-            .flatMap((task) => document.items(document.get(task.map, 'onResume')?.value))
-            .map(typeOf('Input')),
-        ...document.items(document.get(document.root, 'outputs')?.value).map(typeOf('Output'))
-    ];
-}
-function inputTypeFindings(document, tree) {
-    return inputTypeEntries(document, tree).flatMap(({ what, entry }) => {
-        const type = document.string(entry?.value);
-        const instead = type === undefined ? undefined : entryOf(REMOVED_INPUT_TYPES, type);
-        if (!entry || instead === undefined)
+function listenerFindings(document) {
+    return document
+        .items(document.get(document.root, 'listeners')?.value)
+        .flatMap((listener, index) => {
+        const tasks = document.get(listener, 'tasks');
+        if (!document.map(listener) || document.items(tasks?.value).length > 0)
             return [];
-        return document.onlyFrom(V2, entry.value ?? entry.key, 'removed-input-type', `${what} type ${type}: Kestra 2.0 rejects it (its \`Type\` has no ${type}). ${instead}`);
+        return [
+            document.finding('error', tasks?.key ?? listener, 'listener-tasks', `listeners[${index}] has no task: Kestra 1.3 refuses it ("listeners[${index}].tasks: must not be empty"), and 2.0 has no listeners. Add its tasks, or move them to \`afterExecution\``)
+        ];
     });
+}
+const TEMPLATE_TYPES = new Set([
+    'io.kestra.plugin.core.flow.Template',
+    'io.kestra.core.tasks.flows.Template'
+]);
+function templateFindings(document, tree) {
+    return tree.tasks.flatMap((task) => task.type !== undefined && TEMPLATE_TYPES.has(task.type)
+        ? [
+            {
+                ...document.versioned(V2, 'warning', task.typeEntry?.value ?? task.at, 'template-disabled', `Template '${task.id ?? task.path}': Kestra 1.x refuses it unless the server enables templates (\`kestra.templates.enabled\`, off by default: "Templates are disabled, please check your configuration"). Move the template's tasks into this flow or a subflow`),
+                silentFrom: V2
+            }
+        ]
+        : []);
 }
 function flowFindings(reading) {
     const findings = [];
@@ -12286,112 +12337,6 @@ function flowFindings(reading) {
         findings.push(...withoutRepeats(server, findings));
     }
     return findings.sort(compareFindings);
-}
-const NULL_TYPE = /\bInvalid type: null\b/;
-function withoutRepeats(server, local) {
-    const untyped = new Set(local
-        .filter((f) => /^(task|trigger)-type$/.test(f.rule) && f.message.includes('has no `type`'))
-        .map((f) => f.file));
-    return server.filter((f) => !(f.rule === 'server-constraint' && NULL_TYPE.test(f.message) && untyped.has(f.file)));
-}
-const SUBFLOW_NOT_FOUND = /^The subflow '(.+)' not found in namespace '(.+)'\.$/;
-function serverFindings(flows, results, repositoryFlows = new Set()) {
-    return flows.flatMap((flow, index) => {
-        const result = results[index];
-        if (!result)
-            return [];
-        const warnings = result.warnings.filter((warning) => {
-            const missing = SUBFLOW_NOT_FOUND.exec(warning.trim());
-            return !missing || !repositoryFlows.has(flowKey(missing[2], missing[1]));
-        });
-        return findingsOf(flow, { ...result, warnings });
-    });
-}
-function findingsOf(flow, result) {
-    const { errors, deprecationPaths, warnings, infos } = result;
-    const said = errors.length + deprecationPaths.length + warnings.length + infos.length;
-    if (said === 0 && !result.outdated && result.noVerdict === undefined)
-        return [];
-    const doc = flow.documents[0];
-    const id = (doc && locateKestraPath(doc, flow.lineCounter, 'id')) ?? { line: 1, column: 1 };
-    const at = (path) => (doc && path && locateKestraPath(doc, flow.lineCounter, path)) || id;
-    const offsetAt = (offset) => offset === undefined ? undefined : offsetPosition(flow, offset);
-    const finding = (severity, rule, at, message) => ({ severity, file: flow.file, ...at, rule, message, ...resourceOf(flow) });
-    return [
-        ...(result.noVerdict === undefined
-            ? []
-            : [
-                finding('error', result.noVerdict.cause === 'too large' ? 'server-refused' : 'server-constraint', id, result.noVerdict.message)
-            ]),
-        ...result.errors.map((error) => finding('error', 'server-constraint', (doc && !(error.pointer ?? error.path) && offsetAt(namedValueOffset(doc, error.message))) ||
-            at(error.pointer ?? error.path), constraintMessage(error))),
-        ...result.deprecationPaths.map((path) => finding('warning', 'server-deprecation', at(path), `\`${path}\` is deprecated on this Kestra server; replace it with its current equivalent (the plugin documentation names the replacement).`)),
-        ...result.warnings.map((warning) => finding('warning', 'server-warning', at(undefined), `Kestra warns: ${sentence(warning)} Check the flow; the server accepts it as it is.`)),
-        ...result.infos.map((info) => {
-            const replaced = /^(\S+) is replaced by (\S+)$/.exec(info.trim());
-            if (!replaced)
-                return finding('notice', 'server-info', at(undefined), `Kestra notes: ${sentence(info)}`);
-            return finding('notice', 'server-info', (doc && offsetAt(scalarOffset(doc, replaced[1]))) ?? at(undefined), `Kestra notes: \`${replaced[1]}\` is replaced by \`${replaced[2]}\`; use the new type name.`);
-        }),
-        ...(result.outdated
-            ? [
-                finding('warning', 'server-outdated', at('revision'), "The flow's `revision:` does not follow the server's latest revision; remove the `revision:` key (Kestra numbers revisions itself).")
-            ]
-            : [])
-    ];
-}
-function resourceOf({ namespace, id }) {
-    return namespace && id ? { resource: flowKey(namespace, id) } : {};
-}
-function constraintMessage(error) {
-    const where = error.path ?? error.pointer;
-    const fix = where ? `Fix the value at \`${where}\`` : 'Fix the flow';
-    return `Kestra rejects this flow: ${sentence(error.message)} ${fix} (the server's plugins define the accepted types and properties).`;
-}
-function sentence(text) {
-    const trimmed = text.trim();
-    return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
-function scalarOffset(doc, value, key) {
-    let offset;
-    distExports.visit(doc, {
-        Scalar(_, node, path) {
-            const pair = path[path.length - 1];
-            const keyed = key === undefined ||
-                (distExports.isPair(pair) && pair.value === node && distExports.isScalar(pair.key) && pair.key.value === key);
-            if (node.value === value && node.range && keyed) {
-                offset = node.range[0];
-                return distExports.visit.BREAK;
-            }
-            return undefined;
-        }
-    });
-    return offset;
-}
-function namedValueOffset(doc, message) {
-    const type = /Invalid type: ([A-Za-z_$][\w$.]*)/.exec(message)?.[1];
-    if (type)
-        return scalarOffset(doc, type);
-    const field = /^Unrecognized field "([^"]+)"/.exec(message)?.[1];
-    if (field)
-        return nestedKeyOffset(doc, field);
-    const ref = /pluginDefaultsRef '([^']*)'/.exec(message)?.[1];
-    return ref === undefined ? undefined : scalarOffset(doc, ref, 'pluginDefaultsRef');
-}
-function nestedKeyOffset(doc, name) {
-    let offset;
-    distExports.visit(doc, {
-        Pair(_, pair, path) {
-            if (path.length <= 2 || !distExports.isScalar(pair.key) || pair.key.value !== name)
-                return undefined;
-            offset = pair.key.range?.[0];
-            return distExports.visit.BREAK;
-        }
-    });
-    return offset;
-}
-function serverAnswerFindings(answers, repositoryFlows) {
-    return answers.flatMap(({ flows, results }) => serverFindings(flows, results, repositoryFlows));
 }
 
 const flowsDecide = {
@@ -12633,6 +12578,15 @@ function reviewData(r) {
     return Object.keys(data).length > 0 ? data : undefined;
 }
 
+function flowsKnown(input) {
+    const { model, state } = input;
+    const held = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`));
+    for (const [namespace, actual] of state ?? []) {
+        for (const flow of actual.flows)
+            held.add(`${namespace}\0${flow.id}`);
+    }
+    return withServerNames(held, input, async (api, namespace, id) => (await api.getFlow(namespace, id)) !== undefined);
+}
 async function readFlow(tree, path, location, reuse) {
     let bytes;
     try {
@@ -12733,125 +12687,6 @@ async function readPinnedRevisions(api, sites) {
     return new Map(read);
 }
 
-function withImpact(plan, input) {
-    const flows = plan.resources.filter((r) => r.kind === 'flow');
-    const deleted = new Set(flows.filter((f) => f.action === 'delete').map(keyOf$1));
-    const callers = new Map();
-    const removed = new Map(flows.filter((f) => f.action === 'delete' || f.action === 'orphaned').map((f) => [keyOf$1(f), f]));
-    const findings = [];
-    for (const call of input.calls) {
-        const target = keyOf$1(call);
-        const from = keyOf$1(call.caller);
-        if (from === target || deleted.has(from))
-            continue;
-        const byCaller = callers.get(target) ?? new Map();
-        byCaller.set(`${from}\0${call.via}`, {
-            ...call.caller,
-            via: call.via,
-            serverOnly: input.serverOnly.has(from)
-        });
-        callers.set(target, byCaller);
-        const gone = removed.get(target);
-        if (gone?.action === 'delete')
-            findings.push(deletedInUse(call.caller, call, callTarget(call)));
-        else if (gone && call.file !== '')
-            findings.push(orphanedTargetFinding(call, gone));
-    }
-    const deletedFiles = new Set(plan.resources.map((r) => r.kind === 'file' && r.action === 'delete' && fileKey(r.namespace, r.path)));
-    for (const read of input.reads) {
-        if (deleted.has(keyOf$1(read.reader)) || !deletedFiles.has(fileKey(read.namespace, read.path)))
-            continue;
-        findings.push(deletedInUse(read.reader, read, {
-            what: `read('${read.path}') reads`,
-            used: `namespace file ${read.namespace}:${read.path}`,
-            effect: 'this flow would fail when it runs',
-            keep: 'Keep the file in the repository'
-        }));
-    }
-    for (const flow of input.unsearched ?? []) {
-        const gone = removed.get(keyOf$1(flow));
-        if (gone?.action === 'delete')
-            findings.push(unsearchedFinding(gone, flow.why, input.searched ?? []));
-    }
-    const resources = plan.resources.map((r) => {
-        if (r.kind !== 'flow' || !isWrite(r))
-            return r;
-        const impact = {
-            callers: [...(callers.get(keyOf$1(r))?.values() ?? [])].sort((a, b) => compareCodeUnits(a.namespace, b.namespace) ||
-                compareCodeUnits(a.id, b.id) ||
-                compareCodeUnits(a.via, b.via)),
-            triggers: r.action === 'update' && r.current && r.desired !== undefined
-                ? triggerChanges(r.current.source, r.desired, input.reference)
-                : []
-        };
-        return impact.callers.length + impact.triggers.length > 0 ? { ...r, impact } : r;
-    });
-    const shown = resources.flatMap((r) => r.kind === 'flow' && r.impact
-        ? [
-            [
-                keyOf$1(r),
-                r.impact.callers.map((c) => [c.namespace, c.id, c.via, c.serverOnly]),
-                r.impact.triggers.map((t) => t.text)
-            ]
-        ]
-        : []);
-    const fingerprint = shown.length === 0
-        ? plan.fingerprint
-        : sha256Hex(JSON.stringify({ plan: plan.fingerprint, impact: shown }));
-    const distinct = new Map(findings.map((f) => [`${f.file}\0${f.line}\0${f.column}\0${f.message}`, f]));
-    return { plan: { ...plan, resources, fingerprint }, findings: [...distinct.values()] };
-}
-function callTarget(call) {
-    const name = `${call.namespace}.${call.id}`;
-    return {
-        what: CALLS[call.via],
-        used: `flow ${name}`,
-        effect: call.via === 'flow-trigger'
-            ? "this flow's Flow trigger would never fire"
-            : 'this flow would fail when it runs',
-        keep: `Keep ${name} in the repository`
-    };
-}
-function deletedInUse(user, at, target) {
-    const deletes = `which this deploy deletes (delete: true), so ${target.effect}. ${target.keep}`;
-    const site = at.file === '' ? { file: '', line: 1 } : { file: at.file, line: at.line, column: at.column };
-    return {
-        severity: 'error',
-        ...site,
-        rule: 'deletes-resource-in-use',
-        message: at.file === ''
-            ? `Flow ${user.namespace}.${user.id} (only on the server) still uses ${target.used}, ${deletes}, or change or delete ${user.namespace}.${user.id} in Kestra first`
-            : `${target.what} ${target.used}, ${deletes}, or remove this use first`,
-        resource: keyOf$1(user)
-    };
-}
-function unsearchedFinding(target, why, searched) {
-    const name = `${target.namespace}.${target.id}`;
-    const read = searched.length > 0 ? [...searched].sort(compareCodeUnits).join(', ') : 'none';
-    return {
-        severity: 'warning',
-        file: '',
-        line: 1,
-        rule: 'deletion-users-not-searched',
-        message: `Flow ${name} is deleted, and flows outside the namespaces this repository manages (${read}) were not searched for uses of it (${why}): a Subflow call or Flow trigger in another namespace would break. Check its dependencies in Kestra before merging`,
-        resource: keyOf$1(target)
-    };
-}
-function orphanedTargetFinding(call, target) {
-    const name = `${target.namespace}.${target.id}`;
-    return {
-        severity: 'warning',
-        file: call.file,
-        line: call.line,
-        column: call.column,
-        rule: 'calls-removed-flow',
-        message: `${CALLS[call.via]} flow ${name}, which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the call, or keep ${name} in the repository`,
-        resource: keyOf$1(call.caller)
-    };
-}
-function keyOf$1(flow) {
-    return flowKey(flow.namespace, flow.id);
-}
 function triggerChanges(before, after, reference) {
     if (![before, after].some((source) => /triggers|disabled/.test(source)))
         return [];
@@ -12977,6 +12812,126 @@ const flowTriggers = looseObject({
         .catch([])
         .default([])
 });
+
+function withImpact(plan, input) {
+    const flows = plan.resources.filter((r) => r.kind === 'flow');
+    const deleted = new Set(flows.filter((f) => f.action === 'delete').map(keyOf$1));
+    const callers = new Map();
+    const removed = new Map(flows.filter((f) => f.action === 'delete' || f.action === 'orphaned').map((f) => [keyOf$1(f), f]));
+    const findings = [];
+    for (const call of input.calls) {
+        const target = keyOf$1(call);
+        const from = keyOf$1(call.caller);
+        if (from === target || deleted.has(from))
+            continue;
+        const byCaller = callers.get(target) ?? new Map();
+        byCaller.set(`${from}\0${call.via}`, {
+            ...call.caller,
+            via: call.via,
+            serverOnly: input.serverOnly.has(from)
+        });
+        callers.set(target, byCaller);
+        const gone = removed.get(target);
+        if (gone?.action === 'delete')
+            findings.push(deletedInUse(call.caller, call, callTarget(call)));
+        else if (gone && call.file !== '')
+            findings.push(orphanedTargetFinding(call, gone));
+    }
+    const deletedFiles = new Set(plan.resources.map((r) => r.kind === 'file' && r.action === 'delete' && fileKey(r.namespace, r.path)));
+    for (const read of input.reads) {
+        if (deleted.has(keyOf$1(read.reader)) || !deletedFiles.has(fileKey(read.namespace, read.path)))
+            continue;
+        findings.push(deletedInUse(read.reader, read, {
+            what: `read('${read.path}') reads`,
+            used: `namespace file ${read.namespace}:${read.path}`,
+            effect: 'this flow would fail when it runs',
+            keep: 'Keep the file in the repository'
+        }));
+    }
+    for (const flow of input.unsearched ?? []) {
+        const gone = removed.get(keyOf$1(flow));
+        if (gone?.action === 'delete')
+            findings.push(unsearchedFinding(gone, flow.why, input.searched ?? []));
+    }
+    const resources = plan.resources.map((r) => {
+        if (r.kind !== 'flow' || !isWrite(r))
+            return r;
+        const impact = {
+            callers: [...(callers.get(keyOf$1(r))?.values() ?? [])].sort((a, b) => compareCodeUnits(a.namespace, b.namespace) ||
+                compareCodeUnits(a.id, b.id) ||
+                compareCodeUnits(a.via, b.via)),
+            triggers: r.action === 'update' && r.current && r.desired !== undefined
+                ? triggerChanges(r.current.source, r.desired, input.reference)
+                : []
+        };
+        return impact.callers.length + impact.triggers.length > 0 ? { ...r, impact } : r;
+    });
+    const shown = resources.flatMap((r) => r.kind === 'flow' && r.impact
+        ? [
+            [
+                keyOf$1(r),
+                r.impact.callers.map((c) => [c.namespace, c.id, c.via, c.serverOnly]),
+                r.impact.triggers.map((t) => t.text)
+            ]
+        ]
+        : []);
+    const fingerprint = shown.length === 0
+        ? plan.fingerprint
+        : sha256Hex(JSON.stringify({ plan: plan.fingerprint, impact: shown }));
+    const distinct = new Map(findings.map((f) => [`${f.file}\0${f.line}\0${f.column}\0${f.message}`, f]));
+    return { plan: { ...plan, resources, fingerprint }, findings: [...distinct.values()] };
+}
+function callTarget(call) {
+    const name = `${call.namespace}.${call.id}`;
+    return {
+        what: CALLS[call.via],
+        used: `flow ${name}`,
+        effect: call.via === 'flow-trigger'
+            ? "this flow's Flow trigger would never fire"
+            : 'this flow would fail when it runs',
+        keep: `Keep ${name} in the repository`
+    };
+}
+function deletedInUse(user, at, target) {
+    const deletes = `which this deploy deletes (delete: true), so ${target.effect}. ${target.keep}`;
+    const site = at.file === '' ? { file: '', line: 1 } : { file: at.file, line: at.line, column: at.column };
+    return {
+        severity: 'error',
+        ...site,
+        rule: 'deletes-resource-in-use',
+        message: at.file === ''
+            ? `Flow ${user.namespace}.${user.id} (only on the server) still uses ${target.used}, ${deletes}, or change or delete ${user.namespace}.${user.id} in Kestra first`
+            : `${target.what} ${target.used}, ${deletes}, or remove this use first`,
+        resource: keyOf$1(user)
+    };
+}
+function unsearchedFinding(target, why, searched) {
+    const name = `${target.namespace}.${target.id}`;
+    const read = searched.length > 0 ? [...searched].sort(compareCodeUnits).join(', ') : 'none';
+    return {
+        severity: 'warning',
+        file: '',
+        line: 1,
+        rule: 'deletion-users-not-searched',
+        message: `Flow ${name} is deleted, and flows outside the namespaces this repository manages (${read}) were not searched for uses of it (${why}): a Subflow call or Flow trigger in another namespace would break. Check its dependencies in Kestra before merging`,
+        resource: keyOf$1(target)
+    };
+}
+function orphanedTargetFinding(call, target) {
+    const name = `${target.namespace}.${target.id}`;
+    return {
+        severity: 'warning',
+        file: call.file,
+        line: call.line,
+        column: call.column,
+        rule: 'calls-removed-flow',
+        message: `${CALLS[call.via]} flow ${name}, which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the call, or keep ${name} in the repository`,
+        resource: keyOf$1(call.caller)
+    };
+}
+function keyOf$1(flow) {
+    return flowKey(flow.namespace, flow.id);
+}
 function withReview(plan, review) {
     const resources = plan.resources.map((r) => {
         if (r.kind !== 'flow')
@@ -13051,6 +13006,7 @@ function callGraph(repository, server, outside = []) {
     }
     return { calls, reads, serverOnly };
 }
+
 function changedContracts(flows, calls) {
     const called = new Set(calls.filter((call) => call.via !== 'flow-trigger').map(keyOf$1));
     return flows.filter((f) => f.action === 'update' &&
@@ -13276,6 +13232,7 @@ function validDate(text) {
     const date = new Date(`${text}T00:00:00Z`);
     return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
+
 const NOTICE_NAMES = 20;
 function checkNames(refs, listings, defined) {
     const findings = [];
@@ -13380,221 +13337,8 @@ function uncheckedNotice(unchecked) {
     };
 }
 
-class SentRewrite {
-    settings;
-    constructor(settings) {
-        this.settings = settings;
-    }
-    get identity() {
-        const { namespacePrefix, disableTriggers, readOnly } = this.settings;
-        return !namespacePrefix && !disableTriggers && !readOnly;
-    }
-    namespace = (namespace) => this.settings.namespacePrefix ? `${this.settings.namespacePrefix}.${namespace}` : namespace;
-    localFiles(files) {
-        if (!this.settings.namespacePrefix)
-            return files;
-        const prefix = `${this.settings.namespacePrefix}.`;
-        return {
-            of: async (namespace) => namespace.startsWith(prefix)
-                ? (await files.of(namespace.slice(prefix.length))).map((entry) => ({
-                    ...entry,
-                    namespace
-                }))
-                : []
-        };
-    }
-    model(model) {
-        if (this.identity)
-            return { model, findings: [] };
-        this.refuseUnsendable(model);
-        const options = this.options(model.managedNamespaces);
-        const findings = [];
-        const flows = model.flows.map((flow) => {
-            if (flow.notAFlow || flow.namespace === undefined)
-                return flow;
-            const sent = sentFlow(flow.source, options);
-            const resource = flow.id === undefined ? undefined : flowKey(flow.namespace, flow.id);
-            const note = sent.readOnly;
-            const add = (severity, line, rule, message) => findings.push({ severity, file: flow.file, line, rule, message, resource });
-            if (note?.refused) {
-                add('error', note.line, READ_ONLY_REFUSED, `read-only is true, but this flow cannot be sent read-only: ${note.refused}. Nothing is written while it stands.`);
-            }
-            else if (note?.overridden) {
-                add('warning', note.line, 'read-only-label-overridden', `This flow sets ${READ_ONLY_LABEL} to something other than "true", but read-only is true: the flow is sent with ${READ_ONLY_LABEL}: "true" (read-only wins). Remove the label, or turn read-only off for this deploy.`);
-            }
-            for (const mention of sent.pebble) {
-                add('warning', mention.line, 'pebble-mapped-namespace', `This Pebble expression names namespace ${mention.namespace}, which this run sends as ${mention.mapped}; Pebble is sent as written, so it still reads ${mention.namespace}. Use {{ flow.namespace }} to follow the flow wherever it is deployed.`);
-            }
-            const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(flow));
-            return Object.assign(copy, { namespace: this.namespace(flow.namespace), source: sent.source });
-        });
-        return {
-            model: {
-                ...model,
-                flows,
-                files: model.files.map((entry) => ({
-                    ...entry,
-                    namespace: this.namespace(entry.namespace)
-                })),
-                managedNamespaces: model.managedNamespaces.map(this.namespace)
-            },
-            findings
-        };
-    }
-    refuseUnsendable(model) {
-        const prefix = this.settings.namespacePrefix;
-        if (!prefix)
-            return;
-        const held = new Set([
-            ...model.managedNamespaces,
-            ...model.flows.flatMap((flow) => (flow.namespace === undefined ? [] : [flow.namespace])),
-            ...model.files.map((entry) => entry.namespace)
-        ]);
-        const refused = [...held]
-            .filter((namespace) => isKestraNamespace(namespace) && !isKestraNamespace(this.namespace(namespace)))
-            .sort();
-        if (refused.length === 0)
-            return;
-        const room = NAMESPACE_MAX_LENGTH - prefix.length - 1;
-        const named = refused
-            .slice(0, 5)
-            .map((namespace) => {
-            const file = model.flows.find((flow) => flow.namespace === namespace)?.file;
-            return `${namespace} (${namespace.length} characters${file ? `, ${file}` : ''}) would be sent as ${this.namespace(namespace)} (${this.namespace(namespace).length} characters)`;
-        })
-            .join('; ');
-        const more = refused.length > 5 ? `; and ${refused.length - 5} more` : '';
-        throw new ActionError(`Namespace prefix '${prefix}': ${named}${more}. Kestra allows at most ${NAMESPACE_MAX_LENGTH} characters in a namespace, so nothing was written. Shorten these namespaces in the repository to at most ${room} characters, or use a shorter prefix (docs/environments.md#namespace-mapping).`);
-    }
-    references(refs, managed) {
-        if (!this.settings.namespacePrefix)
-            return refs;
-        const held = new Set(managed);
-        const map = (namespace) => (held.has(namespace) ? this.namespace(namespace) : namespace);
-        return refs.map((ref) => ({
-            ...ref,
-            namespace: map(ref.namespace),
-            fromFlow: sentFlowKey(ref.fromFlow, map)
-        }));
-    }
-    names(refs) {
-        if (!this.settings.namespacePrefix)
-            return refs;
-        return refs.map((ref) => ({
-            ...ref,
-            flowNamespace: this.namespace(ref.flowNamespace),
-            fromFlow: sentFlowKey(ref.fromFlow, this.namespace)
-        }));
-    }
-    base(snapshot, managed, server) {
-        const onServer = new Map();
-        for (const [namespace, held] of server ?? []) {
-            for (const flow of held.flows)
-                onServer.set(flowKey(namespace, flow.id), flow.source);
-        }
-        if (this.identity && onServer.size === 0)
-            return snapshot;
-        const flows = new Map();
-        for (const [key, flow] of snapshot.flows) {
-            const sentKey = sentFlowKey(key, this.namespace);
-            const sent = this.identity ? flow.source : sentFlow(flow.source, this.options(managed)).source;
-            const held = onServer.get(sentKey);
-            const source = held === undefined || held === sent || same(held, sent)
-                ? sent
-                : (this.variants(flow.source, managed).find((variant) => same(held, variant)) ?? sent);
-            flows.set(sentKey, { source, file: flow.file });
-        }
-        if (!this.settings.namespacePrefix)
-            return { flows, files: snapshot.files };
-        const files = new Map();
-        for (const [key, file] of snapshot.files) {
-            const rest = key.slice('file:'.length);
-            const colon = rest.indexOf(':');
-            files.set(fileKey(this.namespace(rest.slice(0, colon)), rest.slice(colon + 1)), file);
-        }
-        return { flows, files };
-    }
-    variants(source, managed) {
-        const options = this.options(managed);
-        return [false, true].flatMap((readOnly) => [false, true].map((disableTriggers) => sentFlow(source, { ...options, readOnly, disableTriggers }).source));
-    }
-    options(managed) {
-        const held = new Set(managed);
-        const prefixed = this.settings.namespacePrefix !== '';
-        return {
-            mapNamespace: (namespace) => prefixed && held.has(namespace) ? this.namespace(namespace) : undefined,
-            disableTriggers: this.settings.disableTriggers,
-            readOnly: this.settings.readOnly
-        };
-    }
-}
-function same(a, b) {
-    return comparableFlowSource(a) === comparableFlowSource(b);
-}
-function sentFlowKey(key, map) {
-    const [namespace, id] = key.slice('flow:'.length).split('/');
-    return flowKey(map(namespace), id);
-}
 const READ_ONLY_LABEL = 'system.readOnly';
 const MAX_ALIASES = 1000;
-function sentFlow(source, options) {
-    const lineCounter = new distExports.LineCounter();
-    const doc = distExports.parseDocument(source, { lineCounter, keepSourceTokens: false, uniqueKeys: false });
-    const root = doc.contents;
-    if (doc.errors.length > 0 || !distExports.isMap(root))
-        return { source, pebble: [] };
-    const edits = [];
-    const mapScalar = (node) => {
-        const value = scalarValue(node);
-        const mapped = value === undefined ? undefined : options.mapNamespace(value);
-        const edit = mapped === undefined ? undefined : replaceScalar(node, mapped);
-        if (edit)
-            edits.push(edit);
-    };
-    mapScalar(pairOf(root, 'namespace')?.value);
-    distExports.visit(doc, {
-        Map(_key, map) {
-            const type = scalarValue(pairOf(map, 'type')?.value);
-            if (type && (SUBFLOW_TYPES.has(type) || FOREACH_ITEM_TYPES.has(type))) {
-                mapScalar(pairOf(map, 'namespace')?.value);
-            }
-            if (type && FLOW_TRIGGER_TYPES.has(type)) {
-                for (const key of ['conditions', 'preconditions', 'dependsOn']) {
-                    distExports.visit(pairOf(map, key)?.value, {
-                        Map(_k, inner) {
-                            mapScalar(pairOf(inner, 'namespace')?.value);
-                        }
-                    });
-                }
-            }
-        }
-    });
-    if (options.disableTriggers)
-        edits.push(...disabledTriggers(source, root));
-    const labelled = options.readOnly ? readOnlyLabel(source, doc, lineCounter) : undefined;
-    edits.push(...(labelled?.edits ?? []));
-    return {
-        source: applyEdits(source, edits),
-        pebble: pebbleMentions(source, doc, lineCounter, options),
-        ...(labelled && { readOnly: labelled.note })
-    };
-}
-function disabledTriggers(source, root) {
-    const triggers = pairOf(root, 'triggers')?.value;
-    if (!distExports.isSeq(triggers))
-        return [];
-    return triggers.items.flatMap((trigger) => {
-        if (!distExports.isMap(trigger))
-            return [];
-        const disabled = pairOf(trigger, 'disabled');
-        const edit = !disabled
-            ? insertIntoMap(source, trigger, { lines: ['disabled: true'], flowText: 'disabled: true' })
-            : distExports.isScalar(disabled.value) && disabled.value.value !== true
-                ? replaceScalar(disabled.value, 'true')
-                : undefined;
-        return edit ? [edit] : [];
-    });
-}
 function readOnlyLabel(source, doc, lineCounter) {
     const root = doc.contents;
     const pair = pairOf(root, 'labels');
@@ -13775,6 +13519,220 @@ function setTrue(node) {
         ? [{ start: range[0], end: range[1], text: range[0] === range[1] ? ' "true"' : '"true"' }]
         : undefined;
 }
+
+class SentRewrite {
+    settings;
+    constructor(settings) {
+        this.settings = settings;
+    }
+    get identity() {
+        const { namespacePrefix, disableTriggers, readOnly } = this.settings;
+        return !namespacePrefix && !disableTriggers && !readOnly;
+    }
+    namespace = (namespace) => this.settings.namespacePrefix ? `${this.settings.namespacePrefix}.${namespace}` : namespace;
+    localFiles(files) {
+        if (!this.settings.namespacePrefix)
+            return files;
+        const prefix = `${this.settings.namespacePrefix}.`;
+        return {
+            of: async (namespace) => namespace.startsWith(prefix)
+                ? (await files.of(namespace.slice(prefix.length))).map((entry) => ({
+                    ...entry,
+                    namespace
+                }))
+                : []
+        };
+    }
+    model(model) {
+        if (this.identity)
+            return { model, findings: [] };
+        this.refuseUnsendable(model);
+        const options = this.options(model.managedNamespaces);
+        const findings = [];
+        const flows = model.flows.map((flow) => {
+            if (flow.notAFlow || flow.namespace === undefined)
+                return flow;
+            const sent = sentFlow(flow.source, options);
+            const resource = flow.id === undefined ? undefined : flowKey(flow.namespace, flow.id);
+            const note = sent.readOnly;
+            const add = (severity, line, rule, message) => findings.push({ severity, file: flow.file, line, rule, message, resource });
+            if (note?.refused) {
+                add('error', note.line, READ_ONLY_REFUSED, `read-only is true, but this flow cannot be sent read-only: ${note.refused}. Nothing is written while it stands.`);
+            }
+            else if (note?.overridden) {
+                add('warning', note.line, 'read-only-label-overridden', `This flow sets ${READ_ONLY_LABEL} to something other than "true", but read-only is true: the flow is sent with ${READ_ONLY_LABEL}: "true" (read-only wins). Remove the label, or turn read-only off for this deploy.`);
+            }
+            for (const mention of sent.pebble) {
+                add('warning', mention.line, 'pebble-mapped-namespace', `This Pebble expression names namespace ${mention.namespace}, which this run sends as ${mention.mapped}; Pebble is sent as written, so it still reads ${mention.namespace}. Use {{ flow.namespace }} to follow the flow wherever it is deployed.`);
+            }
+            const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(flow));
+            return Object.assign(copy, { namespace: this.namespace(flow.namespace), source: sent.source });
+        });
+        return {
+            model: {
+                ...model,
+                flows,
+                files: model.files.map((entry) => ({
+                    ...entry,
+                    namespace: this.namespace(entry.namespace)
+                })),
+                managedNamespaces: model.managedNamespaces.map(this.namespace)
+            },
+            findings
+        };
+    }
+    refuseUnsendable(model) {
+        const prefix = this.settings.namespacePrefix;
+        if (!prefix)
+            return;
+        const held = new Set([
+            ...model.managedNamespaces,
+            ...model.flows.flatMap((flow) => (flow.namespace === undefined ? [] : [flow.namespace])),
+            ...model.files.map((entry) => entry.namespace)
+        ]);
+        const refused = [...held]
+            .filter((namespace) => isKestraNamespace(namespace) && !isKestraNamespace(this.namespace(namespace)))
+            .sort();
+        if (refused.length === 0)
+            return;
+        const room = NAMESPACE_MAX_LENGTH - prefix.length - 1;
+        const named = refused
+            .slice(0, 5)
+            .map((namespace) => {
+            const file = model.flows.find((flow) => flow.namespace === namespace)?.file;
+            return `${namespace} (${namespace.length} characters${file ? `, ${file}` : ''}) would be sent as ${this.namespace(namespace)} (${this.namespace(namespace).length} characters)`;
+        })
+            .join('; ');
+        const more = refused.length > 5 ? `; and ${refused.length - 5} more` : '';
+        throw new ActionError(`Namespace prefix '${prefix}': ${named}${more}. Kestra allows at most ${NAMESPACE_MAX_LENGTH} characters in a namespace, so nothing was written. Shorten these namespaces in the repository to at most ${room} characters, or use a shorter prefix (docs/environments.md#namespace-mapping).`);
+    }
+    references(refs, managed) {
+        if (!this.settings.namespacePrefix)
+            return refs;
+        const held = new Set(managed);
+        const map = (namespace) => (held.has(namespace) ? this.namespace(namespace) : namespace);
+        return refs.map((ref) => ({
+            ...ref,
+            namespace: map(ref.namespace),
+            fromFlow: sentFlowKey(ref.fromFlow, map)
+        }));
+    }
+    names(refs) {
+        if (!this.settings.namespacePrefix)
+            return refs;
+        return refs.map((ref) => ({
+            ...ref,
+            flowNamespace: this.namespace(ref.flowNamespace),
+            fromFlow: sentFlowKey(ref.fromFlow, this.namespace)
+        }));
+    }
+    base(snapshot, managed, server) {
+        const onServer = new Map();
+        for (const [namespace, held] of server ?? []) {
+            for (const flow of held.flows)
+                onServer.set(flowKey(namespace, flow.id), flow.source);
+        }
+        if (this.identity && onServer.size === 0)
+            return snapshot;
+        const flows = new Map();
+        for (const [key, flow] of snapshot.flows) {
+            const sentKey = sentFlowKey(key, this.namespace);
+            const sent = this.identity ? flow.source : sentFlow(flow.source, this.options(managed)).source;
+            const held = onServer.get(sentKey);
+            const source = held === undefined || held === sent || same(held, sent)
+                ? sent
+                : (this.variants(flow.source, managed).find((variant) => same(held, variant)) ?? sent);
+            flows.set(sentKey, { source, file: flow.file });
+        }
+        if (!this.settings.namespacePrefix)
+            return { flows, files: snapshot.files };
+        const files = new Map();
+        for (const [key, file] of snapshot.files) {
+            const rest = key.slice('file:'.length);
+            const colon = rest.indexOf(':');
+            files.set(fileKey(this.namespace(rest.slice(0, colon)), rest.slice(colon + 1)), file);
+        }
+        return { flows, files };
+    }
+    variants(source, managed) {
+        const options = this.options(managed);
+        return [false, true].flatMap((readOnly) => [false, true].map((disableTriggers) => sentFlow(source, { ...options, readOnly, disableTriggers }).source));
+    }
+    options(managed) {
+        const held = new Set(managed);
+        const prefixed = this.settings.namespacePrefix !== '';
+        return {
+            mapNamespace: (namespace) => prefixed && held.has(namespace) ? this.namespace(namespace) : undefined,
+            disableTriggers: this.settings.disableTriggers,
+            readOnly: this.settings.readOnly
+        };
+    }
+}
+function same(a, b) {
+    return comparableFlowSource(a) === comparableFlowSource(b);
+}
+function sentFlowKey(key, map) {
+    const [namespace, id] = key.slice('flow:'.length).split('/');
+    return flowKey(map(namespace), id);
+}
+function sentFlow(source, options) {
+    const lineCounter = new distExports.LineCounter();
+    const doc = distExports.parseDocument(source, { lineCounter, keepSourceTokens: false, uniqueKeys: false });
+    const root = doc.contents;
+    if (doc.errors.length > 0 || !distExports.isMap(root))
+        return { source, pebble: [] };
+    const edits = [];
+    const mapScalar = (node) => {
+        const value = scalarValue(node);
+        const mapped = value === undefined ? undefined : options.mapNamespace(value);
+        const edit = mapped === undefined ? undefined : replaceScalar(node, mapped);
+        if (edit)
+            edits.push(edit);
+    };
+    mapScalar(pairOf(root, 'namespace')?.value);
+    distExports.visit(doc, {
+        Map(_key, map) {
+            const type = scalarValue(pairOf(map, 'type')?.value);
+            if (type && (SUBFLOW_TYPES.has(type) || FOREACH_ITEM_TYPES.has(type))) {
+                mapScalar(pairOf(map, 'namespace')?.value);
+            }
+            if (type && FLOW_TRIGGER_TYPES.has(type)) {
+                for (const key of ['conditions', 'preconditions', 'dependsOn']) {
+                    distExports.visit(pairOf(map, key)?.value, {
+                        Map(_k, inner) {
+                            mapScalar(pairOf(inner, 'namespace')?.value);
+                        }
+                    });
+                }
+            }
+        }
+    });
+    if (options.disableTriggers)
+        edits.push(...disabledTriggers(source, root));
+    const labelled = options.readOnly ? readOnlyLabel(source, doc, lineCounter) : undefined;
+    edits.push(...(labelled?.edits ?? []));
+    return {
+        source: applyEdits(source, edits),
+        pebble: pebbleMentions(source, doc, lineCounter, options),
+        ...(labelled && { readOnly: labelled.note })
+    };
+}
+function disabledTriggers(source, root) {
+    const triggers = pairOf(root, 'triggers')?.value;
+    if (!distExports.isSeq(triggers))
+        return [];
+    return triggers.items.flatMap((trigger) => {
+        if (!distExports.isMap(trigger))
+            return [];
+        const disabled = pairOf(trigger, 'disabled');
+        const edit = !disabled
+            ? insertIntoMap(source, trigger, { lines: ['disabled: true'], flowText: 'disabled: true' })
+            : distExports.isScalar(disabled.value) && disabled.value.value !== true
+                ? replaceScalar(disabled.value, 'true')
+                : undefined;
+        return edit ? [edit] : [];
+    });
+}
 function pebbleMentions(source, doc, lineCounter, options) {
     const mentions = [];
     distExports.visit(doc, {
@@ -13800,134 +13758,6 @@ function pebbleMentions(source, doc, lineCounter, options) {
     return mentions;
 }
 
-const UPGRADE_TARGET = [2, 0, 0];
-const GUIDE = 'https://kestra.io/docs/migration-guide/v2.0.0';
-function refusedByTarget({ versioned, schema }) {
-    const rules = resolveVersioned(versioned.filter(({ since }) => since[0] >= UPGRADE_TARGET[0]), UPGRADE_TARGET).filter((finding) => finding.severity === 'error');
-    const explained = new Set(rules.map((finding) => finding.line));
-    return [
-        ...rules,
-        ...schema
-            .filter((refusal) => !refusal.older && !explained.has(refusal.finding.line))
-            .map(({ finding }) => ({ ...finding, severity: 'error' }))
-    ];
-}
-function upgradeChecks(flow, known) {
-    const parse = cached((source) => source === flow.source ? flow : parseFlowFile({ file: flow.file, rel: flow.rel, raw: source }));
-    const check = cached((of) => {
-        const { findings, versioned } = (of === flow && known) || checkFlow(of);
-        return { findings, versioned, schema: targetSchema(of) };
-    });
-    return { parse, check, ids: cached(idsOf) };
-}
-function targetSchema(flow) {
-    const doc = flow.documents[0];
-    if (!doc || doc.errors.some((error) => error.code !== 'DUPLICATE_KEY'))
-        return [];
-    return refusedBy(`${UPGRADE_TARGET[0]}.${UPGRADE_TARGET[1]}`, flow.file, doc, flow.lineCounter);
-}
-function cached(make) {
-    const held = new Map();
-    return (key) => {
-        if (!held.has(key))
-            held.set(key, make(key));
-        return held.get(key);
-    };
-}
-function upgradeFlow(flow, known) {
-    const texts = upgradeChecks(flow, known);
-    const refused = refusedByTarget(texts.check(flow));
-    if (refused.length === 0)
-        return { flow, items: [] };
-    let current = flow;
-    for (let pass = 0; pass < 3; pass++) {
-        const now = pass === 0 ? refused : refusedByTarget(texts.check(current));
-        const first = current.documents[0];
-        const document = first && first.errors.length === 0 ? new FlowDocument(current, first) : undefined;
-        const groups = document?.root && document.aliases.safe ? rewriteGroups(document) : [];
-        const errors = errorKeys(texts.check(current));
-        const accepted = groups.filter((edits) => verified(texts, current, now, errors, edits));
-        if (accepted.length === 0 || !verified(texts, current, now, errors, accepted.flat()))
-            break;
-        current = texts.parse(applyEdits(current.source, accepted.flat()));
-    }
-    if (current === flow)
-        return { flow, items: itemsOf(refused, refused) };
-    return {
-        flow,
-        after: current,
-        items: itemsOf(refused, refusedByTarget(texts.check(current))),
-        rewritten: asWritten(flow.raw, current.source)
-    };
-}
-function itemsOf(refused, remaining) {
-    const left = new Map();
-    for (const finding of remaining)
-        left.set(keyOf(finding), (left.get(keyOf(finding)) ?? 0) + 1);
-    const items = refused.map((finding) => {
-        const count = left.get(keyOf(finding)) ?? 0;
-        if (count > 0)
-            left.set(keyOf(finding), count - 1);
-        return {
-            line: finding.line,
-            rule: finding.rule,
-            message: finding.message,
-            mechanical: count === 0,
-            guide: guideFor(finding.message)
-        };
-    });
-    return items.sort((a, b) => a.line - b.line);
-}
-function asWritten(raw, source) {
-    const bom = raw.startsWith('\uFEFF') ? '\uFEFF' : '';
-    return bom + (raw.includes('\r\n') ? source.replace(/\n/g, '\r\n') : source);
-}
-function keyOf(finding) {
-    return `${finding.rule}\u0000${finding.message}`;
-}
-function verified(texts, flow, refused, errorsBefore, edits) {
-    const after = texts.parse(applyEdits(flow.source, edits));
-    const doc = after.documents[0];
-    if (!doc || doc.errors.length > 0 || after.notAFlow)
-        return false;
-    if (texts.ids(flow) !== texts.ids(after))
-        return false;
-    const check = texts.check(after);
-    if ([...errorKeys(check)].some((key) => !errorsBefore.has(key)))
-        return false;
-    return fixesSome(refused, refusedByTarget(check));
-}
-function fixesSome(refused, remaining) {
-    const known = new Set(refused.map(keyOf));
-    return remaining.length < refused.length && remaining.every((f) => known.has(keyOf(f)));
-}
-function errorKeys({ findings, schema }) {
-    return new Set([
-        ...findings.filter((finding) => finding.severity === 'error').map(keyOf),
-        ...schema.filter((refusal) => refusal.older).map(({ finding }) => keyOf(finding))
-    ]);
-}
-function idsOf(flow) {
-    const first = flow.documents[0];
-    if (!first)
-        return '';
-    const tree = taskTree(new FlowDocument(flow, first));
-    return [...tree.tasks, ...tree.triggers]
-        .map((node) => node.id ?? '')
-        .sort()
-        .join('\n');
-}
-function guideFor(message) {
-    if (/Loop/.test(message))
-        return `${GUIDE}/foreach-loop`;
-    if (/conditions|preconditions|`when`|dependsOn/.test(message)) {
-        return `${GUIDE}/trigger-conditions-redesign`;
-    }
-    if (/plugin defaults|pluginDefaults|taskDefaults/i.test(message)) {
-        return `${GUIDE}/plugin-defaults-removed`;
-    }
-    return GUIDE;
-}
 function rewriteGroups(document) {
     const tree = taskTree(document);
     const groups = [
@@ -14316,6 +14146,135 @@ function pairLines(source, entry) {
     }
     return [lines[0], ...rest.map((line) => line.slice(keyColumn))];
 }
+
+const UPGRADE_TARGET = [2, 0, 0];
+const GUIDE = 'https://kestra.io/docs/migration-guide/v2.0.0';
+function refusedByTarget({ versioned, schema }) {
+    const rules = resolveVersioned(versioned.filter(({ since }) => since[0] >= UPGRADE_TARGET[0]), UPGRADE_TARGET).filter((finding) => finding.severity === 'error');
+    const explained = new Set(rules.map((finding) => finding.line));
+    return [
+        ...rules,
+        ...schema
+            .filter((refusal) => !refusal.older && !explained.has(refusal.finding.line))
+            .map(({ finding }) => ({ ...finding, severity: 'error' }))
+    ];
+}
+function upgradeChecks(flow, known) {
+    const parse = cached((source) => source === flow.source ? flow : parseFlowFile({ file: flow.file, rel: flow.rel, raw: source }));
+    const check = cached((of) => {
+        const { findings, versioned } = (of === flow && known) || checkFlow(of);
+        return { findings, versioned, schema: targetSchema(of) };
+    });
+    return { parse, check, ids: cached(idsOf) };
+}
+function targetSchema(flow) {
+    const doc = flow.documents[0];
+    if (!doc || doc.errors.some((error) => error.code !== 'DUPLICATE_KEY'))
+        return [];
+    return refusedBy(`${UPGRADE_TARGET[0]}.${UPGRADE_TARGET[1]}`, flow.file, doc, flow.lineCounter);
+}
+function cached(make) {
+    const held = new Map();
+    return (key) => {
+        if (!held.has(key))
+            held.set(key, make(key));
+        return held.get(key);
+    };
+}
+function upgradeFlow(flow, known) {
+    const texts = upgradeChecks(flow, known);
+    const refused = refusedByTarget(texts.check(flow));
+    if (refused.length === 0)
+        return { flow, items: [] };
+    let current = flow;
+    for (let pass = 0; pass < 3; pass++) {
+        const now = pass === 0 ? refused : refusedByTarget(texts.check(current));
+        const first = current.documents[0];
+        const document = first && first.errors.length === 0 ? new FlowDocument(current, first) : undefined;
+        const groups = document?.root && document.aliases.safe ? rewriteGroups(document) : [];
+        const errors = errorKeys(texts.check(current));
+        const accepted = groups.filter((edits) => verified(texts, current, now, errors, edits));
+        if (accepted.length === 0 || !verified(texts, current, now, errors, accepted.flat()))
+            break;
+        current = texts.parse(applyEdits(current.source, accepted.flat()));
+    }
+    if (current === flow)
+        return { flow, items: itemsOf(refused, refused) };
+    return {
+        flow,
+        after: current,
+        items: itemsOf(refused, refusedByTarget(texts.check(current))),
+        rewritten: asWritten(flow.raw, current.source)
+    };
+}
+function itemsOf(refused, remaining) {
+    const left = new Map();
+    for (const finding of remaining)
+        left.set(keyOf(finding), (left.get(keyOf(finding)) ?? 0) + 1);
+    const items = refused.map((finding) => {
+        const count = left.get(keyOf(finding)) ?? 0;
+        if (count > 0)
+            left.set(keyOf(finding), count - 1);
+        return {
+            line: finding.line,
+            rule: finding.rule,
+            message: finding.message,
+            mechanical: count === 0,
+            guide: guideFor(finding.message)
+        };
+    });
+    return items.sort((a, b) => a.line - b.line);
+}
+function asWritten(raw, source) {
+    const bom = raw.startsWith('\uFEFF') ? '\uFEFF' : '';
+    return bom + (raw.includes('\r\n') ? source.replace(/\n/g, '\r\n') : source);
+}
+function keyOf(finding) {
+    return `${finding.rule}\u0000${finding.message}`;
+}
+function verified(texts, flow, refused, errorsBefore, edits) {
+    const after = texts.parse(applyEdits(flow.source, edits));
+    const doc = after.documents[0];
+    if (!doc || doc.errors.length > 0 || after.notAFlow)
+        return false;
+    if (texts.ids(flow) !== texts.ids(after))
+        return false;
+    const check = texts.check(after);
+    if ([...errorKeys(check)].some((key) => !errorsBefore.has(key)))
+        return false;
+    return fixesSome(refused, refusedByTarget(check));
+}
+function fixesSome(refused, remaining) {
+    const known = new Set(refused.map(keyOf));
+    return remaining.length < refused.length && remaining.every((f) => known.has(keyOf(f)));
+}
+function errorKeys({ findings, schema }) {
+    return new Set([
+        ...findings.filter((finding) => finding.severity === 'error').map(keyOf),
+        ...schema.filter((refusal) => refusal.older).map(({ finding }) => keyOf(finding))
+    ]);
+}
+function idsOf(flow) {
+    const first = flow.documents[0];
+    if (!first)
+        return '';
+    const tree = taskTree(new FlowDocument(flow, first));
+    return [...tree.tasks, ...tree.triggers]
+        .map((node) => node.id ?? '')
+        .sort()
+        .join('\n');
+}
+function guideFor(message) {
+    if (/Loop/.test(message))
+        return `${GUIDE}/foreach-loop`;
+    if (/conditions|preconditions|`when`|dependsOn/.test(message)) {
+        return `${GUIDE}/trigger-conditions-redesign`;
+    }
+    if (/plugin defaults|pluginDefaults|taskDefaults/i.test(message)) {
+        return `${GUIDE}/plugin-defaults-removed`;
+    }
+    return GUIDE;
+}
 function upgradeReport(flows, target, checks) {
     const checked = flows.filter((flow) => !flow.notAFlow && flow.otherKind === undefined);
     return reportOf$1(target, checked.map((flow) => {
@@ -14363,11 +14322,21 @@ function reportOf$1(target, upgrades) {
 }
 
 const flowsWalk = { readFlow, isFlowDocument };
+const flowsChecked = {
+    references: (checked) => checked.references,
+    names: (checked) => checked.names,
+    listings: (checked) => checked.listings,
+    unfinished: (checked) => checked.unfinished,
+    fileChecks: (checked) => checked.checks,
+    toStore: (checked) => checked.storedChecks,
+    confirmReused: ({ reused }) => confirmReusedChecks(reused.flows, reused.recheck)
+};
 const flows = {
-    gather: { name: 'flow', fromWalk: (walk) => walk, walk: flowsWalk },
+    gather: { name: 'flow', fromWalk: (walk) => walk, walk: flowsWalk, known: flowsKnown },
     decide: flowsDecide,
     apply: flowsApply,
-    rollback: flowsRollback
+    rollback: flowsRollback,
+    checked: flowsChecked
 };
 
 const ACTION_KEY_PREFIX = 'kestra-gitops';
@@ -15209,7 +15178,7 @@ function topLevelKeys(text) {
 
 const filesWalk = { readFileBytes: readNamespaceFileBytes };
 const namespaceFiles = {
-    gather: { name: 'file', fromWalk: (walk) => walk, walk: filesWalk },
+    gather: { name: 'file', fromWalk: (walk) => walk, walk: filesWalk, known: filesKnown },
     decide: filesDecide,
     apply: filesApply,
     rollback: filesRollback
@@ -15260,6 +15229,7 @@ async function upgradeReadiness(settings, work, flows, servers, checks) {
         return undefined;
     const target = settings.upgradeCheck === '2.0' ? '2.0' : NEWEST_LTS;
     const itemsOnly = work.writes !== 'upgrade' && !upgradeServer;
+    await loadFlowValidators(schemaTarget(undefined));
     let { report, upgrades } = upgradeReport(flows, target, checks && { of: checks, itemsOnly });
     if (upgradeServer) {
         await onTarget(upgradeServer, target);
@@ -15348,6 +15318,36 @@ function failed(ports, message) {
 
 const LOADING = 'Loading the repository';
 const VALIDATION = 'Validation';
+function askKinds(checked, ask) {
+    return checked.kinds.flatMap(({ decide, checked: part }) => {
+        if (!part || !checked.byKind.has(decide.name))
+            return [];
+        const answer = ask(part, checked.byKind.get(decide.name));
+        return answer === undefined ? [] : [answer];
+    });
+}
+function referencesOf(checked) {
+    return askKinds(checked, (part, value) => part.references?.(value)).flat();
+}
+function namesOf(checked) {
+    return askKinds(checked, (part, value) => part.names?.(value)).flat();
+}
+function fileChecksOf(checked) {
+    return new Map(askKinds(checked, (part, value) => part.fileChecks?.(value)).flatMap((m) => [...m]));
+}
+function listingsOf(checked) {
+    return askKinds(checked, (part, value) => part.listings?.(value))[0];
+}
+function unfinishedOf(checked) {
+    return askKinds(checked, (part, value) => part.unfinished?.(value))[0];
+}
+async function checksToStoreOf(checked) {
+    const stored = await Promise.all(askKinds(checked, (part, value) => part.toStore?.(value)));
+    return stored.find((each) => each !== undefined);
+}
+function confirmReused(checked) {
+    askKinds(checked, (part, value) => part.confirmReused?.(value));
+}
 async function check(run) {
     const { settings, target, context, ports, kestra, kinds, reads } = run;
     const probing = probeServer(reads, { work: target.work, kestra });
@@ -15364,34 +15364,41 @@ async function check(run) {
         sending,
         reuse: stored.reuse,
         github: ports.github,
-        kinds: kinds.flatMap((kind) => (kind.gather?.gather || kind.gather?.walk ? [kind.gather] : []))
+        kinds: gatherParts(kinds)
     });
     const checking = settle(flowChecks(gathering, checksAsked(run, layout.layout, probing)));
     const model = await loaded(gathering, ports);
     const checks = await valueOf(checking);
     const sent = sending.model(model);
     const { references, names } = sentReferences(sending, model, checks);
-    const remaining = gathering.after(model, sent.model, references, names);
+    const remaining = gathering.after(model, sent.model, references.map(referencedOf), names);
     const read = await readRemaining(remaining, { target, context, ports });
-    const version = targetVersion(read.serverVersion, settings.kestraVersion, ports);
+    const version = await targetVersion(read.serverVersion, settings, ports, gathering.reused);
     const { walk, snapshot } = walked(read, { model, layout: layout.layout, checks, namespacePrefix: target.namespacePrefix, ...version }, kinds);
     const defined = definedNames(kinds.map((kind) => kind.decide), snapshot.kinds);
     const { changed } = read;
     const validating = { walk, snapshot, changed, kinds, references, sent, defined, ports, kestra };
     const findings = await phase(ports.reporter, VALIDATION, async () => validated({ ...validating, context, settings }), (all) => verdictText(all, settings.failOn));
+    const reused = { flows: gathering.reused, recheck: recheckWith(layout.layout) };
+    const toStore = { layout: layout.layout, sending, settings };
+    const storedChecks = stored.toStore(model.flows, checks, toStore);
     return {
         snapshot,
         model: sent.model,
-        references,
         findings,
         changed,
-        names,
         defined,
-        flowChecks: checks,
         notes: [describeRepository(model), ...read.notes],
-        storedChecks: stored.toStore(model.flows, checks, { layout: layout.layout, sending, settings }),
-        reused: { flows: gathering.reused, recheck: recheckWith(layout.layout) }
+        kinds,
+        byKind: flowsFacts(walk, { checks, references, names, reused, storedChecks })
     };
+}
+function flowsFacts({ listings, unfinished }, made) {
+    const facts = { ...made, listings, unfinished };
+    return new Map([[flows.decide.name, facts]]);
+}
+function gatherParts(kinds) {
+    return kinds.flatMap(({ gather }) => gather?.gather || gather?.walk || gather?.known ? [gather] : []);
 }
 function sentReferences(sending, model, checks) {
     const references = model.flows.flatMap((flow) => checks.get(flow).references);
@@ -15407,15 +15414,15 @@ function recheckWith(layout) {
         upgrade: stored.upgrade !== undefined
     });
 }
-function walked({ snapshot }, read, kinds) {
-    const walk = { ...read, ...(snapshot.serverAnswers && { serverAnswers: snapshot.serverAnswers }) };
+function walked({ snapshot, walkReads }, read, kinds) {
+    const walk = { ...read, ...walkReads };
     const held = new Map(snapshot.kinds);
     for (const { gather } of kinds)
         if (gather?.fromWalk)
             held.set(gather.name, gather.fromWalk(walk));
     return { walk, snapshot: Object.freeze({ ...snapshot, kinds: held }) };
 }
-function targetVersion(probed, configured, { reporter }) {
+async function targetVersion(probed, { kestraVersion: configured }, { reporter }, reused) {
     if (probed && configured && (probed[0] !== configured[0] || probed[1] !== configured[1])) {
         reporter.warning(`The server runs Kestra ${probed.join('.')}, not the ${configured[0]}.${configured[1]} line that kestra-version names: flows are validated for the server's version. Set kestra-version to ${probed[0]}.${probed[1]} or leave it empty.`);
     }
@@ -15424,6 +15431,10 @@ function targetVersion(probed, configured, { reporter }) {
     if (serverVersion && judge?.newer !== undefined) {
         reporter.warning(`Kestra ${judge.newer} is newer than the ${judge.version} schema this build carries for its line: what that schema does not know (a property, a type, a value) is a warning${probed ? ", and the server's validation decides" : ''}.`);
     }
+    await loadFlowValidators([
+        ...schemaTarget(serverVersion),
+        ...[...reused.values()].flatMap((stored) => schemaReleases(stored.schema?.releases ?? []))
+    ]);
     return serverVersion ? { serverVersion } : {};
 }
 function storedChecking(work) {
@@ -15450,7 +15461,9 @@ async function checksAsked({ settings, target }, layout, probing) {
     const upgrade = upgradeAsked(settings, target.work, version) &&
         target.work.writes !== 'upgrade' &&
         !settings.upgradeServer;
-    return { layout, schema: schemaTarget(version), upgrade };
+    const schema = schemaTarget(version);
+    await loadFlowValidators(upgrade ? schemaTarget(undefined) : schema);
+    return { layout, schema, upgrade };
 }
 async function flowChecks(gathering, asking) {
     const asked = await asking;
@@ -15516,10 +15529,17 @@ async function readRemaining(remaining, run) {
         await phase(reporter, 'Reading the server', state, describeServerState);
     }
     const snapshot = await valueOf(remaining.snapshot);
+    const { walkReads } = remaining;
+    const answers = walkReads.serverAnswers && (await valueOf(walkReads.serverAnswers));
+    const walkRead = {
+        serverAnswers: answers,
+        listings: await walkReads.listings,
+        unfinished: await walkReads.unfinished
+    };
     if (remaining.baseReused.size > 0) {
         reporter.info(`Reused the checks of ${remaining.baseReused.size} flow file(s) of the base commit that the change alters or removes, rather than parse them.`);
     }
-    return { serverVersion, changed, notes, snapshot };
+    return { serverVersion, changed, notes, snapshot, walkReads: walkRead };
 }
 function validated(input) {
     const { walk, snapshot, ports, context } = input;
@@ -15533,7 +15553,7 @@ function validated(input) {
     const rules = layoutRules(input.settings, layout.layout, layout.fileFolders);
     const references = referenceFindings(input.references, knownResources(snapshot.targets), input.kestra !== undefined, (namespace) => rules.fileFoldersOf(namespace));
     reporter.info(`Local checks: ${repositoryFindings.length + ofKinds.length - server} finding(s).`);
-    if (snapshot.serverAnswers)
+    if (walk.serverAnswers)
         reporter.info(`The server's validation: ${server} finding(s).`);
     reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`);
     let all = [...repositoryFindings, ...ofKinds, ...references, ...input.sent.findings];
@@ -16180,6 +16200,102 @@ function workOf(mode, settings, at) {
     };
 }
 
+function deployBlockers(plan, findings) {
+    const targets = new Set(plan.resources.filter(isWrite).flatMap(changeTargets));
+    const written = (f) => findingTargets(f).some((target) => targets.has(target));
+    const errors = findings.filter((f) => f.severity === 'error').sort(compareFindings);
+    return [...errors.filter(written), ...errors.filter((f) => !written(f))];
+}
+function describeBlockers(blockers) {
+    const lines = blockers.map((f) => `- ${f.file}:${f.line} ${f.message}`);
+    const count = blockers.length === 1 ? '1 validation error' : `${blockers.length} validation errors`;
+    return `Nothing was deployed: ${count}. Fix them and push again:\n${lines.join('\n')}`;
+}
+function deletionRefusals(plan, settings, target, managedNamespaces) {
+    const deletions = plan.resources.filter((c) => c.action === 'delete');
+    if (deletions.length === 0)
+        return [];
+    const names = (list) => list.map(resourceName$1).join(', ');
+    const managed = new Set(managedNamespaces);
+    const unmanaged = deletions.filter((c) => c.namespace !== '' && !managed.has(c.namespace));
+    const system = deletions.filter((c) => c.namespace === SYSTEM_NAMESPACE && !settings.extraNamespaces.includes(SYSTEM_NAMESPACE));
+    return [
+        !target.delete &&
+            `The plan deletes ${count(deletions.length)} (${names(deletions)}) but the delete input is false; set delete: true to allow deletions.`,
+        unmanaged.length > 0 &&
+            `Refusing to delete ${names(unmanaged)}: not in a namespace this repository manages (it holds no resource there and the namespaces input does not list it).`,
+        system.length > 0 &&
+            `Refusing to delete ${names(system)}: the ${SYSTEM_NAMESPACE} namespace is protected; list it in the namespaces input to manage it.`,
+        deletions.length > settings.maxDeletions &&
+            !target.allowMassDeletion &&
+            `The plan deletes ${count(deletions.length)}, more than max-deletions (${settings.maxDeletions}); if that is intended, set allow-mass-deletion: true (or raise max-deletions).`
+    ].filter((refusal) => refusal !== false);
+}
+function count(n) {
+    return n === 1 ? '1 resource' : `${n} resources`;
+}
+async function checkCommitOrder(markers, ours, isAncestor) {
+    const older = [];
+    const warnings = [];
+    const ancestry = new Map();
+    const isOlderThan = (commit) => {
+        let answer = ancestry.get(commit);
+        if (!answer)
+            ancestry.set(commit, (answer = isAncestor(ours.commit, commit)));
+        return answer;
+    };
+    for (const [namespace, recorded] of [...markers].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        if (recorded === undefined || recorded.commit === ours.commit)
+            continue;
+        if (recorded.repository !== ours.repository) {
+            warnings.push(`Namespace ${namespace} was last deployed from ${recorded.repository} (commit ${short(recorded.commit)}); this deploy from ${ours.repository} overwrites what it holds.`);
+            continue;
+        }
+        const ancestor = await isOlderThan(recorded.commit);
+        if (ancestor === true) {
+            older.push(`commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace}; to roll back, push a revert commit.`);
+        }
+        else if (ancestor === undefined) {
+            warnings.push(`Cannot tell whether commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace} (that commit is not in the checkout; use actions/checkout with fetch-depth: 0); deploying anyway.`);
+        }
+    }
+    return { older, warnings };
+}
+
+async function writeMarker(api, namespace, ours, semaphore, checks) {
+    try {
+        const stored = checks?.ours.get(namespace);
+        const facts = checks?.facts?.get(namespace);
+        const held = {
+            ...ours,
+            ...(stored && { [STORED_CHECKS_FIELD]: stored }),
+            ...(facts && { [CONTENT_FACTS_FIELD]: facts })
+        };
+        const value = checks && (stored || facts) ? checks.seal.sealed(namespace, held) : held;
+        await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, value));
+        return { written: [namespace], unknown: [], warnings: [] };
+    }
+    catch (error) {
+        return {
+            written: [],
+            unknown: isOutcomeUnknown(error) ? [namespace] : [],
+            warnings: [
+                `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`
+            ]
+        };
+    }
+}
+function sameChecks(checks, namespace) {
+    const ours = checks?.ours.get(namespace);
+    if (!ours)
+        return true;
+    const recorded = checks?.recorded?.get(namespace)?.[STORED_CHECKS_FIELD];
+    if (typeof recorded !== 'object' || recorded === null)
+        return false;
+    const held = Object.keys(recorded);
+    return (held.length === Object.keys(ours).length && held.every((digest) => Object.hasOwn(ours, digest)));
+}
+
 async function deploy(plan, deps) {
     const log = deps.log ?? (() => undefined);
     const blockers = deployBlockers(plan, deps.findings);
@@ -16285,100 +16401,6 @@ async function deploy(plan, deps) {
 function currentRevision(change) {
     return change.kind === 'flow' ? change.current?.revision : undefined;
 }
-function deployBlockers(plan, findings) {
-    const targets = new Set(plan.resources.filter(isWrite).flatMap(changeTargets));
-    const written = (f) => findingTargets(f).some((target) => targets.has(target));
-    const errors = findings.filter((f) => f.severity === 'error').sort(compareFindings);
-    return [...errors.filter(written), ...errors.filter((f) => !written(f))];
-}
-function describeBlockers(blockers) {
-    const lines = blockers.map((f) => `- ${f.file}:${f.line} ${f.message}`);
-    const count = blockers.length === 1 ? '1 validation error' : `${blockers.length} validation errors`;
-    return `Nothing was deployed: ${count}. Fix them and push again:\n${lines.join('\n')}`;
-}
-function deletionRefusals(plan, settings, target, managedNamespaces) {
-    const deletions = plan.resources.filter((c) => c.action === 'delete');
-    if (deletions.length === 0)
-        return [];
-    const names = (list) => list.map(resourceName$1).join(', ');
-    const managed = new Set(managedNamespaces);
-    const unmanaged = deletions.filter((c) => c.namespace !== '' && !managed.has(c.namespace));
-    const system = deletions.filter((c) => c.namespace === SYSTEM_NAMESPACE && !settings.extraNamespaces.includes(SYSTEM_NAMESPACE));
-    return [
-        !target.delete &&
-            `The plan deletes ${count(deletions.length)} (${names(deletions)}) but the delete input is false; set delete: true to allow deletions.`,
-        unmanaged.length > 0 &&
-            `Refusing to delete ${names(unmanaged)}: not in a namespace this repository manages (it holds no resource there and the namespaces input does not list it).`,
-        system.length > 0 &&
-            `Refusing to delete ${names(system)}: the ${SYSTEM_NAMESPACE} namespace is protected; list it in the namespaces input to manage it.`,
-        deletions.length > settings.maxDeletions &&
-            !target.allowMassDeletion &&
-            `The plan deletes ${count(deletions.length)}, more than max-deletions (${settings.maxDeletions}); if that is intended, set allow-mass-deletion: true (or raise max-deletions).`
-    ].filter((refusal) => refusal !== false);
-}
-function count(n) {
-    return n === 1 ? '1 resource' : `${n} resources`;
-}
-async function checkCommitOrder(markers, ours, isAncestor) {
-    const older = [];
-    const warnings = [];
-    const ancestry = new Map();
-    const isOlderThan = (commit) => {
-        let answer = ancestry.get(commit);
-        if (!answer)
-            ancestry.set(commit, (answer = isAncestor(ours.commit, commit)));
-        return answer;
-    };
-    for (const [namespace, recorded] of [...markers].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        if (recorded === undefined || recorded.commit === ours.commit)
-            continue;
-        if (recorded.repository !== ours.repository) {
-            warnings.push(`Namespace ${namespace} was last deployed from ${recorded.repository} (commit ${short(recorded.commit)}); this deploy from ${ours.repository} overwrites what it holds.`);
-            continue;
-        }
-        const ancestor = await isOlderThan(recorded.commit);
-        if (ancestor === true) {
-            older.push(`commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace}; to roll back, push a revert commit.`);
-        }
-        else if (ancestor === undefined) {
-            warnings.push(`Cannot tell whether commit ${short(ours.commit)} is older than ${short(recorded.commit)} already deployed to namespace ${namespace} (that commit is not in the checkout; use actions/checkout with fetch-depth: 0); deploying anyway.`);
-        }
-    }
-    return { older, warnings };
-}
-async function writeMarker(api, namespace, ours, semaphore, checks) {
-    try {
-        const stored = checks?.ours.get(namespace);
-        const facts = checks?.facts?.get(namespace);
-        const held = {
-            ...ours,
-            ...(stored && { [STORED_CHECKS_FIELD]: stored }),
-            ...(facts && { [CONTENT_FACTS_FIELD]: facts })
-        };
-        const value = checks && (stored || facts) ? checks.seal.sealed(namespace, held) : held;
-        await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, value));
-        return { written: [namespace], unknown: [], warnings: [] };
-    }
-    catch (error) {
-        return {
-            written: [],
-            unknown: isOutcomeUnknown(error) ? [namespace] : [],
-            warnings: [
-                `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`
-            ]
-        };
-    }
-}
-function sameChecks(checks, namespace) {
-    const ours = checks?.ours.get(namespace);
-    if (!ours)
-        return true;
-    const recorded = checks?.recorded?.get(namespace)?.[STORED_CHECKS_FIELD];
-    if (typeof recorded !== 'object' || recorded === null)
-        return false;
-    const held = Object.keys(recorded);
-    return (held.length === Object.keys(ours).length && held.every((digest) => Object.hasOwn(ours, digest)));
-}
 async function applyPlan(plan, deps) {
     const semaphore = new Semaphore(deps.concurrency);
     const results = new Map();
@@ -16451,7 +16473,7 @@ async function applyPlan(plan, deps) {
     const warnings = [];
     for (const change of [...writes, ...deletes]) {
         if (!deps.kinds.some((kind) => kind.name === change.kind)) {
-            const message = `not applied: no resource kind '${change.kind}' is registered (src/kinds/index.ts)`;
+            const message = `not applied: no resource kind '${change.kind}' is registered (src/resources/registry.ts)`;
             record({ change, result: 'failed', message });
         }
     }
@@ -16489,6 +16511,7 @@ async function applyPlan(plan, deps) {
     }
     return { resources: plan.resources.map((c) => results.get(c)), warnings };
 }
+
 async function checkReviewedPlan(args) {
     const { plan, context, github } = args;
     const refuse = (why) => new DeployError(`require-reviewed-plan: ${why} Nothing was deployed.`);
@@ -16605,74 +16628,6 @@ function ancestryChecker(cwd, github) {
     };
 }
 
-function renderReceipt(result, meta) {
-    const target = `commit ${commitText(meta.commit, meta.repositoryUrl)} to ${escapeText(meta.server)} (tenant ${escapeText(meta.tenant)}) at ${shownDate(meta.time) ?? escapeText(meta.time)}`;
-    const out = [];
-    if (result.status === 'refused') {
-        out.push(`Not deployed: ${target}. ${escapeText(result.refusal ?? '')}`);
-        return finish(out, result);
-    }
-    const rows = result.resources.filter((r) => isWrite(r.change));
-    const orphaned = result.resources.filter((r) => r.change.action === 'orphaned').length;
-    const summary = outcomeCounts(result.resources);
-    if (orphaned > 0)
-        summary.push(`${orphaned} orphaned (kept: delete is false)`);
-    const counts = summary.length > 0 ? summary.join(', ') : 'no resources';
-    if (result.status === 'nothing-to-do') {
-        out.push(`Nothing to change for ${target}: ${counts}.`);
-        return finish(out, result);
-    }
-    const verdict = result.status === 'failed' ? 'Deploy incomplete' : 'Deployed';
-    out.push(`${verdict}: ${target}: ${counts}.`, '', markdownTable(COLUMNS, rows));
-    if (result.status === 'failed') {
-        const applied = rows.filter((r) => WRITTEN.has(r.result) || r.result === 'unchanged');
-        const notApplied = rows.filter((r) => NOT_APPLIED.has(r.result));
-        const refused = notApplied
-            .filter((r) => r.bodyRefused)
-            .map((r) => escapeText(resourceName$1(r.change)));
-        out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName$1(r.change))} (${r.outcomeUnknown ? 'failed, its answer lost: Kestra may hold either version' : r.result})`).join(', ')}.`, '', ...(refused.length > 0
-            ? [`${limitBeforeRerun(refused, escapeTextWithCode(BODY_LIMIT_REMEDY))}.`, '']
-            : []), `${refused.length > 0 ? 'Then re-running' : 'Re-running'} the deploy ${meta.rolledBack ? RERUN_AFTER_ROLLBACK : RERUN_FINISHES}` +
-            (notApplied.some((r) => r.result === 'conflict')
-                ? '; conflicting resources changed on the server after the plan, so check those changes first: a re-run plans against them and overwrites them.'
-                : '.'));
-    }
-    return finish(out, result);
-}
-const RERUN_FINISHES = 'finishes the job: what was applied is unchanged now and is not written again';
-const RERUN_AFTER_ROLLBACK = 'plans again from the server as the rollback below left it, and writes whatever differs from this commit';
-const COLUMNS = [
-    { title: 'Resource', cell: (r) => escapeText(resourceName$1(r.change)) },
-    { title: 'Kind', cell: (r) => r.change.kind },
-    { title: 'Result', cell: (r) => r.result },
-    { title: 'Revision', cell: revision },
-    { title: 'Details', cell: (r) => escapeTextWithCode(r.message ?? '') }
-];
-function finish(out, result) {
-    if (result.warnings.length > 0) {
-        out.push('', '**Warnings:**', '', ...result.warnings.map((w) => `- ${escapeText(w)}`));
-    }
-    return out.join('\n') + '\n';
-}
-function revision({ change, result, revision }) {
-    if (change.kind !== 'flow')
-        return '';
-    const before = change.current?.revision;
-    if (result === 'created')
-        return `rev ${revision}`;
-    if (result === 'updated')
-        return `rev ${before} → ${revision}`;
-    if (result === 'deleted')
-        return `rev ${before} → deleted`;
-    const now = revision ?? before;
-    return now === undefined ? '' : `rev ${now}`;
-}
-function names(rows) {
-    return rows.length === 0
-        ? 'nothing'
-        : rows.map((r) => escapeText(resourceName$1(r.change))).join(', ');
-}
-
 function smokeSection(report) {
     const failed = report.runs.filter((r) => r.verdict !== 'passed').length;
     const verdict = report.passed
@@ -16774,6 +16729,45 @@ function notBack({ resources, markers }) {
 }
 const RESUME = `Re-run the workflow to finish the rollback: its progress is recorded in the KV store of each namespace (${ROLLBACK_RECORD_KEY}).`;
 
+function setCountOutputs(reporter, counts) {
+    reporter.setOutput('created', counts.create);
+    reporter.setOutput('updated', counts.update);
+    reporter.setOutput('deleted', counts.delete);
+    reporter.setOutput('unchanged', counts.unchanged);
+    reporter.setOutput('orphaned', counts.orphaned);
+    reporter.setOutput('drifted', counts.drifted);
+}
+
+const VERDICT_STATES = new Map([
+    ['success', 'success'],
+    ['failure', 'failure'],
+    ['error', 'failure']
+]);
+function isDeciding(state) {
+    return VERDICT_STATES.has(state);
+}
+function newerFirst(a, b) {
+    const at = Date.parse(a.createdAt);
+    const bt = Date.parse(b.createdAt);
+    if (Number.isFinite(at) && Number.isFinite(bt) && at !== bt)
+        return bt - at;
+    return b.id - a.id;
+}
+function verdictOf$1(statuses) {
+    const deciding = [...statuses].sort(newerFirst).find((s) => isDeciding(s.state));
+    return deciding ? VERDICT_STATES.get(deciding.state) : 'pending';
+}
+function newestFirst(history) {
+    return [...history.deployments].sort((a, b) => newerFirst(a.deployment, b.deployment));
+}
+function isVerified(history, sha) {
+    const decided = newestFirst(history).find((entry) => entry.deployment.sha === sha && entry.verdict !== 'pending');
+    return decided?.verdict === 'success';
+}
+function verifiedCommit(history) {
+    return newestFirst(history).find((entry) => entry.verdict === 'success' && isVerified(history, entry.deployment.sha))?.deployment;
+}
+
 function finalStatus(facts) {
     if (facts.status === 'refused') {
         return {
@@ -16829,6 +16823,33 @@ function environmentsTable(rows, commitUrl) {
         }
     ], sorted);
     return `### Environments\n\n${table}`;
+}
+
+const HISTORY_LIMIT = 30;
+async function environmentHistory(reads, environment, sha) {
+    const history = { deployments: [] };
+    for (const deployment of await reads.deployments({ environment }, HISTORY_LIMIT)) {
+        history.deployments.push({
+            deployment,
+            verdict: verdictOf$1(await reads.statuses(deployment.id))
+        });
+        const decided = history.deployments.some((entry) => entry.deployment.sha === sha && entry.verdict !== 'pending');
+        if (decided && (isVerified(history, sha) || verifiedCommit(history)))
+            break;
+    }
+    return history;
+}
+async function environmentRows(reads) {
+    const newest = new Map();
+    for (const deployment of await reads.deployments({}, 100)) {
+        if (!newest.has(deployment.environment))
+            newest.set(deployment.environment, deployment);
+    }
+    const rows = await Promise.all([...newest.values()].map(async (deployment) => ({
+        deployment,
+        statuses: await reads.statuses(deployment.id)
+    })));
+    return rows.filter((row) => !(row.deployment.transient && row.statuses[0]?.state === 'inactive'));
 }
 
 function planJson(plan, meta) {
@@ -17030,10 +17051,11 @@ async function reviewedPlan(args, desired, reference) {
     for (const [namespace, counts] of countsByNamespace(impact.plan)) {
         ports.reporter.info(`${namespace}: ${countsText(counts)}`);
     }
-    const { listings, unfinished = { byFlow: new Map() } } = checked.snapshot;
+    const listings = listingsOf(checked);
+    const unfinished = unfinishedOf(checked) ?? { byFlow: new Map() };
     const review = {
         kestra: args.kestra,
-        names: checked.names,
+        names: namesOf(checked),
         defined: checked.defined,
         listings,
         unfinished,
@@ -17054,7 +17076,7 @@ async function impactOf(args, built, reference) {
     const { state, checked } = args;
     const deleted = built.resources.filter((r) => r.kind === 'flow' && r.action === 'delete');
     const outside = await outsideUsers(args.kestra, deleted, state, args.settings.concurrency);
-    const repository = { flows: checked.model.flows, references: checked.references };
+    const repository = { flows: checked.model.flows, references: referencesOf(checked) };
     const graph = callGraph(repository, state, outside.users);
     const impact = withImpact(built, {
         ...graph,
@@ -17280,13 +17302,275 @@ function callSitesOf(args, targets) {
     return callSites(targets, args.calls, { repository, server });
 }
 
-function setCountOutputs(reporter, counts) {
-    reporter.setOutput('created', counts.create);
-    reporter.setOutput('updated', counts.update);
-    reporter.setOutput('deleted', counts.delete);
-    reporter.setOutput('unchanged', counts.unchanged);
-    reporter.setOutput('orphaned', counts.orphaned);
-    reporter.setOutput('drifted', counts.drifted);
+async function beginEnvironment(args) {
+    const { target, context, ports } = args;
+    if (!target.environment && !target.requireVerifiedIn)
+        return undefined;
+    const github = ports.deployments;
+    if (!github) {
+        throw new ConfigError(target.environment ? 'environment' : 'require-verified-in', 'GitHub deployments need the github-token input (the default, github.token, works)');
+    }
+    const verifiedIn = target.requireVerifiedIn;
+    if (verifiedIn) {
+        const history = await environmentHistory(github, verifiedIn, context.sha);
+        if (!isVerified(history, context.sha)) {
+            throw new DeployError(refusal(verifiedIn, context.sha, history));
+        }
+        ports.reporter.info(`Commit ${context.sha.slice(0, 7)} is verified in ${verifiedIn}.`);
+    }
+    const { environment } = target;
+    if (!environment)
+        return undefined;
+    const namespaces = [...args.checked.model.managedNamespaces].sort();
+    const [first] = namespaces;
+    const environmentUrl = first ? namespaceUrl(await args.kestra.uiBase(), first) : undefined;
+    const id = await github.create({
+        sha: context.sha,
+        environment,
+        transient: target.transientEnvironment,
+        description: ports.edge.text(`Kestra deploy of ${context.sha.slice(0, 7)}`),
+        payload: {
+            kestra: { server: args.kestra.target.server, tenant: args.kestra.target.tenant, namespaces }
+        }
+    });
+    const run = environmentRun({ github, environment, id, environmentUrl, context, ports });
+    await run.status({ state: 'in_progress', description: 'Deploying to Kestra.' });
+    return run;
+}
+function environmentRun(run) {
+    const { github, environment, id, environmentUrl, context, ports } = run;
+    const status = async (state) => {
+        await github.addStatus(id, {
+            ...state,
+            description: ports.edge.text(state.description),
+            environmentUrl,
+            logUrl: runUrl(context)
+        });
+        ports.reporter.info(`GitHub deployment ${id} to ${environment}: ${state.state}.`);
+    };
+    return {
+        status,
+        async finish(result, smokeFailed) {
+            const wrote = result.resources.some((r) => WRITTEN.has(r.result));
+            try {
+                const previous = wrote
+                    ? undefined
+                    : await previousVerdict(github, environment, context.sha, id);
+                const outcome = finalStatus({ status: result.status, wrote, smokeFailed, previous });
+                if (outcome.state !== 'success' && !wrote && previous === 'failure') {
+                    ports.reporter.warning(`GitHub deployment to ${environment} recorded as failure: ${outcome.description}`);
+                }
+                await status(outcome);
+            }
+            catch (error) {
+                ports.reporter.warning(`The GitHub deployment to ${environment} could not be completed: ${errorMessage(error)}`);
+            }
+            try {
+                return environmentsTable(await environmentRows(github), (sha) => `${context.serverUrl}/${context.owner}/${context.repo}/commit/${sha}`);
+            }
+            catch (error) {
+                ports.reporter.warning(`The environments table could not be read: ${errorMessage(error)}`);
+                return '';
+            }
+        },
+        async fail(message) {
+            try {
+                await status({ state: 'failure', description: `Not deployed: ${message}` });
+            }
+            catch (error) {
+                ports.reporter.warning(`The GitHub deployment to ${environment} could not be marked failed: ${errorMessage(error)}`);
+            }
+        }
+    };
+}
+async function previousVerdict(github, environment, sha, current) {
+    for (const deployment of await github.deployments({ environment, sha }, 10)) {
+        if (deployment.id === current)
+            continue;
+        const verdict = verdictOf$1(await github.statuses(deployment.id));
+        if (verdict !== 'pending')
+            return verdict;
+    }
+    return undefined;
+}
+
+function renderReceipt(result, meta) {
+    const target = `commit ${commitText(meta.commit, meta.repositoryUrl)} to ${escapeText(meta.server)} (tenant ${escapeText(meta.tenant)}) at ${shownDate(meta.time) ?? escapeText(meta.time)}`;
+    const out = [];
+    if (result.status === 'refused') {
+        out.push(`Not deployed: ${target}. ${escapeText(result.refusal ?? '')}`);
+        return finish(out, result);
+    }
+    const rows = result.resources.filter((r) => isWrite(r.change));
+    const orphaned = result.resources.filter((r) => r.change.action === 'orphaned').length;
+    const summary = outcomeCounts(result.resources);
+    if (orphaned > 0)
+        summary.push(`${orphaned} orphaned (kept: delete is false)`);
+    const counts = summary.length > 0 ? summary.join(', ') : 'no resources';
+    if (result.status === 'nothing-to-do') {
+        out.push(`Nothing to change for ${target}: ${counts}.`);
+        return finish(out, result);
+    }
+    const verdict = result.status === 'failed' ? 'Deploy incomplete' : 'Deployed';
+    out.push(`${verdict}: ${target}: ${counts}.`, '', markdownTable(COLUMNS, rows));
+    if (result.status === 'failed') {
+        const applied = rows.filter((r) => WRITTEN.has(r.result) || r.result === 'unchanged');
+        const notApplied = rows.filter((r) => NOT_APPLIED.has(r.result));
+        const refused = notApplied
+            .filter((r) => r.bodyRefused)
+            .map((r) => escapeText(resourceName$1(r.change)));
+        out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName$1(r.change))} (${r.outcomeUnknown ? 'failed, its answer lost: Kestra may hold either version' : r.result})`).join(', ')}.`, '', ...(refused.length > 0
+            ? [`${limitBeforeRerun(refused, escapeTextWithCode(BODY_LIMIT_REMEDY))}.`, '']
+            : []), `${refused.length > 0 ? 'Then re-running' : 'Re-running'} the deploy ${meta.rolledBack ? RERUN_AFTER_ROLLBACK : RERUN_FINISHES}` +
+            (notApplied.some((r) => r.result === 'conflict')
+                ? '; conflicting resources changed on the server after the plan, so check those changes first: a re-run plans against them and overwrites them.'
+                : '.'));
+    }
+    return finish(out, result);
+}
+const RERUN_FINISHES = 'finishes the job: what was applied is unchanged now and is not written again';
+const RERUN_AFTER_ROLLBACK = 'plans again from the server as the rollback below left it, and writes whatever differs from this commit';
+const COLUMNS = [
+    { title: 'Resource', cell: (r) => escapeText(resourceName$1(r.change)) },
+    { title: 'Kind', cell: (r) => r.change.kind },
+    { title: 'Result', cell: (r) => r.result },
+    { title: 'Revision', cell: revision },
+    { title: 'Details', cell: (r) => escapeTextWithCode(r.message ?? '') }
+];
+function finish(out, result) {
+    if (result.warnings.length > 0) {
+        out.push('', '**Warnings:**', '', ...result.warnings.map((w) => `- ${escapeText(w)}`));
+    }
+    return out.join('\n') + '\n';
+}
+function revision({ change, result, revision }) {
+    if (change.kind !== 'flow')
+        return '';
+    const before = change.current?.revision;
+    if (result === 'created')
+        return `rev ${revision}`;
+    if (result === 'updated')
+        return `rev ${before} → ${revision}`;
+    if (result === 'deleted')
+        return `rev ${before} → deleted`;
+    const now = revision ?? before;
+    return now === undefined ? '' : `rev ${now}`;
+}
+function names(rows) {
+    return rows.length === 0
+        ? 'nothing'
+        : rows.map((r) => escapeText(resourceName$1(r.change))).join(', ');
+}
+
+async function reportNotDeployed(args, error) {
+    const { reporter, edge } = args.ports;
+    reporter.setOutput('deployed', false);
+    const headline = deployTitle('failed', 'nothing written', args.settings.commentKey);
+    const why = fence(edge.message(error.message));
+    await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n#### Not deployed\n\n${why}\n`);
+    await reportOnPullRequest(args, headline, `Not deployed:\n\n${why}`);
+}
+function receiptOf(args, result, rolledBack) {
+    const { context, ports } = args;
+    return renderReceipt(ports.edge.shown(result), {
+        rolledBack,
+        commit: context.sha,
+        time: ports.now().toISOString(),
+        ...args.kestra.target,
+        repositoryUrl: context.local
+            ? undefined
+            : repositoryUrl(context.serverUrl, context.owner, context.repo)
+    }).trimEnd();
+}
+function deployHeadline(result, after, commentKey) {
+    const rolledBack = after.rollback?.rolledBack;
+    const status = rolledBack === 'true'
+        ? 'rolled-back'
+        : rolledBack
+            ? 'rollback-incomplete'
+            : after.failure
+                ? 'failed'
+                : result.status;
+    const counts = result.status === 'refused'
+        ? 'nothing written: a newer commit is deployed'
+        : [...(after.failure ? ['a smoke run failed'] : []), ...outcomeCounts(result.resources)].join(', ');
+    return deployTitle(status, counts, commentKey);
+}
+function countResults(result, plan) {
+    const count = (outcome) => result.resources.filter((r) => r.result === outcome && r.change.action !== 'orphaned').length;
+    const { orphaned, drifted } = plan.counts;
+    const [create, update, remove] = [count('created'), count('updated'), count('deleted')];
+    return { create, update, delete: remove, unchanged: count('unchanged'), orphaned, drifted };
+}
+function failureSummary(result, rolledBack, local) {
+    const name = (r) => resourceKey(r.change);
+    const notApplied = result.resources.filter((r) => NOT_APPLIED.has(r.result));
+    const applied = result.resources.filter((r) => WRITTEN.has(r.result));
+    const refused = notApplied.filter((r) => r.bodyRefused).map(name);
+    const again = local ? 'run the deploy again (kestra-gitops deploy)' : 're-run the workflow';
+    const rerun = refused.length > 0 ? `${limitBeforeRerun(refused)}. Then ${again}` : upperFirst(again);
+    const to = rolledBack
+        ? 'deploy again from the server as the rollback left it'
+        : 'finish (applied resources are not written again)';
+    return [
+        `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. ${rerun} to ${to}.`,
+        ...notApplied.map((r) => `  ${r.result}: ${name(r)}${r.message ? ` — ${r.message}` : ''}`),
+        ...(applied.length > 0 ? ['Applied:', ...applied.map((r) => `  ${r.result}: ${name(r)}`)] : [])
+    ].join('\n');
+}
+function upperFirst(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+async function reportOnPullRequest(args, headline, receipt) {
+    const { ports, context, settings, target } = args;
+    if (context.eventName !== 'push' || !ports.github || !target.comment)
+        return;
+    try {
+        const pr = await ports.github.findMergedPullRequest(context.sha);
+        if (!pr)
+            return;
+        const marker = commentMarker(settings.commentKey);
+        const [comment] = (await ports.github.commentsByThisToken(pr, marker)).comments;
+        if (!comment)
+            return;
+        const body = upsertDeployedSection(comment.body, receipt, headline);
+        const outcome = await ports.github.updateComment(comment.id, body);
+        if (outcome.status === 'forbidden')
+            ports.reporter.warning(`The pull-request comment could not be updated: ${outcome.message}`);
+        else
+            ports.reporter.setOutput('comment-url', outcome.url);
+    }
+    catch (error) {
+        ports.reporter.warning(`The Deployed section could not be added to the pull-request comment: ${errorMessage(error)}`);
+    }
+}
+function writeLog(plan, reporter) {
+    const writes = plan.resources.filter(isWrite);
+    const pending = new Map();
+    for (const { namespace } of writes)
+        pending.set(namespace, (pending.get(namespace) ?? 0) + 1);
+    const results = new Map();
+    let done = 0;
+    return (result) => {
+        const { namespace } = result.change;
+        const own = results.get(namespace) ?? [];
+        own.push(result);
+        results.set(namespace, own);
+        done++;
+        reporter.progress(done < writes.length ? `Writing to Kestra: ${done} of ${writes.length}` : '');
+        if (own.length < (pending.get(namespace) ?? 0))
+            return;
+        reporter.group(`Writes to ${namespace}`);
+        for (const r of own)
+            reporter.info(describe(r));
+        reporter.endGroup(`${namespace}: ${outcomeCounts(own).join(', ')}`);
+        results.delete(namespace);
+    };
+}
+function describe({ change, result, revision, message }) {
+    const rev = revision === undefined ? '' : ` (revision ${revision})`;
+    const why = message === undefined ? '' : `: ${message}`;
+    return `${change.kind} ${resourceName$1(change)}: ${result}${rev}${why}`;
 }
 
 const PASSING = new Set(['SUCCESS', 'WARNING']);
@@ -17439,366 +17723,6 @@ function timedOut(lost, labels) {
     return `whether it started is unknown at the smoke timeout${lost ? ` (${lost})` : ''}: look for an execution labelled ${label}`;
 }
 
-async function applyMode(given) {
-    const args = {
-        ...given,
-        refs: flowDependencies(given.checked.references),
-        rollbackKinds: given.kinds.flatMap((kind) => (kind.rollback ? [kind.rollback] : []))
-    };
-    const { settings, ports, plan } = args;
-    const { reporter } = ports;
-    let environment;
-    let result;
-    try {
-        await checkReviewed(args);
-        environment = await beginEnvironment(args);
-        const finished = await finishStopped(args);
-        if (finished) {
-            await environment?.fail('a stopped rollback was finished instead; run the deploy again');
-            await reportOnPullRequest(args, finished.headline, finished.markdown);
-            return { failure: finished.failure };
-        }
-        result = await deploy(plan, await deployDeps(args));
-    }
-    catch (error) {
-        await environment?.fail(errorMessage(error));
-        if (error instanceof DeployError)
-            await reportNotDeployed(args, error);
-        throw error;
-    }
-    for (const warning of result.warnings)
-        reporter.warning(warning);
-    const after = await afterDeploy(args, result);
-    const environments = (await environment?.finish(result, after.failure !== undefined)) ?? '';
-    const rolledBack = after.rollback !== undefined;
-    const receipt = [receiptOf(args, result, rolledBack), ...after.markdown].join('\n\n');
-    setCountOutputs(reporter, countResults(result, plan));
-    reporter.setOutput('deployed', result.applied > 0);
-    const headline = deployHeadline(result, after, settings.commentKey);
-    await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n${DEPLOYED_HEADING}\n\n${receipt}\n${environments ? `\n${environments}\n` : ''}`);
-    await reportOnPullRequest(args, headline, receipt);
-    const rolled = { result, rolledBack, receipt };
-    if (result.status === 'refused') {
-        reporter.warning(result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.');
-        return rolled;
-    }
-    if (result.status === 'failed') {
-        const undone = after.rollback ? `\n${rollbackAccount(after.rollback)}` : '';
-        return {
-            ...rolled,
-            failure: failureSummary(result, rolledBack, args.context.local === true) + undone
-        };
-    }
-    if (!after.rollback)
-        reporter.info(`Deployed: ${result.applied} resource(s) written.`);
-    return { ...rolled, failure: after.failure };
-}
-async function checkReviewed(args) {
-    const { settings, target, context, ports, plan } = args;
-    const log = ports.reporter.info;
-    const reviewed = settings.reviewedPlan;
-    if (reviewed !== undefined) {
-        checkReviewedFingerprint({
-            plan,
-            context,
-            settings: settings.recorded,
-            reviewed,
-            shown: settings.shownPlan,
-            log
-        });
-    }
-    if (target.requireReviewedPlan && context.eventName === 'push') {
-        await checkReviewedPlan({
-            plan,
-            context,
-            settings: settings.recorded,
-            github: ports.github,
-            log,
-            commentKey: settings.commentKey
-        });
-    }
-}
-async function finishStopped(args) {
-    const early = args.checked.snapshot.rollbackRecords;
-    const namespaces = [
-        ...new Set([...args.checked.model.managedNamespaces, ...args.plan.namespaces])
-    ].sort();
-    let values;
-    try {
-        values =
-            early && sameNamespaces(early.namespaces, namespaces)
-                ? valueOfEnded(early.read)
-                : await readRollbackRecords(args.kestra, namespaces);
-    }
-    catch (error) {
-        throw new DeployError(`Nothing was deployed: ${errorMessage(error)}. Re-run once the server answers.`);
-    }
-    const reading = readRecords(values, args.rollbackKinds);
-    if (reading.unreadable)
-        throw new DeployError(reading.unreadable);
-    const stopped = reading.records;
-    if (stopped.size === 0)
-        return undefined;
-    return finishRollbacks(stopped, args);
-}
-async function deployDeps(args) {
-    const { settings, target, context, ports } = args;
-    return {
-        storedChecks: await args.checked.storedChecks,
-        contentFacts: args.checked.snapshot.state &&
-            contentFactsToStore(args.plan, args.checked.snapshot.state, args.checked.model.files),
-        api: args.kestra,
-        findings: args.findings,
-        refs: args.refs,
-        settings,
-        target,
-        kinds: args.kinds.flatMap((kind) => (kind.apply ? [kind.apply] : [])),
-        readDesiredFile: repositoryFileReader(args.checked.model),
-        managedNamespaces: args.checked.model.managedNamespaces,
-        commit: context.sha,
-        markers: args.checked.snapshot.markers,
-        repository: `${context.owner}/${context.repo}`,
-        isAncestor: ancestryChecker(context.workspace, ports.github),
-        log: ports.reporter.info,
-        onResult: writeLog(args.plan, ports.reporter),
-        beforeWrites: () => guardUnfinished(unfinishedGuard(args)),
-        confirmReused: () => confirmReusedChecks(args.checked.reused.flows, args.checked.reused.recheck)
-    };
-}
-async function reportNotDeployed(args, error) {
-    const { reporter, edge } = args.ports;
-    reporter.setOutput('deployed', false);
-    const headline = deployTitle('failed', 'nothing written', args.settings.commentKey);
-    const why = fence(edge.message(error.message));
-    await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n#### Not deployed\n\n${why}\n`);
-    await reportOnPullRequest(args, headline, `Not deployed:\n\n${why}`);
-}
-function receiptOf(args, result, rolledBack) {
-    const { context, ports } = args;
-    return renderReceipt(ports.edge.shown(result), {
-        rolledBack,
-        commit: context.sha,
-        time: ports.now().toISOString(),
-        ...args.kestra.target,
-        repositoryUrl: context.local
-            ? undefined
-            : repositoryUrl(context.serverUrl, context.owner, context.repo)
-    }).trimEnd();
-}
-function deployHeadline(result, after, commentKey) {
-    const rolledBack = after.rollback?.rolledBack;
-    const status = rolledBack === 'true'
-        ? 'rolled-back'
-        : rolledBack
-            ? 'rollback-incomplete'
-            : after.failure
-                ? 'failed'
-                : result.status;
-    const counts = result.status === 'refused'
-        ? 'nothing written: a newer commit is deployed'
-        : [...(after.failure ? ['a smoke run failed'] : []), ...outcomeCounts(result.resources)].join(', ');
-    return deployTitle(status, counts, commentKey);
-}
-function repositoryFileReader(model) {
-    const entries = new Map();
-    for (const entry of model.files) {
-        const key = fileKey(entry.namespace, entry.path);
-        if (!entries.has(key))
-            entries.set(key, entry);
-    }
-    return async (change) => {
-        const entry = entries.get(fileKey(change.namespace, change.path));
-        if (!entry)
-            throw new DeployError(`No repository file for ${change.namespace}:${change.path}`);
-        return WALK.readFileBytes(entry);
-    };
-}
-function flowDependencies(references) {
-    return references.map((ref) => ({
-        from: ref.fromFlow,
-        to: ref.kind === 'flow' ? flowKey(ref.namespace, ref.id) : fileKey(ref.namespace, ref.path)
-    }));
-}
-function countResults(result, plan) {
-    const count = (outcome) => result.resources.filter((r) => r.result === outcome && r.change.action !== 'orphaned').length;
-    const { orphaned, drifted } = plan.counts;
-    const [create, update, remove] = [count('created'), count('updated'), count('deleted')];
-    return { create, update, delete: remove, unchanged: count('unchanged'), orphaned, drifted };
-}
-function failureSummary(result, rolledBack, local) {
-    const name = (r) => resourceKey(r.change);
-    const notApplied = result.resources.filter((r) => NOT_APPLIED.has(r.result));
-    const applied = result.resources.filter((r) => WRITTEN.has(r.result));
-    const refused = notApplied.filter((r) => r.bodyRefused).map(name);
-    const again = local ? 'run the deploy again (kestra-gitops deploy)' : 're-run the workflow';
-    const rerun = refused.length > 0 ? `${limitBeforeRerun(refused)}. Then ${again}` : upperFirst(again);
-    const to = rolledBack
-        ? 'deploy again from the server as the rollback left it'
-        : 'finish (applied resources are not written again)';
-    return [
-        `Deploy incomplete: ${notApplied.length} resource(s) not applied, ${applied.length} applied. ${rerun} to ${to}.`,
-        ...notApplied.map((r) => `  ${r.result}: ${name(r)}${r.message ? ` — ${r.message}` : ''}`),
-        ...(applied.length > 0 ? ['Applied:', ...applied.map((r) => `  ${r.result}: ${name(r)}`)] : [])
-    ].join('\n');
-}
-function upperFirst(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
-async function reportOnPullRequest(args, headline, receipt) {
-    const { ports, context, settings, target } = args;
-    if (context.eventName !== 'push' || !ports.github || !target.comment)
-        return;
-    try {
-        const pr = await ports.github.findMergedPullRequest(context.sha);
-        if (!pr)
-            return;
-        const marker = commentMarker(settings.commentKey);
-        const [comment] = (await ports.github.commentsByThisToken(pr, marker)).comments;
-        if (!comment)
-            return;
-        const body = upsertDeployedSection(comment.body, receipt, headline);
-        const outcome = await ports.github.updateComment(comment.id, body);
-        if (outcome.status === 'forbidden')
-            ports.reporter.warning(`The pull-request comment could not be updated: ${outcome.message}`);
-        else
-            ports.reporter.setOutput('comment-url', outcome.url);
-    }
-    catch (error) {
-        ports.reporter.warning(`The Deployed section could not be added to the pull-request comment: ${errorMessage(error)}`);
-    }
-}
-function unfinishedGuard(args) {
-    const { settings, kestra, ports } = args;
-    const flows = args.plan.resources.filter((r) => r.kind === 'flow' && (r.action === 'update' || r.action === 'delete'));
-    return {
-        policy: settings.runningExecutions,
-        timeoutSeconds: settings.runningExecutionsTimeoutSeconds,
-        flows,
-        read: () => readUnfinished(kestra, flows),
-        log: ports.reporter.info,
-        sleep: (ms) => setTimeout$1(ms),
-        now: () => ports.now().getTime()
-    };
-}
-async function beginEnvironment(args) {
-    const { target, context, ports } = args;
-    if (!target.environment && !target.requireVerifiedIn)
-        return undefined;
-    const github = ports.deployments;
-    if (!github) {
-        throw new ConfigError(target.environment ? 'environment' : 'require-verified-in', 'GitHub deployments need the github-token input (the default, github.token, works)');
-    }
-    const verifiedIn = target.requireVerifiedIn;
-    if (verifiedIn) {
-        const history = await environmentHistory(github, verifiedIn, context.sha);
-        if (!isVerified(history, context.sha)) {
-            throw new DeployError(refusal(verifiedIn, context.sha, history));
-        }
-        ports.reporter.info(`Commit ${context.sha.slice(0, 7)} is verified in ${verifiedIn}.`);
-    }
-    const { environment } = target;
-    if (!environment)
-        return undefined;
-    const namespaces = [...args.checked.model.managedNamespaces].sort();
-    const [first] = namespaces;
-    const environmentUrl = first ? namespaceUrl(await args.kestra.uiBase(), first) : undefined;
-    const id = await github.create({
-        sha: context.sha,
-        environment,
-        transient: target.transientEnvironment,
-        description: ports.edge.text(`Kestra deploy of ${context.sha.slice(0, 7)}`),
-        payload: {
-            kestra: { server: args.kestra.target.server, tenant: args.kestra.target.tenant, namespaces }
-        }
-    });
-    const run = environmentRun({ github, environment, id, environmentUrl, context, ports });
-    await run.status({ state: 'in_progress', description: 'Deploying to Kestra.' });
-    return run;
-}
-function environmentRun(run) {
-    const { github, environment, id, environmentUrl, context, ports } = run;
-    const status = async (state) => {
-        await github.addStatus(id, {
-            ...state,
-            description: ports.edge.text(state.description),
-            environmentUrl,
-            logUrl: runUrl(context)
-        });
-        ports.reporter.info(`GitHub deployment ${id} to ${environment}: ${state.state}.`);
-    };
-    return {
-        status,
-        async finish(result, smokeFailed) {
-            const wrote = result.resources.some((r) => WRITTEN.has(r.result));
-            try {
-                const previous = wrote
-                    ? undefined
-                    : await previousVerdict(github, environment, context.sha, id);
-                const outcome = finalStatus({ status: result.status, wrote, smokeFailed, previous });
-                if (outcome.state !== 'success' && !wrote && previous === 'failure') {
-                    ports.reporter.warning(`GitHub deployment to ${environment} recorded as failure: ${outcome.description}`);
-                }
-                await status(outcome);
-            }
-            catch (error) {
-                ports.reporter.warning(`The GitHub deployment to ${environment} could not be completed: ${errorMessage(error)}`);
-            }
-            try {
-                return environmentsTable(await environmentRows(github), (sha) => `${context.serverUrl}/${context.owner}/${context.repo}/commit/${sha}`);
-            }
-            catch (error) {
-                ports.reporter.warning(`The environments table could not be read: ${errorMessage(error)}`);
-                return '';
-            }
-        },
-        async fail(message) {
-            try {
-                await status({ state: 'failure', description: `Not deployed: ${message}` });
-            }
-            catch (error) {
-                ports.reporter.warning(`The GitHub deployment to ${environment} could not be marked failed: ${errorMessage(error)}`);
-            }
-        }
-    };
-}
-async function previousVerdict(github, environment, sha, current) {
-    for (const deployment of await github.deployments({ environment, sha }, 10)) {
-        if (deployment.id === current)
-            continue;
-        const verdict = verdictOf$2(await github.statuses(deployment.id));
-        if (verdict !== 'pending')
-            return verdict;
-    }
-    return undefined;
-}
-function writeLog(plan, reporter) {
-    const writes = plan.resources.filter(isWrite);
-    const pending = new Map();
-    for (const { namespace } of writes)
-        pending.set(namespace, (pending.get(namespace) ?? 0) + 1);
-    const results = new Map();
-    let done = 0;
-    return (result) => {
-        const { namespace } = result.change;
-        const own = results.get(namespace) ?? [];
-        own.push(result);
-        results.set(namespace, own);
-        done++;
-        reporter.progress(done < writes.length ? `Writing to Kestra: ${done} of ${writes.length}` : '');
-        if (own.length < (pending.get(namespace) ?? 0))
-            return;
-        reporter.group(`Writes to ${namespace}`);
-        for (const r of own)
-            reporter.info(describe(r));
-        reporter.endGroup(`${namespace}: ${outcomeCounts(own).join(', ')}`);
-        results.delete(namespace);
-    };
-}
-function describe({ change, result, revision, message }) {
-    const rev = revision === undefined ? '' : ` (revision ${revision})`;
-    const why = message === undefined ? '' : `: ${message}`;
-    return `${change.kind} ${resourceName$1(change)}: ${result}${rev}${why}`;
-}
 async function afterDeploy(args, result) {
     const { ports } = args;
     const wrote = result.resources.some((r) => WRITTEN.has(r.result));
@@ -17914,6 +17838,222 @@ function combined(outcomes) {
     if (outcomes.every((o) => o === 'true'))
         return 'true';
     return outcomes.every((o) => o === 'false') ? 'false' : 'partial';
+}
+async function finishStopped(args) {
+    const early = args.checked.snapshot.rollbackRecords;
+    const namespaces = [
+        ...new Set([...args.checked.model.managedNamespaces, ...args.plan.namespaces])
+    ].sort();
+    let values;
+    try {
+        values =
+            early && sameNamespaces(early.namespaces, namespaces)
+                ? valueOfEnded(early.read)
+                : await readRollbackRecords(args.kestra, namespaces);
+    }
+    catch (error) {
+        throw new DeployError(`Nothing was deployed: ${errorMessage(error)}. Re-run once the server answers.`);
+    }
+    const reading = readRecords(values, args.rollbackKinds);
+    if (reading.unreadable)
+        throw new DeployError(reading.unreadable);
+    const stopped = reading.records;
+    if (stopped.size === 0)
+        return undefined;
+    return finishRollbacks(stopped, args);
+}
+
+async function applyMode(given) {
+    const args = {
+        ...given,
+        refs: flowDependencies(referencesOf(given.checked)),
+        rollbackKinds: given.kinds.flatMap((kind) => (kind.rollback ? [kind.rollback] : []))
+    };
+    const { settings, ports, plan } = args;
+    const { reporter } = ports;
+    let environment;
+    let result;
+    try {
+        await checkReviewed(args);
+        environment = await beginEnvironment(args);
+        const finished = await finishStopped(args);
+        if (finished) {
+            await environment?.fail('a stopped rollback was finished instead; run the deploy again');
+            await reportOnPullRequest(args, finished.headline, finished.markdown);
+            return { failure: finished.failure };
+        }
+        result = await deploy(plan, await deployDeps(args));
+    }
+    catch (error) {
+        await environment?.fail(errorMessage(error));
+        if (error instanceof DeployError)
+            await reportNotDeployed(args, error);
+        throw error;
+    }
+    for (const warning of result.warnings)
+        reporter.warning(warning);
+    const after = await afterDeploy(args, result);
+    const environments = (await environment?.finish(result, after.failure !== undefined)) ?? '';
+    const rolledBack = after.rollback !== undefined;
+    const receipt = [receiptOf(args, result, rolledBack), ...after.markdown].join('\n\n');
+    setCountOutputs(reporter, countResults(result, plan));
+    reporter.setOutput('deployed', result.applied > 0);
+    const headline = deployHeadline(result, after, settings.commentKey);
+    await reporter.writeSummary(`${withHeadline(args.summary, headline)}\n\n${DEPLOYED_HEADING}\n\n${receipt}\n${environments ? `\n${environments}\n` : ''}`);
+    await reportOnPullRequest(args, headline, receipt);
+    const rolled = { result, rolledBack, receipt };
+    if (result.status === 'refused') {
+        reporter.warning(result.refusal ?? 'Nothing was deployed: this commit is older than the one already deployed.');
+        return rolled;
+    }
+    if (result.status === 'failed') {
+        const undone = after.rollback ? `\n${rollbackAccount(after.rollback)}` : '';
+        return {
+            ...rolled,
+            failure: failureSummary(result, rolledBack, args.context.local === true) + undone
+        };
+    }
+    if (!after.rollback)
+        reporter.info(`Deployed: ${result.applied} resource(s) written.`);
+    return { ...rolled, failure: after.failure };
+}
+async function checkReviewed(args) {
+    const { settings, target, context, ports, plan } = args;
+    const log = ports.reporter.info;
+    const reviewed = settings.reviewedPlan;
+    if (reviewed !== undefined) {
+        checkReviewedFingerprint({
+            plan,
+            context,
+            settings: settings.recorded,
+            reviewed,
+            shown: settings.shownPlan,
+            log
+        });
+    }
+    if (target.requireReviewedPlan && context.eventName === 'push') {
+        await checkReviewedPlan({
+            plan,
+            context,
+            settings: settings.recorded,
+            github: ports.github,
+            log,
+            commentKey: settings.commentKey
+        });
+    }
+}
+async function deployDeps(args) {
+    const { settings, target, context, ports } = args;
+    return {
+        storedChecks: await checksToStoreOf(args.checked),
+        contentFacts: args.checked.snapshot.state &&
+            contentFactsToStore(args.plan, args.checked.snapshot.state, args.checked.model.files),
+        api: args.kestra,
+        findings: args.findings,
+        refs: args.refs,
+        settings,
+        target,
+        kinds: args.kinds.flatMap((kind) => (kind.apply ? [kind.apply] : [])),
+        readDesiredFile: repositoryFileReader(args.checked.model),
+        managedNamespaces: args.checked.model.managedNamespaces,
+        commit: context.sha,
+        markers: args.checked.snapshot.markers,
+        repository: `${context.owner}/${context.repo}`,
+        isAncestor: ancestryChecker(context.workspace, ports.github),
+        log: ports.reporter.info,
+        onResult: writeLog(args.plan, ports.reporter),
+        beforeWrites: () => guardUnfinished(unfinishedGuard(args)),
+        confirmReused: () => confirmReused(args.checked)
+    };
+}
+function repositoryFileReader(model) {
+    const entries = new Map();
+    for (const entry of model.files) {
+        const key = fileKey(entry.namespace, entry.path);
+        if (!entries.has(key))
+            entries.set(key, entry);
+    }
+    return async (change) => {
+        const entry = entries.get(fileKey(change.namespace, change.path));
+        if (!entry)
+            throw new DeployError(`No repository file for ${change.namespace}:${change.path}`);
+        return WALK.readFileBytes(entry);
+    };
+}
+function flowDependencies(references) {
+    return references.map((ref) => ({
+        from: ref.fromFlow,
+        to: ref.kind === 'flow' ? flowKey(ref.namespace, ref.id) : fileKey(ref.namespace, ref.path)
+    }));
+}
+function unfinishedGuard(args) {
+    const { settings, kestra, ports } = args;
+    const flows = args.plan.resources.filter((r) => r.kind === 'flow' && (r.action === 'update' || r.action === 'delete'));
+    return {
+        policy: settings.runningExecutions,
+        timeoutSeconds: settings.runningExecutionsTimeoutSeconds,
+        flows,
+        read: () => readUnfinished(kestra, flows),
+        log: ports.reporter.info,
+        sleep: (ms) => setTimeout$1(ms),
+        now: () => ports.now().getTime()
+    };
+}
+
+const DRIFT_EVENTS = ['schedule', 'workflow_dispatch'];
+async function driftBranchOf(context, github) {
+    if (!DRIFT_EVENTS.includes(context.eventName)) {
+        throw new ConfigError('mode', `mode drift runs on schedule or workflow_dispatch, not on ${context.eventName}; start it from a scheduled workflow (docs/drift.md#when-it-runs)`);
+    }
+    const onBranch = context.ref?.startsWith('refs/heads/')
+        ? context.ref.slice('refs/heads/'.length)
+        : undefined;
+    const known = context.defaultBranch ?? (await github?.defaultBranch());
+    const branch = known ?? (context.eventName === 'schedule' ? onBranch : undefined);
+    if (!branch) {
+        throw new ConfigError('github-token', 'mode drift needs the repository’s default branch: pass a github-token that can read the repository');
+    }
+    if (context.ref && context.ref !== `refs/heads/${branch}`) {
+        throw new ConfigError('mode', `mode drift plans the default branch (${branch}), and this run is on ${context.ref}: run the workflow on ${branch}`);
+    }
+    return branch;
+}
+async function readServerFiles(kestra, items, state) {
+    const found = new Map();
+    for (const item of items) {
+        const { change } = item;
+        if (change.kind !== 'file' || item.kind === 'deleted-in-kestra' || change.previous)
+            continue;
+        const kept = state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes;
+        const bytes = kept ?? (await kestra.getFile(change.namespace, change.path));
+        if (bytes)
+            found.set(item.name, bytes);
+    }
+    return found;
+}
+async function readCommitPaths(workspace, sha) {
+    const paths = await readClosing(GitTree.open(workspace, sha, '.'), async (tree) => tree.blobs);
+    return new Set(paths?.keys());
+}
+async function ignoredPaths(workspace, sha, root, paths) {
+    const ignored = new Map();
+    if (paths.length === 0)
+        return ignored;
+    await readClosing(GitTree.open(workspace, sha, root), async (tree) => {
+        const rules = new IgnoreRules(tree);
+        const under = tree.rootRel === '' ? '' : `${tree.rootRel}/`;
+        for (const path of paths) {
+            if (!path.startsWith(under))
+                continue;
+            const rule = await rules.pathExcludedBy(path.slice(under.length));
+            if (rule === undefined)
+                continue;
+            ignored.set(path, rule === 'fixed' || rule.file === undefined
+                ? 'the layout never reads that name'
+                : `${rule.file} line ${rule.line} (${rule.pattern}) leaves it out of what the layout reads`);
+        }
+    });
+    return ignored;
 }
 
 const KIND_TEXT = {
@@ -18243,6 +18383,217 @@ function readBackOf(settings, layout, rootRel, fileFolders = []) {
     };
 }
 
+const SUMMARY_DRIFT_BUDGET = 300_000;
+const WARNING_NAMES = 10;
+async function driftMode(args) {
+    const { settings, ports, plan } = args;
+    const { reporter } = ports;
+    const items = driftedResources(plan, args.checked.snapshot.state ?? new Map(), args.kinds.map((kind) => kind.decide));
+    setCountOutputs(reporter, plan.counts);
+    reporter.setOutput('has-changes', items.length > 0);
+    reporter.setOutput('deployed', false);
+    if (items.length > 0)
+        reporter.warning(driftWarning(items, args.branch));
+    else
+        reporter.info(`No drift: Kestra matches ${args.branch} at ${args.context.sha.slice(0, 7)}.`);
+    if (settings.driftAction === 'revert' && items.length > 0) {
+        if (!settings.dryRun)
+            return revert(args, items);
+        reporter.info('dry-run: the drift is reported, not reverted (nothing is written to Kestra).');
+    }
+    let pulled = {};
+    let pullFailure;
+    if (settings.driftAction === 'pull-request') {
+        pulled = await pullRequest(args, items).catch((error) => {
+            pullFailure = `The drift pull request could not be written: ${errorMessage(error)}. Re-run the workflow to finish it.`;
+            return {};
+        });
+    }
+    const reported = items.map((item) => {
+        const reason = pulled.notBroughtBack?.get(item.name);
+        return reason === undefined ? item : { ...item, note: `not brought back: ${reason}` };
+    });
+    const report = reportInput(args, reported, { pullRequestUrl: pulled.url });
+    await reporter.writeSummary(`${args.summary}\n\n${driftSummarySection(report, SUMMARY_DRIFT_BUDGET)}\n`);
+    await keepIssue(args, report, false);
+    return { failure: pullFailure ?? driftFailure(args, items) };
+}
+async function revert(args, items) {
+    const action = `drift-action: revert — Git (${args.branch} at ${args.context.sha.slice(0, 7)}) is deployed over the drift, under every deploy guard.`;
+    const before = reportInput(args, items, { action });
+    const summary = `${args.summary}\n\n${driftSummarySection(before, SUMMARY_DRIFT_BUDGET)}`;
+    let applied;
+    try {
+        applied = await applyMode({ ...args, summary });
+    }
+    catch (error) {
+        const remaining = remainingDrift(items, { refused: errorMessage(error) });
+        await keepIssue(args, reportInput(args, remaining, { action }), false);
+        throw error;
+    }
+    const remaining = remainingDrift(items, {
+        resources: applied.result?.resources,
+        rolledBack: applied.rolledBack,
+        ...(applied.result?.status === 'refused' && {
+            refused: applied.result.refusal ?? 'a newer commit is deployed'
+        })
+    });
+    await keepIssue(args, reportInput(args, remaining, { action }), remaining.length === 0);
+    return { failure: applied.failure ?? driftFailure(args, remaining) };
+}
+async function keepIssue(args, report, reverted) {
+    const { ports, settings } = args;
+    const github = ports.drift;
+    if (!github) {
+        ports.reporter.warning('No github-token: the drift issue was not written (the job summary has the drift).');
+        return;
+    }
+    const marker = driftMarker(settings.commentKey);
+    const outcome = report.items.length > 0
+        ? await github.keepIssue({
+            marker,
+            label: DRIFT_LABEL,
+            title: driftTitle(report),
+            body: driftIssueBody(report)
+        })
+        : await github.closeIssue(marker, DRIFT_LABEL, goneComment(args, reverted));
+    if (!outcome)
+        return;
+    if (outcome.status === 'forbidden') {
+        ports.reporter.warning(`The drift issue could not be written: ${outcome.message}`);
+        return;
+    }
+    ports.edge.learn([outcome.url]);
+    ports.reporter.info(`Drift issue ${outcome.status}: ${outcome.url}`);
+}
+async function pullRequest(args, items) {
+    const github = args.ports.drift;
+    if (!github)
+        return {};
+    if (items.length === 0) {
+        const branch = driftBranch(args.settings.commentKey);
+        const closed = await github.closePullRequest(branch, goneComment(args, false), driftCommitTrailer(args.settings.commentKey));
+        if (closed?.status === 'forbidden')
+            args.ports.reporter.warning(closed.message);
+        else if (closed?.status === 'foreign') {
+            args.ports.reporter.warning(`The drift is gone, but the branch ${branch} of pull request ${closed.url} holds commits that the action did not write: the pull request is left open. Merge or close it.`);
+        }
+        else if (closed)
+            args.ports.reporter.info(`Drift pull request closed: ${closed.url}`);
+        return {};
+    }
+    const tree = await pullRequestTree(args, items);
+    for (const missing of tree.notBroughtBack) {
+        args.ports.reporter.info(`Not brought back: ${missing.name} — ${missing.reason}`);
+    }
+    const notBroughtBack = new Map(tree.notBroughtBack.map((n) => [n.name, n.reason]));
+    const url = await writePullRequest(args, github, items, tree);
+    return { ...(url !== undefined && { url }), notBroughtBack };
+}
+async function pullRequestTree(args, items) {
+    const { ports, settings, context, checked } = args;
+    const [serverFiles, committed] = await Promise.all([
+        readServerFiles(args.kestra, items, checked.snapshot.state ?? new Map()),
+        readCommitPaths(context.workspace, context.sha)
+    ]);
+    const { model } = checked;
+    const placed = driftTree({
+        items,
+        serverFiles,
+        holdsCredential: (bytes) => ports.edge.holdsCredential(bytes),
+        kinds: args.kinds.map((kind) => kind.decide),
+        shape: {
+            layout: model.layout.layout,
+            rootRel: model.rootRel,
+            namespace: settings.namespace,
+            mappings: [
+                ...settings.namespaceFiles,
+                ...(model.layout.fileFolders ?? []).map((folder) => ({ ...folder, prefix: '' }))
+            ],
+            flowFiles: model.flows.flatMap((f) => !f.notAFlow && f.namespace ? [{ file: f.file, namespace: f.namespace }] : []),
+            paths: new Set([
+                ...committed,
+                ...model.flows.map((f) => f.file),
+                ...model.files.map((f) => f.file)
+            ]),
+            readBack: readBackOf(settings, model.layout.layout, model.rootRel, model.layout.fileFolders)
+        }
+    });
+    const written = placed.writes.flatMap((write) => (write.content ? [write.path] : []));
+    const ignored = await ignoredPaths(context.workspace, context.sha, settings.root, written);
+    return withoutIgnored(placed, ignored);
+}
+async function writePullRequest(args, github, items, tree) {
+    const { ports, settings, context } = args;
+    const branch = driftBranch(settings.commentKey);
+    const written = await github.writeBranch({
+        name: branch,
+        base: context.sha,
+        message: `Bring back the edits made in Kestra (${tree.writes.length} file(s))`,
+        trailer: driftCommitTrailer(settings.commentKey),
+        writes: tree.writes
+    });
+    if (written.status === 'forbidden' || written.status === 'foreign') {
+        ports.reporter.warning(written.status === 'forbidden'
+            ? written.message
+            : `The drift branch ${branch} has commits that the action did not write: it is left as it is. Merge or close its pull request, or delete the branch, and the next run writes it again.`);
+        return undefined;
+    }
+    if (written.status === 'empty') {
+        ports.reporter.info('Nothing of the drift can be brought back to the repository: no pull request.');
+        return undefined;
+    }
+    ports.reporter.info(`Drift branch ${branch}: ${written.status} (${written.sha.slice(0, 7)}).`);
+    const pull = await github.keepPullRequest({
+        head: branch,
+        base: args.branch,
+        title: driftPullTitle({ commentKey: settings.commentKey }),
+        body: driftPullBody({
+            ...reportInput(args, items, {}),
+            writes: tree.writes,
+            notBroughtBack: ports.edge.shown(tree.notBroughtBack)
+        })
+    });
+    if (pull.status === 'forbidden') {
+        ports.reporter.warning(pull.message);
+        return undefined;
+    }
+    ports.edge.learn([pull.url]);
+    ports.reporter.info(`Drift pull request ${pull.status}: ${pull.url}`);
+    return pull.url;
+}
+function reportInput(args, items, extra) {
+    const { settings, context, ports } = args;
+    return {
+        commentKey: settings.commentKey,
+        ...args.kestra.target,
+        branch: args.branch,
+        commit: context.sha,
+        items: ports.edge.shown(items.map(({ change, ...item }) => ({
+            ...item,
+            resourceKind: change.kind,
+            ...(change.file !== undefined && { file: change.file })
+        }))),
+        ...extra,
+        runUrl: runUrl(context),
+        checkedAt: ports.now().toISOString()
+    };
+}
+function goneComment(args, reverted) {
+    const { branch, context } = args;
+    return driftGoneComment({ branch, commit: context.sha, reverted, runUrl: runUrl(context) });
+}
+function driftWarning(items, branch) {
+    const names = items.slice(0, WARNING_NAMES).map((item) => item.name);
+    const more = items.length > WARNING_NAMES ? `, and ${items.length - WARNING_NAMES} more` : '';
+    return `Kestra drift: ${items.length} resource(s) differ from ${branch} (changed outside Git): ${names.join(', ')}${more}.`;
+}
+function driftFailure(args, items) {
+    if (args.settings.failOn !== 'warning' || items.length === 0)
+        return undefined;
+    return `Kestra drift: ${items.length} resource(s) differ from ${args.branch}, and fail-on is warning. Bring the edits back to Git or deploy Git over them (drift-action).`;
+}
+
 function suggestedChanges(input) {
     const found = [...fixSuggestions(input), ...rewriteSuggestions(input)]
         .filter((s) => onChangedLines(s, input.changed))
@@ -18567,9 +18918,9 @@ async function execute(settings, target, context, ports, reads) {
 }
 async function withoutPlan(run) {
     const { work, settings, context, ports, checked, upgrade } = run;
-    const { listings } = checked.snapshot;
+    const listings = listingsOf(checked);
     const named = listings
-        ? reviewNames({ names: checked.names, defined: checked.defined, listings, everyFlow: true }, [], ports.reporter).findings
+        ? reviewNames({ names: namesOf(checked), defined: checked.defined, listings, everyFlow: true }, [], ports.reporter).findings
         : [];
     const findings = [...checked.findings, ...named].sort(compareFindings);
     const report = { ...run.report, findings };
@@ -18605,7 +18956,7 @@ async function reportOf(run) {
     const { settings, context, work, kestra, checked, ports } = run;
     const flows = checked.model.flows;
     const servers = { kestra, upgradeServer: ports.upgradeServer };
-    const upgrade = await upgradeReadiness(settings, work, flows, servers, checked.flowChecks);
+    const upgrade = await upgradeReadiness(settings, work, flows, servers, fileChecksOf(checked));
     const kestraUi = kestra && checked.snapshot.state ? await kestra.uiBase() : undefined;
     const report = {
         mode: work.mode,
@@ -18630,216 +18981,6 @@ async function reportOf(run) {
     if (suggesting)
         report.suggestions = suggesting.report;
     return { report, upgrade, suggesting };
-}
-const SUMMARY_DRIFT_BUDGET = 300_000;
-const WARNING_NAMES = 10;
-async function driftMode(args) {
-    const { settings, ports, plan } = args;
-    const { reporter } = ports;
-    const items = driftedResources(plan, args.checked.snapshot.state ?? new Map(), args.kinds.map((kind) => kind.decide));
-    setCountOutputs(reporter, plan.counts);
-    reporter.setOutput('has-changes', items.length > 0);
-    reporter.setOutput('deployed', false);
-    if (items.length > 0)
-        reporter.warning(driftWarning(items, args.branch));
-    else
-        reporter.info(`No drift: Kestra matches ${args.branch} at ${args.context.sha.slice(0, 7)}.`);
-    if (settings.driftAction === 'revert' && items.length > 0) {
-        if (!settings.dryRun)
-            return revert(args, items);
-        reporter.info('dry-run: the drift is reported, not reverted (nothing is written to Kestra).');
-    }
-    let pulled = {};
-    let pullFailure;
-    if (settings.driftAction === 'pull-request') {
-        pulled = await pullRequest(args, items).catch((error) => {
-            pullFailure = `The drift pull request could not be written: ${errorMessage(error)}. Re-run the workflow to finish it.`;
-            return {};
-        });
-    }
-    const reported = items.map((item) => {
-        const reason = pulled.notBroughtBack?.get(item.name);
-        return reason === undefined ? item : { ...item, note: `not brought back: ${reason}` };
-    });
-    const report = reportInput(args, reported, { pullRequestUrl: pulled.url });
-    await reporter.writeSummary(`${args.summary}\n\n${driftSummarySection(report, SUMMARY_DRIFT_BUDGET)}\n`);
-    await keepIssue(args, report, false);
-    return { failure: pullFailure ?? driftFailure(args, items) };
-}
-async function revert(args, items) {
-    const action = `drift-action: revert — Git (${args.branch} at ${args.context.sha.slice(0, 7)}) is deployed over the drift, under every deploy guard.`;
-    const before = reportInput(args, items, { action });
-    const summary = `${args.summary}\n\n${driftSummarySection(before, SUMMARY_DRIFT_BUDGET)}`;
-    let applied;
-    try {
-        applied = await applyMode({ ...args, summary });
-    }
-    catch (error) {
-        const remaining = remainingDrift(items, { refused: errorMessage(error) });
-        await keepIssue(args, reportInput(args, remaining, { action }), false);
-        throw error;
-    }
-    const remaining = remainingDrift(items, {
-        resources: applied.result?.resources,
-        rolledBack: applied.rolledBack,
-        ...(applied.result?.status === 'refused' && {
-            refused: applied.result.refusal ?? 'a newer commit is deployed'
-        })
-    });
-    await keepIssue(args, reportInput(args, remaining, { action }), remaining.length === 0);
-    return { failure: applied.failure ?? driftFailure(args, remaining) };
-}
-async function keepIssue(args, report, reverted) {
-    const { ports, settings } = args;
-    const github = ports.drift;
-    if (!github) {
-        ports.reporter.warning('No github-token: the drift issue was not written (the job summary has the drift).');
-        return;
-    }
-    const marker = driftMarker(settings.commentKey);
-    const outcome = report.items.length > 0
-        ? await github.keepIssue({
-            marker,
-            label: DRIFT_LABEL,
-            title: driftTitle(report),
-            body: driftIssueBody(report)
-        })
-        : await github.closeIssue(marker, DRIFT_LABEL, goneComment(args, reverted));
-    if (!outcome)
-        return;
-    if (outcome.status === 'forbidden') {
-        ports.reporter.warning(`The drift issue could not be written: ${outcome.message}`);
-        return;
-    }
-    ports.edge.learn([outcome.url]);
-    ports.reporter.info(`Drift issue ${outcome.status}: ${outcome.url}`);
-}
-async function pullRequest(args, items) {
-    const github = args.ports.drift;
-    if (!github)
-        return {};
-    if (items.length === 0) {
-        const branch = driftBranch(args.settings.commentKey);
-        const closed = await github.closePullRequest(branch, goneComment(args, false), driftCommitTrailer(args.settings.commentKey));
-        if (closed?.status === 'forbidden')
-            args.ports.reporter.warning(closed.message);
-        else if (closed?.status === 'foreign') {
-            args.ports.reporter.warning(`The drift is gone, but the branch ${branch} of pull request ${closed.url} holds commits that the action did not write: the pull request is left open. Merge or close it.`);
-        }
-        else if (closed)
-            args.ports.reporter.info(`Drift pull request closed: ${closed.url}`);
-        return {};
-    }
-    const tree = await pullRequestTree(args, items);
-    for (const missing of tree.notBroughtBack) {
-        args.ports.reporter.info(`Not brought back: ${missing.name} — ${missing.reason}`);
-    }
-    const notBroughtBack = new Map(tree.notBroughtBack.map((n) => [n.name, n.reason]));
-    const url = await writePullRequest(args, github, items, tree);
-    return { ...(url !== undefined && { url }), notBroughtBack };
-}
-async function pullRequestTree(args, items) {
-    const { ports, settings, context, checked } = args;
-    const [serverFiles, committed] = await Promise.all([
-        readServerFiles(args.kestra, items, checked.snapshot.state ?? new Map()),
-        readCommitPaths(context.workspace, context.sha)
-    ]);
-    const { model } = checked;
-    const placed = driftTree({
-        items,
-        serverFiles,
-        holdsCredential: (bytes) => ports.edge.holdsCredential(bytes),
-        kinds: args.kinds.map((kind) => kind.decide),
-        shape: {
-            layout: model.layout.layout,
-            rootRel: model.rootRel,
-            namespace: settings.namespace,
-            mappings: [
-                ...settings.namespaceFiles,
-                ...(model.layout.fileFolders ?? []).map((folder) => ({ ...folder, prefix: '' }))
-            ],
-            flowFiles: model.flows.flatMap((f) => !f.notAFlow && f.namespace ? [{ file: f.file, namespace: f.namespace }] : []),
-            paths: new Set([
-                ...committed,
-                ...model.flows.map((f) => f.file),
-                ...model.files.map((f) => f.file)
-            ]),
-            readBack: readBackOf(settings, model.layout.layout, model.rootRel, model.layout.fileFolders)
-        }
-    });
-    const written = placed.writes.flatMap((write) => (write.content ? [write.path] : []));
-    const ignored = await ignoredPaths(context.workspace, context.sha, settings.root, written);
-    return withoutIgnored(placed, ignored);
-}
-async function writePullRequest(args, github, items, tree) {
-    const { ports, settings, context } = args;
-    const branch = driftBranch(settings.commentKey);
-    const written = await github.writeBranch({
-        name: branch,
-        base: context.sha,
-        message: `Bring back the edits made in Kestra (${tree.writes.length} file(s))`,
-        trailer: driftCommitTrailer(settings.commentKey),
-        writes: tree.writes
-    });
-    if (written.status === 'forbidden' || written.status === 'foreign') {
-        ports.reporter.warning(written.status === 'forbidden'
-            ? written.message
-            : `The drift branch ${branch} has commits that the action did not write: it is left as it is. Merge or close its pull request, or delete the branch, and the next run writes it again.`);
-        return undefined;
-    }
-    if (written.status === 'empty') {
-        ports.reporter.info('Nothing of the drift can be brought back to the repository: no pull request.');
-        return undefined;
-    }
-    ports.reporter.info(`Drift branch ${branch}: ${written.status} (${written.sha.slice(0, 7)}).`);
-    const pull = await github.keepPullRequest({
-        head: branch,
-        base: args.branch,
-        title: driftPullTitle({ commentKey: settings.commentKey }),
-        body: driftPullBody({
-            ...reportInput(args, items, {}),
-            writes: tree.writes,
-            notBroughtBack: ports.edge.shown(tree.notBroughtBack)
-        })
-    });
-    if (pull.status === 'forbidden') {
-        ports.reporter.warning(pull.message);
-        return undefined;
-    }
-    ports.edge.learn([pull.url]);
-    ports.reporter.info(`Drift pull request ${pull.status}: ${pull.url}`);
-    return pull.url;
-}
-function reportInput(args, items, extra) {
-    const { settings, context, ports } = args;
-    return {
-        commentKey: settings.commentKey,
-        ...args.kestra.target,
-        branch: args.branch,
-        commit: context.sha,
-        items: ports.edge.shown(items.map(({ change, ...item }) => ({
-            ...item,
-            resourceKind: change.kind,
-            ...(change.file !== undefined && { file: change.file })
-        }))),
-        ...extra,
-        runUrl: runUrl(context),
-        checkedAt: ports.now().toISOString()
-    };
-}
-function goneComment(args, reverted) {
-    const { branch, context } = args;
-    return driftGoneComment({ branch, commit: context.sha, reverted, runUrl: runUrl(context) });
-}
-function driftWarning(items, branch) {
-    const names = items.slice(0, WARNING_NAMES).map((item) => item.name);
-    const more = items.length > WARNING_NAMES ? `, and ${items.length - WARNING_NAMES} more` : '';
-    return `Kestra drift: ${items.length} resource(s) differ from ${branch} (changed outside Git): ${names.join(', ')}${more}.`;
-}
-function driftFailure(args, items) {
-    if (args.settings.failOn !== 'warning' || items.length === 0)
-        return undefined;
-    return `Kestra drift: ${items.length} resource(s) differ from ${args.branch}, and fail-on is warning. Bring the edits back to Git or deploy Git over them (drift-action).`;
 }
 
 const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run'];
@@ -20175,6 +20316,382 @@ function suggestion(typed, names, prefix) {
 
 const CLI_VERSION = "0.1.0";
 
+function cliSettings(args, env, cwd, { settingsFile = false, log } = {}) {
+    const workspace = settingsFile ? cliWorkspace(cwd) : cwd;
+    const below = relative(workspace, cwd).split(sep).join('/');
+    let root = args.inputs.root?.trim();
+    if (root !== undefined && isAbsolute(root))
+        root = rootInside(root, workspace);
+    else if (root !== undefined && below !== '')
+        root = posix.join(below, root);
+    if (root !== args.inputs.root)
+        args = { ...args, inputs: { ...args.inputs, root } };
+    try {
+        const file = settingsFile
+            ? localFile(readSettingsFile(workspace, cliWay), args, log)
+            : undefined;
+        if (file && workspace !== cwd) {
+            log?.(`Settings file: ${relative(cwd, join(workspace, file.path))}, at the Git root ${workspace}: the repository is read from there` +
+                (root === undefined && !file.values.has('root') ? `, with root ${below}` : ''));
+        }
+        const read = (name) => {
+            if (name === 'mode')
+                return args.command === UPGRADE_CHECK ? 'validate' : (args.command ?? '');
+            if (name === 'upgrade-check' && args.command === UPGRADE_CHECK)
+                return args.to ?? '2.0';
+            if (name === 'root' && args.inputs.root === undefined && !file?.values.has('root'))
+                return below;
+            const credential = entryOf(CREDENTIAL_VARIABLES, name);
+            if (credential)
+                return env[credential] ?? '';
+            const fixed = entryOf(LOCAL_VALUES, name);
+            if (fixed !== undefined)
+                return fixed;
+            const variable = entryOf(FLAG_VARIABLES, name);
+            return args.inputs[name] ?? (variable && env[variable]) ?? '';
+        };
+        return parseSettings(read, { file, log, givenIn: 'the command line' });
+    }
+    catch (error) {
+        if (error instanceof SettingsFileError)
+            throw new UsageError(settingsFileMessage(error, cwd, workspace));
+        if (!(error instanceof ConfigError))
+            throw error;
+        const detail = error.message.replace(/^Input '[^']*': /, '');
+        throw new UsageError(`${sourceOf(error.input, args)}: ${detail}`);
+    }
+}
+function cliWorkspace(cwd) {
+    const holdsFile = (dir) => SETTINGS_FILE_PATHS.some((path) => existsSync(join(dir, path)));
+    if (holdsFile(cwd))
+        return cwd;
+    for (let dir = resolve$1(cwd);; dir = dirname(dir)) {
+        if (existsSync(join(dir, '.git')))
+            return holdsFile(dir) ? dir : cwd;
+        if (dirname(dir) === dir)
+            return cwd;
+    }
+}
+function settingsFileMessage(error, cwd, workspace) {
+    const shown = relative(cwd, join(workspace, error.file)).split(sep).join('/');
+    return error.problems.map(({ line, detail }) => `${shown}:${line}: ${detail}`).join('\n');
+}
+function cliWay(name) {
+    const variable = entryOf(CREDENTIAL_VARIABLES, name);
+    if (variable)
+        return `give it to the CLI in the environment variable ${variable}`;
+    if (name === 'mode')
+        return 'the command names it (kestra-gitops validate, plan or deploy)';
+    const local = entryOf(GITHUB_ONLY, name);
+    if (local)
+        return `and the CLI does not take it: ${local}`;
+    return `give it to the CLI as --${name}`;
+}
+function sourceOf(input, args) {
+    const credential = entryOf(CREDENTIAL_VARIABLES, input);
+    if (credential)
+        return credential;
+    const variable = entryOf(FLAG_VARIABLES, input);
+    if (variable && args.inputs[input] === undefined)
+        return variable;
+    return `--${input}`;
+}
+function localFile(file, args, log) {
+    if (!file)
+        return undefined;
+    const dryRun = (args.inputs['dry-run'] ?? file.values.get('dry-run')?.text.trim()) === 'true';
+    const concerned = [];
+    const instead = [];
+    const values = [...file.values].filter(([name, { text, line }]) => {
+        const fixed = entryOf(LOCAL_VALUES, name);
+        if (fixed === undefined)
+            return true;
+        const local = entryOf(LOCAL_DEPLOY, name);
+        if (args.command === 'deploy' && !dryRun && local && text.trim() !== fixed) {
+            concerned.push(`${name} (line ${line})`);
+            const said = local(args.autoApprove);
+            if (!instead.includes(said))
+                instead.push(said);
+        }
+        return false;
+    });
+    if (concerned.length > 0) {
+        log?.(`notice ${file.path}: ${concerned.join(', ')} ${concerned.length > 1 ? 'apply' : 'applies'} in GitHub Actions only: this deploy ${instead.join(', ')} (docs/cli.md#settings-the-cli-does-not-use).`);
+    }
+    return { path: file.path, values: new Map(values) };
+}
+function rootInside(root, cwd) {
+    const real = (path) => realOrUndefined(path) ?? resolve$1(path);
+    for (const [from, to] of [
+        [resolve$1(cwd), resolve$1(root)],
+        [real(cwd), real(root)]
+    ]) {
+        if (inside(from, to))
+            return relative(from, to).split(sep).join('/') || '.';
+    }
+    throw new UsageError(`--root: '${root}' is not inside the current folder ${cwd}; run kestra-gitops from the repository that holds it (cd there), or give --root relative to it`);
+}
+
+const CANCELLED = "Deploy cancelled: nothing was written (only 'yes' deploys).";
+const NO_TERMINAL = "deploy asks for 'yes' on a terminal before it writes, and stdin is not a terminal. Pass --auto-approve to deploy without the question (as in CI), or run 'kestra-gitops plan' first to see what it would change";
+function deployQuestion(plan, settings, p) {
+    const deletes = plan.resources.filter((r) => r.action === 'delete');
+    const named = deletes.slice(0, 10).map((r) => `${r.kind} ${inert(resourceName$1(r))}`);
+    const more = deletes.length > named.length ? `, and ${deletes.length - named.length} more` : '';
+    const deleting = deletes.length > 0
+        ? `\n${p.red(`It deletes ${deletes.length} resource(s)`)}: ${named.join(', ')}${more}.`
+        : '';
+    return `\nDeploy this plan (${countsText(plan.counts)}) to ${inert(settingsTarget(settings).server ?? '')}, tenant ${inert(settings.tenant)}?${deleting}\nOnly 'yes' deploys. Enter a value: `;
+}
+async function ask$1(io, question) {
+    io.stderr.write(question);
+    const lines = createInterface({ input: io.stdin, terminal: false });
+    try {
+        for await (const line of lines)
+            return line.trim();
+        return '';
+    }
+    finally {
+        lines.close();
+    }
+}
+
+async function localRunContext(cwd, env, runnerTemp, base) {
+    const head = await git(cwd, ['rev-parse', '--verify', 'HEAD^{commit}']);
+    const [owner, repo] = await repositoryName(cwd, env);
+    const context = {
+        eventName: 'workflow_dispatch',
+        workspace: cwd,
+        runnerTemp,
+        sha: head ?? '',
+        owner,
+        repo,
+        serverUrl: 'https://github.com',
+        apiUrl: 'https://api.github.com',
+        runId: '',
+        local: true
+    };
+    if (base === undefined)
+        return context;
+    if (!head)
+        throw new UsageError('--base needs a git repository with at least one commit');
+    if (base.startsWith('-'))
+        throw new UsageError(`--base '${base}' is not a git ref`);
+    const before = await git(cwd, ['rev-parse', '--verify', '--end-of-options', `${base}^{commit}`]);
+    if (!before)
+        throw new UsageError(`--base '${base}' names no commit of this repository`);
+    return { ...context, eventName: 'push', push: { before, after: head, ref: '' } };
+}
+async function uncommittedPaths(cwd, root) {
+    const status = await git(cwd, ['status', '--porcelain', '-z', '--', root]);
+    return (status ?? '').split('\0').filter(Boolean);
+}
+async function repositoryName(cwd, env) {
+    const fromEnv = /^([^/\s]+)\/([^/\s]+)$/.exec(env.GITHUB_REPOSITORY ?? '');
+    if (fromEnv)
+        return [fromEnv[1], fromEnv[2]];
+    const remote = (await git(cwd, ['config', '--get', 'remote.origin.url']))?.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1');
+    const fromRemote = /([^/:@\s]+)\/([^/:@\s]+?)(?:\.git)?\/?$/.exec(remote ?? '');
+    if (fromRemote)
+        return [fromRemote[1], fromRemote[2]];
+    const toplevel = await git(cwd, ['rev-parse', '--show-toplevel']);
+    return ['', (toplevel ?? cwd).split(/[\\/]/).pop() ?? ''];
+}
+async function git(cwd, args) {
+    return (await git$1(cwd, args))?.trim() || undefined;
+}
+
+const MARK = {
+    create: { sign: '+', colour: 'green' },
+    update: { sign: '~', colour: 'yellow' },
+    delete: { sign: '-', colour: 'red' },
+    orphaned: { sign: '!', colour: 'dim' },
+    unchanged: { sign: '=', colour: 'dim' }
+};
+const DEPLOY_STATUS = {
+    applied: 'applied',
+    'nothing-to-do': 'up to date',
+    refused: 'not deployed',
+    failed: 'failed'
+};
+function reportText(report, p, deployment, { diffs = true } = {}) {
+    const target = `server ${report.server ? inert(report.server) : 'none'} · tenant ${inert(report.tenant)} · commit ${report.commit.slice(0, 7) || 'unknown'}`;
+    const counts = ruleCounts(report.findings);
+    const deletions = report.plan && deletionsText(report.plan);
+    const lines = [
+        p.bold(headline(report, deployment)),
+        ...(deletions ? [`${p.red(deletions.counts)}: ${inert(deletions.names)}`] : []),
+        verdict(report, p),
+        ...(counts ? [p.dim(counts)] : []),
+        p.dim(target)
+    ];
+    for (const note of report.notes ?? [])
+        lines.push(p.dim(inert(note)));
+    if (report.plan) {
+        const invalid = invalidCounts(report.findings);
+        lines.push('', ...planLines(report.plan, { kinds: report.kinds, invalid, p, diffs }));
+    }
+    if (deployment)
+        lines.push(deployedLine(deployment, p));
+    return `${lines.join('\n')}\n`;
+}
+function headline(report, deployment) {
+    if (deployment) {
+        const detail = outcomeCounts(deployment.resources).join(', ');
+        return `Kestra deploy: ${DEPLOY_STATUS[deployment.status]}${detail ? `, ${detail}` : ''}`;
+    }
+    return report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation';
+}
+function deployedLine(deployment, p) {
+    switch (deployment.status) {
+        case 'applied':
+            return p.green(`Deployed: ${deployment.applied} resource(s) written.`);
+        case 'nothing-to-do':
+            return p.green('Deployed: nothing to write, the server already holds this commit.');
+        case 'refused':
+            return p.yellow(`Not deployed: ${inert(deployment.refusal ?? 'a newer commit is deployed')}`);
+        case 'failed':
+            return p.red(`Deploy incomplete: ${outcomeCounts(deployment.resources).join(', ')} (${deployment.applied} resource(s) written).`);
+    }
+}
+function verdict(report, p) {
+    const tally = tallyText(report.findings);
+    return validationFailed(report.findings, report.failOn)
+        ? `${p.red('Validation failed')}: ${tally}`
+        : `${p.green('Validation passed')}: ${tally}`;
+}
+function planLines(plan, options) {
+    const { p, diffs } = options;
+    const lines = [];
+    const byNamespace = new Map();
+    const headingOf = (r) => r.section ?? `Namespace ${r.namespace}`;
+    for (const r of plan.resources)
+        byNamespace.set(headingOf(r), byNamespace.get(headingOf(r)) ?? []);
+    for (const r of plan.resources)
+        byNamespace.get(headingOf(r)).push(r);
+    let quiet = 0;
+    for (const [heading, resources] of byNamespace) {
+        const shown = resources.filter((r) => r.action !== 'unchanged');
+        const unchanged = resources.length - shown.length;
+        if (shown.length === 0) {
+            quiet++;
+            continue;
+        }
+        lines.push(p.bold(inert(heading)));
+        for (const r of shown) {
+            lines.push(`  ${resourceLine(r, options)}`);
+            if (r.action !== 'orphaned')
+                lines.push(...aboveLines(r, options.kinds));
+            if (diffs && r.action !== 'orphaned' && r.diff !== undefined) {
+                lines.push(...diffLines(r.diff, p));
+            }
+        }
+        if (unchanged > 0)
+            lines.push(p.dim(`  ${unchanged} unchanged`));
+        lines.push('');
+    }
+    if (byNamespace.size === quiet) {
+        lines.push('No changes: the server already matches the repository.', '');
+    }
+    else if (quiet > 0) {
+        lines.push(p.dim(`No changes in ${quiet} other namespace(s).`), '');
+    }
+    const drifted = plan.resources.filter((r) => r.drifted);
+    if (drifted.length > 0) {
+        lines.push(p.yellow('Drift: the server copy of these resources was changed outside Git since the base commit; deploying overwrites (or deletes) those edits.'), ...drifted.map((r) => {
+            const ui = uiWorkText(r);
+            return `  ${r.kind} ${inert(resourceName$1(r))}${ui ? `: ${ui}` : ` (${r.action})`}`;
+        }), '');
+    }
+    lines.push(p.dim(`Plan fingerprint: ${plan.fingerprint}`));
+    return lines;
+}
+function resourceLine(r, { kinds, invalid, p }) {
+    const mark = MARK[r.action];
+    const parts = [
+        p[mark.colour](`${mark.sign} ${r.action} ${r.kind} ${p.bold(inert(resourceName$1(r)))}`)
+    ];
+    const findings = invalid(r);
+    if (findings !== undefined) {
+        parts.push(p.red(`invalid (${plural(findings, 'finding')})`));
+    }
+    if (r.additions !== undefined && r.deletions !== undefined) {
+        const counts = `${p.green(`+${r.additions}`)} ${p.red(`-${r.deletions}`)}`;
+        parts.push(r.diffOmitted === 'too-large' ? `${counts} (diff too large to show)` : counts);
+    }
+    parts.push(...kindMarks(kinds, r).map(inert));
+    const ui = uiWorkText(r);
+    if (r.drifted)
+        parts.push(p.yellow(ui ? `drifted: ${ui}` : 'drifted'));
+    if (r.remark !== undefined)
+        parts.push(p.dim(inert(r.remark)));
+    else if (r.action === 'orphaned' && !ui)
+        parts.push(p.dim('kept: --delete is off'));
+    return parts.join(' · ');
+}
+function aboveLines(r, kinds) {
+    return kindAbove(kinds, r).flatMap((paragraph) => paragraph.split('\n').map((line) => `      ${inert(plainText(line))}`));
+}
+function plainText(markdown) {
+    return markdown
+        .replace(/<\/?code>/g, '')
+        .replace(/\*\*/g, '')
+        .replace(/@&#8203;/g, '@')
+        .replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code)))
+        .replace(/&(amp|lt|gt|quot);/g, (_, name) => ENTITIES[name]);
+}
+const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"' };
+function diffLines(diff, p) {
+    const lines = diff.replace(/\n$/, '').split('\n');
+    return lines.map((line) => {
+        const text = `      ${inert(line)}`;
+        if (line.startsWith('+++') || line.startsWith('---'))
+            return p.bold(text);
+        if (line.startsWith('@@'))
+            return p.cyan(text);
+        if (line.startsWith('+'))
+            return p.green(text);
+        if (line.startsWith('-'))
+            return p.red(text);
+        return line.startsWith('\\') ? p.dim(text) : text;
+    });
+}
+
+function upgradeText(upgrade, written, p) {
+    if (!upgrade)
+        return 'Upgrade readiness was not checked.\n';
+    const { target, flows, loading, items } = upgrade.report;
+    const lines = items.map((item) => {
+        const fix = item.mechanical
+            ? written
+                ? 'rewritten in place'
+                : 'mechanical: `kestra-gitops upgrade-check --write` rewrites it'
+            : `manual: see ${item.guide}`;
+        const level = item.mechanical && written ? p.green('fixed') : p.red('error');
+        return `${item.file}:${item.line}: ${level}: ${item.message}\n  fix: ${fix}\n`;
+    });
+    const manual = items.filter((item) => !item.mechanical);
+    const left = written ? new Set(manual.map((item) => item.file)).size : flows - loading;
+    const files = upgrade.rewrites().length;
+    const done = written && files > 0 ? ` ${files} file(s) rewritten.` : '';
+    const verdict = left === 0
+        ? `Ready for Kestra ${target}: all ${flows} flow(s) would load${written ? ' now' : ''}.${done}`
+        : `Not ready for Kestra ${target}: ${left} of ${flows} flow(s) would not load${written ? ' after the rewrites' : ''} (${items.length - manual.length} mechanical, ${manual.length} manual refusal(s)).${done}`;
+    return `${lines.join('')}${verdict}\n`;
+}
+function writeRewrites(workspace, upgrade) {
+    const skipped = [];
+    for (const { file, raw, source } of upgrade.rewrites()) {
+        const path = resolve$1(workspace, file);
+        if (!path.startsWith(resolve$1(workspace) + sep) || readFileSync(path, 'utf8') !== raw) {
+            skipped.push(file);
+            continue;
+        }
+        writeFileSync(path, source);
+    }
+    return skipped;
+}
+
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
@@ -20361,8 +20878,6 @@ async function runCli(argv, io = processIo()) {
         rmSync(scratch, { recursive: true, force: true });
     }
 }
-const CANCELLED = "Deploy cancelled: nothing was written (only 'yes' deploys).";
-const NO_TERMINAL = "deploy asks for 'yes' on a terminal before it writes, and stdin is not a terminal. Pass --auto-approve to deploy without the question (as in CI), or run 'kestra-gitops plan' first to see what it would change";
 async function runOnce(settings, run) {
     const { args, edge } = run;
     const terminal = terminalReporter({
@@ -20390,27 +20905,6 @@ async function runOnce(settings, run) {
         failure: outcome.failure && edge.text(cliFailure(outcome)),
         upgrade: outcome.upgrade
     };
-}
-function deployQuestion(plan, settings, p) {
-    const deletes = plan.resources.filter((r) => r.action === 'delete');
-    const named = deletes.slice(0, 10).map((r) => `${r.kind} ${inert(resourceName$1(r))}`);
-    const more = deletes.length > named.length ? `, and ${deletes.length - named.length} more` : '';
-    const deleting = deletes.length > 0
-        ? `\n${p.red(`It deletes ${deletes.length} resource(s)`)}: ${named.join(', ')}${more}.`
-        : '';
-    return `\nDeploy this plan (${countsText(plan.counts)}) to ${inert(settingsTarget(settings).server ?? '')}, tenant ${inert(settings.tenant)}?${deleting}\nOnly 'yes' deploys. Enter a value: `;
-}
-async function ask$1(io, question) {
-    io.stderr.write(question);
-    const lines = createInterface({ input: io.stdin, terminal: false });
-    try {
-        for await (const line of lines)
-            return line.trim();
-        return '';
-    }
-    finally {
-        lines.close();
-    }
 }
 function formatResult(args, settings, { report, deployment, receipt, outputs, failure }, p, approved = false) {
     if (args.format === 'markdown') {
@@ -20479,365 +20973,6 @@ function processIo() {
         stderr: process.stderr,
         stdin: process.stdin
     };
-}
-const MARK = {
-    create: { sign: '+', colour: 'green' },
-    update: { sign: '~', colour: 'yellow' },
-    delete: { sign: '-', colour: 'red' },
-    orphaned: { sign: '!', colour: 'dim' },
-    unchanged: { sign: '=', colour: 'dim' }
-};
-const DEPLOY_STATUS = {
-    applied: 'applied',
-    'nothing-to-do': 'up to date',
-    refused: 'not deployed',
-    failed: 'failed'
-};
-function reportText(report, p, deployment, { diffs = true } = {}) {
-    const target = `server ${report.server ? inert(report.server) : 'none'} · tenant ${inert(report.tenant)} · commit ${report.commit.slice(0, 7) || 'unknown'}`;
-    const counts = ruleCounts(report.findings);
-    const deletions = report.plan && deletionsText(report.plan);
-    const lines = [
-        p.bold(headline(report, deployment)),
-        ...(deletions ? [`${p.red(deletions.counts)}: ${inert(deletions.names)}`] : []),
-        verdict(report, p),
-        ...(counts ? [p.dim(counts)] : []),
-        p.dim(target)
-    ];
-    for (const note of report.notes ?? [])
-        lines.push(p.dim(inert(note)));
-    if (report.plan) {
-        const invalid = invalidCounts(report.findings);
-        lines.push('', ...planLines(report.plan, { kinds: report.kinds, invalid, p, diffs }));
-    }
-    if (deployment)
-        lines.push(deployedLine(deployment, p));
-    return `${lines.join('\n')}\n`;
-}
-function headline(report, deployment) {
-    if (deployment) {
-        const detail = outcomeCounts(deployment.resources).join(', ');
-        return `Kestra deploy: ${DEPLOY_STATUS[deployment.status]}${detail ? `, ${detail}` : ''}`;
-    }
-    return report.plan ? `Kestra plan: ${countsText(report.plan.counts)}` : 'Kestra validation';
-}
-function deployedLine(deployment, p) {
-    switch (deployment.status) {
-        case 'applied':
-            return p.green(`Deployed: ${deployment.applied} resource(s) written.`);
-        case 'nothing-to-do':
-            return p.green('Deployed: nothing to write, the server already holds this commit.');
-        case 'refused':
-            return p.yellow(`Not deployed: ${inert(deployment.refusal ?? 'a newer commit is deployed')}`);
-        case 'failed':
-            return p.red(`Deploy incomplete: ${outcomeCounts(deployment.resources).join(', ')} (${deployment.applied} resource(s) written).`);
-    }
-}
-function verdict(report, p) {
-    const tally = tallyText(report.findings);
-    return validationFailed(report.findings, report.failOn)
-        ? `${p.red('Validation failed')}: ${tally}`
-        : `${p.green('Validation passed')}: ${tally}`;
-}
-function planLines(plan, options) {
-    const { p, diffs } = options;
-    const lines = [];
-    const byNamespace = new Map();
-    const headingOf = (r) => r.section ?? `Namespace ${r.namespace}`;
-    for (const r of plan.resources)
-        byNamespace.set(headingOf(r), byNamespace.get(headingOf(r)) ?? []);
-    for (const r of plan.resources)
-        byNamespace.get(headingOf(r)).push(r);
-    let quiet = 0;
-    for (const [heading, resources] of byNamespace) {
-        const shown = resources.filter((r) => r.action !== 'unchanged');
-        const unchanged = resources.length - shown.length;
-        if (shown.length === 0) {
-            quiet++;
-            continue;
-        }
-        lines.push(p.bold(inert(heading)));
-        for (const r of shown) {
-            lines.push(`  ${resourceLine(r, options)}`);
-            if (r.action !== 'orphaned')
-                lines.push(...aboveLines(r, options.kinds));
-            if (diffs && r.action !== 'orphaned' && r.diff !== undefined) {
-                lines.push(...diffLines(r.diff, p));
-            }
-        }
-        if (unchanged > 0)
-            lines.push(p.dim(`  ${unchanged} unchanged`));
-        lines.push('');
-    }
-    if (byNamespace.size === quiet) {
-        lines.push('No changes: the server already matches the repository.', '');
-    }
-    else if (quiet > 0) {
-        lines.push(p.dim(`No changes in ${quiet} other namespace(s).`), '');
-    }
-    const drifted = plan.resources.filter((r) => r.drifted);
-    if (drifted.length > 0) {
-        lines.push(p.yellow('Drift: the server copy of these resources was changed outside Git since the base commit; deploying overwrites (or deletes) those edits.'), ...drifted.map((r) => {
-            const ui = uiWorkText(r);
-            return `  ${r.kind} ${inert(resourceName$1(r))}${ui ? `: ${ui}` : ` (${r.action})`}`;
-        }), '');
-    }
-    lines.push(p.dim(`Plan fingerprint: ${plan.fingerprint}`));
-    return lines;
-}
-function resourceLine(r, { kinds, invalid, p }) {
-    const mark = MARK[r.action];
-    const parts = [
-        p[mark.colour](`${mark.sign} ${r.action} ${r.kind} ${p.bold(inert(resourceName$1(r)))}`)
-    ];
-    const findings = invalid(r);
-    if (findings !== undefined) {
-        parts.push(p.red(`invalid (${plural(findings, 'finding')})`));
-    }
-    if (r.additions !== undefined && r.deletions !== undefined) {
-        const counts = `${p.green(`+${r.additions}`)} ${p.red(`-${r.deletions}`)}`;
-        parts.push(r.diffOmitted === 'too-large' ? `${counts} (diff too large to show)` : counts);
-    }
-    parts.push(...kindMarks(kinds, r).map(inert));
-    const ui = uiWorkText(r);
-    if (r.drifted)
-        parts.push(p.yellow(ui ? `drifted: ${ui}` : 'drifted'));
-    if (r.remark !== undefined)
-        parts.push(p.dim(inert(r.remark)));
-    else if (r.action === 'orphaned' && !ui)
-        parts.push(p.dim('kept: --delete is off'));
-    return parts.join(' · ');
-}
-function aboveLines(r, kinds) {
-    return kindAbove(kinds, r).flatMap((paragraph) => paragraph.split('\n').map((line) => `      ${inert(plainText(line))}`));
-}
-function plainText(markdown) {
-    return markdown
-        .replace(/<\/?code>/g, '')
-        .replace(/\*\*/g, '')
-        .replace(/@&#8203;/g, '@')
-        .replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code)))
-        .replace(/&(amp|lt|gt|quot);/g, (_, name) => ENTITIES[name]);
-}
-const ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"' };
-function diffLines(diff, p) {
-    const lines = diff.replace(/\n$/, '').split('\n');
-    return lines.map((line) => {
-        const text = `      ${inert(line)}`;
-        if (line.startsWith('+++') || line.startsWith('---'))
-            return p.bold(text);
-        if (line.startsWith('@@'))
-            return p.cyan(text);
-        if (line.startsWith('+'))
-            return p.green(text);
-        if (line.startsWith('-'))
-            return p.red(text);
-        return line.startsWith('\\') ? p.dim(text) : text;
-    });
-}
-function upgradeText(upgrade, written, p) {
-    if (!upgrade)
-        return 'Upgrade readiness was not checked.\n';
-    const { target, flows, loading, items } = upgrade.report;
-    const lines = items.map((item) => {
-        const fix = item.mechanical
-            ? written
-                ? 'rewritten in place'
-                : 'mechanical: `kestra-gitops upgrade-check --write` rewrites it'
-            : `manual: see ${item.guide}`;
-        const level = item.mechanical && written ? p.green('fixed') : p.red('error');
-        return `${item.file}:${item.line}: ${level}: ${item.message}\n  fix: ${fix}\n`;
-    });
-    const manual = items.filter((item) => !item.mechanical);
-    const left = written ? new Set(manual.map((item) => item.file)).size : flows - loading;
-    const files = upgrade.rewrites().length;
-    const done = written && files > 0 ? ` ${files} file(s) rewritten.` : '';
-    const verdict = left === 0
-        ? `Ready for Kestra ${target}: all ${flows} flow(s) would load${written ? ' now' : ''}.${done}`
-        : `Not ready for Kestra ${target}: ${left} of ${flows} flow(s) would not load${written ? ' after the rewrites' : ''} (${items.length - manual.length} mechanical, ${manual.length} manual refusal(s)).${done}`;
-    return `${lines.join('')}${verdict}\n`;
-}
-function writeRewrites(workspace, upgrade) {
-    const skipped = [];
-    for (const { file, raw, source } of upgrade.rewrites()) {
-        const path = resolve$1(workspace, file);
-        if (!path.startsWith(resolve$1(workspace) + sep) || readFileSync(path, 'utf8') !== raw) {
-            skipped.push(file);
-            continue;
-        }
-        writeFileSync(path, source);
-    }
-    return skipped;
-}
-function cliSettings(args, env, cwd, { settingsFile = false, log } = {}) {
-    const workspace = settingsFile ? cliWorkspace(cwd) : cwd;
-    const below = relative(workspace, cwd).split(sep).join('/');
-    let root = args.inputs.root?.trim();
-    if (root !== undefined && isAbsolute(root))
-        root = rootInside(root, workspace);
-    else if (root !== undefined && below !== '')
-        root = posix.join(below, root);
-    if (root !== args.inputs.root)
-        args = { ...args, inputs: { ...args.inputs, root } };
-    try {
-        const file = settingsFile
-            ? localFile(readSettingsFile(workspace, cliWay), args, log)
-            : undefined;
-        if (file && workspace !== cwd) {
-            log?.(`Settings file: ${relative(cwd, join(workspace, file.path))}, at the Git root ${workspace}: the repository is read from there` +
-                (root === undefined && !file.values.has('root') ? `, with root ${below}` : ''));
-        }
-        const read = (name) => {
-            if (name === 'mode')
-                return args.command === UPGRADE_CHECK ? 'validate' : (args.command ?? '');
-            if (name === 'upgrade-check' && args.command === UPGRADE_CHECK)
-                return args.to ?? '2.0';
-            if (name === 'root' && args.inputs.root === undefined && !file?.values.has('root'))
-                return below;
-            const credential = entryOf(CREDENTIAL_VARIABLES, name);
-            if (credential)
-                return env[credential] ?? '';
-            const fixed = entryOf(LOCAL_VALUES, name);
-            if (fixed !== undefined)
-                return fixed;
-            const variable = entryOf(FLAG_VARIABLES, name);
-            return args.inputs[name] ?? (variable && env[variable]) ?? '';
-        };
-        return parseSettings(read, { file, log, givenIn: 'the command line' });
-    }
-    catch (error) {
-        if (error instanceof SettingsFileError)
-            throw new UsageError(settingsFileMessage(error, cwd, workspace));
-        if (!(error instanceof ConfigError))
-            throw error;
-        const detail = error.message.replace(/^Input '[^']*': /, '');
-        throw new UsageError(`${sourceOf(error.input, args)}: ${detail}`);
-    }
-}
-function cliWorkspace(cwd) {
-    const holdsFile = (dir) => SETTINGS_FILE_PATHS.some((path) => existsSync(join(dir, path)));
-    if (holdsFile(cwd))
-        return cwd;
-    for (let dir = resolve$1(cwd);; dir = dirname(dir)) {
-        if (existsSync(join(dir, '.git')))
-            return holdsFile(dir) ? dir : cwd;
-        if (dirname(dir) === dir)
-            return cwd;
-    }
-}
-function settingsFileMessage(error, cwd, workspace) {
-    const shown = relative(cwd, join(workspace, error.file)).split(sep).join('/');
-    return error.problems.map(({ line, detail }) => `${shown}:${line}: ${detail}`).join('\n');
-}
-function cliWay(name) {
-    const variable = entryOf(CREDENTIAL_VARIABLES, name);
-    if (variable)
-        return `give it to the CLI in the environment variable ${variable}`;
-    if (name === 'mode')
-        return 'the command names it (kestra-gitops validate, plan or deploy)';
-    const local = entryOf(GITHUB_ONLY, name);
-    if (local)
-        return `and the CLI does not take it: ${local}`;
-    return `give it to the CLI as --${name}`;
-}
-function sourceOf(input, args) {
-    const credential = entryOf(CREDENTIAL_VARIABLES, input);
-    if (credential)
-        return credential;
-    const variable = entryOf(FLAG_VARIABLES, input);
-    if (variable && args.inputs[input] === undefined)
-        return variable;
-    return `--${input}`;
-}
-function localFile(file, args, log) {
-    if (!file)
-        return undefined;
-    const dryRun = (args.inputs['dry-run'] ?? file.values.get('dry-run')?.text.trim()) === 'true';
-    const concerned = [];
-    const instead = [];
-    const values = [...file.values].filter(([name, { text, line }]) => {
-        const fixed = entryOf(LOCAL_VALUES, name);
-        if (fixed === undefined)
-            return true;
-        const local = entryOf(LOCAL_DEPLOY, name);
-        if (args.command === 'deploy' && !dryRun && local && text.trim() !== fixed) {
-            concerned.push(`${name} (line ${line})`);
-            const said = local(args.autoApprove);
-            if (!instead.includes(said))
-                instead.push(said);
-        }
-        return false;
-    });
-    if (concerned.length > 0) {
-        log?.(`notice ${file.path}: ${concerned.join(', ')} ${concerned.length > 1 ? 'apply' : 'applies'} in GitHub Actions only: this deploy ${instead.join(', ')} (docs/cli.md#settings-the-cli-does-not-use).`);
-    }
-    return { path: file.path, values: new Map(values) };
-}
-function rootInside(root, cwd) {
-    const real = (path) => realOrUndefined(path) ?? resolve$1(path);
-    for (const [from, to] of [
-        [resolve$1(cwd), resolve$1(root)],
-        [real(cwd), real(root)]
-    ]) {
-        if (inside(from, to))
-            return relative(from, to).split(sep).join('/') || '.';
-    }
-    throw new UsageError(`--root: '${root}' is not inside the current folder ${cwd}; run kestra-gitops from the repository that holds it (cd there), or give --root relative to it`);
-}
-async function localRunContext(cwd, env, runnerTemp, base) {
-    const head = await git(cwd, ['rev-parse', '--verify', 'HEAD^{commit}']);
-    const [owner, repo] = await repositoryName(cwd, env);
-    const context = {
-        eventName: 'workflow_dispatch',
-        workspace: cwd,
-        runnerTemp,
-        sha: head ?? '',
-        owner,
-        repo,
-        serverUrl: 'https://github.com',
-        apiUrl: 'https://api.github.com',
-        runId: '',
-        local: true
-    };
-    if (base === undefined)
-        return context;
-    if (!head)
-        throw new UsageError('--base needs a git repository with at least one commit');
-    if (base.startsWith('-'))
-        throw new UsageError(`--base '${base}' is not a git ref`);
-    const before = await git(cwd, ['rev-parse', '--verify', '--end-of-options', `${base}^{commit}`]);
-    if (!before)
-        throw new UsageError(`--base '${base}' names no commit of this repository`);
-    return { ...context, eventName: 'push', push: { before, after: head, ref: '' } };
-}
-async function uncommittedPaths(cwd, root) {
-    const status = await git(cwd, ['status', '--porcelain', '-z', '--', root]);
-    return (status ?? '').split('\0').filter(Boolean);
-}
-async function repositoryName(cwd, env) {
-    const fromEnv = /^([^/\s]+)\/([^/\s]+)$/.exec(env.GITHUB_REPOSITORY ?? '');
-    if (fromEnv)
-        return [fromEnv[1], fromEnv[2]];
-    const remote = (await git(cwd, ['config', '--get', 'remote.origin.url']))?.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1');
-    const fromRemote = /([^/:@\s]+)\/([^/:@\s]+?)(?:\.git)?\/?$/.exec(remote ?? '');
-    if (fromRemote)
-        return [fromRemote[1], fromRemote[2]];
-    const toplevel = await git(cwd, ['rev-parse', '--show-toplevel']);
-    return ['', (toplevel ?? cwd).split(/[\\/]/).pop() ?? ''];
-}
-async function git(cwd, args) {
-    try {
-        const { stdout } = await promisify(execFile)('git', args, {
-            cwd,
-            encoding: 'utf8',
-            maxBuffer: 64 * 1024 * 1024,
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' }
-        });
-        return stdout.trim() || undefined;
-    }
-    catch {
-        return undefined;
-    }
 }
 
 function readRunContext(env = process.env) {
@@ -21057,6 +21192,16 @@ async function ask(client, route, schema, params = {}, doing) {
         throw doing === undefined ? error : apiError(doing, error);
     }
     return readAnswer(route, schema, answer.data);
+}
+const PER_PAGE = 100;
+async function pages(client, route, item, params, enough) {
+    const found = [];
+    for (let page = 1;; page++) {
+        const read = await ask(client, route, array(item), { ...params, per_page: PER_PAGE, page });
+        found.push(...read);
+        if (read.length < PER_PAGE || enough(found, page))
+            return found;
+    }
 }
 
 const COMMENT_PERMISSION_HELP = 'The token cannot write PR comments. Grant `permissions: pull-requests: write` to the job; ' +
@@ -21374,139 +21519,6 @@ function firstLine(body) {
     return (body ?? '').split('\n', 1)[0].trim();
 }
 
-const defaultBranch = object({ default_branch: string() });
-async function gitHubPorts(settings, at, log) {
-    if (!settings.githubToken || !at.owner)
-        return {};
-    const octokit = await createOctokit(settings.githubToken, { baseUrl: at.apiUrl, log });
-    const pullOctokit = settings.pullRequestToken
-        ? await createOctokit(settings.pullRequestToken, { baseUrl: at.apiUrl, log })
-        : octokit;
-    const repository = { owner: at.owner, repo: at.repo };
-    const client = { octokit, ...repository };
-    const token = settings.pullRequestToken ? 'pull-request-token' : 'github-token';
-    const pullClient = { octokit: pullOctokit, token, ...repository };
-    return {
-        github: createGitHub(octokit, repository),
-        drift: {
-            defaultBranch: async () => {
-                const doing = 'reading the repository’s default branch';
-                return (await ask(client, 'GET /repos/{owner}/{repo}', defaultBranch, {}, doing))
-                    .default_branch;
-            },
-            ...driftIssues(client),
-            writeBranch: (branch) => writeDriftBranch(pullClient, branch),
-            ...driftPulls(pullClient)
-        },
-        deployments: { ...deploymentReads(client), ...deploymentWrites(client) },
-        review: reviewSuggestions(client)
-    };
-}
-const PER_PAGE = 100;
-const PR_FILES_CAP = 3000;
-const COMPARE_FILES_CAP = 300;
-const changedFile = object({ filename: string(), previous_filename: string().optional() })
-    .transform(({ filename, previous_filename }) => previous_filename ? { path: filename, previousPath: previous_filename } : { path: filename });
-const comparison = object({
-    files: array(changedFile).default([]),
-    status: _enum(['ahead', 'behind', 'diverged', 'identical'])
-});
-const contents = union([
-    object({
-        type: literal('file'),
-        encoding: string().optional().catch(undefined),
-        content: string().optional().catch(undefined),
-        size: number().optional().catch(undefined)
-    }),
-    unknown().transform(() => undefined)
-]);
-const side = object({ sha: string(), repo: unknown().optional() });
-const pull = object({ number: int(), state: string(), head: side, base: side })
-    .transform((pull) => ({
-    number: pull.number,
-    state: pull.state === 'open' ? 'open' : 'closed',
-    headSha: pull.head.sha,
-    baseSha: pull.base.sha,
-    headRepository: pull.head.repo,
-    baseRepository: pull.base.repo
-}));
-const associated = object({
-    number: int(),
-    merged_at: string().nullable(),
-    merge_commit_sha: string().nullable()
-});
-function createGitHub(octokit, repository) {
-    const repo = { owner: repository.owner, repo: repository.repo };
-    const client = { octokit, ...repo };
-    return {
-        async listPullRequestFiles(pr) {
-            try {
-                const files = await pages(client, 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files', changedFile, { pull_number: pr }, (found) => found.length >= PR_FILES_CAP);
-                return { files, truncated: files.length >= PR_FILES_CAP };
-            }
-            catch (error) {
-                throw apiError(`listing the files of pull request #${pr}`, error);
-            }
-        },
-        async compareCommits(base, head) {
-            const { files, status } = await ask(client, 'GET /repos/{owner}/{repo}/compare/{basehead}', comparison, { basehead: `${base}...${head}` }, `comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`);
-            return { files, truncated: files.length >= COMPARE_FILES_CAP, status };
-        },
-        ...stickyComments(client),
-        async findMergedPullRequest(sha) {
-            const route = 'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls';
-            let pulls;
-            try {
-                pulls = (await octokit.request(route, { ...repo, commit_sha: sha, per_page: 100 })).data;
-            }
-            catch (error) {
-                if (httpStatus(error) === 404 || httpStatus(error) === 422)
-                    return undefined;
-                throw apiError(`finding the pull request of commit ${sha.slice(0, 12)}`, error);
-            }
-            const merged = readAnswer(route, array(associated), pulls).filter((pull) => pull.merged_at);
-            return (merged.find((pull) => pull.merge_commit_sha === sha) ?? merged[0])?.number;
-        },
-        async pullRequest(number) {
-            let response;
-            try {
-                response = await octokit.rest.pulls.get({ ...repo, pull_number: number });
-            }
-            catch (error) {
-                if (httpStatus(error) === 404)
-                    return undefined;
-                throw apiError(`reading pull request #${number}`, error);
-            }
-            return readAnswer('GET /repos/{owner}/{repo}/pulls/{pull_number}', pull, response.data);
-        },
-        openPullRequestsOf: (label) => ask(client, 'GET /repos/{owner}/{repo}/pulls', array(pull), { state: 'open', head: label, per_page: 100 }, `finding the pull requests of ${label}`),
-        async getFileAtRef(path, ref) {
-            const route = 'GET /repos/{owner}/{repo}/contents/{+path}';
-            const params = { ...repo, path: path.split('/').map(encodeURIComponent).join('/'), ref };
-            try {
-                const { data } = await octokit.request(route, params);
-                const entry = readAnswer(route, contents, data);
-                if (!entry)
-                    return undefined;
-                if (entry.encoding === 'base64' && (entry.content || entry.size === 0)) {
-                    return new Uint8Array(Buffer.from(entry.content ?? '', 'base64'));
-                }
-                const raw = await octokit.request(route, {
-                    ...params,
-                    mediaType: { format: 'raw' },
-                    request: { parseSuccessResponseBody: false }
-                });
-                const body = raw.data;
-                return new Uint8Array(await new Response(body).arrayBuffer());
-            }
-            catch (error) {
-                if (httpStatus(error) === 404)
-                    return undefined;
-                throw apiError(`reading ${path} at ${ref.slice(0, 12)}`, error);
-            }
-        }
-    };
-}
 const STATUS_PAGES = 10;
 const deployment = object({
     id: int(),
@@ -21563,15 +21575,6 @@ function deploymentReads(client) {
         }
     };
 }
-async function pages(client, route, item, params, enough) {
-    const found = [];
-    for (let page = 1;; page++) {
-        const read = await ask(client, route, array(item), { ...params, per_page: PER_PAGE, page });
-        found.push(...read);
-        if (read.length < PER_PAGE || enough(found, page))
-            return found;
-    }
-}
 const created = object({ id: int() });
 const MAX_DESCRIPTION = 140;
 const DEPLOYMENTS_WRITE_HELP = "The token cannot write deployments: grant 'permissions: deployments: write' to the job (the environment and preview inputs record GitHub deployments).";
@@ -21625,8 +21628,12 @@ function writeRefusal(doing, error) {
         return apiError(doing, error);
     return new ConfigError('environment', DEPLOYMENTS_WRITE_HELP);
 }
+
 const written = object({ number: int(), html_url: string() });
-const writtenOutcome = written.transform(({ number, html_url }) => ({ number, url: html_url }));
+const writtenOutcome = written.transform(({ number, html_url }) => ({
+    number,
+    url: html_url
+}));
 const listedIssue = written.extend({
     body: string().nullish(),
     state: string().optional(),
@@ -21693,78 +21700,7 @@ async function issuesGuard(operation, action) {
         throw apiError(operation, error);
     }
 }
-const openPull = written.extend({ title: string(), body: string().nullable() });
-const ACTIONS_SETTING = "Settings → Actions → General → 'Allow GitHub Actions to create and approve pull requests'";
-function driftPulls(client) {
-    const { octokit } = client;
-    const repo = repoOf(client);
-    const openFrom = async (head) => {
-        const params = { head: `${client.owner}:${head}`, state: 'open', per_page: 100 };
-        return (await ask(client, 'GET /repos/{owner}/{repo}/pulls', array(openPull), params))[0];
-    };
-    const forbidden = async (error, doing) => {
-        const message = await tokenRefusal(client, httpStatus(error), doing, 'Pull requests');
-        return { status: 'forbidden', message };
-    };
-    return {
-        async keepPullRequest(pull) {
-            try {
-                const open = await openFrom(pull.head);
-                if (open) {
-                    if (open.body === pull.body && open.title === pull.title) {
-                        return { status: 'unchanged', number: open.number, url: open.html_url };
-                    }
-                    await octokit.rest.pulls.update({
-                        ...repo,
-                        pull_number: open.number,
-                        title: pull.title,
-                        body: pull.body
-                    });
-                    return { status: 'updated', number: open.number, url: open.html_url };
-                }
-                const route = 'POST /repos/{owner}/{repo}/pulls';
-                return { status: 'created', ...(await ask(client, route, writtenOutcome, pull)) };
-            }
-            catch (error) {
-                if (/not permitted to create or approve pull requests/i.test(errorMessage(error))) {
-                    return {
-                        status: 'forbidden',
-                        message: `The branch ${pull.head} holds the edits made in Kestra, but GitHub Actions may not open pull requests in this repository: turn on ${ACTIONS_SETTING}, or give pull-request-token the token of a GitHub App or a person, which it does not bind (docs/drift.md#permissions).`
-                    };
-                }
-                if (httpStatus(error) === 401 || isPermissionError(error)) {
-                    return forbidden(error, `opening the pull request from ${pull.head}`);
-                }
-                throw apiError(`opening the pull request from ${pull.head}`, error);
-            }
-        },
-        async closePullRequest(head, comment, trailer) {
-            try {
-                const open = await openFrom(head);
-                if (!open)
-                    return undefined;
-                const current = await existingHead(client, head);
-                if (current && !writtenByTheAction(await commitOf(client, current), trailer)) {
-                    return { status: 'foreign', number: open.number, url: open.html_url };
-                }
-                await octokit.rest.issues.createComment({
-                    ...repo,
-                    issue_number: open.number,
-                    body: comment
-                });
-                await octokit.rest.pulls.update({ ...repo, pull_number: open.number, state: 'closed' });
-                return { status: 'closed', number: open.number, url: open.html_url };
-            }
-            catch (error) {
-                const status = httpStatus(error);
-                if (status === 401 || (isPermissionError(error) && status !== 404)) {
-                    return forbidden(error, `closing the pull request from ${head}`);
-                }
-                throw apiError(`closing the pull request from ${head}`, error);
-            }
-        }
-    };
-}
+
 const FILE_MODE = '100644';
 const createdObject = object({ sha: string() });
 const signature = object({ date: string() }).nullish().catch(undefined);
@@ -21871,6 +21807,212 @@ async function existingHead(client, name) {
             return undefined;
         throw error;
     }
+}
+
+const openPull = written.extend({ title: string(), body: string().nullable() });
+const ACTIONS_SETTING = "Settings → Actions → General → 'Allow GitHub Actions to create and approve pull requests'";
+function driftPulls(client) {
+    const { octokit } = client;
+    const repo = repoOf(client);
+    const openFrom = async (head) => {
+        const params = { head: `${client.owner}:${head}`, state: 'open', per_page: 100 };
+        return (await ask(client, 'GET /repos/{owner}/{repo}/pulls', array(openPull), params))[0];
+    };
+    const forbidden = async (error, doing) => {
+        const message = await tokenRefusal(client, httpStatus(error), doing, 'Pull requests');
+        return { status: 'forbidden', message };
+    };
+    return {
+        async keepPullRequest(pull) {
+            try {
+                const open = await openFrom(pull.head);
+                if (open) {
+                    if (open.body === pull.body && open.title === pull.title) {
+                        return { status: 'unchanged', number: open.number, url: open.html_url };
+                    }
+                    await octokit.rest.pulls.update({
+                        ...repo,
+                        pull_number: open.number,
+                        title: pull.title,
+                        body: pull.body
+                    });
+                    return { status: 'updated', number: open.number, url: open.html_url };
+                }
+                const route = 'POST /repos/{owner}/{repo}/pulls';
+                return { status: 'created', ...(await ask(client, route, writtenOutcome, pull)) };
+            }
+            catch (error) {
+                if (/not permitted to create or approve pull requests/i.test(errorMessage(error))) {
+                    return {
+                        status: 'forbidden',
+                        message: `The branch ${pull.head} holds the edits made in Kestra, but GitHub Actions may not open pull requests in this repository: turn on ${ACTIONS_SETTING}, or give pull-request-token the token of a GitHub App or a person, which it does not bind (docs/drift.md#permissions).`
+                    };
+                }
+                if (httpStatus(error) === 401 || isPermissionError(error)) {
+                    return forbidden(error, `opening the pull request from ${pull.head}`);
+                }
+                throw apiError(`opening the pull request from ${pull.head}`, error);
+            }
+        },
+        async closePullRequest(head, comment, trailer) {
+            try {
+                const open = await openFrom(head);
+                if (!open)
+                    return undefined;
+                const current = await existingHead(client, head);
+                if (current && !writtenByTheAction(await commitOf(client, current), trailer)) {
+                    return { status: 'foreign', number: open.number, url: open.html_url };
+                }
+                await octokit.rest.issues.createComment({
+                    ...repo,
+                    issue_number: open.number,
+                    body: comment
+                });
+                await octokit.rest.pulls.update({ ...repo, pull_number: open.number, state: 'closed' });
+                return { status: 'closed', number: open.number, url: open.html_url };
+            }
+            catch (error) {
+                const status = httpStatus(error);
+                if (status === 401 || (isPermissionError(error) && status !== 404)) {
+                    return forbidden(error, `closing the pull request from ${head}`);
+                }
+                throw apiError(`closing the pull request from ${head}`, error);
+            }
+        }
+    };
+}
+
+const defaultBranch = object({ default_branch: string() });
+async function gitHubPorts(settings, at, log) {
+    if (!settings.githubToken || !at.owner)
+        return {};
+    const octokit = await createOctokit(settings.githubToken, { baseUrl: at.apiUrl, log });
+    const pullOctokit = settings.pullRequestToken
+        ? await createOctokit(settings.pullRequestToken, { baseUrl: at.apiUrl, log })
+        : octokit;
+    const repository = { owner: at.owner, repo: at.repo };
+    const client = { octokit, ...repository };
+    const token = settings.pullRequestToken ? 'pull-request-token' : 'github-token';
+    const pullClient = { octokit: pullOctokit, token, ...repository };
+    return {
+        github: createGitHub(octokit, repository),
+        drift: {
+            defaultBranch: async () => {
+                const doing = 'reading the repository’s default branch';
+                return (await ask(client, 'GET /repos/{owner}/{repo}', defaultBranch, {}, doing))
+                    .default_branch;
+            },
+            ...driftIssues(client),
+            writeBranch: (branch) => writeDriftBranch(pullClient, branch),
+            ...driftPulls(pullClient)
+        },
+        deployments: { ...deploymentReads(client), ...deploymentWrites(client) },
+        review: reviewSuggestions(client)
+    };
+}
+const PR_FILES_CAP = 3000;
+const COMPARE_FILES_CAP = 300;
+const changedFile = object({ filename: string(), previous_filename: string().optional() })
+    .transform(({ filename, previous_filename }) => previous_filename ? { path: filename, previousPath: previous_filename } : { path: filename });
+const comparison = object({
+    files: array(changedFile).default([]),
+    status: _enum(['ahead', 'behind', 'diverged', 'identical'])
+});
+const contents = union([
+    object({
+        type: literal('file'),
+        encoding: string().optional().catch(undefined),
+        content: string().optional().catch(undefined),
+        size: number().optional().catch(undefined)
+    }),
+    unknown().transform(() => undefined)
+]);
+const side = object({ sha: string(), repo: unknown().optional() });
+const pull = object({ number: int(), state: string(), head: side, base: side })
+    .transform((pull) => ({
+    number: pull.number,
+    state: pull.state === 'open' ? 'open' : 'closed',
+    headSha: pull.head.sha,
+    baseSha: pull.base.sha,
+    headRepository: pull.head.repo,
+    baseRepository: pull.base.repo
+}));
+const associated = object({
+    number: int(),
+    merged_at: string().nullable(),
+    merge_commit_sha: string().nullable()
+});
+function createGitHub(octokit, repository) {
+    const repo = { owner: repository.owner, repo: repository.repo };
+    const client = { octokit, ...repo };
+    return {
+        async listPullRequestFiles(pr) {
+            try {
+                const files = await pages(client, 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files', changedFile, { pull_number: pr }, (found) => found.length >= PR_FILES_CAP);
+                return { files, truncated: files.length >= PR_FILES_CAP };
+            }
+            catch (error) {
+                throw apiError(`listing the files of pull request #${pr}`, error);
+            }
+        },
+        async compareCommits(base, head) {
+            const { files, status } = await ask(client, 'GET /repos/{owner}/{repo}/compare/{basehead}', comparison, { basehead: `${base}...${head}` }, `comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`);
+            return { files, truncated: files.length >= COMPARE_FILES_CAP, status };
+        },
+        ...stickyComments(client),
+        async findMergedPullRequest(sha) {
+            const route = 'GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls';
+            let pulls;
+            try {
+                pulls = (await octokit.request(route, { ...repo, commit_sha: sha, per_page: 100 })).data;
+            }
+            catch (error) {
+                if (httpStatus(error) === 404 || httpStatus(error) === 422)
+                    return undefined;
+                throw apiError(`finding the pull request of commit ${sha.slice(0, 12)}`, error);
+            }
+            const merged = readAnswer(route, array(associated), pulls).filter((pull) => pull.merged_at);
+            return (merged.find((pull) => pull.merge_commit_sha === sha) ?? merged[0])?.number;
+        },
+        async pullRequest(number) {
+            let response;
+            try {
+                response = await octokit.rest.pulls.get({ ...repo, pull_number: number });
+            }
+            catch (error) {
+                if (httpStatus(error) === 404)
+                    return undefined;
+                throw apiError(`reading pull request #${number}`, error);
+            }
+            return readAnswer('GET /repos/{owner}/{repo}/pulls/{pull_number}', pull, response.data);
+        },
+        openPullRequestsOf: (label) => ask(client, 'GET /repos/{owner}/{repo}/pulls', array(pull), { state: 'open', head: label, per_page: 100 }, `finding the pull requests of ${label}`),
+        async getFileAtRef(path, ref) {
+            const route = 'GET /repos/{owner}/{repo}/contents/{+path}';
+            const params = { ...repo, path: path.split('/').map(encodeURIComponent).join('/'), ref };
+            try {
+                const { data } = await octokit.request(route, params);
+                const entry = readAnswer(route, contents, data);
+                if (!entry)
+                    return undefined;
+                if (entry.encoding === 'base64' && (entry.content || entry.size === 0)) {
+                    return new Uint8Array(Buffer.from(entry.content ?? '', 'base64'));
+                }
+                const raw = await octokit.request(route, {
+                    ...params,
+                    mediaType: { format: 'raw' },
+                    request: { parseSuccessResponseBody: false }
+                });
+                const body = raw.data;
+                return new Uint8Array(await new Response(body).arrayBuffer());
+            }
+            catch (error) {
+                if (httpStatus(error) === 404)
+                    return undefined;
+                throw apiError(`reading ${path} at ${ref.slice(0, 12)}`, error);
+            }
+        }
+    };
 }
 
 function runnerLog(write, guard) {
