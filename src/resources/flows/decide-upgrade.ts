@@ -34,7 +34,7 @@ import {
   type TaskNode,
   type TaskTree
 } from './decide-task-tree.js'
-import { refusedBy } from './decide-schema.js'
+import { flowTypes, refusedBy } from './decide-schema.js'
 
 /**
  * Upgrade readiness (docs/upgrade.md): what Kestra 2.0 refuses in a flow that 1.3 loads, and the
@@ -146,6 +146,23 @@ export function upgradeFlow(flow: FlowFile, known?: Checked): FlowUpgrade {
     items: itemsOf(refused, refusedByTarget(texts.check(current))),
     rewritten: asWritten(flow.raw, current.source)
   }
+}
+
+/**
+ * The types validating these flow files takes the validators of (`loadFlowValidators`): those they name, and with
+ * `upgrade` those their rewrites write in their place, which an upgrade validates too (`upgradeFlow`). A rewrite
+ * that writes a type from elsewhere adds it here, or the validation of the rewritten text says it is not loaded.
+ */
+export function validatedTypes(flows: Iterable<FlowFile>, upgrade: boolean): Set<string> {
+  const types = flowTypes([...flows].map((flow) => flow.documents[0]))
+  if (!upgrade) return types
+  for (const type of [...types]) {
+    const named = aliasTarget(type) ?? type
+    types.add(named)
+    if (named === FOREACH) types.add(LOOP)
+    if (Object.hasOwn(INPUT_TYPES, type)) types.add(INPUT_TYPES[type]!)
+  }
+  return types
 }
 
 /** Each refusal, mechanical unless the same refusal (rule and words: lines move) is among those `remaining`. */

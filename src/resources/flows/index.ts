@@ -28,9 +28,10 @@ export {
   rewrittenOf,
   upgradeFlow,
   upgradeReport,
-  upgradeSources
+  upgradeSources,
+  validatedTypes
 } from './decide-upgrade.js'
-export { loadFlowValidators, schemaReleases, schemaTarget } from './decide-schema.js'
+export { loadFlowValidators, releaseKey, schemaReleases, schemaTarget } from './decide-schema.js'
 export { type SchemaRelease } from './decide-schema.js'
 export { checkFlow, confirmReusedChecks } from './decide-validate.js'
 export { schemaVerdict, type FlowCheck } from './decide-validate.js'
