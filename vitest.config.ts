@@ -117,6 +117,8 @@ export default defineConfig({
             'test-support/bundle-setup.ts',
             'test-support/core-setup.ts'
           ],
+          // Its tests call the (synchronous) validation directly, as the unit tests do.
+          setupFiles: ['test-support/flow-validators-setup.ts'],
           hookTimeout: 300_000
         }
       },
