@@ -92,8 +92,8 @@ function packageVersion() {
 
 /**
  * The third-party chunk minified (2.7 MB to 1.2 MB: Node parses it at every start; docs/performance.md#the-bundle);
- * names and license comments kept. Ours stays readable, but for the flow validators of each release (a chunk each,
- * loaded when a flow is first validated for it), which are read in generated/flow-validators/.
+ * names and license comments kept. Ours stays readable, but for the flow validators (a chunk per definition of each
+ * release, loaded before a flow that uses it is validated), which are read in generated/flow-validators/.
  */
 function minifiedVendor() {
   return {
@@ -109,8 +109,16 @@ function minifiedVendor() {
         sourcemap: !validators,
         sourcefile: chunk.fileName
       })
-      // A validator's code maps to no line worth 4 MB of source maps: it is read in generated/flow-validators/.
       return { code: minified.code, map: validators ? { mappings: '' } : minified.map }
+    },
+    // A validator's code maps to no line worth 4 MB of source maps: it is read in generated/flow-validators/.
+    generateBundle(options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk' || !chunk.name.startsWith(VALIDATORS_CHUNK)) continue
+        delete bundle[`${chunk.fileName}.map`]
+        chunk.code = chunk.code.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n')
+        chunk.map = null
+      }
     }
   }
 }
@@ -162,14 +170,17 @@ function requiredHttp() {
 const SRC = fileURLToPath(new URL('./src/', import.meta.url))
 const GENERATED = fileURLToPath(new URL('./generated/', import.meta.url))
 const isOurs = (id) => id.startsWith(SRC)
-const VALIDATORS_CHUNK = 'flow-validators-'
+const VALIDATORS_CHUNK = 'flow-validators/'
 /**
- * generated/: its index goes with the engine; each release's validators and facts are a chunk of their own, which
- * the index imports when a flow is first validated for the release.
+ * generated/: its index goes with the engine; each release's facts, and each definition's validator, are a chunk of
+ * their own (chunks/flow-validators/<version>.facts.js, chunks/flow-validators/<version>/<definition>.js), which the
+ * index imports when a flow that uses it is first validated.
  */
 const generatedChunk = (id) => {
-  const release = /\/flow-validators\/(\d[^/]*)\.js$/.exec(id.slice(GENERATED.length - 1))
-  return release ? `${VALIDATORS_CHUNK}${release[1]}` : 'engine'
+  const module = /\/flow-validators\/(\d[^/]*(?:\/[^/]+)?)\.js$/.exec(
+    id.slice(GENERATED.length - 1)
+  )
+  return module ? `${VALIDATORS_CHUNK}${module[1]}` : 'engine'
 }
 const isEntry = (id) => /\/src\/(index|cli)\.ts$/.test(id)
 const isActionsGithub = (id) => id.includes('/node_modules/@actions/github/')

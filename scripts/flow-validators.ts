@@ -1,12 +1,12 @@
 /**
  * `npm run validators`: each bundled release's flow schema (generated/flow-schemas/<version>.json) compiled by Ajv
- * once, here, into a validator per definition, written as modules into generated/flow-validators/, which the bundle
- * carries: a run loads the module of the release it validates for and calls the validators its flows use instead of
+ * once, here, into a validator per definition, each written as a module into generated/flow-validators/<version>/,
+ * which the bundle carries: a run loads the modules of the definitions its flows use and calls them instead of
  * running Ajv's compiler (docs/validation-rules.md#the-schema-of-each-release). `npm run schemas` runs it after
  * writing the schemas; `--check` writes nothing and fails when a committed file is not what this run makes.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join, relative, sep } from 'node:path'
 import { transformSync } from 'esbuild'
 import { Ajv, _, Name, str, type KeywordCxt } from 'ajv'
 import namesModule from 'ajv/dist/compile/names.js'
@@ -142,8 +142,18 @@ function factsOf(schema: BundledSchema): ValidatorFacts {
     if (Array.isArray(node)) return node.forEach(walk)
     if (node === null || typeof node !== 'object') return
     for (const [key, value] of Object.entries(node)) {
-      if (key === BY_TYPE) Object.assign(classes, value)
-      else walk(value)
+      if (key !== BY_TYPE) {
+        walk(value)
+        continue
+      }
+      // A type names one definition wherever it is picked: the run loads that one for a flow that names it.
+      for (const [type, definition] of Object.entries(value as Record<string, string>)) {
+        if (Object.hasOwn(classes, type) && classes[type] !== definition)
+          throw new Error(
+            `${type} picks ${classes[type]} in one place and ${definition} in another`
+          )
+        classes[type] = definition
+      }
     }
   }
   walk(schema.definitions)
@@ -163,42 +173,24 @@ function factsOf(schema: BundledSchema): ValidatorFacts {
 }
 
 /** A function's name for a definition's validator: its name with what JavaScript does not take as `_`. */
-function functionNames(definitions: readonly string[]): Map<string, string> {
-  const taken = new Set<string>()
-  return new Map(
-    definitions.map((name) => {
-      const base = `validate_${name.replace(/[^A-Za-z0-9_$]/g, '_')}`
-      let chosen = base
-      for (let n = 2; taken.has(chosen); n++) chosen = `${base}_${n}`
-      taken.add(chosen)
-      return [name, chosen]
-    })
-  )
+function functionName(definition: string): string {
+  return `validate_${definition.replace(/[^A-Za-z0-9_$]/g, '_')}`
 }
 
 const HEADER = (what: string[]) =>
   generatedBy('npm run validators', 'scripts/flow-validators.ts', what)
 
-/** A release's validators module: a function per definition, and the table of them by definition. */
-function validatorsModule(version: string, code: Record<string, string>): string {
-  const named = functionNames(Object.keys(code))
-  const source = [
-    ...Object.entries(code).map(
-      ([name, body]) =>
-        `function ${named.get(name)}(${VALIDATOR_PARAMETERS.join(', ')}) {\n${body}\n}`
-    ),
-    'export const VALIDATORS = {',
-    ...Object.keys(code).map((name) => `  ${JSON.stringify(name)}: ${named.get(name)},`),
-    '}'
-  ].join('\n')
+/** A definition's module: the function that makes its validator. */
+function definitionModule(version: string, name: string, body: string): string {
+  const source = `export default function ${functionName(name)}(${VALIDATOR_PARAMETERS.join(', ')}) {\n${body}\n}`
   // esbuild prints the code Ajv wrote on one line a statement a line, in a fraction of prettier's time.
   const { code: formatted } = transformSync(source, { format: 'esm', target: 'es2022' })
   return [
     ...HEADER([
-      `Kestra ${version}'s flow validators: per definition of its schema (generated/flow-schemas/${version}.json),`,
-      "the code Ajv's standalone mode makes of it, as a function of what the run gives (VALIDATOR_PARAMETERS of",
-      "src/resources/flows/decide-schema.ts): Ajv's runtime helpers, the pick of a plugin's definition by its `type`,",
-      'the formats. The function makes the validator the first time a flow uses the definition.'
+      `Kestra ${version}'s validator of ${name} (generated/flow-schemas/${version}.json), with the definitions`,
+      "its `$ref`s reach: the code Ajv's standalone mode makes of it, as a function of what the run gives",
+      "(VALIDATOR_PARAMETERS of src/resources/flows/decide-schema.ts): Ajv's runtime helpers, the pick of a",
+      "plugin's definition by its `type` (whose validator is its own module), the formats."
     ]),
     formatted
   ].join('\n')
@@ -216,17 +208,20 @@ function factsModule(version: string, facts: ValidatorFacts): string {
   ].join('\n')
 }
 
-function indexModule(versions: readonly string[]): string {
+function indexModule(definitions: Readonly<Record<string, readonly string[]>>): string {
   return [
     ...HEADER([
-      'The Kestra releases whose flow validators the build carries, oldest first: each release’s modules are',
-      'loaded when a flow is first validated for it (loadFlowValidators, src/resources/flows/decide-schema.ts).'
+      'The Kestra releases whose flow validators the build carries, oldest first: each release’s facts, and the',
+      'module of each definition of its schema, loaded before a flow that uses it is validated (loadFlowValidators,',
+      'src/resources/flows/decide-schema.ts).'
     ]),
     'export const FLOW_VALIDATORS = {',
-    ...versions.flatMap((version) => [
+    ...Object.entries(definitions).flatMap(([version, names]) => [
       `  '${version}': {`,
       `    facts: () => import('./${version}.facts.js'),`,
-      `    validators: () => import('./${version}.js')`,
+      '    definitions: {',
+      ...names.map((name) => `      '${name}': () => import('./${version}/${name}.js'),`),
+      '    }',
       '  },'
     ]),
     '}',
@@ -260,7 +255,8 @@ const INDEX_TYPES = [
   '    string,',
   '    {',
   '      facts(): Promise<{ FACTS: ValidatorFacts }>',
-  '      validators(): Promise<{ VALIDATORS: Readonly<Record<string, MakeValidator>> }>',
+  "      /** Each definition of the release's schema → its module. */",
+  '      definitions: Readonly<Record<string, () => Promise<{ default: MakeValidator }>>>',
   '    }',
   '  >',
   '>',
@@ -271,14 +267,21 @@ const INDEX_TYPES = [
 export function validatorFiles(
   schemas: Readonly<Record<string, BundledSchema>> = committedSchemas()
 ): Record<string, string> {
-  const files: Record<string, string> = {
-    'index.js': indexModule(Object.keys(schemas)),
-    'index.d.ts': INDEX_TYPES
-  }
+  const files: Record<string, string> = { 'index.d.ts': INDEX_TYPES }
+  const definitions: Record<string, string[]> = {}
   for (const [version, schema] of Object.entries(schemas)) {
     files[`${version}.facts.js`] = factsModule(version, factsOf(schema))
-    files[`${version}.js`] = validatorsModule(version, validatorsOf(schema))
+    const code = validatorsOf(schema)
+    definitions[version] = Object.keys(code)
+    for (const [name, body] of Object.entries(code)) {
+      if (!/^[A-Za-z0-9_$][A-Za-z0-9_$.-]*$/.test(name))
+        throw new Error(
+          `${name} does not make a file name: the module of its validator needs another`
+        )
+      files[`${version}/${name}.js`] = definitionModule(version, name, body)
+    }
   }
+  files['index.js'] = indexModule(definitions)
   return files
 }
 
@@ -286,7 +289,9 @@ export function validatorFiles(
 export function committedFiles(dir: string): Record<string, string> {
   const at = join(PROJECT_ROOT, dir)
   return Object.fromEntries(
-    readdirSync(at)
+    readdirSync(at, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(at, join(entry.parentPath, entry.name)).split(sep).join('/'))
       .sort()
       .map((file) => [file, readFileSync(join(at, file), 'utf8')])
   )
@@ -306,7 +311,10 @@ export function writeGenerated(
   if (!check) {
     rmSync(at, { recursive: true, force: true })
     mkdirSync(at, { recursive: true })
-    for (const [file, text] of Object.entries(files)) writeFileSync(join(at, file), text)
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(at, file)), { recursive: true })
+      writeFileSync(join(at, file), text)
+    }
     return
   }
   const committed = committedFiles(dir)

@@ -24,7 +24,8 @@ export declare const FLOW_VALIDATORS: Readonly<
     string,
     {
       facts(): Promise<{ FACTS: ValidatorFacts }>
-      validators(): Promise<{ VALIDATORS: Readonly<Record<string, MakeValidator>> }>
+      /** Each definition of the release's schema → its module. */
+      definitions: Readonly<Record<string, () => Promise<{ default: MakeValidator }>>>
     }
   >
 >

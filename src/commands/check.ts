@@ -31,8 +31,10 @@ import {
   schemaReleases,
   schemaTarget,
   schemaVerdict,
+  releaseKey,
   upgradeFlow,
   flows,
+  validatedTypes,
   type FlowCheck,
   type FlowsChecked,
   type SchemaRelease,
@@ -135,8 +137,8 @@ export async function checksToStoreOf(
 }
 
 /** Deploy: confirms every kind's reused checks, right before the first write. */
-export function confirmReused(checked: Checked): void {
-  askKinds(checked, (part, value) => part.confirmReused?.(value))
+export async function confirmReused(checked: Checked): Promise<void> {
+  await Promise.all(askKinds(checked, (part, value) => part.confirmReused?.(value)))
 }
 
 /**
@@ -171,7 +173,7 @@ export async function check(run: CheckArgs): Promise<Checked> {
   const { references, names } = sentReferences(sending, model, checks)
   const remaining = gathering.after(model, sent.model, references.map(referencedOf), names)
   const read = await readRemaining(remaining, { target, context, ports })
-  const version = await targetVersion(read.serverVersion, settings, ports, gathering.reused)
+  const version = await targetVersion(read.serverVersion, settings, ports)
   const { walk, snapshot } = walked(
     read,
     { model, layout: layout.layout, checks, namespacePrefix: target.namespacePrefix, ...version },
@@ -236,12 +238,15 @@ function sentReferences(
 
 /** This build's check of a flow whose stored check is confirmed, with the releases the entry was made for. */
 function recheckWith(layout: Layout): FlowsChecked['reused']['recheck'] {
-  return (flow, stored) =>
-    flowCheck(flow, undefined, {
+  return async (flow, stored) => {
+    const asked = {
       layout,
       schema: schemaReleases(stored.schema?.releases ?? []),
       upgrade: stored.upgrade !== undefined
-    })
+    }
+    await loadFlowValidators(validatedReleases(asked), validatedTypes([flow], asked.upgrade))
+    return flowCheck(flow, undefined, asked)
+  }
 }
 
 /** The run's one walk, and the snapshot with each kind that reads the walk holding its part (docs/kinds.md). */
@@ -259,13 +264,12 @@ function walked(
 /**
  * The release the flows are validated for (docs/validation-rules.md#the-schema-of-each-release): the server's
  * probed version, else the `kestra-version` input; a probed version of another line than the input's is
- * said, and wins. Its flow validators are loaded, and those each reused check was made for, which confirm it.
+ * said, and wins.
  */
 async function targetVersion(
   probed: KestraVersion | undefined,
   { kestraVersion: configured }: Settings,
-  { reporter }: RunPorts,
-  reused: ReadonlyMap<FlowFile, StoredFlowCheck>
+  { reporter }: RunPorts
 ): Promise<{ serverVersion?: KestraVersion }> {
   if (probed && configured && (probed[0] !== configured[0] || probed[1] !== configured[1])) {
     reporter.warning(
@@ -280,10 +284,6 @@ async function targetVersion(
       `Kestra ${judge.newer} is newer than the ${judge.version} schema this build carries for its line: what that schema does not know (a property, a type, a value) is a warning${probed ? ", and the server's validation decides" : ''}.`
     )
   }
-  await loadFlowValidators([
-    ...schemaTarget(serverVersion),
-    ...[...reused.values()].flatMap((stored) => schemaReleases(stored.schema?.releases ?? []))
-  ])
   return serverVersion ? { serverVersion } : {}
 }
 
@@ -345,10 +345,24 @@ async function checksAsked(
     upgradeAsked(settings, target.work, version) &&
     target.work.writes !== 'upgrade' &&
     !settings.upgradeServer
-  const schema = schemaTarget(version)
-  // The upgrade readiness judges with every bundled release up to its target's.
-  await loadFlowValidators(upgrade ? schemaTarget(undefined) : schema)
-  return { layout, schema, upgrade }
+  const asked = { layout, schema: schemaTarget(version), upgrade }
+  await loadFlowValidators(validatedReleases(asked))
+  return asked
+}
+
+/** The releases whose validators checking a flow takes: with the upgrade readiness, every bundled one up to its target's. */
+function validatedReleases({
+  schema,
+  upgrade
+}: Omit<ChecksAsked, 'layout'>): readonly SchemaRelease[] {
+  return upgrade ? schemaTarget(undefined) : schema
+}
+
+/** Whether checking the flow validates it: nothing stored, or a stored check that lacks what the run asks. */
+function validates(stored: StoredFlowCheck | undefined, { schema, upgrade }: ChecksAsked): boolean {
+  if (!stored || (upgrade && stored.upgrade === undefined)) return true
+  const releases = schema.map(releaseKey).join('\n')
+  return stored.wellFormed && schema.length > 0 && stored.schema?.releases.join('\n') !== releases
 }
 
 /**
@@ -363,7 +377,12 @@ async function flowChecks(
   const asked = await asking
   const checks = new Map<FlowFile, FlowCheck>()
   for await (const flow of gathering.flows) {
-    checks.set(flow, flowCheck(flow, gathering.reused.get(flow), asked))
+    const stored = gathering.reused.get(flow)
+    // The validators of the definitions the flow uses, before the (synchronous) check validates it.
+    if (validates(stored, asked)) {
+      await loadFlowValidators(validatedReleases(asked), validatedTypes([flow], asked.upgrade))
+    }
+    checks.set(flow, flowCheck(flow, stored, asked))
     releaseSyntaxTree(flow)
   }
   return checks

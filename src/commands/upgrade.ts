@@ -8,6 +8,7 @@ import type { KestraServer } from '../adapters/kestra/api.js'
 import {
   judgedUpgradeReport,
   loadFlowValidators,
+  validatedTypes,
   rewrittenOf,
   schemaTarget,
   upgradeReport,
@@ -46,8 +47,13 @@ export async function upgradeReadiness(
   const target = settings.upgradeCheck === '2.0' ? '2.0' : NEWEST_LTS
   // Rewritten texts are wanted to write them, or to send them to an upgrade server.
   const itemsOnly = work.writes !== 'upgrade' && !upgradeServer
-  // Judged with every bundled release up to the target's.
-  await loadFlowValidators(schemaTarget(undefined))
+  // Judged with every bundled release up to the target's, and so are the rewrites: the validators of the flows
+  // judged now or rewritten later (`rewrites`), but those whose items a check holds and need no rewrite.
+  const judged = flows.filter((flow) => {
+    const held = itemsOnly ? checks?.get(flow)?.upgrade : undefined
+    return !held || held.some((item) => item.mechanical)
+  })
+  await loadFlowValidators(schemaTarget(undefined), validatedTypes(judged, true))
   let { report, upgrades } = upgradeReport(flows, target, checks && { of: checks, itemsOnly })
   if (upgradeServer) {
     await onTarget(upgradeServer, target)

@@ -45,5 +45,5 @@ export interface CheckedKind<K = unknown> {
    * Deploy: confirms the checks reused rather than run, right before the first write; throws when one differs
    * (docs/performance.md#a-deploy-confirms-before-it-writes).
    */
-  confirmReused?(checked: K): void
+  confirmReused?(checked: K): Promise<void>
 }

@@ -4,6 +4,8 @@
  * a plugin outside the core gets no finding about its properties, and with no release named the two lines
  * decide together.
  */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createGitRepo } from '../../../test-support/git-repo.js'
 import { outputsOf, runCli } from './run-cli.js'
@@ -30,6 +32,24 @@ const OUTSIDE_THE_CORE = [
   '    type: io.kestra.plugin.scripts.shell.Commands',
   '    commands: [echo hi]',
   '    anyPropertyAtAll: 1',
+  ''
+].join('\n')
+
+/** A 1.3 flow that 2.0 refuses for two reasons, each fixed by a rewrite to a type the flow does not name. */
+const FOREACH = [
+  'id: hello',
+  `namespace: ${NS}`,
+  'inputs:',
+  '  - id: on',
+  '    type: BOOLEAN',
+  'tasks:',
+  '  - id: each',
+  '    type: io.kestra.plugin.core.flow.ForEach',
+  '    values: [1, 2]',
+  '    tasks:',
+  '      - id: log',
+  '        type: io.kestra.plugin.core.log.Log',
+  '        message: "{{ taskrun.value }}"',
   ''
 ].join('\n')
 
@@ -111,5 +131,24 @@ describe('kestra-gitops validate --kestra-version', () => {
         `Kestra ${value} is newer than the ${bundled} schema this build carries for its line`
       )
     }
+  })
+
+  it('upgrade-check --write validates each rewrite with the validators of the types it writes (ForEach → Loop, BOOLEAN → BOOL)', async () => {
+    // The flow names neither Loop nor BOOL: the run loads the validators its flows use, and those its rewrites
+    // write before it validates them.
+    const repo = createGitRepo({ [FILE]: FOREACH })
+    const result = await runCli(repo.dir, ['upgrade-check', '--write'])
+    expect(result.stderr).not.toContain('not loaded')
+    expect(result.stdout).toContain(`${FILE}:8: fixed: \`io.kestra.plugin.core.flow.ForEach\``)
+    expect(result.stdout).toContain(
+      'Ready for Kestra 2.0: all 1 flow(s) would load now. 1 file(s) rewritten.'
+    )
+    expect(result.exitCode).toBe(0)
+    const written = readFileSync(join(repo.dir, FILE), 'utf8')
+    expect(written).toContain('type: io.kestra.plugin.core.flow.Loop')
+    expect(written).toContain('type: BOOL\n')
+    const again = await runCli(repo.dir, ['validate', '--kestra-version', '2.0'])
+    expect(again.stdout).toContain('Validation passed: 0 errors')
+    expect(again.exitCode).toBe(0)
   })
 })

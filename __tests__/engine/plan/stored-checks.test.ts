@@ -226,13 +226,13 @@ describe("a marker's stored checks stay within its bound", () => {
     expect(Object.keys(record).length).toBeGreaterThan(100)
     expect(Object.keys(record).length).toBeLessThan(2000)
   })
-  it('a deploy refuses stored schema verdicts or upgrade items that this build would not compute', () => {
+  it('a deploy refuses stored schema verdicts or upgrade items that this build would not compute', async () => {
     const source = `id: a\nnamespace: ${NS}\ninputs:\n  - id: on\n    type: BOOLEAN\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    colour: red\n    message: hi\n`
     const { flows, record } = stored({ 'a.yml': source })
     const entry = Object.values(record)[0]!
     expect(entry.schema?.findings).toHaveLength(1)
     expect(entry.upgrade).toHaveLength(1)
-    const recheck = (flow: (typeof flows)[number], held: StoredFlowCheck) => {
+    const recheck = async (flow: (typeof flows)[number], held: StoredFlowCheck) => {
       const check = checkFlow(flow, {
         layout: 'tenant',
         schema: schemaReleases(held.schema?.releases ?? [])
@@ -241,13 +241,13 @@ describe("a marker's stored checks stay within its bound", () => {
     }
     const confirm = (held: StoredFlowCheck) =>
       confirmReusedChecks(new Map([[flows[0]!, held]]), recheck)
-    expect(() => confirm(entry)).not.toThrow()
+    await expect(confirm(entry)).resolves.toBeUndefined()
     const [item] = entry.upgrade!
     const altered: StoredFlowCheck[] = [
       { ...entry, upgrade: [{ ...item!, mechanical: !item!.mechanical }] },
       { ...entry, upgrade: [] },
       { ...entry, schema: { ...entry.schema!, findings: [] } }
     ]
-    for (const held of altered) expect(() => confirm(held)).toThrow(DeployError)
+    for (const held of altered) await expect(confirm(held)).rejects.toThrow(DeployError)
   })
 })

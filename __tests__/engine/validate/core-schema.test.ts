@@ -2,11 +2,11 @@
  * Core plugins checked against the schema each release generates, read as that release reads a flow
  * (docs/validation-rules.md#the-schema-of-each-release). Each expectation was asked of the released cores.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { committedFiles, VALIDATORS_DIR, validatorFiles } from '../../../scripts/flow-validators.js'
 import { FLOW_VALIDATORS } from '../../../generated/flow-validators/index.js'
 import { SCHEMA_RELEASE_VERSIONS } from '../../../src/model/version.js'
-import { check, checkOn, rules } from './helpers.js'
+import { check, checkOn, flow, rules } from './helpers.js'
 
 const HEAD = ['id: flow', 'namespace: company.team', 'tasks:']
 const LOG = ['  - id: log', '    type: io.kestra.plugin.core.log.Log']
@@ -126,5 +126,60 @@ describe('the schema of each release', () => {
     // What it knows and refuses stays an error: a property of the wrong type.
     const wrongType = [...HEAD, ...LOG, '    message: hi', '    allowFailure: perhaps']
     expect(rules(schemaFindings(checkOn([2, 0, 9], wrongType)))).toEqual(['error core-schema 7:5'])
+  })
+})
+
+describe('the validators a run loads', () => {
+  /** decide-schema and decide-upgrade as a run starts with them: nothing loaded (the unit setup loads everything). */
+  async function fresh() {
+    vi.resetModules()
+    const schema = await import('../../../src/resources/flows/decide-schema.js')
+    const upgrade = await import('../../../src/resources/flows/decide-upgrade.js')
+    const rewrites = await import('../../../src/resources/flows/decide-upgrade-rewrites.js')
+    return { ...schema, ...upgrade, ...rewrites }
+  }
+  const FOREACH = [
+    ...HEAD,
+    '  - id: each',
+    '    type: io.kestra.plugin.core.flow.ForEach',
+    '    values: [1, 2]',
+    '    tasks:',
+    '      - id: log',
+    '        type: io.kestra.plugin.core.log.Log',
+    '        message: "{{ taskrun.value }}"',
+    ''
+  ].join('\n')
+
+  it("are those of the flow's definition and of each type it names; another is said not loaded", async () => {
+    const { flowSchemaFindings, flowTypes, loadFlowValidators, schemaTarget } = await fresh()
+    const read = flow(`${[...HEAD, ...LOG, '    mesage: hi'].join('\n')}\n`)
+    const doc = read.documents[0]!
+    const [v20] = schemaTarget([...V20])
+    await loadFlowValidators([v20!])
+    expect(() => flowSchemaFindings(read.file, doc, read.lineCounter, [v20!])).toThrow(
+      "The flow validator of io.kestra.plugin.core.log.Log of Kestra 2.0.0 is not loaded: await loadFlowValidators with the flow's types before validating it"
+    )
+    expect([...flowTypes([doc])]).toEqual(['io.kestra.plugin.core.log.Log'])
+    await loadFlowValidators([v20!], flowTypes([doc]))
+    expect(
+      flowSchemaFindings(read.file, doc, read.lineCounter, [v20!]).map(
+        ({ finding }) => finding.message
+      )
+    ).toEqual(["`Log` 'log' has no property `mesage`: did you mean `message`?"])
+  })
+
+  it('for an upgrade, include those of the types its rewrites write (ForEach → Loop), which it validates', async () => {
+    const { loadFlowValidators, schemaTarget, upgradeFlow, validatedTypes } = await fresh()
+    const read = flow(FOREACH)
+    await loadFlowValidators(schemaTarget(undefined), validatedTypes([read], false))
+    // The rewrite to a Loop is validated on 2.0, whose Loop the flow does not name.
+    expect(() => upgradeFlow(read)).toThrow(
+      'The flow validator of io.kestra.plugin.core.flow.Loop of Kestra 2.0.0 is not loaded'
+    )
+    expect(validatedTypes([read], true)).toContain('io.kestra.plugin.core.flow.Loop')
+    await loadFlowValidators(schemaTarget(undefined), validatedTypes([read], true))
+    const upgrade = upgradeFlow(read)
+    expect(upgrade.rewritten).toContain('type: io.kestra.plugin.core.flow.Loop')
+    expect(upgrade.items.map((item) => item.mechanical)).toEqual([true])
   })
 })

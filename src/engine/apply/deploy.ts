@@ -67,7 +67,7 @@ export interface DeployDeps {
    * Confirms the reused flow checks (docs/performance.md#a-deploy-confirms-before-it-writes) before any
    * write or a refusal on a validation error; a DeployError from it stops the deploy with nothing written.
    */
-  confirmReused?: () => void
+  confirmReused?: () => Promise<void>
 }
 
 /**
@@ -78,7 +78,7 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
   const log = deps.log ?? (() => undefined)
   const blockers = deployBlockers(plan, deps.findings)
   if (blockers.length > 0) {
-    deps.confirmReused?.()
+    await deps.confirmReused?.()
     throw new DeployError(describeBlockers(blockers))
   }
   const refusals = deletionRefusals(plan, deps.settings, deps.target, deps.managedNamespaces)
@@ -156,7 +156,7 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
       !sameChecks(checks, namespace)
     )
   }
-  if (plan.resources.some(isWrite) || namespaces.some(stale)) deps.confirmReused?.()
+  if (plan.resources.some(isWrite) || namespaces.some(stale)) await deps.confirmReused?.()
   await deps.beforeWrites?.()
   // A namespace's marker is written as soon as it holds this commit: with no writes, right away.
   const marking: Promise<MarkerWrite>[] = []

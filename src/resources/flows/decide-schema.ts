@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv'
 import ucs2length from 'ajv/dist/runtime/ucs2length.js'
 import equal from 'ajv/dist/runtime/equal.js'
-import { isMap, type Document, type LineCounter } from 'yaml'
+import { isAlias, isMap, isScalar, visit, type Document, type LineCounter } from 'yaml'
 import type { Finding } from '../../model/finding.js'
 import { atLeast, parseVersion, type KestraVersion } from '../../model/version.js'
 import { locateKestraPath } from '../../engine/validate/kestra-path.js'
@@ -22,8 +22,8 @@ import { coreFlowType, uncheckedAt } from './decide-task-tree.js'
  * refused, any string taken where a property is dynamic (Pebble), patterns matching the whole value, Jackson's
  * scalar coercion, `null` as absent, and the definition of a task, trigger, condition or input picked by its
  * `type` (a type outside the core is left alone). Ajv compiled each definition when the bundle was made
- * (scripts/flow-validators.ts, into generated/flow-validators/): a run loads the module of each release it
- * validates for (`loadFlowValidators`) and makes the validators of the definitions its flows use.
+ * (scripts/flow-validators.ts, into generated/flow-validators/, a module each): a run loads the modules of the
+ * definitions its flows use (`loadFlowValidators`) and makes their validators.
  */
 
 /** A release whose schema is bundled, as its line (`1.3`, `2.0`) names it to the user. */
@@ -88,27 +88,68 @@ export const VALIDATOR_PARAMETERS = ['runtime', 'byType', 'formats'] as const
 
 type Release = ValidatorFacts & { known: Set<string> }
 
-/** Each bundled release's facts, and the validators of those a flow was validated for, once loaded. */
+/** Each bundled release's facts, once loaded. */
 const facts = new Map<string, Release>()
-const validators = new Map<string, Readonly<Record<string, MakeValidator>>>()
+/** Each release's validator of each definition loaded so far, by release and definition. */
+const loaded = new Map<string, Map<string, MakeValidator>>()
 
 /**
- * Loads what validating flows for these releases takes: every bundled release's facts (small: which release has
- * a type or a property), and these releases' validators, a module each (docs/performance.md#the-bundle). The
- * validation itself is synchronous: the run awaits this where it starts.
+ * Loads what validating flows that name these `types` takes for these releases: every bundled release's facts
+ * (small: which release has a type or a property), and of each of these releases the validator of the flow's
+ * definition and of each type's, a module each (docs/performance.md#the-bundle). The validation itself is
+ * synchronous: the run awaits this before it validates a flow, with its types (`flowTypes`), and before it
+ * validates a text it made (an upgrade's rewrite), with the types that text can name.
  */
-export async function loadFlowValidators(releases: readonly SchemaRelease[]): Promise<void> {
-  await Promise.all([
-    ...SCHEMA_RELEASES.map(async ({ version }) => {
+export async function loadFlowValidators(
+  releases: readonly SchemaRelease[],
+  types: Iterable<string> = []
+): Promise<void> {
+  await Promise.all(
+    SCHEMA_RELEASES.map(async ({ version }) => {
       if (facts.has(version)) return
       const { FACTS } = await FLOW_VALIDATORS[version]!.facts()
       facts.set(version, { ...FACTS, known: new Set(FACTS.types) })
-    }),
-    ...releases.map(async ({ version }) => {
-      if (!validators.has(version))
-        validators.set(version, (await FLOW_VALIDATORS[version]!.validators()).VALIDATORS)
     })
-  ])
+  )
+  const named = [...types]
+  await Promise.all(
+    releases.flatMap(({ version }) => {
+      const release = facts.get(version)!
+      const made = loaded.get(version) ?? new Map<string, MakeValidator>()
+      loaded.set(version, made)
+      const definitions = new Set([
+        release.root,
+        ...named.flatMap((type) => {
+          const definition = entryOf(release.classes, type)
+          return definition === undefined ? [] : [definition]
+        })
+      ])
+      return [...definitions]
+        .filter((name) => !made.has(name))
+        .map(async (name) => {
+          made.set(name, (await FLOW_VALIDATORS[version]!.definitions[name]!()).default)
+        })
+    })
+  )
+}
+
+/**
+ * Every type the flows' documents name: each string value of a `type` key, anywhere (a task's, a trigger's, an
+ * input's, a retry's, a plugin default's), an alias's too. What validating them takes (`loadFlowValidators`).
+ */
+export function flowTypes(docs: Iterable<Document | undefined>): Set<string> {
+  const types = new Set<string>()
+  for (const doc of docs) {
+    if (!doc) continue
+    visit(doc, {
+      Pair(_, pair) {
+        if (!isScalar(pair.key) || pair.key.value !== 'type') return
+        const value = isAlias(pair.value) ? pair.value.resolve(doc) : pair.value
+        if (isScalar(value) && typeof value.value === 'string') types.add(value.value)
+      }
+    })
+  }
+  return types
 }
 
 function bundledValidators(version: string): Release {
@@ -117,20 +158,23 @@ function bundledValidators(version: string): Release {
   return found
 }
 
-function notLoaded(version: string): Error {
+function notLoaded(version: string, definition?: string): Error {
   return new Error(
-    `The flow validators of Kestra ${version} are not loaded: await loadFlowValidators before validating`
+    `The flow validator${definition === undefined ? 's' : ` of ${definition}`} of Kestra ${version} ${definition === undefined ? 'are' : 'is'} not loaded: await loadFlowValidators with the flow's types before validating it`
   )
 }
 
 const compiled = new Map<string, Validate>()
 
-/** The release's validator; each definition's validator is made the first time a flow uses its type. */
+/**
+ * The release's validator; each definition's validator is made the first time a flow uses its type, from its
+ * module, which must have been loaded (`loadFlowValidators`).
+ */
 function validatorOf(version: string): Validate {
   let validate = compiled.get(version)
   if (validate) return validate
   const release = bundledValidators(version)
-  const made = validators.get(version)
+  const made = loaded.get(version)
   if (made === undefined) throw notLoaded(version)
   const runtime = { ucs2length: commonJsDefault(ucs2length), equal: commonJsDefault(equal) }
   const byType = (
@@ -169,8 +213,10 @@ function validatorOf(version: string): Validate {
   const used = new Map<string, Validate>()
   const use = (name: string): Validate | undefined => {
     let found = used.get(name)
-    if (found || !Object.hasOwn(made, name)) return found
-    used.set(name, (found = made[name]!(runtime, byType, FORMATS)))
+    if (found || !Object.hasOwn(FLOW_VALIDATORS[version]!.definitions, name)) return found
+    const make = made.get(name)
+    if (make === undefined) throw notLoaded(version, name)
+    used.set(name, (found = make(runtime, byType, FORMATS)))
     return found
   }
   validate = use(release.root)!

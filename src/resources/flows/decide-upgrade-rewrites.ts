@@ -11,6 +11,8 @@ import {
   type Entry
 } from './decide-document.js'
 import { aliasTarget, inputTypeEntries, REMOVED_TASKS } from './decide-kestra2-removals.js'
+import { flowTypes } from './decide-schema.js'
+import type { FlowFile } from '../../model/repository.js'
 import {
   coreFlowType,
   FLOW_TRIGGER_TYPES,
@@ -452,4 +454,21 @@ function pairLines(source: string, entry: Entry): string[] | undefined {
     return undefined
   }
   return [lines[0] as string, ...rest.map((line) => line.slice(keyColumn))]
+}
+
+/**
+ * The types validating these flow files takes the validators of (`loadFlowValidators`): those they name, and with
+ * `upgrade` those their rewrites write in their place, which an upgrade validates too (`upgradeFlow`). A rewrite
+ * that writes a type from elsewhere adds it here, or the validation of the rewritten text says it is not loaded.
+ */
+export function validatedTypes(flows: Iterable<FlowFile>, upgrade: boolean): Set<string> {
+  const types = flowTypes([...flows].map((flow) => flow.documents[0]))
+  if (!upgrade) return types
+  for (const type of [...types]) {
+    const named = aliasTarget(type) ?? type
+    types.add(named)
+    if (named === FOREACH) types.add(LOOP)
+    if (Object.hasOwn(INPUT_TYPES, type)) types.add(INPUT_TYPES[type]!)
+  }
+  return types
 }

@@ -64,16 +64,16 @@ export type FlowCheck = Omit<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 
  * (docs/performance.md#a-deploy-confirms-before-it-writes). KV can be written by others: a stored entry
  * that differs from the checks computed now stops the deploy with nothing written.
  */
-export function confirmReusedChecks(
+export async function confirmReusedChecks(
   reused: ReadonlyMap<FlowFile, StoredFlowCheck>,
-  recheck: (flow: FlowFile, stored: StoredFlowCheck) => FlowCheck
-): void {
-  const differing = [...reused].flatMap(([flow, stored]) => {
+  recheck: (flow: FlowFile, stored: StoredFlowCheck) => Promise<FlowCheck>
+): Promise<void> {
+  const differing: string[] = []
+  for (const [flow, stored] of reused) {
     const parsed = parseFlowFile(flow)
-    return sameStoredCheck(storedCheckOf(parsed, recheck(parsed, stored)), stored)
-      ? []
-      : [flow.file]
-  })
+    if (!sameStoredCheck(storedCheckOf(parsed, await recheck(parsed, stored)), stored))
+      differing.push(flow.file)
+  }
   if (differing.length === 0) return
   const shown = differing.sort().slice(0, 10)
   const more = differing.length > shown.length ? ` and ${differing.length - shown.length} more` : ''

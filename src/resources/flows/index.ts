@@ -28,7 +28,7 @@ export interface FlowsChecked {
    */
   reused: {
     flows: ReadonlyMap<FlowFile, StoredFlowCheck>
-    recheck: (flow: FlowFile, stored: StoredFlowCheck) => FlowCheck
+    recheck: (flow: FlowFile, stored: StoredFlowCheck) => Promise<FlowCheck>
   }
   /** The server's listings of the names that `secret()` and `kv()` calls use, when read. */
   listings?: Outcome<NameListings>
@@ -72,7 +72,8 @@ export {
   upgradeReport,
   upgradeSources
 } from './decide-upgrade.js'
-export { loadFlowValidators, schemaReleases, schemaTarget } from './decide-schema.js'
+export { validatedTypes } from './decide-upgrade-rewrites.js'
+export { loadFlowValidators, releaseKey, schemaReleases, schemaTarget } from './decide-schema.js'
 export { type SchemaRelease } from './decide-schema.js'
 export { checkFlow } from './decide-validate.js'
 export { schemaVerdict } from './decide-schema-verdict.js'
