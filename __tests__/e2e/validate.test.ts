@@ -29,6 +29,25 @@ describe('validate mode, end to end', () => {
     expect(result.summary).toContain('company.team')
   })
 
+  it("finds a flow's read() of a namespace file the repository holds, and names where it looked for one it does not", async () => {
+    const reads = (path: string) =>
+      `id: reads\nnamespace: company.team\ntasks:\n  - id: show\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ read('${path}') }}"\n`
+    const held = await validate({
+      'company.team/flows/reads.yml': reads('queries/orders.sql'),
+      'company.team/files/queries/orders.sql': 'select 1\n'
+    })
+    expect(held.exitCode, held.stdout).toBe(0)
+    expect(held.outputs.warnings).toBe('0')
+    const missing = await validate({
+      'company.team/flows/reads.yml': reads('queries/missing.sql'),
+      'company.team/files/queries/orders.sql': 'select 1\n'
+    })
+    const finding = missing.annotations.find((a) => a.file === 'company.team/flows/reads.yml')
+    expect(finding, missing.stdout).toMatchObject({ line: 6 })
+    expect(finding!.message).toMatch(/queries\/missing\.sql/)
+    expect(finding!.message).toMatch(/Looked in 'company\.team\/files\/' under root/)
+  })
+
   it('points a YAML syntax error at its line', async () => {
     const broken =
       'id: hello\nnamespace: company.team\ntasks:\n  - id: greet\n    type: io.kestra.plugin.core.log.Log\n    message: [unclosed\n'
