@@ -57,13 +57,13 @@ const { loadRepository } = (await import(pathToFileURL(resolve(values.load)).hre
 }
 // The kinds' parts of the walk, from the same checkout (a checkout before them ignores the argument).
 const { WALK } = (await import(
-  pathToFileURL(resolve(dirname(values.load), '../../resources/registry.ts')).href
+  pathToFileURL(resolve(dirname(values.load), '../../../resources/registry.ts')).href
 )) as { WALK: unknown }
 const { WorkTree } = (await import(
   pathToFileURL(resolve(dirname(values.load), 'work-tree.ts')).href
 )) as { WorkTree: new (workspace: string, root: string) => unknown }
 const { parseSettings } = await import(
-  pathToFileURL(resolve(dirname(values.load), '../../config/settings.ts')).href
+  pathToFileURL(resolve(dirname(values.load), '../../../config/settings.ts')).href
 )
 const runs = Number(values.runs)
 const times = new Map<string, number[]>(values.layout.map((layout) => [layout, []]))
