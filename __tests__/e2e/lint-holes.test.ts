@@ -171,12 +171,12 @@ const HOLES: { name: string; files: Record<string, FileSpec>; rule: RegExp }[] =
     rule: /error not-in-allowed: generated\/zz-hole\.js → src\/model\/version\.ts/
   },
   {
-    name: 'the validators of a release imported by run/, around the kind',
+    name: 'the validators of a release imported by commands/, around the kind',
     files: {
-      'src/run/zz-hole.ts':
+      'src/commands/zz-hole.ts':
         "import { FLOW_VALIDATORS } from '../../generated/flow-validators/index.js'\nexport const zz = FLOW_VALIDATORS\n"
     },
-    rule: /error not-in-allowed: src\/run\/zz-hole\.ts → generated\/flow-validators\/index\.js/
+    rule: /error not-in-allowed: src\/commands\/zz-hole\.ts → generated\/flow-validators\/index\.js/
   },
   {
     name: 'an entry that starts a run by execute() itself',
@@ -207,7 +207,7 @@ describe('npm run lint fails on each hole of the import rule', () => {
   })
 
   it('code in a string, anywhere in src/: new Function, eval, a timer given a string', async () => {
-    const failed = await eslintFails('src/run/zz-hole.ts', [
+    const failed = await eslintFails('src/commands/zz-hole.ts', [
       "export const made = new Function('data', 'return data')",
       "export const run = (): unknown => eval('1 + 1')",
       "export const later = (): unknown => setTimeout('run()', 1)"
