@@ -63,6 +63,12 @@ const LAYERS = [
     may: ['model', 'apply', 'kestra']
   },
   {
+    // A kind's checks as the run makes them: its decide part's rules, as the walk reads its files.
+    name: 'resources/*/check',
+    path: '^src/resources/[^/]+/check',
+    may: ['model', 'snapshot', 'resources/*/decide']
+  },
+  {
     name: 'resources/*/index.ts',
     path: '^src/resources/[^/]+/index\\.ts$',
     may: [
@@ -70,6 +76,7 @@ const LAYERS = [
       'resources/*/gather',
       'resources/*/decide',
       'resources/*/apply',
+      'resources/*/check',
       'resources/resource.ts'
     ]
   },
@@ -134,11 +141,11 @@ const allowed = LAYERS.flatMap((layer) => {
     ...layer.may.map((name) => {
       const target = byName.get(name)
       if (target === undefined) throw new Error(`.dependency-cruiser.cjs: no layer '${name}'`)
-      const sameKind = layer.name.startsWith('resources/*/index') && name.startsWith('resources/*/')
+      const sameKind = layer.name.startsWith('resources/*/') && name.startsWith('resources/*/')
       return sameKind
         ? {
             comment: `${layer.name} → ${name}`,
-            from: { path: '^src/resources/([^/]+)/index\\.ts$' },
+            from: { path: sameKindPhase(layer) },
             to: { path: sameKindTarget(target) }
           }
         : {

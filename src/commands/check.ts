@@ -9,35 +9,30 @@ import {
   type Remaining,
   type RunReads
 } from '../engine/snapshot/gather.js'
-import { checksToStore, validatorIdentity } from '../engine/snapshot/stored-checks.js'
 import { layoutRules } from '../engine/snapshot/repo/layout.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
 import { fromServer, type Finding } from '../model/finding.js'
 import { settle, valueOf, type Outcome } from '../model/outcome.js'
 import type { ActualNamespace, ChangedFiles } from '../model/plan-input.js'
 import { referencedOf, type FlowReference } from '../model/references.js'
-import type { ChosenLayout, FlowFile, RepoModel } from '../model/repository.js'
+import type { ChosenLayout, RepoModel } from '../model/repository.js'
 import type { StoredFlowCheck } from '../model/stored-checks.js'
-import { releaseSyntaxTree } from '../model/flow-file.js'
 import type { DefinedNames, NameListings, NameReference } from '../model/names.js'
 import type { UnfinishedReading } from '../model/plan.js'
 import { definedNames } from '../engine/decide-kind.js'
 import type { Layout, Settings } from '../model/settings.js'
 import type { Snapshot } from '../model/snapshot.js'
-import type { Target, Work } from '../model/target.js'
+import type { Target } from '../model/target.js'
 import {
-  checkFlow,
-  loadFlowValidators,
-  schemaReleases,
+  asking,
+  flowChecks,
+  flowsChecked,
+  recheckWith,
   schemaTarget,
-  schemaVerdict,
-  releaseKey,
-  upgradeFlow,
+  sentReferences,
+  storedChecking,
   flows,
-  validatedTypes,
-  type FlowCheck,
-  type FlowsChecked,
-  type SchemaRelease,
+  type ChecksAsked,
   knownResources,
   readProblemFindings,
   referenceFindings,
@@ -193,8 +188,8 @@ export async function check(run: CheckArgs): Promise<Checked> {
     (all) => verdictText(all, settings.failOn)
   )
   const reused = { flows: gathering.reused, recheck: recheckWith(layout.layout) }
-  const toStore = { layout: layout.layout, sending, settings }
-  const storedChecks = stored.toStore(model.flows, checks, toStore)
+  const storedChecks = stored.toStore(model.flows, checks, { ...layout, sending, settings })
+  const made = flowsChecked(walk, { checks, references, names, reused, storedChecks })
   return {
     snapshot,
     model: sent.model,
@@ -203,17 +198,8 @@ export async function check(run: CheckArgs): Promise<Checked> {
     defined,
     notes: [describeRepository(model), ...read.notes],
     kinds,
-    byKind: flowsFacts(walk, { checks, references, names, reused, storedChecks })
+    byKind: new Map([[flows.decide.name, made]])
   }
-}
-
-/** What the flows' checks hold once run (`FlowsChecked`), by the flows' kind name (`Checked.byKind`). */
-function flowsFacts(
-  { listings, unfinished }: WalkRead,
-  made: Omit<FlowsChecked, 'listings' | 'unfinished'>
-): Map<string, unknown> {
-  const facts: FlowsChecked = { ...made, listings, unfinished }
-  return new Map([[flows.decide.name, facts]])
 }
 
 /** The kinds' gather parts that read, or take their part of the walk, or say what exists. */
@@ -221,32 +207,6 @@ function gatherParts(kinds: readonly Kind[]) {
   return kinds.flatMap(({ gather }) =>
     gather?.gather || gather?.walk || gather?.known ? [gather] : []
   )
-}
-
-/** The flows' references and `secret()`/`kv()` names, as they are sent (mapped names, rewritten flows). */
-function sentReferences(
-  sending: SentRewrite,
-  model: RepoModel,
-  checks: ReadonlyMap<FlowFile, FlowCheck>
-): { references: FlowReference[]; names: NameReference[] } {
-  const references = model.flows.flatMap((flow) => checks.get(flow)!.references)
-  return {
-    references: sending.references(references, model.managedNamespaces),
-    names: sending.names(model.flows.flatMap((flow) => checks.get(flow)!.names ?? []))
-  }
-}
-
-/** This build's check of a flow whose stored check is confirmed, with the releases the entry was made for. */
-function recheckWith(layout: Layout): FlowsChecked['reused']['recheck'] {
-  return async (flow, stored) => {
-    const asked = {
-      layout,
-      schema: schemaReleases(stored.schema?.releases ?? []),
-      upgrade: stored.upgrade !== undefined
-    }
-    await loadFlowValidators(validatedReleases(asked), validatedTypes([flow], asked.upgrade))
-    return flowCheck(flow, undefined, asked)
-  }
 }
 
 /** The run's one walk, and the snapshot with each kind that reads the walk holding its part (docs/kinds.md). */
@@ -288,47 +248,6 @@ async function targetVersion(
 }
 
 /**
- * Incremental planning (docs/performance.md#incremental-planning): a plan or a deploy reuses the checks a
- * deploy of this build stored for a flow file of the same bytes, unless `full-plan`; a deploy stores its
- * checks with the commit marker, and confirms every reused one before it writes anything
- * (docs/performance.md#a-deploy-confirms-before-it-writes).
- */
-function storedChecking(work: Work) {
-  const identity = work.plan ? validatorIdentity() : undefined
-  return {
-    reuse: work.reuseChecks ? identity : undefined,
-    toStore(
-      flows: readonly FlowFile[],
-      checks: Parameters<typeof checksToStore>[1],
-      on: { layout: string; sending: SentRewrite; settings: Settings }
-    ) {
-      if (!identity || !work.markers) return undefined
-      return identity.then((validator) =>
-        validator === undefined
-          ? undefined
-          : checksToStore(flows, checks, {
-              identity: validator,
-              layout: on.layout,
-              sending: on.sending,
-              extraNamespaces: on.settings.extraNamespaces
-            })
-      )
-    }
-  }
-}
-
-/**
- * What each flow file's check holds besides its own rules' findings, decided once the server's version is known.
- */
-interface ChecksAsked {
-  layout: Layout
-  /** The releases whose schema judges the flows (docs/validation-rules.md#the-schema-of-each-release). */
-  schema: readonly SchemaRelease[]
-  /** Whether its upgrade readiness is asked (docs/upgrade.md). */
-  upgrade: boolean
-}
-
-/**
  * What the checks find while each syntax tree is at hand: the schema's verdict for the release the flows are
  * validated for, and the upgrade readiness when the run reports it. The version is the probe's, asked for
  * before the repository is read (else `kestra-version`, as `targetVersion` decides).
@@ -345,70 +264,7 @@ async function checksAsked(
     upgradeAsked(settings, target.work, version) &&
     target.work.writes !== 'upgrade' &&
     !settings.upgradeServer
-  const asked = { layout, schema: schemaTarget(version), upgrade }
-  await loadFlowValidators(validatedReleases(asked))
-  return asked
-}
-
-/** The releases whose validators checking a flow takes: with the upgrade readiness, every bundled one up to its target's. */
-function validatedReleases({
-  schema,
-  upgrade
-}: Omit<ChecksAsked, 'layout'>): readonly SchemaRelease[] {
-  return upgrade ? schemaTarget(undefined) : schema
-}
-
-/** Whether checking the flow validates it: nothing stored, or a stored check that lacks what the run asks. */
-function validates(stored: StoredFlowCheck | undefined, { schema, upgrade }: ChecksAsked): boolean {
-  if (!stored || (upgrade && stored.upgrade === undefined)) return true
-  const releases = schema.map(releaseKey).join('\n')
-  return stored.wellFormed && schema.length > 0 && stored.schema?.releases.join('\n') !== releases
-}
-
-/**
- * Each flow's own checks, as the loading reads the flow: those a deploy stored, when reused, else run now.
- * Its syntax tree is then let go of, so that a repository's trees are never all held at once; a later rule
- * that asks parses it again (docs/performance.md#incremental-planning).
- */
-async function flowChecks(
-  gathering: Pick<GatherResult, 'flows' | 'reused'>,
-  asking: Promise<ChecksAsked>
-) {
-  const asked = await asking
-  const checks = new Map<FlowFile, FlowCheck>()
-  for await (const flow of gathering.flows) {
-    const stored = gathering.reused.get(flow)
-    // The validators of the definitions the flow uses, before the (synchronous) check validates it.
-    if (validates(stored, asked)) {
-      await loadFlowValidators(validatedReleases(asked), validatedTypes([flow], asked.upgrade))
-    }
-    checks.set(flow, flowCheck(flow, stored, asked))
-    releaseSyntaxTree(flow)
-  }
-  return checks
-}
-
-/**
- * A flow file's check (`stored`, when reused) with what the run asks of it, and nothing else: a stored entry
- * that lacks the schema's verdict for these releases or the upgrade readiness gets them now, and one that holds
- * what this run does not ask (a deploy against another release stored it) loses it, as a fresh check lacks it.
- */
-function flowCheck(
-  flow: FlowFile,
-  stored: StoredFlowCheck | undefined,
-  { upgrade, ...options }: ChecksAsked
-): FlowCheck {
-  const { schema, upgrade: items, ...own } = stored ?? checkFlow(flow, options)
-  let check: FlowCheck = own
-  if (own.wellFormed && options.schema.length > 0) {
-    const releases = options.schema.map((release) => release.version)
-    check = {
-      ...own,
-      schema: { releases, findings: schemaVerdict(flow, { schema }, options.schema) }
-    }
-  }
-  if (upgrade) check = { ...check, upgrade: items ?? upgradeFlow(flow, check).items }
-  return check
+  return asking({ layout, schema: schemaTarget(version), upgrade })
 }
 
 /** The repository, loaded, each namespace's counts logged in the loading group. */
