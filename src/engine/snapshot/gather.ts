@@ -17,13 +17,9 @@ import { chooseWorkTreeLayout } from './repo/choose-layout.js'
 import { loadRepository, type WalkParts } from './repo/load.js'
 import { WorkTree } from './repo/work-tree.js'
 import { readIndexBlobs, type IndexBlobs } from '../../adapters/git/git.js'
-import {
-  readNameListings,
-  readRollbackRecords,
-  readUnfinishedOfRewritable,
-  ServerReads,
-  ServerValidation
-} from './server/reads.js'
+import { readRollbackRecords, ServerReads, ServerValidation } from './server/reads.js'
+import { readNameListings } from './server/name-listings.js'
+import { readUnfinishedOfRewritable } from './server/unfinished.js'
 import { reuseStoredChecks } from './stored-checks.js'
 import { type GatherKind, type KnownInput } from './kind.js'
 import { managedNamespaces } from '../../model/managed-namespaces.js'

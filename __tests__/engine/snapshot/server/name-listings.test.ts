@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { createKestraClient, type KestraClient } from '../../../../src/adapters/kestra/client.js'
-import { readNameListings } from '../../../../src/engine/snapshot/server/reads.js'
+import { readNameListings } from '../../../../src/engine/snapshot/server/name-listings.js'
 import type { NameReference } from '../../../../src/model/names.js'
 import { startEmulator, type Emulator } from '../../../../test-support/kestra-emulator/index.js'
 

@@ -14,39 +14,22 @@ import {
   MAX_BATCH,
   MAX_BATCH_BYTES
 } from '../../../adapters/kestra/validate.js'
-import { compareCodeUnits, normaliseText, utf8Length } from '../../../model/content.js'
+import { utf8Length } from '../../../model/content.js'
 import { fitToSend } from '../../../model/yaml-aliases.js'
 import type { ServerAnswer } from '../../../model/snapshot.js'
 import type { KestraApi, ListingsApi } from '../../../adapters/kestra/api.js'
 import { type Outcome, settle, valueOf } from '../../../model/outcome.js'
-import type { Execution, RemoteFile, RemoteFlow } from '../../../model/kestra.js'
+import type { RemoteFile, RemoteFlow } from '../../../model/kestra.js'
 import { fileNaming, repositoryNames } from '../../../adapters/kestra/file-paths.js'
-import {
-  type ActualNamespace,
-  type DesiredFlow,
-  serverFile,
-  type ServerFile
-} from '../../../model/plan-input.js'
+import { type ActualNamespace, serverFile, type ServerFile } from '../../../model/plan-input.js'
 import type { LocalFiles } from '../../../model/sent-names.js'
 import {
   type FlowFile,
   type NamespaceFileEntry,
   type RepoModel
 } from '../../../model/repository.js'
-import { parseVersion } from '../../../model/version.js'
-import { ApiError } from '../../../adapters/kestra/errors.js'
 import { liveKvKeys } from '../../../adapters/kestra/listings.js'
 import { errorMessage } from '../../../model/errors.js'
-import {
-  kvLookupScopes,
-  type Listed,
-  type NameListings,
-  type NameReference
-} from '../../../model/names.js'
-import { atLeast } from '../../../model/version.js'
-import { executionUrl } from '../../../adapters/kestra/executions.js'
-import { flowKey } from '../../../model/targets.js'
-import type { UnfinishedExecution, UnfinishedReading } from '../../../model/plan.js'
 import { ROLLBACK_RECORD_KEY } from '../../../model/after-deploy.js'
 
 /** Exports in flight: each can weigh megabytes. More than 8 at once raised the peak memory, not the speed. */
@@ -313,177 +296,6 @@ export class ServerValidation {
   private nextBatch(): FillingBatch {
     return new FillingBatch({ count: this.count, bytes: MAX_BATCH_BYTES })
   }
-}
-
-/**
- * The names the flows' `secret()` and `kv()` calls need, never a value
- * (docs/caught-at-review.md#secrets-and-kv-keys): OSS secrets tenant-wide, Enterprise ones per namespace (own and
- * inherited), KV keys in one search. A listing the server cannot give becomes the reason, never a failure of the
- * run nor a finding.
- */
-export async function readNameListings(
-  api: KestraApi & ListingsApi,
-  refs: readonly NameReference[]
-): Promise<NameListings> {
-  const secretScopes = new Set<string>()
-  const kvNamespaces = new Set<string>()
-  const kvOwnNamespaceOnly = refs.some((ref) => ref.kind === 'kv') && (await kvLooksInOwnOnly(api))
-  for (const ref of refs) {
-    if (ref.kind === 'secret') secretScopes.add(ref.namespace ?? ref.flowNamespace)
-    else for (const scope of kvLookupScopes(ref, kvOwnNamespaceOnly)) kvNamespaces.add(scope)
-  }
-  const [secrets, kv] = await Promise.all([
-    secretScopes.size > 0 ? listed(() => secretNames(api, [...secretScopes].sort())) : undefined,
-    kvNamespaces.size > 0 ? listed(() => liveKvKeys(api, [...kvNamespaces].sort())) : undefined
-  ])
-  return {
-    ...(secrets && { secrets }),
-    ...(kv && { kv }),
-    ...(kvOwnNamespaceOnly && { kvOwnNamespaceOnly: true as const })
-  }
-}
-
-/** Kestra before 0.22 looks a `kv()` key up in the flow's namespace only (docs/kestra.md#kv-inheritance). */
-async function kvLooksInOwnOnly(api: KestraApi): Promise<boolean> {
-  const version = await api.info().then(
-    (info) => parseVersion(info.version),
-    () => undefined
-  )
-  return version !== undefined && !atLeast(version, [0, 22, 0])
-}
-
-async function secretNames(
-  api: KestraApi & ListingsApi,
-  namespaces: string[]
-): Promise<{ tenant?: string[]; byNamespace?: Record<string, string[]> }> {
-  const { edition } = await api.info()
-  if (edition.toUpperCase() !== 'EE') return { tenant: await api.secretNames() }
-  // Which namespaces `inherited-secrets` answers for is not documented: the namespace's own are read too.
-  const entries = await Promise.all(
-    namespaces.map(async (namespace) => {
-      const [own, inherited] = await Promise.all([
-        api.namespaceSecretNames(namespace),
-        api.inheritedSecretNames(namespace)
-      ])
-      return [namespace, [...own, ...inherited]] as [string, string[]]
-    })
-  )
-  return { byNamespace: Object.fromEntries(entries) }
-}
-
-async function listed<T>(read: () => Promise<T>): Promise<Listed<T>> {
-  try {
-    return { listed: true, value: await read() }
-  } catch (error) {
-    return { listed: false, reason: unlistedReason(error) }
-  }
-}
-
-function unlistedReason(error: unknown): string {
-  if (error instanceof ApiError && error.status === 404) {
-    return `the server has no such listing: ${error.method} ${error.path.replace(/\?.*/, '')} answered 404 (an older Kestra, or an edition without it)`
-  }
-  if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-    return `no permission to list them: ${error.method} ${error.path.replace(/\?.*/, '')} answered ${error.status}`
-  }
-  return `the listing failed: ${errorMessage(error)}`
-}
-
-/**
- * The states that are not terminated, with the release that added each (docs/kestra.md#execution-states):
- * a search naming a state the server's enum lacks fails, so only the server's own are sent.
- */
-const NOT_TERMINATED: [state: string, since: [number, number, number]][] = [
-  ['CREATED', [0, 0, 0]],
-  ['RUNNING', [0, 0, 0]],
-  ['PAUSED', [0, 0, 0]],
-  ['RESTARTED', [0, 0, 0]],
-  ['KILLING', [0, 0, 0]],
-  ['QUEUED', [0, 0, 0]],
-  ['RETRYING', [0, 17, 0]],
-  ['SUBMITTED', [1, 1, 4]],
-  ['BREAKPOINT', [1, 1, 4]]
-]
-
-/**
- * The executions not finished of the named flows, per flowKey, oldest first, read to their end
- * (docs/caught-at-review.md#executions-not-finished). A failed or endless search throws: the guard refuses.
- */
-export function readUnfinished(
-  api: KestraApi & ListingsApi,
-  flows: readonly { namespace: string; id: string }[]
-): Promise<Map<string, UnfinishedExecution[]>> {
-  const idsOf = new Map<string, string[]>()
-  for (const f of flows) idsOf.set(f.namespace, [...(idsOf.get(f.namespace) ?? []), f.id])
-  return searchUnfinished(
-    api,
-    [...idsOf].map(([namespace, ids]) => Promise.resolve({ namespace, ids }))
-  )
-}
-
-/**
- * The review's read (docs/caught-at-review.md#executions-not-finished): executions not finished of the server
- * flows whose repository source differs or (with `delete`) is gone, a superset of the plan's updates and
- * deletions, searched once every namespace's flows are read. Settles, never rejects: a failure is said in the
- * plan.
- */
-export function readUnfinishedOfRewritable(
-  api: KestraApi & ListingsApi,
-  namespaces: readonly { namespace: string; held: Promise<readonly RemoteFlow[]> }[],
-  wanted: { flows: readonly DesiredFlow[]; deleteEnabled: boolean }
-): Promise<UnfinishedReading> {
-  const sources = new Map(wanted.flows.map((f) => [flowKey(f.namespace, f.id), f.source]))
-  const groups = namespaces.map(async ({ namespace, held }) => {
-    const ids = (await held).flatMap((flow) => {
-      const source = sources.get(flowKey(namespace, flow.id))
-      const rewritten =
-        source === undefined
-          ? wanted.deleteEnabled
-          : normaliseText(source) !== normaliseText(flow.source)
-      return rewritten ? [flow.id] : []
-    })
-    return { namespace, ids }
-  })
-  return searchUnfinished(api, groups).then(
-    (byFlow) => ({ byFlow }),
-    (error: unknown) => ({ error })
-  )
-}
-
-/**
- * The executions not finished of the groups' flows, searches sharing namespaces
- * (docs/kestra.md#search-executions).
- */
-async function searchUnfinished(
-  api: KestraApi & ListingsApi,
-  groups: readonly Promise<{ namespace: string; ids: readonly string[] }>[]
-): Promise<Map<string, UnfinishedExecution[]>> {
-  const known = (await Promise.all(groups)).filter(({ ids }) => ids.length > 0)
-  const byFlow = new Map<string, UnfinishedExecution[]>()
-  if (known.length === 0) return byFlow
-  const version = parseVersion((await api.info()).version)
-  const states = NOT_TERMINATED.filter(([, since]) => !version || atLeast(version, since)).map(
-    ([state]) => state
-  )
-  const legacy = version !== undefined && !atLeast(version, [1, 1, 0])
-  const searched = known
-    .map(({ namespace, ids }) => ({ namespace, flowIds: [...new Set(ids)].sort() }))
-    .sort((a, b) => compareCodeUnits(a.namespace, b.namespace))
-  const found = await api.executionsOf(searched, states, legacy)
-  const uiBase = await api.uiBase()
-  for (const execution of found.sort(byStart)) {
-    if (!states.includes(execution.state)) continue
-    once(byFlow, flowKey(execution.namespace, execution.flowId), () => []).push({
-      id: execution.id,
-      state: execution.state,
-      url: executionUrl(uiBase, execution)
-    })
-  }
-  return byFlow
-}
-
-function byStart(a: Execution, b: Execution): number {
-  return Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? '') || (a.id < b.id ? -1 : 1)
 }
 
 /**
