@@ -9,7 +9,7 @@
 import { startKestraCore } from '../test-support/kestra-core.js'
 import { KESTRA_RELEASES } from '../test-support/kestra-releases.js'
 import { generatedBy, SCHEMAS_DIR, writeGenerated, writeValidators } from './flow-validators.js'
-import { BY_TYPE, type BundledSchema } from '../src/resources/flows/decide-schema.js'
+import { BY_TYPE, type BundledSchema } from '../src/resources/flows/decide-schema-releases.js'
 
 /** Keys sorted at every depth: the same schema gives the same bytes whatever order Jackson wrote. */
 function canonical(value: unknown): unknown {

@@ -18,7 +18,7 @@ import {
   VALIDATOR_PARAMETERS,
   commonJsDefault,
   type BundledSchema
-} from '../src/resources/flows/decide-schema.js'
+} from '../src/resources/flows/decide-schema-releases.js'
 import type { ValidatorFacts } from '../generated/flow-validators/index.js'
 import { PROJECT_ROOT } from '../test-support/runner.js'
 
@@ -189,7 +189,7 @@ function definitionModule(version: string, name: string, body: string): string {
     ...HEADER([
       `Kestra ${version}'s validator of ${name} (generated/flow-schemas/${version}.json), with the definitions`,
       "its `$ref`s reach: the code Ajv's standalone mode makes of it, as a function of what the run gives",
-      "(VALIDATOR_PARAMETERS of src/resources/flows/decide-schema.ts): Ajv's runtime helpers, the pick of a",
+      "(VALIDATOR_PARAMETERS of src/resources/flows/decide-schema-releases.ts): Ajv's runtime helpers, the pick of a",
       "plugin's definition by its `type` (whose validator is its own module), the formats."
     ]),
     formatted
@@ -213,7 +213,7 @@ function indexModule(definitions: Readonly<Record<string, readonly string[]>>): 
     ...HEADER([
       'The Kestra releases whose flow validators the build carries, oldest first: each release’s facts, and the',
       'module of each definition of its schema, loaded before a flow that uses it is validated (loadFlowValidators,',
-      'src/resources/flows/decide-schema.ts).'
+      'src/resources/flows/decide-schema-releases.ts).'
     ]),
     'export const FLOW_VALIDATORS = {',
     ...Object.entries(definitions).flatMap(([version, names]) => [

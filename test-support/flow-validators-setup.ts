@@ -3,7 +3,7 @@
  * (synchronous) validation directly: a run loads those of the definitions its flows use before it validates them.
  */
 import { FLOW_VALIDATORS } from '../generated/flow-validators/index.js'
-import { loadFlowValidators, schemaTarget } from '../src/resources/flows/decide-schema.js'
+import { loadFlowValidators, schemaTarget } from '../src/resources/flows/decide-schema-releases.js'
 
 const types = await Promise.all(
   Object.values(FLOW_VALIDATORS).map(async (release) =>

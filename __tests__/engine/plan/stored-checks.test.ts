@@ -9,7 +9,10 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { checksToStore } from '../../../src/engine/snapshot/stored-checks.js'
 import { checkFlow, confirmReusedChecks } from '../../../src/resources/flows/decide-validate.js'
-import { schemaReleases, schemaTarget } from '../../../src/resources/flows/decide-schema.js'
+import {
+  schemaReleases,
+  schemaTarget
+} from '../../../src/resources/flows/decide-schema-releases.js'
 import { upgradeFlow } from '../../../src/resources/flows/decide-upgrade.js'
 import { DeployError } from '../../../src/model/errors.js'
 import { parseFlowFile } from '../../../src/model/flow-file.js'

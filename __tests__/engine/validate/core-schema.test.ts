@@ -130,13 +130,14 @@ describe('the schema of each release', () => {
 })
 
 describe('the validators a run loads', () => {
-  /** decide-schema and decide-upgrade as a run starts with them: nothing loaded (the unit setup loads everything). */
+  /** decide-schema(-releases) and decide-upgrade as a run starts with them: nothing loaded (the unit setup loads everything). */
   async function fresh() {
     vi.resetModules()
     const schema = await import('../../../src/resources/flows/decide-schema.js')
+    const releases = await import('../../../src/resources/flows/decide-schema-releases.js')
     const upgrade = await import('../../../src/resources/flows/decide-upgrade.js')
     const rewrites = await import('../../../src/resources/flows/decide-upgrade-rewrites.js')
-    return { ...schema, ...upgrade, ...rewrites }
+    return { ...schema, ...releases, ...upgrade, ...rewrites }
   }
   const FOREACH = [
     ...HEAD,

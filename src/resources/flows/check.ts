@@ -16,7 +16,7 @@ import {
   schemaReleases,
   schemaTarget,
   type SchemaRelease
-} from './decide-schema.js'
+} from './decide-schema-releases.js'
 import { validatedTypes } from './decide-upgrade-rewrites.js'
 import { upgradeFlow } from './decide-upgrade.js'
 import { checkFlow, type FlowCheck } from './decide-validate.js'

@@ -1,12 +1,9 @@
 import type { Finding } from '../../model/finding.js'
 import type { FlowFile } from '../../model/repository.js'
 import type { StoredFlowCheck } from '../../model/stored-checks.js'
-import {
-  flowSchemaFindings,
-  releaseKey,
-  type SchemaRelease,
-  type Verdict
-} from './decide-schema.js'
+import { flowSchemaFindings } from './decide-schema.js'
+import { releaseKey, type SchemaRelease } from './decide-schema-releases.js'
+import { type Verdict } from './decide-schema-problems.js'
 import { resourceOf } from './decide-server-findings.js'
 
 /**

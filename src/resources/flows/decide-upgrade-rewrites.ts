@@ -11,7 +11,7 @@ import {
   type Entry
 } from './decide-document.js'
 import { aliasTarget, inputTypeEntries, REMOVED_TASKS } from './decide-kestra2-removals.js'
-import { flowTypes } from './decide-schema.js'
+import { flowTypes } from './decide-schema-releases.js'
 import type { FlowFile } from '../../model/repository.js'
 import {
   coreFlowType,

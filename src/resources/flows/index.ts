@@ -44,8 +44,13 @@ export {
   upgradeSources
 } from './decide-upgrade.js'
 export { validatedTypes } from './decide-upgrade-rewrites.js'
-export { loadFlowValidators, releaseKey, schemaReleases, schemaTarget } from './decide-schema.js'
-export { type SchemaRelease } from './decide-schema.js'
+export {
+  loadFlowValidators,
+  releaseKey,
+  schemaReleases,
+  schemaTarget
+} from './decide-schema-releases.js'
+export { type SchemaRelease } from './decide-schema-releases.js'
 export { checkFlow } from './decide-validate.js'
 export {
   asking,
