@@ -13,14 +13,15 @@ import { canonicalJson, sha256Hex } from '../../model/content.js'
 import { errorMessage } from '../../model/errors.js'
 import type { ResourceChanges } from '../../model/plan.js'
 import type { ResourceResult } from '../../model/result.js'
-import { FIELDS, managedView, NAMESPACES_ROUTE, type Field } from './decide.js'
+import { FIELDS, implicit, managedView, NAMESPACES_ROUTE, type Field } from './decide.js'
 
 type SettingsChange = ResourceChanges['namespace']
 
 /** The namespace's entity on the server and its managed fields as compared (undefined: none, a 404). */
 async function fresh(api: KestraApi, namespace: string, fields: readonly Field[]) {
   const entity = await api.jsonEntities(NAMESPACES_ROUTE).get(namespace)
-  return { entity, json: entity && canonicalJson(managedView(fields, entity)) }
+  const json = entity && !implicit(entity) ? canonicalJson(managedView(fields, entity)) : undefined
+  return { entity, json }
 }
 
 /**
@@ -44,15 +45,16 @@ export const namespaceSettingsApply: ApplyKind<SettingsChange> = {
       })
       if (verdict.kind !== 'as-planned') return settled(change, verdict)
       const entities = api.jsonEntities(NAMESPACES_ROUTE)
+      const result = change.action === 'create' ? 'created' : 'updated'
       if (!now.entity) {
         await entities.create({ id: change.namespace, deleted: false, ...desired })
-        return { change, result: 'created' }
+        return { change, result }
       }
       if (!(await entities.update(change.namespace, { ...now.entity, ...desired }))) {
         const message = `namespace ${change.namespace} was deleted on the server since the plan`
         return settled(change, { kind: 'moved', message })
       }
-      return { change, result: 'updated' }
+      return { change, result }
     } catch (error) {
       return failed(change.secretLike, change, error)
     }

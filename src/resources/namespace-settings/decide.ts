@@ -250,6 +250,14 @@ export function managedView(
   return view
 }
 
+/**
+ * `{id, deleted}` and nothing else: what Kestra answers for a namespace it knows only from its flows, files or KV
+ * pairs (always, on open-source Kestra): no entity to keep, so the settings are created.
+ */
+export function implicit(entity: Record<string, unknown>): boolean {
+  return Object.keys(entity).every((key) => key === 'id' || key === 'deleted')
+}
+
 /** Whether a key anywhere in the value names a credential. */
 function holdsSecretLike(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(holdsSecretLike)
@@ -428,7 +436,7 @@ export function planSettings(
     )
     if (fields.length === 0 || entity === undefined) continue
     const json = (source: Record<string, unknown>) => canonicalJson(managedView(fields, source))
-    const current = entity === null ? undefined : json(entity)
+    const current = entity === null || implicit(entity) ? undefined : json(entity)
     const desired = file && json(file.settings)
     // Only the server's settings of a file gone are left: none, nothing to say.
     if (!file && (current === undefined || current === json({}))) continue
