@@ -7,8 +7,8 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { KindPlanOptions } from '../../../src/engine/decide-kind.js'
 import { DEFAULT_DIFF_LIMITS } from '../../../src/engine/plan/diff.js'
+import { parseSettingsFile } from '../../../src/resources/namespace-settings/decide-file.js'
 import {
-  parseSettingsFile,
   planSettings,
   settingsFindings,
   type HeldNamespaceSettings

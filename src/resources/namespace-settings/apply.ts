@@ -13,7 +13,7 @@ import { canonicalJson, sha256Hex } from '../../model/content.js'
 import { errorMessage } from '../../model/errors.js'
 import type { ResourceChanges } from '../../model/plan.js'
 import type { ResourceResult } from '../../model/result.js'
-import { FIELDS, implicit, managedView, NAMESPACES_ROUTE, type Field } from './decide.js'
+import { FIELDS, implicit, managedView, NAMESPACES_ROUTE, type Field } from './decide-file.js'
 
 type SettingsChange = ResourceChanges['namespace']
 

@@ -6,7 +6,7 @@ import { mapLimit } from '../../model/concurrency.js'
 import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
 import type { KindFolder } from '../../model/repository.js'
 import { atLeast, parseVersion } from '../../model/version.js'
-import { NAMESPACES_ROUTE } from './decide.js'
+import { NAMESPACES_ROUTE } from './decide-file.js'
 
 const FOLDER = 'namespaces'
 /** EE OpenAPI 2.0.0 (client-sdk `kestra-ee.yml` @50cb46f4): `Namespace` has no `pluginDefaults`. */
