@@ -249,6 +249,12 @@ module.exports = {
   allowed: [
     ...allowed,
     {
+      comment:
+        "a kind's gather and apply parts → its own decide part: pure, what the kind knows of its data (docs/kinds.md)",
+      from: { path: '^src/resources/([^/]+)/(gather|apply)' },
+      to: { path: '^src/resources/$1/decide' }
+    },
+    {
       comment: 'npm packages and Node built-ins',
       from: { path: '^(src|generated)/' },
       to: { dependencyTypes: ['npm', 'npm-dev', 'core'] }

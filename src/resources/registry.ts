@@ -11,6 +11,7 @@ export * from './flows/index.js'
 import { kvApply, kvRollback } from './kv/apply.js'
 import { kvDecide, type HeldKv } from './kv/decide.js'
 import { kvGather } from './kv/gather.js'
+import { namespaceSettings } from './namespace-settings/index.js'
 import { testsApply, testsRollback } from './test-suites/apply.js'
 import { testsDecide, type HeldTests } from './test-suites/decide.js'
 import { testsGather } from './test-suites/gather.js'
@@ -56,7 +57,14 @@ const tests: Kind<HeldTests, ResourceChanges['test']> = {
  * gather part reads is what its decide part takes, and its decide and apply parts speak of the same changes.
  * run/ hands them to each phase.
  */
-export const KINDS: readonly Kind[] = [namespaceFiles, flows, dashboards, kv, tests]
+export const KINDS: readonly Kind[] = [
+  namespaceSettings,
+  namespaceFiles,
+  flows,
+  dashboards,
+  kv,
+  tests
+]
 
 /** The kinds' parts of the run's one walk of the repository (docs/kinds.md#the-walk-two-kinds-share). */
 export const WALK = { ...flowsWalk, ...filesWalk }

@@ -123,6 +123,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           .testSuitesOf(suite.tenant ?? resolved.tenant, String(fields.namespace))
           .set(String(fields.id), { source: suite.source, fields })
       }
+      for (const { tenant, ...entity } of seedState.namespaces ?? []) {
+        state
+          .namespaceEntitiesOf(tenant ?? resolved.tenant)
+          .set(entity.id, { deleted: false, ...entity })
+      }
       for (const { deleted, ...secret } of seedState.secrets ?? []) {
         const names = state.secretsOf(secret.tenant ?? resolved.tenant)
         // OSS SecretService: `SECRET_<NAME>` env vars, stored upper-cased, global; EE keeps both.
@@ -146,6 +151,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     executions: () => core.executions.all(),
     snapshot: () => state.snapshot(),
+    namespaces: (tenant = resolved.tenant) =>
+      [...state.namespaceEntitiesOf(tenant)]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([, entity]) => structuredClone(entity)),
     testSuites: (tenant = resolved.tenant) =>
       state
         .allTestSuites(tenant)

@@ -21,6 +21,9 @@ export const ROUTES = [
   'flows.bulk-namespace',
   'namespaces.get',
   'namespaces.search',
+  'namespaces.create',
+  'namespaces.update',
+  'namespaces.delete',
   'namespaces.files.get',
   'namespaces.files.stats',
   'namespaces.files.directory',
@@ -124,6 +127,9 @@ function available(route: RouteName, f: Features): boolean {
   if (route.startsWith('executions.')) return f.executions
   if (route.startsWith('dashboards.')) return f.dashboards !== 'none'
   if (route.startsWith('tests.')) return f.testSuites
+  if (['namespaces.create', 'namespaces.update', 'namespaces.delete'].includes(route)) {
+    return f.namespaceEntities
+  }
   if (route === 'namespaces.files.revisions') return f.fileRevisions
   if (route === 'kv.list') return f.kvNamespaceList
   if (route === 'kv.inheritance') return f.kvInheritance
@@ -202,12 +208,18 @@ function dashboardRoute(method: string, s: string[]): MatchedRoute | undefined {
 }
 
 function namespaceRoute(method: string, s: string[], features: Features): MatchedRoute | undefined {
-  if (s[0] !== 'namespaces' || s.length < 2) return undefined
+  if (s[0] !== 'namespaces') return undefined
+  // EE's namespace entities (handlers/namespaces.ts): `POST P/namespaces`, `PUT|DELETE P/namespaces/{id}`.
+  if (s.length === 1)
+    return method === 'POST' ? { route: 'namespaces.create', params: {} } : undefined
   if (s.length === 2) {
+    const params = { namespace: s[1] }
+    if (method === 'PUT') return { route: 'namespaces.update', params }
+    if (method === 'DELETE') return { route: 'namespaces.delete', params }
     if (method !== 'GET') return undefined
     return s[1] === 'search'
       ? { route: 'namespaces.search', params: {} }
-      : { route: 'namespaces.get', params: { namespace: s[1] } }
+      : { route: 'namespaces.get', params }
   }
   const namespace = s[1]
   if (s[2] === 'files') return fileRoute(method, s.slice(3), namespace)
@@ -284,5 +296,8 @@ export const WRITE_ROUTES: readonly string[] = [
   'dashboards.delete',
   'tests.create',
   'tests.update',
-  'tests.delete'
+  'tests.delete',
+  'namespaces.create',
+  'namespaces.update',
+  'namespaces.delete'
 ] satisfies RouteName[]

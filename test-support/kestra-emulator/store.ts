@@ -57,7 +57,13 @@ export class EmulatorState {
   private readonly dashboards = new Map<string, Map<string, DashboardRecord>>()
   private readonly secrets = new Map<string, SecretName[]>()
   private readonly testSuites = new Map<string, ByNamespace<StoredTestSuite>>()
+  private readonly namespaceEntities = new Map<string, Map<string, Record<string, unknown>>>()
   private closed = false
+
+  /** EE's namespace entities of a tenant by id (handlers/namespaces.ts). */
+  namespaceEntitiesOf(tenant: string): Map<string, Record<string, unknown>> {
+    return nested(this.namespaceEntities, tenant)
+  }
 
   /** The test suites of a namespace by id (EE, handlers/tests.ts). */
   testSuitesOf(tenant: string, namespace: string): Map<string, StoredTestSuite> {
@@ -135,6 +141,7 @@ export class EmulatorState {
 
   hasNamespace(tenant: string, namespace: string): boolean {
     return (
+      this.namespaceEntities.get(tenant)?.has(namespace) === true ||
       this.flows.get(tenant)?.has(namespace) === true ||
       this.files.get(tenant)?.has(namespace) === true ||
       this.kv.get(tenant)?.has(namespace) === true

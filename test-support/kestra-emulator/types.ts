@@ -67,6 +67,8 @@ export interface SeedState {
   dashboards?: { source: string; id?: string; deleted?: boolean; tenant?: string }[]
   /** EE test suites, by the YAML's namespace and id (handlers/tests.ts). */
   tests?: { source: string; tenant?: string }[]
+  /** EE namespace entities (handlers/namespaces.ts): the JSON `Namespace`, its `id` required. */
+  namespaces?: ({ id: string; tenant?: string } & Record<string, unknown>)[]
   /**
    * Secret names only: no route ever returns a value, so none is configured. OSS upper-cases them and
    * ignores `namespace` (env-var secrets are global); EE keeps both. deleted: the name is no longer
@@ -229,6 +231,8 @@ export interface Emulator {
    */
   saveDraft(namespace: string, id: string, source: string, tenant?: string): void
   snapshot(): Snapshot
+  /** EE's namespace entities, sorted by id. */
+  namespaces(tenant?: string): Record<string, unknown>[]
   /** The live test suites (EE), sorted by namespace and id. */
   testSuites(tenant?: string): { namespace: string; id: string; source: string }[]
   /** How executions of this flow end, and when (docs/kestra.md#executions). */

@@ -88,6 +88,12 @@ export interface Features {
    * @ab5662f2, 0.23) and the same at 1.3.0 and 2.0.0 (handlers/tests.ts).
    */
   testSuites: boolean
+  /**
+   * EE only: namespaces are entities, `POST P/namespaces`, `PUT|DELETE P/namespaces/{id}` (handlers/namespaces.ts).
+   */
+  namespaceEntities: boolean
+  /** EE's `Namespace` holds `pluginDefaults` (OpenAPI 1.3.0); 2.0.0's has none. */
+  namespacePluginDefaults: boolean
   /** `GET …/secrets` and `GET …/namespaces/{ns}/inherited-secrets`. */
   secrets: boolean
   /** The deprecated `GET …/namespaces/{ns}/secrets`, gone in 2.0. */
@@ -184,6 +190,8 @@ export function featuresOf(
     executionStates: statesOf(v, boundaries.newerExecutionStates),
     dashboards: dashboardsEra(v, edition, boundaries),
     testSuites: edition === 'EE' && atLeast(v, '0.23'),
+    namespaceEntities: edition === 'EE',
+    namespacePluginDefaults: !v2,
     dashboardSourceCode: atLeast(v, boundaries.dashboardSourceCode),
     secrets: atLeast(v, boundaries.secrets),
     namespaceSecretList: atLeast(v, boundaries.secrets) && !v2,

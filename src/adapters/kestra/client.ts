@@ -57,6 +57,8 @@ export function createKestraClient(options: KestraClientOptions) {
       kestraUiBase(server, (await http.info()).tenantScoped ? options.tenant : undefined),
     /** A kind's YAML resources kept by namespace and id under `P/<collection>` (docs/kestra.md#yaml-resources). */
     yamlResources: (collection: string) => yamlResources(http, collection),
+    /** A kind's JSON entities kept by id under `P/<collection>` (docs/kestra.md#json-entities). */
+    jsonEntities: (collection: string) => jsonEntities(http, collection),
     ...flowsApi(http),
     ...filesApi(http),
     ...kvApi(http),
@@ -129,6 +131,39 @@ function yamlResources(http: ScopedHttp, collection: string) {
     }
   }
 }
+
+/**
+ * What a kind reads and writes of a Kestra entity kept as JSON by id (Enterprise namespaces, `P/namespaces`):
+ * `POST` the entity, `GET`/`PUT`/`DELETE /{id}` (docs/kestra.md#json-entities). Undefined or false: the server
+ * holds no such entity (404).
+ */
+function jsonEntities(http: ScopedHttp, collection: string) {
+  const base = `/${pathSegment(collection)}`
+  const one = (id: string) => ({ route: `${base}/{id}`, params: [id] })
+  const body = (entity: Record<string, unknown>) => ({
+    headers: JSON_BODY,
+    body: JSON.stringify(entity)
+  })
+  return {
+    async get(id: string): Promise<Record<string, unknown> | undefined> {
+      const response = await http.found({ method: 'GET', ...one(id) })
+      return response && readJsonObject(response)
+    },
+    async create(entity: Record<string, unknown>): Promise<void> {
+      await http.send({ method: 'POST', route: base, ...body(entity) })
+    },
+    async update(id: string, entity: Record<string, unknown>): Promise<boolean> {
+      return (await http.found({ method: 'PUT', ...one(id), ...body(entity) })) !== undefined
+    },
+    async delete(id: string): Promise<boolean> {
+      const response = await http.send({ method: 'DELETE', ...one(id), allow: [404] })
+      // A request sent again most likely found what its first attempt had deleted.
+      return response.status < 400 || response.attempts > 1
+    }
+  }
+}
+
+const JSON_BODY = { 'content-type': 'application/json' }
 
 /** `P/namespaces/{ns}/kv/{key}` (docs/kestra.md). */
 function kvApi(http: ScopedHttp) {

@@ -1,0 +1,80 @@
+import { readClosing, type GatherKind, type KindFile } from '../../engine/snapshot/kind.js'
+import { findKindFolders } from '../../engine/snapshot/repo/choose-layout.js'
+import { childOf, type TreeSource } from '../../engine/snapshot/repo/tree-source.js'
+import { compareCodeUnits, normaliseText } from '../../model/content.js'
+import { mapLimit } from '../../model/concurrency.js'
+import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
+import type { KindFolder } from '../../model/repository.js'
+import { atLeast, parseVersion } from '../../model/version.js'
+import { NAMESPACES_ROUTE } from './decide-file.js'
+
+const FOLDER = 'namespaces'
+/** EE OpenAPI 2.0.0 (client-sdk `kestra-ee.yml` @50cb46f4): `Namespace` has no `pluginDefaults`. */
+const NO_PLUGIN_DEFAULTS = [2, 0, 0] as const
+
+type GatheredFile = KindFile & {
+  namespace: string
+  unread?: { folder: string; declared: string[] }
+}
+
+/** Reads its decide part's `HeldNamespaceSettings`. */
+export const namespaceSettingsGather = {
+  name: 'namespace',
+  folder: { name: FOLDER, label: 'Namespace settings' },
+  async gather(input) {
+    const [files, base] = await Promise.all([
+      discover(input.workTree, input.layout.kindFolders ?? []),
+      readClosing(input.openBase?.(), async (tree) =>
+        discover(tree, await findKindFolders(input.settings, input.layout, tree, [FOLDER]))
+      )
+    ])
+    const prefix = input.target.namespacePrefix || undefined
+    const { extraNamespaces } = input.settings
+    const held = { files, extraNamespaces, ...(base && { base }), ...(prefix && { prefix }) }
+    const api = input.kestra
+    if (!api || files.length + (base?.length ?? 0) === 0) return held
+    // Enterprise only (docs/namespace-settings.md#open-source-kestra): another edition is never asked.
+    const { edition, version } = await api.info()
+    if (edition.toUpperCase() !== 'EE') return { ...held, edition }
+    const release = parseVersion(version)
+    const noPluginDefaults =
+      release && atLeast(release, NO_PLUGIN_DEFAULTS) ? { noPluginDefaults: version } : {}
+    if (!input.work.plan) return { ...held, ...noPluginDefaults }
+    const managed = (ns: string) =>
+      isKestraNamespace(ns) && heldNamespaceIsManaged(ns, extraNamespaces)
+    const named = [...files, ...(base ?? [])].filter((f) => !f.unread).map((f) => f.namespace)
+    const namespaces = [...new Set(named.filter(managed))]
+      .map((ns) => (prefix ? `${prefix}.${ns}` : ns))
+      .sort()
+    const entities = api.jsonEntities(NAMESPACES_ROUTE)
+    const read = await mapLimit(namespaces, 8, (ns) => entities.get(ns))
+    const server = new Map(namespaces.map((ns, i) => [ns, read[i] ?? null]))
+    return { ...held, ...noPluginDefaults, server }
+  }
+} satisfies GatherKind
+
+/**
+ * The YAML files directly in the `namespaces/` folders found with the layout
+ * (docs/namespace-settings.md#the-file), sorted by path: at root for any namespace; beside the flows for a
+ * namespace those flows declare or a parent of one. A subfolder's files, and a folder beside no flow, are not
+ * read: such a folder is something else (flows kept by namespace, say).
+ */
+async function discover(tree: TreeSource, folders: readonly KindFolder[]): Promise<GatheredFile[]> {
+  const found: GatheredFile[] = []
+  for (const { dir, files, declared } of folders.filter((f) => f.name === FOLDER)) {
+    if (declared?.length === 0) continue
+    for (const rel of files.filter((rel) => !rel.slice(dir.length + 1).includes('/'))) {
+      const namespace = rel.slice(rel.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '')
+      const placed =
+        declared === undefined ||
+        declared.some((ns) => ns === namespace || ns.startsWith(`${namespace}.`))
+      found.push({
+        file: childOf(tree.rootRel, rel),
+        text: normaliseText((await tree.read(rel)).toString('utf8')),
+        namespace,
+        ...(!placed && { unread: { folder: dir, declared } })
+      })
+    }
+  }
+  return found.sort((a, b) => compareCodeUnits(a.file, b.file))
+}
