@@ -2125,6 +2125,7 @@ function createKestraClient(options) {
         target: { server, tenant: options.tenant },
         uiBase: async () => kestraUiBase(server, (await http.info()).tenantScoped ? options.tenant : undefined),
         yamlResources: (collection) => yamlResources(http, collection),
+        jsonEntities: (collection) => jsonEntities(http, collection),
         ...flowsApi(http),
         ...filesApi(http),
         ...kvApi(http),
@@ -2180,6 +2181,31 @@ function yamlResources(http, collection) {
         }
     };
 }
+function jsonEntities(http, collection) {
+    const base = `/${pathSegment(collection)}`;
+    const one = (id) => ({ route: `${base}/{id}`, params: [id] });
+    const body = (entity) => ({
+        headers: JSON_BODY,
+        body: JSON.stringify(entity)
+    });
+    return {
+        async get(id) {
+            const response = await http.found({ method: 'GET', ...one(id) });
+            return response && readJsonObject(response);
+        },
+        async create(entity) {
+            await http.send({ method: 'POST', route: base, ...body(entity) });
+        },
+        async update(id, entity) {
+            return (await http.found({ method: 'PUT', ...one(id), ...body(entity) })) !== undefined;
+        },
+        async delete(id) {
+            const response = await http.send({ method: 'DELETE', ...one(id), allow: [404] });
+            return response.status < 400 || response.attempts > 1;
+        }
+    };
+}
+const JSON_BODY = { 'content-type': 'application/json' };
 function kvApi(http) {
     const entry = (namespace, key) => ({
         route: '/namespaces/{namespace}/kv/{key}',
@@ -6855,16 +6881,6 @@ function serverFile(path, file, keepBytes, facts) {
     return { path, summary, ...(bytes && { bytes }), ...(digest !== undefined && { digest }) };
 }
 
-function kvLookupScopes(ref, ownNamespaceOnly = false) {
-    if (ref.namespace !== undefined)
-        return [ref.namespace];
-    return ownNamespaceOnly ? [ref.flowNamespace] : kvScopes(ref.flowNamespace);
-}
-function kvScopes(namespace) {
-    const parts = namespace.split('.');
-    return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
-}
-
 const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback';
 
 const EXPORTS_AT_ONCE = 8;
@@ -7057,6 +7073,31 @@ class ServerValidation {
         return new FillingBatch({ count: this.count, bytes: MAX_BATCH_BYTES });
     }
 }
+async function readRollbackRecords(api, namespaces) {
+    const keys = await liveKvKeys(api, [...namespaces]).catch(() => undefined);
+    const values = await Promise.all(namespaces.map(async (namespace) => {
+        if (keys && !keys[namespace]?.includes(ROLLBACK_RECORD_KEY))
+            return undefined;
+        try {
+            return await api.getKv(namespace, ROLLBACK_RECORD_KEY);
+        }
+        catch (error) {
+            throw new Error(`could not read whether a rollback is unfinished in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`, { cause: error });
+        }
+    }));
+    return new Map(namespaces.flatMap((namespace, i) => values[i] === undefined ? [] : [[namespace, values[i]]]));
+}
+
+function kvLookupScopes(ref, ownNamespaceOnly = false) {
+    if (ref.namespace !== undefined)
+        return [ref.namespace];
+    return ownNamespaceOnly ? [ref.flowNamespace] : kvScopes(ref.flowNamespace);
+}
+function kvScopes(namespace) {
+    const parts = namespace.split('.');
+    return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
+}
+
 async function readNameListings(api, refs) {
     const secretScopes = new Set();
     const kvNamespaces = new Set();
@@ -7112,6 +7153,7 @@ function unlistedReason(error) {
     }
     return `the listing failed: ${errorMessage(error)}`;
 }
+
 const NOT_TERMINATED = [
     ['CREATED', [0, 0, 0]],
     ['RUNNING', [0, 0, 0]],
@@ -7159,30 +7201,18 @@ async function searchUnfinished(api, groups) {
     for (const execution of found.sort(byStart)) {
         if (!states.includes(execution.state))
             continue;
-        once(byFlow, flowKey(execution.namespace, execution.flowId), () => []).push({
+        const key = flowKey(execution.namespace, execution.flowId);
+        const unfinished = {
             id: execution.id,
             state: execution.state,
             url: executionUrl(uiBase, execution)
-        });
+        };
+        byFlow.set(key, [...(byFlow.get(key) ?? []), unfinished]);
     }
     return byFlow;
 }
 function byStart(a, b) {
     return Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? '') || (a.id < b.id ? -1 : 1);
-}
-async function readRollbackRecords(api, namespaces) {
-    const keys = await liveKvKeys(api, [...namespaces]).catch(() => undefined);
-    const values = await Promise.all(namespaces.map(async (namespace) => {
-        if (keys && !keys[namespace]?.includes(ROLLBACK_RECORD_KEY))
-            return undefined;
-        try {
-            return await api.getKv(namespace, ROLLBACK_RECORD_KEY);
-        }
-        catch (error) {
-            throw new Error(`could not read whether a rollback is unfinished in namespace ${namespace} (KV ${ROLLBACK_RECORD_KEY}): ${errorMessage(error)}`, { cause: error });
-        }
-    }));
-    return new Map(namespaces.flatMap((namespace, i) => values[i] === undefined ? [] : [[namespace, values[i]]]));
 }
 
 async function validatorIdentity() {
@@ -10140,7 +10170,7 @@ const NICKNAMES = new Set([
 ]);
 const NICKNAME_LIST = [...NICKNAMES].join(', ');
 const SECONDS = { name: 'second', min: 0, max: 59 };
-const FIELDS = [
+const FIELDS$1 = [
     { name: 'minute', min: 0, max: 59 },
     { name: 'hour', min: 0, max: 23 },
     { name: 'day-of-month', min: 1, max: 31 },
@@ -10160,7 +10190,7 @@ function cronProblem(cron, withSeconds) {
     if (cron.includes('|'))
         return undefined;
     const parts = cron.trim().split(/\s+/).filter(Boolean);
-    const fields = withSeconds ? [SECONDS, ...FIELDS] : FIELDS;
+    const fields = withSeconds ? [SECONDS, ...FIELDS$1] : FIELDS$1;
     if (parts.some((part) => part.includes('?'))) {
         const seconds = parts.length === 6 && !withSeconds
             ? ', and its first field is seconds: add `withSeconds: true`'
@@ -10184,7 +10214,7 @@ function cronProblem(cron, withSeconds) {
             (special === 'L' && (field.name !== 'day-of-month' || /W/i.test(part)))) {
             return `its ${field.name} field has \`${special}\` ("Invalid chars in expression! Expression: ${part}")`;
         }
-        const problem = fieldProblem(part, field);
+        const problem = fieldProblem$1(part, field);
         if (problem)
             return problem;
     }
@@ -10198,7 +10228,7 @@ function dayOfMonthL(cron, withSeconds) {
     }
     return day;
 }
-function fieldProblem(part, field) {
+function fieldProblem$1(part, field) {
     if (part.endsWith(','))
         return `its ${field.name} field ends with a comma`;
     for (const item of part.split(',')) {
@@ -11163,7 +11193,7 @@ function stringLiteral(text) {
 // Generated by `npm run validators` (scripts/flow-validators.ts): do not edit.
 // The Kestra releases whose flow validators the build carries, oldest first: each release’s facts, and the
 // module of each definition of its schema, loaded before a flow that uses it is validated (loadFlowValidators,
-// src/resources/flows/decide-schema.ts).
+// src/resources/flows/decide-schema-releases.ts).
 const FLOW_VALIDATORS = {
   '1.3.31': {
     facts: () => import('./flow-validators/1.3.31.facts.js'),
@@ -11601,195 +11631,36 @@ function validatorOf(version) {
 function commonJsDefault(module) {
     return isRecord(module) && '__esModule' in module ? module.default : module;
 }
-function flowValue(doc) {
-    try {
-        return boundValue(doc.toJS({ maxAliasCount: 100 }));
-    }
-    catch {
+function releaseFor(version) {
+    const [major] = version;
+    if (major < 1)
         return undefined;
-    }
+    const release = SCHEMA_RELEASES.filter((bundled) => Number(bundled.version.split('.')[0]) <= major).at(-1);
+    if (!release || !newerThan(version, release))
+        return release;
+    return { ...release, newer: version.join('.') };
 }
-function boundValue(value) {
-    if (Array.isArray(value))
-        return value.map(boundValue);
-    if (value === null || typeof value !== 'object' || value instanceof Date)
-        return value;
-    return Object.fromEntries(Object.entries(value)
-        .filter(([, sub]) => sub !== null)
-        .map(([key, sub]) => [key, boundValue(sub)]));
+function newerThan(version, release) {
+    const bundled = parseVersion(release.version);
+    return atLeast(version, bundled) && version.join('.') !== bundled.join('.');
 }
-function flowSchemaFindings(file, doc, lineCounter, only) {
-    if (!distExports.isMap(doc.contents))
-        return [];
-    const judged = new Map();
-    for (const release of only ?? SCHEMA_RELEASES) {
-        const data = flowValue(doc);
-        if (data === undefined)
-            return [];
-        judged.set(release, judge(release, data));
-    }
-    const byKey = new Map();
-    for (const [release, problems] of judged) {
-        for (const problem of problems) {
-            const seen = byKey.get(problem.key);
-            if (seen) {
-                seen.verdicts.set(release.line, problem.verdict);
-                continue;
-            }
-            const finding = {
-                file,
-                ...(locateKestraPath(doc, lineCounter, problem.pointer) ?? { line: 1, column: 1 }),
-                rule: 'core-schema',
-                message: problem.message,
-                ...(problem.fix && { fix: problem.fix })
-            };
-            byKey.set(problem.key, {
-                finding,
-                pointer: problem.pointer,
-                verdicts: new Map([[release.line, problem.verdict]])
-            });
-        }
-    }
-    for (const found of byKey.values()) {
-        for (const [release, problems] of judged) {
-            if (found.verdicts.has(release.line))
-                continue;
-            const covering = problems.find((problem) => problem.verdict === REFUSES &&
-                problem.refusedObject !== undefined &&
-                (found.pointer === problem.refusedObject ||
-                    found.pointer.startsWith(`${problem.refusedObject}/`)));
-            if (covering)
-                found.verdicts.set(release.line, REFUSES);
-        }
-    }
-    return [...byKey.values()];
+function releaseKey(release) {
+    return release.newer === undefined ? release.version : `${release.version}>${release.newer}`;
 }
-const BEAN_VALIDATION = new Set([
-    'required',
-    'pattern',
-    'minItems',
-    'maxItems',
-    'minLength',
-    'maxLength',
-    'minimum',
-    'maximum',
-    'exclusiveMinimum',
-    'exclusiveMaximum',
-    'minProperties',
-    'maxProperties'
-]);
-function judge(release, data) {
-    const meta = bundledValidators(release.version);
-    const plugged = meta.properties[meta.root]?.includes('pluginDefaults') === true;
-    const applied = plugged
-        ? withFlowDefaults(data, (type) => entryOf(meta.classes, type))
-        : { data, added: new Set() };
-    const validate = validatorOf(release.version);
-    const found = validate(applied.data) ? [] : problems(validate.errors ?? [], applied.data, release);
-    const judged = found.flatMap((problem) => {
-        if (problem.keyword === 'additionalProperties' && applied.added.has(problem.pointer))
-            return [];
-        const pointer = originalPointer(problem.pointer, applied.added);
-        const fromDefaults = pointer !== problem.pointer;
-        return [
-            {
-                ...problem,
-                pointer,
-                message: fromDefaults
-                    ? `${problem.message} (as the flow's plugin defaults set it)`
-                    : problem.message,
-                verdict: verdictOf$2(problem, release, applied.data, plugged)
-            }
-        ];
-    });
-    return plugged ? [...judged, ...pluginDefaultProblems(data, meta)] : judged;
-}
-function originalPointer(pointer, added) {
-    const segments = pointer.split('/');
-    for (let end = 1; end < segments.length; end++) {
-        const prefix = segments.slice(0, end + 1).join('/');
-        if (added.has(prefix))
-            return segments.slice(0, end).join('/');
-    }
-    return pointer;
-}
-function verdictOf$2(problem, release, data, plugged) {
-    const { keyword, at } = problem;
-    if (BEAN_VALIDATION.has(keyword)) {
-        const unchecked = uncheckedAt(taskPath(data, at));
-        if (unchecked === 'switch-case' || (unchecked === 'dag-task' && plugged))
-            return unchecked;
-    }
-    if (keyword === 'required' && plugged && insidePlugin(data, at))
-        return 'server-default';
-    if (release.newer !== undefined &&
-        (keyword === 'additionalProperties' || keyword === 'type-unknown' || keyword === 'enum')) {
-        return 'newer-server';
-    }
-    return REFUSES;
-}
-function insidePlugin(data, pointer) {
-    const segments = pointer.split('/').slice(1);
-    for (let end = segments.length; end >= 0; end--) {
-        const value = valueAt(data, segments.slice(0, end));
-        if (isRecord(value) && typeof value.type === 'string' && value.type.includes('.'))
-            return true;
-    }
-    return false;
-}
-function taskPath(data, pointer) {
-    const segments = pointer.split('/').slice(1).map(unescapePointer);
-    let path = '';
-    for (const [index, segment] of segments.entries()) {
-        const owner = valueAt(data, segments.slice(0, index));
-        const kind = isRecord(owner)
-            ? coreFlowType(typeof owner.type === 'string' ? owner.type : undefined)
-            : undefined;
-        if (segment === 'cases' && kind === 'Switch')
-            path += '.cases.';
-        else if (segment === 'task' &&
-            /^\d+$/.test(segments[index - 1] ?? '') &&
-            segments[index - 2] === 'tasks') {
-            const dag = valueAt(data, segments.slice(0, index - 2));
-            if (isRecord(dag) &&
-                coreFlowType(typeof dag.type === 'string' ? dag.type : undefined) === 'Dag') {
-                path += '].task.';
-            }
-        }
-    }
-    return path;
-}
-function pluginDefaultProblems(data, meta) {
-    if (!isRecord(data))
-        return [];
-    return ['pluginDefaults', 'taskDefaults'].flatMap((key) => {
-        const list = data[key];
-        if (!Array.isArray(list))
-            return [];
-        return list.flatMap((item, index) => {
-            if (!isRecord(item) || typeof item.type !== 'string' || !isRecord(item.values))
-                return [];
-            const named = entryOf(meta.classes, item.type);
-            const known = named === undefined ? undefined : entryOf(meta.properties, named);
-            if (!known)
-                return [];
-            const lower = new Set([...known, ...ALWAYS_GETTERS].map((name) => name.toLowerCase()));
-            return Object.keys(item.values)
-                .filter((name) => !lower.has(name.toLowerCase()))
-                .map((name) => {
-                const pointer = `/${key}/${index}/values/${escapePointer(name)}`;
-                return {
-                    keyword: 'plugin-default-property',
-                    at: `/${key}/${index}/values`,
-                    pointer,
-                    key: `${pointer}\u0000plugin-default-property`,
-                    message: `${key}[${index}] sets \`${name}\`, which \`${shortType$1(named)}\` does not have: Kestra refuses the default ("Invalid Plugin Default: No property '${name}' exists in plugin '${item.type}'"). Remove it, or fix its name`,
-                    verdict: REFUSES
-                };
-            });
-        });
+function schemaReleases(keys) {
+    return SCHEMA_RELEASES.flatMap((release) => {
+        const key = keys.find((candidate) => candidate.split('>')[0] === release.version);
+        const newer = key?.split('>')[1];
+        return key === undefined ? [] : [newer === undefined ? release : { ...release, newer }];
     });
 }
+function schemaTarget(version) {
+    if (version === undefined)
+        return SCHEMA_RELEASES;
+    const release = releaseFor(version);
+    return release ? [release] : [];
+}
+
 const ALWAYS_GETTERS = ['class'];
 const REFUSES = 'refuses';
 function problems(errors, data, release) {
@@ -12002,34 +11873,195 @@ function closest(name, known) {
     const near = best !== undefined && distance(best) <= Math.max(1, Math.floor(name.length / 3));
     return near ? best : undefined;
 }
-function releaseFor(version) {
-    const [major] = version;
-    if (major < 1)
+
+function flowValue(doc) {
+    try {
+        return boundValue(doc.toJS({ maxAliasCount: 100 }));
+    }
+    catch {
         return undefined;
-    const release = SCHEMA_RELEASES.filter((bundled) => Number(bundled.version.split('.')[0]) <= major).at(-1);
-    if (!release || !newerThan(version, release))
-        return release;
-    return { ...release, newer: version.join('.') };
+    }
 }
-function newerThan(version, release) {
-    const bundled = parseVersion(release.version);
-    return atLeast(version, bundled) && version.join('.') !== bundled.join('.');
+function boundValue(value) {
+    if (Array.isArray(value))
+        return value.map(boundValue);
+    if (value === null || typeof value !== 'object' || value instanceof Date)
+        return value;
+    return Object.fromEntries(Object.entries(value)
+        .filter(([, sub]) => sub !== null)
+        .map(([key, sub]) => [key, boundValue(sub)]));
 }
-function releaseKey(release) {
-    return release.newer === undefined ? release.version : `${release.version}>${release.newer}`;
+function flowSchemaFindings(file, doc, lineCounter, only) {
+    if (!distExports.isMap(doc.contents))
+        return [];
+    const judged = new Map();
+    for (const release of only ?? SCHEMA_RELEASES) {
+        const data = flowValue(doc);
+        if (data === undefined)
+            return [];
+        judged.set(release, judge(release, data));
+    }
+    const byKey = new Map();
+    for (const [release, problems] of judged) {
+        for (const problem of problems) {
+            const seen = byKey.get(problem.key);
+            if (seen) {
+                seen.verdicts.set(release.line, problem.verdict);
+                continue;
+            }
+            const finding = {
+                file,
+                ...(locateKestraPath(doc, lineCounter, problem.pointer) ?? { line: 1, column: 1 }),
+                rule: 'core-schema',
+                message: problem.message,
+                ...(problem.fix && { fix: problem.fix })
+            };
+            byKey.set(problem.key, {
+                finding,
+                pointer: problem.pointer,
+                verdicts: new Map([[release.line, problem.verdict]])
+            });
+        }
+    }
+    for (const found of byKey.values()) {
+        for (const [release, problems] of judged) {
+            if (found.verdicts.has(release.line))
+                continue;
+            const covering = problems.find((problem) => problem.verdict === REFUSES &&
+                problem.refusedObject !== undefined &&
+                (found.pointer === problem.refusedObject ||
+                    found.pointer.startsWith(`${problem.refusedObject}/`)));
+            if (covering)
+                found.verdicts.set(release.line, REFUSES);
+        }
+    }
+    return [...byKey.values()];
 }
-function schemaReleases(keys) {
-    return SCHEMA_RELEASES.flatMap((release) => {
-        const key = keys.find((candidate) => candidate.split('>')[0] === release.version);
-        const newer = key?.split('>')[1];
-        return key === undefined ? [] : [newer === undefined ? release : { ...release, newer }];
+const BEAN_VALIDATION = new Set([
+    'required',
+    'pattern',
+    'minItems',
+    'maxItems',
+    'minLength',
+    'maxLength',
+    'minimum',
+    'maximum',
+    'exclusiveMinimum',
+    'exclusiveMaximum',
+    'minProperties',
+    'maxProperties'
+]);
+function judge(release, data) {
+    const meta = bundledValidators(release.version);
+    const plugged = meta.properties[meta.root]?.includes('pluginDefaults') === true;
+    const applied = plugged
+        ? withFlowDefaults(data, (type) => entryOf(meta.classes, type))
+        : { data, added: new Set() };
+    const validate = validatorOf(release.version);
+    const found = validate(applied.data) ? [] : problems(validate.errors ?? [], applied.data, release);
+    const judged = found.flatMap((problem) => {
+        if (problem.keyword === 'additionalProperties' && applied.added.has(problem.pointer))
+            return [];
+        const pointer = originalPointer(problem.pointer, applied.added);
+        const fromDefaults = pointer !== problem.pointer;
+        return [
+            {
+                ...problem,
+                pointer,
+                message: fromDefaults
+                    ? `${problem.message} (as the flow's plugin defaults set it)`
+                    : problem.message,
+                verdict: verdictOf$2(problem, release, applied.data, plugged)
+            }
+        ];
     });
+    return plugged ? [...judged, ...pluginDefaultProblems(data, meta)] : judged;
 }
-function schemaTarget(version) {
-    if (version === undefined)
-        return SCHEMA_RELEASES;
-    const release = releaseFor(version);
-    return release ? [release] : [];
+function originalPointer(pointer, added) {
+    const segments = pointer.split('/');
+    for (let end = 1; end < segments.length; end++) {
+        const prefix = segments.slice(0, end + 1).join('/');
+        if (added.has(prefix))
+            return segments.slice(0, end).join('/');
+    }
+    return pointer;
+}
+function verdictOf$2(problem, release, data, plugged) {
+    const { keyword, at } = problem;
+    if (BEAN_VALIDATION.has(keyword)) {
+        const unchecked = uncheckedAt(taskPath(data, at));
+        if (unchecked === 'switch-case' || (unchecked === 'dag-task' && plugged))
+            return unchecked;
+    }
+    if (keyword === 'required' && plugged && insidePlugin(data, at))
+        return 'server-default';
+    if (release.newer !== undefined &&
+        (keyword === 'additionalProperties' || keyword === 'type-unknown' || keyword === 'enum')) {
+        return 'newer-server';
+    }
+    return REFUSES;
+}
+function insidePlugin(data, pointer) {
+    const segments = pointer.split('/').slice(1);
+    for (let end = segments.length; end >= 0; end--) {
+        const value = valueAt(data, segments.slice(0, end));
+        if (isRecord(value) && typeof value.type === 'string' && value.type.includes('.'))
+            return true;
+    }
+    return false;
+}
+function taskPath(data, pointer) {
+    const segments = pointer.split('/').slice(1).map(unescapePointer);
+    let path = '';
+    for (const [index, segment] of segments.entries()) {
+        const owner = valueAt(data, segments.slice(0, index));
+        const kind = isRecord(owner)
+            ? coreFlowType(typeof owner.type === 'string' ? owner.type : undefined)
+            : undefined;
+        if (segment === 'cases' && kind === 'Switch')
+            path += '.cases.';
+        else if (segment === 'task' &&
+            /^\d+$/.test(segments[index - 1] ?? '') &&
+            segments[index - 2] === 'tasks') {
+            const dag = valueAt(data, segments.slice(0, index - 2));
+            if (isRecord(dag) &&
+                coreFlowType(typeof dag.type === 'string' ? dag.type : undefined) === 'Dag') {
+                path += '].task.';
+            }
+        }
+    }
+    return path;
+}
+function pluginDefaultProblems(data, meta) {
+    if (!isRecord(data))
+        return [];
+    return ['pluginDefaults', 'taskDefaults'].flatMap((key) => {
+        const list = data[key];
+        if (!Array.isArray(list))
+            return [];
+        return list.flatMap((item, index) => {
+            if (!isRecord(item) || typeof item.type !== 'string' || !isRecord(item.values))
+                return [];
+            const named = entryOf(meta.classes, item.type);
+            const known = named === undefined ? undefined : entryOf(meta.properties, named);
+            if (!known)
+                return [];
+            const lower = new Set([...known, ...ALWAYS_GETTERS].map((name) => name.toLowerCase()));
+            return Object.keys(item.values)
+                .filter((name) => !lower.has(name.toLowerCase()))
+                .map((name) => {
+                const pointer = `/${key}/${index}/values/${escapePointer(name)}`;
+                return {
+                    keyword: 'plugin-default-property',
+                    at: `/${key}/${index}/values`,
+                    pointer,
+                    key: `${pointer}\u0000plugin-default-property`,
+                    message: `${key}[${index}] sets \`${name}\`, which \`${shortType$1(named)}\` does not have: Kestra refuses the default ("Invalid Plugin Default: No property '${name}' exists in plugin '${item.type}'"). Remove it, or fix its name`,
+                    verdict: REFUSES
+                };
+            });
+        });
+    });
 }
 function refusedBy(line, file, doc, lineCounter) {
     const index = SCHEMA_RELEASES.findIndex((release) => release.line === line);
@@ -14678,8 +14710,88 @@ function reportOf$1(target, upgrades) {
     return { report, upgrades };
 }
 
+async function asking(asked) {
+    await loadFlowValidators(validatedReleases(asked));
+    return asked;
+}
+function storedChecking(work) {
+    const identity = work.plan ? validatorIdentity() : undefined;
+    return {
+        reuse: work.reuseChecks ? identity : undefined,
+        toStore(flows, checks, on) {
+            if (!identity || !work.markers)
+                return undefined;
+            return identity.then((validator) => validator === undefined
+                ? undefined
+                : checksToStore(flows, checks, {
+                    identity: validator,
+                    layout: on.layout,
+                    sending: on.sending,
+                    extraNamespaces: on.settings.extraNamespaces
+                }));
+        }
+    };
+}
+async function flowChecks(gathering, asked) {
+    const options = await asked;
+    const checks = new Map();
+    for await (const flow of gathering.flows) {
+        const stored = gathering.reused.get(flow);
+        if (validates(stored, options)) {
+            await loadFlowValidators(validatedReleases(options), validatedTypes([flow], options.upgrade));
+        }
+        checks.set(flow, flowCheck(flow, stored, options));
+        releaseSyntaxTree(flow);
+    }
+    return checks;
+}
+function sentReferences(sending, model, checks) {
+    const references = model.flows.flatMap((flow) => checks.get(flow).references);
+    return {
+        references: sending.references(references, model.managedNamespaces),
+        names: sending.names(model.flows.flatMap((flow) => checks.get(flow).names ?? []))
+    };
+}
+function recheckWith(layout) {
+    return async (flow, stored) => {
+        const asked = {
+            layout,
+            schema: schemaReleases(stored.schema?.releases ?? []),
+            upgrade: stored.upgrade !== undefined
+        };
+        await loadFlowValidators(validatedReleases(asked), validatedTypes([flow], asked.upgrade));
+        return flowCheck(flow, undefined, asked);
+    };
+}
+function flowsChecked({ listings, unfinished }, made) {
+    return { ...made, listings, unfinished };
+}
+function validatedReleases({ schema, upgrade }) {
+    return upgrade ? schemaTarget(undefined) : schema;
+}
+function validates(stored, { schema, upgrade }) {
+    if (!stored || (upgrade && stored.upgrade === undefined))
+        return true;
+    const releases = schema.map(releaseKey).join('\n');
+    return stored.wellFormed && schema.length > 0 && stored.schema?.releases.join('\n') !== releases;
+}
+function flowCheck(flow, stored, { upgrade, ...options }) {
+    const { schema, upgrade: items, ...own } = stored ?? checkFlow(flow, options);
+    let check = own;
+    if (own.wellFormed && options.schema.length > 0) {
+        const releases = options.schema.map((release) => release.version);
+        check = {
+            ...own,
+            schema: { releases, findings: schemaVerdict(flow, { schema }, options.schema) }
+        };
+    }
+    if (upgrade)
+        check = { ...check, upgrade: items ?? upgradeFlow(flow, check).items };
+    return check;
+}
+
 const flowsWalk = { readFlow, isFlowDocument };
-const flowsChecked = {
+const checkedFacts = {
     references: (checked) => checked.references,
     names: (checked) => checked.names,
     listings: (checked) => checked.listings,
@@ -14693,7 +14805,7 @@ const flows = {
     decide: flowsDecide,
     apply: flowsApply,
     rollback: flowsRollback,
-    checked: flowsChecked
+    checked: checkedFacts
 };
 
 const ACTION_KEY_PREFIX = 'kestra-gitops';
@@ -14715,7 +14827,7 @@ const kvApply = {
             return { change, result: change.action === 'create' ? 'created' : 'updated' };
         }
         catch (error) {
-            return failed$1(change, error);
+            return failed$2(change, error);
         }
     },
     async remove(change, api) {
@@ -14727,7 +14839,7 @@ const kvApply = {
             return { change, result: 'deleted' };
         }
         catch (error) {
-            return failed$1(change, error);
+            return failed$2(change, error);
         }
     },
     async held(namespace, api) {
@@ -14747,7 +14859,7 @@ async function freshVerdict$1(api, change, desired) {
     const name = `KV pair ${change.namespace}:${change.id}`;
     return comparedVerdict(change, name, { fresh, planned: change.current?.json, desired });
 }
-function failed$1(change, error) {
+function failed$2(change, error) {
     const marks = failureMarks(error);
     const status = error instanceof ApiError && error.status !== undefined ? ` (HTTP ${error.status})` : '';
     const message = !change.secretLike
@@ -14833,6 +14945,20 @@ function describeOwner(owner) {
     return `${owner.repository}'s pull request #${owner.pullRequest}`;
 }
 
+const SECRET_WORDS = /(pass(word|wd|phrase)?|pwd|secret|token|credentials?|creds|auth|bearer|jwt|cookie|session|private|signature|cert(ificate)?|dsn|(api|access|client|master|signing|encryption|ssh|license|app|private|secret)key)$/;
+function isSecretLike(key) {
+    const words = key
+        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+        .toLowerCase()
+        .split(/[\s._-]+/)
+        .filter(Boolean);
+    return words.some((word, i) => {
+        const joined = i > 0 ? `${words[i - 1]}${word}` : word;
+        return SECRET_WORDS.test(word) || SECRET_WORDS.test(joined);
+    });
+}
+const HIDDEN = '<hidden: secret-like key>';
+
 const KEY = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 function parseKvFile(text) {
     const lineCounter = new distExports.LineCounter();
@@ -14915,19 +15041,6 @@ function kvFileText(entries) {
     const sorted = [...entries].sort(([a], [b]) => compareCodeUnits(a, b));
     return distExports.stringify(Object.fromEntries(sorted), { lineWidth: 0 });
 }
-const SECRET_WORDS = /(pass(word|wd|phrase)?|pwd|secret|token|credentials?|creds|auth|bearer|jwt|cookie|session|private|signature|cert(ificate)?|dsn|(api|access|client|master|signing|encryption|ssh|license|app|private|secret)key)$/;
-function isSecretLike(key) {
-    const words = key
-        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-        .toLowerCase()
-        .split(/[\s._-]+/)
-        .filter(Boolean);
-    return words.some((word, i) => {
-        const joined = i > 0 ? `${words[i - 1]}${word}` : word;
-        return SECRET_WORDS.test(word) || SECRET_WORDS.test(joined);
-    });
-}
-const HIDDEN = '<hidden: secret-like key>';
 function kvFindings(held) {
     const first = new Map();
     return held.files.flatMap((file) => {
@@ -14986,8 +15099,8 @@ function planKv(held, options) {
     if (!server)
         return [];
     const sent = (namespace) => (held.prefix ? `${held.prefix}.${namespace}` : namespace);
-    const now = valid(held.files, held.extraNamespaces);
-    const then = valid(held.base ?? [], held.extraNamespaces);
+    const now = valid$1(held.files, held.extraNamespaces);
+    const then = valid$1(held.base ?? [], held.extraNamespaces);
     const changes = [];
     for (const namespace of [...new Set([...now.keys(), ...then.keys()])].sort()) {
         const file = now.get(namespace);
@@ -15037,7 +15150,7 @@ function planKv(held, options) {
     }
     return changes;
 }
-function valid(files, extraNamespaces) {
+function valid$1(files, extraNamespaces) {
     const managed = files.filter((file) => !file.unread &&
         isKestraNamespace(file.namespace) &&
         heldNamespaceIsManaged(file.namespace, extraNamespaces));
@@ -15076,7 +15189,7 @@ const kvDecide = {
         r.current === undefined ? null : sha256Hex(r.current.json)
     ],
     validate: kvFindings,
-    defines: (held) => [...valid(held.files, held.extraNamespaces).values()].flatMap((file) => {
+    defines: (held) => [...valid$1(held.files, held.extraNamespaces).values()].flatMap((file) => {
         const namespace = held.prefix ? `${held.prefix}.${file.namespace}` : file.namespace;
         return [...entriesOf(file).keys()].map((name) => ({ namespace, name }));
     }),
@@ -15088,14 +15201,14 @@ const kvDecide = {
     })
 };
 
-const FOLDER$1 = 'kv';
+const FOLDER$2 = 'kv';
 const kvGather = {
     name: 'kv',
-    folder: { name: FOLDER$1, label: 'KV pairs' },
+    folder: { name: FOLDER$2, label: 'KV pairs' },
     async gather(input) {
         const [files, base] = await Promise.all([
             discoverKvFiles(input.workTree, input.layout.kindFolders ?? []),
-            readClosing(input.openBase?.(), async (tree) => discoverKvFiles(tree, await findKindFolders(input.settings, input.layout, tree, [FOLDER$1])))
+            readClosing(input.openBase?.(), async (tree) => discoverKvFiles(tree, await findKindFolders(input.settings, input.layout, tree, [FOLDER$2])))
         ]);
         const prefix = input.target.namespacePrefix || undefined;
         const { extraNamespaces } = input.settings;
@@ -15132,7 +15245,7 @@ const kvGather = {
 };
 async function discoverKvFiles(tree, folders) {
     const found = [];
-    for (const { dir, files, declared, elsewhere } of folders.filter((f) => f.name === FOLDER$1)) {
+    for (const { dir, files, declared, elsewhere } of folders.filter((f) => f.name === FOLDER$2)) {
         for (const rel of files) {
             const name = rel.slice(rel.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '');
             const text = normaliseText((await tree.read(rel)).toString('utf8'));
@@ -15154,6 +15267,489 @@ async function discoverKvFiles(tree, folders) {
     }
     return found.sort((a, b) => compareCodeUnits(a.file, b.file));
 }
+
+const NAMESPACES_ROUTE = 'namespaces';
+const FIELDS = ['description', 'variables', 'pluginDefaults', 'allowedNamespaces'];
+const OTHER_KINDS = ['id', 'namespace', 'tasks', 'type', 'triggers', 'testCases', 'charts'];
+const FILE_SHAPE = `a namespace settings file is a mapping of ${FIELDS.join(', ')}`;
+function parseSettingsFile$1(text) {
+    const lineCounter = new distExports.LineCounter();
+    const doc = distExports.parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    const lineOf = (node, fallback = 1) => node?.range ? lineCounter.linePos(node.range[0]).line : fallback;
+    const toJS = (node) => node?.toJS(doc, { maxAliasCount: 100 }) ?? null;
+    const parsed = { settings: {}, lines: {}, problems: [] };
+    parsed.problems.push(...doc.errors.map((error) => ({
+        line: lineCounter.linePos(error.pos[0]).line,
+        message: `not a namespace settings file: ${error.message.split('\n')[0]}`
+    })));
+    const root = doc.contents;
+    if (parsed.problems.length > 0 || root === null || (distExports.isScalar(root) && root.value === null)) {
+        return parsed;
+    }
+    if (!distExports.isMap(root))
+        return { ...parsed, problems: [{ line: lineOf(root), message: FILE_SHAPE }] };
+    const keys = root.items.map((pair) => (distExports.isScalar(pair.key) ? pair.key.value : undefined));
+    const other = keys.find((key) => typeof key === 'string' && OTHER_KINDS.includes(key));
+    if (other !== undefined)
+        return { ...parsed, otherKind: String(other) };
+    for (const pair of root.items) {
+        const keyNode = pair.key;
+        const line = lineOf(keyNode);
+        const key = distExports.isScalar(keyNode) ? keyNode.value : undefined;
+        if (typeof key !== 'string' || !FIELDS.includes(key)) {
+            const near = typeof key === 'string' ? nearest(key, FIELDS) : undefined;
+            parsed.problems.push({
+                line,
+                message: `unknown key ${JSON.stringify(key)}: ${FILE_SHAPE}${near ? ` (did you mean '${near}'?)` : ''}`
+            });
+            continue;
+        }
+        const field = key;
+        const valueNode = pair.value;
+        const problem = fieldProblem(field, valueNode, lineOf, toJS);
+        if (problem) {
+            parsed.problems.push({
+                line: problem.line ?? lineOf(valueNode, line),
+                message: problem.message
+            });
+            continue;
+        }
+        parsed.settings[field] = toJS(valueNode);
+        parsed.lines[field] = line;
+    }
+    return parsed;
+}
+function fieldProblem(field, node, lineOf, toJS) {
+    if (field === 'description') {
+        return distExports.isScalar(node) && typeof node.value === 'string'
+            ? undefined
+            : { message: 'description is text: write it as a plain or quoted string' };
+    }
+    if (field === 'variables') {
+        if (!distExports.isMap(node))
+            return { message: 'variables is a mapping of names to values' };
+        const bad = node.items.find((pair) => !plainData(toJS(pair.value)));
+        return bad && { message: 'a variable holds plain data only', line: lineOf(bad.key) };
+    }
+    if (!distExports.isSeq(node)) {
+        return {
+            message: field === 'pluginDefaults'
+                ? 'pluginDefaults is a list of `- type: …` entries, each with its values'
+                : 'allowedNamespaces is a list of `- namespace: …` entries'
+        };
+    }
+    for (const item of node.items) {
+        const entry = toJS(item);
+        const message = field === 'pluginDefaults' ? pluginDefaultProblem(entry) : allowedProblem(entry);
+        if (message)
+            return { message, line: lineOf(item) };
+    }
+    return undefined;
+}
+function pluginDefaultProblem(entry) {
+    if (!isRecord(entry))
+        return 'a plugin default is a mapping with a type and its values';
+    const unknown = Object.keys(entry).find((key) => !['type', 'forced', 'values'].includes(key));
+    if (unknown !== undefined) {
+        const near = nearest(unknown, ['type', 'forced', 'values']);
+        return `a plugin default holds type, forced and values, not ${unknown}${near ? ` (did you mean '${near}'?)` : ''}`;
+    }
+    if (typeof entry.type !== 'string' || entry.type === '')
+        return 'a plugin default needs its type';
+    if (entry.forced !== undefined && typeof entry.forced !== 'boolean')
+        return 'forced is true or false';
+    if (entry.values !== undefined && !isRecord(entry.values))
+        return 'values is a mapping';
+    return plainData(entry) ? undefined : 'a plugin default holds plain data only';
+}
+function allowedProblem(entry) {
+    const ok = isRecord(entry) &&
+        Object.keys(entry).length === 1 &&
+        typeof entry.namespace === 'string' &&
+        isKestraNamespace(entry.namespace);
+    return ok ? undefined : 'an allowed namespace is `- namespace: <namespace>`';
+}
+function plainData(data) {
+    let plain = true;
+    const visit = (value) => {
+        if (value === null || typeof value === 'string' || typeof value === 'boolean')
+            return;
+        if (typeof value === 'number') {
+            plain &&= Number.isFinite(value);
+            return;
+        }
+        if (Array.isArray(value))
+            return value.forEach(visit);
+        if (isRecord(value) && Object.getPrototypeOf(value) === Object.prototype) {
+            return Object.values(value).forEach(visit);
+        }
+        plain = false;
+    };
+    visit(data);
+    return plain;
+}
+function managedView(fields, source) {
+    const list = (value) => (Array.isArray(value) ? value : []);
+    const view = {};
+    for (const field of fields) {
+        const value = source[field];
+        if (field === 'description')
+            view[field] = typeof value === 'string' ? value : '';
+        if (field === 'variables')
+            view[field] = isRecord(value) ? value : {};
+        if (field === 'pluginDefaults') {
+            view[field] = list(value).map((item) => {
+                const entry = isRecord(item) ? item : {};
+                const values = isRecord(entry.values) ? entry.values : {};
+                return {
+                    type: entry.type,
+                    ...(entry.forced === true && { forced: true }),
+                    ...(Object.keys(values).length > 0 && { values })
+                };
+            });
+        }
+        if (field === 'allowedNamespaces') {
+            view[field] = list(value).map((item) => ({
+                namespace: isRecord(item) ? item.namespace : item
+            }));
+        }
+    }
+    return view;
+}
+function implicit(entity) {
+    return Object.keys(entity).every((key) => key === 'id' || key === 'deleted');
+}
+
+async function fresh(api, namespace, fields) {
+    const entity = await api.jsonEntities(NAMESPACES_ROUTE).get(namespace);
+    const json = entity && !implicit(entity) ? canonicalJson(managedView(fields, entity)) : undefined;
+    return { entity, json };
+}
+const namespaceSettingsApply = {
+    name: 'namespace',
+    async write(change, api) {
+        if (change.desired === undefined) {
+            return { change, result: 'failed', message: 'the plan holds no settings for this namespace' };
+        }
+        try {
+            const desired = JSON.parse(change.desired.json);
+            const now = await fresh(api, change.namespace, change.fields);
+            const verdict = comparedVerdict(change, `namespace ${change.namespace}'s settings`, {
+                fresh: now.json,
+                planned: change.current?.json,
+                desired: change.desired.json
+            });
+            if (verdict.kind !== 'as-planned')
+                return settled(change, verdict);
+            const entities = api.jsonEntities(NAMESPACES_ROUTE);
+            const result = change.action === 'create' ? 'created' : 'updated';
+            if (!now.entity) {
+                await entities.create({ id: change.namespace, deleted: false, ...desired });
+                return { change, result };
+            }
+            if (!(await entities.update(change.namespace, { ...now.entity, ...desired }))) {
+                const message = `namespace ${change.namespace} was deleted on the server since the plan`;
+                return settled(change, { kind: 'moved', message });
+            }
+            return { change, result };
+        }
+        catch (error) {
+            return failed$1(change.secretLike, change, error);
+        }
+    },
+    remove(change) {
+        const message = 'namespace settings are never deleted';
+        return Promise.resolve({ change, result: 'failed', message });
+    }
+};
+const HIDDEN_ANSWER = 'its answer is not shown: the settings hold a secret-like key';
+function failed$1(secretLike, change, error) {
+    const marks = failureMarks(error);
+    const status = error instanceof ApiError && error.status !== undefined ? ` (HTTP ${error.status})` : '';
+    const message = !secretLike
+        ? errorMessage(error)
+        : marks.outcomeUnknown
+            ? `Kestra may or may not have applied this write (its answer was lost); ${HIDDEN_ANSWER}`
+            : `the request failed${status}; ${HIDDEN_ANSWER}`;
+    return { change, result: 'failed', message, ...marks };
+}
+const settingsVersion = object({ sha256: sha256Field, json: string().optional() });
+const recordedSettings = recordedSchema('namespace', { fields: array(_enum(FIELDS)), secretLike: boolean$1() }, settingsVersion);
+const namespaceSettingsRollback = {
+    name: 'namespace',
+    recordOf(change) {
+        const before = change.current && { sha256: sha256Hex(change.current.json) };
+        const deployed = change.desired && { sha256: sha256Hex(change.desired.json) };
+        return {
+            resource: {
+                kind: 'namespace',
+                fields: change.fields,
+                secretLike: change.secretLike,
+                ...(before && { before }),
+                ...(deployed && { deployed })
+            },
+            previous: change.current?.json
+        };
+    },
+    nameOf: (_, namespace) => `${namespace} settings`,
+    parse: (value) => recordedSettings.safeParse(value).data,
+    embed: (resource, previous) => embedText(resource, previous, 'json'),
+    async restore(item, deployed, api) {
+        const { namespace, resource } = item;
+        const guarded = async (request) => {
+            try {
+                return await request();
+            }
+            catch (error) {
+                if (!resource.secretLike)
+                    throw error;
+                throw new Error(`the request failed; ${HIDDEN_ANSWER}`, { cause: error });
+            }
+        };
+        const now = await guarded(() => fresh(api, namespace, resource.fields));
+        const held = now.json === undefined ? {} : { sha256: sha256Hex(now.json) };
+        const entities = api.jsonEntities(NAMESPACES_ROUTE);
+        return restoreByHash(resource, held, deployed, {
+            remove: () => guarded(() => entities.delete(namespace)),
+            async putBack(before) {
+                const json = typeof item.previous === 'string' ? item.previous : before.json;
+                if (json === undefined || sha256Hex(json) !== before.sha256) {
+                    throw new Error('its previous settings were too large to keep in the rollback record; restore them from Git');
+                }
+                const previous = JSON.parse(json);
+                await guarded(() => entities.update(namespace, { ...now.entity, ...previous }));
+                return 'previous settings restored';
+            }
+        });
+    }
+};
+
+function holdsSecretLike(value) {
+    if (Array.isArray(value))
+        return value.some(holdsSecretLike);
+    if (!isRecord(value))
+        return false;
+    return Object.entries(value).some(([key, inner]) => isSecretLike(key) || holdsSecretLike(inner));
+}
+function masked(value, other) {
+    if (Array.isArray(value)) {
+        return value.map((item, i) => masked(item, Array.isArray(other) ? other[i] : undefined));
+    }
+    if (!isRecord(value))
+        return value;
+    const theirs = isRecord(other) ? other : undefined;
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => {
+        if (!isSecretLike(key))
+            return [key, masked(inner, theirs?.[key])];
+        const changed = theirs !== undefined && canonicalJson(inner) !== canonicalJson(theirs[key] ?? null);
+        return [key, `${HIDDEN}${changed ? ' (changed)' : ''}`];
+    }));
+}
+function settingsText(json, other) {
+    const view = JSON.parse(json);
+    const text = distExports.stringify(masked(view, other === undefined ? undefined : JSON.parse(other)), {
+        lineWidth: 0
+    });
+    return text.replace(/"(<hidden: secret-like key>(?: \(changed\))?)"$/gm, '$1');
+}
+function settingsFindings(held) {
+    const first = new Map();
+    return held.files.flatMap((file) => {
+        const finding = (line, rule, message, severity = 'error') => ({
+            severity,
+            file: file.file,
+            line,
+            rule,
+            message
+        });
+        const folder = file.file.slice(0, file.file.lastIndexOf('/'));
+        if (file.unread) {
+            const { declared } = file.unread;
+            const near = nearest(file.namespace, new Set(declared.flatMap(namespaceAndParents)));
+            return [
+                finding(1, 'namespace-settings-namespace', `${file.file} names namespace ${file.namespace}, which no flow beside '${file.unread.folder}/' declares (they declare ${declared.join(', ')}), so it is not read: a settings file there is named after one of their namespaces or a parent of one${near === undefined ? '' : ` (did you mean '${near}.yml'?)`}`)
+            ];
+        }
+        const parsed = parseSettingsFile$1(file.text);
+        if (parsed.otherKind !== undefined) {
+            return [
+                finding(1, 'namespace-settings-file', `${file.file} is not read as namespace settings: its key ${parsed.otherKind} is another kind's (a flow, a test suite…)`, 'notice')
+            ];
+        }
+        if (!isKestraNamespace(file.namespace)) {
+            return [
+                finding(1, 'namespace-settings-namespace', `${file.file} does not name a namespace: a namespace settings file is ${folder}/<namespace>.yml, the namespace in lowercase letters, digits, '.', '_' or '-'`)
+            ];
+        }
+        const earlier = first.get(file.namespace);
+        if (earlier !== undefined) {
+            return [
+                finding(1, 'namespace-settings-duplicate', `namespace ${file.namespace} already has its settings file ${earlier}: keep its settings in one file`)
+            ];
+        }
+        first.set(file.namespace, file.file);
+        if (!heldNamespaceIsManaged(file.namespace, held.extraNamespaces)) {
+            return [
+                finding(1, 'namespace-settings-namespace', `${file.file} is not deployed: namespace ${SYSTEM_NAMESPACE} is managed only when the namespaces input lists it`, 'warning')
+            ];
+        }
+        const found = parsed.problems.map((p) => finding(p.line, 'namespace-settings-file', p.message, p.severity));
+        if (held.edition !== undefined) {
+            found.push(finding(1, 'namespace-settings-edition', `namespace settings are a Kestra Enterprise Edition feature and the server is ${held.edition}: ${file.file} is checked, never deployed`, 'warning'));
+        }
+        else if (held.noPluginDefaults !== undefined && parsed.lines.pluginDefaults !== undefined) {
+            found.push(finding(parsed.lines.pluginDefaults, 'namespace-settings-plugin-defaults', `Kestra ${held.noPluginDefaults}'s namespaces keep no plugin defaults (its Enterprise API's Namespace has none since 2.0): pluginDefaults is not deployed; keep them in the flows' pluginDefaults`, 'warning'));
+        }
+        return found;
+    });
+}
+function valid(files, held) {
+    const managed = files.filter((file) => !file.unread &&
+        isKestraNamespace(file.namespace) &&
+        heldNamespaceIsManaged(file.namespace, held.extraNamespaces));
+    const parsed = new Map();
+    for (const [namespace, file] of indexByFile(managed, (f) => f.namespace)) {
+        const { settings, problems, otherKind } = parseSettingsFile$1(file.text);
+        if (otherKind === undefined && problems.length === 0) {
+            parsed.set(namespace, { file: file.file, settings });
+        }
+    }
+    return parsed;
+}
+const NEVER_DELETED = 'namespace settings are never deleted (deleting an Enterprise namespace removes its access rules and more): change them in Kestra';
+function planSettings(held, options) {
+    const server = held.server;
+    if (!server || held.edition !== undefined)
+        return [];
+    const sent = (namespace) => (held.prefix ? `${held.prefix}.${namespace}` : namespace);
+    const now = valid(held.files, held);
+    const then = valid(held.base ?? [], held);
+    const changes = [];
+    for (const namespace of [...new Set([...now.keys(), ...then.keys()])].sort()) {
+        const file = now.get(namespace);
+        const base = then.get(namespace);
+        if (!touched(options, file?.file, base?.file))
+            continue;
+        const entity = server.get(sent(namespace));
+        const fields = FIELDS.filter((field) => (file ?? base).settings[field] !== undefined &&
+            !(field === 'pluginDefaults' && held.noPluginDefaults !== undefined));
+        if (fields.length === 0 || entity === undefined)
+            continue;
+        const json = (source) => canonicalJson(managedView(fields, source));
+        const current = entity === null || implicit(entity) ? undefined : json(entity);
+        const desired = file && json(file.settings);
+        if (!file && (current === undefined || current === json({})))
+            continue;
+        const action = !file
+            ? 'orphaned'
+            : current === undefined
+                ? 'create'
+                : desired === current
+                    ? 'unchanged'
+                    : 'update';
+        const secretLike = [desired, current].some((text) => text !== undefined && holdsSecretLike(JSON.parse(text)));
+        const change = {
+            kind: 'namespace',
+            id: 'settings',
+            namespace: sent(namespace),
+            action,
+            fields,
+            secretLike,
+            drifted: isDrifted(action, held.base !== undefined, base === undefined ? undefined : json(base.settings) !== current),
+            file: (file ?? base).file,
+            ...(desired !== undefined && { desired: { json: desired } }),
+            ...(current !== undefined && { current: { json: current } })
+        };
+        if (action === 'orphaned')
+            change.remark = NEVER_DELETED;
+        else if (secretLike)
+            change.remark = 'secret-like keys: their values are never shown';
+        if (action !== 'unchanged') {
+            const path = `namespaces/${sent(namespace)}.yml`;
+            applyDiff(change, diffTexts(`a/${path}`, `b/${path}`, current === undefined ? undefined : settingsText(current), desired === undefined ? undefined : settingsText(desired, current), options.limits));
+        }
+        changes.push(change);
+    }
+    return changes;
+}
+const namespaceSettingsDecide = {
+    name: 'namespace',
+    order: -1,
+    label: 'Namespace settings',
+    idOf: (change) => change.id,
+    planFileIdentity: (change) => ({ settings: change.fields.join(',') }),
+    fingerprintOf: (r) => [
+        'namespace',
+        r.namespace,
+        r.action,
+        r.fields,
+        r.desired === undefined ? null : sha256Hex(r.desired.json),
+        r.current === undefined ? null : sha256Hex(r.current.json)
+    ],
+    validate: settingsFindings,
+    plan: (held, options) => (held ? planSettings(held, options) : [])
+};
+
+const FOLDER$1 = 'namespaces';
+const NO_PLUGIN_DEFAULTS = [2, 0, 0];
+const namespaceSettingsGather = {
+    name: 'namespace',
+    folder: { name: FOLDER$1, label: 'Namespace settings' },
+    async gather(input) {
+        const [files, base] = await Promise.all([
+            discover$1(input.workTree, input.layout.kindFolders ?? []),
+            readClosing(input.openBase?.(), async (tree) => discover$1(tree, await findKindFolders(input.settings, input.layout, tree, [FOLDER$1])))
+        ]);
+        const prefix = input.target.namespacePrefix || undefined;
+        const { extraNamespaces } = input.settings;
+        const held = { files, extraNamespaces, ...(base && { base }), ...(prefix && { prefix }) };
+        const api = input.kestra;
+        if (!api || files.length + (base?.length ?? 0) === 0)
+            return held;
+        const { edition, version } = await api.info();
+        if (edition.toUpperCase() !== 'EE')
+            return { ...held, edition };
+        const release = parseVersion(version);
+        const noPluginDefaults = release && atLeast(release, NO_PLUGIN_DEFAULTS) ? { noPluginDefaults: version } : {};
+        if (!input.work.plan)
+            return { ...held, ...noPluginDefaults };
+        const managed = (ns) => isKestraNamespace(ns) && heldNamespaceIsManaged(ns, extraNamespaces);
+        const named = [...files, ...(base ?? [])].filter((f) => !f.unread).map((f) => f.namespace);
+        const namespaces = [...new Set(named.filter(managed))]
+            .map((ns) => (prefix ? `${prefix}.${ns}` : ns))
+            .sort();
+        const entities = api.jsonEntities(NAMESPACES_ROUTE);
+        const read = await mapLimit(namespaces, 8, (ns) => entities.get(ns));
+        const server = new Map(namespaces.map((ns, i) => [ns, read[i] ?? null]));
+        return { ...held, ...noPluginDefaults, server };
+    }
+};
+async function discover$1(tree, folders) {
+    const found = [];
+    for (const { dir, files, declared } of folders.filter((f) => f.name === FOLDER$1)) {
+        if (declared?.length === 0)
+            continue;
+        for (const rel of files.filter((rel) => !rel.slice(dir.length + 1).includes('/'))) {
+            const namespace = rel.slice(rel.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '');
+            const placed = declared === undefined ||
+                declared.some((ns) => ns === namespace || ns.startsWith(`${namespace}.`));
+            found.push({
+                file: childOf(tree.rootRel, rel),
+                text: normaliseText((await tree.read(rel)).toString('utf8')),
+                namespace,
+                ...(!placed && { unread: { folder: dir, declared } })
+            });
+        }
+    }
+    return found.sort((a, b) => compareCodeUnits(a.file, b.file));
+}
+
+const namespaceSettings = {
+    gather: namespaceSettingsGather,
+    decide: namespaceSettingsDecide,
+    apply: namespaceSettingsApply,
+    rollback: namespaceSettingsRollback
+};
 
 const TESTS_ROUTE$1 = 'tests';
 async function freshVerdict(api, change, desired) {
@@ -15558,7 +16154,14 @@ const tests = {
     apply: testsApply,
     rollback: testsRollback
 };
-const KINDS = [namespaceFiles, flows, dashboards, kv, tests];
+const KINDS = [
+    namespaceSettings,
+    namespaceFiles,
+    flows,
+    dashboards,
+    kv,
+    tests
+];
 const WALK = { ...flowsWalk, ...filesWalk };
 const DECIDE_KINDS = KINDS.map((kind) => kind.decide);
 const APPLY_KINDS = KINDS.flatMap((kind) => (kind.apply ? [kind.apply] : []));
@@ -15741,8 +16344,8 @@ async function check(run) {
     const validating = { walk, snapshot, changed, kinds, references, sent, defined, ports, kestra };
     const findings = await phase(ports.reporter, VALIDATION, async () => validated({ ...validating, context, settings }), (all) => verdictText(all, settings.failOn));
     const reused = { flows: gathering.reused, recheck: recheckWith(layout.layout) };
-    const toStore = { layout: layout.layout, sending, settings };
-    const storedChecks = stored.toStore(model.flows, checks, toStore);
+    const storedChecks = stored.toStore(model.flows, checks, { ...layout, sending, settings });
+    const made = flowsChecked(walk, { checks, references, names, reused, storedChecks });
     return {
         snapshot,
         model: sent.model,
@@ -15751,33 +16354,11 @@ async function check(run) {
         defined,
         notes: [describeRepository(model), ...read.notes],
         kinds,
-        byKind: flowsFacts(walk, { checks, references, names, reused, storedChecks })
+        byKind: new Map([[flows.decide.name, made]])
     };
-}
-function flowsFacts({ listings, unfinished }, made) {
-    const facts = { ...made, listings, unfinished };
-    return new Map([[flows.decide.name, facts]]);
 }
 function gatherParts(kinds) {
     return kinds.flatMap(({ gather }) => gather?.gather || gather?.walk || gather?.known ? [gather] : []);
-}
-function sentReferences(sending, model, checks) {
-    const references = model.flows.flatMap((flow) => checks.get(flow).references);
-    return {
-        references: sending.references(references, model.managedNamespaces),
-        names: sending.names(model.flows.flatMap((flow) => checks.get(flow).names ?? []))
-    };
-}
-function recheckWith(layout) {
-    return async (flow, stored) => {
-        const asked = {
-            layout,
-            schema: schemaReleases(stored.schema?.releases ?? []),
-            upgrade: stored.upgrade !== undefined
-        };
-        await loadFlowValidators(validatedReleases(asked), validatedTypes([flow], asked.upgrade));
-        return flowCheck(flow, undefined, asked);
-    };
 }
 function walked({ snapshot, walkReads }, read, kinds) {
     const walk = { ...read, ...walkReads };
@@ -15798,69 +16379,13 @@ async function targetVersion(probed, { kestraVersion: configured }, { reporter }
     }
     return serverVersion ? { serverVersion } : {};
 }
-function storedChecking(work) {
-    const identity = work.plan ? validatorIdentity() : undefined;
-    return {
-        reuse: work.reuseChecks ? identity : undefined,
-        toStore(flows, checks, on) {
-            if (!identity || !work.markers)
-                return undefined;
-            return identity.then((validator) => validator === undefined
-                ? undefined
-                : checksToStore(flows, checks, {
-                    identity: validator,
-                    layout: on.layout,
-                    sending: on.sending,
-                    extraNamespaces: on.settings.extraNamespaces
-                }));
-        }
-    };
-}
 async function checksAsked({ settings, target }, layout, probing) {
     const probed = probing && (await probing);
     const version = parseVersion(probed?.ok ? probed.value : undefined) ?? settings.kestraVersion;
     const upgrade = upgradeAsked(settings, target.work, version) &&
         target.work.writes !== 'upgrade' &&
         !settings.upgradeServer;
-    const asked = { layout, schema: schemaTarget(version), upgrade };
-    await loadFlowValidators(validatedReleases(asked));
-    return asked;
-}
-function validatedReleases({ schema, upgrade }) {
-    return upgrade ? schemaTarget(undefined) : schema;
-}
-function validates(stored, { schema, upgrade }) {
-    if (!stored || (upgrade && stored.upgrade === undefined))
-        return true;
-    const releases = schema.map(releaseKey).join('\n');
-    return stored.wellFormed && schema.length > 0 && stored.schema?.releases.join('\n') !== releases;
-}
-async function flowChecks(gathering, asking) {
-    const asked = await asking;
-    const checks = new Map();
-    for await (const flow of gathering.flows) {
-        const stored = gathering.reused.get(flow);
-        if (validates(stored, asked)) {
-            await loadFlowValidators(validatedReleases(asked), validatedTypes([flow], asked.upgrade));
-        }
-        checks.set(flow, flowCheck(flow, stored, asked));
-        releaseSyntaxTree(flow);
-    }
-    return checks;
-}
-function flowCheck(flow, stored, { upgrade, ...options }) {
-    const { schema, upgrade: items, ...own } = stored ?? checkFlow(flow, options);
-    let check = own;
-    if (own.wellFormed && options.schema.length > 0) {
-        const releases = options.schema.map((release) => release.version);
-        check = {
-            ...own,
-            schema: { releases, findings: schemaVerdict(flow, { schema }, options.schema) }
-        };
-    }
-    if (upgrade)
-        check = { ...check, upgrade: items ?? upgradeFlow(flow, check).items };
-    return check;
+    return asking({ layout, schema: schemaTarget(version), upgrade });
 }
 async function loaded(gathering, { reporter }) {
     return phase(reporter, LOADING, () => loadedIn(gathering, reporter), describeRepository);
