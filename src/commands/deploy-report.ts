@@ -8,7 +8,7 @@ import {
 import { renderReceipt } from '../engine/apply/receipt.js'
 import { DeployError, errorMessage } from '../model/errors.js'
 import { limitBeforeRerun } from '../adapters/kestra/errors.js'
-import { isWrite, type Plan, resourceName } from '../model/plan.js'
+import { isWrite, type Plan, type ResourceChange, resourceName } from '../model/plan.js'
 import { upsertDeployedSection } from '../report/render/deployed.js'
 import { fence } from '../model/markdown/fence.js'
 import { deployTitle, withHeadline } from '../report/render/headline.js'
@@ -135,6 +135,8 @@ export function writeLog(plan: Plan, reporter: Reporter): (result: ResourceResul
   const writes = plan.resources.filter(isWrite)
   const pending = new Map<string, number>()
   for (const { namespace } of writes) pending.set(namespace, (pending.get(namespace) ?? 0) + 1)
+  const key = (change: ResourceChange) => `${change.kind}\0${resourceName(change)}`
+  const order = new Map(writes.map((change, index) => [key(change), index]))
   const results = new Map<string, ResourceResult[]>()
   let done = 0
   return (result) => {
@@ -146,6 +148,8 @@ export function writeLog(plan: Plan, reporter: Reporter): (result: ResourceResul
     reporter.progress(done < writes.length ? `Writing to Kestra: ${done} of ${writes.length}` : '')
     if (own.length < (pending.get(namespace) ?? 0)) return
     reporter.group(`Writes to ${namespace}`)
+    // In the plan's order, whichever write ended first: the log reads the same on every run.
+    own.sort((a, b) => (order.get(key(a.change)) ?? 0) - (order.get(key(b.change)) ?? 0))
     for (const r of own) reporter.info(describe(r))
     reporter.endGroup(`${namespace}: ${outcomeCounts(own).join(', ')}`)
     results.delete(namespace)
