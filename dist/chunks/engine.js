@@ -18448,6 +18448,8 @@ function writeLog(plan, reporter) {
     const pending = new Map();
     for (const { namespace } of writes)
         pending.set(namespace, (pending.get(namespace) ?? 0) + 1);
+    const key = (change) => `${change.kind}\0${resourceName$1(change)}`;
+    const order = new Map(writes.map((change, index) => [key(change), index]));
     const results = new Map();
     let done = 0;
     return (result) => {
@@ -18460,6 +18462,7 @@ function writeLog(plan, reporter) {
         if (own.length < (pending.get(namespace) ?? 0))
             return;
         reporter.group(`Writes to ${namespace}`);
+        own.sort((a, b) => (order.get(key(a.change)) ?? 0) - (order.get(key(b.change)) ?? 0));
         for (const r of own)
             reporter.info(describe(r));
         reporter.endGroup(`${namespace}: ${outcomeCounts(own).join(', ')}`);
