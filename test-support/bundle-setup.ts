@@ -15,6 +15,8 @@ export default function setup(): () => void {
   execFileSync(
     process.execPath,
     [
+      // As `npm run bundle`: V8's default heap on a small machine is below what the build takes.
+      '--max-old-space-size=4096',
       join(PROJECT_ROOT, 'node_modules/rollup/dist/bin/rollup'),
       '--config',
       'rollup.config.js',
