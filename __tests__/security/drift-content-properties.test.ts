@@ -7,6 +7,7 @@
  * the bytes; such a resource is named as not brought back instead. A resource without a credential is
  * written byte for byte: the check decides on the real bytes, never on a redacted copy.
  */
+import { readByLayout } from '../../src/resources/resource.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { driftTree } from '../../src/engine/drift/reports.js'
@@ -24,7 +25,7 @@ import {
 } from '../../test-support/credential-forms.js'
 import { settingsWith } from '../engine/snapshot/repo/support.js'
 import { fileDrift, flowDrift } from '../engine/drift/fixtures.js'
-import { DECIDE_KINDS } from '../../src/resources/registry.js'
+import { DECIDE_KINDS, KINDS } from '../../src/resources/registry.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 300)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)
@@ -56,8 +57,9 @@ const settings = settingsWith({ layout: 'tenant' })
 function tree(items: DriftedResource[], serverFiles: Map<string, Uint8Array>, edge: OutputEdge) {
   return driftTree({
     items,
-    serverFiles,
+    serverCopies: serverFiles,
     holdsCredential: (bytes) => edge.holdsCredential(bytes),
+    readByLayout: readByLayout(KINDS),
     kinds: DECIDE_KINDS,
     shape: {
       layout: 'tenant',

@@ -1,7 +1,9 @@
 import { errorMessage } from '../model/errors.js'
 import { applyMode } from './deploy.js'
 import type { ApplyModeArgs } from './deploy-args.js'
-import { ignoredPaths, readCommitPaths, readServerFiles } from '../engine/snapshot/drift-reads.js'
+import { ignoredPaths, readCommitPaths } from '../engine/snapshot/drift-reads.js'
+import type { KestraApi } from '../adapters/kestra/api.js'
+import { readByLayout, type Kind } from '../resources/resource.js'
 import { runUrl } from './plan.js'
 import { setCountOutputs } from '../report/reporter.js'
 import { driftedResources, remainingDrift } from '../engine/drift/drifted.js'
@@ -37,7 +39,6 @@ export async function driftMode(args: DriftModeArgs): Promise<{ failure?: string
   const { reporter } = ports
   const items = driftedResources(
     plan,
-    args.checked.snapshot.state ?? new Map(),
     args.kinds.map((kind) => kind.decide)
   )
   setCountOutputs(reporter, plan.counts)
@@ -169,14 +170,15 @@ async function pullRequest(
 /** What the pull request writes: read (server bytes, commit paths), placed, less what ignore files hide. */
 async function pullRequestTree(args: DriftModeArgs, items: DriftedResource[]) {
   const { ports, settings, context, checked } = args
-  const [serverFiles, committed] = await Promise.all([
-    readServerFiles(args.kestra, items, checked.snapshot.state ?? new Map()),
+  const [serverCopies, committed] = await Promise.all([
+    readServerCopies(args.kestra, items, args.kinds),
     readCommitPaths(context.workspace, context.sha)
   ])
   const { model } = checked
   const placed = driftTree({
     items,
-    serverFiles,
+    serverCopies,
+    readByLayout: readByLayout(args.kinds),
     holdsCredential: (bytes) => ports.edge.holdsCredential(bytes),
     kinds: args.kinds.map((kind) => kind.decide),
     shape: {
@@ -201,6 +203,27 @@ async function pullRequestTree(args: DriftModeArgs, items: DriftedResource[]) {
   const written = placed.writes.flatMap((write) => (write.content ? [write.path] : []))
   const ignored = await ignoredPaths(context.workspace, context.sha, settings.root, written)
   return withoutIgnored(placed, ignored)
+}
+
+/**
+ * The server's copy of each drifted resource that the plan did not keep, read by its kind
+ * (`GatherKind.serverCopy`), by resource name.
+ */
+export async function readServerCopies(
+  kestra: KestraApi,
+  items: readonly DriftedResource[],
+  kinds: readonly Pick<Kind, 'gather' | 'decide'>[]
+): Promise<Map<string, Uint8Array>> {
+  const found = new Map<string, Uint8Array>()
+  for (const item of items) {
+    const { change } = item
+    if (item.kind === 'deleted-in-kestra') continue
+    const kind = kinds.find(({ decide }) => decide.name === change.kind)
+    if (!kind?.gather?.serverCopy || kind.decide.serverContent?.(change) !== undefined) continue
+    const bytes = await kind.gather.serverCopy(kestra, change)
+    if (bytes) found.set(item.name, bytes)
+  }
+  return found
 }
 
 async function writePullRequest(

@@ -54,10 +54,20 @@ export interface DecideKind<C extends ResourceChange = ResourceChange, H = unkno
    * `section`.
    */
   plan?(held: H | undefined, options: KindPlanOptions): C[]
-  /** The server's text of a change, as the drift watch shows it and brings it back to Git (docs/drift.md). */
-  serverText?(change: C): string | undefined
-  /** Resources share files (KV pairs): `serverText` is the whole file as the server holds it. */
+  /**
+   * The server's copy of a change as the plan read it (text, or bytes when it may be binary), as the drift
+   * watch shows it and brings it back to Git (docs/drift.md); undefined when the plan did not keep it.
+   */
+  serverContent?(change: C): string | Uint8Array | undefined
+  /** Resources share files (KV pairs): `serverContent` is the whole file as the server holds it. */
   readonly sharesFiles?: boolean
+  /** The revision the server holds of a change, and when it was saved, where the kind has them. */
+  serverRevision?(change: C): { revision: number; updated?: string } | undefined
+  /**
+   * Why the drift pull request keeps the file of a resource deleted in Kestra rather than removing it
+   * (docs/drift.md#the-drift-pull-request); undefined: the file goes.
+   */
+  keepsFileOfDeleted?(change: C, shape: RepositoryShape): string | undefined
   /**
    * Where the repository keeps such a resource when only the server holds it
    * (docs/drift.md#the-drift-pull-request).

@@ -47,10 +47,13 @@ export interface RepositoryShape {
   readBack(path: string, content: Uint8Array): ReadBack
 }
 
-/** A flow or a namespace file, as a repository file names it. */
-export type ReadResource =
-  | { kind: 'flow'; namespace: string; id: string }
-  | { kind: 'file'; namespace: string; path: string }
+/** A resource as a repository file names it: its kind, its name as `resourceName` gives it, and in words. */
+export interface ReadResource {
+  kind: string
+  name: string
+  /** `the flow company.team.a` */
+  said: string
+}
 
 /** What a repository file would be read as (none: the layout reads nothing there), or why it is not read. */
 export type ReadBack = { resources: ReadResource[] } | { reason: string }

@@ -45,8 +45,8 @@ export interface FlowChange extends ChangeBase {
   id: string
   /** Normalised source to deploy (create/update/unchanged). */
   desired?: string
-  /** What the server holds (update/delete/orphaned/unchanged). */
-  current?: { source: string; revision: number }
+  /** What the server holds (update/delete/orphaned/unchanged), and when it was saved where Kestra says. */
+  current?: { source: string; revision: number; updated?: string }
   /** Callers and trigger changes (docs/impact.md), when there are any. */
   impact?: FlowImpact
   /** What would fail at run time (docs/caught-at-review.md), when there is any. */

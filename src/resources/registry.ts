@@ -4,7 +4,7 @@ import { dashboardsDecide, type HeldDashboards } from './dashboards/decide.js'
 import { dashboardsGather } from './dashboards/gather.js'
 import { filesApply, filesRollback, readNamespaceFileBytes } from './namespace-files/apply.js'
 import { filesDecide, type FilesHeld } from './namespace-files/decide.js'
-import { filesKnown } from './namespace-files/gather.js'
+import { fileServerCopy, filesKnown } from './namespace-files/gather.js'
 import { flows, flowsWalk } from './flows/index.js'
 
 export * from './flows/index.js'
@@ -22,7 +22,13 @@ const filesWalk = { readFileBytes: readNamespaceFileBytes }
 
 /** Namespace files (docs/kinds.md): read by the run's one walk, with flows. */
 export const namespaceFiles: Kind<FilesHeld, FileChange> = {
-  gather: { name: 'file', fromWalk: (walk) => walk, walk: filesWalk, known: filesKnown },
+  gather: {
+    name: 'file',
+    fromWalk: (walk) => walk,
+    walk: filesWalk,
+    known: filesKnown,
+    serverCopy: fileServerCopy
+  },
   decide: filesDecide,
   apply: filesApply,
   rollback: filesRollback

@@ -14,7 +14,7 @@ import type { StoredFlowCheck } from '../model/stored-checks.js'
  * checks hold once run (`Checked.byKind`), read by the commands only through `checked`.
  */
 export interface Kind<H = unknown, C extends ResourceChange = ResourceChange, K = unknown> {
-  gather?: GatherKind<H>
+  gather?: GatherKind<H, C>
   decide: DecideKind<C, H>
   apply?: ApplyKind<C>
   /** How a rollback records and restores its resources (docs/rollback.md). */
@@ -46,4 +46,9 @@ export interface CheckedKind<K = unknown> {
    * (docs/performance.md#a-deploy-confirms-before-it-writes).
    */
   confirmReused?(checked: K): Promise<void>
+}
+
+/** The kinds the layout reads, by name (`GatherKind.fromWalk`): a file written for one must read back as it. */
+export function readByLayout(kinds: readonly Kind[]): Set<string> {
+  return new Set(kinds.flatMap(({ gather }) => (gather?.fromWalk ? [gather.name] : [])))
 }

@@ -6,6 +6,7 @@
  * brings back (the files are written to a work tree and loaded as a run loads them), and no two paths of the
  * resulting tree differ only in case or Unicode spelling.
  */
+import { readByLayout } from '../../../src/resources/resource.js'
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -15,7 +16,7 @@ import { driftTree } from '../../../src/engine/drift/reports.js'
 import { readBackOf } from '../../../src/engine/snapshot/repo/read-back.js'
 import { WorkTree } from '../../../src/engine/snapshot/repo/work-tree.js'
 import { discoverDashboards } from '../../../src/resources/dashboards/gather.js'
-import { DECIDE_KINDS } from '../../../src/resources/registry.js'
+import { DECIDE_KINDS, KINDS } from '../../../src/resources/registry.js'
 import type { DriftedResource, RepositoryShape } from '../../../src/model/drift.js'
 import type { NamespaceFileMapping } from '../../../src/model/inputs/declared.js'
 import type { Layout } from '../../../src/model/settings.js'
@@ -223,8 +224,9 @@ describe('drift pull request placement, over every server path × layout × mapp
           const { writes } = driftTree({
             items,
             shape,
-            serverFiles,
+            serverCopies: serverFiles,
             holdsCredential: () => false,
+            readByLayout: readByLayout(KINDS),
             kinds: DECIDE_KINDS
           })
           const written = writes.filter((w) => w.content !== undefined)
@@ -333,8 +335,9 @@ describe('drift pull request placement, over every server path × layout × mapp
               paths: new Set(Object.keys(existing)),
               readBack: readBackOf(settings, layout, root)
             },
-            serverFiles: new Map(),
+            serverCopies: new Map(),
             holdsCredential: () => false,
+            readByLayout: readByLayout(KINDS),
             kinds: DECIDE_KINDS
           })
           expect(notBroughtBack).toEqual([])
@@ -377,8 +380,9 @@ describe('drift pull request placement, over every server path × layout × mapp
           paths: new Set(),
           readBack: readBackOf(settings, layout, '')
         },
-        serverFiles: new Map([[item.name, new TextEncoder().encode('on: push\n')]]),
+        serverCopies: new Map([[item.name, new TextEncoder().encode('on: push\n')]]),
         holdsCredential: () => false,
+        readByLayout: readByLayout(KINDS),
         kinds: DECIDE_KINDS
       })
       expect(writes).toEqual([])

@@ -4,6 +4,7 @@
  * removals only where the layout makes them clear, and never a credential, a taken path or a path that
  * leaves the repository.
  */
+import { readByLayout } from '../../../src/resources/resource.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { driftTree } from '../../../src/engine/drift/reports.js'
@@ -12,7 +13,7 @@ import type { DriftedResource } from '../../../src/model/drift.js'
 import { readBackOf } from '../../../src/engine/snapshot/repo/read-back.js'
 import { settingsWith } from '../snapshot/repo/support.js'
 import { fileDrift, flowDrift } from './fixtures.js'
-import { DECIDE_KINDS } from '../../../src/resources/registry.js'
+import { DECIDE_KINDS, KINDS } from '../../../src/resources/registry.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 200)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)
@@ -46,11 +47,12 @@ function tree(items: DriftedResource[], s: RepositoryShape = shape(), credential
   return driftTree({
     items,
     shape: s,
-    serverFiles: new Map([
+    serverCopies: new Map([
       [`${NS}:/new/data.csv`, new TextEncoder().encode('a,b\n')],
       [`${NS}:/py/a.py`, new TextEncoder().encode('print(1)\n')]
     ]),
     holdsCredential: (bytes) => new TextDecoder().decode(bytes).includes(credential),
+    readByLayout: readByLayout(KINDS),
     kinds: DECIDE_KINDS
   })
 }
@@ -197,8 +199,9 @@ describe('driftTree', () => {
           const { writes } = driftTree({
             items,
             shape: s,
-            serverFiles: new Map(items.map((i) => [i.name, new Uint8Array([1])])),
+            serverCopies: new Map(items.map((i) => [i.name, new Uint8Array([1])])),
             holdsCredential: () => false,
+            readByLayout: readByLayout(KINDS),
             kinds: DECIDE_KINDS
           })
           const paths = writes.map((w) => w.path)

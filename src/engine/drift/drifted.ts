@@ -1,4 +1,3 @@
-import type { ActualNamespace } from '../../model/plan-input.js'
 import { decodeText } from '../../model/content.js'
 import { FILE_HEADERS_ONLY, formatPatch, parsePatch, reversePatch } from 'diff'
 import { diffTexts, NO_FILE } from '../plan/diff.js'
@@ -19,11 +18,7 @@ export function driftPlan(plan: Plan): Plan {
 }
 
 /** The drifted resources of a drift run's plan, in the plan's order, each with its Git → Kestra diff. */
-export function driftedResources(
-  plan: Plan,
-  state: ReadonlyMap<string, ActualNamespace>,
-  kinds: readonly DecideKind[]
-): DriftedResource[] {
+export function driftedResources(plan: Plan, kinds: readonly DecideKind[]): DriftedResource[] {
   return plan.resources
     .filter((r) => r.action !== 'unchanged')
     .map((change) => {
@@ -34,15 +29,12 @@ export function driftedResources(
           : change.action === 'create'
             ? 'deleted-in-kestra'
             : 'only-in-kestra'
-      const held =
-        change.kind === 'flow'
-          ? state.get(change.namespace)?.flows.find((f) => f.id === change.id)
-          : undefined
+      const held = kindOf(kinds, change).serverRevision?.(change)
       return {
         change,
         name,
         kind,
-        ...diffOf(change, name, state, kinds),
+        ...diffOf(change, name, kinds),
         ...(held && { revision: held.revision }),
         ...(held?.updated !== undefined && { updated: held.updated })
       }
@@ -52,26 +44,23 @@ export function driftedResources(
 function diffOf(
   change: ResourceChange,
   name: string,
-  state: ReadonlyMap<string, ActualNamespace>,
   kinds: readonly DecideKind[]
 ): Pick<DriftedResource, 'diff' | 'diffOmitted'> {
   if (change.diff !== undefined) return { diff: gitToServerDiff(change.diff, name) }
   if (change.diffOmitted) return { diffOmitted: change.diffOmitted }
   if (change.action !== 'orphaned') return {}
   // Kept on the server and not diffed by the plan: all of it is Kestra's.
-  const text =
-    change.kind === 'file'
-      ? serverText(state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes)
-      : kindOf(kinds, change).serverText?.(change)
+  const text = serverText(kindOf(kinds, change).serverContent?.(change))
   if (text === null) return { diffOmitted: 'binary' }
   if (text === undefined) return {}
   const shown = diffTexts('', `kestra/${name}`, undefined, text)
   return shown.diff === undefined ? { diffOmitted: 'too-large' } : { diff: shown.diff }
 }
 
-/** Decoded text, null for binary content, undefined when the bytes were not kept. */
-function serverText(bytes: Uint8Array | undefined): string | null | undefined {
-  return bytes === undefined ? undefined : (decodeText(bytes) ?? null)
+/** Decoded text, null for binary content, undefined when the server's copy was not kept. */
+function serverText(content: string | Uint8Array | undefined): string | null | undefined {
+  if (content === undefined || typeof content === 'string') return content
+  return decodeText(content) ?? null
 }
 
 /**

@@ -1,12 +1,7 @@
 import { escapeHtml, escapeText, linkTarget, shownDate } from '../../model/markdown/escape.js'
 import { fence } from '../../model/markdown/fence.js'
 import { COMMENT_LIMIT, commentMarker, runLine } from '../../model/markdown/comment-markers.js'
-import type {
-  DriftedResource,
-  DriftKind,
-  ReadResource,
-  RepositoryShape
-} from '../../model/drift.js'
+import type { DriftedResource, DriftKind, RepositoryShape } from '../../model/drift.js'
 import type { ResourceChange } from '../../model/plan.js'
 import { fitPieces, utf16Length, type Piece } from '../../report/render/changes.js'
 import { noDiffText } from '../../report/render/resource.js'
@@ -236,8 +231,10 @@ type DriftTree = ReturnType<typeof driftTree>
 interface DriftTreeInput {
   items: readonly DriftedResource[]
   shape: RepositoryShape
-  /** The server's bytes of each drifted namespace file, by resource name. */
-  serverFiles: ReadonlyMap<string, Uint8Array>
+  /** The server's copy of each drifted resource that the plan did not keep, read for it, by resource name. */
+  serverCopies: ReadonlyMap<string, Uint8Array>
+  /** The kinds the layout reads (`GatherKind.fromWalk`): a file written for one must read back as it. */
+  readByLayout: ReadonlySet<string>
   /** In any text encoding: such content is never written to Git. */
   holdsCredential: (content: Uint8Array) => boolean
   kinds: readonly DecideKind[]
@@ -337,22 +334,16 @@ type Placed = { path: string; content: Uint8Array | undefined } | { path?: strin
 function place(item: DriftedResource, input: DriftTreeInput): Placed {
   const { change } = item
   const { shape } = input
-  const folderLayout = shape.layout === 'tenant' || shape.layout === 'namespace'
+  const kind = kindOf(input.kinds, change)
   // A kind that keeps several resources in one file gives that file's whole text, a deletion included.
-  const ownKind = change.kind !== 'flow' && change.kind !== 'file'
-  const shared = ownKind && kindOf(input.kinds, change).sharesFiles === true
+  const shared = kind.sharesFiles === true
   if (item.kind === 'deleted-in-kestra' && !shared) {
     const path = change.file
     if (!path) return { reason: 'deleted in Kestra, and no repository file holds it' }
     const unwritable = unwritablePath(path)
     if (unwritable) return { path, reason: unwritable }
-    if (change.kind === 'flow' && !folderLayout) {
-      return {
-        path,
-        reason: `deleted in Kestra; in the ${shape.layout} layout a file is not a flow by its folder, so the file is kept`
-      }
-    }
-    return { path, content: undefined }
+    const kept = kind.keepsFileOfDeleted?.(change, shape)
+    return kept === undefined ? { path, content: undefined } : { path, reason: kept }
   }
   const content = serverContent(item, input)
   if ('reason' in content) return content
@@ -363,12 +354,13 @@ function place(item: DriftedResource, input: DriftTreeInput): Placed {
   const path =
     held !== undefined
       ? { path: held }
-      : (kindOf(input.kinds, change).newPath?.(change, shape) ?? {
+      : (kind.newPath?.(change, shape) ?? {
           reason: `the ${change.kind} kind does not say where the repository keeps it`
         })
   if ('reason' in path) return path
   const refused =
-    unwritablePath(path.path) ?? readBackRefusal(item, path.path, content.bytes, shape)
+    unwritablePath(path.path) ??
+    readBackRefusal(item, input.readByLayout.has(change.kind), path.path, content.bytes, shape)
   if (refused) return { path: path.path, reason: refused }
   if (held === undefined && shape.paths.has(path.path)) {
     return { path: path.path, reason: 'the path is taken by another file of the repository' }
@@ -377,11 +369,12 @@ function place(item: DriftedResource, input: DriftTreeInput): Placed {
 }
 
 /**
- * Why the layout would not read the file back as exactly this resource; one of another kind must not be
- * read as a flow or namespace file too.
+ * Why the layout would not read the file back as exactly this resource (`own`: its kind is one the layout
+ * reads); one of another kind must not be read as a flow or namespace file too.
  */
 function readBackRefusal(
   item: DriftedResource,
+  own: boolean,
   path: string,
   content: Uint8Array,
   shape: RepositoryShape
@@ -389,44 +382,21 @@ function readBackRefusal(
   const read = shape.readBack(path, content)
   if ('reason' in read) return `the layout would not read it there: ${read.reason}`
   const { change } = item
-  const expected: ReadResource | undefined =
-    change.kind === 'flow'
-      ? { kind: 'flow', namespace: change.namespace, id: change.id }
-      : change.kind === 'file'
-        ? { kind: 'file', namespace: change.namespace, path: change.path }
-        : undefined
   const same =
-    read.resources.length === (expected ? 1 : 0) &&
-    read.resources.every((resource) => sameResource(resource, expected))
+    read.resources.length === (own ? 1 : 0) &&
+    read.resources.every((resource) => resource.kind === change.kind && resource.name === item.name)
   if (same) return undefined
-  const names = read.resources.map(resourceName)
+  const names = read.resources.map((resource) => resource.said)
   return `the layout would read that file as ${names.length > 0 ? names.join(' and ') : 'nothing of Kestra'}, not as ${item.name}`
-}
-
-function sameResource(a: ReadResource, b: ReadResource | undefined): boolean {
-  if (!b || a.kind !== b.kind || a.namespace !== b.namespace) return false
-  return a.kind === 'flow'
-    ? b.kind === 'flow' && a.id === b.id
-    : b.kind === 'file' && a.path === b.path
-}
-
-function resourceName(resource: ReadResource): string {
-  return resource.kind === 'flow'
-    ? `the flow ${resource.namespace}.${resource.id}`
-    : `the namespace file ${resource.namespace}:${resource.path}`
 }
 
 function serverContent(
   item: DriftedResource,
   input: DriftTreeInput
 ): { bytes: Uint8Array } | { reason: string } {
-  const { change } = item
-  if (change.kind === 'file') {
-    const bytes = change.previous ?? input.serverFiles.get(item.name)
-    return bytes ? { bytes } : { reason: 'the server copy was not read' }
-  }
-  const text = kindOf(input.kinds, change).serverText?.(change)
-  return text === undefined
-    ? { reason: 'the server gave no source of it' }
-    : { bytes: new TextEncoder().encode(text) }
+  const content =
+    kindOf(input.kinds, item.change).serverContent?.(item.change) ??
+    input.serverCopies.get(item.name)
+  if (content === undefined) return { reason: 'the server copy was not read' }
+  return { bytes: typeof content === 'string' ? new TextEncoder().encode(content) : content }
 }

@@ -1,12 +1,9 @@
 import { ConfigError } from '../../model/errors.js'
-import type { ActualNamespace } from '../../model/plan-input.js'
 import { GitTree } from './repo/git-tree.js'
 import { IgnoreRules } from './repo/ignore-rules.js'
 import { readClosing } from './kind.js'
-import type { KestraApi } from '../../adapters/kestra/api.js'
 import { type RunContext } from '../../model/context.js'
 import type { DriftGitHub } from '../../model/drift-port.js'
-import type { DriftedResource } from '../../model/drift.js'
 
 /** Events a drift run plans on: the default branch's head (docs/drift.md#when-it-runs). */
 const DRIFT_EVENTS = ['schedule', 'workflow_dispatch']
@@ -44,23 +41,6 @@ export async function driftBranchOf(
     )
   }
   return branch
-}
-
-/** The server's bytes of drifted namespace files that the plan did not keep, by resource name. */
-export async function readServerFiles(
-  kestra: KestraApi,
-  items: readonly DriftedResource[],
-  state: ReadonlyMap<string, ActualNamespace>
-): Promise<Map<string, Uint8Array>> {
-  const found = new Map<string, Uint8Array>()
-  for (const item of items) {
-    const { change } = item
-    if (change.kind !== 'file' || item.kind === 'deleted-in-kestra' || change.previous) continue
-    const kept = state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes
-    const bytes = kept ?? (await kestra.getFile(change.namespace, change.path))
-    if (bytes) found.set(item.name, bytes)
-  }
-  return found
 }
 
 /** Every path of the planned commit (workspace-relative): new files never replace one of them. */

@@ -7,7 +7,7 @@ import type { ChosenLayout, FlowFile, RepoModel } from '../../model/repository.j
 import type { ServerAnswer } from '../../model/snapshot.js'
 import type { NameListings } from '../../model/names.js'
 import type { Outcome } from '../../model/outcome.js'
-import type { UnfinishedReading } from '../../model/plan.js'
+import type { ResourceChange, UnfinishedReading } from '../../model/plan.js'
 import type { StoredFlowCheck } from '../../model/stored-checks.js'
 import type { KestraVersion } from '../../model/version.js'
 import type { Target, Work } from '../../model/target.js'
@@ -38,7 +38,7 @@ export interface KindGatherInput {
  * What gather/ needs of a resource kind (docs/kinds.md): everything the kind reads, in the tree and on
  * the server, as one value that decide/ hands back to the same kind. gather/ never names a kind.
  */
-export interface GatherKind<H = unknown> {
+export interface GatherKind<H = unknown, C extends ResourceChange = ResourceChange> {
   readonly name: string
   /**
    * Reads what the kind needs: found in the work tree (and the base commit), the server's copy and its
@@ -61,6 +61,11 @@ export interface GatherKind<H = unknown> {
    * (docs/kinds.md#what-one-kind-tells-another).
    */
   known?(input: KnownInput): Promise<ReadonlySet<string>>
+  /**
+   * The server's copy of a change whose copy the plan did not keep (`DecideKind.serverContent`), read for the
+   * drift pull request (docs/drift.md#the-drift-pull-request).
+   */
+  serverCopy?(kestra: KestraApi, change: C): Promise<Uint8Array | undefined>
 }
 
 /** What a kind's `known` reads. */

@@ -334,7 +334,7 @@ export const dashboardsDecide: DecideKind<DashboardChange, HeldDashboards> = {
   ],
   validate: dashboardFindings,
   plan: (held, options) => (held ? planDashboards(held, options) : []),
-  serverText: (change) => change.current?.source,
+  serverContent: (change) => change.current?.source,
   newPath: (change, shape) =>
     FILE_NAME.test(change.id)
       ? { path: repositoryPath(shape.rootRel, 'dashboards', `${change.id}.yml`) }

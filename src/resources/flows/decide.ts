@@ -48,7 +48,12 @@ export const flowsDecide: DecideKind<FlowChange, FlowsHeld> = {
       name: flow.id!
     })),
   plan: (_reading, options) => planFlows(options),
-  serverText: (change) => change.current?.source,
+  serverContent: (change) => change.current?.source,
+  serverRevision: (change) => change.current,
+  keepsFileOfDeleted: (_change, { layout }) =>
+    layout === 'tenant' || layout === 'namespace'
+      ? undefined
+      : `deleted in Kestra; in the ${layout} layout a file is not a flow by its folder, so the file is kept`,
   newPath: newFlowPath
 }
 
@@ -180,7 +185,13 @@ function flowChange(
     drifted: false,
     ...(desired && subject.file !== undefined && { file: subject.file }),
     ...(desired && { desired: normaliseText(subject.source) }),
-    ...(server && { current: { source: server.source, revision: server.revision } })
+    ...(server && {
+      current: {
+        source: server.source,
+        revision: server.revision,
+        ...(server.updated !== undefined && { updated: server.updated })
+      }
+    })
   }
   const name = `${namespace}/${id}`
   if (action === 'create') {

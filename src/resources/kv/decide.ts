@@ -403,7 +403,7 @@ export const kvDecide: DecideKind<KvChange, HeldKv> = {
     }),
   plan: (held, options) => (held ? planKv(held, options) : []),
   sharesFiles: true,
-  serverText: (change) => change.serverFile,
+  serverContent: (change) => change.serverFile,
   newPath: (change, shape) => ({
     path: repositoryPath(shape.rootRel, 'kv', `${change.namespace}.yml`)
   })

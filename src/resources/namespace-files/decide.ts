@@ -40,6 +40,7 @@ export const filesDecide: DecideKind<FileChange, FilesHeld> = {
     ...samePathFindings(model.files)
   ],
   plan: (_reading, options) => planFiles(options),
+  serverContent: (change) => change.previous,
   newPath: (change, shape) => newFilePath(change.namespace, change.path, shape)
 }
 

@@ -1,3 +1,5 @@
+import type { KestraApi } from '../../adapters/kestra/api.js'
+import type { FileChange } from '../../model/plan.js'
 import { withServerNames, type KnownInput } from '../../engine/snapshot/kind.js'
 
 /**
@@ -15,4 +17,12 @@ export function filesKnown(input: KnownInput): Promise<Set<string>> {
     input,
     async (api, namespace, path) => (await api.getFile(namespace, path)) !== undefined
   )
+}
+
+/** The server's bytes of a file the plan did not keep, for the drift pull request. */
+export function fileServerCopy(
+  api: KestraApi,
+  change: FileChange
+): Promise<Uint8Array | undefined> {
+  return api.getFile(change.namespace, change.path)
 }

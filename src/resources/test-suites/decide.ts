@@ -295,7 +295,7 @@ export const testsDecide: DecideKind<TestChange, HeldTests> = {
   ],
   validate: testFindings,
   plan: (held, options) => (held ? planTests(held, options) : []),
-  serverText: (change) => change.current?.source,
+  serverContent: (change) => change.current?.source,
   newPath: (change, shape) => ({
     path: repositoryPath(shape.rootRel, 'tests', change.namespace, `${change.id}.yml`)
   })

@@ -39,13 +39,14 @@ export function readBackOf(
         flow.namespace === expectedNamespace ||
         flow.namespace.startsWith(`${expectedNamespace}.`)
       if (!inside) return { reason: `its folder reads flows of ${expectedNamespace}` }
-      return { resources: [{ kind: 'flow', namespace: flow.namespace, id: flow.id }] }
+      const name = `${flow.namespace}.${flow.id}`
+      return { resources: [{ kind: 'flow', name, said: `the flow ${name}` }] }
     }
     return {
       resources: placement.files.map(({ namespace, path: file }) => ({
         kind: 'file',
-        namespace,
-        path: file
+        name: `${namespace}:${file}`,
+        said: `the namespace file ${namespace}:${file}`
       }))
     }
   }
