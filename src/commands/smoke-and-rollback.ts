@@ -199,7 +199,7 @@ function combined(outcomes: RolledBack[]): RolledBack {
  * read, or read as this version writes them, leave the server unknown, so nothing is written.
  */
 export async function finishStopped(args: Deploying) {
-  const early = args.checked.snapshot.rollbackRecords
+  const readBefore = args.checked.snapshot.rollbackRecords
   // Where this run deploys: where a rollback that a stopped run left may be recorded.
   const namespaces = [
     ...new Set([...args.checked.model.managedNamespaces, ...args.plan.namespaces])
@@ -207,8 +207,8 @@ export async function finishStopped(args: Deploying) {
   let values: ReadonlyMap<string, unknown>
   try {
     values =
-      early && sameNamespaces(early.namespaces, namespaces)
-        ? valueOfEnded(early.read)
+      readBefore && sameNamespaces(readBefore.namespaces, namespaces)
+        ? valueOfEnded(readBefore.read)
         : await readRollbackRecords(args.kestra, namespaces)
   } catch (error) {
     throw new DeployError(

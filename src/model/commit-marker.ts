@@ -94,7 +94,7 @@ export function short(sha: string): string {
 }
 
 /** The markers read with the server state, before the plan was ready, so that it overlapped other work. */
-export interface EarlyMarkers {
+export interface MarkersReadBefore {
   /** Sorted. */
   namespaces: string[]
   read: MarkerReading

@@ -1,6 +1,6 @@
 import type { StickyComment } from './github.js'
 import type { ChangedFiles, ActualNamespace, BaseSnapshot, PlanInput } from './plan-input.js'
-import type { EarlyMarkers } from './commit-marker.js'
+import type { MarkersReadBefore } from './commit-marker.js'
 import type { ServerValidation } from './kestra.js'
 import type { Outcome } from './outcome.js'
 import type { ChosenLayout, FlowFile, RepoModel } from './repository.js'
@@ -25,7 +25,7 @@ export interface Snapshot {
    */
   readonly targets: ReadonlyMap<string, ReadonlySet<string>>
   /** Read with the server state (deploy only). */
-  readonly markers: EarlyMarkers | undefined
+  readonly markers: MarkersReadBefore | undefined
   /** Its changed files' bytes read (plan and deploy only). */
   readonly desired: PlanInput['desired'] | undefined
   /** The commit's committer time, when git can tell (plan and deploy only): the impact's reference time. */
@@ -34,7 +34,7 @@ export interface Snapshot {
   readonly kinds: ReadonlyMap<string, unknown>
   readonly base: Outcome<BaseSnapshot | undefined> | undefined
   /** Deploy only; a failed read throws where used (docs/rollback.md#finishing-a-stopped-rollback). */
-  readonly rollbackRecords: EarlyRecords | undefined
+  readonly rollbackRecords: RollbackRecordsReadBefore | undefined
   /**
    * As the run began, read with the rest so the plan's write needs no read of its own
    * (docs/comment.md#sticky-comment). Undefined when not read; empty when none, or unreadable (the write then
@@ -43,7 +43,7 @@ export interface Snapshot {
   readonly comments: readonly StickyComment[] | undefined
 }
 
-interface EarlyRecords {
+interface RollbackRecordsReadBefore {
   namespaces: readonly string[]
   read: Outcome<ReadonlyMap<string, unknown>>
 }

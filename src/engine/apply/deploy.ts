@@ -10,7 +10,7 @@ import type { Target } from '../../model/target.js'
 import type { Finding } from '../../model/finding.js'
 import { resourceKey } from '../../model/targets.js'
 import { sameNamespaces } from '../../model/namespaces.js'
-import { type EarlyMarkers, unreadableMarkers } from '../../model/commit-marker.js'
+import { type MarkersReadBefore, unreadableMarkers } from '../../model/commit-marker.js'
 import type { StoredFlowCheck } from '../../model/stored-checks.js'
 import type { StoredContentFacts } from '../../model/content-facts.js'
 import {
@@ -51,8 +51,8 @@ export interface DeployDeps {
   commit: string
   /** `owner/repo`. */
   repository: string
-  /** The markers, when their reading started early (for `namespaces`); read here otherwise. */
-  markers?: EarlyMarkers
+  /** The markers, when read with the server state (for `namespaces`); read here otherwise. */
+  markers?: MarkersReadBefore
   /** The flow checks each namespace's marker carries (docs/performance.md#incremental-planning). */
   storedChecks?: ReadonlyMap<string, Record<string, StoredFlowCheck>>
   /** Content facts for each marker written (docs/performance.md#what-a-plan-knows-without-reading). */
@@ -98,10 +98,10 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
     .filter((namespace) => namespace !== '')
     .sort()
   const ours = { commit: deps.commit, repository: deps.repository }
-  const early = deps.markers
-  const { markers, warnings, stored, held, unreadable } = await (early &&
-  sameNamespaces(early.namespaces, namespaces)
-    ? early.read
+  const readBefore = deps.markers
+  const { markers, warnings, stored, held, unreadable } = await (readBefore &&
+  sameNamespaces(readBefore.namespaces, namespaces)
+    ? readBefore.read
     : readMarkers(deps.api, namespaces, semaphore))
   // docs/guarantees.md#records-of-another-version: refused by name before any write, never overwritten.
   if (unreadable && unreadable.size > 0) throw new DeployError(unreadableMarkers(unreadable))

@@ -39,25 +39,25 @@ function snapshotOf(model: RepoModel): BaseSnapshot {
  * The base commit's snapshot; `current` (the work tree's model) spares reading the files the change left alone.
  */
 export async function readBaseSnapshot(
-  borrowing: Promise<SharedTree<GitTree> | undefined>,
+  opening: Promise<SharedTree<GitTree> | undefined>,
   settings: Settings,
   current: RepoModel,
   walk: WalkParts,
   reuseFlow?: ReuseFlow
 ): Promise<BaseSnapshot | undefined> {
-  const borrowed = await borrowing
-  if (!borrowed) return undefined
+  const shared = await opening
+  if (!shared) return undefined
   try {
     return snapshotOf(
-      await loadRepository(borrowed.tree, settings, {
+      await loadRepository(shared.tree, settings, {
         walk,
-        known: workTreeReuse(current, borrowed.tree),
+        known: workTreeReuse(current, shared.tree),
         layout: current.layout,
         reuseFlow
       })
     )
   } finally {
-    await borrowed.release()
+    await shared.release()
   }
 }
 

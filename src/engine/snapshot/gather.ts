@@ -56,21 +56,21 @@ export class RunReads {
   /** What git's index vouches for under root (docs/performance.md#what-a-plan-knows-without-reading). */
   index?: Promise<IndexBlobs | undefined>
   comments?: Promise<StickyComment[]>
-  borrowBase?: () => Promise<SharedTree<GitTree> | undefined>
-  /** Held until the run ends, so that each target borrows the one opening of the base commit. */
+  baseTree?: () => Promise<SharedTree<GitTree> | undefined>
+  /** Held until the run ends, so that each target shares the one opening of the base commit. */
   private held?: Promise<SharedTree<GitTree> | undefined>
 
   openBase(settings: Settings, context: RunContext) {
-    if (this.borrowBase) return this.borrowBase
+    if (this.baseTree) return this.baseTree
     const sha = baseCommit(context)
     if (!sha) return undefined
     // The base commit's tree, listed by git while the work tree loads; undefined when git lacks it.
     const opening = GitTree.open(context.workspace, sha, settings.root)
-    // Keeps a failure before the first borrow from being unhandled; each borrower gets it as an outcome.
+    // Keeps a failure before the first reader from being unhandled; each reader gets it as an outcome.
     opening.catch(() => undefined)
-    this.borrowBase = shareTree(opening)
-    this.held = this.borrowBase().catch(() => undefined)
-    return this.borrowBase
+    this.baseTree = shareTree(opening)
+    this.held = this.baseTree().catch(() => undefined)
+    return this.baseTree
   }
 
   async close(): Promise<void> {
@@ -248,7 +248,7 @@ function startReads(input: GatherInput) {
     detectChangedFiles(context, { workspace: context.workspace, github })
   ))
   // Opened once, read by the run's base snapshot and by each kind, closed when the run ends.
-  const borrowBase = planning ? shared.openBase(settings, context) : undefined
+  const baseTree = planning ? shared.openBase(settings, context) : undefined
   // Git's index vouches for files' bytes when content facts are used or recorded.
   const index = work.facts
     ? (shared.index ??= readIndexBlobs(resolve(context.workspace, settings.root)))
@@ -271,9 +271,7 @@ function startReads(input: GatherInput) {
         work,
         layout,
         workTree,
-        openBase: borrowBase
-          ? () => borrowBase().then((borrowed) => borrowed && asClosable(borrowed))
-          : undefined,
+        openBase: baseTree ? () => baseTree().then((tree) => tree && asClosable(tree)) : undefined,
         kestra: planning || work.serverValidation ? kestra : undefined
       })
       return [kind.name, held] as const
@@ -283,7 +281,7 @@ function startReads(input: GatherInput) {
     committed,
     comments,
     changed,
-    borrowBase,
+    baseTree,
     // A plan takes files' summaries from content facts when it reuses what deploys stored; a deploy reads
     // every file, and records the facts its commit markers store
     // (docs/performance.md#what-a-plan-knows-without-reading).
@@ -345,7 +343,7 @@ function readRemaining(
 ): Remaining {
   const { settings, kestra, target, layout } = input
   const { work } = target
-  const { reads, onServer, borrowBase, changed, probe, baseReused } = started
+  const { reads, onServer, baseTree, changed, probe, baseReused } = started
   const shared = input.reads
   const reading = reads && settle(reads.state(sent))
   const answers = onServer && settle(onServer.answers())
@@ -356,10 +354,10 @@ function readRemaining(
       ? { namespaces: recordsOf, read: settle(readRollbackRecords(kestra, recordsOf)) }
       : undefined
   const repositoryBase =
-    borrowBase &&
+    baseTree &&
     (shared.base ??= settle(
       readBaseSnapshot(
-        borrowBase(),
+        baseTree(),
         settings,
         model,
         started.walk,
@@ -375,7 +373,7 @@ function readRemaining(
   // Drift by default (docs/drift.md#drift-by-default): without an event's base, each namespace's last deployed
   // commit; a drift run plans the head itself.
   const deployedBase =
-    !borrowBase && reads && work.plan && work.writes !== 'drift'
+    !baseTree && reads && work.plan && work.writes !== 'drift'
       ? settle(
           readDeployedBase(reads, {
             input,

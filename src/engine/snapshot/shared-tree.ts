@@ -7,31 +7,31 @@ export interface SharedTree<T> {
 
 /**
  * One opening of a tree lent to several readers (the base commit: the run's snapshot and each kind): it is
- * closed when its last borrower releases it, never while one still reads. A later borrow reads on, and is
+ * closed when its last reader releases it, never while one still reads. A later reader reads on, and is
  * closed in turn (a closed tree starts its reader again on demand).
  */
 export function shareTree<T extends ClosableTree>(
   opening: Promise<T | undefined>
 ): () => Promise<SharedTree<T> | undefined> {
-  let borrowers = 0
+  let readers = 0
   return async () => {
     const tree = await opening
     if (!tree) return undefined
-    borrowers++
+    readers++
     let released = false
     return {
       tree,
       release: async () => {
         if (released) return
         released = true
-        borrowers--
-        if (borrowers === 0) await tree.close()
+        readers--
+        if (readers === 0) await tree.close()
       }
     }
   }
 }
 
-/** The borrowed tree itself (what its methods read and set is the tree's), but `close` releases this borrow. */
+/** The shared tree itself (what its methods read and set is the tree's), but `close` releases this reader's hold. */
 export function asClosable<T extends ClosableTree>({ tree, release }: SharedTree<T>): ClosableTree {
   return new Proxy(tree, {
     get: (target, key) => (key === 'close' ? release : target[key as keyof T])

@@ -28,7 +28,7 @@ function fakeTree(log: string[]): ClosableTree {
 }
 
 describe('a tree lent to several readers', () => {
-  it('is closed each time its last borrower releases it, never while one still holds it', async () => {
+  it('is closed each time its last reader releases it, never while one still holds it', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.tuple(fc.boolean(), fc.nat(5)), { maxLength: 30 }),
@@ -37,8 +37,8 @@ describe('a tree lent to several readers', () => {
           const borrow = shareTree(Promise.resolve(fakeTree(log)))
           const held: SharedTree<ClosableTree>[] = []
           let expectedCloses = 0
-          for (const [borrowing, pick] of steps) {
-            if (borrowing || held.length === 0) {
+          for (const [opening, pick] of steps) {
+            if (opening || held.length === 0) {
               held.push((await borrow())!)
             } else {
               const [one] = held.splice(pick % held.length, 1)

@@ -1,6 +1,6 @@
 import { type MarkersRead, readMarkers } from '../../../adapters/kestra/commit-markers.js'
 import { type MarkerSeal, storesAny, trustedMarker } from '../../../model/marker-seal.js'
-import type { EarlyMarkers } from '../../../model/commit-marker.js'
+import type { MarkersReadBefore } from '../../../model/commit-marker.js'
 import { storedChecksOf, type StoredFlowCheck } from '../../../model/stored-checks.js'
 import {
   type ContentFacts,
@@ -213,7 +213,7 @@ export class ServerReads {
     return once(this.markers, namespace, () => readMarkers(this.api, [namespace], undefined, true))
   }
 
-  async markersOf(namespaces: readonly string[]): Promise<EarlyMarkers> {
+  async markersOf(namespaces: readonly string[]): Promise<MarkersReadBefore> {
     const sorted = [...namespaces].sort()
     const parts = await Promise.all(sorted.map((namespace) => this.markerOf(namespace)))
     const read = {
