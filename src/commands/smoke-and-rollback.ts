@@ -52,7 +52,7 @@ async function smokeRuns(args: Deploying, result: DeployResult, wrote: boolean) 
   if (target.smokeFlows.length === 0) return undefined
   if (!wrote || result.status !== 'applied') {
     reporter.info(
-      `Smoke runs skipped: ${wrote ? 'a write of this deploy did not go through' : 'this deploy wrote no flow or file'}.`
+      `Smoke runs skipped: ${wrote ? 'a write of this deploy did not go through' : 'this deploy wrote nothing'}.`
     )
     return undefined
   }
