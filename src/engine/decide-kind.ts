@@ -7,7 +7,7 @@ import type { DefinedNames } from '../model/names.js'
 
 export type KindPlanOptions = Pick<PlanInput, 'deleteEnabled' | 'scope' | 'changedFiles'> & {
   limits: DiffLimits
-  /** What the run's one walk wants and the server holds: flows and namespace files plan from it. */
+  /** What the run's one walk wants, the server holds and the base held: the walked kinds plan from it. */
   input?: PlanInput
 }
 

@@ -11,13 +11,7 @@ export function buildPlan(
   held: ReadonlyMap<string, unknown> = new Map()
 ): Plan {
   const limits: DiffLimits = { ...DEFAULT_DIFF_LIMITS, ...input.diffLimits }
-  const namespaces = [
-    ...new Set([
-      ...input.namespaces,
-      ...input.desired.flows.map((f) => f.namespace),
-      ...input.desired.files.map((f) => f.namespace)
-    ])
-  ].sort(compareCodeUnits)
+  const namespaces = [...new Set(input.namespaces)].sort(compareCodeUnits)
   const options: KindPlanOptions = {
     deleteEnabled: input.deleteEnabled,
     scope: input.scope,
