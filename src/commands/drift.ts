@@ -209,7 +209,7 @@ async function pullRequestTree(args: DriftModeArgs, items: DriftedResource[]) {
  * The server's copy of each drifted resource that the plan did not keep, read by its kind
  * (`GatherKind.serverCopy`), by resource name.
  */
-export async function readServerCopies(
+async function readServerCopies(
   kestra: KestraApi,
   items: readonly DriftedResource[],
   kinds: readonly Pick<Kind, 'gather' | 'decide'>[]

@@ -48,7 +48,7 @@ export interface RepositoryShape {
 }
 
 /** A resource as a repository file names it: its kind, its name as `resourceName` gives it, and in words. */
-export interface ReadResource {
+interface ReadResource {
   kind: string
   name: string
   /** `the flow company.team.a` */
