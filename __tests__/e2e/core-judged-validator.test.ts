@@ -24,8 +24,8 @@ import {
   KESTRA_RELEASES,
   type KestraLine
 } from '../../test-support/kestra-releases.js'
-import { check, checkOn } from '../engine/validate/helpers.js'
-import { CASES } from '../engine/validate/rule-cases.js'
+import { check, checkOn } from '../resources/flows/helpers.js'
+import { CASES } from '../resources/flows/rule-cases.js'
 
 const unavailable = coreUnavailable()
 const skip = (unavailable !== undefined && !coreRequired()) || !CORPUS_PRESENT

@@ -10,7 +10,7 @@ import { createGitRepo } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 import { runAction } from '../../test-support/runner.js'
 import { CREDENTIALS, flow, pullRequestEvent, pushEvent } from '../../test-support/scenario.js'
-import { LINK_SHAPES, type LinkShape } from '../engine/plan/flow-link-shapes.js'
+import { LINK_SHAPES, type LinkShape } from '../resources/flows/flow-link-shapes.js'
 
 const NS = 'company.team'
 const ETL = `id: etl_orders\nnamespace: ${NS}\ntasks:\n  - id: query\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ read('/sql/orders.sql') }}"\n`

@@ -12,7 +12,7 @@ import {
   type KestraCore
 } from '../../test-support/kestra-core.js'
 import { KESTRA_LINES } from '../../test-support/kestra-releases.js'
-import { LINK_SHAPES, type LinkShape } from '../engine/plan/flow-link-shapes.js'
+import { LINK_SHAPES, type LinkShape } from '../resources/flows/flow-link-shapes.js'
 
 const unavailable = coreUnavailable()
 

@@ -18,7 +18,7 @@ import {
   type KestraCore
 } from '../../test-support/kestra-core.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
-import { checkOn } from '../engine/validate/helpers.js'
+import { checkOn } from '../resources/flows/helpers.js'
 
 const unavailable = coreUnavailable()
 if (unavailable && !coreRequired())

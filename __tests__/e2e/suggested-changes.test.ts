@@ -17,7 +17,7 @@ import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 import { runAction } from '../../test-support/runner.js'
 import { CREDENTIALS, flow, pullRequestEvent } from '../../test-support/scenario.js'
-import { JOURNEY } from '../resources/flows/upgrade/journey.js'
+import { JOURNEY } from '../resources/flows/upgrade-journey.js'
 
 const NS = 'company.team'
 const HELLO = `${NS}/flows/hello.yml`

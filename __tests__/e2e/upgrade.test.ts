@@ -18,7 +18,7 @@ import {
 } from '../../test-support/kestra-emulator/index.js'
 import { runAction } from '../../test-support/runner.js'
 import { CREDENTIALS, dispatchEvent, flow, pullRequestEvent } from '../../test-support/scenario.js'
-import { JOURNEY } from '../resources/flows/upgrade/journey.js'
+import { JOURNEY } from '../resources/flows/upgrade-journey.js'
 import { runCli } from './cli/run-cli.js'
 import { visibleLog } from './output-surfaces.js'
 

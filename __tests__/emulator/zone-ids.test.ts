@@ -1,7 +1,7 @@
-/** The emulator's `TimezoneIdValidator` answers as both real JDKs do (__tests__/engine/validate/fixtures/zone-ids). */
+/** The emulator's `TimezoneIdValidator` answers as both real JDKs do (__tests__/resources/flows/fixtures/zone-ids). */
 import { describe, expect, it } from 'vitest'
 import { timezoneViolation } from '../../test-support/kestra-emulator/schedule-cron.js'
-import { isOffsetForm, zoneIdVerdicts } from '../engine/validate/zone-id-verdicts.js'
+import { isOffsetForm, zoneIdVerdicts } from '../resources/flows/zone-id-verdicts.js'
 
 describe("the emulator's time-zone ids", () => {
   it('takes an offset exactly when Java does', () => {

@@ -6,7 +6,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { isMap, isNode, isScalar, parseDocument } from 'yaml'
-import { topLevelText } from '../../../src/model/flow-source.js'
+import { topLevelText } from '../../src/model/flow-source.js'
 
 const KEYS: ReadonlySet<string> = new Set(['inputs', 'triggers'])
 

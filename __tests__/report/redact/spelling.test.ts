@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { eachCandidate, indexNeedles, needleOf } from '../../src/report/redact/spelling.js'
+import { eachCandidate, indexNeedles, needleOf } from '../../../src/report/redact/spelling.js'
 
 const SEED = 20261125
 const alphabet = fc.constantFrom('a', 'b', 'c', ' ', '\n', '\\', '%', '&', '+', '\u200b', 'é', '😀')

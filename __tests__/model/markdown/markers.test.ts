@@ -7,7 +7,7 @@ import {
   planMarkerLine,
   readPlanMarker
 } from '../../../src/model/markdown/comment-markers.js'
-import { parseMarkdown, nodesOf } from './fixtures.js'
+import { parseMarkdown, nodesOf } from '../../report/render/fixtures.js'
 
 const FP = 'a'.repeat(64)
 

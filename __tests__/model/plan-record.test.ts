@@ -5,12 +5,12 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { planMarkerLine, readPlanMarker } from '../../../src/model/markdown/comment-markers.js'
+import { planMarkerLine, readPlanMarker } from '../../src/model/markdown/comment-markers.js'
 import {
   recordDifferences,
   type PlanRecord,
   type RecordedChange
-} from '../../../src/model/plan-record.js'
+} from '../../src/model/plan-record.js'
 
 const FP = 'a'.repeat(64)
 const hostile = fc.oneof(

@@ -5,7 +5,7 @@ import { callGraph, withImpact } from '../../../src/resources/flows/decide-impac
 import { nextRun, triggerChanges } from '../../../src/resources/flows/decide-trigger-changes.js'
 import type { FlowChange } from '../../../src/model/plan.js'
 import { parseFlowFile } from '../../../src/model/flow-file.js'
-import { desiredFlow, flowSource, planInput, remoteFlow } from './fixtures.js'
+import { desiredFlow, flowSource, planInput, remoteFlow } from '../../engine/plan/fixtures.js'
 import { DECIDE_KINDS } from '../../../src/resources/registry.js'
 
 const NS = 'company.team'

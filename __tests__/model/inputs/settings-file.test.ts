@@ -8,20 +8,20 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseSettings, readSettingsFile } from '../../src/config/settings.js'
-import { SettingsFileError } from '../../src/model/errors.js'
-import { ACTION_INPUTS } from '../../src/model/inputs/action-yml.js'
+import { parseSettings, readSettingsFile } from '../../../src/config/settings.js'
+import { SettingsFileError } from '../../../src/model/errors.js'
+import { ACTION_INPUTS } from '../../../src/model/inputs/action-yml.js'
 import {
   defaultOf,
   fileMaySet,
   inputNames,
   parserOf,
   type InputName
-} from '../../src/model/inputs/declared.js'
-import { SETTING_DEFAULTS, WORKFLOW_ONLY } from '../../src/model/inputs/defaults.js'
-import { parseSettingsFile } from '../../src/model/inputs/settings-file.js'
-import { declaredInputs } from '../../test-support/action-yml.js'
-import { runs } from '../../test-support/property-runs.js'
+} from '../../../src/model/inputs/declared.js'
+import { SETTING_DEFAULTS, WORKFLOW_ONLY } from '../../../src/model/inputs/defaults.js'
+import { parseSettingsFile } from '../../../src/model/inputs/settings-file.js'
+import { declaredInputs } from '../../../test-support/action-yml.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const FILE = 'kestra-gitops.yml'
 const SETTABLE = inputNames().filter(fileMaySet)

@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { confineRoot, linkLeavingWorkspace } from '../../src/config/settings.js'
-import { readSettingsFile } from '../../src/config/settings.js'
-import { ConfigError, SettingsFileError } from '../../src/model/errors.js'
-import { WorkTree } from '../../src/engine/snapshot/repo/work-tree.js'
-import { buildLinkPlacement, linkPlacements } from '../../test-support/link-placements.js'
+import { confineRoot, linkLeavingWorkspace } from '../../../../src/config/settings.js'
+import { readSettingsFile } from '../../../../src/config/settings.js'
+import { ConfigError, SettingsFileError } from '../../../../src/model/errors.js'
+import { WorkTree } from '../../../../src/engine/snapshot/repo/work-tree.js'
+import { buildLinkPlacement, linkPlacements } from '../../../../test-support/link-placements.js'
 
 describe('a root that leaves the workspace through a link', () => {
   it('is refused naming the first link that leaves; a root whose links stay inside is accepted', () => {

@@ -7,10 +7,10 @@ import {
   judgedUpgradeReport,
   upgradeReport,
   upgradeSources
-} from '../../../../src/resources/registry.js'
-import type { ServerConstraint, ServerValidation } from '../../../../src/model/kestra.js'
-import { flow } from '../../../engine/validate/helpers.js'
-import { JOURNEY } from './journey.js'
+} from '../../../src/resources/registry.js'
+import type { ServerConstraint, ServerValidation } from '../../../src/model/kestra.js'
+import { flow } from './helpers.js'
+import { JOURNEY } from './upgrade-journey.js'
 
 const A: ServerConstraint = { message: 'Invalid type: BOOLEAN', path: 'inputs[0].type' }
 const B: ServerConstraint = { message: 'Unrecognized field "when"', path: 'triggers[0]' }

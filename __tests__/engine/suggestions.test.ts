@@ -6,10 +6,10 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { suggestedChanges } from '../../../src/engine/suggestions.js'
-import type { Finding } from '../../../src/model/finding.js'
-import { addedLines } from '../../../src/model/suggestion.js'
-import { runs } from '../../../test-support/property-runs.js'
+import { suggestedChanges } from '../../src/engine/suggestions.js'
+import type { Finding } from '../../src/model/finding.js'
+import { addedLines } from '../../src/model/suggestion.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const FILE = 'ns/flows/a.yml'
 

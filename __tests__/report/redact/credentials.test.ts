@@ -5,23 +5,23 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { credentialLeaks } from '../../test-support/credential-leaks.js'
+import { credentialLeaks } from '../../../test-support/credential-leaks.js'
 import {
   BYTE_FORMS,
   describeForm,
   encodeCredential,
   formSpec
-} from '../../test-support/credential-forms.js'
-import { credentialsFrom } from '../../src/report/redact/credentials.js'
+} from '../../../test-support/credential-forms.js'
+import { credentialsFrom } from '../../../src/report/redact/credentials.js'
 import {
   hiddenCharacters,
   MIN_REDACTED_CHARACTERS,
   weakCredentialWarning
-} from '../../src/report/output-edge.js'
-import { bounded, OutputEdge } from '../../src/report/output-edge.js'
-import { utf16Patterns, utf16Spans } from '../../src/report/redact/text-encodings.js'
+} from '../../../src/report/output-edge.js'
+import { bounded, OutputEdge } from '../../../src/report/output-edge.js'
+import { utf16Patterns, utf16Spans } from '../../../src/report/redact/text-encodings.js'
 import { CHANNELS } from './channels.js'
-import { runs } from '../../test-support/property-runs.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 300)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)

@@ -1,9 +1,9 @@
-import { MAX_BATCH } from '../../src/adapters/kestra/validate.js'
+import { MAX_BATCH } from '../../../../src/adapters/kestra/validate.js'
 import { afterEach, describe, expect, it } from 'vitest'
-import { parseFlowFile } from '../../src/model/flow-file.js'
-import { ServerValidation } from '../../src/engine/snapshot/server/reads.js'
-import { serverAnswerFindings } from '../../src/resources/flows/decide-server-findings.js'
-import { emulatedClient } from '../adapters/kestra/test-server.js'
+import { parseFlowFile } from '../../../../src/model/flow-file.js'
+import { ServerValidation } from '../../../../src/engine/snapshot/server/reads.js'
+import { serverAnswerFindings } from '../../../../src/resources/flows/decide-server-findings.js'
+import { emulatedClient } from '../../../adapters/kestra/test-server.js'
 
 function flow(i: number, type = 'io.kestra.plugin.core.log.Log') {
   const raw = `id: f${i}\nnamespace: team\ntasks:\n  - id: t\n    type: ${type}\n    message: hi\n`

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { NamespaceFileEntry } from '../../../src/model/repository.js'
-import { model, rules, validateRepository } from './helpers.js'
+import { model, rules, validateRepository } from '../flows/helpers.js'
 
 function entry(path: string, extra: Partial<NamespaceFileEntry> = {}): NamespaceFileEntry {
   return {

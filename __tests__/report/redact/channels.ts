@@ -3,18 +3,18 @@
  * a finding, a diff line): what each would write, through the output edge, in its final bytes. For the unit
  * properties; the end-to-end ones run the bundle.
  */
-import { renderComment, renderSummary } from '../../src/report/render/report.js'
-import type { ReportInput } from '../../src/report/render/input.js'
-import { planJson } from '../../src/engine/plan/plan-json.js'
-import { reportText } from '../../src/cli/report-text.js'
-import type { OutputEdge } from '../../src/report/output-edge.js'
-import { redactingReporter } from '../../src/report/redacting.js'
-import { actionReporter, runnerLog } from '../../src/report/runner-log.js'
-import { terminalReporter } from '../../src/report/terminal-reporter.js'
-import { palette } from '../../src/report/terminal-style.js'
-import type { Finding } from '../../src/model/finding.js'
-import { COMMIT, mixedPlan } from '../report/render/fixtures.js'
-import { DECIDE_KINDS } from '../../src/resources/registry.js'
+import { renderComment, renderSummary } from '../../../src/report/render/report.js'
+import type { ReportInput } from '../../../src/report/render/input.js'
+import { planJson } from '../../../src/engine/plan/plan-json.js'
+import { reportText } from '../../../src/cli/report-text.js'
+import type { OutputEdge } from '../../../src/report/output-edge.js'
+import { redactingReporter } from '../../../src/report/redacting.js'
+import { actionReporter, runnerLog } from '../../../src/report/runner-log.js'
+import { terminalReporter } from '../../../src/report/terminal-reporter.js'
+import { palette } from '../../../src/report/terminal-style.js'
+import type { Finding } from '../../../src/model/finding.js'
+import { COMMIT, mixedPlan } from '../render/fixtures.js'
+import { DECIDE_KINDS } from '../../../src/resources/registry.js'
 
 export type Channel = (edge: OutputEdge, text: string) => string
 

@@ -1,11 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { ClosableTree } from '../../../../src/engine/snapshot/kind.js'
-import {
-  asClosable,
-  shareTree,
-  type SharedTree
-} from '../../../../src/engine/snapshot/shared-tree.js'
+import type { ClosableTree } from '../../../src/engine/snapshot/kind.js'
+import { asClosable, shareTree, type SharedTree } from '../../../src/engine/snapshot/shared-tree.js'
 
 function fakeTree(log: string[]): ClosableTree {
   const fail = () => Promise.reject(new Error('not read here'))

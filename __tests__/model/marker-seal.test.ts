@@ -14,8 +14,8 @@ import {
   trustedMarker,
   type MarkerSeal,
   type SealSource
-} from '../../../src/model/marker-seal.js'
-import type { Auth } from '../../../src/model/settings.js'
+} from '../../src/model/marker-seal.js'
+import type { Auth } from '../../src/model/settings.js'
 
 const BASIC: Auth = { kind: 'basic', username: 'deployer', password: 'S3cret-pass' }
 const SERVER = 'https://kestra.example.com'

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { readRunContext } from '../../../src/config/context.js'
+import { readRunContext } from '../../src/config/context.js'
 
 const THIS = 'octo/kestra-repo'
 const THIS_ID = 4242

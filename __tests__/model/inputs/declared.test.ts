@@ -1,11 +1,11 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ConfigError } from '../../src/model/errors.js'
-import { defaultOf, INPUT_PARSERS, inputNames } from '../../src/model/inputs/declared.js'
-import { parseSettings } from '../../src/config/settings.js'
-import { type InputName } from '../../src/model/inputs/declared.js'
-import { declaredInputs } from '../../test-support/action-yml.js'
-import { runs } from '../../test-support/property-runs.js'
+import { ConfigError } from '../../../src/model/errors.js'
+import { defaultOf, INPUT_PARSERS, inputNames } from '../../../src/model/inputs/declared.js'
+import { parseSettings } from '../../../src/config/settings.js'
+import { type InputName } from '../../../src/model/inputs/declared.js'
+import { declaredInputs } from '../../../test-support/action-yml.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const settingsOf = (inputs: Partial<Record<string, string>>) =>
   parseSettings((name) => inputs[name] ?? '')

@@ -7,25 +7,25 @@
  * the bytes; such a resource is named as not brought back instead. A resource without a credential is
  * written byte for byte: the check decides on the real bytes, never on a redacted copy.
  */
-import { readByLayout } from '../../src/resources/resource.js'
+import { readByLayout } from '../../../src/resources/resource.js'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { driftTree } from '../../src/engine/drift/reports.js'
-import type { DriftedResource } from '../../src/model/drift.js'
-import { credentialsFrom } from '../../src/report/redact/credentials.js'
-import { hiddenCharacters, MIN_REDACTED_CHARACTERS } from '../../src/report/output-edge.js'
-import { OutputEdge } from '../../src/report/output-edge.js'
-import { readBackOf } from '../../src/engine/snapshot/repo/read-back.js'
-import { credentialLeaksInBytes } from '../../test-support/credential-leaks.js'
+import { driftTree } from '../../../src/engine/drift/reports.js'
+import type { DriftedResource } from '../../../src/model/drift.js'
+import { credentialsFrom } from '../../../src/report/redact/credentials.js'
+import { hiddenCharacters, MIN_REDACTED_CHARACTERS } from '../../../src/report/output-edge.js'
+import { OutputEdge } from '../../../src/report/output-edge.js'
+import { readBackOf } from '../../../src/engine/snapshot/repo/read-back.js'
+import { credentialLeaksInBytes } from '../../../test-support/credential-leaks.js'
 import {
   BYTE_FORMS,
   describeForm,
   encodeCredential,
   formSpec
-} from '../../test-support/credential-forms.js'
-import { settingsWith } from '../engine/snapshot/repo/support.js'
-import { fileDrift, flowDrift } from '../engine/drift/fixtures.js'
-import { DECIDE_KINDS, KINDS } from '../../src/resources/registry.js'
+} from '../../../test-support/credential-forms.js'
+import { settingsWith } from '../snapshot/repo/support.js'
+import { fileDrift, flowDrift } from './fixtures.js'
+import { DECIDE_KINDS, KINDS } from '../../../src/resources/registry.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 300)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)

@@ -4,19 +4,19 @@ import {
   rewrittenOf,
   upgradeFlow,
   upgradeReport
-} from '../../../../src/resources/flows/decide-upgrade.js'
-import { FlowDocument } from '../../../../src/resources/flows/decide-document.js'
-import { taskTree } from '../../../../src/resources/flows/decide-task-tree.js'
-import { upgradeSection } from '../../../../src/report/render/upgrade.js'
-import { flow } from '../../../engine/validate/helpers.js'
-import { JOURNEY } from './journey.js'
-import { runs } from '../../../../test-support/property-runs.js'
-import { checkFlow } from '../../../../src/resources/flows/decide-validate.js'
+} from '../../../src/resources/flows/decide-upgrade.js'
+import { FlowDocument } from '../../../src/resources/flows/decide-document.js'
+import { taskTree } from '../../../src/resources/flows/decide-task-tree.js'
+import { upgradeSection } from '../../../src/report/render/upgrade.js'
+import { flow } from './helpers.js'
+import { JOURNEY } from './upgrade-journey.js'
+import { runs } from '../../../test-support/property-runs.js'
+import { checkFlow } from '../../../src/resources/flows/decide-validate.js'
 import {
   storedCheckOf,
   storedChecksOf,
   STORED_CHECKS_FIELD
-} from '../../../../src/model/stored-checks.js'
+} from '../../../src/model/stored-checks.js'
 
 const DIGEST = 'd'.repeat(64)
 

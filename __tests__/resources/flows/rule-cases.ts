@@ -1,6 +1,6 @@
 /**
  * One case (at least) per error rule of docs/validation-rules.md: a flow Kestra accepts, one it rejects and the line
- * of the finding. `kestra-rules.test.ts` checks the local verdict of each against the table's Severity column;
+ * of the finding. `decide-validate.kestra-rules.test.ts` checks the local verdict of each against the table's Severity column;
  * `__tests__/e2e/core-judged-validator.test.ts` asks the released cores of each line the same.
  */
 import type { KestraVersion } from '../../../src/model/version.js'

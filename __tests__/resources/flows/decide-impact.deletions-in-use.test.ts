@@ -15,7 +15,14 @@ import { parseFlowFile } from '../../../src/model/flow-file.js'
 import { fileKey, flowKey } from '../../../src/model/targets.js'
 import { DECIDE_KINDS } from '../../../src/resources/registry.js'
 import { LINK_SHAPES, type LinkShape } from './flow-link-shapes.js'
-import { desiredFile, desiredFlow, planInput, remoteFile, remoteFlow, sha256 } from './fixtures.js'
+import {
+  desiredFile,
+  desiredFlow,
+  planInput,
+  remoteFile,
+  remoteFlow,
+  sha256
+} from '../../engine/plan/fixtures.js'
 import { runs } from '../../../test-support/property-runs.js'
 
 const NS = 'company.team'
