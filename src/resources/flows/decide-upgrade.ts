@@ -240,10 +240,15 @@ export function upgradeReport(
  * upgrade taken from the items its check holds (`upgradeReport`'s `itemsOnly`) has it made now.
  */
 export function rewrittenOf(upgrade: FlowUpgrade): string | undefined {
-  if (upgrade.rewritten !== undefined || !upgrade.items.some((item) => item.mechanical)) {
-    return upgrade.rewritten
-  }
-  return upgradeFlow(upgrade.flow).rewritten
+  return rewriteDue(upgrade) ? upgradeFlow(upgrade.flow).rewritten : upgrade.rewritten
+}
+
+/**
+ * Whether `rewrittenOf` makes the upgrade's text now (it has a mechanical item and no text yet), validating the
+ * rewrites: the validators of the flow's types, upgraded, are to be loaded first (`validatedTypes`).
+ */
+export function rewriteDue(upgrade: FlowUpgrade): boolean {
+  return upgrade.rewritten === undefined && upgrade.items.some((item) => item.mechanical)
 }
 
 /**
