@@ -215,8 +215,8 @@ function guideFor(message: string): string {
 /**
  * Every managed flow file's upgrade, and the section that reports them (docs/upgrade.md). `checks`, the
  * run's check of each flow, spares checking a flow again; with `itemsOnly`, an item list a check already
- * holds (stored with it by a deploy: docs/performance.md#incremental-planning) is taken as it is, and the
- * upgrades then lack their rewritten texts.
+ * holds (stored with it by a deploy: docs/performance.md#incremental-planning) is taken as it is, with the
+ * rewritten text this run's check made (`upgradeRewrite`), else without it (`rewrittenOf` makes it).
  */
 export function upgradeReport(
   flows: readonly FlowFile[],
@@ -229,7 +229,7 @@ export function upgradeReport(
     checked.map((flow) => {
       const check = checks?.of.get(flow)
       return check?.upgrade && checks?.itemsOnly
-        ? { flow, items: check.upgrade }
+        ? { flow, items: check.upgrade, rewritten: check.upgradeRewrite }
         : upgradeFlow(flow, check)
     })
   )
