@@ -244,7 +244,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
     progress?.clear()
     ended = true
     if (args.command === UPGRADE_CHECK) {
-      return upgradeCheckResult(args, context.workspace, result.upgrade, { out, err }, p)
+      return await upgradeCheckResult(args, context.workspace, result.upgrade, { out, err }, p)
     }
     out(formatResult(args, deploySettings, result, p, approved !== undefined))
     if (result.failure !== undefined) return failed(result.failure, args.format === 'json')
@@ -349,18 +349,19 @@ function formatResult(
 /**
  * `upgrade-check`'s list and exit status (docs/upgrade.md): 1 when a flow would not load (after `--write`: still).
  */
-function upgradeCheckResult(
+async function upgradeCheckResult(
   args: CliArgs,
   workspace: string,
   upgrade: RunOutcome['upgrade'],
   { out, err }: { out: (text: string) => void; err: (text: string) => void },
   p: Palette
-): number {
-  const skipped = args.write && upgrade ? writeRewrites(workspace, upgrade) : []
+): Promise<number> {
+  const written = args.write && upgrade ? await writeRewrites(workspace, upgrade) : undefined
+  const skipped = written?.skipped ?? []
   for (const file of skipped) {
     err(`${p.red('error')} ${inert(file)} changed while it was checked: not rewritten; run again\n`)
   }
-  out(upgradeText(upgrade, Boolean(args.write) && skipped.length === 0, p))
+  out(upgradeText(upgrade, skipped.length === 0 ? written : undefined, p))
   if (!upgrade) return EXIT_FAILED
   const manual = upgrade.report.items.some((item) => !item.mechanical)
   const refused = upgrade.report.items.length > 0

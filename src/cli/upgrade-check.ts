@@ -4,7 +4,11 @@ import type { Palette } from '../report/terminal-style.js'
 import type { Upgrade } from '../commands/upgrade.js'
 
 /** `upgrade-check`'s list (docs/upgrade.md), compiler-style: `file:line: why`, the fix, then the counts. */
-export function upgradeText(upgrade: Upgrade | undefined, written: boolean, p: Palette): string {
+export function upgradeText(
+  upgrade: Upgrade | undefined,
+  written: { files: number } | undefined,
+  p: Palette
+): string {
   if (!upgrade) return 'Upgrade readiness was not checked.\n'
   const { target, flows, loading, items } = upgrade.report
   const lines = items.map((item) => {
@@ -18,8 +22,7 @@ export function upgradeText(upgrade: Upgrade | undefined, written: boolean, p: P
   })
   const manual = items.filter((item) => !item.mechanical)
   const left = written ? new Set(manual.map((item) => item.file)).size : flows - loading
-  const files = upgrade.rewrites().length
-  const done = written && files > 0 ? ` ${files} file(s) rewritten.` : ''
+  const done = written && written.files > 0 ? ` ${written.files} file(s) rewritten.` : ''
   const verdict =
     left === 0
       ? `Ready for Kestra ${target}: all ${flows} flow(s) would load${written ? ' now' : ''}.${done}`
@@ -28,9 +31,13 @@ export function upgradeText(upgrade: Upgrade | undefined, written: boolean, p: P
 }
 
 /** Writes each rewritten flow file in place under `workspace`, only when it still holds what was checked. */
-export function writeRewrites(workspace: string, upgrade: Upgrade): string[] {
+export async function writeRewrites(
+  workspace: string,
+  upgrade: Upgrade
+): Promise<{ files: number; skipped: string[] }> {
+  const rewrites = await upgrade.rewrites()
   const skipped: string[] = []
-  for (const { file, raw, source } of upgrade.rewrites()) {
+  for (const { file, raw, source } of rewrites) {
     const path = resolve(workspace, file)
     if (!path.startsWith(resolve(workspace) + sep) || readFileSync(path, 'utf8') !== raw) {
       skipped.push(file)
@@ -38,5 +45,5 @@ export function writeRewrites(workspace: string, upgrade: Upgrade): string[] {
     }
     writeFileSync(path, source)
   }
-  return skipped
+  return { files: rewrites.length, skipped }
 }

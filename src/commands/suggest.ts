@@ -44,7 +44,7 @@ export async function suggestions(args: SuggestArgs): Promise<Suggesting | undef
   const reasons = (upgrade?.report.items ?? []).filter((i) => i.mechanical && inChange(i.file))
   if (fixes.length === 0 && reasons.length === 0) return undefined
   // Rewritten only when a changed file has a mechanical rewrite: the texts are made on demand.
-  const rewrites = reasons.length > 0 ? upgrade!.rewrites().filter((r) => inChange(r.file)) : []
+  const rewrites = reasons.length > 0 ? await upgrade!.rewrites(inChange) : []
   const files = new Set([...fixes.map((f) => f.file), ...rewrites.map((r) => r.file)])
   const lines = await changedLinesOf(context, ports, pr.number, files)
   if (!lines) return undefined

@@ -9,6 +9,7 @@ import {
   judgedUpgradeReport,
   loadFlowValidators,
   validatedTypes,
+  rewriteDue,
   rewrittenOf,
   schemaTarget,
   upgradeReport,
@@ -26,8 +27,17 @@ const NEWEST_LTS = '2.0'
 
 export interface Upgrade {
   report: UpgradeReport
-  /** Each flow file a mechanical rewrite changes (path, text read, new text); made only when asked. */
-  rewrites(): { file: string; raw: string; source: string }[]
+  /**
+   * Each flow file a mechanical rewrite changes (path, text read, new text), of the files `only` keeps (all
+   * without it); made only when asked, with the validators they take.
+   */
+  rewrites(only?: (file: string) => boolean): Promise<Rewrite[]>
+}
+
+interface Rewrite {
+  file: string
+  raw: string
+  source: string
 }
 
 /**
@@ -47,12 +57,9 @@ export async function upgradeReadiness(
   const target = settings.upgradeCheck === '2.0' ? '2.0' : NEWEST_LTS
   // Rewritten texts are wanted to write them, or to send them to an upgrade server.
   const itemsOnly = work.writes !== 'upgrade' && !upgradeServer
-  // Judged with every bundled release up to the target's, and so are the rewrites: the validators of the flows
-  // judged now or rewritten later (`rewrites`), but those whose items a check holds and need no rewrite.
-  const judged = flows.filter((flow) => {
-    const held = itemsOnly ? checks?.get(flow)?.upgrade : undefined
-    return !held || held.some((item) => item.mechanical)
-  })
+  // Judged with every bundled release up to the target's: the validators of the flows judged now, those whose
+  // items no check holds; a flow whose items a check holds takes its validators when it is rewritten (`rewrites`).
+  const judged = flows.filter((flow) => !itemsOnly || !checks?.get(flow)?.upgrade)
   await loadFlowValidators(schemaTarget(undefined), validatedTypes(judged, true))
   let { report, upgrades } = upgradeReport(flows, target, checks && { of: checks, itemsOnly })
   if (upgradeServer) {
@@ -64,14 +71,23 @@ export async function upgradeReadiness(
     )
     ;({ report, upgrades } = judgedUpgradeReport(target, upgrades, results))
   }
-  let made: ReturnType<Upgrade['rewrites']> | undefined
-  const rewrites = () =>
-    (made ??= upgrades.flatMap((upgrade) => {
-      const source = rewrittenOf(upgrade)
+  const made = new Map<(typeof upgrades)[number], string | undefined>()
+  const rewrites = async (only: (file: string) => boolean = () => true) => {
+    const asked = upgrades.filter((upgrade) => only(upgrade.flow.file))
+    const making = asked.filter((upgrade) => !made.has(upgrade) && rewriteDue(upgrade))
+    const types = validatedTypes(
+      making.map((upgrade) => upgrade.flow),
+      true
+    )
+    await loadFlowValidators(schemaTarget(undefined), types)
+    for (const upgrade of making) made.set(upgrade, rewrittenOf(upgrade))
+    return asked.flatMap((upgrade) => {
+      const source = made.get(upgrade) ?? upgrade.rewritten
       return source === undefined
         ? []
         : [{ file: upgrade.flow.file, raw: upgrade.flow.raw, source }]
-    }))
+    })
+  }
   return { report, rewrites }
 }
 
@@ -136,12 +152,13 @@ export async function upgradeMode(
   if (!upgrade) return undefined
   const base = context.defaultBranch ?? (await github.defaultBranch())
   const branch = `kestra-gitops/upgrade-${upgrade.report.target}`
+  const rewrites = await upgrade.rewrites()
   const written = await github.writeBranch({
     name: branch,
     base: context.sha,
-    message: `Rewrite ${upgrade.rewrites().length} flow file(s) for Kestra ${upgrade.report.target}`,
+    message: `Rewrite ${rewrites.length} flow file(s) for Kestra ${upgrade.report.target}`,
     trailer: `Kestra-GitOps-Upgrade: ${upgrade.report.target}`,
-    writes: upgrade.rewrites().map(({ file, source }) => ({
+    writes: rewrites.map(({ file, source }) => ({
       path: file,
       content: new TextEncoder().encode(source)
     }))

@@ -187,6 +187,16 @@ function flowCheck(
       schema: { releases, findings: schemaVerdict(flow, { schema }, options.schema) }
     }
   }
-  if (upgrade) check = { ...check, upgrade: items ?? upgradeFlow(flow, check).items }
+  if (upgrade && items) check = { ...check, upgrade: items }
+  else if (upgrade) {
+    // Made from this run's own check when nothing was stored: its rewrite is kept for `rewrittenOf`.
+    const made = upgradeFlow(flow, check)
+    const rewrite = stored ? undefined : made.rewritten
+    check = {
+      ...check,
+      upgrade: made.items,
+      ...(rewrite !== undefined && { upgradeRewrite: rewrite })
+    }
+  }
   return check
 }

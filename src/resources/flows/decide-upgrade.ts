@@ -215,8 +215,8 @@ function guideFor(message: string): string {
 /**
  * Every managed flow file's upgrade, and the section that reports them (docs/upgrade.md). `checks`, the
  * run's check of each flow, spares checking a flow again; with `itemsOnly`, an item list a check already
- * holds (stored with it by a deploy: docs/performance.md#incremental-planning) is taken as it is, and the
- * upgrades then lack their rewritten texts.
+ * holds (stored with it by a deploy: docs/performance.md#incremental-planning) is taken as it is, with the
+ * rewritten text this run's check made (`upgradeRewrite`), else without it (`rewrittenOf` makes it).
  */
 export function upgradeReport(
   flows: readonly FlowFile[],
@@ -229,7 +229,7 @@ export function upgradeReport(
     checked.map((flow) => {
       const check = checks?.of.get(flow)
       return check?.upgrade && checks?.itemsOnly
-        ? { flow, items: check.upgrade }
+        ? { flow, items: check.upgrade, rewritten: check.upgradeRewrite }
         : upgradeFlow(flow, check)
     })
   )
@@ -240,10 +240,15 @@ export function upgradeReport(
  * upgrade taken from the items its check holds (`upgradeReport`'s `itemsOnly`) has it made now.
  */
 export function rewrittenOf(upgrade: FlowUpgrade): string | undefined {
-  if (upgrade.rewritten !== undefined || !upgrade.items.some((item) => item.mechanical)) {
-    return upgrade.rewritten
-  }
-  return upgradeFlow(upgrade.flow).rewritten
+  return rewriteDue(upgrade) ? upgradeFlow(upgrade.flow).rewritten : upgrade.rewritten
+}
+
+/**
+ * Whether `rewrittenOf` makes the upgrade's text now (it has a mechanical item and no text yet), validating the
+ * rewrites: the validators of the flow's types, upgraded, are to be loaded first (`validatedTypes`).
+ */
+export function rewriteDue(upgrade: FlowUpgrade): boolean {
+  return upgrade.rewritten === undefined && upgrade.items.some((item) => item.mechanical)
 }
 
 /**

@@ -57,7 +57,13 @@ export interface FlowsHeld extends ValidateOptions {
  * the releases were known as it was checked (`schemaVerdict`); `upgrade` (docs/upgrade.md) when the run
  * asks as it checks.
  */
-export type FlowCheck = Omit<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
+export type FlowCheck = Omit<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'> & {
+  /**
+   * The file with every mechanical upgrade rewrite applied, when this run's check made `upgrade` and found one;
+   * never stored (`storedCheckOf` takes the stored fields), so a reused check has it made when asked.
+   */
+  upgradeRewrite?: string
+}
 
 /**
  * A deploy that reused stored checks confirms them right before its first write

@@ -38,6 +38,7 @@ export { knownResources, referenceFindings } from './decide-references.js'
 export { SentRewrite } from './decide-sent.js'
 export {
   judgedUpgradeReport,
+  rewriteDue,
   rewrittenOf,
   upgradeFlow,
   upgradeReport,
