@@ -58,6 +58,9 @@ export default defineConfig({
     // One worker per core: most tests wait on a spawned action or the emulator, not on the CPU.
     maxWorkers: availableParallelism(),
     reporters: ['default'],
+    // The generated validators (8 MB of plain modules that import nothing, each project's setup loads them all)
+    // are imported by Node itself, not transformed by Vite and evaluated by its module runner.
+    server: { deps: { external: [/\/generated\/flow-validators\//] } },
     projects: [
       {
         extends: true,
