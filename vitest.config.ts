@@ -29,11 +29,13 @@ const FULL_PROPERTIES = readdirSync(join(ROOT, '__tests__'), { recursive: true, 
 /**
  * The house project: the checks that read the source tree itself, as the import rule of `npm run lint` does
  * (dependency-cruiser, TypeScript's checker over run/, the docs/ citations of every file, the module generated
- * from action.yml). `npm run lint` runs them, as does `npm test`; the unit loop is behaviour.
+ * from action.yml, the validators generated from the flow schemas). `npm run lint` runs them, as does `npm test`;
+ * the unit loop is behaviour.
  */
 const HOUSE = [
   '__tests__/unit/action-yml.test.ts',
   '__tests__/unit/architecture.test.ts',
+  '__tests__/unit/flow-validators.test.ts',
   '__tests__/unit/run-shape.test.ts',
   '__tests__/docs/citations.test.ts'
 ]
