@@ -3,7 +3,6 @@
  * (docs/validation-rules.md#the-schema-of-each-release). Each expectation was asked of the released cores.
  */
 import { describe, expect, it, vi } from 'vitest'
-import { committedFiles, VALIDATORS_DIR, validatorFiles } from '../../../scripts/flow-validators.js'
 import { FLOW_VALIDATORS } from '../../../generated/flow-validators/index.js'
 import { SCHEMA_RELEASE_VERSIONS } from '../../../src/model/version.js'
 import { check, checkOn, flow, rules } from './helpers.js'
@@ -17,11 +16,6 @@ const schemaFindings = (findings: ReturnType<typeof check>) =>
   findings.filter((finding) => finding.rule === 'core-schema')
 
 describe('the schema of each release', () => {
-  it('is checked by the validators Ajv makes of it when the bundle is made', () => {
-    // `npm run validators -- --check` in a test: the committed modules are what the committed schemas make.
-    expect(committedFiles(VALIDATORS_DIR)).toEqual(validatorFiles())
-  })
-
   it('is bundled for the releases kestra-version takes the lines of', () => {
     expect(Object.keys(FLOW_VALIDATORS)).toEqual([...SCHEMA_RELEASE_VERSIONS])
   })
