@@ -2465,7 +2465,7 @@ function pinnedKey(targetKey, revision) {
     return `${targetKey}@${revision}`;
 }
 
-function resourceName$1(r) {
+function resourceName(r) {
     if (r.kind === 'file')
         return `${r.namespace}:${r.path}`;
     return r.namespace === '' ? r.id : `${r.namespace}.${r.id}`;
@@ -2705,7 +2705,7 @@ const NAMED$2 = 10;
 function deletionNames(plan) {
     return plan.resources
         .filter((r) => r.action === 'delete')
-        .map((r) => `${r.kind} ${resourceName$1(r)}`);
+        .map((r) => `${r.kind} ${resourceName(r)}`);
 }
 function deletionsText(plan) {
     const deleted = plan.resources.filter((r) => r.action === 'delete');
@@ -2817,7 +2817,7 @@ function invalidCounts(findings) {
 }
 function summaryLine(r, links) {
     const findings = links.invalid?.(r);
-    const parts = [`${ACTION_LABEL[r.action]} ${r.kind} <b>${escapeText(resourceName$1(r))}</b>`];
+    const parts = [`${ACTION_LABEL[r.action]} ${r.kind} <b>${escapeText(resourceName(r))}</b>`];
     if (findings !== undefined)
         parts.push(`❌ invalid (${plural(findings, 'finding')})`);
     const counts = lineCounts(r);
@@ -2972,7 +2972,7 @@ function namespacePieces(group, options) {
     return pieces;
 }
 function unchangedList(summary, unchanged) {
-    const items = unchanged.map((r) => `- ${r.kind} <b>${escapeText(resourceName$1(r))}</b>`);
+    const items = unchanged.map((r) => `- ${r.kind} <b>${escapeText(resourceName(r))}</b>`);
     return `<details><summary>${summary}</summary>\n\n${items.join('\n')}\n\n</details>`;
 }
 const DRIFT_CONSEQUENCE = {
@@ -2991,7 +2991,7 @@ function driftPieces(plan, detail) {
         .map((r) => {
         const ui = uiWorkText(r);
         const said = ui ? `: ${escapeText(ui)}` : ` (${r.action})`;
-        return `- ${r.kind} <b>${escapeText(resourceName$1(r))}</b>${said}`;
+        return `- ${r.kind} <b>${escapeText(resourceName(r))}</b>${said}`;
     })
         .join('\n');
     return [`#### ⚠️ Drift\n\n${intro}\n\n${list}`];
@@ -3543,7 +3543,7 @@ const RECORDED_CHANGES_CHARS = 6_000;
 function planRecord(plan, commit, settings = {}) {
     const changes = plan.resources
         .filter((r) => r.action !== 'unchanged')
-        .map((r) => [r.action, r.kind, resourceName$1(r), r.digest ?? '']);
+        .map((r) => [r.action, r.kind, resourceName(r), r.digest ?? '']);
     let length = 0;
     const kept = changes.filter((change) => {
         length += JSON.stringify(change).length + 1;
@@ -3930,7 +3930,7 @@ function planDocument(report, run) {
                 ...(run.deployment.refusal !== undefined && { refusal: run.deployment.refusal }),
                 resources: run.deployment.resources.map((r) => ({
                     kind: r.change.kind,
-                    name: resourceName$1(r.change),
+                    name: resourceName(r.change),
                     result: r.result,
                     ...(r.revision !== undefined && { revision: r.revision }),
                     ...(r.message !== undefined && { message: r.message })
@@ -3970,7 +3970,7 @@ function resourceEntry(r, report, invalid) {
         kind: r.kind,
         ...(r.namespace !== '' && { namespace: r.namespace }),
         ...kind.planFileIdentity(r),
-        name: resourceName$1(r),
+        name: resourceName(r),
         action: r.action,
         ...kind.planFileDetails?.(r),
         drifted: r.drifted,
@@ -4338,12 +4338,12 @@ function baseCommit(context) {
 }
 
 function shareTree(opening) {
-    let borrowers = 0;
+    let readers = 0;
     return async () => {
         const tree = await opening;
         if (!tree)
             return undefined;
-        borrowers++;
+        readers++;
         let released = false;
         return {
             tree,
@@ -4351,8 +4351,8 @@ function shareTree(opening) {
                 if (released)
                     return;
                 released = true;
-                borrowers--;
-                if (borrowers === 0)
+                readers--;
+                if (readers === 0)
                     await tree.close();
             }
         };
@@ -6301,20 +6301,20 @@ function snapshotOf(model) {
     const files = model.files.map(({ namespace, path, sha256, file }) => [fileKey(namespace, path), { sha256, file }]);
     return { flows: new Map(flows), files: new Map(files) };
 }
-async function readBaseSnapshot(borrowing, settings, current, walk, reuseFlow) {
-    const borrowed = await borrowing;
-    if (!borrowed)
+async function readBaseSnapshot(opening, settings, current, walk, reuseFlow) {
+    const shared = await opening;
+    if (!shared)
         return undefined;
     try {
-        return snapshotOf(await loadRepository(borrowed.tree, settings, {
+        return snapshotOf(await loadRepository(shared.tree, settings, {
             walk,
-            known: workTreeReuse(current, borrowed.tree),
+            known: workTreeReuse(current, shared.tree),
             layout: current.layout,
             reuseFlow
         }));
     }
     finally {
-        await borrowed.release();
+        await shared.release();
     }
 }
 async function readDeployedBase(reads, run) {
@@ -7309,19 +7309,19 @@ class RunReads {
     secretNames;
     index;
     comments;
-    borrowBase;
+    baseTree;
     held;
     openBase(settings, context) {
-        if (this.borrowBase)
-            return this.borrowBase;
+        if (this.baseTree)
+            return this.baseTree;
         const sha = baseCommit(context);
         if (!sha)
             return undefined;
         const opening = GitTree.open(context.workspace, sha, settings.root);
         opening.catch(() => undefined);
-        this.borrowBase = shareTree(opening);
-        this.held = this.borrowBase().catch(() => undefined);
-        return this.borrowBase;
+        this.baseTree = shareTree(opening);
+        this.held = this.baseTree().catch(() => undefined);
+        return this.baseTree;
     }
     async close() {
         await (await this.held)?.release();
@@ -7399,7 +7399,7 @@ function startReads(input) {
         ? (shared.committed ??= commitTime(context.workspace, context.sha))
         : undefined;
     const changed = (shared.changed ??= settle(detectChangedFiles(context, { workspace: context.workspace, github })));
-    const borrowBase = planning ? shared.openBase(settings, context) : undefined;
+    const baseTree = planning ? shared.openBase(settings, context) : undefined;
     const index = work.facts
         ? (shared.index ??= readIndexBlobs(resolve$1(context.workspace, settings.root)))
         : undefined;
@@ -7419,9 +7419,7 @@ function startReads(input) {
             work,
             layout,
             workTree,
-            openBase: borrowBase
-                ? () => borrowBase().then((borrowed) => borrowed && asClosable(borrowed))
-                : undefined,
+            openBase: baseTree ? () => baseTree().then((tree) => tree && asClosable(tree)) : undefined,
             kestra: planning || work.serverValidation ? kestra : undefined
         });
         return [kind.name, held];
@@ -7431,7 +7429,7 @@ function startReads(input) {
         committed,
         comments,
         changed,
-        borrowBase,
+        baseTree,
         reads: planning
             ? new ServerReads(kestra, {
                 markers: work.markers,
@@ -7472,7 +7470,7 @@ function reuseOf({ reuse, sending, settings, layout }, { reads }, options) {
 function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
     const { settings, kestra, target, layout } = input;
     const { work } = target;
-    const { reads, onServer, borrowBase, changed, probe, baseReused } = started;
+    const { reads, onServer, baseTree, changed, probe, baseReused } = started;
     const shared = input.reads;
     const reading = reads && settle(reads.state(sent));
     const answers = onServer && settle(onServer.answers());
@@ -7481,14 +7479,14 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
     const rollbackRecords = work.markers && reads && kestra
         ? { namespaces: recordsOf, read: settle(readRollbackRecords(kestra, recordsOf)) }
         : undefined;
-    const repositoryBase = borrowBase &&
-        (shared.base ??= settle(readBaseSnapshot(borrowBase(), settings, model, started.walk, work.reuseBase
+    const repositoryBase = baseTree &&
+        (shared.base ??= settle(readBaseSnapshot(baseTree(), settings, model, started.walk, work.reuseBase
             ? reuseOf(input, started, {
                 reused: (flow) => baseReused.add(flow.file),
                 onlyStarted: true
             })
             : undefined)));
-    const deployedBase = !borrowBase && reads && work.plan && work.writes !== 'drift'
+    const deployedBase = !baseTree && reads && work.plan && work.writes !== 'drift'
         ? settle(readDeployedBase(reads, {
             input,
             model,
@@ -7602,7 +7600,7 @@ function planFromDeploy(result, deployed, kinds) {
             continue;
         const kind = kindNamed(kinds, change.kind);
         if (!kind) {
-            unrestorable.push(`${change.kind} ${resourceName$1(change)}`);
+            unrestorable.push(`${change.kind} ${resourceName(change)}`);
             continue;
         }
         const { resource, previous } = kind.recordOf(change, written);
@@ -8138,13 +8136,7 @@ function countLineChanges(oldLines, newLines) {
 
 function buildPlan(input, kinds, held = new Map()) {
     const limits = { ...DEFAULT_DIFF_LIMITS, ...input.diffLimits };
-    const namespaces = [
-        ...new Set([
-            ...input.namespaces,
-            ...input.desired.flows.map((f) => f.namespace),
-            ...input.desired.files.map((f) => f.namespace)
-        ])
-    ].sort(compareCodeUnits);
+    const namespaces = [...new Set(input.namespaces)].sort(compareCodeUnits);
     const options = {
         deleteEnabled: input.deleteEnabled,
         scope: input.scope,
@@ -8551,7 +8543,7 @@ const dashboardsDecide = {
     ],
     validate: dashboardFindings,
     plan: (held, options) => (held ? planDashboards(held, options) : []),
-    serverText: (change) => change.current?.source,
+    serverContent: (change) => change.current?.source,
     newPath: (change, shape) => FILE_NAME.test(change.id)
         ? { path: repositoryPath(shape.rootRel, 'dashboards', `${change.id}.yml`) }
         : { reason: 'its id cannot name a file' }
@@ -8725,7 +8717,7 @@ const filesApply = {
             return {
                 change,
                 result: 'failed',
-                message: `${change.file ?? resourceName$1(change)} changed on disk after the plan was made`
+                message: `${change.file ?? resourceName(change)} changed on disk after the plan was made`
             };
         }
         const verdict = await freshFile(change, api);
@@ -8760,7 +8752,7 @@ async function freshFile(change, api) {
     const how = seen === undefined ? 'appeared' : remote === undefined ? 'was deleted' : 'changed';
     return {
         kind: 'moved',
-        message: `file ${resourceName$1(change)} ${how} on the server after the plan`
+        message: `file ${resourceName(change)} ${how} on the server after the plan`
     };
 }
 const fileVersion = object({
@@ -8891,6 +8883,7 @@ const filesDecide = {
         ...samePathFindings(model.files)
     ],
     plan: (_reading, options) => planFiles(options),
+    serverContent: (change) => change.previous,
     newPath: (change, shape) => newFilePath(change.namespace, change.path, shape)
 };
 function binaryMarks(change) {
@@ -9102,6 +9095,9 @@ function filesKnown(input) {
     }
     return withServerNames(held, input, async (api, namespace, path) => (await api.getFile(namespace, path)) !== undefined);
 }
+function fileServerCopy(api, change) {
+    return api.getFile(change.namespace, change.path);
+}
 
 function orderWrites(changes, refs, keyOf) {
     const byKey = new Map(changes.map((change) => [keyOf(change), change]));
@@ -9209,7 +9205,7 @@ const flowsApply = {
             .needed(change)
             .filter((needed) => needed.change.kind === 'file' && NOT_APPLIED.has(needed.result));
         if (missing.length > 0) {
-            const named = missing.map((f) => `${resourceName$1(f.change)} (${f.result})`).join(', ');
+            const named = missing.map((f) => `${resourceName(f.change)} (${f.result})`).join(', ');
             const message = `not written: it reads namespace file ${named}, which this deploy did not upload`;
             return { change, result: 'skipped', message };
         }
@@ -9229,7 +9225,7 @@ const flowsApply = {
         catch (error) {
             if (!isStatus(error, 404))
                 throw error;
-            const message = `flow ${resourceName$1(change)} was deleted on the server during the deploy`;
+            const message = `flow ${resourceName(change)} was deleted on the server during the deploy`;
             return { change, result: 'conflict', message };
         }
     },
@@ -9284,7 +9280,7 @@ async function freshFlow(change, api, deploy) {
         comparableFlowSource(stored.source) === comparableFlowSource(change.desired)) {
         return { kind: 'desired', revision: stored.revision };
     }
-    const name = `flow ${resourceName$1(change)}`;
+    const name = `flow ${resourceName(change)}`;
     const message = seen === undefined && !deleting
         ? `${name} appeared on the server (revision ${revision}) after the plan`
         : revision === undefined
@@ -12740,7 +12736,11 @@ const flowsDecide = {
         name: flow.id
     })),
     plan: (_reading, options) => planFlows(options),
-    serverText: (change) => change.current?.source,
+    serverContent: (change) => change.current?.source,
+    serverRevision: (change) => change.current,
+    keepsFileOfDeleted: (_change, { layout }) => layout === 'tenant' || layout === 'namespace'
+        ? undefined
+        : `deleted in Kestra; in the ${layout} layout a file is not a flow by its folder, so the file is kept`,
     newPath: newFlowPath
 };
 function newFlowPath({ namespace, id }, shape) {
@@ -12838,7 +12838,13 @@ function flowChange(subject, action, { limits }, server) {
         drifted: false,
         ...(desired && subject.file !== undefined && { file: subject.file }),
         ...(desired && { desired: normaliseText(subject.source) }),
-        ...(server && { current: { source: server.source, revision: server.revision } })
+        ...(server && {
+            current: {
+                source: server.source,
+                revision: server.revision,
+                ...(server.updated !== undefined && { updated: server.updated })
+            }
+        })
     };
     const name = `${namespace}/${id}`;
     if (action === 'create') {
@@ -14669,15 +14675,15 @@ function upgradeReport(flows, target, checks) {
     return reportOf$1(target, checked.map((flow) => {
         const check = checks?.of.get(flow);
         return check?.upgrade && checks?.itemsOnly
-            ? { flow, items: check.upgrade }
+            ? { flow, items: check.upgrade, rewritten: check.upgradeRewrite }
             : upgradeFlow(flow, check);
     }));
 }
 function rewrittenOf(upgrade) {
-    if (upgrade.rewritten !== undefined || !upgrade.items.some((item) => item.mechanical)) {
-        return upgrade.rewritten;
-    }
-    return upgradeFlow(upgrade.flow).rewritten;
+    return rewriteDue(upgrade) ? upgradeFlow(upgrade.flow).rewritten : upgrade.rewritten;
+}
+function rewriteDue(upgrade) {
+    return upgrade.rewritten === undefined && upgrade.items.some((item) => item.mechanical);
 }
 function upgradeSources(upgrades) {
     const sent = upgrades.filter((upgrade) => fitToSend(upgrade.flow));
@@ -14785,8 +14791,17 @@ function flowCheck(flow, stored, { upgrade, ...options }) {
             schema: { releases, findings: schemaVerdict(flow, { schema }, options.schema) }
         };
     }
-    if (upgrade)
-        check = { ...check, upgrade: items ?? upgradeFlow(flow, check).items };
+    if (upgrade && items)
+        check = { ...check, upgrade: items };
+    else if (upgrade) {
+        const made = upgradeFlow(flow, check);
+        const rewrite = stored ? undefined : made.rewritten;
+        check = {
+            ...check,
+            upgrade: made.items,
+            ...(rewrite !== undefined && { upgradeRewrite: rewrite })
+        };
+    }
     return check;
 }
 
@@ -15195,7 +15210,7 @@ const kvDecide = {
     }),
     plan: (held, options) => (held ? planKv(held, options) : []),
     sharesFiles: true,
-    serverText: (change) => change.serverFile,
+    serverContent: (change) => change.serverFile,
     newPath: (change, shape) => ({
         path: repositoryPath(shape.rootRel, 'kv', `${change.namespace}.yml`)
     })
@@ -16041,7 +16056,7 @@ const testsDecide = {
     ],
     validate: testFindings,
     plan: (held, options) => (held ? planTests(held, options) : []),
-    serverText: (change) => change.current?.source,
+    serverContent: (change) => change.current?.source,
     newPath: (change, shape) => ({
         path: repositoryPath(shape.rootRel, 'tests', change.namespace, `${change.id}.yml`)
     })
@@ -16131,7 +16146,13 @@ function topLevelKeys(text) {
 
 const filesWalk = { readFileBytes: readNamespaceFileBytes };
 const namespaceFiles = {
-    gather: { name: 'file', fromWalk: (walk) => walk, walk: filesWalk, known: filesKnown },
+    gather: {
+        name: 'file',
+        fromWalk: (walk) => walk,
+        walk: filesWalk,
+        known: filesKnown,
+        serverCopy: fileServerCopy
+    },
     decide: filesDecide,
     apply: filesApply,
     rollback: filesRollback
@@ -16189,10 +16210,7 @@ async function upgradeReadiness(settings, work, flows, servers, checks) {
         return undefined;
     const target = settings.upgradeCheck === '2.0' ? '2.0' : NEWEST_LTS;
     const itemsOnly = work.writes !== 'upgrade' && !upgradeServer;
-    const judged = flows.filter((flow) => {
-        const held = itemsOnly ? checks?.get(flow)?.upgrade : undefined;
-        return !held || held.some((item) => item.mechanical);
-    });
+    const judged = flows.filter((flow) => !itemsOnly || !checks?.get(flow)?.upgrade);
     await loadFlowValidators(schemaTarget(undefined), validatedTypes(judged, true));
     let { report, upgrades } = upgradeReport(flows, target, checks && { of: checks, itemsOnly });
     if (upgradeServer) {
@@ -16201,13 +16219,21 @@ async function upgradeReadiness(settings, work, flows, servers, checks) {
         const results = await upgradeServer.validateFlows(sources, batchCount(sources.length, settings.concurrency));
         ({ report, upgrades } = judgedUpgradeReport(target, upgrades, results));
     }
-    let made;
-    const rewrites = () => (made ??= upgrades.flatMap((upgrade) => {
-        const source = rewrittenOf(upgrade);
-        return source === undefined
-            ? []
-            : [{ file: upgrade.flow.file, raw: upgrade.flow.raw, source }];
-    }));
+    const made = new Map();
+    const rewrites = async (only = () => true) => {
+        const asked = upgrades.filter((upgrade) => only(upgrade.flow.file));
+        const making = asked.filter((upgrade) => !made.has(upgrade) && rewriteDue(upgrade));
+        const types = validatedTypes(making.map((upgrade) => upgrade.flow), true);
+        await loadFlowValidators(schemaTarget(undefined), types);
+        for (const upgrade of making)
+            made.set(upgrade, rewrittenOf(upgrade));
+        return asked.flatMap((upgrade) => {
+            const source = made.get(upgrade) ?? upgrade.rewritten;
+            return source === undefined
+                ? []
+                : [{ file: upgrade.flow.file, raw: upgrade.flow.raw, source }];
+        });
+    };
     return { report, rewrites };
 }
 function upgradeAsked(settings, work, version) {
@@ -16244,12 +16270,13 @@ async function upgradeMode(work, settings, context, ports, upgrade) {
         return undefined;
     const base = context.defaultBranch ?? (await github.defaultBranch());
     const branch = `kestra-gitops/upgrade-${upgrade.report.target}`;
+    const rewrites = await upgrade.rewrites();
     const written = await github.writeBranch({
         name: branch,
         base: context.sha,
-        message: `Rewrite ${upgrade.rewrites().length} flow file(s) for Kestra ${upgrade.report.target}`,
+        message: `Rewrite ${rewrites.length} flow file(s) for Kestra ${upgrade.report.target}`,
         trailer: `Kestra-GitOps-Upgrade: ${upgrade.report.target}`,
-        writes: upgrade.rewrites().map(({ file, source }) => ({
+        writes: rewrites.map(({ file, source }) => ({
             path: file,
             content: new TextEncoder().encode(source)
         }))
@@ -17114,7 +17141,7 @@ function deletionRefusals(plan, settings, target, managedNamespaces) {
     const deletions = plan.resources.filter((c) => c.action === 'delete');
     if (deletions.length === 0)
         return [];
-    const names = (list) => list.map(resourceName$1).join(', ');
+    const names = (list) => list.map(resourceName).join(', ');
     const managed = new Set(managedNamespaces);
     const unmanaged = deletions.filter((c) => c.namespace !== '' && !managed.has(c.namespace));
     const system = deletions.filter((c) => c.namespace === SYSTEM_NAMESPACE && !settings.extraNamespaces.includes(SYSTEM_NAMESPACE));
@@ -17217,10 +17244,10 @@ async function deploy(plan, deps) {
         .filter((namespace) => namespace !== '')
         .sort();
     const ours = { commit: deps.commit, repository: deps.repository };
-    const early = deps.markers;
-    const { markers, warnings, stored, held, unreadable } = await (early &&
-        sameNamespaces(early.namespaces, namespaces)
-        ? early.read
+    const readBefore = deps.markers;
+    const { markers, warnings, stored, held, unreadable } = await (readBefore &&
+        sameNamespaces(readBefore.namespaces, namespaces)
+        ? readBefore.read
         : readMarkers(deps.api, namespaces, semaphore));
     if (unreadable && unreadable.size > 0)
         throw new DeployError(unreadableMarkers(unreadable));
@@ -17493,7 +17520,7 @@ function changeLines(plan) {
     const changes = plan.resources.filter((r) => r.action !== 'unchanged');
     if (changes.length === 0)
         return ['  (no changes)'];
-    return changes.map((r) => `  ${r.action} ${r.kind} ${resourceName$1(r)}`);
+    return changes.map((r) => `  ${r.action} ${r.kind} ${resourceName(r)}`);
 }
 
 const SHA$1 = /^[0-9a-f]{7,64}$/i;
@@ -17811,39 +17838,35 @@ function driftPlan(plan) {
     const resources = plan.resources.map((r) => r.action === 'unchanged' || r.drifted ? r : { ...r, drifted: true });
     return { ...plan, resources, counts: countPlan(resources) };
 }
-function driftedResources(plan, state, kinds) {
+function driftedResources(plan, kinds) {
     return plan.resources
         .filter((r) => r.action !== 'unchanged')
         .map((change) => {
-        const name = resourceName$1(change);
+        const name = resourceName(change);
         const kind = change.action === 'update'
             ? 'edited'
             : change.action === 'create'
                 ? 'deleted-in-kestra'
                 : 'only-in-kestra';
-        const held = change.kind === 'flow'
-            ? state.get(change.namespace)?.flows.find((f) => f.id === change.id)
-            : undefined;
+        const held = kindOf$2(kinds, change).serverRevision?.(change);
         return {
             change,
             name,
             kind,
-            ...diffOf(change, name, state, kinds),
+            ...diffOf(change, name, kinds),
             ...(held && { revision: held.revision }),
             ...(held?.updated !== undefined && { updated: held.updated })
         };
     });
 }
-function diffOf(change, name, state, kinds) {
+function diffOf(change, name, kinds) {
     if (change.diff !== undefined)
         return { diff: gitToServerDiff(change.diff, name) };
     if (change.diffOmitted)
         return { diffOmitted: change.diffOmitted };
     if (change.action !== 'orphaned')
         return {};
-    const text = change.kind === 'file'
-        ? serverText(state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes)
-        : kindOf$2(kinds, change).serverText?.(change);
+    const text = serverText(kindOf$2(kinds, change).serverContent?.(change));
     if (text === null)
         return { diffOmitted: 'binary' };
     if (text === undefined)
@@ -17851,8 +17874,10 @@ function diffOf(change, name, state, kinds) {
     const shown = diffTexts('', `kestra/${name}`, undefined, text);
     return shown.diff === undefined ? { diffOmitted: 'too-large' } : { diff: shown.diff };
 }
-function serverText(bytes) {
-    return bytes === undefined ? undefined : (decodeText(bytes) ?? null);
+function serverText(content) {
+    if (content === undefined || typeof content === 'string')
+        return content;
+    return decodeText(content) ?? null;
 }
 function gitToServerDiff(planDiff, name) {
     const [patch] = parsePatch(planDiff);
@@ -17899,7 +17924,7 @@ function remainingDrift(items, outcome) {
     if (outcome.rolledBack) {
         return items.map((item) => ({ ...item, note: 'reverted, then rolled back with the deploy' }));
     }
-    const results = new Map(outcome.resources.map((r) => [resourceName$1(r.change), r]));
+    const results = new Map(outcome.resources.map((r) => [resourceName(r.change), r]));
     return items.flatMap((item) => {
         const done = results.get(item.name);
         if (item.change.action === 'orphaned') {
@@ -18317,8 +18342,8 @@ function renderReceipt(result, meta) {
         const notApplied = rows.filter((r) => NOT_APPLIED.has(r.result));
         const refused = notApplied
             .filter((r) => r.bodyRefused)
-            .map((r) => escapeText(resourceName$1(r.change)));
-        out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName$1(r.change))} (${r.outcomeUnknown ? 'failed, its answer lost: Kestra may hold either version' : r.result})`).join(', ')}.`, '', ...(refused.length > 0
+            .map((r) => escapeText(resourceName(r.change)));
+        out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName(r.change))} (${r.outcomeUnknown ? 'failed, its answer lost: Kestra may hold either version' : r.result})`).join(', ')}.`, '', ...(refused.length > 0
             ? [`${limitBeforeRerun(refused, escapeTextWithCode(BODY_LIMIT_REMEDY))}.`, '']
             : []), `${refused.length > 0 ? 'Then re-running' : 'Re-running'} the deploy ${meta.rolledBack ? RERUN_AFTER_ROLLBACK : RERUN_FINISHES}` +
             (notApplied.some((r) => r.result === 'conflict')
@@ -18330,7 +18355,7 @@ function renderReceipt(result, meta) {
 const RERUN_FINISHES = 'finishes the job: what was applied is unchanged now and is not written again';
 const RERUN_AFTER_ROLLBACK = 'plans again from the server as the rollback below left it, and writes whatever differs from this commit';
 const COLUMNS = [
-    { title: 'Resource', cell: (r) => escapeText(resourceName$1(r.change)) },
+    { title: 'Resource', cell: (r) => escapeText(resourceName(r.change)) },
     { title: 'Kind', cell: (r) => r.change.kind },
     { title: 'Result', cell: (r) => r.result },
     { title: 'Revision', cell: revision },
@@ -18358,7 +18383,7 @@ function revision({ change, result, revision }) {
 function names(rows) {
     return rows.length === 0
         ? 'nothing'
-        : rows.map((r) => escapeText(resourceName$1(r.change))).join(', ');
+        : rows.map((r) => escapeText(resourceName(r.change))).join(', ');
 }
 
 async function reportNotDeployed(args, error) {
@@ -18448,7 +18473,7 @@ function writeLog(plan, reporter) {
     const pending = new Map();
     for (const { namespace } of writes)
         pending.set(namespace, (pending.get(namespace) ?? 0) + 1);
-    const key = (change) => `${change.kind}\0${resourceName$1(change)}`;
+    const key = (change) => `${change.kind}\0${resourceName(change)}`;
     const order = new Map(writes.map((change, index) => [key(change), index]));
     const results = new Map();
     let done = 0;
@@ -18472,7 +18497,7 @@ function writeLog(plan, reporter) {
 function describe({ change, result, revision, message }) {
     const rev = revision === undefined ? '' : ` (revision ${revision})`;
     const why = message === undefined ? '' : `: ${message}`;
-    return `${change.kind} ${resourceName$1(change)}: ${result}${rev}${why}`;
+    return `${change.kind} ${resourceName(change)}: ${result}${rev}${why}`;
 }
 
 const PASSING = new Set(['SUCCESS', 'WARNING']);
@@ -18650,7 +18675,7 @@ async function smokeRuns(args, result, wrote) {
     if (target.smokeFlows.length === 0)
         return undefined;
     if (!wrote || result.status !== 'applied') {
-        reporter.info(`Smoke runs skipped: ${wrote ? 'a write of this deploy did not go through' : 'this deploy wrote no flow or file'}.`);
+        reporter.info(`Smoke runs skipped: ${wrote ? 'a write of this deploy did not go through' : 'this deploy wrote nothing'}.`);
         return undefined;
     }
     const uiBase = await kestra.uiBase();
@@ -18742,15 +18767,15 @@ function combined(outcomes) {
     return outcomes.every((o) => o === 'false') ? 'false' : 'partial';
 }
 async function finishStopped(args) {
-    const early = args.checked.snapshot.rollbackRecords;
+    const readBefore = args.checked.snapshot.rollbackRecords;
     const namespaces = [
         ...new Set([...args.checked.model.managedNamespaces, ...args.plan.namespaces])
     ].sort();
     let values;
     try {
         values =
-            early && sameNamespaces(early.namespaces, namespaces)
-                ? valueOfEnded(early.read)
+            readBefore && sameNamespaces(readBefore.namespaces, namespaces)
+                ? valueOfEnded(readBefore.read)
                 : await readRollbackRecords(args.kestra, namespaces);
     }
     catch (error) {
@@ -18920,19 +18945,6 @@ async function driftBranchOf(context, github) {
     }
     return branch;
 }
-async function readServerFiles(kestra, items, state) {
-    const found = new Map();
-    for (const item of items) {
-        const { change } = item;
-        if (change.kind !== 'file' || item.kind === 'deleted-in-kestra' || change.previous)
-            continue;
-        const kept = state.get(change.namespace)?.files.find((f) => f.path === change.path)?.bytes;
-        const bytes = kept ?? (await kestra.getFile(change.namespace, change.path));
-        if (bytes)
-            found.set(item.name, bytes);
-    }
-    return found;
-}
 async function readCommitPaths(workspace, sha) {
     const paths = await readClosing(GitTree.open(workspace, sha, '.'), async (tree) => tree.blobs);
     return new Set(paths?.keys());
@@ -18956,6 +18968,10 @@ async function ignoredPaths(workspace, sha, root, paths) {
         }
     });
     return ignored;
+}
+
+function readByLayout(kinds) {
+    return new Set(kinds.flatMap(({ gather }) => (gather?.fromWalk ? [gather.name] : [])));
 }
 
 const KIND_TEXT = {
@@ -19168,9 +19184,8 @@ function prefixesOf(path) {
 function place(item, input) {
     const { change } = item;
     const { shape } = input;
-    const folderLayout = shape.layout === 'tenant' || shape.layout === 'namespace';
-    const ownKind = change.kind !== 'flow' && change.kind !== 'file';
-    const shared = ownKind && kindOf$2(input.kinds, change).sharesFiles === true;
+    const kind = kindOf$2(input.kinds, change);
+    const shared = kind.sharesFiles === true;
     if (item.kind === 'deleted-in-kestra' && !shared) {
         const path = change.file;
         if (!path)
@@ -19178,13 +19193,8 @@ function place(item, input) {
         const unwritable = unwritablePath(path);
         if (unwritable)
             return { path, reason: unwritable };
-        if (change.kind === 'flow' && !folderLayout) {
-            return {
-                path,
-                reason: `deleted in Kestra; in the ${shape.layout} layout a file is not a flow by its folder, so the file is kept`
-            };
-        }
-        return { path, content: undefined };
+        const kept = kind.keepsFileOfDeleted?.(change, shape);
+        return kept === undefined ? { path, content: undefined } : { path, reason: kept };
     }
     const content = serverContent(item, input);
     if ('reason' in content)
@@ -19195,12 +19205,13 @@ function place(item, input) {
     const held = item.kind === 'edited' || shared ? change.file : undefined;
     const path = held !== undefined
         ? { path: held }
-        : (kindOf$2(input.kinds, change).newPath?.(change, shape) ?? {
+        : (kind.newPath?.(change, shape) ?? {
             reason: `the ${change.kind} kind does not say where the repository keeps it`
         });
     if ('reason' in path)
         return path;
-    const refused = unwritablePath(path.path) ?? readBackRefusal(item, path.path, content.bytes, shape);
+    const refused = unwritablePath(path.path) ??
+        readBackRefusal(item, input.readByLayout.has(change.kind), path.path, content.bytes, shape);
     if (refused)
         return { path: path.path, reason: refused };
     if (held === undefined && shape.paths.has(path.path)) {
@@ -19208,45 +19219,24 @@ function place(item, input) {
     }
     return { path: path.path, content: content.bytes };
 }
-function readBackRefusal(item, path, content, shape) {
+function readBackRefusal(item, own, path, content, shape) {
     const read = shape.readBack(path, content);
     if ('reason' in read)
         return `the layout would not read it there: ${read.reason}`;
     const { change } = item;
-    const expected = change.kind === 'flow'
-        ? { kind: 'flow', namespace: change.namespace, id: change.id }
-        : change.kind === 'file'
-            ? { kind: 'file', namespace: change.namespace, path: change.path }
-            : undefined;
-    const same = read.resources.length === (expected ? 1 : 0) &&
-        read.resources.every((resource) => sameResource(resource, expected));
+    const same = read.resources.length === (own ? 1 : 0) &&
+        read.resources.every((resource) => resource.kind === change.kind && resource.name === item.name);
     if (same)
         return undefined;
-    const names = read.resources.map(resourceName);
+    const names = read.resources.map((resource) => resource.said);
     return `the layout would read that file as ${names.length > 0 ? names.join(' and ') : 'nothing of Kestra'}, not as ${item.name}`;
 }
-function sameResource(a, b) {
-    if (!b || a.kind !== b.kind || a.namespace !== b.namespace)
-        return false;
-    return a.kind === 'flow'
-        ? b.kind === 'flow' && a.id === b.id
-        : b.kind === 'file' && a.path === b.path;
-}
-function resourceName(resource) {
-    return resource.kind === 'flow'
-        ? `the flow ${resource.namespace}.${resource.id}`
-        : `the namespace file ${resource.namespace}:${resource.path}`;
-}
 function serverContent(item, input) {
-    const { change } = item;
-    if (change.kind === 'file') {
-        const bytes = change.previous ?? input.serverFiles.get(item.name);
-        return bytes ? { bytes } : { reason: 'the server copy was not read' };
-    }
-    const text = kindOf$2(input.kinds, change).serverText?.(change);
-    return text === undefined
-        ? { reason: 'the server gave no source of it' }
-        : { bytes: new TextEncoder().encode(text) };
+    const content = kindOf$2(input.kinds, item.change).serverContent?.(item.change) ??
+        input.serverCopies.get(item.name);
+    if (content === undefined)
+        return { reason: 'the server copy was not read' };
+    return { bytes: typeof content === 'string' ? new TextEncoder().encode(content) : content };
 }
 
 function readBackOf(settings, layout, rootRel, fileFolders = []) {
@@ -19273,13 +19263,14 @@ function readBackOf(settings, layout, rootRel, fileFolders = []) {
                 flow.namespace.startsWith(`${expectedNamespace}.`);
             if (!inside)
                 return { reason: `its folder reads flows of ${expectedNamespace}` };
-            return { resources: [{ kind: 'flow', namespace: flow.namespace, id: flow.id }] };
+            const name = `${flow.namespace}.${flow.id}`;
+            return { resources: [{ kind: 'flow', name, said: `the flow ${name}` }] };
         }
         return {
             resources: placement.files.map(({ namespace, path: file }) => ({
                 kind: 'file',
-                namespace,
-                path: file
+                name: `${namespace}:${file}`,
+                said: `the namespace file ${namespace}:${file}`
             }))
         };
     };
@@ -19290,7 +19281,7 @@ const WARNING_NAMES = 10;
 async function driftMode(args) {
     const { settings, ports, plan } = args;
     const { reporter } = ports;
-    const items = driftedResources(plan, args.checked.snapshot.state ?? new Map(), args.kinds.map((kind) => kind.decide));
+    const items = driftedResources(plan, args.kinds.map((kind) => kind.decide));
     setCountOutputs(reporter, plan.counts);
     reporter.setOutput('has-changes', items.length > 0);
     reporter.setOutput('deployed', false);
@@ -19394,14 +19385,15 @@ async function pullRequest(args, items) {
 }
 async function pullRequestTree(args, items) {
     const { ports, settings, context, checked } = args;
-    const [serverFiles, committed] = await Promise.all([
-        readServerFiles(args.kestra, items, checked.snapshot.state ?? new Map()),
+    const [serverCopies, committed] = await Promise.all([
+        readServerCopies(args.kestra, items, args.kinds),
         readCommitPaths(context.workspace, context.sha)
     ]);
     const { model } = checked;
     const placed = driftTree({
         items,
-        serverFiles,
+        serverCopies,
+        readByLayout: readByLayout(args.kinds),
         holdsCredential: (bytes) => ports.edge.holdsCredential(bytes),
         kinds: args.kinds.map((kind) => kind.decide),
         shape: {
@@ -19424,6 +19416,21 @@ async function pullRequestTree(args, items) {
     const written = placed.writes.flatMap((write) => (write.content ? [write.path] : []));
     const ignored = await ignoredPaths(context.workspace, context.sha, settings.root, written);
     return withoutIgnored(placed, ignored);
+}
+async function readServerCopies(kestra, items, kinds) {
+    const found = new Map();
+    for (const item of items) {
+        const { change } = item;
+        if (item.kind === 'deleted-in-kestra')
+            continue;
+        const kind = kinds.find(({ decide }) => decide.name === change.kind);
+        if (!kind?.gather?.serverCopy || kind.decide.serverContent?.(change) !== undefined)
+            continue;
+        const bytes = await kind.gather.serverCopy(kestra, change);
+        if (bytes)
+            found.set(item.name, bytes);
+    }
+    return found;
 }
 async function writePullRequest(args, github, items, tree) {
     const { ports, settings, context } = args;
@@ -19693,7 +19700,7 @@ async function suggestions(args) {
     const reasons = (upgrade?.report.items ?? []).filter((i) => i.mechanical && inChange(i.file));
     if (fixes.length === 0 && reasons.length === 0)
         return undefined;
-    const rewrites = reasons.length > 0 ? upgrade.rewrites().filter((r) => inChange(r.file)) : [];
+    const rewrites = reasons.length > 0 ? await upgrade.rewrites(inChange) : [];
     const files = new Set([...fixes.map((f) => f.file), ...rewrites.map((r) => r.file)]);
     const lines = await changedLinesOf(context, ports, pr.number, files);
     if (!lines)
@@ -21338,7 +21345,7 @@ const CANCELLED = "Deploy cancelled: nothing was written (only 'yes' deploys).";
 const NO_TERMINAL = "deploy asks for 'yes' on a terminal before it writes, and stdin is not a terminal. Pass --auto-approve to deploy without the question (as in CI), or run 'kestra-gitops plan' first to see what it would change";
 function deployQuestion(plan, settings, p) {
     const deletes = plan.resources.filter((r) => r.action === 'delete');
-    const named = deletes.slice(0, 10).map((r) => `${r.kind} ${inert(resourceName$1(r))}`);
+    const named = deletes.slice(0, 10).map((r) => `${r.kind} ${inert(resourceName(r))}`);
     const more = deletes.length > named.length ? `, and ${deletes.length - named.length} more` : '';
     const deleting = deletes.length > 0
         ? `\n${p.red(`It deletes ${deletes.length} resource(s)`)}: ${named.join(', ')}${more}.`
@@ -21502,7 +21509,7 @@ function planLines(plan, options) {
     if (drifted.length > 0) {
         lines.push(p.yellow('Drift: the server copy of these resources was changed outside Git since the base commit; deploying overwrites (or deletes) those edits.'), ...drifted.map((r) => {
             const ui = uiWorkText(r);
-            return `  ${r.kind} ${inert(resourceName$1(r))}${ui ? `: ${ui}` : ` (${r.action})`}`;
+            return `  ${r.kind} ${inert(resourceName(r))}${ui ? `: ${ui}` : ` (${r.action})`}`;
         }), '');
     }
     lines.push(p.dim(`Plan fingerprint: ${plan.fingerprint}`));
@@ -21511,7 +21518,7 @@ function planLines(plan, options) {
 function resourceLine(r, { kinds, invalid, p }) {
     const mark = MARK[r.action];
     const parts = [
-        p[mark.colour](`${mark.sign} ${r.action} ${r.kind} ${p.bold(inert(resourceName$1(r)))}`)
+        p[mark.colour](`${mark.sign} ${r.action} ${r.kind} ${p.bold(inert(resourceName(r)))}`)
     ];
     const findings = invalid(r);
     if (findings !== undefined) {
@@ -21574,16 +21581,16 @@ function upgradeText(upgrade, written, p) {
     });
     const manual = items.filter((item) => !item.mechanical);
     const left = written ? new Set(manual.map((item) => item.file)).size : flows - loading;
-    const files = upgrade.rewrites().length;
-    const done = written && files > 0 ? ` ${files} file(s) rewritten.` : '';
+    const done = written && written.files > 0 ? ` ${written.files} file(s) rewritten.` : '';
     const verdict = left === 0
         ? `Ready for Kestra ${target}: all ${flows} flow(s) would load${written ? ' now' : ''}.${done}`
         : `Not ready for Kestra ${target}: ${left} of ${flows} flow(s) would not load${written ? ' after the rewrites' : ''} (${items.length - manual.length} mechanical, ${manual.length} manual refusal(s)).${done}`;
     return `${lines.join('')}${verdict}\n`;
 }
-function writeRewrites(workspace, upgrade) {
+async function writeRewrites(workspace, upgrade) {
+    const rewrites = await upgrade.rewrites();
     const skipped = [];
-    for (const { file, raw, source } of upgrade.rewrites()) {
+    for (const { file, raw, source } of rewrites) {
         const path = resolve$1(workspace, file);
         if (!path.startsWith(resolve$1(workspace) + sep) || readFileSync(path, 'utf8') !== raw) {
             skipped.push(file);
@@ -21591,7 +21598,7 @@ function writeRewrites(workspace, upgrade) {
         }
         writeFileSync(path, source);
     }
-    return skipped;
+    return { files: rewrites.length, skipped };
 }
 
 const EXIT_OK = 0;
@@ -21757,7 +21764,7 @@ async function runCli(argv, io = processIo()) {
         progress?.clear();
         ended = true;
         if (args.command === UPGRADE_CHECK) {
-            return upgradeCheckResult(args, context.workspace, result.upgrade, { out, err }, p);
+            return await upgradeCheckResult(args, context.workspace, result.upgrade, { out, err }, p);
         }
         out(formatResult(args, deploySettings, result, p, approved !== undefined));
         if (result.failure !== undefined)
@@ -21826,12 +21833,13 @@ function formatResult(args, settings, { report, deployment, receipt, outputs, fa
     const text = reportText(report, p, deployment, { diffs: !approved });
     return args.verbose ? `${text}\n${outputLines(outputs, p)}` : text;
 }
-function upgradeCheckResult(args, workspace, upgrade, { out, err }, p) {
-    const skipped = args.write && upgrade ? writeRewrites(workspace, upgrade) : [];
+async function upgradeCheckResult(args, workspace, upgrade, { out, err }, p) {
+    const written = args.write && upgrade ? await writeRewrites(workspace, upgrade) : undefined;
+    const skipped = written?.skipped ?? [];
     for (const file of skipped) {
         err(`${p.red('error')} ${inert(file)} changed while it was checked: not rewritten; run again\n`);
     }
-    out(upgradeText(upgrade, Boolean(args.write) && skipped.length === 0, p));
+    out(upgradeText(upgrade, skipped.length === 0 ? written : undefined, p));
     if (!upgrade)
         return EXIT_FAILED;
     const manual = upgrade.report.items.some((item) => !item.mechanical);
