@@ -4,7 +4,7 @@ import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
 import typescript from '@rollup/plugin-typescript'
 import { transform } from 'esbuild'
-import { chmodSync, readFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, readFileSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
 import { rmSync } from 'node:fs'
 import { fileURLToPath, URL } from 'node:url'
@@ -185,13 +185,32 @@ const generatedChunk = (id) => {
 const isEntry = (id) => /\/src\/(index|cli)\.ts$/.test(id)
 const isActionsGithub = (id) => id.includes('/node_modules/@actions/github/')
 
-// A chunk renamed or gone must not linger from an earlier build.
-rmSync(outDir, { recursive: true, force: true })
+/**
+ * Built in a folder beside the output and put in its place once written whole: a build that fails or is killed
+ * (it takes about 2 GB of memory) leaves the output as it was, and a chunk renamed or gone does not linger.
+ */
+const buildDir = `${outDir}.building`
+rmSync(buildDir, { recursive: true, force: true })
+mkdirSync(buildDir, { recursive: true })
+
+function inPlace() {
+  return {
+    name: 'in-place',
+    writeBundle: {
+      sequential: true,
+      order: 'post',
+      handler() {
+        rmSync(outDir, { recursive: true, force: true })
+        renameSync(buildDir, outDir)
+      }
+    }
+  }
+}
 
 export default {
   input: { index: 'src/index.ts', cli: 'src/cli.ts' },
   output: {
-    dir: outDir,
+    dir: buildDir,
     format: 'es',
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name].js',
@@ -214,7 +233,12 @@ export default {
   plugins: [
     requiredHttp(),
     // Comments stay in src/ and its source maps: the committed bundle carries code only.
-    typescript({ tsconfig: './tsconfig.json', outDir, noEmitOnError: true, removeComments: true }),
+    typescript({
+      tsconfig: './tsconfig.json',
+      outDir: buildDir,
+      noEmitOnError: true,
+      removeComments: true
+    }),
     oneUndici(),
     // 'node' condition: otherwise yaml bundles its browser build.
     nodeResolve({ preferBuiltins: true, exportConditions: ['node'] }),
@@ -223,7 +247,8 @@ export default {
     json(),
     packageVersion(),
     minifiedVendor(),
-    executableCli()
+    executableCli(),
+    inPlace()
   ],
   onwarn(warning, warn) {
     if (warning.code === 'CIRCULAR_DEPENDENCY' && /node_modules/.test(warning.message)) return
