@@ -20,6 +20,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'dist.building/**',
       'node_modules/**',
       'coverage/**',
       'build/**',
