@@ -2537,6 +2537,24 @@ function deployableFlow(flow) {
         flow.namespace !== undefined &&
         NAMESPACE_PATTERN.test(flow.namespace));
 }
+function desiredFlows(model) {
+    const managed = new Set(model.managedNamespaces);
+    return [...firstDeclared(model.flows.filter((flow) => managed.has(flow.namespace)))].map(([, flow]) => ({
+        namespace: flow.namespace,
+        id: flow.id,
+        source: flow.source,
+        file: flow.file
+    }));
+}
+function firstDeclared(flows) {
+    const first = new Map();
+    for (const flow of flows.filter(deployableFlow)) {
+        const key = flowKey(flow.namespace, flow.id);
+        if (!first.has(key))
+            first.set(key, flow);
+    }
+    return first;
+}
 
 const SERVER_VERDICT = /^server-(constraint|deprecation|warning|outdated|info)$/;
 function fromServer(finding) {
@@ -4362,47 +4380,6 @@ function asClosable({ tree, release }) {
     return new Proxy(tree, {
         get: (target, key) => (key === 'close' ? release : target[key])
     });
-}
-
-async function desiredState(model, actual, { readFileBytes }) {
-    const managed = new Set(model.managedNamespaces);
-    const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace));
-    const held = new Map();
-    for (const [namespace, { files }] of actual ?? []) {
-        for (const file of files)
-            held.set(fileKey(namespace, file.path), file.summary.sha256);
-    }
-    const differing = safe.filter((entry) => entry.size <= MAX_FILE_BYTES &&
-        held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256);
-    const bytes = new Map(await mapLimit(differing, 32, async (entry) => [entry, await readFileBytes(entry)]));
-    const files = safe.map((entry) => ({
-        namespace: entry.namespace,
-        path: entry.path,
-        ...(bytes.has(entry) && { bytes: bytes.get(entry) }),
-        sha256: entry.sha256,
-        size: entry.size,
-        binary: entry.binary,
-        file: entry.file
-    }));
-    return { flows: desiredFlows(model), files };
-}
-function desiredFlows(model) {
-    const managed = new Set(model.managedNamespaces);
-    return [...firstDeclared(model.flows.filter((flow) => managed.has(flow.namespace)))].map(([, flow]) => ({
-        namespace: flow.namespace,
-        id: flow.id,
-        source: flow.source,
-        file: flow.file
-    }));
-}
-function firstDeclared(flows) {
-    const first = new Map();
-    for (const flow of flows.filter(deployableFlow)) {
-        const key = flowKey(flow.namespace, flow.id);
-        if (!first.has(key))
-            first.set(key, flow);
-    }
-    return first;
 }
 
 function childOf(dirRel, name) {
@@ -6868,6 +6845,9 @@ function fitToSend(flow, aliases) {
     return (aliases ?? analyseAliases(only, flow.source)).safe;
 }
 
+function headBase() {
+    return { flows: new Map(), files: new Map(), head: true };
+}
 function serverFile(path, file, keepBytes, facts) {
     const digest = facts ? file.digest?.() : undefined;
     const fact = digest === undefined ? undefined : facts?.known?.get(digest);
@@ -7298,6 +7278,57 @@ function checksToStore(flows, checks, options) {
     return stored;
 }
 
+async function desiredOf(kinds, input) {
+    const wanted = kinds.flatMap((kind) => kind.desired ? [kind.desired(input).then((value) => [kind.name, value])] : []);
+    return new Map(await Promise.all(wanted));
+}
+async function withServerNames(held, { asked, state, kestra }, exists) {
+    if (!kestra)
+        return held;
+    const unique = new Map(asked.map((ref) => [`${ref.namespace}\0${ref.name}`, ref]));
+    const unresolved = [...unique].filter(([key]) => !held.has(key));
+    await mapLimit(unresolved, 8, async ([key, { namespace, name }]) => {
+        if (state?.has(namespace))
+            return;
+        if (await exists(kestra, namespace, name))
+            held.add(key);
+    });
+    return held;
+}
+async function kindFiles(tree, folder, keep, deep = false) {
+    if ((await tree.kind(folder)) !== 'folder')
+        return [];
+    const rules = new IgnoreRules(tree);
+    if (await rules.excludes(folder, true))
+        return [];
+    const walk = await walkTree({
+        tree,
+        rules,
+        mayContain: () => deep,
+        limit: (task) => task(),
+        from: folder
+    });
+    const found = [];
+    for (const entry of walk.entries) {
+        if (entry.kind !== 'file' || !keep(entry.rel))
+            continue;
+        const text = normaliseText((await tree.read(entry.rel)).toString('utf8'));
+        found.push({ file: childOf(tree.rootRel, entry.rel), text });
+    }
+    return found.sort((a, b) => compareCodeUnits(a.file, b.file));
+}
+async function readClosing(opening, read) {
+    const tree = await opening;
+    if (!tree)
+        return undefined;
+    try {
+        return await read(tree);
+    }
+    finally {
+        await tree.close();
+    }
+}
+
 class RunReads {
     layout;
     repository;
@@ -7506,7 +7537,8 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
             const sent = input.sending.base(snapshot, model.managedNamespaces, server);
             return snapshot.deployed ? { ...sent, deployed: snapshot.deployed } : sent;
         }));
-    const desired = reading && settle(valueOf(reading).then((held) => desiredState(sent, held, started.walk)));
+    const desired = reading &&
+        settle(valueOf(reading).then((held) => desiredOf(input.kinds, { model: sent, state: held })));
     const listings = kestra && names.length > 0
         ? settle(readNameListings({ ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) }, names))
         : undefined;
@@ -8550,53 +8582,6 @@ const dashboardsDecide = {
 };
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
-async function withServerNames(held, { asked, state, kestra }, exists) {
-    if (!kestra)
-        return held;
-    const unique = new Map(asked.map((ref) => [`${ref.namespace}\0${ref.name}`, ref]));
-    const unresolved = [...unique].filter(([key]) => !held.has(key));
-    await mapLimit(unresolved, 8, async ([key, { namespace, name }]) => {
-        if (state?.has(namespace))
-            return;
-        if (await exists(kestra, namespace, name))
-            held.add(key);
-    });
-    return held;
-}
-async function kindFiles(tree, folder, keep, deep = false) {
-    if ((await tree.kind(folder)) !== 'folder')
-        return [];
-    const rules = new IgnoreRules(tree);
-    if (await rules.excludes(folder, true))
-        return [];
-    const walk = await walkTree({
-        tree,
-        rules,
-        mayContain: () => deep,
-        limit: (task) => task(),
-        from: folder
-    });
-    const found = [];
-    for (const entry of walk.entries) {
-        if (entry.kind !== 'file' || !keep(entry.rel))
-            continue;
-        const text = normaliseText((await tree.read(entry.rel)).toString('utf8'));
-        found.push({ file: childOf(tree.rootRel, entry.rel), text });
-    }
-    return found.sort((a, b) => compareCodeUnits(a.file, b.file));
-}
-async function readClosing(opening, read) {
-    const tree = await opening;
-    if (!tree)
-        return undefined;
-    try {
-        return await read(tree);
-    }
-    finally {
-        await tree.close();
-    }
-}
-
 const FOLDERS = {
     tenant: ['dashboards', '_global/dashboards'],
     namespace: ['dashboards'],
@@ -8932,13 +8917,15 @@ function planFiles(options) {
     const { input } = options;
     if (!input)
         return [];
-    const desiredFiles = indexByFile(input.desired.files, (f) => fileKey(f.namespace, f.path));
+    const wanted = (input.desired.get(filesDecide.name) ?? []);
+    const desiredFiles = indexByFile(wanted, (f) => fileKey(f.namespace, f.path));
     const actualFiles = new Map();
     for (const namespace of new Set(input.namespaces)) {
         for (const file of input.actual.get(namespace)?.files ?? [])
             actualFiles.set(fileKey(namespace, file.path), { namespace, file });
     }
-    const inScope = scopeFilter(options, desiredFiles, input.base?.files);
+    const atBase = input.base?.head ? desiredFiles : input.base?.files;
+    const inScope = scopeFilter(options, desiredFiles, atBase);
     const changes = [];
     for (const key of new Set([...desiredFiles.keys(), ...actualFiles.keys()])) {
         if (!inScope(key))
@@ -8947,7 +8934,7 @@ function planFiles(options) {
         const server = actualFiles.get(key);
         if (desired && !server) {
             const change = fileChange(desired.namespace, desired.path, 'create', options, desired);
-            markOutside$1(change, input.base, input.base?.files.has(key) ? { differs: true } : undefined);
+            markOutside$1(change, input.base, atBase?.has(key) ? { differs: true } : undefined);
             changes.push(change);
             continue;
         }
@@ -8955,7 +8942,7 @@ function planFiles(options) {
             continue;
         const current = server.file.summary;
         const change = fileChange(server.namespace, server.file.path, actionOf(options, desired !== undefined, desired?.sha256 === current.sha256), options, desired, server.file);
-        const base = input.base?.files.get(key);
+        const base = atBase?.get(key);
         markOutside$1(change, input.base, base && { differs: base.sha256 !== current.sha256 });
         changes.push(change);
     }
@@ -9086,6 +9073,27 @@ function megabytes(bytes) {
     return (bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '');
 }
 
+async function filesDesired({ model, state }, readFileBytes) {
+    const managed = new Set(model.managedNamespaces);
+    const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace));
+    const held = new Map();
+    for (const [namespace, { files }] of state ?? []) {
+        for (const file of files)
+            held.set(fileKey(namespace, file.path), file.summary.sha256);
+    }
+    const differing = safe.filter((entry) => entry.size <= MAX_FILE_BYTES &&
+        held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256);
+    const bytes = new Map(await mapLimit(differing, 32, async (entry) => [entry, await readFileBytes(entry)]));
+    return safe.map((entry) => ({
+        namespace: entry.namespace,
+        path: entry.path,
+        ...(bytes.has(entry) && { bytes: bytes.get(entry) }),
+        sha256: entry.sha256,
+        size: entry.size,
+        binary: entry.binary,
+        file: entry.file
+    }));
+}
 function filesKnown(input) {
     const { model, state } = input;
     const held = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`));
@@ -12778,20 +12786,22 @@ function planFlows(options) {
     const { input } = options;
     if (!input)
         return [];
-    const desiredFlows = indexByFile(input.desired.flows, (f) => flowKey(f.namespace, f.id));
+    const wanted = (input.desired.get(flowsDecide.name) ?? []);
+    const desiredFlows = indexByFile(wanted, (f) => flowKey(f.namespace, f.id));
     const actualFlows = new Map();
     for (const namespace of new Set(input.namespaces)) {
         for (const flow of input.actual.get(namespace)?.flows ?? [])
             actualFlows.set(flowKey(namespace, flow.id), { ...flow, namespace });
     }
-    const inScope = scopeFilter(options, desiredFlows, input.base?.flows);
+    const atBase = input.base?.head ? desiredFlows : input.base?.flows;
+    const inScope = scopeFilter(options, desiredFlows, atBase);
     const changes = [];
     for (const key of new Set([...desiredFlows.keys(), ...actualFlows.keys()])) {
         if (!inScope(key))
             continue;
         const desired = desiredFlows.get(key);
         const server = actualFlows.get(key);
-        const base = input.base?.flows.get(key);
+        const base = atBase?.get(key);
         if (desired && !server) {
             const change = flowChange(desired, 'create', options, undefined);
             markOutside(change, input.base, base && { differs: true });
@@ -12967,6 +12977,9 @@ function flowsKnown(input) {
             held.add(`${namespace}\0${flow.id}`);
     }
     return withServerNames(held, input, async (api, namespace, id) => (await api.getFlow(namespace, id)) !== undefined);
+}
+function flowsDesired({ model }) {
+    return Promise.resolve(desiredFlows(model));
 }
 async function readFlow(tree, path, location, reuse) {
     let bytes;
@@ -14816,7 +14829,13 @@ const checkedFacts = {
     confirmReused: ({ reused }) => confirmReusedChecks(reused.flows, reused.recheck)
 };
 const flows = {
-    gather: { name: 'flow', fromWalk: (walk) => walk, walk: flowsWalk, known: flowsKnown },
+    gather: {
+        name: 'flow',
+        fromWalk: (walk) => walk,
+        walk: flowsWalk,
+        known: flowsKnown,
+        desired: flowsDesired
+    },
     decide: flowsDecide,
     apply: flowsApply,
     rollback: flowsRollback,
@@ -16151,6 +16170,7 @@ const namespaceFiles = {
         fromWalk: (walk) => walk,
         walk: filesWalk,
         known: filesKnown,
+        desired: (input) => filesDesired(input, readNamespaceFileBytes),
         serverCopy: fileServerCopy
     },
     decide: filesDecide,
@@ -18023,7 +18043,7 @@ async function plannedChanges(args, desired) {
         actual: state,
         scope: target.scope,
         changedFiles: changed.kind === 'list' ? changed.paths : undefined,
-        base: drift ? headBase(desired) : heldBackBase(base && valueOfEnded(base), heldBack),
+        base: drift ? headBase() : heldBackBase(base && valueOfEnded(base), heldBack),
         deleteEnabled: target.delete && !heldBack
     };
     const kinds = args.kinds.map((kind) => kind.decide);
@@ -18048,12 +18068,6 @@ async function plannedChanges(args, desired) {
 }
 function heldBackBase(base, heldBack) {
     return base && heldBack ? { ...base, partial: true } : base;
-}
-function headBase(desired) {
-    return {
-        flows: new Map(desired.flows.map((f) => [flowKey(f.namespace, f.id), { source: f.source, file: f.file }])),
-        files: new Map(desired.files.map((f) => [fileKey(f.namespace, f.path), { sha256: f.sha256, file: f.file }]))
-    };
 }
 function driftBaseOf(context, base, namespaces, api) {
     if (base?.deployed)

@@ -14,9 +14,9 @@ import { loadRepository } from '../../src/engine/snapshot/repo/load.js'
 import { WorkTree } from '../../src/engine/snapshot/repo/work-tree.js'
 import { Semaphore } from '../../src/model/concurrency.js'
 import { serverFile } from '../../src/model/plan-input.js'
-import { desiredState } from '../../src/engine/snapshot/desired.js'
+import { desiredOf } from '../../src/engine/snapshot/kind.js'
 import { parseSettings } from '../../src/config/settings.js'
-import { DECIDE_KINDS, WALK } from '../../src/resources/registry.js'
+import { DECIDE_KINDS, KINDS, WALK } from '../../src/resources/registry.js'
 
 export interface BaselineResult {
   wallMs: number
@@ -92,7 +92,10 @@ export async function perResourceBaseline(input: {
   const built = buildPlan(
     {
       namespaces: model.managedNamespaces,
-      desired: await desiredState(model, actual, WALK),
+      desired: await desiredOf(
+        KINDS.flatMap((kind) => (kind.gather ? [kind.gather] : [])),
+        { model: model, state: actual }
+      ),
       actual,
       scope: 'all',
       deleteEnabled: false

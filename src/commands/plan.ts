@@ -42,8 +42,8 @@ import { ActionError, errorMessage } from '../model/errors.js'
 import type { Kind } from '../resources/resource.js'
 import { sortFindings } from '../engine/validate/verdict.js'
 import { phase } from '../report/phase.js'
-import { fileKey, flowKey } from '../model/targets.js'
-import type { BaseSnapshot } from '../model/plan-input.js'
+import { flowKey } from '../model/targets.js'
+import { headBase, type BaseSnapshot } from '../model/plan-input.js'
 import type { DriftBase } from '../model/drift.js'
 import { short } from '../model/commit-marker.js'
 import { driftBaseNotes } from '../report/render/ui-work.js'
@@ -180,7 +180,7 @@ async function plannedChanges(
     actual: state,
     scope: target.scope,
     changedFiles: changed.kind === 'list' ? changed.paths : undefined,
-    base: drift ? headBase(desired) : heldBackBase(base && valueOfEnded(base), heldBack),
+    base: drift ? headBase() : heldBackBase(base && valueOfEnded(base), heldBack),
     deleteEnabled: target.delete && !heldBack
   }
   const kinds = args.kinds.map((kind) => kind.decide)
@@ -206,18 +206,6 @@ async function plannedChanges(
 /** A folder that does not exist hides its files at the base too: there, absence proves nothing (not created). */
 function heldBackBase(base: BaseSnapshot | undefined, heldBack: boolean): BaseSnapshot | undefined {
   return base && heldBack ? { ...base, partial: true } : base
-}
-
-/** The head as its own base: what Kestra holds beyond it was done outside Git. */
-function headBase(desired: PlanInput['desired']): BaseSnapshot {
-  return {
-    flows: new Map(
-      desired.flows.map((f) => [flowKey(f.namespace, f.id), { source: f.source, file: f.file }])
-    ),
-    files: new Map(
-      desired.files.map((f) => [fileKey(f.namespace, f.path), { sha256: f.sha256, file: f.file }])
-    )
-  }
 }
 
 /**

@@ -48,6 +48,16 @@ export interface BaseSnapshot {
   deployed?: DeployedBases
   /** Read through GitHub's contents API: only the files the plan changes, so absence proves nothing. */
   partial?: true
+  /**
+   * A drift run's base: the head itself, so each kind compares the server with what it wants
+   * (docs/drift.md); nothing else is read.
+   */
+  head?: true
+}
+
+/** The head as its own base: what Kestra holds beyond it was done outside Git (`BaseSnapshot.head`). */
+export function headBase(): BaseSnapshot {
+  return { flows: new Map(), files: new Map(), head: true }
 }
 
 /** Each namespace's last deployed commit, read from its commit marker, or why there is none to compare with. */
@@ -61,7 +71,11 @@ export interface DeployedBases {
 export interface PlanInput {
   /** Managed namespaces. Server resources of any other namespace are never planned. */
   namespaces: string[]
-  desired: { flows: DesiredFlow[]; files: DesiredFile[] }
+  /**
+   * What the repository wants on the server, by kind name: each kind's own value (`GatherKind.desired`), read
+   * by that kind's plan alone.
+   */
+  desired: ReadonlyMap<string, unknown>
   /** Server state per managed namespace; a missing entry means the namespace holds nothing. */
   actual: ReadonlyMap<string, ActualNamespace>
   scope: 'all' | 'changed'

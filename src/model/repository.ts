@@ -3,6 +3,8 @@ import type { Layout } from './settings.js'
 import { NAMESPACE_PATTERN } from './namespaces.js'
 import type { ContentSummary } from './content.js'
 import type { Severity } from './finding.js'
+import type { DesiredFlow } from './plan-input.js'
+import { flowKey } from './targets.js'
 
 /** 1-based line and column in a file. */
 export interface Position {
@@ -129,4 +131,27 @@ export function deployableFlow(flow: FlowFile): boolean {
     flow.namespace !== undefined &&
     NAMESPACE_PATTERN.test(flow.namespace)
   )
+}
+
+/** The flows the repository wants on the server: the first file declaring an identity wins. */
+export function desiredFlows(model: Pick<RepoModel, 'flows' | 'managedNamespaces'>): DesiredFlow[] {
+  const managed = new Set(model.managedNamespaces)
+  return [...firstDeclared(model.flows.filter((flow) => managed.has(flow.namespace!)))].map(
+    ([, flow]) => ({
+      namespace: flow.namespace!,
+      id: flow.id!,
+      source: flow.source,
+      file: flow.file
+    })
+  )
+}
+
+/** Each deployable flow identity's first file, by flowKey. */
+export function firstDeclared(flows: readonly FlowFile[]): Map<string, FlowFile> {
+  const first = new Map<string, FlowFile>()
+  for (const flow of flows.filter(deployableFlow)) {
+    const key = flowKey(flow.namespace!, flow.id!)
+    if (!first.has(key)) first.set(key, flow)
+  }
+  return first
 }

@@ -4,7 +4,7 @@ import { dashboardsDecide, type HeldDashboards } from './dashboards/decide.js'
 import { dashboardsGather } from './dashboards/gather.js'
 import { filesApply, filesRollback, readNamespaceFileBytes } from './namespace-files/apply.js'
 import { filesDecide, type FilesHeld } from './namespace-files/decide.js'
-import { fileServerCopy, filesKnown } from './namespace-files/gather.js'
+import { fileServerCopy, filesDesired, filesKnown } from './namespace-files/gather.js'
 import { flows, flowsWalk } from './flows/index.js'
 
 export * from './flows/index.js'
@@ -27,6 +27,7 @@ export const namespaceFiles: Kind<FilesHeld, FileChange> = {
     fromWalk: (walk) => walk,
     walk: filesWalk,
     known: filesKnown,
+    desired: (input) => filesDesired(input, readNamespaceFileBytes),
     serverCopy: fileServerCopy
   },
   decide: filesDecide,

@@ -85,7 +85,10 @@ export function planInput(
     deleteEnabled: false,
     ...rest,
     namespaces,
-    desired: { flows, files },
+    desired: new Map<string, unknown>([
+      ['flow', flows],
+      ['file', files]
+    ]),
     actual: new Map(
       Object.entries(actual).map(([ns, held]) => [
         ns,

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../../src/engine/plan/build.js'
-import { desiredState } from '../../../src/engine/snapshot/desired.js'
-import { WALK } from '../../../src/resources/registry.js'
+import { desiredOf } from '../../../src/engine/snapshot/kind.js'
 import { ServerReads } from '../../../src/engine/snapshot/server/reads.js'
 import type { NamespaceFileEntry, RepoModel } from '../../../src/model/repository.js'
 import { startKestra } from '../apply/emulated-kestra.js'
 import { sha256 } from './fixtures.js'
-import { DECIDE_KINDS } from '../../../src/resources/registry.js'
+import { DECIDE_KINDS, KINDS } from '../../../src/resources/registry.js'
 
 function entry(path: string, content: string): NamespaceFileEntry {
   const bytes = new TextEncoder().encode(content)
@@ -52,7 +51,10 @@ describe('server state for the plan', () => {
     const plan = buildPlan(
       {
         namespaces: ['team'],
-        desired: await desiredState(model, state, WALK),
+        desired: await desiredOf(
+          KINDS.flatMap((kind) => (kind.gather ? [kind.gather] : [])),
+          { model: model, state: state }
+        ),
         actual: state,
         scope: 'all',
         deleteEnabled: true

@@ -43,7 +43,7 @@ export function actionOf(options: KindPlanOptions, desired: boolean, same: boole
 
 /** One entry per identity; when two files declare the same one, the first path wins. */
 export function indexByFile<T extends { file: string }>(
-  items: T[],
+  items: readonly T[],
   keyOf: (item: T) => string
 ): Map<string, T> {
   const index = new Map<string, T>()

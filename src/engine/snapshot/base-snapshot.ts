@@ -1,4 +1,3 @@
-import { firstDeclared } from './desired.js'
 import type { SharedTree } from './shared-tree.js'
 import type { SentNames } from '../../model/sent-names.js'
 import type { RunContext } from '../../model/context.js'
@@ -9,6 +8,7 @@ import type { BaseSnapshot } from '../../model/plan-input.js'
 import { sha256Hex } from '../../model/content.js'
 import { fileKey, flowKey } from '../../model/targets.js'
 import {
+  firstDeclared,
   type FlowFile,
   type NamespaceFileEntry,
   type ReadProblem,

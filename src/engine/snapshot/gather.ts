@@ -1,11 +1,11 @@
 import { baseCommit, detectChangedFiles } from './changed.js'
 import { asClosable, shareTree, type SharedTree } from './shared-tree.js'
 import { readBaseSnapshot, readDeployedBase } from './base-snapshot.js'
-import { desiredFlows, desiredState } from './desired.js'
 import { resolve } from 'node:path'
 import { markerSeal, type MarkerSeal } from '../../model/marker-seal.js'
 import type { BaseSnapshot, ChangedFiles } from '../../model/plan-input.js'
 import {
+  desiredFlows,
   NOTHING_FOUND,
   type ChosenLayout,
   type FlowFile,
@@ -21,7 +21,7 @@ import { readRollbackRecords, ServerReads, ServerValidation } from './server/rea
 import { readNameListings } from './server/name-listings.js'
 import { readUnfinishedOfRewritable } from './server/unfinished.js'
 import { reuseStoredChecks } from './stored-checks.js'
-import { type GatherKind, type KnownInput } from './kind.js'
+import { desiredOf, type GatherKind, type KnownInput } from './kind.js'
 import { managedNamespaces } from '../../model/managed-namespaces.js'
 import { heldNamespaceIsManaged } from '../../model/namespaces.js'
 import { NO_CONTENT_FACTS } from '../../model/content-facts.js'
@@ -400,7 +400,8 @@ function readRemaining(
       )
     )
   const desired =
-    reading && settle(valueOf(reading).then((held) => desiredState(sent, held, started.walk)))
+    reading &&
+    settle(valueOf(reading).then((held) => desiredOf(input.kinds, { model: sent, state: held })))
   // Read with the server state, so that they cost the plan no round trip of their own; validate with a
   // server reads them too, to check every flow's names (docs/caught-at-review.md#which-flows-are-checked).
   const listings =

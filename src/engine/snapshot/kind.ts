@@ -56,6 +56,11 @@ export interface GatherKind<H = unknown, C extends ResourceChange = ResourceChan
    */
   readonly folder?: { name: string; label: string }
   /**
+   * What the repository wants on the server of this kind, once the server's state is read: the kind's plan reads
+   * it as `PlanInput.desired` (a value only the kind reads).
+   */
+  desired?(input: DesiredInput): Promise<unknown>
+  /**
    * What of this kind exists, in the repository or on the server, as `namespace\0name`: what another kind's
    * resources reference (a flow's subflow, its `read('…')` of a file) is looked up in it
    * (docs/kinds.md#what-one-kind-tells-another).
@@ -66,6 +71,25 @@ export interface GatherKind<H = unknown, C extends ResourceChange = ResourceChan
    * drift pull request (docs/drift.md#the-drift-pull-request).
    */
   serverCopy?(kestra: KestraApi, change: C): Promise<Uint8Array | undefined>
+}
+
+/** What a kind's `desired` reads. */
+export interface DesiredInput {
+  /** The repository, as sent. */
+  model: RepoModel
+  /** The server's state of the managed namespaces. */
+  state: ReadonlyMap<string, ActualNamespace> | undefined
+}
+
+/** What each kind wants on the server (`GatherKind.desired`), by kind name. */
+export async function desiredOf(
+  kinds: readonly GatherKind[],
+  input: DesiredInput
+): Promise<ReadonlyMap<string, unknown>> {
+  const wanted = kinds.flatMap((kind) =>
+    kind.desired ? [kind.desired(input).then((value) => [kind.name, value] as const)] : []
+  )
+  return new Map(await Promise.all(wanted))
 }
 
 /** What a kind's `known` reads. */

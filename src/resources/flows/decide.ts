@@ -9,7 +9,7 @@ import { outsideGitOf } from '../../engine/plan/outside-git.js'
 import { diffTexts } from '../../engine/plan/diff.js'
 import { compareCodeUnits, normaliseText, sha256Hex } from '../../model/content.js'
 import type { RemoteFlow } from '../../model/kestra.js'
-import type { BaseSnapshot } from '../../model/plan-input.js'
+import type { BaseSnapshot, DesiredFlow } from '../../model/plan-input.js'
 import { parseDocument } from 'yaml'
 import { flowKey } from '../../model/targets.js'
 import { comparableFlowSource } from '../../model/flow-source.js'
@@ -101,19 +101,22 @@ function siblingOf(
 function planFlows(options: KindPlanOptions): FlowChange[] {
   const { input } = options
   if (!input) return []
-  const desiredFlows = indexByFile(input.desired.flows, (f) => flowKey(f.namespace, f.id))
+  const wanted = (input.desired.get(flowsDecide.name) ?? []) as readonly DesiredFlow[]
+  const desiredFlows = indexByFile(wanted, (f) => flowKey(f.namespace, f.id))
   const actualFlows = new Map<string, RemoteFlow & { namespace: string }>()
   for (const namespace of new Set(input.namespaces)) {
     for (const flow of input.actual.get(namespace)?.flows ?? [])
       actualFlows.set(flowKey(namespace, flow.id), { ...flow, namespace })
   }
-  const inScope = scopeFilter(options, desiredFlows, input.base?.flows)
+  // A drift run's base is the head: what the kind wants (`BaseSnapshot.head`).
+  const atBase = input.base?.head ? desiredFlows : input.base?.flows
+  const inScope = scopeFilter(options, desiredFlows, atBase)
   const changes: FlowChange[] = []
   for (const key of new Set([...desiredFlows.keys(), ...actualFlows.keys()])) {
     if (!inScope(key)) continue
     const desired = desiredFlows.get(key)
     const server = actualFlows.get(key)
-    const base = input.base?.flows.get(key)
+    const base = atBase?.get(key)
     if (desired && !server) {
       const change = flowChange(desired, 'create', options, undefined)
       markOutside(change, input.base, base && { differs: true })

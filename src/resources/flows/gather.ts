@@ -3,14 +3,20 @@ import { isYamlFile } from '../../engine/snapshot/repo/layout.js'
 import type { FlowLocation, ReuseFlow } from '../../engine/snapshot/repo/load.js'
 import type { TreeSource } from '../../engine/snapshot/repo/tree-source.js'
 import type { DependenciesApi, HistoryApi } from '../../adapters/kestra/api.js'
-import { withServerNames, type KnownInput } from '../../engine/snapshot/kind.js'
+import { withServerNames, type DesiredInput, type KnownInput } from '../../engine/snapshot/kind.js'
 import { mapLimit } from '../../model/concurrency.js'
 import { normaliseText } from '../../model/content.js'
 import { errorMessage } from '../../model/errors.js'
 import { kindOfText, parseFlowFile } from '../../model/flow-file.js'
 import type { FlowDependency } from '../../model/kestra.js'
+import type { DesiredFlow } from '../../model/plan-input.js'
 import type { OutsideUser, OutsideUsers } from '../../model/references.js'
-import { deployableFlow, type FlowFile, type ReadProblem } from '../../model/repository.js'
+import {
+  deployableFlow,
+  desiredFlows,
+  type FlowFile,
+  type ReadProblem
+} from '../../model/repository.js'
 import { flowKey, pinnedKey } from '../../model/targets.js'
 
 /**
@@ -28,6 +34,11 @@ export function flowsKnown(input: KnownInput): Promise<Set<string>> {
     input,
     async (api, namespace, id) => (await api.getFlow(namespace, id)) !== undefined
   )
+}
+
+/** The flows the repository wants on the server (`GatherKind.desired`). */
+export function flowsDesired({ model }: DesiredInput): Promise<DesiredFlow[]> {
+  return Promise.resolve(desiredFlows(model))
 }
 
 /** `path`: the file or a link's target, relative to root; text that is not UTF-8 is a read problem. */

@@ -3,7 +3,7 @@ import type { FlowChange } from '../../model/plan.js'
 import { flowsApply, flowsRollback } from './apply.js'
 import { flowsDecide } from './decide.js'
 import { confirmReusedChecks, type FlowsHeld } from './decide-validate.js'
-import { flowsKnown, isFlowDocument, readFlow } from './gather.js'
+import { flowsDesired, flowsKnown, isFlowDocument, readFlow } from './gather.js'
 import type { FlowsChecked } from './check.js'
 
 /** docs/kinds.md#the-walk-two-kinds-share */
@@ -21,7 +21,13 @@ const checkedFacts: CheckedKind<FlowsChecked> = {
 
 /** Flows (docs/kinds.md): read by the run's one walk, with namespace files. */
 export const flows: Kind<FlowsHeld, FlowChange, FlowsChecked> = {
-  gather: { name: 'flow', fromWalk: (walk) => walk, walk: flowsWalk, known: flowsKnown },
+  gather: {
+    name: 'flow',
+    fromWalk: (walk) => walk,
+    walk: flowsWalk,
+    known: flowsKnown,
+    desired: flowsDesired
+  },
   decide: flowsDecide,
   apply: flowsApply,
   rollback: flowsRollback,

@@ -101,13 +101,16 @@ function markOutside(
 function planFiles(options: KindPlanOptions): FileChange[] {
   const { input } = options
   if (!input) return []
-  const desiredFiles = indexByFile(input.desired.files, (f) => fileKey(f.namespace, f.path))
+  const wanted = (input.desired.get(filesDecide.name) ?? []) as readonly DesiredFile[]
+  const desiredFiles = indexByFile(wanted, (f) => fileKey(f.namespace, f.path))
   const actualFiles = new Map<string, { namespace: string; file: ServerFile }>()
   for (const namespace of new Set(input.namespaces)) {
     for (const file of input.actual.get(namespace)?.files ?? [])
       actualFiles.set(fileKey(namespace, file.path), { namespace, file })
   }
-  const inScope = scopeFilter(options, desiredFiles, input.base?.files)
+  // A drift run's base is the head: what the kind wants (`BaseSnapshot.head`).
+  const atBase = input.base?.head ? desiredFiles : input.base?.files
+  const inScope = scopeFilter(options, desiredFiles, atBase)
   const changes: FileChange[] = []
   for (const key of new Set([...desiredFiles.keys(), ...actualFiles.keys()])) {
     if (!inScope(key)) continue
@@ -115,7 +118,7 @@ function planFiles(options: KindPlanOptions): FileChange[] {
     const server = actualFiles.get(key)
     if (desired && !server) {
       const change = fileChange(desired.namespace, desired.path, 'create', options, desired)
-      markOutside(change, input.base, input.base?.files.has(key) ? { differs: true } : undefined)
+      markOutside(change, input.base, atBase?.has(key) ? { differs: true } : undefined)
       changes.push(change)
       continue
     }
@@ -129,7 +132,7 @@ function planFiles(options: KindPlanOptions): FileChange[] {
       desired,
       server.file
     )
-    const base = input.base?.files.get(key)
+    const base = atBase?.get(key)
     markOutside(change, input.base, base && { differs: base.sha256 !== current.sha256 })
     changes.push(change)
   }

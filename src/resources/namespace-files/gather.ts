@@ -1,6 +1,44 @@
 import type { KestraApi } from '../../adapters/kestra/api.js'
 import type { FileChange } from '../../model/plan.js'
-import { withServerNames, type KnownInput } from '../../engine/snapshot/kind.js'
+import type { DesiredFile } from '../../model/plan-input.js'
+import type { NamespaceFileEntry } from '../../model/repository.js'
+import { MAX_FILE_BYTES } from '../../model/content.js'
+import { mapLimit } from '../../model/concurrency.js'
+import { fileKey } from '../../model/targets.js'
+import { withServerNames, type DesiredInput, type KnownInput } from '../../engine/snapshot/kind.js'
+
+/**
+ * The files the repository wants on the server (`GatherKind.desired`): a file's bytes are read only where the
+ * server's differ.
+ */
+export async function filesDesired(
+  { model, state }: DesiredInput,
+  readFileBytes: (entry: NamespaceFileEntry) => Promise<Uint8Array>
+): Promise<DesiredFile[]> {
+  const managed = new Set(model.managedNamespaces)
+  const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace))
+  const held = new Map<string, string>()
+  for (const [namespace, { files }] of state ?? []) {
+    for (const file of files) held.set(fileKey(namespace, file.path), file.summary.sha256)
+  }
+  const differing = safe.filter(
+    (entry) =>
+      entry.size <= MAX_FILE_BYTES &&
+      held.get(fileKey(entry.namespace, entry.path)) !== entry.sha256
+  )
+  const bytes = new Map(
+    await mapLimit(differing, 32, async (entry) => [entry, await readFileBytes(entry)] as const)
+  )
+  return safe.map((entry) => ({
+    namespace: entry.namespace,
+    path: entry.path,
+    ...(bytes.has(entry) && { bytes: bytes.get(entry) }),
+    sha256: entry.sha256,
+    size: entry.size,
+    binary: entry.binary,
+    file: entry.file
+  }))
+}
 
 /**
  * The namespace files known to exist, as `namespace\0path`: the repository's, the server's state's, and each
