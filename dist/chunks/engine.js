@@ -6273,22 +6273,79 @@ function fileEntries(placement, file, rel, content, origin) {
     }));
 }
 
-function snapshotOf(model) {
-    const flows = [...firstDeclared(model.flows)].map(([key, { source, file }]) => [key, { source, file }]);
-    const files = model.files.map(({ namespace, path, sha256, file }) => [fileKey(namespace, path), { sha256, file }]);
-    return { flows: new Map(flows), files: new Map(files) };
+function baseByKind(kinds, model, keep = () => true) {
+    const byKind = new Map();
+    for (const kind of kinds) {
+        if (!kind.base)
+            continue;
+        const held = [...kind.base(model)].filter(([, resource]) => keep(resource.namespace));
+        byKind.set(kind.name, new Map(held));
+    }
+    return byKind;
 }
-async function readBaseSnapshot(opening, settings, current, walk, reuseFlow) {
+async function desiredOf(kinds, input) {
+    const wanted = kinds.flatMap((kind) => kind.desired ? [kind.desired(input).then((value) => [kind.name, value])] : []);
+    return new Map(await Promise.all(wanted));
+}
+async function withServerNames(held, { asked, state, kestra }, exists) {
+    if (!kestra)
+        return held;
+    const unique = new Map(asked.map((ref) => [`${ref.namespace}\0${ref.name}`, ref]));
+    const unresolved = [...unique].filter(([key]) => !held.has(key));
+    await mapLimit(unresolved, 8, async ([key, { namespace, name }]) => {
+        if (state?.has(namespace))
+            return;
+        if (await exists(kestra, namespace, name))
+            held.add(key);
+    });
+    return held;
+}
+async function kindFiles(tree, folder, keep, deep = false) {
+    if ((await tree.kind(folder)) !== 'folder')
+        return [];
+    const rules = new IgnoreRules(tree);
+    if (await rules.excludes(folder, true))
+        return [];
+    const walk = await walkTree({
+        tree,
+        rules,
+        mayContain: () => deep,
+        limit: (task) => task(),
+        from: folder
+    });
+    const found = [];
+    for (const entry of walk.entries) {
+        if (entry.kind !== 'file' || !keep(entry.rel))
+            continue;
+        const text = normaliseText((await tree.read(entry.rel)).toString('utf8'));
+        found.push({ file: childOf(tree.rootRel, entry.rel), text });
+    }
+    return found.sort((a, b) => compareCodeUnits(a.file, b.file));
+}
+async function readClosing(opening, read) {
+    const tree = await opening;
+    if (!tree)
+        return undefined;
+    try {
+        return await read(tree);
+    }
+    finally {
+        await tree.close();
+    }
+}
+
+async function readBaseSnapshot(opening, settings, current, kinds, walk, reuseFlow) {
     const shared = await opening;
     if (!shared)
         return undefined;
     try {
-        return snapshotOf(await loadRepository(shared.tree, settings, {
+        const model = await loadRepository(shared.tree, settings, {
             walk,
             known: workTreeReuse(current, shared.tree),
             layout: current.layout,
             reuseFlow
-        }));
+        });
+        return { byKind: baseByKind(kinds, model) };
     }
     finally {
         await shared.release();
@@ -6311,8 +6368,7 @@ async function readDeployedBase(reads, run) {
         const commit = reading.markers.get(sent).commit.toLowerCase();
         byCommit.set(commit, [...(byCommit.get(commit) ?? []), namespace]);
     }));
-    const flows = new Map();
-    const files = new Map();
+    const byKind = new Map();
     for (const [commit, namespaces] of [...byCommit].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const held = new Set(namespaces);
         const none = (why) => {
@@ -6332,15 +6388,11 @@ async function readDeployedBase(reads, run) {
                 layout: model.layout,
                 reuseFlow: run.reuseFlow
             });
-            const snapshot = snapshotOf({
-                ...at,
-                flows: at.flows.filter((flow) => flow.namespace !== undefined && held.has(flow.namespace)),
-                files: at.files.filter((entry) => held.has(entry.namespace))
-            });
-            for (const [key, flow] of snapshot.flows)
-                flows.set(key, flow);
-            for (const [key, file] of snapshot.files)
-                files.set(key, file);
+            for (const [kind, resources] of baseByKind(run.kinds, at, (ns) => held.has(ns))) {
+                const into = byKind.get(kind) ?? byKind.set(kind, new Map()).get(kind);
+                for (const [key, resource] of resources)
+                    into.set(key, resource);
+            }
             for (const namespace of namespaces)
                 commits.set(sentOf.get(namespace), commit);
         }
@@ -6351,7 +6403,7 @@ async function readDeployedBase(reads, run) {
             await tree?.close();
         }
     }
-    return { flows, files, deployed: { commits, unchecked } };
+    return { byKind, deployed: { commits, unchecked } };
 }
 function unreadMarker(reading, namespace) {
     const failed = reading.failed.get(namespace);
@@ -6366,33 +6418,21 @@ function unreadMarker(reading, namespace) {
     const read = readStored('commit marker', commitMarker, value);
     return `its KV entry ${COMMIT_MARKER_KEY} is not a commit marker this action reads (${'refused' in read ? read.refused : 'unreadable'})`;
 }
-async function baseFromApi(plan, github, sha) {
-    const snapshot = { flows: new Map(), files: new Map(), partial: true };
+async function baseFromApi(plan, github, sha, kinds) {
+    const byKind = new Map();
     const candidates = plan.resources.filter((r) => r.file && r.action !== 'create' && r.action !== 'unchanged');
     await mapLimit(candidates, 8, async (change) => {
+        const kind = kinds.find((candidate) => candidate.name === change.kind);
+        if (!kind?.baseOfBytes)
+            return;
         const bytes = await github.getFileAtRef(change.file, sha);
-        if (!bytes)
+        const resource = bytes && kind.baseOfBytes(change, bytes);
+        if (!resource)
             return;
-        if (change.kind === 'file') {
-            snapshot.files.set(fileKey(change.namespace, change.path), {
-                sha256: sha256Hex(bytes),
-                file: change.file
-            });
-            return;
-        }
-        const flow = parseFlowFile({
-            file: change.file,
-            rel: change.file,
-            raw: Buffer.from(bytes).toString('utf8')
-        });
-        if (flow.namespace === change.namespace && flow.id === change.id) {
-            snapshot.flows.set(flowKey(change.namespace, change.id), {
-                source: flow.source,
-                file: change.file
-            });
-        }
+        const into = byKind.get(kind.name) ?? byKind.set(kind.name, new Map()).get(kind.name);
+        into.set(resourceKey(change), resource);
     });
-    return snapshot;
+    return { byKind, partial: true };
 }
 function workTreeReuse(current, commit) {
     const changes = commit.workTreeChanges;
@@ -6846,7 +6886,7 @@ function fitToSend(flow, aliases) {
 }
 
 function headBase() {
-    return { flows: new Map(), files: new Map(), head: true };
+    return { byKind: new Map(), head: true };
 }
 function serverFile(path, file, keepBytes, facts) {
     const digest = facts ? file.digest?.() : undefined;
@@ -7278,57 +7318,6 @@ function checksToStore(flows, checks, options) {
     return stored;
 }
 
-async function desiredOf(kinds, input) {
-    const wanted = kinds.flatMap((kind) => kind.desired ? [kind.desired(input).then((value) => [kind.name, value])] : []);
-    return new Map(await Promise.all(wanted));
-}
-async function withServerNames(held, { asked, state, kestra }, exists) {
-    if (!kestra)
-        return held;
-    const unique = new Map(asked.map((ref) => [`${ref.namespace}\0${ref.name}`, ref]));
-    const unresolved = [...unique].filter(([key]) => !held.has(key));
-    await mapLimit(unresolved, 8, async ([key, { namespace, name }]) => {
-        if (state?.has(namespace))
-            return;
-        if (await exists(kestra, namespace, name))
-            held.add(key);
-    });
-    return held;
-}
-async function kindFiles(tree, folder, keep, deep = false) {
-    if ((await tree.kind(folder)) !== 'folder')
-        return [];
-    const rules = new IgnoreRules(tree);
-    if (await rules.excludes(folder, true))
-        return [];
-    const walk = await walkTree({
-        tree,
-        rules,
-        mayContain: () => deep,
-        limit: (task) => task(),
-        from: folder
-    });
-    const found = [];
-    for (const entry of walk.entries) {
-        if (entry.kind !== 'file' || !keep(entry.rel))
-            continue;
-        const text = normaliseText((await tree.read(entry.rel)).toString('utf8'));
-        found.push({ file: childOf(tree.rootRel, entry.rel), text });
-    }
-    return found.sort((a, b) => compareCodeUnits(a.file, b.file));
-}
-async function readClosing(opening, read) {
-    const tree = await opening;
-    if (!tree)
-        return undefined;
-    try {
-        return await read(tree);
-    }
-    finally {
-        await tree.close();
-    }
-}
-
 class RunReads {
     layout;
     repository;
@@ -7511,7 +7500,7 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
         ? { namespaces: recordsOf, read: settle(readRollbackRecords(kestra, recordsOf)) }
         : undefined;
     const repositoryBase = baseTree &&
-        (shared.base ??= settle(readBaseSnapshot(baseTree(), settings, model, started.walk, work.reuseBase
+        (shared.base ??= settle(readBaseSnapshot(baseTree(), settings, model, input.kinds, started.walk, work.reuseBase
             ? reuseOf(input, started, {
                 reused: (flow) => baseReused.add(flow.file),
                 onlyStarted: true
@@ -7521,6 +7510,7 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
         ? settle(readDeployedBase(reads, {
             input,
             model,
+            kinds: input.kinds,
             walk: started.walk,
             reuseFlow: work.reuseBase
                 ? reuseOf(input, started, {
@@ -8924,7 +8914,9 @@ function planFiles(options) {
         for (const file of input.actual.get(namespace)?.files ?? [])
             actualFiles.set(fileKey(namespace, file.path), { namespace, file });
     }
-    const atBase = input.base?.head ? desiredFiles : input.base?.files;
+    const atBase = input.base?.head
+        ? desiredFiles
+        : input.base?.byKind.get(filesDecide.name);
     const inScope = scopeFilter(options, desiredFiles, atBase);
     const changes = [];
     for (const key of new Set([...desiredFiles.keys(), ...actualFiles.keys()])) {
@@ -9105,6 +9097,16 @@ function filesKnown(input) {
 }
 function fileServerCopy(api, change) {
     return api.getFile(change.namespace, change.path);
+}
+function filesBase(model) {
+    return new Map(model.files.map(({ namespace, path, sha256, file }) => [
+        fileKey(namespace, path),
+        { namespace, path, sha256, file }
+    ]));
+}
+function fileOfBytes(change, bytes) {
+    const { namespace, path, file } = change;
+    return { namespace, path, sha256: sha256Hex(bytes), file: file };
 }
 
 function orderWrites(changes, refs, keyOf) {
@@ -12793,7 +12795,9 @@ function planFlows(options) {
         for (const flow of input.actual.get(namespace)?.flows ?? [])
             actualFlows.set(flowKey(namespace, flow.id), { ...flow, namespace });
     }
-    const atBase = input.base?.head ? desiredFlows : input.base?.flows;
+    const atBase = input.base?.head
+        ? desiredFlows
+        : input.base?.byKind.get(flowsDecide.name);
     const inScope = scopeFilter(options, desiredFlows, atBase);
     const changes = [];
     for (const key of new Set([...desiredFlows.keys(), ...actualFlows.keys()])) {
@@ -12980,6 +12984,19 @@ function flowsKnown(input) {
 }
 function flowsDesired({ model }) {
     return Promise.resolve(desiredFlows(model));
+}
+function flowsBase(model) {
+    return new Map([...firstDeclared(model.flows)].map(([key, { namespace, source, file }]) => [
+        key,
+        { namespace: namespace, source, file }
+    ]));
+}
+function flowOfBytes(change, bytes) {
+    const file = change.file;
+    const flow = parseFlowFile({ file, rel: file, raw: Buffer.from(bytes).toString('utf8') });
+    if (flow.namespace !== change.namespace || flow.id !== change.id)
+        return undefined;
+    return { namespace: change.namespace, source: flow.source, file };
 }
 async function readFlow(tree, path, location, reuse) {
     let bytes;
@@ -13914,6 +13931,8 @@ function setTrue(node) {
         : undefined;
 }
 
+const FLOW = 'flow';
+const FILE = 'file';
 class SentRewrite {
     settings;
     constructor(settings) {
@@ -14028,25 +14047,28 @@ class SentRewrite {
         }
         if (this.identity && onServer.size === 0)
             return snapshot;
+        const byKind = new Map(snapshot.byKind);
         const flows = new Map();
-        for (const [key, flow] of snapshot.flows) {
+        for (const [key, flow] of (snapshot.byKind.get(FLOW) ?? new Map())) {
             const sentKey = sentFlowKey(key, this.namespace);
             const sent = this.identity ? flow.source : sentFlow(flow.source, this.options(managed)).source;
             const held = onServer.get(sentKey);
             const source = held === undefined || held === sent || same(held, sent)
                 ? sent
                 : (this.variants(flow.source, managed).find((variant) => same(held, variant)) ?? sent);
-            flows.set(sentKey, { source, file: flow.file });
+            flows.set(sentKey, { ...flow, namespace: this.namespace(flow.namespace), source });
         }
+        byKind.set(FLOW, flows);
         if (!this.settings.namespacePrefix)
-            return { flows, files: snapshot.files };
+            return { ...snapshot, byKind };
         const files = new Map();
-        for (const [key, file] of snapshot.files) {
-            const rest = key.slice('file:'.length);
-            const colon = rest.indexOf(':');
-            files.set(fileKey(this.namespace(rest.slice(0, colon)), rest.slice(colon + 1)), file);
+        const held = (snapshot.byKind.get(FILE) ?? new Map());
+        for (const file of held.values()) {
+            const namespace = this.namespace(file.namespace);
+            files.set(fileKey(namespace, file.path), { ...file, namespace });
         }
-        return { flows, files };
+        byKind.set(FILE, files);
+        return { ...snapshot, byKind };
     }
     variants(source, managed) {
         const options = this.options(managed);
@@ -14834,7 +14856,9 @@ const flows = {
         fromWalk: (walk) => walk,
         walk: flowsWalk,
         known: flowsKnown,
-        desired: flowsDesired
+        desired: flowsDesired,
+        base: flowsBase,
+        baseOfBytes: flowOfBytes
     },
     decide: flowsDecide,
     apply: flowsApply,
@@ -16171,6 +16195,8 @@ const namespaceFiles = {
         walk: filesWalk,
         known: filesKnown,
         desired: (input) => filesDesired(input, readNamespaceFileBytes),
+        base: filesBase,
+        baseOfBytes: fileOfBytes,
         serverCopy: fileServerCopy
     },
     decide: filesDecide,
@@ -18052,7 +18078,8 @@ async function plannedChanges(args, desired) {
     const baseSha = drift ? undefined : baseCommit(context);
     let api = false;
     if (baseSha && !input.base && ports.github) {
-        const base = await baseFromApi(built, ports.github, baseSha);
+        const gathers = args.kinds.flatMap((kind) => (kind.gather ? [kind.gather] : []));
+        const base = await baseFromApi(built, ports.github, baseSha, gathers);
         built = buildPlan({ ...input, base }, kinds, held);
         api = true;
     }

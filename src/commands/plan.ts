@@ -189,7 +189,8 @@ async function plannedChanges(
   const baseSha = drift ? undefined : baseCommit(context)
   let api = false
   if (baseSha && !input.base && ports.github) {
-    const base = await baseFromApi(built, ports.github, baseSha)
+    const gathers = args.kinds.flatMap((kind) => (kind.gather ? [kind.gather] : []))
+    const base = await baseFromApi(built, ports.github, baseSha, gathers)
     built = buildPlan({ ...input, base }, kinds, held)
     api = true
   }

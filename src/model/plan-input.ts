@@ -34,13 +34,21 @@ export interface ActualNamespace {
   files: ServerFile[]
 }
 
+/** A resource as a base commit held it: its namespace and file, with what its kind compares. */
+export interface BaseResource {
+  namespace: string
+  file: string
+}
+
 /**
- * The repository at the base commit (PR base or push `before`, else each namespace's last deployed commit), keyed by
- * `flowKey` / `fileKey`.
+ * The repository at the base commit (PR base or push `before`, else each namespace's last deployed commit).
  */
 export interface BaseSnapshot {
-  flows: Map<string, { source: string; file: string }>
-  files: Map<string, { sha256: string; file: string }>
+  /**
+   * By kind name: what the base held of the kind, by the kind's key (`GatherKind.base`), each kind's records
+   * read by that kind alone.
+   */
+  byKind: ReadonlyMap<string, ReadonlyMap<string, BaseResource>>
   /**
    * Drift by default (docs/drift.md#drift-by-default): each namespace compared with the commit it was last deployed
    * from; a namespace that `commits` does not name has no base. Undefined: one base commit for every namespace.
@@ -57,7 +65,7 @@ export interface BaseSnapshot {
 
 /** The head as its own base: what Kestra holds beyond it was done outside Git (`BaseSnapshot.head`). */
 export function headBase(): BaseSnapshot {
-  return { flows: new Map(), files: new Map(), head: true }
+  return { byKind: new Map(), head: true }
 }
 
 /** Each namespace's last deployed commit, read from its commit marker, or why there is none to compare with. */

@@ -4,7 +4,13 @@ import { dashboardsDecide, type HeldDashboards } from './dashboards/decide.js'
 import { dashboardsGather } from './dashboards/gather.js'
 import { filesApply, filesRollback, readNamespaceFileBytes } from './namespace-files/apply.js'
 import { filesDecide, type FilesHeld } from './namespace-files/decide.js'
-import { fileServerCopy, filesDesired, filesKnown } from './namespace-files/gather.js'
+import {
+  fileOfBytes,
+  fileServerCopy,
+  filesBase,
+  filesDesired,
+  filesKnown
+} from './namespace-files/gather.js'
 import { flows, flowsWalk } from './flows/index.js'
 
 export * from './flows/index.js'
@@ -28,6 +34,8 @@ export const namespaceFiles: Kind<FilesHeld, FileChange> = {
     walk: filesWalk,
     known: filesKnown,
     desired: (input) => filesDesired(input, readNamespaceFileBytes),
+    base: filesBase,
+    baseOfBytes: fileOfBytes,
     serverCopy: fileServerCopy
   },
   decide: filesDecide,

@@ -13,6 +13,7 @@ import {
   sha256
 } from './fixtures.js'
 import { DECIDE_KINDS } from '../../../src/resources/registry.js'
+import { baseSnapshot } from '../../../test-support/base-snapshot.js'
 
 const NS = 'company.team'
 
@@ -305,7 +306,7 @@ describe('buildPlan: namespace files', () => {
 })
 
 describe('buildPlan: scope changed', () => {
-  const base = {
+  const base = baseSnapshot({
     flows: new Map([
       [flowKey(NS, 'a'), { source: flowSource(NS, 'a'), file: `${NS}/flows/a.yml` }],
       [
@@ -317,7 +318,7 @@ describe('buildPlan: scope changed', () => {
     files: new Map([
       [fileKey(NS, '/gone.txt'), { sha256: sha256('x'), file: `${NS}/files/gone.txt` }]
     ])
-  }
+  })
   const server = {
     [NS]: {
       flows: [
@@ -397,7 +398,7 @@ describe('buildPlan: drift', () => {
     desiredFlow(NS, 'created-outside', flowSource(NS, 'created-outside', 'pr')),
     desiredFlow(NS, 'revision-only', flowSource(NS, 'revision-only', 'pr'))
   ]
-  const base = {
+  const base = baseSnapshot({
     flows: new Map(
       ['clean', 'hotfixed', 'orphan-edited', 'revision-only'].map((id) => [
         flowKey(NS, id),
@@ -407,7 +408,7 @@ describe('buildPlan: drift', () => {
     files: new Map([
       [fileKey(NS, '/conf.json'), { sha256: sha256('{"a":1}'), file: `${NS}/files/conf.json` }]
     ])
-  }
+  })
   const files = {
     desired: [desiredFile(NS, '/conf.json', '{"a":3}')],
     server: [remoteFile('/conf.json', '{"a":2}')]
@@ -523,10 +524,7 @@ describe('buildPlan: order and fingerprint', () => {
       }),
       DECIDE_KINDS
     )
-    const withBase = buildPlan(
-      planInput({ ...r, base: { flows: new Map(), files: new Map() } }),
-      DECIDE_KINDS
-    )
+    const withBase = buildPlan(planInput({ ...r, base: baseSnapshot({}) }), DECIDE_KINDS)
     expect(withBase.counts.drifted).toBeGreaterThan(0)
     expect(withUnchanged.fingerprint).toBe(plain.fingerprint)
     expect(withBase.fingerprint).toBe(plain.fingerprint)

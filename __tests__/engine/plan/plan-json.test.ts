@@ -6,6 +6,7 @@ import type { Finding } from '../../../src/model/finding.js'
 import { fileKey, flowKey } from '../../../src/model/targets.js'
 import { desiredFile, desiredFlow, flowSource, planInput, remoteFlow } from './fixtures.js'
 import { DECIDE_KINDS } from '../../../src/resources/registry.js'
+import { baseSnapshot } from '../../../test-support/base-snapshot.js'
 
 const NS = 'company.team'
 
@@ -14,10 +15,9 @@ describe('planJson', () => {
     planInput({
       flows: [desiredFlow(NS, 'edited', flowSource(NS, 'edited', 'new')), desiredFlow(NS, 'fresh')],
       files: [desiredFile(NS, '/q.sql', 'select 1')],
-      base: {
-        flows: new Map([[flowKey(NS, 'kept'), { source: 'x', file: 'k.yml' }]]),
-        files: new Map()
-      },
+      base: baseSnapshot({
+        flows: new Map([[flowKey(NS, 'kept'), { source: 'x', file: 'k.yml' }]])
+      }),
       actual: {
         [NS]: {
           flows: [

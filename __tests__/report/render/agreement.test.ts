@@ -36,6 +36,7 @@ import {
 } from '../../engine/plan/fixtures.js'
 import { COMMIT } from './fixtures.js'
 import { runs } from '../../../test-support/property-runs.js'
+import { baseSnapshot } from '../../../test-support/base-snapshot.js'
 
 const NAMESPACES = ['company.team', 'company.data']
 const UI = 'https://kestra.example.com/ui/main'
@@ -157,7 +158,11 @@ const plans = fc
       unchecked: new Map([[NAMESPACES[1]!, 'no commit marker (this action has not deployed it)']])
     }
     const snapshot: BaseSnapshot | undefined =
-      baseKind === 'none' ? undefined : baseKind === 'event' ? base : { ...base, deployed }
+      baseKind === 'none'
+        ? undefined
+        : baseKind === 'event'
+          ? baseSnapshot(base)
+          : { ...baseSnapshot(base), deployed }
     const driftBase: DriftBase | undefined =
       baseKind === 'none'
         ? undefined

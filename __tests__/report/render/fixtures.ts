@@ -15,6 +15,7 @@ import {
   sha256
 } from '../../engine/plan/fixtures.js'
 import { DECIDE_KINDS } from '../../../src/resources/registry.js'
+import { baseSnapshot } from '../../../test-support/base-snapshot.js'
 
 export const NS = 'company.team'
 export const COMMIT = '0123456789abcdef0123456789abcdef01234567'
@@ -41,12 +42,12 @@ export const EVIL_PATH = '/x<script>@octocat|`y`*z*</details>.txt'
 export function mixedPlan(): Plan {
   return buildPlan(
     planInput({
-      base: {
+      base: baseSnapshot({
         flows: new Map([
           [flowKey(NS, 'edited'), { source: flowSource(NS, 'edited', 'base'), file: 'e.yml' }]
         ]),
         files: new Map([[fileKey(NS, '/old.txt'), { sha256: sha256('old\n'), file: 'o.txt' }]])
-      },
+      }),
       flows: [
         desiredFlow(NS, 'evil', EVIL_SOURCE),
         desiredFlow(NS, 'edited', flowSource(NS, 'edited', 'pr')),

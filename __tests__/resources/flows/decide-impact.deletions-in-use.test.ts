@@ -24,6 +24,7 @@ import {
   sha256
 } from '../../engine/plan/fixtures.js'
 import { runs } from '../../../test-support/property-runs.js'
+import { baseSnapshot } from '../../../test-support/base-snapshot.js'
 
 const NS = 'company.team'
 const OTHER = 'company.other'
@@ -172,7 +173,7 @@ function planOf(w: World) {
     namespaces: [NS, OTHER],
     deleteEnabled: true,
     scope: 'changed',
-    base,
+    base: baseSnapshot(base),
     changedFiles: new Set([...base.flows.values(), ...base.files.values()].map((b) => b.file))
   })
   const plan = buildPlan(input, DECIDE_KINDS)

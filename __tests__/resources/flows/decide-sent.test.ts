@@ -4,9 +4,10 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { SentRewrite } from '../../../src/resources/flows/decide-sent.js'
+import { SentRewrite, type BaseFlow } from '../../../src/resources/flows/decide-sent.js'
 import type { ActualNamespace, BaseSnapshot } from '../../../src/model/plan-input.js'
 import type { RepoModel } from '../../../src/model/repository.js'
+import { baseOfKind, baseSnapshot } from '../../../test-support/base-snapshot.js'
 
 const NS = 'company.team'
 const FLOW = `id: f\nnamespace: ${NS}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`
@@ -16,11 +17,13 @@ const LABELLED = FLOW.replace(
 )
 
 function base(source = FLOW): BaseSnapshot {
-  return {
+  return baseSnapshot({
     flows: new Map([[`flow:${NS}/f`, { source, file: `${NS}/flows/f.yml` }]]),
     files: new Map([[`file:${NS}:/q.sql`, { sha256: 'abc', file: `${NS}/files/q.sql` }]])
-  }
+  })
 }
+
+const flowsOf = (snapshot: BaseSnapshot) => baseOfKind<BaseFlow>(snapshot, 'flow')
 
 function server(namespace: string, source: string): Map<string, ActualNamespace> {
   return new Map([[namespace, { flows: [{ namespace, id: 'f', revision: 2, source }], files: [] }]])
@@ -32,23 +35,25 @@ describe('the base commit as sent', () => {
   it('is the server copy when that is the base with the read-only label the action added', () => {
     const sending = new SentRewrite(settings)
     const read = sending.base(base(), [NS], server(NS, LABELLED))
-    expect(read.flows.get(`flow:${NS}/f`)!.source).toBe(LABELLED)
+    expect(flowsOf(read).get(`flow:${NS}/f`)!.source).toBe(LABELLED)
   })
 
   it('stays the repository text when the server copy was edited outside Git', () => {
     const edited = LABELLED.replace('message: hi', 'message: edited in the UI')
     const read = new SentRewrite(settings).base(base(), [NS], server(NS, edited))
-    expect(read.flows.get(`flow:${NS}/f`)!.source).toBe(FLOW)
+    expect(flowsOf(read).get(`flow:${NS}/f`)!.source).toBe(FLOW)
   })
 
   it('with a prefix, keys, sources and files follow the mapped names', () => {
     const sending = new SentRewrite({ ...settings, namespacePrefix: 'qa', readOnly: true })
     const read = sending.base(base(), [NS], server(`qa.${NS}`, 'anything'))
-    expect([...read.flows.keys()]).toEqual([`flow:qa.${NS}/f`])
-    expect(read.flows.get(`flow:qa.${NS}/f`)!.source).toBe(
+    expect([...flowsOf(read).keys()]).toEqual([`flow:qa.${NS}/f`])
+    expect(flowsOf(read).get(`flow:qa.${NS}/f`)!.source).toBe(
       LABELLED.replace(`namespace: ${NS}`, `namespace: qa.${NS}`)
     )
-    expect([...read.files.keys()]).toEqual([`file:qa.${NS}:/q.sql`])
+    expect([...baseOfKind(read, 'file').keys()]).toEqual([`file:qa.${NS}:/q.sql`])
+    expect(flowsOf(read).get(`flow:qa.${NS}/f`)!.namespace).toBe(`qa.${NS}`)
+    expect(baseOfKind(read, 'file').get(`file:qa.${NS}:/q.sql`)!.namespace).toBe(`qa.${NS}`)
   })
 
   it('without anything to send differently and no server copy, is the snapshot itself', () => {

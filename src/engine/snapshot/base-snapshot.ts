@@ -4,11 +4,9 @@ import type { RunContext } from '../../model/context.js'
 import { errorMessage } from '../../model/errors.js'
 import { COMMIT_MARKER_KEY, commitMarker, readStored, short } from '../../model/commit-marker.js'
 import type { MarkersRead } from '../../adapters/kestra/commit-markers.js'
-import type { BaseSnapshot } from '../../model/plan-input.js'
-import { sha256Hex } from '../../model/content.js'
-import { fileKey, flowKey } from '../../model/targets.js'
+import type { BaseResource, BaseSnapshot } from '../../model/plan-input.js'
+import { resourceKey } from '../../model/targets.js'
 import {
-  firstDeclared,
   type FlowFile,
   type NamespaceFileEntry,
   type ReadProblem,
@@ -21,19 +19,9 @@ import { childOf } from './repo/tree-source.js'
 import { loadRepository, type LoadHooks, type ReuseFlow, type WalkParts } from './repo/load.js'
 import { ServerReads } from './server/reads.js'
 import type { GitHubPort } from '../../model/github.js'
-import { parseFlowFile } from '../../model/flow-file.js'
+import { baseByKind, type GatherKind } from './kind.js'
 import type { Plan } from '../../model/plan.js'
 import type { Settings } from '../../model/settings.js'
-
-function snapshotOf(model: RepoModel): BaseSnapshot {
-  const flows = [...firstDeclared(model.flows)].map(
-    ([key, { source, file }]) => [key, { source, file }] as const
-  )
-  const files = model.files.map(
-    ({ namespace, path, sha256, file }) => [fileKey(namespace, path), { sha256, file }] as const
-  )
-  return { flows: new Map(flows), files: new Map(files) }
-}
 
 /**
  * The base commit's snapshot; `current` (the work tree's model) spares reading the files the change left alone.
@@ -42,20 +30,20 @@ export async function readBaseSnapshot(
   opening: Promise<SharedTree<GitTree> | undefined>,
   settings: Settings,
   current: RepoModel,
+  kinds: readonly GatherKind[],
   walk: WalkParts,
   reuseFlow?: ReuseFlow
 ): Promise<BaseSnapshot | undefined> {
   const shared = await opening
   if (!shared) return undefined
   try {
-    return snapshotOf(
-      await loadRepository(shared.tree, settings, {
-        walk,
-        known: workTreeReuse(current, shared.tree),
-        layout: current.layout,
-        reuseFlow
-      })
-    )
+    const model = await loadRepository(shared.tree, settings, {
+      walk,
+      known: workTreeReuse(current, shared.tree),
+      layout: current.layout,
+      reuseFlow
+    })
+    return { byKind: baseByKind(kinds, model) }
   } finally {
     await shared.release()
   }
@@ -72,6 +60,7 @@ export async function readDeployedBase(
   run: {
     input: { sending: SentNames; settings: Settings; context: RunContext }
     model: RepoModel
+    kinds: readonly GatherKind[]
     walk: WalkParts
     reuseFlow?: ReuseFlow
   }
@@ -94,8 +83,7 @@ export async function readDeployedBase(
       byCommit.set(commit, [...(byCommit.get(commit) ?? []), namespace])
     })
   )
-  const flows: BaseSnapshot['flows'] = new Map()
-  const files: BaseSnapshot['files'] = new Map()
+  const byKind = new Map<string, Map<string, BaseResource>>()
   for (const [commit, namespaces] of [...byCommit].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const held = new Set(namespaces)
     const none = (why: string) => {
@@ -116,13 +104,10 @@ export async function readDeployedBase(
         layout: model.layout,
         reuseFlow: run.reuseFlow
       })
-      const snapshot = snapshotOf({
-        ...at,
-        flows: at.flows.filter((flow) => flow.namespace !== undefined && held.has(flow.namespace)),
-        files: at.files.filter((entry) => held.has(entry.namespace))
-      })
-      for (const [key, flow] of snapshot.flows) flows.set(key, flow)
-      for (const [key, file] of snapshot.files) files.set(key, file)
+      for (const [kind, resources] of baseByKind(run.kinds, at, (ns) => held.has(ns))) {
+        const into = byKind.get(kind) ?? byKind.set(kind, new Map()).get(kind)!
+        for (const [key, resource] of resources) into.set(key, resource)
+      }
       for (const namespace of namespaces) commits.set(sentOf.get(namespace)!, commit)
     } catch (error) {
       none(`commit ${short(commit)} of its commit marker could not be read: ${errorMessage(error)}`)
@@ -130,7 +115,7 @@ export async function readDeployedBase(
       await tree?.close()
     }
   }
-  return { flows, files, deployed: { commits, unchecked } }
+  return { byKind, deployed: { commits, unchecked } }
 }
 
 /** Why a namespace's marker gives no commit to compare with, or undefined when it does. */
@@ -153,35 +138,23 @@ function unreadMarker(reading: MarkersRead, namespace: string): string | undefin
 export async function baseFromApi(
   plan: Plan,
   github: GitHubPort,
-  sha: string
+  sha: string,
+  kinds: readonly GatherKind[]
 ): Promise<BaseSnapshot> {
-  const snapshot: BaseSnapshot = { flows: new Map(), files: new Map(), partial: true }
+  const byKind = new Map<string, Map<string, BaseResource>>()
   const candidates = plan.resources.filter(
     (r) => r.file && r.action !== 'create' && r.action !== 'unchanged'
   )
   await mapLimit(candidates, 8, async (change) => {
+    const kind = kinds.find((candidate) => candidate.name === change.kind)
+    if (!kind?.baseOfBytes) return
     const bytes = await github.getFileAtRef(change.file!, sha)
-    if (!bytes) return
-    if (change.kind === 'file') {
-      snapshot.files.set(fileKey(change.namespace, change.path), {
-        sha256: sha256Hex(bytes),
-        file: change.file!
-      })
-      return
-    }
-    const flow = parseFlowFile({
-      file: change.file!,
-      rel: change.file!,
-      raw: Buffer.from(bytes).toString('utf8')
-    })
-    if (flow.namespace === change.namespace && flow.id === change.id) {
-      snapshot.flows.set(flowKey(change.namespace, change.id), {
-        source: flow.source,
-        file: change.file!
-      })
-    }
+    const resource = bytes && kind.baseOfBytes(change, bytes)
+    if (!resource) return
+    const into = byKind.get(kind.name) ?? byKind.set(kind.name, new Map()).get(kind.name)!
+    into.set(resourceKey(change), resource)
   })
-  return snapshot
+  return { byKind, partial: true }
 }
 
 /**

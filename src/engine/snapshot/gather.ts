@@ -360,6 +360,7 @@ function readRemaining(
         baseTree(),
         settings,
         model,
+        input.kinds,
         started.walk,
         // A plan takes the identity of a base version from its stored checks; a deploy parses it.
         work.reuseBase
@@ -378,6 +379,7 @@ function readRemaining(
           readDeployedBase(reads, {
             input,
             model,
+            kinds: input.kinds,
             walk: started.walk,
             reuseFlow: work.reuseBase
               ? reuseOf(input, started, {

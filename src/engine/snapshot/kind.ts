@@ -1,6 +1,6 @@
 import type { KestraApi, ListingsApi } from '../../adapters/kestra/api.js'
 import { mapLimit } from '../../model/concurrency.js'
-import type { ActualNamespace } from '../../model/plan-input.js'
+import type { ActualNamespace, BaseResource } from '../../model/plan-input.js'
 import type { Referenced } from '../../model/references.js'
 import type { Settings } from '../../model/settings.js'
 import type { ChosenLayout, FlowFile, RepoModel } from '../../model/repository.js'
@@ -56,6 +56,16 @@ export interface GatherKind<H = unknown, C extends ResourceChange = ResourceChan
    */
   readonly folder?: { name: string; label: string }
   /**
+   * What a commit held of this kind, by its key (`resourceKey`): the base drift is measured against
+   * (docs/drift.md#drift-by-default).
+   */
+  base?(model: RepoModel): ReadonlyMap<string, BaseResource>
+  /**
+   * A change's version at the base commit from its file's bytes there, read through GitHub in a shallow clone;
+   * undefined when the file does not hold it.
+   */
+  baseOfBytes?(change: C, bytes: Uint8Array): BaseResource | undefined
+  /**
    * What the repository wants on the server of this kind, once the server's state is read: the kind's plan reads
    * it as `PlanInput.desired` (a value only the kind reads).
    */
@@ -71,6 +81,21 @@ export interface GatherKind<H = unknown, C extends ResourceChange = ResourceChan
    * drift pull request (docs/drift.md#the-drift-pull-request).
    */
   serverCopy?(kestra: KestraApi, change: C): Promise<Uint8Array | undefined>
+}
+
+/** What a commit held of each kind (`GatherKind.base`), by kind name; `keep` chooses by namespace. */
+export function baseByKind(
+  kinds: readonly GatherKind[],
+  model: RepoModel,
+  keep: (namespace: string) => boolean = () => true
+): Map<string, Map<string, BaseResource>> {
+  const byKind = new Map<string, Map<string, BaseResource>>()
+  for (const kind of kinds) {
+    if (!kind.base) continue
+    const held = [...kind.base(model)].filter(([, resource]) => keep(resource.namespace))
+    byKind.set(kind.name, new Map(held))
+  }
+  return byKind
 }
 
 /** What a kind's `desired` reads. */

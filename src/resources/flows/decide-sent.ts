@@ -1,7 +1,7 @@
 import { fileKey, flowKey } from '../../model/targets.js'
 import { ActionError } from '../../model/errors.js'
 import { isKestraNamespace, NAMESPACE_MAX_LENGTH } from '../../model/namespaces.js'
-import type { ActualNamespace, BaseSnapshot } from '../../model/plan-input.js'
+import type { ActualNamespace, BaseResource, BaseSnapshot } from '../../model/plan-input.js'
 import type { Target } from '../../model/target.js'
 import { comparableFlowSource } from '../../model/flow-source.js'
 import type { LocalFiles } from '../../model/sent-names.js'
@@ -30,6 +30,15 @@ import {
   type Edit
 } from './decide-document.js'
 import { READ_ONLY_LABEL, readOnlyLabel, type ReadOnlyNote } from './decide-read-only-label.js'
+
+/** A flow as a base commit held it (`GatherKind.base`). */
+export interface BaseFlow extends BaseResource {
+  source: string
+}
+
+/** The kinds whose base the sending renames: flows, and the namespace files placed beside them. */
+const FLOW = 'flow'
+const FILE = 'file'
 
 /** What the environment inputs ask of the sent text (docs/environments.md). */
 type SendSettings = Pick<Target, 'namespacePrefix' | 'disableTriggers' | 'readOnly'>
@@ -185,8 +194,9 @@ export class SentRewrite {
       for (const flow of held.flows) onServer.set(flowKey(namespace, flow.id), flow.source)
     }
     if (this.identity && onServer.size === 0) return snapshot
-    const flows = new Map<string, { source: string; file: string }>()
-    for (const [key, flow] of snapshot.flows) {
+    const byKind = new Map(snapshot.byKind)
+    const flows = new Map<string, BaseFlow>()
+    for (const [key, flow] of (snapshot.byKind.get(FLOW) ?? new Map()) as Map<string, BaseFlow>) {
       const sentKey = sentFlowKey(key, this.namespace)
       const sent = this.identity ? flow.source : sentFlow(flow.source, this.options(managed)).source
       const held = onServer.get(sentKey)
@@ -194,16 +204,21 @@ export class SentRewrite {
         held === undefined || held === sent || same(held, sent)
           ? sent
           : (this.variants(flow.source, managed).find((variant) => same(held, variant)) ?? sent)
-      flows.set(sentKey, { source, file: flow.file })
+      flows.set(sentKey, { ...flow, namespace: this.namespace(flow.namespace), source })
     }
-    if (!this.settings.namespacePrefix) return { flows, files: snapshot.files }
-    const files = new Map<string, { sha256: string; file: string }>()
-    for (const [key, file] of snapshot.files) {
-      const rest = key.slice('file:'.length)
-      const colon = rest.indexOf(':')
-      files.set(fileKey(this.namespace(rest.slice(0, colon)), rest.slice(colon + 1)), file)
+    byKind.set(FLOW, flows)
+    if (!this.settings.namespacePrefix) return { ...snapshot, byKind }
+    const files = new Map<string, BaseResource & { path: string }>()
+    const held = (snapshot.byKind.get(FILE) ?? new Map()) as Map<
+      string,
+      BaseResource & { path: string }
+    >
+    for (const file of held.values()) {
+      const namespace = this.namespace(file.namespace)
+      files.set(fileKey(namespace, file.path), { ...file, namespace })
     }
-    return { flows, files }
+    byKind.set(FILE, files)
+    return { ...snapshot, byKind }
   }
 
   private variants(source: string, managed: readonly string[]): string[] {

@@ -4,6 +4,7 @@ import { repositoryPath } from '../../model/repository-paths.js'
 import { deployableFlow } from '../../model/repository.js'
 import { FLOW_ID_PATTERN } from './decide-flow-identity.js'
 import { flowFindings, type FlowsHeld } from './decide-validate.js'
+import type { BaseFlow } from './decide-sent.js'
 import { actionOf, applyDiff, indexByFile, scopeFilter } from '../../engine/plan/build.js'
 import { outsideGitOf } from '../../engine/plan/outside-git.js'
 import { diffTexts } from '../../engine/plan/diff.js'
@@ -109,7 +110,9 @@ function planFlows(options: KindPlanOptions): FlowChange[] {
       actualFlows.set(flowKey(namespace, flow.id), { ...flow, namespace })
   }
   // A drift run's base is the head: what the kind wants (`BaseSnapshot.head`).
-  const atBase = input.base?.head ? desiredFlows : input.base?.flows
+  const atBase = input.base?.head
+    ? desiredFlows
+    : (input.base?.byKind.get(flowsDecide.name) as ReadonlyMap<string, BaseFlow> | undefined)
   const inScope = scopeFilter(options, desiredFlows, atBase)
   const changes: FlowChange[] = []
   for (const key of new Set([...desiredFlows.keys(), ...actualFlows.keys()])) {

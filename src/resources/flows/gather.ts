@@ -14,9 +14,13 @@ import type { OutsideUser, OutsideUsers } from '../../model/references.js'
 import {
   deployableFlow,
   desiredFlows,
+  firstDeclared,
   type FlowFile,
-  type ReadProblem
+  type ReadProblem,
+  type RepoModel
 } from '../../model/repository.js'
+import type { FlowChange } from '../../model/plan.js'
+import type { BaseFlow } from './decide-sent.js'
 import { flowKey, pinnedKey } from '../../model/targets.js'
 
 /**
@@ -39,6 +43,24 @@ export function flowsKnown(input: KnownInput): Promise<Set<string>> {
 /** The flows the repository wants on the server (`GatherKind.desired`). */
 export function flowsDesired({ model }: DesiredInput): Promise<DesiredFlow[]> {
   return Promise.resolve(desiredFlows(model))
+}
+
+/** What a commit held of flows (`GatherKind.base`): each identity's first file. */
+export function flowsBase(model: RepoModel): Map<string, BaseFlow> {
+  return new Map(
+    [...firstDeclared(model.flows)].map(([key, { namespace, source, file }]) => [
+      key,
+      { namespace: namespace!, source, file }
+    ])
+  )
+}
+
+/** A flow's version at the base commit, from its file's bytes there: when the file declares that flow. */
+export function flowOfBytes(change: FlowChange, bytes: Uint8Array): BaseFlow | undefined {
+  const file = change.file!
+  const flow = parseFlowFile({ file, rel: file, raw: Buffer.from(bytes).toString('utf8') })
+  if (flow.namespace !== change.namespace || flow.id !== change.id) return undefined
+  return { namespace: change.namespace, source: flow.source, file }
 }
 
 /** `path`: the file or a link's target, relative to root; text that is not UTF-8 is a read problem. */

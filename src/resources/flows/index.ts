@@ -3,7 +3,14 @@ import type { FlowChange } from '../../model/plan.js'
 import { flowsApply, flowsRollback } from './apply.js'
 import { flowsDecide } from './decide.js'
 import { confirmReusedChecks, type FlowsHeld } from './decide-validate.js'
-import { flowsDesired, flowsKnown, isFlowDocument, readFlow } from './gather.js'
+import {
+  flowOfBytes,
+  flowsBase,
+  flowsDesired,
+  flowsKnown,
+  isFlowDocument,
+  readFlow
+} from './gather.js'
 import type { FlowsChecked } from './check.js'
 
 /** docs/kinds.md#the-walk-two-kinds-share */
@@ -26,7 +33,9 @@ export const flows: Kind<FlowsHeld, FlowChange, FlowsChecked> = {
     fromWalk: (walk) => walk,
     walk: flowsWalk,
     known: flowsKnown,
-    desired: flowsDesired
+    desired: flowsDesired,
+    base: flowsBase,
+    baseOfBytes: flowOfBytes
   },
   decide: flowsDecide,
   apply: flowsApply,

@@ -5,11 +5,17 @@ import { diffTexts } from '../../engine/plan/diff.js'
 import { compareCodeUnits, decodeText, MAX_FILE_BYTES } from '../../model/content.js'
 import type { RepositoryShape } from '../../model/drift.js'
 import type { Finding, Severity } from '../../model/finding.js'
-import type { BaseSnapshot, DesiredFile, ServerFile } from '../../model/plan-input.js'
+import type { BaseResource, BaseSnapshot, DesiredFile, ServerFile } from '../../model/plan-input.js'
 import type { FileChange, PlanAction } from '../../model/plan.js'
 import { repositoryPath } from '../../model/repository-paths.js'
 import type { NamespaceFileEntry, RepoModel } from '../../model/repository.js'
 import { fileKey } from '../../model/targets.js'
+
+/** A namespace file as a base commit held it (`GatherKind.base`). */
+export interface BaseFile extends BaseResource {
+  path: string
+  sha256: string
+}
 
 /** What the namespace files' checks take of the run's walk. */
 export interface FilesHeld {
@@ -109,7 +115,9 @@ function planFiles(options: KindPlanOptions): FileChange[] {
       actualFiles.set(fileKey(namespace, file.path), { namespace, file })
   }
   // A drift run's base is the head: what the kind wants (`BaseSnapshot.head`).
-  const atBase = input.base?.head ? desiredFiles : input.base?.files
+  const atBase = input.base?.head
+    ? desiredFiles
+    : (input.base?.byKind.get(filesDecide.name) as ReadonlyMap<string, BaseFile> | undefined)
   const inScope = scopeFilter(options, desiredFiles, atBase)
   const changes: FileChange[] = []
   for (const key of new Set([...desiredFiles.keys(), ...actualFiles.keys()])) {

@@ -1,8 +1,9 @@
 import type { KestraApi } from '../../adapters/kestra/api.js'
 import type { FileChange } from '../../model/plan.js'
 import type { DesiredFile } from '../../model/plan-input.js'
-import type { NamespaceFileEntry } from '../../model/repository.js'
-import { MAX_FILE_BYTES } from '../../model/content.js'
+import type { NamespaceFileEntry, RepoModel } from '../../model/repository.js'
+import { MAX_FILE_BYTES, sha256Hex } from '../../model/content.js'
+import type { BaseFile } from './decide.js'
 import { mapLimit } from '../../model/concurrency.js'
 import { fileKey } from '../../model/targets.js'
 import { withServerNames, type DesiredInput, type KnownInput } from '../../engine/snapshot/kind.js'
@@ -63,4 +64,20 @@ export function fileServerCopy(
   change: FileChange
 ): Promise<Uint8Array | undefined> {
   return api.getFile(change.namespace, change.path)
+}
+
+/** What a commit held of namespace files (`GatherKind.base`). */
+export function filesBase(model: RepoModel): Map<string, BaseFile> {
+  return new Map(
+    model.files.map(({ namespace, path, sha256, file }) => [
+      fileKey(namespace, path),
+      { namespace, path, sha256, file }
+    ])
+  )
+}
+
+/** A file's version at the base commit, from its bytes there. */
+export function fileOfBytes(change: FileChange, bytes: Uint8Array): BaseFile {
+  const { namespace, path, file } = change
+  return { namespace, path, sha256: sha256Hex(bytes), file: file! }
 }
