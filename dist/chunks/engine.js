@@ -9210,6 +9210,7 @@ function stronglyConnected(keys, deps) {
 
 const flowsApply = {
     name: 'flow',
+    revisionHeld: (change) => change.current?.revision,
     async write(change, api, deploy) {
         const missing = deploy
             .needed(change)
@@ -17306,8 +17307,12 @@ async function deploy(plan, deps) {
             return {
                 status: 'refused',
                 resources: plan.resources.map((change) => isWrite(change)
-                    ? { change, result: 'skipped', message: 'not deployed: this commit is out of order' }
-                    : { change, result: 'unchanged', revision: currentRevision(change) }),
+                    ? withRevisionHeld(deps.kinds, {
+                        change,
+                        result: 'skipped',
+                        message: 'not deployed: this commit is out of order'
+                    })
+                    : unchanged(deps.kinds, change)),
                 applied: 0,
                 refusal,
                 warnings,
@@ -17370,8 +17375,19 @@ async function deploy(plan, deps) {
         markersHeld: held
     };
 }
-function currentRevision(change) {
-    return change.kind === 'flow' ? change.current?.revision : undefined;
+function heldRevision(kinds, change) {
+    return kinds.find((kind) => kind.name === change.kind)?.revisionHeld?.(change);
+}
+function withRevisionHeld(kinds, result) {
+    const before = heldRevision(kinds, result.change);
+    return before === undefined ? result : { ...result, before };
+}
+function unchanged(kinds, change) {
+    return withRevisionHeld(kinds, {
+        change,
+        result: 'unchanged',
+        revision: heldRevision(kinds, change)
+    });
 }
 async function applyPlan(plan, deps) {
     const semaphore = new Semaphore(deps.concurrency);
@@ -17382,7 +17398,8 @@ async function applyPlan(plan, deps) {
     for (const change of plan.resources.filter(isWrite).filter(namespaced)) {
         pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1);
     }
-    const record = (result) => {
+    const record = (written) => {
+        const result = withRevisionHeld(deps.kinds, written);
         results.set(result.change, result);
         deps.onResult?.(result);
         const { namespace } = result.change;
@@ -17412,7 +17429,7 @@ async function applyPlan(plan, deps) {
     };
     for (const change of plan.resources) {
         if (!isWrite(change)) {
-            results.set(change, { change, result: 'unchanged', revision: currentRevision(change) });
+            results.set(change, unchanged(deps.kinds, change));
         }
     }
     const writes = plan.resources.filter((c) => c.action === 'create' || c.action === 'update');
@@ -18408,10 +18425,9 @@ function finish(out, result) {
     }
     return out.join('\n') + '\n';
 }
-function revision({ change, result, revision }) {
-    if (change.kind !== 'flow')
+function revision({ result, revision, before }) {
+    if (revision === undefined && before === undefined)
         return '';
-    const before = change.current?.revision;
     if (result === 'created')
         return `rev ${revision}`;
     if (result === 'updated')

@@ -17,8 +17,10 @@ export type ResourceOutcome = (typeof OUTCOMES)[number]
 export interface ResourceResult {
   change: ResourceChange
   result: ResourceOutcome
-  /** The flow's revision after the deploy (new revision when written). */
+  /** Its revision after the deploy (new when written), where its kind has revisions. */
   revision?: number
+  /** Its revision before the deploy, where its kind has revisions (`ApplyKind.revisionHeld`). */
+  before?: number
   message?: string
   /** The write's answer was lost: a rollback reads the server (docs/rollback.md#writes-whose-answer-was-lost). */
   outcomeUnknown?: true

@@ -115,8 +115,12 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
         status: 'refused',
         resources: plan.resources.map((change) =>
           isWrite(change)
-            ? { change, result: 'skipped', message: 'not deployed: this commit is out of order' }
-            : { change, result: 'unchanged', revision: currentRevision(change) }
+            ? withRevisionHeld(deps.kinds, {
+                change,
+                result: 'skipped',
+                message: 'not deployed: this commit is out of order'
+              })
+            : unchanged(deps.kinds, change)
         ),
         applied: 0,
         refusal,
@@ -187,8 +191,24 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
   }
 }
 
-function currentRevision(change: ResourceChange): number | undefined {
-  return change.kind === 'flow' ? change.current?.revision : undefined
+/** The revision the server held as the plan read it, where the change's kind has revisions (`revisionHeld`). */
+function heldRevision(kinds: readonly ApplyKind[], change: ResourceChange): number | undefined {
+  return kinds.find((kind) => kind.name === change.kind)?.revisionHeld?.(change)
+}
+
+/** A result with the revision its resource held before the deploy, when its kind has one. */
+function withRevisionHeld(kinds: readonly ApplyKind[], result: ResourceResult): ResourceResult {
+  const before = heldRevision(kinds, result.change)
+  return before === undefined ? result : { ...result, before }
+}
+
+/** An unwritten change's result: the server keeps what it held. */
+function unchanged(kinds: readonly ApplyKind[], change: ResourceChange): ResourceResult {
+  return withRevisionHeld(kinds, {
+    change,
+    result: 'unchanged',
+    revision: heldRevision(kinds, change)
+  })
 }
 
 type ApplyDeps = Pick<DeployDeps, 'api' | 'refs' | 'readDesiredFile' | 'kinds' | 'onResult'> & {
@@ -216,7 +236,8 @@ async function applyPlan(
   for (const change of plan.resources.filter(isWrite).filter(namespaced)) {
     pending.set(change.namespace, (pending.get(change.namespace) ?? 0) + 1)
   }
-  const record = (result: ResourceResult) => {
+  const record = (written: ResourceResult) => {
+    const result = withRevisionHeld(deps.kinds, written)
     results.set(result.change, result)
     deps.onResult?.(result)
     const { namespace } = result.change
@@ -250,7 +271,7 @@ async function applyPlan(
 
   for (const change of plan.resources) {
     if (!isWrite(change)) {
-      results.set(change, { change, result: 'unchanged', revision: currentRevision(change) })
+      results.set(change, unchanged(deps.kinds, change))
     }
   }
   const writes = plan.resources.filter((c) => c.action === 'create' || c.action === 'update')

@@ -76,6 +76,8 @@ export interface ApplyKind<C extends ResourceChange = ResourceChange> {
   readonly name: C['kind']
   write(change: C, api: KestraApi, deploy: DeployContext): Promise<ResourceResult>
   remove(change: C, api: KestraApi, deploy: DeployContext): Promise<ResourceResult>
+  /** The revision the server held as the plan read it, where the kind's resources have revisions. */
+  revisionHeld?(change: C): number | undefined
   /**
    * Everything of this kind that a namespace holds on the server, in the order it is removed: a preview's
    * close empties its namespaces of every kind (docs/environments.md#previews). Absent: the kind keeps nothing

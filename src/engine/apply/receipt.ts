@@ -93,9 +93,8 @@ function finish(out: string[], result: DeployResult): string {
   return out.join('\n') + '\n'
 }
 
-function revision({ change, result, revision }: ResourceResult): string {
-  if (change.kind !== 'flow') return ''
-  const before = change.current?.revision
+function revision({ result, revision, before }: ResourceResult): string {
+  if (revision === undefined && before === undefined) return ''
   if (result === 'created') return `rev ${revision}`
   if (result === 'updated') return `rev ${before} → ${revision}`
   if (result === 'deleted') return `rev ${before} → deleted`

@@ -26,6 +26,7 @@ import { flowKey } from '../../model/targets.js'
  */
 export const flowsApply: ApplyKind<FlowChange> = {
   name: 'flow',
+  revisionHeld: (change) => change.current?.revision,
   async write(change, api, deploy) {
     const missing = deploy
       .needed(change)
