@@ -12,6 +12,7 @@ import { redactingReporter } from '../../src/report/redacting.js'
 import { actionReporter, commandLine, runnerLog } from '../../src/report/runner-log.js'
 import { MARKER, untrustedText } from '../../test-support/injected-commands.js'
 import { foreignCommands, readRunnerCommands } from '../../test-support/workflow-commands.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 300)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)
@@ -74,7 +75,7 @@ describe('the printer of the runner log', () => {
         expect(last?.name).toBe('error')
         expect(last?.data.startsWith('The deploy failed: ')).toBe(true)
       }),
-      { numRuns: RUNS * 3, seed: SEED }
+      { numRuns: runs(RUNS * 3, 200), seed: SEED }
     )
   })
 

@@ -22,6 +22,7 @@ import type { NamespaceFileMapping } from '../../../src/model/inputs/declared.js
 import type { Layout } from '../../../src/model/settings.js'
 import { loadWorkTree, settingsWith } from '../snapshot/repo/support.js'
 import { fileDrift } from './fixtures.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 100)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)
@@ -283,7 +284,7 @@ describe('drift pull request placement, over every server path × layout × mapp
           }
         }
       ),
-      { numRuns: RUNS, seed: SEED }
+      { numRuns: runs(RUNS, 25), seed: SEED }
     )
   })
 
@@ -356,7 +357,7 @@ describe('drift pull request placement, over every server path × layout × mapp
           }
         }
       ),
-      { numRuns: RUNS, seed: SEED }
+      { numRuns: runs(RUNS, 25), seed: SEED }
     )
   })
 

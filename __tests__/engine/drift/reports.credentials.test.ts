@@ -26,6 +26,7 @@ import {
 import { settingsWith } from '../snapshot/repo/support.js'
 import { fileDrift, flowDrift } from './fixtures.js'
 import { DECIDE_KINDS, KINDS } from '../../../src/resources/registry.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 300)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)
@@ -126,7 +127,7 @@ describe('the drift pull request commits no credential, in any form or encoding'
           expect(writes.find((w) => w.name === harmless.name)?.content).toEqual(clean)
         }
       ),
-      { numRuns: RUNS, seed: SEED }
+      { numRuns: runs(RUNS, 80), seed: SEED }
     )
   })
 
