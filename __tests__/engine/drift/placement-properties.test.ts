@@ -23,6 +23,7 @@ import type { Layout } from '../../../src/model/settings.js'
 import { loadWorkTree, settingsWith } from '../snapshot/repo/support.js'
 import { fileDrift } from './fixtures.js'
 import { runs } from '../../../test-support/property-runs.js'
+import { anyCodePoint } from '../../../test-support/code-points.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 100)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)
@@ -70,7 +71,7 @@ const segment = fc.oneof(
       'Company.Team'
     )
   },
-  { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }) }
+  { weight: 1, arbitrary: fc.string({ unit: anyCodePoint, minLength: 1, maxLength: 6 }) }
 )
 const filePath = fc
   .array(segment, { minLength: 1, maxLength: 4 })
@@ -78,11 +79,11 @@ const filePath = fc
   .filter((path) => !path.includes('\0'))
 const name = fc.oneof(
   fc.constantFrom('solo', 'Solo', 'SOLO', 'pwn', 'README', 'readme', '.github', 'a-b_c', 'x'),
-  fc.string({ unit: 'binary', minLength: 1, maxLength: 8 })
+  fc.string({ unit: anyCodePoint, minLength: 1, maxLength: 8 })
 )
 const namespace = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(NS, `${NS}.sub`, 'other', 'company', '.github') },
-  { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }) }
+  { weight: 1, arbitrary: fc.string({ unit: anyCodePoint, minLength: 1, maxLength: 8 }) }
 )
 const resource = fc.oneof(
   fc.record({ kind: fc.constant('file' as const), namespace, path: filePath, flow: fc.boolean() }),
