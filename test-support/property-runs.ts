@@ -6,3 +6,16 @@
 export function runs(full: number, unit: number): number {
   return process.env.KGA_FULL_RUNS === '1' ? full : unit
 }
+
+/**
+ * The cases a test that tries each of a list takes: every one in the `properties` project, `unit` of them in
+ * the unit loop (at least two), spread evenly from the first to the last, both included.
+ */
+export function cases<T>(all: readonly T[], unit: number): T[] {
+  const count = runs(all.length, Math.max(2, unit))
+  if (count >= all.length) return [...all]
+  return Array.from(
+    { length: count },
+    (_, i) => all[Math.round((i * (all.length - 1)) / (count - 1))]!
+  )
+}

@@ -12,6 +12,7 @@ import {
 import { cliSettings } from '../../src/cli/settings.js'
 import { defaultOf, type InputName } from '../../src/model/inputs/declared.js'
 import { declaredInputs } from '../../test-support/action-yml.js'
+import { runs } from '../../test-support/property-runs.js'
 
 /** The CLI's own options, which mirror no input. */
 const CLI_OPTIONS = [
@@ -106,7 +107,7 @@ describe('flags derived from action.yml', () => {
           } satisfies Partial<Record<InputName, string>>)
         }
       ),
-      { numRuns: 500 }
+      { numRuns: runs(500, 150) }
     )
   })
 

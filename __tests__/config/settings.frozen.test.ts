@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { parseSettings } from '../../src/config/settings.js'
 import { plainTarget, previewTarget } from '../../src/config/target.js'
 import type { InputName } from '../../src/model/inputs/declared.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const namespace = fc.stringMatching(/^[a-z][a-z0-9_]{0,8}(\.[a-z][a-z0-9_]{0,8}){0,2}$/)
 const word = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/)
@@ -80,7 +81,7 @@ describe('the settings and the targets never change', () => {
           expect(seen).toBeGreaterThan(4)
         }
       ),
-      { numRuns: 60 }
+      { numRuns: runs(60, 20) }
     )
   })
 

@@ -49,7 +49,7 @@ describe('the emulator export zip', () => {
           ])
         }
       }),
-      { numRuns: runs(200, 60), seed: 20261125 }
+      { numRuns: runs(200, 20), seed: 20261125 }
     )
   })
 })

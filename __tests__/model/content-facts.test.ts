@@ -103,7 +103,7 @@ describe('content facts', () => {
           }
         }
       ),
-      { numRuns: 200 }
+      { numRuns: runs(200, 60) }
     )
   })
 
@@ -172,7 +172,7 @@ describe('content facts', () => {
           }
         }
       ),
-      { numRuns: 400 }
+      { numRuns: runs(400, 100) }
     )
     for (const value of [
       undefined,
@@ -213,7 +213,7 @@ describe('content facts', () => {
           expect([plain.summary, plain.digest]).toEqual([truth, undefined])
         }
       ),
-      { numRuns: 300 }
+      { numRuns: runs(300, 100) }
     )
   })
 })

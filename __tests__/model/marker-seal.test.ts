@@ -16,6 +16,7 @@ import {
   type SealSource
 } from '../../src/model/marker-seal.js'
 import type { Auth } from '../../src/model/settings.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const BASIC: Auth = { kind: 'basic', username: 'deployer', password: 'S3cret-pass' }
 const SERVER = 'https://kestra.example.com'
@@ -155,7 +156,7 @@ describe('the seal of a commit marker', () => {
         const replayed = { ...sealed, commit: 'f'.repeat(40) }
         expect(trusts(seal, ns, replayed)).toEqual({ marker: stripped(replayed), trusted: false })
       }),
-      { numRuns: 50 }
+      { numRuns: runs(50, 15) }
     )
   })
 

@@ -11,6 +11,7 @@ import {
   type PlanRecord,
   type RecordedChange
 } from '../../src/model/plan-record.js'
+import { runs } from '../../test-support/property-runs.js'
 
 const FP = 'a'.repeat(64)
 const hostile = fc.oneof(
@@ -39,7 +40,7 @@ describe('the plan record in the marker', () => {
         expect(inner).not.toMatch(/--|[<>@]/)
         expect(readPlanMarker(`intro\n\n${line}\n\nlast`)).toEqual(record)
       }),
-      { numRuns: 300 }
+      { numRuns: runs(300, 100) }
     )
   })
 
@@ -57,7 +58,7 @@ describe('the plan record in the marker', () => {
           .map((l) => l.slice(2, l.indexOf(': ')))
         expect(named.sort()).toEqual(differing.sort())
       }),
-      { numRuns: 300 }
+      { numRuns: runs(300, 100) }
     )
   })
 
@@ -79,7 +80,7 @@ describe('the plan record in the marker', () => {
         expect(body).toHaveLength(differing.length)
         for (const name of differing) expect(body.some((l) => l.includes(` ${name}: `))).toBe(true)
       }),
-      { numRuns: 300 }
+      { numRuns: runs(300, 100) }
     )
   })
 

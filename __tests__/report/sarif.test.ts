@@ -89,7 +89,7 @@ describe('SARIF 2.1.0 (docs/code-scanning.md)', () => {
         expect(got.map(key).sort()).toEqual(expected.map(key).sort())
         for (const r of run!.results) expect(run!.tool.driver.rules[r.ruleIndex]!.id).toBe(r.ruleId)
       }),
-      { numRuns: runs(200, 40) }
+      { numRuns: runs(200, 20) }
     )
   })
 

@@ -16,6 +16,7 @@ import {
   type FakeGitHubOptions,
   type FakeUser
 } from '../../../test-support/fake-github.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const MARKER = commentMarker('default')
 const PR = 12
@@ -87,7 +88,7 @@ describe('comments by this token', () => {
           }
         }
       ),
-      { numRuns: 25 }
+      { numRuns: runs(25, 8) }
     )
   })
 

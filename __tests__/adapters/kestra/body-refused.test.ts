@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { KestraClient } from '../../../src/adapters/kestra/client.js'
 import { ApiError, BODY_LIMIT_REMEDY, failureMarks } from '../../../src/adapters/kestra/errors.js'
 import { startKestra, type EmulatedKestra } from '../../engine/apply/emulated-kestra.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const NS = 'company.team'
 const SEED = 20261125
@@ -74,7 +75,7 @@ describe('a write behind a proxy body limit', () => {
           expect(message).toContain(BODY_LIMIT_REMEDY)
         }
       ),
-      { seed: SEED, numRuns: 60 }
+      { seed: SEED, numRuns: runs(60, 20) }
     )
   })
 
@@ -137,7 +138,7 @@ describe('a write behind a proxy body limit', () => {
           expect(failureMarks(error)).toEqual({ outcomeUnknown: true, bodyRefused: true })
         }
       ),
-      { seed: SEED, numRuns: 24 }
+      { seed: SEED, numRuns: runs(24, 8) }
     )
   })
 })

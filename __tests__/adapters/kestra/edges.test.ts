@@ -9,6 +9,7 @@ import {
   type EmulatorOptions
 } from '../../../test-support/kestra-emulator/index.js'
 import { flowSource } from './contract-suite.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const started = (): Emulator => emulator!
 /** The files the server holds, each with its size. */
@@ -179,7 +180,7 @@ describe('an empty namespace file (zero-byte part)', () => {
         expect(storedSizes()).toEqual([[path, 0]])
         for (const close of closers.splice(0)) await close()
       }),
-      { numRuns: 40, seed: 20261125 }
+      { numRuns: runs(40, 12), seed: 20261125 }
     )
   })
 })

@@ -17,6 +17,7 @@ import type {
   HttpResponse,
   Transport
 } from '../../../src/adapters/kestra/transport.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 interface Row {
   id: string
@@ -142,7 +143,7 @@ describe('the search for executions not finished', () => {
           )
         }
       ),
-      { numRuns: 150 }
+      { numRuns: runs(150, 40) }
     )
   })
 

@@ -109,12 +109,13 @@ describe('shared flow exports', () => {
     )
   }, 120_000)
 
-  it('2,000 flows of 40 namespaces listed together: one export per 1,000 flows', async () => {
+  it('2,000 flows of 40 namespaces listed together (1,040 in the unit loop): one export per 1,000 flows', async () => {
     const { emulator, client } = await connect()
     const namespaces = Array.from({ length: 40 }, (_, n) => `company.team${n}`)
+    const each = runs(50, 26)
     emulator.seed({
       flows: namespaces.flatMap((namespace) =>
-        Array.from({ length: 50 }, (_, i) => ({
+        Array.from({ length: each }, (_, i) => ({
           namespace,
           id: `flow${i}`,
           source: flowSource(namespace, `flow${i}`)
@@ -122,9 +123,11 @@ describe('shared flow exports', () => {
       )
     })
     const listed = await Promise.all(namespaces.map((ns) => client.listFlows(ns)))
-    expect(listed.map((flows) => flows.length)).toEqual(namespaces.map(() => 50))
+    expect(listed.map((flows) => flows.length)).toEqual(namespaces.map(() => each))
     const exports = emulator.requests.filter((r) => r.route === 'flows.export.by-ids')
-    expect(exports).toHaveLength(2000 / EXPORTED_AT_ONCE)
+    // Past the bound either way: two exports, the second full in npm test and holding 40 flows here.
+    expect(exports).toHaveLength(Math.ceil((40 * each) / EXPORTED_AT_ONCE))
+    expect(exports.length).toBeGreaterThan(1)
   })
 
   it('a namespace listed alone is exported alone, at once', async () => {

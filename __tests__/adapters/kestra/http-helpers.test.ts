@@ -13,6 +13,7 @@ import {
 } from '../../../src/adapters/kestra/transport.js'
 import { formBody } from '../../../src/adapters/kestra/transport.js'
 import { parseMultipart } from '../../../test-support/kestra-emulator/multipart.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 
@@ -136,7 +137,7 @@ describe('multipart bodies (undici FormData), read back as the emulator reads Ke
           }
         ])
       }),
-      { numRuns: 300 }
+      { numRuns: runs(300, 80) }
     )
   })
 
@@ -149,7 +150,7 @@ describe('multipart bodies (undici FormData), read back as the emulator reads Ke
           fields.map(([field, value]) => [escaped(field), value.replace(/\r\n|\r|\n/g, '\r\n')])
         )
       }),
-      { numRuns: 300 }
+      { numRuns: runs(300, 80) }
     )
   })
 })

@@ -10,6 +10,7 @@ import { ActionError } from '../../../src/model/errors.js'
 import { pathSegment, segmentProblem } from '../../../src/model/path-segment.js'
 import { emulatedClientPerFile } from './test-server.js'
 import { runs } from '../../../test-support/property-runs.js'
+import { anyCodePoint } from '../../../test-support/code-points.js'
 
 const TRICKY = [
   '.',
@@ -44,7 +45,7 @@ const TRICKY = [
 /** Ids of any characters, the awkward ones often. */
 const ID = fc.oneof(
   fc.constantFrom(...TRICKY),
-  fc.string({ unit: 'binary', maxLength: 12 }),
+  fc.string({ unit: anyCodePoint, maxLength: 12 }),
   fc.string({
     unit: fc.constantFrom('.', '/', '%', '2', 'e', 'E', 'F', '?', '#', '\\'),
     maxLength: 6

@@ -7,6 +7,7 @@ import { createDispatcher } from '../../../src/adapters/kestra/transport.js'
 import { credentialsFrom } from '../../../src/report/redact/credentials.js'
 import { OutputEdge } from '../../../src/report/output-edge.js'
 import { json, startTestServer, type TestServer } from './test-server.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {
@@ -268,7 +269,7 @@ describe('a write whose answer was lost', () => {
           )
         }
       ),
-      { numRuns: 150 }
+      { numRuns: runs(150, 40) }
     )
   })
 })

@@ -151,7 +151,7 @@ describe('a validate verdict is valid only when recognised as valid', () => {
           expect(finding.message).toMatch(REMEDY)
         }
       }),
-      { numRuns: runs(300, 100) }
+      { numRuns: runs(300, 40) }
     )
   })
 
@@ -190,7 +190,7 @@ describe('a validate verdict is valid only when recognised as valid', () => {
           expect(finding!.message).toMatch(REMEDY)
         }
       }),
-      { numRuns: runs(300, 100) }
+      { numRuns: runs(300, 40) }
     )
   })
   it('flows: each answer goes to the flow its index names; one the answer leaves out, or an index naming none, leaves no verdict', async () => {

@@ -157,7 +157,7 @@ describe('validation behind a proxy with a lower body limit', () => {
           }
         }
       ),
-      { numRuns: runs(60, 10), seed: 20261125 }
+      { numRuns: runs(60, 4), seed: 20261125 }
     )
   })
 
@@ -235,7 +235,7 @@ describe('validation behind a proxy with a lower body limit', () => {
           }
         }
       ),
-      { numRuns: runs(12, 4), seed: 20261125 }
+      { numRuns: runs(12, 2), seed: 20261125 }
     )
   })
 })

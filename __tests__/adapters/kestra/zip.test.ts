@@ -167,7 +167,7 @@ describe('readZip', () => {
           }
         }
       ),
-      { numRuns: runs(150, 30) }
+      { numRuns: runs(150, 10) }
     )
   })
 

@@ -123,7 +123,7 @@ describe('a deploy whose writes were refused as too large', () => {
           expect(read[at + 1]).toBe(`Then re-running ${rerun}`)
         }
       ),
-      { seed: SEED, numRuns: runs(40, 12) }
+      { seed: SEED, numRuns: runs(40, 4) }
     )
   }, 60_000)
 })

@@ -12,7 +12,7 @@ import type { KestraServer } from '../../../src/adapters/kestra/api.js'
 import { inPreview, readPreviewOwner, PREVIEW_OWNER_KEY } from '../../../src/model/preview.js'
 import { WRITE_ROUTES, type LoggedRequest } from '../../../test-support/kestra-emulator/index.js'
 import { emulatedClient } from '../../adapters/kestra/test-server.js'
-import { runs } from '../../../test-support/property-runs.js'
+import { cases, runs } from '../../../test-support/property-runs.js'
 
 const OURS = { repository: 'octo/kestra-repo', pullRequest: 7 }
 const PREVIEW = { prefix: 'pr-7', owner: OURS }
@@ -138,6 +138,14 @@ function inside(state: Store): string[] {
     .sort()
 }
 
+/** k = 1 to `count`: every delete failing in turn (a first, a last and two between in the unit loop). */
+function everyDelete(count: number): number[] {
+  return cases(
+    Array.from({ length: count }, (_, i) => i + 1),
+    4
+  )
+}
+
 describe('removing a preview', () => {
   it('deletes everything inside the prefix and refuses every namespace outside it', async () => {
     const before = outside(store())
@@ -159,7 +167,7 @@ describe('removing a preview', () => {
     const all = await removePreview(total.client, PREVIEW, APPLY_KINDS, ASKED, options)
     expect(all.deleted.length).toBeGreaterThan(5)
     const before = outside(store())
-    for (let k = 1; k <= all.deleted.length; k++) {
+    for (const k of everyDelete(all.deleted.length)) {
       const kestra = await kestraHolding(store(), k)
       const first = await removePreview(kestra.client, PREVIEW, APPLY_KINDS, ASKED, options)
       const failed = kestra.deletes()[k - 1]!.split(' ')
@@ -205,7 +213,7 @@ describe('removing a preview', () => {
     ]) {
       expect(all.deleted).toContain(gone)
     }
-    for (let k = 1; k <= all.deleted.length; k++) {
+    for (const k of everyDelete(all.deleted.length)) {
       const kestra = await kestraHolding(withChildren(), k)
       const first = await removePreview(kestra.client, PREVIEW, APPLY_KINDS, CHILDREN, options)
       expect(first.failed.filter((f) => !f.startsWith('namespace '))).toEqual([

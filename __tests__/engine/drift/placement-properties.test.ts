@@ -22,6 +22,8 @@ import type { NamespaceFileMapping } from '../../../src/model/inputs/declared.js
 import type { Layout } from '../../../src/model/settings.js'
 import { loadWorkTree, settingsWith } from '../snapshot/repo/support.js'
 import { fileDrift } from './fixtures.js'
+import { runs } from '../../../test-support/property-runs.js'
+import { anyCodePoint } from '../../../test-support/code-points.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 100)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)
@@ -69,7 +71,7 @@ const segment = fc.oneof(
       'Company.Team'
     )
   },
-  { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }) }
+  { weight: 1, arbitrary: fc.string({ unit: anyCodePoint, minLength: 1, maxLength: 6 }) }
 )
 const filePath = fc
   .array(segment, { minLength: 1, maxLength: 4 })
@@ -77,11 +79,11 @@ const filePath = fc
   .filter((path) => !path.includes('\0'))
 const name = fc.oneof(
   fc.constantFrom('solo', 'Solo', 'SOLO', 'pwn', 'README', 'readme', '.github', 'a-b_c', 'x'),
-  fc.string({ unit: 'binary', minLength: 1, maxLength: 8 })
+  fc.string({ unit: anyCodePoint, minLength: 1, maxLength: 8 })
 )
 const namespace = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(NS, `${NS}.sub`, 'other', 'company', '.github') },
-  { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 8 }) }
+  { weight: 1, arbitrary: fc.string({ unit: anyCodePoint, minLength: 1, maxLength: 8 }) }
 )
 const resource = fc.oneof(
   fc.record({ kind: fc.constant('file' as const), namespace, path: filePath, flow: fc.boolean() }),
@@ -283,7 +285,7 @@ describe('drift pull request placement, over every server path × layout × mapp
           }
         }
       ),
-      { numRuns: RUNS, seed: SEED }
+      { numRuns: runs(RUNS, 25), seed: SEED }
     )
   })
 
@@ -356,7 +358,7 @@ describe('drift pull request placement, over every server path × layout × mapp
           }
         }
       ),
-      { numRuns: RUNS, seed: SEED }
+      { numRuns: runs(RUNS, 25), seed: SEED }
     )
   })
 

@@ -12,6 +12,7 @@ import {
   verifiedCommit,
   type EnvironmentHistory
 } from '../../../src/model/verification.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 /** Statuses given newest first, all in the same second (GitHub's grain): their ids order them. */
 const states = (...names: string[]): DeploymentStatusRecord[] =>
@@ -206,7 +207,7 @@ describe('verified in an environment, over every history', () => {
           if (verified) expect(commit).toBeDefined()
         }
       ),
-      { numRuns: 500 }
+      { numRuns: runs(500, 150) }
     )
   })
 })

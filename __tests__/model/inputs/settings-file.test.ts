@@ -143,7 +143,7 @@ describe('the settings file', () => {
         })
         expect(fromFile).toEqual(asInputs)
       }),
-      { numRuns: runs(300, 75) }
+      { numRuns: runs(300, 30) }
     )
   })
 
@@ -178,7 +178,7 @@ describe('the settings file', () => {
           expect(error.message.startsWith(`${FILE}:${lines[position]}: `)).toBe(true)
         }
       ),
-      { numRuns: runs(200, 50) }
+      { numRuns: runs(200, 20) }
     )
   })
 
@@ -200,7 +200,7 @@ describe('the settings file', () => {
           expect(error.message).toContain(`'${unknown}' is not an input this file may set`)
         }
       ),
-      { numRuns: runs(200, 50) }
+      { numRuns: runs(200, 20) }
     )
   })
 
@@ -217,7 +217,7 @@ describe('the settings file', () => {
           expect(error.message).toContain(`'${name}'`)
         }
       ),
-      { numRuns: runs(500, 125) }
+      { numRuns: runs(500, 50) }
     )
   })
 
@@ -266,7 +266,7 @@ describe('the settings file', () => {
           expect(error.message.startsWith(`${FILE}:${error.line}: `)).toBe(true)
         }
       ),
-      { numRuns: runs(200, 50) }
+      { numRuns: runs(200, 20) }
     )
     fc.assert(
       fc.property(settableEntries, fc.nat(), (entries, pick) => {
@@ -277,7 +277,7 @@ describe('the settings file', () => {
         expect(error.line).toBe(lines.length)
         expect(error.message).toMatch(/unique/i)
       }),
-      { numRuns: runs(100, 25) }
+      { numRuns: runs(100, 10) }
     )
   })
 
@@ -325,7 +325,7 @@ describe('settings from the file and the workflow', () => {
           expect(said).toBe(workflow.has(name))
         }
       }),
-      { numRuns: runs(200, 50) }
+      { numRuns: runs(200, 20) }
     )
   })
 
@@ -449,7 +449,7 @@ describe('every problem of the file, in one run', () => {
           })
         }
       ),
-      { numRuns: runs(200, 50), seed: 20261126 }
+      { numRuns: runs(200, 20), seed: 20261126 }
     )
   })
 

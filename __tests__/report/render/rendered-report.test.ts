@@ -19,6 +19,7 @@ import {
   remoteFlow
 } from '../../engine/plan/fixtures.js'
 import { COMMIT, FINDINGS, mixedPlan } from './fixtures.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const NAMESPACES = ['company.team', 'company.data']
 
@@ -105,7 +106,7 @@ describe('the report the renderers read', () => {
           )
         }
       ),
-      { numRuns: 300 }
+      { numRuns: runs(300, 80) }
     )
   })
 

@@ -260,7 +260,7 @@ describe('a deletion still in use', () => {
         // A kept repository caller of an orphaned flow would warn; nothing here is orphaned.
         expect(impact.findings.filter((f) => f.severity !== 'error')).toEqual([])
       }),
-      { numRuns: runs(300, 100) }
+      { numRuns: runs(300, 40) }
     )
   })
 })

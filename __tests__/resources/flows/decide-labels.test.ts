@@ -6,6 +6,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { check, checkOn, rules } from './helpers.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const HEAD = ['id: flow', 'namespace: company.team']
 const LOG = ['  - id: log', '    type: io.kestra.plugin.core.log.Log', '    message: hi']
@@ -244,7 +245,7 @@ describe('labels an execution is given', () => {
           }
         }
       ),
-      { seed: 20261125, numRuns: 200 }
+      { seed: 20261125, numRuns: runs(200, 50) }
     )
   })
 })

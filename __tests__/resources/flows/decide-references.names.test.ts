@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { FlowDocument } from '../../../src/resources/flows/decide-document.js'
 import { referencesAndNamesOf } from '../../../src/resources/flows/decide-references.js'
 import { flow } from './helpers.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const NAME = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,15}$/)
 const NS = fc.stringMatching(/^[a-z][a-z0-9]{0,5}(\.[a-z][a-z0-9]{0,5}){0,2}$/)
@@ -109,7 +110,7 @@ describe('secret() and kv() names', () => {
         ).toEqual(expected)
         expect(names.every((n) => n.flowNamespace === 'company.team')).toBe(true)
       }),
-      { numRuns: 300 }
+      { numRuns: runs(300, 80) }
     )
   })
 

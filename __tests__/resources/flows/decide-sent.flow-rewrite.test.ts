@@ -93,7 +93,7 @@ describe('the sent flow', () => {
           expect(parse(sent)).toEqual(oracle(parse(text) as Json, o))
         }
       ),
-      { numRuns: runs(400, 100) }
+      { numRuns: runs(400, 30) }
     )
   })
 
@@ -108,7 +108,7 @@ describe('the sent flow', () => {
           if (line !== original[i]) expect(line.replace(`${p}.`, '')).toBe(original[i])
         })
       }),
-      { numRuns: runs(300, 100) }
+      { numRuns: runs(300, 40) }
     )
   })
 
@@ -123,7 +123,7 @@ describe('the sent flow', () => {
         expect(count(sent, /\n\n/g)).toBe(count(text, /\n\n/g))
         expect(sentFlow(sent, o).source).toBe(sent)
       }),
-      { numRuns: runs(300, 100) }
+      { numRuns: runs(300, 40) }
     )
   })
 
@@ -140,7 +140,7 @@ describe('the sent flow', () => {
         })
         expect(pebble.map(({ line, namespace }) => ({ line, namespace }))).toEqual(expected)
       }),
-      { numRuns: runs(300, 100) }
+      { numRuns: runs(300, 40) }
     )
   })
 

@@ -149,7 +149,7 @@ describe('read-only over every shape of labels', () => {
           expect(sentFlow(source, READ_ONLY).source, name).toBe(sent.source)
         }
       }),
-      { numRuns: runs(150, 8) }
+      { numRuns: runs(150, 3) }
     )
   })
 

@@ -6,6 +6,7 @@ import { locateKestraPath } from '../../../src/engine/validate/kestra-path.js'
 import { serverFindings } from '../../../src/resources/flows/decide-server-findings.js'
 import { splitConstraints } from '../../../src/adapters/kestra/constraints.js'
 import { flowKey } from '../../../src/model/targets.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const SOURCE = `# header comment
 id: hello
@@ -144,7 +145,7 @@ describe('locateKestraPath', () => {
           expect(at).toEqual(expected)
         }
       ),
-      { seed: 20261125, numRuns: 200 }
+      { seed: 20261125, numRuns: runs(200, 60) }
     )
   })
 

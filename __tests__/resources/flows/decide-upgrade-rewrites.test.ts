@@ -200,7 +200,7 @@ describe('upgrade rewrites (docs/upgrade.md)', () => {
           manual.map((item) => item.message).sort()
         )
       }),
-      { numRuns: runs(100, 10), seed: 20261126 }
+      { numRuns: runs(100, 4), seed: 20261126 }
     )
   })
 
@@ -227,7 +227,7 @@ describe('upgrade rewrites (docs/upgrade.md)', () => {
         // Its rewrite, made when asked, is the one a fresh upgrade makes.
         expect(rewrittenOf(taken.upgrades[0]!)).toEqual(fresh.rewritten)
       }),
-      { numRuns: runs(100, 10), seed: 20261127 }
+      { numRuns: runs(100, 5), seed: 20261127 }
     )
   })
 

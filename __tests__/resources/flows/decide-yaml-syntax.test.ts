@@ -131,7 +131,7 @@ describe('a key that is a sequence or a mapping', () => {
           expect(found.map((finding) => finding.line)).toEqual(scalar ? [] : [line])
         }
       ),
-      { numRuns: runs(300, 60) }
+      { numRuns: runs(300, 25) }
     )
   })
 })

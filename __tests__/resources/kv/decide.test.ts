@@ -19,7 +19,7 @@ import {
 import { canonicalJson } from '../../../src/model/content.js'
 import { runs } from '../../../test-support/property-runs.js'
 
-const RUNS = { numRuns: runs(300, 100) }
+const RUNS = { numRuns: runs(300, 50) }
 const KEY = fc
   .stringMatching(/^[a-zA-Z0-9][a-zA-Z0-9._-]{0,20}$/)
   .filter((key) => !key.toLowerCase().startsWith('kestra-gitops'))

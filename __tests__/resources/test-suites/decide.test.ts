@@ -8,8 +8,9 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_DIFF_LIMITS } from '../../../src/engine/plan/diff.js'
 import { testsDecide, type HeldTests } from '../../../src/resources/test-suites/decide.js'
+import { runs } from '../../../test-support/property-runs.js'
 
-const RUNS = { numRuns: 200 }
+const RUNS = { numRuns: runs(200, 50) }
 const NAMESPACES = ['company.team', 'company.ops']
 const IDS = ['a', 'b', 'c', 'd_1']
 

@@ -121,7 +121,7 @@ describe('flow file text', () => {
 
 describe('many files', () => {
   it('reads many namespace files (10,000 in npm test) once each, in a deterministic order', async () => {
-    const count = runs(10_000, 2_000)
+    const count = runs(10_000, 600)
     const files: Record<string, string> = {}
     for (let i = 0; i < count; i++) files[`team/files/d${i % 50}/f${i}.txt`] = `content ${i}`
     const repo = createWorkTree()
@@ -132,8 +132,8 @@ describe('many files', () => {
     const paths = first.files.map((f) => f.file)
     expect(paths).toEqual([...paths].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)))
     expect(second.files).toEqual(first.files)
-    const sample = first.files.find((f) => f.file === 'team/files/d7/f1207.txt')
-    expect(sample?.sha256).toBe(sha256('content 1207'))
+    const sample = first.files.find((f) => f.file === 'team/files/d7/f407.txt')
+    expect(sample?.sha256).toBe(sha256('content 407'))
   })
 })
 

@@ -9,6 +9,7 @@ import { parseSettings } from '../../../../src/config/settings.js'
 import type { InputName } from '../../../../src/model/inputs/declared.js'
 import { createWorkTree } from '../../../../test-support/file-tree.js'
 import { flow, loadWorkTree } from './support.js'
+import { runs } from '../../../../test-support/property-runs.js'
 
 const NAMESPACES = ['company.data', 'company.data.finance', 'company.ops', 'other.team'] as const
 
@@ -105,7 +106,7 @@ describe('files/<namespace>/ folders found by auto', () => {
         )
         expect(model.readProblems.filter((p) => p.severity === 'error')).toEqual([])
       }),
-      { numRuns: 60, seed: 20261126 }
+      { numRuns: runs(60, 20), seed: 20261126 }
     )
   })
 
@@ -180,7 +181,7 @@ describe('files/<namespace>/ folders found by auto', () => {
           expected
         )
       }),
-      { numRuns: 60, seed: 20261127 }
+      { numRuns: runs(60, 20), seed: 20261127 }
     )
   })
 

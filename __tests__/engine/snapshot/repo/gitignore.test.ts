@@ -95,7 +95,7 @@ describe('the same verdicts as the ignore package', () => {
           unignored: theirs.unignored
         })
       }),
-      { numRuns: runs(3000, 1000) }
+      { numRuns: runs(3000, 300) }
     )
   })
 })

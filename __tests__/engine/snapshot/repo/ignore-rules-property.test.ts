@@ -6,6 +6,7 @@ import {
   IgnoreRules,
   type IgnoreRule
 } from '../../../../src/engine/snapshot/repo/ignore-rules.js'
+import { runs } from '../../../../test-support/property-runs.js'
 
 /** Folders that may hold an ignore file, lines they may hold, and the names paths are made of. */
 const FOLDERS = ['', 'a', 'a/b', 'c', 'a/b/c', 'x1']
@@ -117,7 +118,7 @@ describe('IgnoreRules.excludedBy over random ignore files', () => {
         )
         expect(answers).toEqual(queries.map(({ rel, isDir }) => reference(files, rel, isDir)))
       }),
-      { numRuns: 300, seed: 20261124 }
+      { numRuns: runs(300, 100), seed: 20261124 }
     )
   })
 })

@@ -11,6 +11,7 @@ import { parseSettings } from '../../../../src/config/settings.js'
 import type { InputName } from '../../../../src/model/inputs/declared.js'
 import { createWorkTree } from '../../../../test-support/file-tree.js'
 import { flow, loadWorkTree } from './support.js'
+import { runs } from '../../../../test-support/property-runs.js'
 
 const FOLDERS = ['kestra/dbt/models', 'scripts/sql', 'kestra/files/company.team/queries'] as const
 
@@ -72,7 +73,7 @@ describe('a folder an input names that does not exist', () => {
         expect(folder === meant || folder.startsWith(`${meant}/`), meant).toBe(true)
         expect(model.files.filter((f) => f.namespace === 'company.mapped')).toEqual([])
       }),
-      { numRuns: 150, seed: 20261126 }
+      { numRuns: runs(150, 40), seed: 20261126 }
     )
   })
 
@@ -94,7 +95,7 @@ describe('a folder an input names that does not exist', () => {
           })
         ])
       }),
-      { numRuns: 60, seed: 20261126 }
+      { numRuns: runs(60, 20), seed: 20261126 }
     )
     for (const folder of FOLDERS) {
       const model = await loadWorkTree(

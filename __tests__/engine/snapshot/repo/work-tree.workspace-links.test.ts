@@ -16,6 +16,7 @@ import { readSettingsFile } from '../../../../src/config/settings.js'
 import { ConfigError, SettingsFileError } from '../../../../src/model/errors.js'
 import { WorkTree } from '../../../../src/engine/snapshot/repo/work-tree.js'
 import { buildLinkPlacement, linkPlacements } from '../../../../test-support/link-placements.js'
+import { runs } from '../../../../test-support/property-runs.js'
 
 describe('a root that leaves the workspace through a link', () => {
   it('is refused naming the first link that leaves; a root whose links stay inside is accepted', () => {
@@ -44,7 +45,7 @@ describe('a root that leaves the workspace through a link', () => {
           built.done()
         }
       }),
-      { numRuns: 60 }
+      { numRuns: runs(60, 20) }
     )
   })
 
