@@ -278,7 +278,7 @@ describe('readZip', () => {
     )
   })
 
-  it('reads an export of 65,534, 65,535 and 65,536 files, the last two in zip64 form as ZipOutputStream writes them', () => {
+  it('reads an export of 65,534, 65,535 and 65,536 files, the last two in zip64 form as ZipOutputStream writes them (65,536 in the unit loop)', () => {
     const all: [string, Uint8Array][] = Array.from({ length: 65_536 }, (_, i) => [
       `d${i % 97}/f${i}.txt`,
       new TextEncoder().encode(`${i}\n`)
@@ -292,7 +292,8 @@ describe('readZip', () => {
     }
     // One cache for the three archives (it is looked up by name and bytes), made once.
     const cache = deflatedAs(all.map(([path, bytes]) => [path, bytes, stored(bytes)]))
-    for (const count of [65_534, 65_535, 65_536]) {
+    // The unit loop reads the one whose count the end record cannot hold (a reader blind to zip64 finds 65,535).
+    for (const count of [65_534, 65_535, 65_536].slice(-runs(3, 1))) {
       const files = new Map(all.slice(0, count))
       const zip = Buffer.from(kestraZip(files, cache))
       const end = zip.length - 22
