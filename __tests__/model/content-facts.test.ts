@@ -14,7 +14,7 @@ import {
   contentFactsToStore,
   MAX_CONTENT_FACTS_BYTES
 } from '../../src/model/content-facts.js'
-import { serverFile, type ActualNamespace } from '../../src/model/plan-input.js'
+import { serverFile } from '../../src/model/plan-input.js'
 import type { ResourceChange } from '../../src/model/plan.js'
 import { runs } from '../../test-support/property-runs.js'
 
@@ -56,17 +56,14 @@ describe('content facts', () => {
             ...{ namespace: 'company.team', file: `f${i}`, ...fact },
             ...(blob !== undefined && { blob })
           }))
-          const state = new Map<string, ActualNamespace>([
+          const state = new Map([
             [
               'company.team',
-              {
-                flows: [],
-                files: remote.map(({ digest, fact }, i) => ({
-                  path: `/r${i}`,
-                  summary: fact,
-                  digest
-                }))
-              }
+              remote.map(({ digest, fact }, i) => ({
+                path: `/r${i}`,
+                summary: fact,
+                digest
+              }))
             ]
           ])
           const resources = remote.flatMap(({ written }, i) =>

@@ -6497,7 +6497,7 @@ function factsIn(value, key) {
     }
     return facts;
 }
-function contentFactsToStore(plan, state, files) {
+function contentFactsToStore(plan, server, files) {
     const written = new Set(plan.resources.flatMap((change) => change.kind === 'file' && isWrite(change) ? [fileKey(change.namespace, change.path)] : []));
     const facts = new Map();
     const of = (namespace) => {
@@ -6511,8 +6511,8 @@ function contentFactsToStore(plan, state, files) {
         if (text !== undefined)
             of(file.namespace).blobs.set(file.blob, text);
     }
-    for (const [namespace, held] of state) {
-        for (const file of held.files) {
+    for (const [namespace, held] of server) {
+        for (const file of held) {
             if (file.digest === undefined || written.has(fileKey(namespace, file.path)))
                 continue;
             const text = storedSummary(file.summary);
@@ -6885,94 +6885,44 @@ function fitToSend(flow, aliases) {
     return (aliases ?? analyseAliases(only, flow.source)).safe;
 }
 
-function headBase() {
-    return { byKind: new Map(), head: true };
-}
-function serverFile(path, file, keepBytes, facts) {
-    const digest = facts ? file.digest?.() : undefined;
-    const fact = digest === undefined ? undefined : facts?.known?.get(digest);
-    const known = fact?.size === file.size ? fact : undefined;
-    let bytes = known ? undefined : file.bytes();
-    const summary = known ?? summaryOf(bytes);
-    if (!keepBytes(summary))
-        bytes = undefined;
-    else
-        bytes ??= file.bytes();
-    return { path, summary, ...(bytes && { bytes }), ...(digest !== undefined && { digest }) };
-}
-
 const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback';
 
-const EXPORTS_AT_ONCE = 8;
-const EXPORTED_BYTES_HELD = 256 * 1024 * 1024;
 class ServerReads {
     api;
     options;
-    flows = new Map();
-    files = new Map();
+    held = new Map();
     markers = new Map();
     stored = new Map();
     checks = new Map();
     facts = new Map();
     unsealed = new Set();
-    localFiles;
     knowFiles;
-    exports = new Semaphore(EXPORTS_AT_ONCE);
-    heldBytes = 0;
-    waitingForRoom = [];
-    constructor(api, options) {
+    readers;
+    constructor(api, kinds, options) {
         this.api = api;
         this.options = options;
-        this.localFiles = new Promise((resolve) => (this.knowFiles = resolve));
+        const localFiles = new Promise((resolve) => (this.knowFiles = resolve));
+        const context = {
+            api,
+            localFiles,
+            facts: options.facts,
+            contentFacts: (namespace) => this.contentFacts(namespace)
+        };
+        this.readers = kinds.flatMap((kind) => kind.server ? [[kind.name, kind.server.reader(context)]] : []);
     }
     start(namespace) {
-        if (this.flows.has(namespace))
+        if (this.held.has(namespace))
             return;
         if (this.options.markers)
             void this.markerOf(namespace);
-        const flows = this.api.listFlows(namespace);
-        const exported = this.exported(namespace);
-        exported.catch(() => undefined);
-        const files = this.localFiles
-            .then((local) => local.of(namespace))
-            .then(async (entries) => {
-            const local = hashesByPath(entries);
-            const deployable = entries.filter((entry) => !entry.symlinkEscapes);
-            const names = repositoryNames(fileNaming(await this.api.info()), namespace, deployable);
-            const facts = this.options.facts === 'use'
-                ? { known: (await this.contentFacts(namespace)).zipped }
-                : this.options.facts && {};
-            const { files: held, bytes } = await exported;
-            try {
-                return held.map((file) => {
-                    const path = names.get(file.path) ?? file.path;
-                    const same = local.get(path);
-                    return serverFile(path, file, ({ sha256 }) => !(same?.size === 1 && same.has(sha256)), facts);
-                });
-            }
-            finally {
-                this.letGo(bytes);
-            }
-        });
-        this.flows.set(namespace, settle(flows));
-        this.files.set(namespace, settle(files));
-    }
-    async exported(namespace) {
-        while (this.heldBytes >= EXPORTED_BYTES_HELD) {
-            await new Promise((resume) => this.waitingForRoom.push(resume));
+        const reads = new Map();
+        this.held.set(namespace, reads);
+        for (const [kind, read] of this.readers) {
+            reads.set(kind, settle(read(namespace)));
         }
-        const files = await this.exports.run(() => this.api.listFiles(namespace));
-        const bytes = files.reduce((sum, file) => sum + file.size, 0);
-        this.heldBytes += bytes;
-        return { files, bytes };
-    }
-    letGo(bytes) {
-        this.heldBytes -= bytes;
-        for (const resume of this.waitingForRoom.splice(0))
-            resume();
     }
     storedChecks(namespace, onlyStarted = false) {
-        if (onlyStarted && !this.flows.has(namespace))
+        if (onlyStarted && !this.held.has(namespace))
             return Promise.resolve(new Map());
         const checks = once(this.checks, namespace, () => this.storedMarker(namespace).then(storedChecksOf));
         this.start(namespace);
@@ -6999,9 +6949,10 @@ class ServerReads {
             }, () => undefined);
         });
     }
-    async flowsOf(namespace) {
+    async heldOf(namespace, kind) {
         this.start(namespace);
-        return valueOf(this.flows.get(namespace));
+        const read = this.held.get(namespace).get(kind);
+        return read && valueOf(read);
     }
     async state(model) {
         this.knowFiles({
@@ -7009,11 +6960,9 @@ class ServerReads {
         });
         const entries = await Promise.all(model.managedNamespaces.map(async (namespace) => {
             this.start(namespace);
-            const [flows, files] = await Promise.all([
-                valueOf(this.flows.get(namespace)),
-                valueOf(this.files.get(namespace))
-            ]);
-            return [namespace, { flows, files }];
+            const reads = [...this.held.get(namespace)];
+            const held = await Promise.all(reads.map(async ([kind, read]) => [kind, await valueOf(read)]));
+            return [namespace, new Map(held)];
         }));
         return new Map(entries);
     }
@@ -7038,15 +6987,6 @@ function once(map, key, make) {
     if (value === undefined)
         map.set(key, (value = make()));
     return value;
-}
-function hashesByPath(entries) {
-    const local = new Map();
-    for (const entry of entries) {
-        if (entry.symlinkEscapes)
-            continue;
-        local.set(entry.path, (local.get(entry.path) ?? new Set()).add(entry.sha256));
-    }
-    return local;
 }
 class ServerValidation {
     api;
@@ -7318,6 +7258,7 @@ function checksToStore(flows, checks, options) {
     return stored;
 }
 
+const FLOW$2 = 'flow';
 class RunReads {
     layout;
     repository;
@@ -7451,7 +7392,7 @@ function startReads(input) {
         changed,
         baseTree,
         reads: planning
-            ? new ServerReads(kestra, {
+            ? new ServerReads(kestra, input.kinds, {
                 markers: work.markers,
                 facts: work.facts,
                 seal: sealing(settings, work)
@@ -7534,7 +7475,10 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
         : undefined;
     const unfinished = reads &&
         kestra &&
-        readUnfinishedOfRewritable(kestra, sent.managedNamespaces.map((namespace) => ({ namespace, held: reads.flowsOf(namespace) })), { flows: desiredFlows(sent), deleteEnabled: target.delete });
+        readUnfinishedOfRewritable(kestra, sent.managedNamespaces.map((namespace) => ({
+            namespace,
+            held: reads.heldOf(namespace, FLOW$2)
+        })), { flows: desiredFlows(sent), deleteEnabled: target.delete });
     const state = reading ?? settle(Promise.resolve(undefined));
     const snapshot = settle((async () => {
         const held = await valueOf(state);
@@ -8836,6 +8780,11 @@ function outsideGitOf(action, namespace, base, atBase) {
     return atBase.differs ? 'edited' : undefined;
 }
 
+const FILE$1 = 'file';
+function serverFilesOf(held) {
+    return held?.get(FILE$1) ?? [];
+}
+
 const filesDecide = {
     name: 'file',
     order: 0,
@@ -8911,7 +8860,7 @@ function planFiles(options) {
     const desiredFiles = indexByFile(wanted, (f) => fileKey(f.namespace, f.path));
     const actualFiles = new Map();
     for (const namespace of new Set(input.namespaces)) {
-        for (const file of input.actual.get(namespace)?.files ?? [])
+        for (const file of serverFilesOf(input.actual.get(namespace)))
             actualFiles.set(fileKey(namespace, file.path), { namespace, file });
     }
     const atBase = input.base?.head
@@ -9069,8 +9018,8 @@ async function filesDesired({ model, state }, readFileBytes) {
     const managed = new Set(model.managedNamespaces);
     const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace));
     const held = new Map();
-    for (const [namespace, { files }] of state ?? []) {
-        for (const file of files)
+    for (const [namespace, actual] of state ?? []) {
+        for (const file of serverFilesOf(actual))
             held.set(fileKey(namespace, file.path), file.summary.sha256);
     }
     const differing = safe.filter((entry) => entry.size <= MAX_FILE_BYTES &&
@@ -9090,7 +9039,7 @@ function filesKnown(input) {
     const { model, state } = input;
     const held = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`));
     for (const [namespace, actual] of state ?? []) {
-        for (const file of actual.files)
+        for (const file of serverFilesOf(actual))
             held.add(`${namespace}\0${file.path}`);
     }
     return withServerNames(held, input, async (api, namespace, path) => (await api.getFile(namespace, path)) !== undefined);
@@ -9107,6 +9056,89 @@ function filesBase(model) {
 function fileOfBytes(change, bytes) {
     const { namespace, path, file } = change;
     return { namespace, path, sha256: sha256Hex(bytes), file: file };
+}
+
+function headBase() {
+    return { byKind: new Map(), head: true };
+}
+function serverFile(path, file, keepBytes, facts) {
+    const digest = facts ? file.digest?.() : undefined;
+    const fact = digest === undefined ? undefined : facts?.known?.get(digest);
+    const known = fact?.size === file.size ? fact : undefined;
+    let bytes = known ? undefined : file.bytes();
+    const summary = known ?? summaryOf(bytes);
+    if (!keepBytes(summary))
+        bytes = undefined;
+    else
+        bytes ??= file.bytes();
+    return { path, summary, ...(bytes && { bytes }), ...(digest !== undefined && { digest }) };
+}
+
+const EXPORTS_AT_ONCE = 8;
+const EXPORTED_BYTES_HELD = 256 * 1024 * 1024;
+const filesServer = {
+    reader(context) {
+        const exporter = new Exporter(context);
+        return (namespace) => exporter.read(namespace);
+    }
+};
+class Exporter {
+    context;
+    exports = new Semaphore(EXPORTS_AT_ONCE);
+    heldBytes = 0;
+    waitingForRoom = [];
+    constructor(context) {
+        this.context = context;
+    }
+    read(namespace) {
+        const { api, localFiles, facts } = this.context;
+        const exported = this.exported(namespace);
+        exported.catch(() => undefined);
+        return localFiles
+            .then((local) => local.of(namespace))
+            .then(async (entries) => {
+            const local = hashesByPath(entries);
+            const deployable = entries.filter((entry) => !entry.symlinkEscapes);
+            const names = repositoryNames(fileNaming(await api.info()), namespace, deployable);
+            const known = facts === 'use'
+                ? { known: (await this.context.contentFacts(namespace)).zipped }
+                : facts && {};
+            const { files: held, bytes } = await exported;
+            try {
+                return held.map((file) => {
+                    const path = names.get(file.path) ?? file.path;
+                    const same = local.get(path);
+                    return serverFile(path, file, ({ sha256 }) => !(same?.size === 1 && same.has(sha256)), known);
+                });
+            }
+            finally {
+                this.letGo(bytes);
+            }
+        });
+    }
+    async exported(namespace) {
+        while (this.heldBytes >= EXPORTED_BYTES_HELD) {
+            await new Promise((resume) => this.waitingForRoom.push(resume));
+        }
+        const files = await this.exports.run(() => this.context.api.listFiles(namespace));
+        const bytes = files.reduce((sum, file) => sum + file.size, 0);
+        this.heldBytes += bytes;
+        return { files, bytes };
+    }
+    letGo(bytes) {
+        this.heldBytes -= bytes;
+        for (const resume of this.waitingForRoom.splice(0))
+            resume();
+    }
+}
+function hashesByPath(entries) {
+    const local = new Map();
+    for (const entry of entries) {
+        if (entry.symlinkEscapes)
+            continue;
+        local.set(entry.path, (local.get(entry.path) ?? new Set()).add(entry.sha256));
+    }
+    return local;
 }
 
 function orderWrites(changes, refs, keyOf) {
@@ -12721,6 +12753,11 @@ function flowFindings(reading) {
     return findings.sort(compareFindings);
 }
 
+const FLOW$1 = 'flow';
+function serverFlowsOf(held) {
+    return held?.get(FLOW$1) ?? [];
+}
+
 const flowsDecide = {
     name: 'flow',
     order: 1,
@@ -12793,7 +12830,7 @@ function planFlows(options) {
     const desiredFlows = indexByFile(wanted, (f) => flowKey(f.namespace, f.id));
     const actualFlows = new Map();
     for (const namespace of new Set(input.namespaces)) {
-        for (const flow of input.actual.get(namespace)?.flows ?? [])
+        for (const flow of serverFlowsOf(input.actual.get(namespace)))
             actualFlows.set(flowKey(namespace, flow.id), { ...flow, namespace });
     }
     const atBase = input.base?.head
@@ -12978,11 +13015,14 @@ function flowsKnown(input) {
     const { model, state } = input;
     const held = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`));
     for (const [namespace, actual] of state ?? []) {
-        for (const flow of actual.flows)
+        for (const flow of serverFlowsOf(actual))
             held.add(`${namespace}\0${flow.id}`);
     }
     return withServerNames(held, input, async (api, namespace, id) => (await api.getFlow(namespace, id)) !== undefined);
 }
+const flowsServer = {
+    reader: ({ api }) => (namespace) => api.listFlows(namespace)
+};
 function flowsDesired({ model }) {
     return Promise.resolve(desiredFlows(model));
 }
@@ -13396,8 +13436,8 @@ function callGraph(repository, server, outside = []) {
             add([ref], caller);
     }
     const serverOnly = new Set();
-    for (const [namespace, { flows }] of server) {
-        for (const remote of flows) {
+    for (const [namespace, actual] of server) {
+        for (const remote of serverFlowsOf(actual)) {
             const key = flowKey(namespace, remote.id);
             if (held.has(key))
                 continue;
@@ -14043,7 +14083,7 @@ class SentRewrite {
     base(snapshot, managed, server) {
         const onServer = new Map();
         for (const [namespace, held] of server ?? []) {
-            for (const flow of held.flows)
+            for (const flow of serverFlowsOf(held))
                 onServer.set(flowKey(namespace, flow.id), flow.source);
         }
         if (this.identity && onServer.size === 0)
@@ -14859,7 +14899,8 @@ const flows = {
         known: flowsKnown,
         desired: flowsDesired,
         base: flowsBase,
-        baseOfBytes: flowOfBytes
+        baseOfBytes: flowOfBytes,
+        server: flowsServer
     },
     decide: flowsDecide,
     apply: flowsApply,
@@ -16198,7 +16239,8 @@ const namespaceFiles = {
         desired: (input) => filesDesired(input, readNamespaceFileBytes),
         base: filesBase,
         baseOfBytes: fileOfBytes,
-        serverCopy: fileServerCopy
+        serverCopy: fileServerCopy,
+        server: filesServer
     },
     decide: filesDecide,
     apply: filesApply,
@@ -16494,8 +16536,9 @@ async function readRemaining(remaining, run) {
     if (target.work.plan) {
         const state = async () => {
             const held = (await valueOf(remaining.state)) ?? new Map();
-            for (const [namespace, { flows, files }] of [...held].sort(([a], [b]) => (a < b ? -1 : 1))) {
-                reporter.info(`${namespace}: ${flows.length} flow(s), ${files.length} file(s)`);
+            for (const [namespace, actual] of [...held].sort(([a], [b]) => (a < b ? -1 : 1))) {
+                const { flows, files } = countHeld([actual]);
+                reporter.info(`${namespace}: ${flows} flow(s), ${files} file(s)`);
             }
             return held;
         };
@@ -16582,9 +16625,17 @@ function namespaceLines(model) {
         .map(([namespace, c]) => `${namespace}: ${c.flows} flow(s), ${c.files} file(s)`);
 }
 function describeServerState(state) {
-    const held = [...state.values()];
-    const count = (of) => held.reduce((n, ns) => n + ns[of].length, 0);
-    return `Read ${state.size} namespace(s) from the server: ${count('flows')} flow(s), ${count('files')} file(s).`;
+    const { flows, files } = countHeld(state.values());
+    return `Read ${state.size} namespace(s) from the server: ${flows} flow(s), ${files} file(s).`;
+}
+function countHeld(held) {
+    let flows = 0;
+    let files = 0;
+    for (const actual of held) {
+        flows += serverFlowsOf(actual).length;
+        files += serverFilesOf(actual).length;
+    }
+    return { flows, files };
 }
 function describeRepository(model) {
     const flows = model.flows.filter((f) => !f.notAFlow).length;
@@ -18273,8 +18324,8 @@ function callSitesOf(args, targets) {
         .filter((call) => wanted.has(flowKey(call.namespace, call.id)))
         .map((call) => flowKey(call.caller.namespace, call.caller.id)));
     const server = new Map();
-    for (const [namespace, { flows: remote }] of args.state) {
-        for (const flow of remote) {
+    for (const [namespace, held] of args.state) {
+        for (const flow of serverFlowsOf(held)) {
             const key = flowKey(namespace, flow.id);
             if (callers.has(key) && !repository.has(key)) {
                 server.set(key, parseFlowFile({ file: '', rel: '', raw: flow.source }));
@@ -18931,7 +18982,10 @@ async function deployDeps(args) {
     return {
         storedChecks: await checksToStoreOf(args.checked),
         contentFacts: args.checked.snapshot.state &&
-            contentFactsToStore(args.plan, args.checked.snapshot.state, args.checked.model.files),
+            contentFactsToStore(args.plan, new Map([...args.checked.snapshot.state].map(([namespace, held]) => [
+                namespace,
+                serverFilesOf(held)
+            ])), args.checked.model.files),
         api: args.kestra,
         findings: args.findings,
         refs: args.refs,

@@ -7,7 +7,8 @@ import { buildPlan } from '../../src/engine/plan/build.js'
 import { callGraph } from '../../src/resources/flows/decide-impact.js'
 import { collectReferences } from '../../src/resources/flows/decide-references.js'
 import { withImpact } from '../../src/resources/flows/decide-impact.js'
-import type { ActualNamespace } from '../../src/model/plan-input.js'
+import type { ActualNamespace, ServerFile } from '../../src/model/plan-input.js'
+import { heldNamespace } from '../../test-support/server-state.js'
 import type { Plan } from '../../src/model/plan.js'
 import { commitTime } from '../../src/engine/snapshot/repo/git-tree.js'
 import { loadRepository } from '../../src/engine/snapshot/repo/load.js'
@@ -66,7 +67,7 @@ export async function perResourceBaseline(input: {
         return { namespace, id: flow.id, revision: flow.revision, source: flow.source }
       })
     )
-    const walk = async (dir: string): Promise<ActualNamespace['files']> => {
+    const walk = async (dir: string): Promise<ServerFile[]> => {
       const entries = await json<{ fileName: string; type: string }[]>(
         `/namespaces/${seg(namespace)}/files/directory?path=${seg(dir)}`
       )
@@ -81,7 +82,7 @@ export async function perResourceBaseline(input: {
       )
       return nested.flat()
     }
-    return { flows, files: await walk('/') }
+    return heldNamespace({ flows, files: await walk('/') })
   }
   const actual = new Map<string, ActualNamespace>()
   await Promise.all(

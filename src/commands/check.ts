@@ -37,6 +37,8 @@ import {
   readProblemFindings,
   referenceFindings,
   SentRewrite,
+  serverFilesOf,
+  serverFlowsOf,
   unmanagedFindings
 } from '../resources/registry.js'
 import {
@@ -316,8 +318,9 @@ async function readRemaining(
   if (target.work.plan) {
     const state = async () => {
       const held = (await valueOf(remaining.state)) ?? new Map<string, ActualNamespace>()
-      for (const [namespace, { flows, files }] of [...held].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        reporter.info(`${namespace}: ${flows.length} flow(s), ${files.length} file(s)`)
+      for (const [namespace, actual] of [...held].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const { flows, files } = countHeld([actual])
+        reporter.info(`${namespace}: ${flows} flow(s), ${files} file(s)`)
       }
       return held
     }
@@ -438,9 +441,19 @@ function namespaceLines(model: RepoModel): string[] {
 }
 
 function describeServerState(state: ReadonlyMap<string, ActualNamespace>): string {
-  const held = [...state.values()]
-  const count = (of: 'flows' | 'files') => held.reduce((n, ns) => n + ns[of].length, 0)
-  return `Read ${state.size} namespace(s) from the server: ${count('flows')} flow(s), ${count('files')} file(s).`
+  const { flows, files } = countHeld(state.values())
+  return `Read ${state.size} namespace(s) from the server: ${flows} flow(s), ${files} file(s).`
+}
+
+/** How many flows and namespace files these namespaces hold on the server: the run's log counts them. */
+function countHeld(held: Iterable<ActualNamespace>): { flows: number; files: number } {
+  let flows = 0
+  let files = 0
+  for (const actual of held) {
+    flows += serverFlowsOf(actual).length
+    files += serverFilesOf(actual).length
+  }
+  return { flows, files }
 }
 
 function describeRepository(model: RepoModel): string {

@@ -6,7 +6,12 @@ import type { DeployResult } from '../model/result.js'
 import { DeployError, errorMessage } from '../model/errors.js'
 import type { FileChange, FlowChange } from '../model/plan.js'
 import type { NamespaceFileEntry, RepoModel } from '../model/repository.js'
-import { guardUnfinished, type UnfinishedGuard, WALK } from '../resources/registry.js'
+import {
+  guardUnfinished,
+  serverFilesOf,
+  type UnfinishedGuard,
+  WALK
+} from '../resources/registry.js'
 import { checksToStoreOf, confirmReused, referencesOf } from './check.js'
 import { DEPLOYED_HEADING } from '../report/render/deployed.js'
 import { withHeadline } from '../report/render/headline.js'
@@ -130,7 +135,16 @@ async function deployDeps(args: Deploying) {
     storedChecks: await checksToStoreOf(args.checked),
     contentFacts:
       args.checked.snapshot.state &&
-      contentFactsToStore(args.plan, args.checked.snapshot.state, args.checked.model.files),
+      contentFactsToStore(
+        args.plan,
+        new Map(
+          [...args.checked.snapshot.state].map(([namespace, held]) => [
+            namespace,
+            serverFilesOf(held)
+          ])
+        ),
+        args.checked.model.files
+      ),
     api: args.kestra,
     findings: args.findings,
     refs: args.refs,

@@ -10,6 +10,7 @@ import {
   outsideUsers,
   readPinnedRevisions,
   reviewContracts,
+  serverFlowsOf,
   withImpact,
   withReview,
   type CallEdge,
@@ -457,8 +458,8 @@ function callSitesOf(args: ReviewArgs, targets: FlowChange[]): CallSite[] {
       .map((call) => flowKey(call.caller.namespace, call.caller.id))
   )
   const server = new Map<string, FlowFile>()
-  for (const [namespace, { flows: remote }] of args.state) {
-    for (const flow of remote) {
+  for (const [namespace, held] of args.state) {
+    for (const flow of serverFlowsOf(held)) {
       const key = flowKey(namespace, flow.id)
       if (callers.has(key) && !repository.has(key)) {
         server.set(key, parseFlowFile({ file: '', rel: '', raw: flow.source }))

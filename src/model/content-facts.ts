@@ -1,5 +1,5 @@
 import { jsonObject, utf8Length, type ContentSummary } from './content.js'
-import type { ActualNamespace } from './plan-input.js'
+import type { ServerFile } from './plan-input.js'
 import { isWrite, type Plan } from './plan.js'
 import type { NamespaceFileEntry } from './repository.js'
 import { fileKey } from './targets.js'
@@ -60,7 +60,7 @@ function factsIn(value: unknown, key: RegExp): Map<string, ContentSummary> {
  */
 export function contentFactsToStore(
   plan: Pick<Plan, 'resources'>,
-  state: ReadonlyMap<string, ActualNamespace>,
+  server: ReadonlyMap<string, readonly ServerFile[]>,
   files: readonly Pick<NamespaceFileEntry, 'namespace' | 'blob' | 'size' | 'sha256' | 'binary'>[]
 ): Map<string, StoredContentFacts> {
   const written = new Set(
@@ -78,8 +78,8 @@ export function contentFactsToStore(
     const text = file.blob === undefined ? undefined : storedSummary(file)
     if (text !== undefined) of(file.namespace).blobs.set(file.blob!, text)
   }
-  for (const [namespace, held] of state) {
-    for (const file of held.files) {
+  for (const [namespace, held] of server) {
+    for (const file of held) {
       if (file.digest === undefined || written.has(fileKey(namespace, file.path))) continue
       const text = storedSummary(file.summary)
       if (text !== undefined) of(namespace).zipped.set(file.digest, text)

@@ -1,4 +1,4 @@
-import type { RemoteFile, RemoteFlow } from './kestra.js'
+import type { RemoteFile } from './kestra.js'
 import { summaryOf, type ContentSummary } from './content.js'
 
 export interface DesiredFlow {
@@ -29,10 +29,11 @@ export interface ServerFile {
   digest?: string
 }
 
-export interface ActualNamespace {
-  flows: RemoteFlow[]
-  files: ServerFile[]
-}
+/**
+ * A managed namespace as the server holds it, by kind name: each kind's own copy (`GatherKind.server`), read by
+ * that kind alone.
+ */
+export type ActualNamespace = ReadonlyMap<string, unknown>
 
 /** A resource as a base commit held it: its namespace and file, with what its kind compares. */
 export interface BaseResource {

@@ -11,6 +11,8 @@ import {
   filesDesired,
   filesKnown
 } from './namespace-files/gather.js'
+import { filesServer } from './namespace-files/gather-server.js'
+export { serverFilesOf } from './namespace-files/decide-server-state.js'
 import { flows, flowsWalk } from './flows/index.js'
 
 export * from './flows/index.js'
@@ -36,7 +38,8 @@ export const namespaceFiles: Kind<FilesHeld, FileChange> = {
     desired: (input) => filesDesired(input, readNamespaceFileBytes),
     base: filesBase,
     baseOfBytes: fileOfBytes,
-    serverCopy: fileServerCopy
+    serverCopy: fileServerCopy,
+    server: filesServer
   },
   decide: filesDecide,
   apply: filesApply,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { RemoteFlow } from '../../../src/model/kestra.js'
 import { serverFile } from '../../../src/model/plan-input.js'
+import { type HeldParts, heldNamespace } from '../../../test-support/server-state.js'
 import type {
   ActualNamespace,
   DesiredFile,
@@ -73,7 +74,7 @@ export function planInput(
   parts: Partial<Omit<PlanInput, 'desired' | 'actual'>> & {
     flows?: DesiredFlow[]
     files?: DesiredFile[]
-    actual?: Record<string, Partial<ActualNamespace>>
+    actual?: Record<string, HeldParts | ActualNamespace>
   }
 ): PlanInput {
   const { flows = [], files = [], actual = {}, ...rest } = parts
@@ -92,7 +93,7 @@ export function planInput(
     actual: new Map(
       Object.entries(actual).map(([ns, held]) => [
         ns,
-        { flows: held.flows ?? [], files: held.files ?? [] }
+        held instanceof Map ? held : heldNamespace(held as HeldParts)
       ])
     )
   }

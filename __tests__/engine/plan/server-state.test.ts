@@ -5,7 +5,7 @@ import { ServerReads } from '../../../src/engine/snapshot/server/reads.js'
 import type { NamespaceFileEntry, RepoModel } from '../../../src/model/repository.js'
 import { startKestra } from '../apply/emulated-kestra.js'
 import { sha256 } from './fixtures.js'
-import { DECIDE_KINDS, KINDS } from '../../../src/resources/registry.js'
+import { DECIDE_KINDS, KINDS, serverFilesOf } from '../../../src/resources/registry.js'
 
 function entry(path: string, content: string): NamespaceFileEntry {
   const bytes = new TextEncoder().encode(content)
@@ -40,8 +40,14 @@ describe('server state for the plan', () => {
       readProblems: []
     }
 
-    const state = await new ServerReads(server.client, { markers: false }).state(model)
-    const files = state.get('team')!.files
+    const state = await new ServerReads(
+      server.client,
+      KINDS.flatMap((kind) => kind.gather ?? []),
+      {
+        markers: false
+      }
+    ).state(model)
+    const files = serverFilesOf(state.get('team'))
     // The client lists a namespace's files sorted by path.
     expect(files.map((f) => [f.path, f.bytes !== undefined, f.summary.size])).toEqual([
       ['/gone.sql', true, 9],

@@ -7,6 +7,7 @@ import type { FlowChange } from '../../../src/model/plan.js'
 import { parseFlowFile } from '../../../src/model/flow-file.js'
 import { desiredFlow, flowSource, planInput, remoteFlow } from '../../engine/plan/fixtures.js'
 import { DECIDE_KINDS } from '../../../src/resources/registry.js'
+import { serverState } from '../../../test-support/server-state.js'
 
 const NS = 'company.team'
 const REFERENCE = new Date('2025-03-10T12:00:00Z')
@@ -46,7 +47,7 @@ describe('impact: callers', () => {
       repoFile(NS, 'child', flowSource(NS, 'child', 'new')),
       repoFile(NS, 'parent', caller(NS, 'parent', 'child'))
     ]
-    const server = new Map([
+    const server = serverState([
       [
         NS,
         {
@@ -94,7 +95,7 @@ describe('impact: callers', () => {
   it('errs on the repository caller of a flow the plan deletes, warns when it orphans it', () => {
     const repo = [repoFile(NS, 'parent', caller(NS, 'parent', 'child'))]
     for (const deleteEnabled of [true, false]) {
-      const server = new Map([
+      const server = serverState([
         [
           NS,
           {
@@ -139,7 +140,7 @@ describe('impact: callers', () => {
   })
 
   it('a caller deleted by the same plan calls nothing any more', () => {
-    const server = new Map([
+    const server = serverState([
       [
         NS,
         {

@@ -8,6 +8,7 @@ import { SentRewrite, type BaseFlow } from '../../../src/resources/flows/decide-
 import type { ActualNamespace, BaseSnapshot } from '../../../src/model/plan-input.js'
 import type { RepoModel } from '../../../src/model/repository.js'
 import { baseOfKind, baseSnapshot } from '../../../test-support/base-snapshot.js'
+import { serverState } from '../../../test-support/server-state.js'
 
 const NS = 'company.team'
 const FLOW = `id: f\nnamespace: ${NS}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`
@@ -26,7 +27,7 @@ function base(source = FLOW): BaseSnapshot {
 const flowsOf = (snapshot: BaseSnapshot) => baseOfKind<BaseFlow>(snapshot, 'flow')
 
 function server(namespace: string, source: string): Map<string, ActualNamespace> {
-  return new Map([[namespace, { flows: [{ namespace, id: 'f', revision: 2, source }], files: [] }]])
+  return serverState([[namespace, { flows: [{ namespace, id: 'f', revision: 2, source }] }]])
 }
 
 const settings = { namespacePrefix: '', disableTriggers: false, readOnly: false }

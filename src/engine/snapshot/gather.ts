@@ -32,6 +32,7 @@ import { commentMarker } from '../../model/markdown/comment-markers.js'
 import { settle, valueOf, type Outcome } from '../../model/outcome.js'
 import type { Referenced } from '../../model/references.js'
 import type { NameListings, NameReference } from '../../model/names.js'
+import type { RemoteFlow } from '../../model/kestra.js'
 import type { UnfinishedReading } from '../../model/plan.js'
 import type { SentNames } from '../../model/sent-names.js'
 import type { Settings } from '../../model/settings.js'
@@ -43,6 +44,9 @@ import type { Target, Work } from '../../model/target.js'
  * What every target of a run reads alike, read once (docs/architecture.md#one-read-per-run): a preview and a
  * plan are two targets; the first starts each read, the next takes its answers. The run's entry closes it.
  */
+/** The review's search of unfinished executions reads the flows kind's copy of each namespace, as it comes. */
+const FLOW = 'flow'
+
 export class RunReads {
   layout?: Promise<ChosenLayout>
   repository?: Promise<RepoModel>
@@ -286,7 +290,7 @@ function startReads(input: GatherInput) {
     // every file, and records the facts its commit markers store
     // (docs/performance.md#what-a-plan-knows-without-reading).
     reads: planning
-      ? new ServerReads(kestra, {
+      ? new ServerReads(kestra, input.kinds, {
           markers: work.markers,
           facts: work.facts,
           seal: sealing(settings, work)
@@ -421,7 +425,10 @@ function readRemaining(
     kestra &&
     readUnfinishedOfRewritable(
       kestra,
-      sent.managedNamespaces.map((namespace) => ({ namespace, held: reads.flowsOf(namespace) })),
+      sent.managedNamespaces.map((namespace) => ({
+        namespace,
+        held: reads.heldOf(namespace, FLOW) as Promise<RemoteFlow[]>
+      })),
       { flows: desiredFlows(sent), deleteEnabled: target.delete }
     )
   const state = reading ?? settle(Promise.resolve(undefined))

@@ -1,6 +1,8 @@
 import type { KestraApi, ListingsApi } from '../../adapters/kestra/api.js'
 import { mapLimit } from '../../model/concurrency.js'
 import type { ActualNamespace, BaseResource } from '../../model/plan-input.js'
+import type { ContentFacts } from '../../model/content-facts.js'
+import type { LocalFiles } from '../../model/sent-names.js'
 import type { Referenced } from '../../model/references.js'
 import type { Settings } from '../../model/settings.js'
 import type { ChosenLayout, FlowFile, RepoModel } from '../../model/repository.js'
@@ -76,11 +78,36 @@ export interface GatherKind<H = unknown, C extends ResourceChange = ResourceChan
    * (docs/kinds.md#what-one-kind-tells-another).
    */
   known?(input: KnownInput): Promise<ReadonlySet<string>>
+  /** Its copy of each managed namespace on the server (docs/kinds.md#what-the-server-holds). */
+  server?: ServerPart
   /**
    * The server's copy of a change whose copy the plan did not keep (`DecideKind.serverContent`), read for the
    * drift pull request (docs/drift.md#the-drift-pull-request).
    */
   serverCopy?(kestra: KestraApi, change: C): Promise<Uint8Array | undefined>
+}
+
+/**
+ * How a kind reads its copy of a managed namespace on the server: the run's state (`Snapshot.state`) holds it
+ * under the kind's name, a value only the kind reads.
+ */
+export interface ServerPart {
+  /** Made once a run; its namespace reads leave as soon as the loading repository reveals each namespace. */
+  reader(context: ServerContext): (namespace: string) => Promise<unknown>
+}
+
+/** What a kind's server reads are given. */
+export interface ServerContext {
+  api: KestraApi
+  /** The repository's namespace files as sent, namespace by namespace, once the walk has placed them. */
+  localFiles: Promise<LocalFiles>
+  /**
+   * Content facts (docs/performance.md#what-a-plan-knows-without-reading): `use` summarises server files from
+   * them; `record` keeps each export entry's digest, for the facts a deploy stores; neither: all read and hashed.
+   */
+  facts: 'use' | 'record' | undefined
+  /** A namespace marker's content facts (none unless `facts` is `use`). */
+  contentFacts(namespace: string): Promise<ContentFacts>
 }
 
 /** What a commit held of each kind (`GatherKind.base`), by kind name; `keep` chooses by namespace. */

@@ -1,7 +1,6 @@
 import { compareCodeUnits, sha256Hex } from '../../model/content.js'
 import type { Finding } from '../../model/finding.js'
 import { parseFlowFile } from '../../model/flow-file.js'
-import type { RemoteFlow } from '../../model/kestra.js'
 import {
   type FlowCaller,
   type FlowChange,
@@ -11,11 +10,13 @@ import {
   type Plan,
   type UnfinishedExecution
 } from '../../model/plan.js'
+import type { ActualNamespace } from '../../model/plan-input.js'
 import type { FlowReference, OutsideUser } from '../../model/references.js'
 import type { FlowFile, Position } from '../../model/repository.js'
 import { fileKey, flowKey } from '../../model/targets.js'
 import { CALLS, collectReferences } from './decide-references.js'
 import { triggerChanges } from './decide-trigger-changes.js'
+import { serverFlowsOf } from './decide-server-state.js'
 
 /** One flow calling (or triggered by) another, as read from a source the plan already holds. */
 export interface CallEdge extends Position {
@@ -249,7 +250,7 @@ const MAY_REFER = /flowId|\bread\s*\(/
  */
 export function callGraph(
   repository: { flows: readonly FlowFile[]; references: readonly FlowReference[] },
-  server: ReadonlyMap<string, { flows: readonly RemoteFlow[] }>,
+  server: ReadonlyMap<string, ActualNamespace>,
   outside: readonly OutsideUser[] = []
 ): { calls: CallEdge[]; reads: FileRead[]; serverOnly: Set<string> } {
   // The repository's references come from its flows' checks: not walked again.
@@ -273,8 +274,8 @@ export function callGraph(
     if (caller) add([ref], caller)
   }
   const serverOnly = new Set<string>()
-  for (const [namespace, { flows }] of server) {
-    for (const remote of flows) {
+  for (const [namespace, actual] of server) {
+    for (const remote of serverFlowsOf(actual)) {
       const key = flowKey(namespace, remote.id)
       if (held.has(key)) continue
       serverOnly.add(key)

@@ -30,6 +30,7 @@ import {
   type Edit
 } from './decide-document.js'
 import { READ_ONLY_LABEL, readOnlyLabel, type ReadOnlyNote } from './decide-read-only-label.js'
+import { serverFlowsOf } from './decide-server-state.js'
 
 /** A flow as a base commit held it (`GatherKind.base`). */
 export interface BaseFlow extends BaseResource {
@@ -191,7 +192,7 @@ export class SentRewrite {
   ): BaseSnapshot {
     const onServer = new Map<string, string>()
     for (const [namespace, held] of server ?? []) {
-      for (const flow of held.flows) onServer.set(flowKey(namespace, flow.id), flow.source)
+      for (const flow of serverFlowsOf(held)) onServer.set(flowKey(namespace, flow.id), flow.source)
     }
     if (this.identity && onServer.size === 0) return snapshot
     const byKind = new Map(snapshot.byKind)

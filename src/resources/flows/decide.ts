@@ -17,6 +17,7 @@ import { comparableFlowSource } from '../../model/flow-source.js'
 import type { FlowChange, PlanAction, FlowCaller, UnfinishedExecution } from '../../model/plan.js'
 import { escapeText } from '../../model/markdown/escape.js'
 import { plural, unfinishedText } from '../../report/render/headline.js'
+import { serverFlowsOf } from './decide-server-state.js'
 
 /** Flows in a plan: after the namespace files they read, by id; the plan file keeps the revision. */
 export const flowsDecide: DecideKind<FlowChange, FlowsHeld> = {
@@ -106,7 +107,7 @@ function planFlows(options: KindPlanOptions): FlowChange[] {
   const desiredFlows = indexByFile(wanted, (f) => flowKey(f.namespace, f.id))
   const actualFlows = new Map<string, RemoteFlow & { namespace: string }>()
   for (const namespace of new Set(input.namespaces)) {
-    for (const flow of input.actual.get(namespace)?.flows ?? [])
+    for (const flow of serverFlowsOf(input.actual.get(namespace)))
       actualFlows.set(flowKey(namespace, flow.id), { ...flow, namespace })
   }
   // A drift run's base is the head: what the kind wants (`BaseSnapshot.head`).

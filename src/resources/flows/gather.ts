@@ -3,7 +3,12 @@ import { isYamlFile } from '../../engine/snapshot/repo/layout.js'
 import type { FlowLocation, ReuseFlow } from '../../engine/snapshot/repo/load.js'
 import type { TreeSource } from '../../engine/snapshot/repo/tree-source.js'
 import type { DependenciesApi, HistoryApi } from '../../adapters/kestra/api.js'
-import { withServerNames, type DesiredInput, type KnownInput } from '../../engine/snapshot/kind.js'
+import {
+  withServerNames,
+  type DesiredInput,
+  type KnownInput,
+  type ServerPart
+} from '../../engine/snapshot/kind.js'
 import { mapLimit } from '../../model/concurrency.js'
 import { normaliseText } from '../../model/content.js'
 import { errorMessage } from '../../model/errors.js'
@@ -22,6 +27,7 @@ import {
 import type { FlowChange } from '../../model/plan.js'
 import type { BaseFlow } from './decide-sent.js'
 import { flowKey, pinnedKey } from '../../model/targets.js'
+import { serverFlowsOf } from './decide-server-state.js'
 
 /**
  * The flows known to exist, as `namespace\0id`: the repository's, the server's state's, and each flow another
@@ -31,13 +37,21 @@ export function flowsKnown(input: KnownInput): Promise<Set<string>> {
   const { model, state } = input
   const held = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`))
   for (const [namespace, actual] of state ?? []) {
-    for (const flow of actual.flows) held.add(`${namespace}\0${flow.id}`)
+    for (const flow of serverFlowsOf(actual)) held.add(`${namespace}\0${flow.id}`)
   }
   return withServerNames(
     held,
     input,
     async (api, namespace, id) => (await api.getFlow(namespace, id)) !== undefined
   )
+}
+
+/** Each namespace's flows on the server, listed with their sources (`GatherKind.server`). */
+export const flowsServer: ServerPart = {
+  reader:
+    ({ api }) =>
+    (namespace) =>
+      api.listFlows(namespace)
 }
 
 /** The flows the repository wants on the server (`GatherKind.desired`). */

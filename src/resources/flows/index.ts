@@ -8,6 +8,7 @@ import {
   flowsBase,
   flowsDesired,
   flowsKnown,
+  flowsServer,
   isFlowDocument,
   readFlow
 } from './gather.js'
@@ -35,7 +36,8 @@ export const flows: Kind<FlowsHeld, FlowChange, FlowsChecked> = {
     known: flowsKnown,
     desired: flowsDesired,
     base: flowsBase,
-    baseOfBytes: flowOfBytes
+    baseOfBytes: flowOfBytes,
+    server: flowsServer
   },
   decide: flowsDecide,
   apply: flowsApply,
@@ -83,3 +85,4 @@ export { type FlowCheck } from './decide-validate.js'
 export { readProblemFindings, unmanagedFindings } from './decide-validate.js'
 export { guardUnfinished, type UnfinishedGuard } from './apply.js'
 export { outsideUsers, readPinnedRevisions } from './gather.js'
+export { serverFlowsOf } from './decide-server-state.js'

@@ -10,6 +10,7 @@ import type { FileChange, PlanAction } from '../../model/plan.js'
 import { repositoryPath } from '../../model/repository-paths.js'
 import type { NamespaceFileEntry, RepoModel } from '../../model/repository.js'
 import { fileKey } from '../../model/targets.js'
+import { serverFilesOf } from './decide-server-state.js'
 
 /** A namespace file as a base commit held it (`GatherKind.base`). */
 export interface BaseFile extends BaseResource {
@@ -111,7 +112,7 @@ function planFiles(options: KindPlanOptions): FileChange[] {
   const desiredFiles = indexByFile(wanted, (f) => fileKey(f.namespace, f.path))
   const actualFiles = new Map<string, { namespace: string; file: ServerFile }>()
   for (const namespace of new Set(input.namespaces)) {
-    for (const file of input.actual.get(namespace)?.files ?? [])
+    for (const file of serverFilesOf(input.actual.get(namespace)))
       actualFiles.set(fileKey(namespace, file.path), { namespace, file })
   }
   // A drift run's base is the head: what the kind wants (`BaseSnapshot.head`).

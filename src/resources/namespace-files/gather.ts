@@ -4,6 +4,7 @@ import type { DesiredFile } from '../../model/plan-input.js'
 import type { NamespaceFileEntry, RepoModel } from '../../model/repository.js'
 import { MAX_FILE_BYTES, sha256Hex } from '../../model/content.js'
 import type { BaseFile } from './decide.js'
+import { serverFilesOf } from './decide-server-state.js'
 import { mapLimit } from '../../model/concurrency.js'
 import { fileKey } from '../../model/targets.js'
 import { withServerNames, type DesiredInput, type KnownInput } from '../../engine/snapshot/kind.js'
@@ -19,8 +20,9 @@ export async function filesDesired(
   const managed = new Set(model.managedNamespaces)
   const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace))
   const held = new Map<string, string>()
-  for (const [namespace, { files }] of state ?? []) {
-    for (const file of files) held.set(fileKey(namespace, file.path), file.summary.sha256)
+  for (const [namespace, actual] of state ?? []) {
+    for (const file of serverFilesOf(actual))
+      held.set(fileKey(namespace, file.path), file.summary.sha256)
   }
   const differing = safe.filter(
     (entry) =>
@@ -49,7 +51,7 @@ export function filesKnown(input: KnownInput): Promise<Set<string>> {
   const { model, state } = input
   const held = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`))
   for (const [namespace, actual] of state ?? []) {
-    for (const file of actual.files) held.add(`${namespace}\0${file.path}`)
+    for (const file of serverFilesOf(actual)) held.add(`${namespace}\0${file.path}`)
   }
   return withServerNames(
     held,

@@ -7,7 +7,6 @@ import {
   contentFactsOf,
   NO_CONTENT_FACTS
 } from '../../../model/content-facts.js'
-import { Semaphore } from '../../../model/concurrency.js'
 import {
   batchCount,
   FillingBatch,
@@ -19,31 +18,22 @@ import { fitToSend } from '../../../model/yaml-aliases.js'
 import type { ServerAnswer } from '../../../model/snapshot.js'
 import type { KestraApi, ListingsApi } from '../../../adapters/kestra/api.js'
 import { type Outcome, settle, valueOf } from '../../../model/outcome.js'
-import type { RemoteFile, RemoteFlow } from '../../../model/kestra.js'
-import { fileNaming, repositoryNames } from '../../../adapters/kestra/file-paths.js'
-import { type ActualNamespace, serverFile, type ServerFile } from '../../../model/plan-input.js'
+import type { ActualNamespace } from '../../../model/plan-input.js'
 import type { LocalFiles } from '../../../model/sent-names.js'
-import {
-  type FlowFile,
-  type NamespaceFileEntry,
-  type RepoModel
-} from '../../../model/repository.js'
+import type { FlowFile, RepoModel } from '../../../model/repository.js'
+import type { GatherKind, ServerContext } from '../kind.js'
 import { liveKvKeys } from '../../../adapters/kestra/listings.js'
 import { errorMessage } from '../../../model/errors.js'
 import { ROLLBACK_RECORD_KEY } from '../../../model/after-deploy.js'
 
-/** Exports in flight: each can weigh megabytes. More than 8 at once raised the peak memory, not the speed. */
-const EXPORTS_AT_ONCE = 8
-/** Bytes of exported files held at most (about) while they wait for their namespace's repository files. */
-const EXPORTED_BYTES_HELD = 256 * 1024 * 1024
-
 /**
  * Reads the server state of the managed namespaces in bulk, each namespace's reads leaving as soon as the loading
- * repository reveals it: the answers come while the repository is still read and checked.
+ * repository reveals it: the answers come while the repository is still read and checked. Each kind reads its own
+ * copy (`GatherKind.server`); the state holds it under the kind's name.
  */
 export class ServerReads {
-  private readonly flows = new Map<string, Promise<Outcome<RemoteFlow[]>>>()
-  private readonly files = new Map<string, Promise<Outcome<ServerFile[]>>>()
+  /** By namespace, by kind name: each kind's read of the namespace. */
+  private readonly held = new Map<string, Map<string, Promise<Outcome<unknown>>>>()
   private readonly markers = new Map<string, Promise<MarkersRead>>()
   /** Each namespace's marker as stored, read once for its stored checks and content facts. */
   private readonly stored = new Map<string, Promise<Record<string, unknown> | undefined>>()
@@ -51,23 +41,16 @@ export class ServerReads {
   private readonly facts = new Map<string, Promise<ContentFacts>>()
   /** The namespaces whose marker stores checks or facts that no seal of this job's credentials vouches for. */
   readonly unsealed = new Set<string>()
-  private readonly localFiles: Promise<LocalFiles>
   /** Where the repository's namespace files come from (the first word counts): server files may be read. */
   knowFiles!: (files: LocalFiles) => void
-  private readonly exports = new Semaphore(EXPORTS_AT_ONCE)
-  private heldBytes = 0
-  private readonly waitingForRoom: (() => void)[] = []
+  private readonly readers: readonly (readonly [string, (namespace: string) => Promise<unknown>])[]
 
   constructor(
     private readonly api: KestraApi,
+    kinds: readonly Pick<GatherKind, 'name' | 'server'>[],
     private readonly options: {
       markers: boolean
-      /**
-       * Content facts (docs/performance.md#what-a-plan-knows-without-reading): `use` summarises server files from
-       * them; `record` keeps each export entry's digest, for the facts a deploy stores; neither: all read and
-       * hashed.
-       */
-      facts?: 'use' | 'record'
+      facts?: ServerContext['facts']
       /**
        * Tells what this action's deploys sealed from what any KV writer could put there
        * (docs/performance.md#what-kv-can-do-to-it), asked only for a marker that stores something; none: nothing
@@ -76,64 +59,31 @@ export class ServerReads {
       seal?: () => Promise<MarkerSeal | undefined>
     }
   ) {
-    this.localFiles = new Promise((resolve) => (this.knowFiles = resolve))
+    const localFiles = new Promise<LocalFiles>((resolve) => (this.knowFiles = resolve))
+    const context: ServerContext = {
+      api,
+      localFiles,
+      facts: options.facts,
+      contentFacts: (namespace) => this.contentFacts(namespace)
+    }
+    this.readers = kinds.flatMap((kind) =>
+      kind.server ? [[kind.name, kind.server.reader(context)] as const] : []
+    )
   }
 
   /**
-   * Starts the reads of a namespace; a failure surfaces where its answer is used. Its files are summarised once
-   * the repository's own are read, keeping bytes only where they differ, within EXPORTED_BYTES_HELD. A deploy's
-   * marker read goes first: the flows looking up their stored checks in it wait on nothing else.
+   * Starts the reads of a namespace; a failure surfaces where its answer is used. A deploy's marker read goes
+   * first: the flows looking up their stored checks in it wait on nothing else.
    */
   start(namespace: string): void {
-    if (this.flows.has(namespace)) return
+    if (this.held.has(namespace)) return
     if (this.options.markers) void this.markerOf(namespace)
-    const flows = this.api.listFlows(namespace)
-    const exported = this.exported(namespace)
-    // Settled at once: a failed export is this namespace's failure, met where its files are used.
-    exported.catch(() => undefined)
-    const files = this.localFiles
-      .then((local) => local.of(namespace))
-      .then(async (entries) => {
-        const local = hashesByPath(entries)
-        const deployable = entries.filter((entry) => !entry.symlinkEscapes)
-        const names = repositoryNames(fileNaming(await this.api.info()), namespace, deployable)
-        const facts =
-          this.options.facts === 'use'
-            ? { known: (await this.contentFacts(namespace)).zipped }
-            : this.options.facts && {}
-        const { files: held, bytes } = await exported
-        try {
-          return held.map((file) => {
-            const path = names.get(file.path) ?? file.path
-            const same = local.get(path)
-            return serverFile(
-              path,
-              file,
-              ({ sha256 }) => !(same?.size === 1 && same.has(sha256)),
-              facts
-            )
-          })
-        } finally {
-          this.letGo(bytes)
-        }
-      })
-    this.flows.set(namespace, settle(flows))
-    this.files.set(namespace, settle(files))
-  }
-
-  private async exported(namespace: string): Promise<{ files: RemoteFile[]; bytes: number }> {
-    while (this.heldBytes >= EXPORTED_BYTES_HELD) {
-      await new Promise<void>((resume) => this.waitingForRoom.push(resume))
+    const reads = new Map<string, Promise<Outcome<unknown>>>()
+    this.held.set(namespace, reads)
+    for (const [kind, read] of this.readers) {
+      // Settled at once: a failed read is this namespace's failure, met where its answer is used.
+      reads.set(kind, settle(read(namespace)))
     }
-    const files = await this.exports.run(() => this.api.listFiles(namespace))
-    const bytes = files.reduce((sum, file) => sum + file.size, 0)
-    this.heldBytes += bytes
-    return { files, bytes }
-  }
-
-  private letGo(bytes: number): void {
-    this.heldBytes -= bytes
-    for (const resume of this.waitingForRoom.splice(0)) resume()
   }
 
   /**
@@ -142,7 +92,7 @@ export class ServerReads {
    * for which nothing is read.
    */
   storedChecks(namespace: string, onlyStarted = false): Promise<Map<string, StoredFlowCheck>> {
-    if (onlyStarted && !this.flows.has(namespace)) return Promise.resolve(new Map())
+    if (onlyStarted && !this.held.has(namespace)) return Promise.resolve(new Map())
     const checks = once(this.checks, namespace, () =>
       this.storedMarker(namespace).then(storedChecksOf)
     )
@@ -181,11 +131,14 @@ export class ServerReads {
     })
   }
 
-  async flowsOf(namespace: string): Promise<RemoteFlow[]> {
+  /** One kind's copy of a namespace (`GatherKind.server`); a failed read throws here. */
+  async heldOf(namespace: string, kind: string): Promise<unknown> {
     this.start(namespace)
-    return valueOf(this.flows.get(namespace)!)
+    const read = this.held.get(namespace)!.get(kind)
+    return read && valueOf(read)
   }
 
+  /** The managed namespaces' state: each kind's copy, by kind name. */
   async state(
     model: Pick<RepoModel, 'managedNamespaces' | 'files'>
   ): Promise<Map<string, ActualNamespace>> {
@@ -195,11 +148,11 @@ export class ServerReads {
     const entries = await Promise.all(
       model.managedNamespaces.map(async (namespace) => {
         this.start(namespace)
-        const [flows, files] = await Promise.all([
-          valueOf(this.flows.get(namespace)!),
-          valueOf(this.files.get(namespace)!)
-        ])
-        return [namespace, { flows, files }] as const
+        const reads = [...this.held.get(namespace)!]
+        const held = await Promise.all(
+          reads.map(async ([kind, read]) => [kind, await valueOf(read)] as const)
+        )
+        return [namespace, new Map(held)] as const
       })
     )
     return new Map(entries)
@@ -232,15 +185,6 @@ function once<V>(map: Map<string, V>, key: string, make: () => V): V {
   let value = map.get(key)
   if (value === undefined) map.set(key, (value = make()))
   return value
-}
-
-function hashesByPath(entries: readonly NamespaceFileEntry[]): Map<string, Set<string>> {
-  const local = new Map<string, Set<string>>()
-  for (const entry of entries) {
-    if (entry.symlinkEscapes) continue // never deployed: the server copy is planned for deletion
-    local.set(entry.path, (local.get(entry.path) ?? new Set()).add(entry.sha256))
-  }
-  return local
 }
 
 /**

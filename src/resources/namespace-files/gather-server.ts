@@ -1,0 +1,87 @@
+import type { RemoteFile } from '../../model/kestra.js'
+import { Semaphore } from '../../model/concurrency.js'
+import { fileNaming, repositoryNames } from '../../adapters/kestra/file-paths.js'
+import { serverFile, type ServerFile } from '../../model/plan-input.js'
+import type { NamespaceFileEntry } from '../../model/repository.js'
+import type { ServerContext, ServerPart } from '../../engine/snapshot/kind.js'
+
+/** Exports in flight: each can weigh megabytes. More than 8 at once raised the peak memory, not the speed. */
+const EXPORTS_AT_ONCE = 8
+/** Bytes of exported files held at most (about) while they wait for their namespace's repository files. */
+const EXPORTED_BYTES_HELD = 256 * 1024 * 1024
+
+/**
+ * Each namespace's files exported, then summarised once the repository's own are read, keeping bytes only where
+ * they differ, within EXPORTED_BYTES_HELD.
+ */
+export const filesServer: ServerPart = {
+  reader(context) {
+    const exporter = new Exporter(context)
+    return (namespace) => exporter.read(namespace)
+  }
+}
+
+class Exporter {
+  private readonly exports = new Semaphore(EXPORTS_AT_ONCE)
+  private heldBytes = 0
+  private readonly waitingForRoom: (() => void)[] = []
+
+  constructor(private readonly context: ServerContext) {}
+
+  read(namespace: string): Promise<ServerFile[]> {
+    const { api, localFiles, facts } = this.context
+    const exported = this.exported(namespace)
+    // Settled at once: a failed export is this namespace's failure, met where its files are used.
+    exported.catch(() => undefined)
+    return localFiles
+      .then((local) => local.of(namespace))
+      .then(async (entries) => {
+        const local = hashesByPath(entries)
+        const deployable = entries.filter((entry) => !entry.symlinkEscapes)
+        const names = repositoryNames(fileNaming(await api.info()), namespace, deployable)
+        const known =
+          facts === 'use'
+            ? { known: (await this.context.contentFacts(namespace)).zipped }
+            : facts && {}
+        const { files: held, bytes } = await exported
+        try {
+          return held.map((file) => {
+            const path = names.get(file.path) ?? file.path
+            const same = local.get(path)
+            return serverFile(
+              path,
+              file,
+              ({ sha256 }) => !(same?.size === 1 && same.has(sha256)),
+              known
+            )
+          })
+        } finally {
+          this.letGo(bytes)
+        }
+      })
+  }
+
+  private async exported(namespace: string): Promise<{ files: RemoteFile[]; bytes: number }> {
+    while (this.heldBytes >= EXPORTED_BYTES_HELD) {
+      await new Promise<void>((resume) => this.waitingForRoom.push(resume))
+    }
+    const files = await this.exports.run(() => this.context.api.listFiles(namespace))
+    const bytes = files.reduce((sum, file) => sum + file.size, 0)
+    this.heldBytes += bytes
+    return { files, bytes }
+  }
+
+  private letGo(bytes: number): void {
+    this.heldBytes -= bytes
+    for (const resume of this.waitingForRoom.splice(0)) resume()
+  }
+}
+
+function hashesByPath(entries: readonly NamespaceFileEntry[]): Map<string, Set<string>> {
+  const local = new Map<string, Set<string>>()
+  for (const entry of entries) {
+    if (entry.symlinkEscapes) continue // never deployed: the server copy is planned for deletion
+    local.set(entry.path, (local.get(entry.path) ?? new Set()).add(entry.sha256))
+  }
+  return local
+}
