@@ -8,7 +8,7 @@ import type { FileChange, FlowChange } from '../model/plan.js'
 import type { NamespaceFileEntry, RepoModel } from '../model/repository.js'
 import {
   guardUnfinished,
-  serverFilesOf,
+  serverFilesByNamespace,
   type UnfinishedGuard,
   WALK
 } from '../resources/registry.js'
@@ -137,12 +137,7 @@ async function deployDeps(args: Deploying) {
       args.checked.snapshot.state &&
       contentFactsToStore(
         args.plan,
-        new Map(
-          [...args.checked.snapshot.state].map(([namespace, held]) => [
-            namespace,
-            serverFilesOf(held)
-          ])
-        ),
+        serverFilesByNamespace(args.checked.snapshot.state),
         args.checked.model.files
       ),
     api: args.kestra,

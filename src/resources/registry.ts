@@ -12,7 +12,7 @@ import {
   filesKnown
 } from './namespace-files/gather.js'
 import { filesServer } from './namespace-files/gather-server.js'
-export { serverFilesOf } from './namespace-files/decide-server-state.js'
+export { serverFilesByNamespace, serverFilesOf } from './namespace-files/decide-server-state.js'
 import { flows, flowsWalk } from './flows/index.js'
 
 export * from './flows/index.js'

@@ -7,3 +7,10 @@ const FILE = 'file'
 export function serverFilesOf(held: ActualNamespace | undefined): readonly ServerFile[] {
   return (held?.get(FILE) as readonly ServerFile[] | undefined) ?? []
 }
+
+/** Each namespace's files as the server holds them, by namespace. */
+export function serverFilesByNamespace(
+  state: ReadonlyMap<string, ActualNamespace>
+): Map<string, readonly ServerFile[]> {
+  return new Map([...state].map(([namespace, held]) => [namespace, serverFilesOf(held)]))
+}
