@@ -56,6 +56,9 @@ const HELP = `npm run bench -- [flags]
   --changed-sweep L   flow counts planned with --changed flows changed, --files and --namespaces as
                       given, --runs measured plans each after main's deploy (default 2000,10000; 'none'
                       skips): the plan's cost must follow the change, not the repository
+  --cpu-prof DIR      also write a V8 CPU profile (node --cpu-prof) of each measured plan, deploy and re-deploy
+                      of the main scenario, per bundle and scenario under DIR (e.g. with --runs 1);
+                      scripts/bench/profile-summary.ts sums them by function
   --no-baseline       skip the per-resource baseline
   --no-first-deploy   skip the first deploy
   --no-credentials    run the emulator without basic authentication (Kestra OSS before 0.24): the action
@@ -88,6 +91,7 @@ const { values: flags } = parseArgs({
     'no-first-deploy': { type: 'boolean', default: false },
     'no-credentials': { type: 'boolean', default: false },
     kestra: { type: 'string' },
+    'cpu-prof': { type: 'string' },
     help: { type: 'boolean', default: false }
   }
 })
@@ -129,6 +133,21 @@ const PLAN_TIME_BUDGET = 0.5 // × the compared bundle's plan
 const REDEPLOY_TIME_BUDGET = 0.8 // × the compared bundle's re-deploy
 const CHANGED_SWEEP_BUDGET = 1.5 // × the smallest changed-sweep point's plan
 
+/**
+ * --cpu-prof: the folder of a bundle's profiles of one measured scenario, `<bundle>-<n>/<scenario>`
+ * (n tells apart two bundles of one folder name).
+ */
+function cpuProfDir(b: Bundle, scenario: string): string | undefined {
+  if (!flags['cpu-prof']) return undefined
+  const dir = join(
+    resolve(flags['cpu-prof']),
+    `${b.distDir.split('/').slice(-2).join('-')}-${bundles.indexOf(b)}`,
+    scenario
+  )
+  mkdirSync(dir, { recursive: true })
+  return dir
+}
+
 /** Runs `each` for every bundle, `RUNS` times, alternating which bundle goes first. */
 async function alternately(
   each: (bundle: Bundle, round: number) => Promise<Measured>
@@ -164,7 +183,7 @@ async function mainScenario(workspace: BenchWorkspace) {
     let markersBy: Bundle | undefined
 
     log(`plan (pull request): a warm-up run per bundle, then ${RUNS} each`)
-    const planRun = async (b: Bundle) => {
+    const planRun = async (b: Bundle, profiled = true) => {
       // A plan finds the commit markers its own bundle's deploy of main stored, as it would in use.
       if (markersBy !== b) await deployMain(kestra, workspace, github, inputs, b)
       markersBy = b
@@ -172,11 +191,12 @@ async function mainScenario(workspace: BenchWorkspace) {
         ...pullRequestEvent(workspace.git, workspace.base.sha, workspace.head.sha),
         github,
         inputs,
-        ...b
+        ...b,
+        cpuProfDir: profiled ? cpuProfDir(b, 'plan') : undefined
       })
     }
-    for (const b of bundles) await planRun(b)
-    const plans = await alternately(planRun)
+    for (const b of bundles) await planRun(b, false)
+    const plans = await alternately((b) => planRun(b))
     for (const series of plans) expectCounts('plan', series.median, { updated: changedFlows })
 
     let baseline: BaselineResult | undefined
@@ -195,19 +215,20 @@ async function mainScenario(workspace: BenchWorkspace) {
       }
     }
 
-    const deployRun = (b: Bundle) =>
+    const deployRun = (b: Bundle, profile?: string) =>
       measureRun(kestra, {
         ...dispatchEvent(workspace.git, workspace.head.sha),
         github,
         inputs: { ...inputs, mode: 'deploy' },
-        ...b
+        ...b,
+        cpuProfDir: profile && cpuProfDir(b, profile)
       })
     log(`deploy of ${changedFlows} changed flows: ${RUNS} each, main's flows put back before each`)
     let first = true
     const deploys = await alternately(async (b) => {
       if (!first) await serveBase(false)
       first = false
-      const run = await deployRun(b)
+      const run = await deployRun(b, 'deploy')
       expectCounts('deploy', run, { updated: changedFlows })
       return run
     })
@@ -216,7 +237,7 @@ async function mainScenario(workspace: BenchWorkspace) {
     const redeploys = await alternately(async (b) => {
       // The commit markers hold what this bundle's own deploy stores, not the other bundle's.
       await deployRun(b)
-      const run = await deployRun(b)
+      const run = await deployRun(b, 'redeploy')
       expectCounts('re-deploy', run, { updated: 0, created: 0 })
       return run
     })

@@ -44,7 +44,17 @@ function countRequests(requests: Logged[]): Record<string, number> {
 
 export async function measureRun(
   emulator: { clearLog(): void; readonly requests: readonly Logged[] },
-  { distDir, github, ...options }: RunOptions & { distDir: string; github?: FakeGitHub }
+  {
+    distDir,
+    github,
+    cpuProfDir,
+    ...options
+  }: RunOptions & {
+    distDir: string
+    github?: FakeGitHub
+    /** Where the action writes a V8 CPU profile of this run (node --cpu-prof), if anywhere. */
+    cpuProfDir?: string
+  }
 ): Promise<Measured> {
   const rssFile = join(mkdtempSync(join(tmpdir(), 'kga-bench-rss-')), 'max-rss')
   emulator.clearLog()
@@ -58,7 +68,11 @@ export async function measureRun(
     githubApiUrl: github?.url,
     script: join(distDir, 'index.js'),
     timeoutMs: 600_000,
-    env: { ...options.env, NODE_OPTIONS: `--import ${RSS_PRELOAD}`, KGA_BENCH_RSS_FILE: rssFile }
+    env: {
+      ...options.env,
+      NODE_OPTIONS: `--import ${RSS_PRELOAD}${cpuProfDir ? ` --cpu-prof --cpu-prof-dir=${cpuProfDir}` : ''}`,
+      KGA_BENCH_RSS_FILE: rssFile
+    }
   })
   const wallMs = performance.now() - started
   const requests = [...emulator.requests]

@@ -36,6 +36,12 @@ export class OutputEdge {
   private readonly index: CredentialIndex
   private readonly names: string[] = []
   private publicNames = indexNeedles([])
+  /**
+   * Each string `shown` redacted and cut, as it was shown: a run shows its plan several times (comment, plan
+   * file, receipt), and a plan repeats its names (namespaces, actions, kinds) thousands of times. Forgotten when
+   * the public names change, which changes what is redacted.
+   */
+  private shownMessages = new Map<string, string>()
 
   constructor(
     private readonly credentials: Credentials,
@@ -51,6 +57,7 @@ export class OutputEdge {
   learn(names: readonly string[]): void {
     this.names.push(...names)
     this.publicNames = indexNeedles(this.names.map(needleOf).filter((name) => name.length > 0))
+    this.shownMessages = new Map()
   }
 
   weakCredentials(): string | undefined {
@@ -84,8 +91,7 @@ export class OutputEdge {
    * diffs); nothing copied needlessly.
    */
   shown<T>(data: T): T {
-    // A plan repeats its names (namespaces, actions, kinds) thousands of times: each is read once.
-    const messages = new Map<string, string>()
+    const messages = this.shownMessages
     const message = (text: string) => {
       let shown = messages.get(text)
       if (shown === undefined) messages.set(text, (shown = this.message(text)))
@@ -103,17 +109,24 @@ export class OutputEdge {
       if (key !== undefined && SOURCE_KEYS.has(key)) return value
       return key !== undefined && UNBOUNDED_KEYS.has(key) ? this.text(value) : message(value)
     }
+    // Copied only where something shown differs: most of a plan is shown as it is.
     if (Array.isArray(value)) {
-      const items = value.map((item) => this.copy(item, key, message))
-      return items.some((item, i) => item !== value[i]) ? items : value
+      let items: unknown[] | undefined
+      for (let i = 0; i < value.length; i++) {
+        const shown = this.copy(value[i], key, message)
+        if (shown !== value[i]) (items ??= [...(value as unknown[])])[i] = shown
+      }
+      return items ?? value
     }
     if (value === null || typeof value !== 'object') return value
     const prototype = Object.getPrototypeOf(value)
     if (prototype !== Object.prototype && prototype !== null) return value
+    const record = value as Record<string, unknown>
     let copy: Record<string, unknown> | undefined
-    for (const [name, item] of Object.entries(value)) {
+    for (const name of Object.keys(record)) {
+      const item = record[name]
       const shown = this.copy(item, name, message)
-      if (shown !== item) (copy ??= { ...value })[name] = shown
+      if (shown !== item) (copy ??= { ...record })[name] = shown
     }
     return copy ?? value
   }

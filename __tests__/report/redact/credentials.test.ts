@@ -180,6 +180,19 @@ describe('the shortcuts redaction takes', () => {
       { numRuns: RUNS, seed: SEED }
     )
   })
+
+  it('shows a string again as a fresh edge shows it, after the run learns a public name too', () => {
+    const secret = 'Tr0ub4dor-3'
+    const name = `team-${secret}-flows`
+    const edge = new OutputEdge(credentialsFrom([['password', secret]]), NAMES)
+    expect(edge.shown({ namespace: name })).toEqual({ namespace: 'team-***-flows' })
+    // Shown once already: the same string is redacted the same way, not taken as shown before whatever changed.
+    expect(edge.shown([name])).toEqual(['team-***-flows'])
+    edge.learn([name])
+    const fresh = new OutputEdge(credentialsFrom([['password', secret]]), [...NAMES, name])
+    expect(edge.shown({ namespace: name })).toEqual(fresh.shown({ namespace: name }))
+    expect(edge.shown({ namespace: name })).toEqual({ namespace: name })
+  })
 })
 
 describe('bounds', () => {

@@ -5,6 +5,7 @@ import { entryOf, isRecord } from '../../model/content.js'
 import { withFlowDefaults } from './decide-plugin-defaults.js'
 import {
   bundledValidators,
+  releaseKey,
   SCHEMA_RELEASES,
   validatorOf,
   type Release,
@@ -61,6 +62,12 @@ function boundValue(value: unknown): unknown {
 }
 
 /**
+ * Each document's problems by release (`releaseKey`), judged once: a flow's check and its upgrade readiness
+ * (`refusedBy`) both ask the releases up to the target's, and a document is never changed once parsed.
+ */
+const judgedOf = new WeakMap<Document, Map<string, Judged[]>>()
+
+/**
  * What the schemas of the bundled releases (`only`, else every one) find in one flow document, each release
  * reading it as it reads a flow (docs/validation-rules.md#the-schema-of-each-release): 1.x with the flow's own
  * plugin defaults applied first. Each problem once, with each release's judgement of it.
@@ -73,11 +80,17 @@ export function flowSchemaFindings(
 ): SchemaFinding[] {
   if (!isMap(doc.contents)) return []
   const judged = new Map<SchemaRelease, Judged[]>()
+  let byRelease = judgedOf.get(doc)
+  if (!byRelease) judgedOf.set(doc, (byRelease = new Map()))
   for (const release of only ?? SCHEMA_RELEASES) {
-    // Ajv's coercion changes the data it validates: each release validates a value of its own.
-    const data = flowValue(doc)
-    if (data === undefined) return [] // an alias that does not resolve: the YAML rules say so
-    judged.set(release, judge(release, data))
+    let problems = byRelease.get(releaseKey(release))
+    if (!problems) {
+      // Ajv's coercion changes the data it validates: each release validates a value of its own.
+      const data = flowValue(doc)
+      if (data === undefined) return [] // an alias that does not resolve: the YAML rules say so
+      byRelease.set(releaseKey(release), (problems = judge(release, data)))
+    }
+    judged.set(release, problems)
   }
   const byKey = new Map<string, SchemaFinding>()
   for (const [release, problems] of judged) {
