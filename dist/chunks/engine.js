@@ -8784,6 +8784,9 @@ const FILE$1 = 'file';
 function serverFilesOf(held) {
     return held?.get(FILE$1) ?? [];
 }
+function serverFilesByNamespace(state) {
+    return new Map([...state].map(([namespace, held]) => [namespace, serverFilesOf(held)]));
+}
 
 const filesDecide = {
     name: 'file',
@@ -11930,15 +11933,23 @@ function boundValue(value) {
         .filter(([, sub]) => sub !== null)
         .map(([key, sub]) => [key, boundValue(sub)]));
 }
+const judgedOf = new WeakMap();
 function flowSchemaFindings(file, doc, lineCounter, only) {
     if (!distExports.isMap(doc.contents))
         return [];
     const judged = new Map();
+    let byRelease = judgedOf.get(doc);
+    if (!byRelease)
+        judgedOf.set(doc, (byRelease = new Map()));
     for (const release of only ?? SCHEMA_RELEASES) {
-        const data = flowValue(doc);
-        if (data === undefined)
-            return [];
-        judged.set(release, judge(release, data));
+        let problems = byRelease.get(releaseKey(release));
+        if (!problems) {
+            const data = flowValue(doc);
+            if (data === undefined)
+                return [];
+            byRelease.set(releaseKey(release), (problems = judge(release, data)));
+        }
+        judged.set(release, problems);
     }
     const byKey = new Map();
     for (const [release, problems] of judged) {
@@ -18982,10 +18993,7 @@ async function deployDeps(args) {
     return {
         storedChecks: await checksToStoreOf(args.checked),
         contentFacts: args.checked.snapshot.state &&
-            contentFactsToStore(args.plan, new Map([...args.checked.snapshot.state].map(([namespace, held]) => [
-                namespace,
-                serverFilesOf(held)
-            ])), args.checked.model.files),
+            contentFactsToStore(args.plan, serverFilesByNamespace(args.checked.snapshot.state), args.checked.model.files),
         api: args.kestra,
         findings: args.findings,
         refs: args.refs,
@@ -20696,6 +20704,7 @@ class OutputEdge {
     index;
     names = [];
     publicNames = indexNeedles([]);
+    shownMessages = new Map();
     constructor(credentials, names = []) {
         this.credentials = credentials;
         this.index = credentialIndex(credentials);
@@ -20704,6 +20713,7 @@ class OutputEdge {
     learn(names) {
         this.names.push(...names);
         this.publicNames = indexNeedles(this.names.map(needleOf).filter((name) => name.length > 0));
+        this.shownMessages = new Map();
     }
     weakCredentials() {
         return weakCredentialWarning(this.credentials, this.names);
@@ -20718,7 +20728,7 @@ class OutputEdge {
         return bounded(this.text(text), MESSAGE_BYTES);
     }
     shown(data) {
-        const messages = new Map();
+        const messages = this.shownMessages;
         const message = (text) => {
             let shown = messages.get(text);
             if (shown === undefined)
@@ -20734,19 +20744,26 @@ class OutputEdge {
             return key !== undefined && UNBOUNDED_KEYS.has(key) ? this.text(value) : message(value);
         }
         if (Array.isArray(value)) {
-            const items = value.map((item) => this.copy(item, key, message));
-            return items.some((item, i) => item !== value[i]) ? items : value;
+            let items;
+            for (let i = 0; i < value.length; i++) {
+                const shown = this.copy(value[i], key, message);
+                if (shown !== value[i])
+                    (items ??= [...value])[i] = shown;
+            }
+            return items ?? value;
         }
         if (value === null || typeof value !== 'object')
             return value;
         const prototype = Object.getPrototypeOf(value);
         if (prototype !== Object.prototype && prototype !== null)
             return value;
+        const record = value;
         let copy;
-        for (const [name, item] of Object.entries(value)) {
+        for (const name of Object.keys(record)) {
+            const item = record[name];
             const shown = this.copy(item, name, message);
             if (shown !== item)
-                (copy ??= { ...value })[name] = shown;
+                (copy ??= { ...record })[name] = shown;
         }
         return copy ?? value;
     }
