@@ -199,7 +199,9 @@ describe('GET …/executions/search (docs/kestra.md#search-executions)', () => {
     emulator.scriptExecutions(NS, 'plain', { recordDelayMs: 300 })
     const id = (await run(base, `${NS}/plain`, 'labels=run:slow')).body.id as string
     expect((await search(base, f('labels', 'EQUALS', 'slow', 'run'))).ids).toEqual([])
-    await new Promise((resolve) => setTimeout(resolve, 350))
+    // The emulator's clock (Date) moved on instead of waited for.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + 350)
     expect((await search(base, f('labels', 'EQUALS', 'slow', 'run'))).ids).toEqual([id])
   })
 
@@ -241,14 +243,16 @@ describe('runs already under way (seeded) and the states each version knows', ()
     expect(read.state.endDate).toBeDefined() // State.getEndDate(): a paused run has one
     expect(read.state.startDate).toBe(new Date(paused!.createdAt).toISOString())
 
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    // The emulator's clock (Date) moved on instead of waited for: 200 ms, then 50 ms after the kill.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + 200)
     const ended = await fetch(`${base}/${queued!.id}`).then((r) =>
       json<{ state: Record<string, string> }>(r)
     )
     expect(ended.state.current).toBe('FAILED')
     const kill = await fetch(`${base}/${running!.id}/kill`, { method: 'DELETE' })
     expect(kill.status).toBe(202)
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    vi.setSystemTime(Date.now() + 50)
     expect((await search(base, `${busy}&${since2000}`)).ids).toEqual([paused!.id])
   })
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { createKestraClient, type KestraClient } from '../../src/adapters/kestra/client.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 import { flowSource, json } from './http.js'
@@ -42,6 +42,11 @@ describe('executions (docs/kestra.md#executions)', () => {
       durationMs: 1_200,
       recordDelayMs: 1_000
     })
+    // The emulator's clock (Date) moves only when the test moves it: 100 ms between two reads.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    onTestFinished(() => {
+      vi.useRealTimers()
+    })
     const started = await api.startExecution(
       NS,
       'greeter',
@@ -56,7 +61,7 @@ describe('executions (docs/kestra.md#executions)', () => {
     expect(emulator.executions()[0]!.inputs).toEqual({ who: 'Ada' })
     let done = await api.getExecution(started.id)
     while (done?.state !== 'WARNING') {
-      await sleep(100)
+      vi.setSystemTime(Date.now() + 100)
       done = await api.getExecution(started.id)
     }
     expect(done).toMatchObject({ id: started.id, state: 'WARNING' })

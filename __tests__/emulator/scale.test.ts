@@ -15,7 +15,7 @@ const FILES = runs(10_000, 2_000)
 let emulator: Emulator
 let P: string
 beforeAll(async () => {
-  emulator = await startEmulator()
+  emulator = await startEmulator({ warmSeeds: false })
   P = `${emulator.url}/api/v1/main`
   const seed: SeedState = { flows: [], files: [] }
   for (let i = 0; i < FLOWS; i++) {

@@ -99,7 +99,7 @@ describe('the printer of the runner log', () => {
         expect(token).toBeDefined()
         expect(rest).toEqual([...expected, `::${token}::`])
       }),
-      { numRuns: RUNS, seed: SEED }
+      { numRuns: runs(RUNS, 100), seed: SEED }
     )
   })
 
@@ -123,7 +123,7 @@ describe('the printer of the runner log', () => {
           )
         }
       ),
-      { numRuns: RUNS, seed: SEED }
+      { numRuns: runs(RUNS, 100), seed: SEED }
     )
   })
 })

@@ -91,8 +91,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           if (i === revisions) latest.push(revision)
         }
       }
-      const warmed = state.warmParseCache(latest, ({ source }) => check(core, source))
-      warming = Promise.all([warming, warmed]).then(() => undefined)
+      if (options.warmSeeds !== false) {
+        const warmed = state.warmParseCache(latest, ({ source }) => check(core, source))
+        warming = Promise.all([warming, warmed]).then(() => undefined)
+      }
       const now = Date.now()
       for (const file of seedState.files ?? []) {
         const path = file.path.startsWith('/') ? file.path : `/${file.path}`

@@ -43,6 +43,12 @@ export interface EmulatorOptions {
    * EE's rule is not published (only "inherit them from parent to child namespaces" is): default true.
    */
   inheritedSecretsIncludeOwn?: boolean
+  /**
+   * Parse and validate seeded flows in the background (default true), so that a large seed's first listing does
+   * not pay for them (the bench). A test that reads few of the flows it seeds turns it off: each is then parsed
+   * and validated when a request first needs it, as a created one is.
+   */
+  warmSeeds?: boolean
 }
 
 export interface SeedState {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createOctokit } from '../../../src/adapters/github/octokit.js'
 import type { GitHubPort } from '../../../src/model/github.js'
 import { createGitHub } from '../../../src/adapters/github/rest-github.js'
@@ -24,6 +24,27 @@ async function port(options: { throttle?: boolean; log?: (message: string) => vo
 
 function calls(method: string, pattern: RegExp) {
   return fake.requests.filter((r) => r.method === method && pattern.test(r.path))
+}
+
+/**
+ * What `run` gives and how long it waited, on a clock (setTimeout and Date) that the rate limiter's waits (the
+ * retry-after of a limit, a second between two writes) run ahead of real time, the fake GitHub answering as it
+ * does.
+ */
+async function waitedOut<T>(run: () => Promise<T>): Promise<{ value: T; waitedMs: number }> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+  try {
+    const start = Date.now()
+    let settled = false
+    const result = run().finally(() => (settled = true))
+    while (!settled) {
+      await new Promise((resolve) => setImmediate(resolve))
+      await vi.advanceTimersByTimeAsync(50)
+    }
+    return { value: await result, waitedMs: Date.now() - start }
+  } finally {
+    vi.useRealTimers()
+  }
 }
 
 beforeEach(async () => {
@@ -294,8 +315,11 @@ describe('upsertStickyComment', () => {
       headers: { 'retry-after': '1' },
       body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes.' }
     })
-    const outcome = await throttled.upsertStickyComment(PR, MARKER, `${MARKER}\nplan B`)
+    const { value: outcome, waitedMs } = await waitedOut(() =>
+      throttled.upsertStickyComment(PR, MARKER, `${MARKER}\nplan B`)
+    )
     expect(outcome).toMatchObject({ status: 'updated' })
+    expect(waitedMs).toBeGreaterThanOrEqual(1000)
     expect(calls('PATCH', /./).map((r) => r.status)).toEqual([403, 200])
     expect(fake.comments(PR)[0].body).toBe(`${MARKER}\nplan B`)
     expect(logged.join('\n')).toMatch(/secondary rate limit.*retrying in 1 s/)

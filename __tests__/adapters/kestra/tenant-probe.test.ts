@@ -15,6 +15,7 @@ import type {
   Transport
 } from '../../../src/adapters/kestra/transport.js'
 import { ConfigError } from '../../../src/model/errors.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 type ProbeAnswer =
   | { kind: 'status'; status: number }
@@ -97,7 +98,7 @@ describe('a tenant other than main and the version probe', () => {
           expect(sent).toEqual(['GET /api/v1/configs'])
         }
       ),
-      { numRuns: 120 }
+      { numRuns: runs(120, 40) }
     )
   })
 

@@ -38,11 +38,14 @@ export function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body))
 }
 
-/** An emulator of `version` and a client of it, its era already probed; `close` ends both. */
+/**
+ * An emulator of `version` and a client of it, its era already probed; `close` ends both. Seeded flows are
+ * parsed and validated as requests need them (`warmSeeds: false`): a test reads few of those it seeds.
+ */
 export async function emulatedClient(
   version: string
 ): Promise<{ emulator: Emulator; client: KestraClient; close(): Promise<void> }> {
-  const emulator = await startEmulator({ version })
+  const emulator = await startEmulator({ version, warmSeeds: false })
   const client = createKestraClient({
     server: emulator.url,
     tenant: 'main',

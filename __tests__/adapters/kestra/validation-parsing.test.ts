@@ -6,6 +6,7 @@ import {
 } from '../../../src/adapters/kestra/constraints.js'
 import { MAX_BATCH, planBatches } from '../../../src/adapters/kestra/validate.js'
 import { emulatedClient } from './test-server.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 describe('splitConstraints', () => {
   it('splits newline-separated violations and extracts their paths', () => {
@@ -108,7 +109,7 @@ describe('splitConstraints', () => {
           expect(splitConstraints(text)).toEqual(violations)
         }
       ),
-      { seed: 20261125, numRuns: 300 }
+      { seed: 20261125, numRuns: runs(300, 100) }
     )
   })
 
@@ -133,7 +134,7 @@ describe('splitConstraints', () => {
           message: `Unrecognized field "${name}"`
         })
       }),
-      { seed: 20261126, numRuns: 300 }
+      { seed: 20261126, numRuns: runs(300, 100) }
     )
   })
 

@@ -7,6 +7,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { diffTexts } from '../../../src/engine/plan/diff.js'
 import { gitToServerDiff } from '../../../src/engine/drift/drifted.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 300)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)
@@ -33,7 +34,7 @@ describe('gitToServerDiff', () => {
           expect(applyPatch(after ?? '', drift)).toBe(before ?? '')
         }
       ),
-      { numRuns: RUNS, seed: SEED }
+      { numRuns: runs(RUNS, 100), seed: SEED }
     )
   })
 

@@ -14,6 +14,7 @@ import { readBackOf } from '../../../src/engine/snapshot/repo/read-back.js'
 import { settingsWith } from '../snapshot/repo/support.js'
 import { fileDrift, flowDrift } from './fixtures.js'
 import { DECIDE_KINDS, KINDS } from '../../../src/resources/registry.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const RUNS = Number(process.env.KGA_PROPERTY_RUNS ?? 200)
 const SEED = Number(process.env.KGA_PROPERTY_SEED ?? 24_2026)
@@ -212,7 +213,7 @@ describe('driftTree', () => {
           }
         }
       ),
-      { numRuns: RUNS, seed: SEED }
+      { numRuns: runs(RUNS, 60), seed: SEED }
     )
   })
 })

@@ -10,6 +10,7 @@ import { buildPlan } from '../../../src/engine/plan/build.js'
 import { DECIDE_KINDS } from '../../../src/resources/registry.js'
 import { planRecord, recordDifferences } from '../../../src/model/plan-record.js'
 import { desiredFlow, flowSource, planInput, remoteFlow } from './fixtures.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const servers = fc.constantFrom(
   'https://kestra.example.com',
@@ -86,7 +87,7 @@ describe('the fingerprint and where the plan was computed', () => {
           )
         }
       }),
-      { numRuns: 200 }
+      { numRuns: runs(200, 50) }
     )
   })
 

@@ -8,6 +8,7 @@ import {
   readPlanMarker
 } from '../../../src/model/markdown/comment-markers.js'
 import { parseMarkdown, nodesOf } from '../../report/render/fixtures.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const FP = 'a'.repeat(64)
 
@@ -81,7 +82,7 @@ describe('escaping', () => {
           expect(escapeText(text)).toBe(inTurn(text))
         }
       ),
-      { numRuns: 5000 }
+      { numRuns: runs(5000, 1000) }
     )
   })
 })

@@ -139,7 +139,7 @@ describe('redaction over decoded text, at every channel', () => {
         )
         expect(warning).toBe(other)
       }),
-      { numRuns: RUNS, seed: SEED }
+      { numRuns: runs(RUNS, 100), seed: SEED }
     )
     const strong = credentialsFrom([['password', 'A-long-random-Pa55word']])
     expect(weakCredentialWarning(strong, NAMES)).toBeUndefined()
@@ -177,7 +177,7 @@ describe('the shortcuts redaction takes', () => {
           expect(shown.diff).toBe(edge.text(texts[1]!))
         }
       ),
-      { numRuns: RUNS, seed: SEED }
+      { numRuns: runs(RUNS, 100), seed: SEED }
     )
   })
 
@@ -214,7 +214,7 @@ describe('bounds', () => {
           expect(cut).toMatch(/ … \[cut at [\d.]+ KiB of [\d,]+ bytes\]$/)
         }
       ),
-      { numRuns: RUNS, seed: SEED }
+      { numRuns: runs(RUNS, 100), seed: SEED }
     )
   })
 

@@ -6,6 +6,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { eachCandidate, indexNeedles, needleOf } from '../../../src/report/redact/spelling.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const SEED = 20261125
 const alphabet = fc.constantFrom('a', 'b', 'c', ' ', '\n', '\\', '%', '&', '+', '\u200b', 'é', '😀')
@@ -47,7 +48,7 @@ describe('the candidate scan', () => {
           expect(visited).toEqual(expected(index.candidates, body, from, to))
         }
       ),
-      { seed: SEED, numRuns: 400 }
+      { seed: SEED, numRuns: runs(400, 100) }
     )
   })
 

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { nextRun } from '../../../src/resources/flows/decide-trigger-changes.js'
 import { cronProblem } from '../../../src/resources/flows/decide-schedules.js'
 import { check, MINIMAL, rules } from './helpers.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const REFERENCE = new Date('2025-01-01T00:00:00Z')
 
@@ -100,7 +101,7 @@ describe("Kestra's Schedule cron", () => {
         expect(cronProblem(cron, false)).toBeUndefined()
         expect(cronProblem(`0 ${cron}`, true)).toBeUndefined()
       }),
-      { numRuns: 500 }
+      { numRuns: runs(500, 150) }
     )
   })
 
@@ -116,7 +117,7 @@ describe("Kestra's Schedule cron", () => {
           expect(nextRun({ cron, withSeconds }, REFERENCE)).toBeUndefined()
         }
       ),
-      { numRuns: 500 }
+      { numRuns: runs(500, 150) }
     )
   })
 })

@@ -9,6 +9,7 @@ import type { ActualNamespace, BaseSnapshot } from '../../../src/model/plan-inpu
 import type { RepoModel } from '../../../src/model/repository.js'
 import { baseOfKind, baseSnapshot } from '../../../test-support/base-snapshot.js'
 import { serverState } from '../../../test-support/server-state.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const NS = 'company.team'
 const FLOW = `id: f\nnamespace: ${NS}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`
@@ -140,7 +141,7 @@ describe('a prefix that makes a namespace one Kestra refuses', () => {
           expect(message).toContain(`at most ${149 - p.length} characters`)
         }
       ),
-      { numRuns: 300 }
+      { numRuns: runs(300, 100) }
     )
   })
 

@@ -147,7 +147,7 @@ describe('normaliseText', () => {
           expect(normaliseText(text)).toBe(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'))
         }
       ),
-      { numRuns: 2000, seed: 20261124 }
+      { numRuns: runs(2000, 500), seed: 20261124 }
     )
   })
 })

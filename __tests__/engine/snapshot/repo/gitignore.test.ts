@@ -123,7 +123,7 @@ describe('bounded whatever the pattern', () => {
         const bound = (depth + 1) ** 2 * (patternTokens + 1) * (nameTokens + 1) * (nameLength + 1)
         expect(meter.steps).toBeLessThanOrEqual(bound)
       }),
-      { numRuns: 200 }
+      { numRuns: runs(200, 50) }
     )
   })
 
