@@ -7258,7 +7258,7 @@ function checksToStore(flows, checks, options) {
     return stored;
 }
 
-const FLOW$2 = 'flow';
+const FLOW$1 = 'flow';
 class RunReads {
     layout;
     repository;
@@ -7477,7 +7477,7 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
         kestra &&
         readUnfinishedOfRewritable(kestra, sent.managedNamespaces.map((namespace) => ({
             namespace,
-            held: reads.heldOf(namespace, FLOW$2)
+            held: reads.heldOf(namespace, FLOW$1)
         })), { flows: desiredFlows(sent), deleteEnabled: target.delete });
     const state = reading ?? settle(Promise.resolve(undefined));
     const snapshot = settle((async () => {
@@ -12764,9 +12764,9 @@ function flowFindings(reading) {
     return findings.sort(compareFindings);
 }
 
-const FLOW$1 = 'flow';
+const FLOW = 'flow';
 function serverFlowsOf(held) {
-    return held?.get(FLOW$1) ?? [];
+    return held?.get(FLOW) ?? [];
 }
 
 const flowsDecide = {
@@ -13983,7 +13983,6 @@ function setTrue(node) {
         : undefined;
 }
 
-const FLOW = 'flow';
 const FILE = 'file';
 class SentRewrite {
     settings;

@@ -40,13 +40,13 @@ import type { ServerAnswer, Snapshot } from '../../model/snapshot.js'
 import type { StoredFlowCheck } from '../../model/stored-checks.js'
 import type { Target, Work } from '../../model/target.js'
 
+/** The review's search of unfinished executions reads the flows kind's copy of each namespace, as it comes. */
+const FLOW = 'flow'
+
 /**
  * What every target of a run reads alike, read once (docs/architecture.md#one-read-per-run): a preview and a
  * plan are two targets; the first starts each read, the next takes its answers. The run's entry closes it.
  */
-/** The review's search of unfinished executions reads the flows kind's copy of each namespace, as it comes. */
-const FLOW = 'flow'
-
 export class RunReads {
   layout?: Promise<ChosenLayout>
   repository?: Promise<RepoModel>

@@ -30,16 +30,16 @@ import {
   type Edit
 } from './decide-document.js'
 import { READ_ONLY_LABEL, readOnlyLabel, type ReadOnlyNote } from './decide-read-only-label.js'
-import { serverFlowsOf } from './decide-server-state.js'
+import { FLOW, serverFlowsOf } from './decide-server-state.js'
+import type { FileChange } from '../../model/plan.js'
 
 /** A flow as a base commit held it (`GatherKind.base`). */
 export interface BaseFlow extends BaseResource {
   source: string
 }
 
-/** The kinds whose base the sending renames: flows, and the namespace files placed beside them. */
-const FLOW = 'flow'
-const FILE = 'file'
+/** The namespace files' kind: the sending renames their base, placed beside the flows, with the flows' (`FLOW`). */
+const FILE: FileChange['kind'] = 'file'
 
 /** What the environment inputs ask of the sent text (docs/environments.md). */
 type SendSettings = Pick<Target, 'namespacePrefix' | 'disableTriggers' | 'readOnly'>

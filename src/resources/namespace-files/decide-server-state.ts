@@ -1,7 +1,8 @@
 import type { ActualNamespace, ServerFile } from '../../model/plan-input.js'
+import type { FileChange } from '../../model/plan.js'
 
 /** The kind's name, under which the state holds a namespace's files. */
-const FILE = 'file'
+const FILE: FileChange['kind'] = 'file'
 
 /** A namespace's files as the server holds them (`GatherKind.server`). */
 export function serverFilesOf(held: ActualNamespace | undefined): readonly ServerFile[] {
