@@ -49,12 +49,16 @@ write('.gitignore', 'node_modules/\n.venv/\n')
 execFileSync('git', ['init', '-q'], { cwd: dir })
 
 const { loadRepository } = (await import(pathToFileURL(resolve(values.load)).href)) as {
-  loadRepository: (
-    tree: unknown,
-    settings: unknown,
-    hooks: { walk: unknown }
-  ) => Promise<{ flows: unknown[]; files: unknown[] }>
+  loadRepository: (tree: unknown, settings: unknown, hooks: { walk: unknown }) => Promise<Loaded>
 }
+/** A model as a checkout's walk returns it: by kind (`byKind`), or, before that, with flows and files fields. */
+interface Loaded {
+  byKind?: ReadonlyMap<string, unknown[]>
+  flows?: unknown[]
+  files?: unknown[]
+}
+const placed = (model: Loaded, kind: 'flow' | 'file') =>
+  (model.byKind ? model.byKind.get(kind) : kind === 'flow' ? model.flows : model.files) ?? []
 // The kinds' parts of the walk, from the same checkout (a checkout before them ignores the argument).
 const { WALK } = (await import(
   pathToFileURL(resolve(dirname(values.load), '../../../resources/registry.ts')).href
@@ -75,7 +79,9 @@ for (let run = 0; run < runs; run++) {
     const model = await loadRepository(new WorkTree(dir, settings.root), settings, { walk: WALK })
     times.get(layout)!.push(performance.now() - start)
     found +=
-      run === 0 ? `${layout}: ${model.flows.length} flows, ${model.files.length} files\n` : ''
+      run === 0
+        ? `${layout}: ${placed(model, 'flow').length} flows, ${placed(model, 'file').length} files\n`
+        : ''
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
 import { PROJECT_ROOT } from '../../test-support/runner.js'
 
@@ -77,5 +78,53 @@ describe('engine/ asks the kinds, it never names one in its code', () => {
       'const flowsDone = done.length'
     ])
       expect(line).not.toMatch(KIND_IN_CODE)
+  })
+})
+
+/** A type or field a kind owns: its resources as read (`FlowFile`), as held on the server, or a field named after one. */
+const KIND_SHAPED = /\b(FlowFile|NamespaceFileEntry|RemoteFlow|ServerFile)\b|^(flows|files)$/
+
+/** The fields of interface `name` in `source` whose name or type is a kind's. */
+function kindShapedFields(source: string, name: string): string[] {
+  const file = ts.createSourceFile('records.ts', source, ts.ScriptTarget.Latest, true)
+  const found = file.statements.find(
+    (node): node is ts.InterfaceDeclaration =>
+      ts.isInterfaceDeclaration(node) && node.name.text === name
+  )
+  if (!found) throw new Error(`no interface ${name}`)
+  return found.members.flatMap((member) => {
+    const field = member.name?.getText(file) ?? ''
+    const type = ts.isPropertySignature(member) ? (member.type?.getText(file) ?? '') : ''
+    return KIND_SHAPED.test(field) || KIND_SHAPED.test(type) ? [`${name}.${field}`] : []
+  })
+}
+
+describe('what a run reads and checks is kept by kind (docs/kinds.md#what-the-repository-holds)', () => {
+  const records = [
+    ['src/model/repository.ts', 'RepoModel'],
+    ['src/model/snapshot.ts', 'Snapshot'],
+    ['src/commands/check.ts', 'Checked']
+  ] as const
+
+  it('the repository as read, the snapshot and the checks have no field shaped by a kind', () => {
+    const shaped = records.flatMap(([file, name]) =>
+      kindShapedFields(readFileSync(join(PROJECT_ROOT, file), 'utf8'), name)
+    )
+    expect(shaped).toEqual([])
+  })
+
+  it('the rule sees a field named after a kind, or typed by one', () => {
+    const before = `export interface RepoModel {
+  rootRel: string
+  flows: FlowFile[]
+  files: NamespaceFileEntry[]
+  held: ReadonlyMap<string, RemoteFlow[]>
+  byKind: ReadonlyMap<string, unknown>
+}`
+    expect(kindShapedFields(before, 'RepoModel')).toEqual([
+      'RepoModel.flows',
+      'RepoModel.files',
+      'RepoModel.held'
+    ])
   })
 })

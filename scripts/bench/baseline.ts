@@ -17,7 +17,7 @@ import { Semaphore } from '../../src/model/concurrency.js'
 import { serverFile } from '../../src/model/plan-input.js'
 import { desiredOf } from '../../src/engine/snapshot/kind.js'
 import { parseSettings } from '../../src/config/settings.js'
-import { DECIDE_KINDS, KINDS, WALK } from '../../src/resources/registry.js'
+import { DECIDE_KINDS, KINDS, repoFlowsOf, WALK } from '../../src/resources/registry.js'
 
 export interface BaselineResult {
   wallMs: number
@@ -105,7 +105,10 @@ export async function perResourceBaseline(input: {
   )
   const reference = await commitTime(input.workspace, input.sha)
   const { plan } = withImpact(built, {
-    ...callGraph({ flows: model.flows, references: collectReferences(model.flows) }, actual),
+    ...callGraph(
+      { flows: repoFlowsOf(model), references: collectReferences(repoFlowsOf(model)) },
+      actual
+    ),
     reference
   })
   await agent.close()

@@ -39,7 +39,9 @@ import {
   SentRewrite,
   serverFilesOf,
   serverFlowsOf,
-  unmanagedFindings
+  unmanagedFindings,
+  repoFlowsOf,
+  repoFilesOf
 } from '../resources/registry.js'
 import {
   demoteUnchangedErrors,
@@ -190,7 +192,7 @@ export async function check(run: CheckArgs): Promise<Checked> {
     (all) => verdictText(all, settings.failOn)
   )
   const reused = { flows: gathering.reused, recheck: recheckWith(layout.layout) }
-  const storedChecks = stored.toStore(model.flows, checks, { ...layout, sending, settings })
+  const storedChecks = stored.toStore(repoFlowsOf(model), checks, { ...layout, sending, settings })
   const made = flowsChecked(walk, { checks, references, names, reused, storedChecks })
   return {
     snapshot,
@@ -282,7 +284,7 @@ async function loadedIn(
   for (const line of namespaceLines(model)) reporter.info(line)
   if (gathering.reused.size > 0) {
     reporter.info(
-      `Reused the checks of ${gathering.reused.size} of ${model.flows.length} flow file(s), checked with the same bytes by this build's last deploy (full-plan: true checks every one again).`
+      `Reused the checks of ${gathering.reused.size} of ${repoFlowsOf(model).length} flow file(s), checked with the same bytes by this build's last deploy (full-plan: true checks every one again).`
     )
   }
   if (gathering.unsealed.size > 0) {
@@ -355,7 +357,10 @@ function validated(
 ): Finding[] {
   const { walk, snapshot, ports, context } = input
   const { reporter } = ports
-  const repositoryFindings = [...readProblemFindings(walk.model), ...unmanagedFindings(walk.model)]
+  const repositoryFindings = [
+    ...readProblemFindings(walk.model),
+    ...unmanagedFindings(walk.model, repoFilesOf(walk.model))
+  ]
   const ofKinds = input.kinds.flatMap(({ decide }) =>
     decide.validate && snapshot.kinds.has(decide.name)
       ? decide.validate(snapshot.kinds.get(decide.name), input.defined)
@@ -433,8 +438,9 @@ function namespaceLines(model: RepoModel): string[] {
   const counts = new Map<string, { flows: number; files: number }>()
   const of = (namespace: string) =>
     counts.get(namespace) ?? counts.set(namespace, { flows: 0, files: 0 }).get(namespace)!
-  for (const flow of model.flows) if (!flow.notAFlow && flow.namespace) of(flow.namespace).flows++
-  for (const file of model.files) of(file.namespace).files++
+  for (const flow of repoFlowsOf(model))
+    if (!flow.notAFlow && flow.namespace) of(flow.namespace).flows++
+  for (const file of repoFilesOf(model)) of(file.namespace).files++
   return [...counts]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([namespace, c]) => `${namespace}: ${c.flows} flow(s), ${c.files} file(s)`)
@@ -457,7 +463,7 @@ function countHeld(held: Iterable<ActualNamespace>): { flows: number; files: num
 }
 
 function describeRepository(model: RepoModel): string {
-  const flows = model.flows.filter((f) => !f.notAFlow).length
+  const flows = repoFlowsOf(model).filter((f) => !f.notAFlow).length
   const namespaces = model.managedNamespaces
-  return `Checked ${flows} flow(s) and ${model.files.length} namespace file(s) in ${namespaces.length} namespace(s)${namespaces.length > 0 ? `: ${namespaces.join(', ')}` : ''}.`
+  return `Checked ${flows} flow(s) and ${repoFilesOf(model).length} namespace file(s) in ${namespaces.length} namespace(s)${namespaces.length > 0 ? `: ${namespaces.join(', ')}` : ''}.`
 }

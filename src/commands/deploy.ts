@@ -10,7 +10,8 @@ import {
   guardUnfinished,
   serverFilesByNamespace,
   type UnfinishedGuard,
-  WALK
+  WALK,
+  repoFilesOf
 } from '../resources/registry.js'
 import { checksToStoreOf, confirmReused, referencesOf } from './check.js'
 import { DEPLOYED_HEADING } from '../report/render/deployed.js'
@@ -138,7 +139,7 @@ async function deployDeps(args: Deploying) {
       contentFactsToStore(
         args.plan,
         serverFilesByNamespace(args.checked.snapshot.state),
-        args.checked.model.files
+        repoFilesOf(args.checked.model)
       ),
     api: args.kestra,
     findings: args.findings,
@@ -162,7 +163,7 @@ async function deployDeps(args: Deploying) {
 /** Reads a planned file's bytes from the repository (files indexed once: a deploy writes thousands). */
 function repositoryFileReader(model: RepoModel): (change: FileChange) => Promise<Uint8Array> {
   const entries = new Map<string, NamespaceFileEntry>()
-  for (const entry of model.files) {
+  for (const entry of repoFilesOf(model)) {
     const key = fileKey(entry.namespace, entry.path)
     if (!entries.has(key)) entries.set(key, entry)
   }

@@ -25,6 +25,7 @@ import {
 } from '../engine/drift/reports.js'
 import { readBackOf } from '../engine/snapshot/repo/read-back.js'
 import type { DriftGitHub } from '../model/drift-port.js'
+import { repoFlowsOf, repoFilesOf } from '../resources/registry.js'
 
 /** Room for the drift section in the job summary (GitHub takes 1 MiB per step; the plan comes first). */
 const SUMMARY_DRIFT_BUDGET = 300_000
@@ -189,13 +190,13 @@ async function pullRequestTree(args: DriftModeArgs, items: DriftedResource[]) {
         ...settings.namespaceFiles,
         ...(model.layout.fileFolders ?? []).map((folder) => ({ ...folder, prefix: '' }))
       ],
-      flowFiles: model.flows.flatMap((f) =>
+      flowFiles: repoFlowsOf(model).flatMap((f) =>
         !f.notAFlow && f.namespace ? [{ file: f.file, namespace: f.namespace }] : []
       ),
       paths: new Set([
         ...committed,
-        ...model.flows.map((f) => f.file),
-        ...model.files.map((f) => f.file)
+        ...repoFlowsOf(model).map((f) => f.file),
+        ...repoFilesOf(model).map((f) => f.file)
       ]),
       readBack: readBackOf(settings, model.layout.layout, model.rootRel, model.layout.fileFolders)
     }

@@ -15,7 +15,7 @@ import { check, fileChecksOf, listingsOf, namesOf, type Checked } from './check.
 import { failureMessage, findingCounts } from '../engine/validate/verdict.js'
 import { planMode, reviewNames } from './plan.js'
 import { type Upgrade, upgradeMode, upgradeReadiness } from './upgrade.js'
-import { DECIDE_KINDS, KINDS } from '../resources/registry.js'
+import { DECIDE_KINDS, KINDS, repoFlowsOf } from '../resources/registry.js'
 import type { RunPorts, TargetRun } from './ports.js'
 import { type Reporter, setCountOutputs } from '../report/reporter.js'
 import type { PlanCounts } from '../model/plan.js'
@@ -150,7 +150,7 @@ function published(
 
 async function reportOf(run: Checking & { kestra: KestraServer | undefined; comment: boolean }) {
   const { settings, context, work, kestra, checked, ports } = run
-  const flows = checked.model.flows
+  const flows = repoFlowsOf(checked.model)
   const servers = { kestra, upgradeServer: ports.upgradeServer }
   const upgrade = await upgradeReadiness(settings, work, flows, servers, fileChecksOf(checked))
   // Resources link to their pages in the Kestra UI, whose path names the tenant on tenant-scoped servers.

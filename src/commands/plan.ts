@@ -14,7 +14,8 @@ import {
   withImpact,
   withReview,
   type CallEdge,
-  type CallSite
+  type CallSite,
+  repoFlowsOf
 } from '../resources/registry.js'
 import { planJson } from '../engine/plan/plan-json.js'
 import { writePlanFile } from '../report/plan-file.js'
@@ -148,7 +149,7 @@ async function impactOf(args: PlanModeArgs, built: Plan, reference: Date | undef
     (r): r is FlowChange => r.kind === 'flow' && r.action === 'delete'
   )
   const outside = await outsideUsers(args.kestra, deleted, state, args.settings.concurrency)
-  const repository = { flows: checked.model.flows, references: referencesOf(checked) }
+  const repository = { flows: repoFlowsOf(checked.model), references: referencesOf(checked) }
   const graph = callGraph(repository, state, outside.users)
   const impact = withImpact(built, {
     ...graph,
@@ -445,7 +446,7 @@ function reviewExecutions(
 
 function callSitesOf(args: ReviewArgs, targets: FlowChange[]): CallSite[] {
   const repository = new Map<string, FlowFile>()
-  for (const flow of args.model.flows) {
+  for (const flow of repoFlowsOf(args.model)) {
     if (!flow.notAFlow && flow.namespace && flow.id) {
       repository.set(flowKey(flow.namespace, flow.id), flow)
     }

@@ -12,6 +12,7 @@ import { changedLinesFromGit, changedLinesFromPatches } from '../engine/snapshot
 import type { Checked } from './check.js'
 import type { RunPorts } from './ports.js'
 import type { Upgrade } from './upgrade.js'
+import { repoFlowsOf } from '../resources/registry.js'
 
 interface SuggestArgs {
   /** The `comment` input: without the comment, no suggestion either. */
@@ -49,7 +50,9 @@ export async function suggestions(args: SuggestArgs): Promise<Suggesting | undef
   const lines = await changedLinesOf(context, ports, pr.number, files)
   if (!lines) return undefined
   const texts = new Map(
-    checked.model.flows.filter((f) => files.has(f.file)).map((f) => [f.file, f.source])
+    repoFlowsOf(checked.model)
+      .filter((f) => files.has(f.file))
+      .map((f) => [f.file, f.source])
   )
   const found = suggestedChanges({
     findings: fixes,

@@ -61,8 +61,11 @@ export interface RepoModel {
   /** '' when root is the workspace. */
   rootRel: string
   layout: ChosenLayout
-  flows: FlowFile[]
-  files: NamespaceFileEntry[]
+  /**
+   * What each kind found in the repository, by kind name: a value only that kind reads, through its own accessor
+   * (docs/kinds.md#what-the-repository-holds). The walk places flows and namespace files here.
+   */
+  byKind: ReadonlyMap<string, unknown>
   /** Namespaces the repository holds at least one resource for, plus the `namespaces` input. */
   managedNamespaces: string[]
   readProblems: ReadProblem[]
@@ -134,9 +137,12 @@ export function deployableFlow(flow: FlowFile): boolean {
 }
 
 /** The flows the repository wants on the server: the first file declaring an identity wins. */
-export function desiredFlows(model: Pick<RepoModel, 'flows' | 'managedNamespaces'>): DesiredFlow[] {
-  const managed = new Set(model.managedNamespaces)
-  return [...firstDeclared(model.flows.filter((flow) => managed.has(flow.namespace!)))].map(
+export function desiredFlows(
+  flows: readonly FlowFile[],
+  managedNamespaces: readonly string[]
+): DesiredFlow[] {
+  const managed = new Set(managedNamespaces)
+  return [...firstDeclared(flows.filter((flow) => managed.has(flow.namespace!)))].map(
     ([, flow]) => ({
       namespace: flow.namespace!,
       id: flow.id!,

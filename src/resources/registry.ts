@@ -13,6 +13,8 @@ import {
 } from './namespace-files/gather.js'
 import { filesServer } from './namespace-files/gather-server.js'
 export { serverFilesByNamespace, serverFilesOf } from './namespace-files/decide-server-state.js'
+export { repoFilesOf } from './namespace-files/decide-repository.js'
+import { FILE } from './namespace-files/decide-server-state.js'
 import { flows, flowsWalk } from './flows/index.js'
 
 export * from './flows/index.js'
@@ -26,7 +28,7 @@ import { testsGather } from './test-suites/gather.js'
 import type { Kind } from './resource.js'
 
 /** docs/kinds.md#the-walk-two-kinds-share */
-const filesWalk = { readFileBytes: readNamespaceFileBytes }
+const filesWalk = { fileKind: FILE, readFileBytes: readNamespaceFileBytes }
 
 /** Namespace files (docs/kinds.md): read by the run's one walk, with flows. */
 export const namespaceFiles: Kind<FilesHeld, FileChange> = {

@@ -1,12 +1,17 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { RepoModel } from '../../../src/model/repository.js'
 import { createGitRepo } from '../../../test-support/git-repo.js'
-import { flow, loadCommit, loadWorkTree, settingsWith } from '../../engine/snapshot/repo/support.js'
+import {
+  flow,
+  loadCommit,
+  loadWorkTree,
+  type Loaded,
+  settingsWith
+} from '../../engine/snapshot/repo/support.js'
 
 /** What a base snapshot is built from: identities with their source or content hash, per file. */
-function essence(model: RepoModel) {
+function essence(model: Loaded) {
   return {
     flows: model.flows.map((f) => [f.file, f.namespace, f.id, f.source, f.notAFlow]),
     files: model.files.map((f) => [f.file, f.namespace, f.path, f.sha256, f.size, f.absPath]),

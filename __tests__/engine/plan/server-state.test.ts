@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { buildPlan } from '../../../src/engine/plan/build.js'
 import { desiredOf } from '../../../src/engine/snapshot/kind.js'
 import { ServerReads } from '../../../src/engine/snapshot/server/reads.js'
-import type { NamespaceFileEntry, RepoModel } from '../../../src/model/repository.js'
+import type { NamespaceFileEntry } from '../../../src/model/repository.js'
 import { startKestra } from '../apply/emulated-kestra.js'
 import { sha256 } from './fixtures.js'
 import { DECIDE_KINDS, KINDS, serverFilesOf } from '../../../src/resources/registry.js'
+import { repoModel } from '../../../test-support/repo-model.js'
 
 function entry(path: string, content: string): NamespaceFileEntry {
   const bytes = new TextEncoder().encode(content)
@@ -29,16 +30,8 @@ describe('server state for the plan', () => {
     const server = await startKestra()
     server.seedFile('team', '/same.sql', 'select 1\n')
     server.seedFile('team', '/gone.sql', 'select 3\n')
-    const model: RepoModel = {
-      workspace: '/w',
-      root: '/w',
-      rootRel: '',
-      layout: { layout: 'tenant', reason: 'set by the layout input' },
-      flows: [],
-      files: [entry('/same.sql', 'select 1\n')],
-      managedNamespaces: ['team'],
-      readProblems: []
-    }
+    const files = [entry('/same.sql', 'select 1\n')]
+    const model = repoModel({ files, managedNamespaces: ['team'] })
 
     const state = await new ServerReads(
       server.client,
@@ -46,10 +39,10 @@ describe('server state for the plan', () => {
       {
         markers: false
       }
-    ).state(model)
-    const files = serverFilesOf(state.get('team'))
+    ).state(model, files)
+    const held = serverFilesOf(state.get('team'))
     // The client lists a namespace's files sorted by path.
-    expect(files.map((f) => [f.path, f.bytes !== undefined, f.summary.size])).toEqual([
+    expect(held.map((f) => [f.path, f.bytes !== undefined, f.summary.size])).toEqual([
       ['/gone.sql', true, 9],
       ['/same.sql', false, 9]
     ])

@@ -10,8 +10,10 @@ import { describe, expect, it } from 'vitest'
 import { parseDocument } from 'yaml'
 import { sentFlow } from '../../../src/resources/flows/decide-sent.js'
 import { SentRewrite } from '../../../src/resources/flows/decide-sent.js'
-import type { RepoModel } from '../../../src/model/repository.js'
+import type { FlowFile } from '../../../src/model/repository.js'
 import { runs } from '../../../test-support/property-runs.js'
+import { repoFlowsOf } from '../../../src/resources/registry.js'
+import { repoModel } from '../../../test-support/repo-model.js'
 
 type Pair = [key: string, value: string | number | boolean]
 
@@ -174,7 +176,7 @@ describe('read-only over every shape of labels', () => {
 
   it('a refused flow is an error on its labels line, and an own "false" a warning on its line', () => {
     const model = (source: string) =>
-      ({
+      repoModel({
         flows: [
           {
             file: 'company.team/flows/f.yml',
@@ -182,11 +184,10 @@ describe('read-only over every shape of labels', () => {
             id: 'f',
             namespace: 'company.team',
             notAFlow: false
-          }
+          } as unknown as FlowFile
         ],
-        files: [],
         managedNamespaces: ['company.team']
-      }) as unknown as RepoModel
+      })
     const sending = new SentRewrite({ namespacePrefix: '', disableTriggers: false, readOnly: true })
     const refused = sending.model(model(`${HEAD}labels: 5\n${TASKS}`)).findings
     expect(refused).toEqual([
@@ -203,7 +204,7 @@ describe('read-only over every shape of labels', () => {
         message: expect.stringContaining('read-only wins')
       })
     ])
-    expect(read(own.model.flows[0]!.source).labels).toEqual({
+    expect(read(repoFlowsOf(own.model)[0]!.source).labels).toEqual({
       team: 'a',
       'system.readOnly': 'true'
     })

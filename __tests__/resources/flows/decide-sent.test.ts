@@ -6,10 +6,11 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { SentRewrite, type BaseFlow } from '../../../src/resources/flows/decide-sent.js'
 import type { ActualNamespace, BaseSnapshot } from '../../../src/model/plan-input.js'
-import type { RepoModel } from '../../../src/model/repository.js'
+import type { NamespaceFileEntry, RepoModel } from '../../../src/model/repository.js'
 import { baseOfKind, baseSnapshot } from '../../../test-support/base-snapshot.js'
 import { serverState } from '../../../test-support/server-state.js'
 import { runs } from '../../../test-support/property-runs.js'
+import { repoModel } from '../../../test-support/repo-model.js'
 
 const NS = 'company.team'
 const FLOW = `id: f\nnamespace: ${NS}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`
@@ -95,8 +96,7 @@ describe('a prefix that makes a namespace one Kestra refuses', () => {
   const prefix = fc.oneof(name(1, 100), name(1, 10))
 
   function modelOf(namespaces: string[]): RepoModel {
-    return {
-      flows: [],
+    return repoModel({
       files: namespaces.map((ns) => ({
         file: `${ns}/files/q.sql`,
         rel: `${ns}/files/q.sql`,
@@ -106,9 +106,9 @@ describe('a prefix that makes a namespace one Kestra refuses', () => {
         sha256: 'abc',
         binary: false,
         symlink: false
-      })),
+      })) as unknown as NamespaceFileEntry[],
       managedNamespaces: namespaces
-    } as unknown as RepoModel
+    })
   }
 
   it('is refused, naming the namespace and 150, exactly when prefix + "." + namespace passes 150 characters', () => {

@@ -3,6 +3,7 @@ import { parseFlowFile } from '../../../src/model/flow-file.js'
 import type { RepoModel } from '../../../src/model/repository.js'
 import { checkFlow } from '../../../src/resources/flows/decide-validate.js'
 import { validateRepository } from './helpers.js'
+import { repoModel } from '../../../test-support/repo-model.js'
 
 const raw = [
   'id: etl',
@@ -18,16 +19,7 @@ const raw = [
 ].join('\n')
 
 function model(...flows: ReturnType<typeof parseFlowFile>[]): RepoModel {
-  return {
-    workspace: '/w',
-    root: '/w',
-    rootRel: '',
-    layout: { layout: 'tenant', reason: 'set by the layout input' },
-    flows,
-    files: [],
-    managedNamespaces: ['company.team'],
-    readProblems: []
-  }
+  return repoModel({ flows, managedNamespaces: ['company.team'] })
 }
 
 describe('checkFlow', () => {

@@ -8,6 +8,7 @@ import {
 import type { KestraVersion } from '../../../src/model/version.js'
 import { namespaceFiles } from '../../../src/resources/registry.js'
 import { flows } from '../../../src/resources/flows/index.js'
+import { repoModel } from '../../../test-support/repo-model.js'
 
 export function flow(raw: string, file = 'flows/flow.yml', expectedNamespace?: string): FlowFile {
   return parseFlowFile({
@@ -19,16 +20,7 @@ export function flow(raw: string, file = 'flows/flow.yml', expectedNamespace?: s
 }
 
 export function model(flows: FlowFile[], files: NamespaceFileEntry[] = []): RepoModel {
-  return {
-    workspace: '/ws',
-    root: '/ws',
-    rootRel: '',
-    layout: { layout: 'tenant', reason: 'set by the layout input' },
-    flows,
-    files,
-    managedNamespaces: [],
-    readProblems: []
-  }
+  return repoModel({ workspace: '/ws', root: '/ws', flows, files })
 }
 
 /** Every local check of a repository, as a run makes them: its read problems and each kind's findings. */

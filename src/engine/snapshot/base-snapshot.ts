@@ -17,6 +17,7 @@ import { GitTree } from './repo/git-tree.js'
 import { IGNORE_FILE } from './repo/ignore-rules.js'
 import { childOf } from './repo/tree-source.js'
 import { loadRepository, type LoadHooks, type ReuseFlow, type WalkParts } from './repo/load.js'
+import { walkedOf } from './repo/walked.js'
 import { ServerReads } from './server/reads.js'
 import type { GitHubPort } from '../../model/github.js'
 import { baseByKind, type GatherKind } from './kind.js'
@@ -39,7 +40,7 @@ export async function readBaseSnapshot(
   try {
     const model = await loadRepository(shared.tree, settings, {
       walk,
-      known: workTreeReuse(current, shared.tree),
+      known: workTreeReuse(current, shared.tree, walk),
       layout: current.layout,
       reuseFlow
     })
@@ -100,7 +101,7 @@ export async function readDeployedBase(
       }
       const at = await loadRepository(tree, settings, {
         walk: run.walk,
-        known: workTreeReuse(model, tree),
+        known: workTreeReuse(model, tree, run.walk),
         layout: model.layout,
         reuseFlow: run.reuseFlow
       })
@@ -163,14 +164,19 @@ export async function baseFromApi(
  * could differ (a `.kestraignore` changed, symbolic links); a size check guards against checkout filters (line
  * endings, LFS) git counts as unchanged. Undefined when nothing may be reused.
  */
-export function workTreeReuse(current: RepoModel, commit: GitTree): LoadHooks['known'] {
+export function workTreeReuse(
+  current: RepoModel,
+  commit: GitTree,
+  walk: WalkParts
+): LoadHooks['known'] {
   const changes = commit.workTreeChanges
   if (!changes || changes.untrackedIgnoreFile) return undefined
   if ([...changes.changed].some(isIgnoreFile)) return undefined
   if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink')) return undefined
 
-  const flowsByRel = groupBy(current.flows, (flow) => flow.rel)
-  const filesByRel = groupBy(current.files, (entry) => entry.rel)
+  const walked = walkedOf(current, walk)
+  const flowsByRel = groupBy(walked.flows, (flow) => flow.rel)
+  const filesByRel = groupBy(walked.files, (entry) => entry.rel)
   const problemsByFile = groupBy(current.readProblems, (problem) => problem.file)
   return (rel) => {
     const blob = commit.blobs.get(rel)

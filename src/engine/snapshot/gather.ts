@@ -15,6 +15,7 @@ import { ReadStream, wholeFlows } from './read-stream.js'
 import { commitTime, GitTree } from './repo/git-tree.js'
 import { chooseWorkTreeLayout } from './repo/choose-layout.js'
 import { loadRepository, type WalkParts } from './repo/load.js'
+import { walkedOf } from './repo/walked.js'
 import { WorkTree } from './repo/work-tree.js'
 import { readIndexBlobs, type IndexBlobs } from '../../adapters/git/git.js'
 import { readRollbackRecords, ServerReads, ServerValidation } from './server/reads.js'
@@ -221,10 +222,11 @@ export function gather(input: GatherInput): GatherResult {
       ? loading
       : loading.then((model) => ({
           ...model,
-          managedNamespaces: managedNamespaces(model.flows, model.files, [
-            ...settings.extraNamespaces,
-            ...target.alsoManaged
-          ]),
+          managedNamespaces: managedNamespaces(
+            [],
+            [],
+            [...model.managedNamespaces, ...target.alsoManaged]
+          ),
           // A target that still manages namespaces has something to plan: their removal.
           readProblems: model.readProblems.filter((problem) => problem.rule !== NOTHING_FOUND)
         }))
@@ -232,7 +234,7 @@ export function gather(input: GatherInput): GatherResult {
     repository,
     reused,
     unsealed: reads?.unsealed ?? new Set(),
-    flows: stream ?? wholeFlows(loading),
+    flows: stream ?? wholeFlows(loading, started.walk),
     after: (...after) => readRemaining(input, started, ...after)
   }
 }
@@ -349,7 +351,8 @@ function readRemaining(
   const { work } = target
   const { reads, onServer, baseTree, changed, probe, baseReused } = started
   const shared = input.reads
-  const reading = reads && settle(reads.state(sent))
+  const walked = walkedOf(sent, started.walk)
+  const reading = reads && settle(reads.state(sent, walked.files))
   const answers = onServer && settle(onServer.answers())
   const markers = work.markers ? reads?.markersOf(sent.managedNamespaces) : undefined
   const recordsOf = [...sent.managedNamespaces].sort()
@@ -429,7 +432,7 @@ function readRemaining(
         namespace,
         held: reads.heldOf(namespace, FLOW) as Promise<RemoteFlow[]>
       })),
-      { flows: desiredFlows(sent), deleteEnabled: target.delete }
+      { flows: desiredFlows(walked.flows, sent.managedNamespaces), deleteEnabled: target.delete }
     )
   const state = reading ?? settle(Promise.resolve(undefined))
   const snapshot = settle(

@@ -1,10 +1,15 @@
 import { EventLoopYielder } from '../../model/concurrency.js'
 import type { FlowFile, RepoModel } from '../../model/repository.js'
+import type { WalkParts } from './repo/load.js'
+import { walkedOf } from './repo/walked.js'
 
 /** The flows of a repository loaded before: all at once, or none when its loading failed (said there). */
-export async function* wholeFlows(loading: Promise<RepoModel>): AsyncIterable<FlowFile> {
+export async function* wholeFlows(
+  loading: Promise<RepoModel>,
+  walk: WalkParts
+): AsyncIterable<FlowFile> {
   const model = await loading.catch(() => undefined)
-  if (model) yield* model.flows
+  if (model) yield* walkedOf(model, walk).flows
 }
 
 /**

@@ -23,6 +23,7 @@ import { checkFlow, type FlowCheck } from './decide-validate.js'
 import type { NameListings } from '../../model/names.js'
 import type { Outcome } from '../../model/outcome.js'
 import type { UnfinishedReading } from '../../model/plan.js'
+import { repoFlowsOf } from './decide-repository.js'
 
 /**
  * What each flow file's check holds besides its own rules' findings, decided once the server's version is known.
@@ -125,10 +126,10 @@ export function sentReferences(
   model: RepoModel,
   checks: ReadonlyMap<FlowFile, FlowCheck>
 ): { references: FlowReference[]; names: NameReference[] } {
-  const references = model.flows.flatMap((flow) => checks.get(flow)!.references)
+  const references = repoFlowsOf(model).flatMap((flow) => checks.get(flow)!.references)
   return {
     references: sending.references(references, model.managedNamespaces),
-    names: sending.names(model.flows.flatMap((flow) => checks.get(flow)!.names ?? []))
+    names: sending.names(repoFlowsOf(model).flatMap((flow) => checks.get(flow)!.names ?? []))
   }
 }
 

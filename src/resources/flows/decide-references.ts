@@ -13,7 +13,7 @@ import { declaredInputs } from './decide-declared-inputs.js'
  * References a flow makes that can be checked without plugins: `read('…')` of a namespace file, and
  * every flow it names (`flowLinks`). Only literal values count.
  */
-export function collectReferences(flows: FlowFile[]): FlowReference[] {
+export function collectReferences(flows: readonly FlowFile[]): FlowReference[] {
   return flows.flatMap((flow) => {
     const doc = flow.documents[0]
     if (flow.notAFlow || !doc) return []

@@ -5,7 +5,7 @@ import type { ActualNamespace, BaseResource, BaseSnapshot } from '../../model/pl
 import type { Target } from '../../model/target.js'
 import { comparableFlowSource } from '../../model/flow-source.js'
 import type { LocalFiles } from '../../model/sent-names.js'
-import type { FlowFile, RepoModel } from '../../model/repository.js'
+import type { FlowFile, NamespaceFileEntry, RepoModel } from '../../model/repository.js'
 import { READ_ONLY_REFUSED, type Finding, type Severity } from '../../model/finding.js'
 import type { FlowReference } from '../../model/references.js'
 import type { NameReference } from '../../model/names.js'
@@ -31,6 +31,7 @@ import {
 } from './decide-document.js'
 import { READ_ONLY_LABEL, readOnlyLabel, type ReadOnlyNote } from './decide-read-only-label.js'
 import { FLOW, serverFlowsOf } from './decide-server-state.js'
+import { repoFlowsOf } from './decide-repository.js'
 import type { FileChange } from '../../model/plan.js'
 
 /** A flow as a base commit held it (`GatherKind.base`). */
@@ -38,8 +39,16 @@ export interface BaseFlow extends BaseResource {
   source: string
 }
 
-/** The namespace files' kind: the sending renames their base, placed beside the flows, with the flows' (`FLOW`). */
+/**
+ * The namespace files' kind: the sending renames their namespaces, in the repository and in the base, with the
+ * flows' (`FLOW`).
+ */
 const FILE: FileChange['kind'] = 'file'
+
+/** The repository's namespace files, which the sending renames with the flows. */
+function filesOf(model: Pick<RepoModel, 'byKind'>): readonly NamespaceFileEntry[] {
+  return (model.byKind.get(FILE) as readonly NamespaceFileEntry[] | undefined) ?? []
+}
 
 /** What the environment inputs ask of the sent text (docs/environments.md). */
 type SendSettings = Pick<Target, 'namespacePrefix' | 'disableTriggers' | 'readOnly'>
@@ -83,7 +92,7 @@ export class SentRewrite {
     this.refuseUnsendable(model)
     const options = this.options(model.managedNamespaces)
     const findings: Finding[] = []
-    const flows = model.flows.map((flow) => {
+    const flows = repoFlowsOf(model).map((flow) => {
       if (flow.notAFlow || flow.namespace === undefined) return flow
       const sent = sentFlow(flow.source, options)
       const resource = flow.id === undefined ? undefined : flowKey(flow.namespace, flow.id)
@@ -117,16 +126,13 @@ export class SentRewrite {
       const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(flow)) as FlowFile
       return Object.assign(copy, { namespace: this.namespace(flow.namespace), source: sent.source })
     })
+    const files = filesOf(model).map((entry) => ({
+      ...entry,
+      namespace: this.namespace(entry.namespace)
+    }))
+    const byKind = new Map(model.byKind).set(FLOW, flows).set(FILE, files)
     return {
-      model: {
-        ...model,
-        flows,
-        files: model.files.map((entry) => ({
-          ...entry,
-          namespace: this.namespace(entry.namespace)
-        })),
-        managedNamespaces: model.managedNamespaces.map(this.namespace)
-      },
+      model: { ...model, byKind, managedNamespaces: model.managedNamespaces.map(this.namespace) },
       findings
     }
   }
@@ -136,8 +142,10 @@ export class SentRewrite {
     if (!prefix) return
     const held = new Set([
       ...model.managedNamespaces,
-      ...model.flows.flatMap((flow) => (flow.namespace === undefined ? [] : [flow.namespace])),
-      ...model.files.map((entry) => entry.namespace)
+      ...repoFlowsOf(model).flatMap((flow) =>
+        flow.namespace === undefined ? [] : [flow.namespace]
+      ),
+      ...filesOf(model).map((entry) => entry.namespace)
     ])
     const refused = [...held]
       .filter(
@@ -149,7 +157,7 @@ export class SentRewrite {
     const named = refused
       .slice(0, 5)
       .map((namespace) => {
-        const file = model.flows.find((flow) => flow.namespace === namespace)?.file
+        const file = repoFlowsOf(model).find((flow) => flow.namespace === namespace)?.file
         return `${namespace} (${namespace.length} characters${file ? `, ${file}` : ''}) would be sent as ${this.namespace(namespace)} (${this.namespace(namespace).length} characters)`
       })
       .join('; ')

@@ -32,6 +32,7 @@ import { constraintFindings } from './decide-task-constraints.js'
 import { taskFindings } from './decide-task-ids.js'
 import { taskTree, type TaskTree } from './decide-task-tree.js'
 import { multipleDocumentFindings, syntaxFindings } from './decide-yaml-syntax.js'
+import { repoFlowsOf } from './decide-repository.js'
 
 interface ValidateOptions {
   layout?: Layout
@@ -172,11 +173,14 @@ export function readProblemFindings(model: RepoModel): Finding[] {
  * docs/resources.md#system-namespace: `system` is managed only when listed in `namespaces`; its
  * resources are left alone otherwise.
  */
-export function unmanagedFindings(model: RepoModel): Finding[] {
+export function unmanagedFindings(
+  model: RepoModel,
+  others: readonly { file: string; namespace: string }[]
+): Finding[] {
   const managed = new Set(model.managedNamespaces)
   return [
-    ...model.flows.filter((flow) => deployableFlow(flow) && namespaceFits(flow)),
-    ...model.files
+    ...repoFlowsOf(model).filter((flow) => deployableFlow(flow) && namespaceFits(flow)),
+    ...others
   ]
     .filter((resource) => !managed.has(resource.namespace!))
     .map((resource) => ({
@@ -273,7 +277,7 @@ export function flowFindings(reading: FlowsHeld): Finding[] {
   const findings: Finding[] = []
   const identities: FlowIdentity[] = []
   const target = schemaTarget(reading.serverVersion)
-  for (const flow of reading.model.flows) {
+  for (const flow of repoFlowsOf(reading.model)) {
     const check = reading.checks?.get(flow) ?? checkFlow(flow, reading)
     const own = [...check.findings, ...resolveVersioned(check.versioned, reading.serverVersion)]
     findings.push(...own)
@@ -295,7 +299,7 @@ export function flowFindings(reading: FlowsHeld): Finding[] {
   findings.push(...duplicateFlowFindings(identities))
   if (reading.serverAnswers) {
     const repositoryFlows = new Set(
-      reading.model.flows.flatMap((flow) =>
+      repoFlowsOf(reading.model).flatMap((flow) =>
         !flow.notAFlow && flow.namespace && flow.id ? [flowKey(flow.namespace, flow.id)] : []
       )
     )

@@ -18,6 +18,7 @@ import type { FlowChange, PlanAction, FlowCaller, UnfinishedExecution } from '..
 import { escapeText } from '../../model/markdown/escape.js'
 import { plural, unfinishedText } from '../../report/render/headline.js'
 import { serverFlowsOf } from './decide-server-state.js'
+import { repoFlowsOf } from './decide-repository.js'
 
 /** Flows in a plan: after the namespace files they read, by id; the plan file keeps the revision. */
 export const flowsDecide: DecideKind<FlowChange, FlowsHeld> = {
@@ -45,10 +46,12 @@ export const flowsDecide: DecideKind<FlowChange, FlowsHeld> = {
   validate: flowFindings,
   // Its flows as sent: a test suite finds the flow it tests when the same plan creates it.
   defines: ({ model, namespacePrefix }) =>
-    model.flows.filter(deployableFlow).map((flow) => ({
-      namespace: namespacePrefix ? `${namespacePrefix}.${flow.namespace}` : flow.namespace!,
-      name: flow.id!
-    })),
+    repoFlowsOf(model)
+      .filter(deployableFlow)
+      .map((flow) => ({
+        namespace: namespacePrefix ? `${namespacePrefix}.${flow.namespace}` : flow.namespace!,
+        name: flow.id!
+      })),
   plan: (_reading, options) => planFlows(options),
   serverContent: (change) => change.current?.source,
   serverRevision: (change) => change.current,

@@ -28,6 +28,7 @@ import type { FlowChange } from '../../model/plan.js'
 import type { BaseFlow } from './decide-sent.js'
 import { flowKey, pinnedKey } from '../../model/targets.js'
 import { serverFlowsOf } from './decide-server-state.js'
+import { repoFlowsOf } from './decide-repository.js'
 
 /**
  * The flows known to exist, as `namespace\0id`: the repository's, the server's state's, and each flow another
@@ -35,7 +36,11 @@ import { serverFlowsOf } from './decide-server-state.js'
  */
 export function flowsKnown(input: KnownInput): Promise<Set<string>> {
   const { model, state } = input
-  const held = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`))
+  const held = new Set(
+    repoFlowsOf(model)
+      .filter(deployableFlow)
+      .map((f) => `${f.namespace}\0${f.id}`)
+  )
   for (const [namespace, actual] of state ?? []) {
     for (const flow of serverFlowsOf(actual)) held.add(`${namespace}\0${flow.id}`)
   }
@@ -56,13 +61,13 @@ export const flowsServer: ServerPart = {
 
 /** The flows the repository wants on the server (`GatherKind.desired`). */
 export function flowsDesired({ model }: DesiredInput): Promise<DesiredFlow[]> {
-  return Promise.resolve(desiredFlows(model))
+  return Promise.resolve(desiredFlows(repoFlowsOf(model), model.managedNamespaces))
 }
 
 /** What a commit held of flows (`GatherKind.base`): each identity's first file. */
 export function flowsBase(model: RepoModel): Map<string, BaseFlow> {
   return new Map(
-    [...firstDeclared(model.flows)].map(([key, { namespace, source, file }]) => [
+    [...firstDeclared(repoFlowsOf(model))].map(([key, { namespace, source, file }]) => [
       key,
       { namespace: namespace!, source, file }
     ])

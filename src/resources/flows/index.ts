@@ -13,9 +13,10 @@ import {
   readFlow
 } from './gather.js'
 import type { FlowsChecked } from './check.js'
+import { FLOW } from './decide-server-state.js'
 
 /** docs/kinds.md#the-walk-two-kinds-share */
-export const flowsWalk = { readFlow, isFlowDocument }
+export const flowsWalk = { flowKind: FLOW, readFlow, isFlowDocument }
 
 const checkedFacts: CheckedKind<FlowsChecked> = {
   references: (checked) => checked.references,
@@ -45,7 +46,7 @@ export const flows: Kind<FlowsHeld, FlowChange, FlowsChecked> = {
   checked: checkedFacts
 }
 
-// What run/ still takes of flows by name (docs/kinds.md#what-run-still-takes-of-flows), named one by one
+// What commands/ still take of flows by name (docs/kinds.md#what-the-commands-still-take-of-flows), named one by one
 // so that an export nothing uses is still found.
 export { callGraph, withImpact, withReview, type CallEdge } from './decide-impact.js'
 export { callSites, changedContracts, reviewContracts } from './decide-input-contracts.js'
@@ -86,3 +87,4 @@ export { readProblemFindings, unmanagedFindings } from './decide-validate.js'
 export { guardUnfinished, type UnfinishedGuard } from './apply.js'
 export { outsideUsers, readPinnedRevisions } from './gather.js'
 export { serverFlowsOf } from './decide-server-state.js'
+export { repoFlowsOf } from './decide-repository.js'

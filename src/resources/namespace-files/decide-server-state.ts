@@ -2,7 +2,7 @@ import type { ActualNamespace, ServerFile } from '../../model/plan-input.js'
 import type { FileChange } from '../../model/plan.js'
 
 /** The kind's name, under which the state holds a namespace's files. */
-const FILE: FileChange['kind'] = 'file'
+export const FILE: FileChange['kind'] = 'file'
 
 /** A namespace's files as the server holds them (`GatherKind.server`). */
 export function serverFilesOf(held: ActualNamespace | undefined): readonly ServerFile[] {

@@ -11,6 +11,7 @@ import { repositoryPath } from '../../model/repository-paths.js'
 import type { NamespaceFileEntry, RepoModel } from '../../model/repository.js'
 import { fileKey } from '../../model/targets.js'
 import { serverFilesOf } from './decide-server-state.js'
+import { repoFilesOf } from './decide-repository.js'
 
 /** A namespace file as a base commit held it (`GatherKind.base`). */
 export interface BaseFile extends BaseResource {
@@ -20,7 +21,7 @@ export interface BaseFile extends BaseResource {
 
 /** What the namespace files' checks take of the run's walk. */
 export interface FilesHeld {
-  model: Pick<RepoModel, 'files'>
+  model: Pick<RepoModel, 'byKind'>
 }
 
 /** Namespace files in a plan: before the flows that read them, by path. */
@@ -43,8 +44,8 @@ export const filesDecide: DecideKind<FileChange, FilesHeld> = {
     r.current?.sha256 ?? null
   ],
   validate: ({ model }) => [
-    ...model.files.flatMap(namespaceFileFindings),
-    ...samePathFindings(model.files)
+    ...repoFilesOf(model).flatMap(namespaceFileFindings),
+    ...samePathFindings(repoFilesOf(model))
   ],
   plan: (_reading, options) => planFiles(options),
   serverContent: (change) => change.previous,

@@ -8,6 +8,7 @@ import { serverFilesOf } from './decide-server-state.js'
 import { mapLimit } from '../../model/concurrency.js'
 import { fileKey } from '../../model/targets.js'
 import { withServerNames, type DesiredInput, type KnownInput } from '../../engine/snapshot/kind.js'
+import { repoFilesOf } from './decide-repository.js'
 
 /**
  * The files the repository wants on the server (`GatherKind.desired`): a file's bytes are read only where the
@@ -18,7 +19,9 @@ export async function filesDesired(
   readFileBytes: (entry: NamespaceFileEntry) => Promise<Uint8Array>
 ): Promise<DesiredFile[]> {
   const managed = new Set(model.managedNamespaces)
-  const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace))
+  const safe = repoFilesOf(model).filter(
+    (entry) => !entry.symlinkEscapes && managed.has(entry.namespace)
+  )
   const held = new Map<string, string>()
   for (const [namespace, actual] of state ?? []) {
     for (const file of serverFilesOf(actual))
@@ -49,7 +52,7 @@ export async function filesDesired(
  */
 export function filesKnown(input: KnownInput): Promise<Set<string>> {
   const { model, state } = input
-  const held = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`))
+  const held = new Set(repoFilesOf(model).map((f) => `${f.namespace}\0${f.path}`))
   for (const [namespace, actual] of state ?? []) {
     for (const file of serverFilesOf(actual)) held.add(`${namespace}\0${file.path}`)
   }
@@ -71,7 +74,7 @@ export function fileServerCopy(
 /** What a commit held of namespace files (`GatherKind.base`). */
 export function filesBase(model: RepoModel): Map<string, BaseFile> {
   return new Map(
-    model.files.map(({ namespace, path, sha256, file }) => [
+    repoFilesOf(model).map(({ namespace, path, sha256, file }) => [
       fileKey(namespace, path),
       { namespace, path, sha256, file }
     ])

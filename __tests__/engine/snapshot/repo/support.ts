@@ -1,6 +1,7 @@
 import { workTreeReuse } from '../../../../src/engine/snapshot/base-snapshot.js'
 import { GitTree } from '../../../../src/engine/snapshot/repo/git-tree.js'
 import { loadRepository, type LoadHooks } from '../../../../src/engine/snapshot/repo/load.js'
+import { walkedOf, type Walked } from '../../../../src/engine/snapshot/repo/walked.js'
 import { WALK } from '../../../../src/resources/registry.js'
 import type { RepoModel } from '../../../../src/model/repository.js'
 import { WorkTree } from '../../../../src/engine/snapshot/repo/work-tree.js'
@@ -21,13 +22,21 @@ export function flow(id: string, namespace: string): string {
   return `id: ${id}\nnamespace: ${namespace}\ntasks:\n  - id: hello\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`
 }
 
+/** A model as the walk read it, with what it placed as flows and as namespace files beside it. */
+export type Loaded = RepoModel & Walked
+
+function withWalked(model: RepoModel): Loaded {
+  return { ...model, ...walkedOf(model, WALK) }
+}
+
 /** The work tree under `workspace` read as a run reads it. */
-export function loadWorkTree(
+export async function loadWorkTree(
   settings: Settings,
   workspace: string,
   hooks: Omit<LoadHooks, 'walk'> = {}
-) {
-  return loadRepository(new WorkTree(workspace, settings.root), settings, { walk: WALK, ...hooks })
+): Promise<Loaded> {
+  const tree = new WorkTree(workspace, settings.root)
+  return withWalked(await loadRepository(tree, settings, { walk: WALK, ...hooks }))
 }
 
 /**
@@ -39,14 +48,16 @@ export async function loadCommit(
   workspace: string,
   sha: string,
   current?: RepoModel
-): Promise<RepoModel | undefined> {
+): Promise<Loaded | undefined> {
   const tree = await GitTree.open(workspace, sha, settings.root)
   if (!tree) return undefined
   try {
-    return await loadRepository(tree, settings, {
-      walk: WALK,
-      known: current && workTreeReuse(current, tree)
-    })
+    return withWalked(
+      await loadRepository(tree, settings, {
+        walk: WALK,
+        known: current && workTreeReuse(current, tree, WALK)
+      })
+    )
   } finally {
     await tree.close()
   }

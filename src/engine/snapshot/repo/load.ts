@@ -29,6 +29,7 @@ import {
   unmatchedFlowsWarning
 } from './load-problems.js'
 import { hint, lookUp, missingFolders } from './missing-folders.js'
+import { type WalkKinds, withWalked } from './walked.js'
 
 const CONCURRENCY = 32
 
@@ -37,7 +38,7 @@ const CONCURRENCY = 32
  * the layout places it; the kind whose place it is reads it. Each kind's gather part holds its own
  * (`GatherKind.walk`): gather/ never names a kind.
  */
-export interface WalkParts {
+export interface WalkParts extends WalkKinds {
   /** Reads the file at `path` (the entry or a link's target) placed as a flow. */
   readFlow(
     tree: TreeSource,
@@ -132,8 +133,7 @@ export async function loadRepository(
     root: resolve(workspace, rootRel),
     rootRel,
     layout: hooks.layout ?? (await chooseLayout(settings, tree, rules)),
-    flows: [],
-    files: [],
+    byKind: new Map(),
     managedNamespaces: managedNamespaces([], [], settings.extraNamespaces),
     readProblems: []
   }
@@ -295,9 +295,11 @@ export async function loadRepository(
       message: `cannot list this folder: ${message}`
     })
   }
+  const flows: FlowFile[] = []
+  const files: NamespaceFileEntry[] = []
   for (const part of found) {
-    model.flows.push(...part.flows)
-    model.files.push(...part.files)
+    flows.push(...part.flows)
+    files.push(...part.files)
     model.readProblems.push(...part.problems)
   }
   const otherKinds = found.flatMap((part) => part.otherKinds)
@@ -306,11 +308,11 @@ export async function loadRepository(
   if (unmatched.length > 0)
     model.readProblems.push(unmatchedFlowsWarning(unmatched, settings, chosen))
   model.readProblems.push(...hiddenFlowsWarnings(hidden, settings, chosen, rootRel))
-  if (model.flows.length + model.files.length === 0 && settings.extraNamespaces.length === 0) {
+  if (flows.length + files.length === 0 && settings.extraNamespaces.length === 0) {
     model.readProblems.push(nothingFound(model, settings, chosen, hidden))
   }
-  model.flows.sort((a, b) => compareCodeUnits(a.file, b.file))
-  model.files.sort(
+  flows.sort((a, b) => compareCodeUnits(a.file, b.file))
+  files.sort(
     (a, b) =>
       compareCodeUnits(a.file, b.file) ||
       compareCodeUnits(a.namespace, b.namespace) ||
@@ -322,8 +324,8 @@ export async function loadRepository(
       (a.line ?? 0) - (b.line ?? 0) ||
       compareCodeUnits(a.message, b.message)
   )
-  model.managedNamespaces = managedNamespaces(model.flows, model.files, settings.extraNamespaces)
-  return model
+  model.managedNamespaces = managedNamespaces(flows, files, settings.extraNamespaces)
+  return withWalked(model, hooks.walk, { flows, files })
 }
 
 function nothingDiscovered(): Discovery {

@@ -20,7 +20,7 @@ import type { KestraApi, ListingsApi } from '../../../adapters/kestra/api.js'
 import { type Outcome, settle, valueOf } from '../../../model/outcome.js'
 import type { ActualNamespace } from '../../../model/plan-input.js'
 import type { LocalFiles } from '../../../model/sent-names.js'
-import type { FlowFile, RepoModel } from '../../../model/repository.js'
+import type { FlowFile, NamespaceFileEntry, RepoModel } from '../../../model/repository.js'
 import type { GatherKind, ServerContext } from '../kind.js'
 import { liveKvKeys } from '../../../adapters/kestra/listings.js'
 import { errorMessage } from '../../../model/errors.js'
@@ -140,10 +140,11 @@ export class ServerReads {
 
   /** The managed namespaces' state: each kind's copy, by kind name. */
   async state(
-    model: Pick<RepoModel, 'managedNamespaces' | 'files'>
+    model: Pick<RepoModel, 'managedNamespaces'>,
+    files: readonly NamespaceFileEntry[]
   ): Promise<Map<string, ActualNamespace>> {
     this.knowFiles({
-      of: async (namespace) => model.files.filter((entry) => entry.namespace === namespace)
+      of: async (namespace) => files.filter((entry) => entry.namespace === namespace)
     })
     const entries = await Promise.all(
       model.managedNamespaces.map(async (namespace) => {
