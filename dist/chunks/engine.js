@@ -2537,9 +2537,9 @@ function deployableFlow(flow) {
         flow.namespace !== undefined &&
         NAMESPACE_PATTERN.test(flow.namespace));
 }
-function desiredFlows(model) {
-    const managed = new Set(model.managedNamespaces);
-    return [...firstDeclared(model.flows.filter((flow) => managed.has(flow.namespace)))].map(([, flow]) => ({
+function desiredFlows(flows, managedNamespaces) {
+    const managed = new Set(managedNamespaces);
+    return [...firstDeclared(flows.filter((flow) => managed.has(flow.namespace)))].map(([, flow]) => ({
         namespace: flow.namespace,
         id: flow.id,
         source: flow.source,
@@ -5961,6 +5961,19 @@ function hint(found) {
     return found.deepest === '' ? '' : ` (the deepest folder that exists is '${found.deepest}')`;
 }
 
+function walkedOf(model, walk) {
+    return {
+        flows: model.byKind.get(walk.flowKind) ?? [],
+        files: model.byKind.get(walk.fileKind) ?? []
+    };
+}
+function withWalked(model, walk, { flows, files }) {
+    const byKind = new Map(model.byKind);
+    byKind.set(walk.flowKind, flows);
+    byKind.set(walk.fileKind, files);
+    return { ...model, byKind };
+}
+
 const CONCURRENCY = 32;
 async function loadRepository(tree, settings, hooks) {
     const { workspace, rootRel } = tree;
@@ -5971,8 +5984,7 @@ async function loadRepository(tree, settings, hooks) {
         root: resolve$1(workspace, rootRel),
         rootRel,
         layout: hooks.layout ?? (await chooseLayout(settings, tree, rules)),
-        flows: [],
-        files: [],
+        byKind: new Map(),
         managedNamespaces: managedNamespaces([], [], settings.extraNamespaces),
         readProblems: []
     };
@@ -6134,9 +6146,11 @@ async function loadRepository(tree, settings, hooks) {
             message: `cannot list this folder: ${message}`
         });
     }
+    const flows = [];
+    const files = [];
     for (const part of found) {
-        model.flows.push(...part.flows);
-        model.files.push(...part.files);
+        flows.push(...part.flows);
+        files.push(...part.files);
         model.readProblems.push(...part.problems);
     }
     const otherKinds = found.flatMap((part) => part.otherKinds);
@@ -6146,18 +6160,18 @@ async function loadRepository(tree, settings, hooks) {
     if (unmatched.length > 0)
         model.readProblems.push(unmatchedFlowsWarning(unmatched, settings, chosen));
     model.readProblems.push(...hiddenFlowsWarnings(hidden, settings, chosen, rootRel));
-    if (model.flows.length + model.files.length === 0 && settings.extraNamespaces.length === 0) {
+    if (flows.length + files.length === 0 && settings.extraNamespaces.length === 0) {
         model.readProblems.push(nothingFound(model, settings, chosen, hidden));
     }
-    model.flows.sort((a, b) => compareCodeUnits(a.file, b.file));
-    model.files.sort((a, b) => compareCodeUnits(a.file, b.file) ||
+    flows.sort((a, b) => compareCodeUnits(a.file, b.file));
+    files.sort((a, b) => compareCodeUnits(a.file, b.file) ||
         compareCodeUnits(a.namespace, b.namespace) ||
         compareCodeUnits(a.path, b.path));
     model.readProblems.sort((a, b) => compareCodeUnits(a.file, b.file) ||
         (a.line ?? 0) - (b.line ?? 0) ||
         compareCodeUnits(a.message, b.message));
-    model.managedNamespaces = managedNamespaces(model.flows, model.files, settings.extraNamespaces);
-    return model;
+    model.managedNamespaces = managedNamespaces(flows, files, settings.extraNamespaces);
+    return withWalked(model, hooks.walk, { flows, files });
 }
 function nothingDiscovered() {
     return { flows: [], files: [], problems: [], otherKinds: [], unmatched: [], hidden: [] };
@@ -6341,7 +6355,7 @@ async function readBaseSnapshot(opening, settings, current, kinds, walk, reuseFl
     try {
         const model = await loadRepository(shared.tree, settings, {
             walk,
-            known: workTreeReuse(current, shared.tree),
+            known: workTreeReuse(current, shared.tree, walk),
             layout: current.layout,
             reuseFlow
         });
@@ -6384,7 +6398,7 @@ async function readDeployedBase(reads, run) {
             }
             const at = await loadRepository(tree, settings, {
                 walk: run.walk,
-                known: workTreeReuse(model, tree),
+                known: workTreeReuse(model, tree, run.walk),
                 layout: model.layout,
                 reuseFlow: run.reuseFlow
             });
@@ -6434,7 +6448,7 @@ async function baseFromApi(plan, github, sha, kinds) {
     });
     return { byKind, partial: true };
 }
-function workTreeReuse(current, commit) {
+function workTreeReuse(current, commit, walk) {
     const changes = commit.workTreeChanges;
     if (!changes || changes.untrackedIgnoreFile)
         return undefined;
@@ -6442,8 +6456,9 @@ function workTreeReuse(current, commit) {
         return undefined;
     if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink'))
         return undefined;
-    const flowsByRel = groupBy(current.flows, (flow) => flow.rel);
-    const filesByRel = groupBy(current.files, (entry) => entry.rel);
+    const walked = walkedOf(current, walk);
+    const flowsByRel = groupBy(walked.flows, (flow) => flow.rel);
+    const filesByRel = groupBy(walked.files, (entry) => entry.rel);
     const problemsByFile = groupBy(current.readProblems, (problem) => problem.file);
     return (rel) => {
         const blob = commit.blobs.get(rel);
@@ -6733,10 +6748,10 @@ function trustedMarker(seal, namespace, marker) {
     return { marker: rest, trusted: false };
 }
 
-async function* wholeFlows(loading) {
+async function* wholeFlows(loading, walk) {
     const model = await loading.catch(() => undefined);
     if (model)
-        yield* model.flows;
+        yield* walkedOf(model, walk).flows;
 }
 class ReadStream {
     held = [];
@@ -6954,9 +6969,9 @@ class ServerReads {
         const read = this.held.get(namespace).get(kind);
         return read && valueOf(read);
     }
-    async state(model) {
+    async state(model, files) {
         this.knowFiles({
-            of: async (namespace) => model.files.filter((entry) => entry.namespace === namespace)
+            of: async (namespace) => files.filter((entry) => entry.namespace === namespace)
         });
         const entries = await Promise.all(model.managedNamespaces.map(async (namespace) => {
             this.start(namespace);
@@ -7336,17 +7351,14 @@ function gather(input) {
         ? loading
         : loading.then((model) => ({
             ...model,
-            managedNamespaces: managedNamespaces(model.flows, model.files, [
-                ...settings.extraNamespaces,
-                ...target.alsoManaged
-            ]),
+            managedNamespaces: managedNamespaces([], [], [...model.managedNamespaces, ...target.alsoManaged]),
             readProblems: model.readProblems.filter((problem) => problem.rule !== NOTHING_FOUND)
         }));
     return {
         repository,
         reused,
         unsealed: reads?.unsealed ?? new Set(),
-        flows: stream ?? wholeFlows(loading),
+        flows: stream ?? wholeFlows(loading, started.walk),
         after: (...after) => readRemaining$1(input, started, ...after)
     };
 }
@@ -7433,7 +7445,8 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
     const { work } = target;
     const { reads, onServer, baseTree, changed, probe, baseReused } = started;
     const shared = input.reads;
-    const reading = reads && settle(reads.state(sent));
+    const walked = walkedOf(sent, started.walk);
+    const reading = reads && settle(reads.state(sent, walked.files));
     const answers = onServer && settle(onServer.answers());
     const markers = work.markers ? reads?.markersOf(sent.managedNamespaces) : undefined;
     const recordsOf = [...sent.managedNamespaces].sort();
@@ -7478,7 +7491,7 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
         readUnfinishedOfRewritable(kestra, sent.managedNamespaces.map((namespace) => ({
             namespace,
             held: reads.heldOf(namespace, FLOW$1)
-        })), { flows: desiredFlows(sent), deleteEnabled: target.delete });
+        })), { flows: desiredFlows(walked.flows, sent.managedNamespaces), deleteEnabled: target.delete });
     const state = reading ?? settle(Promise.resolve(undefined));
     const snapshot = settle((async () => {
         const held = await valueOf(state);
@@ -8788,6 +8801,10 @@ function serverFilesByNamespace(state) {
     return new Map([...state].map(([namespace, held]) => [namespace, serverFilesOf(held)]));
 }
 
+function repoFilesOf(model) {
+    return model.byKind.get(FILE$1) ?? [];
+}
+
 const filesDecide = {
     name: 'file',
     order: 0,
@@ -8806,8 +8823,8 @@ const filesDecide = {
         r.current?.sha256 ?? null
     ],
     validate: ({ model }) => [
-        ...model.files.flatMap(namespaceFileFindings),
-        ...samePathFindings(model.files)
+        ...repoFilesOf(model).flatMap(namespaceFileFindings),
+        ...samePathFindings(repoFilesOf(model))
     ],
     plan: (_reading, options) => planFiles(options),
     serverContent: (change) => change.previous,
@@ -9019,7 +9036,7 @@ function megabytes(bytes) {
 
 async function filesDesired({ model, state }, readFileBytes) {
     const managed = new Set(model.managedNamespaces);
-    const safe = model.files.filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace));
+    const safe = repoFilesOf(model).filter((entry) => !entry.symlinkEscapes && managed.has(entry.namespace));
     const held = new Map();
     for (const [namespace, actual] of state ?? []) {
         for (const file of serverFilesOf(actual))
@@ -9040,7 +9057,7 @@ async function filesDesired({ model, state }, readFileBytes) {
 }
 function filesKnown(input) {
     const { model, state } = input;
-    const held = new Set(model.files.map((f) => `${f.namespace}\0${f.path}`));
+    const held = new Set(repoFilesOf(model).map((f) => `${f.namespace}\0${f.path}`));
     for (const [namespace, actual] of state ?? []) {
         for (const file of serverFilesOf(actual))
             held.add(`${namespace}\0${file.path}`);
@@ -9051,7 +9068,7 @@ function fileServerCopy(api, change) {
     return api.getFile(change.namespace, change.path);
 }
 function filesBase(model) {
-    return new Map(model.files.map(({ namespace, path, sha256, file }) => [
+    return new Map(repoFilesOf(model).map(({ namespace, path, sha256, file }) => [
         fileKey(namespace, path),
         { namespace, path, sha256, file }
     ]));
@@ -12602,6 +12619,15 @@ function quoted$1(text) {
     return `'${text.replace(/'/g, "''")}'`;
 }
 
+const FLOW = 'flow';
+function serverFlowsOf(held) {
+    return held?.get(FLOW) ?? [];
+}
+
+function repoFlowsOf(model) {
+    return model.byKind.get(FLOW) ?? [];
+}
+
 async function confirmReusedChecks(reused, recheck) {
     const differing = [];
     for (const [flow, stored] of reused) {
@@ -12678,11 +12704,11 @@ function readProblemFindings(model) {
         message: problem.message
     }));
 }
-function unmanagedFindings(model) {
+function unmanagedFindings(model, others) {
     const managed = new Set(model.managedNamespaces);
     return [
-        ...model.flows.filter((flow) => deployableFlow(flow) && namespaceFits(flow)),
-        ...model.files
+        ...repoFlowsOf(model).filter((flow) => deployableFlow(flow) && namespaceFits(flow)),
+        ...others
     ]
         .filter((resource) => !managed.has(resource.namespace))
         .map((resource) => ({
@@ -12741,7 +12767,7 @@ function flowFindings(reading) {
     const findings = [];
     const identities = [];
     const target = schemaTarget(reading.serverVersion);
-    for (const flow of reading.model.flows) {
+    for (const flow of repoFlowsOf(reading.model)) {
         const check = reading.checks?.get(flow) ?? checkFlow(flow, reading);
         const own = [...check.findings, ...resolveVersioned(check.versioned, reading.serverVersion)];
         findings.push(...own);
@@ -12757,16 +12783,11 @@ function flowFindings(reading) {
     }
     findings.push(...duplicateFlowFindings(identities));
     if (reading.serverAnswers) {
-        const repositoryFlows = new Set(reading.model.flows.flatMap((flow) => !flow.notAFlow && flow.namespace && flow.id ? [flowKey(flow.namespace, flow.id)] : []));
+        const repositoryFlows = new Set(repoFlowsOf(reading.model).flatMap((flow) => !flow.notAFlow && flow.namespace && flow.id ? [flowKey(flow.namespace, flow.id)] : []));
         const server = serverAnswerFindings(reading.serverAnswers, repositoryFlows);
         findings.push(...withoutRepeats(server, findings));
     }
     return findings.sort(compareFindings);
-}
-
-const FLOW = 'flow';
-function serverFlowsOf(held) {
-    return held?.get(FLOW) ?? [];
 }
 
 const flowsDecide = {
@@ -12790,7 +12811,9 @@ const flowsDecide = {
         r.current === undefined ? null : sha256Hex(r.current.source)
     ],
     validate: flowFindings,
-    defines: ({ model, namespacePrefix }) => model.flows.filter(deployableFlow).map((flow) => ({
+    defines: ({ model, namespacePrefix }) => repoFlowsOf(model)
+        .filter(deployableFlow)
+        .map((flow) => ({
         namespace: namespacePrefix ? `${namespacePrefix}.${flow.namespace}` : flow.namespace,
         name: flow.id
     })),
@@ -13024,7 +13047,9 @@ function reviewData(r) {
 
 function flowsKnown(input) {
     const { model, state } = input;
-    const held = new Set(model.flows.filter(deployableFlow).map((f) => `${f.namespace}\0${f.id}`));
+    const held = new Set(repoFlowsOf(model)
+        .filter(deployableFlow)
+        .map((f) => `${f.namespace}\0${f.id}`));
     for (const [namespace, actual] of state ?? []) {
         for (const flow of serverFlowsOf(actual))
             held.add(`${namespace}\0${flow.id}`);
@@ -13035,10 +13060,10 @@ const flowsServer = {
     reader: ({ api }) => (namespace) => api.listFlows(namespace)
 };
 function flowsDesired({ model }) {
-    return Promise.resolve(desiredFlows(model));
+    return Promise.resolve(desiredFlows(repoFlowsOf(model), model.managedNamespaces));
 }
 function flowsBase(model) {
-    return new Map([...firstDeclared(model.flows)].map(([key, { namespace, source, file }]) => [
+    return new Map([...firstDeclared(repoFlowsOf(model))].map(([key, { namespace, source, file }]) => [
         key,
         { namespace: namespace, source, file }
     ]));
@@ -13984,6 +14009,9 @@ function setTrue(node) {
 }
 
 const FILE = 'file';
+function filesOf(model) {
+    return model.byKind.get(FILE) ?? [];
+}
 class SentRewrite {
     settings;
     constructor(settings) {
@@ -14013,7 +14041,7 @@ class SentRewrite {
         this.refuseUnsendable(model);
         const options = this.options(model.managedNamespaces);
         const findings = [];
-        const flows = model.flows.map((flow) => {
+        const flows = repoFlowsOf(model).map((flow) => {
             if (flow.notAFlow || flow.namespace === undefined)
                 return flow;
             const sent = sentFlow(flow.source, options);
@@ -14032,16 +14060,13 @@ class SentRewrite {
             const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(flow));
             return Object.assign(copy, { namespace: this.namespace(flow.namespace), source: sent.source });
         });
+        const files = filesOf(model).map((entry) => ({
+            ...entry,
+            namespace: this.namespace(entry.namespace)
+        }));
+        const byKind = new Map(model.byKind).set(FLOW, flows).set(FILE, files);
         return {
-            model: {
-                ...model,
-                flows,
-                files: model.files.map((entry) => ({
-                    ...entry,
-                    namespace: this.namespace(entry.namespace)
-                })),
-                managedNamespaces: model.managedNamespaces.map(this.namespace)
-            },
+            model: { ...model, byKind, managedNamespaces: model.managedNamespaces.map(this.namespace) },
             findings
         };
     }
@@ -14051,8 +14076,8 @@ class SentRewrite {
             return;
         const held = new Set([
             ...model.managedNamespaces,
-            ...model.flows.flatMap((flow) => (flow.namespace === undefined ? [] : [flow.namespace])),
-            ...model.files.map((entry) => entry.namespace)
+            ...repoFlowsOf(model).flatMap((flow) => flow.namespace === undefined ? [] : [flow.namespace]),
+            ...filesOf(model).map((entry) => entry.namespace)
         ]);
         const refused = [...held]
             .filter((namespace) => isKestraNamespace(namespace) && !isKestraNamespace(this.namespace(namespace)))
@@ -14063,7 +14088,7 @@ class SentRewrite {
         const named = refused
             .slice(0, 5)
             .map((namespace) => {
-            const file = model.flows.find((flow) => flow.namespace === namespace)?.file;
+            const file = repoFlowsOf(model).find((flow) => flow.namespace === namespace)?.file;
             return `${namespace} (${namespace.length} characters${file ? `, ${file}` : ''}) would be sent as ${this.namespace(namespace)} (${this.namespace(namespace).length} characters)`;
         })
             .join('; ');
@@ -14838,10 +14863,10 @@ async function flowChecks(gathering, asked) {
     return checks;
 }
 function sentReferences(sending, model, checks) {
-    const references = model.flows.flatMap((flow) => checks.get(flow).references);
+    const references = repoFlowsOf(model).flatMap((flow) => checks.get(flow).references);
     return {
         references: sending.references(references, model.managedNamespaces),
-        names: sending.names(model.flows.flatMap((flow) => checks.get(flow).names ?? []))
+        names: sending.names(repoFlowsOf(model).flatMap((flow) => checks.get(flow).names ?? []))
     };
 }
 function recheckWith(layout) {
@@ -14891,7 +14916,7 @@ function flowCheck(flow, stored, { upgrade, ...options }) {
     return check;
 }
 
-const flowsWalk = { readFlow, isFlowDocument };
+const flowsWalk = { flowKind: FLOW, readFlow, isFlowDocument };
 const checkedFacts = {
     references: (checked) => checked.references,
     names: (checked) => checked.names,
@@ -16239,7 +16264,7 @@ function topLevelKeys(text) {
     }
 }
 
-const filesWalk = { readFileBytes: readNamespaceFileBytes };
+const filesWalk = { fileKind: FILE$1, readFileBytes: readNamespaceFileBytes };
 const namespaceFiles = {
     gather: {
         name: 'file',
@@ -16470,7 +16495,7 @@ async function check(run) {
     const validating = { walk, snapshot, changed, kinds, references, sent, defined, ports, kestra };
     const findings = await phase(ports.reporter, VALIDATION, async () => validated({ ...validating, context, settings }), (all) => verdictText(all, settings.failOn));
     const reused = { flows: gathering.reused, recheck: recheckWith(layout.layout) };
-    const storedChecks = stored.toStore(model.flows, checks, { ...layout, sending, settings });
+    const storedChecks = stored.toStore(repoFlowsOf(model), checks, { ...layout, sending, settings });
     const made = flowsChecked(walk, { checks, references, names, reused, storedChecks });
     return {
         snapshot,
@@ -16521,7 +16546,7 @@ async function loadedIn(gathering, reporter) {
     for (const line of namespaceLines(model))
         reporter.info(line);
     if (gathering.reused.size > 0) {
-        reporter.info(`Reused the checks of ${gathering.reused.size} of ${model.flows.length} flow file(s), checked with the same bytes by this build's last deploy (full-plan: true checks every one again).`);
+        reporter.info(`Reused the checks of ${gathering.reused.size} of ${repoFlowsOf(model).length} flow file(s), checked with the same bytes by this build's last deploy (full-plan: true checks every one again).`);
     }
     if (gathering.unsealed.size > 0) {
         reporter.info(`Not used: the stored checks and content facts of the commit marker of ${[...gathering.unsealed].sort().join(', ')}, which no seal of this job's Kestra credentials vouches for (written by something else, or by a deploy with other credentials); those files are checked and read.`);
@@ -16570,7 +16595,10 @@ async function readRemaining(remaining, run) {
 function validated(input) {
     const { walk, snapshot, ports, context } = input;
     const { reporter } = ports;
-    const repositoryFindings = [...readProblemFindings(walk.model), ...unmanagedFindings(walk.model)];
+    const repositoryFindings = [
+        ...readProblemFindings(walk.model),
+        ...unmanagedFindings(walk.model, repoFilesOf(walk.model))
+    ];
     const ofKinds = input.kinds.flatMap(({ decide }) => decide.validate && snapshot.kinds.has(decide.name)
         ? decide.validate(snapshot.kinds.get(decide.name), input.defined)
         : []);
@@ -16625,10 +16653,10 @@ function verdictText(findings, failOn) {
 function namespaceLines(model) {
     const counts = new Map();
     const of = (namespace) => counts.get(namespace) ?? counts.set(namespace, { flows: 0, files: 0 }).get(namespace);
-    for (const flow of model.flows)
+    for (const flow of repoFlowsOf(model))
         if (!flow.notAFlow && flow.namespace)
             of(flow.namespace).flows++;
-    for (const file of model.files)
+    for (const file of repoFilesOf(model))
         of(file.namespace).files++;
     return [...counts]
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -16648,9 +16676,9 @@ function countHeld(held) {
     return { flows, files };
 }
 function describeRepository(model) {
-    const flows = model.flows.filter((f) => !f.notAFlow).length;
+    const flows = repoFlowsOf(model).filter((f) => !f.notAFlow).length;
     const namespaces = model.managedNamespaces;
-    return `Checked ${flows} flow(s) and ${model.files.length} namespace file(s) in ${namespaces.length} namespace(s)${namespaces.length > 0 ? `: ${namespaces.join(', ')}` : ''}.`;
+    return `Checked ${flows} flow(s) and ${repoFilesOf(model).length} namespace file(s) in ${namespaces.length} namespace(s)${namespaces.length > 0 ? `: ${namespaces.join(', ')}` : ''}.`;
 }
 
 const START = '<!-- kestra-gitops-preview -->';
@@ -18124,7 +18152,7 @@ async function impactOf(args, built, reference) {
     const { state, checked } = args;
     const deleted = built.resources.filter((r) => r.kind === 'flow' && r.action === 'delete');
     const outside = await outsideUsers(args.kestra, deleted, state, args.settings.concurrency);
-    const repository = { flows: checked.model.flows, references: referencesOf(checked) };
+    const repository = { flows: repoFlowsOf(checked.model), references: referencesOf(checked) };
     const graph = callGraph(repository, state, outside.users);
     const impact = withImpact(built, {
         ...graph,
@@ -18324,7 +18352,7 @@ function reviewExecutions(reading, flows, reporter) {
 }
 function callSitesOf(args, targets) {
     const repository = new Map();
-    for (const flow of args.model.flows) {
+    for (const flow of repoFlowsOf(args.model)) {
         if (!flow.notAFlow && flow.namespace && flow.id) {
             repository.set(flowKey(flow.namespace, flow.id), flow);
         }
@@ -18992,7 +19020,7 @@ async function deployDeps(args) {
     return {
         storedChecks: await checksToStoreOf(args.checked),
         contentFacts: args.checked.snapshot.state &&
-            contentFactsToStore(args.plan, serverFilesByNamespace(args.checked.snapshot.state), args.checked.model.files),
+            contentFactsToStore(args.plan, serverFilesByNamespace(args.checked.snapshot.state), repoFilesOf(args.checked.model)),
         api: args.kestra,
         findings: args.findings,
         refs: args.refs,
@@ -19013,7 +19041,7 @@ async function deployDeps(args) {
 }
 function repositoryFileReader(model) {
     const entries = new Map();
-    for (const entry of model.files) {
+    for (const entry of repoFilesOf(model)) {
         const key = fileKey(entry.namespace, entry.path);
         if (!entries.has(key))
             entries.set(key, entry);
@@ -19522,11 +19550,11 @@ async function pullRequestTree(args, items) {
                 ...settings.namespaceFiles,
                 ...(model.layout.fileFolders ?? []).map((folder) => ({ ...folder, prefix: '' }))
             ],
-            flowFiles: model.flows.flatMap((f) => !f.notAFlow && f.namespace ? [{ file: f.file, namespace: f.namespace }] : []),
+            flowFiles: repoFlowsOf(model).flatMap((f) => !f.notAFlow && f.namespace ? [{ file: f.file, namespace: f.namespace }] : []),
             paths: new Set([
                 ...committed,
-                ...model.flows.map((f) => f.file),
-                ...model.files.map((f) => f.file)
+                ...repoFlowsOf(model).map((f) => f.file),
+                ...repoFilesOf(model).map((f) => f.file)
             ]),
             readBack: readBackOf(settings, model.layout.layout, model.rootRel, model.layout.fileFolders)
         }
@@ -19823,7 +19851,9 @@ async function suggestions(args) {
     const lines = await changedLinesOf(context, ports, pr.number, files);
     if (!lines)
         return undefined;
-    const texts = new Map(checked.model.flows.filter((f) => files.has(f.file)).map((f) => [f.file, f.source]));
+    const texts = new Map(repoFlowsOf(checked.model)
+        .filter((f) => files.has(f.file))
+        .map((f) => [f.file, f.source]));
     const found = suggestedChanges({
         findings: fixes,
         texts,
@@ -19981,7 +20011,7 @@ function published(findings, checked, settings, ports) {
 }
 async function reportOf(run) {
     const { settings, context, work, kestra, checked, ports } = run;
-    const flows = checked.model.flows;
+    const flows = repoFlowsOf(checked.model);
     const servers = { kestra, upgradeServer: ports.upgradeServer };
     const upgrade = await upgradeReadiness(settings, work, flows, servers, fileChecksOf(checked));
     const kestraUi = kestra && checked.snapshot.state ? await kestra.uiBase() : undefined;
