@@ -58,7 +58,7 @@ import type { RunPorts, TargetRun } from './ports.js'
 import { upgradeAsked } from './upgrade.js'
 
 /** What the server says of what the walk read. */
-type WalkServer = Pick<WalkRead, 'serverAnswers' | 'listings' | 'unfinished'>
+type WalkServer = Pick<WalkRead, 'serverAnswers' | 'listings' | 'reviews'>
 
 /** What the checks of one target of a run take. */
 interface CheckArgs extends TargetRun {
@@ -334,7 +334,7 @@ async function readRemaining(
   const walkRead: WalkServer = {
     serverAnswers: answers,
     listings: await walkReads.listings,
-    unfinished: await walkReads.unfinished
+    reviews: walkReads.reviews && (await awaitedByKind(walkReads.reviews))
   }
   if (remaining.baseReused.size > 0) {
     reporter.info(
@@ -342,6 +342,15 @@ async function readRemaining(
     )
   }
   return { serverVersion, changed, notes, snapshot, walkReads: walkRead }
+}
+
+/** Each kind's read, awaited, by kind name. */
+async function awaitedByKind(
+  reads: ReadonlyMap<string, Promise<unknown>>
+): Promise<Map<string, unknown>> {
+  return new Map(
+    await Promise.all([...reads].map(async ([kind, read]) => [kind, await read] as const))
+  )
 }
 
 /** Every finding of the run, sorted (unchanged files' errors demoted on a pull request), annotated. */

@@ -11,7 +11,8 @@ import {
   serverFilesByNamespace,
   type UnfinishedGuard,
   WALK,
-  repoFilesOf
+  repoFilesOf,
+  readUnfinished
 } from '../resources/registry.js'
 import { checksToStoreOf, confirmReused, referencesOf } from './check.js'
 import { DEPLOYED_HEADING } from '../report/render/deployed.js'
@@ -21,7 +22,6 @@ import { contentFactsToStore } from '../model/content-facts.js'
 import type { FlowReference } from '../model/references.js'
 import type { WriteDependency } from '../engine/apply/order.js'
 import { rollbackAccount } from '../report/render/after-deploy.js'
-import { readUnfinished } from '../engine/snapshot/server/unfinished.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { setCountOutputs } from '../report/reporter.js'
 import type { ApplyModeArgs, Deploying } from './deploy-args.js'

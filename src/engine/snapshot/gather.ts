@@ -5,7 +5,6 @@ import { resolve } from 'node:path'
 import { markerSeal, type MarkerSeal } from '../../model/marker-seal.js'
 import type { BaseSnapshot, ChangedFiles } from '../../model/plan-input.js'
 import {
-  desiredFlows,
   NOTHING_FOUND,
   type ChosenLayout,
   type FlowFile,
@@ -20,7 +19,6 @@ import { WorkTree } from './repo/work-tree.js'
 import { readIndexBlobs, type IndexBlobs } from '../../adapters/git/git.js'
 import { readRollbackRecords, ServerReads, ServerValidation } from './server/reads.js'
 import { readNameListings } from './server/name-listings.js'
-import { readUnfinishedOfRewritable } from './server/unfinished.js'
 import { reuseStoredChecks } from './stored-checks.js'
 import { desiredOf, type GatherKind, type KnownInput } from './kind.js'
 import { managedNamespaces } from '../../model/managed-namespaces.js'
@@ -33,16 +31,11 @@ import { commentMarker } from '../../model/markdown/comment-markers.js'
 import { settle, valueOf, type Outcome } from '../../model/outcome.js'
 import type { Referenced } from '../../model/references.js'
 import type { NameListings, NameReference } from '../../model/names.js'
-import type { RemoteFlow } from '../../model/kestra.js'
-import type { UnfinishedReading } from '../../model/plan.js'
 import type { SentNames } from '../../model/sent-names.js'
 import type { Settings } from '../../model/settings.js'
 import type { ServerAnswer, Snapshot } from '../../model/snapshot.js'
 import type { StoredFlowCheck } from '../../model/stored-checks.js'
 import type { Target, Work } from '../../model/target.js'
-
-/** The review's search of unfinished executions reads the flows kind's copy of each namespace, as it comes. */
-const FLOW = 'flow'
 
 /**
  * What every target of a run reads alike, read once (docs/architecture.md#one-read-per-run): a preview and a
@@ -159,7 +152,8 @@ interface WalkReads {
   /** Its verdicts, when it validates: `Remaining.snapshot` fails when they do. */
   serverAnswers: Promise<Outcome<ServerAnswer[]>> | undefined
   listings: Promise<Outcome<NameListings>> | undefined
-  unfinished: Promise<UnfinishedReading> | undefined
+  /** Each kind's review read, by kind name (`GatherKind.review`). */
+  reviews: ReadonlyMap<string, Promise<unknown>> | undefined
 }
 
 /** Each read as an outcome: `valueOf` where it is needed throws a failure there. */
@@ -351,8 +345,7 @@ function readRemaining(
   const { work } = target
   const { reads, onServer, baseTree, changed, probe, baseReused } = started
   const shared = input.reads
-  const walked = walkedOf(sent, started.walk)
-  const reading = reads && settle(reads.state(sent, walked.files))
+  const reading = reads && settle(reads.state(sent, walkedOf(sent, started.walk).files))
   const answers = onServer && settle(onServer.answers())
   const markers = work.markers ? reads?.markersOf(sent.managedNamespaces) : undefined
   const recordsOf = [...sent.managedNamespaces].sort()
@@ -422,18 +415,27 @@ function readRemaining(
           )
         )
       : undefined
-  // The review's searches leave once every namespace's flows are read, the namespaces sharing them.
-  const unfinished =
-    reads &&
-    kestra &&
-    readUnfinishedOfRewritable(
-      kestra,
-      sent.managedNamespaces.map((namespace) => ({
-        namespace,
-        held: reads.heldOf(namespace, FLOW) as Promise<RemoteFlow[]>
-      })),
-      { flows: desiredFlows(walked.flows, sent.managedNamespaces), deleteEnabled: target.delete }
-    )
+  // Each kind's review read leaves now, reading its copy of each namespace as it comes.
+  const reviews =
+    reads && kestra
+      ? new Map(
+          input.kinds.flatMap((kind) =>
+            kind.review
+              ? [
+                  [
+                    kind.name,
+                    kind.review({
+                      kestra,
+                      model: sent,
+                      heldOf: (namespace) => reads.heldOf(namespace, kind.name),
+                      deleteEnabled: target.delete
+                    })
+                  ] as const
+                ]
+              : []
+          )
+        )
+      : undefined
   const state = reading ?? settle(Promise.resolve(undefined))
   const snapshot = settle(
     (async (): Promise<Snapshot> => {
@@ -467,7 +469,7 @@ function readRemaining(
     changed,
     state,
     snapshot,
-    walkReads: { serverAnswers: answers, listings, unfinished },
+    walkReads: { serverAnswers: answers, listings, reviews },
     baseReused
   }
 }

@@ -9,7 +9,7 @@ import type { ChosenLayout, FlowFile, RepoModel } from '../../model/repository.j
 import type { ServerAnswer } from '../../model/snapshot.js'
 import type { NameListings } from '../../model/names.js'
 import type { Outcome } from '../../model/outcome.js'
-import type { ResourceChange, UnfinishedReading } from '../../model/plan.js'
+import type { ResourceChange } from '../../model/plan.js'
 import type { StoredFlowCheck } from '../../model/stored-checks.js'
 import type { KestraVersion } from '../../model/version.js'
 import type { Target, Work } from '../../model/target.js'
@@ -81,6 +81,12 @@ export interface GatherKind<H = unknown, C extends ResourceChange = ResourceChan
   /** Its copy of each managed namespace on the server (docs/kinds.md#what-the-server-holds). */
   server?: ServerPart
   /**
+   * What the review reads of the server once the repository is read (`WalkRead.reviews`): it leaves as soon as the
+   * repository is sent, reading the kind's copy of each namespace as it comes. Settles, never rejects: a failure is
+   * said in the plan.
+   */
+  review?(input: ReviewInput): Promise<unknown>
+  /**
    * The server's copy of a change whose copy the plan did not keep (`DecideKind.serverContent`), read for the
    * drift pull request (docs/drift.md#the-drift-pull-request).
    */
@@ -94,6 +100,17 @@ export interface GatherKind<H = unknown, C extends ResourceChange = ResourceChan
 export interface ServerPart {
   /** Made once a run; its namespace reads leave as soon as the loading repository reveals each namespace. */
   reader(context: ServerContext): (namespace: string) => Promise<unknown>
+}
+
+/** What a kind's review read is given (`GatherKind.review`). */
+export interface ReviewInput {
+  kestra: KestraApi & ListingsApi
+  /** The repository as sent. */
+  model: RepoModel
+  /** The kind's copy of a managed namespace on the server (`GatherKind.server`), as it comes. */
+  heldOf(namespace: string): Promise<unknown>
+  /** Whether the plan deletes what the repository no longer holds (the `delete` input). */
+  deleteEnabled: boolean
 }
 
 /** What a kind's server reads are given. */
@@ -196,8 +213,8 @@ export interface WalkRead {
   serverAnswers?: readonly ServerAnswer[]
   /** The server's listings of the names that `secret()` and `kv()` calls use (plan, deploy, validate with a server). */
   listings?: Outcome<NameListings>
-  /** The review's search of what the plan may rewrite (docs/caught-at-review.md#executions-not-finished). */
-  unfinished?: UnfinishedReading
+  /** Each kind's review read of the server (`GatherKind.review`), by kind name, when the run reads the server. */
+  reviews?: ReadonlyMap<string, unknown>
 }
 
 /** A repository file a kind reads as text: its workspace-relative path, its text normalised. */

@@ -24,6 +24,7 @@ import type { NameListings } from '../../model/names.js'
 import type { Outcome } from '../../model/outcome.js'
 import type { UnfinishedReading } from '../../model/plan.js'
 import { repoFlowsOf } from './decide-repository.js'
+import { FLOW } from './decide-server-state.js'
 
 /**
  * What each flow file's check holds besides its own rules' findings, decided once the server's version is known.
@@ -148,10 +149,10 @@ export function recheckWith(layout: Layout): FlowsChecked['reused']['recheck'] {
 
 /** What the flows' checks hold once run, the server's readings of the walk with them. */
 export function flowsChecked(
-  { listings, unfinished }: WalkRead,
+  { listings, reviews }: WalkRead,
   made: Omit<FlowsChecked, 'listings' | 'unfinished'>
 ): FlowsChecked {
-  return { ...made, listings, unfinished }
+  return { ...made, listings, unfinished: reviews?.get(FLOW) as UnfinishedReading | undefined }
 }
 
 /** The releases whose validators checking a flow takes: with the upgrade readiness, every bundled one up to its target's. */

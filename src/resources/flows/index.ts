@@ -14,6 +14,7 @@ import {
 } from './gather.js'
 import type { FlowsChecked } from './check.js'
 import { FLOW } from './decide-server-state.js'
+import { flowsReview } from './gather-unfinished.js'
 
 /** docs/kinds.md#the-walk-two-kinds-share */
 export const flowsWalk = { flowKind: FLOW, readFlow, isFlowDocument }
@@ -38,7 +39,8 @@ export const flows: Kind<FlowsHeld, FlowChange, FlowsChecked> = {
     desired: flowsDesired,
     base: flowsBase,
     baseOfBytes: flowOfBytes,
-    server: flowsServer
+    server: flowsServer,
+    review: flowsReview
   },
   decide: flowsDecide,
   apply: flowsApply,
@@ -87,4 +89,5 @@ export { readProblemFindings, unmanagedFindings } from './decide-validate.js'
 export { guardUnfinished, type UnfinishedGuard } from './apply.js'
 export { outsideUsers, readPinnedRevisions } from './gather.js'
 export { serverFlowsOf } from './decide-server-state.js'
+export { readUnfinished } from './gather-unfinished.js'
 export { repoFlowsOf } from './decide-repository.js'
