@@ -7129,67 +7129,6 @@ function unlistedReason(error) {
     return `the listing failed: ${errorMessage(error)}`;
 }
 
-const NOT_TERMINATED = [
-    ['CREATED', [0, 0, 0]],
-    ['RUNNING', [0, 0, 0]],
-    ['PAUSED', [0, 0, 0]],
-    ['RESTARTED', [0, 0, 0]],
-    ['KILLING', [0, 0, 0]],
-    ['QUEUED', [0, 0, 0]],
-    ['RETRYING', [0, 17, 0]],
-    ['SUBMITTED', [1, 1, 4]],
-    ['BREAKPOINT', [1, 1, 4]]
-];
-function readUnfinished(api, flows) {
-    const idsOf = new Map();
-    for (const f of flows)
-        idsOf.set(f.namespace, [...(idsOf.get(f.namespace) ?? []), f.id]);
-    return searchUnfinished(api, [...idsOf].map(([namespace, ids]) => Promise.resolve({ namespace, ids })));
-}
-function readUnfinishedOfRewritable(api, namespaces, wanted) {
-    const sources = new Map(wanted.flows.map((f) => [flowKey(f.namespace, f.id), f.source]));
-    const groups = namespaces.map(async ({ namespace, held }) => {
-        const ids = (await held).flatMap((flow) => {
-            const source = sources.get(flowKey(namespace, flow.id));
-            const rewritten = source === undefined
-                ? wanted.deleteEnabled
-                : normaliseText(source) !== normaliseText(flow.source);
-            return rewritten ? [flow.id] : [];
-        });
-        return { namespace, ids };
-    });
-    return searchUnfinished(api, groups).then((byFlow) => ({ byFlow }), (error) => ({ error }));
-}
-async function searchUnfinished(api, groups) {
-    const known = (await Promise.all(groups)).filter(({ ids }) => ids.length > 0);
-    const byFlow = new Map();
-    if (known.length === 0)
-        return byFlow;
-    const version = parseVersion((await api.info()).version);
-    const states = NOT_TERMINATED.filter(([, since]) => !version || atLeast(version, since)).map(([state]) => state);
-    const legacy = version !== undefined && !atLeast(version, [1, 1, 0]);
-    const searched = known
-        .map(({ namespace, ids }) => ({ namespace, flowIds: [...new Set(ids)].sort() }))
-        .sort((a, b) => compareCodeUnits(a.namespace, b.namespace));
-    const found = await api.executionsOf(searched, states, legacy);
-    const uiBase = await api.uiBase();
-    for (const execution of found.sort(byStart)) {
-        if (!states.includes(execution.state))
-            continue;
-        const key = flowKey(execution.namespace, execution.flowId);
-        const unfinished = {
-            id: execution.id,
-            state: execution.state,
-            url: executionUrl(uiBase, execution)
-        };
-        byFlow.set(key, [...(byFlow.get(key) ?? []), unfinished]);
-    }
-    return byFlow;
-}
-function byStart(a, b) {
-    return Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? '') || (a.id < b.id ? -1 : 1);
-}
-
 async function validatorIdentity() {
     try {
         const here = dirname(fileURLToPath(import.meta.url));
@@ -7273,7 +7212,6 @@ function checksToStore(flows, checks, options) {
     return stored;
 }
 
-const FLOW$1 = 'flow';
 class RunReads {
     layout;
     repository;
@@ -7445,8 +7383,7 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
     const { work } = target;
     const { reads, onServer, baseTree, changed, probe, baseReused } = started;
     const shared = input.reads;
-    const walked = walkedOf(sent, started.walk);
-    const reading = reads && settle(reads.state(sent, walked.files));
+    const reading = reads && settle(reads.state(sent, walkedOf(sent, started.walk).files));
     const answers = onServer && settle(onServer.answers());
     const markers = work.markers ? reads?.markersOf(sent.managedNamespaces) : undefined;
     const recordsOf = [...sent.managedNamespaces].sort();
@@ -7486,12 +7423,21 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
     const listings = kestra && names.length > 0
         ? settle(readNameListings({ ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) }, names))
         : undefined;
-    const unfinished = reads &&
-        kestra &&
-        readUnfinishedOfRewritable(kestra, sent.managedNamespaces.map((namespace) => ({
-            namespace,
-            held: reads.heldOf(namespace, FLOW$1)
-        })), { flows: desiredFlows(walked.flows, sent.managedNamespaces), deleteEnabled: target.delete });
+    const reviews = reads && kestra
+        ? new Map(input.kinds.flatMap((kind) => kind.review
+            ? [
+                [
+                    kind.name,
+                    kind.review({
+                        kestra,
+                        model: sent,
+                        heldOf: (namespace) => reads.heldOf(namespace, kind.name),
+                        deleteEnabled: target.delete
+                    })
+                ]
+            ]
+            : []))
+        : undefined;
     const state = reading ?? settle(Promise.resolve(undefined));
     const snapshot = settle((async () => {
         const held = await valueOf(state);
@@ -7523,7 +7469,7 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
         changed,
         state,
         snapshot,
-        walkReads: { serverAnswers: answers, listings, unfinished },
+        walkReads: { serverAnswers: answers, listings, reviews },
         baseReused
     };
 }
@@ -13175,6 +13121,73 @@ async function readPinnedRevisions(api, sites) {
     return new Map(read);
 }
 
+const NOT_TERMINATED = [
+    ['CREATED', [0, 0, 0]],
+    ['RUNNING', [0, 0, 0]],
+    ['PAUSED', [0, 0, 0]],
+    ['RESTARTED', [0, 0, 0]],
+    ['KILLING', [0, 0, 0]],
+    ['QUEUED', [0, 0, 0]],
+    ['RETRYING', [0, 17, 0]],
+    ['SUBMITTED', [1, 1, 4]],
+    ['BREAKPOINT', [1, 1, 4]]
+];
+function readUnfinished(api, flows) {
+    const idsOf = new Map();
+    for (const f of flows)
+        idsOf.set(f.namespace, [...(idsOf.get(f.namespace) ?? []), f.id]);
+    return searchUnfinished(api, [...idsOf].map(([namespace, ids]) => Promise.resolve({ namespace, ids })));
+}
+function readUnfinishedOfRewritable(api, namespaces, wanted) {
+    const sources = new Map(wanted.flows.map((f) => [flowKey(f.namespace, f.id), f.source]));
+    const groups = namespaces.map(async ({ namespace, held }) => {
+        const ids = (await held).flatMap((flow) => {
+            const source = sources.get(flowKey(namespace, flow.id));
+            const rewritten = source === undefined
+                ? wanted.deleteEnabled
+                : normaliseText(source) !== normaliseText(flow.source);
+            return rewritten ? [flow.id] : [];
+        });
+        return { namespace, ids };
+    });
+    return searchUnfinished(api, groups).then((byFlow) => ({ byFlow }), (error) => ({ error }));
+}
+async function searchUnfinished(api, groups) {
+    const known = (await Promise.all(groups)).filter(({ ids }) => ids.length > 0);
+    const byFlow = new Map();
+    if (known.length === 0)
+        return byFlow;
+    const version = parseVersion((await api.info()).version);
+    const states = NOT_TERMINATED.filter(([, since]) => !version || atLeast(version, since)).map(([state]) => state);
+    const legacy = version !== undefined && !atLeast(version, [1, 1, 0]);
+    const searched = known
+        .map(({ namespace, ids }) => ({ namespace, flowIds: [...new Set(ids)].sort() }))
+        .sort((a, b) => compareCodeUnits(a.namespace, b.namespace));
+    const found = await api.executionsOf(searched, states, legacy);
+    const uiBase = await api.uiBase();
+    for (const execution of found.sort(byStart)) {
+        if (!states.includes(execution.state))
+            continue;
+        const key = flowKey(execution.namespace, execution.flowId);
+        const unfinished = {
+            id: execution.id,
+            state: execution.state,
+            url: executionUrl(uiBase, execution)
+        };
+        byFlow.set(key, [...(byFlow.get(key) ?? []), unfinished]);
+    }
+    return byFlow;
+}
+function byStart(a, b) {
+    return Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? '') || (a.id < b.id ? -1 : 1);
+}
+function flowsReview({ kestra, model, heldOf, deleteEnabled }) {
+    return readUnfinishedOfRewritable(kestra, model.managedNamespaces.map((namespace) => ({
+        namespace,
+        held: heldOf(namespace)
+    })), { flows: desiredFlows(repoFlowsOf(model), model.managedNamespaces), deleteEnabled });
+}
+
 function triggerChanges(before, after, reference) {
     if (![before, after].some((source) => /triggers|disabled/.test(source)))
         return [];
@@ -14880,8 +14893,8 @@ function recheckWith(layout) {
         return flowCheck(flow, undefined, asked);
     };
 }
-function flowsChecked({ listings, unfinished }, made) {
-    return { ...made, listings, unfinished };
+function flowsChecked({ listings, reviews }, made) {
+    return { ...made, listings, unfinished: reviews?.get(FLOW) };
 }
 function validatedReleases({ schema, upgrade }) {
     return upgrade ? schemaTarget(undefined) : schema;
@@ -14935,7 +14948,8 @@ const flows = {
         desired: flowsDesired,
         base: flowsBase,
         baseOfBytes: flowOfBytes,
-        server: flowsServer
+        server: flowsServer,
+        review: flowsReview
     },
     decide: flowsDecide,
     apply: flowsApply,
@@ -16585,12 +16599,15 @@ async function readRemaining(remaining, run) {
     const walkRead = {
         serverAnswers: answers,
         listings: await walkReads.listings,
-        unfinished: await walkReads.unfinished
+        reviews: walkReads.reviews && (await awaitedByKind(walkReads.reviews))
     };
     if (remaining.baseReused.size > 0) {
         reporter.info(`Reused the checks of ${remaining.baseReused.size} flow file(s) of the base commit that the change alters or removes, rather than parse them.`);
     }
     return { serverVersion, changed, notes, snapshot, walkReads: walkRead };
+}
+async function awaitedByKind(reads) {
+    return new Map(await Promise.all([...reads].map(async ([kind, read]) => [kind, await read])));
 }
 function validated(input) {
     const { walk, snapshot, ports, context } = input;
