@@ -20,7 +20,7 @@ import { readIndexBlobs, type IndexBlobs } from '../../adapters/git/git.js'
 import { readRollbackRecords, ServerReads, ServerValidation } from './server/reads.js'
 import { readNameListings } from './server/name-listings.js'
 import { reuseStoredChecks } from './stored-checks.js'
-import { desiredOf, type GatherKind, type KnownInput } from './kind.js'
+import { desiredOf, type GatherKind, type KnownInput, type ReviewInput } from './kind.js'
 import { managedNamespaces } from '../../model/managed-namespaces.js'
 import { heldNamespaceIsManaged } from '../../model/namespaces.js'
 import { NO_CONTENT_FACTS } from '../../model/content-facts.js'
@@ -418,23 +418,7 @@ function readRemaining(
   // Each kind's review read leaves now, reading its copy of each namespace as it comes.
   const reviews =
     reads && kestra
-      ? new Map(
-          input.kinds.flatMap((kind) =>
-            kind.review
-              ? [
-                  [
-                    kind.name,
-                    kind.review({
-                      kestra,
-                      model: sent,
-                      heldOf: (namespace) => reads.heldOf(namespace, kind.name),
-                      deleteEnabled: target.delete
-                    })
-                  ] as const
-                ]
-              : []
-          )
-        )
+      ? startReviews(input.kinds, reads, { kestra, model: sent, deleteEnabled: target.delete })
       : undefined
   const state = reading ?? settle(Promise.resolve(undefined))
   const snapshot = settle(
@@ -472,6 +456,20 @@ function readRemaining(
     walkReads: { serverAnswers: answers, listings, reviews },
     baseReused
   }
+}
+
+/** Each kind's review read (`GatherKind.review`) by kind name, each reading the kind's copy of a namespace. */
+function startReviews(
+  kinds: readonly GatherKind[],
+  reads: ServerReads,
+  input: Omit<ReviewInput, 'heldOf'>
+): Map<string, Promise<unknown>> {
+  const started = new Map<string, Promise<unknown>>()
+  for (const kind of kinds) {
+    const heldOf = (namespace: string) => reads.heldOf(namespace, kind.name)
+    if (kind.review) started.set(kind.name, kind.review({ ...input, heldOf }))
+  }
+  return started
 }
 
 /** What each kind knows to exist (`GatherKind.known`), by kind name; the kinds ask the server in turn. */
