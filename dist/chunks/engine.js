@@ -7424,19 +7424,7 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
         ? settle(readNameListings({ ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) }, names))
         : undefined;
     const reviews = reads && kestra
-        ? new Map(input.kinds.flatMap((kind) => kind.review
-            ? [
-                [
-                    kind.name,
-                    kind.review({
-                        kestra,
-                        model: sent,
-                        heldOf: (namespace) => reads.heldOf(namespace, kind.name),
-                        deleteEnabled: target.delete
-                    })
-                ]
-            ]
-            : []))
+        ? startReviews(input.kinds, reads, { kestra, model: sent, deleteEnabled: target.delete })
         : undefined;
     const state = reading ?? settle(Promise.resolve(undefined));
     const snapshot = settle((async () => {
@@ -7472,6 +7460,15 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
         walkReads: { serverAnswers: answers, listings, reviews },
         baseReused
     };
+}
+function startReviews(kinds, reads, input) {
+    const started = new Map();
+    for (const kind of kinds) {
+        const heldOf = (namespace) => reads.heldOf(namespace, kind.name);
+        if (kind.review)
+            started.set(kind.name, kind.review({ ...input, heldOf }));
+    }
+    return started;
 }
 async function knownOf(kinds, referenced, input) {
     const known = new Map();
