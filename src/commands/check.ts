@@ -58,7 +58,7 @@ import type { RunPorts, TargetRun } from './ports.js'
 import { upgradeAsked } from './upgrade.js'
 
 /** What the server says of what the walk read. */
-type WalkServer = Pick<WalkRead, 'serverAnswers' | 'listings' | 'reviews'>
+type WalkServer = Pick<WalkRead, 'verdicts' | 'reviews'>
 
 /** What the checks of one target of a run take. */
 interface CheckArgs extends TargetRun {
@@ -330,10 +330,8 @@ async function readRemaining(
   }
   const snapshot = await valueOf(remaining.snapshot)
   const { walkReads } = remaining
-  const answers = walkReads.serverAnswers && (await valueOf(walkReads.serverAnswers))
   const walkRead: WalkServer = {
-    serverAnswers: answers,
-    listings: await walkReads.listings,
+    verdicts: walkReads.verdicts && (await valueOf(walkReads.verdicts)),
     reviews: walkReads.reviews && (await awaitedByKind(walkReads.reviews))
   }
   if (remaining.baseReused.size > 0) {
@@ -385,7 +383,7 @@ function validated(
     (namespace) => rules.fileFoldersOf(namespace)
   )
   reporter.info(`Local checks: ${repositoryFindings.length + ofKinds.length - server} finding(s).`)
-  if (walk.serverAnswers) reporter.info(`The server's validation: ${server} finding(s).`)
+  if (walk.verdicts) reporter.info(`The server's validation: ${server} finding(s).`)
   reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`)
   let all = [...repositoryFindings, ...ofKinds, ...references, ...input.sent.findings]
   if (onPullRequest(context)) all = demoteUnchangedErrors(all, input.changed)

@@ -1,14 +1,8 @@
 import type { StickyComment } from './github.js'
 import type { ChangedFiles, ActualNamespace, BaseSnapshot, PlanInput } from './plan-input.js'
 import type { MarkersReadBefore } from './commit-marker.js'
-import type { ServerValidation } from './kestra.js'
 import type { Outcome } from './outcome.js'
-import type { ChosenLayout, FlowFile, RepoModel } from './repository.js'
-
-export interface ServerAnswer {
-  flows: FlowFile[]
-  results: ServerValidation[]
-}
+import type { ChosenLayout, RepoModel } from './repository.js'
 
 /** All a run reads before deciding, made once by gather/; decide/ reads only this (docs/architecture.md). */
 export interface Snapshot {

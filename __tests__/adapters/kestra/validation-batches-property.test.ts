@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ServerValidation } from '../../../src/engine/snapshot/server/reads.js'
+import { FlowValidation } from '../../../src/resources/flows/gather-verdicts.js'
 import type { KestraClient } from '../../../src/adapters/kestra/client.js'
 import {
   batchCount,
@@ -179,7 +179,7 @@ describe('validation behind a proxy with a lower body limit', () => {
   it('sends flows as they load in the same requests as planned at once, none over the bound', async () => {
     emulator.clearLog()
     const sources = Array.from({ length: 40 }, (_, i) => flowSource(i, 'y'.repeat(30_000), true))
-    const validation = new ServerValidation(client, 8)
+    const validation = new FlowValidation(client, 8)
     for (const [i, source] of sources.entries()) {
       validation.add(parseFlowFile({ file: `team/f${i}.yml`, rel: `team/f${i}.yml`, raw: source }))
     }
@@ -203,8 +203,8 @@ describe('validation behind a proxy with a lower body limit', () => {
           const sources = Array.from({ length: flows }, (_, i) =>
             flowSource(i, 'p'.repeat(i % 3 === 0 ? padding : 0), i % 11 !== 5)
           )
-          const validation = new ServerValidation(client, concurrency)
-          validation.sizeBatches(flows)
+          const validation = new FlowValidation(client, concurrency)
+          validation.placed(flows)
           for (const [i, source] of sources.entries()) {
             validation.add(
               parseFlowFile({ file: `team/f${i}.yml`, rel: `team/f${i}.yml`, raw: source })

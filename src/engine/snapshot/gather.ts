@@ -17,10 +17,17 @@ import { loadRepository, type WalkParts } from './repo/load.js'
 import { walkedOf } from './repo/walked.js'
 import { WorkTree } from './repo/work-tree.js'
 import { readIndexBlobs, type IndexBlobs } from '../../adapters/git/git.js'
-import { readRollbackRecords, ServerReads, ServerValidation } from './server/reads.js'
-import { readNameListings } from './server/name-listings.js'
+import { readRollbackRecords, ServerReads } from './server/reads.js'
 import { reuseStoredChecks } from './stored-checks.js'
-import { desiredOf, type GatherKind, type KnownInput, type ReviewInput } from './kind.js'
+import {
+  answersOf,
+  desiredOf,
+  knownOf,
+  startVerdicts,
+  type GatherKind,
+  type ReviewInput,
+  type ServerVerdicts
+} from './kind.js'
 import { managedNamespaces } from '../../model/managed-namespaces.js'
 import { heldNamespaceIsManaged } from '../../model/namespaces.js'
 import { NO_CONTENT_FACTS } from '../../model/content-facts.js'
@@ -30,10 +37,10 @@ import type { GitHubPort, StickyComment } from '../../model/github.js'
 import { commentMarker } from '../../model/markdown/comment-markers.js'
 import { settle, valueOf, type Outcome } from '../../model/outcome.js'
 import type { Referenced } from '../../model/references.js'
-import type { NameListings, NameReference } from '../../model/names.js'
+import type { NameReference } from '../../model/names.js'
 import type { SentNames } from '../../model/sent-names.js'
 import type { Settings } from '../../model/settings.js'
-import type { ServerAnswer, Snapshot } from '../../model/snapshot.js'
+import type { Snapshot } from '../../model/snapshot.js'
 import type { StoredFlowCheck } from '../../model/stored-checks.js'
 import type { Target, Work } from '../../model/target.js'
 
@@ -45,7 +52,8 @@ export class RunReads {
   layout?: Promise<ChosenLayout>
   repository?: Promise<RepoModel>
   probe?: Promise<Outcome<string | undefined>>
-  validation?: ServerValidation
+  /** Each kind's server validation (`GatherKind.verdicts`), by kind name: a run's targets validate once. */
+  verdicts?: ReadonlyMap<string, ServerVerdicts>
   changed?: Promise<Outcome<ChangedFiles>>
   committed?: Promise<Date | undefined>
   base?: Promise<Outcome<BaseSnapshot | undefined>>
@@ -149,9 +157,8 @@ export interface GatherResult {
 
 /** What the server says of what the walk read, each read when the run asks it (`WalkRead`). */
 interface WalkReads {
-  /** Its verdicts, when it validates: `Remaining.snapshot` fails when they do. */
-  serverAnswers: Promise<Outcome<ServerAnswer[]>> | undefined
-  listings: Promise<Outcome<NameListings>> | undefined
+  /** Its verdicts by kind name, when it validates: `Remaining.snapshot` fails when they do. */
+  verdicts: Promise<Outcome<ReadonlyMap<string, unknown>>> | undefined
   /** Each kind's review read, by kind name (`GatherKind.review`). */
   reviews: ReadonlyMap<string, Promise<unknown>> | undefined
 }
@@ -177,7 +184,9 @@ export function gather(input: GatherInput): GatherResult {
   const { settings, layout, sending, target } = input
   const shared = input.reads
   const started = startReads(input)
-  const { reads, onServer, reused, index, workTree } = started
+  const { reads, reused, index, workTree } = started
+  // The server validates what the walk reads in a flow place as the walk reads it.
+  const validating = started.verdicts?.get(started.walk.flowKind)
   // The flows reach the checks as they are read; a repository another target of the run loaded is whole.
   const stream = shared.repository ? undefined : new ReadStream<FlowFile>()
   const loading = (shared.repository ??= loadRepository(workTree, settings, {
@@ -201,10 +210,10 @@ export function gather(input: GatherInput): GatherResult {
     onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
     onWalked: ({ files, flowFiles }) => {
       reads?.knowFiles(sending.localFiles(files))
-      onServer?.sizeBatches(flowFiles)
+      validating?.placed(flowFiles)
     },
     onFlow: (flow) => {
-      onServer?.add(flow)
+      validating?.add(flow)
       stream?.push(flow)
     }
   }))
@@ -292,9 +301,12 @@ function startReads(input: GatherInput) {
           seal: sealing(settings, work)
         })
       : undefined,
-    onServer:
+    verdicts:
       kestra && work.serverValidation
-        ? (shared.validation ??= new ServerValidation(kestra, settings.concurrency))
+        ? (shared.verdicts ??= startVerdicts(input.kinds, {
+            kestra,
+            concurrency: settings.concurrency
+          }))
         : undefined,
     index,
     workTree,
@@ -343,10 +355,10 @@ function readRemaining(
 ): Remaining {
   const { settings, kestra, target, layout } = input
   const { work } = target
-  const { reads, onServer, baseTree, changed, probe, baseReused } = started
+  const { reads, verdicts, baseTree, changed, probe, baseReused } = started
   const shared = input.reads
   const reading = reads && settle(reads.state(sent, walkedOf(sent, started.walk).files))
-  const answers = onServer && settle(onServer.answers())
+  const answers = verdicts && settle(answersOf(verdicts))
   const markers = work.markers ? reads?.markersOf(sent.managedNamespaces) : undefined
   const recordsOf = [...sent.managedNamespaces].sort()
   const rollbackRecords =
@@ -404,22 +416,17 @@ function readRemaining(
   const desired =
     reading &&
     settle(valueOf(reading).then((held) => desiredOf(input.kinds, { model: sent, state: held })))
-  // Read with the server state, so that they cost the plan no round trip of their own; validate with a
-  // server reads them too, to check every flow's names (docs/caught-at-review.md#which-flows-are-checked).
-  const listings =
-    kestra && names.length > 0
-      ? settle(
-          readNameListings(
-            { ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) },
-            names
-          )
-        )
-      : undefined
-  // Each kind's review read leaves now, reading its copy of each namespace as it comes.
+  // Each kind's review read leaves now, with the server's state, reading its copy of each namespace as it comes;
+  // validate with a server reviews too, without the state (docs/caught-at-review.md#which-flows-are-checked).
   const reviews =
-    reads && kestra
-      ? startReviews(input.kinds, reads, { kestra, model: sent, deleteEnabled: target.delete })
-      : undefined
+    kestra &&
+    startReviews(input.kinds, reads, {
+      // The tenant's secret names, listed once for every target of the run.
+      kestra: { ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) },
+      model: sent,
+      names,
+      deleteEnabled: target.delete
+    })
   const state = reading ?? settle(Promise.resolve(undefined))
   const snapshot = settle(
     (async (): Promise<Snapshot> => {
@@ -453,7 +460,7 @@ function readRemaining(
     changed,
     state,
     snapshot,
-    walkReads: { serverAnswers: answers, listings, reviews },
+    walkReads: { verdicts: answers, reviews },
     baseReused
   }
 }
@@ -461,28 +468,13 @@ function readRemaining(
 /** Each kind's review read (`GatherKind.review`) by kind name, each reading the kind's copy of a namespace. */
 function startReviews(
   kinds: readonly GatherKind[],
-  reads: ServerReads,
+  reads: ServerReads | undefined,
   input: Omit<ReviewInput, 'heldOf'>
 ): Map<string, Promise<unknown>> {
   const started = new Map<string, Promise<unknown>>()
   for (const kind of kinds) {
-    const heldOf = (namespace: string) => reads.heldOf(namespace, kind.name)
+    const heldOf = reads && ((namespace: string) => reads.heldOf(namespace, kind.name))
     if (kind.review) started.set(kind.name, kind.review({ ...input, heldOf }))
   }
   return started
-}
-
-/** What each kind knows to exist (`GatherKind.known`), by kind name; the kinds ask the server in turn. */
-async function knownOf(
-  kinds: readonly GatherKind[],
-  referenced: readonly Referenced[],
-  input: Omit<KnownInput, 'asked'>
-): Promise<Map<string, ReadonlySet<string>>> {
-  const known = new Map<string, ReadonlySet<string>>()
-  for (const kind of kinds) {
-    if (!kind.known) continue
-    const asked = referenced.filter((ref) => ref.kind === kind.name)
-    known.set(kind.name, await kind.known({ ...input, asked }))
-  }
-  return known
 }

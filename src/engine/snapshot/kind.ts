@@ -6,9 +6,7 @@ import type { LocalFiles } from '../../model/sent-names.js'
 import type { Referenced } from '../../model/references.js'
 import type { Settings } from '../../model/settings.js'
 import type { ChosenLayout, FlowFile, RepoModel } from '../../model/repository.js'
-import type { ServerAnswer } from '../../model/snapshot.js'
-import type { NameListings } from '../../model/names.js'
-import type { Outcome } from '../../model/outcome.js'
+import type { NameReference } from '../../model/names.js'
 import type { ResourceChange } from '../../model/plan.js'
 import type { StoredFlowCheck } from '../../model/stored-checks.js'
 import type { KestraVersion } from '../../model/version.js'
@@ -87,6 +85,11 @@ export interface GatherKind<H = unknown, C extends ResourceChange = ResourceChan
    */
   review?(input: ReviewInput): Promise<unknown>
   /**
+   * The server's validation of its resources as the walk reads them (`WalkRead.verdicts`), when the run validates
+   * on the server: each resource is handed over as read, so that requests leave while the walk goes on.
+   */
+  verdicts?(input: VerdictsInput): ServerVerdicts
+  /**
    * The server's copy of a change whose copy the plan did not keep (`DecideKind.serverContent`), read for the
    * drift pull request (docs/drift.md#the-drift-pull-request).
    */
@@ -107,10 +110,32 @@ export interface ReviewInput {
   kestra: KestraApi & ListingsApi
   /** The repository as sent. */
   model: RepoModel
-  /** The kind's copy of a managed namespace on the server (`GatherKind.server`), as it comes. */
-  heldOf(namespace: string): Promise<unknown>
+  /** The `secret()` and `kv()` names the repository's resources use, as sent (`CheckedKind.names`). */
+  names: readonly NameReference[]
+  /**
+   * The kind's copy of a managed namespace on the server (`GatherKind.server`), as it comes; none when the run
+   * does not read the server's state (validate with a server).
+   */
+  heldOf: ((namespace: string) => Promise<unknown>) | undefined
   /** Whether the plan deletes what the repository no longer holds (the `delete` input). */
   deleteEnabled: boolean
+}
+
+/** What a kind's server validation is given (`GatherKind.verdicts`). */
+export interface VerdictsInput {
+  kestra: KestraApi
+  /** The requests in flight at most (the `concurrency` input). */
+  concurrency: number
+}
+
+/** A kind's server validation under way: fed as the walk reads, answered once the walk is whole. */
+export interface ServerVerdicts {
+  /** How many of the kind's resources the walk placed, known before most are read. */
+  placed(count: number): void
+  /** One of the kind's resources, as the walk read it. */
+  add(resource: unknown): void
+  /** The server's verdicts on every resource added; rejects when a request failed. */
+  answers(): Promise<unknown>
 }
 
 /** What a kind's server reads are given. */
@@ -192,6 +217,39 @@ export async function withServerNames(
   return held
 }
 
+/** Each kind's server validation (`GatherKind.verdicts`), by kind name. */
+export function startVerdicts(
+  kinds: readonly GatherKind[],
+  input: VerdictsInput
+): Map<string, ServerVerdicts> {
+  return new Map(
+    kinds.flatMap((kind) => (kind.verdicts ? [[kind.name, kind.verdicts(input)]] : []))
+  )
+}
+
+/** Every kind's verdicts, by kind name; rejects when one kind's do. */
+export async function answersOf(
+  verdicts: ReadonlyMap<string, ServerVerdicts>
+): Promise<ReadonlyMap<string, unknown>> {
+  const answered = [...verdicts].map(async ([kind, each]) => [kind, await each.answers()] as const)
+  return new Map(await Promise.all(answered))
+}
+
+/** What each kind knows to exist (`GatherKind.known`), by kind name; the kinds ask the server in turn. */
+export async function knownOf(
+  kinds: readonly GatherKind[],
+  referenced: readonly Referenced[],
+  input: Omit<KnownInput, 'asked'>
+): Promise<Map<string, ReadonlySet<string>>> {
+  const known = new Map<string, ReadonlySet<string>>()
+  for (const kind of kinds) {
+    if (!kind.known) continue
+    const asked = referenced.filter((ref) => ref.kind === kind.name)
+    known.set(kind.name, await kind.known({ ...input, asked }))
+  }
+  return known
+}
+
 /**
  * What the run's one walk of the repository read, with the server's answers on it: flows and namespace
  * files are placed by the same layout, from the same folders, so one walk reads both (docs/kinds.md).
@@ -209,10 +267,8 @@ export interface WalkRead {
   serverVersion?: KestraVersion
   /** The run's namespace prefix ('' when none): where the walk's namespaces are sent. */
   namespacePrefix: string
-  /** The server's verdicts on what the walk read, when it validates. */
-  serverAnswers?: readonly ServerAnswer[]
-  /** The server's listings of the names that `secret()` and `kv()` calls use (plan, deploy, validate with a server). */
-  listings?: Outcome<NameListings>
+  /** The server's verdicts on what the walk read, by kind name (`GatherKind.verdicts`), when it validates. */
+  verdicts?: ReadonlyMap<string, unknown>
   /** Each kind's review read of the server (`GatherKind.review`), by kind name, when the run reads the server. */
   reviews?: ReadonlyMap<string, unknown>
 }

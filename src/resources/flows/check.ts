@@ -149,10 +149,12 @@ export function recheckWith(layout: Layout): FlowsChecked['reused']['recheck'] {
 
 /** What the flows' checks hold once run, the server's readings of the walk with them. */
 export function flowsChecked(
-  { listings, reviews }: WalkRead,
+  { reviews }: WalkRead,
   made: Omit<FlowsChecked, 'listings' | 'unfinished'>
 ): FlowsChecked {
-  return { ...made, listings, unfinished: reviews?.get(FLOW) as UnfinishedReading | undefined }
+  // The flows' review read (`flowsReview`): the executions not finished and the names' listings.
+  const review = reviews?.get(FLOW) as Pick<FlowsChecked, 'listings' | 'unfinished'> | undefined
+  return { ...made, ...review }
 }
 
 /** The releases whose validators checking a flow takes: with the upgrade readiness, every bundled one up to its target's. */

@@ -4,9 +4,14 @@ import { locateKestraPath } from '../../engine/validate/kestra-path.js'
 import type { Finding, Severity } from '../../model/finding.js'
 import type { ServerConstraint, ServerValidation } from '../../model/kestra.js'
 import type { FlowFile, Position } from '../../model/repository.js'
-import type { ServerAnswer } from '../../model/snapshot.js'
 import { flowKey } from '../../model/targets.js'
 import { offsetPosition } from './decide-document.js'
+
+/** One request's flows, with the server's verdict on each, in order (`GatherKind.verdicts`). */
+export interface ServerAnswer {
+  flows: FlowFile[]
+  results: ServerValidation[]
+}
 
 /** The server's validation answer as findings on the flow's lines (docs/validation.md#server-validation). */
 

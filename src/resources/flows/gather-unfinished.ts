@@ -6,9 +6,6 @@ import { atLeast, parseVersion } from '../../model/version.js'
 import { executionUrl } from '../../adapters/kestra/executions.js'
 import { flowKey } from '../../model/targets.js'
 import type { UnfinishedExecution, UnfinishedReading } from '../../model/plan.js'
-import { desiredFlows } from '../../model/repository.js'
-import type { ReviewInput } from '../../engine/snapshot/kind.js'
-import { repoFlowsOf } from './decide-repository.js'
 
 /**
  * The states that are not terminated, with the release that added each (docs/kestra.md#execution-states):
@@ -48,7 +45,7 @@ export function readUnfinished(
  * deletions, searched once every namespace's flows are read. Settles, never rejects: a failure is said in the
  * plan.
  */
-function readUnfinishedOfRewritable(
+export function readUnfinishedOfRewritable(
   api: KestraApi & ListingsApi,
   namespaces: readonly { namespace: string; held: Promise<readonly RemoteFlow[]> }[],
   wanted: { flows: readonly DesiredFlow[]; deleteEnabled: boolean }
@@ -107,21 +104,4 @@ async function searchUnfinished(
 
 function byStart(a: Execution, b: Execution): number {
   return Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? '') || (a.id < b.id ? -1 : 1)
-}
-
-/** The flows kind's review read (`GatherKind.review`): the executions not finished of what the plan may rewrite. */
-export function flowsReview({
-  kestra,
-  model,
-  heldOf,
-  deleteEnabled
-}: ReviewInput): Promise<UnfinishedReading> {
-  return readUnfinishedOfRewritable(
-    kestra,
-    model.managedNamespaces.map((namespace) => ({
-      namespace,
-      held: heldOf(namespace) as Promise<readonly RemoteFlow[]>
-    })),
-    { flows: desiredFlows(repoFlowsOf(model), model.managedNamespaces), deleteEnabled }
-  )
 }

@@ -14,7 +14,8 @@ import {
 } from './gather.js'
 import type { FlowsChecked } from './check.js'
 import { FLOW } from './decide-server-state.js'
-import { flowsReview } from './gather-unfinished.js'
+import { flowsReview } from './gather-review.js'
+import { flowsVerdicts, withServerAnswers } from './gather-verdicts.js'
 
 /** docs/kinds.md#the-walk-two-kinds-share */
 export const flowsWalk = { flowKind: FLOW, readFlow, isFlowDocument }
@@ -33,14 +34,15 @@ const checkedFacts: CheckedKind<FlowsChecked> = {
 export const flows: Kind<FlowsHeld, FlowChange, FlowsChecked> = {
   gather: {
     name: 'flow',
-    fromWalk: (walk) => walk,
+    fromWalk: withServerAnswers,
     walk: flowsWalk,
     known: flowsKnown,
     desired: flowsDesired,
     base: flowsBase,
     baseOfBytes: flowOfBytes,
     server: flowsServer,
-    review: flowsReview
+    review: flowsReview,
+    verdicts: flowsVerdicts
   },
   decide: flowsDecide,
   apply: flowsApply,

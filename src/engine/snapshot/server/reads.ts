@@ -7,20 +7,11 @@ import {
   contentFactsOf,
   NO_CONTENT_FACTS
 } from '../../../model/content-facts.js'
-import {
-  batchCount,
-  FillingBatch,
-  MAX_BATCH,
-  MAX_BATCH_BYTES
-} from '../../../adapters/kestra/validate.js'
-import { utf8Length } from '../../../model/content.js'
-import { fitToSend } from '../../../model/yaml-aliases.js'
-import type { ServerAnswer } from '../../../model/snapshot.js'
 import type { KestraApi, ListingsApi } from '../../../adapters/kestra/api.js'
 import { type Outcome, settle, valueOf } from '../../../model/outcome.js'
 import type { ActualNamespace } from '../../../model/plan-input.js'
 import type { LocalFiles } from '../../../model/sent-names.js'
-import type { FlowFile, NamespaceFileEntry, RepoModel } from '../../../model/repository.js'
+import type { NamespaceFileEntry, RepoModel } from '../../../model/repository.js'
 import type { GatherKind, ServerContext } from '../kind.js'
 import { liveKvKeys } from '../../../adapters/kestra/listings.js'
 import { errorMessage } from '../../../model/errors.js'
@@ -186,61 +177,6 @@ function once<V>(map: Map<string, V>, key: string, make: () => V): V {
   let value = map.get(key)
   if (value === undefined) map.set(key, (value = make()))
   return value
-}
-
-/**
- * The server's verdict on every well-formed flow, sent a batch at a time as the repository loads. A flow whose
- * aliases expand without bound is already an error locally and is never sent (the server would expand it).
- */
-export class ServerValidation {
-  private readonly waiting: FlowFile[] = []
-  /** The flows a request carries at most: `MAX_BATCH` until the walk tells how many there are. */
-  private count = MAX_BATCH
-  private filling = this.nextBatch()
-  private readonly sent: Promise<Outcome<ServerAnswer>>[] = []
-
-  constructor(
-    private readonly api: KestraApi,
-    private readonly concurrency: number
-  ) {}
-
-  /** How many flow files the repository holds: the batches not yet filling are sized for them. */
-  sizeBatches(flowFiles: number): void {
-    this.count = batchCount(flowFiles, this.concurrency)
-    if (this.waiting.length === 0) this.filling = this.nextBatch()
-  }
-
-  add(flow: FlowFile): void {
-    if (!fitToSend(flow)) return
-    const bytes = utf8Length(flow.source)
-    if (!this.filling.fits(bytes)) this.send()
-    this.waiting.push(flow)
-    this.filling.add(bytes)
-    if (this.filling.full) this.send()
-  }
-
-  /** Every added flow's verdict; the last, partial batch leaves now. A failed batch throws here. */
-  async answers(): Promise<ServerAnswer[]> {
-    this.send()
-    return Promise.all(this.sent.map(valueOf))
-  }
-
-  private send(): void {
-    if (this.waiting.length === 0) return
-    const flows = this.waiting.splice(0)
-    this.filling = this.nextBatch()
-    const answer = this.api
-      .validateFlows(
-        flows.map((flow) => flow.source),
-        this.count
-      )
-      .then((results) => ({ flows, results }))
-    this.sent.push(settle(answer))
-  }
-
-  private nextBatch(): FillingBatch {
-    return new FillingBatch({ count: this.count, bytes: MAX_BATCH_BYTES })
-  }
 }
 
 /**

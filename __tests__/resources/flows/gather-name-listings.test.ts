@@ -4,10 +4,10 @@
  * one KV listing per namespace, and a value is never read.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { createKestraClient, type KestraClient } from '../../../../src/adapters/kestra/client.js'
-import { readNameListings } from '../../../../src/engine/snapshot/server/name-listings.js'
-import type { NameReference } from '../../../../src/model/names.js'
-import { startEmulator, type Emulator } from '../../../../test-support/kestra-emulator/index.js'
+import { createKestraClient, type KestraClient } from '../../../src/adapters/kestra/client.js'
+import { readNameListings } from '../../../src/resources/flows/gather-name-listings.js'
+import type { NameReference } from '../../../src/model/names.js'
+import { startEmulator, type Emulator } from '../../../test-support/kestra-emulator/index.js'
 
 let open: { emulator: Emulator; client: KestraClient } | undefined
 afterEach(async () => {

@@ -1,9 +1,9 @@
-import { MAX_BATCH } from '../../../../src/adapters/kestra/validate.js'
+import { MAX_BATCH } from '../../../src/adapters/kestra/validate.js'
 import { afterEach, describe, expect, it } from 'vitest'
-import { parseFlowFile } from '../../../../src/model/flow-file.js'
-import { ServerValidation } from '../../../../src/engine/snapshot/server/reads.js'
-import { serverAnswerFindings } from '../../../../src/resources/flows/decide-server-findings.js'
-import { emulatedClient } from '../../../adapters/kestra/test-server.js'
+import { parseFlowFile } from '../../../src/model/flow-file.js'
+import { FlowValidation } from '../../../src/resources/flows/gather-verdicts.js'
+import { serverAnswerFindings } from '../../../src/resources/flows/decide-server-findings.js'
+import { emulatedClient } from '../../adapters/kestra/test-server.js'
 
 function flow(i: number, type = 'io.kestra.plugin.core.log.Log') {
   const raw = `id: f${i}\nnamespace: team\ntasks:\n  - id: t\n    type: ${type}\n    message: hi\n`
@@ -25,7 +25,7 @@ describe('server validation while the repository loads', () => {
       emulator.requests
         .filter((r) => r.route === 'flows.validate')
         .map((r) => (r.text ?? '').split('\n---\n').length)
-    const validation = new ServerValidation(client, 8)
+    const validation = new FlowValidation(client, 8)
     const add = (flow: ReturnType<typeof parseFlowFile>) => validation.add(flow)
     const missing = MAX_BATCH + 20
     for (let i = 0; i < MAX_BATCH * 1.5; i++)

@@ -1,14 +1,14 @@
-import type { KestraApi, ListingsApi } from '../../../adapters/kestra/api.js'
-import { atLeast, parseVersion } from '../../../model/version.js'
-import { ApiError } from '../../../adapters/kestra/errors.js'
-import { liveKvKeys } from '../../../adapters/kestra/listings.js'
-import { errorMessage } from '../../../model/errors.js'
+import type { KestraApi, ListingsApi } from '../../adapters/kestra/api.js'
+import { atLeast, parseVersion } from '../../model/version.js'
+import { ApiError } from '../../adapters/kestra/errors.js'
+import { liveKvKeys } from '../../adapters/kestra/listings.js'
+import { errorMessage } from '../../model/errors.js'
 import {
   kvLookupScopes,
   type Listed,
   type NameListings,
   type NameReference
-} from '../../../model/names.js'
+} from '../../model/names.js'
 
 /**
  * The names the flows' `secret()` and `kv()` calls need, never a value
