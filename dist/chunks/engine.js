@@ -6314,6 +6314,23 @@ async function withServerNames(held, { asked, state, kestra }, exists) {
     });
     return held;
 }
+function startVerdicts(kinds, input) {
+    return new Map(kinds.flatMap((kind) => (kind.verdicts ? [[kind.name, kind.verdicts(input)]] : [])));
+}
+async function answersOf(verdicts) {
+    const answered = [...verdicts].map(async ([kind, each]) => [kind, await each.answers()]);
+    return new Map(await Promise.all(answered));
+}
+async function knownOf(kinds, referenced, input) {
+    const known = new Map();
+    for (const kind of kinds) {
+        if (!kind.known)
+            continue;
+        const asked = referenced.filter((ref) => ref.kind === kind.name);
+        known.set(kind.name, await kind.known({ ...input, asked }));
+    }
+    return known;
+}
 async function kindFiles(tree, folder, keep, deep = false) {
     if ((await tree.kind(folder)) !== 'folder')
         return [];
@@ -6812,94 +6829,6 @@ async function readMarkers(api, namespaces, semaphore, first = false) {
     return { markers, warnings, stored, held, unreadable, failed };
 }
 
-const MAX_EXPANDED_NODES = 100_000;
-function analyseAliases(doc, source) {
-    const plain = source !== undefined && !source.includes('&') && !source.includes('*');
-    if (plain)
-        return { targets: new Map(), problems: [], safe: true };
-    let analysis = analysed.get(doc);
-    if (!analysis)
-        analysed.set(doc, (analysis = analyse(doc)));
-    return analysis;
-}
-const analysed = new WeakMap();
-function analyse(doc) {
-    const anchors = new Map();
-    const targets = new Map();
-    const problems = [];
-    distExports.visit(doc, {
-        Alias(_key, alias) {
-            const target = anchors.get(alias.source);
-            targets.set(alias, target);
-            if (target === undefined) {
-                problems.push({
-                    node: alias,
-                    message: `unknown anchor '*${alias.source}': no '&${alias.source}' is defined before it. Quote the value if '*' is meant literally (e.g. "${'*' + alias.source}")`
-                });
-            }
-        },
-        Node(_key, node) {
-            if (node.anchor)
-                anchors.set(node.anchor, node);
-        }
-    });
-    if (targets.size === 0)
-        return { targets, problems, safe: true };
-    const sizes = new Map();
-    const inProgress = new Set();
-    let cycle;
-    const sizeOf = (node) => {
-        if (distExports.isAlias(node)) {
-            const target = targets.get(node);
-            if (target === undefined)
-                return 1;
-            if (inProgress.has(target)) {
-                cycle ??= node;
-                return MAX_EXPANDED_NODES + 1;
-            }
-            return sizeOf(target);
-        }
-        if (!distExports.isMap(node) && !distExports.isSeq(node))
-            return 1;
-        const known = sizes.get(node);
-        if (known !== undefined)
-            return known;
-        inProgress.add(node);
-        let total = 1;
-        for (const item of node.items) {
-            total += distExports.isPair(item) ? sizeOf(item.key) + sizeOf(item.value) : sizeOf(item);
-            if (total > MAX_EXPANDED_NODES)
-                break;
-        }
-        inProgress.delete(node);
-        sizes.set(node, total);
-        return total;
-    };
-    const total = sizeOf(doc.contents);
-    const unsafe = cycle !== undefined
-        ? {
-            node: cycle,
-            message: `alias '*${cycle.source}' refers to a node that contains it: remove the recursive alias`
-        }
-        : total > MAX_EXPANDED_NODES
-            ? {
-                node: targets.keys().next().value,
-                message: `aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes (an alias bomb?): write the values out or reduce the aliases`
-            }
-            : undefined;
-    if (unsafe)
-        problems.push(unsafe);
-    return { targets, problems, safe: unsafe === undefined };
-}
-function fitToSend(flow, aliases) {
-    if (flow.sendable !== undefined)
-        return flow.sendable;
-    const [only, ...more] = flow.documents;
-    if (flow.notAFlow || !only || more.length > 0 || only.errors.length > 0)
-        return false;
-    return (aliases ?? analyseAliases(only, flow.source)).safe;
-}
-
 const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback';
 
 class ServerReads {
@@ -7003,51 +6932,6 @@ function once(map, key, make) {
         map.set(key, (value = make()));
     return value;
 }
-class ServerValidation {
-    api;
-    concurrency;
-    waiting = [];
-    count = MAX_BATCH;
-    filling = this.nextBatch();
-    sent = [];
-    constructor(api, concurrency) {
-        this.api = api;
-        this.concurrency = concurrency;
-    }
-    sizeBatches(flowFiles) {
-        this.count = batchCount(flowFiles, this.concurrency);
-        if (this.waiting.length === 0)
-            this.filling = this.nextBatch();
-    }
-    add(flow) {
-        if (!fitToSend(flow))
-            return;
-        const bytes = utf8Length(flow.source);
-        if (!this.filling.fits(bytes))
-            this.send();
-        this.waiting.push(flow);
-        this.filling.add(bytes);
-        if (this.filling.full)
-            this.send();
-    }
-    async answers() {
-        this.send();
-        return Promise.all(this.sent.map(valueOf));
-    }
-    send() {
-        if (this.waiting.length === 0)
-            return;
-        const flows = this.waiting.splice(0);
-        this.filling = this.nextBatch();
-        const answer = this.api
-            .validateFlows(flows.map((flow) => flow.source), this.count)
-            .then((results) => ({ flows, results }));
-        this.sent.push(settle(answer));
-    }
-    nextBatch() {
-        return new FillingBatch({ count: this.count, bytes: MAX_BATCH_BYTES });
-    }
-}
 async function readRollbackRecords(api, namespaces) {
     const keys = await liveKvKeys(api, [...namespaces]).catch(() => undefined);
     const values = await Promise.all(namespaces.map(async (namespace) => {
@@ -7061,72 +6945,6 @@ async function readRollbackRecords(api, namespaces) {
         }
     }));
     return new Map(namespaces.flatMap((namespace, i) => values[i] === undefined ? [] : [[namespace, values[i]]]));
-}
-
-function kvLookupScopes(ref, ownNamespaceOnly = false) {
-    if (ref.namespace !== undefined)
-        return [ref.namespace];
-    return ownNamespaceOnly ? [ref.flowNamespace] : kvScopes(ref.flowNamespace);
-}
-function kvScopes(namespace) {
-    const parts = namespace.split('.');
-    return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
-}
-
-async function readNameListings(api, refs) {
-    const secretScopes = new Set();
-    const kvNamespaces = new Set();
-    const kvOwnNamespaceOnly = refs.some((ref) => ref.kind === 'kv') && (await kvLooksInOwnOnly(api));
-    for (const ref of refs) {
-        if (ref.kind === 'secret')
-            secretScopes.add(ref.namespace ?? ref.flowNamespace);
-        else
-            for (const scope of kvLookupScopes(ref, kvOwnNamespaceOnly))
-                kvNamespaces.add(scope);
-    }
-    const [secrets, kv] = await Promise.all([
-        secretScopes.size > 0 ? listed(() => secretNames(api, [...secretScopes].sort())) : undefined,
-        kvNamespaces.size > 0 ? listed(() => liveKvKeys(api, [...kvNamespaces].sort())) : undefined
-    ]);
-    return {
-        ...(secrets && { secrets }),
-        ...(kv && { kv }),
-        ...(kvOwnNamespaceOnly && { kvOwnNamespaceOnly: true })
-    };
-}
-async function kvLooksInOwnOnly(api) {
-    const version = await api.info().then((info) => parseVersion(info.version), () => undefined);
-    return version !== undefined && !atLeast(version, [0, 22, 0]);
-}
-async function secretNames(api, namespaces) {
-    const { edition } = await api.info();
-    if (edition.toUpperCase() !== 'EE')
-        return { tenant: await api.secretNames() };
-    const entries = await Promise.all(namespaces.map(async (namespace) => {
-        const [own, inherited] = await Promise.all([
-            api.namespaceSecretNames(namespace),
-            api.inheritedSecretNames(namespace)
-        ]);
-        return [namespace, [...own, ...inherited]];
-    }));
-    return { byNamespace: Object.fromEntries(entries) };
-}
-async function listed(read) {
-    try {
-        return { listed: true, value: await read() };
-    }
-    catch (error) {
-        return { listed: false, reason: unlistedReason(error) };
-    }
-}
-function unlistedReason(error) {
-    if (error instanceof ApiError && error.status === 404) {
-        return `the server has no such listing: ${error.method} ${error.path.replace(/\?.*/, '')} answered 404 (an older Kestra, or an edition without it)`;
-    }
-    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-        return `no permission to list them: ${error.method} ${error.path.replace(/\?.*/, '')} answered ${error.status}`;
-    }
-    return `the listing failed: ${errorMessage(error)}`;
 }
 
 async function validatorIdentity() {
@@ -7216,7 +7034,7 @@ class RunReads {
     layout;
     repository;
     probe;
-    validation;
+    verdicts;
     changed;
     committed;
     base;
@@ -7254,7 +7072,8 @@ function gather(input) {
     const { settings, layout, sending, target } = input;
     const shared = input.reads;
     const started = startReads(input);
-    const { reads, onServer, reused, index, workTree } = started;
+    const { reads, reused, index, workTree } = started;
+    const validating = started.verdicts?.get(started.walk.flowKind);
     const stream = shared.repository ? undefined : new ReadStream();
     const loading = (shared.repository ??= loadRepository(workTree, settings, {
         walk: started.walk,
@@ -7276,10 +7095,10 @@ function gather(input) {
         onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
         onWalked: ({ files, flowFiles }) => {
             reads?.knowFiles(sending.localFiles(files));
-            onServer?.sizeBatches(flowFiles);
+            validating?.placed(flowFiles);
         },
         onFlow: (flow) => {
-            onServer?.add(flow);
+            validating?.add(flow);
             stream?.push(flow);
         }
     }));
@@ -7348,8 +7167,11 @@ function startReads(input) {
                 seal: sealing(settings, work)
             })
             : undefined,
-        onServer: kestra && work.serverValidation
-            ? (shared.validation ??= new ServerValidation(kestra, settings.concurrency))
+        verdicts: kestra && work.serverValidation
+            ? (shared.verdicts ??= startVerdicts(input.kinds, {
+                kestra,
+                concurrency: settings.concurrency
+            }))
             : undefined,
         index,
         workTree,
@@ -7381,10 +7203,10 @@ function reuseOf({ reuse, sending, settings, layout }, { reads }, options) {
 function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
     const { settings, kestra, target, layout } = input;
     const { work } = target;
-    const { reads, onServer, baseTree, changed, probe, baseReused } = started;
+    const { reads, verdicts, baseTree, changed, probe, baseReused } = started;
     const shared = input.reads;
     const reading = reads && settle(reads.state(sent, walkedOf(sent, started.walk).files));
-    const answers = onServer && settle(onServer.answers());
+    const answers = verdicts && settle(answersOf(verdicts));
     const markers = work.markers ? reads?.markersOf(sent.managedNamespaces) : undefined;
     const recordsOf = [...sent.managedNamespaces].sort();
     const rollbackRecords = work.markers && reads && kestra
@@ -7420,12 +7242,13 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
         }));
     const desired = reading &&
         settle(valueOf(reading).then((held) => desiredOf(input.kinds, { model: sent, state: held })));
-    const listings = kestra && names.length > 0
-        ? settle(readNameListings({ ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) }, names))
-        : undefined;
-    const reviews = reads && kestra
-        ? startReviews(input.kinds, reads, { kestra, model: sent, deleteEnabled: target.delete })
-        : undefined;
+    const reviews = kestra &&
+        startReviews(input.kinds, reads, {
+            kestra: { ...kestra, secretNames: () => (shared.secretNames ??= kestra.secretNames()) },
+            model: sent,
+            names,
+            deleteEnabled: target.delete
+        });
     const state = reading ?? settle(Promise.resolve(undefined));
     const snapshot = settle((async () => {
         const held = await valueOf(state);
@@ -7457,28 +7280,18 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
         changed,
         state,
         snapshot,
-        walkReads: { serverAnswers: answers, listings, reviews },
+        walkReads: { verdicts: answers, reviews },
         baseReused
     };
 }
 function startReviews(kinds, reads, input) {
     const started = new Map();
     for (const kind of kinds) {
-        const heldOf = (namespace) => reads.heldOf(namespace, kind.name);
+        const heldOf = reads && ((namespace) => reads.heldOf(namespace, kind.name));
         if (kind.review)
             started.set(kind.name, kind.review({ ...input, heldOf }));
     }
     return started;
-}
-async function knownOf(kinds, referenced, input) {
-    const known = new Map();
-    for (const kind of kinds) {
-        if (!kind.known)
-            continue;
-        const asked = referenced.filter((ref) => ref.kind === kind.name);
-        known.set(kind.name, await kind.known({ ...input, asked }));
-    }
-    return known;
 }
 
 function referencedOf(ref) {
@@ -9387,6 +9200,94 @@ async function readOrRefuse(guard) {
 function listText(found) {
     const lines = found.flatMap(({ name, executions }) => executions.map((e) => `- ${name}: execution ${e.id} (${e.state}) ${e.url}`));
     return `these executions are not finished:\n${lines.join('\n')}\nLet them end (or kill them in Kestra), then run the deploy again; running-executions: warn deploys anyway.`;
+}
+
+const MAX_EXPANDED_NODES = 100_000;
+function analyseAliases(doc, source) {
+    const plain = source !== undefined && !source.includes('&') && !source.includes('*');
+    if (plain)
+        return { targets: new Map(), problems: [], safe: true };
+    let analysis = analysed.get(doc);
+    if (!analysis)
+        analysed.set(doc, (analysis = analyse(doc)));
+    return analysis;
+}
+const analysed = new WeakMap();
+function analyse(doc) {
+    const anchors = new Map();
+    const targets = new Map();
+    const problems = [];
+    distExports.visit(doc, {
+        Alias(_key, alias) {
+            const target = anchors.get(alias.source);
+            targets.set(alias, target);
+            if (target === undefined) {
+                problems.push({
+                    node: alias,
+                    message: `unknown anchor '*${alias.source}': no '&${alias.source}' is defined before it. Quote the value if '*' is meant literally (e.g. "${'*' + alias.source}")`
+                });
+            }
+        },
+        Node(_key, node) {
+            if (node.anchor)
+                anchors.set(node.anchor, node);
+        }
+    });
+    if (targets.size === 0)
+        return { targets, problems, safe: true };
+    const sizes = new Map();
+    const inProgress = new Set();
+    let cycle;
+    const sizeOf = (node) => {
+        if (distExports.isAlias(node)) {
+            const target = targets.get(node);
+            if (target === undefined)
+                return 1;
+            if (inProgress.has(target)) {
+                cycle ??= node;
+                return MAX_EXPANDED_NODES + 1;
+            }
+            return sizeOf(target);
+        }
+        if (!distExports.isMap(node) && !distExports.isSeq(node))
+            return 1;
+        const known = sizes.get(node);
+        if (known !== undefined)
+            return known;
+        inProgress.add(node);
+        let total = 1;
+        for (const item of node.items) {
+            total += distExports.isPair(item) ? sizeOf(item.key) + sizeOf(item.value) : sizeOf(item);
+            if (total > MAX_EXPANDED_NODES)
+                break;
+        }
+        inProgress.delete(node);
+        sizes.set(node, total);
+        return total;
+    };
+    const total = sizeOf(doc.contents);
+    const unsafe = cycle !== undefined
+        ? {
+            node: cycle,
+            message: `alias '*${cycle.source}' refers to a node that contains it: remove the recursive alias`
+        }
+        : total > MAX_EXPANDED_NODES
+            ? {
+                node: targets.keys().next().value,
+                message: `aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes (an alias bomb?): write the values out or reduce the aliases`
+            }
+            : undefined;
+    if (unsafe)
+        problems.push(unsafe);
+    return { targets, problems, safe: unsafe === undefined };
+}
+function fitToSend(flow, aliases) {
+    if (flow.sendable !== undefined)
+        return flow.sendable;
+    const [only, ...more] = flow.documents;
+    if (flow.notAFlow || !only || more.length > 0 || only.errors.length > 0)
+        return false;
+    return (aliases ?? analyseAliases(only, flow.source)).safe;
 }
 
 function nodePosition(flow, node) {
@@ -13118,6 +13019,72 @@ async function readPinnedRevisions(api, sites) {
     return new Map(read);
 }
 
+function kvLookupScopes(ref, ownNamespaceOnly = false) {
+    if (ref.namespace !== undefined)
+        return [ref.namespace];
+    return ownNamespaceOnly ? [ref.flowNamespace] : kvScopes(ref.flowNamespace);
+}
+function kvScopes(namespace) {
+    const parts = namespace.split('.');
+    return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
+}
+
+async function readNameListings(api, refs) {
+    const secretScopes = new Set();
+    const kvNamespaces = new Set();
+    const kvOwnNamespaceOnly = refs.some((ref) => ref.kind === 'kv') && (await kvLooksInOwnOnly(api));
+    for (const ref of refs) {
+        if (ref.kind === 'secret')
+            secretScopes.add(ref.namespace ?? ref.flowNamespace);
+        else
+            for (const scope of kvLookupScopes(ref, kvOwnNamespaceOnly))
+                kvNamespaces.add(scope);
+    }
+    const [secrets, kv] = await Promise.all([
+        secretScopes.size > 0 ? listed(() => secretNames(api, [...secretScopes].sort())) : undefined,
+        kvNamespaces.size > 0 ? listed(() => liveKvKeys(api, [...kvNamespaces].sort())) : undefined
+    ]);
+    return {
+        ...(secrets && { secrets }),
+        ...(kv && { kv }),
+        ...(kvOwnNamespaceOnly && { kvOwnNamespaceOnly: true })
+    };
+}
+async function kvLooksInOwnOnly(api) {
+    const version = await api.info().then((info) => parseVersion(info.version), () => undefined);
+    return version !== undefined && !atLeast(version, [0, 22, 0]);
+}
+async function secretNames(api, namespaces) {
+    const { edition } = await api.info();
+    if (edition.toUpperCase() !== 'EE')
+        return { tenant: await api.secretNames() };
+    const entries = await Promise.all(namespaces.map(async (namespace) => {
+        const [own, inherited] = await Promise.all([
+            api.namespaceSecretNames(namespace),
+            api.inheritedSecretNames(namespace)
+        ]);
+        return [namespace, [...own, ...inherited]];
+    }));
+    return { byNamespace: Object.fromEntries(entries) };
+}
+async function listed(read) {
+    try {
+        return { listed: true, value: await read() };
+    }
+    catch (error) {
+        return { listed: false, reason: unlistedReason(error) };
+    }
+}
+function unlistedReason(error) {
+    if (error instanceof ApiError && error.status === 404) {
+        return `the server has no such listing: ${error.method} ${error.path.replace(/\?.*/, '')} answered 404 (an older Kestra, or an edition without it)`;
+    }
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+        return `no permission to list them: ${error.method} ${error.path.replace(/\?.*/, '')} answered ${error.status}`;
+    }
+    return `the listing failed: ${errorMessage(error)}`;
+}
+
 const NOT_TERMINATED = [
     ['CREATED', [0, 0, 0]],
     ['RUNNING', [0, 0, 0]],
@@ -13178,11 +13145,70 @@ async function searchUnfinished(api, groups) {
 function byStart(a, b) {
     return Date.parse(a.startDate ?? '') - Date.parse(b.startDate ?? '') || (a.id < b.id ? -1 : 1);
 }
-function flowsReview({ kestra, model, heldOf, deleteEnabled }) {
-    return readUnfinishedOfRewritable(kestra, model.managedNamespaces.map((namespace) => ({
-        namespace,
-        held: heldOf(namespace)
-    })), { flows: desiredFlows(repoFlowsOf(model), model.managedNamespaces), deleteEnabled });
+
+async function flowsReview({ kestra, model, names, heldOf, deleteEnabled }) {
+    const unfinished = heldOf &&
+        readUnfinishedOfRewritable(kestra, model.managedNamespaces.map((namespace) => ({
+            namespace,
+            held: heldOf(namespace)
+        })), { flows: desiredFlows(repoFlowsOf(model), model.managedNamespaces), deleteEnabled });
+    const listings = names.length > 0 ? settle(readNameListings(kestra, names)) : undefined;
+    const [searched, listed] = await Promise.all([unfinished, listings]);
+    return { ...(searched && { unfinished: searched }), ...(listed && { listings: listed }) };
+}
+
+function flowsVerdicts({ kestra, concurrency }) {
+    return new FlowValidation(kestra, concurrency);
+}
+function withServerAnswers(walk) {
+    const answers = walk.verdicts?.get(FLOW);
+    return answers ? { ...walk, serverAnswers: answers } : walk;
+}
+class FlowValidation {
+    api;
+    concurrency;
+    waiting = [];
+    count = MAX_BATCH;
+    filling = this.nextBatch();
+    sent = [];
+    constructor(api, concurrency) {
+        this.api = api;
+        this.concurrency = concurrency;
+    }
+    placed(flowFiles) {
+        this.count = batchCount(flowFiles, this.concurrency);
+        if (this.waiting.length === 0)
+            this.filling = this.nextBatch();
+    }
+    add(resource) {
+        const flow = resource;
+        if (!fitToSend(flow))
+            return;
+        const bytes = utf8Length(flow.source);
+        if (!this.filling.fits(bytes))
+            this.send();
+        this.waiting.push(flow);
+        this.filling.add(bytes);
+        if (this.filling.full)
+            this.send();
+    }
+    async answers() {
+        this.send();
+        return Promise.all(this.sent.map(valueOf));
+    }
+    send() {
+        if (this.waiting.length === 0)
+            return;
+        const flows = this.waiting.splice(0);
+        this.filling = this.nextBatch();
+        const answer = this.api
+            .validateFlows(flows.map((flow) => flow.source), this.count)
+            .then((results) => ({ flows, results }));
+        this.sent.push(settle(answer));
+    }
+    nextBatch() {
+        return new FillingBatch({ count: this.count, bytes: MAX_BATCH_BYTES });
+    }
 }
 
 function triggerChanges(before, after, reference) {
@@ -14890,8 +14916,9 @@ function recheckWith(layout) {
         return flowCheck(flow, undefined, asked);
     };
 }
-function flowsChecked({ listings, reviews }, made) {
-    return { ...made, listings, unfinished: reviews?.get(FLOW) };
+function flowsChecked({ reviews }, made) {
+    const review = reviews?.get(FLOW);
+    return { ...made, ...review };
 }
 function validatedReleases({ schema, upgrade }) {
     return upgrade ? schemaTarget(undefined) : schema;
@@ -14939,14 +14966,15 @@ const checkedFacts = {
 const flows = {
     gather: {
         name: 'flow',
-        fromWalk: (walk) => walk,
+        fromWalk: withServerAnswers,
         walk: flowsWalk,
         known: flowsKnown,
         desired: flowsDesired,
         base: flowsBase,
         baseOfBytes: flowOfBytes,
         server: flowsServer,
-        review: flowsReview
+        review: flowsReview,
+        verdicts: flowsVerdicts
     },
     decide: flowsDecide,
     apply: flowsApply,
@@ -16592,10 +16620,8 @@ async function readRemaining(remaining, run) {
     }
     const snapshot = await valueOf(remaining.snapshot);
     const { walkReads } = remaining;
-    const answers = walkReads.serverAnswers && (await valueOf(walkReads.serverAnswers));
     const walkRead = {
-        serverAnswers: answers,
-        listings: await walkReads.listings,
+        verdicts: walkReads.verdicts && (await valueOf(walkReads.verdicts)),
         reviews: walkReads.reviews && (await awaitedByKind(walkReads.reviews))
     };
     if (remaining.baseReused.size > 0) {
@@ -16621,7 +16647,7 @@ function validated(input) {
     const rules = layoutRules(input.settings, layout.layout, layout.fileFolders);
     const references = referenceFindings(input.references, knownResources(snapshot.targets), input.kestra !== undefined, (namespace) => rules.fileFoldersOf(namespace));
     reporter.info(`Local checks: ${repositoryFindings.length + ofKinds.length - server} finding(s).`);
-    if (walk.serverAnswers)
+    if (walk.verdicts)
         reporter.info(`The server's validation: ${server} finding(s).`);
     reporter.info(`Subflow and namespace-file references: ${references.length} finding(s).`);
     let all = [...repositoryFindings, ...ofKinds, ...references, ...input.sent.findings];
