@@ -82,7 +82,8 @@ describe('engine/ asks the kinds, it never names one in its code', () => {
 })
 
 /** A type or field a kind owns: its resources as read (`FlowFile`), as held on the server, or a field named after one. */
-const KIND_SHAPED = /\b(FlowFile|NamespaceFileEntry|RemoteFlow|ServerFile)\b|^(flows|files)$/
+const KIND_SHAPED =
+  /\b(FlowFile|NamespaceFileEntry|RemoteFlow|ServerFile|ServerAnswer|FlowCheck|NameListings)\b|^(flows|files)$/
 
 /** The fields of interface `name` in `source` whose name or type is a kind's. */
 function kindShapedFields(source: string, name: string): string[] {
@@ -103,10 +104,13 @@ describe('what a run reads and checks is kept by kind (docs/kinds.md#what-the-re
   const records = [
     ['src/model/repository.ts', 'RepoModel'],
     ['src/model/snapshot.ts', 'Snapshot'],
-    ['src/commands/check.ts', 'Checked']
+    ['src/commands/check.ts', 'Checked'],
+    ['src/engine/snapshot/gather.ts', 'GatherResult'],
+    ['src/engine/snapshot/kind.ts', 'WalkRead'],
+    ['src/engine/snapshot/kind.ts', 'ReviewInput']
   ] as const
 
-  it('the repository as read, the snapshot and the checks have no field shaped by a kind', () => {
+  it('the repository as read, what the walk hands the kinds, the snapshot and the checks have no field shaped by a kind', () => {
     const shaped = records.flatMap(([file, name]) =>
       kindShapedFields(readFileSync(join(PROJECT_ROOT, file), 'utf8'), name)
     )
@@ -125,6 +129,17 @@ describe('what a run reads and checks is kept by kind (docs/kinds.md#what-the-re
       'RepoModel.flows',
       'RepoModel.files',
       'RepoModel.held'
+    ])
+    const walkBefore = `export interface WalkRead {
+  checks: ReadonlyMap<FlowFile, Omit<StoredFlowCheck, 'id'>>
+  serverAnswers?: readonly ServerAnswer[]
+  listings?: Outcome<NameListings>
+  reviews?: ReadonlyMap<string, unknown>
+}`
+    expect(kindShapedFields(walkBefore, 'WalkRead')).toEqual([
+      'WalkRead.checks',
+      'WalkRead.serverAnswers',
+      'WalkRead.listings'
     ])
   })
 })

@@ -16,7 +16,7 @@ import { settle, valueOf, type Outcome } from '../model/outcome.js'
 import type { ActualNamespace, ChangedFiles } from '../model/plan-input.js'
 import { referencedOf, type FlowReference } from '../model/references.js'
 import type { ChosenLayout, RepoModel } from '../model/repository.js'
-import type { StoredFlowCheck } from '../model/stored-checks.js'
+import type { FileChecks, StoredFlowCheck } from '../model/stored-checks.js'
 import type { DefinedNames, NameListings, NameReference } from '../model/names.js'
 import type { UnfinishedReading } from '../model/plan.js'
 import { definedNames } from '../engine/decide-kind.js'
@@ -28,6 +28,7 @@ import {
   flowChecks,
   flowsChecked,
   recheckWith,
+  reusedFlows,
   schemaTarget,
   sentReferences,
   storedChecking,
@@ -111,7 +112,7 @@ export function namesOf(checked: Checked): NameReference[] {
 }
 
 /** Each repository file's own checks, as the loading made or reused them. */
-export function fileChecksOf(checked: Checked): WalkRead['checks'] {
+export function fileChecksOf(checked: Checked): FileChecks {
   return new Map(
     askKinds(checked, (part, value) => part.fileChecks?.(value)).flatMap((m) => [...m])
   )
@@ -173,11 +174,10 @@ export async function check(run: CheckArgs): Promise<Checked> {
   const remaining = gathering.after(model, sent.model, references.map(referencedOf), names)
   const read = await readRemaining(remaining, { target, context, ports })
   const version = await targetVersion(read.serverVersion, settings, ports)
-  const { walk, snapshot } = walked(
-    read,
-    { model, layout: layout.layout, checks, namespacePrefix: target.namespacePrefix, ...version },
-    kinds
-  )
+  const { namespacePrefix } = target
+  const kindChecks = new Map([[flows.decide.name, checks]])
+  const walkRead = { model, layout: layout.layout, namespacePrefix, checks: kindChecks, ...version }
+  const { walk, snapshot } = walked(read, walkRead, kinds)
   // What each kind defines once deployed, for the others' checks (docs/kinds.md#what-one-kind-tells-another).
   const defined = definedNames(
     kinds.map((kind) => kind.decide),
@@ -191,7 +191,7 @@ export async function check(run: CheckArgs): Promise<Checked> {
     async () => validated({ ...validating, context, settings }),
     (all) => verdictText(all, settings.failOn)
   )
-  const reused = { flows: gathering.reused, recheck: recheckWith(layout.layout) }
+  const reused = { flows: reusedFlows(gathering), recheck: recheckWith(layout.layout) }
   const storedChecks = stored.toStore(repoFlowsOf(model), checks, { ...layout, sending, settings })
   const made = flowsChecked(walk, { checks, references, names, reused, storedChecks })
   return {

@@ -1,5 +1,6 @@
 import { canonicalJson, jsonObject, sha256Hex, utf8Length } from './content.js'
 import { z } from 'zod'
+import type { FlowFile } from './repository.js'
 
 /** The commit marker's field holding its namespace's flow checks (docs/performance.md#incremental-planning). */
 export const STORED_CHECKS_FIELD = 'checks'
@@ -98,6 +99,12 @@ const storedFlowCheck = z.object({
   upgrade: z.array(upgradeItem).optional()
 })
 export type StoredFlowCheck = z.infer<typeof storedFlowCheck>
+
+/** Each repository flow file's own checks, as the loading made or reused them. */
+export type FileChecks = ReadonlyMap<
+  FlowFile,
+  Omit<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
+>
 
 export function storedCheckOf(
   flow: Pick<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>,

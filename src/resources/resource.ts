@@ -1,11 +1,11 @@
 import type { ApplyKind, RollbackKind } from '../engine/apply/kind.js'
 import type { DecideKind } from '../engine/decide-kind.js'
-import type { GatherKind, WalkRead } from '../engine/snapshot/kind.js'
+import type { GatherKind } from '../engine/snapshot/kind.js'
 import type { NameListings, NameReference } from '../model/names.js'
 import type { Outcome } from '../model/outcome.js'
 import type { ResourceChange, UnfinishedReading } from '../model/plan.js'
 import type { FlowReference } from '../model/references.js'
-import type { StoredFlowCheck } from '../model/stored-checks.js'
+import type { FileChecks, StoredFlowCheck } from '../model/stored-checks.js'
 
 /**
  * A resource kind: one module per kind, its parts by phase (docs/kinds.md). Each phase declares the part
@@ -36,7 +36,7 @@ export interface CheckedKind<K = unknown> {
   /** The review's search of executions not finished, when made (docs/caught-at-review.md#executions-not-finished). */
   unfinished?(checked: K): UnfinishedReading | undefined
   /** Each repository file's own checks, as the loading made or reused them. */
-  fileChecks?(checked: K): WalkRead['checks']
+  fileChecks?(checked: K): FileChecks
   /** Deploy: the checks each namespace's commit marker stores (docs/performance.md#incremental-planning). */
   toStore?(
     checked: K

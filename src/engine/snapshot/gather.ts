@@ -4,13 +4,8 @@ import { readBaseSnapshot, readDeployedBase } from './base-snapshot.js'
 import { resolve } from 'node:path'
 import { markerSeal, type MarkerSeal } from '../../model/marker-seal.js'
 import type { BaseSnapshot, ChangedFiles } from '../../model/plan-input.js'
-import {
-  NOTHING_FOUND,
-  type ChosenLayout,
-  type FlowFile,
-  type RepoModel
-} from '../../model/repository.js'
-import { ReadStream, wholeFlows } from './read-stream.js'
+import { NOTHING_FOUND, type ChosenLayout, type RepoModel } from '../../model/repository.js'
+import { ReadStream, wholeOf } from './read-stream.js'
 import { commitTime, GitTree } from './repo/git-tree.js'
 import { chooseWorkTreeLayout } from './repo/choose-layout.js'
 import { loadRepository, type WalkParts } from './repo/load.js'
@@ -130,18 +125,21 @@ interface GatherInput {
 export interface GatherResult {
   /** The work tree's model; the server's reads and validation started as it revealed namespaces and flows. */
   repository: Promise<RepoModel>
-  /** The flow files whose stored checks were reused, with those checks: complete once `repository` is. */
-  reused: ReadonlyMap<FlowFile, StoredFlowCheck>
+  /**
+   * The resources whose checks stored in their namespace's commit marker were reused, with those checks: complete
+   * once `repository` is.
+   */
+  reused: ReadonlyMap<unknown, StoredFlowCheck>
   /**
    * The namespaces whose marker's stored checks or content facts were not used: no seal of this job vouches for
    * them.
    */
   unsealed: ReadonlySet<string>
   /**
-   * The flow files as the loading reads them (each after its entry in `reused`), read once: they can be checked,
-   * and their syntax trees let go of, while the rest is still read.
+   * Each kind's resources as the loading reads them, by kind name (each after its entry in `reused`), read once:
+   * they can be checked, and their syntax trees let go of, while the rest is still read.
    */
-  flows: AsyncIterable<FlowFile>
+  asRead: ReadonlyMap<string, AsyncIterable<unknown>>
   /**
    * Once the repository is read (`sent`: as it is sent) and what its resources reference and the `secret()` /
    * `kv()` names they use are collected: the server's version as soon as it is known, the change, the server's
@@ -188,7 +186,7 @@ export function gather(input: GatherInput): GatherResult {
   // The server validates what the walk reads in a flow place as the walk reads it.
   const validating = started.verdicts?.get(started.walk.flowKind)
   // The flows reach the checks as they are read; a repository another target of the run loaded is whole.
-  const stream = shared.repository ? undefined : new ReadStream<FlowFile>()
+  const stream = shared.repository ? undefined : new ReadStream<unknown>()
   const loading = (shared.repository ??= loadRepository(workTree, settings, {
     walk: started.walk,
     layout,
@@ -237,7 +235,7 @@ export function gather(input: GatherInput): GatherResult {
     repository,
     reused,
     unsealed: reads?.unsealed ?? new Set(),
-    flows: stream ?? wholeFlows(loading, started.walk),
+    asRead: new Map([[started.walk.flowKind, stream ?? wholeOf(loading, started.walk.flowKind)]]),
     after: (...after) => readRemaining(input, started, ...after)
   }
 }
@@ -313,7 +311,7 @@ function startReads(input: GatherInput) {
     kinds: settle(Promise.all(kinds)),
     // Each kind's part of the walk (docs/kinds.md#the-walk-two-kinds-share): the registry holds every part once.
     walk: Object.assign({}, ...input.kinds.map((kind) => kind.walk)) as WalkParts,
-    reused: new Map<FlowFile, StoredFlowCheck>(),
+    reused: new Map<unknown, StoredFlowCheck>(),
     baseReused: new Set<string>()
   }
 }

@@ -5,10 +5,9 @@ import type { ContentFacts } from '../../model/content-facts.js'
 import type { LocalFiles } from '../../model/sent-names.js'
 import type { Referenced } from '../../model/references.js'
 import type { Settings } from '../../model/settings.js'
-import type { ChosenLayout, FlowFile, RepoModel } from '../../model/repository.js'
+import type { ChosenLayout, RepoModel } from '../../model/repository.js'
 import type { NameReference } from '../../model/names.js'
 import type { ResourceChange } from '../../model/plan.js'
-import type { StoredFlowCheck } from '../../model/stored-checks.js'
 import type { KestraVersion } from '../../model/version.js'
 import type { Target, Work } from '../../model/target.js'
 import { compareCodeUnits, normaliseText } from '../../model/content.js'
@@ -258,11 +257,8 @@ export interface WalkRead {
   /** The repository as read (its names as written, not as sent). */
   model: RepoModel
   layout: ChosenLayout['layout']
-  /** Each flow file's own checks, run (or reused) as the walk read it. */
-  checks: ReadonlyMap<
-    FlowFile,
-    Omit<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
-  >
+  /** Each kind's checks of what the walk read of it, run (or reused) as it was read, by kind name. */
+  checks: ReadonlyMap<string, unknown>
   /** The release the flows are validated for: the server's, else the `kestra-version` input. */
   serverVersion?: KestraVersion
   /** The run's namespace prefix ('' when none): where the walk's namespaces are sent. */

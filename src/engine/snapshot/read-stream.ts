@@ -1,19 +1,14 @@
 import { EventLoopYielder } from '../../model/concurrency.js'
-import type { FlowFile, RepoModel } from '../../model/repository.js'
-import type { WalkParts } from './repo/load.js'
-import { walkedOf } from './repo/walked.js'
+import type { RepoModel } from '../../model/repository.js'
 
-/** The flows of a repository loaded before: all at once, or none when its loading failed (said there). */
-export async function* wholeFlows(
-  loading: Promise<RepoModel>,
-  walk: WalkParts
-): AsyncIterable<FlowFile> {
+/** A kind's resources in a repository loaded before: all at once, or none when its loading failed (said there). */
+export async function* wholeOf(loading: Promise<RepoModel>, kind: string): AsyncIterable<unknown> {
   const model = await loading.catch(() => undefined)
-  if (model) yield* walkedOf(model, walk).flows
+  yield* (model?.byKind.get(kind) as readonly unknown[] | undefined) ?? []
 }
 
 /**
- * Items (the flows) pushed as they are read, taken in order by one reader, until the end. The reader checks each one it
+ * Items (a kind's resources) pushed as they are read, taken in order by one reader, until the end. The reader checks each one it
  * takes, synchronously: between two, server answers are let in (`EventLoopYielder`).
  */
 export class ReadStream<T> implements AsyncIterable<T> {

@@ -1,4 +1,3 @@
-import type { WalkRead } from './kind.js'
 import { readdir, readFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -12,6 +11,7 @@ import {
   checkDigest,
   entriesWithin,
   storedCheckOf,
+  type FileChecks,
   type StoredFlowCheck
 } from '../../model/stored-checks.js'
 import type { ReuseFlow } from './repo/load.js'
@@ -98,7 +98,7 @@ export function reuseStoredChecks(options: ReuseOptions): ReuseFlow {
  */
 export function checksToStore(
   flows: readonly FlowFile[],
-  checks: WalkRead['checks'],
+  checks: FileChecks,
   options: Omit<ReuseOptions, 'reads' | 'identity' | 'reused' | 'onlyStarted'> & {
     identity: string
   }

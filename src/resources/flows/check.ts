@@ -104,12 +104,13 @@ export function storedChecking(work: Work) {
  * that asks parses it again (docs/performance.md#incremental-planning).
  */
 export async function flowChecks(
-  gathering: Pick<GatherResult, 'flows' | 'reused'>,
+  gathering: Pick<GatherResult, 'asRead' | 'reused'>,
   asked: Promise<ChecksAsked>
 ): Promise<Map<FlowFile, FlowCheck>> {
   const options = await asked
   const checks = new Map<FlowFile, FlowCheck>()
-  for await (const flow of gathering.flows) {
+  const read = (gathering.asRead.get(FLOW) ?? none()) as AsyncIterable<FlowFile>
+  for await (const flow of read) {
     const stored = gathering.reused.get(flow)
     // The validators of the definitions the flow uses, before the (synchronous) check validates it.
     if (validates(stored, options)) {
@@ -120,6 +121,15 @@ export async function flowChecks(
   }
   return checks
 }
+
+/** The flow files whose checks stored in their namespace's commit marker were reused, with those checks. */
+export function reusedFlows(
+  gathering: Pick<GatherResult, 'reused'>
+): FlowsChecked['reused']['flows'] {
+  return gathering.reused as FlowsChecked['reused']['flows']
+}
+
+async function* none(): AsyncIterable<never> {}
 
 /** The flows' references and `secret()`/`kv()` names, as they are sent (mapped names, rewritten flows). */
 export function sentReferences(

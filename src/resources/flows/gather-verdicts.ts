@@ -19,10 +19,11 @@ export function flowsVerdicts({ kestra, concurrency }: VerdictsInput): FlowValid
   return new FlowValidation(kestra, concurrency)
 }
 
-/** What the flows' checks take of the walk: the server's verdicts on the flows among it. */
-export function withServerAnswers(walk: WalkRead): FlowsHeld {
+/** What the flows' checks take of the walk: their own checks, and the server's verdicts on them. */
+export function flowsOfWalk(walk: WalkRead): FlowsHeld {
+  const checks = walk.checks.get(FLOW) as FlowsHeld['checks']
   const answers = walk.verdicts?.get(FLOW) as ServerAnswer[] | undefined
-  return answers ? { ...walk, serverAnswers: answers } : walk
+  return { ...walk, checks, ...(answers && { serverAnswers: answers }) }
 }
 
 /**

@@ -15,7 +15,7 @@ import {
 import type { FlowsChecked } from './check.js'
 import { FLOW } from './decide-server-state.js'
 import { flowsReview } from './gather-review.js'
-import { flowsVerdicts, withServerAnswers } from './gather-verdicts.js'
+import { flowsOfWalk, flowsVerdicts } from './gather-verdicts.js'
 
 /** docs/kinds.md#the-walk-two-kinds-share */
 export const flowsWalk = { flowKind: FLOW, readFlow, isFlowDocument }
@@ -34,7 +34,7 @@ const checkedFacts: CheckedKind<FlowsChecked> = {
 export const flows: Kind<FlowsHeld, FlowChange, FlowsChecked> = {
   gather: {
     name: 'flow',
-    fromWalk: withServerAnswers,
+    fromWalk: flowsOfWalk,
     walk: flowsWalk,
     known: flowsKnown,
     desired: flowsDesired,
@@ -80,6 +80,7 @@ export {
   flowChecks,
   flowsChecked,
   recheckWith,
+  reusedFlows,
   sentReferences,
   storedChecking,
   type ChecksAsked,
