@@ -6765,10 +6765,9 @@ function trustedMarker(seal, namespace, marker) {
     return { marker: rest, trusted: false };
 }
 
-async function* wholeFlows(loading, walk) {
+async function* wholeOf(loading, kind) {
     const model = await loading.catch(() => undefined);
-    if (model)
-        yield* walkedOf(model, walk).flows;
+    yield* model?.byKind.get(kind) ?? [];
 }
 class ReadStream {
     held = [];
@@ -7115,7 +7114,7 @@ function gather(input) {
         repository,
         reused,
         unsealed: reads?.unsealed ?? new Set(),
-        flows: stream ?? wholeFlows(loading, started.walk),
+        asRead: new Map([[started.walk.flowKind, stream ?? wholeOf(loading, started.walk.flowKind)]]),
         after: (...after) => readRemaining$1(input, started, ...after)
     };
 }
@@ -13160,9 +13159,10 @@ async function flowsReview({ kestra, model, names, heldOf, deleteEnabled }) {
 function flowsVerdicts({ kestra, concurrency }) {
     return new FlowValidation(kestra, concurrency);
 }
-function withServerAnswers(walk) {
+function flowsOfWalk(walk) {
+    const checks = walk.checks.get(FLOW);
     const answers = walk.verdicts?.get(FLOW);
-    return answers ? { ...walk, serverAnswers: answers } : walk;
+    return { ...walk, checks, ...(answers && { serverAnswers: answers }) };
 }
 class FlowValidation {
     api;
@@ -14888,7 +14888,8 @@ function storedChecking(work) {
 async function flowChecks(gathering, asked) {
     const options = await asked;
     const checks = new Map();
-    for await (const flow of gathering.flows) {
+    const read = (gathering.asRead.get(FLOW) ?? none());
+    for await (const flow of read) {
         const stored = gathering.reused.get(flow);
         if (validates(stored, options)) {
             await loadFlowValidators(validatedReleases(options), validatedTypes([flow], options.upgrade));
@@ -14898,6 +14899,10 @@ async function flowChecks(gathering, asked) {
     }
     return checks;
 }
+function reusedFlows(gathering) {
+    return gathering.reused;
+}
+async function* none() { }
 function sentReferences(sending, model, checks) {
     const references = repoFlowsOf(model).flatMap((flow) => checks.get(flow).references);
     return {
@@ -14966,7 +14971,7 @@ const checkedFacts = {
 const flows = {
     gather: {
         name: 'flow',
-        fromWalk: withServerAnswers,
+        fromWalk: flowsOfWalk,
         walk: flowsWalk,
         known: flowsKnown,
         desired: flowsDesired,
@@ -16528,12 +16533,15 @@ async function check(run) {
     const remaining = gathering.after(model, sent.model, references.map(referencedOf), names);
     const read = await readRemaining(remaining, { target, context, ports });
     const version = await targetVersion(read.serverVersion, settings, ports);
-    const { walk, snapshot } = walked(read, { model, layout: layout.layout, checks, namespacePrefix: target.namespacePrefix, ...version }, kinds);
+    const { namespacePrefix } = target;
+    const kindChecks = new Map([[flows.decide.name, checks]]);
+    const walkRead = { model, layout: layout.layout, namespacePrefix, checks: kindChecks, ...version };
+    const { walk, snapshot } = walked(read, walkRead, kinds);
     const defined = definedNames(kinds.map((kind) => kind.decide), snapshot.kinds);
     const { changed } = read;
     const validating = { walk, snapshot, changed, kinds, references, sent, defined, ports, kestra };
     const findings = await phase(ports.reporter, VALIDATION, async () => validated({ ...validating, context, settings }), (all) => verdictText(all, settings.failOn));
-    const reused = { flows: gathering.reused, recheck: recheckWith(layout.layout) };
+    const reused = { flows: reusedFlows(gathering), recheck: recheckWith(layout.layout) };
     const storedChecks = stored.toStore(repoFlowsOf(model), checks, { ...layout, sending, settings });
     const made = flowsChecked(walk, { checks, references, names, reused, storedChecks });
     return {
