@@ -8,12 +8,11 @@ import { NOTHING_FOUND, type ChosenLayout, type RepoModel } from '../../model/re
 import { ReadStream, wholeOf } from './read-stream.js'
 import { commitTime, GitTree } from './repo/git-tree.js'
 import { chooseWorkTreeLayout } from './repo/choose-layout.js'
-import { loadRepository, type WalkParts } from './repo/load.js'
+import { loadRepository, type ReuseOptions, type WalkParts } from './repo/load.js'
 import { walkedOf } from './repo/walked.js'
 import { WorkTree } from './repo/work-tree.js'
 import { readIndexBlobs, type IndexBlobs } from '../../adapters/git/git.js'
 import { readRollbackRecords, ServerReads } from './server/reads.js'
-import { reuseStoredChecks } from './stored-checks.js'
 import {
   answersOf,
   desiredOf,
@@ -329,14 +328,17 @@ function sealing(settings: Settings, work: Work): () => Promise<MarkerSeal | und
   return seal
 }
 
-/** Where a flow file's checks stored in its namespace's marker are reused (`input.reuse`), how to reuse them. */
+/**
+ * Where the checks stored in a namespace's marker are reused (`input.reuse`), how the walk's kind reuses them
+ * (`WalkParts.reuse`).
+ */
 function reuseOf(
   { reuse, sending, settings, layout }: GatherInput,
-  { reads }: Started,
-  options: Pick<Parameters<typeof reuseStoredChecks>[0], 'reused' | 'onlyStarted'>
+  { reads, walk }: Started,
+  options: Pick<ReuseOptions, 'reused' | 'onlyStarted'>
 ) {
   if (!reads || !reuse) return undefined
-  return reuseStoredChecks({
+  return walk.reuse({
     reads,
     sending,
     extraNamespaces: settings.extraNamespaces,
@@ -375,7 +377,7 @@ function readRemaining(
         // A plan takes the identity of a base version from its stored checks; a deploy parses it.
         work.reuseBase
           ? reuseOf(input, started, {
-              reused: (flow) => baseReused.add(flow.file),
+              reused: (_resource, _check, file) => baseReused.add(file),
               onlyStarted: true
             })
           : undefined
@@ -393,7 +395,7 @@ function readRemaining(
             walk: started.walk,
             reuseFlow: work.reuseBase
               ? reuseOf(input, started, {
-                  reused: (flow) => baseReused.add(flow.file),
+                  reused: (_resource, _check, file) => baseReused.add(file),
                   onlyStarted: true
                 })
               : undefined

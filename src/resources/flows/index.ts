@@ -15,10 +15,11 @@ import {
 import type { FlowsChecked } from './check.js'
 import { FLOW } from './decide-server-state.js'
 import { flowsReview } from './gather-review.js'
+import { reuseStoredChecks } from './gather-stored-checks.js'
 import { flowsOfWalk, flowsVerdicts } from './gather-verdicts.js'
 
 /** docs/kinds.md#the-walk-two-kinds-share */
-export const flowsWalk = { flowKind: FLOW, readFlow, isFlowDocument }
+export const flowsWalk = { flowKind: FLOW, readFlow, isFlowDocument, reuse: reuseStoredChecks }
 
 const checkedFacts: CheckedKind<FlowsChecked> = {
   references: (checked) => checked.references,

@@ -4,7 +4,8 @@ import { chooseLayout } from './choose-layout.js'
 import { IgnoreRules } from './ignore-rules.js'
 import { compareCodeUnits, type ContentSummary, summaryOf } from '../../../model/content.js'
 import { layoutRules, type LayoutRules, type Placement } from './layout.js'
-import type { LocalFiles } from '../../../model/sent-names.js'
+import type { LocalFiles, SentNames } from '../../../model/sent-names.js'
+import type { StoredFlowCheck } from '../../../model/stored-checks.js'
 import { flowNamespace, managedNamespaces } from '../../../model/managed-namespaces.js'
 import { heldNamespaceIsManaged } from '../../../model/namespaces.js'
 import {
@@ -46,6 +47,8 @@ export interface WalkParts extends WalkKinds {
     location: FlowLocation,
     reuse?: ReuseFlow
   ): Promise<FlowFile | ReadProblem | 'not-a-flow'>
+  /** How a flow place's file is looked up among the checks its namespace's commit marker stores. */
+  reuse(options: ReuseOptions): ReuseFlow
   /** Whether a file is a YAML file holding a flow document (what a search finds). */
   isFlowDocument(tree: TreeSource, rel: string): Promise<boolean>
   /** Namespace files: the bytes to upload of a file the walk read (refused where they must not be read). */
@@ -64,6 +67,24 @@ export interface FlowLocation {
 /**
  * The same file already checked, from its bytes (docs/performance.md#incremental-planning); undefined to parse it.
  */
+/** What a kind's reuse of the checks stored in its namespaces' commit markers takes (`WalkParts.reuse`). */
+export interface ReuseOptions {
+  /** The run's server reads: each namespace's marker, read once, with the checks it stores. */
+  reads: {
+    storedChecks(namespace: string, onlyStarted?: boolean): Promise<Map<string, StoredFlowCheck>>
+    storedMarker(namespace: string): Promise<unknown>
+  }
+  sending: SentNames
+  extraNamespaces: readonly string[]
+  layout: string
+  /** `validatorIdentity()`: a check another build stored is never reused. */
+  identity: Promise<string | undefined>
+  /** Told of each resource whose stored checks were reused, with them and the file it was read from. */
+  reused(resource: unknown, check: StoredFlowCheck, file: string): void
+  /** Looks up only the namespaces whose reads have begun: nothing more is read for the others. */
+  onlyStarted?: boolean
+}
+
 export interface ReuseFlow {
   (location: Omit<FlowLocation, 'ifFlowDocument'>, bytes: Buffer): Promise<FlowFile | undefined>
   /** Starts reading what the flows a layout places in `namespace` are looked up in. */

@@ -7,7 +7,7 @@ import { reusedFlowFile } from '../../../src/model/flow-file.js'
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { checksToStore } from '../../../src/engine/snapshot/stored-checks.js'
+import { checksToStore } from '../../../src/resources/flows/decide-stored-checks.js'
 import { checkFlow, confirmReusedChecks } from '../../../src/resources/flows/decide-validate.js'
 import {
   schemaReleases,
