@@ -9,7 +9,7 @@ import { hash, createHash, hkdfSync, scrypt, timingSafeEqual, createHmac, random
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { constants, inflateRawSync, gzipSync } from 'node:zlib';
 import { execFile, spawn } from 'node:child_process';
-import { lstat, realpath, stat, readdir, readFile } from 'node:fs/promises';
+import { lstat, realpath, stat, readFile, readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 class ActionError extends Error {
@@ -6946,89 +6946,6 @@ async function readRollbackRecords(api, namespaces) {
     return new Map(namespaces.flatMap((namespace, i) => values[i] === undefined ? [] : [[namespace, values[i]]]));
 }
 
-async function validatorIdentity() {
-    try {
-        const here = dirname(fileURLToPath(import.meta.url));
-        const root = codeRoot(here);
-        const files = (await readdir(root, { recursive: true, withFileTypes: true }))
-            .filter((entry) => entry.isFile() && /\.(?:js|mjs|cjs|ts)$/.test(entry.name))
-            .map((entry) => join(entry.parentPath, entry.name))
-            .sort();
-        const hash = createHash('sha256').update(process.version);
-        for (const file of files)
-            hash.update(file.slice(root.length)).update(await readFile(file));
-        return hash.digest('hex');
-    }
-    catch {
-        return undefined;
-    }
-}
-function codeRoot(here) {
-    for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) {
-        if (basename(dir) === 'src')
-            return dir;
-    }
-    return basename(here) === 'chunks' ? dirname(here) : here;
-}
-function reuseStoredChecks(options) {
-    const looked = (namespace) => heldNamespaceIsManaged(namespace, options.extraNamespaces)
-        ? options.sending.namespace(namespace)
-        : undefined;
-    const reuse = async ({ file, rel, expectedNamespace }, bytes) => {
-        if (expectedNamespace === undefined)
-            return undefined;
-        const sent = looked(expectedNamespace);
-        if (sent === undefined)
-            return undefined;
-        const validator = await options.identity;
-        if (validator === undefined)
-            return undefined;
-        const stored = await options.reads.storedChecks(sent, options.onlyStarted);
-        const digest = { validator, file, rel, expectedNamespace, sha256: sha256Hex(bytes) };
-        const check = stored.get(checkDigest({ ...digest, layout: options.layout }));
-        if (!check)
-            return undefined;
-        const raw = bytes.toString('utf8');
-        const flow = reusedFlowFile({ file, rel, raw, expectedNamespace }, check);
-        options.reused(flow, check);
-        return flow;
-    };
-    return Object.assign(reuse, {
-        prefetch(namespace) {
-            const sent = looked(namespace);
-            if (sent !== undefined && !options.onlyStarted)
-                void options.reads.storedMarker(sent);
-        }
-    });
-}
-function checksToStore(flows, checks, options) {
-    const stored = new Map();
-    for (const flow of flows) {
-        const check = checks.get(flow);
-        const expected = flow.expectedNamespace;
-        if (!check || expected === undefined)
-            continue;
-        if (!heldNamespaceIsManaged(expected, options.extraNamespaces))
-            continue;
-        const { file, rel, raw } = flow;
-        const digest = checkDigest({
-            validator: options.identity,
-            file,
-            rel,
-            expectedNamespace: expected,
-            layout: options.layout,
-            sha256: sha256Hex(Buffer.from(raw, 'utf8'))
-        });
-        const namespace = options.sending.namespace(expected);
-        const entries = stored.get(namespace) ?? {};
-        stored.set(namespace, entries);
-        entries[digest] = storedCheckOf(flow, check);
-    }
-    for (const [namespace, entries] of stored)
-        stored.set(namespace, entriesWithin(entries));
-    return stored;
-}
-
 class RunReads {
     layout;
     repository;
@@ -7187,10 +7104,10 @@ function sealing(settings, work) {
         void seal();
     return seal;
 }
-function reuseOf({ reuse, sending, settings, layout }, { reads }, options) {
+function reuseOf({ reuse, sending, settings, layout }, { reads, walk }, options) {
     if (!reads || !reuse)
         return undefined;
-    return reuseStoredChecks({
+    return walk.reuse({
         reads,
         sending,
         extraNamespaces: settings.extraNamespaces,
@@ -7214,7 +7131,7 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
     const repositoryBase = baseTree &&
         (shared.base ??= settle(readBaseSnapshot(baseTree(), settings, model, input.kinds, started.walk, work.reuseBase
             ? reuseOf(input, started, {
-                reused: (flow) => baseReused.add(flow.file),
+                reused: (_resource, _check, file) => baseReused.add(file),
                 onlyStarted: true
             })
             : undefined)));
@@ -7226,7 +7143,7 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
             walk: started.walk,
             reuseFlow: work.reuseBase
                 ? reuseOf(input, started, {
-                    reused: (flow) => baseReused.add(flow.file),
+                    reused: (_resource, _check, file) => baseReused.add(file),
                     onlyStarted: true
                 })
                 : undefined
@@ -13156,6 +13073,38 @@ async function flowsReview({ kestra, model, names, heldOf, deleteEnabled }) {
     return { ...(searched && { unfinished: searched }), ...(listed && { listings: listed }) };
 }
 
+function reuseStoredChecks(options) {
+    const looked = (namespace) => heldNamespaceIsManaged(namespace, options.extraNamespaces)
+        ? options.sending.namespace(namespace)
+        : undefined;
+    const reuse = async ({ file, rel, expectedNamespace }, bytes) => {
+        if (expectedNamespace === undefined)
+            return undefined;
+        const sent = looked(expectedNamespace);
+        if (sent === undefined)
+            return undefined;
+        const validator = await options.identity;
+        if (validator === undefined)
+            return undefined;
+        const stored = await options.reads.storedChecks(sent, options.onlyStarted);
+        const digest = { validator, file, rel, expectedNamespace, sha256: sha256Hex(bytes) };
+        const check = stored.get(checkDigest({ ...digest, layout: options.layout }));
+        if (!check)
+            return undefined;
+        const raw = bytes.toString('utf8');
+        const flow = reusedFlowFile({ file, rel, raw, expectedNamespace }, check);
+        options.reused(flow, check, file);
+        return flow;
+    };
+    return Object.assign(reuse, {
+        prefetch(namespace) {
+            const sent = looked(namespace);
+            if (sent !== undefined && !options.onlyStarted)
+                void options.reads.storedMarker(sent);
+        }
+    });
+}
+
 function flowsVerdicts({ kestra, concurrency }) {
     return new FlowValidation(kestra, concurrency);
 }
@@ -14863,6 +14812,59 @@ function reportOf$1(target, upgrades) {
     return { report, upgrades };
 }
 
+async function validatorIdentity() {
+    try {
+        const here = dirname(fileURLToPath(import.meta.url));
+        const root = codeRoot(here);
+        const files = (await readdir(root, { recursive: true, withFileTypes: true }))
+            .filter((entry) => entry.isFile() && /\.(?:js|mjs|cjs|ts)$/.test(entry.name))
+            .map((entry) => join(entry.parentPath, entry.name))
+            .sort();
+        const hash = createHash('sha256').update(process.version);
+        for (const file of files)
+            hash.update(file.slice(root.length)).update(await readFile(file));
+        return hash.digest('hex');
+    }
+    catch {
+        return undefined;
+    }
+}
+function codeRoot(here) {
+    for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) {
+        if (basename(dir) === 'src')
+            return dir;
+    }
+    return basename(here) === 'chunks' ? dirname(here) : here;
+}
+
+function checksToStore(flows, checks, options) {
+    const stored = new Map();
+    for (const flow of flows) {
+        const check = checks.get(flow);
+        const expected = flow.expectedNamespace;
+        if (!check || expected === undefined)
+            continue;
+        if (!heldNamespaceIsManaged(expected, options.extraNamespaces))
+            continue;
+        const { file, rel, raw } = flow;
+        const digest = checkDigest({
+            validator: options.identity,
+            file,
+            rel,
+            expectedNamespace: expected,
+            layout: options.layout,
+            sha256: sha256Hex(Buffer.from(raw, 'utf8'))
+        });
+        const namespace = options.sending.namespace(expected);
+        const entries = stored.get(namespace) ?? {};
+        stored.set(namespace, entries);
+        entries[digest] = storedCheckOf(flow, check);
+    }
+    for (const [namespace, entries] of stored)
+        stored.set(namespace, entriesWithin(entries));
+    return stored;
+}
+
 async function asking(asked) {
     await loadFlowValidators(validatedReleases(asked));
     return asked;
@@ -14958,7 +14960,7 @@ function flowCheck(flow, stored, { upgrade, ...options }) {
     return check;
 }
 
-const flowsWalk = { flowKind: FLOW, readFlow, isFlowDocument };
+const flowsWalk = { flowKind: FLOW, readFlow, isFlowDocument, reuse: reuseStoredChecks };
 const checkedFacts = {
     references: (checked) => checked.references,
     names: (checked) => checked.names,
