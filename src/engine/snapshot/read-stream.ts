@@ -8,8 +8,8 @@ export async function* wholeOf(loading: Promise<RepoModel>, kind: string): Async
 }
 
 /**
- * Items (a kind's resources) pushed as they are read, taken in order by one reader, until the end. The reader checks each one it
- * takes, synchronously: between two, server answers are let in (`EventLoopYielder`).
+ * Items (a kind's resources) pushed as they are read, taken in order by one reader, until the end. The reader checks
+ * each one it takes, synchronously: between two, server answers are let in (`EventLoopYielder`).
  */
 export class ReadStream<T> implements AsyncIterable<T> {
   private readonly held: T[] = []

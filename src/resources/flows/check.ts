@@ -110,7 +110,7 @@ export async function flowChecks(
 ): Promise<Map<FlowFile, FlowCheck>> {
   const options = await asked
   const checks = new Map<FlowFile, FlowCheck>()
-  const read = (gathering.asRead.get(FLOW) ?? none()) as AsyncIterable<FlowFile>
+  const read = (gathering.asRead.get(FLOW) ?? []) as AsyncIterable<FlowFile> | FlowFile[]
   for await (const flow of read) {
     const stored = gathering.reused.get(flow)
     // The validators of the definitions the flow uses, before the (synchronous) check validates it.
@@ -129,8 +129,6 @@ export function reusedFlows(
 ): FlowsChecked['reused']['flows'] {
   return gathering.reused as FlowsChecked['reused']['flows']
 }
-
-async function* none(): AsyncIterable<never> {}
 
 /** The flows' references and `secret()`/`kv()` names, as they are sent (mapped names, rewritten flows). */
 export function sentReferences(

@@ -64,9 +64,6 @@ export interface FlowLocation {
   ifFlowDocument?: boolean
 }
 
-/**
- * The same file already checked, from its bytes (docs/performance.md#incremental-planning); undefined to parse it.
- */
 /** What a kind's reuse of the checks stored in its namespaces' commit markers takes (`WalkParts.reuse`). */
 export interface ReuseOptions {
   /** The run's server reads: each namespace's marker, read once, with the checks it stores. */
@@ -85,6 +82,9 @@ export interface ReuseOptions {
   onlyStarted?: boolean
 }
 
+/**
+ * The same file already checked, from its bytes (docs/performance.md#incremental-planning); undefined to parse it.
+ */
 export interface ReuseFlow {
   (location: Omit<FlowLocation, 'ifFlowDocument'>, bytes: Buffer): Promise<FlowFile | undefined>
   /** Starts reading what the flows a layout places in `namespace` are looked up in. */
