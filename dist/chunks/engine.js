@@ -14890,7 +14890,7 @@ function storedChecking(work) {
 async function flowChecks(gathering, asked) {
     const options = await asked;
     const checks = new Map();
-    const read = (gathering.asRead.get(FLOW) ?? none());
+    const read = (gathering.asRead.get(FLOW) ?? []);
     for await (const flow of read) {
         const stored = gathering.reused.get(flow);
         if (validates(stored, options)) {
@@ -14904,7 +14904,6 @@ async function flowChecks(gathering, asked) {
 function reusedFlows(gathering) {
     return gathering.reused;
 }
-async function* none() { }
 function sentReferences(sending, model, checks) {
     const references = repoFlowsOf(model).flatMap((flow) => checks.get(flow).references);
     return {
