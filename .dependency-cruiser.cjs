@@ -16,9 +16,15 @@ const LAYERS = [
   { name: 'git', path: '^src/adapters/git/', may: ['model'] },
   { name: 'report', path: '^src/report/(?!render/)', may: ['model'] },
   {
+    // What the action stores in Kestra beside what it deploys: the commit marker, its seal, its one read and write.
+    name: 'record',
+    path: '^src/engine/record/',
+    may: ['model', 'kestra']
+  },
+  {
     name: 'snapshot',
     path: '^src/engine/snapshot/',
-    may: ['model', 'kestra', 'github', 'git']
+    may: ['model', 'kestra', 'github', 'git', 'record']
   },
   { name: 'validate', path: '^src/engine/validate/', may: ['model', 'engine'] },
   { name: 'plan', path: '^src/engine/plan/', may: ['model', 'engine', 'validate'] },
@@ -45,7 +51,7 @@ const LAYERS = [
   {
     name: 'apply',
     path: '^src/engine/apply/',
-    may: ['model', 'kestra', 'github', 'git']
+    may: ['model', 'kestra', 'github', 'git', 'record']
   },
   {
     name: 'resources/*/gather',
@@ -55,7 +61,7 @@ const LAYERS = [
   {
     name: 'resources/*/decide',
     path: '^src/resources/[^/]+/decide',
-    may: ['model', 'engine', 'validate', 'plan', 'render', 'generated']
+    may: ['model', 'engine', 'record', 'validate', 'plan', 'render', 'generated']
   },
   {
     name: 'resources/*/apply',
@@ -66,7 +72,7 @@ const LAYERS = [
     // A kind's checks as the run makes them: its decide part's rules, as the walk reads its files.
     name: 'resources/*/check',
     path: '^src/resources/[^/]+/check',
-    may: ['model', 'snapshot', 'resources/*/decide']
+    may: ['model', 'snapshot', 'record', 'resources/*/decide']
   },
   {
     name: 'resources/*/index.ts',
@@ -159,7 +165,7 @@ const allowed = LAYERS.flatMap((layer) => {
 
 /** Files that must stay pure: the vocabulary (model/), the engine's decisions, rendering, and a kind's decide part. */
 const PURE =
-  '^src/(model/|engine/(validate|plan|drift|environments)/|engine/[^/]+$|report/render/|resources/[^/]+/decide)'
+  '^src/(model/|engine/(validate|plan|drift|environments)/|engine/[^/]+$|engine/record/(marker|seal)\\.ts$|report/render/|resources/[^/]+/decide)'
 
 /** Node built-ins that reach the file system, processes, the network, threads or a module loader. */
 const IO_BUILTINS =

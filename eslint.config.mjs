@@ -63,6 +63,7 @@ export default tseslint.config(
       'src/model/**/*.ts',
       'src/engine/{validate,plan,drift,environments}/**/*.ts',
       'src/engine/*.ts',
+      'src/engine/record/{marker,seal}.ts',
       'src/report/render/**/*.ts',
       'src/resources/*/decide*.ts'
     ],

@@ -25,9 +25,9 @@
  */
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
-import { validatorIdentity } from '../../src/engine/snapshot/stored-checks.js'
+import { validatorIdentity } from '../../src/engine/record/build-identity.js'
 import { sha256Hex } from '../../src/model/content.js'
-import { markerSeal } from '../../src/model/marker-seal.js'
+import { markerSeal } from '../../src/engine/record/seal.js'
 import { checkDigest, STORED_CHECKS_FIELD } from '../../src/model/stored-checks.js'
 import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'

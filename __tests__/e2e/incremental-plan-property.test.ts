@@ -18,8 +18,8 @@
  */
 import fc from 'fast-check'
 import { afterEach, describe, expect, it } from 'vitest'
-import { COMMIT_MARKER_KEY } from '../../src/model/commit-marker.js'
-import { markerSeal } from '../../src/model/marker-seal.js'
+import { COMMIT_MARKER_KEY } from '../../src/engine/record/marker.js'
+import { markerSeal } from '../../src/engine/record/seal.js'
 import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 import { CREDENTIALS } from '../../test-support/scenario.js'

@@ -40,6 +40,9 @@ const MODE_BRANCH = new RegExp(
   `\\bmode\\s*[!=]==\\s*${MODE_NAME}|${MODE_NAME}\\s*[!=]==\\s*[\\w.]*\\bmode\\b|switch\\s*\\([^)]*\\bmode\\)`
 )
 
+/** A read, write or removal of the commit marker's KV entry. */
+const MARKER_ACCESS = /\b(getKv|putKv|deleteKv)\([^)]*\bCOMMIT_MARKER_KEY\b/
+
 /** A read of the settings' Kestra server URL. */
 const SERVER_SETTING = /\bsettings\??\.server\b/
 
@@ -57,7 +60,16 @@ describe('adapters by system', () => {
     expect(linesMatching(SERVER_SETTING, allowed)).toEqual([])
   })
 
+  it('reads and writes the commit marker only in src/engine/record/', () => {
+    expect(linesMatching(MARKER_ACCESS, ['src/engine/record/'])).toEqual([])
+  })
+
   it('the scans catch what they look for', () => {
+    expect(MARKER_ACCESS.test('await api.putKv(namespace, COMMIT_MARKER_KEY, value)')).toBe(true)
+    expect(MARKER_ACCESS.test('const value = await api.getKv(namespace, COMMIT_MARKER_KEY)')).toBe(
+      true
+    )
+    expect(MARKER_ACCESS.test('api.deleteKv(namespace, ROLLBACK_RECORD_KEY)')).toBe(false)
     expect(SERVER_SETTING.test("namespaceUrl(settings.server ?? '', tenant)")).toBe(true)
     expect(SERVER_SETTING.test('input.settings.serverValidation')).toBe(false)
     expect(GITHUB_CALL.test('await client.octokit.rest.pulls.create({})')).toBe(true)

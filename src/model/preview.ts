@@ -1,7 +1,7 @@
 /** Preview namespaces `pr-<number>.*`, each recording whose it is (docs/environments.md#previews). */
 
 import { z } from 'zod'
-import { readStored } from './commit-marker.js'
+import { readStored } from './stored-record.js'
 
 export function previewPrefix(number: number): string {
   return `pr-${number}`

@@ -43,7 +43,7 @@ interface SettingsFields extends CamelCased<Omit<InputValues, Reshaped>> {
   githubToken?: string
   /** Writes the branch and pull requests the action opens, else githubToken (docs/drift.md). */
   pullRequestToken?: string
-  /** Keys the seal of what deploys store beside the commit marker, else the credentials (src/model/marker-seal.ts). */
+  /** Keys the seal of what deploys store beside the commit marker, else the credentials (src/engine/record/seal.ts). */
   sealKey?: string
   /** Why `layout` is what it is, once `auto` is resolved. */
   layoutReason?: string

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { COMMIT_MARKER_KEY } from '../../../src/model/commit-marker.js'
+import { COMMIT_MARKER_KEY } from '../../../src/engine/record/marker.js'
 import { DeployError } from '../../../src/model/errors.js'
 import { startKestra } from './emulated-kestra.js'
 import { flowSource, planFor } from './plan-for.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { COMMIT_MARKER_KEY, parseMarker } from '../../../src/model/commit-marker.js'
+import { COMMIT_MARKER_KEY, parseMarker } from '../../../src/engine/record/marker.js'
 import type { IsAncestor } from '../../../src/adapters/git/ancestry.js'
 import { startKestra, type EmulatedKestra } from './emulated-kestra.js'
 import { flowSource, planFor } from './plan-for.js'

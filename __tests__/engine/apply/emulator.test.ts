@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deploy } from '../../../src/engine/apply/deploy.js'
-import { COMMIT_MARKER_KEY } from '../../../src/model/commit-marker.js'
+import { COMMIT_MARKER_KEY } from '../../../src/engine/record/marker.js'
 import { createKestraClient, type KestraClient } from '../../../src/adapters/kestra/client.js'
 import {
   startEmulator,

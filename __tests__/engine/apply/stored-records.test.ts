@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { commitMarker, readStored } from '../../../src/model/commit-marker.js'
+import { commitMarker } from '../../../src/engine/record/marker.js'
+import { readStored } from '../../../src/model/stored-record.js'
 import { readPreviewOwner } from '../../../src/model/preview.js'
 import { planRecordSchema } from '../../../src/model/plan-record.js'
 import { planMarkerLine, readPlanMarker } from '../../../src/model/markdown/comment-markers.js'

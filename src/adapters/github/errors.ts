@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { fieldOf } from '../../model/commit-marker.js'
+import { fieldOf } from '../../model/stored-record.js'
 import { ActionError, errorMessage } from '../../model/errors.js'
 
 /** A GitHub API call failed for a reason other than a missing permission. */

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { fieldOf } from '../../model/commit-marker.js'
+import { fieldOf } from '../../model/stored-record.js'
 import { jsonObject } from '../../model/content.js'
 import type { ServerInfo } from '../../model/kestra.js'
 import { ConfigError, errorMessage } from '../../model/errors.js'

@@ -1,7 +1,7 @@
 import type { KestraApi } from '../../adapters/kestra/api.js'
 import { failureMarks } from '../../adapters/kestra/errors.js'
-import { readMarkers } from '../../adapters/kestra/commit-markers.js'
-import { markerSeal, trustedMarker } from '../../model/marker-seal.js'
+import { readMarkers } from '../record/read.js'
+import { markerSeal, trustedMarker } from '../record/seal.js'
 import { Semaphore } from '../../model/concurrency.js'
 import { DeployError, errorMessage } from '../../model/errors.js'
 import { isWrite, type Plan, type ResourceChange } from '../../model/plan.js'
@@ -10,7 +10,8 @@ import type { Target } from '../../model/target.js'
 import type { Finding } from '../../model/finding.js'
 import { resourceKey } from '../../model/targets.js'
 import { sameNamespaces } from '../../model/namespaces.js'
-import { type MarkersReadBefore, unreadableMarkers } from '../../model/commit-marker.js'
+import type { MarkersReadBefore } from '../../model/commit-marker.js'
+import { unreadableMarkers } from '../record/marker.js'
 import type { StoredFlowCheck } from '../../model/stored-checks.js'
 import type { StoredContentFacts } from '../../model/content-facts.js'
 import {
@@ -29,7 +30,7 @@ import {
   deployBlockers,
   describeBlockers
 } from './deploy-guards.js'
-import { type MarkerWrite, sameChecks, writeMarker } from './write-marker.js'
+import { type MarkerWrite, sameChecks, writeMarker } from '../record/write.js'
 
 export interface DeployDeps {
   api: KestraApi

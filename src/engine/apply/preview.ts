@@ -1,4 +1,4 @@
-import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
+import { COMMIT_MARKER_KEY } from '../record/marker.js'
 import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
 import { errorMessage } from '../../model/errors.js'
 import { flowIdentity } from '../../model/flow-source.js'

@@ -1,12 +1,8 @@
 import { z } from 'zod'
 import type { HistoryApi } from '../../adapters/kestra/api.js'
-import {
-  commitMarker,
-  parseMarker,
-  readStored,
-  storedObject,
-  type CommitMarker
-} from '../../model/commit-marker.js'
+import type { CommitMarker } from '../../model/commit-marker.js'
+import { commitMarker, parseMarker } from '../record/marker.js'
+import { readStored, storedObject } from '../../model/stored-record.js'
 import { utf8Length } from '../../model/content.js'
 import { WRITTEN, type DeployResult } from '../../model/result.js'
 import { resourceName } from '../../model/plan.js'

@@ -2,7 +2,10 @@ import { Semaphore } from '../../model/concurrency.js'
 import { errorMessage } from '../../model/errors.js'
 import { isOutcomeUnknown } from '../../adapters/kestra/errors.js'
 import type { HistoryApi, KestraApi } from '../../adapters/kestra/api.js'
-import { COMMIT_MARKER_KEY, parseMarker, short } from '../../model/commit-marker.js'
+import { short } from '../../model/commit-marker.js'
+import { parseMarker } from '../record/marker.js'
+import { readMarkerValue } from '../record/read.js'
+import { putBackMarker } from '../record/write.js'
 import { canonicalJson } from '../../model/content.js'
 import type { WriteDependency } from './order.js'
 import {
@@ -210,8 +213,7 @@ async function settleMarkers(
             return { namespace, result: 'restored', message: `${back} (already)`, wrote: false }
           }
           if (!complete) return keptMarker(target, deployed)
-          if (toward) await api.putKv(namespace, COMMIT_MARKER_KEY, whole ?? { ...toward })
-          else await api.deleteKv(namespace, COMMIT_MARKER_KEY)
+          await putBackMarker(api, namespace, toward ? (whole ?? { ...toward }) : undefined)
           return { namespace, result: 'restored', message: back, wrote: true }
         } catch (error) {
           if (!complete) return keptMarker(target, deployed)
@@ -236,7 +238,7 @@ async function markerIsBack(
   { namespace, toward, whole }: MarkerTarget,
   api: KestraApi
 ): Promise<boolean> {
-  const value = await api.getKv(namespace, COMMIT_MARKER_KEY)
+  const value = await readMarkerValue(api, namespace)
   if (toward && whole !== undefined) return canonicalJson(value) === canonicalJson(whole)
   const now = parseMarker(value)
   return now?.commit === toward?.commit && now?.repository === toward?.repository

@@ -1,4 +1,4 @@
-import { readStored } from '../commit-marker.js'
+import { readStored } from '../stored-record.js'
 import { planRecordSchema, type PlanRecord } from '../plan-record.js'
 import { linkTarget } from './escape.js'
 import { scanLines } from './fence.js'

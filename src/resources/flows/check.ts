@@ -1,6 +1,6 @@
 import type { GatherResult } from '../../engine/snapshot/gather.js'
 import type { WalkRead } from '../../engine/snapshot/kind.js'
-import { validatorIdentity } from '../../engine/snapshot/stored-checks.js'
+import { validatorIdentity } from '../../engine/record/build-identity.js'
 import { checksToStore } from './decide-stored-checks.js'
 import { releaseSyntaxTree } from '../../model/flow-file.js'
 import type { NameReference } from '../../model/names.js'

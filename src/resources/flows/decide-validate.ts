@@ -1,4 +1,4 @@
-import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
+import { COMMIT_MARKER_KEY } from '../../engine/record/marker.js'
 import { DeployError } from '../../model/errors.js'
 import { compareFindings, SEVERITY_ORDER, type Finding } from '../../model/finding.js'
 import { parseFlowFile } from '../../model/flow-file.js'

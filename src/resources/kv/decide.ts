@@ -3,7 +3,7 @@ import type { DecideKind, KindPlanOptions } from '../../engine/decide-kind.js'
 import { actionOf, applyDiff, indexByFile, isDrifted, touched } from '../../engine/plan/build.js'
 import { diffTexts } from '../../engine/plan/diff.js'
 import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
-import { COMMIT_MARKER_KEY } from '../../model/commit-marker.js'
+import { COMMIT_MARKER_KEY } from '../../engine/record/marker.js'
 import { canonicalJson, compareCodeUnits, isRecord, sha256Hex } from '../../model/content.js'
 import type { Finding, Severity } from '../../model/finding.js'
 import {

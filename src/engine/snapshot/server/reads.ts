@@ -1,5 +1,5 @@
-import { type MarkersRead, readMarkers } from '../../../adapters/kestra/commit-markers.js'
-import { type MarkerSeal, storesAny, trustedMarker } from '../../../model/marker-seal.js'
+import { type MarkersRead, readMarkers } from '../../record/read.js'
+import { type MarkerSeal, storesAny, trustedMarker } from '../../record/seal.js'
 import type { MarkersReadBefore } from '../../../model/commit-marker.js'
 import { storedChecksOf, type StoredFlowCheck } from '../../../model/stored-checks.js'
 import {

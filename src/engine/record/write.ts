@@ -1,9 +1,10 @@
 import type { KestraApi } from '../../adapters/kestra/api.js'
 import { isOutcomeUnknown } from '../../adapters/kestra/errors.js'
-import type { MarkerSeal } from '../../model/marker-seal.js'
+import type { MarkerSeal } from './seal.js'
 import { Semaphore } from '../../model/concurrency.js'
 import { errorMessage } from '../../model/errors.js'
-import { COMMIT_MARKER_KEY, type CommitMarker } from '../../model/commit-marker.js'
+import type { CommitMarker } from '../../model/commit-marker.js'
+import { COMMIT_MARKER_KEY } from './marker.js'
 import { STORED_CHECKS_FIELD, type StoredFlowCheck } from '../../model/stored-checks.js'
 import { CONTENT_FACTS_FIELD, type StoredContentFacts } from '../../model/content-facts.js'
 
@@ -65,4 +66,14 @@ export function sameChecks(checks: MarkerChecks | undefined, namespace: string):
   return (
     held.length === Object.keys(ours).length && held.every((digest) => Object.hasOwn(ours, digest))
   )
+}
+
+/** A rollback's put-back: the value the marker held before the deploy, or none (the key removed). */
+export async function putBackMarker(
+  api: Pick<KestraApi, 'putKv' | 'deleteKv'>,
+  namespace: string,
+  value: unknown
+): Promise<void> {
+  if (value === undefined) await api.deleteKv(namespace, COMMIT_MARKER_KEY)
+  else await api.putKv(namespace, COMMIT_MARKER_KEY, value)
 }

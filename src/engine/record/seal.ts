@@ -1,8 +1,8 @@
 import { createHash, createHmac, hkdfSync, scrypt, timingSafeEqual } from 'node:crypto'
-import { isRecord } from './content.js'
-import { CONTENT_FACTS_FIELD } from './content-facts.js'
-import type { Auth } from './settings.js'
-import { STORED_CHECKS_FIELD } from './stored-checks.js'
+import { isRecord } from '../../model/content.js'
+import { CONTENT_FACTS_FIELD } from '../../model/content-facts.js'
+import type { Auth } from '../../model/settings.js'
+import { STORED_CHECKS_FIELD } from '../../model/stored-checks.js'
 
 /** The field of the commit marker that holds its seal (docs/performance.md#what-kv-can-do-to-it). */
 const SEAL_FIELD = 'seal'

@@ -1,12 +1,7 @@
-import type { KestraApi } from './api.js'
-import {
-  type MarkerReading,
-  type RecordedMarkers,
-  COMMIT_MARKER_KEY,
-  commitMarker,
-  readStored,
-  storedObject
-} from '../../model/commit-marker.js'
+import type { KestraApi } from '../../adapters/kestra/api.js'
+import type { MarkerReading, RecordedMarkers } from '../../model/commit-marker.js'
+import { COMMIT_MARKER_KEY, commitMarker } from './marker.js'
+import { readStored, storedObject } from '../../model/stored-record.js'
 import type { Semaphore } from '../../model/concurrency.js'
 import { errorMessage } from '../../model/errors.js'
 
@@ -56,4 +51,12 @@ export async function readMarkers(
   )
   warnings.sort()
   return { markers, warnings, stored, held, unreadable, failed }
+}
+
+/** One namespace's value under the marker's key, exactly as the server gives it (undefined when absent). */
+export function readMarkerValue(
+  api: Pick<KestraApi, 'getKv'>,
+  namespace: string
+): Promise<unknown> {
+  return api.getKv(namespace, COMMIT_MARKER_KEY)
 }

@@ -14,9 +14,9 @@ import {
   trustedMarker,
   type MarkerSeal,
   type SealSource
-} from '../../src/model/marker-seal.js'
-import type { Auth } from '../../src/model/settings.js'
-import { runs } from '../../test-support/property-runs.js'
+} from '../../../src/engine/record/seal.js'
+import type { Auth } from '../../../src/model/settings.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const BASIC: Auth = { kind: 'basic', username: 'deployer', password: 'S3cret-pass' }
 const SERVER = 'https://kestra.example.com'
