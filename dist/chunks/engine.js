@@ -710,7 +710,6 @@ function resolveVersioned(versioned, version) {
     });
 }
 
-const COMMIT_MARKER_KEY = 'kestra-gitops-commit';
 const versioned = looseObject({ version: unknown().optional() });
 function readStored(name, schema, value) {
     let parsed = value;
@@ -742,23 +741,6 @@ function fieldOf(error) {
 function storedObject(value) {
     const read = readStored('value', jsonObject, value);
     return 'value' in read ? read.value : undefined;
-}
-const SHA$3 = /^[0-9a-f]{7,64}$/i;
-const commitMarker = object({ commit: string().regex(SHA$3), repository: string() });
-function parseMarker(value) {
-    const read = readStored('commit marker', commitMarker, value);
-    return 'value' in read ? read.value : undefined;
-}
-function unreadableMarkers(unreadable) {
-    const names = [...unreadable].sort(([a], [b]) => (a < b ? -1 : 1));
-    return [
-        `Nothing was deployed: the KV entry ${COMMIT_MARKER_KEY} of ${names.length === 1 ? 'namespace' : 'namespaces'} ${names.map(([namespace]) => namespace).join(', ')} is not a deployed-commit marker this version of kestra-gitops-action can read:`,
-        ...names.map(([namespace, why]) => `- ${namespace}: ${why}`),
-        `The marker says which commit a namespace last got, so that an older commit is never deployed over a newer one; it is not overwritten on a guess. If a newer version of the action wrote it, deploy with that version. Otherwise remove the entry (Kestra's UI: the namespace's KV Store, key ${COMMIT_MARKER_KEY}) and run again.`
-    ].join('\n');
-}
-function short(sha) {
-    return sha.slice(0, 12);
 }
 
 const LEGACY_PREFIX = '/api/v1';
@@ -2250,6 +2232,10 @@ function clientForSettings(settings, log, userAgent, which = 'server') {
         userAgent,
         onRetry: (info) => log(`Kestra: retrying ${info.method} ${info.path} (${info.reason}) in ${info.delayMs} ms`)
     });
+}
+
+function short(sha) {
+    return sha.slice(0, 12);
 }
 
 const HTML_ENTITIES = {
@@ -4252,7 +4238,7 @@ const gitHubRepository = looseObject({
     id: int().positive().optional()
 });
 
-const SHA$2 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
+const SHA$3 = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
 const ZERO_SHA = /^0+$/;
 const FULL_HISTORY_HINT = 'fetch history with actions/checkout `fetch-depth: 0` for an exact list';
 async function detectChangedFiles(context, { workspace, github }) {
@@ -4275,7 +4261,7 @@ async function detectChangedFiles(context, { workspace, github }) {
     if (context.eventName !== 'push') {
         return all(context.local ? 'no --base was given' : `${context.eventName} treats every file as changed`);
     }
-    if (!push || !SHA$2.test(push.after))
+    if (!push || !SHA$3.test(push.after))
         return all('the push event names no commit range');
     if (ZERO_SHA.test(push.after))
         return all('the push deleted the branch');
@@ -4299,7 +4285,7 @@ async function detectChangedFiles(context, { workspace, github }) {
 }
 async function changedBetween(workspace, [from, to], revisions, missing, fromGitHub) {
     let gitProblem = missing;
-    if (SHA$2.test(from) && SHA$2.test(to)) {
+    if (SHA$3.test(from) && SHA$3.test(to)) {
         try {
             return { kind: 'list', paths: await gitDiff(workspace, revisions), source: 'git' };
         }
@@ -4380,6 +4366,25 @@ function asClosable({ tree, release }) {
     return new Proxy(tree, {
         get: (target, key) => (key === 'close' ? release : target[key])
     });
+}
+
+const COMMIT_MARKER_KEY = 'kestra-gitops-commit';
+const SHA$2 = /^[0-9a-f]{7,64}$/i;
+const commitMarker = object({
+    commit: string().regex(SHA$2),
+    repository: string()
+});
+function parseMarker(value) {
+    const read = readStored('commit marker', commitMarker, value);
+    return 'value' in read ? read.value : undefined;
+}
+function unreadableMarkers(unreadable) {
+    const names = [...unreadable].sort(([a], [b]) => (a < b ? -1 : 1));
+    return [
+        `Nothing was deployed: the KV entry ${COMMIT_MARKER_KEY} of ${names.length === 1 ? 'namespace' : 'namespaces'} ${names.map(([namespace]) => namespace).join(', ')} is not a deployed-commit marker this version of kestra-gitops-action can read:`,
+        ...names.map(([namespace, why]) => `- ${namespace}: ${why}`),
+        `The marker says which commit a namespace last got, so that an older commit is never deployed over a newer one; it is not overwritten on a guess. If a newer version of the action wrote it, deploy with that version. Otherwise remove the entry (Kestra's UI: the namespace's KV Store, key ${COMMIT_MARKER_KEY}) and run again.`
+    ].join('\n');
 }
 
 function childOf(dirRel, name) {
@@ -6827,6 +6832,9 @@ async function readMarkers(api, namespaces, semaphore, first = false) {
     warnings.sort();
     return { markers, warnings, stored, held, unreadable, failed };
 }
+function readMarkerValue(api, namespace) {
+    return api.getKv(namespace, COMMIT_MARKER_KEY);
+}
 
 const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback';
 
@@ -7240,6 +7248,46 @@ function settled(change, verdict) {
     };
 }
 
+async function writeMarker(api, namespace, ours, semaphore, checks) {
+    try {
+        const stored = checks?.ours.get(namespace);
+        const facts = checks?.facts?.get(namespace);
+        const held = {
+            ...ours,
+            ...(stored && { [STORED_CHECKS_FIELD]: stored }),
+            ...(facts && { [CONTENT_FACTS_FIELD]: facts })
+        };
+        const value = checks && (stored || facts) ? checks.seal.sealed(namespace, held) : held;
+        await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, value));
+        return { written: [namespace], unknown: [], warnings: [] };
+    }
+    catch (error) {
+        return {
+            written: [],
+            unknown: isOutcomeUnknown(error) ? [namespace] : [],
+            warnings: [
+                `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`
+            ]
+        };
+    }
+}
+function sameChecks(checks, namespace) {
+    const ours = checks?.ours.get(namespace);
+    if (!ours)
+        return true;
+    const recorded = checks?.recorded?.get(namespace)?.[STORED_CHECKS_FIELD];
+    if (typeof recorded !== 'object' || recorded === null)
+        return false;
+    const held = Object.keys(recorded);
+    return (held.length === Object.keys(ours).length && held.every((digest) => Object.hasOwn(ours, digest)));
+}
+async function putBackMarker(api, namespace, value) {
+    if (value === undefined)
+        await api.deleteKv(namespace, COMMIT_MARKER_KEY);
+    else
+        await api.putKv(namespace, COMMIT_MARKER_KEY, value);
+}
+
 const RECORDED_BYTES_BUDGET = 256 * 1024;
 const RECORDED_MARKER_BYTES = 512 * 1024;
 function planFromDeploy(result, deployed, kinds) {
@@ -7520,10 +7568,7 @@ async function settleMarkers(targets, deployed, api, complete) {
             }
             if (!complete)
                 return keptMarker(target, deployed);
-            if (toward)
-                await api.putKv(namespace, COMMIT_MARKER_KEY, whole ?? { ...toward });
-            else
-                await api.deleteKv(namespace, COMMIT_MARKER_KEY);
+            await putBackMarker(api, namespace, toward ? (whole ?? { ...toward }) : undefined);
             return { namespace, result: 'restored', message: back, wrote: true };
         }
         catch (error) {
@@ -7542,7 +7587,7 @@ function keptMarker({ namespace }, deployed) {
     return { namespace, result: 'kept', message, wrote: false };
 }
 async function markerIsBack({ namespace, toward, whole }, api) {
-    const value = await api.getKv(namespace, COMMIT_MARKER_KEY);
+    const value = await readMarkerValue(api, namespace);
     if (toward && whole !== undefined)
         return canonicalJson(value) === canonicalJson(whole);
     const now = parseMarker(value);
@@ -17371,40 +17416,6 @@ async function checkCommitOrder(markers, ours, isAncestor) {
         }
     }
     return { older, warnings };
-}
-
-async function writeMarker(api, namespace, ours, semaphore, checks) {
-    try {
-        const stored = checks?.ours.get(namespace);
-        const facts = checks?.facts?.get(namespace);
-        const held = {
-            ...ours,
-            ...(stored && { [STORED_CHECKS_FIELD]: stored }),
-            ...(facts && { [CONTENT_FACTS_FIELD]: facts })
-        };
-        const value = checks && (stored || facts) ? checks.seal.sealed(namespace, held) : held;
-        await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, value));
-        return { written: [namespace], unknown: [], warnings: [] };
-    }
-    catch (error) {
-        return {
-            written: [],
-            unknown: isOutcomeUnknown(error) ? [namespace] : [],
-            warnings: [
-                `Could not record the deployed commit in namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; the out-of-order guard cannot protect this namespace until a deploy records it.`
-            ]
-        };
-    }
-}
-function sameChecks(checks, namespace) {
-    const ours = checks?.ours.get(namespace);
-    if (!ours)
-        return true;
-    const recorded = checks?.recorded?.get(namespace)?.[STORED_CHECKS_FIELD];
-    if (typeof recorded !== 'object' || recorded === null)
-        return false;
-    const held = Object.keys(recorded);
-    return (held.length === Object.keys(ours).length && held.every((digest) => Object.hasOwn(ours, digest)));
 }
 
 async function deploy(plan, deps) {
