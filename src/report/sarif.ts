@@ -35,11 +35,21 @@ export function sarifDocument(
   let kept = Math.min(ordered.length, MAX_SARIF_RESULTS)
   for (;;) {
     const text = `${JSON.stringify(sarifLog(ordered.slice(0, kept), version), null, 2)}\n`
-    if (kept === 0 || gzipSync(text).length <= maxGzipBytes) {
+    if (kept === 0 || gzipBound(text) <= maxGzipBytes || gzipSync(text).length <= maxGzipBytes) {
       return { text, results: kept, omitted: ordered.length - kept }
     }
     kept = Math.floor(kept / 2)
   }
+}
+
+/**
+ * More bytes than gzip can make of `text`: deflate's worst case (every byte a 9-bit fixed-Huffman literal, had no
+ * stored block been taken) plus headers, blocks and trailer. A text this bound keeps under the limit fits without
+ * being compressed to tell.
+ */
+function gzipBound(text: string): number {
+  const bytes = Buffer.byteLength(text)
+  return bytes + Math.ceil(bytes / 8) + 1024
 }
 
 function sarifLog(findings: readonly Finding[], version: string) {

@@ -11,6 +11,7 @@ import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
   markerSeal,
+  sortedCopy,
   trustedMarker,
   type MarkerSeal,
   type SealSource
@@ -116,6 +117,37 @@ function trusts(s: MarkerSeal | undefined, ns: string, value: Record<string, unk
 }
 
 describe('the seal of a commit marker', () => {
+  it('seals the text a sorting replacer writes, so that the seals of earlier releases still hold', () => {
+    // The earlier releases' replacer, kept here as the reference.
+    const replacer = (_key: string, value: unknown) =>
+      value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? Object.fromEntries(
+            Object.keys(value)
+              .sort()
+              .map((key) => [key, (value as Record<string, unknown>)[key]])
+          )
+        : value
+    const keyed = fc.oneof(
+      fc.string({ maxLength: 4 }),
+      fc.constantFrom('__proto__', 'toString', '1', '01')
+    )
+    const value = fc.letrec((tie) => ({
+      json: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue({ maxDepth: 1 }),
+        fc.array(tie('json'), { maxLength: 3 }),
+        fc.dictionary(keyed, tie('json'), { maxKeys: 4 })
+      )
+    })).json
+    fc.assert(
+      fc.property(value, (v) => {
+        const parsed: unknown = JSON.parse(JSON.stringify(v) ?? 'null')
+        expect(JSON.stringify(sortedCopy(parsed))).toBe(JSON.stringify(parsed, replacer))
+      }),
+      { numRuns: runs(1000, 200) }
+    )
+  })
+
   it('is trusted in its own namespace after a trip through JSON, in any key order', () => {
     fc.assert(
       fc.property(marker, namespace, (m, ns) => {

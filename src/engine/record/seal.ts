@@ -97,7 +97,7 @@ function sealWith(key: Buffer): MarkerSeal {
     sealed(namespace, marker) {
       const { [SEAL_FIELD]: _seal, ...held } = marker
       // Sorted, so one marker has one seal however its fields were put together.
-      const sorted = JSON.stringify(held, sortedKeys)
+      const sorted = JSON.stringify(sortedCopy(held))
       const seal = sealOf(namespace, sorted)
       return { ...(JSON.parse(sorted) as typeof held), [SEAL_FIELD]: `seal2:${seal}:${seal}` }
     },
@@ -107,19 +107,26 @@ function sealWith(key: Buffer): MarkerSeal {
       const { [SEAL_FIELD]: _seal, ...held } = marker
       const read = JSON.stringify(held)
       if (same(seal[1]!, namespace, read)) return true
-      const sorted = JSON.stringify(held, sortedKeys)
+      const sorted = JSON.stringify(sortedCopy(held))
       return sorted !== read && same(seal[2]!, namespace, sorted)
     }
   }
 }
 
-/** A `JSON.stringify` replacer that writes each object's keys sorted: one text for one JSON value. */
-function sortedKeys(_key: string, value: unknown): unknown {
+/**
+ * A copy of a JSON value with each object's keys sorted: one text for one JSON value, as a sorting replacer would
+ * write it (the native stringify then walks it without calling back into JS). A marker holds plain JSON, so a
+ * `toJSON` is refused rather than guessed at.
+ */
+export function sortedCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedCopy)
   if (!isRecord(value)) return value
+  if (typeof value.toJSON === 'function') throw new Error('a commit marker holds plain JSON only')
+  // Entries, not assignments: a key `__proto__` stays a key.
   return Object.fromEntries(
     Object.keys(value)
       .sort()
-      .map((key) => [key, value[key]])
+      .map((key) => [key, sortedCopy(value[key])])
   )
 }
 
