@@ -6736,7 +6736,7 @@ function sealWith(key) {
     return {
         sealed(namespace, marker) {
             const { [SEAL_FIELD]: _seal, ...held } = marker;
-            const sorted = JSON.stringify(held, sortedKeys);
+            const sorted = JSON.stringify(sortedCopy(held));
             const seal = sealOf(namespace, sorted);
             return { ...JSON.parse(sorted), [SEAL_FIELD]: `seal2:${seal}:${seal}` };
         },
@@ -6748,17 +6748,21 @@ function sealWith(key) {
             const read = JSON.stringify(held);
             if (same(seal[1], namespace, read))
                 return true;
-            const sorted = JSON.stringify(held, sortedKeys);
+            const sorted = JSON.stringify(sortedCopy(held));
             return sorted !== read && same(seal[2], namespace, sorted);
         }
     };
 }
-function sortedKeys(_key, value) {
+function sortedCopy(value) {
+    if (Array.isArray(value))
+        return value.map(sortedCopy);
     if (!isRecord(value))
         return value;
+    if (typeof value.toJSON === 'function')
+        throw new Error('a commit marker holds plain JSON only');
     return Object.fromEntries(Object.keys(value)
         .sort()
-        .map((key) => [key, value[key]]));
+        .map((key) => [key, sortedCopy(value[key])]));
 }
 function storesAny(marker) {
     return STORED_CHECKS_FIELD in marker || CONTENT_FACTS_FIELD in marker;
@@ -21031,11 +21035,15 @@ function sarifDocument(findings, version, maxGzipBytes = MAX_SARIF_GZIP_BYTES) {
     let kept = Math.min(ordered.length, MAX_SARIF_RESULTS);
     for (;;) {
         const text = `${JSON.stringify(sarifLog(ordered.slice(0, kept), version), null, 2)}\n`;
-        if (kept === 0 || gzipSync(text).length <= maxGzipBytes) {
+        if (kept === 0 || gzipBound(text) <= maxGzipBytes || gzipSync(text).length <= maxGzipBytes) {
             return { text, results: kept, omitted: ordered.length - kept };
         }
         kept = Math.floor(kept / 2);
     }
+}
+function gzipBound(text) {
+    const bytes = Buffer.byteLength(text);
+    return bytes + Math.ceil(bytes / 8) + 1024;
 }
 function sarifLog(findings, version) {
     const ruleIds = [...new Set(findings.map((finding) => finding.rule))].sort();
