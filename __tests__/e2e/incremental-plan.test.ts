@@ -143,6 +143,37 @@ describe('incremental planning, end to end', () => {
     expect(pushed.stdout).not.toMatch(/of the base commit/)
   })
 
+  it('stores and reuses the checks in the namespaces a prefix sends to (a preview), not in the unprefixed ones', async () => {
+    kestra = await startEmulator({ basicAuth: CREDENTIALS })
+    github = await startFakeGitHub()
+    const repo = createGitRepo({
+      [`${NS}/flows/kept.yml`]: flow(NS, 'kept'),
+      [`${NS}/flows/edited.yml`]: flow(NS, 'edited')
+    })
+    const base = repo.head()
+    const inputs = { server: kestra.url, ...CREDENTIALS, 'namespace-prefix': 'pr-7' }
+    const deploy = await runAction({
+      ...dispatchEvent(repo, base),
+      githubApiUrl: github.url,
+      inputs: { ...inputs, mode: 'deploy' }
+    })
+    expect(deploy.exitCode, deploy.stdout).toBe(0)
+    const markers = new Map(kestra.snapshot().kv.map((e) => [e.namespace, e.value]))
+    expect([...markers.keys()]).toEqual([`pr-7.${NS}`])
+    const marker = markers.get(`pr-7.${NS}`) as { checks?: Record<string, unknown> }
+    expect(Object.keys(marker.checks ?? {})).toHaveLength(2)
+
+    repo.git('checkout', '-q', '-b', 'feature')
+    const head = repo.commit({ [`${NS}/flows/edited.yml`]: flow(NS, 'edited', ' again') })
+    const plan = await runAction({
+      ...pullRequestEvent(repo, base, head),
+      githubApiUrl: github.url,
+      inputs
+    })
+    expect(plan.exitCode, plan.stdout).toBe(0)
+    expect(plan.stdout).toMatch(/Reused the checks of 1 of 2 flow file\(s\)/)
+  })
+
   it('reuses no check another build stored, and stores its own at its next deploy', async () => {
     kestra = await startEmulator({ basicAuth: CREDENTIALS })
     github = await startFakeGitHub()

@@ -1,6 +1,8 @@
 import { canonicalJson, jsonObject, sha256Hex, utf8Length } from './content.js'
 import { z } from 'zod'
+import { heldNamespaceIsManaged } from './namespaces.js'
 import type { FlowFile } from './repository.js'
+import type { SentNames } from './sent-names.js'
 
 /** The commit marker's field holding its namespace's flow checks (docs/performance.md#incremental-planning). */
 export const STORED_CHECKS_FIELD = 'checks'
@@ -18,6 +20,19 @@ interface CheckKey {
 export function checkDigest(key: CheckKey): string {
   const { validator, file, rel, expectedNamespace, layout, sha256 } = key
   return sha256Hex(JSON.stringify([validator, file, rel, expectedNamespace, layout, sha256]))
+}
+
+/**
+ * The namespace whose commit marker stores the checks of a flow file the layout places in `expected`: that
+ * namespace as sent, when the run manages it; undefined otherwise (nothing stored, nothing looked up).
+ */
+export function markerNamespaceOf(
+  expected: string,
+  options: { sending: SentNames; extraNamespaces: readonly string[] }
+): string | undefined {
+  return heldNamespaceIsManaged(expected, options.extraNamespaces)
+    ? options.sending.namespace(expected)
+    : undefined
 }
 
 const severity = z.enum(['error', 'warning', 'notice'])

@@ -32,7 +32,7 @@ export async function readMarkers(
     namespaces.map(async (namespace) => {
       let value: unknown
       try {
-        const read = () => api.getKv(namespace, COMMIT_MARKER_KEY, first)
+        const read = () => readMarkerValue(api, namespace, first)
         value = await (semaphore ? semaphore.run(read, first) : read())
       } catch (error) {
         failed.set(namespace, errorMessage(error))
@@ -53,10 +53,14 @@ export async function readMarkers(
   return { markers, warnings, stored, held, unreadable, failed }
 }
 
-/** One namespace's value under the marker's key, exactly as the server gives it (undefined when absent). */
+/**
+ * One namespace's value under the marker's key, exactly as the server gives it (undefined when absent); `first`
+ * waits ahead of the requests queued.
+ */
 export function readMarkerValue(
   api: Pick<KestraApi, 'getKv'>,
-  namespace: string
+  namespace: string,
+  first = false
 ): Promise<unknown> {
-  return api.getKv(namespace, COMMIT_MARKER_KEY)
+  return api.getKv(namespace, COMMIT_MARKER_KEY, first)
 }

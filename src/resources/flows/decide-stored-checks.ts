@@ -1,10 +1,10 @@
 import { sha256Hex } from '../../model/content.js'
-import { heldNamespaceIsManaged } from '../../model/namespaces.js'
 import type { FlowFile } from '../../model/repository.js'
 import type { SentNames } from '../../model/sent-names.js'
 import {
   checkDigest,
   entriesWithin,
+  markerNamespaceOf,
   storedCheckOf,
   type FileChecks,
   type StoredFlowCheck
@@ -29,7 +29,8 @@ export function checksToStore(
     const check = checks.get(flow)
     const expected = flow.expectedNamespace
     if (!check || expected === undefined) continue
-    if (!heldNamespaceIsManaged(expected, options.extraNamespaces)) continue
+    const namespace = markerNamespaceOf(expected, options)
+    if (namespace === undefined) continue
     const { file, rel, raw } = flow
     const digest = checkDigest({
       validator: options.identity,
@@ -39,7 +40,6 @@ export function checksToStore(
       layout: options.layout,
       sha256: sha256Hex(Buffer.from(raw, 'utf8'))
     })
-    const namespace = options.sending.namespace(expected)
     const entries = stored.get(namespace) ?? {}
     stored.set(namespace, entries)
     entries[digest] = storedCheckOf(flow, check)

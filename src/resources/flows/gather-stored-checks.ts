@@ -1,8 +1,7 @@
 import { reusedFlowFile } from '../../model/flow-file.js'
 import { sha256Hex } from '../../model/content.js'
-import { heldNamespaceIsManaged } from '../../model/namespaces.js'
 import type { FlowFile } from '../../model/repository.js'
-import { checkDigest } from '../../model/stored-checks.js'
+import { checkDigest, markerNamespaceOf } from '../../model/stored-checks.js'
 import type { ReuseFlow, ReuseOptions } from '../../engine/snapshot/repo/load.js'
 
 /**
@@ -11,10 +10,7 @@ import type { ReuseFlow, ReuseOptions } from '../../engine/snapshot/repo/load.js
  * namespace by the file's place can look it up.
  */
 export function reuseStoredChecks(options: ReuseOptions): ReuseFlow {
-  const looked = (namespace: string) =>
-    heldNamespaceIsManaged(namespace, options.extraNamespaces)
-      ? options.sending.namespace(namespace)
-      : undefined
+  const looked = (namespace: string) => markerNamespaceOf(namespace, options)
   const reuse = async (
     { file, rel, expectedNamespace }: Parameters<ReuseFlow>[0],
     bytes: Buffer
