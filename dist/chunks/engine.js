@@ -6588,6 +6588,11 @@ function checkDigest(key) {
     const { validator, file, rel, expectedNamespace, layout, sha256 } = key;
     return sha256Hex(JSON.stringify([validator, file, rel, expectedNamespace, layout, sha256]));
 }
+function markerNamespaceOf(expected, options) {
+    return heldNamespaceIsManaged(expected, options.extraNamespaces)
+        ? options.sending.namespace(expected)
+        : undefined;
+}
 const severity = _enum(['error', 'warning', 'notice']);
 const finding = object({
     file: string(),
@@ -6815,7 +6820,7 @@ async function readMarkers(api, namespaces, semaphore, first = false) {
     await Promise.all(namespaces.map(async (namespace) => {
         let value;
         try {
-            const read = () => api.getKv(namespace, COMMIT_MARKER_KEY, first);
+            const read = () => readMarkerValue(api, namespace, first);
             value = await (semaphore ? semaphore.run(read, first) : read());
         }
         catch (error) {
@@ -6836,8 +6841,8 @@ async function readMarkers(api, namespaces, semaphore, first = false) {
     warnings.sort();
     return { markers, warnings, stored, held, unreadable, failed };
 }
-function readMarkerValue(api, namespace) {
-    return api.getKv(namespace, COMMIT_MARKER_KEY);
+function readMarkerValue(api, namespace, first = false) {
+    return api.getKv(namespace, COMMIT_MARKER_KEY, first);
 }
 
 const ROLLBACK_RECORD_KEY = 'kestra-gitops-rollback';
@@ -13123,9 +13128,7 @@ async function flowsReview({ kestra, model, names, heldOf, deleteEnabled }) {
 }
 
 function reuseStoredChecks(options) {
-    const looked = (namespace) => heldNamespaceIsManaged(namespace, options.extraNamespaces)
-        ? options.sending.namespace(namespace)
-        : undefined;
+    const looked = (namespace) => markerNamespaceOf(namespace, options);
     const reuse = async ({ file, rel, expectedNamespace }, bytes) => {
         if (expectedNamespace === undefined)
             return undefined;
@@ -14893,7 +14896,8 @@ function checksToStore(flows, checks, options) {
         const expected = flow.expectedNamespace;
         if (!check || expected === undefined)
             continue;
-        if (!heldNamespaceIsManaged(expected, options.extraNamespaces))
+        const namespace = markerNamespaceOf(expected, options);
+        if (namespace === undefined)
             continue;
         const { file, rel, raw } = flow;
         const digest = checkDigest({
@@ -14904,7 +14908,6 @@ function checksToStore(flows, checks, options) {
             layout: options.layout,
             sha256: sha256Hex(Buffer.from(raw, 'utf8'))
         });
-        const namespace = options.sending.namespace(expected);
         const entries = stored.get(namespace) ?? {};
         stored.set(namespace, entries);
         entries[digest] = storedCheckOf(flow, check);
