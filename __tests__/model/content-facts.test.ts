@@ -79,7 +79,9 @@ describe('content facts', () => {
               : []
           )
           const stored = contentFactsToStore({ resources }, state, files).get('company.team')
-          const facts = contentFactsOf(throughKv({ [CONTENT_FACTS_FIELD]: stored }))
+          const facts = contentFactsOf(
+            throughKv({ [CONTENT_FACTS_FIELD]: stored })[CONTENT_FACTS_FIELD]
+          )
           const blobs = new Map(files.flatMap((file) => (file.blob ? [[file.blob, file]] : [])))
           expect(new Set(facts.blobs.keys())).toEqual(new Set(blobs.keys()))
           for (const [blob, file] of blobs) {
@@ -154,7 +156,9 @@ describe('content facts', () => {
         fc.dictionary(key, text, { maxKeys: 8 }),
         fc.dictionary(key, text, { maxKeys: 8 }),
         (blobs, zipped) => {
-          const facts = contentFactsOf(throughKv({ [CONTENT_FACTS_FIELD]: { blobs, zipped } }))
+          const facts = contentFactsOf(
+            throughKv({ [CONTENT_FACTS_FIELD]: { blobs, zipped } })[CONTENT_FACTS_FIELD]
+          )
           for (const [stored, read, keyPattern] of [
             [blobs, facts.blobs, /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/],
             [zipped, facts.zipped, /^[sd][A-Za-z0-9_-]{43}$/]
@@ -179,7 +183,9 @@ describe('content facts', () => {
       { [CONTENT_FACTS_FIELD]: [] },
       { [CONTENT_FACTS_FIELD]: 'x' }
     ]) {
-      const facts = contentFactsOf(value as Record<string, unknown> | undefined)
+      const facts = contentFactsOf(
+        (value as Record<string, unknown> | undefined)?.[CONTENT_FACTS_FIELD]
+      )
       expect([facts.blobs.size, facts.zipped.size]).toEqual([0, 0])
     }
   })

@@ -16,7 +16,7 @@ import { settle, valueOf, type Outcome } from '../model/outcome.js'
 import type { ActualNamespace, ChangedFiles } from '../model/plan-input.js'
 import { referencedOf, type FlowReference } from '../model/references.js'
 import type { ChosenLayout, RepoModel } from '../model/repository.js'
-import type { FileChecks, StoredFlowCheck } from '../model/stored-checks.js'
+import type { FileChecks } from '../model/stored-checks.js'
 import type { DefinedNames, NameListings, NameReference } from '../model/names.js'
 import type { UnfinishedReading } from '../model/plan.js'
 import { definedNames } from '../engine/decide-kind.js'
@@ -53,7 +53,7 @@ import {
 } from '../engine/validate/verdict.js'
 import { tallyText } from '../report/render/headline.js'
 import { phase } from '../report/phase.js'
-import type { CheckedKind, Kind } from '../resources/resource.js'
+import type { CheckedKind, KeepInput, Kind } from '../resources/resource.js'
 import type { GatherKind, WalkRead } from '../engine/snapshot/kind.js'
 import type { RunPorts, TargetRun } from './ports.js'
 import { upgradeAsked } from './upgrade.js'
@@ -128,12 +128,25 @@ export function unfinishedOf(checked: Checked): UnfinishedReading | undefined {
   return askKinds(checked, (part, value) => part.unfinished?.(value))[0]
 }
 
-/** Deploy: the checks each namespace's commit marker stores, once made. */
-export async function checksToStoreOf(
-  checked: Checked
-): Promise<Map<string, Record<string, StoredFlowCheck>> | undefined> {
-  const stored = await Promise.all(askKinds(checked, (part, value) => part.toStore?.(value)))
-  return stored.find((each) => each !== undefined)
+/**
+ * Deploy: what each kind keeps in each namespace's commit marker, by namespace and field
+ * (docs/kinds.md#what-a-kind-keeps-in-the-commit-marker); undefined when no kind keeps anything.
+ */
+export async function keptByKinds(
+  checked: Pick<Checked, 'kinds' | 'byKind'>,
+  deploying: Omit<KeepInput, 'checked'>
+): Promise<{ ours: Map<string, Record<string, unknown>>; rewriting: Set<string> } | undefined> {
+  const ours = new Map<string, Record<string, unknown>>()
+  const rewriting = new Set<string>()
+  for (const { marker, decide } of checked.kinds) {
+    const kept = await marker?.toKeep({ ...deploying, checked: checked.byKind.get(decide.name) })
+    if (!marker || !kept) continue
+    if (marker.rewritesMarker) rewriting.add(marker.field)
+    for (const [namespace, value] of kept) {
+      ours.set(namespace, { ...ours.get(namespace), [marker.field]: value })
+    }
+  }
+  return ours.size > 0 ? { ours, rewriting } : undefined
 }
 
 /** Deploy: confirms every kind's reused checks, right before the first write. */

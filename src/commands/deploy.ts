@@ -8,17 +8,15 @@ import type { FileChange, FlowChange } from '../model/plan.js'
 import type { NamespaceFileEntry, RepoModel } from '../model/repository.js'
 import {
   guardUnfinished,
-  serverFilesByNamespace,
   type UnfinishedGuard,
   WALK,
   repoFilesOf,
   readUnfinished
 } from '../resources/registry.js'
-import { checksToStoreOf, confirmReused, referencesOf } from './check.js'
+import { confirmReused, keptByKinds, referencesOf } from './check.js'
 import { DEPLOYED_HEADING } from '../report/render/deployed.js'
 import { withHeadline } from '../report/render/headline.js'
 import { fileKey, flowKey } from '../model/targets.js'
-import { contentFactsToStore } from '../model/content-facts.js'
 import type { FlowReference } from '../model/references.js'
 import type { WriteDependency } from '../engine/apply/order.js'
 import { rollbackAccount } from '../report/render/after-deploy.js'
@@ -133,14 +131,11 @@ async function checkReviewed(args: ApplyModeArgs): Promise<void> {
 async function deployDeps(args: Deploying) {
   const { settings, target, context, ports } = args
   return {
-    storedChecks: await checksToStoreOf(args.checked),
-    contentFacts:
-      args.checked.snapshot.state &&
-      contentFactsToStore(
-        args.plan,
-        serverFilesByNamespace(args.checked.snapshot.state),
-        repoFilesOf(args.checked.model)
-      ),
+    kept: await keptByKinds(args.checked, {
+      plan: args.plan,
+      model: args.checked.model,
+      state: args.checked.snapshot.state
+    }),
     api: args.kestra,
     findings: args.findings,
     refs: args.refs,

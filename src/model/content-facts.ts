@@ -9,7 +9,7 @@ import { fileKey } from './targets.js'
  * blob or entry is met again: stored with a deploy's marker, a plan takes them rather than hash the bytes
  * (docs/performance.md#what-a-plan-knows-without-reading).
  */
-export interface ContentFacts {
+interface ContentFacts {
   /** Git object id → the summary of that blob's bytes. */
   blobs: ReadonlyMap<string, ContentSummary>
   /** Export entry digest (`RemoteFile.digest`) → the summary of the entry's bytes. */
@@ -21,10 +21,10 @@ export const CONTENT_FACTS_FIELD = 'contents'
 /** With the stored checks' 512 KiB and the marker, its KV write stays within nginx's default 1 MiB body. */
 export const MAX_CONTENT_FACTS_BYTES = 384 * 1024
 
-export const NO_CONTENT_FACTS: ContentFacts = { blobs: new Map(), zipped: new Map() }
+const NO_CONTENT_FACTS: ContentFacts = { blobs: new Map(), zipped: new Map() }
 
 /** As stored: `"<sha256 hex>,<size>,<1 binary | 0 text>"` by key. */
-export interface StoredContentFacts {
+interface StoredContentFacts {
   blobs: Record<string, string>
   zipped: Record<string, string>
 }
@@ -34,12 +34,12 @@ const ZIP_DIGEST = /^[sd][A-Za-z0-9_-]{43}$/
 const SUMMARY = /^([0-9a-f]{64}),(0|[1-9][0-9]{0,14}),([01])$/
 
 /**
- * Format 1, the only one: entries not exactly of the stored shape are left out, and a value that is not a map
+ * What a marker keeps under `CONTENT_FACTS_FIELD`, format 1, the only one: entries not exactly of the stored shape are left out, and a value that is not a map
  * is read as no facts; the marker's seal held (`trustedMarker`,
  * docs/performance.md#what-kv-can-do-to-it).
  */
-export function contentFactsOf(markerValue: Record<string, unknown> | undefined): ContentFacts {
-  const stored = jsonObject.safeParse(markerValue?.[CONTENT_FACTS_FIELD]).data
+export function contentFactsOf(kept: unknown): ContentFacts {
+  const stored = jsonObject.safeParse(kept).data
   if (!stored) return NO_CONTENT_FACTS
   return { blobs: factsIn(stored.blobs, BLOB_ID), zipped: factsIn(stored.zipped, ZIP_DIGEST) }
 }

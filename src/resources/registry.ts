@@ -12,9 +12,12 @@ import {
   filesKnown
 } from './namespace-files/gather.js'
 import { filesServer } from './namespace-files/gather-server.js'
-export { serverFilesByNamespace, serverFilesOf } from './namespace-files/decide-server-state.js'
+export { serverFilesOf } from './namespace-files/decide-server-state.js'
 export { repoFilesOf } from './namespace-files/decide-repository.js'
+import { serverFilesByNamespace } from './namespace-files/decide-server-state.js'
+import { repoFilesOf } from './namespace-files/decide-repository.js'
 import { FILE } from './namespace-files/decide-server-state.js'
+import { CONTENT_FACTS_FIELD, contentFactsOf, contentFactsToStore } from '../model/content-facts.js'
 import { flows, flowsWalk } from './flows/index.js'
 
 export * from './flows/index.js'
@@ -28,7 +31,11 @@ import { testsGather } from './test-suites/gather.js'
 import type { Kind } from './resource.js'
 
 /** docs/kinds.md#the-walk-two-kinds-share */
-const filesWalk = { fileKind: FILE, readFileBytes: readNamespaceFileBytes }
+const filesWalk = {
+  fileKind: FILE,
+  readFileBytes: readNamespaceFileBytes,
+  knownBlobs: { field: CONTENT_FACTS_FIELD, blobs: (kept: unknown) => contentFactsOf(kept).blobs }
+}
 
 /** Namespace files (docs/kinds.md): read by the run's one walk, with flows. */
 export const namespaceFiles: Kind<FilesHeld, FileChange> = {
@@ -45,7 +52,14 @@ export const namespaceFiles: Kind<FilesHeld, FileChange> = {
   },
   decide: filesDecide,
   apply: filesApply,
-  rollback: filesRollback
+  rollback: filesRollback,
+  // What a plan knows of files without reading them (docs/performance.md#what-a-plan-knows-without-reading).
+  marker: {
+    field: CONTENT_FACTS_FIELD,
+    rewritesMarker: false,
+    toKeep: ({ plan, state, model }) =>
+      state && contentFactsToStore(plan, serverFilesByNamespace(state), repoFilesOf(model))
+  }
 }
 
 /** Kestra dashboards (docs/dashboards.md). */

@@ -3,9 +3,11 @@ import type { DecideKind } from '../engine/decide-kind.js'
 import type { GatherKind } from '../engine/snapshot/kind.js'
 import type { NameListings, NameReference } from '../model/names.js'
 import type { Outcome } from '../model/outcome.js'
-import type { ResourceChange, UnfinishedReading } from '../model/plan.js'
+import type { Plan, ResourceChange, UnfinishedReading } from '../model/plan.js'
+import type { ActualNamespace } from '../model/plan-input.js'
+import type { RepoModel } from '../model/repository.js'
 import type { FlowReference } from '../model/references.js'
-import type { FileChecks, StoredFlowCheck } from '../model/stored-checks.js'
+import type { FileChecks } from '../model/stored-checks.js'
 
 /**
  * A resource kind: one module per kind, its parts by phase (docs/kinds.md). Each phase declares the part
@@ -20,6 +22,37 @@ export interface Kind<H = unknown, C extends ResourceChange = ResourceChange, K 
   /** How a rollback records and restores its resources (docs/rollback.md). */
   rollback?: RollbackKind<C>
   checked?: CheckedKind<K>
+  /** What it keeps in each namespace's commit marker. */
+  marker?: MarkerPart<K>
+}
+
+/**
+ * What a kind keeps in each namespace's commit marker, under a field of its own
+ * (docs/kinds.md#what-a-kind-keeps-in-the-commit-marker): written by a deploy under the marker's seal, read back
+ * (`ServerContext.kept`) only where the seal holds.
+ */
+interface MarkerPart<K = unknown> {
+  field: string
+  /**
+   * Whether a marker is rewritten when the entries (by key) kept there differ from this deploy's; otherwise they
+   * ride with a marker written anyway, so that a no-change deploy writes nothing.
+   */
+  rewritesMarker: boolean
+  /** Deploy: what it keeps, by namespace; undefined: nothing. */
+  toKeep(deploying: KeepInput<K>): PromiseLike<KeptByNamespace> | KeptByNamespace
+}
+
+type KeptByNamespace = ReadonlyMap<string, unknown> | undefined
+
+/** What a kind's `toKeep` reads. */
+export interface KeepInput<K = unknown> {
+  /** Its checks once run (`Checked.byKind`), when it has any. */
+  checked: K | undefined
+  plan: Pick<Plan, 'resources'>
+  /** The repository, as sent. */
+  model: RepoModel
+  /** The server's state of the managed namespaces, when read. */
+  state: ReadonlyMap<string, ActualNamespace> | undefined
 }
 
 /**
@@ -37,10 +70,6 @@ export interface CheckedKind<K = unknown> {
   unfinished?(checked: K): UnfinishedReading | undefined
   /** Each repository file's own checks, as the loading made or reused them. */
   fileChecks?(checked: K): FileChecks
-  /** Deploy: the checks each namespace's commit marker stores (docs/performance.md#incremental-planning). */
-  toStore?(
-    checked: K
-  ): Promise<Map<string, Record<string, StoredFlowCheck>> | undefined> | undefined
   /**
    * Deploy: confirms the checks reused rather than run, right before the first write; throws when one differs
    * (docs/performance.md#a-deploy-confirms-before-it-writes).

@@ -150,7 +150,7 @@ describe('each stored record', () => {
       fc.property(fc.jsonValue(), fc.jsonValue(), (checks, contents) => {
         const stored = { [STORED_CHECKS_FIELD]: checks, [CONTENT_FACTS_FIELD]: contents }
         expect(() => storedChecksOf(stored)).not.toThrow()
-        expect(() => contentFactsOf(stored)).not.toThrow()
+        expect(() => contentFactsOf(contents)).not.toThrow()
       })
     )
   })

@@ -12,8 +12,6 @@ import { resourceKey } from '../../model/targets.js'
 import { sameNamespaces } from '../../model/namespaces.js'
 import type { MarkersReadBefore } from '../../model/commit-marker.js'
 import { unreadableMarkers } from '../record/marker.js'
-import type { StoredFlowCheck } from '../../model/stored-checks.js'
-import type { StoredContentFacts } from '../../model/content-facts.js'
 import {
   deployStatus,
   NOT_APPLIED,
@@ -30,7 +28,7 @@ import {
   deployBlockers,
   describeBlockers
 } from './deploy-guards.js'
-import { type MarkerWrite, sameChecks, writeMarker } from '../record/write.js'
+import { type KeptByKinds, type MarkerWrite, sameKept, writeMarker } from '../record/write.js'
 
 export interface DeployDeps {
   api: KestraApi
@@ -42,7 +40,7 @@ export interface DeployDeps {
   /**
    * `seal-key`, else `auth`, with `server` and `tenant`, key the seal of what each marker stores, which tells a
    * recorded marker's from a forged one (docs/performance.md#what-kv-can-do-to-it); no credentials nor key: the
-   * markers store no checks nor facts.
+   * markers keep nothing of the kinds.
    */
   settings: Pick<Settings, 'maxDeletions' | 'extraNamespaces' | 'concurrency'> &
     Partial<Pick<Settings, 'auth' | 'tenant' | 'server' | 'sealKey'>>
@@ -54,10 +52,11 @@ export interface DeployDeps {
   repository: string
   /** The markers, when read with the server state (for `namespaces`); read here otherwise. */
   markers?: MarkersReadBefore
-  /** The flow checks each namespace's marker carries (docs/performance.md#incremental-planning). */
-  storedChecks?: ReadonlyMap<string, Record<string, StoredFlowCheck>>
-  /** Content facts for each marker written (docs/performance.md#what-a-plan-knows-without-reading). */
-  contentFacts?: ReadonlyMap<string, StoredContentFacts>
+  /**
+   * What the kinds keep in each namespace's marker (docs/kinds.md#what-a-kind-keeps-in-the-commit-marker): none,
+   * nothing kept.
+   */
+  kept?: Pick<KeptByKinds, 'ours' | 'rewriting'>
   /** The out-of-order guard's question (`ancestryChecker`). */
   isAncestor: IsAncestor
   log?: (message: string) => void
@@ -132,33 +131,32 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
     warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`)
   }
 
-  // Only what a seal of this job's key vouches for counts as recorded: a marker holding forged checks is
+  // Only what a seal of this job's key vouches for counts as recorded: a marker keeping forged entries is
   // rewritten. Without a seal nothing is stored, as nothing stored would be trusted. The key's derivation began
   // with the run's reads (`markerSeal` derives it once).
   const { auth, sealKey, server, tenant } = deps.settings
   const seal =
-    auth && deps.storedChecks
+    auth && deps.kept
       ? await markerSeal({ auth, sealKey, server, tenant }).catch(() => undefined)
       : undefined
-  const checks = seal &&
-    deps.storedChecks && {
-      ours: deps.storedChecks,
+  const kept: KeptByKinds | undefined = seal &&
+    deps.kept && {
+      ...deps.kept,
       recorded: new Map(
         [...(stored ?? [])].map(([namespace, marker]) => [
           namespace,
           trustedMarker(seal, namespace, marker).marker
         ])
       ),
-      facts: deps.contentFacts,
       seal
     }
-  // A namespace's marker is written when another commit, or other checks, is recorded.
+  // A namespace's marker is written when another commit, or other entries of a field that rewrites it, is recorded.
   const stale = (namespace: string) => {
     const recorded = markers.get(namespace)
     return (
       recorded?.commit !== ours.commit ||
       recorded.repository !== ours.repository ||
-      !sameChecks(checks, namespace)
+      !sameKept(kept, namespace)
     )
   }
   if (plan.resources.some(isWrite) || namespaces.some(stale)) await deps.confirmReused?.()
@@ -166,7 +164,7 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
   // A namespace's marker is written as soon as it holds this commit: with no writes, right away.
   const marking: Promise<MarkerWrite>[] = []
   const mark = (namespace: string) => {
-    if (stale(namespace)) marking.push(writeMarker(deps.api, namespace, ours, semaphore, checks))
+    if (stale(namespace)) marking.push(writeMarker(deps.api, namespace, ours, semaphore, kept))
   }
   const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace))
   for (const namespace of namespaces) if (!writing.has(namespace)) mark(namespace)

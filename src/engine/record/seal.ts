@@ -1,8 +1,7 @@
 import { createHash, createHmac, hkdfSync, scrypt, timingSafeEqual } from 'node:crypto'
 import { isRecord } from '../../model/content.js'
-import { CONTENT_FACTS_FIELD } from '../../model/content-facts.js'
 import type { Auth } from '../../model/settings.js'
-import { STORED_CHECKS_FIELD } from '../../model/stored-checks.js'
+import { commitMarker } from './marker.js'
 
 /** The field of the commit marker that holds its seal (docs/performance.md#what-kv-can-do-to-it). */
 const SEAL_FIELD = 'seal'
@@ -27,7 +26,7 @@ export interface SealSource {
 }
 
 /**
- * Proves a commit marker's stored checks and content facts were written by this action's deploy
+ * Proves that what a commit marker keeps (the kinds' fields: checks, content facts) was written by this action's deploy
  * (docs/performance.md#what-kv-can-do-to-it): HMACs of its namespace and its JSON, so a KV writer without the key can
  * neither forge a seal nor move a sealed marker elsewhere. Nothing stored is a credential verifier: the key comes
  * from `seal-key`, else from the credentials through scrypt (`SEAL_SCRYPT`), never from a fast hash of them.
@@ -130,23 +129,23 @@ export function sortedCopy(value: unknown): unknown {
   )
 }
 
-/** Whether a marker stores checks or facts, which only a seal lets a run use. */
+/** The marker's own fields: every other one is what a kind keeps in it (`KeptByKinds`). */
+const OWN_FIELDS: ReadonlySet<string> = new Set([...Object.keys(commitMarker.shape), SEAL_FIELD])
+
+/** Whether a marker keeps anything besides its own fields, which only a seal lets a run use. */
 export function storesAny(marker: Record<string, unknown>): boolean {
-  return STORED_CHECKS_FIELD in marker || CONTENT_FACTS_FIELD in marker
+  return Object.keys(marker).some((field) => !OWN_FIELDS.has(field))
 }
 
-/** A marker as a plan or deploy may use it: whole if it stores nothing or its seal holds, else stripped. */
+/** A marker as a plan or deploy may use it: whole if it keeps nothing or its seal holds, else its own fields only. */
 export function trustedMarker(
   seal: MarkerSeal | undefined,
   namespace: string,
   marker: Record<string, unknown>
 ): { marker: Record<string, unknown>; trusted: boolean } {
   if (!storesAny(marker) || seal?.holds(namespace, marker)) return { marker, trusted: true }
-  const {
-    [STORED_CHECKS_FIELD]: _checks,
-    [CONTENT_FACTS_FIELD]: _facts,
-    [SEAL_FIELD]: _seal,
-    ...rest
-  } = marker
-  return { marker: rest, trusted: false }
+  const own = Object.entries(marker).filter(
+    ([field]) => OWN_FIELDS.has(field) && field !== SEAL_FIELD
+  )
+  return { marker: Object.fromEntries(own), trusted: false }
 }

@@ -5,8 +5,6 @@ import { Semaphore } from '../../model/concurrency.js'
 import { errorMessage } from '../../model/errors.js'
 import type { CommitMarker } from '../../model/commit-marker.js'
 import { COMMIT_MARKER_KEY } from './marker.js'
-import { STORED_CHECKS_FIELD, type StoredFlowCheck } from '../../model/stored-checks.js'
-import { CONTENT_FACTS_FIELD, type StoredContentFacts } from '../../model/content-facts.js'
 
 export interface MarkerWrite {
   written: string[]
@@ -16,15 +14,20 @@ export interface MarkerWrite {
 }
 
 /**
- * What a marker carries besides the commit (docs/performance.md#incremental-planning). Only the checks make
- * a marker stale: the facts ride with a marker written anyway, so that a no-change deploy writes nothing.
+ * What the kinds keep in each namespace's marker besides the commit (docs/kinds.md#what-a-kind-keeps-in-the-commit-marker),
+ * with the seal that lets a run use it.
  */
-interface MarkerChecks {
-  ours: ReadonlyMap<string, Record<string, StoredFlowCheck>>
+export interface KeptByKinds {
+  /** By namespace: each kind's field and its value. */
+  ours: ReadonlyMap<string, Readonly<Record<string, unknown>>>
+  /**
+   * The fields whose entries (by key) make a marker stale when they differ from this deploy's (the flows' checks);
+   * the others ride with a marker written anyway, so that a no-change deploy writes nothing.
+   */
+  rewriting: ReadonlySet<string>
   /** The recorded markers, as far as their seal vouches for them (`trustedMarker`). */
   recorded?: ReadonlyMap<string, Record<string, unknown>>
-  facts?: ReadonlyMap<string, StoredContentFacts>
-  /** A plan trusts no checks or facts unsealed. */
+  /** A plan trusts nothing kept unsealed. */
   seal: MarkerSeal
 }
 
@@ -33,17 +36,13 @@ export async function writeMarker(
   namespace: string,
   ours: CommitMarker,
   semaphore: Semaphore,
-  checks?: MarkerChecks
+  kept?: KeptByKinds
 ): Promise<MarkerWrite> {
   try {
-    const stored = checks?.ours.get(namespace)
-    const facts = checks?.facts?.get(namespace)
-    const held = {
-      ...ours,
-      ...(stored && { [STORED_CHECKS_FIELD]: stored }),
-      ...(facts && { [CONTENT_FACTS_FIELD]: facts })
-    }
-    const value = checks && (stored || facts) ? checks.seal.sealed(namespace, held) : held
+    const fields = kept?.ours.get(namespace)
+    const held = { ...ours, ...fields }
+    const value =
+      kept && fields && Object.keys(fields).length > 0 ? kept.seal.sealed(namespace, held) : held
     await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, value))
     return { written: [namespace], unknown: [], warnings: [] }
   } catch (error) {
@@ -57,15 +56,20 @@ export async function writeMarker(
   }
 }
 
-export function sameChecks(checks: MarkerChecks | undefined, namespace: string): boolean {
-  const ours = checks?.ours.get(namespace)
-  if (!ours) return true
-  const recorded = checks?.recorded?.get(namespace)?.[STORED_CHECKS_FIELD]
-  if (typeof recorded !== 'object' || recorded === null) return false
-  const held = Object.keys(recorded)
-  return (
-    held.length === Object.keys(ours).length && held.every((digest) => Object.hasOwn(ours, digest))
-  )
+/** Whether the recorded marker keeps, in each field that rewrites it, the entries (by key) this deploy keeps. */
+export function sameKept(kept: KeptByKinds | undefined, namespace: string): boolean {
+  const ours = kept?.ours.get(namespace) ?? {}
+  const recorded = kept?.recorded?.get(namespace)
+  return Object.entries(ours).every(([field, value]) => {
+    if (!kept!.rewriting.has(field)) return true
+    const held = recorded?.[field]
+    if (typeof held !== 'object' || held === null || typeof value !== 'object' || value === null)
+      return false
+    const keys = Object.keys(held)
+    return (
+      keys.length === Object.keys(value).length && keys.every((key) => Object.hasOwn(value, key))
+    )
+  })
 }
 
 /** A rollback's put-back: the value the marker held before the deploy, or none (the key removed). */

@@ -22,9 +22,9 @@ import {
   type ReviewInput,
   type ServerVerdicts
 } from './kind.js'
+import type { ContentSummary } from '../../model/content.js'
 import { managedNamespaces } from '../../model/managed-namespaces.js'
 import { heldNamespaceIsManaged } from '../../model/namespaces.js'
-import { NO_CONTENT_FACTS } from '../../model/content-facts.js'
 import type { KestraApi, ListingsApi } from '../../adapters/kestra/api.js'
 import { type RunContext } from '../../model/context.js'
 import type { GitHubPort, StickyComment } from '../../model/github.js'
@@ -35,7 +35,6 @@ import type { NameReference } from '../../model/names.js'
 import type { SentNames } from '../../model/sent-names.js'
 import type { Settings } from '../../model/settings.js'
 import type { Snapshot } from '../../model/snapshot.js'
-import type { StoredFlowCheck } from '../../model/stored-checks.js'
 import type { Target, Work } from '../../model/target.js'
 
 /**
@@ -128,7 +127,7 @@ export interface GatherResult {
    * The resources whose checks stored in their namespace's commit marker were reused, with those checks: complete
    * once `repository` is.
    */
-  reused: ReadonlyMap<unknown, StoredFlowCheck>
+  reused: ReadonlyMap<unknown, unknown>
   /**
    * The namespaces whose marker's stored checks or content facts were not used: no seal of this job vouches for
    * them.
@@ -193,13 +192,14 @@ export function gather(input: GatherInput): GatherResult {
     knownFiles:
       reads && index && target.work.facts === 'use'
         ? async (namespace) => {
+            const { field, blobs } = started.walk.knownBlobs
             const known = heldNamespaceIsManaged(namespace, settings.extraNamespaces)
-              ? await reads.contentFacts(sending.namespace(namespace))
-              : NO_CONTENT_FACTS
+              ? blobs(await reads.kept(sending.namespace(namespace), field))
+              : new Map<string, ContentSummary>()
             const vouched = await index
             return (rel) => {
               const blob = vouched?.blobOf(rel)
-              const summary = blob === undefined ? undefined : known.blobs.get(blob)
+              const summary = blob === undefined ? undefined : known.get(blob)
               return summary && { summary, blob: blob! }
             }
           }
@@ -310,7 +310,7 @@ function startReads(input: GatherInput) {
     kinds: settle(Promise.all(kinds)),
     // Each kind's part of the walk (docs/kinds.md#the-walk-two-kinds-share): the registry holds every part once.
     walk: Object.assign({}, ...input.kinds.map((kind) => kind.walk)) as WalkParts,
-    reused: new Map<unknown, StoredFlowCheck>(),
+    reused: new Map<unknown, unknown>(),
     baseReused: new Set<string>()
   }
 }

@@ -1,7 +1,6 @@
 import type { KestraApi, ListingsApi } from '../../adapters/kestra/api.js'
 import { mapLimit } from '../../model/concurrency.js'
 import type { ActualNamespace, BaseResource } from '../../model/plan-input.js'
-import type { ContentFacts } from '../../model/content-facts.js'
 import type { LocalFiles } from '../../model/sent-names.js'
 import type { Referenced } from '../../model/references.js'
 import type { Settings } from '../../model/settings.js'
@@ -147,8 +146,11 @@ export interface ServerContext {
    * them; `record` keeps each export entry's digest, for the facts a deploy stores; neither: all read and hashed.
    */
   facts: 'use' | 'record' | undefined
-  /** A namespace marker's content facts (none unless `facts` is `use`). */
-  contentFacts(namespace: string): Promise<ContentFacts>
+  /**
+   * What a kind keeps in a namespace's marker under `field`, where the marker's seal holds
+   * (docs/kinds.md#what-a-kind-keeps-in-the-commit-marker).
+   */
+  kept(namespace: string, field: string): Promise<unknown>
 }
 
 /** What a commit held of each kind (`GatherKind.base`), by kind name; `keep` chooses by namespace. */

@@ -112,7 +112,7 @@ export async function flowChecks(
   const checks = new Map<FlowFile, FlowCheck>()
   const read = (gathering.asRead.get(FLOW) ?? []) as AsyncIterable<FlowFile> | FlowFile[]
   for await (const flow of read) {
-    const stored = gathering.reused.get(flow)
+    const stored = gathering.reused.get(flow) as StoredFlowCheck | undefined
     // The validators of the definitions the flow uses, before the (synchronous) check validates it.
     if (validates(stored, options)) {
       await loadFlowValidators(validatedReleases(options), validatedTypes([flow], options.upgrade))

@@ -1,7 +1,13 @@
 import { reusedFlowFile } from '../../model/flow-file.js'
 import { sha256Hex } from '../../model/content.js'
 import type { FlowFile } from '../../model/repository.js'
-import { checkDigest, markerNamespaceOf } from '../../model/stored-checks.js'
+import {
+  checkDigest,
+  markerNamespaceOf,
+  STORED_CHECKS_FIELD,
+  storedChecksOf,
+  type StoredFlowCheck
+} from '../../model/stored-checks.js'
 import type { ReuseFlow, ReuseOptions } from '../../engine/snapshot/repo/load.js'
 
 /**
@@ -11,6 +17,15 @@ import type { ReuseFlow, ReuseOptions } from '../../engine/snapshot/repo/load.js
  */
 export function reuseStoredChecks(options: ReuseOptions): ReuseFlow {
   const looked = (namespace: string) => markerNamespaceOf(namespace, options)
+  // Each namespace's checks, parsed once from what its marker keeps (the same object on every read).
+  const parsed = new WeakMap<object, Map<string, StoredFlowCheck>>()
+  const checksIn = async (namespace: string): Promise<Map<string, StoredFlowCheck>> => {
+    const kept = await options.reads.kept(namespace, STORED_CHECKS_FIELD, options.onlyStarted)
+    if (typeof kept !== 'object' || kept === null) return new Map()
+    let checks = parsed.get(kept)
+    if (!checks) parsed.set(kept, (checks = storedChecksOf({ [STORED_CHECKS_FIELD]: kept })))
+    return checks
+  }
   const reuse = async (
     { file, rel, expectedNamespace }: Parameters<ReuseFlow>[0],
     bytes: Buffer
@@ -20,7 +35,7 @@ export function reuseStoredChecks(options: ReuseOptions): ReuseFlow {
     if (sent === undefined) return undefined
     const validator = await options.identity
     if (validator === undefined) return undefined
-    const stored = await options.reads.storedChecks(sent, options.onlyStarted)
+    const stored = await checksIn(sent)
     const digest = { validator, file, rel, expectedNamespace, sha256: sha256Hex(bytes) }
     const check = stored.get(checkDigest({ ...digest, layout: options.layout }))
     if (!check) return undefined

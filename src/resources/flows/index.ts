@@ -3,6 +3,7 @@ import type { FlowChange } from '../../model/plan.js'
 import { flowsApply, flowsRollback } from './apply.js'
 import { flowsDecide } from './decide.js'
 import { confirmReusedChecks, type FlowsHeld } from './decide-validate.js'
+import { STORED_CHECKS_FIELD } from '../../model/stored-checks.js'
 import {
   flowOfBytes,
   flowsBase,
@@ -27,7 +28,6 @@ const checkedFacts: CheckedKind<FlowsChecked> = {
   listings: (checked) => checked.listings,
   unfinished: (checked) => checked.unfinished,
   fileChecks: (checked) => checked.checks,
-  toStore: (checked) => checked.storedChecks,
   confirmReused: ({ reused }) => confirmReusedChecks(reused.flows, reused.recheck)
 }
 
@@ -48,7 +48,13 @@ export const flows: Kind<FlowsHeld, FlowChange, FlowsChecked> = {
   decide: flowsDecide,
   apply: flowsApply,
   rollback: flowsRollback,
-  checked: checkedFacts
+  checked: checkedFacts,
+  // Each flow file's checks, by digest (docs/performance.md#incremental-planning): other checks, another marker.
+  marker: {
+    field: STORED_CHECKS_FIELD,
+    rewritesMarker: true,
+    toKeep: ({ checked }) => checked?.storedChecks
+  }
 }
 
 // What commands/ still take of flows by name (docs/kinds.md#what-the-commands-still-take-of-flows), named one by one

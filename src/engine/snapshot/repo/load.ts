@@ -5,7 +5,6 @@ import { IgnoreRules } from './ignore-rules.js'
 import { compareCodeUnits, type ContentSummary, summaryOf } from '../../../model/content.js'
 import { layoutRules, type LayoutRules, type Placement } from './layout.js'
 import type { LocalFiles, SentNames } from '../../../model/sent-names.js'
-import type { StoredFlowCheck } from '../../../model/stored-checks.js'
 import { flowNamespace, managedNamespaces } from '../../../model/managed-namespaces.js'
 import { heldNamespaceIsManaged } from '../../../model/namespaces.js'
 import {
@@ -53,6 +52,11 @@ export interface WalkParts extends WalkKinds {
   isFlowDocument(tree: TreeSource, rel: string): Promise<boolean>
   /** Namespace files: the bytes to upload of a file the walk read (refused where they must not be read). */
   readFileBytes(entry: NamespaceFileEntry): Promise<Uint8Array>
+  /**
+   * Namespace files: the marker's field whose content facts tell a file's summary by its git blob, and the
+   * summaries it holds (docs/performance.md#what-a-plan-knows-without-reading).
+   */
+  knownBlobs: { field: string; blobs(kept: unknown): ReadonlyMap<string, ContentSummary> }
 }
 
 export interface FlowLocation {
@@ -66,9 +70,9 @@ export interface FlowLocation {
 
 /** What a kind's reuse of the checks stored in its namespaces' commit markers takes (`WalkParts.reuse`). */
 export interface ReuseOptions {
-  /** The run's server reads: each namespace's marker, read once, with the checks it stores. */
+  /** The run's server reads: each namespace's marker, read once, with what the kinds keep in it. */
   reads: {
-    storedChecks(namespace: string, onlyStarted?: boolean): Promise<Map<string, StoredFlowCheck>>
+    kept(namespace: string, field: string, onlyStarted?: boolean): Promise<unknown>
     storedMarker(namespace: string): Promise<unknown>
   }
   sending: SentNames
@@ -77,7 +81,7 @@ export interface ReuseOptions {
   /** `validatorIdentity()`: a check another build stored is never reused. */
   identity: Promise<string | undefined>
   /** Told of each resource whose stored checks were reused, with them and the file it was read from. */
-  reused(resource: unknown, check: StoredFlowCheck, file: string): void
+  reused(resource: unknown, check: unknown, file: string): void
   /** Looks up only the namespaces whose reads have begun: nothing more is read for the others. */
   onlyStarted?: boolean
 }

@@ -1,12 +1,6 @@
 import { type MarkersRead, readMarkers } from '../../record/read.js'
 import { type MarkerSeal, storesAny, trustedMarker } from '../../record/seal.js'
 import type { MarkersReadBefore } from '../../../model/commit-marker.js'
-import { storedChecksOf, type StoredFlowCheck } from '../../../model/stored-checks.js'
-import {
-  type ContentFacts,
-  contentFactsOf,
-  NO_CONTENT_FACTS
-} from '../../../model/content-facts.js'
 import type { KestraApi, ListingsApi } from '../../../adapters/kestra/api.js'
 import { type Outcome, settle, valueOf } from '../../../model/outcome.js'
 import type { ActualNamespace } from '../../../model/plan-input.js'
@@ -26,11 +20,9 @@ export class ServerReads {
   /** By namespace, by kind name: each kind's read of the namespace. */
   private readonly held = new Map<string, Map<string, Promise<Outcome<unknown>>>>()
   private readonly markers = new Map<string, Promise<MarkersRead>>()
-  /** Each namespace's marker as stored, read once for its stored checks and content facts. */
+  /** Each namespace's marker as stored, read once for what the kinds keep in it. */
   private readonly stored = new Map<string, Promise<Record<string, unknown> | undefined>>()
-  private readonly checks = new Map<string, Promise<Map<string, StoredFlowCheck>>>()
-  private readonly facts = new Map<string, Promise<ContentFacts>>()
-  /** The namespaces whose marker stores checks or facts that no seal of this job's credentials vouches for. */
+  /** The namespaces whose marker keeps what no seal of this job's credentials vouches for. */
   readonly unsealed = new Set<string>()
   /** Where the repository's namespace files come from (the first word counts): server files may be read. */
   knowFiles!: (files: LocalFiles) => void
@@ -55,7 +47,7 @@ export class ServerReads {
       api,
       localFiles,
       facts: options.facts,
-      contentFacts: (namespace) => this.contentFacts(namespace)
+      kept: (namespace, field) => this.kept(namespace, field)
     }
     this.readers = kinds.flatMap((kind) =>
       kind.server ? [[kind.name, kind.server.reader(context)] as const] : []
@@ -78,26 +70,15 @@ export class ServerReads {
   }
 
   /**
-   * The flow checks stored in a namespace's marker; none when unreadable
-   * (docs/performance.md#incremental-planning). `onlyStarted`: none for a namespace whose reads have not begun,
-   * for which nothing is read.
+   * What a kind keeps in a namespace's marker under `field`, as stored where the marker's seal holds; undefined
+   * otherwise (docs/kinds.md#what-a-kind-keeps-in-the-commit-marker). `onlyStarted`: undefined for a namespace whose
+   * reads have not begun, for which nothing is read.
    */
-  storedChecks(namespace: string, onlyStarted = false): Promise<Map<string, StoredFlowCheck>> {
-    if (onlyStarted && !this.held.has(namespace)) return Promise.resolve(new Map())
-    const checks = once(this.checks, namespace, () =>
-      this.storedMarker(namespace).then(storedChecksOf)
-    )
+  kept(namespace: string, field: string, onlyStarted = false): Promise<unknown> {
+    if (onlyStarted && !this.held.has(namespace)) return Promise.resolve(undefined)
+    const value = this.storedMarker(namespace).then((marker) => marker?.[field])
     this.start(namespace)
-    return checks
-  }
-
-  /**
-   * A namespace marker's content facts; none if unreadable
-   * (docs/performance.md#what-a-plan-knows-without-reading).
-   */
-  contentFacts(namespace: string): Promise<ContentFacts> {
-    if (this.options.facts !== 'use') return Promise.resolve(NO_CONTENT_FACTS)
-    return once(this.facts, namespace, () => this.storedMarker(namespace).then(contentFactsOf))
+    return value
   }
 
   /**
