@@ -16,7 +16,6 @@ import { settle, valueOf, type Outcome } from '../model/outcome.js'
 import type { ActualNamespace, ChangedFiles } from '../model/plan-input.js'
 import { referencedOf, type FlowReference } from '../model/references.js'
 import type { ChosenLayout, RepoModel } from '../model/repository.js'
-import type { FileChecks } from '../model/stored-checks.js'
 import type { DefinedNames, NameListings, NameReference } from '../model/names.js'
 import type { UnfinishedReading } from '../model/plan.js'
 import { definedNames } from '../engine/decide-kind.js'
@@ -26,6 +25,7 @@ import type { Target } from '../model/target.js'
 import {
   asking,
   flowChecks,
+  flowFileChecks,
   flowsChecked,
   recheckWith,
   reusedFlows,
@@ -111,11 +111,9 @@ export function namesOf(checked: Checked): NameReference[] {
   return askKinds(checked, (part, value) => part.names?.(value)).flat()
 }
 
-/** Each repository file's own checks, as the loading made or reused them. */
-export function fileChecksOf(checked: Checked): FileChecks {
-  return new Map(
-    askKinds(checked, (part, value) => part.fileChecks?.(value)).flatMap((m) => [...m])
-  )
+/** Each repository flow file's own checks, as the loading made or reused them. */
+export function fileChecksOf(checked: Checked) {
+  return flowFileChecks(checked.byKind)
 }
 
 /** The server's listings of the names that `secret()` and `kv()` calls use, when read. */

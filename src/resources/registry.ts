@@ -17,7 +17,11 @@ export { repoFilesOf } from './namespace-files/decide-repository.js'
 import { serverFilesByNamespace } from './namespace-files/decide-server-state.js'
 import { repoFilesOf } from './namespace-files/decide-repository.js'
 import { FILE } from './namespace-files/decide-server-state.js'
-import { CONTENT_FACTS_FIELD, contentFactsOf, contentFactsToStore } from '../model/content-facts.js'
+import {
+  CONTENT_FACTS_FIELD,
+  contentFactsOf,
+  contentFactsToStore
+} from './namespace-files/decide-content-facts.js'
 import { flows, flowsWalk } from './flows/index.js'
 
 export * from './flows/index.js'

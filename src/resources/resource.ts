@@ -7,7 +7,6 @@ import type { Plan, ResourceChange, UnfinishedReading } from '../model/plan.js'
 import type { ActualNamespace } from '../model/plan-input.js'
 import type { RepoModel } from '../model/repository.js'
 import type { FlowReference } from '../model/references.js'
-import type { FileChecks } from '../model/stored-checks.js'
 
 /**
  * A resource kind: one module per kind, its parts by phase (docs/kinds.md). Each phase declares the part
@@ -68,8 +67,6 @@ export interface CheckedKind<K = unknown> {
   listings?(checked: K): Outcome<NameListings> | undefined
   /** The review's search of executions not finished, when made (docs/caught-at-review.md#executions-not-finished). */
   unfinished?(checked: K): UnfinishedReading | undefined
-  /** Each repository file's own checks, as the loading made or reused them. */
-  fileChecks?(checked: K): FileChecks
   /**
    * Deploy: confirms the checks reused rather than run, right before the first write; throws when one differs
    * (docs/performance.md#a-deploy-confirms-before-it-writes).

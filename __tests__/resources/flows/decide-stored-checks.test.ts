@@ -7,7 +7,6 @@ import { reusedFlowFile } from '../../../src/model/flow-file.js'
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { checksToStore } from '../../../src/resources/flows/decide-stored-checks.js'
 import { checkFlow, confirmReusedChecks } from '../../../src/resources/flows/decide-validate.js'
 import {
   schemaReleases,
@@ -18,13 +17,14 @@ import { DeployError } from '../../../src/model/errors.js'
 import { parseFlowFile } from '../../../src/model/flow-file.js'
 import { SentRewrite } from '../../../src/resources/flows/decide-sent.js'
 import {
+  checksToStore,
   checkDigest,
   entriesWithin,
   MAX_STORED_CHECKS_BYTES,
   storedChecksOf,
   STORED_CHECKS_FIELD,
   type StoredFlowCheck
-} from '../../../src/model/stored-checks.js'
+} from '../../../src/resources/flows/decide-stored-checks.js'
 import { parseSettings } from '../../../src/config/settings.js'
 import { sha256Hex } from '../../../src/model/content.js'
 import { runs } from '../../../test-support/property-runs.js'

@@ -16,7 +16,7 @@ import {
   storedCheckOf,
   storedChecksOf,
   STORED_CHECKS_FIELD
-} from '../../../src/model/stored-checks.js'
+} from '../../../src/resources/flows/decide-stored-checks.js'
 
 const DIGEST = 'd'.repeat(64)
 

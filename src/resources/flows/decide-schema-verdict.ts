@@ -1,6 +1,6 @@
 import type { Finding } from '../../model/finding.js'
 import type { FlowFile } from '../../model/repository.js'
-import type { StoredFlowCheck } from '../../model/stored-checks.js'
+import type { StoredFlowCheck } from './decide-stored-checks.js'
 import { flowSchemaFindings } from './decide-schema.js'
 import { releaseKey, type SchemaRelease } from './decide-schema-releases.js'
 import { type Verdict } from './decide-schema-problems.js'

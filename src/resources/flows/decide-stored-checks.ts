@@ -1,14 +1,190 @@
-import { sha256Hex } from '../../model/content.js'
+import { canonicalJson, jsonObject, sha256Hex, utf8Length } from '../../model/content.js'
+import { z } from 'zod'
+import { heldNamespaceIsManaged } from '../../model/namespaces.js'
 import type { FlowFile } from '../../model/repository.js'
 import type { SentNames } from '../../model/sent-names.js'
-import {
-  checkDigest,
-  entriesWithin,
-  markerNamespaceOf,
-  storedCheckOf,
-  type FileChecks,
-  type StoredFlowCheck
-} from '../../model/stored-checks.js'
+
+/** The commit marker's field holding its namespace's flow checks (docs/performance.md#incremental-planning). */
+export const STORED_CHECKS_FIELD = 'checks'
+
+/** All the checks of one flow file depend on; the server's version is applied to `versioned` findings later. */
+interface CheckKey {
+  validator: string
+  file: string
+  rel: string
+  expectedNamespace: string
+  layout: string
+  sha256: string
+}
+
+export function checkDigest(key: CheckKey): string {
+  const { validator, file, rel, expectedNamespace, layout, sha256 } = key
+  return sha256Hex(JSON.stringify([validator, file, rel, expectedNamespace, layout, sha256]))
+}
+
+/**
+ * The namespace whose commit marker stores the checks of a flow file the layout places in `expected`: that
+ * namespace as sent, when the run manages it; undefined otherwise (nothing stored, nothing looked up).
+ */
+export function markerNamespaceOf(
+  expected: string,
+  options: { sending: SentNames; extraNamespaces: readonly string[] }
+): string | undefined {
+  return heldNamespaceIsManaged(expected, options.extraNamespaces)
+    ? options.sending.namespace(expected)
+    : undefined
+}
+
+const severity = z.enum(['error', 'warning', 'notice'])
+const finding = z.object({
+  file: z.string(),
+  line: z.number(),
+  column: z.number().optional(),
+  endLine: z.number().optional(),
+  endColumn: z.number().optional(),
+  rule: z.string(),
+  message: z.string(),
+  resource: z.string().optional()
+})
+const version = z.tuple([z.int(), z.int(), z.int()]).readonly()
+/** One thing the newest LTS refuses in a flow file, on its line (docs/upgrade.md). */
+const upgradeItem = z.object({
+  line: z.number(),
+  rule: z.string(),
+  message: z.string(),
+  /** Fixed by the mechanical rewrite; otherwise left to a person, with the guide's page. */
+  mechanical: z.boolean(),
+  guide: z.string()
+})
+export type UpgradeItem = z.infer<typeof upgradeItem>
+const site = { file: z.string(), line: z.number(), column: z.number(), fromFlow: z.string() }
+
+/** As stored (format 1: another shape is not reused, docs/performance.md#what-kv-can-do-to-it). */
+const storedFlowCheck = z.object({
+  id: z.string().optional(),
+  namespace: z.string().optional(),
+  notAFlow: z.boolean(),
+  otherKind: z.string().optional(),
+  findings: z.array(finding.extend({ severity })),
+  versioned: z.array(
+    z.object({
+      finding,
+      since: version,
+      whenUnknown: severity,
+      silentBefore: z.literal(true).optional(),
+      until: version.optional()
+    })
+  ),
+  identity: z
+    .object({
+      namespace: z.string(),
+      id: z.string(),
+      file: z.string(),
+      line: z.number(),
+      column: z.number()
+    })
+    .optional(),
+  wellFormed: z.boolean(),
+  references: z.array(
+    z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('file'), namespace: z.string(), path: z.string(), ...site }),
+      z.object({
+        kind: z.literal('flow'),
+        via: z.enum(['subflow', 'foreach', 'flow-trigger']),
+        namespace: z.string(),
+        id: z.string(),
+        ...site
+      })
+    ])
+  ),
+  names: z
+    .array(
+      z.object({
+        kind: z.enum(['secret', 'kv']),
+        name: z.string(),
+        namespace: z.string().optional(),
+        flowNamespace: z.string(),
+        ...site
+      })
+    )
+    .optional(),
+  schema: z
+    .object({ releases: z.array(z.string()), findings: z.array(finding.extend({ severity })) })
+    .optional(),
+  upgrade: z.array(upgradeItem).optional()
+})
+export type StoredFlowCheck = z.infer<typeof storedFlowCheck>
+
+/** Each repository flow file's own checks, as the loading made or reused them. */
+export type FileChecks = ReadonlyMap<
+  FlowFile,
+  Omit<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
+>
+
+export function storedCheckOf(
+  flow: Pick<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>,
+  check: Omit<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 'otherKind'>
+): StoredFlowCheck {
+  return {
+    id: flow.id,
+    namespace: flow.namespace,
+    notAFlow: flow.notAFlow,
+    otherKind: flow.otherKind,
+    findings: check.findings,
+    versioned: check.versioned,
+    identity: check.identity,
+    wellFormed: check.wellFormed,
+    references: check.references,
+    names: check.names,
+    schema: check.schema,
+    upgrade: check.upgrade
+  }
+}
+
+/**
+ * With the rest of the marker, its KV write stays within the 1 MiB body nginx accepts by default
+ * (docs/performance.md#incremental-planning).
+ */
+export const MAX_STORED_CHECKS_BYTES = 512 * 1024
+
+/** Entries within `bound` JSON bytes, in digest order: a re-deploy finds its marker holding exactly these. */
+export function entriesWithin(
+  entries: Readonly<Record<string, StoredFlowCheck>>,
+  bound = MAX_STORED_CHECKS_BYTES
+): Record<string, StoredFlowCheck> {
+  const kept: Record<string, StoredFlowCheck> = {}
+  // `{}` less the comma the first entry goes without
+  let bytes = '{}'.length - 1
+  for (const digest of Object.keys(entries).sort()) {
+    const entry = entries[digest]!
+    // `,"<digest>":<entry>`
+    const size = utf8Length(JSON.stringify(entry)) + digest.length + 4
+    if (bytes + size > bound) continue
+    kept[digest] = entry
+    bytes += size
+  }
+  return kept
+}
+
+/** Whether two entries say the same, as JSON says it (a stored entry went through JSON). */
+export function sameStoredCheck(a: StoredFlowCheck, b: StoredFlowCheck): boolean {
+  return (
+    canonicalJson(JSON.parse(JSON.stringify(a))) === canonicalJson(JSON.parse(JSON.stringify(b)))
+  )
+}
+
+/** KV is anyone's who may write the namespace: an entry not exactly of the stored shape is left out. */
+export function storedChecksOf(
+  markerValue: Record<string, unknown> | undefined
+): Map<string, StoredFlowCheck> {
+  const found = new Map<string, StoredFlowCheck>()
+  const stored = jsonObject.safeParse(markerValue?.[STORED_CHECKS_FIELD])
+  for (const [digest, entry] of Object.entries(stored.data ?? {})) {
+    const check = storedFlowCheck.safeParse(entry)
+    if (/^[0-9a-f]{64}$/.test(digest) && check.success) found.set(digest, check.data)
+  }
+  return found
+}
 
 /**
  * What each namespace's commit marker stores after this deploy: the checks of every flow file the layout

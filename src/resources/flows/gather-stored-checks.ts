@@ -7,7 +7,7 @@ import {
   STORED_CHECKS_FIELD,
   storedChecksOf,
   type StoredFlowCheck
-} from '../../model/stored-checks.js'
+} from './decide-stored-checks.js'
 import type { ReuseFlow, ReuseOptions } from '../../engine/snapshot/repo/load.js'
 
 /**

@@ -3,7 +3,7 @@ import type { FlowChange } from '../../model/plan.js'
 import { flowsApply, flowsRollback } from './apply.js'
 import { flowsDecide } from './decide.js'
 import { confirmReusedChecks, type FlowsHeld } from './decide-validate.js'
-import { STORED_CHECKS_FIELD } from '../../model/stored-checks.js'
+import { STORED_CHECKS_FIELD, type FileChecks } from './decide-stored-checks.js'
 import {
   flowOfBytes,
   flowsBase,
@@ -27,7 +27,6 @@ const checkedFacts: CheckedKind<FlowsChecked> = {
   names: (checked) => checked.names,
   listings: (checked) => checked.listings,
   unfinished: (checked) => checked.unfinished,
-  fileChecks: (checked) => checked.checks,
   confirmReused: ({ reused }) => confirmReusedChecks(reused.flows, reused.recheck)
 }
 
@@ -55,6 +54,11 @@ export const flows: Kind<FlowsHeld, FlowChange, FlowsChecked> = {
     rewritesMarker: true,
     toKeep: ({ checked }) => checked?.storedChecks
   }
+}
+
+/** Each repository flow file's own checks, as the loading made or reused them: upgrade readiness reads them. */
+export function flowFileChecks(byKind: ReadonlyMap<string, unknown>): FileChecks {
+  return (byKind.get(flows.decide.name) as FlowsChecked | undefined)?.checks ?? new Map()
 }
 
 // What commands/ still take of flows by name (docs/kinds.md#what-the-commands-still-take-of-flows), named one by one

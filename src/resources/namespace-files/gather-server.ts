@@ -4,7 +4,7 @@ import { fileNaming, repositoryNames } from '../../adapters/kestra/file-paths.js
 import { serverFile, type ServerFile } from '../../model/plan-input.js'
 import type { NamespaceFileEntry } from '../../model/repository.js'
 import type { ServerContext, ServerPart } from '../../engine/snapshot/kind.js'
-import { CONTENT_FACTS_FIELD, contentFactsOf } from '../../model/content-facts.js'
+import { CONTENT_FACTS_FIELD, contentFactsOf } from './decide-content-facts.js'
 
 /** Exports in flight: each can weigh megabytes. More than 8 at once raised the peak memory, not the speed. */
 const EXPORTS_AT_ONCE = 8

@@ -7,16 +7,16 @@
 import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { summaryOf, utf8Length, type ContentSummary } from '../../src/model/content.js'
+import { summaryOf, utf8Length, type ContentSummary } from '../../../src/model/content.js'
 import {
   CONTENT_FACTS_FIELD,
   contentFactsOf,
   contentFactsToStore,
   MAX_CONTENT_FACTS_BYTES
-} from '../../src/model/content-facts.js'
-import { serverFile } from '../../src/model/plan-input.js'
-import type { ResourceChange } from '../../src/model/plan.js'
-import { runs } from '../../test-support/property-runs.js'
+} from '../../../src/resources/namespace-files/decide-content-facts.js'
+import { serverFile } from '../../../src/model/plan-input.js'
+import type { ResourceChange } from '../../../src/model/plan.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const hex = (length: number) =>
   fc.stringMatching(new RegExp(`^[0-9a-f]{${length}}$`)).filter((text) => text.length === length)

@@ -1,8 +1,8 @@
-import { jsonObject, utf8Length, type ContentSummary } from './content.js'
-import type { ServerFile } from './plan-input.js'
-import { isWrite, type Plan } from './plan.js'
-import type { NamespaceFileEntry } from './repository.js'
-import { fileKey } from './targets.js'
+import { jsonObject, utf8Length, type ContentSummary } from '../../model/content.js'
+import type { ServerFile } from '../../model/plan-input.js'
+import { isWrite, type Plan } from '../../model/plan.js'
+import type { NamespaceFileEntry } from '../../model/repository.js'
+import { fileKey } from '../../model/targets.js'
 
 /**
  * Content summaries (size, SHA-256, text or binary) of git blobs and server export entries, true wherever the same
