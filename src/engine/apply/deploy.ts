@@ -10,7 +10,8 @@ import type { Target } from '../../model/target.js'
 import type { Finding } from '../../model/finding.js'
 import { resourceKey } from '../../model/targets.js'
 import { sameNamespaces } from '../../model/namespaces.js'
-import type { MarkersReadBefore } from '../../model/commit-marker.js'
+import { eachRead, type MarkersReadBefore, recordedMarkers } from '../../model/commit-marker.js'
+import { storedObject } from '../../model/stored-record.js'
 import { unreadableMarkers } from '../record/marker.js'
 import {
   deployStatus,
@@ -99,12 +100,14 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
     .sort()
   const ours = { commit: deps.commit, repository: deps.repository }
   const readBefore = deps.markers
-  const { markers, warnings, stored, held, unreadable } = await (readBefore &&
-  sameNamespaces(readBefore.namespaces, namespaces)
+  const reading = await (readBefore && sameNamespaces(readBefore.namespaces, namespaces)
     ? readBefore.read
     : readMarkers(deps.api, namespaces, semaphore))
   // docs/guarantees.md#records-of-another-version: refused by name before any write, never overwritten.
-  if (unreadable && unreadable.size > 0) throw new DeployError(unreadableMarkers(unreadable))
+  const unreadable = eachRead(reading, (read) => read.unreadable)
+  if (unreadable.size > 0) throw new DeployError(unreadableMarkers(unreadable))
+  const markers = recordedMarkers(reading)
+  const warnings = [...reading.warnings]
   const order = await checkCommitOrder(markers, ours, deps.isAncestor)
   warnings.push(...order.warnings)
   if (order.older.length > 0) {
@@ -142,12 +145,10 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
   const kept: KeptByKinds | undefined = seal &&
     deps.kept && {
       ...deps.kept,
-      recorded: new Map(
-        [...(stored ?? [])].map(([namespace, marker]) => [
-          namespace,
-          trustedMarker(seal, namespace, marker).marker
-        ])
-      ),
+      recorded: eachRead(reading, ({ value }, namespace) => {
+        const stored = storedObject(value)
+        return stored && trustedMarker(seal, namespace, stored).marker
+      }),
       seal
     }
   // A namespace's marker is written when another commit, or other entries of a field that rewrites it, is recorded.
@@ -186,7 +187,7 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
     markedNamespaces: marked.flatMap((m) => m.written).sort(),
     markersUnknown: marked.flatMap((m) => m.unknown).sort(),
     markersBefore: markers,
-    markersHeld: held
+    markersHeld: eachRead(reading, (read) => read.value)
   }
 }
 

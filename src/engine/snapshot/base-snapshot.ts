@@ -2,10 +2,8 @@ import type { SharedTree } from './shared-tree.js'
 import type { SentNames } from '../../model/sent-names.js'
 import type { RunContext } from '../../model/context.js'
 import { errorMessage } from '../../model/errors.js'
-import { short } from '../../model/commit-marker.js'
-import { COMMIT_MARKER_KEY, commitMarker } from '../record/marker.js'
-import { readStored } from '../../model/stored-record.js'
-import type { MarkersRead } from '../record/read.js'
+import { type MarkerReading, short } from '../../model/commit-marker.js'
+import { COMMIT_MARKER_KEY } from '../record/marker.js'
 import type { BaseResource, BaseSnapshot } from '../../model/plan-input.js'
 import { resourceKey } from '../../model/targets.js'
 import {
@@ -82,7 +80,7 @@ export async function readDeployedBase(
         unchecked.set(sent, why)
         return
       }
-      const commit = reading.markers.get(sent)!.commit.toLowerCase()
+      const commit = reading.byNamespace.get(sent)!.marker!.commit.toLowerCase()
       byCommit.set(commit, [...(byCommit.get(commit) ?? []), namespace])
     })
   )
@@ -122,16 +120,14 @@ export async function readDeployedBase(
 }
 
 /** Why a namespace's marker gives no commit to compare with, or undefined when it does. */
-function unreadMarker(reading: MarkersRead, namespace: string): string | undefined {
-  const failed = reading.failed.get(namespace)
+function unreadMarker(reading: MarkerReading, namespace: string): string | undefined {
+  const { failed, marker, value, unreadable } = reading.byNamespace.get(namespace) ?? {}
   if (failed !== undefined) {
     return `its commit marker (KV ${COMMIT_MARKER_KEY}) could not be read: ${failed}`
   }
-  if (reading.markers.get(namespace)) return undefined
-  const value = reading.held?.get(namespace)
+  if (marker) return undefined
   if (value === undefined) return 'no commit marker (this action has not deployed it)'
-  const read = readStored('commit marker', commitMarker, value)
-  return `its KV entry ${COMMIT_MARKER_KEY} is not a commit marker this action reads (${'refused' in read ? read.refused : 'unreadable'})`
+  return `its KV entry ${COMMIT_MARKER_KEY} is not a commit marker this action reads (${unreadable ?? 'unreadable'})`
 }
 
 /**

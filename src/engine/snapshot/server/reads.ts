@@ -1,6 +1,7 @@
-import { type MarkersRead, readMarkers } from '../../record/read.js'
+import { readMarkers } from '../../record/read.js'
 import { type MarkerSeal, storesAny, trustedMarker } from '../../record/seal.js'
-import type { MarkersReadBefore } from '../../../model/commit-marker.js'
+import type { MarkerReading, MarkersReadBefore } from '../../../model/commit-marker.js'
+import { storedObject } from '../../../model/stored-record.js'
 import type { KestraApi, ListingsApi } from '../../../adapters/kestra/api.js'
 import { type Outcome, settle, valueOf } from '../../../model/outcome.js'
 import type { ActualNamespace } from '../../../model/plan-input.js'
@@ -19,7 +20,7 @@ import { ROLLBACK_RECORD_KEY } from '../../../model/after-deploy.js'
 export class ServerReads {
   /** By namespace, by kind name: each kind's read of the namespace. */
   private readonly held = new Map<string, Map<string, Promise<Outcome<unknown>>>>()
-  private readonly markers = new Map<string, Promise<MarkersRead>>()
+  private readonly markers = new Map<string, Promise<MarkerReading>>()
   /** Each namespace's marker as stored, read once for what the kinds keep in it. */
   private readonly stored = new Map<string, Promise<Record<string, unknown> | undefined>>()
   /** The namespaces whose marker keeps what no seal of this job's credentials vouches for. */
@@ -91,7 +92,7 @@ export class ServerReads {
       if (this.options.markers) this.start(namespace)
       return this.markerOf(namespace).then(
         async (read) => {
-          const stored = read.stored?.get(namespace)
+          const stored = storedObject(read.byNamespace.get(namespace)?.value)
           if (!stored) return undefined
           const seal = storesAny(stored) ? await this.options.seal?.() : undefined
           const { marker, trusted } = trustedMarker(seal, namespace, stored)
@@ -135,7 +136,7 @@ export class ServerReads {
    * A namespace's commit marker as read, once a run: its stored checks, content facts, deployed commit and the
    * deploy's order guard all take this one read (asked early, it is queued ahead of the namespace's own reads).
    */
-  markerOf(namespace: string): Promise<MarkersRead> {
+  markerOf(namespace: string): Promise<MarkerReading> {
     return once(this.markers, namespace, () => readMarkers(this.api, [namespace], undefined, true))
   }
 
@@ -143,11 +144,8 @@ export class ServerReads {
     const sorted = [...namespaces].sort()
     const parts = await Promise.all(sorted.map((namespace) => this.markerOf(namespace)))
     const read = {
-      markers: new Map(parts.flatMap((part) => [...part.markers])),
-      warnings: parts.flatMap((part) => part.warnings).sort(),
-      stored: new Map(parts.flatMap((part) => [...(part.stored ?? [])])),
-      held: new Map(parts.flatMap((part) => [...(part.held ?? [])])),
-      unreadable: new Map(parts.flatMap((part) => [...(part.unreadable ?? [])]))
+      byNamespace: new Map(parts.flatMap((part) => [...part.byNamespace])),
+      warnings: parts.flatMap((part) => part.warnings).sort()
     }
     return { namespaces: sorted, read }
   }
