@@ -286,6 +286,12 @@ describe('incremental planning, end to end', () => {
         }
       ],
       [
+        'a field added beside the stores, the seal kept (one a later version might keep)',
+        (held) => {
+          held.get(NS)!.later = { [`${'0'.repeat(64)}`]: { findings: [] } }
+        }
+      ],
+      [
         'stores truncated',
         (held) => {
           for (const marker of held.values()) {

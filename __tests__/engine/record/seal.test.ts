@@ -198,6 +198,22 @@ describe('the seal of a commit marker', () => {
     )
   })
 
+  it('holds any field besides the commit to the seal, not only those this version keeps', () => {
+    const field = fc
+      .string({ minLength: 1, maxLength: 8 })
+      .filter((key) => ![...OWN, 'seal', '__proto__'].includes(key))
+    fc.assert(
+      fc.property(marker, namespace, field, json, (m, ns, key, value) => {
+        const later = { commit: m.commit, repository: m.repository, [key]: value }
+        expect(trusts(seal, ns, later)).toEqual({ marker: stripped(later), trusted: false })
+        expect(trusts(undefined, ns, later).trusted).toBe(false)
+        const sealed = roundTrip(seal.sealed(ns, later))
+        expect(trusts(seal, ns, sealed)).toEqual({ marker: sealed, trusted: true })
+      }),
+      { numRuns: runs(100, 30) }
+    )
+  })
+
   it('a seal-key keys it alone: the same whatever the credentials, none included', async () => {
     const key = 'f3a9'.repeat(8)
     const byKey = await sealOf({ sealKey: key })

@@ -21,7 +21,7 @@ export interface KeptByKinds {
   /** By namespace: each kind's field and its value. */
   ours: ReadonlyMap<string, Readonly<Record<string, unknown>>>
   /**
-   * The fields whose entries (by key) make a marker stale when they differ from this deploy's (the flows' checks);
+   * The fields whose entries (by key) make a marker stale when they differ from this deploy's (a kind's checks);
    * the others ride with a marker written anyway, so that a no-change deploy writes nothing.
    */
   rewriting: ReadonlySet<string>

@@ -53,8 +53,8 @@ export interface WalkParts extends WalkKinds {
   /** Namespace files: the bytes to upload of a file the walk read (refused where they must not be read). */
   readFileBytes(entry: NamespaceFileEntry): Promise<Uint8Array>
   /**
-   * Namespace files: the marker's field whose content facts tell a file's summary by its git blob, and the
-   * summaries it holds (docs/performance.md#what-a-plan-knows-without-reading).
+   * The marker's field whose content facts tell a placed file's summary by its git blob, and the summaries it
+   * holds (docs/performance.md#what-a-plan-knows-without-reading).
    */
   knownBlobs: { field: string; blobs(kept: unknown): ReadonlyMap<string, ContentSummary> }
 }
