@@ -1,7 +1,7 @@
 import { statSync, readdirSync, readFileSync, openSync, constants as constants$1, fstatSync, closeSync, realpathSync, lstatSync, createReadStream, mkdirSync, writeFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve as resolve$1, relative, sep, join, isAbsolute, posix, dirname, basename } from 'node:path';
-import { r as record, u as unknown, s as string, a as array, o as object, A as Agent, E as EnvHttpProxyAgent, b as request, F as FormData, R as Response$1, l as looseObject, n as number, d as distExports, Z as ZipDeflate, c as Zip, e as boolean$1, _ as _enum, t as tuple, i as int, f as literal, p as picomatch, g as discriminatedUnion, h as strictObject, j as structuredPatch, k as formatPatch, m as FILE_HEADERS_ONLY, q as equal, v as ucs2length, w as j, x as union, y as _null, z as _undefined, B as bigint, C as preprocess, D as parsePatch, G as reversePatch, H as diffLines$1, I as characterEntities, J as retry, K as throttling, L as summary, M as setOutput, N as setSecret, O as getInput } from './vendor.js';
+import { r as record, u as unknown, s as string, a as array, o as object, A as Agent, E as EnvHttpProxyAgent, b as request, F as FormData, R as Response$1, l as looseObject, n as number, d as distExports, Z as ZipDeflate, c as Zip, e as boolean$1, _ as _enum, t as tuple, i as int, f as literal, p as picomatch, g as strictObject, h as structuredPatch, j as formatPatch, k as FILE_HEADERS_ONLY, m as discriminatedUnion, q as equal, v as ucs2length, w as j, x as union, y as _null, z as _undefined, B as bigint, C as preprocess, D as parsePatch, G as reversePatch, H as diffLines$1, I as characterEntities, J as retry, K as throttling, L as summary, M as setOutput, N as setSecret, O as getInput } from './vendor.js';
 import { TextDecoder as TextDecoder$1, parseArgs as parseArgs$1 } from 'node:util';
 import { createInterface } from 'node:readline';
 import { isUtf8 } from 'node:buffer';
@@ -2234,6 +2234,15 @@ function clientForSettings(settings, log, userAgent, which = 'server') {
     });
 }
 
+function recordedMarkers({ byNamespace }) {
+    return new Map([...byNamespace].flatMap(([namespace, read]) => read.failed === undefined ? [[namespace, read.marker]] : []));
+}
+function eachRead({ byNamespace }, pick) {
+    return new Map([...byNamespace].flatMap(([namespace, read]) => {
+        const value = pick(read, namespace);
+        return value === undefined ? [] : [[namespace, value]];
+    }));
+}
 function short(sha) {
     return sha.slice(0, 12);
 }
@@ -6401,7 +6410,7 @@ async function readDeployedBase(reads, run) {
             unchecked.set(sent, why);
             return;
         }
-        const commit = reading.markers.get(sent).commit.toLowerCase();
+        const commit = reading.byNamespace.get(sent).marker.commit.toLowerCase();
         byCommit.set(commit, [...(byCommit.get(commit) ?? []), namespace]);
     }));
     const byKind = new Map();
@@ -6442,17 +6451,15 @@ async function readDeployedBase(reads, run) {
     return { byKind, deployed: { commits, unchecked } };
 }
 function unreadMarker(reading, namespace) {
-    const failed = reading.failed.get(namespace);
+    const { failed, marker, value, unreadable } = reading.byNamespace.get(namespace) ?? {};
     if (failed !== undefined) {
         return `its commit marker (KV ${COMMIT_MARKER_KEY}) could not be read: ${failed}`;
     }
-    if (reading.markers.get(namespace))
+    if (marker)
         return undefined;
-    const value = reading.held?.get(namespace);
     if (value === undefined)
         return 'no commit marker (this action has not deployed it)';
-    const read = readStored('commit marker', commitMarker, value);
-    return `its KV entry ${COMMIT_MARKER_KEY} is not a commit marker this action reads (${'refused' in read ? read.refused : 'unreadable'})`;
+    return `its KV entry ${COMMIT_MARKER_KEY} is not a commit marker this action reads (${unreadable ?? 'unreadable'})`;
 }
 async function baseFromApi(plan, github, sha, kinds) {
     const byKind = new Map();
@@ -6510,195 +6517,6 @@ function groupBy(items, keyOf) {
         groups.get(key).push(item);
     }
     return groups;
-}
-
-const CONTENT_FACTS_FIELD = 'contents';
-const MAX_CONTENT_FACTS_BYTES = 384 * 1024;
-const NO_CONTENT_FACTS = { blobs: new Map(), zipped: new Map() };
-const BLOB_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-const ZIP_DIGEST = /^[sd][A-Za-z0-9_-]{43}$/;
-const SUMMARY = /^([0-9a-f]{64}),(0|[1-9][0-9]{0,14}),([01])$/;
-function contentFactsOf(markerValue) {
-    const stored = jsonObject.safeParse(markerValue?.[CONTENT_FACTS_FIELD]).data;
-    if (!stored)
-        return NO_CONTENT_FACTS;
-    return { blobs: factsIn(stored.blobs, BLOB_ID), zipped: factsIn(stored.zipped, ZIP_DIGEST) };
-}
-function factsIn(value, key) {
-    const facts = new Map();
-    for (const [id, text] of Object.entries(jsonObject.safeParse(value).data ?? {})) {
-        const summary = typeof text === 'string' ? SUMMARY.exec(text) : null;
-        if (summary && key.test(id)) {
-            facts.set(id, { sha256: summary[1], size: Number(summary[2]), binary: summary[3] === '1' });
-        }
-    }
-    return facts;
-}
-function contentFactsToStore(plan, server, files) {
-    const written = new Set(plan.resources.flatMap((change) => change.kind === 'file' && isWrite(change) ? [fileKey(change.namespace, change.path)] : []));
-    const facts = new Map();
-    const of = (namespace) => {
-        let held = facts.get(namespace);
-        if (!held)
-            facts.set(namespace, (held = { blobs: new Map(), zipped: new Map() }));
-        return held;
-    };
-    for (const file of files) {
-        const text = file.blob === undefined ? undefined : storedSummary(file);
-        if (text !== undefined)
-            of(file.namespace).blobs.set(file.blob, text);
-    }
-    for (const [namespace, held] of server) {
-        for (const file of held) {
-            if (file.digest === undefined || written.has(fileKey(namespace, file.path)))
-                continue;
-            const text = storedSummary(file.summary);
-            if (text !== undefined)
-                of(namespace).zipped.set(file.digest, text);
-        }
-    }
-    return new Map([...facts].map(([namespace, { blobs, zipped }]) => [namespace, within(blobs, zipped)]));
-}
-function storedSummary(summary) {
-    if (summary.sha256.length !== 64)
-        return undefined;
-    return `${summary.sha256},${summary.size},${summary.binary ? 1 : 0}`;
-}
-function within(blobs, zipped) {
-    const stored = { blobs: {}, zipped: {} };
-    let bytes = utf8Length(JSON.stringify(stored));
-    for (const [field, entries] of [
-        ['blobs', blobs],
-        ['zipped', zipped]
-    ]) {
-        for (const key of [...entries.keys()].sort()) {
-            const text = entries.get(key);
-            const size = key.length + text.length + 6;
-            if (bytes + size > MAX_CONTENT_FACTS_BYTES)
-                continue;
-            stored[field][key] = text;
-            bytes += size;
-        }
-    }
-    return stored;
-}
-
-const STORED_CHECKS_FIELD = 'checks';
-function checkDigest(key) {
-    const { validator, file, rel, expectedNamespace, layout, sha256 } = key;
-    return sha256Hex(JSON.stringify([validator, file, rel, expectedNamespace, layout, sha256]));
-}
-function markerNamespaceOf(expected, options) {
-    return heldNamespaceIsManaged(expected, options.extraNamespaces)
-        ? options.sending.namespace(expected)
-        : undefined;
-}
-const severity = _enum(['error', 'warning', 'notice']);
-const finding = object({
-    file: string(),
-    line: number(),
-    column: number().optional(),
-    endLine: number().optional(),
-    endColumn: number().optional(),
-    rule: string(),
-    message: string(),
-    resource: string().optional()
-});
-const version = tuple([int(), int(), int()]).readonly();
-const upgradeItem = object({
-    line: number(),
-    rule: string(),
-    message: string(),
-    mechanical: boolean$1(),
-    guide: string()
-});
-const site = { file: string(), line: number(), column: number(), fromFlow: string() };
-const storedFlowCheck = object({
-    id: string().optional(),
-    namespace: string().optional(),
-    notAFlow: boolean$1(),
-    otherKind: string().optional(),
-    findings: array(finding.extend({ severity })),
-    versioned: array(object({
-        finding,
-        since: version,
-        whenUnknown: severity,
-        silentBefore: literal(true).optional(),
-        until: version.optional()
-    })),
-    identity: object({
-        namespace: string(),
-        id: string(),
-        file: string(),
-        line: number(),
-        column: number()
-    })
-        .optional(),
-    wellFormed: boolean$1(),
-    references: array(discriminatedUnion('kind', [
-        object({ kind: literal('file'), namespace: string(), path: string(), ...site }),
-        object({
-            kind: literal('flow'),
-            via: _enum(['subflow', 'foreach', 'flow-trigger']),
-            namespace: string(),
-            id: string(),
-            ...site
-        })
-    ])),
-    names: array(object({
-        kind: _enum(['secret', 'kv']),
-        name: string(),
-        namespace: string().optional(),
-        flowNamespace: string(),
-        ...site
-    }))
-        .optional(),
-    schema: object({ releases: array(string()), findings: array(finding.extend({ severity })) })
-        .optional(),
-    upgrade: array(upgradeItem).optional()
-});
-function storedCheckOf(flow, check) {
-    return {
-        id: flow.id,
-        namespace: flow.namespace,
-        notAFlow: flow.notAFlow,
-        otherKind: flow.otherKind,
-        findings: check.findings,
-        versioned: check.versioned,
-        identity: check.identity,
-        wellFormed: check.wellFormed,
-        references: check.references,
-        names: check.names,
-        schema: check.schema,
-        upgrade: check.upgrade
-    };
-}
-const MAX_STORED_CHECKS_BYTES = 512 * 1024;
-function entriesWithin(entries, bound = MAX_STORED_CHECKS_BYTES) {
-    const kept = {};
-    let bytes = '{}'.length - 1;
-    for (const digest of Object.keys(entries).sort()) {
-        const entry = entries[digest];
-        const size = utf8Length(JSON.stringify(entry)) + digest.length + 4;
-        if (bytes + size > bound)
-            continue;
-        kept[digest] = entry;
-        bytes += size;
-    }
-    return kept;
-}
-function sameStoredCheck(a, b) {
-    return (canonicalJson(JSON.parse(JSON.stringify(a))) === canonicalJson(JSON.parse(JSON.stringify(b))));
-}
-function storedChecksOf(markerValue) {
-    const found = new Map();
-    const stored = jsonObject.safeParse(markerValue?.[STORED_CHECKS_FIELD]);
-    for (const [digest, entry] of Object.entries(stored.data ?? {})) {
-        const check = storedFlowCheck.safeParse(entry);
-        if (/^[0-9a-f]{64}$/.test(digest) && check.success)
-            found.set(digest, check.data);
-    }
-    return found;
 }
 
 const SEAL_FIELD = 'seal';
@@ -6769,14 +6587,15 @@ function sortedCopy(value) {
         .sort()
         .map((key) => [key, sortedCopy(value[key])]));
 }
+const OWN_FIELDS = new Set([...Object.keys(commitMarker.shape), SEAL_FIELD]);
 function storesAny(marker) {
-    return STORED_CHECKS_FIELD in marker || CONTENT_FACTS_FIELD in marker;
+    return Object.keys(marker).some((field) => !OWN_FIELDS.has(field));
 }
 function trustedMarker(seal, namespace, marker) {
     if (!storesAny(marker) || seal?.holds(namespace, marker))
         return { marker, trusted: true };
-    const { [STORED_CHECKS_FIELD]: _checks, [CONTENT_FACTS_FIELD]: _facts, [SEAL_FIELD]: _seal, ...rest } = marker;
-    return { marker: rest, trusted: false };
+    const own = Object.entries(marker).filter(([field]) => OWN_FIELDS.has(field) && field !== SEAL_FIELD);
+    return { marker: Object.fromEntries(own), trusted: false };
 }
 
 async function* wholeOf(loading, kind) {
@@ -6811,12 +6630,8 @@ class ReadStream {
 }
 
 async function readMarkers(api, namespaces, semaphore, first = false) {
-    const markers = new Map();
+    const byNamespace = new Map();
     const warnings = [];
-    const failed = new Map();
-    const stored = new Map();
-    const held = new Map();
-    const unreadable = new Map();
     await Promise.all(namespaces.map(async (namespace) => {
         let value;
         try {
@@ -6824,22 +6639,16 @@ async function readMarkers(api, namespaces, semaphore, first = false) {
             value = await (semaphore ? semaphore.run(read, first) : read());
         }
         catch (error) {
-            failed.set(namespace, errorMessage(error));
+            byNamespace.set(namespace, { failed: errorMessage(error) });
             warnings.push(`Could not read the deployed commit of namespace ${namespace} (KV ${COMMIT_MARKER_KEY}): ${errorMessage(error)}; cannot tell whether this commit is older than what it holds, deploying anyway.`);
             return;
         }
+        if (value === undefined)
+            return void byNamespace.set(namespace, {});
         const read = readStored('commit marker', commitMarker, value);
-        if (value !== undefined && 'refused' in read)
-            unreadable.set(namespace, read.refused);
-        markers.set(namespace, 'value' in read ? read.value : undefined);
-        if (value !== undefined)
-            held.set(namespace, value);
-        const object = storedObject(value);
-        if (object)
-            stored.set(namespace, object);
+        byNamespace.set(namespace, 'value' in read ? { value, marker: read.value } : { value, unreadable: read.refused });
     }));
-    warnings.sort();
-    return { markers, warnings, stored, held, unreadable, failed };
+    return { byNamespace, warnings: warnings.sort() };
 }
 function readMarkerValue(api, namespace, first = false) {
     return api.getKv(namespace, COMMIT_MARKER_KEY, first);
@@ -6853,8 +6662,6 @@ class ServerReads {
     held = new Map();
     markers = new Map();
     stored = new Map();
-    checks = new Map();
-    facts = new Map();
     unsealed = new Set();
     knowFiles;
     readers;
@@ -6866,7 +6673,7 @@ class ServerReads {
             api,
             localFiles,
             facts: options.facts,
-            contentFacts: (namespace) => this.contentFacts(namespace)
+            kept: (namespace, field) => this.kept(namespace, field)
         };
         this.readers = kinds.flatMap((kind) => kind.server ? [[kind.name, kind.server.reader(context)]] : []);
     }
@@ -6881,24 +6688,19 @@ class ServerReads {
             reads.set(kind, settle(read(namespace)));
         }
     }
-    storedChecks(namespace, onlyStarted = false) {
+    kept(namespace, field, onlyStarted = false) {
         if (onlyStarted && !this.held.has(namespace))
-            return Promise.resolve(new Map());
-        const checks = once(this.checks, namespace, () => this.storedMarker(namespace).then(storedChecksOf));
+            return Promise.resolve(undefined);
+        const value = this.storedMarker(namespace).then((marker) => marker?.[field]);
         this.start(namespace);
-        return checks;
-    }
-    contentFacts(namespace) {
-        if (this.options.facts !== 'use')
-            return Promise.resolve(NO_CONTENT_FACTS);
-        return once(this.facts, namespace, () => this.storedMarker(namespace).then(contentFactsOf));
+        return value;
     }
     storedMarker(namespace) {
         return once(this.stored, namespace, () => {
             if (this.options.markers)
                 this.start(namespace);
             return this.markerOf(namespace).then(async (read) => {
-                const stored = read.stored?.get(namespace);
+                const stored = storedObject(read.byNamespace.get(namespace)?.value);
                 if (!stored)
                     return undefined;
                 const seal = storesAny(stored) ? await this.options.seal?.() : undefined;
@@ -6933,11 +6735,8 @@ class ServerReads {
         const sorted = [...namespaces].sort();
         const parts = await Promise.all(sorted.map((namespace) => this.markerOf(namespace)));
         const read = {
-            markers: new Map(parts.flatMap((part) => [...part.markers])),
-            warnings: parts.flatMap((part) => part.warnings).sort(),
-            stored: new Map(parts.flatMap((part) => [...(part.stored ?? [])])),
-            held: new Map(parts.flatMap((part) => [...(part.held ?? [])])),
-            unreadable: new Map(parts.flatMap((part) => [...(part.unreadable ?? [])]))
+            byNamespace: new Map(parts.flatMap((part) => [...part.byNamespace])),
+            warnings: parts.flatMap((part) => part.warnings).sort()
         };
         return { namespaces: sorted, read };
     }
@@ -7014,13 +6813,14 @@ function gather(input) {
         reuseFlow: reuseOf(input, started, { reused: (flow, check) => reused.set(flow, check) }),
         knownFiles: reads && index && target.work.facts === 'use'
             ? async (namespace) => {
+                const { field, blobs } = started.walk.knownBlobs;
                 const known = heldNamespaceIsManaged(namespace, settings.extraNamespaces)
-                    ? await reads.contentFacts(sending.namespace(namespace))
-                    : NO_CONTENT_FACTS;
+                    ? blobs(await reads.kept(sending.namespace(namespace), field))
+                    : new Map();
                 const vouched = await index;
                 return (rel) => {
                     const blob = vouched?.blobOf(rel);
-                    const summary = blob === undefined ? undefined : known.blobs.get(blob);
+                    const summary = blob === undefined ? undefined : known.get(blob);
                     return summary && { summary, blob: blob };
                 };
             }
@@ -7257,16 +7057,11 @@ function settled(change, verdict) {
     };
 }
 
-async function writeMarker(api, namespace, ours, semaphore, checks) {
+async function writeMarker(api, namespace, ours, semaphore, kept) {
     try {
-        const stored = checks?.ours.get(namespace);
-        const facts = checks?.facts?.get(namespace);
-        const held = {
-            ...ours,
-            ...(stored && { [STORED_CHECKS_FIELD]: stored }),
-            ...(facts && { [CONTENT_FACTS_FIELD]: facts })
-        };
-        const value = checks && (stored || facts) ? checks.seal.sealed(namespace, held) : held;
+        const fields = kept?.ours.get(namespace);
+        const held = { ...ours, ...fields };
+        const value = kept && fields && Object.keys(fields).length > 0 ? kept.seal.sealed(namespace, held) : held;
         await semaphore.run(() => api.putKv(namespace, COMMIT_MARKER_KEY, value));
         return { written: [namespace], unknown: [], warnings: [] };
     }
@@ -7280,15 +7075,18 @@ async function writeMarker(api, namespace, ours, semaphore, checks) {
         };
     }
 }
-function sameChecks(checks, namespace) {
-    const ours = checks?.ours.get(namespace);
-    if (!ours)
-        return true;
-    const recorded = checks?.recorded?.get(namespace)?.[STORED_CHECKS_FIELD];
-    if (typeof recorded !== 'object' || recorded === null)
-        return false;
-    const held = Object.keys(recorded);
-    return (held.length === Object.keys(ours).length && held.every((digest) => Object.hasOwn(ours, digest)));
+function sameKept(kept, namespace) {
+    const ours = kept?.ours.get(namespace) ?? {};
+    const recorded = kept?.recorded?.get(namespace);
+    return Object.entries(ours).every(([field, value]) => {
+        if (!kept.rewriting.has(field))
+            return true;
+        const held = recorded?.[field];
+        if (typeof held !== 'object' || held === null || typeof value !== 'object' || value === null)
+            return false;
+        const keys = Object.keys(held);
+        return (keys.length === Object.keys(value).length && keys.every((key) => Object.hasOwn(value, key)));
+    });
 }
 async function putBackMarker(api, namespace, value) {
     if (value === undefined)
@@ -8820,6 +8618,77 @@ function serverFile(path, file, keepBytes, facts) {
     return { path, summary, ...(bytes && { bytes }), ...(digest !== undefined && { digest }) };
 }
 
+const CONTENT_FACTS_FIELD = 'contents';
+const MAX_CONTENT_FACTS_BYTES = 384 * 1024;
+const NO_CONTENT_FACTS = { blobs: new Map(), zipped: new Map() };
+const BLOB_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+const ZIP_DIGEST = /^[sd][A-Za-z0-9_-]{43}$/;
+const SUMMARY = /^([0-9a-f]{64}),(0|[1-9][0-9]{0,14}),([01])$/;
+function contentFactsOf(kept) {
+    const stored = jsonObject.safeParse(kept).data;
+    if (!stored)
+        return NO_CONTENT_FACTS;
+    return { blobs: factsIn(stored.blobs, BLOB_ID), zipped: factsIn(stored.zipped, ZIP_DIGEST) };
+}
+function factsIn(value, key) {
+    const facts = new Map();
+    for (const [id, text] of Object.entries(jsonObject.safeParse(value).data ?? {})) {
+        const summary = typeof text === 'string' ? SUMMARY.exec(text) : null;
+        if (summary && key.test(id)) {
+            facts.set(id, { sha256: summary[1], size: Number(summary[2]), binary: summary[3] === '1' });
+        }
+    }
+    return facts;
+}
+function contentFactsToStore(plan, server, files) {
+    const written = new Set(plan.resources.flatMap((change) => change.kind === 'file' && isWrite(change) ? [fileKey(change.namespace, change.path)] : []));
+    const facts = new Map();
+    const of = (namespace) => {
+        let held = facts.get(namespace);
+        if (!held)
+            facts.set(namespace, (held = { blobs: new Map(), zipped: new Map() }));
+        return held;
+    };
+    for (const file of files) {
+        const text = file.blob === undefined ? undefined : storedSummary(file);
+        if (text !== undefined)
+            of(file.namespace).blobs.set(file.blob, text);
+    }
+    for (const [namespace, held] of server) {
+        for (const file of held) {
+            if (file.digest === undefined || written.has(fileKey(namespace, file.path)))
+                continue;
+            const text = storedSummary(file.summary);
+            if (text !== undefined)
+                of(namespace).zipped.set(file.digest, text);
+        }
+    }
+    return new Map([...facts].map(([namespace, { blobs, zipped }]) => [namespace, within(blobs, zipped)]));
+}
+function storedSummary(summary) {
+    if (summary.sha256.length !== 64)
+        return undefined;
+    return `${summary.sha256},${summary.size},${summary.binary ? 1 : 0}`;
+}
+function within(blobs, zipped) {
+    const stored = { blobs: {}, zipped: {} };
+    let bytes = utf8Length(JSON.stringify(stored));
+    for (const [field, entries] of [
+        ['blobs', blobs],
+        ['zipped', zipped]
+    ]) {
+        for (const key of [...entries.keys()].sort()) {
+            const text = entries.get(key);
+            const size = key.length + text.length + 6;
+            if (bytes + size > MAX_CONTENT_FACTS_BYTES)
+                continue;
+            stored[field][key] = text;
+            bytes += size;
+        }
+    }
+    return stored;
+}
+
 const EXPORTS_AT_ONCE = 8;
 const EXPORTED_BYTES_HELD = 256 * 1024 * 1024;
 const filesServer = {
@@ -8847,7 +8716,10 @@ class Exporter {
             const deployable = entries.filter((entry) => !entry.symlinkEscapes);
             const names = repositoryNames(fileNaming(await api.info()), namespace, deployable);
             const known = facts === 'use'
-                ? { known: (await this.context.contentFacts(namespace)).zipped }
+                ? {
+                    known: contentFactsOf(await this.context.kept(namespace, CONTENT_FACTS_FIELD))
+                        .zipped
+                }
                 : facts && {};
             const { files: held, bytes } = await exported;
             try {
@@ -9978,6 +9850,151 @@ function duplicateFlowFindings(identities) {
         message: `Flow ${namespace}.${id} is already declared in ${first.file}: each flow must live in exactly one file. Remove one or change its id`,
         resource: flowKey(namespace, id)
     }));
+}
+
+const STORED_CHECKS_FIELD = 'checks';
+function checkDigest(key) {
+    const { validator, file, rel, expectedNamespace, layout, sha256 } = key;
+    return sha256Hex(JSON.stringify([validator, file, rel, expectedNamespace, layout, sha256]));
+}
+function markerNamespaceOf(expected, options) {
+    return heldNamespaceIsManaged(expected, options.extraNamespaces)
+        ? options.sending.namespace(expected)
+        : undefined;
+}
+const severity = _enum(['error', 'warning', 'notice']);
+const finding = object({
+    file: string(),
+    line: number(),
+    column: number().optional(),
+    endLine: number().optional(),
+    endColumn: number().optional(),
+    rule: string(),
+    message: string(),
+    resource: string().optional()
+});
+const version = tuple([int(), int(), int()]).readonly();
+const upgradeItem = object({
+    line: number(),
+    rule: string(),
+    message: string(),
+    mechanical: boolean$1(),
+    guide: string()
+});
+const site = { file: string(), line: number(), column: number(), fromFlow: string() };
+const storedFlowCheck = object({
+    id: string().optional(),
+    namespace: string().optional(),
+    notAFlow: boolean$1(),
+    otherKind: string().optional(),
+    findings: array(finding.extend({ severity })),
+    versioned: array(object({
+        finding,
+        since: version,
+        whenUnknown: severity,
+        silentBefore: literal(true).optional(),
+        until: version.optional()
+    })),
+    identity: object({
+        namespace: string(),
+        id: string(),
+        file: string(),
+        line: number(),
+        column: number()
+    })
+        .optional(),
+    wellFormed: boolean$1(),
+    references: array(discriminatedUnion('kind', [
+        object({ kind: literal('file'), namespace: string(), path: string(), ...site }),
+        object({
+            kind: literal('flow'),
+            via: _enum(['subflow', 'foreach', 'flow-trigger']),
+            namespace: string(),
+            id: string(),
+            ...site
+        })
+    ])),
+    names: array(object({
+        kind: _enum(['secret', 'kv']),
+        name: string(),
+        namespace: string().optional(),
+        flowNamespace: string(),
+        ...site
+    }))
+        .optional(),
+    schema: object({ releases: array(string()), findings: array(finding.extend({ severity })) })
+        .optional(),
+    upgrade: array(upgradeItem).optional()
+});
+function storedCheckOf(flow, check) {
+    return {
+        id: flow.id,
+        namespace: flow.namespace,
+        notAFlow: flow.notAFlow,
+        otherKind: flow.otherKind,
+        findings: check.findings,
+        versioned: check.versioned,
+        identity: check.identity,
+        wellFormed: check.wellFormed,
+        references: check.references,
+        names: check.names,
+        schema: check.schema,
+        upgrade: check.upgrade
+    };
+}
+const MAX_STORED_CHECKS_BYTES = 512 * 1024;
+function entriesWithin(entries, bound = MAX_STORED_CHECKS_BYTES) {
+    const kept = {};
+    let bytes = '{}'.length - 1;
+    for (const digest of Object.keys(entries).sort()) {
+        const entry = entries[digest];
+        const size = utf8Length(JSON.stringify(entry)) + digest.length + 4;
+        if (bytes + size > bound)
+            continue;
+        kept[digest] = entry;
+        bytes += size;
+    }
+    return kept;
+}
+function sameStoredCheck(a, b) {
+    return (canonicalJson(JSON.parse(JSON.stringify(a))) === canonicalJson(JSON.parse(JSON.stringify(b))));
+}
+function storedChecksOf(markerValue) {
+    const found = new Map();
+    const stored = jsonObject.safeParse(markerValue?.[STORED_CHECKS_FIELD]);
+    for (const [digest, entry] of Object.entries(stored.data ?? {})) {
+        const check = storedFlowCheck.safeParse(entry);
+        if (/^[0-9a-f]{64}$/.test(digest) && check.success)
+            found.set(digest, check.data);
+    }
+    return found;
+}
+function checksToStore(flows, checks, options) {
+    const stored = new Map();
+    for (const flow of flows) {
+        const check = checks.get(flow);
+        const expected = flow.expectedNamespace;
+        if (!check || expected === undefined)
+            continue;
+        const namespace = markerNamespaceOf(expected, options);
+        if (namespace === undefined)
+            continue;
+        const { file, rel, raw } = flow;
+        const digest = checkDigest({
+            validator: options.identity,
+            file,
+            rel,
+            expectedNamespace: expected,
+            layout: options.layout,
+            sha256: sha256Hex(Buffer.from(raw, 'utf8'))
+        });
+        const entries = stored.get(namespace) ?? {};
+        stored.set(namespace, entries);
+        entries[digest] = storedCheckOf(flow, check);
+    }
+    for (const [namespace, entries] of stored)
+        stored.set(namespace, entriesWithin(entries));
+    return stored;
 }
 
 function dependencyProblems(document, members) {
@@ -13129,6 +13146,16 @@ async function flowsReview({ kestra, model, names, heldOf, deleteEnabled }) {
 
 function reuseStoredChecks(options) {
     const looked = (namespace) => markerNamespaceOf(namespace, options);
+    const parsed = new WeakMap();
+    const checksIn = async (namespace) => {
+        const kept = await options.reads.kept(namespace, STORED_CHECKS_FIELD, options.onlyStarted);
+        if (typeof kept !== 'object' || kept === null)
+            return new Map();
+        let checks = parsed.get(kept);
+        if (!checks)
+            parsed.set(kept, (checks = storedChecksOf({ [STORED_CHECKS_FIELD]: kept })));
+        return checks;
+    };
     const reuse = async ({ file, rel, expectedNamespace }, bytes) => {
         if (expectedNamespace === undefined)
             return undefined;
@@ -13138,7 +13165,7 @@ function reuseStoredChecks(options) {
         const validator = await options.identity;
         if (validator === undefined)
             return undefined;
-        const stored = await options.reads.storedChecks(sent, options.onlyStarted);
+        const stored = await checksIn(sent);
         const digest = { validator, file, rel, expectedNamespace, sha256: sha256Hex(bytes) };
         const check = stored.get(checkDigest({ ...digest, layout: options.layout }));
         if (!check)
@@ -14889,34 +14916,6 @@ function codeRoot(here) {
     return basename(here) === 'chunks' ? dirname(here) : here;
 }
 
-function checksToStore(flows, checks, options) {
-    const stored = new Map();
-    for (const flow of flows) {
-        const check = checks.get(flow);
-        const expected = flow.expectedNamespace;
-        if (!check || expected === undefined)
-            continue;
-        const namespace = markerNamespaceOf(expected, options);
-        if (namespace === undefined)
-            continue;
-        const { file, rel, raw } = flow;
-        const digest = checkDigest({
-            validator: options.identity,
-            file,
-            rel,
-            expectedNamespace: expected,
-            layout: options.layout,
-            sha256: sha256Hex(Buffer.from(raw, 'utf8'))
-        });
-        const entries = stored.get(namespace) ?? {};
-        stored.set(namespace, entries);
-        entries[digest] = storedCheckOf(flow, check);
-    }
-    for (const [namespace, entries] of stored)
-        stored.set(namespace, entriesWithin(entries));
-    return stored;
-}
-
 async function asking(asked) {
     await loadFlowValidators(validatedReleases(asked));
     return asked;
@@ -15017,8 +15016,6 @@ const checkedFacts = {
     names: (checked) => checked.names,
     listings: (checked) => checked.listings,
     unfinished: (checked) => checked.unfinished,
-    fileChecks: (checked) => checked.checks,
-    toStore: (checked) => checked.storedChecks,
     confirmReused: ({ reused }) => confirmReusedChecks(reused.flows, reused.recheck)
 };
 const flows = {
@@ -15037,8 +15034,16 @@ const flows = {
     decide: flowsDecide,
     apply: flowsApply,
     rollback: flowsRollback,
-    checked: checkedFacts
+    checked: checkedFacts,
+    marker: {
+        field: STORED_CHECKS_FIELD,
+        rewritesMarker: true,
+        toKeep: ({ checked }) => checked?.storedChecks
+    }
 };
+function flowFileChecks(byKind) {
+    return byKind.get(flows.decide.name)?.checks ?? new Map();
+}
 
 const ACTION_KEY_PREFIX = 'kestra-gitops';
 function isActionKey(key) {
@@ -16361,7 +16366,11 @@ function topLevelKeys(text) {
     }
 }
 
-const filesWalk = { fileKind: FILE$1, readFileBytes: readNamespaceFileBytes };
+const filesWalk = {
+    fileKind: FILE$1,
+    readFileBytes: readNamespaceFileBytes,
+    knownBlobs: { field: CONTENT_FACTS_FIELD, blobs: (kept) => contentFactsOf(kept).blobs }
+};
 const namespaceFiles = {
     gather: {
         name: 'file',
@@ -16376,7 +16385,12 @@ const namespaceFiles = {
     },
     decide: filesDecide,
     apply: filesApply,
-    rollback: filesRollback
+    rollback: filesRollback,
+    marker: {
+        field: CONTENT_FACTS_FIELD,
+        rewritesMarker: false,
+        toKeep: ({ plan, state, model }) => state && contentFactsToStore(plan, serverFilesByNamespace(state), repoFilesOf(model))
+    }
 };
 const dashboards = {
     gather: dashboardsGather,
@@ -16545,7 +16559,7 @@ function namesOf(checked) {
     return askKinds(checked, (part, value) => part.names?.(value)).flat();
 }
 function fileChecksOf(checked) {
-    return new Map(askKinds(checked, (part, value) => part.fileChecks?.(value)).flatMap((m) => [...m]));
+    return flowFileChecks(checked.byKind);
 }
 function listingsOf(checked) {
     return askKinds(checked, (part, value) => part.listings?.(value))[0];
@@ -16553,9 +16567,20 @@ function listingsOf(checked) {
 function unfinishedOf(checked) {
     return askKinds(checked, (part, value) => part.unfinished?.(value))[0];
 }
-async function checksToStoreOf(checked) {
-    const stored = await Promise.all(askKinds(checked, (part, value) => part.toStore?.(value)));
-    return stored.find((each) => each !== undefined);
+async function keptByKinds(checked, deploying) {
+    const ours = new Map();
+    const rewriting = new Set();
+    for (const { marker, decide } of checked.kinds) {
+        const kept = await marker?.toKeep({ ...deploying, checked: checked.byKind.get(decide.name) });
+        if (!marker || !kept)
+            continue;
+        if (marker.rewritesMarker)
+            rewriting.add(marker.field);
+        for (const [namespace, value] of kept) {
+            ours.set(namespace, { ...ours.get(namespace), [marker.field]: value });
+        }
+    }
+    return ours.size > 0 ? { ours, rewriting } : undefined;
 }
 async function confirmReused(checked) {
     await Promise.all(askKinds(checked, (part, value) => part.confirmReused?.(value)));
@@ -17448,12 +17473,14 @@ async function deploy(plan, deps) {
         .sort();
     const ours = { commit: deps.commit, repository: deps.repository };
     const readBefore = deps.markers;
-    const { markers, warnings, stored, held, unreadable } = await (readBefore &&
-        sameNamespaces(readBefore.namespaces, namespaces)
+    const reading = await (readBefore && sameNamespaces(readBefore.namespaces, namespaces)
         ? readBefore.read
         : readMarkers(deps.api, namespaces, semaphore));
-    if (unreadable && unreadable.size > 0)
+    const unreadable = eachRead(reading, (read) => read.unreadable);
+    if (unreadable.size > 0)
         throw new DeployError(unreadableMarkers(unreadable));
+    const markers = recordedMarkers(reading);
+    const warnings = [...reading.warnings];
     const order = await checkCommitOrder(markers, ours, deps.isAncestor);
     warnings.push(...order.warnings);
     if (order.older.length > 0) {
@@ -17478,24 +17505,23 @@ async function deploy(plan, deps) {
         warnings.push(`allow-out-of-order is set, deploying anyway: ${order.older.join(' ')}`);
     }
     const { auth, sealKey, server, tenant } = deps.settings;
-    const seal = auth && deps.storedChecks
+    const seal = auth && deps.kept
         ? await markerSeal({ auth, sealKey, server, tenant }).catch(() => undefined)
         : undefined;
-    const checks = seal &&
-        deps.storedChecks && {
-        ours: deps.storedChecks,
-        recorded: new Map([...(stored ?? [])].map(([namespace, marker]) => [
-            namespace,
-            trustedMarker(seal, namespace, marker).marker
-        ])),
-        facts: deps.contentFacts,
+    const kept = seal &&
+        deps.kept && {
+        ...deps.kept,
+        recorded: eachRead(reading, ({ value }, namespace) => {
+            const stored = storedObject(value);
+            return stored && trustedMarker(seal, namespace, stored).marker;
+        }),
         seal
     };
     const stale = (namespace) => {
         const recorded = markers.get(namespace);
         return (recorded?.commit !== ours.commit ||
             recorded.repository !== ours.repository ||
-            !sameChecks(checks, namespace));
+            !sameKept(kept, namespace));
     };
     if (plan.resources.some(isWrite) || namespaces.some(stale))
         await deps.confirmReused?.();
@@ -17503,7 +17529,7 @@ async function deploy(plan, deps) {
     const marking = [];
     const mark = (namespace) => {
         if (stale(namespace))
-            marking.push(writeMarker(deps.api, namespace, ours, semaphore, checks));
+            marking.push(writeMarker(deps.api, namespace, ours, semaphore, kept));
     };
     const writing = new Set(plan.resources.filter(isWrite).map((c) => c.namespace));
     for (const namespace of namespaces)
@@ -17528,7 +17554,7 @@ async function deploy(plan, deps) {
         markedNamespaces: marked.flatMap((m) => m.written).sort(),
         markersUnknown: marked.flatMap((m) => m.unknown).sort(),
         markersBefore: markers,
-        markersHeld: held
+        markersHeld: eachRead(reading, (read) => read.value)
     };
 }
 function heldRevision(kinds, change) {
@@ -19085,9 +19111,11 @@ async function checkReviewed(args) {
 async function deployDeps(args) {
     const { settings, target, context, ports } = args;
     return {
-        storedChecks: await checksToStoreOf(args.checked),
-        contentFacts: args.checked.snapshot.state &&
-            contentFactsToStore(args.plan, serverFilesByNamespace(args.checked.snapshot.state), repoFilesOf(args.checked.model)),
+        kept: await keptByKinds(args.checked, {
+            plan: args.plan,
+            model: args.checked.model,
+            state: args.checked.snapshot.state
+        }),
         api: args.kestra,
         findings: args.findings,
         refs: args.refs,
