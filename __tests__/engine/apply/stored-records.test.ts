@@ -12,8 +12,14 @@ import { planRecordSchema } from '../../../src/model/plan-record.js'
 import { planMarkerLine, readPlanMarker } from '../../../src/model/markdown/comment-markers.js'
 import { newRecord, readRecord } from '../../../src/engine/apply/rollback-record.js'
 import { ROLLBACK_KINDS } from '../../../src/resources/registry.js'
-import { contentFactsOf, CONTENT_FACTS_FIELD } from '../../../src/resources/namespace-files/decide-content-facts.js'
-import { STORED_CHECKS_FIELD, storedChecksOf } from '../../../src/resources/flows/decide-stored-checks.js'
+import {
+  contentFactsOf,
+  CONTENT_FACTS_FIELD
+} from '../../../src/resources/namespace-files/decide-content-facts.js'
+import {
+  STORED_CHECKS_FIELD,
+  storedChecksOf
+} from '../../../src/resources/flows/decide-stored-checks.js'
 
 const hex = (length: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${length}}$`))
 const marker = fc.record({ commit: hex(40), repository: fc.constantFrom('acme/flows', 'o/r') })
