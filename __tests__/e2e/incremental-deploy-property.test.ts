@@ -71,7 +71,7 @@ function shown(run: { exitCode: number; stdout: string; stderr: string }, server
     text
       .split('\n')
       // What the run took from the markers, or did not: a full run reads nothing stored.
-      .filter((line) => !/Reused the checks|Not used: the stored checks/.test(line))
+      .filter((line) => !/Reused the checks|Not used: what the commit marker/.test(line))
       .join('\n')
       .replaceAll(server.url, 'SERVER')
       .replace(/\b[0-9a-f]{64}\b/g, 'FINGERPRINT')
@@ -345,7 +345,7 @@ describe('a stored check that is not what this build computes never lets a deplo
     const run = await cli(repo.dir, ['deploy', '--auto-approve', '-v', '--server', kestra.url])
     const full = await cli(repo.dir, ['deploy', '--auto-approve', '--server', kestra.url, '--full'])
     expect(run.stderr).toContain(
-      `Not used: the stored checks and content facts of the commit marker of ${NS}`
+      `Not used: what the commit marker of ${NS} keeps besides its commit`
     )
     expect(run.stderr).not.toMatch(/Reused the checks/)
     expect({ exitCode: run.exitCode, stdout: run.stdout }).toEqual({

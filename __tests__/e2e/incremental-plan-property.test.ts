@@ -164,7 +164,7 @@ describe('an incremental plan equals a full plan', () => {
     const unsealed = await cli(repo.dir, ['plan', '-v', '--server', server.url, '--format', 'json'])
     expect(JSON.parse(unsealed.stdout)).toEqual(unchanged)
     expect(unsealed.stderr).toContain(
-      `Not used: the stored checks and content facts of the commit marker of ${NS}`
+      `Not used: what the commit marker of ${NS} keeps besides its commit`
     )
     expect((JSON.parse(unsealed.stdout) as Shown).outputs).toMatchObject({
       updated: '0',
@@ -200,7 +200,7 @@ describe('an incremental plan equals a full plan', () => {
     expect(withKey.stderr).toMatch(/Reused the checks of 6 of 6 flow file\(s\)/)
     const keyless = await cli(repo.dir, args, false)
     expect(keyless.stderr).not.toMatch(/Reused the checks/)
-    expect(keyless.stderr).toContain('Not used: the stored checks and content facts')
+    expect(keyless.stderr).toContain('Not used: what the commit marker of')
     expect(JSON.parse(keyless.stdout)).toEqual(JSON.parse(withKey.stdout))
     repo.commit({ [flowPath('alpha')]: plainFlow('alpha', 0, 'changed') })
     expect(

@@ -309,7 +309,7 @@ describe('incremental planning, end to end', () => {
       put(held)
       const tampered = await plan({})
       expect(tampered.seen, how).toEqual(full.seen)
-      expect(tampered.result.stdout, how).toContain('Not used: the stored checks and content facts')
+      expect(tampered.result.stdout, how).toContain('Not used: what the commit marker of')
       put(genuine)
     }
   })

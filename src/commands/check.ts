@@ -300,7 +300,7 @@ async function loadedIn(
   }
   if (gathering.unsealed.size > 0) {
     reporter.info(
-      `Not used: the stored checks and content facts of the commit marker of ${[...gathering.unsealed].sort().join(', ')}, which no seal of this job's Kestra credentials vouches for (written by something else, or by a deploy with other credentials); those files are checked and read.`
+      `Not used: what the commit marker of ${[...gathering.unsealed].sort().join(', ')} keeps besides its commit (stored checks, content facts), which no seal of this job's Kestra credentials vouches for (written by something else, or by a deploy with other credentials); those files are checked and read.`
     )
   }
   return model

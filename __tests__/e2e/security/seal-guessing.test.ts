@@ -135,7 +135,7 @@ describe('the seal a deploy stores', () => {
     const plan = await s.plan({ username: USERNAME, password: PASSWORD, 'seal-key': SEAL_KEY })
     expect(plan.exitCode, plan.stdout).toBe(0)
     expect(plan.stdout).toMatch(/Reused the checks of 1 of 1 flow file/)
-    expect(plan.stdout).not.toContain('Not used: the stored checks')
+    expect(plan.stdout).not.toContain('Not used: what the commit marker')
     // Masked as the other secrets, and shown nowhere.
     expect(plan.stdout).toContain(`::add-mask::${SEAL_KEY}`)
     expect(visibleLog(plan.stdout)).not.toContain(SEAL_KEY)
@@ -152,7 +152,7 @@ describe('the seal a deploy stores', () => {
     const plan = await s.plan({ username: USERNAME, password: PASSWORD })
     expect(plan.exitCode, plan.stdout).toBe(0)
     expect(plan.stdout).toContain(
-      `Not used: the stored checks and content facts of the commit marker of ${NS}`
+      `Not used: what the commit marker of ${NS} keeps besides its commit`
     )
     const again = await s.deploy({ username: USERNAME, password: PASSWORD })
     expect(again.exitCode, again.stdout).toBe(0)
