@@ -16674,7 +16674,7 @@ async function loadedIn(gathering, reporter) {
         reporter.info(`Reused the checks of ${gathering.reused.size} of ${repoFlowsOf(model).length} flow file(s), checked with the same bytes by this build's last deploy (full-plan: true checks every one again).`);
     }
     if (gathering.unsealed.size > 0) {
-        reporter.info(`Not used: the stored checks and content facts of the commit marker of ${[...gathering.unsealed].sort().join(', ')}, which no seal of this job's Kestra credentials vouches for (written by something else, or by a deploy with other credentials); those files are checked and read.`);
+        reporter.info(`Not used: what the commit marker of ${[...gathering.unsealed].sort().join(', ')} keeps besides its commit (stored checks, content facts), which no seal of this job's Kestra credentials vouches for (written by something else, or by a deploy with other credentials); those files are checked and read.`);
     }
     return model;
 }
