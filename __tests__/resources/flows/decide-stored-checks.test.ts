@@ -22,7 +22,6 @@ import {
   entriesWithin,
   MAX_STORED_CHECKS_BYTES,
   storedChecksOf,
-  STORED_CHECKS_FIELD,
   type StoredFlowCheck
 } from '../../../src/resources/flows/decide-stored-checks.js'
 import { parseSettings } from '../../../src/config/settings.js'
@@ -75,7 +74,7 @@ describe('stored flow checks', () => {
             ])
           )
           const { flows, checks, record } = stored(sources)
-          const back = storedChecksOf(JSON.parse(JSON.stringify({ [STORED_CHECKS_FIELD]: record })))
+          const back = storedChecksOf(JSON.parse(JSON.stringify(record)))
           expect(back.size).toBe(new Set(ids).size)
           for (const flow of flows) {
             const check = checks.get(flow)!
@@ -129,16 +128,13 @@ describe('stored flow checks', () => {
   it('takes no KV value of another shape for a check, and never throws on one', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.jsonValue(), (value, entry) => {
-        const read = storedChecksOf({
-          [STORED_CHECKS_FIELD]: { ['0'.repeat(64)]: entry },
-          other: value
-        })
+        const read = storedChecksOf({ ['0'.repeat(64)]: entry })
         const stored = read.get('0'.repeat(64))
         if (stored) {
           expect(Array.isArray(stored.findings) && Array.isArray(stored.references)).toBe(true)
           expect(typeof stored.wellFormed).toBe('boolean')
         }
-        expect(() => storedChecksOf({ [STORED_CHECKS_FIELD]: value as never })).not.toThrow()
+        expect(() => storedChecksOf(value)).not.toThrow()
       })
     )
     const { record } = stored({ 'a.yml': `id: a\nnamespace: ${NS}\ntasks: []\n` })
@@ -149,11 +145,9 @@ describe('stored flow checks', () => {
       { ...entry, references: [{ kind: 'file', file: 'x', line: 1, column: 1, fromFlow: 'f' }] },
       { ...entry, versioned: [{ finding: {}, since: [1, 2], whenUnknown: 'error' }] }
     ]) {
-      expect(storedChecksOf({ [STORED_CHECKS_FIELD]: { [digest]: broken } }).size).toBe(0)
+      expect(storedChecksOf({ [digest]: broken }).size).toBe(0)
     }
-    expect(storedChecksOf({ [STORED_CHECKS_FIELD]: { [digest]: entry, short: entry } }).size).toBe(
-      1
-    )
+    expect(storedChecksOf({ [digest]: entry, short: entry }).size).toBe(1)
   })
 })
 
@@ -209,9 +203,7 @@ describe("a marker's stored checks stay within its bound", () => {
         for (const digest of Object.keys(all).filter((d) => !Object.hasOwn(kept, d))) {
           expect(bytes({ ...kept, [digest]: all[digest] })).toBeGreaterThan(bound)
         }
-        expect(
-          storedChecksOf({ [STORED_CHECKS_FIELD]: JSON.parse(JSON.stringify(kept)) }).size
-        ).toBe(Object.keys(kept).length)
+        expect(storedChecksOf(JSON.parse(JSON.stringify(kept))).size).toBe(Object.keys(kept).length)
       }),
       { numRuns: runs(1000, 100), seed: 20261125 }
     )

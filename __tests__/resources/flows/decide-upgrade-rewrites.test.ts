@@ -12,11 +12,7 @@ import { flow } from './helpers.js'
 import { JOURNEY } from './upgrade-journey.js'
 import { runs } from '../../../test-support/property-runs.js'
 import { checkFlow } from '../../../src/resources/flows/decide-validate.js'
-import {
-  storedCheckOf,
-  storedChecksOf,
-  STORED_CHECKS_FIELD
-} from '../../../src/resources/flows/decide-stored-checks.js'
+import { storedCheckOf, storedChecksOf } from '../../../src/resources/flows/decide-stored-checks.js'
 
 const DIGEST = 'd'.repeat(64)
 
@@ -216,9 +212,7 @@ describe('upgrade rewrites (docs/upgrade.md)', () => {
         expect(known.rewritten).toEqual(fresh.rewritten)
         // The items as a commit marker stores them, read back through JSON and the stored shape.
         const record = storedCheckOf(read, { ...check, upgrade: known.items })
-        const back = storedChecksOf({
-          [STORED_CHECKS_FIELD]: JSON.parse(JSON.stringify({ [DIGEST]: record }))
-        })
+        const back = storedChecksOf(JSON.parse(JSON.stringify({ [DIGEST]: record })))
         const stored = back.get(DIGEST)!
         expect(stored.upgrade).toEqual(fresh.items)
         const of = new Map([[read, stored]])

@@ -58,10 +58,10 @@ export async function writeMarker(
 
 /** Whether the recorded marker keeps, in each field that rewrites it, the entries (by key) this deploy keeps. */
 export function sameKept(kept: KeptByKinds | undefined, namespace: string): boolean {
-  const ours = kept?.ours.get(namespace) ?? {}
-  const recorded = kept?.recorded?.get(namespace)
-  return Object.entries(ours).every(([field, value]) => {
-    if (!kept!.rewriting.has(field)) return true
+  if (!kept) return true
+  const recorded = kept.recorded?.get(namespace)
+  return Object.entries(kept.ours.get(namespace) ?? {}).every(([field, value]) => {
+    if (!kept.rewriting.has(field)) return true
     const held = recorded?.[field]
     if (typeof held !== 'object' || held === null || typeof value !== 'object' || value === null)
       return false

@@ -173,12 +173,13 @@ export function sameStoredCheck(a: StoredFlowCheck, b: StoredFlowCheck): boolean
   )
 }
 
-/** KV is anyone's who may write the namespace: an entry not exactly of the stored shape is left out. */
-export function storedChecksOf(
-  markerValue: Record<string, unknown> | undefined
-): Map<string, StoredFlowCheck> {
+/**
+ * What a marker keeps under `STORED_CHECKS_FIELD`. KV is anyone's who may write the namespace: an entry not exactly
+ * of the stored shape is left out.
+ */
+export function storedChecksOf(kept: unknown): Map<string, StoredFlowCheck> {
   const found = new Map<string, StoredFlowCheck>()
-  const stored = jsonObject.safeParse(markerValue?.[STORED_CHECKS_FIELD])
+  const stored = jsonObject.safeParse(kept)
   for (const [digest, entry] of Object.entries(stored.data ?? {})) {
     const check = storedFlowCheck.safeParse(entry)
     if (/^[0-9a-f]{64}$/.test(digest) && check.success) found.set(digest, check.data)

@@ -23,7 +23,7 @@ export function reuseStoredChecks(options: ReuseOptions): ReuseFlow {
     const kept = await options.reads.kept(namespace, STORED_CHECKS_FIELD, options.onlyStarted)
     if (typeof kept !== 'object' || kept === null) return new Map()
     let checks = parsed.get(kept)
-    if (!checks) parsed.set(kept, (checks = storedChecksOf({ [STORED_CHECKS_FIELD]: kept })))
+    if (!checks) parsed.set(kept, (checks = storedChecksOf(kept)))
     return checks
   }
   const reuse = async (
