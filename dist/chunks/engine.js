@@ -7076,9 +7076,10 @@ async function writeMarker(api, namespace, ours, semaphore, kept) {
     }
 }
 function sameKept(kept, namespace) {
-    const ours = kept?.ours.get(namespace) ?? {};
-    const recorded = kept?.recorded?.get(namespace);
-    return Object.entries(ours).every(([field, value]) => {
+    if (!kept)
+        return true;
+    const recorded = kept.recorded?.get(namespace);
+    return Object.entries(kept.ours.get(namespace) ?? {}).every(([field, value]) => {
         if (!kept.rewriting.has(field))
             return true;
         const held = recorded?.[field];
@@ -9959,9 +9960,9 @@ function entriesWithin(entries, bound = MAX_STORED_CHECKS_BYTES) {
 function sameStoredCheck(a, b) {
     return (canonicalJson(JSON.parse(JSON.stringify(a))) === canonicalJson(JSON.parse(JSON.stringify(b))));
 }
-function storedChecksOf(markerValue) {
+function storedChecksOf(kept) {
     const found = new Map();
-    const stored = jsonObject.safeParse(markerValue?.[STORED_CHECKS_FIELD]);
+    const stored = jsonObject.safeParse(kept);
     for (const [digest, entry] of Object.entries(stored.data ?? {})) {
         const check = storedFlowCheck.safeParse(entry);
         if (/^[0-9a-f]{64}$/.test(digest) && check.success)
@@ -13153,7 +13154,7 @@ function reuseStoredChecks(options) {
             return new Map();
         let checks = parsed.get(kept);
         if (!checks)
-            parsed.set(kept, (checks = storedChecksOf({ [STORED_CHECKS_FIELD]: kept })));
+            parsed.set(kept, (checks = storedChecksOf(kept)));
         return checks;
     };
     const reuse = async ({ file, rel, expectedNamespace }, bytes) => {
