@@ -10,7 +10,7 @@
  * (git vouches for neither: docs/performance.md#what-a-plan-knows-without-reading), the marker's stores
  * tampered with by a writer of KV who does not hold the job's credentials (docs/performance.md#what-kv-can-do-to-it:
  * facts and checks forged, a marker's stores replayed from another namespace or beside another commit, entries
- * left out, a seal of other credentials), and deploys.
+ * left out, a field added beside them (one a later version might keep), a seal of other credentials), and deploys.
  * The CLI runs in this process (from src/), so that a step costs no bundle start.
  */
 import fc from 'fast-check'
@@ -105,6 +105,7 @@ const TAMPERINGS = [
   'replay-namespace',
   'replay-commit',
   'truncate',
+  'add-field',
   'foreign-seal'
 ] as const
 type Tampering = (typeof TAMPERINGS)[number]
@@ -174,6 +175,10 @@ function tamper(
         const held = (store ?? {}) as Record<string, unknown>
         delete held[Object.keys(held).sort()[0]!]
       }
+      break
+    case 'add-field':
+      // A field no kind of this version keeps, beside the stores; the seal kept.
+      value.later = { [`${'0'.repeat(64)}`]: { findings: [] } }
       break
     case 'foreign-seal':
       out.set(NS, FOREIGN.sealed(NS, own))
