@@ -1,4 +1,4 @@
-import { jsonObject, utf8Length, type ContentSummary } from '../../model/content.js'
+import { isRecord, utf8Length, type ContentSummary } from '../../model/content.js'
 import type { ServerFile } from '../../model/plan-input.js'
 import { isWrite, type Plan } from '../../model/plan.js'
 import type { NamespaceFileEntry } from '../../model/repository.js'
@@ -34,19 +34,27 @@ const ZIP_DIGEST = /^[sd][A-Za-z0-9_-]{43}$/
 const SUMMARY = /^([0-9a-f]{64}),(0|[1-9][0-9]{0,14}),([01])$/
 
 /**
- * What a marker keeps under `CONTENT_FACTS_FIELD`, format 1, the only one: entries not exactly of the stored shape are left out, and a value that is not a map
- * is read as no facts; the marker's seal held (`trustedMarker`,
+ * What a marker keeps under `CONTENT_FACTS_FIELD`, format 1, the only one: entries not exactly of the stored shape
+ * are left out, and a value that is not a map is read as no facts; the marker's seal held (`trustedMarker`,
  * docs/performance.md#what-kv-can-do-to-it).
  */
 export function contentFactsOf(kept: unknown): ContentFacts {
-  const stored = jsonObject.safeParse(kept).data
-  if (!stored) return NO_CONTENT_FACTS
-  return { blobs: factsIn(stored.blobs, BLOB_ID), zipped: factsIn(stored.zipped, ZIP_DIGEST) }
+  if (!isRecord(kept)) return NO_CONTENT_FACTS
+  let facts = parsed.get(kept)
+  if (!facts) {
+    facts = { blobs: factsIn(kept.blobs, BLOB_ID), zipped: factsIn(kept.zipped, ZIP_DIGEST) }
+    parsed.set(kept, facts)
+  }
+  return facts
 }
+
+// The walk and the server's files both ask for the same namespace's facts: the value a marker keeps is parsed once.
+const parsed = new WeakMap<object, ContentFacts>()
 
 function factsIn(value: unknown, key: RegExp): Map<string, ContentSummary> {
   const facts = new Map<string, ContentSummary>()
-  for (const [id, text] of Object.entries(jsonObject.safeParse(value).data ?? {})) {
+  if (!isRecord(value)) return facts
+  for (const [id, text] of Object.entries(value)) {
     const summary = typeof text === 'string' ? SUMMARY.exec(text) : null
     if (summary && key.test(id)) {
       facts.set(id, { sha256: summary[1]!, size: Number(summary[2]), binary: summary[3] === '1' })
