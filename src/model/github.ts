@@ -7,7 +7,7 @@ export interface ChangedPath {
 }
 
 export interface ChangedPathList {
-  files: ChangedPath[]
+  paths: ChangedPath[]
   /** GitHub listed fewer files than changed (3,000-file cap on PRs, 300 on compares). */
   truncated: boolean
 }

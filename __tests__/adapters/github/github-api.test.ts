@@ -29,9 +29,9 @@ describe('listPullRequestFiles', () => {
     ])
     const listed = await github.listPullRequestFiles(3)
     expect(listed.truncated).toBe(false)
-    expect(listed.files).toHaveLength(250)
-    expect(listed.files[0]).toEqual({ path: 'flows/new.yml', previousPath: 'flows/old.yml' })
-    expect(listed.files[1]).toEqual({ path: 'flows/f0.yml' })
+    expect(listed.paths).toHaveLength(250)
+    expect(listed.paths[0]).toEqual({ path: 'flows/new.yml', previousPath: 'flows/old.yml' })
+    expect(listed.paths[1]).toEqual({ path: 'flows/f0.yml' })
     expect(pagesRequested(/pulls\/3\/files$/)).toEqual([
       ['1', '100'],
       ['2', '100'],
@@ -43,7 +43,7 @@ describe('listPullRequestFiles', () => {
     fake.setPullFiles(4, names(4200))
     const listed = await github.listPullRequestFiles(4)
     expect(listed).toMatchObject({ truncated: true })
-    expect(listed.files).toHaveLength(3000)
+    expect(listed.paths).toHaveLength(3000)
     expect(pagesRequested(/pulls\/4\/files$/)).toHaveLength(30)
   })
 
@@ -64,7 +64,7 @@ describe('compareCommits', () => {
     expect(await github.compareCommits('aaa', 'bbb')).toEqual({
       status: 'ahead',
       truncated: false,
-      files: [{ path: 'b.yml', previousPath: 'a.yml' }, { path: 'c.yml' }]
+      paths: [{ path: 'b.yml', previousPath: 'a.yml' }, { path: 'c.yml' }]
     })
   })
 

@@ -123,7 +123,7 @@ export function createGitHub(
           { pull_number: pr },
           (found) => found.length >= PR_FILES_CAP
         )
-        return { files, truncated: files.length >= PR_FILES_CAP }
+        return { paths: files, truncated: files.length >= PR_FILES_CAP }
       } catch (error) {
         throw apiError(`listing the files of pull request #${pr}`, error)
       }
@@ -136,7 +136,7 @@ export function createGitHub(
         { basehead: `${base}...${head}` },
         `comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`
       )
-      return { files, truncated: files.length >= COMPARE_FILES_CAP, status }
+      return { paths: files, truncated: files.length >= COMPARE_FILES_CAP, status }
     },
     ...stickyComments(client),
     /** The merged PR a pushed commit came from: the one whose merge commit it is, else the first merged one. */

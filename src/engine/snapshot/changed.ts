@@ -27,18 +27,18 @@ export async function detectChangedFiles(
       `the PR's base and head commits are not in the local history (shallow clone)`,
       github &&
         (async (gitProblem) => {
-          const files = await github.listPullRequestFiles(pr.number)
-          if (files.truncated) {
+          const listed = await github.listPullRequestFiles(pr.number)
+          if (listed.truncated) {
             return all(
               `the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`
             )
           }
-          if (pr.changedFiles !== undefined && files.files.length < pr.changedFiles) {
+          if (pr.changedFiles !== undefined && listed.paths.length < pr.changedFiles) {
             return all(
-              `GitHub listed ${files.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`
+              `GitHub listed ${listed.paths.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`
             )
           }
-          return fromApi(files.files, `${gitProblem}; listed through the GitHub API`)
+          return fromApi(listed.paths, `${gitProblem}; listed through the GitHub API`)
         })
     )
   }
@@ -73,7 +73,7 @@ export async function detectChangedFiles(
             `the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`
           )
         }
-        return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`)
+        return fromApi(compared.paths, `${gitProblem}; compared through the GitHub API`)
       })
   )
 }
