@@ -14,6 +14,13 @@ const LAYERS = [
   { name: 'kestra', path: '^src/adapters/kestra/', may: ['model'] },
   { name: 'github', path: '^src/adapters/github/', may: ['model'] },
   { name: 'git', path: '^src/adapters/git/', may: ['model'] },
+  {
+    // The repository's convention: where flows and namespace files live in a tree (the layout), and the one walk
+    // that places each file under the kind whose place it is (docs/kinds.md#the-walk-two-kinds-share).
+    name: 'layout',
+    path: '^src/layout/',
+    may: ['model', 'git']
+  },
   { name: 'report', path: '^src/report/(?!render/)', may: ['model'] },
   {
     // What the action stores in Kestra beside what it deploys: the commit marker, its seal, its one read and write.
@@ -24,7 +31,7 @@ const LAYERS = [
   {
     name: 'snapshot',
     path: '^src/engine/snapshot/',
-    may: ['model', 'kestra', 'github', 'git', 'record']
+    may: ['model', 'kestra', 'github', 'git', 'layout', 'record']
   },
   { name: 'validate', path: '^src/engine/validate/', may: ['model', 'engine'] },
   { name: 'plan', path: '^src/engine/plan/', may: ['model', 'engine', 'validate'] },
@@ -56,7 +63,7 @@ const LAYERS = [
   {
     name: 'resources/*/gather',
     path: '^src/resources/[^/]+/gather',
-    may: ['model', 'snapshot', 'kestra']
+    may: ['model', 'snapshot', 'layout', 'kestra', 'git']
   },
   {
     name: 'resources/*/decide',
@@ -113,6 +120,7 @@ const LAYERS = [
       'github',
       'git',
       'report',
+      'layout',
       'snapshot',
       'engine',
       'validate',

@@ -2,7 +2,7 @@
  * `npx tsx scripts/walk-timing.ts [--load PATH] [--layout L ...]`: times loadRepository on a generated
  * 20,000-file repository (2,000 flows and 8,000 namespace files in 20 namespace folders, 8,000 files in
  * node_modules, 2,000 in a .venv), median of 5 runs per layout. `--load` points at another copy of
- * src/engine/snapshot/repo/load.ts (e.g. an older commit's) to compare the same tree.
+ * src/layout/load.ts (e.g. an older commit's) to compare the same tree.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
@@ -14,7 +14,7 @@ import { scratchTmpdirUntilExit } from '../test-support/scratch.js'
 
 const { values } = parseArgs({
   options: {
-    load: { type: 'string', default: 'src/engine/snapshot/repo/load.ts' },
+    load: { type: 'string', default: 'src/layout/load.ts' },
     layout: { type: 'string', multiple: true, default: ['tenant', 'anywhere'] },
     runs: { type: 'string', default: '5' }
   }

@@ -47,9 +47,6 @@ describe('gather/, decide/ and apply/ name no kind (docs/architecture.md)', () =
 const KIND_IN_CODE =
   /\bkind\s*[!=]==\s*'(flow|file|kv|dashboard|test|namespace-settings)'|(?<!\.\.)\.(flows|files)\b/
 
-/** What engine/snapshot/ still reads of the walk's two kinds: its repository walk and server reads, to move into the kinds (docs/architecture.md). */
-const STILL_TO_MOVE = 'src/engine/snapshot/'
-
 function linesNamingAKind(file: string): string[] {
   return readFileSync(join(PROJECT_ROOT, file), 'utf8')
     .split('\n')
@@ -59,9 +56,8 @@ function linesNamingAKind(file: string): string[] {
 }
 
 describe('engine/ asks the kinds, it never names one in its code', () => {
-  it("compares no change's kind with a kind's name and reads no kind's field, outside engine/snapshot/", () => {
-    const files = filesUnder('src/engine').filter((file) => !file.startsWith(STILL_TO_MOVE))
-    expect(files.flatMap(linesNamingAKind)).toEqual([])
+  it("compares no change's kind with a kind's name and reads no kind's field", () => {
+    expect(filesUnder('src/engine').flatMap(linesNamingAKind)).toEqual([])
   })
 
   it('the rule sees a kind named in code, and not a word that only looks like one', () => {

@@ -9,7 +9,7 @@ import {
   type Remaining,
   type RunReads
 } from '../engine/snapshot/gather.js'
-import { layoutRules } from '../engine/snapshot/repo/layout.js'
+import { layoutRules } from '../layout/layout.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
 import { fromServer, type Finding } from '../model/finding.js'
 import { settle, valueOf, type Outcome } from '../model/outcome.js'

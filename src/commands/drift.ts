@@ -23,7 +23,7 @@ import {
   driftTree,
   withoutIgnored
 } from '../engine/drift/reports.js'
-import { readBackOf } from '../engine/snapshot/repo/read-back.js'
+import { readBackOf } from '../layout/read-back.js'
 import type { DriftGitHub } from '../model/drift-port.js'
 import { repoFlowsOf, repoFilesOf } from '../resources/registry.js'
 

@@ -2,13 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createGitRepo } from '../../../test-support/git-repo.js'
-import {
-  flow,
-  loadCommit,
-  loadWorkTree,
-  type Loaded,
-  settingsWith
-} from '../../engine/snapshot/repo/support.js'
+import { flow, loadCommit, loadWorkTree, type Loaded, settingsWith } from '../../layout/support.js'
 
 /** What a base snapshot is built from: identities with their source or content hash, per file. */
 function essence(model: Loaded) {

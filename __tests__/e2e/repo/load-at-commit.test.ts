@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readNamespaceFileBytes } from '../../../src/resources/namespace-files/apply.js'
 import { createGitRepo } from '../../../test-support/git-repo.js'
-import { flow, loadCommit, loadWorkTree, settingsWith } from '../../engine/snapshot/repo/support.js'
+import { flow, loadCommit, loadWorkTree, settingsWith } from '../../layout/support.js'
 
 describe('a commit read from git', () => {
   const binary = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x0d, 0x0a, 0x1a, 0x0a, 0xff])

@@ -15,7 +15,7 @@ import type { DriftedResource } from '../../../src/model/drift.js'
 import { credentialsFrom } from '../../../src/report/redact/credentials.js'
 import { hiddenCharacters, MIN_REDACTED_CHARACTERS } from '../../../src/report/output-edge.js'
 import { OutputEdge } from '../../../src/report/output-edge.js'
-import { readBackOf } from '../../../src/engine/snapshot/repo/read-back.js'
+import { readBackOf } from '../../../src/layout/read-back.js'
 import { credentialLeaksInBytes } from '../../../test-support/credential-leaks.js'
 import {
   BYTE_FORMS,
@@ -23,7 +23,7 @@ import {
   encodeCredential,
   formSpec
 } from '../../../test-support/credential-forms.js'
-import { settingsWith } from '../snapshot/repo/support.js'
+import { settingsWith } from '../../layout/support.js'
 import { fileDrift, flowDrift } from './fixtures.js'
 import { DECIDE_KINDS, KINDS } from '../../../src/resources/registry.js'
 import { runs } from '../../../test-support/property-runs.js'

@@ -39,7 +39,7 @@ describe('server state for the plan', () => {
       {
         markers: false
       }
-    ).state(model, files)
+    ).state(model, { of: async (namespace) => files.filter((f) => f.namespace === namespace) })
     const held = serverFilesOf(state.get('team'))
     // The client lists a namespace's files sorted by path.
     expect(held.map((f) => [f.path, f.bytes !== undefined, f.summary.size])).toEqual([

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { ClosableTree } from '../../../src/engine/snapshot/kind.js'
+import type { ClosableTree } from '../../../src/adapters/git/tree-source.js'
 import { asClosable, shareTree, type SharedTree } from '../../../src/engine/snapshot/shared-tree.js'
 
 function fakeTree(log: string[]): ClosableTree {

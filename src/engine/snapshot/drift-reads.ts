@@ -1,7 +1,7 @@
 import { ConfigError } from '../../model/errors.js'
-import { GitTree } from './repo/git-tree.js'
-import { IgnoreRules } from './repo/ignore-rules.js'
-import { readClosing } from './kind.js'
+import { GitTree } from '../../adapters/git/git-tree.js'
+import { IgnoreRules } from '../../adapters/git/ignore-rules.js'
+import { readClosing } from '../../adapters/git/tree-source.js'
 import { type RunContext } from '../../model/context.js'
 import type { DriftGitHub } from '../../model/drift-port.js'
 

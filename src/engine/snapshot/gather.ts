@@ -6,11 +6,11 @@ import { markerSeal, type MarkerSeal } from '../record/seal.js'
 import type { BaseSnapshot, ChangedFiles } from '../../model/plan-input.js'
 import { NOTHING_FOUND, type ChosenLayout, type RepoModel } from '../../model/repository.js'
 import { ReadStream, wholeOf } from './read-stream.js'
-import { commitTime, GitTree } from './repo/git-tree.js'
-import { chooseWorkTreeLayout } from './repo/choose-layout.js'
-import { loadRepository, type ReuseOptions, type WalkParts } from './repo/load.js'
-import { walkedOf } from './repo/walked.js'
-import { WorkTree } from './repo/work-tree.js'
+import { commitTime, GitTree } from '../../adapters/git/git-tree.js'
+import { chooseWorkTreeLayout } from '../../layout/choose-layout.js'
+import { loadRepository, type ReuseOptions, type WalkParts } from '../../layout/load.js'
+import { localFilesOf } from '../../layout/walked.js'
+import { WorkTree } from '../../adapters/git/work-tree.js'
 import { readIndexBlobs, type IndexBlobs } from '../../adapters/git/git.js'
 import { readRollbackRecords, ServerReads } from './server/reads.js'
 import {
@@ -205,9 +205,9 @@ export function gather(input: GatherInput): GatherResult {
           }
         : undefined,
     onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
-    onWalked: ({ files, flowFiles }) => {
-      reads?.knowFiles(sending.localFiles(files))
-      validating?.placed(flowFiles)
+    onWalked: ({ localFiles, placedFlows }) => {
+      reads?.knowFiles(sending.localFiles(localFiles))
+      validating?.placed(placedFlows)
     },
     onFlow: (flow) => {
       validating?.add(flow)
@@ -357,7 +357,7 @@ function readRemaining(
   const { work } = target
   const { reads, verdicts, baseTree, changed, probe, baseReused } = started
   const shared = input.reads
-  const reading = reads && settle(reads.state(sent, walkedOf(sent, started.walk).files))
+  const reading = reads && settle(reads.state(sent, localFilesOf(sent, started.walk)))
   const answers = verdicts && settle(answersOf(verdicts))
   const markers = work.markers ? reads?.markersOf(sent.managedNamespaces) : undefined
   const recordsOf = [...sent.managedNamespaces].sort()

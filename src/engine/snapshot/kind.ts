@@ -9,14 +9,8 @@ import type { NameReference } from '../../model/names.js'
 import type { ResourceChange } from '../../model/plan.js'
 import type { KestraVersion } from '../../model/version.js'
 import type { Target, Work } from '../../model/target.js'
-import { compareCodeUnits, normaliseText } from '../../model/content.js'
-import { IgnoreRules } from './repo/ignore-rules.js'
-import type { WalkParts } from './repo/load.js'
-import { childOf, type TreeSource } from './repo/tree-source.js'
-import { walkTree } from './repo/walk.js'
-
-/** A version of the repository a kind reads, closed by the kind once read. */
-export type ClosableTree = TreeSource & { close(): Promise<void> }
+import type { WalkParts } from '../../layout/load.js'
+import type { ClosableTree, TreeSource } from '../../adapters/git/tree-source.js'
 
 /** What gather/ hands a kind's reading (docs/kinds.md). */
 export interface KindGatherInput {
@@ -269,53 +263,4 @@ export interface WalkRead {
   verdicts?: ReadonlyMap<string, unknown>
   /** Each kind's review read of the server (`GatherKind.review`), by kind name, when the run reads the server. */
   reviews?: ReadonlyMap<string, unknown>
-}
-
-/** A repository file a kind reads as text: its workspace-relative path, its text normalised. */
-export interface KindFile {
-  file: string
-  text: string
-}
-
-/**
- * The text files under `folder` (under root) whose root-relative path `keep` accepts, the ignore rules
- * honoured, sorted by path; subfolders are read only when `deep`.
- */
-export async function kindFiles(
-  tree: TreeSource,
-  folder: string,
-  keep: (rel: string) => boolean,
-  deep = false
-): Promise<KindFile[]> {
-  if ((await tree.kind(folder)) !== 'folder') return []
-  const rules = new IgnoreRules(tree)
-  if (await rules.excludes(folder, true)) return []
-  const walk = await walkTree({
-    tree,
-    rules,
-    mayContain: () => deep,
-    limit: (task) => task(),
-    from: folder
-  })
-  const found: KindFile[] = []
-  for (const entry of walk.entries) {
-    if (entry.kind !== 'file' || !keep(entry.rel)) continue
-    const text = normaliseText((await tree.read(entry.rel)).toString('utf8'))
-    found.push({ file: childOf(tree.rootRel, entry.rel), text })
-  }
-  return found.sort((a, b) => compareCodeUnits(a.file, b.file))
-}
-
-/** What `read` finds in a tree, when there is one; the tree closed after. */
-export async function readClosing<T extends ClosableTree, R>(
-  opening: Promise<T | undefined> | undefined,
-  read: (tree: T) => Promise<R>
-): Promise<R | undefined> {
-  const tree = await opening
-  if (!tree) return undefined
-  try {
-    return await read(tree)
-  } finally {
-    await tree.close()
-  }
 }

@@ -1,4 +1,4 @@
-import { type ClosableTree } from './kind.js'
+import { type ClosableTree } from '../../adapters/git/tree-source.js'
 
 export interface SharedTree<T> {
   tree: T

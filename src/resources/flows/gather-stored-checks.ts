@@ -8,7 +8,7 @@ import {
   storedChecksOf,
   type StoredFlowCheck
 } from './decide-stored-checks.js'
-import type { ReuseFlow, ReuseOptions } from '../../engine/snapshot/repo/load.js'
+import type { ReuseFlow, ReuseOptions } from '../../layout/load.js'
 
 /**
  * A flow file whose every check input (build, path, expected namespace, layout, bytes) is as when a deploy stored

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer'
-import { isYamlFile } from '../../engine/snapshot/repo/layout.js'
-import type { FlowLocation, ReuseFlow } from '../../engine/snapshot/repo/load.js'
-import type { TreeSource } from '../../engine/snapshot/repo/tree-source.js'
+import { isYamlFile } from '../../layout/layout.js'
+import type { FlowLocation, ReuseFlow } from '../../layout/load.js'
+import type { TreeSource } from '../../adapters/git/tree-source.js'
 import type { DependenciesApi, HistoryApi } from '../../adapters/kestra/api.js'
 import {
   withServerNames,

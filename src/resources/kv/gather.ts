@@ -1,6 +1,7 @@
-import { readClosing, type GatherKind, type KindFile } from '../../engine/snapshot/kind.js'
-import { findKindFolders } from '../../engine/snapshot/repo/choose-layout.js'
-import { childOf, type TreeSource } from '../../engine/snapshot/repo/tree-source.js'
+import type { GatherKind } from '../../engine/snapshot/kind.js'
+import { findKindFolders } from '../../layout/choose-layout.js'
+import { childOf, readClosing, type TreeSource } from '../../adapters/git/tree-source.js'
+import type { TextFile } from '../../adapters/git/walk.js'
 import { liveKvKeys } from '../../adapters/kestra/listings.js'
 import { compareCodeUnits, normaliseText } from '../../model/content.js'
 import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
@@ -16,7 +17,7 @@ interface Unread {
 }
 
 /** A kv file as found: `<namespace>.yml` in a `kv/` folder (docs/kv.md#the-file). */
-type GatheredKvFile = KindFile & { namespace: string; unread?: Unread }
+type GatheredKvFile = TextFile & { namespace: string; unread?: Unread }
 
 const FOLDER = 'kv'
 

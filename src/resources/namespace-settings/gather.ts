@@ -1,6 +1,7 @@
-import { readClosing, type GatherKind, type KindFile } from '../../engine/snapshot/kind.js'
-import { findKindFolders } from '../../engine/snapshot/repo/choose-layout.js'
-import { childOf, type TreeSource } from '../../engine/snapshot/repo/tree-source.js'
+import type { GatherKind } from '../../engine/snapshot/kind.js'
+import { findKindFolders } from '../../layout/choose-layout.js'
+import { childOf, readClosing, type TreeSource } from '../../adapters/git/tree-source.js'
+import type { TextFile } from '../../adapters/git/walk.js'
 import { compareCodeUnits, normaliseText } from '../../model/content.js'
 import { mapLimit } from '../../model/concurrency.js'
 import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
@@ -12,7 +13,7 @@ const FOLDER = 'namespaces'
 /** EE OpenAPI 2.0.0 (client-sdk `kestra-ee.yml` @50cb46f4): `Namespace` has no `pluginDefaults`. */
 const NO_PLUGIN_DEFAULTS = [2, 0, 0] as const
 
-type GatheredFile = KindFile & {
+type GatheredFile = TextFile & {
   namespace: string
   unread?: { folder: string; declared: string[] }
 }

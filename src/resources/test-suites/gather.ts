@@ -1,12 +1,8 @@
 import { parse } from 'yaml'
 import { z } from 'zod'
-import {
-  kindFiles,
-  readClosing,
-  type GatherKind,
-  type KindFile
-} from '../../engine/snapshot/kind.js'
-import type { TreeSource } from '../../engine/snapshot/repo/tree-source.js'
+import type { GatherKind } from '../../engine/snapshot/kind.js'
+import { readClosing, type TreeSource } from '../../adapters/git/tree-source.js'
+import { textFilesUnder, type TextFile } from '../../adapters/git/walk.js'
 import { isRecord, normaliseText } from '../../model/content.js'
 import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
 import { mapLimit } from '../../model/concurrency.js'
@@ -102,8 +98,8 @@ async function flowsOnServer(
  * Every `.yml`/`.yaml` file under `tests/` that the ignore rules keep, sorted by path: the test suites, and the
  * files of other YAML skipped (docs/tests.md#the-files).
  */
-async function discover(tree: TreeSource): Promise<{ files: KindFile[]; skipped: string[] }> {
-  const found = await kindFiles(tree, FOLDER, (rel) => /\.ya?ml$/.test(rel), true)
+async function discover(tree: TreeSource): Promise<{ files: TextFile[]; skipped: string[] }> {
+  const found = await textFilesUnder(tree, FOLDER, (rel) => /\.ya?ml$/.test(rel), true)
   const files = found.filter((file) => shapedLikeSuite(file.text))
   return { files, skipped: found.filter((file) => !files.includes(file)).map((f) => f.file) }
 }

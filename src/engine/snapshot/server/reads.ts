@@ -6,7 +6,7 @@ import type { KestraApi, ListingsApi } from '../../../adapters/kestra/api.js'
 import { type Outcome, settle, valueOf } from '../../../model/outcome.js'
 import type { ActualNamespace } from '../../../model/plan-input.js'
 import type { LocalFiles } from '../../../model/sent-names.js'
-import type { NamespaceFileEntry, RepoModel } from '../../../model/repository.js'
+import type { RepoModel } from '../../../model/repository.js'
 import type { GatherKind, ServerContext } from '../kind.js'
 import { liveKvKeys } from '../../../adapters/kestra/listings.js'
 import { errorMessage } from '../../../model/errors.js'
@@ -114,11 +114,9 @@ export class ServerReads {
   /** The managed namespaces' state: each kind's copy, by kind name. */
   async state(
     model: Pick<RepoModel, 'managedNamespaces'>,
-    files: readonly NamespaceFileEntry[]
+    local: LocalFiles
   ): Promise<Map<string, ActualNamespace>> {
-    this.knowFiles({
-      of: async (namespace) => files.filter((entry) => entry.namespace === namespace)
-    })
+    this.knowFiles(local)
     const entries = await Promise.all(
       model.managedNamespaces.map(async (namespace) => {
         this.start(namespace)

@@ -1,0 +1,38 @@
+import type { FlowFile, NamespaceFileEntry, RepoModel } from '../model/repository.js'
+import type { LocalFiles } from '../model/sent-names.js'
+
+/**
+ * The kinds the layout's two places hold (docs/kinds.md#the-walk-two-kinds-share): what the walk reads in a flow
+ * place is the first's entry in `RepoModel.byKind`, what it reads in a namespace-file place the second's.
+ */
+export interface WalkKinds {
+  flowKind: string
+  fileKind: string
+}
+
+/** What the walk placed, read back through the kinds its parts name (each kind reads its own entry of the model). */
+export interface Walked {
+  flows: readonly FlowFile[]
+  files: readonly NamespaceFileEntry[]
+}
+
+export function walkedOf(model: Pick<RepoModel, 'byKind'>, walk: WalkKinds): Walked {
+  return {
+    flows: (model.byKind.get(walk.flowKind) as Walked['flows'] | undefined) ?? [],
+    files: (model.byKind.get(walk.fileKind) as Walked['files'] | undefined) ?? []
+  }
+}
+
+/** The model with what the walk placed under the kinds its parts name. */
+export function withWalked(model: RepoModel, walk: WalkKinds, { flows, files }: Walked): RepoModel {
+  const byKind = new Map(model.byKind)
+  byKind.set(walk.flowKind, flows)
+  byKind.set(walk.fileKind, files)
+  return { ...model, byKind }
+}
+
+/** What the walk placed in the layout's namespace-file places, namespace by namespace, as the server's reads take it. */
+export function localFilesOf(model: Pick<RepoModel, 'byKind'>, walk: WalkKinds): LocalFiles {
+  const { files } = walkedOf(model, walk)
+  return { of: async (namespace) => files.filter((entry) => entry.namespace === namespace) }
+}
