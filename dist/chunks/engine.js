@@ -4257,14 +4257,14 @@ async function detectChangedFiles(context, { workspace, github }) {
             return all(`the ${context.eventName} event names no pull request`);
         return changedBetween(workspace, [pr.baseSha, pr.headSha], [`${pr.baseSha}...${pr.headSha}`], `the PR's base and head commits are not in the local history (shallow clone)`, github &&
             (async (gitProblem) => {
-                const files = await github.listPullRequestFiles(pr.number);
-                if (files.truncated) {
+                const listed = await github.listPullRequestFiles(pr.number);
+                if (listed.truncated) {
                     return all(`the PR changes more than 3,000 files, GitHub's listing limit; ${FULL_HISTORY_HINT}`);
                 }
-                if (pr.changedFiles !== undefined && files.files.length < pr.changedFiles) {
-                    return all(`GitHub listed ${files.files.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`);
+                if (pr.changedFiles !== undefined && listed.paths.length < pr.changedFiles) {
+                    return all(`GitHub listed ${listed.paths.length} of the PR's ${pr.changedFiles} changed files; ${FULL_HISTORY_HINT}`);
                 }
-                return fromApi(files.files, `${gitProblem}; listed through the GitHub API`);
+                return fromApi(listed.paths, `${gitProblem}; listed through the GitHub API`);
             }));
     }
     if (context.eventName !== 'push') {
@@ -4289,7 +4289,7 @@ async function detectChangedFiles(context, { workspace, github }) {
             if (compared.truncated) {
                 return all(`the push changes more than 300 files, GitHub's compare limit; ${FULL_HISTORY_HINT}`);
             }
-            return fromApi(compared.files, `${gitProblem}; compared through the GitHub API`);
+            return fromApi(compared.paths, `${gitProblem}; compared through the GitHub API`);
         }));
 }
 async function changedBetween(workspace, [from, to], revisions, missing, fromGitHub) {
@@ -4398,6 +4398,17 @@ function unreadableMarkers(unreadable) {
 
 function childOf(dirRel, name) {
     return dirRel === '' ? name : `${dirRel}/${name}`;
+}
+async function readClosing(opening, read) {
+    const tree = await opening;
+    if (!tree)
+        return undefined;
+    try {
+        return await read(tree);
+    }
+    finally {
+        await tree.close();
+    }
 }
 
 const IGNORE_FILE = '.kestraignore';
@@ -5468,6 +5479,28 @@ class SearchScope {
         return { virtualEnv: names.has(VIRTUAL_ENV_MARKER) };
     }
 }
+async function textFilesUnder(tree, folder, keep, deep = false) {
+    if ((await tree.kind(folder)) !== 'folder')
+        return [];
+    const rules = new IgnoreRules(tree);
+    if (await rules.excludes(folder, true))
+        return [];
+    const walk = await walkTree({
+        tree,
+        rules,
+        mayContain: () => deep,
+        limit: (task) => task(),
+        from: folder
+    });
+    const found = [];
+    for (const entry of walk.entries) {
+        if (entry.kind !== 'file' || !keep(entry.rel))
+            continue;
+        const text = normaliseText((await tree.read(entry.rel)).toString('utf8'));
+        found.push({ file: childOf(tree.rootRel, entry.rel), text });
+    }
+    return found.sort((a, b) => compareCodeUnits(a.file, b.file));
+}
 
 function nearest(typed, names) {
     let best;
@@ -5987,6 +6020,10 @@ function withWalked(model, walk, { flows, files }) {
     byKind.set(walk.fileKind, files);
     return { ...model, byKind };
 }
+function localFilesOf(model, walk) {
+    const { files } = walkedOf(model, walk);
+    return { of: async (namespace) => files.filter((entry) => entry.namespace === namespace) };
+}
 
 const CONCURRENCY = 32;
 async function loadRepository(tree, settings, hooks) {
@@ -6054,7 +6091,7 @@ async function loadRepository(tree, settings, hooks) {
     byFiles.forEach(held);
     const localFiles = new LocalFilesTracker(placed.map(({ placement }) => placement));
     const flowsPlaced = placed.filter(({ placement }) => placement.flow !== undefined);
-    hooks.onWalked?.({ files: localFiles, flowFiles: flowsPlaced.length });
+    hooks.onWalked?.({ localFiles, placedFlows: flowsPlaced.length });
     const context = {
         ...hooks,
         tree,
@@ -6301,6 +6338,48 @@ function fileEntries(placement, file, rel, content, origin) {
     }));
 }
 
+function workTreeReuse(current, commit, walk) {
+    const changes = commit.workTreeChanges;
+    if (!changes || changes.untrackedIgnoreFile)
+        return undefined;
+    if ([...changes.changed].some(isIgnoreFile))
+        return undefined;
+    if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink'))
+        return undefined;
+    const walked = walkedOf(current, walk);
+    const flowsByRel = groupBy(walked.flows, (flow) => flow.rel);
+    const filesByRel = groupBy(walked.files, (entry) => entry.rel);
+    const problemsByFile = groupBy(current.readProblems, (problem) => problem.file);
+    return (rel) => {
+        const blob = commit.blobs.get(rel);
+        if (!blob || changes.changed.has(rel) || isIgnoreFile(rel))
+            return undefined;
+        const flows = flowsByRel.get(rel) ?? [];
+        const files = filesByRel.get(rel) ?? [];
+        if (flows.length + files.length === 0)
+            return undefined;
+        const sameSize = flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
+            files.every((entry) => !entry.symlink && entry.size === blob.size);
+        if (!sameSize)
+            return undefined;
+        const problems = problemsByFile.get(childOf(current.rootRel, rel)) ?? [];
+        return { flows, files: files.map((entry) => ({ ...entry, absPath: '' })), problems };
+    };
+}
+function isIgnoreFile(path) {
+    return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`);
+}
+function groupBy(items, keyOf) {
+    const groups = new Map();
+    for (const item of items) {
+        const key = keyOf(item);
+        if (!groups.has(key))
+            groups.set(key, []);
+        groups.get(key).push(item);
+    }
+    return groups;
+}
+
 function baseByKind(kinds, model, keep = () => true) {
     const byKind = new Map();
     for (const kind of kinds) {
@@ -6344,39 +6423,6 @@ async function knownOf(kinds, referenced, input) {
         known.set(kind.name, await kind.known({ ...input, asked }));
     }
     return known;
-}
-async function kindFiles(tree, folder, keep, deep = false) {
-    if ((await tree.kind(folder)) !== 'folder')
-        return [];
-    const rules = new IgnoreRules(tree);
-    if (await rules.excludes(folder, true))
-        return [];
-    const walk = await walkTree({
-        tree,
-        rules,
-        mayContain: () => deep,
-        limit: (task) => task(),
-        from: folder
-    });
-    const found = [];
-    for (const entry of walk.entries) {
-        if (entry.kind !== 'file' || !keep(entry.rel))
-            continue;
-        const text = normaliseText((await tree.read(entry.rel)).toString('utf8'));
-        found.push({ file: childOf(tree.rootRel, entry.rel), text });
-    }
-    return found.sort((a, b) => compareCodeUnits(a.file, b.file));
-}
-async function readClosing(opening, read) {
-    const tree = await opening;
-    if (!tree)
-        return undefined;
-    try {
-        return await read(tree);
-    }
-    finally {
-        await tree.close();
-    }
 }
 
 async function readBaseSnapshot(opening, settings, current, kinds, walk, reuseFlow) {
@@ -6476,47 +6522,6 @@ async function baseFromApi(plan, github, sha, kinds) {
         into.set(resourceKey(change), resource);
     });
     return { byKind, partial: true };
-}
-function workTreeReuse(current, commit, walk) {
-    const changes = commit.workTreeChanges;
-    if (!changes || changes.untrackedIgnoreFile)
-        return undefined;
-    if ([...changes.changed].some(isIgnoreFile))
-        return undefined;
-    if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink'))
-        return undefined;
-    const walked = walkedOf(current, walk);
-    const flowsByRel = groupBy(walked.flows, (flow) => flow.rel);
-    const filesByRel = groupBy(walked.files, (entry) => entry.rel);
-    const problemsByFile = groupBy(current.readProblems, (problem) => problem.file);
-    return (rel) => {
-        const blob = commit.blobs.get(rel);
-        if (!blob || changes.changed.has(rel) || isIgnoreFile(rel))
-            return undefined;
-        const flows = flowsByRel.get(rel) ?? [];
-        const files = filesByRel.get(rel) ?? [];
-        if (flows.length + files.length === 0)
-            return undefined;
-        const sameSize = flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
-            files.every((entry) => !entry.symlink && entry.size === blob.size);
-        if (!sameSize)
-            return undefined;
-        const problems = problemsByFile.get(childOf(current.rootRel, rel)) ?? [];
-        return { flows, files: files.map((entry) => ({ ...entry, absPath: '' })), problems };
-    };
-}
-function isIgnoreFile(path) {
-    return path === IGNORE_FILE || path.endsWith(`/${IGNORE_FILE}`);
-}
-function groupBy(items, keyOf) {
-    const groups = new Map();
-    for (const item of items) {
-        const key = keyOf(item);
-        if (!groups.has(key))
-            groups.set(key, []);
-        groups.get(key).push(item);
-    }
-    return groups;
 }
 
 const SEAL_FIELD = 'seal';
@@ -6716,10 +6721,8 @@ class ServerReads {
         const read = this.held.get(namespace).get(kind);
         return read && valueOf(read);
     }
-    async state(model, files) {
-        this.knowFiles({
-            of: async (namespace) => files.filter((entry) => entry.namespace === namespace)
-        });
+    async state(model, local) {
+        this.knowFiles(local);
         const entries = await Promise.all(model.managedNamespaces.map(async (namespace) => {
             this.start(namespace);
             const reads = [...this.held.get(namespace)];
@@ -6826,9 +6829,9 @@ function gather(input) {
             }
             : undefined,
         onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
-        onWalked: ({ files, flowFiles }) => {
-            reads?.knowFiles(sending.localFiles(files));
-            validating?.placed(flowFiles);
+        onWalked: ({ localFiles, placedFlows }) => {
+            reads?.knowFiles(sending.localFiles(localFiles));
+            validating?.placed(placedFlows);
         },
         onFlow: (flow) => {
             validating?.add(flow);
@@ -6938,7 +6941,7 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
     const { work } = target;
     const { reads, verdicts, baseTree, changed, probe, baseReused } = started;
     const shared = input.reads;
-    const reading = reads && settle(reads.state(sent, walkedOf(sent, started.walk).files));
+    const reading = reads && settle(reads.state(sent, localFilesOf(sent, started.walk)));
     const answers = verdicts && settle(answersOf(verdicts));
     const markers = work.markers ? reads?.markersOf(sent.managedNamespaces) : undefined;
     const recordsOf = [...sent.managedNamespaces].sort();
@@ -8626,14 +8629,21 @@ const BLOB_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const ZIP_DIGEST = /^[sd][A-Za-z0-9_-]{43}$/;
 const SUMMARY = /^([0-9a-f]{64}),(0|[1-9][0-9]{0,14}),([01])$/;
 function contentFactsOf(kept) {
-    const stored = jsonObject.safeParse(kept).data;
-    if (!stored)
+    if (!isRecord(kept))
         return NO_CONTENT_FACTS;
-    return { blobs: factsIn(stored.blobs, BLOB_ID), zipped: factsIn(stored.zipped, ZIP_DIGEST) };
+    let facts = parsed.get(kept);
+    if (!facts) {
+        facts = { blobs: factsIn(kept.blobs, BLOB_ID), zipped: factsIn(kept.zipped, ZIP_DIGEST) };
+        parsed.set(kept, facts);
+    }
+    return facts;
 }
+const parsed = new WeakMap();
 function factsIn(value, key) {
     const facts = new Map();
-    for (const [id, text] of Object.entries(jsonObject.safeParse(value).data ?? {})) {
+    if (!isRecord(value))
+        return facts;
+    for (const [id, text] of Object.entries(value)) {
         const summary = typeof text === 'string' ? SUMMARY.exec(text) : null;
         if (summary && key.test(id)) {
             facts.set(id, { sha256: summary[1], size: Number(summary[2]), binary: summary[3] === '1' });
@@ -16349,7 +16359,7 @@ async function flowsOnServer(api, suites, sent) {
     return new Set(named.filter((_, i) => found[i]));
 }
 async function discover(tree) {
-    const found = await kindFiles(tree, FOLDER, (rel) => /\.ya?ml$/.test(rel), true);
+    const found = await textFilesUnder(tree, FOLDER, (rel) => /\.ya?ml$/.test(rel), true);
     const files = found.filter((file) => shapedLikeSuite(file.text));
     return { files, skipped: found.filter((file) => !files.includes(file)).map((f) => f.file) };
 }
@@ -23116,7 +23126,7 @@ function createGitHub(octokit, repository) {
         async listPullRequestFiles(pr) {
             try {
                 const files = await pages(client, 'GET /repos/{owner}/{repo}/pulls/{pull_number}/files', changedFile, { pull_number: pr }, (found) => found.length >= PR_FILES_CAP);
-                return { files, truncated: files.length >= PR_FILES_CAP };
+                return { paths: files, truncated: files.length >= PR_FILES_CAP };
             }
             catch (error) {
                 throw apiError(`listing the files of pull request #${pr}`, error);
@@ -23124,7 +23134,7 @@ function createGitHub(octokit, repository) {
         },
         async compareCommits(base, head) {
             const { files, status } = await ask(client, 'GET /repos/{owner}/{repo}/compare/{basehead}', comparison, { basehead: `${base}...${head}` }, `comparing ${base.slice(0, 12)}...${head.slice(0, 12)}`);
-            return { files, truncated: files.length >= COMPARE_FILES_CAP, status };
+            return { paths: files, truncated: files.length >= COMPARE_FILES_CAP, status };
         },
         ...stickyComments(client),
         async findMergedPullRequest(sha) {
