@@ -6,7 +6,12 @@ import {
   validationFailed
 } from '../report/render/headline.js'
 import { uiWorkText } from '../report/render/ui-work.js'
-import { type DeployResult, type DeployStatus, outcomeCounts } from '../model/result.js'
+import {
+  type DeployResult,
+  type DeployStatus,
+  markersRecorded,
+  outcomeCounts
+} from '../model/result.js'
 import type { ReportInput } from '../report/render/input.js'
 import { inert, type Palette } from '../report/terminal-style.js'
 import { ruleCounts } from '../engine/validate/verdict.js'
@@ -74,7 +79,11 @@ function deployedLine(deployment: DeployResult, p: Palette): string {
     case 'applied':
       return p.green(`Deployed: ${deployment.applied} resource(s) written.`)
     case 'nothing-to-do':
-      return p.green('Deployed: nothing to write, the server already holds this commit.')
+      return p.green(
+        deployment.markedNamespaces.length > 0
+          ? `Deployed: no resource to write. ${markersRecorded(deployment)}.`
+          : 'Deployed: nothing to write, the server already holds this commit.'
+      )
     case 'refused':
       return p.yellow(`Not deployed: ${inert(deployment.refusal ?? 'a newer commit is deployed')}`)
     case 'failed':

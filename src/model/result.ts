@@ -48,6 +48,17 @@ export interface DeployResult {
   markersHeld?: ReadonlyMap<string, unknown>
 }
 
+/**
+ * What a deploy that wrote no resource still wrote: the commit markers now naming its commit (a commit that changed
+ * nothing Kestra holds, or a marker the action could not trust).
+ */
+export function markersRecorded({
+  markedNamespaces
+}: Pick<DeployResult, 'markedNamespaces'>): string {
+  const count = markedNamespaces.length
+  return `The commit marker of ${count} namespace${count === 1 ? '' : 's'} now names this commit`
+}
+
 export const WRITTEN: ReadonlySet<ResourceOutcome> = new Set(['created', 'updated', 'deleted'])
 export const NOT_APPLIED: ReadonlySet<ResourceOutcome> = new Set(['conflict', 'failed', 'skipped'])
 

@@ -164,6 +164,15 @@ describe('deploy reports a deploy', () => {
       'Deployed: nothing to write, the server already holds this commit.'
     )
 
+    // A commit that changes nothing Kestra holds writes no resource, but its markers now name it: the line says so.
+    repo.commit({ 'README.md': 'Our flows.\n' })
+    const recorded = await runCli(repo.dir, ['deploy', '--auto-approve'], env)
+    expect(recorded.exitCode, recorded.stderr).toBe(0)
+    expect(recorded.stdout.split('\n')[0]).toBe('Kestra deploy: up to date, 2 unchanged')
+    expect(recorded.stdout.trimEnd().split('\n').pop()).toBe(
+      'Deployed: no resource to write. The commit marker of 1 namespace now names this commit.'
+    )
+
     const plan = await runCli(repo.dir, ['plan'], env)
     expect(plan.stdout.split('\n')[0]).toMatch(/^Kestra plan: /)
     expect(plan.stdout).not.toContain('Deployed')

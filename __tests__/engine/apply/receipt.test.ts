@@ -149,4 +149,18 @@ describe('renderReceipt', () => {
     expect(md).toContain('Nothing to change for commit')
     expect(md).toContain(': 1 unchanged.')
   })
+
+  it('says which commit markers a deploy that wrote no resource still wrote', () => {
+    const result: DeployResult = {
+      status: 'nothing-to-do',
+      resources: [],
+      applied: 0,
+      warnings: [],
+      markedNamespaces: ['a', 'b']
+    }
+    expect(renderReceipt(result, META)).toContain(
+      ': no resources. The commit marker of 2 namespaces now names this commit.'
+    )
+    expect(renderReceipt({ ...result, markedNamespaces: [] }, META)).not.toContain('marker')
+  })
 })

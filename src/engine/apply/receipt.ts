@@ -9,6 +9,7 @@ import {
   shownDate
 } from '../../model/markdown/escape.js'
 import {
+  markersRecorded,
   NOT_APPLIED,
   outcomeCounts,
   WRITTEN,
@@ -44,7 +45,8 @@ export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
   const counts = summary.length > 0 ? summary.join(', ') : 'no resources'
 
   if (result.status === 'nothing-to-do') {
-    out.push(`Nothing to change for ${target}: ${counts}.`)
+    const recorded = result.markedNamespaces.length > 0 ? ` ${markersRecorded(result)}.` : ''
+    out.push(`Nothing to change for ${target}: ${counts}.${recorded}`)
     return finish(out, result)
   }
   const verdict = result.status === 'failed' ? 'Deploy incomplete' : 'Deployed'
