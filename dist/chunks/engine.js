@@ -4009,6 +4009,10 @@ const OUTCOMES = [
     'failed',
     'skipped'
 ];
+function markersRecorded({ markedNamespaces }) {
+    const count = markedNamespaces.length;
+    return `The commit marker of ${count} namespace${count === 1 ? '' : 's'} now names this commit`;
+}
 const WRITTEN = new Set(['created', 'updated', 'deleted']);
 const NOT_APPLIED = new Set(['conflict', 'failed', 'skipped']);
 function deployStatus(resources) {
@@ -18583,7 +18587,8 @@ function renderReceipt(result, meta) {
         summary.push(`${orphaned} orphaned (kept: delete is false)`);
     const counts = summary.length > 0 ? summary.join(', ') : 'no resources';
     if (result.status === 'nothing-to-do') {
-        out.push(`Nothing to change for ${target}: ${counts}.`);
+        const recorded = result.markedNamespaces.length > 0 ? ` ${markersRecorded(result)}.` : '';
+        out.push(`Nothing to change for ${target}: ${counts}.${recorded}`);
         return finish(out, result);
     }
     const verdict = result.status === 'failed' ? 'Deploy incomplete' : 'Deployed';
@@ -21723,7 +21728,9 @@ function deployedLine(deployment, p) {
         case 'applied':
             return p.green(`Deployed: ${deployment.applied} resource(s) written.`);
         case 'nothing-to-do':
-            return p.green('Deployed: nothing to write, the server already holds this commit.');
+            return p.green(deployment.markedNamespaces.length > 0
+                ? `Deployed: no resource to write. ${markersRecorded(deployment)}.`
+                : 'Deployed: nothing to write, the server already holds this commit.');
         case 'refused':
             return p.yellow(`Not deployed: ${inert(deployment.refusal ?? 'a newer commit is deployed')}`);
         case 'failed':
