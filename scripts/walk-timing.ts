@@ -5,7 +5,7 @@
  * src/layout/load.ts (e.g. an older commit's) to compare the same tree.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -59,16 +59,20 @@ interface Loaded {
 }
 const placed = (model: Loaded, kind: 'flow' | 'file') =>
   (model.byKind ? model.byKind.get(kind) : kind === 'flow' ? model.flows : model.files) ?? []
-// The kinds' parts of the walk, from the same checkout (a checkout before them ignores the argument).
-const { WALK } = (await import(
-  pathToFileURL(resolve(dirname(values.load), '../../../resources/registry.ts')).href
-)) as { WALK: unknown }
+// The kinds' parts of the walk, from the same checkout (a checkout before them ignores the argument): its src/ is
+// the folder above the loader's own, and the work tree sits beside the loader in older ones.
+const loader = resolve(values.load)
+const src = loader.slice(0, loader.lastIndexOf('/src/') + '/src'.length)
+const { WALK } = (await import(pathToFileURL(join(src, 'resources/registry.ts')).href)) as {
+  WALK: unknown
+}
+const workTree = [join(src, 'adapters/git/work-tree.ts'), join(dirname(loader), 'work-tree.ts')]
 const { WorkTree } = (await import(
-  pathToFileURL(resolve(dirname(values.load), 'work-tree.ts')).href
-)) as { WorkTree: new (workspace: string, root: string) => unknown }
-const { parseSettings } = await import(
-  pathToFileURL(resolve(dirname(values.load), '../../../config/settings.ts')).href
-)
+  pathToFileURL(workTree.find((path) => existsSync(path))!).href
+)) as {
+  WorkTree: new (workspace: string, root: string) => unknown
+}
+const { parseSettings } = await import(pathToFileURL(join(src, 'config/settings.ts')).href)
 const runs = Number(values.runs)
 const times = new Map<string, number[]>(values.layout.map((layout) => [layout, []]))
 let found = ''
