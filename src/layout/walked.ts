@@ -31,7 +31,7 @@ export function withWalked(model: RepoModel, walk: WalkKinds, { flows, files }: 
   return { ...model, byKind }
 }
 
-/** What the walk placed in the layout's namespace-file places, namespace by namespace, as the server's reads take it. */
+/** What the walk placed in the layout's namespace-file places, by namespace, as the server's reads take it. */
 export function localFilesOf(model: Pick<RepoModel, 'byKind'>, walk: WalkKinds): LocalFiles {
   const { files } = walkedOf(model, walk)
   return { of: async (namespace) => files.filter((entry) => entry.namespace === namespace) }
