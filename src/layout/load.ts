@@ -4,7 +4,7 @@ import { chooseLayout } from './choose-layout.js'
 import { IgnoreRules } from '../adapters/git/ignore-rules.js'
 import { compareCodeUnits, type ContentSummary, summaryOf } from '../model/content.js'
 import { layoutRules, type LayoutRules, type Placement } from './layout.js'
-import type { LocalFiles, SentNames } from '../model/sent-names.js'
+import type { Placed, SentNames } from '../model/sent-names.js'
 import { flowNamespace, managedNamespaces } from '../model/managed-namespaces.js'
 import { heldNamespaceIsManaged } from '../model/namespaces.js'
 import {
@@ -19,7 +19,7 @@ import { EventLoopYielder, mapLimit, Semaphore } from '../model/concurrency.js'
 import { WorkTree } from '../adapters/git/work-tree.js'
 import { childOf, type TreeSource } from '../adapters/git/tree-source.js'
 import { type HiddenFlow, SearchScope, type WalkEntry, walkTree } from '../adapters/git/walk.js'
-import { LocalFilesTracker } from './local-files.js'
+import { PlacedTracker } from './placed.js'
 import { hiddenFlows } from './hidden-by-ignore-rules.js'
 import {
   hiddenFlowsWarnings,
@@ -112,9 +112,9 @@ export interface LoadHooks {
   onNamespace?(namespace: string): void
   onFlow?(flow: FlowFile): void
   /**
-   * Once the tree is walked: the namespace files as they are read, and how many files the layout reads as flows.
+   * Once the tree is walked: what it places as it is read, and how many files the layout reads as flows.
    */
-  onWalked?(walked: { localFiles: LocalFiles; placedFlows: number }): void
+  onWalked?(walked: { placed: Placed; placedFlows: number }): void
   /** What the caller knows of a regular file (same bytes, same settings), so it is not read again. */
   known?(rel: string): Pick<Discovery, 'flows' | 'files' | 'problems'> | undefined
   /** Chosen here unless given (every read of a run uses the same). */
@@ -130,7 +130,7 @@ export interface LoadHooks {
   ): Promise<(rel: string) => { summary: ContentSummary; blob: string } | undefined>
 }
 
-interface Placed {
+interface PlacedEntry {
   entry: WalkEntry
   placement: Placement
 }
@@ -188,7 +188,7 @@ export async function loadRepository(
   // naming another namespace reveals it when read). When flows are looked up by their namespace's stored
   // checks, those are asked for first, and a namespace that only files name waits for the walk's end.
   const byFiles = new Set<string>()
-  const placed: Placed[] = []
+  const placed: PlacedEntry[] = []
   const walking = new Semaphore(CONCURRENCY)
   const yielder = new EventLoopYielder()
   const walk = await walkTree({
@@ -213,9 +213,12 @@ export async function loadRepository(
     }
   })
   byFiles.forEach(held)
-  const localFiles = new LocalFilesTracker(placed.map(({ placement }) => placement))
+  const placing = new PlacedTracker(
+    hooks.walk,
+    placed.map(({ placement }) => placement)
+  )
   const flowsPlaced = placed.filter(({ placement }) => placement.flow !== undefined)
-  hooks.onWalked?.({ localFiles, placedFlows: flowsPlaced.length })
+  hooks.onWalked?.({ placed: placing, placedFlows: flowsPlaced.length })
   const context: Context = {
     ...hooks,
     tree,
@@ -225,8 +228,8 @@ export async function loadRepository(
     search,
     readsEveryFlow: chosen === 'anywhere'
   }
-  const take = ({ placement }: Placed, discovered: Discovery): Discovery => {
-    if (placement.files.length > 0) localFiles.read(placement, discovered.files)
+  const take = ({ placement }: PlacedEntry, discovered: Discovery): Discovery => {
+    if (placement.files.length > 0) placing.read(placement, discovered.files)
     for (const flow of discovered.flows) {
       hooks.onFlow?.(flow)
       const namespace = flowNamespace(flow)
@@ -235,17 +238,17 @@ export async function loadRepository(
     for (const file of discovered.files) held(file.namespace)
     return discovered
   }
-  const read = (entries: readonly Placed[]) =>
+  const read = (entries: readonly PlacedEntry[]) =>
     mapLimit(entries, CONCURRENCY, async (placed) => {
       // Reading and parsing a flow, and hashing a file, are synchronous: let server answers in.
       await yielder.yieldTurn()
       return take(placed, await loadEntry(placed.entry, placed.placement, context))
     })
   // What the caller knows already is taken as it is: no read, no place among those read, no event-loop turn.
-  const load = async (entries: Placed[]): Promise<Discovery[]> => {
+  const load = async (entries: PlacedEntry[]): Promise<Discovery[]> => {
     const known: Discovery[] = []
-    const byNamespace = new Map<string, Placed[]>()
-    const unknown: Placed[] = []
+    const byNamespace = new Map<string, PlacedEntry[]>()
+    const unknown: PlacedEntry[] = []
     for (const placed of entries) {
       if (yielder.due()) await yielder.yieldTurn()
       const { entry, placement } = placed
@@ -260,7 +263,7 @@ export async function loadRepository(
     const taken = [...byNamespace].map(async ([namespace, group]) => {
       const knownFile = await hooks.knownFiles!(namespace)
       const found: Discovery[] = []
-      const missed: Placed[] = []
+      const missed: PlacedEntry[] = []
       for (const placed of group) {
         if (yielder.due()) await yielder.yieldTurn()
         const { entry, placement } = placed

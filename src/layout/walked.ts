@@ -1,5 +1,5 @@
 import type { FlowFile, NamespaceFileEntry, RepoModel } from '../model/repository.js'
-import type { LocalFiles } from '../model/sent-names.js'
+import type { Placed } from '../model/sent-names.js'
 
 /**
  * The kinds the layout's two places hold (docs/kinds.md#the-walk-two-kinds-share): what the walk reads in a flow
@@ -31,8 +31,15 @@ export function withWalked(model: RepoModel, walk: WalkKinds, { flows, files }: 
   return { ...model, byKind }
 }
 
-/** What the walk placed in the layout's namespace-file places, by namespace, as the server's reads take it. */
-export function localFilesOf(model: Pick<RepoModel, 'byKind'>, walk: WalkKinds): LocalFiles {
-  const { files } = walkedOf(model, walk)
-  return { of: async (namespace) => files.filter((entry) => entry.namespace === namespace) }
+/** What the walk placed in a whole model, kind by kind and namespace by namespace, as the server's reads take it. */
+export function placedOf(model: Pick<RepoModel, 'byKind'>, walk: WalkKinds): Placed {
+  const { flows, files } = walkedOf(model, walk)
+  const byKind = new Map<string, readonly { namespace?: string }[]>([
+    [walk.flowKind, flows],
+    [walk.fileKind, files]
+  ])
+  return {
+    of: async (kind, namespace) =>
+      (byKind.get(kind) ?? []).filter((resource) => resource.namespace === namespace)
+  }
 }

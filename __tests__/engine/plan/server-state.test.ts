@@ -5,8 +5,24 @@ import { ServerReads } from '../../../src/engine/snapshot/server/reads.js'
 import type { NamespaceFileEntry } from '../../../src/model/repository.js'
 import { startKestra } from '../apply/emulated-kestra.js'
 import { sha256 } from './fixtures.js'
-import { DECIDE_KINDS, KINDS, serverFilesOf } from '../../../src/resources/registry.js'
+import { DECIDE_KINDS, KINDS, serverFilesOf, WALK } from '../../../src/resources/registry.js'
+import { placedOf } from '../../../src/layout/walked.js'
+import type { Work } from '../../../src/model/target.js'
 import { repoModel } from '../../../test-support/repo-model.js'
+
+/** A plan that reads every server file (no content facts used). */
+const PLAN_WORK: Work = {
+  mode: 'plan',
+  server: true,
+  serverValidation: false,
+  plan: true,
+  markers: false,
+  reuseChecks: false,
+  reuseBase: false,
+  facts: undefined,
+  writes: undefined,
+  notes: []
+}
 
 function entry(path: string, content: string): NamespaceFileEntry {
   const bytes = new TextEncoder().encode(content)
@@ -36,10 +52,8 @@ describe('server state for the plan', () => {
     const state = await new ServerReads(
       server.client,
       KINDS.flatMap((kind) => kind.gather ?? []),
-      {
-        markers: false
-      }
-    ).state(model, { of: async (namespace) => files.filter((f) => f.namespace === namespace) })
+      { markers: false, work: PLAN_WORK }
+    ).state(model, placedOf(model, WALK))
     const held = serverFilesOf(state.get('team'))
     // The client lists a namespace's files sorted by path.
     expect(held.map((f) => [f.path, f.bytes !== undefined, f.summary.size])).toEqual([

@@ -9,7 +9,8 @@ import { ReadStream, wholeOf } from './read-stream.js'
 import { commitTime, GitTree } from '../../adapters/git/git-tree.js'
 import { chooseWorkTreeLayout } from '../../layout/choose-layout.js'
 import { loadRepository, type ReuseOptions, type WalkParts } from '../../layout/load.js'
-import { localFilesOf } from '../../layout/walked.js'
+import { placedOf } from '../../layout/walked.js'
+import { knownFilesOf } from '../../layout/known-files.js'
 import { WorkTree } from '../../adapters/git/work-tree.js'
 import { readIndexBlobs, type IndexBlobs } from '../../adapters/git/git.js'
 import { readRollbackRecords, ServerReads } from './server/reads.js'
@@ -22,7 +23,6 @@ import {
   type ReviewInput,
   type ServerVerdicts
 } from './kind.js'
-import type { ContentSummary } from '../../model/content.js'
 import { managedNamespaces } from '../../model/managed-namespaces.js'
 import { heldNamespaceIsManaged } from '../../model/namespaces.js'
 import type { KestraApi, ListingsApi } from '../../adapters/kestra/api.js'
@@ -191,22 +191,18 @@ export function gather(input: GatherInput): GatherResult {
     reuseFlow: reuseOf(input, started, { reused: (flow, check) => reused.set(flow, check) }),
     knownFiles:
       reads && index && target.work.facts === 'use'
-        ? async (namespace) => {
-            const { field, blobs } = started.walk.knownBlobs
-            const known = heldNamespaceIsManaged(namespace, settings.extraNamespaces)
-              ? blobs(await reads.kept(sending.namespace(namespace), field))
-              : new Map<string, ContentSummary>()
-            const vouched = await index
-            return (rel) => {
-              const blob = vouched?.blobOf(rel)
-              const summary = blob === undefined ? undefined : known.get(blob)
-              return summary && { summary, blob: blob! }
-            }
-          }
+        ? knownFilesOf(
+            started.walk,
+            async (namespace, field) =>
+              heldNamespaceIsManaged(namespace, settings.extraNamespaces)
+                ? reads.kept(sending.namespace(namespace), field)
+                : undefined,
+            index
+          )
         : undefined,
     onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
-    onWalked: ({ localFiles, placedFlows }) => {
-      reads?.knowFiles(sending.localFiles(localFiles))
+    onWalked: ({ placed, placedFlows }) => {
+      reads?.knowPlaced(sending.placed(placed))
       validating?.placed(placedFlows)
     },
     onFlow: (flow) => {
@@ -294,7 +290,7 @@ function startReads(input: GatherInput) {
     reads: planning
       ? new ServerReads(kestra, input.kinds, {
           markers: work.markers,
-          facts: work.facts,
+          work,
           seal: sealing(settings, work)
         })
       : undefined,
@@ -357,7 +353,7 @@ function readRemaining(
   const { work } = target
   const { reads, verdicts, baseTree, changed, probe, baseReused } = started
   const shared = input.reads
-  const reading = reads && settle(reads.state(sent, localFilesOf(sent, started.walk)))
+  const reading = reads && settle(reads.state(sent, placedOf(sent, started.walk)))
   const answers = verdicts && settle(answersOf(verdicts))
   const markers = work.markers ? reads?.markersOf(sent.managedNamespaces) : undefined
   const recordsOf = [...sent.managedNamespaces].sort()

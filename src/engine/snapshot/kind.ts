@@ -1,7 +1,6 @@
 import type { KestraApi, ListingsApi } from '../../adapters/kestra/api.js'
 import { mapLimit } from '../../model/concurrency.js'
 import type { ActualNamespace, BaseResource } from '../../model/plan-input.js'
-import type { LocalFiles } from '../../model/sent-names.js'
 import type { Referenced } from '../../model/references.js'
 import type { Settings } from '../../model/settings.js'
 import type { ChosenLayout, RepoModel } from '../../model/repository.js'
@@ -133,13 +132,13 @@ export interface ServerVerdicts {
 /** What a kind's server reads are given. */
 export interface ServerContext {
   api: KestraApi
-  /** The repository's namespace files as sent, namespace by namespace, once the walk has placed them. */
-  localFiles: Promise<LocalFiles>
+  /** What the run does (a kind's reads may do less where it reuses what deploys stored). */
+  work: Work
   /**
-   * Content facts (docs/performance.md#what-a-plan-knows-without-reading): `use` summarises server files from
-   * them; `record` keeps each export entry's digest, for the facts a deploy stores; neither: all read and hashed.
+   * The kind's own resources that the repository's walk places in a namespace (as sent), once it has placed
+   * them all.
    */
-  facts: 'use' | 'record' | undefined
+  placed(namespace: string): Promise<readonly unknown[]>
   /**
    * What a kind keeps in a namespace's marker under `field`, where the marker's seal holds
    * (docs/kinds.md#what-a-kind-keeps-in-the-commit-marker).

@@ -4,7 +4,7 @@ import { isKestraNamespace, NAMESPACE_MAX_LENGTH } from '../../model/namespaces.
 import type { ActualNamespace, BaseResource, BaseSnapshot } from '../../model/plan-input.js'
 import type { Target } from '../../model/target.js'
 import { comparableFlowSource } from '../../model/flow-source.js'
-import type { LocalFiles } from '../../model/sent-names.js'
+import type { Placed } from '../../model/sent-names.js'
 import type { FlowFile, NamespaceFileEntry, RepoModel } from '../../model/repository.js'
 import { READ_ONLY_REFUSED, type Finding, type Severity } from '../../model/finding.js'
 import type { FlowReference } from '../../model/references.js'
@@ -68,18 +68,13 @@ export class SentRewrite {
   readonly namespace = (namespace: string): string =>
     this.settings.namespacePrefix ? `${this.settings.namespacePrefix}.${namespace}` : namespace
 
-  /** The repository's namespace files, asked for by the namespaces they are sent to. */
-  localFiles(files: LocalFiles): LocalFiles {
-    if (!this.settings.namespacePrefix) return files
+  /** What the walk placed, asked for by the namespaces it is sent to (as the repository names it). */
+  placed(placed: Placed): Placed {
+    if (!this.settings.namespacePrefix) return placed
     const prefix = `${this.settings.namespacePrefix}.`
     return {
-      of: async (namespace) =>
-        namespace.startsWith(prefix)
-          ? (await files.of(namespace.slice(prefix.length))).map((entry) => ({
-              ...entry,
-              namespace
-            }))
-          : []
+      of: async (kind, namespace) =>
+        namespace.startsWith(prefix) ? placed.of(kind, namespace.slice(prefix.length)) : []
     }
   }
 

@@ -30,39 +30,37 @@ class Exporter {
   constructor(private readonly context: ServerContext) {}
 
   read(namespace: string): Promise<ServerFile[]> {
-    const { api, localFiles, facts } = this.context
+    const { api, placed, work } = this.context
+    const { facts } = work
     const exported = this.exported(namespace)
     // Settled at once: a failed export is this namespace's failure, met where its files are used.
     exported.catch(() => undefined)
-    return localFiles
-      .then((local) => local.of(namespace))
-      .then(async (entries) => {
-        const local = hashesByPath(entries)
-        const deployable = entries.filter((entry) => !entry.symlinkEscapes)
-        const names = repositoryNames(fileNaming(await api.info()), namespace, deployable)
-        const known =
-          facts === 'use'
-            ? {
-                known: contentFactsOf(await this.context.kept(namespace, CONTENT_FACTS_FIELD))
-                  .zipped
-              }
-            : facts && {}
-        const { files: held, bytes } = await exported
-        try {
-          return held.map((file) => {
-            const path = names.get(file.path) ?? file.path
-            const same = local.get(path)
-            return serverFile(
-              path,
-              file,
-              ({ sha256 }) => !(same?.size === 1 && same.has(sha256)),
-              known
-            )
-          })
-        } finally {
-          this.letGo(bytes)
-        }
-      })
+    return (placed(namespace) as Promise<readonly NamespaceFileEntry[]>).then(async (entries) => {
+      const local = hashesByPath(entries)
+      const deployable = entries.filter((entry) => !entry.symlinkEscapes)
+      const names = repositoryNames(fileNaming(await api.info()), namespace, deployable)
+      const known =
+        facts === 'use'
+          ? {
+              known: contentFactsOf(await this.context.kept(namespace, CONTENT_FACTS_FIELD)).zipped
+            }
+          : facts && {}
+      const { files: held, bytes } = await exported
+      try {
+        return held.map((file) => {
+          const path = names.get(file.path) ?? file.path
+          const same = local.get(path)
+          return serverFile(
+            path,
+            file,
+            ({ sha256 }) => !(same?.size === 1 && same.has(sha256)),
+            known
+          )
+        })
+      } finally {
+        this.letGo(bytes)
+      }
+    })
   }
 
   private async exported(namespace: string): Promise<{ files: RemoteFile[]; bytes: number }> {

@@ -5,8 +5,9 @@ import { storedObject } from '../../../model/stored-record.js'
 import type { KestraApi, ListingsApi } from '../../../adapters/kestra/api.js'
 import { type Outcome, settle, valueOf } from '../../../model/outcome.js'
 import type { ActualNamespace } from '../../../model/plan-input.js'
-import type { LocalFiles } from '../../../model/sent-names.js'
+import type { Placed } from '../../../model/sent-names.js'
 import type { RepoModel } from '../../../model/repository.js'
+import type { Work } from '../../../model/target.js'
 import type { GatherKind, ServerContext } from '../kind.js'
 import { liveKvKeys } from '../../../adapters/kestra/listings.js'
 import { errorMessage } from '../../../model/errors.js'
@@ -25,8 +26,8 @@ export class ServerReads {
   private readonly stored = new Map<string, Promise<Record<string, unknown> | undefined>>()
   /** The namespaces whose marker keeps what no seal of this job's credentials vouches for. */
   readonly unsealed = new Set<string>()
-  /** Where the repository's namespace files come from (the first word counts): server files may be read. */
-  knowFiles!: (files: LocalFiles) => void
+  /** What the repository's walk places (the first word counts): the kinds' reads waiting on it may go on. */
+  knowPlaced!: (placed: Placed) => void
   private readonly readers: readonly (readonly [string, (namespace: string) => Promise<unknown>])[]
 
   constructor(
@@ -34,7 +35,7 @@ export class ServerReads {
     kinds: readonly Pick<GatherKind, 'name' | 'server'>[],
     private readonly options: {
       markers: boolean
-      facts?: ServerContext['facts']
+      work: Work
       /**
        * Tells what this action's deploys sealed from what any KV writer could put there
        * (docs/performance.md#what-kv-can-do-to-it), asked only for a marker that stores something; none: nothing
@@ -43,16 +44,17 @@ export class ServerReads {
       seal?: () => Promise<MarkerSeal | undefined>
     }
   ) {
-    const localFiles = new Promise<LocalFiles>((resolve) => (this.knowFiles = resolve))
-    const context: ServerContext = {
-      api,
-      localFiles,
-      facts: options.facts,
-      kept: (namespace, field) => this.kept(namespace, field)
-    }
-    this.readers = kinds.flatMap((kind) =>
-      kind.server ? [[kind.name, kind.server.reader(context)] as const] : []
-    )
+    const placed = new Promise<Placed>((resolve) => (this.knowPlaced = resolve))
+    this.readers = kinds.flatMap(({ name, server }) => {
+      if (!server) return []
+      const context: ServerContext = {
+        api,
+        work: options.work,
+        placed: (namespace) => placed.then((walk) => walk.of(name, namespace)),
+        kept: (namespace, field) => this.kept(namespace, field)
+      }
+      return [[name, server.reader(context)] as const]
+    })
   }
 
   /**
@@ -114,9 +116,9 @@ export class ServerReads {
   /** The managed namespaces' state: each kind's copy, by kind name. */
   async state(
     model: Pick<RepoModel, 'managedNamespaces'>,
-    local: LocalFiles
+    placed: Placed
   ): Promise<Map<string, ActualNamespace>> {
-    this.knowFiles(local)
+    this.knowPlaced(placed)
     const entries = await Promise.all(
       model.managedNamespaces.map(async (namespace) => {
         this.start(namespace)

@@ -1,6 +1,7 @@
 import type { NamespaceFileEntry } from '../model/repository.js'
-import type { LocalFiles } from '../model/sent-names.js'
+import type { Placed } from '../model/sent-names.js'
 import type { Placement } from './layout.js'
+import type { WalkKinds } from './walked.js'
 
 interface Pending {
   left: number
@@ -9,11 +10,18 @@ interface Pending {
   settled: Promise<NamespaceFileEntry[]>
 }
 
-/** Counts down the entries that place files in each namespace: the last one read settles it. */
-export class LocalFilesTracker implements LocalFiles {
+/**
+ * What the walk places in the layout's namespace-file places, as it reads them: each namespace's entries settle
+ * when the last entry that places files in it is read. The place says the namespace before a byte is read; a flow
+ * says its own only once parsed, so the flows are placed once the model is whole (`placedOf`).
+ */
+export class PlacedTracker implements Placed {
   private readonly namespaces = new Map<string, Pending>()
 
-  constructor(placements: readonly Placement[]) {
+  constructor(
+    private readonly walk: WalkKinds,
+    placements: readonly Placement[]
+  ) {
     for (const placement of placements) {
       for (const namespace of namespacesOf(placement)) {
         let pending = this.namespaces.get(namespace)
@@ -28,7 +36,10 @@ export class LocalFilesTracker implements LocalFiles {
     }
   }
 
-  of(namespace: string): Promise<NamespaceFileEntry[]> {
+  of(kind: string, namespace: string): Promise<readonly unknown[]> {
+    if (kind !== this.walk.fileKind) {
+      return Promise.reject(new Error(`the walk places ${kind} once the repository is read`))
+    }
     return this.namespaces.get(namespace)?.settled ?? Promise.resolve([])
   }
 
