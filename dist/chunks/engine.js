@@ -5764,9 +5764,11 @@ function namespaceFits(flow) {
         namespace.startsWith(`${expectedNamespace}.`));
 }
 
-class LocalFilesTracker {
+class PlacedTracker {
+    walk;
     namespaces = new Map();
-    constructor(placements) {
+    constructor(walk, placements) {
+        this.walk = walk;
         for (const placement of placements) {
             for (const namespace of namespacesOf(placement)) {
                 let pending = this.namespaces.get(namespace);
@@ -5780,7 +5782,10 @@ class LocalFilesTracker {
             }
         }
     }
-    of(namespace) {
+    of(kind, namespace) {
+        if (kind !== this.walk.fileKind) {
+            return Promise.reject(new Error(`the walk places ${kind} once the repository is read`));
+        }
         return this.namespaces.get(namespace)?.settled ?? Promise.resolve([]);
     }
     read(placement, files) {
@@ -6024,9 +6029,15 @@ function withWalked(model, walk, { flows, files }) {
     byKind.set(walk.fileKind, files);
     return { ...model, byKind };
 }
-function localFilesOf(model, walk) {
-    const { files } = walkedOf(model, walk);
-    return { of: async (namespace) => files.filter((entry) => entry.namespace === namespace) };
+function placedOf(model, walk) {
+    const { flows, files } = walkedOf(model, walk);
+    const byKind = new Map([
+        [walk.flowKind, flows],
+        [walk.fileKind, files]
+    ]);
+    return {
+        of: async (kind, namespace) => (byKind.get(kind) ?? []).filter((resource) => resource.namespace === namespace)
+    };
 }
 
 const CONCURRENCY = 32;
@@ -6093,9 +6104,9 @@ async function loadRepository(tree, settings, hooks) {
         }
     });
     byFiles.forEach(held);
-    const localFiles = new LocalFilesTracker(placed.map(({ placement }) => placement));
+    const placing = new PlacedTracker(hooks.walk, placed.map(({ placement }) => placement));
     const flowsPlaced = placed.filter(({ placement }) => placement.flow !== undefined);
-    hooks.onWalked?.({ localFiles, placedFlows: flowsPlaced.length });
+    hooks.onWalked?.({ placed: placing, placedFlows: flowsPlaced.length });
     const context = {
         ...hooks,
         tree,
@@ -6107,7 +6118,7 @@ async function loadRepository(tree, settings, hooks) {
     };
     const take = ({ placement }, discovered) => {
         if (placement.files.length > 0)
-            localFiles.read(placement, discovered.files);
+            placing.read(placement, discovered.files);
         for (const flow of discovered.flows) {
             hooks.onFlow?.(flow);
             const namespace = flowNamespace(flow);
@@ -6638,6 +6649,19 @@ class ReadStream {
     }
 }
 
+function knownFilesOf(walk, kept, index) {
+    return async (namespace) => {
+        const { field, blobs } = walk.knownBlobs;
+        const known = blobs(await kept(namespace, field));
+        const vouched = await index;
+        return (rel) => {
+            const blob = vouched?.blobOf(rel);
+            const summary = blob === undefined ? undefined : known.get(blob);
+            return summary && { summary, blob: blob };
+        };
+    };
+}
+
 async function readMarkers(api, namespaces, semaphore, first = false) {
     const byNamespace = new Map();
     const warnings = [];
@@ -6672,19 +6696,23 @@ class ServerReads {
     markers = new Map();
     stored = new Map();
     unsealed = new Set();
-    knowFiles;
+    knowPlaced;
     readers;
     constructor(api, kinds, options) {
         this.api = api;
         this.options = options;
-        const localFiles = new Promise((resolve) => (this.knowFiles = resolve));
-        const context = {
-            api,
-            localFiles,
-            facts: options.facts,
-            kept: (namespace, field) => this.kept(namespace, field)
-        };
-        this.readers = kinds.flatMap((kind) => kind.server ? [[kind.name, kind.server.reader(context)]] : []);
+        const placed = new Promise((resolve) => (this.knowPlaced = resolve));
+        this.readers = kinds.flatMap(({ name, server }) => {
+            if (!server)
+                return [];
+            const context = {
+                api,
+                work: options.work,
+                placed: (namespace) => placed.then((walk) => walk.of(name, namespace)),
+                kept: (namespace, field) => this.kept(namespace, field)
+            };
+            return [[name, server.reader(context)]];
+        });
     }
     start(namespace) {
         if (this.held.has(namespace))
@@ -6725,8 +6753,8 @@ class ServerReads {
         const read = this.held.get(namespace).get(kind);
         return read && valueOf(read);
     }
-    async state(model, local) {
-        this.knowFiles(local);
+    async state(model, placed) {
+        this.knowPlaced(placed);
         const entries = await Promise.all(model.managedNamespaces.map(async (namespace) => {
             this.start(namespace);
             const reads = [...this.held.get(namespace)];
@@ -6819,22 +6847,13 @@ function gather(input) {
         layout,
         reuseFlow: reuseOf(input, started, { reused: (flow, check) => reused.set(flow, check) }),
         knownFiles: reads && index && target.work.facts === 'use'
-            ? async (namespace) => {
-                const { field, blobs } = started.walk.knownBlobs;
-                const known = heldNamespaceIsManaged(namespace, settings.extraNamespaces)
-                    ? blobs(await reads.kept(sending.namespace(namespace), field))
-                    : new Map();
-                const vouched = await index;
-                return (rel) => {
-                    const blob = vouched?.blobOf(rel);
-                    const summary = blob === undefined ? undefined : known.get(blob);
-                    return summary && { summary, blob: blob };
-                };
-            }
+            ? knownFilesOf(started.walk, async (namespace, field) => heldNamespaceIsManaged(namespace, settings.extraNamespaces)
+                ? reads.kept(sending.namespace(namespace), field)
+                : undefined, index)
             : undefined,
         onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
-        onWalked: ({ localFiles, placedFlows }) => {
-            reads?.knowFiles(sending.localFiles(localFiles));
+        onWalked: ({ placed, placedFlows }) => {
+            reads?.knowPlaced(sending.placed(placed));
             validating?.placed(placedFlows);
         },
         onFlow: (flow) => {
@@ -6903,7 +6922,7 @@ function startReads(input) {
         reads: planning
             ? new ServerReads(kestra, input.kinds, {
                 markers: work.markers,
-                facts: work.facts,
+                work,
                 seal: sealing(settings, work)
             })
             : undefined,
@@ -6945,7 +6964,7 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
     const { work } = target;
     const { reads, verdicts, baseTree, changed, probe, baseReused } = started;
     const shared = input.reads;
-    const reading = reads && settle(reads.state(sent, localFilesOf(sent, started.walk)));
+    const reading = reads && settle(reads.state(sent, placedOf(sent, started.walk)));
     const answers = verdicts && settle(answersOf(verdicts));
     const markers = work.markers ? reads?.markersOf(sent.managedNamespaces) : undefined;
     const recordsOf = [...sent.managedNamespaces].sort();
@@ -8721,19 +8740,17 @@ class Exporter {
         this.context = context;
     }
     read(namespace) {
-        const { api, localFiles, facts } = this.context;
+        const { api, placed, work } = this.context;
+        const { facts } = work;
         const exported = this.exported(namespace);
         exported.catch(() => undefined);
-        return localFiles
-            .then((local) => local.of(namespace))
-            .then(async (entries) => {
+        return placed(namespace).then(async (entries) => {
             const local = hashesByPath(entries);
             const deployable = entries.filter((entry) => !entry.symlinkEscapes);
             const names = repositoryNames(fileNaming(await api.info()), namespace, deployable);
             const known = facts === 'use'
                 ? {
-                    known: contentFactsOf(await this.context.kept(namespace, CONTENT_FACTS_FIELD))
-                        .zipped
+                    known: contentFactsOf(await this.context.kept(namespace, CONTENT_FACTS_FIELD)).zipped
                 }
                 : facts && {};
             const { files: held, bytes } = await exported;
@@ -14101,17 +14118,12 @@ class SentRewrite {
         return !namespacePrefix && !disableTriggers && !readOnly;
     }
     namespace = (namespace) => this.settings.namespacePrefix ? `${this.settings.namespacePrefix}.${namespace}` : namespace;
-    localFiles(files) {
+    placed(placed) {
         if (!this.settings.namespacePrefix)
-            return files;
+            return placed;
         const prefix = `${this.settings.namespacePrefix}.`;
         return {
-            of: async (namespace) => namespace.startsWith(prefix)
-                ? (await files.of(namespace.slice(prefix.length))).map((entry) => ({
-                    ...entry,
-                    namespace
-                }))
-                : []
+            of: async (kind, namespace) => namespace.startsWith(prefix) ? placed.of(kind, namespace.slice(prefix.length)) : []
         };
     }
     model(model) {
