@@ -16,6 +16,7 @@ import {
   noSecretShown,
   onlyManagedWritten,
   previewHolds,
+  receiptSaysWhatWasWritten,
   reportsAgree,
   underPrefix,
   wroteNothing,
@@ -231,6 +232,7 @@ async function checkDeploy(
   deployHolds(w, run, repository, base)
   writesArePlanned(run)
   reportsAgree(run, comment)
+  receiptSaysWhatWasWritten(run)
   return true
 }
 

@@ -107,6 +107,7 @@ export type Edit =
   | { kind: 'delete-dashboard'; index: number }
   | { kind: 'put-suite'; namespace: string; id: string; flowId: string }
   | { kind: 'delete-suite'; index: number }
+  | { kind: 'note'; text: string }
 
 export function editArbitrary(t: Team): fc.Arbitrary<Edit> {
   const namespace = fc.constantFrom(...namespacePool(t))
@@ -215,7 +216,8 @@ export function editArbitrary(t: Team): fc.Arbitrary<Edit> {
         flowId: fc.constantFrom(...IDS)
       })
     },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete-suite' as const), index }) }
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete-suite' as const), index }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('note' as const), text: message }) }
   )
 }
 
@@ -373,6 +375,10 @@ export function applyEdit(t: Team, repository: Repository, edit: Edit): Reposito
     case 'delete-suite': {
       const suite = pick(next.suites, edit.index)
       if (suite) next.suites = next.suites.filter((other) => other !== suite)
+      break
+    }
+    case 'note': {
+      next.notes = `\n${edit.text}\n`
       break
     }
   }

@@ -11,6 +11,7 @@ import {
   deploySucceeds,
   noSecretShown,
   onlyManagedWritten,
+  receiptSaysWhatWasWritten,
   reportsAgree,
   writesArePlanned
 } from './invariants.js'
@@ -49,6 +50,7 @@ export async function playHistory(
     deployHolds(world, first, repository, undefined)
     writesArePlanned(first)
     reportsAgree(first, undefined)
+    receiptSaysWhatWasWritten(first)
     if (first.result.exitCode === 0) {
       model.deployed = { sha: world.mainHead(), repository }
       model.settled = true

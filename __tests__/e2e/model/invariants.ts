@@ -280,6 +280,28 @@ export function reportsAgree(run: Run, comment: string | undefined): void {
   }
 }
 
+const MARKER_KEY = 'kestra-gitops-commit'
+
+/**
+ * A deploy's receipt says what it wrote: one that wrote no resource but commit markers says how many namespaces'
+ * markers now name its commit, and one that wrote nothing at all names none.
+ */
+export function receiptSaysWhatWasWritten(run: Run): void {
+  if (run.result.exitCode !== 0 || run.result.outputs.mode !== 'deploy') return
+  if (differences(comparable(run.before), comparable(run.after)).length > 0) return
+  const moved = [...run.after.records].filter(
+    ([key, value]) => key.endsWith(`/${MARKER_KEY}`) && run.before.records.get(key) !== value
+  ).length
+  const said = /The commit marker of (\d+) namespaces? now names this commit/.exec(
+    run.result.summary
+  )
+  check(
+    (said ? Number(said[1]) : 0) === moved,
+    "a deploy's receipt says what it wrote",
+    () => `${moved} marker(s) changed; the summary says: ${said?.[0] ?? 'none'}${tail(run)}`
+  )
+}
+
 /**
  * A valid repository gets no finding its own content does not warrant: errors only where the model made one (a
  * `read()` of a file nothing holds), warnings only on files whose references neither the repository nor the

@@ -66,6 +66,8 @@ export interface Repository {
   kv: KvSpec[]
   dashboards: DashboardSpec[]
   suites: SuiteSpec[]
+  /** The README's text below its title: no resource of Kestra's, yet a commit a deploy records in its markers. */
+  notes?: string
 }
 
 export interface Settings {
@@ -209,7 +211,7 @@ export type Tree = Record<string, string | Uint8Array>
 
 /** The files of a commit that holds `repository`, placed as `team.layout` places them, with the settings file. */
 export function treeOf(team: Team, repository: Repository): Tree {
-  const tree: Tree = { 'README.md': '# Kestra flows\n' }
+  const tree: Tree = { 'README.md': `# Kestra flows\n${repository.notes ?? ''}` }
   const place = placement(team)
   for (const flow of repository.flows) tree[place.flow(flow)] = flowSource(flow, team.line)
   for (const file of repository.files) tree[place.file(file)] = file.bytes
