@@ -41,6 +41,8 @@ describe('what the walk places, namespace by namespace', () => {
     expect(walkedFlows).toBe(model.flows.length)
     // A flow says its namespace once parsed: the walk cannot place flows before the model is whole.
     await expect(placed!.of(WALK.flowKind, 'team')).rejects.toThrow(/once the repository is read/)
+    // A kind the walk does not place has nothing placed, as in a whole model below.
+    expect(await placed!.of('kv', 'team')).toEqual([])
   })
 
   it('places every kind of the walk in a whole model, and nothing of another kind', async () => {

@@ -37,9 +37,11 @@ export class PlacedTracker implements Placed {
   }
 
   of(kind: string, namespace: string): Promise<readonly unknown[]> {
-    if (kind !== this.walk.fileKind) {
+    if (kind === this.walk.flowKind) {
       return Promise.reject(new Error(`the walk places ${kind} once the repository is read`))
     }
+    // A kind the walk does not place (its own gather reads it) has nothing here, as in a whole model.
+    if (kind !== this.walk.fileKind) return Promise.resolve([])
     return this.namespaces.get(namespace)?.settled ?? Promise.resolve([])
   }
 

@@ -123,6 +123,14 @@ describe('the model: counterexamples kept', () => {
     ])
   })
 
+  it('a commit that changes only the README moves the commit markers, and the receipt says how many', async () => {
+    await holds([
+      teamOf(),
+      teamRepository(),
+      [event.commitToMain([{ kind: 'note', text: 'how we deploy' }]), event.dispatchDeploy()]
+    ])
+  })
+
   it("a maintainer's amend on the upgrade branch is not force-pushed over by the next mode: upgrade", async () => {
     await holds([
       teamOf(),
