@@ -5783,9 +5783,11 @@ class PlacedTracker {
         }
     }
     of(kind, namespace) {
-        if (kind !== this.walk.fileKind) {
+        if (kind === this.walk.flowKind) {
             return Promise.reject(new Error(`the walk places ${kind} once the repository is read`));
         }
+        if (kind !== this.walk.fileKind)
+            return Promise.resolve([]);
         return this.namespaces.get(namespace)?.settled ?? Promise.resolve([]);
     }
     read(placement, files) {
