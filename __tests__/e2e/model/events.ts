@@ -124,6 +124,7 @@ function checkPlan(model: Model, world: World, run: Run, pr: Model['pr']): void 
   if (pr!.preview) {
     onlyManagedWritten(run, [], `pr-${pr!.number}`)
     previewHolds(world, run, pr!.repository, `pr-${pr!.number}`)
+    receiptSaysWhatWasWritten(run, true)
   } else wroteNothing(run, 'a plan writes nothing')
   reportsAgree(run, ourComment(world, pr!.number))
   // A preview's plan file is the preview's deploy; the plan shown is the pull request's.
@@ -151,12 +152,10 @@ class PushToPullRequest implements Command {
   check = (m: Readonly<Model>) => m.pr !== undefined
   async run(m: Model, w: World) {
     const pr = m.pr!
-    w.pushPullRequest(pr, withEdits(m.team, pr.repository, this.list))
-    m.pr = { ...pr, head: pr.head, repository: pr.repository }
-    Object.assign(
-      m.pr,
-      w.pulls.find((p) => p.number === pr.number)
-    )
+    // The world's pull request is pushed (GitHub's head moves with it); the model's copy follows it.
+    const pull = w.pulls.find((p) => p.number === pr.number)!
+    w.pushPullRequest(pull, withEdits(m.team, pr.repository, this.list))
+    m.pr = { ...pr, ...pull }
     const run = await play(m, w, () => w.planPullRequest(m.pr!, { preview: String(pr.preview) }))
     checkPlan(m, w, run, m.pr)
   }

@@ -284,10 +284,11 @@ const MARKER_KEY = 'kestra-gitops-commit'
 
 /**
  * A deploy's receipt says what it wrote: one that wrote no resource but commit markers says how many namespaces'
- * markers now name its commit, and one that wrote nothing at all names none.
+ * markers now name its commit, and one that wrote nothing at all names none. A preview's receipt is in its pull
+ * request's summary.
  */
-export function receiptSaysWhatWasWritten(run: Run): void {
-  if (run.result.exitCode !== 0 || run.result.outputs.mode !== 'deploy') return
+export function receiptSaysWhatWasWritten(run: Run, preview = false): void {
+  if (run.result.exitCode !== 0 || (!preview && run.result.outputs.mode !== 'deploy')) return
   if (differences(comparable(run.before), comparable(run.after)).length > 0) return
   const moved = [...run.after.records].filter(
     ([key, value]) => key.endsWith(`/${MARKER_KEY}`) && run.before.records.get(key) !== value

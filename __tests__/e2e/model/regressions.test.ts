@@ -131,6 +131,18 @@ describe('the model: counterexamples kept', () => {
     ])
   })
 
+  it("a push to a previewed pull request is planned at its new head: a README edit moves the preview's markers, and the summary says how many", async () => {
+    await holds([
+      teamOf(),
+      teamRepository(),
+      [
+        event.openPullRequest([{ kind: 'edit-flow', index: 0, message: 'changed' }], true),
+        event.pushToPullRequest([{ kind: 'note', text: 'how we deploy' }]),
+        event.closePullRequest()
+      ]
+    ])
+  })
+
   it("a maintainer's amend on the upgrade branch is not force-pushed over by the next mode: upgrade", async () => {
     await holds([
       teamOf(),

@@ -164,6 +164,8 @@ export class World {
   pushPullRequest(pr: PullRequest, repository: Repository): void {
     pr.head = this.commitOn(pr.branch, pr.base, repository, `pull request ${pr.number} again`)
     pr.repository = repository
+    const pull = this.github.state.pulls.get(pr.number)
+    if (pull) pull.head.sha = pr.head
     this.setPullFiles(pr)
   }
 
