@@ -57,7 +57,7 @@ describe('dashboards on a pull request', () => {
       expect(result.exitCode, result.stdout + result.stderr).toBe(0)
       const body = s.github.comments(PR)[0]!.body
       expect(body).toMatch(
-        /^### Kestra plan: 1 to create, 2 to update, 0 to delete, 1 unchanged, 1 orphaned$/m
+        /^### Kestra plan: 1 to create, 2 to update, 0 to delete, 1 unchanged, 1 orphaned, 1 drifted$/m
       )
       expect(body.split('\n').filter((l) => l === HEADING)).toHaveLength(1)
       const section = sectionOf(body, HEADING)
@@ -69,8 +69,9 @@ describe('dashboards on a pull request', () => {
       )
       expect(section).toContain('-title: Sales\n+title: Sales v2')
       expect(section).toContain('+description: What runs and what fails')
+      // Made outside Git (the base commit lacks it): drift, as a flow made in the UI is.
       expect(section).toContain(
-        '⚪ orphaned dashboard <b>legacy</b> · kept because <code>delete</code> is false'
+        '⚪ orphaned dashboard <b>legacy</b> · ⚠️ drifted · kept because <code>delete</code> is false'
       )
       expect(section).not.toMatch(/(create|update|orphaned) dashboard <b>same<\/b>/)
       // Tenant-wide: never under a namespace's heading.
@@ -86,12 +87,12 @@ describe('dashboards on a pull request', () => {
         deleted: '0',
         unchanged: '1',
         orphaned: '1',
-        drifted: '0'
+        drifted: '1'
       })
-      expect(result.summary).toContain('| Dashboards | 1 | 1 | 0 | 1 | 1 | 0 |')
+      expect(result.summary).toContain('| Dashboards | 1 | 1 | 0 | 1 | 1 | 1 |')
       expect(sectionOf(result.summary, HEADING)).toContain('🟡 update dashboard <b>sales</b>')
       expect(plannedDashboards(result).sort(byId)).toEqual([
-        { kind: 'dashboard', id: 'legacy', action: 'orphaned' },
+        { kind: 'dashboard', id: 'legacy', action: 'orphaned', drifted: true },
         { kind: 'dashboard', id: 'ops', action: 'create' },
         { kind: 'dashboard', id: 'sales', action: 'update' },
         { kind: 'dashboard', id: 'same', action: 'unchanged' }
@@ -470,7 +471,8 @@ describe('dashboards the repository does not hold', () => {
             } else {
               expect(liveDashboards(s.kestra).legacy).toBe(LEGACY)
               const why = 'kept because <code>delete</code> is false'
-              expect(section).toContain(`⚪ orphaned dashboard <b>legacy</b> · ${why}`)
+              // Made outside Git, as the push's base commit says: drift.
+              expect(section).toContain(`⚪ orphaned dashboard <b>legacy</b> · ⚠️ drifted · ${why}`)
               expect(result.outputs).toMatchObject({ deleted: '0', orphaned: '1' })
             }
           }

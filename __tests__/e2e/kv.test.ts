@@ -84,7 +84,7 @@ describe('KV pairs on a pull request', () => {
       expect(result.exitCode, result.stdout + result.stderr).toBe(0)
       const body = s.github.comments(PR)[0]!.body
       expect(body).toMatch(
-        /^### Kestra plan: 1 to create, 2 to update, 0 to delete, 2 unchanged, 1 orphaned$/m
+        /^### Kestra plan: 1 to create, 2 to update, 0 to delete, 2 unchanged, 1 orphaned, 1 drifted$/m
       )
       expect(body).toContain('🟢 create kv <b>company.team.limits</b>')
       expect(body).toContain('🟡 update kv <b>company.team.region</b>')
@@ -296,6 +296,40 @@ describe('KV pairs drifted in Kestra', () => {
     const text = blobText(stage.github, after.get(FILE)!)
     expect(text).toBe(`api_token: ${OLD_TOKEN}\nmade_in_ui:\n  on: true\nregion: eu-central-1\n`)
     expectNoSecretButRepository(result, stage.github)
+  })
+
+  // Regression: a plan with no event base (workflow_dispatch, the CLI) measured flows' and files' drift against the
+  // commit the markers name, and KV's against nothing: a key edited in Kestra since the deploy read as a plain update.
+  it('on a plan without an event base, are drift against the commit the markers name: edited, deleted and made in Kestra', async () => {
+    const tree = { ...BASE }
+    stage = await startDriftStage({
+      tree,
+      seed: { ...seedOf(tree), kv: SERVER_KV.filter((e) => e.key === 'region') },
+      emulator: { version: '1.3.25' }
+    })
+    const deploy = await stage.dispatch({ mode: 'deploy' })
+    expect(deploy.exitCode, log(deploy)).toBe(0)
+    await stage.ui.putKv(NS, 'region', 'eu-central-1')
+    await stage.ui.putKv(NS, 'made_in_ui', { on: true })
+    await stage.ui.deleteKv(NS, 'retries')
+    const result = await stage.dispatch({ mode: 'plan' })
+    expect(result.exitCode, log(result)).toBe(0)
+    expect(result.summary).toContain('the commit Kestra was last deployed from (its commit marker)')
+    expect(result.outputs).toMatchObject({
+      updated: '1',
+      created: '1',
+      orphaned: '1',
+      drifted: '3'
+    })
+    const planFile = JSON.parse(readFileSync(result.outputs['plan-file']!, 'utf8')) as {
+      resources: { kind: string; key?: string; action: string; drifted?: boolean }[]
+    }
+    expect(planFile.resources.filter((r) => r.kind === 'kv' && r.action !== 'unchanged')).toEqual([
+      expect.objectContaining({ key: 'made_in_ui', action: 'orphaned', drifted: true }),
+      expect.objectContaining({ key: 'region', action: 'update', drifted: true }),
+      expect.objectContaining({ key: 'retries', action: 'create', drifted: true })
+    ])
+    expect(stage.kestraWrites()).toEqual([])
   })
 })
 

@@ -17,6 +17,7 @@ import {
   onlyManagedWritten,
   previewHolds,
   receiptSaysWhatWasWritten,
+  everyChangeIsDrift,
   reportsAgree,
   underPrefix,
   wroteNothing,
@@ -41,6 +42,8 @@ export interface Model {
   deployed?: { sha: string; repository: Repository }
   /** Nothing has changed the server or main since the last deploy that applied whole. */
   settled: boolean
+  /** Every commit marker is as that deploy wrote it: none forged or removed since. */
+  marked: boolean
   /** Comments another actor wrote on pull requests: never edited or deleted by a run. */
   foreign: { issue: number; id: number; body: string }[]
   /** A fault the next run meets. */
@@ -189,6 +192,16 @@ class ClosePullRequest implements Command {
 }
 
 /**
+ * Whether a forged commit marker refuses the run's deploy: one this version cannot read, or one naming a newer
+ * commit, which holds only over that commit's ancestors (a history that diverged deploys).
+ */
+function forgedMarkerRefuses(m: Model, w: World, run: Run, repository: Repository): boolean {
+  const forged = m.forged
+  if (!forged || run.faulty || !namespacesOf(repository).includes(forged.namespace)) return false
+  return forged.form !== 'ahead' || w.repo.git('merge-base', forged.commit, run.sha) === run.sha
+}
+
+/**
  * A deploy's invariants: the server equals the repository, the writes are the plan's, the reports agree. Over a
  * commit marker this version cannot read, or one naming a newer commit, it writes nothing, and names the record
  * it refuses; then the team's operator removes the record. Returns whether the deploy applied (the history
@@ -203,11 +216,7 @@ async function checkDeploy(
   comment?: string
 ): Promise<boolean> {
   const forged = m.forged
-  // A marker naming a newer commit holds only over that commit's ancestors: a history that diverged deploys.
-  const over =
-    forged !== undefined &&
-    (forged.form !== 'ahead' || w.repo.git('merge-base', forged.commit, run.sha) === run.sha)
-  if (forged && over && namespacesOf(repository).includes(forged.namespace) && !run.faulty) {
+  if (forged && forgedMarkerRefuses(m, w, run, repository)) {
     m.forged = undefined
     await w.kestra.ui.deleteKv(forged.namespace, MARKER_KEY)
     wroteNothing(
@@ -240,6 +249,7 @@ function settleAfter(m: Model, run: Run, sha: string, repository: Repository) {
   if (run.result.exitCode === 0 && run.result.outputs.mode === 'deploy') {
     m.deployed = { sha, repository }
     m.settled = true
+    m.marked = true
   } else {
     m.settled = false
   }
@@ -258,7 +268,13 @@ class MergePullRequest implements Command {
     // applies it. Otherwise `require-reviewed-plan` may refuse, writing nothing.
     const asReviewed =
       pr.reviewed !== undefined && pr.reviewed === stateText(run.before) && range.before === pr.base
-    if (m.team.settings.requireReviewedPlan && run.result.exitCode !== 0 && !run.faulty) {
+    const refused = run.result.exitCode !== 0 && !run.faulty
+    // A forged marker refuses the deploy by name, reviewed or not: `checkDeploy` holds it to that.
+    if (
+      m.team.settings.requireReviewedPlan &&
+      refused &&
+      !forgedMarkerRefuses(m, w, run, pr.repository)
+    ) {
       if (asReviewed) {
         throw new Broken(
           'the plan shown is what a deploy does',
@@ -352,6 +368,10 @@ class PlanMain implements Command {
         )
       }
       findingsWarranted(w, run, m.main)
+    }
+    // Main is the commit every marker names: what else differs on the server was done outside Git.
+    if (m.deployed?.sha === sha && m.marked && run.result.exitCode === 0) {
+      everyChangeIsDrift(run)
     }
   }
   toString = () => 'workflow_dispatch: plan main'
@@ -474,6 +494,7 @@ class ForgeCommitMarker implements Command {
             : { commit, repository: 'octo/kestra-repo' }
     await w.kestra.ui.putKv(namespace, MARKER_KEY, value)
     m.forged = { namespace, form: this.form, commit }
+    m.marked = false
     m.settled = false
   }
   toString = () => `another writer of KV puts a commit marker: ${this.form}`

@@ -40,7 +40,7 @@ export async function playHistory(
 ): Promise<World> {
   const world = await World.start(t, repository, kestra)
   try {
-    const model: Model = { team: t, main: repository, settled: false, foreign: [] }
+    const model: Model = { team: t, main: repository, settled: false, marked: false, foreign: [] }
     // The team's main is deployed once before the history starts, checked as every deploy is.
     const githubMark = world.github.requests.length
     const first = await world.dispatch(world.mainHead())
@@ -54,6 +54,7 @@ export async function playHistory(
     if (first.result.exitCode === 0) {
       model.deployed = { sha: world.mainHead(), repository }
       model.settled = true
+      model.marked = true
     }
     await fc.asyncModelRun(() => ({ model, real: world }), commands)
     if (process.env.KGA_MODEL_TRACE) console.log(trace(world))

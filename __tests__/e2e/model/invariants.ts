@@ -219,6 +219,21 @@ export function writesArePlanned(run: Run): void {
   )
 }
 
+/**
+ * A plan of the commit Kestra was last deployed from, without an event's base (docs/drift.md#drift-by-default): each
+ * change it plans is drift, whatever its kind, since the repository is what the deploy wrote.
+ */
+export function everyChangeIsDrift(run: Run): void {
+  const notDrift = (run.planFile?.resources ?? []).filter(
+    (resource) => resource.action !== 'unchanged' && resource.drifted !== true
+  )
+  check(
+    notDrift.length === 0,
+    'a plan of the deployed commit calls every change drift',
+    () => `not drift: ${notDrift.map((r) => JSON.stringify(r)).join(', ')}${tail(run)}`
+  )
+}
+
 const COUNTED = ['created', 'updated', 'deleted', 'unchanged'] as const
 
 /** What a run changed on the server, counted as the outputs count it. */

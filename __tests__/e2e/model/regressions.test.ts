@@ -143,6 +143,34 @@ describe('the model: counterexamples kept', () => {
     ])
   })
 
+  it('a plan of the deployed commit on workflow_dispatch calls a KV key edited in Kestra drift, as it does a flow', async () => {
+    await holds([
+      teamOf(),
+      teamRepository(),
+      [
+        event.editInKestraUi({ kind: 'put-kv', namespace: OPS, key: 'region', value: 'ui' }),
+        event.editInKestraUi({ kind: 'put-kv', namespace: OPS, key: 'ui_key', value: 'ui' }),
+        event.editInKestraUi({ kind: 'edit-flow', index: 0, message: 'edited in the UI' }),
+        event.planMain()
+      ]
+    ])
+  })
+
+  it('a merge under require-reviewed-plan over a commit marker of a newer version is refused by name, the plan it showed notwithstanding', async () => {
+    await holds([
+      teamOf({ line: '2.0', layout: 'custom' }, { requireReviewedPlan: true, delete: true }),
+      {
+        ...emptyRepository(),
+        flows: [{ namespace: `${NS}.analytics`, id: 'hello', message: 'hello 0' }]
+      },
+      [
+        event.forgeCommitMarker('newer-version'),
+        event.openPullRequest([{ kind: 'use-secret', index: 0, secret: 'SLACK_WEBHOOK' }]),
+        event.mergePullRequest(false)
+      ]
+    ])
+  })
+
   it("a maintainer's amend on the upgrade branch is not force-pushed over by the next mode: upgrade", async () => {
     await holds([
       teamOf(),

@@ -61,6 +61,7 @@ export interface PlanFile {
     path?: string
     key?: string
     action: string
+    drifted?: boolean
   }[]
   findings: { severity: string; file?: string; line?: number; message: string }[]
 }

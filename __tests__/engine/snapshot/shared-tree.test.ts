@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { ClosableTree } from '../../../src/adapters/git/tree-source.js'
-import { asClosable, shareTree, type SharedTree } from '../../../src/engine/snapshot/shared-tree.js'
+import { asBaseTree, shareTree, type SharedTree } from '../../../src/engine/snapshot/shared-tree.js'
 
 function fakeTree(log: string[]): ClosableTree {
   const fail = () => Promise.reject(new Error('not read here'))
@@ -49,13 +49,16 @@ describe('a tree lent to several readers', () => {
     )
   })
 
-  it('lends nothing when the opening found no tree, and a closable view releases on close', async () => {
+  it('lends nothing when the opening found no tree, and a base view releases on close and says what it holds', async () => {
     expect(await shareTree(Promise.resolve(undefined))()).toBeUndefined()
     const log: string[] = []
     const borrow = shareTree(Promise.resolve(fakeTree(log)))
-    const first = asClosable((await borrow())!)
+    const first = asBaseTree((await borrow())!, (namespace) => namespace === 'company.team')
     const second = (await borrow())!
     expect(await first.kind('x')).toBeUndefined()
+    expect([first.holds('company.team'), first.holds('company.ops')]).toEqual([true, false])
+    // A key the tree's prototype has is the tree's.
+    expect(typeof first.toString).toBe('function')
     await first.close()
     expect(log).toEqual([])
     await second.release()

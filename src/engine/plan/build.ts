@@ -81,16 +81,19 @@ export function scopeFilter(
 }
 
 /**
- * The server copy differs from the base commit's. For an update, absence from the base counts as
- * a difference (created outside Git); without any base snapshot nothing can be called drift.
+ * The server copy is not the base commit's (`differsFromBase`: undefined when the base lacks the resource), as
+ * `outsideGitOf` says of flows (docs/drift.md#the-uis-work-named): a resource the plan creates that the base held was
+ * deleted outside Git, and one the base lacks that the server holds was created outside Git. Without any base
+ * snapshot nothing can be called drift.
  */
 export function isDrifted(
   action: PlanAction,
   hasBase: boolean,
   differsFromBase: boolean | undefined
 ): boolean {
-  if (!hasBase || action === 'create' || action === 'unchanged') return false
-  return differsFromBase ?? action === 'update'
+  if (!hasBase || action === 'unchanged') return false
+  if (action === 'create') return differsFromBase !== undefined
+  return differsFromBase ?? true
 }
 
 export function applyDiff(change: ResourceChange, result: TextDiff): void {

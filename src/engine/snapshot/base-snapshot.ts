@@ -1,4 +1,4 @@
-import type { SharedTree } from './shared-tree.js'
+import { asBaseTree, shareTree, type SharedTree } from './shared-tree.js'
 import type { SentNames } from '../../model/sent-names.js'
 import type { RunContext } from '../../model/context.js'
 import { errorMessage } from '../../model/errors.js'
@@ -13,7 +13,7 @@ import { loadRepository, type ReuseFlow, type WalkParts } from '../../layout/loa
 import { workTreeReuse } from '../../layout/work-tree-reuse.js'
 import { ServerReads } from './server/reads.js'
 import type { GitHubPort } from '../../model/github.js'
-import { baseByKind, type GatherKind } from './kind.js'
+import { baseByKind, type BaseTree, type GatherKind } from './kind.js'
 import type { Plan } from '../../model/plan.js'
 import type { Settings } from '../../model/settings.js'
 
@@ -63,20 +63,7 @@ export async function readDeployedBase(
   const { sending, settings, context } = input
   const sentOf = new Map(model.managedNamespaces.map((ns) => [ns, sending.namespace(ns)]))
   const commits = new Map<string, string>()
-  const unchecked = new Map<string, string>()
-  const byCommit = new Map<string, string[]>()
-  await Promise.all(
-    [...sentOf].map(async ([namespace, sent]) => {
-      const reading = await reads.markerOf(sent)
-      const why = unreadMarker(reading, sent)
-      if (why !== undefined) {
-        unchecked.set(sent, why)
-        return
-      }
-      const commit = reading.byNamespace.get(sent)!.marker!.commit.toLowerCase()
-      byCommit.set(commit, [...(byCommit.get(commit) ?? []), namespace])
-    })
-  )
+  const { byCommit, unchecked } = await markerCommits(reads, [...sentOf])
   const byKind = new Map<string, Map<string, BaseResource>>()
   for (const [commit, namespaces] of [...byCommit].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const held = new Set(namespaces)
@@ -113,6 +100,69 @@ export async function readDeployedBase(
 }
 
 /** Why a namespace's marker gives no commit to compare with, or undefined when it does. */
+/**
+ * The tree of the commit every commit marker of the repository's namespaces names (`deployedCommit`), opened once
+ * the first kind asks and shared by them; none when the markers name none or several, or git lacks it.
+ */
+export function deployedBaseOf(
+  reads: ServerReads,
+  walked: Promise<RepoModel>,
+  { sending, workspace, root }: { sending: SentNames; workspace: string; root: string }
+): () => Promise<BaseTree | undefined> {
+  let base: Promise<
+    { open: ReturnType<typeof shareTree>; holds: (ns: string) => boolean } | undefined
+  >
+  const find = async () => {
+    const model = await walked
+    const namespaces = model.managedNamespaces.map((ns) => [ns, sending.namespace(ns)] as const)
+    const deployed = await deployedCommit(reads, namespaces)
+    if (!deployed) return undefined
+    const opening = GitTree.open(workspace, deployed.commit, root)
+    return {
+      open: shareTree(opening.catch(() => undefined)),
+      holds: (ns: string) => deployed.namespaces.has(ns)
+    }
+  }
+  return async () => {
+    const found = await (base ??= find().catch(() => undefined))
+    const shared = found && (await found.open())
+    return shared && asBaseTree(shared, found.holds)
+  }
+}
+
+/**
+ * The commit the namespaces' commit markers name, when every marker read names the same one, with the namespaces
+ * (as the repository names them) it was deployed to: the base of what a kind reads on its own when the event has
+ * none (docs/drift.md#drift-by-default). Undefined when no marker is read, or two name different commits.
+ */
+async function deployedCommit(
+  reads: ServerReads,
+  namespaces: readonly (readonly [namespace: string, sent: string])[]
+): Promise<{ commit: string; namespaces: ReadonlySet<string> } | undefined> {
+  const [only, ...others] = (await markerCommits(reads, namespaces)).byCommit
+  return only && others.length === 0 ? { commit: only[0], namespaces: new Set(only[1]) } : undefined
+}
+
+/** The namespaces by the commit their markers name, and why each namespace (as sent) without one has none. */
+async function markerCommits(
+  reads: ServerReads,
+  namespaces: readonly (readonly [namespace: string, sent: string])[]
+): Promise<{ byCommit: Map<string, string[]>; unchecked: Map<string, string> }> {
+  const byCommit = new Map<string, string[]>()
+  const unchecked = new Map<string, string>()
+  const readings = await Promise.all(namespaces.map(([, sent]) => reads.markerOf(sent)))
+  namespaces.forEach(([namespace, sent], i) => {
+    const why = unreadMarker(readings[i]!, sent)
+    if (why !== undefined) {
+      unchecked.set(sent, why)
+      return
+    }
+    const commit = readings[i]!.byNamespace.get(sent)!.marker!.commit.toLowerCase()
+    byCommit.set(commit, [...(byCommit.get(commit) ?? []), namespace])
+  })
+  return { byCommit, unchecked }
+}
+
 function unreadMarker(reading: MarkerReading, namespace: string): string | undefined {
   const { failed, marker, value, unreadable } = reading.byNamespace.get(namespace) ?? {}
   if (failed !== undefined) {

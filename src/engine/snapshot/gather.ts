@@ -1,6 +1,6 @@
 import { baseCommit, detectChangedFiles } from './changed.js'
-import { asClosable, shareTree, type SharedTree } from './shared-tree.js'
-import { readBaseSnapshot, readDeployedBase } from './base-snapshot.js'
+import { asBaseTree, shareTree, type SharedTree } from './shared-tree.js'
+import { deployedBaseOf, readBaseSnapshot, readDeployedBase } from './base-snapshot.js'
 import { resolve } from 'node:path'
 import { markerSeal, type MarkerSeal } from '../record/seal.js'
 import type { BaseSnapshot, ChangedFiles } from '../../model/plan-input.js'
@@ -179,7 +179,11 @@ export interface Remaining {
 export function gather(input: GatherInput): GatherResult {
   const { settings, layout, sending, target } = input
   const shared = input.reads
-  const started = startReads(input)
+  // The repository's model once walked: the namespaces whose commit markers give the kinds their base.
+  let walked!: (model: Promise<RepoModel>) => void
+  const walkedModel = new Promise<RepoModel>((resolve) => (walked = resolve))
+  walkedModel.catch(() => undefined)
+  const started = startReads(input, walkedModel)
   const { reads, reused, index, workTree } = started
   // The server validates what the walk reads in a flow place as the walk reads it.
   const validating = started.verdicts?.get(started.walk.flowKind)
@@ -226,6 +230,7 @@ export function gather(input: GatherInput): GatherResult {
           // A target that still manages namespaces has something to plan: their removal.
           readProblems: model.readProblems.filter((problem) => problem.rule !== NOTHING_FOUND)
         }))
+  walked(repository)
   return {
     repository,
     reused,
@@ -236,7 +241,7 @@ export function gather(input: GatherInput): GatherResult {
 }
 
 /** The reads `gather` starts before the repository is loaded, each as early as it can leave. */
-function startReads(input: GatherInput) {
+function startReads(input: GatherInput, walked: Promise<RepoModel>) {
   const { settings, context, kestra, target, github, layout } = input
   const { work } = target
   const shared = input.reads
@@ -264,6 +269,23 @@ function startReads(input: GatherInput) {
           .stickyComments(pr.number, commentMarker(settings.commentKey))
           .catch(() => []))
       : undefined
+  const reads = planning
+    ? new ServerReads(kestra, input.kinds, {
+        markers: work.markers,
+        work,
+        seal: sealing(settings, work)
+      })
+    : undefined
+  // Drift by default (docs/drift.md#drift-by-default): without an event's base, the commit the markers name.
+  const openBase = baseTree
+    ? () => baseTree().then((tree) => tree && asBaseTree(tree, () => true))
+    : reads && work.writes !== 'drift'
+      ? deployedBaseOf(reads, walked, {
+          sending: input.sending,
+          workspace: context.workspace,
+          root: settings.root
+        })
+      : undefined
   const kinds = input.kinds
     .filter((kind) => kind.gather)
     .map(async (kind) => {
@@ -273,7 +295,7 @@ function startReads(input: GatherInput) {
         work,
         layout,
         workTree,
-        openBase: baseTree ? () => baseTree().then((tree) => tree && asClosable(tree)) : undefined,
+        openBase,
         kestra: planning || work.serverValidation ? kestra : undefined
       })
       return [kind.name, held] as const
@@ -287,13 +309,7 @@ function startReads(input: GatherInput) {
     // A plan takes files' summaries from content facts when it reuses what deploys stored; a deploy reads
     // every file, and records the facts its commit markers store
     // (docs/performance.md#what-a-plan-knows-without-reading).
-    reads: planning
-      ? new ServerReads(kestra, input.kinds, {
-          markers: work.markers,
-          work,
-          seal: sealing(settings, work)
-        })
-      : undefined,
+    reads,
     verdicts:
       kestra && work.serverValidation
         ? (shared.verdicts ??= startVerdicts(input.kinds, {

@@ -11,6 +11,9 @@ import type { Target, Work } from '../../model/target.js'
 import type { WalkParts } from '../../layout/load.js'
 import type { ClosableTree, TreeSource } from '../../adapters/git/tree-source.js'
 
+/** A base commit's tree, and whether it is the base of a namespace (as the repository names it). */
+export type BaseTree = ClosableTree & { holds(namespace: string): boolean }
+
 /** What gather/ hands a kind's reading (docs/kinds.md). */
 export interface KindGatherInput {
   settings: Settings
@@ -19,8 +22,11 @@ export interface KindGatherInput {
   work: Work
   layout: ChosenLayout
   workTree: TreeSource
-  /** Opens the base commit's tree, when the event has one and git holds it; the kind closes it. */
-  openBase: (() => Promise<ClosableTree | undefined>) | undefined
+  /**
+   * Opens the base commit's tree, when git holds it; the kind closes it. The event's base commit, else the commit the
+   * namespaces' commit markers name when they all name one (docs/drift.md#drift-by-default).
+   */
+  openBase: (() => Promise<BaseTree | undefined>) | undefined
   /** The server, when the run reads it (plan and deploy) or validates on it (validate with a server). */
   kestra: (KestraApi & ListingsApi) | undefined
 }

@@ -31,9 +31,16 @@ export function shareTree<T extends ClosableTree>(
   }
 }
 
-/** The shared tree itself (what its methods read and set is the tree's), but `close` releases this reader's hold. */
-export function asClosable<T extends ClosableTree>({ tree, release }: SharedTree<T>): ClosableTree {
+/**
+ * The shared tree itself (what its methods read and set is the tree's), but `close` releases this reader's hold;
+ * `holds` says which namespaces it is the base of.
+ */
+export function asBaseTree<T extends ClosableTree>(
+  { tree, release }: SharedTree<T>,
+  holds: (namespace: string) => boolean
+): ClosableTree & { holds(namespace: string): boolean } {
+  const own: Record<PropertyKey, unknown> = { close: release, holds }
   return new Proxy(tree, {
-    get: (target, key) => (key === 'close' ? release : target[key as keyof T])
-  })
+    get: (target, key) => (Object.hasOwn(own, key) ? own[key] : target[key as keyof T])
+  }) as T & { holds(namespace: string): boolean }
 }

@@ -1,6 +1,6 @@
 import { isMap, isScalar, LineCounter, type Node, parse, parseDocument } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../engine/decide-kind.js'
-import { applyDiff, scopeFilter } from '../../engine/plan/build.js'
+import { applyDiff, isDrifted, scopeFilter } from '../../engine/plan/build.js'
 import { diffTexts } from '../../engine/plan/diff.js'
 import { locateKestraPath } from '../../engine/validate/kestra-path.js'
 import { isRecord, sha256Hex } from '../../model/content.js'
@@ -294,9 +294,13 @@ function planDashboards(held: HeldDashboards, options: KindPlanOptions): Dashboa
         diffTexts(`a/dashboard/${id}`, `b/dashboard/${id}`, before, after, options.limits)
       )
     }
-    if (base && current && (action === 'update' || action === 'delete' || action === 'orphaned')) {
+    if (base) {
       const then = base.get(id)
-      change.drifted = then ? comparedOf(current, then) !== compared : action === 'update'
+      change.drifted = isDrifted(
+        action,
+        true,
+        then && (!current || comparedOf(current, then) !== compared)
+      )
     }
     changes.push(change)
   }

@@ -30,7 +30,12 @@ export const kvGather = {
       discoverKvFiles(input.workTree, input.layout.kindFolders ?? []),
       // The base commit's own kv folders: a file the change removed (its folder with it) still has its keys.
       readClosing(input.openBase?.(), async (tree) =>
-        discoverKvFiles(tree, await findKindFolders(input.settings, input.layout, tree, [FOLDER]))
+        (
+          await discoverKvFiles(
+            tree,
+            await findKindFolders(input.settings, input.layout, tree, [FOLDER])
+          )
+        ).filter((file) => tree.holds(file.namespace))
       )
     ])
     const prefix = input.target.namespacePrefix || undefined

@@ -26,7 +26,9 @@ export const namespaceSettingsGather = {
     const [files, base] = await Promise.all([
       discover(input.workTree, input.layout.kindFolders ?? []),
       readClosing(input.openBase?.(), async (tree) =>
-        discover(tree, await findKindFolders(input.settings, input.layout, tree, [FOLDER]))
+        (
+          await discover(tree, await findKindFolders(input.settings, input.layout, tree, [FOLDER]))
+        ).filter((file) => tree.holds(file.namespace))
       )
     ])
     const prefix = input.target.namespacePrefix || undefined

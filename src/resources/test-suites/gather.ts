@@ -18,7 +18,10 @@ export const testsGather = {
   async gather(input) {
     const [found, base] = await Promise.all([
       discover(input.workTree),
-      readClosing(input.openBase?.(), discover)
+      readClosing(input.openBase?.(), async (tree) => {
+        const { files } = await discover(tree)
+        return { files: files.filter((file) => tree.holds(suiteOf(file.text)?.namespace ?? '')) }
+      })
     ])
     const { files, skipped } = found
     const prefix = input.target.namespacePrefix || undefined
