@@ -4375,9 +4375,10 @@ function shareTree(opening) {
         };
     };
 }
-function asClosable({ tree, release }) {
+function asBaseTree({ tree, release }, holds) {
+    const own = { close: release, holds };
     return new Proxy(tree, {
-        get: (target, key) => (key === 'close' ? release : target[key])
+        get: (target, key) => (Object.hasOwn(own, key) ? own[key] : target[key])
     });
 }
 
@@ -6464,18 +6465,7 @@ async function readDeployedBase(reads, run) {
     const { sending, settings, context } = input;
     const sentOf = new Map(model.managedNamespaces.map((ns) => [ns, sending.namespace(ns)]));
     const commits = new Map();
-    const unchecked = new Map();
-    const byCommit = new Map();
-    await Promise.all([...sentOf].map(async ([namespace, sent]) => {
-        const reading = await reads.markerOf(sent);
-        const why = unreadMarker(reading, sent);
-        if (why !== undefined) {
-            unchecked.set(sent, why);
-            return;
-        }
-        const commit = reading.byNamespace.get(sent).marker.commit.toLowerCase();
-        byCommit.set(commit, [...(byCommit.get(commit) ?? []), namespace]);
-    }));
+    const { byCommit, unchecked } = await markerCommits(reads, [...sentOf]);
     const byKind = new Map();
     for (const [commit, namespaces] of [...byCommit].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const held = new Set(namespaces);
@@ -6512,6 +6502,45 @@ async function readDeployedBase(reads, run) {
         }
     }
     return { byKind, deployed: { commits, unchecked } };
+}
+function deployedBaseOf(reads, walked, { sending, workspace, root }) {
+    let base;
+    const find = async () => {
+        const model = await walked;
+        const namespaces = model.managedNamespaces.map((ns) => [ns, sending.namespace(ns)]);
+        const deployed = await deployedCommit(reads, namespaces);
+        if (!deployed)
+            return undefined;
+        const opening = GitTree.open(workspace, deployed.commit, root);
+        return {
+            open: shareTree(opening.catch(() => undefined)),
+            holds: (ns) => deployed.namespaces.has(ns)
+        };
+    };
+    return async () => {
+        const found = await (base ??= find().catch(() => undefined));
+        const shared = found && (await found.open());
+        return shared && asBaseTree(shared, found.holds);
+    };
+}
+async function deployedCommit(reads, namespaces) {
+    const [only, ...others] = (await markerCommits(reads, namespaces)).byCommit;
+    return only && others.length === 0 ? { commit: only[0], namespaces: new Set(only[1]) } : undefined;
+}
+async function markerCommits(reads, namespaces) {
+    const byCommit = new Map();
+    const unchecked = new Map();
+    const readings = await Promise.all(namespaces.map(([, sent]) => reads.markerOf(sent)));
+    namespaces.forEach(([namespace, sent], i) => {
+        const why = unreadMarker(readings[i], sent);
+        if (why !== undefined) {
+            unchecked.set(sent, why);
+            return;
+        }
+        const commit = readings[i].byNamespace.get(sent).marker.commit.toLowerCase();
+        byCommit.set(commit, [...(byCommit.get(commit) ?? []), namespace]);
+    });
+    return { byCommit, unchecked };
 }
 function unreadMarker(reading, namespace) {
     const { failed, marker, value, unreadable } = reading.byNamespace.get(namespace) ?? {};
@@ -6840,7 +6869,10 @@ function runLayout(reads, settings, workspace, kinds = []) {
 function gather(input) {
     const { settings, layout, sending, target } = input;
     const shared = input.reads;
-    const started = startReads(input);
+    let walked;
+    const walkedModel = new Promise((resolve) => (walked = resolve));
+    walkedModel.catch(() => undefined);
+    const started = startReads(input, walkedModel);
     const { reads, reused, index, workTree } = started;
     const validating = started.verdicts?.get(started.walk.flowKind);
     const stream = shared.repository ? undefined : new ReadStream();
@@ -6872,6 +6904,7 @@ function gather(input) {
             managedNamespaces: managedNamespaces([], [], [...model.managedNamespaces, ...target.alsoManaged]),
             readProblems: model.readProblems.filter((problem) => problem.rule !== NOTHING_FOUND)
         }));
+    walked(repository);
     return {
         repository,
         reused,
@@ -6880,7 +6913,7 @@ function gather(input) {
         after: (...after) => readRemaining$1(input, started, ...after)
     };
 }
-function startReads(input) {
+function startReads(input, walked) {
     const { settings, context, kestra, target, github, layout } = input;
     const { work } = target;
     const shared = input.reads;
@@ -6901,6 +6934,22 @@ function startReads(input) {
             .stickyComments(pr.number, commentMarker(settings.commentKey))
             .catch(() => []))
         : undefined;
+    const reads = planning
+        ? new ServerReads(kestra, input.kinds, {
+            markers: work.markers,
+            work,
+            seal: sealing(settings, work)
+        })
+        : undefined;
+    const openBase = baseTree
+        ? () => baseTree().then((tree) => tree && asBaseTree(tree, () => true))
+        : reads && work.writes !== 'drift'
+            ? deployedBaseOf(reads, walked, {
+                sending: input.sending,
+                workspace: context.workspace,
+                root: settings.root
+            })
+            : undefined;
     const kinds = input.kinds
         .filter((kind) => kind.gather)
         .map(async (kind) => {
@@ -6910,7 +6959,7 @@ function startReads(input) {
             work,
             layout,
             workTree,
-            openBase: baseTree ? () => baseTree().then((tree) => tree && asClosable(tree)) : undefined,
+            openBase,
             kestra: planning || work.serverValidation ? kestra : undefined
         });
         return [kind.name, held];
@@ -6921,13 +6970,7 @@ function startReads(input) {
         comments,
         changed,
         baseTree,
-        reads: planning
-            ? new ServerReads(kestra, input.kinds, {
-                markers: work.markers,
-                work,
-                seal: sealing(settings, work)
-            })
-            : undefined,
+        reads,
         verdicts: kestra && work.serverValidation
             ? (shared.verdicts ??= startVerdicts(input.kinds, {
                 kestra,
@@ -7725,9 +7768,11 @@ function scopeFilter(options, desired, base) {
     return (key) => touched.has(key);
 }
 function isDrifted(action, hasBase, differsFromBase) {
-    if (!hasBase || action === 'create' || action === 'unchanged')
+    if (!hasBase || action === 'unchanged')
         return false;
-    return differsFromBase ?? action === 'update';
+    if (action === 'create')
+        return differsFromBase !== undefined;
+    return differsFromBase ?? true;
 }
 function applyDiff(change, result) {
     change.additions = result.additions;
@@ -8040,9 +8085,9 @@ function planDashboards(held, options) {
         if (action !== 'unchanged' && action !== 'orphaned') {
             applyDiff(change, diffTexts(`a/dashboard/${id}`, `b/dashboard/${id}`, before, after, options.limits));
         }
-        if (base && current && (action === 'update' || action === 'delete' || action === 'orphaned')) {
+        if (base) {
             const then = base.get(id);
-            change.drifted = then ? comparedOf(current, then) !== compared : action === 'update';
+            change.drifted = isDrifted(action, true, then && (!current || comparedOf(current, then) !== compared));
         }
         changes.push(change);
     }
@@ -15474,7 +15519,7 @@ const kvGather = {
     async gather(input) {
         const [files, base] = await Promise.all([
             discoverKvFiles(input.workTree, input.layout.kindFolders ?? []),
-            readClosing(input.openBase?.(), async (tree) => discoverKvFiles(tree, await findKindFolders(input.settings, input.layout, tree, [FOLDER$2])))
+            readClosing(input.openBase?.(), async (tree) => (await discoverKvFiles(tree, await findKindFolders(input.settings, input.layout, tree, [FOLDER$2]))).filter((file) => tree.holds(file.namespace)))
         ]);
         const prefix = input.target.namespacePrefix || undefined;
         const { extraNamespaces } = input.settings;
@@ -15964,7 +16009,7 @@ const namespaceSettingsGather = {
     async gather(input) {
         const [files, base] = await Promise.all([
             discover$1(input.workTree, input.layout.kindFolders ?? []),
-            readClosing(input.openBase?.(), async (tree) => discover$1(tree, await findKindFolders(input.settings, input.layout, tree, [FOLDER$1])))
+            readClosing(input.openBase?.(), async (tree) => (await discover$1(tree, await findKindFolders(input.settings, input.layout, tree, [FOLDER$1]))).filter((file) => tree.holds(file.namespace)))
         ]);
         const prefix = input.target.namespacePrefix || undefined;
         const { extraNamespaces } = input.settings;
@@ -16320,7 +16365,10 @@ const testsGather = {
     async gather(input) {
         const [found, base] = await Promise.all([
             discover(input.workTree),
-            readClosing(input.openBase?.(), discover)
+            readClosing(input.openBase?.(), async (tree) => {
+                const { files } = await discover(tree);
+                return { files: files.filter((file) => tree.holds(suiteOf(file.text)?.namespace ?? '')) };
+            })
         ]);
         const { files, skipped } = found;
         const prefix = input.target.namespacePrefix || undefined;
