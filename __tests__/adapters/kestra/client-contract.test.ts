@@ -6,7 +6,7 @@ import type { RetryInfo } from '../../../src/adapters/kestra/transport.js'
 import { startEmulator } from '../../../test-support/kestra-emulator/index.js'
 import type { Emulator, EmulatorOptions } from '../../../test-support/kestra-emulator/types.js'
 import { contractSuite, flowSource } from './contract-suite.js'
-import { realKestraAuth, targetFor, uniqueNamespace, type Target } from './contract-target.js'
+import { realKestra, targetFor, uniqueNamespace, type Target } from './contract-target.js'
 
 const USER = { username: 'admin@kestra.io', password: 'Secret-Pass1' }
 const TOKEN = 'tok-0123456789'
@@ -393,14 +393,13 @@ describe('Kestra client against the emulator: older servers and 2.0 formats', ()
   })
 })
 
-describe.runIf(Boolean(process.env.KESTRA_URL))(
-  'Kestra client against a real Kestra (KESTRA_URL)',
+const real = realKestra()
+describe.runIf(real !== undefined)(
+  'Kestra client against a real Kestra (KGA_CONTRACT_KESTRA_URL)',
   () => {
     const target = targetFor({
       label: 'real',
-      server: (process.env.KESTRA_URL ?? '').replace(/\/+$/, ''),
-      tenant: process.env.KESTRA_TENANT || 'main',
-      auth: realKestraAuth(),
+      ...real!,
       trackClose: (close) => closers.push(close)
     })
     contractSuite(() => target)

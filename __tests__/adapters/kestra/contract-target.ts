@@ -54,11 +54,26 @@ export function targetFor(input: {
   }
 }
 
-/** The real Kestra described by KESTRA_URL / KESTRA_USERNAME / KESTRA_PASSWORD / KESTRA_TOKEN / KESTRA_TENANT. */
-export function realKestraAuth(env = process.env): Auth {
-  if (env.KESTRA_TOKEN) return { kind: 'bearer', token: env.KESTRA_TOKEN }
-  if (env.KESTRA_USERNAME) {
-    return { kind: 'basic', username: env.KESTRA_USERNAME, password: env.KESTRA_PASSWORD ?? '' }
+/**
+ * The real Kestra the contract suite writes to, only when asked by name: `KGA_CONTRACT_KESTRA_URL` with
+ * `_USERNAME` / `_PASSWORD` / `_TOKEN` / `_TENANT`. Never the CLI's `KESTRA_URL`: a user who exported it for
+ * `kestra-gitops plan` and runs `npm test` must not have the tests create and delete flows on that server.
+ */
+export function realKestra(
+  env = process.env
+): { server: string; tenant: string; auth: Auth } | undefined {
+  const url = env.KGA_CONTRACT_KESTRA_URL
+  if (!url) return undefined
+  const token = env.KGA_CONTRACT_KESTRA_TOKEN
+  const username = env.KGA_CONTRACT_KESTRA_USERNAME
+  const auth: Auth = token
+    ? { kind: 'bearer', token }
+    : username
+      ? { kind: 'basic', username, password: env.KGA_CONTRACT_KESTRA_PASSWORD ?? '' }
+      : { kind: 'none' }
+  return {
+    server: url.replace(/\/+$/, ''),
+    tenant: env.KGA_CONTRACT_KESTRA_TENANT || 'main',
+    auth
   }
-  return { kind: 'none' }
 }
