@@ -99,7 +99,6 @@ export async function readDeployedBase(
   return { byKind, deployed: { commits, unchecked } }
 }
 
-/** Why a namespace's marker gives no commit to compare with, or undefined when it does. */
 /**
  * The tree of the commit every commit marker of the repository's namespaces names (`deployedCommit`), opened once
  * the first kind asks and shared by them; none when the markers name none or several, or git lacks it.
@@ -163,6 +162,7 @@ async function markerCommits(
   return { byCommit, unchecked }
 }
 
+/** Why a namespace's marker gives no commit to compare with, or undefined when it does. */
 function unreadMarker(reading: MarkerReading, namespace: string): string | undefined {
   const { failed, marker, value, unreadable } = reading.byNamespace.get(namespace) ?? {}
   if (failed !== undefined) {
