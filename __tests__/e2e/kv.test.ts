@@ -172,6 +172,25 @@ describe('KV pairs deployed', () => {
     })
   })
 
+  it('a namespace that only a kv file holds is managed: with delete, its key the file lacks is deleted as the plan said', async () => {
+    const OPS_FILE = 'kv/company.ops.yml'
+    const base = { [`${NS}/flows/hello.yml`]: HELLO, [OPS_FILE]: 'region: eu-west-1\n' }
+    const change = { [OPS_FILE]: 'region: us-east-1\n' }
+    const seed = {
+      kv: [
+        { namespace: 'company.ops', key: 'region', value: 'eu-west-1' },
+        { namespace: 'company.ops', key: 'extra', value: 'made in the UI' }
+      ]
+    }
+    await onDashStage({ base, change, seed }, async (s) => {
+      const result = await pushRun(s, { delete: 'true' })
+      // It was refused as "not in a namespace this repository manages", after the plan had shown the deletion.
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+      expect(result.stdout).toContain('kv company.ops.extra: deleted')
+      expect(liveKv(s.kestra, 'company.ops')).toEqual({ region: 'us-east-1' })
+    })
+  })
+
   it("a secret-like key's failed write names its status, never the server's answer, even one echoing the value", async () => {
     await onDashStage(
       { base: BASE, change: { [FILE]: HEAD_KV }, seed: { kv: SERVER_KV } },

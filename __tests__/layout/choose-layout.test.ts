@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { chooseLayout, decideLayout } from '../../src/layout/choose-layout.js'
 import { IgnoreRules } from '../../src/adapters/git/ignore-rules.js'
 import { createWorkTree } from '../../test-support/file-tree.js'
@@ -93,6 +95,23 @@ describe('chooseLayout', () => {
     ).toBe('anywhere')
     // A folder with only files/ has no flow declaring it.
     expect((await choose({ 'team/files/q.sql': 'select 1' })).layout).toBe('anywhere')
+  })
+
+  it('counts no empty folder, which no commit holds: the flows/ a removed flow leaves behind is not there', async () => {
+    const files = { 'team/flows/a.yml': flow('a', 'team') }
+    const repo = createWorkTree(files)
+    // A flow deleted with `rm` (not `git rm`) leaves its folders; a fresh checkout of the commit has none.
+    mkdirSync(join(repo.dir, 'ops/flows/nested'), { recursive: true })
+    mkdirSync(join(repo.dir, 'ops/files'), { recursive: true })
+    const settings = {
+      layout: 'auto' as const,
+      namespace: undefined,
+      namespaceFiles: [],
+      flowGlobs: []
+    }
+    const tree = new WorkTree(repo.dir, '.')
+    expect(await chooseLayout(settings, tree, new IgnoreRules(tree))).toEqual(await choose(files))
+    expect((await choose(files)).layout).toBe('tenant')
   })
 
   it('ignores dot-folders and what .kestraignore excludes', async () => {

@@ -283,7 +283,9 @@ async function topFolders(tree: TreeSource, rules: IgnoreRules): Promise<TopFold
   const folders: TopFolder[] = []
   for (const top of (await listFolders(tree, '', rules)).sort()) {
     const inside = await listFolders(tree, top, rules)
-    if (!inside.some((rel) => rel === `${top}/flows` || rel === `${top}/files`)) continue
+    const held = inside.filter((rel) => rel === `${top}/flows` || rel === `${top}/files`)
+    // A folder with no file in it is not in any commit: a fresh checkout of the same commit lacks it.
+    if (!(await someAsync(held, (rel) => holdsAFile(tree, rel, rules)))) continue
     const declaresOwnNamespace =
       NAMESPACE_PATTERN.test(top) && (await someFlowDeclares(tree, `${top}/flows`, top, rules))
     folders.push({ name: top, declaresOwnNamespace })
@@ -310,6 +312,21 @@ async function someFlowDeclares(
       const declared = NAMESPACE_LINE.exec(text)?.[1]
       if (declared === namespace || declared?.startsWith(`${namespace}.`)) return true
     }
+  }
+  return false
+}
+
+async function someAsync<T>(items: readonly T[], test: (item: T) => Promise<boolean>) {
+  for (const item of items) if (await test(item)) return true
+  return false
+}
+
+/** Whether a file lies anywhere under the folder, ignore rules applied. */
+async function holdsAFile(tree: TreeSource, dirRel: string, rules: IgnoreRules): Promise<boolean> {
+  for (const entry of await tree.list(dirRel).catch((): TreeEntry[] => [])) {
+    const rel = `${dirRel}/${entry.name}`
+    if (await rules.excludes(rel, entry.kind === 'folder')) continue
+    if (entry.kind !== 'folder' || (await holdsAFile(tree, rel, rules))) return true
   }
   return false
 }

@@ -109,9 +109,10 @@ export function afterDeploy(
   expected.files = orphans(expected.files, files, (key) => managed.has(fileNamespace(key)))
 
   const kvFiles = new Set(repository.kv.map((entry) => entry.namespace))
+  // A removed kv file's keys go only where the repository still manages the namespace: one it left is never touched.
   const baseKeys = new Set(
     (base?.kv ?? [])
-      .filter((entry) => !kvFiles.has(entry.namespace))
+      .filter((entry) => !kvFiles.has(entry.namespace) && managed.has(entry.namespace))
       .map((e) => `${e.namespace}/${e.key}`)
   )
   const kv = new Map(

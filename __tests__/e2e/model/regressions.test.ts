@@ -184,4 +184,28 @@ describe('the model: counterexamples kept', () => {
       [event.upgrade(), event.amendActionBranch('upgrade'), event.upgrade()]
     ])
   })
+
+  it('a push that removes every resource of a namespace (its last flow and its kv file) leaves that namespace as it is, and deploys', async () => {
+    // Seed 1948852500: the KV plan deleted the keys of a namespace no longer managed, which the deploy refused.
+    // The flow was removed with `rm`, which leaves the empty flows/ folder behind; the layout stays tenant.
+    await holds([
+      teamOf({ line: '2.0' }, { delete: true, underGithub: true, yamlSpelling: true }),
+      {
+        ...emptyRepository(),
+        flows: [
+          {
+            namespace: OPS,
+            id: 'hello',
+            message: 'ciao',
+            secret: 'MISSING_SECRET',
+            kvKey: 'healthcheck_url'
+          },
+          { namespace: NS, id: 'hello', message: 'hello' },
+          { namespace: 'data.platform', id: 'hello', message: 'hello' }
+        ],
+        kv: [{ namespace: OPS, key: 'healthcheck_url', value: 'us-east-1' }]
+      },
+      [event.commitToMain([{ kind: 'delete-flow', index: 0 }])]
+    ])
+  })
 })

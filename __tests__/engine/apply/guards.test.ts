@@ -47,6 +47,22 @@ describe('deletionRefusals', () => {
     expect(refusals).toEqual([expect.stringContaining('Refusing to delete other.a')])
   })
 
+  it('counts a namespace managed when the repository declares any resource there: a kv file alone will do', () => {
+    const kept: ResourceChange = {
+      kind: 'kv',
+      namespace: 'ops',
+      id: 'region',
+      action: 'unchanged',
+      drifted: false
+    } as ResourceChange
+    const extra = { ...deletion('ops', 'extra'), kind: 'kv' } as ResourceChange
+    expect(deletionRefusals(plan([kept, extra]), settings, target, ['team'])).toEqual([])
+    // A namespace whose every change is a removal is one the repository left: never touched.
+    expect(deletionRefusals(plan([extra]), settings, target, ['team'])).toEqual([
+      expect.stringContaining('Refusing to delete ops.extra')
+    ])
+  })
+
   it('protects system unless listed in the namespaces input; its children are ordinary namespaces', () => {
     const p = plan([deletion('system', 'a'), deletion('system.child', 'b')])
     const managed = ['system', 'system.child']

@@ -35,7 +35,9 @@ export function deletionRefusals(
   const deletions = plan.resources.filter((c) => c.action === 'delete')
   if (deletions.length === 0) return []
   const names = (list: typeof deletions) => list.map(resourceName).join(', ')
-  const managed = new Set(managedNamespaces)
+  // Managed: listed, or holding a resource the repository declares, of any kind (a kv file alone counts).
+  const declared = plan.resources.filter((c) => c.action !== 'delete' && c.action !== 'orphaned')
+  const managed = new Set([...managedNamespaces, ...declared.map((c) => c.namespace)])
   // A tenant-wide resource's kind decides itself when the repository owns it (docs/kinds.md).
   const unmanaged = deletions.filter((c) => c.namespace !== '' && !managed.has(c.namespace))
   const system = deletions.filter(

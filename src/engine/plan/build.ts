@@ -62,6 +62,14 @@ export function touched(options: KindPlanOptions, ...files: (string | undefined)
 }
 
 /**
+ * Whether the run manages the namespace (as sent): a kind plans the removal of what a file it no longer has held
+ * only there, as it never touches a namespace the repository left (docs/resources.md#managed-namespaces).
+ */
+export function manages(options: KindPlanOptions, namespace: string): boolean {
+  return options.input === undefined || options.input.namespaces.includes(namespace)
+}
+
+/**
  * `changed` scope: resources whose repository file changed, plus those that a changed path held at
  * the base commit and the head no longer declares (file removed or renamed, flow id changed).
  */

@@ -1,6 +1,13 @@
 import { isMap, isScalar, LineCounter, parseDocument, stringify, type Node } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../engine/decide-kind.js'
-import { actionOf, applyDiff, indexByFile, isDrifted, touched } from '../../engine/plan/build.js'
+import {
+  actionOf,
+  applyDiff,
+  indexByFile,
+  isDrifted,
+  manages,
+  touched
+} from '../../engine/plan/build.js'
 import { diffTexts } from '../../engine/plan/diff.js'
 import { ROLLBACK_RECORD_KEY } from '../../model/after-deploy.js'
 import { COMMIT_MARKER_KEY } from '../../engine/record/marker.js'
@@ -285,6 +292,7 @@ export function planKv(held: HeldKv, options: KindPlanOptions): KvChange[] {
     const file = now.get(namespace)
     const base = then.get(namespace)
     if (!touched(options, file?.file, base?.file)) continue
+    if (!file && !manages(options, sent(namespace))) continue
     // The action's own keys (its commit marker, rollback record…) are never the repository's.
     const actual = new Map(
       [...(server.get(sent(namespace)) ?? [])].filter(([key]) => !isActionKey(key))

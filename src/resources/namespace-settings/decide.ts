@@ -1,6 +1,6 @@
 import { stringify } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../engine/decide-kind.js'
-import { applyDiff, indexByFile, isDrifted, touched } from '../../engine/plan/build.js'
+import { applyDiff, indexByFile, isDrifted, manages, touched } from '../../engine/plan/build.js'
 import { diffTexts } from '../../engine/plan/diff.js'
 import { canonicalJson, isRecord, sha256Hex } from '../../model/content.js'
 import type { Finding, Severity } from '../../model/finding.js'
@@ -240,6 +240,7 @@ export function planSettings(
     const file = now.get(namespace)
     const base = then.get(namespace)
     if (!touched(options, file?.file, base?.file)) continue
+    if (!file && !manages(options, sent(namespace))) continue
     const entity = server.get(sent(namespace))
     const fields = FIELDS.filter(
       (field) =>

@@ -1,6 +1,13 @@
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
 import type { DecideKind, KindPlanOptions } from '../../engine/decide-kind.js'
-import { actionOf, applyDiff, indexByFile, isDrifted, touched } from '../../engine/plan/build.js'
+import {
+  actionOf,
+  applyDiff,
+  indexByFile,
+  isDrifted,
+  manages,
+  touched
+} from '../../engine/plan/build.js'
 import { diffTexts } from '../../engine/plan/diff.js'
 import { sha256Hex } from '../../model/content.js'
 import type { Finding, Severity } from '../../model/finding.js'
@@ -239,6 +246,7 @@ function planTests(held: HeldTests, options: KindPlanOptions): TestChange[] {
     const base = then.get(key)
     const current = server.get(sent(namespace))?.get(id)
     if (!touched(options, suite?.file, base?.file)) return
+    if (!suite && !named.has(namespace) && !manages(options, sent(namespace))) return
     const desired = suite && sentText(suite, held.prefix)
     if (desired === undefined && current === undefined) return
     const action: PlanAction =
