@@ -5707,7 +5707,8 @@ async function topFolders(tree, rules) {
     const folders = [];
     for (const top of (await listFolders(tree, '', rules)).sort()) {
         const inside = await listFolders(tree, top, rules);
-        if (!inside.some((rel) => rel === `${top}/flows` || rel === `${top}/files`))
+        const held = inside.filter((rel) => rel === `${top}/flows` || rel === `${top}/files`);
+        if (!(await someAsync(held, (rel) => holdsAFile(tree, rel, rules))))
             continue;
         const declaresOwnNamespace = NAMESPACE_PATTERN.test(top) && (await someFlowDeclares(tree, `${top}/flows`, top, rules));
         folders.push({ name: top, declaresOwnNamespace });
@@ -5730,6 +5731,22 @@ async function someFlowDeclares(tree, dirRel, namespace, rules) {
             if (declared === namespace || declared?.startsWith(`${namespace}.`))
                 return true;
         }
+    }
+    return false;
+}
+async function someAsync(items, test) {
+    for (const item of items)
+        if (await test(item))
+            return true;
+    return false;
+}
+async function holdsAFile(tree, dirRel, rules) {
+    for (const entry of await tree.list(dirRel).catch(() => [])) {
+        const rel = `${dirRel}/${entry.name}`;
+        if (await rules.excludes(rel, entry.kind === 'folder'))
+            continue;
+        if (entry.kind !== 'folder' || (await holdsAFile(tree, rel, rules)))
+            return true;
     }
     return false;
 }
@@ -7752,6 +7769,9 @@ function touched(options, ...files) {
     if (options.scope === 'all' || changed === undefined)
         return true;
     return files.some((file) => file !== undefined && changed.has(file));
+}
+function manages(options, namespace) {
+    return options.input === undefined || options.input.namespaces.includes(namespace);
 }
 function scopeFilter(options, desired, base) {
     const changed = options.changedFiles;
@@ -15418,6 +15438,8 @@ function planKv(held, options) {
         const base = then.get(namespace);
         if (!touched(options, file?.file, base?.file))
             continue;
+        if (!file && !manages(options, sent(namespace)))
+            continue;
         const actual = new Map([...(server.get(sent(namespace)) ?? [])].filter(([key]) => !isActionKey(key)));
         const desired = file ? entriesOf(file) : undefined;
         const before = base ? entriesOf(base) : new Map();
@@ -15941,6 +15963,8 @@ function planSettings(held, options) {
         const base = then.get(namespace);
         if (!touched(options, file?.file, base?.file))
             continue;
+        if (!file && !manages(options, sent(namespace)))
+            continue;
         const entity = server.get(sent(namespace));
         const fields = FIELDS.filter((field) => (file ?? base).settings[field] !== undefined &&
             !(field === 'pluginDefaults' && held.noPluginDefaults !== undefined));
@@ -16299,6 +16323,8 @@ function planTests(held, options) {
         const base = then.get(key);
         const current = server.get(sent(namespace))?.get(id);
         if (!touched(options, suite?.file, base?.file))
+            return;
+        if (!suite && !named.has(namespace) && !manages(options, sent(namespace)))
             return;
         const desired = suite && sentText(suite, held.prefix);
         if (desired === undefined && current === undefined)
@@ -17481,7 +17507,8 @@ function deletionRefusals(plan, settings, target, managedNamespaces) {
     if (deletions.length === 0)
         return [];
     const names = (list) => list.map(resourceName).join(', ');
-    const managed = new Set(managedNamespaces);
+    const declared = plan.resources.filter((c) => c.action !== 'delete' && c.action !== 'orphaned');
+    const managed = new Set([...managedNamespaces, ...declared.map((c) => c.namespace)]);
     const unmanaged = deletions.filter((c) => c.namespace !== '' && !managed.has(c.namespace));
     const system = deletions.filter((c) => c.namespace === SYSTEM_NAMESPACE && !settings.extraNamespaces.includes(SYSTEM_NAMESPACE));
     return [
