@@ -208,4 +208,21 @@ describe('the model: counterexamples kept', () => {
       [event.commitToMain([{ kind: 'delete-flow', index: 0 }])]
     ])
   })
+
+  it('a commit marker of a newer version refuses a deploy that met a fault as well, and the next deploy too, until it is removed', async () => {
+    // Seed 1280319017: the model forgot the record when the deploy that refused it had a fault pending.
+    await holds([
+      teamOf(),
+      {
+        ...emptyRepository(),
+        flows: [{ namespace: `${NS}.analytics`, id: 'hello', message: 'hello 0' }]
+      },
+      [
+        event.failNextRequest({ route: 'flows.create', skip: 0, times: 1, status: 500 }),
+        event.forgeCommitMarker('newer-version'),
+        event.dispatchDeploy(),
+        event.commitToMain([{ kind: 'note', text: 'how we deploy' }])
+      ]
+    ])
+  })
 })
