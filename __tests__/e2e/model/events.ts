@@ -362,7 +362,11 @@ class PlanMain implements Command {
     reportsAgree(run, undefined)
     if (m.settled && m.deployed?.sha === sha && run.result.exitCode === 0) {
       const { outputs } = run.result
-      if (outputs['has-changes'] !== 'false' || outputs.drifted !== '0') {
+      // What the deploy kept (`delete` off) and Git never held stays drift: made outside Git.
+      const drifted = (run.planFile?.resources ?? []).filter(
+        (resource) => resource.drifted === true && resource.action !== 'orphaned'
+      )
+      if (outputs['has-changes'] !== 'false' || drifted.length > 0) {
         throw new Broken(
           'a plan right after a deploy shows no change',
           `has-changes ${outputs['has-changes']}, drifted ${outputs.drifted}\n${run.result.stdout.slice(-3000)}`

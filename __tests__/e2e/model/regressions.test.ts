@@ -225,4 +225,24 @@ describe('the model: counterexamples kept', () => {
       ]
     ])
   })
+
+  it('a file made in the UI and kept by a deploy (delete off) stays drift on the next plan, and nothing else does', async () => {
+    // Seed 2143634179: the model held every plan right after a deploy to no drift, though Git never held the file.
+    await holds([
+      teamOf({ layout: 'custom' }, { yamlSpelling: true }),
+      {
+        ...emptyRepository(),
+        flows: [{ namespace: 'data.platform', id: 'hello', message: 'hello 0' }]
+      },
+      [
+        event.editInKestraUi({
+          kind: 'upload-file',
+          namespace: 'data.platform',
+          path: '/sql/query.sql'
+        }),
+        event.dispatchDeploy(),
+        event.planMain()
+      ]
+    ])
+  })
 })
