@@ -174,8 +174,20 @@ async function closePreview(m: Model, w: World, pr: NonNullable<Model['pr']>, me
     wroteNothing(run, 'a closed pull request without a preview writes nothing')
     return
   }
-  onlyManagedWritten(run, [], `pr-${pr.number}`)
-  const left = underPrefix(run.after, `pr-${pr.number}`)
+  const prefix = `pr-${pr.number}`
+  onlyManagedWritten(run, [], prefix)
+  let left = underPrefix(run.after, prefix)
+  // A failed delete stops nothing else: the step fails naming it, and a re-run finishes (docs/environments.md).
+  if (left.length && run.faulty) {
+    if (run.result.exitCode === 0) {
+      throw new Broken('a failed delete fails the step', `left: ${left.join(', ')}${tail(run)}`)
+    }
+    const again = await play(m, w, () =>
+      w.closePullRequest(pr, { preview: String(pr.preview) }, merged)
+    )
+    onlyManagedWritten(again, [], prefix)
+    left = underPrefix(again.after, prefix)
+  }
   if (left.length) {
     throw new Broken("a preview's close leaves nothing of it", `left: ${left.join(', ')}`)
   }

@@ -245,4 +245,23 @@ describe('the model: counterexamples kept', () => {
       ]
     ])
   })
+
+  it("a preview's close that meets a failed delete fails the step, and its re-run leaves nothing of the preview", async () => {
+    // Seed 1902616661: the model wanted the first close to finish, where the docs promise the re-run does.
+    await holds([
+      teamOf({ layout: 'kestra' }),
+      {
+        ...emptyRepository(),
+        flows: [{ namespace: 'data.platform', id: 'hello', message: 'hello 0' }]
+      },
+      [
+        event.openPullRequest(
+          [{ kind: 'use-kv', index: 0, key: 'region', define: true, value: 'eu-west-1' }],
+          true
+        ),
+        event.failNextRequest({ route: 'flows.delete', skip: 0, times: 1, status: 400 }),
+        event.closePullRequest()
+      ]
+    ])
+  })
 })
