@@ -347,7 +347,7 @@ export function findingsWarranted(world: World, run: Run, repository: Repository
  */
 export function previewHolds(world: World, run: Run, repository: Repository, prefix: string): void {
   if (run.faulty) return
-  deploySucceeds(world, run, repository)
+  deploySucceeds(world, run, repository, prefix)
   if (run.result.exitCode !== 0) return
   const wanted = afterDeploy(world.team, emptyState(), repository, undefined)
   const actual = comparable(run.after)
@@ -367,9 +367,14 @@ export function previewHolds(world: World, run: Run, repository: Repository, pre
 }
 
 /** A deploy of a repository whose content warrants no error, meeting no failure, succeeds. */
-export function deploySucceeds(world: World, run: Run, repository: Repository): void {
+export function deploySucceeds(
+  world: World,
+  run: Run,
+  repository: Repository,
+  prefix?: string
+): void {
   if (run.result.exitCode === 0) return
-  const { errors } = warranted(world.team, repository, run.before, world.kestra.secrets)
+  const { errors } = warranted(world.team, repository, run.before, world.kestra.secrets, prefix)
   check(
     errors.size > 0,
     'a deploy of a valid repository that meets no failure succeeds',
@@ -384,8 +389,14 @@ export function warranted(
   team: Team,
   repository: Repository,
   server: ServerState,
-  secrets: readonly string[]
+  secrets: readonly string[],
+  prefix?: string
 ): { errors: Set<string>; warnings: Set<string> } {
+  // A file only the server holds serves a read while the deploy keeps it: not with `delete`, and a preview reads
+  // its own namespaces (`<prefix>.<namespace>`).
+  const serverHolds = (namespace: string, path: string) =>
+    !team.settings.delete &&
+    server.files.has(`${prefix === undefined ? '' : `${prefix}.`}${namespace}${path}`)
   const errors = new Set<string>()
   const warnings = new Set<string>()
   const kvHeld = new Set([
@@ -401,7 +412,7 @@ export function warranted(
     if (
       flow.reads !== undefined &&
       !repository.files.some((f) => f.namespace === flow.namespace && f.path === flow.reads) &&
-      !server.files.has(`${flow.namespace}${flow.reads}`)
+      !serverHolds(flow.namespace, flow.reads)
     ) {
       errors.add(path)
     }

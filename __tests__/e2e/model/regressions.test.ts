@@ -264,4 +264,18 @@ describe('the model: counterexamples kept', () => {
       ]
     ])
   })
+
+  it('a pull request that removes a file a flow still reads is refused in its preview, whose namespace lacks the file', async () => {
+    // Seed 2008535030: the model counted the main namespace's copy of the file for the preview and for a deploy
+    // that deletes it.
+    await holds([
+      teamOf({ layout: 'namespace', edition: 'EE' }, { delete: true }),
+      {
+        ...emptyRepository(),
+        flows: [{ namespace: NS, id: 'hello', message: 'hello', reads: '/config.json' }],
+        files: [{ namespace: NS, path: '/config.json', bytes: new TextEncoder().encode('{}\n') }]
+      },
+      [event.openPullRequest([{ kind: 'delete-file', index: 0 }], true)]
+    ])
+  })
 })
