@@ -392,11 +392,10 @@ export function warranted(
   secrets: readonly string[],
   prefix?: string
 ): { errors: Set<string>; warnings: Set<string> } {
-  // A file only the server holds serves a read while the deploy keeps it: not with `delete`, and a preview reads
-  // its own namespaces (`<prefix>.<namespace>`).
+  // A file only the server holds serves a read while the deploy keeps it: not with `delete`, and never in a
+  // preview, which mirrors the pull request (its namespaces lose what the repository no longer holds).
   const serverHolds = (namespace: string, path: string) =>
-    !team.settings.delete &&
-    server.files.has(`${prefix === undefined ? '' : `${prefix}.`}${namespace}${path}`)
+    prefix === undefined && !team.settings.delete && server.files.has(`${namespace}${path}`)
   const errors = new Set<string>()
   const warnings = new Set<string>()
   const kvHeld = new Set([

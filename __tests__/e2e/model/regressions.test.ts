@@ -278,4 +278,28 @@ describe('the model: counterexamples kept', () => {
       [event.openPullRequest([{ kind: 'delete-file', index: 0 }], true)]
     ])
   })
+
+  it('a push to a previewed pull request that removes a file its flow reads is refused in the preview, even with delete off', async () => {
+    // Seed 839421924: a preview deletes what the pull request no longer holds, whatever `delete` says.
+    await holds([
+      teamOf(),
+      {
+        ...emptyRepository(),
+        flows: [
+          { namespace: 'acme.sales', id: 'hello', message: 'hello 0', reads: '/sql/query.sql' }
+        ],
+        files: [
+          {
+            namespace: 'acme.sales',
+            path: '/sql/query.sql',
+            bytes: new TextEncoder().encode('select 1\n')
+          }
+        ]
+      },
+      [
+        event.openPullRequest([{ kind: 'edit-flow', index: 0, message: 'hello 0' }], true),
+        event.pushToPullRequest([{ kind: 'delete-file', index: 0 }])
+      ]
+    ])
+  })
 })
