@@ -302,4 +302,20 @@ describe('the model: counterexamples kept', () => {
       ]
     ])
   })
+
+  it('on Enterprise, a push that removes every resource of a namespace (its last flow and its test suite) leaves that namespace as it is, and deploys', async () => {
+    // The same seam as seed 1948852500, one kind to the side: the suite's removal was planned where nothing is managed.
+    await holds([
+      teamOf({ edition: 'EE' }, { delete: true }),
+      {
+        ...emptyRepository(),
+        flows: [
+          { namespace: OPS, id: 'hello', message: 'ciao' },
+          { namespace: NS, id: 'hello', message: 'hello' }
+        ],
+        suites: [{ namespace: OPS, id: 'hello-suite', flowId: 'hello' }]
+      },
+      [event.commitToMain([{ kind: 'delete-flow', index: 0 }])]
+    ])
+  })
 })
