@@ -23,7 +23,8 @@ import {
   wroteNothing,
   writesArePlanned,
   Broken,
-  tail
+  tail,
+  warranted
 } from './invariants.js'
 import { flowSource, namespacesOf, type Repository, type Team } from './repository.js'
 import type { PullRequest, Run, ServerState, World } from './world.js'
@@ -235,8 +236,10 @@ async function checkDeploy(
       run,
       'an older commit is never deployed over a newer one, whatever the stored records hold'
     )
-    // A run that met a fault may have stopped before it read the record: refused, yet not by name.
-    if (forged.form !== 'ahead' && !run.faulty) {
+    // A run that met a fault may have stopped before it read the record, and one whose repository warrants an
+    // error is refused for it before it writes over any record: refused, yet not by name.
+    const invalid = warranted(w.team, repository, run.before, w.kestra.secrets).errors.size > 0
+    if (forged.form !== 'ahead' && !run.faulty && !invalid) {
       const said = run.result.stdout + run.result.stderr
       if (run.result.exitCode === 0 || !said.includes(MARKER_KEY)) {
         throw new Broken(

@@ -318,4 +318,28 @@ describe('the model: counterexamples kept', () => {
       [event.commitToMain([{ kind: 'delete-flow', index: 0 }])]
     ])
   })
+
+  it('a push whose flow reads a file nothing holds is refused for it, over a commit marker cut short too', async () => {
+    // Seed 537845549: the deploy named the missing file and wrote nothing; the model wanted the marker named,
+    // which the deploy reads only when it gets to write.
+    await holds([
+      teamOf(),
+      {
+        ...emptyRepository(),
+        flows: [{ namespace: NS, id: 'hello', message: 'hello' }]
+      },
+      [
+        event.forgeCommitMarker('cut-short'),
+        event.commitToMain([
+          {
+            kind: 'use-file',
+            index: 0,
+            path: '/data/blob.bin',
+            define: false,
+            bytes: new Uint8Array([1])
+          }
+        ])
+      ]
+    ])
+  })
 })
