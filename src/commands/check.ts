@@ -6,9 +6,9 @@ import {
   probeServer,
   runLayout,
   type GatherResult,
-  type Remaining,
-  type RunReads
+  type Remaining
 } from '../engine/snapshot/gather.js'
+import type { RunReads } from '../engine/snapshot/run-reads.js'
 import { layoutRules } from '../layout/layout.js'
 import { onPullRequest, type RunContext } from '../model/context.js'
 import { fromServer, type Finding } from '../model/finding.js'

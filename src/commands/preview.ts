@@ -23,7 +23,7 @@ import type { Settings } from '../model/settings.js'
 import { plainTarget, previewTarget } from '../config/target.js'
 import { execute, type RunOutcome } from './execute.js'
 import type { RunPorts } from './ports.js'
-import { RunReads } from '../engine/snapshot/gather.js'
+import { RunReads } from '../engine/snapshot/run-reads.js'
 import { confineRoot } from '../config/settings.js'
 import { APPLY_KINDS } from '../resources/registry.js'
 

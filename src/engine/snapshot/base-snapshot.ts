@@ -1,4 +1,4 @@
-import { asBaseTree, shareTree, type SharedTree } from './shared-tree.js'
+import { asBaseTree, type SharedTree } from './shared-tree.js'
 import type { SentNames } from '../../model/sent-names.js'
 import type { RunContext } from '../../model/context.js'
 import { errorMessage } from '../../model/errors.js'
@@ -53,6 +53,8 @@ export async function readDeployedBase(
   reads: ServerReads,
   run: {
     input: { sending: SentNames; settings: Settings; context: RunContext }
+    /** The tree of a commit, shared with the run's other readers of it. */
+    open: (commit: string) => Promise<SharedTree<GitTree> | undefined>
     model: RepoModel
     kinds: readonly GatherKind[]
     walk: WalkParts
@@ -60,7 +62,7 @@ export async function readDeployedBase(
   }
 ): Promise<BaseSnapshot> {
   const { input, model } = run
-  const { sending, settings, context } = input
+  const { sending, settings } = input
   const sentOf = new Map(model.managedNamespaces.map((ns) => [ns, sending.namespace(ns)]))
   const commits = new Map<string, string>()
   const { byCommit, unchecked } = await markerCommits(reads, [...sentOf])
@@ -70,9 +72,10 @@ export async function readDeployedBase(
     const none = (why: string) => {
       for (const namespace of namespaces) unchecked.set(sentOf.get(namespace)!, why)
     }
-    let tree: GitTree | undefined
+    let shared: SharedTree<GitTree> | undefined
     try {
-      tree = await GitTree.open(context.workspace, commit, settings.root)
+      shared = await run.open(commit)
+      const tree = shared?.tree
       if (!tree) {
         none(
           `its commit marker names commit ${short(commit)}, which this checkout does not have (a shallow clone: check out with fetch-depth: 0)`
@@ -93,7 +96,7 @@ export async function readDeployedBase(
     } catch (error) {
       none(`commit ${short(commit)} of its commit marker could not be read: ${errorMessage(error)}`)
     } finally {
-      await tree?.close()
+      await shared?.release()
     }
   }
   return { byKind, deployed: { commits, unchecked } }
@@ -106,25 +109,23 @@ export async function readDeployedBase(
 export function deployedBaseOf(
   reads: ServerReads,
   walked: Promise<RepoModel>,
-  { sending, workspace, root }: { sending: SentNames; workspace: string; root: string }
+  {
+    sending,
+    open
+  }: { sending: SentNames; open: (commit: string) => Promise<SharedTree<GitTree> | undefined> }
 ): () => Promise<BaseTree | undefined> {
-  let base: Promise<
-    { open: ReturnType<typeof shareTree>; holds: (ns: string) => boolean } | undefined
-  >
+  let base: Promise<{ commit: string; holds: (ns: string) => boolean } | undefined>
   const find = async () => {
     const model = await walked
     const namespaces = model.managedNamespaces.map((ns) => [ns, sending.namespace(ns)] as const)
     const deployed = await deployedCommit(reads, namespaces)
-    if (!deployed) return undefined
-    const opening = GitTree.open(workspace, deployed.commit, root)
-    return {
-      open: shareTree(opening.catch(() => undefined)),
-      holds: (ns: string) => deployed.namespaces.has(ns)
-    }
+    return (
+      deployed && { commit: deployed.commit, holds: (ns: string) => deployed.namespaces.has(ns) }
+    )
   }
   return async () => {
     const found = await (base ??= find().catch(() => undefined))
-    const shared = found && (await found.open())
+    const shared = found && (await open(found.commit).catch(() => undefined))
     return shared && asBaseTree(shared, found.holds)
   }
 }

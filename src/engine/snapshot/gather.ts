@@ -1,18 +1,19 @@
-import { baseCommit, detectChangedFiles } from './changed.js'
-import { asBaseTree, shareTree, type SharedTree } from './shared-tree.js'
+import { detectChangedFiles } from './changed.js'
+import { asBaseTree } from './shared-tree.js'
 import { deployedBaseOf, readBaseSnapshot, readDeployedBase } from './base-snapshot.js'
 import { resolve } from 'node:path'
 import { markerSeal, type MarkerSeal } from '../record/seal.js'
-import type { BaseSnapshot, ChangedFiles } from '../../model/plan-input.js'
+import type { ChangedFiles } from '../../model/plan-input.js'
 import { NOTHING_FOUND, type ChosenLayout, type RepoModel } from '../../model/repository.js'
 import { ReadStream, wholeOf } from './read-stream.js'
-import { commitTime, GitTree } from '../../adapters/git/git-tree.js'
+import type { RunReads } from './run-reads.js'
+import { commitTime } from '../../adapters/git/git-tree.js'
 import { chooseWorkTreeLayout } from '../../layout/choose-layout.js'
 import { loadRepository, type ReuseOptions, type WalkParts } from '../../layout/load.js'
 import { placedOf } from '../../layout/walked.js'
 import { knownFilesOf } from '../../layout/known-files.js'
 import { WorkTree } from '../../adapters/git/work-tree.js'
-import { readIndexBlobs, type IndexBlobs } from '../../adapters/git/git.js'
+import { readIndexBlobs } from '../../adapters/git/git.js'
 import { readRollbackRecords, ServerReads } from './server/reads.js'
 import {
   answersOf,
@@ -20,14 +21,13 @@ import {
   knownOf,
   startVerdicts,
   type GatherKind,
-  type ReviewInput,
-  type ServerVerdicts
+  type ReviewInput
 } from './kind.js'
 import { managedNamespaces } from '../../model/managed-namespaces.js'
 import { heldNamespaceIsManaged } from '../../model/namespaces.js'
 import type { KestraApi, ListingsApi } from '../../adapters/kestra/api.js'
 import { type RunContext } from '../../model/context.js'
-import type { GitHubPort, StickyComment } from '../../model/github.js'
+import type { GitHubPort } from '../../model/github.js'
 import { commentMarker } from '../../model/markdown/comment-markers.js'
 import { settle, valueOf, type Outcome } from '../../model/outcome.js'
 import type { Referenced } from '../../model/references.js'
@@ -36,46 +36,6 @@ import type { SentNames } from '../../model/sent-names.js'
 import type { Settings } from '../../model/settings.js'
 import type { Snapshot } from '../../model/snapshot.js'
 import type { Target, Work } from '../../model/target.js'
-
-/**
- * What every target of a run reads alike, read once (docs/architecture.md#one-read-per-run): a preview and a
- * plan are two targets; the first starts each read, the next takes its answers. The run's entry closes it.
- */
-export class RunReads {
-  layout?: Promise<ChosenLayout>
-  repository?: Promise<RepoModel>
-  probe?: Promise<Outcome<string | undefined>>
-  /** Each kind's server validation (`GatherKind.verdicts`), by kind name: a run's targets validate once. */
-  verdicts?: ReadonlyMap<string, ServerVerdicts>
-  changed?: Promise<Outcome<ChangedFiles>>
-  committed?: Promise<Date | undefined>
-  base?: Promise<Outcome<BaseSnapshot | undefined>>
-  /** The tenant's secret names (OSS lists them tenant-wide: one listing for every target). */
-  secretNames?: Promise<string[]>
-  /** What git's index vouches for under root (docs/performance.md#what-a-plan-knows-without-reading). */
-  index?: Promise<IndexBlobs | undefined>
-  comments?: Promise<StickyComment[]>
-  baseTree?: () => Promise<SharedTree<GitTree> | undefined>
-  /** Held until the run ends, so that each target shares the one opening of the base commit. */
-  private held?: Promise<SharedTree<GitTree> | undefined>
-
-  openBase(settings: Settings, context: RunContext) {
-    if (this.baseTree) return this.baseTree
-    const sha = baseCommit(context)
-    if (!sha) return undefined
-    // The base commit's tree, listed by git while the work tree loads; undefined when git lacks it.
-    const opening = GitTree.open(context.workspace, sha, settings.root)
-    // Keeps a failure before the first reader from being unhandled; each reader gets it as an outcome.
-    opening.catch(() => undefined)
-    this.baseTree = shareTree(opening)
-    this.held = this.baseTree().catch(() => undefined)
-    return this.baseTree
-  }
-
-  async close(): Promise<void> {
-    await (await this.held)?.release()
-  }
-}
 
 /** The server's version, asked once a run as early as it can (every request's address waits on it). */
 export function probeServer(
@@ -282,8 +242,7 @@ function startReads(input: GatherInput, walked: Promise<RepoModel>) {
     : reads && work.writes !== 'drift'
       ? deployedBaseOf(reads, walked, {
           sending: input.sending,
-          workspace: context.workspace,
-          root: settings.root
+          open: (commit) => input.reads.openCommit(context.workspace, commit, settings.root)
         })
       : undefined
   const kinds = input.kinds
@@ -402,6 +361,7 @@ function readRemaining(
       ? settle(
           readDeployedBase(reads, {
             input,
+            open: (commit) => shared.openCommit(input.context.workspace, commit, settings.root),
             model,
             kinds: input.kinds,
             walk: started.walk,

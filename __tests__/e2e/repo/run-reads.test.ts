@@ -1,0 +1,29 @@
+/** What a run reads of git once, for all its readers (docs/architecture.md#one-read-per-run). */
+import { describe, expect, it } from 'vitest'
+import { RunReads } from '../../../src/engine/snapshot/run-reads.js'
+import { createGitRepo } from '../../../test-support/git-repo.js'
+
+describe("a run's readers of one commit", () => {
+  it('share one opening of its tree: the drift base of flows and files and that of the other kinds', async () => {
+    const repo = createGitRepo({ 'flows/company.team/hello.yml': 'id: hello\n' })
+    const commit = repo.head()
+    const reads = new RunReads()
+    const [first, second] = await Promise.all([
+      reads.openCommit(repo.dir, commit, '.'),
+      reads.openCommit(repo.dir, commit, '.')
+    ])
+    expect(first?.tree).toBeDefined()
+    expect(second?.tree).toBe(first?.tree)
+    await first?.release()
+    await second?.release()
+    // Released by both, the tree is closed; a later reader takes the same listing, its blobs read on demand.
+    const later = await reads.openCommit(repo.dir, commit, '.')
+    expect(later?.tree).toBe(first?.tree)
+    expect((await later!.tree.read('flows/company.team/hello.yml')).toString()).toBe('id: hello\n')
+    await later?.release()
+    const other = repo.commit({ 'flows/company.team/hello.yml': 'id: hello\n# two\n' })
+    const elsewhere = await reads.openCommit(repo.dir, other, '.')
+    expect(elsewhere?.tree).not.toBe(first?.tree)
+    await elsewhere?.release()
+  })
+})

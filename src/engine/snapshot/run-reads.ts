@@ -1,0 +1,66 @@
+import { baseCommit } from './changed.js'
+import { shareTree, type SharedTree } from './shared-tree.js'
+import type { BaseSnapshot, ChangedFiles } from '../../model/plan-input.js'
+import type { ChosenLayout, RepoModel } from '../../model/repository.js'
+import { GitTree } from '../../adapters/git/git-tree.js'
+import type { IndexBlobs } from '../../adapters/git/git.js'
+import type { ServerVerdicts } from './kind.js'
+import type { RunContext } from '../../model/context.js'
+import type { StickyComment } from '../../model/github.js'
+import type { Outcome } from '../../model/outcome.js'
+import type { Settings } from '../../model/settings.js'
+
+/**
+ * What every target of a run reads alike, read once (docs/architecture.md#one-read-per-run): a preview and a
+ * plan are two targets; the first starts each read, the next takes its answers. The run's entry closes it.
+ */
+export class RunReads {
+  layout?: Promise<ChosenLayout>
+  repository?: Promise<RepoModel>
+  probe?: Promise<Outcome<string | undefined>>
+  /** Each kind's server validation (`GatherKind.verdicts`), by kind name: a run's targets validate once. */
+  verdicts?: ReadonlyMap<string, ServerVerdicts>
+  changed?: Promise<Outcome<ChangedFiles>>
+  committed?: Promise<Date | undefined>
+  base?: Promise<Outcome<BaseSnapshot | undefined>>
+  /** The tenant's secret names (OSS lists them tenant-wide: one listing for every target). */
+  secretNames?: Promise<string[]>
+  /** What git's index vouches for under root (docs/performance.md#what-a-plan-knows-without-reading). */
+  index?: Promise<IndexBlobs | undefined>
+  comments?: Promise<StickyComment[]>
+  baseTree?: () => Promise<SharedTree<GitTree> | undefined>
+  /** Held until the run ends, so that each target shares the one opening of the base commit. */
+  private held?: Promise<SharedTree<GitTree> | undefined>
+
+  openBase(settings: Settings, context: RunContext) {
+    if (this.baseTree) return this.baseTree
+    const sha = baseCommit(context)
+    if (!sha) return undefined
+    // The base commit's tree, listed by git while the work tree loads; undefined when git lacks it.
+    const opening = GitTree.open(context.workspace, sha, settings.root)
+    // Keeps a failure before the first reader from being unhandled; each reader gets it as an outcome.
+    opening.catch(() => undefined)
+    this.baseTree = shareTree(opening)
+    this.held = this.baseTree().catch(() => undefined)
+    return this.baseTree
+  }
+
+  /** Each commit's tree under root, opened once a run for its readers: each releases it (`shareTree`). */
+  private commits = new Map<string, () => Promise<SharedTree<GitTree> | undefined>>()
+
+  openCommit(workspace: string, commit: string, root: string) {
+    const key = `${commit}\u0000${root}`
+    let open = this.commits.get(key)
+    if (!open) {
+      const opening = GitTree.open(workspace, commit, root)
+      opening.catch(() => undefined)
+      open = shareTree(opening)
+      this.commits.set(key, open)
+    }
+    return open()
+  }
+
+  async close(): Promise<void> {
+    await (await this.held)?.release()
+  }
+}
