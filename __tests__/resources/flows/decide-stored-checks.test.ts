@@ -223,28 +223,31 @@ describe("a marker's stored checks stay within its bound", () => {
     expect(Object.keys(record).length).toBeGreaterThan(100)
     expect(Object.keys(record).length).toBeLessThan(300)
   })
-  it('a deploy refuses stored schema verdicts or upgrade items that this build would not compute', async () => {
+  it('a deploy refuses stored findings or schema verdicts that this build would not compute, and leaves upgrade items as stored', async () => {
     const source = `id: a\nnamespace: ${NS}\ninputs:\n  - id: on\n    type: BOOLEAN\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    colour: red\n    message: hi\n`
     const { flows, record } = stored({ 'a.yml': source })
     const entry = Object.values(record)[0]!
     expect(entry.schema?.findings).toHaveLength(1)
     expect(entry.upgrade).toHaveLength(1)
-    const recheck = async (flow: (typeof flows)[number], held: StoredFlowCheck) => {
-      const check = checkFlow(flow, {
-        layout: 'tenant',
-        schema: schemaReleases(held.schema?.releases ?? [])
-      })
-      return held.upgrade ? { ...check, upgrade: upgradeFlow(flow, check).items } : check
-    }
+    // As `recheckWith` does: the entry's releases, no upgrade readiness.
+    const recheck = async (flow: (typeof flows)[number], held: StoredFlowCheck) =>
+      checkFlow(flow, { layout: 'tenant', schema: schemaReleases(held.schema?.releases ?? []) })
     const confirm = (held: StoredFlowCheck) =>
       confirmReusedChecks(new Map([[flows[0]!, held]]), recheck)
     await expect(confirm(entry)).resolves.toBeUndefined()
-    const [item] = entry.upgrade!
-    const altered: StoredFlowCheck[] = [
-      { ...entry, upgrade: [{ ...item!, mechanical: !item!.mechanical }] },
-      { ...entry, upgrade: [] },
-      { ...entry, schema: { ...entry.schema!, findings: [] } }
+    const refused: StoredFlowCheck[] = [
+      { ...entry, schema: { ...entry.schema!, findings: [] } },
+      { ...entry, findings: [...entry.findings, { ...entry.schema!.findings[0]!, line: 99 }] },
+      { ...entry, wellFormed: !entry.wellFormed }
     ]
-    for (const held of altered) await expect(confirm(held)).rejects.toThrow(DeployError)
+    for (const held of refused) await expect(confirm(held)).rejects.toThrow(DeployError)
+    // Notices that never decide a write (docs/upgrade.md); a plan shows them from the same sealed entry.
+    const [item] = entry.upgrade!
+    for (const held of [
+      { ...entry, upgrade: [{ ...item!, mechanical: !item!.mechanical }] },
+      { ...entry, upgrade: [] }
+    ]) {
+      await expect(confirm(held)).resolves.toBeUndefined()
+    }
   })
 })

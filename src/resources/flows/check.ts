@@ -142,14 +142,13 @@ export function sentReferences(
   }
 }
 
-/** This build's check of a flow whose stored check is confirmed, with the releases the entry was made for. */
+/**
+ * This build's check of a flow whose stored check is confirmed, with the releases the entry was made for; not its
+ * upgrade readiness, which the confirmation leaves as stored (`confirmReusedChecks`).
+ */
 export function recheckWith(layout: Layout): FlowsChecked['reused']['recheck'] {
   return async (flow, stored) => {
-    const asked = {
-      layout,
-      schema: schemaReleases(stored.schema?.releases ?? []),
-      upgrade: stored.upgrade !== undefined
-    }
+    const asked = { layout, schema: schemaReleases(stored.schema?.releases ?? []), upgrade: false }
     await loadFlowValidators(validatedReleases(asked), validatedTypes([flow], asked.upgrade))
     return flowCheck(flow, undefined, asked)
   }

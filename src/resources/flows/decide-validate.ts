@@ -69,7 +69,8 @@ export type FlowCheck = Omit<StoredFlowCheck, 'id' | 'namespace' | 'notAFlow' | 
 /**
  * A deploy that reused stored checks confirms them right before its first write
  * (docs/performance.md#a-deploy-confirms-before-it-writes). KV can be written by others: a stored entry
- * that differs from the checks computed now stops the deploy with nothing written.
+ * whose checks differ from those computed now stops the deploy with nothing written. Its upgrade readiness is
+ * not confirmed: notices that never decide a write, which a plan shows from the same sealed entry.
  */
 export async function confirmReusedChecks(
   reused: ReadonlyMap<FlowFile, StoredFlowCheck>,
@@ -78,7 +79,8 @@ export async function confirmReusedChecks(
   const differing: string[] = []
   for (const [flow, stored] of reused) {
     const parsed = parseFlowFile(flow)
-    if (!sameStoredCheck(storedCheckOf(parsed, await recheck(parsed, stored)), stored))
+    const made = storedCheckOf(parsed, await recheck(parsed, stored))
+    if (!sameStoredCheck({ ...made, upgrade: undefined }, { ...stored, upgrade: undefined }))
       differing.push(flow.file)
   }
   if (differing.length === 0) return
