@@ -4401,6 +4401,92 @@ function unreadableMarkers(unreadable) {
     ].join('\n');
 }
 
+function parseFlowFile(input) {
+    const source = normaliseText(input.raw);
+    const lineCounter = new distExports.LineCounter();
+    const all = distExports.parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    const documents = (Array.isArray(all) ? all : [all]).filter((doc, index) => index === 0 || doc.contents !== null || doc.errors.length > 0);
+    const first = documents[0];
+    if (first)
+        forbiddenCharacterError(source, first);
+    const contents = first?.contents;
+    const id = distExports.isMap(contents) ? scalarString(contents.get('id', true)) : undefined;
+    const namespace = distExports.isMap(contents) ? scalarString(contents.get('namespace', true)) : undefined;
+    const parsed = first !== undefined && first.errors.length === 0;
+    return {
+        file: input.file,
+        rel: input.rel,
+        raw: input.raw,
+        source,
+        documents,
+        lineCounter,
+        id,
+        namespace,
+        expectedNamespace: input.expectedNamespace,
+        notAFlow: parsed && (!distExports.isMap(contents) || (!contents.has('id') && !contents.has('tasks'))),
+        otherKind: parsed ? otherKindOf(first) : undefined
+    };
+}
+function reusedFlowFile(input, known) {
+    const flow = {
+        file: input.file,
+        rel: input.rel,
+        raw: input.raw,
+        source: normaliseText(input.raw),
+        expectedNamespace: input.expectedNamespace,
+        id: known.id,
+        namespace: known.namespace,
+        notAFlow: known.notAFlow,
+        otherKind: known.otherKind,
+        sendable: known.wellFormed
+    };
+    releaseSyntaxTree(flow);
+    return flow;
+}
+function releaseSyntaxTree(flow) {
+    let parsed;
+    const parse = () => (parsed ??= parseFlowFile(flow));
+    for (const field of ['documents', 'lineCounter']) {
+        Object.defineProperty(flow, field, {
+            get: () => parse()[field],
+            enumerable: true,
+            configurable: true
+        });
+    }
+}
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/u;
+function forbiddenCharacterError(source, document) {
+    const found = FORBIDDEN.exec(source);
+    if (!found)
+        return;
+    const code = `U+${found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    document.errors.unshift(new distExports.YAMLParseError([found.index, found.index + 1], 'UNEXPECTED_TOKEN', `character ${code} is not allowed in YAML (a NUL or another control character); remove it`));
+}
+const TOP_LEVEL_KEY = Object.fromEntries(['id', 'namespace', 'tasks', 'type'].map((key) => [
+    key,
+    new RegExp(`^(?:${key}|"${key}"|'${key}')[ \\t]*:(?:[ \\t]|$)`, 'm')
+]));
+function kindOfText(source) {
+    const has = (key) => TOP_LEVEL_KEY[key].test(source);
+    if (!has('id') || !has('namespace'))
+        return 'none';
+    if (has('type'))
+        return 'other-kind';
+    return has('tasks') ? 'flow' : 'none';
+}
+function otherKindOf(document) {
+    const contents = document.contents;
+    if (!distExports.isMap(contents) || !contents.has('type'))
+        return undefined;
+    return scalarString(contents.get('type', true)) ?? 'unknown';
+}
+function scalarString(node) {
+    if (distExports.isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
+        return String(node.value);
+    }
+    return undefined;
+}
+
 function childOf(dirRel, name) {
     return dirRel === '' ? name : `${dirRel}/${name}`;
 }
@@ -4761,541 +4847,6 @@ function greedyMatch(tokens, items, isStar, matchesOne, meter) {
     return t === tokens.length;
 }
 
-class WorkTree {
-    index;
-    workspace;
-    rootRel;
-    root;
-    rootReal;
-    constructor(workspace, root, index) {
-        this.index = index;
-        this.workspace = resolve$1(workspace);
-        this.root = resolve$1(this.workspace, root);
-        this.rootRel = relative(this.workspace, this.root).split(sep).join('/');
-    }
-    async hasRoot() {
-        const real = await this.real();
-        return real !== undefined && statSync(real).isDirectory();
-    }
-    async list(dirRel) {
-        const dirents = readdirSync(join(this.root, dirRel), { withFileTypes: true });
-        const entries = dirents.map((dirent) => ({ name: dirent.name, kind: kindOf$1(dirent) }));
-        const untyped = entries.filter((entry) => entry.kind === undefined);
-        await Promise.all(untyped.map(async (entry) => {
-            const stats = await lstat(join(this.root, dirRel, entry.name)).catch(() => undefined);
-            entry.kind = (stats && kindOf$1(stats)) ?? 'other';
-        }));
-        return entries;
-    }
-    async kind(rel) {
-        const parts = rel.split('/');
-        for (let i = 1; i <= parts.length; i++) {
-            const stats = lstatOrUndefined(join(this.root, ...parts.slice(0, i)));
-            if (!stats)
-                return undefined;
-            if (i === parts.length || stats.isSymbolicLink())
-                return kindOf$1(stats) ?? 'other';
-        }
-        return undefined;
-    }
-    async read(rel) {
-        return readFileSync(join(this.root, rel));
-    }
-    async summarise(rel) {
-        const fd = openSync(join(this.root, rel), constants$1.O_RDONLY | (constants$1.O_NOFOLLOW ?? 0));
-        try {
-            const { size } = fstatSync(fd);
-            if (size > MAX_FILE_BYTES)
-                return { size, sha256: '', binary: true };
-            if (size > WHOLE_READ_LIMIT)
-                return await summariseStream(fd);
-            return summaryOf(readFileSync(fd));
-        }
-        finally {
-            closeSync(fd);
-        }
-    }
-    async blob(rel) {
-        return (await this.index)?.blobOf(rel);
-    }
-    async resolveLink(rel, rules) {
-        const rootReal = (await this.real());
-        let realPath;
-        try {
-            realPath = await realpath(join(this.root, rel));
-        }
-        catch (error) {
-            const loops = error.code === 'ELOOP';
-            return { kind: 'escapes', reason: loops ? 'it loops' : 'its target does not exist' };
-        }
-        const target = relative(rootReal, realPath);
-        const reason = await escapeReason(target, rules);
-        const stats = await stat(realPath).catch(() => undefined);
-        if (stats?.isDirectory())
-            return { kind: 'folder', escapes: reason !== undefined, reason };
-        if (reason)
-            return { kind: 'escapes', reason };
-        if (stats?.isFile()) {
-            return { kind: 'file', target: target.split(sep).join('/'), bytesPath: realPath };
-        }
-        return { kind: 'other' };
-    }
-    bytesPath(rel) {
-        return join(this.root, rel);
-    }
-    async versioned() {
-        for (let dir = this.root;; dir = resolve$1(dir, '..')) {
-            if (lstatOrUndefined(join(dir, '.git')))
-                return true;
-            if (resolve$1(dir, '..') === dir)
-                return false;
-        }
-    }
-    real() {
-        this.rootReal ??= new Promise((found) => found(realpathSync(this.root))).catch(() => undefined);
-        return this.rootReal;
-    }
-}
-function lstatOrUndefined(path) {
-    try {
-        return lstatSync(path, { throwIfNoEntry: false });
-    }
-    catch {
-        return undefined;
-    }
-}
-async function escapeReason(target, rules) {
-    if (target === '')
-        return 'it points to the root folder itself';
-    if (target === '..' || target.startsWith(`..${sep}`) || isAbsolute(target)) {
-        return 'it points outside the root folder';
-    }
-    return excludedReason(target.split(sep).join('/'), rules);
-}
-async function excludedReason(target, rules) {
-    return (await rules.pathExcludedBy(target)) === undefined
-        ? undefined
-        : 'it points to a path excluded by .kestraignore, a dot-folder or .git';
-}
-function kindOf$1(entry) {
-    if (entry.isSymbolicLink())
-        return 'symlink';
-    if (entry.isDirectory())
-        return 'folder';
-    if (entry.isFile())
-        return 'file';
-    const special = entry.isFIFO() || entry.isSocket() || entry.isBlockDevice() || entry.isCharacterDevice();
-    return special ? 'other' : undefined;
-}
-const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
-async function summariseStream(fd) {
-    const hash = createHash('sha256');
-    const decoder = new TextDecoder$1('utf-8', { fatal: true });
-    let size = 0;
-    let binary = false;
-    const stream = createReadStream('', { fd, autoClose: false, highWaterMark: 1024 * 1024 });
-    for await (const bytes of stream) {
-        size += bytes.length;
-        hash.update(bytes);
-        if (!binary)
-            binary = bytes.includes(0) || !decodes(decoder, bytes);
-    }
-    if (!binary)
-        binary = !decodes(decoder);
-    return { size, sha256: hash.digest('hex'), binary };
-}
-function decodes(decoder, bytes) {
-    try {
-        if (bytes)
-            decoder.decode(bytes, { stream: true });
-        else
-            decoder.decode();
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-
-class CatFileBatch {
-    child;
-    waiting = [];
-    reader = new BatchReader();
-    exited;
-    failure;
-    constructor(cwd) {
-        this.child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
-        this.child.stdout.on('data', (chunk) => this.receive(chunk));
-        this.child.stdin.on('error', (error) => this.fail(error));
-        this.exited = new Promise((resolve) => {
-            this.child.on('error', (error) => {
-                this.fail(error);
-                resolve();
-            });
-            this.child.on('close', (code) => {
-                this.fail(new Error(`git cat-file ended (exit code ${code}) before answering`));
-                resolve();
-            });
-        });
-    }
-    read(oid) {
-        if (this.failure)
-            return Promise.reject(this.failure);
-        return new Promise((resolve, reject) => {
-            this.waiting.push({ oid, resolve, reject });
-            this.child.stdin.write(`${oid}\n`);
-        });
-    }
-    async close() {
-        this.child.stdin.end();
-        await this.exited;
-    }
-    receive(chunk) {
-        try {
-            this.reader.push(chunk);
-            for (let object = this.reader.next(); object; object = this.reader.next()) {
-                const asked = this.waiting.shift();
-                if (asked?.oid !== object.oid)
-                    throw new Error(`git cat-file answered ${object.oid} out of turn`);
-                asked.resolve(object.content);
-            }
-        }
-        catch (error) {
-            this.fail(error);
-            this.child.kill();
-        }
-    }
-    fail(error) {
-        this.failure ??= error;
-        for (const asked of this.waiting.splice(0))
-            asked.reject(this.failure);
-    }
-}
-class BatchReader {
-    chunks = [];
-    length = 0;
-    header;
-    push(chunk) {
-        this.chunks.push(chunk);
-        this.length += chunk.length;
-    }
-    next() {
-        if (!this.header) {
-            const buffer = this.joined();
-            const newline = buffer.indexOf(0x0a);
-            if (newline === -1)
-                return undefined;
-            const [oid, type, size] = buffer.subarray(0, newline).toString('utf8').split(' ');
-            if (type !== 'blob' || size === undefined) {
-                throw new Error(`git cat-file returned an unexpected object: ${oid} ${type}`);
-            }
-            const contentStart = newline + 1;
-            this.header = { oid: oid, contentStart, contentEnd: contentStart + Number(size) };
-        }
-        const { oid, contentStart, contentEnd } = this.header;
-        if (this.length < contentEnd + 1)
-            return undefined;
-        const buffer = this.joined();
-        const content = Buffer.from(buffer.subarray(contentStart, contentEnd));
-        this.chunks = [buffer.subarray(contentEnd + 1)];
-        this.length = buffer.length - contentEnd - 1;
-        this.header = undefined;
-        return { oid, content };
-    }
-    joined() {
-        if (this.chunks.length > 1)
-            this.chunks = [Buffer.concat(this.chunks, this.length)];
-        return this.chunks[0] ?? Buffer.alloc(0);
-    }
-}
-
-const OBJECT_ID = /^[0-9a-f]{4,64}$/i;
-const MAX_LINK_HOPS = 40;
-class GitTree {
-    workspace;
-    rootRel;
-    blobs;
-    folders;
-    workTreeChanges;
-    batch;
-    constructor(workspace, rootRel, blobs, folders, workTreeChanges) {
-        this.workspace = workspace;
-        this.rootRel = rootRel;
-        this.blobs = blobs;
-        this.folders = folders;
-        this.workTreeChanges = workTreeChanges;
-    }
-    static async open(workspace, sha, root) {
-        if (!OBJECT_ID.test(sha))
-            return undefined;
-        const workspaceAbs = resolve$1(workspace);
-        const rootRel = relative(workspaceAbs, resolve$1(workspaceAbs, root)).split(sep).join('/');
-        const under = rootRel === '' ? '' : `${rootRel}/`;
-        const [blobs, changes] = await Promise.all([
-            listCommitFolder(workspaceAbs, sha, under),
-            worktreeChanges(workspaceAbs, sha, under)
-        ]);
-        return blobs && new GitTree(workspaceAbs, rootRel, blobs, await foldersOf(blobs), changes);
-    }
-    async hasRoot() {
-        return true;
-    }
-    async list(dirRel) {
-        const entries = this.folders.get(dirRel);
-        if (!entries)
-            throw new Error(`no folder ${dirRel} in the commit`);
-        return entries;
-    }
-    async kind(rel) {
-        return this.blobs.get(rel)?.kind ?? (this.folders.has(rel) ? 'folder' : undefined);
-    }
-    read(rel) {
-        const blob = this.blobs.get(rel);
-        if (blob?.kind !== 'file')
-            return Promise.reject(new Error(`no file ${rel} in the commit`));
-        return this.object(blob.oid);
-    }
-    async summarise(rel) {
-        const size = this.blobs.get(rel)?.size ?? 0;
-        if (size > MAX_FILE_BYTES)
-            return { size, sha256: '', binary: true };
-        return summaryOf(await this.read(rel));
-    }
-    async blob(rel) {
-        const blob = this.blobs.get(rel);
-        return blob?.kind === 'file' ? blob.oid : undefined;
-    }
-    async resolveLink(rel, rules) {
-        const real = await this.realPath(rel);
-        if (typeof real !== 'string')
-            return { kind: 'escapes', reason: real.reason };
-        const reason = real === '' ? 'it points to the root folder itself' : await excludedReason(real, rules);
-        const kind = real === '' ? 'folder' : await this.kind(real);
-        if (kind === 'folder')
-            return { kind: 'folder', escapes: reason !== undefined, reason };
-        if (reason)
-            return { kind: 'escapes', reason };
-        return kind === 'file' ? { kind: 'file', target: real, bytesPath: '' } : { kind: 'other' };
-    }
-    bytesPath() {
-        return '';
-    }
-    async versioned() {
-        return true;
-    }
-    async close() {
-        const batch = this.batch;
-        this.batch = undefined;
-        await batch?.close();
-    }
-    object(oid) {
-        return (this.batch ??= new CatFileBatch(this.workspace)).read(oid);
-    }
-    async realPath(rel) {
-        const outside = { reason: 'it points outside the root folder' };
-        const missing = { reason: 'its target does not exist' };
-        let pending = rel.split('/');
-        const done = [];
-        for (let hops = 0; pending.length > 0;) {
-            const segment = pending.shift();
-            const path = childOf(done.join('/'), segment);
-            const blob = this.blobs.get(path);
-            if (blob?.kind === 'symlink') {
-                if (++hops > MAX_LINK_HOPS)
-                    return { reason: 'it loops' };
-                const text = (await this.object(blob.oid)).toString('utf8');
-                if (posix.isAbsolute(text))
-                    return outside;
-                const from = posix.join(this.rootRel, done.join('/'), text);
-                const inRoot = this.rootRel === '' ? from : posix.relative(this.rootRel, from);
-                if (inRoot === '..' || inRoot.startsWith('../') || posix.isAbsolute(inRoot))
-                    return outside;
-                done.length = 0;
-                pending = [...inRoot.split('/').filter((s) => s !== '' && s !== '.'), ...pending];
-                continue;
-            }
-            if (blob ? pending.length > 0 : !this.folders.has(path))
-                return missing;
-            done.push(segment);
-        }
-        return done.join('/');
-    }
-}
-async function foldersOf(blobs) {
-    const folders = new Map([['', []]]);
-    const add = (path, kind) => {
-        const slash = path.lastIndexOf('/');
-        const dir = slash === -1 ? '' : path.slice(0, slash);
-        let siblings = folders.get(dir);
-        if (!siblings) {
-            folders.set(dir, (siblings = []));
-            add(dir, 'folder');
-        }
-        siblings.push({ name: path.slice(slash + 1), kind });
-    };
-    const yielder = new EventLoopYielder();
-    for (const [path, blob] of blobs) {
-        if (yielder.due())
-            await yielder.yieldTurn();
-        add(path, blob.kind);
-    }
-    return folders;
-}
-async function listCommitFolder(workspace, sha, under) {
-    const listing = await git$1(workspace, [
-        '--literal-pathspecs',
-        'ls-tree',
-        '-r',
-        '-l',
-        '-z',
-        `${sha}^{commit}`,
-        '--',
-        under || '.'
-    ]);
-    if (listing === undefined)
-        return undefined;
-    const blobs = new Map();
-    const yielder = new EventLoopYielder();
-    for (const record of listing.split('\0')) {
-        if (yielder.due())
-            await yielder.yieldTurn();
-        const tab = record.indexOf('\t');
-        if (tab === -1 || !record.startsWith(under, tab + 1))
-            continue;
-        const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
-        const path = record.slice(tab + 1 + under.length);
-        if (type !== 'blob' || !oid || !isSafePath(path))
-            continue;
-        blobs.set(path, { kind: mode === '120000' ? 'symlink' : 'file', oid, size: Number(size) });
-    }
-    return blobs;
-}
-function isSafePath(path) {
-    return path
-        .split('/')
-        .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git');
-}
-async function worktreeChanges(workspace, sha, under) {
-    const diff = await git$1(workspace, [
-        'diff',
-        '--name-only',
-        '-z',
-        '--no-renames',
-        '--relative',
-        sha,
-        '--',
-        under || '.'
-    ]);
-    const untracked = await git$1(workspace, [
-        'ls-files',
-        '-z',
-        '--others',
-        '--',
-        `:(glob)${under}**/${IGNORE_FILE}`
-    ]);
-    if (diff === undefined || untracked === undefined)
-        return undefined;
-    const changed = new Set();
-    for (const path of diff.split('\0')) {
-        if (path !== '' && path.startsWith(under))
-            changed.add(path.slice(under.length));
-    }
-    return { changed, untrackedIgnoreFile: untracked !== '' };
-}
-async function commitTime(workspace, sha) {
-    if (!/^[0-9a-f]{7,64}$/i.test(sha))
-        return undefined;
-    const shown = await git$1(workspace, ['show', '-s', '--format=%cI', sha]);
-    const time = shown === undefined ? NaN : Date.parse(shown.trim());
-    return Number.isNaN(time) ? undefined : new Date(time);
-}
-
-function parseFlowFile(input) {
-    const source = normaliseText(input.raw);
-    const lineCounter = new distExports.LineCounter();
-    const all = distExports.parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
-    const documents = (Array.isArray(all) ? all : [all]).filter((doc, index) => index === 0 || doc.contents !== null || doc.errors.length > 0);
-    const first = documents[0];
-    if (first)
-        forbiddenCharacterError(source, first);
-    const contents = first?.contents;
-    const id = distExports.isMap(contents) ? scalarString(contents.get('id', true)) : undefined;
-    const namespace = distExports.isMap(contents) ? scalarString(contents.get('namespace', true)) : undefined;
-    const parsed = first !== undefined && first.errors.length === 0;
-    return {
-        file: input.file,
-        rel: input.rel,
-        raw: input.raw,
-        source,
-        documents,
-        lineCounter,
-        id,
-        namespace,
-        expectedNamespace: input.expectedNamespace,
-        notAFlow: parsed && (!distExports.isMap(contents) || (!contents.has('id') && !contents.has('tasks'))),
-        otherKind: parsed ? otherKindOf(first) : undefined
-    };
-}
-function reusedFlowFile(input, known) {
-    const flow = {
-        file: input.file,
-        rel: input.rel,
-        raw: input.raw,
-        source: normaliseText(input.raw),
-        expectedNamespace: input.expectedNamespace,
-        id: known.id,
-        namespace: known.namespace,
-        notAFlow: known.notAFlow,
-        otherKind: known.otherKind,
-        sendable: known.wellFormed
-    };
-    releaseSyntaxTree(flow);
-    return flow;
-}
-function releaseSyntaxTree(flow) {
-    let parsed;
-    const parse = () => (parsed ??= parseFlowFile(flow));
-    for (const field of ['documents', 'lineCounter']) {
-        Object.defineProperty(flow, field, {
-            get: () => parse()[field],
-            enumerable: true,
-            configurable: true
-        });
-    }
-}
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/u;
-function forbiddenCharacterError(source, document) {
-    const found = FORBIDDEN.exec(source);
-    if (!found)
-        return;
-    const code = `U+${found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-    document.errors.unshift(new distExports.YAMLParseError([found.index, found.index + 1], 'UNEXPECTED_TOKEN', `character ${code} is not allowed in YAML (a NUL or another control character); remove it`));
-}
-const TOP_LEVEL_KEY = Object.fromEntries(['id', 'namespace', 'tasks', 'type'].map((key) => [
-    key,
-    new RegExp(`^(?:${key}|"${key}"|'${key}')[ \\t]*:(?:[ \\t]|$)`, 'm')
-]));
-function kindOfText(source) {
-    const has = (key) => TOP_LEVEL_KEY[key].test(source);
-    if (!has('id') || !has('namespace'))
-        return 'none';
-    if (has('type'))
-        return 'other-kind';
-    return has('tasks') ? 'flow' : 'none';
-}
-function otherKindOf(document) {
-    const contents = document.contents;
-    if (!distExports.isMap(contents) || !contents.has('type'))
-        return undefined;
-    return scalarString(contents.get('type', true)) ?? 'unknown';
-}
-function scalarString(node) {
-    if (distExports.isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
-        return String(node.value);
-    }
-    return undefined;
-}
-
 function isYamlFile(rel) {
     return /\.ya?ml$/.test(rel);
 }
@@ -5505,6 +5056,162 @@ async function textFilesUnder(tree, folder, keep, deep = false) {
         found.push({ file: childOf(tree.rootRel, entry.rel), text });
     }
     return found.sort((a, b) => compareCodeUnits(a.file, b.file));
+}
+
+class WorkTree {
+    index;
+    workspace;
+    rootRel;
+    root;
+    rootReal;
+    constructor(workspace, root, index) {
+        this.index = index;
+        this.workspace = resolve$1(workspace);
+        this.root = resolve$1(this.workspace, root);
+        this.rootRel = relative(this.workspace, this.root).split(sep).join('/');
+    }
+    async hasRoot() {
+        const real = await this.real();
+        return real !== undefined && statSync(real).isDirectory();
+    }
+    async list(dirRel) {
+        const dirents = readdirSync(join(this.root, dirRel), { withFileTypes: true });
+        const entries = dirents.map((dirent) => ({ name: dirent.name, kind: kindOf$1(dirent) }));
+        const untyped = entries.filter((entry) => entry.kind === undefined);
+        await Promise.all(untyped.map(async (entry) => {
+            const stats = await lstat(join(this.root, dirRel, entry.name)).catch(() => undefined);
+            entry.kind = (stats && kindOf$1(stats)) ?? 'other';
+        }));
+        return entries;
+    }
+    async kind(rel) {
+        const parts = rel.split('/');
+        for (let i = 1; i <= parts.length; i++) {
+            const stats = lstatOrUndefined(join(this.root, ...parts.slice(0, i)));
+            if (!stats)
+                return undefined;
+            if (i === parts.length || stats.isSymbolicLink())
+                return kindOf$1(stats) ?? 'other';
+        }
+        return undefined;
+    }
+    async read(rel) {
+        return readFileSync(join(this.root, rel));
+    }
+    async summarise(rel) {
+        const fd = openSync(join(this.root, rel), constants$1.O_RDONLY | (constants$1.O_NOFOLLOW ?? 0));
+        try {
+            const { size } = fstatSync(fd);
+            if (size > MAX_FILE_BYTES)
+                return { size, sha256: '', binary: true };
+            if (size > WHOLE_READ_LIMIT)
+                return await summariseStream(fd);
+            return summaryOf(readFileSync(fd));
+        }
+        finally {
+            closeSync(fd);
+        }
+    }
+    async blob(rel) {
+        return (await this.index)?.blobOf(rel);
+    }
+    async resolveLink(rel, rules) {
+        const rootReal = (await this.real());
+        let realPath;
+        try {
+            realPath = await realpath(join(this.root, rel));
+        }
+        catch (error) {
+            const loops = error.code === 'ELOOP';
+            return { kind: 'escapes', reason: loops ? 'it loops' : 'its target does not exist' };
+        }
+        const target = relative(rootReal, realPath);
+        const reason = await escapeReason(target, rules);
+        const stats = await stat(realPath).catch(() => undefined);
+        if (stats?.isDirectory())
+            return { kind: 'folder', escapes: reason !== undefined, reason };
+        if (reason)
+            return { kind: 'escapes', reason };
+        if (stats?.isFile()) {
+            return { kind: 'file', target: target.split(sep).join('/'), bytesPath: realPath };
+        }
+        return { kind: 'other' };
+    }
+    bytesPath(rel) {
+        return join(this.root, rel);
+    }
+    async versioned() {
+        for (let dir = this.root;; dir = resolve$1(dir, '..')) {
+            if (lstatOrUndefined(join(dir, '.git')))
+                return true;
+            if (resolve$1(dir, '..') === dir)
+                return false;
+        }
+    }
+    real() {
+        this.rootReal ??= new Promise((found) => found(realpathSync(this.root))).catch(() => undefined);
+        return this.rootReal;
+    }
+}
+function lstatOrUndefined(path) {
+    try {
+        return lstatSync(path, { throwIfNoEntry: false });
+    }
+    catch {
+        return undefined;
+    }
+}
+async function escapeReason(target, rules) {
+    if (target === '')
+        return 'it points to the root folder itself';
+    if (target === '..' || target.startsWith(`..${sep}`) || isAbsolute(target)) {
+        return 'it points outside the root folder';
+    }
+    return excludedReason(target.split(sep).join('/'), rules);
+}
+async function excludedReason(target, rules) {
+    return (await rules.pathExcludedBy(target)) === undefined
+        ? undefined
+        : 'it points to a path excluded by .kestraignore, a dot-folder or .git';
+}
+function kindOf$1(entry) {
+    if (entry.isSymbolicLink())
+        return 'symlink';
+    if (entry.isDirectory())
+        return 'folder';
+    if (entry.isFile())
+        return 'file';
+    const special = entry.isFIFO() || entry.isSocket() || entry.isBlockDevice() || entry.isCharacterDevice();
+    return special ? 'other' : undefined;
+}
+const WHOLE_READ_LIMIT = 4 * 1024 * 1024;
+async function summariseStream(fd) {
+    const hash = createHash('sha256');
+    const decoder = new TextDecoder$1('utf-8', { fatal: true });
+    let size = 0;
+    let binary = false;
+    const stream = createReadStream('', { fd, autoClose: false, highWaterMark: 1024 * 1024 });
+    for await (const bytes of stream) {
+        size += bytes.length;
+        hash.update(bytes);
+        if (!binary)
+            binary = bytes.includes(0) || !decodes(decoder, bytes);
+    }
+    if (!binary)
+        binary = !decodes(decoder);
+    return { size, sha256: hash.digest('hex'), binary };
+}
+function decodes(decoder, bytes) {
+    try {
+        if (bytes)
+            decoder.decode(bytes, { stream: true });
+        else
+            decoder.decode();
+        return true;
+    }
+    catch {
+        return false;
+    }
 }
 
 function nearest(typed, names) {
@@ -6479,7 +6186,7 @@ async function readBaseSnapshot(opening, settings, current, kinds, walk, reuseFl
 }
 async function readDeployedBase(reads, run) {
     const { input, model } = run;
-    const { sending, settings, context } = input;
+    const { sending, settings } = input;
     const sentOf = new Map(model.managedNamespaces.map((ns) => [ns, sending.namespace(ns)]));
     const commits = new Map();
     const { byCommit, unchecked } = await markerCommits(reads, [...sentOf]);
@@ -6490,9 +6197,10 @@ async function readDeployedBase(reads, run) {
             for (const namespace of namespaces)
                 unchecked.set(sentOf.get(namespace), why);
         };
-        let tree;
+        let shared;
         try {
-            tree = await GitTree.open(context.workspace, commit, settings.root);
+            shared = await run.open(commit);
+            const tree = shared?.tree;
             if (!tree) {
                 none(`its commit marker names commit ${short(commit)}, which this checkout does not have (a shallow clone: check out with fetch-depth: 0)`);
                 continue;
@@ -6515,28 +6223,22 @@ async function readDeployedBase(reads, run) {
             none(`commit ${short(commit)} of its commit marker could not be read: ${errorMessage(error)}`);
         }
         finally {
-            await tree?.close();
+            await shared?.release();
         }
     }
     return { byKind, deployed: { commits, unchecked } };
 }
-function deployedBaseOf(reads, walked, { sending, workspace, root }) {
+function deployedBaseOf(reads, walked, { sending, open }) {
     let base;
     const find = async () => {
         const model = await walked;
         const namespaces = model.managedNamespaces.map((ns) => [ns, sending.namespace(ns)]);
         const deployed = await deployedCommit(reads, namespaces);
-        if (!deployed)
-            return undefined;
-        const opening = GitTree.open(workspace, deployed.commit, root);
-        return {
-            open: shareTree(opening.catch(() => undefined)),
-            holds: (ns) => deployed.namespaces.has(ns)
-        };
+        return (deployed && { commit: deployed.commit, holds: (ns) => deployed.namespaces.has(ns) });
     };
     return async () => {
         const found = await (base ??= find().catch(() => undefined));
-        const shared = found && (await found.open());
+        const shared = found && (await open(found.commit).catch(() => undefined));
         return shared && asBaseTree(shared, found.holds);
     };
 }
@@ -6697,6 +6399,299 @@ class ReadStream {
     }
 }
 
+class CatFileBatch {
+    child;
+    waiting = [];
+    reader = new BatchReader();
+    exited;
+    failure;
+    constructor(cwd) {
+        this.child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'ignore'] });
+        this.child.stdout.on('data', (chunk) => this.receive(chunk));
+        this.child.stdin.on('error', (error) => this.fail(error));
+        this.exited = new Promise((resolve) => {
+            this.child.on('error', (error) => {
+                this.fail(error);
+                resolve();
+            });
+            this.child.on('close', (code) => {
+                this.fail(new Error(`git cat-file ended (exit code ${code}) before answering`));
+                resolve();
+            });
+        });
+    }
+    read(oid) {
+        if (this.failure)
+            return Promise.reject(this.failure);
+        return new Promise((resolve, reject) => {
+            this.waiting.push({ oid, resolve, reject });
+            this.child.stdin.write(`${oid}\n`);
+        });
+    }
+    async close() {
+        this.child.stdin.end();
+        await this.exited;
+    }
+    receive(chunk) {
+        try {
+            this.reader.push(chunk);
+            for (let object = this.reader.next(); object; object = this.reader.next()) {
+                const asked = this.waiting.shift();
+                if (asked?.oid !== object.oid)
+                    throw new Error(`git cat-file answered ${object.oid} out of turn`);
+                asked.resolve(object.content);
+            }
+        }
+        catch (error) {
+            this.fail(error);
+            this.child.kill();
+        }
+    }
+    fail(error) {
+        this.failure ??= error;
+        for (const asked of this.waiting.splice(0))
+            asked.reject(this.failure);
+    }
+}
+class BatchReader {
+    chunks = [];
+    length = 0;
+    header;
+    push(chunk) {
+        this.chunks.push(chunk);
+        this.length += chunk.length;
+    }
+    next() {
+        if (!this.header) {
+            const buffer = this.joined();
+            const newline = buffer.indexOf(0x0a);
+            if (newline === -1)
+                return undefined;
+            const [oid, type, size] = buffer.subarray(0, newline).toString('utf8').split(' ');
+            if (type !== 'blob' || size === undefined) {
+                throw new Error(`git cat-file returned an unexpected object: ${oid} ${type}`);
+            }
+            const contentStart = newline + 1;
+            this.header = { oid: oid, contentStart, contentEnd: contentStart + Number(size) };
+        }
+        const { oid, contentStart, contentEnd } = this.header;
+        if (this.length < contentEnd + 1)
+            return undefined;
+        const buffer = this.joined();
+        const content = Buffer.from(buffer.subarray(contentStart, contentEnd));
+        this.chunks = [buffer.subarray(contentEnd + 1)];
+        this.length = buffer.length - contentEnd - 1;
+        this.header = undefined;
+        return { oid, content };
+    }
+    joined() {
+        if (this.chunks.length > 1)
+            this.chunks = [Buffer.concat(this.chunks, this.length)];
+        return this.chunks[0] ?? Buffer.alloc(0);
+    }
+}
+
+const OBJECT_ID = /^[0-9a-f]{4,64}$/i;
+const MAX_LINK_HOPS = 40;
+class GitTree {
+    workspace;
+    rootRel;
+    blobs;
+    folders;
+    workTreeChanges;
+    batch;
+    constructor(workspace, rootRel, blobs, folders, workTreeChanges) {
+        this.workspace = workspace;
+        this.rootRel = rootRel;
+        this.blobs = blobs;
+        this.folders = folders;
+        this.workTreeChanges = workTreeChanges;
+    }
+    static async open(workspace, sha, root) {
+        if (!OBJECT_ID.test(sha))
+            return undefined;
+        const workspaceAbs = resolve$1(workspace);
+        const rootRel = relative(workspaceAbs, resolve$1(workspaceAbs, root)).split(sep).join('/');
+        const under = rootRel === '' ? '' : `${rootRel}/`;
+        const [blobs, changes] = await Promise.all([
+            listCommitFolder(workspaceAbs, sha, under),
+            worktreeChanges(workspaceAbs, sha, under)
+        ]);
+        return blobs && new GitTree(workspaceAbs, rootRel, blobs, await foldersOf(blobs), changes);
+    }
+    async hasRoot() {
+        return true;
+    }
+    async list(dirRel) {
+        const entries = this.folders.get(dirRel);
+        if (!entries)
+            throw new Error(`no folder ${dirRel} in the commit`);
+        return entries;
+    }
+    async kind(rel) {
+        return this.blobs.get(rel)?.kind ?? (this.folders.has(rel) ? 'folder' : undefined);
+    }
+    read(rel) {
+        const blob = this.blobs.get(rel);
+        if (blob?.kind !== 'file')
+            return Promise.reject(new Error(`no file ${rel} in the commit`));
+        return this.object(blob.oid);
+    }
+    async summarise(rel) {
+        const size = this.blobs.get(rel)?.size ?? 0;
+        if (size > MAX_FILE_BYTES)
+            return { size, sha256: '', binary: true };
+        return summaryOf(await this.read(rel));
+    }
+    async blob(rel) {
+        const blob = this.blobs.get(rel);
+        return blob?.kind === 'file' ? blob.oid : undefined;
+    }
+    async resolveLink(rel, rules) {
+        const real = await this.realPath(rel);
+        if (typeof real !== 'string')
+            return { kind: 'escapes', reason: real.reason };
+        const reason = real === '' ? 'it points to the root folder itself' : await excludedReason(real, rules);
+        const kind = real === '' ? 'folder' : await this.kind(real);
+        if (kind === 'folder')
+            return { kind: 'folder', escapes: reason !== undefined, reason };
+        if (reason)
+            return { kind: 'escapes', reason };
+        return kind === 'file' ? { kind: 'file', target: real, bytesPath: '' } : { kind: 'other' };
+    }
+    bytesPath() {
+        return '';
+    }
+    async versioned() {
+        return true;
+    }
+    async close() {
+        const batch = this.batch;
+        this.batch = undefined;
+        await batch?.close();
+    }
+    object(oid) {
+        return (this.batch ??= new CatFileBatch(this.workspace)).read(oid);
+    }
+    async realPath(rel) {
+        const outside = { reason: 'it points outside the root folder' };
+        const missing = { reason: 'its target does not exist' };
+        let pending = rel.split('/');
+        const done = [];
+        for (let hops = 0; pending.length > 0;) {
+            const segment = pending.shift();
+            const path = childOf(done.join('/'), segment);
+            const blob = this.blobs.get(path);
+            if (blob?.kind === 'symlink') {
+                if (++hops > MAX_LINK_HOPS)
+                    return { reason: 'it loops' };
+                const text = (await this.object(blob.oid)).toString('utf8');
+                if (posix.isAbsolute(text))
+                    return outside;
+                const from = posix.join(this.rootRel, done.join('/'), text);
+                const inRoot = this.rootRel === '' ? from : posix.relative(this.rootRel, from);
+                if (inRoot === '..' || inRoot.startsWith('../') || posix.isAbsolute(inRoot))
+                    return outside;
+                done.length = 0;
+                pending = [...inRoot.split('/').filter((s) => s !== '' && s !== '.'), ...pending];
+                continue;
+            }
+            if (blob ? pending.length > 0 : !this.folders.has(path))
+                return missing;
+            done.push(segment);
+        }
+        return done.join('/');
+    }
+}
+async function foldersOf(blobs) {
+    const folders = new Map([['', []]]);
+    const add = (path, kind) => {
+        const slash = path.lastIndexOf('/');
+        const dir = slash === -1 ? '' : path.slice(0, slash);
+        let siblings = folders.get(dir);
+        if (!siblings) {
+            folders.set(dir, (siblings = []));
+            add(dir, 'folder');
+        }
+        siblings.push({ name: path.slice(slash + 1), kind });
+    };
+    const yielder = new EventLoopYielder();
+    for (const [path, blob] of blobs) {
+        if (yielder.due())
+            await yielder.yieldTurn();
+        add(path, blob.kind);
+    }
+    return folders;
+}
+async function listCommitFolder(workspace, sha, under) {
+    const listing = await git$1(workspace, [
+        '--literal-pathspecs',
+        'ls-tree',
+        '-r',
+        '-l',
+        '-z',
+        `${sha}^{commit}`,
+        '--',
+        under || '.'
+    ]);
+    if (listing === undefined)
+        return undefined;
+    const blobs = new Map();
+    const yielder = new EventLoopYielder();
+    for (const record of listing.split('\0')) {
+        if (yielder.due())
+            await yielder.yieldTurn();
+        const tab = record.indexOf('\t');
+        if (tab === -1 || !record.startsWith(under, tab + 1))
+            continue;
+        const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
+        const path = record.slice(tab + 1 + under.length);
+        if (type !== 'blob' || !oid || !isSafePath(path))
+            continue;
+        blobs.set(path, { kind: mode === '120000' ? 'symlink' : 'file', oid, size: Number(size) });
+    }
+    return blobs;
+}
+function isSafePath(path) {
+    return path
+        .split('/')
+        .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git');
+}
+async function worktreeChanges(workspace, sha, under) {
+    const diff = await git$1(workspace, [
+        'diff',
+        '--name-only',
+        '-z',
+        '--no-renames',
+        '--relative',
+        sha,
+        '--',
+        under || '.'
+    ]);
+    const untracked = await git$1(workspace, [
+        'ls-files',
+        '-z',
+        '--others',
+        '--',
+        `:(glob)${under}**/${IGNORE_FILE}`
+    ]);
+    if (diff === undefined || untracked === undefined)
+        return undefined;
+    const changed = new Set();
+    for (const path of diff.split('\0')) {
+        if (path !== '' && path.startsWith(under))
+            changed.add(path.slice(under.length));
+    }
+    return { changed, untrackedIgnoreFile: untracked !== '' };
+}
+async function commitTime(workspace, sha) {
+    if (!/^[0-9a-f]{7,64}$/i.test(sha))
+        return undefined;
+    const shown = await git$1(workspace, ['show', '-s', '--format=%cI', sha]);
+    const time = shown === undefined ? NaN : Date.parse(shown.trim());
+    return Number.isNaN(time) ? undefined : new Date(time);
+}
+
 function knownFilesOf(walk, kept, index) {
     return async (namespace) => {
         const { field, blobs } = walk.knownBlobs;
@@ -6845,35 +6840,6 @@ async function readRollbackRecords(api, namespaces) {
     return new Map(namespaces.flatMap((namespace, i) => values[i] === undefined ? [] : [[namespace, values[i]]]));
 }
 
-class RunReads {
-    layout;
-    repository;
-    probe;
-    verdicts;
-    changed;
-    committed;
-    base;
-    secretNames;
-    index;
-    comments;
-    baseTree;
-    held;
-    openBase(settings, context) {
-        if (this.baseTree)
-            return this.baseTree;
-        const sha = baseCommit(context);
-        if (!sha)
-            return undefined;
-        const opening = GitTree.open(context.workspace, sha, settings.root);
-        opening.catch(() => undefined);
-        this.baseTree = shareTree(opening);
-        this.held = this.baseTree().catch(() => undefined);
-        return this.baseTree;
-    }
-    async close() {
-        await (await this.held)?.release();
-    }
-}
 function probeServer(reads, { work, kestra }) {
     if (!kestra || !(work.plan || work.serverValidation))
         return undefined;
@@ -6963,8 +6929,7 @@ function startReads(input, walked) {
         : reads && work.writes !== 'drift'
             ? deployedBaseOf(reads, walked, {
                 sending: input.sending,
-                workspace: context.workspace,
-                root: settings.root
+                open: (commit) => input.reads.openCommit(context.workspace, commit, settings.root)
             })
             : undefined;
     const kinds = input.kinds
@@ -7043,6 +7008,7 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
     const deployedBase = !baseTree && reads && work.plan && work.writes !== 'drift'
         ? settle(readDeployedBase(reads, {
             input,
+            open: (commit) => shared.openCommit(input.context.workspace, commit, settings.root),
             model,
             kinds: input.kinds,
             walk: started.walk,
@@ -12562,7 +12528,8 @@ async function confirmReusedChecks(reused, recheck) {
     const differing = [];
     for (const [flow, stored] of reused) {
         const parsed = parseFlowFile(flow);
-        if (!sameStoredCheck(storedCheckOf(parsed, await recheck(parsed, stored)), stored))
+        const made = storedCheckOf(parsed, await recheck(parsed, stored));
+        if (!sameStoredCheck({ ...made, upgrade: undefined }, { ...stored, upgrade: undefined }))
             differing.push(flow.file);
     }
     if (differing.length === 0)
@@ -15058,11 +15025,7 @@ function sentReferences(sending, model, checks) {
 }
 function recheckWith(layout) {
     return async (flow, stored) => {
-        const asked = {
-            layout,
-            schema: schemaReleases(stored.schema?.releases ?? []),
-            upgrade: stored.upgrade !== undefined
-        };
+        const asked = { layout, schema: schemaReleases(stored.schema?.releases ?? []), upgrade: false };
         await loadFlowValidators(validatedReleases(asked), validatedTypes([flow], asked.upgrade));
         return flowCheck(flow, undefined, asked);
     };
@@ -20238,6 +20201,48 @@ async function reportOf(run) {
     if (suggesting)
         report.suggestions = suggesting.report;
     return { report, upgrade, suggesting };
+}
+
+class RunReads {
+    layout;
+    repository;
+    probe;
+    verdicts;
+    changed;
+    committed;
+    base;
+    secretNames;
+    index;
+    comments;
+    baseTree;
+    held;
+    openBase(settings, context) {
+        if (this.baseTree)
+            return this.baseTree;
+        const sha = baseCommit(context);
+        if (!sha)
+            return undefined;
+        const opening = GitTree.open(context.workspace, sha, settings.root);
+        opening.catch(() => undefined);
+        this.baseTree = shareTree(opening);
+        this.held = this.baseTree().catch(() => undefined);
+        return this.baseTree;
+    }
+    commits = new Map();
+    openCommit(workspace, commit, root) {
+        const key = `${commit}\u0000${root}`;
+        let open = this.commits.get(key);
+        if (!open) {
+            const opening = GitTree.open(workspace, commit, root);
+            opening.catch(() => undefined);
+            open = shareTree(opening);
+            this.commits.set(key, open);
+        }
+        return open();
+    }
+    async close() {
+        await (await this.held)?.release();
+    }
 }
 
 const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run'];
