@@ -404,8 +404,12 @@ export function warranted(
   ])
   const parents = (namespace: string) =>
     namespace.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'))
-  // A repository with no flow finds nothing: an error on every event (docs/layouts.md).
+  // A repository with no flow finds nothing: an error on every event (docs/layouts.md). The namespace layout also
+  // names its flows/ and files/ when neither exists (no commit holds an empty folder).
   if (repository.flows.length === 0) errors.add('.')
+  if (team.layout === 'namespace' && repository.flows.length + repository.files.length === 0) {
+    errors.add('flows')
+  }
   for (const flow of repository.flows) {
     const path = flowPath(team, flow.namespace, flow.id)
     if (

@@ -342,4 +342,16 @@ describe('the model: counterexamples kept', () => {
       ]
     ])
   })
+
+  it('a pull request that removes the last flow of a namespace-layout repository is refused for finding nothing, and names the missing folders', async () => {
+    // Seed 493321485: the model warranted the nothing-found error but not the missing-folder one beside it.
+    await holds([
+      teamOf({ layout: 'namespace' }, { delete: true }),
+      {
+        ...emptyRepository(),
+        flows: [{ namespace: `${NS}.analytics`, id: 'hello', message: 'hello' }]
+      },
+      [event.openPullRequest([{ kind: 'delete-flow', index: 0 }])]
+    ])
+  })
 })
