@@ -1,6 +1,8 @@
 /** What a run reads of git once, for all its readers (docs/architecture.md#one-read-per-run). */
 import { describe, expect, it } from 'vitest'
 import { RunReads } from '../../../src/engine/snapshot/run-reads.js'
+import type { RunContext } from '../../../src/model/context.js'
+import type { Settings } from '../../../src/model/settings.js'
 import { createGitRepo } from '../../../test-support/git-repo.js'
 
 describe("a run's readers of one commit", () => {
@@ -25,5 +27,19 @@ describe("a run's readers of one commit", () => {
     const elsewhere = await reads.openCommit(repo.dir, other, '.')
     expect(elsewhere?.tree).not.toBe(first?.tree)
     await elsewhere?.release()
+  })
+
+  it("share the event's base commit with the run's other readers of it, held until the run ends", async () => {
+    const repo = createGitRepo({ 'flows/company.team/hello.yml': 'id: hello\n' })
+    const before = repo.head()
+    repo.commit({ 'flows/company.team/hello.yml': 'id: hello\n# two\n' })
+    const reads = new RunReads()
+    const context = { workspace: repo.dir, push: { before } } as unknown as RunContext
+    const base = await reads.openBase({ root: '.' } as Settings, context)!()
+    const other = await reads.openCommit(repo.dir, before, '.')
+    expect(other?.tree).toBe(base?.tree)
+    await base?.release()
+    await other?.release()
+    await reads.close()
   })
 })

@@ -31,28 +31,26 @@ export class RunReads {
   baseTree?: () => Promise<SharedTree<GitTree> | undefined>
   /** Held until the run ends, so that each target shares the one opening of the base commit. */
   private held?: Promise<SharedTree<GitTree> | undefined>
+  /** Each commit's tree under root, opened once a run and lent to its readers (`shareTree`). */
+  private commits = new Map<string, () => Promise<SharedTree<GitTree> | undefined>>()
 
   openBase(settings: Settings, context: RunContext) {
     if (this.baseTree) return this.baseTree
     const sha = baseCommit(context)
     if (!sha) return undefined
     // The base commit's tree, listed by git while the work tree loads; undefined when git lacks it.
-    const opening = GitTree.open(context.workspace, sha, settings.root)
-    // Keeps a failure before the first reader from being unhandled; each reader gets it as an outcome.
-    opening.catch(() => undefined)
-    this.baseTree = shareTree(opening)
+    this.baseTree = () => this.openCommit(context.workspace, sha, settings.root)
     this.held = this.baseTree().catch(() => undefined)
     return this.baseTree
   }
 
-  /** Each commit's tree under root, opened once a run for its readers: each releases it (`shareTree`). */
-  private commits = new Map<string, () => Promise<SharedTree<GitTree> | undefined>>()
-
+  /** The tree of `commit` under root, shared with every other reader of it this run; each releases it. */
   openCommit(workspace: string, commit: string, root: string) {
     const key = `${commit}\u0000${root}`
     let open = this.commits.get(key)
     if (!open) {
       const opening = GitTree.open(workspace, commit, root)
+      // Keeps a failure before the first reader from being unhandled; each reader gets it as an outcome.
       opening.catch(() => undefined)
       open = shareTree(opening)
       this.commits.set(key, open)
