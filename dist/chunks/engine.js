@@ -20216,19 +20216,17 @@ class RunReads {
     comments;
     baseTree;
     held;
+    commits = new Map();
     openBase(settings, context) {
         if (this.baseTree)
             return this.baseTree;
         const sha = baseCommit(context);
         if (!sha)
             return undefined;
-        const opening = GitTree.open(context.workspace, sha, settings.root);
-        opening.catch(() => undefined);
-        this.baseTree = shareTree(opening);
+        this.baseTree = () => this.openCommit(context.workspace, sha, settings.root);
         this.held = this.baseTree().catch(() => undefined);
         return this.baseTree;
     }
-    commits = new Map();
     openCommit(workspace, commit, root) {
         const key = `${commit}\u0000${root}`;
         let open = this.commits.get(key);
