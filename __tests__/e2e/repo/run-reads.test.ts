@@ -1,5 +1,5 @@
 /** What a run reads of git once, for all its readers (docs/architecture.md#one-read-per-run). */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { RunReads } from '../../../src/engine/snapshot/run-reads.js'
 import type { RunContext } from '../../../src/model/context.js'
 import type { Settings } from '../../../src/model/settings.js'
@@ -41,5 +41,26 @@ describe("a run's readers of one commit", () => {
     await base?.release()
     await other?.release()
     await reads.close()
+  })
+
+  it('open a commit held ahead of its readers, and keep it open for them until the run ends', async () => {
+    const repo = createGitRepo({ 'flows/company.team/hello.yml': 'id: hello\n' })
+    const commit = repo.head()
+    const reads = new RunReads()
+    reads.holdCommit(repo.dir, commit, '.')
+    reads.holdCommit(repo.dir, commit, '.')
+    const reader = await reads.openCommit(repo.dir, commit, '.')
+    const closing = vi.spyOn(reader!.tree, 'close')
+    await reader?.release()
+    // Its one reader gone, the held tree stays open for the next, which shares it.
+    expect(closing).not.toHaveBeenCalled()
+    const next = await reads.openCommit(repo.dir, commit, '.')
+    expect(next?.tree).toBe(reader?.tree)
+    expect((await next!.tree.read('flows/company.team/hello.yml')).toString()).toBe('id: hello\n')
+    await next?.release()
+    expect(closing).not.toHaveBeenCalled()
+    // Held twice, released once: the run's end closes it.
+    await reads.close()
+    expect(closing).toHaveBeenCalledTimes(1)
   })
 })

@@ -79,4 +79,24 @@ describe('server state for the plan', () => {
       ['unchanged', false]
     ])
   })
+
+  it('names the commit the first commit marker read holds, for drift by default to open early', async () => {
+    const server = await startKestra()
+    server.seedKv('team', 'kestra-gitops-commit', {
+      commit: 'ABCDEF1234567',
+      repository: 'acme/flows'
+    })
+    server.seedKv('other', 'kestra-gitops-commit', 'not a marker')
+    const reads = new ServerReads(server.client, [], { markers: true, work: PLAN_WORK })
+    let named: string | undefined
+    void reads.firstCommit.then((commit) => (named = commit))
+    await reads.markerOf('other')
+    await reads.markerOf('empty')
+    await Promise.resolve()
+    // A namespace without a marker, or with one it cannot read, names none.
+    expect(named).toBeUndefined()
+    await reads.markerOf('team')
+    // Read as the base of drift reads it: lower case, and only a well-formed commit id.
+    expect(await reads.firstCommit).toBe('abcdef1234567')
+  })
 })

@@ -245,6 +245,12 @@ function startReads(input: GatherInput, walked: Promise<RepoModel>) {
           open: (commit) => input.reads.openCommit(context.workspace, commit, settings.root)
         })
       : undefined
+  // Its tree is opened as soon as a marker names the commit, while the repository loads.
+  if (reads && !baseTree && work.writes !== 'drift') {
+    void reads.firstCommit.then((commit) =>
+      shared.holdCommit(context.workspace, commit, settings.root)
+    )
+  }
   const kinds = input.kinds
     .filter((kind) => kind.gather)
     .map(async (kind) => {

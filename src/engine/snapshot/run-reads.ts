@@ -29,8 +29,8 @@ export class RunReads {
   index?: Promise<IndexBlobs | undefined>
   comments?: Promise<StickyComment[]>
   baseTree?: () => Promise<SharedTree<GitTree> | undefined>
-  /** Held until the run ends, so that each target shares the one opening of the base commit. */
-  private held?: Promise<SharedTree<GitTree> | undefined>
+  /** Held until the run ends, so that each target shares the one opening of these commits' trees. */
+  private readonly held = new Map<string, Promise<SharedTree<GitTree> | undefined>>()
   /** Each commit's tree under root, opened once a run and lent to its readers (`shareTree`). */
   private commits = new Map<string, () => Promise<SharedTree<GitTree> | undefined>>()
 
@@ -40,13 +40,23 @@ export class RunReads {
     if (!sha) return undefined
     // The base commit's tree, listed by git while the work tree loads; undefined when git lacks it.
     this.baseTree = () => this.openCommit(context.workspace, sha, settings.root)
-    this.held = this.baseTree().catch(() => undefined)
+    this.holdCommit(context.workspace, sha, settings.root)
     return this.baseTree
+  }
+
+  /** Opens the tree of `commit` under root now, before its readers ask, and holds it until the run ends. */
+  holdCommit(workspace: string, commit: string, root: string): void {
+    const key = commitKey(commit, root)
+    if (this.held.has(key)) return
+    this.held.set(
+      key,
+      this.openCommit(workspace, commit, root).catch(() => undefined)
+    )
   }
 
   /** The tree of `commit` under root, shared with every other reader of it this run; each releases it. */
   openCommit(workspace: string, commit: string, root: string) {
-    const key = `${commit}\u0000${root}`
+    const key = commitKey(commit, root)
     let open = this.commits.get(key)
     if (!open) {
       const opening = GitTree.open(workspace, commit, root)
@@ -59,6 +69,10 @@ export class RunReads {
   }
 
   async close(): Promise<void> {
-    await (await this.held)?.release()
+    for (const held of this.held.values()) await (await held)?.release()
   }
+}
+
+function commitKey(commit: string, root: string): string {
+  return `${commit}\u0000${root}`
 }

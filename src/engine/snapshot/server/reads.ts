@@ -29,6 +29,12 @@ export class ServerReads {
   /** What the repository's walk places (the first word counts): the kinds' reads waiting on it may go on. */
   knowPlaced!: (placed: Placed) => void
   private readonly readers: readonly (readonly [string, (namespace: string) => Promise<unknown>])[]
+  private foundCommit!: (commit: string) => void
+  /**
+   * The commit the first marker read names: drift by default opens its tree while the walk goes on
+   * (docs/drift.md#drift-by-default). Pending while no marker names one.
+   */
+  readonly firstCommit = new Promise<string>((resolve) => (this.foundCommit = resolve))
 
   constructor(
     private readonly api: KestraApi,
@@ -137,7 +143,17 @@ export class ServerReads {
    * deploy's order guard all take this one read (asked early, it is queued ahead of the namespace's own reads).
    */
   markerOf(namespace: string): Promise<MarkerReading> {
-    return once(this.markers, namespace, () => readMarkers(this.api, [namespace], undefined, true))
+    return once(this.markers, namespace, () => {
+      const reading = readMarkers(this.api, [namespace], undefined, true)
+      reading.then(
+        (read) => {
+          const commit = read.byNamespace.get(namespace)?.marker?.commit
+          if (commit) this.foundCommit(commit.toLowerCase())
+        },
+        () => undefined
+      )
+      return reading
+    })
   }
 
   async markersOf(namespaces: readonly string[]): Promise<MarkersReadBefore> {
