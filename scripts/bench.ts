@@ -4,6 +4,7 @@
  * start and dist size, compares the plan with a per-resource baseline, and sweeps sizes to show how cost
  * grows. Prints Markdown tables and writes a JSON record. Run `npm run bench -- --help` for the flags.
  */
+import { randomBytes } from 'node:crypto'
 import { readdirSync, rmSync, statSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -61,6 +62,8 @@ const HELP = `npm run bench -- [flags]
                       scripts/bench/profile-summary.ts sums them by function
   --no-baseline       skip the per-resource baseline
   --no-first-deploy   skip the first deploy
+  --seal-key          give the emulator's runs a seal-key input: the seal's key comes from it by HKDF instead of
+                      from the credentials by scrypt (about 0.7 s of CPU a run; docs/security.md#what-kestra-holds)
   --no-credentials    run the emulator without basic authentication (Kestra OSS before 0.24): the action
                       then trusts no stored check (docs/performance.md#what-kv-can-do-to-it) and checks every
                       flow on every run
@@ -90,6 +93,7 @@ const { values: flags } = parseArgs({
     'no-baseline': { type: 'boolean', default: false },
     'no-first-deploy': { type: 'boolean', default: false },
     'no-credentials': { type: 'boolean', default: false },
+    'seal-key': { type: 'boolean', default: false },
     kestra: { type: 'string' },
     'cpu-prof': { type: 'string' },
     help: { type: 'boolean', default: false }
@@ -431,9 +435,17 @@ function benchEmulator(latencyMs: number): Promise<Emulator> {
   return startEmulator({ latencyMs, ...(CREDENTIALS && { basicAuth: CREDENTIALS }) })
 }
 
+/** --seal-key: one key for the sitting, as a workflow passes it from a secret. */
+const SEAL_KEY = flags['seal-key'] ? randomBytes(32).toString('hex') : undefined
+
 /** The action's inputs that reach the emulator. */
 function serverInputs(kestra: Emulator): Record<string, string> {
-  return { server: kestra.url, concurrency, ...CREDENTIALS }
+  return {
+    server: kestra.url,
+    concurrency,
+    ...CREDENTIALS,
+    ...(SEAL_KEY && { 'seal-key': SEAL_KEY })
+  }
 }
 
 /** The header the bench's own requests carry. */
@@ -621,6 +633,8 @@ async function main(): Promise<void> {
     `## Benchmark: ${count(size.flows)} flows, ${count(size.files)} namespace files, ${namespaces} namespaces, ${latencyMs} ms per Kestra request, ${githubLatencyMs} ms per GitHub request, concurrency ${concurrency}`,
     '',
     `Machine: ${machine()}. Bundle: ${bundle.distDir}.`,
+    '',
+    `The seal of what deploys store is keyed ${SEAL_KEY ? 'by a `seal-key` input (HKDF)' : 'by scrypt of the credentials (no `seal-key` input)'}.`,
     '',
     `The action ran on Node ${node.version}${node.fallback ? ` (not the runner's Node ${RUNNER_NODE_VERSION}: ${node.fallback})` : ", the runner's"}.`,
     '',
