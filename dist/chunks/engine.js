@@ -9,7 +9,7 @@ import { hash, createHash, hkdfSync, scrypt, timingSafeEqual, createHmac, random
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { constants, inflateRawSync, gzipSync } from 'node:zlib';
 import { execFile, spawn } from 'node:child_process';
-import { lstat, realpath, stat, readFile, readdir } from 'node:fs/promises';
+import { lstat, realpath, stat, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 class ActionError extends Error {
@@ -6741,6 +6741,8 @@ class ServerReads {
     unsealed = new Set();
     knowPlaced;
     readers;
+    foundCommit;
+    firstCommit = new Promise((resolve) => (this.foundCommit = resolve));
     constructor(api, kinds, options) {
         this.api = api;
         this.options = options;
@@ -6807,7 +6809,15 @@ class ServerReads {
         return new Map(entries);
     }
     markerOf(namespace) {
-        return once(this.markers, namespace, () => readMarkers(this.api, [namespace], undefined, true));
+        return once(this.markers, namespace, () => {
+            const reading = readMarkers(this.api, [namespace], undefined, true);
+            reading.then((read) => {
+                const commit = read.byNamespace.get(namespace)?.marker?.commit;
+                if (commit)
+                    this.foundCommit(commit.toLowerCase());
+            }, () => undefined);
+            return reading;
+        });
     }
     async markersOf(namespaces) {
         const sorted = [...namespaces].sort();
@@ -6932,6 +6942,9 @@ function startReads(input, walked) {
                 open: (commit) => input.reads.openCommit(context.workspace, commit, settings.root)
             })
             : undefined;
+    if (reads && !baseTree && work.writes !== 'drift') {
+        void reads.firstCommit.then((commit) => shared.holdCommit(context.workspace, commit, settings.root));
+    }
     const kinds = input.kinds
         .filter((kind) => kind.gather)
         .map(async (kind) => {
@@ -14956,13 +14969,13 @@ async function validatorIdentity() {
     try {
         const here = dirname(fileURLToPath(import.meta.url));
         const root = codeRoot(here);
-        const files = (await readdir(root, { recursive: true, withFileTypes: true }))
+        const files = readdirSync(root, { recursive: true, withFileTypes: true })
             .filter((entry) => entry.isFile() && /\.(?:js|mjs|cjs|ts)$/.test(entry.name))
             .map((entry) => join(entry.parentPath, entry.name))
             .sort();
         const hash = createHash('sha256').update(process.version);
         for (const file of files)
-            hash.update(file.slice(root.length)).update(await readFile(file));
+            hash.update(file.slice(root.length)).update(readFileSync(file));
         return hash.digest('hex');
     }
     catch {
@@ -20215,7 +20228,7 @@ class RunReads {
     index;
     comments;
     baseTree;
-    held;
+    held = new Map();
     commits = new Map();
     openBase(settings, context) {
         if (this.baseTree)
@@ -20224,11 +20237,17 @@ class RunReads {
         if (!sha)
             return undefined;
         this.baseTree = () => this.openCommit(context.workspace, sha, settings.root);
-        this.held = this.baseTree().catch(() => undefined);
+        this.holdCommit(context.workspace, sha, settings.root);
         return this.baseTree;
     }
+    holdCommit(workspace, commit, root) {
+        const key = commitKey(commit, root);
+        if (this.held.has(key))
+            return;
+        this.held.set(key, this.openCommit(workspace, commit, root).catch(() => undefined));
+    }
     openCommit(workspace, commit, root) {
-        const key = `${commit}\u0000${root}`;
+        const key = commitKey(commit, root);
         let open = this.commits.get(key);
         if (!open) {
             const opening = GitTree.open(workspace, commit, root);
@@ -20239,8 +20258,12 @@ class RunReads {
         return open();
     }
     async close() {
-        await (await this.held)?.release();
+        for (const held of this.held.values())
+            await (await held)?.release();
     }
+}
+function commitKey(commit, root) {
+    return `${commit}\u0000${root}`;
 }
 
 const PREVIEW_EVENTS = ['pull_request', 'pull_request_target', 'workflow_run'];
