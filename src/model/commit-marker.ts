@@ -33,6 +33,14 @@ export function recordedMarkers({ byNamespace }: MarkerReading): RecordedMarkers
   )
 }
 
+/** The commit a namespace's readable marker names, as git names it (lower case); undefined when none. */
+export function markedCommit(
+  { byNamespace }: MarkerReading,
+  namespace: string
+): string | undefined {
+  return byNamespace.get(namespace)?.marker?.commit.toLowerCase()
+}
+
 /** What `pick` says of each namespace's read, where it says something. */
 export function eachRead<T>(
   { byNamespace }: MarkerReading,

@@ -2,7 +2,7 @@ import { asBaseTree, type SharedTree } from './shared-tree.js'
 import type { SentNames } from '../../model/sent-names.js'
 import type { RunContext } from '../../model/context.js'
 import { errorMessage } from '../../model/errors.js'
-import { type MarkerReading, short } from '../../model/commit-marker.js'
+import { type MarkerReading, markedCommit, short } from '../../model/commit-marker.js'
 import { COMMIT_MARKER_KEY } from '../record/marker.js'
 import type { BaseResource, BaseSnapshot } from '../../model/plan-input.js'
 import { resourceKey } from '../../model/targets.js'
@@ -157,7 +157,7 @@ async function markerCommits(
       unchecked.set(sent, why)
       return
     }
-    const commit = readings[i]!.byNamespace.get(sent)!.marker!.commit.toLowerCase()
+    const commit = markedCommit(readings[i]!, sent)!
     byCommit.set(commit, [...(byCommit.get(commit) ?? []), namespace])
   })
   return { byCommit, unchecked }

@@ -236,21 +236,22 @@ function startReads(input: GatherInput, walked: Promise<RepoModel>) {
         seal: sealing(settings, work)
       })
     : undefined
-  // Drift by default (docs/drift.md#drift-by-default): without an event's base, the commit the markers name.
-  const openBase = baseTree
-    ? () => baseTree().then((tree) => tree && asBaseTree(tree, () => true))
-    : reads && work.writes !== 'drift'
-      ? deployedBaseOf(reads, walked, {
-          sending: input.sending,
-          open: (commit) => input.reads.openCommit(context.workspace, commit, settings.root)
-        })
-      : undefined
-  // Its tree is opened as soon as a marker names the commit, while the repository loads.
-  if (reads && !baseTree && work.writes !== 'drift') {
+  // Drift by default (docs/drift.md#drift-by-default): without an event's base, the commit the markers name. Its tree
+  // is opened as soon as a marker names it, while the repository loads.
+  const driftByDefault = !baseTree && reads !== undefined && work.writes !== 'drift'
+  if (driftByDefault) {
     void reads.firstCommit.then((commit) =>
       shared.holdCommit(context.workspace, commit, settings.root)
     )
   }
+  const openBase = baseTree
+    ? () => baseTree().then((tree) => tree && asBaseTree(tree, () => true))
+    : driftByDefault
+      ? deployedBaseOf(reads, walked, {
+          sending: input.sending,
+          open: (commit) => shared.openCommit(context.workspace, commit, settings.root)
+        })
+      : undefined
   const kinds = input.kinds
     .filter((kind) => kind.gather)
     .map(async (kind) => {
@@ -284,6 +285,7 @@ function startReads(input: GatherInput, walked: Promise<RepoModel>) {
         : undefined,
     index,
     workTree,
+    driftByDefault,
     kinds: settle(Promise.all(kinds)),
     // Each kind's part of the walk (docs/kinds.md#the-walk-two-kinds-share): the registry holds every part once.
     walk: Object.assign({}, ...input.kinds.map((kind) => kind.walk)) as WalkParts,
@@ -332,7 +334,7 @@ function readRemaining(
 ): Remaining {
   const { settings, kestra, target, layout } = input
   const { work } = target
-  const { reads, verdicts, baseTree, changed, probe, baseReused } = started
+  const { reads, verdicts, baseTree, changed, probe, baseReused, driftByDefault } = started
   const shared = input.reads
   const reading = reads && settle(reads.state(sent, placedOf(sent, started.walk)))
   const answers = verdicts && settle(answersOf(verdicts))
@@ -363,7 +365,7 @@ function readRemaining(
   // Drift by default (docs/drift.md#drift-by-default): without an event's base, each namespace's last deployed
   // commit; a drift run plans the head itself.
   const deployedBase =
-    !baseTree && reads && work.plan && work.writes !== 'drift'
+    driftByDefault && reads
       ? settle(
           readDeployedBase(reads, {
             input,

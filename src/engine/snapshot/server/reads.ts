@@ -1,6 +1,10 @@
 import { readMarkers } from '../../record/read.js'
 import { type MarkerSeal, storesAny, trustedMarker } from '../../record/seal.js'
-import type { MarkerReading, MarkersReadBefore } from '../../../model/commit-marker.js'
+import {
+  markedCommit,
+  type MarkerReading,
+  type MarkersReadBefore
+} from '../../../model/commit-marker.js'
 import { storedObject } from '../../../model/stored-record.js'
 import type { KestraApi, ListingsApi } from '../../../adapters/kestra/api.js'
 import { type Outcome, settle, valueOf } from '../../../model/outcome.js'
@@ -147,8 +151,8 @@ export class ServerReads {
       const reading = readMarkers(this.api, [namespace], undefined, true)
       reading.then(
         (read) => {
-          const commit = read.byNamespace.get(namespace)?.marker?.commit
-          if (commit) this.foundCommit(commit.toLowerCase())
+          const commit = markedCommit(read, namespace)
+          if (commit) this.foundCommit(commit)
         },
         () => undefined
       )
