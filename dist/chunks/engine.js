@@ -2237,6 +2237,9 @@ function clientForSettings(settings, log, userAgent, which = 'server') {
 function recordedMarkers({ byNamespace }) {
     return new Map([...byNamespace].flatMap(([namespace, read]) => read.failed === undefined ? [[namespace, read.marker]] : []));
 }
+function markedCommit({ byNamespace }, namespace) {
+    return byNamespace.get(namespace)?.marker?.commit.toLowerCase();
+}
 function eachRead({ byNamespace }, pick) {
     return new Map([...byNamespace].flatMap(([namespace, read]) => {
         const value = pick(read, namespace);
@@ -6256,7 +6259,7 @@ async function markerCommits(reads, namespaces) {
             unchecked.set(sent, why);
             return;
         }
-        const commit = readings[i].byNamespace.get(sent).marker.commit.toLowerCase();
+        const commit = markedCommit(readings[i], sent);
         byCommit.set(commit, [...(byCommit.get(commit) ?? []), namespace]);
     });
     return { byCommit, unchecked };
@@ -6812,9 +6815,9 @@ class ServerReads {
         return once(this.markers, namespace, () => {
             const reading = readMarkers(this.api, [namespace], undefined, true);
             reading.then((read) => {
-                const commit = read.byNamespace.get(namespace)?.marker?.commit;
+                const commit = markedCommit(read, namespace);
                 if (commit)
-                    this.foundCommit(commit.toLowerCase());
+                    this.foundCommit(commit);
             }, () => undefined);
             return reading;
         });
@@ -6934,17 +6937,18 @@ function startReads(input, walked) {
             seal: sealing(settings, work)
         })
         : undefined;
-    const openBase = baseTree
-        ? () => baseTree().then((tree) => tree && asBaseTree(tree, () => true))
-        : reads && work.writes !== 'drift'
-            ? deployedBaseOf(reads, walked, {
-                sending: input.sending,
-                open: (commit) => input.reads.openCommit(context.workspace, commit, settings.root)
-            })
-            : undefined;
-    if (reads && !baseTree && work.writes !== 'drift') {
+    const driftByDefault = !baseTree && reads !== undefined && work.writes !== 'drift';
+    if (driftByDefault) {
         void reads.firstCommit.then((commit) => shared.holdCommit(context.workspace, commit, settings.root));
     }
+    const openBase = baseTree
+        ? () => baseTree().then((tree) => tree && asBaseTree(tree, () => true))
+        : driftByDefault
+            ? deployedBaseOf(reads, walked, {
+                sending: input.sending,
+                open: (commit) => shared.openCommit(context.workspace, commit, settings.root)
+            })
+            : undefined;
     const kinds = input.kinds
         .filter((kind) => kind.gather)
         .map(async (kind) => {
@@ -6974,6 +6978,7 @@ function startReads(input, walked) {
             : undefined,
         index,
         workTree,
+        driftByDefault,
         kinds: settle(Promise.all(kinds)),
         walk: Object.assign({}, ...input.kinds.map((kind) => kind.walk)),
         reused: new Map(),
@@ -7002,7 +7007,7 @@ function reuseOf({ reuse, sending, settings, layout }, { reads, walk }, options)
 function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
     const { settings, kestra, target, layout } = input;
     const { work } = target;
-    const { reads, verdicts, baseTree, changed, probe, baseReused } = started;
+    const { reads, verdicts, baseTree, changed, probe, baseReused, driftByDefault } = started;
     const shared = input.reads;
     const reading = reads && settle(reads.state(sent, placedOf(sent, started.walk)));
     const answers = verdicts && settle(answersOf(verdicts));
@@ -7018,7 +7023,7 @@ function readRemaining$1(input, started, ...[model, sent, referenced, names]) {
                 onlyStarted: true
             })
             : undefined)));
-    const deployedBase = !baseTree && reads && work.plan && work.writes !== 'drift'
+    const deployedBase = driftByDefault && reads
         ? settle(readDeployedBase(reads, {
             input,
             open: (commit) => shared.openCommit(input.context.workspace, commit, settings.root),
