@@ -64,6 +64,9 @@ const HELP = `npm run bench -- [flags]
   --no-first-deploy   skip the first deploy
   --seal-key          give the emulator's runs a seal-key input: the seal's key comes from it by HKDF instead of
                       from the credentials by scrypt (about 0.7 s of CPU a run; docs/security.md#what-kestra-holds)
+  --input NAME=VALUE  give every run of the emulator's scenarios this action input as well (repeatable), e.g.
+                      --input upgrade-check=off to measure without the 2.0 readiness section; not the
+                      server, credentials or keys, which the bench sets
   --no-credentials    run the emulator without basic authentication (Kestra OSS before 0.24): the action
                       then trusts no stored check (docs/performance.md#what-kv-can-do-to-it) and checks every
                       flow on every run
@@ -94,6 +97,7 @@ const { values: flags } = parseArgs({
     'no-first-deploy': { type: 'boolean', default: false },
     'no-credentials': { type: 'boolean', default: false },
     'seal-key': { type: 'boolean', default: false },
+    input: { type: 'string', multiple: true, default: [] },
     kestra: { type: 'string' },
     'cpu-prof': { type: 'string' },
     help: { type: 'boolean', default: false }
@@ -438,9 +442,33 @@ function benchEmulator(latencyMs: number): Promise<Emulator> {
 /** --seal-key: one key for the sitting, as a workflow passes it from a secret. */
 const SEAL_KEY = flags['seal-key'] ? randomBytes(32).toString('hex') : undefined
 
+/** --input NAME=VALUE: inputs every run takes besides those the bench sets. */
+const EXTRA_INPUTS = extraInputs(flags.input)
+
+function extraInputs(given: readonly string[]): Record<string, string> {
+  const set = ['server', 'concurrency', 'username', 'password', 'api-token', 'seal-key', 'mode']
+  const refuse = (message: string): never => {
+    console.error(`bench: ${message}`)
+    process.exit(2)
+  }
+  return Object.fromEntries(
+    given.map((pair) => {
+      const match = /^([a-z][a-z0-9-]*)=(.*)$/s.exec(pair)
+      if (!match) return refuse(`--input ${JSON.stringify(pair)}: expected NAME=VALUE`)
+      if (set.includes(match[1]!)) {
+        refuse(
+          `--input ${match[1]}: the bench sets it (--seal-key, --no-credentials, --concurrency)`
+        )
+      }
+      return [match[1]!, match[2]!]
+    })
+  )
+}
+
 /** The action's inputs that reach the emulator. */
 function serverInputs(kestra: Emulator): Record<string, string> {
   return {
+    ...EXTRA_INPUTS,
     server: kestra.url,
     concurrency,
     ...CREDENTIALS,
@@ -634,7 +662,7 @@ async function main(): Promise<void> {
     '',
     `Machine: ${machine()}. Bundle: ${bundle.distDir}.`,
     '',
-    `The seal of what deploys store is keyed ${SEAL_KEY ? 'by a `seal-key` input (HKDF)' : 'by scrypt of the credentials (no `seal-key` input)'}.`,
+    `The seal of what deploys store is keyed ${SEAL_KEY ? 'by a `seal-key` input (HKDF)' : 'by scrypt of the credentials (no `seal-key` input)'}.${inputsGiven()}`,
     '',
     `The action ran on Node ${node.version}${node.fallback ? ` (not the runner's Node ${RUNNER_NODE_VERSION}: ${node.fallback})` : ", the runner's"}.`,
     '',
@@ -873,4 +901,10 @@ if (flags.kestra) {
   console.log(report)
 } else {
   await main()
+}
+
+/** The --input inputs, as the report names them. */
+function inputsGiven(): string {
+  const given = Object.entries(EXTRA_INPUTS).map(([name, value]) => `\`${name}: ${value}\``)
+  return given.length === 0 ? '' : ` Every run also takes ${given.join(', ')} (--input).`
 }

@@ -50,12 +50,25 @@ describe('the scripts', () => {
     const result = runScript('scripts/bench.ts', [
       ...['--flows', '20', '--files', '20', '--namespaces', '2', '--changed', '2', '--runs', '1'],
       ...['--scale', 'none', '--changed-sweep', 'none', '--no-baseline', '--no-first-deploy'],
-      ...['--node', 'local']
+      ...['--node', 'local', '--input', 'upgrade-check=off']
     ])
     expect(result.status, result.stderr).toBe(0)
+    expect(result.stdout).toContain('Every run also takes `upgrade-check: off` (--input).')
     expect(result.left).toEqual(['kestra-gitops-bench'])
     const record = join(result.temp, 'kestra-gitops-bench', 'results.json')
     expect(JSON.parse(readFileSync(record, 'utf8'))).toBeTypeOf('object')
+  })
+
+  it('the bench refuses an --input it sets itself, or one that is not NAME=VALUE, before it runs anything', () => {
+    for (const [input, said] of [
+      ['password=x', 'bench: --input password: the bench sets it'],
+      ['upgrade-check', 'bench: --input "upgrade-check": expected NAME=VALUE']
+    ] as const) {
+      const result = runScript('scripts/bench.ts', ['--input', input])
+      expect(result.status).toBe(2)
+      expect(result.stderr).toContain(said)
+      expect(result.left).toEqual([])
+    }
   })
 
   it('scripts/walk-timing.ts times the loading of its generated repository and leaves no folder behind', () => {
