@@ -66,7 +66,7 @@ const HELP = `npm run bench -- [flags]
                       from the credentials by scrypt (about 0.7 s of CPU a run; docs/security.md#what-kestra-holds)
   --input NAME=VALUE  give every run of the emulator's scenarios this action input as well (repeatable), e.g.
                       --input upgrade-check=off to measure without the 2.0 readiness section; not the
-                      server, credentials or keys, which the bench sets
+                      server, credentials, tokens or keys, nor with --kestra
   --no-credentials    run the emulator without basic authentication (Kestra OSS before 0.24): the action
                       then trusts no stored check (docs/performance.md#what-kv-can-do-to-it) and checks every
                       flow on every run
@@ -442,27 +442,41 @@ function benchEmulator(latencyMs: number): Promise<Emulator> {
 /** --seal-key: one key for the sitting, as a workflow passes it from a secret. */
 const SEAL_KEY = flags['seal-key'] ? randomBytes(32).toString('hex') : undefined
 
+/** The inputs the bench sets, and those that hold a secret the report would print. */
+const NOT_GIVEN = ['server', 'concurrency', 'mode', 'username', 'password', 'api-token', 'seal-key']
+const SECRET_INPUTS = ['github-token', 'pull-request-token']
+
 /** --input NAME=VALUE: inputs every run takes besides those the bench sets. */
 const EXTRA_INPUTS = extraInputs(flags.input)
 
 function extraInputs(given: readonly string[]): Record<string, string> {
-  const set = ['server', 'concurrency', 'username', 'password', 'api-token', 'seal-key', 'mode']
   const refuse = (message: string): never => {
     console.error(`bench: ${message}`)
     process.exit(2)
+  }
+  if (given.length > 0 && flags.kestra) {
+    refuse("--input: for the emulator's scenarios, not --kestra")
   }
   return Object.fromEntries(
     given.map((pair) => {
       const match = /^([a-z][a-z0-9-]*)=(.*)$/s.exec(pair)
       if (!match) return refuse(`--input ${JSON.stringify(pair)}: expected NAME=VALUE`)
-      if (set.includes(match[1]!)) {
-        refuse(
-          `--input ${match[1]}: the bench sets it (--seal-key, --no-credentials, --concurrency)`
-        )
+      const name = match[1]!
+      if (NOT_GIVEN.includes(name)) {
+        refuse(`--input ${name}: the bench sets it (--seal-key, --no-credentials, --concurrency)`)
       }
-      return [match[1]!, match[2]!]
+      if (SECRET_INPUTS.includes(name)) {
+        refuse(`--input ${name}: a token, which the report would print`)
+      }
+      return [name, match[2]!]
     })
   )
+}
+
+/** The --input inputs, as the report names them. */
+function inputsGiven(): string {
+  const given = Object.entries(EXTRA_INPUTS).map(([name, value]) => `\`${name}: ${value}\``)
+  return given.length === 0 ? '' : ` Every run also takes ${given.join(', ')} (--input).`
 }
 
 /** The action's inputs that reach the emulator. */
@@ -901,10 +915,4 @@ if (flags.kestra) {
   console.log(report)
 } else {
   await main()
-}
-
-/** The --input inputs, as the report names them. */
-function inputsGiven(): string {
-  const given = Object.entries(EXTRA_INPUTS).map(([name, value]) => `\`${name}: ${value}\``)
-  return given.length === 0 ? '' : ` Every run also takes ${given.join(', ')} (--input).`
 }

@@ -59,12 +59,17 @@ describe('the scripts', () => {
     expect(JSON.parse(readFileSync(record, 'utf8'))).toBeTypeOf('object')
   })
 
-  it('the bench refuses an --input it sets itself, or one that is not NAME=VALUE, before it runs anything', () => {
-    for (const [input, said] of [
-      ['password=x', 'bench: --input password: the bench sets it'],
-      ['upgrade-check', 'bench: --input "upgrade-check": expected NAME=VALUE']
+  it('the bench refuses an --input it sets itself, a token, one that is not NAME=VALUE, or one with --kestra, before it runs anything', () => {
+    for (const [args, said] of [
+      [['--input', 'password=x'], 'bench: --input password: the bench sets it'],
+      [['--input', 'github-token=x'], 'bench: --input github-token: a token'],
+      [['--input', 'upgrade-check'], 'bench: --input "upgrade-check": expected NAME=VALUE'],
+      [
+        ['--input', 'upgrade-check=off', '--kestra', 'engine:1.3.31'],
+        "bench: --input: for the emulator's scenarios, not --kestra"
+      ]
     ] as const) {
-      const result = runScript('scripts/bench.ts', ['--input', input])
+      const result = runScript('scripts/bench.ts', [...args])
       expect(result.status).toBe(2)
       expect(result.stderr).toContain(said)
       expect(result.left).toEqual([])
