@@ -35,6 +35,7 @@ import { createWorkspace, seedOf, type BenchWorkspace } from './bench/workspace.
 import { batchCount } from '../src/adapters/kestra/validate.js'
 import { EXPORTED_AT_ONCE } from '../src/adapters/kestra/flows.js'
 import { SEARCHED_NAMES_CHARS } from '../src/adapters/kestra/listings.js'
+import { inputNames } from '../src/model/inputs/declared.js'
 
 const HELP = `npm run bench -- [flags]
   --flows N           flows in the repository (default 2000)
@@ -462,6 +463,10 @@ function extraInputs(given: readonly string[]): Record<string, string> {
       const match = /^([a-z][a-z0-9-]*)=(.*)$/s.exec(pair)
       if (!match) return refuse(`--input ${JSON.stringify(pair)}: expected NAME=VALUE`)
       const name = match[1]!
+      // The action ignores an input action.yml does not declare: a misspelt one would measure the defaults.
+      if (!(inputNames() as string[]).includes(name)) {
+        refuse(`--input ${name}: not an input of action.yml`)
+      }
       if (NOT_GIVEN.includes(name)) {
         refuse(`--input ${name}: the bench sets it (--seal-key, --no-credentials, --concurrency)`)
       }

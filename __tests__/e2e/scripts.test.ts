@@ -59,11 +59,12 @@ describe('the scripts', () => {
     expect(JSON.parse(readFileSync(record, 'utf8'))).toBeTypeOf('object')
   })
 
-  it('the bench refuses an --input it sets itself, a token, one that is not NAME=VALUE, or one with --kestra, before it runs anything', () => {
+  it('the bench refuses an --input it sets itself, a token, one that is not NAME=VALUE or not in action.yml, or one with --kestra, before it runs anything', () => {
     for (const [args, said] of [
       [['--input', 'password=x'], 'bench: --input password: the bench sets it'],
       [['--input', 'github-token=x'], 'bench: --input github-token: a token'],
       [['--input', 'upgrade-check'], 'bench: --input "upgrade-check": expected NAME=VALUE'],
+      [['--input', 'upgrade-chek=off'], 'bench: --input upgrade-chek: not an input of action.yml'],
       [
         ['--input', 'upgrade-check=off', '--kestra', 'engine:1.3.31'],
         "bench: --input: for the emulator's scenarios, not --kestra"
