@@ -137,13 +137,19 @@ describe('stored flow checks', () => {
         expect(() => storedChecksOf(value)).not.toThrow()
       })
     )
-    const { record } = stored({ 'a.yml': `id: a\nnamespace: ${NS}\ntasks: []\n` })
+    const { record } = stored({
+      'a.yml': `id: a\nnamespace: ${NS}\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ kv('k') }} {{ read('/q.sql') }}"\n`
+    })
     const [digest, entry] = Object.entries(record)[0]!
+    expect(storedChecksOf({ [digest]: entry }).size).toBe(1)
     for (const broken of [
       { ...entry, findings: [{ severity: 'fatal', file: 'x', line: 1, rule: 'r', message: 'm' }] },
       { ...entry, wellFormed: 'yes' },
       { ...entry, references: [{ kind: 'file', file: 'x', line: 1, column: 1, fromFlow: 'f' }] },
-      { ...entry, versioned: [{ finding: {}, since: [1, 2], whenUnknown: 'error' }] }
+      { ...entry, versioned: [{ finding: {}, since: [1, 2], whenUnknown: 'error' }] },
+      // The place its sites share, gone or of another type: they are not whole.
+      { ...entry, sites: undefined },
+      { ...entry, sites: { file: 3, fromFlow: ['a'] } }
     ]) {
       expect(storedChecksOf({ [digest]: broken }).size).toBe(0)
     }
@@ -210,8 +216,8 @@ describe("a marker's stored checks stay within its bound", () => {
   })
 
   it('by default, 512 KiB of a namespace of many flows', () => {
-    // Each flow reads a dozen KV pairs, which its entry names: 300 flows are more than 512 KiB of entries.
-    const reads = Array.from({ length: 12 }, (_, k) => `{{ kv('setting_${k}') }}`).join(' ')
+    // Each flow reads 40 KV pairs, which its entry names: 300 flows are more than 512 KiB of entries.
+    const reads = Array.from({ length: 40 }, (_, k) => `{{ kv('setting_${k}') }}`).join(' ')
     const many = Object.fromEntries(
       Array.from({ length: 300 }, (_, i) => [
         `${NS.replace('.', '_')}${i}.yml`,
@@ -223,10 +229,29 @@ describe("a marker's stored checks stay within its bound", () => {
     expect(Object.keys(record).length).toBeGreaterThan(100)
     expect(Object.keys(record).length).toBeLessThan(300)
   })
+
+  it("keeps a file's place once for all its names and references, and reads them back whole", () => {
+    const reads = Array.from({ length: 5 }, (_, k) => `{{ kv('k${k}') }} {{ read('/f${k}.sql') }}`)
+    const { flows, checks, record } = stored({
+      'a.yml': `id: a\nnamespace: ${NS}\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n    message: "${reads.join(' ')}"\n`
+    })
+    const text = JSON.stringify(record)
+    expect(text.split('"fromFlow"')).toHaveLength(2)
+    expect(text.split('"flowNamespace"')).toHaveLength(2)
+    const check = checks.get(flows[0]!)!
+    expect(check.names).toHaveLength(5)
+    expect(check.references).toHaveLength(5)
+    const kept = JSON.parse(text)
+    const [back] = storedChecksOf(kept).values()
+    expect(back?.names).toEqual(check.names)
+    expect(back?.references).toEqual(check.references)
+    // What the marker keeps is read, never changed: its seal is of that text.
+    expect(JSON.stringify(kept)).toBe(text)
+  })
   it('a deploy refuses stored findings or schema verdicts that this build would not compute, and leaves upgrade items as stored', async () => {
     const source = `id: a\nnamespace: ${NS}\ninputs:\n  - id: on\n    type: BOOLEAN\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    colour: red\n    message: hi\n`
     const { flows, record } = stored({ 'a.yml': source })
-    const entry = Object.values(record)[0]!
+    const entry = [...storedChecksOf(record).values()][0]!
     expect(entry.schema?.findings).toHaveLength(1)
     expect(entry.upgrade).toHaveLength(1)
     // As `recheckWith` does: the entry's releases, no upgrade readiness.

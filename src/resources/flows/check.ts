@@ -1,7 +1,7 @@
 import type { GatherResult } from '../../engine/snapshot/gather.js'
 import type { WalkRead } from '../../engine/snapshot/kind.js'
 import { validatorIdentity } from '../../engine/record/build-identity.js'
-import { checksToStore, type StoredFlowCheck } from './decide-stored-checks.js'
+import { checksToStore, type KeptFlowCheck, type StoredFlowCheck } from './decide-stored-checks.js'
 import { releaseSyntaxTree } from '../../model/flow-file.js'
 import type { NameReference } from '../../model/names.js'
 import type { FlowReference } from '../../model/references.js'
@@ -59,7 +59,7 @@ export interface FlowsChecked {
   /** The review's search of the flows the plan may rewrite, when made. */
   unfinished?: UnfinishedReading
   /** Deploy: the flow checks each namespace's commit marker stores (docs/performance.md#incremental-planning). */
-  storedChecks?: Promise<Map<string, Record<string, StoredFlowCheck>> | undefined>
+  storedChecks?: Promise<Map<string, Record<string, KeptFlowCheck>> | undefined>
 }
 
 /** What the checks ask, with the validators of the releases they take loaded. */

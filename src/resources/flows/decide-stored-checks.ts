@@ -57,63 +57,79 @@ const upgradeItem = z.object({
   guide: z.string()
 })
 export type UpgradeItem = z.infer<typeof upgradeItem>
-const site = { file: z.string(), line: z.number(), column: z.number(), fromFlow: z.string() }
-
-/** As stored (format 1: another shape is not reused, docs/performance.md#what-kv-can-do-to-it). */
-const storedFlowCheck = z.object({
-  id: z.string().optional(),
-  namespace: z.string().optional(),
-  notAFlow: z.boolean(),
-  otherKind: z.string().optional(),
-  findings: z.array(finding.extend({ severity })),
-  versioned: z.array(
-    z.object({
-      finding,
-      since: version,
-      whenUnknown: severity,
-      silentBefore: z.literal(true).optional(),
-      until: version.optional()
-    })
-  ),
-  identity: z
-    .object({
-      namespace: z.string(),
-      id: z.string(),
-      file: z.string(),
-      line: z.number(),
-      column: z.number()
-    })
-    .optional(),
-  wellFormed: z.boolean(),
-  references: z.array(
-    z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('file'), namespace: z.string(), path: z.string(), ...site }),
+/**
+ * A flow file's checks (format 1: another shape is not reused, docs/performance.md#what-kv-can-do-to-it), each name
+ * and reference placed (its file, flow and flow's namespace) as `place` says.
+ */
+const flowCheckOf = <Place extends z.ZodType<string | undefined>>(place: {
+  file: Place
+  fromFlow: Place
+  flowNamespace: Place
+}) => {
+  const { file, fromFlow, flowNamespace } = place
+  const site = { file, line: z.number(), column: z.number(), fromFlow }
+  return z.object({
+    id: z.string().optional(),
+    namespace: z.string().optional(),
+    notAFlow: z.boolean(),
+    otherKind: z.string().optional(),
+    findings: z.array(finding.extend({ severity })),
+    versioned: z.array(
       z.object({
-        kind: z.literal('flow'),
-        via: z.enum(['subflow', 'foreach', 'flow-trigger']),
+        finding,
+        since: version,
+        whenUnknown: severity,
+        silentBefore: z.literal(true).optional(),
+        until: version.optional()
+      })
+    ),
+    identity: z
+      .object({
         namespace: z.string(),
         id: z.string(),
-        ...site
+        file: z.string(),
+        line: z.number(),
+        column: z.number()
       })
-    ])
-  ),
-  names: z
-    .array(
-      z.object({
-        kind: z.enum(['secret', 'kv']),
-        name: z.string(),
-        namespace: z.string().optional(),
-        flowNamespace: z.string(),
-        ...site
-      })
-    )
-    .optional(),
-  schema: z
-    .object({ releases: z.array(z.string()), findings: z.array(finding.extend({ severity })) })
-    .optional(),
-  upgrade: z.array(upgradeItem).optional()
-})
-export type StoredFlowCheck = z.infer<typeof storedFlowCheck>
+      .optional(),
+    wellFormed: z.boolean(),
+    references: z.array(
+      z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('file'), namespace: z.string(), path: z.string(), ...site }),
+        z.object({
+          kind: z.literal('flow'),
+          via: z.enum(['subflow', 'foreach', 'flow-trigger']),
+          namespace: z.string(),
+          id: z.string(),
+          ...site
+        })
+      ])
+    ),
+    names: z
+      .array(
+        z.object({
+          kind: z.enum(['secret', 'kv']),
+          name: z.string(),
+          namespace: z.string().optional(),
+          flowNamespace,
+          ...site
+        })
+      )
+      .optional(),
+    schema: z
+      .object({ releases: z.array(z.string()), findings: z.array(finding.extend({ severity })) })
+      .optional(),
+    upgrade: z.array(upgradeItem).optional()
+  })
+}
+export type StoredFlowCheck = z.infer<ReturnType<typeof flowCheckOf<z.ZodString>>>
+/** As the marker keeps it (`compacted`): a site may leave its place to the entry's `sites`. */
+const keptPlace = {
+  file: z.string().optional(),
+  fromFlow: z.string().optional(),
+  flowNamespace: z.string().optional()
+}
+const keptFlowCheck = flowCheckOf(keptPlace).extend({ sites: z.object(keptPlace).optional() })
 
 /** Each repository flow file's own checks, as the loading made or reused them. */
 export type FileChecks = ReadonlyMap<
@@ -148,11 +164,11 @@ export function storedCheckOf(
 export const MAX_STORED_CHECKS_BYTES = 512 * 1024
 
 /** Entries within `bound` JSON bytes, in digest order: a re-deploy finds its marker holding exactly these. */
-export function entriesWithin(
-  entries: Readonly<Record<string, StoredFlowCheck>>,
+export function entriesWithin<T>(
+  entries: Readonly<Record<string, T>>,
   bound = MAX_STORED_CHECKS_BYTES
-): Record<string, StoredFlowCheck> {
-  const kept: Record<string, StoredFlowCheck> = {}
+): Record<string, T> {
+  const kept: Record<string, T> = {}
   // `{}` less the comma the first entry goes without
   let bytes = '{}'.length - 1
   for (const digest of Object.keys(entries).sort()) {
@@ -181,10 +197,64 @@ export function storedChecksOf(kept: unknown): Map<string, StoredFlowCheck> {
   const found = new Map<string, StoredFlowCheck>()
   const stored = jsonObject.safeParse(kept)
   for (const [digest, entry] of Object.entries(stored.data ?? {})) {
-    const check = storedFlowCheck.safeParse(entry)
-    if (/^[0-9a-f]{64}$/.test(digest) && check.success) found.set(digest, check.data)
+    if (!/^[0-9a-f]{64}$/.test(digest)) continue
+    const kept = keptFlowCheck.safeParse(entry)
+    const check = kept.success ? expanded(kept.data) : undefined
+    if (check) found.set(digest, check)
   }
   return found
+}
+
+/** The place fields each name and reference of one file repeats: its file, its flow, the flow's namespace. */
+const PLACE = {
+  references: ['file', 'fromFlow'],
+  names: ['file', 'fromFlow', 'flowNamespace']
+} as const
+
+type Place = z.infer<z.ZodObject<typeof keptPlace>>
+
+/** A stored check as the marker keeps it (`compacted`). */
+export type KeptFlowCheck = z.infer<typeof keptFlowCheck>
+
+/**
+ * A check as the marker keeps it: the place every name and reference of the file repeats is kept once, under
+ * `sites`, and left out of each site that has the same. A flow reading many secrets or KV keys takes about half the
+ * bytes, which every later run reads, parses and checks the seal of.
+ */
+function compacted(check: StoredFlowCheck): KeptFlowCheck {
+  const sites: Place = {}
+  const all: Place[] = [...check.references, ...(check.names ?? [])]
+  for (const field of PLACE.names) {
+    const first = all.find((site) => site[field] !== undefined)?.[field]
+    if (first !== undefined) sites[field] = first
+  }
+  const compact = <T extends Place>(site: T, fields: readonly (keyof Place)[]): T => {
+    const kept = { ...site }
+    for (const field of fields) if (kept[field] === sites[field]) delete kept[field]
+    return kept
+  }
+  const { references, names, ...rest } = check
+  return {
+    ...rest,
+    ...(Object.keys(sites).length > 0 && { sites }),
+    references: references.map((site) => compact(site, PLACE.references)),
+    ...(names && { names: names.map((site) => compact(site, PLACE.names)) })
+  }
+}
+
+/** A kept entry with each site's place put back from `sites`; undefined when a site is then still without one. */
+function expanded(kept: KeptFlowCheck): StoredFlowCheck | undefined {
+  const { sites = {}, ...check } = kept
+  let whole = true
+  const fill = (site: Place, fields: readonly (keyof Place)[]) => {
+    for (const field of fields) {
+      site[field] ??= sites[field]
+      if (site[field] === undefined) whole = false
+    }
+  }
+  for (const site of check.references) fill(site, PLACE.references)
+  for (const site of check.names ?? []) fill(site, PLACE.names)
+  return whole ? (check as StoredFlowCheck) : undefined
 }
 
 /**
@@ -200,8 +270,8 @@ export function checksToStore(
     layout: string
     identity: string
   }
-): Map<string, Record<string, StoredFlowCheck>> {
-  const stored = new Map<string, Record<string, StoredFlowCheck>>()
+): Map<string, Record<string, KeptFlowCheck>> {
+  const stored = new Map<string, Record<string, KeptFlowCheck>>()
   for (const flow of flows) {
     const check = checks.get(flow)
     const expected = flow.expectedNamespace
@@ -219,7 +289,7 @@ export function checksToStore(
     })
     const entries = stored.get(namespace) ?? {}
     stored.set(namespace, entries)
-    entries[digest] = storedCheckOf(flow, check)
+    entries[digest] = compacted(storedCheckOf(flow, check))
   }
   for (const [namespace, entries] of stored) stored.set(namespace, entriesWithin(entries))
   return stored
