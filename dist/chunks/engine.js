@@ -9964,51 +9964,60 @@ const upgradeItem = object({
     mechanical: boolean$1(),
     guide: string()
 });
-const site = { file: string(), line: number(), column: number(), fromFlow: string() };
-const storedFlowCheck = object({
-    id: string().optional(),
-    namespace: string().optional(),
-    notAFlow: boolean$1(),
-    otherKind: string().optional(),
-    findings: array(finding.extend({ severity })),
-    versioned: array(object({
-        finding,
-        since: version,
-        whenUnknown: severity,
-        silentBefore: literal(true).optional(),
-        until: version.optional()
-    })),
-    identity: object({
-        namespace: string(),
-        id: string(),
-        file: string(),
-        line: number(),
-        column: number()
-    })
-        .optional(),
-    wellFormed: boolean$1(),
-    references: array(discriminatedUnion('kind', [
-        object({ kind: literal('file'), namespace: string(), path: string(), ...site }),
-        object({
-            kind: literal('flow'),
-            via: _enum(['subflow', 'foreach', 'flow-trigger']),
+const flowCheckOf = (place) => {
+    const { file, fromFlow, flowNamespace } = place;
+    const site = { file, line: number(), column: number(), fromFlow };
+    return object({
+        id: string().optional(),
+        namespace: string().optional(),
+        notAFlow: boolean$1(),
+        otherKind: string().optional(),
+        findings: array(finding.extend({ severity })),
+        versioned: array(object({
+            finding,
+            since: version,
+            whenUnknown: severity,
+            silentBefore: literal(true).optional(),
+            until: version.optional()
+        })),
+        identity: object({
             namespace: string(),
             id: string(),
-            ...site
+            file: string(),
+            line: number(),
+            column: number()
         })
-    ])),
-    names: array(object({
-        kind: _enum(['secret', 'kv']),
-        name: string(),
-        namespace: string().optional(),
-        flowNamespace: string(),
-        ...site
-    }))
-        .optional(),
-    schema: object({ releases: array(string()), findings: array(finding.extend({ severity })) })
-        .optional(),
-    upgrade: array(upgradeItem).optional()
-});
+            .optional(),
+        wellFormed: boolean$1(),
+        references: array(discriminatedUnion('kind', [
+            object({ kind: literal('file'), namespace: string(), path: string(), ...site }),
+            object({
+                kind: literal('flow'),
+                via: _enum(['subflow', 'foreach', 'flow-trigger']),
+                namespace: string(),
+                id: string(),
+                ...site
+            })
+        ])),
+        names: array(object({
+            kind: _enum(['secret', 'kv']),
+            name: string(),
+            namespace: string().optional(),
+            flowNamespace,
+            ...site
+        }))
+            .optional(),
+        schema: object({ releases: array(string()), findings: array(finding.extend({ severity })) })
+            .optional(),
+        upgrade: array(upgradeItem).optional()
+    });
+};
+const keptPlace = {
+    file: string().optional(),
+    fromFlow: string().optional(),
+    flowNamespace: string().optional()
+};
+const keptFlowCheck = flowCheckOf(keptPlace).extend({ sites: object(keptPlace).optional() });
 function storedCheckOf(flow, check) {
     return {
         id: flow.id,
@@ -10046,11 +10055,57 @@ function storedChecksOf(kept) {
     const found = new Map();
     const stored = jsonObject.safeParse(kept);
     for (const [digest, entry] of Object.entries(stored.data ?? {})) {
-        const check = storedFlowCheck.safeParse(entry);
-        if (/^[0-9a-f]{64}$/.test(digest) && check.success)
-            found.set(digest, check.data);
+        if (!/^[0-9a-f]{64}$/.test(digest))
+            continue;
+        const kept = keptFlowCheck.safeParse(entry);
+        const check = kept.success ? expanded(kept.data) : undefined;
+        if (check)
+            found.set(digest, check);
     }
     return found;
+}
+const PLACE = {
+    references: ['file', 'fromFlow'],
+    names: ['file', 'fromFlow', 'flowNamespace']
+};
+function compacted(check) {
+    const sites = {};
+    const all = [...check.references, ...(check.names ?? [])];
+    for (const field of PLACE.names) {
+        const first = all.find((site) => site[field] !== undefined)?.[field];
+        if (first !== undefined)
+            sites[field] = first;
+    }
+    const compact = (site, fields) => {
+        const kept = { ...site };
+        for (const field of fields)
+            if (kept[field] === sites[field])
+                delete kept[field];
+        return kept;
+    };
+    const { references, names, ...rest } = check;
+    return {
+        ...rest,
+        ...(Object.keys(sites).length > 0 && { sites }),
+        references: references.map((site) => compact(site, PLACE.references)),
+        ...(names && { names: names.map((site) => compact(site, PLACE.names)) })
+    };
+}
+function expanded(kept) {
+    const { sites = {}, ...check } = kept;
+    let whole = true;
+    const fill = (site, fields) => {
+        for (const field of fields) {
+            site[field] ??= sites[field];
+            if (site[field] === undefined)
+                whole = false;
+        }
+    };
+    for (const site of check.references)
+        fill(site, PLACE.references);
+    for (const site of check.names ?? [])
+        fill(site, PLACE.names);
+    return whole ? check : undefined;
 }
 function checksToStore(flows, checks, options) {
     const stored = new Map();
@@ -10073,7 +10128,7 @@ function checksToStore(flows, checks, options) {
         });
         const entries = stored.get(namespace) ?? {};
         stored.set(namespace, entries);
-        entries[digest] = storedCheckOf(flow, check);
+        entries[digest] = compacted(storedCheckOf(flow, check));
     }
     for (const [namespace, entries] of stored)
         stored.set(namespace, entriesWithin(entries));
