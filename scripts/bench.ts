@@ -569,7 +569,9 @@ async function main(): Promise<void> {
   const { plan, deploy, redeploy } = results[0]!
   const namespaces = workspace.base.repo.namespaces.length
   const validateRequests = Math.ceil(size.flows / batchCount(size.flows, Number(concurrency)))
-  const exportRequests = Math.ceil(size.flows / EXPORTED_AT_ONCE)
+  // One more when every listing under way answers before the walk reveals the next namespace: the export being
+  // filled then leaves part full (docs/performance.md#where-the-requests-go).
+  const exportRequests = Math.ceil(size.flows / EXPORTED_AT_ONCE) + 1
   // What the review adds (docs/caught-at-review.md#requests): one secrets listing for the tenant (OSS), one
   // KV search, and the executions searches of the namespaces holding a flow the pull request updates, as
   // many as `SEARCHED_NAMES_CHARS` of their names and flow ids (a pair at most 256) need.
@@ -606,7 +608,7 @@ async function main(): Promise<void> {
     {
       measure: `Plan (pull request editing ${changedFlows} flows; ${ofRuns} after a warm-up run)`,
       result: `${spread(plan)}, ${seconds(plan.cpuMs)} CPU, ${count(plan.median.totalRequests)} Kestra requests, ${count(plan.median.githubRequests)} GitHub request${plan.median.githubRequests === 1 ? '' : 's'}`,
-      target: `at most ${requestBudget} Kestra requests (3 × ${namespaces} namespaces + ${exportRequests} flow exports + ${validateRequests} validate + 1 version probe + ${reviewRequests} review: names listings and the executions searches, namespaces sharing them)`,
+      target: `at most ${requestBudget} Kestra requests (3 × ${namespaces} namespaces + ${exportRequests} flow exports (one part full) + ${validateRequests} validate + 1 version probe + ${reviewRequests} review: names listings and the executions searches, namespaces sharing them)`,
       met: plan.median.totalRequests <= requestBudget
     },
     ...(baseline

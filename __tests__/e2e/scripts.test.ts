@@ -45,15 +45,19 @@ describe('the scripts', () => {
     expect(result.left).toEqual([])
   })
 
-  it('a small bench sitting leaves only its record in the temporary folder', () => {
-    // The record's default place is the temporary folder itself: it stays, and nothing else does.
+  it('a small bench sitting, its per-resource baseline included, leaves only its record in the temporary folder', () => {
+    // The record's default place is the temporary folder itself: it stays, and nothing else does. The baseline
+    // refuses to measure a plan other than the action's (its fingerprint), as `npm run bench` runs it.
     const result = runScript('scripts/bench.ts', [
       ...['--flows', '20', '--files', '20', '--namespaces', '2', '--changed', '2', '--runs', '1'],
-      ...['--scale', 'none', '--changed-sweep', 'none', '--no-baseline', '--no-first-deploy'],
+      ...['--scale', 'none', '--changed-sweep', 'none', '--no-first-deploy'],
       ...['--node', 'local', '--input', 'upgrade-check=off']
     ])
     expect(result.status, result.stderr).toBe(0)
     expect(result.stdout).toContain('Every run also takes `upgrade-check: off` (--input).')
+    expect(result.stdout).toMatch(
+      /\| Per-resource baseline \(same plan, one request per flow and file/
+    )
     expect(result.left).toEqual(['kestra-gitops-bench'])
     const record = join(result.temp, 'kestra-gitops-bench', 'results.json')
     expect(JSON.parse(readFileSync(record, 'utf8'))).toBeTypeOf('object')

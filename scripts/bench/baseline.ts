@@ -17,7 +17,11 @@ import { Semaphore } from '../../src/model/concurrency.js'
 import { serverFile } from '../../src/model/plan-input.js'
 import { desiredOf } from '../../src/engine/snapshot/kind.js'
 import { parseSettings } from '../../src/config/settings.js'
+import { SETTING_DEFAULTS } from '../../src/model/inputs/defaults.js'
 import { DECIDE_KINDS, KINDS, repoFlowsOf, WALK } from '../../src/resources/registry.js'
+
+/** The bench's runs keep the action's default tenant. */
+const TENANT = SETTING_DEFAULTS.tenant
 
 export interface BaselineResult {
   wallMs: number
@@ -41,7 +45,7 @@ export async function perResourceBaseline(input: {
   const get = (path: string) =>
     semaphore.run(async () => {
       requests++
-      const res = await request(`${input.serverUrl}/api/v1/main${path}`, {
+      const res = await request(`${input.serverUrl}/api/v1/${TENANT}${path}`, {
         dispatcher: agent,
         headers: input.headers
       })
@@ -99,7 +103,9 @@ export async function perResourceBaseline(input: {
       ),
       actual,
       scope: 'all',
-      deleteEnabled: false
+      deleteEnabled: false,
+      // As the action's plan: its fingerprint covers the server and tenant it was made against.
+      against: { server: input.serverUrl.replace(/\/+$/, ''), tenant: TENANT }
     },
     DECIDE_KINDS
   )
