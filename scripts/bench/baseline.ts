@@ -17,11 +17,7 @@ import { Semaphore } from '../../src/model/concurrency.js'
 import { serverFile } from '../../src/model/plan-input.js'
 import { desiredOf } from '../../src/engine/snapshot/kind.js'
 import { parseSettings } from '../../src/config/settings.js'
-import { SETTING_DEFAULTS } from '../../src/model/inputs/defaults.js'
 import { DECIDE_KINDS, KINDS, repoFlowsOf, WALK } from '../../src/resources/registry.js'
-
-/** The bench's runs keep the action's default tenant. */
-const TENANT = SETTING_DEFAULTS.tenant
 
 export interface BaselineResult {
   wallMs: number
@@ -39,13 +35,17 @@ export async function perResourceBaseline(input: {
   concurrency: number
 }): Promise<BaselineResult> {
   const started = performance.now()
+  // A blank input takes its action.yml default.
+  const settings = parseSettings((name) => (name === 'server' ? input.serverUrl : ''))
+  // As the action's client and plan: the server as the settings hold it, the tenant's routes.
+  const against = { server: settings.server!, tenant: settings.tenant }
   const agent = new Agent({ connections: input.concurrency })
   const semaphore = new Semaphore(input.concurrency)
   let requests = 0
   const get = (path: string) =>
     semaphore.run(async () => {
       requests++
-      const res = await request(`${input.serverUrl}/api/v1/${TENANT}${path}`, {
+      const res = await request(`${against.server}/api/v1/${against.tenant}${path}`, {
         dispatcher: agent,
         headers: input.headers
       })
@@ -56,8 +56,6 @@ export async function perResourceBaseline(input: {
   const json = async <T>(path: string) => JSON.parse((await get(path)).toString('utf8')) as T
   const seg = encodeURIComponent
 
-  // A blank input takes its action.yml default.
-  const settings = parseSettings((name) => (name === 'server' ? input.serverUrl : ''))
   const model = await loadRepository(new WorkTree(input.workspace, settings.root), settings, {
     walk: WALK
   })
@@ -104,8 +102,8 @@ export async function perResourceBaseline(input: {
       actual,
       scope: 'all',
       deleteEnabled: false,
-      // As the action's plan: its fingerprint covers the server and tenant it was made against.
-      against: { server: input.serverUrl.replace(/\/+$/, ''), tenant: TENANT }
+      // Its fingerprint covers the server and tenant it was made against, as the action's does.
+      against
     },
     DECIDE_KINDS
   )

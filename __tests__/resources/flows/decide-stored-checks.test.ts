@@ -247,6 +247,12 @@ describe("a marker's stored checks stay within its bound", () => {
     expect(back?.references).toEqual(check.references)
     // What the marker keeps is read, never changed: its seal is of that text.
     expect(JSON.stringify(kept)).toBe(text)
+    // An entry as builds before kept it, each site whole and no `sites`, reads back as it is.
+    const [digest] = Object.keys(record)
+    const whole = JSON.parse(JSON.stringify({ [digest!]: back }))
+    expect(whole[digest!].sites).toBeUndefined()
+    expect(whole[digest!].names[0].fromFlow).toBeDefined()
+    expect(storedChecksOf(whole).get(digest!)).toEqual(back)
   })
   it('a deploy refuses stored findings or schema verdicts that this build would not compute, and leaves upgrade items as stored', async () => {
     const source = `id: a\nnamespace: ${NS}\ninputs:\n  - id: on\n    type: BOOLEAN\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    colour: red\n    message: hi\n`
