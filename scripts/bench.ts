@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto'
 import { readdirSync, rmSync, statSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
 import { startFakeGitHub } from '../test-support/fake-github.js'
 import { startEmulator, type Emulator } from '../test-support/kestra-emulator/index.js'
 import { PROJECT_ROOT } from '../test-support/runner.js'
@@ -36,6 +35,7 @@ import { batchCount } from '../src/adapters/kestra/validate.js'
 import { EXPORTED_AT_ONCE } from '../src/adapters/kestra/flows.js'
 import { SEARCHED_NAMES_CHARS } from '../src/adapters/kestra/listings.js'
 import { inputNames } from '../src/model/inputs/declared.js'
+import { scriptFlags } from './flags.js'
 
 const HELP = `npm run bench -- [flags]
   --flows N           flows in the repository (default 2000)
@@ -76,38 +76,31 @@ const HELP = `npm run bench -- [flags]
                       repository (default 60 flows, 120 files, 3 namespaces, 12 changed unless given), then the
                       same against the emulator at V with no latency; prints both, request kind by kind`
 
-const { values: flags } = parseArgs({
-  options: {
-    flows: { type: 'string', default: '2000' },
-    files: { type: 'string', default: '10000' },
-    namespaces: { type: 'string', default: '40' },
-    changed: { type: 'string', default: '200' },
-    latency: { type: 'string', default: '50' },
-    'github-latency': { type: 'string' },
-    concurrency: { type: 'string', default: '8' },
-    runs: { type: 'string', default: '5' },
-    dist: { type: 'string', default: join(PROJECT_ROOT, 'dist') },
-    compare: { type: 'string' },
-    node: { type: 'string', default: 'runner' },
-    json: { type: 'string', default: join(tmpdir(), 'kestra-gitops-bench', 'results.json') },
-    scale: { type: 'string', default: '1,4,16' },
-    'scale-size': { type: 'string', default: '50,250,2' },
-    'scale-latency': { type: 'string' },
-    'changed-sweep': { type: 'string', default: '2000,10000' },
-    'no-baseline': { type: 'boolean', default: false },
-    'no-first-deploy': { type: 'boolean', default: false },
-    'no-credentials': { type: 'boolean', default: false },
-    'seal-key': { type: 'boolean', default: false },
-    input: { type: 'string', multiple: true, default: [] },
-    kestra: { type: 'string' },
-    'cpu-prof': { type: 'string' },
-    help: { type: 'boolean', default: false }
-  }
+const { values: flags } = scriptFlags('bench', HELP, {
+  flows: { type: 'string', default: '2000' },
+  files: { type: 'string', default: '10000' },
+  namespaces: { type: 'string', default: '40' },
+  changed: { type: 'string', default: '200' },
+  latency: { type: 'string', default: '50' },
+  'github-latency': { type: 'string' },
+  concurrency: { type: 'string', default: '8' },
+  runs: { type: 'string', default: '5' },
+  dist: { type: 'string', default: join(PROJECT_ROOT, 'dist') },
+  compare: { type: 'string' },
+  node: { type: 'string', default: 'runner' },
+  json: { type: 'string', default: join(tmpdir(), 'kestra-gitops-bench', 'results.json') },
+  scale: { type: 'string', default: '1,4,16' },
+  'scale-size': { type: 'string', default: '50,250,2' },
+  'scale-latency': { type: 'string' },
+  'changed-sweep': { type: 'string', default: '2000,10000' },
+  'no-baseline': { type: 'boolean', default: false },
+  'no-first-deploy': { type: 'boolean', default: false },
+  'no-credentials': { type: 'boolean', default: false },
+  'seal-key': { type: 'boolean', default: false },
+  input: { type: 'string', multiple: true, default: [] },
+  kestra: { type: 'string' },
+  'cpu-prof': { type: 'string' }
 })
-if (flags.help) {
-  console.log(HELP)
-  process.exit(0)
-}
 // After --json's default, which stays where it is: the sitting's workspaces and runs go in a folder of their own.
 scratchTmpdirUntilExit('kga-bench-')
 

@@ -19,6 +19,7 @@ import { startFakeGitHub } from '../test-support/fake-github.js'
 import { createGitRepo } from '../test-support/git-repo.js'
 import { PROJECT_ROOT, runAction, type RunResult } from '../test-support/runner.js'
 import { scratchTmpdirUntilExit } from '../test-support/scratch.js'
+import { scriptFlags } from './flags.js'
 
 const examples = join(PROJECT_ROOT, 'examples')
 const read = (path: string) => readFileSync(join(examples, path), 'utf8')
@@ -39,10 +40,24 @@ const LEGACY =
   'id: legacy_import\nnamespace: company.team\ntasks:\n  - id: run\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: company.team\n    flowId: cleanup\n'
 const CREDENTIALS = { username: 'demo@example.com', password: 'Demo-passw0rd' }
 
-const verbose = process.argv.includes('--verbose')
-const shotArgument = process.argv.find((arg) => arg.startsWith('--screenshot'))
-const SHOT =
-  shotArgument && (shotArgument.split('=')[1] ?? join(PROJECT_ROOT, 'docs/images/comment.png'))
+const USAGE = `npm run demo -- [--verbose] [--screenshot[=PNG]]
+  --verbose           also prints each run's outputs, the raw Markdown and the job summaries
+  --screenshot[=PNG]  also writes a screenshot of the comment (default docs/images/comment.png; needs Chromium)`
+const DEFAULT_SHOT = join(PROJECT_ROOT, 'docs/images/comment.png')
+
+// A bare --screenshot takes the default picture; its file is given with '=' only, never as the next argument.
+const { values: flags } = scriptFlags(
+  'demo',
+  USAGE,
+  { verbose: { type: 'boolean', default: false }, screenshot: { type: 'string' } },
+  {
+    args: process.argv
+      .slice(2)
+      .map((arg) => (arg === '--screenshot' ? `--screenshot=${DEFAULT_SHOT}` : arg))
+  }
+)
+const verbose = flags.verbose
+const SHOT = flags.screenshot
 
 let step = 0
 function tell(title: string, ...lines: string[]): void {

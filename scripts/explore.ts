@@ -9,12 +9,17 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { scriptFlags } from './flags.js'
 
-const args = process.argv.slice(2)
-const at = args.indexOf('--minutes')
-const minutes = at >= 0 ? Number(args[at + 1]) : 10
+const USAGE = `npm run explore -- [--minutes N]
+  --minutes N   how long to play new histories of the model (default 10); each counterexample goes to a file`
+
+const { values } = scriptFlags('explore', USAGE, { minutes: { type: 'string', default: '10' } })
+const minutes = Number(values.minutes)
 if (!Number.isFinite(minutes) || minutes <= 0) {
-  console.error('usage: npm run explore -- --minutes N')
+  process.stderr.write(
+    `explore: --minutes ${values.minutes}: expected a positive number of minutes\n`
+  )
   process.exit(2)
 }
 const until = Date.now() + minutes * 60_000

@@ -9,15 +9,18 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { parseArgs } from 'node:util'
 import { scratchTmpdirUntilExit } from '../test-support/scratch.js'
+import { scriptFlags } from './flags.js'
 
-const { values } = parseArgs({
-  options: {
-    load: { type: 'string', default: 'src/layout/load.ts' },
-    layout: { type: 'string', multiple: true, default: ['tenant', 'anywhere'] },
-    runs: { type: 'string', default: '5' }
-  }
+const USAGE = `npx tsx scripts/walk-timing.ts [--load PATH] [--layout L ...] [--runs N]
+  --load PATH   the copy of src/layout/load.ts to time (default: this one), e.g. an older commit's
+  --layout L    a layout to time, repeatable (default: tenant and anywhere)
+  --runs N      runs per layout; the median is printed (default 5)`
+
+const { values } = scriptFlags('walk-timing', USAGE, {
+  load: { type: 'string', default: 'src/layout/load.ts' },
+  layout: { type: 'string', multiple: true, default: ['tenant', 'anywhere'] },
+  runs: { type: 'string', default: '5' }
 })
 
 scratchTmpdirUntilExit('kga-walk-')

@@ -81,6 +81,30 @@ describe('the scripts', () => {
     }
   })
 
+  it.each([
+    ['scripts/demo.ts', 'npm run demo -- [--verbose] [--screenshot[=PNG]]'],
+    ['scripts/explore.ts', 'npm run explore -- [--minutes N]'],
+    ['scripts/bench.ts', 'npm run bench -- [flags]'],
+    ['scripts/walk-timing.ts', 'npx tsx scripts/walk-timing.ts'],
+    ['scripts/bench/profile-summary.ts', 'npx tsx scripts/bench/profile-summary.ts [flags] DIR']
+  ])(
+    '%s: --help prints its usage; a flag it does not know stops it with exit 2 before it runs anything',
+    (script, usage) => {
+      const help = runScript(script, ['--help'])
+      expect(help.status, help.stderr).toBe(0)
+      expect(help.stdout.startsWith(usage)).toBe(true)
+      expect(help.left).toEqual([])
+      // A value where a flag was expected (`--screenshot x.png` took the default picture, and wrote over it).
+      for (const args of [['--bogus'], ['--verbose', 'x.png']]) {
+        const wrong = runScript(script, args)
+        expect(wrong.status, `${script} ${args.join(' ')}`).toBe(2)
+        expect(wrong.stderr).toContain('--help lists the flags')
+        expect(wrong.stdout).toBe('')
+        expect(wrong.left).toEqual([])
+      }
+    }
+  )
+
   it('scripts/walk-timing.ts times the loading of its generated repository and leaves no folder behind', () => {
     const result = runScript('scripts/walk-timing.ts', ['--runs', '1', '--layout', 'tenant'])
     expect(result.status, result.stderr).toBe(0)

@@ -10,8 +10,14 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { existsSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
 import { SourceMapConsumer } from 'source-map-js'
+import { scriptFlags } from '../flags.js'
+
+const USAGE = `npx tsx scripts/bench/profile-summary.ts [flags] DIR [DIR2]
+  --top N        rows shown (default 40)
+  --by WHAT      function, name, file or package (default function)
+  --callers RE   time under the outermost frame matching RE, by the nearest frame of src/ above it
+  --under RE     self times of the samples only whose stack holds a frame matching RE`
 
 interface ProfileNode {
   id: number
@@ -35,15 +41,17 @@ interface Sums {
   profiles: number
 }
 
-const { values: flags, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
+const { values: flags, positionals } = scriptFlags(
+  'profile-summary',
+  USAGE,
+  {
     top: { type: 'string', default: '40' },
     by: { type: 'string', default: 'function' },
     callers: { type: 'string' },
     under: { type: 'string' }
-  }
-})
+  },
+  { positionals: true }
+)
 const TOP = Number(flags.top)
 /** --under RE: self times of the samples only whose stack holds a frame matching RE. */
 const under = flags.under === undefined ? undefined : new RegExp(flags.under)
