@@ -8,8 +8,7 @@
  * schedule and changes cleanup, so the comment shows the cron before → after and cleanup's callers. The demo
  * tells each step in a line or two, shows the comment as a reviewer sees it (rendered in the terminal, and as an
  * HTML page, .demo/comment.html, whose path it prints), then merges, deploys with a smoke run of hello and shows the server state.
- *   --verbose           also prints each run's outputs, the raw Markdown and the job summaries
- *   --screenshot[=PNG]  also writes a screenshot of the comment (default docs/images/comment.png; needs Chromium)
+ * Its flags: USAGE below (`npm run demo -- --help`).
  */
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
