@@ -92,7 +92,7 @@ describe('the scripts', () => {
     (script, usage) => {
       const help = runScript(script, ['--help'])
       expect(help.status, help.stderr).toBe(0)
-      expect(help.stdout.startsWith(usage)).toBe(true)
+      expect(help.stdout.slice(0, usage.length)).toBe(usage)
       expect(help.left).toEqual([])
       // A value where a flag was expected (`--screenshot x.png` took the default picture, and wrote over it).
       for (const args of [['--bogus'], ['--verbose', 'x.png']]) {
@@ -104,6 +104,18 @@ describe('the scripts', () => {
       }
     }
   )
+
+  it('npm run explore refuses a --minutes that is not a positive number before it explores', () => {
+    for (const minutes of ['0', 'ten']) {
+      const result = runScript('scripts/explore.ts', ['--minutes', minutes])
+      expect(result.status).toBe(2)
+      expect(result.stderr).toContain(
+        `explore: --minutes ${minutes}: expected a positive number of minutes`
+      )
+      expect(result.stdout).toBe('')
+      expect(result.left).toEqual([])
+    }
+  })
 
   it('scripts/walk-timing.ts times the loading of its generated repository and leaves no folder behind', () => {
     const result = runScript('scripts/walk-timing.ts', ['--runs', '1', '--layout', 'tenant'])

@@ -3,8 +3,7 @@
  * self time (the function itself) and total time (it or anything it called, counted once per sample
  * even when it recurses). With two folders, compares them function by function (key: name and
  * source file, not line, so that two builds line up).
- *
- *   npx tsx scripts/bench/profile-summary.ts [--top N] [--by function|name|file|package] DIR [DIR2]
+ * Its flags: USAGE below (`--help`).
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { existsSync } from 'node:fs'
