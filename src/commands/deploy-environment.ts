@@ -9,6 +9,7 @@ import {
 import { environmentHistory, environmentRows } from '../engine/snapshot/environment-reads.js'
 import { isVerified, type Verdict, verdictOf } from '../model/verification.js'
 import { namespaceUrl } from '../adapters/kestra/executions.js'
+import { deployNamespaces } from '../engine/apply/deploy.js'
 import { runUrl } from './plan.js'
 import type { ApplyModeArgs } from './deploy-args.js'
 
@@ -36,7 +37,8 @@ export async function beginEnvironment(args: ApplyModeArgs) {
   }
   const { environment } = target
   if (!environment) return undefined
-  const namespaces = [...args.checked.model.managedNamespaces].sort()
+  // Every namespace it may write to: a preview's close finds by them what Kestra does not list (docs/environments.md).
+  const namespaces = deployNamespaces(args.plan, args.checked.model.managedNamespaces)
   const [first] = namespaces
   const environmentUrl = first ? namespaceUrl(await args.kestra.uiBase(), first) : undefined
   const id = await github.create({

@@ -238,12 +238,11 @@ async function deployPreviewOnce(
     const link = (namespace: string) => ({ namespace, url: namespaceUrl(uiBase, namespace) })
     // This preview's namespaces the repository no longer holds are planned too, so what it removed goes;
     // another's (another repository's pull request of the same number) are not.
-    const own = await ownNamespaces(
-      ports.kestra,
-      preview,
-      APPLY_KINDS,
-      leaves(await ports.kestra.namespacesStartingWith(`${prefix}.`))
-    )
+    const listed = leaves(await ports.kestra.namespacesStartingWith(`${prefix}.`))
+    const recorded = await recordedNamespaces(ports, prefix)
+    const own = await ownNamespaces(ports.kestra, preview, APPLY_KINDS, [
+      ...new Set([...listed, ...recorded])
+    ])
     const kept = own.map((namespace) => namespace.slice(prefix.length + 1))
     const target = previewTarget(settings, prefix, kept)
     const outcome = await execute(settings, target, context, previewPorts, reads)
@@ -353,9 +352,7 @@ async function takeDownPreview(
   const { reporter, kestra, edge } = ports
   const preview = previewOf(context)
   const { prefix } = preview
-  const deployments = ports.deployments
-    ? await ports.deployments.deployments({ environment: prefix }, 100)
-    : []
+  const deployments = await previewDeployments(ports, prefix)
   const namespaces = [
     ...new Set([
       ...(await kestra.namespacesStartingWith(`${prefix}.`)),
@@ -384,6 +381,22 @@ async function takeDownPreview(
   const deleted = removal.deleted.length
   const leftAlone = removal.leftAlone.map((line) => edge.message(line))
   return { section: previewRemovedSection(namespaces, deleted, leftAlone), deleted, failure }
+}
+
+/** The preview's GitHub deployments, newest first (none without a github-token). */
+function previewDeployments(ports: ServerPorts, prefix: string) {
+  return ports.deployments ? ports.deployments.deployments({ environment: prefix }, 100) : []
+}
+
+/**
+ * The namespaces the preview's deployments recorded: on open-source Kestra the only way to find one that holds
+ * no flow (only KV pairs or files), which Kestra does not list.
+ */
+async function recordedNamespaces(ports: ServerPorts, prefix: string): Promise<string[]> {
+  const deployments = await previewDeployments(ports, prefix)
+  return deployments
+    .flatMap((d) => payloadNamespaces(d.payload))
+    .filter((namespace) => inPreview(prefix, namespace))
 }
 
 /** The namespaces a preview deployment recorded in its payload; anything else there is ignored. */

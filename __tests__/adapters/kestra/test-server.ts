@@ -39,13 +39,15 @@ export function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
- * An emulator of `version` and a client of it, its era already probed; `close` ends both. Seeded flows are
- * parsed and validated as requests need them (`warmSeeds: false`): a test reads few of those it seeds.
+ * An emulator of `version` (open source unless `edition` says) and a client of it, its era already probed;
+ * `close` ends both. Seeded flows are parsed and validated as requests need them (`warmSeeds: false`): a test
+ * reads few of those it seeds.
  */
 export async function emulatedClient(
-  version: string
+  version: string,
+  edition: 'OSS' | 'EE' = 'OSS'
 ): Promise<{ emulator: Emulator; client: KestraClient; close(): Promise<void> }> {
-  const emulator = await startEmulator({ version, warmSeeds: false })
+  const emulator = await startEmulator({ version, edition, warmSeeds: false })
   const client = createKestraClient({
     server: emulator.url,
     tenant: 'main',

@@ -185,6 +185,16 @@ export class KestraUi {
     await this.send('DELETE', `/namespaces/${namespace}/kv/${key}`)
   }
 
+  /** Enterprise's namespace page: its description saved, every other field as held (a new entity when none). */
+  async editNamespace(namespace: string, description: string): Promise<void> {
+    const path = `/namespaces/${namespace}`
+    const held = await fetch(this.api + path, { headers: { authorization: this.auth } })
+    const entity = held.ok ? ((await held.json()) as Record<string, unknown>) : undefined
+    const json = JSON.stringify({ ...entity, id: namespace, deleted: false, description })
+    if (entity) await this.send('PUT', path, json, 'application/json')
+    else await this.send('POST', '/namespaces', json, 'application/json')
+  }
+
   async deleteFile(namespace: string, path: string): Promise<void> {
     await this.send('DELETE', `/namespaces/${namespace}/files?path=${encodeURIComponent(path)}`)
   }

@@ -423,6 +423,7 @@ type UiAction =
   | { kind: 'put-kv'; namespace: string; key: string; value: string }
   | { kind: 'upload-file'; namespace: string; path: string }
   | { kind: 'create-dashboard'; id: string }
+  | { kind: 'edit-namespace'; namespace: string; description: string }
 
 class EditInKestraUi implements Command {
   constructor(readonly action: UiAction) {}
@@ -465,6 +466,10 @@ class EditInKestraUi implements Command {
         case 'create-dashboard':
           if (!m.team.dashboards || (m.team.edition === 'OSS' && m.team.line === '2.0')) return
           await ui.createDashboard(`id: ${a.id}\ntitle: Made in the UI\ncharts: []\n`)
+          break
+        case 'edit-namespace':
+          if (m.team.edition === 'OSS') return
+          await ui.editNamespace(a.namespace, a.description)
           break
       }
     } catch (error) {
@@ -581,7 +586,9 @@ const WRITE_ROUTES = [
   'namespaces.files.upload',
   'kv.put',
   'tests.create',
-  'dashboards.create'
+  'dashboards.create',
+  'namespaces.create',
+  'namespaces.update'
 ] as const
 
 export function commandsFor(
@@ -615,6 +622,11 @@ export function commandsFor(
     fc.record({
       kind: fc.constant('create-dashboard' as const),
       id: fc.constantFrom('overview', 'ui-board')
+    }),
+    fc.record({
+      kind: fc.constant('edit-namespace' as const),
+      namespace,
+      description: fc.constantFrom('edited in the UI', 'hotfix')
     })
   )
   const fault: fc.Arbitrary<Fault> = fc.record({

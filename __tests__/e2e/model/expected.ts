@@ -1,10 +1,12 @@
 /**
  * The reference model: what Kestra must hold after a deploy of a repository, from what it held before. It is
- * written from the product's pages (docs/guarantees.md, docs/environments.md, docs/kv.md, docs/tests.md), not from the action's
- * code: managed namespaces are those the repository holds a resource in; in each, the repository's resources
- * are on the server as sent, and what only the server holds is kept (orphaned) or, with `delete`, gone; a kv
- * file owns its namespace's keys; the repository owns the tenant's dashboards once it holds one; test suites
- * exist on Enterprise only, dashboards wherever the server can store them.
+ * written from the product's pages (docs/guarantees.md, docs/environments.md, docs/kv.md, docs/tests.md,
+ * docs/namespace-settings.md), not from the action's code: managed namespaces are those the repository holds a
+ * resource in, one that only a kv or settings file holds for that kind alone (docs/resources.md#managed-namespaces);
+ * in each, the repository's resources are on the server as sent, and what only the server holds is kept (orphaned)
+ * or, with `delete`, gone; a kv file owns its namespace's keys, a settings file its namespace's description and
+ * variables (never deleted); the repository owns the tenant's dashboards once it holds one; test suites and
+ * namespace settings exist on Enterprise only, dashboards wherever the server can store them.
  */
 import { createHash } from 'node:crypto'
 import { parse } from 'yaml'
@@ -30,9 +32,17 @@ export function canonicalJson(value: unknown): string {
   )
 }
 
-/** Whether the server can store dashboards (2.0 moved their writes to Enterprise) and test suites (Enterprise). */
-export function kindsOn(team: Team): { dashboards: boolean; suites: boolean } {
-  return { dashboards: team.edition === 'EE' || team.line === '1.3', suites: team.edition === 'EE' }
+/**
+ * Whether the server can store dashboards (2.0 moved their writes to Enterprise), test suites and namespace
+ * settings (Enterprise).
+ */
+export function kindsOn(team: Team): { dashboards: boolean; suites: boolean; namespaces: boolean } {
+  const enterprise = team.edition === 'EE'
+  return {
+    dashboards: enterprise || team.line === '1.3',
+    suites: enterprise,
+    namespaces: enterprise
+  }
 }
 
 /**
@@ -64,6 +74,9 @@ export function comparable(state: ServerState): ServerState {
     kv: new Map([...state.kv].map(([key, json]) => [key, canonicalJson(JSON.parse(json))])),
     dashboards: state.dashboards,
     suites: state.suites,
+    namespaces: new Map(
+      [...state.namespaces].map(([key, json]) => [key, canonicalJson(JSON.parse(json))])
+    ),
     records: state.records
   }
 }
@@ -79,8 +92,13 @@ export function afterDeploy(
   base: Repository | undefined
 ): ServerState {
   const managed = new Set(namespacesOf(repository))
+  // Flows, files and suites: not where a kv or settings file is all the repository holds.
+  const whole = new Set(
+    [...repository.flows, ...repository.files, ...repository.suites].map((r) => r.namespace)
+  )
+  // A key is `<namespace>/<id>`, a file's `<namespace>/<path>`.
   const namespaceOf = (key: string) => key.slice(0, key.indexOf('/'))
-  const inManaged = (key: string) => managed.has(namespaceOf(key))
+  const inManaged = (key: string) => whole.has(namespaceOf(key))
   const expected = comparable(before)
   const orphans = (
     current: Map<string, string>,
@@ -105,8 +123,7 @@ export function afterDeploy(
   const files = new Map(
     repository.files.map((file) => [`${file.namespace}${file.path}`, sha256(file.bytes)])
   )
-  const fileNamespace = (key: string) => key.slice(0, key.indexOf('/'))
-  expected.files = orphans(expected.files, files, (key) => managed.has(fileNamespace(key)))
+  expected.files = orphans(expected.files, files, inManaged)
 
   const kvFiles = new Set(repository.kv.map((entry) => entry.namespace))
   // A removed kv file's keys go only where the repository still manages the namespace: one it left is never touched.
@@ -133,11 +150,18 @@ export function afterDeploy(
     const suites = new Map(repository.suites.map((s) => [`${s.namespace}/${s.id}`, suiteSource(s)]))
     expected.suites = orphans(expected.suites, suites, inManaged)
   }
+  if (can.namespaces) {
+    // Never deleted: a namespace whose file is gone keeps what it holds, even with `delete`.
+    for (const spec of repository.namespaceSettings) {
+      const settings = { description: spec.description, variables: { region: spec.region } }
+      expected.namespaces.set(spec.namespace, canonicalJson(settings))
+    }
+  }
   return expected
 }
 
-export type Kind = 'flows' | 'files' | 'kv' | 'dashboards' | 'suites'
-export const KINDS: readonly Kind[] = ['flows', 'files', 'kv', 'dashboards', 'suites']
+export type Kind = 'flows' | 'files' | 'kv' | 'dashboards' | 'suites' | 'namespaces'
+export const KINDS: readonly Kind[] = ['flows', 'files', 'kv', 'dashboards', 'suites', 'namespaces']
 
 /** Each resource (and, with `records`, each record of the action's) that differs between two states, as `kind key`. */
 export function differences(a: ServerState, b: ServerState, records = false): string[] {

@@ -1,5 +1,5 @@
 /**
- * Generated teams and their changes: a starting repository of all five kinds in one of the layouts `auto` finds,
+ * Generated teams and their changes: a starting repository of all six kinds in one of the layouts `auto` finds,
  * 1 to 6 namespaces (children among them), Subflow calls and Flow triggers across namespaces, `secret()`,
  * `kv()` and `read()` references (some satisfied by the same change), and the edits a commit makes.
  */
@@ -13,6 +13,7 @@ import {
   type FlowSpec,
   type KvSpec,
   type Layout,
+  type NamespaceSettingsSpec,
   type Repository,
   type SuiteSpec,
   type Team
@@ -86,8 +87,9 @@ export function namespacePool(t: Team): readonly string[] {
 }
 
 /**
- * One change to a repository, drawn against what it holds. Each keeps the layout finding everything: every
- * namespace that holds anything holds a flow, and namespace files stay where the layout reads them.
+ * One change to a repository, drawn against what it holds. Each keeps the layout finding everything: a namespace
+ * that holds files or suites holds a flow (one may hold kv or settings files alone), and namespace files stay where
+ * the layout reads them.
  */
 export type Edit =
   | { kind: 'add-flow'; namespace: string; id: string; message: string }
@@ -107,6 +109,8 @@ export type Edit =
   | { kind: 'delete-dashboard'; index: number }
   | { kind: 'put-suite'; namespace: string; id: string; flowId: string }
   | { kind: 'delete-suite'; index: number }
+  | { kind: 'put-settings'; namespace: string; description: string; region: string }
+  | { kind: 'delete-settings'; index: number }
   | { kind: 'note'; text: string }
 
 export function editArbitrary(t: Team): fc.Arbitrary<Edit> {
@@ -217,6 +221,16 @@ export function editArbitrary(t: Team): fc.Arbitrary<Edit> {
       })
     },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete-suite' as const), index }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('put-settings' as const),
+        namespace,
+        description: message,
+        region: fc.constantFrom('eu-west-1', 'us-east-1')
+      })
+    },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete-settings' as const), index }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('note' as const), text: message }) }
   )
 }
@@ -345,7 +359,7 @@ export function applyEdit(t: Team, repository: Repository, edit: Edit): Reposito
       break
     }
     case 'put-kv': {
-      if (!withFlows.has(edit.namespace)) break
+      // Any namespace: one only a kv file holds is managed for its keys alone (docs/resources.md).
       next.kv = next.kv.filter((e) => !(e.namespace === edit.namespace && e.key === edit.key))
       next.kv.push({ namespace: edit.namespace, key: edit.key, value: edit.value })
       break
@@ -375,6 +389,18 @@ export function applyEdit(t: Team, repository: Repository, edit: Edit): Reposito
     case 'delete-suite': {
       const suite = pick(next.suites, edit.index)
       if (suite) next.suites = next.suites.filter((other) => other !== suite)
+      break
+    }
+    case 'put-settings': {
+      // Any namespace: one only a settings file holds is managed for its settings alone.
+      const { namespace, description, region } = edit
+      next.namespaceSettings = next.namespaceSettings.filter((n) => n.namespace !== namespace)
+      next.namespaceSettings.push({ namespace, description, region })
+      break
+    }
+    case 'delete-settings': {
+      const spec = pick(next.namespaceSettings, edit.index)
+      if (spec) next.namespaceSettings = next.namespaceSettings.filter((other) => other !== spec)
       break
     }
     case 'note': {
@@ -407,11 +433,13 @@ function reaches(repository: Repository, from: FlowRef, to: FlowRef): boolean {
   return false
 }
 
-/** A namespace left without flows loses what else it held: the layouts find a namespace by its flows. */
+/**
+ * A namespace left without flows loses its files and suites, which the layouts find by its flows; its kv and settings
+ * files stay, found at the root for any namespace (docs/kv.md, docs/namespace-settings.md).
+ */
 function dropEmptyNamespaces(repository: Repository): void {
   const withFlows = new Set(repository.flows.map((flow) => flow.namespace))
   repository.files = repository.files.filter((file) => withFlows.has(file.namespace))
-  repository.kv = repository.kv.filter((entry) => withFlows.has(entry.namespace))
   repository.suites = repository.suites.filter((suite) => withFlows.has(suite.namespace))
 }
 
@@ -425,4 +453,5 @@ function sortRepository(repository: Repository): void {
   repository.kv.sort(by<KvSpec>((e) => `${e.namespace}/${e.key}`))
   repository.dashboards.sort(by<DashboardSpec>((d) => d.id))
   repository.suites.sort(by<SuiteSpec>((s) => `${s.namespace}/${s.id}`))
+  repository.namespaceSettings.sort(by<NamespaceSettingsSpec>((n) => n.namespace))
 }

@@ -56,13 +56,15 @@ export function noSecretShown(world: World, run: Run, githubMark: number): void 
   }
 }
 
-/** The namespace a write request names: its route's parameter, or the YAML it sends. */
+/** The namespace a write request names: its route's parameter, or the YAML (a new namespace's JSON) it sends. */
 export function writtenNamespace(request: LoggedRequest): string | undefined {
   if (request.params.namespace) return request.params.namespace
-  if (request.text && /^(flows|tests)\./.test(request.route)) {
+  const field = request.route === 'namespaces.create' ? 'id' : 'namespace'
+  if (request.text && /^(flows|tests|namespaces)\./.test(request.route)) {
     try {
-      const document = parse(request.text) as { namespace?: unknown } | null
-      if (typeof document?.namespace === 'string') return document.namespace
+      const document = parse(request.text) as Record<string, unknown> | null
+      const namespace = document?.[field]
+      if (typeof namespace === 'string') return namespace
     } catch {
       return undefined
     }
@@ -83,7 +85,12 @@ function written(run: Run): { what: string; namespace: string | undefined; dashb
     const [kind, key] = change.split(' ') as [string, string]
     return {
       what: `changed ${change}`,
-      namespace: kind === 'dashboards' ? undefined : key.slice(0, key.search(/[/]/)),
+      namespace:
+        kind === 'dashboards'
+          ? undefined
+          : kind === 'namespaces'
+            ? key
+            : key.slice(0, key.search(/[/]/)),
       dashboard: kind === 'dashboards'
     }
   })
@@ -186,7 +193,8 @@ const PLANNED_KIND: Record<string, Kind> = {
   file: 'files',
   kv: 'kv',
   dashboard: 'dashboards',
-  test: 'suites'
+  test: 'suites',
+  namespace: 'namespaces'
 }
 
 /** The plan file's resources that change, as `kind key` (the keys of `ServerState`). */
@@ -200,7 +208,9 @@ export function plannedChanges(run: Run): string[] {
           ? `${resource.namespace}${resource.path}`
           : kind === 'dashboards'
             ? resource.id!
-            : `${resource.namespace}/${resource.id ?? resource.key}`
+            : kind === 'namespaces'
+              ? resource.namespace!
+              : `${resource.namespace}/${resource.id ?? resource.key}`
       return `${kind} ${key}`
     })
     .sort()
@@ -343,7 +353,8 @@ export function findingsWarranted(world: World, run: Run, repository: Repository
 /**
  * A preview of a repository whose content warrants no error, meeting no failure, succeeds and holds each of the
  * pull request's resources under its prefix: every kind the server keeps but dashboards (tenant-wide, never
- * previewed), KV pairs and files byte for byte, flows and suites by name (their namespaces are rewritten).
+ * previewed), KV pairs, files and namespace settings byte for byte, flows and suites by name (their namespaces are
+ * rewritten).
  */
 export function previewHolds(world: World, run: Run, repository: Repository, prefix: string): void {
   if (run.faulty) return
@@ -352,7 +363,7 @@ export function previewHolds(world: World, run: Run, repository: Repository, pre
   const wanted = afterDeploy(world.team, emptyState(), repository, undefined)
   const actual = comparable(run.after)
   const missing: string[] = []
-  for (const kind of ['flows', 'files', 'kv', 'suites'] as const) {
+  for (const kind of ['flows', 'files', 'kv', 'suites', 'namespaces'] as const) {
     for (const [key, value] of wanted[kind]) {
       const held = actual[kind].get(`${prefix}.${key}`)
       const same = kind === 'flows' || kind === 'suites' ? held !== undefined : held === value
@@ -384,7 +395,10 @@ export function deploySucceeds(
 
 const isKindNotice = (message: string) => /test suite|dashboard/i.test(message)
 
-/** The files whose content warrants a finding: a secret, KV key, file or flow they use that nothing holds. */
+/**
+ * The files whose content warrants a finding: a secret, KV key, file or flow they use that nothing holds, and on
+ * open-source Kestra a namespace settings file.
+ */
 export function warranted(
   team: Team,
   repository: Repository,
@@ -426,6 +440,11 @@ export function warranted(
     ) {
       warnings.add(path)
     }
+  }
+  // Open-source Kestra keeps no namespace settings: each file is a warning, nothing written for it.
+  if (team.edition === 'OSS') {
+    for (const spec of repository.namespaceSettings)
+      warnings.add(`namespaces/${spec.namespace}.yml`)
   }
   return { errors, warnings }
 }

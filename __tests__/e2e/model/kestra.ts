@@ -14,13 +14,17 @@ import { CREDENTIALS } from '../../../test-support/scenario.js'
 import { KestraUi } from '../drift/stage.js'
 import type { Edition, Line } from './repository.js'
 
-/** The server's resources of the five kinds by identity: a flow's source, a file's SHA-256, a KV value's JSON. */
+/**
+ * The server's resources of the six kinds by identity: a flow's source, a file's SHA-256, a KV value's JSON, an
+ * Enterprise namespace's `description` and `variables` as JSON.
+ */
 export interface ServerState {
   flows: Map<string, string>
   files: Map<string, string>
   kv: Map<string, string>
   dashboards: Map<string, string>
   suites: Map<string, string>
+  namespaces: Map<string, string>
   /** The action's own records (`kestra-gitops*` KV keys), by namespace and key. */
   records: Map<string, string>
 }
@@ -52,6 +56,7 @@ export function emptyState(): ServerState {
     kv: new Map(),
     dashboards: new Map(),
     suites: new Map(),
+    namespaces: new Map(),
     records: new Map()
   }
 }
@@ -101,6 +106,9 @@ export async function emulatedKestra(
       if (edition === 'EE') {
         for (const suite of emulator.testSuites()) {
           state.suites.set(`${suite.namespace}/${suite.id}`, suite.source)
+        }
+        for (const { id, deleted, description, variables } of emulator.namespaces()) {
+          if (!deleted) state.namespaces.set(String(id), JSON.stringify({ description, variables }))
         }
       }
       return state
@@ -156,6 +164,7 @@ export function engineKestra(engine: KestraEngine): Kestra {
         }
       }
       // Dashboards are the tenant's, shared by every test of the engine run: histories replayed here hold none.
+      // Namespace settings are Enterprise's: the engine (open source) keeps none.
       return state
     }
   }

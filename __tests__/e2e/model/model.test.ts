@@ -1,6 +1,6 @@
 /**
  * The model of the whole system (docs/guarantees.md#what-always-holds): generated team repositories of
- * all five kinds, on Kestra 1.3 and 2.0, OSS and Enterprise (the emulator), through generated histories of
+ * all six kinds, on Kestra 1.3 and 2.0, OSS and Enterprise (the emulator), through generated histories of
  * events, each event checked against the invariants (`invariants.ts`). `npm test` plays a fixed seed within a
  * budget; `npm run explore -- --minutes N` plays random seeds for as long as asked and keeps each counterexample
  * shrunk, to become a named test in `regressions.test.ts`. A subset replays on Kestra's engine

@@ -354,4 +354,87 @@ describe('the model: counterexamples kept', () => {
       [event.openPullRequest([{ kind: 'delete-flow', index: 0 }])]
     ])
   })
+
+  it('a namespace only a kv file holds is managed for its keys alone: with delete on, the flow and file made there in the UI stay, and its keys follow the file', async () => {
+    // Not a counterexample: the generator left kv-only namespaces out until the model knew the rule
+    // (docs/resources.md#managed-namespaces). The flow of a child namespace reads the parent's key.
+    await holds([
+      teamOf({ edition: 'EE' }, { delete: true }),
+      {
+        ...emptyRepository(),
+        flows: [{ namespace: 'acme.sales', id: 'hello', message: 'hello', kvKey: 'region' }],
+        kv: [{ namespace: 'acme', key: 'region', value: 'eu-west-1' }]
+      },
+      [
+        event.editInKestraUi({ kind: 'create-flow', namespace: 'acme', id: 'adhoc' }),
+        event.editInKestraUi({ kind: 'upload-file', namespace: 'acme', path: '/ui.txt' }),
+        event.editInKestraUi({ kind: 'put-kv', namespace: 'acme', key: 'ui_key', value: 'ui' }),
+        event.driftWatch('pull-request'),
+        event.commitToMain([{ kind: 'edit-flow', index: 0, message: 'changed' }]),
+        event.openPullRequest([{ kind: 'delete-kv', index: 0 }], true),
+        event.mergePullRequest()
+      ]
+    ])
+  })
+
+  it("a preview's close removes a namespace only its kv file holds, which Kestra does not list", async () => {
+    // Seed 712805608: the preview's deployments recorded the namespaces of flows and files only, so its close
+    // never found company.team.analytics and left its key and the action's records there.
+    await holds([
+      teamOf(
+        { layout: 'namespace' },
+        { delete: true, requireReviewedPlan: true, underGithub: true }
+      ),
+      {
+        ...emptyRepository(),
+        flows: [{ namespace: `${NS}.ops`, id: 'hello', message: 'hello 0' }]
+      },
+      [
+        event.openPullRequest(
+          [
+            { kind: 'put-kv', namespace: `${NS}.analytics`, key: 'region', value: 0 },
+            { kind: 'note', text: 'hello 0' }
+          ],
+          true
+        ),
+        event.mergePullRequest(false)
+      ]
+    ])
+  })
+
+  it('on Enterprise, a preview claims the namespaces its settings write, and its close deletes the namespaces it made', async () => {
+    // The sixth kind one step to the side: a preview wrote settings without claiming the namespace, and its
+    // close left the namespaces (one held by a settings file alone) behind.
+    await holds([
+      teamOf({ edition: 'EE' }, { delete: true }),
+      {
+        ...emptyRepository(),
+        flows: [{ namespace: 'acme.sales', id: 'hello', message: 'hello' }],
+        namespaceSettings: [
+          { namespace: 'acme.sales', description: 'sales', region: 'eu-west-1' },
+          { namespace: 'data.platform', description: 'data', region: 'us-east-1' }
+        ]
+      },
+      [
+        event.editInKestraUi({
+          kind: 'edit-namespace',
+          namespace: 'acme.sales',
+          description: 'hotfix'
+        }),
+        event.openPullRequest(
+          [
+            {
+              kind: 'put-settings',
+              namespace: 'acme.sales',
+              description: 'changed',
+              region: 'eu-west-1'
+            }
+          ],
+          true
+        ),
+        event.closePullRequest(),
+        event.commitToMain([{ kind: 'delete-settings', index: 0 }])
+      ]
+    ])
+  })
 })

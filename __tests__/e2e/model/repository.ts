@@ -1,5 +1,5 @@
 /**
- * A team's repository as the model sees it: its resources of the five kinds by identity, and how a layout of
+ * A team's repository as the model sees it: its resources of the six kinds by identity, and how a layout of
  * docs/layouts.md places them in files. The model changes this value; `treeOf` turns it into the files a commit holds.
  */
 import { stringify } from 'yaml'
@@ -60,12 +60,21 @@ export interface SuiteSpec {
   flowId: string
 }
 
+/** A namespace's settings file (Enterprise): the two keys the model manages of it. */
+export interface NamespaceSettingsSpec {
+  namespace: string
+  description: string
+  /** `variables: { region }` */
+  region: string
+}
+
 export interface Repository {
   flows: FlowSpec[]
   files: FileSpec[]
   kv: KvSpec[]
   dashboards: DashboardSpec[]
   suites: SuiteSpec[]
+  namespaceSettings: NamespaceSettingsSpec[]
   /** The README's text below its title: no resource of Kestra's, yet a commit a deploy records in its markers. */
   notes?: string
 }
@@ -99,7 +108,7 @@ export interface Team {
 export const flowKey = (ref: FlowRef) => `${ref.namespace}/${ref.id}`
 
 export function emptyRepository(): Repository {
-  return { flows: [], files: [], kv: [], dashboards: [], suites: [] }
+  return { flows: [], files: [], kv: [], dashboards: [], suites: [], namespaceSettings: [] }
 }
 
 /** The namespaces the repository holds a resource in (dashboards have none). */
@@ -108,7 +117,8 @@ export function namespacesOf(repository: Repository): string[] {
     ...repository.flows,
     ...repository.files,
     ...repository.kv,
-    ...repository.suites
+    ...repository.suites,
+    ...repository.namespaceSettings
   ].map((resource) => resource.namespace)
   return [...new Set(all)].sort()
 }
@@ -202,6 +212,11 @@ export function suiteSource(suite: SuiteSpec): string {
   ].join('\n')
 }
 
+/** A namespace's settings file, as `namespaces/<ns>.yml` holds it (docs/namespace-settings.md). */
+export function namespaceSettingsSource(spec: NamespaceSettingsSpec): string {
+  return stringify({ description: spec.description, variables: { region: spec.region } })
+}
+
 /** A namespace's KV file: its keys in order, as `kv/<ns>.yml` holds them. */
 export function kvSource(entries: readonly KvSpec[]): string {
   return stringify(Object.fromEntries(entries.map((entry) => [entry.key, entry.value])))
@@ -223,6 +238,9 @@ export function treeOf(team: Team, repository: Repository): Tree {
   }
   for (const suite of repository.suites) {
     tree[`tests/${suite.namespace}/${suite.id}.yml`] = suiteSource(suite)
+  }
+  for (const spec of repository.namespaceSettings) {
+    tree[`namespaces/${spec.namespace}.yml`] = namespaceSettingsSource(spec)
   }
   tree[settingsPath(team.settings)] = settingsSource(team, repository)
   return tree

@@ -162,6 +162,35 @@ describe('removing a preview', () => {
     )
   })
 
+  it("on Enterprise, deletes the namespace its settings made after what it holds, before its ownership record, and leaves another's", async () => {
+    const { emulator, client, close } = await emulatedClient('1.3.2', 'EE')
+    opened.push(close)
+    emulator.seed({
+      namespaces: [
+        { id: 'pr-7.a', description: 'made by the preview' },
+        { id: 'pr-7.theirs', description: 'another pull request' },
+        { id: 'a', description: 'production' }
+      ],
+      flows: [{ namespace: 'pr-7.b', id: 'one', source: flowSource('pr-7.b', 'one') }],
+      kv: [
+        { namespace: 'pr-7.a', key: 'region', value: 'eu' },
+        { namespace: 'pr-7.a', key: PREVIEW_OWNER_KEY, value: OURS },
+        { namespace: 'pr-7.b', key: PREVIEW_OWNER_KEY, value: OURS },
+        { namespace: 'pr-7.theirs', key: PREVIEW_OWNER_KEY, value: { ...OURS, pullRequest: 8 } }
+      ]
+    })
+    const asked = ['pr-7.a', 'pr-7.b', 'pr-7.theirs', 'a']
+    const result = await removePreview(client, PREVIEW, APPLY_KINDS, asked, options)
+    expect(emulator.namespaces().map((entity) => entity.id)).toEqual(['a', 'pr-7.theirs'])
+    expect(result.deleted.filter((name) => name.includes('pr-7.a'))).toEqual([
+      'kv pr-7.a:region',
+      'namespace pr-7.a',
+      `kv pr-7.a:${PREVIEW_OWNER_KEY}`
+    ])
+    expect(result.deleted).toContain('flow pr-7.b.one')
+    expect(result.leftAlone.map((line) => line.split(':')[0])).toEqual(['pr-7.theirs'])
+  })
+
   it('names the one delete that failed, does all the others, and a re-run finishes (fail the k-th delete, every k)', async () => {
     const total = await kestraHolding(store())
     const all = await removePreview(total.client, PREVIEW, APPLY_KINDS, ASKED, options)
@@ -442,7 +471,10 @@ describe("a preview deploy's writes", () => {
     'deleteFile',
     'putKv',
     'deleteKv',
-    'startExecution'
+    'startExecution',
+    'createNamespace',
+    'updateNamespace',
+    'deleteNamespace'
   ] as const
 
   const ROUTE: Record<(typeof WRITES)[number], string> = {
@@ -453,15 +485,19 @@ describe("a preview deploy's writes", () => {
     deleteFile: 'namespaces.files.delete',
     putKv: 'kv.put',
     deleteKv: 'kv.delete',
-    startExecution: 'executions.create'
+    startExecution: 'executions.create',
+    createNamespace: 'namespaces.create',
+    updateNamespace: 'namespaces.update',
+    deleteNamespace: 'namespaces.delete'
   }
 
   /**
-   * The emulator with the records above, a flow in the unrecorded namespace, and in ours a flow, a file
-   * and a KV pair for the writes to change; `writes()` lists the writes it received (a claim with its record).
+   * The emulator (Enterprise, which keeps namespaces) with the records above, a flow in the unrecorded namespace,
+   * and in ours a flow, a file and a KV pair for the writes to change; `writes()` lists the writes it received
+   * (a claim with its record).
    */
   async function server() {
-    const { emulator, client, close } = await emulatedClient('1.3.2')
+    const { emulator, client, close } = await emulatedClient('1.3.2', 'EE')
     opened.push(close)
     emulator.seed({
       flows: [
@@ -507,6 +543,12 @@ describe("a preview deploy's writes", () => {
         return kestra.deleteKv(ns, 'k')
       case 'startExecution':
         return kestra.startExecution(ns, 'x', [], { labels: [] })
+      case 'createNamespace':
+        return kestra.jsonEntities('namespaces').create({ id: ns, description: 'd' })
+      case 'updateNamespace':
+        return kestra.jsonEntities('namespaces').update(ns, { id: ns, description: 'd' })
+      case 'deleteNamespace':
+        return kestra.jsonEntities('namespaces').delete(ns)
     }
   }
 

@@ -72,6 +72,17 @@ export interface DeployDeps {
 }
 
 /**
+ * The namespaces a deploy reads and writes commit markers in, and may write to: the managed ones and those of its
+ * writes (a namespace only a kv or settings file holds). A tenant-wide resource ('') belongs to none.
+ */
+export function deployNamespaces(plan: Plan, managedNamespaces: readonly string[]): string[] {
+  const written = plan.resources.filter(isWrite).map((change) => change.namespace)
+  return [...new Set([...managedNamespaces, ...plan.namespaces, ...written])]
+    .filter((namespace) => namespace !== '')
+    .sort()
+}
+
+/**
  * Applies the plan. Validation errors and unsafe deletions throw DeployError before the first write; a
  * commit older than one already deployed is refused (status `refused`, nothing written).
  */
@@ -88,16 +99,7 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
   }
 
   const semaphore = new Semaphore(deps.settings.concurrency)
-  // A tenant-wide resource ('') belongs to no namespace: no commit marker is read for it.
-  const namespaces = [
-    ...new Set([
-      ...deps.managedNamespaces,
-      ...plan.namespaces,
-      ...plan.resources.filter(isWrite).map((c) => c.namespace)
-    ])
-  ]
-    .filter((namespace) => namespace !== '')
-    .sort()
+  const namespaces = deployNamespaces(plan, deps.managedNamespaces)
   const ours = { commit: deps.commit, repository: deps.repository }
   const readBefore = deps.markers
   const reading = await (readBefore && sameNamespaces(readBefore.namespaces, namespaces)

@@ -269,6 +269,16 @@ export function ownedPreviewServer(
         delete: claimed(resources.delete)
       }
     },
+    // Kestra entities kept as JSON (Enterprise namespaces, whose id is the namespace), claimed as well.
+    jsonEntities: (collection) => {
+      const entities = api.jsonEntities(collection)
+      return {
+        ...entities,
+        create: claimed(entities.create, (entity) => entity.id),
+        update: claimed(entities.update),
+        delete: claimed(entities.delete)
+      }
+    },
     createDashboard: tenantWide,
     updateDashboard: tenantWide,
     deleteDashboard: tenantWide,

@@ -63,6 +63,21 @@ export const namespaceSettingsApply: ApplyKind<SettingsChange> = {
   remove(change) {
     const message = 'namespace settings are never deleted'
     return Promise.resolve({ change, result: 'failed', message })
+  },
+  // Enterprise's entity of a preview namespace, which the preview made: its close deletes it after the rest.
+  // A namespace Kestra knows only from what it holds (open source) has none.
+  async held(namespace, api) {
+    const entities = api.jsonEntities(NAMESPACES_ROUTE)
+    const entity = await entities.get(namespace)
+    if (!entity || implicit(entity)) return []
+    return [
+      {
+        name: `namespace ${namespace}`,
+        remove: async () => {
+          await entities.delete(namespace)
+        }
+      }
+    ]
   }
 }
 
