@@ -15829,6 +15829,20 @@ const namespaceSettingsApply = {
     remove(change) {
         const message = 'namespace settings are never deleted';
         return Promise.resolve({ change, result: 'failed', message });
+    },
+    async held(namespace, api) {
+        const entities = api.jsonEntities(NAMESPACES_ROUTE);
+        const entity = await entities.get(namespace);
+        if (!entity || implicit(entity))
+            return [];
+        return [
+            {
+                name: `namespace ${namespace}`,
+                remove: async () => {
+                    await entities.delete(namespace);
+                }
+            }
+        ];
     }
 };
 const HIDDEN_ANSWER = 'its answer is not shown: the settings hold a secret-like key';
@@ -17146,6 +17160,15 @@ function ownedPreviewServer(api, preview, kinds) {
                 delete: claimed(resources.delete)
             };
         },
+        jsonEntities: (collection) => {
+            const entities = api.jsonEntities(collection);
+            return {
+                ...entities,
+                create: claimed(entities.create, (entity) => entity.id),
+                update: claimed(entities.update),
+                delete: claimed(entities.delete)
+            };
+        },
         createDashboard: tenantWide,
         updateDashboard: tenantWide,
         deleteDashboard: tenantWide,
@@ -17590,6 +17613,12 @@ async function checkCommitOrder(markers, ours, isAncestor) {
     return { older, warnings };
 }
 
+function deployNamespaces(plan, managedNamespaces) {
+    const written = plan.resources.filter(isWrite).map((change) => change.namespace);
+    return [...new Set([...managedNamespaces, ...plan.namespaces, ...written])]
+        .filter((namespace) => namespace !== '')
+        .sort();
+}
 async function deploy(plan, deps) {
     const log = deps.log ?? (() => undefined);
     const blockers = deployBlockers(plan, deps.findings);
@@ -17602,15 +17631,7 @@ async function deploy(plan, deps) {
         throw new DeployError(`Nothing was deployed:\n${refusals.map((r) => `- ${r}`).join('\n')}`);
     }
     const semaphore = new Semaphore(deps.settings.concurrency);
-    const namespaces = [
-        ...new Set([
-            ...deps.managedNamespaces,
-            ...plan.namespaces,
-            ...plan.resources.filter(isWrite).map((c) => c.namespace)
-        ])
-    ]
-        .filter((namespace) => namespace !== '')
-        .sort();
+    const namespaces = deployNamespaces(plan, deps.managedNamespaces);
     const ours = { commit: deps.commit, repository: deps.repository };
     const readBefore = deps.markers;
     const reading = await (readBefore && sameNamespaces(readBefore.namespaces, namespaces)
@@ -18625,7 +18646,7 @@ async function beginEnvironment(args) {
     const { environment } = target;
     if (!environment)
         return undefined;
-    const namespaces = [...args.checked.model.managedNamespaces].sort();
+    const namespaces = deployNamespaces(args.plan, args.checked.model.managedNamespaces);
     const [first] = namespaces;
     const environmentUrl = first ? namespaceUrl(await args.kestra.uiBase(), first) : undefined;
     const id = await github.create({
@@ -20474,7 +20495,11 @@ async function deployPreviewOnce(settings, context, ports, reads) {
     try {
         const uiBase = await previewPorts.kestra.uiBase();
         const link = (namespace) => ({ namespace, url: namespaceUrl(uiBase, namespace) });
-        const own = await ownNamespaces(ports.kestra, preview, APPLY_KINDS, leaves(await ports.kestra.namespacesStartingWith(`${prefix}.`)));
+        const listed = leaves(await ports.kestra.namespacesStartingWith(`${prefix}.`));
+        const recorded = await recordedNamespaces(ports, prefix);
+        const own = await ownNamespaces(ports.kestra, preview, APPLY_KINDS, [
+            ...new Set([...listed, ...recorded])
+        ]);
         const kept = own.map((namespace) => namespace.slice(prefix.length + 1));
         const target = previewTarget(settings, prefix, kept);
         const outcome = await execute(settings, target, context, previewPorts, reads);
@@ -20563,9 +20588,7 @@ async function takeDownPreview(settings, context, ports) {
     const { reporter, kestra, edge } = ports;
     const preview = previewOf(context);
     const { prefix } = preview;
-    const deployments = ports.deployments
-        ? await ports.deployments.deployments({ environment: prefix }, 100)
-        : [];
+    const deployments = await previewDeployments(ports, prefix);
     const namespaces = [
         ...new Set([
             ...(await kestra.namespacesStartingWith(`${prefix}.`)),
@@ -20593,6 +20616,15 @@ async function takeDownPreview(settings, context, ports) {
     const deleted = removal.deleted.length;
     const leftAlone = removal.leftAlone.map((line) => edge.message(line));
     return { section: previewRemovedSection(namespaces, deleted, leftAlone), deleted, failure };
+}
+function previewDeployments(ports, prefix) {
+    return ports.deployments ? ports.deployments.deployments({ environment: prefix }, 100) : [];
+}
+async function recordedNamespaces(ports, prefix) {
+    const deployments = await previewDeployments(ports, prefix);
+    return deployments
+        .flatMap((d) => payloadNamespaces(d.payload))
+        .filter((namespace) => inPreview(prefix, namespace));
 }
 function payloadNamespaces(payload) {
     const listed = payload?.kestra?.namespaces;
