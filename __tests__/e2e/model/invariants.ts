@@ -354,7 +354,7 @@ export function findingsWarranted(world: World, run: Run, repository: Repository
  * A preview of a repository whose content warrants no error, meeting no failure, succeeds and holds each of the
  * pull request's resources under its prefix: every kind the server keeps but dashboards (tenant-wide, never
  * previewed), KV pairs, files and namespace settings byte for byte, flows and suites by name (their namespaces are
- * rewritten).
+ * rewritten); and no flow, file or suite the pull request does not hold.
  */
 export function previewHolds(world: World, run: Run, repository: Repository, prefix: string): void {
   if (run.faulty) return
@@ -374,6 +374,18 @@ export function previewHolds(world: World, run: Run, repository: Repository, pre
     missing.length === 0,
     'a preview holds the pull request under its own prefix',
     () => `${missing.slice(0, 10).join('; ')} not as the pull request holds it${tail(run)}`
+  )
+  // `delete: true` inside it: a flow, file or suite the branch no longer holds goes from its preview.
+  const extra = (['flows', 'files', 'suites'] as const).flatMap((kind) =>
+    [...actual[kind].keys()]
+      .filter((key) => key.startsWith(`${prefix}.`))
+      .filter((key) => !wanted[kind].has(key.slice(prefix.length + 1)))
+      .map((key) => `${kind} ${key}`)
+  )
+  check(
+    extra.length === 0,
+    'a preview holds nothing the pull request removed',
+    () => `${extra.slice(0, 10).join('; ')} is still in the preview${tail(run)}`
   )
 }
 
