@@ -437,4 +437,21 @@ describe('the model: counterexamples kept', () => {
       ]
     ])
   })
+
+  it('a commit marker of a newer version in a namespace only a kv file holds refuses the deploy by name, as in any other', async () => {
+    // Seed 188192927: the deploy read and wrote markers only where flows and files are, and where it wrote; the
+    // kv-only namespace's record was never read, and the deploy went on.
+    await holds([
+      teamOf({ layout: 'namespace' }, { delete: true }),
+      {
+        ...emptyRepository(),
+        flows: [{ namespace: `${NS}.ops`, id: 'hello', message: 'hello 0' }],
+        kv: [{ namespace: NS, key: 'region', value: false }]
+      },
+      [
+        event.forgeCommitMarker('newer-version'),
+        event.commitToMain([{ kind: 'edit-flow', index: 0, message: 'hello 0' }])
+      ]
+    ])
+  })
 })

@@ -72,12 +72,13 @@ export interface DeployDeps {
 }
 
 /**
- * The namespaces a deploy reads and writes commit markers in, and may write to: the managed ones and those of its
- * writes (a namespace only a kv or settings file holds). A tenant-wide resource ('') belongs to none.
+ * The namespaces a deploy reads and writes commit markers in, and may write to: the managed ones and every one its
+ * plan holds a resource in (a namespace that only a kv or settings file holds is managed for that kind alone). A
+ * tenant-wide resource ('') belongs to none.
  */
 export function deployNamespaces(plan: Plan, managedNamespaces: readonly string[]): string[] {
-  const written = plan.resources.filter(isWrite).map((change) => change.namespace)
-  return [...new Set([...managedNamespaces, ...plan.namespaces, ...written])]
+  const planned = plan.resources.map((change) => change.namespace)
+  return [...new Set([...managedNamespaces, ...plan.namespaces, ...planned])]
     .filter((namespace) => namespace !== '')
     .sort()
 }
