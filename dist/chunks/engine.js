@@ -17614,8 +17614,8 @@ async function checkCommitOrder(markers, ours, isAncestor) {
 }
 
 function deployNamespaces(plan, managedNamespaces) {
-    const written = plan.resources.filter(isWrite).map((change) => change.namespace);
-    return [...new Set([...managedNamespaces, ...plan.namespaces, ...written])]
+    const planned = plan.resources.map((change) => change.namespace);
+    return [...new Set([...managedNamespaces, ...plan.namespaces, ...planned])]
         .filter((namespace) => namespace !== '')
         .sort();
 }
