@@ -13,6 +13,7 @@ import {
   type FlowSpec,
   type KvSpec,
   type Layout,
+  type Line,
   type NamespaceSettingsSpec,
   type Repository,
   type SuiteSpec,
@@ -295,8 +296,13 @@ export function applyEdit(t: Team, repository: Repository, edit: Edit): Reposito
       const from = pick(flows, edit.from)
       const to = pick(flows, edit.to)
       if (!from || !to || from === to) break
-      // No cycle of calls: a flow calls only flows that call nothing back to it.
-      if (edit.how === 'calls' && reaches(next, to, from)) break
+      // No loop: a flow calls only flows that call nothing back to it, and on 2.0 no flow closes a loop of calls
+      // and Flow triggers (a call runs callee after caller, a trigger downstream after upstream).
+      const loops =
+        edit.how === 'calls'
+          ? reaches(next, to, from, t.line)
+          : t.line === '2.0' && reaches(next, from, to, t.line)
+      if (loops) break
       from[edit.how] = { namespace: to.namespace, id: to.id }
       break
     }
@@ -417,8 +423,12 @@ function placesFiles(t: Team, namespace: string): boolean {
   return t.layout !== 'namespace' || namespace === t.root
 }
 
-/** Whether `from` reaches `to` through Subflow calls. */
-function reaches(repository: Repository, from: FlowRef, to: FlowRef): boolean {
+/**
+ * Whether `from` reaches `to` through Subflow calls, and on 2.0 through Flow triggers too, upstream to downstream:
+ * Kestra 2.0 refuses a flow that closes such a loop ("Cyclic flow dependency detected", engine 2.0.0:
+ * `FlowService.checkCyclicDependency`, which 1.3.31's core lacks).
+ */
+function reaches(repository: Repository, from: FlowRef, to: FlowRef, line: Line): boolean {
   const byKey = new Map(repository.flows.map((flow) => [flowKey(flow), flow]))
   const seen = new Set<string>()
   const stack = [flowKey(from)]
@@ -429,6 +439,9 @@ function reaches(repository: Repository, from: FlowRef, to: FlowRef): boolean {
     seen.add(key)
     const calls = byKey.get(key)?.calls
     if (calls) stack.push(flowKey(calls))
+    if (line !== '2.0') continue
+    for (const flow of repository.flows)
+      if (flow.after && flowKey(flow.after) === key) stack.push(flowKey(flow))
   }
   return false
 }
