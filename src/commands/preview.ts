@@ -390,7 +390,7 @@ function previewDeployments(ports: ServerPorts, prefix: string) {
 
 /**
  * The namespaces the preview's deployments recorded: on open-source Kestra the only way to find one that holds
- * no flow (only KV pairs or files), which Kestra does not list.
+ * no flow (only KV pairs, files or settings), which Kestra does not list.
  */
 async function recordedNamespaces(ports: ServerPorts, prefix: string): Promise<string[]> {
   const deployments = await previewDeployments(ports, prefix)

@@ -73,8 +73,8 @@ export interface DeployDeps {
 
 /**
  * The namespaces a deploy reads and writes commit markers in, and may write to: the managed ones and every one its
- * plan holds a resource in (a namespace that only a kv or settings file holds is managed for that kind alone). A
- * tenant-wide resource ('') belongs to none.
+ * plan holds a resource in (a namespace that only a kv, suite or settings file holds is managed for that kind
+ * alone). A tenant-wide resource ('') belongs to none.
  */
 export function deployNamespaces(plan: Plan, managedNamespaces: readonly string[]): string[] {
   const planned = plan.resources.map((change) => change.namespace)
