@@ -239,7 +239,7 @@ async function deployPreviewOnce(
     // This preview's namespaces the repository no longer holds are planned too, so what it removed goes;
     // another's (another repository's pull request of the same number) are not.
     const listed = leaves(await ports.kestra.namespacesStartingWith(`${prefix}.`))
-    const recorded = await recordedNamespaces(ports, prefix)
+    const recorded = recordedNamespaces(await previewDeployments(ports, prefix), prefix)
     const own = await ownNamespaces(ports.kestra, preview, APPLY_KINDS, [
       ...new Set([...listed, ...recorded])
     ])
@@ -356,7 +356,7 @@ async function takeDownPreview(
   const namespaces = [
     ...new Set([
       ...(await kestra.namespacesStartingWith(`${prefix}.`)),
-      ...deployments.flatMap((d) => payloadNamespaces(d.payload))
+      ...recordedNamespaces(deployments, prefix)
     ])
   ]
     .filter((namespace) => inPreview(prefix, namespace))
@@ -392,8 +392,10 @@ function previewDeployments(ports: ServerPorts, prefix: string) {
  * The namespaces the preview's deployments recorded: on open-source Kestra the only way to find one that holds
  * no flow (only KV pairs, files or settings), which Kestra does not list.
  */
-async function recordedNamespaces(ports: ServerPorts, prefix: string): Promise<string[]> {
-  const deployments = await previewDeployments(ports, prefix)
+function recordedNamespaces(
+  deployments: readonly { payload: unknown }[],
+  prefix: string
+): string[] {
   return deployments
     .flatMap((d) => payloadNamespaces(d.payload))
     .filter((namespace) => inPreview(prefix, namespace))
