@@ -20496,7 +20496,7 @@ async function deployPreviewOnce(settings, context, ports, reads) {
         const uiBase = await previewPorts.kestra.uiBase();
         const link = (namespace) => ({ namespace, url: namespaceUrl(uiBase, namespace) });
         const listed = leaves(await ports.kestra.namespacesStartingWith(`${prefix}.`));
-        const recorded = await recordedNamespaces(ports, prefix);
+        const recorded = recordedNamespaces(await previewDeployments(ports, prefix), prefix);
         const own = await ownNamespaces(ports.kestra, preview, APPLY_KINDS, [
             ...new Set([...listed, ...recorded])
         ]);
@@ -20592,7 +20592,7 @@ async function takeDownPreview(settings, context, ports) {
     const namespaces = [
         ...new Set([
             ...(await kestra.namespacesStartingWith(`${prefix}.`)),
-            ...deployments.flatMap((d) => payloadNamespaces(d.payload))
+            ...recordedNamespaces(deployments, prefix)
         ])
     ]
         .filter((namespace) => inPreview(prefix, namespace))
@@ -20620,8 +20620,7 @@ async function takeDownPreview(settings, context, ports) {
 function previewDeployments(ports, prefix) {
     return ports.deployments ? ports.deployments.deployments({ environment: prefix }, 100) : [];
 }
-async function recordedNamespaces(ports, prefix) {
-    const deployments = await previewDeployments(ports, prefix);
+function recordedNamespaces(deployments, prefix) {
     return deployments
         .flatMap((d) => payloadNamespaces(d.payload))
         .filter((namespace) => inPreview(prefix, namespace));
