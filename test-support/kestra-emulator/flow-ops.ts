@@ -5,6 +5,7 @@
 import type { EmulatorCore } from './context.js'
 import { ApiError, invalidEntity, notFound, type EmbeddedError } from './errors.js'
 import { flowJson, sameSource } from './flow-source.js'
+import { executionLoop } from './flow-loops.js'
 import { checkFlow, type FlowCheck, type Violation } from './flow-validation.js'
 import type { FlowRevision } from './store.js'
 
@@ -59,8 +60,35 @@ export function embedded(violations: Violation[]): EmbeddedError[] {
   return violations.map((v) => ({ message: v.message, path: v.path }))
 }
 
+/**
+ * 2.0's refusal of a valid flow that closes an execution loop with the tenant's other flows (flow-loops.ts): on
+ * validate the message, on a save a 422 on `flow`.
+ */
+export function loopMessage(
+  core: EmulatorCore,
+  tenant: string,
+  parsed: Record<string, unknown>
+): string | undefined {
+  if (!core.features.v2) return undefined
+  const others = core.state
+    .flowNamespaces(tenant)
+    .flatMap((namespace) => core.state.liveFlowsOf(tenant, namespace))
+    .filter(({ flow }) => !flow.draft)
+    .flatMap(({ flow }) => {
+      const parsed = core.state.parsed(flow)
+      return parsed ? [parsed] : []
+    })
+  return executionLoop(parsed, others)
+}
+
+function refuseLoop(core: EmulatorCore, tenant: string, source: string): void {
+  const message = loopMessage(core, tenant, check(core, source).parsed!)
+  if (message) throw invalidEntity(`flow: ${message}`, [{ message, path: 'flow' }])
+}
+
 export function createFlow(core: EmulatorCore, tenant: string, source: string): SavedFlow {
   const { id, namespace } = validOrThrow(core, source)
+  refuseLoop(core, tenant, source)
   if (core.state.live(tenant, namespace, id)) throw alreadyExists(core, 'flow')
   return { namespace, id, flow: core.state.appendFlow(tenant, namespace, id, source, false) }
 }
@@ -96,6 +124,7 @@ export function updateFlow(
   }
   if (result.failure)
     throw invalidEntity(result.failure.message, embedded(result.failure.violations))
+  refuseLoop(core, tenant, source)
   return { namespace, id, flow: save(core, tenant, namespace, id, source, current) }
 }
 

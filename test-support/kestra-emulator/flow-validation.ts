@@ -209,7 +209,7 @@ export function checkFlow(source: string, options: CheckOptions): FlowCheck {
   }
   result.parsed = parsed
 
-  const tasks = collectTasks(parsed)
+  const tasks = flowTasks(parsed)
   // 2.0.0 names tasks by id in its paths, triggers by index (the released core, run).
   const triggers = listOf(parsed.triggers).map((trigger, i) => ({
     task: trigger,
@@ -547,7 +547,7 @@ function checkId(
 }
 
 /** Every task of the tree, parents before children, in document order. */
-function collectTasks(flow: Record<string, unknown>): TaskNode[] {
+export function flowTasks(flow: Record<string, unknown>): TaskNode[] {
   const nodes: TaskNode[] = []
   for (const key of Object.keys(flow)) {
     if (TASK_LIST_KEYS.has(key)) walkList(flow[key], key, key, nodes, true)

@@ -109,9 +109,18 @@ const dashboardView = (a: Answer) => ({
  * listing is empty and its writes answer 405.
  */
 const withDashboards = (version: string) => version.startsWith('1.')
+const withDependsOn = (version: string) => version.startsWith('2.')
 /** A flow calling `hello` of its namespace as a subflow. */
 const parent = (ns: string) =>
   `id: parent\nnamespace: ${ns}\ntasks:\n  - id: call\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: ${ns}\n    flowId: hello\n`
+
+/** What a validate answer says of each flow: whether and why it refuses it. */
+function validateView(a: Answer) {
+  return {
+    status: a.status,
+    constraints: ((a.json ?? []) as Json[]).map((r) => r.constraints ?? null)
+  }
+}
 
 const STEPS: Step[] = [
   {
@@ -648,8 +657,69 @@ const STEPS: Step[] = [
     only: (version) => !withDashboards(version),
     send: (s, ns) => send(s, 'GET', `${P}/dashboards/${dash(ns)}`),
     view: (a) => a.status
+  },
+  // Execution loops (2.0 refuses them, 1.3 has no such check): flows that no execution ever starts. A Flow trigger's
+  // `dependsOn` is 2.0's (1.3 has `preconditions`, and the plugin-blind emulator accepts any property).
+  {
+    name: 'POST flows/validate (a flow that closes a loop by itself)',
+    only: withDependsOn,
+    send: (s, ns) =>
+      send(s, 'POST', `${P}/flows/validate`, yaml(loopFlow(ns, 'round', 'ghost', 'ghost'))),
+    view: validateView
+  },
+  {
+    name: 'POST flows (a flow that closes a loop by itself)',
+    only: withDependsOn,
+    send: (s, ns) => send(s, 'POST', `${P}/flows`, yaml(loopFlow(ns, 'round', 'ghost', 'ghost'))),
+    view: (a) => ({ status: a.status, message: a.status < 400 ? '' : errorText(a) })
+  },
+  {
+    name: 'POST flows/validate (a loop whose call has a runIf)',
+    only: withDependsOn,
+    send: (s, ns) =>
+      send(
+        s,
+        'POST',
+        `${P}/flows/validate`,
+        yaml(loopFlow(ns, 'maybe', 'ghost', 'ghost', '"{{ false }}"'))
+      ),
+    view: validateView
+  },
+  {
+    name: 'POST flows (a flow calling one not saved yet)',
+    send: (s, ns) => send(s, 'POST', `${P}/flows`, yaml(loopFlow(ns, 'ring2', 'ring1'))),
+    view: flowView
+  },
+  {
+    name: 'POST flows/validate (a flow closing a loop with a saved one)',
+    // The engine's graph is its flow store, which a save reaches asynchronously.
+    settle: true,
+    send: (s, ns) => send(s, 'POST', `${P}/flows/validate`, yaml(loopFlow(ns, 'ring1', 'ring2'))),
+    view: validateView
+  },
+  {
+    name: 'POST flows (a flow closing a loop with a saved one)',
+    send: (s, ns) => send(s, 'POST', `${P}/flows`, yaml(loopFlow(ns, 'ring1', 'ring2'))),
+    view: (a) => ({ status: a.status, message: a.status < 400 ? '' : errorText(a) })
+  },
+  {
+    name: 'PUT flows/{ns}/{id} (an update closing a loop with a saved one)',
+    only: withDependsOn,
+    send: (s, ns) =>
+      send(s, 'PUT', `${P}/flows/${ns}/ring2`, yaml(loopFlow(ns, 'ring2', 'ring1', 'ring1'))),
+    view: (a) => ({ status: a.status, message: a.status < 400 ? '' : errorText(a) })
   }
 ]
+
+/** A flow calling `calls`, triggered after `after` when given; `runIf` on its call when given. */
+function loopFlow(ns: string, id: string, calls: string, after?: string, runIf?: string): string {
+  const call = `  - id: call\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: ${ns}\n    flowId: ${calls}\n`
+  const condition = runIf ? `    runIf: ${runIf}\n` : ''
+  const trigger = after
+    ? `triggers:\n  - id: after\n    type: io.kestra.plugin.core.trigger.Flow\n    dependsOn:\n      - namespace: ${ns}\n        flowId: ${after}\n`
+    : ''
+  return `id: ${id}\nnamespace: ${ns}\ntasks:\n${call}${condition}${trigger}`
+}
 
 /**
  * The differences that stand, on both versions, each with why (docs/kestra.md#the-emulator-against-the-engine).

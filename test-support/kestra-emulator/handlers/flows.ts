@@ -27,6 +27,7 @@ import {
   renderFlow,
   updateFlow,
   upsertFlow,
+  loopMessage,
   type SavedFlow
 } from '../flow-ops.js'
 import type { FlowCheck } from '../flow-validation.js'
@@ -167,6 +168,8 @@ function validateOne(
   }
   if (parsed?.id != null) item.flow = String(parsed.id)
   if (parsed?.namespace != null) item.namespace = String(parsed.namespace)
+  const loop = result.parsed && !result.failure && loopMessage(core, tenant, result.parsed)
+  if (loop) item.constraints = `Validation error: flow: ${loop}`
   if (result.failure) {
     if (core.options.validateErrorsList) {
       item.errors = result.failure.violations.map((v) => ({
