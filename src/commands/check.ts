@@ -87,6 +87,8 @@ export interface Checked {
   kinds: readonly Kind[]
   /** What each kind's checks hold, by kind name (`Kind.checked`). */
   byKind: ReadonlyMap<string, unknown>
+  /** The release the run judges for: the server's probed version, else the `kestra-version` input. */
+  serverVersion?: KestraVersion
 }
 
 /** What every kind's checks say of one fact, each kind asked through its own function (`Kind.checked`). */
@@ -213,7 +215,8 @@ export async function check(run: CheckArgs): Promise<Checked> {
     defined,
     notes: [describeRepository(model), ...read.notes],
     kinds,
-    byKind: new Map([[flows.decide.name, made]])
+    byKind: new Map([[flows.decide.name, made]]),
+    ...version
   }
 }
 

@@ -7,6 +7,7 @@ import {
   callSites,
   changedContracts,
   checkNames,
+  executionLoopFindings,
   outsideUsers,
   readPinnedRevisions,
   reviewContracts,
@@ -133,7 +134,9 @@ async function reviewedPlan(
     everyFlow: args.context.pullRequest === undefined
   }
   const reviewed = decideReview(review, await gatherReview(review), ports.reporter)
-  const findings = [...impact.findings, ...reviewed.findings]
+  const { serverVersion } = checked
+  const loops = executionLoopFindings(graph.calls, impact.plan, serverVersion, args.report.findings)
+  const findings = [...impact.findings, ...loops, ...reviewed.findings]
   const baseNotes = driftBaseNotes(driftBase)
   for (const note of baseNotes) ports.reporter.info(note)
   return { plan: reviewed.plan, findings, notes: [...baseNotes, ...reviewed.notes], driftBase }

@@ -14,6 +14,8 @@ export type FlowReference =
       via: 'subflow' | 'foreach' | 'flow-trigger'
       namespace: string
       id: string
+      /** Kestra 2.0 counts it in an execution loop: no condition keeps it from starting the flow it names. */
+      unconditional?: true
     } & ReferenceSite)
 
 /** A resource another one names: the kind's name (`file`, `flow`), its namespace, its name there. */

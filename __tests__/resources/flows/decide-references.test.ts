@@ -83,7 +83,8 @@ describe('references', () => {
         file,
         line: 13,
         column: 5,
-        fromFlow
+        fromFlow,
+        unconditional: true
       },
       {
         kind: 'flow',
@@ -140,7 +141,8 @@ describe('references', () => {
         file,
         line: 12,
         column: 9,
-        fromFlow: 'flow:company.team/waits'
+        fromFlow: 'flow:company.team/waits',
+        unconditional: true
       }
     ])
   })

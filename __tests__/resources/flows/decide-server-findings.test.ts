@@ -368,3 +368,28 @@ tasks:
     expect(quiet).toMatchObject({ line: 11, column: 24 })
   })
 })
+
+describe("Kestra 2.0's refusal of a flow on an execution loop", () => {
+  const looped = parseFlowFile({
+    file: 'flows/a.yml',
+    rel: 'flows/a.yml',
+    raw: 'id: a\nnamespace: loop\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n  - id: call\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: loop\n    flowId: b\ntriggers:\n  - id: after\n    type: io.kestra.plugin.core.trigger.Flow\n    dependsOn:\n      - namespace: loop\n        flowId: c\n'
+  })
+  // Engine 2.0.0's validate answer, as it gave it (docs/caught-at-review.md#execution-loops).
+  const answer = (loop: string) =>
+    result({
+      errors: splitConstraints(
+        `Validation error: flow: Cyclic flow dependency detected: ${loop}. Saving this flow would create an execution loop.`
+      )
+    })
+
+  it('is an execution-loop error on the call of the next flow, else on the trigger on the one before', () => {
+    const [byCall] = serverFindings([looped], [answer('loop.a → loop.b → loop.a')])
+    expect(byCall).toMatchObject({ severity: 'error', rule: 'execution-loop', line: 7, column: 5 })
+    expect(byCall!.message).toMatch(/^loop\.a → loop\.b → loop\.a is an execution loop: /)
+    const [byTrigger] = serverFindings([looped], [answer('loop.a → loop.x → loop.c → loop.a')])
+    expect(byTrigger).toMatchObject({ rule: 'execution-loop', line: 16 })
+    const [elsewhere] = serverFindings([looped], [answer('loop.a → loop.x → loop.a')])
+    expect(elsewhere).toMatchObject({ rule: 'execution-loop', line: 1 })
+  })
+})

@@ -81,6 +81,11 @@ export class FlowDocument {
       : undefined
   }
 
+  /** Whether a map's `key` is `true`, as Kestra binds a boolean or its text. */
+  isTrue(node: unknown, key: string): boolean {
+    return this.string(this.get(node, key)?.value) === 'true'
+  }
+
   /** True for a missing value, `null`, `~` or an empty value. */
   isNull(node: unknown): boolean {
     const resolved = this.resolve(node)

@@ -26,6 +26,8 @@ export interface CallEdge extends Position {
   via: FlowCaller['via']
   /** Where the call is written; '' for a caller only the server holds. */
   file: string
+  /** Kestra 2.0 counts it in an execution loop (`FlowReference`). */
+  unconditional?: true
 }
 
 /** A flow's literal `read()` of a namespace file. */
@@ -265,7 +267,17 @@ export function callGraph(
     for (const ref of references) {
       const { namespace, file, line, column } = ref
       if (ref.kind === 'flow') {
-        calls.push({ caller, namespace, id: ref.id, via: ref.via, file, line, column })
+        const { id, via, unconditional } = ref
+        calls.push({
+          caller,
+          namespace,
+          id,
+          via,
+          file,
+          line,
+          column,
+          ...(unconditional && { unconditional })
+        })
       } else reads.push({ reader: caller, namespace, path: ref.path, file, line, column })
     }
   }

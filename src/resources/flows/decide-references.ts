@@ -135,7 +135,8 @@ function flowReferences(document: FlowDocument, tree: TaskTree, fromFlow: string
         id,
         file: document.flow.file,
         ...nodePosition(document.flow, link.at),
-        fromFlow
+        fromFlow,
+        ...(link.unconditional && { unconditional: true as const })
       }
     ]
   })

@@ -195,7 +195,7 @@ function offsetProblem(offset: string): string | undefined {
 export function dayOfMonthLFindings(document: FlowDocument, tree: TaskTree): VersionedFinding[] {
   return tree.triggers.flatMap((trigger) => {
     if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type)) return []
-    const withSeconds = document.string(document.get(trigger.map, 'withSeconds')?.value) === 'true'
+    const withSeconds = document.isTrue(trigger.map, 'withSeconds')
     const entry = document.get(trigger.map, 'cron')
     const cron = document.string(entry?.value)
     const day = cron === undefined ? undefined : dayOfMonthL(cron, withSeconds)
@@ -219,7 +219,7 @@ export function scheduleFindings(document: FlowDocument, tree: TaskTree): Findin
   for (const trigger of tree.triggers) {
     if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type)) continue
     const name = `Schedule trigger '${trigger.id ?? trigger.path}'`
-    const withSeconds = document.string(document.get(trigger.map, 'withSeconds')?.value) === 'true'
+    const withSeconds = document.isTrue(trigger.map, 'withSeconds')
     const checks = [
       {
         key: 'cron',

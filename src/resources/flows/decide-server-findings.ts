@@ -6,6 +6,8 @@ import type { ServerConstraint, ServerValidation } from '../../model/kestra.js'
 import type { FlowFile, Position } from '../../model/repository.js'
 import { flowKey } from '../../model/targets.js'
 import { offsetPosition } from './decide-document.js'
+import { EXECUTION_LOOP, executionLoopMessage } from './decide-loops.js'
+import { collectReferences } from './decide-references.js'
 
 /** One request's flows, with the server's verdict on each, in order (`GatherKind.verdicts`). */
 export interface ServerAnswer {
@@ -80,15 +82,24 @@ function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
             result.noVerdict.message
           )
         ]),
-    ...result.errors.map((error) =>
-      finding(
+    ...result.errors.map((error) => {
+      const loop = LOOP.exec(error.message.trim())?.[1]?.split(' → ')
+      if (loop) {
+        return finding(
+          'error',
+          EXECUTION_LOOP,
+          loopLink(flow, loop) ?? id,
+          executionLoopMessage(loop)
+        )
+      }
+      return finding(
         'error',
         'server-constraint',
         (doc && !(error.pointer ?? error.path) && offsetAt(namedValueOffset(doc, error.message))) ||
           at(error.pointer ?? error.path),
         constraintMessage(error)
       )
-    ),
+    }),
     ...result.deprecationPaths.map((path) =>
       finding(
         'warning',
@@ -127,6 +138,24 @@ function findingsOf(flow: FlowFile, result: ServerValidation): Finding[] {
         ]
       : [])
   ]
+}
+
+/** Kestra 2.0's refusal of a flow on an execution loop (engine 2.0.0: `FlowService.throwOnCyclicDependency`). */
+const LOOP =
+  /^Cyclic flow dependency detected: (.+)\. Saving this flow would create an execution loop\.?$/
+
+/**
+ * Where the flow starts the loop Kestra names from it: its call of the next flow, else its Flow trigger on the one
+ * before it.
+ */
+function loopLink(flow: FlowFile, loop: readonly string[]): Position | undefined {
+  const links = collectReferences([flow]).filter((ref) => ref.kind === 'flow' && ref.unconditional)
+  const naming = (via: string, name: string | undefined) =>
+    links.find(
+      (ref) => ref.kind === 'flow' && ref.via === via && `${ref.namespace}.${ref.id}` === name
+    )
+  const found = naming('subflow', loop[1]) ?? naming('flow-trigger', loop[loop.length - 2])
+  return found && { line: found.line, column: found.column }
 }
 
 export function resourceOf({ namespace, id }: FlowFile): { resource?: string } {

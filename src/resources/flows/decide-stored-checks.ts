@@ -101,6 +101,7 @@ const flowCheckOf = <Place extends z.ZodType<string | undefined>>(place: {
           via: z.enum(['subflow', 'foreach', 'flow-trigger']),
           namespace: z.string(),
           id: z.string(),
+          unconditional: z.literal(true).optional(),
           ...site
         })
       ])

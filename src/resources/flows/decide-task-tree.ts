@@ -188,6 +188,12 @@ interface FlowLink {
   /** Where the link is reported: the task (or the alias reaching it), else the `flowId` key. */
   at: Node
   task?: TaskNode
+  /**
+   * Whether Kestra 2.0's execution-loop check follows it (engine 2.0.0: `FlowService.isUnconditionalSubflowTask`,
+   * `isUnconditionalFlowTrigger`, `isUnconditionalDependency`): a Subflow task not `disabled` whose `runIf` is absent
+   * or `true`, a `dependsOn` entry whose `when` and its trigger's are absent or `true`, its trigger not `disabled`.
+   */
+  unconditional: boolean
 }
 
 /** With the aliases the core still reads. */
@@ -258,13 +264,23 @@ export function flowLinks(document: FlowDocument, tree: TaskTree): FlowLink[] {
         ? 'foreach'
         : undefined
     const names = via && named(task.map)
-    if (via && names) links.push({ via, ...names, at: task.at, task })
+    if (via && names) {
+      const unconditional =
+        via === 'subflow' &&
+        !document.isTrue(task.map, 'disabled') &&
+        absentOrTrue(document, task.map, 'runIf')
+      links.push({ via, ...names, at: task.at, task, unconditional })
+    }
   }
-  const upstream = (node: unknown): void => {
+  const upstream = (node: unknown, unconditional = false): void => {
     const map = document.map(node)
     const names = map && named(map)
-    if (map && names) links.push({ via: 'flow-trigger', ...names, at: names.flowId.key as Node })
+    if (map && names) {
+      const at = names.flowId.key as Node
+      links.push({ via: 'flow-trigger', ...names, at, unconditional })
+    }
   }
+
   const condition = (node: unknown, depth: number): void => {
     const map = document.map(node)
     if (!map || depth > MAX_DEPTH) return
@@ -285,7 +301,17 @@ export function flowLinks(document: FlowDocument, tree: TaskTree): FlowLink[] {
     }
     const preconditions = document.get(trigger.map, 'preconditions')?.value
     for (const item of document.items(document.get(preconditions, 'flows')?.value)) upstream(item)
-    for (const item of document.items(document.get(trigger.map, 'dependsOn')?.value)) upstream(item)
+    const followed =
+      !document.isTrue(trigger.map, 'disabled') && absentOrTrue(document, trigger.map, 'when')
+    for (const item of document.items(document.get(trigger.map, 'dependsOn')?.value)) {
+      const map = document.map(item)
+      upstream(item, followed && map !== undefined && absentOrTrue(document, map, 'when'))
+    }
   }
   return links
+}
+
+/** Absent or `true`: no condition. */
+function absentOrTrue(document: FlowDocument, map: YAMLMap, key: string): boolean {
+  return document.isNull(document.get(map, key)?.value) || document.isTrue(map, key)
 }

@@ -64,6 +64,7 @@ export function flowFileChecks(byKind: ReadonlyMap<string, unknown>): FileChecks
 // What commands/ still take of flows by name (docs/kinds.md#what-the-commands-still-take-of-flows), named one by one
 // so that an export nothing uses is still found.
 export { callGraph, withImpact, withReview, type CallEdge } from './decide-impact.js'
+export { executionLoopFindings } from './decide-loops.js'
 export { callSites, changedContracts, reviewContracts } from './decide-input-contracts.js'
 export { type CallSite } from './decide-input-contracts.js'
 export { checkNames } from './decide-missing-names.js'
