@@ -8,6 +8,8 @@
  * - a Flow trigger that is not `disabled`, whose `when` is absent or `true`, runs its flow after each `dependsOn`
  *   entry whose own `when` is absent or `true`;
  * - the loop is found by a depth-first walk from the saved flow back to itself, named `namespace.id` joined by ` → `.
+ * The emulator asks it on validate, create and update. Import and the bulk routes, which 2.0's `importFlow` also
+ * checks, save without it here: the engine of the tests serves neither, and the action sends neither.
  */
 import { isRecord, listOf } from './flow-source.js'
 import { flowTasks } from './flow-validation.js'
