@@ -12,6 +12,7 @@ import { applyEdit, editArbitrary, namespacePool, type Edit } from './generate.j
 import {
   deployHolds,
   deploySucceeds,
+  loopsRefused,
   findingsWarranted,
   noSecretShown,
   onlyManagedWritten,
@@ -253,6 +254,7 @@ async function checkDeploy(
   if (forged) m.forged = undefined
   onlyManagedWritten(run, namespacesOf(repository))
   if (!run.faulty) deploySucceeds(w, run, repository)
+  loopsRefused(w, run, repository)
   deployHolds(w, run, repository, base)
   writesArePlanned(run)
   reportsAgree(run, comment)

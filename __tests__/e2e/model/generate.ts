@@ -13,7 +13,6 @@ import {
   type FlowSpec,
   type KvSpec,
   type Layout,
-  type Line,
   type NamespaceSettingsSpec,
   type Repository,
   type SuiteSpec,
@@ -296,13 +295,10 @@ export function applyEdit(t: Team, repository: Repository, edit: Edit): Reposito
       const from = pick(flows, edit.from)
       const to = pick(flows, edit.to)
       if (!from || !to || from === to) break
-      // No loop: a flow calls only flows that call nothing back to it, and on 2.0 no flow closes a loop of calls
-      // and Flow triggers (a call runs callee after caller, a trigger downstream after upstream).
-      const loops =
-        edit.how === 'calls'
-          ? reaches(next, to, from, t.line)
-          : t.line === '2.0' && reaches(next, from, to, t.line)
-      if (loops) break
+      // On 1.3 a flow calls only flows that call nothing back to it: no check refuses a loop of calls there, and the
+      // engine replay would run it without end. On 2.0 any loop may be drawn: Kestra refuses to save it, and the
+      // model warrants that error (`loopFiles` in invariants.ts).
+      if (t.line === '1.3' && edit.how === 'calls' && calls(next, to, from)) break
       from[edit.how] = { namespace: to.namespace, id: to.id }
       break
     }
@@ -423,25 +419,15 @@ function placesFiles(t: Team, namespace: string): boolean {
   return t.layout !== 'namespace' || namespace === t.root
 }
 
-/**
- * Whether `from` reaches `to` through Subflow calls, and on 2.0 through Flow triggers too, upstream to downstream:
- * Kestra 2.0 refuses a flow that closes such a loop ("Cyclic flow dependency detected", engine 2.0.0:
- * `FlowService.checkCyclicDependency`, which 1.3.31's core lacks).
- */
-function reaches(repository: Repository, from: FlowRef, to: FlowRef, line: Line): boolean {
+/** Whether `from` reaches `to` through Subflow calls. */
+function calls(repository: Repository, from: FlowRef, to: FlowRef): boolean {
   const byKey = new Map(repository.flows.map((flow) => [flowKey(flow), flow]))
   const seen = new Set<string>()
-  const stack = [flowKey(from)]
-  while (stack.length) {
-    const key = stack.pop()!
+  for (let key: string | undefined = flowKey(from); key && !seen.has(key);) {
     if (key === flowKey(to)) return true
-    if (seen.has(key)) continue
     seen.add(key)
-    const calls = byKey.get(key)?.calls
-    if (calls) stack.push(flowKey(calls))
-    if (line !== '2.0') continue
-    for (const flow of repository.flows)
-      if (flow.after && flowKey(flow.after) === key) stack.push(flowKey(flow))
+    const called: FlowRef | undefined = byKey.get(key)?.calls
+    key = called && flowKey(called)
   }
   return false
 }

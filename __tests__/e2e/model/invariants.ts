@@ -8,7 +8,7 @@ import { credentialLeaks } from '../../../test-support/credential-leaks.js'
 import type { LoggedRequest } from '../../../test-support/kestra-emulator/index.js'
 import { CREDENTIALS } from '../../../test-support/scenario.js'
 import { afterDeploy, comparable, differences, KINDS, type Kind } from './expected.js'
-import type { Repository, Team } from './repository.js'
+import { flowKey, flowSource, type Repository, type Team } from './repository.js'
 import { actionSurfaces } from '../output-surfaces.js'
 import { emptyState } from './kestra.js'
 import type { Run, ServerState, World } from './world.js'
@@ -458,7 +458,72 @@ export function warranted(
     for (const spec of repository.namespaceSettings)
       warnings.add(`namespaces/${spec.namespace}.yml`)
   }
+  for (const path of loopFiles(team, repository, server, prefix)) errors.add(path)
   return { errors, warnings }
+}
+
+/**
+ * On 2.0, a deploy of flows that start each other without end writes nothing: Kestra refuses to save a flow on such a
+ * loop (docs/caught-at-review.md#execution-loops).
+ */
+export function loopsRefused(world: World, run: Run, repository: Repository): void {
+  if (loopFiles(world.team, repository, run.before).length === 0) return
+  wroteNothing(run, 'a deploy of flows Kestra 2.0 refuses as an execution loop writes nothing')
+}
+
+/**
+ * The repository's flow files on an execution loop among the flows a deploy leaves on a 2.0 server (a preview's: the
+ * pull request's alone), whose calls run after their caller and whose Flow triggers after their `dependsOn` flows
+ * (engine 2.0.0: `FlowService.checkCyclicDependency`; the model writes neither condition nor nested task).
+ */
+function loopFiles(
+  team: Team,
+  repository: Repository,
+  server: ServerState,
+  prefix?: string
+): string[] {
+  if (team.line !== '2.0') return []
+  const left =
+    prefix === undefined
+      ? afterDeploy(team, server, repository, undefined).flows
+      : new Map(repository.flows.map((flow) => [flowKey(flow), flowSource(flow, team.line)]))
+  const next = new Map<string, string[]>()
+  const add = (from: string, to: string) => next.set(from, [...(next.get(from) ?? []), to])
+  for (const [key, source] of left) {
+    const flow = parse(source) as { tasks?: unknown; triggers?: unknown }
+    for (const task of records(flow.tasks)) {
+      if (task.type === SUBFLOW) add(key, `${String(task.namespace)}/${String(task.flowId)}`)
+    }
+    for (const trigger of records(flow.triggers)) {
+      if (trigger.type !== FLOW_TRIGGER) continue
+      for (const upstream of records(trigger.dependsOn))
+        add(`${String(upstream.namespace)}/${String(upstream.flowId)}`, key)
+    }
+  }
+  const onLoop = (key: string) => {
+    const seen = new Set<string>()
+    const stack = [...(next.get(key) ?? [])]
+    while (stack.length) {
+      const at = stack.pop()!
+      if (at === key) return true
+      if (seen.has(at)) continue
+      seen.add(at)
+      stack.push(...(next.get(at) ?? []))
+    }
+    return false
+  }
+  return repository.flows
+    .filter((flow) => onLoop(flowKey(flow)))
+    .map((flow) => flowPath(team, flow.namespace, flow.id))
+}
+
+const SUBFLOW = 'io.kestra.plugin.core.flow.Subflow'
+const FLOW_TRIGGER = 'io.kestra.plugin.core.trigger.Flow'
+
+function records(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value)
+    ? value.filter((item): item is Record<string, unknown> => !!item && typeof item === 'object')
+    : []
 }
 
 /** The repository path of a flow, as `treeOf` places it. */

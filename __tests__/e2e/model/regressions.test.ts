@@ -454,4 +454,28 @@ describe('the model: counterexamples kept', () => {
       ]
     ])
   })
+
+  it('on 2.0, two flows a pull request links into a loop are refused before any write, and one linked to what the server holds is the server’s refusal', async () => {
+    // The model drew such loops once it stopped avoiding them (engine 2.0.0 refuses each save that closes one): the
+    // server judges each flow against what it holds, so only the plan's review sees the loop two flows close together.
+    // Flows in the order given: 0 is `ingest`, 1 is `report`, which calls it.
+    const unlinked = [event.commitToMain([{ kind: 'unlink', index: 1 }])]
+    const bothWays = [
+      { kind: 'link', from: 1, to: 0, how: 'calls' },
+      { kind: 'link', from: 0, to: 1, how: 'calls' }
+    ] as const
+    await holds([
+      teamOf({ line: '2.0' }),
+      teamRepository(),
+      [...unlinked, event.openPullRequest(bothWays, true), event.mergePullRequest()]
+    ])
+    await holds([
+      teamOf({ line: '2.0', edition: 'EE' }, { delete: true }),
+      teamRepository(),
+      [
+        event.openPullRequest([{ kind: 'link', from: 1, to: 0, how: 'after' }]),
+        event.mergePullRequest()
+      ]
+    ])
+  })
 })
