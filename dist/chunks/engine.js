@@ -9271,6 +9271,9 @@ class FlowDocument {
             ? String(resolved.value)
             : undefined;
     }
+    isTrue(node, key) {
+        return this.string(this.get(node, key)?.value) === 'true';
+    }
     isNull(node) {
         const resolved = this.resolve(node);
         return resolved === undefined || (distExports.isScalar(resolved) && resolved.value === null);
@@ -9616,14 +9619,20 @@ function flowLinks(document, tree) {
                 ? 'foreach'
                 : undefined;
         const names = via && named(task.map);
-        if (via && names)
-            links.push({ via, ...names, at: task.at, task });
+        if (via && names) {
+            const unconditional = via === 'subflow' &&
+                !document.isTrue(task.map, 'disabled') &&
+                absentOrTrue(document, task.map, 'runIf');
+            links.push({ via, ...names, at: task.at, task, unconditional });
+        }
     }
-    const upstream = (node) => {
+    const upstream = (node, unconditional = false) => {
         const map = document.map(node);
         const names = map && named(map);
-        if (map && names)
-            links.push({ via: 'flow-trigger', ...names, at: names.flowId.key });
+        if (map && names) {
+            const at = names.flowId.key;
+            links.push({ via: 'flow-trigger', ...names, at, unconditional });
+        }
     };
     const condition = (node, depth) => {
         const map = document.map(node);
@@ -9653,10 +9662,16 @@ function flowLinks(document, tree) {
         const preconditions = document.get(trigger.map, 'preconditions')?.value;
         for (const item of document.items(document.get(preconditions, 'flows')?.value))
             upstream(item);
-        for (const item of document.items(document.get(trigger.map, 'dependsOn')?.value))
-            upstream(item);
+        const followed = !document.isTrue(trigger.map, 'disabled') && absentOrTrue(document, trigger.map, 'when');
+        for (const item of document.items(document.get(trigger.map, 'dependsOn')?.value)) {
+            const map = document.map(item);
+            upstream(item, followed && map !== undefined && absentOrTrue(document, map, 'when'));
+        }
     }
     return links;
+}
+function absentOrTrue(document, map, key) {
+    return document.isNull(document.get(map, key)?.value) || document.isTrue(map, key);
 }
 
 const V2 = [2, 0, 0];
@@ -9996,6 +10011,7 @@ const flowCheckOf = (place) => {
                 via: _enum(['subflow', 'foreach', 'flow-trigger']),
                 namespace: string(),
                 id: string(),
+                unconditional: literal(true).optional(),
                 ...site
             })
         ])),
@@ -10330,7 +10346,7 @@ function dayOfMonthLFindings(document, tree) {
     return tree.triggers.flatMap((trigger) => {
         if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type))
             return [];
-        const withSeconds = document.string(document.get(trigger.map, 'withSeconds')?.value) === 'true';
+        const withSeconds = document.isTrue(trigger.map, 'withSeconds');
         const entry = document.get(trigger.map, 'cron');
         const cron = document.string(entry?.value);
         const day = cron === undefined ? undefined : dayOfMonthL(cron, withSeconds);
@@ -10348,7 +10364,7 @@ function scheduleFindings(document, tree) {
         if (trigger.type === undefined || !SCHEDULE_TYPES.has(trigger.type))
             continue;
         const name = `Schedule trigger '${trigger.id ?? trigger.path}'`;
-        const withSeconds = document.string(document.get(trigger.map, 'withSeconds')?.value) === 'true';
+        const withSeconds = document.isTrue(trigger.map, 'withSeconds');
         const checks = [
             {
                 key: 'cron',
@@ -11011,7 +11027,8 @@ function flowReferences(document, tree, fromFlow) {
                 id,
                 file: document.flow.file,
                 ...nodePosition(document.flow, link.at),
-                fromFlow
+                fromFlow,
+                ...(link.unconditional && { unconditional: true })
             }
         ];
     });
@@ -12114,6 +12131,78 @@ function refusedBy(line, file, doc, lineCounter) {
         : []);
 }
 
+function executionLoopFindings(calls, plan, version, said) {
+    const flows = plan.resources.filter((r) => r.kind === 'flow');
+    const deleted = new Set(flows.filter((f) => f.action === 'delete').map(keyOf$2));
+    const written = new Set(flows.filter(isWrite).map(keyOf$2));
+    const names = new Map();
+    const next = new Map();
+    const edges = calls
+        .filter((call) => call.unconditional && !deleted.has(keyOf$2(call.caller)))
+        .map((call) => {
+        const caller = keyOf$2(call.caller);
+        const named = keyOf$2(call);
+        names.set(caller, `${call.caller.namespace}.${call.caller.id}`);
+        names.set(named, `${call.namespace}.${call.id}`);
+        const [from, to] = call.via === 'flow-trigger' ? [named, caller] : [caller, named];
+        next.set(from, (next.get(from) ?? new Set()).add(to));
+        return { call, caller, from, to };
+    });
+    const refused = version !== undefined && atLeast(version, V2);
+    const answered = new Set(said.filter((f) => f.rule === EXECUTION_LOOP).map((f) => f.file));
+    const findings = [];
+    for (const flow of [...written].sort()) {
+        const own = edges
+            .filter((edge) => edge.caller === flow && edge.call.file !== '' && !answered.has(edge.call.file))
+            .sort((a, b) => a.call.line - b.call.line || a.call.column - b.call.column);
+        for (const { call, from, to } of own) {
+            const back = shortestPath(next, to, from);
+            if (!back)
+                continue;
+            const loop = from === to ? [from] : [from, to, ...back.slice(0, -1)];
+            const start = loop.indexOf(flow);
+            const path = [...loop.slice(start), ...loop.slice(0, start), flow];
+            findings.push({
+                severity: refused ? 'error' : 'warning',
+                file: call.file,
+                line: call.line,
+                column: call.column,
+                rule: EXECUTION_LOOP,
+                message: executionLoopMessage(path.map((key) => names.get(key)))
+            });
+            break;
+        }
+    }
+    return findings;
+}
+const EXECUTION_LOOP = 'execution-loop';
+function executionLoopMessage(path) {
+    return `${path.join(' → ')} is an execution loop: each run of these flows starts the next, without end, and Kestra 2.0 refuses to save a flow on it ("Cyclic flow dependency detected"). Make one of its calls or Flow triggers conditional (\`runIf\`, \`when\`) or remove it`;
+}
+function keyOf$2(flow) {
+    return flowKey(flow.namespace, flow.id);
+}
+function shortestPath(next, from, to) {
+    const before = new Map([[from, from]]);
+    const queue = [from];
+    for (let i = 0; i < queue.length; i++) {
+        const node = queue[i];
+        if (node === to) {
+            const path = [];
+            for (let at = to; at !== from; at = before.get(at))
+                path.unshift(at);
+            return path;
+        }
+        for (const after of next.get(node) ?? []) {
+            if (before.has(after))
+                continue;
+            before.set(after, node);
+            queue.push(after);
+        }
+    }
+    return undefined;
+}
+
 const NULL_TYPE = /\bInvalid type: null\b/;
 function withoutRepeats(server, local) {
     const untyped = new Set(local
@@ -12150,8 +12239,14 @@ function findingsOf(flow, result) {
             : [
                 finding('error', result.noVerdict.cause === 'too large' ? 'server-refused' : 'server-constraint', id, result.noVerdict.message)
             ]),
-        ...result.errors.map((error) => finding('error', 'server-constraint', (doc && !(error.pointer ?? error.path) && offsetAt(namedValueOffset(doc, error.message))) ||
-            at(error.pointer ?? error.path), constraintMessage(error))),
+        ...result.errors.map((error) => {
+            const loop = LOOP$1.exec(error.message.trim())?.[1]?.split(' → ');
+            if (loop) {
+                return finding('error', EXECUTION_LOOP, loopLink(flow, loop) ?? id, executionLoopMessage(loop));
+            }
+            return finding('error', 'server-constraint', (doc && !(error.pointer ?? error.path) && offsetAt(namedValueOffset(doc, error.message))) ||
+                at(error.pointer ?? error.path), constraintMessage(error));
+        }),
         ...result.deprecationPaths.map((path) => finding('warning', 'server-deprecation', at(path), `\`${path}\` is deprecated on this Kestra server; replace it with its current equivalent (the plugin documentation names the replacement).`)),
         ...result.warnings.map((warning) => finding('warning', 'server-warning', at(undefined), `Kestra warns: ${sentence(warning)} Check the flow; the server accepts it as it is.`)),
         ...result.infos.map((info) => {
@@ -12166,6 +12261,13 @@ function findingsOf(flow, result) {
             ]
             : [])
     ];
+}
+const LOOP$1 = /^Cyclic flow dependency detected: (.+)\. Saving this flow would create an execution loop\.?$/;
+function loopLink(flow, loop) {
+    const links = collectReferences([flow]).filter((ref) => ref.kind === 'flow' && ref.unconditional);
+    const naming = (via, name) => links.find((ref) => ref.kind === 'flow' && ref.via === via && `${ref.namespace}.${ref.id}` === name);
+    const found = naming('subflow', loop[1]) ?? naming('flow-trigger', loop[loop.length - 2]);
+    return found && { line: found.line, column: found.column };
 }
 function resourceOf({ namespace, id }) {
     return namespace && id ? { resource: flowKey(namespace, id) } : {};
@@ -13663,7 +13765,17 @@ function callGraph(repository, server, outside = []) {
         for (const ref of references) {
             const { namespace, file, line, column } = ref;
             if (ref.kind === 'flow') {
-                calls.push({ caller, namespace, id: ref.id, via: ref.via, file, line, column });
+                const { id, via, unconditional } = ref;
+                calls.push({
+                    caller,
+                    namespace,
+                    id,
+                    via,
+                    file,
+                    line,
+                    column,
+                    ...(unconditional && { unconditional })
+                });
             }
             else
                 reads.push({ reader: caller, namespace, path: ref.path, file, line, column });
@@ -16783,7 +16895,8 @@ async function check(run) {
         defined,
         notes: [describeRepository(model), ...read.notes],
         kinds,
-        byKind: new Map([[flows.decide.name, made]])
+        byKind: new Map([[flows.decide.name, made]]),
+        ...version
     };
 }
 function gatherParts(kinds) {
@@ -18396,7 +18509,9 @@ async function reviewedPlan(args, desired, reference) {
         everyFlow: args.context.pullRequest === undefined
     };
     const reviewed = decideReview(review, await gatherReview(review), ports.reporter);
-    const findings = [...impact.findings, ...reviewed.findings];
+    const { serverVersion } = checked;
+    const loops = executionLoopFindings(graph.calls, impact.plan, serverVersion, args.report.findings);
+    const findings = [...impact.findings, ...loops, ...reviewed.findings];
     const baseNotes = driftBaseNotes(driftBase);
     for (const note of baseNotes)
         ports.reporter.info(note);
