@@ -29,7 +29,7 @@ import {
 } from './invariants.js'
 import { flowSource, namespacesOf, type Repository, type Team } from './repository.js'
 import type { PullRequest, Run, ServerState, World } from './world.js'
-import { comparable, KINDS } from './expected.js'
+import { comparable, KINDS, kindsOn } from './expected.js'
 
 /** What the model knows of the history so far, beyond what the world holds. */
 export interface Model {
@@ -211,7 +211,9 @@ class ClosePullRequest implements Command {
  */
 function forgedMarkerRefuses(m: Model, w: World, run: Run, repository: Repository): boolean {
   const forged = m.forged
-  if (!forged || !namespacesOf(repository).includes(forged.namespace)) return false
+  // Open source keeps no namespace settings: a namespace that only a settings file holds is not the deploy's there.
+  const kept = kindsOn(w.team).namespaces ? repository : { ...repository, namespaceSettings: [] }
+  if (!forged || !namespacesOf(kept).includes(forged.namespace)) return false
   return forged.form !== 'ahead' || w.repo.git('merge-base', forged.commit, run.sha) === run.sha
 }
 

@@ -478,4 +478,29 @@ describe('the model: counterexamples kept', () => {
       ]
     ])
   })
+
+  it('on open source, a newer marker in a namespace only a settings file holds is left alone: the deploy writes nothing there', async () => {
+    // Seed 1876242080: the model required the deploy to refuse a record where open-source Kestra keeps nothing of the
+    // repository's (the settings file is a warning); the deploy rightly read no marker there and wrote nothing there.
+    await holds([
+      teamOf({ layout: 'namespace' }, { delete: true, readOnly: true, yamlSpelling: true }),
+      {
+        ...emptyRepository(),
+        flows: [{ namespace: `${NS}.analytics`, id: 'hello', message: 'hello 0' }]
+      },
+      [
+        event.commitToMain([
+          {
+            kind: 'put-settings',
+            namespace: NS,
+            description: 'hello 0',
+            region: 'eu-west-1'
+          },
+          { kind: 'schedule', index: 0, cron: undefined }
+        ]),
+        event.forgeCommitMarker('newer-version'),
+        event.dispatchDeploy()
+      ]
+    ])
+  })
 })
