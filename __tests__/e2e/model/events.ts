@@ -264,12 +264,17 @@ async function checkDeploy(
   return true
 }
 
+/** The start of the warning a failed marker write gives (src/engine/record/write.ts). */
+const MARKER_NOT_RECORDED = 'Could not record the deployed commit'
+
 function settleAfter(m: Model, run: Run, sha: string, repository: Repository) {
   m.main = repository
   if (run.result.exitCode === 0 && run.result.outputs.mode === 'deploy') {
     m.deployed = { sha, repository }
     m.settled = true
-    m.marked = true
+    // A marker write that failed is a warning, and leaves its namespace unguarded until a deploy records it
+    // (docs/guarantees.md#out-of-order-guard).
+    m.marked = !run.result.stdout.includes(MARKER_NOT_RECORDED)
   } else {
     m.settled = false
   }
@@ -367,7 +372,11 @@ class DispatchOlderCommit implements Command {
     const older = history[Math.min(this.back, history.length - 1)]!
     if (older === m.deployed!.sha) return
     const run = await play(m, w, () => w.dispatch(older))
-    wroteNothing(run, 'an older commit is never deployed over a newer one')
+    // Refused by the last deploy's markers, or by one another writer left; a namespace whose marker is gone (a failed
+    // write, an operator's removal) is unguarded, as documented, until a deploy records it again.
+    if (m.marked || m.forged)
+      wroteNothing(run, 'an older commit is never deployed over a newer one')
+    m.settled = false
   }
   toString = () => `workflow_dispatch: deploy the commit ${this.back} back`
 }
@@ -672,6 +681,7 @@ export const event = {
   mergePullRequest: (fastForward = true): Command => new MergePullRequest(fastForward),
   commitToMain: (list: readonly Edit[]): Command => new CommitToMain(list),
   dispatchDeploy: (): Command => new DispatchDeploy(),
+  dispatchOlderCommit: (back: number): Command => new DispatchOlderCommit(back),
   planMain: (): Command => new PlanMain(),
   driftWatch: (action: 'report' | 'pull-request'): Command => new DriftWatch(action),
   upgrade: (): Command => new Upgrade(),

@@ -503,4 +503,27 @@ describe('the model: counterexamples kept', () => {
       ]
     ])
   })
+
+  it('a namespace whose marker could not be written is unguarded, as documented, until a deploy records it', async () => {
+    // Seed 1561838453: an unreadable marker refused a deploy and the operator removed it; the next deploy's marker
+    // write failed (a warning), and the model still demanded that an older commit be refused there.
+    await holds([
+      teamOf({ layout: 'namespace' }, { underGithub: true, yamlSpelling: true }),
+      {
+        ...emptyRepository(),
+        flows: [{ namespace: `${NS}.ops`, id: 'hello', message: 'hello 0' }]
+      },
+      [
+        event.forgeCommitMarker('not-ours'),
+        event.commitToMain([
+          { kind: 'note', text: 'hallo 29' },
+          { kind: 'edit-flow', index: 42, message: 'hallo 36' },
+          { kind: 'put-kv', namespace: `${NS}.ops`, key: 'limits', value: true }
+        ]),
+        event.failNextRequest({ route: 'kv.put', skip: 1, times: 6, status: 503 }),
+        event.dispatchDeploy(),
+        event.dispatchOlderCommit(5)
+      ]
+    ])
+  })
 })
