@@ -90,6 +90,16 @@ describe('execution loops, end to end', () => {
     ])
   })
 
+  it('with disable-triggers, which sends every trigger disabled, a loop of Flow triggers is none: Kestra 2.0 saves it', async () => {
+    stage = await reviewStage(BEFORE, LOOP, SERVER, { version: '2.0.0' })
+    const inputs = { 'disable-triggers': 'true' }
+    const { result } = await planPullRequest(stage, inputs)
+    expect(result.annotations.filter((a) => a.message.includes('execution loop'))).toEqual([])
+    const deploy = await deployHead(stage, inputs)
+    expect(deploy.exitCode).toBe(0)
+    expect(writes(stage.kestra).map((w) => w.route)).toContain('flows.update')
+  })
+
   it('on 1.3, which saves such a loop, a warning that Kestra 2.0 refuses it', async () => {
     const on13 = {
       [path('load')]: flow('load', { calls: 'hello' }),

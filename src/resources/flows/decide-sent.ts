@@ -163,10 +163,13 @@ export class SentRewrite {
   }
 
   references(refs: FlowReference[], managed: readonly string[]): FlowReference[] {
-    if (!this.settings.namespacePrefix) return refs
+    const { namespacePrefix, disableTriggers } = this.settings
+    // A trigger sent disabled starts nothing: Kestra 2.0's loop check passes it by (decide-loops.ts).
+    const sent = disableTriggers ? refs.map(withoutTriggerLoop) : refs
+    if (!namespacePrefix) return sent
     const held = new Set(managed)
     const map = (namespace: string) => (held.has(namespace) ? this.namespace(namespace) : namespace)
-    return refs.map((ref) => ({
+    return sent.map((ref) => ({
       ...ref,
       namespace: map(ref.namespace),
       fromFlow: sentFlowKey(ref.fromFlow, map)
@@ -352,4 +355,10 @@ function pebbleMentions(
     }
   })
   return mentions
+}
+
+function withoutTriggerLoop(ref: FlowReference): FlowReference {
+  if (ref.kind !== 'flow' || ref.via !== 'flow-trigger' || !ref.unconditional) return ref
+  const { unconditional: _, ...rest } = ref
+  return rest
 }
