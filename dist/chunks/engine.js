@@ -14406,11 +14406,13 @@ class SentRewrite {
         throw new ActionError(`Namespace prefix '${prefix}': ${named}${more}. Kestra allows at most ${NAMESPACE_MAX_LENGTH} characters in a namespace, so nothing was written. Shorten these namespaces in the repository to at most ${room} characters, or use a shorter prefix (docs/environments.md#namespace-mapping).`);
     }
     references(refs, managed) {
-        if (!this.settings.namespacePrefix)
-            return refs;
+        const { namespacePrefix, disableTriggers } = this.settings;
+        const sent = disableTriggers ? refs.map(withoutTriggerLoop) : refs;
+        if (!namespacePrefix)
+            return sent;
         const held = new Set(managed);
         const map = (namespace) => (held.has(namespace) ? this.namespace(namespace) : namespace);
-        return refs.map((ref) => ({
+        return sent.map((ref) => ({
             ...ref,
             namespace: map(ref.namespace),
             fromFlow: sentFlowKey(ref.fromFlow, map)
@@ -14558,6 +14560,12 @@ function pebbleMentions(source, doc, lineCounter, options) {
         }
     });
     return mentions;
+}
+function withoutTriggerLoop(ref) {
+    if (ref.kind !== 'flow' || ref.via !== 'flow-trigger' || !ref.unconditional)
+        return ref;
+    const { unconditional: _, ...rest } = ref;
+    return rest;
 }
 
 function rewriteGroups(document) {
