@@ -379,7 +379,6 @@ const EMULATOR_GAPS = [
   'kestra-invalid/kestra-io+kestra/inputs-bad-validator-syntax.yaml',
   'kestra-invalid/kestra-io+kestra/inputs-key-with-subtraction-symbol-validation.yaml',
   'kestra-invalid/kestra-io+kestra/inputs-validation.yaml',
-  'kestra-invalid/kestra-io+kestra/recursive-flow.yaml',
   'kestra-invalid/kestra-io+kestra/secret-element-type.yaml',
   'kestra-invalid/kestra-io+kestra/secret-input-as-item-type.yaml',
   'kestra-invalid/kestra-io+kestra/switch-invalid.yaml',

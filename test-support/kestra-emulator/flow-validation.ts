@@ -137,6 +137,15 @@ const RESERVED_FLOW_IDS = [
 const NAMESPACE = /^[a-z0-9][a-z0-9._-]*$/
 const TASK_ID = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/
 
+/** The core's `ExecutableTask`s, with the aliases 1.x still reads (2.0.0 keeps `Subflow` alone). */
+const EXECUTABLE_TYPES = new Set([
+  'io.kestra.plugin.core.flow.Subflow',
+  'io.kestra.core.tasks.flows.Subflow',
+  'io.kestra.core.tasks.flows.Flow',
+  'io.kestra.plugin.core.flow.ForEachItem',
+  'io.kestra.core.tasks.flows.ForEachItem'
+])
+
 const TASK_LIST_KEYS = new Set(['tasks', 'errors', 'finally', 'afterExecution'])
 
 /** Old `io.kestra.core.tasks.<pkg>.X` aliases and the package their class moved to. */
@@ -397,6 +406,12 @@ function beanViolations(
   const duplicateTriggers = duplicates(triggers.map((n) => n.task.id))
   if (duplicateTriggers.length > 0) {
     flowLevel.push(`Duplicate trigger id with name [${duplicateTriggers.join(', ')}]`)
+  }
+  // A task that calls its own flow (`FlowValidator`, the 1.3.31 and 2.0.0 cores: any `ExecutableTask` at any depth).
+  for (const { task } of tasks) {
+    if (!EXECUTABLE_TYPES.has(String(task.type))) continue
+    if (task.namespace === flow.namespace && task.flowId === flow.id)
+      flowLevel.push(`Recursive call to flow [${String(flow.namespace)}.${String(flow.id)}]`)
   }
   flowLevel.push(...flowProblems)
   if (flowLevel.length > 0) add('', '', `Invalid Flow: ${flowLevel.join(', ')}`)
