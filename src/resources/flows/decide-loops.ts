@@ -1,8 +1,7 @@
 import type { Finding } from '../../model/finding.js'
-import { isWrite, type Plan } from '../../model/plan.js'
-import { flowKey } from '../../model/targets.js'
+import type { Plan } from '../../model/plan.js'
 import { atLeast, type KestraVersion } from '../../model/version.js'
-import type { CallEdge } from './decide-impact.js'
+import { keyOf, type CallEdge } from './decide-impact.js'
 import { V2 } from './decide-kestra2-removals.js'
 
 /**
@@ -21,7 +20,9 @@ export function executionLoopFindings(
 ): Finding[] {
   const flows = plan.resources.filter((r) => r.kind === 'flow')
   const deleted = new Set(flows.filter((f) => f.action === 'delete').map(keyOf))
-  const written = new Set(flows.filter(isWrite).map(keyOf))
+  const written = new Set(
+    flows.filter((f) => f.action === 'create' || f.action === 'update').map(keyOf)
+  )
   const names = new Map<string, string>()
   const next = new Map<string, Set<string>>()
   const edges = calls
@@ -71,10 +72,6 @@ export const EXECUTION_LOOP = 'execution-loop'
 /** What is said of a loop, its flows named `namespace.id` from the one reported back to it, as Kestra names them. */
 export function executionLoopMessage(path: readonly string[]): string {
   return `${path.join(' → ')} is an execution loop: each run of these flows starts the next, without end, and Kestra 2.0 refuses to save a flow on it ("Cyclic flow dependency detected"). Make one of its calls or Flow triggers conditional (\`runIf\`, \`when\`) or remove it`
-}
-
-function keyOf(flow: { namespace: string; id: string }): string {
-  return flowKey(flow.namespace, flow.id)
 }
 
 /** The nodes after `from` on a shortest path to `to`, `to` last (none when they are one); undefined: no path. */
