@@ -228,22 +228,18 @@ async function worktreeChanges(
   sha: string,
   under: string
 ): Promise<WorktreeChanges | undefined> {
-  const diff = await git(workspace, [
-    'diff',
-    '--name-only',
-    '-z',
-    '--no-renames',
-    '--relative',
-    sha,
-    '--',
-    under || '.'
-  ])
-  const untracked = await git(workspace, [
-    'ls-files',
-    '-z',
-    '--others',
-    '--',
-    `:(glob)${under}**/${IGNORE_FILE}`
+  const [diff, untracked] = await Promise.all([
+    git(workspace, [
+      'diff',
+      '--name-only',
+      '-z',
+      '--no-renames',
+      '--relative',
+      sha,
+      '--',
+      under || '.'
+    ]),
+    git(workspace, ['ls-files', '-z', '--others', '--', `:(glob)${under}**/${IGNORE_FILE}`])
   ])
   if (diff === undefined || untracked === undefined) return undefined
   const changed = new Set<string>()
