@@ -17,7 +17,7 @@ import { perResourceBaseline, type BaselineResult } from './bench/baseline.js'
 import { coldStartMs } from './bench/cold-start.js'
 import { engineBench } from './bench/engine.js'
 import { measureRun, type Measured } from './bench/measure.js'
-import { seriesOf, spread, type Series } from './bench/series.js'
+import { cpuSplit, seriesOf, spread, type Series } from './bench/series.js'
 import { actionNode, RUNNER_NODE_VERSION } from './bench/runner-node.js'
 import {
   count,
@@ -600,7 +600,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [
     {
       measure: `Plan (pull request editing ${changedFlows} flows; ${ofRuns} after a warm-up run)`,
-      result: `${spread(plan)}, ${seconds(plan.cpuMs)} CPU, ${count(plan.median.totalRequests)} Kestra requests, ${count(plan.median.githubRequests)} GitHub request${plan.median.githubRequests === 1 ? '' : 's'}`,
+      result: `${spread(plan)}, ${seconds(plan.cpuMs)} CPU${cpuSplit(plan)}, ${count(plan.median.totalRequests)} Kestra requests, ${count(plan.median.githubRequests)} GitHub request${plan.median.githubRequests === 1 ? '' : 's'}`,
       target: `at most ${requestBudget} Kestra requests (3 × ${namespaces} namespaces + ${exportRequests} flow exports (one part full) + ${validateRequests} validate + 1 version probe + ${reviewRequests} review: names listings and the executions searches, namespaces sharing them)`,
       met: plan.median.totalRequests <= requestBudget
     },
@@ -621,12 +621,12 @@ async function main(): Promise<void> {
       : []),
     {
       measure: `Deploy of the ${changedFlows} changed flows (${ofRuns})`,
-      result: `${spread(deploy)}, ${seconds(deploy.cpuMs)} CPU, ${count(deploy.median.writes)} writes (${changedFlows} flows + ${namespaces * MARKER_WRITES} commit markers), ${count(raceReads)} reads right before writes`,
+      result: `${spread(deploy)}, ${seconds(deploy.cpuMs)} CPU${cpuSplit(deploy)}, ${count(deploy.median.writes)} writes (${changedFlows} flows + ${namespaces * MARKER_WRITES} commit markers), ${count(raceReads)} reads right before writes`,
       target: ''
     },
     {
       measure: `No-change re-deploy (same commit; ${ofRuns}, most writes of any)`,
-      result: `${spread(redeploy)}, ${seconds(redeploy.cpuMs)} CPU, ${count(redeploy.median.writes)} writes`,
+      result: `${spread(redeploy)}, ${seconds(redeploy.cpuMs)} CPU${cpuSplit(redeploy)}, ${count(redeploy.median.writes)} writes`,
       target: '0 writes',
       met: redeploy.median.writes === 0
     },
@@ -800,13 +800,17 @@ function comparisonTable(
     ratio(pick(after).median.wallMs, pick(before).median.wallMs),
     budget
   ]
-  const cpu = (name: string, pick: (r: BundleResults) => Series) => [
-    name,
-    seconds(pick(before).cpuMs),
-    seconds(pick(after).cpuMs),
-    ratio(pick(after).cpuMs, pick(before).cpuMs),
-    ''
-  ]
+  const cpu = (name: string, pick: (r: BundleResults) => Series) => {
+    const [was, now] = [pick(before).cpuByThread, pick(after).cpuByThread]
+    return [
+      name,
+      seconds(pick(before).cpuMs) + cpuSplit(pick(before)),
+      seconds(pick(after).cpuMs) + cpuSplit(pick(after)),
+      ratio(pick(after).cpuMs, pick(before).cpuMs) +
+        (was && now ? ` (JavaScript ${ratio(now.main, was.main)})` : ''),
+      ''
+    ]
+  }
   const withinBudget = (pick: (r: BundleResults) => Series) => {
     const met = pick(after).median.wallMs / pick(before).median.wallMs <= COMPARED_TIME_BUDGET
     return `≤ ${COMPARED_TIME_BUDGET}×: ${met ? 'met' : 'NOT met'}`
@@ -877,7 +881,8 @@ function summary(series: Series) {
     ...measuredSummary(series.median),
     minMs: series.minMs,
     maxMs: series.maxMs,
-    medianCpuMs: series.cpuMs
+    medianCpuMs: series.cpuMs,
+    medianCpuByThreadMs: series.cpuByThread
   }
 }
 
@@ -885,6 +890,7 @@ function measuredSummary(run: Measured) {
   return {
     wallMs: run.wallMs,
     cpuMs: run.cpuMs,
+    cpuByThreadMs: run.cpuByThread,
     peakRssBytes: run.peakRssBytes,
     requests: run.requests,
     totalRequests: run.totalRequests,

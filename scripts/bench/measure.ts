@@ -14,6 +14,8 @@ export interface Measured {
   peakRssBytes: number
   /** CPU time of the action's process (user + system, all its threads; git's processes aside). */
   cpuMs: number
+  /** That CPU time by thread, on Linux: JavaScript's, V8's helpers' (GC, compilation) and libuv's pool's (scrypt, zlib). */
+  cpuByThread?: CpuByThread
   /** `METHOD route` → count, as the emulator logged them. */
   requests: Record<string, number>
   totalRequests: number
@@ -21,6 +23,13 @@ export interface Measured {
   writes: number
   githubRequests: number
   result: RunResult
+}
+
+export interface CpuByThread {
+  main: number
+  v8: number
+  pool: number
+  other: number
 }
 
 /** Routes that only read, though some are POSTs. */
@@ -81,11 +90,13 @@ export async function measureRun(
       `the action failed (exit ${result.exitCode}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`
     )
   }
-  const [peakRss, cpuMicros] = readFileSync(rssFile, 'utf8').split(' ').map(Number)
+  const [peakRss, cpuMicros, threads] = readFileSync(rssFile, 'utf8').split(' ')
+  const byThread = JSON.parse(threads ?? '{}') as Partial<CpuByThread>
   return {
     wallMs,
-    peakRssBytes: peakRss!,
-    cpuMs: cpuMicros! / 1000,
+    peakRssBytes: Number(peakRss),
+    cpuMs: Number(cpuMicros) / 1000,
+    cpuByThread: byThread.main === undefined ? undefined : (byThread as CpuByThread),
     requests: countRequests(requests),
     totalRequests: requests.length,
     writes: requests.filter(isWrite).length,
