@@ -6661,22 +6661,18 @@ function isSafePath(path) {
         .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git');
 }
 async function worktreeChanges(workspace, sha, under) {
-    const diff = await git$1(workspace, [
-        'diff',
-        '--name-only',
-        '-z',
-        '--no-renames',
-        '--relative',
-        sha,
-        '--',
-        under || '.'
-    ]);
-    const untracked = await git$1(workspace, [
-        'ls-files',
-        '-z',
-        '--others',
-        '--',
-        `:(glob)${under}**/${IGNORE_FILE}`
+    const [diff, untracked] = await Promise.all([
+        git$1(workspace, [
+            'diff',
+            '--name-only',
+            '-z',
+            '--no-renames',
+            '--relative',
+            sha,
+            '--',
+            under || '.'
+        ]),
+        git$1(workspace, ['ls-files', '-z', '--others', '--', `:(glob)${under}**/${IGNORE_FILE}`])
     ]);
     if (diff === undefined || untracked === undefined)
         return undefined;
@@ -12131,17 +12127,352 @@ function refusedBy(line, file, doc, lineCounter) {
         : []);
 }
 
+function triggerChanges(before, after, reference) {
+    if (![before, after].some((source) => /triggers|disabled/.test(source)))
+        return [];
+    const region = topLevelText(before, TRIGGER_KEYS);
+    if (region !== undefined && region === topLevelText(after, TRIGGER_KEYS))
+        return [];
+    const old = readTriggers(before);
+    const now = readTriggers(after);
+    if (!old || !now)
+        return [];
+    const changes = [];
+    if (old.disabled !== now.disabled) {
+        changes.push({ text: now.disabled ? 'flow disabled' : 'flow enabled' });
+    }
+    const previous = new Map(old.triggers.map((t) => [t.id, t]));
+    for (const trigger of now.triggers) {
+        const was = previous.get(trigger.id);
+        if (!was) {
+            changes.push(withNextRun(`trigger ${trigger.id} (${describe$1(trigger)}) added`, trigger));
+            continue;
+        }
+        const name = `trigger ${trigger.id}`;
+        if (was.type !== trigger.type) {
+            changes.push({ text: `${name} type ${shortType(was.type)} → ${shortType(trigger.type)}` });
+        }
+        if (was.disabled !== trigger.disabled) {
+            changes.push({ text: `${name} ${trigger.disabled ? 'disabled' : 'enabled'}` });
+        }
+        if (was.cron !== trigger.cron) {
+            changes.push(withNextRun(`${name} cron ${quoted$1(was.cron)} → ${quoted$1(trigger.cron)}`, trigger));
+        }
+        if (was.timezone !== trigger.timezone) {
+            const text = `${name} timezone ${was.timezone ?? 'server default'} → ${trigger.timezone ?? 'server default'}`;
+            changes.push(was.cron !== trigger.cron ? { text } : withNextRun(text, trigger));
+        }
+    }
+    for (const trigger of old.triggers.filter((t) => !now.triggers.some((n) => n.id === t.id))) {
+        changes.push({ text: `trigger ${trigger.id} (${describe$1(trigger)}) removed` });
+    }
+    return changes;
+    function withNextRun(text, trigger) {
+        const run = trigger.disabled || now.disabled ? undefined : nextRun(trigger, reference);
+        return run ? { text, nextRun: run } : { text };
+    }
+}
+const TRIGGER_KEYS = new Set(['triggers', 'disabled']);
+function readTriggers(source) {
+    let root;
+    try {
+        const doc = parseFlowFile({ file: '', rel: '', raw: source }).documents[0];
+        if (!doc || doc.errors.length > 0)
+            return undefined;
+        root = doc.toJS({ maxAliasCount: 1000 });
+    }
+    catch {
+        return undefined;
+    }
+    const flow = flowTriggers.safeParse(root).data;
+    if (!flow)
+        return undefined;
+    const triggers = [];
+    flow.triggers.forEach((item, index) => {
+        if (!item)
+            return;
+        const text = (value) => typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+        triggers.push({
+            id: text(item.id) ?? `#${index + 1}`,
+            type: text(item.type) ?? 'unknown',
+            disabled: item.disabled === true,
+            cron: text(item.cron),
+            withSeconds: item.withSeconds === true || item.withSeconds === 'true',
+            timezone: text(item.timezone)
+        });
+    });
+    return { disabled: flow.disabled === true, triggers };
+}
+function describe$1(trigger) {
+    const parts = [shortType(trigger.type)];
+    if (trigger.cron !== undefined)
+        parts.push(`cron ${quoted$1(trigger.cron)}`);
+    if (trigger.timezone !== undefined)
+        parts.push(trigger.timezone);
+    if (trigger.disabled)
+        parts.push('disabled');
+    return parts.join(', ');
+}
+function shortType(type) {
+    return type.slice(type.lastIndexOf('.') + 1);
+}
+function quoted$1(value) {
+    return value === undefined ? 'none' : `"${value}"`;
+}
+function nextRun(trigger, reference) {
+    if (reference === undefined || trigger.cron === undefined)
+        return undefined;
+    if (cronProblem(trigger.cron, trigger.withSeconds === true))
+        return undefined;
+    const zone = trigger.timezone ?? 'UTC';
+    try {
+        const at = new j(trigger.cron, { timezone: zone }).nextRun(reference);
+        if (!at)
+            return undefined;
+        const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
+            timeZone: zone,
+            year: 'numeric',
+            month: '2-digit',
+            day: '2-digit',
+            hour: '2-digit',
+            minute: '2-digit',
+            hourCycle: 'h23'
+        })
+            .formatToParts(at)
+            .map((part) => [part.type, part.value]));
+        return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${zone}`;
+    }
+    catch {
+        return undefined;
+    }
+}
+const flowTriggers = looseObject({
+    disabled: unknown().optional(),
+    triggers: array(unknown().transform((item) => jsonObject.safeParse(item).data))
+        .catch([])
+        .default([])
+});
+
+const FLOW = 'flow';
+function serverFlowsOf(held) {
+    return held?.get(FLOW) ?? [];
+}
+
+function withImpact(plan, input) {
+    const flows = plan.resources.filter((r) => r.kind === 'flow');
+    const deleted = new Set(flows.filter((f) => f.action === 'delete').map(keyOf$1));
+    const callers = new Map();
+    const removed = new Map(flows.filter((f) => f.action === 'delete' || f.action === 'orphaned').map((f) => [keyOf$1(f), f]));
+    const findings = [];
+    for (const call of input.calls) {
+        const target = keyOf$1(call);
+        const from = keyOf$1(call.caller);
+        if (from === target || deleted.has(from))
+            continue;
+        const byCaller = callers.get(target) ?? new Map();
+        byCaller.set(`${from}\0${call.via}`, {
+            ...call.caller,
+            via: call.via,
+            serverOnly: input.serverOnly.has(from)
+        });
+        callers.set(target, byCaller);
+        const gone = removed.get(target);
+        if (gone?.action === 'delete')
+            findings.push(deletedInUse(call.caller, call, callTarget(call)));
+        else if (gone && call.file !== '')
+            findings.push(orphanedTargetFinding(call, gone));
+    }
+    const deletedFiles = new Set(plan.resources.map((r) => r.kind === 'file' && r.action === 'delete' && fileKey(r.namespace, r.path)));
+    for (const read of input.reads) {
+        if (deleted.has(keyOf$1(read.reader)) || !deletedFiles.has(fileKey(read.namespace, read.path)))
+            continue;
+        findings.push(deletedInUse(read.reader, read, {
+            what: `read('${read.path}') reads`,
+            used: `namespace file ${read.namespace}:${read.path}`,
+            effect: 'this flow would fail when it runs',
+            keep: 'Keep the file in the repository'
+        }));
+    }
+    for (const flow of input.unsearched ?? []) {
+        const gone = removed.get(keyOf$1(flow));
+        if (gone?.action === 'delete')
+            findings.push(unsearchedFinding(gone, flow.why, input.searched ?? []));
+    }
+    const resources = plan.resources.map((r) => {
+        if (r.kind !== 'flow' || !isWrite(r))
+            return r;
+        const impact = {
+            callers: [...(callers.get(keyOf$1(r))?.values() ?? [])].sort((a, b) => compareCodeUnits(a.namespace, b.namespace) ||
+                compareCodeUnits(a.id, b.id) ||
+                compareCodeUnits(a.via, b.via)),
+            triggers: r.action === 'update' && r.current && r.desired !== undefined
+                ? triggerChanges(r.current.source, r.desired, input.reference)
+                : []
+        };
+        return impact.callers.length + impact.triggers.length > 0 ? { ...r, impact } : r;
+    });
+    const shown = resources.flatMap((r) => r.kind === 'flow' && r.impact
+        ? [
+            [
+                keyOf$1(r),
+                r.impact.callers.map((c) => [c.namespace, c.id, c.via, c.serverOnly]),
+                r.impact.triggers.map((t) => t.text)
+            ]
+        ]
+        : []);
+    const fingerprint = shown.length === 0
+        ? plan.fingerprint
+        : sha256Hex(JSON.stringify({ plan: plan.fingerprint, impact: shown }));
+    const distinct = new Map(findings.map((f) => [`${f.file}\0${f.line}\0${f.column}\0${f.message}`, f]));
+    return { plan: { ...plan, resources, fingerprint }, findings: [...distinct.values()] };
+}
+function callTarget(call) {
+    const name = `${call.namespace}.${call.id}`;
+    return {
+        what: CALLS[call.via],
+        used: `flow ${name}`,
+        effect: call.via === 'flow-trigger'
+            ? "this flow's Flow trigger would never fire"
+            : 'this flow would fail when it runs',
+        keep: `Keep ${name} in the repository`
+    };
+}
+function deletedInUse(user, at, target) {
+    const deletes = `which this deploy deletes (delete: true), so ${target.effect}. ${target.keep}`;
+    const site = at.file === '' ? { file: '', line: 1 } : { file: at.file, line: at.line, column: at.column };
+    return {
+        severity: 'error',
+        ...site,
+        rule: 'deletes-resource-in-use',
+        message: at.file === ''
+            ? `Flow ${user.namespace}.${user.id} (only on the server) still uses ${target.used}, ${deletes}, or change or delete ${user.namespace}.${user.id} in Kestra first`
+            : `${target.what} ${target.used}, ${deletes}, or remove this use first`,
+        resource: keyOf$1(user)
+    };
+}
+function unsearchedFinding(target, why, searched) {
+    const name = `${target.namespace}.${target.id}`;
+    const read = searched.length > 0 ? [...searched].sort(compareCodeUnits).join(', ') : 'none';
+    return {
+        severity: 'warning',
+        file: '',
+        line: 1,
+        rule: 'deletion-users-not-searched',
+        message: `Flow ${name} is deleted, and flows outside the namespaces this repository manages (${read}) were not searched for uses of it (${why}): a Subflow call or Flow trigger in another namespace would break. Check its dependencies in Kestra before merging`,
+        resource: keyOf$1(target)
+    };
+}
+function orphanedTargetFinding(call, target) {
+    const name = `${target.namespace}.${target.id}`;
+    return {
+        severity: 'warning',
+        file: call.file,
+        line: call.line,
+        column: call.column,
+        rule: 'calls-removed-flow',
+        message: `${CALLS[call.via]} flow ${name}, which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the call, or keep ${name} in the repository`,
+        resource: keyOf$1(call.caller)
+    };
+}
+function keyOf$1(flow) {
+    return flowKey(flow.namespace, flow.id);
+}
+function withReview(plan, review) {
+    const resources = plan.resources.map((r) => {
+        if (r.kind !== 'flow')
+            return r;
+        const key = keyOf$1(r);
+        const missing = r.action === 'create' || r.action === 'update' ? review.missing.get(key) : undefined;
+        const unfinished = r.action === 'update' || r.action === 'delete' ? review.unfinished.get(key) : undefined;
+        const breaks = review.breaks.get(key);
+        let change = r;
+        if (missing?.length || unfinished?.length) {
+            change = {
+                ...change,
+                review: { ...(missing?.length && { missing }), ...(unfinished?.length && { unfinished }) }
+            };
+        }
+        if (breaks && change.impact) {
+            const callers = change.impact.callers.map((c) => {
+                const words = breaks.get(`${keyOf$1(c)}\0${c.via}`);
+                return words ? { ...c, breaks: words } : c;
+            });
+            change = { ...change, impact: { ...change.impact, callers } };
+        }
+        return change;
+    });
+    return { ...plan, resources };
+}
+const MAY_REFER = /flowId|\bread\s*\(/;
+function callGraph(repository, server, outside = []) {
+    const held = new Map();
+    for (const flow of repository.flows) {
+        if (flow.notAFlow || flow.namespace === undefined || flow.id === undefined)
+            continue;
+        held.set(flowKey(flow.namespace, flow.id), { namespace: flow.namespace, id: flow.id });
+    }
+    const calls = [];
+    const reads = [];
+    const add = (references, caller) => {
+        for (const ref of references) {
+            const { namespace, file, line, column } = ref;
+            if (ref.kind === 'flow') {
+                const { id, via, unconditional } = ref;
+                calls.push({
+                    caller,
+                    namespace,
+                    id,
+                    via,
+                    file,
+                    line,
+                    column,
+                    ...(unconditional && { unconditional })
+                });
+            }
+            else
+                reads.push({ reader: caller, namespace, path: ref.path, file, line, column });
+        }
+    };
+    for (const ref of repository.references) {
+        const caller = held.get(ref.fromFlow);
+        if (caller)
+            add([ref], caller);
+    }
+    const serverOnly = new Set();
+    for (const [namespace, actual] of server) {
+        for (const remote of serverFlowsOf(actual)) {
+            const key = flowKey(namespace, remote.id);
+            if (held.has(key))
+                continue;
+            serverOnly.add(key);
+            if (!MAY_REFER.test(remote.source))
+                continue;
+            const parsed = parseFlowFile({ file: '', rel: '', raw: remote.source });
+            add(collectReferences([parsed]), { namespace, id: remote.id });
+        }
+    }
+    for (const use of outside) {
+        const key = keyOf$1(use.user);
+        if (held.has(key))
+            continue;
+        serverOnly.add(key);
+        const { namespace, id, via } = use;
+        calls.push({ caller: use.user, namespace, id, via, file: '', line: 1, column: 1 });
+    }
+    return { calls, reads, serverOnly };
+}
+
 function executionLoopFindings(calls, plan, version, said) {
     const flows = plan.resources.filter((r) => r.kind === 'flow');
-    const deleted = new Set(flows.filter((f) => f.action === 'delete').map(keyOf$2));
-    const written = new Set(flows.filter(isWrite).map(keyOf$2));
+    const deleted = new Set(flows.filter((f) => f.action === 'delete').map(keyOf$1));
+    const written = new Set(flows.filter((f) => f.action === 'create' || f.action === 'update').map(keyOf$1));
     const names = new Map();
     const next = new Map();
     const edges = calls
-        .filter((call) => call.unconditional && !deleted.has(keyOf$2(call.caller)))
+        .filter((call) => call.unconditional && !deleted.has(keyOf$1(call.caller)))
         .map((call) => {
-        const caller = keyOf$2(call.caller);
-        const named = keyOf$2(call);
+        const caller = keyOf$1(call.caller);
+        const named = keyOf$1(call);
         names.set(caller, `${call.caller.namespace}.${call.caller.id}`);
         names.set(named, `${call.namespace}.${call.id}`);
         const [from, to] = call.via === 'flow-trigger' ? [named, caller] : [caller, named];
@@ -12178,9 +12509,6 @@ function executionLoopFindings(calls, plan, version, said) {
 const EXECUTION_LOOP = 'execution-loop';
 function executionLoopMessage(path) {
     return `${path.join(' → ')} is an execution loop: each run of these flows starts the next, without end, and Kestra 2.0 refuses to save a flow on it ("Cyclic flow dependency detected"). Make one of its calls or Flow triggers conditional (\`runIf\`, \`when\`) or remove it`;
-}
-function keyOf$2(flow) {
-    return flowKey(flow.namespace, flow.id);
 }
 function shortestPath(next, from, to) {
     const before = new Map([[from, from]]);
@@ -12670,8 +12998,8 @@ function unquotedPebbleFindings(flow, doc) {
                 file: flow.file,
                 ...offsetPosition(flow, start),
                 rule: 'unquoted-pebble',
-                message: `Unquoted Pebble expression: YAML reads \`${expression}\` as a mapping, not a string, and Kestra rejects the flow: quote the expression: ${prefix}${quoted$1(expression)}`,
-                fix: { text: expression, with: quoted$1(expression) }
+                message: `Unquoted Pebble expression: YAML reads \`${expression}\` as a mapping, not a string, and Kestra rejects the flow: quote the expression: ${prefix}${quoted(expression)}`,
+                fix: { text: expression, with: quoted(expression) }
             });
             return distExports.visit.SKIP;
         }
@@ -12684,15 +13012,10 @@ function expressionText(source, start) {
     const comment = line.search(/\s#(?![^{]*[}%]\})/);
     return (comment < 0 ? line : line.slice(0, comment)).trimEnd();
 }
-function quoted$1(text) {
+function quoted(text) {
     if (!text.includes('"') && !text.includes('\\'))
         return `"${text}"`;
     return `'${text.replace(/'/g, "''")}'`;
-}
-
-const FLOW = 'flow';
-function serverFlowsOf(held) {
-    return held?.get(FLOW) ?? [];
 }
 
 function repoFlowsOf(model) {
@@ -13478,336 +13801,6 @@ class FlowValidation {
     nextBatch() {
         return new FillingBatch({ count: this.count, bytes: MAX_BATCH_BYTES });
     }
-}
-
-function triggerChanges(before, after, reference) {
-    if (![before, after].some((source) => /triggers|disabled/.test(source)))
-        return [];
-    const region = topLevelText(before, TRIGGER_KEYS);
-    if (region !== undefined && region === topLevelText(after, TRIGGER_KEYS))
-        return [];
-    const old = readTriggers(before);
-    const now = readTriggers(after);
-    if (!old || !now)
-        return [];
-    const changes = [];
-    if (old.disabled !== now.disabled) {
-        changes.push({ text: now.disabled ? 'flow disabled' : 'flow enabled' });
-    }
-    const previous = new Map(old.triggers.map((t) => [t.id, t]));
-    for (const trigger of now.triggers) {
-        const was = previous.get(trigger.id);
-        if (!was) {
-            changes.push(withNextRun(`trigger ${trigger.id} (${describe$1(trigger)}) added`, trigger));
-            continue;
-        }
-        const name = `trigger ${trigger.id}`;
-        if (was.type !== trigger.type) {
-            changes.push({ text: `${name} type ${shortType(was.type)} → ${shortType(trigger.type)}` });
-        }
-        if (was.disabled !== trigger.disabled) {
-            changes.push({ text: `${name} ${trigger.disabled ? 'disabled' : 'enabled'}` });
-        }
-        if (was.cron !== trigger.cron) {
-            changes.push(withNextRun(`${name} cron ${quoted(was.cron)} → ${quoted(trigger.cron)}`, trigger));
-        }
-        if (was.timezone !== trigger.timezone) {
-            const text = `${name} timezone ${was.timezone ?? 'server default'} → ${trigger.timezone ?? 'server default'}`;
-            changes.push(was.cron !== trigger.cron ? { text } : withNextRun(text, trigger));
-        }
-    }
-    for (const trigger of old.triggers.filter((t) => !now.triggers.some((n) => n.id === t.id))) {
-        changes.push({ text: `trigger ${trigger.id} (${describe$1(trigger)}) removed` });
-    }
-    return changes;
-    function withNextRun(text, trigger) {
-        const run = trigger.disabled || now.disabled ? undefined : nextRun(trigger, reference);
-        return run ? { text, nextRun: run } : { text };
-    }
-}
-const TRIGGER_KEYS = new Set(['triggers', 'disabled']);
-function readTriggers(source) {
-    let root;
-    try {
-        const doc = parseFlowFile({ file: '', rel: '', raw: source }).documents[0];
-        if (!doc || doc.errors.length > 0)
-            return undefined;
-        root = doc.toJS({ maxAliasCount: 1000 });
-    }
-    catch {
-        return undefined;
-    }
-    const flow = flowTriggers.safeParse(root).data;
-    if (!flow)
-        return undefined;
-    const triggers = [];
-    flow.triggers.forEach((item, index) => {
-        if (!item)
-            return;
-        const text = (value) => typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
-        triggers.push({
-            id: text(item.id) ?? `#${index + 1}`,
-            type: text(item.type) ?? 'unknown',
-            disabled: item.disabled === true,
-            cron: text(item.cron),
-            withSeconds: item.withSeconds === true || item.withSeconds === 'true',
-            timezone: text(item.timezone)
-        });
-    });
-    return { disabled: flow.disabled === true, triggers };
-}
-function describe$1(trigger) {
-    const parts = [shortType(trigger.type)];
-    if (trigger.cron !== undefined)
-        parts.push(`cron ${quoted(trigger.cron)}`);
-    if (trigger.timezone !== undefined)
-        parts.push(trigger.timezone);
-    if (trigger.disabled)
-        parts.push('disabled');
-    return parts.join(', ');
-}
-function shortType(type) {
-    return type.slice(type.lastIndexOf('.') + 1);
-}
-function quoted(value) {
-    return value === undefined ? 'none' : `"${value}"`;
-}
-function nextRun(trigger, reference) {
-    if (reference === undefined || trigger.cron === undefined)
-        return undefined;
-    if (cronProblem(trigger.cron, trigger.withSeconds === true))
-        return undefined;
-    const zone = trigger.timezone ?? 'UTC';
-    try {
-        const at = new j(trigger.cron, { timezone: zone }).nextRun(reference);
-        if (!at)
-            return undefined;
-        const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
-            timeZone: zone,
-            year: 'numeric',
-            month: '2-digit',
-            day: '2-digit',
-            hour: '2-digit',
-            minute: '2-digit',
-            hourCycle: 'h23'
-        })
-            .formatToParts(at)
-            .map((part) => [part.type, part.value]));
-        return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} ${zone}`;
-    }
-    catch {
-        return undefined;
-    }
-}
-const flowTriggers = looseObject({
-    disabled: unknown().optional(),
-    triggers: array(unknown().transform((item) => jsonObject.safeParse(item).data))
-        .catch([])
-        .default([])
-});
-
-function withImpact(plan, input) {
-    const flows = plan.resources.filter((r) => r.kind === 'flow');
-    const deleted = new Set(flows.filter((f) => f.action === 'delete').map(keyOf$1));
-    const callers = new Map();
-    const removed = new Map(flows.filter((f) => f.action === 'delete' || f.action === 'orphaned').map((f) => [keyOf$1(f), f]));
-    const findings = [];
-    for (const call of input.calls) {
-        const target = keyOf$1(call);
-        const from = keyOf$1(call.caller);
-        if (from === target || deleted.has(from))
-            continue;
-        const byCaller = callers.get(target) ?? new Map();
-        byCaller.set(`${from}\0${call.via}`, {
-            ...call.caller,
-            via: call.via,
-            serverOnly: input.serverOnly.has(from)
-        });
-        callers.set(target, byCaller);
-        const gone = removed.get(target);
-        if (gone?.action === 'delete')
-            findings.push(deletedInUse(call.caller, call, callTarget(call)));
-        else if (gone && call.file !== '')
-            findings.push(orphanedTargetFinding(call, gone));
-    }
-    const deletedFiles = new Set(plan.resources.map((r) => r.kind === 'file' && r.action === 'delete' && fileKey(r.namespace, r.path)));
-    for (const read of input.reads) {
-        if (deleted.has(keyOf$1(read.reader)) || !deletedFiles.has(fileKey(read.namespace, read.path)))
-            continue;
-        findings.push(deletedInUse(read.reader, read, {
-            what: `read('${read.path}') reads`,
-            used: `namespace file ${read.namespace}:${read.path}`,
-            effect: 'this flow would fail when it runs',
-            keep: 'Keep the file in the repository'
-        }));
-    }
-    for (const flow of input.unsearched ?? []) {
-        const gone = removed.get(keyOf$1(flow));
-        if (gone?.action === 'delete')
-            findings.push(unsearchedFinding(gone, flow.why, input.searched ?? []));
-    }
-    const resources = plan.resources.map((r) => {
-        if (r.kind !== 'flow' || !isWrite(r))
-            return r;
-        const impact = {
-            callers: [...(callers.get(keyOf$1(r))?.values() ?? [])].sort((a, b) => compareCodeUnits(a.namespace, b.namespace) ||
-                compareCodeUnits(a.id, b.id) ||
-                compareCodeUnits(a.via, b.via)),
-            triggers: r.action === 'update' && r.current && r.desired !== undefined
-                ? triggerChanges(r.current.source, r.desired, input.reference)
-                : []
-        };
-        return impact.callers.length + impact.triggers.length > 0 ? { ...r, impact } : r;
-    });
-    const shown = resources.flatMap((r) => r.kind === 'flow' && r.impact
-        ? [
-            [
-                keyOf$1(r),
-                r.impact.callers.map((c) => [c.namespace, c.id, c.via, c.serverOnly]),
-                r.impact.triggers.map((t) => t.text)
-            ]
-        ]
-        : []);
-    const fingerprint = shown.length === 0
-        ? plan.fingerprint
-        : sha256Hex(JSON.stringify({ plan: plan.fingerprint, impact: shown }));
-    const distinct = new Map(findings.map((f) => [`${f.file}\0${f.line}\0${f.column}\0${f.message}`, f]));
-    return { plan: { ...plan, resources, fingerprint }, findings: [...distinct.values()] };
-}
-function callTarget(call) {
-    const name = `${call.namespace}.${call.id}`;
-    return {
-        what: CALLS[call.via],
-        used: `flow ${name}`,
-        effect: call.via === 'flow-trigger'
-            ? "this flow's Flow trigger would never fire"
-            : 'this flow would fail when it runs',
-        keep: `Keep ${name} in the repository`
-    };
-}
-function deletedInUse(user, at, target) {
-    const deletes = `which this deploy deletes (delete: true), so ${target.effect}. ${target.keep}`;
-    const site = at.file === '' ? { file: '', line: 1 } : { file: at.file, line: at.line, column: at.column };
-    return {
-        severity: 'error',
-        ...site,
-        rule: 'deletes-resource-in-use',
-        message: at.file === ''
-            ? `Flow ${user.namespace}.${user.id} (only on the server) still uses ${target.used}, ${deletes}, or change or delete ${user.namespace}.${user.id} in Kestra first`
-            : `${target.what} ${target.used}, ${deletes}, or remove this use first`,
-        resource: keyOf$1(user)
-    };
-}
-function unsearchedFinding(target, why, searched) {
-    const name = `${target.namespace}.${target.id}`;
-    const read = searched.length > 0 ? [...searched].sort(compareCodeUnits).join(', ') : 'none';
-    return {
-        severity: 'warning',
-        file: '',
-        line: 1,
-        rule: 'deletion-users-not-searched',
-        message: `Flow ${name} is deleted, and flows outside the namespaces this repository manages (${read}) were not searched for uses of it (${why}): a Subflow call or Flow trigger in another namespace would break. Check its dependencies in Kestra before merging`,
-        resource: keyOf$1(target)
-    };
-}
-function orphanedTargetFinding(call, target) {
-    const name = `${target.namespace}.${target.id}`;
-    return {
-        severity: 'warning',
-        file: call.file,
-        line: call.line,
-        column: call.column,
-        rule: 'calls-removed-flow',
-        message: `${CALLS[call.via]} flow ${name}, which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the call, or keep ${name} in the repository`,
-        resource: keyOf$1(call.caller)
-    };
-}
-function keyOf$1(flow) {
-    return flowKey(flow.namespace, flow.id);
-}
-function withReview(plan, review) {
-    const resources = plan.resources.map((r) => {
-        if (r.kind !== 'flow')
-            return r;
-        const key = keyOf$1(r);
-        const missing = r.action === 'create' || r.action === 'update' ? review.missing.get(key) : undefined;
-        const unfinished = r.action === 'update' || r.action === 'delete' ? review.unfinished.get(key) : undefined;
-        const breaks = review.breaks.get(key);
-        let change = r;
-        if (missing?.length || unfinished?.length) {
-            change = {
-                ...change,
-                review: { ...(missing?.length && { missing }), ...(unfinished?.length && { unfinished }) }
-            };
-        }
-        if (breaks && change.impact) {
-            const callers = change.impact.callers.map((c) => {
-                const words = breaks.get(`${keyOf$1(c)}\0${c.via}`);
-                return words ? { ...c, breaks: words } : c;
-            });
-            change = { ...change, impact: { ...change.impact, callers } };
-        }
-        return change;
-    });
-    return { ...plan, resources };
-}
-const MAY_REFER = /flowId|\bread\s*\(/;
-function callGraph(repository, server, outside = []) {
-    const held = new Map();
-    for (const flow of repository.flows) {
-        if (flow.notAFlow || flow.namespace === undefined || flow.id === undefined)
-            continue;
-        held.set(flowKey(flow.namespace, flow.id), { namespace: flow.namespace, id: flow.id });
-    }
-    const calls = [];
-    const reads = [];
-    const add = (references, caller) => {
-        for (const ref of references) {
-            const { namespace, file, line, column } = ref;
-            if (ref.kind === 'flow') {
-                const { id, via, unconditional } = ref;
-                calls.push({
-                    caller,
-                    namespace,
-                    id,
-                    via,
-                    file,
-                    line,
-                    column,
-                    ...(unconditional && { unconditional })
-                });
-            }
-            else
-                reads.push({ reader: caller, namespace, path: ref.path, file, line, column });
-        }
-    };
-    for (const ref of repository.references) {
-        const caller = held.get(ref.fromFlow);
-        if (caller)
-            add([ref], caller);
-    }
-    const serverOnly = new Set();
-    for (const [namespace, actual] of server) {
-        for (const remote of serverFlowsOf(actual)) {
-            const key = flowKey(namespace, remote.id);
-            if (held.has(key))
-                continue;
-            serverOnly.add(key);
-            if (!MAY_REFER.test(remote.source))
-                continue;
-            const parsed = parseFlowFile({ file: '', rel: '', raw: remote.source });
-            add(collectReferences([parsed]), { namespace, id: remote.id });
-        }
-    }
-    for (const use of outside) {
-        const key = keyOf$1(use.user);
-        if (held.has(key))
-            continue;
-        serverOnly.add(key);
-        const { namespace, id, via } = use;
-        calls.push({ caller: use.user, namespace, id, via, file: '', line: 1, column: 1 });
-    }
-    return { calls, reads, serverOnly };
 }
 
 function changedContracts(flows, calls) {
