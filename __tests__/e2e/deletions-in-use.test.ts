@@ -37,17 +37,30 @@ async function change(
   serverOnly: { id: string; source: string; namespace?: string }[] = [],
   emulator: Parameters<typeof startEmulator>[0] = {}
 ) {
-  kestra = await startEmulator({ basicAuth: CREDENTIALS, ...emulator })
-  github = await startFakeGitHub()
-  kestra.seed({
+  const seed = {
     flows: [
       { namespace: NS, id: 'etl_orders', source: ETL },
       { namespace: NS, id: 'hello', source: flow(NS, 'hello') },
       ...serverOnly.map((f) => ({ namespace: NS, ...f }))
     ],
     files: [{ namespace: NS, path: '/sql/orders.sql', content: 'select * from orders;\n' }]
-  })
-  const repo = createGitRepo(REPO)
+  }
+  return changeOf(REPO, seed, after, event, inputs, emulator)
+}
+
+/** A repository (`files`) and a server seeded with `seed`; `after` is the change, run with `delete: true`. */
+async function changeOf(
+  files: Record<string, string>,
+  seed: Parameters<Emulator['seed']>[0],
+  after: Record<string, string | null>,
+  event: 'pull_request' | 'push',
+  inputs: Record<string, string> = {},
+  emulator: Parameters<typeof startEmulator>[0] = {}
+) {
+  kestra = await startEmulator({ basicAuth: CREDENTIALS, ...emulator })
+  github = await startFakeGitHub()
+  kestra.seed(seed)
+  const repo = createGitRepo(files)
   const base = repo.head()
   if (event === 'pull_request') repo.git('checkout', '-q', '-b', 'feature')
   const head = repo.commit(after)
@@ -273,5 +286,61 @@ describe('deleting what a kept flow still uses', () => {
         )
       })
     )
+  })
+})
+
+describe('deleting a KV key a kept flow still reads', () => {
+  const READER = `id: greet\nnamespace: ${NS}\ntasks:\n  - id: say\n    type: io.kestra.plugin.core.log.Log\n    message: "Region {{ kv('region') }}"\n`
+  const KV_REPO = {
+    [`${NS}/flows/greet.yml`]: READER,
+    'kv/company.team.yml': 'region: eu-west-1\nretries: 3\n'
+  }
+
+  /** The server holds the repository's state (and `parentKv`, keys of namespace `company`); the change removes `region`. */
+  const removeRegion = (event: 'pull_request' | 'push', parentKv: string[] = []) =>
+    changeOf(
+      KV_REPO,
+      {
+        flows: [{ namespace: NS, id: 'greet', source: READER }],
+        kv: [
+          { namespace: NS, key: 'region', value: 'eu-west-1' },
+          { namespace: NS, key: 'retries', value: 3 },
+          ...parentKv.map((key) => ({ namespace: 'company', key, value: 'us-east-1' }))
+        ]
+      },
+      { 'kv/company.team.yml': 'retries: 3\n' },
+      event
+    )
+
+  it("fails the plan on the kv()'s line, as a deleted file's read() does, though the flow is unchanged", async () => {
+    const { result, comment } = await removeRegion('pull_request')
+    expect(result.exitCode).toBe(1)
+    expect(result.annotations).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        file: `${NS}/flows/greet.yml`,
+        line: 6,
+        message: expect.stringContaining(
+          "kv('region') reads KV key region of namespace company.team, which this deploy deletes (delete: true), so this flow would fail when it runs. Keep the key in the repository, or remove this use first"
+        )
+      })
+    )
+    expect(comment).toContain('❌ **Validation failed**: 1 error')
+    expect(comment).toContain(`${NS}/flows/greet.yml#L6)`)
+  })
+
+  it('refuses the deploy before the first write', async () => {
+    const { result, before, writes } = await removeRegion('push')
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout + result.stderr).toContain('Nothing was deployed: 1 validation error')
+    expect(writes).toEqual([])
+    expect(kestra.snapshot()).toEqual(before)
+  })
+
+  it('a parent namespace that holds the key serves the kv() once it is deleted: no error, the deploy deletes it', async () => {
+    const { result, writes } = await removeRegion('push', ['region'])
+    expect(result.exitCode).toBe(0)
+    expect(result.annotations.filter((a) => a.severity === 'error')).toEqual([])
+    expect(writes.map((w) => `${w.method} ${w.route}`)).toContain('DELETE kv.delete')
   })
 })

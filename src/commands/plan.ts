@@ -7,6 +7,7 @@ import {
   callSites,
   changedContracts,
   checkNames,
+  deletedKeysInUse,
   executionLoopFindings,
   outsideUsers,
   readPinnedRevisions,
@@ -378,7 +379,8 @@ function decideReview(
     unfinished: unfinished.byFlow,
     breaks: contracts.breaks
   })
-  const findings = [...names.findings, ...unfinished.findings, ...contracts.findings]
+  const keys = deletedKeysInUse(args.names, args.plan, args.listings, args.defined)
+  const findings = [...names.findings, ...keys, ...unfinished.findings, ...contracts.findings]
   return { plan, findings, notes: names.note ? [names.note] : [] }
 }
 

@@ -13,6 +13,7 @@ import {
   deployHolds,
   deploySucceeds,
   loopsRefused,
+  deletedKeysRefused,
   findingsWarranted,
   noSecretShown,
   onlyManagedWritten,
@@ -257,6 +258,7 @@ async function checkDeploy(
   onlyManagedWritten(run, namespacesOf(repository))
   if (!run.faulty) deploySucceeds(w, run, repository)
   loopsRefused(w, run, repository)
+  deletedKeysRefused(w, run, repository, base)
   deployHolds(w, run, repository, base)
   writesArePlanned(run)
   reportsAgree(run, comment)

@@ -8,7 +8,7 @@ import { credentialLeaks } from '../../../test-support/credential-leaks.js'
 import type { LoggedRequest } from '../../../test-support/kestra-emulator/index.js'
 import { CREDENTIALS } from '../../../test-support/scenario.js'
 import { afterDeploy, comparable, differences, KINDS, type Kind } from './expected.js'
-import { flowKey, flowSource, type Repository, type Team } from './repository.js'
+import { flowKey, flowSource, namespacesOf, type Repository, type Team } from './repository.js'
 import { actionSurfaces } from '../output-surfaces.js'
 import { emptyState } from './kestra.js'
 import type { Run, ServerState, World } from './world.js'
@@ -408,8 +408,8 @@ export function deploySucceeds(
 const isKindNotice = (message: string) => /test suite|dashboard/i.test(message)
 
 /**
- * The files whose content warrants a finding: a secret, KV key, file or flow they use that nothing holds, and on
- * open-source Kestra a namespace settings file.
+ * The files whose content warrants a finding: a secret, KV key, file or flow they use that nothing holds (a KV key
+ * the deploy may delete included), and on open-source Kestra a namespace settings file.
  */
 export function warranted(
   team: Team,
@@ -428,8 +428,16 @@ export function warranted(
     ...repository.kv.map((e) => `${e.namespace}/${e.key}`),
     ...server.kv.keys()
   ])
-  const parents = (namespace: string) =>
-    namespace.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'))
+  // With `delete`, a deploy may delete a KV key of a managed namespace the repository does not hold (its kv file's,
+  // or its base's): a kv() that then finds the key nowhere is an error (deletes-resource-in-use).
+  const managed = new Set(namespacesOf(repository))
+  const repositoryKv = new Set(repository.kv.map((e) => `${e.namespace}/${e.key}`))
+  const mayGo = (key: string) =>
+    prefix === undefined &&
+    team.settings.delete &&
+    managed.has(key.slice(0, key.indexOf('/'))) &&
+    !repositoryKv.has(key)
+  const kvAfter = new Set([...repositoryKv, ...[...server.kv.keys()].filter((key) => !mayGo(key))])
   // A repository with no flow finds nothing: an error on every event (docs/layouts.md). The namespace layout also
   // names its flows/ and files/ when neither exists (no commit holds an empty folder).
   if (repository.flows.length === 0) errors.add('.')
@@ -445,10 +453,12 @@ export function warranted(
     ) {
       errors.add(path)
     }
+    const key = flow.kvKey
+    const holds = (keys: ReadonlySet<string>) => kvFinds(keys, flow.namespace, key)
+    if (key !== undefined && holds(kvHeld) && !holds(kvAfter)) errors.add(path)
     if (
       (flow.secret !== undefined && !secrets.includes(flow.secret)) ||
-      (flow.kvKey !== undefined &&
-        !parents(flow.namespace).some((ns) => kvHeld.has(`${ns}/${flow.kvKey}`)))
+      (key !== undefined && !holds(kvHeld))
     ) {
       warnings.add(path)
     }
@@ -460,6 +470,39 @@ export function warranted(
   }
   for (const path of loopFiles(team, repository, server, prefix)) errors.add(path)
   return { errors, warnings }
+}
+
+/** Whether `kv(key)` in a flow of `namespace` finds the key among `keys` (`<namespace>/<key>`): its namespace or a parent. */
+function kvFinds(
+  keys: { has(key: string): boolean },
+  namespace: string,
+  key: string | undefined
+): boolean {
+  const parts = namespace.split('.')
+  return parts.some((_, i) => keys.has(`${parts.slice(0, i + 1).join('.')}/${key}`))
+}
+
+/**
+ * A deploy that would delete a KV key a flow it keeps still reads, found in no namespace Kestra looks in once the
+ * deploy is done, writes nothing: the flow would fail when it runs (deletes-resource-in-use; engine 1.3.31 run: a
+ * task whose `kv()` key is missing fails).
+ */
+export function deletedKeysRefused(
+  world: World,
+  run: Run,
+  repository: Repository,
+  base: Repository | undefined
+): void {
+  const after = afterDeploy(world.team, run.before, repository, base).kv
+  const breaks = repository.flows.some(
+    (flow) =>
+      flow.kvKey !== undefined &&
+      kvFinds(run.before.kv, flow.namespace, flow.kvKey) &&
+      !kvFinds(after, flow.namespace, flow.kvKey)
+  )
+  if (breaks) {
+    wroteNothing(run, 'a deploy that deletes a KV key a flow it keeps still reads writes nothing')
+  }
 }
 
 /**

@@ -504,6 +504,22 @@ describe('the model: counterexamples kept', () => {
     ])
   })
 
+  it('a deploy that deletes a KV key a flow it keeps still reads is refused before any write, as a deleted file read is', async () => {
+    // Found by trying the CLI against engine 1.3.31: removing a key from the kv file with delete: true deleted it while
+    // an unchanged flow's kv() read it, and that flow then failed when it ran (engine 1.3.31 run: the task FAILED).
+    // Flows in the order given: 1 is `report`, in the namespace whose kv file holds `region`.
+    await holds([
+      teamOf({}, { delete: true }),
+      teamRepository(),
+      [
+        event.commitToMain([
+          { kind: 'use-kv', index: 1, key: 'region', define: false, value: 'eu-west-1' }
+        ]),
+        event.commitToMain([{ kind: 'delete-kv', index: 0 }])
+      ]
+    ])
+  })
+
   it('a namespace whose marker could not be written is unguarded, as documented, until a deploy records it', async () => {
     // Seed 1561838453: an unreadable marker refused a deploy and the operator removed it; the next deploy's marker
     // write failed (a warning), and the model still demanded that an older commit be refused there.

@@ -6,7 +6,8 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { checkNames } from '../../../src/resources/flows/decide-missing-names.js'
+import { checkNames, deletedKeysInUse } from '../../../src/resources/flows/decide-missing-names.js'
+import type { Plan } from '../../../src/model/plan.js'
 import { kvLookupScopes, type NameReference } from '../../../src/model/names.js'
 
 const SEGMENT = fc.constantFrom('a', 'b', 'ab', 'team', 'teamx')
@@ -134,5 +135,109 @@ describe('a listing the server could not give', () => {
         }
       )
     )
+  })
+})
+
+describe('a KV key the plan deletes', () => {
+  const KEYS = fc.constantFrom('k', 'j')
+  const planDeleting = (deleted: readonly [string, string][], flowsDeleted: string[] = []) =>
+    ({
+      resources: [
+        ...deleted.map(([namespace, id]) => ({ kind: 'kv', namespace, id, action: 'delete' })),
+        ...flowsDeleted.map((namespace) => ({ kind: 'flow', namespace, id: 'f', action: 'delete' }))
+      ]
+    }) as unknown as Plan
+  const listed = (held: readonly [string, string][]) => ({
+    ok: true as const,
+    value: {
+      kv: {
+        listed: true as const,
+        value: Object.fromEntries(
+          [...new Set(held.map(([ns]) => ns))].map((ns) => [
+            ns,
+            held.filter(([n]) => n === ns).map(([, key]) => key)
+          ])
+        )
+      }
+    }
+  })
+  const definedBy = (keys: readonly [string, string][]) => ({
+    has: (kind: string, namespace: string, name: string) =>
+      kind === 'kv' && keys.some(([n, k]) => n === namespace && k === name)
+  })
+
+  // Held keys mostly in the flow's own namespace and its parents, where a lookup meets them.
+  const NEAR = NAMESPACE.chain((flowNs) => {
+    const scope = fc.oneof(fc.constantFrom(...kvLookupScopes(ref('kv', 'k', flowNs))), NAMESPACE)
+    const held = fc.uniqueArray(fc.tuple(scope, KEYS), {
+      selector: ([n, k]) => `${n}/${k}`,
+      maxLength: 6
+    })
+    return fc.tuple(fc.constant(flowNs), held, held)
+  })
+
+  it('is an error on each kv() that then finds it in no namespace Kestra looks in, and only there', () => {
+    fc.assert(
+      fc.property(
+        NEAR,
+        fc.option(NAMESPACE, { nil: undefined }),
+        KEYS,
+        fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
+        ([flowNs, server, repository], explicit, key, deleting) => {
+          const deleted = server.filter(
+            ([n, k], i) => deleting[i] && !repository.some(([rn, rk]) => rn === n && rk === k)
+          )
+          const gone = new Set(deleted.map(([n, k]) => `${n}/${k}`))
+          const scopes = kvLookupScopes(ref('kv', key, flowNs, explicit))
+          const after = [...server.filter(([n, k]) => !gone.has(`${n}/${k}`)), ...repository]
+          const broken =
+            scopes.some((ns) => gone.has(`${ns}/${key}`)) &&
+            !scopes.some((ns) => after.some(([n, k]) => n === ns && k === key))
+          const findings = deletedKeysInUse(
+            [ref('kv', key, flowNs, explicit)],
+            planDeleting(deleted),
+            listed(server),
+            definedBy(repository)
+          )
+          expect(findings.length).toBe(broken ? 1 : 0)
+          if (broken) {
+            expect(findings[0]).toMatchObject({
+              severity: 'error',
+              rule: 'deletes-resource-in-use',
+              line: 3
+            })
+            expect(findings[0]!.message).toContain(`kv('${key}')`)
+          }
+        }
+      ),
+      { numRuns: 500 }
+    )
+  })
+
+  it('is a warning where the server could not list whether a parent holds it, an error with an explicit namespace', () => {
+    const unlisted = { ok: true as const, value: { kv: { listed: false as const, reason: '403' } } }
+    const plan = planDeleting([['a.b', 'k']])
+    expect(deletedKeysInUse([ref('kv', 'k', 'a.b')], plan, unlisted)).toMatchObject([
+      { severity: 'warning', rule: 'deletes-resource-in-use' }
+    ])
+    expect(deletedKeysInUse([ref('kv', 'k', 'x', 'a.b')], plan, unlisted)).toMatchObject([
+      { severity: 'error' }
+    ])
+    expect(deletedKeysInUse([ref('kv', 'k', 'a.b')], plan, undefined)).toMatchObject([
+      { severity: 'warning' }
+    ])
+  })
+
+  it('is a warning where Kestra gives null for a missing key (before 0.22); nothing for a flow the plan deletes, or a secret', () => {
+    const plan = planDeleting([['a.b', 'k']], ['a.b'])
+    const ownOnly = {
+      ok: true as const,
+      value: { kv: { listed: true as const, value: {} }, kvOwnNamespaceOnly: true as const }
+    }
+    expect(deletedKeysInUse([ref('kv', 'k', 'x', 'a.b')], plan, ownOnly)).toMatchObject([
+      { severity: 'warning' }
+    ])
+    expect(deletedKeysInUse([ref('kv', 'k', 'a.b')], plan, listed([]))).toEqual([])
+    expect(deletedKeysInUse([ref('secret', 'k', 'x', 'a.b')], plan, listed([]))).toEqual([])
   })
 })

@@ -5,7 +5,9 @@ import {
   type NameListings,
   type NameReference
 } from '../../model/names.js'
-import type { MissingName } from '../../model/plan.js'
+import type { MissingName, Plan } from '../../model/plan.js'
+import type { Outcome } from '../../model/outcome.js'
+import { flowKey } from '../../model/targets.js'
 
 /** Which secrets and KV keys the flows read that the server does not define (docs/caught-at-review.md). */
 
@@ -97,6 +99,73 @@ function kvLookup(
   const keys = new Map(Object.entries(listing.value).map(([ns, names]) => [ns, new Set(names)]))
   return (ref) =>
     kvLookupScopes(ref, ownOnly).some((namespace) => keys.get(namespace)?.has(ref.name) === true)
+}
+
+/**
+ * An error on each `kv()` of a key the plan deletes that no other namespace Kestra looks in holds once the deploy
+ * is done, as a deleted namespace file's `read()` is (docs/impact.md): the flow then fails when it runs. A warning
+ * where the server's listing cannot tell whether a parent namespace holds it, or where Kestra gives null for a
+ * missing key (before 0.22). Names of flows the plan deletes are left out: they read nothing.
+ */
+export function deletedKeysInUse(
+  refs: readonly NameReference[],
+  plan: Plan,
+  read: Outcome<NameListings> | undefined,
+  defined?: DefinedNames
+): Finding[] {
+  const deleted = new Set(
+    plan.resources.flatMap((r) =>
+      r.kind === 'kv' && r.action === 'delete' ? [`${r.namespace}\0${r.id}`] : []
+    )
+  )
+  if (deleted.size === 0) return []
+  const goneFlows = new Set(
+    plan.resources.flatMap((r) =>
+      r.kind === 'flow' && r.action === 'delete' ? [flowKey(r.namespace, r.id)] : []
+    )
+  )
+  const listings = read?.ok ? read.value : {}
+  const ownOnly = listings.kvOwnNamespaceOnly === true
+  const server = kvLookup(listings.kv, ownOnly)
+  const findings: Finding[] = []
+  for (const ref of refs) {
+    if (ref.kind !== 'kv' || goneFlows.has(ref.fromFlow)) continue
+    let gone: string | undefined
+    let after: boolean | undefined = false
+    for (const namespace of kvLookupScopes(ref, ownOnly)) {
+      if (deleted.has(`${namespace}\0${ref.name}`)) {
+        gone ??= namespace
+        continue
+      }
+      const scope = { ...ref, namespace }
+      if (
+        defined?.has('kv', namespace, ref.name) ||
+        (typeof server !== 'string' && server(scope))
+      ) {
+        after = true
+        break
+      }
+      if (typeof server === 'string') after = undefined
+    }
+    if (gone === undefined || after === true) continue
+    findings.push(deletedKeyFinding(ref, gone, after === false && !ownOnly))
+  }
+  return findings
+}
+
+function deletedKeyFinding(ref: NameReference, namespace: string, certain: boolean): Finding {
+  const effect = certain
+    ? 'this flow would fail when it runs'
+    : 'this flow would fail when it runs, unless a parent namespace holds the key (the server did not say) or this Kestra gives null for a missing key'
+  return {
+    severity: certain ? 'error' : 'warning',
+    file: ref.file,
+    line: ref.line,
+    column: ref.column,
+    rule: 'deletes-resource-in-use',
+    message: `kv('${ref.name}') reads KV key ${ref.name} of namespace ${namespace}, which this deploy deletes (delete: true), so ${effect}. Keep the key in the repository, or remove this use first`,
+    resource: ref.fromFlow
+  }
 }
 
 function missingFinding(ref: NameReference, kvOwnOnly: boolean): Finding {

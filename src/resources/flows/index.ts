@@ -67,7 +67,7 @@ export { callGraph, withImpact, withReview, type CallEdge } from './decide-impac
 export { executionLoopFindings } from './decide-loops.js'
 export { callSites, changedContracts, reviewContracts } from './decide-input-contracts.js'
 export { type CallSite } from './decide-input-contracts.js'
-export { checkNames } from './decide-missing-names.js'
+export { checkNames, deletedKeysInUse } from './decide-missing-names.js'
 export { knownResources, referenceFindings } from './decide-references.js'
 export { SentRewrite } from './decide-sent.js'
 export {
