@@ -14091,6 +14091,54 @@ function kvLookup(listing, ownOnly) {
     const keys = new Map(Object.entries(listing.value).map(([ns, names]) => [ns, new Set(names)]));
     return (ref) => kvLookupScopes(ref, ownOnly).some((namespace) => keys.get(namespace)?.has(ref.name) === true);
 }
+function deletedKeysInUse(refs, plan, read, defined) {
+    const deleted = new Set(plan.resources.flatMap((r) => r.kind === 'kv' && r.action === 'delete' ? [`${r.namespace}\0${r.id}`] : []));
+    if (deleted.size === 0)
+        return [];
+    const goneFlows = new Set(plan.resources.flatMap((r) => r.kind === 'flow' && r.action === 'delete' ? [flowKey(r.namespace, r.id)] : []));
+    const listings = read?.ok ? read.value : {};
+    const ownOnly = listings.kvOwnNamespaceOnly === true;
+    const server = kvLookup(listings.kv, ownOnly);
+    const findings = [];
+    for (const ref of refs) {
+        if (ref.kind !== 'kv' || goneFlows.has(ref.fromFlow))
+            continue;
+        let gone;
+        let after = false;
+        for (const namespace of kvLookupScopes(ref, ownOnly)) {
+            if (deleted.has(`${namespace}\0${ref.name}`)) {
+                gone ??= namespace;
+                continue;
+            }
+            const scope = { ...ref, namespace };
+            if (defined?.has('kv', namespace, ref.name) ||
+                (typeof server !== 'string' && server(scope))) {
+                after = true;
+                break;
+            }
+            if (typeof server === 'string')
+                after = undefined;
+        }
+        if (gone === undefined || after === true)
+            continue;
+        findings.push(deletedKeyFinding(ref, gone, after === false && !ownOnly));
+    }
+    return findings;
+}
+function deletedKeyFinding(ref, namespace, certain) {
+    const effect = certain
+        ? 'this flow would fail when it runs'
+        : 'this flow would fail when it runs, unless a parent namespace holds the key (the server did not say) or this Kestra gives null for a missing key';
+    return {
+        severity: certain ? 'error' : 'warning',
+        file: ref.file,
+        line: ref.line,
+        column: ref.column,
+        rule: 'deletes-resource-in-use',
+        message: `kv('${ref.name}') reads KV key ${ref.name} of namespace ${namespace}, which this deploy deletes (delete: true), so ${effect}. Keep the key in the repository, or remove this use first`,
+        resource: ref.fromFlow
+    };
+}
 function missingFinding(ref, kvOwnOnly) {
     const namespace = ref.namespace ?? ref.flowNamespace;
     const where = ref.namespace === undefined && !kvOwnOnly ? ' nor its parent namespaces' : '';
@@ -18671,7 +18719,8 @@ function decideReview(args, reads, reporter) {
         unfinished: unfinished.byFlow,
         breaks: contracts.breaks
     });
-    const findings = [...names.findings, ...unfinished.findings, ...contracts.findings];
+    const keys = deletedKeysInUse(args.names, args.plan, args.listings, args.defined);
+    const findings = [...names.findings, ...keys, ...unfinished.findings, ...contracts.findings];
     return { plan, findings, notes: names.note ? [names.note] : [] };
 }
 function flowChanges(plan) {
