@@ -132,7 +132,8 @@ async function reviewedPlan(
     model: checked.model,
     calls: graph.calls,
     // A pull request reviews what it changes; any other plan checks every flow's names.
-    everyFlow: args.context.pullRequest === undefined
+    everyFlow: args.context.pullRequest === undefined,
+    preview: args.target.transientEnvironment
   }
   const reviewed = decideReview(review, await gatherReview(review), ports.reporter)
   const { serverVersion } = checked
@@ -344,6 +345,11 @@ interface ReviewArgs {
    * (docs/caught-at-review.md#which-flows-are-checked).
    */
   everyFlow?: boolean
+  /**
+   * A preview: a KV key it deletes is its pull request's own earlier one, so a flow still reading it is a warning, as
+   * a key the pull request lacks is in its plan (docs/impact.md#deleting-what-is-still-used).
+   */
+  preview?: boolean
 }
 
 /** The read that depends on the plan: the revisions that calls pin (docs/caught-at-review.md). */
@@ -379,7 +385,9 @@ function decideReview(
     unfinished: unfinished.byFlow,
     breaks: contracts.breaks
   })
-  const keys = deletedKeysInUse(args.names, args.plan, args.listings, args.defined)
+  const keys = deletedKeysInUse(args.names, args.plan, args.listings, args.defined).map(
+    (finding): Finding => (args.preview ? { ...finding, severity: 'warning' } : finding)
+  )
   const findings = [...names.findings, ...keys, ...unfinished.findings, ...contracts.findings]
   return { plan, findings, notes: names.note ? [names.note] : [] }
 }

@@ -542,4 +542,21 @@ describe('the model: counterexamples kept', () => {
       ]
     ])
   })
+
+  it('a preview whose pull request removes a KV key a flow still reads is deployed, with the warning its plan gives', async () => {
+    // Drawn by hand once the deletion of a key in use became an error: the preview deleted its own earlier key, and the
+    // model rightly demanded that a valid pull request's preview succeed. In a preview it is a warning, as a key the
+    // pull request lacks is in its plan.
+    await holds([
+      teamOf(),
+      teamRepository(),
+      [
+        event.openPullRequest(
+          [{ kind: 'use-kv', index: 1, key: 'zone', define: true, value: 'x' }],
+          true
+        ),
+        event.pushToPullRequest([{ kind: 'delete-kv', index: 1 }])
+      ]
+    ])
+  })
 })
