@@ -18555,7 +18555,8 @@ async function reviewedPlan(args, desired, reference) {
         plan: impact.plan,
         model: checked.model,
         calls: graph.calls,
-        everyFlow: args.context.pullRequest === undefined
+        everyFlow: args.context.pullRequest === undefined,
+        preview: args.target.transientEnvironment
     };
     const reviewed = decideReview(review, await gatherReview(review), ports.reporter);
     const { serverVersion } = checked;
@@ -18719,7 +18720,7 @@ function decideReview(args, reads, reporter) {
         unfinished: unfinished.byFlow,
         breaks: contracts.breaks
     });
-    const keys = deletedKeysInUse(args.names, args.plan, args.listings, args.defined);
+    const keys = deletedKeysInUse(args.names, args.plan, args.listings, args.defined).map((finding) => (args.preview ? { ...finding, severity: 'warning' } : finding));
     const findings = [...names.findings, ...keys, ...unfinished.findings, ...contracts.findings];
     return { plan, findings, notes: names.note ? [names.note] : [] };
 }
