@@ -218,7 +218,11 @@ describe('a KV key the plan deletes', () => {
     const unlisted = { ok: true as const, value: { kv: { listed: false as const, reason: '403' } } }
     const plan = planDeleting([['a.b', 'k']])
     expect(deletedKeysInUse([ref('kv', 'k', 'a.b')], plan, unlisted)).toMatchObject([
-      { severity: 'warning', rule: 'deletes-resource-in-use' }
+      {
+        severity: 'warning',
+        rule: 'deletes-resource-in-use',
+        message: expect.stringContaining('unless a parent namespace holds the key')
+      }
     ])
     expect(deletedKeysInUse([ref('kv', 'k', 'x', 'a.b')], plan, unlisted)).toMatchObject([
       { severity: 'error' }
@@ -235,7 +239,7 @@ describe('a KV key the plan deletes', () => {
       value: { kv: { listed: true as const, value: {} }, kvOwnNamespaceOnly: true as const }
     }
     expect(deletedKeysInUse([ref('kv', 'k', 'x', 'a.b')], plan, ownOnly)).toMatchObject([
-      { severity: 'warning' }
+      { severity: 'warning', message: expect.stringContaining('would give the task null') }
     ])
     expect(deletedKeysInUse([ref('kv', 'k', 'a.b')], plan, listed([]))).toEqual([])
     expect(deletedKeysInUse([ref('secret', 'k', 'x', 'a.b')], plan, listed([]))).toEqual([])
