@@ -14121,16 +14121,19 @@ function deletedKeysInUse(refs, plan, read, defined) {
         }
         if (gone === undefined || after === true)
             continue;
-        findings.push(deletedKeyFinding(ref, gone, after === false && !ownOnly));
+        findings.push(deletedKeyFinding(ref, gone, ownOnly ? 'null' : after === false ? 'fails' : 'unknown'));
     }
     return findings;
 }
-function deletedKeyFinding(ref, namespace, certain) {
-    const effect = certain
-        ? 'this flow would fail when it runs'
-        : 'this flow would fail when it runs, unless a parent namespace holds the key (the server did not say) or this Kestra gives null for a missing key';
+const DELETED_KEY_EFFECT = {
+    fails: 'this flow would fail when it runs',
+    unknown: "this flow would fail when it runs, unless a parent namespace holds the key (the server's KV keys could not be listed)",
+    null: 'kv() would give the task null when it runs (this Kestra does not fail on a missing key)'
+};
+function deletedKeyFinding(ref, namespace, outcome) {
+    const effect = DELETED_KEY_EFFECT[outcome];
     return {
-        severity: certain ? 'error' : 'warning',
+        severity: outcome === 'fails' ? 'error' : 'warning',
         file: ref.file,
         line: ref.line,
         column: ref.column,
