@@ -344,3 +344,53 @@ describe('deleting a KV key a kept flow still reads', () => {
     expect(writes.map((w) => `${w.method} ${w.route}`)).toContain('DELETE kv.delete')
   })
 })
+
+describe('a preview whose pull request removes a KV key a flow still reads', () => {
+  it('deploys and deletes the key, and the pull request shows its plan’s warning: the key is the pull request’s own earlier one', async () => {
+    kestra = await startEmulator({ basicAuth: CREDENTIALS })
+    github = await startFakeGitHub()
+    const READER = `id: greet\nnamespace: ${NS}\ntasks:\n  - id: say\n    type: io.kestra.plugin.core.log.Log\n    message: "Zone {{ kv('zone') }}"\n`
+    const repo = createGitRepo({ [`${NS}/flows/hello.yml`]: flow(NS, 'hello') })
+    const base = repo.head()
+    repo.git('checkout', '-q', '-b', 'feature')
+    const preview = async (head: string) => {
+      github.seedFromRepository(repo.dir)
+      github.seedPull({
+        number: 7,
+        head: { ref: 'feature', sha: head },
+        base: { ref: 'main', sha: base }
+      })
+      return runAction({
+        ...pullRequestEvent(repo, base, head),
+        githubApiUrl: github.url,
+        inputs: { server: kestra.url, ...CREDENTIALS, preview: 'true' }
+      })
+    }
+    const first = await preview(
+      repo.commit({
+        [`${NS}/flows/greet.yml`]: READER,
+        'kv/company.team.yml': 'zone: eu\nregion: eu-west-1\n'
+      })
+    )
+    expect(first.exitCode, first.stdout + first.stderr).toBe(0)
+    expect(kestra.snapshot().kv).toContainEqual(
+      expect.objectContaining({ namespace: `pr-7.${NS}`, key: 'zone' })
+    )
+
+    const second = await preview(repo.commit({ 'kv/company.team.yml': 'region: eu-west-1\n' }))
+    expect(second.exitCode, second.stdout + second.stderr).toBe(0)
+    // What the pull request shows is its plan's: the key it lacks, a warning; nothing fails.
+    expect(second.annotations.filter((a) => a.severity === 'error')).toEqual([])
+    expect(second.annotations).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        file: `${NS}/flows/greet.yml`,
+        line: 6,
+        title: 'kestra-gitops: missing-kv-key'
+      })
+    )
+    expect(kestra.snapshot().kv).not.toContainEqual(
+      expect.objectContaining({ namespace: `pr-7.${NS}`, key: 'zone' })
+    )
+  })
+})

@@ -454,8 +454,9 @@ export function warranted(
       errors.add(path)
     }
     const key = flow.kvKey
-    const holds = (keys: ReadonlySet<string>) => kvFinds(keys, flow.namespace, key)
-    if (key !== undefined && holds(kvHeld) && !holds(kvAfter)) errors.add(path)
+    const holds = (keys: ReadonlySet<string>) =>
+      key !== undefined && kvFinds(keys, flow.namespace, key)
+    if (holds(kvHeld) && !holds(kvAfter)) errors.add(path)
     if (
       (flow.secret !== undefined && !secrets.includes(flow.secret)) ||
       (key !== undefined && !holds(kvHeld))
@@ -473,11 +474,7 @@ export function warranted(
 }
 
 /** Whether `kv(key)` in a flow of `namespace` finds the key among `keys` (`<namespace>/<key>`): its namespace or a parent. */
-function kvFinds(
-  keys: { has(key: string): boolean },
-  namespace: string,
-  key: string | undefined
-): boolean {
+function kvFinds(keys: { has(key: string): boolean }, namespace: string, key: string): boolean {
   const parts = namespace.split('.')
   return parts.some((_, i) => keys.has(`${parts.slice(0, i + 1).join('.')}/${key}`))
 }

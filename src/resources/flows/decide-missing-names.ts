@@ -128,29 +128,18 @@ export function deletedKeysInUse(
   const ownOnly = listings.kvOwnNamespaceOnly === true
   const server = kvLookup(listings.kv, ownOnly)
   const findings: Finding[] = []
+  const heldAfter = (ref: NameReference, namespace: string) =>
+    defined?.has('kv', namespace, ref.name) === true ||
+    (typeof server !== 'string' && server({ ...ref, namespace }))
   for (const ref of refs) {
     if (ref.kind !== 'kv' || goneFlows.has(ref.fromFlow)) continue
-    let gone: string | undefined
-    let after: boolean | undefined = false
-    for (const namespace of kvLookupScopes(ref, ownOnly)) {
-      if (deleted.has(`${namespace}\0${ref.name}`)) {
-        gone ??= namespace
-        continue
-      }
-      const scope = { ...ref, namespace }
-      if (
-        defined?.has('kv', namespace, ref.name) ||
-        (typeof server !== 'string' && server(scope))
-      ) {
-        after = true
-        break
-      }
-      if (typeof server === 'string') after = undefined
-    }
-    if (gone === undefined || after === true) continue
-    findings.push(
-      deletedKeyFinding(ref, gone, ownOnly ? 'null' : after === false ? 'fails' : 'unknown')
-    )
+    const scopes = kvLookupScopes(ref, ownOnly)
+    const gone = scopes.find((namespace) => deleted.has(`${namespace}\0${ref.name}`))
+    if (gone === undefined) continue
+    const others = scopes.filter((namespace) => !deleted.has(`${namespace}\0${ref.name}`))
+    if (others.some((namespace) => heldAfter(ref, namespace))) continue
+    const unknown = typeof server === 'string' && others.length > 0
+    findings.push(deletedKeyFinding(ref, gone, ownOnly ? 'null' : unknown ? 'unknown' : 'fails'))
   }
   return findings
 }
