@@ -14100,28 +14100,20 @@ function deletedKeysInUse(refs, plan, read, defined) {
     const ownOnly = listings.kvOwnNamespaceOnly === true;
     const server = kvLookup(listings.kv, ownOnly);
     const findings = [];
+    const heldAfter = (ref, namespace) => defined?.has('kv', namespace, ref.name) === true ||
+        (typeof server !== 'string' && server({ ...ref, namespace }));
     for (const ref of refs) {
         if (ref.kind !== 'kv' || goneFlows.has(ref.fromFlow))
             continue;
-        let gone;
-        let after = false;
-        for (const namespace of kvLookupScopes(ref, ownOnly)) {
-            if (deleted.has(`${namespace}\0${ref.name}`)) {
-                gone ??= namespace;
-                continue;
-            }
-            const scope = { ...ref, namespace };
-            if (defined?.has('kv', namespace, ref.name) ||
-                (typeof server !== 'string' && server(scope))) {
-                after = true;
-                break;
-            }
-            if (typeof server === 'string')
-                after = undefined;
-        }
-        if (gone === undefined || after === true)
+        const scopes = kvLookupScopes(ref, ownOnly);
+        const gone = scopes.find((namespace) => deleted.has(`${namespace}\0${ref.name}`));
+        if (gone === undefined)
             continue;
-        findings.push(deletedKeyFinding(ref, gone, ownOnly ? 'null' : after === false ? 'fails' : 'unknown'));
+        const others = scopes.filter((namespace) => !deleted.has(`${namespace}\0${ref.name}`));
+        if (others.some((namespace) => heldAfter(ref, namespace)))
+            continue;
+        const unknown = typeof server === 'string' && others.length > 0;
+        findings.push(deletedKeyFinding(ref, gone, ownOnly ? 'null' : unknown ? 'unknown' : 'fails'));
     }
     return findings;
 }
