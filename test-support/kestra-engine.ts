@@ -74,6 +74,26 @@ export async function engineJson<T>(engine: KestraEngine, path: string): Promise
   return (await response.json()) as T
 }
 
+/**
+ * Polls an execution until it reaches `state` (or throws after a minute); a 404 right after the start is an
+ * execution not recorded yet (docs/kestra.md#read-an-execution).
+ */
+export async function awaitState(engine: KestraEngine, id: string, state: string): Promise<void> {
+  const deadline = Date.now() + 60_000
+  let current = 'not recorded'
+  while (Date.now() < deadline) {
+    const response = await engineFetch(engine, `/executions/${id}`)
+    if (response.ok) {
+      current = ((await response.json()) as { state: { current: string } }).state.current
+    } else if (response.status !== 404) {
+      throw new Error(`GET /executions/${id} answered ${response.status}`)
+    }
+    if (current === state) return
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  throw new Error(`execution ${id} stayed ${current}`)
+}
+
 /** The settings the action and the CLI take to reach the engine. */
 export function engineEnv(engine: KestraEngine): Record<string, string> {
   return {

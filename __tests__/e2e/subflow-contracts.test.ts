@@ -195,4 +195,67 @@ tasks:
     expect(result.exitCode, result.stdout + result.stderr).toBe(0)
     expect(stage.kestra.requests.filter((r) => r.route === 'flows.get')).toEqual([])
   })
+
+  it('a pull request editing only a caller: a required input it does not pass and an output the flow it calls does not declare are errors on its lines', async () => {
+    const child = CHILD_V2 + 'outputs:\n  - id: rows\n    type: STRING\n    value: "1"\n'
+    const reads = (name: string) =>
+      `  - id: say\n    type: io.kestra.plugin.core.log.Log\n    message: "{{ outputs.call.outputs.${name} }}"\n`
+    const before = caller('parent', `    inputs:\n      region: eu\n${reads('rows')}`)
+    const after = caller('parent', `    inputs:\n      day: "2026-01-31"\n${reads('count')}`)
+    stage = await reviewStage(
+      { [CHILD_FILE]: child, [`${NS}/flows/parent.yml`]: before },
+      { [`${NS}/flows/parent.yml`]: after },
+      {
+        flows: [
+          { namespace: NS, id: 'child', source: child },
+          { namespace: NS, id: 'parent', source: before }
+        ]
+      }
+    )
+    const { result, comment } = await planPullRequest(stage)
+    expect(result.exitCode).toBe(1)
+    const about = result.annotations.filter((a) => a.file === `${NS}/flows/parent.yml`)
+    expect(about.map((a) => [a.severity, a.line, a.message.slice(0, 48)])).toEqual([
+      ['error', 4, 'Subflow call does not pass required input region'],
+      ['error', 12, 'Reads output count of company.team.child, which ']
+    ])
+    expect(comment).toContain('does not pass required input region')
+  })
+
+  it('an output the called flow no longer declares: an error on the repository caller’s line, a warning naming the server-only caller; a guarded read passes', async () => {
+    const child = (name: string) =>
+      CHILD_V1 + `outputs:\n  - id: ${name}\n    type: STRING\n    value: "1"\n`
+    const reading = (id: string, read: string) =>
+      caller(id, `  - id: say\n    type: io.kestra.plugin.core.log.Log\n    message: "${read}"\n`)
+    const parent = reading('parent', '{{ outputs.call.outputs.rows }}')
+    const guarded = reading('guarded', "{{ outputs.call.outputs.rows ?? 'none' }}")
+    const legacy = reading('legacy', '{{ outputs.call.outputs.rows }}')
+    stage = await reviewStage(
+      {
+        [CHILD_FILE]: child('rows'),
+        [`${NS}/flows/parent.yml`]: parent,
+        [`${NS}/flows/guarded.yml`]: guarded
+      },
+      { [CHILD_FILE]: child('count') },
+      {
+        flows: [
+          { namespace: NS, id: 'child', source: child('rows') },
+          { namespace: NS, id: 'parent', source: parent },
+          { namespace: NS, id: 'guarded', source: guarded },
+          { namespace: NS, id: 'legacy', source: legacy }
+        ]
+      }
+    )
+    const { result, comment } = await planPullRequest(stage)
+    expect(result.exitCode).toBe(1)
+    const contract = result.annotations.filter((a) => a.message.includes('output rows'))
+    expect(contract.map((a) => [a.severity, a.file, a.line])).toEqual([
+      ['warning', CHILD_FILE, 11],
+      ['error', `${NS}/flows/parent.yml`, 10]
+    ])
+    expect(contract[0]!.message).toMatch(
+      /^company\.team\.legacy \(server only\): a task reads output rows/
+    )
+    expect(comment).toMatch(/company\.team\.parent \(Subflow\)[^\n]*reads output rows/)
+  })
 })

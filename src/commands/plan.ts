@@ -5,18 +5,16 @@ import { buildPlan } from '../engine/plan/build.js'
 import {
   callGraph,
   callSites,
-  changedContracts,
+  contractCalls,
   checkNames,
   deletedKeysInUse,
   executionLoopFindings,
   outsideUsers,
   readPinnedRevisions,
   reviewContracts,
-  serverFlowsOf,
   withImpact,
   withReview,
   type CallEdge,
-  type CallSite,
   repoFlowsOf
 } from '../resources/registry.js'
 import { planJson } from '../engine/plan/plan-json.js'
@@ -30,7 +28,7 @@ import type {
   UnfinishedExecution,
   UnfinishedReading
 } from '../model/plan.js'
-import { type FlowFile, MISSING_FOLDER, type RepoModel } from '../model/repository.js'
+import { MISSING_FOLDER, type RepoModel } from '../model/repository.js'
 import { renderComment, renderSummary } from '../report/render/report.js'
 import { countsText, unfinishedText } from '../report/render/headline.js'
 import { renderedReport, type ReportInput } from '../report/render/input.js'
@@ -52,7 +50,6 @@ import type { DriftBase } from '../model/drift.js'
 import { short } from '../model/commit-marker.js'
 import { driftBaseNotes } from '../report/render/ui-work.js'
 import type { DefinedNames, NameListings, NameReference } from '../model/names.js'
-import { parseFlowFile } from '../model/flow-file.js'
 import type { Reporter } from '../report/reporter.js'
 
 interface PlanModeArgs extends TargetRun {
@@ -354,8 +351,8 @@ interface ReviewArgs {
 
 /** The read that depends on the plan: the revisions that calls pin (docs/caught-at-review.md). */
 async function gatherReview(args: ReviewArgs) {
-  const targets = changedContracts(flowChanges(args.plan), args.calls)
-  const sites = targets.length === 0 ? [] : callSitesOf(args, targets)
+  const { targets, calls } = contractCalls(flowChanges(args.plan), args.calls)
+  const sites = calls.length === 0 ? [] : callSites(calls, args)
   const pinned =
     sites.length === 0
       ? new Map<string, string | undefined>()
@@ -455,30 +452,4 @@ function reviewExecutions(
     message: `Executions not finished were not counted for ${names}: ${errorMessage(reading.error)}. The deploy reads them again right before its first write when running-executions is wait or fail.`
   }
   return { byFlow: new Map(), findings: [notice] }
-}
-
-function callSitesOf(args: ReviewArgs, targets: FlowChange[]): CallSite[] {
-  const repository = new Map<string, FlowFile>()
-  for (const flow of repoFlowsOf(args.model)) {
-    if (!flow.notAFlow && flow.namespace && flow.id) {
-      repository.set(flowKey(flow.namespace, flow.id), flow)
-    }
-  }
-  // Only the server-only flows calling a changed flow are parsed again.
-  const wanted = new Set(targets.map((t) => flowKey(t.namespace, t.id)))
-  const callers = new Set(
-    args.calls
-      .filter((call) => wanted.has(flowKey(call.namespace, call.id)))
-      .map((call) => flowKey(call.caller.namespace, call.caller.id))
-  )
-  const server = new Map<string, FlowFile>()
-  for (const [namespace, held] of args.state) {
-    for (const flow of serverFlowsOf(held)) {
-      const key = flowKey(namespace, flow.id)
-      if (callers.has(key) && !repository.has(key)) {
-        server.set(key, parseFlowFile({ file: '', rel: '', raw: flow.source }))
-      }
-    }
-  }
-  return callSites(targets, args.calls, { repository, server })
 }

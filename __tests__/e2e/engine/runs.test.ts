@@ -11,6 +11,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest'
 import { startFakeGitHub, type FakeGitHub } from '../../../test-support/fake-github.js'
 import { createGitRepo } from '../../../test-support/git-repo.js'
 import {
+  awaitState,
   engineEnv,
   engineFetch,
   engineJson,
@@ -68,24 +69,6 @@ async function source(engine: KestraEngine, namespace: string, id: string) {
   const response = await engineFetch(engine, `/flows/${namespace}/${id}?source=true`)
   if (response.status === 404) return undefined
   return ((await response.json()) as { source: string }).source
-}
-
-/**
- * Polls an execution until it reaches `state` (or fails the test after a minute); a 404 right after the start
- * is an execution not recorded yet (docs/kestra.md#read-an-execution).
- */
-async function awaitState(engine: KestraEngine, id: string, state: string) {
-  const deadline = Date.now() + 60_000
-  let current = 'not recorded'
-  while (Date.now() < deadline) {
-    const response = await engineFetch(engine, `/executions/${id}`)
-    if (response.ok)
-      current = ((await response.json()) as { state: { current: string } }).state.current
-    else expect(response.status).toBe(404)
-    if (current === state) return
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
-  throw new Error(`execution ${id} stayed ${current}`)
 }
 
 describe.skipIf(engines.length === 0).each(engines)('Kestra engine $version', (engine) => {

@@ -14,6 +14,7 @@ import {
   deploySucceeds,
   loopsRefused,
   deletedKeysRefused,
+  outputReadsHold,
   findingsWarranted,
   noSecretShown,
   onlyManagedWritten,
@@ -259,6 +260,7 @@ async function checkDeploy(
   if (!run.faulty) deploySucceeds(w, run, repository)
   loopsRefused(w, run, repository)
   deletedKeysRefused(w, run, repository, base)
+  outputReadsHold(run)
   deployHolds(w, run, repository, base)
   writesArePlanned(run)
   reportsAgree(run, comment)

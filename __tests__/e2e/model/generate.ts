@@ -34,6 +34,7 @@ const UNDER_ROOT = ['company.team', 'company.team.analytics', 'company.team.ops'
 const IDS = ['hello', 'load', 'report', 'notify', 'cleanup', 'ingest'] as const
 const PATHS = ['/sql/query.sql', '/scripts/run.py', '/data/blob.bin', '/config.json'] as const
 const KV_KEYS = ['region', 'retries', 'healthcheck_url', 'limits'] as const
+const OUTPUTS = ['rows', 'count'] as const
 const DASHBOARD_IDS = ['overview', 'failures', 'sales'] as const
 /** Secrets the server holds from the start; MISSING_SECRET it never holds. */
 export const SERVER_SECRETS = ['SLACK_WEBHOOK', 'API_TOKEN'] as const
@@ -98,6 +99,7 @@ export type Edit =
   | { kind: 'link'; from: number; to: number; how: 'calls' | 'after' }
   | { kind: 'unlink'; index: number }
   | { kind: 'use-secret'; index: number; secret: string }
+  | { kind: 'output'; index: number; side: 'output' | 'readsOutput'; name: string | undefined }
   | { kind: 'use-kv'; index: number; key: string; define: boolean; value: KvSpec['value'] }
   | { kind: 'use-file'; index: number; path: string; define: boolean; bytes: Uint8Array }
   | { kind: 'schedule'; index: number; cron: string | undefined }
@@ -142,6 +144,15 @@ export function editArbitrary(t: Team): fc.Arbitrary<Edit> {
       })
     },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('unlink' as const), index }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('output' as const),
+        index,
+        side: fc.constantFrom('output' as const, 'readsOutput' as const),
+        name: fc.option(fc.constantFrom(...OUTPUTS), { nil: undefined })
+      })
+    },
     {
       weight: 1,
       arbitrary: fc.record({
@@ -308,6 +319,14 @@ export function applyEdit(t: Team, repository: Repository, edit: Edit): Reposito
         delete flow.calls
         delete flow.after
       }
+      break
+    }
+    case 'output': {
+      // A flow declares an output, or reads one of the flow it calls: one step from the subflow inputs checked.
+      const flow = pick(flows, edit.index)
+      if (!flow) break
+      if (edit.name === undefined) delete flow[edit.side]
+      else flow[edit.side] = edit.name
       break
     }
     case 'use-secret': {

@@ -424,6 +424,7 @@ export function warranted(
     prefix === undefined && !team.settings.delete && server.files.has(`${namespace}${path}`)
   const errors = new Set<string>()
   const warnings = new Set<string>()
+  const byKey = new Map(repository.flows.map((flow) => [flowKey(flow), flow]))
   const kvHeld = new Set([
     ...repository.kv.map((e) => `${e.namespace}/${e.key}`),
     ...server.kv.keys()
@@ -463,6 +464,20 @@ export function warranted(
     ) {
       warnings.add(path)
     }
+    // An output the called flow does not declare fails the task that reads it (subflow-contract).
+    const called = flow.calls && byKey.get(flowKey(flow.calls))
+    if (flow.calls && flow.readsOutput !== undefined && called?.output !== flow.readsOutput) {
+      errors.add(path)
+    }
+  }
+  // A flow only the server holds that reads an output a repository flow no longer declares: a warning on that flow.
+  for (const [key, source] of server.flows) {
+    if (byKey.has(key)) continue
+    const read = outputRead(source)
+    const called = read && byKey.get(read.calls)
+    if (called && called.output !== read.name) {
+      warnings.add(flowPath(team, called.namespace, called.id))
+    }
   }
   // Open-source Kestra keeps no namespace settings: each file is a warning, nothing written for it.
   if (team.edition === 'OSS') {
@@ -500,6 +515,46 @@ export function deletedKeysRefused(
   if (breaks) {
     wroteNothing(run, 'a deploy that deletes a KV key a flow it keeps still reads writes nothing')
   }
+}
+
+/** The flow the model's Subflow task calls (`ns/id`) and the output its next task reads, from a source it wrote. */
+function outputRead(source: string): { calls: string; name: string } | undefined {
+  const call = /\n {4}namespace: (\S+)\n {4}flowId: (\S+)\n/.exec(source)
+  const read = /outputs\.call\.outputs\.(\w+)/.exec(source)
+  return call && read ? { calls: `${call[1]}/${call[2]}`, name: read[1]! } : undefined
+}
+
+/** The output a flow of the model's declares, from a source it wrote. */
+function declaredOutput(source: string | undefined): string | undefined {
+  return source === undefined ? undefined : /\noutputs:\n {2}- id: (\w+)\n/.exec(source)?.[1]
+}
+
+/** Each caller on the server that reads an output the flow it calls does not declare, with both sources. */
+function brokenOutputReads(state: ServerState): Set<string> {
+  const broken = new Set<string>()
+  for (const [key, source] of state.flows) {
+    const read = outputRead(source)
+    if (!read) continue
+    const called = state.flows.get(read.calls)
+    if (declaredOutput(called) !== read.name) broken.add(`${key}\n${source}\n${called ?? ''}`)
+  }
+  return broken
+}
+
+/**
+ * A deploy that succeeds leaves no caller on the server reading an output the flow it calls does not declare, but
+ * one it found so, caller and called flow unchanged (engine 1.3.31 and 2.0.0: the reading task fails).
+ */
+export function outputReadsHold(run: Run): void {
+  if (run.result.exitCode !== 0) return
+  const before = brokenOutputReads(run.before)
+  const made = [...brokenOutputReads(run.after)].filter((pair) => !before.has(pair))
+  check(
+    made.length === 0,
+    'a deploy leaves no caller reading an output the flow it calls does not declare',
+    () =>
+      `${made.map((pair) => pair.split('\n')[0]).join(', ')} now read a missing output${tail(run)}`
+  )
 }
 
 /**

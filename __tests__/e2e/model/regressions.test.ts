@@ -559,4 +559,23 @@ describe('the model: counterexamples kept', () => {
       ]
     ])
   })
+
+  it('a deploy that leaves a caller reading an output the flow it calls does not declare writes nothing, from either side', async () => {
+    // Found by trying the CLI against engine 2.0.0: a renamed output, or a caller edited to read another, was not
+    // checked, and the engine failed the reading task ("Unable to find `rows`"). An edit sorts the flows: `report`
+    // (company.ops) is then 0 and `ingest` 1; the first edit meets them in the order given (report is 1).
+    await holds([
+      teamOf(),
+      teamRepository(),
+      [
+        event.commitToMain([
+          { kind: 'output', index: 1, side: 'readsOutput', name: 'rows' },
+          { kind: 'output', index: 1, side: 'output', name: 'rows' }
+        ]),
+        event.commitToMain([{ kind: 'output', index: 1, side: 'output', name: 'count' }]),
+        event.commitToMain([{ kind: 'output', index: 0, side: 'readsOutput', name: 'count' }]),
+        event.commitToMain([{ kind: 'output', index: 0, side: 'readsOutput', name: 'rows' }])
+      ]
+    ])
+  })
 })

@@ -35,6 +35,10 @@ export interface FlowSpec extends FlowRef {
   kvKey?: string
   /** A namespace file of the flow's own namespace, `read()` by the Log task. */
   reads?: string
+  /** The one output the flow declares. */
+  output?: string
+  /** What a task after the Subflow call reads of the called flow: `outputs.call.outputs.<readsOutput>`. */
+  readsOutput?: string
 }
 
 export interface FileSpec {
@@ -148,6 +152,16 @@ export function flowSource(flow: FlowSpec, line: Line): string {
       `    namespace: ${flow.calls.namespace}`,
       `    flowId: ${flow.calls.id}`
     )
+    if (flow.readsOutput) {
+      lines.push(
+        '  - id: say',
+        `    type: ${LOG}`,
+        `    message: "{{ outputs.call.outputs.${flow.readsOutput} }}"`
+      )
+    }
+  }
+  if (flow.output) {
+    lines.push('outputs:', `  - id: ${flow.output}`, '    type: STRING', '    value: done')
   }
   const triggers: string[] = []
   if (flow.after) {

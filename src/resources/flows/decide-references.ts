@@ -1,4 +1,4 @@
-import type { FlowFile } from '../../model/repository.js'
+import type { FlowFile, Position } from '../../model/repository.js'
 import { flowKey } from '../../model/targets.js'
 import type { Finding } from '../../model/finding.js'
 import { FlowDocument, nodePosition, offsetPosition } from './decide-document.js'
@@ -332,6 +332,37 @@ export function dashedReferenceFindings(document: FlowDocument, tree: TaskTree):
     )
   })
 }
+
+/**
+ * Each `outputs.<taskId>.outputs.<name>` in the flow's expressions: what a caller reads of the flow its Subflow task
+ * `taskId` calls (docs/caught-at-review.md#subflow-contracts). Left out, where Kestra may not fail: descriptions
+ * (never rendered), an expression that guards a missing value (`??`, `default`, `defined`, `null`, `empty`), a task
+ * id Pebble cannot read dotted.
+ */
+export function subflowOutputReads(
+  document: FlowDocument,
+  tree: TaskTree,
+  taskId: string
+): ({ name: string } & Position)[] {
+  if (!/^\w+$/.test(taskId)) return []
+  const read = new RegExp(
+    `(?<![\\w.\\]'"])(outputs\\.${taskId}\\.outputs\\.([A-Za-z_]\\w*))(?![\\w-])`,
+    'g'
+  )
+  const unrendered = new Set(
+    [document.root, ...tree.tasks.map((task) => task.map)].map(
+      (map) => document.get(map, 'description')?.value
+    )
+  )
+  return expressionMatches(document, read).flatMap(({ scalar, blanked, match, at }) =>
+    unrendered.has(scalar) || GUARDED.test(blanked)
+      ? []
+      : [{ name: match[2] as string, ...offsetPosition(document.flow, at) }]
+  )
+}
+
+/** Pebble that reads a missing value without failing. */
+const GUARDED = /\?\?|\b(?:default|defined|null|empty)\b/
 
 interface LiteralCall {
   name: string

@@ -1,20 +1,25 @@
 import { type Node, parseDocument } from 'yaml'
 import { compareCodeUnits } from '../../model/content.js'
 import type { Finding } from '../../model/finding.js'
+import { parseFlowFile } from '../../model/flow-file.js'
 import { topLevelText } from '../../model/flow-source.js'
 import type { FlowChange } from '../../model/plan.js'
-import type { FlowFile, Position } from '../../model/repository.js'
+import type { ActualNamespace } from '../../model/plan-input.js'
+import type { FlowFile, Position, RepoModel } from '../../model/repository.js'
 import { flowKey, pinnedKey } from '../../model/targets.js'
 import { FlowDocument, nodePosition } from './decide-document.js'
 import { keyOf, type CallEdge } from './decide-impact.js'
-import { flowLinks, taskTree } from './decide-task-tree.js'
+import { subflowOutputReads } from './decide-references.js'
+import { repoFlowsOf } from './decide-repository.js'
+import { serverFlowsOf } from './decide-server-state.js'
+import { flowLinks, taskTree, type TaskNode } from './decide-task-tree.js'
 
 /**
- * Subflow contracts (docs/caught-at-review.md#subflow-contracts): the calls of a flow whose `inputs` this plan
- * changes, and what the called flow's new inputs refuse of what each call passes.
+ * Subflow contracts (docs/caught-at-review.md#subflow-contracts): what a called flow's inputs refuse of what each
+ * call passes, and the outputs a caller reads that it does not declare.
  */
 
-/** A `Subflow` or `ForEachItem` task calling a flow whose inputs this plan changes. */
+/** A `Subflow` or `ForEachItem` task whose call the review checks. */
 export interface CallSite extends Position {
   target: { namespace: string; id: string }
   caller: { namespace: string; id: string }
@@ -24,67 +29,91 @@ export interface CallSite extends Position {
   revision?: number
   /** Literal text undefined when computed by Pebble. */
   inputs: ({ key: string; literal?: string } & Position)[]
-}
-
-/** Updated flows some Subflow or ForEachItem task calls whose `inputs` differ from the server copy's. */
-export function changedContracts(
-  flows: readonly FlowChange[],
-  calls: readonly CallEdge[]
-): FlowChange[] {
-  const called = new Set(calls.filter((call) => call.via !== 'flow-trigger').map(keyOf))
-  return flows.filter(
-    (f) =>
-      f.action === 'update' &&
-      f.current !== undefined &&
-      f.desired !== undefined &&
-      called.has(keyOf(f)) &&
-      !sameInputs(f.current.source, f.desired)
-  )
+  /** The called flow's outputs the caller reads; undefined where Kestra gives them otherwise or not at all. */
+  outputs?: ({ name: string } & Position)[]
 }
 
 /**
- * The calls to those flows, read from the callers' sources; a call whose `inputs` is not a map is
- * not checked.
+ * The calls the review checks, with the flows they call: every call to a flow whose inputs or outputs the plan
+ * changes, and every call a flow the plan writes makes to a flow the server holds once it is deployed.
+ */
+export function contractCalls(
+  flows: readonly FlowChange[],
+  calls: readonly CallEdge[]
+): { targets: FlowChange[]; calls: CallEdge[] } {
+  const known = new Map(flows.filter((f) => sourceAfter(f) !== undefined).map((f) => [keyOf(f), f]))
+  const changed = new Set(
+    flows
+      .filter(
+        (f) =>
+          f.action === 'update' &&
+          f.current !== undefined &&
+          f.desired !== undefined &&
+          !sameContract(f.current.source, f.desired)
+      )
+      .map(keyOf)
+  )
+  const written = new Set(
+    flows.filter((f) => f.action === 'create' || f.action === 'update').map(keyOf)
+  )
+  const checked = calls.filter(
+    (call) =>
+      call.via !== 'flow-trigger' &&
+      known.has(keyOf(call)) &&
+      (changed.has(keyOf(call)) || written.has(keyOf(call.caller)))
+  )
+  return { targets: [...new Set(checked.map(keyOf))].map((key) => known.get(key)!), calls: checked }
+}
+
+/** The flow's source once the plan is deployed: the repository's, or the server's when the plan keeps an orphan. */
+function sourceAfter(flow: FlowChange): string | undefined {
+  return flow.desired ?? (flow.action === 'orphaned' ? flow.current?.source : undefined)
+}
+
+/**
+ * The sites of those calls, read from the callers' sources (the repository's, else the server's); a call whose
+ * `inputs` is not a map is not checked.
  */
 export function callSites(
-  targets: readonly FlowChange[],
   calls: readonly CallEdge[],
-  sources: { repository: ReadonlyMap<string, FlowFile>; server: ReadonlyMap<string, FlowFile> }
+  { model, state }: { model: RepoModel; state: ReadonlyMap<string, ActualNamespace> }
 ): CallSite[] {
-  const wanted = new Set(targets.map(keyOf))
-  const callers = new Map<string, CallEdge['caller']>()
+  const wanted = new Map<string, { caller: CallEdge['caller']; targets: Set<string> }>()
   for (const call of calls) {
-    if (call.via !== 'flow-trigger' && wanted.has(keyOf(call))) {
-      callers.set(keyOf(call.caller), call.caller)
-    }
+    const entry = wanted.get(keyOf(call.caller)) ?? { caller: call.caller, targets: new Set() }
+    entry.targets.add(keyOf(call))
+    wanted.set(keyOf(call.caller), entry)
   }
+  const sources = callerSources(wanted, model, state)
   const sites: CallSite[] = []
-  for (const [key, caller] of [...callers].sort(([a], [b]) => compareCodeUnits(a, b))) {
-    const repository = sources.repository.get(key)
-    const flow = repository ?? sources.server.get(key)
+  for (const [key, { caller, targets }] of [...wanted].sort(([a], [b]) => compareCodeUnits(a, b))) {
+    const flow = sources.get(key)
     const first = flow?.documents[0]
     if (!flow || !first) continue
     const document = new FlowDocument(flow, first)
     if (!document.root || !document.aliases.safe) continue
-    for (const link of flowLinks(document, taskTree(document))) {
+    const tree = taskTree(document)
+    for (const link of flowLinks(document, tree)) {
       const { task, via } = link
       if (!task || via === 'flow-trigger') continue
       const namespace = document.string(link.namespace.value)
       const id = document.string(link.flowId.value)
       if (namespace === undefined || id === undefined) continue
-      if (!wanted.has(flowKey(namespace, id))) continue
+      if (!targets.has(flowKey(namespace, id))) continue
       const inputsEntry = document.get(task.map, 'inputs')
       if (inputsEntry && !document.map(inputsEntry.value) && !document.isNull(inputsEntry.value)) {
         continue
       }
       const revision = Number(document.string(document.get(task.map, 'revision')?.value))
       const at = (node: Node | null | undefined) => nodePosition(flow, node)
+      const readsOutputs =
+        via === 'subflow' && task.id !== undefined && givesOutputs(document, task)
       sites.push({
         target: { namespace, id },
         caller,
         via,
-        serverOnly: repository === undefined,
-        file: repository ? flow.file : '',
+        serverOnly: flow.file === '',
+        file: flow.file,
         ...at(task.at),
         ...(Number.isInteger(revision) && revision > 0 && { revision }),
         inputs: document.entries(inputsEntry?.value).map((entry) => {
@@ -95,18 +124,56 @@ export function callSites(
             ...(literal !== undefined && { literal }),
             ...at(entry.key)
           }
-        })
+        }),
+        ...(readsOutputs && { outputs: subflowOutputReads(document, tree, task.id!) })
       })
     }
   }
   return sites
 }
 
+/** Each caller's flow: the repository's, else the server's, parsed again (only those calling a checked flow). */
+function callerSources(
+  wanted: ReadonlyMap<string, unknown>,
+  model: RepoModel,
+  state: ReadonlyMap<string, ActualNamespace>
+): Map<string, FlowFile> {
+  const sources = new Map<string, FlowFile>()
+  for (const flow of repoFlowsOf(model)) {
+    const key = flow.namespace && flow.id ? flowKey(flow.namespace, flow.id) : undefined
+    if (!flow.notAFlow && key && wanted.has(key)) sources.set(key, flow)
+  }
+  for (const [namespace, held] of state) {
+    for (const flow of serverFlowsOf(held)) {
+      const key = flowKey(namespace, flow.id)
+      if (wanted.has(key) && !sources.has(key)) {
+        sources.set(key, parseFlowFile({ file: '', rel: '', raw: flow.source }))
+      }
+    }
+  }
+  return sources
+}
+
 /**
- * Each call checked as Kestra checks it when the task runs: a required input without defaults not
- * passed, or a literal its type refuses, fails the task (an error; a warning for a server-only
- * caller); an undeclared input is dropped (a warning). A pinned revision's source is the one
- * checked.
+ * Whether `outputs.<task>.outputs` holds the called flow's declared outputs (core 2.0.0 `Subflow`): the call waits
+ * (`wait` defaults to true), names no outputs of its own (the older `outputs` property), and runs once, not in a
+ * loop whose outputs Kestra keys by iteration.
+ */
+function givesOutputs(document: FlowDocument, task: TaskNode): boolean {
+  if (document.string(document.get(task.map, 'wait')?.value) === 'false') return false
+  if (document.get(task.map, 'outputs')) return false
+  for (let parent = task.parent; parent; parent = parent.parent) {
+    if (LOOPS.test(parent.type ?? '')) return false
+  }
+  return true
+}
+
+const LOOPS = /ForEach|Each(?:Sequential|Parallel)|LoopUntil/
+
+/**
+ * Each call checked as Kestra checks it when the task runs: a required input without defaults not passed, a literal
+ * its type refuses, or an output read that the called flow does not declare fails the task (an error; a warning for a
+ * server-only caller); an undeclared input is dropped (a warning). A pinned revision's source is the one checked.
  */
 export function reviewContracts(
   sites: readonly CallSite[],
@@ -120,37 +187,40 @@ export function reviewContracts(
     const targetKey = keyOf(site.target)
     const target = byKey.get(targetKey)!
     const source =
-      site.revision === undefined ? target.desired : pinned.get(pinnedKey(targetKey, site.revision))
+      site.revision === undefined
+        ? sourceAfter(target)
+        : pinned.get(pinnedKey(targetKey, site.revision))
     const declared = source === undefined ? undefined : declaredInputs(source)
-    if (!declared) continue
+    if (!declared || source === undefined) continue
     const name = `${site.target.namespace}.${site.target.id}`
     const words: string[] = []
-    const report = (fatal: boolean, text: string, at: { line: number; column: number }) => {
-      words.push(text)
-      findings.push(contractFinding(site, target, fatal, `${text}${fatal ? FAILS : DROPPED}`, at))
+    const report = (why: Omit<Breach, 'site' | 'target'>) => {
+      words.push(why.text)
+      findings.push(contractFinding({ site, target, ...why }))
     }
     const revision = site.revision === undefined ? '' : ` (revision ${site.revision})`
     const given = new Set(site.inputs.map((i) => i.key))
     for (const input of declared.filter((d) => d.required && !d.hasDefaults && !given.has(d.id))) {
-      report(true, `does not pass required input ${input.id} of ${name}${revision}`, site)
+      const text = `does not pass required input ${input.id} of ${name}${revision}`
+      report({ fatal: true, call: true, text, after: FAILS, at: site })
     }
     for (const passed of site.inputs) {
       const input = declared.find((d) => d.id === passed.key)
       if (!input) {
-        report(
-          false,
-          `passes input ${passed.key}, which ${name}${revision} does not declare`,
-          passed
-        )
+        const text = `passes input ${passed.key}, which ${name}${revision} does not declare`
+        report({ fatal: false, call: true, text, after: DROPPED, at: passed })
         continue
       }
       const why = passed.literal === undefined ? undefined : refusal(input, passed.literal)
-      if (why)
-        report(
-          true,
-          `passes ${passed.key}: ${why}, which input ${passed.key} of ${name}${revision} refuses`,
-          passed
-        )
+      if (!why) continue
+      const text = `passes ${passed.key}: ${why}, which input ${passed.key} of ${name}${revision} refuses`
+      report({ fatal: true, call: true, text, after: FAILS, at: passed })
+    }
+    const outputs = site.revision === undefined ? declaredOutputs(source) : undefined
+    for (const read of outputs ? (site.outputs ?? []) : []) {
+      if (outputs!.includes(read.name)) continue
+      const text = `reads output ${read.name} of ${name}, which that flow does not declare`
+      report({ fatal: true, call: false, text, after: UNDECLARED_OUTPUT, at: read })
     }
     if (words.length > 0) {
       const callers = breaks.get(targetKey) ?? new Map<string, string[]>()
@@ -165,16 +235,24 @@ export function reviewContracts(
 const FAILS =
   ': the task fails when it runs (Kestra checks a call only then). Pass the input, give it defaults, or make it optional'
 const DROPPED = ': Kestra drops it with a warning when the task runs. Remove it from the call'
+const UNDECLARED_OUTPUT =
+  ': the task reading it fails when it runs (Kestra finds no such variable). Declare the output in that flow, or read one it declares'
 
-function contractFinding(
-  site: CallSite,
-  target: FlowChange,
-  fatal: boolean,
-  text: string,
+/** One broken term of a call: `call` words it as the Subflow or ForEachItem call's own. */
+interface Breach {
+  site: CallSite
+  target: FlowChange
+  fatal: boolean
+  call: boolean
+  text: string
+  after: string
   at: { line: number; column: number }
-): Finding {
+}
+
+function contractFinding({ site, target, fatal, call, text, after, at }: Breach): Finding {
   const resource = keyOf(site.caller)
   const what = site.via === 'foreach' ? 'ForEachItem' : 'Subflow'
+  const words = `${call ? `${what} call ` : ''}${text}${after}`
   if (!site.serverOnly) {
     return {
       severity: fatal ? 'error' : 'warning',
@@ -182,22 +260,23 @@ function contractFinding(
       line: at.line,
       column: at.column,
       rule: 'subflow-contract',
-      message: `${what} call ${text}`,
+      message: words.charAt(0).toUpperCase() + words.slice(1),
       resource
     }
   }
   return {
     severity: 'warning',
     file: target.file ?? '',
-    line: inputsLine(target.desired ?? ''),
+    line: keyLine(target.desired ?? '', call ? 'inputs' : 'outputs'),
     rule: 'subflow-contract',
-    message: `${site.caller.namespace}.${site.caller.id} (server only): its ${what} call ${text}`,
+    message: `${site.caller.namespace}.${site.caller.id} (server only): ${call ? 'its ' : 'a task '}${words}`,
     resource
   }
 }
 
-function inputsLine(source: string): number {
-  const index = source.search(/^inputs\s*:/m)
+/** The line of the flow's top-level `key`, else 1. */
+function keyLine(source: string, key: 'inputs' | 'outputs'): number {
+  const index = source.search(new RegExp(`^${key}\\s*:`, 'm'))
   return index < 0 ? 1 : source.slice(0, index).split('\n').length
 }
 
@@ -214,10 +293,8 @@ export interface DeclaredInput {
 }
 
 export function declaredInputs(source: string): DeclaredInput[] | undefined {
-  const doc = parseDocument(source, { uniqueKeys: false })
-  if (doc.errors.length > 0) return undefined
-  const root = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown> | null
-  if (!root || typeof root !== 'object') return undefined
+  const root = flowRoot(source)
+  if (!root) return undefined
   const inputs = Array.isArray(root.inputs) ? root.inputs : []
   return inputs.flatMap((raw): DeclaredInput[] => {
     const input = (raw ?? {}) as Record<string, unknown>
@@ -238,6 +315,31 @@ export function declaredInputs(source: string): DeclaredInput[] | undefined {
       }
     ]
   })
+}
+
+/** The flow's source as plain values, when it parses to a mapping. */
+function flowRoot(source: string): Record<string, unknown> | undefined {
+  const doc = parseDocument(source, { uniqueKeys: false })
+  if (doc.errors.length > 0) return undefined
+  const root = doc.toJS({ maxAliasCount: 100 }) as unknown
+  return root && typeof root === 'object' ? (root as Record<string, unknown>) : undefined
+}
+
+/** The ids of the flow's declared `outputs`; undefined when they cannot be read as written. */
+function declaredOutputs(source: string): string[] | undefined {
+  const root = flowRoot(source)
+  if (!root) return undefined
+  if (root.outputs === undefined || root.outputs === null) return []
+  if (!Array.isArray(root.outputs)) return undefined
+  const ids = root.outputs.map((output) => (output as Record<string, unknown> | null)?.id)
+  return ids.every((id) => typeof id === 'string') ? (ids as string[]) : undefined
+}
+
+/** The same inputs and outputs: what a caller passes and reads. */
+function sameContract(a: string, b: string): boolean {
+  return (
+    sameInputs(a, b) && JSON.stringify(declaredOutputs(a)) === JSON.stringify(declaredOutputs(b))
+  )
 }
 
 /** The same inputs, compared as Kestra reads them (order of declaration included). */
