@@ -11187,6 +11187,16 @@ function dashedReferenceFindings(document, tree) {
         return document.finding('error', at, 'dashed-reference', `Invalid ${kind === 'inputs' ? 'input' : 'output'} reference \`${needle}\`: Pebble reads '-' as a minus. Use bracket notation: ${kind}['${name}']`);
     });
 }
+function subflowOutputReads(document, tree, taskId) {
+    if (!/^\w+$/.test(taskId))
+        return [];
+    const read = new RegExp(`(?<![\\w.\\]'"])(outputs\\.${taskId}\\.outputs\\.([A-Za-z_]\\w*))(?![\\w-])`, 'g');
+    const unrendered = new Set([document.root, ...tree.tasks.map((task) => task.map)].map((map) => document.get(map, 'description')?.value));
+    return expressionMatches(document, read).flatMap(({ scalar, blanked, match, at }) => unrendered.has(scalar) || GUARDED.test(blanked)
+        ? []
+        : [{ name: match[2], ...offsetPosition(document.flow, at) }]);
+}
+const GUARDED = /\?\?|\b(?:default|defined|null|empty)\b/;
 function argument(args, name, index) {
     const text = args.named.has(name) ? args.named.get(name) : args.positional[index];
     return text === undefined ? undefined : stringLiteral(text);
@@ -13803,33 +13813,42 @@ class FlowValidation {
     }
 }
 
-function changedContracts(flows, calls) {
-    const called = new Set(calls.filter((call) => call.via !== 'flow-trigger').map(keyOf$1));
-    return flows.filter((f) => f.action === 'update' &&
+function contractCalls(flows, calls) {
+    const known = new Map(flows.filter((f) => sourceAfter(f) !== undefined).map((f) => [keyOf$1(f), f]));
+    const changed = new Set(flows
+        .filter((f) => f.action === 'update' &&
         f.current !== undefined &&
         f.desired !== undefined &&
-        called.has(keyOf$1(f)) &&
-        !sameInputs(f.current.source, f.desired));
+        !sameContract(f.current.source, f.desired))
+        .map(keyOf$1));
+    const written = new Set(flows.filter((f) => f.action === 'create' || f.action === 'update').map(keyOf$1));
+    const checked = calls.filter((call) => call.via !== 'flow-trigger' &&
+        known.has(keyOf$1(call)) &&
+        (changed.has(keyOf$1(call)) || written.has(keyOf$1(call.caller))));
+    return { targets: [...new Set(checked.map(keyOf$1))].map((key) => known.get(key)), calls: checked };
 }
-function callSites(targets, calls, sources) {
-    const wanted = new Set(targets.map(keyOf$1));
-    const callers = new Map();
+function sourceAfter(flow) {
+    return flow.desired ?? (flow.action === 'orphaned' ? flow.current?.source : undefined);
+}
+function callSites(calls, { model, state }) {
+    const wanted = new Map();
     for (const call of calls) {
-        if (call.via !== 'flow-trigger' && wanted.has(keyOf$1(call))) {
-            callers.set(keyOf$1(call.caller), call.caller);
-        }
+        const entry = wanted.get(keyOf$1(call.caller)) ?? { caller: call.caller, targets: new Set() };
+        entry.targets.add(keyOf$1(call));
+        wanted.set(keyOf$1(call.caller), entry);
     }
+    const sources = callerSources(wanted, model, state);
     const sites = [];
-    for (const [key, caller] of [...callers].sort(([a], [b]) => compareCodeUnits(a, b))) {
-        const repository = sources.repository.get(key);
-        const flow = repository ?? sources.server.get(key);
+    for (const [key, { caller, targets }] of [...wanted].sort(([a], [b]) => compareCodeUnits(a, b))) {
+        const flow = sources.get(key);
         const first = flow?.documents[0];
         if (!flow || !first)
             continue;
         const document = new FlowDocument(flow, first);
         if (!document.root || !document.aliases.safe)
             continue;
-        for (const link of flowLinks(document, taskTree(document))) {
+        const tree = taskTree(document);
+        for (const link of flowLinks(document, tree)) {
             const { task, via } = link;
             if (!task || via === 'flow-trigger')
                 continue;
@@ -13837,7 +13856,7 @@ function callSites(targets, calls, sources) {
             const id = document.string(link.flowId.value);
             if (namespace === undefined || id === undefined)
                 continue;
-            if (!wanted.has(flowKey(namespace, id)))
+            if (!targets.has(flowKey(namespace, id)))
                 continue;
             const inputsEntry = document.get(task.map, 'inputs');
             if (inputsEntry && !document.map(inputsEntry.value) && !document.isNull(inputsEntry.value)) {
@@ -13845,12 +13864,13 @@ function callSites(targets, calls, sources) {
             }
             const revision = Number(document.string(document.get(task.map, 'revision')?.value));
             const at = (node) => nodePosition(flow, node);
+            const readsOutputs = via === 'subflow' && task.id !== undefined && givesOutputs(document, task);
             sites.push({
                 target: { namespace, id },
                 caller,
                 via,
-                serverOnly: repository === undefined,
-                file: repository ? flow.file : '',
+                serverOnly: flow.file === '',
+                file: flow.file,
                 ...at(task.at),
                 ...(Number.isInteger(revision) && revision > 0 && { revision }),
                 inputs: document.entries(inputsEntry?.value).map((entry) => {
@@ -13861,12 +13881,42 @@ function callSites(targets, calls, sources) {
                         ...(literal !== undefined && { literal }),
                         ...at(entry.key)
                     };
-                })
+                }),
+                ...(readsOutputs && { outputs: subflowOutputReads(document, tree, task.id) })
             });
         }
     }
     return sites;
 }
+function callerSources(wanted, model, state) {
+    const sources = new Map();
+    for (const flow of repoFlowsOf(model)) {
+        const key = flow.namespace && flow.id ? flowKey(flow.namespace, flow.id) : undefined;
+        if (!flow.notAFlow && key && wanted.has(key))
+            sources.set(key, flow);
+    }
+    for (const [namespace, held] of state) {
+        for (const flow of serverFlowsOf(held)) {
+            const key = flowKey(namespace, flow.id);
+            if (wanted.has(key) && !sources.has(key)) {
+                sources.set(key, parseFlowFile({ file: '', rel: '', raw: flow.source }));
+            }
+        }
+    }
+    return sources;
+}
+function givesOutputs(document, task) {
+    if (document.string(document.get(task.map, 'wait')?.value) === 'false')
+        return false;
+    if (document.get(task.map, 'outputs'))
+        return false;
+    for (let parent = task.parent; parent; parent = parent.parent) {
+        if (LOOPS$1.test(parent.type ?? ''))
+            return false;
+    }
+    return true;
+}
+const LOOPS$1 = /ForEach|Each(?:Sequential|Parallel)|LoopUntil/;
 function reviewContracts(sites, targets, pinned) {
     const findings = [];
     const breaks = new Map();
@@ -13874,30 +13924,43 @@ function reviewContracts(sites, targets, pinned) {
     for (const site of sites) {
         const targetKey = keyOf$1(site.target);
         const target = byKey.get(targetKey);
-        const source = site.revision === undefined ? target.desired : pinned.get(pinnedKey(targetKey, site.revision));
+        const source = site.revision === undefined
+            ? sourceAfter(target)
+            : pinned.get(pinnedKey(targetKey, site.revision));
         const declared = source === undefined ? undefined : declaredInputs(source);
-        if (!declared)
+        if (!declared || source === undefined)
             continue;
         const name = `${site.target.namespace}.${site.target.id}`;
         const words = [];
-        const report = (fatal, text, at) => {
-            words.push(text);
-            findings.push(contractFinding(site, target, fatal, `${text}${fatal ? FAILS : DROPPED}`, at));
+        const report = (why) => {
+            words.push(why.text);
+            findings.push(contractFinding({ site, target, ...why }));
         };
         const revision = site.revision === undefined ? '' : ` (revision ${site.revision})`;
         const given = new Set(site.inputs.map((i) => i.key));
         for (const input of declared.filter((d) => d.required && !d.hasDefaults && !given.has(d.id))) {
-            report(true, `does not pass required input ${input.id} of ${name}${revision}`, site);
+            const text = `does not pass required input ${input.id} of ${name}${revision}`;
+            report({ fatal: true, call: true, text, after: FAILS, at: site });
         }
         for (const passed of site.inputs) {
             const input = declared.find((d) => d.id === passed.key);
             if (!input) {
-                report(false, `passes input ${passed.key}, which ${name}${revision} does not declare`, passed);
+                const text = `passes input ${passed.key}, which ${name}${revision} does not declare`;
+                report({ fatal: false, call: true, text, after: DROPPED, at: passed });
                 continue;
             }
             const why = passed.literal === undefined ? undefined : refusal$1(input, passed.literal);
-            if (why)
-                report(true, `passes ${passed.key}: ${why}, which input ${passed.key} of ${name}${revision} refuses`, passed);
+            if (!why)
+                continue;
+            const text = `passes ${passed.key}: ${why}, which input ${passed.key} of ${name}${revision} refuses`;
+            report({ fatal: true, call: true, text, after: FAILS, at: passed });
+        }
+        const outputs = site.revision === undefined ? declaredOutputs(source) : undefined;
+        for (const read of outputs ? (site.outputs ?? []) : []) {
+            if (outputs.includes(read.name))
+                continue;
+            const text = `reads output ${read.name} of ${name}, which that flow does not declare`;
+            report({ fatal: true, call: false, text, after: UNDECLARED_OUTPUT, at: read });
         }
         if (words.length > 0) {
             const callers = breaks.get(targetKey) ?? new Map();
@@ -13910,9 +13973,11 @@ function reviewContracts(sites, targets, pinned) {
 }
 const FAILS = ': the task fails when it runs (Kestra checks a call only then). Pass the input, give it defaults, or make it optional';
 const DROPPED = ': Kestra drops it with a warning when the task runs. Remove it from the call';
-function contractFinding(site, target, fatal, text, at) {
+const UNDECLARED_OUTPUT = ': the task reading it fails when it runs (Kestra finds no such variable). Declare the output in that flow, or read one it declares';
+function contractFinding({ site, target, fatal, call, text, after, at }) {
     const resource = keyOf$1(site.caller);
     const what = site.via === 'foreach' ? 'ForEachItem' : 'Subflow';
+    const words = `${call ? `${what} call ` : ''}${text}${after}`;
     if (!site.serverOnly) {
         return {
             severity: fatal ? 'error' : 'warning',
@@ -13920,29 +13985,26 @@ function contractFinding(site, target, fatal, text, at) {
             line: at.line,
             column: at.column,
             rule: 'subflow-contract',
-            message: `${what} call ${text}`,
+            message: words.charAt(0).toUpperCase() + words.slice(1),
             resource
         };
     }
     return {
         severity: 'warning',
         file: target.file ?? '',
-        line: inputsLine(target.desired ?? ''),
+        line: keyLine(target.desired ?? '', call ? 'inputs' : 'outputs'),
         rule: 'subflow-contract',
-        message: `${site.caller.namespace}.${site.caller.id} (server only): its ${what} call ${text}`,
+        message: `${site.caller.namespace}.${site.caller.id} (server only): ${call ? 'its ' : 'a task '}${words}`,
         resource
     };
 }
-function inputsLine(source) {
-    const index = source.search(/^inputs\s*:/m);
+function keyLine(source, key) {
+    const index = source.search(new RegExp(`^${key}\\s*:`, 'm'));
     return index < 0 ? 1 : source.slice(0, index).split('\n').length;
 }
 function declaredInputs(source) {
-    const doc = distExports.parseDocument(source, { uniqueKeys: false });
-    if (doc.errors.length > 0)
-        return undefined;
-    const root = doc.toJS({ maxAliasCount: 100 });
-    if (!root || typeof root !== 'object')
+    const root = flowRoot(source);
+    if (!root)
         return undefined;
     const inputs = Array.isArray(root.inputs) ? root.inputs : [];
     return inputs.flatMap((raw) => {
@@ -13965,6 +14027,27 @@ function declaredInputs(source) {
             }
         ];
     });
+}
+function flowRoot(source) {
+    const doc = distExports.parseDocument(source, { uniqueKeys: false });
+    if (doc.errors.length > 0)
+        return undefined;
+    const root = doc.toJS({ maxAliasCount: 100 });
+    return root && typeof root === 'object' ? root : undefined;
+}
+function declaredOutputs(source) {
+    const root = flowRoot(source);
+    if (!root)
+        return undefined;
+    if (root.outputs === undefined || root.outputs === null)
+        return [];
+    if (!Array.isArray(root.outputs))
+        return undefined;
+    const ids = root.outputs.map((output) => output?.id);
+    return ids.every((id) => typeof id === 'string') ? ids : undefined;
+}
+function sameContract(a, b) {
+    return (sameInputs(a, b) && JSON.stringify(declaredOutputs(a)) === JSON.stringify(declaredOutputs(b)));
 }
 function sameInputs(a, b) {
     const text = topLevelText(a, INPUT_KEYS);
@@ -18695,8 +18778,8 @@ function runUrl(context) {
     return `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}`;
 }
 async function gatherReview(args) {
-    const targets = changedContracts(flowChanges(args.plan), args.calls);
-    const sites = targets.length === 0 ? [] : callSitesOf(args, targets);
+    const { targets, calls } = contractCalls(flowChanges(args.plan), args.calls);
+    const sites = calls.length === 0 ? [] : callSites(calls, args);
     const pinned = sites.length === 0
         ? new Map()
         : await readPinnedRevisions(args.kestra, sites);
@@ -18764,28 +18847,6 @@ function reviewExecutions(reading, flows, reporter) {
         message: `Executions not finished were not counted for ${names}: ${errorMessage(reading.error)}. The deploy reads them again right before its first write when running-executions is wait or fail.`
     };
     return { byFlow: new Map(), findings: [notice] };
-}
-function callSitesOf(args, targets) {
-    const repository = new Map();
-    for (const flow of repoFlowsOf(args.model)) {
-        if (!flow.notAFlow && flow.namespace && flow.id) {
-            repository.set(flowKey(flow.namespace, flow.id), flow);
-        }
-    }
-    const wanted = new Set(targets.map((t) => flowKey(t.namespace, t.id)));
-    const callers = new Set(args.calls
-        .filter((call) => wanted.has(flowKey(call.namespace, call.id)))
-        .map((call) => flowKey(call.caller.namespace, call.caller.id)));
-    const server = new Map();
-    for (const [namespace, held] of args.state) {
-        for (const flow of serverFlowsOf(held)) {
-            const key = flowKey(namespace, flow.id);
-            if (callers.has(key) && !repository.has(key)) {
-                server.set(key, parseFlowFile({ file: '', rel: '', raw: flow.source }));
-            }
-        }
-    }
-    return callSites(targets, args.calls, { repository, server });
 }
 
 async function beginEnvironment(args) {
