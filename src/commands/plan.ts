@@ -351,8 +351,9 @@ interface ReviewArgs {
 
 /** The read that depends on the plan: the revisions that calls pin (docs/caught-at-review.md). */
 async function gatherReview(args: ReviewArgs) {
-  const { targets, calls } = contractCalls(flowChanges(args.plan), args.calls)
-  const sites = calls.length === 0 ? [] : callSites(calls, args)
+  const checked = contractCalls(flowChanges(args.plan), args.calls)
+  const { targets } = checked
+  const sites = checked.calls.length === 0 ? [] : callSites(checked, args)
   const pinned =
     sites.length === 0
       ? new Map<string, string | undefined>()

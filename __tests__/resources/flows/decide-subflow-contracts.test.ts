@@ -123,7 +123,7 @@ function review(caller: string, changes: FlowChange[]) {
   const model = repoModel({ flows: [flow] })
   const { calls } = callGraph({ flows: [flow], references: collectReferences([flow]) }, new Map())
   const checked = contractCalls(changes, calls)
-  const sites = callSites(checked.calls, { model, state: new Map() })
+  const sites = callSites(checked, { model, state: new Map() })
   return reviewContracts(sites, checked.targets, new Map()).findings
 }
 

@@ -75,16 +75,24 @@ function sourceAfter(flow: FlowChange): string | undefined {
  * `inputs` is not a map is not checked.
  */
 export function callSites(
-  calls: readonly CallEdge[],
+  { targets: called, calls }: ReturnType<typeof contractCalls>,
   { model, state }: { model: RepoModel; state: ReadonlyMap<string, ActualNamespace> }
 ): CallSite[] {
+  const requiring = new Set(
+    called
+      .filter((target) => {
+        const inputs = declaredInputs(sourceAfter(target) ?? '')
+        return !inputs || inputs.some((input) => input.required && !input.hasDefaults)
+      })
+      .map(keyOf)
+  )
   const wanted = new Map<string, { caller: CallEdge['caller']; targets: Set<string> }>()
   for (const call of calls) {
     const entry = wanted.get(keyOf(call.caller)) ?? { caller: call.caller, targets: new Set() }
     entry.targets.add(keyOf(call))
     wanted.set(keyOf(call.caller), entry)
   }
-  const sources = callerSources(wanted, model, state)
+  const sources = callerSources(wanted, requiring, model, state)
   const sites: CallSite[] = []
   for (const [key, { caller, targets }] of [...wanted].sort(([a], [b]) => compareCodeUnits(a, b))) {
     const flow = sources.get(key)
@@ -132,27 +140,41 @@ export function callSites(
   return sites
 }
 
-/** Each caller's flow: the repository's, else the server's, parsed again (only those calling a checked flow). */
+/**
+ * Each caller's flow whose calls may break: the repository's, else the server's, parsed again. A caller whose text
+ * passes no input, pins no revision and reads no output of a task, calling only flows that require no input without
+ * defaults, breaks nothing: it is not parsed (a repository's trees are let go once checked).
+ */
 function callerSources(
-  wanted: ReadonlyMap<string, unknown>,
+  wanted: ReadonlyMap<string, { targets: ReadonlySet<string> }>,
+  requiring: ReadonlySet<string>,
   model: RepoModel,
   state: ReadonlyMap<string, ActualNamespace>
 ): Map<string, FlowFile> {
+  const mayBreak = (key: string, source: string) =>
+    [...wanted.get(key)!.targets].some((target) => requiring.has(target)) ||
+    MAY_PASS_OR_READ.test(source)
   const sources = new Map<string, FlowFile>()
+  const repository = new Set<string>()
   for (const flow of repoFlowsOf(model)) {
     const key = flow.namespace && flow.id ? flowKey(flow.namespace, flow.id) : undefined
-    if (!flow.notAFlow && key && wanted.has(key)) sources.set(key, flow)
+    if (flow.notAFlow || !key || !wanted.has(key)) continue
+    repository.add(key)
+    if (mayBreak(key, flow.source)) sources.set(key, flow)
   }
   for (const [namespace, held] of state) {
     for (const flow of serverFlowsOf(held)) {
       const key = flowKey(namespace, flow.id)
-      if (wanted.has(key) && !sources.has(key)) {
+      if (wanted.has(key) && !repository.has(key) && mayBreak(key, flow.source)) {
         sources.set(key, parseFlowFile({ file: '', rel: '', raw: flow.source }))
       }
     }
   }
   return sources
 }
+
+/** `inputs` anywhere but a top-level key, `revision`, or a task's `outputs.<task>.outputs`. */
+const MAY_PASS_OR_READ = /[^\n]inputs|\brevision\b|outputs\s*(?:\.|\[)[\s\S]{0,200}?outputs/
 
 /**
  * Whether `outputs.<task>.outputs` holds the called flow's declared outputs (core 2.0.0 `Subflow`): the call waits
@@ -183,6 +205,9 @@ export function reviewContracts(
   const findings: Finding[] = []
   const breaks = new Map<string, Map<string, string[]>>()
   const byKey = new Map(targets.map((t) => [keyOf(t), t]))
+  // Many calls share a called flow: its declarations are read once.
+  const inputsOf = memoised(declaredInputs)
+  const outputsOf = memoised(declaredOutputs)
   for (const site of sites) {
     const targetKey = keyOf(site.target)
     const target = byKey.get(targetKey)!
@@ -190,7 +215,7 @@ export function reviewContracts(
       site.revision === undefined
         ? sourceAfter(target)
         : pinned.get(pinnedKey(targetKey, site.revision))
-    const declared = source === undefined ? undefined : declaredInputs(source)
+    const declared = source === undefined ? undefined : inputsOf(source)
     if (!declared || source === undefined) continue
     const name = `${site.target.namespace}.${site.target.id}`
     const words: string[] = []
@@ -216,7 +241,7 @@ export function reviewContracts(
       const text = `passes ${passed.key}: ${why}, which input ${passed.key} of ${name}${revision} refuses`
       report({ fatal: true, call: true, text, after: FAILS, at: passed })
     }
-    const outputs = site.revision === undefined ? declaredOutputs(source) : undefined
+    const outputs = site.revision === undefined ? outputsOf(source) : undefined
     for (const read of outputs ? (site.outputs ?? []) : []) {
       if (outputs!.includes(read.name)) continue
       const text = `reads output ${read.name} of ${name}, which that flow does not declare`
@@ -337,9 +362,20 @@ function declaredOutputs(source: string): string[] | undefined {
 
 /** The same inputs and outputs: what a caller passes and reads. */
 function sameContract(a: string, b: string): boolean {
-  return (
-    sameInputs(a, b) && JSON.stringify(declaredOutputs(a)) === JSON.stringify(declaredOutputs(b))
-  )
+  if (!sameInputs(a, b)) return false
+  const text = topLevelText(a, OUTPUT_KEYS)
+  if (text !== undefined && text === topLevelText(b, OUTPUT_KEYS)) return true
+  return JSON.stringify(declaredOutputs(a)) === JSON.stringify(declaredOutputs(b))
+}
+
+const OUTPUT_KEYS: ReadonlySet<string> = new Set(['outputs'])
+
+function memoised<T>(read: (source: string) => T): (source: string) => T {
+  const known = new Map<string, T>()
+  return (source) => {
+    if (!known.has(source)) known.set(source, read(source))
+    return known.get(source) as T
+  }
 }
 
 /** The same inputs, compared as Kestra reads them (order of declaration included). */
