@@ -13830,14 +13830,20 @@ function contractCalls(flows, calls) {
 function sourceAfter(flow) {
     return flow.desired ?? (flow.action === 'orphaned' ? flow.current?.source : undefined);
 }
-function callSites(calls, { model, state }) {
+function callSites({ targets: called, calls }, { model, state }) {
+    const requiring = new Set(called
+        .filter((target) => {
+        const inputs = declaredInputs(sourceAfter(target) ?? '');
+        return !inputs || inputs.some((input) => input.required && !input.hasDefaults);
+    })
+        .map(keyOf$1));
     const wanted = new Map();
     for (const call of calls) {
         const entry = wanted.get(keyOf$1(call.caller)) ?? { caller: call.caller, targets: new Set() };
         entry.targets.add(keyOf$1(call));
         wanted.set(keyOf$1(call.caller), entry);
     }
-    const sources = callerSources(wanted, model, state);
+    const sources = callerSources(wanted, requiring, model, state);
     const sites = [];
     for (const [key, { caller, targets }] of [...wanted].sort(([a], [b]) => compareCodeUnits(a, b))) {
         const flow = sources.get(key);
@@ -13888,23 +13894,30 @@ function callSites(calls, { model, state }) {
     }
     return sites;
 }
-function callerSources(wanted, model, state) {
+function callerSources(wanted, requiring, model, state) {
+    const mayBreak = (key, source) => [...wanted.get(key).targets].some((target) => requiring.has(target)) ||
+        MAY_PASS_OR_READ.test(source);
     const sources = new Map();
+    const repository = new Set();
     for (const flow of repoFlowsOf(model)) {
         const key = flow.namespace && flow.id ? flowKey(flow.namespace, flow.id) : undefined;
-        if (!flow.notAFlow && key && wanted.has(key))
+        if (flow.notAFlow || !key || !wanted.has(key))
+            continue;
+        repository.add(key);
+        if (mayBreak(key, flow.source))
             sources.set(key, flow);
     }
     for (const [namespace, held] of state) {
         for (const flow of serverFlowsOf(held)) {
             const key = flowKey(namespace, flow.id);
-            if (wanted.has(key) && !sources.has(key)) {
+            if (wanted.has(key) && !repository.has(key) && mayBreak(key, flow.source)) {
                 sources.set(key, parseFlowFile({ file: '', rel: '', raw: flow.source }));
             }
         }
     }
     return sources;
 }
+const MAY_PASS_OR_READ = /[^\n]inputs|\brevision\b|outputs\s*(?:\.|\[)[\s\S]{0,200}?outputs/;
 function givesOutputs(document, task) {
     if (document.string(document.get(task.map, 'wait')?.value) === 'false')
         return false;
@@ -13921,13 +13934,15 @@ function reviewContracts(sites, targets, pinned) {
     const findings = [];
     const breaks = new Map();
     const byKey = new Map(targets.map((t) => [keyOf$1(t), t]));
+    const inputsOf = memoised(declaredInputs);
+    const outputsOf = memoised(declaredOutputs);
     for (const site of sites) {
         const targetKey = keyOf$1(site.target);
         const target = byKey.get(targetKey);
         const source = site.revision === undefined
             ? sourceAfter(target)
             : pinned.get(pinnedKey(targetKey, site.revision));
-        const declared = source === undefined ? undefined : declaredInputs(source);
+        const declared = source === undefined ? undefined : inputsOf(source);
         if (!declared || source === undefined)
             continue;
         const name = `${site.target.namespace}.${site.target.id}`;
@@ -13955,7 +13970,7 @@ function reviewContracts(sites, targets, pinned) {
             const text = `passes ${passed.key}: ${why}, which input ${passed.key} of ${name}${revision} refuses`;
             report({ fatal: true, call: true, text, after: FAILS, at: passed });
         }
-        const outputs = site.revision === undefined ? declaredOutputs(source) : undefined;
+        const outputs = site.revision === undefined ? outputsOf(source) : undefined;
         for (const read of outputs ? (site.outputs ?? []) : []) {
             if (outputs.includes(read.name))
                 continue;
@@ -14047,7 +14062,21 @@ function declaredOutputs(source) {
     return ids.every((id) => typeof id === 'string') ? ids : undefined;
 }
 function sameContract(a, b) {
-    return (sameInputs(a, b) && JSON.stringify(declaredOutputs(a)) === JSON.stringify(declaredOutputs(b)));
+    if (!sameInputs(a, b))
+        return false;
+    const text = topLevelText(a, OUTPUT_KEYS);
+    if (text !== undefined && text === topLevelText(b, OUTPUT_KEYS))
+        return true;
+    return JSON.stringify(declaredOutputs(a)) === JSON.stringify(declaredOutputs(b));
+}
+const OUTPUT_KEYS = new Set(['outputs']);
+function memoised(read) {
+    const known = new Map();
+    return (source) => {
+        if (!known.has(source))
+            known.set(source, read(source));
+        return known.get(source);
+    };
 }
 function sameInputs(a, b) {
     const text = topLevelText(a, INPUT_KEYS);
@@ -18778,8 +18807,9 @@ function runUrl(context) {
     return `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}`;
 }
 async function gatherReview(args) {
-    const { targets, calls } = contractCalls(flowChanges(args.plan), args.calls);
-    const sites = calls.length === 0 ? [] : callSites(calls, args);
+    const checked = contractCalls(flowChanges(args.plan), args.calls);
+    const { targets } = checked;
+    const sites = checked.calls.length === 0 ? [] : callSites(checked, args);
     const pinned = sites.length === 0
         ? new Map()
         : await readPinnedRevisions(args.kestra, sites);
