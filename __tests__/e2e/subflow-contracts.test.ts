@@ -258,4 +258,29 @@ tasks:
     )
     expect(comment).toMatch(/company\.team\.parent \(Subflow\)[^\n]*reads output rows/)
   })
+
+  it('with namespace-prefix, the calls are checked on the names as sent: the caller’s error stands', async () => {
+    const sent = (text: string) => text.replaceAll(`namespace: ${NS}`, `namespace: qa.${NS}`)
+    stage = await reviewStage(
+      { [CHILD_FILE]: CHILD_V1, [`${NS}/flows/parent.yml`]: caller('parent') },
+      { [CHILD_FILE]: CHILD_V2 },
+      {
+        flows: [
+          { namespace: `qa.${NS}`, id: 'child', source: sent(CHILD_V1) },
+          { namespace: `qa.${NS}`, id: 'parent', source: sent(caller('parent')) }
+        ]
+      }
+    )
+    const { result, comment } = await planPullRequest(stage, { 'namespace-prefix': 'qa' })
+    expect(result.exitCode, result.stdout).toBe(1)
+    expect(result.annotations).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        file: `${NS}/flows/parent.yml`,
+        line: 4,
+        message: expect.stringContaining('region')
+      })
+    )
+    expect(comment).toMatch(/qa\.company\.team\.parent \(Subflow\)[^\n]*region/)
+  })
 })

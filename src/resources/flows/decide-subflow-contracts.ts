@@ -86,15 +86,19 @@ export function callSites(
       })
       .map(keyOf)
   )
-  const wanted = new Map<string, { caller: CallEdge['caller']; targets: Set<string> }>()
+  // Each caller's checked calls by where they are written: a call's names are the ones sent (namespace-prefix),
+  // while the caller's text still holds the repository's.
+  const wanted = new Map<string, { caller: CallEdge['caller']; calls: Map<string, CallEdge> }>()
   for (const call of calls) {
-    const entry = wanted.get(keyOf(call.caller)) ?? { caller: call.caller, targets: new Set() }
-    entry.targets.add(keyOf(call))
+    const entry = wanted.get(keyOf(call.caller)) ?? { caller: call.caller, calls: new Map() }
+    entry.calls.set(`${call.line}:${call.column}`, call)
     wanted.set(keyOf(call.caller), entry)
   }
   const sources = callerSources(wanted, requiring, model, state)
   const sites: CallSite[] = []
-  for (const [key, { caller, targets }] of [...wanted].sort(([a], [b]) => compareCodeUnits(a, b))) {
+  for (const [key, { caller, calls: written }] of [...wanted].sort(([a], [b]) =>
+    compareCodeUnits(a, b)
+  )) {
     const flow = sources.get(key)
     const first = flow?.documents[0]
     if (!flow || !first) continue
@@ -104,10 +108,10 @@ export function callSites(
     for (const link of flowLinks(document, tree)) {
       const { task, via } = link
       if (!task || via === 'flow-trigger') continue
-      const namespace = document.string(link.namespace.value)
-      const id = document.string(link.flowId.value)
-      if (namespace === undefined || id === undefined) continue
-      if (!targets.has(flowKey(namespace, id))) continue
+      const position = nodePosition(flow, link.at)
+      const call = written.get(`${position.line}:${position.column}`)
+      if (!call) continue
+      const { namespace, id } = call
       const inputsEntry = document.get(task.map, 'inputs')
       if (inputsEntry && !document.map(inputsEntry.value) && !document.isNull(inputsEntry.value)) {
         continue
@@ -146,13 +150,13 @@ export function callSites(
  * defaults, breaks nothing: it is not parsed (a repository's trees are let go once checked).
  */
 function callerSources(
-  wanted: ReadonlyMap<string, { targets: ReadonlySet<string> }>,
+  wanted: ReadonlyMap<string, { calls: ReadonlyMap<string, CallEdge> }>,
   requiring: ReadonlySet<string>,
   model: RepoModel,
   state: ReadonlyMap<string, ActualNamespace>
 ): Map<string, FlowFile> {
   const mayBreak = (key: string, source: string) =>
-    [...wanted.get(key)!.targets].some((target) => requiring.has(target)) ||
+    [...wanted.get(key)!.calls.values()].some((call) => requiring.has(keyOf(call))) ||
     MAY_PASS_OR_READ.test(source)
   const sources = new Map<string, FlowFile>()
   const repository = new Set<string>()
