@@ -13839,13 +13839,13 @@ function callSites({ targets: called, calls }, { model, state }) {
         .map(keyOf$1));
     const wanted = new Map();
     for (const call of calls) {
-        const entry = wanted.get(keyOf$1(call.caller)) ?? { caller: call.caller, targets: new Set() };
-        entry.targets.add(keyOf$1(call));
+        const entry = wanted.get(keyOf$1(call.caller)) ?? { caller: call.caller, calls: new Map() };
+        entry.calls.set(`${call.line}:${call.column}`, call);
         wanted.set(keyOf$1(call.caller), entry);
     }
     const sources = callerSources(wanted, requiring, model, state);
     const sites = [];
-    for (const [key, { caller, targets }] of [...wanted].sort(([a], [b]) => compareCodeUnits(a, b))) {
+    for (const [key, { caller, calls: written }] of [...wanted].sort(([a], [b]) => compareCodeUnits(a, b))) {
         const flow = sources.get(key);
         const first = flow?.documents[0];
         if (!flow || !first)
@@ -13858,12 +13858,11 @@ function callSites({ targets: called, calls }, { model, state }) {
             const { task, via } = link;
             if (!task || via === 'flow-trigger')
                 continue;
-            const namespace = document.string(link.namespace.value);
-            const id = document.string(link.flowId.value);
-            if (namespace === undefined || id === undefined)
+            const position = nodePosition(flow, link.at);
+            const call = written.get(`${position.line}:${position.column}`);
+            if (!call)
                 continue;
-            if (!targets.has(flowKey(namespace, id)))
-                continue;
+            const { namespace, id } = call;
             const inputsEntry = document.get(task.map, 'inputs');
             if (inputsEntry && !document.map(inputsEntry.value) && !document.isNull(inputsEntry.value)) {
                 continue;
@@ -13895,7 +13894,7 @@ function callSites({ targets: called, calls }, { model, state }) {
     return sites;
 }
 function callerSources(wanted, requiring, model, state) {
-    const mayBreak = (key, source) => [...wanted.get(key).targets].some((target) => requiring.has(target)) ||
+    const mayBreak = (key, source) => [...wanted.get(key).calls.values()].some((call) => requiring.has(keyOf$1(call))) ||
         MAY_PASS_OR_READ.test(source);
     const sources = new Map();
     const repository = new Set();
