@@ -20,7 +20,7 @@ import { flowLinks, taskTree, type TaskNode } from './decide-task-tree.js'
  */
 
 /** A `Subflow` or `ForEachItem` task whose call the review checks. */
-export interface CallSite extends Position {
+interface CallSite extends Position {
   target: { namespace: string; id: string }
   caller: { namespace: string; id: string }
   via: 'subflow' | 'foreach'
@@ -81,7 +81,7 @@ export function callSites(
   const requiring = new Set(
     called
       .filter((target) => {
-        const inputs = declaredInputs(sourceAfter(target) ?? '')
+        const inputs = declaredInputs(sourceAfter(target)!)
         return !inputs || inputs.some((input) => input.required && !input.hasDefaults)
       })
       .map(keyOf)

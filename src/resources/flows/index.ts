@@ -66,7 +66,6 @@ export function flowFileChecks(byKind: ReadonlyMap<string, unknown>): FileChecks
 export { callGraph, withImpact, withReview, type CallEdge } from './decide-impact.js'
 export { executionLoopFindings } from './decide-loops.js'
 export { callSites, contractCalls, reviewContracts } from './decide-subflow-contracts.js'
-export { type CallSite } from './decide-subflow-contracts.js'
 export { checkNames, deletedKeysInUse } from './decide-missing-names.js'
 export { knownResources, referenceFindings } from './decide-references.js'
 export { SentRewrite } from './decide-sent.js'
