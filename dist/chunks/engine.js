@@ -13833,7 +13833,7 @@ function sourceAfter(flow) {
 function callSites({ targets: called, calls }, { model, state }) {
     const requiring = new Set(called
         .filter((target) => {
-        const inputs = declaredInputs(sourceAfter(target) ?? '');
+        const inputs = declaredInputs(sourceAfter(target));
         return !inputs || inputs.some((input) => input.required && !input.hasDefaults);
     })
         .map(keyOf$1));
