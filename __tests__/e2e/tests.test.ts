@@ -7,7 +7,16 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Emulator } from '../../test-support/kestra-emulator/index.js'
-import { HELLO, HELLO_V2, NS, onDashStage, planRun, PR, pushRun } from './dashboards-stage.js'
+import {
+  HELLO,
+  HELLO_V2,
+  NS,
+  onDashStage,
+  planRun,
+  PR,
+  pushRun,
+  writes
+} from './dashboards-stage.js'
 import { runAction } from '../../test-support/runner.js'
 import { flow, pullRequestEvent } from '../../test-support/scenario.js'
 import type { DashStageOptions } from './dashboards-stage.js'
@@ -267,6 +276,47 @@ describe('the flow a suite tests', () => {
         expect.stringContaining(GHOST)
       )
       expect(suiteWrites(s.kestra)).toEqual([])
+    })
+  })
+
+  // The base's flow hello is removed while tests/legacy.yml and tests/smoke.yml, unchanged, still test it.
+  const GONE: DashStageOptions = {
+    base: { ...BASE, [`${NS}/flows/other.yml`]: flow(NS, 'other') },
+    change: { [`${NS}/flows/hello.yml`]: null },
+    emulator: EE
+  }
+
+  it('a deploy deleting the flow a kept suite tests writes nothing: an error on its flowId line', async () => {
+    await onDashStage(GONE, async (s) => {
+      const plan = await planRun(s, { delete: 'true' })
+      expect(plan.exitCode).toBe(1)
+      const found = plan.annotations.filter((a) => a.title?.includes('deletes-resource-in-use'))
+      expect(found.map((a) => `${a.severity} ${a.file}:${a.line} ${a.message}`)).toEqual(
+        ['legacy', 'smoke'].map((id) =>
+          expect.stringMatching(
+            new RegExp(
+              `^error tests/${id}\\.yml:3 Test suite company\\.team\\.${id} tests flow company\\.team\\.hello, which this deploy deletes \\(delete: true\\)`
+            )
+          )
+        )
+      )
+      expect(s.github.comments(PR)[0]!.body).toContain('Test suite company.team.smoke tests flow')
+      const deploy = await pushRun(s, { delete: 'true' })
+      expect(deploy.exitCode).toBe(1)
+      expect(writes(s.kestra)).toEqual([])
+    })
+  })
+
+  it('without delete, the flow is kept on the server: a warning, and the deploy goes on', async () => {
+    await onDashStage(GONE, async (s) => {
+      const deploy = await pushRun(s)
+      expect(deploy.exitCode, deploy.stdout + deploy.stderr).toBe(0)
+      const found = deploy.annotations.filter((a) => /^Test suite /.test(a.message))
+      expect(found.map((a) => `${a.severity} ${a.file}:${a.line}`)).toEqual([
+        'warning tests/legacy.yml:3',
+        'warning tests/smoke.yml:3'
+      ])
+      expect(found[0]!.message).toContain('the server keeps it only because delete is false')
     })
   })
 

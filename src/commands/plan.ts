@@ -135,10 +135,30 @@ async function reviewedPlan(
   const reviewed = decideReview(review, await gatherReview(review), ports.reporter)
   const { serverVersion } = checked
   const loops = executionLoopFindings(graph.calls, impact.plan, serverVersion, args.report.findings)
-  const findings = [...impact.findings, ...loops, ...reviewed.findings]
+  const gone = usesOfGone(args.kinds, checked.snapshot.kinds, impact.plan, review.preview)
+  const findings = [...impact.findings, ...loops, ...reviewed.findings, ...gone]
   const baseNotes = driftBaseNotes(driftBase)
   for (const note of baseNotes) ports.reporter.info(note)
   return { plan: reviewed.plan, findings, notes: [...baseNotes, ...reviewed.notes], driftBase }
+}
+
+/**
+ * What each kind's resources still use of what the plan deletes or orphans (`reviewPlan`); in a preview a warning,
+ * as a KV key it deletes is (docs/impact.md#deleting-what-is-still-used).
+ */
+function usesOfGone(
+  kinds: readonly Kind[],
+  held: ReadonlyMap<string, unknown>,
+  plan: Plan,
+  preview: boolean | undefined
+): Finding[] {
+  return kinds.flatMap(({ decide }) => {
+    const of = held.get(decide.name)
+    if (!decide.reviewPlan || of === undefined) return []
+    return decide
+      .reviewPlan(of, plan)
+      .map((finding): Finding => (preview ? { ...finding, severity: 'warning' } : finding))
+  })
 }
 
 /**

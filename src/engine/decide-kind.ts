@@ -2,7 +2,7 @@ import { ActionError } from '../model/errors.js'
 import type { Finding } from '../model/finding.js'
 import type { DiffLimits, PlanInput } from '../model/plan-input.js'
 import type { RepositoryShape } from '../model/drift.js'
-import type { ResourceChange } from '../model/plan.js'
+import type { Plan, ResourceChange } from '../model/plan.js'
 import type { DefinedNames } from '../model/names.js'
 
 export type KindPlanOptions = Pick<PlanInput, 'deleteEnabled' | 'scope' | 'changedFiles'> & {
@@ -43,6 +43,11 @@ export interface DecideKind<C extends ResourceChange = ResourceChange, H = unkno
   fingerprintOf(change: C): unknown[]
   /** Its findings; `defined`: what every kind of the repository defines once deployed (`defines`). */
   validate?(held: H, defined: DefinedNames): Finding[]
+  /**
+   * Its findings once the plan is known: a resource it keeps that uses one the plan deletes or orphans (a test
+   * suite's flow), as flows' uses are found (docs/impact.md#deleting-what-is-still-used).
+   */
+  reviewPlan?(held: H, plan: Pick<Plan, 'resources'>): Finding[]
   /**
    * The names of what the repository holds of this kind, as sent (a KV key in its namespace): a deploy makes
    * them exist, so another kind's check finds them whatever the server lists, e.g. a flow's `kv('k')` a key

@@ -15,6 +15,7 @@ import {
   loopsRefused,
   deletedKeysRefused,
   outputReadsHold,
+  suitesKeepTheirFlows,
   findingsWarranted,
   noSecretShown,
   onlyManagedWritten,
@@ -261,6 +262,7 @@ async function checkDeploy(
   loopsRefused(w, run, repository)
   deletedKeysRefused(w, run, repository, base)
   outputReadsHold(run)
+  suitesKeepTheirFlows(run)
   deployHolds(w, run, repository, base)
   writesArePlanned(run)
   reportsAgree(run, comment)

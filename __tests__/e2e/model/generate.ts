@@ -95,7 +95,8 @@ export function namespacePool(t: Team): readonly string[] {
 export type Edit =
   | { kind: 'add-flow'; namespace: string; id: string; message: string }
   | { kind: 'edit-flow'; index: number; message: string }
-  | { kind: 'delete-flow'; index: number }
+  /** `keepSuites`: the team forgets the test suites of the flow (their findings are then warranted). */
+  | { kind: 'delete-flow'; index: number; keepSuites?: boolean }
   | { kind: 'link'; from: number; to: number; how: 'calls' | 'after' }
   | { kind: 'unlink'; index: number }
   | { kind: 'use-secret'; index: number; secret: string }
@@ -133,7 +134,14 @@ export function editArbitrary(t: Team): fc.Arbitrary<Edit> {
       weight: 4,
       arbitrary: fc.record({ kind: fc.constant('edit-flow' as const), index, message })
     },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete-flow' as const), index }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('delete-flow' as const),
+        index,
+        keepSuites: fc.boolean()
+      })
+    },
     {
       weight: 2,
       arbitrary: fc.record({
@@ -296,9 +304,11 @@ export function applyEdit(t: Team, repository: Repository, edit: Edit): Reposito
         if (other.calls && flowKey(other.calls) === flowKey(flow)) delete other.calls
         if (other.after && flowKey(other.after) === flowKey(flow)) delete other.after
       }
-      next.suites = next.suites.filter(
-        (suite) => !(suite.namespace === flow.namespace && suite.flowId === flow.id)
-      )
+      if (!edit.keepSuites) {
+        next.suites = next.suites.filter(
+          (suite) => !(suite.namespace === flow.namespace && suite.flowId === flow.id)
+        )
+      }
       dropEmptyNamespaces(next)
       break
     }

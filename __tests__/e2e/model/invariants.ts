@@ -479,6 +479,17 @@ export function warranted(
       warnings.add(flowPath(team, called.namespace, called.id))
     }
   }
+  // A suite testing a flow the repository does not hold (test-flow, or the flow deleted or orphaned by the deploy).
+  for (const suite of repository.suites) {
+    if (byKey.has(flowKey({ namespace: suite.namespace, id: suite.flowId }))) continue
+    const path = `tests/${suite.namespace}/${suite.id}.yml`
+    const namespace = prefix === undefined ? suite.namespace : `${prefix}.${suite.namespace}`
+    const kept = server.flows.has(`${namespace}/${suite.flowId}`)
+    // Open-source Kestra is not asked (a warning); a preview deletes the flow, its pull request's own (a warning).
+    const error =
+      team.edition !== 'OSS' && (!kept || (prefix === undefined && team.settings.delete))
+    ;(error ? errors : warnings).add(path)
+  }
   // Open-source Kestra keeps no namespace settings: each file is a warning, nothing written for it.
   if (team.edition === 'OSS') {
     for (const spec of repository.namespaceSettings)
@@ -555,6 +566,33 @@ export function outputReadsHold(run: Run): void {
     () =>
       `${made.map((pair) => pair.split('\n')[0]).join(', ')} now read a missing output${tail(run)}`
   )
+}
+
+/**
+ * A deploy leaves no test suite testing a flow it deleted: Kestra refuses to save a suite whose flow does not exist
+ * (`TestSuiteValidator`, core 1.3.31 and 2.0.0), and a deploy that would delete one a kept suite tests writes nothing
+ * (deletes-resource-in-use).
+ */
+export function suitesKeepTheirFlows(run: Run): void {
+  if (run.result.exitCode !== 0) return
+  const before = suitesWithoutFlow(run.before)
+  const made = [...suitesWithoutFlow(run.after)].filter((key) => !before.has(key))
+  check(
+    made.length === 0,
+    'a deploy leaves no test suite testing a flow it deleted',
+    () => `${made.join(', ')} now test a flow the server does not hold${tail(run)}`
+  )
+}
+
+/** The server's suites (`ns/id`) whose flow it does not hold. */
+function suitesWithoutFlow(state: ServerState): Set<string> {
+  const without = new Set<string>()
+  for (const [key, source] of state.suites) {
+    const flowId = /^flowId: (\S+)$/m.exec(source)?.[1]
+    const namespace = key.slice(0, key.lastIndexOf('/'))
+    if (flowId !== undefined && !state.flows.has(`${namespace}/${flowId}`)) without.add(key)
+  }
+  return without
 }
 
 /**

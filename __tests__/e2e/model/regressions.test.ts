@@ -319,6 +319,35 @@ describe('the model: counterexamples kept', () => {
     ])
   })
 
+  it('on Enterprise, a push that deletes a flow a kept test suite still tests writes nothing; without delete it deploys, the flow kept', async () => {
+    // Found by trying the CLI against the emulator (EE): the plan deleted company.team.hello while tests/smoke.yml
+    // still tested it, with no finding, and left the suite testing a flow that is gone.
+    const repository: Repository = {
+      ...emptyRepository(),
+      flows: [
+        { namespace: NS, id: 'hello', message: 'hello' },
+        { namespace: NS, id: 'other', message: 'other' }
+      ],
+      suites: [{ namespace: NS, id: 'smoke', flowId: 'hello' }]
+    }
+    const forget = [{ kind: 'delete-flow' as const, index: 0, keepSuites: true }]
+    await holds([
+      teamOf({ edition: 'EE' }, { delete: true }),
+      repository,
+      [event.commitToMain(forget)]
+    ])
+    await holds([
+      teamOf({ edition: 'EE' }),
+      repository,
+      [
+        // The preview first holds hello, then deletes it, its pull request's own: a warning there too.
+        event.openPullRequest([{ kind: 'edit-flow', index: 1, message: 'changed' }], true),
+        event.pushToPullRequest(forget),
+        event.mergePullRequest()
+      ]
+    ])
+  })
+
   it('a push whose flow reads a file nothing holds is refused for it, over a commit marker cut short too', async () => {
     // Seed 537845549: the deploy named the missing file and wrote nothing; the model wanted the marker named,
     // which the deploy reads only when it gets to write.

@@ -164,3 +164,71 @@ describe('test suite files checked', () => {
     )
   })
 })
+
+describe('the flow a kept suite tests, once the plan is known', () => {
+  const FLOW_IDS = ['hello', 'other']
+  const ACTIONS = ['create', 'update', 'unchanged', 'delete', 'orphaned'] as const
+
+  it('a repository suite gets an error where the plan deletes its flow, a warning where it orphans it, else nothing', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.record({
+            namespace: fc.constantFrom(...NAMESPACES),
+            id: fc.constantFrom(...IDS),
+            flowId: fc.constantFrom(...FLOW_IDS)
+          }),
+          { selector: (s) => `${s.namespace}.${s.id}`, maxLength: 6 }
+        ),
+        fc.array(
+          fc.record({
+            namespace: fc.constantFrom(...NAMESPACES),
+            id: fc.constantFrom(...FLOW_IDS),
+            action: fc.constantFrom(...ACTIONS)
+          }),
+          { maxLength: 6 }
+        ),
+        fc.constantFrom(undefined, 'pr-3'),
+        fc.boolean(),
+        (suites, flows, prefix, asked) => {
+          const held: HeldTests = {
+            files: suites.map((s) => ({
+              file: `tests/${s.namespace}/${s.id}.yml`,
+              text: suite(s.namespace, s.id, 'v1').replace('flowId: hello', `flowId: ${s.flowId}`)
+            })),
+            extraNamespaces: [],
+            ...(prefix && { prefix }),
+            ...(asked && { testedOnServer: new Set<string>() })
+          }
+          const sent = (ns: string) => (prefix ? `${prefix}.${ns}` : ns)
+          // One change a flow, the first drawn, as a plan holds it.
+          const byFlow = new Map<string, (typeof flows)[number]>()
+          for (const f of flows) {
+            const key = `${sent(f.namespace)}/${f.id}`
+            if (!byFlow.has(key)) byFlow.set(key, f)
+          }
+          const resources = [...byFlow.values()].map((f) => ({
+            kind: 'flow' as const,
+            namespace: sent(f.namespace),
+            id: f.id,
+            action: f.action
+          }))
+          const findings = testsDecide.reviewPlan!(held, { resources } as never)
+          const expected = asked
+            ? suites.flatMap((s) => {
+                const action = byFlow.get(`${sent(s.namespace)}/${s.flowId}`)?.action
+                const file = `tests/${s.namespace}/${s.id}.yml`
+                if (action === 'delete') return [`error deletes-resource-in-use ${file}:3`]
+                if (action === 'orphaned') return [`warning calls-removed-flow ${file}:3`]
+                return []
+              })
+            : []
+          expect(findings.map((f) => `${f.severity} ${f.rule} ${f.file}:${f.line}`).sort()).toEqual(
+            expected.sort()
+          )
+        }
+      ),
+      RUNS
+    )
+  })
+})

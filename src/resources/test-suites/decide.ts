@@ -17,7 +17,7 @@ import {
   SYSTEM_NAMESPACE
 } from '../../model/namespaces.js'
 import type { DefinedNames } from '../../model/names.js'
-import type { ChangeBase, PlanAction } from '../../model/plan.js'
+import type { ChangeBase, Plan, PlanAction } from '../../model/plan.js'
 import { repositoryPath } from '../../model/repository-paths.js'
 
 /** A Kestra test suite, by namespace and id (docs/tests.md). */
@@ -153,6 +153,49 @@ function missingFlow(suite: Suite, held: HeldTests, defined: DefinedNames): Find
       message: `flowId ${suite.flowId}: no flow ${namespace}.${suite.flowId} ${where}, and Kestra refuses a test suite whose flow does not exist in its namespace. Add the flow, or fix flowId or namespace`
     }
   ]
+}
+
+/**
+ * A repository suite whose flow the plan deletes (an error, rule `deletes-resource-in-use`) or orphans (a warning,
+ * `calls-removed-flow`): Kestra refuses to save a suite whose flow does not exist (`TestSuiteValidator`, core
+ * 1.3.31 and 2.0.0), so the suite would be left testing nothing (docs/tests.md#checks). Only where the server was
+ * asked for the suites' flows: elsewhere `missingFlow` already warns.
+ */
+function suitesOfGoneFlows(held: HeldTests, plan: Pick<Plan, 'resources'>): Finding[] {
+  if (held.testedOnServer === undefined) return []
+  const gone = new Map<string, PlanAction>()
+  for (const r of plan.resources) {
+    if (r.kind === 'flow' && (r.action === 'delete' || r.action === 'orphaned')) {
+      gone.set(`${r.namespace}/${r.id}`, r.action)
+    }
+  }
+  if (gone.size === 0) return []
+  return [...suitesOf(held.files, held).values()].flatMap((suite): Finding[] => {
+    const namespace = held.prefix ? `${held.prefix}.${suite.namespace}` : suite.namespace
+    const action = gone.get(`${namespace}/${suite.flowId}`)
+    if (action === undefined) return []
+    const flow = `${namespace}.${suite.flowId}`
+    const site = {
+      file: suite.file,
+      line: suite.flowIdLine,
+      resource: `test:${namespace}/${suite.id}`
+    }
+    return [
+      action === 'delete'
+        ? {
+            severity: 'error',
+            ...site,
+            rule: 'deletes-resource-in-use',
+            message: `Test suite ${namespace}.${suite.id} tests flow ${flow}, which this deploy deletes (delete: true), so the suite would test a flow that is gone (Kestra refuses to save a suite whose flow does not exist). Keep ${flow} in the repository, or remove this suite first`
+          }
+        : {
+            severity: 'warning',
+            ...site,
+            rule: 'calls-removed-flow',
+            message: `Test suite ${namespace}.${suite.id} tests flow ${flow}, which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the suite, or keep ${flow} in the repository`
+          }
+    ]
+  })
 }
 
 /** Every test suite file's findings (docs/tests.md#checks). */
@@ -302,6 +345,7 @@ export const testsDecide: DecideKind<TestChange, HeldTests> = {
     r.current === undefined ? null : sha256Hex(r.current.source)
   ],
   validate: testFindings,
+  reviewPlan: suitesOfGoneFlows,
   plan: (held, options) => (held ? planTests(held, options) : []),
   serverContent: (change) => change.current?.source,
   newPath: (change, shape) => ({
