@@ -16563,6 +16563,45 @@ function missingFlow(suite, held, defined) {
         }
     ];
 }
+function suitesOfGoneFlows(held, plan) {
+    if (held.testedOnServer === undefined)
+        return [];
+    const gone = new Map();
+    for (const r of plan.resources) {
+        if (r.kind === 'flow' && (r.action === 'delete' || r.action === 'orphaned')) {
+            gone.set(`${r.namespace}/${r.id}`, r.action);
+        }
+    }
+    if (gone.size === 0)
+        return [];
+    return [...suitesOf(held.files, held).values()].flatMap((suite) => {
+        const namespace = held.prefix ? `${held.prefix}.${suite.namespace}` : suite.namespace;
+        const action = gone.get(`${namespace}/${suite.flowId}`);
+        if (action === undefined)
+            return [];
+        const flow = `${namespace}.${suite.flowId}`;
+        const site = {
+            file: suite.file,
+            line: suite.flowIdLine,
+            resource: `test:${namespace}/${suite.id}`
+        };
+        return [
+            action === 'delete'
+                ? {
+                    severity: 'error',
+                    ...site,
+                    rule: 'deletes-resource-in-use',
+                    message: `Test suite ${namespace}.${suite.id} tests flow ${flow}, which this deploy deletes (delete: true), so the suite would test a flow that is gone (Kestra refuses to save a suite whose flow does not exist). Keep ${flow} in the repository, or remove this suite first`
+                }
+                : {
+                    severity: 'warning',
+                    ...site,
+                    rule: 'calls-removed-flow',
+                    message: `Test suite ${namespace}.${suite.id} tests flow ${flow}, which the repository no longer holds: the server keeps it only because delete is false, and the next deploy with delete: true removes it. Remove the suite, or keep ${flow} in the repository`
+                }
+        ];
+    });
+}
 function testFindings(held, defined) {
     const seen = new Map();
     const findings = held.files.flatMap((file) => {
@@ -16694,6 +16733,7 @@ const testsDecide = {
         r.current === undefined ? null : sha256Hex(r.current.source)
     ],
     validate: testFindings,
+    reviewPlan: suitesOfGoneFlows,
     plan: (held, options) => (held ? planTests(held, options) : []),
     serverContent: (change) => change.current?.source,
     newPath: (change, shape) => ({
@@ -18667,11 +18707,22 @@ async function reviewedPlan(args, desired, reference) {
     const reviewed = decideReview(review, await gatherReview(review), ports.reporter);
     const { serverVersion } = checked;
     const loops = executionLoopFindings(graph.calls, impact.plan, serverVersion, args.report.findings);
-    const findings = [...impact.findings, ...loops, ...reviewed.findings];
+    const gone = usesOfGone(args.kinds, checked.snapshot.kinds, impact.plan, review.preview);
+    const findings = [...impact.findings, ...loops, ...reviewed.findings, ...gone];
     const baseNotes = driftBaseNotes(driftBase);
     for (const note of baseNotes)
         ports.reporter.info(note);
     return { plan: reviewed.plan, findings, notes: [...baseNotes, ...reviewed.notes], driftBase };
+}
+function usesOfGone(kinds, held, plan, preview) {
+    return kinds.flatMap(({ decide }) => {
+        const of = held.get(decide.name);
+        if (!decide.reviewPlan || of === undefined)
+            return [];
+        return decide
+            .reviewPlan(of, plan)
+            .map((finding) => (preview ? { ...finding, severity: 'warning' } : finding));
+    });
 }
 async function impactOf(args, built, reference) {
     const { state, checked } = args;
