@@ -142,10 +142,7 @@ async function reviewedPlan(
   return { plan: reviewed.plan, findings, notes: [...baseNotes, ...reviewed.notes], driftBase }
 }
 
-/**
- * What each kind's resources still use of what the plan deletes or orphans (`reviewPlan`); in a preview a warning,
- * as a KV key it deletes is (docs/impact.md#deleting-what-is-still-used).
- */
+/** What each kind's resources still use of what the plan deletes or orphans (`reviewPlan`). */
 function usesOfGone(
   kinds: readonly Kind[],
   held: ReadonlyMap<string, unknown>,
@@ -155,10 +152,16 @@ function usesOfGone(
   return kinds.flatMap(({ decide }) => {
     const of = held.get(decide.name)
     if (!decide.reviewPlan || of === undefined) return []
-    return decide
-      .reviewPlan(of, plan)
-      .map((finding): Finding => (preview ? { ...finding, severity: 'warning' } : finding))
+    return inPreview(decide.reviewPlan(of, plan), preview)
   })
+}
+
+/**
+ * A use of what the plan deletes, in a preview: what it deletes is its pull request's own earlier resource, so a
+ * warning, as what the pull request lacks is in its plan (docs/impact.md#deleting-what-is-still-used).
+ */
+function inPreview(findings: Finding[], preview: boolean | undefined): Finding[] {
+  return preview ? findings.map((finding) => ({ ...finding, severity: 'warning' })) : findings
 }
 
 /**
@@ -403,8 +406,9 @@ function decideReview(
     unfinished: unfinished.byFlow,
     breaks: contracts.breaks
   })
-  const keys = deletedKeysInUse(args.names, args.plan, args.listings, args.defined).map(
-    (finding): Finding => (args.preview ? { ...finding, severity: 'warning' } : finding)
+  const keys = inPreview(
+    deletedKeysInUse(args.names, args.plan, args.listings, args.defined),
+    args.preview
   )
   const findings = [...names.findings, ...keys, ...unfinished.findings, ...contracts.findings]
   return { plan, findings, notes: names.note ? [names.note] : [] }
