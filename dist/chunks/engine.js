@@ -15560,7 +15560,7 @@ const kvRollback = {
 function previewPrefix(number) {
     return `pr-${number}`;
 }
-function inPreview(prefix, namespace) {
+function inPreview$1(prefix, namespace) {
     return namespace.startsWith(`${prefix}.`) && namespace.length > prefix.length + 1;
 }
 const PREVIEW_OWNER_KEY = 'kestra-gitops-preview';
@@ -17361,7 +17361,7 @@ function ancestorsInPreview(prefix, namespace) {
     const above = [];
     for (let at = namespace.lastIndexOf('.'); at > 0; at = namespace.lastIndexOf('.', at - 1)) {
         const parent = namespace.slice(0, at);
-        if (!inPreview(prefix, parent))
+        if (!inPreview$1(prefix, parent))
             break;
         above.push(parent);
     }
@@ -17372,7 +17372,7 @@ async function removePreview(api, preview, kinds, namespaces, options) {
     const result = { deleted: [], failed: [], leftAlone: [] };
     const owners = new Map();
     await mapLimit(namespaces, options.concurrency, async (namespace) => {
-        if (!inPreview(prefix, namespace)) {
+        if (!inPreview$1(prefix, namespace)) {
             result.failed.push(`namespace ${namespace}: refused, it is not inside the preview prefix ${prefix}.`);
             return;
         }
@@ -17385,7 +17385,7 @@ async function removePreview(api, preview, kinds, namespaces, options) {
     const failures = new Map();
     const attempt = async (namespace, what, remove) => {
         try {
-            if (!inPreview(prefix, namespace))
+            if (!inPreview$1(prefix, namespace))
                 throw new Error(`refused, not inside the preview prefix ${prefix}.`);
             await remove();
             result.deleted.push(what);
@@ -17420,7 +17420,7 @@ async function removePreview(api, preview, kinds, namespaces, options) {
     return result;
 }
 async function ownNamespaces(api, preview, kinds, namespaces) {
-    const owned = await Promise.all(namespaces.map(async (namespace) => inPreview(preview.prefix, namespace) &&
+    const owned = await Promise.all(namespaces.map(async (namespace) => inPreview$1(preview.prefix, namespace) &&
         (await ownership(api, preview, kinds, namespace)).kind === 'ours'));
     return namespaces.filter((_, i) => owned[i]);
 }
@@ -17430,7 +17430,7 @@ function ownedPreviewServer(api, preview, kinds) {
         let claimed = claims.get(namespace);
         if (!claimed) {
             claimed = (async () => {
-                if (!inPreview(preview.prefix, namespace)) {
+                if (!inPreview$1(preview.prefix, namespace)) {
                     throw new Error(`refused: ${namespace} is not inside the preview prefix ${preview.prefix}.`);
                 }
                 const owned = await ownership(api, preview, kinds, namespace);
@@ -18719,10 +18719,11 @@ function usesOfGone(kinds, held, plan, preview) {
         const of = held.get(decide.name);
         if (!decide.reviewPlan || of === undefined)
             return [];
-        return decide
-            .reviewPlan(of, plan)
-            .map((finding) => (preview ? { ...finding, severity: 'warning' } : finding));
+        return inPreview(decide.reviewPlan(of, plan), preview);
     });
+}
+function inPreview(findings, preview) {
+    return preview ? findings.map((finding) => ({ ...finding, severity: 'warning' })) : findings;
 }
 async function impactOf(args, built, reference) {
     const { state, checked } = args;
@@ -18878,7 +18879,7 @@ function decideReview(args, reads, reporter) {
         unfinished: unfinished.byFlow,
         breaks: contracts.breaks
     });
-    const keys = deletedKeysInUse(args.names, args.plan, args.listings, args.defined).map((finding) => (args.preview ? { ...finding, severity: 'warning' } : finding));
+    const keys = inPreview(deletedKeysInUse(args.names, args.plan, args.listings, args.defined), args.preview);
     const findings = [...names.findings, ...keys, ...unfinished.findings, ...contracts.findings];
     return { plan, findings, notes: names.note ? [names.note] : [] };
 }
@@ -20897,7 +20898,7 @@ async function takeDownPreview(settings, context, ports) {
             ...recordedNamespaces(deployments, prefix)
         ])
     ]
-        .filter((namespace) => inPreview(prefix, namespace))
+        .filter((namespace) => inPreview$1(prefix, namespace))
         .sort();
     reporter.group(`Removing the preview ${prefix}.*`);
     const removal = await removePreview(kestra, preview, APPLY_KINDS, namespaces, {
@@ -20925,7 +20926,7 @@ function previewDeployments(ports, prefix) {
 function recordedNamespaces(deployments, prefix) {
     return deployments
         .flatMap((d) => payloadNamespaces(d.payload))
-        .filter((namespace) => inPreview(prefix, namespace));
+        .filter((namespace) => inPreview$1(prefix, namespace));
 }
 function payloadNamespaces(payload) {
     const listed = payload?.kestra?.namespaces;
