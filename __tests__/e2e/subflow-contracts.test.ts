@@ -55,6 +55,16 @@ ${extra}`
 
 const CHILD_FILE = `${NS}/flows/child.yml`
 
+/** The error the repository caller `parent` gets, on its call's line, for the required input `region` it does not pass. */
+function parentMissesRegion() {
+  return expect.objectContaining({
+    severity: 'error',
+    file: `${NS}/flows/parent.yml`,
+    line: 4,
+    message: expect.stringContaining('region')
+  })
+}
+
 describe('subflow contracts, end to end', () => {
   it('a new required input: an error on the repository caller’s line (a file the pull request did not change), a warning naming the server-only caller', async () => {
     stage = await reviewStage(
@@ -70,14 +80,7 @@ describe('subflow contracts, end to end', () => {
     )
     const { result, comment } = await planPullRequest(stage)
     expect(result.exitCode).toBe(1)
-    expect(result.annotations).toContainEqual(
-      expect.objectContaining({
-        severity: 'error',
-        file: `${NS}/flows/parent.yml`,
-        line: 4,
-        message: expect.stringContaining('region')
-      })
-    )
+    expect(result.annotations).toContainEqual(parentMissesRegion())
     const legacy = result.annotations.filter((a) => a.message.includes('company.team.legacy'))
     expect(legacy).toEqual([
       expect.objectContaining({ severity: 'warning', message: expect.stringContaining('region') })
@@ -273,14 +276,7 @@ tasks:
     )
     const { result, comment } = await planPullRequest(stage, { 'namespace-prefix': 'qa' })
     expect(result.exitCode, result.stdout).toBe(1)
-    expect(result.annotations).toContainEqual(
-      expect.objectContaining({
-        severity: 'error',
-        file: `${NS}/flows/parent.yml`,
-        line: 4,
-        message: expect.stringContaining('region')
-      })
-    )
+    expect(result.annotations).toContainEqual(parentMissesRegion())
     expect(comment).toMatch(/qa\.company\.team\.parent \(Subflow\)[^\n]*region/)
   })
 })
