@@ -612,6 +612,78 @@ describe('Kestra 2.0, whose open-source edition keeps no dashboards (docs/dashbo
   })
 })
 
+describe('upgrade readiness beyond flows (docs/upgrade.md#where-you-see-it)', () => {
+  const NOTE =
+    /^- Dashboards: Kestra 2\.0 keeps none on the open-source edition this server runs \(2\.0 moved their create, update and delete to the Enterprise Edition\), so the repository's 3 dashboard\(s\), &quot;ops&quot;, &quot;same&quot;, &quot;sales&quot;, would no longer be deployed\. Upgrade to the Enterprise Edition to keep them, or remove them from the repository\.$/m
+
+  it("OSS 1.3: the comment and the summary say that an open-source 2.0 keeps none of the repository's dashboards", async () => {
+    await onDashStage(
+      { base: BASE, change: CHANGE, emulator: { version: '1.3.31' } },
+      async (s) => {
+        const plan = await planRun(s)
+        expect(plan.exitCode, plan.stdout + plan.stderr).toBe(0)
+        const comment = s.github.comments(PR)[0]!.body
+        for (const text of [comment, plan.summary]) {
+          expect(text).toContain(
+            'Ready for Kestra 2.0? all 1 managed flow(s) would load; 1 note(s) beyond flows</summary>'
+          )
+          expect(text).toMatch(NOTE)
+        }
+        // A notice of the readiness section only: no annotation, no count, the plan as without it.
+        expect(plan.annotations.filter((a) => /open-source edition/.test(a.message))).toEqual([])
+        const without = await planRun(s, { 'upgrade-check': 'off' })
+        expect(without.outputs['plan-fingerprint']).toBe(plan.outputs['plan-fingerprint'])
+      }
+    )
+  })
+
+  it('EE 1.3, and a repository without dashboards: no such note', async () => {
+    await onDashStage(
+      { base: BASE, change: CHANGE, emulator: { version: '1.3.31', edition: 'EE' } },
+      async (s) => {
+        const plan = await planRun(s)
+        expect(plan.summary).toContain(
+          'Ready for Kestra 2.0? all 1 managed flow(s) would load</summary>'
+        )
+        expect(plan.summary).not.toContain('Beyond flows')
+      }
+    )
+    const flowsOnly = { [`${NS}/flows/hello.yml`]: HELLO }
+    await onDashStage(
+      {
+        base: flowsOnly,
+        change: { [`${NS}/flows/hello.yml`]: HELLO_V2 },
+        emulator: { version: '1.3.31' }
+      },
+      async (s) => {
+        const plan = await planRun(s)
+        expect(plan.summary).toContain(
+          'Ready for Kestra 2.0? all 1 managed flow(s) would load</summary>'
+        )
+        expect(plan.summary).not.toContain('Beyond flows')
+      }
+    )
+  })
+
+  it("the CLI's upgrade-check prints it as a note against an open-source 1.3 server", async () => {
+    await onDashStage(
+      { base: BASE, change: CHANGE, emulator: { version: '1.3.31' } },
+      async (s) => {
+        s.repo.git('checkout', '-q', 'feature')
+        const run = await runCli(s.repo.dir, ['upgrade-check', '--server', s.kestra.url], {
+          KESTRA_USERNAME: CREDENTIALS.username,
+          KESTRA_PASSWORD: CREDENTIALS.password
+        })
+        expect(run.stdout).toContain(
+          'note: Dashboards: Kestra 2.0 keeps none on the open-source edition this server runs'
+        )
+        expect(run.stdout).toContain('Ready for Kestra 2.0: all 1 flow(s) would load.')
+        expect(run.exitCode).toBe(0)
+      }
+    )
+  })
+})
+
 describe('servers from 1.0, where dashboard ids come from the YAML (docs/kestra.md#dashboards)', () => {
   for (const version of ['1.0.0', '1.1.4', '1.2.14']) {
     it(`EE ${version}: dashboards are planned and deployed, and a re-deploy writes nothing`, async () => {

@@ -27,7 +27,8 @@ export function upgradeText(
     left === 0
       ? `Ready for Kestra ${target}: all ${flows} flow(s) would load${written ? ' now' : ''}.${done}`
       : `Not ready for Kestra ${target}: ${left} of ${flows} flow(s) would not load${written ? ' after the rewrites' : ''} (${items.length - manual.length} mechanical, ${manual.length} manual refusal(s)).${done}`
-  return `${lines.join('')}${verdict}\n`
+  const beyond = (upgrade.report.beyondFlows ?? []).map((note) => `${p.yellow('note')}: ${note}\n`)
+  return `${lines.join('')}${beyond.join('')}${verdict}\n`
 }
 
 /** Writes each rewritten flow file in place under `workspace`, only when it still holds what was checked. */

@@ -152,7 +152,19 @@ async function reportOf(run: Checking & { kestra: KestraServer | undefined; comm
   const { settings, context, work, kestra, checked, ports } = run
   const flows = repoFlowsOf(checked.model)
   const servers = { kestra, upgradeServer: ports.upgradeServer }
-  const upgrade = await upgradeReadiness(settings, work, flows, servers, fileChecksOf(checked))
+  const held = checked.snapshot.kinds
+  const upgrade = await upgradeReadiness(
+    settings,
+    work,
+    flows,
+    servers,
+    fileChecksOf(checked),
+    (target) =>
+      KINDS.flatMap(({ decide }) => {
+        const of = held.get(decide.name)
+        return of === undefined ? [] : (decide.upgradeNotes?.(of, target) ?? [])
+      })
+  )
   // Resources link to their pages in the Kestra UI, whose path names the tenant on tenant-scoped servers.
   const kestraUi = kestra && checked.snapshot.state ? await kestra.uiBase() : undefined
   const report: ReportInput = {

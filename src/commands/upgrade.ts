@@ -49,7 +49,8 @@ export async function upgradeReadiness(
   work: Work,
   flows: readonly FlowFile[],
   servers: { kestra: KestraServer | undefined; upgradeServer?: KestraServer },
-  checks?: ReadonlyMap<FlowFile, FlowCheck>
+  checks?: ReadonlyMap<FlowFile, FlowCheck>,
+  beyondFlows: (target: KestraVersion) => string[] = () => []
 ): Promise<Upgrade | undefined> {
   const { kestra, upgradeServer } = servers
   const probed = settings.upgradeCheck === 'auto' && kestra ? await kestra.info() : undefined
@@ -71,6 +72,8 @@ export async function upgradeReadiness(
     )
     ;({ report, upgrades } = judgedUpgradeReport(target, upgrades, results))
   }
+  const notes = beyondFlows(parseVersion(target)!)
+  if (notes.length > 0) report = { ...report, beyondFlows: notes }
   const made = new Map<(typeof upgrades)[number], string | undefined>()
   const rewrites = async (only: (file: string) => boolean = () => true) => {
     const asked = upgrades.filter((upgrade) => only(upgrade.flow.file))

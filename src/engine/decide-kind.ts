@@ -4,6 +4,7 @@ import type { DiffLimits, PlanInput } from '../model/plan-input.js'
 import type { RepositoryShape } from '../model/drift.js'
 import type { Plan, ResourceChange } from '../model/plan.js'
 import type { DefinedNames } from '../model/names.js'
+import type { KestraVersion } from '../model/version.js'
 
 export type KindPlanOptions = Pick<PlanInput, 'deleteEnabled' | 'scope' | 'changedFiles'> & {
   limits: DiffLimits
@@ -41,6 +42,11 @@ export interface DecideKind<C extends ResourceChange = ResourceChange, H = unkno
   planFileDetails?(change: C): Record<string, string | number>
   /** What the plan's fingerprint holds of a change: what it writes and the server state it expects. */
   fingerprintOf(change: C): unknown[]
+  /**
+   * What the release line `target` of upgrade readiness changes for the repository's resources of this kind on the
+   * server as it runs (its edition), one sentence each (docs/upgrade.md#where-you-see-it).
+   */
+  upgradeNotes?(held: H, target: KestraVersion): string[]
   /** Its findings; `defined`: what every kind of the repository defines once deployed (`defines`). */
   validate?(held: H, defined: DefinedNames): Finding[]
   /**

@@ -7,6 +7,8 @@ export interface UpgradeReport {
   loading: number
   /** What the target refuses, each on the line of the file as it is. */
   items: readonly UpgradeFinding[]
+  /** What the target changes for the other kinds on this server (a kind's `upgradeNotes`): one sentence each. */
+  beyondFlows?: readonly string[]
 }
 
 interface UpgradeFinding {

@@ -351,6 +351,39 @@ export function findingsWarranted(world: World, run: Run, repository: Repository
 }
 
 /**
+ * Upgrade readiness names what the next release drops beyond flows: a plan against an open-source 1.3 server of a
+ * repository holding dashboards says, in its readiness section, that an open-source 2.0 keeps none of them, naming
+ * how many; no other plan says so (docs/upgrade.md#where-you-see-it).
+ */
+export function readinessBeyondFlows(
+  world: World,
+  run: Run,
+  repository: Repository,
+  comment: string | undefined
+): void {
+  if (run.result.exitCode !== 0) return
+  const { edition, line } = world.team
+  const held = repository.dashboards.length
+  const due = edition === 'OSS' && line === '1.3' && held > 0
+  for (const [where, text] of [
+    ['summary', run.result.summary],
+    ['comment', comment]
+  ] as const) {
+    if (text === undefined) continue
+    const said =
+      /Dashboards: Kestra 2\.0 keeps none on the open-source edition this server runs[^\n]*?so the repository's (\d+) dashboard\(s\)/.exec(
+        text
+      )
+    check(
+      due ? said?.[1] === String(held) : said === null,
+      'upgrade readiness names the dashboards an open-source 2.0 would not keep',
+      () =>
+        `the ${where} ${said ? `names ${said[1]} dashboard(s)` : 'names none'}; the repository holds ${held} on ${edition} ${line}${tail(run)}`
+    )
+  }
+}
+
+/**
  * A preview of a repository whose content warrants no error, meeting no failure, succeeds and holds each of the
  * pull request's resources under its prefix: every kind the server keeps but dashboards (tenant-wide, never
  * previewed), KV pairs, files and namespace settings byte for byte, flows and suites by name (their namespaces are

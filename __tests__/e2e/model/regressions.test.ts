@@ -98,6 +98,17 @@ describe('the model: counterexamples kept', () => {
     ])
   })
 
+  it("upgrade readiness on open-source 1.3 says that 2.0's open source keeps none of the repository's dashboards", async () => {
+    await holds([
+      teamOf(),
+      teamRepository(),
+      [
+        event.openPullRequest([{ kind: 'put-dashboard', id: 'overview', title: 'Overview' }]),
+        event.pushToPullRequest([{ kind: 'delete-dashboard', index: 0 }])
+      ]
+    ])
+  })
+
   it('plan --json against a server it cannot reach prints one JSON document', async () => {
     await holds([teamOf(), teamRepository(), [event.cliPlanJson(false)]])
   })

@@ -29,7 +29,9 @@ export function upgradeSection(report: UpgradeReport | undefined): string | unde
     items.length === 0
       ? ''
       : `\n\n${items.length} refusal(s), ${mechanical} with a mechanical rewrite, ${items.length - mechanical} to rewrite by hand.\n\n${lines.join('\n')}`
-  return `<details><summary>Ready for Kestra ${escapeTextWithCode(target)}? ${headline}</summary>${tally}\n\n</details>`
+  const beyond = (report.beyondFlows ?? []).map((note) => `- ${escapeTextWithCode(note)}`)
+  const others = beyond.length === 0 ? '' : `\n\nBeyond flows:\n\n${beyond.join('\n')}`
+  return `<details><summary>Ready for Kestra ${escapeTextWithCode(target)}? ${headline}${beyond.length > 0 ? `; ${beyond.length} note(s) beyond flows` : ''}</summary>${tally}${others}\n\n</details>`
 }
 
 export function upgradePullTitle(report: UpgradeReport): string {

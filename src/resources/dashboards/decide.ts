@@ -9,6 +9,7 @@ import type { ServerVerdict } from '../../model/kestra.js'
 import { segmentProblem } from '../../model/path-segment.js'
 import type { ChangeBase, PlanAction } from '../../model/plan.js'
 import { repositoryPath } from '../../model/repository-paths.js'
+import { atLeast, type KestraVersion } from '../../model/version.js'
 
 /** A Kestra dashboard: tenant-wide (`namespace` is ''), by id (docs/dashboards.md). */
 interface DashboardChange extends ChangeBase {
@@ -50,6 +51,8 @@ export interface HeldDashboards {
     | { unsupported: string }
     /** A server whose edition keeps no dashboards (open-source 2.0): none is planned or written. */
     | { enterpriseOnly: { version: string; edition: string } }
+  /** The server's edition as it answers (`OSS`, `EE`), when the server's dashboards were asked for. */
+  edition?: string
   /** The server's validate endpoint's constraints on each file (undefined: valid). */
   verdicts?: ReadonlyMap<string, ServerVerdict>
   /** The run's namespace prefix: no dashboard is planned (docs/dashboards.md#namespace-prefix-and-previews). */
@@ -235,6 +238,34 @@ function unsupportedNotice(held: HeldDashboards): Finding[] {
   )
 }
 
+/**
+ * Kestra 2.0 moved dashboard create, update and delete to the Enterprise Edition (its 2.0 migration guide,
+ * docs/kestra.md#dashboards): an open-source 2.0 server answers 405, and its jars hold no dashboard store.
+ */
+export const ENTERPRISE_ONLY: KestraVersion = [2, 0, 0]
+
+export function isEnterprise(edition: string): boolean {
+  return edition.toUpperCase() === 'EE'
+}
+
+/** Dashboards named in one sentence: the first few ids (quoted, as the repository spells them), then a count. */
+const NAMED = 5
+
+/**
+ * Upgrade readiness beyond flows (docs/upgrade.md#where-you-see-it): an open-source server before 2.0 keeps the
+ * repository's dashboards, which an open-source 2.0 no longer does.
+ */
+function dashboardsOnUpgrade(held: HeldDashboards, target: KestraVersion): string[] {
+  if (held.prefixed || held.files.length === 0) return []
+  if (held.edition === undefined || isEnterprise(held.edition)) return []
+  if (!atLeast(target, ENTERPRISE_ONLY)) return []
+  const ids = held.files.map((file) => JSON.stringify(idOf(file.source) ?? file.file))
+  const more = ids.length > NAMED ? ` and ${ids.length - NAMED} more` : ''
+  return [
+    `Dashboards: Kestra ${target[0]}.${target[1]} keeps none on the open-source edition this server runs (2.0 moved their create, update and delete to the Enterprise Edition), so the repository's ${ids.length} dashboard(s), ${ids.slice(0, NAMED).join(', ')}${more}, would no longer be deployed. Upgrade to the Enterprise Edition to keep them, or remove them from the repository.`
+  ]
+}
+
 function textOf(node: unknown): string | undefined {
   if (!isScalar(node) || node.value === null || node.value === undefined) return undefined
   return String(node.value)
@@ -337,6 +368,7 @@ export const dashboardsDecide: DecideKind<DashboardChange, HeldDashboards> = {
     r.current === undefined ? null : sha256Hex(r.current.compared)
   ],
   validate: dashboardFindings,
+  upgradeNotes: dashboardsOnUpgrade,
   plan: (held, options) => (held ? planDashboards(held, options) : []),
   serverContent: (change) => change.current?.source,
   newPath: (change, shape) =>

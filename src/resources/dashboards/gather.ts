@@ -8,6 +8,7 @@ import { dashboardFields, sourceFields } from '../../adapters/kestra/dashboards.
 import { compareCodeUnits, isRecord, normaliseText } from '../../model/content.js'
 import type { Layout } from '../../model/settings.js'
 import { atLeast, type KestraVersion } from '../../model/version.js'
+import { ENTERPRISE_ONLY, isEnterprise } from './decide.js'
 
 /** A dashboard file of the repository: its workspace-relative path and its text (BOM and CRs removed). */
 interface DashboardFile {
@@ -107,7 +108,12 @@ export const dashboardsGather = {
     )
     // Awaited together: a failed read rejects the whole, never unobserved.
     const [files, baseFiles, read] = await Promise.all([found, base, reading])
-    const held = { files, ...(baseFiles && { base: baseFiles }), ...(read && { server: read }) }
+    const held = {
+      files,
+      ...(baseFiles && { base: baseFiles }),
+      ...(read && { server: read }),
+      ...(read && 'edition' in read && { edition: read.edition })
+    }
     const api = input.kestra
     if (
       api &&
@@ -118,7 +124,8 @@ export const dashboardsGather = {
       const supported = read ?? (await readServer(input))
       if ('dashboards' in supported) {
         const verdicts = await Promise.all(files.map((f) => api.validateDashboard(f.source)))
-        return { ...held, verdicts: new Map(files.map((f, i) => [f.file, verdicts[i]!])) }
+        const byFile = new Map(files.map((f, i) => [f.file, verdicts[i]!]))
+        return { ...held, verdicts: byFile, edition: supported.edition }
       }
       // A validate with the server says so too (docs/dashboards.md#kestra-20).
       if ('enterpriseOnly' in supported) return { ...held, server: supported }
@@ -128,19 +135,13 @@ export const dashboardsGather = {
 } satisfies GatherKind
 
 /**
- * Kestra 2.0 moved dashboard create, update and delete to the Enterprise Edition (its 2.0 migration guide,
- * docs/kestra.md#dashboards): an open-source 2.0 server answers 405, and its jars hold no dashboard store.
- */
-const ENTERPRISE_ONLY: KestraVersion = [2, 0, 0]
-
-/**
  * Servers before 1.0 are not asked: their dashboards API, if any, assigns ids itself; nor is an open-source 2.0
  * server, which keeps no dashboards.
  */
 async function readServer(
   input: KindGatherInput
 ): Promise<
-  | { dashboards: ({ id: string } & ComparedDashboard)[] }
+  | { dashboards: ({ id: string } & ComparedDashboard)[]; edition: string }
   | { unsupported: string }
   | { enterpriseOnly: { version: string; edition: string } }
 > {
@@ -148,12 +149,13 @@ async function readServer(
   const { version, edition } = await api.info()
   const parsed = parseVersion(version)
   if (parsed && !atLeast(parsed, FIRST_VERSION)) return { unsupported: version }
-  if (parsed && atLeast(parsed, ENTERPRISE_ONLY) && edition.toUpperCase() !== 'EE') {
+  if (parsed && atLeast(parsed, ENTERPRISE_ONLY) && !isEnterprise(edition)) {
     return { enterpriseOnly: { version, edition } }
   }
   const dashboards = await api.listDashboards()
   if (!dashboards) return { unsupported: version }
   return {
+    edition,
     dashboards: dashboards.map((remote) => ({
       id: remote.id,
       ...(remote.sourceCode !== undefined && { source: normaliseText(remote.sourceCode) }),
