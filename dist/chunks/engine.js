@@ -2324,7 +2324,9 @@ function upgradeSection(report) {
     const tally = items.length === 0
         ? ''
         : `\n\n${items.length} refusal(s), ${mechanical} with a mechanical rewrite, ${items.length - mechanical} to rewrite by hand.\n\n${lines.join('\n')}`;
-    return `<details><summary>Ready for Kestra ${escapeTextWithCode(target)}? ${headline}</summary>${tally}\n\n</details>`;
+    const beyond = (report.beyondFlows ?? []).map((note) => `- ${escapeTextWithCode(note)}`);
+    const others = beyond.length === 0 ? '' : `\n\nBeyond flows:\n\n${beyond.join('\n')}`;
+    return `<details><summary>Ready for Kestra ${escapeTextWithCode(target)}? ${headline}${beyond.length > 0 ? `; ${beyond.length} note(s) beyond flows` : ''}</summary>${tally}${others}\n\n</details>`;
 }
 function upgradePullTitle(report) {
     return `Ready for Kestra ${report.target}: the mechanical rewrites`;
@@ -2717,7 +2719,7 @@ function noteLines(notes) {
 function unfinishedText(executions) {
     return `${plural(executions.length, 'execution')} not finished`;
 }
-const NAMED$2 = 10;
+const NAMED$3 = 10;
 function deletionNames(plan) {
     return plan.resources
         .filter((r) => r.action === 'delete')
@@ -2732,8 +2734,8 @@ function deletionsText(plan) {
         byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
     const counts = [...byKind].map(([kind, n]) => plural(n, kind)).join(', ');
     const names = deletionNames(plan);
-    const more = names.length > NAMED$2 ? `, and ${names.length - NAMED$2} more` : '';
-    return { counts: `Deletes ${counts}`, names: `${names.slice(0, NAMED$2).join(', ')}${more}.` };
+    const more = names.length > NAMED$3 ? `, and ${names.length - NAMED$3} more` : '';
+    return { counts: `Deletes ${counts}`, names: `${names.slice(0, NAMED$3).join(', ')}${more}.` };
 }
 
 const DONE = {
@@ -2764,7 +2766,7 @@ function consequence({ action, remark }, outside) {
         return "deploying saves Git's copy over it";
     return 'deploying overwrites it';
 }
-const NAMED$1 = 10;
+const NAMED$2 = 10;
 function driftBaseNotes(base) {
     if (base === undefined)
         return [];
@@ -2797,8 +2799,8 @@ const EVENT_BASE = {
     'base-flag': '--base'
 };
 function named$1(names) {
-    const more = names.length > NAMED$1 ? `, and ${names.length - NAMED$1} more` : '';
-    return `${names.slice(0, NAMED$1).join(', ')}${more}`;
+    const more = names.length > NAMED$2 ? `, and ${names.length - NAMED$2} more` : '';
+    return `${names.slice(0, NAMED$2).join(', ')}${more}`;
 }
 function groupBy$1(map) {
     const groups = new Map();
@@ -5558,7 +5560,7 @@ async function hiddenFlows(hidden, chosen, { tree, layout, walk }, limit) {
     return found;
 }
 
-const NAMED = 5;
+const NAMED$1 = 5;
 function otherKindsNotice(skipped) {
     const files = [...skipped].sort((a, b) => (a.file < b.file ? -1 : 1));
     const types = [...new Set(files.map(({ type }) => type))].sort();
@@ -5657,8 +5659,8 @@ function flowPlaces(settings, layout) {
     }[layout];
 }
 function named(paths) {
-    const shown = paths.slice(0, NAMED).join(', ');
-    return paths.length > NAMED ? `${shown} and ${paths.length - NAMED} more` : shown;
+    const shown = paths.slice(0, NAMED$1).join(', ');
+    return paths.length > NAMED$1 ? `${shown} and ${paths.length - NAMED$1} more` : shown;
 }
 async function misnamedTenantFolders(tree, rules) {
     const misnamed = [];
@@ -8028,6 +8030,24 @@ function unsupportedNotice(held) {
         return [];
     return notice('dashboards-unsupported', `Dashboards are not planned: this Kestra server (${server.unsupported}) has no dashboards API taking ids from the YAML (Kestra 1.0+); the repository's ${held.files.length} dashboard file(s) are left alone.`);
 }
+const ENTERPRISE_ONLY = [2, 0, 0];
+function isEnterprise(edition) {
+    return edition.toUpperCase() === 'EE';
+}
+const NAMED = 5;
+function dashboardsOnUpgrade(held, target) {
+    if (held.prefixed || held.files.length === 0)
+        return [];
+    if (held.edition === undefined || isEnterprise(held.edition))
+        return [];
+    if (!atLeast(target, ENTERPRISE_ONLY))
+        return [];
+    const ids = held.files.map((file) => JSON.stringify(idOf(file.source) ?? file.file));
+    const more = ids.length > NAMED ? ` and ${ids.length - NAMED} more` : '';
+    return [
+        `Dashboards: Kestra ${target[0]}.${target[1]} keeps none on the open-source edition this server runs (2.0 moved their create, update and delete to the Enterprise Edition), so the repository's ${ids.length} dashboard(s), ${ids.slice(0, NAMED).join(', ')}${more}, would no longer be deployed. Upgrade to the Enterprise Edition to keep them, or remove them from the repository.`
+    ];
+}
 function textOf$1(node) {
     if (!distExports.isScalar(node) || node.value === null || node.value === undefined)
         return undefined;
@@ -8119,6 +8139,7 @@ const dashboardsDecide = {
         r.current === undefined ? null : sha256Hex(r.current.compared)
     ],
     validate: dashboardFindings,
+    upgradeNotes: dashboardsOnUpgrade,
     plan: (held, options) => (held ? planDashboards(held, options) : []),
     serverContent: (change) => change.current?.source,
     newPath: (change, shape) => FILE_NAME.test(change.id)
@@ -8197,7 +8218,12 @@ const dashboardsGather = {
         const managed = found.then(async (files) => files.length > 0 || !!(await base)?.length);
         const reading = managed.then((yes) => yes && input.kestra && input.work.plan ? readServer(input) : undefined);
         const [files, baseFiles, read] = await Promise.all([found, base, reading]);
-        const held = { files, ...(baseFiles && { base: baseFiles }), ...(read && { server: read }) };
+        const held = {
+            files,
+            ...(baseFiles && { base: baseFiles }),
+            ...(read && { server: read }),
+            ...(read && 'edition' in read && { edition: read.edition })
+        };
         const api = input.kestra;
         if (api &&
             input.settings.serverValidation &&
@@ -8206,7 +8232,8 @@ const dashboardsGather = {
             const supported = read ?? (await readServer(input));
             if ('dashboards' in supported) {
                 const verdicts = await Promise.all(files.map((f) => api.validateDashboard(f.source)));
-                return { ...held, verdicts: new Map(files.map((f, i) => [f.file, verdicts[i]])) };
+                const byFile = new Map(files.map((f, i) => [f.file, verdicts[i]]));
+                return { ...held, verdicts: byFile, edition: supported.edition };
             }
             if ('enterpriseOnly' in supported)
                 return { ...held, server: supported };
@@ -8214,20 +8241,20 @@ const dashboardsGather = {
         return held;
     }
 };
-const ENTERPRISE_ONLY = [2, 0, 0];
 async function readServer(input) {
     const api = input.kestra;
     const { version, edition } = await api.info();
     const parsed = parseVersion(version);
     if (parsed && !atLeast(parsed, FIRST_VERSION))
         return { unsupported: version };
-    if (parsed && atLeast(parsed, ENTERPRISE_ONLY) && edition.toUpperCase() !== 'EE') {
+    if (parsed && atLeast(parsed, ENTERPRISE_ONLY) && !isEnterprise(edition)) {
         return { enterpriseOnly: { version, edition } };
     }
     const dashboards = await api.listDashboards();
     if (!dashboards)
         return { unsupported: version };
     return {
+        edition,
         dashboards: dashboards.map((remote) => ({
             id: remote.id,
             ...(remote.sourceCode !== undefined && { source: normaliseText(remote.sourceCode) }),
@@ -16898,7 +16925,7 @@ async function phase(reporter, title, work, summary) {
 }
 
 const NEWEST_LTS = '2.0';
-async function upgradeReadiness(settings, work, flows, servers, checks) {
+async function upgradeReadiness(settings, work, flows, servers, checks, beyondFlows = () => []) {
     const { kestra, upgradeServer } = servers;
     const probed = settings.upgradeCheck === 'auto' && kestra ? await kestra.info() : undefined;
     if (!upgradeAsked(settings, work, parseVersion(probed?.version)))
@@ -16914,6 +16941,9 @@ async function upgradeReadiness(settings, work, flows, servers, checks) {
         const results = await upgradeServer.validateFlows(sources, batchCount(sources.length, settings.concurrency));
         ({ report, upgrades } = judgedUpgradeReport(target, upgrades, results));
     }
+    const notes = beyondFlows(parseVersion(target));
+    if (notes.length > 0)
+        report = { ...report, beyondFlows: notes };
     const made = new Map();
     const rewrites = async (only = () => true) => {
         const asked = upgrades.filter((upgrade) => only(upgrade.flow.file));
@@ -20573,7 +20603,11 @@ async function reportOf(run) {
     const { settings, context, work, kestra, checked, ports } = run;
     const flows = repoFlowsOf(checked.model);
     const servers = { kestra, upgradeServer: ports.upgradeServer };
-    const upgrade = await upgradeReadiness(settings, work, flows, servers, fileChecksOf(checked));
+    const held = checked.snapshot.kinds;
+    const upgrade = await upgradeReadiness(settings, work, flows, servers, fileChecksOf(checked), (target) => KINDS.flatMap(({ decide }) => {
+        const of = held.get(decide.name);
+        return of === undefined ? [] : (decide.upgradeNotes?.(of, target) ?? []);
+    }));
     const kestraUi = kestra && checked.snapshot.state ? await kestra.uiBase() : undefined;
     const report = {
         mode: work.mode,
@@ -22368,7 +22402,8 @@ function upgradeText(upgrade, written, p) {
     const verdict = left === 0
         ? `Ready for Kestra ${target}: all ${flows} flow(s) would load${written ? ' now' : ''}.${done}`
         : `Not ready for Kestra ${target}: ${left} of ${flows} flow(s) would not load${written ? ' after the rewrites' : ''} (${items.length - manual.length} mechanical, ${manual.length} manual refusal(s)).${done}`;
-    return `${lines.join('')}${verdict}\n`;
+    const beyond = (upgrade.report.beyondFlows ?? []).map((note) => `${p.yellow('note')}: ${note}\n`);
+    return `${lines.join('')}${beyond.join('')}${verdict}\n`;
 }
 async function writeRewrites(workspace, upgrade) {
     const rewrites = await upgrade.rewrites();
