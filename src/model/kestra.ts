@@ -17,6 +17,11 @@ export interface ServerInfo {
   systemNamespace: string
 }
 
+/** Whether a server's `edition` (as `ServerInfo` holds it: `EE`, `OSS`, any case) is Kestra Enterprise. */
+export function isEnterprise(edition: string): boolean {
+  return edition.toUpperCase() === 'EE'
+}
+
 export interface RemoteFlow {
   namespace: string
   id: string

@@ -138,7 +138,7 @@ function checkPlan(model: Model, world: World, run: Run, pr: Model['pr']): void 
   reportsAgree(run, ourComment(world, pr!.number))
   // A preview's plan file is the preview's deploy; the plan shown is the pull request's.
   if (!pr!.preview && model.settled) findingsWarranted(world, run, pr!.repository)
-  if (!pr!.preview) readinessBeyondFlows(world, run, pr!.repository, ourComment(world, pr!.number))
+  readinessBeyondFlows(world, run, pr!.repository, ourComment(world, pr!.number))
 }
 
 class OpenPullRequest implements Command {

@@ -353,7 +353,7 @@ export function findingsWarranted(world: World, run: Run, repository: Repository
 /**
  * Upgrade readiness names what the next release drops beyond flows: a plan against an open-source 1.3 server of a
  * repository holding dashboards says, in its readiness section, that an open-source 2.0 keeps none of them, naming
- * how many; no other plan says so (docs/upgrade.md#where-you-see-it).
+ * how many, a preview's pull request too; no other plan says so (docs/upgrade.md#where-you-see-it).
  */
 export function readinessBeyondFlows(
   world: World,

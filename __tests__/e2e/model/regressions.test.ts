@@ -109,6 +109,14 @@ describe('the model: counterexamples kept', () => {
     ])
   })
 
+  it("a preview's pull request says it too: its comment shows the pull request's own plan", async () => {
+    await holds([
+      teamOf(),
+      teamRepository(),
+      [event.openPullRequest([{ kind: 'put-dashboard', id: 'overview', title: 'Overview' }], true)]
+    ])
+  })
+
   it('plan --json against a server it cannot reach prints one JSON document', async () => {
     await holds([teamOf(), teamRepository(), [event.cliPlanJson(false)]])
   })

@@ -1,3 +1,5 @@
+import { isEnterprise } from '../../model/kestra.js'
+
 /** API path prefixes: `/api/v1/{tenant}` since 0.23 (OSS tenant `main`), `/api/v1` before. */
 export const LEGACY_PREFIX = '/api/v1'
 
@@ -16,7 +18,7 @@ export function isTenantScoped(
 ): boolean {
   const [major, minor] = version
   if (major > 0 || minor >= 23) return true
-  if (edition.toUpperCase() !== 'EE') return false
+  if (!isEnterprise(edition)) return false
   return minor >= 22 || tenant !== 'main'
 }
 

@@ -5,7 +5,7 @@ import { diffTexts } from '../../engine/plan/diff.js'
 import { locateKestraPath } from '../../engine/validate/kestra-path.js'
 import { isRecord, sha256Hex } from '../../model/content.js'
 import type { Finding, Severity } from '../../model/finding.js'
-import type { ServerVerdict } from '../../model/kestra.js'
+import { isEnterprise, type ServerVerdict } from '../../model/kestra.js'
 import { segmentProblem } from '../../model/path-segment.js'
 import type { ChangeBase, PlanAction } from '../../model/plan.js'
 import { repositoryPath } from '../../model/repository-paths.js'
@@ -243,10 +243,6 @@ function unsupportedNotice(held: HeldDashboards): Finding[] {
  * docs/kestra.md#dashboards): an open-source 2.0 server answers 405, and its jars hold no dashboard store.
  */
 export const ENTERPRISE_ONLY: KestraVersion = [2, 0, 0]
-
-export function isEnterprise(edition: string): boolean {
-  return edition.toUpperCase() === 'EE'
-}
 
 /** Dashboards named in one sentence: the first few ids (quoted, as the repository spells them), then a count. */
 const NAMED = 5

@@ -8,7 +8,8 @@ import { dashboardFields, sourceFields } from '../../adapters/kestra/dashboards.
 import { compareCodeUnits, isRecord, normaliseText } from '../../model/content.js'
 import type { Layout } from '../../model/settings.js'
 import { atLeast, type KestraVersion } from '../../model/version.js'
-import { ENTERPRISE_ONLY, isEnterprise } from './decide.js'
+import { isEnterprise } from '../../model/kestra.js'
+import { ENTERPRISE_ONLY } from './decide.js'
 
 /** A dashboard file of the repository: its workspace-relative path and its text (BOM and CRs removed). */
 interface DashboardFile {

@@ -1,3 +1,4 @@
+import { isEnterprise } from '../../model/kestra.js'
 import type { KestraApi, ListingsApi } from '../../adapters/kestra/api.js'
 import { atLeast, parseVersion } from '../../model/version.js'
 import { ApiError } from '../../adapters/kestra/errors.js'
@@ -52,7 +53,7 @@ async function secretNames(
   namespaces: string[]
 ): Promise<{ tenant?: string[]; byNamespace?: Record<string, string[]> }> {
   const { edition } = await api.info()
-  if (edition.toUpperCase() !== 'EE') return { tenant: await api.secretNames() }
+  if (!isEnterprise(edition)) return { tenant: await api.secretNames() }
   // Which namespaces `inherited-secrets` answers for is not documented: the namespace's own are read too.
   const entries = await Promise.all(
     namespaces.map(async (namespace) => {

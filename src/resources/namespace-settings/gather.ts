@@ -1,3 +1,4 @@
+import { isEnterprise } from '../../model/kestra.js'
 import type { GatherKind } from '../../engine/snapshot/kind.js'
 import { findKindFolders } from '../../layout/choose-layout.js'
 import { childOf, readClosing, type TreeSource } from '../../adapters/git/tree-source.js'
@@ -38,7 +39,7 @@ export const namespaceSettingsGather = {
     if (!api || files.length + (base?.length ?? 0) === 0) return held
     // Enterprise only (docs/namespace-settings.md#open-source-kestra): another edition is never asked.
     const { edition, version } = await api.info()
-    if (edition.toUpperCase() !== 'EE') return { ...held, edition }
+    if (!isEnterprise(edition)) return { ...held, edition }
     const release = parseVersion(version)
     const noPluginDefaults =
       release && atLeast(release, NO_PLUGIN_DEFAULTS) ? { noPluginDefaults: version } : {}

@@ -1,3 +1,4 @@
+import { isEnterprise } from '../../model/kestra.js'
 import {
   comparedVerdict,
   settled,
@@ -51,7 +52,7 @@ export const testsApply: ApplyKind<TestChange> = {
   },
   // Enterprise only (docs/tests.md#edition): another edition is not asked.
   async held(namespace, api) {
-    if ((await api.info()).edition.toUpperCase() !== 'EE') return []
+    if (!isEnterprise((await api.info()).edition)) return []
     const suites = api.yamlResources(TESTS_ROUTE)
     return ((await suites.list(namespace)) ?? []).map((suite) => ({
       name: `test ${namespace}.${suite.id}`,

@@ -1,3 +1,4 @@
+import { isEnterprise } from '../../model/kestra.js'
 import { parse } from 'yaml'
 import { z } from 'zod'
 import type { GatherKind } from '../../engine/snapshot/kind.js'
@@ -37,7 +38,7 @@ export const testsGather = {
     if (!api || files.length + (base?.files.length ?? 0) === 0) return held
     // Test suites are Enterprise only (docs/tests.md#edition): an OSS server is never asked for them.
     const { edition } = await api.info()
-    if (edition.toUpperCase() !== 'EE') return { ...held, edition }
+    if (!isEnterprise(edition)) return { ...held, edition }
     const managed = (ns: string | undefined): ns is string =>
       ns !== undefined && isKestraNamespace(ns) && heldNamespaceIsManaged(ns, extraNamespaces)
     const sent = (ns: string) => (prefix ? `${prefix}.${ns}` : ns)
