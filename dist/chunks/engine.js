@@ -743,6 +743,10 @@ function storedObject(value) {
     return 'value' in read ? read.value : undefined;
 }
 
+function isEnterprise(edition) {
+    return edition.toUpperCase() === 'EE';
+}
+
 const LEGACY_PREFIX = '/api/v1';
 function tenantPrefix(tenant) {
     return `${LEGACY_PREFIX}/${encodeURIComponent(tenant)}`;
@@ -751,7 +755,7 @@ function isTenantScoped(version, edition, tenant) {
     const [major, minor] = version;
     if (major > 0 || minor >= 23)
         return true;
-    if (edition.toUpperCase() !== 'EE')
+    if (!isEnterprise(edition))
         return false;
     return minor >= 22 || tenant !== 'main';
 }
@@ -8031,9 +8035,6 @@ function unsupportedNotice(held) {
     return notice('dashboards-unsupported', `Dashboards are not planned: this Kestra server (${server.unsupported}) has no dashboards API taking ids from the YAML (Kestra 1.0+); the repository's ${held.files.length} dashboard file(s) are left alone.`);
 }
 const ENTERPRISE_ONLY = [2, 0, 0];
-function isEnterprise(edition) {
-    return edition.toUpperCase() === 'EE';
-}
 const NAMED = 5;
 function dashboardsOnUpgrade(held, target) {
     if (held.prefixed || held.files.length === 0)
@@ -13644,7 +13645,7 @@ async function kvLooksInOwnOnly(api) {
 }
 async function secretNames(api, namespaces) {
     const { edition } = await api.info();
-    if (edition.toUpperCase() !== 'EE')
+    if (!isEnterprise(edition))
         return { tenant: await api.secretNames() };
     const entries = await Promise.all(namespaces.map(async (namespace) => {
         const [own, inherited] = await Promise.all([
@@ -16386,7 +16387,7 @@ const namespaceSettingsGather = {
         if (!api || files.length + (base?.length ?? 0) === 0)
             return held;
         const { edition, version } = await api.info();
-        if (edition.toUpperCase() !== 'EE')
+        if (!isEnterprise(edition))
             return { ...held, edition };
         const release = parseVersion(version);
         const noPluginDefaults = release && atLeast(release, NO_PLUGIN_DEFAULTS) ? { noPluginDefaults: version } : {};
@@ -16463,7 +16464,7 @@ const testsApply = {
         return { change, result: 'deleted' };
     },
     async held(namespace, api) {
-        if ((await api.info()).edition.toUpperCase() !== 'EE')
+        if (!isEnterprise((await api.info()).edition))
             return [];
         const suites = api.yamlResources(TESTS_ROUTE$1);
         return ((await suites.list(namespace)) ?? []).map((suite) => ({
@@ -16794,7 +16795,7 @@ const testsGather = {
         if (!api || files.length + (base?.files.length ?? 0) === 0)
             return held;
         const { edition } = await api.info();
-        if (edition.toUpperCase() !== 'EE')
+        if (!isEnterprise(edition))
             return { ...held, edition };
         const managed = (ns) => ns !== undefined && isKestraNamespace(ns) && heldNamespaceIsManaged(ns, extraNamespaces);
         const sent = (ns) => (prefix ? `${prefix}.${ns}` : ns);
