@@ -32,6 +32,8 @@ pluginDefaults:
       level: INFO
 `
 const OPS_SETTINGS = 'description: Operations\n'
+const READINESS_NOTE =
+  /^- Namespace settings: Kestra 2\.0's namespaces keep no plugin defaults \(its Enterprise API's Namespace has none since 2\.0\), nor do its flows, so the pluginDefaults of the repository's 1 settings file\(s\), &quot;namespaces\/company\.team\.yml&quot;, would no longer be deployed\. Before upgrading, set these values on the tasks themselves\.$/m
 /** The server's entity: the base's settings, and a field no file manages. */
 const SERVER_TEAM = {
   id: NS,
@@ -73,6 +75,11 @@ describe('namespace settings on Kestra Enterprise', () => {
         expect(body).toContain('+  api_token: <hidden: secret-like key> (changed)')
         expect(body).toContain('+      level: INFO')
         expect(body).not.toContain('storageType')
+        // Readiness beyond flows: 2.0's namespaces keep no plugin defaults; the file without any is not named.
+        for (const text of [body, result.summary]) {
+          expect(text).toContain('would load; 1 note(s) beyond flows</summary>')
+          expect(text).toMatch(READINESS_NOTE)
+        }
         expect(namespaceWrites(s.kestra)).toEqual([])
         expectNoSecret(result)
       }
@@ -170,6 +177,38 @@ pluginDefaults:
         expect(errors[0]!.message).toContain("did you mean 'variables'?")
         expect(errors[1]!.message).toContain('needs its type')
         expect(namespaceWrites(s.kestra)).toEqual([])
+      }
+    )
+  })
+})
+
+describe('namespace settings on Kestra Enterprise 2.0, whose namespaces keep no plugin defaults', () => {
+  it('warns on the pluginDefaults line, with a fix 2.0 accepts, and deploys the other fields', async () => {
+    await onDashStage(
+      {
+        base: BASE,
+        change: CHANGE,
+        seed: { namespaces: [SERVER_TEAM] },
+        emulator: { edition: 'EE', version: '2.0.0' }
+      },
+      async (s) => {
+        const result = await pushRun(s)
+        expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+        const warning = result.annotations.find((a) => a.severity === 'warning' && a.file === FILE)
+        expect(warning).toMatchObject({ line: 5 })
+        // Engine 2.0.0 refuses a flow's pluginDefaults (`Unrecognized field`): the fix is on the tasks.
+        expect(warning!.message).toContain(
+          "Kestra 2.0.0's namespaces keep no plugin defaults (its Enterprise API's Namespace has none since 2.0), nor do its flows: pluginDefaults is not deployed; set these values on the tasks themselves"
+        )
+        expect(entity(s.kestra, NS)).toEqual({
+          id: NS,
+          deleted: false,
+          storageType: 's3',
+          description: 'The team',
+          variables: { api_token: NEW_TOKEN, region: 'us-east-1' }
+        })
+        expect(result.summary).not.toContain('Beyond flows')
+        expectNoSecret(result)
       }
     )
   })

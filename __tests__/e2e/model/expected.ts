@@ -15,6 +15,7 @@ import {
   flowKey,
   flowSource,
   namespacesOf,
+  PLUGIN_DEFAULTS,
   suiteSource,
   type Repository,
   type Team
@@ -152,8 +153,21 @@ export function afterDeploy(
   }
   if (can.namespaces) {
     // Never deleted: a namespace whose file is gone keeps what it holds, even with `delete`.
+    // A file's pluginDefaults: deployed where the release keeps them (1.3), else the server's left as they are, as
+    // when the file holds none (a field it leaves out is the server's).
     for (const spec of repository.namespaceSettings) {
-      const settings = { description: spec.description, variables: { region: spec.region } }
+      const held = expected.namespaces.get(spec.namespace)
+      const pluginDefaults =
+        spec.pluginDefaults && team.line === '1.3'
+          ? PLUGIN_DEFAULTS
+          : held === undefined
+            ? undefined
+            : (JSON.parse(held) as { pluginDefaults?: unknown }).pluginDefaults
+      const settings = {
+        description: spec.description,
+        variables: { region: spec.region },
+        ...(pluginDefaults !== undefined && { pluginDefaults })
+      }
       expected.namespaces.set(spec.namespace, canonicalJson(settings))
     }
   }

@@ -112,7 +112,13 @@ export type Edit =
   | { kind: 'delete-dashboard'; index: number }
   | { kind: 'put-suite'; namespace: string; id: string; flowId: string }
   | { kind: 'delete-suite'; index: number }
-  | { kind: 'put-settings'; namespace: string; description: string; region: string }
+  | {
+      kind: 'put-settings'
+      namespace: string
+      description: string
+      region: string
+      pluginDefaults?: boolean
+    }
   | { kind: 'delete-settings'; index: number }
   | { kind: 'note'; text: string }
 
@@ -246,7 +252,8 @@ export function editArbitrary(t: Team): fc.Arbitrary<Edit> {
         kind: fc.constant('put-settings' as const),
         namespace,
         description: message,
-        region: fc.constantFrom('eu-west-1', 'us-east-1')
+        region: fc.constantFrom('eu-west-1', 'us-east-1'),
+        pluginDefaults: fc.boolean()
       })
     },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete-settings' as const), index }) },
@@ -424,9 +431,14 @@ export function applyEdit(t: Team, repository: Repository, edit: Edit): Reposito
     }
     case 'put-settings': {
       // Any namespace: one only a settings file holds is managed for its settings alone.
-      const { namespace, description, region } = edit
+      const { namespace, description, region, pluginDefaults } = edit
       next.namespaceSettings = next.namespaceSettings.filter((n) => n.namespace !== namespace)
-      next.namespaceSettings.push({ namespace, description, region })
+      next.namespaceSettings.push({
+        namespace,
+        description,
+        region,
+        ...(pluginDefaults && { pluginDefaults })
+      })
       break
     }
     case 'delete-settings': {

@@ -351,9 +351,10 @@ export function findingsWarranted(world: World, run: Run, repository: Repository
 }
 
 /**
- * Upgrade readiness names what the next release drops beyond flows: a plan against an open-source 1.3 server of a
- * repository holding dashboards says, in its readiness section, that an open-source 2.0 keeps none of them, naming
- * how many, a preview's pull request too; no other plan says so (docs/upgrade.md#where-you-see-it).
+ * Upgrade readiness names what the next release drops beyond flows (docs/upgrade.md#where-you-see-it), a preview's
+ * pull request too, and no other plan says so: against an open-source 1.3 server, that an open-source 2.0 keeps
+ * none of the repository's dashboards, naming how many; against an Enterprise 1.3 server, that 2.0's namespaces
+ * keep no plugin defaults, naming the settings files that hold some.
  */
 export function readinessBeyondFlows(
   world: World,
@@ -363,23 +364,36 @@ export function readinessBeyondFlows(
 ): void {
   if (run.result.exitCode !== 0) return
   const { edition, line } = world.team
-  const held = repository.dashboards.length
-  const due = edition === 'OSS' && line === '1.3' && held > 0
+  const dashboards = repository.dashboards.length
+  const settings = repository.namespaceSettings.filter((spec) => spec.pluginDefaults).length
+  const notes = [
+    {
+      held: edition === 'OSS' && line === '1.3' ? dashboards : 0,
+      said: /Dashboards: Kestra 2\.0 keeps none on the open-source edition this server runs[^\n]*?so the repository's (\d+) dashboard\(s\)/,
+      what: `${dashboards} dashboard(s)`,
+      rule: 'upgrade readiness names the dashboards an open-source 2.0 would not keep'
+    },
+    {
+      held: edition === 'EE' && line === '1.3' ? settings : 0,
+      said: /Namespace settings: Kestra 2\.0's namespaces keep no plugin defaults[^\n]*?so the pluginDefaults of the repository's (\d+) settings file\(s\)/,
+      what: `${settings} settings file(s) with pluginDefaults`,
+      rule: "upgrade readiness names the settings files whose plugin defaults 2.0's namespaces would not keep"
+    }
+  ]
   for (const [where, text] of [
     ['summary', run.result.summary],
     ['comment', comment]
   ] as const) {
     if (text === undefined) continue
-    const said =
-      /Dashboards: Kestra 2\.0 keeps none on the open-source edition this server runs[^\n]*?so the repository's (\d+) dashboard\(s\)/.exec(
-        text
+    for (const note of notes) {
+      const said = note.said.exec(text)
+      check(
+        note.held > 0 ? said?.[1] === String(note.held) : said === null,
+        note.rule,
+        () =>
+          `the ${where} ${said ? `names ${said[1]}` : 'names none'}; the repository holds ${note.what} on ${edition} ${line}${tail(run)}`
       )
-    check(
-      due ? said?.[1] === String(held) : said === null,
-      'upgrade readiness names the dashboards an open-source 2.0 would not keep',
-      () =>
-        `the ${where} ${said ? `names ${said[1]} dashboard(s)` : 'names none'}; the repository holds ${held} on ${edition} ${line}${tail(run)}`
-    )
+    }
   }
 }
 
@@ -527,6 +541,11 @@ export function warranted(
   if (team.edition === 'OSS') {
     for (const spec of repository.namespaceSettings)
       warnings.add(`namespaces/${spec.namespace}.yml`)
+  }
+  // Kestra 2.0's namespaces keep no plugin defaults: a file holding them is a warning on their line.
+  if (team.line === '2.0') {
+    for (const spec of repository.namespaceSettings)
+      if (spec.pluginDefaults) warnings.add(`namespaces/${spec.namespace}.yml`)
   }
   for (const path of loopFiles(team, repository, server, prefix)) errors.add(path)
   return { errors, warnings }

@@ -107,8 +107,19 @@ export async function emulatedKestra(
         for (const suite of emulator.testSuites()) {
           state.suites.set(`${suite.namespace}/${suite.id}`, suite.source)
         }
-        for (const { id, deleted, description, variables } of emulator.namespaces()) {
-          if (!deleted) state.namespaces.set(String(id), JSON.stringify({ description, variables }))
+        for (const {
+          id,
+          deleted,
+          description,
+          variables,
+          pluginDefaults
+        } of emulator.namespaces()) {
+          const kept = Array.isArray(pluginDefaults) && pluginDefaults.length > 0
+          if (deleted) continue
+          state.namespaces.set(
+            String(id),
+            JSON.stringify({ description, variables, ...(kept && { pluginDefaults }) })
+          )
         }
       }
       return state

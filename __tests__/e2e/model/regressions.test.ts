@@ -117,6 +117,36 @@ describe('the model: counterexamples kept', () => {
     ])
   })
 
+  /** A settings file of the team's namespace, its plugin defaults left to each case. */
+  const settings = {
+    kind: 'put-settings',
+    namespace: NS,
+    description: 'Team',
+    region: 'eu-west-1'
+  } as const
+
+  it("upgrade readiness on Enterprise 1.3 names the settings files whose plugin defaults 2.0's namespaces drop", async () => {
+    await holds([
+      teamOf({ edition: 'EE' }),
+      teamRepository(),
+      [
+        event.openPullRequest([{ ...settings, pluginDefaults: true }]),
+        event.pushToPullRequest([{ ...settings, pluginDefaults: false }])
+      ]
+    ])
+  })
+
+  it('on Enterprise 2.0 a settings file keeps its pluginDefaults undeployed, with a warning, and a preview too', async () => {
+    await holds([
+      teamOf({ edition: 'EE', line: '2.0' }),
+      teamRepository(),
+      [
+        event.openPullRequest([{ ...settings, pluginDefaults: true }], true),
+        event.mergePullRequest()
+      ]
+    ])
+  })
+
   it('plan --json against a server it cannot reach prints one JSON document', async () => {
     await holds([teamOf(), teamRepository(), [event.cliPlanJson(false)]])
   })

@@ -70,7 +70,14 @@ export interface NamespaceSettingsSpec {
   description: string
   /** `variables: { region }` */
   region: string
+  /** A `pluginDefaults` entry (`PLUGIN_DEFAULTS`), which Kestra 2.0's namespaces no longer keep. */
+  pluginDefaults?: boolean
 }
+
+/** The plugin defaults a settings file may hold. */
+export const PLUGIN_DEFAULTS = [
+  { type: 'io.kestra.plugin.core.log.Log', values: { level: 'INFO' } }
+]
 
 export interface Repository {
   flows: FlowSpec[]
@@ -228,7 +235,11 @@ export function suiteSource(suite: SuiteSpec): string {
 
 /** A namespace's settings file, as `namespaces/<ns>.yml` holds it (docs/namespace-settings.md). */
 export function namespaceSettingsSource(spec: NamespaceSettingsSpec): string {
-  return stringify({ description: spec.description, variables: { region: spec.region } })
+  return stringify({
+    description: spec.description,
+    variables: { region: spec.region },
+    ...(spec.pluginDefaults && { pluginDefaults: PLUGIN_DEFAULTS })
+  })
 }
 
 /** A namespace's KV file: its keys in order, as `kv/<ns>.yml` holds them. */

@@ -9,10 +9,13 @@ import type { KindPlanOptions } from '../../../src/engine/decide-kind.js'
 import { DEFAULT_DIFF_LIMITS } from '../../../src/engine/plan/diff.js'
 import { parseSettingsFile } from '../../../src/resources/namespace-settings/decide-file.js'
 import {
+  namespaceSettingsDecide,
   planSettings,
   settingsFindings,
   type HeldNamespaceSettings
 } from '../../../src/resources/namespace-settings/decide.js'
+import type { KestraVersion } from '../../../src/model/version.js'
+import { runs } from '../../../test-support/property-runs.js'
 
 const OPTIONS: KindPlanOptions = {
   deleteEnabled: false,
@@ -92,11 +95,15 @@ allowedNamespaces:
   })
 
   it('on Kestra 2.0, pluginDefaults is a warning on its line and left out of the plan', () => {
-    const state = held(TEXT, { id: 'company.team' }, { noPluginDefaults: '2.0.0' })
-    expect(settingsFindings(state)).toEqual([
-      expect.objectContaining({ severity: 'warning', line: 5 })
-    ])
+    const state = held(TEXT, { id: 'company.team' }, { release: '2.0.0' })
+    const [warning] = settingsFindings(state)
+    expect(warning).toMatchObject({ severity: 'warning', line: 5 })
+    // Engine 2.0.0 refuses a flow's pluginDefaults (`Unrecognized field`): the fix is never to move them there.
+    expect(warning!.message).toContain('nor do its flows')
+    expect(warning!.message).toContain('set these values on the tasks themselves')
+    expect(warning!.message).not.toMatch(/keep them in the flows/)
     expect(planSettings(state, OPTIONS)[0]!.fields).toEqual(['description', 'variables'])
+    expect(settingsFindings(held(TEXT, { id: 'company.team' }, { release: '1.3.31' }))).toEqual([])
   })
 })
 
@@ -163,5 +170,63 @@ describe('namespace settings plan', () => {
     const state = held(TEXT, null, { prefix: 'pr-7' })
     state.server = new Map([['pr-7.company.team', null]])
     expect(planSettings(state, OPTIONS)[0]!.namespace).toBe('pr-7.company.team')
+  })
+})
+
+describe('upgrade readiness beyond flows: namespace settings (docs/upgrade.md#where-you-see-it)', () => {
+  const notes = (state: HeldNamespaceSettings, target: KestraVersion) =>
+    namespaceSettingsDecide.upgradeNotes!(state, target)
+  const WITH = TEXT
+  const WITHOUT = 'description: The team\npluginDefaults: []\n'
+
+  it('one note exactly when an Enterprise server before the target keeps plugin defaults the target would not', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/), { maxLength: 8 }),
+        fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+        fc.constantFrom(undefined, '1.3.31', '1.0.0', '2.0.0', '2.1.3', 'develop'),
+        fc.constantFrom<KestraVersion>([1, 3, 0], [2, 0, 0], [2, 1, 0]),
+        (namespaces, defaults, release, target) => {
+          const state: HeldNamespaceSettings = {
+            files: namespaces.map((ns, i) => ({
+              file: `namespaces/${ns}.yml`,
+              namespace: ns,
+              text: defaults[i] ? WITH : WITHOUT
+            })),
+            extraNamespaces: [],
+            ...(release !== undefined && { release })
+          }
+          const holding = namespaces.filter((_, i) => defaults[i])
+          const said = notes(state, target)
+          const due =
+            holding.length > 0 && (release === '1.3.31' || release === '1.0.0') && target[0] >= 2
+          expect(said).toHaveLength(due ? 1 : 0)
+          if (!due) return
+          expect(said[0]).toMatch(
+            /^Namespace settings: Kestra 2\.[01]'s namespaces keep no plugin defaults/
+          )
+          expect(said[0]).toContain(`the repository's ${holding.length} settings file(s)`)
+          for (const ns of holding.slice(0, 5)) {
+            expect(said[0]).toContain(JSON.stringify(`namespaces/${ns}.yml`))
+          }
+          if (holding.length > 5) expect(said[0]).toContain(`and ${holding.length - 5} more`)
+        }
+      ),
+      { numRuns: runs(300, 60) }
+    )
+  })
+
+  it('names no file Kestra would not deploy anyway: unread, unmanaged, invalid', () => {
+    const files = [
+      { file: 'namespaces/system.yml', namespace: 'system', text: WITH },
+      { file: 'namespaces/bad.yml', namespace: 'bad', text: `${WITH}varibles: {}\n` },
+      {
+        file: 'kestra/namespaces/other.yml',
+        namespace: 'other',
+        text: WITH,
+        unread: { folder: 'kestra/namespaces', declared: ['company'] }
+      }
+    ]
+    expect(notes({ files, extraNamespaces: [], release: '1.3.31' }, [2, 0, 0])).toEqual([])
   })
 })

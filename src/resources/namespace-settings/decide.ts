@@ -13,6 +13,7 @@ import {
 import { nearest } from '../../model/nearest.js'
 import type { ChangeBase, PlanAction } from '../../model/plan.js'
 import { HIDDEN, isSecretLike } from '../../model/secret-like.js'
+import { atLeast, parseVersion, type KestraVersion } from '../../model/version.js'
 import {
   FIELDS,
   implicit,
@@ -64,8 +65,8 @@ export interface HeldNamespaceSettings {
   extraNamespaces: readonly string[]
   /** The server's edition when it is not Enterprise: the files are checked, never planned or written. */
   edition?: string
-  /** The server's release, when its namespaces keep no plugin defaults (Kestra 2.0). */
-  noPluginDefaults?: string
+  /** The Enterprise server's release, as its `info()` says, when it was asked. */
+  release?: string
   /** Each namespace's entity by namespace as sent, null when the server has none (404); undefined: not read. */
   server?: Map<string, Record<string, unknown> | null>
 }
@@ -187,18 +188,54 @@ export function settingsFindings(held: HeldNamespaceSettings): Finding[] {
           'warning'
         )
       )
-    } else if (held.noPluginDefaults !== undefined && parsed.lines.pluginDefaults !== undefined) {
+    } else if (keepsNoPluginDefaults(held) && parsed.lines.pluginDefaults !== undefined) {
       found.push(
         finding(
           parsed.lines.pluginDefaults,
           'namespace-settings-plugin-defaults',
-          `Kestra ${held.noPluginDefaults}'s namespaces keep no plugin defaults (its Enterprise API's Namespace has none since 2.0): pluginDefaults is not deployed; keep them in the flows' pluginDefaults`,
+          `Kestra ${held.release}'s ${NO_PLUGIN_DEFAULTS}: pluginDefaults is not deployed; ${ON_THE_TASKS}`,
           'warning'
         )
       )
     }
     return found
   })
+}
+
+/** EE OpenAPI 2.0.0 (client-sdk `kestra-ee.yml` @50cb46f4): `Namespace` has no `pluginDefaults`. */
+const PLUGIN_DEFAULTS_GONE: KestraVersion = [2, 0, 0]
+const NO_PLUGIN_DEFAULTS =
+  "namespaces keep no plugin defaults (its Enterprise API's Namespace has none since 2.0), nor do its flows"
+// Engine 2.0.0: a flow's `pluginDefaults` is `Unrecognized field "pluginDefaults"`, so the flows cannot take them.
+const ON_THE_TASKS = 'set these values on the tasks themselves'
+
+/** Whether the Enterprise server's namespaces keep no plugin defaults (Kestra 2.0 and later). */
+function keepsNoPluginDefaults(held: HeldNamespaceSettings): boolean {
+  const release = parseVersion(held.release)
+  return release !== undefined && atLeast(release, PLUGIN_DEFAULTS_GONE)
+}
+
+/** Settings files named in one sentence: the first few paths (quoted), then a count. */
+const NAMED = 5
+
+/**
+ * Upgrade readiness beyond flows (docs/upgrade.md#where-you-see-it): an Enterprise server before 2.0 keeps the
+ * plugin defaults of the repository's settings files, which 2.0's namespaces no longer do.
+ */
+function settingsOnUpgrade(held: HeldNamespaceSettings, target: KestraVersion): string[] {
+  const release = parseVersion(held.release)
+  if (!release || atLeast(release, PLUGIN_DEFAULTS_GONE)) return []
+  if (!atLeast(target, PLUGIN_DEFAULTS_GONE)) return []
+  const files = [...valid(held.files, held).values()]
+    .filter(
+      ({ settings }) => Array.isArray(settings.pluginDefaults) && settings.pluginDefaults.length > 0
+    )
+    .map(({ file }) => JSON.stringify(file))
+  if (files.length === 0) return []
+  const more = files.length > NAMED ? ` and ${files.length - NAMED} more` : ''
+  return [
+    `Namespace settings: Kestra ${target[0]}.${target[1]}'s ${NO_PLUGIN_DEFAULTS}, so the pluginDefaults of the repository's ${files.length} settings file(s), ${files.slice(0, NAMED).join(', ')}${more}, would no longer be deployed. Before upgrading, ${ON_THE_TASKS}.`
+  ]
 }
 
 /** The first valid file (by path) of each managed namespace, parsed. */
@@ -245,7 +282,7 @@ export function planSettings(
     const fields = FIELDS.filter(
       (field) =>
         (file ?? base)!.settings[field] !== undefined &&
-        !(field === 'pluginDefaults' && held.noPluginDefaults !== undefined)
+        !(field === 'pluginDefaults' && keepsNoPluginDefaults(held))
     )
     if (fields.length === 0 || entity === undefined) continue
     const json = (source: Record<string, unknown>) => canonicalJson(managedView(fields, source))
@@ -315,5 +352,6 @@ export const namespaceSettingsDecide: DecideKind<NamespaceSettingsChange, HeldNa
     r.current === undefined ? null : sha256Hex(r.current.json)
   ],
   validate: settingsFindings,
-  plan: (held, options) => (held ? planSettings(held, options) : [])
+  plan: (held, options) => (held ? planSettings(held, options) : []),
+  upgradeNotes: settingsOnUpgrade
 }

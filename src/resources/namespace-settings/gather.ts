@@ -7,12 +7,9 @@ import { compareCodeUnits, normaliseText } from '../../model/content.js'
 import { mapLimit } from '../../model/concurrency.js'
 import { heldNamespaceIsManaged, isKestraNamespace } from '../../model/namespaces.js'
 import type { KindFolder } from '../../model/repository.js'
-import { atLeast, parseVersion } from '../../model/version.js'
 import { NAMESPACES_ROUTE } from './decide-file.js'
 
 const FOLDER = 'namespaces'
-/** EE OpenAPI 2.0.0 (client-sdk `kestra-ee.yml` @50cb46f4): `Namespace` has no `pluginDefaults`. */
-const NO_PLUGIN_DEFAULTS = [2, 0, 0] as const
 
 type GatheredFile = TextFile & {
   namespace: string
@@ -40,10 +37,7 @@ export const namespaceSettingsGather = {
     // Enterprise only (docs/namespace-settings.md#open-source-kestra): another edition is never asked.
     const { edition, version } = await api.info()
     if (!isEnterprise(edition)) return { ...held, edition }
-    const release = parseVersion(version)
-    const noPluginDefaults =
-      release && atLeast(release, NO_PLUGIN_DEFAULTS) ? { noPluginDefaults: version } : {}
-    if (!input.work.plan) return { ...held, ...noPluginDefaults }
+    if (!input.work.plan) return { ...held, release: version }
     const managed = (ns: string) =>
       isKestraNamespace(ns) && heldNamespaceIsManaged(ns, extraNamespaces)
     const named = [...files, ...(base ?? [])].filter((f) => !f.unread).map((f) => f.namespace)
@@ -53,7 +47,7 @@ export const namespaceSettingsGather = {
     const entities = api.jsonEntities(NAMESPACES_ROUTE)
     const read = await mapLimit(namespaces, 8, (ns) => entities.get(ns))
     const server = new Map(namespaces.map((ns, i) => [ns, read[i] ?? null]))
-    return { ...held, ...noPluginDefaults, server }
+    return { ...held, release: version, server }
   }
 } satisfies GatherKind
 
