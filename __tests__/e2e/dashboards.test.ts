@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { startFakeGitHub } from '../../test-support/fake-github.js'
 import { createGitRepo } from '../../test-support/git-repo.js'
 import { startEmulator } from '../../test-support/kestra-emulator/index.js'
+import { rewrittenAnswer } from '../../test-support/rewritten-answer.js'
 import { runAction } from '../../test-support/runner.js'
 import { CREDENTIALS, dispatchEvent, flow, validateFiles } from '../../test-support/scenario.js'
 import { runCli } from './cli/run-cli.js'
@@ -316,6 +317,25 @@ describe('dashboards deployed', () => {
       expect(s.kestra.requests.filter((r) => r.route === 'dashboards.create')).toHaveLength(2)
       expect(liveDashboards(s.kestra).ops).toBe(OPS)
       expect(deployed(result.summary, 'ops')).toBe('created')
+    })
+  })
+
+  it('an update Kestra answers with another dashboard than was sent is a failed write, named (docs/guarantees.md#what-kestra-keeps)', async () => {
+    await onDashStage({ base: BASE, change: CHANGE }, async (s) => {
+      s.kestra.inject(
+        rewrittenAnswer(
+          'dashboards.update',
+          'sourceCode',
+          (text) => `${text}description: rewritten\n`
+        )
+      )
+      const result = await pushRun(s)
+      expect(result.exitCode).toBe(1)
+      expect(deployed(result.summary, 'sales')).toBe('failed')
+      expect(deployed(result.summary, 'ops')).toBe('created')
+      expect(result.summary).toContain(
+        'Kestra took the write but reads back another dashboard than was sent'
+      )
     })
   })
 

@@ -10,6 +10,7 @@ import {
   type Emulator,
   type EmulatorOptions
 } from '../../test-support/kestra-emulator/index.js'
+import { rewrittenAnswer } from '../../test-support/rewritten-answer.js'
 import { runAction } from '../../test-support/runner.js'
 import { CREDENTIALS, dispatchEvent, flow, pullRequestEvent } from '../../test-support/scenario.js'
 
@@ -270,4 +271,31 @@ describe('an empty namespace file (empty __init__.py)', () => {
       expect(second.outputs).toMatchObject({ 'has-changes': 'false', unchanged: '2' })
     }
   )
+})
+
+describe('what Kestra keeps of a flow write (docs/guarantees.md#what-kestra-keeps)', () => {
+  it('an answer holding another source than was sent is a failed write, named; the others go on', async () => {
+    const { head } = await setup({
+      [`${NS}/flows/hello.yml`]: flow(NS, 'hello'),
+      [`${NS}/flows/other.yml`]: flow(NS, 'other')
+    })
+    // Something between the action and Kestra rewrites the answer to the write of `hello`.
+    kestra.inject(
+      rewrittenAnswer(
+        'flows.create',
+        'source',
+        (text) => `${text}description: rewritten\n`,
+        ({ text }) => text?.includes('id: hello') === true
+      )
+    )
+    const result = await run(dispatchEvent(repo, head))
+    expect(result.exitCode).toBe(1)
+    expect(result.summary).toMatch(
+      /\| company\.team\.hello \| flow \| failed \| rev 1 \| Kestra took the write \(revision 1\) but answers with another source than was sent/
+    )
+    expect(result.summary).toContain(
+      '**Not applied:** company.team.hello (failed: Kestra kept other than was sent).'
+    )
+    expect(result.summary).toMatch(/\| company\.team\.other \| flow \| created \| rev 1 \|/)
+  })
 })

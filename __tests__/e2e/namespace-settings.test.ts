@@ -214,6 +214,39 @@ describe('namespace settings on Kestra Enterprise 2.0, whose namespaces keep no 
   })
 })
 
+describe('what Kestra keeps of a settings write (docs/guarantees.md#what-kestra-keeps)', () => {
+  it('a write Kestra took but reads back without a field is a failed write naming the field; a rollback leaves it', async () => {
+    await onDashStage(
+      { base: BASE, change: CHANGE, seed: { namespaces: [SERVER_TEAM] }, emulator: EE },
+      async (s) => {
+        // Upgraded to 2.0 between the plan and the writes: 2.0's API ignores a Namespace's pluginDefaults.
+        s.kestra.onRequest(({ route }) => {
+          if (route === 'namespaces.update') s.kestra.upgrade('2.0.0')
+        })
+        const result = await pushRun(s, { rollback: 'true' })
+        expect(result.exitCode).toBe(1)
+        // The namespace the deploy created is gone again; the one Kestra kept otherwise is left, and said so.
+        expect(result.outputs).toMatchObject({ 'rolled-back': 'partial' })
+        expect(entity(s.kestra, 'company.ops')).toBeUndefined()
+        expect(result.summary).toContain(
+          'Kestra took the write but reads back pluginDefaults other than sent (a server that ignores fields it does not know keeps less)'
+        )
+        expect(result.summary).toContain(
+          `**Not applied:** ${NS}.settings (failed: Kestra kept other than was sent).`
+        )
+        expect(result.everything).toContain(
+          `Rollback: namespace ${NS}.settings stays as Kestra kept it: it read back other than was sent.`
+        )
+        expect(entity(s.kestra, NS)).toMatchObject({
+          variables: { api_token: NEW_TOKEN, region: 'us-east-1' }
+        })
+        expect(entity(s.kestra, NS)).not.toHaveProperty('pluginDefaults')
+        expectNoSecret(result)
+      }
+    )
+  })
+})
+
 describe('namespace settings on open-source Kestra', () => {
   it('warns on the file’s first line that they are Enterprise-only, and writes nothing for them', async () => {
     await onDashStage(

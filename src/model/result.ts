@@ -26,6 +26,11 @@ export interface ResourceResult {
   outcomeUnknown?: true
   /** Too large: a re-run is refused until the limit is raised (docs/kestra.md#validation-behind-a-proxy). */
   bodyRefused?: true
+  /**
+   * Kestra took the write but reads back other than was sent (a field it ignores), so a rollback cannot tell its
+   * own write from a later edit: it leaves it, and says so (docs/guarantees.md#what-kestra-keeps).
+   */
+  notKept?: true
 }
 
 export type DeployStatus = 'applied' | 'nothing-to-do' | 'refused' | 'failed'

@@ -61,7 +61,7 @@ export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
     out.push(
       '',
       `**Applied:** ${names(applied)}.`,
-      `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName(r.change))} (${r.outcomeUnknown ? 'failed, its answer lost: Kestra may hold either version' : r.result})`).join(', ')}.`,
+      `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName(r.change))} (${r.outcomeUnknown ? 'failed, its answer lost: Kestra may hold either version' : r.notKept ? 'failed: Kestra kept other than was sent' : r.result})`).join(', ')}.`,
       '',
       ...(refused.length > 0
         ? [`${limitBeforeRerun(refused, escapeTextWithCode(BODY_LIMIT_REMEDY))}.`, '']

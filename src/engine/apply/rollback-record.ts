@@ -39,7 +39,10 @@ export interface RollbackPlan {
   deployed: string
   items: RestoreItem[]
   markers: MarkerTarget[]
-  /** `kind name` of what a kind with no rollback wrote (docs/kinds.md): the rollback is at most partial. */
+  /**
+   * What the deploy wrote and the rollback cannot put back, each `kind name` and why (a kind with no rollback,
+   * docs/kinds.md; a write Kestra kept otherwise): the rollback is at most partial.
+   */
   unrestorable: string[]
 }
 
@@ -55,11 +58,16 @@ export function planFromDeploy(
   const items: RestoreItem[] = []
   const unrestorable: string[] = []
   for (const written of result.resources) {
-    const { change, result: did, outcomeUnknown } = written
+    const { change, result: did, outcomeUnknown, notKept } = written
+    const name = `${change.kind} ${resourceName(change)}`
+    if (did === 'failed' && notKept) {
+      unrestorable.push(`${name} stays as Kestra kept it: it read back other than was sent`)
+      continue
+    }
     if (!WRITTEN.has(did) && !(did === 'failed' && outcomeUnknown)) continue
     const kind = kindNamed(kinds, change.kind)
     if (!kind) {
-      unrestorable.push(`${change.kind} ${resourceName(change)}`)
+      unrestorable.push(`${name} stays as this deploy wrote it: its kind has no rollback yet`)
       continue
     }
     const { resource, previous } = kind.recordOf(change, written)

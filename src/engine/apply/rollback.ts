@@ -69,9 +69,7 @@ export async function rollback(plan: RollbackPlan, deps: RollbackDeps): Promise<
           `Rollback: no managed namespace could hold its record (KV ${ROLLBACK_RECORD_KEY}), so a run stopped during it could not have finished it.`
         ]
       : []),
-    ...plan.unrestorable.map(
-      (name) => `Rollback: ${name} stays as this deploy wrote it: its kind has no rollback yet.`
-    ),
+    ...plan.unrestorable.map((why) => `Rollback: ${why}.`),
     ...(retryable ? [] : await removeRecords(plan.markers, deps.api))
   ]
   const restored = [...resources, ...markers].filter((r) => r.result === 'restored').length

@@ -31,7 +31,7 @@ export const dashboardsApply: ApplyKind<DashboardChange> = {
       return conflict(change, 'was changed on the server since the plan')
     const stored = await api.updateDashboard(change.id, wanted.source)
     if (!stored) return conflict(change, 'was deleted on the server during the deploy')
-    return { change, result: 'updated' }
+    return keptAsSent(change, stored, wanted, 'updated')
   },
   async remove(change, api) {
     const fresh = await api.getDashboard(change.id)
@@ -50,7 +50,8 @@ async function create(
   api: KestraApi
 ): Promise<ResourceResult> {
   const outcome = await api.createDashboard(wanted.source)
-  if (outcome.created) return { change, result: 'created' }
+  if (outcome.created)
+    return keptAsSent(change, await api.getDashboard(change.id), wanted, 'created')
   // Another client, or this deploy's first attempt whose answer was lost, created it: compare.
   const stored = await api.getDashboard(change.id)
   if (stored && holds(stored, wanted)) {
@@ -61,6 +62,28 @@ async function create(
 
 const ID_LINE = /^id:.*$/m
 
+/** A dashboard's source as a read by id gives it: `id: <id>` first when no line starts with `id:`. */
+function asRead(source: string, id: string): string {
+  return ID_LINE.test(source) ? source : `id: ${id}\n${source}`
+}
+
+/**
+ * What Kestra answers after the write, or reads back, is what was sent (docs/guarantees.md#what-kestra-keeps); a
+ * read that finds none (another client deleted it meanwhile) says nothing of what was kept.
+ */
+function keptAsSent(
+  change: DashboardChange,
+  stored: RemoteDashboard | undefined,
+  wanted: { source: string; fields: string },
+  result: 'created' | 'updated'
+): ResourceResult {
+  const read = { ...wanted, source: asRead(wanted.source, change.id) }
+  if (!stored || holds(stored, read) || holds(stored, wanted)) return { change, result }
+  const message =
+    'Kestra took the write but reads back another dashboard than was sent: check what stands between the action and Kestra (a proxy that rewrites bodies)'
+  return { change, result: 'failed', message, notKept: true }
+}
+
 function isAsPlanned(fresh: RemoteDashboard, change: DashboardChange): boolean {
   const planned = change.current
   if (!planned) return false
@@ -68,7 +91,7 @@ function isAsPlanned(fresh: RemoteDashboard, change: DashboardChange): boolean {
   if (planned.source === undefined) return false
   // The listing gives the text as stored; a read by id adds `id: <id>` first when no line starts with
   // `id:` (docs/kestra.md#dashboards).
-  const read = ID_LINE.test(planned.source) ? planned.source : `id: ${change.id}\n${planned.source}`
+  const read = asRead(planned.source, change.id)
   return holds(fresh, { source: read, fields: '' })
 }
 

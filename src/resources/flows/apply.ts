@@ -14,6 +14,7 @@ import { ApiError } from '../../adapters/kestra/errors.js'
 import { sha256Hex } from '../../model/content.js'
 import { DeployError, errorMessage } from '../../model/errors.js'
 import { comparableFlowSource } from '../../model/flow-source.js'
+import type { RemoteFlow } from '../../model/kestra.js'
 import { type FlowChange, resourceName, type UnfinishedExecution } from '../../model/plan.js'
 import { NOT_APPLIED, type ResourceResult } from '../../model/result.js'
 import type { Settings } from '../../model/settings.js'
@@ -47,7 +48,7 @@ export const flowsApply: ApplyKind<FlowChange> = {
       // The server keeps the revision when it sees no difference (a `revision:` line only,
       // docs/kestra.md#unchanged-source).
       const result = stored.revision === change.current?.revision ? 'unchanged' : 'updated'
-      return { change, result, revision: stored.revision }
+      return keptAsSent(change, stored, result)
     } catch (error) {
       if (!isStatus(error, 404)) throw error
       const message = `flow ${resourceName(change)} was deleted on the server during the deploy`
@@ -81,8 +82,7 @@ async function createFlow(
   deploy: DeployContext
 ): Promise<ResourceResult> {
   try {
-    const stored = await api.createFlow(desired)
-    return { change, result: 'created', revision: stored.revision }
+    return keptAsSent(change, await api.createFlow(desired), 'created')
   } catch (error) {
     if (!(error instanceof ApiError && /already exists/i.test(error.serverMessage))) throw error
     const verdict = await freshFlow(change, api, deploy)
@@ -91,6 +91,23 @@ async function createFlow(
       verdict.kind === 'as-planned' ? { kind: 'moved', message: error.message } : verdict
     )
   }
+}
+
+/**
+ * The source Kestra answers with is the one sent, as Kestra compares sources (docs/guarantees.md#what-kestra-keeps):
+ * one kept otherwise would be planned as an update by every run. A difference is a failed write.
+ */
+function keptAsSent(
+  change: FlowChange,
+  stored: RemoteFlow,
+  result: 'created' | 'updated' | 'unchanged'
+): ResourceResult {
+  const { revision } = stored
+  if (comparableFlowSource(stored.source) === comparableFlowSource(change.desired!)) {
+    return { change, result, revision }
+  }
+  const message = `Kestra took the write (revision ${revision}) but answers with another source than was sent: check what stands between the action and Kestra (a proxy that rewrites bodies)`
+  return { change, result: 'failed', revision, message, notKept: true }
 }
 
 function isStatus(error: unknown, status: number): boolean {

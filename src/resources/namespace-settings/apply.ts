@@ -48,13 +48,11 @@ export const namespaceSettingsApply: ApplyKind<SettingsChange> = {
       const result = change.action === 'create' ? 'created' : 'updated'
       if (!now.entity) {
         await entities.create({ id: change.namespace, deleted: false, ...desired })
-        return { change, result }
-      }
-      if (!(await entities.update(change.namespace, { ...now.entity, ...desired }))) {
+      } else if (!(await entities.update(change.namespace, { ...now.entity, ...desired }))) {
         const message = `namespace ${change.namespace} was deleted on the server since the plan`
         return settled(change, { kind: 'moved', message })
       }
-      return { change, result }
+      return keptAsSent(change, (await fresh(api, change.namespace, change.fields)).json, result)
     } catch (error) {
       return failed(change.secretLike, change, error)
     }
@@ -79,6 +77,28 @@ export const namespaceSettingsApply: ApplyKind<SettingsChange> = {
       }
     ]
   }
+}
+
+/**
+ * What Kestra kept is what was sent (docs/guarantees.md#what-kestra-keeps): Kestra 2.0's API ignores the fields it
+ * does not know, so a write can succeed and keep less. A difference is a failed write naming the fields, never
+ * their values.
+ */
+function keptAsSent(
+  change: SettingsChange,
+  kept: string | undefined,
+  result: 'created' | 'updated'
+): ResourceResult {
+  const sent = change.desired!.json
+  if (kept === sent) return { change, result }
+  const read = (kept === undefined ? {} : JSON.parse(kept)) as Record<string, unknown>
+  const wanted = JSON.parse(sent) as Record<string, unknown>
+  const differ = change.fields.filter(
+    (field) => canonicalJson(read[field] ?? null) !== canonicalJson(wanted[field] ?? null)
+  )
+  const named = differ.length > 0 ? differ.join(', ') : 'its settings'
+  const message = `Kestra took the write but reads back ${named} other than sent (a server that ignores fields it does not know keeps less): check what this Kestra release's namespaces hold`
+  return { change, result: 'failed', message, notKept: true }
 }
 
 const HIDDEN_ANSWER = 'its answer is not shown: the settings hold a secret-like key'
