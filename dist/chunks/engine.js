@@ -2723,7 +2723,7 @@ function noteLines(notes) {
 function unfinishedText(executions) {
     return `${plural(executions.length, 'execution')} not finished`;
 }
-const NAMED$3 = 10;
+const NAMED$4 = 10;
 function deletionNames(plan) {
     return plan.resources
         .filter((r) => r.action === 'delete')
@@ -2738,8 +2738,8 @@ function deletionsText(plan) {
         byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
     const counts = [...byKind].map(([kind, n]) => plural(n, kind)).join(', ');
     const names = deletionNames(plan);
-    const more = names.length > NAMED$3 ? `, and ${names.length - NAMED$3} more` : '';
-    return { counts: `Deletes ${counts}`, names: `${names.slice(0, NAMED$3).join(', ')}${more}.` };
+    const more = names.length > NAMED$4 ? `, and ${names.length - NAMED$4} more` : '';
+    return { counts: `Deletes ${counts}`, names: `${names.slice(0, NAMED$4).join(', ')}${more}.` };
 }
 
 const DONE = {
@@ -2770,7 +2770,7 @@ function consequence({ action, remark }, outside) {
         return "deploying saves Git's copy over it";
     return 'deploying overwrites it';
 }
-const NAMED$2 = 10;
+const NAMED$3 = 10;
 function driftBaseNotes(base) {
     if (base === undefined)
         return [];
@@ -2803,8 +2803,8 @@ const EVENT_BASE = {
     'base-flag': '--base'
 };
 function named$1(names) {
-    const more = names.length > NAMED$2 ? `, and ${names.length - NAMED$2} more` : '';
-    return `${names.slice(0, NAMED$2).join(', ')}${more}`;
+    const more = names.length > NAMED$3 ? `, and ${names.length - NAMED$3} more` : '';
+    return `${names.slice(0, NAMED$3).join(', ')}${more}`;
 }
 function groupBy$1(map) {
     const groups = new Map();
@@ -5564,7 +5564,7 @@ async function hiddenFlows(hidden, chosen, { tree, layout, walk }, limit) {
     return found;
 }
 
-const NAMED$1 = 5;
+const NAMED$2 = 5;
 function otherKindsNotice(skipped) {
     const files = [...skipped].sort((a, b) => (a.file < b.file ? -1 : 1));
     const types = [...new Set(files.map(({ type }) => type))].sort();
@@ -5663,8 +5663,8 @@ function flowPlaces(settings, layout) {
     }[layout];
 }
 function named(paths) {
-    const shown = paths.slice(0, NAMED$1).join(', ');
-    return paths.length > NAMED$1 ? `${shown} and ${paths.length - NAMED$1} more` : shown;
+    const shown = paths.slice(0, NAMED$2).join(', ');
+    return paths.length > NAMED$2 ? `${shown} and ${paths.length - NAMED$2} more` : shown;
 }
 async function misnamedTenantFolders(tree, rules) {
     const misnamed = [];
@@ -7176,12 +7176,17 @@ function planFromDeploy(result, deployed, kinds) {
     const items = [];
     const unrestorable = [];
     for (const written of result.resources) {
-        const { change, result: did, outcomeUnknown } = written;
+        const { change, result: did, outcomeUnknown, notKept } = written;
+        const name = `${change.kind} ${resourceName(change)}`;
+        if (did === 'failed' && notKept) {
+            unrestorable.push(`${name} stays as Kestra kept it: it read back other than was sent`);
+            continue;
+        }
         if (!WRITTEN.has(did) && !(did === 'failed' && outcomeUnknown))
             continue;
         const kind = kindNamed(kinds, change.kind);
         if (!kind) {
-            unrestorable.push(`${change.kind} ${resourceName(change)}`);
+            unrestorable.push(`${name} stays as this deploy wrote it: its kind has no rollback yet`);
             continue;
         }
         const { resource, previous } = kind.recordOf(change, written);
@@ -7363,7 +7368,7 @@ async function rollback(plan, deps) {
                 `Rollback: no managed namespace could hold its record (KV ${ROLLBACK_RECORD_KEY}), so a run stopped during it could not have finished it.`
             ]
             : []),
-        ...plan.unrestorable.map((name) => `Rollback: ${name} stays as this deploy wrote it: its kind has no rollback yet.`),
+        ...plan.unrestorable.map((why) => `Rollback: ${why}.`),
         ...(retryable ? [] : await removeRecords(plan.markers, deps.api))
     ];
     const restored = [...resources, ...markers].filter((r) => r.result === 'restored').length;
@@ -7541,7 +7546,7 @@ const dashboardsApply = {
         const stored = await api.updateDashboard(change.id, wanted.source);
         if (!stored)
             return conflict(change, 'was deleted on the server during the deploy');
-        return { change, result: 'updated' };
+        return keptAsSent$2(change, stored, wanted, 'updated');
     },
     async remove(change, api) {
         const fresh = await api.getDashboard(change.id);
@@ -7557,7 +7562,7 @@ const dashboardsApply = {
 async function create(change, wanted, api) {
     const outcome = await api.createDashboard(wanted.source);
     if (outcome.created)
-        return { change, result: 'created' };
+        return keptAsSent$2(change, await api.getDashboard(change.id), wanted, 'created');
     const stored = await api.getDashboard(change.id);
     if (stored && holds(stored, wanted)) {
         return outcome.retried ? { change, result: 'created' } : settled(change, { kind: 'desired' });
@@ -7565,6 +7570,16 @@ async function create(change, wanted, api) {
     return conflict(change, 'was created on the server since the plan');
 }
 const ID_LINE = /^id:.*$/m;
+function asRead(source, id) {
+    return ID_LINE.test(source) ? source : `id: ${id}\n${source}`;
+}
+function keptAsSent$2(change, stored, wanted, result) {
+    const read = { ...wanted, source: asRead(wanted.source, change.id) };
+    if (!stored || holds(stored, read) || holds(stored, wanted))
+        return { change, result };
+    const message = 'Kestra took the write but reads back another dashboard than was sent: check what stands between the action and Kestra (a proxy that rewrites bodies)';
+    return { change, result: 'failed', message, notKept: true };
+}
 function isAsPlanned(fresh, change) {
     const planned = change.current;
     if (!planned)
@@ -7573,7 +7588,7 @@ function isAsPlanned(fresh, change) {
         return dashboardFields({ ...fresh }) === planned.compared;
     if (planned.source === undefined)
         return false;
-    const read = ID_LINE.test(planned.source) ? planned.source : `id: ${change.id}\n${planned.source}`;
+    const read = asRead(planned.source, change.id);
     return holds(fresh, { source: read, fields: '' });
 }
 function conflict(change, what) {
@@ -8035,7 +8050,7 @@ function unsupportedNotice(held) {
     return notice('dashboards-unsupported', `Dashboards are not planned: this Kestra server (${server.unsupported}) has no dashboards API taking ids from the YAML (Kestra 1.0+); the repository's ${held.files.length} dashboard file(s) are left alone.`);
 }
 const ENTERPRISE_ONLY = [2, 0, 0];
-const NAMED = 5;
+const NAMED$1 = 5;
 function dashboardsOnUpgrade(held, target) {
     if (held.prefixed || held.files.length === 0)
         return [];
@@ -8044,9 +8059,9 @@ function dashboardsOnUpgrade(held, target) {
     if (!atLeast(target, ENTERPRISE_ONLY))
         return [];
     const ids = held.files.map((file) => JSON.stringify(idOf(file.source) ?? file.file));
-    const more = ids.length > NAMED ? ` and ${ids.length - NAMED} more` : '';
+    const more = ids.length > NAMED$1 ? ` and ${ids.length - NAMED$1} more` : '';
     return [
-        `Dashboards: Kestra ${target[0]}.${target[1]} keeps none on the open-source edition this server runs (2.0 moved their create, update and delete to the Enterprise Edition), so the repository's ${ids.length} dashboard(s), ${ids.slice(0, NAMED).join(', ')}${more}, would no longer be deployed. Upgrade to the Enterprise Edition to keep them, or remove them from the repository.`
+        `Dashboards: Kestra ${target[0]}.${target[1]} keeps none on the open-source edition this server runs (2.0 moved their create, update and delete to the Enterprise Edition), so the repository's ${ids.length} dashboard(s), ${ids.slice(0, NAMED$1).join(', ')}${more}, would no longer be deployed. Upgrade to the Enterprise Edition to keep them, or remove them from the repository.`
     ];
 }
 function textOf$1(node) {
@@ -8988,7 +9003,7 @@ const flowsApply = {
         try {
             const stored = await api.updateFlow(change.namespace, change.id, change.desired);
             const result = stored.revision === change.current?.revision ? 'unchanged' : 'updated';
-            return { change, result, revision: stored.revision };
+            return keptAsSent$1(change, stored, result);
         }
         catch (error) {
             if (!isStatus(error, 404))
@@ -9020,8 +9035,7 @@ const flowsApply = {
 };
 async function createFlow(change, desired, api, deploy) {
     try {
-        const stored = await api.createFlow(desired);
-        return { change, result: 'created', revision: stored.revision };
+        return keptAsSent$1(change, await api.createFlow(desired), 'created');
     }
     catch (error) {
         if (!(error instanceof ApiError && /already exists/i.test(error.serverMessage)))
@@ -9029,6 +9043,14 @@ async function createFlow(change, desired, api, deploy) {
         const verdict = await freshFlow(change, api, deploy);
         return settled(change, verdict.kind === 'as-planned' ? { kind: 'moved', message: error.message } : verdict);
     }
+}
+function keptAsSent$1(change, stored, result) {
+    const { revision } = stored;
+    if (comparableFlowSource(stored.source) === comparableFlowSource(change.desired)) {
+        return { change, result, revision };
+    }
+    const message = `Kestra took the write (revision ${revision}) but answers with another source than was sent: check what stands between the action and Kestra (a proxy that rewrites bodies)`;
+    return { change, result: 'failed', revision, message, notKept: true };
 }
 function isStatus(error, status) {
     return error instanceof ApiError && error.status === status;
@@ -16109,13 +16131,12 @@ const namespaceSettingsApply = {
             const result = change.action === 'create' ? 'created' : 'updated';
             if (!now.entity) {
                 await entities.create({ id: change.namespace, deleted: false, ...desired });
-                return { change, result };
             }
-            if (!(await entities.update(change.namespace, { ...now.entity, ...desired }))) {
+            else if (!(await entities.update(change.namespace, { ...now.entity, ...desired }))) {
                 const message = `namespace ${change.namespace} was deleted on the server since the plan`;
                 return settled(change, { kind: 'moved', message });
             }
-            return { change, result };
+            return keptAsSent(change, (await fresh(api, change.namespace, change.fields)).json, result);
         }
         catch (error) {
             return failed$1(change.secretLike, change, error);
@@ -16140,6 +16161,17 @@ const namespaceSettingsApply = {
         ];
     }
 };
+function keptAsSent(change, kept, result) {
+    const sent = change.desired.json;
+    if (kept === sent)
+        return { change, result };
+    const read = (kept === undefined ? {} : JSON.parse(kept));
+    const wanted = JSON.parse(sent);
+    const differ = change.fields.filter((field) => canonicalJson(read[field] ?? null) !== canonicalJson(wanted[field] ?? null));
+    const named = differ.length > 0 ? differ.join(', ') : 'its settings';
+    const message = `Kestra took the write but reads back ${named} other than sent (a server that ignores fields it does not know keeps less): check what this Kestra release's namespaces hold`;
+    return { change, result: 'failed', message, notKept: true };
+}
 const HIDDEN_ANSWER = 'its answer is not shown: the settings hold a secret-like key';
 function failed$1(secretLike, change, error) {
     const marks = failureMarks(error);
@@ -16275,11 +16307,35 @@ function settingsFindings(held) {
         if (held.edition !== undefined) {
             found.push(finding(1, 'namespace-settings-edition', `namespace settings are a Kestra Enterprise Edition feature and the server is ${held.edition}: ${file.file} is checked, never deployed`, 'warning'));
         }
-        else if (held.noPluginDefaults !== undefined && parsed.lines.pluginDefaults !== undefined) {
-            found.push(finding(parsed.lines.pluginDefaults, 'namespace-settings-plugin-defaults', `Kestra ${held.noPluginDefaults}'s namespaces keep no plugin defaults (its Enterprise API's Namespace has none since 2.0): pluginDefaults is not deployed; keep them in the flows' pluginDefaults`, 'warning'));
+        else if (keepsNoPluginDefaults(held) && parsed.lines.pluginDefaults !== undefined) {
+            found.push(finding(parsed.lines.pluginDefaults, 'namespace-settings-plugin-defaults', `Kestra ${held.release}'s ${NO_PLUGIN_DEFAULTS}: pluginDefaults is not deployed; ${ON_THE_TASKS}`, 'warning'));
         }
         return found;
     });
+}
+const PLUGIN_DEFAULTS_GONE = [2, 0, 0];
+const NO_PLUGIN_DEFAULTS = "namespaces keep no plugin defaults (its Enterprise API's Namespace has none since 2.0), nor do its flows";
+const ON_THE_TASKS = 'set these values on the tasks themselves';
+function keepsNoPluginDefaults(held) {
+    const release = parseVersion(held.release);
+    return release !== undefined && atLeast(release, PLUGIN_DEFAULTS_GONE);
+}
+const NAMED = 5;
+function settingsOnUpgrade(held, target) {
+    const release = parseVersion(held.release);
+    if (!release || atLeast(release, PLUGIN_DEFAULTS_GONE))
+        return [];
+    if (!atLeast(target, PLUGIN_DEFAULTS_GONE))
+        return [];
+    const files = [...valid(held.files, held).values()]
+        .filter(({ settings }) => Array.isArray(settings.pluginDefaults) && settings.pluginDefaults.length > 0)
+        .map(({ file }) => JSON.stringify(file));
+    if (files.length === 0)
+        return [];
+    const more = files.length > NAMED ? ` and ${files.length - NAMED} more` : '';
+    return [
+        `Namespace settings: Kestra ${target[0]}.${target[1]}'s ${NO_PLUGIN_DEFAULTS}, so the pluginDefaults of the repository's ${files.length} settings file(s), ${files.slice(0, NAMED).join(', ')}${more}, would no longer be deployed. Before upgrading, ${ON_THE_TASKS}.`
+    ];
 }
 function valid(files, held) {
     const managed = files.filter((file) => !file.unread &&
@@ -16312,7 +16368,7 @@ function planSettings(held, options) {
             continue;
         const entity = server.get(sent(namespace));
         const fields = FIELDS.filter((field) => (file ?? base).settings[field] !== undefined &&
-            !(field === 'pluginDefaults' && held.noPluginDefaults !== undefined));
+            !(field === 'pluginDefaults' && keepsNoPluginDefaults(held)));
         if (fields.length === 0 || entity === undefined)
             continue;
         const json = (source) => canonicalJson(managedView(fields, source));
@@ -16367,11 +16423,11 @@ const namespaceSettingsDecide = {
         r.current === undefined ? null : sha256Hex(r.current.json)
     ],
     validate: settingsFindings,
-    plan: (held, options) => (held ? planSettings(held, options) : [])
+    plan: (held, options) => (held ? planSettings(held, options) : []),
+    upgradeNotes: settingsOnUpgrade
 };
 
 const FOLDER$1 = 'namespaces';
-const NO_PLUGIN_DEFAULTS = [2, 0, 0];
 const namespaceSettingsGather = {
     name: 'namespace',
     folder: { name: FOLDER$1, label: 'Namespace settings' },
@@ -16389,10 +16445,8 @@ const namespaceSettingsGather = {
         const { edition, version } = await api.info();
         if (!isEnterprise(edition))
             return { ...held, edition };
-        const release = parseVersion(version);
-        const noPluginDefaults = release && atLeast(release, NO_PLUGIN_DEFAULTS) ? { noPluginDefaults: version } : {};
         if (!input.work.plan)
-            return { ...held, ...noPluginDefaults };
+            return { ...held, release: version };
         const managed = (ns) => isKestraNamespace(ns) && heldNamespaceIsManaged(ns, extraNamespaces);
         const named = [...files, ...(base ?? [])].filter((f) => !f.unread).map((f) => f.namespace);
         const namespaces = [...new Set(named.filter(managed))]
@@ -16401,7 +16455,7 @@ const namespaceSettingsGather = {
         const entities = api.jsonEntities(NAMESPACES_ROUTE);
         const read = await mapLimit(namespaces, 8, (ns) => entities.get(ns));
         const server = new Map(namespaces.map((ns, i) => [ns, read[i] ?? null]));
-        return { ...held, ...noPluginDefaults, server };
+        return { ...held, release: version, server };
     }
 };
 async function discover$1(tree, folders) {
@@ -19079,7 +19133,7 @@ function renderReceipt(result, meta) {
         const refused = notApplied
             .filter((r) => r.bodyRefused)
             .map((r) => escapeText(resourceName(r.change)));
-        out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName(r.change))} (${r.outcomeUnknown ? 'failed, its answer lost: Kestra may hold either version' : r.result})`).join(', ')}.`, '', ...(refused.length > 0
+        out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName(r.change))} (${r.outcomeUnknown ? 'failed, its answer lost: Kestra may hold either version' : r.notKept ? 'failed: Kestra kept other than was sent' : r.result})`).join(', ')}.`, '', ...(refused.length > 0
             ? [`${limitBeforeRerun(refused, escapeTextWithCode(BODY_LIMIT_REMEDY))}.`, '']
             : []), `${refused.length > 0 ? 'Then re-running' : 'Re-running'} the deploy ${meta.rolledBack ? RERUN_AFTER_ROLLBACK : RERUN_FINISHES}` +
             (notApplied.some((r) => r.result === 'conflict')
