@@ -234,6 +234,9 @@ describe('what Kestra keeps of a settings write (docs/guarantees.md#what-kestra-
         expect(result.summary).toContain(
           `**Not applied:** ${NS}.settings (failed: Kestra kept other than was sent).`
         )
+        expect(result.summary).toContain(
+          `A re-run writes ${NS}.settings again and Kestra would keep it otherwise again`
+        )
         expect(result.everything).toContain(
           `Rollback: namespace ${NS}.settings stays as Kestra kept it: it read back other than was sent.`
         )

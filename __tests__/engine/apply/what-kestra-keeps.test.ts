@@ -40,6 +40,11 @@ describe('a write Kestra keeps otherwise than sent', () => {
     expect(receipt).toContain(
       '**Not applied:** team.changed (failed: Kestra kept other than was sent).'
     )
+    // A re-run alone meets the same: the receipt never says it finishes the job.
+    expect(receipt).toContain(
+      'A re-run writes team.changed again and Kestra would keep it otherwise again: first find what drops what was sent'
+    )
+    expect(receipt).toContain('Then re-running the deploy finishes the job')
     const rollback = planFromDeploy(
       result,
       { commit: COMMIT, repository: 'acme/flows' },

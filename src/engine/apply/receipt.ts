@@ -58,6 +58,10 @@ export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
     const refused = notApplied
       .filter((r) => r.bodyRefused)
       .map((r) => escapeText(resourceName(r.change)))
+    // Kestra keeps these otherwise again on a re-run: what drops them is to be found first.
+    const keptOtherwise = notApplied
+      .filter((r) => r.notKept)
+      .map((r) => escapeText(resourceName(r.change)))
     out.push(
       '',
       `**Applied:** ${names(applied)}.`,
@@ -66,7 +70,13 @@ export function renderReceipt(result: DeployResult, meta: ReceiptMeta): string {
       ...(refused.length > 0
         ? [`${limitBeforeRerun(refused, escapeTextWithCode(BODY_LIMIT_REMEDY))}.`, '']
         : []),
-      `${refused.length > 0 ? 'Then re-running' : 'Re-running'} the deploy ${meta.rolledBack ? RERUN_AFTER_ROLLBACK : RERUN_FINISHES}` +
+      ...(keptOtherwise.length > 0
+        ? [
+            `A re-run writes ${keptOtherwise.join(', ')} again and Kestra would keep it otherwise again: first find what drops what was sent (a field this Kestra release ignores, a proxy that rewrites bodies).`,
+            ''
+          ]
+        : []),
+      `${refused.length > 0 || keptOtherwise.length > 0 ? 'Then re-running' : 'Re-running'} the deploy ${meta.rolledBack ? RERUN_AFTER_ROLLBACK : RERUN_FINISHES}` +
         (notApplied.some((r) => r.result === 'conflict')
           ? '; conflicting resources changed on the server after the plan, so check those changes first: a re-run plans against them and overwrites them.'
           : '.')
