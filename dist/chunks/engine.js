@@ -19133,9 +19133,17 @@ function renderReceipt(result, meta) {
         const refused = notApplied
             .filter((r) => r.bodyRefused)
             .map((r) => escapeText(resourceName(r.change)));
+        const keptOtherwise = notApplied
+            .filter((r) => r.notKept)
+            .map((r) => escapeText(resourceName(r.change)));
         out.push('', `**Applied:** ${names(applied)}.`, `**Not applied:** ${notApplied.map((r) => `${escapeText(resourceName(r.change))} (${r.outcomeUnknown ? 'failed, its answer lost: Kestra may hold either version' : r.notKept ? 'failed: Kestra kept other than was sent' : r.result})`).join(', ')}.`, '', ...(refused.length > 0
             ? [`${limitBeforeRerun(refused, escapeTextWithCode(BODY_LIMIT_REMEDY))}.`, '']
-            : []), `${refused.length > 0 ? 'Then re-running' : 'Re-running'} the deploy ${meta.rolledBack ? RERUN_AFTER_ROLLBACK : RERUN_FINISHES}` +
+            : []), ...(keptOtherwise.length > 0
+            ? [
+                `A re-run writes ${keptOtherwise.join(', ')} again and Kestra would keep it otherwise again: first find what drops what was sent (a field this Kestra release ignores, a proxy that rewrites bodies).`,
+                ''
+            ]
+            : []), `${refused.length > 0 || keptOtherwise.length > 0 ? 'Then re-running' : 'Re-running'} the deploy ${meta.rolledBack ? RERUN_AFTER_ROLLBACK : RERUN_FINISHES}` +
             (notApplied.some((r) => r.result === 'conflict')
                 ? '; conflicting resources changed on the server after the plan, so check those changes first: a re-run plans against them and overwrites them.'
                 : '.'));
