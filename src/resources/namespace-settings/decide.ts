@@ -215,7 +215,7 @@ function keepsNoPluginDefaults(held: HeldNamespaceSettings): boolean {
   return release !== undefined && atLeast(release, PLUGIN_DEFAULTS_GONE)
 }
 
-/** Settings files named in one sentence: the first few paths (quoted), then a count. */
+/** Settings files named in one sentence: the first few paths in path order (quoted), then a count. */
 const NAMED = 5
 
 /**
@@ -230,7 +230,9 @@ function settingsOnUpgrade(held: HeldNamespaceSettings, target: KestraVersion): 
     .filter(
       ({ settings }) => Array.isArray(settings.pluginDefaults) && settings.pluginDefaults.length > 0
     )
-    .map(({ file }) => JSON.stringify(file))
+    .map(({ file }) => file)
+    .sort()
+    .map((file) => JSON.stringify(file))
   if (files.length === 0) return []
   const more = files.length > NAMED ? ` and ${files.length - NAMED} more` : ''
   return [
