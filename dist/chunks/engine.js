@@ -16329,7 +16329,9 @@ function settingsOnUpgrade(held, target) {
         return [];
     const files = [...valid(held.files, held).values()]
         .filter(({ settings }) => Array.isArray(settings.pluginDefaults) && settings.pluginDefaults.length > 0)
-        .map(({ file }) => JSON.stringify(file));
+        .map(({ file }) => file)
+        .sort()
+        .map((file) => JSON.stringify(file));
     if (files.length === 0)
         return [];
     const more = files.length > NAMED ? ` and ${files.length - NAMED} more` : '';
