@@ -302,9 +302,17 @@ async function loadedIn(
     )
   }
   if (gathering.unsealed.size > 0) {
-    reporter.info(
-      `Not used: what the commit marker of ${[...gathering.unsealed].sort().join(', ')} keeps besides its commit (stored checks, content facts), which no seal of this job's Kestra credentials vouches for (written by something else, or by a deploy with other credentials); those files are checked and read.`
-    )
+    const failure = gathering.sealFailure()
+    const unused = `Not used: what the commit marker of ${[...gathering.unsealed].sort().join(', ')} keeps besides its commit (stored checks, content facts)`
+    if (failure === undefined) {
+      reporter.info(
+        `${unused}, which no seal of this job's Kestra credentials vouches for (written by something else, or by a deploy with other credentials); those files are checked and read.`
+      )
+    } else {
+      reporter.warning(
+        `${unused}: the seal that vouches for it could not be derived on this runner (${failure}); those files are checked and read.`
+      )
+    }
   }
   return model
 }

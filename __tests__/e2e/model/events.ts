@@ -3,11 +3,13 @@
  * pull requests opened, pushed to, closed and merged (plans, previews, deploys with and without
  * `require-reviewed-plan`), commits pushed to main, `workflow_dispatch` deploys (of the head, again, or of an
  * older commit), plans, the drift watch, `mode: upgrade`, edits made in Kestra's UI, another actor's comment with
- * our marker, and a failure at any request of the next run. Each event checks the invariants it can break.
+ * our marker, a failure at any request of the next run, and a next run on a runner short of memory. Each event
+ * checks the invariants it can break.
  */
 import fc from 'fast-check'
 import { credentialLeaks } from '../../../test-support/credential-leaks.js'
 import type { Fault } from '../../../test-support/kestra-emulator/index.js'
+import { scryptFault } from '../../../test-support/scrypt-fault.js'
 import { applyEdit, editArbitrary, namespacePool, type Edit } from './generate.js'
 import {
   deployHolds,
@@ -26,6 +28,7 @@ import {
   reportsAgree,
   underPrefix,
   wroteNothing,
+  wroteOnlyMarkers,
   writesArePlanned,
   Broken,
   tail,
@@ -54,6 +57,10 @@ export interface Model {
   foreign: { issue: number; id: number; body: string }[]
   /** A fault the next run meets. */
   fault?: Fault
+  /** The next run's runner is short of memory: the seal of what commit markers keep cannot be derived. */
+  shortOfMemory?: boolean
+  /** A run short of memory wrote commit markers keeping nothing: the next deploy writes them again. */
+  storesDropped?: boolean
   /** A commit marker someone else wrote, in a form this version cannot read or naming a newer commit. */
   forged?: { namespace: string; form: MarkerForm; commit: string }
   /** A maintainer's commit on a branch the action writes: never to be lost. */
@@ -74,11 +81,30 @@ async function play(model: Model, world: World, act: () => Promise<Run>): Promis
   const githubMark = world.github.requests.length
   const fault = model.fault
   if (fault) world.kestra.inject?.(fault)
-  const run = await act()
+  const short = model.shortOfMemory === true
+  scryptFault.failing = short ? Infinity : 0
+  let run: Run
+  try {
+    run = await act()
+  } finally {
+    scryptFault.failing = 0
+  }
   world.kestra.clearFaults?.()
   run.faulty = fault !== undefined
   model.fault = undefined
+  model.shortOfMemory = undefined
   noSecretShown(world, run, githubMark)
+  const markers = markersWritten(run)
+  if (short && markers > 0) {
+    const said = run.result.stdout + run.result.stderr
+    if (!said.includes('this deploy stores no checks nor content facts in them')) {
+      throw new Broken(
+        'a deploy that stores nothing in the commit markers it writes says why',
+        `${markers} marker(s) written on a runner short of memory, and no word of the seal${tail(run)}`
+      )
+    }
+  }
+  if (markers > 0) model.storesDropped = short
   const amended = model.amended
   if (amended) {
     const tip = world.githubBranch(amended.branch)
@@ -100,6 +126,12 @@ async function play(model: Model, world: World, act: () => Promise<Run>): Promis
   }
   return run
 }
+
+/** The commit markers a run wrote. */
+const markersWritten = (run: Run) =>
+  (run.writes ?? []).filter(
+    (w) => w.route === 'kv.put' && w.params.key === MARKER_KEY && w.status >= 200 && w.status < 300
+  ).length
 
 const edits = (team: Team) => fc.array(editArbitrary(team), { minLength: 1, maxLength: 4 })
 const withEdits = (team: Team, repository: Repository, list: readonly Edit[]) =>
@@ -362,9 +394,16 @@ class DispatchDeploy implements Command {
   async run(m: Model, w: World) {
     const sha = w.mainHead()
     const wasSettled = m.settled && m.deployed?.sha === sha
+    const dropped = m.storesDropped === true
     const run = await play(m, w, () => w.dispatch(sha))
-    if (wasSettled && run.result.exitCode === 0)
+    if (wasSettled && run.result.exitCode === 0 && dropped) {
+      wroteOnlyMarkers(
+        run,
+        'a deploy right after one that could not seal its commit markers writes them alone'
+      )
+    } else if (wasSettled && run.result.exitCode === 0) {
       wroteNothing(run, 'a deploy right after a deploy writes nothing')
+    }
     if (await checkDeploy(m, w, run, m.main, m.deployed?.repository))
       settleAfter(m, run, sha, m.main)
     else m.settled = false
@@ -524,6 +563,14 @@ class FailNextRequest implements Command {
   toString = () => `the next run meets ${JSON.stringify(this.fault)}`
 }
 
+class RunnerShortOfMemory implements Command {
+  check = (m: Readonly<Model>) => m.shortOfMemory === undefined
+  async run(m: Model) {
+    m.shortOfMemory = true
+  }
+  toString = () => 'the next run is on a runner short of memory (scrypt cannot allocate)'
+}
+
 class ForgeCommitMarker implements Command {
   constructor(readonly form: MarkerForm) {}
   check = (m: Readonly<Model>) => m.forged === undefined && m.main.flows.length > 0
@@ -676,7 +723,9 @@ export function commandsFor(
       .map((form) => new ForgeCommitMarker(form)),
     fc.constantFrom(UPGRADE_BRANCH, DRIFT_BRANCH).map((branch) => new AmendActionBranch(branch)),
     fc.boolean().map((reachable) => new CliPlanJson(reachable)),
-    ...(options.faults ? [fault.map((f) => new FailNextRequest(f))] : [])
+    ...(options.faults
+      ? [fault.map((f) => new FailNextRequest(f)), fc.constant(new RunnerShortOfMemory())]
+      : [])
   ]
 }
 
@@ -696,6 +745,7 @@ export const event = {
   editInKestraUi: (action: UiAction): Command => new EditInKestraUi(action),
   foreignMarkerComment: (): Command => new ForeignMarkerComment(),
   failNextRequest: (fault: Fault): Command => new FailNextRequest(fault),
+  runnerShortOfMemory: (): Command => new RunnerShortOfMemory(),
   forgeCommitMarker: (form: MarkerForm): Command => new ForgeCommitMarker(form),
   amendActionBranch: (branch: 'upgrade' | 'drift'): Command =>
     new AmendActionBranch(branch === 'upgrade' ? UPGRADE_BRANCH : DRIFT_BRANCH),

@@ -4,6 +4,7 @@
  * `Broken` naming itself and what it saw, so that fast-check shrinks the history to the shortest that breaks it.
  */
 import { parse } from 'yaml'
+import { COMMIT_MARKER_KEY } from '../../../src/engine/record/marker.js'
 import { credentialLeaks } from '../../../test-support/credential-leaks.js'
 import type { LoggedRequest } from '../../../test-support/kestra-emulator/index.js'
 import { CREDENTIALS } from '../../../test-support/scenario.js'
@@ -99,6 +100,16 @@ function written(run: Run): { what: string; namespace: string | undefined; dashb
 /** A plan writes nothing: a pull request's plan without a preview, a drift report, `validate`. */
 export function wroteNothing(run: Run, invariant: string): void {
   const writes = written(run)
+  check(
+    writes.length === 0,
+    invariant,
+    () => `it wrote ${writes.map((w) => w.what).join(', ')}${tail(run)}`
+  )
+}
+
+/** What a run wrote besides the commit markers is nothing. */
+export function wroteOnlyMarkers(run: Run, invariant: string): void {
+  const writes = written(run).filter((write) => !write.what.includes(COMMIT_MARKER_KEY))
   check(
     writes.length === 0,
     invariant,

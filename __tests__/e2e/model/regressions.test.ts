@@ -2,12 +2,17 @@
  * Counterexamples the model found (`npm run explore`), each kept as the history it shrank to, named for the
  * break: the same events and invariants as `model.test.ts`, on the emulator.
  */
-import { describe, it } from 'vitest'
+import { describe, it, vi } from 'vitest'
 import { event } from './events.js'
 import { SERVER_SECRETS } from './generate.js'
 import { playHistory, type History } from './history.js'
 import { emulatedKestra } from './kestra.js'
 import { emptyRepository, type Repository, type Team } from './repository.js'
+
+// The event "a runner short of memory" (events.ts) makes scrypt fail as OpenSSL does.
+vi.mock('node:crypto', async (original) =>
+  (await import('../../../test-support/scrypt-fault.js')).withScryptFault(await original())
+)
 
 const NS = 'company.team'
 const OPS = 'company.ops'
@@ -653,6 +658,23 @@ describe('the model: counterexamples kept', () => {
         event.commitToMain([{ kind: 'output', index: 1, side: 'output', name: 'count' }]),
         event.commitToMain([{ kind: 'output', index: 0, side: 'readsOutput', name: 'count' }]),
         event.commitToMain([{ kind: 'output', index: 0, side: 'readsOutput', name: 'rows' }])
+      ]
+    ])
+  })
+  it('a deploy on a runner short of memory says its commit markers keep nothing, and the deploy right after writes them alone', async () => {
+    // Seed 551879267 (the explorer, under load): the deploy right after a deploy rewrote 3 commit markers, all else
+    // unchanged. scrypt had failed to allocate in the deploy before (OpenSSL's "malloc failure"), silently: that
+    // deploy wrote markers keeping no stored checks, and the next stored them again.
+    await holds([
+      teamOf(),
+      teamRepository(),
+      [
+        event.dispatchDeploy(),
+        event.runnerShortOfMemory(),
+        event.commitToMain([{ kind: 'edit-flow', index: 0, message: 'edited' }]),
+        event.planMain(),
+        event.dispatchDeploy(),
+        event.dispatchDeploy()
       ]
     ])
   })

@@ -143,7 +143,12 @@ export async function deploy(plan: Plan, deps: DeployDeps): Promise<DeployResult
   const { auth, sealKey, server, tenant } = deps.settings
   const seal =
     auth && deps.kept
-      ? await markerSeal({ auth, sealKey, server, tenant }).catch(() => undefined)
+      ? await markerSeal({ auth, sealKey, server, tenant }).catch((error: unknown) => {
+          warnings.push(
+            `The seal of what commit markers keep could not be derived on this runner (${errorMessage(error)}): this deploy stores no checks nor content facts in them, and the next deploy stores them again.`
+          )
+          return undefined
+        })
       : undefined
   const kept: KeptByKinds | undefined = seal &&
     deps.kept && {

@@ -40,13 +40,15 @@ const derived = new WeakMap<object, Map<string, Promise<MarkerSeal>>>()
 
 /**
  * The run's seal, derived once for its credentials, server and tenant (scrypt runs off the main thread); undefined
- * without credentials nor key: nothing stored is then trusted. The key lives only in the returned closure, never
- * logged, stored or sent; another key makes other seals, trusted once a deploy rewrites them. `cost` is scrypt's
- * (tests of the seal's logic take a cheaper one; the action always takes `SEAL_SCRYPT`).
+ * without credentials nor key: nothing stored is then trusted; rejected when scrypt fails twice (short of memory).
+ * The key lives only in the returned closure, never logged, stored or sent; another key makes other seals, trusted
+ * once a deploy rewrites them. `cost` and `kdf` are scrypt's (tests of the seal's logic take a cheaper one, or one
+ * that fails; the action always takes `SEAL_SCRYPT`).
  */
 export function markerSeal(
   source: SealSource,
-  cost: { N: number; r: number; p: number } = SEAL_SCRYPT
+  cost: { N: number; r: number; p: number } = SEAL_SCRYPT,
+  kdf: typeof scrypt = scrypt
 ): Promise<MarkerSeal | undefined> {
   const salt = createHash('sha256')
     .update(`kestra-gitops seal 2\u0000${source.server ?? ''}\u0000${source.tenant ?? ''}`)
@@ -68,16 +70,26 @@ export function markerSeal(
   const at = `${salt.toString('hex')} ${cost.N} ${cost.r} ${cost.p}`
   let seal = byAuth.get(at)
   if (!seal) {
-    seal = new Promise<Buffer>((done, fail) =>
-      scrypt(
-        secret,
-        salt,
-        32,
-        { ...cost, maxmem: 256 * cost.N * cost.r + (1 << 20) },
-        (error, key) => (error ? fail(error) : done(key))
+    const derive = () =>
+      new Promise<Buffer>((done, fail) =>
+        kdf(
+          secret,
+          salt,
+          32,
+          { ...cost, maxmem: 256 * cost.N * cost.r + (1 << 20) },
+          (error, key) => (error ? fail(error) : done(key))
+        )
       )
-    ).then(sealWith)
-    byAuth.set(at, seal)
+    // scrypt's 128 MiB can fail to allocate on a runner short of memory: tried once more, and a failure is not
+    // kept, so a later run of the same process derives it again.
+    const deriving = derive()
+      .catch(derive)
+      .then(sealWith, (error: unknown) => {
+        byAuth.delete(at)
+        throw error
+      })
+    byAuth.set(at, deriving)
+    seal = deriving
   }
   return seal
 }

@@ -93,6 +93,8 @@ export interface GatherResult {
    * them.
    */
   unsealed: ReadonlySet<string>
+  /** Why the seal that vouches for them could not be derived, when it could not (known once `repository` is). */
+  sealFailure: () => string | undefined
   /**
    * Each kind's resources as the loading reads them, by kind name (each after its entry in `reused`), read once:
    * they can be checked, and their syntax trees let go of, while the rest is still read.
@@ -195,6 +197,7 @@ export function gather(input: GatherInput): GatherResult {
     repository,
     reused,
     unsealed: reads?.unsealed ?? new Set(),
+    sealFailure: () => reads?.sealFailure,
     asRead: new Map([[started.walk.flowKind, stream ?? wholeOf(loading, started.walk.flowKind)]]),
     after: (...after) => readRemaining(input, started, ...after)
   }
@@ -302,8 +305,10 @@ type Started = ReturnType<typeof startReads>
  */
 function sealing(settings: Settings, work: Work): () => Promise<MarkerSeal | undefined> {
   const { auth, sealKey, server, tenant } = settings
-  const seal = () => markerSeal({ auth, sealKey, server, tenant }).catch(() => undefined)
-  if (work.markers) void seal()
+  let derived: Promise<MarkerSeal | undefined> | undefined
+  const seal = () => (derived ??= markerSeal({ auth, sealKey, server, tenant }))
+  // A failure is met where a marker's seal is asked.
+  if (work.markers) seal().catch(() => undefined)
   return seal
 }
 

@@ -30,6 +30,8 @@ export class ServerReads {
   private readonly stored = new Map<string, Promise<Record<string, unknown> | undefined>>()
   /** The namespaces whose marker keeps what no seal of this job's credentials vouches for. */
   readonly unsealed = new Set<string>()
+  /** Why the run's seal could not be derived, when it could not: then nothing stored is used. */
+  sealFailure: string | undefined
   /** What the repository's walk places (the first word counts): the kinds' reads waiting on it may go on. */
   knowPlaced!: (placed: Placed) => void
   private readonly readers: readonly (readonly [string, (namespace: string) => Promise<unknown>])[]
@@ -49,7 +51,7 @@ export class ServerReads {
       /**
        * Tells what this action's deploys sealed from what any KV writer could put there
        * (docs/performance.md#what-kv-can-do-to-it), asked only for a marker that stores something; none: nothing
-       * stored is used.
+       * stored is used; rejected when it could not be derived.
        */
       seal?: () => Promise<MarkerSeal | undefined>
     }
@@ -106,7 +108,12 @@ export class ServerReads {
         async (read) => {
           const stored = storedObject(read.byNamespace.get(namespace)?.value)
           if (!stored) return undefined
-          const seal = storesAny(stored) ? await this.options.seal?.() : undefined
+          const seal = storesAny(stored)
+            ? await this.options.seal?.().catch((error: unknown) => {
+                this.sealFailure ??= errorMessage(error)
+                return undefined
+              })
+            : undefined
           const { marker, trusted } = trustedMarker(seal, namespace, stored)
           if (!trusted) this.unsealed.add(namespace)
           return marker
