@@ -5,7 +5,7 @@ import { r as record, u as unknown, s as string, a as array, o as object, A as A
 import { TextDecoder as TextDecoder$1, parseArgs as parseArgs$1 } from 'node:util';
 import { createInterface } from 'node:readline';
 import { isUtf8 } from 'node:buffer';
-import { hash, createHash, hkdfSync, scrypt, timingSafeEqual, createHmac, randomBytes } from 'node:crypto';
+import { hash, createHash, scrypt, hkdfSync, timingSafeEqual, createHmac, randomBytes } from 'node:crypto';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { constants, inflateRawSync, gzipSync } from 'node:zlib';
 import { execFile, spawn } from 'node:child_process';
@@ -6302,7 +6302,7 @@ const SEAL_FIELD = 'seal';
 const SEAL = /^seal2:([0-9a-f]{64}):([0-9a-f]{64})$/;
 const SEAL_SCRYPT = { N: 2 ** 17, r: 8, p: 1 };
 const derived = new WeakMap();
-function markerSeal(source, cost = SEAL_SCRYPT) {
+function markerSeal(source, cost = SEAL_SCRYPT, kdf = scrypt) {
     const salt = createHash('sha256')
         .update(`kestra-gitops seal 2\u0000${source.server ?? ''}\u0000${source.tenant ?? ''}`)
         .digest();
@@ -6324,8 +6324,15 @@ function markerSeal(source, cost = SEAL_SCRYPT) {
     const at = `${salt.toString('hex')} ${cost.N} ${cost.r} ${cost.p}`;
     let seal = byAuth.get(at);
     if (!seal) {
-        seal = new Promise((done, fail) => scrypt(secret, salt, 32, { ...cost, maxmem: 256 * cost.N * cost.r + (1 << 20) }, (error, key) => (error ? fail(error) : done(key)))).then(sealWith);
-        byAuth.set(at, seal);
+        const derive = () => new Promise((done, fail) => kdf(secret, salt, 32, { ...cost, maxmem: 256 * cost.N * cost.r + (1 << 20) }, (error, key) => (error ? fail(error) : done(key))));
+        const deriving = derive()
+            .catch(derive)
+            .then(sealWith, (error) => {
+            byAuth.delete(at);
+            throw error;
+        });
+        byAuth.set(at, deriving);
+        seal = deriving;
     }
     return seal;
 }
@@ -6744,6 +6751,7 @@ class ServerReads {
     markers = new Map();
     stored = new Map();
     unsealed = new Set();
+    sealFailure;
     knowPlaced;
     readers;
     foundCommit;
@@ -6790,7 +6798,12 @@ class ServerReads {
                 const stored = storedObject(read.byNamespace.get(namespace)?.value);
                 if (!stored)
                     return undefined;
-                const seal = storesAny(stored) ? await this.options.seal?.() : undefined;
+                const seal = storesAny(stored)
+                    ? await this.options.seal?.().catch((error) => {
+                        this.sealFailure ??= errorMessage(error);
+                        return undefined;
+                    })
+                    : undefined;
                 const { marker, trusted } = trustedMarker(seal, namespace, stored);
                 if (!trusted)
                     this.unsealed.add(namespace);
@@ -6907,6 +6920,7 @@ function gather(input) {
         repository,
         reused,
         unsealed: reads?.unsealed ?? new Set(),
+        sealFailure: () => reads?.sealFailure,
         asRead: new Map([[started.walk.flowKind, stream ?? wholeOf(loading, started.walk.flowKind)]]),
         after: (...after) => readRemaining$1(input, started, ...after)
     };
@@ -6989,9 +7003,10 @@ function startReads(input, walked) {
 }
 function sealing(settings, work) {
     const { auth, sealKey, server, tenant } = settings;
-    const seal = () => markerSeal({ auth, sealKey, server, tenant }).catch(() => undefined);
+    let derived;
+    const seal = () => (derived ??= markerSeal({ auth, sealKey, server, tenant }));
     if (work.markers)
-        void seal();
+        seal().catch(() => undefined);
     return seal;
 }
 function reuseOf({ reuse, sending, settings, layout }, { reads, walk }, options) {
@@ -17222,7 +17237,14 @@ async function loadedIn(gathering, reporter) {
         reporter.info(`Reused the checks of ${gathering.reused.size} of ${repoFlowsOf(model).length} flow file(s), checked with the same bytes by this build's last deploy (full-plan: true checks every one again).`);
     }
     if (gathering.unsealed.size > 0) {
-        reporter.info(`Not used: what the commit marker of ${[...gathering.unsealed].sort().join(', ')} keeps besides its commit (stored checks, content facts), which no seal of this job's Kestra credentials vouches for (written by something else, or by a deploy with other credentials); those files are checked and read.`);
+        const failure = gathering.sealFailure();
+        const unused = `Not used: what the commit marker of ${[...gathering.unsealed].sort().join(', ')} keeps besides its commit (stored checks, content facts)`;
+        if (failure === undefined) {
+            reporter.info(`${unused}, which no seal of this job's Kestra credentials vouches for (written by something else, or by a deploy with other credentials); those files are checked and read.`);
+        }
+        else {
+            reporter.warning(`${unused}: the seal that vouches for it could not be derived on this runner (${failure}); those files are checked and read.`);
+        }
     }
     return model;
 }
@@ -18062,7 +18084,10 @@ async function deploy(plan, deps) {
     }
     const { auth, sealKey, server, tenant } = deps.settings;
     const seal = auth && deps.kept
-        ? await markerSeal({ auth, sealKey, server, tenant }).catch(() => undefined)
+        ? await markerSeal({ auth, sealKey, server, tenant }).catch((error) => {
+            warnings.push(`The seal of what commit markers keep could not be derived on this runner (${errorMessage(error)}): this deploy stores no checks nor content facts in them, and the next deploy stores them again.`);
+            return undefined;
+        })
         : undefined;
     const kept = seal &&
         deps.kept && {
