@@ -1,4 +1,4 @@
-import { workTreeReuse } from '../../src/layout/work-tree-reuse.js'
+import { loadAtCommit } from '../../src/layout/work-tree-reuse.js'
 import { GitTree } from '../../src/adapters/git/git-tree.js'
 import { loadRepository, type LoadHooks } from '../../src/layout/load.js'
 import { walkedOf, type Walked } from '../../src/layout/walked.js'
@@ -53,10 +53,9 @@ export async function loadCommit(
   if (!tree) return undefined
   try {
     return withWalked(
-      await loadRepository(tree, settings, {
-        walk: WALK,
-        known: current && workTreeReuse(current, tree, WALK)
-      })
+      current
+        ? await loadAtCommit(tree, settings, { current, walk: WALK })
+        : await loadRepository(tree, settings, { walk: WALK })
     )
   } finally {
     await tree.close()

@@ -2,8 +2,56 @@ import type { GitTree } from '../adapters/git/git-tree.js'
 import { IGNORE_FILE } from '../adapters/git/ignore-rules.js'
 import { childOf } from '../adapters/git/tree-source.js'
 import type { FlowFile, NamespaceFileEntry, ReadProblem, RepoModel } from '../model/repository.js'
-import type { LoadHooks, WalkParts } from './load.js'
-import { walkedOf } from './walked.js'
+import type { Settings } from '../model/settings.js'
+import { loadRepository, type LoadHooks, type ReuseFlow, type WalkParts } from './load.js'
+import { walkedOf, withWalked } from './walked.js'
+
+/**
+ * A commit's tree read as the repository, as `loadRepository` reads it with the work tree's model (`current`, same
+ * settings) lending what the work tree holds unchanged: all of it when the work tree is the commit.
+ */
+export async function loadAtCommit(
+  commit: GitTree,
+  settings: Settings,
+  { current, walk, reuseFlow }: { current: RepoModel; walk: WalkParts; reuseFlow?: ReuseFlow }
+): Promise<RepoModel> {
+  return (
+    sameAsWorkTree(current, commit, walk) ??
+    (await loadRepository(commit, settings, {
+      walk,
+      known: workTreeReuse(current, commit, walk),
+      layout: current.layout,
+      reuseFlow
+    }))
+  )
+}
+
+/**
+ * The work tree's model as the commit's, when reading the commit could find nothing else: git sees no change and
+ * nothing untracked under root (an untracked ignore file or virtual environment changes what the walk reads), the
+ * commit has no symbolic link, every file the model placed is in the commit with its size (checkout filters), and
+ * no file failed to read. Undefined otherwise.
+ */
+function sameAsWorkTree(
+  current: RepoModel,
+  commit: GitTree,
+  walk: WalkParts
+): RepoModel | undefined {
+  const changes = commit.workTreeChanges
+  if (!changes || changes.changed.size > 0 || changes.untracked || changes.untrackedIgnoreFile) {
+    return undefined
+  }
+  if (current.readProblems.some((problem) => problem.severity === 'error')) return undefined
+  if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink')) return undefined
+  const { flows, files } = walkedOf(current, walk)
+  const committed = (rel: string, size: number) => commit.blobs.get(rel)?.size === size
+  if (!flows.every((flow) => committed(flow.rel, Buffer.byteLength(flow.raw)))) return undefined
+  if (!files.every((entry) => !entry.symlink && committed(entry.rel, entry.size))) return undefined
+  return withWalked({ ...current, byKind: new Map() }, walk, {
+    flows,
+    files: files.map((entry) => ({ ...entry, absPath: '' }))
+  })
+}
 
 /**
  * Which files of a commit need not be read: the work tree holds the same bytes and its model (`current`, same
@@ -11,11 +59,7 @@ import { walkedOf } from './walked.js'
  * could differ (a `.kestraignore` changed, symbolic links); a size check guards against checkout filters (line
  * endings, LFS) git counts as unchanged. Undefined when nothing may be reused.
  */
-export function workTreeReuse(
-  current: RepoModel,
-  commit: GitTree,
-  walk: WalkParts
-): LoadHooks['known'] {
+function workTreeReuse(current: RepoModel, commit: GitTree, walk: WalkParts): LoadHooks['known'] {
   const changes = commit.workTreeChanges
   if (!changes || changes.untrackedIgnoreFile) return undefined
   if ([...changes.changed].some(isIgnoreFile)) return undefined

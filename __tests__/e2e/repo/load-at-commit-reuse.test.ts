@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
-import { createGitRepo } from '../../../test-support/git-repo.js'
+import fc from 'fast-check'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { GitTree } from '../../../src/adapters/git/git-tree.js'
+import { createGitRepo, type FileSpec } from '../../../test-support/git-repo.js'
 import { flow, loadCommit, loadWorkTree, type Loaded, settingsWith } from '../../layout/support.js'
 
 /** What a base snapshot is built from: identities with their source or content hash, per file. */
@@ -13,15 +15,24 @@ function essence(model: Loaded) {
   }
 }
 
-/** The commit read with the work tree's model must be exactly the commit read from scratch. */
-async function expectSameAsFullRead(dir: string, sha: string) {
-  const settings = settingsWith({})
+/**
+ * The commit read with the work tree's model must be exactly the commit read from scratch; `listed` says whether
+ * the read listed the commit's folders (it does not when it takes the work tree's model whole).
+ */
+async function expectSameAsFullRead(dir: string, sha: string, settings = settingsWith({})) {
   const current = await loadWorkTree(settings, dir)
+  const list = vi.spyOn(GitTree.prototype, 'list')
   const reused = await loadCommit(settings, dir, sha, current)
+  const listed = list.mock.calls.length > 0
+  list.mockRestore()
   const full = await loadCommit(settings, dir, sha)
   expect(essence(reused!)).toEqual(essence(full!))
-  return reused!
+  return Object.assign(reused!, { listed })
 }
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
 
 describe('a commit read with the work tree model', () => {
   it('reads the change from the commit and takes the rest from the work tree', async () => {
@@ -86,5 +97,99 @@ describe('a commit read with the work tree model', () => {
     repo.commit({ 'shared/data.txt': 'v2 longer' })
     const model = await expectSameAsFullRead(repo.dir, base)
     expect(model.files[0]!.size).toBe(2)
+  })
+
+  it('takes the work tree’s model whole when the work tree is the commit, and lists nothing', async () => {
+    const repo = createGitRepo({
+      'team/flows/a.yml': flow('a', 'team'),
+      'team/files/x.txt': 'x',
+      'other/flows/b.yml': flow('b', 'other')
+    })
+    const model = await expectSameAsFullRead(repo.dir, repo.head())
+    expect(model.listed).toBe(false)
+    expect(model.files.map((f) => [f.path, f.absPath])).toEqual([['/x.txt', '']])
+  })
+
+  it('reads the commit when the work tree holds one more file than it, even an ignored one', async () => {
+    const repo = createGitRepo({
+      '.gitignore': 'team/files/out.txt\n',
+      'team/flows/a.yml': flow('a', 'team')
+    })
+    repo.write({ 'team/files/out.txt': 'generated' })
+    const model = await expectSameAsFullRead(repo.dir, repo.head())
+    expect(model.listed).toBe(true)
+    expect(model.files).toEqual([])
+  })
+
+  it('reads the commit when an untracked virtual environment hides a folder the commit holds flows in', async () => {
+    const repo = createGitRepo({
+      'flows/kept.yml': flow('kept', 'team'),
+      'pipelines/a.yml': flow('a', 'team')
+    })
+    repo.write({ 'pipelines/pyvenv.cfg': 'home = /usr/bin\n' })
+    const settings = settingsWith({ layout: 'anywhere' })
+    expect((await loadWorkTree(settings, repo.dir)).flows.map((f) => f.id)).toEqual(['kept'])
+    const model = await expectSameAsFullRead(repo.dir, repo.head(), settings)
+    expect(model.flows.map((f) => f.id)).toEqual(['kept', 'a'])
+  })
+})
+
+/** Paths a repository of the property below draws from: flows, files, ignore files, a virtual environment. */
+const PATHS = [
+  'team/flows/a.yml',
+  'team/flows/b.yml',
+  'team/files/x.txt',
+  'team/files/sub/y.sql',
+  'team/files/.kestraignore',
+  'other/flows/c.yaml',
+  'other/files/z.bin',
+  'docs/readme.md',
+  'pipelines/d.yml',
+  'pipelines/pyvenv.cfg',
+  '.gitignore',
+  'team/.gitignore'
+]
+
+function contentFor(path: string, variant: number): FileSpec {
+  if (path.endsWith('.kestraignore')) return ['x.txt\n', 'sub/\n', '*.sql\n'][variant % 3]!
+  if (path.endsWith('.gitignore'))
+    return ['team/files/x.txt\n', 'pipelines/\n', '*.bin\n'][variant % 3]!
+  if (path.endsWith('pyvenv.cfg')) return 'home = /usr/bin\n'
+  if (path.endsWith('.bin')) return Buffer.from([0, variant, 2])
+  if (/\.ya?ml$/.test(path)) {
+    const [namespace, , name] = path.split('/')
+    const id = name?.replace(/\.ya?ml$/, '') ?? 'x'
+    return flow(id, namespace === 'pipelines' ? 'team' : namespace!).replace('hi', `v${variant}`)
+  }
+  return `content ${variant}\n`
+}
+
+const filesArb = fc.dictionary(fc.constantFrom(...PATHS), fc.nat({ max: 5 }), { minKeys: 1 })
+
+describe('a commit read with the work tree model, over drawn histories', () => {
+  it('is the commit read from scratch, whatever the work tree holds beside it', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        filesArb,
+        fc.dictionary(fc.constantFrom(...PATHS), fc.option(fc.nat({ max: 5 }), { nil: undefined })),
+        fc.boolean(),
+        fc.constantFrom('tenant', 'anywhere'),
+        async (committed, edits, commitEdits, layout) => {
+          const repo = createGitRepo(
+            Object.fromEntries(Object.entries(committed).map(([p, v]) => [p, contentFor(p, v)]))
+          )
+          const base = repo.head()
+          const specs = Object.fromEntries(
+            Object.entries(edits).map(([p, v]) => [p, v === undefined ? null : contentFor(p, v)])
+          )
+          if (commitEdits) repo.commit(specs)
+          else repo.write(specs)
+          const settings = settingsWith({ layout })
+          await expectSameAsFullRead(repo.dir, repo.head(), settings)
+          await expectSameAsFullRead(repo.dir, base, settings)
+        }
+      ),
+      { numRuns: 25 }
+    )
   })
 })

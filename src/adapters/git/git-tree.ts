@@ -217,6 +217,8 @@ interface WorktreeChanges {
   /** Paths under the folder (relative to it) whose work-tree content is not the commit's. */
   changed: Set<string>
   untrackedIgnoreFile: boolean
+  /** Whether the folder holds anything git does not track: a file, an ignored one, an empty folder. */
+  untracked: boolean
 }
 
 /**
@@ -228,7 +230,7 @@ async function worktreeChanges(
   sha: string,
   under: string
 ): Promise<WorktreeChanges | undefined> {
-  const [diff, untracked] = await Promise.all([
+  const [diff, untrackedIgnoreFiles, untracked] = await Promise.all([
     git(workspace, [
       'diff',
       '--name-only',
@@ -239,14 +241,18 @@ async function worktreeChanges(
       '--',
       under || '.'
     ]),
-    git(workspace, ['ls-files', '-z', '--others', '--', `:(glob)${under}**/${IGNORE_FILE}`])
+    git(workspace, ['ls-files', '-z', '--others', '--', `:(glob)${under}**/${IGNORE_FILE}`]),
+    // Ignored files count: the walk reads them. `--directory` lists an untracked folder once, not its files.
+    git(workspace, ['ls-files', '-z', '--others', '--directory', '--', under || '.'])
   ])
-  if (diff === undefined || untracked === undefined) return undefined
+  if (diff === undefined || untrackedIgnoreFiles === undefined || untracked === undefined) {
+    return undefined
+  }
   const changed = new Set<string>()
   for (const path of diff.split('\0')) {
     if (path !== '' && path.startsWith(under)) changed.add(path.slice(under.length))
   }
-  return { changed, untrackedIgnoreFile: untracked !== '' }
+  return { changed, untrackedIgnoreFile: untrackedIgnoreFiles !== '', untracked: untracked !== '' }
 }
 
 /** The commit's committer time from the checkout, or undefined when git cannot tell (no history, no git). */

@@ -9,8 +9,8 @@ import { resourceKey } from '../../model/targets.js'
 import type { RepoModel } from '../../model/repository.js'
 import { mapLimit } from '../../model/concurrency.js'
 import { GitTree } from '../../adapters/git/git-tree.js'
-import { loadRepository, type ReuseFlow, type WalkParts } from '../../layout/load.js'
-import { workTreeReuse } from '../../layout/work-tree-reuse.js'
+import type { ReuseFlow, WalkParts } from '../../layout/load.js'
+import { loadAtCommit } from '../../layout/work-tree-reuse.js'
 import { ServerReads } from './server/reads.js'
 import type { GitHubPort } from '../../model/github.js'
 import { baseByKind, type BaseTree, type GatherKind } from './kind.js'
@@ -31,12 +31,7 @@ export async function readBaseSnapshot(
   const shared = await opening
   if (!shared) return undefined
   try {
-    const model = await loadRepository(shared.tree, settings, {
-      walk,
-      known: workTreeReuse(current, shared.tree, walk),
-      layout: current.layout,
-      reuseFlow
-    })
+    const model = await loadAtCommit(shared.tree, settings, { current, walk, reuseFlow })
     return { byKind: baseByKind(kinds, model) }
   } finally {
     await shared.release()
@@ -82,10 +77,9 @@ export async function readDeployedBase(
         )
         continue
       }
-      const at = await loadRepository(tree, settings, {
+      const at = await loadAtCommit(tree, settings, {
+        current: model,
         walk: run.walk,
-        known: workTreeReuse(model, tree, run.walk),
-        layout: model.layout,
         reuseFlow: run.reuseFlow
       })
       for (const [kind, resources] of baseByKind(run.kinds, at, (ns) => held.has(ns))) {
