@@ -4410,92 +4410,6 @@ function unreadableMarkers(unreadable) {
     ].join('\n');
 }
 
-function parseFlowFile(input) {
-    const source = normaliseText(input.raw);
-    const lineCounter = new distExports.LineCounter();
-    const all = distExports.parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
-    const documents = (Array.isArray(all) ? all : [all]).filter((doc, index) => index === 0 || doc.contents !== null || doc.errors.length > 0);
-    const first = documents[0];
-    if (first)
-        forbiddenCharacterError(source, first);
-    const contents = first?.contents;
-    const id = distExports.isMap(contents) ? scalarString(contents.get('id', true)) : undefined;
-    const namespace = distExports.isMap(contents) ? scalarString(contents.get('namespace', true)) : undefined;
-    const parsed = first !== undefined && first.errors.length === 0;
-    return {
-        file: input.file,
-        rel: input.rel,
-        raw: input.raw,
-        source,
-        documents,
-        lineCounter,
-        id,
-        namespace,
-        expectedNamespace: input.expectedNamespace,
-        notAFlow: parsed && (!distExports.isMap(contents) || (!contents.has('id') && !contents.has('tasks'))),
-        otherKind: parsed ? otherKindOf(first) : undefined
-    };
-}
-function reusedFlowFile(input, known) {
-    const flow = {
-        file: input.file,
-        rel: input.rel,
-        raw: input.raw,
-        source: normaliseText(input.raw),
-        expectedNamespace: input.expectedNamespace,
-        id: known.id,
-        namespace: known.namespace,
-        notAFlow: known.notAFlow,
-        otherKind: known.otherKind,
-        sendable: known.wellFormed
-    };
-    releaseSyntaxTree(flow);
-    return flow;
-}
-function releaseSyntaxTree(flow) {
-    let parsed;
-    const parse = () => (parsed ??= parseFlowFile(flow));
-    for (const field of ['documents', 'lineCounter']) {
-        Object.defineProperty(flow, field, {
-            get: () => parse()[field],
-            enumerable: true,
-            configurable: true
-        });
-    }
-}
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/u;
-function forbiddenCharacterError(source, document) {
-    const found = FORBIDDEN.exec(source);
-    if (!found)
-        return;
-    const code = `U+${found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-    document.errors.unshift(new distExports.YAMLParseError([found.index, found.index + 1], 'UNEXPECTED_TOKEN', `character ${code} is not allowed in YAML (a NUL or another control character); remove it`));
-}
-const TOP_LEVEL_KEY = Object.fromEntries(['id', 'namespace', 'tasks', 'type'].map((key) => [
-    key,
-    new RegExp(`^(?:${key}|"${key}"|'${key}')[ \\t]*:(?:[ \\t]|$)`, 'm')
-]));
-function kindOfText(source) {
-    const has = (key) => TOP_LEVEL_KEY[key].test(source);
-    if (!has('id') || !has('namespace'))
-        return 'none';
-    if (has('type'))
-        return 'other-kind';
-    return has('tasks') ? 'flow' : 'none';
-}
-function otherKindOf(document) {
-    const contents = document.contents;
-    if (!distExports.isMap(contents) || !contents.has('type'))
-        return undefined;
-    return scalarString(contents.get('type', true)) ?? 'unknown';
-}
-function scalarString(node) {
-    if (distExports.isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
-        return String(node.value);
-    }
-    return undefined;
-}
-
 function childOf(dirRel, name) {
     return dirRel === '' ? name : `${dirRel}/${name}`;
 }
@@ -4854,6 +4768,92 @@ function greedyMatch(tokens, items, isStar, matchesOne, meter) {
     while (t < tokens.length && isStar(tokens[t]))
         t++;
     return t === tokens.length;
+}
+
+function parseFlowFile(input) {
+    const source = normaliseText(input.raw);
+    const lineCounter = new distExports.LineCounter();
+    const all = distExports.parseAllDocuments(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    const documents = (Array.isArray(all) ? all : [all]).filter((doc, index) => index === 0 || doc.contents !== null || doc.errors.length > 0);
+    const first = documents[0];
+    if (first)
+        forbiddenCharacterError(source, first);
+    const contents = first?.contents;
+    const id = distExports.isMap(contents) ? scalarString(contents.get('id', true)) : undefined;
+    const namespace = distExports.isMap(contents) ? scalarString(contents.get('namespace', true)) : undefined;
+    const parsed = first !== undefined && first.errors.length === 0;
+    return {
+        file: input.file,
+        rel: input.rel,
+        raw: input.raw,
+        source,
+        documents,
+        lineCounter,
+        id,
+        namespace,
+        expectedNamespace: input.expectedNamespace,
+        notAFlow: parsed && (!distExports.isMap(contents) || (!contents.has('id') && !contents.has('tasks'))),
+        otherKind: parsed ? otherKindOf(first) : undefined
+    };
+}
+function reusedFlowFile(input, known) {
+    const flow = {
+        file: input.file,
+        rel: input.rel,
+        raw: input.raw,
+        source: normaliseText(input.raw),
+        expectedNamespace: input.expectedNamespace,
+        id: known.id,
+        namespace: known.namespace,
+        notAFlow: known.notAFlow,
+        otherKind: known.otherKind,
+        sendable: known.wellFormed
+    };
+    releaseSyntaxTree(flow);
+    return flow;
+}
+function releaseSyntaxTree(flow) {
+    let parsed;
+    const parse = () => (parsed ??= parseFlowFile(flow));
+    for (const field of ['documents', 'lineCounter']) {
+        Object.defineProperty(flow, field, {
+            get: () => parse()[field],
+            enumerable: true,
+            configurable: true
+        });
+    }
+}
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uD800-\uDFFF\uFFFE\uFFFF]/u;
+function forbiddenCharacterError(source, document) {
+    const found = FORBIDDEN.exec(source);
+    if (!found)
+        return;
+    const code = `U+${found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    document.errors.unshift(new distExports.YAMLParseError([found.index, found.index + 1], 'UNEXPECTED_TOKEN', `character ${code} is not allowed in YAML (a NUL or another control character); remove it`));
+}
+const TOP_LEVEL_KEY = Object.fromEntries(['id', 'namespace', 'tasks', 'type'].map((key) => [
+    key,
+    new RegExp(`^(?:${key}|"${key}"|'${key}')[ \\t]*:(?:[ \\t]|$)`, 'm')
+]));
+function kindOfText(source) {
+    const has = (key) => TOP_LEVEL_KEY[key].test(source);
+    if (!has('id') || !has('namespace'))
+        return 'none';
+    if (has('type'))
+        return 'other-kind';
+    return has('tasks') ? 'flow' : 'none';
+}
+function otherKindOf(document) {
+    const contents = document.contents;
+    if (!distExports.isMap(contents) || !contents.has('type'))
+        return undefined;
+    return scalarString(contents.get('type', true)) ?? 'unknown';
+}
+function scalarString(node) {
+    if (distExports.isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number')) {
+        return String(node.value);
+    }
+    return undefined;
 }
 
 function isYamlFile(rel) {
@@ -6089,6 +6089,35 @@ function fileEntries(placement, file, rel, content, origin) {
     }));
 }
 
+async function loadAtCommit(commit, settings, { current, walk, reuseFlow }) {
+    return (sameAsWorkTree(current, commit, walk) ??
+        (await loadRepository(commit, settings, {
+            walk,
+            known: workTreeReuse(current, commit, walk),
+            layout: current.layout,
+            reuseFlow
+        })));
+}
+function sameAsWorkTree(current, commit, walk) {
+    const changes = commit.workTreeChanges;
+    if (!changes || changes.changed.size > 0 || changes.untracked || changes.untrackedIgnoreFile) {
+        return undefined;
+    }
+    if (current.readProblems.some((problem) => problem.severity === 'error'))
+        return undefined;
+    if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink'))
+        return undefined;
+    const { flows, files } = walkedOf(current, walk);
+    const committed = (rel, size) => commit.blobs.get(rel)?.size === size;
+    if (!flows.every((flow) => committed(flow.rel, Buffer.byteLength(flow.raw))))
+        return undefined;
+    if (!files.every((entry) => !entry.symlink && committed(entry.rel, entry.size)))
+        return undefined;
+    return withWalked({ ...current, byKind: new Map() }, walk, {
+        flows,
+        files: files.map((entry) => ({ ...entry, absPath: '' }))
+    });
+}
 function workTreeReuse(current, commit, walk) {
     const changes = commit.workTreeChanges;
     if (!changes || changes.untrackedIgnoreFile)
@@ -6181,12 +6210,7 @@ async function readBaseSnapshot(opening, settings, current, kinds, walk, reuseFl
     if (!shared)
         return undefined;
     try {
-        const model = await loadRepository(shared.tree, settings, {
-            walk,
-            known: workTreeReuse(current, shared.tree, walk),
-            layout: current.layout,
-            reuseFlow
-        });
+        const model = await loadAtCommit(shared.tree, settings, { current, walk, reuseFlow });
         return { byKind: baseByKind(kinds, model) };
     }
     finally {
@@ -6214,10 +6238,9 @@ async function readDeployedBase(reads, run) {
                 none(`its commit marker names commit ${short(commit)}, which this checkout does not have (a shallow clone: check out with fetch-depth: 0)`);
                 continue;
             }
-            const at = await loadRepository(tree, settings, {
+            const at = await loadAtCommit(tree, settings, {
+                current: model,
                 walk: run.walk,
-                known: workTreeReuse(model, tree, run.walk),
-                layout: model.layout,
                 reuseFlow: run.reuseFlow
             });
             for (const [kind, resources] of baseByKind(run.kinds, at, (ns) => held.has(ns))) {
@@ -6674,7 +6697,7 @@ function isSafePath(path) {
         .every((s) => s !== '' && s !== '.' && s !== '..' && s.toLowerCase() !== '.git');
 }
 async function worktreeChanges(workspace, sha, under) {
-    const [diff, untracked] = await Promise.all([
+    const [diff, untrackedIgnoreFiles, untracked] = await Promise.all([
         git$1(workspace, [
             'diff',
             '--name-only',
@@ -6685,16 +6708,18 @@ async function worktreeChanges(workspace, sha, under) {
             '--',
             under || '.'
         ]),
-        git$1(workspace, ['ls-files', '-z', '--others', '--', `:(glob)${under}**/${IGNORE_FILE}`])
+        git$1(workspace, ['ls-files', '-z', '--others', '--', `:(glob)${under}**/${IGNORE_FILE}`]),
+        git$1(workspace, ['ls-files', '-z', '--others', '--directory', '--', under || '.'])
     ]);
-    if (diff === undefined || untracked === undefined)
+    if (diff === undefined || untrackedIgnoreFiles === undefined || untracked === undefined) {
         return undefined;
+    }
     const changed = new Set();
     for (const path of diff.split('\0')) {
         if (path !== '' && path.startsWith(under))
             changed.add(path.slice(under.length));
     }
-    return { changed, untrackedIgnoreFile: untracked !== '' };
+    return { changed, untrackedIgnoreFile: untrackedIgnoreFiles !== '', untracked: untracked !== '' };
 }
 async function commitTime(workspace, sha) {
     if (!/^[0-9a-f]{7,64}$/i.test(sha))
