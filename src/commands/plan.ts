@@ -42,7 +42,7 @@ import { listingsOf, namesOf, referencesOf, unfinishedOf, type Checked } from '.
 import { type Outcome, valueOfEnded } from '../model/outcome.js'
 import { ActionError, errorMessage } from '../model/errors.js'
 import type { Kind } from '../resources/resource.js'
-import { sortFindings } from '../engine/validate/verdict.js'
+import { mergeRefusedNote, sortFindings } from '../engine/validate/verdict.js'
 import { phase } from '../report/phase.js'
 import { flowKey } from '../model/targets.js'
 import { headBase, type BaseSnapshot } from '../model/plan-input.js'
@@ -82,7 +82,9 @@ export async function planMode(args: PlanModeArgs): Promise<{
   )
   const { plan } = reviewed
   const findings = sortFindings([...args.report.findings, ...reviewed.findings])
-  const notes = [...(args.report.notes ?? []), ...reviewed.notes]
+  const refused = mergeRefusedNote(args.report.findings)
+  for (const note of refused) ports.reporter.info(note)
+  const notes = [...(args.report.notes ?? []), ...reviewed.notes, ...refused]
   const report: ReportInput = {
     ...args.report,
     findings,

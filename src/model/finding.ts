@@ -26,6 +26,11 @@ export interface Finding {
    * them changed, as when its own file did.
    */
   related?: string[]
+  /**
+   * On a pull request: an error of a file the change did not touch, reported as a warning; a deploy counts it as the
+   * error it is (docs/validation.md#pull-requests).
+   */
+  demoted?: true
 }
 
 export interface FindingFix {

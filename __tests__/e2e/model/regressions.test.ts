@@ -678,4 +678,25 @@ describe('the model: counterexamples kept', () => {
       ]
     ])
   })
+  it('a pull request over a main that already holds an error says the merge’s deploy is refused, and it is', async () => {
+    // Seed 92 once the model drew one more kind of event: main's flow reads a namespace file nothing holds. On the
+    // pull request, which does not change that flow, the error is a warning (docs/validation.md#pull-requests); the
+    // plan exited 0 and was reviewed, then the deploy after the merge, which counts every error, was refused.
+    await holds([
+      teamOf({}, { requireReviewedPlan: true }),
+      {
+        ...emptyRepository(),
+        flows: [
+          { namespace: NS, id: 'ingest', message: 'ingest', reads: '/config.json' },
+          { namespace: NS, id: 'report', message: 'report' }
+        ]
+      },
+      [
+        event.openPullRequest([
+          { kind: 'add-flow', namespace: 'data.platform', id: 'cleanup', message: 'ciao' }
+        ]),
+        event.mergePullRequest(false)
+      ]
+    ])
+  })
 })

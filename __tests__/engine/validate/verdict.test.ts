@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { oneFindingPerFact } from '../../../src/engine/validate/verdict.js'
+import {
+  demoteUnchangedErrors,
+  mergeRefusedNote,
+  oneFindingPerFact
+} from '../../../src/engine/validate/verdict.js'
 import type { Finding } from '../../../src/model/finding.js'
 
 const at = (rule: string, message: string, file = 'company.team/flows/a.yml'): Finding => ({
@@ -28,5 +32,42 @@ describe('one finding per fact', () => {
     const other = { ...servers, message: servers.message.replace("'nowhere'", "'elsewhere'") }
     const otherFile = { ...servers, file: 'company.team/flows/b.yml' }
     expect(oneFindingPerFact([other, otherFile, ours])).toEqual([other, otherFile, ours])
+  })
+})
+
+describe('a pull request that reports errors as warnings', () => {
+  const error = (file: string): Finding => ({
+    ...at('missing-namespace-file', 'no such file', file),
+    severity: 'error'
+  })
+  const changed = {
+    kind: 'list' as const,
+    source: 'git' as const,
+    paths: new Set(['company.team/flows/changed.yml'])
+  }
+
+  it('demotes only the errors of files it does not change, and marks them', () => {
+    const [kept, demoted] = demoteUnchangedErrors(
+      [error('company.team/flows/changed.yml'), error('company.team/flows/old.yml')],
+      changed
+    )
+    expect(kept).toEqual(error('company.team/flows/changed.yml'))
+    expect(demoted).toMatchObject({ severity: 'warning', demoted: true })
+  })
+
+  it('says the deploy after merging is refused, counting the errors it reports as warnings', () => {
+    const demoted = (n: number) =>
+      demoteUnchangedErrors(
+        Array.from({ length: n }, (_, i) => error(`company.team/flows/old${i}.yml`)),
+        changed
+      )
+    expect(mergeRefusedNote(demoted(0))).toEqual([])
+    expect(mergeRefusedNote([at('server-warning', 'only a warning')])).toEqual([])
+    expect(mergeRefusedNote(demoted(1))).toEqual([
+      'The deploy after merging is refused until it is fixed: 1 error in files this pull request does not change is reported here as a warning, and a deploy counts every error.'
+    ])
+    expect(mergeRefusedNote(demoted(3))[0]).toMatch(
+      /^The deploy after merging is refused until they are fixed: 3 errors in files .* are reported here as warnings,/
+    )
   })
 })

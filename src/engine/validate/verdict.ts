@@ -17,7 +17,8 @@ export function demoteUnchangedErrors(findings: Finding[], changed: ChangedFiles
       ? {
           ...finding,
           severity: 'warning',
-          message: `${finding.message} (not changed by this pull request, so reported as a warning)`
+          message: `${finding.message} (not changed by this pull request, so reported as a warning)`,
+          demoted: true
         }
       : finding
   )
@@ -35,6 +36,19 @@ export function outsideChange(finding: Finding, changed: ReadonlySet<string>): b
     !changed.has(finding.file) &&
     !finding.related?.some((file) => changed.has(file))
   )
+}
+
+/**
+ * What a pull request's plan says when it reports errors as warnings: the deploy after its merge counts them, so the
+ * plan it shows is not what that deploy does until they are fixed.
+ */
+export function mergeRefusedNote(findings: readonly Finding[]): string[] {
+  const held = findings.filter((finding) => finding.demoted).length
+  if (held === 0) return []
+  const one = held === 1
+  return [
+    `The deploy after merging is refused until ${one ? 'it is' : 'they are'} fixed: ${held} error${one ? '' : 's'} in files this pull request does not change ${one ? 'is' : 'are'} reported here as ${one ? 'a warning' : 'warnings'}, and a deploy counts every error.`
+  ]
 }
 
 export function findingCounts(findings: readonly Finding[]): Record<Finding['severity'], number> {
