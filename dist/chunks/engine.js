@@ -2582,7 +2582,8 @@ function demoteUnchangedErrors(findings, changed) {
         ? {
             ...finding,
             severity: 'warning',
-            message: `${finding.message} (not changed by this pull request, so reported as a warning)`
+            message: `${finding.message} (not changed by this pull request, so reported as a warning)`,
+            demoted: true
         }
         : finding);
 }
@@ -2592,6 +2593,15 @@ function outsideChange(finding, changed) {
         finding.rule !== READ_ONLY_REFUSED &&
         !changed.has(finding.file) &&
         !finding.related?.some((file) => changed.has(file)));
+}
+function mergeRefusedNote(findings) {
+    const held = findings.filter((finding) => finding.demoted).length;
+    if (held === 0)
+        return [];
+    const one = held === 1;
+    return [
+        `The deploy after merging is refused until ${one ? 'it is' : 'they are'} fixed: ${held} error${one ? '' : 's'} in files this pull request does not change ${one ? 'is' : 'are'} reported here as ${one ? 'a warning' : 'warnings'}, and a deploy counts every error.`
+    ];
 }
 function findingCounts(findings) {
     const counts = { error: 0, warning: 0, notice: 0 };
@@ -18800,7 +18810,10 @@ async function planMode(args) {
     const reviewed = await phase(ports.reporter, 'Plan', () => reviewedPlan(args, desired, commitTime), ({ plan }) => `Plan: ${countsText(plan.counts)} (fingerprint ${plan.fingerprint.slice(0, 12)}).`);
     const { plan } = reviewed;
     const findings = sortFindings([...args.report.findings, ...reviewed.findings]);
-    const notes = [...(args.report.notes ?? []), ...reviewed.notes];
+    const refused = mergeRefusedNote(args.report.findings);
+    for (const note of refused)
+        ports.reporter.info(note);
+    const notes = [...(args.report.notes ?? []), ...reviewed.notes, ...refused];
     const report = {
         ...args.report,
         findings,
