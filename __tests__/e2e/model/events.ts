@@ -6,8 +6,6 @@
  * our marker, a failure at any request of the next run, and a next run on a runner short of memory. Each event
  * checks the invariants it can break.
  */
-import { appendFileSync } from 'node:fs'
-import { join } from 'node:path'
 import fc from 'fast-check'
 import { credentialLeaks } from '../../../test-support/credential-leaks.js'
 import type { Fault } from '../../../test-support/kestra-emulator/index.js'
@@ -69,11 +67,6 @@ export interface Model {
   forged?: { namespace: string; form: MarkerForm; commit: string }
   /** A maintainer's commit on a branch the action writes: never to be lost. */
   amended?: { branch: string; commit: string }
-  /**
-   * A step of the job left files git does not track in the workspace: a deploy's base is then read from its commit,
-   * not taken whole from the work tree (`loadAtCommit`).
-   */
-  untracked?: boolean
 }
 
 type MarkerForm = 'newer-version' | 'cut-short' | 'not-ours' | 'ahead'
@@ -589,18 +582,6 @@ class RunnerShortOfMemory implements Command {
   toString = () => 'the next run is on a runner short of memory (scrypt cannot allocate)'
 }
 
-class JobLeavesFiles implements Command {
-  check = (m: Readonly<Model>) => m.untracked === undefined
-  async run(m: Model, w: World) {
-    // Excluded from the model's commits (`git add -A`), yet listed by `git ls-files --others`; in a dot-folder, which
-    // no layout reads.
-    appendFileSync(join(w.repo.dir, '.git', 'info', 'exclude'), '/.cache/\n')
-    w.repo.write({ '.cache/build/report.txt': 'built\n' })
-    m.untracked = true
-  }
-  toString = () => 'a step of the job leaves files git does not track in the workspace'
-}
-
 class ForgeCommitMarker implements Command {
   constructor(readonly form: MarkerForm) {}
   check = (m: Readonly<Model>) => m.forged === undefined && m.main.flows.length > 0
@@ -753,7 +734,6 @@ export function commandsFor(
       .map((form) => new ForgeCommitMarker(form)),
     fc.constantFrom(UPGRADE_BRANCH, DRIFT_BRANCH).map((branch) => new AmendActionBranch(branch)),
     fc.boolean().map((reachable) => new CliPlanJson(reachable)),
-    fc.constant(new JobLeavesFiles()),
     ...(options.faults
       ? [fault.map((f) => new FailNextRequest(f)), fc.constant(new RunnerShortOfMemory())]
       : [])
