@@ -699,4 +699,51 @@ describe('the model: counterexamples kept', () => {
       ]
     ])
   })
+  it('a deploy short of memory whose commit markers have nothing to keep says nothing of the seal, and the deploy right after writes nothing', async () => {
+    // Seed 92 once the model drew untracked files left by a job: the deploy on a runner short of memory wrote 4
+    // commit markers and said nothing of the seal, which the model wanted said. In the kestra layout a flow's path
+    // vouches for no namespace and no check is kept; with no namespace file either, the deploy never derives the
+    // seal. The deploy right after, writing nothing, shows nothing was dropped.
+    await holds([
+      teamOf(
+        { line: '2.0', layout: 'kestra' },
+        { delete: true, underGithub: true, yamlSpelling: true }
+      ),
+      {
+        ...emptyRepository(),
+        flows: [
+          { namespace: 'acme.sales', id: 'load', message: 'hello 6' },
+          { namespace: 'acme', id: 'hello', message: 'salut 11' },
+          { namespace: OPS, id: 'report', message: 'bonjour 38' },
+          { namespace: 'data.platform', id: 'hello', message: 'hola 4' }
+        ]
+      },
+      [
+        event.forgeCommitMarker('cut-short'),
+        event.commitToMain([
+          { kind: 'put-kv', namespace: `${NS}.analytics`, key: 'retries', value: 'eu-west-1' },
+          { kind: 'delete-kv', index: 20 },
+          { kind: 'use-kv', index: 7, key: 'healthcheck_url', define: true, value: 'eu-west-1' }
+        ]),
+        event.openPullRequest([
+          { kind: 'edit-flow', index: 3, message: 'hello 71' },
+          {
+            kind: 'put-file',
+            namespace: 'data.platform',
+            path: '/data/blob.bin',
+            bytes: new Uint8Array(10)
+          },
+          { kind: 'use-secret', index: 43, secret: 'SLACK_WEBHOOK' }
+        ]),
+        event.closePullRequest(),
+        event.runnerShortOfMemory(),
+        event.commitToMain([
+          { kind: 'edit-flow', index: 46, message: 'hello 5' },
+          { kind: 'delete-dashboard', index: 4 },
+          { kind: 'put-dashboard', id: 'overview', title: 'hallo 15' }
+        ]),
+        event.dispatchDeploy()
+      ]
+    ])
+  })
 })
