@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { loadAtCommit } from '../../src/layout/work-tree-reuse.js'
 import { GitTree } from '../../src/adapters/git/git-tree.js'
 import { loadRepository, type LoadHooks } from '../../src/layout/load.js'
@@ -5,6 +6,7 @@ import { walkedOf, type Walked } from '../../src/layout/walked.js'
 import { WALK } from '../../src/resources/registry.js'
 import type { RepoModel } from '../../src/model/repository.js'
 import { WorkTree } from '../../src/adapters/git/work-tree.js'
+import { readIndexBlobs } from '../../src/adapters/git/git.js'
 import { parseSettings } from '../../src/config/settings.js'
 import { type InputName } from '../../src/model/inputs/declared.js'
 import { type Settings } from '../../src/model/settings.js'
@@ -33,9 +35,11 @@ function withWalked(model: RepoModel): Loaded {
 export async function loadWorkTree(
   settings: Settings,
   workspace: string,
-  hooks: Omit<LoadHooks, 'walk'> = {}
+  hooks: Omit<LoadHooks, 'walk'> = {},
+  { indexed = false }: { indexed?: boolean } = {}
 ): Promise<Loaded> {
-  const tree = new WorkTree(workspace, settings.root)
+  const index = indexed ? readIndexBlobs(resolve(workspace, settings.root)) : undefined
+  const tree = new WorkTree(workspace, settings.root, index)
   return withWalked(await loadRepository(tree, settings, { walk: WALK, ...hooks }))
 }
 

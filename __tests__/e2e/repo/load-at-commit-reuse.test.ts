@@ -19,8 +19,13 @@ function essence(model: Loaded) {
  * The commit read with the work tree's model must be exactly the commit read from scratch; `listed` says whether
  * the read listed the commit's folders (it does not when it takes the work tree's model whole).
  */
-async function expectSameAsFullRead(dir: string, sha: string, settings = settingsWith({})) {
-  const current = await loadWorkTree(settings, dir)
+async function expectSameAsFullRead(
+  dir: string,
+  sha: string,
+  settings = settingsWith({}),
+  { indexed = true } = {}
+) {
+  const current = await loadWorkTree(settings, dir, {}, { indexed })
   const list = vi.spyOn(GitTree.prototype, 'list')
   const reused = await loadCommit(settings, dir, sha, current)
   const listed = list.mock.calls.length > 0
@@ -121,6 +126,26 @@ describe('a commit read with the work tree model', () => {
     expect(model.files).toEqual([])
   })
 
+  it('reads the commit when a checkout filter gives a file other bytes of the same size', async () => {
+    // Git sees no change (the clean filter gives back the blob); the work tree's bytes are not the commit's.
+    const repo = createGitRepo({
+      '.gitattributes': 'team/** filter=upper\n',
+      'team/flows/a.yml': flow('a', 'team'),
+      'team/files/x.txt': 'hi\n'
+    })
+    repo.git('config', 'filter.upper.smudge', 'sed s/hi/HI/')
+    repo.git('config', 'filter.upper.clean', 'sed s/HI/hi/')
+    repo.write({
+      'team/flows/a.yml': flow('a', 'team').replace('hi', 'HI'),
+      'team/files/x.txt': 'HI\n'
+    })
+    expect(repo.git('diff', '--name-only', 'HEAD')).toBe('')
+    for (const indexed of [true, false]) {
+      const model = await expectSameAsFullRead(repo.dir, repo.head(), settingsWith({}), { indexed })
+      expect(model.flows[0]!.source).toContain('message: hi')
+    }
+  })
+
   it('reads the commit when an untracked virtual environment hides a folder the commit holds flows in', async () => {
     const repo = createGitRepo({
       'flows/kept.yml': flow('kept', 'team'),
@@ -174,7 +199,8 @@ describe('a commit read with the work tree model, over drawn histories', () => {
         fc.dictionary(fc.constantFrom(...PATHS), fc.option(fc.nat({ max: 5 }), { nil: undefined })),
         fc.boolean(),
         fc.constantFrom('tenant', 'anywhere'),
-        async (committed, edits, commitEdits, layout) => {
+        fc.boolean(),
+        async (committed, edits, commitEdits, layout, indexed) => {
           const repo = createGitRepo(
             Object.fromEntries(Object.entries(committed).map(([p, v]) => [p, contentFor(p, v)]))
           )
@@ -185,8 +211,8 @@ describe('a commit read with the work tree model, over drawn histories', () => {
           if (commitEdits) repo.commit(specs)
           else repo.write(specs)
           const settings = settingsWith({ layout })
-          await expectSameAsFullRead(repo.dir, repo.head(), settings)
-          await expectSameAsFullRead(repo.dir, base, settings)
+          await expectSameAsFullRead(repo.dir, repo.head(), settings, { indexed })
+          await expectSameAsFullRead(repo.dir, base, settings, { indexed })
         }
       ),
       { numRuns: 25 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { posix, relative, resolve, sep } from 'node:path'
 import { IGNORE_FILE, type IgnoreRules } from './ignore-rules.js'
 import { summaryOf, type ContentSummary, MAX_FILE_BYTES } from '../../model/content.js'
@@ -21,8 +22,6 @@ const MAX_LINK_HOPS = 40
 interface TreeBlob {
   kind: 'file' | 'symlink'
   oid: string
-  /** Bytes of the blob (of a link: its target's text). */
-  size: number
 }
 
 /**
@@ -32,10 +31,12 @@ interface TreeBlob {
  */
 export class GitTree implements TreeSource {
   private batch?: CatFileBatch
+  private sizes?: Promise<ReadonlyMap<string, number>>
 
   private constructor(
     readonly workspace: string,
     readonly rootRel: string,
+    private readonly listed: { sha: string; under: string },
     readonly blobs: ReadonlyMap<string, TreeBlob>,
     private readonly folders: ReadonlyMap<string, TreeEntry[]>,
     readonly workTreeChanges: WorktreeChanges | undefined
@@ -55,7 +56,10 @@ export class GitTree implements TreeSource {
       listCommitFolder(workspaceAbs, sha, under),
       worktreeChanges(workspaceAbs, sha, under)
     ])
-    return blobs && new GitTree(workspaceAbs, rootRel, blobs, await foldersOf(blobs), changes)
+    const listed = { sha, under }
+    return (
+      blobs && new GitTree(workspaceAbs, rootRel, listed, blobs, await foldersOf(blobs), changes)
+    )
   }
 
   async hasRoot(): Promise<boolean> {
@@ -79,7 +83,7 @@ export class GitTree implements TreeSource {
   }
 
   async summarise(rel: string): Promise<ContentSummary> {
-    const size = this.blobs.get(rel)?.size ?? 0
+    const size = (await this.sizesOfBlobs()).get(rel) ?? 0
     if (size > MAX_FILE_BYTES) return { size, sha256: '', binary: true }
     return summaryOf(await this.read(rel))
   }
@@ -87,6 +91,25 @@ export class GitTree implements TreeSource {
   async blob(rel: string): Promise<string | undefined> {
     const blob = this.blobs.get(rel)
     return blob?.kind === 'file' ? blob.oid : undefined
+  }
+
+  /** Whether the commit holds exactly `bytes` as the file `rel`: hashed as git hashes a blob (SHA-1 or SHA-256). */
+  holdsBytes(rel: string, bytes: Buffer): boolean {
+    const blob = this.blobs.get(rel)
+    if (blob?.kind !== 'file') return false
+    const hash = createHash(blob.oid.length === 64 ? 'sha256' : 'sha1')
+    return hash.update(`blob ${bytes.length}\0`).update(bytes).digest('hex') === blob.oid
+  }
+
+  /**
+   * Each blob's size in bytes (of a link: its target's text), listed once when first asked: git reads every
+   * object's header for it, which costs more than the listing itself when the objects are not packed.
+   */
+  sizesOfBlobs(): Promise<ReadonlyMap<string, number>> {
+    this.sizes ??= listCommitFolder(this.workspace, this.listed.sha, this.listed.under, true).then(
+      (sized) => new Map([...(sized ?? [])].map(([path, blob]) => [path, blob.size ?? 0]))
+    )
+    return this.sizes
   }
 
   /** Links are resolved inside the commit's root folder: whatever lies outside it is unknown here. */
@@ -173,26 +196,27 @@ async function foldersOf(blobs: ReadonlyMap<string, TreeBlob>): Promise<Map<stri
 /**
  * The blobs under the folder `under` (relative to `workspace`, '' or ending in '/') as committed in `sha`, from
  * git's object store, paths made relative to it; empty when the commit has no such folder, undefined when the
- * commit is not in the local history. `git ls-tree -l` records, `<mode> <type> <oid> <size>\t<path>`, are read
+ * commit is not in the local history. `git ls-tree` records, `<mode> <type> <oid>[ <size>]\t<path>`, are read
  * a few milliseconds at a time, as the folders are built.
  */
 async function listCommitFolder(
   workspace: string,
   sha: string,
-  under: string
-): Promise<Map<string, TreeBlob> | undefined> {
+  under: string,
+  sized = false
+): Promise<Map<string, TreeBlob & { size?: number }> | undefined> {
   const listing = await git(workspace, [
     '--literal-pathspecs',
     'ls-tree',
     '-r',
-    '-l',
+    ...(sized ? ['-l'] : []),
     '-z',
     `${sha}^{commit}`,
     '--',
     under || '.'
   ])
   if (listing === undefined) return undefined
-  const blobs = new Map<string, TreeBlob>()
+  const blobs = new Map<string, TreeBlob & { size?: number }>()
   const yielder = new EventLoopYielder()
   for (const record of listing.split('\0')) {
     if (yielder.due()) await yielder.yieldTurn()
@@ -202,7 +226,8 @@ async function listCommitFolder(
     const path = record.slice(tab + 1 + under.length)
     // Submodules (type commit) have no content here; unsafe paths are never read.
     if (type !== 'blob' || !oid || !isSafePath(path)) continue
-    blobs.set(path, { kind: mode === '120000' ? 'symlink' : 'file', oid, size: Number(size) })
+    const kind = mode === '120000' ? 'symlink' : 'file'
+    blobs.set(path, sized ? { kind, oid, size: Number(size) } : { kind, oid })
   }
   return blobs
 }
