@@ -6100,15 +6100,22 @@ function fileEntries(placement, file, rel, content, origin) {
 }
 
 async function loadAtCommit(commit, settings, { current, walk, reuseFlow }) {
-    return (sameAsWorkTree(current, commit, walk) ??
+    const committed = committedCopies(commit);
+    return (sameAsWorkTree(current, commit, walk, committed) ??
         (await loadRepository(commit, settings, {
             walk,
-            known: workTreeReuse(current, commit, walk),
+            known: workTreeReuse(current, commit, walk, committed),
             layout: current.layout,
             reuseFlow
         })));
 }
-function sameAsWorkTree(current, commit, walk) {
+function committedCopies(commit) {
+    return {
+        flow: (flow) => commit.holdsBytes(flow.rel, Buffer.from(flow.raw, 'utf8')),
+        file: (entry) => !entry.symlink && entry.blob !== undefined && commit.blobs.get(entry.rel)?.oid === entry.blob
+    };
+}
+function sameAsWorkTree(current, commit, walk, committed) {
     const changes = commit.workTreeChanges;
     if (!changes || changes.changed.size > 0 || changes.untracked || changes.untrackedIgnoreFile) {
         return undefined;
@@ -6118,17 +6125,14 @@ function sameAsWorkTree(current, commit, walk) {
     if ([...commit.blobs.values()].some((blob) => blob.kind === 'symlink'))
         return undefined;
     const { flows, files } = walkedOf(current, walk);
-    const committed = (rel, size) => commit.blobs.get(rel)?.size === size;
-    if (!flows.every((flow) => committed(flow.rel, Buffer.byteLength(flow.raw))))
-        return undefined;
-    if (!files.every((entry) => !entry.symlink && committed(entry.rel, entry.size)))
+    if (!flows.every(committed.flow) || !files.every(committed.file))
         return undefined;
     return withWalked({ ...current, byKind: new Map() }, walk, {
         flows,
         files: files.map((entry) => ({ ...entry, absPath: '' }))
     });
 }
-function workTreeReuse(current, commit, walk) {
+function workTreeReuse(current, commit, walk, committed) {
     const changes = commit.workTreeChanges;
     if (!changes || changes.untrackedIgnoreFile)
         return undefined;
@@ -6148,9 +6152,7 @@ function workTreeReuse(current, commit, walk) {
         const files = filesByRel.get(rel) ?? [];
         if (flows.length + files.length === 0)
             return undefined;
-        const sameSize = flows.every((flow) => Buffer.byteLength(flow.raw) === blob.size) &&
-            files.every((entry) => !entry.symlink && entry.size === blob.size);
-        if (!sameSize)
+        if (!flows.every(committed.flow) || !files.every(committed.file))
             return undefined;
         const problems = problemsByFile.get(childOf(current.rootRel, rel)) ?? [];
         return { flows, files: files.map((entry) => ({ ...entry, absPath: '' })), problems };
@@ -6545,13 +6547,16 @@ const MAX_LINK_HOPS = 40;
 class GitTree {
     workspace;
     rootRel;
+    listed;
     blobs;
     folders;
     workTreeChanges;
     batch;
-    constructor(workspace, rootRel, blobs, folders, workTreeChanges) {
+    sizes;
+    constructor(workspace, rootRel, listed, blobs, folders, workTreeChanges) {
         this.workspace = workspace;
         this.rootRel = rootRel;
+        this.listed = listed;
         this.blobs = blobs;
         this.folders = folders;
         this.workTreeChanges = workTreeChanges;
@@ -6566,7 +6571,8 @@ class GitTree {
             listCommitFolder(workspaceAbs, sha, under),
             worktreeChanges(workspaceAbs, sha, under)
         ]);
-        return blobs && new GitTree(workspaceAbs, rootRel, blobs, await foldersOf(blobs), changes);
+        const listed = { sha, under };
+        return (blobs && new GitTree(workspaceAbs, rootRel, listed, blobs, await foldersOf(blobs), changes));
     }
     async hasRoot() {
         return true;
@@ -6587,7 +6593,7 @@ class GitTree {
         return this.object(blob.oid);
     }
     async summarise(rel) {
-        const size = this.blobs.get(rel)?.size ?? 0;
+        const size = (await this.sizesOfBlobs()).get(rel) ?? 0;
         if (size > MAX_FILE_BYTES)
             return { size, sha256: '', binary: true };
         return summaryOf(await this.read(rel));
@@ -6595,6 +6601,17 @@ class GitTree {
     async blob(rel) {
         const blob = this.blobs.get(rel);
         return blob?.kind === 'file' ? blob.oid : undefined;
+    }
+    holdsBytes(rel, bytes) {
+        const blob = this.blobs.get(rel);
+        if (blob?.kind !== 'file')
+            return false;
+        const hash = createHash(blob.oid.length === 64 ? 'sha256' : 'sha1');
+        return hash.update(`blob ${bytes.length}\0`).update(bytes).digest('hex') === blob.oid;
+    }
+    sizesOfBlobs() {
+        this.sizes ??= listCommitFolder(this.workspace, this.listed.sha, this.listed.under, true).then((sized) => new Map([...(sized ?? [])].map(([path, blob]) => [path, blob.size ?? 0])));
+        return this.sizes;
     }
     async resolveLink(rel, rules) {
         const real = await this.realPath(rel);
@@ -6672,12 +6689,12 @@ async function foldersOf(blobs) {
     }
     return folders;
 }
-async function listCommitFolder(workspace, sha, under) {
+async function listCommitFolder(workspace, sha, under, sized = false) {
     const listing = await git$1(workspace, [
         '--literal-pathspecs',
         'ls-tree',
         '-r',
-        '-l',
+        ...(sized ? ['-l'] : []),
         '-z',
         `${sha}^{commit}`,
         '--',
@@ -6697,7 +6714,8 @@ async function listCommitFolder(workspace, sha, under) {
         const path = record.slice(tab + 1 + under.length);
         if (type !== 'blob' || !oid || !isSafePath(path))
             continue;
-        blobs.set(path, { kind: mode === '120000' ? 'symlink' : 'file', oid, size: Number(size) });
+        const kind = mode === '120000' ? 'symlink' : 'file';
+        blobs.set(path, sized ? { kind, oid, size: Number(size) } : { kind, oid });
     }
     return blobs;
 }
