@@ -29,6 +29,7 @@ import { validatorIdentity } from '../../src/engine/record/build-identity.js'
 import { sha256Hex } from '../../src/model/content.js'
 import { markerSeal } from '../../src/engine/record/seal.js'
 import { checkDigest, STORED_CHECKS_FIELD } from '../../src/resources/flows/decide-stored-checks.js'
+import { CONTENT_FACTS_FIELD } from '../../src/resources/namespace-files/decide-content-facts.js'
 import { createGitRepo, type GitRepo } from '../../test-support/git-repo.js'
 import { startEmulator, type Emulator } from '../../test-support/kestra-emulator/index.js'
 import { CREDENTIALS } from '../../test-support/scenario.js'
@@ -195,10 +196,21 @@ async function forge(
   change: (checks: Record<string, Record<string, unknown>>) => void,
   sealed = true
 ): Promise<void> {
+  await forgeMarker(
+    emulator,
+    (value) => change(value[STORED_CHECKS_FIELD] as Record<string, Record<string, unknown>>),
+    sealed
+  )
+}
+
+async function forgeMarker(
+  emulator: Emulator,
+  change: (value: Record<string, unknown>) => void,
+  sealed = true
+): Promise<void> {
   const marker = emulator.snapshot().kv.find((entry) => entry.key === MARKER)!
   const value = structuredClone(marker.value) as Record<string, unknown>
-  const checks = value[STORED_CHECKS_FIELD] as Record<string, Record<string, unknown>>
-  change(checks)
+  change(value)
   emulator.seed({
     kv: [
       {
@@ -328,6 +340,34 @@ describe('a stored check that is not what this build computes never lets a deplo
     expect(full.exitCode).not.toBe(0)
     expect(full.stdout + full.stderr).toMatch(/company\.team\/flows\/beta\.yml/)
     expect(stateOf(kestra)).toEqual(before)
+  }, 60_000)
+
+  it('content facts that say a namespace file holds other bytes: the deploy names the file and writes nothing', async () => {
+    const kestra = await server()
+    const data = `${NS}/files/data.csv`
+    const repo = createGitRepo({ [flowPath('alpha')]: plainFlow('alpha', 0), [data]: 'a,b\n' })
+    const deploy = (...more: string[]) =>
+      cli(repo.dir, ['deploy', '--auto-approve', '--server', kestra.url, ...more])
+    expect((await deploy()).exitCode).toBe(0)
+    // The file's blob said to be other bytes, sealed with the job's own key (a writer holding its credentials).
+    const forged = `${'0'.repeat(64)},4,0`
+    await forgeMarker(kestra, (value) => {
+      const facts = value[CONTENT_FACTS_FIELD] as { blobs: Record<string, string> }
+      expect(Object.keys(facts.blobs)).toHaveLength(1)
+      for (const blob of Object.keys(facts.blobs)) facts.blobs[blob] = forged
+    })
+    repo.commit({ [flowPath('alpha')]: plainFlow('alpha', 0, 'changed') })
+    const before = stateOf(kestra)
+    const run = await deploy()
+    expect(run.exitCode).not.toBe(0)
+    expect(run.stdout + run.stderr).toMatch(
+      /Nothing was deployed: the content facts stored with the commit marker .* are not what 1 namespace file\(s\) hold: company\.team\/files\/data\.csv\./
+    )
+    expect(stateOf(kestra)).toEqual(before)
+    // With every file read up front it deploys, and stores the facts of the bytes it read.
+    const full = await deploy('--full')
+    expect(full.exitCode, full.stderr).toBe(0)
+    expect(JSON.stringify(kestra.snapshot().kv)).not.toContain(forged)
   }, 60_000)
 
   it('an unsealed entry that hides an error is not read: the deploy refuses on the error itself, as --full does', async () => {

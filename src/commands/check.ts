@@ -89,6 +89,8 @@ export interface Checked {
   byKind: ReadonlyMap<string, unknown>
   /** The release the run judges for: the server's probed version, else the `kestra-version` input. */
   serverVersion?: KestraVersion
+  /** Deploy: reads the files whose summaries content facts gave, right before the first write. */
+  confirmFacts?: () => Promise<void>
 }
 
 /** What every kind's checks say of one fact, each kind asked through its own function (`Kind.checked`). */
@@ -149,15 +151,15 @@ export async function keptByKinds(
   return ours.size > 0 ? { ours, rewriting } : undefined
 }
 
-/** Deploy: confirms every kind's reused checks, right before the first write. */
+/** Deploy: confirms every kind's reused checks and the files' content facts, right before the first write. */
 export async function confirmReused(checked: Checked): Promise<void> {
-  await Promise.all(askKinds(checked, (part, value) => part.confirmReused?.(value)))
+  const kinds = askKinds(checked, (part, value) => part.confirmReused?.(value))
+  await Promise.all([...kinds, checked.confirmFacts?.()])
 }
 
 /**
- * Gathers the run's snapshot and validates it, locally and (with a server) on the server. The server's
- * reads and validation batches leave while the repository loads; the local checks run over the loaded
- * repository while the rest of the reads are in flight.
+ * Gathers the run's snapshot and validates it, locally and (with a server) on the server. The server's reads and
+ * validation batches leave while the repository loads; the local checks run while the rest are in flight.
  */
 export async function check(run: CheckArgs): Promise<Checked> {
   const { settings, target, context, ports, kestra, kinds, reads } = run
@@ -191,7 +193,6 @@ export async function check(run: CheckArgs): Promise<Checked> {
   const kindChecks = new Map([[flows.decide.name, checks]])
   const walkRead = { model, layout: layout.layout, namespacePrefix, checks: kindChecks, ...version }
   const { walk, snapshot } = walked(read, walkRead, kinds)
-  // What each kind defines once deployed, for the others' checks (docs/kinds.md#what-one-kind-tells-another).
   const defined = definedNames(
     kinds.map((kind) => kind.decide),
     snapshot.kinds
@@ -216,6 +217,7 @@ export async function check(run: CheckArgs): Promise<Checked> {
     notes: [describeRepository(model), ...read.notes],
     kinds,
     byKind: new Map([[flows.decide.name, made]]),
+    confirmFacts: gathering.confirmFacts,
     ...version
   }
 }
@@ -241,8 +243,7 @@ function walked(
 
 /**
  * The release the flows are validated for (docs/validation-rules.md#the-schema-of-each-release): the server's
- * probed version, else the `kestra-version` input; a probed version of another line than the input's is
- * said, and wins.
+ * probed version, else the `kestra-version` input; a probed version of another line than the input's wins, said.
  */
 async function targetVersion(
   probed: KestraVersion | undefined,

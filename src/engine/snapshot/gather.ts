@@ -13,6 +13,10 @@ import { loadRepository, type ReuseOptions, type WalkParts } from '../../layout/
 import { placedOf } from '../../layout/walked.js'
 import { knownFilesOf } from '../../layout/known-files.js'
 import { WorkTree } from '../../adapters/git/work-tree.js'
+import { childOf } from '../../adapters/git/tree-source.js'
+import { COMMIT_MARKER_KEY } from '../record/marker.js'
+import type { ContentSummary } from '../../model/content.js'
+import { DeployError } from '../../model/errors.js'
 import { readIndexBlobs } from '../../adapters/git/git.js'
 import { readRollbackRecords, ServerReads } from './server/reads.js'
 import {
@@ -95,6 +99,8 @@ export interface GatherResult {
   unsealed: ReadonlySet<string>
   /** Why the seal that vouches for them could not be derived, when it could not (known once `repository` is). */
   sealFailure: () => string | undefined
+  /** Deploy: reads the files whose summaries content facts gave, right before the first write (`usesFacts`). */
+  confirmFacts(): Promise<void>
   /**
    * Each kind's resources as the loading reads them, by kind name (each after its entry in `reused`), read once:
    * they can be checked, and their syntax trees let go of, while the rest is still read.
@@ -156,14 +162,15 @@ export function gather(input: GatherInput): GatherResult {
     layout,
     reuseFlow: reuseOf(input, started, { reused: (flow, check) => reused.set(flow, check) }),
     knownFiles:
-      reads && index && target.work.facts === 'use'
+      reads && index && usesFacts(target.work)
         ? knownFilesOf(
             started.walk,
             async (namespace, field) =>
               heldNamespaceIsManaged(namespace, settings.extraNamespaces)
                 ? reads.kept(sending.namespace(namespace), field)
                 : undefined,
-            index
+            index,
+            started.fromFacts
           )
         : undefined,
     onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
@@ -198,6 +205,7 @@ export function gather(input: GatherInput): GatherResult {
     reused,
     unsealed: reads?.unsealed ?? new Set(),
     sealFailure: () => reads?.sealFailure,
+    confirmFacts: () => confirmFacts(started.fromFacts, started.workTree),
     asRead: new Map([[started.walk.flowKind, stream ?? wholeOf(loading, started.walk.flowKind)]]),
     after: (...after) => readRemaining(input, started, ...after)
   }
@@ -275,9 +283,7 @@ function startReads(input: GatherInput, walked: Promise<RepoModel>) {
     comments,
     changed,
     baseTree,
-    // A plan takes files' summaries from content facts when it reuses what deploys stored; a deploy reads
-    // every file, and records the facts its commit markers store
-    // (docs/performance.md#what-a-plan-knows-without-reading).
+    // Files' summaries come from content facts where `usesFacts` says so, and are recorded by every deploy.
     reads,
     verdicts:
       kestra && work.serverValidation
@@ -293,8 +299,37 @@ function startReads(input: GatherInput, walked: Promise<RepoModel>) {
     // Each kind's part of the walk (docs/kinds.md#the-walk-two-kinds-share): the registry holds every part once.
     walk: Object.assign({}, ...input.kinds.map((kind) => kind.walk)) as WalkParts,
     reused: new Map<unknown, unknown>(),
-    baseReused: new Set<string>()
+    baseReused: new Set<string>(),
+    fromFacts: new Map<string, ContentSummary>()
   }
+}
+
+/**
+ * Whether the walk takes files' summaries from content facts: a plan that reuses what deploys stored, and a
+ * deploy that does (`full-plan: false`), which confirms them before its first write (`confirmFacts`).
+ */
+function usesFacts(work: Work): boolean {
+  return work.facts === 'use' || (work.facts === 'record' && work.reuseChecks)
+}
+
+/**
+ * A deploy that took files' summaries from content facts reads those files right before its first write
+ * (docs/performance.md#what-a-plan-knows-without-reading): one whose bytes are not what the facts say stops it
+ * with nothing written.
+ */
+async function confirmFacts(taken: ReadonlyMap<string, ContentSummary>, tree: WorkTree) {
+  const differing: string[] = []
+  for (const [rel, fact] of taken) {
+    const read = await tree.summarise(rel).catch(() => undefined)
+    const same = read && read.size === fact.size && read.sha256 === fact.sha256
+    if (!same || read.binary !== fact.binary) differing.push(childOf(tree.rootRel, rel))
+  }
+  if (differing.length === 0) return
+  const shown = differing.sort().slice(0, 10)
+  const more = differing.length > shown.length ? ` and ${differing.length - shown.length} more` : ''
+  throw new DeployError(
+    `Nothing was deployed: the content facts stored with the commit marker (KV ${COMMIT_MARKER_KEY}) are not what ${differing.length} namespace file(s) hold: ${shown.join(', ')}${more}. The marker was changed outside this action. Deploy again with full-plan: true, which reads every file and stores its own facts.`
+  )
 }
 
 type Started = ReturnType<typeof startReads>
