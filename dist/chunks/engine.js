@@ -6757,7 +6757,7 @@ async function commitTime(workspace, sha) {
     return Number.isNaN(time) ? undefined : new Date(time);
 }
 
-function knownFilesOf(walk, kept, index) {
+function knownFilesOf(walk, kept, index, taken) {
     return async (namespace) => {
         const { field, blobs } = walk.knownBlobs;
         const known = blobs(await kept(namespace, field));
@@ -6765,6 +6765,8 @@ function knownFilesOf(walk, kept, index) {
         return (rel) => {
             const blob = vouched?.blobOf(rel);
             const summary = blob === undefined ? undefined : known.get(blob);
+            if (summary)
+                taken.set(rel, summary);
             return summary && { summary, blob: blob };
         };
     };
@@ -6944,10 +6946,10 @@ function gather(input) {
         walk: started.walk,
         layout,
         reuseFlow: reuseOf(input, started, { reused: (flow, check) => reused.set(flow, check) }),
-        knownFiles: reads && index && target.work.facts === 'use'
+        knownFiles: reads && index && usesFacts(target.work)
             ? knownFilesOf(started.walk, async (namespace, field) => heldNamespaceIsManaged(namespace, settings.extraNamespaces)
                 ? reads.kept(sending.namespace(namespace), field)
-                : undefined, index)
+                : undefined, index, started.fromFacts)
             : undefined,
         onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
         onWalked: ({ placed, placedFlows }) => {
@@ -6974,6 +6976,7 @@ function gather(input) {
         reused,
         unsealed: reads?.unsealed ?? new Set(),
         sealFailure: () => reads?.sealFailure,
+        confirmFacts: () => confirmFacts(started.fromFacts, started.workTree),
         asRead: new Map([[started.walk.flowKind, stream ?? wholeOf(loading, started.walk.flowKind)]]),
         after: (...after) => readRemaining$1(input, started, ...after)
     };
@@ -7051,8 +7054,26 @@ function startReads(input, walked) {
         kinds: settle(Promise.all(kinds)),
         walk: Object.assign({}, ...input.kinds.map((kind) => kind.walk)),
         reused: new Map(),
-        baseReused: new Set()
+        baseReused: new Set(),
+        fromFacts: new Map()
     };
+}
+function usesFacts(work) {
+    return work.facts === 'use' || (work.facts === 'record' && work.reuseChecks);
+}
+async function confirmFacts(taken, tree) {
+    const differing = [];
+    for (const [rel, fact] of taken) {
+        const read = await tree.summarise(rel).catch(() => undefined);
+        const same = read && read.size === fact.size && read.sha256 === fact.sha256;
+        if (!same || read.binary !== fact.binary)
+            differing.push(childOf(tree.rootRel, rel));
+    }
+    if (differing.length === 0)
+        return;
+    const shown = differing.sort().slice(0, 10);
+    const more = differing.length > shown.length ? ` and ${differing.length - shown.length} more` : '';
+    throw new DeployError(`Nothing was deployed: the content facts stored with the commit marker (KV ${COMMIT_MARKER_KEY}) are not what ${differing.length} namespace file(s) hold: ${shown.join(', ')}${more}. The marker was changed outside this action. Deploy again with full-plan: true, which reads every file and stores its own facts.`);
 }
 function sealing(settings, work) {
     const { auth, sealKey, server, tenant } = settings;
@@ -17198,7 +17219,8 @@ async function keptByKinds(checked, deploying) {
     return ours.size > 0 ? { ours, rewriting } : undefined;
 }
 async function confirmReused(checked) {
-    await Promise.all(askKinds(checked, (part, value) => part.confirmReused?.(value)));
+    const kinds = askKinds(checked, (part, value) => part.confirmReused?.(value));
+    await Promise.all([...kinds, checked.confirmFacts?.()]);
 }
 async function check(run) {
     const { settings, target, context, ports, kestra, kinds, reads } = run;
@@ -17246,6 +17268,7 @@ async function check(run) {
         notes: [describeRepository(model), ...read.notes],
         kinds,
         byKind: new Map([[flows.decide.name, made]]),
+        confirmFacts: gathering.confirmFacts,
         ...version
     };
 }
