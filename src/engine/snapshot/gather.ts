@@ -13,10 +13,8 @@ import { loadRepository, type ReuseOptions, type WalkParts } from '../../layout/
 import { placedOf } from '../../layout/walked.js'
 import { knownFilesOf } from '../../layout/known-files.js'
 import { WorkTree } from '../../adapters/git/work-tree.js'
-import { childOf } from '../../adapters/git/tree-source.js'
-import { COMMIT_MARKER_KEY } from '../record/marker.js'
 import type { ContentSummary } from '../../model/content.js'
-import { DeployError } from '../../model/errors.js'
+import { confirmFacts, factsKept, usesFacts } from './content-facts.js'
 import { readIndexBlobs } from '../../adapters/git/git.js'
 import { readRollbackRecords, ServerReads } from './server/reads.js'
 import {
@@ -28,7 +26,6 @@ import {
   type ReviewInput
 } from './kind.js'
 import { managedNamespaces } from '../../model/managed-namespaces.js'
-import { heldNamespaceIsManaged } from '../../model/namespaces.js'
 import type { KestraApi, ListingsApi } from '../../adapters/kestra/api.js'
 import { type RunContext } from '../../model/context.js'
 import type { GitHubPort } from '../../model/github.js'
@@ -163,15 +160,7 @@ export function gather(input: GatherInput): GatherResult {
     reuseFlow: reuseOf(input, started, { reused: (flow, check) => reused.set(flow, check) }),
     knownFiles:
       reads && index && usesFacts(target.work)
-        ? knownFilesOf(
-            started.walk,
-            async (namespace, field) =>
-              heldNamespaceIsManaged(namespace, settings.extraNamespaces)
-                ? reads.kept(sending.namespace(namespace), field)
-                : undefined,
-            index,
-            started.fromFacts
-          )
+        ? knownFilesOf(started.walk, factsKept(input, reads), index, started.fromFacts)
         : undefined,
     onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
     onWalked: ({ placed, placedFlows }) => {
@@ -302,34 +291,6 @@ function startReads(input: GatherInput, walked: Promise<RepoModel>) {
     baseReused: new Set<string>(),
     fromFacts: new Map<string, ContentSummary>()
   }
-}
-
-/**
- * Whether the walk takes files' summaries from content facts: a plan that reuses what deploys stored, and a
- * deploy that does (`full-plan: false`), which confirms them before its first write (`confirmFacts`).
- */
-function usesFacts(work: Work): boolean {
-  return work.facts === 'use' || (work.facts === 'record' && work.reuseChecks)
-}
-
-/**
- * A deploy that took files' summaries from content facts reads those files right before its first write
- * (docs/performance.md#what-a-plan-knows-without-reading): one whose bytes are not what the facts say stops it
- * with nothing written.
- */
-async function confirmFacts(taken: ReadonlyMap<string, ContentSummary>, tree: WorkTree) {
-  const differing: string[] = []
-  for (const [rel, fact] of taken) {
-    const read = await tree.summarise(rel).catch(() => undefined)
-    const same = read && read.size === fact.size && read.sha256 === fact.sha256
-    if (!same || read.binary !== fact.binary) differing.push(childOf(tree.rootRel, rel))
-  }
-  if (differing.length === 0) return
-  const shown = differing.sort().slice(0, 10)
-  const more = differing.length > shown.length ? ` and ${differing.length - shown.length} more` : ''
-  throw new DeployError(
-    `Nothing was deployed: the content facts stored with the commit marker (KV ${COMMIT_MARKER_KEY}) are not what ${differing.length} namespace file(s) hold: ${shown.join(', ')}${more}. The marker was changed outside this action. Deploy again with full-plan: true, which reads every file and stores its own facts.`
-  )
 }
 
 type Started = ReturnType<typeof startReads>
