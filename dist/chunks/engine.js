@@ -6772,6 +6772,35 @@ function knownFilesOf(walk, kept, index, taken) {
     };
 }
 
+function usesFacts(work) {
+    return work.facts === 'use' || (work.facts === 'record' && work.reuseChecks);
+}
+function factsKept({ settings, sending, context, target }, reads) {
+    return async (namespace, field) => {
+        if (!heldNamespaceIsManaged(namespace, settings.extraNamespaces))
+            return undefined;
+        const sent = sending.namespace(namespace);
+        const marker = target.work.facts === 'record' ? await reads.storedMarker(sent) : undefined;
+        if (marker && marker.commit !== context.sha)
+            return undefined;
+        return reads.kept(sent, field);
+    };
+}
+async function confirmFacts(taken, tree) {
+    const differing = [];
+    for (const [rel, fact] of taken) {
+        const read = await tree.summarise(rel).catch(() => undefined);
+        const same = read && read.size === fact.size && read.sha256 === fact.sha256;
+        if (!same || read.binary !== fact.binary)
+            differing.push(childOf(tree.rootRel, rel));
+    }
+    if (differing.length === 0)
+        return;
+    const shown = differing.sort().slice(0, 10);
+    const more = differing.length > shown.length ? ` and ${differing.length - shown.length} more` : '';
+    throw new DeployError(`Nothing was deployed: the content facts stored with the commit marker (KV ${COMMIT_MARKER_KEY}) are not what ${differing.length} namespace file(s) hold: ${shown.join(', ')}${more}. The marker was changed outside this action. Deploy again with full-plan: true, which reads every file.`);
+}
+
 async function readMarkers(api, namespaces, semaphore, first = false) {
     const byNamespace = new Map();
     const warnings = [];
@@ -6947,9 +6976,7 @@ function gather(input) {
         layout,
         reuseFlow: reuseOf(input, started, { reused: (flow, check) => reused.set(flow, check) }),
         knownFiles: reads && index && usesFacts(target.work)
-            ? knownFilesOf(started.walk, async (namespace, field) => heldNamespaceIsManaged(namespace, settings.extraNamespaces)
-                ? reads.kept(sending.namespace(namespace), field)
-                : undefined, index, started.fromFacts)
+            ? knownFilesOf(started.walk, factsKept(input, reads), index, started.fromFacts)
             : undefined,
         onNamespace: (namespace) => reads?.start(sending.namespace(namespace)),
         onWalked: ({ placed, placedFlows }) => {
@@ -7057,23 +7084,6 @@ function startReads(input, walked) {
         baseReused: new Set(),
         fromFacts: new Map()
     };
-}
-function usesFacts(work) {
-    return work.facts === 'use' || (work.facts === 'record' && work.reuseChecks);
-}
-async function confirmFacts(taken, tree) {
-    const differing = [];
-    for (const [rel, fact] of taken) {
-        const read = await tree.summarise(rel).catch(() => undefined);
-        const same = read && read.size === fact.size && read.sha256 === fact.sha256;
-        if (!same || read.binary !== fact.binary)
-            differing.push(childOf(tree.rootRel, rel));
-    }
-    if (differing.length === 0)
-        return;
-    const shown = differing.sort().slice(0, 10);
-    const more = differing.length > shown.length ? ` and ${differing.length - shown.length} more` : '';
-    throw new DeployError(`Nothing was deployed: the content facts stored with the commit marker (KV ${COMMIT_MARKER_KEY}) are not what ${differing.length} namespace file(s) hold: ${shown.join(', ')}${more}. The marker was changed outside this action. Deploy again with full-plan: true, which reads every file and stores its own facts.`);
 }
 function sealing(settings, work) {
     const { auth, sealKey, server, tenant } = settings;
