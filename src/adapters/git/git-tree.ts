@@ -105,7 +105,7 @@ export class GitTree implements TreeSource {
    * Each blob's size in bytes (of a link: its target's text), listed once when first asked: git reads every
    * object's header for it, which costs more than the listing itself when the objects are not packed.
    */
-  sizesOfBlobs(): Promise<ReadonlyMap<string, number>> {
+  private sizesOfBlobs(): Promise<ReadonlyMap<string, number>> {
     this.sizes ??= listCommitFolder(this.workspace, this.listed.sha, this.listed.under, true).then(
       (sized) => new Map([...(sized ?? [])].map(([path, blob]) => [path, blob.size ?? 0]))
     )
