@@ -16,7 +16,9 @@ const USAGE = `npx tsx scripts/bench/profile-summary.ts [flags] DIR [DIR2]
   --top N        rows shown (default 40)
   --by WHAT      function, name, file or package (default function)
   --callers RE   time under the outermost frame matching RE, by the nearest frame of src/ above it
-  --under RE     self times of the samples only whose stack holds a frame matching RE`
+  --under RE     self times of the samples only whose stack holds a frame matching RE
+  --timeline MS  instead: each DIR's first profile in windows of MS ms, what share was busy and the frames
+                 of src/ nearest the running code that took most of it (where a run's time went, in order)`
 
 interface ProfileNode {
   id: number
@@ -47,7 +49,8 @@ const { values: flags, positionals } = scriptFlags(
     top: { type: 'string', default: '40' },
     by: { type: 'string', default: 'function' },
     callers: { type: 'string' },
-    under: { type: 'string' }
+    under: { type: 'string' },
+    timeline: { type: 'string' }
   },
   { positionals: true }
 )
@@ -171,6 +174,65 @@ const per = (sums: Sums) => (value: number | undefined) => (value ?? 0) / sums.p
 
 function top(map: Map<string, number>, by: (key: string) => number): string[] {
   return [...map.keys()].sort((a, b) => by(b) - by(a)).slice(0, TOP)
+}
+
+/**
+ * `--timeline MS`: a profile in windows of MS ms, each with its busy share and the three frames of our code nearest
+ * the running code that took most of its busy time.
+ */
+function timeline(dir: string, windowMs: number): void {
+  const file = profilesIn(dir)[0]
+  if (!file) throw new Error(`no .cpuprofile under ${dir}`)
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]))
+  const parent = new Map<number, number>()
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parent.set(child, node.id)
+  const ours = new Map<number, string>()
+  const oursOf = (id: number): string => {
+    const known = ours.get(id)
+    if (known !== undefined) return known
+    const key = keyOf(byId.get(id)!)
+    const up = parent.get(id)
+    const found = / src\//.test(key) ? key : up === undefined ? '(not our code)' : oursOf(up)
+    ours.set(id, found)
+    return found
+  }
+  console.log(`${file}: windows of ${windowMs} ms`)
+  let at = 0
+  let window = 0
+  let busy = 0
+  let byFrame = new Map<string, number>()
+  const flush = () => {
+    const tops = [...byFrame]
+      .sort(([, a], [, b]) => b - a)
+      .slice(0, 3)
+      .map(([key, us]) => `${key} ${(us / 1000).toFixed(0)} ms`)
+    const start = ((window * windowMs) / 1000).toFixed(2).padStart(7)
+    console.log(
+      `${start} s  busy ${((busy / 10 / windowMs) | 0).toString().padStart(3)} %  ${tops.join(' · ')}`
+    )
+    byFrame = new Map()
+    busy = 0
+  }
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i] ?? 0
+    at += us
+    while (at >= (window + 1) * windowMs * 1000) {
+      flush()
+      window++
+    }
+    if (byId.get(id)!.callFrame.functionName === '(idle)') return
+    busy += us
+    const frame = oursOf(id)
+    byFrame.set(frame, (byFrame.get(frame) ?? 0) + us)
+  })
+  flush()
+}
+
+if (flags.timeline !== undefined) {
+  for (const dir of positionals) timeline(dir, Number(flags.timeline))
+  process.exit(0)
 }
 
 const [first, second] = positionals.map(sum) as [Sums, Sums | undefined]

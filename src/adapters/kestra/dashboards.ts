@@ -4,7 +4,7 @@ import { isRecord, jsonObject, normaliseText } from '../../model/content.js'
 import { LISTED_AT_MOST, readPages, rowIdOf, unlessMissing } from './listings.js'
 import { parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
 import type { ServerVerdict } from '../../model/kestra.js'
-import { readJsonObject, type ScopedHttp, YAML } from './scoped-http.js'
+import { bodyText, readJsonObject, type ScopedHttp, YAML } from './scoped-http.js'
 import { responseError, type HttpResponse, unreadableAnswer } from './transport.js'
 
 /**
@@ -87,7 +87,7 @@ export function dashboardsApi(http: ScopedHttp) {
         headers: YAML,
         body: source
       })
-      const text = new TextDecoder().decode(response.body)
+      const text = bodyText(response.body)
       const answer = parsedJson(text)
       const verdict =
         answer === undefined

@@ -1,7 +1,7 @@
 import type { FlowDependency, RemoteFlow } from '../../model/kestra.js'
 import { flowIdentity, withoutRevisionLine } from '../../model/flow-source.js'
 import { z } from 'zod'
-import { readAnswer, readJsonArray, type ScopedHttp, YAML } from './scoped-http.js'
+import { bodyText, readAnswer, readJsonArray, type ScopedHttp, YAML } from './scoped-http.js'
 import { responseError, type HttpResponse, unreadableAnswer } from './transport.js'
 import { readZip } from './zip.js'
 import { compareCodeUnits } from '../../model/content.js'
@@ -149,7 +149,7 @@ export function flowsApi(http: ScopedHttp) {
     )
     const sources = new Map(members.map(({ namespace }) => [namespace, new Map<string, string>()]))
     for (const [name, bytes] of readZip(response)) {
-      const source = new TextDecoder().decode(bytes)
+      const source = bodyText(bytes)
       let flow = named.get(name.slice(name.lastIndexOf('/') + 1).replace(/\.ya?ml$/i, ''))
       if (!flow) {
         // Only an entry its name does not place is parsed: parsing every one cost a plan a second per 2,000 flows.

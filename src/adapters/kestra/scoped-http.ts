@@ -139,7 +139,7 @@ export class ScopedHttp {
         return unusable(`failed (${errorMessage(error)})`)
       throw error
     }
-    const config = serverConfig.safeParse(parsedJson(new TextDecoder().decode(response.body))).data
+    const config = serverConfig.safeParse(parsedJson(bodyText(response.body))).data
     if (!config) return unusable('answered something that is not a JSON object')
     const version = parseVersion(config.version)
     if (!version) return unusable('named no version')
@@ -193,10 +193,17 @@ function queryString(query: ScopedRequest['query']): string {
   return pairs.length ? `?${pairs.join('&')}` : ''
 }
 
+const utf8 = new TextDecoder()
+
+/** A body's text as UTF-8, a byte sequence it cannot be replaced (U+FFFD), a leading byte order mark dropped. */
+export function bodyText(body: Uint8Array): string {
+  return utf8.decode(body)
+}
+
 /** The JSON body of a successful answer; an ApiError when it is not JSON (a proxy page, a wrong URL…). */
 export function readJson(response: HttpResponse): unknown {
   try {
-    return JSON.parse(new TextDecoder().decode(response.body))
+    return JSON.parse(bodyText(response.body))
   } catch {
     throw unreadableAnswer(
       response,

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { utf8Length } from '../../model/content.js'
 import type { ServerValidation } from '../../model/kestra.js'
 import { missingVerdict, parsedJson, readVerdict, unreadableVerdict } from './constraints.js'
-import { type ScopedHttp, YAML } from './scoped-http.js'
+import { bodyText, type ScopedHttp, YAML } from './scoped-http.js'
 import { BODY_LIMIT_REMEDY, bodyRefused } from './errors.js'
 
 /**
@@ -84,7 +84,7 @@ export function validateApi(http: ScopedHttp) {
       ])
       return halves.flat()
     }
-    const text = new TextDecoder().decode(response.body)
+    const text = bodyText(response.body)
     const items = parsedJson(text)
     if (Array.isArray(items)) return mapBatch(batch, items)
     const why = items === undefined ? 'it is not JSON' : 'it is not a list of verdicts'
