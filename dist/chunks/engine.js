@@ -79,9 +79,9 @@ function normaliseText(text) {
     const unmarked = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
     return unmarked.includes('\r') ? unmarked.replace(/\r\n?/g, '\n') : unmarked;
 }
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const utf8$1 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 function decodeText(bytes) {
-    return isBinary(bytes) ? undefined : utf8.decode(bytes);
+    return isBinary(bytes) ? undefined : utf8$1.decode(bytes);
 }
 const MAX_FILE_BYTES = 100 * 1024 * 1024;
 function isRecord(value) {
@@ -857,7 +857,7 @@ class ScopedHttp {
                 return unusable(`failed (${errorMessage(error)})`);
             throw error;
         }
-        const config = serverConfig.safeParse(parsedJson(new TextDecoder().decode(response.body))).data;
+        const config = serverConfig.safeParse(parsedJson(bodyText(response.body))).data;
         if (!config)
             return unusable('answered something that is not a JSON object');
         const version = parseVersion(config.version);
@@ -895,9 +895,13 @@ function queryString(query) {
     const pairs = Object.entries(query).flatMap(([key, values]) => [values].flat().map((value) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`));
     return pairs.length ? `?${pairs.join('&')}` : '';
 }
+const utf8 = new TextDecoder();
+function bodyText(body) {
+    return utf8.decode(body);
+}
 function readJson(response) {
     try {
-        return JSON.parse(new TextDecoder().decode(response.body));
+        return JSON.parse(bodyText(response.body));
     }
     catch {
         throw unreadableAnswer(response, 'the answer is not JSON (is the server input the base URL of a Kestra server?)');
@@ -1199,7 +1203,7 @@ function dashboardsApi(http) {
                 headers: YAML,
                 body: source
             });
-            const text = new TextDecoder().decode(response.body);
+            const text = bodyText(response.body);
             const answer = parsedJson(text);
             const verdict = answer === undefined
                 ? { readable: false, why: 'it is not JSON' }
@@ -1819,7 +1823,7 @@ function flowsApi(http) {
         const named = new Map(members.flatMap(({ namespace, listed }) => listed.flatMap(({ id }) => entryNames(namespace, id).map((name) => [name, { namespace, id }]))));
         const sources = new Map(members.map(({ namespace }) => [namespace, new Map()]));
         for (const [name, bytes] of readZip(response)) {
-            const source = new TextDecoder().decode(bytes);
+            const source = bodyText(bytes);
             let flow = named.get(name.slice(name.lastIndexOf('/') + 1).replace(/\.ya?ml$/i, ''));
             if (!flow) {
                 const identity = flowIdentity$1(source);
@@ -2003,7 +2007,7 @@ function validateApi(http) {
             ]);
             return halves.flat();
         }
-        const text = new TextDecoder().decode(response.body);
+        const text = bodyText(response.body);
         const items = parsedJson(text);
         if (Array.isArray(items))
             return mapBatch(batch, items);
