@@ -222,6 +222,26 @@ async function forgeMarker(
   })
 }
 
+/** A repository of a flow and a namespace file (`data.csv`), deployed once to a server of its own. */
+async function deployedWithData() {
+  const kestra = await server()
+  const data = `${NS}/files/data.csv`
+  const repo = createGitRepo({ [flowPath('alpha')]: plainFlow('alpha', 0), [data]: 'a,b\n' })
+  const deploy = (...more: string[]) =>
+    cli(repo.dir, ['deploy', '--auto-approve', '--server', kestra.url, ...more])
+  expect((await deploy()).exitCode).toBe(0)
+  return { kestra, repo, deploy }
+}
+
+/** The marker's one content fact of this part said to be of other bytes, sealed with the job's own key. */
+async function forgeFacts(kestra: Emulator, part: 'blobs' | 'zipped'): Promise<void> {
+  await forgeMarker(kestra, (value) => {
+    const facts = (value[CONTENT_FACTS_FIELD] as Record<typeof part, Record<string, string>>)[part]
+    expect(Object.keys(facts)).toHaveLength(1)
+    for (const key of Object.keys(facts)) facts[key] = `${'0'.repeat(64)},4,0`
+  })
+}
+
 /** The key a deploy of this build looks a flow file up by (tenant layout). */
 async function keyOf(file: string, bytes: string): Promise<string> {
   const validator = await validatorIdentity()
@@ -343,19 +363,9 @@ describe('a stored check that is not what this build computes never lets a deplo
   }, 60_000)
 
   it('content facts that say a namespace file holds other bytes: the deploy names the file and writes nothing', async () => {
-    const kestra = await server()
-    const data = `${NS}/files/data.csv`
-    const repo = createGitRepo({ [flowPath('alpha')]: plainFlow('alpha', 0), [data]: 'a,b\n' })
-    const deploy = (...more: string[]) =>
-      cli(repo.dir, ['deploy', '--auto-approve', '--server', kestra.url, ...more])
-    expect((await deploy()).exitCode).toBe(0)
+    const { kestra, deploy } = await deployedWithData()
     // The file's blob said to be other bytes, sealed with the job's own key (a writer holding its credentials).
-    const forged = `${'0'.repeat(64)},4,0`
-    await forgeMarker(kestra, (value) => {
-      const facts = value[CONTENT_FACTS_FIELD] as { blobs: Record<string, string> }
-      expect(Object.keys(facts.blobs)).toHaveLength(1)
-      for (const blob of Object.keys(facts.blobs)) facts.blobs[blob] = forged
-    })
+    await forgeFacts(kestra, 'blobs')
     // The same commit deployed again (a deploy of another takes no facts): it writes back a flow edited on the server.
     kestra.seed({
       flows: [{ namespace: NS, id: 'alpha', source: plainFlow('alpha', 0, 'edited') }]
@@ -371,6 +381,27 @@ describe('a stored check that is not what this build computes never lets a deplo
     const full = await deploy('--full')
     expect(full.exitCode, full.stderr).toBe(0)
     expect(full.stdout).toContain('Deployed: 1 resource(s) written.')
+  }, 60_000)
+
+  it("content facts that say the server's copy of a namespace file holds other bytes: the deploy names it and writes nothing", async () => {
+    const { kestra, repo, deploy } = await deployedWithData()
+    // A deploy of the next commit records what the export of the file it found holds.
+    repo.commit({ [flowPath('alpha')]: plainFlow('alpha', 1) })
+    expect((await deploy()).exitCode).toBe(0)
+    // The export entry's digest said to inflate to other bytes, sealed with the job's own key.
+    await forgeFacts(kestra, 'zipped')
+    const before = stateOf(kestra)
+    const run = await deploy()
+    expect(run.exitCode).not.toBe(0)
+    expect(run.stdout + run.stderr).toMatch(
+      /Nothing was deployed: the content facts stored with the commit marker .* are not what 1 namespace file\(s\) hold: company\.team:\/data\.csv \(the server's copy\)\./
+    )
+    expect(stateOf(kestra)).toEqual(before)
+    const full = await deploy('--full')
+    expect(full.exitCode, full.stderr).toBe(0)
+    expect(full.stdout).toContain(
+      'Deployed: nothing to write, the server already holds this commit.'
+    )
   }, 60_000)
 
   it('an unsealed entry that hides an error is not read: the deploy refuses on the error itself, as --full does', async () => {

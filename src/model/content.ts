@@ -15,6 +15,11 @@ export function sha256Hex(content: string | Uint8Array): string {
   return hash('sha256', content, 'hex')
 }
 
+/** Whether two summaries tell the same bytes: size, digest and whether they are text. */
+export function sameSummary(a: ContentSummary, b: ContentSummary): boolean {
+  return a.size === b.size && a.sha256 === b.sha256 && a.binary === b.binary
+}
+
 /** Not text: holding a NUL byte anywhere, or not valid UTF-8 (as git and Kestra's editor see it). */
 function isBinary(bytes: Uint8Array): boolean {
   return bytes.includes(0) || !isUtf8(bytes)

@@ -14,7 +14,7 @@ import { placedOf } from '../../layout/walked.js'
 import { knownFilesOf } from '../../layout/known-files.js'
 import { WorkTree } from '../../adapters/git/work-tree.js'
 import type { ContentSummary } from '../../model/content.js'
-import { confirmFacts, factsKept, usesFacts } from './content-facts.js'
+import { confirmFacts, factsKept, type TakenFact, usesFacts } from './content-facts.js'
 import { readIndexBlobs } from '../../adapters/git/git.js'
 import { readRollbackRecords, ServerReads } from './server/reads.js'
 import {
@@ -194,7 +194,7 @@ export function gather(input: GatherInput): GatherResult {
     reused,
     unsealed: reads?.unsealed ?? new Set(),
     sealFailure: () => reads?.sealFailure,
-    confirmFacts: () => confirmFacts(started.fromFacts, started.workTree),
+    confirmFacts: () => confirmFacts(started.fromFacts, started.workTree, started.serverFacts),
     asRead: new Map([[started.walk.flowKind, stream ?? wholeOf(loading, started.walk.flowKind)]]),
     after: (...after) => readRemaining(input, started, ...after)
   }
@@ -229,11 +229,13 @@ function startReads(input: GatherInput, walked: Promise<RepoModel>) {
           .stickyComments(pr.number, commentMarker(settings.commentKey))
           .catch(() => []))
       : undefined
+  const serverFacts: TakenFact[] = []
   const reads = planning
     ? new ServerReads(kestra, input.kinds, {
         markers: work.markers,
         work,
-        seal: sealing(settings, work)
+        seal: sealing(settings, work),
+        facts: factsOfRun(work, context, serverFacts)
       })
     : undefined
   // Drift by default (docs/drift.md#drift-by-default): without an event's base, the commit the markers name. Its tree
@@ -289,11 +291,25 @@ function startReads(input: GatherInput, walked: Promise<RepoModel>) {
     walk: Object.assign({}, ...input.kinds.map((kind) => kind.walk)) as WalkParts,
     reused: new Map<unknown, unknown>(),
     baseReused: new Set<string>(),
-    fromFacts: new Map<string, ContentSummary>()
+    fromFacts: new Map<string, ContentSummary>(),
+    serverFacts
   }
 }
 
 type Started = ReturnType<typeof startReads>
+
+/**
+ * Where the run takes files' summaries from content facts (`usesFacts`): a deploy from its own commit's markers only,
+ * confirming each it took (`taken`) before its first write.
+ */
+function factsOfRun(work: Work, context: RunContext, taken: TakenFact[]) {
+  if (!usesFacts(work)) return undefined
+  if (work.facts !== 'record') return {}
+  return {
+    commit: context.sha,
+    tookFact: (name: string, holds: () => boolean) => taken.push({ name, holds })
+  }
+}
 
 /**
  * The run's seal (`markerSeal`, derived once): a deploy, which seals what it stores, starts the derivation with its

@@ -146,10 +146,15 @@ export interface ServerContext {
    */
   placed(namespace: string): Promise<readonly unknown[]>
   /**
-   * What a kind keeps in a namespace's marker under `field`, where the marker's seal holds
-   * (docs/kinds.md#what-a-kind-keeps-in-the-commit-marker).
+   * The content facts a kind keeps in a namespace's marker under `field`, where the marker's seal holds and the run
+   * takes summaries from them (docs/performance.md#what-a-plan-knows-without-reading); undefined otherwise.
    */
-  kept(namespace: string, field: string): Promise<unknown>
+  factsKept(namespace: string, field: string): Promise<unknown>
+  /**
+   * A summary taken from those facts (`name` says whose, to the user): a deploy asks `holds` right before its first
+   * write, and stops with nothing written when the resource's bytes are not what the facts say.
+   */
+  tookFact(name: string, holds: () => boolean): void
 }
 
 /** What a commit held of each kind (`GatherKind.base`), by kind name; `keep` chooses by namespace. */

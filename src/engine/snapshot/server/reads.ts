@@ -54,6 +54,11 @@ export class ServerReads {
        * stored is used; rejected when it could not be derived.
        */
       seal?: () => Promise<MarkerSeal | undefined>
+      /**
+       * Content facts (`usesFacts`): the commit a deploy deploys, the only one whose markers' facts it takes
+       * (`factsKept`); `tookFact` hears of each summary taken from them, for a deploy to confirm.
+       */
+      facts?: { commit?: string; tookFact?: ServerContext['tookFact'] }
     }
   ) {
     const placed = new Promise<Placed>((resolve) => (this.knowPlaced = resolve))
@@ -63,7 +68,8 @@ export class ServerReads {
         api,
         work: options.work,
         placed: (namespace) => placed.then((walk) => walk.of(name, namespace)),
-        kept: (namespace, field) => this.kept(namespace, field)
+        factsKept: (namespace, field) => this.factsKept(namespace, field),
+        tookFact: (name, holds) => options.facts?.tookFact?.(name, holds)
       }
       return [[name, server.reader(context)] as const]
     })
@@ -94,6 +100,22 @@ export class ServerReads {
     const value = this.storedMarker(namespace).then((marker) => marker?.[field])
     this.start(namespace)
     return value
+  }
+
+  /**
+   * The content facts a namespace's marker keeps under `field`, where the run takes files' summaries from them
+   * (`facts`): a plan from any sealed marker; a deploy only from a marker of the commit it deploys, since a deploy of
+   * another rewrites every marker and would read each file again before its first write rather than beside the
+   * server's reads.
+   */
+  async factsKept(namespace: string, field: string): Promise<unknown> {
+    const facts = this.options.facts
+    if (!facts) return undefined
+    if (facts.commit !== undefined) {
+      const marker = await this.storedMarker(namespace)
+      if (marker && marker.commit !== facts.commit) return undefined
+    }
+    return this.kept(namespace, field)
   }
 
   /**
