@@ -69,6 +69,9 @@ const utf8Length = (text) => Buffer.byteLength(text, 'utf8');
 function sha256Hex(content) {
     return hash('sha256', content, 'hex');
 }
+function sameSummary(a, b) {
+    return a.size === b.size && a.sha256 === b.sha256 && a.binary === b.binary;
+}
 function isBinary(bytes) {
     return bytes.includes(0) || !isUtf8(bytes);
 }
@@ -6779,30 +6782,30 @@ function knownFilesOf(walk, kept, index, taken) {
 function usesFacts(work) {
     return work.facts === 'use' || (work.facts === 'record' && work.reuseChecks);
 }
-function factsKept({ settings, sending, context, target }, reads) {
+function factsKept({ settings, sending }, reads) {
     return async (namespace, field) => {
         if (!heldNamespaceIsManaged(namespace, settings.extraNamespaces))
             return undefined;
-        const sent = sending.namespace(namespace);
-        const marker = target.work.facts === 'record' ? await reads.storedMarker(sent) : undefined;
-        if (marker && marker.commit !== context.sha)
-            return undefined;
-        return reads.kept(sent, field);
+        return reads.factsKept(sending.namespace(namespace), field);
     };
 }
-async function confirmFacts(taken, tree) {
+async function confirmFacts(taken, tree, server = []) {
     const differing = [];
     for (const [rel, fact] of taken) {
         const read = await tree.summarise(rel).catch(() => undefined);
-        const same = read && read.size === fact.size && read.sha256 === fact.sha256;
-        if (!same || read.binary !== fact.binary)
+        if (!read || !sameSummary(read, fact))
             differing.push(childOf(tree.rootRel, rel));
     }
-    if (differing.length === 0)
+    const onServer = server.filter((fact) => !fact.holds()).map(({ name }) => name);
+    if (differing.length + onServer.length === 0)
         return;
-    const shown = differing.sort().slice(0, 10);
-    const more = differing.length > shown.length ? ` and ${differing.length - shown.length} more` : '';
-    throw new DeployError(`Nothing was deployed: the content facts stored with the commit marker (KV ${COMMIT_MARKER_KEY}) are not what ${differing.length} namespace file(s) hold: ${shown.join(', ')}${more}. The marker was changed outside this action. Deploy again with full-plan: true, which reads every file.`);
+    const named = [
+        ...differing.sort(),
+        ...onServer.sort().map((name) => `${name} (the server's copy)`)
+    ];
+    const shown = named.slice(0, 10);
+    const more = named.length > shown.length ? ` and ${named.length - shown.length} more` : '';
+    throw new DeployError(`Nothing was deployed: the content facts stored with the commit marker (KV ${COMMIT_MARKER_KEY}) are not what ${named.length} namespace file(s) hold: ${shown.join(', ')}${more}. The marker was changed outside this action. Deploy again with full-plan: true, which reads every file.`);
 }
 
 async function readMarkers(api, namespaces, semaphore, first = false) {
@@ -6855,7 +6858,8 @@ class ServerReads {
                 api,
                 work: options.work,
                 placed: (namespace) => placed.then((walk) => walk.of(name, namespace)),
-                kept: (namespace, field) => this.kept(namespace, field)
+                factsKept: (namespace, field) => this.factsKept(namespace, field),
+                tookFact: (name, holds) => options.facts?.tookFact?.(name, holds)
             };
             return [[name, server.reader(context)]];
         });
@@ -6877,6 +6881,17 @@ class ServerReads {
         const value = this.storedMarker(namespace).then((marker) => marker?.[field]);
         this.start(namespace);
         return value;
+    }
+    async factsKept(namespace, field) {
+        const facts = this.options.facts;
+        if (!facts)
+            return undefined;
+        if (facts.commit !== undefined) {
+            const marker = await this.storedMarker(namespace);
+            if (marker && marker.commit !== facts.commit)
+                return undefined;
+        }
+        return this.kept(namespace, field);
     }
     storedMarker(namespace) {
         return once(this.stored, namespace, () => {
@@ -7007,7 +7022,7 @@ function gather(input) {
         reused,
         unsealed: reads?.unsealed ?? new Set(),
         sealFailure: () => reads?.sealFailure,
-        confirmFacts: () => confirmFacts(started.fromFacts, started.workTree),
+        confirmFacts: () => confirmFacts(started.fromFacts, started.workTree, started.serverFacts),
         asRead: new Map([[started.walk.flowKind, stream ?? wholeOf(loading, started.walk.flowKind)]]),
         after: (...after) => readRemaining$1(input, started, ...after)
     };
@@ -7033,11 +7048,13 @@ function startReads(input, walked) {
             .stickyComments(pr.number, commentMarker(settings.commentKey))
             .catch(() => []))
         : undefined;
+    const serverFacts = [];
     const reads = planning
         ? new ServerReads(kestra, input.kinds, {
             markers: work.markers,
             work,
-            seal: sealing(settings, work)
+            seal: sealing(settings, work),
+            facts: factsOfRun(work, context, serverFacts)
         })
         : undefined;
     const driftByDefault = !baseTree && reads !== undefined && work.writes !== 'drift';
@@ -7086,7 +7103,18 @@ function startReads(input, walked) {
         walk: Object.assign({}, ...input.kinds.map((kind) => kind.walk)),
         reused: new Map(),
         baseReused: new Set(),
-        fromFacts: new Map()
+        fromFacts: new Map(),
+        serverFacts
+    };
+}
+function factsOfRun(work, context, taken) {
+    if (!usesFacts(work))
+        return undefined;
+    if (work.facts !== 'record')
+        return {};
+    return {
+        commit: context.sha,
+        tookFact: (name, holds) => taken.push({ name, holds })
     };
 }
 function sealing(settings, work) {
@@ -8918,6 +8946,7 @@ function within(blobs, zipped) {
 
 const EXPORTS_AT_ONCE = 8;
 const EXPORTED_BYTES_HELD = 256 * 1024 * 1024;
+const CONFIRMED_BYTES_HELD = 128 * 1024 * 1024;
 const filesServer = {
     reader(context) {
         const exporter = new Exporter(context);
@@ -8928,6 +8957,7 @@ class Exporter {
     context;
     exports = new Semaphore(EXPORTS_AT_ONCE);
     heldBytes = 0;
+    keptToConfirm = 0;
     waitingForRoom = [];
     constructor(context) {
         this.context = context;
@@ -8941,17 +8971,20 @@ class Exporter {
             const local = hashesByPath(entries);
             const deployable = entries.filter((entry) => !entry.symlinkEscapes);
             const names = repositoryNames(fileNaming(await api.info()), namespace, deployable);
-            const known = facts === 'use'
-                ? {
-                    known: contentFactsOf(await this.context.kept(namespace, CONTENT_FACTS_FIELD)).zipped
-                }
-                : facts && {};
+            const kept = facts && (await this.context.factsKept(namespace, CONTENT_FACTS_FIELD));
             const { files: held, bytes } = await exported;
+            const usable = kept !== undefined && (facts !== 'record' || this.keep(bytes));
+            const known = facts && { known: usable ? contentFactsOf(kept).zipped : undefined };
             try {
                 return held.map((file) => {
                     const path = names.get(file.path) ?? file.path;
                     const same = local.get(path);
-                    return serverFile(path, file, ({ sha256 }) => !(same?.size === 1 && same.has(sha256)), known);
+                    const read = serverFile(path, file, ({ sha256 }) => !(same?.size === 1 && same.has(sha256)), known);
+                    const fact = read.digest === undefined ? undefined : known?.known?.get(read.digest);
+                    if (fact !== undefined && fact === read.summary) {
+                        this.context.tookFact(`${namespace}:${path}`, () => sameSummary(summaryOf(file.bytes()), fact));
+                    }
+                    return read;
                 });
             }
             finally {
@@ -8967,6 +9000,12 @@ class Exporter {
         const bytes = files.reduce((sum, file) => sum + file.size, 0);
         this.heldBytes += bytes;
         return { files, bytes };
+    }
+    keep(bytes) {
+        if (this.keptToConfirm + bytes > CONFIRMED_BYTES_HELD)
+            return false;
+        this.keptToConfirm += bytes;
+        return true;
     }
     letGo(bytes) {
         this.heldBytes -= bytes;
