@@ -29,7 +29,7 @@ export function factsKept(
   }
 }
 
-/** A server's copy whose summary content facts gave (`ServerContext.tookFact`). */
+/** A server's copy whose summary content facts gave (`ServerContext.took`). */
 export interface TakenFact {
   name: string
   holds(): boolean

@@ -307,7 +307,7 @@ function factsOfRun(work: Work, context: RunContext, taken: TakenFact[]) {
   if (work.facts !== 'record') return {}
   return {
     commit: context.sha,
-    tookFact: (name: string, holds: () => boolean) => taken.push({ name, holds })
+    took: (name: string, holds: () => boolean) => taken.push({ name, holds })
   }
 }
 

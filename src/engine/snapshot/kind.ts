@@ -146,15 +146,16 @@ export interface ServerContext {
    */
   placed(namespace: string): Promise<readonly unknown[]>
   /**
-   * The content facts a kind keeps in a namespace's marker under `field`, where the marker's seal holds and the run
-   * takes summaries from them (docs/performance.md#what-a-plan-knows-without-reading); undefined otherwise.
+   * What a kind keeps in a namespace's marker under `field`, where the marker's seal holds and the run takes what
+   * markers keep for its server reads (docs/kinds.md#what-a-kind-keeps-in-the-commit-marker): a plan from any such
+   * marker, a deploy only from a marker of the commit it deploys; undefined otherwise.
    */
-  factsKept(namespace: string, field: string): Promise<unknown>
+  kept(namespace: string, field: string): Promise<unknown>
   /**
-   * A summary taken from those facts (`name` says whose, to the user): a deploy asks `holds` right before its first
-   * write, and stops with nothing written when the resource's bytes are not what the facts say.
+   * A server resource's summary a kind took from what it keeps (`name` says whose, to the user): a deploy asks
+   * `holds` right before its first write, and stops with nothing written when the resource is not what was kept.
    */
-  tookFact(name: string, holds: () => boolean): void
+  took(name: string, holds: () => boolean): void
 }
 
 /** What a commit held of each kind (`GatherKind.base`), by kind name; `keep` chooses by namespace. */

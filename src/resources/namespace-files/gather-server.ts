@@ -46,7 +46,7 @@ class Exporter {
       const local = hashesByPath(entries)
       const deployable = entries.filter((entry) => !entry.symlinkEscapes)
       const names = repositoryNames(fileNaming(await api.info()), namespace, deployable)
-      const kept = facts && (await this.context.factsKept(namespace, CONTENT_FACTS_FIELD))
+      const kept = facts && (await this.context.kept(namespace, CONTENT_FACTS_FIELD))
       const { files: held, bytes } = await exported
       // A deploy keeps what it took from facts until its first write, which confirms it: within a bound.
       const usable = kept !== undefined && (facts !== 'record' || this.keep(bytes))
@@ -64,7 +64,7 @@ class Exporter {
           // Known by its digest: the summary is the fact itself, confirmed before a deploy's first write.
           const fact = read.digest === undefined ? undefined : known?.known?.get(read.digest)
           if (fact !== undefined && fact === read.summary) {
-            this.context.tookFact(`${namespace}:${path}`, () =>
+            this.context.took(`${namespace}:${path}`, () =>
               sameSummary(summaryOf(file.bytes()), fact)
             )
           }

@@ -56,9 +56,9 @@ export class ServerReads {
       seal?: () => Promise<MarkerSeal | undefined>
       /**
        * Content facts (`usesFacts`): the commit a deploy deploys, the only one whose markers' facts it takes
-       * (`factsKept`); `tookFact` hears of each summary taken from them, for a deploy to confirm.
+       * (`factsKept`); `took` hears of each summary taken from them, for a deploy to confirm.
        */
-      facts?: { commit?: string; tookFact?: ServerContext['tookFact'] }
+      facts?: { commit?: string; took?: ServerContext['took'] }
     }
   ) {
     const placed = new Promise<Placed>((resolve) => (this.knowPlaced = resolve))
@@ -68,8 +68,8 @@ export class ServerReads {
         api,
         work: options.work,
         placed: (namespace) => placed.then((walk) => walk.of(name, namespace)),
-        factsKept: (namespace, field) => this.factsKept(namespace, field),
-        tookFact: (name, holds) => options.facts?.tookFact?.(name, holds)
+        kept: (namespace, field) => this.factsKept(namespace, field),
+        took: (name, holds) => options.facts?.took?.(name, holds)
       }
       return [[name, server.reader(context)] as const]
     })
