@@ -6858,8 +6858,8 @@ class ServerReads {
                 api,
                 work: options.work,
                 placed: (namespace) => placed.then((walk) => walk.of(name, namespace)),
-                factsKept: (namespace, field) => this.factsKept(namespace, field),
-                tookFact: (name, holds) => options.facts?.tookFact?.(name, holds)
+                kept: (namespace, field) => this.factsKept(namespace, field),
+                took: (name, holds) => options.facts?.took?.(name, holds)
             };
             return [[name, server.reader(context)]];
         });
@@ -7114,7 +7114,7 @@ function factsOfRun(work, context, taken) {
         return {};
     return {
         commit: context.sha,
-        tookFact: (name, holds) => taken.push({ name, holds })
+        took: (name, holds) => taken.push({ name, holds })
     };
 }
 function sealing(settings, work) {
@@ -8971,7 +8971,7 @@ class Exporter {
             const local = hashesByPath(entries);
             const deployable = entries.filter((entry) => !entry.symlinkEscapes);
             const names = repositoryNames(fileNaming(await api.info()), namespace, deployable);
-            const kept = facts && (await this.context.factsKept(namespace, CONTENT_FACTS_FIELD));
+            const kept = facts && (await this.context.kept(namespace, CONTENT_FACTS_FIELD));
             const { files: held, bytes } = await exported;
             const usable = kept !== undefined && (facts !== 'record' || this.keep(bytes));
             const known = facts && { known: usable ? contentFactsOf(kept).zipped : undefined };
@@ -8982,7 +8982,7 @@ class Exporter {
                     const read = serverFile(path, file, ({ sha256 }) => !(same?.size === 1 && same.has(sha256)), known);
                     const fact = read.digest === undefined ? undefined : known?.known?.get(read.digest);
                     if (fact !== undefined && fact === read.summary) {
-                        this.context.tookFact(`${namespace}:${path}`, () => sameSummary(summaryOf(file.bytes()), fact));
+                        this.context.took(`${namespace}:${path}`, () => sameSummary(summaryOf(file.bytes()), fact));
                     }
                     return read;
                 });
